@@ -1,0 +1,118 @@
+"""Deterministic demo registry and demo logins for `manage.py seed_demo`.
+
+The same `--persons N --seed S` always yields the same people; rows already present are kept
+as they are, so a second run changes nothing.
+"""
+
+import datetime
+import random
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from lookup.models import Agency, MedicalFacility, Province, Ward
+
+from .models import Person, User
+from .validators import MOBILE_PREFIXES, IdType
+
+DEMO_PASSWORD = "BhxhDemo@2026"
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+            "Hồ", "Ngô", "Dương", "Lý", "Trương", "Đinh", "Lâm", "Mai"]
+MIDDLE = {1: ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thanh", "Gia", "Xuân", "Công", "Trọng"],
+          2: ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Hoài", "Bảo", "Mỹ", "Phương", "Diệu"]}
+GIVEN = {1: ["An", "Bình", "Cường", "Dũng", "Đức", "Hải", "Hùng", "Khang", "Long", "Nam", "Phúc", "Quân",
+             "Sơn", "Tâm", "Thắng", "Toàn", "Trí", "Tuấn", "Việt", "Vinh"],
+         2: ["Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hương", "Lan", "Linh", "Loan", "Mai", "Ngân",
+             "Nhung", "Oanh", "Phượng", "Thảo", "Trang", "Tuyết", "Vân", "Yến"]}
+STREETS = ["Lê Lợi", "Nguyễn Huệ", "Hai Bà Trưng", "Trần Hưng Đạo", "Lý Thường Kiệt", "Cách Mạng Tháng Tám",
+           "Nguyễn Trãi", "Điện Biên Phủ", "Võ Văn Tần", "Pasteur", "Nguyễn Đình Chiểu", "Phan Xích Long"]
+
+# The first demo person is the demo citizen; fixed so the README can name the login.
+DEMO_CITIZEN = {
+    "bhxh_code": "7901234567", "full_name": "Nguyễn Văn Đức", "birth_date": datetime.date(1988, 3, 15),
+    "sex": Person.Sex.MALE, "id_type": IdType.CCCD, "id_number": "079088012345", "phone": "+84912345678",
+    "street": "12 Lê Lợi",
+}
+
+
+def _person(rng: random.Random, codes: set[str], provinces: list[Province], wards_by_province: dict) -> Person:
+    province = rng.choice(provinces) if rng.random() < 0.4 else next(p for p in provinces if p.code == "79")
+    while True:
+        code = f"{province.code}{rng.randrange(10**8):08d}"
+        if code not in codes:
+            codes.add(code)
+            break
+    sex = rng.choice([1, 2])
+    birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 45))
+    year_only = rng.random() < 0.05
+    if year_only:
+        birth = birth.replace(month=1, day=1)
+    century_digit = (birth.year - 1900) // 100 * 2 + (0 if sex == 1 else 1)
+    birth_place = f"0{province.code}" if rng.random() < 0.7 else f"{rng.randrange(1, 97):03d}"
+    ward = rng.choice(wards_by_province[province.pk])
+    return Person(
+        bhxh_code=code,
+        full_name=f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[sex])} {rng.choice(GIVEN[sex])}",
+        birth_date=birth,
+        birth_year_only=year_only,
+        sex=sex,
+        id_type=IdType.CCCD,
+        id_number=f"{birth_place}{century_digit}{birth.year % 100:02d}{rng.randrange(10**6):06d}",
+        phone=f"+84{rng.choice(sorted(MOBILE_PREFIXES))[1:]}{rng.randrange(10**7):07d}",
+        province=province,
+        ward=ward,
+        street=f"{rng.randrange(1, 400)} {rng.choice(STREETS)}",
+    )
+
+
+def seed_persons(*, count: int, seed: int) -> tuple[list[Person], int]:
+    """Create `count` demo persons (the first is the demo citizen). Returns (persons, created)."""
+    rng = random.Random(seed)
+    provinces = list(Province.objects.order_by("code"))
+    if not provinces:
+        raise RuntimeError("Chưa có dữ liệu tham chiếu: chạy `manage.py load_reference_data` trước.")
+    wards_by_province: dict[int, list[Ward]] = {}
+    for ward in Ward.objects.order_by("code"):
+        wards_by_province.setdefault(ward.province_id, []).append(ward)
+    hcm = next(p for p in provinces if p.code == "79")
+    first = Person(**DEMO_CITIZEN, province=hcm, ward=wards_by_province[hcm.pk][0])
+    codes = {first.bhxh_code}
+    people = [first] + [_person(rng, codes, provinces, wards_by_province) for _ in range(max(count - 1, 0))]
+    for person in people:
+        person.normalize()
+    existing = set(Person.objects.filter(bhxh_code__in=codes).values_list("bhxh_code", flat=True))
+    new = [p for p in people if p.bhxh_code not in existing]
+    with transaction.atomic():
+        Person.objects.bulk_create(new, batch_size=2000)
+    return list(Person.objects.filter(bhxh_code__in=codes).order_by("bhxh_code")), len(new)
+
+
+def seed_accounts() -> list[tuple[str, str]]:
+    """Demo logins: citizen, district officer, province officer, clinic staff, superuser."""
+    district, province = Agency.objects.get(code="07901"), Agency.objects.get(code="079")
+    facility = MedicalFacility.objects.filter(province__code="79", bhyt_contract=True).order_by("code").first()
+    citizen = Person.objects.get(bhxh_code=DEMO_CITIZEN["bhxh_code"])
+    groups = {name: Group.objects.get_or_create(name=name)[0]
+              for name in ("Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh", "Nhân viên cơ sở KCB")}
+    specs = [
+        ("Người tham gia (công dân)", citizen.bhxh_code,
+         {"person": citizen, "first_name": "Đức", "last_name": "Nguyễn Văn"}, None),
+        ("Cán bộ BHXH Quận 1 [07901]", "canbo07901",
+         {"agency": district, "is_staff": True, "first_name": "Lan", "last_name": "Trần Thị"}, "Cán bộ BHXH cơ sở"),
+        ("Cán bộ BHXH TP. Hồ Chí Minh [079]", "canbo079",
+         {"agency": province, "is_staff": True, "first_name": "Minh", "last_name": "Lê Quốc"}, "Cán bộ BHXH tỉnh"),
+        (f"Nhân viên cơ sở KCB {facility.display_code}", "nhanvienkcb",
+         {"facility": facility, "first_name": "Hà", "last_name": "Phạm Thu"}, "Nhân viên cơ sở KCB"),
+        ("Quản trị hệ thống", "quantri", {"is_staff": True, "is_superuser": True, "first_name": "Quản trị"}, None),
+    ]
+    logins = []
+    for label, username, fields, group in specs:
+        user, created = User.objects.get_or_create(username=username, defaults=fields)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            if group:
+                user.groups.add(groups[group])
+        logins.append((label, username))
+    return logins

@@ -1,0 +1,42 @@
+"""Demo data set: registry persons and demo logins, then each app's own demo records.
+
+Apps add to it with a `demo.py` module exposing `seed(*, persons, seed)`, called in the order of
+INSTALLED_APPS; accounts knows nothing of the apps above it.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import module_has_submodule
+
+from accounts import demo
+
+
+class Command(BaseCommand):
+    help = "Tạo bộ dữ liệu mẫu xác định (cùng --seed cho cùng dữ liệu) và các tài khoản dùng thử."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--persons", type=int, default=200, help="số người tham gia (mặc định 200)")
+        parser.add_argument("--seed", type=int, default=2026, help="hạt giống ngẫu nhiên (mặc định 2026)")
+
+    def handle(self, *args, persons, seed, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo tạo tài khoản có mật khẩu công khai: không chạy khi DJANGO_ENV=production.")
+        if persons < 1:
+            raise CommandError("--persons phải lớn hơn 0.")
+        try:
+            people, created = demo.seed_persons(count=persons, seed=seed)
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Người tham gia: {created} mới, {len(people) - created} đã có.")
+        for config in apps.get_app_configs():
+            if config.name != "accounts" and module_has_submodule(config.module, "demo"):
+                report = import_module(f"{config.name}.demo").seed(persons=people, seed=seed)
+                if report:
+                    self.stdout.write(f"{config.verbose_name}: {report}")
+        logins = demo.seed_accounts()
+        self.stdout.write("\nTài khoản dùng thử (mật khẩu chung: %s):" % demo.DEMO_PASSWORD)
+        for label, username in logins:
+            self.stdout.write(f"  {label:<40} {username}")

@@ -1,0 +1,57 @@
+"""Validation of the identifiers a person carries (facts in ../shared/DESIGN.md, "Identifiers")."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+bhxh_code_validator = RegexValidator(r"^\d{10}$", "Mã số BHXH gồm đúng 10 chữ số.", code="bhxh_code")
+
+# Mobile prefixes assigned to Vietnamese networks (10-digit numbers starting with 0).
+MOBILE_PREFIXES = frozenset(
+    ["032", "033", "034", "035", "036", "037", "038", "039", "052", "056", "058", "059", "070",
+     "076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "088", "089", "090",
+     "091", "092", "093", "094", "096", "097", "098", "099"]
+)
+
+
+class IdType:
+    CCCD = "cccd"
+    CMND = "cmnd"
+    PASSPORT = "passport"
+    CHOICES = [(CCCD, "Căn cước công dân / Căn cước (12 số)"), (CMND, "Chứng minh nhân dân (9 số)"), (PASSPORT, "Hộ chiếu")]
+
+
+def validate_vn_mobile(phone) -> None:
+    """A Vietnamese mobile number: 10 digits, 0 + an assigned prefix (E.164 +84…)."""
+    national = "0" + str(phone.national_number) if getattr(phone, "national_number", None) else ""
+    if getattr(phone, "country_code", 84) != 84 or len(national) != 10 or national[:3] not in MOBILE_PREFIXES:
+        raise ValidationError(
+            "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678.", code="mobile"
+        )
+
+
+def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date | None, sex: int | None) -> None:
+    """Check the number's shape for its type; for a CCCD also its birth-year and sex digits."""
+    if id_type == IdType.CCCD:
+        if not re.fullmatch(r"\d{12}", number or ""):
+            raise ValidationError({"id_number": "Số CCCD gồm đúng 12 chữ số."})
+        province = int(number[:3])
+        if not 1 <= province <= 96:
+            raise ValidationError({"id_number": "Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ."})
+        century_sex = int(number[3])
+        century = 1900 + (century_sex // 2) * 100
+        year = century + int(number[4:6])
+        if birth_date is not None and year != birth_date.year:
+            raise ValidationError({"id_number": "Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh."})
+        if sex is not None and (1 if century_sex % 2 == 0 else 2) != sex:
+            raise ValidationError({"id_number": "Số CCCD không khớp với giới tính đã khai. Hãy kiểm tra lại."})
+    elif id_type == IdType.CMND:
+        if not re.fullmatch(r"\d{9}", number or ""):
+            raise ValidationError({"id_number": "Số CMND gồm đúng 9 chữ số."})
+    elif id_type == IdType.PASSPORT:
+        if not re.fullmatch(r"[A-Z][0-9]{7,8}", number or ""):
+            raise ValidationError({"id_number": "Số hộ chiếu gồm 1 chữ cái in hoa và 7–8 chữ số, ví dụ C1234567."})
+    else:
+        raise ValidationError({"id_type": "Hãy chọn loại giấy tờ tùy thân."})

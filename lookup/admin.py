@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from .models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "division_type"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Ward)
+class WardAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "province"]
+    list_filter = ["province"]
+    search_fields = ["code", "name"]
+    list_select_related = ["province"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "parent", "province", "phone", "is_demo"]
+    list_filter = ["province", "is_demo"]
+    search_fields = ["code", "name", "search_key"]
+    list_select_related = ["parent", "province"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(MedicalFacility)
+class MedicalFacilityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "province", "level", "bhyt_contract", "issues_sick_leave", "is_demo"]
+    list_filter = ["province", "level", "bhyt_contract", "issues_sick_leave", "is_demo"]
+    search_fields = ["code", "name", "search_key"]
+    list_select_related = ["province"]
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "tax_code", "agency", "is_demo"]
+    list_filter = ["province", "is_demo"]
+    search_fields = ["code", "tax_code", "name", "search_key"]
+    list_select_related = ["agency"]
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(CollectionPoint)
+class CollectionPointAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "province", "agency", "is_demo"]
+    list_filter = ["kind", "province", "is_demo"]
+    search_fields = ["code", "name", "search_key"]
+    list_select_related = ["province", "agency"]
+    autocomplete_fields = ["agency"]

@@ -1,0 +1,169 @@
+"""Reference data: administrative units, BHXH agencies, KCB facilities, employers, collection points.
+
+Loaded by `manage.py load_reference_data` from the package `vietnam-provinces` and the files in
+`lookup/data/`; rows whose codes are invented for the demo carry `is_demo=True`.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+
+from vssid_portal.text import fold
+
+
+class Searchable(models.Model):
+    """A row found by accent-insensitive search: `search_key` is the folded `search_text()`."""
+
+    search_key = models.CharField(max_length=400, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def search_text(self) -> str:
+        raise NotImplementedError
+
+    def refresh_search_key(self):
+        self.search_key = fold(self.search_text())
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_key()
+        super().save(*args, **kwargs)
+
+
+class Province(models.Model):
+    code = models.CharField("mã", max_length=2, unique=True)
+    name = models.CharField("tên", max_length=100)
+    division_type = models.CharField("loại", max_length=40)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "tỉnh/thành phố"
+        verbose_name_plural = "tỉnh/thành phố"
+
+    def __str__(self):
+        return self.name
+
+
+class Ward(models.Model):
+    code = models.CharField("mã", max_length=5, unique=True)
+    name = models.CharField("tên", max_length=100)
+    division_type = models.CharField("loại", max_length=40)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="wards", verbose_name="tỉnh/thành phố")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "phường/xã"
+        verbose_name_plural = "phường/xã"
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(Searchable):
+    """A BHXH agency; `parent` makes the tree (province 079 → district 07901, or any depth)."""
+
+    code = models.CharField("mã", max_length=10, unique=True, validators=[RegexValidator(r"^\d{3,7}$")])
+    name = models.CharField("tên", max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="cơ quan cấp trên"
+    )
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="agencies", verbose_name="tỉnh/thành phố")
+    address = models.CharField("địa chỉ", max_length=300, blank=True)
+    phone = models.CharField("điện thoại", max_length=40, blank=True)
+    is_demo = models.BooleanField("dữ liệu mẫu", default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "cơ quan BHXH"
+        verbose_name_plural = "cơ quan BHXH"
+
+    def __str__(self):
+        return f"[{self.code}] {self.name}"
+
+    def search_text(self):
+        return f"{self.code} {self.name}"
+
+
+class MedicalFacility(Searchable):
+    class Level(models.TextChoices):
+        CENTRAL = "trung_uong", "Tuyến trung ương"
+        PROVINCIAL = "tinh", "Tuyến tỉnh"
+        GRASSROOTS = "co_so", "Tuyến cơ sở"
+
+    code = models.CharField(
+        "mã KCB",
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^\d{2}[0-9A-Z]{3}$", "Mã cơ sở KCB gồm 2 chữ số tỉnh và 3 ký tự.")],
+    )
+    name = models.CharField("tên", max_length=200)
+    address = models.CharField("địa chỉ", max_length=300, blank=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="facilities", verbose_name="tỉnh/thành phố")
+    level = models.CharField("tuyến", max_length=12, choices=Level.choices, default=Level.GRASSROOTS)
+    bhyt_contract = models.BooleanField("có hợp đồng KCB BHYT", default=True)
+    issues_sick_leave = models.BooleanField("cấp giấy nghỉ ốm", default=False)
+    is_demo = models.BooleanField("dữ liệu mẫu", default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "cơ sở KCB"
+        verbose_name_plural = "cơ sở KCB"
+
+    def __str__(self):
+        return f"{self.display_code} {self.name}"
+
+    @property
+    def display_code(self):
+        """`79032` as written on cards and in the QR: `79 - 032`."""
+        return f"{self.code[:2]} - {self.code[2:]}"
+
+    def search_text(self):
+        return f"{self.code} {self.name} {self.address}"
+
+
+class Employer(Searchable):
+    code = models.CharField("mã đơn vị", max_length=10, unique=True)
+    name = models.CharField("tên đơn vị", max_length=200)
+    tax_code = models.CharField("mã số thuế", max_length=14, unique=True)
+    address = models.CharField("địa chỉ", max_length=300, blank=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="employers", verbose_name="tỉnh/thành phố")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="employers", verbose_name="cơ quan BHXH quản lý")
+    is_demo = models.BooleanField("dữ liệu mẫu", default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "đơn vị sử dụng lao động"
+        verbose_name_plural = "đơn vị sử dụng lao động"
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    def search_text(self):
+        return f"{self.code} {self.tax_code} {self.name}"
+
+
+class CollectionPoint(Searchable):
+    class Kind(models.TextChoices):
+        POST_OFFICE = "buu_dien", "Bưu điện"
+        COMMUNE = "ubnd", "UBND phường/xã"
+        AGENT = "dai_ly", "Đại lý thu"
+
+    code = models.CharField("mã", max_length=12, unique=True)
+    name = models.CharField("tên", max_length=200)
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    address = models.CharField("địa chỉ", max_length=300, blank=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="collection_points", verbose_name="tỉnh/thành phố")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="collection_points", verbose_name="phường/xã")
+    phone = models.CharField("điện thoại", max_length=40, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="collection_points", verbose_name="cơ quan BHXH")
+    is_demo = models.BooleanField("dữ liệu mẫu", default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "điểm thu BHXH, BHYT"
+        verbose_name_plural = "điểm thu BHXH, BHYT"
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    def search_text(self):
+        return f"{self.code} {self.name} {self.address}"

@@ -1,0 +1,190 @@
+"""Writes to the reference data: the idempotent loader behind `manage.py load_reference_data`."""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import models, transaction
+from vietnam_provinces import Province as VnProvince
+from vietnam_provinces import Ward as VnWard
+
+from .models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Searchable, Ward
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other):
+        return SyncResult(self.created + other.created, self.updated + other.updated, self.unchanged + other.unchanged)
+
+    def __str__(self):
+        return f"{self.created} mới, {self.updated} cập nhật, {self.unchanged} không đổi"
+
+
+def _read_csv(name: str) -> list[dict]:
+    with open(DATA_DIR / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _flag(value: str) -> bool:
+    return value.strip() == "1"
+
+
+def _sync(model: type[models.Model], rows: list[dict]) -> SyncResult:
+    """Create missing rows and update changed ones, matched by `code`; never delete
+    (other records may point at a row that a data file no longer lists)."""
+    result = SyncResult()
+    existing = {obj.code: obj for obj in model.objects.all()}
+    searchable = issubclass(model, Searchable)
+    to_create, to_update, changed_fields = [], [], set()
+    for row in rows:
+        obj = existing.get(row["code"])
+        if obj is None:
+            obj = model(**row)
+            if searchable:
+                obj.refresh_search_key()
+            to_create.append(obj)
+            continue
+        changes = {name: value for name, value in row.items() if getattr(obj, name) != value}
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        if searchable:
+            old_key = obj.search_key
+            obj.refresh_search_key()
+            if obj.search_key != old_key:
+                changes["search_key"] = obj.search_key
+        if changes:
+            changed_fields.update(changes)
+            to_update.append(obj)
+        else:
+            result.unchanged += 1
+    model.objects.bulk_create(to_create, batch_size=1000)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=1000)
+    result.created, result.updated = len(to_create), len(to_update)
+    return result
+
+
+def _tree_levels(rows: list[dict]) -> list[list[dict]]:
+    """Split tree rows into levels: roots first, then their children, and so on."""
+    levels, placed, remaining = [], set(), rows
+    while remaining:
+        level = [r for r in remaining if not r["parent_code"] or r["parent_code"] in placed]
+        if not level:
+            missing = sorted({r["parent_code"] for r in remaining})
+            raise ValueError(f"agencies.csv: unknown parent codes {missing}")
+        levels.append(level)
+        placed.update(r["code"] for r in level)
+        remaining = [r for r in remaining if r["code"] not in placed]
+    return levels
+
+
+def _codes(model) -> dict[str, int]:
+    return dict(model.objects.values_list("code", "id"))
+
+
+@transaction.atomic
+def reference_data_load() -> dict[str, SyncResult]:
+    """Load administrative units from `vietnam-provinces` and the rest from `lookup/data/*.csv`.
+
+    Running it again with the same data changes nothing.
+    """
+    results = {}
+    results["provinces"] = _sync(
+        Province,
+        [
+            {"code": f"{int(p.code):02d}", "name": p.name, "division_type": p.division_type.value}
+            for p in VnProvince.iter_all()
+        ],
+    )
+    provinces = _codes(Province)
+    results["wards"] = _sync(
+        Ward,
+        [
+            {
+                "code": f"{int(w.code):05d}",
+                "name": w.name,
+                "division_type": w.division_type.value,
+                "province_id": provinces[f"{int(w.province_code):02d}"],
+            }
+            for w in VnWard.iter_all()
+        ],
+    )
+    wards = _codes(Ward)
+
+    results["agencies"] = SyncResult()
+    agencies: dict[str, int] = {}
+    for level in _tree_levels(_read_csv("agencies.csv")):  # parents before children
+        level_result = _sync(
+            Agency,
+            [
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "parent_id": agencies[r["parent_code"]] if r["parent_code"] else None,
+                    "province_id": provinces[r["province_code"]],
+                    "address": r["address"],
+                    "phone": r["phone"],
+                    "is_demo": _flag(r["is_demo"]),
+                }
+                for r in level
+            ],
+        )
+        results["agencies"] = results["agencies"] + level_result
+        agencies = _codes(Agency)
+
+    results["facilities"] = _sync(
+        MedicalFacility,
+        [
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "address": r["address"],
+                "province_id": provinces[r["province_code"]],
+                "level": r["level"],
+                "bhyt_contract": _flag(r["bhyt_contract"]),
+                "issues_sick_leave": _flag(r["issues_sick_leave"]),
+                "is_demo": _flag(r["is_demo"]),
+            }
+            for r in _read_csv("facilities.csv")
+        ],
+    )
+    results["employers"] = _sync(
+        Employer,
+        [
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "tax_code": r["tax_code"],
+                "address": r["address"],
+                "province_id": provinces[r["province_code"]],
+                "agency_id": agencies[r["agency_code"]],
+                "is_demo": _flag(r["is_demo"]),
+            }
+            for r in _read_csv("employers.csv")
+        ],
+    )
+    results["collection_points"] = _sync(
+        CollectionPoint,
+        [
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "kind": r["kind"],
+                "address": r["address"],
+                "province_id": provinces[r["province_code"]],
+                "ward_id": wards[r["ward_code"]] if r["ward_code"] else None,
+                "phone": r["phone"],
+                "agency_id": agencies[r["agency_code"]],
+                "is_demo": _flag(r["is_demo"]),
+            }
+            for r in _read_csv("collection_points.csv")
+        ],
+    )
+    return results
+

@@ -1,0 +1,54 @@
+"""The message outbox: every SMS, e-mail and in-portal notice the portal sends is a row here."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Message(models.Model):
+    class Channel(models.TextChoices):
+        SMS = "sms", "SMS"
+        EMAIL = "email", "Email"
+        INBOX = "inbox", "Thông báo trên cổng"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Đang chờ gửi"
+        SENT = "sent", "Đã gửi"
+        FAILED = "failed", "Gửi không thành công"
+
+    channel = models.CharField("kênh", max_length=8, choices=Channel.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="messages", verbose_name="người nhận",
+    )
+    recipient = models.CharField("địa chỉ nhận", max_length=254, blank=True, help_text="Số điện thoại E.164 hoặc email.")
+    template = models.CharField("mẫu", max_length=100)
+    subject = models.CharField("tiêu đề", max_length=200, blank=True)
+    body = models.TextField("nội dung")
+    status = models.CharField("trạng thái", max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
+    last_error = models.TextField("lỗi gần nhất", blank=True)
+    idempotency_key = models.CharField("khóa chống gửi trùng", max_length=200, unique=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    read_at = models.DateTimeField("đọc lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "tin nhắn"
+        verbose_name_plural = "hộp thư đi"
+        indexes = [
+            models.Index(fields=["user", "channel", "read_at"], name="message_inbox_idx"),
+            models.Index(fields=["status", "updated_at"], name="message_pending_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(channel="inbox") | models.Q(user__isnull=False), name="message_inbox_has_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel="inbox") | ~models.Q(recipient=""), name="message_delivery_has_recipient"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.recipient or self.user}: {self.subject or self.body[:40]}"

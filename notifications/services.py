@@ -1,0 +1,118 @@
+"""Writes to the outbox: queue a message, deliver it once, mark notices read."""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Message
+from .sms import SmsDeliveryError, get_sms_backend
+
+logger = logging.getLogger(__name__)
+
+
+def send_message(*, channel: str, template: str, context: dict, idempotency_key: str,
+                 user=None, recipient: str = "") -> Message:
+    """Queue one message; delivery starts when the surrounding transaction commits.
+
+    Templates: `notifications/messages/<template>.subject.txt` (e-mail and notices) and
+    `<template>.body.txt`. The same idempotency key never makes a second message.
+    """
+    subject = ""
+    if channel != Message.Channel.SMS:
+        subject = " ".join(render_to_string(f"notifications/messages/{template}.subject.txt", context).split())
+    body = render_to_string(f"notifications/messages/{template}.body.txt", context).strip()
+    now = timezone.now()
+    delivered_on_write = channel == Message.Channel.INBOX
+    with transaction.atomic():
+        message, created = Message.objects.get_or_create(
+            idempotency_key=idempotency_key,
+            defaults={
+                "channel": channel,
+                "user": user,
+                "recipient": str(recipient or ""),
+                "template": template,
+                "subject": subject,
+                "body": body,
+                "status": Message.Status.SENT if delivered_on_write else Message.Status.PENDING,
+                "sent_at": now if delivered_on_write else None,
+            },
+        )
+        if created and not delivered_on_write:
+            transaction.on_commit(lambda: dispatch_delivery(message.pk))
+    return message
+
+
+def dispatch_delivery(message_id: int) -> None:
+    """Hand a message to the Celery worker. A broker outage must not fail the user's request:
+    the message stays pending and the periodic sweep dispatches it again."""
+    from .tasks import deliver_message
+
+    try:
+        deliver_message.delay(message_id)
+    except Exception:  # broker down, or an eager run that gave up: the sweep retries later
+        logger.warning("could not dispatch message %s; left pending for the sweep", message_id, exc_info=True)
+
+
+def retry_delay(attempts: int) -> int:
+    """Exponential backoff: base, 2×base, 4×base … capped at one hour."""
+    return min(settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 3600)
+
+
+def message_deliver(*, message_id: int) -> tuple[Message, bool]:
+    """Deliver one pending message at most once. Returns (message, should_retry).
+
+    The row stays locked while the backend is called, so a second run of the same task waits
+    and then finds the message sent.
+    """
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        if message.status != Message.Status.PENDING:
+            return message, False
+        message.attempts += 1
+        try:
+            _send(message)
+        except (SmsDeliveryError, smtplib.SMTPException, OSError) as exc:
+            message.last_error = str(exc)[:2000]
+            if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                message.status = Message.Status.FAILED
+            message.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+            return message, message.status == Message.Status.PENDING
+        message.status = Message.Status.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["attempts", "last_error", "status", "sent_at", "updated_at"])
+        return message, False
+
+
+def _send(message: Message) -> None:
+    if message.channel == Message.Channel.SMS:
+        get_sms_backend().send(to=message.recipient, text=message.body, idempotency_key=message.idempotency_key)
+    elif message.channel == Message.Channel.EMAIL:
+        send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient], fail_silently=False)
+
+
+def messages_redispatch_pending(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Dispatch again the messages left pending (broker outage, lost task). Returns how many."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Message.objects.filter(status=Message.Status.PENDING, updated_at__lt=cutoff)
+        .exclude(channel=Message.Channel.INBOX)
+        .values_list("pk", flat=True)[:1000]
+    )
+    for message_id in ids:
+        dispatch_delivery(message_id)
+    return len(ids)
+
+
+def notice_mark_read(*, user, message_id: int | None = None) -> int:
+    """Mark one of the user's in-portal notices read, or all of them when no id is given."""
+    notices = Message.objects.filter(user=user, channel=Message.Channel.INBOX, read_at__isnull=True)
+    if message_id is not None:
+        notices = notices.filter(pk=message_id)
+    return notices.update(read_at=timezone.now())

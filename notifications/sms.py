@@ -1,0 +1,69 @@
+"""SMS backends. `SMS_BACKEND` names one; each raises SmsDeliveryError on a failure worth retrying."""
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+class SmsDeliveryError(Exception):
+    """The message did not reach the gateway; the delivery task retries it."""
+
+
+class ConsoleSmsBackend:
+    """Writes each SMS to the log (development)."""
+
+    def send(self, *, to: str, text: str, idempotency_key: str) -> None:
+        logger.info("SMS to %s [%s]: %s", to, idempotency_key, text)
+
+
+class FileSmsBackend:
+    """Appends each SMS as one JSON line to `SMS_FILE_PATH/sms.jsonl` (tests and the dev inbox)."""
+
+    def send(self, *, to: str, text: str, idempotency_key: str) -> None:
+        folder = Path(settings.SMS_FILE_PATH)
+        folder.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"to": to, "text": text, "id": idempotency_key}, ensure_ascii=False)
+        with open(folder / "sms.jsonl", "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+
+class HttpGatewaySmsBackend:
+    """POSTs JSON `{"to", "text", "id"}` to `SMS_GATEWAY_URL` with a bearer token.
+
+    The idempotency key travels as the `Idempotency-Key` header too, so a gateway that honours
+    it drops a duplicate if a worker dies between the send and the commit.
+    """
+
+    def send(self, *, to: str, text: str, idempotency_key: str) -> None:
+        if not settings.SMS_GATEWAY_URL:
+            raise SmsDeliveryError("SMS_GATEWAY_URL is not set")
+        request = urllib.request.Request(
+            settings.SMS_GATEWAY_URL,
+            data=json.dumps({"to": to, "text": text, "id": idempotency_key}).encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}",
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            raise SmsDeliveryError(f"gateway answered HTTP {exc.code}") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise SmsDeliveryError(f"gateway unreachable: {exc}") from exc
+        if not 200 <= status < 300:
+            raise SmsDeliveryError(f"gateway answered HTTP {status}")
+
+
+def get_sms_backend():
+    return import_string(settings.SMS_BACKEND)()

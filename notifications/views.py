@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+
+
+@login_required
+def notice_list(request):
+    page = Paginator(selectors.notices_for(user=request.user), 20).get_page(request.GET.get("trang"))
+    return render(request, "notifications/notice_list.html", {"page": page})
+
+
+@login_required
+def notice_detail(request, pk):
+    notice = get_object_or_404(selectors.notices_for(user=request.user), pk=pk)
+    services.notice_mark_read(user=request.user, message_id=notice.pk)
+    return render(request, "notifications/notice_detail.html", {"notice": notice})
+
+
+@login_required
+@require_POST
+def notice_mark_all_read(request):
+    services.notice_mark_read(user=request.user)
+    return redirect("notifications:index")
+
+
+def dev_inbox(request):
+    """SMS and e-mail the embedded portal 'sent', readable in the browser (DEBUG only)."""
+    if not settings.DEBUG:
+        raise Http404
+    return render(request, "notifications/dev_inbox.html", {"messages_sent": selectors.recent_outgoing_messages()})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PublicServicesConfig(AppConfig):
+    name = "public_services"
+    verbose_name = "Dịch vụ công"

@@ -1,0 +1,175 @@
+"""The outbox: one row per message, delivery on commit, retries with backoff, never twice."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from notifications.models import Message
+from notifications.services import message_deliver, retry_delay, send_message
+from notifications.tasks import deliver_message
+from tests.conftest import wait_for
+
+from .gateway import FakeGateway
+
+
+def sms(key="otp-1", to="+84912345678", **kwargs):
+    return send_message(channel=Message.Channel.SMS, template="welcome", recipient=to,
+                        context={"name": "Nguyễn Văn Đức", "code": "7901234567"}, idempotency_key=key, **kwargs)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_message_is_written_then_delivered_after_commit(sms_outbox):
+    with transaction.atomic():
+        message = sms()
+        assert sms_outbox() == []  # nothing leaves before the commit
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    assert message.attempts == 1
+    assert message.sent_at is not None
+    [sent] = sms_outbox()
+    assert sent["to"] == "+84912345678"
+    assert "Nguyễn Văn Đức" in sent["text"] and "7901234567" in sent["text"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_sent_when_the_transaction_rolls_back(sms_outbox):
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        sms()
+        raise Boom
+    assert Message.objects.count() == 0
+    assert sms_outbox() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_idempotency_key_makes_one_message_and_one_sms(sms_outbox):
+    first, second = sms(key="reg-42"), sms(key="reg-42")
+    assert first.pk == second.pk
+    assert Message.objects.count() == 1
+    assert len(sms_outbox()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_running_the_delivery_task_again_does_not_send_twice(sms_outbox):
+    message = sms()
+    deliver_message.apply(args=[message.pk])
+    deliver_message.apply(args=[message.pk])
+    message_deliver(message_id=message.pk)
+    assert len(sms_outbox()) == 1
+    message.refresh_from_db()
+    assert message.attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gateway_failure_is_retried_until_delivered(settings):
+    with FakeGateway(fail_next=2) as gateway:
+        settings.SMS_BACKEND = "notifications.sms.HttpGatewaySmsBackend"
+        settings.SMS_GATEWAY_URL = gateway.url
+        settings.SMS_GATEWAY_TOKEN = "test-token"
+        message = sms(key="otp-retry")
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    assert message.attempts == 3
+    assert len(gateway.requests) == 3
+    request = gateway.requests[-1]
+    assert request["headers"]["Authorization"] == "Bearer test-token"
+    assert request["headers"]["Idempotency-Key"] == "otp-retry"
+    assert request["body"]["to"] == "+84912345678"
+    assert "Nguyễn Văn Đức" in request["body"]["text"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gateway_that_keeps_failing_marks_the_message_failed(settings):
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    with FakeGateway(fail_next=100) as gateway:
+        settings.SMS_BACKEND = "notifications.sms.HttpGatewaySmsBackend"
+        settings.SMS_GATEWAY_URL = gateway.url
+        message = sms(key="otp-dead")
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED
+    assert message.attempts == 3
+    assert "HTTP 500" in message.last_error
+    assert len(gateway.requests) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unreachable_gateway_is_a_retryable_failure(settings):
+    settings.SMS_BACKEND = "notifications.sms.HttpGatewaySmsBackend"
+    settings.SMS_GATEWAY_URL = "http://127.0.0.1:9/sms"  # discard port: connection refused
+    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+    message = sms(key="otp-unreachable")
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED
+    assert "unreachable" in message.last_error
+
+
+def test_backoff_doubles_and_is_capped(settings):
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 30
+    assert [retry_delay(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert retry_delay(20) == 3600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_goes_through_django_mail(mailoutbox):
+    send_message(channel=Message.Channel.EMAIL, template="welcome", recipient="duc@example.vn",
+                 context={"name": "Nguyễn Văn Đức", "code": "7901234567"}, idempotency_key="mail-1")
+    [mail] = mailoutbox
+    assert mail.to == ["duc@example.vn"]
+    assert mail.subject == "Chào mừng bạn đến với Cổng dịch vụ BHXH số"
+    assert "7901234567" in mail.body
+
+
+@pytest.fixture
+def flaky_gateway(settings):
+    """A gateway failing every second call, configured before the worker starts."""
+    with FakeGateway(fail_every=2) as gateway:
+        settings.SMS_BACKEND = "notifications.sms.HttpGatewaySmsBackend"
+        settings.SMS_GATEWAY_URL = gateway.url
+        settings.SMS_GATEWAY_TOKEN = "worker-token"
+        settings.NOTIFICATION_RETRY_BASE_SECONDS = 0.2
+        yield gateway
+
+
+@pytest.mark.celery_worker
+def test_real_worker_delivers_each_message_exactly_once_through_a_flaky_gateway(flaky_gateway, celery_worker):
+    keys = [f"worker-{n}" for n in range(10)]
+    with transaction.atomic():
+        for key in keys:
+            sms(key=key)
+    wait_for(lambda: Message.objects.filter(status=Message.Status.SENT).count() == len(keys), timeout=60)
+    assert sorted(flaky_gateway.delivered()) == sorted(keys)  # each accepted exactly once
+    assert len(flaky_gateway.requests) > len(keys)  # the failures were retried
+    assert Message.objects.filter(attempts__gt=1).exists()
+    assert {r["headers"]["Authorization"] for r in flaky_gateway.requests} == {"Bearer worker-token"}
+
+
+@pytest.mark.django_db
+def test_in_portal_notices_show_unread_count_and_belong_to_their_user(client):
+    user_model = get_user_model()
+    owner = user_model.objects.create_user("7901234567", password="x-Pass-2026!")
+    other = user_model.objects.create_user("7909999999", password="x-Pass-2026!")
+    notice = send_message(channel=Message.Channel.INBOX, template="welcome", user=owner,
+                          context={"name": "Đức", "code": "7901234567"}, idempotency_key="inbox-1")
+    assert notice.status == Message.Status.SENT
+
+    client.force_login(owner)
+    page = client.get("/thong-bao/")
+    assert page.status_code == 200
+    assert '<span class="badge">1' in page.content.decode()
+    assert "Chào mừng bạn đến với Cổng dịch vụ BHXH số" in page.content.decode()
+    assert client.get(f"/thong-bao/{notice.pk}/").status_code == 200
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    assert '<span class="badge">' not in client.get("/thong-bao/").content.decode()
+
+    client.force_login(other)
+    assert client.get(f"/thong-bao/{notice.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_notices_require_login(client):
+    response = client.get("/thong-bao/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/tai-khoan/")

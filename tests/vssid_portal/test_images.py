@@ -1,0 +1,117 @@
+"""Image validation: only whole JPEG/PNG/WebP images within the caps, stored re-encoded without metadata."""
+
+import io
+import struct
+import zlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from vssid_portal.images import SafeImageField, validate_image
+
+
+def jpeg_bytes(size=(64, 48), exif=None, color=(200, 30, 30)):
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG", exif=exif or b"")
+    return out.getvalue()
+
+
+def upload(data, name="anh.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def gps_exif():
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (10.0, 46.0, 30.0)
+    gps[3], gps[4] = "E", (106.0, 41.0, 50.0)
+    return exif.tobytes()
+
+
+def png_header_only(width, height):
+    """A PNG whose IHDR declares width×height but whose pixel data is a few bytes."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+def test_valid_jpeg_is_accepted_and_reencoded():
+    clean = validate_image(upload(jpeg_bytes()))
+    assert (clean.format, clean.width, clean.height) == ("JPEG", 64, 48)
+    with Image.open(io.BytesIO(clean.content.read())) as image:
+        assert image.format == "JPEG"
+
+
+def test_truncated_jpeg_is_rejected():
+    data = jpeg_bytes(size=(400, 300))
+    with pytest.raises(ValidationError) as error:
+        validate_image(upload(data[: len(data) // 2]))
+    assert error.value.code == "corrupt"
+    assert "hỏng" in error.value.messages[0]
+
+
+def test_png_declaring_30000_by_30000_pixels_is_rejected_before_decoding():
+    with pytest.raises(ValidationError) as error:
+        validate_image(upload(png_header_only(30000, 30000), name="bom.png", content_type="image/png"))
+    assert error.value.code == "too_many_pixels"
+    assert "megapixel" in error.value.messages[0]
+
+
+def test_png_just_over_40_megapixels_is_rejected_by_the_portal_cap():
+    with pytest.raises(ValidationError) as error:
+        validate_image(upload(png_header_only(8000, 5001), name="lon.png", content_type="image/png"))
+    assert error.value.code == "too_many_pixels"
+
+
+def test_text_file_renamed_jpg_is_rejected():
+    with pytest.raises(ValidationError) as error:
+        validate_image(upload("Đây không phải là ảnh.\n".encode() * 20))
+    assert error.value.code == "not_image"
+    assert error.value.messages == ["Tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ."]
+
+
+def test_gif_is_refused_even_though_pillow_reads_it():
+    out = io.BytesIO()
+    Image.new("P", (10, 10)).save(out, "GIF")
+    with pytest.raises(ValidationError) as error:
+        validate_image(upload(out.getvalue(), name="anh.gif"))
+    assert error.value.code == "format"
+
+
+def test_file_over_10_mb_is_rejected_without_decoding():
+    with pytest.raises(ValidationError) as error:
+        validate_image(upload(b"\xff\xd8" + b"0" * (10 * 1024 * 1024)))
+    assert error.value.code == "too_large"
+
+
+def test_gps_exif_is_stripped_and_orientation_applied():
+    original = jpeg_bytes(size=(80, 40), exif=gps_exif())
+    with Image.open(io.BytesIO(original)) as before:
+        assert before.getexif().get_ifd(0x8825)  # the upload does carry GPS
+    clean = validate_image(upload(original))
+    data = clean.content.read()
+    with Image.open(io.BytesIO(data)) as after:
+        assert after.size == (40, 80)  # rotated upright
+        assert len(after.getexif()) == 0
+        assert "exif" not in after.info and "icc_profile" not in after.info
+    assert b"PhoneMaker" not in data and b"Exif" not in data
+
+
+def test_polyglot_jpeg_with_trailing_html_is_cleaned():
+    clean = validate_image(upload(jpeg_bytes() + b"<html><script>alert(1)</script></html>"))
+    assert b"<script>" not in clean.content.read()
+
+
+def test_form_field_returns_the_clean_copy_with_a_safe_name():
+    field = SafeImageField()
+    cleaned = field.clean(upload(jpeg_bytes(), name="../../etc/chan-dung.jpg"))
+    assert cleaned.name == "image.jpg"
+    with pytest.raises(ValidationError) as error:
+        field.clean(upload(b"GIF89a not really"))
+    assert "JPEG, PNG hoặc WebP" in error.value.messages[0]

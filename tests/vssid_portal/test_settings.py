@@ -1,0 +1,105 @@
+"""Settings resolution from the environment, checked in a fresh interpreter each time."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from tests.conftest import ROOT
+
+PROD_KEY = "k" * 10 + "9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9"
+
+PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+from vssid_portal.celery import app
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "engine": db["ENGINE"], "name": str(db["NAME"]), "conn_max_age": db.get("CONN_MAX_AGE"),
+    "health": db.get("CONN_HEALTH_CHECKS"), "eager": app.conf.task_always_eager,
+    "broker": app.conf.broker_url, "cache": settings.CACHES["default"]["BACKEND"], "debug": settings.DEBUG,
+}))
+"""
+
+
+def run(code_or_args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="vssid_portal.settings")
+    args = [sys.executable, "-c", code_or_args] if isinstance(code_or_args, str) else [sys.executable, *code_or_args]
+    return subprocess.run(args, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+
+
+def probe(**env):
+    result = run(PROBE, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_embedded_default_is_sqlite_eager_and_local_memory():
+    config = probe()
+    assert config["engine"] == "django.db.backends.sqlite3"
+    assert config["name"].endswith("db.sqlite3")
+    assert config["eager"] is True
+    assert config["cache"].endswith("LocMemCache")
+
+
+def test_database_url_selects_postgresql_with_persistent_health_checked_connections():
+    config = probe(DATABASE_URL="postgres://portal:secret@127.0.0.1:5432/vssid")
+    assert config["engine"] == "django.db.backends.postgresql"
+    assert config["name"] == "vssid"
+    assert config["conn_max_age"] == 60
+    assert config["health"] is True
+
+
+def test_redis_url_selects_redis_broker_and_cache():
+    config = probe(REDIS_URL="redis://127.0.0.1:6379/3")
+    assert config["eager"] is False
+    assert config["broker"] == "redis://127.0.0.1:6379/3"
+    assert config["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DATABASE_URL": "not-a-url"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+        ({"DJANGO_ENV": "staging"}, "DJANGO_ENV"),
+        ({"DJANGO_ENV": "production", "ALLOWED_HOSTS": "vssid.example"}, "SECRET_KEY"),
+        ({"DJANGO_ENV": "production", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
+        ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY}, "ALLOWED_HOSTS"),
+        ({"NOTIFICATION_MAX_ATTEMPTS": "many"}, "NOTIFICATION_MAX_ATTEMPTS"),
+    ],
+)
+def test_bad_environment_stops_start_up_naming_the_variable(env, named):
+    result = run("import django; django.setup()", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr.strip().splitlines()[-1]
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="vssid.example",
+        SMS_GATEWAY_URL="http://127.0.0.1:9/sms",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert probe(DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="x", SMS_GATEWAY_URL="http://x/")[
+        "debug"] is False
+
+
+@pytest.mark.django_db
+def test_suite_runs_on_postgresql_through_psycopg3_when_database_url_is_set():
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("DATABASE_URL does not point at PostgreSQL")
+    assert connection.vendor == "postgresql"
+    assert connection.Database.__name__ == "psycopg"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version_num")
+        assert int(cursor.fetchone()[0]) >= 150000

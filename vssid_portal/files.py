@@ -1,0 +1,60 @@
+"""Signed, expiring links to private files, and the view that serves them.
+
+A view that has checked who may see a file calls `private_file_url()`; the link carries the
+file name, an expiry and (normally) the user it was made for, signed with SECRET_KEY. The
+download view refuses a forged, expired or someone-else's link with a 404, so nothing can be
+reached by guessing a URL.
+"""
+
+import mimetypes
+import time
+from pathlib import PurePosixPath
+
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+SALT = "vssid_portal.files.private"
+DEFAULT_MAX_AGE = 15 * 60
+
+
+def private_file_url(name: str, *, user, filename: str | None = None, inline: bool = False,
+                     max_age: int = DEFAULT_MAX_AGE) -> str:
+    """A signed link to `name` in private storage for `user` (None: anyone holding the link)."""
+    payload = {
+        "n": name,
+        "u": user.pk if user is not None else None,
+        "f": filename or PurePosixPath(name).name,
+        "i": inline,
+        "e": int(time.time()) + max_age,
+    }
+    return reverse("private_file", args=[signing.dumps(payload, salt=SALT, compress=True)])
+
+
+def private_file_response(name: str, *, filename: str, inline: bool = False) -> FileResponse:
+    """Stream a private file with headers that keep browsers and proxies from misusing it."""
+    try:
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("Không tìm thấy tệp.") from exc
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_safe
+def private_file(request, token):
+    try:
+        payload = signing.loads(token, salt=SALT)
+    except signing.BadSignature as exc:
+        raise Http404("Liên kết không hợp lệ.") from exc
+    if payload["e"] < time.time():
+        raise Http404("Liên kết đã hết hạn.")
+    if payload["u"] is not None and payload["u"] != request.user.pk:
+        raise Http404("Liên kết không dành cho tài khoản này.")
+    return private_file_response(payload["n"], filename=payload["f"], inline=payload["i"])

@@ -1,0 +1,108 @@
+"""Validation of uploaded images (ID photos, portraits).
+
+An upload is accepted only if Pillow decodes it completely as JPEG, PNG or WebP within the
+size and pixel caps. It is then re-encoded from its pixels: EXIF orientation applied, every
+metadata block (EXIF with GPS, XMP, ICC, comments) dropped, and any bytes appended to the image
+(an HTML or script polyglot) left behind. What is stored is the re-encoded copy, never the upload.
+"""
+
+import io
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    content: ContentFile
+    format: str
+    width: int
+    height: int
+
+
+def validate_image(upload, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> CleanImage:
+    """Check an uploaded file and return a clean re-encoded copy, or raise ValidationError."""
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+    if size == 0:
+        raise ValidationError("Tệp tải lên rỗng. Hãy chọn lại ảnh.", code="empty")
+    if size > max_bytes:
+        raise ValidationError(
+            "Ảnh quá lớn: tối đa %(limit)s MB.", code="too_large", params={"limit": max_bytes // (1024 * 1024)}
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as probe:
+            image_format = probe.format
+            width, height = probe.size
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(
+            "Ảnh có kích thước quá lớn; tối đa %(mp)s megapixel.",
+            code="too_many_pixels",
+            params={"mp": max_pixels // 1_000_000},
+        ) from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ValidationError("Tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ.", code="not_image") from exc
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError("Chỉ nhận ảnh JPEG, PNG hoặc WebP.", code="format")
+    # Checked from the header, before any pixel is decoded: a decompression bomb stops here.
+    if width * height > max_pixels:
+        raise ValidationError(
+            "Ảnh có kích thước quá lớn (%(w)s × %(h)s điểm ảnh); tối đa %(mp)s megapixel.",
+            code="too_many_pixels",
+            params={"w": width, "h": height, "mp": max_pixels // 1_000_000},
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError("Ảnh bị hỏng hoặc không đầy đủ. Hãy chụp hoặc chọn lại ảnh.", code="corrupt") from exc
+    return _reencode(upright, image_format)
+
+
+def _reencode(image: Image.Image, image_format: str) -> CleanImage:
+    out = io.BytesIO()
+    if image_format == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+    elif image_format == "PNG":
+        mode = "RGBA" if image.mode in {"RGBA", "LA", "P", "PA"} else "RGB"
+        image.convert(mode).save(out, "PNG", optimize=True)
+    else:
+        mode = "RGBA" if image.mode in {"RGBA", "LA", "P", "PA"} else "RGB"
+        image.convert(mode).save(out, "WEBP", quality=90)
+    width, height = image.size
+    return CleanImage(ContentFile(out.getvalue()), image_format, width, height)
+
+
+class SafeImageField(forms.FileField):
+    """A form field whose cleaned value is the re-encoded image (a ContentFile with a safe name)."""
+
+    default_error_messages = {
+        "required": "Hãy chọn ảnh để tải lên.",
+        "invalid": "Tệp không hợp lệ.",
+        "missing": "Không nhận được tệp. Hãy chọn lại.",
+        "empty": "Tệp tải lên rỗng. Hãy chọn lại ảnh.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        if upload is None:
+            return None
+        clean = validate_image(upload)
+        clean.content.name = f"image.{ALLOWED_FORMATS[clean.format]}"
+        return clean.content

@@ -1,0 +1,48 @@
+"""PDF rendering with WeasyPrint: tagged (PDF/UA-1), fonts from the portal's own static files.
+
+WeasyPrint is imported once per process (it takes about a second). Documents may only load
+the portal's static files: no `file://`, no network, so a template can never be made to leak
+a server file or call out.
+"""
+
+import mimetypes
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+PDF_BASE_URL = "https://pdf.vssid.invalid/"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves `/static/...` from the portal's static files and `data:` URLs; refuses the rest."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parts = urlsplit(url)
+        base = urlsplit(PDF_BASE_URL)
+        if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(
+            settings.STATIC_URL
+        ):
+            raise ValueError(f"PDF may not load {url!r}: only the portal's static files are allowed")
+        relative = parts.path[len(settings.STATIC_URL) :]
+        if ".." in relative.split("/"):
+            raise ValueError(f"PDF may not load {url!r}: path leaves the static folder")
+        path = finders.find(relative)
+        if not path:
+            raise ValueError(f"PDF asset not found: {relative}")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        mime_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": mime_type})
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a Django template to a tagged PDF and return its bytes."""
+    html = render_to_string(template_name, context)
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher(fail_on_errors=True))
+    return document.write_pdf(pdf_variant="pdf/ua-1")

@@ -1,0 +1,322 @@
+"""Settings of the VssID portal, read from the environment.
+
+One module for every environment. Without any variable set the portal runs embedded
+(SQLite file, Celery eager, local-memory cache, console/file SMS) so that `make run` works on a
+fresh machine; production and CI set the variables documented in README.md.
+A missing or malformed variable stops start-up with a message that names it.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def _read(name, reader, *args, **kwargs):
+    """Read one variable; any parse error names the variable instead of a bare traceback."""
+    try:
+        return reader(name, *args, **kwargs)
+    except ImproperlyConfigured:
+        raise
+    except Exception as exc:  # environ raises ValueError, KeyError, UnknownSchemeError...
+        raise ImproperlyConfigured(f"Biến môi trường {name} không hợp lệ: {exc}") from exc
+
+
+DJANGO_ENV = _read("DJANGO_ENV", env.str, default="development")
+if DJANGO_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(
+        f"Biến môi trường DJANGO_ENV phải là 'development' hoặc 'production', không phải {DJANGO_ENV!r}."
+    )
+PRODUCTION = DJANGO_ENV == "production"
+
+DEBUG = False if PRODUCTION else _read("DJANGO_DEBUG", env.bool, default=True)
+
+if PRODUCTION:
+    if not env.str("SECRET_KEY", default=""):
+        raise ImproperlyConfigured(
+            "Biến môi trường SECRET_KEY là bắt buộc khi DJANGO_ENV=production "
+            "(một chuỗi ngẫu nhiên dài ít nhất 50 ký tự)."
+        )
+    SECRET_KEY = env.str("SECRET_KEY")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured("Biến môi trường SECRET_KEY quá ngắn: cần ít nhất 50 ký tự ngẫu nhiên.")
+    ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list)
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("Biến môi trường ALLOWED_HOSTS là bắt buộc khi DJANGO_ENV=production.")
+else:
+    # Development only: a fixed key is harmless here because nothing it signs leaves the machine.
+    SECRET_KEY = env.str("SECRET_KEY", default="development-only-key-never-used-in-production-0123456789")
+    ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+    "csp",
+    "phonenumber_field",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "vssid_portal",
+    "lookup",
+    "notifications",
+    "accounts",
+    "participation",
+    "benefits",
+    "health_card",
+    "public_services",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+]
+
+ROOT_URLCONF = "vssid_portal.urls"
+WSGI_APPLICATION = "vssid_portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vssid_portal.context_processors.portal",
+                "notifications.context_processors.unread_notices",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": _read("DATABASE_URL", env.db_url)}
+    if DATABASES["default"].get("ENGINE") not in {
+        "django.db.backends.postgresql",
+        "django.db.backends.sqlite3",
+    }:
+        raise ImproperlyConfigured("Biến môi trường DATABASE_URL phải là postgres://... hoặc sqlite:///...")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["CONN_MAX_AGE"] = _read("DB_CONN_MAX_AGE", env.int, default=60)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "db.sqlite3",
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: Celery broker and cache ------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("Biến môi trường REDIS_URL phải có dạng redis://host:port/db.")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "vssid",
+        }
+    }
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_TASK_ALWAYS_EAGER = False
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vssid"}}
+    CELERY_BROKER_URL = "memory://"
+    CELERY_TASK_ALWAYS_EAGER = True
+# Eager runs behave like a worker: a failing task is logged and retried, never raised into the request.
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing must not hang a web request when Redis is away: fail fast, the outbox sweeper
+# re-dispatches what stayed pending.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {
+    "notifications-redispatch-pending": {
+        "task": "notifications.tasks.redispatch_pending_messages",
+        "schedule": timedelta(minutes=5),
+    },
+    "sessions-clear-expired": {
+        "task": "vssid_portal.tasks.clear_expired_sessions",
+        "schedule": timedelta(hours=6),
+    },
+}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit of a session: 12 h
+
+# --- Accounts (django-allauth) ---------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+USERSESSIONS_TRACK_ACTIVITY = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+ALLAUTH_TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0)
+
+# --- Phone numbers ----------------------------------------------------------------------------
+PHONENUMBER_DEFAULT_REGION = "VN"
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
+
+# --- Language, time ---------------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static, media and private files ----------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(_read("STATIC_ROOT", env.str, default=str(BASE_DIR / "var" / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Private uploads (ID photos) and generated PDFs: outside every URL, served by permission-checked views.
+PRIVATE_FILES_ROOT = Path(_read("PRIVATE_FILES_ROOT", env.str, default=str(BASE_DIR / "var" / "private")))
+STORAGES = {
+    # Every FileField lands here unless it names another storage: private by default.
+    "default": {"BACKEND": "vssid_portal.storage.PrivateStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        ),
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION  # development and tests serve straight from static/
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# --- Notifications ----------------------------------------------------------------------------
+SMS_BACKEND = _read(
+    "SMS_BACKEND",
+    env.str,
+    default="notifications.sms.FileSmsBackend" if not PRODUCTION else "notifications.sms.HttpGatewaySmsBackend",
+)
+SMS_FILE_PATH = Path(_read("SMS_FILE_PATH", env.str, default=str(BASE_DIR / "var" / "sms")))
+SMS_GATEWAY_URL = _read("SMS_GATEWAY_URL", env.str, default="")
+SMS_GATEWAY_TOKEN = _read("SMS_GATEWAY_TOKEN", env.str, default="")
+SMS_GATEWAY_TIMEOUT = _read("SMS_GATEWAY_TIMEOUT", env.float, default=5.0)
+if SMS_BACKEND.endswith("HttpGatewaySmsBackend") and PRODUCTION and not SMS_GATEWAY_URL:
+    raise ImproperlyConfigured("Biến môi trường SMS_GATEWAY_URL là bắt buộc với HttpGatewaySmsBackend.")
+NOTIFICATION_MAX_ATTEMPTS = _read("NOTIFICATION_MAX_ATTEMPTS", env.int, default=6)
+NOTIFICATION_RETRY_BASE_SECONDS = _read("NOTIFICATION_RETRY_BASE_SECONDS", env.float, default=30.0)
+
+if env.str("EMAIL_URL", default=""):
+    vars().update(_read("EMAIL_URL", env.email_url))
+else:
+    EMAIL_BACKEND = (
+        "django.core.mail.backends.filebased.EmailBackend"
+        if not PRODUCTION
+        else "django.core.mail.backends.smtp.EmailBackend"
+    )
+    EMAIL_FILE_PATH = BASE_DIR / "var" / "email"
+DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, default="Cổng BHXH số <no-reply@vssid.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Security ---------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", env.bool, default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# --- Logging ----------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", env.str, default="INFO")},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}
+
+PORTAL_NAME = "Cổng dịch vụ BHXH số"
+PORTAL_HOTLINE = "1900 9068"
+CSRF_FAILURE_VIEW = "vssid_portal.views.csrf_failure"
+FORM_RENDERER = "vssid_portal.forms.PortalFormRenderer"

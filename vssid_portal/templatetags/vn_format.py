@@ -1,0 +1,48 @@
+"""Vietnamese display formats: money in VND (`1.234.567 đ`) and dates (`dd/mm/yyyy`)."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def vnd(value):
+    """1234567 → '1.234.567 đ' (rounded to the đồng; negative amounts keep their sign)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal(1))
+    except (InvalidOperation, ValueError):
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(int(amount)):,} đ".replace(",", ".")
+
+
+@register.filter
+def vn_date(value, year_only=False):
+    """A date as dd/mm/yyyy; an aware datetime is shown in local time; `year_only` shows yyyy."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        return ""
+    if year_only:
+        return f"{value.year:04d}"
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def vn_datetime(value):
+    """An aware datetime as 'dd/mm/yyyy HH:MM' in local time."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y %H:%M")
