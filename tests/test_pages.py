@@ -1,0 +1,93 @@
+"""Every app has a real index page; error pages speak Vietnamese; headers protect every page."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+PUBLIC = ["home", "lookup:index", "lookup:support", "public_services:index", "health_card:verify", "accounts:registration"]
+PERSONAL = ["accounts:personal", "participation:index", "benefits:index", "health_card:index", "notifications:index"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PUBLIC)
+def test_public_pages_render_in_vietnamese_with_the_base_layout(client, name):
+    response = client.get(reverse(name))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="vi">' in html
+    assert 'href="#noi-dung"' in html  # skip link
+    for item in ("Trang chủ", "Tra cứu", "Dịch vụ công", "Quản lý cá nhân", "Hỗ trợ", "Đăng nhập", "Đăng ký"):
+        assert f">{item}</a>" in html
+    assert "1900 9068" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PERSONAL)
+def test_personal_pages_need_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PERSONAL)
+def test_personal_pages_render_for_a_logged_in_user(client, name):
+    client.force_login(get_user_model().objects.create_user("7901234567", password="x-Pass-2026!"))
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert "Đăng xuất" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_vietnamese_404(client):
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_server_error_page_is_vietnamese_and_standalone(client, settings):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Hệ thống đang gặp sự cố" in html and "1900 9068" in html
+
+
+@pytest.mark.django_db
+def test_csrf_failure_is_explained_in_vietnamese():
+    response = Client(enforce_csrf_checks=True).post(reverse("notifications:mark_all_read"))
+    assert response.status_code == 403
+    assert "Phiên làm việc đã hết hạn" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_security_headers_on_every_page(client):
+    response = client.get(reverse("home"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_english_is_available_for_the_base_layout(client):
+    response = client.get(reverse("home"), headers={"accept-language": "en"})
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert ">Home</a>" in html and ">Public services</a>" in html
+
+
+@pytest.mark.django_db
+def test_self_service_signup_of_allauth_is_closed(client):
+    client.post(reverse("account_signup"), {"username": "7901234567", "password1": "x-Pass-2026!"})
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_static_assets_are_served_locally(client):
+    html = client.get(reverse("home")).content.decode()
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html

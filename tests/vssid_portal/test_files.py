@@ -1,0 +1,63 @@
+"""Private files: no public URL, served only through a signed link for the right user."""
+
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from vssid_portal import files
+
+
+@pytest.fixture
+def stored(settings):
+    name = default_storage.save("registrations/2026/to-khai.pdf", ContentFile(b"%PDF-1.7 test"))
+    return name
+
+
+@pytest.fixture
+def owner(db):
+    return get_user_model().objects.create_user("7901234567", password="x-Pass-2026!")
+
+
+def test_private_storage_lives_outside_public_folders_and_has_no_url(settings, stored):
+    assert default_storage.path(stored).startswith(str(settings.PRIVATE_FILES_ROOT))
+    with pytest.raises(ValueError):
+        default_storage.url(stored)
+
+
+def test_owner_downloads_through_a_signed_link_with_safe_headers(client, owner, stored):
+    client.force_login(owner)
+    response = client.get(files.private_file_url(stored, user=owner, filename="to-khai.pdf"))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_link_made_for_someone_else_is_a_404(client, owner, stored):
+    other = get_user_model().objects.create_user("7909999999", password="x-Pass-2026!")
+    link = files.private_file_url(stored, user=owner)
+    client.force_login(other)
+    assert client.get(link).status_code == 404
+    client.logout()
+    assert client.get(link).status_code == 404
+
+
+def test_tampered_or_expired_link_is_a_404(client, owner, stored, monkeypatch):
+    client.force_login(owner)
+    link = files.private_file_url(stored, user=owner)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert client.get(link.replace(token, token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))).status_code == 404
+    assert client.get("/tep/registrations%2F2026%2Fto-khai.pdf/").status_code == 404
+    real_time = time.time
+    monkeypatch.setattr(files.time, "time", lambda: real_time() + files.DEFAULT_MAX_AGE + 1)
+    assert client.get(link).status_code == 404
+
+
+def test_link_to_a_missing_file_is_a_404(client, owner):
+    client.force_login(owner)
+    assert client.get(files.private_file_url("khong/co.pdf", user=owner)).status_code == 404

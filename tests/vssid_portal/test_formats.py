@@ -1,0 +1,51 @@
+"""Vietnamese formats and the accent-folded search key."""
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import Context, Template
+
+from vssid_portal.templatetags.vn_format import vn_date, vn_datetime, vnd
+from vssid_portal.text import fold, normalize_name
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(1234567, "1.234.567 đ"), (0, "0 đ"), (Decimal("11531338.4"), "11.531.338 đ"), (-50000, "-50.000 đ"),
+     ("2340000", "2.340.000 đ"), (None, ""), ("abc", "")],
+)
+def test_vnd(value, shown):
+    assert vnd(value) == shown
+
+
+def test_dates_are_dd_mm_yyyy_in_local_time():
+    assert vn_date(datetime.date(1988, 3, 5)) == "05/03/1988"
+    assert vn_date(datetime.date(1988, 1, 1), True) == "1988"
+    late_utc = datetime.datetime(2026, 11, 21, 18, 30, tzinfo=ZoneInfo("UTC"))
+    assert vn_date(late_utc) == "22/11/2026"  # 01:30 next day in Hồ Chí Minh City
+    assert vn_datetime(late_utc) == "22/11/2026 01:30"
+    assert vn_date(None) == ""
+
+
+def test_filters_work_in_templates():
+    html = Template("{% load vn_format %}{{ a|vnd }} {{ d|vn_date }}").render(
+        Context({"a": 1774052, "d": datetime.date(2026, 7, 1)})
+    )
+    assert html == "1.774.052 đ 01/07/2026"
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("Nguyễn Văn Đức", "nguyen van duc"), ("  TRẦN   thị  Ánh ", "tran thi anh"), ("Đặng Hữu Phước", "dang huu phuoc"),
+     ("Nguye\u0302\u0303n Văn An", "nguyen van an")],
+)
+def test_accent_folded_search_key(name, key):
+    assert fold(name) == key
+
+
+def test_names_are_stored_nfc_with_single_spaces():
+    decomposed = "Nguye\u0302\u0303n  Văn An"
+    assert normalize_name(decomposed) == "Nguyễn Văn An"
+    assert len(normalize_name(decomposed)) == len("Nguyễn Văn An")
