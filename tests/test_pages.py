@@ -74,11 +74,18 @@ def test_security_headers_on_every_page(client):
 
 
 @pytest.mark.django_db
-def test_english_is_available_for_the_base_layout(client):
-    response = client.get(reverse("home"), headers={"accept-language": "en"})
-    html = response.content.decode()
+def test_vietnamese_stays_the_default_whatever_the_browser_language(client):
+    html = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="vi">' in html and ">Trang chủ</a>" in html
+
+
+@pytest.mark.django_db
+def test_english_base_layout_through_the_language_switcher(client):
+    switched = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert switched.status_code == 302
+    html = client.get(reverse("home")).content.decode()
     assert '<html lang="en">' in html
-    assert ">Home</a>" in html and ">Public services</a>" in html
+    assert ">Home</a>" in html and ">Public services</a>" in html and "Skip to main content" in html
 
 
 @pytest.mark.django_db
