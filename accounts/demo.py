@@ -7,6 +7,8 @@ as they are, so a second run changes nothing.
 import datetime
 import random
 
+import phonenumbers
+
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -16,6 +18,7 @@ from .models import Person, User
 from .validators import MOBILE_PREFIXES, IdType
 
 DEMO_PASSWORD = "BhxhDemo@2026"
+PREFIXES = sorted(MOBILE_PREFIXES)
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
             "Hồ", "Ngô", "Dương", "Lý", "Trương", "Đinh", "Lâm", "Mai"]
@@ -34,6 +37,14 @@ DEMO_CITIZEN = {
     "sex": Person.Sex.MALE, "id_type": IdType.CCCD, "id_number": "079088012345", "phone": "+84912345678",
     "street": "12 Lê Lợi",
 }
+
+
+def _mobile(rng: random.Random) -> str:
+    """A mobile number on an assigned prefix that the phonenumbers metadata also accepts."""
+    while True:
+        number = f"+84{rng.choice(PREFIXES)[1:]}{rng.randrange(10**7):07d}"
+        if phonenumbers.is_valid_number(phonenumbers.parse(number)):
+            return number
 
 
 def _person(rng: random.Random, codes: set[str], provinces: list[Province], wards_by_province: dict) -> Person:
@@ -59,7 +70,7 @@ def _person(rng: random.Random, codes: set[str], provinces: list[Province], ward
         sex=sex,
         id_type=IdType.CCCD,
         id_number=f"{birth_place}{century_digit}{birth.year % 100:02d}{rng.randrange(10**6):06d}",
-        phone=f"+84{rng.choice(sorted(MOBILE_PREFIXES))[1:]}{rng.randrange(10**7):07d}",
+        phone=_mobile(rng),
         province=province,
         ward=ward,
         street=f"{rng.randrange(1, 400)} {rng.choice(STREETS)}",

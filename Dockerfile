@@ -1,0 +1,22 @@
+# Production image: gunicorn for the web, the same image runs the Celery worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update -q \
+ && apt-get install -y -q --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY . .
+RUN pip install -c constraints.txt -e . \
+ && useradd --system --uid 1000 --home /app portal \
+ && mkdir -p /data/private /app/var \
+ && chown -R portal /data /app/var
+# collectstatic needs settings that load; a throwaway key is used only for this build step.
+RUN DJANGO_ENV=production SECRET_KEY=build-only-not-secret-build-only-not-secret-0123456789 ALLOWED_HOSTS=build \
+    SMS_GATEWAY_URL=http://build.invalid/ python manage.py collectstatic --noinput
+
+USER portal
+ENV DJANGO_ENV=production PRIVATE_FILES_ROOT=/data/private
+EXPOSE 8000
+CMD ["gunicorn", "vssid_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,73 @@
+"""`load_reference_data`: the real 2025 division, the HCMC agency tree, idempotent loading."""
+
+import csv
+import io
+import unicodedata
+
+import pytest
+from django.core.management import call_command
+
+from lookup.models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
+from lookup.services import DATA_DIR, reference_data_load
+
+HCMC_DISTRICTS = {"07901": "BHXH Quận 1", "07902": "BHXH Quận 12", "07903": "BHXH thành phố Thủ Đức",
+                  "07905": "BHXH Gò Vấp", "07906": "BHXH Bình Thạnh", "07907": "BHXH Tân Bình",
+                  "07908": "BHXH Tân Phú", "07909": "BHXH Phú Nhuận", "07911": "BHXH Quận 3",
+                  "07912": "BHXH Quận 10", "07913": "BHXH Quận 11", "07914": "BHXH Quận 4",
+                  "07915": "BHXH Quận 5", "07916": "BHXH Quận 6", "07917": "BHXH Quận 8"}
+
+
+@pytest.mark.django_db
+def test_loads_the_two_level_division_and_the_hcmc_agency_tree():
+    results = reference_data_load()
+    assert results["provinces"].created == 34 and Province.objects.count() == 34
+    assert results["wards"].created == 3321 and Ward.objects.count() == 3321
+    assert Ward.objects.get(name="Phường Sài Gòn").province.code == "79"
+
+    hcmc = Agency.objects.get(code="079")
+    assert str(hcmc) == "[079] BHXH TP. Hồ Chí Minh"
+    assert hcmc.parent is None and hcmc.phone == "(028) 39.979.039" and not hcmc.is_demo
+    children = {a.code: a.name for a in hcmc.children.all()}
+    assert children == HCMC_DISTRICTS
+    assert Agency.objects.filter(is_demo=False).count() == 16
+
+    assert MedicalFacility.objects.filter(province__code="79", bhyt_contract=True).exists()
+    facility = MedicalFacility.objects.get(code="79001")
+    assert facility.display_code == "79 - 001"
+    assert Employer.objects.filter(agency__code="07901").count() >= 10
+    assert all(name.endswith("(dữ liệu mẫu)") for name in Employer.objects.values_list("name", flat=True))
+    point = CollectionPoint.objects.filter(ward__isnull=False).select_related("ward").first()
+    assert point.ward.province_id == point.province_id
+
+
+@pytest.mark.django_db
+def test_second_run_changes_nothing_and_an_edit_is_restored():
+    reference_data_load()
+    again = reference_data_load()
+    assert all(r.created == 0 and r.updated == 0 for r in again.values()), again
+    Agency.objects.filter(code="07901").update(phone="000")
+    restored = reference_data_load()
+    assert restored["agencies"].updated == 1
+    assert Agency.objects.get(code="07901").phone != "000"
+
+
+@pytest.mark.django_db
+def test_search_keys_fold_accents():
+    reference_data_load()
+    assert Agency.objects.filter(search_key__contains="ho chi minh").count() >= 1
+    assert MedicalFacility.objects.filter(search_key__contains="cho ray").exists()
+
+
+@pytest.mark.django_db
+def test_command_prints_a_line_per_table():
+    out = io.StringIO()
+    call_command("load_reference_data", stdout=out)
+    assert "wards: 3321 mới, 0 cập nhật, 0 không đổi" in out.getvalue()
+
+
+@pytest.mark.parametrize("name", ["agencies.csv", "facilities.csv", "employers.csv", "collection_points.csv"])
+def test_data_files_are_nfc_with_unique_codes(name):
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    assert unicodedata.normalize("NFC", text) == text
+    codes = [row["code"] for row in csv.DictReader(io.StringIO(text))]
+    assert len(codes) == len(set(codes))
