@@ -7,12 +7,13 @@ metadata block (EXIF with GPS, XMP, ICC, comments) dropped, and any bytes append
 """
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -63,12 +64,24 @@ def validate_image(upload, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_
         )
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
+        with Image.open(upload) as image, _strict_decoding():
             image.load()
             upright = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationError("Ảnh bị hỏng hoặc không đầy đủ. Hãy chụp hoặc chọn lại ảnh.", code="corrupt") from exc
     return _reencode(upright, image_format)
+
+
+@contextmanager
+def _strict_decoding():
+    """Refuse truncated images while decoding. WeasyPrint sets Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES on import, which would let half an image through."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _reencode(image: Image.Image, image_format: str) -> CleanImage:

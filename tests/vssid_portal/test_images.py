@@ -48,7 +48,10 @@ def test_valid_jpeg_is_accepted_and_reencoded():
         assert image.format == "JPEG"
 
 
-def test_truncated_jpeg_is_rejected():
+@pytest.mark.parametrize("weasyprint_loaded", [False, True])
+def test_truncated_jpeg_is_rejected(weasyprint_loaded):
+    if weasyprint_loaded:
+        import vssid_portal.pdf  # noqa: F401 — WeasyPrint turns on LOAD_TRUNCATED_IMAGES process-wide
     data = jpeg_bytes(size=(400, 300))
     with pytest.raises(ValidationError) as error:
         validate_image(upload(data[: len(data) // 2]))
