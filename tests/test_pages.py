@@ -98,3 +98,27 @@ def test_self_service_signup_of_allauth_is_closed(client):
 def test_static_assets_are_served_locally(client):
     html = client.get(reverse("home")).content.decode()
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+@pytest.mark.django_db
+def test_admin_login_goes_through_the_portal_login(client):
+    response = client.get("/quan-tri/login/?next=/quan-tri/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    client.force_login(get_user_model().objects.create_user("7901234567", password="x-Pass-2026!"))
+    assert client.get("/quan-tri/login/").status_code == 403  # a citizen is not staff
+
+
+@pytest.mark.django_db
+def test_login_page_is_vietnamese_at_the_portal_path(client):
+    assert reverse("account_login") == "/tai-khoan/dang-nhap/"
+    assert reverse("account_logout") == "/tai-khoan/dang-xuat/"
+    get_user_model().objects.create_user("7901234567", password="x-Pass-2026!")
+    response = client.post(reverse("account_login"), {"login": "7901234567", "password": "sai-mat-khau"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<label for="id_login">Mã số BHXH hoặc tên đăng nhập</label>' in html
+    assert "Mã số BHXH (tên đăng nhập) hoặc mật khẩu không đúng." in html
+    assert 'class="error-summary"' in html
+    ok = client.post(reverse("account_login"), {"login": "7901234567", "password": "x-Pass-2026!"})
+    assert ok.status_code == 302

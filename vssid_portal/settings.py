@@ -320,3 +320,4 @@ PORTAL_NAME = "Cổng dịch vụ BHXH số"
 PORTAL_HOTLINE = "1900 9068"
 CSRF_FAILURE_VIEW = "vssid_portal.views.csrf_failure"
 FORM_RENDERER = "vssid_portal.forms.PortalFormRenderer"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}

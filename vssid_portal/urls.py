@@ -1,3 +1,5 @@
+from allauth.account import views as account_views
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +8,8 @@ from . import files, views
 admin.site.site_header = "Quản trị Cổng BHXH số"
 admin.site.site_title = "Quản trị BHXH số"
 admin.site.index_title = "Nghiệp vụ"
+# Officers log in through allauth (rate limits, device codes), never through the admin's own form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,7 +20,10 @@ urlpatterns = [
     path("thong-tin-huong/", include("benefits.urls")),
     path("dich-vu-cong/", include("public_services.urls")),
     path("thong-bao/", include("notifications.urls")),
+    # The portal's Vietnamese paths for allauth's two busiest views; the rest keep allauth's paths.
     path("tai-khoan/", include("allauth.urls")),
+    path("tai-khoan/dang-nhap/", account_views.login, name="account_login"),
+    path("tai-khoan/dang-xuat/", account_views.logout, name="account_logout"),
     path("tep/<str:token>/", files.private_file, name="private_file"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

@@ -173,3 +173,25 @@ def test_notices_require_login(client):
     response = client.get("/thong-bao/")
     assert response.status_code == 302
     assert response["Location"].startswith("/tai-khoan/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweep_dispatches_messages_left_pending_by_a_broker_outage(sms_outbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.services import messages_redispatch_pending
+
+    stuck = Message.objects.create(channel=Message.Channel.SMS, recipient="+84912345678", template="welcome",
+                                   body="Mã xác thực: 123456", idempotency_key="stuck-1")
+    fresh = Message.objects.create(channel=Message.Channel.SMS, recipient="+84912345678", template="welcome",
+                                   body="Mã xác thực: 654321", idempotency_key="fresh-1")
+    Message.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(minutes=30))
+    assert messages_redispatch_pending() == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == Message.Status.SENT
+    assert fresh.status == Message.Status.PENDING  # may still be in flight: left alone
+    assert [m["text"] for m in sms_outbox()] == ["Mã xác thực: 123456"]
+    assert messages_redispatch_pending() == 0
