@@ -76,6 +76,9 @@ class User(AbstractUser):
     facility = models.ForeignKey(
         MedicalFacility, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name="cơ sở KCB"
     )
+    must_change_password = models.BooleanField(
+        "phải đổi mật khẩu", default=False, help_text="Mật khẩu tạm (vừa duyệt hoặc vừa cấp lại): đổi ở lần đăng nhập tới."
+    )
 
     class Meta:
         verbose_name = "tài khoản"

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import personal, registration
 
 app_name = "accounts"
 urlpatterns = [
-    path("ca-nhan/", views.personal, name="personal"),
-    path("dang-ky/", views.registration, name="registration"),
+    path("ca-nhan/", personal.personal, name="personal"),
+    path("dang-ky/", registration.start, name="registration"),
 ]

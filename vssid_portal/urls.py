@@ -21,6 +21,7 @@ urlpatterns = [
     path("dich-vu-cong/", include("public_services.urls")),
     path("thong-bao/", include("notifications.urls")),
     # The portal's Vietnamese paths for allauth's two busiest views; the rest keep allauth's paths.
+    path("tai-khoan/", include("accounts.urls_auth")),
     path("tai-khoan/", include("allauth.urls")),
     path("tai-khoan/dang-nhap/", account_views.login, name="account_login"),
     path("tai-khoan/dang-xuat/", account_views.logout, name="account_logout"),

@@ -8,5 +8,3 @@ def personal(request):
     return render(request, "accounts/personal.html", {"person": person})
 
 
-def registration(request):
-    return render(request, "accounts/registration.html")
