@@ -1,6 +1,16 @@
 """Forms of the accounts app."""
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from django import forms
+from django.core.exceptions import ValidationError
+from phonenumber_field.formfields import PhoneNumberField
+
+from lookup.models import Agency, Province, Ward
+from vssid_portal.images import SafeImageField
+from vssid_portal.text import normalize_name
+
+from .services.registration import registration_check_declaration
+from .validators import IdType, bhxh_code_validator, validate_vn_mobile
 
 
 class LoginForm(AllauthLoginForm):
@@ -17,3 +27,118 @@ class LoginForm(AllauthLoginForm):
         password.label = "Mật khẩu"
         password.help_text = ""
         password.widget.attrs.pop("placeholder", None)
+
+
+class DeclarationForm(forms.Form):
+    """Step 1 of the registration: who is registering and how to reach them."""
+
+    bhxh_code = forms.CharField(
+        label="Mã số BHXH", max_length=10, validators=[bhxh_code_validator],
+        help_text="10 chữ số, in trên sổ BHXH hoặc thẻ BHYT.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "Nhập mã số BHXH gồm 10 chữ số."},
+    )
+    full_name = forms.CharField(
+        label="Họ và tên", max_length=100, help_text="Có dấu, như trên giấy tờ tùy thân.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": "Nhập họ và tên."},
+    )
+    id_type = forms.ChoiceField(label="Loại giấy tờ tùy thân", choices=IdType.CHOICES, initial=IdType.CCCD)
+    id_number = forms.CharField(
+        label="Số giấy tờ", max_length=12, help_text="CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 1 chữ cái và 7–8 chữ số.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}), error_messages={"required": "Nhập số giấy tờ tùy thân."},
+    )
+    birth_date = forms.DateField(
+        label="Ngày sinh", input_formats=["%d/%m/%Y"], help_text="Dạng ngày/tháng/năm, ví dụ 15/03/1988.",
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"autocomplete": "bday", "inputmode": "numeric"}),
+        error_messages={"required": "Nhập ngày sinh.", "invalid": "Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 15/03/1988."},
+    )
+    province = forms.ModelChoiceField(
+        label="Tỉnh/thành phố", queryset=Province.objects.order_by("name"), empty_label="– Chọn tỉnh/thành phố –",
+        error_messages={"required": "Chọn tỉnh/thành phố.", "invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
+    )
+    ward = forms.ModelChoiceField(
+        label="Phường/xã", queryset=Ward.objects.none(), empty_label="– Chọn phường/xã –",
+        help_text="Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”.",
+        error_messages={"required": "Chọn phường/xã.", "invalid_choice": "Chọn phường/xã thuộc tỉnh/thành phố đã chọn."},
+    )
+    street = forms.CharField(
+        label="Số nhà, đường/thôn/xóm", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        error_messages={"required": "Nhập số nhà, tên đường hoặc thôn, xóm."},
+    )
+    phone = PhoneNumberField(
+        label="Số điện thoại di động", region="VN", validators=[validate_vn_mobile],
+        help_text="Mã xác thực và kết quả được gửi qua SMS đến số này.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        error_messages={"required": "Nhập số điện thoại di động.",
+                        "invalid": "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."},
+    )
+    email = forms.EmailField(
+        label="Email (không bắt buộc)", required=False, help_text="Để nhận tờ khai (PDF) qua email.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        province_id = self.data.get("province") if self.is_bound else self.initial.get("province")
+        if province_id and str(province_id).isdigit():
+            self.fields["ward"].queryset = Ward.objects.filter(province_id=province_id).order_by("name")
+
+    def clean_full_name(self):
+        return normalize_name(self.cleaned_data["full_name"])
+
+    def clean_id_number(self):
+        return self.cleaned_data["id_number"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            self.person = registration_check_declaration(
+                bhxh_code=cleaned["bhxh_code"], full_name=cleaned["full_name"], birth_date=cleaned["birth_date"],
+                id_type=cleaned["id_type"], id_number=cleaned["id_number"],
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+class PhotosForm(forms.Form):
+    """Step 2: portrait and both sides of the ID document. A photo already accepted may be kept."""
+
+    portrait = SafeImageField(label="Ảnh chân dung", help_text="Ảnh chụp rõ mặt, không đeo kính râm. JPEG, PNG hoặc WebP, tối đa 10 MB.")
+    id_front = SafeImageField(label="Ảnh mặt trước giấy tờ", help_text="Chụp đủ bốn góc, rõ chữ.")
+    id_back = SafeImageField(label="Ảnh mặt sau giấy tờ", help_text="Chụp đủ bốn góc, rõ chữ.")
+
+    def __init__(self, *args, kept=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in kept:
+            self.fields[name].required = False
+            self.fields[name].help_text = "Đã nhận ảnh (xem bên dưới). Chọn ảnh khác nếu muốn thay."
+
+
+class AgencyForm(forms.Form):
+    """Step 3: the BHXH agency that receives the registration."""
+
+    agency = forms.ModelChoiceField(
+        label="Cơ quan BHXH tiếp nhận", queryset=Agency.objects.all(), widget=forms.RadioSelect,
+        error_messages={"required": "Chọn cơ quan BHXH tiếp nhận.", "invalid_choice": "Chọn cơ quan BHXH trong danh sách."},
+    )
+
+    def __init__(self, *args, choices_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices_queryset is not None:
+            self.fields["agency"].queryset = choices_queryset
+
+
+class StatusLookupForm(forms.Form):
+    reference = forms.CharField(label="Số tham chiếu", max_length=20, help_text="Ví dụ DK2611ABC234, có trong SMS xác nhận.",
+                                error_messages={"required": "Nhập số tham chiếu."})
+    bhxh_code = forms.CharField(label="Mã số BHXH", max_length=10, validators=[bhxh_code_validator],
+                                error_messages={"required": "Nhập mã số BHXH."})
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip().upper()

@@ -83,3 +83,113 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "tài khoản"
         verbose_name_plural = "tài khoản"
+
+
+def registration_upload_path(instance, filename):
+    """Photos of a registration, under a random folder in private storage."""
+    return f"registrations/{instance.reference}/{filename}"
+
+
+class Registration(models.Model):
+    """A citizen's request to use electronic transactions (Decree 166/2016), reviewed by an officer."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ duyệt"
+        APPROVED = "approved", "Đã duyệt"
+        REJECTED = "rejected", "Bị từ chối"
+        REPLACED = "replaced", "Đã thay bằng đăng ký mới"
+
+    class Relationship(models.TextChoices):
+        FATHER = "cha", "Cha"
+        MOTHER = "me", "Mẹ"
+        GUARDIAN = "giam_ho", "Người giám hộ"
+
+    reference = models.CharField("số tham chiếu", max_length=20, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="registrations", verbose_name="người tham gia")
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # Declared data, kept as typed so officers can compare it with the registry.
+    bhxh_code = models.CharField("mã số BHXH", max_length=10, validators=[bhxh_code_validator])
+    full_name = models.CharField("họ và tên", max_length=100)
+    id_type = models.CharField("loại giấy tờ", max_length=10, choices=IdType.CHOICES)
+    id_number = models.CharField("số giấy tờ", max_length=12)
+    birth_date = models.DateField("ngày sinh")
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name="tỉnh/thành phố")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, verbose_name="phường/xã")
+    street = models.CharField("số nhà, đường", max_length=200)
+    phone = PhoneNumberField("số điện thoại di động", validators=[validate_vn_mobile])
+    email = models.EmailField("email", blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="registrations", verbose_name="cơ quan BHXH tiếp nhận")
+    portrait = models.FileField("ảnh chân dung", upload_to=registration_upload_path, blank=True)
+    id_front = models.FileField("ảnh mặt trước giấy tờ", upload_to=registration_upload_path, blank=True)
+    id_back = models.FileField("ảnh mặt sau giấy tờ", upload_to=registration_upload_path, blank=True)
+    declaration_pdf = models.FileField("tờ khai (PDF)", upload_to=registration_upload_path, blank=True)
+    # A child's account, registered by a parent who already has one.
+    parent = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="child_registrations", verbose_name="người đăng ký thay"
+    )
+    relationship = models.CharField("quan hệ với trẻ", max_length=10, choices=Relationship.choices, blank=True)
+    birth_certificate_number = models.CharField("số giấy khai sinh", max_length=20, blank=True)
+    submitted_at = models.DateTimeField("nộp lúc", auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="cán bộ xử lý"
+    )
+    reject_reason = models.TextField("lý do từ chối", blank=True)
+    photos_deleted_at = models.DateTimeField("xóa ảnh lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = "đăng ký giao dịch điện tử"
+        verbose_name_plural = "đăng ký giao dịch điện tử"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bhxh_code"], condition=models.Q(status="pending"), name="registration_one_open_per_code"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reject_reason=""), name="registration_reject_has_reason"
+            ),
+        ]
+        permissions = [("decide_registration", "Duyệt hoặc từ chối đăng ký")]
+
+    def __str__(self):
+        return f"{self.reference} – {self.bhxh_code} {self.full_name}"
+
+    @property
+    def is_child(self):
+        return self.parent_id is not None
+
+
+class RegistrationEvent(models.Model):
+    """Audit trail of a registration: who did what, when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Nộp đăng ký"
+        REPLACED = "replaced", "Thay bằng đăng ký mới"
+        APPROVED = "approved", "Duyệt"
+        REJECTED = "rejected", "Từ chối"
+        PHOTOS_DELETED = "photos_deleted", "Xóa ảnh"
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("hành động", max_length=20, choices=Action.choices)
+    actor = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="người thực hiện")
+    note = models.TextField("ghi chú", blank=True)
+    at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "nhật ký xử lý"
+        verbose_name_plural = "nhật ký xử lý"
+
+
+class Guardianship(models.Model):
+    """A parent's right to view a child's records, created when the child's registration is approved."""
+
+    parent = models.ForeignKey("User", on_delete=models.CASCADE, related_name="guardianships")
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardians")
+    relationship = models.CharField(max_length=10, choices=Registration.Relationship.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "quan hệ giám hộ"
+        verbose_name_plural = "quan hệ giám hộ"
+        constraints = [models.UniqueConstraint(fields=["parent", "child"], name="guardianship_unique")]

@@ -5,5 +5,9 @@ from .views import personal, registration
 app_name = "accounts"
 urlpatterns = [
     path("ca-nhan/", personal.personal, name="personal"),
-    path("dang-ky/", registration.start, name="registration"),
+    path("dang-ky/", registration.declaration, name="registration"),
+    path("dang-ky/anh/", registration.photos, name="registration_photos"),
+    path("dang-ky/co-quan/", registration.agency, name="registration_agency"),
+    path("dang-ky/tra-cuu/", registration.status_lookup, name="registration_lookup"),
+    path("dang-ky/ho-so/<str:token>/", registration.status, name="registration_status"),
 ]

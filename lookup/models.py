@@ -80,7 +80,7 @@ class Agency(Searchable):
         return f"[{self.code}] {self.name}"
 
     def search_text(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.name} {self.address}"
 
 
 class MedicalFacility(Searchable):

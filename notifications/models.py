@@ -24,6 +24,7 @@ class Message(models.Model):
     template = models.CharField("mẫu", max_length=100)
     subject = models.CharField("tiêu đề", max_length=200, blank=True)
     body = models.TextField("nội dung")
+    attachment = models.CharField("tệp đính kèm", max_length=300, blank=True, help_text="Tên tệp trong kho riêng tư (chỉ email).")
     status = models.CharField("trạng thái", max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
     last_error = models.TextField("lỗi gần nhất", blank=True)

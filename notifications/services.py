@@ -3,9 +3,11 @@
 import logging
 import smtplib
 from datetime import timedelta
+from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,11 +19,12 @@ logger = logging.getLogger(__name__)
 
 
 def send_message(*, channel: str, template: str, context: dict, idempotency_key: str,
-                 user=None, recipient: str = "") -> Message:
+                 user=None, recipient: str = "", attachment: str = "") -> Message:
     """Queue one message; delivery starts when the surrounding transaction commits.
 
     Templates: `notifications/messages/<template>.subject.txt` (e-mail and notices) and
-    `<template>.body.txt`. The same idempotency key never makes a second message.
+    `<template>.body.txt`. The same idempotency key never makes a second message. An e-mail may
+    carry one private file (`attachment`: its name in private storage).
     """
     subject = ""
     if channel != Message.Channel.SMS:
@@ -39,6 +42,7 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
                 "template": template,
                 "subject": subject,
                 "body": body,
+                "attachment": attachment,
                 "status": Message.Status.SENT if delivered_on_write else Message.Status.PENDING,
                 "sent_at": now if delivered_on_write else None,
             },
@@ -94,7 +98,11 @@ def _send(message: Message) -> None:
     if message.channel == Message.Channel.SMS:
         get_sms_backend().send(to=message.recipient, text=message.body, idempotency_key=message.idempotency_key)
     elif message.channel == Message.Channel.EMAIL:
-        send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient], fail_silently=False)
+        email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
+        if message.attachment:
+            with default_storage.open(message.attachment, "rb") as handle:
+                email.attach(PurePosixPath(message.attachment).name, handle.read())
+        email.send(fail_silently=False)
 
 
 def messages_redispatch_pending(*, older_than: timedelta = timedelta(minutes=10)) -> int:

@@ -11,6 +11,7 @@ import time
 from pathlib import PurePosixPath
 
 from django.core import signing
+from django.utils.crypto import salted_hmac
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.urls import reverse
@@ -21,16 +22,22 @@ DEFAULT_MAX_AGE = 15 * 60
 
 
 def private_file_url(name: str, *, user, filename: str | None = None, inline: bool = False,
-                     max_age: int = DEFAULT_MAX_AGE) -> str:
-    """A signed link to `name` in private storage for `user` (None: anyone holding the link)."""
+                     max_age: int = DEFAULT_MAX_AGE, session_key: str | None = None) -> str:
+    """A signed link to `name` in private storage for `user` (None: anyone holding the link),
+    optionally bound to one browser session (an anonymous visitor's own uploads)."""
     payload = {
         "n": name,
         "u": user.pk if user is not None else None,
+        "s": _session_tag(session_key) if session_key else None,
         "f": filename or PurePosixPath(name).name,
         "i": inline,
         "e": int(time.time()) + max_age,
     }
     return reverse("private_file", args=[signing.dumps(payload, salt=SALT, compress=True)])
+
+
+def _session_tag(session_key: str) -> str:
+    return salted_hmac(SALT, session_key).hexdigest()[:20]
 
 
 def private_file_response(name: str, *, filename: str, inline: bool = False) -> FileResponse:
@@ -57,4 +64,7 @@ def private_file(request, token):
         raise Http404("Liên kết đã hết hạn.")
     if payload["u"] is not None and payload["u"] != request.user.pk:
         raise Http404("Liên kết không dành cho tài khoản này.")
+    session_key = request.session.session_key
+    if payload.get("s") and (not session_key or payload["s"] != _session_tag(session_key)):
+        raise Http404("Liên kết không dành cho phiên làm việc này.")
     return private_file_response(payload["n"], filename=payload["f"], inline=payload["i"])

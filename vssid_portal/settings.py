@@ -176,6 +176,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.redispatch_pending_messages",
         "schedule": timedelta(minutes=5),
     },
+    "registrations-delete-stale-photos": {
+        "task": "accounts.tasks.delete_stale_registration_photos",
+        "schedule": timedelta(hours=24),
+    },
+    "registrations-build-missing-declarations": {
+        "task": "accounts.tasks.build_missing_declarations",
+        "schedule": timedelta(minutes=10),
+    },
     "sessions-clear-expired": {
         "task": "vssid_portal.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),

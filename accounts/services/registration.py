@@ -1,0 +1,258 @@
+"""Registration for electronic transactions: submit, build the declaration PDF, approve, reject.
+
+Every write is one function, one transaction; what leaves the process (SMS, e-mail, the PDF
+task) starts on commit.
+"""
+
+import datetime
+import logging
+import secrets
+import string
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from lookup.models import Agency
+from notifications.models import Message
+from notifications.services import send_message
+from vssid_portal.pdf import render_pdf
+from vssid_portal.text import fold
+
+from ..models import Guardianship, Person, Registration, RegistrationEvent, User
+from ..selectors import registrations_visible_to
+from ..validators import validate_id_document
+
+logger = logging.getLogger(__name__)
+
+PHOTO_FIELDS = ("portrait", "id_front", "id_back")
+PHOTO_RETENTION = timedelta(days=30)
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
+
+
+def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date: datetime.date, id_type: str,
+                                   id_number: str, for_child: bool = False) -> Person:
+    """The registry person the declaration names, or a ValidationError that says which field to
+    check without revealing what the registry holds."""
+    person = Person.objects.filter(bhxh_code=bhxh_code).select_related("user").first()
+    if person is None:
+        raise ValidationError({"bhxh_code": "Không tìm thấy mã số BHXH này. Hãy kiểm tra lại 10 chữ số trên sổ BHXH hoặc thẻ BHYT."})
+    if hasattr(person, "user") and not for_child:
+        raise ValidationError({"bhxh_code": "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu."})
+    errors = {}
+    if fold(full_name) != person.name_key:
+        errors["full_name"] = "Họ và tên không khớp với hồ sơ BHXH của mã số này. Hãy ghi đúng họ, chữ đệm và tên như trên giấy tờ."
+    matches_birth = (birth_date.year == person.birth_date.year) if person.birth_year_only else birth_date == person.birth_date
+    if not matches_birth:
+        errors["birth_date"] = "Ngày sinh không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại ngày, tháng, năm sinh."
+    if not for_child and id_number.strip().upper() != person.id_number.upper():
+        errors["id_number"] = "Số giấy tờ tùy thân không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại."
+    if errors:
+        raise ValidationError(errors)
+    if not for_child:
+        validate_id_document(id_type, id_number, birth_date=birth_date, sex=person.sex)
+    return person
+
+
+def _new_reference() -> str:
+    while True:
+        reference = "DK" + timezone.localdate().strftime("%y%m") + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+        if not Registration.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def _photo_names(registration: Registration) -> list[str]:
+    return [getattr(registration, field).name for field in PHOTO_FIELDS if getattr(registration, field)]
+
+
+def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Agency, parent: User | None = None,
+                        relationship: str = "", birth_certificate_number: str = "") -> Registration:
+    """Record a registration. A pending one for the same code is replaced (its photos deleted).
+
+    `photos` maps each photo field to a validated, re-encoded image already in private storage
+    (a temporary name); it is copied under the registration and the temporary file removed.
+    """
+    missing = [field for field in PHOTO_FIELDS if not photos.get(field)]
+    if missing:
+        raise ValidationError({field: "Hãy tải lên ảnh này." for field in missing})
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            person = registration_check_declaration(
+                bhxh_code=declaration["bhxh_code"], full_name=declaration["full_name"],
+                birth_date=declaration["birth_date"], id_type=declaration["id_type"],
+                id_number=declaration["id_number"], for_child=parent is not None,
+            )
+            replaced_photos = []
+            for old in Registration.objects.select_for_update().filter(
+                bhxh_code=person.bhxh_code, status=Registration.Status.PENDING
+            ):
+                replaced_photos += _photo_names(old) + ([old.declaration_pdf.name] if old.declaration_pdf else [])
+                old.status = Registration.Status.REPLACED
+                old.decided_at = timezone.now()
+                old.photos_deleted_at = timezone.now()
+                old.portrait = old.id_front = old.id_back = old.declaration_pdf = ""
+                old.save()
+                RegistrationEvent.objects.create(registration=old, action=RegistrationEvent.Action.REPLACED)
+            registration = Registration(
+                reference=_new_reference(), person=person, agency=agency, parent=parent, relationship=relationship,
+                birth_certificate_number=birth_certificate_number,
+                **{key: declaration[key] for key in ("bhxh_code", "full_name", "id_type", "id_number", "birth_date",
+                                                     "province", "ward", "street", "phone", "email")},
+            )
+            for field in PHOTO_FIELDS:
+                extension = photos[field].rsplit(".", 1)[-1]
+                with default_storage.open(photos[field], "rb") as handle:
+                    getattr(registration, field).save(f"{field}.{extension}", ContentFile(handle.read()), save=False)
+                saved.append(getattr(registration, field).name)
+            registration.full_clean()
+            registration.save()
+            RegistrationEvent.objects.create(registration=registration, action=RegistrationEvent.Action.SUBMITTED)
+            send_message(
+                channel=Message.Channel.SMS, template="registration_received", recipient=registration.phone.as_e164,
+                context={"registration": registration}, idempotency_key=f"registration-{registration.reference}-received",
+            )
+            transaction.on_commit(lambda: _delete_files(replaced_photos + list(photos.values())))
+            transaction.on_commit(lambda: _dispatch_declaration(registration.pk))
+    except Exception:
+        _delete_files(saved)
+        raise
+    return registration
+
+
+def _dispatch_declaration(registration_id: int) -> None:
+    from ..tasks import build_registration_declaration
+
+    try:
+        build_registration_declaration.delay(registration_id)
+    except Exception:  # broker away: the periodic sweep builds what is missing
+        logger.warning("declaration task not dispatched for %s", registration_id, exc_info=True)
+
+
+def registration_build_declaration(*, registration_id: int) -> Registration:
+    """Render the declaration PDF once, store it privately, e-mail it when an address was given."""
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("agency", "province", "ward", "person")
+            .get(pk=registration_id)
+        )
+        if registration.declaration_pdf or registration.status == Registration.Status.REPLACED:
+            return registration
+        pdf = render_pdf("accounts/pdf/registration_declaration.html", {"registration": registration})
+        registration.declaration_pdf.save("to-khai-dang-ky.pdf", ContentFile(pdf), save=False)
+        registration.save(update_fields=["declaration_pdf"])
+        if registration.email:
+            send_message(
+                channel=Message.Channel.EMAIL, template="registration_declaration", recipient=registration.email,
+                context={"registration": registration}, attachment=registration.declaration_pdf.name,
+                idempotency_key=f"registration-{registration.reference}-declaration",
+            )
+    return registration
+
+
+def _temporary_password() -> str:
+    """12 characters from letters and digits without lookalikes; changed at first login."""
+    alphabet = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(12))
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password
+
+
+def _locked_for_decision(registration: Registration, officer: User) -> Registration:
+    locked = registrations_visible_to(officer).select_for_update().filter(pk=registration.pk).first()
+    if locked is None or not officer.has_perm("accounts.decide_registration"):
+        raise PermissionDenied("Cán bộ không có quyền xử lý đăng ký này.")
+    if locked.status != Registration.Status.PENDING:
+        raise ValidationError("Đăng ký này đã được xử lý.")
+    return locked
+
+
+@transaction.atomic
+def registration_approve(*, registration: Registration, officer: User) -> Registration:
+    """Approve: create the login (temporary password, changed at first login) or, for a child, the
+    parent's right to view the child's records; tell the citizen by SMS and e-mail."""
+    registration = _locked_for_decision(registration, officer)
+    person = registration.person
+    now = timezone.now()
+    context = {"registration": registration}
+    if registration.is_child:
+        Guardianship.objects.get_or_create(
+            parent=registration.parent, child=person, defaults={"relationship": registration.relationship}
+        )
+        template = "registration_child_approved"
+    else:
+        if User.objects.filter(person=person).exists() or User.objects.filter(username=person.bhxh_code).exists():
+            raise ValidationError("Mã số BHXH này đã có tài khoản.")
+        password = _temporary_password()
+        User.objects.create_user(
+            username=person.bhxh_code, password=password, person=person, email=registration.email,
+            must_change_password=True, last_name=person.full_name,
+        )
+        person.phone = registration.phone  # the number the citizen chose for codes and notices
+        person.save(update_fields=["phone", "updated_at"])
+        context["password"] = password
+        template = "registration_approved"
+    registration.status = Registration.Status.APPROVED
+    registration.decided_at, registration.decided_by = now, officer
+    registration.save(update_fields=["status", "decided_at", "decided_by"])
+    RegistrationEvent.objects.create(registration=registration, action=RegistrationEvent.Action.APPROVED, actor=officer)
+    _notify(registration, template, context)
+    return registration
+
+
+@transaction.atomic
+def registration_reject(*, registration: Registration, officer: User, reason: str) -> Registration:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Hãy ghi lý do từ chối để người đăng ký biết cần sửa gì."})
+    registration = _locked_for_decision(registration, officer)
+    registration.status = Registration.Status.REJECTED
+    registration.decided_at, registration.decided_by = timezone.now(), officer
+    registration.reject_reason = reason
+    registration.save(update_fields=["status", "decided_at", "decided_by", "reject_reason"])
+    RegistrationEvent.objects.create(
+        registration=registration, action=RegistrationEvent.Action.REJECTED, actor=officer, note=reason
+    )
+    _notify(registration, "registration_rejected", {"registration": registration})
+    return registration
+
+
+def _notify(registration: Registration, template: str, context: dict) -> None:
+    key = f"registration-{registration.reference}-{template}"
+    phone = registration.parent.person.phone if registration.is_child and registration.parent.person else registration.phone
+    send_message(channel=Message.Channel.SMS, template=template, recipient=phone.as_e164, context=context,
+                 idempotency_key=f"{key}-sms")
+    if registration.email:
+        send_message(channel=Message.Channel.EMAIL, template=template, recipient=registration.email, context=context,
+                     idempotency_key=f"{key}-email")
+
+
+def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -> int:
+    """Delete the photos of registrations rejected more than 30 days ago. Returns how many."""
+    cutoff = (now or timezone.now()) - PHOTO_RETENTION
+    count = 0
+    stale = Registration.objects.filter(
+        status=Registration.Status.REJECTED, decided_at__lt=cutoff, photos_deleted_at__isnull=True
+    )
+    for registration_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            registration = Registration.objects.select_for_update().get(pk=registration_id)
+            names = _photo_names(registration)
+            registration.portrait = registration.id_front = registration.id_back = ""
+            registration.photos_deleted_at = timezone.now()
+            registration.save(update_fields=["portrait", "id_front", "id_back", "photos_deleted_at"])
+            RegistrationEvent.objects.create(registration=registration, action=RegistrationEvent.Action.PHOTOS_DELETED)
+            transaction.on_commit(lambda names=names: _delete_files(names))
+        count += 1
+    return count

@@ -1,0 +1,25 @@
+"""Celery wrappers around the accounts services."""
+
+from celery import shared_task
+
+from .models import Registration
+from .services import registration as registration_services
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def build_registration_declaration(registration_id: int):
+    registration_services.registration_build_declaration(registration_id=registration_id)
+
+
+@shared_task
+def build_missing_declarations():
+    """Sweep: declarations whose task was lost (broker outage) are built now."""
+    for registration_id in Registration.objects.filter(declaration_pdf="", status=Registration.Status.PENDING).values_list(
+        "pk", flat=True
+    )[:500]:
+        build_registration_declaration.delay(registration_id)
+
+
+@shared_task
+def delete_stale_registration_photos():
+    return registration_services.registrations_delete_stale_photos()

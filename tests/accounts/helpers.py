@@ -1,0 +1,47 @@
+"""Builders shared by the accounts tests: a registry person, valid photos, a submitted registration."""
+
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.models import Person
+from accounts.validators import IdType
+from lookup.models import Agency, Province, Ward
+
+
+def make_person(code="7901234567", name="Nguyễn Văn Đức", birth=datetime.date(1988, 3, 15), sex=1,
+                id_number="079088012345", year_only=False):
+    province = Province.objects.get(code="79")
+    return Person.objects.create(
+        bhxh_code=code, full_name=name, birth_date=birth, sex=sex, id_type=IdType.CCCD, id_number=id_number,
+        phone="+84912345678", province=province, ward=Ward.objects.filter(province=province).first(),
+        birth_year_only=year_only,
+    )
+
+
+def jpeg(name="anh.jpg", color=(20, 120, 200), size=(120, 90)):
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def declaration_data(**overrides):
+    province = Province.objects.get(code="79")
+    ward = Ward.objects.get(name="Phường Sài Gòn")
+    data = {
+        "bhxh_code": "7901234567", "full_name": "nguyen van duc", "id_type": IdType.CCCD, "id_number": "079088012345",
+        "birth_date": "15/03/1988", "province": str(province.pk), "ward": str(ward.pk), "street": "12 Lê Lợi",
+        "phone": "0987654321", "email": "duc@example.vn",
+    }
+    return {**data, **overrides}
+
+
+def register(client, agency_code="07901", **overrides):
+    """Walk the three steps with the test client; returns the final response."""
+    response = client.post("/dang-ky/", declaration_data(**overrides))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    response = client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code=agency_code).pk})

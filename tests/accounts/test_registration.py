@@ -1,0 +1,208 @@
+"""Citizen registration: registry match, photos, one open registration per code, PDF, status."""
+
+import datetime
+import os
+import subprocess
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Registration, RegistrationEvent, User
+from notifications.models import Message
+
+from .helpers import declaration_data, jpeg, make_person, register
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+
+@pytest.fixture
+def person(db, reference_data):
+    return make_person()
+
+
+def test_declaration_matching_the_registry_accent_and_case_insensitively_moves_to_photos(client, person):
+    response = client.post("/dang-ky/", declaration_data(full_name="  NGUYỄN văn đức "))
+    assert response.status_code == 302 and response["Location"] == "/dang-ky/anh/"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("full_name", "Nguyễn Văn Đạt", "Họ và tên không khớp"),
+        ("birth_date", "16/03/1988", "Ngày sinh không khớp"),
+        ("id_number", "079088099999", "Số giấy tờ tùy thân không khớp"),
+        ("bhxh_code", "7909999999", "Không tìm thấy mã số BHXH"),
+    ],
+)
+def test_mismatch_names_the_field_to_check_without_revealing_the_registry(client, person, field, value, message):
+    response = client.post("/dang-ky/", declaration_data(**{field: value}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert f'href="#id_{field}"' in html  # error summary links to the field
+    assert "Nguyễn Văn Đức" not in html and "079088012345" not in html.replace(declaration_data()["id_number"] if field != "id_number" else "", "")
+
+
+def test_year_only_birth_date_in_registry_matches_on_the_year(client, reference_data):
+    make_person(birth=datetime.date(1960, 1, 1), year_only=True, id_number="079060012345")
+    response = client.post("/dang-ky/", declaration_data(birth_date="20/08/1960", id_number="079060012345"))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("bhxh_code", "79012345", "10 chữ số"),
+        ("phone", "02838123456", "di động"),
+        ("birth_date", "1988-03-15", "ngày/tháng/năm"),
+        ("email", "khong-phai-email", "email"),
+        ("street", "", "số nhà"),
+    ],
+)
+def test_malformed_declaration_gets_a_vietnamese_message(client, person, field, value, message):
+    response = client.post("/dang-ky/", declaration_data(**{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_ward_must_belong_to_the_chosen_province(client, person):
+    from lookup.models import Ward
+
+    other = Ward.objects.exclude(province__code="79").first()
+    response = client.post("/dang-ky/", declaration_data(ward=str(other.pk)))
+    assert "Chọn phường/xã thuộc tỉnh/thành phố đã chọn." in response.content.decode()
+
+
+def test_province_change_lists_its_wards_without_javascript(client, person):
+    from lookup.models import Province
+
+    hanoi = Province.objects.get(code="01")
+    response = client.post("/dang-ky/", {**declaration_data(province=str(hanoi.pk), ward=""), "refresh_wards": "1"})
+    html = response.content.decode()
+    assert "Phường Hoàn Kiếm" in html and "Phường Sài Gòn" not in html
+    assert 'class="error-summary"' not in html  # a refresh is not a failed submit
+
+
+def test_existing_account_is_refused_with_a_pointer_to_password_recovery(client, person):
+    User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
+    html = client.post("/dang-ky/", declaration_data()).content.decode()
+    assert "đã có tài khoản" in html and "Quên mật khẩu" in html
+
+
+def text_renamed_jpg():
+    return SimpleUploadedFile("anh.jpg", "Không phải ảnh".encode() * 50, "image/jpeg")
+
+
+def truncated_jpg():
+    data = jpeg(size=(600, 400)).read()
+    return SimpleUploadedFile("anh.jpg", data[: len(data) // 2], "image/jpeg")
+
+
+@pytest.mark.parametrize(("upload", "message"), [(text_renamed_jpg, "không phải là ảnh"), (truncated_jpg, "hỏng")])
+def test_bad_photo_is_rejected_and_the_good_ones_are_kept(client, person, upload, message):
+    client.post("/dang-ky/", declaration_data())
+    response = client.post("/dang-ky/anh/", {"portrait": upload(), "id_front": jpeg(), "id_back": jpeg()})
+    html = response.content.decode()
+    assert response.status_code == 200 and message in html
+    assert 'alt="Ảnh mặt trước giấy tờ đã tải lên"' in html  # kept and previewed
+    response = client.post("/dang-ky/anh/", {"portrait": jpeg()})  # only the missing one again
+    assert response.status_code == 302 and response["Location"] == "/dang-ky/co-quan/"
+
+
+def test_photo_preview_is_private_to_the_session(client, person):
+    client.post("/dang-ky/", declaration_data())
+    client.post("/dang-ky/anh/", {"portrait": jpeg()})
+    html = client.get("/dang-ky/anh/").content.decode()
+    link = html.split('<img src="', 1)[1].split('"', 1)[0]
+    assert client.get(link).status_code == 200
+    from django.test import Client
+
+    assert Client().get(link).status_code == 404  # another browser holding the link
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submit_records_the_registration_builds_the_pdf_and_emails_it(client, person, mailoutbox, sms_outbox, tmp_path):
+    response = register(client)
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.status == Registration.Status.PENDING
+    assert registration.agency.code == "07901"
+    assert registration.phone.as_e164 == "+84987654321"
+    for field in ("portrait", "id_front", "id_back", "declaration_pdf"):
+        name = getattr(registration, field).name
+        assert name and default_storage.exists(name), field
+    leftovers = [f for _root, _dirs, files in os.walk(default_storage.path("registrations/tmp")) for f in files]
+    assert leftovers == []  # temporary uploads removed once copied
+    [sms] = sms_outbox()
+    assert registration.reference in sms["text"]
+    [mail] = mailoutbox
+    assert mail.to == ["duc@example.vn"] and registration.reference in mail.subject
+    [(filename, content, _mime)] = mail.attachments
+    assert filename == "to-khai-dang-ky.pdf" and content.startswith(b"%PDF")
+    path = tmp_path / "tk.pdf"
+    path.write_bytes(content)
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+    for expected in ("Tờkhaiđăngkýsửdụngphươngthứcgiaodịchđiệntửtronglĩnhvựcbảohiểmxãhội".upper(), "NguyễnVănĐức",
+                     "7901234567", "079088012345", "15/03/1988", "0987654321", "[07901]BHXHQuận1", "Ngườikêkhai"):
+        assert expected.lower() in text.lower(), expected
+
+    status = client.get(response["Location"])
+    html = status.content.decode()
+    assert registration.reference in html and "Chờ duyệt" in html
+    pdf_link = html.split('<a href="/tep/', 1)[1].split('"', 1)[0]
+    download = client.get("/tep/" + pdf_link)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registering_again_replaces_the_pending_one_and_deletes_its_photos(client, person):
+    register(client)
+    first = Registration.objects.get()
+    first_photos = [first.portrait.name, first.id_front.name, first.id_back.name]
+    register(client, agency_code="07903")
+    first.refresh_from_db()
+    assert first.status == Registration.Status.REPLACED
+    assert all(first_photos) and not any(default_storage.exists(name) for name in first_photos)
+    assert Registration.objects.filter(status=Registration.Status.PENDING).get().agency.code == "07903"
+    assert first.events.filter(action=RegistrationEvent.Action.REPLACED).exists()
+
+
+def test_database_refuses_two_open_registrations_for_one_code(person):
+    from django.db import IntegrityError, transaction
+
+    from lookup.models import Agency
+
+    common = {"person": person, "bhxh_code": person.bhxh_code, "full_name": "x", "id_type": "cccd", "id_number": "1",
+              "birth_date": datetime.date(1988, 3, 15), "province": person.province, "ward": person.ward,
+              "street": "x", "phone": "+84912345678", "agency": Agency.objects.get(code="07901")}
+    Registration.objects.create(reference="DK1", **common)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.create(reference="DK2", **common)
+
+
+def test_status_lookup_by_reference_and_code(client, person):
+    register(client)
+    registration = Registration.objects.get()
+    found = client.post("/dang-ky/tra-cuu/", {"reference": registration.reference.lower(), "bhxh_code": "7901234567"})
+    assert found.status_code == 302
+    missing = client.post("/dang-ky/tra-cuu/", {"reference": registration.reference, "bhxh_code": "7909999999"})
+    assert "Không tìm thấy đăng ký" in missing.content.decode()
+    assert client.get("/dang-ky/ho-so/gia-mao/").status_code == 404
+
+
+def test_steps_cannot_be_skipped(client, person):
+    assert client.get("/dang-ky/anh/")["Location"] == "/dang-ky/"
+    client.post("/dang-ky/", declaration_data())
+    assert client.get("/dang-ky/co-quan/")["Location"] == "/dang-ky/anh/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_double_submit_of_the_last_step_makes_one_registration(client, person):
+    register(client)
+    from lookup.models import Agency
+
+    again = client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code="07901").pk})
+    assert again.status_code == 302 and again["Location"] == "/dang-ky/"
+    assert Registration.objects.count() == 1
+    assert Message.objects.filter(template="registration_received").count() == 1
