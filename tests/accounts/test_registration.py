@@ -123,7 +123,7 @@ def test_photo_preview_is_private_to_the_session(client, person):
 
 @pytest.mark.django_db(transaction=True)
 def test_submit_records_the_registration_builds_the_pdf_and_emails_it(client, person, mailoutbox, sms_outbox, tmp_path):
-    response = register(client)
+    response = register(client, full_name="Nguyễn Văn Đức")
     assert response.status_code == 302
     registration = Registration.objects.get()
     assert registration.status == Registration.Status.PENDING
