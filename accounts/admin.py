@@ -1,7 +1,21 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+"""Officers' admin: registrations of their own agency (or province), approve or reject, audit trail."""
 
-from .models import Person, User
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from vssid_portal.files import private_file_response
+from vssid_portal.templatetags.vn_format import vn_date
+from vssid_portal.text import fold
+
+from .models import Person, Registration, RegistrationEvent, User
+from .selectors import registrations_visible_to
+from .services.registration import PHOTO_FIELDS, registration_approve, registration_reject
 
 
 @admin.register(Person)
@@ -15,7 +29,150 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = DjangoUserAdmin.fieldsets + (("BHXH", {"fields": ("person", "agency", "facility")}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (("BHXH", {"fields": ("person", "agency", "facility", "must_change_password")}),)
     list_display = ["username", "first_name", "last_name", "agency", "facility", "is_staff", "is_active"]
     list_select_related = ["agency", "facility"]
     raw_id_fields = ["person"]
+
+
+class RegistrationEventInline(admin.TabularInline):
+    model = RegistrationEvent
+    fields = ["at", "action", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["reference", "bhxh_code", "full_name", "agency", "status", "submitted_at"]
+    list_filter = ["status", ("agency", admin.RelatedOnlyFieldListFilter), "submitted_at"]
+    search_fields = ["reference", "bhxh_code", "full_name", "id_number", "person__name_key"]
+    date_hierarchy = "submitted_at"
+    inlines = [RegistrationEventInline]
+    change_form_template = "admin/accounts/registration/change_form.html"
+    fieldsets = [
+        ("Đăng ký", {"fields": ["reference", "status", "agency", "submitted_at", "decided_at", "decided_by", "reject_reason"]}),
+        ("Kê khai so với hồ sơ BHXH", {"fields": ["comparison"]}),
+        ("Ảnh", {"fields": ["photos"]}),
+        ("Đăng ký cho con", {"fields": ["parent", "relationship", "birth_certificate_number"], "classes": ["collapse"]}),
+    ]
+    readonly_fields = ["reference", "status", "agency", "submitted_at", "decided_at", "decided_by", "reject_reason",
+                       "comparison", "photos", "parent", "relationship", "birth_certificate_number"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        return registrations_visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="So sánh")
+    def comparison(self, obj):
+        person = obj.person
+        registry_birth = vn_date(person.birth_date, person.birth_year_only)
+        rows = [
+            ("Mã số BHXH", obj.bhxh_code, person.bhxh_code, obj.bhxh_code == person.bhxh_code),
+            ("Họ và tên", obj.full_name, person.full_name, fold(obj.full_name) == person.name_key),
+            ("Ngày sinh", vn_date(obj.birth_date), registry_birth,
+             obj.birth_date.year == person.birth_date.year if person.birth_year_only else obj.birth_date == person.birth_date),
+            (obj.get_id_type_display(), obj.id_number, person.id_number, obj.id_number.upper() == person.id_number.upper()),
+            ("Điện thoại", obj.phone.as_national if obj.phone else "", person.phone.as_national if person.phone else "",
+             obj.phone == person.phone),
+            ("Địa chỉ", f"{obj.street}, {obj.ward.name}, {obj.province.name}", person.address,
+             obj.ward_id == person.ward_id),
+        ]
+        body = format_html_join(
+            "", '<tr class="{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+            ((("" if same else "mismatch"), label, declared, registry, "Khớp" if same else "⚠ Khác")
+             for label, declared, registry, same in rows),
+        )
+        return format_html(
+            '<table class="comparison"><thead><tr><th scope="col">Mục</th><th scope="col">Kê khai</th>'
+            '<th scope="col">Hồ sơ BHXH</th><th scope="col">Đối chiếu</th></tr></thead><tbody>{}</tbody></table>', body
+        )
+
+    @admin.display(description="Ảnh đã nộp")
+    def photos(self, obj):
+        if obj.photos_deleted_at:
+            return "Ảnh đã được xóa theo thời hạn lưu trữ."
+        labels = {"portrait": "Chân dung", "id_front": "Mặt trước", "id_back": "Mặt sau"}
+        return format_html_join(
+            "", '<figure class="registration-photo"><img src="{}" alt="{}" width="280"><figcaption>{}</figcaption></figure>',
+            ((reverse("admin:accounts_registration_photo", args=[obj.pk, field]), f"Ảnh {labels[field].lower()}", labels[field])
+             for field in PHOTO_FIELDS if getattr(obj, field)),
+        )
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/anh/<str:field>/", self.admin_site.admin_view(self.photo_view), name="accounts_registration_photo"),
+            path("<int:pk>/duyet/", self.admin_site.admin_view(self.approve_view), name="accounts_registration_approve"),
+            path("<int:pk>/tu-choi/", self.admin_site.admin_view(self.reject_view), name="accounts_registration_reject"),
+        ]
+        return own + super().get_urls()
+
+    def _visible(self, request, pk) -> Registration:
+        registration = self.get_queryset(request).filter(pk=pk).first()
+        if registration is None or not self.has_view_permission(request, registration):
+            raise Http404
+        return registration
+
+    def photo_view(self, request, pk, field):
+        registration = self._visible(request, pk)
+        if field not in PHOTO_FIELDS or not getattr(registration, field):
+            raise Http404
+        name = getattr(registration, field).name
+        return private_file_response(name, filename=name.rsplit("/", 1)[-1], inline=True)
+
+    def approve_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        registration = self._visible(request, pk)
+        try:
+            registration_approve(registration=registration, officer=request.user)
+        except PermissionDenied:
+            raise
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Đã duyệt đăng ký {registration.reference}; thông tin đăng nhập đã gửi qua SMS.")
+        return redirect("admin:accounts_registration_change", registration.pk)
+
+    def reject_view(self, request, pk):
+        registration = self._visible(request, pk)
+        error = None
+        if request.method == "POST":
+            try:
+                registration_reject(registration=registration, officer=request.user, reason=request.POST.get("reason", ""))
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, f"Đã từ chối đăng ký {registration.reference} và báo cho người đăng ký.")
+                return redirect("admin:accounts_registration_change", registration.pk)
+        context = {
+            **self.admin_site.each_context(request), "title": f"Từ chối đăng ký {registration.reference}",
+            "registration": registration, "error": error, "reason": request.POST.get("reason", ""),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/accounts/registration/reject.html", context)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["can_decide"] = (
+            obj is not None and obj.status == Registration.Status.PENDING
+            and request.user.has_perm("accounts.decide_registration")
+        )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)

@@ -45,3 +45,29 @@ def register(client, agency_code="07901", **overrides):
     response = client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
     assert response.status_code == 302, response.content.decode()[:3000]
     return client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code=agency_code).pk})
+
+
+def submit(person, agency_code="07901", **declared):
+    """A registration submitted through the service, with three real photos."""
+    from django.core.files.storage import default_storage
+
+    from accounts.services.registration import registration_submit
+
+    photos = {field: default_storage.save(f"registrations/tmp/t/{field}.jpg", jpeg()) for field in ("portrait", "id_front", "id_back")}
+    declaration = {
+        "bhxh_code": person.bhxh_code, "full_name": person.full_name, "id_type": person.id_type,
+        "id_number": person.id_number, "birth_date": person.birth_date, "province": person.province,
+        "ward": person.ward, "street": "12 Lê Lợi", "phone": "+84987654321", "email": "", **declared,
+    }
+    return registration_submit(declaration=declaration, photos=photos, agency=Agency.objects.get(code=agency_code))
+
+
+def officer(username, agency_code, group):
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+
+    user = User.objects.create_user(username, password="x-Pass-2026!", is_staff=True,
+                                    agency=Agency.objects.get(code=agency_code))
+    user.groups.add(Group.objects.get(name=group))
+    return user

@@ -1,0 +1,145 @@
+"""Officers in the admin: only their agency's (or province's) registrations; approve, reject, audit."""
+
+import datetime
+
+import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from accounts.models import Registration, RegistrationEvent, User
+from accounts.services.registration import registrations_delete_stale_photos
+from notifications.models import Message
+
+from .helpers import make_person, officer, submit
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
+
+
+@pytest.fixture
+def registrations(db, reference_data):
+    q1 = submit(make_person("7901000001", "Trần Thị Lan", id_number="079188012345", sex=2), "07901")
+    thu_duc = submit(make_person("7901000002", "Lê Văn Hùng", id_number="079088012346"), "07903")
+    hanoi = submit(make_person("0101000003", "Phạm Minh Tuấn", id_number="001085012347",
+                               birth=datetime.date(1985, 5, 5)), "00101")
+    return {"q1": q1, "thu_duc": thu_duc, "hanoi": hanoi}
+
+
+def listed(client):
+    html = client.get("/quan-tri/accounts/registration/").content.decode()
+    return {ref for ref in (r.reference for r in Registration.objects.all()) if ref in html}
+
+
+def test_district_officer_sees_only_their_agency(client, registrations):
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    assert listed(client) == {registrations["q1"].reference}
+    own = client.get(f"/quan-tri/accounts/registration/{registrations['q1'].pk}/change/")
+    assert own.status_code == 200 and "Trần Thị Lan" in own.content.decode()
+    for other in ("thu_duc", "hanoi"):
+        pk = registrations[other].pk
+        response = client.get(f"/quan-tri/accounts/registration/{pk}/change/", follow=True)
+        assert registrations[other].full_name not in response.content.decode()
+        assert client.get(f"/quan-tri/accounts/registration/{pk}/anh/portrait/").status_code == 404
+        assert client.post(f"/quan-tri/accounts/registration/{pk}/duyet/").status_code == 404
+        assert client.post(f"/quan-tri/accounts/registration/{pk}/tu-choi/", {"reason": "x"}).status_code == 404
+    assert Registration.objects.filter(status=Registration.Status.PENDING).count() == 3
+
+
+def test_province_officer_sees_the_province_and_nothing_else(client, registrations):
+    client.force_login(officer("canbo079", "079", PROVINCE))
+    assert listed(client) == {registrations["q1"].reference, registrations["thu_duc"].reference}
+    assert client.get(f"/quan-tri/accounts/registration/{registrations['hanoi'].pk}/anh/portrait/").status_code == 404
+
+
+def test_registration_page_shows_photos_through_the_checked_view_and_highlights_mismatches(client, registrations):
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    registration = registrations["q1"]
+    html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/change/").content.decode()
+    for field in ("portrait", "id_front", "id_back"):
+        assert f"/quan-tri/accounts/registration/{registration.pk}/anh/{field}/" in html
+    photo = client.get(f"/quan-tri/accounts/registration/{registration.pk}/anh/portrait/")
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    assert photo["X-Content-Type-Options"] == "nosniff"
+    # the declared phone differs from the registry's: highlighted in words, not colour alone
+    assert 'class="mismatch"><th scope="row">Điện thoại</th>' in html and "⚠ Khác" in html
+    assert '<tr class=""><th scope="row">Họ và tên</th>' in html
+
+
+def test_approve_creates_the_login_and_sends_the_temporary_password(client, registrations, django_capture_on_commit_callbacks, sms_outbox):
+    approver = officer("canbo07901", "07901", DISTRICT)
+    client.force_login(approver)
+    registration = registrations["q1"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/quan-tri/accounts/registration/{registration.pk}/duyet/")
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.APPROVED
+    assert registration.decided_by == approver and registration.decided_at is not None
+    user = User.objects.get(username="7901000001")
+    assert user.person == registration.person and user.must_change_password
+    assert user.person.phone.as_e164 == "+84987654321"
+    [sms] = [m for m in sms_outbox() if "Mật khẩu tạm" in m["text"]]
+    assert sms["to"] == "+84987654321"
+    password = sms["text"].split("Mật khẩu tạm: ", 1)[1].split(" ", 1)[0]
+    assert user.check_password(password) and len(password) == 12
+    event = registration.events.get(action=RegistrationEvent.Action.APPROVED)
+    assert event.actor == approver
+    again = client.post(f"/quan-tri/accounts/registration/{registration.pk}/duyet/", follow=True)
+    assert "đã được xử lý" in again.content.decode()
+    assert User.objects.filter(username="7901000001").count() == 1
+
+
+def test_reject_requires_a_reason_and_tells_the_citizen(client, registrations, django_capture_on_commit_callbacks, sms_outbox):
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    registration = registrations["q1"]
+    blank = client.post(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/", {"reason": "  "})
+    assert "Hãy ghi lý do từ chối" in blank.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/", {"reason": "Ảnh CCCD bị mờ"})
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.REJECTED and registration.reject_reason == "Ảnh CCCD bị mờ"
+    assert any("Ảnh CCCD bị mờ" in m["text"] for m in sms_outbox())
+    assert registration.events.get(action=RegistrationEvent.Action.REJECTED).note == "Ảnh CCCD bị mờ"
+    assert not User.objects.filter(username=registration.bhxh_code).exists()
+
+
+def test_officer_without_the_decide_permission_cannot_approve(client, registrations):
+    viewer = User.objects.create_user("xem07901", password="x-Pass-2026!", is_staff=True, agency=registrations["q1"].agency)
+    from django.contrib.auth.models import Permission
+
+    viewer.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    client.force_login(viewer)
+    assert client.post(f"/quan-tri/accounts/registration/{registrations['q1'].pk}/duyet/").status_code == 403
+    assert not User.objects.filter(username="7901000001").exists()
+
+
+def test_citizens_cannot_enter_the_admin(client, registrations):
+    client.force_login(User.objects.create_user("7901999999", password="x-Pass-2026!"))
+    response = client.get("/quan-tri/accounts/registration/")
+    assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]
+
+
+def test_photos_of_rejected_registrations_are_deleted_after_30_days(registrations, django_capture_on_commit_callbacks):
+    registration = registrations["q1"]
+    names = [registration.portrait.name, registration.id_front.name, registration.id_back.name]
+    Registration.objects.filter(pk=registration.pk).update(
+        status=Registration.Status.REJECTED, reject_reason="x", decided_at=timezone.now() - datetime.timedelta(days=29))
+    assert registrations_delete_stale_photos() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registrations_delete_stale_photos(now=timezone.now() + datetime.timedelta(days=2)) == 1
+    registration.refresh_from_db()
+    assert registration.photos_deleted_at is not None and not registration.portrait
+    assert not any(default_storage.exists(name) for name in names)
+    assert registration.events.filter(action=RegistrationEvent.Action.PHOTOS_DELETED).exists()
+    pending = registrations["thu_duc"]
+    assert default_storage.exists(pending.portrait.name)  # pending ones are never touched
+
+
+def test_audit_trail_is_read_only_in_the_admin(client, registrations):
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    html = client.get(f"/quan-tri/accounts/registration/{registrations['q1'].pk}/change/").content.decode()
+    assert "Nộp đăng ký" in html
+    assert 'name="events-0-note"' not in html
+    assert Message.objects.filter(template="registration_received").count() == 3
