@@ -24,6 +24,9 @@ class Message(models.Model):
     template = models.CharField("mẫu", max_length=100)
     subject = models.CharField("tiêu đề", max_length=200, blank=True)
     body = models.TextField("nội dung")
+    sensitive = models.BooleanField(
+        "nội dung nhạy cảm", default=False, help_text="Mật khẩu tạm, mã xác thực: nội dung được xóa khỏi hộp thư đi khi đã gửi."
+    )
     attachment = models.CharField("tệp đính kèm", max_length=300, blank=True, help_text="Tên tệp trong kho riêng tư (chỉ email).")
     status = models.CharField("trạng thái", max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)

@@ -17,14 +17,17 @@ from .sms import SmsDeliveryError, get_sms_backend
 
 logger = logging.getLogger(__name__)
 
+REDACTED = "(Nội dung nhạy cảm đã được xóa sau khi gửi.)"
+
 
 def send_message(*, channel: str, template: str, context: dict, idempotency_key: str,
-                 user=None, recipient: str = "", attachment: str = "") -> Message:
+                 user=None, recipient: str = "", attachment: str = "", sensitive: bool = False) -> Message:
     """Queue one message; delivery starts when the surrounding transaction commits.
 
     Templates: `notifications/messages/<template>.subject.txt` (e-mail and notices) and
     `<template>.body.txt`. The same idempotency key never makes a second message. An e-mail may
-    carry one private file (`attachment`: its name in private storage).
+    carry one private file (`attachment`: its name in private storage). A `sensitive` message
+    (a temporary password, a one-time code) loses its text once delivered.
     """
     subject = ""
     if channel != Message.Channel.SMS:
@@ -43,6 +46,7 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
                 "subject": subject,
                 "body": body,
                 "attachment": attachment,
+                "sensitive": sensitive,
                 "status": Message.Status.SENT if delivered_on_write else Message.Status.PENDING,
                 "sent_at": now if delivered_on_write else None,
             },
@@ -90,7 +94,9 @@ def message_deliver(*, message_id: int) -> tuple[Message, bool]:
         message.status = Message.Status.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
-        message.save(update_fields=["attempts", "last_error", "status", "sent_at", "updated_at"])
+        if message.sensitive:
+            message.body = REDACTED
+        message.save(update_fields=["attempts", "last_error", "status", "sent_at", "updated_at", "body"])
         return message, False
 
 

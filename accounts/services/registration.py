@@ -231,11 +231,12 @@ def registration_reject(*, registration: Registration, officer: User, reason: st
 def _notify(registration: Registration, template: str, context: dict) -> None:
     key = f"registration-{registration.reference}-{template}"
     phone = registration.parent.person.phone if registration.is_child and registration.parent.person else registration.phone
+    sensitive = "password" in context
     send_message(channel=Message.Channel.SMS, template=template, recipient=phone.as_e164, context=context,
-                 idempotency_key=f"{key}-sms")
+                 idempotency_key=f"{key}-sms", sensitive=sensitive)
     if registration.email:
         send_message(channel=Message.Channel.EMAIL, template=template, recipient=registration.email, context=context,
-                     idempotency_key=f"{key}-email")
+                     idempotency_key=f"{key}-email", sensitive=sensitive)
 
 
 def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -> int:

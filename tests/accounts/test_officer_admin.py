@@ -143,3 +143,12 @@ def test_audit_trail_is_read_only_in_the_admin(client, registrations):
     assert "Nộp đăng ký" in html
     assert 'name="events-0-note"' not in html
     assert Message.objects.filter(template="registration_received").count() == 3
+
+
+def test_temporary_password_does_not_stay_in_the_outbox(client, registrations, django_capture_on_commit_callbacks):
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/quan-tri/accounts/registration/{registrations['q1'].pk}/duyet/")
+    message = Message.objects.get(template="registration_approved")
+    assert message.sensitive and message.status == Message.Status.SENT
+    assert "Mật khẩu tạm" not in message.body

@@ -195,3 +195,14 @@ def test_sweep_dispatches_messages_left_pending_by_a_broker_outage(sms_outbox):
     assert fresh.status == Message.Status.PENDING  # may still be in flight: left alone
     assert [m["text"] for m in sms_outbox()] == ["Mã xác thực: 123456"]
     assert messages_redispatch_pending() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sensitive_message_text_is_erased_once_delivered(sms_outbox):
+    message = send_message(channel=Message.Channel.SMS, template="registration_approved", recipient="+84912345678",
+                           context={"registration": {"reference": "DK1", "bhxh_code": "7901234567"}, "password": "Abc123xyz789"},
+                           idempotency_key="secret-1", sensitive=True)
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    assert "Abc123xyz789" not in message.body
+    assert "Abc123xyz789" in sms_outbox()[0]["text"]
