@@ -9,6 +9,7 @@ from lookup.models import Agency, Province, Ward
 from vssid_portal.images import SafeImageField
 from vssid_portal.text import normalize_name
 
+from .models import Registration
 from .services.registration import registration_check_declaration
 from .validators import IdType, bhxh_code_validator, validate_vn_mobile
 
@@ -142,3 +143,33 @@ class StatusLookupForm(forms.Form):
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()
+
+
+class ChildRegistrationForm(forms.Form):
+    """A parent registers a child's account: the child's identity, the relationship, photos, agency."""
+
+    bhxh_code = DeclarationForm.base_fields["bhxh_code"]
+    full_name = forms.CharField(label="Họ và tên của trẻ", max_length=100, error_messages={"required": "Nhập họ và tên của trẻ."})
+    birth_date = DeclarationForm.base_fields["birth_date"]
+    birth_certificate_number = forms.CharField(
+        label="Số giấy khai sinh", max_length=20, error_messages={"required": "Nhập số giấy khai sinh của trẻ."}
+    )
+    relationship = forms.ChoiceField(
+        label="Quan hệ với trẻ", choices=Registration.Relationship.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Chọn quan hệ của bạn với trẻ."},
+    )
+    portrait = SafeImageField(label="Ảnh chân dung của trẻ")
+    id_front = SafeImageField(label="Ảnh giấy khai sinh")
+    id_back = SafeImageField(label="Ảnh giấy tờ chứng minh quan hệ (hoặc mặt sau giấy khai sinh)")
+    agency = forms.ModelChoiceField(
+        label="Cơ quan BHXH tiếp nhận", queryset=Agency.objects.all(), empty_label="– Chọn cơ quan BHXH –",
+        error_messages={"required": "Chọn cơ quan BHXH tiếp nhận.", "invalid_choice": "Chọn cơ quan BHXH trong danh sách."},
+    )
+
+    def __init__(self, *args, province=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if province is not None:
+            self.fields["agency"].queryset = Agency.objects.filter(province=province)
+
+    def clean_full_name(self):
+        return normalize_name(self.cleaned_data["full_name"])

@@ -110,8 +110,8 @@ class Registration(models.Model):
     # Declared data, kept as typed so officers can compare it with the registry.
     bhxh_code = models.CharField("mã số BHXH", max_length=10, validators=[bhxh_code_validator])
     full_name = models.CharField("họ và tên", max_length=100)
-    id_type = models.CharField("loại giấy tờ", max_length=10, choices=IdType.CHOICES)
-    id_number = models.CharField("số giấy tờ", max_length=12)
+    id_type = models.CharField("loại giấy tờ", max_length=10, choices=IdType.CHOICES, blank=True)
+    id_number = models.CharField("số giấy tờ", max_length=12, blank=True, help_text="Trống khi đăng ký cho trẻ chưa có CCCD.")
     birth_date = models.DateField("ngày sinh")
     province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name="tỉnh/thành phố")
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, verbose_name="phường/xã")

@@ -2,7 +2,7 @@
 
 from lookup.selectors import agency_subtree_ids
 
-from .models import Registration
+from .models import Person, Registration
 
 
 def registrations_visible_to(user):
@@ -18,3 +18,22 @@ def registrations_visible_to(user):
 
 def registration_for_status(*, reference: str, bhxh_code: str):
     return Registration.objects.select_related("agency").filter(reference=reference, bhxh_code=bhxh_code).first()
+
+
+VIEWING_SESSION_KEY = "viewing_person_id"
+
+
+def children_of(*, user):
+    return Person.objects.filter(guardians__parent=user).order_by("birth_date")
+
+
+def person_in_view(request):
+    """Whose records the personal pages show: the user's own, or a child the user may view."""
+    user = request.user
+    child_id = request.session.get(VIEWING_SESSION_KEY)
+    if child_id and user.is_authenticated:
+        child = children_of(user=user).filter(pk=child_id).first()
+        if child is not None:
+            return child
+        request.session.pop(VIEWING_SESSION_KEY, None)
+    return getattr(user, "person", None)

@@ -5,6 +5,8 @@ from .views import personal, registration
 app_name = "accounts"
 urlpatterns = [
     path("ca-nhan/", personal.personal, name="personal"),
+    path("ca-nhan/xem/", personal.view_as, name="view_as"),
+    path("ca-nhan/dang-ky-cho-con/", personal.child_registration, name="child_registration"),
     path("dang-ky/", registration.declaration, name="registration"),
     path("dang-ky/anh/", registration.photos, name="registration_photos"),
     path("dang-ky/co-quan/", registration.agency, name="registration_agency"),

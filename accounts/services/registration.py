@@ -57,6 +57,23 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     return person
 
 
+CHILD_AGE_LIMIT = 18
+
+
+def _check_child(child: Person, parent: User) -> None:
+    """A parent registers for a minor who is not themself and not already linked to them."""
+    if parent.person_id is None:
+        raise ValidationError("Chỉ người tham gia có tài khoản mới đăng ký được cho con.")
+    if child.pk == parent.person_id:
+        raise ValidationError({"bhxh_code": "Đây là mã số BHXH của chính bạn. Hãy nhập mã số BHXH của con."})
+    today = timezone.localdate()
+    age = today.year - child.birth_date.year - ((today.month, today.day) < (child.birth_date.month, child.birth_date.day))
+    if age >= CHILD_AGE_LIMIT:
+        raise ValidationError({"bhxh_code": "Chỉ đăng ký thay cho trẻ dưới 18 tuổi. Người từ 18 tuổi tự đăng ký tài khoản."})
+    if Guardianship.objects.filter(parent=parent, child=child).exists():
+        raise ValidationError({"bhxh_code": "Bạn đã được duyệt xem thông tin của trẻ này."})
+
+
 def _new_reference() -> str:
     while True:
         reference = "DK" + timezone.localdate().strftime("%y%m") + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
@@ -92,6 +109,8 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                 birth_date=declaration["birth_date"], id_type=declaration["id_type"],
                 id_number=declaration["id_number"], for_child=parent is not None,
             )
+            if parent is not None:
+                _check_child(person, parent)
             replaced_photos = []
             for old in Registration.objects.select_for_update().filter(
                 bhxh_code=person.bhxh_code, status=Registration.Status.PENDING
