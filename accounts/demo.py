@@ -9,12 +9,14 @@ import random
 
 import phonenumbers
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from lookup.models import Agency, MedicalFacility, Province, Ward
 
+from . import roles
 from .models import Person, User
+from .roles import sync_groups
 from .validators import MOBILE_PREFIXES, IdType
 
 DEMO_PASSWORD = "BhxhDemo@2026"
@@ -104,17 +106,16 @@ def seed_accounts() -> list[tuple[str, str]]:
     district, province = Agency.objects.get(code="07901"), Agency.objects.get(code="079")
     facility = MedicalFacility.objects.filter(province__code="79", bhyt_contract=True).order_by("code").first()
     citizen = Person.objects.get(bhxh_code=DEMO_CITIZEN["bhxh_code"])
-    groups = {name: Group.objects.get_or_create(name=name)[0]
-              for name in ("Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh", "Nhân viên cơ sở KCB")}
+    groups = sync_groups(Group, Permission)
     specs = [
         ("Người tham gia (công dân)", citizen.bhxh_code,
          {"person": citizen, "first_name": "Đức", "last_name": "Nguyễn Văn"}, None),
         ("Cán bộ BHXH Quận 1 [07901]", "canbo07901",
-         {"agency": district, "is_staff": True, "first_name": "Lan", "last_name": "Trần Thị"}, "Cán bộ BHXH cơ sở"),
+         {"agency": district, "is_staff": True, "first_name": "Lan", "last_name": "Trần Thị"}, roles.DISTRICT_OFFICER),
         ("Cán bộ BHXH TP. Hồ Chí Minh [079]", "canbo079",
-         {"agency": province, "is_staff": True, "first_name": "Minh", "last_name": "Lê Quốc"}, "Cán bộ BHXH tỉnh"),
+         {"agency": province, "is_staff": True, "first_name": "Minh", "last_name": "Lê Quốc"}, roles.PROVINCE_OFFICER),
         (f"Nhân viên cơ sở KCB {facility.display_code}", "nhanvienkcb",
-         {"facility": facility, "first_name": "Hà", "last_name": "Phạm Thu"}, "Nhân viên cơ sở KCB"),
+         {"facility": facility, "first_name": "Hà", "last_name": "Phạm Thu"}, roles.CLINIC_STAFF),
         ("Quản trị hệ thống", "quantri", {"is_staff": True, "is_superuser": True, "first_name": "Quản trị"}, None),
     ]
     logins = []

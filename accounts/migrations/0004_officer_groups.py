@@ -3,23 +3,15 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUPS = {
-    "Cán bộ BHXH cơ sở": ["view_registration", "decide_registration", "view_person"],
-    "Cán bộ BHXH tỉnh": ["view_registration", "decide_registration", "view_person"],
-    "Nhân viên cơ sở KCB": [],
-}
+from accounts.roles import sync_groups
 
 
 def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; the groups need them now.
     config = apps.get_app_config("accounts")
-    config.models_module = config.models_module if hasattr(config, "models_module") else True
+    config.models_module = getattr(config, "models_module", None) or True
     create_permissions(config, verbosity=0, apps=apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(Permission.objects.filter(content_type__app_label="accounts", codename__in=codenames))
+    sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):

@@ -63,11 +63,12 @@ def submit(person, agency_code="07901", **declared):
 
 
 def officer(username, agency_code, group):
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
 
     from accounts.models import User
+    from accounts.roles import sync_groups
 
     user = User.objects.create_user(username, password="x-Pass-2026!", is_staff=True,
                                     agency=Agency.objects.get(code=agency_code))
-    user.groups.add(Group.objects.get(name=group))
+    user.groups.add(sync_groups(Group, Permission)[group])  # groups may be gone after a flush
     return user
