@@ -1,0 +1,87 @@
+"""Journey (a): a citizen registers with three photos, a district officer approves in the admin,
+the SMS carries the temporary password, and the first login leads to the personal area."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from PIL import Image
+
+from accounts.models import Registration, User
+from tests.accounts.helpers import make_person, officer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def photo(name, color):
+    out = io.BytesIO()
+    Image.new("RGB", (320, 200), color).save(out, "JPEG")
+    return {"name": name, "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
+def assert_accessible(page):
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def sms_texts():
+    path = Path(settings.SMS_FILE_PATH) / "sms.jsonl"
+    return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def test_register_and_get_approved(page, live_server, reference_data, browser):
+    make_person()
+    page.goto(live_server.url + "/dang-ky/")
+    assert_accessible(page)
+    page.get_by_label("Mã số BHXH").fill("7901234567")
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn Đức")
+    page.get_by_label("Số giấy tờ").fill("079088012345")
+    page.get_by_label("Ngày sinh").fill("15/03/1988")
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_role("button", name="Cập nhật danh sách phường/xã").click()
+    page.get_by_label("Phường/xã").select_option(label="Phường Sài Gòn")
+    page.get_by_label("Số nhà, đường/thôn/xóm").fill("12 Lê Lợi")
+    page.get_by_label("Số điện thoại di động").fill("0987654321")
+    page.get_by_role("button", name="Tiếp tục").click()
+
+    page.wait_for_url("**/dang-ky/anh/")
+    assert_accessible(page)
+    page.get_by_label("Ảnh chân dung").set_input_files(photo("chan-dung.jpg", (200, 170, 150)))
+    page.get_by_label("Ảnh mặt trước giấy tờ").set_input_files(photo("truoc.jpg", (40, 90, 200)))
+    page.get_by_label("Ảnh mặt sau giấy tờ").set_input_files(photo("sau.jpg", (40, 160, 90)))
+    page.get_by_role("button", name="Tiếp tục").click()
+
+    page.wait_for_url("**/dang-ky/co-quan/")
+    assert_accessible(page)
+    page.get_by_label("Tìm cơ quan BHXH theo tên, mã hoặc địa chỉ").fill("quan 1")
+    page.get_by_role("button", name="Tìm").click()
+    page.get_by_label("[07901] BHXH Quận 1").check()
+    page.get_by_role("button", name="Gửi đăng ký").click()
+
+    page.wait_for_url("**/dang-ky/ho-so/**")
+    registration = Registration.objects.get()
+    assert registration.reference in page.content()
+    assert "Chờ duyệt" in page.content()
+    assert_accessible(page)
+
+    # The district officer approves in the admin (logged in through the portal's login).
+    staff = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    officer_page = browser.new_context().new_page()
+    officer_page.goto(live_server.url + f"/quan-tri/accounts/registration/{registration.pk}/change/")
+    officer_page.wait_for_url("**/tai-khoan/dang-nhap/**")
+    officer_page.get_by_label("Mã số BHXH hoặc tên đăng nhập").fill(staff.username)
+    officer_page.get_by_label("Mật khẩu").fill("x-Pass-2026!")
+    officer_page.get_by_role("button", name="Đăng nhập").click()
+    officer_page.wait_for_url(f"**/quan-tri/accounts/registration/{registration.pk}/change/")
+    assert officer_page.locator("img[alt='Ảnh chân dung']").evaluate("img => img.naturalWidth") == 320
+    assert_accessible(officer_page)
+    officer_page.get_by_role("button", name="Duyệt và cấp tài khoản").click()
+    officer_page.wait_for_selector("text=Đã duyệt đăng ký")
+
+    [approved] = [text for text in sms_texts() if "Mật khẩu tạm" in text]
+    password = approved.split("Mật khẩu tạm: ", 1)[1].split(" ", 1)[0]
+    user = User.objects.get(username="7901234567")
+    assert user.check_password(password) and user.must_change_password
