@@ -1,5 +1,6 @@
 """Officers' admin: registrations of their own agency (or province), approve or reject, audit trail."""
 
+from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +34,15 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "agency", "facility", "is_staff", "is_active"]
     list_select_related = ["agency", "facility"]
     raw_id_fields = ["person"]
+    actions = ["end_sessions"]
+
+    @admin.action(description="Đăng xuất tài khoản đã chọn khỏi mọi thiết bị", permissions=["change"])
+    def end_sessions(self, request, queryset):
+        ended = 0
+        for session in UserSession.objects.filter(user__in=queryset):
+            session.end()
+            ended += 1
+        self.message_user(request, f"Đã kết thúc {ended} phiên đăng nhập.", messages.SUCCESS)
 
 
 class RegistrationEventInline(admin.TabularInline):

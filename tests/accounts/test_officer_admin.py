@@ -152,3 +152,15 @@ def test_temporary_password_does_not_stay_in_the_outbox(client, registrations, d
     message = Message.objects.get(template="registration_approved")
     assert message.sensitive and message.status == Message.Status.SENT
     assert "Mật khẩu tạm" not in message.body
+
+
+def test_admin_can_end_a_citizens_sessions(client, registrations):
+    from django.test import Client
+
+    citizen = User.objects.create_user("7901888888", password="x-Pass-2026!")
+    phone = Client()
+    phone.force_login(citizen)
+    assert phone.get("/ca-nhan/").status_code == 200  # allauth.usersessions records the session
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    client.post("/quan-tri/accounts/user/", {"action": "end_sessions", "_selected_action": [citizen.pk]})
+    assert phone.get("/ca-nhan/").status_code == 302  # logged out
