@@ -41,6 +41,14 @@ def _private_and_sms_dirs(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached pages must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery_unless_worker(request):
     """Tests run Celery tasks in-process, except those marked to use the real worker."""
     from vssid_portal.celery import app

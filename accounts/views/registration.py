@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Agency, Province, Ward
@@ -162,8 +163,13 @@ def status(request, token):
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="10/m", method="POST", block=False)
 def status_lookup(request):
     form = StatusLookupForm(request.POST or None)
+    if getattr(request, "limited", False):
+        form.is_valid()
+        form.add_error(None, "Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút.")
+        return render(request, "accounts/registration/status_lookup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         registration = registration_for_status(**form.cleaned_data)
         if registration is not None:

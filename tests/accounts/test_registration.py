@@ -206,3 +206,11 @@ def test_double_submit_of_the_last_step_makes_one_registration(client, person):
     assert again.status_code == 302 and again["Location"] == "/dang-ky/"
     assert Registration.objects.count() == 1
     assert Message.objects.filter(template="registration_received").count() == 1
+
+
+def test_status_lookup_is_rate_limited_per_ip(client, person):
+    for _ in range(10):
+        assert client.post("/dang-ky/tra-cuu/", {"reference": "DK0000AAAAAA", "bhxh_code": "7901234567"}).status_code == 200
+    blocked = client.post("/dang-ky/tra-cuu/", {"reference": "DK0000AAAAAA", "bhxh_code": "7901234567"})
+    assert blocked.status_code == 429
+    assert "quá nhiều lần" in blocked.content.decode()
