@@ -1,8 +1,10 @@
 """Journey (a): a citizen registers with three photos, a district officer approves in the admin,
-the SMS carries the temporary password, and the first login leads to the personal area."""
+the SMS carries the temporary password, the first login asks for the SMS code and a new
+password, and ends in the personal area. axe-core on every page."""
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -81,7 +83,37 @@ def test_register_and_get_approved(page, live_server, reference_data, browser):
     officer_page.get_by_role("button", name="Duyệt và cấp tài khoản").click()
     officer_page.wait_for_selector("text=Đã duyệt đăng ký")
 
+    assert_accessible(officer_page)
     [approved] = [text for text in sms_texts() if "Mật khẩu tạm" in text]
     password = approved.split("Mật khẩu tạm: ", 1)[1].split(" ", 1)[0]
     user = User.objects.get(username="7901234567")
     assert user.check_password(password) and user.must_change_password
+
+    # First login: password from the SMS, then the code sent to the registered phone.
+    page.goto(live_server.url + "/tai-khoan/dang-nhap/")
+    page.get_by_label("Mã số BHXH hoặc tên đăng nhập").fill("7901234567")
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/tai-khoan/dang-nhap/xac-nhan/")
+    assert "số điện thoại có đuôi 321" in page.content()  # the phone declared at registration
+    assert_accessible(page)
+    code = re.search(r"\b(\d{6})\b", sms_texts()[-1]).group(1)
+    page.get_by_label("Mã xác thực").fill(code)
+    page.get_by_role("button", name="Xác nhận và đăng nhập").click()
+
+    # The temporary password must be replaced before anything else.
+    page.wait_for_url("**/tai-khoan/dat-mat-khau-moi/**")
+    assert_accessible(page)
+    page.goto(live_server.url + "/qua-trinh-tham-gia/")
+    page.wait_for_url("**/tai-khoan/dat-mat-khau-moi/**")
+    page.get_by_label("Mật khẩu mới", exact=True).fill("mùa thu Hà Nội có gió heo may")
+    page.get_by_label("Nhập lại mật khẩu mới").fill("mùa thu Hà Nội có gió heo may")
+    page.get_by_role("button", name="Lưu mật khẩu mới").click()
+    page.wait_for_url("**/qua-trinh-tham-gia/")  # back to the page that was asked for
+    assert "Mật khẩu của bạn đã được thay đổi." in page.content()
+    page.get_by_role("link", name="Quản lý cá nhân").first.click()
+    page.wait_for_url("**/ca-nhan/")
+    assert "Nguyễn Văn Đức" in page.content() and "7901234567" in page.content()
+    assert_accessible(page)
+    user.refresh_from_db()
+    assert not user.must_change_password and user.check_password("mùa thu Hà Nội có gió heo may")
