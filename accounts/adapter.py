@@ -1,11 +1,22 @@
-"""django-allauth adapter: the portal's rules for accounts.
+"""django-allauth adapters: the portal's rules for accounts and sessions.
 
 Self-service sign-up is closed: citizen accounts are created when an officer approves a
 registration (`/dang-ky/`), never through allauth's sign-up form. Messages a citizen can meet
-at login are worded in Vietnamese here (allauth's own Vietnamese catalogue is incomplete).
+at login are worded in Vietnamese here (allauth ships no Vietnamese catalogue).
+
+Logins run through the portal's confirmation stage (accounts/stages.py) and, for accounts that
+set up an authenticator app, allauth.mfa's own stage. Sessions end through allauth.usersessions,
+leaving a note so that the browser whose session ended is told why (accounts/middleware.py).
 """
 
+import hashlib
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.core.cache import cache
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,11 +27,67 @@ class AccountAdapter(DefaultAccountAdapter):
         "invalid_login": "Thông tin đăng nhập không hợp lệ.",
         "incorrect_code": "Mã xác thực không đúng.",
         "incorrect_password": "Mật khẩu không đúng.",
-        "enter_current_password": "Hãy nhập mật khẩu hiện tại.",
-        "too_many_login_attempts": "Bạn đã nhập sai quá nhiều lần. Hãy thử lại sau ít phút.",
+        "enter_current_password": "Mật khẩu hiện tại không đúng.",
+        "too_many_login_attempts": (
+            "Bạn đã nhập sai mật khẩu quá nhiều lần nên việc đăng nhập tạm bị khóa để bảo vệ tài khoản. "
+            f"Hãy thử lại sau {settings.ACCOUNTS_LOGIN_LOCK_MINUTES} phút, "
+            "hoặc dùng “Quên mật khẩu?” để đặt mật khẩu mới."
+        ),
         "rate_limited": "Bạn gửi yêu cầu quá nhanh. Hãy đợi một lát rồi thử lại.",
         "same_as_current": "Giá trị mới phải khác giá trị hiện tại.",
     }
 
     def is_open_for_signup(self, request):
         return False
+
+    def get_login_stages(self):
+        return ["accounts.stages.LoginConfirmStage", "allauth.mfa.stages.AuthenticateStage"]
+
+    def clear_failed_logins(self, request, user) -> None:
+        """After a reset the lock on the account's failed logins goes, as allauth does for its
+        own (e-mail) reset: the owner has just proved who they are."""
+        self._delete_login_attempts_cached_email(request, username=user.username)
+
+
+# Why a session ended, as told to the browser that held it on its next request.
+SESSION_END_MESSAGES = {
+    "logged_in_elsewhere": (
+        "Tài khoản của bạn vừa được đăng nhập trên thiết bị khác, nên phiên làm việc trên thiết bị này "
+        "đã kết thúc. Nếu không phải bạn đăng nhập, hãy đổi mật khẩu ngay hoặc gọi tổng đài 1900 9068."
+    ),
+    "signed_out_elsewhere": "Phiên làm việc trên thiết bị này đã được đăng xuất từ một thiết bị khác của bạn.",
+    "password_changed": (
+        "Mật khẩu tài khoản vừa được thay đổi, nên phiên làm việc trên thiết bị này đã kết thúc. "
+        "Hãy đăng nhập bằng mật khẩu mới."
+    ),
+}
+
+
+class UserSessionsAdapter(DefaultUserSessionsAdapter):
+    def end_sessions(self, sessions, reason: str = "signed_out_elsewhere") -> None:
+        """End the sessions as allauth does (the session store entry is deleted) and note why."""
+        for session in sessions:
+            cache.set(_end_note_key(session.session_key), reason, settings.SESSION_COOKIE_AGE)
+        super().end_sessions(sessions)
+
+
+def end_other_sessions(request, user, *, reason: str) -> None:
+    """End every session of `user` except the one of this request."""
+    # Not purge_and_list(): after a password change the other sessions no longer authenticate,
+    # and purging would drop their rows while leaving their data in the session store.
+    others = list(UserSession.objects.filter(user_id=user.pk).exclude(session_key=request.session.session_key or ""))
+    get_usersessions_adapter().end_sessions(others, reason=reason)
+
+
+def pop_session_end_message(session_key: str) -> str | None:
+    """The message for a browser whose session was ended from elsewhere, told once."""
+    key = _end_note_key(session_key)
+    reason = cache.get(key)
+    if reason is None:
+        return None
+    cache.delete(key)
+    return SESSION_END_MESSAGES[reason]
+
+
+def _end_note_key(session_key: str) -> str:
+    return f"accounts:session-ended:{hashlib.sha256(session_key.encode()).hexdigest()}"

@@ -1,3 +1,26 @@
-"""The portal's own account pages under /tai-khoan/ (what allauth lacks)."""
+"""The portal's own account pages under /tai-khoan/ (what allauth lacks).
 
-urlpatterns = []
+Included before allauth's URLs: where allauth has a page for the same job without the portal's
+SMS step (password change and reset, the session list), its path leads to the portal's page.
+"""
+
+from django.urls import path
+from django.views.generic import RedirectView
+
+from .views import security
+
+app_name = "accounts_auth"
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="accounts_auth:security")),
+    path("dang-nhap/xac-nhan/", security.login_confirm, name="login_confirm"),
+    path("bao-mat/", security.security, name="security"),
+    path("dat-mat-khau-moi/", security.password_change_required, name="password_change_required"),
+    path("doi-mat-khau/", security.password_change, name="password_change"),
+    path("doi-mat-khau/xac-nhan/", security.password_change_confirm, name="password_change_confirm"),
+    path("quen-mat-khau/", security.password_reset, name="password_reset"),
+    path("quen-mat-khau/xac-thuc/", security.password_reset_code, name="password_reset_code"),
+    path("quen-mat-khau/mat-khau-moi/", security.password_reset_new, name="password_reset_new"),
+    path("password/change/", RedirectView.as_view(pattern_name="accounts_auth:password_change")),
+    path("password/reset/", RedirectView.as_view(pattern_name="accounts_auth:password_reset")),
+    path("sessions/", RedirectView.as_view(pattern_name="accounts_auth:security")),
+]

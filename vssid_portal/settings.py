@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SessionRulesMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
 ]
 
@@ -137,6 +138,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # A file, not shared in-memory: the browser tests' live server serves requests in parallel.
+            "TEST": {"NAME": BASE_DIR / "test-db.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -199,23 +202,40 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Passwords (OWASP ASVS 5, 6.2): length, not composition — at least 8 characters, 128 accepted —
+# and no common or personal-data passwords. The length validators speak Vietnamese.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.forms_auth.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.forms_auth.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "accounts:personal"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; the others end (accounts/signals.py)
 ACCOUNT_SESSION_REMEMBER = False
+# Failed logins are limited per IP and per account over one window, so the message can say when
+# to retry. "otp_send": at most 5 one-time codes an hour to one phone or e-mail (accounts/otp.py).
+# Both need a real cache: local memory (embedded) or Redis, never DummyCache.
+ACCOUNTS_LOGIN_LOCK_MINUTES = 15
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"30/{ACCOUNTS_LOGIN_LOCK_MINUTES}m/ip,5/{ACCOUNTS_LOGIN_LOCK_MINUTES}m/key",
+    "otp_send": "5/1h/key",
+}
+USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"
 USERSESSIONS_TRACK_ACTIVITY = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A browser that passed the new-device code is trusted for 90 days: allauth.mfa's signed cookie,
+# bound to the password hash (a password change untrusts every browser).
+MFA_TRUST_ENABLED = True
+MFA_TRUST_COOKIE_AGE = timedelta(days=90)
+SESSION_IDLE_TIMEOUT = 30 * 60  # seconds without a request before a session ends (accounts/middleware.py)
 ALLAUTH_TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0)
 
 # --- Phone numbers ----------------------------------------------------------------------------

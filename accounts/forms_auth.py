@@ -1,0 +1,111 @@
+"""Forms of the portal's own account pages, and the password rules they enforce.
+
+Password rules follow OWASP ASVS 5 (6.2): length is what makes a password strong — at least 8
+characters, 128 accepted — checked with Django's validators against common passwords and the
+account's own data; no composition rules. Django's catalogue leaves the length messages in
+English, hence the two length validators here.
+"""
+
+import re
+
+from allauth.account.fields import PasswordField, SetPasswordField
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+
+from . import otp
+from .validators import bhxh_code_validator
+
+PASSWORD_HELP = (
+    "Dùng ít nhất 8 ký tự, tốt nhất từ 12 ký tự trở lên, ví dụ một cụm vài từ chỉ bạn biết. "
+    "Không bắt buộc phải có chữ hoa, chữ số hay ký tự đặc biệt: độ dài mới là điều làm mật khẩu khó đoán. "
+    "Tránh mật khẩu quá phổ biến, mã số BHXH, họ tên hay ngày sinh của bạn."
+)
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    def get_error_message(self):
+        return f"Mật khẩu quá ngắn: cần ít nhất {self.min_length} ký tự."
+
+    def get_help_text(self):
+        return f"Mật khẩu cần ít nhất {self.min_length} ký tự."
+
+
+class MaximumLengthValidator:
+    """Long passphrases are welcome (ASVS: at least 64 characters permitted); the cap only keeps
+    hashing cheap."""
+
+    def __init__(self, max_length=128):
+        self.max_length = max_length
+
+    def validate(self, password, user=None):
+        if len(password) > self.max_length:
+            raise ValidationError(
+                f"Mật khẩu quá dài: tối đa {self.max_length} ký tự.", code="password_too_long",
+                params={"max_length": self.max_length},
+            )
+
+    def get_help_text(self):
+        return f"Mật khẩu dài tối đa {self.max_length} ký tự."
+
+
+class CodeForm(forms.Form):
+    """A 6-digit code; a valid form means otp.check_code accepted it (one try spent)."""
+
+    code = forms.CharField(
+        label="Mã xác thực",
+        help_text=f"Mã gồm {otp.CODE_DIGITS} chữ số trong tin nhắn chúng tôi vừa gửi, "
+                  f"có hiệu lực {otp.LIFETIME // 60} phút.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, purpose: otp.Purpose, subject: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.purpose, self.subject = purpose, subject
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not re.fullmatch(r"\d{6}", code):
+            raise ValidationError("Nhập mã xác thực gồm 6 chữ số, ví dụ 123456.")
+        try:
+            otp.check_code(purpose=self.purpose, subject=self.subject, code=code)
+        except otp.CodeRejected as rejected:
+            raise ValidationError(rejected.message) from None
+        return code
+
+
+class NewPasswordForm(forms.Form):
+    password1 = SetPasswordField(label="Mật khẩu mới", help_text=PASSWORD_HELP)
+    password2 = PasswordField(label="Nhập lại mật khẩu mới", autocomplete="new-password")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["password1"].user = user  # checked against the account's own data
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)  # labels, not placeholders
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password2") and cleaned["password1"] != cleaned["password2"]:
+            self.add_error("password2", "Hai lần nhập mật khẩu mới chưa giống nhau.")
+        return cleaned
+
+
+class ChangePasswordForm(NewPasswordForm):
+    oldpassword = PasswordField(label="Mật khẩu hiện tại", autocomplete="current-password")
+    field_order = ["oldpassword", "password1", "password2"]
+
+    def clean_oldpassword(self):
+        if not self.user.check_password(self.cleaned_data["oldpassword"]):
+            raise ValidationError("Mật khẩu hiện tại không đúng.")
+        return self.cleaned_data["oldpassword"]
+
+
+class PasswordResetRequestForm(forms.Form):
+    bhxh_code = forms.CharField(
+        label="Mã số BHXH",
+        help_text="Gồm 10 chữ số, in trên thẻ BHYT hoặc sổ BHXH.",
+        validators=[bhxh_code_validator],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username"}),
+    )

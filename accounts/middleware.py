@@ -1,0 +1,85 @@
+"""Session rules checked on every request (DESIGN.md, "Security rules").
+
+- A session ended from elsewhere (a login on another device, "log out everywhere else", a
+  password change) is already gone from the session store; the browser that held it is sent to
+  the login page with the reason, once.
+- Idle timeout (`SESSION_IDLE_TIMEOUT`, 30 min) and absolute limit (`SESSION_COOKIE_AGE`, 12 h):
+  Django's own expiry moves forward with every save of the session, so the time of login
+  (stamped by signals.py) and of the last activity are kept in it and checked here; an expired
+  session is flushed.
+- An account with a temporary password reaches only the "set a new password" page and logout.
+
+Placed after allauth's AccountMiddleware (messages, user) and before UserSessionsMiddleware, so
+a session that ends here is not recorded as active first.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .adapter import pop_session_end_message
+
+STARTED = "portal_session_started"
+SEEN = "portal_session_seen"
+# The activity stamp is rewritten at most once a minute: a write on every request would cost a
+# database write per page view for a one-minute gain in precision.
+SEEN_PRECISION = 60
+
+
+class SessionRulesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self._enforce(request) or self.get_response(request)
+
+    def _enforce(self, request):
+        if not request.user.is_authenticated:
+            return self._ended_elsewhere(request)
+        session, now = request.session, time.time()
+        # Stamped at login (signals.py); a session older than this code starts its clocks now.
+        started, seen = session.setdefault(STARTED, now), session.get(SEEN, now)
+        if now - seen > settings.SESSION_IDLE_TIMEOUT:
+            return self._expire(
+                request,
+                f"Bạn đã không thao tác trong {settings.SESSION_IDLE_TIMEOUT // 60} phút nên phiên làm việc "
+                "đã kết thúc để bảo vệ tài khoản. Hãy đăng nhập lại.",
+            )
+        if now - started > settings.SESSION_COOKIE_AGE:
+            return self._expire(
+                request,
+                f"Phiên làm việc đã kéo dài quá {settings.SESSION_COOKIE_AGE // 3600} giờ nên đã kết thúc "
+                "để bảo vệ tài khoản. Hãy đăng nhập lại.",
+            )
+        if SEEN not in session or now - seen >= SEEN_PRECISION:
+            session[SEEN] = now
+        if request.user.must_change_password:
+            return self._require_new_password(request)
+        return None
+
+    def _ended_elsewhere(self, request):
+        cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if not cookie or request.session.session_key:  # no session, or one that is still there
+            return None
+        message = pop_session_end_message(cookie)
+        if message is None:
+            return None
+        messages.warning(request, message)
+        return redirect_to_login(request.get_full_path())
+
+    def _expire(self, request, message):
+        logout(request)
+        messages.info(request, message)
+        return redirect_to_login(request.get_full_path())
+
+    def _require_new_password(self, request):
+        target = reverse("accounts_auth:password_change_required")
+        if request.path_info in {target, reverse("account_logout")}:
+            return None
+        return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

@@ -1,0 +1,158 @@
+"""One-time codes for a new device, a forgotten password and a password change.
+
+The rules are the portal's security rules (DESIGN.md; OWASP ASVS 5 wants out-of-band codes to
+live at most 10 minutes): 6 digits, valid 5 minutes, void after 5 wrong tries, a new code 60 s
+after the last one at the earliest, at most 5 codes an hour to one phone (or e-mail address).
+
+pyotp owns the code: an HOTP value whose secret is derived from SECRET_KEY and a random nonce.
+The cache keeps the nonce and the counters, never the code, so neither a copy of the cache nor
+the logs give a code away (the outbox erases the message text once delivered: `sensitive`).
+A code is keyed by purpose and subject (the user for login and password change, the typed BHXH
+code for a reset), not by browser, so starting over from a fresh login or another browser does
+not reset its counters. The hourly cap is allauth's rate limiter (`ACCOUNT_RATE_LIMITS
+["otp_send"]`), which needs a real cache (local memory or Redis).
+"""
+
+import base64
+import hashlib
+import math
+import secrets
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pyotp
+from allauth.core import ratelimit
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+from notifications.models import Message
+from notifications.services import send_message
+
+CODE_DIGITS = 6
+LIFETIME = 5 * 60
+MAX_ATTEMPTS = 5
+RESEND_AFTER = 60
+
+EXPIRED = "Mã xác thực đã hết hạn (mã chỉ có hiệu lực 5 phút). Hãy bấm “Gửi lại mã” để nhận mã mới."
+VOIDED = "Mã xác thực đã bị hủy vì nhập sai 5 lần. Hãy bấm “Gửi lại mã” để nhận mã mới."
+
+
+class Purpose(StrEnum):
+    LOGIN = "login"
+    PASSWORD_RESET = "password_reset"
+    PASSWORD_CHANGE = "password_change"
+
+
+class SendRefused(Exception):
+    """No code was sent; `message` tells the user what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class TooSoon(SendRefused):
+    """A code went out less than RESEND_AFTER seconds ago; it is still the valid one."""
+
+
+class HourlyCapReached(SendRefused):
+    """The phone (or address) has had its codes for this hour."""
+
+
+class CodeRejected(Exception):
+    """The typed code was not accepted; `message` says why (wrong, void or expired)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: str  # Message.Channel.SMS or Message.Channel.EMAIL
+    address: str
+
+    @property
+    def display(self) -> str:
+        """Enough for the user to recognise the phone or mailbox, not enough to learn it."""
+        if self.channel == Message.Channel.SMS:
+            return f"số điện thoại có đuôi {self.address[-3:]}"
+        name, _, domain = self.address.partition("@")
+        return f"địa chỉ email {name[:1]}…@{domain}"
+
+
+def recipient_for(user) -> Recipient | None:
+    """Citizens receive codes by SMS on the phone registered with their person record; officers
+    without a person by e-mail. None when the account has neither."""
+    person = user.person
+    if person is not None and person.phone:
+        return Recipient(Message.Channel.SMS, person.phone.as_e164)
+    if user.email:
+        return Recipient(Message.Channel.EMAIL, user.email)
+    return None
+
+
+def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient | None, user=None) -> None:
+    """Start a fresh code for (purpose, subject) and send it; the previous code stops working.
+
+    Call it on POST requests (allauth's limiter does not count GETs). Without a recipient (a
+    reset asked for an unknown BHXH code) the code is recorded all the same and nothing is sent,
+    so the pages that follow behave alike whether the account exists or not.
+    """
+    key = _key(purpose, subject)
+    now = time.time()
+    state = cache.get(key)
+    if state:
+        wait = state["sent_at"] + RESEND_AFTER - now
+        if wait > 0:
+            raise TooSoon(f"Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau {math.ceil(wait)} giây.")
+    if recipient and not ratelimit.consume(request, action="otp_send", key=recipient.address):
+        raise HourlyCapReached(
+            f"Đã gửi đủ số mã cho phép trong một giờ tới {recipient.display}. "
+            "Hãy thử lại sau, hoặc gọi tổng đài 1900 9068."
+        )
+    nonce = secrets.token_urlsafe(16)
+    cache.set(key, {"nonce": nonce, "sent_at": now}, LIFETIME)
+    cache.set(f"{key}:tries", 0, LIFETIME)
+    if recipient:
+        send_message(
+            channel=recipient.channel,
+            template=f"otp_{purpose}",
+            context={"code": _hotp(purpose, subject, nonce).at(0), "minutes": LIFETIME // 60},
+            recipient=recipient.address,
+            idempotency_key=f"otp-{purpose}-{nonce}",
+            user=user,
+            sensitive=True,
+        )
+
+
+def check_code(*, purpose: Purpose, subject: str, code: str) -> None:
+    """Accept the current code once, or raise CodeRejected saying why."""
+    key = _key(purpose, subject)
+    state = cache.get(key)
+    if state is None or time.time() > state["sent_at"] + LIFETIME:
+        raise CodeRejected(EXPIRED)
+    try:
+        tries = cache.incr(f"{key}:tries")  # atomic: parallel guesses cannot share one try
+    except ValueError:
+        raise CodeRejected(EXPIRED) from None
+    if tries > MAX_ATTEMPTS:
+        raise CodeRejected(VOIDED)
+    # delete() answers True only once, so a code opens one door even when sent twice at once.
+    if _hotp(purpose, subject, state["nonce"]).verify(code, 0) and cache.delete(key):
+        return
+    left = MAX_ATTEMPTS - tries
+    if left == 0:
+        raise CodeRejected(VOIDED)
+    raise CodeRejected(f"Mã xác thực không đúng. Bạn còn {left} lần thử.")
+
+
+def _key(purpose: Purpose, subject: str) -> str:
+    # Hashed: the subject may be whatever a visitor typed, and cache keys must stay plain.
+    return f"accounts:otp:{purpose}:{hashlib.sha256(subject.encode()).hexdigest()}"
+
+
+def _hotp(purpose: Purpose, subject: str, nonce: str) -> pyotp.HOTP:
+    secret = salted_hmac(f"accounts.otp.{purpose}", f"{subject}:{nonce}", algorithm="sha256").digest()
+    return pyotp.HOTP(base64.b32encode(secret).decode(), digits=CODE_DIGITS)

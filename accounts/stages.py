@@ -1,0 +1,80 @@
+"""The portal's step in allauth's login: confirm a new device and the end of the other session.
+
+allauth runs the login stages (`AccountAdapter.get_login_stages`) after the password is checked
+and before the user is logged in. This stage
+- asks a browser that is not trusted yet for a code sent to the registered phone (otp.py), then
+  trusts it for `MFA_TRUST_COOKIE_AGE` through allauth.mfa's signed cookie, which is bound to
+  the password hash, so a password change untrusts every browser;
+- warns, on the same page, when the account is logged in on another device: continuing logs
+  that device out (the single-session receiver in signals.py does it).
+
+allauth's LoginByCodeStage is not used: it prefers an e-mail address, keeps the code itself in
+the session, asks a separate "trust this browser?" question, and has no resend cooldown or cap.
+Accounts with an authenticator app skip the SMS code: allauth.mfa's stage asks for the stronger
+factor. An account with neither phone nor e-mail (an officer created without contact details)
+cannot receive a code; it skips the step with a warning in the log rather than being locked out.
+"""
+
+import logging
+from datetime import datetime
+
+from allauth.account.stages import LoginStage
+from allauth.core.internal.httpkit import headed_redirect_response
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.internal.flows import trust
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from allauth.usersessions.models import UserSession
+from django.contrib import messages
+from django.utils import timezone
+
+from . import otp
+
+logger = logging.getLogger(__name__)
+
+
+class LoginConfirmStage(LoginStage):
+    key = "portal_confirm"
+    urlname = "accounts_auth:login_confirm"
+
+    def handle(self):
+        user = self.login.user
+        code_required = self._code_required(user)
+        if not code_required and not other_sessions(user):
+            return None, True
+        self.state["code_required"] = code_required
+        if code_required:
+            send_login_code(self.request, user)
+        return headed_redirect_response(self.urlname), True
+
+    def _code_required(self, user) -> bool:
+        if trust.is_trusted_browser(self.request, user) or is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+            return False
+        if otp.recipient_for(user) is None:
+            logger.warning("account %s has no phone or e-mail: new-device code skipped", user.pk)
+            return False
+        return True
+
+
+def send_login_code(request, user) -> None:
+    recipient = otp.recipient_for(user)
+    try:
+        otp.send_code(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk), recipient=recipient, user=user)
+    except otp.SendRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, f"Đã gửi mã xác thực tới {recipient.display}.")
+
+
+def other_sessions(user) -> list[UserSession]:
+    """The account's live sessions (purging those already gone); at login, all are elsewhere."""
+    return UserSession.objects.purge_and_list(user)
+
+
+def trusted_until(request, user) -> datetime | None:
+    """Until when this browser skips the new-device code for `user`, or None."""
+    fingerprint = trust.create_config_fingerprint(user)
+    issued = [entry.at for entry in trust.decode_trust_cookie(request) if entry.fingerprint == fingerprint]
+    if not issued:
+        return None
+    return datetime.fromtimestamp(max(issued), tz=timezone.get_current_timezone()) + mfa_settings.TRUST_COOKIE_AGE

@@ -1,0 +1,226 @@
+"""The portal's own account pages under /tai-khoan/ (accounts/urls_auth.py): what allauth lacks.
+
+- The login confirmation step, a stage of allauth's login (accounts/stages.py): the new-device
+  code and the warning that the other device will be logged out.
+- The forced password change, and the password change confirmed by a code: allauth's change
+  form has no code step. Until the code confirms it, the session holds the new password's hash.
+- The password reset by SMS (allauth resets by e-mail only): BHXH code → code → new password,
+  answering alike whether the BHXH code has an account or not.
+- The security page: the account's sessions (allauth.usersessions), the trusted-browser state and
+  "log out everywhere else".
+"""
+
+import time
+
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.decorators import login_stage_required
+from allauth.account.internal.flows.password_change import finalize_password_change
+from allauth.account.internal.flows.password_reset import finalize_password_reset
+from allauth.account.utils import get_next_redirect_url
+from allauth.core import ratelimit
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.internal.flows import trust
+from allauth.usersessions.models import UserSession
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
+from django.shortcuts import redirect, render, resolve_url
+from django.views.decorators.http import require_http_methods
+
+from .. import otp
+from ..adapter import end_other_sessions
+from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
+from ..stages import LoginConfirmStage, other_sessions, send_login_code, trusted_until
+
+PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
+RESET = "portal_password_reset"  # {"subject": typed BHXH code, "verified_at": time of the code}
+RESET_WINDOW = 10 * 60  # time to choose the new password once the code is accepted
+
+
+@login_stage_required(stage=LoginConfirmStage.key, redirect_urlname="account_login")
+@require_http_methods(["GET", "POST"])
+def login_confirm(request):
+    stage = request._login_stage
+    user = stage.login.user
+    code_required = stage.state["code_required"]
+    action = request.POST.get("action")
+    if action == "cancel":
+        return stage.abort()
+    if code_required and action == "resend":
+        send_login_code(request, user)
+        return redirect(request.get_full_path())
+    data = request.POST if request.method == "POST" else None
+    form = CodeForm(data, purpose=otp.Purpose.LOGIN, subject=str(user.pk)) if code_required else forms.Form(data)
+    if form.is_valid():
+        response = stage.exit()  # allauth goes on: further stages, then the login itself
+        if code_required:
+            trust.trust_browser(request, user, response)
+        return response
+    return render(request, "accounts_auth/login_confirm.html", {
+        "form": form, "code_required": code_required, "other_sessions": other_sessions(user),
+        "trust_days": mfa_settings.TRUST_COOKIE_AGE.days,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_required(request):
+    """A temporary password (new account, reset by an officer) is replaced before anything else.
+    No code here: the login that led to this page has just passed the device step."""
+    user = request.user
+    if not user.must_change_password:
+        return redirect("accounts_auth:password_change")
+    form = NewPasswordForm(request.POST or None, user=user)
+    if form.is_valid():
+        _store_password(user, make_password(form.cleaned_data["password1"]))
+        finalize_password_change(request, user)  # keeps this session, says so, ends the others (signals.py)
+        return redirect(get_next_redirect_url(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
+    return render(request, "accounts_auth/password_change_required.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    user = request.user
+    if request.method == "POST" and not ratelimit.consume(request, action="change_password", user=user):
+        messages.error(request, get_adapter().error_messages["rate_limited"])
+        return redirect("accounts_auth:password_change")
+    form = ChangePasswordForm(request.POST or None, user=user)
+    if form.is_valid():
+        password_hash = make_password(form.cleaned_data["password1"])
+        recipient = otp.recipient_for(user)
+        if recipient is None:  # an officer without phone or e-mail: the current password is the check
+            return _password_changed(request, user, password_hash)
+        request.session[PENDING_PASSWORD] = password_hash
+        _send_change_code(request, user)
+        return redirect("accounts_auth:password_change_confirm")
+    return render(request, "accounts_auth/password_change.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_confirm(request):
+    user = request.user
+    password_hash = request.session.get(PENDING_PASSWORD)
+    if not password_hash:
+        return redirect("accounts_auth:password_change")
+    if request.POST.get("action") == "resend":
+        _send_change_code(request, user)
+        return redirect("accounts_auth:password_change_confirm")
+    form = CodeForm(request.POST or None, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk))
+    if form.is_valid():
+        del request.session[PENDING_PASSWORD]
+        return _password_changed(request, user, password_hash)
+    return render(request, "accounts_auth/password_change_confirm.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if form.is_valid():
+        subject = form.cleaned_data["bhxh_code"]
+        if ratelimit.consume(request, action="reset_password", key=subject):
+            request.session[RESET] = {"subject": subject}
+            _send_reset_code(request, subject)
+            return redirect("accounts_auth:password_reset_code")
+        messages.error(request, get_adapter().error_messages["rate_limited"])
+    return render(request, "accounts_auth/password_reset.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_code(request):
+    reset = request.session.get(RESET)
+    if not reset:
+        return redirect("accounts_auth:password_reset")
+    if request.POST.get("action") == "resend":
+        _send_reset_code(request, reset["subject"])
+        return redirect("accounts_auth:password_reset_code")
+    form = CodeForm(request.POST or None, purpose=otp.Purpose.PASSWORD_RESET, subject=reset["subject"])
+    if form.is_valid():
+        request.session[RESET] = {**reset, "verified_at": time.time()}
+        return redirect("accounts_auth:password_reset_new")
+    return render(request, "accounts_auth/password_reset_code.html", {"form": form, "bhxh_code": reset["subject"]})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_new(request):
+    reset = request.session.get(RESET, {})
+    user = None
+    if time.time() - reset.get("verified_at", 0) <= RESET_WINDOW:
+        user = get_user_model().objects.filter(username=reset["subject"], is_active=True).first()
+    if user is None:
+        messages.error(request, "Phiên đặt lại mật khẩu đã hết hạn. Hãy bắt đầu lại.")
+        return redirect("accounts_auth:password_reset")
+    form = NewPasswordForm(request.POST or None, user=user)
+    if form.is_valid():
+        del request.session[RESET]
+        _store_password(user, make_password(form.cleaned_data["password1"]))
+        get_adapter().clear_failed_logins(request, user)
+        finalize_password_reset(request, user)  # says so; the account's sessions end (signals.py)
+        return redirect("account_login")
+    return render(request, "accounts_auth/password_reset_new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def security(request):
+    user = request.user
+    if request.method == "POST":
+        end_other_sessions(request, user, reason="signed_out_elsewhere")
+        messages.success(request, "Đã đăng xuất tài khoản khỏi mọi thiết bị khác.")
+        return redirect("accounts_auth:security")
+    current = request.session.session_key
+    sessions = sorted(
+        UserSession.objects.purge_and_list(user),
+        key=lambda session: (session.session_key != current, -session.last_seen_at.timestamp()),
+    )
+    return render(request, "accounts_auth/security.html", {
+        "sessions": sessions, "current_key": current, "trusted_until": trusted_until(request, user),
+        "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+    })
+
+
+def _store_password(user, password_hash: str) -> None:
+    user.password = password_hash
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+
+
+def _password_changed(request, user, password_hash: str):
+    _store_password(user, password_hash)
+    finalize_password_change(request, user)  # keeps this session, says so, ends the others (signals.py)
+    return redirect("accounts_auth:security")
+
+
+def _send_change_code(request, user) -> None:
+    recipient = otp.recipient_for(user)
+    try:
+        otp.send_code(
+            request, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk), recipient=recipient, user=user
+        )
+    except otp.SendRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, f"Đã gửi mã xác thực tới {recipient.display}.")
+
+
+def _send_reset_code(request, subject: str) -> None:
+    """The same answer whether the BHXH code has an account or not. A reached hourly cap would
+    betray an account, so it stays silent; the answer mentions the limits instead."""
+    user = get_user_model().objects.filter(username=subject, is_active=True).select_related("person").first()
+    recipient = otp.recipient_for(user) if user else None
+    try:
+        otp.send_code(request, purpose=otp.Purpose.PASSWORD_RESET, subject=subject, recipient=recipient, user=user)
+    except otp.TooSoon as refusal:
+        messages.error(request, refusal.message)
+        return
+    except otp.HourlyCapReached:
+        pass
+    messages.info(
+        request,
+        "Nếu mã số BHXH này đã có tài khoản, mã xác thực gồm 6 chữ số đã được gửi tới số điện thoại đăng ký. "
+        "Chưa nhận được thì sau 60 giây bạn có thể yêu cầu gửi lại (mỗi số điện thoại nhận tối đa 5 mã mỗi giờ).",
+    )

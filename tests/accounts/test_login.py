@@ -1,0 +1,219 @@
+"""Login on django-allauth: BHXH code + password, the new-device SMS code and the trusted browser,
+the forced password change, the password rules and the failed-login limits."""
+
+import pytest
+from allauth.mfa import app_settings as mfa_settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from accounts.forms_auth import NewPasswordForm
+from tests.accounts import test_otp
+from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen
+
+# Codes go out when the transaction commits, as in production: these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The shared fixtures; pytest finds them as attributes of this module.
+clock, fast_password_hashing, fresh_cache = test_otp.clock, test_otp.fast_password_hashing, test_otp.fresh_cache
+
+LOGIN = "/tai-khoan/dang-nhap/"
+CONFIRM = "/tai-khoan/dang-nhap/xac-nhan/"
+NEW_PASSWORD = "/tai-khoan/dat-mat-khau-moi/"
+PERSONAL = "/ca-nhan/"
+
+
+def submit_password(client, username="7901234567", password=PASSWORD, **extra):
+    return client.post(LOGIN, {"login": username, "password": password, **extra})
+
+
+def log_in(client, sms_outbox, username="7901234567", password=PASSWORD):
+    """A citizen's whole login on a new device: the password, then the code sent by SMS."""
+    response = submit_password(client, username, password)
+    assert response.status_code == 302 and response["Location"] == CONFIRM
+    response = client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    assert response.status_code == 302, response.content.decode()
+    return response
+
+
+def is_logged_in(client) -> bool:
+    return client.get(PERSONAL).status_code == 200
+
+
+def test_citizen_logs_in_with_bhxh_code_password_and_the_sms_code(client, sms_outbox):
+    make_citizen()
+    response = submit_password(client)
+    assert response["Location"] == CONFIRM
+    assert not is_logged_in(client)  # the password alone is not enough on a new device
+    page = client.get(CONFIRM).content.decode()
+    assert "Đã gửi mã xác thực tới số điện thoại có đuôi 678." in page
+    assert '<label for="id_code">Mã xác thực</label>' in page
+    [sms] = sms_outbox()
+    assert sms["to"] == PHONE and "mã xác thực đăng nhập" in sms["text"]
+
+    response = client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[0]})
+    assert response.status_code == 302 and response["Location"] == PERSONAL
+    assert mfa_settings.TRUST_COOKIE_NAME in response.cookies
+    assert response.cookies[mfa_settings.TRUST_COOKIE_NAME]["max-age"] == 90 * 24 * 3600
+    assert response.cookies[mfa_settings.TRUST_COOKIE_NAME]["httponly"]
+    assert is_logged_in(client)
+
+
+def test_wrong_codes_are_counted_and_the_fifth_voids_the_code(client, sms_outbox, clock):
+    make_citizen()
+    submit_password(client)
+    [code] = codes_sent(sms_outbox)
+    wrong = f"{(int(code) + 1) % 1000000:06d}"
+    for left in (4, 3, 2, 1):
+        page = client.post(CONFIRM, {"action": "verify", "code": wrong}).content.decode()
+        assert f"Mã xác thực không đúng. Bạn còn {left} lần thử." in page
+    page = client.post(CONFIRM, {"action": "verify", "code": wrong}).content.decode()
+    assert "Mã xác thực đã bị hủy vì nhập sai 5 lần." in page
+    page = client.post(CONFIRM, {"action": "verify", "code": code}).content.decode()
+    assert "Mã xác thực đã bị hủy vì nhập sai 5 lần." in page
+    assert not is_logged_in(client)
+
+    clock.advance(61)
+    client.post(CONFIRM, {"action": "resend"})
+    client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    assert is_logged_in(client)
+
+
+def test_resend_waits_sixty_seconds_and_the_code_expires_after_five_minutes(client, sms_outbox, clock):
+    make_citizen()
+    submit_password(client)
+    clock.advance(30)
+    page = client.post(CONFIRM, {"action": "resend"}, follow=True).content.decode()
+    assert "Bạn có thể yêu cầu mã mới sau 30 giây." in page
+    assert len(sms_outbox()) == 1
+    clock.advance(270)  # 5 minutes after the code was sent: still valid…
+    clock.advance(1)  # …and now not
+    page = client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[0]}).content.decode()
+    assert "Mã xác thực đã hết hạn" in page
+    page = client.post(CONFIRM, {"action": "resend"}, follow=True).content.decode()
+    assert "Đã gửi mã xác thực tới số điện thoại có đuôi 678." in page
+    client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    assert is_logged_in(client)
+
+
+def test_a_trusted_browser_logs_in_without_a_code_for_90_days(client, sms_outbox, clock):
+    user = make_citizen()
+    log_in(client, sms_outbox)
+    client.post(reverse("account_logout"))
+    clock.advance(89 * 24 * 3600)
+    assert submit_password(client)["Location"] == PERSONAL
+    assert len(sms_outbox()) == 1
+    client.post(reverse("account_logout"))
+    clock.advance(2 * 24 * 3600)
+    assert submit_password(client)["Location"] == CONFIRM
+    assert len(sms_outbox()) == 2
+
+    client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    client.post(reverse("account_logout"))
+    user.set_password("Mat-khau-moi-cua-Duc")  # the trust is bound to the password
+    user.save()
+    assert submit_password(client, password="Mat-khau-moi-cua-Duc")["Location"] == CONFIRM
+
+
+def test_officer_without_phone_gets_the_code_by_email_and_without_contact_skips_it(client, mailoutbox):
+    User = get_user_model()
+    User.objects.create_user("canbo07901", password=PASSWORD, email="lan@bhxh.example", is_staff=True)
+    assert submit_password(client, "canbo07901")["Location"] == CONFIRM
+    [mail] = mailoutbox
+    assert mail.to == ["lan@bhxh.example"] and mail.subject == "Mã xác thực đăng nhập Cổng dịch vụ BHXH số"
+    code = mail.body[:6]
+    client.post(CONFIRM, {"action": "verify", "code": code})
+    assert is_logged_in(client)
+
+    User.objects.create_user("quantri", password=PASSWORD, is_staff=True)
+    assert submit_password(Client(), "quantri")["Location"] == PERSONAL
+
+
+def test_temporary_password_must_be_replaced_before_anything_else(client, sms_outbox):
+    user = make_citizen(must_change_password=True)
+    log_in(client, sms_outbox)
+    for path in (PERSONAL, "/", "/thong-bao/", "/tai-khoan/bao-mat/", "/tai-khoan/doi-mat-khau/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith(NEW_PASSWORD), path
+    response = client.get(f"{NEW_PASSWORD}?next=/thong-bao/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "Bạn đang dùng mật khẩu tạm" in html
+    assert "Không bắt buộc phải có chữ hoa, chữ số hay ký tự đặc biệt" in html
+
+    weak = client.post(f"{NEW_PASSWORD}?next=/thong-bao/", {"password1": "1234567", "password2": "1234567"})
+    html = weak.content.decode()
+    assert "Mật khẩu quá ngắn: cần ít nhất 8 ký tự." in html and "Mật khẩu này hoàn toàn là số." in html
+    user.refresh_from_db()
+    assert user.must_change_password
+
+    new = "một câu dài dễ nhớ về con mèo"
+    response = client.post(f"{NEW_PASSWORD}?next=/thong-bao/", {"password1": new, "password2": new})
+    assert response.status_code == 302 and response["Location"] == "/thong-bao/"
+    user.refresh_from_db()
+    assert not user.must_change_password and user.check_password(new)
+    assert is_logged_in(client)
+
+
+def test_logout_stays_open_to_a_user_with_a_temporary_password(client, sms_outbox):
+    make_citizen(must_change_password=True)
+    log_in(client, sms_outbox)
+    assert client.get(reverse("account_logout")).status_code == 200
+    client.post(reverse("account_logout"))
+    assert client.get("/").status_code == 200
+    assert not is_logged_in(client)
+
+
+@pytest.mark.parametrize(
+    ("password", "error"),
+    [
+        ("Ngan-7!", "Mật khẩu quá ngắn: cần ít nhất 8 ký tự."),
+        ("password123", "Mật khẩu này quá phổ biến."),
+        ("7901234567", "Mật khẩu quá giống với Tên đăng nhập."),
+        ("x" * 129, "Mật khẩu quá dài: tối đa 128 ký tự."),
+        ("khac-hoan-toan", "Hai lần nhập mật khẩu mới chưa giống nhau."),
+    ],
+)
+def test_password_rules_speak_vietnamese(password, error):
+    user = make_citizen()
+    confirm = "khac-hoan-toan-2" if password == "khac-hoan-toan" else password
+    form = NewPasswordForm({"password1": password, "password2": confirm}, user=user)
+    assert not form.is_valid()
+    assert error in str(form.errors)
+
+
+def test_long_passphrases_are_accepted_without_composition_rules():
+    user = make_citizen()
+    for password in ("mèo con ngủ trưa dưới gốc đa", "a" * 40 + "b" * 24, "z" * 120 + "-Khác-1"):
+        assert NewPasswordForm({"password1": password, "password2": password}, user=user).is_valid(), password
+
+
+def test_failed_logins_are_limited_per_account_with_the_time_to_retry(client, clock):
+    make_citizen()
+    make_citizen(code="7907654321", phone="+84987654321")
+    for attempt in range(5):  # from five addresses: the account is what is counted
+        html = submit_password(client, password="sai-mat-khau", REMOTE_ADDR=f"10.0.0.{attempt}").content.decode()
+        assert "Mã số BHXH (tên đăng nhập) hoặc mật khẩu không đúng." in html
+    html = submit_password(client, REMOTE_ADDR="10.0.0.9").content.decode()  # even the right password
+    assert "Hãy thử lại sau 15 phút" in html and 'class="error-summary"' in html
+    assert submit_password(client, username="7907654321", REMOTE_ADDR="10.0.0.1")["Location"] == CONFIRM
+    clock.advance(15 * 60 + 1)
+    assert submit_password(Client(), REMOTE_ADDR="10.0.0.9")["Location"] == CONFIRM
+
+
+def test_failed_logins_are_limited_per_ip_across_accounts(client, clock):
+    make_citizen()
+    for attempt in range(30):
+        submit_password(client, username=f"79000000{attempt:02d}", password="sai-mat-khau")
+        clock.advance(3)  # under allauth's 30 login requests a minute per IP
+    html = submit_password(client).content.decode()
+    assert "Hãy thử lại sau 15 phút" in html
+    clock.advance(15 * 60)
+    assert submit_password(client)["Location"] == CONFIRM
+
+
+def test_an_authenticator_app_replaces_the_sms_code(client, sms_outbox):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(make_citizen(), generate_totp_secret())
+    assert submit_password(client)["Location"] == reverse("mfa_authenticate")
+    assert sms_outbox() == []

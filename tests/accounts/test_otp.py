@@ -1,0 +1,186 @@
+"""One-time codes (accounts/otp.py): 6 digits from pyotp, valid 5 minutes, void after 5 wrong
+tries, a new code 60 s after the last at the earliest, at most 5 codes an hour per phone, and
+nothing stored or logged that gives a code away.
+
+Also the builders and fixtures the other account tests share (a citizen, the clock, the cache).
+"""
+
+import datetime
+import logging
+import re
+import time
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from accounts import otp
+from accounts.models import Person, User
+from notifications.models import Message
+
+# Codes go out when the transaction commits, as in production: these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = "+84912345678"
+PASSWORD = "Mat-khau-cua-Duc-2026"
+
+
+def make_citizen(code="7901234567", phone=PHONE, password=PASSWORD, **fields) -> User:
+    person = Person.objects.create(
+        bhxh_code=code, full_name="Nguyễn Văn Đức", birth_date=datetime.date(1988, 3, 15), sex=Person.Sex.MALE,
+        id_number="079088012345", phone=phone,
+    )
+    return User.objects.create_user(code, password=password, person=person, **fields)
+
+
+def codes_sent(sms_outbox, to=PHONE) -> list[str]:
+    return [re.match(r"\d{6}", message["text"]).group() for message in sms_outbox() if message["to"] == to]
+
+
+class Clock:
+    def __init__(self):
+        self.now = time.time()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The time every reader sees (otp.py, allauth's rate limiter and trust cookie, the session
+    rules, the local-memory cache), moved forward only by the test."""
+    frozen = Clock()
+    monkeypatch.setattr(time, "time", frozen)
+    return frozen
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Codes, their counters and the rate limits live in the cache: each test starts without."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Failed logins hash a password in every authentication backend: keep the suite quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def request_():
+    return RequestFactory().post("/")
+
+
+def send(request, subject="1", purpose=otp.Purpose.LOGIN, to=PHONE):
+    otp.send_code(request, purpose=purpose, subject=subject, recipient=otp.Recipient(Message.Channel.SMS, to))
+
+
+def check(code, subject="1", purpose=otp.Purpose.LOGIN):
+    otp.check_code(purpose=purpose, subject=subject, code=code)
+
+
+def test_a_six_digit_code_goes_by_sms_and_opens_once(request_, sms_outbox):
+    send(request_)
+    [sms] = sms_outbox()
+    assert sms["to"] == PHONE
+    assert re.fullmatch(r"\d{6} là mã xác thực đăng nhập Cổng BHXH số trên thiết bị mới, hiệu lực 5 phút\. .*",
+                        sms["text"])
+    [code] = codes_sent(sms_outbox)
+    check(code)
+    with pytest.raises(otp.CodeRejected):
+        check(code)
+
+
+def test_a_code_is_bound_to_its_purpose_and_subject(request_, sms_outbox):
+    send(request_, subject="1", purpose=otp.Purpose.LOGIN)
+    [code] = codes_sent(sms_outbox)
+    with pytest.raises(otp.CodeRejected):
+        check(code, subject="1", purpose=otp.Purpose.PASSWORD_CHANGE)
+    with pytest.raises(otp.CodeRejected):
+        check(code, subject="2", purpose=otp.Purpose.LOGIN)
+    check(code, subject="1", purpose=otp.Purpose.LOGIN)
+
+
+def test_a_code_lives_five_minutes(request_, sms_outbox, clock):
+    send(request_, subject="1")
+    send(request_, subject="2")
+    first, second = codes_sent(sms_outbox)
+    clock.advance(299)
+    check(first, subject="1")
+    clock.advance(2)
+    with pytest.raises(otp.CodeRejected) as rejected:
+        check(second, subject="2")
+    assert rejected.value.message == otp.EXPIRED
+
+
+def test_five_wrong_tries_void_the_code(request_, sms_outbox):
+    send(request_)
+    [code] = codes_sent(sms_outbox)
+    wrong = f"{(int(code) + 1) % 1000000:06d}"
+    for left in (4, 3, 2, 1):
+        with pytest.raises(otp.CodeRejected) as rejected:
+            check(wrong)
+        assert rejected.value.message == f"Mã xác thực không đúng. Bạn còn {left} lần thử."
+    with pytest.raises(otp.CodeRejected) as rejected:
+        check(wrong)
+    assert rejected.value.message == otp.VOIDED
+    with pytest.raises(otp.CodeRejected) as rejected:
+        check(code)  # the right code is void now too
+    assert rejected.value.message == otp.VOIDED
+
+
+def test_a_new_code_only_after_sixty_seconds_and_it_replaces_the_old(request_, sms_outbox, clock):
+    send(request_)
+    clock.advance(59)
+    with pytest.raises(otp.TooSoon) as refused:
+        send(request_)
+    assert refused.value.message == "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau 1 giây."
+    clock.advance(1)
+    send(request_)
+    old, new = codes_sent(sms_outbox)
+    with pytest.raises(otp.CodeRejected):
+        check(old)
+    check(new)
+
+
+def test_at_most_five_codes_an_hour_to_one_phone(request_, sms_outbox, clock):
+    started = clock.now
+    for subject in ("1", "1", "1", "2", "3"):  # resends and other accounts on the same phone
+        send(request_, subject=subject)
+        clock.advance(61)
+    with pytest.raises(otp.HourlyCapReached) as refused:
+        send(request_, subject="4")
+    assert "trong một giờ tới số điện thoại có đuôi 678" in refused.value.message
+    send(request_, subject="4", to="+84987654321")  # another phone is not affected
+    assert len(codes_sent(sms_outbox)) == 5
+    clock.advance(started + 3600 - clock.now + 1)  # the first code of the hour leaves the window
+    send(request_, subject="4")
+    assert len(codes_sent(sms_outbox)) == 6
+
+
+def test_a_code_is_derived_never_stored_or_logged(request_, sms_outbox, caplog):
+    caplog.set_level(logging.DEBUG)
+    send(request_, subject="7901234567")
+    [code] = codes_sent(sms_outbox)
+    state_key = otp._key(otp.Purpose.LOGIN, "7901234567")
+    assert code not in repr(cache.get(state_key)) and code not in repr(cache.get(f"{state_key}:tries"))
+    message = Message.objects.get(template="otp_login")
+    assert message.sensitive and message.status == Message.Status.SENT and code not in message.body
+    check(code, subject="7901234567")
+    assert code not in caplog.text
+
+
+def test_codes_go_to_the_registered_phone_else_to_the_officers_email():
+    citizen = make_citizen()
+    officer = User.objects.create_user("canbo07901", password=PASSWORD, email="lan@bhxh.example", is_staff=True)
+    nobody = User.objects.create_user("quantri", password=PASSWORD)
+    assert otp.recipient_for(citizen) == otp.Recipient(Message.Channel.SMS, PHONE)
+    assert otp.recipient_for(officer) == otp.Recipient(Message.Channel.EMAIL, "lan@bhxh.example")
+    assert otp.recipient_for(nobody) is None
+    assert otp.recipient_for(citizen).display == "số điện thoại có đuôi 678"
+    assert otp.recipient_for(officer).display == "địa chỉ email l…@bhxh.example"

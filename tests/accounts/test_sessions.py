@@ -1,0 +1,231 @@
+"""Sessions: one active session per account, idle and absolute time-outs, the security page with
+"log out everywhere else", and the password flows that end the other sessions (change confirmed
+by an SMS code, reset by SMS)."""
+
+import re
+from importlib import import_module
+
+import pytest
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.test import Client
+
+from tests.accounts import test_otp
+from tests.accounts.test_login import CONFIRM, LOGIN, PERSONAL, is_logged_in, log_in, submit_password
+from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The shared fixtures; pytest finds them as attributes of this module.
+clock, fast_password_hashing, fresh_cache = test_otp.clock, test_otp.fast_password_hashing, test_otp.fresh_cache
+
+ELSEWHERE = "Tài khoản của bạn vừa được đăng nhập trên thiết bị khác"
+SECURITY = "/tai-khoan/bao-mat/"
+CHANGE = "/tai-khoan/doi-mat-khau/"
+CHANGE_CONFIRM = "/tai-khoan/doi-mat-khau/xac-nhan/"
+RESET = "/tai-khoan/quen-mat-khau/"
+RESET_CODE = "/tai-khoan/quen-mat-khau/xac-thuc/"
+RESET_NEW = "/tai-khoan/quen-mat-khau/mat-khau-moi/"
+
+
+def session_key(client) -> str:
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def session_exists(client_or_key) -> bool:
+    """Whether the session is still in the server's session store."""
+    key = client_or_key if isinstance(client_or_key, str) else session_key(client_or_key)
+    return import_module(settings.SESSION_ENGINE).SessionStore().exists(key)
+
+
+def wrong_code(code: str) -> str:
+    return f"{(int(code) + 1) % 1000000:06d}"
+
+
+def lands_on_login_with(client, message) -> bool:
+    response = client.get(PERSONAL, follow=True)
+    return response.redirect_chain[-1][0].startswith(f"{LOGIN}?next=") and message in response.content.decode()
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_login_on_a_second_device_warns_then_ends_the_first_session(sms_outbox):
+    make_citizen()
+    first, second = Client(), Client()
+    log_in(first, sms_outbox)
+    submit_password(second)
+    page = second.get(CONFIRM).content.decode()
+    assert "Tài khoản đang đăng nhập trên thiết bị khác" in page
+    assert "thiết bị kia sẽ bị đăng xuất" in page
+    assert is_logged_in(first)  # nothing ends before the second login completes
+
+    second.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    assert is_logged_in(second)
+    assert not session_exists(first)  # gone server-side, not merely hidden
+    assert UserSession.objects.count() == 1
+    assert lands_on_login_with(first, ELSEWHERE)
+    assert ELSEWHERE not in first.get(LOGIN).content.decode()  # told once
+
+
+def test_a_trusted_browser_is_warned_too_and_may_cancel(sms_outbox):
+    make_citizen()
+    first, second = Client(), Client()
+    log_in(second, sms_outbox)  # the second browser becomes trusted…
+    second.post("/tai-khoan/dang-xuat/")
+    log_in(first, sms_outbox)  # …then the account is used elsewhere
+    assert submit_password(second)["Location"] == CONFIRM
+    page = second.get(CONFIRM).content.decode()
+    assert "thiết bị kia sẽ bị đăng xuất" in page and 'name="code"' not in page
+
+    second.post(CONFIRM, {"action": "cancel"})
+    assert not is_logged_in(second) and is_logged_in(first)
+    submit_password(second)
+    assert second.post(CONFIRM, {"action": "continue"})["Location"] == PERSONAL
+    assert is_logged_in(second)
+    assert lands_on_login_with(first, ELSEWHERE)
+
+
+def test_a_session_ends_after_30_idle_minutes(client, sms_outbox, clock):
+    make_citizen()
+    log_in(client, sms_outbox)
+    for _ in range(3):
+        clock.advance(29 * 60)
+        assert is_logged_in(client)  # activity keeps it going
+    clock.advance(30 * 60 + 1)
+    idle = session_key(client)
+    assert lands_on_login_with(client, "Bạn đã không thao tác trong 30 phút")
+    assert not session_exists(idle)
+
+
+def test_a_session_ends_12_hours_after_login_however_active(client, sms_outbox, clock):
+    make_citizen()
+    log_in(client, sms_outbox)
+    for _ in range(28):  # 11 h 40 min of activity
+        clock.advance(25 * 60)
+        assert is_logged_in(client)
+    clock.advance(25 * 60)
+    assert lands_on_login_with(client, "Phiên làm việc đã kéo dài quá 12 giờ")
+
+
+def test_security_page_lists_sessions_and_logs_out_everywhere_else(client, sms_outbox):
+    user = make_citizen()
+    log_in(client, sms_outbox)
+    other = Client(HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) Chrome/130")
+    other.force_login(user)  # a session the single-session rule has not seen (e.g. opened before)
+    other.get(PERSONAL)
+
+    html = client.get(SECURITY).content.decode()
+    assert "<h1>Bảo mật tài khoản</h1>" in html
+    assert html.count("<tr>") == 3  # header + two sessions
+    assert "Thiết bị này" in html and "Android 14" in html
+    assert "Trình duyệt này là thiết bị tin cậy" in html
+
+    assert Client(enforce_csrf_checks=True).post(SECURITY).status_code == 403
+    response = client.post(SECURITY, follow=True)
+    assert "Đã đăng xuất tài khoản khỏi mọi thiết bị khác." in response.content.decode()
+    assert not session_exists(other)
+    assert lands_on_login_with(other, "đã được đăng xuất từ một thiết bị khác")
+    assert is_logged_in(client)
+    assert client.get(SECURITY).content.decode().count("<tr>") == 2
+
+
+def test_password_change_is_confirmed_by_sms_and_ends_the_other_sessions(client, sms_outbox):
+    user = make_citizen()
+    log_in(client, sms_outbox)
+    other = Client()
+    other.force_login(user)
+    other.get(PERSONAL)
+    new = "Mat-khau-moi-rat-dai-2026"
+
+    wrong = client.post(CHANGE, {"oldpassword": "khong-dung", "password1": new, "password2": new})
+    assert "Mật khẩu hiện tại không đúng." in wrong.content.decode()
+    response = client.post(CHANGE, {"oldpassword": PASSWORD, "password1": new, "password2": new})
+    assert response["Location"] == CHANGE_CONFIRM
+    sms = sms_outbox()[-1]
+    assert sms["to"] == PHONE and "mã xác nhận đổi mật khẩu" in sms["text"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)  # nothing changes before the code
+
+    page = client.post(CHANGE_CONFIRM, {"action": "verify", "code": wrong_code(codes_sent(sms_outbox)[-1])})
+    assert "Mã xác thực không đúng. Bạn còn 4 lần thử." in page.content.decode()
+    response = client.post(CHANGE_CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]}, follow=True)
+    assert "Mật khẩu của bạn đã được thay đổi." in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert is_logged_in(client)
+    assert not session_exists(other)
+    assert lands_on_login_with(other, "Mật khẩu tài khoản vừa được thay đổi")
+
+
+def test_password_reset_by_sms_answers_alike_for_unknown_codes(sms_outbox):
+    user = make_citizen()
+    known, unknown = Client(), Client()
+    answers = []
+    for client, code in ((known, "7901234567"), (unknown, "7909999999")):
+        response = client.post(RESET, {"bhxh_code": code}, follow=True)
+        answers.append(without_tokens(response.content.decode()).replace(code, "…"))
+        assert response.redirect_chain == [(RESET_CODE, 302)]
+    assert answers[0] == answers[1]
+    assert "Nếu mã số BHXH này đã có tài khoản, mã xác thực gồm 6 chữ số đã được gửi" in answers[0]
+    assert len(sms_outbox()) == 1 and "mã đặt lại mật khẩu" in sms_outbox()[0]["text"]
+
+    not_the_code = wrong_code(codes_sent(sms_outbox)[-1])
+    wrong = [without_tokens(c.post(RESET_CODE, {"action": "verify", "code": not_the_code}).content.decode())
+             for c in (known, unknown)]
+    assert wrong[0].replace("7901234567", "…") == wrong[1].replace("7909999999", "…")
+    assert "Bạn còn 4 lần thử" in wrong[0]
+    too_soon = [c.post(RESET_CODE, {"action": "resend"}, follow=True).content.decode() for c in (known, unknown)]
+    assert all("Bạn có thể yêu cầu mã mới sau" in page for page in too_soon)
+
+    assert known.get(RESET_NEW)["Location"] == RESET  # not before the code
+    assert known.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})["Location"] == RESET_NEW
+    new = "Mat-khau-sau-khi-quen-2026"
+    response = known.post(RESET_NEW, {"password1": new, "password2": new}, follow=True)
+    assert response.redirect_chain[-1][0] == LOGIN
+    assert "Mật khẩu của bạn đã được thay đổi." in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(new) and not user.must_change_password
+    assert submit_password(Client(), password=new)["Location"] == CONFIRM
+
+
+def test_password_reset_ends_sessions_and_lifts_the_failed_login_lock(sms_outbox):
+    user = make_citizen()
+    device = Client()
+    log_in(device, sms_outbox)
+    stranger = Client()
+    for _ in range(6):
+        submit_password(stranger, password="doan-mo-mat-khau")
+    assert "Hãy thử lại sau 15 phút" in submit_password(Client()).content.decode()
+
+    owner = Client()
+    owner.post(RESET, {"bhxh_code": user.username})
+    owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    new = "Mat-khau-sau-khi-quen-2026"
+    owner.post(RESET_NEW, {"password1": new, "password2": new})
+    assert not session_exists(device)
+    assert lands_on_login_with(device, "Mật khẩu tài khoản vừa được thay đổi")
+    assert submit_password(owner, password=new)["Location"] == CONFIRM
+
+
+def test_password_reset_keeps_quiet_about_a_phone_out_of_codes(sms_outbox, clock):
+    make_citizen()
+    for _ in range(5):  # the phone gets its five codes of the hour
+        Client().post(RESET, {"bhxh_code": "7901234567"})
+        clock.advance(61)
+    assert len(sms_outbox()) == 5
+    answers = [
+        without_tokens(Client().post(RESET, {"bhxh_code": code}, follow=True).content.decode()).replace(code, "…")
+        for code in ("7901234567", "7909999999")
+    ]
+    assert answers[0] == answers[1]  # the cap would otherwise betray the account
+    assert "tối đa 5 mã mỗi giờ" in answers[0]
+    assert len(sms_outbox()) == 5
+
+
+def test_password_reset_requests_are_rate_limited_per_bhxh_code(client):
+    for _ in range(5):
+        assert client.post(RESET, {"bhxh_code": "7909999999"})["Location"] == RESET_CODE
+    response = client.post(RESET, {"bhxh_code": "7909999999"})
+    assert response.status_code == 200 and "Bạn gửi yêu cầu quá nhanh" in response.content.decode()
