@@ -111,12 +111,15 @@ def seed_accounts() -> list[tuple[str, str]]:
         ("Người tham gia (công dân)", citizen.bhxh_code,
          {"person": citizen, "first_name": "Đức", "last_name": "Nguyễn Văn"}, None),
         ("Cán bộ BHXH Quận 1 [07901]", "canbo07901",
-         {"agency": district, "is_staff": True, "first_name": "Lan", "last_name": "Trần Thị"}, roles.DISTRICT_OFFICER),
+         {"agency": district, "is_staff": True, "first_name": "Lan", "last_name": "Trần Thị",
+          "email": "canbo07901@vssid.local"}, roles.DISTRICT_OFFICER),
         ("Cán bộ BHXH TP. Hồ Chí Minh [079]", "canbo079",
-         {"agency": province, "is_staff": True, "first_name": "Minh", "last_name": "Lê Quốc"}, roles.PROVINCE_OFFICER),
+         {"agency": province, "is_staff": True, "first_name": "Minh", "last_name": "Lê Quốc",
+          "email": "canbo079@vssid.local"}, roles.PROVINCE_OFFICER),
         (f"Nhân viên cơ sở KCB {facility.display_code}", "nhanvienkcb",
-         {"facility": facility, "first_name": "Hà", "last_name": "Phạm Thu"}, roles.CLINIC_STAFF),
-        ("Quản trị hệ thống", "quantri", {"is_staff": True, "is_superuser": True, "first_name": "Quản trị"}, None),
+         {"facility": facility, "first_name": "Hà", "last_name": "Phạm Thu", "email": "nhanvienkcb@vssid.local"}, roles.CLINIC_STAFF),
+        ("Quản trị hệ thống", "quantri", {"is_staff": True, "is_superuser": True, "first_name": "Quản trị",
+                                               "email": "quantri@vssid.local"}, None),
     ]
     logins = []
     for label, username, fields, group in specs:

@@ -122,3 +122,23 @@ def test_login_page_is_vietnamese_at_the_portal_path(client):
     assert 'class="error-summary"' in html
     ok = client.post(reverse("account_login"), {"login": "7901234567", "password": "x-Pass-2026!"})
     assert ok.status_code == 302
+
+
+@pytest.mark.django_db
+def test_too_many_requests_page_is_vietnamese(rf):
+    from allauth.core.internal.ratelimit import handler429
+
+    request = rf.get("/tai-khoan/dang-nhap/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    response = handler429(request)
+    assert response.status_code == 429
+    assert "Quá nhiều yêu cầu" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_password_change_uses_the_portal_page(client):
+    client.force_login(get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!"))
+    response = client.get("/quan-tri/password_change/")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts_auth:password_change")

@@ -198,10 +198,9 @@ SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit of a session: 12 h
 
 # --- Accounts (django-allauth) ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend is Django's ModelBackend plus allauth's login rules: one backend, so a failed
+# login hashes the password once.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 # Passwords (OWASP ASVS 5, 6.2): length, not composition — at least 8 characters, 128 accepted —
 # and no common or personal-data passwords. The length validators speak Vietnamese.
 AUTH_PASSWORD_VALIDATORS = [

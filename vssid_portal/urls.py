@@ -2,6 +2,7 @@ from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import files, views
 
@@ -10,6 +11,8 @@ admin.site.site_title = "Quản trị BHXH số"
 admin.site.index_title = "Nghiệp vụ"
 # Officers log in through allauth (rate limits, device codes), never through the admin's own form.
 admin.site.login = secure_admin_login(admin.site.login)
+# Password changes go through the portal's page (SMS code, other sessions ended), admins included.
+admin.site.password_change = RedirectView.as_view(pattern_name="accounts_auth:password_change")
 
 urlpatterns = [
     path("", views.home, name="home"),
