@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,13 +50,12 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery_unless_worker(request):
-    """Tests run Celery tasks in-process, except those marked to use the real worker."""
+def _eager_celery():
+    """Tasks run in the test process unless a test starts a real worker (see running_worker)."""
     from vssid_portal.celery import app
 
-    eager = request.node.get_closest_marker("celery_worker") is None
     previous = app.conf.task_always_eager
-    app.conf.task_always_eager = eager or previous
+    app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
 
@@ -81,17 +81,25 @@ def reference_data(db):
         call_command("load_reference_data", stdout=open(os.devnull, "w"))
 
 
-@pytest.fixture
-def celery_worker(transactional_db, settings):
-    """A real `celery worker` process on Redis, connected to the test database."""
+def worker_unavailable() -> str | None:
+    """Why a real worker cannot run here, or None when it can (Redis and PostgreSQL present)."""
+    from django.db import connection
+
+    if not os.environ.get("REDIS_URL"):
+        return "REDIS_URL is not set: no Redis for a real Celery worker"
+    if connection.vendor != "postgresql":
+        return "the real Celery worker needs PostgreSQL (DATABASE_URL)"
+    return None
+
+
+@contextmanager
+def running_worker(settings):
+    """A real `celery worker` process on Redis, connected to the test database; while it runs,
+    tasks are published to Redis instead of running in the test process."""
     from django.db import connection
 
     from vssid_portal.celery import app
 
-    if not os.environ.get("REDIS_URL"):
-        missing("REDIS_URL is not set: no Redis for a real Celery worker")
-    if connection.vendor != "postgresql":
-        missing("the real Celery worker needs PostgreSQL (DATABASE_URL)")
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     env = {
@@ -112,18 +120,45 @@ def celery_worker(transactional_db, settings):
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env,
     )
+    eager = app.conf.task_always_eager
     try:
         deadline = time.monotonic() + 60
         while not app.control.ping(destination=[name], timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("the Celery worker did not start")
+        app.conf.task_always_eager = False
         yield process
     finally:
+        app.conf.task_always_eager = eager
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, settings):
+    """A real worker, required: missing Redis or PostgreSQL skips (fails in CI)."""
+    reason = worker_unavailable()
+    if reason:
+        missing(reason)
+    with running_worker(settings) as process:
+        yield process
+
+
+@pytest.fixture
+def task_worker(transactional_db, settings):
+    """A real worker where Redis and PostgreSQL are at hand (always in CI); otherwise tasks run
+    in-process, so journeys still run on a bare developer machine."""
+    reason = worker_unavailable()
+    if reason and IN_CI:
+        pytest.fail(f"{reason} (CI=true: real parts are required)")
+    if reason:
+        yield None
+        return
+    with running_worker(settings) as process:
+        yield process
 
 
 def wait_for(predicate, timeout=30.0, interval=0.1):
