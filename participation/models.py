@@ -1,1 +1,122 @@
-"""Models of this app arrive with the issue that builds it."""
+"""Participation periods (BHXH, BHTN, BHTNLĐ-BNN, BHYT) and the verifiable statements built from them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from accounts.models import Person
+from lookup.models import Agency, Employer, MedicalFacility, Province
+
+
+def months_between(first, last) -> int:
+    """Months from `first` to `last`, both counted (01/2020–12/2020 is 12)."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+class Period(models.Model):
+    """A stretch of months with one insurance type, payer and contribution base."""
+
+    class Kind(models.TextChoices):
+        BHXH_COMPULSORY = "bhxh_bb", "BHXH bắt buộc"
+        BHXH_VOLUNTARY = "bhxh_tn", "BHXH tự nguyện"
+        BHTN = "bhtn", "BHTN"
+        BHTNLD = "bhtnld", "BHTNLĐ-BNN"
+        BHYT = "bhyt", "BHYT"
+
+    class Payer(models.TextChoices):
+        EMPLOYER = "employer", "Đơn vị sử dụng lao động"
+        SELF = "self", "Tự đóng"
+        HOUSEHOLD = "household", "Hộ gia đình"
+        STATE = "state", "Ngân sách nhà nước"
+        FUND = "fund", "Quỹ BHXH, BHTN đóng"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="periods", verbose_name="người tham gia")
+    kind = models.CharField("loại bảo hiểm", max_length=8, choices=Kind.choices)
+    from_month = models.DateField("từ tháng", help_text="Ngày đầu tháng.")
+    to_month = models.DateField("đến tháng", help_text="Ngày đầu tháng cuối cùng (tính cả tháng này).")
+    payer = models.CharField("người đóng", max_length=10, choices=Payer.choices, default=Payer.EMPLOYER)
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="periods",
+                                 verbose_name="đơn vị")
+    job_title = models.CharField("chức vụ, chức danh nghề", max_length=200, blank=True)
+    base = models.PositiveBigIntegerField("tiền lương / mức thu nhập làm căn cứ đóng (đ)")
+    rate = models.DecimalField("tỷ lệ đóng (%)", max_digits=5, decimal_places=2)
+    amount = models.PositiveBigIntegerField("số tiền đóng mỗi tháng (đ)")
+    unpaid_months = models.PositiveSmallIntegerField(
+        "số tháng còn nợ", default=0, help_text="Tháng cuối của giai đoạn mà đơn vị chưa đóng."
+    )
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name="tỉnh/thành phố")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="periods", verbose_name="cơ quan BHXH quản lý")
+    facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, null=True, blank=True,
+                                 verbose_name="nơi đăng ký KCB ban đầu", help_text="Chỉ với BHYT.")
+    import_key = models.CharField(max_length=120, unique=True, editable=False,
+                                  help_text="Khóa tự nhiên: mã số BHXH, loại, từ tháng, đơn vị/người đóng.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-from_month", "kind"]
+        verbose_name = "giai đoạn tham gia"
+        verbose_name_plural = "quá trình tham gia"
+        indexes = [models.Index(fields=["person", "kind", "-from_month"], name="period_person_kind_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(from_month__lte=models.F("to_month")), name="period_from_before_to"),
+            models.CheckConstraint(condition=models.Q(rate__gte=0) & models.Q(rate__lte=100), name="period_rate_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.person.bhxh_code} {self.get_kind_display()} {self.from_month:%m/%Y}–{self.to_month:%m/%Y}"
+
+    @property
+    def months(self) -> int:
+        return months_between(self.from_month, self.to_month)
+
+    @property
+    def payer_label(self) -> str:
+        return self.employer.name if self.employer_id else self.get_payer_display()
+
+    def natural_key(self) -> str:
+        payer = self.employer.code if self.employer_id else self.payer
+        return f"{self.person.bhxh_code}|{self.kind}|{self.from_month:%Y-%m}|{payer}"
+
+    def clean(self):
+        errors = {}
+        for field in ("from_month", "to_month"):
+            value = getattr(self, field)
+            if value and value.day != 1:
+                setattr(self, field, value.replace(day=1))
+        if self.from_month and self.to_month and self.from_month > self.to_month:
+            errors["to_month"] = "Tháng kết thúc phải sau hoặc bằng tháng bắt đầu."
+        if self.payer == self.Payer.EMPLOYER and not self.employer_id:
+            errors["employer"] = "Giai đoạn do đơn vị đóng phải có đơn vị."
+        if self.kind != self.Kind.BHYT and self.facility_id:
+            errors["facility"] = "Chỉ giai đoạn BHYT mới có nơi đăng ký KCB ban đầu."
+        if self.from_month and self.to_month and self.unpaid_months > months_between(self.from_month, self.to_month):
+            errors["unpaid_months"] = "Số tháng nợ không thể lớn hơn số tháng của giai đoạn."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Statement(models.Model):
+    """A verifiable statement of participation: a PDF whose short code opens a public check page."""
+
+    class Status(models.TextChoices):
+        BUILDING = "building", "Đang tạo"
+        READY = "ready", "Sẵn sàng"
+        FAILED = "failed", "Lỗi"
+
+    code = models.CharField("mã xác thực", max_length=16, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="statements")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BUILDING)
+    pdf = models.FileField(upload_to="statements/", blank=True)
+    content_hash = models.CharField("mã băm nội dung (SHA-256)", max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "bản xác nhận quá trình tham gia"
+        verbose_name_plural = "bản xác nhận quá trình tham gia"
+
+    def __str__(self):
+        return f"{self.code} – {self.person.bhxh_code}"

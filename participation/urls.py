@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from .views import history
 
 app_name = "participation"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("qua-trinh-tham-gia/", history.index, name="index"),
+]

@@ -19,7 +19,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("lookup.urls")),
     path("", include("health_card.urls")),
-    path("qua-trinh-tham-gia/", include("participation.urls")),
+    path("", include("participation.urls")),
     path("thong-tin-huong/", include("benefits.urls")),
     path("dich-vu-cong/", include("public_services.urls")),
     path("thong-bao/", include("notifications.urls")),

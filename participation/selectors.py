@@ -1,0 +1,102 @@
+"""Reads of participation history: periods, totals counted the way BHXH counts them, the chart."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .models import Period
+
+
+@dataclass(frozen=True)
+class Tab:
+    slug: str
+    label: str
+    kinds: tuple[str, ...]
+
+
+TABS = (
+    Tab("bhxh", "BHXH", (Period.Kind.BHXH_COMPULSORY, Period.Kind.BHXH_VOLUNTARY)),
+    Tab("bhtn", "BHTN", (Period.Kind.BHTN,)),
+    Tab("bhtnld", "BHTNLĐ-BNN", (Period.Kind.BHTNLD,)),
+    Tab("bhyt", "BHYT", (Period.Kind.BHYT,)),
+)
+TABS_BY_SLUG = {tab.slug: tab for tab in TABS}
+
+
+def format_months(months: int) -> str:
+    """41 → '3 năm 5 tháng'; 12 → '1 năm'; 5 → '5 tháng'; 0 → '0 tháng'."""
+    years, rest = divmod(months, 12)
+    parts = [f"{years} năm"] if years else []
+    if rest or not years:
+        parts.append(f"{rest} tháng")
+    return " ".join(parts)
+
+
+def _ordinal(month: datetime.date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def _month(ordinal: int) -> datetime.date:
+    return datetime.date(ordinal // 12, ordinal % 12 + 1, 1)
+
+
+@dataclass
+class Totals:
+    months: int = 0
+    months_owed: int = 0
+    gaps: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)
+    first: datetime.date | None = None
+    last: datetime.date | None = None
+
+    @property
+    def months_paid(self) -> int:
+        return self.months - self.months_owed
+
+    @property
+    def duration(self) -> str:
+        return format_months(self.months)
+
+
+def totals_of(periods) -> Totals:
+    """Months covered (overlaps counted once), months whose contribution is still owed, and the
+    gaps between the first and last covered month."""
+    covered, unpaid = set(), set()
+    for period in periods:
+        start, end = _ordinal(period.from_month), _ordinal(period.to_month)
+        paid_until = end - period.unpaid_months
+        covered.update(range(start, paid_until + 1))
+        unpaid.update(range(paid_until + 1, end + 1))
+    owed = unpaid - covered  # a month another period paid for is not owed
+    months = covered | owed
+    if not months:
+        return Totals()
+    gaps, previous = [], None
+    for ordinal in sorted(months):
+        if previous is not None and ordinal > previous + 1:
+            gaps.append((_month(previous + 1), _month(ordinal - 1)))
+        previous = ordinal
+    return Totals(len(months), len(owed), gaps, _month(min(months)), _month(max(months)))
+
+
+def periods_for(*, person, kinds=None):
+    periods = Period.objects.filter(person=person).select_related("employer", "province", "facility", "agency")
+    if kinds:
+        periods = periods.filter(kind__in=kinds)
+    return periods.order_by("-from_month", "kind", "pk")
+
+
+@dataclass(frozen=True)
+class YearBase:
+    year: int
+    average_base: int
+
+
+def yearly_average_base(periods) -> list[YearBase]:
+    """Average monthly contribution base per calendar year, over the months each period covers."""
+    sums, counts = defaultdict(int), defaultdict(int)
+    for period in periods:
+        for ordinal in range(_ordinal(period.from_month), _ordinal(period.to_month) + 1):
+            year = ordinal // 12
+            sums[year] += period.base
+            counts[year] += 1
+    return [YearBase(year, round(sums[year] / counts[year])) for year in sorted(sums)]

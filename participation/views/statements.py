@@ -1,0 +1,1 @@
+"""Verifiable statements of participation (the PDF and its public check page)."""
