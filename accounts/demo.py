@@ -89,9 +89,15 @@ def seed_persons(*, count: int, seed: int) -> tuple[list[Person], int]:
     for ward in Ward.objects.order_by("code"):
         wards_by_province.setdefault(ward.province_id, []).append(ward)
     hcm = next(p for p in provinces if p.code == "79")
-    first = Person(**DEMO_CITIZEN, province=hcm, ward=wards_by_province[hcm.pk][0])
+    saigon = next(w for w in wards_by_province[hcm.pk] if w.name == "Phường Sài Gòn")
+    first = Person(**DEMO_CITIZEN, province=hcm, ward=saigon, agency=Agency.objects.get(code="07901"))
+    local_agencies: dict[int, list[Agency]] = {}
+    for agency in Agency.objects.filter(parent__isnull=False).order_by("code"):
+        local_agencies.setdefault(agency.province_id, []).append(agency)
     codes = {first.bhxh_code}
     people = [first] + [_person(rng, codes, provinces, wards_by_province) for _ in range(max(count - 1, 0))]
+    for person in people[1:]:
+        person.agency = rng.choice(local_agencies.get(person.province_id) or [None])
     for person in people:
         person.normalize()
     existing = set(Person.objects.filter(bhxh_code__in=codes).values_list("bhxh_code", flat=True))

@@ -31,6 +31,10 @@ class Person(models.Model):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name="tỉnh/thành phố")
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, verbose_name="phường/xã")
     street = models.CharField("số nhà, đường", max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="persons",
+        verbose_name="cơ quan BHXH quản lý", help_text="Cơ quan đã duyệt đăng ký giao dịch điện tử.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

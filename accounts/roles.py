@@ -1,12 +1,20 @@
-"""Staff roles: the groups officers and clinic staff belong to, with only the permissions they need."""
+"""Staff roles: the groups officers and clinic staff belong to, with only the permissions they need.
+
+Each app that adds permissions for a role syncs the groups again in one of its migrations
+(`sync_groups` skips permissions whose app is not migrated yet).
+"""
 
 DISTRICT_OFFICER = "Cán bộ BHXH cơ sở"
 PROVINCE_OFFICER = "Cán bộ BHXH tỉnh"
 CLINIC_STAFF = "Nhân viên cơ sở KCB"
 
+_OFFICER = [
+    "accounts.view_registration", "accounts.decide_registration", "accounts.view_person",
+    "participation.view_period", "participation.add_period", "participation.change_period",
+]
 GROUP_PERMISSIONS = {
-    DISTRICT_OFFICER: ["view_registration", "decide_registration", "view_person"],
-    PROVINCE_OFFICER: ["view_registration", "decide_registration", "view_person"],
+    DISTRICT_OFFICER: _OFFICER,
+    PROVINCE_OFFICER: _OFFICER,
     CLINIC_STAFF: [],
 }
 
@@ -14,8 +22,15 @@ GROUP_PERMISSIONS = {
 def sync_groups(group_model, permission_model) -> dict:
     """Create the groups and set their permissions (models passed in so migrations can use it)."""
     groups = {}
-    for name, codenames in GROUP_PERMISSIONS.items():
+    for name, labels in GROUP_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=name)
-        group.permissions.set(permission_model.objects.filter(content_type__app_label="accounts", codename__in=codenames))
+        wanted = [label.split(".", 1) for label in labels]
+        permissions = [
+            permission
+            for permission in permission_model.objects.filter(codename__in=[codename for _app, codename in wanted])
+            .select_related("content_type")
+            if [permission.content_type.app_label, permission.codename] in wanted
+        ]
+        group.permissions.set(permissions)
         groups[name] = group
     return groups

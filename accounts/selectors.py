@@ -37,3 +37,4 @@ def person_in_view(request):
             return child
         request.session.pop(VIEWING_SESSION_KEY, None)
     return getattr(user, "person", None)
+

@@ -6,6 +6,7 @@ fresh machine; production and CI set the variables documented in README.md.
 A missing or malformed variable stops start-up with a message that names it.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -139,7 +140,8 @@ else:
             "NAME": BASE_DIR / "db.sqlite3",
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
             # A file, not shared in-memory: the browser tests' live server serves requests in parallel.
-            "TEST": {"NAME": BASE_DIR / "test-db.sqlite3"},
+            # One per test process, so two test runs on one machine never share it.
+            "TEST": {"NAME": BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -219,7 +219,8 @@ def registration_approve(*, registration: Registration, officer: User) -> Regist
             must_change_password=True, last_name=person.full_name,
         )
         person.phone = registration.phone  # the number the citizen chose for codes and notices
-        person.save(update_fields=["phone", "updated_at"])
+        person.agency = registration.agency
+        person.save(update_fields=["phone", "agency", "updated_at"])
         context["password"] = password
         template = "registration_approved"
     registration.status = Registration.Status.APPROVED

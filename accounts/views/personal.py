@@ -16,9 +16,12 @@ from .registration import status_url
 @login_required
 def personal(request):
     user = request.user
+    person = person_in_view(request)
     context = {
-        "person": person_in_view(request),
+        "person": person,
         "own_person": user.person,
+        "agency": person.agency if person else None,
+        "show_phone": request.GET.get("hien-so-dien-thoai") == "1",
         "children": children_of(user=user) if user.person_id else [],
         "pending_children": user.child_registrations.filter(status="pending").select_related("agency"),
     }

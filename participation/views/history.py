@@ -1,7 +1,63 @@
+"""The citizen's participation history: a tab per insurance type, totals, chart, CSV export."""
+
+import csv
+
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.selectors import person_in_view
+
+from ..charts import bar_chart
+from ..selectors import TABS, TABS_BY_SLUG, periods_for, totals_of, yearly_average_base
 
 
 @login_required
-def index(request):
-    return render(request, "participation/index.html")
+def index(request, tab="bhxh"):
+    current = TABS_BY_SLUG.get(tab)
+    if current is None:
+        raise Http404
+    person = person_in_view(request)
+    context = {"tabs": TABS, "tab": current, "person": person}
+    if person is not None:
+        periods = list(periods_for(person=person, kinds=current.kinds))
+        yearly = yearly_average_base(periods)
+        context.update(
+            periods=periods,
+            totals=totals_of(periods),
+            yearly=yearly,
+            chart=bar_chart([(str(point.year), point.average_base) for point in yearly]),
+        )
+    return render(request, "participation/index.html", context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def export_csv(request):
+    """Every period of the person in view, as CSV (UTF-8 with BOM so spreadsheet programs read the accents)."""
+    person = person_in_view(request)
+    if person is None:
+        raise Http404
+    writer = csv.writer(_Echo())
+    header = ["Loại", "Từ tháng", "Đến tháng", "Số tháng", "Người đóng / đơn vị", "Mã đơn vị", "Chức vụ",
+              "Mức đóng (đồng)", "Tỷ lệ (%)", "Số tiền (đồng)", "Số tháng nợ", "Tỉnh", "Cơ quan BHXH", "Nơi KCB ban đầu"]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for p in periods_for(person=person).iterator(chunk_size=500):
+            yield writer.writerow([
+                p.get_kind_display(), f"{p.from_month:%m/%Y}", f"{p.to_month:%m/%Y}", p.months, p.payer_label,
+                p.employer.code if p.employer_id else "", p.job_title, p.base, p.rate, p.amount, p.unpaid_months,
+                p.province.name, str(p.agency), p.facility.display_code if p.facility_id else "",
+            ])
+
+    filename = f"qua-trinh-tham-gia-{person.bhxh_code}-{timezone.localdate():%Y%m%d}.csv"
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -46,3 +46,13 @@ def vn_datetime(value):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
+def masked_phone(phone):
+    """A phone number with all but its last 3 digits hidden: '0912345678' → '0••• ••• 678'."""
+    national = getattr(phone, "as_national", None) or str(phone or "")
+    digits = "".join(ch for ch in national if ch.isdigit())
+    if len(digits) < 4:
+        return ""
+    return f"{digits[0]}••• ••• {digits[-3:]}"

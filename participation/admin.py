@@ -1,0 +1,96 @@
+"""Officers enter, correct and bulk-import participation periods for the agencies they manage."""
+
+import io
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from lookup.models import Agency
+from lookup.selectors import agency_subtree_ids
+
+from .models import Period, Statement
+from .services.imports import COLUMNS, periods_import
+from .services.periods import period_save
+
+
+def agency_scope(user) -> set[int] | None:
+    """Agency ids an officer may write for; None for a superuser (everything)."""
+    if user.is_superuser:
+        return None
+    if not user.is_staff or user.agency_id is None:
+        return set()
+    return agency_subtree_ids(user.agency)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Tệp CSV (UTF-8)", help_text="Mỗi dòng một giai đoạn; dòng đầu là tên cột.")
+    dry_run = forms.BooleanField(label="Chạy thử: chỉ kiểm tra và báo cáo, chưa ghi dữ liệu", required=False, initial=True)
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["person", "kind", "from_month", "to_month", "payer", "employer", "base", "unpaid_months", "agency"]
+    list_filter = ["kind", "payer", ("agency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["person__bhxh_code", "person__name_key", "employer__code"]
+    list_select_related = ["person", "employer", "agency"]
+    raw_id_fields = ["person", "employer"]
+    date_hierarchy = "from_month"
+    change_list_template = "admin/participation/period/change_list.html"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scope = agency_scope(request.user)
+        return queryset if scope is None else queryset.filter(agency_id__in=scope)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agency":
+            scope = agency_scope(request.user)
+            kwargs["queryset"] = Agency.objects.all() if scope is None else Agency.objects.filter(pk__in=scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        scope = agency_scope(request.user)
+        if scope is not None and obj.agency_id not in scope:
+            raise PermissionDenied
+        try:
+            period_save(period=obj)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+
+    def get_urls(self):
+        return [path("nhap-csv/", self.admin_site.admin_view(self.import_view), name="participation_period_import")] + super().get_urls()
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            lines = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
+            try:
+                report = periods_import(lines=lines, dry_run=form.cleaned_data["dry_run"], agency_scope=agency_scope(request.user))
+            except UnicodeDecodeError:
+                form.add_error("file", "Tệp không phải văn bản UTF-8. Hãy lưu lại tệp dạng CSV UTF-8.")
+        context = {
+            **self.admin_site.each_context(request), "title": "Nhập quá trình tham gia từ CSV", "form": form,
+            "report": report, "columns": COLUMNS, "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/participation/period/import.html", context)
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = ["code", "person", "status", "created_at", "issued_at"]
+    search_fields = ["code", "person__bhxh_code"]
+    readonly_fields = ["code", "person", "requested_by", "status", "pdf", "content_hash", "created_at", "issued_at"]
+    list_select_related = ["person"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,99 @@
+"""Deterministic demo participation histories for `manage.py seed_demo`.
+
+Each person gets a working life from their early twenties: employers in turn (with raises, gaps
+and, now and then, months the employer still owes), a voluntary stretch for some, and the
+BHTN (from 2009), BHTNLĐ-BNN (from 07/2016) and BHYT periods that go with employment. Periods
+already present (same natural key) are left alone, so a second run creates nothing.
+"""
+
+import datetime
+import random
+
+from lookup.models import Agency, Employer, MedicalFacility
+
+from .models import Period
+
+RATES = {Period.Kind.BHXH_COMPULSORY: 25, Period.Kind.BHXH_VOLUNTARY: 22, Period.Kind.BHTN: 2,
+         Period.Kind.BHTNLD: "0.5", Period.Kind.BHYT: "4.5"}
+JOBS = ["Công nhân may", "Kỹ sư phần mềm", "Kế toán viên", "Nhân viên kinh doanh", "Lái xe", "Giáo viên",
+        "Điều dưỡng", "Thợ hàn", "Nhân viên văn phòng", "Quản lý kho", "Kỹ thuật viên điện"]
+BHTN_START = datetime.date(2009, 1, 1)
+BHTNLD_START = datetime.date(2016, 7, 1)
+TODAY = datetime.date(2026, 10, 1)  # fixed, so the same seed gives the same data every year
+
+
+def _add_months(month: datetime.date, count: int) -> datetime.date:
+    ordinal = month.year * 12 + month.month - 1 + count
+    return datetime.date(ordinal // 12, ordinal % 12 + 1, 1)
+
+
+def _base_for(year: int, grade: float) -> int:
+    """A plausible monthly salary for the year: ~3 million đồng in 2010, +7 % a year, by grade."""
+    return int(round(3_000_000 * (1.07 ** (year - 2010)) * grade, -4))
+
+
+def _period(person, kind, start, end, base, *, employer=None, payer=Period.Payer.EMPLOYER, job="", agency,
+            facility=None, unpaid=0):
+    rate = RATES[kind]
+    period = Period(
+        person=person, kind=kind, from_month=start, to_month=end, payer=payer, employer=employer, job_title=job,
+        base=base, rate=rate, amount=int(base * float(rate) / 100), unpaid_months=unpaid, province_id=person.province_id,
+        agency=agency, facility=facility if kind == Period.Kind.BHYT else None,
+    )
+    payer_key = employer.code if employer else payer
+    period.import_key = f"{person.bhxh_code}|{kind}|{start:%Y-%m}|{payer_key}"
+    return period
+
+
+def _career(person, rng, employers, agencies, facilities) -> list[Period]:
+    periods = []
+    local_employers = [e for e in employers if e.province_id == person.province_id] or employers
+    home_agency = agencies.get(person.province_id) or next(iter(agencies.values()))
+    facility = rng.choice(facilities.get(person.province_id) or [None])
+    start = max(datetime.date(person.birth_date.year + rng.randint(20, 25), rng.randint(1, 12), 1),
+                datetime.date(1995, 1, 1))
+    grade = rng.uniform(0.9, 2.5)
+    while start < TODAY:
+        length = rng.randint(14, 80)
+        end = min(_add_months(start, length - 1), TODAY)
+        if rng.random() < 0.15:  # a stretch of voluntary contributions
+            base = int(round(_base_for(start.year, 0.8), -4))
+            periods.append(_period(person, Period.Kind.BHXH_VOLUNTARY, start, end, base, payer=Period.Payer.SELF,
+                                   agency=home_agency))
+            periods.append(_period(person, Period.Kind.BHYT, start, end, base, payer=Period.Payer.HOUSEHOLD,
+                                   agency=home_agency, facility=facility))
+        else:
+            employer = rng.choice(local_employers)
+            job = rng.choice(JOBS)
+            # salary steps: a raise every couple of years within one employer
+            step_start = start
+            while step_start <= end:
+                step_end = min(_add_months(step_start, rng.randint(12, 30) - 1), end)
+                base = _base_for(step_start.year, grade)
+                unpaid = rng.choice([0] * 12 + [1, 2, 3]) if step_end == TODAY else 0
+                for kind, begins in ((Period.Kind.BHXH_COMPULSORY, None), (Period.Kind.BHTN, BHTN_START),
+                                     (Period.Kind.BHTNLD, BHTNLD_START), (Period.Kind.BHYT, None)):
+                    first = max(step_start, begins) if begins else step_start
+                    if first <= step_end:
+                        periods.append(_period(person, kind, first, step_end, base, employer=employer, job=job,
+                                               agency=employer.agency, facility=facility, unpaid=unpaid))
+                step_start = _add_months(step_end, 1)
+                grade *= rng.uniform(1.0, 1.12)
+        start = _add_months(end, 1 + (rng.choice([0, 0, 0, 1, 3, 6, 14]) if end < TODAY else 0))
+    return periods
+
+
+def seed(*, persons, seed) -> str:
+    rng = random.Random(f"participation-{seed}")
+    employers = list(Employer.objects.select_related("agency").order_by("code"))
+    agencies = {}
+    for agency in Agency.objects.order_by("code"):
+        agencies.setdefault(agency.province_id, agency)
+    facilities = {}
+    for facility in MedicalFacility.objects.filter(bhyt_contract=True).order_by("code"):
+        facilities.setdefault(facility.province_id, []).append(facility)
+    periods = [period for person in persons for period in _career(person, rng, employers, agencies, facilities)]
+    before = Period.objects.count()
+    Period.objects.bulk_create(periods, batch_size=2000, ignore_conflicts=True)  # natural key: no duplicates
+    created = Period.objects.count() - before
+    return f"{created} giai đoạn mới, {len(periods) - created} đã có"

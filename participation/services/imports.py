@@ -1,0 +1,222 @@
+"""Bulk import of participation periods from CSV, streamed in batches.
+
+Columns (header row required, UTF-8, comma-separated):
+
+| column | meaning | example |
+|---|---|---|
+| ma_so_bhxh | 10-digit BHXH code of a person in the registry | 7901234567 |
+| loai | bhxh_bb, bhxh_tn, bhtn, bhtnld or bhyt | bhxh_bb |
+| tu_thang, den_thang | first and last month, mm/yyyy (both counted) | 01/2020 |
+| nguoi_dong | employer, self, household, state or fund | employer |
+| ma_don_vi | employer unit code (required when nguoi_dong = employer) | TB3740U |
+| chuc_vu | job title (optional) | Kỹ sư |
+| muc_dong | monthly contribution base in đồng | 12500000 |
+| ty_le | contribution rate in percent | 32 |
+| so_tien | monthly amount in đồng | 4000000 |
+| so_thang_no | months still owed at the end of the period (optional, default 0) | 0 |
+| ma_tinh | 2-digit province code | 79 |
+| ma_co_quan | managing BHXH agency code | 07901 |
+| ma_kcb | initial KCB facility, BHYT rows only (optional) | 79001 |
+
+A row is matched to an existing period by its natural key (code, type, first month, employer or
+payer): importing the same file twice creates nothing the second time. Rows with errors are
+reported by line number, in Vietnamese, and skipped; a dry run reports without writing.
+Only `BATCH` rows are held in memory at a time.
+"""
+
+import csv
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Person
+from lookup.models import Agency, Employer, MedicalFacility, Province
+
+from ..models import Period
+from .periods import TRACKED_FIELDS, people_to_notify, period_notify
+
+BATCH = 2000
+COLUMNS = ["ma_so_bhxh", "loai", "tu_thang", "den_thang", "nguoi_dong", "ma_don_vi", "chuc_vu", "muc_dong", "ty_le",
+           "so_tien", "so_thang_no", "ma_tinh", "ma_co_quan", "ma_kcb"]
+REQUIRED = {"ma_so_bhxh", "loai", "tu_thang", "den_thang", "nguoi_dong", "muc_dong", "ty_le", "so_tien", "ma_tinh",
+            "ma_co_quan"}
+MAX_ERRORS_KEPT = 1000
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    error_count: int = 0
+
+    def add_error(self, line: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append((line, message))
+
+
+class RowError(Exception):
+    pass
+
+
+def _month(value: str, column: str) -> datetime.date:
+    try:
+        month, year = value.strip().split("/")
+        return datetime.date(int(year), int(month), 1)
+    except (ValueError, TypeError):
+        raise RowError(f"cột {column} phải có dạng tháng/năm, ví dụ 01/2020 (đang là “{value}”)") from None
+
+
+def _amount(value: str, column: str) -> int:
+    try:
+        number = int(value.strip().replace(".", "").replace(",", ""))
+    except (ValueError, AttributeError):
+        raise RowError(f"cột {column} phải là số tiền bằng đồng, ví dụ 12500000 (đang là “{value}”)") from None
+    if number < 0:
+        raise RowError(f"cột {column} không được âm")
+    return number
+
+
+class _Lookups:
+    """Reference rows by code, loaded once per import; people loaded per batch."""
+
+    def __init__(self, agency_scope: set[int] | None):
+        self.provinces = dict(Province.objects.values_list("code", "id"))
+        self.agencies = dict(Agency.objects.values_list("code", "id"))
+        self.employers = dict(Employer.objects.values_list("code", "id"))
+        self.facilities = dict(MedicalFacility.objects.values_list("code", "id"))
+        self.agency_scope = agency_scope
+
+    def code(self, table: dict, value: str, column: str, label: str) -> int:
+        key = (value or "").strip()
+        if key not in table:
+            raise RowError(f"{label} “{key}” (cột {column}) không có trong danh mục")
+        return table[key]
+
+
+def _period_from_row(row: dict, people: dict[str, Person], lookups: _Lookups) -> Period:
+    missing = sorted(column for column in REQUIRED if not (row.get(column) or "").strip())
+    if missing:
+        raise RowError("thiếu " + ", ".join(missing))
+    person = people.get(row["ma_so_bhxh"].strip())
+    if person is None:
+        raise RowError(f"mã số BHXH {row['ma_so_bhxh'].strip()} không có trong hồ sơ")
+    kind = row["loai"].strip()
+    if kind not in Period.Kind.values:
+        raise RowError(f"loại “{kind}” không hợp lệ (dùng {', '.join(Period.Kind.values)})")
+    payer = row["nguoi_dong"].strip()
+    if payer not in Period.Payer.values:
+        raise RowError(f"người đóng “{payer}” không hợp lệ (dùng {', '.join(Period.Payer.values)})")
+    agency_id = lookups.code(lookups.agencies, row["ma_co_quan"], "ma_co_quan", "Cơ quan BHXH")
+    if lookups.agency_scope is not None and agency_id not in lookups.agency_scope:
+        raise RowError(f"cơ quan {row['ma_co_quan'].strip()} không thuộc phạm vi quản lý của bạn")
+    try:
+        rate = Decimal(row["ty_le"].strip().replace(",", "."))
+    except InvalidOperation:
+        raise RowError(f"cột ty_le phải là số phần trăm, ví dụ 32 (đang là “{row['ty_le']}”)") from None
+    unpaid = (row.get("so_thang_no") or "0").strip() or "0"
+    if not unpaid.isdigit():
+        raise RowError("cột so_thang_no phải là số tháng")
+    period = Period(
+        person=person,
+        kind=kind,
+        from_month=_month(row["tu_thang"], "tu_thang"),
+        to_month=_month(row["den_thang"], "den_thang"),
+        payer=payer,
+        employer_id=lookups.code(lookups.employers, row["ma_don_vi"], "ma_don_vi", "Đơn vị")
+        if (row.get("ma_don_vi") or "").strip() else None,
+        job_title=(row.get("chuc_vu") or "").strip()[:200],
+        base=_amount(row["muc_dong"], "muc_dong"),
+        rate=rate,
+        amount=_amount(row["so_tien"], "so_tien"),
+        unpaid_months=int(unpaid),
+        province_id=lookups.code(lookups.provinces, row["ma_tinh"].zfill(2), "ma_tinh", "Tỉnh"),
+        agency_id=agency_id,
+        facility_id=lookups.code(lookups.facilities, row["ma_kcb"], "ma_kcb", "Cơ sở KCB")
+        if (row.get("ma_kcb") or "").strip() else None,
+    )
+    try:
+        period.full_clean(exclude=["import_key", "person", "employer", "province", "agency", "facility"])
+    except ValidationError as error:
+        raise RowError("; ".join(error.messages)) from None
+    employer_code = row["ma_don_vi"].strip() if period.employer_id else payer
+    period.import_key = f"{person.bhxh_code}|{kind}|{period.from_month:%Y-%m}|{employer_code}"
+    return period
+
+
+def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: ImportReport) -> None:
+    codes = {(row.get("ma_so_bhxh") or "").strip() for _line, row in batch}
+    people = {p.bhxh_code: p for p in Person.objects.filter(bhxh_code__in=codes)}
+    parsed: dict[str, tuple[int, Period]] = {}
+    for line, row in batch:
+        try:
+            period = _period_from_row(row, people, lookups)
+        except RowError as error:
+            report.add_error(line, str(error))
+            continue
+        if period.import_key in parsed:
+            report.add_error(line, f"trùng với dòng {parsed[period.import_key][0]} (cùng người, loại, tháng bắt đầu, đơn vị)")
+            continue
+        parsed[period.import_key] = (line, period)
+    existing = {p.import_key: p for p in Period.objects.filter(import_key__in=parsed.keys())}
+    to_create, to_update, changed_fields = [], [], set()
+    for key, (_line, period) in parsed.items():
+        current = existing.get(key)
+        if current is None:
+            to_create.append(period)
+            continue
+        changes = {name for name in TRACKED_FIELDS if getattr(current, name) != getattr(period, name)}
+        if not changes:
+            report.unchanged += 1
+            continue
+        for name in changes:
+            setattr(current, name, getattr(period, name))
+        changed_fields |= changes
+        to_update.append(current)
+    Period.objects.bulk_create(to_create, batch_size=1000)
+    if to_update:
+        Period.objects.bulk_update(to_update, sorted(changed_fields | {"updated_at"}), batch_size=1000)
+    report.created += len(to_create)
+    report.updated += len(to_update)
+    touched = to_create + to_update
+    notify = people_to_notify({p.person_id for p in touched})
+    for period in touched:
+        if period.person_id in notify:
+            if period.pk is None:  # bulk_create on SQLite does not return ids
+                period = Period.objects.get(import_key=period.import_key)
+            period_notify(period)
+
+
+def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int] | None = None) -> ImportReport:
+    """Import periods from CSV text lines. `agency_scope`: agency ids the importing officer may
+    write for (None: all). Returns what happened, or would happen on a dry run."""
+    report = ImportReport(dry_run=dry_run)
+    reader = csv.DictReader(lines)
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in sorted(REQUIRED) if name not in header]
+    if missing:
+        report.add_error(1, "thiếu cột " + ", ".join(missing) + ". Cột cần có: " + ", ".join(COLUMNS))
+        return report
+    reader.fieldnames = header
+    lookups = _Lookups(agency_scope)
+    with transaction.atomic():
+        batch: list[tuple[int, dict]] = []
+        for row in reader:
+            report.rows += 1
+            batch.append((reader.line_num, row))
+            if len(batch) >= BATCH:
+                _apply_batch(batch, lookups, report)
+                batch = []
+        if batch:
+            _apply_batch(batch, lookups, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report

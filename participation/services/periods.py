@@ -1,0 +1,64 @@
+"""Writes to participation periods: one save path for the admin, the import and the demo data.
+
+A period that really changed tells its person (in-portal notice + SMS) once per change; a save
+that changes nothing tells nobody.
+"""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from accounts.services.notices import person_notify
+
+from ..models import Period
+
+TRACKED_FIELDS = (
+    "kind", "from_month", "to_month", "payer", "employer_id", "job_title", "base", "rate", "amount",
+    "unpaid_months", "province_id", "agency_id", "facility_id",
+)
+
+
+def _fingerprint(period: Period) -> str:
+    values = "|".join(str(getattr(period, name)) for name in TRACKED_FIELDS)
+    return hashlib.sha256(values.encode()).hexdigest()[:16]
+
+
+def _changed_fields(period: Period) -> set[str]:
+    if period.pk is None:
+        return set(TRACKED_FIELDS)
+    stored = Period.objects.filter(pk=period.pk).values(*TRACKED_FIELDS).first() or {}
+    return {name for name in TRACKED_FIELDS if stored.get(name) != getattr(period, name)}
+
+
+def period_notify(period: Period) -> None:
+    """Queue the change notices for a period that has just been created or changed."""
+    person_notify(
+        person=period.person,
+        template="participation_changed",
+        context={"period": period},
+        change_key=f"period-{period.pk}-{_fingerprint(period)}",
+    )
+
+
+@transaction.atomic
+def period_save(*, period: Period) -> bool:
+    """Validate and save; returns whether anything changed (and so whether the person was told)."""
+    period.full_clean(exclude=["import_key"])
+    period.import_key = period.natural_key()
+    if Period.objects.filter(import_key=period.import_key).exclude(pk=period.pk).exists():
+        raise ValidationError({"from_month": "Người này đã có giai đoạn cùng loại, cùng đơn vị bắt đầu từ tháng này."})
+    changed = _changed_fields(period)
+    if not changed:
+        return False
+    period.save()
+    period_notify(period)
+    return True
+
+
+def people_to_notify(person_ids) -> set[int]:
+    """Of these people, the ones with a portal account or a parent who views their records."""
+    own = User.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True)
+    children = User.objects.filter(guardianships__child_id__in=person_ids).values_list("guardianships__child_id", flat=True)
+    return set(own) | set(children)

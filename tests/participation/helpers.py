@@ -1,0 +1,27 @@
+"""Builders for participation tests."""
+
+import datetime
+
+from lookup.models import Agency, Employer, Province
+from participation.models import Period
+
+
+def month(text: str) -> datetime.date:
+    """'03/2014' → date(2014, 3, 1)."""
+    m, y = text.split("/")
+    return datetime.date(int(y), int(m), 1)
+
+
+def period(person, start, end, *, kind=Period.Kind.BHXH_COMPULSORY, base=10_000_000, unpaid=0, employer_code=None,
+           payer=None, agency_code="07901", save=True):
+    employer = Employer.objects.get(code=employer_code) if employer_code else (
+        None if payer else Employer.objects.filter(agency__code=agency_code).order_by("code").first())
+    p = Period(
+        person=person, kind=kind, from_month=month(start), to_month=month(end),
+        payer=payer or Period.Payer.EMPLOYER, employer=employer, base=base, rate=25, amount=base // 4,
+        unpaid_months=unpaid, province=Province.objects.get(code="79"), agency=Agency.objects.get(code=agency_code),
+    )
+    p.import_key = p.natural_key()
+    if save:
+        p.save()
+    return p

@@ -1,0 +1,139 @@
+"""Participation history: totals as BHXH counts them, the pages, the chart, the CSV export."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from participation.models import Period
+from participation.selectors import format_months, totals_of
+from tests.accounts.helpers import make_person
+
+from .helpers import month, period
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+
+@pytest.fixture
+def person(db, reference_data):
+    return make_person()
+
+
+@pytest.fixture
+def citizen(person):
+    return get_user_model().objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
+
+
+def test_overlapping_periods_count_once_and_gaps_are_shown(person):
+    totals = totals_of([
+        period(person, "01/2010", "12/2012", save=False),
+        period(person, "07/2012", "06/2013", save=False),  # overlaps 6 months
+        period(person, "01/2014", "12/2014", save=False),  # after a 6-month gap
+    ])
+    assert totals.months == 36 + 6 + 12
+    assert totals.gaps == [(month("07/2013"), month("12/2013"))]
+    assert totals.duration == "4 năm 6 tháng"
+    assert (totals.first, totals.last) == (month("01/2010"), month("12/2014"))
+
+
+def test_voluntary_and_compulsory_months_add_up_without_double_counting(person):
+    totals = totals_of([
+        period(person, "01/2015", "12/2020", save=False),
+        period(person, "06/2020", "07/2021", kind=Period.Kind.BHXH_VOLUNTARY, payer=Period.Payer.SELF, save=False),
+    ])
+    assert totals.months == 72 + 7
+    assert totals.duration == "6 năm 7 tháng"
+
+
+def test_months_owed_are_the_unpaid_months_no_other_period_paid(person):
+    totals = totals_of([
+        period(person, "01/2024", "12/2024", unpaid=3, save=False),
+        period(person, "12/2024", "12/2024", kind=Period.Kind.BHXH_VOLUNTARY, payer=Period.Payer.SELF, save=False),
+    ])
+    assert totals.months == 12
+    assert totals.months_owed == 2  # 10 and 11/2024; 12/2024 was paid voluntarily
+    assert totals.months_paid == 10
+
+
+@pytest.mark.parametrize(("months", "text"), [(0, "0 tháng"), (7, "7 tháng"), (12, "1 năm"), (151, "12 năm 7 tháng")])
+def test_duration_wording(months, text):
+    assert format_months(months) == text
+
+
+def test_page_shows_totals_tabs_rows_and_chart(client, citizen, person):
+    period(person, "01/2010", "12/2012", base=5_000_000)
+    period(person, "01/2014", "06/2016", base=8_000_000, unpaid=2)
+    period(person, "01/2014", "06/2016", kind=Period.Kind.BHYT)
+    client.force_login(citizen)
+    html = client.get("/qua-trinh-tham-gia/").content.decode()
+    assert "Tổng thời gian tham gia</dt><dd><strong>5 năm 6 tháng</strong>" in html
+    assert "<dt>Số tháng còn nợ</dt><dd><strong>2 tháng</strong>" in html
+    assert "01/2013–12/2013" in html  # the gap
+    assert html.index("01/2014 – 06/2016") < html.index("01/2010 – 12/2012")  # newest first
+    assert html.count("<details>") == 3  # two expandable rows + the chart's table fallback
+    assert '<svg viewBox="0 0 640 240"' in html and 'role="img"' in html
+    assert "<th scope=\"row\">2015</th><td>8.000.000 đ</td>" in html  # table fallback
+    assert 'aria-current="page">BHXH</a>' in html
+    bhyt = client.get("/qua-trinh-tham-gia/bhyt/").content.decode()
+    assert 'aria-current="page">BHYT</a>' in bhyt and "2 năm 6 tháng" in bhyt
+    assert client.get("/qua-trinh-tham-gia/khong-co/").status_code == 404
+
+
+def test_page_runs_a_constant_number_of_queries(client, citizen, person):
+    """One period or 40 years of monthly changes: the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def monthly(first, count):
+        rows = []
+        for ordinal in range(first, first + count):
+            text = f"{ordinal % 12 + 1:02d}/{ordinal // 12}"
+            rows.append(period(person, text, text, base=5_000_000 + ordinal, save=False))
+        Period.objects.bulk_create(rows)
+
+    def queries_for_page():
+        client.get("/qua-trinh-tham-gia/")  # warm caches that a real visitor's session already has
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/qua-trinh-tham-gia/")
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    client.force_login(citizen)
+    monthly(1986 * 12, 1)
+    one, html = queries_for_page()
+    assert "1 tháng" in html
+    monthly(1986 * 12 + 1, 479)
+    forty_years, html = queries_for_page()
+    assert "40 năm" in html
+    assert one == forty_years <= 10
+
+
+def test_csv_export_has_every_period(client, citizen, person):
+    period(person, "01/2010", "12/2012", base=5_000_000)
+    period(person, "01/2014", "06/2016", kind=Period.Kind.BHYT)
+    client.force_login(citizen)
+    response = client.get("/qua-trinh-tham-gia/xuat-csv/")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["Loại", "Từ tháng", "Đến tháng"]
+    assert {(r[0], r[1], r[2]) for r in rows[1:]} == {("BHXH bắt buộc", "01/2010", "12/2012"), ("BHYT", "01/2014", "06/2016")}
+
+
+def test_pages_show_only_the_logged_in_persons_history(client, citizen, person):
+    other = make_person("7902222222", "Lê Thị Hoa", id_number="079190012345", sex=2)
+    period(other, "01/2000", "12/2000", base=7_777_000)
+    client.force_login(citizen)
+    assert "7.777.000" not in client.get("/qua-trinh-tham-gia/").content.decode()
+    export = b"".join(client.get("/qua-trinh-tham-gia/xuat-csv/").streaming_content).decode("utf-8-sig")
+    assert "7777000" not in export
+    client.logout()
+    assert client.get("/qua-trinh-tham-gia/xuat-csv/").status_code == 302
+
+
+def test_personal_information_masks_the_phone_until_revealed(client, citizen):
+    client.force_login(citizen)
+    html = client.get("/ca-nhan/").content.decode()
+    assert "0••• ••• 678" in html and "0912 345 678" not in html
+    assert "0912 345 678" in client.get("/ca-nhan/?hien-so-dien-thoai=1").content.decode()
