@@ -1,0 +1,139 @@
+"""CSV import of periods (dry run, errors, idempotency, scope) and change notices from every write."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from lookup.models import Agency
+from lookup.selectors import agency_subtree_ids
+from notifications.models import Message
+from participation.models import Period
+from participation.services.imports import periods_import
+from participation.services.periods import period_save
+from tests.accounts.helpers import make_person, officer
+
+from .helpers import period
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+HEADER = "ma_so_bhxh,loai,tu_thang,den_thang,nguoi_dong,ma_don_vi,chuc_vu,muc_dong,ty_le,so_tien,so_thang_no,ma_tinh,ma_co_quan,ma_kcb\n"
+
+
+@pytest.fixture
+def person(db, reference_data):
+    return make_person()
+
+
+def employer_code():
+    from lookup.models import Employer
+
+    return Employer.objects.filter(agency__code="07901").order_by("code").first().code
+
+
+def csv_lines(*rows):
+    """CSV text; `{E}` in a row stands for an employer of agency 07901."""
+    code = employer_code()
+    return io.StringIO(HEADER + "".join(row.replace("{E}", code) + "\n" for row in rows))
+
+
+GOOD = [
+    "7901234567,bhxh_bb,01/2015,12/2018,employer,{E},Kỹ sư,12000000,25,3000000,0,79,07901,",
+    "7901234567,bhyt,01/2015,12/2018,employer,{E},,12000000,4.5,540000,0,79,07901,79001",
+    "7901234567,bhxh_tn,01/2019,06/2019,self,,,5000000,22,1100000,,79,07901,",
+]
+
+
+def test_dry_run_reports_without_writing(person):
+    report = periods_import(lines=csv_lines(*GOOD), dry_run=True)
+    assert (report.rows, report.created, report.error_count) == (3, 3, 0)
+    assert Period.objects.count() == 0
+    assert Message.objects.count() == 0
+
+
+def test_import_then_same_file_again_creates_nothing(person):
+    first = periods_import(lines=csv_lines(*GOOD), dry_run=False)
+    assert first.created == 3 and Period.objects.count() == 3
+    again = periods_import(lines=csv_lines(*GOOD), dry_run=False)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert Period.objects.count() == 3
+    changed = periods_import(lines=csv_lines(GOOD[0].replace("12000000,25,3000000", "13000000,25,3250000")), dry_run=False)
+    assert (changed.created, changed.updated) == (0, 1)
+    assert Period.objects.get(kind="bhxh_bb").base == 13_000_000
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("7909999999,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,0,79,07901,", "không có trong hồ sơ"),
+        ("7901234567,bhxh,01/2015,12/2018,employer,{E},,1,25,1,0,79,07901,", "loại “bhxh” không hợp lệ"),
+        ("7901234567,bhxh_bb,2015-01,12/2018,employer,{E},,1,25,1,0,79,07901,", "tháng/năm"),
+        ("7901234567,bhxh_bb,01/2019,12/2018,employer,{E},,1,25,1,0,79,07901,", "Tháng kết thúc phải sau"),
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,,,1,25,1,0,79,07901,", "phải có đơn vị"),
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,XX9999X,,1,25,1,0,79,07901,", "Đơn vị “XX9999X”"),
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,mười,25,1,0,79,07901,", "muc_dong"),
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,0,79,99999,", "Cơ quan BHXH “99999”"),
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,0,79,,", "thiếu ma_co_quan"),
+    ],
+)
+def test_bad_rows_are_reported_by_line_in_vietnamese_and_skipped(person, row, message):
+    report = periods_import(lines=csv_lines(GOOD[0], row), dry_run=False)
+    assert report.created == 1
+    [(line, text)] = report.errors
+    assert line == 3 and message in text, text
+
+
+def test_duplicate_rows_in_one_file_are_reported(person):
+    report = periods_import(lines=csv_lines(GOOD[0], GOOD[0]), dry_run=False)
+    assert report.created == 1 and "trùng với dòng 2" in report.errors[0][1]
+
+
+def test_missing_columns_stop_the_import(person):
+    report = periods_import(lines=io.StringIO("ma_so_bhxh,loai\n7901234567,bhyt\n"), dry_run=False)
+    assert report.rows == 0 and "thiếu cột" in report.errors[0][1]
+
+
+def test_an_officer_imports_only_for_the_agencies_they_manage(person):
+    scope = agency_subtree_ids(Agency.objects.get(code="07903"))
+    report = periods_import(lines=csv_lines(GOOD[0]), dry_run=False, agency_scope=scope)
+    assert report.created == 0 and "không thuộc phạm vi" in report.errors[0][1]
+
+
+def test_change_notices_once_per_change_and_none_for_a_no_op(person, django_capture_on_commit_callbacks, sms_outbox):
+    get_user_model().objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = period(person, "01/2020", "12/2020", save=False)
+        assert period_save(period=created)
+    assert Message.objects.filter(template="participation_changed", channel="inbox").count() == 1
+    assert len(sms_outbox()) == 1 and "vừa được cập nhật" in sms_outbox()[0]["text"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not period_save(period=Period.objects.get(pk=created.pk))  # nothing changed
+    assert Message.objects.filter(template="participation_changed").count() == 2  # inbox + SMS, still
+    changed = Period.objects.get(pk=created.pk)
+    changed.base = 11_000_000
+    with django_capture_on_commit_callbacks(execute=True):
+        assert period_save(period=changed)
+    assert Message.objects.filter(template="participation_changed", channel="inbox").count() == 2
+    # importing the same values again is not a change either
+    periods_import(lines=csv_lines(GOOD[0]), dry_run=False)
+    periods_import(lines=csv_lines(GOOD[0]), dry_run=False)
+    assert Message.objects.filter(template="participation_changed", channel="inbox").count() == 3
+
+
+def test_admin_lists_and_imports_within_the_officers_scope(client, person):
+    mine = period(person, "01/2010", "12/2010", agency_code="07901")
+    theirs = period(person, "01/2011", "12/2011", agency_code="07903")
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    listing = client.get("/quan-tri/participation/period/").content.decode()
+    assert f"/quan-tri/participation/period/{mine.pk}/change/" in listing
+    assert f"/quan-tri/participation/period/{theirs.pk}/change/" not in listing
+    upload = io.BytesIO((HEADER + GOOD[0].replace("{E}", employer_code()) + "\n").encode())
+    upload.name = "qua-trinh.csv"
+    response = client.post("/quan-tri/participation/period/nhap-csv/", {"file": upload, "dry_run": "on"})
+    assert "Kết quả chạy thử" in response.content.decode() and Period.objects.count() == 2
+    upload.seek(0)
+    client.post("/quan-tri/participation/period/nhap-csv/", {"file": upload})
+    assert Period.objects.count() == 3
+    utf16 = io.BytesIO((HEADER + "7901234567,bhxh_bb,01/2015,12/2018,employer,X,Kỹ sư,1,25,1,0,79,07901,\n").encode("utf-16"))
+    utf16.name = "sai-ma.csv"
+    assert "UTF-8" in client.post("/quan-tri/participation/period/nhap-csv/", {"file": utf16}).content.decode()
