@@ -13,7 +13,7 @@ RUN pip install -c constraints.txt -e . \
  && mkdir -p /data/private /app/var \
  && chown -R portal /data /app/var
 # collectstatic needs settings that load; a throwaway key is used only for this build step.
-RUN DJANGO_ENV=production SECRET_KEY=build-only-not-secret-build-only-not-secret-0123456789 ALLOWED_HOSTS=build \
+RUN DJANGO_ENV=production SECRET_KEY=build-only-not-secret-build-only-not-secret-0123456789 ALLOWED_HOSTS=build TRUSTED_PROXY_COUNT=0 \
     SMS_GATEWAY_URL=http://build.invalid/ python manage.py collectstatic --noinput
 
 USER portal

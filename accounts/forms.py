@@ -49,9 +49,9 @@ class DeclarationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}), error_messages={"required": "Nhập số giấy tờ tùy thân."},
     )
     birth_date = forms.DateField(
-        label="Ngày sinh", input_formats=["%d/%m/%Y"], help_text="Dạng ngày/tháng/năm, ví dụ 15/03/1988.",
+        label="Ngày sinh", input_formats=["%d/%m/%Y"], help_text="Dạng ngày/tháng/năm, ví dụ 25/12/1990.",
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"autocomplete": "bday", "inputmode": "numeric"}),
-        error_messages={"required": "Nhập ngày sinh.", "invalid": "Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 15/03/1988."},
+        error_messages={"required": "Nhập ngày sinh.", "invalid": "Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990."},
     )
     province = forms.ModelChoiceField(
         label="Tỉnh/thành phố", queryset=Province.objects.order_by("name"), empty_label="– Chọn tỉnh/thành phố –",

@@ -86,6 +86,8 @@ class Period(models.Model):
                 setattr(self, field, value.replace(day=1))
         if self.from_month and self.to_month and self.from_month > self.to_month:
             errors["to_month"] = "Tháng kết thúc phải sau hoặc bằng tháng bắt đầu."
+        if self.rate is not None and not 0 <= self.rate <= 100:
+            errors["rate"] = "Tỷ lệ đóng phải từ 0 đến 100 %."
         if self.payer == self.Payer.EMPLOYER and not self.employer_id:
             errors["employer"] = "Giai đoạn do đơn vị đóng phải có đơn vị."
         if self.kind != self.Kind.BHYT and self.facility_id:

@@ -237,6 +237,12 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TRUST_ENABLED = True
 MFA_TRUST_COOKIE_AGE = timedelta(days=90)
 SESSION_IDLE_TIMEOUT = 30 * 60  # seconds without a request before a session ends (accounts/middleware.py)
+# Behind a reverse proxy every client would look like the proxy: production must say how many
+# proxies stand in front (0 when none), so rate limits see the real client address.
+if PRODUCTION and "TRUSTED_PROXY_COUNT" not in os.environ:
+    raise ImproperlyConfigured(
+        "Biến môi trường TRUSTED_PROXY_COUNT là bắt buộc khi DJANGO_ENV=production (số reverse proxy phía trước, 0 nếu không có)."
+    )
 ALLAUTH_TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0)
 
 # --- Phone numbers ----------------------------------------------------------------------------
@@ -323,6 +329,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+EMAIL_TIMEOUT = 10  # a hung mail server must not hold a delivery worker
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", env.bool, default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -346,6 +353,8 @@ LOGGING = {
 }
 
 PORTAL_NAME = "Cổng dịch vụ BHXH số"
+# The portal's public address, printed in documents (statement QR codes); empty: taken from the request.
+PORTAL_PUBLIC_URL = _read("PORTAL_PUBLIC_URL", env.str, default="").rstrip("/")
 PORTAL_HOTLINE = "1900 9068"
 CSRF_FAILURE_VIEW = "vssid_portal.views.csrf_failure"
 FORM_RENDERER = "vssid_portal.forms.PortalFormRenderer"

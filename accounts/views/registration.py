@@ -14,6 +14,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit import ALL
 from django_ratelimit.decorators import ratelimit
 from phonenumber_field.phonenumber import PhoneNumber
 
@@ -71,9 +73,31 @@ def _initial(stored: dict | None) -> dict:
     return {**stored, "birth_date": birth, "phone": phone}
 
 
+TOO_MANY = "Bạn đã thử quá nhiều lần. Để bảo vệ thông tin của người tham gia, hãy thử lại sau 1 giờ hoặc gọi 1900 9068."
+
+
+def _limited(request, *, group: str, rate: str, key="vssid_portal.ratelimit.client_ip") -> bool:
+    return is_ratelimited(request, group=group, key=key, rate=rate, method=ALL, increment=True)
+
+
+def _declared_code(group, request) -> str:
+    return (request.POST.get("bhxh_code") or "").strip()[:10]
+
+
 @require_http_methods(["GET", "POST"])
 def declaration(request):
     state = _state(request)
+    if request.method == "POST" and "refresh_wards" not in request.POST and (
+        # The registry check answers field by field (as citizens need), so it must not become an
+        # oracle: a few tries per hour per BHXH code and per client.
+        _limited(request, group="registration-ip", rate="20/h")
+        | _limited(request, group="registration-code", rate="8/h", key=_declared_code)
+    ):
+        form = DeclarationForm(request.POST)
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, TOO_MANY)
+        return render(request, "accounts/registration/declaration.html", {"form": form, "step": 1}, status=429)
     if request.method == "POST" and "refresh_wards" in request.POST:
         # No-JavaScript province → ward: redisplay with the wards of the chosen province.
         form = DeclarationForm(initial={key: request.POST.get(key) for key in DeclarationForm.base_fields})
@@ -131,7 +155,15 @@ def agency(request):
     else:
         choices = Agency.objects.filter(province_id=state["declaration"]["province"]).select_related("province")[:30]
     form = AgencyForm(request.POST or None, choices_queryset=Agency.objects.all() if request.method == "POST" else choices)
-    if request.method == "POST" and form.is_valid():
+    declared = state["declaration"]
+    if request.method == "POST" and (
+        # Each submission texts the declared phone: a few per hour per code and per phone.
+        _limited(request, group="registration-submit-code", rate="3/h", key=lambda g, r: declared["bhxh_code"])
+        | _limited(request, group="registration-submit-phone", rate="3/h", key=lambda g, r: declared["phone"])
+    ):
+        form.is_valid()
+        form.add_error(None, TOO_MANY)
+    elif request.method == "POST" and form.is_valid():
         try:
             registration = registration_submit(
                 declaration=_declaration(state["declaration"]), photos=state["photos"], agency=form.cleaned_data["agency"]
@@ -163,7 +195,7 @@ def status(request, token):
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate="10/m", method="POST", block=False)
+@ratelimit(key="vssid_portal.ratelimit.client_ip", rate="10/m", method="POST", block=False)
 def status_lookup(request):
     form = StatusLookupForm(request.POST or None)
     if getattr(request, "limited", False):

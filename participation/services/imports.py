@@ -45,6 +45,8 @@ COLUMNS = ["ma_so_bhxh", "loai", "tu_thang", "den_thang", "nguoi_dong", "ma_don_
 REQUIRED = {"ma_so_bhxh", "loai", "tu_thang", "den_thang", "nguoi_dong", "muc_dong", "ty_le", "so_tien", "ma_tinh",
             "ma_co_quan"}
 MAX_ERRORS_KEPT = 1000
+KINDS = frozenset(Period.Kind.values)
+PAYERS = frozenset(Period.Payer.values)
 
 
 @dataclass
@@ -110,10 +112,10 @@ def _period_from_row(row: dict, people: dict[str, Person], lookups: _Lookups) ->
     if person is None:
         raise RowError(f"mã số BHXH {row['ma_so_bhxh'].strip()} không có trong hồ sơ")
     kind = row["loai"].strip()
-    if kind not in Period.Kind.values:
+    if kind not in KINDS:
         raise RowError(f"loại “{kind}” không hợp lệ (dùng {', '.join(Period.Kind.values)})")
     payer = row["nguoi_dong"].strip()
-    if payer not in Period.Payer.values:
+    if payer not in PAYERS:
         raise RowError(f"người đóng “{payer}” không hợp lệ (dùng {', '.join(Period.Payer.values)})")
     agency_id = lookups.code(lookups.agencies, row["ma_co_quan"], "ma_co_quan", "Cơ quan BHXH")
     if lookups.agency_scope is not None and agency_id not in lookups.agency_scope:
@@ -144,7 +146,10 @@ def _period_from_row(row: dict, people: dict[str, Person], lookups: _Lookups) ->
         if (row.get("ma_kcb") or "").strip() else None,
     )
     try:
-        period.full_clean(exclude=["import_key", "person", "employer", "province", "agency", "facility"])
+        # Field checks and the model's own rules, in Python: the database constraints stay as the
+        # last line of defence, but checking them row by row would cost a query per constraint.
+        period.clean_fields(exclude=["import_key", "person", "employer", "province", "agency", "facility"])
+        period.clean()
     except ValidationError as error:
         raise RowError("; ".join(error.messages)) from None
     employer_code = row["ma_don_vi"].strip() if period.employer_id else payer

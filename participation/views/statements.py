@@ -1,1 +1,166 @@
-"""Verifiable statements of participation (the PDF and its public check page)."""
+"""Verifiable statements of participation (the PDF and its public check page).
+
+- `/qua-trinh-tham-gia/xac-nhan/`: the person in view's statements; POST asks for a new one.
+- `/qua-trinh-tham-gia/xac-nhan/<id>/`: its build progress and, when ready, the download (holders
+  only: the person's own login or a guardian; anyone else gets a 404).
+- `/xac-thuc/van-ban/<code>/`: public, rate-limited check of a printed statement. Anonymous
+  visitors see the verification only; the PDF is offered to the holder alone.
+
+Pages that wait for the build reload themselves with `<meta http-equiv="refresh">` (CSP forbids
+inline script), for at most `BUILDING_PATIENCE`, and offer a link that turns the reload off
+(WCAG 2.2.1: the user can stop a timed refresh).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.decorators import ratelimit
+
+from accounts.selectors import person_in_view
+from vssid_portal.files import private_file_url
+
+from ..models import Statement
+from ..services.statements import (
+    code_check,
+    code_display,
+    group_summaries,
+    hash_display,
+    mask_name,
+    statement_for_code,
+    statement_is_holder,
+    statement_is_stalled,
+    statement_request,
+    statement_retry,
+    statement_snapshot,
+    statements_visible_to,
+    verify_base_for,
+    verify_path,
+)
+
+REFRESH_SECONDS = 5
+NO_REFRESH_PARAM = "tu-dong"  # ?tu-dong=0 turns the automatic reload off
+VERIFY_RATE = "30/m"
+REQUEST_RATE = "10/h"
+RATE_LIMITED = "Bạn đã tra cứu quá nhiều lần trong một phút. Hãy thử lại sau 1 phút."
+REQUEST_LIMITED = ("Bạn đã yêu cầu quá nhiều bản xác nhận trong một giờ. "
+                   "Hãy thử lại sau, hoặc tải bản đã có ở danh sách dưới đây.")
+
+
+def _download_url(request, statement: Statement) -> str | None:
+    if statement.status != Statement.Status.READY or not statement.pdf:
+        return None
+    return private_file_url(
+        statement.pdf.name, user=request.user,
+        filename=f"xac-nhan-qua-trinh-tham-gia-{code_display(statement.code)}.pdf",
+    )
+
+
+def _progress(request, statement: Statement) -> dict:
+    """What a page says about a statement that is not ready yet, and whether it reloads itself."""
+    stalled = statement_is_stalled(statement)
+    building = statement.status == Statement.Status.BUILDING
+    auto = building and not stalled and request.GET.get(NO_REFRESH_PARAM) != "0"
+    return {
+        "building": building,
+        "stalled": stalled,
+        "failed": statement.status == Statement.Status.FAILED,
+        "refresh": REFRESH_SECONDS if auto else None,
+        "manual_refresh": building and not auto,
+        "stop_refresh_url": f"{request.path}?{NO_REFRESH_PARAM}=0",
+    }
+
+
+def _details(statement: Statement) -> dict:
+    snapshot = statement_snapshot(statement) if statement.status == Statement.Status.READY else None
+    return {
+        "code_display": code_display(statement.code),
+        "masked_name": mask_name(statement.person.full_name),
+        "hash_display": hash_display(statement.content_hash) if statement.content_hash else "",
+        "summaries": group_summaries(snapshot) if snapshot else [],
+        "snapshot_ok": snapshot is not None,
+    }
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="user", rate=REQUEST_RATE, method="POST", block=False)
+def statement_list(request):
+    person = person_in_view(request)
+    if person is None:
+        raise Http404
+    status, limited = 200, False
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            status, limited = 429, True
+        else:
+            statement = statement_request(person=person, requested_by=request.user,
+                                          verify_base=verify_base_for(request))
+            return redirect("participation:statement_status", pk=statement.pk)
+    statements = Statement.objects.filter(person=person).order_by("-created_at")[:20]
+    return render(
+        request, "participation/statement_list.html",
+        {"person": person, "statements": [(s, code_display(s.code)) for s in statements],
+         "limited_message": REQUEST_LIMITED if limited else ""},
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def statement_status(request, pk: int):
+    statement = get_object_or_404(statements_visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        statement_retry(statement=statement, verify_base=verify_base_for(request))
+        return redirect("participation:statement_status", pk=statement.pk)
+    context = {
+        "statement": statement,
+        "person": statement.person,
+        "verify_url": verify_base_for(request) + verify_path(statement.code),
+        "download_url": _download_url(request, statement),
+        **_details(statement),
+        **_progress(request, statement),
+    }
+    return render(request, "participation/statement_status.html", context)
+
+
+def _verify_page(request, statement: Statement | None, status: int = 200, limited: bool = False):
+    context = {"statement": None, "limited_message": RATE_LIMITED if limited else ""}
+    if statement is not None:
+        details = _details(statement)
+        # a ready statement whose stored data no longer matches its hash is not vouched for
+        if statement.status != Statement.Status.READY or details["snapshot_ok"]:
+            holder = statement_is_holder(statement, request.user)
+            context.update(details, **_progress(request, statement), statement=statement,
+                           download_url=_download_url(request, statement) if holder else None)
+    response = render(request, "participation/statement_verify.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_safe
+@ratelimit(key="vssid_portal.ratelimit.client_ip", rate=VERIFY_RATE, group="participation.statement_verify", block=False)
+def statement_verify(request, code: str):
+    if getattr(request, "limited", False):
+        return _verify_page(request, None, status=429, limited=True)
+    return _verify_page(request, statement_for_code(code))
+
+
+@never_cache
+@require_safe
+@ratelimit(key="vssid_portal.ratelimit.client_ip", rate=VERIFY_RATE, group="participation.statement_verify", block=False)
+def statement_verify_form(request):
+    """The short code typed by hand (printed under the QR): well-formed codes go to their page."""
+    typed = request.GET.get("ma", "").strip()
+    if getattr(request, "limited", False):
+        return _verify_page(request, None, status=429, limited=True)
+    if not typed:
+        return render(request, "participation/statement_verify.html", {"entry_only": True})
+    code = code_check(typed)
+    if code is None:
+        return _verify_page(request, None)
+    return redirect("participation:statement_verify", code=code_display(code))

@@ -27,7 +27,8 @@ print(json.dumps({
 
 
 def run(code_or_args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE",
+                                                             "TRUSTED_PROXY_COUNT"}}
     clean.update(env, DJANGO_SETTINGS_MODULE="vssid_portal.settings")
     args = [sys.executable, "-c", code_or_args] if isinstance(code_or_args, str) else [sys.executable, *code_or_args]
     return subprocess.run(args, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
@@ -71,7 +72,10 @@ def test_redis_url_selects_redis_broker_and_cache():
         ({"DJANGO_ENV": "staging"}, "DJANGO_ENV"),
         ({"DJANGO_ENV": "production", "ALLOWED_HOSTS": "vssid.example"}, "SECRET_KEY"),
         ({"DJANGO_ENV": "production", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
-        ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY}, "ALLOWED_HOSTS"),
+        ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "TRUSTED_PROXY_COUNT": "1"}, "ALLOWED_HOSTS"),
+        ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x", "SMS_GATEWAY_URL": "http://x/"},
+         "TRUSTED_PROXY_COUNT"),
+        ({"TRUSTED_PROXY_COUNT": "two"}, "TRUSTED_PROXY_COUNT"),
         ({"NOTIFICATION_MAX_ATTEMPTS": "many"}, "NOTIFICATION_MAX_ATTEMPTS"),
     ],
 )
@@ -86,11 +90,12 @@ def test_production_settings_pass_check_deploy_without_warnings():
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="vssid.example",
-        SMS_GATEWAY_URL="http://127.0.0.1:9/sms",
+        SMS_GATEWAY_URL="http://127.0.0.1:9/sms", TRUSTED_PROXY_COUNT="1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
-    assert probe(DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="x", SMS_GATEWAY_URL="http://x/")[
+    assert probe(DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="x", SMS_GATEWAY_URL="http://x/",
+                 TRUSTED_PROXY_COUNT="0")[
         "debug"] is False
 
 

@@ -1,0 +1,427 @@
+"""Verifiable statements of participation ("bản xác nhận quá trình tham gia").
+
+A citizen asks for a statement; a Celery task builds its PDF (every period grouped by insurance
+type, the totals, a QR code and a short code) and a public page confirms that a printed copy is
+genuine.
+
+The short code (`XXXX-XXXX-XXXX-XXXX` when shown, 16 characters when stored) is 12 random
+symbols (60 bits) followed by 4 symbols (20 bits) of an HMAC-SHA256 of the random part keyed with
+SECRET_KEY. The alphabet has 32 symbols without the lookalikes 0/O and 1/I. A code that was
+mistyped, altered or made up fails the MAC check and is refused before any database query; only a
+code the portal itself made can reach the database, and guessing one that exists means guessing
+60 random bits and the 20-bit MAC that goes with them. SECRET_KEY_FALLBACKS are accepted so that a
+key rotation does not void statements already printed.
+
+`content_hash` is the SHA-256 of a canonical serialisation of the statement's data. The PDF is
+drawn from that data alone (plus the hash and the QR of its verify URL), so it prints nothing the
+hash does not cover. Canonical form: JSON with keys sorted, no insignificant whitespace, UTF-8
+without escapes, every string NFC-normalised, money and counts as integers, rates as decimal
+strings with two places, months as `YYYY-MM`, dates as ISO 8601, the issue time in UTC
+(`YYYY-MM-DDTHH:MM:SSZ`). With only ASCII keys, strings and integers in it, that is the form
+RFC 8785 (JCS) gives.
+
+The canonical bytes are also kept privately beside the PDF (`<pdf name>.json`): the public page
+reads the totals the document states from them, after checking them against `content_hash`, so a
+verifier can compare the paper with what was issued even when the records change later.
+
+Reads used only by the statement pages live here too (`statements_visible_to`,
+`statement_for_code`), next to the code format they depend on.
+"""
+
+import base64
+import datetime
+import hashlib
+import json
+import logging
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from accounts.models import Person
+from vssid_portal.pdf import render_pdf
+
+from ..models import Period, Statement
+from ..selectors import TABS, periods_for, totals_of
+
+logger = logging.getLogger(__name__)
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols = 5 bits each; no 0/O, 1/I
+CODE_RANDOM_LENGTH = 12  # 60 bits
+CODE_MAC_LENGTH = 4  # 20 bits
+CODE_LENGTH = CODE_RANDOM_LENGTH + CODE_MAC_LENGTH
+CODE_GROUP = 4
+_CODE_SALT = "participation.statement.code.v1"
+_CODE_INPUT_MAX = 40  # longer input is refused before any work
+
+# A second request while one is being built returns that one (double clicks, impatient reloads).
+REUSE_BUILDING_FOR = datetime.timedelta(minutes=5)
+# After this long the building page stops refreshing itself and offers to start the task again.
+BUILDING_PATIENCE = datetime.timedelta(minutes=2)
+
+DOCUMENT_FORMAT = "vssid-statement/1"
+PDF_TEMPLATE = "participation/pdf/statement.html"
+
+
+# --- The short code --------------------------------------------------------------------------
+
+def _mac(random_part: str, secret: str) -> str:
+    digest = salted_hmac(_CODE_SALT, random_part, secret=secret, algorithm="sha256").digest()
+    value = int.from_bytes(digest[:4], "big") >> (32 - 5 * CODE_MAC_LENGTH)
+    return "".join(CODE_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(CODE_MAC_LENGTH)))
+
+
+def code_new() -> str:
+    """A fresh code in its stored form (16 symbols, no separators)."""
+    random_part = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_RANDOM_LENGTH))
+    return random_part + _mac(random_part, settings.SECRET_KEY)
+
+
+def code_display(code: str) -> str:
+    """'ABCDEFGHJKLMNPQR' → 'ABCD-EFGH-JKLM-NPQR' (the form printed, read aloud and put in URLs)."""
+    return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
+
+
+def code_check(text: str) -> str | None:
+    """The stored form of a code typed or scanned in any case, with or without separators, when its
+    MAC is right; None otherwise. Touches no database."""
+    if not text or len(text) > _CODE_INPUT_MAX:
+        return None
+    code = "".join(ch for ch in text.upper() if ch not in "- ")
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    random_part, mac = code[:CODE_RANDOM_LENGTH], code[CODE_RANDOM_LENGTH:]
+    secrets_to_try = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    if any(constant_time_compare(mac, _mac(random_part, secret)) for secret in secrets_to_try):
+        return code
+    return None
+
+
+def verify_path(code: str) -> str:
+    return reverse("participation:statement_verify", args=[code_display(code)])
+
+
+def verify_base_for(request) -> str:
+    """Scheme and host the printed verify URL starts with: `PORTAL_PUBLIC_URL` when set, else the
+    host of the request that asked for the statement (checked against ALLOWED_HOSTS by Django)."""
+    configured = getattr(settings, "PORTAL_PUBLIC_URL", "")
+    if configured:
+        return configured.rstrip("/")
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+# --- Reads -----------------------------------------------------------------------------------
+
+def statements_visible_to(user):
+    """Statements of the user's own person and of the children the user is guardian of."""
+    if not user.is_authenticated:
+        return Statement.objects.none()
+    return Statement.objects.filter(
+        Q(person__user=user) | Q(person__guardians__parent=user)
+    ).distinct().select_related("person")
+
+
+def statement_is_holder(statement: Statement, user) -> bool:
+    return statements_visible_to(user).filter(pk=statement.pk).exists()
+
+
+def statement_for_code(text: str) -> Statement | None:
+    """The statement a code names, or None when the code is malformed (no query made) or unknown.
+    A statement whose build failed is unknown to the public."""
+    code = code_check(text)
+    if code is None:
+        return None
+    return (
+        Statement.objects.select_related("person")
+        .exclude(status=Statement.Status.FAILED)
+        .filter(code=code)
+        .first()
+    )
+
+
+def mask_name(full_name: str) -> str:
+    """'Nguyễn Văn Đức' → 'NGUYỄN V*** Đ***': the family name whole, the rest as initials."""
+    words = unicodedata.normalize("NFC", full_name).upper().split()
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0][0] + "***"
+    return " ".join([words[0], *(word[0] + "***" for word in words[1:])])
+
+
+def statement_is_stalled(statement: Statement, now: datetime.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return statement.status == Statement.Status.BUILDING and now - statement.created_at > BUILDING_PATIENCE
+
+
+# --- The document data (hashed, and the only source the PDF is drawn from) --------------------
+
+def _text(value: str) -> str:
+    return unicodedata.normalize("NFC", value or "")
+
+
+def _rate(value: Decimal) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def _period_data(period: Period) -> dict:
+    return {
+        "kind": period.kind,
+        "kind_label": _text(period.get_kind_display()),
+        "from": f"{period.from_month:%Y-%m}",
+        "to": f"{period.to_month:%Y-%m}",
+        "months": period.months,
+        "payer": period.payer,
+        "payer_label": _text(period.get_payer_display()),
+        "employer_code": period.employer.code if period.employer_id else "",
+        "employer_name": _text(period.employer.name) if period.employer_id else "",
+        "job_title": _text(period.job_title),
+        "base": int(period.base),
+        "rate": _rate(period.rate),
+        "amount": int(period.amount),
+        "unpaid_months": int(period.unpaid_months),
+        "province": period.province.code,
+        "agency": period.agency.code,
+        "facility": period.facility.code if period.facility_id else "",
+    }
+
+
+def statement_data(statement: Statement, *, issued_at: datetime.datetime, verify_url: str) -> dict:
+    """Everything the statement states, in plain JSON types (see the module docstring)."""
+    person = statement.person
+    periods = sorted(periods_for(person=person), key=lambda p: (p.from_month, p.to_month, p.kind, p.pk))
+    groups = []
+    for tab in TABS:
+        rows = [p for p in periods if p.kind in tab.kinds]
+        totals = totals_of(rows)
+        groups.append({
+            "type": tab.slug,
+            "label": _text(tab.label),
+            "months": totals.months,
+            "months_owed": totals.months_owed,
+            "periods": [_period_data(p) for p in rows],
+        })
+    return {
+        "format": DOCUMENT_FORMAT,
+        "code": statement.code,
+        "issued_at": issued_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "verify_url": verify_url,
+        "person": {
+            "bhxh_code": person.bhxh_code,
+            "full_name": _text(person.full_name),
+            "birth_date": f"{person.birth_date.year:04d}" if person.birth_year_only else person.birth_date.isoformat(),
+        },
+        "groups": groups,
+    }
+
+
+def canonical_bytes(data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def content_hash_of(data: dict) -> str:
+    return hashlib.sha256(canonical_bytes(data)).hexdigest()
+
+
+def hash_display(value: str) -> str:
+    """64 hex digits in groups of 8, so the hash wraps on narrow screens and reads in chunks."""
+    return " ".join(value[i : i + 8] for i in range(0, len(value), 8))
+
+
+def duration(months: int) -> str:
+    """The statement always says both units: 41 → '3 năm 5 tháng', 5 → '0 năm 5 tháng'."""
+    years, rest = divmod(months, 12)
+    return f"{years} năm {rest} tháng"
+
+
+def _month(value: str) -> str:
+    year, month = value.split("-")
+    return f"{month}/{year}"
+
+
+def _percent(value: str) -> str:
+    return f"{Decimal(value).normalize():f}".replace(".", ",") + " %"
+
+
+def _birth(value: str) -> str:
+    if len(value) == 4:
+        return value
+    year, month, day = value.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def qr_data_url(payload: str) -> str:
+    """The QR code as an SVG data: URL (vector in the PDF; no Pillow, no file)."""
+    image = qrcode.make(payload, image_factory=qrcode.image.svg.SvgPathImage,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    label: str
+    duration: str
+    months: int
+    months_owed: int
+
+
+def group_summaries(data: dict) -> list[GroupSummary]:
+    return [GroupSummary(g["label"], duration(g["months"]), g["months"], g["months_owed"]) for g in data["groups"]]
+
+
+def _pdf_context(data: dict, content_hash: str) -> dict:
+    """Display strings drawn only from `data`, so the PDF shows what was hashed."""
+    groups = []
+    for group in data["groups"]:
+        rows = [
+            {
+                **row,
+                "from_display": _month(row["from"]),
+                "to_display": _month(row["to"]),
+                "payer_display": (f"{row['employer_name']} ({row['employer_code']})" if row["employer_code"]
+                                  else row["payer_label"]),
+                "rate_display": _percent(row["rate"]),
+            }
+            for row in group["periods"]
+        ]
+        groups.append({**group, "rows": rows, "duration": duration(group["months"]),
+                       "show_kind": len({row["kind"] for row in rows}) > 1 or group["type"] == "bhxh"})
+    issued = datetime.datetime.strptime(data["issued_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.UTC)
+    return {
+        "data": data,
+        "groups": groups,
+        "person": data["person"],
+        "birth_display": _birth(data["person"]["birth_date"]),
+        "code_display": code_display(data["code"]),
+        "issued_at": issued,
+        "verify_url": data["verify_url"],
+        "qr": qr_data_url(data["verify_url"]),
+        "content_hash": content_hash,
+        "content_hash_display": hash_display(content_hash),
+    }
+
+
+# --- The snapshot: the hashed bytes, kept privately beside the PDF ----------------------------
+
+def _storage():
+    return Statement._meta.get_field("pdf").storage
+
+
+def _snapshot_name(pdf_name: str) -> str:
+    return pdf_name.removesuffix(".pdf") + ".json"
+
+
+def _save_snapshot(pdf_name: str, content: bytes) -> None:
+    storage, name = _storage(), _snapshot_name(pdf_name)
+    if storage.exists(name):  # left by a build that died before its commit
+        storage.delete(name)
+    stored = storage.save(name, ContentFile(content))
+    if stored != name:
+        raise OSError(f"snapshot stored as {stored!r} instead of {name!r}")
+
+
+def statement_snapshot(statement: Statement) -> dict | None:
+    """The data a ready statement states, read back from its snapshot and checked against
+    `content_hash`; None when it is missing or does not match (logged: that is tampering or loss)."""
+    if not statement.pdf or not statement.content_hash:
+        return None
+    try:
+        with _storage().open(_snapshot_name(statement.pdf.name), "rb") as handle:
+            content = handle.read()
+    except (FileNotFoundError, OSError):
+        logger.error("statement %s: snapshot missing", statement.pk)
+        return None
+    if not constant_time_compare(hashlib.sha256(content).hexdigest(), statement.content_hash):
+        logger.error("statement %s: snapshot does not match content_hash", statement.pk)
+        return None
+    return json.loads(content)
+
+
+# --- Writes ----------------------------------------------------------------------------------
+
+def _dispatch_build(statement_id: int, verify_base: str) -> None:
+    from ..tasks import build_statement_pdf
+
+    try:
+        build_statement_pdf.delay(statement_id, verify_base)
+    except Exception:  # broker away: the status page offers to start again after BUILDING_PATIENCE
+        logger.warning("statement task not dispatched for %s", statement_id, exc_info=True)
+
+
+def statement_request(*, person, requested_by, verify_base: str) -> Statement:
+    """Create a statement for `person` and start its PDF on commit. `verify_base` is the scheme and
+    host the printed verify URL starts with (see `verify_base_for`)."""
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()  # one request per person at a time
+        pending = Statement.objects.filter(
+            person=person, status=Statement.Status.BUILDING, created_at__gte=timezone.now() - REUSE_BUILDING_FOR
+        ).first()
+        if pending is not None:
+            return pending
+        code = code_new()
+        while Statement.objects.filter(code=code).exists():  # 2^-60 per pair; cheap to be sure
+            code = code_new()
+        statement = Statement(code=code, person=person, requested_by=requested_by)
+        statement.full_clean()
+        statement.save()
+        transaction.on_commit(lambda: _dispatch_build(statement.pk, verify_base))
+    return statement
+
+
+def statement_retry(*, statement: Statement, verify_base: str) -> Statement:
+    """Start the build again for a statement that failed or whose task seems lost."""
+    with transaction.atomic():
+        locked = Statement.objects.select_for_update().get(pk=statement.pk)
+        if locked.pdf:
+            return locked
+        if locked.status == Statement.Status.FAILED or statement_is_stalled(locked):
+            locked.status = Statement.Status.BUILDING
+            locked.save(update_fields=["status"])
+            transaction.on_commit(lambda: _dispatch_build(locked.pk, verify_base))
+    return locked
+
+
+def statement_build(*, statement_id: int, verify_base: str) -> Statement | None:
+    """Render the PDF once and store it with its content hash; a statement that already has its
+    PDF (a task delivered twice) is left as it is. Returns None for a statement that is gone."""
+    saved_name = None
+    try:
+        with transaction.atomic():
+            statement = (
+                Statement.objects.select_for_update().select_related("person").filter(pk=statement_id).first()
+            )
+            if statement is None or statement.pdf:
+                return statement
+            issued_at = timezone.now().replace(microsecond=0)
+            data = statement_data(statement, issued_at=issued_at,
+                                  verify_url=verify_base.rstrip("/") + verify_path(statement.code))
+            content_hash = content_hash_of(data)
+            pdf = render_pdf(PDF_TEMPLATE, _pdf_context(data, content_hash))
+            statement.pdf.save(f"xac-nhan-{statement.code}.pdf", ContentFile(pdf), save=False)
+            saved_name = statement.pdf.name
+            _save_snapshot(saved_name, canonical_bytes(data))
+            statement.content_hash = content_hash
+            statement.issued_at = issued_at
+            statement.status = Statement.Status.READY
+            statement.save(update_fields=["pdf", "content_hash", "issued_at", "status"])
+    except Exception:
+        if saved_name:
+            storage = _storage()
+            storage.delete(saved_name)
+            storage.delete(_snapshot_name(saved_name))
+        raise
+    return statement
+
+
+def statement_mark_failed(*, statement_id: int) -> None:
+    Statement.objects.filter(pk=statement_id, pdf="").update(status=Statement.Status.FAILED)
