@@ -15,17 +15,21 @@ from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import fold
 
 from .models import Person, Registration, RegistrationEvent, User
-from .selectors import registrations_visible_to
+from .selectors import persons_visible_to, registrations_visible_to
 from .services.registration import PHOTO_FIELDS, registration_approve, registration_reject
 
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["bhxh_code", "full_name", "birth_date", "sex", "id_number", "province"]
+    list_display = ["bhxh_code", "full_name", "birth_date", "sex", "id_number", "province", "agency"]
     search_fields = ["bhxh_code", "name_key", "id_number"]
-    list_filter = ["sex", "province"]
-    list_select_related = ["province"]
+    list_filter = ["sex", ("agency", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["province", "agency"]
     raw_id_fields = ["ward"]
+
+    def get_queryset(self, request):
+        """Officers see the people their agency (or, for a province, its agencies) manages."""
+        return persons_visible_to(request.user, super().get_queryset(request))
 
 
 @admin.register(User)

@@ -19,11 +19,13 @@ import math
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 import pyotp
 from allauth.core import ratelimit
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from notifications.models import Message
@@ -102,12 +104,13 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
     """
     key = _key(purpose, subject)
     now = time.time()
-    state = cache.get(key)
-    if state:
-        wait = state["sent_at"] + RESEND_AFTER - now
-        if wait > 0:
-            raise TooSoon(f"Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau {math.ceil(wait)} giây.")
+    # cache.add is atomic: of two requests at the same moment only one may send.
+    if not cache.add(f"{key}:cooldown", now, RESEND_AFTER):
+        state = cache.get(key) or {"sent_at": cache.get(f"{key}:cooldown") or now}
+        wait = max(state["sent_at"] + RESEND_AFTER - now, 1)
+        raise TooSoon(f"Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau {math.ceil(wait)} giây.")
     if recipient and not ratelimit.consume(request, action="otp_send", key=recipient.address):
+        cache.delete(f"{key}:cooldown")  # nothing was sent: no reason to make the visitor wait
         raise HourlyCapReached(
             f"Đã gửi đủ số mã cho phép trong một giờ tới {recipient.display}. "
             "Hãy thử lại sau, hoặc gọi tổng đài 1900 9068."
@@ -124,6 +127,7 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
             idempotency_key=f"otp-{purpose}-{nonce}",
             user=user,
             sensitive=True,
+            expires_at=timezone.now() + timedelta(seconds=LIFETIME),
         )
 
 
@@ -141,6 +145,7 @@ def check_code(*, purpose: Purpose, subject: str, code: str) -> None:
         raise CodeRejected(VOIDED)
     # delete() answers True only once, so a code opens one door even when sent twice at once.
     if _hotp(purpose, subject, state["nonce"]).verify(code, 0) and cache.delete(key):
+        cache.delete(f"{key}:cooldown")  # used: the next login may ask for a new code at once
         return
     left = MAX_ATTEMPTS - tries
     if left == 0:

@@ -16,6 +16,15 @@ def registrations_visible_to(user):
     return registrations.filter(agency_id__in=agency_subtree_ids(user.agency))
 
 
+def persons_visible_to(user, persons=None):
+    persons = Person.objects.all() if persons is None else persons
+    if user.is_superuser:
+        return persons
+    if not user.is_staff or user.agency_id is None:
+        return persons.none()
+    return persons.filter(agency_id__in=agency_subtree_ids(user.agency))
+
+
 def registration_for_status(*, reference: str, bhxh_code: str):
     return Registration.objects.select_related("agency").filter(reference=reference, bhxh_code=bhxh_code).first()
 

@@ -33,12 +33,22 @@ from . import otp
 logger = logging.getLogger(__name__)
 
 
+NO_SECOND_FACTOR = (
+    "Tài khoản cán bộ này chưa có số điện thoại hoặc email để nhận mã xác thực, nên chưa đăng nhập được. "
+    "Hãy đề nghị quản trị hệ thống bổ sung."
+)
+
+
 class LoginConfirmStage(LoginStage):
     key = "portal_confirm"
     urlname = "accounts_auth:login_confirm"
 
     def handle(self):
         user = self.login.user
+        if user.is_staff and otp.recipient_for(user) is None and not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+            # Officers and administrators never log in on a password alone.
+            messages.error(self.request, NO_SECOND_FACTOR)
+            return headed_redirect_response("account_login"), False
         code_required = self._code_required(user)
         if not code_required and not other_sessions(user):
             return None, True

@@ -4,10 +4,15 @@ Included before allauth's URLs: where allauth has a page for the same job withou
 SMS step (password change and reset, the session list), its path leads to the portal's page.
 """
 
-from django.urls import path
+from django.http import Http404
+from django.urls import path, re_path
 from django.views.generic import RedirectView
 
 from .views import security
+
+def not_offered(request, *args, **kwargs):
+    raise Http404
+
 
 app_name = "accounts_auth"
 urlpatterns = [
@@ -23,4 +28,9 @@ urlpatterns = [
     path("password/change/", RedirectView.as_view(pattern_name="accounts_auth:password_change")),
     path("password/reset/", RedirectView.as_view(pattern_name="accounts_auth:password_reset")),
     path("sessions/", RedirectView.as_view(pattern_name="accounts_auth:security")),
+    # allauth pages the portal does not use: changing the e-mail that receives officers' codes,
+    # setting a password without the old one, e-mail confirmation and e-mail login codes.
+    *[path(prefix, not_offered) for prefix in ("email/", "password/set/", "confirm-email/", "login/code/confirm/",
+                                               "password/reset/done/", "password/reset/key/done/", "inactive/")],
+    re_path(r"^(confirm-email|password/reset/key)/.+$", not_offered),
 ]

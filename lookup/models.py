@@ -4,6 +4,7 @@ Loaded by `manage.py load_reference_data` from the package `vietnam-provinces` a
 `lookup/data/`; rows whose codes are invented for the demo carry `is_demo=True`.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -81,6 +82,14 @@ class Agency(Searchable):
 
     def search_text(self):
         return f"{self.code} {self.name} {self.address}"
+
+    def clean(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": "Cơ quan cấp trên không được là chính cơ quan này hoặc cơ quan cấp dưới của nó."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
 
 
 class MedicalFacility(Searchable):

@@ -2,14 +2,15 @@
 
 from vssid_portal.text import fold
 
-from .models import Agency, Ward
+from .models import Agency
 
 
 def agency_subtree_ids(agency: Agency) -> set[int]:
     """The agency and every agency below it (province 079 → its districts, any depth)."""
     ids, level = {agency.pk}, [agency.pk]
     while level:
-        level = list(Agency.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        # `ids` guards against a loop someone made in the tree: each agency is visited once.
+        level = [pk for pk in Agency.objects.filter(parent_id__in=level).values_list("pk", flat=True) if pk not in ids]
         ids.update(level)
     return ids
 
@@ -21,6 +22,3 @@ def agencies_search(*, query: str = "", limit: int = 30):
         agencies = agencies.filter(search_key__contains=word)
     return agencies[:limit]
 
-
-def wards_of(*, province_id) -> list[Ward]:
-    return list(Ward.objects.filter(province_id=province_id).order_by("name")) if province_id else []

@@ -27,6 +27,9 @@ class Message(models.Model):
     sensitive = models.BooleanField(
         "nội dung nhạy cảm", default=False, help_text="Mật khẩu tạm, mã xác thực: nội dung được xóa khỏi hộp thư đi khi đã gửi."
     )
+    expires_at = models.DateTimeField(
+        "hết hạn lúc", null=True, blank=True, help_text="Không gửi nữa sau lúc này (ví dụ mã xác thực 5 phút)."
+    )
     attachment = models.CharField("tệp đính kèm", max_length=300, blank=True, help_text="Tên tệp trong kho riêng tư (chỉ email).")
     status = models.CharField("trạng thái", max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)

@@ -21,13 +21,15 @@ REDACTED = "(Nội dung nhạy cảm đã được xóa sau khi gửi.)"
 
 
 def send_message(*, channel: str, template: str, context: dict, idempotency_key: str,
-                 user=None, recipient: str = "", attachment: str = "", sensitive: bool = False) -> Message:
+                 user=None, recipient: str = "", attachment: str = "", sensitive: bool = False,
+                 expires_at=None) -> Message:
     """Queue one message; delivery starts when the surrounding transaction commits.
 
     Templates: `notifications/messages/<template>.subject.txt` (e-mail and notices) and
     `<template>.body.txt`. The same idempotency key never makes a second message. An e-mail may
     carry one private file (`attachment`: its name in private storage). A `sensitive` message
-    (a temporary password, a one-time code) loses its text once delivered.
+    (a temporary password, a one-time code) loses its text once delivered or given up; a message
+    with `expires_at` (a code that lives 5 minutes) is dropped rather than sent late.
     """
     subject = ""
     if channel != Message.Channel.SMS:
@@ -47,6 +49,7 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
                 "body": body,
                 "attachment": attachment,
                 "sensitive": sensitive,
+                "expires_at": expires_at,
                 "status": Message.Status.SENT if delivered_on_write else Message.Status.PENDING,
                 "sent_at": now if delivered_on_write else None,
             },
@@ -82,15 +85,19 @@ def message_deliver(*, message_id: int) -> tuple[Message, bool]:
         message = Message.objects.select_for_update().get(pk=message_id)
         if message.status != Message.Status.PENDING:
             return message, False
+        if message.expires_at and timezone.now() >= message.expires_at:
+            _give_up(message, "Hết hạn trước khi gửi được.")
+            return message, False
         message.attempts += 1
         try:
             _send(message)
         except (SmsDeliveryError, smtplib.SMTPException, OSError) as exc:
-            message.last_error = str(exc)[:2000]
             if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                message.status = Message.Status.FAILED
-            message.save(update_fields=["attempts", "last_error", "status", "updated_at"])
-            return message, message.status == Message.Status.PENDING
+                _give_up(message, str(exc))
+                return message, False
+            message.last_error = str(exc)[:2000]
+            message.save(update_fields=["attempts", "last_error", "updated_at"])
+            return message, True
         message.status = Message.Status.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
@@ -98,6 +105,14 @@ def message_deliver(*, message_id: int) -> tuple[Message, bool]:
             message.body = REDACTED
         message.save(update_fields=["attempts", "last_error", "status", "sent_at", "updated_at", "body"])
         return message, False
+
+
+def _give_up(message: Message, reason: str) -> None:
+    message.status = Message.Status.FAILED
+    message.last_error = reason[:2000]
+    if message.sensitive:
+        message.body = REDACTED
+    message.save(update_fields=["attempts", "last_error", "status", "body", "updated_at"])
 
 
 def _send(message: Message) -> None:

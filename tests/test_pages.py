@@ -142,3 +142,13 @@ def test_admin_password_change_uses_the_portal_page(client):
     client.force_login(get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!"))
     response = client.get("/quan-tri/password_change/")
     assert response.status_code == 302 and response["Location"] == reverse("accounts_auth:password_change")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/tai-khoan/email/", "/tai-khoan/password/set/", "/tai-khoan/confirm-email/",
+                                  "/tai-khoan/login/code/confirm/", "/tai-khoan/confirm-email/abc/"])
+def test_allauth_pages_the_portal_does_not_offer_are_gone(client, path):
+    client.force_login(get_user_model().objects.create_user("canbo1", password="x-Pass-2026!", email="a@b.vn"))
+    assert client.get(path).status_code == 404
+    assert client.post(path, {"email": "attacker@example.com", "action_add": "1"}).status_code == 404
+    assert get_user_model().objects.get(username="canbo1").email == "a@b.vn"

@@ -68,7 +68,7 @@ def officer(username, agency_code, group):
     from accounts.models import User
     from accounts.roles import sync_groups
 
-    user = User.objects.create_user(username, password="x-Pass-2026!", is_staff=True,
+    user = User.objects.create_user(username, password="x-Pass-2026!", is_staff=True, email=f"{username}@vssid.local",
                                     agency=Agency.objects.get(code=agency_code))
     user.groups.add(sync_groups(Group, Permission)[group])  # groups may be gone after a flush
     return user

@@ -115,7 +115,7 @@ def test_a_trusted_browser_logs_in_without_a_code_for_90_days(client, sms_outbox
     assert submit_password(client, password="Mat-khau-moi-cua-Duc")["Location"] == CONFIRM
 
 
-def test_officer_without_phone_gets_the_code_by_email_and_without_contact_skips_it(client, mailoutbox):
+def test_officer_without_phone_gets_the_code_by_email_and_without_contact_is_refused(client, mailoutbox):
     User = get_user_model()
     User.objects.create_user("canbo07901", password=PASSWORD, email="lan@bhxh.example", is_staff=True)
     assert submit_password(client, "canbo07901")["Location"] == CONFIRM
@@ -125,8 +125,12 @@ def test_officer_without_phone_gets_the_code_by_email_and_without_contact_skips_
     client.post(CONFIRM, {"action": "verify", "code": code})
     assert is_logged_in(client)
 
-    User.objects.create_user("quantri", password=PASSWORD, is_staff=True)
-    assert submit_password(Client(), "quantri")["Location"] == PERSONAL
+    User.objects.create_user("quantri", password=PASSWORD, is_staff=True)  # no phone, no e-mail
+    refused = Client()
+    response = submit_password(refused, "quantri")
+    assert response["Location"].startswith("/tai-khoan/dang-nhap/")
+    assert not is_logged_in(refused)
+    assert "chưa có số điện thoại hoặc email" in refused.get(response["Location"]).content.decode()
 
 
 def test_temporary_password_must_be_replaced_before_anything_else(client, sms_outbox):

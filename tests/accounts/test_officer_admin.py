@@ -164,3 +164,17 @@ def test_admin_can_end_a_citizens_sessions(client, registrations):
     client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
     client.post("/quan-tri/accounts/user/", {"action": "end_sessions", "_selected_action": [citizen.pk]})
     assert phone.get("/ca-nhan/").status_code == 302  # logged out
+
+
+def test_officers_see_only_the_people_their_agencies_manage(client, registrations):
+    from accounts.models import Person
+    from lookup.models import Agency
+
+    Person.objects.filter(bhxh_code="7901000001").update(agency=Agency.objects.get(code="07901"))
+    Person.objects.filter(bhxh_code="7901000002").update(agency=Agency.objects.get(code="07903"))
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    html = client.get("/quan-tri/accounts/person/").content.decode()
+    assert "7901000001" in html and "7901000002" not in html and "0101000003" not in html
+    client.force_login(officer("canbo079", "079", PROVINCE))
+    html = client.get("/quan-tri/accounts/person/").content.decode()
+    assert "7901000001" in html and "7901000002" in html and "0101000003" not in html

@@ -71,3 +71,18 @@ def test_data_files_are_nfc_with_unique_codes(name):
     assert unicodedata.normalize("NFC", text) == text
     codes = [row["code"] for row in csv.DictReader(io.StringIO(text))]
     assert len(codes) == len(set(codes))
+
+
+@pytest.mark.django_db
+def test_a_loop_in_the_agency_tree_is_refused_and_cannot_hang_scoping():
+    from django.core.exceptions import ValidationError
+
+    from lookup.selectors import agency_subtree_ids
+
+    reference_data_load()
+    province, district = Agency.objects.get(code="079"), Agency.objects.get(code="07901")
+    province.parent = district
+    with pytest.raises(ValidationError):
+        province.full_clean()
+    Agency.objects.filter(pk=province.pk).update(parent=district)  # forced past validation
+    assert district.pk in agency_subtree_ids(province) and province.pk in agency_subtree_ids(district)

@@ -206,3 +206,29 @@ def test_sensitive_message_text_is_erased_once_delivered(sms_outbox):
     assert message.status == Message.Status.SENT
     assert "Abc123xyz789" not in message.body
     assert "Abc123xyz789" in sms_outbox()[0]["text"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sensitive_message_given_up_loses_its_text_too(settings):
+    settings.SMS_BACKEND = "notifications.sms.HttpGatewaySmsBackend"
+    settings.SMS_GATEWAY_URL = "http://127.0.0.1:9/sms"
+    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+    message = send_message(channel=Message.Channel.SMS, template="otp_login", recipient="+84912345678",
+                           context={"code": "123456", "minutes": 5}, idempotency_key="otp-dead", sensitive=True)
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED and "123456" not in message.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_expired_message_is_dropped_not_sent_late(sms_outbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with transaction.atomic():
+        message = send_message(channel=Message.Channel.SMS, template="otp_login", recipient="+84912345678",
+                               context={"code": "654321", "minutes": 5}, idempotency_key="otp-late", sensitive=True,
+                               expires_at=timezone.now() - timedelta(seconds=1))
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED and "Hết hạn" in message.last_error
+    assert sms_outbox() == [] and "654321" not in message.body
