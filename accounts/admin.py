@@ -163,7 +163,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Đã duyệt đăng ký {registration.reference}; thông tin đăng nhập đã gửi qua SMS.")
+            messages.success(request, f"Đã duyệt đăng ký {registration.reference} và báo kết quả qua SMS.")
         return redirect("admin:accounts_registration_change", registration.pk)
 
     def reject_view(self, request, pk):

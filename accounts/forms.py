@@ -82,7 +82,7 @@ class DeclarationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         province_id = self.data.get("province") if self.is_bound else self.initial.get("province")
-        if province_id and str(province_id).isdigit():
+        if province_id and str(province_id).isdigit() and len(str(province_id)) < 10:
             self.fields["ward"].queryset = Ward.objects.filter(province_id=province_id).order_by("name")
 
     def clean_full_name(self):

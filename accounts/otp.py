@@ -104,13 +104,17 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
     """
     key = _key(purpose, subject)
     now = time.time()
-    # cache.add is atomic: of two requests at the same moment only one may send.
-    if not cache.add(f"{key}:cooldown", now, RESEND_AFTER):
-        state = cache.get(key) or {"sent_at": cache.get(f"{key}:cooldown") or now}
-        wait = max(state["sent_at"] + RESEND_AFTER - now, 1)
-        raise TooSoon(f"Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau {math.ceil(wait)} giây.")
+    # cache.add is atomic: of two requests at the same moment only one may send. The stored time,
+    # not only the cache's own expiry, decides when the wait is over.
+    cooldown = f"{key}:cooldown"
+    if not cache.add(cooldown, now, RESEND_AFTER):
+        sent_at = cache.get(cooldown) or now
+        if now < sent_at + RESEND_AFTER:
+            wait = max(sent_at + RESEND_AFTER - now, 1)
+            raise TooSoon(f"Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau {math.ceil(wait)} giây.")
+        cache.set(cooldown, now, RESEND_AFTER)
     if recipient and not ratelimit.consume(request, action="otp_send", key=recipient.address):
-        cache.delete(f"{key}:cooldown")  # nothing was sent: no reason to make the visitor wait
+        cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
         raise HourlyCapReached(
             f"Đã gửi đủ số mã cho phép trong một giờ tới {recipient.display}. "
             "Hãy thử lại sau, hoặc gọi tổng đài 1900 9068."

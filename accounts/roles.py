@@ -11,6 +11,8 @@ CLINIC_STAFF = "Nhân viên cơ sở KCB"
 _OFFICER = [
     "accounts.view_registration", "accounts.decide_registration", "accounts.view_person",
     "participation.view_period", "participation.add_period", "participation.change_period",
+    "benefits.view_benefitrecord", "benefits.add_benefitrecord", "benefits.change_benefitrecord",
+    "benefits.view_salaryadjustment",
 ]
 GROUP_PERMISSIONS = {
     DISTRICT_OFFICER: _OFFICER,

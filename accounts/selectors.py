@@ -1,5 +1,7 @@
 """Reads of accounts data, scoped to who is asking."""
 
+from django.utils import timezone
+
 from lookup.selectors import agency_subtree_ids
 
 from .models import Person, Registration
@@ -33,7 +35,13 @@ VIEWING_SESSION_KEY = "viewing_person_id"
 
 
 def children_of(*, user):
-    return Person.objects.filter(guardians__parent=user).order_by("birth_date")
+    """Children the user may view: minors only; a parent's access ends on the child's 18th birthday."""
+    today = timezone.localdate()
+    try:
+        adult_born_by = today.replace(year=today.year - 18)
+    except ValueError:  # 29 February
+        adult_born_by = today.replace(year=today.year - 18, day=28)
+    return Person.objects.filter(guardians__parent=user, birth_date__gt=adult_born_by).order_by("birth_date")
 
 
 def person_in_view(request):

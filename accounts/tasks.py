@@ -23,3 +23,8 @@ def build_missing_declarations():
 @shared_task
 def delete_stale_registration_photos():
     return registration_services.registrations_delete_stale_photos()
+
+
+@shared_task
+def delete_abandoned_uploads():
+    return registration_services.registration_uploads_sweep()

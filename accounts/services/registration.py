@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 PHOTO_FIELDS = ("portrait", "id_front", "id_back")
 PHOTO_RETENTION = timedelta(days=30)
+UPLOAD_DIR = "registrations/tmp"
+UPLOAD_RETENTION = timedelta(days=1)  # longer than any session that could still submit them
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
 
 
@@ -70,6 +72,8 @@ def _check_child(child: Person, parent: User) -> None:
     age = today.year - child.birth_date.year - ((today.month, today.day) < (child.birth_date.month, child.birth_date.day))
     if age >= CHILD_AGE_LIMIT:
         raise ValidationError({"bhxh_code": "Chỉ đăng ký thay cho trẻ dưới 18 tuổi. Người từ 18 tuổi tự đăng ký tài khoản."})
+    if User.objects.filter(person=child).exists():
+        raise ValidationError({"bhxh_code": "Người này đã có tài khoản riêng nên không đăng ký thay được."})
     if Guardianship.objects.filter(parent=parent, child=child).exists():
         raise ValidationError({"bhxh_code": "Bạn đã được duyệt xem thông tin của trẻ này."})
 
@@ -109,6 +113,8 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                 birth_date=declaration["birth_date"], id_type=declaration["id_type"],
                 id_number=declaration["id_number"], for_child=parent is not None,
             )
+            # One registration at a time per person: a second submit waits here, then replaces.
+            Person.objects.select_for_update().filter(pk=person.pk).first()
             if parent is not None:
                 _check_child(person, parent)
             replaced_photos = []
@@ -276,4 +282,26 @@ def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -
             RegistrationEvent.objects.create(registration=registration, action=RegistrationEvent.Action.PHOTOS_DELETED)
             transaction.on_commit(lambda names=names: _delete_files(names))
         count += 1
+    return count
+
+
+def registration_uploads_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Delete photos uploaded during a registration that was never submitted (the visitor left
+    between the steps): every file under registrations/tmp/ older than a day. Returns how many."""
+    cutoff = (now or timezone.now()) - UPLOAD_RETENTION
+    count = 0
+    try:
+        folders, _files = default_storage.listdir(UPLOAD_DIR)
+    except FileNotFoundError:
+        return 0
+    for folder in folders:
+        _subfolders, files = default_storage.listdir(f"{UPLOAD_DIR}/{folder}")
+        for name in files:
+            path = f"{UPLOAD_DIR}/{folder}/{name}"
+            try:
+                if default_storage.get_modified_time(path) < cutoff:
+                    default_storage.delete(path)
+                    count += 1
+            except FileNotFoundError:  # submitted or swept meanwhile
+                continue
     return count

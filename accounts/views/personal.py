@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,7 +33,9 @@ def personal(request):
 @require_POST
 def view_as(request):
     """Switch the personal pages to a child the user may view, or back to themself."""
-    child_id = request.POST.get("child")
+    child_id = request.POST.get("child", "")
+    if child_id and not child_id.isdigit():
+        raise Http404
     if child_id:
         child = get_object_or_404(children_of(user=request.user), pk=child_id)
         request.session[VIEWING_SESSION_KEY] = child.pk

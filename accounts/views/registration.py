@@ -32,8 +32,13 @@ SESSION_KEY = "registration"
 STATUS_SALT = "accounts.registration.status"
 
 
+STATUS_LINK_DAYS = 30
+
+
 def status_url(registration: Registration) -> str:
-    return reverse("accounts:registration_status", args=[signing.dumps(registration.reference, salt=STATUS_SALT)])
+    """A link to the status page that stops working after 30 days (it shows personal data)."""
+    token = signing.TimestampSigner(salt=STATUS_SALT).sign(registration.reference)
+    return reverse("accounts:registration_status", args=[token])
 
 
 def _state(request) -> dict:
@@ -182,15 +187,17 @@ def agency(request):
 
 def status(request, token):
     try:
-        reference = signing.loads(token, salt=STATUS_SALT)
-    except signing.BadSignature as exc:
+        reference = signing.TimestampSigner(salt=STATUS_SALT).unsign(token, max_age=STATUS_LINK_DAYS * 86400)
+    except signing.BadSignature as exc:  # forged or expired: look it up again with the reference
         raise Http404 from exc
     registration = Registration.objects.select_related("agency").filter(reference=reference).first()
     if registration is None:
         raise Http404
     pdf_url = None
     if registration.declaration_pdf:
-        pdf_url = private_file_url(registration.declaration_pdf.name, user=None, filename=f"to-khai-{reference}.pdf")
+        request.session.save()
+        pdf_url = private_file_url(registration.declaration_pdf.name, user=None, filename=f"to-khai-{reference}.pdf",
+                                   session_key=request.session.session_key)
     return render(request, "accounts/registration/status.html", {"registration": registration, "pdf_url": pdf_url})
 
 

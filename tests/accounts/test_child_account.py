@@ -77,3 +77,20 @@ def test_adults_cannot_be_registered_as_children(client, parent):
     response = client.post("/ca-nhan/dang-ky-cho-con/", child_form(bhxh_code="7906666666", full_name="Nguyễn Văn Tài",
                                                                     birth_date="01/01/2000"))
     assert "dưới 18 tuổi" in response.content.decode()
+
+
+def test_access_ends_when_the_child_turns_18_and_bad_input_is_a_404(client, parent, child):
+    Guardianship.objects.create(parent=parent, child=child, relationship="cha")
+    client.force_login(parent)
+    assert client.post("/ca-nhan/xem/", {"child": child.pk}).status_code == 302
+    assert client.post("/ca-nhan/xem/", {"child": "abc"}).status_code == 404
+    type(child).objects.filter(pk=child.pk).update(birth_date=datetime.date(2000, 1, 1))
+    assert "7905555555" not in client.get("/ca-nhan/").content.decode()  # switched back to the parent
+    assert client.post("/ca-nhan/xem/", {"child": child.pk}).status_code == 404
+
+
+def test_a_child_with_an_own_account_cannot_be_claimed(client, parent, child):
+    User.objects.create_user(child.bhxh_code, password="x-Pass-2026!", person=child)
+    client.force_login(parent)
+    response = client.post("/ca-nhan/dang-ky-cho-con/", child_form())
+    assert "đã có tài khoản riêng" in response.content.decode() and not Registration.objects.exists()

@@ -7,6 +7,7 @@ import subprocess
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import Registration, RegistrationEvent, User
 from notifications.models import Message
@@ -232,3 +233,37 @@ def test_declaration_checks_are_rate_limited_per_client(client, person):
     for n in range(20):
         client.post("/dang-ky/", declaration_data(bhxh_code=f"79000000{n:02d}"))
     assert client.post("/dang-ky/", declaration_data()).status_code == 429
+
+
+def test_status_link_expires_after_30_days(client, person, monkeypatch):
+    import time as time_module
+
+    register(client)
+    registration = Registration.objects.get()
+    from accounts.views.registration import status_url
+
+    url = status_url(registration)
+    assert client.get(url).status_code == 200
+    real = time_module.time
+    monkeypatch.setattr(time_module, "time", lambda: real() + 31 * 86400)
+    assert client.get(url).status_code == 404
+
+
+def test_photos_of_a_registration_left_half_way_are_deleted_after_a_day(client, person, settings,
+                                                                      django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from accounts.services.registration import registration_uploads_sweep
+
+    client.post("/dang-ky/", declaration_data())
+    client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
+    with django_capture_on_commit_callbacks(execute=True):
+        register(Client(), full_name="Nguyễn Văn Đức")  # another visitor goes to the end
+    submitted = Registration.objects.get()
+    uploads = settings.PRIVATE_FILES_ROOT / "registrations" / "tmp"
+    left = [p for p in uploads.rglob("*") if p.is_file()]
+    assert len(left) == 3  # the submitted registration's uploads were moved; the abandoned ones stay
+    assert registration_uploads_sweep() == 0  # the visitor may still come back today
+    assert registration_uploads_sweep(now=timezone.now() + datetime.timedelta(days=2)) == 3
+    assert not [p for p in uploads.rglob("*") if p.is_file()]
+    assert all(default_storage.exists(getattr(submitted, field).name) for field in ("portrait", "id_front", "id_back"))
