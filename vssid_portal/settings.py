@@ -185,6 +185,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.delete_stale_registration_photos",
         "schedule": timedelta(hours=24),
     },
+    "registrations-delete-abandoned-uploads": {
+        "task": "accounts.tasks.delete_abandoned_uploads",
+        "schedule": timedelta(hours=6),
+    },
     "registrations-build-missing-declarations": {
         "task": "accounts.tasks.build_missing_declarations",
         "schedule": timedelta(minutes=10),
