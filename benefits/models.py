@@ -1,1 +1,319 @@
-"""Models of this app arrive with the issue that builds it."""
+"""Benefit records (one-time BHXH, sickness, maternity, pension, unemployment, TNLĐ-BNN), their
+audit trail, and the salary adjustment coefficients the one-time estimator needs.
+
+One table for every benefit type: the fields shared by all types (receipt, agency, status,
+decision, amounts, payment) are columns, and each type's own details are a few typed, nullable
+columns. `DETAIL_FIELDS` says which detail belongs to which type; the model's constraints are
+generated from it, so the database refuses a sickness record without its days off or a pension
+carrying a child's birth date, whatever writes the row.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from accounts.models import Person
+from lookup.models import Agency
+
+
+class Kind(models.TextChoices):
+    """Benefit types, in the order the citizen's page lists them."""
+
+    ONE_TIME = "bhxh_1lan", "BHXH một lần"
+    SICKNESS = "om_dau", "Ốm đau"
+    MATERNITY = "thai_san", "Thai sản"
+    PENSION = "huu_tri", "Lương hưu hằng tháng"
+    UNEMPLOYMENT = "that_nghiep", "Trợ cấp thất nghiệp"
+    ACCIDENT = "tnld_bnn", "Tai nạn lao động, bệnh nghề nghiệp"
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Đã tiếp nhận"
+    PROCESSING = "processing", "Đang giải quyết"
+    APPROVED = "approved", "Đã giải quyết"
+    PAID = "paid", "Đã chi trả"
+    REJECTED = "rejected", "Không giải quyết"
+
+
+DECIDED = (Status.APPROVED, Status.PAID)
+
+# How a sentence names each type ("hồ sơ … đã được tiếp nhận").
+KIND_PHRASES = {
+    Kind.ONE_TIME: "hưởng BHXH một lần",
+    Kind.SICKNESS: "hưởng chế độ ốm đau",
+    Kind.MATERNITY: "hưởng chế độ thai sản",
+    Kind.PENSION: "hưởng lương hưu hằng tháng",
+    Kind.UNEMPLOYMENT: "hưởng trợ cấp thất nghiệp",
+    Kind.ACCIDENT: "hưởng chế độ tai nạn lao động, bệnh nghề nghiệp",
+}
+
+
+# Each type's own details: field name → whether the type requires it. A field not listed for a
+# type must stay empty for that type. Unemployment months are known only once decided, so they
+# are required from the decision on (see Meta.constraints).
+DETAIL_FIELDS: dict[str, dict[str, bool]] = {
+    Kind.ONE_TIME: {"contribution_months": False},
+    Kind.SICKNESS: {"days_off": True, "start_date": False},
+    Kind.MATERNITY: {"child_birth_date": True, "days_off": False, "start_date": False},
+    Kind.PENSION: {"start_date": False, "replacement_rate": False, "contribution_months": False},
+    Kind.UNEMPLOYMENT: {"allowance_months": False, "start_date": False},
+    Kind.ACCIDENT: {"impairment_percent": True, "event_date": False},
+}
+ALL_DETAILS = ("days_off", "start_date", "child_birth_date", "allowance_months", "impairment_percent",
+               "replacement_rate", "event_date", "contribution_months")
+DECIDED_DETAILS = {Kind.UNEMPLOYMENT: ("allowance_months",)}
+
+
+def _kinds_with(field: str) -> list[str]:
+    return [kind for kind, fields in DETAIL_FIELDS.items() if field in fields]
+
+
+def _detail_constraints() -> list[models.CheckConstraint]:
+    constraints = []
+    for field in ALL_DETAILS:
+        constraints.append(models.CheckConstraint(
+            condition=Q(**{f"{field}__isnull": True}) | Q(kind__in=_kinds_with(field)),
+            name=f"benefit_{field}_only_for_its_types",
+        ))
+    for kind, fields in DETAIL_FIELDS.items():
+        for field, required in fields.items():
+            if required:
+                constraints.append(models.CheckConstraint(
+                    condition=~Q(kind=kind) | Q(**{f"{field}__isnull": False}),
+                    name=f"benefit_{kind}_has_{field}",
+                ))
+    for kind, fields in DECIDED_DETAILS.items():
+        for field in fields:
+            constraints.append(models.CheckConstraint(
+                condition=~Q(kind=kind, status__in=DECIDED) | Q(**{f"{field}__isnull": False}),
+                name=f"benefit_{kind}_decided_has_{field}",
+            ))
+    return constraints
+
+
+class BenefitRecord(models.Model):
+    """One claim for one benefit, from receipt by a BHXH agency to payment (or refusal)."""
+
+    Kind = Kind
+    Status = Status
+
+    class PaymentMethod(models.TextChoices):
+        BANK = "bank", "Chuyển khoản vào tài khoản cá nhân"
+        CASH = "cash", "Tiền mặt tại điểm chi trả (bưu điện)"
+        EMPLOYER = "employer", "Qua đơn vị sử dụng lao động"
+
+    reference = models.CharField(
+        "số hồ sơ", max_length=30, unique=True,
+        help_text="Số biên nhận in trên giấy tiếp nhận hồ sơ và hẹn trả kết quả.",
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefits", verbose_name="người hưởng")
+    kind = models.CharField("chế độ", max_length=12, choices=Kind.choices)
+    received_on = models.DateField("ngày tiếp nhận hồ sơ")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="benefits",
+                               verbose_name="cơ quan BHXH giải quyết")
+    expected_on = models.DateField("ngày hẹn trả kết quả", null=True, blank=True)
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    reject_reason = models.TextField("lý do không giải quyết", blank=True, help_text="Bắt buộc khi không giải quyết.")
+    decision_number = models.CharField("số quyết định", max_length=40, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    amount = models.BigIntegerField(
+        "số tiền được hưởng (đ)", null=True, blank=True,
+        help_text="Số tiền một lần (BHXH một lần, ốm đau, thai sản, trợ cấp một lần) hoặc tổng số tiền của quyết định.",
+    )
+    monthly_amount = models.BigIntegerField(
+        "mức hưởng hằng tháng (đ)", null=True, blank=True,
+        help_text="Lương hưu, trợ cấp thất nghiệp, trợ cấp TNLĐ-BNN hằng tháng.",
+    )
+    payment_method = models.CharField("hình thức nhận", max_length=10, choices=PaymentMethod.choices, blank=True)
+    paid_on = models.DateField("ngày chi trả", null=True, blank=True)
+    # The type's own details (see DETAIL_FIELDS).
+    days_off = models.PositiveSmallIntegerField(
+        "số ngày nghỉ", null=True, blank=True, validators=[MinValueValidator(1)], help_text="Ốm đau (bắt buộc), thai sản.")
+    start_date = models.DateField("hưởng từ ngày", null=True, blank=True,
+                                  help_text="Ngày bắt đầu nghỉ hoặc bắt đầu hưởng (ốm đau, thai sản, lương hưu, thất nghiệp).")
+    child_birth_date = models.DateField("ngày sinh của con", null=True, blank=True, help_text="Thai sản (bắt buộc).")
+    allowance_months = models.PositiveSmallIntegerField(
+        "số tháng hưởng trợ cấp", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Thất nghiệp (bắt buộc khi đã có quyết định): 1–12 tháng.")
+    impairment_percent = models.PositiveSmallIntegerField(
+        "tỷ lệ suy giảm khả năng lao động (%)", null=True, blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(100)], help_text="TNLĐ-BNN (bắt buộc): 5–100 %.")
+    replacement_rate = models.DecimalField(
+        "tỷ lệ hưởng lương hưu (%)", max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(75)], help_text="Lương hưu: tối đa 75 %.")
+    event_date = models.DateField("ngày bị tai nạn / phát hiện bệnh", null=True, blank=True, help_text="TNLĐ-BNN.")
+    contribution_months = models.PositiveSmallIntegerField(
+        "số tháng đóng BHXH được tính", null=True, blank=True, help_text="BHXH một lần, lương hưu.")
+    revision = models.PositiveIntegerField("lần cập nhật", default=0, editable=False)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = "hồ sơ hưởng chế độ"
+        verbose_name_plural = "thông tin hưởng"
+        indexes = [models.Index(fields=["person", "kind", "-received_on"], name="benefit_person_kind_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="benefit_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="benefit_status_valid"),
+            # rejected ⇔ a reason: a refusal always says why, and a reason never lingers on a record
+            # that is no longer refused.
+            models.CheckConstraint(condition=~Q(status=Status.REJECTED) | ~Q(reject_reason=""),
+                                   name="benefit_rejected_has_reason"),
+            models.CheckConstraint(condition=Q(status=Status.REJECTED) | Q(reject_reason=""),
+                                   name="benefit_reason_only_when_rejected"),
+            models.CheckConstraint(
+                condition=~Q(status__in=DECIDED) | (~Q(decision_number="") & Q(decision_date__isnull=False)),
+                name="benefit_decided_has_decision"),
+            models.CheckConstraint(
+                condition=~Q(status__in=DECIDED) | Q(amount__isnull=False) | Q(monthly_amount__isnull=False),
+                name="benefit_decided_has_amount"),
+            models.CheckConstraint(condition=~Q(status__in=DECIDED) | ~Q(payment_method=""),
+                                   name="benefit_decided_has_payment_method"),
+            models.CheckConstraint(condition=~Q(status=Status.PAID) | Q(paid_on__isnull=False),
+                                   name="benefit_paid_has_date"),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="benefit_amount_not_negative"),
+            models.CheckConstraint(condition=Q(monthly_amount__isnull=True) | Q(monthly_amount__gte=0),
+                                   name="benefit_monthly_amount_not_negative"),
+            models.CheckConstraint(condition=Q(decision_date__isnull=True) | Q(decision_date__gte=F("received_on")),
+                                   name="benefit_decision_after_receipt"),
+            models.CheckConstraint(condition=Q(expected_on__isnull=True) | Q(expected_on__gte=F("received_on")),
+                                   name="benefit_expected_after_receipt"),
+            models.CheckConstraint(condition=Q(paid_on__isnull=True) | Q(paid_on__gte=F("received_on")),
+                                   name="benefit_paid_after_receipt"),
+            models.CheckConstraint(condition=Q(days_off__isnull=True) | Q(days_off__gte=1), name="benefit_days_off_positive"),
+            models.CheckConstraint(
+                condition=Q(allowance_months__isnull=True) | (Q(allowance_months__gte=1) & Q(allowance_months__lte=12)),
+                name="benefit_allowance_months_range"),
+            models.CheckConstraint(
+                condition=Q(impairment_percent__isnull=True) | (Q(impairment_percent__gte=5) & Q(impairment_percent__lte=100)),
+                name="benefit_impairment_range"),
+            models.CheckConstraint(
+                condition=Q(replacement_rate__isnull=True) | (Q(replacement_rate__gte=0) & Q(replacement_rate__lte=75)),
+                name="benefit_replacement_rate_range"),
+            *_detail_constraints(),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} – {self.get_kind_display()} – {self.person.bhxh_code}"
+
+    @property
+    def kind_phrase(self) -> str:
+        return KIND_PHRASES.get(self.kind, self.get_kind_display())
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED
+
+    def details(self) -> list[tuple[str, object, str]]:
+        """The type's own details that are filled in: (label, value, field name), in table order."""
+        rows = []
+        for name in DETAIL_FIELDS.get(self.kind, {}):
+            value = getattr(self, name)
+            if value is not None:
+                rows.append((self._meta.get_field(name).verbose_name, value, name))
+        return rows
+
+    def clean(self):
+        """The same rules as the constraints, with messages an officer can act on."""
+        errors: dict[str, list[str]] = {}
+
+        def error(field, message):
+            errors.setdefault(field, []).append(message)
+
+        self.reject_reason = (self.reject_reason or "").strip()
+        self.decision_number = (self.decision_number or "").strip()
+        fields = DETAIL_FIELDS.get(self.kind, {})
+        kind_label = Kind(self.kind).label if self.kind in Kind.values else ""
+        for name in ALL_DETAILS:
+            label = self._meta.get_field(name).verbose_name
+            value = getattr(self, name)
+            if value is not None and name not in fields:
+                error(name, f"Chế độ {kind_label} không có thông tin “{label}”: để trống ô này.")
+            elif value is None and fields.get(name):
+                error(name, f"Nhập {label} cho hồ sơ {kind_label}.")
+        decided = self.status in DECIDED
+        for name in DECIDED_DETAILS.get(self.kind, ()):
+            if decided and getattr(self, name) is None:
+                error(name, f"Nhập {self._meta.get_field(name).verbose_name} khi hồ sơ đã có quyết định.")
+        if self.status == Status.REJECTED and not self.reject_reason:
+            error("reject_reason", "Nhập lý do không giải quyết để báo cho người lao động.")
+        if self.status != Status.REJECTED and self.reject_reason:
+            error("reject_reason", "Chỉ ghi lý do khi hồ sơ không được giải quyết: xóa lý do hoặc chọn trạng thái “Không giải quyết”.")
+        if decided:
+            if not self.decision_number:
+                error("decision_number", "Nhập số quyết định khi hồ sơ đã được giải quyết.")
+            if self.decision_date is None:
+                error("decision_date", "Nhập ngày quyết định khi hồ sơ đã được giải quyết.")
+            if self.amount is None and self.monthly_amount is None:
+                error("amount", "Nhập số tiền được hưởng hoặc mức hưởng hằng tháng.")
+            if not self.payment_method:
+                error("payment_method", "Chọn hình thức nhận tiền khi hồ sơ đã được giải quyết.")
+        if self.status == Status.PAID and self.paid_on is None:
+            error("paid_on", "Nhập ngày chi trả khi hồ sơ đã chi trả.")
+        for name in ("amount", "monthly_amount"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                error(name, "Số tiền không được âm.")
+        if self.received_on:
+            for name in ("decision_date", "expected_on", "paid_on"):
+                value = getattr(self, name)
+                if value is not None and value < self.received_on:
+                    error(name, f"{self._meta.get_field(name).verbose_name.capitalize()} không thể trước ngày tiếp nhận hồ sơ.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class BenefitEvent(models.Model):
+    """Audit trail of a benefit record: who changed what, and when."""
+
+    record = models.ForeignKey(BenefitRecord, on_delete=models.CASCADE, related_name="events", verbose_name="hồ sơ")
+    revision = models.PositiveIntegerField("lần cập nhật")
+    status = models.CharField("trạng thái sau thay đổi", max_length=10, choices=Status.choices)
+    changes = models.TextField("nội dung thay đổi")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name="người thực hiện")
+    at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "nhật ký cập nhật"
+        verbose_name_plural = "nhật ký cập nhật"
+        constraints = [models.UniqueConstraint(fields=["record", "revision"], name="benefit_event_one_per_revision")]
+
+    def __str__(self):
+        return f"{self.record.reference} #{self.revision}"
+
+
+class SalaryAdjustment(models.Model):
+    """Coefficient that brings the salary (or voluntary income) contributed in a past year to
+    today's value, for the average of art. 72 (compulsory) and art. 104 (voluntary) of Law
+    41/2024. The Ministry publishes a new table every year: officers update the rows here."""
+
+    class Scheme(models.TextChoices):
+        COMPULSORY = "bhxh_bb", "Tiền lương đóng BHXH bắt buộc"
+        VOLUNTARY = "bhxh_tn", "Thu nhập đóng BHXH tự nguyện"
+
+    scheme = models.CharField("loại", max_length=8, choices=Scheme.choices)
+    year = models.PositiveSmallIntegerField(
+        "năm đóng", validators=[MinValueValidator(1960), MaxValueValidator(2100)],
+        help_text="Dòng của năm sớm nhất cũng áp dụng cho mọi năm trước đó (ví dụ “trước 1995”).")
+    coefficient = models.DecimalField("mức điều chỉnh", max_digits=5, decimal_places=2,
+                                      validators=[MinValueValidator(1)])
+    source = models.CharField("căn cứ", max_length=200, help_text="Văn bản công bố hệ số, hoặc “minh họa”.")
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        ordering = ["scheme", "year"]
+        verbose_name = "mức điều chỉnh tiền lương, thu nhập đã đóng"
+        verbose_name_plural = "mức điều chỉnh tiền lương, thu nhập đã đóng"
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "year"], name="salary_adjustment_one_per_year"),
+            models.CheckConstraint(condition=Q(coefficient__gte=1), name="salary_adjustment_at_least_one"),
+            models.CheckConstraint(condition=Q(scheme__in=["bhxh_bb", "bhxh_tn"]), name="salary_adjustment_scheme_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_scheme_display()} {self.year}: {self.coefficient}"

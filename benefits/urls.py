@@ -3,4 +3,8 @@ from django.urls import path
 from . import views
 
 app_name = "benefits"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("uoc-tinh/", views.estimate, name="estimate"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

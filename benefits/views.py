@@ -1,7 +1,58 @@
+"""The citizen's benefit pages: the records grouped by type, one record, the one-time estimate.
+
+Each page shows the person in view (the user, or a child the user is switched to); a record of
+anybody else is a 404.
+"""
+
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from accounts.selectors import person_in_view
+from participation.selectors import format_months
+
+from .estimator import PENSION_YEARS, PENSION_YEARS_OLD_LAW
+from .selectors import benefit_timeline, benefits_for, group_by_kind, one_time_estimate_for
+
+
+def _viewing(request, person) -> dict:
+    own = getattr(request.user, "person", None)
+    return {"person": person, "viewing_child": person is not None and own is not None and person.pk != own.pk}
 
 
 @login_required
 def index(request):
-    return render(request, "benefits/index.html")
+    person = person_in_view(request)
+    groups = group_by_kind(benefits_for(person=person))
+    return render(request, "benefits/index.html", {**_viewing(request, person), "groups": groups})
+
+
+@login_required
+def detail(request, pk: int):
+    person = person_in_view(request)
+    if person is None:
+        raise Http404
+    record = get_object_or_404(benefits_for(person=person), pk=pk)
+    context = {**_viewing(request, person), "record": record, "timeline": benefit_timeline(record)}
+    return render(request, "benefits/detail.html", context)
+
+
+@login_required
+def estimate(request):
+    person = person_in_view(request)
+    estimate = one_time_estimate_for(person=person)
+    result = estimate.result
+    context = {
+        **_viewing(request, person),
+        "periods": estimate.periods,
+        "result": result,
+        "total": format_months(result.months_total),
+        "months_before": format_months(result.months_before),
+        "months_from": format_months(result.months_from),
+        "months_from_counted": format_months(result.months_from_counted),
+        "pension_years": PENSION_YEARS,
+        "pension_years_old_law": PENSION_YEARS_OLD_LAW,
+        "pension_needed": format_months(result.pension_months_needed),
+        "pension_needed_old_law": format_months(result.pension_months_needed_old_law),
+    }
+    return render(request, "benefits/estimate.html", context)

@@ -1,0 +1,111 @@
+"""Officers' admin: benefit records of their agency (or province), entered and corrected through
+the one save path in services.py; the salary adjustment table the estimator uses."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from lookup.models import Agency
+from vssid_portal.text import fold
+
+from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status
+from .selectors import agencies_assignable_by, benefits_visible_to
+from .services import benefit_save, benefit_set_status
+
+
+class BenefitEventInline(admin.TabularInline):
+    model = BenefitEvent
+    fields = ["at", "revision", "status", "changes", "actor"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        # The audit trail is part of the record: whoever may see the record sees its history.
+        return request.user.has_perm("benefits.view_benefitrecord") or request.user.has_perm("benefits.change_benefitrecord")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BenefitRecord)
+class BenefitRecordAdmin(admin.ModelAdmin):
+    list_display = ["reference", "person", "kind", "received_on", "agency", "status", "decision_number"]
+    list_filter = ["kind", "status", ("agency", admin.RelatedOnlyFieldListFilter), "received_on"]
+    search_fields = ["reference", "decision_number", "person__bhxh_code", "person__name_key"]
+    date_hierarchy = "received_on"
+    autocomplete_fields = ["person"]
+    inlines = [BenefitEventInline]
+    actions = ["mark_processing", "mark_paid"]
+    fieldsets = [
+        ("Hồ sơ", {"fields": ["reference", "person", "kind", "received_on", "agency", "expected_on"]}),
+        ("Kết quả giải quyết", {"fields": ["status", "reject_reason", "decision_number", "decision_date", "amount",
+                                           "monthly_amount", "payment_method", "paid_on"]}),
+        ("Thông tin riêng của từng chế độ", {
+            "description": "Chỉ điền các ô của chế độ đang nhập: ốm đau – số ngày nghỉ; thai sản – ngày sinh của con; "
+                           "thất nghiệp – số tháng hưởng; TNLĐ-BNN – tỷ lệ suy giảm khả năng lao động; …",
+            "fields": ["days_off", "start_date", "child_birth_date", "allowance_months", "impairment_percent",
+                       "replacement_rate", "event_date", "contribution_months"],
+        }),
+    ]
+
+    def get_queryset(self, request):
+        return benefits_visible_to(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A record stays with its person: a record entered for the wrong person is corrected by a
+        # superuser (delete and re-enter), never moved silently to somebody else.
+        return ["person"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agency":
+            agencies = Agency.objects.order_by("code")
+            allowed = agencies_assignable_by(request.user)
+            if allowed is not None:
+                agencies = agencies.filter(pk__in=allowed)
+            kwargs["queryset"] = agencies
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and agencies_assignable_by(request.user) != set()
+
+    def get_search_results(self, request, queryset, search_term):
+        # name_key is accent-folded: fold the query the same way ("Nguyễn" finds "nguyen").
+        return super().get_search_results(request, queryset, fold(search_term))
+
+    def save_model(self, request, obj, form, change):
+        changed = benefit_save(record=obj, actor=request.user)  # PermissionDenied outside the officer's scope
+        if change and not changed:
+            messages.info(request, "Không có thay đổi nào: không gửi thông báo.")
+
+    def _set_status(self, request, queryset, status, done):
+        updated, errors = 0, []
+        for record in queryset:
+            try:
+                if benefit_set_status(record=record, status=status, actor=request.user):
+                    updated += 1
+            except ValidationError as error:
+                errors.append(f"{record.reference}: {' '.join(error.messages)}")
+        if updated:
+            self.message_user(request, f"{done} {updated} hồ sơ; người hưởng đã được thông báo.", messages.SUCCESS)
+        for error in errors:
+            self.message_user(request, error, messages.ERROR)
+
+    @admin.action(description="Chuyển hồ sơ đã chọn sang “Đang giải quyết”", permissions=["change"])
+    def mark_processing(self, request, queryset):
+        self._set_status(request, queryset.filter(status=Status.RECEIVED), Status.PROCESSING, "Đã chuyển sang đang giải quyết")
+
+    @admin.action(description="Ghi nhận đã chi trả hôm nay cho hồ sơ đã chọn", permissions=["change"])
+    def mark_paid(self, request, queryset):
+        self._set_status(request, queryset.exclude(status=Status.PAID), Status.PAID, "Đã ghi nhận chi trả")
+
+
+@admin.register(SalaryAdjustment)
+class SalaryAdjustmentAdmin(admin.ModelAdmin):
+    list_display = ["scheme", "year", "coefficient", "source", "updated_at"]
+    list_editable = ["coefficient", "source"]
+    list_filter = ["scheme"]
+    search_fields = ["year", "source"]
+    ordering = ["scheme", "-year"]

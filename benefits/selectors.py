@@ -1,0 +1,138 @@
+"""Reads of benefit records (the citizen's, an officer's scope) and the estimator's inputs.
+
+Every page reads a fixed number of queries whatever the number of records: records come with
+their agency in one query, and grouping and timelines are built in Python.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from lookup.selectors import agency_subtree_ids
+from participation.selectors import periods_for
+
+from .estimator import Coefficients, Contribution, OneTimeEstimate, estimate_one_time
+from .models import BenefitRecord, Kind, SalaryAdjustment, Status
+
+BHXH_KINDS = ("bhxh_bb", "bhxh_tn")  # participation.Period kinds: compulsory and voluntary BHXH
+
+
+def benefits_for(*, person):
+    """A person's records, newest receipt first; none when there is nobody to show."""
+    if person is None:
+        return BenefitRecord.objects.none()
+    return BenefitRecord.objects.filter(person=person).select_related("agency").order_by("-received_on", "-pk")
+
+
+def benefits_visible_to(user):
+    """Records an officer may see and correct: those handled by their agency, and for a province
+    officer by every agency below theirs. Superusers see all; anyone else none."""
+    records = BenefitRecord.objects.select_related("person", "agency")
+    if user.is_superuser:
+        return records
+    if not user.is_staff or user.agency_id is None:
+        return records.none()
+    return records.filter(agency_id__in=agency_subtree_ids(user.agency))
+
+
+def agencies_assignable_by(user):
+    """The agencies an officer may put on a record (their scope), as a set of ids; None = any."""
+    if user.is_superuser:
+        return None
+    if not user.is_staff or user.agency_id is None:
+        return set()
+    return agency_subtree_ids(user.agency)
+
+
+@dataclass(frozen=True)
+class Entry:
+    record: BenefitRecord
+    timeline: list | None  # the VssID-style timeline, shown in the list for one-time BHXH
+
+
+@dataclass(frozen=True)
+class Group:
+    kind: str
+    label: str
+    entries: list[Entry]
+
+
+def group_by_kind(records) -> list[Group]:
+    """Records grouped by benefit type, in the order of `Kind`; types without records left out.
+    One-time BHXH records carry their timeline."""
+    buckets: dict[str, list[Entry]] = {kind: [] for kind in Kind.values}
+    for record in records:
+        timeline = benefit_timeline(record) if record.kind == Kind.ONE_TIME else None
+        buckets[record.kind].append(Entry(record, timeline))
+    return [Group(kind, Kind(kind).label, entries) for kind, entries in buckets.items() if entries]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a record's timeline. `state`: done, current or todo (said in words too)."""
+
+    title: str
+    state: str
+    date: object = None
+    text: str = ""
+
+    @property
+    def state_label(self) -> str:
+        return {"done": "Đã xong", "current": "Đang thực hiện", "todo": "Chưa đến", "failed": "Không giải quyết"}[self.state]
+
+
+def benefit_timeline(record: BenefitRecord) -> list[Step]:
+    """The steps VssID shows for a claim: receipt (date, agency), handling, result, the date the
+    result is promised, payment."""
+    status = record.status
+    decided = status in (Status.APPROVED, Status.PAID)
+    steps = [Step("Tiếp nhận hồ sơ", "done", record.received_on, f"{record.agency.name} (số hồ sơ {record.reference})")]
+    if status == Status.RECEIVED:
+        steps.append(Step("Giải quyết hồ sơ", "todo"))
+    elif status == Status.PROCESSING:
+        steps.append(Step("Giải quyết hồ sơ", "current", text="Cơ quan BHXH đang xem xét hồ sơ."))
+    else:
+        steps.append(Step("Giải quyết hồ sơ", "done"))
+    if decided:
+        steps.append(Step("Kết quả", "done", record.decision_date,
+                          f"Đã giải quyết theo quyết định số {record.decision_number}."))
+    elif status == Status.REJECTED:
+        steps.append(Step("Kết quả", "failed", text=f"Không giải quyết: {record.reject_reason}"))
+    else:
+        steps.append(Step("Kết quả", "todo", text="Chưa có kết quả."))
+    promised = "todo" if status in (Status.RECEIVED, Status.PROCESSING) else "done"
+    steps.append(Step("Ngày hẹn trả kết quả", promised, record.expected_on,
+                      "" if record.expected_on else "Chưa có ngày hẹn."))
+    if status == Status.PAID:
+        steps.append(Step("Chi trả", "done", record.paid_on, record.get_payment_method_display()))
+    elif status == Status.APPROVED:
+        steps.append(Step("Chi trả", "current", text=record.get_payment_method_display()))
+    elif status != Status.REJECTED:
+        steps.append(Step("Chi trả", "todo"))
+    return steps
+
+
+def coefficients() -> Coefficients:
+    table: dict[str, dict[int, Decimal]] = {}
+    for scheme, year, value in SalaryAdjustment.objects.values_list("scheme", "year", "coefficient"):
+        table.setdefault(scheme, {})[year] = value
+    return Coefficients(table, current_year=timezone.localdate().year)
+
+
+def contributions_of(periods) -> list[Contribution]:
+    return [Contribution(first=p.from_month, last=p.to_month, base=p.base, scheme=p.kind, unpaid_months=p.unpaid_months)
+            for p in periods]
+
+
+@dataclass
+class Estimate:
+    periods: list
+    result: OneTimeEstimate
+
+
+def one_time_estimate_for(*, person) -> Estimate:
+    """The person's BHXH periods (compulsory and voluntary) and the one-time estimate built on
+    them: two queries (the periods, the coefficients)."""
+    periods = list(periods_for(person=person, kinds=BHXH_KINDS)) if person is not None else []
+    return Estimate(periods, estimate_one_time(contributions_of(periods), coefficients()))

@@ -1,0 +1,113 @@
+"""Writes to benefit records: one save path for the admin (and anything else that writes one).
+
+A save that really changes a record bumps its revision, writes an audit row (who, when, what)
+and tells the person (in-portal notice + SMS) once for that change; a save that changes nothing
+writes nothing and tells nobody. An officer may only write records of their agency's scope.
+"""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.services.notices import person_notify
+
+from .models import BenefitEvent, BenefitRecord, Status
+from .selectors import agencies_assignable_by
+
+# Fields whose change is a change of the record (and so a notice to the person).
+TRACKED_FIELDS = (
+    "reference", "person_id", "kind", "received_on", "agency_id", "expected_on", "status", "reject_reason",
+    "decision_number", "decision_date", "amount", "monthly_amount", "payment_method", "paid_on",
+    "days_off", "start_date", "child_birth_date", "allowance_months", "impairment_percent", "replacement_rate",
+    "event_date", "contribution_months",
+)
+
+
+def _label(name: str) -> str:
+    return str(BenefitRecord._meta.get_field(name.removesuffix("_id")).verbose_name)
+
+
+def _display(name: str, value) -> str:
+    """A tracked value as the audit trail shows it: choice labels, related objects, dd/mm/yyyy."""
+    if value is None or value == "":
+        return "(trống)"
+    field = BenefitRecord._meta.get_field(name.removesuffix("_id"))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        return str(field.related_model.objects.filter(pk=value).first() or value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _changes(record: BenefitRecord) -> dict[str, tuple]:
+    """Tracked fields whose value differs from the stored row: name → (old, new)."""
+    if record.pk is None:
+        return {name: (None, getattr(record, name)) for name in TRACKED_FIELDS}
+    stored = BenefitRecord.objects.select_for_update().filter(pk=record.pk).values(*TRACKED_FIELDS).first()
+    if stored is None:
+        raise ValidationError("Hồ sơ không còn tồn tại.")
+    return {name: (stored[name], getattr(record, name)) for name in TRACKED_FIELDS if stored[name] != getattr(record, name)}
+
+
+def _check_scope(*, record: BenefitRecord, actor, previous_agency_id) -> None:
+    if actor is None:
+        return
+    allowed = agencies_assignable_by(actor)
+    if allowed is None:
+        return
+    if record.agency_id not in allowed or (previous_agency_id is not None and previous_agency_id not in allowed):
+        raise PermissionDenied("Hồ sơ thuộc cơ quan BHXH ngoài phạm vi quản lý của bạn.")
+
+
+def change_key(record: BenefitRecord, changes: dict[str, tuple]) -> str:
+    """Names one change: the record, its revision and a hash of the changed values, so the same
+    change retried sends nothing new and every later change sends again."""
+    values = "|".join(f"{name}={new}" for name, (_, new) in sorted(changes.items()))
+    digest = hashlib.sha256(values.encode()).hexdigest()[:16]
+    return f"benefit-{record.pk}-r{record.revision}-{digest}"
+
+
+@transaction.atomic
+def benefit_save(*, record: BenefitRecord, actor=None) -> bool:
+    """Validate and save a new or edited record. Returns whether anything changed (and so whether
+    an audit row was written and the person told). `actor` is the officer (None for imports)."""
+    created = record.pk is None
+    previous_agency_id = None
+    if not created:
+        previous_agency_id = BenefitRecord.objects.filter(pk=record.pk).values_list("agency_id", flat=True).first()
+    _check_scope(record=record, actor=actor, previous_agency_id=previous_agency_id)
+    record.full_clean()
+    changes = _changes(record)
+    if not changes:
+        return False
+    record.revision += 1
+    record.save()
+    if created:
+        summary = f"Tiếp nhận hồ sơ {record.get_kind_display()}, trạng thái {record.get_status_display()}."
+    else:
+        summary = "; ".join(f"{_label(name)}: {_display(name, old)} → {_display(name, new)}"
+                            for name, (old, new) in changes.items())
+    BenefitEvent.objects.create(record=record, revision=record.revision, status=record.status, changes=summary,
+                                actor=actor)
+    person_notify(
+        person=record.person,
+        template="benefit_received" if created else "benefit_updated",
+        context={"record": record, "changed": [_label(name) for name in changes]},
+        change_key=change_key(record, changes),
+    )
+    return True
+
+
+def benefit_set_status(*, record: BenefitRecord, status: str, actor=None, reason: str = "",
+                       paid_on=None) -> bool:
+    """Move a record to another status (the admin's bulk actions). Rejecting needs a reason;
+    leaving "rejected" clears it; paying without a date pays today."""
+    record.status = status
+    record.reject_reason = reason.strip() if status == Status.REJECTED else ""
+    if status == Status.PAID and record.paid_on is None:
+        record.paid_on = paid_on or timezone.localdate()
+    return benefit_save(record=record, actor=actor)

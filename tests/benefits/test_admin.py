@@ -1,0 +1,188 @@
+"""Officers in the admin: only their agency's records (a province officer: the whole province),
+agencies outside their scope refused, every real change told once through the service, a no-op
+save told never; the adjustment table editable."""
+
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import User
+from benefits.models import BenefitEvent, BenefitRecord, SalaryAdjustment
+from lookup.models import Agency
+from notifications.models import Message
+
+from .helpers import DISTRICT, PROVINCE, admin_form, benefits_officer, citizen, record
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+LIST = "/quan-tri/benefits/benefitrecord/"
+ADD = LIST + "add/"
+
+
+def change_url(obj):
+    return f"{LIST}{obj.pk}/change/"
+
+
+@pytest.fixture
+def records(db, reference_data):
+    person = citizen().person
+    return {
+        "q1": record(person, reference="Q1-0001", agency="07901"),
+        "thu_duc": record(person, reference="TD-0001", agency="07903"),
+        "hanoi": record(person, reference="HN-0001", agency="00101"),
+    }
+
+
+def listed(client):
+    html = client.get(LIST).content.decode()
+    return {ref for ref in ("Q1-0001", "TD-0001", "HN-0001") if ref in html}
+
+
+def test_district_officer_sees_and_edits_only_their_agency(client, records):
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    assert listed(client) == {"Q1-0001"}
+    assert client.get(change_url(records["q1"])).status_code == 200
+    for other in ("thu_duc", "hanoi"):
+        response = client.get(change_url(records[other]))
+        assert response.status_code == 302  # the admin's "does not exist" redirect
+        data = admin_form(client, change_url(records["q1"]))
+        client.post(change_url(records[other]), {**data, "status": "processing"})
+        records[other].refresh_from_db()
+        assert records[other].status == "received"
+
+
+def test_province_officer_sees_the_province_and_nothing_else(client, records):
+    client.force_login(benefits_officer("canbo079", "079", PROVINCE))
+    assert listed(client) == {"Q1-0001", "TD-0001"}
+    assert client.get(change_url(records["hanoi"])).status_code == 302
+
+
+def test_superuser_sees_every_record_and_others_none(client, records):
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    assert listed(client) == {"Q1-0001", "TD-0001", "HN-0001"}
+    staff_without_agency = User.objects.create_user("canbo", password="x-Pass-2026!", is_staff=True)
+    client.force_login(staff_without_agency)
+    assert client.get(LIST).status_code == 403
+
+
+def agency_choices(html):
+    return {code for code in Agency.objects.values_list("code", flat=True) if f"[{code}]" in html}
+
+
+def test_agency_choices_are_the_officers_scope(client, db, reference_data):
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    assert agency_choices(client.get(ADD).content.decode()) == {"07901"}
+    client.force_login(benefits_officer("canbo079", "079", PROVINCE))
+    assert agency_choices(client.get(ADD).content.decode()) == set(
+        Agency.objects.filter(code__startswith="079").values_list("code", flat=True))
+
+
+def new_record_data(client, person, agency_code, **overrides):
+    data = admin_form(client, ADD)
+    data.update({
+        "reference": "079-2025-000777", "person": str(person.pk), "kind": "om_dau", "received_on": "2025-09-01",
+        "agency": str(Agency.objects.get(code=agency_code).pk), "expected_on": "2025-09-10", "status": "received",
+        "days_off": "4",
+    })
+    data.update(overrides)
+    return data
+
+
+def test_officer_adds_a_record_and_the_person_is_told_once(client, db, reference_data, django_capture_on_commit_callbacks,
+                                                            sms_outbox):
+    user = citizen()
+    officer = benefits_officer("canbo07901", "07901", DISTRICT)
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(ADD, new_record_data(client, user.person, "07901"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    obj = BenefitRecord.objects.get(reference="079-2025-000777")
+    assert (obj.person, obj.kind, obj.days_off, obj.revision) == (user.person, "om_dau", 4, 1)
+    assert list(Message.objects.filter(user=user).values_list("template", "channel").order_by("channel")) == [
+        ("benefit_received", "inbox"), ("benefit_received", "sms")]
+    assert len(sms_outbox()) == 1
+    assert BenefitEvent.objects.get(record=obj).actor == officer
+
+
+def test_an_agency_outside_the_scope_is_refused(client, db, reference_data):
+    user = citizen()
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(ADD, new_record_data(client, user.person, "07903"))
+    assert response.status_code == 200
+    assert '<ul class="errorlist" id="id_agency_error"><li>Hãy chọn một lựa chọn hợp lệ.' in response.content.decode()
+    assert not BenefitRecord.objects.exists() and not Message.objects.exists()
+
+
+def test_form_errors_name_the_missing_detail(client, db, reference_data):
+    user = citizen()
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(ADD, new_record_data(client, user.person, "07901", days_off="", status="rejected"))
+    html = response.content.decode()
+    assert "Nhập số ngày nghỉ cho hồ sơ Ốm đau." in html
+    assert "Nhập lý do không giải quyết để báo cho người lao động." in html
+    assert not BenefitRecord.objects.exists()
+
+
+def test_a_change_is_told_once_and_an_unchanged_save_never(client, records):
+    user = User.objects.get(username="7901234567")
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    url = change_url(records["q1"])
+    unchanged = admin_form(client, url)
+    response = client.post(url, unchanged, follow=True)
+    assert "Không có thay đổi nào: không gửi thông báo." in response.content.decode()
+    assert not Message.objects.exists() and not BenefitEvent.objects.exists()
+
+    client.post(url, {**unchanged, "status": "rejected", "reject_reason": "Thiếu giấy ra viện"})
+    assert Message.objects.filter(user=user, template="benefit_updated").count() == 2  # notice + SMS
+    client.post(url, admin_form(client, url))  # the rejected record saved again unchanged
+    assert Message.objects.filter(user=user).count() == 2
+    records["q1"].refresh_from_db()
+    assert records["q1"].status == "rejected" and records["q1"].revision == 1
+    event = BenefitEvent.objects.get(record=records["q1"])
+    assert event.changes.startswith("trạng thái: Đã tiếp nhận → Không giải quyết")
+
+
+def test_the_person_of_a_record_cannot_be_changed(client, records):
+    other = citizen("7901000002", "Lê Văn Hùng", id_number="079088012346")
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    url = change_url(records["q1"])
+    client.post(url, {**admin_form(client, url), "person": str(other.person.pk), "days_off": "6"})
+    records["q1"].refresh_from_db()
+    assert records["q1"].person.bhxh_code == "7901234567" and records["q1"].days_off == 6
+
+
+def test_status_actions_go_through_the_service_within_the_scope(client, records):
+    client.force_login(benefits_officer("canbo079", "079", PROVINCE))
+    pks = [str(obj.pk) for obj in records.values()]
+    response = client.post(LIST, {"action": "mark_processing", "_selected_action": pks}, follow=True)
+    assert "Đã chuyển sang đang giải quyết 2 hồ sơ" in response.content.decode()
+    statuses = dict(BenefitRecord.objects.values_list("reference", "status"))
+    assert statuses == {"Q1-0001": "processing", "TD-0001": "processing", "HN-0001": "received"}
+    assert Message.objects.filter(template="benefit_updated", channel="inbox").count() == 2
+
+    response = client.post(LIST, {"action": "mark_paid", "_selected_action": pks[:1]}, follow=True)
+    assert "Q1-0001: " in response.content.decode()  # not decided yet: refused with the reasons
+    assert BenefitRecord.objects.get(reference="Q1-0001").status == "processing"
+
+
+def test_adjustment_coefficients_are_edited_in_the_admin_and_used_by_the_estimator(client, db, reference_data):
+    from benefits.selectors import coefficients
+
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    row = SalaryAdjustment.objects.get(scheme="bhxh_bb", year=2020)
+    url = f"/quan-tri/benefits/salaryadjustment/{row.pk}/change/"
+    data = admin_form(client, url, form_id="salaryadjustment_form")
+    response = client.post(url, {**data, "coefficient": "1.25", "source": "Thông tư (kiểm thử)"})
+    assert response.status_code == 302
+    assert coefficients().lookup("bhxh_bb", 2020) == (Decimal("1.25"), "")
+    response = client.post(url, {**data, "coefficient": "0.9"})
+    assert response.status_code == 200  # a coefficient below 1 is refused
+
+
+def test_officer_can_view_the_adjustment_table_but_not_edit_it(client, db, reference_data):
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    row = SalaryAdjustment.objects.get(scheme="bhxh_bb", year=2020)
+    assert client.get("/quan-tri/benefits/salaryadjustment/").status_code == 200
+    url = f"/quan-tri/benefits/salaryadjustment/{row.pk}/change/"
+    client.post(url, {"scheme": "bhxh_bb", "year": "2020", "coefficient": "9.99", "source": "x"})
+    row.refresh_from_db()
+    assert row.coefficient == Decimal("1.19")  # a national table: officers read it, the central admin edits it

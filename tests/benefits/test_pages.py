@@ -1,0 +1,226 @@
+"""The citizen's pages: records grouped by type, the one-time timeline, the detail page, 404 for
+anybody else's record, a parent switched to a child, constant query counts, the estimator."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Person
+from benefits.models import BenefitRecord
+from lookup.models import Agency, Province
+
+from .helpers import child_of, citizen, decided, record
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+Kind, Status = BenefitRecord.Kind, BenefitRecord.Status
+INDEX = "/thong-tin-huong/"
+
+
+def text(response) -> str:
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html[html.index("<main"):html.index("</main>")]))
+
+
+@pytest.fixture
+def user(db, reference_data):
+    return citizen()
+
+
+def test_records_are_grouped_by_type_in_a_fixed_order(client, user):
+    person = user.person
+    record(person, Kind.SICKNESS, reference="OD-1")
+    record(person, Kind.ONE_TIME, reference="BH-1")
+    record(person, Kind.SICKNESS, reference="OD-2", received_on=datetime.date(2025, 10, 1), expected_on=None)
+    record(person, Kind.UNEMPLOYMENT, reference="TN-1", allowance_months=6,
+           **decided(amount=None, monthly_amount=4_500_000))
+    client.force_login(user)
+    html = client.get(INDEX).content.decode()
+    headings = re.findall(r'<h2 id="nhom-[^"]+">([^<]+)<', html)
+    assert [h.strip() for h in headings] == ["BHXH một lần", "Ốm đau", "Trợ cấp thất nghiệp"]
+    sickness = html[html.index('id="nhom-om_dau"'):html.index('id="nhom-that_nghiep"')]
+    assert sickness.index("OD-2") < sickness.index("OD-1")  # newest first within a type
+    assert "(2 hồ sơ)" in sickness
+    assert "4.500.000 đ/tháng" in html
+    assert f'href="{reverse("benefits:detail", args=[BenefitRecord.objects.get(reference="OD-1").pk])}"' in html
+    assert reverse("benefits:estimate") in html
+
+
+def test_one_time_record_shows_the_vssid_timeline(client, user):
+    record(user.person, Kind.ONE_TIME, reference="BH-1", status=Status.PROCESSING,
+           received_on=datetime.date(2025, 9, 1), expected_on=datetime.date(2025, 9, 15))
+    record(user.person, Kind.SICKNESS, reference="OD-1")
+    client.force_login(user)
+    page = text(client.get(INDEX))
+    assert ("Tiến trình giải quyết Tiếp nhận hồ sơ (Đã xong) 01/09/2025 BHXH Quận 1 (số hồ sơ BH-1) "
+            "Giải quyết hồ sơ (Đang thực hiện) Cơ quan BHXH đang xem xét hồ sơ. "
+            "Kết quả (Chưa đến) Chưa có kết quả. Ngày hẹn trả kết quả (Chưa đến) 15/09/2025 Chi trả (Chưa đến)") in page
+    assert page.count("Tiến trình giải quyết") == 1  # only the one-time record carries it in the list
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    (decided(), "Kết quả (Đã xong) 10/09/2025 Đã giải quyết theo quyết định số 123/QĐ-BHXH."),
+    ({"status": "rejected", "reject_reason": "Chưa đủ 12 tháng nghỉ việc"},
+     "Kết quả (Không giải quyết) Không giải quyết: Chưa đủ 12 tháng nghỉ việc"),
+    (decided(status="paid", paid_on=datetime.date(2025, 9, 12)),
+     "Chi trả (Đã xong) 12/09/2025 Chuyển khoản vào tài khoản cá nhân"),
+])
+def test_timeline_shows_the_result(client, user, fields, expected):
+    record(user.person, Kind.ONE_TIME, **fields)
+    client.force_login(user)
+    assert expected in text(client.get(INDEX))
+
+
+def test_detail_page_shows_everything_about_the_record(client, user):
+    obj = record(user.person, Kind.MATERNITY, reference="TS-9", start_date=datetime.date(2025, 2, 20),
+                 **decided(status="paid", amount=38_680_000, paid_on=datetime.date(2025, 9, 12)))
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:detail", args=[obj.pk])))
+    for expected in ("Thai sản: hồ sơ số TS-9", "Người hưởng Nguyễn Văn Đức (7901234567)",
+                     "Ngày tiếp nhận hồ sơ 01/09/2025", "Cơ quan BHXH giải quyết BHXH Quận 1",
+                     "Trạng thái Đã chi trả", "Số quyết định 123/QĐ-BHXH", "Ngày quyết định 10/09/2025",
+                     "Số tiền được hưởng 38.680.000 đ", "Hình thức nhận Chuyển khoản vào tài khoản cá nhân",
+                     "Ngày chi trả 12/09/2025", "Hưởng từ ngày 20/02/2025", "Ngày sinh của con 01/03/2025",
+                     "Số ngày nghỉ 180 ngày", "Tiến trình giải quyết"):
+        assert expected in page, expected
+
+
+def test_another_persons_record_is_a_404(client, user):
+    other = citizen("7901000002", "Lê Văn Hùng", id_number="079088012346")
+    theirs = record(other.person, Kind.SICKNESS, reference="KHAC-1")
+    client.force_login(user)
+    assert client.get(reverse("benefits:detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("benefits:detail", args=[theirs.pk + 1000])).status_code == 404
+    assert "KHAC-1" not in client.get(INDEX).content.decode()
+
+
+def test_parent_sees_the_childs_records_only_while_switched(client, user):
+    child = child_of(user)
+    mine = record(user.person, Kind.SICKNESS, reference="CUA-TOI")
+    childs = record(child, Kind.SICKNESS, reference="CUA-CON")
+    client.force_login(user)
+    html = client.get(INDEX).content.decode()
+    assert "CUA-TOI" in html and "CUA-CON" not in html
+    assert client.get(reverse("benefits:detail", args=[childs.pk])).status_code == 404
+
+    client.post("/ca-nhan/xem/", {"child": child.pk})
+    html = client.get(INDEX).content.decode()
+    assert "CUA-CON" in html and "CUA-TOI" not in html
+    assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in html
+    assert client.get(reverse("benefits:detail", args=[childs.pk])).status_code == 200
+    assert client.get(reverse("benefits:detail", args=[mine.pk])).status_code == 404
+
+    client.post("/ca-nhan/xem/", {})
+    assert "CUA-TOI" in client.get(INDEX).content.decode()
+    assert client.get(reverse("benefits:detail", args=[childs.pk])).status_code == 404
+
+
+def test_a_login_without_a_person_sees_a_notice_and_no_records(client, db, reference_data):
+    from accounts.models import User
+
+    client.force_login(User.objects.create_user("canbo", password="x-Pass-2026!"))
+    assert "không gắn với người tham gia BHXH nào" in client.get(INDEX).content.decode()
+    assert "không gắn với người tham gia BHXH nào" in client.get(reverse("benefits:estimate")).content.decode()
+    assert client.get(reverse("benefits:detail", args=[1])).status_code == 404
+
+
+def many_records(person, count):
+    agencies = list(Agency.objects.filter(code__startswith="079"))
+    kinds = [Kind.ONE_TIME, Kind.SICKNESS, Kind.MATERNITY, Kind.ACCIDENT, Kind.PENSION, Kind.UNEMPLOYMENT]
+    for index in range(count):
+        record(person, kinds[index % len(kinds)], agency=agencies[index % len(agencies)].code,
+               status=["received", "processing"][index % 2])
+
+
+# The user; allauth.usersessions' activity stamp (savepoint, select, user, update, release); the
+# person; the records with their agency (one query); the unread-notice badge. None per record.
+MAX_QUERIES = 9
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_list_and_detail_read_a_constant_number_of_queries(client, user, count, django_assert_max_num_queries):
+    many_records(user.person, count)
+    client.force_login(user)
+    client.get(INDEX)  # warm the session
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(INDEX)
+    assert response.content.decode().count('class="card benefit"') == count
+    url = reverse("benefits:detail", args=[BenefitRecord.objects.first().pk])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_estimator_reads_a_constant_number_of_queries(client, user, count, django_assert_max_num_queries):
+    from participation.models import Period
+
+    province, agency = Province.objects.get(code="79"), Agency.objects.get(code="07901")
+    for index in range(count):
+        first = datetime.date(2000 + index // 2, 1 + 6 * (index % 2), 1)
+        Period.objects.create(person=user.person, kind="bhxh_bb", from_month=first, to_month=first.replace(month=first.month + 5),
+                              payer="self", base=5_000_000, rate=8, amount=400_000, province=province, agency=agency,
+                              import_key=f"{user.person.bhxh_code}|bhxh_bb|{first:%Y-%m}|self")
+    client.force_login(user)
+    client.get(reverse("benefits:estimate"))
+    # The page's usual queries, then the periods (with their employer) and the coefficient table.
+    with django_assert_max_num_queries(MAX_QUERIES + 1):
+        response = client.get(reverse("benefits:estimate"))
+    assert response.content.decode().count("<td>Tự đóng</td>") == count  # one row per period in step 1
+
+
+def test_estimator_page_shows_every_step(client, user):
+    from participation.models import Period
+
+    province = Province.objects.get(code="79")
+    agency = Agency.objects.get(code="07901")
+    for first, last in ((datetime.date(2013, 1, 1), datetime.date(2013, 12, 1)),
+                        (datetime.date(2014, 1, 1), datetime.date(2016, 1, 1))):
+        Period.objects.create(person=user.person, kind="bhxh_tn", from_month=first, to_month=last, payer="self",
+                              base=1_774_052, rate=22, amount=390_291, province=province, agency=agency,
+                              import_key=f"{user.person.bhxh_code}|bhxh_tn|{first:%Y-%m}|self")
+    from benefits.models import SalaryAdjustment
+
+    SalaryAdjustment.objects.filter(scheme="bhxh_tn").delete()
+    SalaryAdjustment.objects.bulk_create([SalaryAdjustment(scheme="bhxh_tn", year=y, coefficient=1, source="kiểm thử")
+                                          for y in range(2013, 2017)])
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    for expected in (
+        "Đây là số tiền ước tính",
+        "Kết quả ước tính Khoảng 11.531.338 đ",
+        "Bước 1. Quá trình đóng BHXH", "01/2014 01/2016 BHXH tự nguyện Tự đóng 1.774.052 đ 25",
+        "Bước 2. Số tháng đóng trước và từ năm 2014", "Trước năm 2014 12 tháng (1 năm)",
+        "Từ năm 2014 25 tháng (2 năm 1 tháng)",
+        "Bước 3. Số năm tính hưởng", "Trước năm 2014: 12 tháng = 1 năm .",
+        "1 tháng lẻ (từ 1 đến 6 tháng) tính là nửa năm → 2,5 năm",
+        "Bước 4. Mức bình quân tiền lương", "Mức bình quân = 65.639.924 đ ÷ 37 tháng = 1.774.052 đ",
+        "Bước 5. Mức hưởng", "Mức hưởng ước tính = 6,5 tháng × 1.774.052 đ = 11.531.338 đ",
+        "Tổng thời gian đóng BHXH (bắt buộc và tự nguyện): 3 năm 1 tháng .",
+        "áp dụng Luật BHXH 2024 (hiệu lực từ 01/07/2025): cần đóng đủ 15 năm",
+        "Còn thiếu 11 năm 11 tháng", "cần 20 năm",
+    ):
+        assert expected in page, expected
+
+
+def test_estimator_without_history_says_so(client, user):
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "Chưa có quá trình đóng BHXH nào để ước tính." in page and "Bước 1" not in page
+
+
+def test_estimator_uses_the_person_in_view(client, user):
+    child = child_of(user)
+    client.force_login(user)
+    client.post("/ca-nhan/xem/", {"child": child.pk})
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "Đang xem thông tin của Nguyễn Gia Bảo" in page
+
+
+def test_seeded_adjustment_table_is_labelled_illustrative(db):
+    from benefits.models import SalaryAdjustment
+
+    rows = SalaryAdjustment.objects.filter(scheme="bhxh_bb")
+    assert rows.count() >= 30 and rows.get(year=2013).coefficient > rows.get(year=2024).coefficient
+    assert all(source.startswith("Minh họa") for source in SalaryAdjustment.objects.values_list("source", flat=True))
+    assert Person.objects.count() == 0

@@ -1,0 +1,160 @@
+"""Benefit records: the invariants the database holds, and the one save path that tells the person
+once per real change (never for a no-op save) and writes the audit trail."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from benefits.models import BenefitEvent, BenefitRecord
+from benefits.services import benefit_save, benefit_set_status
+from notifications.models import Message
+
+from .helpers import DISTRICT, PROVINCE, benefits_officer, child_of, citizen, decided, record
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+Kind, Status = BenefitRecord.Kind, BenefitRecord.Status
+
+
+def stored_breaks(person, **fields):
+    """Saving these fields straight to the database (no clean) breaks a constraint."""
+    obj = record(person, save=False, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        obj.save()
+
+
+@pytest.mark.parametrize("fields", [
+    {"status": "rejected"},  # rejected ⇒ reason
+    {"reject_reason": "Thiếu giấy tờ"},  # a reason only on a rejected record
+    {"amount": -1},
+    {"monthly_amount": -5},
+    {"status": "approved", "amount": 1000, "payment_method": "bank"},  # decided ⇒ decision number and date
+    {**decided(), "amount": None},  # decided ⇒ an amount
+    {**decided(), "payment_method": ""},  # decided ⇒ a payment method
+    {**decided(), "status": "paid"},  # paid ⇒ a payment date
+    {"decision_date": datetime.date(2025, 8, 1)},  # before receipt
+    {"expected_on": datetime.date(2025, 8, 1)},
+    {"days_off": None},  # sickness ⇒ days off
+    {"child_birth_date": datetime.date(2025, 1, 1)},  # a maternity detail on a sickness record
+    {"kind": Kind.MATERNITY, "child_birth_date": None},  # maternity ⇒ child's birth date
+    {"kind": Kind.ACCIDENT, "impairment_percent": None},  # accident ⇒ impairment
+    {"kind": Kind.ACCIDENT, "impairment_percent": 2},
+    {"kind": Kind.UNEMPLOYMENT, "days_off": None, **decided()},  # decided unemployment ⇒ months
+    {"kind": Kind.UNEMPLOYMENT, "days_off": None, "allowance_months": 13},
+    {"kind": "khac"},
+])
+def test_database_refuses_broken_records(db, fields):
+    stored_breaks(citizen().person, **fields)
+
+
+def test_model_validation_explains_what_to_fix(db):
+    person = citizen().person
+    obj = record(person, save=False, status="rejected", days_off=None, child_birth_date=datetime.date(2025, 1, 1))
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    messages = error.value.message_dict
+    assert messages["reject_reason"] == ["Nhập lý do không giải quyết để báo cho người lao động."]
+    assert messages["days_off"] == ["Nhập số ngày nghỉ cho hồ sơ Ốm đau."]
+    assert "không có thông tin “ngày sinh của con”" in messages["child_birth_date"][0]
+
+
+def test_each_kind_keeps_its_own_details(db):
+    person = citizen().person
+    maternity = record(person, Kind.MATERNITY)
+    assert [name for _, _, name in maternity.details()] == ["child_birth_date", "days_off"]
+    unemployment = record(person, Kind.UNEMPLOYMENT, **decided(amount=None, monthly_amount=4_500_000), allowance_months=6)
+    assert unemployment.details() == [("số tháng hưởng trợ cấp", 6, "allowance_months")]
+
+
+def notices(user, template=None):
+    messages = Message.objects.filter(user=user)
+    if template:
+        messages = messages.filter(template=template)
+    return list(messages.values_list("channel", flat=True).order_by("channel"))
+
+
+def test_creating_a_record_tells_the_person_once_by_notice_and_sms(db, django_capture_on_commit_callbacks, sms_outbox):
+    user = citizen()
+    obj = record(user.person, save=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert benefit_save(record=obj) is True
+    assert notices(user, "benefit_received") == ["inbox", "sms"]
+    inbox = Message.objects.get(user=user, channel="inbox")
+    assert inbox.subject == "Hồ sơ hưởng chế độ ốm đau đã được tiếp nhận"
+    assert "BHXH Quận 1 đã tiếp nhận hồ sơ hưởng chế độ ốm đau số" in inbox.body and "ngày 01/09/2025" in inbox.body
+    assert [sms["to"] for sms in sms_outbox()] == ["+84912345678"]
+    assert obj.revision == 1 and BenefitEvent.objects.get(record=obj).revision == 1
+
+
+def test_a_no_op_save_tells_nobody_and_writes_no_audit_row(db):
+    user = citizen()
+    obj = record(user.person, save=False)
+    benefit_save(record=obj)
+    before = Message.objects.count()
+    again = BenefitRecord.objects.get(pk=obj.pk)
+    assert benefit_save(record=again) is False
+    again.reject_reason = "  "  # cleaned to "" – still nothing changed
+    assert benefit_save(record=again) is False
+    assert Message.objects.count() == before
+    assert BenefitEvent.objects.filter(record=obj).count() == 1 and again.revision == 1
+
+
+def test_every_real_change_tells_once_including_back_and_forth(db):
+    user = citizen()
+    obj = record(user.person, save=False)
+    benefit_save(record=obj)
+    assert benefit_set_status(record=obj, status=Status.PROCESSING) is True
+    assert benefit_set_status(record=obj, status=Status.PROCESSING) is False  # no-op
+    assert benefit_set_status(record=obj, status=Status.REJECTED, reason="Thiếu sổ BHXH") is True
+    assert benefit_set_status(record=obj, status=Status.PROCESSING) is True  # back again: a new change
+    obj.refresh_from_db()
+    assert obj.reject_reason == "" and obj.revision == 4
+    assert len(notices(user, "benefit_updated")) == 3 * 2  # three changes × (notice + SMS)
+    rejected = Message.objects.get(user=user, channel="sms", body__contains="lý do")
+    assert "Trạng thái: Không giải quyết – lý do: Thiếu sổ BHXH." in rejected.body
+    changes = list(BenefitEvent.objects.filter(record=obj).values_list("changes", flat=True))
+    assert changes[1] == "trạng thái: Đã tiếp nhận → Đang giải quyết"
+    assert changes[2].startswith("trạng thái: Đang giải quyết → Không giải quyết; lý do không giải quyết: (trống) → Thiếu")
+
+
+def test_paying_records_the_date_and_needs_a_decision(db):
+    user = citizen()
+    obj = record(user.person, save=False)
+    benefit_save(record=obj)
+    with pytest.raises(ValidationError) as error:
+        benefit_set_status(record=obj, status=Status.PAID)
+    assert {"decision_number", "decision_date", "amount", "payment_method"} <= set(error.value.message_dict)
+    obj = BenefitRecord.objects.get(pk=obj.pk)
+    for name, value in decided().items():
+        setattr(obj, name, value)
+    benefit_save(record=obj)
+    assert benefit_set_status(record=obj, status=Status.PAID, paid_on=datetime.date(2025, 9, 20))
+    obj.refresh_from_db()
+    assert obj.status == Status.PAID and obj.paid_on == datetime.date(2025, 9, 20)
+    assert "đã chi trả ngày 20/09/2025" in Message.objects.filter(user=user, channel="sms").first().body
+
+
+def test_a_parent_who_views_the_child_is_told_too(db):
+    parent = citizen()
+    child = child_of(parent)
+    benefit_save(record=record(child, save=False))
+    inbox = Message.objects.get(user=parent, channel="inbox")
+    assert "của Nguyễn Gia Bảo" in inbox.subject
+
+
+def test_officers_write_only_inside_their_scope(db):
+    person = citizen().person
+    district = benefits_officer("canbo07901", "07901", DISTRICT)
+    province = benefits_officer("canbo079", "079", PROVINCE)
+    with pytest.raises(PermissionDenied):
+        benefit_save(record=record(person, agency="07903", save=False), actor=district)
+    assert benefit_save(record=record(person, agency="07903", save=False), actor=province)
+    with pytest.raises(PermissionDenied):
+        benefit_save(record=record(person, agency="00101", save=False), actor=province)
+    own = record(person, save=False)
+    benefit_save(record=own, actor=district)
+    own.agency_id = BenefitRecord._meta.get_field("agency").related_model.objects.get(code="07903").pk
+    with pytest.raises(PermissionDenied):  # moving a record out of the officer's scope
+        benefit_save(record=own, actor=district)
+    assert BenefitEvent.objects.filter(actor=district).count() == 1
