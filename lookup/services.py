@@ -35,9 +35,10 @@ def _flag(value: str) -> bool:
     return value.strip() == "1"
 
 
-def _sync(model: type[models.Model], rows: list[dict]) -> SyncResult:
-    """Create missing rows and update changed ones, matched by `code`; never delete
-    (other records may point at a row that a data file no longer lists)."""
+def _sync(model: type[models.Model], rows: list[dict], *, update: bool) -> SyncResult:
+    """Create missing rows, matched by `code`, and with `update` bring changed ones back to the
+    data files; never delete (other records may point at a row that a data file no longer lists).
+    Without `update` a row already present is kept as it is, officers' corrections included."""
     result = SyncResult()
     existing = {obj.code: obj for obj in model.objects.all()}
     searchable = issubclass(model, Searchable)
@@ -50,10 +51,10 @@ def _sync(model: type[models.Model], rows: list[dict]) -> SyncResult:
                 obj.refresh_search_key()
             to_create.append(obj)
             continue
-        changes = {name: value for name, value in row.items() if getattr(obj, name) != value}
+        changes = {name: value for name, value in row.items() if getattr(obj, name) != value} if update else {}
         for name, value in changes.items():
             setattr(obj, name, value)
-        if searchable:
+        if searchable and changes:
             old_key = obj.search_key
             obj.refresh_search_key()
             if obj.search_key != old_key:
@@ -89,13 +90,17 @@ def _codes(model) -> dict[str, int]:
 
 
 @transaction.atomic
-def reference_data_load() -> dict[str, SyncResult]:
+def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
     """Load administrative units from `vietnam-provinces` and the rest from `lookup/data/*.csv`.
 
-    Running it again with the same data changes nothing.
+    Running it again adds what is new in the data and changes nothing else; `update=True` also
+    overwrites rows that differ from the data (after a new release of the data files).
     """
+    def sync(model, rows):
+        return _sync(model, rows, update=update)
+
     results = {}
-    results["provinces"] = _sync(
+    results["provinces"] = sync(
         Province,
         [
             {"code": f"{int(p.code):02d}", "name": p.name, "division_type": p.division_type.value}
@@ -103,7 +108,7 @@ def reference_data_load() -> dict[str, SyncResult]:
         ],
     )
     provinces = _codes(Province)
-    results["wards"] = _sync(
+    results["wards"] = sync(
         Ward,
         [
             {
@@ -120,7 +125,7 @@ def reference_data_load() -> dict[str, SyncResult]:
     results["agencies"] = SyncResult()
     agencies: dict[str, int] = {}
     for level in _tree_levels(_read_csv("agencies.csv")):  # parents before children
-        level_result = _sync(
+        level_result = sync(
             Agency,
             [
                 {
@@ -138,7 +143,7 @@ def reference_data_load() -> dict[str, SyncResult]:
         results["agencies"] = results["agencies"] + level_result
         agencies = _codes(Agency)
 
-    results["facilities"] = _sync(
+    results["facilities"] = sync(
         MedicalFacility,
         [
             {
@@ -154,7 +159,7 @@ def reference_data_load() -> dict[str, SyncResult]:
             for r in _read_csv("facilities.csv")
         ],
     )
-    results["employers"] = _sync(
+    results["employers"] = sync(
         Employer,
         [
             {
@@ -169,7 +174,7 @@ def reference_data_load() -> dict[str, SyncResult]:
             for r in _read_csv("employers.csv")
         ],
     )
-    results["collection_points"] = _sync(
+    results["collection_points"] = sync(
         CollectionPoint,
         [
             {

@@ -41,14 +41,27 @@ def test_loads_the_two_level_division_and_the_hcmc_agency_tree():
 
 
 @pytest.mark.django_db
-def test_second_run_changes_nothing_and_an_edit_is_restored():
+def test_second_run_changes_nothing_keeps_an_officers_edit_and_update_restores_the_data():
     reference_data_load()
     again = reference_data_load()
     assert all(r.created == 0 and r.updated == 0 for r in again.values()), again
-    Agency.objects.filter(code="07901").update(phone="000")
-    restored = reference_data_load()
+    Agency.objects.filter(code="07901").update(phone="028 0000 0000")
+    kept = reference_data_load()  # `make run` reloads on every start: an admin's correction stays
+    assert kept["agencies"].updated == 0
+    assert Agency.objects.get(code="07901").phone == "028 0000 0000"
+    restored = reference_data_load(update=True)
     assert restored["agencies"].updated == 1
-    assert Agency.objects.get(code="07901").phone != "000"
+    assert Agency.objects.get(code="07901").phone != "028 0000 0000"
+
+
+@pytest.mark.django_db
+def test_a_row_missing_from_the_database_is_added_back():
+    reference_data_load()
+    facility = MedicalFacility.objects.order_by("code").last()
+    code = facility.code
+    facility.delete()
+    again = reference_data_load()
+    assert again["facilities"].created == 1 and MedicalFacility.objects.filter(code=code).exists()
 
 
 @pytest.mark.django_db

@@ -4,8 +4,15 @@ from lookup.services import reference_data_load
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu tham chiếu (đơn vị hành chính, cơ quan BHXH, cơ sở KCB, đơn vị, điểm thu); chạy lại không thay đổi gì."
+    help = ("Nạp dữ liệu tham chiếu (đơn vị hành chính, cơ quan BHXH, cơ sở KCB, đơn vị, điểm thu): thêm dòng mới, "
+            "giữ nguyên dòng đã có; chạy lại không thay đổi gì.")
 
-    def handle(self, *args, **options):
-        for name, result in reference_data_load().items():
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--update", action="store_true",
+            help="Ghi đè các dòng đã có bằng dữ liệu trong tệp (khi có bản dữ liệu mới); mặc định giữ nguyên "
+                 "các chỉnh sửa trong trang quản trị.")
+
+    def handle(self, *args, update=False, **options):
+        for name, result in reference_data_load(update=update).items():
             self.stdout.write(f"{name}: {result}")
