@@ -66,7 +66,7 @@ _CODE_INPUT_MAX = 40  # longer input is refused before any work
 
 # A second request while one is being built returns that one (double clicks, impatient reloads).
 REUSE_BUILDING_FOR = datetime.timedelta(minutes=5)
-# After this long the building page stops refreshing itself and offers to start the task again.
+# After this long the building page stops checking for the result and offers to start the task again.
 BUILDING_PATIENCE = datetime.timedelta(minutes=2)
 
 DOCUMENT_FORMAT = "vssid-statement/1"

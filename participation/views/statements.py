@@ -6,9 +6,9 @@
 - `/xac-thuc/van-ban/<code>/`: public, rate-limited check of a printed statement. Anonymous
   visitors see the verification only; the PDF is offered to the holder alone.
 
-Pages that wait for the build reload themselves with `<meta http-equiv="refresh">` (CSP forbids
-inline script), for at most `BUILDING_PATIENCE`, and offer a link that turns the reload off
-(WCAG 2.2.1: the user can stop a timed refresh).
+Pages that wait for the build check it every few seconds with static/js/poll.js (served by the
+portal; CSP forbids inline script) and reload once it is done; the visitor can stop the checks,
+and without JavaScript the page offers a reload link.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -39,8 +39,7 @@ from ..services.statements import (
     verify_path,
 )
 
-REFRESH_SECONDS = 5
-NO_REFRESH_PARAM = "tu-dong"  # ?tu-dong=0 turns the automatic reload off
+POLL_SECONDS = 5
 VERIFY_RATE = "30/m"
 REQUEST_RATE = "10/h"
 RATE_LIMITED = "Bạn đã tra cứu quá nhiều lần trong một phút. Hãy thử lại sau 1 phút."
@@ -58,17 +57,14 @@ def _download_url(request, statement: Statement) -> str | None:
 
 
 def _progress(request, statement: Statement) -> dict:
-    """What a page says about a statement that is not ready yet, and whether it reloads itself."""
+    """What a page says about a statement that is not ready yet (a build past its patience is
+    "stalled" and no longer waited for)."""
     stalled = statement_is_stalled(statement)
-    building = statement.status == Statement.Status.BUILDING
-    auto = building and not stalled and request.GET.get(NO_REFRESH_PARAM) != "0"
     return {
-        "building": building,
+        "building": statement.status == Statement.Status.BUILDING and not stalled,
         "stalled": stalled,
         "failed": statement.status == Statement.Status.FAILED,
-        "refresh": REFRESH_SECONDS if auto else None,
-        "manual_refresh": building and not auto,
-        "stop_refresh_url": f"{request.path}?{NO_REFRESH_PARAM}=0",
+        "poll_seconds": POLL_SECONDS,
     }
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -73,6 +74,8 @@ def test_page_shows_totals_tabs_rows_and_chart(client, citizen, person):
     assert html.index("01/2014 – 06/2016") < html.index("01/2010 – 12/2012")  # newest first
     assert html.count("<details>") == 3  # two expandable rows + the chart's table fallback
     assert '<svg viewBox="0 0 640 240"' in html and 'role="img"' in html
+    bars = re.findall(r'<rect x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"', html)
+    assert len(bars) == 6 and all(re.fullmatch(r"\d+(\.\d+)?", value) for bar in bars for value in bar)  # "14.7", never "14,7"
     assert "<th scope=\"row\">2015</th><td>8.000.000 đ</td>" in html  # table fallback
     assert 'aria-current="page">BHXH</a>' in html
     bhyt = client.get("/qua-trinh-tham-gia/bhyt/").content.decode()
