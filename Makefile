@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PERSONS ?= 200
 SEED ?= 2026
 
-.PHONY: run test install migrate data messages clean
+.PHONY: run test install migrate data messages bench-import clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ run: data
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Needs DATABASE_URL (a PostgreSQL database it may fill); see bench/README.md.
+bench-import: $(STAMP)
+	$(BIN)/python bench/import_periods.py --rows $(or $(ROWS),100000)
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en -i ".venv/*" -i "tests/*" -i "bench/*"

@@ -1,9 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import card
 
 app_name = "health_card"
 urlpatterns = [
-    path("the-bhyt/", views.card, name="index"),
-    path("xac-thuc/the-bhyt/", views.verify, name="verify"),
+    path("the-bhyt/", card.card, name="index"),
+    path("xac-thuc/the-bhyt/", card.verify, name="verify"),
+    # The medical-visit history's pages (same "health_card" namespace).
+    path("", include("health_card.urls_visits")),
 ]

@@ -1,0 +1,1 @@
+"""Pages of the medical-visit history (sổ KCB)."""
