@@ -56,6 +56,10 @@ SESSION_END_MESSAGES = {
         "đã kết thúc. Nếu không phải bạn đăng nhập, hãy đổi mật khẩu ngay hoặc gọi tổng đài 1900 9068."
     ),
     "signed_out_elsewhere": "Phiên làm việc trên thiết bị này đã được đăng xuất từ một thiết bị khác của bạn.",
+    "ended_by_agency": (
+        "Cơ quan BHXH đã kết thúc phiên làm việc của tài khoản này để bảo vệ tài khoản. "
+        "Hãy đăng nhập lại; nếu cần hỗ trợ, gọi tổng đài 1900 9068."
+    ),
     "password_changed": (
         "Mật khẩu tài khoản vừa được thay đổi, nên phiên làm việc trên thiết bị này đã kết thúc. "
         "Hãy đăng nhập bằng mật khẩu mới."

@@ -1,5 +1,6 @@
 """Officers' admin: registrations of their own agency (or province), approve or reject, audit trail."""
 
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -42,11 +43,13 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Đăng xuất tài khoản đã chọn khỏi mọi thiết bị", permissions=["change"])
     def end_sessions(self, request, queryset):
-        ended = 0
-        for session in UserSession.objects.filter(user__in=queryset):
-            session.end()
-            ended += 1
-        self.message_user(request, f"Đã kết thúc {ended} phiên đăng nhập.", messages.SUCCESS)
+        """End every session of the selected accounts (the owner is told why on their next
+        request) and record it in the admin log of each account."""
+        sessions = list(UserSession.objects.filter(user__in=queryset).exclude(session_key=request.session.session_key))
+        get_usersessions_adapter().end_sessions(sessions, reason="ended_by_agency")
+        for user in queryset:
+            self.log_change(request, user, f"Kết thúc mọi phiên đăng nhập ({sum(s.user_id == user.pk for s in sessions)} phiên).")
+        self.message_user(request, f"Đã kết thúc {len(sessions)} phiên đăng nhập.", messages.SUCCESS)
 
 
 class RegistrationEventInline(admin.TabularInline):

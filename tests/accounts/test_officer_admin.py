@@ -163,7 +163,12 @@ def test_admin_can_end_a_citizens_sessions(client, registrations):
     assert phone.get("/ca-nhan/").status_code == 200  # allauth.usersessions records the session
     client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
     client.post("/quan-tri/accounts/user/", {"action": "end_sessions", "_selected_action": [citizen.pk]})
-    assert phone.get("/ca-nhan/").status_code == 302  # logged out
+    response = phone.get("/ca-nhan/", follow=True)
+    assert response.redirect_chain and "/tai-khoan/dang-nhap/" in response.redirect_chain[-1][0]  # logged out
+    assert "Cơ quan BHXH đã kết thúc phiên làm việc" in response.content.decode()  # and told why
+    from django.contrib.admin.models import LogEntry
+
+    assert LogEntry.objects.get(object_id=str(citizen.pk)).change_message.startswith("Kết thúc mọi phiên đăng nhập (1 phiên)")
 
 
 def test_officers_see_only_the_people_their_agencies_manage(client, registrations):
