@@ -123,7 +123,8 @@ def seed_accounts() -> list[tuple[str, str]]:
          {"agency": province, "is_staff": True, "first_name": "Minh", "last_name": "Lê Quốc",
           "email": "canbo079@vssid.local"}, roles.PROVINCE_OFFICER),
         (f"Nhân viên cơ sở KCB {facility.display_code}", "nhanvienkcb",
-         {"facility": facility, "first_name": "Hà", "last_name": "Phạm Thu", "email": "nhanvienkcb@vssid.local"}, roles.CLINIC_STAFF),
+         {"facility": facility, "is_staff": True, "first_name": "Hà", "last_name": "Phạm Thu",
+          "email": "nhanvienkcb@vssid.local"}, roles.CLINIC_STAFF),
         ("Quản trị hệ thống", "quantri", {"is_staff": True, "is_superuser": True, "first_name": "Quản trị",
                                                "email": "quantri@vssid.local"}, None),
     ]

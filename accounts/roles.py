@@ -8,16 +8,26 @@ DISTRICT_OFFICER = "Cán bộ BHXH cơ sở"
 PROVINCE_OFFICER = "Cán bộ BHXH tỉnh"
 CLINIC_STAFF = "Nhân viên cơ sở KCB"
 
+# Entering and correcting medical visits with their cost lines (officers and clinic staff alike).
+_VISIT_ENTRY = [
+    "health_card.view_visit", "health_card.add_visit", "health_card.change_visit",
+    "health_card.view_visitline", "health_card.add_visitline", "health_card.change_visitline",
+    "health_card.delete_visitline",
+]
 _OFFICER = [
     "accounts.view_registration", "accounts.decide_registration", "accounts.view_person",
     "participation.view_period", "participation.add_period", "participation.change_period",
     "benefits.view_benefitrecord", "benefits.add_benefitrecord", "benefits.change_benefitrecord",
     "benefits.view_salaryadjustment",
+    "health_card.view_card", "health_card.add_card", "health_card.reissue_card", "health_card.view_cardcheck",
+    "health_card.view_beneficiarygroup", "health_card.view_benefitlevel",
+    "health_card.view_facilityapitoken", "health_card.add_facilityapitoken", "health_card.change_facilityapitoken",
+    *_VISIT_ENTRY,
 ]
 GROUP_PERMISSIONS = {
     DISTRICT_OFFICER: _OFFICER,
     PROVINCE_OFFICER: _OFFICER,
-    CLINIC_STAFF: [],
+    CLINIC_STAFF: [*_VISIT_ENTRY, "health_card.verify_card"],
 }
 
 

@@ -1,11 +1,17 @@
 from django.urls import include, path
 
-from .views import card
+from .views import card, verify
 
 app_name = "health_card"
 urlpatterns = [
     path("the-bhyt/", card.card, name="index"),
-    path("xac-thuc/the-bhyt/", card.verify, name="verify"),
+    path("the-bhyt/ma-qr/", card.card_qr_page, name="qr"),
+    path("the-bhyt/<int:pk>/ma-qr.png", card.card_qr_image, name="qr_image"),
+    path("the-bhyt/<int:pk>/in/", card.card_pdf, name="pdf"),
+    path("the-bhyt/ai-da-xem/", card.access_log, name="access_log"),
+    path("xac-thuc/the-bhyt/", verify.verify, name="verify"),
+    path("api/xac-thuc/the-bhyt/", verify.api_verify, name="api_verify"),
+    path(".well-known/bhyt-keys.json", verify.public_keys, name="public_keys"),
     # The medical-visit history's pages (same "health_card" namespace).
     path("", include("health_card.urls_visits")),
 ]

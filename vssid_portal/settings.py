@@ -357,6 +357,13 @@ LOGGING = {
     },
 }
 
+# --- BHYT card QR signing (health_card/keys.py) ------------------------------------------------
+# JSON object {"<4-digit key id>": "<Ed25519 private key: 32 bytes, base64url>"}; several keys for
+# rotation. Unset in development: a key is made once in HEALTH_CARD_DEV_KEY_FILE. Required in production.
+HEALTH_CARD_SIGNING_KEYS = _read("HEALTH_CARD_SIGNING_KEYS", env.json, default={})
+HEALTH_CARD_SIGNING_KEY_ID = _read("HEALTH_CARD_SIGNING_KEY_ID", env.str, default="")
+HEALTH_CARD_DEV_KEY_FILE = BASE_DIR / "var" / "health_card_keys.json"
+
 PORTAL_NAME = "Cổng dịch vụ BHXH số"
 # The portal's public address, printed in documents (statement QR codes); empty: taken from the request.
 PORTAL_PUBLIC_URL = _read("PORTAL_PUBLIC_URL", env.str, default="").rstrip("/")

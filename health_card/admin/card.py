@@ -1,0 +1,191 @@
+"""Officers' admin of BHYT cards (their agency and the agencies below it), the beneficiary tables,
+the verification log, clinic API tokens (shown once, stored hashed) and QR signing keys
+(superusers only; the private halves live in the environment)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+
+from accounts.selectors import persons_visible_to
+from lookup.models import Agency
+from lookup.selectors import agency_subtree_ids
+from vssid_portal.text import fold
+
+from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, FacilityApiToken, SigningKey
+from ..selectors import cards_visible_to, checks_visible_to, tokens_visible_to
+from ..services import api_token_create, api_token_revoke, card_issue, card_revoke, reissue_card
+
+
+@admin.register(BenefitLevel)
+class BenefitLevelAdmin(admin.ModelAdmin):
+    list_display = ["level", "percent", "description"]
+
+
+@admin.register(BeneficiaryGroup)
+class BeneficiaryGroupAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "payer", "level"]
+    list_filter = ["payer", "level"]
+    search_fields = ["code", "name"]
+
+
+class CardAddForm(forms.ModelForm):
+    class Meta:
+        model = Card
+        fields = ["person", "group", "facility", "agency", "valid_from", "valid_to", "five_year_date", "living_area"]
+
+    def clean(self):
+        data = super().clean()
+        person = data.get("person")
+        if person is not None and Card.objects.filter(person=person, status=Card.Status.ACTIVE).exists():
+            raise ValidationError("Người này đã có thẻ BHYT đang sử dụng: hãy dùng thao tác “Cấp lại thẻ”.")
+        return data
+
+
+@admin.register(Card)
+class CardAdmin(admin.ModelAdmin):
+    list_display = ["legacy_number", "person", "version", "status", "facility", "valid_from", "valid_to", "agency"]
+    list_filter = ["status", "level", ("agency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["number", "legacy_number", "person__bhxh_code", "person__name_key"]
+    autocomplete_fields = ["person", "facility"]
+    actions = ["reissue", "revoke"]
+    readonly_fields = ["person", "number", "legacy_number", "group", "level", "facility", "valid_from", "valid_to",
+                       "five_year_date", "issued_on", "agency", "living_area", "status", "version", "reason",
+                       "created_at", "changed_at"]
+
+    def get_queryset(self, request):
+        return cards_visible_to(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = CardAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A card is never edited in place: changes are a reissue (a new version) or a revocation.
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else CardAddForm.Meta.fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Choices, and what a crafted POST may name, stay inside the officer's scope.
+        if db_field.name == "agency" and not request.user.is_superuser:
+            allowed = agency_subtree_ids(request.user.agency) if request.user.agency_id else set()
+            kwargs["queryset"] = Agency.objects.filter(pk__in=allowed).order_by("code")
+        if db_field.name == "person":
+            kwargs["queryset"] = persons_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, fold(search_term))
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        data = form.cleaned_data
+        card = card_issue(person=data["person"], group=data["group"], facility=data["facility"], agency=data["agency"],
+                          valid_from=data["valid_from"], valid_to=data["valid_to"],
+                          five_year_date=data["five_year_date"], living_area=data["living_area"])
+        obj.pk = card.pk
+
+    @admin.action(description="Cấp lại thẻ đã chọn (thẻ mới, thẻ cũ thành “đã thay”)", permissions=["reissue"])
+    def reissue(self, request, queryset):
+        for card in queryset.filter(status=Card.Status.ACTIVE):
+            try:
+                new = reissue_card(card.person, "Cấp lại theo yêu cầu của cơ quan BHXH")
+                self.message_user(request, f"Đã cấp lại thẻ {new.legacy_number} (lần {new.version}).", messages.SUCCESS)
+            except ValidationError as error:
+                self.message_user(request, f"{card.legacy_number}: {' '.join(error.messages)}", messages.ERROR)
+
+    @admin.action(description="Thu hồi thẻ đã chọn", permissions=["reissue"])
+    def revoke(self, request, queryset):
+        for card in queryset.filter(status=Card.Status.ACTIVE):
+            card_revoke(card=card, reason="Thu hồi theo quyết định của cơ quan BHXH")
+            self.message_user(request, f"Đã thu hồi thẻ {card.legacy_number}.", messages.SUCCESS)
+
+    def has_reissue_permission(self, request):
+        return request.user.has_perm("health_card.reissue_card")
+
+
+@admin.register(CardCheck)
+class CardCheckAdmin(admin.ModelAdmin):
+    list_display = ["at", "card", "channel", "result", "facility", "checked_by", "token"]
+    list_filter = ["channel", "result"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return checks_visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FacilityApiToken)
+class FacilityApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "name", "facility", "created_at", "last_used_at", "revoked_at"]
+    fields = ["facility", "name"]
+    autocomplete_fields = ["facility"]
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        return tokens_visible_to(request.user, super().get_queryset(request).select_related("facility"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["facility", "name"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "facility" and not request.user.is_superuser and request.user.agency_id:
+            field.queryset = field.queryset.filter(province_id=request.user.agency.province_id)
+        return field
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, raw = api_token_create(facility=obj.facility, name=obj.name, created_by=request.user)
+        obj.pk = token.pk
+        messages.warning(request, format_html(
+            "Mã truy cập API của {}: <code>{}</code> — hãy sao chép ngay, mã chỉ hiện một lần này.", obj.facility, raw))
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Thu hồi mã đã chọn", permissions=["change"])
+    def revoke(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(token=token)
+        self.message_user(request, "Đã thu hồi các mã đã chọn.", messages.SUCCESS)
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(admin.ModelAdmin):
+    """Superusers retire keys (signing stops) and set how long their QRs still verify."""
+
+    list_display = ["key_id", "created_at", "retired_at", "verify_until", "note"]
+    fields = ["key_id", "public_key", "created_at", "retired_at", "verify_until", "note"]
+    readonly_fields = ["key_id", "public_key", "created_at"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False  # rows come from the configured keys (health_card/keys.py)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

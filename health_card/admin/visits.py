@@ -1,0 +1,197 @@
+"""Admin of the medical-visit history: officers and clinic staff enter and correct visits with their
+cost lines, each in their own scope (selectors_visits.visit_scope), through the one save path in
+services_visits.py.
+
+The patient is chosen by BHXH code (clinic staff have no access to the registry's list); a visit
+stays with its person once saved. Totals may be left empty when cost lines are entered: they are
+then the lines' sums, and entered totals must equal them.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
+
+from accounts.models import Person
+from accounts.validators import bhxh_code_validator
+from lookup.models import MedicalFacility
+from vssid_portal.text import fold
+
+from ..models import Visit, VisitEvent, VisitLine
+from ..selectors_visits import visit_in_scope, visits_visible_to
+from ..services_visits import check_totals, fill_totals, visit_save
+
+TOTAL_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
+TOTALS_HELP = "Để trống để tính từ các dòng chi phí."
+
+
+def _line_forms(formset):
+    """The formset's forms that stay: filled in, not marked for deletion."""
+    for form in formset.forms:
+        if not hasattr(form, "cleaned_data") or formset._should_delete_form(form):
+            continue
+        if form.instance.pk is None and not form.has_changed():
+            continue
+        yield form
+
+
+class VisitLineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        lines = [form.instance for form in _line_forms(self)]
+        fill_totals(self.instance, lines)
+        try:
+            check_totals(self.instance, lines)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(
+                [message for messages_ in error.message_dict.values() for message in messages_])
+
+
+class VisitLineInline(admin.TabularInline):
+    model = VisitLine
+    formset = VisitLineFormSet
+    fields = ["category", "description", "unit", "quantity", "unit_price", "amount", "bhyt_amount"]
+    extra = 1
+
+
+class VisitEventInline(admin.TabularInline):
+    model = VisitEvent
+    fields = ["at", "revision", "changes", "actor"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        # The audit trail is part of the visit: whoever may see the visit sees its history.
+        return request.user.has_perm("health_card.view_visit") or request.user.has_perm("health_card.change_visit")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class VisitAdminForm(forms.ModelForm):
+    """`user` is set by VisitAdmin.get_form: the scope the form checks against."""
+
+    user = None
+    bhxh_code = forms.CharField(label="Mã số BHXH của người bệnh", max_length=10, required=False,
+                                help_text="10 chữ số, in trên thẻ BHYT.")
+
+    class Meta:
+        model = Visit
+        fields = ["facility", "reference", "kind", "admitted_on", "discharged_on", "diagnosis_code", "diagnosis_name",
+                  *TOTAL_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        adding = self.instance.pk is None
+        if not adding:
+            del self.fields["bhxh_code"]
+        else:
+            self.fields["bhxh_code"].required = True
+        for name in TOTAL_FIELDS:
+            if name in self.fields:
+                self.fields[name].required = False
+                self.fields[name].help_text = TOTALS_HELP
+        if "facility" in self.fields:
+            facilities = MedicalFacility.objects.order_by("code")
+            user = self.user
+            if user is not None and not user.is_superuser and user.facility_id is not None and user.agency_id is None:
+                facilities = facilities.filter(pk=user.facility_id)
+                self.fields["facility"].initial = user.facility_id
+            self.fields["facility"].queryset = facilities
+
+    def clean_bhxh_code(self):
+        code = "".join(self.cleaned_data.get("bhxh_code", "").split())
+        bhxh_code_validator(code)
+        person = Person.objects.select_related("agency").filter(bhxh_code=code).first()
+        if person is None:
+            raise forms.ValidationError(
+                "Không tìm thấy người tham gia có mã số BHXH này. Kiểm tra lại mã trên thẻ BHYT.")
+        self.instance.person = person
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        facility = cleaned.get("facility") or (self.instance.facility if self.instance.facility_id else None)
+        if self.user is not None and facility is not None and self.instance.person_id is not None:
+            probe = Visit(person=self.instance.person, facility=facility)
+            if not visit_in_scope(self.user, probe):
+                raise forms.ValidationError(
+                    "Lượt khám ngoài phạm vi quản lý của bạn: người bệnh không do cơ quan BHXH của bạn quản lý "
+                    "và cơ sở KCB không thuộc địa bàn của bạn.")
+        return cleaned
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    form = VisitAdminForm
+    list_display = ["reference", "person", "facility", "kind", "admitted_on", "discharged_on", "diagnosis_code",
+                    "total_cost"]
+    list_filter = ["kind", "admitted_on"]
+    search_fields = ["reference", "person__bhxh_code", "person__name_key", "diagnosis_code"]
+    date_hierarchy = "admitted_on"
+    list_select_related = ["person", "facility"]
+    inlines = [VisitLineInline, VisitEventInline]
+
+    def get_queryset(self, request):
+        return visits_visible_to(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        who = ["bhxh_code"] if obj is None else ["person"]
+        facility = ["facility"] if obj is None or self._may_move(request) else []
+        return [
+            ("Người bệnh và nơi điều trị", {"fields": [*who, *facility, "reference", "kind"]}),
+            ("Thời gian và chẩn đoán", {"fields": ["admitted_on", "discharged_on", "diagnosis_code",
+                                                   "diagnosis_name"]}),
+            ("Chi phí", {"fields": list(TOTAL_FIELDS),
+                         "description": "Tổng chi phí = phần BHYT chi trả + phần người bệnh chi trả. Khi có các dòng "
+                                        "chi phí bên dưới, các tổng phải bằng tổng của các dòng."}),
+        ]
+
+    @staticmethod
+    def _may_move(request) -> bool:
+        """Clinic staff cannot move a visit to another facility; officers may correct it."""
+        user = request.user
+        return user.is_superuser or user.agency_id is not None
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # A visit stays with its person: one entered for the wrong person is deleted and re-entered.
+        return ["person"] if self._may_move(request) else ["person", "facility"]
+
+    def get_fields(self, request, obj=None):
+        return [field for _name, options in self.get_fieldsets(request, obj) for field in options["fields"]]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_add_permission(self, request):
+        user = request.user
+        return super().has_add_permission(request) and (
+            user.is_superuser or user.agency_id is not None or user.facility_id is not None)
+
+    def get_search_results(self, request, queryset, search_term):
+        # name_key is accent-folded: fold the query the same way ("Nguyễn" finds "nguyen").
+        return super().get_search_results(request, queryset, fold(search_term))
+
+    def save_model(self, request, obj, form, change):
+        """Saved with its lines in save_related: one change, one notice."""
+
+    def save_formset(self, request, form, formset, change):
+        """Lines are saved by the service in save_related."""
+
+    def save_related(self, request, form, formsets, change):
+        lines_formset = next(f for f in formsets if f.model is VisitLine)
+        lines = [line_form.instance for line_form in _line_forms(lines_formset)]
+        changed = visit_save(visit=form.instance, lines=lines, actor=request.user)
+        if change and not changed:
+            messages.info(request, "Không có thay đổi nào: không gửi thông báo.")
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return super().construct_change_message(request, form, None, add)

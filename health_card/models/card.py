@@ -1,3 +1,218 @@
-"""BHYT cards, signing keys and the verification log."""
+"""BHYT cards, the beneficiary tables they draw on, QR signing keys, clinic API tokens and the
+verification log (the data-access log the holder sees as "Ai đã xem thẻ của tôi").
 
-__all__: list[str] = []
+Which benefit level a beneficiary group gets is data (`BeneficiaryGroup.level`), not code: the
+mapping changes by decree, and a card keeps the level it was issued with.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from accounts.models import Person
+from lookup.models import Agency, MedicalFacility
+
+__all__ = ["BenefitLevel", "BeneficiaryGroup", "Card", "SigningKey", "FacilityApiToken", "CardCheck"]
+
+
+class BenefitLevel(models.Model):
+    """Benefit level 1–5 printed in the card number, with the share of costs the fund pays."""
+
+    level = models.PositiveSmallIntegerField(
+        "mức hưởng", primary_key=True, validators=[MinValueValidator(1), MaxValueValidator(5)])
+    percent = models.PositiveSmallIntegerField("tỷ lệ hưởng (%)", validators=[MaxValueValidator(100)])
+    description = models.CharField("mô tả", max_length=200)
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name = "mức hưởng BHYT"
+        verbose_name_plural = "mức hưởng BHYT"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="benefit_level_1_to_5"),
+            models.CheckConstraint(condition=models.Q(percent__lte=100), name="benefit_level_percent"),
+        ]
+
+    def __str__(self):
+        return f"Mức {self.level} – {self.percent} %"
+
+
+class BeneficiaryGroup(models.Model):
+    """A beneficiary group (the card number's two letters, QĐ 1351/QĐ-BHXH) and its level."""
+
+    class Payer(models.TextChoices):
+        EMPLOYMENT = "employment", "Người lao động và người sử dụng lao động đóng"
+        FUND = "fund", "Tổ chức BHXH đóng"
+        STATE = "state", "Ngân sách nhà nước đóng"
+        SUPPORTED = "supported", "Ngân sách nhà nước hỗ trợ mức đóng"
+        HOUSEHOLD = "household", "Tham gia theo hộ gia đình"
+
+    code = models.CharField("mã đối tượng", max_length=2, primary_key=True,
+                            validators=[RegexValidator(r"^[A-Z]{2}$", "Mã đối tượng gồm 2 chữ cái in hoa.")])
+    name = models.CharField("tên đối tượng", max_length=200)
+    payer = models.CharField("nhóm đóng", max_length=10, choices=Payer.choices)
+    level = models.ForeignKey(BenefitLevel, on_delete=models.PROTECT, related_name="groups", verbose_name="mức hưởng")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "đối tượng tham gia BHYT"
+        verbose_name_plural = "đối tượng tham gia BHYT"
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+class Card(models.Model):
+    """One version of a person's BHYT card. A reissue adds a row with the next version and marks
+    the previous one replaced, so a QR of an older version is recognised as replaced."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Đang sử dụng"
+        REPLACED = "replaced", "Đã được thay bằng thẻ mới"
+        REVOKED = "revoked", "Đã thu hồi"
+        EXPIRED = "expired", "Hết hạn"
+
+    class LivingArea(models.TextChoices):
+        K1 = "K1", "K1 – xã đảo, huyện đảo"
+        K2 = "K2", "K2 – vùng có điều kiện kinh tế – xã hội khó khăn"
+        K3 = "K3", "K3 – vùng có điều kiện kinh tế – xã hội đặc biệt khó khăn"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bhyt_cards", verbose_name="người tham gia")
+    number = models.CharField("mã thẻ", max_length=10, db_index=True,
+                              help_text="Mã số BHXH 10 chữ số (thẻ cấp từ 04/2021).")
+    legacy_number = models.CharField("mã thẻ 15 ký tự", max_length=15, db_index=True,
+                                     help_text="Mã đối tượng + mức hưởng + mã tỉnh + mã số BHXH.")
+    group = models.ForeignKey(BeneficiaryGroup, on_delete=models.PROTECT, related_name="cards", verbose_name="đối tượng")
+    level = models.ForeignKey(BenefitLevel, on_delete=models.PROTECT, related_name="cards", verbose_name="mức hưởng")
+    facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, related_name="bhyt_cards",
+                                 verbose_name="nơi đăng ký KCB ban đầu")
+    valid_from = models.DateField("giá trị sử dụng từ ngày")
+    valid_to = models.DateField("đến ngày", null=True, blank=True, help_text="Trống: không thời hạn.")
+    five_year_date = models.DateField("thời điểm đủ 5 năm liên tục", null=True, blank=True)
+    issued_on = models.DateField("ngày cấp")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="bhyt_cards", verbose_name="cơ quan cấp thẻ")
+    living_area = models.CharField("nơi sinh sống", max_length=2, choices=LivingArea.choices, blank=True)
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    version = models.PositiveSmallIntegerField("lần cấp", default=1,
+                                               validators=[MinValueValidator(1), MaxValueValidator(999)])
+    reason = models.CharField("lý do cấp", max_length=300, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    changed_at = models.DateTimeField("đổi trạng thái lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-version"]
+        verbose_name = "thẻ BHYT"
+        verbose_name_plural = "thẻ BHYT"
+        permissions = [
+            ("verify_card", "Xác thực thẻ BHYT tại cơ sở KCB"),
+            ("reissue_card", "Cấp lại hoặc thu hồi thẻ BHYT"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "version"], name="card_number_version_unique"),
+            models.UniqueConstraint(fields=["person"], condition=models.Q(status="active"), name="card_one_active_per_person"),
+            models.CheckConstraint(condition=models.Q(valid_to__isnull=True) | models.Q(valid_from__lte=models.F("valid_to")),
+                                   name="card_valid_from_before_to"),
+            models.CheckConstraint(condition=models.Q(version__gte=1, version__lte=999), name="card_version_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.legacy_number} (lần {self.version}, {self.get_status_display().lower()})"
+
+    def clean(self):
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValidationError({"valid_to": "Ngày hết hạn phải sau ngày bắt đầu có giá trị."})
+
+    @property
+    def percent(self) -> int:
+        return self.level.percent
+
+
+class SigningKey(models.Model):
+    """The public half of a QR signing key and its life: signing stops at `retired_at`, and QRs it
+    signed still verify until `verify_until`. The private half never enters the database: it comes
+    from the environment (settings.HEALTH_CARD_SIGNING_KEYS, see health_card/keys.py)."""
+
+    key_id = models.CharField("mã khóa", max_length=4, unique=True,
+                              validators=[RegexValidator(r"^\d{4}$", "Mã khóa gồm 4 chữ số.")])
+    public_key = models.CharField("khóa công khai Ed25519 (base64url)", max_length=64, editable=False)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    retired_at = models.DateTimeField("ngừng ký từ", null=True, blank=True,
+                                      help_text="Sau thời điểm này khóa không ký mã QR mới.")
+    verify_until = models.DateTimeField("còn xác thực đến", null=True, blank=True,
+                                        help_text="Mã QR đã ký bằng khóa này được chấp nhận đến thời điểm này. Trống: không hạn.")
+    note = models.CharField("ghi chú", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-key_id"]
+        verbose_name = "khóa ký mã QR"
+        verbose_name_plural = "khóa ký mã QR"
+
+    def __str__(self):
+        return f"Khóa {self.key_id}"
+
+
+class FacilityApiToken(models.Model):
+    """A KCB facility's key to the JSON verify API. Only a SHA-256 of the token is kept: it is
+    shown once, when made."""
+
+    facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, related_name="bhyt_api_tokens",
+                                 verbose_name="cơ sở KCB")
+    name = models.CharField("tên gợi nhớ", max_length=100, help_text="Ví dụ: Phần mềm HIS khoa Khám bệnh.")
+    prefix = models.CharField("phần đầu của mã", max_length=12, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="người tạo", editable=False)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["facility", "-created_at"]
+        verbose_name = "mã truy cập API xác thực thẻ"
+        verbose_name_plural = "mã truy cập API xác thực thẻ"
+
+    def __str__(self):
+        return f"{self.prefix}… – {self.name}"
+
+
+class CardCheck(models.Model):
+    """One verification of a card: who asked, from which facility, how, when and the answer."""
+
+    class Channel(models.TextChoices):
+        QR = "qr", "Quét mã QR"
+        TYPED = "typed", "Nhập mã thẻ, họ tên, ngày sinh"
+        API = "api", "Phần mềm của cơ sở KCB (API)"
+        PUBLIC = "public", "Trang xác thực công khai"
+
+    card = models.ForeignKey(Card, on_delete=models.SET_NULL, null=True, blank=True, related_name="checks",
+                             verbose_name="thẻ")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="bhyt_card_checks",
+                               verbose_name="chủ thẻ")
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="người xác thực")
+    facility = models.ForeignKey(MedicalFacility, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name="cơ sở KCB")
+    token = models.ForeignKey(FacilityApiToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="checks",
+                              verbose_name="mã API")
+    channel = models.CharField("cách xác thực", max_length=8, choices=Channel.choices)
+    result = models.CharField("kết quả", max_length=16)
+    at = models.DateTimeField("lúc", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "lượt xác thực thẻ"
+        verbose_name_plural = "nhật ký xác thực thẻ"
+        indexes = [models.Index(fields=["person", "-at"], name="cardcheck_person_at_idx")]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_channel_display()} – {self.result}"
+
+    @property
+    def result_label(self) -> str:
+        from ..qr import Kind  # the QR module imports the models (through keys): read the table lazily
+        from ..results import OUTCOMES
+
+        try:
+            return OUTCOMES[Kind(self.result)].label
+        except ValueError:
+            return self.result

@@ -1,3 +1,196 @@
-"""The medical-visit history (sổ KCB): visits and their cost lines."""
+"""The medical-visit history (sổ KCB): visits and their cost lines.
 
-__all__: list[str] = []
+A visit is one episode of care at one KCB facility (a "lượt khám chữa bệnh" in the hospitals'
+claim exports): who, where, when, outpatient or inpatient, the primary ICD-10 diagnosis and what
+it cost — in total, paid by the BHYT fund and paid by the patient. Its cost lines break the cost
+down (examination, tests, imaging, medicines, bed days, ...).
+
+Money is whole đồng. The database holds what one row can check (non-negative amounts, BHYT +
+patient = total, discharge not before admission, a line's BHYT share within its amount); that a
+visit's totals equal the sums of its lines spans rows, so services_visits.py checks it on every
+write through `check_totals`.
+"""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from accounts.models import Person
+from lookup.models import MedicalFacility
+
+__all__ = ["ICD10_PATTERN", "CostCategory", "Visit", "VisitEvent", "VisitKind", "VisitLine", "normalize_icd10"]
+
+# WHO ICD-10 as the Ministry of Health publishes it: a letter, two digits, then optionally a dot
+# and one or two characters (J06.9, K35.8, A09, S72.00).
+ICD10_PATTERN = r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$"
+ICD10_MESSAGE = "Mã ICD-10 gồm một chữ cái, hai chữ số và có thể thêm dấu chấm với 1–2 ký tự, ví dụ J06.9, K35.8, A09."
+
+
+def normalize_icd10(code: str) -> str:
+    """' j069 ' → 'J06.9': upper case, no spaces, the dot put back where exports leave it out."""
+    code = re.sub(r"\s+", "", code or "").upper()
+    if re.fullmatch(r"[A-Z][0-9]{2}[0-9A-Z]{1,2}", code):
+        code = f"{code[:3]}.{code[3:]}"
+    return code
+
+
+class VisitKind(models.TextChoices):
+    OUTPATIENT = "ngoai_tru", "Ngoại trú"
+    INPATIENT = "noi_tru", "Nội trú"
+
+
+class CostCategory(models.TextChoices):
+    """Cost groups of the hospitals' BHYT claim data (nhóm chi phí), in the order a bill lists them."""
+
+    EXAMINATION = "kham_benh", "Khám bệnh"
+    TEST = "xet_nghiem", "Xét nghiệm"
+    IMAGING = "cdha", "Chẩn đoán hình ảnh"
+    FUNCTION_TEST = "tham_do", "Thăm dò chức năng"
+    MEDICINE = "thuoc", "Thuốc"
+    BLOOD = "mau", "Máu và chế phẩm máu"
+    SUPPLIES = "vat_tu", "Vật tư y tế"
+    BED_DAYS = "ngay_giuong", "Ngày giường"
+    PROCEDURE = "thu_thuat", "Thủ thuật, phẫu thuật"
+    TRANSPORT = "van_chuyen", "Vận chuyển người bệnh"
+    OTHER = "khac", "Chi phí khác"
+
+
+def _non_negative(*fields: str) -> list[models.CheckConstraint]:
+    return [models.CheckConstraint(condition=Q(**{f"{field}__gte": 0}), name=f"%(class)s_{field}_non_negative",
+                                   violation_error_message="Số tiền không được âm.")
+            for field in fields]
+
+
+class Visit(models.Model):
+    """One visit (lượt khám chữa bệnh) of one person at one facility."""
+
+    Kind = VisitKind
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="visits", verbose_name="người bệnh")
+    facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, related_name="visits",
+                                 verbose_name="cơ sở KCB")
+    reference = models.CharField(
+        "mã lượt khám chữa bệnh", max_length=30,
+        help_text="Mã do cơ sở KCB cấp cho lượt khám (mã liên kết trên dữ liệu đề nghị thanh toán BHYT).",
+    )
+    kind = models.CharField("hình thức điều trị", max_length=10, choices=VisitKind.choices)
+    admitted_on = models.DateField("ngày vào")
+    discharged_on = models.DateField("ngày ra")
+    diagnosis_code = models.CharField("mã bệnh chính (ICD-10)", max_length=6, help_text="Ví dụ J06.9, K35.8, A09.")
+    diagnosis_name = models.CharField("chẩn đoán chính", max_length=255)
+    total_cost = models.BigIntegerField("tổng chi phí (đồng)", validators=[MinValueValidator(0)])
+    bhyt_paid = models.BigIntegerField("BHYT chi trả (đồng)", validators=[MinValueValidator(0)])
+    patient_paid = models.BigIntegerField("người bệnh chi trả (đồng)", validators=[MinValueValidator(0)])
+    revision = models.PositiveIntegerField("lần cập nhật", default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-admitted_on", "-pk"]
+        verbose_name = "lượt khám chữa bệnh"
+        verbose_name_plural = "lượt khám chữa bệnh"
+        indexes = [models.Index(F("person"), F("admitted_on").desc(), name="visit_person_admitted_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "reference"], name="visit_reference_unique_per_facility",
+                                    violation_error_message="Cơ sở KCB này đã có lượt khám với mã này."),
+            *_non_negative("total_cost", "bhyt_paid", "patient_paid"),
+            models.CheckConstraint(condition=Q(total_cost=F("bhyt_paid") + F("patient_paid")),
+                                   name="visit_total_is_bhyt_plus_patient",
+                                   violation_error_message="Tổng chi phí phải bằng phần BHYT chi trả cộng phần người "
+                                                           "bệnh chi trả."),
+            models.CheckConstraint(condition=Q(discharged_on__gte=F("admitted_on")),
+                                   name="visit_discharge_after_admission",
+                                   violation_error_message="Ngày ra không được trước ngày vào."),
+            models.CheckConstraint(condition=Q(diagnosis_code__regex=ICD10_PATTERN), name="visit_icd10_shape",
+                                   violation_error_message=ICD10_MESSAGE),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} – {self.admitted_on:%d/%m/%Y} – {self.diagnosis_code} {self.diagnosis_name}"
+
+    def clean(self):
+        # Normalised before it is checked: clinic exports often write J069 for J06.9.
+        self.diagnosis_code = normalize_icd10(self.diagnosis_code)
+        if not re.fullmatch(ICD10_PATTERN, self.diagnosis_code):
+            raise ValidationError({"diagnosis_code": ICD10_MESSAGE})
+        self.diagnosis_name = " ".join((self.diagnosis_name or "").split())
+        self.reference = (self.reference or "").strip()
+
+    @property
+    def days(self) -> int:
+        """Treatment days as hospitals count them: discharge − admission, at least one."""
+        return max((self.discharged_on - self.admitted_on).days, 1)
+
+
+class VisitLine(models.Model):
+    """One line of a visit's bill: a service, medicine, supply or bed day, and who paid for it."""
+
+    Category = CostCategory
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="lines", verbose_name="lượt khám")
+    category = models.CharField("nhóm chi phí", max_length=12, choices=CostCategory.choices)
+    description = models.CharField("nội dung", max_length=255)
+    unit = models.CharField("đơn vị tính", max_length=20, blank=True)
+    quantity = models.DecimalField("số lượng", max_digits=10, decimal_places=2)
+    unit_price = models.BigIntegerField("đơn giá (đồng)", validators=[MinValueValidator(0)])
+    amount = models.BigIntegerField("thành tiền (đồng)", validators=[MinValueValidator(0)],
+                                    help_text="Số lượng × đơn giá, làm tròn đến đồng.")
+    bhyt_amount = models.BigIntegerField("BHYT chi trả (đồng)", validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["visit", "pk"]
+        verbose_name = "dòng chi phí"
+        verbose_name_plural = "chi phí chi tiết"
+        constraints = [
+            *_non_negative("unit_price", "amount", "bhyt_amount"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="visitline_quantity_positive",
+                                   violation_error_message="Số lượng phải lớn hơn 0."),
+            models.CheckConstraint(condition=Q(bhyt_amount__lte=F("amount")), name="visitline_bhyt_within_amount",
+                                   violation_error_message="Phần BHYT chi trả không được lớn hơn thành tiền."),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.description}"
+
+    @property
+    def patient_amount(self) -> int:
+        return self.amount - self.bhyt_amount
+
+    @property
+    def quantity_display(self) -> str:
+        """2.00 → '2', 1.50 → '1,5' (the Vietnamese decimal comma)."""
+        text = f"{Decimal(self.quantity).normalize():f}"
+        return text.replace(".", ",")
+
+    def expected_amount(self) -> int | None:
+        if self.quantity is None or self.unit_price is None:
+            return None
+        return int((Decimal(self.quantity) * self.unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    def clean(self):
+        self.description = " ".join((self.description or "").split())
+        expected = self.expected_amount()
+        if expected is not None and self.amount is not None and self.amount != expected:
+            raise ValidationError({"amount": f"Thành tiền phải bằng số lượng × đơn giá ({expected:,} đồng)."
+                                   .replace(",", ".")})
+
+
+class VisitEvent(models.Model):
+    """Audit trail of a visit: who entered or corrected it, when, and what changed."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events", verbose_name="lượt khám")
+    revision = models.PositiveIntegerField("lần cập nhật")
+    changes = models.TextField("nội dung thay đổi")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name="người thực hiện")
+    at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "nhật ký cập nhật"
+        verbose_name_plural = "nhật ký cập nhật"

@@ -1,11 +1,155 @@
+"""The holder's pages: the card drawn like the physical one, its on-screen QR (full screen, signed,
+good for 10 minutes and refreshed by static/health_card/js/qr-refresh.js; without JavaScript a
+reload link), the printable PDF, and who has checked the card ("Ai đã xem thẻ của tôi").
+
+Every page works on the person in view (the user, or a child their parent is viewing); the QR
+image and the PDF carry the card's id, and a card of anybody else is a 404.
+"""
+
+import base64
+import io
+import mimetypes
+import time
+from pathlib import PurePosixPath
+
+import qrcode
+import qrcode.image.svg
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from accounts.selectors import person_in_view
+from vssid_portal.files import private_file_url
+from vssid_portal.pdf import render_pdf
+
+from ..models import Card
+from ..qr import SCREEN_SECONDS, Purpose
+from ..selectors import card_checks_for, card_for, portrait_for
+from ..services import card_qr
+
+QR_WINDOW_SECONDS = 5 * 60  # a new on-screen QR every 5 minutes, each good for 10
+REFRESH_SECONDS = 60
+
+
+def _person(request):
+    person = person_in_view(request)
+    if person is None:
+        raise Http404("Tài khoản này không gắn với người tham gia BHYT nào.")
+    return person
+
+
+def _own_card(request, pk: int) -> Card:
+    return get_object_or_404(Card.objects.select_related("person", "group", "level", "facility", "agency"),
+                             pk=pk, person=_person(request))
+
+
+def photo_url(request, person) -> str:
+    name = portrait_for(person=person)
+    if not name:
+        return ""
+    return private_file_url(name, user=request.user, inline=True, filename="anh-chan-dung" + PurePosixPath(name).suffix)
+
+
+def _viewing(request, person) -> bool:
+    return getattr(request.user, "person_id", None) != person.pk
 
 
 @login_required
+@never_cache
+@require_safe
 def card(request):
-    return render(request, "health_card/index.html")
+    person = person_in_view(request)  # a login without a registry person sees the "no card" notice
+    card = card_for(person=person)
+    context = {"person": person, "card": card, "viewing_child": person is not None and _viewing(request, person)}
+    if card is not None:
+        context["photo_url"] = photo_url(request, person)
+    return render(request, "health_card/index.html", context)
 
 
-def verify(request):
-    return render(request, "health_card/verify.html")
+@login_required
+@never_cache
+@require_safe
+def card_qr_page(request):
+    """The large QR on a page of its own: the "Mã QR" button's target, without JavaScript too."""
+    person = _person(request)
+    card = card_for(person=person)
+    if card is None or card.status != Card.Status.ACTIVE:
+        raise Http404("Không có thẻ BHYT đang sử dụng.")
+    return render(request, "health_card/qr.html", {
+        "person": person, "card": card, "refresh_seconds": REFRESH_SECONDS,
+        "screen_minutes": SCREEN_SECONDS // 60, "now": timezone.now(),
+    })
+
+
+def screen_qr_png(card: Card, now: float | None = None) -> bytes:
+    """The on-screen QR of a card for the current window, built once per window."""
+    now = time.time() if now is None else now
+    window = int(now // QR_WINDOW_SECONDS) * QR_WINDOW_SECONDS
+    key = f"health_card:qr:{card.pk}:{card.version}:{window}"
+    png = cache.get(key)
+    if png is None:
+        image = qrcode.make(card_qr(card, purpose=Purpose.SCREEN, issued_at=window),
+                            error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        png = out.getvalue()
+        cache.set(key, png, QR_WINDOW_SECONDS + 30)
+    return png
+
+
+@login_required
+@never_cache
+@require_safe
+def card_qr_image(request, pk: int):
+    card = _own_card(request, pk)
+    if card.status != Card.Status.ACTIVE:
+        raise Http404("Thẻ không còn sử dụng.")
+    response = HttpResponse(screen_qr_png(card), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _data_uri(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@login_required
+@require_safe
+def card_pdf(request, pk: int):
+    """The printable card: its QR is signed for print (valid with the card, no 10-minute limit)."""
+    card = _own_card(request, pk)
+    if card.status != Card.Status.ACTIVE:
+        raise Http404("Chỉ in được thẻ đang sử dụng.")
+    image = qrcode.make(card_qr(card, purpose=Purpose.PRINT), image_factory=qrcode.image.svg.SvgPathImage,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    photo = ""
+    name = portrait_for(person=card.person)
+    if name:
+        try:
+            with default_storage.open(name, "rb") as handle:
+                photo = _data_uri(mimetypes.guess_type(name)[0] or "image/jpeg", handle.read())
+        except (FileNotFoundError, OSError):
+            photo = ""
+    pdf = render_pdf("health_card/card_pdf.html", {
+        "card": card, "person": card.person, "qr_uri": _data_uri("image/svg+xml", image.to_string()), "photo_uri": photo,
+    })
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="the-bhyt-{card.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@never_cache
+@require_safe
+def access_log(request):
+    """Ai đã xem thẻ của tôi: every check of the person's cards (holder or guardian only)."""
+    person = _person(request)
+    return render(request, "health_card/access_log.html", {
+        "person": person, "checks": card_checks_for(person=person), "viewing_child": _viewing(request, person),
+    })

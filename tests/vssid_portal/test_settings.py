@@ -91,12 +91,22 @@ def test_production_settings_pass_check_deploy_without_warnings():
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="vssid.example",
         SMS_GATEWAY_URL="http://127.0.0.1:9/sms", TRUSTED_PROXY_COUNT="1",
+        HEALTH_CARD_SIGNING_KEYS='{"0001": "%s"}' % ("A" * 43),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert probe(DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="x", SMS_GATEWAY_URL="http://x/",
                  TRUSTED_PROXY_COUNT="0")[
         "debug"] is False
+
+
+def test_production_without_card_signing_keys_fails_check_deploy():
+    result = run(
+        ["manage.py", "check", "--deploy"],
+        DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="vssid.example",
+        SMS_GATEWAY_URL="http://127.0.0.1:9/sms", TRUSTED_PROXY_COUNT="1",
+    )
+    assert result.returncode != 0 and "health_card.E001" in result.stdout + result.stderr
 
 
 @pytest.mark.django_db

@@ -1,0 +1,179 @@
+"""The QR signing keyring: private keys from the environment, public keys and their life in the
+database (`SigningKey`, editable in the admin), published at `/.well-known/bhyt-keys.json`.
+
+- `settings.HEALTH_CARD_SIGNING_KEYS` = {"<4-digit id>": "<32-byte Ed25519 seed, base64url>"}.
+  Without it, development makes one key once in `var/health_card_keys.json` (mode 0600);
+  production refuses to sign.
+- The key that signs: `HEALTH_CARD_SIGNING_KEY_ID` when set, else the highest configured id whose
+  row is not retired. A retired key keeps verifying until its `verify_until`.
+- Field 13's MAC key is derived from the private key (HMAC-SHA256 of a label), so only the portal
+  can check it; the Ed25519 signature is what anyone can check offline.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from .models import SigningKey
+
+_MAC_LABEL = b"vssid-bhyt-qr-mac-v1"
+_synced: set[str] = set()
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def new_private_key_text() -> str:
+    """A fresh private key in the form HEALTH_CARD_SIGNING_KEYS takes."""
+    return b64url(Ed25519PrivateKey.generate().private_bytes_raw())
+
+
+def public_key_text(private_text: str) -> str:
+    return b64url(_private(private_text).public_key().public_bytes_raw())
+
+
+def _private(text: str) -> Ed25519PrivateKey:
+    raw = b64url_decode(text)
+    if len(raw) != 32:
+        raise ValueError("cần đúng 32 byte")
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def _dev_keys() -> dict[str, str]:
+    path = settings.HEALTH_CARD_DEV_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump({"0001": new_private_key_text()}, handle)
+    return json.loads(path.read_text())
+
+
+def configured_texts() -> dict[str, str]:
+    keys = settings.HEALTH_CARD_SIGNING_KEYS
+    if not keys:
+        if settings.PRODUCTION:
+            raise ImproperlyConfigured("Biến môi trường HEALTH_CARD_SIGNING_KEYS là bắt buộc khi DJANGO_ENV=production.")
+        keys = _dev_keys()
+    if not isinstance(keys, dict):
+        raise ImproperlyConfigured("HEALTH_CARD_SIGNING_KEYS phải là một đối tượng JSON {\"mã khóa\": \"khóa riêng\"}.")
+    return keys
+
+
+def private_keys() -> dict[str, Ed25519PrivateKey]:
+    result = {}
+    for key_id, text in configured_texts().items():
+        if not (isinstance(key_id, str) and len(key_id) == 4 and key_id.isdigit()):
+            raise ImproperlyConfigured(f"HEALTH_CARD_SIGNING_KEYS: mã khóa {key_id!r} phải gồm 4 chữ số.")
+        try:
+            result[key_id] = _private(text)
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(f"HEALTH_CARD_SIGNING_KEYS: khóa {key_id} không hợp lệ ({exc}).") from exc
+    return result
+
+
+def sync_public_keys() -> dict[str, Ed25519PrivateKey]:
+    """Make sure every configured key has its public row; a row whose public key differs from the
+    configured private key is a configuration error, never silently replaced."""
+    keys = private_keys()
+    fingerprint = hashlib.sha256(json.dumps(sorted(configured_texts().items())).encode()).hexdigest()
+    if fingerprint in _synced and SigningKey.objects.filter(key_id__in=keys).count() == len(keys):
+        return keys
+    for key_id, private in keys.items():
+        public = b64url(private.public_key().public_bytes_raw())
+        row, _ = SigningKey.objects.get_or_create(key_id=key_id, defaults={"public_key": public})
+        if row.public_key != public:
+            raise ImproperlyConfigured(f"Khóa {key_id} trong HEALTH_CARD_SIGNING_KEYS không khớp khóa công khai đã công bố.")
+    _synced.add(fingerprint)
+    return keys
+
+
+@dataclass(frozen=True)
+class Signer:
+    key_id: str
+    private_key: Ed25519PrivateKey
+
+    def sign(self, message: bytes) -> bytes:
+        return self.private_key.sign(message)
+
+
+def signer(now: datetime | None = None) -> Signer:
+    now = now or timezone.now()
+    keys = sync_public_keys()
+    wanted = settings.HEALTH_CARD_SIGNING_KEY_ID
+    if wanted:
+        if wanted not in keys:
+            raise ImproperlyConfigured(f"HEALTH_CARD_SIGNING_KEY_ID={wanted} không có trong HEALTH_CARD_SIGNING_KEYS.")
+        return Signer(wanted, keys[wanted])
+    retired = set(SigningKey.objects.filter(key_id__in=keys, retired_at__lte=now).values_list("key_id", flat=True))
+    usable = sorted(set(keys) - retired)
+    if not usable:
+        raise ImproperlyConfigured("Mọi khóa ký mã QR đã ngừng ký: hãy thêm khóa mới vào HEALTH_CARD_SIGNING_KEYS.")
+    return Signer(usable[-1], keys[usable[-1]])
+
+
+def mac_key(key_id: str) -> bytes | None:
+    """The MAC key of a key id, or None where the private key is no longer configured."""
+    texts = configured_texts()
+    if key_id not in texts:
+        return None
+    seed = _private(texts[key_id]).private_bytes_raw()
+    return hmac.new(seed, _MAC_LABEL, hashlib.sha256).digest()
+
+
+class KeyState:
+    OK = "ok"
+    UNKNOWN = "unknown"
+    ENDED = "ended"
+
+
+def verifying_key(key_id: str, now: datetime | None = None) -> tuple[str, Ed25519PublicKey | None]:
+    """The public key that checks QRs signed with `key_id`, and whether it still may."""
+    now = now or timezone.now()
+    row = SigningKey.objects.filter(key_id=key_id).only("public_key", "verify_until").first()
+    if row is None:
+        return KeyState.UNKNOWN, None
+    if row.verify_until is not None and row.verify_until < now:
+        return KeyState.ENDED, None
+    return KeyState.OK, Ed25519PublicKey.from_public_bytes(b64url_decode(row.public_key))
+
+
+def published_keys(now: datetime | None = None) -> dict:
+    """The document served at /.well-known/bhyt-keys.json."""
+    now = now or timezone.now()
+    try:
+        sync_public_keys()
+    except ImproperlyConfigured:
+        pass  # publishing what the database holds is still right
+    keys = []
+    for row in SigningKey.objects.order_by("key_id"):
+        if row.verify_until is not None and row.verify_until < now:
+            continue
+        keys.append({
+            "kid": row.key_id,
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "x": row.public_key,
+            "status": "retired" if row.retired_at and row.retired_at <= now else "active",
+            "created": row.created_at.isoformat(),
+            "notAfter": row.verify_until.isoformat() if row.verify_until else None,
+        })
+    return {
+        "format": "v1.<kid>.<issued-at unix>.<Ed25519 signature base64url> over every character before it",
+        "screenQrSeconds": 600,
+        "keys": keys,
+    }

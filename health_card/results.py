@@ -1,0 +1,45 @@
+"""What each card-check answer looks like: words, colour, icon, and the result code (`maKetQua`)
+clinic software already reads from the BHXH card-check service (000 valid; 060 wrong name; 070
+wrong birth date). Codes that service is not known to use are the portal's own (9xx), and every
+code other than 000 means "do not accept the card"."""
+
+from dataclasses import dataclass
+
+from .qr import Kind
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: str
+    label: str
+    tone: str  # CSS modifier: success, warning, error
+    icon: str  # a character shown beside the words (colour is never the only signal)
+    explanation: str
+
+    @property
+    def valid(self) -> bool:
+        return self.code == "000"
+
+
+OUTCOMES = {
+    Kind.VALID: Outcome("000", "Thẻ hợp lệ", "success", "✔", "Thẻ đang có giá trị sử dụng."),
+    Kind.EXPIRED: Outcome("010", "Hết hạn", "warning", "⌛",
+                          "Thẻ hoặc mã QR đã hết hạn. Mã QR trên màn hình chỉ dùng được 10 phút: hãy đề nghị người bệnh mở lại mã QR."),
+    Kind.NOT_YET_VALID: Outcome("011", "Chưa đến hạn sử dụng", "warning", "⏳", "Thẻ chưa đến ngày bắt đầu có giá trị sử dụng."),
+    Kind.REPLACED: Outcome("003", "Thẻ đã được cấp lại", "warning", "↻",
+                           "Đây là thẻ cũ: người bệnh đã được cấp thẻ mới. Hãy dùng mã QR của thẻ mới."),
+    Kind.REVOKED: Outcome("110", "Thẻ đã bị thu hồi", "error", "⛔", "Thẻ không còn giá trị. Không tiếp nhận thẻ này."),
+    Kind.FORGED: Outcome("901", "Mã QR giả mạo", "error", "✖",
+                         "Chữ ký hoặc chuỗi kiểm tra không đúng: nội dung mã QR đã bị sửa hoặc không do BHXH Việt Nam cấp."),
+    Kind.UNKNOWN_KEY: Outcome("902", "Khóa ký không xác định", "error", "✖",
+                              "Mã QR được ký bằng khóa mà Cổng không công bố hoặc đã hết hạn xác thực."),
+    Kind.MALFORMED: Outcome("205", "Không đọc được mã QR", "error", "?",
+                            "Chuỗi không đúng định dạng mã QR thẻ BHYT. Hãy quét lại."),
+    Kind.TRUNCATED: Outcome("205", "Mã QR bị đọc thiếu", "error", "?",
+                            "Chuỗi bị cắt ngắn (thiếu phần kết thúc). Hãy quét lại, giữ mã QR trong khung hình."),
+    Kind.JUNK: Outcome("205", "Dữ liệu không đọc được", "error", "?",
+                       "Máy quét gửi dữ liệu không phải văn bản. Kiểm tra cài đặt bảng mã (UTF-8) của máy quét rồi quét lại."),
+    Kind.NOT_FOUND: Outcome("050", "Không tìm thấy thẻ", "error", "✖", "Không có thẻ BHYT nào mang mã này."),
+    Kind.WRONG_NAME: Outcome("060", "Sai họ tên", "error", "✖", "Họ tên không khớp với thông tin thẻ."),
+    Kind.WRONG_BIRTH_DATE: Outcome("070", "Sai ngày sinh", "error", "✖", "Ngày sinh không khớp với thông tin thẻ."),
+}

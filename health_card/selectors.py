@@ -1,0 +1,85 @@
+"""Reads of the health_card app: a person's card, its access log, cards an officer may see."""
+
+from django.db.models import Q
+
+from accounts.models import Registration
+from lookup.selectors import agency_subtree_ids
+
+from .models import BeneficiaryGroup, Card, CardCheck
+
+CARD_RELATED = ("person", "group", "level", "facility", "facility__province", "agency")
+
+
+def card_for(*, person) -> Card | None:
+    """The person's card to show: the active one, else the latest version."""
+    if person is None:
+        return None
+    cards = Card.objects.filter(person=person).select_related(*CARD_RELATED)
+    return cards.filter(status=Card.Status.ACTIVE).first() or cards.order_by("-version").first()
+
+
+def card_checks_for(*, person, limit: int = 200):
+    """The data-access log of the person's card, newest first."""
+    return (CardCheck.objects.filter(person=person)
+            .select_related("facility", "checked_by", "token", "card")
+            .order_by("-at")[:limit])
+
+
+def portrait_for(*, person) -> str:
+    """Name in private storage of the person's portrait from their latest approved registration,
+    or "" (the card then shows a neutral placeholder)."""
+    return (Registration.objects.filter(person=person, status=Registration.Status.APPROVED)
+            .exclude(portrait="").order_by("-decided_at", "-submitted_at")
+            .values_list("portrait", flat=True).first()) or ""
+
+
+def is_clinic_staff(user) -> bool:
+    """A clinic login: attached to a KCB facility and allowed to verify cards."""
+    return bool(user.is_authenticated and user.facility_id and user.is_active
+                and user.has_perm("health_card.verify_card"))
+
+
+def cards_visible_to(user):
+    """Cards an officer may see: those issued by their agency and the agencies below it."""
+    cards = Card.objects.select_related(*CARD_RELATED)
+    if user.is_superuser:
+        return cards
+    if not user.is_staff or user.agency_id is None:
+        return cards.none()
+    return cards.filter(agency_id__in=agency_subtree_ids(user.agency))
+
+
+def checks_visible_to(user):
+    checks = CardCheck.objects.select_related("card", "person", "facility", "checked_by", "token")
+    if user.is_superuser:
+        return checks
+    if not user.is_staff or user.agency_id is None:
+        return checks.none()
+    return checks.filter(card__agency_id__in=agency_subtree_ids(user.agency))
+
+
+def tokens_visible_to(user, tokens):
+    """API tokens an officer may see: facilities of their agency's province."""
+    if user.is_superuser:
+        return tokens
+    if not user.is_staff or user.agency_id is None:
+        return tokens.none()
+    return tokens.filter(facility__province_id=user.agency.province_id)
+
+
+def group_for_code(code: str) -> BeneficiaryGroup | None:
+    return BeneficiaryGroup.objects.select_related("level").filter(code=code).first()
+
+
+def card_by_number(number: str):
+    """Cards answering to a typed number: the 10-digit code, the old 15-character form or (from
+    15/08/2025, Decree 188/2025) the holder's 12-digit CCCD; newest version first."""
+    number = "".join(number.split()).upper()
+    cards = Card.objects.select_related(*CARD_RELATED).order_by("-version")
+    if len(number) == 10 and number.isdigit():
+        return cards.filter(number=number).first()
+    if len(number) == 12 and number.isdigit():
+        return cards.filter(person__id_number=number).first()
+    if len(number) == 15:
+        return cards.filter(Q(legacy_number=number)).first()
+    return None

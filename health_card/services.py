@@ -1,0 +1,253 @@
+"""Every write of the health_card app: issuing, reissuing and revoking cards, the QR strings they
+carry, clinic API tokens, and card checks (each check is logged for the holder to see)."""
+
+import datetime
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.services.notices import person_notify
+from vssid_portal.text import fold
+
+from . import qr
+from .models import BeneficiaryGroup, Card, CardCheck, FacilityApiToken
+from .qr import Kind, Purpose, QrError
+from .results import OUTCOMES, Outcome
+from .selectors import card_by_number
+
+# --- cards ----------------------------------------------------------------------------------
+
+def legacy_number(*, group: BeneficiaryGroup, level: int, province_code: str, bhxh_code: str) -> str:
+    """The 15-character card number (QĐ 1351/QĐ-BHXH): group + level + province + BHXH code."""
+    return f"{group.code}{level}{province_code}{bhxh_code}"
+
+
+def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from: datetime.date,
+               valid_to: datetime.date | None = None, five_year_date: datetime.date | None = None,
+               issued_on: datetime.date | None = None, living_area: str = "", reason: str = "Cấp mới") -> Card:
+    """A first card for a person without an active one (version 1, or the next after a revoked
+    or expired card)."""
+    with transaction.atomic():
+        previous = Card.objects.select_for_update().filter(person=person).order_by("-version").first()
+        if previous is not None and previous.status == Card.Status.ACTIVE:
+            raise ValidationError("Người này đã có thẻ BHYT đang sử dụng: hãy cấp lại thẻ thay vì cấp mới.")
+        card = Card(
+            person=person, number=person.bhxh_code, group=group, level=group.level, facility=facility,
+            valid_from=valid_from, valid_to=valid_to, five_year_date=five_year_date,
+            issued_on=issued_on or timezone.localdate(), agency=agency, living_area=living_area,
+            version=(previous.version + 1) if previous else 1, reason=reason,
+            legacy_number=legacy_number(group=group, level=group.level_id, province_code=agency.province.code,
+                                        bhxh_code=person.bhxh_code),
+        )
+        card.full_clean()
+        card.save()
+    return card
+
+
+def reissue_card(person, reason: str, *, facility=None, group: BeneficiaryGroup | None = None,
+                 valid_to: datetime.date | None | bool = False) -> Card:
+    """Reissue the person's card (damaged, lost, changed details): a new version, the old one
+    marked replaced so its QR fails as "replaced", the holder (and guardians) notified."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Cần ghi lý do cấp lại thẻ.")
+    with transaction.atomic():
+        old = (Card.objects.select_for_update().select_related("group", "agency__province")
+               .filter(person=person, status=Card.Status.ACTIVE).first())
+        if old is None:
+            raise ValidationError("Người này không có thẻ BHYT đang sử dụng để cấp lại.")
+        now = timezone.now()
+        old.status, old.changed_at = Card.Status.REPLACED, now
+        old.save(update_fields=["status", "changed_at"])
+        group = group or old.group
+        card = Card(
+            person=person, number=person.bhxh_code, group=group, level=group.level,
+            facility=facility or old.facility, valid_from=old.valid_from,
+            valid_to=old.valid_to if valid_to is False else valid_to,
+            five_year_date=old.five_year_date, issued_on=timezone.localdate(), agency=old.agency,
+            living_area=old.living_area, version=old.version + 1, reason=reason,
+            legacy_number=legacy_number(group=group, level=group.level_id, province_code=old.agency.province.code,
+                                        bhxh_code=person.bhxh_code),
+        )
+        card.full_clean()
+        card.save()
+        person_notify(person=person, template="bhyt_card_reissued", context={"card": card, "reason": reason},
+                      change_key=f"bhyt-card-{card.number}-v{card.version}")
+    return card
+
+
+def card_revoke(*, card: Card, reason: str) -> Card:
+    with transaction.atomic():
+        card = Card.objects.select_for_update().get(pk=card.pk)
+        if card.status != Card.Status.ACTIVE:
+            raise ValidationError("Chỉ thu hồi được thẻ đang sử dụng.")
+        card.status, card.changed_at = Card.Status.REVOKED, timezone.now()
+        card.reason = (reason or "Thu hồi thẻ")[:300]
+        card.save(update_fields=["status", "changed_at", "reason"])
+    return card
+
+
+# --- the QR string --------------------------------------------------------------------------
+
+def card_fields(card: Card, *, purpose: Purpose) -> qr.CardFields:
+    person = card.person
+    return qr.CardFields(
+        number=card.number,
+        full_name=person.full_name,
+        birth_date=person.birth_date,
+        birth_year_only=person.birth_year_only,
+        sex=person.sex,
+        facility_code=card.facility.code,
+        valid_from=card.valid_from,
+        valid_to=card.valid_to,
+        issued_on=card.issued_on,
+        management_code=qr.management_code(purpose=purpose, version=card.version, bhxh_code=card.number),
+        five_year_date=card.five_year_date,
+        living_area={"K1": "5", "K2": "6", "K3": "7"}.get(card.living_area, "4"),
+        level=str(card.level_id),
+        issuing_place=card.agency.name,
+    )
+
+
+def card_qr(card: Card, *, purpose: Purpose, issued_at: int | None = None) -> str:
+    """The signed QR string of a card: on screen (good for 10 minutes) or printed."""
+    return qr.build(card_fields(card, purpose=purpose), issued_at=int(time.time()) if issued_at is None else issued_at)
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+TOKEN_PREFIX = "bhyt_"
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def api_token_create(*, facility, name: str, created_by=None) -> tuple[FacilityApiToken, str]:
+    """A new token for a facility; the plain token is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = FacilityApiToken(facility=facility, name=name, prefix=raw[:12], token_hash=token_hash(raw),
+                             created_by=created_by)
+    token.full_clean(exclude=["token_hash", "prefix"])
+    token.save()
+    return token, raw
+
+
+def api_token_revoke(*, token: FacilityApiToken) -> None:
+    FacilityApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_token_authenticate(raw: str) -> FacilityApiToken | None:
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    token = (FacilityApiToken.objects.select_related("facility")
+             .filter(token_hash=token_hash(raw), revoked_at__isnull=True).first())
+    if token is not None:
+        FacilityApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckResult:
+    kind: Kind
+    card: Card | None = None
+    detail: str = ""
+    payload: qr.Payload | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        return OUTCOMES[self.kind]
+
+    @property
+    def valid(self) -> bool:
+        return self.kind == Kind.VALID
+
+
+def _card_state(card: Card, today: datetime.date) -> Kind:
+    if card.status == Card.Status.REVOKED:
+        return Kind.REVOKED
+    if card.status == Card.Status.REPLACED:
+        return Kind.REPLACED
+    if card.status == Card.Status.EXPIRED or (card.valid_to is not None and card.valid_to < today):
+        return Kind.EXPIRED
+    if card.valid_from > today:
+        return Kind.NOT_YET_VALID
+    return Kind.VALID
+
+
+def _matches(card: Card, *, full_name: str, birth_date: datetime.date | None, birth_year: int | None) -> Kind | None:
+    person = card.person
+    if fold(full_name) != fold(person.full_name):
+        return Kind.WRONG_NAME
+    if person.birth_year_only or birth_date is None:
+        if birth_year != person.birth_date.year:
+            return Kind.WRONG_BIRTH_DATE
+    elif birth_date != person.birth_date:
+        return Kind.WRONG_BIRTH_DATE
+    return None
+
+
+def _typed(number: str, full_name: str, birth_date, birth_year, today) -> CheckResult:
+    card = card_by_number(number)
+    if card is None:
+        return CheckResult(Kind.NOT_FOUND)
+    mismatch = _matches(card, full_name=full_name, birth_date=birth_date, birth_year=birth_year)
+    if mismatch:
+        return CheckResult(mismatch)  # the card is not revealed to someone who does not know its holder
+    return CheckResult(_card_state(card, today), card)
+
+
+def _payload(text: bytes | str, now: datetime.datetime) -> CheckResult:
+    try:
+        payload = qr.parse(text)
+    except QrError as error:
+        return CheckResult(error.kind, detail=error.detail)
+    today = timezone.localdate(now)
+    if payload.signature is None:
+        # A card printed before the portal (or by another system): checked against the registry.
+        fields = payload.fields
+        result = _typed(fields.number, fields.full_name, fields.birth_date, fields.birth_year, today)
+        return CheckResult(result.kind, result.card, "mã QR không có chữ ký: đối chiếu với dữ liệu thẻ", payload)
+    try:
+        qr.verify_signature(payload, now)
+    except QrError as error:
+        return CheckResult(error.kind, detail=error.detail, payload=payload)
+    card = (Card.objects.select_related("person", "group", "level", "facility", "facility__province", "agency")
+            .filter(number=payload.fields.number, version=payload.version).first())
+    if card is None:
+        return CheckResult(Kind.NOT_FOUND, detail="thẻ không còn trong hệ thống", payload=payload)
+    state = _card_state(card, today)
+    if state in (Kind.REVOKED, Kind.REPLACED):
+        return CheckResult(state, card, payload=payload)
+    try:
+        qr.check_fresh(payload, now)
+    except QrError as error:
+        return CheckResult(error.kind, card, error.detail, payload)
+    return CheckResult(state, card, payload=payload)
+
+
+def card_check(*, channel: str, user=None, token: FacilityApiToken | None = None, payload: bytes | str | None = None,
+               number: str = "", full_name: str = "", birth_date: datetime.date | None = None,
+               birth_year: int | None = None, now: datetime.datetime | None = None) -> CheckResult:
+    """Check a scanned QR string, or a typed card number + name + birth date, and log the check."""
+    now = now or timezone.now()
+    if payload is not None:
+        result = _payload(payload, now)
+    else:
+        result = _typed(number, full_name, birth_date, birth_year or (birth_date.year if birth_date else None),
+                        timezone.localdate(now))
+    logged_card = result.card
+    user = user if user is not None and user.is_authenticated else None
+    CardCheck.objects.create(
+        card=logged_card, person=logged_card.person if logged_card else None, checked_by=user,
+        facility=(token.facility if token else getattr(user, "facility", None)), token=token,
+        channel=channel, result=str(result.kind),
+    )
+    return result

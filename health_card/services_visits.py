@@ -1,0 +1,182 @@
+"""Writes to the medical-visit history: one save path for a visit and its cost lines.
+
+The admin (officers and clinic staff) and anything else that enters visits call `visit_save`.
+A save that really changes the visit or its lines bumps its revision, writes an audit row (who,
+when, what) and tells the person (in-portal notice + SMS) once for that change; a save that
+changes nothing writes nothing and tells nobody. The messages name the facility, the dates and
+the amounts, never the diagnosis: an SMS shows on a locked phone.
+"""
+
+import hashlib
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.services.notices import person_notify
+
+from .models import Visit, VisitEvent, VisitLine
+from .selectors_visits import visit_in_scope
+
+TRACKED_FIELDS = ("person_id", "facility_id", "reference", "kind", "admitted_on", "discharged_on", "diagnosis_code",
+                  "diagnosis_name", "total_cost", "bhyt_paid", "patient_paid")
+LINE_FIELDS = ("category", "description", "unit", "quantity", "unit_price", "amount", "bhyt_amount")
+
+
+def _money(value: int) -> str:
+    return f"{value:,} đ".replace(",", ".")
+
+
+def line_totals(lines) -> tuple[int, int, int]:
+    """(total, BHYT, patient) of cost lines."""
+    total = sum(line.amount or 0 for line in lines)
+    bhyt = sum(line.bhyt_amount or 0 for line in lines)
+    return total, bhyt, total - bhyt
+
+
+def fill_totals(visit: Visit, lines) -> None:
+    """Totals left empty are taken from the lines (the patient's share: total − BHYT)."""
+    lines = list(lines)
+    if lines:
+        total, bhyt, patient = line_totals(lines)
+        if visit.total_cost is None:
+            visit.total_cost = total
+        if visit.bhyt_paid is None:
+            visit.bhyt_paid = bhyt
+        if visit.patient_paid is None:
+            visit.patient_paid = patient
+    elif visit.total_cost is not None and visit.bhyt_paid is not None and visit.patient_paid is None:
+        visit.patient_paid = visit.total_cost - visit.bhyt_paid
+
+
+def check_totals(visit: Visit, lines) -> None:
+    """A visit with cost lines has exactly their totals; raises ValidationError naming each field."""
+    lines = list(lines)
+    errors = {}
+    if lines:
+        total, bhyt, patient = line_totals(lines)
+        for name, expected, label in (("total_cost", total, "Tổng chi phí"), ("bhyt_paid", bhyt, "Phần BHYT chi trả"),
+                                      ("patient_paid", patient, "Phần người bệnh chi trả")):
+            value = getattr(visit, name)
+            if value != expected:
+                shown = "trống" if value is None else _money(value)
+                errors[name] = (f"{label} ({shown}) phải bằng tổng của các dòng chi phí ({_money(expected)}). "
+                                "Sửa số tiền hoặc để trống để tính từ các dòng chi phí.")
+    for name, label in (("total_cost", "tổng chi phí"), ("bhyt_paid", "phần BHYT chi trả"),
+                        ("patient_paid", "phần người bệnh chi trả")):
+        if getattr(visit, name) is None and name not in errors:
+            errors[name] = f"Nhập {label} hoặc thêm các dòng chi phí."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _line_key(line: VisitLine) -> tuple:
+    quantity = Decimal(line.quantity).normalize() if line.quantity is not None else None
+    return (line.category, line.description, line.unit, str(quantity), line.unit_price, line.amount, line.bhyt_amount)
+
+
+def _label(name: str) -> str:
+    return str(Visit._meta.get_field(name.removesuffix("_id")).verbose_name)
+
+
+def _display(name: str, value) -> str:
+    if value is None or value == "":
+        return "(trống)"
+    field = Visit._meta.get_field(name.removesuffix("_id"))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        return str(field.related_model.objects.filter(pk=value).first() or value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if name in ("total_cost", "bhyt_paid", "patient_paid"):
+        return _money(value)
+    return str(value)
+
+
+def change_key(visit: Visit, fingerprint: str) -> str:
+    """Names one change: the visit, its revision and a hash of its new content, so the same
+    change retried sends nothing new and every later change sends again."""
+    return f"visit-{visit.pk}-r{visit.revision}-{fingerprint[:16]}"
+
+
+def _fingerprint(values: dict, line_keys: list[tuple]) -> str:
+    text = "|".join(f"{name}={values[name]}" for name in TRACKED_FIELDS) + "||" + repr(sorted(line_keys, key=repr))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@transaction.atomic
+def visit_save(*, visit: Visit, lines, actor=None) -> bool:
+    """Validate and save a new or corrected visit with its complete list of cost lines (lines
+    left out are deleted). Returns whether anything changed, and so whether an audit row was
+    written and the person told. `actor` is the officer or clinic staff member (None for imports).
+
+    Raises ValidationError (Vietnamese messages, per field) or PermissionDenied outside the
+    actor's scope."""
+    lines = list(lines)
+    created = visit.pk is None
+    stored, stored_lines = None, []
+    if not created:
+        stored = Visit.objects.select_for_update().filter(pk=visit.pk).values(*TRACKED_FIELDS).first()
+        if stored is None:
+            raise ValidationError("Lượt khám không còn tồn tại.")
+        if stored["person_id"] != visit.person_id:
+            raise ValidationError({"person": "Không thể chuyển lượt khám sang người khác: xóa và nhập lại."})
+        stored_lines = list(VisitLine.objects.filter(visit_id=visit.pk))
+    if actor is not None:
+        previous = Visit.objects.select_related("person", "facility").get(pk=visit.pk) if stored else None
+        if not visit_in_scope(actor, visit) or (previous is not None and not visit_in_scope(actor, previous)):
+            raise PermissionDenied("Lượt khám ngoài phạm vi quản lý của bạn.")
+    stored_ids = {line.pk for line in stored_lines}
+    if any(line.pk is not None and line.pk not in stored_ids for line in lines):
+        raise ValidationError("Dòng chi phí không thuộc lượt khám này.")
+
+    fill_totals(visit, lines)
+    errors = {}
+    try:
+        visit.full_clean()
+    except ValidationError as error:
+        errors.update(error.update_error_dict({}))
+    for line in lines:
+        try:
+            line.full_clean(exclude=["visit"])
+        except ValidationError as error:
+            errors.setdefault("lines", []).extend(error.messages)
+    try:
+        check_totals(visit, lines)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
+    if errors:
+        raise ValidationError(errors)
+
+    new_values = {name: getattr(visit, name) for name in TRACKED_FIELDS}
+    fingerprint = _fingerprint(new_values, [_line_key(line) for line in lines])
+    if stored is not None and fingerprint == _fingerprint(stored, [_line_key(line) for line in stored_lines]):
+        return False
+
+    visit.revision += 1
+    visit.save()
+    keep = {line.pk for line in lines if line.pk is not None}
+    VisitLine.objects.filter(visit=visit).exclude(pk__in=keep).delete()
+    for line in lines:
+        line.visit = visit
+        line.save()
+
+    if created:
+        summary = (f"Nhập lượt khám {visit.get_kind_display().lower()} tại {visit.facility.name}, "
+                   f"{len(lines)} dòng chi phí.")
+    else:
+        parts = [f"{_label(name)}: {_display(name, stored[name])} → {_display(name, new_values[name])}"
+                 for name in TRACKED_FIELDS if stored[name] != new_values[name]]
+        if sorted(map(_line_key, stored_lines), key=repr) != sorted(map(_line_key, lines), key=repr):
+            parts.append(f"chi phí chi tiết: {len(stored_lines)} → {len(lines)} dòng")
+        summary = "; ".join(parts)
+    VisitEvent.objects.create(visit=visit, revision=visit.revision, changes=summary, actor=actor)
+    person_notify(
+        person=visit.person,
+        template="visit_added" if created else "visit_updated",
+        context={"visit": visit},
+        change_key=change_key(visit, fingerprint),
+    )
+    return True

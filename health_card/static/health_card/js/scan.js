@@ -1,0 +1,69 @@
+/* Camera scanning on the clinic verify page, with the jsQR decoder served by the portal
+   (vendor/jsqr, Apache-2.0). A decoded QR fills the scan field and posts the form, exactly as a
+   handheld scanner does. Without a camera, camera permission or JavaScript the field and the
+   scanner still work; the camera button only appears where it can be used. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-camera]");
+  var form = document.getElementById("form-quet");
+  if (!box || !form || !window.jsQR || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return; }
+  var field = form.querySelector("input[name=ma_qr]");
+  var start = box.querySelector("[data-camera-start]");
+  var stop = box.querySelector("[data-camera-stop]");
+  var video = box.querySelector("[data-camera-video]");
+  var status = box.querySelector("[data-camera-status]");
+  var canvas = document.createElement("canvas");
+  var context = canvas.getContext("2d", { willReadFrequently: true });
+  var stream = null;
+  box.hidden = false;
+
+  function finish() {
+    if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
+    stream = null;
+    video.hidden = true; stop.hidden = true; start.hidden = false;
+  }
+
+  function text(code) {
+    if (code.binaryData && window.TextDecoder) {
+      try { return new window.TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(code.binaryData)); }
+      catch (error) { return code.data; }
+    }
+    return code.data;
+  }
+
+  function tick() {
+    if (!stream) { return; }
+    if (video.readyState === video.HAVE_ENOUGH_DATA) {
+      canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      var frame = context.getImageData(0, 0, canvas.width, canvas.height);
+      var code = window.jsQR(frame.data, frame.width, frame.height, { inversionAttempts: "dontInvert" });
+      if (code && code.data) {
+        field.value = text(code);
+        status.textContent = "Đã đọc được mã QR, đang xác thực…";
+        finish();
+        form.submit();
+        return;
+      }
+    }
+    window.requestAnimationFrame(tick);
+  }
+
+  start.addEventListener("click", function () {
+    status.textContent = "Đang mở camera…";
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
+      .then(function (media) {
+        stream = media;
+        video.srcObject = media;
+        video.hidden = false; stop.hidden = false; start.hidden = true;
+        status.textContent = "Đưa mã QR vào khung hình.";
+        return video.play();
+      })
+      .then(function () { window.requestAnimationFrame(tick); })
+      .catch(function () {
+        finish();
+        status.textContent = "Không mở được camera. Hãy cho phép dùng camera, hoặc dùng máy quét cầm tay, hoặc nhập thông tin trên thẻ.";
+      });
+  });
+  stop.addEventListener("click", function () { finish(); status.textContent = "Đã dừng camera."; start.focus(); });
+}());

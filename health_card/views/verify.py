@@ -1,0 +1,189 @@
+"""Card checks: the clinic verify page, the JSON API for clinic software, the public keys.
+
+- `/xac-thuc/the-bhyt/`: clinic staff (a login attached to a KCB facility, role "Nhân viên cơ sở
+  KCB") scan with the camera (static/health_card/js/scan.js with the vendored jsQR decoder), with
+  a handheld scanner (types into the focused field, Enter posts the form — no JavaScript needed),
+  or type card number + full name + birth date; they see the whole result. Anyone else may check
+  a scanned string only, sees valid/invalid with the name masked, and is rate-limited per IP.
+- `/api/xac-thuc/the-bhyt/`: POST, `Authorization: Bearer <facility token>`, the answer in the
+  field names and codes of the BHXH card-check service. CSRF-exempt because the token, not a
+  cookie, authenticates it.
+- `/.well-known/bhyt-keys.json`: the public keys that verify the QR signatures offline.
+Every check is logged (services.card_check).
+"""
+
+import json
+import unicodedata
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
+
+from ..forms import ScanForm, TypedForm
+from ..keys import published_keys
+from ..models import Card, CardCheck
+from ..qr import Kind
+from ..selectors import is_clinic_staff
+from ..services import api_token_authenticate, card_check
+from .card import photo_url
+
+PUBLIC_RATE = "20/m"
+API_RATE = "600/m"
+RATE_LIMITED = "Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút."
+
+
+def mask_name(full_name: str) -> str:
+    """'Nguyễn Văn A' → 'NGUYỄN V*** A': family name whole, middle names as initials, the given
+    name's first letter only."""
+    words = unicodedata.normalize("NFC", full_name).upper().split()
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0][0] + "***"
+    middle = [word[0] + "***" for word in words[1:-1]]
+    return " ".join([words[0], *middle, words[-1][0]])
+
+
+def _render(request, *, scan_form, typed_form, result=None, clinic=False, status=200, limited=False):
+    context = {
+        "scan_form": scan_form, "typed_form": typed_form, "clinic": clinic, "result": result,
+        "limited_message": RATE_LIMITED if limited else "", "facility": request.user.facility if clinic else None,
+    }
+    if result is not None:
+        context["outcome"] = result.outcome
+        card = result.card
+        if clinic and card is not None:
+            context.update(card=card, person=card.person, photo_url=photo_url(request, card.person),
+                           own_facility=card.facility_id == request.user.facility_id)
+        elif card is not None:
+            context["masked_name"] = mask_name(card.person.full_name)
+    response = render(request, "health_card/verify.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    clinic = is_clinic_staff(request.user)
+    if request.method == "GET":
+        return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic)
+    if not clinic and is_ratelimited(request, group="health_card.verify", key="vssid_portal.ratelimit.client_ip",
+                                     rate=PUBLIC_RATE, method="POST", increment=True):
+        return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429, limited=True)
+    scan_form, typed_form = ScanForm(), TypedForm()
+    result = None
+    if clinic and request.POST.get("cach") == "nhap":
+        typed_form = TypedForm(request.POST)
+        if typed_form.is_valid():
+            birth_date, birth_year = typed_form.cleaned_data["ngay_sinh"]
+            result = card_check(channel=CardCheck.Channel.TYPED, user=request.user,
+                                number=typed_form.cleaned_data["so_the"], full_name=typed_form.cleaned_data["ho_ten"],
+                                birth_date=birth_date, birth_year=birth_year)
+            typed_form = TypedForm()
+    else:
+        scan_form = ScanForm(request.POST)
+        if scan_form.is_valid():
+            result = card_check(channel=CardCheck.Channel.QR if clinic else CardCheck.Channel.PUBLIC,
+                                user=request.user, payload=scan_form.cleaned_data["ma_qr"])
+            scan_form = ScanForm()
+    status = 400 if result is None else 200
+    return _render(request, scan_form=scan_form, typed_form=typed_form, result=result, clinic=clinic, status=status)
+
+
+# --- JSON API -------------------------------------------------------------------------------
+
+def _date(value, year_only=False):
+    if value is None:
+        return None
+    return f"{value.year:04d}" if year_only else value.strftime("%d/%m/%Y")
+
+
+def api_answer(result) -> dict:
+    """A check in the card-check service's names (maKetQua, hoTen, gioiTinh, maDKBD, ...)."""
+    outcome = result.outcome
+    answer = {"maKetQua": outcome.code, "ketQua": str(result.kind), "hopLe": outcome.valid,
+              "thongBao": outcome.label, "ghiChu": outcome.explanation}
+    card = result.card
+    if card is None:
+        return answer
+    person = card.person
+    answer.update({
+        "maSoBHXH": person.bhxh_code,
+        "maThe": card.legacy_number,
+        "hoTen": person.full_name,
+        "ngaySinh": _date(person.birth_date, person.birth_year_only),
+        "gioiTinh": person.get_sex_display(),
+        "maDKBD": card.facility.code,
+        "tenDKBD": card.facility.name,
+        "cqBHXH": card.agency.name,
+        "gtTheTu": _date(card.valid_from),
+        "gtTheDen": _date(card.valid_to),
+        "maKV": card.living_area,
+        "ngayDu5Nam": _date(card.five_year_date),
+        "mucHuong": card.level_id,
+        "tyLeHuong": card.level.percent,
+        "lanCap": card.version,
+        "maTheCu": None,
+        "maTheMoi": None,
+    })
+    if result.kind == Kind.REPLACED:
+        newer = Card.objects.filter(person=person, status=Card.Status.ACTIVE).values_list("legacy_number", flat=True).first()
+        answer.update(maTheCu=card.legacy_number, maTheMoi=newer)
+    return answer
+
+
+def _api_error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"maKetQua": code, "hopLe": False, "thongBao": message}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+@require_POST
+@ratelimit(key="header:authorization", rate=API_RATE, method="POST", block=False, group="health_card.api")
+def api_verify(request):
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    token = api_token_authenticate(raw.strip()) if scheme.lower() == "bearer" else None
+    if token is None:
+        response = _api_error(401, "401", "Thiếu hoặc sai mã truy cập API của cơ sở KCB.")
+        response["WWW-Authenticate"] = 'Bearer realm="xac-thuc-the-bhyt"'
+        return response
+    if getattr(request, "limited", False):
+        return _api_error(429, "429", "Quá nhiều yêu cầu trong một phút.")
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            return _api_error(400, "205", "Nội dung không phải JSON hợp lệ.")
+        if not isinstance(body, dict):
+            return _api_error(400, "205", "Nội dung phải là một đối tượng JSON.")
+        if isinstance(body.get("maQR"), str):
+            result = card_check(channel=CardCheck.Channel.API, token=token, payload=body["maQR"])
+        else:
+            form = TypedForm({"so_the": body.get("maThe") or "", "ho_ten": body.get("hoTen") or "",
+                              "ngay_sinh": body.get("ngaySinh") or ""})
+            if not form.is_valid():
+                errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+                response = _api_error(400, "205", "Cần maQR, hoặc maThe + hoTen + ngaySinh (dd/mm/yyyy).")
+                response.content = json.dumps({**json.loads(response.content), "loi": errors}, ensure_ascii=False)
+                return response
+            birth_date, birth_year = form.cleaned_data["ngay_sinh"]
+            result = card_check(channel=CardCheck.Channel.API, token=token, number=form.cleaned_data["so_the"],
+                                full_name=form.cleaned_data["ho_ten"], birth_date=birth_date, birth_year=birth_year)
+    else:
+        # The scanned string as the raw body (text/plain): bytes, so junk is reported as junk.
+        result = card_check(channel=CardCheck.Channel.API, token=token, payload=request.body)
+    return JsonResponse(api_answer(result), json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def public_keys(request):
+    response = JsonResponse(published_keys())
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,283 @@
+"""The holder's pages, the clinic verify page, the API, the access log, reissue notices."""
+
+import datetime
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.test import Client
+
+from accounts.models import Guardianship
+from health_card.models import Card, CardCheck
+from health_card.qr import Kind, Purpose
+from health_card.services import api_token_create, card_qr, reissue_card
+from health_card.views.verify import mask_name
+from notifications.models import Message
+from tests.accounts.helpers import make_person
+
+from .card_fixtures import *  # noqa: F401,F403
+from .card_fixtures import issue, logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_card_page_draws_the_card_with_a_placeholder_photo_and_links(holder, card):
+    page = text(logged_in(holder).get("/the-bhyt/"))
+    for expected in ("7901234567", card.legacy_number, "NGUYỄN VĂN ĐỨC", "15/03/1988", "Nam", "01/01/2024",
+                     "01/01/2029", card.facility.name, "Mức 4 – 80 %", "Chưa có ảnh chân dung",
+                     'href="/the-bhyt/ma-qr/"', f'href="/the-bhyt/{card.pk}/in/"', 'href="/the-bhyt/ai-da-xem/"'):
+        assert expected in page, expected
+
+
+def test_card_page_needs_a_login_and_pages_without_card(client, reference_data):
+    assert client.get("/the-bhyt/").status_code == 302
+    from accounts.models import User
+    user = User.objects.create_user(username="7908888888", password="x-Strong-Pass-2026",
+                                    person=make_person("7908888888", id_number="079088099999"))
+    page = text(logged_in(user).get("/the-bhyt/"))
+    assert "Chưa có thẻ BHYT" in page
+    assert logged_in(user).get("/the-bhyt/ma-qr/").status_code == 404
+
+
+def test_portrait_is_shown_through_a_signed_private_link(holder, card):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from accounts.models import Registration
+    from tests.accounts.helpers import jpeg
+    person = holder.person
+    registration = Registration.objects.create(
+        reference="R-TEST-1", person=person, status=Registration.Status.APPROVED, bhxh_code=person.bhxh_code,
+        full_name=person.full_name, birth_date=person.birth_date, province=person.province, ward=person.ward,
+        street="1", phone="+84912345678", agency=card.agency, decided_at=timezone.now())
+    registration.portrait.save("portrait.jpg", ContentFile(jpeg().read()))
+    client = logged_in(holder)
+    page = client.get("/the-bhyt/").content.decode()
+    url = re.search(r'src="(/tep/[^"]+)"', page)[1]
+    assert client.get(url).status_code == 200
+    assert Client().get(url).status_code == 404  # bound to the holder's login
+
+
+def test_qr_page_works_without_javascript_and_links_a_reload(holder, card):
+    page = text(logged_in(holder).get("/the-bhyt/ma-qr/"))
+    assert f'src="/the-bhyt/{card.pk}/ma-qr.png"' in page
+    assert "Tải lại để lấy mã QR mới" in page and "qr-refresh.js" in page and "<script>" not in page
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_pdf_of_the_card_has_its_text_and_a_print_qr(holder, card, tmp_path):
+    response = logged_in(holder).get(f"/the-bhyt/{card.pk}/in/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    path = tmp_path / "the.pdf"
+    path.write_bytes(response.content)
+    content = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    squeezed = re.sub(r"\s+", "", content)
+    for expected in ("THẺBẢOHIỂMYTẾ", "NGUYỄNVĂNĐỨC", "7901234567", card.legacy_number, "15/03/1988"):
+        assert expected in squeezed, expected
+    if shutil.which("pdftoppm") and shutil.which("zbarimg"):
+        subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page")], check=True)
+        page = sorted(tmp_path.glob("page*.png"))[0]
+        decoded = subprocess.run(["zbarimg", "-q", "--raw", "--nodbus", "-Sbinary", str(page)], capture_output=True,
+                                 check=True).stdout.decode().strip()
+        from health_card import qr
+        assert qr.parse(decoded).purpose == Purpose.PRINT
+        from health_card.services import card_check
+        assert card_check(channel="qr", payload=decoded).kind == Kind.VALID
+
+
+def test_idor_other_peoples_card_qr_pdf_and_log_are_404(holder, card, stranger):
+    client = logged_in(stranger)
+    assert client.get(f"/the-bhyt/{card.pk}/in/").status_code == 404
+    assert client.get(f"/the-bhyt/{card.pk}/ma-qr.png").status_code == 404
+    CardCheck.objects.create(card=card, person=card.person, channel="qr", result="valid")
+    log = text(client.get("/the-bhyt/ai-da-xem/"))
+    assert "Chưa có lần xác thực nào" in log
+    # switching the view to somebody who is not one's child changes nothing
+    client.post("/ca-nhan/xem/", {"child": card.person.pk})
+    assert "Chưa có lần xác thực nào" in text(client.get("/the-bhyt/ai-da-xem/"))
+    assert "7901234567" not in text(client.get("/the-bhyt/"))
+
+
+def test_a_parent_sees_the_childs_card_and_its_access_log(holder, facility, clinic_user):
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2020, 6, 1), id_number="079220012345")
+    Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    child_card = issue(child, facility, group="TE")
+    client = logged_in(holder)
+    session = client.session
+    session["viewing_person_id"] = child.pk
+    session.save()
+    assert "NGUYỄN GIA BẢO" in text(client.get("/the-bhyt/"))
+    assert client.get(f"/the-bhyt/{child_card.pk}/in/").status_code == 200
+    logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": card_qr(child_card, purpose=Purpose.SCREEN)})
+    log = text(client.get("/the-bhyt/ai-da-xem/"))
+    assert "Phạm Thu Hà" in log or "Hà Phạm Thu" in log
+    assert facility.name in log and "Thẻ hợp lệ" in log
+
+
+def test_access_log_lists_who_checked_and_only_the_holder_sees_it(holder, card, clinic_user, stranger):
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
+    Client().post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
+    checks = CardCheck.objects.filter(person=holder.person)
+    assert checks.count() == 2
+    assert {c.channel for c in checks} == {"qr", "public"}
+    log = text(logged_in(holder).get("/the-bhyt/ai-da-xem/"))
+    assert "Khách (không đăng nhập)" in log and clinic_user.facility.name in log
+    assert "Chưa có lần xác thực nào" in text(logged_in(stranger).get("/the-bhyt/ai-da-xem/"))
+
+
+def test_clinic_staff_see_the_whole_result(holder, card, clinic_user, other_facility):
+    client = logged_in(clinic_user)
+    page = text(client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}))
+    for expected in ("Thẻ hợp lệ", "NGUYỄN VĂN ĐỨC", "15/03/1988", "Nam", "Mức 4 – 80 %", "đúng cơ sở này",
+                     "01/01/2029", "check-result--success", "✔"):
+        assert expected in page, expected
+    page = text(client.post("/xac-thuc/the-bhyt/", {"cach": "nhap", "so_the": card.legacy_number,
+                                                   "ho_ten": "nguyen van duc", "ngay_sinh": "15/03/1988"}))
+    assert "Thẻ hợp lệ" in page
+    page = text(client.post("/xac-thuc/the-bhyt/", {"cach": "nhap", "so_the": "7901234567", "ho_ten": "Nguyễn Văn Đức",
+                                                   "ngay_sinh": "16/03/1988"}))
+    assert "Sai ngày sinh" in page and "NGUYỄN VĂN ĐỨC" not in page
+    Card.objects.filter(pk=card.pk).update(facility=other_facility)
+    page = text(client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": card_qr(Card.objects.get(pk=card.pk), purpose=Purpose.SCREEN)}))
+    assert "không phải cơ sở này" in page
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"cach": "nhap", "so_the": "12", "ho_ten": "A", "ngay_sinh": "15/03/1988"}, "Mã thẻ gồm 10 chữ số"),
+    ({"cach": "nhap", "so_the": "7901234567", "ho_ten": "A", "ngay_sinh": "31/02/1988"}, "Ngày sinh không có thật"),
+    ({"cach": "nhap", "so_the": "7901234567", "ho_ten": "", "ngay_sinh": "hôm qua"}, "Nhập họ và tên"),
+    ({"cach": "quet", "ma_qr": ""}, "Quét hoặc dán chuỗi mã QR"),
+    ({"cach": "quet", "ma_qr": "x" * 3000}, "Chuỗi quá dài"),
+])
+def test_bad_input_gets_a_vietnamese_message_never_a_500(clinic_user, data, message):
+    response = logged_in(clinic_user).post("/xac-thuc/the-bhyt/", data)
+    assert response.status_code == 400 and message in text(response)
+
+
+@pytest.mark.parametrize("payload, label", [("rác", "Không đọc được mã QR"), ("0111077012|4e67|29/03", "Mã QR bị đọc thiếu")])
+def test_junk_is_answered_clearly(clinic_user, payload, label):
+    response = logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
+    assert response.status_code == 200 and label in text(response)
+
+
+def test_public_result_is_masked_and_offers_no_typed_check(card):
+    page = text(Client().post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}))
+    assert "Thẻ hợp lệ" in page and "NGUYỄN V*** Đ" in page
+    assert "NGUYỄN VĂN ĐỨC" not in page and "15/03/1988" not in page and card.facility.name not in page
+    page = text(Client().post("/xac-thuc/the-bhyt/", {"cach": "nhap", "so_the": "7901234567",
+                                                      "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15/03/1988"}))
+    assert "Thẻ hợp lệ" not in page and 'name="so_the"' not in page
+    tampered = card_qr(card, purpose=Purpose.SCREEN).replace("|1|-|", "|2|-|")
+    page = text(Client().post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": tampered}))
+    assert "Thẻ không hợp lệ" in page and "NGUYỄN" not in page
+
+
+def test_mask_name():
+    assert mask_name("Nguyễn Văn A") == "NGUYỄN V*** A"
+    assert mask_name("Trần Thị Minh Khai") == "TRẦN T*** M*** K"
+    assert mask_name("Hà") == "H***"
+
+
+def test_public_checks_are_rate_limited_per_ip(card):
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(20):
+        assert client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}).status_code == 200
+    response = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
+    assert response.status_code == 429 and "quá nhiều lần" in text(response)
+    assert Client(REMOTE_ADDR="203.0.113.10").post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}).status_code == 200
+
+
+def test_clinic_staff_are_not_rate_limited_like_the_public(card, clinic_user):
+    client = logged_in(clinic_user)
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    for _ in range(25):
+        assert client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}).status_code == 200
+
+
+def test_api_needs_a_valid_token_and_answers_in_the_card_check_names(card, facility, holder):
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    client = Client(enforce_csrf_checks=True)
+    url = "/api/xac-thuc/the-bhyt/"
+    assert client.post(url, {"maQR": payload}, content_type="application/json").status_code == 401
+    assert client.post(url, {"maQR": payload}, content_type="application/json",
+                       HTTP_AUTHORIZATION="Bearer bhyt_wrong").status_code == 401
+    token, raw = api_token_create(facility=facility, name="HIS")
+    assert raw not in json.dumps(list(type(token).objects.values()), default=str)  # only the hash is stored
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    answer = client.post(url, {"maQR": payload}, content_type="application/json", **auth).json()
+    assert answer["maKetQua"] == "000" and answer["hopLe"] is True
+    assert answer["hoTen"] == "Nguyễn Văn Đức" and answer["gioiTinh"] == "Nam" and answer["maDKBD"] == facility.code
+    assert answer["gtTheTu"] == "01/01/2024" and answer["gtTheDen"] is None and answer["ngayDu5Nam"] == "01/01/2029"
+    assert answer["maSoBHXH"] == "7901234567" and answer["tyLeHuong"] == 80
+    typed = client.post(url, {"maThe": "7901234567", "hoTen": "Nguyễn Văn Tài", "ngaySinh": "15/03/1988"},
+                        content_type="application/json", **auth).json()
+    assert typed["maKetQua"] == "060" and "hoTen" not in typed
+    assert client.post(url, {"maThe": "7901234567", "hoTen": "Nguyễn Văn Đức", "ngaySinh": "01/01/1990"},
+                       content_type="application/json", **auth).json()["maKetQua"] == "070"
+    junk = client.post(url, b"\xff\xfe\x80", content_type="text/plain", **auth).json()
+    assert junk["ketQua"] == "junk" and junk["hopLe"] is False
+    assert client.post(url, "{not json", content_type="application/json", **auth).status_code == 400
+    new = reissue_card(holder.person, "Mất thẻ")
+    replaced = client.post(url, payload, content_type="text/plain", **auth).json()
+    assert replaced["maKetQua"] == "003" and replaced["maTheCu"] == card.legacy_number
+    assert replaced["maTheMoi"] == new.legacy_number
+    logged = CardCheck.objects.filter(token=token)
+    assert logged.count() == 5 and all(c.facility == facility for c in logged)
+    token.revoked_at = datetime.datetime.now(datetime.UTC)
+    token.save()
+    assert client.post(url, {"maQR": payload}, content_type="application/json", **auth).status_code == 401
+
+
+def test_reissue_marks_the_old_card_replaced_and_notifies_the_holder(holder, card):
+    new = reissue_card(holder.person, "Thẻ bị hỏng")
+    card.refresh_from_db()
+    assert card.status == Card.Status.REPLACED and new.status == Card.Status.ACTIVE and new.version == 2
+    notice = Message.objects.get(user=holder, channel=Message.Channel.INBOX, template="bhyt_card_reissued")
+    assert "lần 2" in notice.body and "Thẻ bị hỏng" in notice.body
+    assert Message.objects.filter(user=holder, channel=Message.Channel.SMS, template="bhyt_card_reissued").exists()
+    from django.core.exceptions import ValidationError
+    with pytest.raises(ValidationError):
+        reissue_card(holder.person, "")
+
+
+def test_reissue_is_atomic(holder, card, monkeypatch):
+    import health_card.services as services
+
+    def broken(**kwargs):
+        raise RuntimeError("gateway down")
+    monkeypatch.setattr(services, "person_notify", broken)
+    with pytest.raises(RuntimeError):
+        reissue_card(holder.person, "Thẻ bị hỏng")
+    card.refresh_from_db()
+    assert card.status == Card.Status.ACTIVE and Card.objects.filter(person=holder.person).count() == 1
+
+
+def test_query_counts_stay_constant(holder, card, clinic_user, django_assert_max_num_queries):
+    client = logged_in(holder)
+    client.get("/the-bhyt/")
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    clinic = logged_in(clinic_user)
+    for _ in range(3):
+        clinic.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
+    with django_assert_max_num_queries(12):
+        client.get("/the-bhyt/")
+    with django_assert_max_num_queries(12):
+        client.get("/the-bhyt/ai-da-xem/")
+    with django_assert_max_num_queries(16):
+        clinic.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
+
+
+def test_demo_seed_gives_the_demo_citizen_an_active_card(reference_data):
+    from django.core.management import call_command
+    call_command("seed_demo", persons=3, seed=2026, verbosity=0)
+    card = Card.objects.get(number="7901234567", status=Card.Status.ACTIVE)
+    from health_card.services import card_check
+    assert card_check(channel="qr", payload=card_qr(card, purpose=Purpose.SCREEN)).kind == Kind.VALID

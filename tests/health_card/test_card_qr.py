@@ -1,0 +1,220 @@
+"""The QR layout: built, signed, parsed, checked — every failure kind, key rotation, zbarimg."""
+
+import datetime
+import shutil
+import subprocess
+import time
+
+import pytest
+import qrcode
+from django.utils import timezone
+
+from health_card import keys, qr
+from health_card.models import Card, SigningKey
+from health_card.qr import Kind, Purpose, QrError
+from health_card.services import card_check, card_qr, card_revoke, reissue_card
+
+from .card_fixtures import *  # noqa: F401,F403
+from .card_fixtures import issue
+
+pytestmark = pytest.mark.django_db
+
+REAL_NEW = ("0111077012|4e677579e1bb856e2056c4836e2041|29/03/1988|1|-|01 - C54|01/07/2023|-|31/07/2023|01050111077012|-|4|"
+            " 01/10/2027|4641c59ff02659c3-1202|4|5175e1baad6e2031|$")
+REAL_OLD = ("DN401AA31900313|4cc3aa205669e1bb87742048c6b06e67|04/09/1985|1|4374|01 - 043|01/07/2017|31/12/2017|"
+            "21/07/2017|01059710639215|-|4|01/07/2022|1f2fa22c47f0bd18-7102|$")
+
+
+def check(payload, **kwargs):
+    return card_check(channel="qr", payload=payload, **kwargs)
+
+
+def test_signed_payload_keeps_the_hospital_layout_and_verifies(card):
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    parts = payload.split("|")
+    assert len(parts) == 18 and parts[-1] == "$"
+    assert parts[0] == "7901234567"
+    assert bytes.fromhex(parts[1]).decode() == "Nguyễn Văn Đức"
+    assert parts[2] == "15/03/1988" and parts[3] == "1" and parts[4] == "-"
+    assert parts[5] == qr.facility_text(card.facility.code)
+    assert parts[6:9] == ["01/01/2024", "-", "05/01/2024"]
+    assert parts[9] == "10017901234567" and len(parts[9]) == 14
+    assert parts[12] == "01/01/2029"
+    assert len(parts[13]) == 21 and parts[13].endswith("-1001")
+    assert parts[14] == "4" and bytes.fromhex(parts[15]).decode() == card.agency.name
+    assert parts[16].startswith("v1.1001.")
+    parsed = qr.parse(payload)
+    assert parsed.layout == "signed" and parsed.version == 1 and parsed.purpose == Purpose.SCREEN
+    qr.verify_signature(parsed, timezone.now())
+    result = check(payload)
+    assert result.kind == Kind.VALID and result.card == card
+
+
+def test_signature_verifies_offline_with_the_published_key(card, client):
+    payload = card_qr(card, purpose=Purpose.PRINT)
+    document = client.get("/.well-known/bhyt-keys.json").json()
+    key = next(k for k in document["keys"] if k["kid"] == "1001")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    public = Ed25519PublicKey.from_public_bytes(keys.b64url_decode(key["x"]))
+    head, signature_field, _ = payload.rsplit("|", 2)
+    public.verify(keys.b64url_decode(signature_field.split(".")[3]), (head + "|").encode())
+    assert {k["kid"] for k in document["keys"]} == {"1000", "1001"}
+    assert "d" not in key  # no private part is ever published
+
+
+def test_parser_reads_real_old_and_new_cards_in_any_hex_case_and_year_only():
+    new = qr.parse(REAL_NEW)
+    assert new.layout == "new" and new.fields.full_name == "Nguyễn Văn A"
+    assert new.fields.five_year_date == datetime.date(2027, 10, 1) and new.fields.valid_to is None
+    old = qr.parse(REAL_OLD.upper().replace("|$", "|$\r\n"))
+    assert old.layout == "old" and old.fields.full_name == "Lê Việt Hưng" and old.fields.number == "DN401AA31900313"
+    year_only = qr.parse(REAL_NEW.replace("29/03/1988", "1988"))
+    assert year_only.fields.birth_year_only and year_only.fields.birth_year == 1988
+
+
+def test_year_only_birth_date_is_signed_as_a_year(card):
+    card.person.birth_year_only = True
+    card.person.save()
+    card.refresh_from_db()
+    payload = card_qr(card, purpose=Purpose.PRINT)
+    assert payload.split("|")[2] == "1988"
+    assert check(payload).kind == Kind.VALID
+
+
+@pytest.mark.parametrize("payload, kind", [
+    (b"\xff\xfe\x00junk\x80", Kind.JUNK),
+    ("abc\ufffd|$", Kind.JUNK),
+    ("xin chào", Kind.MALFORMED),
+    ("", Kind.MALFORMED),
+    (REAL_NEW[:80], Kind.TRUNCATED),
+    ("0111077012|4e67|29/03/1988|$", Kind.TRUNCATED),
+    (REAL_NEW.replace("|29/03/1988|", "|31/02/1988|"), Kind.MALFORMED),
+    (REAL_NEW.replace("4e677579e1bb856e2056c4836e2041", "zz"), Kind.MALFORMED),
+    (REAL_NEW.replace("|1|-|", "|3|-|"), Kind.MALFORMED),
+    (REAL_NEW.replace("|$", "|extra|more|$"), Kind.MALFORMED),
+])
+def test_parse_failures_have_their_kind(payload, kind):
+    with pytest.raises(QrError) as error:
+        qr.parse(payload)
+    assert error.value.kind == kind
+    assert card_check(channel="qr", payload=payload).kind == kind
+
+
+def test_failures_of_a_signed_payload(card, settings):
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    parts = payload.split("|")
+    # wrong signature: one field changed (the name)
+    forged_name = payload.replace(parts[1], "Trần Văn Tú".encode().hex())
+    assert check(forged_name).kind == Kind.FORGED
+    # a changed signature
+    sig = parts[16]
+    flipped = sig[:-3] + ("A" if sig[-3] != "A" else "B") + sig[-2:]
+    assert check(payload.replace(sig, flipped)).kind == Kind.FORGED
+    # a forged field 13 re-signed by someone else's key under our key id
+    other = keys.Signer("1001", keys._private(keys.new_private_key_text()))
+    assert check(qr.build(qr.parse(payload).fields, issued_at=int(time.time()), signer=other)).kind == Kind.FORGED
+    # unknown key id
+    assert check(payload.replace("v1.1001.", "v1.7777.").replace("-1001|", "-7777|")).kind == Kind.UNKNOWN_KEY
+    # expired on-screen QR (issued 11 minutes ago)
+    stale = card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) - 11 * 60)
+    assert check(stale).kind == Kind.EXPIRED
+    # ...while a printed QR of the same age is still good
+    assert check(card_qr(card, purpose=Purpose.PRINT, issued_at=int(time.time()) - 86400 * 300)).kind == Kind.VALID
+    # issued in the future
+    assert check(card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) + 3600)).kind == Kind.NOT_YET_VALID
+
+
+def test_card_validity_expired_not_yet_valid_revoked_and_replaced(card, holder, facility):
+    Card.objects.filter(pk=card.pk).update(valid_to=datetime.date(2024, 12, 31))
+    card.refresh_from_db()
+    assert check(card_qr(card, purpose=Purpose.PRINT)).kind == Kind.EXPIRED
+    Card.objects.filter(pk=card.pk).update(valid_to=None, valid_from=timezone.localdate() + datetime.timedelta(days=10))
+    card.refresh_from_db()
+    assert check(card_qr(card, purpose=Purpose.PRINT)).kind == Kind.NOT_YET_VALID
+    Card.objects.filter(pk=card.pk).update(valid_from=datetime.date(2024, 1, 1))
+    card.refresh_from_db()
+    old_payload = card_qr(card, purpose=Purpose.PRINT)
+    new = reissue_card(holder.person, "Thẻ bị hỏng")
+    assert new.version == 2 and check(old_payload).kind == Kind.REPLACED
+    new_payload = card_qr(new, purpose=Purpose.PRINT)
+    assert qr.parse(new_payload).version == 2 and check(new_payload).kind == Kind.VALID
+    card_revoke(card=new, reason="Gian lận")
+    assert check(new_payload).kind == Kind.REVOKED
+
+
+def test_key_rotation_retired_key_verifies_until_its_end(card, settings):
+    payload_1001 = card_qr(card, purpose=Purpose.PRINT)
+    now = timezone.now()
+    # 1001 stops signing: 1000 would be next, so add a new key 1002 which takes over
+    settings.HEALTH_CARD_SIGNING_KEYS = {**settings.HEALTH_CARD_SIGNING_KEYS, "1002": keys.new_private_key_text()}
+    SigningKey.objects.filter(key_id="1001").update(retired_at=now, verify_until=now + datetime.timedelta(days=30))
+    payload_1002 = card_qr(card, purpose=Purpose.PRINT)
+    assert qr.parse(payload_1002).signature.key_id == "1002"
+    assert check(payload_1001).kind == Kind.VALID and check(payload_1002).kind == Kind.VALID
+    # the retired key's private half may leave the environment: the public key still verifies
+    del settings.HEALTH_CARD_SIGNING_KEYS["1001"]
+    assert check(payload_1001).kind == Kind.VALID
+    # past its end date, its QRs are no longer accepted
+    SigningKey.objects.filter(key_id="1001").update(verify_until=now - datetime.timedelta(seconds=1))
+    assert check(payload_1001).kind == Kind.UNKNOWN_KEY
+    assert check(payload_1002).kind == Kind.VALID
+    kids = {k["kid"] for k in keys.published_keys()["keys"]}
+    assert "1001" not in kids and "1002" in kids
+
+
+def test_a_changed_private_key_for_a_published_id_is_refused(card, settings):
+    from django.core.exceptions import ImproperlyConfigured
+    card_qr(card, purpose=Purpose.PRINT)
+    settings.HEALTH_CARD_SIGNING_KEYS = {"1001": keys.new_private_key_text()}
+    keys._synced.clear()
+    with pytest.raises(ImproperlyConfigured):
+        card_qr(card, purpose=Purpose.PRINT)
+
+
+def test_development_key_is_made_once_outside_the_repository(card, settings, tmp_path):
+    settings.HEALTH_CARD_SIGNING_KEYS = {}
+    keys._synced.clear()
+    payload = card_qr(card, purpose=Purpose.PRINT)
+    assert settings.HEALTH_CARD_DEV_KEY_FILE.stat().st_mode & 0o777 == 0o600
+    assert check(payload).kind == Kind.VALID
+    settings.PRODUCTION = True
+    settings.HEALTH_CARD_DEV_KEY_FILE = tmp_path / "none.json"
+    from django.core.exceptions import ImproperlyConfigured
+    with pytest.raises(ImproperlyConfigured):
+        card_qr(card, purpose=Purpose.PRINT)
+
+
+def test_unsigned_real_card_is_checked_against_the_registry(card):
+    fields = qr.CardFields(number=card.legacy_number, full_name="NGUYỄN VĂN ĐỨC", birth_date=datetime.date(1988, 3, 15),
+                           birth_year_only=False, sex=1, facility_code=card.facility.code, valid_from=card.valid_from,
+                           valid_to=None, issued_on=card.issued_on, management_code="", five_year_date=None,
+                           check="1f2fa22c47f0bd18-7102")
+    unsigned = "|".join(qr._field_list(fields)[:14]) + "|$"
+    result = check(unsigned)
+    assert result.kind == Kind.VALID and result.card == card
+    wrong = unsigned.replace(qr._hex("NGUYỄN VĂN ĐỨC"), qr._hex("Nguyễn Văn Tài"))
+    assert check(wrong).kind == Kind.WRONG_NAME
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools is not installed")
+def test_qr_png_decoded_by_zbarimg_equals_the_signed_payload(card, tmp_path, holder):
+    from health_card.views.card import screen_qr_png
+
+    path = tmp_path / "qr.png"
+    path.write_bytes(screen_qr_png(card))
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", "--nodbus", "-Sbinary", str(path)], capture_output=True,
+                             check=True).stdout.decode("utf-8").rstrip("\n")
+    window = int(time.time() // 300) * 300
+    assert decoded == card_qr(card, purpose=Purpose.SCREEN, issued_at=window)
+    assert check(decoded).kind == Kind.VALID
+    # the page's image is the same QR
+    from .card_fixtures import logged_in
+    response = logged_in(holder).get(f"/the-bhyt/{card.pk}/ma-qr.png")
+    assert response["Content-Type"] == "image/png" and response.content == path.read_bytes()
+    qrcode.make(decoded)  # fits a QR code
+
+
+def test_issue_refuses_a_second_active_card(card, facility):
+    from django.core.exceptions import ValidationError
+    with pytest.raises(ValidationError):
+        issue(card.person, facility)

@@ -1,0 +1,517 @@
+"""The medical-visit history (sổ KCB): rules of a visit and its cost lines (database constraints
+and validation with Vietnamese messages), the one save path (notices once per change, none for a
+no-op), the citizen's pages (grouped by year with totals, a child's visits, IDOR 404s, a constant
+number of queries), the admin scope of officers and clinic staff, and the demo data."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from accounts.models import Guardianship, Person, User
+from accounts.roles import CLINIC_STAFF
+from health_card.models import Visit, VisitEvent, VisitLine, normalize_icd10
+from health_card.selectors_visits import visits_by_year, visits_for
+from health_card.services_visits import visit_save
+from lookup.models import Agency, MedicalFacility
+from notifications.models import Message
+from tests.accounts.helpers import make_person, officer
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
+LIST, DETAIL = "health_card:visits", "health_card:visit_detail"
+ADMIN = "/quan-tri/health_card/visit/"
+SEQUENCE = iter(range(1, 10**6))
+
+
+def citizen(code="7901234567", name="Nguyễn Văn Đức", agency="07901", **person):
+    person = make_person(code, name, **person)
+    person.agency = Agency.objects.get(code=agency) if agency else None
+    person.save()
+    return User.objects.create_user(code, password="x-Pass-2026!", person=person)
+
+
+def line(category="kham_benh", description="Khám bệnh", quantity="1", unit_price=42_100, bhyt_share=Decimal("0.8"),
+         **fields):
+    amount = int((Decimal(quantity) * unit_price).quantize(Decimal(1)))
+    values = {"unit": "lần", "amount": amount, "bhyt_amount": int(amount * bhyt_share), **fields}
+    return VisitLine(category=category, description=description, quantity=Decimal(quantity), unit_price=unit_price,
+                     **values)
+
+
+def standard_lines():
+    return [line(), line("xet_nghiem", "Tổng phân tích tế bào máu", unit_price=46_200),
+            line("thuoc", "Paracetamol 500 mg", quantity="10", unit_price=500, unit="viên"),
+            line("thuoc", "Vitamin C 500 mg", quantity="10", unit_price=1_000, unit="viên", bhyt_share=Decimal(0))]
+
+
+def visit(person, facility="79001", admitted=datetime.date(2025, 3, 4), lines=None, save=True, **fields):
+    """A valid visit; with `lines` its totals are theirs. Stored directly (no notice) unless save=False."""
+    lines = standard_lines() if lines is None else lines
+    total = sum(item.amount for item in lines) if lines else 500_000
+    bhyt = sum(item.bhyt_amount for item in lines) if lines else 400_000
+    values = {"reference": f"LK{next(SEQUENCE):06d}", "kind": "ngoai_tru", "discharged_on": admitted,
+              "diagnosis_code": "J06.9", "diagnosis_name": "Nhiễm trùng đường hô hấp trên cấp, không đặc hiệu",
+              "total_cost": total, "bhyt_paid": bhyt, "patient_paid": total - bhyt, **fields}
+    obj = Visit(person=person, facility=MedicalFacility.objects.get(code=facility), admitted_on=admitted, **values)
+    if save:
+        obj.full_clean()
+        obj.save()
+        for item in lines:
+            item.visit = obj
+            item.full_clean()
+            item.save()
+    return obj
+
+
+def messages_of(user):
+    return list(Message.objects.filter(user=user).values_list("template", "channel").order_by("pk"))
+
+
+# --- Rules of a visit ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, code", [("J06.9", "J06.9"), (" j069 ", "J06.9"), ("K35.8", "K35.8"), ("a09", "A09"),
+                                       ("S72.00", "S72.00"), ("I10", "I10")])
+def test_icd10_codes_are_normalised_and_accepted(raw, code):
+    assert normalize_icd10(raw) == code
+
+
+@pytest.mark.parametrize("bad", ["J6.9", "06.9", "JJ6.9", "J06.", "J06.999", "X", "ruột thừa"])
+def test_a_malformed_icd10_code_is_refused_in_vietnamese(db, bad):
+    obj = visit(citizen().person, diagnosis_code=bad, save=False)
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    assert any(message.startswith("Mã ICD-10 gồm một chữ cái, hai chữ số")
+               for message in error.value.message_dict["diagnosis_code"])
+
+
+def test_validation_messages_are_vietnamese(db):
+    person = citizen().person
+    obj = visit(person, save=False, lines=[], discharged_on=datetime.date(2025, 3, 1), total_cost=500_000,
+                bhyt_paid=400_000, patient_paid=50_000)
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    messages = " ".join(error.value.messages)
+    assert "Ngày ra không được trước ngày vào." in messages
+    assert "Tổng chi phí phải bằng phần BHYT chi trả cộng phần người bệnh chi trả." in messages
+    with pytest.raises(ValidationError) as error:
+        line(amount=1).full_clean(exclude=["visit"])
+    assert error.value.message_dict["amount"] == ["Thành tiền phải bằng số lượng × đơn giá (42.100 đồng)."]
+    with pytest.raises(ValidationError) as error:
+        line(bhyt_amount=50_000).full_clean(exclude=["visit"])
+    assert "Phần BHYT chi trả không được lớn hơn thành tiền." in error.value.messages
+
+
+@pytest.mark.parametrize("fields", [
+    {"discharged_on": datetime.date(2025, 3, 1)},
+    {"total_cost": 100, "bhyt_paid": 80, "patient_paid": 10},
+    {"total_cost": -100, "bhyt_paid": -100, "patient_paid": 0},
+    {"diagnosis_code": "J6.9"},
+])
+def test_the_database_refuses_an_inconsistent_visit(db, fields):
+    obj = visit(citizen().person, lines=[], save=False, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        obj.save()
+
+
+@pytest.mark.parametrize("fields", [{"bhyt_amount": 50_000}, {"quantity": Decimal(0)}, {"unit_price": -1}])
+def test_the_database_refuses_an_inconsistent_line(db, fields):
+    obj = visit(citizen().person, lines=[])
+    item = line(**fields)
+    item.visit = obj
+    with pytest.raises(IntegrityError), transaction.atomic():
+        item.save()
+
+
+def test_a_reference_is_unique_per_facility(db):
+    person = citizen().person
+    visit(person, reference="LK-1")
+    visit(person, reference="LK-1", facility="79002")  # another facility may use the same number
+    with pytest.raises(ValidationError) as error:
+        visit(person, reference="LK-1")
+    assert "Cơ sở KCB này đã có lượt khám với mã này." in " ".join(error.value.messages)
+
+
+# --- The save path -----------------------------------------------------------------------------
+
+def test_totals_must_equal_the_lines_and_empty_totals_are_filled_from_them(db):
+    user = citizen()
+    obj = visit(user.person, save=False, total_cost=1, bhyt_paid=1, patient_paid=0)
+    with pytest.raises(ValidationError) as error:
+        visit_save(visit=obj, lines=standard_lines())
+    assert "Tổng chi phí (1 đ) phải bằng tổng của các dòng chi phí (103.300 đ)." in " ".join(error.value.messages)
+    assert not Visit.objects.exists() and not Message.objects.exists()
+
+    obj = visit(user.person, save=False, total_cost=None, bhyt_paid=None, patient_paid=None)
+    assert visit_save(visit=obj, lines=standard_lines()) is True
+    obj.refresh_from_db()
+    assert (obj.total_cost, obj.bhyt_paid, obj.patient_paid) == (103_300, 74_640, 28_660)
+    assert obj.lines.count() == 4
+
+    without_lines = visit(user.person, save=False, lines=[], total_cost=None, bhyt_paid=None, patient_paid=None)
+    with pytest.raises(ValidationError) as error:
+        visit_save(visit=without_lines, lines=[])
+    assert "Nhập tổng chi phí hoặc thêm các dòng chi phí." in error.value.message_dict["total_cost"]
+
+
+def test_a_new_visit_is_told_once_a_change_once_and_a_no_op_never(db, django_capture_on_commit_callbacks, sms_outbox):
+    user = citizen()
+    clinic = MedicalFacility.objects.get(code="79001")
+    obj = visit(user.person, save=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert visit_save(visit=obj, lines=standard_lines()) is True
+    assert messages_of(user) == [("visit_added", "inbox"), ("visit_added", "sms")]
+    notice = Message.objects.get(user=user, channel="inbox")
+    assert clinic.name in notice.body and "tổng chi phí 103.300 đ, BHYT chi trả 74.640 đ" in notice.body
+    assert "J06.9" not in notice.body and "hô hấp" not in notice.body  # no diagnosis in an SMS
+    assert len(sms_outbox()) == 1
+
+    stored = Visit.objects.get(pk=obj.pk)
+    assert visit_save(visit=stored, lines=list(stored.lines.all())) is False  # unchanged: nothing
+    assert visit_save(visit=Visit.objects.get(pk=obj.pk), lines=list(stored.lines.all())) is False
+    assert Message.objects.filter(user=user).count() == 2 and VisitEvent.objects.filter(visit=obj).count() == 1
+
+    stored = Visit.objects.get(pk=obj.pk)
+    lines = list(stored.lines.all())
+    lines[2].quantity, lines[2].amount, lines[2].bhyt_amount = Decimal(20), 10_000, 8_000  # one more box of pills
+    stored.total_cost, stored.bhyt_paid, stored.patient_paid = None, None, None
+    assert visit_save(visit=stored, lines=lines) is True
+    assert visit_save(visit=Visit.objects.get(pk=obj.pk), lines=list(stored.lines.all())) is False
+    assert [t for t, c in messages_of(user)] == ["visit_added", "visit_added", "visit_updated", "visit_updated"]
+    stored.refresh_from_db()
+    assert (stored.total_cost, stored.revision) == (108_300, 2)
+    assert VisitEvent.objects.filter(visit=obj).last().changes.startswith("tổng chi phí (đồng): 103.300 đ → 108.300 đ")
+
+    # A line removed is a change too; the same content saved again is not.
+    stored = Visit.objects.get(pk=obj.pk)
+    remaining = list(stored.lines.all())[:-1]
+    stored.total_cost = stored.bhyt_paid = stored.patient_paid = None
+    assert visit_save(visit=stored, lines=remaining) is True
+    assert VisitLine.objects.filter(visit=obj).count() == 3
+    assert Message.objects.filter(user=user).count() == 6
+
+
+def test_a_parent_is_told_about_a_childs_visit(db):
+    parent = citizen()
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    Guardianship.objects.create(parent=parent, child=child, relationship="cha")
+    visit_save(visit=visit(child, save=False), lines=standard_lines())
+    notice = Message.objects.get(user=parent, channel="inbox")
+    assert "Nguyễn Gia Bảo" in notice.subject + notice.body
+
+
+def test_the_person_of_a_visit_cannot_be_changed(db):
+    obj = visit(citizen().person)
+    other = make_person("7901000002", "Lê Văn Hùng", id_number="079088012346")
+    obj.person = other
+    with pytest.raises(ValidationError):
+        visit_save(visit=obj, lines=list(obj.lines.all()))
+
+
+def test_an_actor_outside_the_scope_is_refused(db):
+    person = citizen(agency="07901").person
+    with pytest.raises(PermissionDenied):
+        visit_save(visit=visit(person, save=False), lines=standard_lines(),
+                   actor=officer("canbo07903", "07903", DISTRICT))
+    assert not Visit.objects.exists()
+
+
+# --- The citizen's pages -------------------------------------------------------------------------
+
+def test_visits_are_grouped_by_year_newest_first_with_yearly_totals(client, db):
+    user = citizen()
+    person = user.person
+    visit(person, admitted=datetime.date(2023, 5, 2))
+    visit(person, admitted=datetime.date(2025, 1, 10), lines=[], total_cost=1_000_000, bhyt_paid=800_000,
+          patient_paid=200_000)
+    visit(person, admitted=datetime.date(2025, 11, 3), discharged_on=datetime.date(2025, 11, 8), kind="noi_tru",
+          diagnosis_code="K35.8", diagnosis_name="Viêm ruột thừa cấp, khác và không đặc hiệu")
+    years = visits_by_year(visits_for(person=person))
+    assert [(y.year, y.count, y.total_cost, y.bhyt_paid, y.patient_paid) for y in years] == [
+        (2025, 2, 1_103_300, 874_640, 228_660), (2023, 1, 103_300, 74_640, 28_660)]
+    assert [v.admitted_on for v in years[0].visits] == [datetime.date(2025, 11, 3), datetime.date(2025, 1, 10)]
+
+    client.force_login(user)
+    html = client.get(reverse(LIST)).content.decode()
+    assert "<h1>Lịch sử khám chữa bệnh</h1>" in html
+    assert html.index('id="nam-2025"') < html.index('id="nam-2023"')
+    assert "1.103.300 đ" in html and "874.640 đ" in html and "228.660 đ" in html
+    assert "03/11/2025 – 08/11/2025" in html and "Viêm ruột thừa cấp, khác và không đặc hiệu" in html
+    assert "Paracetamol 500 mg" in html and "<details>" in html
+    assert 'role="region" tabindex="0" aria-label="Chi phí chi tiết của lượt khám' in html
+    assert "Cơ sở KCB chưa gửi chi phí chi tiết của lượt khám này." in html
+
+
+def test_the_detail_page_shows_the_cost_lines(client, db):
+    user = citizen()
+    obj = visit(user.person, kind="noi_tru", admitted=datetime.date(2024, 8, 1),
+                discharged_on=datetime.date(2024, 8, 5))
+    client.force_login(user)
+    response = client.get(reverse(DETAIL, args=[obj.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Lượt khám nội trú ngày 01/08/2024</h1>" in html
+    assert "01/08/2024 – 05/08/2024 (4 ngày điều trị)" in html
+    assert "Vitamin C 500 mg" in html and "10 viên" in html and "10.000 đ" in html
+    assert re.search(r"<th scope=\"row\" colspan=\"4\">Cộng</th>"
+                     r"<td>103.300 đ</td><td>74.640 đ</td><td>28.660 đ</td>", html)
+
+
+def test_empty_states(client, db):
+    user = citizen()
+    client.force_login(user)
+    assert "Chưa có lượt khám chữa bệnh BHYT nào được ghi nhận." in client.get(reverse(LIST)).content.decode()
+    client.force_login(User.objects.create_user("canbo", password="x-Pass-2026!"))
+    assert "không gắn với người tham gia BHXH nào" in client.get(reverse(LIST)).content.decode()
+    assert client.get(reverse(DETAIL, args=[1])).status_code == 404
+
+
+def test_pages_need_a_login(client, db):
+    assert client.get(reverse(LIST)).status_code == 302
+    assert client.get(reverse(DETAIL, args=[1])).status_code == 302
+
+
+def test_someone_elses_visit_is_a_404_and_a_childs_is_shown_to_the_parent(client, db):
+    parent = citizen()
+    stranger = citizen("7901000002", "Lê Văn Hùng", id_number="079088012346")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    Guardianship.objects.create(parent=parent, child=child, relationship="cha")
+    strangers_visit, childs_visit = visit(stranger.person), visit(child)
+    own = visit(parent.person)
+    client.force_login(parent)
+    assert client.get(reverse(DETAIL, args=[strangers_visit.pk])).status_code == 404
+    assert client.get(reverse(DETAIL, args=[childs_visit.pk])).status_code == 404  # not switched to the child yet
+    assert client.get(reverse(DETAIL, args=[own.pk])).status_code == 200
+    assert client.get(reverse(DETAIL, args=[10**9])).status_code == 404
+
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    response = client.get(reverse(LIST))
+    assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in response.content.decode()
+    assert client.get(reverse(DETAIL, args=[childs_visit.pk])).status_code == 200
+    assert client.get(reverse(DETAIL, args=[own.pk])).status_code == 404
+    client.force_login(stranger)
+    assert client.get(reverse(DETAIL, args=[childs_visit.pk])).status_code == 404
+
+
+def test_a_child_visits_no_one_else(client, db):
+    # A 17-year-old's guardian may look; a stranger switching to that child cannot.
+    parent = citizen()
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    childs_visit = visit(child)
+    client.force_login(parent)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})  # no guardianship: refused
+    assert client.get(reverse(DETAIL, args=[childs_visit.pk])).status_code == 404
+    assert "Nguyễn Gia Bảo" not in client.get(reverse(LIST)).content.decode()
+
+
+# The user; allauth.usersessions' activity stamp (savepoint, select, user, update, release); the
+# person; the visits with their facility; their cost lines; the unread-notice badge. None per visit.
+MAX_QUERIES = 10
+
+
+@pytest.mark.parametrize("count", [1, 300])
+def test_pages_read_a_constant_number_of_queries(client, db, count, django_assert_max_num_queries):
+    user = citizen()
+    person = user.person
+    facilities = list(MedicalFacility.objects.filter(province__code="79")[:5])
+    visits = Visit.objects.bulk_create([
+        Visit(person=person, facility=facilities[i % 5], reference=f"Q{i:05d}", kind="ngoai_tru",
+              admitted_on=datetime.date(2015 + i % 10, 1 + i % 12, 1 + i % 28),
+              discharged_on=datetime.date(2015 + i % 10, 1 + i % 12, 1 + i % 28), diagnosis_code="J06.9",
+              diagnosis_name="Nhiễm trùng đường hô hấp trên cấp", total_cost=42_100, bhyt_paid=33_680,
+              patient_paid=8_420) for i in range(count)])
+    VisitLine.objects.bulk_create([VisitLine(visit=v, category="kham_benh", description="Khám bệnh", quantity=1,
+                                             unit_price=42_100, amount=42_100, bhyt_amount=33_680) for v in visits])
+    client.force_login(user)
+    client.get(reverse(LIST))  # warm the session
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(reverse(LIST))
+    assert response.content.decode().count("<details>") == count
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert client.get(reverse(DETAIL, args=[visits[-1].pk])).status_code == 200
+
+
+# --- The admin -----------------------------------------------------------------------------------
+
+def clinic_staff(username, facility_code):
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.roles import sync_groups
+
+    user = User.objects.create_user(username, password="x-Pass-2026!", is_staff=True,
+                                    facility=MedicalFacility.objects.get(code=facility_code))
+    user.groups.add(sync_groups(Group, Permission)[CLINIC_STAFF])
+    assert user.has_perm("health_card.add_visit") and not user.has_perm("health_card.delete_visit")
+    return user
+
+
+@pytest.fixture
+def visits(db):
+    """Q1's person treated in HCMC; Thủ Đức's person treated in HCMC; Q1's person treated in Hà Nội;
+    a Hà Nội person treated in HCMC."""
+    q1 = citizen("7901000001", "Trần Thị Lan", agency="07901", id_number="079188012345", sex=2).person
+    thu_duc = citizen("7901000002", "Lê Văn Hùng", agency="07903", id_number="079088012346").person
+    hanoi = citizen("0101000003", "Phạm Minh Tuấn", agency="00101", id_number="001085012347",
+                    birth=datetime.date(1985, 5, 5)).person
+    return {
+        "q1_hcm": visit(q1, facility="79001", reference="Q1-HCM"),
+        "td_hcm": visit(thu_duc, facility="79002", reference="TD-HCM"),
+        "q1_hn": visit(q1, facility="01001", reference="Q1-HN"),
+        "hn_hcm": visit(hanoi, facility="79001", reference="HN-HCM"),
+    }
+
+
+def listed(client):
+    html = client.get(ADMIN).content.decode()
+    return {ref for ref in ("Q1-HCM", "TD-HCM", "Q1-HN", "HN-HCM") if ref in html}
+
+
+def test_district_officer_sees_the_visits_of_the_people_their_agency_manages(client, visits):
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    assert listed(client) == {"Q1-HCM", "Q1-HN"}
+    assert client.get(f"{ADMIN}{visits['q1_hn'].pk}/change/").status_code == 200
+    assert client.get(f"{ADMIN}{visits['td_hcm'].pk}/change/").status_code == 302  # "does not exist"
+
+
+def test_province_officer_sees_their_people_and_every_visit_at_their_provinces_facilities(client, visits):
+    client.force_login(officer("canbo079", "079", PROVINCE))
+    assert listed(client) == {"Q1-HCM", "TD-HCM", "Q1-HN", "HN-HCM"}
+    client.force_login(officer("canbo001", "001", PROVINCE))
+    assert listed(client) == {"Q1-HN", "HN-HCM"}
+
+
+def test_clinic_staff_see_their_facility_only(client, visits):
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    assert listed(client) == {"Q1-HCM", "HN-HCM"}
+    client.force_login(clinic_staff("nhanvien79099", "79T01"))
+    assert listed(client) == set()
+    assert client.get(f"{ADMIN}{visits['q1_hcm'].pk}/change/").status_code == 302
+
+
+def test_other_logins_see_nothing(client, visits):
+    client.force_login(User.objects.create_user("canbo", password="x-Pass-2026!", is_staff=True))
+    assert client.get(ADMIN).status_code == 403
+    client.force_login(User.objects.get(username="7901000001"))
+    assert client.get(ADMIN).status_code == 302  # to the admin login
+
+
+def add_data(person_code, facility_code, **overrides):
+    data = {
+        "bhxh_code": person_code, "facility": str(MedicalFacility.objects.get(code=facility_code).pk),
+        "reference": "079-LK-0001", "kind": "noi_tru", "admitted_on": "2025-10-01", "discharged_on": "2025-10-05",
+        "diagnosis_code": "k358", "diagnosis_name": "Viêm ruột thừa cấp, khác và không đặc hiệu",
+        "total_cost": "", "bhyt_paid": "", "patient_paid": "",
+        "lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-category": "thu_thuat", "lines-0-description": "Phẫu thuật nội soi cắt ruột thừa",
+        "lines-0-unit": "lần", "lines-0-quantity": "1", "lines-0-unit_price": "2764000", "lines-0-amount": "2764000",
+        "lines-0-bhyt_amount": "2211200",
+        "lines-1-category": "ngay_giuong", "lines-1-description": "Ngày giường ngoại khoa", "lines-1-unit": "ngày",
+        "lines-1-quantity": "4", "lines-1-unit_price": "247300", "lines-1-amount": "989200",
+        "lines-1-bhyt_amount": "791360",
+        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0", "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_clinic_staff_enter_a_visit_with_lines_and_the_person_is_told_once(client, db,
+                                                                           django_capture_on_commit_callbacks):
+    user = citizen(agency="00101")
+    staff = clinic_staff("nhanvien79001", "79001")
+    client.force_login(staff)
+    form = client.get(ADMIN + "add/").content.decode()
+    assert 'name="bhxh_code"' in form and "Bệnh viện Chợ Rẫy" in form
+    assert "Bệnh viện Bạch Mai" not in form  # the facility list is theirs only
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(ADMIN + "add/", add_data("7901234567", "79001"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    obj = Visit.objects.get(reference="079-LK-0001")
+    assert (obj.person, obj.diagnosis_code, obj.total_cost, obj.bhyt_paid, obj.patient_paid) == (
+        user.person, "K35.8", 3_753_200, 3_002_560, 750_640)
+    assert obj.lines.count() == 2
+    assert messages_of(user) == [("visit_added", "inbox"), ("visit_added", "sms")]
+    assert VisitEvent.objects.get(visit=obj).actor == staff
+
+    # Saved again unchanged: nothing sent.
+    url = f"{ADMIN}{obj.pk}/change/"
+    lines = list(obj.lines.order_by("pk"))
+    unchanged = {**add_data("", "79001", **{"lines-INITIAL_FORMS": "2", "lines-0-id": str(lines[0].pk),
+                                            "lines-1-id": str(lines[1].pk), "lines-0-visit": str(obj.pk),
+                                            "lines-1-visit": str(obj.pk), "total_cost": "3753200",
+                                            "bhyt_paid": "3002560", "patient_paid": "750640",
+                                            "diagnosis_code": "K35.8"})}
+    unchanged.pop("bhxh_code"), unchanged.pop("facility")
+    response = client.post(url, unchanged, follow=True)
+    assert "Không có thay đổi nào: không gửi thông báo." in response.content.decode()
+    assert Message.objects.filter(user=user).count() == 2
+    # A fifth bed day: one change, one notice (inbox + SMS), totals recomputed.
+    changed = {**unchanged, "discharged_on": "2025-10-06", "lines-1-quantity": "5", "lines-1-amount": "1236500",
+               "lines-1-bhyt_amount": "989200", "total_cost": "", "bhyt_paid": "", "patient_paid": ""}
+    assert client.post(url, changed).status_code == 302
+    obj.refresh_from_db()
+    assert (obj.total_cost, obj.discharged_on, obj.revision) == (4_000_500, datetime.date(2025, 10, 6), 2)
+    assert [t for t, _ in messages_of(user)] == ["visit_added"] * 2 + ["visit_updated"] * 2
+
+
+def test_clinic_staff_cannot_enter_a_visit_at_another_facility(client, db):
+    citizen()
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    response = client.post(ADMIN + "add/", add_data("7901234567", "79002"))
+    assert response.status_code == 200
+    assert 'id="id_facility_error"><li>Hãy chọn một lựa chọn hợp lệ.' in response.content.decode()
+    assert not Visit.objects.exists() and not Message.objects.exists()
+
+
+def test_admin_form_errors_are_shown_not_raised(client, db):
+    citizen()
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    bad = add_data("7901234567", "79001", total_cost="1", bhyt_paid="1", patient_paid="0",
+                   discharged_on="2025-09-01", diagnosis_code="RT-01", **{"lines-1-amount": "5"})
+    html = client.post(ADMIN + "add/", bad).content.decode()
+    assert "Mã ICD-10 gồm một chữ cái" in html
+    assert "Thành tiền phải bằng số lượng × đơn giá (989.200 đồng)." in html
+    totals = add_data("7901234567", "79001", total_cost="1", bhyt_paid="1", patient_paid="0")
+    html = client.post(ADMIN + "add/", totals).content.decode()
+    assert "Tổng chi phí (1 đ) phải bằng tổng của các dòng chi phí (3.753.200 đ)." in html
+    dates = add_data("7901234567", "79001", discharged_on="2025-09-01")
+    assert "Ngày ra không được trước ngày vào." in client.post(ADMIN + "add/", dates).content.decode()
+    unknown = add_data("7909999999", "79001")
+    assert "Không tìm thấy người tham gia có mã số BHXH này." in client.post(ADMIN + "add/", unknown).content.decode()
+    assert not Visit.objects.exists() and not Message.objects.exists()
+
+
+def test_district_officer_enters_visits_only_for_their_people(client, db):
+    citizen(agency="07901")
+    citizen("7901000002", "Lê Văn Hùng", agency="07903", id_number="079088012346")
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    assert client.post(ADMIN + "add/", add_data("7901234567", "01001")).status_code == 302
+    response = client.post(ADMIN + "add/", add_data("7901000002", "79001", reference="X-2"))
+    assert "Lượt khám ngoài phạm vi quản lý của bạn" in response.content.decode()
+    assert list(Visit.objects.values_list("reference", flat=True)) == ["079-LK-0001"]
+
+
+# --- Demo data ---------------------------------------------------------------------------------
+
+def test_seed_demo_gives_the_demo_citizen_several_visits_and_is_idempotent(db):
+    call_command("seed_demo", persons=12, seed=2026, verbosity=0)
+    person = Person.objects.get(bhxh_code="7901234567")
+    visits = list(visits_for(person=person))
+    assert len(visits) == 6
+    assert {v.kind for v in visits} == {"ngoai_tru", "noi_tru"}
+    assert len({v.admitted_on.year for v in visits}) >= 3
+    for v in visits:
+        v.full_clean()
+        lines = list(v.lines.all())
+        assert lines and sum(x.amount for x in lines) == v.total_cost
+        assert sum(x.bhyt_amount for x in lines) == v.bhyt_paid
+    assert {"K35.8", "A91", "J06.9"} <= {v.diagnosis_code for v in visits}
+    snapshot = sorted(Visit.objects.values_list("reference", "diagnosis_code", "total_cost"))
+    call_command("seed_demo", persons=12, seed=2026, verbosity=0)
+    assert sorted(Visit.objects.values_list("reference", "diagnosis_code", "total_cost")) == snapshot
+    assert not Message.objects.filter(template__startswith="visit_").exists()

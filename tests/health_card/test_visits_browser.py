@@ -1,0 +1,75 @@
+"""The medical-visit history in a real Chromium, with the demo data: the year list, a visit opened
+in place (<details>), its own page reached by link; axe-core finds nothing on a desktop and on a
+phone-sized screen, no page scrolls sideways on the phone, no console error (CSP included).
+Logged in by handing the browser a session made by Django's test client."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import User
+from health_card.models import Visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def browser_page(page, live_server, reference_data):
+    call_command("seed_demo", persons=3, seed=2026, verbosity=0)
+    user = User.objects.get(username="7901234567")
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    return page
+
+
+def check(page, heading):
+    assert page.locator("h1").first.inner_text() == heading, page.url
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    desktop = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        results = Axe().run(page)
+        assert results.violations_count == 0, f"{page.url} (phone)\n{results.generate_report()}"
+        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits, f"{page.url} scrolls sideways"
+    finally:
+        page.set_viewport_size(desktop)
+
+
+def test_visit_history_in_a_real_browser(browser_page, live_server):
+    page = browser_page
+    assert page.goto(live_server.url + "/so-kham-chua-benh/").status == 200
+    check(page, "Lịch sử khám chữa bệnh")
+    newest = Visit.objects.filter(person__bhxh_code="7901234567").order_by("-admitted_on").first()
+    years = page.locator("section.visit-year h2").all_inner_texts()
+    assert len(years) >= 3 and years == sorted(years, reverse=True)
+    summary = page.get_by_role("table", name="Tổng hợp chi phí khám chữa bệnh theo năm")
+    assert summary.locator("tbody tr").count() == len(years)
+
+    first = page.locator("section.visit-year details").first
+    assert not first.locator("table").is_visible()
+    first.locator("summary").click()
+    assert first.get_by_role("table").is_visible() and "Khám bệnh" in first.inner_text()
+    check(page, "Lịch sử khám chữa bệnh")  # with a visit and its cost table open
+
+    # The inpatient stay, opened on its own page.
+    inpatient = page.locator("section.visit-year details", has_text="Nội trú").first
+    inpatient.locator("summary").click()
+    inpatient.get_by_role("link").click()
+    page.wait_for_url("**/so-kham-chua-benh/*/")
+    assert "Lượt khám nội trú ngày" in page.locator("h1").inner_text()
+    check(page, page.locator("h1").inner_text())
+    assert page.get_by_role("region", name="Chi phí chi tiết").count() == 1
+    assert "Ngày giường" in page.content()
+    page.get_by_role("link", name="← Lịch sử khám chữa bệnh").click()
+    page.wait_for_url("**/so-kham-chua-benh/")
+    assert newest.diagnosis_name in page.content()
+    assert page.console_errors == []
