@@ -2,7 +2,7 @@
 information (phone revealed), the four participation tabs with a period opened and the chart's
 table, the CSV export, the verifiable statement (built by a real Celery worker where Redis and
 PostgreSQL are at hand, always in CI; downloaded, checked on its public page), the benefit list,
-a record, the estimator — then switches to a child's records and back. axe-core finds nothing on
+a record, the estimator, the BHYT card and the medical-visit history — then switches to a child's records and back. axe-core finds nothing on
 any page, on a desktop and on a phone-sized screen, and no page scrolls sideways on the phone.
 
 Logged in by handing the browser a session made by Django's test client: the login itself (SMS
@@ -141,6 +141,16 @@ def test_every_personal_page_in_a_real_browser(browser_page, live_server, citize
     page.goto(live_server.url + "/thong-tin-huong/uoc-tinh/")
     check(page, "Ước tính BHXH một lần")
     assert "Bước 5. Mức hưởng" in page.content()
+
+    # The BHYT card and the medical-visit history, reached from the personal area.
+    page.goto(live_server.url + "/ca-nhan/")
+    page.get_by_role("link", name="Thẻ BHYT").first.click()
+    page.wait_for_url("**/the-bhyt/")
+    check(page, "Thẻ BHYT")
+    page.goto(live_server.url + "/ca-nhan/")
+    page.get_by_role("link", name="Lịch sử khám chữa bệnh").click()
+    page.wait_for_url("**/so-kham-chua-benh/")
+    check(page, "Lịch sử khám chữa bệnh")
 
     # Another person's record is not found, whoever asks.
     stranger = record(make_person("7909999999", "Trần Thị Mai", sex=2, id_number="079188012345"))
