@@ -33,6 +33,13 @@ def missing(reason: str):
     pytest.skip(reason)
 
 
+def require_tool(name: str, package: str) -> str:
+    """A command-line tool the test needs (pdftotext, zbarimg, ...): fails in CI when missing."""
+    if not shutil.which(name):
+        missing(f"{name} is not installed (apt-get install {package})")
+    return name
+
+
 @pytest.fixture(autouse=True)
 def _private_and_sms_dirs(settings, tmp_path):
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"

@@ -3,7 +3,6 @@
 import datetime
 import json
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -16,6 +15,7 @@ from health_card.services import api_token_create, card_qr, reissue_card
 from health_card.views.verify import mask_name
 from notifications.models import Message
 from tests.accounts.helpers import make_person
+from tests.conftest import require_tool
 
 from .card_fixtures import *  # noqa: F401,F403
 from .card_fixtures import issue, logged_in
@@ -70,25 +70,25 @@ def test_qr_page_works_without_javascript_and_links_a_reload(holder, card):
     assert "Tải lại để lấy mã QR mới" in page and "qr-refresh.js" in page and "<script>" not in page
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
 def test_pdf_of_the_card_has_its_text_and_a_print_qr(holder, card, tmp_path):
     response = logged_in(holder).get(f"/the-bhyt/{card.pk}/in/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     path = tmp_path / "the.pdf"
     path.write_bytes(response.content)
-    content = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    content = subprocess.run([require_tool("pdftotext", "poppler-utils"), str(path), "-"], capture_output=True,
+                             check=True).stdout.decode()
     squeezed = re.sub(r"\s+", "", content)
     for expected in ("THẺBẢOHIỂMYTẾ", "NGUYỄNVĂNĐỨC", "7901234567", card.legacy_number, "15/03/1988"):
         assert expected in squeezed, expected
-    if shutil.which("pdftoppm") and shutil.which("zbarimg"):
-        subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page")], check=True)
-        page = sorted(tmp_path.glob("page*.png"))[0]
-        decoded = subprocess.run(["zbarimg", "-q", "--raw", "--nodbus", "-Sbinary", str(page)], capture_output=True,
-                                 check=True).stdout.decode().strip()
-        from health_card import qr
-        assert qr.parse(decoded).purpose == Purpose.PRINT
-        from health_card.services import card_check
-        assert card_check(channel="qr", payload=decoded).kind == Kind.VALID
+    subprocess.run([require_tool("pdftoppm", "poppler-utils"), "-r", "150", "-png", str(path), str(tmp_path / "page")],
+                   check=True)
+    page = sorted(tmp_path.glob("page*.png"))[0]
+    decoded = subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", str(page)],
+                             capture_output=True, check=True).stdout.decode().strip()
+    from health_card import qr
+    assert qr.parse(decoded).purpose == Purpose.PRINT
+    from health_card.services import card_check
+    assert card_check(channel="qr", payload=decoded).kind == Kind.VALID
 
 
 def test_idor_other_peoples_card_qr_pdf_and_log_are_404(holder, card, stranger):

@@ -1,7 +1,6 @@
 """The QR layout: built, signed, parsed, checked — every failure kind, key rotation, zbarimg."""
 
 import datetime
-import shutil
 import subprocess
 import time
 
@@ -13,6 +12,7 @@ from health_card import keys, qr
 from health_card.models import Card, SigningKey
 from health_card.qr import Kind, Purpose, QrError
 from health_card.services import card_check, card_qr, card_revoke, reissue_card
+from tests.conftest import require_tool
 
 from .card_fixtures import *  # noqa: F401,F403
 from .card_fixtures import issue
@@ -196,13 +196,13 @@ def test_unsigned_real_card_is_checked_against_the_registry(card):
     assert check(wrong).kind == Kind.WRONG_NAME
 
 
-@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools is not installed")
 def test_qr_png_decoded_by_zbarimg_equals_the_signed_payload(card, tmp_path, holder):
     from health_card.views.card import screen_qr_png
 
     path = tmp_path / "qr.png"
     path.write_bytes(screen_qr_png(card))
-    decoded = subprocess.run(["zbarimg", "-q", "--raw", "--nodbus", "-Sbinary", str(path)], capture_output=True,
+    decoded = subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", str(path)],
+                             capture_output=True,
                              check=True).stdout.decode("utf-8").rstrip("\n")
     window = int(time.time() // 300) * 300
     assert decoded == card_qr(card, purpose=Purpose.SCREEN, issued_at=window)

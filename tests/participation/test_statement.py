@@ -7,7 +7,6 @@ import io
 import json
 import logging
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 
@@ -23,7 +22,7 @@ from participation.models import Period, Statement
 from participation.services import statements as service
 from participation.tasks import build_statement_pdf
 from tests.accounts.helpers import make_person
-from tests.conftest import missing, wait_for
+from tests.conftest import require_tool, wait_for
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -38,9 +37,7 @@ def squeeze(text: str) -> str:
 
 
 def tool(name: str) -> str:
-    if not shutil.which(name):
-        missing(f"{name} is not installed (apt-get install poppler-utils zbar-tools)")
-    return name
+    return require_tool(name, "poppler-utils zbar-tools")
 
 
 def pdf_text(path) -> str:
