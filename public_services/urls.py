@@ -3,4 +3,13 @@ from django.urls import path
 from . import views
 
 app_name = "public_services"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("ho-so/", views.filing_list, name="filings"),
+    path("ho-so/<int:pk>/", views.filing_status, name="filing"),
+    path("ho-so/<int:pk>/rut/", views.filing_withdraw_view, name="withdraw"),
+    path("ho-so/<int:pk>/sua/", views.filing_edit, name="edit"),
+    path("ho-so/<int:pk>/giay-to/<int:document_pk>/", views.filing_document, name="document"),
+    path("<slug:slug>/", views.procedure_form, name="form"),
+    path("<slug:slug>/xem-lai/", views.review, name="review"),
+]

@@ -1,5 +1,278 @@
-from django.shortcuts import render
+"""Citizen pages of "Dịch vụ công": the procedures, a procedure's form (pre-filled from the
+registry), the review page that submits, the citizen's filings, a filing's status with its
+history, withdraw, and correct-and-resubmit when the agency returned it.
+
+The answers between the form and the review page live in the session (a draft per procedure),
+with images already accepted stored privately at once, so an error elsewhere in the form or a
+trip back from the review page never asks for them again. Each fresh rendering of a form carries
+a new idempotency key through the draft to the submit button: whatever is posted twice with it
+(double click, back button, retry) makes one filing.
+"""
+
+import re
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.selectors import person_in_view
+from vssid_portal.files import private_file_response, private_file_url
+
+from .models import Filing
+from .procedures import registry
+from .procedures.base import form_to_data
+from .selectors import filing_for_citizen, filings_of
+from .services import (
+    UPLOAD_DIR,
+    filing_resubmit,
+    filing_submit,
+    filing_withdraw,
+    new_idempotency_key,
+)
+
+DRAFTS = "public_services_drafts"
+POLL_SECONDS = 3
+PDF_PATIENCE_SECONDS = 120
+_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 
 
 def index(request):
-    return render(request, "public_services/index.html")
+    return render(request, "public_services/index.html", {"procedures": registry.all_procedures()})
+
+
+def _procedure(slug):
+    procedure = registry.by_slug(slug)
+    if procedure is None:
+        raise Http404
+    return procedure
+
+
+def _person(request):
+    person = person_in_view(request)
+    if person is None:
+        raise Http404
+    return person
+
+
+def _drafts(request) -> dict:
+    return request.session.setdefault(DRAFTS, {})
+
+
+def _save_drafts(request) -> None:
+    request.session.modified = True
+
+
+def _refresh_initial(form_class, post) -> dict:
+    """A posted form shown again without judging it (the no-JavaScript "update the list" button)."""
+    return {
+        name: post.getlist(name) if isinstance(field, forms.MultipleChoiceField) else post.get(name)
+        for name, field in form_class.base_fields.items() if not isinstance(field, forms.FileField)
+    }
+
+
+def _keep_uploads(request, form, kept: dict, folder: str) -> None:
+    """Store every image that passed, even when another field failed."""
+    cleaned = getattr(form, "cleaned_data", {})
+    for name in form.fields:
+        content = cleaned.get(name) if isinstance(form.fields[name], forms.FileField) else None
+        if content:
+            extension = content.name.rsplit(".", 1)[-1]
+            stored = default_storage.save(f"{UPLOAD_DIR}/{folder}/{name}.{extension}", content)
+            if kept.get(name) and kept[name].startswith(f"{UPLOAD_DIR}/"):
+                default_storage.delete(kept[name])
+            kept[name] = stored
+
+
+def _previews(request, procedure, kept: dict) -> list[tuple[str, str]]:
+    labels = {name: str(field.label) for name, field in procedure.form_class.base_fields.items()}
+    return [(labels.get(name, name), private_file_url(name_, user=request.user, inline=True))
+            for name, name_ in kept.items()]
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def procedure_form(request, slug):
+    procedure, person = _procedure(slug), _person(request)
+    drafts = _drafts(request)
+    draft = drafts.get(procedure.code)
+    posted_key = request.POST.get("idempotency_key", "")
+    if request.method == "POST":
+        if not _KEY_PATTERN.match(posted_key):
+            raise PermissionDenied
+        if draft is None or draft["key"] != posted_key:
+            draft = {"key": posted_key, "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
+        if "refresh" in request.POST:
+            form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=person,
+                                  kept=draft["uploads"])
+        else:
+            form = procedure.form(request.POST, request.FILES, person=person, kept=draft["uploads"])
+            valid = form.is_valid()
+            _keep_uploads(request, form, draft["uploads"], draft["folder"])
+            if valid:
+                draft["data"] = form_to_data(form)
+            drafts[procedure.code] = draft
+            _save_drafts(request)
+            if valid:
+                return redirect("public_services:review", slug=procedure.slug)
+            form = procedure.form(request.POST, request.FILES, person=person, kept=draft["uploads"])
+            form.is_valid()
+        drafts[procedure.code] = draft
+        _save_drafts(request)
+    elif draft is not None and draft.get("data") is not None:
+        form = procedure.form(initial=draft["data"], person=person, kept=draft["uploads"])
+    else:
+        draft = {"key": new_idempotency_key(), "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
+        drafts[procedure.code] = draft
+        _save_drafts(request)
+        form = procedure.form(initial=procedure.initial(person), person=person)
+    return render(request, "public_services/procedure_form.html", {
+        "procedure": procedure, "person": person, "form": form, "key": draft["key"],
+        "previews": _previews(request, procedure, draft["uploads"]),
+        "multipart": bool(procedure.upload_fields), "action": request.path,
+    })
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def review(request, slug):
+    procedure, person = _procedure(slug), _person(request)
+    drafts = _drafts(request)
+    draft = drafts.get(procedure.code)
+    if request.method == "POST":
+        key = request.POST.get("idempotency_key", "")
+        done = Filing.objects.filter(idempotency_key=key, submitted_by=request.user).first() if key else None
+        if done is not None:  # submitted already (double click, back button, retry)
+            drafts.pop(procedure.code, None)
+            _save_drafts(request)
+            return redirect("public_services:filing", pk=done.pk)
+        if draft is None or draft.get("data") is None or draft["key"] != key:
+            messages.error(request, "Phiên khai hồ sơ đã hết hoặc đã thay đổi. Hãy kiểm tra lại nội dung và nộp lại.")
+            return redirect("public_services:form", slug=procedure.slug)
+        try:
+            filing = filing_submit(procedure=procedure, person=person, user=request.user, data=draft["data"],
+                                   uploads=draft["uploads"], idempotency_key=key)
+        except ValidationError as error:
+            messages.error(request, "Hồ sơ chưa nộp được: " + " ".join(error.messages))
+            return redirect("public_services:form", slug=procedure.slug)
+        drafts.pop(procedure.code, None)
+        _save_drafts(request)
+        messages.success(request, f"Đã nộp hồ sơ. Số hồ sơ của bạn là {filing.tracking_number}.")
+        return redirect("public_services:filing", pk=filing.pk)
+    if draft is None or draft.get("data") is None:
+        return redirect("public_services:form", slug=procedure.slug)
+    return render(request, "public_services/review.html", {
+        "procedure": procedure, "person": person, "rows": procedure.rows(draft["data"]), "key": draft["key"],
+        "previews": _previews(request, procedure, draft["uploads"]),
+    })
+
+
+@login_required
+def filing_list(request):
+    person = _person(request)
+    return render(request, "public_services/filing_list.html", {
+        "person": person, "filings": [(filing, filing.procedure) for filing in filings_of(person=person)],
+    })
+
+
+def _filing(request, pk) -> Filing:
+    filing = filing_for_citizen(user=request.user, pk=pk)
+    if filing is None:
+        raise Http404
+    return filing
+
+
+def _pdf_state(filing: Filing) -> dict:
+    from django.utils import timezone
+
+    waiting = not filing.pdf_ready and filing.status != Filing.Status.WITHDRAWN
+    late = waiting and (timezone.now() - filing.submitted_at).total_seconds() > PDF_PATIENCE_SECONDS
+    return {"building": waiting and not late, "late": late, "poll_seconds": POLL_SECONDS}
+
+
+@login_required
+@never_cache
+def filing_status(request, pk):
+    filing = _filing(request, pk)
+    procedure = filing.procedure
+    pdf_url = None
+    if filing.pdf_ready:
+        pdf_url = private_file_url(filing.declaration_pdf.name, user=request.user,
+                                   filename=f"to-khai-{filing.tracking_number}.pdf")
+    return render(request, "public_services/filing_status.html", {
+        "filing": filing, "procedure": procedure, "rows": procedure.rows(filing.data),
+        "events": list(filing.events.all()), "documents": list(filing.documents.all()), "pdf_url": pdf_url,
+        "can_withdraw": filing.status == Filing.Status.SUBMITTED,
+        "can_edit": filing.status == Filing.Status.RETURNED,
+        **_pdf_state(filing),
+    })
+
+
+@login_required
+@require_POST
+def filing_withdraw_view(request, pk):
+    filing = _filing(request, pk)
+    try:
+        filing_withdraw(filing=filing, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Đã rút hồ sơ {filing.tracking_number}.")
+    return redirect("public_services:filing", pk=filing.pk)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def filing_edit(request, pk):
+    """A returned filing: the answers again, corrected, and sent back as the same filing."""
+    filing = _filing(request, pk)
+    if filing.status != Filing.Status.RETURNED:
+        return redirect("public_services:filing", pk=filing.pk)
+    procedure = filing.procedure
+    drafts = _drafts(request)
+    draft_name = f"edit-{filing.pk}-r{filing.revision}"
+    draft = drafts.setdefault(draft_name, {"uploads": {}, "folder": secrets.token_hex(8)})
+    kept = {document.field: document.file.name for document in filing.documents.all()} | draft["uploads"]
+    if request.method == "POST" and "refresh" in request.POST:
+        form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person, kept=kept)
+    elif request.method == "POST":
+        form = procedure.form(request.POST, request.FILES, person=filing.person, kept=kept)
+        valid = form.is_valid()
+        _keep_uploads(request, form, draft["uploads"], draft["folder"])
+        _save_drafts(request)
+        if valid:
+            try:
+                filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                drafts.pop(draft_name, None)
+                _save_drafts(request)
+                messages.success(request, f"Đã nộp lại hồ sơ {filing.tracking_number}.")
+                return redirect("public_services:filing", pk=filing.pk)
+    else:
+        form = procedure.form(initial=filing.data, person=filing.person, kept=kept)
+    previews = _previews(request, procedure, draft["uploads"])
+    return render(request, "public_services/procedure_form.html", {
+        "procedure": procedure, "person": filing.person, "form": form, "filing": filing, "previews": previews,
+        "documents": [document for document in filing.documents.all() if document.field not in draft["uploads"]],
+        "multipart": bool(procedure.upload_fields), "action": request.path,
+    })
+
+
+@login_required
+def filing_document(request, pk, document_pk):
+    filing = _filing(request, pk)
+    document = next((document for document in filing.documents.all() if document.pk == document_pk), None)
+    if document is None:
+        raise Http404
+    return private_file_response(document.file.name, filename=document.file.name.rsplit("/", 1)[-1], inline=True)

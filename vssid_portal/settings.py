@@ -193,6 +193,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.build_missing_declarations",
         "schedule": timedelta(minutes=10),
     },
+    "filings-build-missing-declarations": {
+        "task": "public_services.tasks.build_missing_filing_declarations",
+        "schedule": timedelta(minutes=10),
+    },
+    "filings-delete-abandoned-uploads": {
+        "task": "public_services.tasks.delete_abandoned_filing_uploads",
+        "schedule": timedelta(hours=6),
+    },
     "sessions-clear-expired": {
         "task": "vssid_portal.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),

@@ -1,3 +1,141 @@
-"""Filings of public-service procedures and their status history."""
+"""Filings of public-service procedures and their status history.
 
-__all__: list[str] = []
+A filing is what a citizen submits for one procedure of the registry (public_services/procedures):
+the form's answers as JSON (re-validated by the procedure's own form whenever they are read), the
+identity it was filed for as it stood at submission, uploaded evidence in private storage, and
+the declaration PDF built in the background. Status changes happen only in services.py, along
+the transitions listed in `TRANSITIONS`, and each leaves a FilingEvent.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Person
+from lookup.models import Agency
+
+__all__ = ["Filing", "FilingDocument", "FilingEvent", "OPEN_STATUSES", "TRANSITIONS", "filing_upload_path"]
+
+
+def filing_upload_path(instance, filename):
+    filing = getattr(instance, "filing", instance)
+    return f"filings/{filing.tracking_number}/{filename}"
+
+
+class Filing(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Đã nộp"
+        RECEIVED = "received", "Đã tiếp nhận"
+        PROCESSING = "processing", "Đang giải quyết"
+        RETURNED = "returned", "Cần bổ sung, sửa đổi"
+        DONE = "done", "Đã có kết quả"
+        REJECTED = "rejected", "Từ chối giải quyết"
+        WITHDRAWN = "withdrawn", "Đã rút hồ sơ"
+
+    tracking_number = models.CharField("số hồ sơ", max_length=20, unique=True, editable=False)
+    procedure_code = models.CharField("thủ tục", max_length=20, db_index=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="filings", verbose_name="người tham gia")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="filings", verbose_name="người nộp"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="filings", verbose_name="cơ quan BHXH giải quyết")
+    data = models.JSONField("nội dung kê khai", default=dict)
+    identity = models.JSONField("thông tin người tham gia khi nộp", default=dict)
+    status = models.CharField("trạng thái", max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    revision = models.PositiveSmallIntegerField("lần nộp", default=1)
+    idempotency_key = models.CharField("khóa chống nộp trùng", max_length=64, unique=True, editable=False)
+    submitted_at = models.DateTimeField("nộp lúc")
+    received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
+    finished_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
+    due_date = models.DateField("hẹn trả kết quả", db_index=True)
+    note = models.TextField("lý do / nội dung cần sửa", blank=True)
+    declaration_pdf = models.FileField("tờ khai (PDF)", upload_to=filing_upload_path, blank=True)
+    pdf_revision = models.PositiveSmallIntegerField("tờ khai của lần nộp", default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = "hồ sơ dịch vụ công"
+        verbose_name_plural = "hồ sơ dịch vụ công"
+        permissions = [("process_filing", "Tiếp nhận và giải quyết hồ sơ dịch vụ công")]
+        indexes = [models.Index(fields=["agency", "status", "due_date"], name="filing_queue_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["rejected", "returned"]) | ~models.Q(note=""),
+                name="filing_reject_return_has_note",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_number} – {self.procedure_code}"
+
+    @property
+    def procedure(self):
+        from ..procedures import registry
+
+        return registry.get(self.procedure_code)
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    @property
+    def pdf_ready(self):
+        return bool(self.declaration_pdf) and self.pdf_revision == self.revision
+
+
+OPEN_STATUSES = {Filing.Status.SUBMITTED, Filing.Status.RECEIVED, Filing.Status.PROCESSING, Filing.Status.RETURNED}
+
+# The lifecycle: which status may follow which. Officers move a filing forward, reject it or
+# return it for correction; the citizen withdraws it until the agency has received it, and
+# resubmits a returned one (back to "submitted", the same filing).
+TRANSITIONS: dict[str, set[str]] = {
+    Filing.Status.SUBMITTED: {Filing.Status.RECEIVED, Filing.Status.WITHDRAWN, Filing.Status.REJECTED,
+                              Filing.Status.RETURNED},
+    Filing.Status.RECEIVED: {Filing.Status.PROCESSING, Filing.Status.REJECTED, Filing.Status.RETURNED},
+    Filing.Status.PROCESSING: {Filing.Status.DONE, Filing.Status.REJECTED, Filing.Status.RETURNED},
+    Filing.Status.RETURNED: {Filing.Status.SUBMITTED},
+    Filing.Status.DONE: set(),
+    Filing.Status.REJECTED: set(),
+    Filing.Status.WITHDRAWN: set(),
+}
+
+
+class FilingDocument(models.Model):
+    """Evidence uploaded with a filing: an image re-encoded on upload (vssid_portal.images)."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="documents")
+    field = models.CharField("mục", max_length=40)
+    label = models.CharField("tên giấy tờ", max_length=200)
+    file = models.FileField("tệp", upload_to=filing_upload_path)
+    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+
+    class Meta:
+        ordering = ["field", "id"]
+        verbose_name = "giấy tờ kèm theo"
+        verbose_name_plural = "giấy tờ kèm theo"
+        constraints = [models.UniqueConstraint(fields=["filing", "field"], name="filing_document_one_per_field")]
+
+    def __str__(self):
+        return self.label
+
+
+class FilingEvent(models.Model):
+    """Status history of a filing: every change, who made it and when (the audit trail)."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField("từ trạng thái", max_length=12, choices=Filing.Status.choices, blank=True)
+    status = models.CharField("trạng thái", max_length=12, choices=Filing.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="người thực hiện",
+    )
+    note = models.TextField("ghi chú", blank=True)
+    at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "lịch sử xử lý"
+        verbose_name_plural = "lịch sử xử lý"
+
+    def __str__(self):
+        return f"{self.get_status_display()} – {self.at:%d/%m/%Y %H:%M}"

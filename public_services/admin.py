@@ -1,0 +1,243 @@
+"""Officers' admin for filings: a queue of their agency's (province: and its districts') filings
+sorted by due date with overdue ones marked, the filing page with the declared data, evidence
+shown through a permission-checked view, and the steps receive / start / complete / reject /
+return for correction, each through the one service function that logs it in FilingEvent."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from vssid_portal.files import private_file_response
+
+from . import admin_calendar  # noqa: F401  (registers the holiday calendar's admin)
+from .models import OPEN_STATUSES, TRANSITIONS, Filing, FilingEvent
+from .selectors import filings_visible_to
+from .services import filing_complete, filing_receive, filing_reject, filing_return, filing_start
+
+STEPS = {
+    "receive": (filing_receive, Filing.Status.RECEIVED, "Tiếp nhận hồ sơ"),
+    "start": (filing_start, Filing.Status.PROCESSING, "Bắt đầu giải quyết"),
+    "complete": (filing_complete, Filing.Status.DONE, "Hoàn thành, có kết quả"),
+}
+NOTE_STEPS = {
+    "reject": (filing_reject, Filing.Status.REJECTED, "reason", "Từ chối giải quyết",
+               "Lý do từ chối (gửi cho người nộp qua SMS và thông báo)"),
+    "return": (filing_return, Filing.Status.RETURNED, "what", "Trả lại để bổ sung, sửa đổi",
+               "Nội dung người nộp cần bổ sung, sửa đổi (gửi qua SMS và thông báo)"),
+}
+
+
+class FilingEventInline(admin.TabularInline):
+    model = FilingEvent
+    fields = ["at", "from_status", "status", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("public_services.view_filing")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = "tình trạng"
+    parameter_name = "tinh_trang"
+
+    def lookups(self, request, model_admin):
+        return [("mo", "Đang chờ xử lý"), ("qua_han", "Quá hạn"), ("xong", "Đã kết thúc")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mo":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if self.value() == "qua_han":
+            return queryset.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+        if self.value() == "xong":
+            return queryset.exclude(status__in=OPEN_STATUSES)
+        return queryset
+
+
+@admin.register(Filing)
+class FilingAdmin(admin.ModelAdmin):
+    list_display = ["tracking_number", "procedure_name", "person", "agency", "status", "due", "submitted_at"]
+    list_filter = [OpenFilter, "status", "procedure_code", ("agency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["tracking_number", "person__bhxh_code", "person__name_key"]
+    ordering = ["due_date", "submitted_at"]
+    inlines = [FilingEventInline]
+    actions = ["receive_selected", "start_selected"]
+    change_form_template = "admin/public_services/filing/change_form.html"
+    fieldsets = [
+        ("Hồ sơ", {"fields": ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at",
+                               "received_at", "due", "finished_at", "declaration"]}),
+        ("Người tham gia (theo hồ sơ BHXH khi nộp)", {"fields": ["identity_table"]}),
+        ("Nội dung kê khai", {"fields": ["content"]}),
+        ("Giấy tờ kèm theo", {"fields": ["evidence"]}),
+    ]
+    readonly_fields = ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at", "received_at",
+                       "due", "finished_at", "declaration", "identity_table", "content", "evidence"]
+
+    class Media:
+        css = {"all": ["public_services/admin.css"]}
+
+    def get_queryset(self, request):
+        return filings_visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_process_permission(self, request):
+        return request.user.has_perm("public_services.process_filing")
+
+    @admin.display(description="thủ tục", ordering="procedure_code")
+    def procedure_name(self, obj):
+        return f"{obj.procedure_code} – {obj.procedure.name}"
+
+    @admin.display(description="hẹn trả kết quả", ordering="due_date")
+    def due(self, obj):
+        if obj.status in OPEN_STATUSES and obj.due_date < timezone.localdate():
+            return format_html('<span class="filing-overdue">{} – quá hạn</span>', obj.due_date.strftime("%d/%m/%Y"))
+        return obj.due_date.strftime("%d/%m/%Y")
+
+    @admin.display(description="người tham gia")
+    def identity_table(self, obj):
+        labels = [("full_name", "Họ và tên"), ("bhxh_code", "Mã số BHXH"), ("birth_date", "Ngày sinh"), ("sex", "Giới tính"),
+                  ("id_number", "Số giấy tờ"), ("address", "Địa chỉ"), ("phone", "Điện thoại")]
+        return self._table((label, obj.identity.get(key, "")) for key, label in labels)
+
+    @admin.display(description="nội dung")
+    def content(self, obj):
+        return self._table(obj.procedure.rows(obj.data))
+
+    def _table(self, rows):
+        body = format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows)
+        return format_html('<table class="comparison"><tbody>{}</tbody></table>', body)
+
+    @admin.display(description="ảnh giấy tờ")
+    def evidence(self, obj):
+        documents = list(obj.documents.all())
+        if not documents:
+            return "Không có"
+        return format_html_join(
+            "", '<figure class="filing-evidence"><a href="{0}"><img src="{0}" alt="{1}" width="320"></a><figcaption>{1}</figcaption></figure>',
+            ((reverse("admin:public_services_filing_document", args=[obj.pk, document.pk]), document.label)
+             for document in documents),
+        )
+
+    @admin.display(description="tờ khai")
+    def declaration(self, obj):
+        if not obj.pdf_ready:
+            return "Đang tạo tờ khai…"
+        return format_html('<a href="{}">Tải tờ khai (PDF)</a>', reverse("admin:public_services_filing_pdf", args=[obj.pk]))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        own = [
+            path("<int:pk>/giay-to/<int:document_pk>/", view(self.document_view), name="public_services_filing_document"),
+            path("<int:pk>/to-khai/", view(self.pdf_view), name="public_services_filing_pdf"),
+            path("<int:pk>/buoc/<str:step>/", view(self.step_view), name="public_services_filing_step"),
+            path("<int:pk>/ghi-chu/<str:step>/", view(self.note_view), name="public_services_filing_note"),
+        ]
+        return own + super().get_urls()
+
+    def _visible(self, request, pk) -> Filing:
+        filing = self.get_queryset(request).filter(pk=pk).first()
+        if filing is None or not self.has_view_permission(request, filing):
+            raise Http404
+        return filing
+
+    def document_view(self, request, pk, document_pk):
+        filing = self._visible(request, pk)
+        document = filing.documents.filter(pk=document_pk).first()
+        if document is None:
+            raise Http404
+        return private_file_response(document.file.name, filename=document.file.name.rsplit("/", 1)[-1], inline=True)
+
+    def pdf_view(self, request, pk):
+        filing = self._visible(request, pk)
+        if not filing.pdf_ready:
+            raise Http404
+        return private_file_response(filing.declaration_pdf.name, filename=f"to-khai-{filing.tracking_number}.pdf")
+
+    def step_view(self, request, pk, step):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if step not in STEPS:
+            raise Http404
+        filing = self._visible(request, pk)
+        service, _status, label = STEPS[step]
+        try:
+            service(filing=filing, officer=request.user)
+        except PermissionDenied:
+            raise
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{label}: hồ sơ {filing.tracking_number} đã cập nhật, người nộp đã được thông báo.")
+        return redirect("admin:public_services_filing_change", filing.pk)
+
+    def note_view(self, request, pk, step):
+        if step not in NOTE_STEPS:
+            raise Http404
+        filing = self._visible(request, pk)
+        service, _status, argument, title, label = NOTE_STEPS[step]
+        if not self.has_process_permission(request):
+            raise PermissionDenied
+        error = None
+        if request.method == "POST":
+            try:
+                service(filing=filing, officer=request.user, **{argument: request.POST.get("note", "")})
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, f"{title}: hồ sơ {filing.tracking_number} đã cập nhật, người nộp đã được thông báo.")
+                return redirect("admin:public_services_filing_change", filing.pk)
+        context = {
+            **self.admin_site.each_context(request), "title": f"{title} – hồ sơ {filing.tracking_number}",
+            "filing": filing, "error": error, "note": request.POST.get("note", ""), "label": label, "button": title,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/public_services/filing/note.html", context)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        allowed = TRANSITIONS.get(obj.status, set()) if obj is not None else set()
+        can = obj is not None and self.has_process_permission(request)
+        context["steps"] = [(step, label) for step, (_s, status, label) in STEPS.items() if can and status in allowed]
+        context["note_steps"] = [(step, title) for step, (_s, status, _a, title, _l) in NOTE_STEPS.items()
+                                 if can and status in allowed]
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def _bulk(self, request, queryset, service, label):
+        done, errors = 0, []
+        for filing in queryset:
+            try:
+                service(filing=filing, officer=request.user)
+                done += 1
+            except ValidationError as error:
+                errors.append(f"{filing.tracking_number}: {' '.join(error.messages)}")
+        if done:
+            self.message_user(request, f"{label}: {done} hồ sơ; người nộp đã được thông báo.", messages.SUCCESS)
+        for error in errors:
+            self.message_user(request, error, messages.ERROR)
+
+    @admin.action(description="Tiếp nhận các hồ sơ đã chọn", permissions=["process"])
+    def receive_selected(self, request, queryset):
+        self._bulk(request, queryset, filing_receive, "Đã tiếp nhận")
+
+    @admin.action(description="Bắt đầu giải quyết các hồ sơ đã chọn", permissions=["process"])
+    def start_selected(self, request, queryset):
+        self._bulk(request, queryset, filing_start, "Đã chuyển sang đang giải quyết")

@@ -1,0 +1,56 @@
+"""Admin of the public-holiday table that due dates are counted with: listed by year, filtered by
+kind, searched by name. Only superusers and staff given the public_services holiday permissions
+see or change it (Django's model permissions, no officer group has them). Importing this module
+registers it."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
+
+from .calendar import WEEKDAY_NAMES
+from .models import Holiday
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "năm"
+    parameter_name = "nam"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(date__year=int(self.value()))
+        return queryset
+
+
+class HolidayForm(forms.ModelForm):
+    # Django's Vietnamese locale has no date input format: officers type dd/mm/yyyy; the admin's
+    # date picker fills in yyyy-mm-dd, accepted too.
+    date = forms.DateField(label="ngày", input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                           widget=AdminDateWidget(format="%d/%m/%Y"), help_text="dd/mm/yyyy, ví dụ 02/09/2026.")
+
+    class Meta:
+        model = Holiday
+        fields = ["date", "name", "kind"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["day", "weekday", "name", "kind"]
+    list_display_links = ["day", "name"]
+    list_filter = [YearFilter, "kind"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+    ordering = ["date"]
+    list_per_page = 100
+    form = HolidayForm
+
+    @admin.display(description="ngày", ordering="date")
+    def day(self, obj):
+        return obj.date.strftime("%d/%m/%Y")
+
+    @admin.display(description="thứ")
+    def weekday(self, obj):
+        return WEEKDAY_NAMES[obj.date.weekday()]

@@ -1,0 +1,98 @@
+"""Authorisation of another person to receive one's benefits: who (name, birth date, CCCD,
+relationship), which benefit, for which period (at most 12 months per authorisation; unconfirmed).
+Handling time: 3 working days (unconfirmed)."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from accounts.validators import IdType, validate_id_document
+from vssid_portal.text import normalize_name
+
+from .base import Procedure, ProcedureForm
+from .fields import phone_field
+from .registry import register
+
+BENEFITS = [("luong_huu", "Lương hưu, trợ cấp BHXH hằng tháng"), ("mot_lan", "BHXH một lần"),
+            ("om_dau_thai_san", "Trợ cấp ốm đau, thai sản"), ("that_nghiep", "Trợ cấp thất nghiệp")]
+RELATIONS = [("vo_chong", "Vợ/chồng"), ("con", "Con"), ("cha_me", "Cha/mẹ"), ("anh_chi_em", "Anh/chị/em"),
+             ("khac", "Khác")]
+MAX_MONTHS = 12
+
+
+def _date_field(label, help_text="Dạng ngày/tháng/năm, ví dụ 01/01/2027."):
+    return forms.DateField(
+        label=label, input_formats=["%d/%m/%Y"], help_text=help_text,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
+        error_messages={"required": f"Nhập {label.lower()}.", "invalid": f"Nhập {label.lower()} dạng ngày/tháng/năm."},
+    )
+
+
+class AuthorisationForm(ProcedureForm):
+    authorised_name = forms.CharField(label="Họ và tên người được ủy quyền", max_length=100,
+                                      error_messages={"required": "Nhập họ và tên người được ủy quyền."})
+    authorised_birth_date = _date_field("Ngày sinh người được ủy quyền", "Dạng ngày/tháng/năm, ví dụ 25/12/1990.")
+    authorised_id_number = forms.CharField(label="Số CCCD người được ủy quyền", max_length=12, help_text="12 chữ số.",
+                                           widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                                           error_messages={"required": "Nhập số CCCD người được ủy quyền."})
+    authorised_phone = phone_field("Số điện thoại người được ủy quyền")
+    relationship = forms.ChoiceField(label="Quan hệ với bạn", choices=RELATIONS, widget=forms.RadioSelect,
+                                     error_messages={"required": "Chọn quan hệ với người được ủy quyền."})
+    benefit = forms.ChoiceField(label="Khoản được nhận thay", choices=BENEFITS, widget=forms.RadioSelect,
+                                error_messages={"required": "Chọn khoản được nhận thay."})
+    valid_from = _date_field("Ủy quyền từ ngày")
+    valid_to = _date_field("Ủy quyền đến ngày", f"Tối đa {MAX_MONTHS} tháng kể từ ngày bắt đầu.")
+    phone = phone_field()
+
+    def clean_authorised_name(self):
+        return normalize_name(self.cleaned_data["authorised_name"])
+
+    def clean(self):
+        cleaned = super().clean()
+        number, birth = cleaned.get("authorised_id_number"), cleaned.get("authorised_birth_date")
+        if number and "authorised_id_number" not in self.errors:
+            try:
+                validate_id_document(IdType.CCCD, number.strip(), birth_date=birth, sex=None)
+            except forms.ValidationError as error:
+                for message in error.message_dict.get("id_number", error.messages):
+                    self.add_error("authorised_id_number", message)
+            if self.person is not None and number.strip() == self.person.id_number:
+                self.add_error("authorised_id_number", "Người được ủy quyền phải là người khác, không phải bạn.")
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end:
+            if end < start:
+                self.add_error("valid_to", "Ngày kết thúc phải sau ngày bắt đầu.")
+            elif end > _add_months(start, MAX_MONTHS):
+                self.add_error("valid_to", f"Mỗi lần ủy quyền tối đa {MAX_MONTHS} tháng.")
+        if birth and birth > _add_months(timezone.localdate(), -12 * 18):
+            self.add_error("authorised_birth_date", "Người được ủy quyền phải đủ 18 tuổi.")
+        return cleaned
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@register
+class Authorisation(Procedure):
+    code = "UY-QUYEN"
+    slug = "uy-quyen-nhan-thay"
+    name = "Ủy quyền nhận thay lương hưu, trợ cấp BHXH"
+    summary = "Cho người thân nhận thay các khoản BHXH trong một thời hạn."
+    form_class = AuthorisationForm
+    documents = ["Giấy ủy quyền (cổng tạo sẵn từ nội dung bạn khai)", "CCCD của người được ủy quyền (xuất trình khi nhận)"]
+    handling_days = 3
+    pdf_template = "public_services/pdf/authorisation.html"
+    declaration_name = "Giấy ủy quyền làm thủ tục hưởng, nhận thay chế độ BHXH"
+    order = 60
+
+    def initial(self, person):
+        return {"phone": person.phone.as_national if person and person.phone else ""}

@@ -1,0 +1,147 @@
+"""What every procedure declares, the form base class, and how answers become JSON and back.
+
+Answers are stored as the raw values the form accepts (dates as dd/mm/yyyy, choices as their
+keys, related objects as primary keys), so binding the procedure's form to a stored filing
+validates it again exactly as on the day it was typed. Uploaded images are not part of the JSON:
+they are FilingDocument rows in private storage.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from phonenumber_field.phonenumber import PhoneNumber
+
+from lookup.models import Agency
+
+
+class ProcedureForm(forms.Form):
+    """Base of the procedures' forms: knows whose filing it is; an image already accepted (kept
+    from an earlier post, or stored with the filing) need not be chosen again."""
+
+    def __init__(self, *args, person, kept=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.kept = set(kept)
+        for name in self.kept & set(self.fields):
+            self.fields[name].required = False
+            self.fields[name].help_text = "Đã nhận ảnh. Chỉ chọn ảnh khác nếu muốn thay."
+
+    def require(self, cleaned: dict, names, message: str = "Mục này là bắt buộc.") -> None:
+        for name in names:
+            if cleaned.get(name) in (None, "", [], ()) and name not in self.errors:
+                self.add_error(name, message if isinstance(message, str) else message[name])
+
+
+def upload_fields(form_class) -> list[str]:
+    return [name for name, field in form_class.base_fields.items() if isinstance(field, forms.FileField)]
+
+
+def to_raw(value):
+    """A cleaned value as the form would receive it again."""
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, PhoneNumber):
+        return value.as_e164
+    if isinstance(value, (list, tuple)):
+        return [to_raw(item) for item in value]
+    if isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def form_to_data(form) -> dict:
+    return {
+        name: to_raw(form.cleaned_data.get(name))
+        for name, field in form.fields.items()
+        if not isinstance(field, forms.FileField)
+    }
+
+
+def display(field, value) -> str:
+    """A cleaned value as people read it: choice labels, dd/mm/yyyy, national phone format."""
+    if value in (None, "", [], ()):
+        return ""
+    if isinstance(field, forms.ModelChoiceField):
+        return str(value)
+    if isinstance(field, forms.MultipleChoiceField):
+        labels = {str(key): label for key, label in field.choices}
+        return ", ".join(str(labels.get(str(item), item)) for item in value)
+    if isinstance(field, forms.ChoiceField):
+        return str({str(key): label for key, label in field.choices}.get(str(value), value))
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, PhoneNumber):
+        return value.as_national
+    return str(value)
+
+
+def default_agency(person) -> Agency:
+    """The agency that manages the person; else their province's top agency."""
+    if person.agency_id:
+        return person.agency
+    agency = Agency.objects.filter(province_id=person.province_id, parent__isnull=True).order_by("code").first()
+    if agency is None:
+        raise ValidationError("Chưa xác định được cơ quan BHXH quản lý bạn. Hãy gọi 1900 9068 để được hướng dẫn.")
+    return agency
+
+
+class Procedure:
+    """One public-service procedure. Subclasses set the attributes and may override the hooks."""
+
+    code: str = ""             # as VssID names it: "607A"
+    slug: str = ""             # its URL: /dich-vu-cong/<slug>/
+    name: str = ""
+    summary: str = ""          # one sentence on the list of procedures
+    form_class: type[ProcedureForm]
+    documents: list[str] = []  # the papers it needs, listed before the form
+    handling_days: int = 10    # legal handling time, in working days from receipt
+    pdf_template: str = ""     # the declaration, rendered by WeasyPrint
+    declaration_name: str = ""
+    order: int = 100
+
+    def initial(self, person) -> dict:
+        """Values the form starts with, taken from the registry."""
+        return {}
+
+    def agency_for(self, *, person, data: dict) -> Agency:
+        """The BHXH agency that handles a filing."""
+        return default_agency(person)
+
+    def on_complete(self, *, filing, actor) -> None:
+        """Called in the transaction that marks a filing done."""
+
+    @property
+    def upload_fields(self) -> list[str]:
+        return upload_fields(self.form_class)
+
+    def form(self, *args, person, kept=(), **kwargs) -> ProcedureForm:
+        return self.form_class(*args, person=person, kept=kept, **kwargs)
+
+    def rows(self, data: dict) -> list[tuple[str, str]]:
+        """The answers as (label, value) rows for the review page, the status page and the PDF.
+        Each value is read through its own field again; a value that no longer parses is shown
+        as stored."""
+        form = self.form_class(person=None)
+        rows = []
+        for name, field in form.fields.items():
+            if isinstance(field, forms.FileField) or name not in data:
+                continue
+            raw = data[name]
+            try:
+                value = display(field, field.clean(raw))
+            except ValidationError:
+                value = ", ".join(raw) if isinstance(raw, list) else str(raw)
+            if value:
+                rows.append((str(field.label), value))
+        return rows
+
+    def __repr__(self):
+        return f"<Procedure {self.code}>"

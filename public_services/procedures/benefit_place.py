@@ -1,0 +1,67 @@
+"""Change of the place where pension or monthly benefits are received: a new province and the
+BHXH agency there (from the agencies in lookup). The new place's agency handles the filing.
+Handling time: 5 working days (unconfirmed)."""
+
+from django import forms
+
+from lookup.models import Agency, Province
+
+from .base import Procedure
+from .fields import long_text, phone_field
+from .base import ProcedureForm
+from .registry import register
+
+
+class BenefitPlaceForm(ProcedureForm):
+    new_province = forms.ModelChoiceField(
+        label="Tỉnh/thành phố nơi muốn nhận", queryset=Province.objects.order_by("name"),
+        empty_label="– Chọn tỉnh/thành phố –",
+        error_messages={"required": "Chọn tỉnh/thành phố nơi muốn nhận lương hưu, trợ cấp.",
+                        "invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
+    )
+    new_agency = forms.ModelChoiceField(
+        label="Cơ quan BHXH nơi muốn nhận", queryset=Agency.objects.none(), empty_label="– Chọn cơ quan BHXH –",
+        help_text="Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách cơ quan BHXH”.",
+        error_messages={"required": "Chọn cơ quan BHXH nơi muốn nhận.",
+                        "invalid_choice": "Chọn cơ quan BHXH thuộc tỉnh/thành phố đã chọn."},
+    )
+    new_address = forms.CharField(label="Địa chỉ nơi ở mới", max_length=300,
+                                  error_messages={"required": "Nhập địa chỉ nơi ở mới."})
+    details = long_text("Lý do chuyển nơi hưởng", missing="Nhập lý do chuyển nơi hưởng.")
+    phone = phone_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        province_id = self.data.get("new_province") if self.is_bound else self.initial.get("new_province")
+        agencies = Agency.objects.order_by("code")
+        if province_id and str(province_id).isdigit() and len(str(province_id)) < 10:
+            self.fields["new_agency"].queryset = agencies.filter(province_id=province_id)
+        elif self.person is None:  # reading a stored filing: any agency
+            self.fields["new_agency"].queryset = agencies
+
+    def clean(self):
+        cleaned = super().clean()
+        agency = cleaned.get("new_agency")
+        if self.person is not None and agency is not None and agency.pk == self.person.agency_id:
+            self.add_error("new_agency", "Đây là cơ quan BHXH đang quản lý bạn. Hãy chọn nơi nhận mới.")
+        return cleaned
+
+
+@register
+class BenefitPlace(Procedure):
+    code = "CHUYEN-NOI-HUONG"
+    slug = "chuyen-noi-huong"
+    name = "Chuyển nơi hưởng lương hưu, trợ cấp BHXH"
+    summary = "Nhận lương hưu, trợ cấp hằng tháng ở tỉnh/thành phố khác."
+    form_class = BenefitPlaceForm
+    documents = ["Đơn đề nghị chuyển nơi hưởng (cổng tạo sẵn từ nội dung bạn khai)"]
+    handling_days = 5
+    pdf_template = "public_services/pdf/benefit_place.html"
+    declaration_name = "Đơn đề nghị chuyển nơi hưởng lương hưu, trợ cấp BHXH"
+    order = 40
+
+    def initial(self, person):
+        return {"phone": person.phone.as_national if person and person.phone else ""}
+
+    def agency_for(self, *, person, data):
+        return Agency.objects.get(pk=data["new_agency"])

@@ -1,0 +1,103 @@
+"""608A – reissue of the BHXH book with a change of personal information.
+
+The citizen says which details change and their new values, and uploads evidence (birth
+certificate, CCCD, court decision …) as images checked and re-encoded like registration photos.
+Declaration TK1-TS, [04] "content of the change". Handling time: 10 working days (unconfirmed).
+"""
+
+from django import forms
+
+from accounts.models import Person
+from accounts.validators import IdType, validate_id_document
+from vssid_portal.images import SafeImageField
+from vssid_portal.text import fold, normalize_name
+
+from .base import Procedure
+from .fields import DeliveryForm, contact_initial, long_text
+from .registry import register
+
+CHANGES = [("full_name", "Họ và tên"), ("birth_date", "Ngày sinh"), ("sex", "Giới tính"), ("id_number", "Số CCCD")]
+EVIDENCE_HELP = "Ảnh chụp giấy tờ chứng minh thay đổi (giấy khai sinh, CCCD, quyết định …). JPEG, PNG hoặc WebP, tối đa 10 MB."
+
+
+class BookChangeForm(DeliveryForm):
+    changes = forms.MultipleChoiceField(
+        label="Thông tin cần thay đổi", choices=CHANGES, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Chọn ít nhất một thông tin cần thay đổi."},
+    )
+    new_full_name = forms.CharField(label="Họ và tên mới", required=False, max_length=100,
+                                    help_text="Có dấu, như trên giấy tờ.")
+    new_birth_date = forms.DateField(
+        label="Ngày sinh mới", required=False, input_formats=["%d/%m/%Y"], help_text="Dạng ngày/tháng/năm, ví dụ 25/12/1990.",
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": "Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990."},
+    )
+    new_sex = forms.TypedChoiceField(label="Giới tính mới", required=False, coerce=int, empty_value=None,
+                                     choices=[("", "– Chọn –"), *Person.Sex.choices])
+    new_id_number = forms.CharField(label="Số CCCD mới", required=False, max_length=12, help_text="12 chữ số.",
+                                    widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    details = long_text("Lý do thay đổi", missing="Nhập lý do thay đổi thông tin.",
+                        help_text="Ví dụ: cải chính họ tên theo giấy khai sinh. Tối đa 1000 ký tự.")
+    evidence_1 = SafeImageField(label="Ảnh giấy tờ chứng minh", help_text=EVIDENCE_HELP)
+    evidence_2 = SafeImageField(label="Ảnh giấy tờ khác (không bắt buộc)", required=False, help_text=EVIDENCE_HELP)
+    field_order = ["changes", "new_full_name", "new_birth_date", "new_sex", "new_id_number", "details",
+                   "evidence_1", "evidence_2", "phone", "email", "delivery", "delivery_address"]
+
+    def clean_new_full_name(self):
+        return normalize_name(self.cleaned_data["new_full_name"]) if self.cleaned_data["new_full_name"] else ""
+
+    def clean_new_id_number(self):
+        return self.cleaned_data["new_id_number"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        changes = cleaned.get("changes") or []
+        missing = {
+            "full_name": ("new_full_name", "Nhập họ và tên mới."),
+            "birth_date": ("new_birth_date", "Nhập ngày sinh mới."),
+            "sex": ("new_sex", "Chọn giới tính mới."),
+            "id_number": ("new_id_number", "Nhập số CCCD mới."),
+        }
+        for change, (name, message) in missing.items():
+            if change in changes:
+                self.require(cleaned, [name], message)
+            else:
+                cleaned[name] = None if name in {"new_birth_date", "new_sex"} else ""
+        person = self.person
+        if person is not None:
+            same = {
+                "new_full_name": lambda value: fold(value) == fold(person.full_name),
+                "new_birth_date": lambda value: value == person.birth_date,
+                "new_sex": lambda value: value == person.sex,
+                "new_id_number": lambda value: value == person.id_number,
+            }
+            for name, is_same in same.items():
+                if cleaned.get(name) not in (None, "") and name not in self.errors and is_same(cleaned[name]):
+                    self.add_error(name, "Giá trị mới trùng với thông tin hiện có trong hồ sơ BHXH.")
+        if cleaned.get("new_id_number") and "new_id_number" not in self.errors:
+            birth = cleaned.get("new_birth_date") or (person.birth_date if person else None)
+            sex = cleaned.get("new_sex") or (person.sex if person else None)
+            try:
+                validate_id_document(IdType.CCCD, cleaned["new_id_number"], birth_date=birth, sex=sex)
+            except forms.ValidationError as error:
+                for message in error.message_dict.get("id_number", error.messages):
+                    self.add_error("new_id_number", message)
+        return cleaned
+
+
+@register
+class BookChange(Procedure):
+    code = "608A"
+    slug = "cap-lai-so-bhxh-thay-doi-thong-tin"
+    name = "Cấp lại sổ BHXH do thay đổi họ tên, ngày sinh, giới tính, số CCCD"
+    summary = "Điều chỉnh thông tin cá nhân trên sổ BHXH, kèm ảnh giấy tờ chứng minh."
+    form_class = BookChangeForm
+    documents = ["Tờ khai TK1-TS (cổng tạo sẵn từ nội dung bạn khai)",
+                 "Ảnh giấy tờ chứng minh thông tin mới (giấy khai sinh, CCCD, quyết định cải chính …)"]
+    handling_days = 10
+    pdf_template = "public_services/pdf/tk1_ts.html"
+    declaration_name = "Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)"
+    order = 20
+
+    def initial(self, person):
+        return contact_initial(person)

@@ -1,0 +1,43 @@
+"""607A – reissue of the BHXH book without change of personal information (lost or damaged).
+
+Form fields follow VssID's 607 screen (QĐ 490/2023, declaration TK1-TS): the request in words
+(≤ 1000 characters), the papers attached, and delivery of the result by post to the address given
+or pick-up. Handling time: 10 working days (unconfirmed: check the current list of procedures).
+"""
+
+from django import forms
+
+from .base import Procedure
+from .fields import DeliveryForm, contact_initial, long_text
+from .registry import register
+
+REASONS = [("mat", "Bị mất sổ"), ("hong", "Sổ bị hỏng (rách, nhòe, không đọc được)")]
+
+
+class BookReissueForm(DeliveryForm):
+    reason = forms.ChoiceField(
+        label="Lý do cấp lại", choices=REASONS, widget=forms.RadioSelect,
+        error_messages={"required": "Chọn lý do cấp lại sổ."},
+    )
+    details = long_text("Nội dung yêu cầu", help_text="Ví dụ: mất sổ khi chuyển nhà. Tối đa 1000 ký tự.",
+                        missing="Nhập nội dung yêu cầu cấp lại sổ.")
+    attachments = long_text("Hồ sơ kèm theo", required=False,
+                            help_text="Giấy tờ bạn gửi kèm (nếu có). Tối đa 1000 ký tự.")
+    field_order = ["reason", "details", "attachments", "phone", "email", "delivery", "delivery_address"]
+
+
+@register
+class BookReissue(Procedure):
+    code = "607A"
+    slug = "cap-lai-so-bhxh"
+    name = "Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin)"
+    summary = "Sổ BHXH bị mất hoặc hỏng, thông tin cá nhân không thay đổi."
+    form_class = BookReissueForm
+    documents = ["Tờ khai TK1-TS (cổng tạo sẵn từ nội dung bạn khai)", "Sổ BHXH cũ nếu sổ bị hỏng"]
+    handling_days = 10
+    pdf_template = "public_services/pdf/tk1_ts.html"
+    declaration_name = "Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)"
+    order = 10
+
+    def initial(self, person):
+        return contact_initial(person)

@@ -1,0 +1,315 @@
+"""Every write to filings: submit (idempotent), resubmit after a return, withdraw, the officer's
+steps (receive, start, complete, reject, return for correction) and the declaration PDF.
+
+Each function is one transaction. A status change goes through `_move`, which allows only the
+transitions in models.TRANSITIONS, writes the FilingEvent (who, when, note) and queues the
+citizen's notices once for that event (in-portal + SMS, and e-mail when an address is known);
+PDF tasks and message delivery start on commit, so a broker outage loses nothing: the outbox and
+the PDF sweep (tasks.build_missing_filing_declarations) catch up.
+
+Due dates: when a filing is submitted its expected completion date is counted from the
+submission day, so the citizen sees an estimate at once; when the agency receives it, the date
+is counted again from the receipt day, because the legal handling time runs from the receipt of
+a complete file. Both use the working-day calendar (weekends and public holidays skipped).
+"""
+
+import datetime
+import logging
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.services.notices import person_notify
+from notifications.models import Message
+from notifications.services import send_message
+from vssid_portal.files import delete_stale_uploads
+from vssid_portal.pdf import render_pdf
+
+from .models import TRANSITIONS, Filing, FilingDocument, FilingEvent
+from .procedures.base import form_to_data
+from .selectors import citizen_person_ids, filings_visible_to
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_DIR = "filings/tmp"
+_TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
+KEY_LENGTH = 32
+
+
+def new_idempotency_key() -> str:
+    """One per rendering of a procedure's form: every submission that carries it is one filing."""
+    return secrets.token_urlsafe(24)[:KEY_LENGTH]
+
+
+def due_date_from(start: datetime.date, days: int) -> datetime.date:
+    from .calendar import add_working_days
+
+    return add_working_days(start, days)
+
+
+def _tracking_number() -> str:
+    while True:
+        number = "HS" + timezone.localdate().strftime("%y%m") + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(6))
+        if not Filing.objects.filter(tracking_number=number).exists():
+            return number
+
+
+def _identity(person) -> dict:
+    """Who the filing is for, as the registry said at submission (the declaration prints it)."""
+    return {
+        "bhxh_code": person.bhxh_code, "full_name": person.full_name,
+        "birth_date": person.birth_date.strftime("%Y" if person.birth_year_only else "%d/%m/%Y"),
+        "sex": person.get_sex_display(), "id_type": person.get_id_type_display(), "id_number": person.id_number,
+        "address": person.address, "phone": person.phone.as_national if person.phone else "",
+    }
+
+
+def _validated(procedure, *, person, data: dict, uploads: dict) -> dict:
+    form = procedure.form(data=data, person=person, kept=uploads.keys())
+    if not form.is_valid():
+        raise ValidationError(dict(form.errors.as_data()))
+    return form_to_data(form)
+
+
+def _attach(filing: Filing, uploads: dict[str, str]) -> list[str]:
+    """Copy uploads (temporary names in private storage) under the filing; returns old files to
+    delete once committed (a replaced document)."""
+    replaced = []
+    labels = {name: str(field.label) for name, field in filing.procedure.form_class.base_fields.items()}
+    for field, name in uploads.items():
+        if name.startswith(f"filings/{filing.tracking_number}/"):
+            continue  # already the filing's own document
+        document = FilingDocument.objects.filter(filing=filing, field=field).first()
+        if document is None:
+            document = FilingDocument(filing=filing, field=field)
+        else:
+            replaced.append(document.file.name)
+        document.label = labels.get(field, field)
+        extension = name.rsplit(".", 1)[-1]
+        with default_storage.open(name, "rb") as handle:
+            document.file.save(f"{field}-r{filing.revision}.{extension}", ContentFile(handle.read()), save=False)
+        document.save()
+    return replaced
+
+
+def _delete_files(names) -> None:
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def _dispatch_declaration(filing_id: int) -> None:
+    from .tasks import build_filing_declaration
+
+    try:
+        build_filing_declaration.delay(filing_id)
+    except Exception:  # broker away: the periodic sweep builds what is missing
+        logger.warning("declaration task not dispatched for filing %s", filing_id, exc_info=True)
+
+
+def _notify(filing: Filing, event: FilingEvent) -> None:
+    context = {"filing": filing, "event": event, "procedure_name": filing.procedure.name}
+    key = f"filing-{filing.tracking_number}-e{event.pk}"
+    person_notify(person=filing.person, template="public_service_filing", context=context, change_key=key)
+    email = filing.data.get("email") or filing.submitted_by.email
+    if email:
+        send_message(channel=Message.Channel.EMAIL, template="public_service_filing", recipient=email,
+                     context={**context, "person": filing.person, "for_child": False},
+                     idempotency_key=f"{key}-email")
+
+
+def _record(filing: Filing, *, from_status: str, actor, note: str = "") -> FilingEvent:
+    event = FilingEvent.objects.create(filing=filing, from_status=from_status, status=filing.status, actor=actor,
+                                       note=note)
+    _notify(filing, event)
+    return event
+
+
+def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filing:
+    """Change the status of a locked filing along an allowed transition."""
+    if to not in TRANSITIONS[filing.status]:
+        raise ValidationError(
+            f"Hồ sơ {filing.tracking_number} đang ở trạng thái “{filing.get_status_display()}” nên không thể chuyển "
+            f"sang “{Filing.Status(to).label}”."
+        )
+    from_status, filing.status = filing.status, to
+    filing.save(update_fields=["status", "updated_at", *fields])
+    _record(filing, from_status=from_status, actor=actor, note=note)
+    return filing
+
+
+def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str], idempotency_key: str) -> Filing:
+    """Record a filing from the form's answers (validated again here) and the uploaded images
+    (temporary names in private storage). The same idempotency key always yields the same filing:
+    a double click, the back button or a retry after a timeout submits once."""
+    if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
+        raise ValidationError("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu.")
+    existing = Filing.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.submitted_by_id != user.pk:
+            raise ValidationError("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu.")
+        return existing
+    cleaned = _validated(procedure, person=person, data=data, uploads=uploads)
+    missing = [name for name in procedure.upload_fields
+               if procedure.form_class.base_fields[name].required and not uploads.get(name)]
+    if missing:
+        raise ValidationError({name: "Hãy tải lên ảnh giấy tờ này." for name in missing})
+    agency = procedure.agency_for(person=person, data=cleaned)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            filing = Filing(
+                tracking_number=_tracking_number(), procedure_code=procedure.code, person=person, submitted_by=user,
+                agency=agency, data=cleaned, identity=_identity(person), idempotency_key=idempotency_key,
+                submitted_at=now, due_date=due_date_from(timezone.localdate(now), procedure.handling_days),
+            )
+            filing.full_clean()
+            filing.save()
+            _attach(filing, uploads)
+            _record(filing, from_status="", actor=user)
+            transaction.on_commit(lambda: _delete_files(uploads.values()))
+            transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
+    except IntegrityError:
+        existing = Filing.objects.filter(idempotency_key=idempotency_key, submitted_by=user).first()
+        if existing is None:
+            raise
+        return existing
+    return filing
+
+
+def _citizen_locked(filing: Filing, user) -> Filing:
+    locked = Filing.objects.select_for_update().filter(pk=filing.pk, person_id__in=citizen_person_ids(user)).first()
+    if locked is None:
+        raise PermissionDenied("Hồ sơ không thuộc tài khoản này.")
+    return locked
+
+
+@transaction.atomic
+def filing_withdraw(*, filing: Filing, user) -> Filing:
+    """The citizen takes back a filing the agency has not received yet."""
+    filing = _citizen_locked(filing, user)
+    if filing.status != Filing.Status.SUBMITTED:
+        raise ValidationError("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận.")
+    filing.finished_at = timezone.now()
+    return _move(filing, to=Filing.Status.WITHDRAWN, actor=user, note="Người nộp rút hồ sơ.", fields=["finished_at"])
+
+
+def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]) -> Filing:
+    """The citizen corrects a returned filing and sends the same filing again."""
+    procedure = filing.procedure
+    kept = {document.field: document.file.name for document in filing.documents.all()}
+    cleaned = _validated(procedure, person=filing.person, data=data, uploads={**kept, **uploads})
+    with transaction.atomic():
+        filing = _citizen_locked(filing, user)
+        if filing.status != Filing.Status.RETURNED:
+            raise ValidationError("Chỉ sửa được hồ sơ cơ quan BHXH đã trả lại để bổ sung.")
+        filing.revision += 1
+        filing.data = cleaned
+        filing.agency = procedure.agency_for(person=filing.person, data=cleaned)
+        filing.note = ""
+        filing.received_at = None
+        filing.submitted_at = timezone.now()
+        filing.due_date = due_date_from(timezone.localdate(), procedure.handling_days)
+        filing.full_clean(validate_constraints=False)  # the status changes below, in _move
+        replaced = _attach(filing, uploads)
+        _move(filing, to=Filing.Status.SUBMITTED, actor=user, note="Người nộp đã sửa và nộp lại hồ sơ.",
+              fields=["revision", "data", "agency", "note", "received_at", "submitted_at", "due_date"])
+        transaction.on_commit(lambda: _delete_files([*replaced, *uploads.values()]))
+        transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
+    return filing
+
+
+def _officer_locked(filing: Filing, officer) -> Filing:
+    if not officer.has_perm("public_services.process_filing") or not filings_visible_to(officer).filter(pk=filing.pk).exists():
+        raise PermissionDenied("Cán bộ không có quyền xử lý hồ sơ này.")
+    return Filing.objects.select_for_update().get(pk=filing.pk)
+
+
+@transaction.atomic
+def filing_receive(*, filing: Filing, officer) -> Filing:
+    filing = _officer_locked(filing, officer)
+    filing.received_at = timezone.now()
+    if filing.status == Filing.Status.SUBMITTED:
+        filing.due_date = due_date_from(timezone.localdate(filing.received_at), filing.procedure.handling_days)
+    return _move(filing, to=Filing.Status.RECEIVED, actor=officer, fields=["received_at", "due_date"])
+
+
+@transaction.atomic
+def filing_start(*, filing: Filing, officer) -> Filing:
+    return _move(_officer_locked(filing, officer), to=Filing.Status.PROCESSING, actor=officer)
+
+
+@transaction.atomic
+def filing_complete(*, filing: Filing, officer, note: str = "") -> Filing:
+    """Mark the result ready; the procedure's on_complete hook runs in the same transaction
+    (BHYT card reissue: the new card), so a failing hook leaves the filing as it was."""
+    filing = _officer_locked(filing, officer)
+    filing.finished_at = timezone.now()
+    _move(filing, to=Filing.Status.DONE, actor=officer, note=(note or "").strip(), fields=["finished_at"])
+    filing.procedure.on_complete(filing=filing, actor=officer)
+    return filing
+
+
+def _need_note(note: str, field: str, message: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({field: message})
+    return note[:2000]
+
+
+@transaction.atomic
+def filing_reject(*, filing: Filing, officer, reason: str) -> Filing:
+    reason = _need_note(reason, "reason", "Hãy ghi lý do từ chối để người nộp biết.")
+    filing = _officer_locked(filing, officer)
+    filing.note, filing.finished_at = reason, timezone.now()
+    return _move(filing, to=Filing.Status.REJECTED, actor=officer, note=reason, fields=["note", "finished_at"])
+
+
+@transaction.atomic
+def filing_return(*, filing: Filing, officer, what: str) -> Filing:
+    what = _need_note(what, "what", "Hãy ghi nội dung người nộp cần bổ sung, sửa đổi.")
+    filing = _officer_locked(filing, officer)
+    filing.note = what
+    return _move(filing, to=Filing.Status.RETURNED, actor=officer, note=what, fields=["note"])
+
+
+def filing_build_declaration(*, filing_id: int) -> Filing:
+    """Render the declaration of the filing's current revision once and store it privately.
+    Idempotent: a declaration that exists for this revision is left alone."""
+    with transaction.atomic():
+        filing = Filing.objects.select_for_update().get(pk=filing_id)
+        if filing.pdf_ready:
+            return filing
+        filing = Filing.objects.select_related("agency", "person", "submitted_by").get(pk=filing_id)
+        procedure = filing.procedure
+        pdf = render_pdf(procedure.pdf_template, {
+            "filing": filing, "procedure": procedure, "identity": filing.identity, "rows": procedure.rows(filing.data),
+            "data": filing.data, "documents": list(filing.documents.all()),
+        })
+        old = filing.declaration_pdf.name if filing.declaration_pdf else ""
+        filing.declaration_pdf.save(f"to-khai-r{filing.revision}.pdf", ContentFile(pdf), save=False)
+        filing.pdf_revision = filing.revision
+        filing.save(update_fields=["declaration_pdf", "pdf_revision"])
+        if old and old != filing.declaration_pdf.name:
+            transaction.on_commit(lambda: _delete_files([old]))
+    return filing
+
+
+def filings_missing_declarations(limit: int = 500) -> list[int]:
+    """Filings whose declaration for the current revision is missing (a task lost while the
+    broker was down), oldest first."""
+    from django.db.models import F, Q
+
+    return list(
+        Filing.objects.filter(Q(declaration_pdf="") | ~Q(pdf_revision=F("revision")))
+        .exclude(status=Filing.Status.WITHDRAWN).order_by("submitted_at").values_list("pk", flat=True)[:limit]
+    )
+
+
+def uploads_sweep(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    """Delete evidence uploaded for a form that was never submitted (older than a day)."""
+    return delete_stale_uploads(UPLOAD_DIR, cutoff=timezone.now() - older_than)

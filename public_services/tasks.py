@@ -1,0 +1,26 @@
+"""Celery wrappers around the public_services services."""
+
+import logging
+
+from celery import shared_task
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def build_filing_declaration(filing_id: int):
+    services.filing_build_declaration(filing_id=filing_id)
+
+
+@shared_task
+def build_missing_filing_declarations():
+    """Sweep: declarations whose task was lost (broker outage) are built now."""
+    for filing_id in services.filings_missing_declarations():
+        build_filing_declaration.delay(filing_id)
+
+
+@shared_task
+def delete_abandoned_filing_uploads():
+    return services.uploads_sweep()

@@ -1,0 +1,86 @@
+"""Builders shared by the public-service tests: a citizen with a login, officers, valid answers
+for every procedure, a filing submitted through the service."""
+
+import pytest
+from django.core.files.storage import default_storage
+
+from accounts.models import User
+from lookup.models import Agency
+from public_services.procedures import registry
+from public_services.services import filing_submit, new_idempotency_key
+from tests.accounts.helpers import jpeg, make_person, officer
+
+DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
+
+
+def citizen(code="7901234567", name="Nguyễn Văn Đức", agency_code="07901", **kwargs):
+    person = make_person(code, name, **kwargs)
+    person.agency = Agency.objects.get(code=agency_code)
+    person.save(update_fields=["agency"])
+    return User.objects.create_user(code, password="x-Pass-2026!", person=person, email=f"{code}@example.vn")
+
+
+def answers(code: str, **overrides) -> dict:
+    """Valid raw answers for each procedure, as a browser would post them."""
+    other = Agency.objects.get(code="07902")
+    base = {
+        "607A": {"reason": "mat", "details": "Mất sổ khi chuyển nhà ở Thủ Đức", "attachments": "",
+                 "phone": "0912345678", "email": "", "delivery": "buu_dien",
+                 "delivery_address": "12 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh"},
+        "608A": {"changes": ["full_name", "birth_date"], "new_full_name": "Nguyễn Văn Đức Thành",
+                 "new_birth_date": "16/03/1988", "new_sex": "", "new_id_number": "",
+                 "details": "Cải chính họ tên theo giấy khai sinh", "phone": "0912345678", "email": "",
+                 "delivery": "tai_co_quan", "delivery_address": ""},
+        "BHYT-CL": {"reason": "hong", "details": "Thẻ bị ướt, mờ chữ", "phone": "0912345678", "email": "",
+                    "delivery": "buu_dien", "delivery_address": "12 Lê Lợi, Phường Sài Gòn"},
+        "CHUYEN-NOI-HUONG": {"new_province": str(other.province_id), "new_agency": str(other.pk),
+                             "new_address": "45 Hà Huy Giáp, Quận 12", "details": "Chuyển về ở với con gái",
+                             "phone": "0912345678"},
+        "THAY-DOI-CHI-TRA": {"method": "tien_mat", "bank": "", "account_number": "", "account_holder": "",
+                             "post_office": "Bưu điện Sài Gòn", "new_phone": "0912345678",
+                             "new_address": "12 Lê Lợi, Phường Sài Gòn", "details": ""},
+        "UY-QUYEN": {"authorised_name": "Trần Thị Hồng Nhung", "authorised_birth_date": "02/09/1990",
+                     "authorised_id_number": "079190012345", "authorised_phone": "0987654321",
+                     "relationship": "vo_chong", "benefit": "luong_huu", "valid_from": "01/01/2027",
+                     "valid_to": "31/12/2027", "phone": "0912345678"},
+    }[code]
+    return {**base, **overrides}
+
+
+def stored_upload(field="evidence_1", color=(30, 140, 90)):
+    return default_storage.save(f"filings/tmp/test/{field}.jpg", jpeg(color=color))
+
+
+def submit(user, code="607A", *, person=None, uploads=None, **overrides):
+    procedure = registry.get(code)
+    if uploads is None:
+        uploads = {name: stored_upload(name) for name in procedure.upload_fields
+                   if procedure.form_class.base_fields[name].required}
+    return filing_submit(procedure=procedure, person=person or user.person, user=user, data=answers(code, **overrides),
+                         uploads=uploads, idempotency_key=new_idempotency_key())
+
+
+@pytest.fixture
+def owner(reference_data):
+    return citizen()
+
+
+@pytest.fixture
+def stranger(reference_data):
+    return citizen("7909999999", "Trần Thị Mai", sex=2, id_number="079188012345", agency_code="07902")
+
+
+@pytest.fixture
+def district_officer(reference_data):
+    return officer("canbo07901", "07901", DISTRICT)
+
+
+@pytest.fixture
+def other_district_officer(reference_data):
+    return officer("canbo07902", "07902", DISTRICT)
+
+
+@pytest.fixture
+def province_officer(reference_data):
+    return officer("canbo079", "079", PROVINCE)
+

@@ -1,0 +1,113 @@
+"""Officers' admin: the queue of their agency subtree sorted by due date with overdue filings
+marked, the filing page with evidence through the permission-checked view, the steps as
+buttons and note forms, each logged."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+
+from public_services.models import Filing, FilingEvent
+
+from .helpers import district_officer, other_district_officer, owner, province_officer, stranger, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/quan-tri/public_services/filing/"
+
+
+def logged(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_queue_is_scoped_sorted_by_due_date_and_marks_overdue(owner, stranger, district_officer, province_officer,
+                                                              other_district_officer):
+    late, soon = submit(owner), submit(owner, "608A")
+    theirs = submit(stranger)
+    Filing.objects.filter(pk=late.pk).update(due_date=datetime.date(2020, 1, 2))
+    html = logged(district_officer).get(QUEUE).content.decode()
+    assert late.tracking_number in html and soon.tracking_number in html
+    assert theirs.tracking_number not in html
+    assert html.index(late.tracking_number) < html.index(soon.tracking_number)
+    assert '<span class="filing-overdue">02/01/2020 – quá hạn</span>' in html
+    html = logged(province_officer).get(QUEUE).content.decode()
+    assert all(filing.tracking_number in html for filing in (late, soon, theirs))
+    assert late.tracking_number not in logged(other_district_officer).get(QUEUE).content.decode()
+    overdue = logged(district_officer).get(QUEUE + "?tinh_trang=qua_han").content.decode()
+    assert late.tracking_number in overdue and soon.tracking_number not in overdue
+
+
+def test_filing_page_shows_data_and_evidence_through_the_checked_view(owner, district_officer, other_district_officer,
+                                                                      django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit(owner, "608A")
+    client = logged(district_officer)
+    html = client.get(f"{QUEUE}{filing.pk}/change/").content.decode()
+    assert "Nguyễn Văn Đức Thành" in html and "Tiếp nhận hồ sơ" in html and "Tải tờ khai (PDF)" in html
+    image = re.search(r'<img src="([^"]+)" alt="Ảnh giấy tờ chứng minh"', html).group(1)
+    response = client.get(image)
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8")
+    assert client.get(f"{QUEUE}{filing.pk}/to-khai/").status_code == 200
+    outsider = logged(other_district_officer)
+    assert outsider.get(image).status_code == 404
+    assert outsider.get(f"{QUEUE}{filing.pk}/to-khai/").status_code == 404
+    assert outsider.get(f"{QUEUE}{filing.pk}/change/").status_code in (302, 404)
+
+
+def test_officer_steps_from_the_filing_page(owner, district_officer, other_district_officer):
+    filing = submit(owner)
+    client = logged(district_officer)
+    assert logged(other_district_officer).post(f"{QUEUE}{filing.pk}/buoc/receive/").status_code == 404
+    assert client.get(f"{QUEUE}{filing.pk}/buoc/receive/").status_code == 405
+    for step in ("receive", "start"):
+        assert client.post(f"{QUEUE}{filing.pk}/buoc/{step}/").status_code == 302
+    response = client.post(f"{QUEUE}{filing.pk}/buoc/receive/", follow=True)  # not allowed any more
+    assert "không thể chuyển" in response.content.decode()
+    html = client.get(f"{QUEUE}{filing.pk}/ghi-chu/return/").content.decode()
+    assert "Nội dung người nộp cần bổ sung" in html
+    response = client.post(f"{QUEUE}{filing.pk}/ghi-chu/return/", {"note": ""})
+    assert "Hãy ghi nội dung người nộp cần bổ sung, sửa đổi." in response.content.decode()
+    client.post(f"{QUEUE}{filing.pk}/ghi-chu/return/", {"note": "Bổ sung ảnh sổ cũ"})
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.RETURNED and filing.note == "Bổ sung ảnh sổ cũ"
+    events = FilingEvent.objects.filter(filing=filing)
+    assert [event.status for event in events] == ["submitted", "received", "processing", "returned"]
+    assert all(event.actor_id == district_officer.pk for event in events[1:])
+
+
+def test_bulk_receive_and_reject(owner, district_officer):
+    first, second = submit(owner), submit(owner)
+    client = logged(district_officer)
+    client.post(QUEUE, {"action": "receive_selected", "_selected_action": [first.pk, second.pk]})
+    assert set(Filing.objects.values_list("status", flat=True)) == {"received"}
+    client.post(f"{QUEUE}{first.pk}/ghi-chu/reject/", {"note": "Không thuộc diện cấp lại"})
+    assert Filing.objects.get(pk=first.pk).status == "rejected"
+
+
+def test_citizens_cannot_enter_the_queue(client, owner):
+    submit(owner)
+    client.force_login(owner)
+    assert client.get(QUEUE).status_code == 302
+
+
+def test_queue_query_count_does_not_grow_with_filings(owner, district_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged(district_officer)
+    submit(owner)
+    client.get(QUEUE)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(QUEUE).status_code == 200
+        return len(queries)
+
+    one = count()
+    for code in ("607A", "608A", "UY-QUYEN", "CHUYEN-NOI-HUONG"):
+        submit(owner, code)
+    assert count() == one

@@ -1,0 +1,250 @@
+"""Working days for due dates: weekends, public holidays and their compensatory days skipped, make-up
+Saturdays worked, one query per call, the statutory fixed dates beyond the table; the holiday table
+itself (2025–2027 seed, lunar dates) and its admin."""
+
+import datetime
+import logging
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+
+import public_services.admin_calendar  # noqa: F401  (registers the admin)
+from accounts.models import User
+from public_services import calendar
+from public_services.calendar import (
+    HOLIDAYS,
+    WorkingCalendar,
+    add_working_days,
+    is_working_day,
+    load,
+    working_days_between,
+)
+from public_services.models import Holiday
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+ADMIN = "/quan-tri/public_services/holiday/"
+
+
+@pytest.fixture(autouse=True)
+def holidays():
+    load()  # the migration seeds them; a flush by a transactional test elsewhere may not have kept them
+
+
+@pytest.fixture
+def fresh_warnings(monkeypatch):
+    monkeypatch.setattr(calendar, "_warned_years", set())
+
+
+def weekdays_off(year: int) -> list[datetime.date]:
+    cal = WorkingCalendar.load(D(year, 1, 1), D(year, 12, 31))
+    day, found = D(year, 1, 1), []
+    while day.year == year:
+        if day.weekday() < 5 and not cal.is_working_day(day):
+            found.append(day)
+        day += datetime.timedelta(days=1)
+    return found
+
+
+# ---- the table ---------------------------------------------------------------------------------
+
+def test_2026_weekdays_off_are_the_announced_ones():
+    assert weekdays_off(2026) == [
+        D(2026, 1, 1), D(2026, 1, 2),  # Tết Dương lịch + swapped Friday
+        D(2026, 2, 16), D(2026, 2, 17), D(2026, 2, 18), D(2026, 2, 19), D(2026, 2, 20),  # Tết Bính Ngọ
+        D(2026, 4, 27),  # Giỗ Tổ on Sunday 26/04, made up on Monday
+        D(2026, 4, 30), D(2026, 5, 1),
+        D(2026, 8, 31), D(2026, 9, 1), D(2026, 9, 2),  # swapped Monday + Quốc khánh
+    ]
+
+
+def test_the_whole_tet_2026_break_is_off_and_the_make_up_saturdays_are_worked():
+    break_ = [D(2026, 2, 14) + datetime.timedelta(days=n) for n in range(9)]  # Sat 14/02 – Sun 22/02
+    assert not any(is_working_day(day) for day in break_)
+    assert is_working_day(D(2026, 2, 13)) and is_working_day(D(2026, 2, 23))
+    assert is_working_day(D(2026, 1, 10)) and D(2026, 1, 10).weekday() == 5
+    assert is_working_day(D(2026, 8, 22)) and D(2026, 8, 22).weekday() == 5
+
+
+def test_2025_and_2027_weekdays_off():
+    assert weekdays_off(2025) == [
+        D(2025, 1, 1), D(2025, 1, 27), D(2025, 1, 28), D(2025, 1, 29), D(2025, 1, 30), D(2025, 1, 31),
+        D(2025, 4, 7), D(2025, 4, 30), D(2025, 5, 1), D(2025, 5, 2), D(2025, 9, 1), D(2025, 9, 2),
+    ]
+    assert is_working_day(D(2025, 4, 26))  # Saturday worked for Friday 02/05
+    assert weekdays_off(2027) == [
+        D(2027, 1, 1), D(2027, 2, 5), D(2027, 2, 8), D(2027, 2, 9), D(2027, 2, 10), D(2027, 2, 11),
+        D(2027, 4, 16), D(2027, 4, 30), D(2027, 5, 3), D(2027, 9, 2), D(2027, 9, 3),
+    ]
+
+
+@pytest.mark.parametrize("year,tet,gio_to", [
+    (2025, D(2025, 1, 29), D(2025, 4, 7)),
+    (2026, D(2026, 2, 17), D(2026, 4, 26)),
+    (2027, D(2027, 2, 6), D(2027, 4, 16)),
+])
+def test_lunar_holidays_fall_on_the_right_solar_dates(year, tet, gio_to):
+    names = {day: name for day, name, _kind in HOLIDAYS}
+    assert names[tet].startswith("Tết Âm lịch (mùng 1")
+    assert names[gio_to].startswith("Giỗ Tổ Hùng Vương (10/3")
+
+
+@pytest.mark.parametrize("year", [2025, 2026, 2027])
+def test_each_year_has_the_eleven_statutory_holidays(year):
+    """Labour Code 2019 art. 112.1: 1 + 5 + 1 + 1 + 1 + 2 days."""
+    kinds = [kind for day, _name, kind in HOLIDAYS if day.year == year]
+    assert kinds.count("holiday") == 11
+    assert Holiday.objects.filter(date__year=year, kind=Holiday.Kind.HOLIDAY).count() == 11
+
+
+def test_the_seed_rows_are_valid_and_unique():
+    assert len({day for day, _name, _kind in HOLIDAYS}) == len(HOLIDAYS)
+    for day, name, kind in HOLIDAYS:
+        Holiday(date=day, name=name, kind=kind).clean_fields()
+        Holiday(date=day, name=name, kind=kind).clean()
+
+
+def test_load_adds_only_missing_rows_and_keeps_edits():
+    Holiday.objects.filter(date=D(2027, 9, 3)).update(date=D(2027, 9, 1), name="Quốc khánh (ngày liền kề trước 2/9)")
+    Holiday.objects.filter(date=D(2027, 1, 1)).delete()
+    assert load() == 2  # 01/01 and 03/09 again (03/09 was moved, so it is missing)
+    assert load() == 0
+    assert Holiday.objects.get(date=D(2027, 9, 1)).name == "Quốc khánh (ngày liền kề trước 2/9)"
+
+
+def test_a_make_up_day_must_be_a_weekend_day_and_a_day_off_a_weekday():
+    with pytest.raises(ValidationError) as error:
+        Holiday(date=D(2026, 3, 4), name="Làm bù", kind=Holiday.Kind.WORKING_SATURDAY).full_clean()
+    assert "thứ Bảy hoặc Chủ nhật" in str(error.value)
+    with pytest.raises(ValidationError):
+        Holiday(date=D(2026, 3, 7), name="Nghỉ bù", kind=Holiday.Kind.COMPENSATORY).full_clean()
+
+
+# ---- due dates -----------------------------------------------------------------------------------
+
+def test_a_due_date_across_tet():
+    # received Thursday 12/02/2026, 5 working days: 13/02, then 23–26/02 after the Tết break
+    assert add_working_days(D(2026, 2, 12), 5) == D(2026, 2, 26)
+    assert add_working_days(D(2026, 2, 13), 1) == D(2026, 2, 23)
+    assert add_working_days(D(2026, 2, 15), 1) == D(2026, 2, 23)  # received during the break
+
+
+def test_a_working_saturday_counts():
+    assert add_working_days(D(2026, 1, 9), 1) == D(2026, 1, 10)  # Friday → the make-up Saturday
+    assert add_working_days(D(2025, 4, 25), 1) == D(2025, 4, 26)
+    assert add_working_days(D(2025, 4, 29), 2) == D(2025, 5, 6)  # 30/4, 1/5, 2/5 off, then the weekend
+
+
+def test_weekends_are_skipped():
+    assert not is_working_day(D(2026, 3, 7)) and not is_working_day(D(2026, 3, 8))
+    assert add_working_days(D(2026, 3, 6), 1) == D(2026, 3, 9)
+    assert add_working_days(D(2026, 3, 7), 1) == D(2026, 3, 9)  # received on Saturday
+    assert add_working_days(D(2026, 3, 2), 10) == D(2026, 3, 16)
+
+
+def test_zero_days_is_the_start_day_itself_without_a_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert add_working_days(D(2026, 3, 7), 0) == D(2026, 3, 7)
+        assert working_days_between(D(2026, 3, 7), D(2026, 3, 7)) == 0
+    with pytest.raises(ValueError):
+        add_working_days(D(2026, 3, 7), -1)
+
+
+def test_overdue_by_working_days():
+    due = D(2026, 2, 13)
+    assert working_days_between(due, D(2026, 2, 22)) == 0  # the Tết break does not count
+    assert working_days_between(due, D(2026, 2, 24)) == 2
+    assert working_days_between(D(2026, 2, 24), due) == -2
+    assert working_days_between(D(2025, 12, 30), D(2026, 1, 12)) == 8  # 31/12, 05–09/01, Sat 10/01, 12/01
+
+
+def test_add_and_between_agree():
+    for start in [D(2025, 12, 20) + datetime.timedelta(days=n) for n in range(0, 400, 7)]:
+        for days in (1, 5, 15, 30):
+            assert working_days_between(start, add_working_days(start, days)) == days
+
+
+def test_one_query_per_call_whatever_the_range(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert add_working_days(D(2025, 1, 2), 400) > D(2026, 6, 1)
+    with django_assert_num_queries(1):
+        assert working_days_between(D(2025, 1, 1), D(2027, 12, 31)) > 700
+    with django_assert_num_queries(1):
+        assert is_working_day(D(2026, 2, 17)) is False
+    with django_assert_num_queries(1):
+        calendar_ = WorkingCalendar.load(D(2026, 1, 1), D(2026, 12, 31))
+        for day in (D(2026, 2, 10), D(2026, 5, 4), D(2026, 10, 1)):
+            calendar_.add_working_days(day, 5)
+            calendar_.working_days_between(day, D(2026, 12, 1))
+    with pytest.raises(ValueError):
+        calendar_.is_working_day(D(2027, 1, 4))  # outside what was loaded
+
+
+# ---- beyond the table ----------------------------------------------------------------------------
+
+def test_beyond_the_table_only_the_fixed_date_holidays_count_and_a_warning_is_logged_once(
+    caplog, fresh_warnings, django_assert_num_queries
+):
+    caplog.set_level(logging.WARNING, logger="public_services.calendar")
+    with django_assert_num_queries(1):
+        assert add_working_days(D(2028, 4, 28), 1) == D(2028, 5, 2)  # Mon 01/05/2028 is off
+    assert not is_working_day(D(2028, 4, 30))
+    assert is_working_day(D(2028, 9, 1))  # the day next to 2/9 is not known: worked
+    assert is_working_day(D(2028, 1, 26))  # Tết Mậu Thân is not in the table: worked
+    assert not is_working_day(D(2028, 1, 1)) and not is_working_day(D(2028, 9, 2))
+    warnings = [record for record in caplog.records if record.name == "public_services.calendar"]
+    assert len(warnings) == 1 and "2028" in warnings[0].getMessage()
+
+
+def test_a_due_date_runs_from_the_table_into_the_fallback(fresh_warnings):
+    # Fri 31/12/2027, then Sat 01/01/2028 (fixed holiday anyway), Sunday, Monday 03/01/2028
+    assert add_working_days(D(2027, 12, 31), 1) == D(2028, 1, 3)
+    assert add_working_days(D(2027, 12, 30), 1) == D(2027, 12, 31)
+
+
+def test_a_year_entered_in_the_admin_replaces_the_fallback(fresh_warnings, caplog):
+    Holiday.objects.create(date=D(2028, 1, 26), name="Tết Âm lịch (mùng 1 Tết Mậu Thân)")
+    caplog.set_level(logging.WARNING, logger="public_services.calendar")
+    assert not is_working_day(D(2028, 1, 26))
+    assert is_working_day(D(2028, 5, 2))
+    assert not caplog.records
+
+
+# ---- admin ---------------------------------------------------------------------------------------
+
+def staff(username, *codenames):
+    user = User.objects.create_user(username, password="x-Pass-2026!", is_staff=True)
+    permissions = Permission.objects.filter(content_type__app_label="public_services", codename__in=codenames)
+    user.user_permissions.set(permissions)
+    return user
+
+
+def test_superusers_list_holidays_by_year_filter_by_kind_and_search(client):
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    page = client.get(ADMIN, {"nam": "2026"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "17/02/2026" in html and "Tết Âm lịch (mùng 1 Tết Bính Ngọ)" in html and "29/01/2025" not in html
+    assert "Thứ Ba" in html
+    saturdays = client.get(ADMIN, {"kind__exact": "working_saturday"}).content.decode()
+    assert "10/01/2026" in saturdays and "17/02/2026" not in saturdays
+    found = client.get(ADMIN, {"q": "Giỗ Tổ"}).content.decode()
+    assert "07/04/2025" in found and "26/04/2026" in found and "17/02/2026" not in found
+
+
+def test_staff_need_the_holiday_permission(client):
+    client.force_login(staff("canbo_khong_quyen"))
+    assert client.get(ADMIN).status_code == 403
+    client.force_login(staff("canbo_xem", "view_holiday"))
+    assert client.get(ADMIN).status_code == 200
+    assert client.get(ADMIN + "add/").status_code == 403
+    client.force_login(staff("canbo_sua", "view_holiday", "change_holiday", "add_holiday"))
+    response = client.post(ADMIN + "add/", {"date": "26/01/2028", "name": "Tết Âm lịch (mùng 1 Tết Mậu Thân)",
+                                            "kind": "holiday"})
+    assert response.status_code == 302, re.findall(r'errorlist[^<]*<li>([^<]*)', response.content.decode())
+    assert Holiday.objects.filter(date=D(2028, 1, 26)).exists()
+    refused = client.post(ADMIN + "add/", {"date": "2028-01-27", "name": "Làm bù", "kind": "working_saturday"})
+    assert "Ngày làm bù phải là thứ Bảy hoặc Chủ nhật" in refused.content.decode()

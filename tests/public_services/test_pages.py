@@ -1,0 +1,206 @@
+"""Citizen pages with Django's test client: the form pre-filled from the registry, errors with
+every answer kept, an image refused without losing the rest, review and submit with one filing
+whatever is posted twice, status and history, withdraw, correct-and-resubmit, IDOR (someone
+else's filing or file is a 404) and page query counts that do not grow with the data."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from public_services.models import Filing
+from public_services.services import filing_receive, filing_return
+from tests.accounts.helpers import jpeg
+
+from .helpers import answers, district_officer, owner, stranger, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+BOOK = "/dich-vu-cong/cap-lai-so-bhxh/"
+CHANGE = "/dich-vu-cong/cap-lai-so-bhxh-thay-doi-thong-tin/"
+
+
+def key_of(response) -> str:
+    return re.search(r'name="idempotency_key" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_pages_need_a_login(client, owner):
+    filing = submit(owner)
+    for url in (BOOK, f"{BOOK}xem-lai/", "/dich-vu-cong/ho-so/", f"/dich-vu-cong/ho-so/{filing.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/tai-khoan/")
+    assert "Cấp lại sổ BHXH do mất, hỏng" in page(client, "/dich-vu-cong/")
+
+
+def test_the_form_is_prefilled_from_the_registry(client, owner):
+    client.force_login(owner)
+    html = page(client, BOOK)
+    assert "Nguyễn Văn Đức" in html and "7901234567" in html and "15/03/1988" in html
+    assert 'value="0912 345 678"' in html
+    assert f'value="{owner.person.address}"' in html  # the result address starts as the registry address
+    assert len(key_of(client.get(BOOK))) >= 16
+
+
+def test_invalid_answers_come_back_with_a_summary_and_every_answer_kept(client, owner):
+    client.force_login(owner)
+    key = key_of(client.get(BOOK))
+    response = client.post(BOOK, {**answers("607A", details="", delivery_address="99 Nguyễn Huệ, Quận 1"),
+                                  "idempotency_key": key})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="error-summary"' in html and '<a href="#id_details">Nhập nội dung yêu cầu cấp lại sổ.</a>' in html
+    assert 'value="99 Nguyễn Huệ, Quận 1"' in html and re.search(r'value="mat"[^>]*checked', html)
+    assert f'value="{key}"' in html  # the same filing attempt
+
+
+def test_a_refused_image_keeps_the_rest_and_an_accepted_one(client, owner):
+    client.force_login(owner)
+    key = key_of(client.get(CHANGE))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("khai-sinh.jpg", b"GIF89a<script>alert(1)</script>", content_type="image/jpeg")
+    response = client.post(CHANGE, {**answers("608A"), "idempotency_key": key, "evidence_1": jpeg(),
+                                    "evidence_2": fake})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ." in html
+    assert 'value="Nguyễn Văn Đức Thành"' in html and 'value="16/03/1988"' in html
+    assert "Ảnh đã nhận" in html and 'alt="Ảnh giấy tờ chứng minh đã tải lên"' in html
+    # The accepted image need not be chosen again.
+    response = client.post(CHANGE, {**answers("608A"), "idempotency_key": key})
+    assert response.status_code == 302 and response["Location"].endswith("xem-lai/")
+    html = page(client, f"{CHANGE}xem-lai/")
+    assert "Nguyễn Văn Đức Thành" in html and "Họ và tên, Ngày sinh" in html
+    client.post(f"{CHANGE}xem-lai/", {"idempotency_key": key})
+    filing = Filing.objects.get()
+    assert filing.documents.get().field == "evidence_1"
+
+
+def submit_through_pages(client, url=BOOK, code="607A", **overrides):
+    key = key_of(client.get(url))
+    response = client.post(url, {**answers(code, **overrides), "idempotency_key": key})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    html = page(client, f"{url}xem-lai/")
+    assert "Kiểm tra trước khi nộp" in html and f'value="{key}"' in html
+    return key, client.post(f"{url}xem-lai/", {"idempotency_key": key})
+
+
+def test_submit_twice_back_button_or_retry_makes_one_filing(client, owner):
+    client.force_login(owner)
+    key, response = submit_through_pages(client)
+    filing = Filing.objects.get()
+    assert response["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+    # double click: the same post again
+    again = client.post(f"{BOOK}xem-lai/", {"idempotency_key": key})
+    assert again["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+    # back button to the form page as it was rendered, then through review again
+    client.post(BOOK, {**answers("607A"), "idempotency_key": key})
+    retry = client.post(f"{BOOK}xem-lai/", {"idempotency_key": key})
+    assert retry["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+    assert Filing.objects.count() == 1
+    # a new form rendering is a new filing
+    submit_through_pages(client)
+    assert Filing.objects.count() == 2
+
+
+def test_status_page_shows_history_pdf_and_withdraw(client, owner, django_capture_on_commit_callbacks):
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_through_pages(client)
+    filing = Filing.objects.get()
+    html = page(client, f"/dich-vu-cong/ho-so/{filing.pk}/")
+    assert filing.tracking_number in html and "Đã nộp" in html and "Tải tờ khai (PDF)" in html
+    assert "Mất sổ khi chuyển nhà ở Thủ Đức" in html and 'role="region" tabindex="0"' in html
+    pdf_link = re.search(r'href="(/tep/[^"]+)"', html).group(1)
+    assert client.get(pdf_link).status_code == 200
+    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/rut/")
+    assert response.status_code == 302
+    assert "Đã rút hồ sơ" in page(client, f"/dich-vu-cong/ho-so/{filing.pk}/")
+
+
+def test_pdf_progress_is_shown_while_the_declaration_is_built(client, owner):
+    client.force_login(owner)
+    filing = submit(owner)  # on-commit callbacks not run: no PDF yet
+    html = page(client, f"/dich-vu-cong/ho-so/{filing.pk}/")
+    assert 'data-poll="3"' in html and "js/poll.js" in html and "Tờ khai đang được tạo." in html
+
+
+def test_returned_filing_is_corrected_through_the_edit_page(client, owner, district_officer):
+    client.force_login(owner)
+    filing = submit(owner)
+    filing_receive(filing=filing, officer=district_officer)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
+    html = page(client, f"/dich-vu-cong/ho-so/{filing.pk}/")
+    assert "Ghi rõ địa chỉ nhận sổ." in html and "Sửa và nộp lại hồ sơ" in html
+    html = page(client, f"/dich-vu-cong/ho-so/{filing.pk}/sua/")
+    assert 'value="12 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh"' in html
+    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/",
+                           answers("607A", delivery_address="12 Lê Lợi, Phường Sài Gòn, TP. Hồ Chí Minh (nhà số 2)"))
+    assert response.status_code == 302
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED and filing.revision == 2
+    assert "nhà số 2" in filing.data["delivery_address"]
+
+
+def test_someone_elses_filing_and_files_are_not_found(client, owner, stranger, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit(owner, "608A")
+    document = filing.documents.get()
+    client.force_login(owner)
+    html = page(client, f"/dich-vu-cong/ho-so/{filing.pk}/")
+    pdf_link = re.search(r'href="(/tep/[^"]+)"', html).group(1)
+    assert client.get(f"/dich-vu-cong/ho-so/{filing.pk}/giay-to/{document.pk}/").status_code == 200
+    client.force_login(stranger)
+    for url in (f"/dich-vu-cong/ho-so/{filing.pk}/", f"/dich-vu-cong/ho-so/{filing.pk}/sua/",
+                f"/dich-vu-cong/ho-so/{filing.pk}/giay-to/{document.pk}/", pdf_link):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Nguyễn Văn Đức" not in response.content.decode()
+    assert client.post(f"/dich-vu-cong/ho-so/{filing.pk}/rut/").status_code == 404
+    other = submit(stranger)
+    client.force_login(owner)
+    assert client.get(f"/dich-vu-cong/ho-so/{filing.pk}/giay-to/{document.pk + 1000}/").status_code == 404
+    assert client.get(f"/dich-vu-cong/ho-so/{other.pk}/").status_code == 404
+    assert filing.tracking_number in page(client, "/dich-vu-cong/ho-so/")
+    assert other.tracking_number not in page(client, "/dich-vu-cong/ho-so/")
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_query_counts_do_not_grow_with_filings_or_history(client, owner, district_officer):
+    client.force_login(owner)
+    first = submit(owner, "608A")
+    client.get("/dich-vu-cong/")  # the first request of a session records it (allauth usersessions)
+    list_one, status_one = count_queries(client, "/dich-vu-cong/ho-so/"), count_queries(client, f"/dich-vu-cong/ho-so/{first.pk}/")
+    for _ in range(4):
+        submit(owner)
+        submit(owner, "608A")
+    filing_receive(filing=first, officer=district_officer)
+    filing_return(filing=first, officer=district_officer, what="Chụp lại ảnh")
+    assert count_queries(client, "/dich-vu-cong/ho-so/") == list_one
+    assert count_queries(client, f"/dich-vu-cong/ho-so/{first.pk}/") == status_one
+
+
+def test_without_javascript_the_agency_list_follows_the_chosen_province(client, owner):
+    from lookup.models import Agency
+
+    url = "/dich-vu-cong/chuyen-noi-huong/"
+    client.force_login(owner)
+    key = key_of(client.get(url))
+    target = Agency.objects.get(code="07902")
+    response = client.post(url, {"idempotency_key": key, "new_province": str(target.province_id), "refresh": "1",
+                                 "new_address": "45 Hà Huy Giáp"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'class="error-summary"' not in html
+    assert "[07902] BHXH Quận 12" in html and 'value="45 Hà Huy Giáp"' in html
