@@ -68,3 +68,23 @@ def private_file(request, token):
     if payload.get("s") and (not session_key or payload["s"] != _session_tag(session_key)):
         raise Http404("Liên kết không dành cho phiên làm việc này.")
     return private_file_response(payload["n"], filename=payload["f"], inline=payload["i"])
+
+
+def delete_stale_uploads(folder: str, *, cutoff) -> int:
+    """Delete the files under `folder`/<one level of sub-folders>/ last modified before `cutoff`:
+    uploads kept between the steps of a form the visitor never submitted. Returns how many."""
+    try:
+        subfolders, _files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    count = 0
+    for subfolder in subfolders:
+        for name in default_storage.listdir(f"{folder}/{subfolder}")[1]:
+            path = f"{folder}/{subfolder}/{name}"
+            try:
+                if default_storage.get_modified_time(path) < cutoff:
+                    default_storage.delete(path)
+                    count += 1
+            except FileNotFoundError:  # submitted or swept meanwhile
+                continue
+    return count

@@ -19,6 +19,7 @@ from django.utils import timezone
 from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
+from vssid_portal.files import delete_stale_uploads
 from vssid_portal.pdf import render_pdf
 from vssid_portal.text import fold
 
@@ -288,20 +289,4 @@ def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -
 def registration_uploads_sweep(*, now: datetime.datetime | None = None) -> int:
     """Delete photos uploaded during a registration that was never submitted (the visitor left
     between the steps): every file under registrations/tmp/ older than a day. Returns how many."""
-    cutoff = (now or timezone.now()) - UPLOAD_RETENTION
-    count = 0
-    try:
-        folders, _files = default_storage.listdir(UPLOAD_DIR)
-    except FileNotFoundError:
-        return 0
-    for folder in folders:
-        _subfolders, files = default_storage.listdir(f"{UPLOAD_DIR}/{folder}")
-        for name in files:
-            path = f"{UPLOAD_DIR}/{folder}/{name}"
-            try:
-                if default_storage.get_modified_time(path) < cutoff:
-                    default_storage.delete(path)
-                    count += 1
-            except FileNotFoundError:  # submitted or swept meanwhile
-                continue
-    return count
+    return delete_stale_uploads(UPLOAD_DIR, cutoff=(now or timezone.now()) - UPLOAD_RETENTION)

@@ -1,11 +1,13 @@
 """Private files: no public URL, served only through a signed link for the right user."""
 
+import datetime
 import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from vssid_portal import files
 
@@ -61,3 +63,16 @@ def test_tampered_or_expired_link_is_a_404(client, owner, stored, monkeypatch):
 def test_link_to_a_missing_file_is_a_404(client, owner):
     client.force_login(owner)
     assert client.get(files.private_file_url("khong/co.pdf", user=owner)).status_code == 404
+
+
+def test_stale_uploads_of_unsubmitted_forms_are_deleted_and_fresh_ones_kept():
+    from public_services.services import uploads_sweep
+
+    assert files.delete_stale_uploads("nothing/here", cutoff=timezone.now()) == 0  # no folder yet
+    first = default_storage.save("filings/tmp/form-1/evidence.jpg", ContentFile(b"x"))
+    second = default_storage.save("filings/tmp/form-2/evidence.jpg", ContentFile(b"y"))
+    kept = default_storage.save("filings/2026/keep.jpg", ContentFile(b"z"))  # a submitted filing's file
+    assert uploads_sweep() == 0  # uploaded just now: the visitor may still submit
+    assert uploads_sweep(older_than=datetime.timedelta(seconds=-5)) == 2  # as if a day had passed
+    assert not default_storage.exists(first) and not default_storage.exists(second)
+    assert default_storage.exists(kept)
