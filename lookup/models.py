@@ -176,3 +176,7 @@ class CollectionPoint(Searchable):
 
     def search_text(self):
         return f"{self.code} {self.name} {self.address}"
+
+
+# FAQ and news (the "Hỗ trợ" menu) live in their own module.
+from .models_support import *  # noqa: E402,F401,F403

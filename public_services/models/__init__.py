@@ -2,4 +2,5 @@
 calendar with Vietnamese public holidays (calendar.py)."""
 
 from .calendar import *  # noqa: F401,F403
+from .feedback import *  # noqa: F401,F403
 from .filings import *  # noqa: F401,F403
