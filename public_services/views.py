@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -191,8 +192,6 @@ def _filing(request, pk) -> Filing:
 
 
 def _pdf_state(filing: Filing) -> dict:
-    from django.utils import timezone
-
     waiting = not filing.pdf_ready and filing.status != Filing.Status.WITHDRAWN
     late = waiting and (timezone.now() - filing.submitted_at).total_seconds() > PDF_PATIENCE_SECONDS
     return {"building": waiting and not late, "late": late, "poll_seconds": POLL_SECONDS}
