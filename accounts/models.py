@@ -31,6 +31,9 @@ class Person(models.Model):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name="tỉnh/thành phố")
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, verbose_name="phường/xã")
     street = models.CharField("số nhà, đường", max_length=200, blank=True)
+    # Asked by the public BHXH-code lookup of people who have no ID number.
+    mother_name = models.CharField("họ tên mẹ", max_length=100, null=True, blank=True)
+    father_name = models.CharField("họ tên cha", max_length=100, null=True, blank=True)
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="persons",
         verbose_name="cơ quan BHXH quản lý", help_text="Cơ quan đã duyệt đăng ký giao dịch điện tử.",
@@ -45,6 +48,8 @@ class Person(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(sex__in=[1, 2]), name="person_sex_valid"),
         ]
+        # The BHXH-code lookup asks name and birth date together: one index keeps it exact at any size.
+        indexes = [models.Index(fields=["name_key", "birth_date"], name="person_name_birth_idx")]
 
     def __str__(self):
         return f"{self.bhxh_code} – {self.full_name}"
@@ -197,3 +202,28 @@ class Guardianship(models.Model):
         verbose_name = "quan hệ giám hộ"
         verbose_name_plural = "quan hệ giám hộ"
         constraints = [models.UniqueConstraint(fields=["parent", "child"], name="guardianship_unique")]
+
+
+class CodeLookupAudit(models.Model):
+    """One answered public BHXH-code lookup: which person's code was shown, when, to whom.
+
+    The client address is kept only as a keyed hash (with its /24 or /64 network), enough to
+    link repeated lookups from one place without storing the address itself.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="code_lookups", verbose_name="người tham gia")
+    ip_hash = models.CharField("mã băm địa chỉ IP", max_length=64, db_index=True)
+    network_hash = models.CharField("mã băm dải mạng", max_length=64, db_index=True)
+    user = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="tài khoản tra cứu"
+    )
+    user_agent = models.CharField("trình duyệt", max_length=200, blank=True)
+    answered_at = models.DateTimeField("tra cứu lúc", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-answered_at"]
+        verbose_name = "lượt tra cứu mã số BHXH"
+        verbose_name_plural = "lượt tra cứu mã số BHXH"
+
+    def __str__(self):
+        return f"{self.person.bhxh_code} – {self.answered_at:%d/%m/%Y %H:%M}"

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from lookup.selectors import agency_subtree_ids
+from vssid_portal.text import fold
 
 from .models import Person, Registration
 
@@ -55,3 +56,24 @@ def person_in_view(request):
         request.session.pop(VIEWING_SESSION_KEY, None)
     return getattr(user, "person", None)
 
+
+
+def person_for_code_lookup(
+    *, full_name: str, birth_date, province, id_number: str = "", parent_name: str = ""
+) -> Person | None:
+    """The one person matching every field exactly (accents and case aside), else None.
+
+    Name, birth date and province narrow the registry through one index; the ID number — or,
+    for someone without one, the mother's or father's name — must then match too. No partial
+    answer exists: a near miss and a stranger give the same None.
+    """
+    candidates = Person.objects.filter(name_key=fold(full_name), birth_date=birth_date, province=province).only(
+        "bhxh_code", "full_name", "id_number", "mother_name", "father_name"
+    )[:20]
+    id_number, parent_key = id_number.strip(), fold(parent_name)
+    matches = [
+        person for person in candidates
+        if (id_number and person.id_number == id_number)
+        or (not id_number and parent_key and parent_key in {fold(person.mother_name or ""), fold(person.father_name or "")})
+    ]
+    return matches[0] if len(matches) == 1 else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import personal, registration
+from .views import code_lookup, personal, registration
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("dang-ky/co-quan/", registration.agency, name="registration_agency"),
     path("dang-ky/tra-cuu/", registration.status_lookup, name="registration_lookup"),
     path("dang-ky/ho-so/<str:token>/", registration.status, name="registration_status"),
+    path("tra-cuu/ma-so-bhxh/", code_lookup.code_lookup, name="code_lookup"),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import admin_support  # noqa: F401  (FAQ and news)
 from .models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
 
 
@@ -36,8 +37,8 @@ class MedicalFacilityAdmin(admin.ModelAdmin):
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "tax_code", "agency", "is_demo"]
-    list_filter = ["province", "is_demo"]
+    list_display = ["code", "name", "tax_code", "agency", "in_arrears", "is_demo"]
+    list_filter = ["province", "in_arrears", "is_demo"]
     search_fields = ["code", "tax_code", "name", "search_key"]
     list_select_related = ["agency"]
     autocomplete_fields = ["agency"]

@@ -11,10 +11,16 @@ from django.db import models
 from vssid_portal.text import fold
 
 
+# Office hours of BHXH agencies unless the data says otherwise (Monday to Friday, lunch break).
+DEFAULT_WORKING_HOURS = "Thứ Hai – Thứ Sáu: 7:30–11:30, 13:00–16:30"
+
+
 class Searchable(models.Model):
     """A row found by accent-insensitive search: `search_key` is the folded `search_text()`."""
 
-    search_key = models.CharField(max_length=400, editable=False, db_index=True)
+    SEARCH_KEY_LENGTH = 400
+
+    search_key = models.CharField(max_length=SEARCH_KEY_LENGTH, editable=False, db_index=True)
 
     class Meta:
         abstract = True
@@ -23,7 +29,8 @@ class Searchable(models.Model):
         raise NotImplementedError
 
     def refresh_search_key(self):
-        self.search_key = fold(self.search_text())
+        # Cut to the column: a long name plus a long address must not fail the save.
+        self.search_key = fold(self.search_text())[: self.SEARCH_KEY_LENGTH]
 
     def save(self, *args, **kwargs):
         self.refresh_search_key()
@@ -70,6 +77,7 @@ class Agency(Searchable):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="agencies", verbose_name="tỉnh/thành phố")
     address = models.CharField("địa chỉ", max_length=300, blank=True)
     phone = models.CharField("điện thoại", max_length=40, blank=True)
+    working_hours = models.CharField("giờ làm việc", max_length=200, blank=True, default=DEFAULT_WORKING_HOURS)
     is_demo = models.BooleanField("dữ liệu mẫu", default=False)
 
     class Meta:
@@ -136,6 +144,7 @@ class Employer(Searchable):
     address = models.CharField("địa chỉ", max_length=300, blank=True)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="employers", verbose_name="tỉnh/thành phố")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="employers", verbose_name="cơ quan BHXH quản lý")
+    in_arrears = models.BooleanField("đang nợ đóng BHXH", default=False)
     is_demo = models.BooleanField("dữ liệu mẫu", default=False)
 
     class Meta:

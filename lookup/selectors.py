@@ -1,8 +1,17 @@
-"""Reads of the reference data."""
+"""Reads of the reference data.
+
+Every search is accent- and case-insensitive: the query is folded (`vssid_portal.text.fold`)
+and each word must occur in the row's folded `search_key`. On PostgreSQL the `LIKE '%word%'`
+this makes is served by the trigram GIN indexes of migration 0002; SQLite scans the same column.
+Each function returns a queryset with its foreign keys joined, so a page of results costs the
+same number of queries whatever its size.
+"""
+
+from django.db.models import QuerySet
 
 from vssid_portal.text import fold
 
-from .models import Agency
+from .models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
 
 
 def agency_subtree_ids(agency: Agency) -> set[int]:
@@ -15,10 +24,53 @@ def agency_subtree_ids(agency: Agency) -> set[int]:
     return ids
 
 
+def _matching(queryset: QuerySet, query: str) -> QuerySet:
+    for word in fold(query).split():
+        queryset = queryset.filter(search_key__contains=word)
+    return queryset
+
+
 def agencies_search(*, query: str = "", limit: int = 30):
     """Agencies whose code, name or address contains the query, accent-insensitively."""
     agencies = Agency.objects.select_related("province", "parent").order_by("code")
-    for word in fold(query).split():
-        agencies = agencies.filter(search_key__contains=word)
-    return agencies[:limit]
+    return _matching(agencies, query)[:limit]
 
+
+def agencies_lookup(*, province: Province | None = None, query: str = "") -> QuerySet:
+    """The public agency list: by province and/or words of code, name or address."""
+    agencies = Agency.objects.select_related("province", "parent").order_by("code")
+    if province is not None:
+        agencies = agencies.filter(province=province)
+    return _matching(agencies, query)
+
+
+def facilities_lookup(
+    *, province: Province | None = None, query: str = "", level: str = "", sick_leave_only: bool = False
+) -> QuerySet:
+    """KCB facilities with a BHYT contract, by province, words of name/code/address and level."""
+    facilities = MedicalFacility.objects.filter(bhyt_contract=True).select_related("province").order_by("code")
+    if province is not None:
+        facilities = facilities.filter(province=province)
+    if level:
+        facilities = facilities.filter(level=level)
+    if sick_leave_only:
+        facilities = facilities.filter(issues_sick_leave=True)
+    return _matching(facilities, query)
+
+
+def employers_lookup(*, query: str = "", province: Province | None = None) -> QuerySet:
+    """Employer units by words of name, unit code or tax code, with their managing agency."""
+    employers = Employer.objects.select_related("province", "agency").order_by("code")
+    if province is not None:
+        employers = employers.filter(province=province)
+    return _matching(employers, query)
+
+
+def collection_points_lookup(*, province: Province | None = None, ward: Ward | None = None, query: str = "") -> QuerySet:
+    """Collection points and agents (điểm thu, đại lý thu) by province, ward and words."""
+    points = CollectionPoint.objects.select_related("province", "ward", "agency").order_by("code")
+    if province is not None:
+        points = points.filter(province=province)
+    if ward is not None:
+        points = points.filter(ward=ward)
+    return _matching(points, query)

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from vietnam_provinces import Province as VnProvince
 from vietnam_provinces import Ward as VnWard
 
-from .models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Searchable, Ward
+from .models import DEFAULT_WORKING_HOURS, Agency, CollectionPoint, Employer, MedicalFacility, Province, Searchable, Ward
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -135,6 +135,7 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
                     "province_id": provinces[r["province_code"]],
                     "address": r["address"],
                     "phone": r["phone"],
+                    "working_hours": r.get("working_hours") or DEFAULT_WORKING_HOURS,
                     "is_demo": _flag(r["is_demo"]),
                 }
                 for r in level
@@ -169,6 +170,7 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
                 "address": r["address"],
                 "province_id": provinces[r["province_code"]],
                 "agency_id": agencies[r["agency_code"]],
+                "in_arrears": _flag(r.get("in_arrears", "0")),
                 "is_demo": _flag(r["is_demo"]),
             }
             for r in _read_csv("employers.csv")

@@ -1,9 +1,60 @@
+from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from . import selectors
+from .forms import CollectionPointLookupForm, FacilityLookupForm, LookupForm
 
 
 def index(request):
     return render(request, "lookup/index.html")
 
 
-def support(request):
-    return render(request, "lookup/support.html")
+# --- Public lookups (menu "Tra cứu"): GET forms, paginated, no login -------------------------
+
+PER_PAGE = 20
+
+
+def _results_page(request, form, queryset, *, template: str, heading: str, extra: dict | None = None):
+    paginator = Paginator(queryset, PER_PAGE)
+    page = paginator.get_page(request.GET.get("trang"))
+    params = request.GET.copy()
+    params.pop("trang", None)
+    context = {
+        "form": form, "page": page, "heading": heading, "searched": bool(request.GET),
+        "query_string": params.urlencode(), **(extra or {}),
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
+    }
+    return render(request, template, context)
+
+
+def agencies(request):
+    form = LookupForm(request.GET or None, query_label="Tên, mã hoặc địa chỉ cơ quan BHXH",
+                      query_hint="Ví dụ: Phú Nhuận hoặc 07909. Không cần gõ dấu.")
+    return _results_page(request, form, selectors.agencies_lookup(**form.filters()),
+                         template="lookup/agencies.html", heading="Cơ quan BHXH")
+
+
+def facilities(request, *, sick_leave_only: bool = False):
+    form = FacilityLookupForm(request.GET or None, query_label="Tên, mã hoặc địa chỉ cơ sở KCB",
+                              query_hint="Ví dụ: benh vien cho ray hoặc 79001. Không cần gõ dấu.")
+    heading = "Cơ sở KCB được cấp giấy nghỉ việc hưởng BHXH" if sick_leave_only else "Cơ sở khám chữa bệnh BHYT"
+    return _results_page(request, form, selectors.facilities_lookup(**form.filters(), sick_leave_only=sick_leave_only),
+                         template="lookup/facilities.html", heading=heading, extra={"sick_leave_only": sick_leave_only})
+
+
+def sick_leave_facilities(request):
+    return facilities(request, sick_leave_only=True)
+
+
+def employers(request):
+    form = LookupForm(request.GET or None, query_label="Tên đơn vị, mã đơn vị hoặc mã số thuế",
+                      query_hint="Ví dụ: det may nam viet, TB9489T hoặc 0375187179.")
+    return _results_page(request, form, selectors.employers_lookup(**form.filters()),
+                         template="lookup/employers.html", heading="Đơn vị tham gia BHXH")
+
+
+def collection_points(request):
+    form = CollectionPointLookupForm(request.GET or None, query_label="Tên hoặc địa chỉ điểm thu",
+                                     query_hint="Ví dụ: buu cuc sai gon. Không cần gõ dấu.")
+    return _results_page(request, form, selectors.collection_points_lookup(**form.filters()),
+                         template="lookup/collection_points.html", heading="Điểm thu BHXH, BHYT")

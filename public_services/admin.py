@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from vssid_portal.files import private_file_response
 
 from . import admin_calendar  # noqa: F401  (registers the holiday calendar's admin)
+from . import feedback_admin  # noqa: F401  (registers the feedback admin)
 from .models import OPEN_STATUSES, TRANSITIONS, Filing, FilingEvent
 from .selectors import filings_visible_to
 from .services import filing_complete, filing_receive, filing_reject, filing_return, filing_start

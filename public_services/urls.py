@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feedback_views, views
 
 app_name = "public_services"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("ho-so/<int:pk>/rut/", views.filing_withdraw_view, name="withdraw"),
     path("ho-so/<int:pk>/sua/", views.filing_edit, name="edit"),
     path("ho-so/<int:pk>/giay-to/<int:document_pk>/", views.filing_document, name="document"),
+    path("phan-anh/", feedback_views.feedback_form, name="feedback"),
+    path("phan-anh/tra-cuu/", feedback_views.feedback_lookup, name="feedback_lookup"),
+    path("phan-anh/<str:tracking_number>/", feedback_views.feedback_status, name="feedback_status"),
     path("<slug:slug>/", views.procedure_form, name="form"),
     path("<slug:slug>/xem-lai/", views.review, name="review"),
 ]

@@ -16,3 +16,13 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", normalize_name(value).replace("Đ", "D").replace("đ", "d"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()
+
+
+def mask_name(full_name: str) -> str:
+    """'Nguyễn Văn Đức' → 'NGUYỄN V*** Đ***': the family name whole, the rest as initials."""
+    words = unicodedata.normalize("NFC", full_name or "").upper().split()
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0][0] + "***"
+    return " ".join([words[0], *(word[0] + "***" for word in words[1:])])

@@ -1,3 +1,72 @@
-"""Feedback and complaints (phản ánh, kiến nghị) and the officers' answers."""
+"""Feedback and complaints (phản ánh, kiến nghị) and the officers' answers.
 
-__all__: list[str] = []
+Anyone may send one, logged in or not, to a BHXH agency of their choice; officers of that
+agency (and of the agencies above it) read and answer it. The sender follows it by its tracking
+number together with the phone number or e-mail address given, and receives the answer by SMS
+and/or e-mail.
+"""
+
+from django.conf import settings
+from django.db import models
+from phonenumber_field.modelfields import PhoneNumberField
+
+from accounts.validators import validate_vn_mobile
+from lookup.models import Agency
+
+__all__ = ["Feedback"]
+
+
+class Feedback(models.Model):
+    class Kind(models.TextChoices):
+        REPORT = "phan_anh", "Phản ánh"
+        PROPOSAL = "kien_nghi", "Kiến nghị"
+
+    class Topic(models.TextChoices):
+        ACCOUNT = "tai_khoan", "Tài khoản VssID, Cổng BHXH số"
+        CONTRIBUTION = "thu_so", "Thu BHXH, BHYT; sổ BHXH"
+        HEALTH_CARD = "bhyt", "Thẻ BHYT, khám chữa bệnh BHYT"
+        BENEFITS = "che_do", "Chế độ BHXH, BHTN, lương hưu"
+        PUBLIC_SERVICE = "dich_vu_cong", "Hồ sơ dịch vụ công"
+        CONDUCT = "thai_do", "Thái độ, tác phong phục vụ"
+        OTHER = "khac", "Vấn đề khác"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Đã tiếp nhận, đang xem xét"
+        ANSWERED = "answered", "Đã trả lời"
+
+    tracking_number = models.CharField("mã phản ánh", max_length=16, unique=True)
+    kind = models.CharField("loại", max_length=12, choices=Kind.choices, default=Kind.REPORT)
+    topic = models.CharField("lĩnh vực", max_length=16, choices=Topic.choices)
+    content = models.TextField("nội dung", max_length=3000)
+    attachment = models.FileField("tệp đính kèm", upload_to="feedback", blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="feedback",
+                               verbose_name="cơ quan BHXH nhận phản ánh")
+    full_name = models.CharField("họ và tên", max_length=100)
+    phone = PhoneNumberField("số điện thoại di động", blank=True, validators=[validate_vn_mobile])
+    email = models.EmailField("thư điện tử", blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="feedback", verbose_name="tài khoản gửi")
+    status = models.CharField("trạng thái", max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    answer = models.TextField("nội dung trả lời", max_length=3000, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="cán bộ trả lời")
+    answered_at = models.DateTimeField("ngày trả lời", null=True, blank=True)
+    idempotency_key = models.CharField(max_length=32, unique=True, editable=False)
+    created_at = models.DateTimeField("ngày gửi", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="ps_feedback_status_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(phone="") | ~models.Q(email=""), name="ps_feedback_has_contact"),
+            models.CheckConstraint(
+                condition=models.Q(status="received") | (~models.Q(answer="") & models.Q(answered_at__isnull=False)),
+                name="ps_feedback_answered_has_answer",
+            ),
+        ]
+        permissions = [("answer_feedback", "Trả lời phản ánh, kiến nghị")]
+        verbose_name = "phản ánh, kiến nghị"
+        verbose_name_plural = "phản ánh, kiến nghị"
+
+    def __str__(self):
+        return f"{self.tracking_number} – {self.get_topic_display()}"

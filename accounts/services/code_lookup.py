@@ -1,0 +1,112 @@
+"""The public BHXH-code lookup: its challenge, its rate-limit keys and its audit trail.
+
+Challenge (no outside service): the page carries a signed, single-use token. A browser with
+JavaScript proves work on it (`static/js/code-lookup-pow.js`: a counter whose SHA-256 over
+`token:counter` starts with `bits` zero bits); without JavaScript the visitor answers the
+arithmetic question printed on the page. The answer travels only as a keyed MAC inside the
+token, and a token is spent by its first use, right or wrong, so a replay is refused.
+"""
+
+import dataclasses
+import hashlib
+import hmac
+import ipaddress
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+
+from vssid_portal.ratelimit import client_ip
+
+from ..models import CodeLookupAudit, Person
+
+CHALLENGE_SALT = "accounts.code_lookup.challenge"
+CHALLENGE_MAX_AGE = 10 * 60
+AUDIT_SALT = "accounts.code_lookup.audit"
+NUMBER_WORDS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+
+
+def _pow_bits() -> int:
+    return getattr(settings, "CODE_LOOKUP_POW_BITS", 14)
+
+
+def _answer_mac(nonce: str, answer: str) -> str:
+    return salted_hmac(CHALLENGE_SALT, f"{nonce}:{answer.strip()}").hexdigest()[:32]
+
+
+@dataclasses.dataclass(frozen=True)
+class Challenge:
+    token: str
+    question: str
+    bits: int
+
+
+def code_lookup_challenge_issue() -> Challenge:
+    nonce = secrets.token_urlsafe(16)
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    bits = _pow_bits()
+    token = signing.dumps({"n": nonce, "m": _answer_mac(nonce, str(a + b)), "b": bits}, salt=CHALLENGE_SALT, compress=True)
+    return Challenge(token=token, question=f"{NUMBER_WORDS[a].capitalize()} cộng {NUMBER_WORDS[b]} bằng mấy?", bits=bits)
+
+
+def leading_zero_bits(digest: bytes) -> int:
+    bits = 0
+    for byte in digest:
+        if byte == 0:
+            bits += 8
+            continue
+        return bits + 8 - byte.bit_length()
+    return bits
+
+
+def code_lookup_challenge_spend(*, token: str, work: str = "", answer: str = "") -> bool:
+    """True when the token is genuine, fresh, unused, and its work or its answer is right.
+
+    The token is spent whatever the outcome: each one allows a single attempt.
+    """
+    try:
+        data = signing.loads(token or "", salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    if not cache.add(f"code-lookup-challenge:{data['n']}", 1, timeout=CHALLENGE_MAX_AGE + 60):
+        return False  # replayed
+    work = (work or "").strip()
+    if work.isdigit() and len(work) <= 12:
+        digest = hashlib.sha256(f"{token}:{int(work)}".encode()).digest()
+        if leading_zero_bits(digest) >= data["b"]:
+            return True
+    answer = (answer or "").strip()
+    return bool(answer) and len(answer) <= 4 and hmac.compare_digest(_answer_mac(data["n"], answer), data["m"])
+
+
+def client_network(group, request) -> str:
+    """The client's /24 (IPv4) or /64 (IPv6) network: a rate-limit key against spread-out lookups."""
+    ip = client_ip(group, request)
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def _hash(value: str) -> str:
+    return salted_hmac(AUDIT_SALT, value).hexdigest()
+
+
+@transaction.atomic
+def code_lookup_audit(*, person: Person, request) -> CodeLookupAudit:
+    """Record one answered lookup: who (hashed address, login if any), when, which person."""
+    audit = CodeLookupAudit(
+        person=person,
+        ip_hash=_hash(client_ip(None, request)),
+        network_hash=_hash(client_network(None, request)),
+        user=request.user if request.user.is_authenticated else None,
+        user_agent=request.headers.get("User-Agent", "")[:200],
+    )
+    audit.full_clean()
+    audit.save()
+    return audit

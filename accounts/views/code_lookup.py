@@ -1,0 +1,114 @@
+"""The public BHXH-code lookup (menu "Tra cứu", no login).
+
+Every POST counts against two limits (the client address and its /24 or /64 network), spends
+one challenge, and only then searches. The answer is the code and the masked name of the one
+person who matches every field; anything else — no such person, one field wrong, several
+people alike — gets the same message from the same code path.
+"""
+
+from django import forms
+from django.conf import settings
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from lookup.models import Province
+from vssid_portal.ratelimit import client_ip
+from vssid_portal.text import mask_name
+
+from ..forms import DeclarationForm
+from ..selectors import person_for_code_lookup
+from ..services.code_lookup import client_network, code_lookup_audit, code_lookup_challenge_issue, code_lookup_challenge_spend
+
+NOT_FOUND = (
+    "Không tìm thấy mã số BHXH khớp với các thông tin đã nhập. Hãy kiểm tra họ tên, ngày sinh, tỉnh/thành phố và số giấy tờ "
+    "(hoặc họ tên cha/mẹ), hoặc gọi tổng đài 1900 9068."
+)
+CHALLENGE_FAILED = "Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới."
+LIMITED = "Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau một giờ."
+DEFAULT_RATES = {"ip": "10/h", "network": "50/h"}
+
+
+def _rate(kind):
+    return lambda group, request: {**DEFAULT_RATES, **getattr(settings, "CODE_LOOKUP_RATES", {})}[kind]
+
+
+class CodeLookupForm(forms.Form):
+    full_name = forms.CharField(
+        label="Họ và tên", max_length=100, help_text="Như trên giấy tờ; có dấu hay không dấu đều được.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": "Nhập họ và tên."},
+    )
+    birth_date = DeclarationForm.base_fields["birth_date"]
+    province = forms.ModelChoiceField(
+        label="Tỉnh/thành phố nơi cư trú", queryset=Province.objects.order_by("name"), empty_label="– Chọn tỉnh/thành phố –",
+        error_messages={"required": "Chọn tỉnh/thành phố.", "invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
+    )
+    id_number = forms.CharField(
+        label="Số CCCD/CMND", max_length=12, required=False, help_text="Người chưa có CCCD/CMND: để trống và nhập họ tên cha hoặc mẹ.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    parent_name = forms.CharField(
+        label="Họ tên cha hoặc mẹ", max_length=100, required=False, help_text="Chỉ cần khi không có số CCCD/CMND.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
+    work = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
+    answer = forms.CharField(
+        label="Câu hỏi kiểm tra", max_length=4, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("id_number") and not cleaned.get("parent_name", "").strip():
+            self.add_error("id_number", "Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ nếu chưa có.")
+        return cleaned
+
+
+def _render(request, form, *, result=None, status=200):
+    challenge = code_lookup_challenge_issue()
+    form.fields["answer"].label = f"Câu hỏi kiểm tra: {challenge.question}"
+    form.fields["answer"].help_text = "Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời."
+    data = form.data.copy() if form.is_bound else None
+    if data is not None:  # a fresh challenge each time: the old one is spent
+        data.update({"challenge": challenge.token, "work": "", "answer": ""})
+        form.data = data
+    else:
+        form.initial = {**form.initial, "challenge": challenge.token}
+    return render(request, "accounts/code_lookup.html", {"form": form, "result": result, "challenge": challenge}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def code_lookup(request):
+    if request.method != "POST":
+        return _render(request, CodeLookupForm())
+    form = CodeLookupForm(request.POST)
+    # Both counters move on every attempt (no short-circuit), whatever comes next.
+    limited = [
+        is_ratelimited(request, group="code_lookup_ip", key=client_ip, rate=_rate("ip"), method="POST", increment=True),
+        is_ratelimited(request, group="code_lookup_net", key=client_network, rate=_rate("network"), method="POST", increment=True),
+    ]
+    if any(limited):
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, LIMITED)
+        return _render(request, form, status=429)
+    passed = code_lookup_challenge_spend(
+        token=request.POST.get("challenge", ""), work=request.POST.get("work", ""), answer=request.POST.get("answer", "")
+    )
+    if not form.is_valid() or not passed:
+        if not passed:
+            form.add_error("answer", CHALLENGE_FAILED)
+        return _render(request, form, status=400)
+    cleaned = form.cleaned_data
+    person = person_for_code_lookup(
+        full_name=cleaned["full_name"], birth_date=cleaned["birth_date"], province=cleaned["province"],
+        id_number=cleaned["id_number"], parent_name=cleaned["parent_name"],
+    )
+    if person is None:
+        form.add_error(None, NOT_FOUND)
+        return _render(request, form)
+    code_lookup_audit(person=person, request=request)
+    return _render(request, CodeLookupForm(), result={"bhxh_code": person.bhxh_code, "masked_name": mask_name(person.full_name)})

@@ -1,0 +1,69 @@
+"""GET forms of the public lookup pages: every field optional, each with a label.
+
+A URL may be edited by hand: a value that is not valid is shown as an error beside its field and
+left out of the search, while the valid filters still apply.
+"""
+
+import re
+
+from django import forms
+
+from .models import MedicalFacility, Province, Ward
+
+
+class ProvinceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class LookupForm(forms.Form):
+    q = forms.CharField(label="Từ khóa", required=False, max_length=100)
+    province = ProvinceChoiceField(
+        label="Tỉnh/thành phố", required=False, queryset=Province.objects.order_by("name"), empty_label="Tất cả tỉnh/thành phố",
+        to_field_name="code", error_messages={"invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
+    )
+
+    def __init__(self, data=None, *, query_label: str = "", query_hint: str = "", **kwargs):
+        super().__init__(data, **kwargs)
+        if query_label:
+            self.fields["q"].label = query_label
+        if query_hint:
+            self.fields["q"].help_text = query_hint
+        self.fields["q"].widget.input_type = "search"
+
+    def _valid(self, name: str, empty):
+        """A filter's cleaned value, or `empty` when it is missing or not valid."""
+        if self.is_bound:
+            self.is_valid()
+        value = getattr(self, "cleaned_data", {}).get(name)
+        return empty if value in (None, "") else value
+
+    def filters(self) -> dict:
+        return {"query": self._valid("q", ""), "province": self._valid("province", None)}
+
+
+class FacilityLookupForm(LookupForm):
+    level = forms.ChoiceField(label="Tuyến", required=False, choices=[("", "Tất cả các tuyến"), *MedicalFacility.Level.choices],
+                              error_messages={"invalid_choice": "Chọn tuyến trong danh sách."})
+
+    def filters(self) -> dict:
+        return {**super().filters(), "level": self._valid("level", "")}
+
+
+PROVINCE_CODE = re.compile(r"\d{2}")
+
+
+class CollectionPointLookupForm(LookupForm):
+    ward = forms.ModelChoiceField(label="Phường/xã", required=False, queryset=Ward.objects.none(), empty_label="Tất cả phường/xã",
+                                  to_field_name="code", help_text="Chọn tỉnh/thành phố rồi bấm Tìm để chọn phường/xã.",
+                                  error_messages={"invalid_choice": "Chọn phường/xã trong danh sách."})
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        code = (data or {}).get("province") or ""
+        if PROVINCE_CODE.fullmatch(code):  # only a well-formed code reaches the query
+            self.fields["ward"].queryset = Ward.objects.filter(province__code=code).order_by("name")
+            self.fields["ward"].help_text = ""
+
+    def filters(self) -> dict:
+        return {**super().filters(), "ward": self._valid("ward", None)}

@@ -1,0 +1,56 @@
+"""The "Hỗ trợ" pages: FAQ with search, hotline and e-mail, links to feedback; news and their
+lead images (public content, served only for published articles)."""
+
+import mimetypes
+
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from .selectors_support import SUPPORT_EMAIL, faq_topics, latest_news, news_article, news_page, published_news
+
+MAX_QUERY = 100
+
+
+@require_safe
+def support(request):
+    # Printable characters only: a NUL byte in a tampered URL is refused by PostgreSQL.
+    query = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:MAX_QUERY]
+    topics = faq_topics(query=query)
+    return render(request, "lookup/support.html", {
+        "query": query, "topics": topics, "result_count": sum(len(topic.shown) for topic in topics),
+        "support_email": SUPPORT_EMAIL, "latest": latest_news(),
+    })
+
+
+@require_safe
+def news_list(request):
+    return render(request, "lookup/news_list.html", {"page": news_page(page=request.GET.get("trang"))})
+
+
+@require_safe
+def news_detail(request, slug):
+    article = news_article(slug=slug)
+    return render(request, "lookup/news_detail.html", {
+        "article": article, "paragraphs": [part.strip() for part in article.body.split("\n\n") if part.strip()],
+        "others": latest_news(exclude_pk=article.pk), "support_email": SUPPORT_EMAIL,
+    })
+
+
+@require_safe
+def news_image(request, pk):
+    article = published_news().filter(pk=pk).exclude(lead_image="").first()
+    if article is None:
+        raise Http404
+    try:
+        handle = article.lead_image.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(article.lead_image.name)[0]
+    if content_type not in {"image/jpeg", "image/png", "image/webp"}:
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,96 @@
+"""Officers' admin for feedback: officers holding the permissions read the feedback sent to
+their agency's subtree (superusers: all), open its attachment through a permission-checked view, and answer once. The answer
+goes through `feedback_answer`, which sends it to the sender by SMS and/or e-mail."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from vssid_portal.files import private_file_response
+
+from .feedback_selectors import feedback_visible_to
+from .feedback_services import feedback_answer
+from .models import Feedback
+
+READ_ONLY = ["tracking_number", "kind", "topic", "agency", "created_at", "full_name", "phone", "email", "user", "content",
+             "attachment_link", "status", "answered_by", "answered_at"]
+
+
+class FeedbackAnswerForm(forms.ModelForm):
+    class Meta:
+        model = Feedback
+        fields = ["answer"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 8})}
+
+    def clean_answer(self):
+        answer = (self.cleaned_data.get("answer") or "").strip()
+        if not answer:
+            raise ValidationError("Nhập nội dung trả lời trước khi lưu.")
+        return answer
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    form = FeedbackAnswerForm
+    list_display = ["tracking_number", "kind", "topic", "agency", "full_name", "status", "created_at"]
+    list_filter = ["status", "kind", "topic"]
+    search_fields = ["tracking_number", "full_name", "email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["agency", "user"]
+
+    def get_queryset(self, request):
+        return feedback_visible_to(request.user)
+
+    def get_fields(self, request, obj=None):
+        return [*READ_ONLY[:-3], "status", "answer", "answered_by", "answered_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and (obj.status == Feedback.Status.ANSWERED or not self._can_answer(request)):
+            return [*READ_ONLY, "answer"]
+        return READ_ONLY
+
+    @staticmethod
+    def _can_answer(request) -> bool:
+        return request.user.has_perm("public_services.answer_feedback")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return self._can_answer(request) and (obj is None or obj.status == Feedback.Status.RECEIVED)
+
+    @admin.display(description="Tệp đính kèm")
+    def attachment_link(self, obj):
+        if not obj.attachment:
+            return "Không có"
+        return format_html('<a href="{}">Mở tệp đính kèm</a>',
+                           reverse("admin:public_services_feedback_attachment", args=[obj.pk]))
+
+    def get_urls(self):
+        own = [path("<int:pk>/dinh-kem/", self.admin_site.admin_view(self.attachment_view),
+                    name="public_services_feedback_attachment")]
+        return own + super().get_urls()
+
+    def attachment_view(self, request, pk):
+        feedback = self.get_queryset(request).filter(pk=pk).first()
+        if feedback is None or not feedback.attachment or not self.has_view_permission(request, feedback):
+            raise Http404
+        name = feedback.attachment.name
+        return private_file_response(name, filename=f"{feedback.tracking_number}-{name.rsplit('/', 1)[-1]}",
+                                     inline=name.endswith((".jpg", ".png", ".webp")))
+
+    def save_model(self, request, obj, form, change):
+        try:
+            feedback_answer(feedback=obj, officer=request.user, answer=form.cleaned_data["answer"])
+        except (ValidationError, PermissionDenied) as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+    def response_change(self, request, obj):
+        messages.success(request, f"Đã trả lời phản ánh {obj.tracking_number}; câu trả lời đang được gửi đến người gửi.")
+        return super().response_change(request, obj)

@@ -1,0 +1,126 @@
+"""Forms of the feedback pages: sending a feedback (with an optional image or PDF attachment)
+and finding one again by its tracking number and the sender's phone or e-mail."""
+
+from itertools import groupby
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.forms.models import ModelChoiceIterator
+from phonenumber_field.formfields import PhoneNumberField
+
+from accounts.validators import validate_vn_mobile
+from lookup.models import Agency
+from vssid_portal.images import ALLOWED_FORMATS, validate_image
+
+from .models import Feedback
+
+CONTENT_LIMIT = 3000
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"
+PHONE_ERRORS = {"invalid": "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."}
+
+
+def clean_attachment(upload) -> ContentFile:
+    """An image (re-encoded, metadata dropped) or a PDF (checked by its first bytes), ≤ 5 MB."""
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError("Tệp đính kèm quá lớn: tối đa 5 MB.", code="too_large")
+    if upload.size == 0:
+        raise ValidationError("Tệp đính kèm rỗng. Hãy chọn lại tệp.", code="empty")
+    upload.seek(0)
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head == PDF_MAGIC:
+        content = ContentFile(upload.read())
+        content.name = "dinh-kem.pdf"
+        return content
+    try:
+        clean = validate_image(upload, max_bytes=ATTACHMENT_MAX_BYTES)
+    except ValidationError as exc:
+        if exc.code in {"not_image", "format"}:
+            raise ValidationError("Chỉ nhận tệp PDF hoặc ảnh JPEG, PNG, WebP.", code="format") from exc
+        raise
+    clean.content.name = f"dinh-kem.{ALLOWED_FORMATS[clean.format]}"
+    return clean.content
+
+
+class AgenciesByProvince(ModelChoiceIterator):
+    """The agencies as option groups, one per province (a long list stays easy to scan on a phone)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        agencies = self.queryset.select_related("province").order_by("province__name", "code")
+        for province, group in groupby(agencies, key=lambda agency: agency.province.name):
+            yield (province, [self.choice(agency) for agency in group])
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    iterator = AgenciesByProvince
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class FeedbackForm(forms.Form):
+    kind = forms.ChoiceField(label="Loại", choices=Feedback.Kind.choices, widget=forms.RadioSelect,
+                             initial=Feedback.Kind.REPORT, error_messages={"required": "Chọn phản ánh hoặc kiến nghị."})
+    topic = forms.ChoiceField(label="Lĩnh vực", choices=[("", "– Chọn lĩnh vực –"), *Feedback.Topic.choices],
+                              error_messages={"required": "Chọn lĩnh vực của phản ánh, kiến nghị.",
+                                              "invalid_choice": "Chọn một lĩnh vực trong danh sách."})
+    content = forms.CharField(
+        label="Nội dung", max_length=CONTENT_LIMIT, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"Mô tả sự việc, thời gian, nơi xảy ra; tối đa {CONTENT_LIMIT} ký tự. Không ghi mật khẩu hay mã xác thực.",
+        error_messages={"required": "Nhập nội dung phản ánh, kiến nghị.", "max_length": f"Nhập tối đa {CONTENT_LIMIT} ký tự."},
+    )
+    agency = AgencyChoiceField(
+        label="Cơ quan BHXH nhận phản ánh", queryset=Agency.objects.all(), empty_label="– Chọn cơ quan BHXH –",
+        help_text="Cơ quan BHXH nơi bạn cư trú, làm việc hoặc nơi xảy ra sự việc. Chưa rõ thì chọn BHXH tỉnh, thành phố.",
+        error_messages={"required": "Chọn cơ quan BHXH nhận phản ánh.",
+                        "invalid_choice": "Chọn cơ quan BHXH trong danh sách."},
+    )
+    attachment = forms.FileField(
+        label="Tệp đính kèm (không bắt buộc)", required=False,
+        help_text="Một ảnh JPEG, PNG, WebP hoặc tệp PDF, tối đa 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+    )
+    full_name = forms.CharField(label="Họ và tên", max_length=100,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}),
+                                error_messages={"required": "Nhập họ và tên người gửi."})
+    phone = PhoneNumberField(
+        label="Số điện thoại di động", region="VN", required=False, validators=[validate_vn_mobile],
+        help_text="Nhận mã phản ánh và câu trả lời qua SMS.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        error_messages=PHONE_ERRORS,
+    )
+    email = forms.EmailField(
+        label="Thư điện tử", required=False, help_text="Nhận câu trả lời qua thư điện tử. Nhập số điện thoại, thư điện tử hoặc cả hai.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "Nhập địa chỉ thư điện tử đúng dạng, ví dụ ten@example.com."},
+    )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        return clean_attachment(upload) if upload else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors.get("phone") and not self.errors.get("email") and not cleaned.get("phone") and not cleaned.get("email"):
+            self.add_error("phone", "Nhập số điện thoại di động hoặc thư điện tử để nhận câu trả lời.")
+        return cleaned
+
+
+class FeedbackLookupForm(forms.Form):
+    tracking_number = forms.CharField(
+        label="Mã phản ánh", max_length=16, help_text="In trong tin nhắn xác nhận, ví dụ PA2611ABCD2345.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        error_messages={"required": "Nhập mã phản ánh."},
+    )
+    contact = forms.CharField(
+        label="Số điện thoại hoặc thư điện tử đã khai khi gửi", max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Nhập số điện thoại hoặc thư điện tử đã khai khi gửi."},
+    )
+
+    def clean_tracking_number(self):
+        return "".join(self.cleaned_data["tracking_number"].split()).upper()

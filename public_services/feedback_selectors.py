@@ -1,0 +1,42 @@
+"""Reads of feedback: the sender finds one only with its tracking number AND the phone or
+e-mail given when sending it, so a tracking number alone reveals nothing; an officer sees the
+feedback sent to their agency and, for a province officer, to every agency below it."""
+
+import phonenumbers
+from django.db.models import QuerySet
+
+from lookup.selectors import agency_subtree_ids
+
+from .models import Feedback
+
+
+def feedback_for_sender(*, tracking_number: str, contact: str) -> Feedback | None:
+    found = Feedback.objects.filter(tracking_number=tracking_number).first()
+    if found is None:
+        return None
+    contact = contact.strip()
+    if "@" in contact:
+        return found if found.email and found.email.casefold() == contact.casefold() else None
+    try:
+        number = phonenumbers.parse(contact, "VN")
+    except phonenumbers.NumberParseException:
+        return None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return found if found.phone and found.phone.as_e164 == e164 else None
+
+
+def feedback_by_tracking(*, tracking_number: str) -> Feedback | None:
+    return Feedback.objects.filter(tracking_number=tracking_number).select_related("agency").first()
+
+
+def feedback_visible_to(user) -> QuerySet[Feedback]:
+    """Superusers see every feedback; staff holding the view permission see their agency's
+    subtree, as with filings; anyone else none."""
+    feedback = Feedback.objects.select_related("agency", "user", "answered_by")
+    if not user.is_active:
+        return feedback.none()
+    if user.is_superuser:
+        return feedback
+    if not (user.is_staff and user.agency_id and user.has_perm("public_services.view_feedback")):
+        return feedback.none()
+    return feedback.filter(agency_id__in=agency_subtree_ids(user.agency))

@@ -1,0 +1,105 @@
+"""Every write to feedback: sending one (idempotent per form rendering) and the officer's
+answer. Each is one transaction; SMS and e-mail go through the outbox (notifications), which
+delivers once the transaction commits."""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.models import Message
+from notifications.services import send_message
+from vssid_portal.text import normalize_name
+
+from .feedback_selectors import feedback_visible_to
+from .models import Feedback
+
+KEY_LENGTH = 32
+_TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
+
+
+def new_feedback_key() -> str:
+    """One per rendering of the feedback form: whatever is posted with it makes one feedback."""
+    return secrets.token_urlsafe(24)[:KEY_LENGTH]
+
+
+def _tracking_number() -> str:
+    """PA + year and month + 8 random characters (40 bits): not guessable, and useless alone."""
+    while True:
+        number = "PA" + timezone.localdate().strftime("%y%m") + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(8))
+        if not Feedback.objects.filter(tracking_number=number).exists():
+            return number
+
+
+def _notify(feedback: Feedback, *, template: str, event: str) -> None:
+    key = f"feedback-{feedback.tracking_number}-{event}"
+    if feedback.phone:
+        send_message(channel=Message.Channel.SMS, template=template, recipient=feedback.phone.as_e164,
+                     context={"feedback": feedback, "sms": True}, idempotency_key=f"{key}-sms")
+    if feedback.email:
+        send_message(channel=Message.Channel.EMAIL, template=template, recipient=feedback.email,
+                     context={"feedback": feedback, "sms": False}, idempotency_key=f"{key}-email")
+
+
+def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phone=None, email: str = "",
+                    agency=None, attachment=None, user=None, idempotency_key: str) -> Feedback:
+    """Record a feedback for `agency` (by default the agency managing the logged-in sender) and
+    confirm its tracking number to the sender. The same key always yields the same feedback
+    (double click, back button, retry)."""
+    if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
+        raise ValidationError("Phiên gửi phản ánh không hợp lệ. Hãy mở lại biểu mẫu.")
+    existing = Feedback.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    user = user if user is not None and user.is_authenticated else None
+    if agency is None and user is not None and user.person_id:
+        agency = user.person.agency
+    if agency is None:
+        raise ValidationError({"agency": "Chọn cơ quan BHXH nhận phản ánh."})
+    stored = ""
+    try:
+        with transaction.atomic():
+            feedback = Feedback(
+                tracking_number=_tracking_number(), kind=kind, topic=topic, content=content.strip(), agency=agency,
+                full_name=normalize_name(full_name), phone=phone or "", email=(email or "").strip(), user=user,
+                idempotency_key=idempotency_key,
+            )
+            feedback.full_clean(exclude=["attachment", "idempotency_key"])
+            if attachment is not None:
+                extension = attachment.name.rsplit(".", 1)[-1]
+                feedback.attachment.save(f"{feedback.tracking_number}/dinh-kem.{extension}", attachment, save=False)
+                stored = feedback.attachment.name
+            feedback.save()
+            _notify(feedback, template="feedback_received", event="received")
+    except Exception as exc:
+        if stored:
+            Feedback._meta.get_field("attachment").storage.delete(stored)
+        if isinstance(exc, IntegrityError):  # the same form posted twice at once
+            existing = Feedback.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        raise
+    return feedback
+
+
+@transaction.atomic
+def feedback_answer(*, feedback: Feedback, officer, answer: str) -> Feedback:
+    """An officer of the receiving agency (or one above it) answers: the answer is shown on the
+    sender's status page and sent by SMS and/or e-mail. A feedback is answered once; a
+    correction is a new feedback thread."""
+    if not (officer.is_active and officer.has_perm("public_services.answer_feedback")
+            and feedback_visible_to(officer).filter(pk=feedback.pk).exists()):
+        raise PermissionDenied("Bạn không có quyền trả lời phản ánh, kiến nghị này.")
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": "Nhập nội dung trả lời."})
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    if feedback.status == Feedback.Status.ANSWERED:
+        raise ValidationError(f"Phản ánh {feedback.tracking_number} đã được trả lời.")
+    feedback.answer, feedback.status = answer, Feedback.Status.ANSWERED
+    feedback.answered_by, feedback.answered_at = officer, timezone.now()
+    feedback.full_clean(exclude=["attachment"])
+    feedback.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+    _notify(feedback, template="feedback_answered", event="answered")
+    return feedback

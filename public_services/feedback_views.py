@@ -1,0 +1,106 @@
+"""Citizen pages for feedback and complaints (phản ánh, kiến nghị): send one without logging in
+(contact pre-filled for a logged-in user), see it with its answer, find it again later.
+
+A feedback page opens only in a browser session that sent it or proved to know its tracking
+number together with the phone or e-mail given: a tracking number alone shows nothing. Each
+rendering of the form carries a new idempotency key kept in the session, so a double submit
+makes one feedback and a key from another browser is refused.
+"""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.decorators import ratelimit
+
+from .feedback_forms import FeedbackForm, FeedbackLookupForm
+from .feedback_selectors import feedback_by_tracking, feedback_for_sender
+from .feedback_services import feedback_submit, new_feedback_key
+
+SUBMIT_RATE = "5/10m"
+LOOKUP_RATE = "10/m"
+KEYS = "feedback_keys"
+SEEN = "feedback_seen"
+KEEP = 10
+
+
+def _remember(request, name: str, value: str) -> None:
+    values = [item for item in request.session.get(name, []) if item != value]
+    request.session[name] = (values + [value])[-KEEP:]
+
+
+def _initial(user) -> dict:
+    if not user.is_authenticated:
+        return {}
+    person = getattr(user, "person", None)
+    return {
+        "full_name": getattr(person, "full_name", "") or user.get_full_name(),
+        "phone": getattr(person, "phone", "") or "",
+        "email": user.email,
+        "agency": getattr(person, "agency_id", None),
+    }
+
+
+def _render_form(request, form, *, status=200):
+    key = new_feedback_key()
+    _remember(request, KEYS, key)
+    return render(request, "public_services/feedback_form.html", {"form": form, "key": key}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="vssid_portal.ratelimit.client_ip", rate=SUBMIT_RATE, method="POST", block=False,
+           group="public_services.feedback")
+def feedback_form(request):
+    if request.method == "GET":
+        return _render_form(request, FeedbackForm(initial=_initial(request.user)))
+    form = FeedbackForm(request.POST, request.FILES)
+    if getattr(request, "limited", False):
+        form.is_valid()
+        form.add_error(None, "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau ít phút "
+                             "hoặc gọi tổng đài 1900 9068.")
+        return _render_form(request, form, status=429)
+    key = request.POST.get("idempotency_key", "")
+    if key not in request.session.get(KEYS, []):
+        form.is_valid()
+        form.add_error(None, "Phiên gửi phản ánh đã hết hạn. Hãy kiểm tra nội dung và bấm Gửi lại.")
+        return _render_form(request, form, status=400)
+    if not form.is_valid():
+        return _render_form(request, form)
+    data = form.cleaned_data
+    feedback = feedback_submit(kind=data["kind"], topic=data["topic"], content=data["content"], agency=data["agency"],
+                               full_name=data["full_name"], phone=data["phone"], email=data["email"],
+                               attachment=data["attachment"], user=request.user, idempotency_key=key)
+    _remember(request, SEEN, feedback.tracking_number)
+    return redirect("public_services:feedback_status", tracking_number=feedback.tracking_number)
+
+
+@never_cache
+@require_safe
+def feedback_status(request, tracking_number):
+    if tracking_number not in request.session.get(SEEN, []):
+        raise Http404
+    feedback = feedback_by_tracking(tracking_number=tracking_number)
+    if feedback is None:
+        raise Http404
+    return render(request, "public_services/feedback_status.html", {"feedback": feedback})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="vssid_portal.ratelimit.client_ip", rate=LOOKUP_RATE, method="POST", block=False,
+           group="public_services.feedback_lookup")
+def feedback_lookup(request):
+    form = FeedbackLookupForm(request.POST or None)
+    if getattr(request, "limited", False):
+        form.is_valid()
+        form.add_error(None, "Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút.")
+        return render(request, "public_services/feedback_lookup.html", {"form": form}, status=429)
+    if request.method == "POST" and form.is_valid():
+        feedback = feedback_for_sender(**form.cleaned_data)
+        if feedback is not None:
+            _remember(request, SEEN, feedback.tracking_number)
+            return redirect("public_services:feedback_status", tracking_number=feedback.tracking_number)
+        form.add_error(None, "Không tìm thấy phản ánh với mã và số điện thoại hoặc thư điện tử này. "
+                             "Hãy kiểm tra lại tin nhắn xác nhận.")
+    return render(request, "public_services/feedback_lookup.html", {"form": form})

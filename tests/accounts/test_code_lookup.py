@@ -1,0 +1,210 @@
+"""The public BHXH-code lookup: exact match only, no leak on near misses, rate limits per
+address and per network, the challenge (proof of work or arithmetic; single use), the audit."""
+
+import datetime
+import hashlib
+import re
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from accounts.models import CodeLookupAudit
+from accounts.services.code_lookup import (
+    CHALLENGE_SALT, code_lookup_challenge_issue, code_lookup_challenge_spend, leading_zero_bits,
+)
+from lookup.models import Province
+from tests.accounts.helpers import make_person
+from vssid_portal.text import mask_name
+
+URL = "/tra-cuu/ma-so-bhxh/"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(reference_data):
+    person = make_person("7901234567", "Nguyễn Văn Đức", birth=datetime.date(1988, 3, 15), id_number="079088012345")
+    person.mother_name = "Trần Thị Hoa"
+    person.save()
+    return person
+
+
+def solve(token: str, bits: int) -> str:
+    counter = 0
+    while leading_zero_bits(hashlib.sha256(f"{token}:{counter}".encode()).digest()) < bits:
+        counter += 1
+    return str(counter)
+
+
+def token_from(response) -> str:
+    return re.search(r'name="challenge" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def answer_from(response) -> str:
+    words = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+    match = re.search(r"Câu hỏi kiểm tra: (\w+) cộng (\w+) bằng mấy", response.content.decode())
+    return str(words.index(match.group(1).lower()) + words.index(match.group(2)))
+
+
+def lookup(client, *, work=True, ip="203.0.113.7", **fields):
+    page = client.get(URL, REMOTE_ADDR=ip)
+    token = token_from(page)
+    data = {
+        "full_name": "nguyen van duc", "birth_date": "15/03/1988", "province": Province.objects.get(code="79").pk,
+        "id_number": "079088012345", "parent_name": "", "challenge": token,
+        "work": solve(token, 14) if work else "", "answer": "" if work else answer_from(page),
+    }
+    data.update(fields)
+    return client.post(URL, data, REMOTE_ADDR=ip)
+
+
+def test_the_page_needs_no_login_and_carries_the_challenge(client, reference_data):
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200 and response["Cache-Control"].startswith("max-age=0")
+    assert "data-pow-token" in html and "js/code-lookup-pow.js" in html and "Câu hỏi kiểm tra" in html
+    assert "<script>" not in html  # CSP: no inline script
+
+
+def test_exact_match_shows_the_code_and_the_masked_name_only(client, person):
+    response = lookup(client)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "7901234567" in html and mask_name("Nguyễn Văn Đức") == "NGUYỄN V*** Đ***" and "NGUYỄN V*** Đ***" in html
+    assert "Nguyễn Văn Đức" not in html and "079088012345" not in html.split("Đã tìm thấy")[1]
+
+
+def test_accents_and_case_do_not_matter_but_every_field_must_match(client, person):
+    assert "7901234567" in lookup(client, full_name="NGUYỄN văn đức").content.decode()
+
+
+def test_the_parent_name_replaces_the_id_number(client, person):
+    assert "7901234567" in lookup(client, id_number="", parent_name="tran thi hoa").content.decode()
+    assert "7901234567" not in lookup(client, id_number="", parent_name="tran thi").content.decode()
+
+
+@pytest.mark.parametrize("change", [
+    {"full_name": "nguyen van du"},            # one letter short
+    {"full_name": "nguyen van duc anh"},
+    {"birth_date": "16/03/1988"},
+    {"id_number": "079088012346"},
+    {"province": "__other__"},
+    {"id_number": "", "parent_name": "Lê Thị Hoa"},
+    {"full_name": "pham thi lan"},              # nobody at all
+])
+def test_near_misses_and_strangers_get_the_same_answer(client, person, change):
+    if change.get("province") == "__other__":
+        change = {"province": Province.objects.get(code="01").pk}
+    response = lookup(client, **change)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Không tìm thấy mã số BHXH khớp" in html and "7901234567" not in html and "NGUYỄN V***" not in html
+    stranger = lookup(client, **{**change, "full_name": "hoang thi mai"})
+    # Same status, same message, same page apart from the fresh challenge and CSRF token.
+    strip = lambda r: re.sub(r'value="[^"]*"|data-pow-token="[^"]*"|Câu hỏi kiểm tra: [^<]*', "", r.content.decode())
+    assert stranger.status_code == response.status_code
+    assert strip(stranger).replace("hoang thi mai", "X") == strip(response).replace(
+        change.get("full_name", "nguyen van duc"), "X")
+    assert not CodeLookupAudit.objects.exists()
+
+
+def test_two_people_alike_answer_nothing(client, person):
+    twin = make_person("7901234568", "Nguyễn Văn Đức", birth=datetime.date(1988, 3, 15), id_number="079088099999")
+    twin.mother_name = "Trần Thị Hoa"
+    twin.save()
+    html = lookup(client, id_number="", parent_name="Trần Thị Hoa").content.decode()
+    assert "Không tìm thấy" in html and "790123456" not in html
+
+
+def test_the_arithmetic_challenge_works_without_javascript(client, person):
+    assert "7901234567" in lookup(client, work=False).content.decode()
+
+
+@pytest.mark.parametrize("challenge", ["missing", "forged", "wrong_answer", "weak_work", "expired"])
+def test_a_bad_challenge_is_refused_before_any_search(client, person, challenge, monkeypatch):
+    page = client.get(URL)
+    token = token_from(page)
+    data = {"full_name": "Nguyễn Văn Đức", "birth_date": "15/03/1988", "province": person.province_id,
+            "id_number": "079088012345", "challenge": token, "work": "", "answer": ""}
+    if challenge == "missing":
+        data["challenge"] = ""
+        data["answer"] = answer_from(page)
+    elif challenge == "forged":
+        payload = signing.loads(token, salt=CHALLENGE_SALT)
+        data["challenge"] = signing.dumps({**payload, "b": 0}, salt="another-salt")
+        data["work"] = "0"
+    elif challenge == "wrong_answer":
+        data["answer"] = str(int(answer_from(page)) + 1)
+    elif challenge == "weak_work":
+        counter = 0
+        while leading_zero_bits(hashlib.sha256(f"{token}:{counter}".encode()).digest()) >= 14:
+            counter += 1
+        data["work"] = str(counter)
+    elif challenge == "expired":
+        data["work"] = solve(token, 14)
+        monkeypatch.setattr("accounts.services.code_lookup.CHALLENGE_MAX_AGE", -1)
+    response = client.post(URL, data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Câu trả lời kiểm tra chưa đúng" in html and "7901234567" not in html
+    assert not CodeLookupAudit.objects.exists()
+
+
+def test_a_challenge_serves_once(client, person):
+    page = client.get(URL)
+    token = token_from(page)
+    data = {"full_name": "Nguyễn Văn Đức", "birth_date": "15/03/1988", "province": person.province_id,
+            "id_number": "079088012345", "challenge": token, "work": solve(token, 14), "answer": ""}
+    assert "7901234567" in client.post(URL, data).content.decode()
+    replay = client.post(URL, data)
+    assert replay.status_code == 400 and "7901234567" not in replay.content.decode()
+    assert CodeLookupAudit.objects.count() == 1
+
+
+def test_challenge_unit(settings):
+    settings.CODE_LOOKUP_POW_BITS = 8
+    challenge = code_lookup_challenge_issue()
+    assert challenge.bits == 8 and "cộng" in challenge.question
+    assert code_lookup_challenge_spend(token=challenge.token, work=solve(challenge.token, 8))
+    assert not code_lookup_challenge_spend(token=challenge.token, work=solve(challenge.token, 8))
+
+
+def test_rate_limit_per_address(client, person, settings):
+    settings.CODE_LOOKUP_RATES = {"ip": "3/h", "network": "100/h"}
+    for _ in range(3):
+        assert lookup(client, ip="198.51.100.10", full_name="ai do").status_code == 200
+    limited = lookup(client, ip="198.51.100.10")
+    assert limited.status_code == 429 and "quá nhiều lần" in limited.content.decode()
+    assert "7901234567" not in limited.content.decode()
+    assert "7901234567" in lookup(client, ip="192.0.2.44").content.decode()  # another address is served
+
+
+def test_rate_limit_per_network_ipv4_and_ipv6(client, person, settings):
+    settings.CODE_LOOKUP_RATES = {"ip": "100/h", "network": "3/h"}
+    for last in (1, 2, 3):
+        assert lookup(client, ip=f"198.51.100.{last}", full_name="ai do").status_code == 200
+    assert lookup(client, ip="198.51.100.200").status_code == 429  # same /24, new address
+    assert lookup(client, ip="198.51.101.1").status_code == 200     # next /24
+    for n in (1, 2, 3):
+        assert lookup(client, ip=f"2001:db8:1:2::{n}", full_name="ai do").status_code == 200
+    assert lookup(client, ip="2001:db8:1:2:ffff::9").status_code == 429  # same /64
+    assert lookup(client, ip="2001:db8:1:3::1").status_code == 200
+
+
+def test_every_answered_lookup_is_audited(client, person):
+    lookup(client, ip="203.0.113.7")
+    lookup(client, ip="203.0.113.7", full_name="ai do")  # unanswered: not an audit row
+    audit = CodeLookupAudit.objects.get()
+    assert audit.person == person and audit.user is None and audit.answered_at
+    assert "203.0.113.7" not in audit.ip_hash and len(audit.ip_hash) == 40
+    assert audit.network_hash != audit.ip_hash
+
+
+def test_a_missing_id_and_parent_name_is_a_form_error(client, person):
+    response = lookup(client, id_number="", parent_name="")
+    assert response.status_code == 400 and "Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ" in response.content.decode()
+
+
+def test_the_lookup_is_in_the_lookup_hub(client, reference_data):
+    html = client.get(reverse("lookup:index")).content.decode()
+    assert URL in html
