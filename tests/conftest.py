@@ -101,9 +101,10 @@ def worker_unavailable() -> str | None:
 
 
 @contextmanager
-def running_worker(settings):
+def running_worker(settings, pool="solo"):
     """A real `celery worker` process on Redis, connected to the test database; while it runs,
-    tasks are published to Redis instead of running in the test process."""
+    tasks are published to Redis instead of running in the test process. `pool="prefork"` runs
+    tasks in one child process, as production does."""
     from django.db import connection
 
     from vssid_portal.celery import app
@@ -114,6 +115,8 @@ def running_worker(settings):
         **os.environ,
         "DATABASE_URL": f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         "SMS_FILE_PATH": str(settings.SMS_FILE_PATH),
+        # The worker cannot share the test process's in-memory mailbox: it writes beside the SMS file.
+        "EMAIL_URL": f"filemail://{Path(settings.SMS_FILE_PATH).parent / 'email'}",
         "SMS_BACKEND": settings.SMS_BACKEND,
         "SMS_GATEWAY_URL": settings.SMS_GATEWAY_URL,
         "SMS_GATEWAY_TOKEN": settings.SMS_GATEWAY_TOKEN,
@@ -124,7 +127,7 @@ def running_worker(settings):
     app.control.purge()
     name = f"test-{os.getpid()}@localhost"
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "vssid_portal", "worker", "--pool", "solo", "-n", name,
+        [sys.executable, "-m", "celery", "-A", "vssid_portal", "worker", "--pool", pool, "--concurrency", "1", "-n", name,
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env,
     )

@@ -32,6 +32,17 @@ def test_message_is_written_then_delivered_after_commit(sms_outbox):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_console_backend_writes_the_sms_to_the_log(settings, caplog):
+    settings.SMS_BACKEND = "notifications.sms.ConsoleSmsBackend"
+    with caplog.at_level("INFO", logger="notifications.sms"):
+        message = sms(key="console-1")
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    [line] = [record.getMessage() for record in caplog.records if record.name == "notifications.sms"]
+    assert "+84912345678" in line and "console-1" in line and "Nguyễn Văn Đức" in line
+
+
+@pytest.mark.django_db(transaction=True)
 def test_nothing_is_sent_when_the_transaction_rolls_back(sms_outbox):
     class Boom(Exception):
         pass

@@ -2,7 +2,6 @@
 says how to fix it), and its declaration PDF read back with pdftotext, diacritics intact."""
 
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -12,6 +11,7 @@ from django.template.loader import get_template
 from health_card.models import Card
 from public_services.procedures import registry
 from public_services.services import filing_build_declaration
+from tests.conftest import require_tool
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
 from .helpers import answers, owner, submit  # noqa: F401
@@ -110,8 +110,7 @@ def test_608a_evidence_is_required_and_must_be_a_real_image(owner):
 
 
 def pdf_text(filing) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    require_tool("pdftotext", "poppler-utils")
     filing = filing_build_declaration(filing_id=filing.pk)
     with default_storage.open(filing.declaration_pdf.name, "rb") as handle:
         content = handle.read()
