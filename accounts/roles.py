@@ -23,6 +23,7 @@ _OFFICER = [
     "health_card.view_beneficiarygroup", "health_card.view_benefitlevel",
     "health_card.view_facilityapitoken", "health_card.add_facilityapitoken", "health_card.change_facilityapitoken",
     "public_services.view_filing", "public_services.process_filing",
+    "public_services.view_feedback", "public_services.answer_feedback",
     *_VISIT_ENTRY,
 ]
 GROUP_PERMISSIONS = {

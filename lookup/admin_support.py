@@ -12,9 +12,9 @@ from .services_support import faq_question_save
 LEAD_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
 
-class FaqQuestionInline(admin.TabularInline):
+class FaqQuestionInline(admin.StackedInline):
     model = FaqQuestion
-    fields = ["question", "position", "is_published"]
+    fields = ["question", "answer", "position", "is_published"]
     extra = 0
     show_change_link = True
 

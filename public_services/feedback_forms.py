@@ -82,6 +82,8 @@ class FeedbackForm(forms.Form):
     attachment = forms.FileField(
         label="Tệp đính kèm (không bắt buộc)", required=False,
         help_text="Một ảnh JPEG, PNG, WebP hoặc tệp PDF, tối đa 5 MB.",
+        error_messages={"empty": "Tệp đính kèm rỗng. Hãy chọn lại tệp.",
+                        "invalid": "Không đọc được tệp đính kèm. Hãy chọn lại tệp."},
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
     )
     full_name = forms.CharField(label="Họ và tên", max_length=100,

@@ -1,21 +1,17 @@
-"""Officers of both levels read and answer feedback: add the two permissions to their groups."""
+"""Officers of both levels read and answer the feedback sent to their agencies: sync their groups
+with the two permissions (listed in accounts.roles, so a later sync keeps them)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUPS = ["Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"]
-CODENAMES = ["view_feedback", "answer_feedback"]
+from accounts.roles import sync_groups
 
 
 def grant(apps, schema_editor):
     config = apps.get_app_config("public_services")
     config.models_module = getattr(config, "models_module", None) or True
     create_permissions(config, verbosity=0, apps=apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    permissions = list(Permission.objects.filter(content_type__app_label="public_services", codename__in=CODENAMES))
-    for group in Group.objects.filter(name__in=GROUPS):
-        group.permissions.add(*permissions)
+    sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):

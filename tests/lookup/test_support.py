@@ -1,0 +1,292 @@
+"""The "Hỗ trợ" menu: FAQ by topic with an accent-insensitive search and the seeded VssID
+questions, hotline and e-mail, news list and articles with their lead images (published ones
+only, safe headers), and the admin pages that manage FAQ and news."""
+
+import datetime
+import importlib
+import io
+import re
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from accounts.models import User
+from lookup.models_support import FaqQuestion, FaqTopic, NewsArticle, news_image_storage
+from lookup.selectors_support import NEWS_PER_PAGE, SUPPORT_EMAIL
+from lookup.services_support import faq_question_save
+from tests.accounts.helpers import jpeg
+
+pytestmark = pytest.mark.django_db
+
+SUPPORT, NEWS = "/ho-tro/", "/tin-tuc/"
+SEEDED = {
+    "Đăng ký và tài khoản": [
+        "Chưa có mã số BHXH thì có đăng ký tài khoản được không?",  # registering without a code
+        "Một người có thể có mấy tài khoản?",  # one account per person
+        "Con tôi chưa đủ 14 tuổi thì có tài khoản riêng không?",  # children's accounts
+    ],
+    "Đăng nhập và mật khẩu": ["Tôi quên mật khẩu thì làm thế nào?"],
+    "Thẻ BHYT trên VssID": ["Có thể dùng thẻ BHYT trên VssID thay cho thẻ giấy khi đi khám chữa bệnh không?"],
+}
+
+
+def page(client, url, **params) -> str:
+    response = client.get(url, params)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def sections(html: str) -> dict[str, list[str]]:
+    """Topic heading → the questions shown under it, in page order."""
+    found = {}
+    for block in re.findall(r'<section class="faq-topic".*?</section>', html, re.S):
+        title = re.search(r"<h3[^>]*>([^<]+)</h3>", block).group(1)
+        found[title] = re.findall(r"<summary>([^<]+)</summary>", block)
+    return found
+
+
+def png(color=(200, 40, 40)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 32), color).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def news_root(settings, tmp_path):
+    settings.NEWS_MEDIA_ROOT = tmp_path / "news"
+    return settings.NEWS_MEDIA_ROOT
+
+
+def article(slug="bai-moi", *, published=True, days_ago=0, image=False, **fields) -> NewsArticle:
+    lead = news_image_storage().save(f"lead/{slug}.png", io.BytesIO(png())) if image else ""
+    return NewsArticle.objects.create(
+        slug=slug, title=fields.pop("title", f"Tin {slug}"), summary="Tóm tắt", body="Đoạn một.\n\nĐoạn hai.",
+        lead_image=lead, lead_image_alt="Ảnh minh họa" if image else "", is_published=published,
+        published_at=timezone.now() - datetime.timedelta(days=days_ago), **fields,
+    )
+
+
+# --- FAQ ---------------------------------------------------------------------------------------
+
+def test_faq_is_grouped_by_topic_with_the_common_vssid_questions(client):
+    shown = sections(page(client, SUPPORT))
+    assert list(shown)[:3] == ["Đăng ký và tài khoản", "Đăng nhập và mật khẩu", "Thẻ BHYT trên VssID"]
+    for topic, questions in SEEDED.items():
+        assert set(questions) <= set(shown[topic]), topic
+    assert sum(map(len, shown.values())) == FaqQuestion.objects.filter(is_published=True).count()
+
+
+@pytest.mark.parametrize("query", ["quen mat khau", "QUÊN MẬT KHẨU", "  quên   mật khau "])
+def test_faq_search_ignores_accents_and_case(client, query):
+    html = page(client, SUPPORT, q=query)
+    assert sections(html) == {"Đăng nhập và mật khẩu": ["Tôi quên mật khẩu thì làm thế nào?"]}
+    assert "Tìm thấy 1 câu hỏi" in html and "<details class=\"faq\" open>" in html
+
+
+def test_faq_search_reads_answers_too_and_says_when_nothing_matches(client):
+    # "giấy khai sinh" is only in the answers about children's accounts.
+    found = sections(page(client, SUPPORT, q="giay khai sinh"))
+    assert "Con tôi chưa đủ 14 tuổi thì có tài khoản riêng không?" in found["Đăng ký và tài khoản"]
+    html = page(client, SUPPORT, q="khong co cau hoi nao nhu the")
+    assert sections(html) == {} and "Không có câu hỏi phù hợp" in html and "Gửi phản ánh, kiến nghị" in html
+
+
+@pytest.mark.parametrize("query", ["%00", "a%00b", "%25", "_", "x" * 3000, "%ED%A0%80", "%3Cscript%3E"])
+def test_faq_search_survives_tampered_queries(client, query):
+    response = client.get(f"{SUPPORT}?q={query}")
+    assert response.status_code == 200 and "<script>" not in response.content.decode()
+
+
+def test_unpublished_questions_stay_hidden(client):
+    topic = FaqTopic.objects.get(slug="the-bhyt")
+    faq_question_save(question=FaqQuestion(topic=topic, question="Câu hỏi nháp về thẻ?", answer="Nháp", is_published=False))
+    assert "Câu hỏi nháp" not in page(client, SUPPORT) and "Câu hỏi nháp" not in page(client, SUPPORT, q="nhap")
+
+
+def test_hotline_and_email_are_on_the_support_page_and_in_every_footer(client, reference_data):
+    html = page(client, SUPPORT)
+    assert '<a class="hotline" href="tel:19009068">1900 9068</a>' in html
+    assert f'<a href="mailto:{SUPPORT_EMAIL}">{SUPPORT_EMAIL}</a>' in html
+    for url in ["/", "/tra-cuu/", "/tra-cuu/co-quan-bhxh/", NEWS, "/dich-vu-cong/phan-anh/"]:
+        footer = page(client, url).split('<footer class="site-footer">')[1]
+        assert "1900 9068" in footer and SUPPORT_EMAIL in footer, url
+        assert 'href="/ho-tro/"' in footer and 'href="/dich-vu-cong/phan-anh/"' in footer
+
+
+def test_support_page_links_to_feedback_and_latest_news(client):
+    html = page(client, SUPPORT)
+    assert 'href="/dich-vu-cong/phan-anh/"' in html and 'href="/dich-vu-cong/phan-anh/tra-cuu/"' in html
+    assert 'href="/tin-tuc/dang-ky-tai-khoan-cho-con/"' in html
+
+
+# --- News --------------------------------------------------------------------------------------
+
+def test_news_list_newest_first_with_pages(client, news_root):
+    for number in range(NEWS_PER_PAGE):
+        article(f"tin-{number:02d}", days_ago=number % 3)
+    article("ban-nhap", published=False)
+    article("hen-gio", days_ago=-2)  # scheduled: not out yet
+    first = page(client, NEWS)
+    titles = re.findall(r'<h2><a href="/tin-tuc/([^/]+)/">', first)
+    assert len(titles) == NEWS_PER_PAGE and "ban-nhap" not in titles and "hen-gio" not in titles
+    dates = [NewsArticle.objects.get(slug=slug).published_at for slug in titles]
+    assert dates == sorted(dates, reverse=True)
+    assert 'href="?trang=2" rel="next"' in first and "Trang 1 / 2" in first
+    second = page(client, NEWS, trang="2")
+    rest = re.findall(r'<h2><a href="/tin-tuc/([^/]+)/">', second)
+    assert len(rest) == NewsArticle.objects.filter(is_published=True).count() - 1 - NEWS_PER_PAGE  # minus hen-gio
+    assert set(rest).isdisjoint(titles)
+    for trang in ["99", "abc", "%00", "-1"]:
+        assert client.get(f"{NEWS}?trang={trang}").status_code == 200
+
+
+def test_article_page_shows_paragraphs_lead_image_and_other_news(client):
+    seeded = NewsArticle.objects.get(slug="canh-giac-lua-dao-mao-danh-bhxh")
+    html = page(client, f"{NEWS}{seeded.slug}/")
+    assert f"<h1>{seeded.title}</h1>" in html
+    assert html.count("<p>Thời gian gần đây") == 1 and "<p>Cơ quan BHXH không bao giờ" in html
+    assert f'<img class="news-lead" src="/tin-tuc/anh/{seeded.pk}/" alt="Biểu tượng cảnh báo lừa đảo qua điện thoại"' in html
+    assert "Tin khác" in html and 'href="/tin-tuc/dang-ky-tai-khoan-cho-con/"' in html
+    assert f'href="/tin-tuc/{seeded.slug}/"' not in html.split("Tin khác")[1]
+
+
+def test_unpublished_or_scheduled_articles_are_not_found(client, news_root):
+    draft, scheduled = article("ban-nhap", published=False, image=True), article("hen-gio", days_ago=-1, image=True)
+    for item in (draft, scheduled):
+        assert client.get(f"{NEWS}{item.slug}/").status_code == 404
+        assert client.get(f"/tin-tuc/anh/{item.pk}/").status_code == 404
+    assert client.get(f"{NEWS}khong-co-bai-nay/").status_code == 404
+
+
+def test_lead_image_of_a_published_article_is_served_with_safe_headers(client, news_root):
+    item = article("co-anh", image=True)
+    response = client.get(f"/tin-tuc/anh/{item.pk}/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "public, max-age=86400"
+    assert b"".join(response.streaming_content) == png()
+
+
+def test_seeded_lead_images_are_served(client):
+    item = NewsArticle.objects.get(slug="vssid-thay-the-the-bhyt-giay")
+    response = client.get(f"/tin-tuc/anh/{item.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_no_image_a_missing_file_or_a_foreign_type_is_not_found(client, news_root):
+    plain = article("khong-anh")
+    assert client.get(f"/tin-tuc/anh/{plain.pk}/").status_code == 404
+    gone = article("mat-anh", image=True)
+    news_image_storage().delete(gone.lead_image.name)
+    assert client.get(f"/tin-tuc/anh/{gone.pk}/").status_code == 404
+    html_file = article("trang-html")
+    html_file.lead_image = news_image_storage().save("lead/trang.html", io.BytesIO(b"<script>alert(1)</script>"))
+    html_file.lead_image_alt = "x"
+    html_file.save()
+    assert client.get(f"/tin-tuc/anh/{html_file.pk}/").status_code == 404
+
+
+def test_seeding_again_reuses_the_drawn_lead_images(news_root):
+    """Each migrate (every test database) runs the seed: it must not leave a new copy each time."""
+    from django.apps import apps
+
+    seed = importlib.import_module("lookup.migrations.0004_faq_news_seed").seed
+    NewsArticle.objects.all().delete()
+    seed(apps, None)
+    drawn = sorted(path.name for path in news_root.rglob("*.png"))
+    NewsArticle.objects.all().delete()
+    seed(apps, None)
+    assert sorted(path.name for path in news_root.rglob("*.png")) == drawn and len(drawn) == 3
+    assert sorted(NewsArticle.objects.values_list("lead_image", flat=True)) == [f"lead/{name}" for name in drawn]
+
+
+# --- Admin -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    return client
+
+
+def test_admin_adds_a_question_that_the_search_then_finds(admin_client, client):
+    topic = FaqTopic.objects.get(slug="the-bhyt")
+    response = admin_client.post("/quan-tri/lookup/faqquestion/add/", {
+        "topic": topic.pk, "question": "  Thẻ  BHYT   bị mất thì xin cấp lại ở đâu? ",
+        "answer": "Nộp thủ tục cấp lại thẻ BHYT tại mục Dịch vụ công.", "position": "5", "is_published": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question = FaqQuestion.objects.get(question="Thẻ BHYT bị mất thì xin cấp lại ở đâu?")
+    assert question.search_key == "the bhyt bi mat thi xin cap lai o dau? nop thu tuc cap lai the bhyt tai muc dich vu cong."
+    assert sections(page(client, SUPPORT, q="cap lai the bhyt o dau"))["Thẻ BHYT trên VssID"] == [question.question]
+
+
+def test_admin_edits_questions_inline_on_their_topic(admin_client, client):
+    topic = FaqTopic.objects.get(slug="the-bhyt")
+    questions = list(topic.questions.order_by("position", "pk"))
+    data = {"title": topic.title, "slug": topic.slug, "position": topic.position,
+            "questions-TOTAL_FORMS": str(len(questions) + 1), "questions-INITIAL_FORMS": str(len(questions)),
+            "questions-MIN_NUM_FORMS": "0", "questions-MAX_NUM_FORMS": "1000"}
+    for index, question in enumerate(questions):
+        data.update({f"questions-{index}-id": question.pk, f"questions-{index}-topic": topic.pk,
+                     f"questions-{index}-question": question.question, f"questions-{index}-answer": question.answer,
+                     f"questions-{index}-position": question.position,
+                     f"questions-{index}-is_published": "on"})
+    data[f"questions-{len(questions) - 1}-DELETE"] = "on"
+    new = len(questions)
+    data.update({f"questions-{new}-topic": topic.pk, f"questions-{new}-question": "Thẻ có mã QR để làm gì?",
+                 f"questions-{new}-answer": "", f"questions-{new}-position": "9", f"questions-{new}-is_published": "on"})
+    refused = admin_client.post(f"/quan-tri/lookup/faqtopic/{topic.pk}/change/", data)
+    assert refused.status_code == 200 and FaqQuestion.objects.filter(pk=questions[-1].pk).exists()
+    data[f"questions-{new}-answer"] = "Cơ sở khám chữa bệnh quét mã QR để kiểm tra thẻ."
+    response = admin_client.post(f"/quan-tri/lookup/faqtopic/{topic.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert not FaqQuestion.objects.filter(pk=questions[-1].pk).exists()
+    added = FaqQuestion.objects.get(question="Thẻ có mã QR để làm gì?")
+    assert added.topic == topic and added.search_key.startswith("the co ma qr")
+
+
+def test_admin_publishes_an_article_with_a_re_encoded_lead_image(admin_client, client, news_root):
+    upload = jpeg("anh-bia.jpg", size=(320, 160))
+    polyglot = upload.read() + b"<html><script>alert(1)</script></html>"
+    upload.file = io.BytesIO(polyglot)
+    upload.size = len(polyglot)
+    fields = {"title": "Gia hạn thẻ BHYT hộ gia đình", "slug": "gia-han-the-bhyt", "summary": "Hướng dẫn gia hạn",
+              "body": "Đoạn một.\n\nĐoạn hai.", "lead_image_alt": "", "published_at_0": "01/01/2026",
+              "published_at_1": "08:00:00", "is_published": "on"}
+    refused = admin_client.post("/quan-tri/lookup/newsarticle/add/", {**fields, "lead_image": upload})
+    assert refused.status_code == 200 and "Hãy mô tả ngắn nội dung ảnh" in refused.content.decode()
+    upload.file.seek(0)
+    response = admin_client.post("/quan-tri/lookup/newsarticle/add/", {**fields, "lead_image": upload,
+                                                                         "lead_image_alt": "Thẻ BHYT trên điện thoại"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item = NewsArticle.objects.get(slug="gia-han-the-bhyt")
+    stored = item.lead_image.read()
+    assert item.lead_image.name.endswith(".jpg") and stored.startswith(b"\xff\xd8") and b"<script>" not in stored
+    assert (news_root / item.lead_image.name).exists()
+    assert "Gia hạn thẻ BHYT hộ gia đình" in page(client, NEWS)
+    served = client.get(f"/tin-tuc/anh/{item.pk}/")
+    assert served["Content-Type"] == "image/jpeg" and b"".join(served.streaming_content) == stored
+
+
+def test_admin_refuses_a_text_file_as_lead_image(admin_client, news_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("anh.jpg", b"day khong phai la anh", content_type="image/jpeg")
+    response = admin_client.post("/quan-tri/lookup/newsarticle/add/", {
+        "title": "Tin", "slug": "tin", "summary": "Tóm tắt", "body": "Nội dung", "lead_image": fake,
+        "lead_image_alt": "Ảnh", "published_at_0": "01/01/2026", "published_at_1": "08:00:00",
+    })
+    assert response.status_code == 200 and not NewsArticle.objects.filter(slug="tin").exists()
+    assert "Hãy tải lên một hình ảnh hợp lệ." in response.content.decode()
+    assert not news_root.exists() or not any(news_root.rglob("*.*"))  # nothing stored
+
+
+def test_officers_do_not_manage_faq_or_news(client, reference_data):
+    from tests.public_services.helpers import DISTRICT, officer
+
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    assert client.get("/quan-tri/lookup/faqquestion/").status_code == 403
+    assert client.get("/quan-tri/lookup/newsarticle/add/").status_code == 403
