@@ -9,7 +9,7 @@
   session is flushed.
 - An account with a temporary password reaches only the "set a new password" page and logout.
 
-Placed after allauth's AccountMiddleware (messages, user) and before UserSessionsMiddleware, so
+Placed after allauth's AccountMiddleware (messages, user) and before UserSessionActivityMiddleware, so
 a session that ends here is not recorded as active first.
 """
 
@@ -83,3 +83,39 @@ class SessionRulesMiddleware:
         if request.path_info in {target, reverse("account_logout")}:
             return None
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+TRACKED = "portal_usersession_tracked"
+
+
+class UserSessionActivityMiddleware:
+    """allauth.usersessions' activity tracking ("last seen" in the session list), written at
+    most once a minute per session.
+
+    allauth's own UserSessionsMiddleware rewrites the session's UserSession row on every request:
+    a transaction, two reads and an UPDATE per page view, and every request of one session waits
+    on the same row lock. Here the row is rewritten when SEEN_PRECISION has passed since the last
+    write, or at once when the client's address or browser changes, so allauth's
+    `session_client_changed` signal still fires on a change. The row itself is made at login by
+    allauth's own receiver, as before.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from allauth.account.adapter import get_adapter
+        from allauth.usersessions import app_settings
+        from allauth.usersessions.models import UserSession
+
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if app_settings.TRACK_ACTIVITY and session is not None and session.session_key and user is not None \
+                and user.is_authenticated:
+            now = time.time()
+            client = [get_adapter().get_client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:200]]
+            tracked = session.get(TRACKED)
+            if not tracked or now - tracked[0] >= SEEN_PRECISION or tracked[1:] != client:
+                UserSession.objects.create_from_request(request)
+                session[TRACKED] = [now, *client]
+        return self.get_response(request)

@@ -116,7 +116,8 @@ def running_worker(settings, pool="solo"):
         "DATABASE_URL": f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         "SMS_FILE_PATH": str(settings.SMS_FILE_PATH),
         # The worker cannot share the test process's in-memory mailbox: it writes beside the SMS file.
-        "EMAIL_URL": f"filemail://{Path(settings.SMS_FILE_PATH).parent / 'email'}",
+        # django-environ drops the first slash of the path: an absolute folder needs four.
+        "EMAIL_URL": f"filemail:///{Path(settings.SMS_FILE_PATH).parent / 'email'}",
         "SMS_BACKEND": settings.SMS_BACKEND,
         "SMS_GATEWAY_URL": settings.SMS_GATEWAY_URL,
         "SMS_GATEWAY_TOKEN": settings.SMS_GATEWAY_TOKEN,
@@ -127,8 +128,8 @@ def running_worker(settings, pool="solo"):
     app.control.purge()
     name = f"test-{os.getpid()}@localhost"
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "vssid_portal", "worker", "--pool", pool, "--concurrency", "1", "-n", name,
-         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        [sys.executable, "-m", "celery", "-A", "vssid_portal", "worker", "--pool", pool, "--concurrency", "1",
+         "-n", name, "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env,
     )
     eager = app.conf.task_always_eager

@@ -1,0 +1,96 @@
+"""A Celery worker is killed (SIGKILL) while it delivers an SMS to a gateway that hangs: the task
+was acknowledged late, so it is delivered again — by the pool at once when only the child process
+died (reject_on_worker_lost), by the next worker once the Redis visibility timeout has passed
+when the whole worker died — and the message reaches the gateway exactly once."""
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import transaction
+
+from notifications.models import Message
+from notifications.services import send_message
+from tests.conftest import missing, running_worker, wait_for, worker_unavailable
+from tests.notifications.gateway import FakeGateway
+from vssid_portal.celery import app
+
+pytestmark = [pytest.mark.faults, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+VISIBILITY_TIMEOUT = 2  # seconds; production keeps an hour
+
+
+@pytest.fixture
+def hanging_gateway(settings, monkeypatch, transactional_db):
+    reason = worker_unavailable()
+    if reason:
+        missing(reason)
+    with FakeGateway() as gateway:
+        settings.SMS_BACKEND = "notifications.sms.HttpGatewaySmsBackend"
+        settings.SMS_GATEWAY_URL = gateway.url
+        settings.NOTIFICATION_RETRY_BASE_SECONDS = 0.2
+        monkeypatch.setenv("SMS_GATEWAY_TIMEOUT", "60")  # the worker waits on the gateway until it is killed
+        monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", str(VISIBILITY_TIMEOUT))
+        gateway.hang()
+        yield gateway
+
+
+def queue_sms(key: str) -> Message:
+    with transaction.atomic():
+        return send_message(channel=Message.Channel.SMS, template="welcome", recipient="+84912345678",
+                            context={"name": "Nguyễn Văn Đức", "code": "7901234567"}, idempotency_key=key)
+
+
+def pool_children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def unacknowledged(broker) -> dict[bytes, float]:
+    """Tasks a worker took but has not acknowledged, with the time it took each."""
+    return dict(broker.zrange("unacked_index", 0, -1, withscores=True))
+
+
+def test_a_killed_pool_process_gives_its_task_back_at_once(settings, hanging_gateway):
+    with running_worker(settings, pool="prefork") as worker:
+        message = queue_sms("killed-child")
+        wait_for(lambda: hanging_gateway.hanging, timeout=60)  # the child is inside the delivery
+        [child] = pool_children(worker.pid)
+        os.kill(child, signal.SIGKILL)
+        # The pool notices the lost child and puts the task back; a new child takes it and calls
+        # the gateway again while the first call still hangs there.
+        wait_for(lambda: hanging_gateway.hanging == 2, timeout=60)
+        assert pool_children(worker.pid) not in ([], [child])
+        hanging_gateway.release()  # both hung calls end in 504; the task's own retry then succeeds
+        wait_for(lambda: Message.objects.get(pk=message.pk).status == Message.Status.SENT, timeout=60)
+
+    assert hanging_gateway.delivered() == ["killed-child"]
+    assert [r["status"] for r in hanging_gateway.requests] == [504, 504, 202]
+    message.refresh_from_db()
+    assert message.attempts == 2  # the killed try left no trace; the hung one and the good one count
+
+
+def test_a_killed_worker_task_is_delivered_again_by_the_next_worker(settings, hanging_gateway):
+    broker = redis.Redis.from_url(app.conf.broker_url)
+    with running_worker(settings) as worker:
+        message = queue_sms("killed-worker")
+        wait_for(lambda: hanging_gateway.hanging, timeout=60)
+        worker.kill()
+        worker.wait(timeout=20)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Message.Status.PENDING, 0)  # the killed try left nothing
+    [taken_at] = unacknowledged(broker).values()  # not acknowledged: Redis still holds the task
+    hanging_gateway.release()
+    wait_for(lambda: time.time() > taken_at + VISIBILITY_TIMEOUT, timeout=VISIBILITY_TIMEOUT + 5)
+
+    with running_worker(settings):
+        wait_for(lambda: Message.objects.get(pk=message.pk).status == Message.Status.SENT, timeout=60)
+
+    message.refresh_from_db()
+    assert message.attempts == 1
+    assert hanging_gateway.delivered() == ["killed-worker"]
+    assert [r["status"] for r in hanging_gateway.requests] == [504, 202]
+    assert unacknowledged(broker) == {}

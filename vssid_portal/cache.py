@@ -1,0 +1,73 @@
+"""Django's Redis cache, made to degrade instead of fail while Redis is away.
+
+Sessions (`cached_db`), rate limits, one-time codes and cached QR images live in Redis. Without
+this wrapper a Redis outage turns every page into a 500, although PostgreSQL holds everything
+that matters. Here a connection error reads as a cache miss and a write is dropped: sessions
+come from the database, pages are rendered afresh, a one-time code cannot be issued (nothing
+could store it) and counters start again when Redis returns. After a failure Redis is left alone
+for RETRY_AFTER seconds, so a request during the outage does not wait on it once per lookup.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER = 5.0
+_UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+class ResilientRedisCache(RedisCache):
+    _down_until = 0.0  # per process: monotonic time before which Redis is not asked
+
+    def _call(self, name, fallback, *args, **kwargs):
+        if time.monotonic() < ResilientRedisCache._down_until:
+            return fallback
+        try:
+            return getattr(super(), name)(*args, **kwargs)
+        except _UNAVAILABLE as exc:
+            ResilientRedisCache._down_until = time.monotonic() + RETRY_AFTER
+            logger.warning("Redis cache unavailable (%s); serving without cache for %s s", exc, RETRY_AFTER)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, key, default, version=version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, keys, version=version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, key, version=version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", False, key, value, timeout=timeout, version=version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, key, value, timeout=timeout, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout=timeout, version=version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, key, timeout=timeout, version=version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, key, version=version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", None, keys, version=version)
+
+    def incr(self, key, delta=1, version=None):
+        missing = object()
+        value = self._call("incr", missing, key, delta, version=version)
+        if value is missing:  # as for a key that does not exist
+            raise ValueError(f"Key '{key}' not found (Redis unavailable).")
+        return value
+
+    def clear(self):
+        return self._call("clear", False)
