@@ -86,14 +86,17 @@ def _strict_decoding():
 
 def _reencode(image: Image.Image, image_format: str) -> CleanImage:
     out = io.BytesIO()
+    mode = "RGB" if image_format == "JPEG" or image.mode not in {"RGBA", "LA", "P", "PA"} else "RGBA"
+    pixels = image.convert(mode)
+    # convert() copies `info`, and Pillow writes some of it back on save (a JPEG comment, which
+    # may hold HTML): the copy keeps the pixels only.
+    pixels.info = {}
     if image_format == "JPEG":
-        image.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+        pixels.save(out, "JPEG", quality=90, optimize=True)
     elif image_format == "PNG":
-        mode = "RGBA" if image.mode in {"RGBA", "LA", "P", "PA"} else "RGB"
-        image.convert(mode).save(out, "PNG", optimize=True)
+        pixels.save(out, "PNG", optimize=True)
     else:
-        mode = "RGBA" if image.mode in {"RGBA", "LA", "P", "PA"} else "RGB"
-        image.convert(mode).save(out, "WEBP", quality=90)
+        pixels.save(out, "WEBP", quality=90)
     width, height = image.size
     return CleanImage(ContentFile(out.getvalue()), image_format, width, height)
 

@@ -174,7 +174,9 @@ def agency(request):
                 declaration=_declaration(state["declaration"]), photos=state["photos"], agency=form.cleaned_data["agency"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # The service names fields of the earlier steps (the registry may have changed since):
+            # this step's form shows them at the top.
+            form.add_error(None, error.messages)
         else:
             request.session.pop(SESSION_KEY, None)
             return redirect(status_url(registration))

@@ -1,0 +1,236 @@
+"""Property-based fuzzing of every public form (and the public GET searches): whatever is posted,
+the portal answers with a page, a redirect or a refusal — never a server error.
+
+Django's test client re-raises an exception from a view, so a crash surfaces as the falsifying
+example. Examples are bounded (FUZZ_EXAMPLES each) so the whole suite stays within minutes.
+"""
+
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.forms import DeclarationForm
+from accounts.views.code_lookup import CodeLookupForm
+from lookup.models import Agency, Province, Ward
+from public_services.feedback_forms import FeedbackForm, FeedbackLookupForm
+
+from .corpus import corpus
+
+pytestmark = [pytest.mark.security, pytest.mark.django_db,
+              # The corpus holds decompression bombs on purpose: Pillow warns before refusing them.
+              pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")]
+
+FUZZ_EXAMPLES = 60
+FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+PAYLOADS = [
+    "", " ", "0", "-1", "1e309", "NaN", "null", "[]", "{}", "9" * 400, "7901234567", "0912345678", "+84912345678",
+    "15/03/1988", "31/02/2024", "00/00/0000", "1988", "29/02/1900", "99/99/99999", "2026-12-01",
+    "' OR '1'='1' --", "\"; DROP TABLE accounts_person; --", "<script>alert(1)</script>", "{{ settings.SECRET_KEY }}",
+    "../../../../etc/passwd", "%00", "\x00", "\u202eevil", "Nguyễn Văn Đức", "NGUYEN VAN DUC", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🙂",
+    "a" * 5000, "HS4010120878837", "DN401AA31900313|4cc3|04/09/1985|1|-|01 - 043|$", "|" * 20 + "$",
+    "079088012345", "PA2611ABCD2345", "DK2611ABC234", "ten@example.com", "@", "a@b", "javascript:alert(1)",
+]
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+VALUE = st.one_of(st.sampled_from(PAYLOADS), TEXT, st.integers(-10**20, 10**20).map(str))
+
+
+def data_for(fields, extra=None):
+    """A dict of some of `fields` (each a fuzzed value, sometimes a list of values)."""
+    names = list(fields)
+    return st.fixed_dictionaries({}, optional={
+        **{name: st.one_of(VALUE, st.lists(VALUE, min_size=2, max_size=3)) for name in names}, **(extra or {})})
+
+
+def no_server_error(response):
+    assert response.status_code < 500, response.status_code
+
+
+def key_in(client, url):
+    return re.search(r'name="idempotency_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
+
+
+ADDRESSES = st.integers(1, 250).map(lambda n: f"10.9.{n}.7")
+
+
+@pytest.fixture
+def registration_session(reference_data):
+    def make(client, photos=False):
+        session = client.session
+        state = {"token": "fz0123456789abcdef012345", "declaration": {
+            "bhxh_code": "7901234567", "full_name": "Nguyễn Văn Đức", "id_type": "cccd", "id_number": "079088012345",
+            "street": "12 Lê Lợi", "email": "", "birth_date": "1988-03-15",
+            "province": Province.objects.get(code="79").pk, "ward": Ward.objects.get(name="Phường Sài Gòn").pk,
+            "phone": "+84987654321"}}
+        if photos:
+            state["photos"] = {f: f"registrations/tmp/fz/{f}.jpg" for f in ("portrait", "id_front", "id_back")}
+        session["registration"] = state
+        session.save()
+        return client
+    return make
+
+
+def test_registration_declaration(reference_data):
+    fields = list(DeclarationForm.base_fields) + ["refresh_wards"]
+    ward = Ward.objects.filter(province__code="79").first()
+    valid = {"province": st.just(str(ward.province_id)), "ward": st.just(str(ward.pk))}
+
+    @FUZZ
+    @given(data=data_for(fields, {name: st.one_of(VALUE, strategy) for name, strategy in valid.items()}),
+           address=ADDRESSES)
+    def run(data, address):
+        cache.clear()  # empty rate-limit counters: a failing example replays the same way
+        no_server_error(Client(REMOTE_ADDR=address).post("/dang-ky/", data))
+
+    run()
+
+
+def test_registration_photos_and_agency_steps(registration_session):
+    agencies = list(Agency.objects.values_list("pk", flat=True)[:20])
+    files = st.sampled_from(corpus()[:12]).map(lambda h: SimpleUploadedFile(h.filename, h.data, h.content_type))
+
+    photo_fields = ("portrait", "id_front", "id_back")
+
+    @FUZZ
+    @given(photos=st.fixed_dictionaries({}, optional={f: st.one_of(files, VALUE) for f in photo_fields}),
+           agency=st.one_of(VALUE, st.sampled_from(agencies).map(str)), query=VALUE, address=ADDRESSES)
+    def run(photos, agency, query, address):
+        cache.clear()  # empty rate-limit counters: a failing example replays the same way
+        client = registration_session(Client(REMOTE_ADDR=address))
+        no_server_error(client.post("/dang-ky/anh/", photos))
+        client = registration_session(Client(REMOTE_ADDR=address), photos=True)
+        no_server_error(client.get("/dang-ky/co-quan/", {"q": query}))
+        no_server_error(client.post("/dang-ky/co-quan/", {"agency": agency}))
+
+    run()
+
+
+def test_a_registration_the_registry_refuses_at_submission_is_a_message(registration_session):
+    """The declaration was checked at step 1; at step 3 the registry may answer differently (no
+    such code any more). The service's field errors then appear at the top of the agency step."""
+    client = registration_session(Client(), photos=True)
+    for field in ("portrait", "id_front", "id_back"):
+        default_storage.save(f"registrations/tmp/fz/{field}.jpg", SimpleUploadedFile("a.jpg", corpus()[-1].data))
+    response = client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code="07901").pk})
+    assert response.status_code == 200
+    assert "Không tìm thấy mã số BHXH này" in response.content.decode()
+
+
+@pytest.mark.parametrize(("url", "fields"), [
+    ("/dang-ky/tra-cuu/", ["reference", "bhxh_code"]),
+    ("/tai-khoan/dang-nhap/", ["login", "password", "remember", "next"]),
+    ("/tai-khoan/quen-mat-khau/", ["bhxh_code"]),
+    ("/tai-khoan/quen-mat-khau/xac-thuc/", ["code", "action"]),
+    ("/tai-khoan/quen-mat-khau/mat-khau-moi/", ["password1", "password2"]),
+    ("/tai-khoan/dang-nhap/xac-nhan/", ["code", "action", "trust"]),
+    ("/xac-thuc/the-bhyt/", ["ma_qr", "so_the", "ho_ten", "ngay_sinh", "cach"]),
+    ("/dich-vu-cong/phan-anh/tra-cuu/", list(FeedbackLookupForm.base_fields)),
+    ("/i18n/setlang/", ["language", "next"]),
+])
+def test_public_post_forms(reference_data, url, fields):
+    @FUZZ
+    @given(data=data_for(fields), address=ADDRESSES)
+    def run(data, address):
+        cache.clear()  # empty rate-limit counters: a failing example replays the same way
+        no_server_error(Client(REMOTE_ADDR=address).post(url, data))
+
+    run()
+
+
+def test_password_reset_code_pages_with_a_reset_under_way(reference_data):
+    @FUZZ
+    @given(subject=VALUE, code=data_for(["code", "action"]), new=data_for(["password1", "password2"]),
+           address=ADDRESSES)
+    def run(subject, code, new, address):
+        cache.clear()  # empty rate-limit counters: a failing example replays the same way
+        client = Client(REMOTE_ADDR=address)
+        session = client.session
+        session["password_reset"] = {"subject": subject, "verified_at": 0}
+        session.save()
+        no_server_error(client.post("/tai-khoan/quen-mat-khau/xac-thuc/", code))
+        no_server_error(client.post("/tai-khoan/quen-mat-khau/mat-khau-moi/", new))
+
+    run()
+
+
+def test_bhxh_code_lookup(reference_data):
+    province = str(Province.objects.get(code="79").pk)
+
+    @FUZZ
+    @given(data=data_for(CodeLookupForm.base_fields, {"province": st.one_of(VALUE, st.just(province))}),
+           address=ADDRESSES)
+    def run(data, address):
+        cache.clear()  # empty rate-limit counters: a failing example replays the same way
+        no_server_error(Client(REMOTE_ADDR=address).post("/tra-cuu/ma-so-bhxh/", data))
+
+    run()
+
+
+def test_feedback_form(reference_data):
+    @FUZZ
+    @given(data=data_for(FeedbackForm.base_fields), address=ADDRESSES)
+    def run(data, address):
+        cache.clear()  # empty rate-limit counters: a failing example replays the same way
+        client = Client(REMOTE_ADDR=address)
+        data = {**data, "idempotency_key": key_in(client, "/dich-vu-cong/phan-anh/")}
+        no_server_error(client.post("/dich-vu-cong/phan-anh/", data))
+
+    run()
+
+
+@pytest.mark.parametrize(("url", "params"), [
+    ("/tra-cuu/co-quan-bhxh/", ["q", "province", "trang"]),
+    ("/tra-cuu/co-so-kcb/", ["q", "province", "level", "trang"]),
+    ("/tra-cuu/co-so-kcb/cap-giay-nghi-om/", ["q", "province", "trang"]),
+    ("/tra-cuu/don-vi/", ["q", "province", "trang"]),
+    ("/tra-cuu/diem-thu/", ["q", "province", "ward", "trang"]),
+    ("/ho-tro/", ["q", "chu-de"]),
+    ("/tin-tuc/", ["trang"]),
+    ("/xac-thuc/van-ban/", ["ma"]),
+    ("/dang-ky/co-quan/", ["q"]),
+])
+def test_public_searches(reference_data, url, params):
+    @FUZZ
+    @given(data=data_for(params, {"province": st.one_of(VALUE, st.sampled_from(["79", "01", "7", "079"]))}),
+           address=ADDRESSES)
+    def run(data, address):
+        cache.clear()  # empty rate-limit counters: a failing example replays the same way
+        no_server_error(Client(REMOTE_ADDR=address).get(url, data))
+
+    run()
+
+
+def test_statement_check_page_with_any_code(reference_data):
+    @FUZZ
+    @given(code=st.one_of(VALUE, st.from_regex(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", fullmatch=True)), address=ADDRESSES)
+    def run(code, address):
+        cache.clear()  # empty rate-limit counters: a failing example replays the same way
+        segment = "".join(ch for ch in code if ch not in "/?#%\x00") or "x"
+        no_server_error(Client(REMOTE_ADDR=address).get(f"/xac-thuc/van-ban/{segment}/"))
+
+    run()
+
+
+def test_card_verification_api(reference_data):
+    body = st.one_of(
+        TEXT, st.dictionaries(st.sampled_from(["maQR", "maThe", "hoTen", "ngaySinh", "x"]),
+                              st.one_of(VALUE, st.integers(), st.none(), st.lists(VALUE, max_size=2)), max_size=4)
+        .map(json.dumps))
+
+    @FUZZ
+    @given(body=body, token=VALUE.map(lambda t: "".join(ch for ch in t if 32 <= ord(ch) < 127)))
+    def run(body, token):
+        cache.clear()  # empty rate-limit counters: a failing example replays the same way
+        response = Client().post("/api/xac-thuc/the-bhyt/", body, content_type="application/json",
+                                 HTTP_AUTHORIZATION=f"Bearer {token}")
+        no_server_error(response)
+
+    run()

@@ -1,0 +1,254 @@
+"""Brute force, SMS pumping and enumeration, each stopped exactly at its configured limit.
+
+The limits are read from where they are configured (settings.ACCOUNT_RATE_LIMITS, accounts.otp,
+the views' rate constants), so a changed limit moves the boundary these tests probe: the last
+allowed attempt still works, the next one is refused.
+"""
+
+import re
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.test import Client as DjangoClient
+from django.test import TestCase
+
+from accounts import otp
+from accounts.views import code_lookup as code_lookup_view
+from health_card.views import verify as verify_view
+from lookup.models import Agency, Province, Ward
+from participation.views import statements as statement_views
+from public_services import feedback_views
+from tests.accounts.helpers import jpeg, make_person
+from tests.public_services.helpers import citizen
+
+pytestmark = [pytest.mark.security, pytest.mark.django_db]
+
+PASSWORD = "x-Pass-2026!"
+
+
+class Client(DjangoClient):
+    """Each request's on-commit work (the SMS outbox) runs as it would after a real commit."""
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
+def limit(rate: str, part: str | None = None) -> int:
+    """'30/15m/ip,5/15m/key' → the count for `part` ('ip' or 'key'); '10/m' → 10."""
+    for rule in rate.split(","):
+        pieces = rule.split("/")
+        if part is None or pieces[-1] == part:
+            return int(pieces[0])
+    raise AssertionError(f"no {part} rule in {rate}")
+
+
+LOGIN_PER_KEY = limit(django_settings.ACCOUNT_RATE_LIMITS["login_failed"], "key")
+LOGIN_PER_IP = limit(django_settings.ACCOUNT_RATE_LIMITS["login_failed"], "ip")
+OTP_PER_PHONE = limit(django_settings.ACCOUNT_RATE_LIMITS["otp_send"], "key")
+
+
+def test_the_limits_are_the_documented_ones():
+    assert (LOGIN_PER_KEY, LOGIN_PER_IP, OTP_PER_PHONE) == (5, 30, 5)
+    assert (otp.MAX_ATTEMPTS, otp.LIFETIME, otp.RESEND_AFTER, otp.CODE_DIGITS) == (5, 300, 60, 6)
+
+
+# --- Login brute force ------------------------------------------------------------------------
+
+def login(client, username, password):
+    return client.post("/tai-khoan/dang-nhap/", {"login": username, "password": password})
+
+
+def locked(response) -> bool:
+    return response.status_code == 200 and "quá nhiều lần" in response.content.decode()
+
+
+def logged_in(response) -> bool:
+    """The password was accepted: on to the new-device code (or straight in)."""
+    return response.status_code == 302 and "dang-nhap/" not in response["Location"].replace("dang-nhap/xac-nhan/", "")
+
+
+def test_login_per_account_stops_after_the_configured_failures(reference_data):
+    user = citizen()
+    client = Client(REMOTE_ADDR="198.51.100.1")
+    for attempt in range(LOGIN_PER_KEY - 1):
+        assert not locked(login(client, user.username, f"wrong-{attempt}"))
+    assert logged_in(login(Client(REMOTE_ADDR="198.51.100.1"), user.username, PASSWORD))  # the last allowed try
+
+    cache.clear()
+    for attempt in range(LOGIN_PER_KEY):
+        response = login(Client(REMOTE_ADDR=f"198.51.100.{attempt + 2}"), user.username, f"wrong-{attempt}")
+        assert not locked(response), attempt
+    # Another address, the right password: the account is locked, not the address.
+    response = login(Client(REMOTE_ADDR="203.0.113.99"), user.username, PASSWORD)
+    assert locked(response) and not logged_in(response)
+
+
+def test_login_per_address_stops_after_the_configured_failures(reference_data):
+    user = citizen()
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    for attempt in range(LOGIN_PER_IP):
+        assert not locked(login(client, f"79000{attempt:05d}", "wrong-password"))
+    response = login(client, user.username, PASSWORD)
+    assert not logged_in(response) and response.status_code in {200, 429}
+    assert logged_in(login(Client(REMOTE_ADDR="198.51.100.8"), user.username, PASSWORD))
+
+
+# --- OTP brute force ----------------------------------------------------------------------------
+
+def start_reset(client, username):
+    response = client.post("/tai-khoan/quen-mat-khau/", {"bhxh_code": username})
+    assert response.status_code == 302 and response["Location"].endswith("/quen-mat-khau/xac-thuc/")
+
+
+def codes(sms_outbox):
+    return [re.search(r"\b\d{6}\b", message["text"]).group() for message in sms_outbox()]
+
+
+def wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 10**6:06d}"
+
+
+def test_the_last_allowed_code_try_still_works(reference_data, sms_outbox):
+    user, client = citizen(), Client()
+    start_reset(client, user.username)
+    [code] = codes(sms_outbox)
+    for _ in range(otp.MAX_ATTEMPTS - 1):
+        response = client.post("/tai-khoan/quen-mat-khau/xac-thuc/", {"code": wrong(code)})
+        assert response.status_code == 200 and "không đúng" in response.content.decode()
+    response = client.post("/tai-khoan/quen-mat-khau/xac-thuc/", {"code": code})
+    assert response.status_code == 302 and response["Location"].endswith("/quen-mat-khau/mat-khau-moi/")
+
+
+def test_a_code_is_void_after_the_configured_wrong_tries(reference_data, sms_outbox):
+    user, client = citizen(), Client()
+    start_reset(client, user.username)
+    [code] = codes(sms_outbox)
+    for _ in range(otp.MAX_ATTEMPTS):
+        client.post("/tai-khoan/quen-mat-khau/xac-thuc/", {"code": wrong(code)})
+    for attempt in (code, code):  # the right code, even from a fresh browser, opens nothing now
+        response = client.post("/tai-khoan/quen-mat-khau/xac-thuc/", {"code": attempt})
+        assert response.status_code == 200 and "bị hủy" in response.content.decode()
+        client = Client()
+        start_reset(client, user.username)  # within the cooldown: no new code is sent
+    assert len(codes(sms_outbox)) == 1
+
+
+# --- SMS pumping ---------------------------------------------------------------------------------
+
+def cooldown_over(subject: str) -> None:
+    """What 60 s of waiting does: the resend cooldown of this reset ends."""
+    cache.delete(f"{otp._key(otp.Purpose.PASSWORD_RESET, subject)}:cooldown")
+
+
+def test_resend_waits_for_the_cooldown(reference_data, sms_outbox):
+    user, client = citizen(), Client()
+    start_reset(client, user.username)
+    response = client.post("/tai-khoan/quen-mat-khau/xac-thuc/", {"action": "resend"}, follow=True)
+    assert "Bạn có thể yêu cầu mã mới sau" in response.content.decode()
+    assert len(sms_outbox()) == 1
+    cooldown_over(user.username)
+    client.post("/tai-khoan/quen-mat-khau/xac-thuc/", {"action": "resend"})
+    assert len(sms_outbox()) == 2
+
+
+def test_one_phone_gets_at_most_the_hourly_cap_of_codes(reference_data, sms_outbox):
+    # Two accounts with the same registered phone: the cap is per phone, not per account.
+    first = citizen()
+    second = citizen("7909999999", "Trần Thị Mai", sex=2, id_number="079188012345", agency_code="07902")
+    assert first.person.phone == second.person.phone
+    for number in range(OTP_PER_PHONE + 2):
+        user = (first, second)[number % 2]
+        cooldown_over(user.username)
+        start_reset(Client(REMOTE_ADDR=f"198.51.100.{number + 1}"), user.username)
+        assert len(sms_outbox()) == min(number + 1, OTP_PER_PHONE), number
+
+
+def registration_session(client, photos: dict) -> None:
+    session = client.session
+    session["registration"] = {"token": "lim0123456789abcdef01234", "photos": photos, "declaration": {
+        "bhxh_code": "7901234567", "full_name": "Nguyễn Văn Đức", "id_type": "cccd", "id_number": "079088012345",
+        "street": "12 Lê Lợi", "email": "", "birth_date": "1988-03-15",
+        "province": Province.objects.get(code="79").pk, "ward": Ward.objects.get(name="Phường Sài Gòn").pk,
+        "phone": "+84987654321"}}
+    session.save()
+
+
+def test_registration_submissions_text_the_phone_at_most_three_times_an_hour(reference_data, sms_outbox):
+    make_person()
+    agency = Agency.objects.get(code="07901")
+    for number in range(4):
+        photos = {f: default_storage.save(f"registrations/tmp/lim{number}/{f}.jpg", jpeg()) for f in
+                  ("portrait", "id_front", "id_back")}
+        client = Client(REMOTE_ADDR=f"198.51.100.{number + 1}")
+        registration_session(client, photos)
+        response = client.post("/dang-ky/co-quan/", {"agency": agency.pk})
+        if number < 3:
+            assert response.status_code == 302 and "/dang-ky/ho-so/" in response["Location"], number
+        else:
+            assert response.status_code == 200 and "thử quá nhiều lần" in response.content.decode()
+    assert len([m for m in sms_outbox() if m["to"] == "+84987654321"]) == 3
+
+
+def test_feedback_submissions_stop_at_the_limit(reference_data, sms_outbox):
+    allowed = limit(feedback_views.SUBMIT_RATE)
+    client = Client(REMOTE_ADDR="198.51.100.30")
+    for number in range(allowed + 1):
+        key = re.search(r'name="idempotency_key" value="([^"]+)"',
+                        client.get("/dich-vu-cong/phan-anh/").content.decode()).group(1)
+        response = client.post("/dich-vu-cong/phan-anh/", {
+            "kind": "phan_anh", "topic": "khac", "content": f"Phản ánh số {number}", "full_name": "Trần Văn Bình",
+            "phone": "0912345678", "idempotency_key": key, "agency": Agency.objects.get(code="07901").pk})
+        assert response.status_code == (302 if number < allowed else 429), number
+    assert len(sms_outbox()) == allowed
+
+
+# --- Lookup enumeration -------------------------------------------------------------------------
+
+def statuses(client_or_clients, method, url, data, count):
+    clients = client_or_clients if isinstance(client_or_clients, list) else [client_or_clients] * count
+    return [getattr(client, method)(url, data).status_code for client in clients[:count]]
+
+
+def test_code_lookup_per_address_and_per_network(reference_data):
+    per_ip = limit(code_lookup_view.DEFAULT_RATES["ip"])
+    per_network = limit(code_lookup_view.DEFAULT_RATES["network"])
+    data = {"full_name": "Nguyễn Văn Đức", "birth_date": "15/03/1988", "id_number": "079088012345"}
+    results = statuses(Client(REMOTE_ADDR="192.0.2.10"), "post", "/tra-cuu/ma-so-bhxh/", data, per_ip + 1)
+    assert 429 not in results[:per_ip] and results[per_ip] == 429
+
+    cache.clear()
+    neighbours = [Client(REMOTE_ADDR=f"192.0.2.{1 + n // (per_ip - 1)}") for n in range(per_network + 1)]
+    results = statuses(neighbours, "post", "/tra-cuu/ma-so-bhxh/", data, per_network + 1)
+    assert 429 not in results[:per_network] and results[per_network] == 429
+    assert Client(REMOTE_ADDR="192.0.3.1").post("/tra-cuu/ma-so-bhxh/", data).status_code != 429
+
+
+@pytest.mark.parametrize(("url", "method", "data", "rate"), [
+    ("/dang-ky/tra-cuu/", "post", {"reference": "DK2611ABC234", "bhxh_code": "7901234567"}, "10/m"),
+    ("/dich-vu-cong/phan-anh/tra-cuu/", "post", {"tracking_number": "PA2611ABCD2345", "contact": "0912345678"},
+     feedback_views.LOOKUP_RATE),
+    ("/xac-thuc/van-ban/", "get", {"ma": "ABCD-EFGH-JKMN-PQRS"}, statement_views.VERIFY_RATE),
+    ("/xac-thuc/the-bhyt/", "post", {"ma_qr": "HS4010120878837|4e67|01/01/2000|1|-|79 - 032|$"},
+     verify_view.PUBLIC_RATE),
+])
+def test_public_lookups_stop_at_their_limit(reference_data, url, method, data, rate):
+    allowed = limit(rate)
+    results = statuses(Client(REMOTE_ADDR="192.0.2.50"), method, url, data, allowed + 1)
+    assert 429 not in results[:allowed] and results[allowed] == 429, results
+    assert getattr(Client(REMOTE_ADDR="192.0.2.51"), method)(url, data).status_code != 429
+
+
+def test_registration_declaration_check_per_code_and_per_address(reference_data):
+    make_person()
+    data = {"bhxh_code": "7901234567", "full_name": "Nguyen Van X", "id_type": "cccd", "id_number": "079088012345",
+            "birth_date": "15/03/1988", "province": str(Province.objects.get(code="79").pk),
+            "ward": str(Ward.objects.get(name="Phường Sài Gòn").pk), "street": "1", "phone": "0987654321"}
+    per_code = [Client(REMOTE_ADDR=f"192.0.2.{n + 100}").post("/dang-ky/", data).status_code for n in range(9)]
+    assert 429 not in per_code[:8] and per_code[8] == 429
+    cache.clear()
+    client = Client(REMOTE_ADDR="192.0.2.99")
+    per_ip = [client.post("/dang-ky/", {**data, "bhxh_code": f"79012{n:05d}"}).status_code for n in range(21)]
+    assert 429 not in per_ip[:20] and per_ip[20] == 429
