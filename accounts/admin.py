@@ -148,6 +148,14 @@ class RegistrationAdmin(admin.ModelAdmin):
             raise Http404
         return registration
 
+    def get_object(self, request, object_id, from_field=None):
+        # Outside the officer's scope every object page (change, history) is a 404, like the
+        # photo, approve and reject URLs, instead of Django's redirect to the admin index.
+        registration = super().get_object(request, object_id, from_field)
+        if registration is None:
+            raise Http404
+        return registration
+
     def photo_view(self, request, pk, field):
         registration = self._visible(request, pk)
         if field not in PHOTO_FIELDS or not getattr(registration, field):

@@ -5,6 +5,7 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -44,6 +45,14 @@ class PeriodAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         scope = agency_scope(request.user)
         return queryset if scope is None else queryset.filter(agency_id__in=scope)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Outside the officer's scope every object page (change, history) is a 404, instead of
+        # Django's redirect to the admin index.
+        period = super().get_object(request, object_id, from_field)
+        if period is None:
+            raise Http404
+        return period
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agency":
@@ -86,8 +95,14 @@ class PeriodAdmin(admin.ModelAdmin):
 class StatementAdmin(admin.ModelAdmin):
     list_display = ["code", "person", "status", "created_at", "issued_at"]
     search_fields = ["code", "person__bhxh_code"]
-    readonly_fields = ["code", "person", "requested_by", "status", "pdf", "content_hash", "created_at", "issued_at"]
+    fields = readonly_fields = ["code", "person", "requested_by", "status", "pdf_name", "content_hash", "created_at",
+                                "issued_at"]
     list_select_related = ["person"]
+
+    @admin.display(description="tệp PDF")
+    def pdf_name(self, obj):
+        # The file sits in private storage, which has no URL: the name only, never a link.
+        return obj.pdf.name if obj.pdf else "–"
 
     def has_add_permission(self, request):
         return False

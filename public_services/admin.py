@@ -16,7 +16,7 @@ from vssid_portal.files import private_file_response
 
 from . import admin_calendar  # noqa: F401  (registers the holiday calendar's admin)
 from . import feedback_admin  # noqa: F401  (registers the feedback admin)
-from .models import OPEN_STATUSES, TRANSITIONS, Filing, FilingEvent
+from .models import OPEN_STATUSES, TRANSITIONS, Filing
 from .selectors import filings_visible_to
 from .services import filing_complete, filing_receive, filing_reject, filing_return, filing_start
 
@@ -31,23 +31,6 @@ NOTE_STEPS = {
     "return": (filing_return, Filing.Status.RETURNED, "what", "Trả lại để bổ sung, sửa đổi",
                "Nội dung người nộp cần bổ sung, sửa đổi (gửi qua SMS và thông báo)"),
 }
-
-
-class FilingEventInline(admin.TabularInline):
-    model = FilingEvent
-    fields = ["at", "from_status", "status", "actor", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("public_services.view_filing")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -73,7 +56,6 @@ class FilingAdmin(admin.ModelAdmin):
     list_filter = [OpenFilter, "status", "procedure_code", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["tracking_number", "person__bhxh_code", "person__name_key"]
     ordering = ["due_date", "submitted_at"]
-    inlines = [FilingEventInline]
     actions = ["receive_selected", "start_selected"]
     change_form_template = "admin/public_services/filing/change_form.html"
     fieldsets = [
@@ -82,9 +64,10 @@ class FilingAdmin(admin.ModelAdmin):
         ("Người tham gia (theo hồ sơ BHXH khi nộp)", {"fields": ["identity_table"]}),
         ("Nội dung kê khai", {"fields": ["content"]}),
         ("Giấy tờ kèm theo", {"fields": ["evidence"]}),
+        ("Lịch sử xử lý", {"fields": ["history"]}),
     ]
     readonly_fields = ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at", "received_at",
-                       "due", "finished_at", "declaration", "identity_table", "content", "evidence"]
+                       "due", "finished_at", "declaration", "identity_table", "content", "evidence", "history"]
 
     class Media:
         css = {"all": ["public_services/admin.css"]}
@@ -127,6 +110,19 @@ class FilingAdmin(admin.ModelAdmin):
     def _table(self, rows):
         body = format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows)
         return format_html('<table class="comparison"><tbody>{}</tbody></table>', body)
+
+    @admin.display(description="các bước")
+    def history(self, obj):
+        # A read-only table with a header on every column (the admin's tabular inline leaves two
+        # header cells empty, which screen readers announce as nothing).
+        events = obj.events.select_related("actor")
+        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+            (timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M"), event.get_from_status_display() or "–",
+             event.get_status_display(), event.actor or "–", event.note or "–") for event in events))
+        return format_html(
+            '<table class="comparison"><thead><tr><th scope="col">Lúc</th><th scope="col">Từ trạng thái</th>'
+            '<th scope="col">Trạng thái</th><th scope="col">Người thực hiện</th><th scope="col">Ghi chú</th></tr>'
+            "</thead><tbody>{}</tbody></table>", body)
 
     @admin.display(description="ảnh giấy tờ")
     def evidence(self, obj):

@@ -183,3 +183,150 @@ def test_officers_see_only_the_people_their_agencies_manage(client, registration
     client.force_login(officer("canbo079", "079", PROVINCE))
     html = client.get("/quan-tri/accounts/person/").content.decode()
     assert "7901000001" in html and "7901000002" in html and "0101000003" not in html
+
+
+
+def test_approval_sends_the_credentials_by_sms_and_email_then_erases_the_password(
+        client, reference_data, django_capture_on_commit_callbacks, sms_outbox, mailoutbox):
+    registration = submit(make_person("7901000004", "Võ Thị Hạnh", id_number="079188054321", sex=2), "07901",
+                          email="hanh@example.vn")
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/quan-tri/accounts/registration/{registration.pk}/duyet/").status_code == 302
+    [sms] = [m for m in sms_outbox() if "Mật khẩu tạm" in m["text"]]
+    password = sms["text"].split("Mật khẩu tạm: ", 1)[1].split(" ", 1)[0]
+    [mail] = [m for m in mailoutbox if m.subject == "Đăng ký giao dịch điện tử đã được duyệt"]
+    assert mail.to == ["hanh@example.vn"]
+    assert f"Mật khẩu tạm: {password} " in mail.body and "Tên đăng nhập: 7901000004" in mail.body
+    assert User.objects.get(username="7901000004").check_password(password)
+    messages = Message.objects.filter(template="registration_approved")
+    assert {m.channel for m in messages} == {Message.Channel.SMS, Message.Channel.EMAIL}
+    for message in messages:
+        assert message.sensitive and message.status == Message.Status.SENT
+        assert password not in message.body and "Mật khẩu tạm" not in message.body
+    assert not Message.objects.filter(body__contains=password).exists()
+
+
+@pytest.mark.parametrize("url", ["change/", "duyet/", "tu-choi/"])
+def test_province_officer_gets_a_404_for_another_provinces_registration(client, registrations, url):
+    client.force_login(officer("canbo079", "079", PROVINCE))
+    hanoi = registrations["hanoi"]
+    responses = [client.post(f"/quan-tri/accounts/registration/{hanoi.pk}/{url}", {"reason": "x"})]
+    if url != "duyet/":  # approving is POST only: a GET is refused (405) for every registration alike
+        responses.append(client.get(f"/quan-tri/accounts/registration/{hanoi.pk}/{url}"))
+    for response in responses:
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert hanoi.full_name not in html and hanoi.bhxh_code not in html and hanoi.reference not in html
+    hanoi.refresh_from_db()
+    assert hanoi.status == Registration.Status.PENDING and not hanoi.events.exclude(
+        action=RegistrationEvent.Action.SUBMITTED).exists()
+    # the same officer opens a registration of their own province
+    assert client.get(f"/quan-tri/accounts/registration/{registrations['thu_duc'].pk}/change/").status_code == 200
+
+
+def shown(client, query: str) -> set[str]:
+    """The references listed by the admin for this query string."""
+    response = client.get(f"/quan-tri/accounts/registration/?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    return {ref for ref in Registration.objects.values_list("reference", flat=True) if ref in html}
+
+
+def test_admin_list_filters_and_search_give_the_right_rows(client, registrations):
+    from lookup.models import Agency
+
+    q1, thu_duc, hanoi = registrations["q1"], registrations["thu_duc"], registrations["hanoi"]
+    Registration.objects.filter(pk=thu_duc.pk).update(status=Registration.Status.REJECTED, reject_reason="x")
+    Registration.objects.filter(pk=hanoi.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=40))
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    everyone = {q1.reference, thu_duc.reference, hanoi.reference}
+    assert shown(client, "") == everyone
+    assert shown(client, "status__exact=pending") == {q1.reference, hanoi.reference}
+    assert shown(client, "status__exact=rejected") == {thu_duc.reference}
+    assert shown(client, f"agency__id__exact={Agency.objects.get(code='07903').pk}") == {thu_duc.reference}
+    assert shown(client, f"agency__id__exact={Agency.objects.get(code='00101').pk}") == {hanoi.reference}
+    # the date filter ("Past 7 days") and the date hierarchy
+    from urllib.parse import urlencode
+
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)  # as Django's date filter links
+    week = urlencode({"submitted_at__gte": str(today - datetime.timedelta(days=7)),
+                      "submitted_at__lt": str(today + datetime.timedelta(days=1))})
+    assert shown(client, week) == {q1.reference, thu_duc.reference}
+    old = timezone.localtime(Registration.objects.get(pk=hanoi.pk).submitted_at)
+    assert hanoi.reference in shown(client, f"submitted_at__year={old.year}&submitted_at__month={old.month}")
+    assert shown(client, f"submitted_at__year={old.year}&submitted_at__month={old.month}&submitted_at__day={old.day}") \
+        == {hanoi.reference}
+    assert shown(client, "status__exact=pending&" + week) == {q1.reference}
+    # search: BHXH code, name (with or without accents), ID number, reference
+    assert shown(client, "q=7901000002") == {thu_duc.reference}
+    assert shown(client, "q=Trần Thị Lan") == {q1.reference}
+    assert shown(client, "q=pham minh tuan") == {hanoi.reference}
+    assert shown(client, "q=001085012347") == {hanoi.reference}
+    assert shown(client, f"q={q1.reference.lower()}") == {q1.reference}
+    assert shown(client, "q=Không Có Ai") == set()
+
+
+def test_a_district_officer_filters_only_within_their_agency(client, registrations):
+    from lookup.models import Agency
+
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    assert shown(client, "q=7901000002") == set()  # another agency's registration is not found by search
+    assert shown(client, "q=0101000003") == set()
+    assert shown(client, "status__exact=pending") == {registrations["q1"].reference}
+    response = client.get(f"/quan-tri/accounts/registration/?agency__id__exact={Agency.objects.get(code='00101').pk}")
+    assert registrations["hanoi"].reference not in response.content.decode()
+
+
+# The exact permissions of each role (accounts/roles.py). A permission added to or dropped from a
+# role must show up here as a deliberate change.
+VISIT_ENTRY = {
+    "health_card.view_visit", "health_card.add_visit", "health_card.change_visit",
+    "health_card.view_visitline", "health_card.add_visitline", "health_card.change_visitline",
+    "health_card.delete_visitline",  # a wrong cost line of a visit being entered is removed
+}
+OFFICER_PERMISSIONS = {
+    "accounts.view_registration", "accounts.decide_registration", "accounts.view_person",
+    "participation.view_period", "participation.add_period", "participation.change_period",
+    "benefits.view_benefitrecord", "benefits.add_benefitrecord", "benefits.change_benefitrecord",
+    "benefits.view_salaryadjustment",
+    "health_card.view_card", "health_card.add_card", "health_card.reissue_card", "health_card.view_cardcheck",
+    "health_card.view_beneficiarygroup", "health_card.view_benefitlevel",
+    "health_card.view_facilityapitoken", "health_card.add_facilityapitoken", "health_card.change_facilityapitoken",
+    "public_services.view_filing", "public_services.process_filing",
+    "public_services.view_feedback", "public_services.answer_feedback",
+    *VISIT_ENTRY,
+}
+ROLE_PERMISSIONS = {
+    "Cán bộ BHXH cơ sở": OFFICER_PERMISSIONS,
+    "Cán bộ BHXH tỉnh": OFFICER_PERMISSIONS,
+    "Nhân viên cơ sở KCB": {*VISIT_ENTRY, "health_card.verify_card"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_PERMISSIONS))
+def test_each_role_has_exactly_its_permissions(db, role):
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts import roles
+
+    roles.sync_groups(Group, Permission)  # as the migrations left them (a flush may have emptied the table)
+    granted = {f"{app}.{codename}" for app, codename in
+               Group.objects.get(name=role).permissions.values_list("content_type__app_label", "codename")}
+    assert granted == ROLE_PERMISSIONS[role]
+    assert set(roles.GROUP_PERMISSIONS) == set(ROLE_PERMISSIONS)
+    deletions = {label for label in granted if label.split(".")[1].startswith("delete_")}
+    assert deletions == {"health_card.delete_visitline"}
+    assert not {label for label in granted if label.startswith(("auth.", "admin.", "lookup.", "notifications."))}
+    assert "accounts.change_user" not in granted and "accounts.change_registration" not in granted
+
+
+def test_every_role_permission_exists_after_migrations(db):
+    """A typo in roles.py would silently grant nothing: every label names a real permission."""
+    from django.contrib.auth.models import Permission
+
+    from accounts.roles import GROUP_PERMISSIONS
+
+    existing = {f"{app}.{codename}" for app, codename in Permission.objects.values_list("content_type__app_label", "codename")}
+    for role, labels in GROUP_PERMISSIONS.items():
+        assert set(labels) <= existing, (role, set(labels) - existing)

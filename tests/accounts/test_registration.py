@@ -103,13 +103,53 @@ def truncated_jpg():
     return SimpleUploadedFile("anh.jpg", data[: len(data) // 2], "image/jpeg")
 
 
-@pytest.mark.parametrize(("upload", "message"), [(text_renamed_jpg, "không phải là ảnh"), (truncated_jpg, "hỏng")])
+def over_10_mb():
+    """A real JPEG padded past the 10 MB cap (bytes after the end marker)."""
+    data = jpeg(size=(600, 400)).read()
+    return SimpleUploadedFile("anh.jpg", data + b"\0" * (10 * 1024 * 1024 + 1 - len(data)), "image/jpeg")
+
+
+def pixel_bomb_png():
+    """A small PNG file whose header declares 30,000 × 30,000 pixels (900 megapixels)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 30_000, 30_000, 8, 2, 0, 0, 0)
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b"")
+    assert len(data) < 2000
+    return SimpleUploadedFile("anh.png", data, "image/png")
+
+
+def gif():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("P", (120, 90)).save(out, "GIF")
+    return SimpleUploadedFile("anh.gif", out.getvalue(), "image/gif")
+
+
+@pytest.mark.parametrize(("upload", "message"), [
+    (text_renamed_jpg, "Tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ."),
+    (truncated_jpg, "Ảnh bị hỏng hoặc không đầy đủ."),
+    (over_10_mb, "Ảnh quá lớn: tối đa 10 MB."),
+    (pixel_bomb_png, "Ảnh có kích thước quá lớn"),
+    (gif, "Chỉ nhận ảnh JPEG, PNG hoặc WebP."),
+], ids=["text-renamed-jpg", "truncated", "over-10-mb", "pixel-bomb", "gif"])
 def test_bad_photo_is_rejected_and_the_good_ones_are_kept(client, person, upload, message):
     client.post("/dang-ky/", declaration_data())
     response = client.post("/dang-ky/anh/", {"portrait": upload(), "id_front": jpeg(), "id_back": jpeg()})
     html = response.content.decode()
     assert response.status_code == 200 and message in html
-    assert 'alt="Ảnh mặt trước giấy tờ đã tải lên"' in html  # kept and previewed
+    assert 'href="#id_portrait"' in html  # the error summary points at the refused photo
+    assert 'alt="Ảnh mặt trước giấy tờ đã tải lên"' in html and 'alt="Ảnh mặt sau giấy tờ đã tải lên"' in html  # kept
+    assert 'alt="Ảnh chân dung đã tải lên"' not in html  # the refused one is not stored
+    declaration = client.get("/dang-ky/").content.decode()
+    assert 'value="12 Lê Lợi"' in declaration and 'value="079088012345"' in declaration  # the answers are kept
     response = client.post("/dang-ky/anh/", {"portrait": jpeg()})  # only the missing one again
     assert response.status_code == 302 and response["Location"] == "/dang-ky/co-quan/"
 
@@ -267,3 +307,28 @@ def test_photos_of_a_registration_left_half_way_are_deleted_after_a_day(client, 
     assert registration_uploads_sweep(now=timezone.now() + datetime.timedelta(days=2)) == 3
     assert not [p for p in uploads.rglob("*") if p.is_file()]
     assert all(default_storage.exists(getattr(submitted, field).name) for field in ("portrait", "id_front", "id_back"))
+
+
+def test_agency_step_search_keeps_the_match_drops_other_provinces_and_shows_address_and_phone(client, person):
+    client.post("/dang-ky/", declaration_data())
+    client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
+    default = client.get("/dang-ky/co-quan/").content.decode()
+    assert "[07901] BHXH Quận 1" in default and "[00101]" not in default  # the declared province's agencies
+    for query in ("quan 1", "07901", "Trần Quang Khải"):
+        html = client.get("/dang-ky/co-quan/", {"q": query}).content.decode()
+        assert "[07901] BHXH Quận 1" in html, query
+        assert "[00101]" not in html and "Cầu Giấy" not in html, query
+        item = next(part for part in html.split("<li>") if "[07901] BHXH Quận 1" in part)
+        assert "105 Trần Quang Khải, Phường Tân Định, TP. Hồ Chí Minh · ĐT (028) 3489.7284" in item, query
+    hanoi = client.get("/dang-ky/co-quan/", {"q": "cau giay"}).content.decode()
+    assert "[00101] BHXH cơ sở Cầu Giấy" in hanoi and "[07901]" not in hanoi  # another province only when asked for
+    nothing = client.get("/dang-ky/co-quan/", {"q": "khong co co quan nay"}).content.decode()
+    assert "Không tìm thấy cơ quan BHXH nào" in nothing
+
+    from lookup.models import Agency
+
+    chosen = Agency.objects.get(code="07901")
+    response = client.post("/dang-ky/co-quan/", {"agency": chosen.pk})
+    assert response.status_code == 302
+    status = client.get(response["Location"]).content.decode()
+    assert "[07901] BHXH Quận 1" in status and "105 Trần Quang Khải" in status and "ĐT (028) 3489.7284" in status

@@ -196,15 +196,21 @@ def test_unsigned_real_card_is_checked_against_the_registry(card):
     assert check(wrong).kind == Kind.WRONG_NAME
 
 
-def test_qr_png_decoded_by_zbarimg_equals_the_signed_payload(card, tmp_path, holder):
-    from health_card.views.card import screen_qr_png
+def test_qr_png_decoded_by_zbarimg_equals_the_signed_payload(card, tmp_path, holder, monkeypatch):
+    import types
 
+    from health_card.views import card as card_views
+
+    # One instant for the whole test: the PNG built here, the payload expected and the page's
+    # image all fall in the same 300-second window, wherever the test starts in it.
+    frozen = time.time()
+    monkeypatch.setattr(card_views, "time", types.SimpleNamespace(time=lambda: frozen))
+    window = int(frozen // card_views.QR_WINDOW_SECONDS) * card_views.QR_WINDOW_SECONDS
     path = tmp_path / "qr.png"
-    path.write_bytes(screen_qr_png(card))
+    path.write_bytes(card_views.screen_qr_png(card, now=frozen))
     decoded = subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", str(path)],
                              capture_output=True,
                              check=True).stdout.decode("utf-8").rstrip("\n")
-    window = int(time.time() // 300) * 300
     assert decoded == card_qr(card, purpose=Purpose.SCREEN, issued_at=window)
     assert check(decoded).kind == Kind.VALID
     # the page's image is the same QR

@@ -400,6 +400,55 @@ def test_verify_page_is_rate_limited_per_ip(ready):
     assert client.get(path, REMOTE_ADDR="203.0.113.8").status_code == 200  # another visitor is not held back
 
 
+# --- Speed ---------------------------------------------------------------------------------------
+
+def monthly_history(person, count):
+    """`count` one-month compulsory periods, one after another from 01/1986 (480 = 40 years)."""
+    province, agency = Province.objects.get(code="79"), Agency.objects.get(code="07901")
+    rows = []
+    for ordinal in range(1986 * 12, 1986 * 12 + count):
+        first = datetime.date(ordinal // 12, ordinal % 12 + 1, 1)
+        rows.append(Period(person=person, kind="bhxh_tn", from_month=first, to_month=first, payer="self",
+                           base=5_000_000 + ordinal, rate=Decimal("22"), amount=1_100_000, province=province,
+                           agency=agency, import_key=f"{person.bhxh_code}|bhxh_tn|{first:%Y-%m}|self"))
+    Period.objects.bulk_create(rows)
+
+
+def statement_page_queries(client, capture, person) -> dict[str, int]:
+    """Queries of the statement list, status and public check pages for a ready statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
+    client.force_login(user)
+    with capture(execute=True):
+        assert client.post(LIST_URL).status_code == 302
+    statement = Statement.objects.get(person=person)
+    assert statement.status == Statement.Status.READY
+    counts = {}
+    for name, path in (("list", LIST_URL), ("status", f"{LIST_URL}{statement.pk}/"),
+                       ("verify", service.verify_path(statement.code))):
+        client.get(path)  # warm what a visitor's session already has
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, (name, response.status_code)
+        assert service.code_display(statement.code) in response.content.decode(), name
+        counts[name] = len(captured)
+    client.logout()
+    return counts
+
+
+def test_statement_pages_run_the_same_queries_for_one_period_and_40_years(client, django_capture_on_commit_callbacks):
+    short = make_person()
+    monthly_history(short, 1)
+    long = make_person("7909999999", "Trần Thị Mai", birth=datetime.date(1960, 1, 2), id_number="079160012345", sex=2)
+    monthly_history(long, 480)
+    one = statement_page_queries(client, django_capture_on_commit_callbacks, short)
+    forty_years = statement_page_queries(client, django_capture_on_commit_callbacks, long)
+    assert one == forty_years
+    assert "40 năm" in client.get(service.verify_path(Statement.objects.get(person=long).code)).content.decode()
+
+
 # --- Progress while the task runs -------------------------------------------------------------
 
 def test_pages_check_for_the_result_while_building_and_work_without_javascript(owner_client, owner):

@@ -55,7 +55,34 @@ def test_filing_page_shows_data_and_evidence_through_the_checked_view(owner, dis
     outsider = logged(other_district_officer)
     assert outsider.get(image).status_code == 404
     assert outsider.get(f"{QUEUE}{filing.pk}/to-khai/").status_code == 404
-    assert outsider.get(f"{QUEUE}{filing.pk}/change/").status_code in (302, 404)
+    for response in (outsider.get(f"{QUEUE}{filing.pk}/change/"), outsider.get(f"{QUEUE}{filing.pk}/change/", follow=True),
+                     outsider.get(f"{QUEUE}{filing.pk}/history/", follow=True)):
+        assert response.status_code in (200, 302, 404)  # the admin index after its redirect, or a 404
+        html = response.content.decode()
+        for secret in ("Nguyễn Văn Đức", "Nguyen Van Duc", "7901234567", filing.tracking_number, "079088012345"):
+            assert secret not in html, secret
+    assert "Nguyễn Văn Đức" in html_of(client, f"{QUEUE}{filing.pk}/change/")  # the positive control
+
+
+def html_of(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_filing_page_lists_the_status_history_with_who_and_when(owner, district_officer):
+    filing = submit(owner)
+    client = logged(district_officer)
+    client.post(f"{QUEUE}{filing.pk}/buoc/receive/")
+    client.post(f"{QUEUE}{filing.pk}/ghi-chu/return/", {"note": "Bổ sung ảnh sổ cũ"})
+    html = html_of(client, f"{QUEUE}{filing.pk}/change/")
+    history = html[html.index("Lịch sử xử lý"):]
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', history)
+    assert headers[:5] == ["Lúc", "Từ trạng thái", "Trạng thái", "Người thực hiện", "Ghi chú"]
+    rows = re.findall(r"<tr><td>(.*?)</td></tr>", history)
+    assert len(rows) == 3
+    assert "canbo07901" in rows[1] and "Bổ sung ảnh sổ cũ" in rows[2]
+    assert 'name="events-' not in html  # read only: no form fields for the history
 
 
 def test_officer_steps_from_the_filing_page(owner, district_officer, other_district_officer):

@@ -1,0 +1,63 @@
+"""Periods in the officers' admin: another agency's period is out of reach by URL, and an edit
+tells the person once while a save that changes nothing tells nobody."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from lookup.models import Agency
+from notifications.models import Message
+from participation.models import Period
+from tests.accounts.helpers import make_person, officer
+from tests.benefits.helpers import admin_form
+
+from .helpers import period
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+DISTRICT = "Cán bộ BHXH cơ sở"
+CHANGE = "/quan-tri/participation/period/{}/change/"
+
+
+@pytest.fixture
+def managed_by_thu_duc(db, reference_data):
+    """A person managed by 07903 (Thủ Đức), with a login, and one of their periods."""
+    person = make_person("7903111111", "Hoàng Thị Thu Trang", id_number="079192012345", sex=2)
+    person.agency = Agency.objects.get(code="07903")
+    person.save(update_fields=["agency"])
+    get_user_model().objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
+    return period(person, "01/2012", "12/2012", base=9_876_543, agency_code="07903")
+
+
+def test_an_officer_of_another_agency_gets_no_access_to_the_period(client, managed_by_thu_duc):
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    url = CHANGE.format(managed_by_thu_duc.pk)
+    for response in (client.get(url), client.get(url.replace("change/", "history/")),
+                     client.post(url, {"base": "1", "rate": "25", "amount": "1"})):
+        assert response.status_code in (403, 404), response.status_code
+        html = response.content.decode()
+        assert "Hoàng Thị Thu Trang" not in html and "7903111111" not in html and "9876543" not in html
+    unchanged = Period.objects.get(pk=managed_by_thu_duc.pk)
+    assert unchanged.base == 9_876_543 and not Message.objects.filter(template="participation_changed").exists()
+    # the positive control: an officer of 07903 opens the same page
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    assert "Hoàng Thị Thu Trang" in client.get(url).content.decode()
+
+
+def test_an_admin_edit_sends_exactly_one_notice_and_a_save_without_change_sends_none(
+        client, managed_by_thu_duc, django_capture_on_commit_callbacks, sms_outbox):
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    url = CHANGE.format(managed_by_thu_duc.pk)
+    data = admin_form(client, url, form_id="period_form")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "base": "10500000"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Period.objects.get(pk=managed_by_thu_duc.pk).base == 10_500_000
+    notices = Message.objects.filter(template="participation_changed")
+    assert [m.channel for m in notices.order_by("channel")] == [Message.Channel.INBOX, Message.Channel.SMS]
+    assert notices.get(channel=Message.Channel.INBOX).user.username == "7903111111"
+    assert len(sms_outbox()) == 1 and "vừa được cập nhật" in sms_outbox()[0]["text"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, admin_form(client, url, form_id="period_form"))  # saved as shown
+    assert response.status_code == 302
+    assert notices.count() == 2 and len(sms_outbox()) == 1

@@ -1,0 +1,51 @@
+"""The celery beat schedule: every entry names a task the worker registers, callable with the
+arguments the entry gives. A renamed or moved task would otherwise fail only in production, when
+beat sends a message no worker knows ("Received unregistered task")."""
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+from tests.conftest import ROOT
+
+# What a freshly started worker registers: the Celery app, then the apps' tasks modules found by
+# autodiscovery (the worker calls the same loader step at start-up). A new process, so tasks
+# imported by other tests cannot hide a module that autodiscovery misses.
+REGISTERED = """
+import json
+from vssid_portal.celery import app
+app.loader.import_default_modules()
+print(json.dumps(sorted(app.tasks)))
+"""
+
+
+def registered_in_a_fresh_worker_process() -> set[str]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "vssid_portal.settings"}
+    output = subprocess.run([sys.executable, "-c", REGISTERED], cwd=ROOT, env=env, capture_output=True, text=True,
+                            check=True, timeout=120).stdout
+    return set(json.loads(output.strip().splitlines()[-1]))
+
+
+def test_every_beat_entry_names_a_task_registered_by_autodiscovery():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule, "the beat schedule is empty"
+    registered = registered_in_a_fresh_worker_process()
+    assert "accounts.tasks.delete_stale_registration_photos" in registered  # the check itself sees app tasks
+    missing = {name: entry["task"] for name, entry in schedule.items() if entry["task"] not in registered}
+    assert missing == {}, f"beat entries naming no registered task: {missing}"
+
+
+def test_every_beat_entry_can_be_called_with_its_arguments():
+    from vssid_portal.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        task = app.tasks[entry["task"]]
+        try:
+            inspect.signature(task.run).bind(*entry.get("args", ()), **entry.get("kwargs", {}))
+        except TypeError as error:
+            raise AssertionError(f"beat entry {name!r} cannot call {entry['task']}: {error}") from None
