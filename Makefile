@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PERSONS ?= 200
 SEED ?= 2026
 
-.PHONY: run test install migrate data messages bench-import clean
+.PHONY: run test install migrate data messages bench-import bench load bench-lookups bench-data security security-scan clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,32 @@ test: $(STAMP)
 # Needs DATABASE_URL (a PostgreSQL database it may fill); see bench/README.md.
 bench-import: $(STAMP)
 	$(BIN)/python bench/import_periods.py --rows $(or $(ROWS),100000)
+
+# The benchmarks start their own PostgreSQL, Redis, Celery worker and gunicorn on loopback ports
+# and remove them afterwards; they need wrk and PostgreSQL 15's binaries. See bench/README.md.
+BENCH_PERSONS ?= 100000
+
+bench: $(STAMP)
+	$(BIN)/python bench/pages.py --persons $(BENCH_PERSONS) $(BENCH_ARGS)
+
+load: $(STAMP)
+	$(BIN)/python bench/pages.py --load --persons $(BENCH_PERSONS) $(BENCH_ARGS)
+
+bench-lookups: $(STAMP)
+	$(BIN)/python bench/lookups.py --small $(or $(SMALL),10000) --large $(or $(LARGE),1000000)
+
+# Fills the (empty) PostgreSQL database named by DATABASE_URL with the benchmark data set.
+bench-data: $(STAMP)
+	$(BIN)/python bench/dataset.py --persons $(BENCH_PERSONS)
+
+# The security suite alone (it also runs in `make test`).
+security: $(STAMP)
+	$(BIN)/python -m pytest -m security $(PYTEST_ARGS)
+
+# Wapiti scan of the portal served on loopback (own venv var/wapiti-venv); JSON report in var/security/.
+# About 9 minutes; SCAN_ARGS="--scan-time 120" for a quicker pass.
+security-scan: $(STAMP)
+	$(BIN)/python tests/security/scan.py $(SCAN_ARGS)
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en -i ".venv/*" -i "tests/*" -i "bench/*"

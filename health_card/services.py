@@ -122,6 +122,7 @@ def card_qr(card: Card, *, purpose: Purpose, issued_at: int | None = None) -> st
 # --- API tokens -----------------------------------------------------------------------------
 
 TOKEN_PREFIX = "bhyt_"
+TOKEN_USE_PRECISION = datetime.timedelta(minutes=1)
 
 
 def token_hash(raw: str) -> str:
@@ -147,8 +148,11 @@ def api_token_authenticate(raw: str) -> FacilityApiToken | None:
         return None
     token = (FacilityApiToken.objects.select_related("facility")
              .filter(token_hash=token_hash(raw), revoked_at__isnull=True).first())
-    if token is not None:
-        FacilityApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # "Last used" to the minute: clinic software calls many times a second, and a write per call
+    # would cost more than the check it logs (every check has its own CardCheck row anyway).
+    if token is not None and (token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION):
+        FacilityApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 
 

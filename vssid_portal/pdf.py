@@ -6,6 +6,7 @@ a server file or call out.
 """
 
 import mimetypes
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -32,13 +33,21 @@ class StaticOnlyFetcher(URLFetcher):
         relative = parts.path[len(settings.STATIC_URL) :]
         if ".." in relative.split("/"):
             raise ValueError(f"PDF may not load {url!r}: path leaves the static folder")
-        path = finders.find(relative)
+        # Development finds the source file; production's templates name the hashed copy that
+        # collectstatic wrote (ManifestStaticFilesStorage), which only STATIC_ROOT holds.
+        path = finders.find(relative) or _collected(relative)
         if not path:
             raise ValueError(f"PDF asset not found: {relative}")
         with open(path, "rb") as handle:
             body = handle.read()
         mime_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body, {"Content-Type": mime_type})
+
+
+def _collected(relative: str) -> str | None:
+    root = Path(settings.STATIC_ROOT).resolve()
+    path = (root / relative.lstrip("/")).resolve()
+    return str(path) if path.is_relative_to(root) and path.is_file() else None
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

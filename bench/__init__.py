@@ -1,0 +1,1 @@
+"""Benchmarks of the portal (timings live here, never in `make test`)."""
