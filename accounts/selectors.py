@@ -1,11 +1,31 @@
 """Reads of accounts data, scoped to who is asking."""
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from lookup.selectors import agency_subtree_ids
 from vssid_portal.text import fold
 
-from .models import Person, Registration
+from .models import Person, Registration, User
+
+# The logged-in user is read on every request; the row is kept in the cache for a minute and
+# dropped on every save or delete of the user (signals.forget_cached_user).
+USER_CACHE_SECONDS = 60
+
+
+def user_cache_key(user_id) -> str:
+    return f"accounts:user:{user_id}"
+
+
+def user_for_session(user_id):
+    """The user of a session, or None; read from the cache, else from the database."""
+    key = user_cache_key(user_id)
+    user = cache.get(key)
+    if user is None:
+        user = User.objects.filter(pk=user_id).first()
+        if user is not None:
+            cache.set(key, user, USER_CACHE_SECONDS)
+    return user
 
 
 def registrations_visible_to(user):
@@ -35,6 +55,10 @@ def registration_for_status(*, reference: str, bhxh_code: str):
 VIEWING_SESSION_KEY = "viewing_person_id"
 
 
+# What the personal pages show with a person (agency, address): one query instead of four.
+PERSON_PAGE_RELATIONS = ("agency", "ward__province", "province")
+
+
 def children_of(*, user):
     """Children the user may view: minors only; a parent's access ends on the child's 18th birthday."""
     today = timezone.localdate()
@@ -42,7 +66,8 @@ def children_of(*, user):
         adult_born_by = today.replace(year=today.year - 18)
     except ValueError:  # 29 February
         adult_born_by = today.replace(year=today.year - 18, day=28)
-    return Person.objects.filter(guardians__parent=user, birth_date__gt=adult_born_by).order_by("birth_date")
+    return (Person.objects.filter(guardians__parent=user, birth_date__gt=adult_born_by)
+            .select_related(*PERSON_PAGE_RELATIONS).order_by("birth_date"))
 
 
 def person_in_view(request):
@@ -54,7 +79,9 @@ def person_in_view(request):
         if child is not None:
             return child
         request.session.pop(VIEWING_SESSION_KEY, None)
-    return getattr(user, "person", None)
+    if not getattr(user, "person_id", None):
+        return None
+    return Person.objects.select_related(*PERSON_PAGE_RELATIONS).filter(pk=user.person_id).first()
 
 
 

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Thông báo"
+
+    def ready(self):
+        from django.db.models import signals
+
+        from .models import Message
+        from .services import forget_unread_count_of_message
+
+        signals.post_save.connect(forget_unread_count_of_message, sender=Message, dispatch_uid="notifications-unread-saved")
+        signals.post_delete.connect(forget_unread_count_of_message, sender=Message, dispatch_uid="notifications-unread-deleted")

@@ -1,6 +1,16 @@
 """Reads of the outbox: a user's in-portal notices."""
 
+from django.core.cache import cache
+
 from .models import Message
+
+# The header shows the unread count on every page; it is cached per user and dropped whenever
+# one of the user's notices is written, read or deleted (services.forget_unread_count).
+UNREAD_CACHE_SECONDS = 300
+
+
+def unread_cache_key(user_id) -> str:
+    return f"notifications:unread:{user_id}"
 
 
 def notices_for(*, user):
@@ -10,7 +20,12 @@ def notices_for(*, user):
 
 
 def unread_notice_count(*, user) -> int:
-    return Message.objects.filter(user=user, channel=Message.Channel.INBOX, read_at__isnull=True).count()
+    key = unread_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Message.objects.filter(user=user, channel=Message.Channel.INBOX, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
 
 
 def recent_outgoing_messages(*, limit: int = 50):

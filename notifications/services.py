@@ -12,7 +12,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from django.core.cache import cache
+
 from .models import Message
+from .selectors import unread_cache_key
 from .sms import SmsDeliveryError, get_sms_backend
 
 logger = logging.getLogger(__name__)
@@ -144,4 +147,20 @@ def notice_mark_read(*, user, message_id: int | None = None) -> int:
     notices = Message.objects.filter(user=user, channel=Message.Channel.INBOX, read_at__isnull=True)
     if message_id is not None:
         notices = notices.filter(pk=message_id)
-    return notices.update(read_at=timezone.now())
+    marked = notices.update(read_at=timezone.now())
+    forget_unread_count(user.pk)
+    return marked
+
+
+def forget_unread_count(user_id) -> None:
+    """Drop the cached unread count (selectors.unread_notice_count): at once, and again once the
+    transaction commits, so a page that counted while the change was in flight does not keep it."""
+    key = unread_cache_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def forget_unread_count_of_message(sender, instance, **kwargs):
+    """Receiver of post_save and post_delete of Message: a notice written, changed or deleted."""
+    if instance.channel == Message.Channel.INBOX and instance.user_id:
+        forget_unread_count(instance.user_id)

@@ -12,7 +12,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -22,8 +22,28 @@ RETRY_AFTER = 5.0
 _UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
 
 
+class _PooledClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` (and its table of ~170 reply parsers) for every
+    cache call; one per connection pool is enough: it is thread-safe and holds no connection."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0  # per process: monotonic time before which Redis is not asked
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _PooledClient
 
     def _call(self, name, fallback, *args, **kwargs):
         if time.monotonic() < ResilientRedisCache._down_until:

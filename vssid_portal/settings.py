@@ -133,6 +133,9 @@ if env.str("DATABASE_URL", default=""):
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_MAX_AGE"] = _read("DB_CONN_MAX_AGE", env.int, default=60)
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # QuerySet.iterator() (model choice fields) would open a server-side cursor: three round
+        # trips for a few dozen rows, and unusable behind pgbouncer in transaction mode.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     DATABASES = {
         "default": {
@@ -223,7 +226,7 @@ SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit of a session: 12 h
 AUTH_USER_MODEL = "accounts.User"
 # allauth's backend is Django's ModelBackend plus allauth's login rules: one backend, so a failed
 # login hashes the password once.
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.auth_backends.AuthenticationBackend"]
 # Passwords (OWASP ASVS 5, 6.2): length, not composition — at least 8 characters, 128 accepted —
 # and no common or personal-data passwords. The length validators speak Vietnamese.
 AUTH_PASSWORD_VALIDATORS = [

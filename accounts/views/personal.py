@@ -20,7 +20,7 @@ def personal(request):
     person = person_in_view(request)
     context = {
         "person": person,
-        "own_person": user.person,
+        "own_person": person if person is not None and person.pk == user.person_id else user.person,
         "agency": person.agency if person else None,
         "show_phone": request.GET.get("hien-so-dien-thoai") == "1",
         "children": children_of(user=user) if user.person_id else [],

@@ -243,3 +243,34 @@ def test_an_expired_message_is_dropped_not_sent_late(sms_outbox):
     message.refresh_from_db()
     assert message.status == Message.Status.FAILED and "Hết hạn" in message.last_error
     assert sms_outbox() == [] and "654321" not in message.body
+
+
+@pytest.mark.django_db
+def test_unread_count_is_cached_and_follows_every_change(client):
+    """The header's count is read once, then from the cache; a new notice, a deleted one and a
+    read one each show on the very next page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owner = get_user_model().objects.create_user("7901234567", password="x-Pass-2026!")
+
+    def notice(key):
+        return send_message(channel=Message.Channel.INBOX, template="welcome", user=owner,
+                            context={"name": "Đức", "code": "7901234567"}, idempotency_key=key)
+
+    def badge():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/").content.decode()
+        counted = sum('COUNT(*)' in q["sql"] and "notifications_message" in q["sql"] for q in queries)
+        return (html.split('<span class="badge">', 1)[1].split("<", 1)[0] if '<span class="badge">' in html else "0"), counted
+
+    first = notice("inbox-a")
+    client.force_login(owner)
+    assert badge() == ("1", 1)
+    assert badge() == ("1", 0)  # from the cache
+    second = notice("inbox-b")
+    assert badge() == ("2", 1)
+    second.delete()
+    assert badge() == ("1", 1)
+    client.get(f"/thong-bao/{first.pk}/")  # read: that page already counts afresh
+    assert badge()[0] == "0"

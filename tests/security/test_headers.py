@@ -103,6 +103,7 @@ def production_server(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture(scope="module")
 def session_cookies(django_db_setup, django_db_blocker):
     """Committed logins the production server can read: a citizen account and a superuser."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
@@ -118,7 +119,7 @@ def session_cookies(django_db_setup, django_db_blocker):
         for name, user in users.items():
             session = SessionStore()
             session.update({SESSION_KEY: str(user.pk), HASH_SESSION_KEY: user.get_session_auth_hash(),
-                            BACKEND_SESSION_KEY: "allauth.account.auth_backends.AuthenticationBackend",
+                            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
                             "portal_session_started": time.time(), "portal_session_seen": time.time()})
             session.create()
             cookies[name] = f"sessionid={session.session_key}"
