@@ -188,6 +188,7 @@ def test_query_counts_do_not_grow_with_filings_or_history(client, owner, distric
         submit(owner, "608A")
     filing_receive(filing=first, officer=district_officer)
     filing_return(filing=first, officer=district_officer, what="Chụp lại ảnh")
+    client.get("/dich-vu-cong/")  # the new notices dropped the cached unread count: counted again here
     assert count_queries(client, "/dich-vu-cong/ho-so/") == list_one
     assert count_queries(client, f"/dich-vu-cong/ho-so/{first.pk}/") == status_one
 
