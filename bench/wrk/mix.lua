@@ -16,11 +16,7 @@ for line in io.lines(os.getenv("WRK_MIX")) do
   end
 end
 
-local counter = 0
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")  -- setup() and done()
 
 function init(args)
   n = id * 7
@@ -29,13 +25,4 @@ end
 function request()
   n = n + 1
   return requests_[(n % #requests_) + 1]
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRKJSON {"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, ' ..
-    '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\n',
-    summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
 end

@@ -1,7 +1,7 @@
 -- One request shape for every page the benchmark measures, read from the environment:
 --   WRK_METHOD (GET/POST), WRK_HEADERS (lines "Name: value"), WRK_BODIES (a file, one body a
 --   line, used in turn), WRK_TOKENS (a file, one API token a line, sent as Bearer in turn).
--- At the end it prints one JSON line with the figures the Python side reads.
+-- At the end it prints one JSON line with the figures the Python side reads (report.lua).
 
 local function lines(path)
   local out = {}
@@ -22,13 +22,7 @@ for line in (os.getenv("WRK_HEADERS") or ""):gmatch("[^\n]+") do
   if name then base_headers[name] = value end
 end
 
-local counter = 0
-local statuses = {}
-
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")  -- setup() and done()
 
 function init(args)
   n = id * 7919
@@ -42,13 +36,4 @@ function request()
   local body = nil
   if #bodies > 0 then body = bodies[(n % #bodies) + 1] end
   return wrk.format(method, nil, headers, body)
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRKJSON {"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, ' ..
-    '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\n',
-    summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
 end
