@@ -40,6 +40,8 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Moved by database triggers on every write to what the person's pages show (content_version.py).
+    content_version = models.PositiveBigIntegerField(db_default=0, editable=False)
 
     class Meta:
         ordering = ["bhxh_code"]

@@ -1,6 +1,7 @@
 """Reads of accounts data, scoped to who is asking."""
 
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from lookup.selectors import agency_subtree_ids
@@ -83,6 +84,28 @@ def person_in_view(request):
         return None
     return Person.objects.select_related(*PERSON_PAGE_RELATIONS).filter(pk=user.person_id).first()
 
+
+def viewed_person_id(request):
+    """The id person_in_view would answer with, read from the session without a query; the caller
+    must still let person_in_view confirm it before showing anything."""
+    return request.session.get(VIEWING_SESSION_KEY) or getattr(request.user, "person_id", None)
+
+
+def content_version(*person_ids) -> str | None:
+    """A token that changes with every write to what these persons' pages show: their rows and
+    what hangs from them (moved by database triggers, content_version.py) and the reference data
+    beside them. One query by primary key; None on SQLite or when a person does not exist."""
+    ids = sorted({int(pk) for pk in person_ids})
+    if connection.vendor != "postgresql" or not ids:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT last_value FROM portal_reference_version), "
+            "array_agg(content_version ORDER BY id), count(*) FROM accounts_person WHERE id = ANY(%s)", [ids])
+        reference, versions, found = cursor.fetchone()
+    if found != len(ids):
+        return None
+    return f"{reference}:{'.'.join(map(str, ids))}:{'.'.join(map(str, versions))}"
 
 
 def person_for_code_lookup(

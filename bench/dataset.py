@@ -163,6 +163,18 @@ def deferred_indexes(cursor, table: str):
         cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
+@contextmanager
+def version_triggers_off(cursor, *tables: str):
+    """Load new persons' rows without the content-version triggers (accounts/content_version.py):
+    they would rewrite every new person once per chunk, and a person created here has no page
+    stored under any version yet."""
+    for table in tables:
+        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    yield
+    for table in tables:
+        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
 def _next_id(cursor, table: str) -> int:
     cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
     return cursor.fetchone()[0]
@@ -594,7 +606,8 @@ def build(*, persons: int = 100_000, employers: int = 100_000, facilities: int =
         ref.employers = _ids_by_province(cursor, "SELECT id, code, agency_id, province_id, province_id FROM lookup_employer")
         with transaction.atomic():
             with deferred_indexes(cursor, "accounts_person"), deferred_indexes(cursor, "participation_period"), \
-                    deferred_indexes(cursor, "health_card_card"):
+                    deferred_indexes(cursor, "health_card_card"), \
+                    version_triggers_off(cursor, "accounts_person", "participation_period", "health_card_card"):
                 counts.update(build_persons(cursor, ref, total=persons, histories=histories, rng=rng, fold=fold, log=log))
                 step("persons, histories, cards (COPY)")
             step("indexes and constraints rebuilt")

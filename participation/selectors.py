@@ -4,8 +4,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
-
 from .models import Period
 
 
@@ -85,31 +83,6 @@ def periods_for(*, person, kinds=None):
     if kinds:
         periods = periods.filter(kind__in=kinds)
     return periods.order_by("-from_month", "kind", "pk")
-
-
-def periods_fingerprint(*, person, kinds=None) -> str | None:
-    """A digest of everything the history page shows of these periods — every column and the
-    names of the unit, province, agency and facility they point at — so a page rendered from
-    them can be cached under it and never needs invalidating: any change gives a new digest.
-    PostgreSQL only (one indexed aggregate); None elsewhere, and the page is then not cached."""
-    if connection.vendor != "postgresql":
-        return None
-    sql = """
-        SELECT count(*),
-               md5(string_agg(concat_ws('|', p::text, e.code, e.name, pr.name, a.code, a.name, f.code, f.name),
-                              ',' ORDER BY p.id))
-        FROM participation_period p
-        LEFT JOIN lookup_employer e ON e.id = p.employer_id
-        LEFT JOIN lookup_province pr ON pr.id = p.province_id
-        LEFT JOIN lookup_agency a ON a.id = p.agency_id
-        LEFT JOIN lookup_medicalfacility f ON f.id = p.facility_id
-        WHERE p.person_id = %s AND (%s::text[] IS NULL OR p.kind = ANY(%s::text[]))
-    """
-    kinds = list(kinds) if kinds else None
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [person.pk, kinds, kinds])
-        count, digest = cursor.fetchone()
-    return f"{count}-{digest or 'empty'}"
 
 
 @dataclass(frozen=True)

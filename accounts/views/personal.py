@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import ChildRegistrationForm
-from ..selectors import VIEWING_SESSION_KEY, children_of, person_in_view
+from ..pages import render_personal_page
+from ..selectors import VIEWING_SESSION_KEY, children_of
 from ..services.registration import PHOTO_FIELDS, registration_submit
 from .registration import status_url
 
@@ -17,16 +18,18 @@ from .registration import status_url
 @login_required
 def personal(request):
     user = request.user
-    person = person_in_view(request)
-    context = {
-        "person": person,
-        "own_person": person if person is not None and person.pk == user.person_id else user.person,
-        "agency": person.agency if person else None,
-        "show_phone": request.GET.get("hien-so-dien-thoai") == "1",
-        "children": children_of(user=user) if user.person_id else [],
-        "pending_children": user.child_registrations.filter(status="pending").select_related("agency"),
-    }
-    return render(request, "accounts/personal.html", context)
+
+    def context(person):
+        return {
+            "person": person,
+            "own_person": person if person is not None and person.pk == user.person_id else user.person,
+            "agency": person.agency if person else None,
+            "show_phone": request.GET.get("hien-so-dien-thoai") == "1",
+            "children": children_of(user=user) if user.person_id else [],
+            "pending_children": user.child_registrations.filter(status="pending").select_related("agency"),
+        }
+
+    return render_personal_page(request, "accounts/personal.html", context, queries=("", "hien-so-dien-thoai=1"))
 
 
 @login_required

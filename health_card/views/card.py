@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.pages import render_personal_page
 from accounts.selectors import person_in_view
-from vssid_portal.files import private_file_url
+from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.pdf import render_pdf
 
 from ..models import Card
@@ -34,6 +35,7 @@ from ..services import card_qr
 
 QR_WINDOW_SECONDS = 5 * 60  # a new on-screen QR every 5 minutes, each good for 10
 REFRESH_SECONDS = 60
+PHOTO_LINK_WINDOW_SECONDS = DEFAULT_MAX_AGE // 3  # a stored card page serves a third of its portrait link's life
 
 
 def _person(request):
@@ -63,12 +65,15 @@ def _viewing(request, person) -> bool:
 @never_cache
 @require_safe
 def card(request):
-    person = person_in_view(request)  # a login without a registry person sees the "no card" notice
-    card = card_for(person=person)
-    context = {"person": person, "card": card, "viewing_child": person is not None and _viewing(request, person)}
-    if card is not None:
-        context["photo_url"] = photo_url(request, person)
-    return render(request, "health_card/index.html", context)
+    def context(person):  # a login without a registry person sees the "no card" notice
+        card = card_for(person=person)
+        context = {"person": person, "card": card, "viewing_child": person is not None and _viewing(request, person)}
+        if card is not None:
+            context["photo_url"] = photo_url(request, person)
+        return context
+
+    return render_personal_page(request, "health_card/index.html", context,
+                                parts=(int(time.time()) // PHOTO_LINK_WINDOW_SECONDS,))
 
 
 @login_required

@@ -3,17 +3,14 @@
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils import timezone
 
+from accounts.pages import render_personal_page
 from accounts.selectors import person_in_view
 
 from ..charts import bar_chart
-from ..selectors import TABS, TABS_BY_SLUG, periods_fingerprint, periods_for, totals_of, yearly_average_base
+from ..selectors import TABS, TABS_BY_SLUG, periods_for, totals_of, yearly_average_base
 
 
 @login_required
@@ -21,37 +18,17 @@ def index(request, tab="bhxh"):
     current = TABS_BY_SLUG.get(tab)
     if current is None:
         raise Http404
-    person = person_in_view(request)
-    context = {"tabs": TABS, "tab": current, "person": person}
-    if person is not None:
-        context["history_html"] = _history_html(person, current)
-    return render(request, "participation/index.html", context)
 
+    def context(person):
+        context = {"tabs": TABS, "tab": current, "person": person}
+        if person is not None:
+            periods = list(periods_for(person=person, kinds=current.kinds))
+            yearly = yearly_average_base(periods)
+            context.update(periods=periods, totals=totals_of(periods), yearly=yearly,
+                           chart=bar_chart([(str(point.year), point.average_base) for point in yearly]))
+        return context
 
-# Bumped when _history.html changes, so a deploy does not serve fragments of the old template.
-HISTORY_FRAGMENT_VERSION = 1
-HISTORY_FRAGMENT_SECONDS = 24 * 60 * 60
-
-
-def _history_html(person, tab) -> str:
-    """Totals, chart and periods of one tab, rendered once per content: the cache key is a digest
-    of the data shown (selectors.periods_fingerprint), so a changed period is a new key and the
-    old entry simply expires. Rendering 40 years of monthly periods costs far more than the
-    digest query; without a digest (SQLite) the fragment is rendered every time."""
-    fingerprint = periods_fingerprint(person=person, kinds=tab.kinds)
-    key = (f"participation:history:v{HISTORY_FRAGMENT_VERSION}:{translation.get_language()}:{person.pk}:{tab.slug}:"
-           f"{fingerprint}") if fingerprint else None
-    html = cache.get(key) if key else None
-    if html is None:
-        periods = list(periods_for(person=person, kinds=tab.kinds))
-        yearly = yearly_average_base(periods)
-        html = render_to_string("participation/_history.html", {
-            "tab": tab, "periods": periods, "totals": totals_of(periods), "yearly": yearly,
-            "chart": bar_chart([(str(point.year), point.average_base) for point in yearly]),
-        })
-        if key:
-            cache.set(key, html, HISTORY_FRAGMENT_SECONDS)
-    return mark_safe(html)  # rendered by the template engine above, escaping included
+    return render_personal_page(request, "participation/index.html", context)
 
 
 class _Echo:

@@ -1,0 +1,70 @@
+"""Database triggers that keep `Person.content_version` moving with everything a person's
+pages show, so a page rendered once can be served until the version changes.
+
+Every write to a table below — by the ORM, `bulk_update`, `QuerySet.update()`, raw SQL or COPY —
+adds one to the version of each person its rows belong to (PostgreSQL statement triggers with
+transition tables: one UPDATE per statement, whatever the number of rows; persons locked in id
+order, so two concurrent writers cannot deadlock on them). A write to the person row itself
+moves the version too. Reference data shown beside a person's records (agencies, wards,
+facilities, employers, card levels) moves one shared sequence instead:
+`lookup/migrations/0005_reference_version.py`. Apps install the triggers for their own tables
+from their migrations; `accounts.selectors.content_version` reads both numbers in one query.
+"""
+
+BUMP_FUNCTION = """
+CREATE OR REPLACE FUNCTION portal_bump_person_versions() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- TG_ARGV[0]: a query over the statement's changed rows ("changed", and "changed_old" on
+    -- UPDATE) that names the persons whose pages show these rows.
+    EXECUTE format(
+        'UPDATE accounts_person SET content_version = content_version + 1 WHERE id IN ('
+        'SELECT id FROM accounts_person WHERE id IN (%s) ORDER BY id FOR UPDATE)', TG_ARGV[0]);
+    RETURN NULL;
+END $$;
+"""
+
+PERSON_TRIGGER = """
+CREATE OR REPLACE FUNCTION portal_person_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.content_version := OLD.content_version + 1;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER accounts_person_content_version BEFORE UPDATE ON accounts_person
+    FOR EACH ROW EXECUTE FUNCTION portal_person_version();
+"""
+
+
+def person_version_triggers(table: str, persons: str) -> list[str]:
+    """CREATE TRIGGER statements that bump the persons named by `persons`, a query over the
+    changed rows of `table` written against `{rows}` (e.g. "SELECT person_id FROM {rows}")."""
+    def query(*aliases):
+        return " UNION ".join(persons.format(rows=alias) for alias in aliases).replace("'", "''")
+
+    return [
+        f"""CREATE TRIGGER {table}_cv_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS changed
+            FOR EACH STATEMENT EXECUTE FUNCTION portal_bump_person_versions('{query("changed")}')""",
+        f"""CREATE TRIGGER {table}_cv_update AFTER UPDATE ON {table}
+            REFERENCING OLD TABLE AS changed_old NEW TABLE AS changed
+            FOR EACH STATEMENT EXECUTE FUNCTION portal_bump_person_versions('{query("changed", "changed_old")}')""",
+        f"""CREATE TRIGGER {table}_cv_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS changed
+            FOR EACH STATEMENT EXECUTE FUNCTION portal_bump_person_versions('{query("changed")}')""",
+    ]
+
+
+def drop_person_version_triggers(table: str) -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {table}_cv_{event} ON {table}" for event in ("insert", "update", "delete")]
+
+
+def run_on_postgresql(forwards: list[str], backwards: list[str]):
+    """A migration operation that runs SQL on PostgreSQL and nothing elsewhere (on SQLite, the
+    embedded default, there is no version and pages are rendered every time)."""
+    from django.db import migrations
+
+    def runner(statements):
+        def run(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                for statement in statements:
+                    schema_editor.execute(statement, params=None)  # no placeholders: "%s" belongs to format()
+        return run
+
+    return migrations.RunPython(runner(forwards), runner(backwards))

@@ -1,0 +1,189 @@
+"""Personal pages (dashboard, card, participation) are stored once per content version and served
+from the cache with one query; every write to what they show — by the ORM, in bulk or to the
+reference data beside them — shows on the very next visit, and the per-request parts (CSRF token,
+unread badge, flash messages) are never frozen into a stored page."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Guardianship, Person, Registration
+from accounts.selectors import content_version
+from health_card.models import BenefitLevel, Card
+from lookup.models import Agency, Employer
+from notifications.models import Message
+from notifications.services import send_message
+from participation.models import Period
+from tests.accounts.helpers import make_person, submit
+from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
+from tests.participation.helpers import period
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="versions are kept by PostgreSQL triggers")
+
+PAGES = ["/ca-nhan/", "/the-bhyt/", "/qua-trinh-tham-gia/"]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def person(db, reference_data, facility):  # noqa: F811
+    person = make_person()
+    issue(person, facility)
+    period(person, "01/2010", "12/2012", base=7_000_000)
+    return person
+
+
+@pytest.fixture
+def user(person):
+    return get_user_model().objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
+
+
+@pytest.fixture
+def citizen(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def visit(client, path) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return response.content.decode(), len(queries)
+
+
+def without_tokens(html: str) -> str:
+    return CSRF.sub("", html)
+
+
+@postgresql_only
+@pytest.mark.parametrize("path", PAGES)
+def test_the_second_visit_is_served_stored_with_one_query(citizen, path):
+    first, first_queries = visit(citizen, path)
+    second, second_queries = visit(citizen, path)
+    assert first_queries > 1 and second_queries == 1  # the content version, by primary key
+    assert without_tokens(second) == without_tokens(first)
+    assert "\ue000" not in second  # every hole filled
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_stored_page_carries_this_requests_csrf_token(citizen, user, path):
+    visit(citizen, path)
+    html, _ = visit(citizen, path)
+    token = CSRF.search(html).group(1)
+    response = citizen.post("/tai-khoan/dang-xuat/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302  # the token of the stored page is accepted: no 403
+
+    citizen.force_login(user)  # a new session, a new CSRF secret: the stored page is reused with the new token
+    html, _ = visit(citizen, path)
+    assert CSRF.search(html).group(1) != token
+    assert citizen.post("/ca-nhan/xem/", {"csrfmiddlewaretoken": CSRF.search(html).group(1)}).status_code == 302
+
+
+def test_the_unread_badge_is_filled_per_request(citizen, user):
+    visit(citizen, "/ca-nhan/")
+    assert '<span class="badge">' not in visit(citizen, "/ca-nhan/")[0]
+    send_message(channel=Message.Channel.INBOX, template="welcome", user=user,
+                 context={"name": "Đức", "code": user.username}, idempotency_key="badge-1")
+    assert '<span class="badge">1<span class="visually-hidden"> chưa đọc</span></span>' in visit(citizen, "/ca-nhan/")[0]
+
+
+@postgresql_only
+def test_an_undeclared_query_string_is_rendered_not_stored(citizen):
+    visit(citizen, "/ca-nhan/?utm=1")
+    assert visit(citizen, "/ca-nhan/?utm=1")[1] > 1
+    visit(citizen, "/ca-nhan/?hien-so-dien-thoai=1")
+    html, queries = visit(citizen, "/ca-nhan/?hien-so-dien-thoai=1")
+    assert queries == 1 and "0912 345 678" in html
+    assert "0912 345 678" not in visit(citizen, "/ca-nhan/")[0]
+
+
+@postgresql_only
+def test_writes_to_the_persons_records_show_on_the_next_visit(citizen, person, user):
+    for path in PAGES:
+        visit(citizen, path)
+
+    Person.objects.filter(pk=person.pk).update(full_name="Nguyễn Văn Mới")  # no save(), no signal
+    assert "Nguyễn Văn Mới" in visit(citizen, "/ca-nhan/")[0]
+    assert "Nguyễn Văn Mới" in visit(citizen, "/qua-trinh-tham-gia/")[0]
+
+    first = Period.objects.get(person=person)
+    first.base = 9_500_000
+    Period.objects.bulk_update([first], ["base"])
+    html = visit(citizen, "/qua-trinh-tham-gia/")[0]
+    assert "9.500.000" in html and "7.000.000" not in html
+    Period.objects.filter(pk=first.pk).delete()
+    assert "Chưa có giai đoạn tham gia" in visit(citizen, "/qua-trinh-tham-gia/")[0]
+
+    Card.objects.filter(person=person).update(status=Card.Status.REVOKED)
+    assert "Thẻ này không dùng được để khám chữa bệnh" in visit(citizen, "/the-bhyt/")[0]
+
+
+@postgresql_only
+def test_renamed_reference_data_shows_on_every_stored_page(citizen, person):
+    period(person, "01/2013", "12/2014", employer_code=Employer.objects.order_by("code").first().code)
+    Person.objects.filter(pk=person.pk).update(agency=Agency.objects.get(code="07901"))
+    person.refresh_from_db()
+    for path in PAGES:
+        visit(citizen, path)
+    Agency.objects.filter(pk=person.agency_id).update(name="BHXH khu vực Đổi Tên")
+    Employer.objects.filter(pk=Period.objects.filter(person=person).exclude(employer=None).first().employer_id).update(
+        name="Công ty TNHH Đổi Tên")
+    assert "BHXH khu vực Đổi Tên" in visit(citizen, "/ca-nhan/")[0]
+    assert "Công ty TNHH Đổi Tên" in visit(citizen, "/qua-trinh-tham-gia/")[0]
+    before = content_version(person.pk)
+    BenefitLevel.objects.filter(pk=Card.objects.get(person=person).level_id).update(description="Mức hưởng đổi tên")
+    assert content_version(person.pk) != before
+
+
+@postgresql_only
+def test_a_child_appears_and_disappears_with_the_guardianship(citizen, user):
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    visit(citizen, "/ca-nhan/")
+    guardianship = Guardianship.objects.create(parent=user, child=child, relationship="cha")
+    assert "Nguyễn Gia Bảo · 7905555555" in visit(citizen, "/ca-nhan/")[0]
+
+    token = CSRF.search(visit(citizen, "/ca-nhan/")[0]).group(1)
+    citizen.post("/ca-nhan/xem/", {"csrfmiddlewaretoken": token, "child": child.pk})
+    assert "Bạn đang xem thông tin của Nguyễn Gia Bảo." in visit(citizen, "/ca-nhan/")[0]  # a flash message...
+    html, queries = visit(citizen, "/ca-nhan/")
+    assert "Bạn đang xem thông tin của Nguyễn Gia Bảo." not in html  # ...shown once: that page was not stored
+    assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in html
+    html, queries = visit(citizen, "/ca-nhan/")
+    assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in html and queries == 1
+
+    Guardianship.objects.filter(pk=guardianship.pk).delete()  # the parent's version moves: no stale child page
+    html = visit(citizen, "/ca-nhan/")[0]
+    assert "Nguyễn Gia Bảo" not in html and "7901234567" in html
+
+
+@postgresql_only
+def test_a_pending_child_registration_moves_the_parents_version(user):
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    registration = submit(child)
+    before = content_version(user.person_id)
+    Registration.objects.filter(pk=registration.pk).update(parent=user)
+    assert content_version(user.person_id) != before
+
+
+@postgresql_only
+def test_the_version_reads_one_row_per_person_and_knows_missing_ones(person):
+    version = content_version(person.pk)
+    assert version is not None and content_version(person.pk, person.pk) == version
+    assert content_version(person.pk, 10**12) is None
+    Person.objects.filter(pk=person.pk).update(full_name="Tên mới")
+    assert content_version(person.pk) != version
+
+
+def test_without_postgresql_nothing_is_stored(citizen, person):
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite keeps no version")
+    assert content_version(person.pk) is None
+    visit(citizen, "/ca-nhan/")
+    assert visit(citizen, "/ca-nhan/")[1] > 1  # rendered again: the person and the children are read
+
