@@ -15,12 +15,15 @@ import hashlib
 import hmac
 import json
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from .models import SigningKey
@@ -141,15 +144,35 @@ class KeyState:
     ENDED = "ended"
 
 
+# Public keys are read on every check; each process keeps the rows it read for a minute. A save or
+# delete of a key empties this process's copy at once (signal below); other processes follow within
+# VERIFYING_KEY_SECONDS — so ending a leaked key takes effect everywhere within a minute.
+VERIFYING_KEY_SECONDS = 60
+_verifying: dict[str, tuple[float, tuple[Ed25519PublicKey, datetime | None] | None]] = {}
+
+
 def verifying_key(key_id: str, now: datetime | None = None) -> tuple[str, Ed25519PublicKey | None]:
     """The public key that checks QRs signed with `key_id`, and whether it still may."""
     now = now or timezone.now()
-    row = SigningKey.objects.filter(key_id=key_id).only("public_key", "verify_until").first()
-    if row is None:
+    read_at, entry = _verifying.get(key_id, (None, None))
+    if read_at is None or time.monotonic() - read_at > VERIFYING_KEY_SECONDS:
+        row = SigningKey.objects.filter(key_id=key_id).only("public_key", "verify_until").first()
+        entry = None if row is None else (Ed25519PublicKey.from_public_bytes(b64url_decode(row.public_key)),
+                                          row.verify_until)
+        if len(_verifying) > 100:  # unknown ids from forged QRs must not grow it without end
+            _verifying.clear()
+        _verifying[key_id] = (time.monotonic(), entry)
+    if entry is None:
         return KeyState.UNKNOWN, None
-    if row.verify_until is not None and row.verify_until < now:
+    public, verify_until = entry
+    if verify_until is not None and verify_until < now:
         return KeyState.ENDED, None
-    return KeyState.OK, Ed25519PublicKey.from_public_bytes(b64url_decode(row.public_key))
+    return KeyState.OK, public
+
+
+@receiver([post_save, post_delete], sender=SigningKey)
+def forget_verifying_keys(**kwargs):
+    _verifying.clear()
 
 
 def published_keys(now: datetime | None = None) -> dict:

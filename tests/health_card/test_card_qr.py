@@ -147,7 +147,9 @@ def test_key_rotation_retired_key_verifies_until_its_end(card, settings):
     now = timezone.now()
     # 1001 stops signing: 1000 would be next, so add a new key 1002 which takes over
     settings.HEALTH_CARD_SIGNING_KEYS = {**settings.HEALTH_CARD_SIGNING_KEYS, "1002": keys.new_private_key_text()}
-    SigningKey.objects.filter(key_id="1001").update(retired_at=now, verify_until=now + datetime.timedelta(days=30))
+    key = SigningKey.objects.get(key_id="1001")
+    key.retired_at, key.verify_until = now, now + datetime.timedelta(days=30)
+    key.save()  # as the admin does
     payload_1002 = card_qr(card, purpose=Purpose.PRINT)
     assert qr.parse(payload_1002).signature.key_id == "1002"
     assert check(payload_1001).kind == Kind.VALID and check(payload_1002).kind == Kind.VALID
@@ -155,11 +157,24 @@ def test_key_rotation_retired_key_verifies_until_its_end(card, settings):
     del settings.HEALTH_CARD_SIGNING_KEYS["1001"]
     assert check(payload_1001).kind == Kind.VALID
     # past its end date, its QRs are no longer accepted
-    SigningKey.objects.filter(key_id="1001").update(verify_until=now - datetime.timedelta(seconds=1))
+    key.verify_until = now - datetime.timedelta(seconds=1)
+    key.save()
     assert check(payload_1001).kind == Kind.UNKNOWN_KEY
     assert check(payload_1002).kind == Kind.VALID
     kids = {k["kid"] for k in keys.published_keys()["keys"]}
     assert "1001" not in kids and "1002" in kids
+
+
+def test_a_key_ended_by_another_process_is_refused_within_a_minute(card, monkeypatch):
+    """Each process keeps the public keys it read for a minute; a change it did not make itself
+    (no signal here: another worker, or SQL) is seen once that minute is over."""
+    payload = card_qr(card, purpose=Purpose.PRINT)
+    assert check(payload).kind == Kind.VALID
+    SigningKey.objects.filter(key_id="1001").update(verify_until=timezone.now() - datetime.timedelta(seconds=1))
+    assert check(payload).kind == Kind.VALID  # this process's copy, read a moment ago
+    later = time.monotonic() + keys.VERIFYING_KEY_SECONDS + 1
+    monkeypatch.setattr(keys.time, "monotonic", lambda: later)
+    assert check(payload).kind == Kind.UNKNOWN_KEY
 
 
 def test_a_changed_private_key_for_a_published_id_is_refused(card, settings):
