@@ -21,7 +21,10 @@ def notices_for(*, user):
 
 def unread_notice_count(*, user) -> int:
     key = unread_cache_key(user.pk)
-    count = cache.get(key)
+    # Read with the session's user in one round trip when it was cached (accounts.selectors.user_for_session).
+    count = getattr(user, "prefetched_unread_count", None)
+    if count is None:
+        count = cache.get(key)
     if count is None:
         count = Message.objects.filter(user=user, channel=Message.Channel.INBOX, read_at__isnull=True).count()
         cache.set(key, count, UNREAD_CACHE_SECONDS)

@@ -149,6 +149,7 @@ def notice_mark_read(*, user, message_id: int | None = None) -> int:
         notices = notices.filter(pk=message_id)
     marked = notices.update(read_at=timezone.now())
     forget_unread_count(user.pk)
+    user.prefetched_unread_count = None  # the page this request renders counts afresh
     return marked
 
 

@@ -272,5 +272,7 @@ def test_unread_count_is_cached_and_follows_every_change(client):
     assert badge() == ("2", 1)
     second.delete()
     assert badge() == ("1", 1)
-    client.get(f"/thong-bao/{first.pk}/")  # read: that page already counts afresh
+    assert badge() == ("1", 0)  # the user and the count come from the cache together
+    page = client.get(f"/thong-bao/{first.pk}/").content.decode()
+    assert '<span class="badge">' not in page  # read: that very page counts afresh
     assert badge()[0] == "0"
