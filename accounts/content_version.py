@@ -5,7 +5,8 @@ Every write to a table below — by the ORM, `bulk_update`, `QuerySet.update()`,
 adds one to the version of each person its rows belong to (PostgreSQL statement triggers with
 transition tables: one UPDATE per statement, whatever the number of rows; persons locked in id
 order, so two concurrent writers cannot deadlock on them). A write to the person row itself
-moves the version too. Reference data shown beside a person's records (agencies, wards,
+moves the version too, and a write to a child's row moves their parents' (the dashboard lists
+children: accounts/migrations/0009_guardian_content_version.py). Reference data shown beside a person's records (agencies, wards,
 facilities, employers, card levels) moves one shared sequence instead:
 `lookup/migrations/0005_reference_version.py`. Apps install the triggers for their own tables
 from their migrations; `accounts.selectors.content_version` reads both numbers in one query.

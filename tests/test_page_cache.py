@@ -147,6 +147,9 @@ def test_a_child_appears_and_disappears_with_the_guardianship(citizen, user):
     visit(citizen, "/ca-nhan/")
     guardianship = Guardianship.objects.create(parent=user, child=child, relationship="cha")
     assert "Nguyễn Gia Bảo · 7905555555" in visit(citizen, "/ca-nhan/")[0]
+    Person.objects.filter(pk=child.pk).update(full_name="Nguyễn Gia Huy")  # the child's row: the parent's list
+    assert "Nguyễn Gia Huy · 7905555555" in visit(citizen, "/ca-nhan/")[0]
+    Person.objects.filter(pk=child.pk).update(full_name="Nguyễn Gia Bảo")
 
     token = CSRF.search(visit(citizen, "/ca-nhan/")[0]).group(1)
     citizen.post("/ca-nhan/xem/", {"csrfmiddlewaretoken": token, "child": child.pk})
