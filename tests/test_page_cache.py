@@ -4,7 +4,10 @@ reference data beside them — shows on the very next visit, and the per-request
 unread badge, flash messages) are never frozen into a stored page."""
 
 import datetime
+import os
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -190,3 +193,24 @@ def test_without_postgresql_nothing_is_stored(citizen, person):
     visit(citizen, "/ca-nhan/")
     assert visit(citizen, "/ca-nhan/")[1] > 1  # rendered again: the person and the children are read
 
+
+
+def test_a_changed_template_or_hotline_starts_a_new_key_space(settings):
+    from vssid_portal import pagecache
+
+    folder = Path(settings.BASE_DIR, "var", f"test-templates-{os.getpid()}")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], folder]}]
+        (folder / "trang.html").write_text("<p>Phiên bản 1</p>")
+        pagecache.code_version.cache_clear()
+        first = pagecache.code_version()
+        (folder / "trang.html").write_text("<p>Phiên bản 2</p>")
+        pagecache.code_version.cache_clear()
+        second = pagecache.code_version()
+        settings.PORTAL_HOTLINE = "1900 0000"
+        pagecache.code_version.cache_clear()
+        assert len({first, second, pagecache.code_version()}) == 3
+    finally:
+        shutil.rmtree(folder)
+        pagecache.code_version.cache_clear()

@@ -1,10 +1,10 @@
 """Whole pages stored once and served until what they show changes.
 
 A page is stored under everything that decides its HTML: the code (a digest of the portal's
-Python, templates and translations and of the static manifest, taken once per process), the
-language, today's date, the path and query string, the user, and a content version that the
-caller reads from the database and that moves with every write to what the page shows
-(accounts.selectors.content_version). Without a version (SQLite) nothing is stored.
+Python, templates and translations, of the static manifest and of the settings every page shows,
+taken once per process), the language, today's date, the path and query string, the user, and a
+content version that the caller reads from the database and that moves with every write to what
+the page shows (accounts.selectors.content_version). Without a version (SQLite) nothing is stored.
 
 The parts that belong to one request — the CSRF token and the header's unread-notice badge — are
 holes in the stored HTML, filled on the way out with the values of the same context processors a
@@ -15,6 +15,7 @@ rendered without being stored.
 
 import hashlib
 import os
+import sys
 from functools import cache as once
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+
+from .context_processors import portal
 
 HOLES = ("csrf_token", "unread_notice_badge")
 PAGE_SECONDS = 60 * 60
@@ -49,9 +52,10 @@ def code_version() -> str:
     roots |= {Path(folder).resolve() for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])}
     roots |= {Path(folder).resolve() for folder in getattr(settings, "LOCALE_PATHS", [])}
     digest = hashlib.blake2b(digest_size=12)
-    for root in sorted(root for root in roots if root.is_relative_to(base)):
+    installed = Path(sys.prefix).resolve()  # a virtualenv inside the project: its packages draw no stored page
+    for root in sorted(root for root in roots if root.is_relative_to(base) and not root.is_relative_to(installed)):
         for folder, subfolders, files in os.walk(root):
-            subfolders.sort()
+            subfolders[:] = sorted(name for name in subfolders if name not in {"__pycache__", "static"})
             for name in sorted(files):
                 path = Path(folder, name)
                 if path.suffix in CODE_SUFFIXES:
@@ -59,6 +63,7 @@ def code_version() -> str:
     manifest = Path(settings.STATIC_ROOT, "staticfiles.json")
     if manifest.is_file():
         digest.update(manifest.read_bytes())
+    digest.update(repr(sorted(portal(None).items())).encode())  # the hotline shown on every page comes from settings
     return digest.hexdigest()
 
 
