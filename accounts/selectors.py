@@ -28,7 +28,8 @@ def user_for_session(user_id):
     if user is not None and unread_key in found:
         user.prefetched_unread_count = found[unread_key]
     if user is None:
-        user = User.objects.filter(pk=user_id).first()
+        # The facility of clinic staff comes along: the verify page shows it and logs checks under it.
+        user = User.objects.select_related("facility").filter(pk=user_id).first()
         if user is not None:
             cache.set(key, user, USER_CACHE_SECONDS)
     return user

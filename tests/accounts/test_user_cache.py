@@ -68,3 +68,15 @@ def test_the_cached_user_carries_no_permissions_of_an_earlier_request(client):
 
     cached = user_for_session(user.pk)
     assert not hasattr(cached, "_perm_cache") and cached.has_perm("accounts.view_person")
+
+
+def test_clinic_staff_come_with_their_facility(reference_data):
+    from accounts.selectors import user_for_session
+    from lookup.models import MedicalFacility
+
+    facility = MedicalFacility.objects.order_by("code").first()
+    staff = User.objects.create_user("nhanvienkcb", password="x-Strong-Pass-2026", facility=facility)
+    user_for_session(staff.pk)  # read and cached
+    with CaptureQueriesContext(connection) as queries:
+        assert user_for_session(staff.pk).facility.name == facility.name
+    assert len(queries) == 0
