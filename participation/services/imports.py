@@ -32,6 +32,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Person
 from lookup.models import Agency, Employer, MedicalFacility, Province
@@ -173,6 +174,7 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
         parsed[period.import_key] = (line, period)
     existing = {p.import_key: p for p in Period.objects.filter(import_key__in=parsed.keys())}
     to_create, to_update, changed_fields = [], [], set()
+    now = timezone.now()
     for key, (_line, period) in parsed.items():
         current = existing.get(key)
         if current is None:
@@ -184,6 +186,7 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
             continue
         for name in changes:
             setattr(current, name, getattr(period, name))
+        current.updated_at = now  # bulk_update does not apply auto_now
         changed_fields |= changes
         to_update.append(current)
     Period.objects.bulk_create(to_create, batch_size=1000)

@@ -57,9 +57,11 @@ def test_import_then_same_file_again_creates_nothing(person):
     again = periods_import(lines=csv_lines(*GOOD), dry_run=False)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert Period.objects.count() == 3
+    before = Period.objects.get(kind="bhxh_bb").updated_at
     changed = periods_import(lines=csv_lines(GOOD[0].replace("12000000,25,3000000", "13000000,25,3250000")), dry_run=False)
     assert (changed.created, changed.updated) == (0, 1)
-    assert Period.objects.get(kind="bhxh_bb").base == 13_000_000
+    updated = Period.objects.get(kind="bhxh_bb")
+    assert updated.base == 13_000_000 and updated.updated_at > before  # the change is dated
 
 
 @pytest.mark.parametrize(
