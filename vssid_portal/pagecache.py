@@ -1,10 +1,11 @@
 """Whole pages stored once and served until what they show changes.
 
 A page is stored under everything that decides its HTML: the code (a digest of the portal's
-Python, templates and translations, of the static manifest and of the settings every page shows,
-taken once per process), the language, today's date, the path and query string, the user, and a
-content version that the caller reads from the database and that moves with every write to what
-the page shows (accounts.selectors.content_version). Without a version (SQLite) nothing is stored.
+Python, templates and translations, the installed packages' versions, the static manifest and the
+settings every page shows, taken once per process), the language, today's date, the path and
+query string, the user, and a content version that the caller reads from the database and that
+moves with every write to what the page shows (accounts.selectors.content_version). Without a
+version (SQLite) nothing is stored.
 
 The parts that belong to one request — the CSRF token and the header's unread-notice badge — are
 holes in the stored HTML, filled on the way out with the values of the same context processors a
@@ -17,6 +18,7 @@ import hashlib
 import os
 import sys
 from functools import cache as once
+from importlib.metadata import distributions
 from pathlib import Path
 
 from django.apps import apps
@@ -46,13 +48,14 @@ _HOLE_BYTES = {name: _hole(name).encode() for name in HOLES}
 
 @once
 def code_version() -> str:
-    """A digest of the files that shape a page: a deploy that changes any of them starts afresh."""
+    """A digest of what shapes a page — the project's files, the installed packages' versions, the
+    static manifest, the settings shown — so a deploy that changes any of them starts afresh."""
     base = Path(settings.BASE_DIR).resolve()
     roots = {Path(config.path).resolve() for config in apps.get_app_configs()}
     roots |= {Path(folder).resolve() for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])}
     roots |= {Path(folder).resolve() for folder in getattr(settings, "LOCALE_PATHS", [])}
     digest = hashlib.blake2b(digest_size=12)
-    installed = Path(sys.prefix).resolve()  # a virtualenv inside the project: its packages draw no stored page
+    installed = Path(sys.prefix).resolve()  # a virtualenv inside the project counts by its versions, below
     for root in sorted(root for root in roots if root.is_relative_to(base) and not root.is_relative_to(installed)):
         for folder, subfolders, files in os.walk(root):
             subfolders[:] = sorted(name for name in subfolders if name not in {"__pycache__", "static"})
@@ -64,6 +67,7 @@ def code_version() -> str:
     if manifest.is_file():
         digest.update(manifest.read_bytes())
     digest.update(repr(sorted(portal(None).items())).encode())  # the hotline shown on every page comes from settings
+    digest.update(repr(sorted((dist.metadata["Name"] or "", dist.version) for dist in distributions())).encode())
     return digest.hexdigest()
 
 
