@@ -14,14 +14,17 @@ import sys
 import time
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import ROOT
 from tests.vssid_portal import test_settings
 
 # django_db: so the test database exists (and is the one the server is given) even when only
-# these tests run.
-pytestmark = [pytest.mark.security, pytest.mark.django_db]
+# these tests run. On SQLite without a wrapping transaction: its BEGIN IMMEDIATE would hold the
+# file's write lock for the whole test, and the server could write nothing (sessions).
+pytestmark = [pytest.mark.security,
+              pytest.mark.django_db(transaction="sqlite" in settings.DATABASES["default"]["ENGINE"])]
 
 SECRET = "s" * 8 + "9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9zz"
 # A sample of URLs with parameters: forged tokens, unknown objects, pages behind a login.
@@ -131,8 +134,9 @@ def session_cookies(django_db_setup, django_db_blocker):
     ids = [user.pk for user in users.values()]
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         Session.objects.filter(session_key__in=[c.split("=", 1)[1] for c in cookies.values()]).delete()
-        cursor.execute(f"DELETE FROM {UserSession._meta.db_table} WHERE user_id = ANY(%s)", [ids])
-        cursor.execute(f"DELETE FROM {User._meta.db_table} WHERE id = ANY(%s)", [ids])
+        marks = ", ".join(["%s"] * len(ids))  # IN, not ANY(): the embedded SQLite runs this too
+        cursor.execute(f"DELETE FROM {UserSession._meta.db_table} WHERE user_id IN ({marks})", ids)
+        cursor.execute(f"DELETE FROM {User._meta.db_table} WHERE id IN ({marks})", ids)
 
 
 def fetch(port: int, path: str, cookie: str = ""):
