@@ -74,7 +74,7 @@ def code_version() -> str:
 class Page:
     """One page of one request: `cached()` gives the stored HTML or None, `render(context)` renders
     (and stores it when it may), `response(html)` fills the holes. The HTML is kept as UTF-8 bytes:
-    a 40-year participation page is 440 KB, and bytes are read from Redis, searched and sent
+    a 40-year participation page is about 400 KB, and bytes are read from Redis, searched and sent
     without decoding or encoding them again."""
 
     def __init__(self, request, template_name: str, *, version: str | None, parts=(), queries=("",),
