@@ -6,10 +6,11 @@ adds one to the version of each person its rows belong to (PostgreSQL statement 
 transition tables: one UPDATE per statement, whatever the number of rows; persons locked in id
 order, so two concurrent writers cannot deadlock on them). A write to the person row itself
 moves the version too, and a write to a child's row moves their parents' (the dashboard lists
-children: accounts/migrations/0009_guardian_content_version.py). Reference data shown beside a person's records (agencies, wards,
-facilities, employers, card levels) moves one shared sequence instead:
-`lookup/migrations/0005_reference_version.py`. Apps install the triggers for their own tables
-from their migrations; `accounts.selectors.content_version` reads both numbers in one query.
+children: accounts/migrations/0009_guardian_content_version.py). Reference data shown beside a
+person's records (agencies, wards, facilities, employers, card levels) moves one shared sequence
+instead: lookup/reference_version.py. Apps install the triggers for their own tables from their
+migrations (vssid_portal.migration_sql); accounts.selectors.content_version reads both numbers
+in one query.
 """
 
 BUMP_FUNCTION = """
@@ -55,17 +56,3 @@ def person_version_triggers(table: str, persons: str) -> list[str]:
 def drop_person_version_triggers(table: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {table}_cv_{event} ON {table}" for event in ("insert", "update", "delete")]
 
-
-def run_on_postgresql(forwards: list[str], backwards: list[str]):
-    """A migration operation that runs SQL on PostgreSQL and nothing elsewhere (on SQLite, the
-    embedded default, there is no version and pages are rendered every time)."""
-    from django.db import migrations
-
-    def runner(statements):
-        def run(apps, schema_editor):
-            if schema_editor.connection.vendor == "postgresql":
-                for statement in statements:
-                    schema_editor.execute(statement, params=None)  # no placeholders: "%s" belongs to format()
-        return run
-
-    return migrations.RunPython(runner(forwards), runner(backwards))

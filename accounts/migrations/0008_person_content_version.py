@@ -1,8 +1,9 @@
 from django.db import migrations, models
 
 from accounts.content_version import (
-    BUMP_FUNCTION, PERSON_TRIGGER, drop_person_version_triggers, person_version_triggers, run_on_postgresql,
+    BUMP_FUNCTION, PERSON_TRIGGER, drop_person_version_triggers, person_version_triggers,
 )
+from vssid_portal.migration_sql import run_on_postgresql
 
 PARENT_PERSON = "SELECT u.person_id FROM accounts_user u JOIN {rows} r ON u.id = r.parent_id"
 

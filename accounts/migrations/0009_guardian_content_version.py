@@ -4,7 +4,7 @@ too. One statement trigger on accounts_person; it does not run for the UPDATE it
 
 from django.db import migrations
 
-from accounts.content_version import run_on_postgresql
+from vssid_portal.migration_sql import run_on_postgresql
 
 FUNCTION = """
 CREATE OR REPLACE FUNCTION portal_bump_guardians() RETURNS trigger LANGUAGE plpgsql AS $$

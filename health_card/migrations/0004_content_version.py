@@ -1,6 +1,8 @@
 from django.db import migrations
 
-from accounts.content_version import drop_person_version_triggers, person_version_triggers, run_on_postgresql
+from accounts.content_version import drop_person_version_triggers, person_version_triggers
+from lookup.reference_version import drop_reference_version_trigger, reference_version_trigger
+from vssid_portal.migration_sql import run_on_postgresql
 
 REFERENCE_TABLES = ["health_card_benefitlevel", "health_card_beneficiarygroup"]
 
@@ -15,12 +17,11 @@ class Migration(migrations.Migration):
         run_on_postgresql(
             [
                 *person_version_triggers("health_card_card", "SELECT person_id FROM {rows}"),
-                *(f"CREATE TRIGGER {table}_reference_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-                  "FOR EACH STATEMENT EXECUTE FUNCTION portal_bump_reference_version()" for table in REFERENCE_TABLES),
+                *(reference_version_trigger(table) for table in REFERENCE_TABLES),
             ],
             [
                 *drop_person_version_triggers("health_card_card"),
-                *(f"DROP TRIGGER IF EXISTS {table}_reference_version ON {table}" for table in REFERENCE_TABLES),
+                *(drop_reference_version_trigger(table) for table in REFERENCE_TABLES),
             ],
         ),
     ]

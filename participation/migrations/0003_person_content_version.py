@@ -1,6 +1,7 @@
 from django.db import migrations
 
-from accounts.content_version import drop_person_version_triggers, person_version_triggers, run_on_postgresql
+from accounts.content_version import drop_person_version_triggers, person_version_triggers
+from vssid_portal.migration_sql import run_on_postgresql
 
 
 class Migration(migrations.Migration):
