@@ -11,7 +11,8 @@ from vssid_portal.text import fold
 from .models import Person, Registration, User
 
 # The logged-in user is read on every request; the row is kept in the cache for a minute and
-# dropped on every save or delete of the user (signals.forget_cached_user).
+# dropped on every save or delete of the user, and on every change of their groups or
+# permissions (signals.py).
 USER_CACHE_SECONDS = 60
 
 
@@ -31,6 +32,10 @@ def user_for_session(user_id):
         # The facility of clinic staff comes along: the verify page shows it and logs checks under it.
         user = User.objects.select_related("facility").filter(pk=user_id).first()
         if user is not None:
+            if user.is_staff or user.facility_id:
+                # Officers and clinic staff are asked for permissions on every admin or verify
+                # request: ModelBackend's per-object cache of them is kept with the user.
+                user.get_all_permissions()
             cache.set(key, user, USER_CACHE_SECONDS)
     return user
 

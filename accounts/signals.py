@@ -10,6 +10,7 @@ import time
 
 from allauth.account import signals as account_signals
 from django.contrib.auth import signals as auth_signals
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import signals as model_signals
@@ -34,18 +35,61 @@ def start_session_clock(sender, request, user, **kwargs):
     request.session[STARTED] = request.session[SEEN] = time.time()
 
 
+def forget_cached_users(user_ids) -> None:
+    """These users are read afresh by their next request (selectors.user_for_session): at once,
+    and again after the transaction commits, so a request that read the old rows while the
+    change was in flight does not keep them."""
+    keys = [user_cache_key(pk) for pk in user_ids]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def forget_cached_user(sender, instance, **kwargs):
-    """A saved or deleted user is read afresh by the next request (selectors.user_for_session):
-    at once, and again after the transaction commits, so a request that read the old row while
-    the change was in flight does not keep it."""
-    key = user_cache_key(instance.pk)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    forget_cached_users([instance.pk])
+
+
+def _members(groups) -> list:
+    return list(User.objects.filter(groups__in=groups).values_list("pk", flat=True).distinct())
+
+
+def forget_users_of_changed_permissions(sender, instance, action, model, pk_set, **kwargs):
+    """The cached user carries its permissions (selectors.user_for_session): a change of a
+    user's groups or permissions, or of a group's permissions, drops the users it reaches, from
+    either side of the relation. A clear is handled before it happens, while its rows still say
+    whom it reaches."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if isinstance(instance, User):
+        forget_cached_users([instance.pk])
+    elif isinstance(instance, Group) and model is User:  # group.user_set
+        forget_cached_users(pk_set if action != "pre_clear" else instance.user_set.values_list("pk", flat=True))
+    elif isinstance(instance, Group):  # group.permissions
+        forget_cached_users(_members([instance]))
+    elif model is User:  # permission.user_set
+        forget_cached_users(pk_set if action != "pre_clear" else instance.user_set.values_list("pk", flat=True))
+    else:  # permission.group_set
+        forget_cached_users(_members(pk_set if action != "pre_clear" else instance.group_set.all()))
+
+
+def forget_users_of_deleted_group(sender, instance, **kwargs):
+    forget_cached_users(_members([instance]))
+
+
+def forget_users_of_deleted_permission(sender, instance, **kwargs):
+    forget_cached_users(set(instance.user_set.values_list("pk", flat=True)) | set(_members(instance.group_set.all())))
 
 
 def connect() -> None:
     model_signals.post_save.connect(forget_cached_user, sender=User, dispatch_uid="accounts-forget-user-saved")
     model_signals.post_delete.connect(forget_cached_user, sender=User, dispatch_uid="accounts-forget-user-deleted")
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        model_signals.m2m_changed.connect(forget_users_of_changed_permissions, sender=through,
+                                          dispatch_uid=f"accounts-forget-users-{through._meta.label_lower}")
+    # Deleting a group or a permission removes its relation rows without m2m_changed.
+    model_signals.pre_delete.connect(forget_users_of_deleted_group, sender=Group, dispatch_uid="accounts-forget-group")
+    model_signals.pre_delete.connect(forget_users_of_deleted_permission, sender=Permission,
+                                     dispatch_uid="accounts-forget-permission")
     auth_signals.user_logged_in.connect(start_session_clock, dispatch_uid="accounts-session-clock")
     account_signals.user_logged_in.connect(end_other_sessions_on_login, dispatch_uid="accounts-single-session")
     for signal in (account_signals.password_changed, account_signals.password_reset):

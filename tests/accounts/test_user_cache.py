@@ -1,9 +1,12 @@
-"""The user of each request comes from the cache (accounts.selectors.user_for_session); every
-save or delete of the user is seen by the very next request."""
+"""The user of each request comes from the cache (accounts.selectors.user_for_session), with
+their permissions when they are an officer or clinic staff; every save or delete of the user,
+and every change that gives or takes a permission, is seen by the very next request."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from django.contrib.auth.models import Group, Permission
 
 from accounts.models import User
 from tests.accounts.test_otp import make_citizen
@@ -56,18 +59,98 @@ def test_a_deleted_account_is_not_served_from_the_cache(client):
     assert not User.objects.filter(pk=user.pk).exists()
 
 
-def test_the_cached_user_carries_no_permissions_of_an_earlier_request(client):
-    """Permissions are read per request by Django's backend, never pickled with the user."""
-    from django.contrib.auth.models import Permission
-
-    user = make_citizen(is_staff=True)
-    client.force_login(user)
-    user_queries(client)
-    user.user_permissions.add(Permission.objects.get(codename="view_person"))
+def has_perm_queries(user_id, perm) -> tuple[bool, int]:
     from accounts.selectors import user_for_session
 
-    cached = user_for_session(user.pk)
-    assert not hasattr(cached, "_perm_cache") and cached.has_perm("accounts.view_person")
+    with CaptureQueriesContext(connection) as queries:
+        allowed = user_for_session(user_id).has_perm(perm)
+    return allowed, len(queries)
+
+
+def test_staff_permissions_come_with_the_cached_user(client):
+    user = make_citizen(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_person"))
+    client.force_login(user)
+    user_queries(client)  # read and cached, with the permissions
+    assert has_perm_queries(user.pk, "accounts.view_person") == (True, 0)
+    assert has_perm_queries(user.pk, "accounts.change_person") == (False, 0)
+
+
+def test_a_citizen_is_cached_without_a_permission_query(client):
+    user = make_citizen()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(BARE_PAGE)
+    assert not any("auth_permission" in q["sql"] for q in queries)
+
+
+@pytest.fixture
+def cached_staff():
+    from accounts.selectors import user_for_session
+
+    user = make_citizen(is_staff=True)
+    group = Group.objects.create(name="Kiểm tra quyền")
+    group.permissions.add(Permission.objects.get(codename="view_person"))
+    user_for_session(user.pk)  # cached without the group's permission
+    assert has_perm_queries(user.pk, "accounts.view_person") == (False, 0)
+    return user, group
+
+
+GRANTS = {
+    "user.groups.add": lambda user, group, perm: user.groups.add(group),
+    "group.user_set.add": lambda user, group, perm: group.user_set.add(user),
+    "user.user_permissions.add": lambda user, group, perm: user.user_permissions.add(perm),
+    "permission.user_set.add": lambda user, group, perm: perm.user_set.add(user),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRANTS))
+def test_a_permission_given_is_seen_at_once(cached_staff, name):
+    user, group = cached_staff
+    GRANTS[name](user, group, Permission.objects.get(codename="view_person"))
+    assert has_perm_queries(user.pk, "accounts.view_person")[0] is True
+
+
+REMOVALS = {
+    "user.groups.remove": lambda user, group, perm: user.groups.remove(group),
+    "user.groups.clear": lambda user, group, perm: user.groups.clear(),
+    "group.user_set.remove": lambda user, group, perm: group.user_set.remove(user),
+    "group.user_set.clear": lambda user, group, perm: group.user_set.clear(),
+    "group.permissions.remove": lambda user, group, perm: group.permissions.remove(perm),
+    "group.permissions.clear": lambda user, group, perm: group.permissions.clear(),
+    "permission.group_set.remove": lambda user, group, perm: perm.group_set.remove(group),
+    "permission.group_set.clear": lambda user, group, perm: perm.group_set.clear(),
+    "group.delete": lambda user, group, perm: group.delete(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REMOVALS))
+def test_a_permission_taken_away_is_seen_at_once(name):
+    from accounts.selectors import user_for_session
+
+    user = make_citizen(is_staff=True)
+    perm = Permission.objects.get(codename="view_person")
+    group = Group.objects.create(name="Kiểm tra quyền")
+    group.permissions.add(perm)
+    user.groups.add(group)
+    user_for_session(user.pk)
+    assert has_perm_queries(user.pk, "accounts.view_person") == (True, 0)
+    REMOVALS[name](user, group, perm)
+    assert has_perm_queries(user.pk, "accounts.view_person")[0] is False
+
+
+def test_a_deleted_permission_is_seen_at_once():
+    from accounts.selectors import user_for_session
+    from django.contrib.contenttypes.models import ContentType
+
+    user = make_citizen(is_staff=True)
+    perm = Permission.objects.create(codename="tam_thoi", name="Tạm thời",
+                                     content_type=ContentType.objects.get_for_model(User))
+    user.user_permissions.add(perm)
+    user_for_session(user.pk)
+    assert has_perm_queries(user.pk, "accounts.tam_thoi") == (True, 0)
+    perm.delete()
+    assert has_perm_queries(user.pk, "accounts.tam_thoi")[0] is False
 
 
 def test_clinic_staff_come_with_their_facility(reference_data):
