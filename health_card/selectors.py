@@ -8,6 +8,9 @@ from lookup.selectors import agency_subtree_ids
 from .models import BeneficiaryGroup, Card, CardCheck
 
 CARD_RELATED = ("person", "group", "level", "facility", "facility__province", "agency")
+# What a card check shows and logs (verify page, API): the holder, the benefit level, the KCB
+# facility of first registration and the issuing agency.
+CHECK_RELATED = ("person", "level", "facility", "agency")
 
 
 def card_for(*, person) -> Card | None:
@@ -71,11 +74,20 @@ def group_for_code(code: str) -> BeneficiaryGroup | None:
     return BeneficiaryGroup.objects.select_related("level").filter(code=code).first()
 
 
+def card_for_check(*, number: str, version: int) -> Card | None:
+    """The card a signed QR names: number and version are unique together, so the query asks
+    for no ordering (Card's default one would join the person table to sort)."""
+    try:
+        return Card.objects.select_related(*CHECK_RELATED).get(number=number, version=version)
+    except Card.DoesNotExist:
+        return None
+
+
 def card_by_number(number: str):
     """Cards answering to a typed number: the 10-digit code, the old 15-character form or (from
     15/08/2025, Decree 188/2025) the holder's 12-digit CCCD; newest version first."""
     number = "".join(number.split()).upper()
-    cards = Card.objects.select_related(*CARD_RELATED).order_by("-version")
+    cards = Card.objects.select_related(*CHECK_RELATED).order_by("-version")
     if len(number) == 10 and number.isdigit():
         return cards.filter(number=number).first()
     if len(number) == 12 and number.isdigit():

@@ -18,7 +18,7 @@ from . import qr
 from .models import BeneficiaryGroup, Card, CardCheck, FacilityApiToken
 from .qr import Kind, Purpose, QrError
 from .results import OUTCOMES, Outcome
-from .selectors import card_by_number
+from .selectors import card_by_number, card_for_check
 
 # --- cards ----------------------------------------------------------------------------------
 
@@ -146,8 +146,8 @@ def api_token_revoke(*, token: FacilityApiToken) -> None:
 def api_token_authenticate(raw: str) -> FacilityApiToken | None:
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = (FacilityApiToken.objects.select_related("facility")
-             .filter(token_hash=token_hash(raw), revoked_at__isnull=True).first())
+    # token_hash is unique: no ordering wanted (the model's default one would join the facility).
+    token = FacilityApiToken.objects.filter(token_hash=token_hash(raw), revoked_at__isnull=True).order_by().first()
     now = timezone.now()
     # "Last used" to the minute: clinic software calls many times a second, and a write per call
     # would cost more than the check it logs (every check has its own CardCheck row anyway).
@@ -223,8 +223,7 @@ def _payload(text: bytes | str, now: datetime.datetime) -> CheckResult:
         qr.verify_signature(payload, now)
     except QrError as error:
         return CheckResult(error.kind, detail=error.detail, payload=payload)
-    card = (Card.objects.select_related("person", "group", "level", "facility", "facility__province", "agency")
-            .filter(number=payload.fields.number, version=payload.version).first())
+    card = card_for_check(number=payload.fields.number, version=payload.version)
     if card is None:
         return CheckResult(Kind.NOT_FOUND, detail="thẻ không còn trong hệ thống", payload=payload)
     state = _card_state(card, today)
@@ -250,8 +249,8 @@ def card_check(*, channel: str, user=None, token: FacilityApiToken | None = None
     logged_card = result.card
     user = user if user is not None and user.is_authenticated else None
     CardCheck.objects.create(
-        card=logged_card, person=logged_card.person if logged_card else None, checked_by=user,
-        facility=(token.facility if token else getattr(user, "facility", None)), token=token,
+        card=logged_card, person_id=logged_card.person_id if logged_card else None, checked_by=user,
+        facility_id=(token.facility_id if token else getattr(user, "facility_id", None)), token=token,
         channel=channel, result=str(result.kind),
     )
     return result

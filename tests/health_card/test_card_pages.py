@@ -275,6 +275,41 @@ def test_query_counts_stay_constant(holder, card, clinic_user, django_assert_max
         clinic.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
 
 
+def check_queries(client, url, data, **extra) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):  # session, user and permissions cached
+        client.post(url, data, **extra)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url, data, **extra).status_code == 200
+    return [q["sql"] for q in queries]
+
+
+def test_a_clinic_check_costs_the_card_the_log_row_and_the_portrait(card, clinic_user):
+    """The staff member's permission comes with the cached user; the card is read by its unique
+    number + version with no ordering (Card's default ordering would join the person to sort)."""
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    sql = check_queries(logged_in(clinic_user), "/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
+    assert len(sql) == 3, sql
+    card_sql, insert_sql, portrait_sql = sql
+    assert 'FROM "health_card_card"' in card_sql and "ORDER BY" not in card_sql
+    assert insert_sql.startswith('INSERT INTO "health_card_cardcheck"')
+    assert 'FROM "accounts_registration"' in portrait_sql
+
+
+def test_an_api_check_costs_the_token_the_card_and_the_log_row(card, facility):
+    token, raw = api_token_create(facility=facility, name="HIS")
+    sql = check_queries(Client(), "/api/xac-thuc/the-bhyt/", {"maQR": card_qr(card, purpose=Purpose.SCREEN)},
+                        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert len(sql) == 3, sql
+    token_sql, card_sql, insert_sql = sql
+    assert 'FROM "health_card_facilityapitoken"' in token_sql and "JOIN" not in token_sql
+    assert 'FROM "health_card_card"' in card_sql and "ORDER BY" not in card_sql
+    assert insert_sql.startswith('INSERT INTO "health_card_cardcheck"')
+    assert CardCheck.objects.filter(token=token, facility=facility).count() == 3
+
+
 def test_demo_seed_gives_the_demo_citizen_an_active_card(reference_data):
     from django.core.management import call_command
     call_command("seed_demo", persons=3, seed=2026, verbosity=0)
