@@ -74,6 +74,19 @@ def test_the_second_visit_is_served_stored_with_one_query(citizen, path):
     assert "\ue000" not in second  # every hole filled
 
 
+@postgresql_only
+def test_each_page_of_a_long_history_is_stored_on_its_own(citizen, person):
+    from tests.participation.test_history import monthly_periods
+
+    monthly_periods(person, 2013 * 12, 70)  # two pages with the period of the fixture
+    first, _ = visit(citizen, "/qua-trinh-tham-gia/?trang=2")
+    second, queries = visit(citizen, "/qua-trinh-tham-gia/?trang=2")
+    assert queries == 1 and without_tokens(second) == without_tokens(first)
+    assert "trang 2/2" in second and "01/2010 – 12/2012" in second
+    page_one, _ = visit(citizen, "/qua-trinh-tham-gia/")
+    assert "trang 1/2" in page_one and "01/2010 – 12/2012" not in page_one
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_a_stored_page_carries_this_requests_csrf_token(citizen, user, path):
     visit(citizen, path)

@@ -83,17 +83,18 @@ def test_page_shows_totals_tabs_rows_and_chart(client, citizen, person):
     assert client.get("/qua-trinh-tham-gia/khong-co/").status_code == 404
 
 
+def monthly_periods(person, first_ordinal, count):
+    rows = []
+    for ordinal in range(first_ordinal, first_ordinal + count):
+        text = f"{ordinal % 12 + 1:02d}/{ordinal // 12}"
+        rows.append(period(person, text, text, base=5_000_000 + ordinal, save=False))
+    Period.objects.bulk_create(rows)
+
+
 def test_page_runs_a_constant_number_of_queries(client, citizen, person):
     """One period or 40 years of monthly changes: the same queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    def monthly(first, count):
-        rows = []
-        for ordinal in range(first, first + count):
-            text = f"{ordinal % 12 + 1:02d}/{ordinal // 12}"
-            rows.append(period(person, text, text, base=5_000_000 + ordinal, save=False))
-        Period.objects.bulk_create(rows)
 
     def queries_for_page():
         client.get("/qua-trinh-tham-gia/")  # warm caches that a real visitor's session already has
@@ -103,13 +104,43 @@ def test_page_runs_a_constant_number_of_queries(client, citizen, person):
         return len(captured), response.content.decode()
 
     client.force_login(citizen)
-    monthly(1986 * 12, 1)
+    monthly_periods(person, 1986 * 12, 1)
     one, html = queries_for_page()
     assert "1 tháng" in html
-    monthly(1986 * 12 + 1, 479)
+    monthly_periods(person, 1986 * 12 + 1, 479)
     forty_years, html = queries_for_page()
     assert "40 năm" in html
     assert one == forty_years <= 10
+
+
+def test_a_long_history_comes_in_pages_of_five_years_with_the_totals_of_all(client, citizen, person):
+    monthly_periods(person, 2016 * 12, 130)  # 01/2016 – 10/2026
+    client.force_login(citizen)
+
+    def when(html):
+        return re.findall(r'<span class="periods__when">(\d\d/\d{4})', html)
+
+    first = client.get("/qua-trinh-tham-gia/").content.decode()
+    assert when(first) == when(client.get("/qua-trinh-tham-gia/?trang=1").content.decode())
+    second = client.get("/qua-trinh-tham-gia/?trang=2").content.decode()
+    last = client.get("/qua-trinh-tham-gia/?trang=3").content.decode()
+    assert [len(when(page)) for page in (first, second, last)] == [60, 60, 10]
+    assert when(first)[0] == "10/2026" and when(second)[0] == "10/2021" and when(last)[-1] == "01/2016"
+    assert "Giai đoạn 61–120 trong 130, trang 2/3." in second
+    for page in (first, second, last):  # totals and chart count every period, whatever the page
+        assert "<strong>10 năm 10 tháng</strong>" in page and len(re.findall(r"<rect ", page)) == 11
+    assert 'href="?trang=2" rel="next"' in first and 'rel="prev"' not in first
+    assert 'href="?trang=1" rel="prev"' in second and 'href="?trang=3" rel="next"' in second
+    assert 'rel="next"' not in last
+    for wrong in ("4", "0", "02", "x", ""):
+        assert client.get(f"/qua-trinh-tham-gia/?trang={wrong}").status_code == 404, wrong
+
+
+def test_a_short_history_has_no_page_links(client, citizen, person):
+    period(person, "01/2010", "12/2012")
+    client.force_login(citizen)
+    html = client.get("/qua-trinh-tham-gia/").content.decode()
+    assert 'class="pagination"' not in html and "trang 1/1" not in html
 
 
 def test_csv_export_has_every_period(client, citizen, person):
