@@ -7,3 +7,4 @@ class HealthCardConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from . import services  # noqa: F401  (connects the API-token cache receivers)

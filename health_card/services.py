@@ -7,8 +7,11 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.services.notices import person_notify
@@ -139,20 +142,48 @@ def api_token_create(*, facility, name: str, created_by=None) -> tuple[FacilityA
     return token, raw
 
 
+# A clinic's software sends the same token with every check: the row is kept in the cache for a
+# minute and dropped at once (and again after the commit) on every save, delete or revocation.
+TOKEN_CACHE_SECONDS = 60
+
+
+def _token_cache_key(digest: str) -> str:
+    return f"health_card:api_token:{digest}"
+
+
+def _forget_token(digest: str) -> None:
+    key = _token_cache_key(digest)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+@receiver([post_save, post_delete], sender=FacilityApiToken)
+def _forget_saved_token(sender, instance, **kwargs):
+    _forget_token(instance.token_hash)
+
+
 def api_token_revoke(*, token: FacilityApiToken) -> None:
     FacilityApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _forget_token(token.token_hash)
 
 
 def api_token_authenticate(raw: str) -> FacilityApiToken | None:
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    # token_hash is unique: no ordering wanted (the model's default one would join the facility).
-    token = FacilityApiToken.objects.filter(token_hash=token_hash(raw), revoked_at__isnull=True).order_by().first()
+    digest = token_hash(raw)
+    token = cache.get(_token_cache_key(digest))
+    if token is None:
+        # token_hash is unique: no ordering wanted (the model's default one would join the facility).
+        token = FacilityApiToken.objects.filter(token_hash=digest, revoked_at__isnull=True).order_by().first()
+        if token is None:
+            return None
+        cache.set(_token_cache_key(digest), token, TOKEN_CACHE_SECONDS)
     now = timezone.now()
     # "Last used" to the minute: clinic software calls many times a second, and a write per call
     # would cost more than the check it logs (every check has its own CardCheck row anyway).
-    if token is not None and (token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION):
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
         FacilityApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        _forget_token(digest)
     return token
 
 

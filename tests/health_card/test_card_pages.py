@@ -298,16 +298,61 @@ def test_a_clinic_check_costs_the_card_the_log_row_and_the_portrait(card, clinic
     assert 'FROM "accounts_registration"' in portrait_sql
 
 
-def test_an_api_check_costs_the_token_the_card_and_the_log_row(card, facility):
+def test_an_api_check_costs_the_card_and_the_log_row_once_the_token_is_cached(card, facility):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     token, raw = api_token_create(facility=facility, name="HIS")
-    sql = check_queries(Client(), "/api/xac-thuc/the-bhyt/", {"maQR": card_qr(card, purpose=Purpose.SCREEN)},
-                        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert len(sql) == 3, sql
-    token_sql, card_sql, insert_sql = sql
-    assert 'FROM "health_card_facilityapitoken"' in token_sql and "JOIN" not in token_sql
+    data, auth = {"maQR": card_qr(card, purpose=Purpose.SCREEN)}, {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    with CaptureQueriesContext(connection) as first:
+        Client().post("/api/xac-thuc/the-bhyt/", data, content_type="application/json", **auth)
+    token_sql = [q["sql"] for q in first if 'FROM "health_card_facilityapitoken"' in q["sql"]]
+    assert len(token_sql) == 1 and "JOIN" not in token_sql[0]
+    sql = check_queries(Client(), "/api/xac-thuc/the-bhyt/", data, content_type="application/json", **auth)
+    assert len(sql) == 2, sql
+    card_sql, insert_sql = sql
     assert 'FROM "health_card_card"' in card_sql and "ORDER BY" not in card_sql
     assert insert_sql.startswith('INSERT INTO "health_card_cardcheck"')
-    assert CardCheck.objects.filter(token=token, facility=facility).count() == 3
+    assert CardCheck.objects.filter(token=token, facility=facility).count() == 4
+
+
+@pytest.mark.parametrize("how", ["service", "admin save", "delete"])
+def test_a_revoked_token_is_refused_at_once_though_it_was_cached(card, facility, how):
+    from health_card.services import api_token_revoke
+
+    token, raw = api_token_create(facility=facility, name="HIS")
+    data, auth = {"maQR": card_qr(card, purpose=Purpose.SCREEN)}, {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    client = Client()
+    for _ in range(2):
+        assert client.post("/api/xac-thuc/the-bhyt/", data, content_type="application/json", **auth).status_code == 200
+    if how == "service":
+        api_token_revoke(token=token)
+    elif how == "admin save":
+        token.revoked_at = datetime.datetime.now(datetime.UTC)
+        token.save()
+    else:
+        token.delete()
+    assert client.post("/api/xac-thuc/the-bhyt/", data, content_type="application/json", **auth).status_code == 401
+
+
+def test_a_cached_token_still_records_its_last_use_to_the_minute(facility, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from health_card import services
+
+    token, raw = api_token_create(facility=facility, name="HIS")
+    assert services.api_token_authenticate(raw).pk == token.pk  # first use written, cache dropped
+    services.api_token_authenticate(raw)  # read again and cached
+    with CaptureQueriesContext(connection) as queries:
+        assert services.api_token_authenticate(raw).pk == token.pk
+    assert len(queries) == 0
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    services.api_token_authenticate(raw)  # the cached row says "used 2 minutes ago"
+    token.refresh_from_db()
+    assert token.last_used_at == later
 
 
 def test_demo_seed_gives_the_demo_citizen_an_active_card(reference_data):
