@@ -1,6 +1,7 @@
 """The citizen's participation history: a tab per insurance type, totals, chart, CSV export."""
 
 import csv
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Paginator
@@ -23,9 +24,9 @@ PERIODS_PER_PAGE = 60
 def index(request, tab="bhxh"):
     current = TABS_BY_SLUG.get(tab)
     number = request.GET.get("trang", "1")
-    # Only page numbers the page links write (1, 2, ... without leading zeros) are served, so
-    # each page is stored once.
-    if current is None or not number.isdigit() or number != str(int(number)):
+    # Only page numbers the page links write (1, 2, ... in ASCII digits, no leading zero) are
+    # served, so each page is stored once.
+    if current is None or not re.fullmatch(r"[1-9][0-9]{0,5}", number):
         raise Http404
 
     def context(person):
