@@ -11,9 +11,9 @@ import time
 from allauth.account import signals as account_signals
 from django.contrib.auth import signals as auth_signals
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import signals as model_signals
+
+from vssid_portal.cache import forget
 
 from .adapter import end_other_sessions
 from .middleware import SEEN, STARTED
@@ -36,13 +36,8 @@ def start_session_clock(sender, request, user, **kwargs):
 
 
 def forget_cached_users(user_ids) -> None:
-    """These users are read afresh by their next request (selectors.user_for_session): at once,
-    and again after the transaction commits, so a request that read the old rows while the
-    change was in flight does not keep them."""
-    keys = [user_cache_key(pk) for pk in user_ids]
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    """These users are read afresh by their next request (selectors.user_for_session)."""
+    forget(user_cache_key(pk) for pk in user_ids)
 
 
 def forget_cached_user(sender, instance, **kwargs):

@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.services.notices import person_notify
+from vssid_portal.cache import forget
 from vssid_portal.text import fold
 
 from . import qr
@@ -152,9 +153,7 @@ def _token_cache_key(digest: str) -> str:
 
 
 def _forget_token(digest: str) -> None:
-    key = _token_cache_key(digest)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    forget([_token_cache_key(digest)])
 
 
 @receiver([post_save, post_delete], sender=FacilityApiToken)

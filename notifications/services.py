@@ -12,7 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from django.core.cache import cache
+from vssid_portal.cache import forget
 
 from .models import Message
 from .selectors import unread_cache_key
@@ -154,11 +154,8 @@ def notice_mark_read(*, user, message_id: int | None = None) -> int:
 
 
 def forget_unread_count(user_id) -> None:
-    """Drop the cached unread count (selectors.unread_notice_count): at once, and again once the
-    transaction commits, so a page that counted while the change was in flight does not keep it."""
-    key = unread_cache_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """Drop the cached unread count (selectors.unread_notice_count)."""
+    forget([unread_cache_key(user_id)])
 
 
 def forget_unread_count_of_message(sender, instance, **kwargs):

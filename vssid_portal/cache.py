@@ -11,8 +11,10 @@ for RETRY_AFTER seconds, so a request during the outage does not wait on it once
 import logging
 import time
 
+from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -91,3 +93,13 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear", False)
+
+
+def forget(keys) -> None:
+    """Drop cached copies of rows a write changes: at once, and again once the transaction
+    commits, so a request that read the old rows while the write was in flight does not keep
+    them."""
+    keys = list(keys)
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
