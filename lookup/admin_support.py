@@ -3,6 +3,7 @@ images checked and re-encoded like every other upload."""
 
 from django import forms
 from django.contrib import admin
+from django.core.validators import validate_image_file_extension
 
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
 
@@ -47,6 +48,13 @@ class NewsArticleForm(forms.ModelForm):
     class Meta:
         model = NewsArticle
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's extension list answers in English ("File extension … is not allowed") and
+        # judges a name, not a file: clean_lead_image reads the content, re-encodes it and names it.
+        field = self.fields["lead_image"]
+        field.validators = [check for check in field.validators if check is not validate_image_file_extension]
 
     def clean_lead_image(self):
         upload = self.cleaned_data.get("lead_image")
