@@ -1,15 +1,35 @@
-"""Language choice: Vietnamese unless the visitor picked English with the language switcher.
-
-Django's LocaleMiddleware would follow the browser's Accept-Language, and many phones in
-Vietnam are set to English; the national portal speaks Vietnamese until asked otherwise.
-"""
+"""The portal's own middleware: the methods it answers, and the language it speaks."""
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 
+class AllowedMethodsMiddleware:
+    """The portal is read with GET and HEAD and written with POST. Any other method (TRACE,
+    OPTIONS, PUT, PATCH, DELETE...) is answered 405 before a view renders anything: Django's
+    function views would otherwise answer TRACE and OPTIONS like GET."""
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED, content="Cổng chỉ nhận các phương thức GET, HEAD và POST.",
+                                          content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
 class ChosenLanguageMiddleware:
+    """Vietnamese unless the visitor picked English with the language switcher.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and many phones in
+    Vietnam are set to English; the national portal speaks Vietnamese until asked otherwise.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
         self.available = {code for code, _name in settings.LANGUAGES}

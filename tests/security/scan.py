@@ -46,9 +46,8 @@ EXPLAINED = {
         "every cookie (session, CSRF, language, messages) is Secure in production "
         "(test_headers.py::test_cookies_are_secure_httponly_and_samesite); the scan runs over plain HTTP",
     ("HTTP Methods", "/"):
-        "informational. Views without require_http_methods answer TRACE and OPTIONS like GET (Django "
-        "function views): the page is rendered, the request is never echoed, so there is no cross-site "
-        "tracing; PUT/PATCH/DELETE/CONNECT are refused (403, CSRF) and nothing but GET/HEAD/POST changes state",
+        "informational. Every method but GET, HEAD and POST is answered 405 with Allow: GET, HEAD, POST "
+        "(vssid_portal.middleware.AllowedMethodsMiddleware; the first scans saw TRACE and OPTIONS answered like GET)",
     ("HttpOnly Flag cookie", "/"):
         "only csrftoken lacks HttpOnly, as Django's CSRF_COOKIE_HTTPONLY=False default intends "
         "(the token is also in every form; HttpOnly on it adds no protection, Django docs); sessionid and messages "

@@ -1,0 +1,26 @@
+"""The portal answers GET, HEAD and POST only: any other method gets 405 with the Allow header
+before a view renders anything (vssid_portal.middleware.AllowedMethodsMiddleware)."""
+
+import pytest
+from django.test import Client
+
+pytestmark = [pytest.mark.security, pytest.mark.django_db]
+
+PATHS = ["/", "/tra-cuu/co-so-kcb/", "/ca-nhan/", "/api/xac-thuc/the-bhyt/", "/quan-tri/", "/static/css/portal.css"]
+
+
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "PUT", "PATCH", "DELETE", "CONNECT", "PROPFIND"])
+@pytest.mark.parametrize("path", PATHS)
+def test_other_methods_are_refused_with_405(method, path):
+    response = Client().generic(method, path, "x=1")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    assert "GET, HEAD và POST" in response.content.decode()
+    assert "<html" not in response.content.decode()  # no page rendered, nothing of the request echoed
+
+
+def test_get_head_and_post_still_reach_the_views(reference_data):
+    client = Client()
+    assert client.get("/tra-cuu/co-so-kcb/").status_code == 200
+    assert client.head("/tra-cuu/co-so-kcb/").status_code == 200
+    assert client.post("/api/xac-thuc/the-bhyt/", {}, content_type="application/json").status_code == 401
