@@ -132,6 +132,8 @@ if env.str("DATABASE_URL", default=""):
     }:
         raise ImproperlyConfigured("Biến môi trường DATABASE_URL phải là postgres://... hoặc sqlite:///...")
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with a health check that asks the socket instead of the server.
+        DATABASES["default"]["ENGINE"] = "vssid_portal.postgresql"
         DATABASES["default"]["CONN_MAX_AGE"] = _read("DB_CONN_MAX_AGE", env.int, default=60)
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         # QuerySet.iterator() (model choice fields) would open a server-side cursor: three round

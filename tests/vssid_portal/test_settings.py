@@ -50,7 +50,7 @@ def test_embedded_default_is_sqlite_eager_and_local_memory():
 
 def test_database_url_selects_postgresql_with_persistent_health_checked_connections():
     config = probe(DATABASE_URL="postgres://portal:secret@127.0.0.1:5432/vssid")
-    assert config["engine"] == "django.db.backends.postgresql"
+    assert config["engine"] == "vssid_portal.postgresql"  # Django's, with a health check asking the socket
     assert config["name"] == "vssid"
     assert config["conn_max_age"] == 60
     assert config["health"] is True
