@@ -10,6 +10,7 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.test import Client
 
+from accounts.middleware import SEEN_PRECISION
 from tests.accounts import test_otp
 from tests.accounts.test_login import CONFIRM, LOGIN, PERSONAL, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen
@@ -107,6 +108,27 @@ def test_a_session_ends_12_hours_after_login_however_active(client, sms_outbox, 
         assert is_logged_in(client)
     clock.advance(25 * 60)
     assert lands_on_login_with(client, "Phiên làm việc đã kéo dài quá 12 giờ")
+
+
+def test_the_session_list_sees_activity_once_a_minute_and_a_new_address_or_browser_at_once(client, sms_outbox, clock):
+    make_citizen()
+    log_in(client, sms_outbox)
+    client.get(PERSONAL)
+    seen = UserSession.objects.get().last_seen_at
+    clock.advance(30)
+    client.get(PERSONAL)
+    assert UserSession.objects.get().last_seen_at == seen  # not rewritten on every page view
+
+    client.get(PERSONAL, REMOTE_ADDR="203.113.1.9")
+    row = UserSession.objects.get()
+    assert row.ip == "203.113.1.9" and row.last_seen_at > seen
+    client.get(PERSONAL, REMOTE_ADDR="203.113.1.9", HTTP_USER_AGENT="Khác/1.0")
+    row = UserSession.objects.get()
+    assert row.user_agent == "Khác/1.0"
+
+    clock.advance(SEEN_PRECISION)
+    client.get(PERSONAL, REMOTE_ADDR="203.113.1.9", HTTP_USER_AGENT="Khác/1.0")
+    assert UserSession.objects.get().last_seen_at > row.last_seen_at  # a minute on: seen again
 
 
 def test_security_page_lists_sessions_and_logs_out_everywhere_else(client, sms_outbox):
