@@ -39,11 +39,11 @@ PAGE_SECONDS = 60 * 60
 CODE_SUFFIXES = {".py", ".html", ".txt", ".mo"}
 
 
-def _hole(name: str) -> str:
+def hole(name: str) -> str:
     return f"\ue000{name}\ue000"  # a private-use character: never in a template or a form's clean data
 
 
-_HOLE_BYTES = {name: _hole(name).encode() for name in HOLES}
+_HOLE_BYTES = {name: hole(name).encode() for name in HOLES}
 
 
 @once
@@ -93,7 +93,7 @@ class Page:
         return cache.get(self.key) if self.key else None
 
     def render(self, context: dict, *, store: bool = True) -> bytes:
-        holes = {name: mark_safe(_hole(name)) for name in HOLES}  # fixed markers, no input
+        holes = {name: mark_safe(hole(name)) for name in HOLES}  # fixed markers, no input
         html = render_to_string(self.template_name, {**context, **holes}, self.request).encode()
         if self.key and store:
             cache.set(self.key, html, self.seconds)
