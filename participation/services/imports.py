@@ -175,10 +175,14 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
     existing = {p.import_key: p for p in Period.objects.filter(import_key__in=parsed.keys())}
     to_create, to_update, changed_fields = [], [], set()
     now = timezone.now()
-    for key, (_line, period) in parsed.items():
+    for key, (line, period) in parsed.items():
         current = existing.get(key)
         if current is None:
             to_create.append(period)
+            continue
+        if lookups.agency_scope is not None and current.agency_id not in lookups.agency_scope:
+            # The row names the officer's agency, but the period it would rewrite is another's.
+            report.add_error(line, "giai đoạn này đã có và do cơ quan BHXH khác quản lý; chỉ cơ quan đó được sửa")
             continue
         changes = {name for name in TRACKED_FIELDS if getattr(current, name) != getattr(period, name)}
         if not changes:

@@ -101,6 +101,20 @@ def test_an_officer_imports_only_for_the_agencies_they_manage(person):
     assert report.created == 0 and "không thuộc phạm vi" in report.errors[0][1]
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_an_officer_cannot_rewrite_another_agencys_period_through_a_row_naming_their_own(person, dry_run):
+    theirs = period(person, "01/2015", "06/2016", agency_code="07902", employer_code=employer_code())
+    scope = agency_subtree_ids(Agency.objects.get(code="07901"))
+    report = periods_import(lines=csv_lines(GOOD[0]), dry_run=dry_run, agency_scope=scope)
+    assert (report.created, report.updated, report.error_count) == (0, 0, 1)
+    assert report.errors[0] == (2, "giai đoạn này đã có và do cơ quan BHXH khác quản lý; chỉ cơ quan đó được sửa")
+    theirs.refresh_from_db()
+    assert (theirs.agency.code, theirs.base, f"{theirs.to_month:%m/%Y}") == ("07902", 10_000_000, "06/2016")
+    # The province officer above both agencies may.
+    province = agency_subtree_ids(Agency.objects.get(code="079"))
+    assert periods_import(lines=csv_lines(GOOD[0]), dry_run=dry_run, agency_scope=province).updated == 1
+
+
 def test_change_notices_once_per_change_and_none_for_a_no_op(person, django_capture_on_commit_callbacks, sms_outbox):
     get_user_model().objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
     with django_capture_on_commit_callbacks(execute=True):
