@@ -71,14 +71,19 @@ VIEWING_SESSION_KEY = "viewing_person_id"
 PERSON_PAGE_RELATIONS = ("agency", "ward__province", "province")
 
 
-def children_of(*, user):
-    """Children the user may view: minors only; a parent's access ends on the child's 18th birthday."""
+def adult_born_by():
+    """Whoever was born on or before this date is 18 today. A parent sees a child's records, and is
+    told of their changes, until the child's 18th birthday: every guardian's read filters on it."""
     today = timezone.localdate()
     try:
-        adult_born_by = today.replace(year=today.year - 18)
+        return today.replace(year=today.year - 18)
     except ValueError:  # 29 February
-        adult_born_by = today.replace(year=today.year - 18, day=28)
-    return (Person.objects.filter(guardians__parent=user, birth_date__gt=adult_born_by)
+        return today.replace(year=today.year - 18, day=28)
+
+
+def children_of(*, user):
+    """Children the user may view: minors only; a parent's access ends on the child's 18th birthday."""
+    return (Person.objects.filter(guardians__parent=user, birth_date__gt=adult_born_by())
             .select_related(*PERSON_PAGE_RELATIONS).order_by("birth_date"))
 
 

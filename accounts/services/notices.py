@@ -3,21 +3,22 @@
 Periods, benefit records and cards call `person_notify` from their services after a real change
 (never on a no-op save). The idempotency key names the change, so retrying the same change
 sends nothing new. Only people with a portal account (who chose electronic transactions) are
-told; a parent who may view a child's records is told too.
+told; a parent who may view a child's records (until the child turns 18) is told too.
 """
 
 from notifications.models import Message
 from notifications.services import send_message
 
 from ..models import Person, User
+from ..selectors import adult_born_by
 
 
 def person_notify(*, person: Person, template: str, context: dict, change_key: str) -> int:
     """Queue the notices for one change; returns how many messages were written."""
     sent = 0
-    recipients = list(User.objects.filter(person=person)) + list(
-        User.objects.filter(guardianships__child=person).select_related("person")
-    )
+    recipients = list(User.objects.filter(person=person))
+    if person.birth_date > adult_born_by():  # a parent is told until the child's 18th birthday
+        recipients += User.objects.filter(guardianships__child=person).select_related("person")
     for user in recipients:
         own = user.person_id == person.pk
         context = {**context, "person": person, "for_child": not own}

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from accounts.selectors import adult_born_by
 from accounts.services.notices import person_notify
 
 from ..models import Period
@@ -60,5 +61,7 @@ def period_save(*, period: Period) -> bool:
 def people_to_notify(person_ids) -> set[int]:
     """Of these people, the ones with a portal account or a parent who views their records."""
     own = User.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True)
-    children = User.objects.filter(guardianships__child_id__in=person_ids).values_list("guardianships__child_id", flat=True)
+    children = User.objects.filter(
+        guardianships__child_id__in=person_ids, guardianships__child__birth_date__gt=adult_born_by(),
+    ).values_list("guardianships__child_id", flat=True)
     return set(own) | set(children)

@@ -49,6 +49,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import Person
+from accounts.selectors import adult_born_by
 from vssid_portal.pdf import render_pdf
 
 from ..models import Period, Statement
@@ -123,11 +124,11 @@ def verify_base_for(request) -> str:
 # --- Reads -----------------------------------------------------------------------------------
 
 def statements_visible_to(user):
-    """Statements of the user's own person and of the children the user is guardian of."""
+    """Statements of the user's own person and of the minor children the user is guardian of."""
     if not user.is_authenticated:
         return Statement.objects.none()
     return Statement.objects.filter(
-        Q(person__user=user) | Q(person__guardians__parent=user)
+        Q(person__user=user) | Q(person__guardians__parent=user, person__birth_date__gt=adult_born_by())
     ).distinct().select_related("person")
 
 

@@ -94,3 +94,26 @@ def test_a_child_with_an_own_account_cannot_be_claimed(client, parent, child):
     client.force_login(parent)
     response = client.post("/ca-nhan/dang-ky-cho-con/", child_form())
     assert "đã có tài khoản riêng" in response.content.decode() and not Registration.objects.exists()
+
+
+def test_at_18_the_parent_loses_the_childs_statements_and_notices(client, parent, child):
+    from notifications.models import Message
+    from participation.services.periods import people_to_notify, period_save
+    from participation.services.statements import statement_request
+    from tests.participation.helpers import period
+
+    Guardianship.objects.create(parent=parent, child=child, relationship="cha")
+    statement = statement_request(person=child, requested_by=parent, verify_base="http://testserver")
+    page = f"/qua-trinh-tham-gia/xac-nhan/{statement.pk}/"
+    client.force_login(parent)
+    assert client.get(page).status_code == 200
+    period_save(period=period(child, "01/2024", "06/2024", save=False))
+    assert Message.objects.filter(user=parent).count() == 2 and people_to_notify({child.pk}) == {child.pk}  # inbox + SMS
+
+    type(child).objects.filter(pk=child.pk).update(birth_date=datetime.date(2000, 1, 1))
+    child.refresh_from_db()
+    assert client.get(page).status_code == 404
+    assert client.post(page).status_code == 404
+    period_save(period=period(child, "01/2025", "06/2025", save=False))
+    assert Message.objects.filter(user=parent).count() == 2  # nothing more about an adult
+    assert people_to_notify({child.pk}) == set()
