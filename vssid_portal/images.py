@@ -66,10 +66,30 @@ def validate_image(upload, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_
     try:
         with Image.open(upload) as image, _strict_decoding():
             image.load()
-            upright = ImageOps.exif_transpose(image)
+            upright = _upright(image)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationError("Ảnh bị hỏng hoặc không đầy đủ. Hãy chụp hoặc chọn lại ảnh.", code="corrupt") from exc
     return _reencode(upright, image_format)
+
+
+# EXIF orientation → the turn that makes the image upright (as ImageOps.exif_transpose does).
+_TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+          5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+          8: Image.Transpose.ROTATE_90}
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """The image turned as its EXIF orientation says. Pillow also rewrites the EXIF of the turned
+    copy, and fails, with whatever error the damage leads to, on tags a phone or an editor wrote
+    badly: the pixels are whole then, so they are turned here (the EXIF goes at re-encoding)."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # noqa: BLE001 - any damage in the EXIF; the pixels were decoded already
+        try:
+            turn = _TURNS.get(image.getexif().get(0x0112))
+        except Exception:  # noqa: BLE001 - an EXIF too damaged to read its orientation
+            turn = None
+        return image.transpose(turn) if turn is not None else image
 
 
 @contextmanager

@@ -81,6 +81,15 @@ def _exif(gps: bool = False, comment_bytes: int = 0) -> bytes:
     return exif.tobytes()
 
 
+def _broken_exif() -> bytes:
+    """EXIF saying "turn 90°", with XResolution (a RATIONAL tag) written as the text "abc": Pillow
+    cannot write it back when it turns the image."""
+    entries = [struct.pack("<HHI4s", 0x0112, 3, 1, struct.pack("<H", 6) + b"\0\0"),
+               struct.pack("<HHI4s", 0x011A, 2, 4, b"abc\0")]
+    ifd = struct.pack("<H", len(entries)) + b"".join(entries) + struct.pack("<I", 0)
+    return b"Exif\0\0II*\0" + struct.pack("<I", 8) + ifd
+
+
 def _png_with_text() -> bytes:
     from PIL.PngImagePlugin import PngInfo
 
@@ -156,6 +165,7 @@ def corpus() -> tuple[Hostile, ...]:
         Hostile("JPEG sent as text/html", "page.html", jpeg, "text/html", "accept"),
         Hostile("GPS EXIF", "gps.jpg", _jpeg(exif=_exif(gps=True)), "image/jpeg", "accept"),
         Hostile("huge EXIF (60 kB)", "exif.jpg", _jpeg(exif=_exif(comment_bytes=60_000)), "image/jpeg", "accept"),
+        Hostile("damaged EXIF with a rotation", "turned.jpg", _jpeg(exif=_broken_exif()), "image/jpeg", "accept"),
         Hostile("ICC profile and HTML comment", "icc.jpg", _icc_jpeg(), "image/jpeg", "accept"),
         Hostile("PNG text chunks with script and GPS", "text.png", _png_with_text(), "image/png", "accept"),
         Hostile("CMYK JPEG", "cmyk.jpg", _save(_photo(mode="CMYK"), "JPEG"), "image/jpeg", "accept"),

@@ -118,3 +118,15 @@ def test_form_field_returns_the_clean_copy_with_a_safe_name():
     with pytest.raises(ValidationError) as error:
         field.clean(upload(b"GIF89a not really"))
     assert "JPEG, PNG hoặc WebP" in error.value.messages[0]
+
+
+def test_a_photo_with_damaged_exif_is_turned_upright_and_kept():
+    from tests.security.corpus import corpus
+
+    data = next(item.data for item in corpus() if item.name == "damaged EXIF with a rotation")
+    with Image.open(io.BytesIO(data)) as sent:
+        assert sent.size == (160, 120)
+    clean = validate_image(SimpleUploadedFile("turned.jpg", data, content_type="image/jpeg"))
+    assert (clean.width, clean.height) == (120, 160)  # orientation 6: turned a quarter
+    with Image.open(io.BytesIO(clean.content.read())) as kept:
+        assert kept.size == (120, 160) and not kept.getexif()
