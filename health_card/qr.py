@@ -51,6 +51,7 @@ class Kind(enum.StrEnum):
     NOT_FOUND = "not_found"
     WRONG_NAME = "wrong_name"
     WRONG_BIRTH_DATE = "wrong_birth_date"
+    UNSIGNED = "unsigned"  # an unsigned QR on the public page, which does not compare it with the registry
 
 
 class Purpose(enum.IntEnum):

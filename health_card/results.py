@@ -42,4 +42,7 @@ OUTCOMES = {
     Kind.NOT_FOUND: Outcome("050", "Không tìm thấy thẻ", "error", "✖", "Không có thẻ BHYT nào mang mã này."),
     Kind.WRONG_NAME: Outcome("060", "Sai họ tên", "error", "✖", "Họ tên không khớp với thông tin thẻ."),
     Kind.WRONG_BIRTH_DATE: Outcome("070", "Sai ngày sinh", "error", "✖", "Ngày sinh không khớp với thông tin thẻ."),
+    Kind.UNSIGNED: Outcome("903", "Mã QR không có chữ ký", "warning", "?",
+                           "Mã QR này không có chữ ký số của BHXH Việt Nam (thẻ in trước khi có Cổng), nên trang công khai "
+                           "không xác thực được. Cơ sở KCB đối chiếu thẻ này bằng tài khoản của cơ sở."),
 }

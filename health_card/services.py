@@ -238,12 +238,16 @@ def _typed(number: str, full_name: str, birth_date, birth_year, today) -> CheckR
     return CheckResult(_card_state(card, today), card)
 
 
-def _payload(text: bytes | str, now: datetime.datetime) -> CheckResult:
+def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> CheckResult:
+    """`registry`: an unsigned QR may be compared with the registry (clinics only: for anyone else
+    it would answer "does this code go with this name and birth date?")."""
     try:
         payload = qr.parse(text)
     except QrError as error:
         return CheckResult(error.kind, detail=error.detail)
     today = timezone.localdate(now)
+    if payload.signature is None and not registry:
+        return CheckResult(Kind.UNSIGNED, payload=payload)
     if payload.signature is None:
         # A card printed before the portal (or by another system): checked against the registry.
         fields = payload.fields
@@ -272,7 +276,7 @@ def card_check(*, channel: str, user=None, token: FacilityApiToken | None = None
     """Check a scanned QR string, or a typed card number + name + birth date, and log the check."""
     now = now or timezone.now()
     if payload is not None:
-        result = _payload(payload, now)
+        result = _payload(payload, now, registry=channel != CardCheck.Channel.PUBLIC)
     else:
         result = _typed(number, full_name, birth_date, birth_year or (birth_date.year if birth_date else None),
                         timezone.localdate(now))

@@ -158,10 +158,12 @@ def api_verify(request):
     if request.content_type == "application/json":
         try:
             body = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: arrays nested thousands deep
             return _api_error(400, "205", "Nội dung không phải JSON hợp lệ.")
         if not isinstance(body, dict):
             return _api_error(400, "205", "Nội dung phải là một đối tượng JSON.")
+        if any(not isinstance(body[name], str) for name in ("maQR", "maThe", "hoTen", "ngaySinh") if name in body):
+            return _api_error(400, "205", "Các trường maQR, maThe, hoTen, ngaySinh phải là chuỗi ký tự.")
         if isinstance(body.get("maQR"), str):
             result = card_check(channel=CardCheck.Channel.API, token=token, payload=body["maQR"])
         else:

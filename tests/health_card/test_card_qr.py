@@ -199,16 +199,41 @@ def test_development_key_is_made_once_outside_the_repository(card, settings, tmp
         card_qr(card, purpose=Purpose.PRINT)
 
 
-def test_unsigned_real_card_is_checked_against_the_registry(card):
+def unsigned_qr(card) -> str:
+    """The QR of a card printed before the portal: the same fields, no signature."""
     fields = qr.CardFields(number=card.legacy_number, full_name="NGUYỄN VĂN ĐỨC", birth_date=datetime.date(1988, 3, 15),
                            birth_year_only=False, sex=1, facility_code=card.facility.code, valid_from=card.valid_from,
                            valid_to=None, issued_on=card.issued_on, management_code="", five_year_date=None,
                            check="1f2fa22c47f0bd18-7102")
-    unsigned = "|".join(qr._field_list(fields)[:14]) + "|$"
+    return "|".join(qr._field_list(fields)[:14]) + "|$"
+
+
+def test_unsigned_real_card_is_checked_against_the_registry(card):
+    unsigned = unsigned_qr(card)
     result = check(unsigned)
     assert result.kind == Kind.VALID and result.card == card
     wrong = unsigned.replace(qr._hex("NGUYỄN VĂN ĐỨC"), qr._hex("Nguyễn Văn Tài"))
     assert check(wrong).kind == Kind.WRONG_NAME
+
+
+def test_the_public_page_does_not_compare_an_unsigned_qr_with_the_registry(card, clinic_user):
+    """Anyone could write an unsigned QR by hand: on the public page it would answer whether a
+    code goes with a name and a birth date. Only clinics compare it with the registry."""
+    from django.test import Client
+
+    from health_card.models import CardCheck
+
+    from .card_fixtures import logged_in
+
+    right, wrong = unsigned_qr(card), unsigned_qr(card).replace(qr._hex("NGUYỄN VĂN ĐỨC"), qr._hex("Nguyễn Văn Tài"))
+    answers = [card_check(channel="public", payload=text) for text in (right, wrong)]
+    assert [a.kind for a in answers] == [Kind.UNSIGNED, Kind.UNSIGNED] and answers[0].card is None
+    page = Client().post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": right}).content.decode()
+    assert "Mã QR không có chữ ký" in page and "trang công khai không xác thực được" in page
+    assert "Thẻ hợp lệ" not in page and "NGUYỄN V*** Đ" not in page
+    assert CardCheck.objects.filter(channel="public", result="unsigned", card=None).count() == 3
+    clinic = logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": right}).content.decode()
+    assert "Thẻ hợp lệ" in clinic and "NGUYỄN VĂN ĐỨC" in clinic
 
 
 def test_qr_png_decoded_by_zbarimg_equals_the_signed_payload(card, tmp_path, holder, monkeypatch):
@@ -239,3 +264,24 @@ def test_issue_refuses_a_second_active_card(card, facility):
     from django.core.exceptions import ValidationError
     with pytest.raises(ValidationError):
         issue(card.person, facility)
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("[" * 100_000 + "]" * 100_000, "Nội dung không phải JSON hợp lệ."),
+    ('{"maQR": ' + "[" * 50_000 + "]" * 50_000 + "}", "Nội dung không phải JSON hợp lệ."),
+    ('["maQR"]', "Nội dung phải là một đối tượng JSON."),
+    ('{"maQR": 7901234567}', "Các trường maQR, maThe, hoTen, ngaySinh phải là chuỗi ký tự."),
+    ('{"maThe": "7901234567", "hoTen": ["Nguyễn Văn Đức"], "ngaySinh": "15/03/1988"}',
+     "Các trường maQR, maThe, hoTen, ngaySinh phải là chuỗi ký tự."),
+])
+def test_the_api_answers_json_it_cannot_use_with_a_400_in_vietnamese(card, facility, body, message):
+    from django.test import Client
+
+    from health_card.models import CardCheck
+    from health_card.services import api_token_create
+
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    response = Client().post("/api/xac-thuc/the-bhyt/", body, content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 400 and response.json()["thongBao"] == message
+    assert not CardCheck.objects.exists()  # nothing was checked, nothing logged
