@@ -4,6 +4,7 @@ the one save path in services.py; the salary adjustment table the estimator uses
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from accounts.selectors import persons_visible_to
 from lookup.models import Agency
 from vssid_portal.text import fold
 
@@ -66,6 +67,10 @@ class BenefitRecordAdmin(admin.ModelAdmin):
             if allowed is not None:
                 agencies = agencies.filter(pk__in=allowed)
             kwargs["queryset"] = agencies
+        if db_field.name == "person":
+            # The persons the officer may see: the widget shows the chosen person's name, and a
+            # record is entered only for them.
+            kwargs["queryset"] = persons_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request):

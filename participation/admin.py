@@ -1,5 +1,6 @@
 """Officers enter, correct and bulk-import participation periods for the agencies they manage."""
 
+import csv
 import io
 
 from django import forms
@@ -9,6 +10,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from accounts.selectors import persons_visible_to
 from lookup.models import Agency
 from lookup.selectors import agency_subtree_ids
 
@@ -37,7 +39,8 @@ class PeriodAdmin(admin.ModelAdmin):
     list_filter = ["kind", "payer", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["person__bhxh_code", "person__name_key", "employer__code"]
     list_select_related = ["person", "employer", "agency"]
-    raw_id_fields = ["person", "employer"]
+    autocomplete_fields = ["person"]  # searched within the officer's persons; a raw id would show anyone's name
+    raw_id_fields = ["employer"]
     date_hierarchy = "from_month"
     change_list_template = "admin/participation/period/change_list.html"
 
@@ -58,6 +61,8 @@ class PeriodAdmin(admin.ModelAdmin):
         if db_field.name == "agency":
             scope = agency_scope(request.user)
             kwargs["queryset"] = Agency.objects.all() if scope is None else Agency.objects.filter(pk__in=scope)
+        if db_field.name == "person":
+            kwargs["queryset"] = persons_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -84,6 +89,8 @@ class PeriodAdmin(admin.ModelAdmin):
                 report = periods_import(lines=lines, dry_run=form.cleaned_data["dry_run"], agency_scope=agency_scope(request.user))
             except UnicodeDecodeError:
                 form.add_error("file", "Tệp không phải văn bản UTF-8. Hãy lưu lại tệp dạng CSV UTF-8.")
+            except csv.Error as error:  # e.g. a field longer than the csv module's limit
+                form.add_error("file", f"Tệp không đọc được dạng CSV ({error}). Hãy kiểm tra lại tệp.")
         context = {
             **self.admin_site.each_context(request), "title": "Nhập quá trình tham gia từ CSV", "form": form,
             "report": report, "columns": COLUMNS, "opts": self.model._meta,

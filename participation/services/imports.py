@@ -126,7 +126,7 @@ def _period_from_row(row: dict, people: dict[str, Person], lookups: _Lookups) ->
     except InvalidOperation:
         raise RowError(f"cột ty_le phải là số phần trăm, ví dụ 32 (đang là “{row['ty_le']}”)") from None
     unpaid = (row.get("so_thang_no") or "0").strip() or "0"
-    if not unpaid.isdigit():
+    if not (unpaid.isascii() and unpaid.isdigit()) or len(unpaid) > 4:  # "²" is a digit to isdigit(), not to int()
         raise RowError("cột so_thang_no phải là số tháng")
     period = Period(
         person=person,

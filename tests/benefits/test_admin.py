@@ -76,6 +76,14 @@ def test_agency_choices_are_the_officers_scope(client, db, reference_data):
         Agency.objects.filter(code__startswith="079").values_list("code", flat=True))
 
 
+def managed_citizen(agency_code="07901"):
+    """A citizen whose records agency `agency_code` manages: the persons an officer may enter records for."""
+    user = citizen()
+    user.person.agency = Agency.objects.get(code=agency_code)
+    user.person.save(update_fields=["agency"])
+    return user
+
+
 def new_record_data(client, person, agency_code, **overrides):
     data = admin_form(client, ADD)
     data.update({
@@ -89,7 +97,7 @@ def new_record_data(client, person, agency_code, **overrides):
 
 def test_officer_adds_a_record_and_the_person_is_told_once(client, db, reference_data, django_capture_on_commit_callbacks,
                                                             sms_outbox):
-    user = citizen()
+    user = managed_citizen()
     officer = benefits_officer("canbo07901", "07901", DISTRICT)
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
@@ -104,7 +112,7 @@ def test_officer_adds_a_record_and_the_person_is_told_once(client, db, reference
 
 
 def test_an_agency_outside_the_scope_is_refused(client, db, reference_data):
-    user = citizen()
+    user = managed_citizen()
     client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
     response = client.post(ADD, new_record_data(client, user.person, "07903"))
     assert response.status_code == 200
@@ -113,7 +121,7 @@ def test_an_agency_outside_the_scope_is_refused(client, db, reference_data):
 
 
 def test_form_errors_name_the_missing_detail(client, db, reference_data):
-    user = citizen()
+    user = managed_citizen()
     client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
     response = client.post(ADD, new_record_data(client, user.person, "07901", days_off="", status="rejected"))
     html = response.content.decode()
@@ -186,3 +194,17 @@ def test_officer_can_view_the_adjustment_table_but_not_edit_it(client, db, refer
     client.post(url, {"scheme": "bhxh_bb", "year": "2020", "coefficient": "9.99", "source": "x"})
     row.refresh_from_db()
     assert row.coefficient == Decimal("1.19")  # a national table: officers read it, the central admin edits it
+
+
+def test_a_person_outside_the_officers_agency_is_neither_shown_nor_taken(client, db, reference_data):
+    person = citizen("7903111111", "Hoàng Thị Thu Trang", id_number="079192012345", sex=2).person
+    person.agency = Agency.objects.get(code="07903")
+    person.save(update_fields=["agency"])
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    html = client.get(f"{ADD}?person={person.pk}").content.decode()
+    assert "Hoàng Thị Thu Trang" not in html and "7903111111" not in html
+    response = client.post(ADD, new_record_data(client, person, "07901"))
+    assert response.status_code == 200 and 'id="id_person_error"' in response.content.decode()
+    assert not BenefitRecord.objects.exists() and not Message.objects.exists()
+    client.force_login(benefits_officer("canbo07903", "07903", DISTRICT))
+    assert "Hoàng Thị Thu Trang" in client.get(f"{ADD}?person={person.pk}").content.decode()

@@ -61,3 +61,43 @@ def test_an_admin_edit_sends_exactly_one_notice_and_a_save_without_change_sends_
         response = client.post(url, admin_form(client, url, form_id="period_form"))  # saved as shown
     assert response.status_code == 302
     assert notices.count() == 2 and len(sms_outbox()) == 1
+
+
+ADD = "/quan-tri/participation/period/add/"
+
+
+def new_period(client, person, agency_code):
+    from lookup.models import Province
+
+    data = admin_form(client, ADD, form_id="period_form")
+    data.update(person=str(person.pk), kind="bhxh_bb", from_month="01/01/2020", to_month="01/12/2020", payer="self",
+                base="8000000", rate="22", amount="1760000", unpaid_months="0",
+                province=str(Province.objects.get(code="79").pk), agency=str(Agency.objects.get(code=agency_code).pk))
+    return data
+
+
+def test_an_officer_neither_sees_nor_picks_a_person_outside_their_agency(client, managed_by_thu_duc):
+    person = managed_by_thu_duc.person
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    html = client.get(f"{ADD}?person={person.pk}").content.decode()
+    assert "Hoàng Thị Thu Trang" not in html and "7903111111" not in html
+    response = client.post(ADD, new_period(client, person, "07901"))
+    assert response.status_code == 200 and 'id="id_person_error"' in response.content.decode()
+    assert Period.objects.count() == 1
+    # The officer of the person's agency picks them.
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    assert "Hoàng Thị Thu Trang" in client.get(f"{ADD}?person={person.pk}").content.decode()
+    assert client.post(ADD, new_period(client, person, "07903")).status_code == 302
+    assert Period.objects.filter(person=person).count() == 2
+
+
+def test_an_officer_cannot_add_or_move_a_period_to_another_agency(client, managed_by_thu_duc):
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    person = managed_by_thu_duc.person
+    response = client.post(ADD, new_period(client, person, "07901"))
+    assert response.status_code == 200 and 'id="id_agency_error"' in response.content.decode()
+    url = CHANGE.format(managed_by_thu_duc.pk)
+    data = admin_form(client, url, form_id="period_form")
+    response = client.post(url, {**data, "agency": str(Agency.objects.get(code="07901").pk)})
+    assert response.status_code == 200 and 'id="id_agency_error"' in response.content.decode()
+    assert Period.objects.get(pk=managed_by_thu_duc.pk).agency.code == "07903" and Period.objects.count() == 1

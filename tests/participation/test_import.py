@@ -76,6 +76,8 @@ def test_import_then_same_file_again_creates_nothing(person):
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,mười,25,1,0,79,07901,", "muc_dong"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,0,79,99999,", "Cơ quan BHXH “99999”"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,0,79,,", "thiếu ma_co_quan"),
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,²,79,07901,", "cột so_thang_no phải là số tháng"),
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,99999999,79,07901,", "so_thang_no"),
     ],
 )
 def test_bad_rows_are_reported_by_line_in_vietnamese_and_skipped(person, row, message):
@@ -153,3 +155,9 @@ def test_admin_lists_and_imports_within_the_officers_scope(client, person):
     utf16 = io.BytesIO((HEADER + "7901234567,bhxh_bb,01/2015,12/2018,employer,X,Kỹ sư,1,25,1,0,79,07901,\n").encode("utf-16"))
     utf16.name = "sai-ma.csv"
     assert "UTF-8" in client.post("/quan-tri/participation/period/nhap-csv/", {"file": utf16}).content.decode()
+    # A field longer than the csv module takes (128 KiB) is a clear error on the form, not a server error.
+    huge = io.BytesIO((HEADER + '7901234567,bhxh_bb,01/2015,12/2018,employer,X,"' + "a" * 200_000 + '",1,25,1,0,79,07901,\n').encode())
+    huge.name = "qua-dai.csv"
+    response = client.post("/quan-tri/participation/period/nhap-csv/", {"file": huge})
+    assert response.status_code == 200 and "Tệp không đọc được dạng CSV" in response.content.decode()
+    assert Period.objects.count() == 3
