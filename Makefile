@@ -64,7 +64,7 @@ security-scan: $(STAMP)
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en -i ".venv/*" -i "tests/*" -i "bench/*"
-	$(BIN)/python manage.py compilemessages -l en -i .venv
+	$(BIN)/python manage.py compilemessages -l en -l vi -i .venv
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache
