@@ -29,8 +29,10 @@ urlpatterns = [
     path("password/reset/", RedirectView.as_view(pattern_name="accounts_auth:password_reset")),
     path("sessions/", RedirectView.as_view(pattern_name="accounts_auth:security")),
     # allauth pages the portal does not use: changing the e-mail that receives officers' codes,
-    # setting a password without the old one, e-mail confirmation and e-mail login codes.
+    # setting a password without the old one, e-mail confirmation and e-mail login codes, and
+    # allauth's own sign-up (closed: citizens register with their BHXH code at /dang-ky/).
     *[path(prefix, not_offered) for prefix in ("email/", "password/set/", "confirm-email/", "login/code/confirm/",
-                                               "password/reset/done/", "password/reset/key/done/", "inactive/")],
+                                               "password/reset/done/", "password/reset/key/done/", "inactive/",
+                                               "signup/")],
     re_path(r"^(confirm-email|password/reset/key)/.+$", not_offered),
 ]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from . import admin_support  # noqa: F401  (FAQ and news)
+from vssid_portal.admin import AutocompleteWithinTheForm
+
 from .models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
 
 
@@ -28,7 +30,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(MedicalFacility)
-class MedicalFacilityAdmin(admin.ModelAdmin):
+class MedicalFacilityAdmin(AutocompleteWithinTheForm, admin.ModelAdmin):
     list_display = ["code", "name", "province", "level", "bhyt_contract", "issues_sick_leave", "is_demo"]
     list_filter = ["province", "level", "bhyt_contract", "issues_sick_leave", "is_demo"]
     search_fields = ["code", "name", "search_key"]

@@ -23,14 +23,22 @@ from notifications.models import Message
 from notifications.services import send_message
 from participation.models import Period
 from tests.accounts.helpers import make_person, submit
+from tests.conftest import missing
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 from tests.participation.helpers import period
 
 pytestmark = pytest.mark.usefixtures("reference_data")
-postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="versions are kept by PostgreSQL triggers")
+postgresql_only = pytest.mark.usefixtures("_postgresql")
 
 PAGES = ["/ca-nhan/", "/the-bhyt/", "/qua-trinh-tham-gia/"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def _postgresql():
+    """Versions are kept by PostgreSQL triggers: without PostgreSQL these tests skip, and fail in CI."""
+    if connection.vendor != "postgresql":
+        missing("versions are kept by PostgreSQL triggers (DATABASE_URL)")
 
 
 @pytest.fixture
@@ -201,11 +209,74 @@ def test_the_version_reads_one_row_per_person_and_knows_missing_ones(person):
 
 def test_without_postgresql_nothing_is_stored(citizen, person):
     if connection.vendor == "postgresql":
+        # The path without a version on PostgreSQL: test_a_page_without_a_version_is_never_stored_but_still_renders.
         pytest.skip("SQLite keeps no version")
     assert content_version(person.pk) is None
     visit(citizen, "/ca-nhan/")
     assert visit(citizen, "/ca-nhan/")[1] > 1  # rendered again: the person and the children are read
 
+
+@pytest.fixture
+def written_keys(monkeypatch):
+    """Keys the page cache writes, whatever the cache backend (local memory, or Redis in CI)."""
+    from django.core.cache import cache
+
+    from vssid_portal import pagecache
+
+    keys = []
+
+    class Recording:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def set(self, key, *args, **kwargs):
+            keys.append(key)
+            return cache.set(key, *args, **kwargs)
+
+        def set_many(self, data, *args, **kwargs):
+            keys.extend(data)
+            return cache.set_many(data, *args, **kwargs)
+
+        def add(self, key, *args, **kwargs):
+            keys.append(key)
+            return cache.add(key, *args, **kwargs)
+
+    monkeypatch.setattr(pagecache, "cache", Recording())
+    return keys
+
+
+def test_a_page_without_a_version_is_never_stored_but_still_renders(rf, user, person, written_keys):
+    """Without a content version (SQLite, or a person whose version cannot be read) the page is
+    rendered for every request, holes filled, and nothing is written to the cache; the same
+    request with a version is stored, so the recording would have seen a write."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    from vssid_portal.pagecache import Page
+
+    def request():
+        req = rf.get("/ca-nhan/")
+        req.user, req.session = user, SessionStore()
+        req._messages = FallbackStorage(req)
+        return req
+
+    send_message(channel=Message.Channel.INBOX, template="welcome", user=user,
+                 context={"name": "Đức", "code": user.username}, idempotency_key="unversioned-1")
+    context = {"person": person}
+    page = Page(request(), "health_card/access_log.html", version=None)
+    assert page.key is None and page.cached() is None
+    response = page.response(page.render({**context, "checks": []}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Ai đã xem thẻ của tôi</h1>" in html and "Chưa có lần xác thực nào." in html
+    assert "\ue000" not in html  # every hole filled: this request's CSRF token and unread badge
+    assert CSRF.search(html).group(1)
+    assert '<span class="badge">1<span class="visually-hidden"> chưa đọc</span></span>' in html
+    assert written_keys == []
+
+    stored = Page(request(), "health_card/access_log.html", version="1:1:1")
+    stored.render({**context, "checks": []})
+    assert written_keys == [stored.key] and stored.key.startswith("page:") and stored.cached() is not None
 
 
 def test_a_changed_template_or_hotline_starts_a_new_key_space(settings):

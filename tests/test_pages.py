@@ -1,5 +1,7 @@
 """Every app has a real index page; error pages speak Vietnamese; headers protect every page."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -30,13 +32,35 @@ def test_personal_pages_need_login(client, name):
     assert response["Location"].startswith(reverse("account_login"))
 
 
+# Each personal page's own heading, its title and what it says to a login without a registry person.
+PERSONAL_MARKERS = {
+    "accounts:personal": ("Quản lý cá nhân", "Quản lý cá nhân",
+                          "Tài khoản này không gắn với người tham gia BHXH nào."),
+    "participation:index": ("Quá trình tham gia", "Quá trình tham gia BHXH",
+                            "Tài khoản này không gắn với người tham gia BHXH nào."),
+    "benefits:index": ("Thông tin hưởng", "Thông tin hưởng",
+                       'href="/thong-tin-huong/uoc-tinh/">Ước tính số tiền hưởng BHXH một lần'),
+    "health_card:index": ("Thẻ BHYT", "Thẻ BHYT", "Chưa có thẻ BHYT còn hiệu lực cho tài khoản này."),
+    "notifications:index": ("Thông báo", "Thông báo", "Bạn chưa có thông báo nào."),
+}
+
+
+def test_every_personal_page_has_its_markers():
+    assert sorted(PERSONAL_MARKERS) == sorted(PERSONAL)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", PERSONAL)
 def test_personal_pages_render_for_a_logged_in_user(client, name):
     client.force_login(get_user_model().objects.create_user("7901234567", password="x-Pass-2026!"))
     response = client.get(reverse(name))
     assert response.status_code == 200
-    assert "Đăng xuất" in response.content.decode()
+    html = response.content.decode()
+    heading, title, marker = PERSONAL_MARKERS[name]
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.S) == [heading]
+    assert f"<title>{title} – Cổng dịch vụ BHXH số</title>" in html
+    assert marker in html
+    assert "Đăng xuất" in html  # the logged-in header
 
 
 @pytest.mark.django_db
@@ -62,8 +86,14 @@ def test_csrf_failure_is_explained_in_vietnamese():
 
 
 @pytest.mark.django_db
-def test_security_headers_on_every_page(client):
-    response = client.get(reverse("home"))
+@pytest.mark.parametrize("name", PUBLIC + PERSONAL)
+def test_security_headers_on_every_page(client, name):
+    """Every public page, and every personal page for a logged-in user (tests/security/test_headers.py
+    reads them from a production server)."""
+    if name in PERSONAL:
+        client.force_login(get_user_model().objects.create_user("7901234567", password="x-Pass-2026!"))
+    response = client.get(reverse(name))
+    assert response.status_code == 200
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     assert "frame-ancestors 'none'" in csp
@@ -146,7 +176,7 @@ def test_admin_password_change_uses_the_portal_page(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/tai-khoan/email/", "/tai-khoan/password/set/", "/tai-khoan/confirm-email/",
-                                  "/tai-khoan/login/code/confirm/", "/tai-khoan/confirm-email/abc/"])
+                                  "/tai-khoan/login/code/confirm/", "/tai-khoan/confirm-email/abc/", "/tai-khoan/signup/"])
 def test_allauth_pages_the_portal_does_not_offer_are_gone(client, path):
     client.force_login(get_user_model().objects.create_user("canbo1", password="x-Pass-2026!", email="a@b.vn"))
     assert client.get(path).status_code == 404

@@ -1,5 +1,6 @@
 """Officers in the card admin: only their agencies' cards, cards only for people they manage,
-reissue from the list, API tokens shown once and stored hashed; clinic staff see no cards."""
+reissue from the list, API tokens shown once and stored hashed and kept to the clinics of the
+officer's province; clinic staff see no cards."""
 
 import re
 
@@ -7,8 +8,8 @@ import pytest
 
 from accounts.models import Person
 from health_card.models import BeneficiaryGroup, Card, FacilityApiToken
-from health_card.services import api_token_authenticate
-from lookup.models import Agency
+from health_card.services import api_token_authenticate, api_token_create
+from lookup.models import Agency, MedicalFacility
 from tests.accounts.helpers import make_person, officer
 
 from .card_fixtures import *  # noqa: F401,F403
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
 CARDS = "/quan-tri/health_card/card/"
+TOKENS = "/quan-tri/health_card/facilityapitoken/"
 
 
 @pytest.fixture
@@ -77,3 +79,86 @@ def test_clinic_staff_see_no_cards_and_no_tokens(card, clinic_user):
     client = logged_in(clinic_user)
     assert client.get(CARDS).status_code == 403
     assert client.get("/quan-tri/health_card/facilityapitoken/").status_code == 403
+
+
+# --- API tokens: the officers of the clinic's province only ----------------------------------------
+
+@pytest.fixture
+def clinic_token(facility):
+    """A token of a clinic of Hồ Chí Minh City (province 79)."""
+    return api_token_create(facility=facility, name="Phần mềm HIS khoa Khám bệnh")
+
+
+@pytest.fixture
+def hanoi_officer(reference_data):
+    return officer("canbo00101", "00101", DISTRICT)
+
+
+def test_an_officer_of_another_province_neither_lists_nor_opens_a_clinics_token(clinic_token, hanoi_officer):
+    token, _ = clinic_token
+    hanoi = logged_in(hanoi_officer)
+    listing = hanoi.get(TOKENS)
+    assert listing.status_code == 200
+    assert token.name not in listing.content.decode() and token.prefix not in listing.content.decode()
+    assert hanoi.get(f"{TOKENS}{token.pk}/change/").status_code == 302  # "not found" → back to the admin
+    # Any officer of the clinic's province sees it, not only the clinic's own district's.
+    same_province = logged_in(officer("canbo07902", "07902", DISTRICT)).get(TOKENS).content.decode()
+    assert token.name in same_province and token.prefix in same_province
+
+
+def test_an_officer_of_another_province_cannot_revoke_a_clinics_token(clinic_token, hanoi_officer):
+    token, raw = clinic_token
+    logged_in(hanoi_officer).post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is None and api_token_authenticate(raw) == token
+    logged_in(officer("canbo07902", "07902", DISTRICT)).post(TOKENS, {"action": "revoke",
+                                                                      "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is not None and api_token_authenticate(raw) is None
+
+
+def test_an_officer_makes_tokens_only_for_clinics_of_their_province(facility, hanoi_officer):
+    hanoi_clinic = MedicalFacility.objects.filter(province__code="01").order_by("code").first()
+    hanoi = logged_in(hanoi_officer)
+    form = hanoi.get(f"{TOKENS}add/").context["adminform"].form
+    offered = form.fields["facility"].queryset
+    assert offered.filter(pk=hanoi_clinic.pk).exists()
+    assert set(offered.values_list("province__code", flat=True)) == {"01"}
+
+    response = hanoi.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS"})
+    assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    assert "<code>" not in response.content.decode() and not FacilityApiToken.objects.exists()
+
+    response = hanoi.post(f"{TOKENS}add/", {"facility": hanoi_clinic.pk, "name": "HIS"})
+    assert response.status_code == 302
+    assert FacilityApiToken.objects.get().facility == hanoi_clinic
+
+
+def test_the_facility_search_of_the_token_form_offers_the_clinics_of_the_officers_province(facility, hanoi_officer):
+    """The form's facility field is an autocomplete: what it offers must be what the form accepts."""
+    hanoi_clinic = MedicalFacility.objects.filter(province__code="01").order_by("code").first()
+    hanoi = logged_in(hanoi_officer)
+
+    def search(term):
+        response = hanoi.get("/quan-tri/autocomplete/", {"app_label": "health_card", "model_name": "facilityapitoken",
+                                                          "field_name": "facility", "term": term})
+        assert response.status_code == 200, response.status_code
+        return {int(result["id"]) for result in response.json()["results"]}
+
+    assert hanoi_clinic.pk in search(hanoi_clinic.code)
+    assert facility.pk not in search(facility.code)
+
+
+def test_the_facility_search_of_the_card_form_answers_officers(facility, other_facility):
+    """The card form's clinic field is an autocomplete too: officers (who do not edit clinics)
+    may search them, and a card may name a clinic of any province."""
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    found = set()
+    for clinic in (facility, other_facility):
+        response = client.get("/quan-tri/autocomplete/", {"app_label": "health_card", "model_name": "card",
+                                                          "field_name": "facility", "term": clinic.code})
+        assert response.status_code == 200, response.status_code
+        found |= {int(result["id"]) for result in response.json()["results"]}
+    assert {facility.pk, other_facility.pk} <= found
+    assert client.get("/quan-tri/lookup/medicalfacility/").status_code == 200  # read only
+    assert client.get(f"/quan-tri/lookup/medicalfacility/{facility.pk}/delete/").status_code == 403

@@ -60,13 +60,15 @@ def test_visit_history_in_a_real_browser(browser_page, live_server):
     assert first.get_by_role("table").is_visible() and "Khám bệnh" in first.inner_text()
     check(page, "Lịch sử khám chữa bệnh")  # with a visit and its cost table open
 
-    # The inpatient stay, opened on its own page.
+    # The newest inpatient stay, opened on its own page; its heading as the template writes it.
+    stay = (Visit.objects.filter(person__bhxh_code="7901234567", kind="noi_tru")
+            .order_by("-admitted_on", "-pk").first())
     inpatient = page.locator("section.visit-year details", has_text="Nội trú").first
     inpatient.locator("summary").click()
     inpatient.get_by_role("link").click()
-    page.wait_for_url("**/so-kham-chua-benh/*/")
-    assert "Lượt khám nội trú ngày" in page.locator("h1").inner_text()
-    check(page, page.locator("h1").inner_text())
+    page.wait_for_url(f"**/so-kham-chua-benh/{stay.pk}/")
+    check(page, f"Lượt khám nội trú ngày {stay.admitted_on:%d/%m/%Y}")
+    assert stay.reference in page.content() and stay.diagnosis_name in page.content()
     assert page.get_by_role("region", name="Chi phí chi tiết").count() == 1
     assert "Ngày giường" in page.content()
     page.get_by_role("link", name="← Lịch sử khám chữa bệnh").click()

@@ -276,3 +276,49 @@ def test_unread_count_is_cached_and_follows_every_change(client):
     page = client.get(f"/thong-bao/{first.pk}/").content.decode()
     assert '<span class="badge">' not in page  # read: that very page counts afresh
     assert badge()[0] == "0"
+
+
+@pytest.mark.django_db
+def test_the_development_inbox_is_closed_unless_debug(client, settings):
+    """It needs no login and lists the latest SMS and e-mails of every user: a 404 in production,
+    to a visitor and to a logged-in citizen alike."""
+    sms(key="dev-inbox-sms", to="+84987654321")
+    send_message(channel=Message.Channel.EMAIL, template="welcome", recipient="duc@example.vn",
+                 context={"name": "Nguyễn Văn Đức", "code": "7901234567"}, idempotency_key="dev-inbox-mail")
+    citizen = get_user_model().objects.create_user("7909999999", password="x-Pass-2026!")
+    logged_in = type(client)()
+    logged_in.force_login(citizen)
+
+    settings.DEBUG = False
+    for visitor in (client, logged_in):
+        response = visitor.get("/thong-bao/hop-thu-thu-nghiem/")
+        html = response.content.decode()
+        assert response.status_code == 404
+        assert "+84987654321" not in html and "duc@example.vn" not in html and "7901234567" not in html
+
+    settings.DEBUG = True  # the control: the same page in development shows both messages
+    html = client.get("/thong-bao/hop-thu-thu-nghiem/").content.decode()
+    assert "<h1>Hộp thư thử nghiệm</h1>" in html
+    assert "+84987654321" in html and "duc@example.vn" in html and "7901234567" in html
+
+
+@pytest.mark.django_db
+def test_marking_all_notices_read_marks_only_ones_own(client):
+    user_model = get_user_model()
+    owner = user_model.objects.create_user("7901234567", password="x-Pass-2026!")
+    other = user_model.objects.create_user("7909999999", password="x-Pass-2026!")
+
+    def notice(user, key):
+        return send_message(channel=Message.Channel.INBOX, template="welcome", user=user,
+                            context={"name": "Đức", "code": user.username}, idempotency_key=key)
+
+    own = [notice(owner, "own-1"), notice(owner, "own-2")]
+    others = [notice(other, "other-1"), notice(other, "other-2")]
+    client.force_login(owner)
+    response = client.post("/thong-bao/da-doc/")
+    assert response.status_code == 302 and response["Location"] == "/thong-bao/"
+    assert Message.objects.filter(pk__in=[m.pk for m in own], read_at__isnull=False).count() == 2
+    assert Message.objects.filter(pk__in=[m.pk for m in others], read_at__isnull=True).count() == 2
+    assert '<span class="badge">' not in client.get("/thong-bao/").content.decode()
+    client.force_login(other)
+    assert '<span class="badge">2' in client.get("/thong-bao/").content.decode()

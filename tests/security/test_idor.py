@@ -1,7 +1,8 @@
 """IDOR matrix: every URL that takes an object id or a token, requested as another citizen, as an
-officer of another agency and anonymously, is refused (404, 403, 405 or a redirect to a login
-page) and never carries the owner's data. The URL resolver is walked, so a new parameterised URL
-that this matrix does not cover fails `test_every_parameterised_url_is_in_the_matrix`.
+officer of another agency, as an officer of another province and anonymously, is refused (404,
+403, 405 or a redirect to a login page) and never carries the owner's data. The URL resolver is
+walked, so a new parameterised URL that this matrix does not cover fails
+`test_every_parameterised_url_is_in_the_matrix`.
 
 Each case also has a positive control (the owner, the owner's officer or a superuser opens the
 same URL), so a wrong URL in the matrix cannot pass as "refused"."""
@@ -118,6 +119,7 @@ ADMIN_SCOPED = {
     "health_card.card": ("card", "officer"),
     "health_card.cardcheck": ("card_check", "officer"),
     "health_card.visit": ("visit", "officer"),
+    "health_card.facilityapitoken": ("api_token", "officer"),
     "public_services.filing": ("filing", "officer"),
     "public_services.feedback": ("feedback", "superuser"),
     "notifications.message": ("message", "superuser"),
@@ -125,6 +127,9 @@ ADMIN_SCOPED = {
     "mfa.authenticator": ("authenticator", "superuser"),
     "account.emailaddress": ("emailaddress", "superuser"),
 }
+# Scoped to the officer's province, not agency: every officer of the clinic's province may see (and
+# revoke) a clinic's API token by design, so only the officer of another province is refused.
+ADMIN_PROVINCE_SCOPED = {"health_card.facilityapitoken"}
 # Admin models without a citizen's data: reference data, configuration, roles. Officers of every
 # agency may read them by design; citizens and anonymous visitors are still refused.
 ADMIN_STAFF_WIDE = {
@@ -135,7 +140,6 @@ ADMIN_STAFF_WIDE = {
     "lookup.collectionpoint": "reference data",
     "benefits.salaryadjustment": "yearly coefficients (law)",
     "health_card.benefitlevel": "reference data", "health_card.beneficiarygroup": "reference data",
-    "health_card.facilityapitoken": "a clinic's token, visible to the officers of the clinic's province by design",
     "health_card.signingkey": "public halves of the QR signing keys",
     "public_services.holiday": "the public holiday calendar",
 }
@@ -204,6 +208,7 @@ def test_every_parameterised_url_is_in_the_matrix():
     labels = {model._meta.label_lower for model in admin.site._registry}
     assert labels - set(ADMIN_SCOPED) - set(ADMIN_STAFF_WIDE) == set(), "admin models missing from the IDOR matrix"
     assert not set(ADMIN_SCOPED) & set(ADMIN_STAFF_WIDE)
+    assert ADMIN_PROVINCE_SCOPED <= set(ADMIN_SCOPED)
 
 
 @pytest.fixture
@@ -223,8 +228,12 @@ def world(reference_data, settings, tmp_path, django_capture_on_commit_callbacks
     return world
 
 
+OFFICERS = ("officer of another agency", "officer of another province")
+
+
 def actors(world: World) -> dict:
-    return {"another citizen": world.stranger, "officer of another agency": world.other_officer, "anonymous": None}
+    return {"another citizen": world.stranger, "officer of another agency": world.other_officer,
+            "officer of another province": world.other_province_officer, "anonymous": None}
 
 
 def leaks(response, world: World) -> list[str]:
@@ -309,14 +318,15 @@ def test_person_scoped_pages_never_show_someone_elses_data(world):
 def admin_cases(world):
     """(route, urls, who may open them, also POST?, actors to refuse)."""
     everyone = actors(world)
-    not_staff = {name: user for name, user in everyone.items() if name != "officer of another agency"}
+    not_staff = {name: user for name, user in everyone.items() if name not in OFFICERS}
+    other_province = {name: user for name, user in everyone.items() if name != "officer of another agency"}
     by_label = {model._meta.label_lower: model for model in admin.site._registry}
     for route, label in admin_model_routes().items():
         model = by_label[label]
         suffix = route.rsplit("<path:object_id>/", 1)[1]
         if label in ADMIN_SCOPED:
             key, who = ADMIN_SCOPED[label]
-            obj_pk, refuse = world.objects[key].pk, everyone
+            obj_pk, refuse = world.objects[key].pk, other_province if label in ADMIN_PROVINCE_SCOPED else everyone
         else:
             first = model.objects.order_by("pk").first()
             obj_pk, who, refuse = (first.pk if first else 1), ("superuser" if first else None), not_staff

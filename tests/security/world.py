@@ -1,6 +1,6 @@
 """One small world for the security suite: an owner with something behind every object URL of the
-portal, another citizen, officers of the owner's agency and of another agency, and the links
-(signed tokens, private-file links) the owner was given."""
+portal, another citizen, officers of the owner's agency, of another agency of the same province and
+of another province, and the links (signed tokens, private-file links) the owner was given."""
 
 from dataclasses import dataclass, field
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.views.registration import status_url
 from health_card import keys
 from health_card.models import CardCheck
-from health_card.services import card_check
+from health_card.services import api_token_create, card_check
 from lookup.models import MedicalFacility
 from lookup.models_support import NewsArticle
 from notifications.models import Message
@@ -30,6 +30,8 @@ from vssid_portal.files import private_file_url
 
 PASSWORD = "x-Pass-2026!"
 OWNER_NAME, OWNER_CODE = "Nguyễn Văn Đức", "7901234567"
+# The API token of the owner's clinic: seen by the officers of the clinic's province only.
+TOKEN_NAME = "Phần mềm HIS khoa Khám bệnh tầng 3"
 APPLICANT_NAME, APPLICANT_CODE = "Lê Thị Hồng Nhung", "7905550001"
 
 
@@ -38,13 +40,14 @@ class World:
     owner: object
     stranger: object
     officer: object  # of the owner's agency: the one who may see the owner's records in the admin
-    other_officer: object  # of another district
+    other_officer: object  # of another district of the owner's province
+    other_province_officer: object = None  # of a district of another province (Hà Nội)
     objects: dict = field(default_factory=dict)
     links: dict = field(default_factory=dict)
 
     def secrets(self) -> list[str]:
         """Text that must never appear on a page served to someone else."""
-        return [OWNER_NAME, OWNER_CODE, APPLICANT_NAME, APPLICANT_CODE, "079088012345", "079188012346"]
+        return [OWNER_NAME, OWNER_CODE, APPLICANT_NAME, APPLICANT_CODE, "079088012345", "079188012346", TOKEN_NAME]
 
 
 def use_fresh_signing_keys(settings, tmp_path):
@@ -59,7 +62,8 @@ def build_world() -> World:
     owner = citizen(OWNER_CODE, OWNER_NAME)
     stranger = citizen("7909999999", "Trần Thị Mai", sex=2, id_number="079188012345", agency_code="07902")
     world = World(owner=owner, stranger=stranger, officer=officer("canbo07901", "07901", DISTRICT),
-                  other_officer=officer("canbo07902", "07902", DISTRICT))
+                  other_officer=officer("canbo07902", "07902", DISTRICT),
+                  other_province_officer=officer("canbo00101", "00101", DISTRICT))
     person = owner.person
     facility = MedicalFacility.objects.filter(province__code="79", bhyt_contract=True).order_by("code").first()
     objects = world.objects
@@ -76,6 +80,7 @@ def build_world() -> World:
     card_check(channel=CardCheck.Channel.TYPED, number=card.number, full_name=OWNER_NAME,
                birth_date=person.birth_date)
     objects["card_check"] = CardCheck.objects.filter(card=card).first()
+    objects["api_token"], _ = api_token_create(facility=facility, name=TOKEN_NAME, created_by=world.officer)
     objects["notice"] = send_message(channel=Message.Channel.INBOX, template="feedback_received", user=owner,
                                      context={"feedback": None, "sms": False}, idempotency_key="security-notice")
     objects["message"] = objects["notice"]

@@ -7,10 +7,15 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-pytestmark = [
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the PostgreSQL backend"),
-    pytest.mark.django_db,
-]
+from tests.conftest import missing
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_postgresql")]
+
+
+@pytest.fixture
+def _postgresql():
+    if connection.vendor != "postgresql":
+        missing("the portal's PostgreSQL backend (DATABASE_URL)")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.db import connection
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, missing
 
 PROD_KEY = "k" * 10 + "9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9"
 
@@ -112,7 +112,7 @@ def test_production_without_card_signing_keys_fails_check_deploy():
 @pytest.mark.django_db
 def test_suite_runs_on_postgresql_through_psycopg3_when_database_url_is_set():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        pytest.skip("DATABASE_URL does not point at PostgreSQL")
+        missing("DATABASE_URL does not point at PostgreSQL")
     assert connection.vendor == "postgresql"
     assert connection.Database.__name__ == "psycopg"
     with connection.cursor() as cursor:
