@@ -49,3 +49,19 @@ def sync_groups(group_model, permission_model) -> dict:
         group.permissions.set(permissions)
         groups[name] = group
     return groups
+
+
+def sync_groups_operation(*app_labels):
+    """The migration step that gives the groups the permissions of `app_labels`: Django creates an
+    app's permissions only after every migration has run, so they are created here first."""
+    from django.contrib.auth.management import create_permissions
+    from django.db import migrations
+
+    def grant(apps, schema_editor):
+        for label in app_labels:
+            config = apps.get_app_config(label)
+            config.models_module = getattr(config, "models_module", None) or True
+            create_permissions(config, verbosity=0, apps=apps)
+        sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+    return migrations.RunPython(grant, migrations.RunPython.noop)

@@ -1,18 +1,10 @@
 """Officers enter and correct periods: give their groups the participation permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from accounts.roles import sync_groups
-
-
-def grant(apps, schema_editor):
-    config = apps.get_app_config("participation")
-    config.models_module = getattr(config, "models_module", None) or True
-    create_permissions(config, verbosity=0, apps=apps)
-    sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from accounts.roles import sync_groups_operation
 
 
 class Migration(migrations.Migration):
     dependencies = [("participation", "0001_initial"), ("accounts", "0004_officer_groups")]
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = [sync_groups_operation("participation")]
