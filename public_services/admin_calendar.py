@@ -3,12 +3,18 @@ kind, searched by name. Only superusers and staff given the public_services holi
 see or change it (Django's model permissions, no officer group has them). Importing this module
 registers it."""
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 
+from vssid_portal.templatetags.vn_format import vn_date
+
 from .calendar import WEEKDAY_NAMES
 from .models import Holiday
+
+_YEAR = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is True but int("²") fails
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -20,8 +26,10 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(day.year), str(day.year)) for day in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date__year=int(self.value()))
+        """A year 1–9999 filters the list; anything else in the address is ignored (all years)."""
+        value = self.value() or ""
+        if _YEAR.fullmatch(value) and int(value) >= 1:
+            return queryset.filter(date__year=int(value))
         return queryset
 
 
@@ -49,7 +57,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
     @admin.display(description="ngày", ordering="date")
     def day(self, obj):
-        return obj.date.strftime("%d/%m/%Y")
+        return vn_date(obj.date)
 
     @admin.display(description="thứ")
     def weekday(self, obj):

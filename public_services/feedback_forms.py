@@ -12,10 +12,13 @@ from phonenumber_field.formfields import PhoneNumberField
 from accounts.validators import validate_vn_mobile
 from lookup.models import Agency
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
+from vssid_portal.text import normalize_name
 
 from .models import Feedback
 
 CONTENT_LIMIT = 3000
+NAME_LIMIT = 100  # Feedback.full_name
+EMAIL_LIMIT = 254  # Feedback.email and the outbox's Message.recipient
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
 PHONE_ERRORS = {"invalid": "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."}
@@ -86,9 +89,10 @@ class FeedbackForm(forms.Form):
                         "invalid": "Không đọc được tệp đính kèm. Hãy chọn lại tệp."},
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
     )
-    full_name = forms.CharField(label="Họ và tên", max_length=100,
+    full_name = forms.CharField(label="Họ và tên", max_length=NAME_LIMIT,
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}),
-                                error_messages={"required": "Nhập họ và tên người gửi."})
+                                error_messages={"required": "Nhập họ và tên người gửi.",
+                                                "max_length": f"Họ và tên dài tối đa {NAME_LIMIT} ký tự."})
     phone = PhoneNumberField(
         label="Số điện thoại di động", region="VN", required=False, validators=[validate_vn_mobile],
         help_text="Nhận mã phản ánh và câu trả lời qua SMS.",
@@ -96,14 +100,23 @@ class FeedbackForm(forms.Form):
         error_messages=PHONE_ERRORS,
     )
     email = forms.EmailField(
-        label="Thư điện tử", required=False, help_text="Nhận câu trả lời qua thư điện tử. Nhập số điện thoại, thư điện tử hoặc cả hai.",
+        label="Thư điện tử", required=False, max_length=EMAIL_LIMIT,
+        help_text="Nhận câu trả lời qua thư điện tử. Nhập số điện thoại, thư điện tử hoặc cả hai.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Nhập địa chỉ thư điện tử đúng dạng, ví dụ ten@example.com."},
+        error_messages={"invalid": "Nhập địa chỉ thư điện tử đúng dạng, ví dụ ten@example.com.",
+                        "max_length": f"Địa chỉ thư điện tử dài tối đa {EMAIL_LIMIT} ký tự."},
     )
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         return clean_attachment(upload) if upload else None
+
+    def clean_full_name(self):
+        # Stored NFC, which can lengthen a name (U+0958 becomes two characters): check what is stored.
+        name = normalize_name(self.cleaned_data["full_name"])
+        if len(name) > NAME_LIMIT:
+            raise ValidationError(f"Họ và tên dài tối đa {NAME_LIMIT} ký tự.", code="max_length")
+        return name
 
     def clean(self):
         cleaned = super().clean()

@@ -6,6 +6,7 @@ import phonenumbers
 from django.db.models import QuerySet
 
 from lookup.selectors import agency_subtree_ids
+from notifications.models import Message
 
 from .models import Feedback
 
@@ -23,6 +24,25 @@ def feedback_for_sender(*, tracking_number: str, contact: str) -> Feedback | Non
         return None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return found if found.phone and found.phone.as_e164 == e164 else None
+
+
+def feedback_message_key(feedback: Feedback, *, event: str, channel: str) -> str:
+    """The outbox key of the message sent to the sender on `event` ("received", "answered")."""
+    return f"feedback-{feedback.tracking_number}-{event}-{channel}"
+
+
+def feedback_unconfirmed_channels(*, feedback: Feedback) -> list[str]:
+    """The channels (SMS, e-mail) the sender gave on which no confirmation of receipt was queued:
+    the hourly cap per recipient held it back."""
+    wanted = {}
+    if feedback.phone:
+        wanted[feedback_message_key(feedback, event="received", channel=Message.Channel.SMS)] = Message.Channel.SMS
+    if feedback.email:
+        wanted[feedback_message_key(feedback, event="received", channel=Message.Channel.EMAIL)] = Message.Channel.EMAIL
+    if not wanted:
+        return []
+    queued = set(Message.objects.filter(idempotency_key__in=wanted).values_list("idempotency_key", flat=True))
+    return [channel for key, channel in wanted.items() if key not in queued]
 
 
 def feedback_by_tracking(*, tracking_number: str) -> Feedback | None:

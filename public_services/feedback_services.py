@@ -1,21 +1,33 @@
 """Every write to feedback: sending one (idempotent per form rendering) and the officer's
 answer. Each is one transaction; SMS and e-mail go through the outbox (notifications), which
-delivers once the transaction commits."""
+delivers once the transaction commits.
+
+Anyone may send a feedback, so the confirmation of receipt is capped per recipient: at most
+CONFIRMATIONS_PER_HOUR an hour to one phone number (and to one e-mail address), whichever
+client sends them. Beyond the cap the feedback is still recorded and its tracking number shown
+on screen; only the confirmation is not sent (the sender's work is never lost, and nobody can
+text or mail a stranger over and over, nor stop that stranger from sending feedback of their
+own). The officer's answer is not capped: an officer sends it, once per feedback.
+"""
 
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_ratelimit.core import is_ratelimited
 
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.text import normalize_name
 
-from .feedback_selectors import feedback_visible_to
+from .feedback_selectors import feedback_message_key, feedback_visible_to
 from .models import Feedback
 
 KEY_LENGTH = 32
+# As many as one client may send in 10 minutes (feedback_views.SUBMIT_RATE) and as the OTP's
+# hourly cap per phone: a sender who does not switch addresses never meets it.
+CONFIRMATIONS_PER_HOUR = 5
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
 
 
@@ -32,14 +44,24 @@ def _tracking_number() -> str:
             return number
 
 
-def _notify(feedback: Feedback, *, template: str, event: str) -> None:
-    key = f"feedback-{feedback.tracking_number}-{event}"
-    if feedback.phone:
+def _confirmation_allowed(recipient: str) -> bool:
+    """Count one confirmation to `recipient` (E.164 number or case-folded e-mail address); False
+    once the hour's cap is reached. django-ratelimit's counter in the shared cache, as for the
+    portal's other limits, keyed by the recipient alone (no request: the client does not matter)."""
+    return not is_ratelimited(None, group="public_services.feedback_confirmation", key=lambda group, request: recipient,
+                              rate=f"{CONFIRMATIONS_PER_HOUR}/h", method=is_ratelimited.ALL, increment=True)
+
+
+def _notify(feedback: Feedback, *, template: str, event: str, capped: bool = False) -> None:
+    """SMS and/or e-mail to the sender; with `capped`, only within the hourly cap per recipient."""
+    if feedback.phone and (not capped or _confirmation_allowed(feedback.phone.as_e164)):
         send_message(channel=Message.Channel.SMS, template=template, recipient=feedback.phone.as_e164,
-                     context={"feedback": feedback, "sms": True}, idempotency_key=f"{key}-sms")
-    if feedback.email:
+                     context={"feedback": feedback, "sms": True},
+                     idempotency_key=feedback_message_key(feedback, event=event, channel=Message.Channel.SMS))
+    if feedback.email and (not capped or _confirmation_allowed(feedback.email.casefold())):
         send_message(channel=Message.Channel.EMAIL, template=template, recipient=feedback.email,
-                     context={"feedback": feedback, "sms": False}, idempotency_key=f"{key}-email")
+                     context={"feedback": feedback, "sms": False},
+                     idempotency_key=feedback_message_key(feedback, event=event, channel=Message.Channel.EMAIL))
 
 
 def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phone=None, email: str = "",
@@ -71,7 +93,7 @@ def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phon
                 feedback.attachment.save(f"{feedback.tracking_number}/dinh-kem.{extension}", attachment, save=False)
                 stored = feedback.attachment.name
             feedback.save()
-            _notify(feedback, template="feedback_received", event="received")
+            _notify(feedback, template="feedback_received", event="received", capped=True)
     except Exception as exc:
         if stored:
             Feedback._meta.get_field("attachment").storage.delete(stored)

@@ -5,8 +5,13 @@ A feedback page opens only in a browser session that sent it or proved to know i
 number together with the phone or e-mail given: a tracking number alone shows nothing. Each
 rendering of the form carries a new idempotency key kept in the session, so a double submit
 makes one feedback and a key from another browser is refused.
+
+Whatever the service still refuses (a rule the form does not know) comes back as errors on the
+form, never as a server error.
 """
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
-from .feedback_selectors import feedback_by_tracking, feedback_for_sender
-from .feedback_services import feedback_submit, new_feedback_key
+from .feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
+from .feedback_services import CONFIRMATIONS_PER_HOUR, feedback_submit, new_feedback_key
 
 SUBMIT_RATE = "5/10m"
 LOOKUP_RATE = "10/m"
@@ -39,6 +44,29 @@ def _initial(user) -> dict:
         "email": user.email,
         "agency": getattr(person, "agency_id", None),
     }
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """The service's refusal on the form: beside the field it names, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+_UNCONFIRMED = {
+    "sms": "Cổng không gửi thêm tin nhắn xác nhận đến số điện thoại bạn khai vì số này đã nhận đủ {n} tin nhắn "
+           "xác nhận phản ánh trong một giờ.",
+    "email": "Cổng không gửi thêm thư xác nhận đến địa chỉ thư điện tử bạn khai vì địa chỉ này đã nhận đủ {n} thư "
+             "xác nhận phản ánh trong một giờ.",
+}
+
+
+def _unconfirmed_notice(feedback, channels) -> str:
+    held_back = " ".join(_UNCONFIRMED[channel].format(n=CONFIRMATIONS_PER_HOUR) for channel in channels)
+    return (f"Phản ánh của bạn đã được tiếp nhận. {held_back} Hãy ghi lại mã phản ánh {feedback.tracking_number} "
+            "để tra cứu; câu trả lời của cơ quan BHXH vẫn được gửi đến bạn và hiển thị tại trang này.")
 
 
 def _render_form(request, form, *, status=200):
@@ -68,10 +96,18 @@ def feedback_form(request):
     if not form.is_valid():
         return _render_form(request, form)
     data = form.cleaned_data
-    feedback = feedback_submit(kind=data["kind"], topic=data["topic"], content=data["content"], agency=data["agency"],
-                               full_name=data["full_name"], phone=data["phone"], email=data["email"],
-                               attachment=data["attachment"], user=request.user, idempotency_key=key)
+    try:
+        feedback = feedback_submit(kind=data["kind"], topic=data["topic"], content=data["content"],
+                                   agency=data["agency"], full_name=data["full_name"], phone=data["phone"],
+                                   email=data["email"], attachment=data["attachment"], user=request.user,
+                                   idempotency_key=key)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _render_form(request, form)
     _remember(request, SEEN, feedback.tracking_number)
+    unconfirmed = feedback_unconfirmed_channels(feedback=feedback)
+    if unconfirmed:
+        messages.info(request, _unconfirmed_notice(feedback, unconfirmed))
     return redirect("public_services:feedback_status", tracking_number=feedback.tracking_number)
 
 

@@ -28,6 +28,7 @@ from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_stale_uploads
 from vssid_portal.pdf import render_pdf
+from vssid_portal.templatetags.vn_format import vn_date
 
 from .models import TRANSITIONS, Filing, FilingDocument, FilingEvent
 from .procedures.base import form_to_data
@@ -62,7 +63,7 @@ def _identity(person) -> dict:
     """Who the filing is for, as the registry said at submission (the declaration prints it)."""
     return {
         "bhxh_code": person.bhxh_code, "full_name": person.full_name,
-        "birth_date": person.birth_date.strftime("%Y" if person.birth_year_only else "%d/%m/%Y"),
+        "birth_date": vn_date(person.birth_date, person.birth_year_only),
         "sex": person.get_sex_display(), "id_type": person.get_id_type_display(), "id_number": person.id_number,
         "address": person.address, "phone": person.phone.as_national if person.phone else "",
     }
@@ -167,7 +168,10 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
                 agency=agency, data=cleaned, identity=_identity(person), idempotency_key=idempotency_key,
                 submitted_at=now, due_date=due_date_from(timezone.localdate(now), procedure.handling_days),
             )
-            filing.full_clean()
+            # Uniqueness is left to the database: checked here, the same form committed a moment
+            # ago by a parallel request would be refused as "already exists"; as an
+            # IntegrityError (below) it is the filing the citizen gets back.
+            filing.full_clean(validate_unique=False)
             filing.save()
             _attach(filing, uploads)
             _record(filing, from_status="", actor=user)

@@ -9,6 +9,8 @@ bù). public_services.calendar turns the rows into working days; its HOLIDAYS ta
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from vssid_portal.templatetags.vn_format import vn_date
+
 __all__ = ["Holiday"]
 
 SATURDAY = 5  # date.weekday(): Monday is 0
@@ -36,7 +38,7 @@ class Holiday(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} – {self.name}"
+        return f"{vn_date(self.date)} – {self.name}"
 
     @property
     def is_working(self) -> bool:

@@ -8,10 +8,10 @@ from django import forms
 from django.utils import timezone
 
 from accounts.validators import IdType, validate_id_document
-from vssid_portal.text import normalize_name
+from vssid_portal.templatetags.vn_format import vn_date
 
 from .base import Procedure, ProcedureForm
-from .fields import phone_field
+from .fields import clean_name, phone_field, validate_birth_date
 from .registry import register
 
 BENEFITS = [("luong_huu", "Lương hưu, trợ cấp BHXH hằng tháng"), ("mot_lan", "BHXH một lần"),
@@ -19,11 +19,12 @@ BENEFITS = [("luong_huu", "Lương hưu, trợ cấp BHXH hằng tháng"), ("mot
 RELATIONS = [("vo_chong", "Vợ/chồng"), ("con", "Con"), ("cha_me", "Cha/mẹ"), ("anh_chi_em", "Anh/chị/em"),
              ("khac", "Khác")]
 MAX_MONTHS = 12
+START_AHEAD_MONTHS = 12  # an authorisation is filed for a period starting within a year
 
 
-def _date_field(label, help_text="Dạng ngày/tháng/năm, ví dụ 01/01/2027."):
+def _date_field(label, help_text="Dạng ngày/tháng/năm, ví dụ 01/01/2027.", validators=()):
     return forms.DateField(
-        label=label, input_formats=["%d/%m/%Y"], help_text=help_text,
+        label=label, input_formats=["%d/%m/%Y"], help_text=help_text, validators=list(validators),
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
         error_messages={"required": f"Nhập {label.lower()}.", "invalid": f"Nhập {label.lower()} dạng ngày/tháng/năm."},
     )
@@ -32,7 +33,8 @@ def _date_field(label, help_text="Dạng ngày/tháng/năm, ví dụ 01/01/2027.
 class AuthorisationForm(ProcedureForm):
     authorised_name = forms.CharField(label="Họ và tên người được ủy quyền", max_length=100,
                                       error_messages={"required": "Nhập họ và tên người được ủy quyền."})
-    authorised_birth_date = _date_field("Ngày sinh người được ủy quyền", "Dạng ngày/tháng/năm, ví dụ 25/12/1990.")
+    authorised_birth_date = _date_field("Ngày sinh người được ủy quyền", "Dạng ngày/tháng/năm, ví dụ 25/12/1990.",
+                                        validators=[validate_birth_date])
     authorised_id_number = forms.CharField(label="Số CCCD người được ủy quyền", max_length=12, help_text="12 chữ số.",
                                            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                                            error_messages={"required": "Nhập số CCCD người được ủy quyền."})
@@ -46,7 +48,7 @@ class AuthorisationForm(ProcedureForm):
     phone = phone_field()
 
     def clean_authorised_name(self):
-        return normalize_name(self.cleaned_data["authorised_name"])
+        return clean_name(self.cleaned_data["authorised_name"])
 
     def clean(self):
         cleaned = super().clean()
@@ -60,7 +62,10 @@ class AuthorisationForm(ProcedureForm):
             if self.person is not None and number.strip() == self.person.id_number:
                 self.add_error("authorised_id_number", "Người được ủy quyền phải là người khác, không phải bạn.")
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
-        if start and end:
+        earliest, latest = start_range(timezone.localdate())
+        if start and not earliest <= start <= latest:
+            self.add_error("valid_from", f"Chọn ngày bắt đầu ủy quyền từ {vn_date(earliest)} đến {vn_date(latest)}.")
+        elif start and end:
             if end < start:
                 self.add_error("valid_to", "Ngày kết thúc phải sau ngày bắt đầu.")
             elif end > _add_months(start, MAX_MONTHS):
@@ -68,6 +73,13 @@ class AuthorisationForm(ProcedureForm):
         if birth and birth > _add_months(timezone.localdate(), -12 * 18):
             self.add_error("authorised_birth_date", "Người được ủy quyền phải đủ 18 tuổi.")
         return cleaned
+
+
+def start_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The days an authorisation may start on: from the first day of this month (so this month's
+    payment can still be collected) to a year ahead. Bounding the start also keeps the end, at
+    most MAX_MONTHS later, inside the calendar."""
+    return today.replace(day=1), _add_months(today, START_AHEAD_MONTHS)
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:

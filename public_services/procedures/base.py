@@ -14,6 +14,7 @@ from django.db import models
 from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Agency
+from vssid_portal.templatetags.vn_format import vn_date
 
 
 class ProcedureForm(forms.Form):
@@ -45,7 +46,7 @@ def to_raw(value):
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return vn_date(value)  # always a four-digit year, so "%d/%m/%Y" reads it back
     if isinstance(value, PhoneNumber):
         return value.as_e164
     if isinstance(value, (list, tuple)):
@@ -77,7 +78,7 @@ def display(field, value) -> str:
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return vn_date(value)
     if isinstance(value, PhoneNumber):
         return value.as_national
     return str(value)

@@ -2,6 +2,8 @@
 BHXH agency there (from the agencies in lookup). The new place's agency handles the filing.
 Handling time: 5 working days (unconfirmed)."""
 
+import re
+
 from django import forms
 
 from lookup.models import Agency, Province
@@ -10,6 +12,9 @@ from .base import Procedure
 from .fields import long_text, phone_field
 from .base import ProcedureForm
 from .registry import register
+
+
+_PROVINCE_ID = re.compile(r"[0-9]{1,9}")
 
 
 class BenefitPlaceForm(ProcedureForm):
@@ -34,8 +39,9 @@ class BenefitPlaceForm(ProcedureForm):
         super().__init__(*args, **kwargs)
         province_id = self.data.get("new_province") if self.is_bound else self.initial.get("new_province")
         agencies = Agency.objects.order_by("code")
-        if province_id and str(province_id).isdigit() and len(str(province_id)) < 10:
-            self.fields["new_agency"].queryset = agencies.filter(province_id=province_id)
+        # ASCII digits only ("²".isdigit() is True, int("²") fails): anything else is no province.
+        if province_id is not None and _PROVINCE_ID.fullmatch(str(province_id)):
+            self.fields["new_agency"].queryset = agencies.filter(province_id=int(province_id))
         elif self.person is None:  # reading a stored filing: any agency
             self.fields["new_agency"].queryset = agencies
 

@@ -10,10 +10,10 @@ from django import forms
 from accounts.models import Person
 from accounts.validators import IdType, validate_id_document
 from vssid_portal.images import SafeImageField
-from vssid_portal.text import fold, normalize_name
+from vssid_portal.text import fold
 
 from .base import Procedure
-from .fields import DeliveryForm, contact_initial, long_text
+from .fields import DeliveryForm, clean_name, contact_initial, long_text, validate_birth_date
 from .registry import register
 
 CHANGES = [("full_name", "Họ và tên"), ("birth_date", "Ngày sinh"), ("sex", "Giới tính"), ("id_number", "Số CCCD")]
@@ -29,6 +29,7 @@ class BookChangeForm(DeliveryForm):
                                     help_text="Có dấu, như trên giấy tờ.")
     new_birth_date = forms.DateField(
         label="Ngày sinh mới", required=False, input_formats=["%d/%m/%Y"], help_text="Dạng ngày/tháng/năm, ví dụ 25/12/1990.",
+        validators=[validate_birth_date],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
         error_messages={"invalid": "Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990."},
     )
@@ -44,7 +45,7 @@ class BookChangeForm(DeliveryForm):
                    "evidence_1", "evidence_2", "phone", "email", "delivery", "delivery_address"]
 
     def clean_new_full_name(self):
-        return normalize_name(self.cleaned_data["new_full_name"]) if self.cleaned_data["new_full_name"] else ""
+        return clean_name(self.cleaned_data["new_full_name"]) if self.cleaned_data["new_full_name"] else ""
 
     def clean_new_id_number(self):
         return self.cleaned_data["new_id_number"].strip()

@@ -1,15 +1,42 @@
-"""Form parts several procedures share: contact details and how the result is delivered."""
+"""Form parts several procedures share: contact details, how the result is delivered, birth
+dates."""
+
+import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.validators import validate_vn_mobile
+from vssid_portal.text import normalize_name
 
 from .base import ProcedureForm
 
 POST, PICKUP = "buu_dien", "tai_co_quan"
 DELIVERY_CHOICES = [(POST, "Gửi qua bưu điện đến địa chỉ dưới đây"), (PICKUP, "Nhận tại cơ quan BHXH giải quyết hồ sơ")]
 TEXT_LIMIT = 1000  # "Nội dung thay đổi, yêu cầu" and "Hồ sơ kèm theo" on VssID: at most 1000 characters
+EMAIL_LIMIT = 254  # what an address may hold (RFC 5321) and what the outbox stores (Message.recipient)
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+NAME_LIMIT = 100
+
+
+def clean_name(value: str, *, limit: int = NAME_LIMIT) -> str:
+    """A name as stored (NFC, single spaces), its length checked after normalising: NFC can
+    lengthen text (U+0958 becomes two characters), and the stored answers are validated again
+    with the same `max_length` at submission."""
+    name = normalize_name(value)
+    if len(name) > limit:
+        raise ValidationError(f"Họ và tên dài tối đa {limit} ký tự.", code="max_length")
+    return name
+
+
+def validate_birth_date(value: datetime.date) -> None:
+    """A birth date from 01/01/1900 to today."""
+    if value > timezone.localdate():
+        raise ValidationError("Ngày sinh không được sau ngày hôm nay.", code="future")
+    if value < EARLIEST_BIRTH_DATE:
+        raise ValidationError("Ngày sinh phải từ ngày 01/01/1900 trở về sau.", code="too_early")
 
 
 def long_text(label: str, *, required: bool = True, help_text: str = "", missing: str = "") -> forms.CharField:
@@ -35,8 +62,10 @@ class DeliveryForm(ProcedureForm):
 
     phone = phone_field()
     email = forms.EmailField(
-        label="Email (không bắt buộc)", required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."},
+        label="Email (không bắt buộc)", required=False, max_length=EMAIL_LIMIT,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com.",
+                        "max_length": f"Địa chỉ email dài tối đa {EMAIL_LIMIT} ký tự."},
     )
     delivery = forms.ChoiceField(
         label="Cách nhận kết quả", choices=DELIVERY_CHOICES, widget=forms.RadioSelect, initial=POST,

@@ -1,14 +1,18 @@
 """Builders shared by the public-service tests: a citizen with a login, officers, valid answers
 for every procedure, a filing submitted through the service."""
 
+import datetime
+
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from accounts.models import User
 from lookup.models import Agency
 from public_services.procedures import registry
 from public_services.services import filing_submit, new_idempotency_key
 from tests.accounts.helpers import jpeg, make_person, officer
+from vssid_portal.templatetags.vn_format import vn_date
 
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
 
@@ -20,9 +24,17 @@ def citizen(code="7901234567", name="Nguyễn Văn Đức", agency_code="07901",
     return User.objects.create_user(code, password="x-Pass-2026!", person=person, email=f"{code}@example.vn")
 
 
+def authorisation_period() -> tuple[datetime.date, datetime.date]:
+    """A period an authorisation may be filed for today: from the first day of next month, for a
+    year (an authorisation starts within a year and lasts at most 12 months)."""
+    start = (timezone.localdate().replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
+    return start, start.replace(year=start.year + 1) - datetime.timedelta(days=1)
+
+
 def answers(code: str, **overrides) -> dict:
     """Valid raw answers for each procedure, as a browser would post them."""
     other = Agency.objects.get(code="07902")
+    valid_from, valid_to = authorisation_period()
     base = {
         "607A": {"reason": "mat", "details": "Mất sổ khi chuyển nhà ở Thủ Đức", "attachments": "",
                  "phone": "0912345678", "email": "", "delivery": "buu_dien",
@@ -41,8 +53,8 @@ def answers(code: str, **overrides) -> dict:
                              "new_address": "12 Lê Lợi, Phường Sài Gòn", "details": ""},
         "UY-QUYEN": {"authorised_name": "Trần Thị Hồng Nhung", "authorised_birth_date": "02/09/1990",
                      "authorised_id_number": "079190012345", "authorised_phone": "0987654321",
-                     "relationship": "vo_chong", "benefit": "luong_huu", "valid_from": "01/01/2027",
-                     "valid_to": "31/12/2027", "phone": "0912345678"},
+                     "relationship": "vo_chong", "benefit": "luong_huu", "valid_from": vn_date(valid_from),
+                     "valid_to": vn_date(valid_to), "phone": "0912345678"},
     }[code]
     return {**base, **overrides}
 

@@ -248,3 +248,28 @@ def test_staff_need_the_holiday_permission(client):
     assert Holiday.objects.filter(date=D(2028, 1, 26)).exists()
     refused = client.post(ADMIN + "add/", {"date": "2028-01-27", "name": "Làm bù", "kind": "working_saturday"})
     assert "Ngày làm bù phải là thứ Bảy hoặc Chủ nhật" in refused.content.decode()
+
+
+@pytest.mark.parametrize("year", ["²", "２０２６", "0", "10000", "2026x", ""])
+def test_a_year_filter_that_is_not_a_year_lists_every_year(client, year):
+    # "²" and full-width digits pass str.isdigit() but not int(); 0 and 10000 are outside the
+    # calendar: each used to be a 500.
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    response = client.get(ADMIN, {"nam": year})
+    html = response.content.decode()
+    assert response.status_code == 200 and "17/02/2026" in html and "29/01/2025" in html
+
+
+def test_a_holiday_before_the_year_1000_is_shown_and_edited_with_four_digits(client):
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    old = Holiday.objects.create(date=D(900, 1, 2), name="Ngày thử", kind=Holiday.Kind.HOLIDAY)
+    listed = client.get(ADMIN, {"nam": "900"}).content.decode()
+    assert re.search(r'<th class="field-day"><a href="[^"]+">02/01/0900</a></th>', listed)
+    assert str(old) == "02/01/0900 – Ngày thử"
+    page = client.get(f"{ADMIN}{old.pk}/change/").content.decode()
+    value = re.search(r'name="date" value="([^"]*)"', page).group(1)
+    assert value == "02/01/0900"
+    response = client.post(f"{ADMIN}{old.pk}/change/", {"date": value, "name": "Ngày thử đã sửa", "kind": "holiday"})
+    assert response.status_code == 302  # what the page showed is read back
+    old.refresh_from_db()
+    assert old.date == D(900, 1, 2) and old.name == "Ngày thử đã sửa"

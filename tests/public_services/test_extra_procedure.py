@@ -10,6 +10,7 @@ registry takes a template *name*, found by Django's template loaders, so the fix
 folder to the template directories for the duration of the test.
 """
 
+import contextlib
 import copy
 import re
 import subprocess
@@ -50,9 +51,9 @@ class TrialForm(ProcedureForm):
     field_order = ["purpose", "months", "phone", "details"]
 
 
-@pytest.fixture
-def trial_procedure(settings):
-    """Declare the procedure for one test, then take it out of the registry again."""
+@contextlib.contextmanager
+def trial_registered(settings):
+    """The procedure declared (with its template folder) inside the block, gone after it."""
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["DIRS"] = [*templates[0]["DIRS"], TEMPLATES]
     settings.TEMPLATES = templates
@@ -81,6 +82,13 @@ def trial_procedure(settings):
     finally:
         # The registry has no unregister: a procedure module is never removed at run time.
         registry._PROCEDURES.pop(CODE, None)
+
+
+@pytest.fixture
+def trial_procedure(settings):
+    """Declare the procedure for one test, then take it out of the registry again."""
+    with trial_registered(settings) as declared:
+        yield declared
     assert registry.by_slug(SLUG) is None
 
 
@@ -161,9 +169,14 @@ def test_a_procedure_declared_in_one_place_goes_from_form_to_done(
     assert "Đã có kết quả" in html_of(client, f"/dich-vu-cong/ho-so/{filing.pk}/")
 
 
-def test_the_trial_procedure_is_gone_after_its_test(client, owner):
-    """Runs after the test above in file order: the registry holds only the real procedures."""
-    assert registry.by_slug(SLUG) is None and CODE not in {p.code for p in registry.all_procedures()}
+def test_the_trial_procedure_is_gone_after_its_test(client, owner, settings):
+    """Declared, the procedure is on the portal; once its block ends, nothing of it is left, so no
+    other test sees it (whatever order the tests run in)."""
+    real = [procedure.code for procedure in registry.all_procedures()]
     client.force_login(owner)
+    with trial_registered(settings):
+        assert client.get(FORM).status_code == 200 and NAME in html_of(client, "/dich-vu-cong/")
+    assert [procedure.code for procedure in registry.all_procedures()] == real and CODE not in real
+    assert registry.by_slug(SLUG) is None
     assert client.get(FORM).status_code == 404
     assert NAME not in html_of(client, "/dich-vu-cong/")

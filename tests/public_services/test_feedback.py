@@ -17,6 +17,8 @@ from public_services.feedback_services import feedback_answer
 from public_services.models import Feedback
 from tests.accounts.helpers import jpeg
 
+from tests.accounts.test_otp import clock  # noqa: F401
+
 from .helpers import citizen, district_officer, other_district_officer, owner, province_officer  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -204,6 +206,91 @@ def test_sending_is_rate_limited_per_address(client, agency, django_capture_on_c
     limited, _ = send(client, agency, capture=django_capture_on_commit_callbacks)
     assert limited.status_code == 429 and "quá nhiều phản ánh" in limited.content.decode()
     assert Feedback.objects.count() == 5
+
+
+def test_confirmations_to_one_phone_are_capped_per_hour_whichever_address_sends(
+        agency, district_officer, django_capture_on_commit_callbacks, sms_outbox, clock):
+    """Anyone may send feedback, so changing IP address must not make the portal text one number
+    (or mail one address) over and over: 5 confirmations an hour per recipient. A feedback beyond
+    that is still recorded, and its sender told why no confirmation comes."""
+    phone, cap = "+84912345678", 5
+    for number in range(cap + 1):
+        response, _ = send(Client(REMOTE_ADDR=f"10.9.0.{number}"), agency, capture=django_capture_on_commit_callbacks,
+                           content=f"{CONTENT} ({number})")
+        assert response.status_code == 302
+    assert Feedback.objects.count() == cap + 1
+    assert [sms["to"] for sms in sms_outbox()] == [phone] * cap and len(mail.outbox) == cap
+    beyond = Feedback.objects.get(content=f"{CONTENT} ({cap})")
+    assert not any(beyond.tracking_number in sms["text"] for sms in sms_outbox())
+    # Its sender reads why on the status page (the tracking number is on screen there).
+    last = Client(REMOTE_ADDR="10.9.1.0")
+    key = key_of(last.get(FORM))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = last.post(FORM, {**fields(agency, content=f"{CONTENT} (last)"), "idempotency_key": key}, follow=True)
+    html = response.content.decode()
+    latest = Feedback.objects.get(content=f"{CONTENT} (last)")
+    assert response.status_code == 200 and f"<h1>Phản ánh {latest.tracking_number}</h1>" in html
+    assert ("Cổng không gửi thêm tin nhắn xác nhận đến số điện thoại bạn khai vì số này đã nhận đủ 5 tin nhắn xác nhận "
+            "phản ánh trong một giờ.") in html
+    assert "Cổng không gửi thêm thư xác nhận đến địa chỉ thư điện tử bạn khai" in html
+    assert f"Hãy ghi lại mã phản ánh {latest.tracking_number} để tra cứu" in html
+    # Another number is not affected; the officer's answer to a capped feedback still goes out.
+    other, _ = send(Client(REMOTE_ADDR="10.9.1.1"), agency, capture=django_capture_on_commit_callbacks,
+                    phone="0987 654 321", email="khac@example.vn")
+    assert other.status_code == 302 and sms_outbox()[-1]["to"] == "+84987654321"
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_answer(feedback=beyond, officer=district_officer, answer="Đã đề nghị đơn vị chốt sổ.")
+    assert sms_outbox()[-1]["to"] == phone and "Đã đề nghị đơn vị chốt sổ." in sms_outbox()[-1]["text"]
+    # An hour later the number gets confirmations again.
+    clock.advance(3600)
+    again, _ = send(Client(REMOTE_ADDR="10.9.2.1"), agency, capture=django_capture_on_commit_callbacks,
+                    content=f"{CONTENT} (next hour)")
+    next_hour = Feedback.objects.get(content=f"{CONTENT} (next hour)")
+    assert again.status_code == 302 and next_hour.tracking_number in sms_outbox()[-1]["text"]
+
+
+def test_a_confirmed_feedback_shows_no_notice_about_the_cap(client, agency, django_capture_on_commit_callbacks):
+    key = key_of(client.get(FORM))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(FORM, {**fields(agency), "idempotency_key": key}, follow=True)
+    assert response.status_code == 200 and "Cổng không gửi thêm" not in response.content.decode()
+
+
+@pytest.mark.parametrize("overrides,field,message", [
+    # The form used to allow 320 characters, the model (and the outbox) keep 254.
+    ({"email": "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + ".vn"}, "email",
+     "Địa chỉ thư điện tử dài tối đa 254 ký tự."),
+    # 60 characters as typed, 120 once stored in NFC (U+0958 decomposes into two).
+    ({"full_name": "\u0958" * 60}, "full_name", "Họ và tên dài tối đa 100 ký tự."),
+])
+def test_input_the_model_would_refuse_is_a_form_error_not_a_server_error(
+        client, agency, django_capture_on_commit_callbacks, sms_outbox, overrides, field, message):
+    response, _ = send(client, agency, capture=django_capture_on_commit_callbacks, **overrides)
+    html = response.content.decode()
+    assert response.status_code == 200 and f'<a href="#id_{field}">{message}</a>' in html
+    assert not Feedback.objects.exists() and sms_outbox() == [] and mail.outbox == []
+
+
+def test_a_name_just_within_the_limit_once_normalised_is_accepted(client, agency, django_capture_on_commit_callbacks):
+    typed = "Nguye\u0302\u0303n " + "a" * 91  # 100 characters typed (decomposed), 98 once composed
+    response, _ = send(client, agency, capture=django_capture_on_commit_callbacks, full_name=typed)
+    assert response.status_code == 302 and Feedback.objects.get().full_name == "Nguyễn " + "a" * 91
+
+
+def test_a_refusal_by_the_service_is_shown_on_the_form(client, agency, django_capture_on_commit_callbacks, monkeypatch):
+    """Whatever the service still refuses comes back beside its field or at the top, never as a
+    500. (The form now catches every input known to reach the model's checks, so the refusal is
+    stood in for here.)"""
+    from public_services import feedback_views
+
+    def refuse(**kwargs):
+        raise ValidationError({"full_name": "Họ và tên không hợp lệ.", "tracking_number": "Mã phản ánh đã tồn tại."})
+
+    monkeypatch.setattr(feedback_views, "feedback_submit", refuse)
+    response, _ = send(client, agency, capture=django_capture_on_commit_callbacks)
+    html = response.content.decode()
+    assert response.status_code == 200 and '<a href="#id_full_name">Họ và tên không hợp lệ.</a>' in html
+    assert "Mã phản ánh đã tồn tại." in html and CONTENT in html and key_of(response)
 
 
 # --- The officer's answer ----------------------------------------------------------------------

@@ -250,17 +250,48 @@ def test_due_dates_skip_weekends_and_public_holidays(owner, district_officer):
     assert later.due_date > plain
 
 
-def test_a_filing_submitted_before_tet_is_due_after_it(owner, district_officer, monkeypatch):
+def test_a_filing_submitted_before_tet_is_due_after_it(owner, monkeypatch):
+    """607A takes 10 working days. Submitted on Wednesday 03/02/2027 at 10:00 (Vietnam time), it
+    is due on Wednesday 24/02/2027 by the seeded 2027 calendar, counted by hand: Thu 04/02 is day
+    1; Fri 05/02 (29 tháng Chạp), the weekend of mùng 1–2, Mon 08 – Tue 09/02 (mùng 3–4) and
+    Wed 10 – Thu 11/02 (made up for mùng 1–2 falling on the weekend) are off; Fri 12/02 is day 2;
+    Mon 15 – Fri 19/02 are days 3–7; Mon 22 – Wed 24/02 days 8–10. Weekends alone would give
+    Wed 17/02."""
     import datetime
+    from zoneinfo import ZoneInfo
 
-    from public_services import services
-    from public_services.calendar import add_working_days
+    from django.utils import timezone
 
-    calls = []
-    monkeypatch.setattr(services, "due_date_from", lambda start, days: calls.append((start, days)) or add_working_days(
-        datetime.date(2027, 2, 3), days))
+    from public_services.calendar import load
+
+    load()  # the seed rows, should a transactional test elsewhere have flushed them
+    frozen = datetime.datetime(2027, 2, 3, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    monkeypatch.setattr(timezone, "now", lambda: frozen)  # the clock filing_submit reads
     filing = submit(owner)
-    assert calls == [(filing.submitted_at.astimezone(datetime.timezone(datetime.timedelta(hours=7))).date(), 10)]
-    # The Tết holidays of February 2027 in the seeded calendar push the due date past a plain two weeks.
-    assert filing.due_date == add_working_days(datetime.date(2027, 2, 3), 10)
-    assert filing.due_date > datetime.date(2027, 2, 17)
+    assert filing.submitted_at == frozen and registry.get("607A").handling_days == 10
+    assert filing.due_date == datetime.date(2027, 2, 24)
+    filing.refresh_from_db()
+    assert filing.due_date == datetime.date(2027, 2, 24)
+
+
+def test_a_parallel_submit_of_the_same_form_that_commits_first_is_the_filing_returned(owner):
+    """filing_submit looks the key up first; an identical request (a double click reaching two
+    workers) may commit between that look-up and this insert. The database's unique key decides,
+    and the citizen gets the filing that exists instead of "Hồ sơ chưa nộp được: … đã tồn tại"."""
+    book = registry.get("607A")
+    key = new_idempotency_key()
+    uploads = {name: stored_upload(name) for name in book.upload_fields
+               if book.form_class.base_fields[name].required}
+    first = []
+
+    class RacedBookReissue(type(book)):
+        def agency_for(self, *, person, data):
+            if not first:  # past the look-up: the other request commits now
+                first.append(filing_submit(procedure=book, person=person, user=owner, data=answers("607A"),
+                                           uploads=uploads, idempotency_key=key))
+            return super().agency_for(person=person, data=data)
+
+    filing = filing_submit(procedure=RacedBookReissue(), person=owner.person, user=owner, data=answers("607A"),
+                           uploads=uploads, idempotency_key=key)
+    assert first and filing == first[0]
+    assert Filing.objects.filter(idempotency_key=key).count() == 1 and statuses(filing) == [S.SUBMITTED]

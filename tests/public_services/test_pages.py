@@ -205,3 +205,36 @@ def test_without_javascript_the_agency_list_follows_the_chosen_province(client, 
     html = response.content.decode()
     assert response.status_code == 200 and 'class="error-summary"' not in html
     assert "[07902] BHXH Quận 12" in html and 'value="45 Hà Huy Giáp"' in html
+
+
+AUTHORISATION = "/dich-vu-cong/uy-quyen-nhan-thay/"
+BENEFIT_PLACE = "/dich-vu-cong/chuyen-noi-huong/"
+
+
+@pytest.mark.parametrize(("valid_from", "valid_to"), [("01/01/9999", "02/01/9999"), ("01/01/0900", "02/01/0900")])
+def test_an_authorisation_period_out_of_range_is_explained_not_a_server_error(client, owner, valid_from, valid_to):
+    client.force_login(owner)
+    key = key_of(client.get(AUTHORISATION))
+    response = client.post(AUTHORISATION, {**answers("UY-QUYEN", valid_from=valid_from, valid_to=valid_to),
+                                           "idempotency_key": key})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'class="error-summary"' in html
+    assert "Chọn ngày bắt đầu ủy quyền từ" in html and f'value="{valid_from}"' in html
+    assert not Filing.objects.exists()
+
+
+@pytest.mark.parametrize("refresh", [False, True])
+@pytest.mark.parametrize("province", ["²", "7²"])
+def test_a_province_that_is_not_ascii_digits_is_no_province(client, owner, province, refresh):
+    # "²".isdigit() is True but int("²") fails: the form and its refresh button were a 500.
+    client.force_login(owner)
+    key = key_of(client.get(BENEFIT_PLACE))
+    data = {**answers("CHUYEN-NOI-HUONG", new_province=province), "idempotency_key": key}
+    if refresh:
+        data["refresh"] = "1"
+    response = client.post(BENEFIT_PLACE, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'value="45 Hà Huy Giáp, Quận 12"' in html
+    assert "[07902] BHXH Quận 12" not in html  # no province chosen: no agencies to choose from
+    if not refresh:
+        assert "Chọn tỉnh/thành phố trong danh sách." in html

@@ -1,22 +1,34 @@
 """The registry and each procedure's form: what it accepts, what it refuses (with a message that
 says how to fix it), and its declaration PDF read back with pdftotext, diacritics intact."""
 
+import datetime
 import re
 import subprocess
 
 import pytest
+from django import forms
 from django.core.files.storage import default_storage
 from django.template.loader import get_template
+from django.utils import timezone
 
 from health_card.models import Card
 from public_services.procedures import registry
+from public_services.procedures.base import display, to_raw
 from public_services.services import filing_build_declaration
 from tests.conftest import require_tool
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
+from vssid_portal.templatetags.vn_format import vn_date
 
-from .helpers import answers, owner, submit  # noqa: F401
+from .helpers import answers, authorisation_period, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+START, END = authorisation_period()
+# An e-mail address of 255 characters that is otherwise well formed (64-character local part,
+# 63-character labels): one more than the outbox (Message.recipient) and Django's model field keep.
+EMAIL_255 = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 59 + ".vn"
+EMAIL_254 = EMAIL_255[:64] + "@" + EMAIL_255[66:]
 
 
 def test_registry_declares_every_procedure_in_one_place():
@@ -58,8 +70,10 @@ def test_valid_answers_are_accepted(owner, code):
     ("CHUYEN-NOI-HUONG", {"new_agency": ""}, "new_agency", "Chọn cơ quan BHXH nơi muốn nhận."),
     ("THAY-DOI-CHI-TRA", {"method": "tai_khoan"}, "bank", "Chọn ngân hàng."),
     ("THAY-DOI-CHI-TRA", {"method": "tien_mat", "post_office": ""}, "post_office", "Nhập điểm chi trả bưu điện muốn nhận."),
-    ("UY-QUYEN", {"valid_to": "01/06/2028"}, "valid_to", "Mỗi lần ủy quyền tối đa 12 tháng."),
-    ("UY-QUYEN", {"valid_to": "01/12/2026"}, "valid_to", "Ngày kết thúc phải sau ngày bắt đầu."),
+    ("UY-QUYEN", {"valid_to": vn_date(START.replace(year=START.year + 1) + datetime.timedelta(days=1))}, "valid_to",
+     "Mỗi lần ủy quyền tối đa 12 tháng."),
+    ("UY-QUYEN", {"valid_to": vn_date(START - datetime.timedelta(days=1))}, "valid_to",
+     "Ngày kết thúc phải sau ngày bắt đầu."),
     ("UY-QUYEN", {"authorised_id_number": "079088012345"}, "authorised_id_number",
      "Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh."),
 ])
@@ -130,7 +144,7 @@ def squash(text: str) -> str:
               "Cảichínhhọtêntheogiấykhaisinh", "[05]HồsơkèmtheoẢnhgiấytờchứngminh"]),
     ("CHUYEN-NOI-HUONG", ["Đơnđềnghịchuyểnnơihưởng", "45HàHuyGiáp,Quận12", "Chuyểnvềởvớicongái"]),
     ("THAY-DOI-CHI-TRA", ["Nhậntiềnmặttạiđiểmchitrảbưuđiện", "BưuđiệnSàiGòn"]),
-    ("UY-QUYEN", ["Giấyủyquyền", "TrầnThịHồngNhung", "079190012345", "Vợ/chồng", "31/12/2027"]),
+    ("UY-QUYEN", ["Giấyủyquyền", "TrầnThịHồngNhung", "079190012345", "Vợ/chồng", vn_date(END)]),
 ])
 def test_declaration_pdf_carries_the_declared_values(owner, code, expected):
     text = pdf_text(submit(owner, code))
@@ -152,3 +166,70 @@ def test_a_bank_account_is_accepted_and_stored_without_spaces(owner):
                  account_number="0123 4567 8901", account_holder="NGUYEN VAN DUC")
     assert bound.errors == {}
     assert bound.cleaned_data["account_number"] == "012345678901" and bound.cleaned_data["post_office"] == ""
+
+
+def errors_of(code, person, **overrides) -> dict:
+    return {name: " ".join(messages) for name, messages in form(code, person, **overrides).errors.items()}
+
+
+FIRST_OF_MONTH = TODAY.replace(day=1)
+START_RANGE = f"Chọn ngày bắt đầu ủy quyền từ {vn_date(FIRST_OF_MONTH)} đến "
+TOO_EARLY = "Ngày sinh phải từ ngày 01/01/1900 trở về sau."
+FUTURE = "Ngày sinh không được sau ngày hôm nay."
+TOMORROW = vn_date(TODAY + datetime.timedelta(days=1))
+
+
+@pytest.mark.parametrize(("code", "overrides", "field", "message"), [
+    # E-mail: the outbox (Message.recipient) keeps 254 characters; 255 made the submit fail on PostgreSQL.
+    ("607A", {"email": EMAIL_255}, "email", "Địa chỉ email dài tối đa 254 ký tự."),
+    ("608A", {"email": EMAIL_255}, "email", "Địa chỉ email dài tối đa 254 ký tự."),
+    # Authorisation period: 9999 used to overflow when the 12-month limit was counted (a 500).
+    ("UY-QUYEN", {"valid_from": "01/01/9999", "valid_to": "02/01/9999"}, "valid_from", START_RANGE),
+    ("UY-QUYEN", {"valid_from": "01/01/0900", "valid_to": "02/01/0900"}, "valid_from", START_RANGE),
+    ("UY-QUYEN", {"valid_from": vn_date(FIRST_OF_MONTH - datetime.timedelta(days=1))}, "valid_from", START_RANGE),
+    ("UY-QUYEN", {"valid_from": vn_date(TODAY + datetime.timedelta(days=367)),
+                  "valid_to": vn_date(TODAY + datetime.timedelta(days=400))}, "valid_from", START_RANGE),
+    # Birth dates: from 01/01/1900 to today.
+    ("UY-QUYEN", {"authorised_birth_date": "01/01/0900"}, "authorised_birth_date", TOO_EARLY),
+    ("UY-QUYEN", {"authorised_birth_date": TOMORROW}, "authorised_birth_date", FUTURE),
+    ("608A", {"new_birth_date": "01/01/0900"}, "new_birth_date", TOO_EARLY),
+    ("608A", {"new_birth_date": "31/12/1899"}, "new_birth_date", TOO_EARLY),
+    ("608A", {"new_birth_date": TOMORROW}, "new_birth_date", FUTURE),
+    # Names are checked as stored (NFC): 60 characters typed, 120 stored, refused again at submission.
+    ("608A", {"new_full_name": "\u0958" * 60}, "new_full_name", "Họ và tên dài tối đa 100 ký tự."),
+    ("UY-QUYEN", {"authorised_name": "\u0958" * 60}, "authorised_name", "Họ và tên dài tối đa 100 ký tự."),
+])
+def test_answers_out_of_range_are_refused_at_the_form(owner, code, overrides, field, message):
+    assert message in errors_of(code, owner.person, **overrides).get(field, "")
+
+
+@pytest.mark.parametrize(("code", "overrides"), [
+    ("607A", {"email": EMAIL_254}),
+    ("UY-QUYEN", {"valid_from": vn_date(FIRST_OF_MONTH),
+                  "valid_to": vn_date(FIRST_OF_MONTH + datetime.timedelta(days=360))}),
+    ("UY-QUYEN", {"valid_from": vn_date(TODAY + datetime.timedelta(days=360)),
+                  "valid_to": vn_date(TODAY + datetime.timedelta(days=700))}),
+    ("608A", {"new_birth_date": "01/01/1900"}),
+    ("608A", {"new_birth_date": vn_date(TODAY)}),
+])
+def test_answers_at_the_edges_of_the_ranges_are_accepted(owner, code, overrides):
+    assert errors_of(code, owner.person, **overrides) == {}
+
+
+def test_dates_are_written_back_with_a_four_digit_year():
+    """What the form accepted is stored and shown as dd/mm/yyyy with four digits, so the same
+    field reads it back: "01/01/900" (strftime's year 900 on Linux) is not a date to "%d/%m/%Y"."""
+    field = forms.DateField(input_formats=["%d/%m/%Y"])
+    for day in (datetime.date(900, 1, 1), datetime.date(1988, 3, 16)):
+        assert to_raw(day) == display(field, day) == f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+        assert field.clean(to_raw(day)) == day
+
+
+def test_the_identity_on_the_filing_has_a_four_digit_birth_year(owner):
+    person = owner.person
+    person.birth_date = datetime.date(950, 7, 2)
+    person.save(update_fields=["birth_date"])
+    assert submit(owner).identity["birth_date"] == "02/07/0950"
+    person.birth_year_only = True
+    person.save(update_fields=["birth_year_only"])
+    assert submit(owner).identity["birth_date"] == "0950"

@@ -29,6 +29,18 @@ def test_dates_are_dd_mm_yyyy_in_local_time():
     assert vn_date(None) == ""
 
 
+@pytest.mark.parametrize(("value", "shown"), [
+    (datetime.date(900, 1, 1), "01/01/0900"), (datetime.date(1, 2, 3), "03/02/0001"),
+    (datetime.date(9999, 12, 31), "31/12/9999"),
+])
+def test_dates_always_have_a_four_digit_year_that_reads_back(value, shown):
+    # strftime("%Y") writes year 900 as "900" on Linux, which "%d/%m/%Y" does not parse again.
+    assert vn_date(value) == shown
+    assert datetime.datetime.strptime(vn_date(value), "%d/%m/%Y").date() == value
+    assert vn_date(value, True) == shown[-4:]
+    assert vn_datetime(datetime.datetime(value.year, value.month, value.day, 7, 5)) == f"{shown} 07:05"
+
+
 def test_filters_work_in_templates():
     html = Template("{% load vn_format %}{{ a|vnd }} {{ d|vn_date }}").render(
         Context({"a": 1774052, "d": datetime.date(2026, 7, 1)})

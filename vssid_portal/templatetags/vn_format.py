@@ -1,4 +1,7 @@
-"""Vietnamese display formats: money in VND (`1.234.567 đ`) and dates (`dd/mm/yyyy`)."""
+"""Vietnamese display formats: money in VND (`1.234.567 đ`) and dates (`dd/mm/yyyy`).
+
+Dates are written with a four-digit year whatever the year: `strftime("%Y")` leaves years
+before 1000 unpadded on Linux ("01/01/900"), which `%d/%m/%Y` cannot read back."""
 
 import datetime
 from decimal import Decimal, InvalidOperation
@@ -35,7 +38,7 @@ def vn_date(value, year_only=False):
         return ""
     if year_only:
         return f"{value.year:04d}"
-    return value.strftime("%d/%m/%Y")
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 @register.filter
@@ -45,7 +48,7 @@ def vn_datetime(value):
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return value.strftime("%d/%m/%Y %H:%M")
+    return f"{vn_date(value)} {value.hour:02d}:{value.minute:02d}"
 
 
 @register.filter
