@@ -145,8 +145,10 @@ class FacilityApiTokenAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "facility" and not request.user.is_superuser and request.user.agency_id:
-            field.queryset = field.queryset.filter(province_id=request.user.agency.province_id)
+        if db_field.name == "facility" and not request.user.is_superuser:
+            # The clinics of the officer's province; a staff account without an agency gets none.
+            agency = request.user.agency if request.user.agency_id else None
+            field.queryset = field.queryset.filter(province_id=agency.province_id) if agency else field.queryset.none()
         return field
 
     def save_model(self, request, obj, form, change):

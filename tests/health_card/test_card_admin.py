@@ -162,3 +162,13 @@ def test_the_facility_search_of_the_card_form_answers_officers(facility, other_f
     assert {facility.pk, other_facility.pk} <= found
     assert client.get("/quan-tri/lookup/medicalfacility/").status_code == 200  # read only
     assert client.get(f"/quan-tri/lookup/medicalfacility/{facility.pk}/delete/").status_code == 403
+
+
+def test_a_staff_account_without_an_agency_makes_no_token(facility):
+    unattached = officer("canbo_moi", "07901", DISTRICT)
+    type(unattached).objects.filter(pk=unattached.pk).update(agency=None)  # in the officers' group, no agency yet
+    client = logged_in(type(unattached).objects.get(pk=unattached.pk))
+    assert not client.get(f"{TOKENS}add/").context["adminform"].form.fields["facility"].queryset.exists()
+    response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS"})
+    assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    assert not FacilityApiToken.objects.exists()
