@@ -1,0 +1,259 @@
+"""allauth.mfa's pages for officers, in Vietnamese: two-step verification with an authenticator
+app (TOTP) and recovery codes, and the reauthentication steps in front of them.
+
+allauth ships no Vietnamese catalogue: its strings are translated in locale/vi/LC_MESSAGES/django.po.
+Each page is checked for its Vietnamese heading and for the English it showed before.
+"""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    TOTP, format_hotp_value, generate_totp_secret, hotp_value, yield_hotp_counters_from_time,
+)
+from django.core import mail
+from django.forms import Form
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .helpers import officer
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+PASSWORD = "x-Pass-2026!"  # tests/accounts/helpers.py officer()
+REAUTHENTICATE = "/tai-khoan/reauthenticate/"
+
+# What allauth's pages showed in English before the translation (whole words, case-sensitive).
+ENGLISH = [
+    "Two-Factor Authentication", "two-factor authentication", "Authenticator App", "Authenticator app",
+    "authenticator app", "Authenticator code", "Authenticator secret", "Recovery Codes", "Recovery codes",
+    "recovery codes", "Activate", "Deactivate", "Confirm Access", "Confirm", "Enter your password",
+    "Enter an authenticator code", "Please reauthenticate", "Alternative options", "Use your password",
+    "Use authenticator app or code", "Password", "Code", "Sign In", "Cancel", "View", "Download", "Generate",
+    "Unused codes", "Are you sure", "An authenticator app is not active", "No recovery codes set up",
+    "There is", "There are", "available", "is active", "You are about to", "Your account is protected",
+    "Trust this Browser", "Trust for", "Don't Trust", "Incorrect code", "activated", "deactivated",
+    "has been generated", "secure location", "You can store this secret", "scan the QR code",
+    "Forgot your password", "months", "weeks", "days",
+]
+
+
+class _Visible(HTMLParser):
+    """The text a reader meets in <title> and <main> (the header's language switcher says
+    "English" on purpose), with the placeholders and labels of its controls."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.stack, self.in_main, self.in_title = [], [], 0, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "main":
+            self.in_main += 1
+        self.in_title = self.in_title or tag == "title"
+        self.stack.append(tag)
+        if self.in_main:
+            self.parts += [attrs[name] for name in ("placeholder", "title", "aria-label") if attrs.get(name)]
+            if tag == "input" and attrs.get("type") in {"submit", "button"} and attrs.get("value"):
+                self.parts.append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.in_main -= 1
+        if tag == "title":
+            self.in_title = False
+        while self.stack and self.stack.pop() != tag:
+            pass
+
+    def handle_data(self, data):
+        if (self.in_main or self.in_title) and not {"script", "style"} & set(self.stack):
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Visible()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def english_in(text: str) -> list[str]:
+    return [phrase for phrase in ENGLISH if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)]
+
+
+def h1(html: str) -> str:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert match, html[:3000]
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+def page(client, url, heading):
+    """GET a page: 200, `heading` as its <h1>, Vietnamese throughout."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+    html = response.content.decode()
+    assert h1(html) == heading, url
+    text = visible_text(html)
+    assert english_in(text) == [], (url, text)
+    return text
+
+
+@pytest.fixture
+def staff(client):
+    user = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    client.force_login(user)
+    return user
+
+
+def reauthenticate(client):
+    """allauth asks again for the password before changing the second factor."""
+    response = client.post(REAUTHENTICATE, {"password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def with_authenticator_app(user):
+    TOTP.activate(user, generate_totp_secret())
+    RecoveryCodes.activate(user)
+
+
+def current_code(secret):
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def test_reauthenticate_page_is_vietnamese(client, staff):
+    text = page(client, REAUTHENTICATE, "Xác nhận quyền truy cập")
+    assert "Vui lòng xác thực lại để bảo vệ tài khoản của bạn." in text
+    assert "Nhập mật khẩu của bạn:" in text and "Xác nhận" in text and "Mật khẩu" in text
+
+    html = client.post(REAUTHENTICATE, {"password": "sai-mat-khau"}).content.decode()
+    assert "Mật khẩu không đúng." in visible_text(html)
+    assert english_in(visible_text(html)) == []
+
+
+def test_two_factor_index_without_an_authenticator(client, staff):
+    text = page(client, reverse("mfa_index"), "Xác thực hai bước")
+    for phrase in ("Ứng dụng xác thực", "Chưa kích hoạt ứng dụng xác thực.", "Kích hoạt", "Mã khôi phục",
+                   "Chưa thiết lập mã khôi phục."):
+        assert phrase in text
+
+
+# allauth sends its flash messages and e-mails on commit, inside the request: these tests commit for real.
+@pytest.mark.django_db(transaction=True)
+def test_activating_the_authenticator_app_in_vietnamese(client, staff, settings):
+    settings.ACCOUNT_EMAIL_NOTIFICATIONS = True  # officers are told by e-mail of changes to their second factor
+    activate = reverse("mfa_activate_totp")
+    response = client.get(activate)
+    assert response.status_code == 302 and response["Location"].startswith(REAUTHENTICATE)
+    reauthenticate(client)
+
+    text = page(client, activate, "Kích hoạt ứng dụng xác thực")
+    for phrase in ("quét mã QR", "Khóa bí mật của ứng dụng xác thực", "Mã xác thực", "Kích hoạt"):
+        assert phrase in text
+    secret = client.get(activate).context["form"].secret
+
+    html = client.post(activate, {"code": "000000" if current_code(secret) != "000000" else "111111"}).content.decode()
+    assert "Mã xác thực không đúng." in visible_text(html) and english_in(visible_text(html)) == []
+
+    response = client.post(activate, {"code": current_code(secret)})
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_view_recovery_codes")
+    assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+    text = page(client, response["Location"], "Mã khôi phục")
+    assert "Đã kích hoạt ứng dụng xác thực." in text  # the flash message
+
+    [email] = mail.outbox
+    assert email.subject.endswith("Đã kích hoạt ứng dụng xác thực")
+    assert "Đã kích hoạt ứng dụng xác thực." in email.body and "Địa chỉ IP" in email.body
+    assert english_in(email.subject + " " + email.body) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_for_an_officer_with_an_authenticator_app(client, staff, settings):
+    settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
+    with_authenticator_app(staff)
+
+    text = page(client, reverse("mfa_index"), "Xác thực hai bước")
+    for phrase in ("Ứng dụng xác thực đang được kích hoạt.", "Tắt", "Còn 10 trên tổng số 10 mã khôi phục chưa sử dụng.",
+                   "Xem", "Tải xuống", "Tạo mã mới"):
+        assert phrase in text, phrase
+
+    # Changing the second factor asks again: by password or by the authenticator app.
+    response = client.get(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 302 and response["Location"].startswith(REAUTHENTICATE)
+    text = page(client, REAUTHENTICATE, "Xác nhận quyền truy cập")
+    assert "Cách khác" in text and "Dùng ứng dụng xác thực hoặc mã khôi phục" in text
+    text = page(client, reverse("mfa_reauthenticate"), "Xác nhận quyền truy cập")
+    assert "Nhập mã từ ứng dụng xác thực hoặc một mã khôi phục:" in text and "Dùng mật khẩu" in text
+    reauthenticate(client)
+
+    text = page(client, reverse("mfa_deactivate_totp"), "Tắt ứng dụng xác thực")
+    assert "Bạn có chắc chắn không?" in text
+    text = page(client, reverse("mfa_view_recovery_codes"), "Mã khôi phục")
+    for phrase in ("Còn 10 trên tổng số 10 mã khôi phục chưa sử dụng.", "Mã chưa sử dụng", "Tải xuống các mã", "Tạo bộ mã mới"):
+        assert phrase in text, phrase
+    text = page(client, reverse("mfa_generate_recovery_codes"), "Mã khôi phục")
+    assert "Thao tác này sẽ làm các mã hiện có mất hiệu lực." in text and "Tạo mã mới" in text
+    download = client.get(reverse("mfa_download_recovery_codes"))
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/plain")
+
+    response = client.post(reverse("mfa_generate_recovery_codes"))
+    assert response.status_code == 302
+    assert "Đã tạo bộ mã khôi phục mới." in page(client, response["Location"], "Mã khôi phục")
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 302
+    assert "Đã tắt ứng dụng xác thực." in page(client, response["Location"], "Xác thực hai bước")
+
+    subjects = [email.subject for email in mail.outbox]
+    assert [s.split("] ")[-1] for s in subjects] == ["Đã tạo mã khôi phục mới", "Đã tắt ứng dụng xác thực"]
+    for email in mail.outbox:
+        assert english_in(email.subject + " " + email.body) == [], email.body
+
+
+def test_the_second_step_of_an_officers_login(staff):
+    with_authenticator_app(staff)
+    client = Client()
+    response = client.post("/tai-khoan/dang-nhap/", {"login": staff.username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
+    text = page(client, reverse("mfa_authenticate"), "Xác thực hai bước")
+    assert "Tài khoản của bạn được bảo vệ bằng xác thực hai bước." in text
+    assert "Đăng nhập" in text and "Hủy" in text
+
+    html = client.post(reverse("mfa_authenticate"), {"code": "12345678"}).content.decode()
+    assert "Mã xác thực không đúng." in visible_text(html) and english_in(visible_text(html)) == []
+
+
+def test_the_trust_this_browser_page(staff):
+    """Not a step of the portal's login (accounts/stages.py trusts the browser itself), but
+    allauth's page is translated all the same."""
+    request = RequestFactory().get("/")
+    request.user = staff
+    now = timezone.now()
+    with translation.override("vi"):
+        html = render_to_string("mfa/trust.html", {"form": Form(), "trust_from": now,
+                                                   "trust_until": now + timezone.timedelta(days=90)}, request)
+    assert h1(html) == "Tin cậy trình duyệt này?"
+    text = visible_text(html)
+    assert "Tin cậy trong 3 tháng" in text and "Không tin cậy" in text and "Hủy" in text
+    assert english_in(text) == []
+
+
+def test_notifications_and_messages_templates():
+    context = {"ip": "10.0.0.9", "user_agent": "Firefox", "timestamp": "01/12/2026 09:00",
+               "current_site": type("Site", (), {"name": "Cổng BHXH số", "domain": "vssid.local"})(),
+               "MFA_RECOVERY_CODES_SHOW_ONCE": True}
+    with translation.override("vi"):
+        texts = {name: render_to_string(name, context) for name in (
+            "mfa/email/totp_activated_subject.txt", "mfa/email/totp_activated_message.txt",
+            "mfa/email/totp_deactivated_subject.txt", "mfa/email/totp_deactivated_message.txt",
+            "mfa/email/recovery_codes_generated_subject.txt", "mfa/email/recovery_codes_generated_message.txt",
+            "mfa/messages/totp_activated.txt", "mfa/messages/totp_deactivated.txt",
+            "mfa/messages/recovery_codes_generated.txt",
+        )}
+    for name, text in texts.items():
+        assert english_in(text) == [], (name, text)
+        assert not re.search(r"\b(?:the|you|your|has|been|this|from)\b", text, re.I), (name, text)
+    assert "Cổng BHXH số xin kính chào!" in texts["mfa/email/totp_activated_message.txt"]
+    assert "Hãy lưu các mã này ở nơi an toàn ngay bây giờ" in texts["mfa/messages/recovery_codes_generated.txt"]
