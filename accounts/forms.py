@@ -30,6 +30,27 @@ class LoginForm(AllauthLoginForm):
         password.widget.attrs.pop("placeholder", None)
 
 
+EMAIL_MAX_LENGTH = Registration._meta.get_field("email").max_length
+EMAIL_TOO_LONG = f"Địa chỉ email quá dài: tối đa {EMAIL_MAX_LENGTH} ký tự."
+KEPT_PHOTO_HELP = "Đã nhận ảnh (xem bên dưới). Chọn ảnh khác nếu muốn thay."
+
+
+class KeptPhotosMixin:
+    """A photo accepted in an earlier attempt (kept in the session) need not be sent again."""
+
+    def mark_kept(self, names) -> None:
+        for name in names:
+            self.fields[name].required = False
+            self.fields[name].help_text = KEPT_PHOTO_HELP
+            self[name].help_text = KEPT_PHOTO_HELP  # a bound field made during validation keeps its own copy
+
+    def unmark_kept(self, names) -> None:
+        """Ask again for photos that were kept but are gone."""
+        for name in names:
+            self.fields[name].required = self.base_fields[name].required
+            self.fields[name].help_text = self[name].help_text = self.base_fields[name].help_text
+
+
 class DeclarationForm(forms.Form):
     """Step 1 of the registration: who is registering and how to reach them."""
 
@@ -74,15 +95,17 @@ class DeclarationForm(forms.Form):
                         "invalid": "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."},
     )
     email = forms.EmailField(
-        label="Email (không bắt buộc)", required=False, help_text="Để nhận tờ khai (PDF) qua email.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."},
+        # The registration stores at most 254 characters (RFC 5321's limit on a usable address).
+        label="Email (không bắt buộc)", required=False, max_length=EMAIL_MAX_LENGTH,
+        help_text="Để nhận tờ khai (PDF) qua email.", widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com.", "max_length": EMAIL_TOO_LONG},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        province_id = self.data.get("province") if self.is_bound else self.initial.get("province")
-        if province_id and str(province_id).isdigit() and len(str(province_id)) < 10:
+        province_id = str((self.data.get("province") if self.is_bound else self.initial.get("province")) or "")
+        # isdigit() alone lets "²" or "٣" through, which int() and the database then refuse.
+        if province_id.isascii() and province_id.isdigit() and len(province_id) < 10:
             self.fields["ward"].queryset = Ward.objects.filter(province_id=province_id).order_by("name")
 
     def clean_full_name(self):
@@ -107,7 +130,7 @@ class DeclarationForm(forms.Form):
         return cleaned
 
 
-class PhotosForm(forms.Form):
+class PhotosForm(KeptPhotosMixin, forms.Form):
     """Step 2: portrait and both sides of the ID document. A photo already accepted may be kept."""
 
     portrait = SafeImageField(label="Ảnh chân dung", help_text="Ảnh chụp rõ mặt, không đeo kính râm. JPEG, PNG hoặc WebP, tối đa 10 MB.")
@@ -116,9 +139,7 @@ class PhotosForm(forms.Form):
 
     def __init__(self, *args, kept=(), **kwargs):
         super().__init__(*args, **kwargs)
-        for name in kept:
-            self.fields[name].required = False
-            self.fields[name].help_text = "Đã nhận ảnh (xem bên dưới). Chọn ảnh khác nếu muốn thay."
+        self.mark_kept(kept)
 
 
 class AgencyForm(forms.Form):
@@ -145,8 +166,9 @@ class StatusLookupForm(forms.Form):
         return self.cleaned_data["reference"].strip().upper()
 
 
-class ChildRegistrationForm(forms.Form):
-    """A parent registers a child's account: the child's identity, the relationship, photos, agency."""
+class ChildRegistrationForm(KeptPhotosMixin, forms.Form):
+    """A parent registers a child's account: the child's identity, the relationship, photos, agency.
+    Photos accepted in an earlier attempt of the same form are kept (`kept`) and need not be sent again."""
 
     bhxh_code = DeclarationForm.base_fields["bhxh_code"]
     full_name = forms.CharField(label="Họ và tên của trẻ", max_length=100, error_messages={"required": "Nhập họ và tên của trẻ."})
@@ -166,10 +188,11 @@ class ChildRegistrationForm(forms.Form):
         error_messages={"required": "Chọn cơ quan BHXH tiếp nhận.", "invalid_choice": "Chọn cơ quan BHXH trong danh sách."},
     )
 
-    def __init__(self, *args, province=None, **kwargs):
+    def __init__(self, *args, province=None, kept=(), **kwargs):
         super().__init__(*args, **kwargs)
         if province is not None:
             self.fields["agency"].queryset = Agency.objects.filter(province=province)
+        self.mark_kept(kept)
 
     def clean_full_name(self):
         return normalize_name(self.cleaned_data["full_name"])

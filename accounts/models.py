@@ -147,6 +147,9 @@ class Registration(models.Model):
     )
     reject_reason = models.TextField("lý do từ chối", blank=True)
     photos_deleted_at = models.DateTimeField("xóa ảnh lúc", null=True, blank=True)
+    # The one-time key of the form that sent it: the same form posted twice (double click, back
+    # button, a retry) is this registration again, never a second one.
+    submission_key = models.CharField("khóa chống gửi trùng", max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -158,6 +161,9 @@ class Registration(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="rejected") | ~models.Q(reject_reason=""), name="registration_reject_has_reason"
+            ),
+            models.UniqueConstraint(
+                fields=["submission_key"], condition=~models.Q(submission_key=""), name="registration_submission_key_unique"
             ),
         ]
         permissions = [("decide_registration", "Duyệt hoặc từ chối đăng ký")]

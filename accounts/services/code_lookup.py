@@ -74,7 +74,7 @@ def code_lookup_challenge_spend(*, token: str, work: str = "", answer: str = "")
     if not cache.add(f"code-lookup-challenge:{data['n']}", 1, timeout=CHALLENGE_MAX_AGE + 60):
         return False  # replayed
     work = (work or "").strip()
-    if work.isdigit() and len(work) <= 12:
+    if work.isascii() and work.isdigit() and len(work) <= 12:  # isdigit() alone admits "²", which int() refuses
         digest = hashlib.sha256(f"{token}:{int(work)}".encode()).digest()
         if leading_zero_bits(digest) >= data["b"]:
             return True

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lookup.models import Agency
@@ -34,6 +34,26 @@ PHOTO_RETENTION = timedelta(days=30)
 UPLOAD_DIR = "registrations/tmp"
 UPLOAD_RETENTION = timedelta(days=1)  # longer than any session that could still submit them
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
+SUBMISSION_KEY_LENGTH = 32
+PHOTO_EXPIRED = "Ảnh đã tải lên trước đó không còn được lưu (ảnh chỉ được lưu tạm trong 1 ngày). Hãy tải lên lại ảnh này."
+CHILD_MISMATCH = (
+    "Họ tên hoặc ngày sinh không khớp với hồ sơ BHXH của mã số này. Hãy ghi đúng họ, chữ đệm, tên và ngày sinh "
+    "như trên giấy khai sinh của trẻ."
+)
+STALE_SUBMISSION = "Phiên đăng ký không hợp lệ. Hãy tải lại trang và gửi lại."
+
+
+class PhotosExpired(ValidationError):
+    """Temporary photos that are gone: swept after a day, or moved by an earlier submission."""
+
+    def __init__(self, fields):
+        self.fields = list(fields)
+        super().__init__({field: PHOTO_EXPIRED for field in self.fields})
+
+
+def new_submission_key() -> str:
+    """One per rendering of a registration's last step: whatever is posted with it is one registration."""
+    return secrets.token_urlsafe(24)[:SUBMISSION_KEY_LENGTH]
 
 
 def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date: datetime.date, id_type: str,
@@ -46,9 +66,14 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     if hasattr(person, "user") and not for_child:
         raise ValidationError({"bhxh_code": "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu."})
     errors = {}
-    if fold(full_name) != person.name_key:
-        errors["full_name"] = "Họ và tên không khớp với hồ sơ BHXH của mã số này. Hãy ghi đúng họ, chữ đệm và tên như trên giấy tờ."
+    matches_name = fold(full_name) == person.name_key
     matches_birth = (birth_date.year == person.birth_date.year) if person.birth_year_only else birth_date == person.birth_date
+    if for_child and not (matches_name and matches_birth):
+        # Any logged-in citizen may fill in the child form: one answer for both fields, so it cannot
+        # be used to find a stranger's name or birth date one field at a time.
+        raise ValidationError(CHILD_MISMATCH, code="child_mismatch")
+    if not matches_name:
+        errors["full_name"] = "Họ và tên không khớp với hồ sơ BHXH của mã số này. Hãy ghi đúng họ, chữ đệm và tên như trên giấy tờ."
     if not matches_birth:
         errors["birth_date"] = "Ngày sinh không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại ngày, tháng, năm sinh."
     if not for_child and id_number.strip().upper() != person.id_number.upper():
@@ -96,13 +121,34 @@ def _photo_names(registration: Registration) -> list[str]:
     return [getattr(registration, field).name for field in PHOTO_FIELDS if getattr(registration, field)]
 
 
+def registration_submitted_with(*, submission_key: str, parent: User | None = None) -> Registration | None:
+    """The registration an earlier post of the same form made, if any.
+
+    A key is a secret of one browser session (adults) or one parent's form (children): a key
+    that exists under another submitter is refused, not answered.
+    """
+    if not submission_key or len(submission_key) > SUBMISSION_KEY_LENGTH:
+        return None
+    existing = Registration.objects.filter(submission_key=submission_key).first()
+    if existing is not None and existing.parent_id != (parent.pk if parent is not None else None):
+        raise ValidationError(STALE_SUBMISSION)
+    return existing
+
+
 def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Agency, parent: User | None = None,
-                        relationship: str = "", birth_certificate_number: str = "") -> Registration:
+                        relationship: str = "", birth_certificate_number: str = "",
+                        submission_key: str = "") -> Registration:
     """Record a registration. A pending one for the same code is replaced (its photos deleted).
 
     `photos` maps each photo field to a validated, re-encoded image already in private storage
     (a temporary name); it is copied under the registration and the temporary file removed.
+    With a `submission_key`, the same key always yields the same registration: a double click or
+    a repeated post returns the first one (no second registration, no second SMS). Temporary
+    photos that are gone raise PhotosExpired, a ValidationError naming the photos to upload again.
     """
+    existing = registration_submitted_with(submission_key=submission_key, parent=parent)
+    if existing is not None:
+        return existing
     missing = [field for field in PHOTO_FIELDS if not photos.get(field)]
     if missing:
         raise ValidationError({field: "Hãy tải lên ảnh này." for field in missing})
@@ -116,6 +162,13 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
             )
             # One registration at a time per person: a second submit waits here, then replaces.
             Person.objects.select_for_update().filter(pk=person.pk).first()
+            # A second post of the same form waited here for the first: it gets the first's result.
+            existing = registration_submitted_with(submission_key=submission_key, parent=parent)
+            if existing is not None:
+                return existing
+            expired = [field for field in PHOTO_FIELDS if not default_storage.exists(photos[field])]
+            if expired:
+                raise PhotosExpired(expired)
             if parent is not None:
                 _check_child(person, parent)
             replaced_photos = []
@@ -131,14 +184,18 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                 RegistrationEvent.objects.create(registration=old, action=RegistrationEvent.Action.REPLACED)
             registration = Registration(
                 reference=_new_reference(), person=person, agency=agency, parent=parent, relationship=relationship,
-                birth_certificate_number=birth_certificate_number,
+                birth_certificate_number=birth_certificate_number, submission_key=submission_key,
                 **{key: declaration[key] for key in ("bhxh_code", "full_name", "id_type", "id_number", "birth_date",
                                                      "province", "ward", "street", "phone", "email")},
             )
             for field in PHOTO_FIELDS:
                 extension = photos[field].rsplit(".", 1)[-1]
-                with default_storage.open(photos[field], "rb") as handle:
-                    getattr(registration, field).save(f"{field}.{extension}", ContentFile(handle.read()), save=False)
+                try:
+                    with default_storage.open(photos[field], "rb") as handle:
+                        content = handle.read()
+                except FileNotFoundError as exc:  # swept or moved since the check above
+                    raise PhotosExpired([field]) from exc
+                getattr(registration, field).save(f"{field}.{extension}", ContentFile(content), save=False)
                 saved.append(getattr(registration, field).name)
             registration.full_clean()
             registration.save()
@@ -149,6 +206,13 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
             )
             transaction.on_commit(lambda: _delete_files(replaced_photos + list(photos.values())))
             transaction.on_commit(lambda: _dispatch_declaration(registration.pk))
+    except (IntegrityError, ValidationError):
+        _delete_files(saved)
+        # The database's unique key caught a post of the same form that no lock serialised.
+        existing = registration_submitted_with(submission_key=submission_key, parent=parent)
+        if existing is not None:
+            return existing
+        raise
     except Exception:
         _delete_files(saved)
         raise

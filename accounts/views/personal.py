@@ -1,18 +1,49 @@
-"""The personal area: who is shown (self or a child), and the parent's child registration."""
+"""The personal area: who is shown (self or a child), and the parent's child registration.
+
+The child registration asks the registry about someone else, so it counts against the same
+limits as the citizen registration (per BHXH code and per client) and one per parent, and says
+"name or birth date" without telling which. Each rendering of its form carries a one-time key:
+photos accepted in an attempt are kept under it in the session, and whatever is posted twice
+with it (double click, back button) shows the registration it made.
+"""
+
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+
+from vssid_portal.files import private_file_url
 
 from ..forms import ChildRegistrationForm
 from ..pages import render_personal_page
 from ..selectors import VIEWING_SESSION_KEY, children_of
-from ..services.registration import PHOTO_FIELDS, registration_submit
-from .registration import status_url
+from ..services.registration import (
+    UPLOAD_DIR,
+    PhotosExpired,
+    new_submission_key,
+    registration_submit,
+    registration_submitted_with,
+)
+from .registration import (
+    CHECKS_PER_CLIENT,
+    CHECKS_PER_CODE,
+    TOO_MANY,
+    declared_code,
+    forget_expired_photos,
+    keep_photos,
+    limited,
+    posted_submission_key,
+    status_url,
+)
+
+CHILD_DRAFT = "child_registration"
+CHILD_CHECKS_PER_USER = "10/h"
+STALE_FORM = "Phiên khai đã hết hạn. Hãy kiểm tra lại các thông tin bên dưới, chọn lại ảnh và bấm “Gửi đăng ký”."
 
 
 @login_required
@@ -37,7 +68,8 @@ def personal(request):
 def view_as(request):
     """Switch the personal pages to a child the user may view, or back to themself."""
     child_id = request.POST.get("child", "")
-    if child_id and not child_id.isdigit():
+    # isdigit() alone admits "²" or "٣", which the database lookup then refuses with a 500.
+    if child_id and not (child_id.isascii() and child_id.isdigit() and len(child_id) < 10):
         raise Http404
     if child_id:
         child = get_object_or_404(children_of(user=request.user), pk=child_id)
@@ -48,35 +80,98 @@ def view_as(request):
     return redirect("accounts:personal")
 
 
+def _new_draft(key: str | None = None) -> dict:
+    return {"key": key or new_submission_key(), "folder": secrets.token_hex(8), "photos": {}}
+
+
+def _render_child_form(request, form, draft: dict, *, status: int = 200):
+    request.session[CHILD_DRAFT] = draft
+    previews = {field: private_file_url(name, user=request.user, inline=True) for field, name in draft["photos"].items()}
+    return render(request, "accounts/child_registration.html",
+                  {"form": form, "submission_key": draft["key"], "previews": previews}, status=status)
+
+
+def _sent_with(key: str, parent):
+    """The registration this parent's form with `key` made, None if none, False if the key is
+    another account's."""
+    try:
+        return registration_submitted_with(submission_key=key, parent=parent)
+    except ValidationError:
+        return False
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
 @login_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def child_registration(request):
     parent = request.user
     if parent.person_id is None:
         messages.error(request, "Chỉ người tham gia có tài khoản mới đăng ký được cho con.")
         return redirect("accounts:personal")
-    form = ChildRegistrationForm(request.POST or None, request.FILES or None, province=parent.person.province)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        photos = {field: default_storage.save(f"registrations/tmp/child-{parent.pk}/{field}.{data[field].name.rsplit('.', 1)[-1]}",
-                                              data[field]) for field in PHOTO_FIELDS}
-        own = parent.person
-        declaration = {
-            "bhxh_code": data["bhxh_code"], "full_name": data["full_name"], "birth_date": data["birth_date"],
-            "id_type": "", "id_number": "", "province": own.province, "ward": own.ward, "street": own.street or "-",
-            "phone": own.phone, "email": parent.email,
-        }
-        try:
-            registration = registration_submit(
-                declaration=declaration, photos=photos, agency=data["agency"], parent=parent,
-                relationship=data["relationship"], birth_certificate_number=data["birth_certificate_number"],
-            )
-        except ValidationError as error:
-            for name in photos.values():
-                default_storage.delete(name)
-            for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            return redirect(status_url(registration))
-    return render(request, "accounts/child_registration.html", {"form": form})
+    province = parent.person.province
+    draft = request.session.get(CHILD_DRAFT)
+    if request.method == "GET":
+        if draft is None or _sent_with(draft["key"], parent) is not None:
+            draft = _new_draft()
+        forget_expired_photos(request, draft["photos"], ChildRegistrationForm)
+        return _render_child_form(request, ChildRegistrationForm(province=province, kept=draft["photos"]), draft)
+
+    key = posted_submission_key(request)
+    sent = _sent_with(key, parent) if key else None
+    if sent is False:  # another account's key
+        key, sent = "", None
+    if sent is not None:  # double click, back button, a retry: the registration this form made
+        if draft is not None and draft["key"] == key:
+            request.session.pop(CHILD_DRAFT, None)
+        return redirect(status_url(sent))
+    if not key:  # not a form this portal rendered for this account: judged, but nothing kept or sent
+        form = ChildRegistrationForm(request.POST, request.FILES, province=province)
+        form.is_valid()
+        form.add_error(None, STALE_FORM)
+        return _render_child_form(request, form, _new_draft(), status=400)
+    if draft is None or draft["key"] != key:
+        draft = _new_draft(key)
+    forget_expired_photos(request, draft["photos"], ChildRegistrationForm)
+    form = ChildRegistrationForm(request.POST, request.FILES, province=province, kept=draft["photos"])
+    valid = form.is_valid()
+    keep_photos(form, draft["photos"], folder=f"{UPLOAD_DIR}/{draft['folder']}")
+    if not valid:
+        return _render_child_form(request, form, draft)
+    # Only a complete form reaches the registry: that is what the limits count.
+    if (
+        limited(request, group="child-registration-user", rate=CHILD_CHECKS_PER_USER, key="user")
+        | limited(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1])
+        | limited(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code)
+    ):
+        form.add_error(None, TOO_MANY)
+        return _render_child_form(request, form, draft, status=429)
+    data = form.cleaned_data
+    own = parent.person
+    declaration = {
+        "bhxh_code": data["bhxh_code"], "full_name": data["full_name"], "birth_date": data["birth_date"],
+        "id_type": "", "id_number": "", "province": own.province, "ward": own.ward, "street": own.street or "-",
+        "phone": own.phone, "email": parent.email,
+    }
+    try:
+        registration = registration_submit(
+            declaration=declaration, photos=draft["photos"], agency=data["agency"], parent=parent,
+            relationship=data["relationship"], birth_certificate_number=data["birth_certificate_number"],
+            submission_key=draft["key"],
+        )
+    except PhotosExpired as error:  # swept since they were kept: asked for again, the rest stays
+        for field in error.fields:
+            draft["photos"].pop(field, None)
+        form.unmark_kept(error.fields)
+        _add_errors(form, error)
+        return _render_child_form(request, form, draft)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _render_child_form(request, form, draft)
+    request.session.pop(CHILD_DRAFT, None)
+    return redirect(status_url(registration))

@@ -1,12 +1,16 @@
 """Citizen registration in three steps (declaration → photos → receiving agency), then status.
 
 The steps keep their answers in the session, so going back or fixing an error never loses what
-was already accepted (photos included: each valid photo is stored privately at once).
+was already accepted (photos included: each valid photo is stored privately at once). The last
+step carries a one-time key: whatever is posted twice with it (double click, back button, a retry)
+shows the first registration's status page instead of making another.
 """
 
 import datetime
+import re
 import secrets
 
+from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -26,7 +30,14 @@ from vssid_portal.files import private_file_url
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
 from ..models import Registration
 from ..selectors import registration_for_status
-from ..services.registration import PHOTO_FIELDS, registration_submit
+from ..services.registration import (
+    PHOTO_FIELDS,
+    UPLOAD_DIR,
+    PhotosExpired,
+    new_submission_key,
+    registration_submit,
+    registration_submitted_with,
+)
 
 SESSION_KEY = "registration"
 STATUS_SALT = "accounts.registration.status"
@@ -81,22 +92,66 @@ def _initial(stored: dict | None) -> dict:
 TOO_MANY = "Bạn đã thử quá nhiều lần. Để bảo vệ thông tin của người tham gia, hãy thử lại sau 1 giờ hoặc gọi 1900 9068."
 
 
-def _limited(request, *, group: str, rate: str, key="vssid_portal.ratelimit.client_ip") -> bool:
+def limited(request, *, group: str, rate: str, key="vssid_portal.ratelimit.client_ip") -> bool:
     return is_ratelimited(request, group=group, key=key, rate=rate, method=ALL, increment=True)
 
 
-def _declared_code(group, request) -> str:
+def declared_code(group, request) -> str:
     return (request.POST.get("bhxh_code") or "").strip()[:10]
+
+
+# The registry check answers field by field (as citizens need), so it must not become an oracle:
+# a few tries per hour per BHXH code and per client. The child registration counts in the same groups.
+CHECKS_PER_CLIENT = ("registration-ip", "20/h")
+CHECKS_PER_CODE = ("registration-code", "8/h")
+
+SUBMISSION_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,32}")
+
+
+def posted_submission_key(request) -> str:
+    """The form's one-time key as posted, or "" when it is missing or malformed."""
+    key = request.POST.get("submission_key", "")
+    return key if SUBMISSION_KEY_PATTERN.fullmatch(key) else ""
+
+
+def keep_photos(form, kept: dict, *, folder: str) -> None:
+    """Store privately every photo of the form that passed, even when another field failed, so
+    the next attempt does not ask for it again."""
+    cleaned = getattr(form, "cleaned_data", {})
+    for field in PHOTO_FIELDS:
+        content = cleaned.get(field)
+        if content:
+            extension = content.name.rsplit(".", 1)[-1]
+            name = default_storage.save(f"{folder}/{field}.{extension}", content)
+            if kept.get(field):
+                default_storage.delete(kept[field])
+            kept[field] = name
+    form.mark_kept(kept)
+
+
+def forget_photos(request, kept: dict, fields, form_class) -> None:
+    """Drop kept photos whose temporary file is gone and say which ones to upload again."""
+    for field in fields:
+        kept.pop(field, None)
+    if fields:
+        labels = ", ".join(str(form_class.base_fields[field].label).lower() for field in fields)
+        messages.error(request, f"Hãy tải lên lại {labels}: ảnh đã tải lên trước đó chỉ được lưu tạm trong 1 ngày.")
+
+
+def forget_expired_photos(request, kept: dict, form_class) -> list[str]:
+    """Drop the kept photos swept since they were uploaded (older than a day) and say so.
+    Returns the fields dropped."""
+    expired = [field for field, name in kept.items() if not default_storage.exists(name)]
+    forget_photos(request, kept, expired, form_class)
+    return expired
 
 
 @require_http_methods(["GET", "POST"])
 def declaration(request):
     state = _state(request)
     if request.method == "POST" and "refresh_wards" not in request.POST and (
-        # The registry check answers field by field (as citizens need), so it must not become an
-        # oracle: a few tries per hour per BHXH code and per client.
-        _limited(request, group="registration-ip", rate="20/h")
-        | _limited(request, group="registration-code", rate="8/h", key=_declared_code)
+        limited(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1])
+        | limited(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code)
     ):
         form = DeclarationForm(request.POST)
         form.is_valid()
@@ -124,18 +179,12 @@ def photos(request):
     if "declaration" not in state:
         return redirect("accounts:registration")
     kept: dict = state.setdefault("photos", {})
+    if forget_expired_photos(request, kept, PhotosForm):
+        _store(request, state)
     form = PhotosForm(request.POST or None, request.FILES or None, kept=kept.keys())
     if request.method == "POST":
         valid = form.is_valid()
-        # Keep every photo that passed, even when another one failed.
-        for field in PHOTO_FIELDS:
-            content = form.cleaned_data.get(field) if hasattr(form, "cleaned_data") else None
-            if content:
-                extension = content.name.rsplit(".", 1)[-1]
-                name = default_storage.save(f"registrations/tmp/{state['token']}/{field}.{extension}", content)
-                if kept.get(field):
-                    default_storage.delete(kept[field])
-                kept[field] = name
+        keep_photos(form, kept, folder=f"{UPLOAD_DIR}/{state['token']}")
         _store(request, state)
         if valid:
             return redirect("accounts:registration_agency")
@@ -147,13 +196,38 @@ def photos(request):
     return render(request, "accounts/registration/photos.html", {"form": form, "previews": previews, "step": 2})
 
 
+def _sent_already(request, state: dict) -> Registration | None:
+    """The registration this form already made: the key posted with it (the session has ended), or
+    the session's (a second post that read the session before the first one ended it)."""
+    for key in (posted_submission_key(request), state.get("submission_key", "")):
+        try:
+            registration = registration_submitted_with(submission_key=key)
+        except ValidationError:  # the key of a parent's child registration: not this form's
+            continue
+        if registration is not None:
+            return registration
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def agency(request):
     state = _state(request)
+    if request.method == "POST":
+        sent = _sent_already(request, state)
+        if sent is not None:  # double click, back button, a retry: the first post's result again
+            if state.get("submission_key") == sent.submission_key:  # not a registration begun since
+                request.session.pop(SESSION_KEY, None)
+            return redirect(status_url(sent))
     if "declaration" not in state:
         return redirect("accounts:registration")
+    if request.method == "GET" and forget_expired_photos(request, state.get("photos", {}), PhotosForm):
+        _store(request, state)
+        return redirect("accounts:registration_photos")
     if set(state.get("photos", {})) != set(PHOTO_FIELDS):
         return redirect("accounts:registration_photos")
+    if "submission_key" not in state:
+        state["submission_key"] = new_submission_key()
+        _store(request, state)
     query = request.GET.get("q", "").strip()[:100]
     if query:
         choices = agencies_search(query=query)
@@ -163,16 +237,21 @@ def agency(request):
     declared = state["declaration"]
     if request.method == "POST" and (
         # Each submission texts the declared phone: a few per hour per code and per phone.
-        _limited(request, group="registration-submit-code", rate="3/h", key=lambda g, r: declared["bhxh_code"])
-        | _limited(request, group="registration-submit-phone", rate="3/h", key=lambda g, r: declared["phone"])
+        limited(request, group="registration-submit-code", rate="3/h", key=lambda g, r: declared["bhxh_code"])
+        | limited(request, group="registration-submit-phone", rate="3/h", key=lambda g, r: declared["phone"])
     ):
         form.is_valid()
         form.add_error(None, TOO_MANY)
     elif request.method == "POST" and form.is_valid():
         try:
             registration = registration_submit(
-                declaration=_declaration(state["declaration"]), photos=state["photos"], agency=form.cleaned_data["agency"]
+                declaration=_declaration(state["declaration"]), photos=state["photos"], agency=form.cleaned_data["agency"],
+                submission_key=state["submission_key"],
             )
+        except PhotosExpired as error:  # swept since this page was shown
+            forget_photos(request, state["photos"], error.fields, PhotosForm)
+            _store(request, state)
+            return redirect("accounts:registration_photos")
         except ValidationError as error:
             # The service names fields of the earlier steps (the registry may have changed since):
             # this step's form shows them at the top.
@@ -183,7 +262,8 @@ def agency(request):
     return render(
         request,
         "accounts/registration/agency.html",
-        {"form": form, "agencies": choices, "query": query, "step": 3, "declaration": _declaration(state["declaration"])},
+        {"form": form, "agencies": choices, "query": query, "step": 3, "declaration": _declaration(state["declaration"]),
+         "submission_key": state["submission_key"]},
     )
 
 

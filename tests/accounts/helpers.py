@@ -63,12 +63,13 @@ def submit(person, agency_code="07901", **declared):
 
 
 def officer(username, agency_code, group):
+    """A staff account in an officer role; `agency_code=None` makes one not yet attached to an agency."""
     from django.contrib.auth.models import Group, Permission
 
     from accounts.models import User
     from accounts.roles import sync_groups
 
     user = User.objects.create_user(username, password="x-Pass-2026!", is_staff=True, email=f"{username}@vssid.local",
-                                    agency=Agency.objects.get(code=agency_code))
+                                    agency=Agency.objects.get(code=agency_code) if agency_code else None)
     user.groups.add(sync_groups(Group, Permission)[group])  # groups may be gone after a flush
     return user

@@ -1,16 +1,26 @@
-"""A parent registers a child's account; after approval the parent can switch to the child's records."""
+"""A parent registers a child's account; after approval the parent can switch to the child's records.
+
+The child form asks the registry about someone else's child: it answers "name or birth date" as one,
+counts against limits per parent, per client and per BHXH code, keeps accepted photos between
+attempts and makes one registration per form however often it is posted.
+"""
 
 import datetime
+import re
 
 import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from accounts.models import Guardianship, Registration, User
-from accounts.services.registration import registration_approve
+from accounts.services.registration import registration_approve, registration_uploads_sweep
 from lookup.models import Agency
+from notifications.models import Message
 
-from .helpers import jpeg, make_person, officer
+from .helpers import declaration_data, jpeg, make_person, officer
 
 pytestmark = pytest.mark.usefixtures("reference_data")
+URL = "/ca-nhan/dang-ky-cho-con/"
 
 
 @pytest.fixture
@@ -24,19 +34,39 @@ def child(db, reference_data):
     return make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
 
 
-def child_form(**overrides):
+def child_form(photos=True, **overrides):
     data = {"bhxh_code": "7905555555", "full_name": "Nguyễn Gia Bảo", "birth_date": "01/06/2018",
             "birth_certificate_number": "123/2018", "relationship": "cha",
-            "agency": str(Agency.objects.get(code="07901").pk), "portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()}
+            "agency": str(Agency.objects.get(code="07901").pk)}
+    if photos:
+        data.update({"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
     return {**data, **overrides}
+
+
+def form_key(client) -> str:
+    """The one-time key of the form as the browser gets it."""
+    html = client.get(URL).content.decode()
+    return re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
+
+
+def send(client, key=None, photos=True, ip="127.0.0.1", **overrides):
+    """Post the child form as a browser does: with the key of the form page it was shown."""
+    data = {**child_form(photos=photos, **overrides), "submission_key": key or form_key(client)}
+    return client.post(URL, data, REMOTE_ADDR=ip)
+
+
+def errors_of(response) -> str:
+    html = response.content.decode()
+    return html.split('class="error-summary"', 1)[1].split("</div>", 1)[0] if 'class="error-summary"' in html else ""
 
 
 def test_parent_registers_child_then_views_the_childs_records_after_approval(client, parent, child):
     client.force_login(parent)
-    response = client.post("/ca-nhan/dang-ky-cho-con/", child_form())
+    response = send(client)
     assert response.status_code == 302
     registration = Registration.objects.get()
     assert registration.parent == parent and registration.person == child and registration.relationship == "cha"
+    assert all(default_storage.exists(getattr(registration, field).name) for field in ("portrait", "id_front", "id_back"))
     assert "đang chờ" in client.get("/ca-nhan/").content.decode()
 
     registration_approve(registration=registration, officer=officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
@@ -55,28 +85,50 @@ def test_switching_to_someone_elses_child_is_a_404(client, parent, child):
     assert client.post("/ca-nhan/xem/", {"child": child.pk}).status_code == 404
 
 
+CHILD_MISMATCH = "Họ tên hoặc ngày sinh không khớp với hồ sơ BHXH của mã số này"
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
         ({"bhxh_code": "7901234567", "full_name": "Nguyễn Văn Đức", "birth_date": "15/03/1988"}, "chính bạn"),
         ({"birth_certificate_number": ""}, "Nhập số giấy khai sinh"),
-        ({"full_name": "Nguyễn Gia Huy"}, "Họ và tên không khớp"),
+        ({"full_name": "Nguyễn Gia Huy"}, CHILD_MISMATCH),
+        ({"birth_date": "02/06/2018"}, CHILD_MISMATCH),
+        ({"full_name": "Nguyễn Gia Huy", "birth_date": "02/06/2018"}, CHILD_MISMATCH),
         ({"relationship": ""}, "Chọn quan hệ"),
     ],
 )
 def test_child_registration_errors_are_explained(client, parent, child, overrides, message):
     client.force_login(parent)
-    response = client.post("/ca-nhan/dang-ky-cho-con/", child_form(**overrides))
+    response = send(client, **overrides)
     assert response.status_code == 200 and message in response.content.decode()
     assert not Registration.objects.exists()
+
+
+def test_a_wrong_name_and_a_wrong_birth_date_get_the_same_answer(client, parent, child):
+    """A probe must not learn which of the two it got right: the error page is the same for both."""
+    client.force_login(parent)
+    key = form_key(client)
+    wrong_name = errors_of(send(client, key, full_name="Nguyễn Gia Huy"))
+    wrong_birth = errors_of(send(client, key, photos=False, birth_date="02/06/2018"))
+    assert CHILD_MISMATCH in wrong_name and wrong_name == wrong_birth
+    for separate in ("Họ và tên không khớp", "Ngày sinh không khớp"):
+        assert separate not in wrong_name
 
 
 def test_adults_cannot_be_registered_as_children(client, parent):
     make_person("7906666666", "Nguyễn Văn Tài", birth=datetime.date(2000, 1, 1), id_number="079200012345")
     client.force_login(parent)
-    response = client.post("/ca-nhan/dang-ky-cho-con/", child_form(bhxh_code="7906666666", full_name="Nguyễn Văn Tài",
-                                                                    birth_date="01/01/2000"))
+    response = send(client, bhxh_code="7906666666", full_name="Nguyễn Văn Tài", birth_date="01/01/2000")
     assert "dưới 18 tuổi" in response.content.decode()
+
+
+@pytest.mark.parametrize("bad", ["abc", "²", "٣", "1²", "9" * 30, "-1"])
+def test_a_malformed_child_id_is_a_404(client, parent, child, bad):
+    Guardianship.objects.create(parent=parent, child=child, relationship="cha")
+    client.force_login(parent)
+    assert client.post("/ca-nhan/xem/", {"child": bad}).status_code == 404
 
 
 def test_access_ends_when_the_child_turns_18_and_bad_input_is_a_404(client, parent, child):
@@ -92,8 +144,192 @@ def test_access_ends_when_the_child_turns_18_and_bad_input_is_a_404(client, pare
 def test_a_child_with_an_own_account_cannot_be_claimed(client, parent, child):
     User.objects.create_user(child.bhxh_code, password="x-Pass-2026!", person=child)
     client.force_login(parent)
-    response = client.post("/ca-nhan/dang-ky-cho-con/", child_form())
+    response = send(client)
     assert "đã có tài khoản riêng" in response.content.decode() and not Registration.objects.exists()
+
+
+# --- limits: the form asks the registry about other people's children --------------------------------
+
+
+def test_child_registry_checks_are_limited_per_bhxh_code(client, parent, child):
+    client.force_login(parent)
+    key = form_key(client)
+    for n in range(8):  # each from another address: only the code's own limit can stop the ninth
+        response = send(client, key, photos=n == 0, birth_date=f"{n + 2:02d}/06/2018", ip=f"10.0.1.{n}")
+        assert response.status_code == 200 and CHILD_MISMATCH in response.content.decode()
+    blocked = send(client, key, photos=False, ip="10.0.1.99")  # even the right answer now
+    assert blocked.status_code == 429
+    html = blocked.content.decode()
+    assert "quá nhiều lần" in html and "1900 9068" in html and CHILD_MISMATCH not in html
+    assert not Registration.objects.exists()
+    other = send(client, key, photos=False, bhxh_code="7909999999", ip="10.0.1.100")
+    assert other.status_code == 200 and "Không tìm thấy mã số BHXH" in other.content.decode()
+
+
+def test_child_registry_checks_are_limited_per_parent(client, parent, child):
+    client.force_login(parent)
+    key = form_key(client)
+    for n in range(10):  # other codes, other addresses: only the parent's own limit can stop the eleventh
+        response = send(client, key, photos=n == 0, bhxh_code=f"79000001{n:02d}", ip=f"10.0.2.{n}")
+        assert response.status_code == 200, n
+    blocked = send(client, key, photos=False, ip="10.0.2.99")
+    assert blocked.status_code == 429 and "quá nhiều lần" in blocked.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_child_registry_checks_are_limited_per_client_address(client, parent, child):
+    other_parents = [User.objects.create_user(f"phuhuynh{n}", password="x-Pass-2026!",
+                                              person=make_person(f"790777777{n}", id_number=f"07908801000{n}"))
+                     for n in range(2)]
+    for n, someone in enumerate(other_parents):  # two accounts, one address, ten other codes each
+        client.force_login(someone)
+        key = form_key(client)
+        for m in range(10):
+            assert send(client, key, photos=m == 0, bhxh_code=f"7900000{n}{m:02d}").status_code == 200
+    client.force_login(parent)
+    blocked = send(client)
+    assert blocked.status_code == 429 and not Registration.objects.exists()
+    assert send(client, ip="10.0.3.1").status_code == 302  # the same parent from elsewhere
+
+
+def test_the_citizen_registration_and_the_child_form_share_the_codes_limit(client, parent, child):
+    for _ in range(8):  # someone probes the child's code through the citizen registration first
+        client.post("/dang-ky/", declaration_data(bhxh_code="7905555555"), REMOTE_ADDR="10.0.4.1")
+    client.force_login(parent)
+    assert send(client, ip="10.0.4.2").status_code == 429
+    assert not Registration.objects.exists()
+
+
+def test_an_incomplete_form_does_not_count_against_the_limits(client, parent, child):
+    client.force_login(parent)
+    key = form_key(client)
+    for _ in range(12):
+        assert send(client, key, photos=False, relationship="").status_code == 200
+    assert send(client, key).status_code == 302
+
+
+# --- photos kept between attempts, one registration per form ---------------------------------------
+
+
+def test_photos_are_kept_after_an_error_and_not_asked_for_again(client, parent, child):
+    client.force_login(parent)
+    key = form_key(client)
+    response = send(client, key, relationship="")
+    html = response.content.decode()
+    assert response.status_code == 200 and "Chọn quan hệ" in html
+    assert 'alt="Ảnh chân dung của trẻ đã tải lên"' in html and 'alt="Ảnh giấy khai sinh đã tải lên"' in html
+    assert "Đã nhận ảnh" in html
+    assert 'alt="Ảnh chân dung của trẻ đã tải lên"' in client.get(URL).content.decode()  # shown again on return
+    response = send(client, key, photos=False)  # the photos are not sent again
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    for field in ("portrait", "id_front", "id_back"):
+        assert default_storage.exists(getattr(registration, field).name), field
+
+
+def test_a_bad_photo_is_asked_for_again_while_the_good_ones_are_kept(client, parent, child):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(parent)
+    key = form_key(client)
+    broken = SimpleUploadedFile("anh.jpg", b"not an image" * 50, "image/jpeg")
+    response = send(client, key, portrait=broken)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'href="#id_portrait"' in html
+    assert 'alt="Ảnh chân dung của trẻ đã tải lên"' not in html and 'alt="Ảnh giấy khai sinh đã tải lên"' in html
+    assert "portrait" in send(client, key, photos=False).content.decode()  # still missing: refused
+    assert send(client, key, photos=False, portrait=jpeg()).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posting_the_same_form_twice_makes_one_registration_and_one_sms(client, parent, child):
+    client.force_login(parent)
+    key = form_key(client)
+    first = send(client, key)
+    second = send(client, key)  # double click, or back and send again
+    assert first.status_code == second.status_code == 302
+    assert "/dang-ky/ho-so/" in second["Location"]
+    registration = Registration.objects.get()  # one row: nothing replaced
+    assert registration.status == Registration.Status.PENDING
+    assert registration.reference in client.get(second["Location"]).content.decode()
+    assert Message.objects.filter(template="registration_received").count() == 1
+    # A new visit to the form is a new form: it may register (and so replace) again.
+    assert form_key(client) != key
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_posted_again_with_the_session_as_it_was_makes_one_registration(client, parent, child):
+    """The second post of a double click read the session before the first one ended the draft."""
+    client.force_login(parent)
+    key = form_key(client)
+    assert send(client, key, relationship="").status_code == 200  # photos kept in the draft
+    draft = client.session["child_registration"]
+    assert send(client, key, photos=False).status_code == 302
+    session = client.session
+    session["child_registration"] = draft
+    session.save()
+    again = send(client, key, photos=False)
+    assert again.status_code == 302 and "/dang-ky/ho-so/" in again["Location"]
+    assert Registration.objects.count() == 1
+    assert Message.objects.filter(template="registration_received").count() == 1
+
+
+def test_another_accounts_key_is_not_answered(client, parent, child):
+    client.force_login(parent)
+    key = form_key(client)
+    assert send(client, key).status_code == 302
+    stranger = User.objects.create_user("7907777777", password="x-Pass-2026!",
+                                        person=make_person("7907777777", id_number="079088010001"))
+    client.force_login(stranger)
+    response = client.post(URL, {**child_form(), "submission_key": key})
+    assert response.status_code == 400 and "Phiên khai đã hết hạn" in response.content.decode()
+    assert Registration.objects.get().parent == parent
+
+
+@pytest.mark.parametrize("key", [None, "", "ngan", "x" * 33, "a" * 24 + "\n", "²" * 20, "abcdefgh ijklmnop"])
+def test_a_post_without_a_valid_form_key_is_judged_but_keeps_and_sends_nothing(client, parent, child, settings, key):
+    from pathlib import Path
+
+    client.force_login(parent)
+    data = child_form(relationship="")
+    if key is not None:
+        data["submission_key"] = key
+    response = client.post(URL, data)
+    html = response.content.decode()
+    assert response.status_code == 400 and "Phiên khai đã hết hạn" in html and "Chọn quan hệ" in html
+    assert not [p for p in Path(settings.PRIVATE_FILES_ROOT).rglob("*") if p.is_file()]  # nothing kept
+    assert not Registration.objects.exists() and not Message.objects.exists()
+    assert send(client, re.search(r'name="submission_key" value="([^"]+)"', html).group(1)).status_code == 302
+
+
+def test_photos_swept_after_a_day_are_asked_for_again_not_a_500(client, parent, child):
+    client.force_login(parent)
+    key = form_key(client)
+    send(client, key, relationship="")
+    assert registration_uploads_sweep(now=timezone.now() + datetime.timedelta(days=2)) == 3
+    page = client.get(URL).content.decode()
+    assert "Hãy tải lên lại ảnh chân dung của trẻ" in page and "đã tải lên" not in page.split("<form", 1)[0]
+    response = send(client, key, photos=False)
+    assert response.status_code == 200 and not Registration.objects.exists()
+    assert 'href="#id_portrait"' in response.content.decode()
+    assert send(client, key).status_code == 302
+
+
+def test_photos_swept_between_the_form_and_the_submission_are_asked_for_again(client, parent, child, monkeypatch):
+    """The form trusted the kept photos; the files went before the registration copied them."""
+    from accounts.views import personal
+
+    client.force_login(parent)
+    key = form_key(client)
+    send(client, key, relationship="")
+    monkeypatch.setattr(personal, "forget_expired_photos", lambda *args: [])  # the sweep runs just after this check
+    registration_uploads_sweep(now=timezone.now() + datetime.timedelta(days=2))
+    response = send(client, key, photos=False)
+    html = response.content.decode()
+    assert response.status_code == 200 and "chỉ được lưu tạm trong 1 ngày" in html
+    assert not Registration.objects.exists() and not Message.objects.exists()
+    monkeypatch.undo()
+    assert send(client, key).status_code == 302
 
 
 def test_at_18_the_parent_loses_the_childs_statements_and_notices(client, parent, child):

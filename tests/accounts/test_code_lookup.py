@@ -150,6 +150,18 @@ def test_a_bad_challenge_is_refused_before_any_search(client, person, challenge,
     assert not CodeLookupAudit.objects.exists()
 
 
+@pytest.mark.parametrize("work", ["²", "١٢", "1²", "𝟙"])
+def test_work_that_is_no_ascii_number_is_a_failed_challenge_not_a_500(client, person, work):
+    token = token_from(client.get(URL))  # a fresh, genuine challenge: the work itself is what is wrong
+    response = client.post(URL, {
+        "full_name": "Nguyễn Văn Đức", "birth_date": "15/03/1988", "province": person.province_id,
+        "id_number": "079088012345", "challenge": token, "work": work, "answer": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Câu trả lời kiểm tra chưa đúng" in html and "7901234567" not in html
+    assert not CodeLookupAudit.objects.exists()
+
+
 def test_a_challenge_serves_once(client, person):
     page = client.get(URL)
     token = token_from(page)

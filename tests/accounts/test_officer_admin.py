@@ -186,6 +186,50 @@ def test_officers_see_only_the_people_their_agencies_manage(client, registration
 
 
 
+@pytest.mark.parametrize("role", [DISTRICT, PROVINCE])
+def test_an_officer_attached_to_no_agency_sees_nothing(client, registrations, role):
+    """A staff account given an officer role before its agency was set: the role's permissions let it
+    into the lists, and there it must find nothing — not every row, nor the people no agency manages."""
+    from accounts.models import Person
+    from accounts.selectors import persons_visible_to, registrations_visible_to
+    from lookup.models import Agency
+
+    Person.objects.filter(bhxh_code="7901000001").update(agency=Agency.objects.get(code="07901"))
+    Person.objects.filter(bhxh_code="0101000003").update(agency=Agency.objects.get(code="00101"))
+    assert Person.objects.filter(agency__isnull=True).exists()  # 7901000002: managed by no agency yet
+    lost = officer("canbo-chua-co-quan", None, role)
+    assert lost.agency_id is None and lost.has_perm("accounts.view_registration") and lost.has_perm("accounts.view_person")
+
+    assert list(registrations_visible_to(lost)) == []
+    assert list(persons_visible_to(lost)) == []
+    assert list(persons_visible_to(lost, Person.objects.filter(agency__isnull=True))) == []
+
+    client.force_login(lost)
+    page = client.get("/quan-tri/accounts/registration/")
+    assert page.status_code == 200 and listed(client) == set()
+    html = client.get("/quan-tri/accounts/person/").content.decode()
+    assert not any(code in html for code in ("7901000001", "7901000002", "0101000003"))
+    for registration in registrations.values():
+        assert client.get(f"/quan-tri/accounts/registration/{registration.pk}/change/").status_code == 404
+        assert client.get(f"/quan-tri/accounts/registration/{registration.pk}/anh/portrait/").status_code == 404
+        assert client.post(f"/quan-tri/accounts/registration/{registration.pk}/duyet/").status_code == 404
+    assert Registration.objects.filter(status=Registration.Status.PENDING).count() == 3
+
+
+def test_a_superuser_without_an_agency_sees_every_registration_and_person(client, registrations):
+    from accounts.models import Person
+    from accounts.selectors import persons_visible_to, registrations_visible_to
+
+    admin_user = User.objects.create_superuser("quantri", password="x-Pass-2026!", email="quantri@vssid.local")
+    assert admin_user.agency_id is None
+    assert set(registrations_visible_to(admin_user)) == set(Registration.objects.all())
+    assert set(persons_visible_to(admin_user)) == set(Person.objects.all())
+    client.force_login(admin_user)
+    assert listed(client) == {registration.reference for registration in registrations.values()}
+    html = client.get("/quan-tri/accounts/person/").content.decode()
+    assert all(code in html for code in ("7901000001", "7901000002", "0101000003"))
+
+
 def test_approval_sends_the_credentials_by_sms_and_email_then_erases_the_password(
         client, reference_data, django_capture_on_commit_callbacks, sms_outbox, mailoutbox):
     registration = submit(make_person("7901000004", "Võ Thị Hạnh", id_number="079188054321", sex=2), "07901",
@@ -295,6 +339,7 @@ OFFICER_PERMISSIONS = {
     "health_card.view_facilityapitoken", "health_card.add_facilityapitoken", "health_card.change_facilityapitoken",
     "public_services.view_filing", "public_services.process_filing",
     "public_services.view_feedback", "public_services.answer_feedback",
+    "lookup.view_medicalfacility",  # the clinic search of the card and API-token forms; reading only
     *VISIT_ENTRY,
 }
 ROLE_PERMISSIONS = {
@@ -317,7 +362,8 @@ def test_each_role_has_exactly_its_permissions(db, role):
     assert set(roles.GROUP_PERMISSIONS) == set(ROLE_PERMISSIONS)
     deletions = {label for label in granted if label.split(".")[1].startswith("delete_")}
     assert deletions == {"health_card.delete_visitline"}
-    assert not {label for label in granted if label.startswith(("auth.", "admin.", "lookup.", "notifications."))}
+    assert not {label for label in granted if label.startswith(("auth.", "admin.", "notifications."))}
+    assert {label for label in granted if label.startswith("lookup.")} <= {"lookup.view_medicalfacility"}
     assert "accounts.change_user" not in granted and "accounts.change_registration" not in granted
 
 

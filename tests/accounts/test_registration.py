@@ -1,7 +1,9 @@
 """Citizen registration: registry match, photos, one open registration per code, PDF, status."""
 
+import copy
 import datetime
 import os
+import re
 import subprocess
 
 import pytest
@@ -332,3 +334,189 @@ def test_agency_step_search_keeps_the_match_drops_other_provinces_and_shows_addr
     assert response.status_code == 302
     status = client.get(response["Location"]).content.decode()
     assert "[07901] BHXH Quận 1" in status and "105 Trần Quang Khải" in status and "ĐT (028) 3489.7284" in status
+
+
+# --- input that passes str.isdigit() but is no number ------------------------------------------------
+
+
+@pytest.mark.parametrize("province", ["²", "٣", "1²", "9" * 30])
+@pytest.mark.parametrize("refresh", [False, True], ids=["submit", "refresh-wards"])
+def test_a_province_that_is_no_ascii_number_is_refused_not_a_500(client, person, province, refresh):
+    data = declaration_data(province=province)
+    if refresh:
+        data["refresh_wards"] = "1"
+    response = client.post("/dang-ky/", data)
+    assert response.status_code == 200
+    if not refresh and province != "٣":  # int() reads "٣" as 3, so Django's field takes it for a province id
+        assert "Chọn tỉnh/thành phố trong danh sách." in response.content.decode()
+
+
+# --- e-mail: no longer than the registration stores -------------------------------------------------
+
+
+def email_of_length(length: int) -> str:
+    """A well-formed address of exactly `length` characters (labels of at most 63)."""
+    local = "a" * 64
+    labels, left = [], length - len(local) - 1 - len(".vn")
+    while left > 0:
+        size = min(63, left - 1 if left > 64 else left)
+        labels.append("b" * size)
+        left -= size + 1
+    address = f"{local}@{'.'.join(labels)}.vn"
+    assert len(address) == length, len(address)
+    return address
+
+
+def test_an_email_longer_than_254_characters_is_refused_at_step_1_on_its_field(client, person):
+    response = client.post("/dang-ky/", declaration_data(email=email_of_length(259)))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Địa chỉ email quá dài: tối đa 254 ký tự." in html and 'href="#id_email"' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_of_254_characters_goes_through_to_the_registration(client, person):
+    address = email_of_length(254)
+    response = register(client, email=address)
+    assert response.status_code == 302 and "/dang-ky/ho-so/" in response["Location"]
+    assert Registration.objects.get().email == address
+
+
+# --- the last step posted twice; its photos gone ---------------------------------------------------
+
+
+def to_last_step(client, **overrides) -> str:
+    """Steps 1 and 2, then the page of step 3 as the browser shows it; returns the form's key."""
+    assert client.post("/dang-ky/", declaration_data(**overrides)).status_code == 302
+    assert client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()}).status_code == 302
+    html = client.get("/dang-ky/co-quan/").content.decode()
+    return re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
+
+
+def reference_shown(client, response) -> str:
+    assert response.status_code == 302 and "/dang-ky/ho-so/" in response["Location"]
+    html = client.get(response["Location"]).content.decode()
+    return re.search(r"Số tham chiếu: <strong>([A-Z0-9]+)</strong>", html).group(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_step_posted_again_with_the_session_as_it_was_shows_the_first_registration(client, person, sms_outbox):
+    """A double click: the second post read the session before the first one ended it, and the
+    first one's commit has already moved the temporary photos."""
+    from lookup.models import Agency
+
+    key = to_last_step(client)
+    before = copy.deepcopy(client.session["registration"])
+    post = {"agency": Agency.objects.get(code="07901").pk, "submission_key": key}
+    first = client.post("/dang-ky/co-quan/", post)
+    session = client.session
+    session["registration"] = before
+    session.save()
+    second = client.post("/dang-ky/co-quan/", post)
+    assert reference_shown(client, first) == reference_shown(client, second) == Registration.objects.get().reference
+    assert Registration.objects.get().status == Registration.Status.PENDING  # not replaced by itself
+    assert Message.objects.filter(template="registration_received").count() == 1 and len(sms_outbox()) == 1
+    # the browser that does not send the key back (the session alone knows it) gets the same
+    session = client.session
+    session["registration"] = before
+    session.save()
+    third = client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code="07901").pk})
+    assert reference_shown(client, third) == reference_shown(client, first) and Registration.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_step_posted_again_after_it_ended_shows_the_first_registration(client, person):
+    from lookup.models import Agency
+
+    key = to_last_step(client)
+    post = {"agency": Agency.objects.get(code="07903").pk, "submission_key": key}
+    first = client.post("/dang-ky/co-quan/", post)
+    second = client.post("/dang-ky/co-quan/", post)  # back button: the page still holds the key
+    assert reference_shown(client, first) == reference_shown(client, second)
+    assert Registration.objects.count() == 1
+    assert Message.objects.filter(template="registration_received").count() == 1
+
+
+def test_photos_swept_before_the_last_step_send_the_visitor_back_to_upload_them(client, person):
+    from accounts.services.registration import registration_uploads_sweep
+
+    client.post("/dang-ky/", declaration_data())
+    client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
+    assert registration_uploads_sweep(now=timezone.now() + datetime.timedelta(days=2)) == 3  # the session lived on
+    response = client.get("/dang-ky/co-quan/")
+    assert response.status_code == 302 and response["Location"] == "/dang-ky/anh/"
+    html = client.get("/dang-ky/anh/").content.decode()
+    assert "Hãy tải lên lại ảnh chân dung, ảnh mặt trước giấy tờ, ảnh mặt sau giấy tờ" in html
+    assert "đã tải lên\"" not in html  # no preview of a photo that is gone
+    response = client.post("/dang-ky/anh/", {"portrait": jpeg()})
+    assert response.status_code == 200 and 'href="#id_id_front"' in html + response.content.decode()
+    assert 'href="#id_id_front"' in response.content.decode()  # the other two are asked for again
+    response = client.post("/dang-ky/anh/", {"id_front": jpeg(), "id_back": jpeg()})
+    assert response.status_code == 302 and response["Location"] == "/dang-ky/co-quan/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_photos_swept_while_the_last_step_was_open_send_the_visitor_back_not_a_500(client, person, sms_outbox):
+    from accounts.services.registration import registration_uploads_sweep
+    from lookup.models import Agency
+
+    key = to_last_step(client)
+    registration_uploads_sweep(now=timezone.now() + datetime.timedelta(days=2))
+    response = client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code="07901").pk, "submission_key": key})
+    assert response.status_code == 302 and response["Location"] == "/dang-ky/anh/"
+    assert "Hãy tải lên lại ảnh chân dung" in client.get("/dang-ky/anh/").content.decode()
+    assert not Registration.objects.exists() and sms_outbox() == []
+    client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
+    done = client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code="07901").pk, "submission_key": key})
+    assert reference_shown(client, done) == Registration.objects.get().reference
+
+
+def photos_in_storage(tag: str) -> dict:
+    return {field: default_storage.save(f"registrations/tmp/{tag}/{field}.jpg", jpeg()) for field in ("portrait", "id_front", "id_back")}
+
+
+def service_declaration(person) -> dict:
+    return {"bhxh_code": person.bhxh_code, "full_name": person.full_name, "id_type": person.id_type,
+            "id_number": person.id_number, "birth_date": person.birth_date, "province": person.province,
+            "ward": person.ward, "street": "12 Lê Lợi", "phone": "+84987654321", "email": ""}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_service_makes_one_registration_per_submission_key(person):
+    from accounts.services.registration import new_submission_key, registration_submit
+    from lookup.models import Agency
+
+    agency, key, photos = Agency.objects.get(code="07901"), new_submission_key(), photos_in_storage("a")
+    first = registration_submit(declaration=service_declaration(person), photos=photos, agency=agency, submission_key=key)
+    assert not any(default_storage.exists(name) for name in photos.values())  # moved on commit
+    # the same form again (a second request that read the session before the first one ended)
+    again = registration_submit(declaration=service_declaration(person), photos=photos, agency=agency, submission_key=key)
+    assert again.pk == first.pk and Registration.objects.count() == 1
+    assert Message.objects.filter(template="registration_received").count() == 1
+    other = registration_submit(declaration=service_declaration(person), photos=photos_in_storage("b"), agency=agency,
+                                submission_key=new_submission_key())
+    assert other.pk != first.pk  # another form replaces, as before
+    first.refresh_from_db()
+    assert first.status == Registration.Status.REPLACED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missing_temporary_photo_is_a_message_and_changes_nothing(person):
+    from django.core.exceptions import ValidationError
+
+    from accounts.services.registration import PhotosExpired, new_submission_key, registration_submit
+    from lookup.models import Agency
+
+    agency = Agency.objects.get(code="07901")
+    pending = registration_submit(declaration=service_declaration(person), photos=photos_in_storage("a"), agency=agency)
+    photos = photos_in_storage("b")
+    default_storage.delete(photos["id_back"])
+    with pytest.raises(PhotosExpired) as error:
+        registration_submit(declaration=service_declaration(person), photos=photos, agency=agency,
+                            submission_key=new_submission_key())
+    assert isinstance(error.value, ValidationError) and error.value.fields == ["id_back"]
+    assert "Hãy tải lên lại ảnh này" in error.value.message_dict["id_back"][0]
+    pending.refresh_from_db()
+    assert pending.status == Registration.Status.PENDING and default_storage.exists(pending.portrait.name)
+    assert Registration.objects.count() == 1
+    assert not [p for p in default_storage.listdir("registrations")[0] if p not in {"tmp", pending.reference}]
