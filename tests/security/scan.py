@@ -178,7 +178,7 @@ def explained(category: str, path: str) -> str | None:
     return None
 
 
-def log_requests(access_log: Path) -> None:
+def log_requests(access_log: Path) -> dict[str, int]:
     """How much the scan exercised the portal: requests by method and status (from gunicorn)."""
     counts: dict[str, int] = {}
     for line in access_log.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -189,6 +189,7 @@ def log_requests(access_log: Path) -> None:
         status = parts[2].split()[0] if parts[2].split() else "?"
         counts[f"{method} {status}"] = counts.get(f"{method} {status}", 0) + 1
     log("requests served: " + ", ".join(f"{key}: {value}" for key, value in sorted(counts.items())))
+    return counts
 
 
 def summarise(report: Path) -> int:
@@ -235,11 +236,14 @@ def main() -> int:
     finally:
         stop(server)
     shutil.copyfile(report, OUT / "wapiti-latest.json")
-    errors = [line for line in (run / "portal.log").read_text(encoding="utf-8", errors="replace").splitlines()
-              if "Traceback" in line or "Internal Server Error" in line]
+    # A server error is a 5xx answer. Django also logs a traceback with some 400s (a multipart body
+    # it cannot parse): those are answered with the portal's 400 page and are not counted.
+    counts = log_requests(run / "access.log")
+    errors = sum(count for key, count in counts.items() if key.split(" ")[-1].startswith("5"))
+    errors += sum("Internal Server Error" in line
+                  for line in (run / "portal.log").read_text(encoding="utf-8", errors="replace").splitlines())
     if errors:
-        log(f"server errors during the scan: {len(errors)} (see {run / 'portal.log'})")
-    log_requests(run / "access.log")
+        log(f"server errors during the scan: {errors} (see {run / 'portal.log'})")
     return 1 if summarise(report) or errors else 0
 
 
