@@ -86,3 +86,25 @@ def test_a_connection_the_server_ended_is_not_usable_and_is_replaced(kept):
 def test_a_closed_connection_is_not_usable(kept):
     kept.connection.close()
     assert not kept.is_usable()
+
+
+def test_a_socket_above_descriptor_1024_is_judged_without_an_error(kept):
+    """select() refuses descriptors from 1024 on; a process with many open files reaches them. The
+    kept connection's own socket, copied to descriptor 1500, stands in for such a connection."""
+    import os
+    import resource
+    import types
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft <= 1500:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
+    high = os.dup2(kept.connection.pgconn.socket, 1500)
+    try:
+        real = kept.connection
+        kept.connection = types.SimpleNamespace(closed=False, broken=False, info=real.info,
+                                                pgconn=types.SimpleNamespace(status=real.pgconn.status, socket=high))
+        assert kept.is_usable()
+    finally:
+        kept.connection = real
+        os.close(high)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

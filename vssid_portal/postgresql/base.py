@@ -23,8 +23,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         pgconn = connection.pgconn
         if pgconn.status != pq.ConnStatus.OK:
             return False
-        if connection.info.transaction_status == pq.TransactionStatus.IDLE:
-            readable, _, _ = select.select([pgconn.socket], [], [], 0)
-            if not readable:
+        if connection.info.transaction_status == pq.TransactionStatus.IDLE and hasattr(select, "poll"):
+            waiting = select.poll()  # poll, not select: a descriptor may be above select's 1024
+            waiting.register(pgconn.socket, select.POLLIN)
+            if not waiting.poll(0):
                 return True
         return super().is_usable()
