@@ -44,6 +44,11 @@ class PeriodAdmin(admin.ModelAdmin):
     date_hierarchy = "from_month"
     change_list_template = "admin/participation/period/change_list.html"
 
+    def get_readonly_fields(self, request, obj=None):
+        # A period stays with its person, who may be managed by another agency since (the period's
+        # agency decides who edits it): a period entered for the wrong person is deleted and re-entered.
+        return ["person"] if obj is not None else []
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         scope = agency_scope(request.user)

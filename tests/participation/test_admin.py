@@ -101,3 +101,16 @@ def test_an_officer_cannot_add_or_move_a_period_to_another_agency(client, manage
     response = client.post(url, {**data, "agency": str(Agency.objects.get(code="07901").pk)})
     assert response.status_code == 200 and 'id="id_agency_error"' in response.content.decode()
     assert Period.objects.get(pk=managed_by_thu_duc.pk).agency.code == "07903" and Period.objects.count() == 1
+
+
+def test_an_officer_edits_their_agencys_period_of_a_person_managed_elsewhere(client, managed_by_thu_duc):
+    """The period's agency decides who edits it; the person, managed by 07903, stays as they are."""
+    mine = period(managed_by_thu_duc.person, "01/2014", "12/2014", agency_code="07901")
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    url = CHANGE.format(mine.pk)
+    data = admin_form(client, url, form_id="period_form")
+    assert "person" not in data  # shown, not editable
+    response = client.post(url, {**data, "base": "10500000"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    mine.refresh_from_db()
+    assert mine.base == 10_500_000 and mine.person == managed_by_thu_duc.person
