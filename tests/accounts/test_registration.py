@@ -520,3 +520,17 @@ def test_a_missing_temporary_photo_is_a_message_and_changes_nothing(person):
     assert pending.status == Registration.Status.PENDING and default_storage.exists(pending.portrait.name)
     assert Registration.objects.count() == 1
     assert not [p for p in default_storage.listdir("registrations")[0] if p not in {"tmp", pending.reference}]
+
+
+def test_a_missing_agency_is_linked_from_the_error_summary_to_the_first_choice(client, person):
+    import re
+
+    client.post("/dang-ky/", declaration_data())
+    client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
+    html = client.post("/dang-ky/co-quan/", {"agency": ""}).content.decode()  # nothing chosen
+    assert '<a href="#id_agency">' in html  # the summary's link…
+    first = re.search(r'<input type="radio" name="agency"[^>]*>', html).group(0)
+    assert 'id="id_agency"' in first and 'aria-invalid="true"' in first  # …reaches the first choice
+    assert html.count('id="id_agency"') == 1
+    assert 'aria-describedby="id_agency_error"' in html and '<span class="visually-hidden">Lỗi:</span>' in html
+    assert "đăng ký *" not in html
