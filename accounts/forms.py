@@ -96,7 +96,7 @@ class DeclarationForm(forms.Form):
     )
     email = forms.EmailField(
         # The registration stores at most 254 characters (RFC 5321's limit on a usable address).
-        label="Email (không bắt buộc)", required=False, max_length=EMAIL_MAX_LENGTH,
+        label="Thư điện tử (không bắt buộc)", required=False, max_length=EMAIL_MAX_LENGTH,
         help_text="Để nhận tờ khai (PDF) qua email.", widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com.", "max_length": EMAIL_TOO_LONG},
     )

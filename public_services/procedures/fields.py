@@ -62,7 +62,7 @@ class DeliveryForm(ProcedureForm):
 
     phone = phone_field()
     email = forms.EmailField(
-        label="Email (không bắt buộc)", required=False, max_length=EMAIL_LIMIT,
+        label="Thư điện tử (không bắt buộc)", required=False, max_length=EMAIL_LIMIT,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com.",
                         "max_length": f"Địa chỉ email dài tối đa {EMAIL_LIMIT} ký tự."},

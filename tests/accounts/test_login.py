@@ -221,3 +221,10 @@ def test_an_authenticator_app_replaces_the_sms_code(client, sms_outbox):
     TOTP.activate(make_citizen(), generate_totp_secret())
     assert submit_password(client)["Location"] == reverse("mfa_authenticate")
     assert sms_outbox() == []
+
+
+def test_a_refused_login_says_so_in_the_page_title(client):
+    make_citizen()
+    html = client.post(LOGIN, {"login": "7901234567", "password": "sai-mat-khau"}).content.decode()
+    assert "<title>Lỗi: Đăng nhập" in html
+    assert "<title>Đăng nhập" in client.get(LOGIN).content.decode()

@@ -159,6 +159,7 @@ def test_clinic_staff_see_the_whole_result(holder, card, clinic_user, other_faci
 def test_bad_input_gets_a_vietnamese_message_never_a_500(clinic_user, data, message):
     response = logged_in(clinic_user).post("/xac-thuc/the-bhyt/", data)
     assert response.status_code == 400 and message in text(response)
+    assert "<title>Lỗi: Xác thực thẻ BHYT" in response.content.decode()
 
 
 @pytest.mark.parametrize("payload, label", [("rác", "Không đọc được mã QR"), ("0111077012|4e67|29/03", "Mã QR bị đọc thiếu")])
