@@ -24,8 +24,10 @@ class LoginForm(AllauthLoginForm):
         login.help_text = "Công dân đăng nhập bằng mã số BHXH gồm 10 chữ số."
         login.widget.attrs.pop("placeholder", None)
         login.widget.attrs["inputmode"] = "text"
+        login.error_messages["required"] = "Nhập mã số BHXH hoặc tên đăng nhập."
         password = self.fields["password"]
         password.label = "Mật khẩu"
+        password.error_messages["required"] = "Nhập mật khẩu."
         password.help_text = ""
         password.widget.attrs.pop("placeholder", None)
 
@@ -64,7 +66,8 @@ class DeclarationForm(forms.Form):
         label="Họ và tên", max_length=100, help_text="Có dấu, như trên giấy tờ tùy thân.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": "Nhập họ và tên."},
     )
-    id_type = forms.ChoiceField(label="Loại giấy tờ tùy thân", choices=IdType.CHOICES, initial=IdType.CCCD)
+    id_type = forms.ChoiceField(label="Loại giấy tờ tùy thân", choices=IdType.CHOICES, initial=IdType.CCCD,
+                                error_messages={"required": "Chọn loại giấy tờ tùy thân."})
     id_number = forms.CharField(
         label="Số giấy tờ", max_length=12, help_text="CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 1 chữ cái và 7–8 chữ số.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}), error_messages={"required": "Nhập số giấy tờ tùy thân."},

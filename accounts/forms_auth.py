@@ -74,6 +74,10 @@ class CodeForm(forms.Form):
         return code
 
 
+REQUIRED = {"oldpassword": "Nhập mật khẩu hiện tại.", "password1": "Nhập mật khẩu mới.",
+            "password2": "Nhập lại mật khẩu mới."}
+
+
 class NewPasswordForm(forms.Form):
     password1 = SetPasswordField(label="Mật khẩu mới", help_text=PASSWORD_HELP)
     password2 = PasswordField(label="Nhập lại mật khẩu mới", autocomplete="new-password")
@@ -82,8 +86,9 @@ class NewPasswordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["password1"].user = user  # checked against the account's own data
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             field.widget.attrs.pop("placeholder", None)  # labels, not placeholders
+            field.error_messages["required"] = REQUIRED[name]
 
     def clean(self):
         cleaned = super().clean()
@@ -106,6 +111,6 @@ class PasswordResetRequestForm(forms.Form):
     bhxh_code = forms.CharField(
         label="Mã số BHXH",
         help_text="Gồm 10 chữ số, in trên thẻ BHYT hoặc sổ BHXH.",
-        validators=[bhxh_code_validator],
+        validators=[bhxh_code_validator], error_messages={"required": "Nhập mã số BHXH."},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username"}),
     )

@@ -228,3 +228,17 @@ def test_a_refused_login_says_so_in_the_page_title(client):
     html = client.post(LOGIN, {"login": "7901234567", "password": "sai-mat-khau"}).content.decode()
     assert "<title>Lỗi: Đăng nhập" in html
     assert "<title>Đăng nhập" in client.get(LOGIN).content.decode()
+
+
+def test_empty_account_forms_name_what_is_missing(client):
+    generic = "Trường này là bắt buộc."
+    html = client.post(LOGIN, {"login": "", "password": ""}).content.decode()
+    assert "Nhập mã số BHXH hoặc tên đăng nhập." in html and "Nhập mật khẩu." in html and generic not in html
+    html = client.post("/tai-khoan/quen-mat-khau/", {"bhxh_code": ""}).content.decode()
+    assert "Nhập mã số BHXH." in html and generic not in html
+    html = client.post("/dang-ky/", {"id_type": ""}).content.decode()
+    assert "Chọn loại giấy tờ tùy thân." in html and generic not in html
+    client.force_login(make_citizen())
+    html = client.post("/tai-khoan/doi-mat-khau/", {"oldpassword": "", "password1": "", "password2": ""}).content.decode()
+    assert all(m in html for m in ("Nhập mật khẩu hiện tại.", "Nhập mật khẩu mới.", "Nhập lại mật khẩu mới."))
+    assert generic not in html
