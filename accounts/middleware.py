@@ -99,15 +99,18 @@ class UserSessionActivityMiddleware:
     `session_client_changed` signal still fires on a change. The row itself is made at login by
     allauth's own receiver, as before.
 
-    The client is compared by the raw headers allauth reads the address from (REMOTE_ADDR,
-    X-Forwarded-For) and the browser string; parsing the address waits for a write.
+    The client is its address as allauth reads it (behind TRUSTED_PROXY_COUNT proxies: from
+    X-Forwarded-For, so a pool of proxies whose own addresses vary does not count as a change)
+    and its browser string.
     """
 
     def __init__(self, get_response):
+        from allauth.account.adapter import get_adapter
         from allauth.usersessions import app_settings
 
         self.get_response = get_response
         self.track = app_settings.TRACK_ACTIVITY
+        self.adapter = get_adapter()
 
     def __call__(self, request):
         from allauth.usersessions.models import UserSession
@@ -117,9 +120,7 @@ class UserSessionActivityMiddleware:
         if self.track and session is not None and session.session_key and user is not None \
                 and user.is_authenticated:
             now = time.time()
-            meta = request.META
-            client = [meta.get("REMOTE_ADDR", ""), meta.get("HTTP_X_FORWARDED_FOR", ""),
-                      meta.get("HTTP_USER_AGENT", "")[:200]]
+            client = [self.adapter.get_client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:200]]
             tracked = session.get(TRACKED)
             if not tracked or now - tracked[0] >= SEEN_PRECISION or tracked[1:] != client:
                 UserSession.objects.create_from_request(request)

@@ -131,6 +131,21 @@ def test_the_session_list_sees_activity_once_a_minute_and_a_new_address_or_brows
     assert UserSession.objects.get().last_seen_at > row.last_seen_at  # a minute on: seen again
 
 
+def test_behind_a_pool_of_proxies_the_session_list_follows_the_client_not_the_proxy(client, sms_outbox, clock,
+                                                                                      settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    make_citizen()
+    log_in(client, sms_outbox)
+    client.get(PERSONAL, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.113.1.9")
+    row = UserSession.objects.get()
+    assert row.ip == "203.113.1.9"
+    for proxy in ("10.0.0.2", "10.0.0.3"):  # another proxy of the pool, the same client
+        client.get(PERSONAL, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.113.1.9")
+    assert UserSession.objects.get().last_seen_at == row.last_seen_at
+    client.get(PERSONAL, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")  # the client moved
+    assert UserSession.objects.get().ip == "198.51.100.7"
+
+
 def test_security_page_lists_sessions_and_logs_out_everywhere_else(client, sms_outbox):
     user = make_citizen()
     log_in(client, sms_outbox)
