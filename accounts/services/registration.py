@@ -219,6 +219,22 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
     return registration
 
 
+def child_registration_submit(*, parent: User, child: dict, photos: dict[str, str], submission_key: str) -> Registration:
+    """A parent's registration of their child (`child`: the child form's cleaned data). A child
+    has no ID document of their own yet: the parent's address and contacts stand for theirs."""
+    own = parent.person
+    declaration = {
+        "bhxh_code": child["bhxh_code"], "full_name": child["full_name"], "birth_date": child["birth_date"],
+        "id_type": "", "id_number": "", "province": own.province, "ward": own.ward, "street": own.street or "-",
+        "phone": own.phone, "email": parent.email,
+    }
+    return registration_submit(
+        declaration=declaration, photos=photos, agency=child["agency"], parent=parent,
+        relationship=child["relationship"], birth_certificate_number=child["birth_certificate_number"],
+        submission_key=submission_key,
+    )
+
+
 def _dispatch_declaration(registration_id: int) -> None:
     from ..tasks import build_registration_declaration
 

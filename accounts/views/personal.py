@@ -26,7 +26,7 @@ from ..services.registration import (
     UPLOAD_DIR,
     PhotosExpired,
     new_submission_key,
-    registration_submit,
+    child_registration_submit,
     registration_submitted_with,
 )
 from .registration import (
@@ -151,19 +151,9 @@ def child_registration(request):
     ):
         form.add_error(None, TOO_MANY)
         return _render_child_form(request, form, draft, status=429)
-    data = form.cleaned_data
-    own = parent.person
-    declaration = {
-        "bhxh_code": data["bhxh_code"], "full_name": data["full_name"], "birth_date": data["birth_date"],
-        "id_type": "", "id_number": "", "province": own.province, "ward": own.ward, "street": own.street or "-",
-        "phone": own.phone, "email": parent.email,
-    }
     try:
-        registration = registration_submit(
-            declaration=declaration, photos=draft["photos"], agency=data["agency"], parent=parent,
-            relationship=data["relationship"], birth_certificate_number=data["birth_certificate_number"],
-            submission_key=draft["key"],
-        )
+        registration = child_registration_submit(parent=parent, child=form.cleaned_data, photos=draft["photos"],
+                                                 submission_key=draft["key"])
     except PhotosExpired as error:  # swept since they were kept: asked for again, the rest stays
         for field in error.fields:
             draft["photos"].pop(field, None)
