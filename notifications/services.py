@@ -94,7 +94,9 @@ def message_deliver(*, message_id: int) -> tuple[Message, bool]:
         message.attempts += 1
         try:
             _send(message)
-        except (SmsDeliveryError, smtplib.SMTPException, OSError) as exc:
+        except Exception as exc:  # every failure is an attempt, or a message could be resent for ever
+            if not isinstance(exc, (SmsDeliveryError, smtplib.SMTPException, OSError)):
+                logger.error("message %s: unexpected delivery failure", message.pk, exc_info=True)
             if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
                 _give_up(message, str(exc))
                 return message, False

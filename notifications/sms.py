@@ -1,5 +1,6 @@
 """SMS backends. `SMS_BACKEND` names one; each raises SmsDeliveryError on a failure worth retrying."""
 
+import http.client
 import json
 import logging
 import urllib.error
@@ -61,6 +62,8 @@ class HttpGatewaySmsBackend:
             raise SmsDeliveryError(f"gateway answered HTTP {exc.code}") from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise SmsDeliveryError(f"gateway unreachable: {exc}") from exc
+        except http.client.HTTPException as exc:  # an answer that is not HTTP (a broken gateway or proxy)
+            raise SmsDeliveryError(f"gateway answer unreadable: {exc!r}") from exc
         if not 200 <= status < 300:
             raise SmsDeliveryError(f"gateway answered HTTP {status}")
 

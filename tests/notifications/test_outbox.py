@@ -322,3 +322,66 @@ def test_marking_all_notices_read_marks_only_ones_own(client):
     assert '<span class="badge">' not in client.get("/thong-bao/").content.decode()
     client.force_login(other)
     assert '<span class="badge">2' in client.get("/thong-bao/").content.decode()
+
+
+class UnreadableGateway:
+    """A gateway (or a proxy before it) whose answer is not HTTP: http.client cannot parse it."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.hits = 0
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/sms"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                self.hits += 1
+                connection.sendall(b"GARBAGE\r\n\r\n")
+
+    def close(self):
+        self.socket.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreadable_gateway_answer_counts_as_an_attempt_and_ends_failed(settings):
+    gateway = UnreadableGateway()
+    try:
+        settings.SMS_BACKEND = "notifications.sms.HttpGatewaySmsBackend"
+        settings.SMS_GATEWAY_URL = gateway.url
+        settings.NOTIFICATION_MAX_ATTEMPTS = 3
+        message = sms(key="otp-garbage")
+        message.refresh_from_db()
+        assert (message.status, message.attempts) == (Message.Status.FAILED, 3)
+        assert "unreadable" in message.last_error
+        assert gateway.hits == 3
+        message_deliver(message_id=message.pk)  # a late redelivery sends nothing more
+        assert gateway.hits == 3
+    finally:
+        gateway.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_any_unexpected_backend_failure_is_counted_not_retried_for_ever(settings, monkeypatch, caplog):
+    from notifications import sms as sms_backends
+
+    calls = []
+
+    def broken(self, *, to, text, idempotency_key):
+        calls.append(idempotency_key)
+        raise ValueError("a bug in a backend")
+
+    monkeypatch.setattr(sms_backends.FileSmsBackend, "send", broken)
+    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+    message = sms(key="otp-bug")
+    message.refresh_from_db()
+    assert (message.status, message.attempts, len(calls)) == (Message.Status.FAILED, 2, 2)
+    assert "unexpected delivery failure" in caplog.text
