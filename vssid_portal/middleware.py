@@ -1,9 +1,10 @@
-"""The portal's own middleware: the methods it answers, and the language it speaks."""
+"""The portal's own middleware: the methods it answers, what browsers may keep, and the language
+it speaks."""
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class AllowedMethodsMiddleware:
@@ -21,6 +22,22 @@ class AllowedMethodsMiddleware:
             return HttpResponseNotAllowed(self.ALLOWED, content="Cổng chỉ nhận các phương thức GET, HEAD và POST.",
                                           content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class NoStoreWithSessionMiddleware:
+    """A page answered to a visitor with a session (a citizen, an officer, a registration in
+    progress) may show personal data: no browser or proxy keeps it, so the back button on a
+    shared computer after logging out shows nothing. A view that says otherwise (a private file,
+    a public list) keeps its own Cache-Control."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response and settings.SESSION_COOKIE_NAME in request.COOKIES:
+            add_never_cache_headers(response)
+        return response
 
 
 class ChosenLanguageMiddleware:

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "vssid_portal.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vssid_portal.middleware.NoStoreWithSessionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vssid_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
