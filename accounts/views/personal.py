@@ -38,7 +38,7 @@ from .registration import (
     keep_photos,
     limited,
     posted_submission_key,
-    status_url,
+    status_redirect,
 )
 
 CHILD_DRAFT = "child_registration"
@@ -129,7 +129,7 @@ def child_registration(request):
     if sent is not None:  # double click, back button, a retry: the registration this form made
         if draft is not None and draft["key"] == key:
             request.session.pop(CHILD_DRAFT, None)
-        return redirect(status_url(sent))
+        return status_redirect(request, sent)
     if not key:  # not a form this portal rendered for this account: judged, but nothing kept or sent
         form = ChildRegistrationForm(request.POST, request.FILES, province=province)
         form.is_valid()
@@ -164,4 +164,4 @@ def child_registration(request):
         _add_errors(form, error)
         return _render_child_form(request, form, draft)
     request.session.pop(CHILD_DRAFT, None)
-    return redirect(status_url(registration))
+    return status_redirect(request, registration)

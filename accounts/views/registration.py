@@ -46,10 +46,21 @@ STATUS_SALT = "accounts.registration.status"
 STATUS_LINK_DAYS = 30
 
 
+STATUS_SEEN = "registration_status_seen"  # references this browser filed or looked up
+
+
 def status_url(registration: Registration) -> str:
     """A link to the status page that stops working after 30 days (it shows personal data)."""
     token = signing.TimestampSigner(salt=STATUS_SALT).sign(registration.reference)
     return reverse("accounts:registration_status", args=[token])
+
+
+def status_redirect(request, registration: Registration):
+    """To the status page, which opens only in a browser that filed the registration or looked it
+    up with its reference and BHXH code: the link alone (in a history, a log) shows nothing."""
+    seen = [reference for reference in request.session.get(STATUS_SEEN, []) if reference != registration.reference]
+    request.session[STATUS_SEEN] = [*seen[-9:], registration.reference]
+    return redirect(status_url(registration))
 
 
 def _state(request) -> dict:
@@ -217,7 +228,7 @@ def agency(request):
         if sent is not None:  # double click, back button, a retry: the first post's result again
             if state.get("submission_key") == sent.submission_key:  # not a registration begun since
                 request.session.pop(SESSION_KEY, None)
-            return redirect(status_url(sent))
+            return status_redirect(request, sent)
     if "declaration" not in state:
         return redirect("accounts:registration")
     if request.method == "GET" and forget_expired_photos(request, state.get("photos", {}), PhotosForm):
@@ -258,7 +269,7 @@ def agency(request):
             form.add_error(None, error.messages)
         else:
             request.session.pop(SESSION_KEY, None)
-            return redirect(status_url(registration))
+            return status_redirect(request, registration)
     return render(
         request,
         "accounts/registration/agency.html",
@@ -272,6 +283,9 @@ def status(request, token):
         reference = signing.TimestampSigner(salt=STATUS_SALT).unsign(token, max_age=STATUS_LINK_DAYS * 86400)
     except signing.BadSignature as exc:  # forged or expired: look it up again with the reference
         raise Http404 from exc
+    if reference not in request.session.get(STATUS_SEEN, []):
+        messages.info(request, "Để xem đăng ký, hãy nhập số tham chiếu và mã số BHXH.")
+        return redirect("accounts:registration_lookup")
     registration = Registration.objects.select_related("agency").filter(reference=reference).first()
     if registration is None:
         raise Http404
@@ -294,6 +308,6 @@ def status_lookup(request):
     if request.method == "POST" and form.is_valid():
         registration = registration_for_status(**form.cleaned_data)
         if registration is not None:
-            return redirect(status_url(registration))
+            return status_redirect(request, registration)
         form.add_error(None, "Không tìm thấy đăng ký với số tham chiếu và mã số BHXH này. Hãy kiểm tra lại SMS xác nhận.")
     return render(request, "accounts/registration/status_lookup.html", {"form": form})

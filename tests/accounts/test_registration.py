@@ -237,6 +237,29 @@ def test_status_lookup_by_reference_and_code(client, person):
     assert client.get("/dang-ky/ho-so/gia-mao/").status_code == 404
 
 
+def test_the_status_link_alone_shows_nothing_in_another_browser(client, person, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    with django_capture_on_commit_callbacks(execute=True):
+        link = register(client)["Location"]
+    registration = Registration.objects.get()
+    assert registration.declaration_pdf
+    own = client.get(link)
+    assert own.status_code == 200 and "Tải tờ khai đăng ký (PDF)" in own.content.decode()
+    assert "no-store" in own["Cache-Control"]
+
+    stranger = Client()  # the link read from a browser history or a proxy log
+    refused = stranger.get(link, follow=True)
+    assert refused.redirect_chain[-1][0] == "/dang-ky/tra-cuu/"
+    page = refused.content.decode()
+    assert "nhập số tham chiếu và mã số BHXH" in page
+    assert registration.bhxh_code not in page and "/tep/" not in page
+
+    found = stranger.post("/dang-ky/tra-cuu/", {"reference": registration.reference, "bhxh_code": registration.bhxh_code})
+    assert found["Location"] == link
+    assert "Tải tờ khai đăng ký (PDF)" in stranger.get(link).content.decode()
+
+
 def test_steps_cannot_be_skipped(client, person):
     assert client.get("/dang-ky/anh/")["Location"] == "/dang-ky/"
     client.post("/dang-ky/", declaration_data())

@@ -31,6 +31,8 @@ LOGIN_PATHS = ("/tai-khoan/dang-nhap/", "/quan-tri/login/")
 # "… does not exist": a refusal that says nothing about the object.
 ADMIN_INDEX = "/quan-tri/"
 REFUSED = {403, 404, 405}
+# A registration's status link opened in another browser asks for its reference and BHXH code.
+REGISTRATION_LOOKUP = "/dang-ky/tra-cuu/"
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,12 @@ def forged(token: str) -> list[str]:
 
 CITIZEN_CASES = {
     "dang-ky/ho-so/<str:token>/": Case(
-        lambda w: [f"/dang-ky/ho-so/{t}/" for t in forged(w.links["registration_status"].split("/")[3])]
+        # The genuine link too: it opens only in the browser that filed the registration.
+        lambda w: [w.links["registration_status"]]
+        + [f"/dang-ky/ho-so/{t}/" for t in forged(w.links["registration_status"].split("/")[3])]
         + [f"/dang-ky/ho-so/{w.objects['registration'].reference}/",
            "/dang-ky/ho-so/%s/" % signing.TimestampSigner(salt="other").sign(w.objects["registration"].reference)],
-        control="anyone", control_url=lambda w: w.links["registration_status"]),
+        control="registrant"),
     "tep/<str:token>/": Case(
         lambda w: [w.links[name] for name in ("statement_pdf", "filing_document", "filing_pdf", "feedback_attachment",
                                               "registration_pdf")]
@@ -250,7 +254,7 @@ def refused(client, url: str, world: World, *, post: bool = False) -> str | None
         location = response["Location"]
         chain = [(location, 302)]
     last = chain[-1][0].split("?")[0] if chain else ""
-    to_login = last.endswith(LOGIN_PATHS) or last == ADMIN_INDEX
+    to_login = last.endswith(LOGIN_PATHS) or last in (ADMIN_INDEX, REGISTRATION_LOOKUP)
     if response.status_code >= 500:
         return f"{response.status_code}"
     if not (response.status_code in REFUSED or to_login):
@@ -261,7 +265,7 @@ def refused(client, url: str, world: World, *, post: bool = False) -> str | None
 
 def controller(world, who):
     return {"owner": world.owner, "officer": world.officer, "superuser": world.superuser,
-            "anyone": None, "sender": world.owner}[who]
+            "anyone": None, "sender": world.owner, "registrant": None}[who]
 
 
 def check_control(world, who, url):
@@ -269,6 +273,10 @@ def check_control(world, who, url):
     if who == "sender":
         session = client.session
         session["feedback_seen"] = [world.objects["feedback"].tracking_number]
+        session.save()
+    if who == "registrant":  # the browser that filed the registration (no account yet)
+        session = client.session
+        session["registration_status_seen"] = [world.objects["registration"].reference]
         session.save()
     response = client.get(url)
     assert response.status_code == 200, (who, url, response.status_code)
