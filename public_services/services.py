@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.services.notices import person_notify
 from notifications.models import Message
 from notifications.services import send_message
-from vssid_portal.files import delete_stale_uploads
+from vssid_portal.files import delete_stale_uploads, kept_only_if_committed
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -284,7 +284,7 @@ def filing_return(*, filing: Filing, officer, what: str) -> Filing:
 def filing_build_declaration(*, filing_id: int) -> Filing:
     """Render the declaration of the filing's current revision once and store it privately.
     Idempotent: a declaration that exists for this revision is left alone."""
-    with transaction.atomic():
+    with kept_only_if_committed() as saved, transaction.atomic():
         filing = Filing.objects.select_for_update().get(pk=filing_id)
         if filing.pdf_ready:
             return filing
@@ -296,6 +296,7 @@ def filing_build_declaration(*, filing_id: int) -> Filing:
         })
         old = filing.declaration_pdf.name if filing.declaration_pdf else ""
         filing.declaration_pdf.save(f"to-khai-r{filing.revision}.pdf", ContentFile(pdf), save=False)
+        saved.append(filing.declaration_pdf.name)
         filing.pdf_revision = filing.revision
         filing.save(update_fields=["declaration_pdf", "pdf_revision"])
         if old and old != filing.declaration_pdf.name:

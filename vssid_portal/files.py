@@ -8,6 +8,7 @@ reached by guessing a URL.
 
 import mimetypes
 import time
+from contextlib import contextmanager
 from pathlib import PurePosixPath
 
 from django.core import signing
@@ -88,3 +89,17 @@ def delete_stale_uploads(folder: str, *, cutoff) -> int:
             except FileNotFoundError:  # submitted or swept meanwhile
                 continue
     return count
+
+
+@contextmanager
+def kept_only_if_committed(storage=default_storage):
+    """Yields a list; the names of files saved under it are deleted again if the block fails, the
+    commit included. Wrap the transaction that saves a file and its row: a failed or retried build
+    leaves no file that no row points to."""
+    saved: list[str] = []
+    try:
+        yield saved
+    except BaseException:
+        for name in saved:
+            storage.delete(name)
+        raise

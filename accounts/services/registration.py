@@ -19,7 +19,7 @@ from django.utils import timezone
 from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
-from vssid_portal.files import delete_stale_uploads
+from vssid_portal.files import delete_stale_uploads, kept_only_if_committed
 from vssid_portal.pdf import render_pdf
 from vssid_portal.text import fold
 
@@ -246,7 +246,7 @@ def _dispatch_declaration(registration_id: int) -> None:
 
 def registration_build_declaration(*, registration_id: int) -> Registration:
     """Render the declaration PDF once, store it privately, e-mail it when an address was given."""
-    with transaction.atomic():
+    with kept_only_if_committed() as saved, transaction.atomic():
         registration = (
             Registration.objects.select_for_update()
             .select_related("agency", "province", "ward", "person")
@@ -256,6 +256,7 @@ def registration_build_declaration(*, registration_id: int) -> Registration:
             return registration
         pdf = render_pdf("accounts/pdf/registration_declaration.html", {"registration": registration})
         registration.declaration_pdf.save("to-khai-dang-ky.pdf", ContentFile(pdf), save=False)
+        saved.append(registration.declaration_pdf.name)
         registration.save(update_fields=["declaration_pdf"])
         if registration.email:
             send_message(

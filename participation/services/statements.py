@@ -50,6 +50,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import Person
 from accounts.selectors import adult_born_by
+from vssid_portal.files import kept_only_if_committed
 from vssid_portal.pdf import render_pdf
 
 from ..models import Period, Statement
@@ -395,32 +396,22 @@ def statement_retry(*, statement: Statement, verify_base: str) -> Statement:
 def statement_build(*, statement_id: int, verify_base: str) -> Statement | None:
     """Render the PDF once and store it with its content hash; a statement that already has its
     PDF (a task delivered twice) is left as it is. Returns None for a statement that is gone."""
-    saved_name = None
-    try:
-        with transaction.atomic():
-            statement = (
-                Statement.objects.select_for_update().select_related("person").filter(pk=statement_id).first()
-            )
-            if statement is None or statement.pdf:
-                return statement
-            issued_at = timezone.now().replace(microsecond=0)
-            data = statement_data(statement, issued_at=issued_at,
-                                  verify_url=verify_base.rstrip("/") + verify_path(statement.code))
-            content_hash = content_hash_of(data)
-            pdf = render_pdf(PDF_TEMPLATE, _pdf_context(data, content_hash))
-            statement.pdf.save(f"xac-nhan-{statement.code}.pdf", ContentFile(pdf), save=False)
-            saved_name = statement.pdf.name
-            _save_snapshot(saved_name, canonical_bytes(data))
-            statement.content_hash = content_hash
-            statement.issued_at = issued_at
-            statement.status = Statement.Status.READY
-            statement.save(update_fields=["pdf", "content_hash", "issued_at", "status"])
-    except Exception:
-        if saved_name:
-            storage = _storage()
-            storage.delete(saved_name)
-            storage.delete(_snapshot_name(saved_name))
-        raise
+    with kept_only_if_committed(_storage()) as saved, transaction.atomic():
+        statement = Statement.objects.select_for_update().select_related("person").filter(pk=statement_id).first()
+        if statement is None or statement.pdf:
+            return statement
+        issued_at = timezone.now().replace(microsecond=0)
+        data = statement_data(statement, issued_at=issued_at,
+                              verify_url=verify_base.rstrip("/") + verify_path(statement.code))
+        content_hash = content_hash_of(data)
+        pdf = render_pdf(PDF_TEMPLATE, _pdf_context(data, content_hash))
+        statement.pdf.save(f"xac-nhan-{statement.code}.pdf", ContentFile(pdf), save=False)
+        saved += [statement.pdf.name, _snapshot_name(statement.pdf.name)]
+        _save_snapshot(statement.pdf.name, canonical_bytes(data))
+        statement.content_hash = content_hash
+        statement.issued_at = issued_at
+        statement.status = Statement.Status.READY
+        statement.save(update_fields=["pdf", "content_hash", "issued_at", "status"])
     return statement
 
 

@@ -557,3 +557,30 @@ def test_a_missing_agency_is_linked_from_the_error_summary_to_the_first_choice(c
     assert html.count('id="id_agency"') == 1
     assert 'aria-describedby="id_agency_error"' in html and '<span class="visually-hidden">Lỗi:</span>' in html
     assert "đăng ký *" not in html
+
+
+def test_a_failed_declaration_build_leaves_no_file_and_the_retry_leaves_one(person, monkeypatch):
+    import os
+
+    from accounts.services import registration as registration_services
+
+    from .helpers import submit
+
+    registration = submit(person, email="a@example.vn")
+    real_send = registration_services.send_message
+
+    def failing_send(**kwargs):  # the e-mail, sent after the PDF was written, fails once
+        if kwargs.get("template") == "registration_declaration":
+            raise RuntimeError("the outbox could not be written")
+        return real_send(**kwargs)
+
+    monkeypatch.setattr(registration_services, "send_message", failing_send)
+    with pytest.raises(RuntimeError):
+        registration_services.registration_build_declaration(registration_id=registration.pk)
+    monkeypatch.setattr(registration_services, "send_message", real_send)
+
+    built = registration_services.registration_build_declaration(registration_id=registration.pk)
+    folder = os.path.dirname(default_storage.path(built.declaration_pdf.name))
+    assert sorted(name for name in os.listdir(folder) if name.endswith(".pdf")) == [
+        os.path.basename(built.declaration_pdf.name)]
+
