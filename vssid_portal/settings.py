@@ -186,6 +186,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A render that hangs (a PDF) must not hold its row lock and a worker slot for ever, while OTP
+# messages wait behind it: after 2 minutes the task is told to stop (SoftTimeLimitExceeded, an
+# ordinary failure: retried, then marked failed), after 2½ its process is ended and the task
+# acknowledged as failed, so it is not handed out again in a loop.
+CELERY_TASK_SOFT_TIME_LIMIT = _read("CELERY_TASK_SOFT_TIME_LIMIT", env.int, default=120)
+CELERY_TASK_TIME_LIMIT = _read("CELERY_TASK_TIME_LIMIT", env.int, default=150)
 # Publishing must not hang a web request when Redis is away: fail fast, the outbox sweeper
 # re-dispatches what stayed pending.
 # A task taken by a worker that died (kill -9, lost host) goes back to the queue once it has been
