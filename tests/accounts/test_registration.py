@@ -214,6 +214,15 @@ def test_registering_again_replaces_the_pending_one_and_deletes_its_photos(clien
     assert first.events.filter(action=RegistrationEvent.Action.REPLACED).exists()
 
 
+def test_the_status_page_of_a_replaced_registration_points_to_the_new_one(client, person):
+    first_link = register(client)["Location"]
+    register(client, agency_code="07903")
+    page = client.get(first_link).content.decode()
+    assert "Đã thay bằng đăng ký mới" in page
+    assert 'href="/dang-ky/tra-cuu/">tra cứu đăng ký mới</a>' in page
+    assert "Tờ khai đang được tạo" not in page  # a replaced registration gets no declaration
+
+
 def test_database_refuses_two_open_registrations_for_one_code(person):
     from django.db import IntegrityError, transaction
 
