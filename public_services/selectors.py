@@ -1,11 +1,17 @@
-"""Reads of filings, scoped to who is asking (page query counts stay constant)."""
+"""Reads of filings, scoped to who is asking (page query counts stay constant), and what a
+filing's status means for the citizen next."""
+
+import dataclasses
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from accounts.selectors import children_of
 from lookup.selectors import agency_subtree_ids
+from vssid_portal.templatetags.vn_format import vn_date
 
 from .models import Filing, FilingEvent
+from .procedures.fields import PICKUP, POST
 
 
 def citizen_person_ids(user) -> list[int]:
@@ -41,3 +47,60 @@ def filings_visible_to(user):
     if not user.is_staff or user.agency_id is None:
         return filings.none()
     return filings.filter(agency_id__in=agency_subtree_ids(user.agency))
+
+
+@dataclasses.dataclass(frozen=True)
+class NextStep:
+    """What happens next with a filing, or what the citizen should do: one sentence, and a link
+    when there is something to do elsewhere."""
+
+    text: str
+    link_text: str = ""
+    link_url: str = ""
+
+
+def _agency_contact(agency) -> str:
+    return f"gọi {agency.name} theo số {agency.phone}" if agency.phone else f"liên hệ {agency.name}"
+
+
+def _result_delivery(filing: Filing) -> str:
+    """How the result reaches the citizen, from the answers of the filing: by post to the address
+    given, at the agency, or (procedures without a delivery question) electronically."""
+    delivery = filing.data.get("delivery")
+    if delivery == POST:
+        address = filing.data.get("delivery_address")
+        return f"kết quả được gửi qua bưu điện đến địa chỉ {address}" if address else \
+            "kết quả được gửi qua bưu điện đến địa chỉ bạn đã khai"
+    if delivery == PICKUP:
+        agency = filing.agency
+        return f"bạn nhận kết quả tại {agency.name}" + (f", {agency.address}" if agency.address else "")
+    return "kết quả được trả điện tử qua thông báo trên Cổng BHXH số"
+
+
+def filing_next_step(filing: Filing) -> NextStep:
+    """One sentence per status (Filing.Status) saying what happens next or what to do."""
+    status = Filing.Status
+    if filing.status == status.SUBMITTED:
+        return NextStep("Cơ quan BHXH sẽ kiểm tra và tiếp nhận hồ sơ; trước khi hồ sơ được tiếp nhận, "
+                        "bạn vẫn có thể rút hồ sơ.")
+    if filing.status == status.RECEIVED:
+        return NextStep(f"Cơ quan BHXH sẽ giải quyết hồ sơ và trả kết quả chậm nhất ngày {vn_date(filing.due_date)}; "
+                        "bạn không cần làm gì thêm.")
+    if filing.status == status.PROCESSING:
+        return NextStep("Cơ quan BHXH đang xem xét hồ sơ; bạn không cần làm gì thêm và sẽ nhận được thông báo "
+                        "khi có kết quả.")
+    if filing.status == status.RETURNED:
+        return NextStep("Sửa, bổ sung hồ sơ theo nội dung cơ quan BHXH đề nghị rồi nộp lại; thời hạn giải quyết "
+                        "được tính lại khi cơ quan BHXH tiếp nhận lại hồ sơ.")
+    if filing.status == status.DONE:
+        done = f"Hồ sơ đã giải quyết xong ngày {vn_date(filing.finished_at)}" if filing.finished_at else \
+            "Hồ sơ đã giải quyết xong"
+        return NextStep(f"{done}; {_result_delivery(filing)}.")
+    again = reverse("public_services:form", args=[filing.procedure.slug])
+    if filing.status == status.REJECTED:
+        return NextStep(f"Bạn có thể nộp hồ sơ mới sau khi khắc phục lý do từ chối, hoặc "
+                        f"{_agency_contact(filing.agency)} để được hướng dẫn.", "Nộp hồ sơ mới cho thủ tục này", again)
+    if filing.status == status.WITHDRAWN:
+        return NextStep("Hồ sơ đã rút sẽ không được giải quyết; nếu vẫn cần, bạn hãy nộp hồ sơ mới.",
+                        "Nộp hồ sơ mới", again)
+    raise ValueError(f"no next step for status {filing.status!r}")

@@ -29,7 +29,7 @@ from vssid_portal.files import private_file_response, private_file_url
 from .models import Filing
 from .procedures import registry
 from .procedures.base import form_to_data
-from .selectors import filing_for_citizen, filings_of
+from .selectors import filing_for_citizen, filing_next_step, filings_of
 from .services import (
     UPLOAD_DIR,
     filing_resubmit,
@@ -207,7 +207,7 @@ def filing_status(request, pk):
         pdf_url = private_file_url(filing.declaration_pdf.name, user=request.user,
                                    filename=f"to-khai-{filing.tracking_number}.pdf")
     return render(request, "public_services/filing_status.html", {
-        "filing": filing, "procedure": procedure, "rows": procedure.rows(filing.data),
+        "filing": filing, "procedure": procedure, "rows": procedure.rows(filing.data), "next_step": filing_next_step(filing),
         "events": list(filing.events.all()), "documents": list(filing.documents.all()), "pdf_url": pdf_url,
         "can_withdraw": filing.status == Filing.Status.SUBMITTED,
         "can_edit": filing.status == Filing.Status.RETURNED,
