@@ -3,7 +3,6 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
-from phonenumber_field.formfields import PhoneNumberField
 
 from lookup.models import Agency, Province, Ward
 from vssid_portal.images import SafeImageField
@@ -11,7 +10,7 @@ from vssid_portal.text import normalize_name
 
 from .models import Registration
 from .services.registration import registration_check_declaration
-from .validators import IdType, bhxh_code_validator, validate_vn_mobile
+from .validators import IdType, VnMobileField, bhxh_code_validator
 
 
 class LoginForm(AllauthLoginForm):
@@ -90,12 +89,9 @@ class DeclarationForm(forms.Form):
         label="Số nhà, đường/thôn/xóm", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
         error_messages={"required": "Nhập số nhà, tên đường hoặc thôn, xóm."},
     )
-    phone = PhoneNumberField(
-        label="Số điện thoại di động", region="VN", validators=[validate_vn_mobile],
-        help_text="Mã xác thực và kết quả được gửi qua SMS đến số này.",
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-        error_messages={"required": "Nhập số điện thoại di động.",
-                        "invalid": "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."},
+    phone = VnMobileField(
+        label="Số điện thoại di động", help_text="Mã xác thực và kết quả được gửi qua SMS đến số này.",
+        error_messages={"required": "Nhập số điện thoại di động."},
     )
     email = forms.EmailField(
         # The registration stores at most 254 characters (RFC 5321's limit on a usable address).

@@ -3,10 +3,13 @@
 import datetime
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from phonenumber_field.formfields import PhoneNumberField
 
 bhxh_code_validator = RegexValidator(r"^\d{10}$", "Mã số BHXH gồm đúng 10 chữ số.", code="bhxh_code")
+CCCD_INVALID = "Số CCCD gồm đúng 12 chữ số."  # a CCCD field too long, too short or not digits: one message
 
 # Mobile prefixes assigned to Vietnamese networks (10-digit numbers starting with 0).
 MOBILE_PREFIXES = frozenset(
@@ -14,6 +17,7 @@ MOBILE_PREFIXES = frozenset(
      "076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "088", "089", "090",
      "091", "092", "093", "094", "096", "097", "098", "099"]
 )
+MOBILE_INVALID = "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."
 
 
 class IdType:
@@ -27,16 +31,35 @@ def validate_vn_mobile(phone) -> None:
     """A Vietnamese mobile number: 10 digits, 0 + an assigned prefix (E.164 +84…)."""
     national = "0" + str(phone.national_number) if getattr(phone, "national_number", None) else ""
     if getattr(phone, "country_code", 84) != 84 or len(national) != 10 or national[:3] not in MOBILE_PREFIXES:
-        raise ValidationError(
-            "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678.", code="mobile"
+        raise ValidationError(MOBILE_INVALID, code="mobile")
+
+
+class VnMobileField(PhoneNumberField):
+    """A form field for a Vietnamese mobile number, typed in national form (a tel input).
+
+    phonenumber_field's own check (not a number at all) and `validate_vn_mobile` (not a
+    Vietnamese mobile) refuse a wrong number with the same advice; only the first refusal is
+    reported, so the error summary and the field each show the message once."""
+
+    def __init__(self, *, error_messages=None, validators=(), widget=None, **kwargs):
+        super().__init__(
+            region="VN", validators=[validate_vn_mobile, *validators],
+            widget=widget or forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+            error_messages={"invalid": MOBILE_INVALID, **(error_messages or {})}, **kwargs,
         )
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError(error.error_list[:1]) from None
 
 
 def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date | None, sex: int | None) -> None:
     """Check the number's shape for its type; for a CCCD also its birth-year and sex digits."""
     if id_type == IdType.CCCD:
         if not re.fullmatch(r"\d{12}", number or ""):
-            raise ValidationError({"id_number": "Số CCCD gồm đúng 12 chữ số."})
+            raise ValidationError({"id_number": CCCD_INVALID})
         province = int(number[:3])
         if not 1 <= province <= 96:
             raise ValidationError({"id_number": "Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ."})

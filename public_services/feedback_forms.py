@@ -7,9 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.forms.models import ModelChoiceIterator
-from phonenumber_field.formfields import PhoneNumberField
 
-from accounts.validators import validate_vn_mobile
+from accounts.validators import VnMobileField
 from lookup.models import Agency
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
 from vssid_portal.text import normalize_name
@@ -21,7 +20,6 @@ NAME_LIMIT = 100  # Feedback.full_name
 EMAIL_LIMIT = 254  # Feedback.email and the outbox's Message.recipient
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
-PHONE_ERRORS = {"invalid": "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."}
 
 
 def clean_attachment(upload) -> ContentFile:
@@ -93,12 +91,8 @@ class FeedbackForm(forms.Form):
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}),
                                 error_messages={"required": "Nhập họ và tên người gửi.",
                                                 "max_length": f"Họ và tên dài tối đa {NAME_LIMIT} ký tự."})
-    phone = PhoneNumberField(
-        label="Số điện thoại di động", region="VN", required=False, validators=[validate_vn_mobile],
-        help_text="Nhận mã phản ánh và câu trả lời qua SMS.",
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-        error_messages=PHONE_ERRORS,
-    )
+    phone = VnMobileField(label="Số điện thoại di động", required=False,
+                          help_text="Nhận mã phản ánh và câu trả lời qua SMS.")
     email = forms.EmailField(
         label="Thư điện tử", required=False, max_length=EMAIL_LIMIT,
         help_text="Nhận câu trả lời qua thư điện tử. Nhập số điện thoại, thư điện tử hoặc cả hai.",

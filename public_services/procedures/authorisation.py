@@ -7,7 +7,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from accounts.validators import IdType, validate_id_document
+from accounts.validators import CCCD_INVALID, IdType, validate_id_document
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .base import Procedure, ProcedureForm
@@ -37,7 +37,8 @@ class AuthorisationForm(ProcedureForm):
                                         validators=[validate_birth_date])
     authorised_id_number = forms.CharField(label="Số CCCD người được ủy quyền", max_length=12, help_text="12 chữ số.",
                                            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-                                           error_messages={"required": "Nhập số CCCD người được ủy quyền."})
+                                           error_messages={"required": "Nhập số CCCD người được ủy quyền.",
+                                                           "max_length": CCCD_INVALID})
     authorised_phone = phone_field("Số điện thoại người được ủy quyền")
     relationship = forms.ChoiceField(label="Quan hệ với bạn", choices=RELATIONS, widget=forms.RadioSelect,
                                      error_messages={"required": "Chọn quan hệ với người được ủy quyền."})

@@ -8,7 +8,7 @@ Declaration TK1-TS, [04] "content of the change". Handling time: 10 working days
 from django import forms
 
 from accounts.models import Person
-from accounts.validators import IdType, validate_id_document
+from accounts.validators import CCCD_INVALID, IdType, validate_id_document
 from vssid_portal.images import SafeImageField
 from vssid_portal.text import fold
 
@@ -36,7 +36,8 @@ class BookChangeForm(DeliveryForm):
     new_sex = forms.TypedChoiceField(label="Giới tính mới", required=False, coerce=int, empty_value=None,
                                      choices=[("", "– Chọn –"), *Person.Sex.choices])
     new_id_number = forms.CharField(label="Số CCCD mới", required=False, max_length=12, help_text="12 chữ số.",
-                                    widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+                                    widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                                    error_messages={"max_length": CCCD_INVALID})
     details = long_text("Lý do thay đổi", missing="Nhập lý do thay đổi thông tin.",
                         help_text="Ví dụ: cải chính họ tên theo giấy khai sinh. Tối đa 1000 ký tự.")
     evidence_1 = SafeImageField(label="Ảnh giấy tờ chứng minh", help_text=EVIDENCE_HELP)
@@ -89,6 +90,7 @@ class BookChangeForm(DeliveryForm):
 @register
 class BookChange(Procedure):
     code = "608A"
+    public_code = "608A"
     slug = "cap-lai-so-bhxh-thay-doi-thong-tin"
     name = "Cấp lại sổ BHXH do thay đổi họ tên, ngày sinh, giới tính, số CCCD"
     summary = "Điều chỉnh thông tin cá nhân trên sổ BHXH, kèm ảnh giấy tờ chứng minh."

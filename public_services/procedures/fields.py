@@ -6,9 +6,8 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from phonenumber_field.formfields import PhoneNumberField
 
-from accounts.validators import validate_vn_mobile
+from accounts.validators import VnMobileField
 from vssid_portal.text import normalize_name
 
 from .base import ProcedureForm
@@ -39,22 +38,24 @@ def validate_birth_date(value: datetime.date) -> None:
         raise ValidationError("Ngày sinh phải từ ngày 01/01/1900 trở về sau.", code="too_early")
 
 
+def enter(label: str) -> str:
+    """The message of a required field left empty, from its label: "Nhập số điện thoại …"."""
+    return f"Nhập {label[0].lower() + label[1:]}."
+
+
 def long_text(label: str, *, required: bool = True, help_text: str = "", missing: str = "") -> forms.CharField:
     return forms.CharField(
         label=label, required=required, max_length=TEXT_LIMIT, help_text=help_text or f"Tối đa {TEXT_LIMIT} ký tự.",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": missing or f"Nhập {label[0].lower() + label[1:]}.",
+        error_messages={"required": missing or enter(label),
                         "max_length": f"Nhập tối đa {TEXT_LIMIT} ký tự."},
     )
 
 
-def phone_field(label="Số điện thoại di động nhận thông báo") -> PhoneNumberField:
-    return PhoneNumberField(
-        label=label, region="VN", validators=[validate_vn_mobile],
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-        error_messages={"required": "Nhập số điện thoại di động.",
-                        "invalid": "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."},
-    )
+def phone_field(label="Số điện thoại di động nhận thông báo") -> VnMobileField:
+    """A mobile number; left empty, it asks for itself by its label, so a form with two phone
+    fields (authorisation) never lists the same sentence twice."""
+    return VnMobileField(label=label, error_messages={"required": enter(label)})
 
 
 class DeliveryForm(ProcedureForm):

@@ -1,0 +1,143 @@
+"""Messages of the procedure and feedback forms: a wrong phone number explained once, each
+phone field asking for itself by its label, a CCCD of the wrong length in plain words, and
+"Mã thủ tục" shown only for procedures that have a public VssID code."""
+
+import re
+
+import pytest
+
+from lookup.models import Agency
+from public_services.feedback_forms import FeedbackForm
+from public_services.models import Filing
+from public_services.procedures import registry
+
+from .helpers import answers, owner, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+MOBILE_INVALID = "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."
+CCCD_INVALID = "Số CCCD gồm đúng 12 chữ số."
+
+AUTHORISATION = "/dich-vu-cong/uy-quyen-nhan-thay/"
+BOOK = "/dich-vu-cong/cap-lai-so-bhxh/"
+
+
+def form(code, person, **overrides):
+    procedure = registry.get(code)
+    bound = procedure.form(data=answers(code, **overrides), person=person, kept=procedure.upload_fields)
+    bound.is_valid()
+    return bound
+
+
+def post(client, url, code, **overrides) -> str:
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    response = client.post(url, {**answers(code, **overrides), "idempotency_key": key})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def summary(html) -> list[str]:
+    box = re.search(r'class="error-summary".*?</ul>', html, re.S).group(0)
+    return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", box, re.S)]
+
+
+# --- a wrong phone number: one message ------------------------------------------------------
+
+@pytest.mark.parametrize("phone", ["12345", "abc", "0123", "02838123456", "+14155550100"])
+@pytest.mark.parametrize(("code", "field"), [("607A", "phone"), ("UY-QUYEN", "authorised_phone"),
+                                             ("THAY-DOI-CHI-TRA", "new_phone"), ("CHUYEN-NOI-HUONG", "phone")])
+def test_a_wrong_phone_gives_one_error_on_every_procedure_phone_field(owner, code, field, phone):
+    assert form(code, owner.person, **{field: phone}).errors[field] == [MOBILE_INVALID]
+
+
+def test_the_procedure_page_shows_a_wrong_phone_once(client, owner):
+    client.force_login(owner)
+    html = post(client, BOOK, "607A", phone="12345")
+    assert summary(html) == [MOBILE_INVALID]
+    assert html.count(MOBILE_INVALID) == 2 and html.count('id="id_phone_error"') == 1
+
+
+@pytest.mark.parametrize("phone", ["12345", "02838123456"])
+def test_the_feedback_form_gives_a_wrong_phone_one_error(reference_data, phone):
+    data = {"kind": "phan_anh", "topic": "khac", "agency": Agency.objects.get(code="07901").pk,
+            "content": "Nội dung", "full_name": "Trần Thị Mai", "phone": phone, "email": ""}
+    bound = FeedbackForm(data=data)
+    assert not bound.is_valid() and bound.errors["phone"] == [MOBILE_INVALID]
+
+
+# --- two phone fields: two different questions ----------------------------------------------
+
+def test_each_empty_phone_field_asks_for_itself_by_its_label(client, owner):
+    errors = form("UY-QUYEN", owner.person, authorised_phone="", phone="").errors
+    assert errors["authorised_phone"] == ["Nhập số điện thoại người được ủy quyền."]
+    assert errors["phone"] == ["Nhập số điện thoại di động nhận thông báo."]
+    assert form("THAY-DOI-CHI-TRA", owner.person, new_phone="").errors["new_phone"] == [
+        "Nhập số điện thoại di động của người hưởng."]
+    client.force_login(owner)
+    messages = summary(post(client, AUTHORISATION, "UY-QUYEN", authorised_phone="", phone=""))
+    assert len(messages) == len(set(messages)) == 2
+
+
+# --- a CCCD of the wrong length -------------------------------------------------------------
+
+@pytest.mark.parametrize("number", ["0" * 25, "07919001234567", "12345", "07919001234a"])
+def test_a_cccd_of_the_wrong_length_or_not_digits_says_it_has_12_digits(owner, number):
+    assert form("UY-QUYEN", owner.person, authorised_id_number=number).errors["authorised_id_number"] == [CCCD_INVALID]
+    errors = form("608A", owner.person, changes=["id_number"], new_id_number=number).errors
+    assert errors["new_id_number"] == [CCCD_INVALID]
+
+
+def test_a_too_long_cccd_on_the_page_has_no_django_wording(client, owner):
+    client.force_login(owner)
+    html = post(client, AUTHORISATION, "UY-QUYEN", authorised_id_number="0" * 25)
+    assert summary(html) == [CCCD_INVALID] and "tối đa" not in html.split("error-summary", 1)[1].split("</ul>")[0]
+
+
+# --- "Mã thủ tục" only for real VssID codes -------------------------------------------------
+
+def test_only_607a_and_608a_have_a_public_code():
+    codes = {procedure.code: getattr(procedure, "public_code", "") for procedure in registry.all_procedures()}
+    assert {code: public for code, public in codes.items() if public} == {"607A": "607A", "608A": "608A"}
+
+
+def test_internal_codes_are_not_shown_to_citizens(client, owner):
+    public = {"607A", "608A"}
+    internal = [procedure.code for procedure in registry.all_procedures() if procedure.code not in public]
+    html = client.get("/dich-vu-cong/").content.decode()
+    assert "Mã thủ tục 607A" in html and "Mã thủ tục 608A" in html
+    assert html.count("Mã thủ tục") == 2 and not any(code in html for code in internal)
+    client.force_login(owner)
+    for procedure in registry.all_procedures():
+        url = f"/dich-vu-cong/{procedure.slug}/"
+        page = client.get(url).content.decode()
+        assert ("Mã thủ tục" in page) == (procedure.code in public), url
+        assert procedure.code in public or procedure.code not in page, url
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(AUTHORISATION).content.decode()).group(1)
+    assert client.post(AUTHORISATION, {**answers("UY-QUYEN"), "idempotency_key": key}).status_code == 302
+    review = client.get(f"{AUTHORISATION}xem-lai/").content.decode()
+    assert "mã thủ tục" not in review and "UY-QUYEN" not in review
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(BOOK).content.decode()).group(1)
+    assert client.post(BOOK, {**answers("607A"), "idempotency_key": key}).status_code == 302
+    assert "(mã thủ tục 607A)" in client.get(f"{BOOK}xem-lai/").content.decode()
+
+
+def test_the_stored_procedure_code_is_unchanged(owner):
+    filing = submit(owner, "UY-QUYEN")
+    assert Filing.objects.get(pk=filing.pk).procedure_code == "UY-QUYEN" and not filing.procedure.public_code
+
+
+@pytest.mark.parametrize(("code", "shown"), [("607A", "(607A)"), ("UY-QUYEN", None), ("CHUYEN-NOI-HUONG", None)])
+def test_the_declaration_names_only_a_public_code(owner, code, shown):
+    from django.template.loader import render_to_string
+
+    filing = submit(owner, code)
+    procedure = filing.procedure
+    html = render_to_string(procedure.pdf_template, {
+        "filing": filing, "procedure": procedure, "identity": filing.identity, "rows": procedure.rows(filing.data),
+        "data": filing.data, "documents": list(filing.documents.all()),
+    })
+    assert procedure.name in html
+    if shown:
+        assert f"{procedure.name} {shown}" in html
+    else:
+        assert code not in html
