@@ -97,7 +97,8 @@ def default_agency(person) -> Agency:
 class Procedure:
     """One public-service procedure. Subclasses set the attributes and may override the hooks."""
 
-    code: str = ""             # as VssID names it: "607A"
+    code: str = ""             # the registry's key, stored on each filing: "607A", "UY-QUYEN"
+    public_code: str = ""      # VssID's own code of the procedure, shown to citizens; only some have one
     slug: str = ""             # its URL: /dich-vu-cong/<slug>/
     name: str = ""
     summary: str = ""          # one sentence on the list of procedures

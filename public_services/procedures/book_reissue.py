@@ -29,6 +29,7 @@ class BookReissueForm(DeliveryForm):
 @register
 class BookReissue(Procedure):
     code = "607A"
+    public_code = "607A"
     slug = "cap-lai-so-bhxh"
     name = "Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin)"
     summary = "Sổ BHXH bị mất hoặc hỏng, thông tin cá nhân không thay đổi."

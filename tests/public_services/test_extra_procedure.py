@@ -63,6 +63,7 @@ def trial_registered(settings):
     @registry.register
     class Trial(Procedure):
         code, slug, name = CODE, SLUG, NAME
+        public_code = CODE  # shown as "Mã thủ tục TN-99" and on the declaration
         summary = "Thủ tục chỉ dùng khi kiểm thử."
         form_class = TrialForm
         documents = ["Không cần giấy tờ"]
