@@ -69,7 +69,9 @@ class DeclarationForm(forms.Form):
                                 error_messages={"required": "Chọn loại giấy tờ tùy thân."})
     id_number = forms.CharField(
         label="Số giấy tờ", max_length=12, help_text="CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 1 chữ cái và 7–8 chữ số.",
-        widget=forms.TextInput(attrs={"autocomplete": "off"}), error_messages={"required": "Nhập số giấy tờ tùy thân."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Nhập số giấy tờ tùy thân.",
+                        "max_length": "Số giấy tờ dài tối đa 12 ký tự: CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 8–9 ký tự."},
     )
     birth_date = forms.DateField(
         label="Ngày sinh", input_formats=["%d/%m/%Y"], help_text="Dạng ngày/tháng/năm, ví dụ 25/12/1990.",

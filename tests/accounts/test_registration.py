@@ -593,3 +593,12 @@ def test_a_failed_declaration_build_leaves_no_file_and_the_retry_leaves_one(pers
     assert sorted(name for name in os.listdir(folder) if name.endswith(".pdf")) == [
         os.path.basename(built.declaration_pdf.name)]
 
+
+
+def test_an_identity_number_too_long_is_explained_in_the_portals_words(person):
+    from accounts.forms import DeclarationForm
+
+    form = DeclarationForm(data=declaration_data(id_number="0791880123456789"))
+    assert not form.is_valid()
+    assert form.errors["id_number"] == [
+        "Số giấy tờ dài tối đa 12 ký tự: CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 8–9 ký tự."]
