@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from vssid_portal.admin import DateHierarchyWithinRange, posted_text
 from vssid_portal.files import private_file_response
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import fold
@@ -67,7 +68,7 @@ class RegistrationEventInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
     list_display = ["reference", "bhxh_code", "full_name", "agency", "status", "submitted_at"]
     list_filter = ["status", ("agency", admin.RelatedOnlyFieldListFilter), "submitted_at"]
     search_fields = ["reference", "bhxh_code", "full_name", "id_number", "person__name_key"]
@@ -182,7 +183,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         error = None
         if request.method == "POST":
             try:
-                registration_reject(registration=registration, officer=request.user, reason=request.POST.get("reason", ""))
+                registration_reject(registration=registration, officer=request.user,
+                                    reason=posted_text(request, "reason"))
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
+from vssid_portal.admin import DateHierarchyWithinRange
 from vssid_portal.text import fold
 
 from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status
@@ -32,7 +33,7 @@ class BenefitEventInline(admin.TabularInline):
 
 
 @admin.register(BenefitRecord)
-class BenefitRecordAdmin(admin.ModelAdmin):
+class BenefitRecordAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
     list_display = ["reference", "person", "kind", "received_on", "agency", "status", "decision_number"]
     list_filter = ["kind", "status", ("agency", admin.RelatedOnlyFieldListFilter), "received_on"]
     search_fields = ["reference", "decision_number", "person__bhxh_code", "person__name_key"]

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from . import admin_support  # noqa: F401  (FAQ and news)
 from vssid_portal.admin import AutocompleteWithinTheForm
 
+from . import admin_support  # noqa: F401  (FAQ and news)
 from .models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
 
 

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from vssid_portal.admin import posted_text
 from vssid_portal.files import private_file_response
 
 from . import admin_calendar  # noqa: F401  (registers the holiday calendar's admin)
@@ -197,7 +198,7 @@ class FilingAdmin(admin.ModelAdmin):
         error = None
         if request.method == "POST":
             try:
-                service(filing=filing, officer=request.user, **{argument: request.POST.get("note", "")})
+                service(filing=filing, officer=request.user, **{argument: posted_text(request, "note")})
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 
+from vssid_portal.admin import DateHierarchyWithinRange
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .calendar import WEEKDAY_NAMES
@@ -45,7 +46,7 @@ class HolidayForm(forms.ModelForm):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
     list_display = ["day", "weekday", "name", "kind"]
     list_display_links = ["day", "name"]
     list_filter = [YearFilter, "kind"]

@@ -1,8 +1,39 @@
 """What the officers' admin shares across apps."""
 
+from django import forms
 from django.apps import apps
 from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
+
+
+def posted_text(request, name: str) -> str:
+    """A text box of an admin page's own form (no Django form behind it), checked as a form's
+    CharField checks it: a NUL character, which PostgreSQL refuses in text, raises ValidationError
+    with Django's message (Vietnamese in locale/vi) instead of a database error."""
+    return forms.CharField(required=False, strip=False).clean(request.POST.get(name, ""))
+
+
+class DateHierarchyChangeList(ChangeList):
+    """A change list whose date hierarchy answers a date out of range (`?at__year=99999999999`,
+    `?at__year=9999&at__month=12`) like any other wrong filter: Django redirects to the list with
+    `?e=1`. Django's own ChangeList catches only the ValueError of building the first day; the
+    OverflowError of a huge year, and the errors of stepping past year 9999 to the end of the
+    range, were server errors."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class DateHierarchyWithinRange:
+    """Mixin for every model admin with a `date_hierarchy`: see DateHierarchyChangeList."""
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
 
 
 class AutocompleteWithinTheForm:

@@ -1,0 +1,26 @@
+"""The officer's reject form of a registration takes the reason as a form field does: a NUL
+character, which PostgreSQL refuses in text (a database error, then a server error), is refused
+with Django's Vietnamese message and the registration stays pending."""
+
+import pytest
+
+from accounts.models import Registration, RegistrationEvent
+
+from .helpers import make_person, officer, submit
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+
+def test_a_reject_reason_with_a_nul_character_is_refused_on_the_form(client, db):
+    registration = submit(make_person("7901000001", "Trần Thị Lan", id_number="079188012345", sex=2), "07901")
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    url = f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/"
+    response = client.post(url, {"reason": "Ảnh CCCD\x00 bị mờ"})
+    assert response.status_code == 200 and "Không được chứa ký tự rỗng (NUL)." in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PENDING and registration.reject_reason == ""
+    assert not RegistrationEvent.objects.filter(action=RegistrationEvent.Action.REJECTED).exists()
+    # The same reason without it goes through.
+    assert client.post(url, {"reason": "Ảnh CCCD bị mờ"}).status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.REJECTED and registration.reject_reason == "Ảnh CCCD bị mờ"
