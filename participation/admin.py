@@ -4,8 +4,8 @@ import csv
 import io
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -13,7 +13,9 @@ from django.urls import path
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
 from lookup.selectors import agency_subtree_ids
+from vssid_portal.admin import DateHierarchyWithinRange
 
+from .forms import PeriodAdminForm
 from .models import Period, Statement
 from .services.imports import COLUMNS, periods_import
 from .services.periods import period_save
@@ -34,7 +36,8 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
+    form = PeriodAdminForm
     list_display = ["person", "kind", "from_month", "to_month", "payer", "employer", "base", "unpaid_months", "agency"]
     list_filter = ["kind", "payer", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["person__bhxh_code", "person__name_key", "employer__code"]
@@ -74,10 +77,7 @@ class PeriodAdmin(admin.ModelAdmin):
         scope = agency_scope(request.user)
         if scope is not None and obj.agency_id not in scope:
             raise PermissionDenied
-        try:
-            period_save(period=obj)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        period_save(period=obj)  # the form has checked what period_save checks (PeriodAdminForm)
 
     def get_urls(self):
         return [path("nhap-csv/", self.admin_site.admin_view(self.import_view), name="participation_period_import")] + super().get_urls()
@@ -91,7 +91,10 @@ class PeriodAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             lines = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
             try:
-                report = periods_import(lines=lines, dry_run=form.cleaned_data["dry_run"], agency_scope=agency_scope(request.user))
+                report = periods_import(lines=lines, dry_run=form.cleaned_data["dry_run"],
+                                        agency_scope=agency_scope(request.user),
+                                        persons=persons_visible_to(request.user), actor=request.user,
+                                        source=upload.name)
             except UnicodeDecodeError:
                 form.add_error("file", "Tệp không phải văn bản UTF-8. Hãy lưu lại tệp dạng CSV UTF-8.")
             except csv.Error as error:  # e.g. a field longer than the csv module's limit

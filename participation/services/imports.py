@@ -22,6 +22,10 @@ A row is matched to an existing period by its natural key (code, type, first mon
 payer): importing the same file twice creates nothing the second time. Rows with errors are
 reported by line number, in Vietnamese, and skipped; a dry run reports without writing.
 Only `BATCH` rows are held in memory at a time.
+
+An officer's import reaches only the people the officer may see (`persons`): a code of someone
+else gets the same answer as a code that does not exist, so a dry run cannot be used to probe
+the registry. A real import leaves one admin log entry naming the officer and the counts.
 """
 
 import csv
@@ -30,8 +34,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Person
@@ -74,7 +81,7 @@ def _month(value: str, column: str) -> datetime.date:
     try:
         month, year = value.strip().split("/")
         return datetime.date(int(year), int(month), 1)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # OverflowError: a year or month beyond a C int
         raise RowError(f"cột {column} phải có dạng tháng/năm, ví dụ 01/2020 (đang là “{value}”)") from None
 
 
@@ -91,12 +98,13 @@ def _amount(value: str, column: str) -> int:
 class _Lookups:
     """Reference rows by code, loaded once per import; people loaded per batch."""
 
-    def __init__(self, agency_scope: set[int] | None):
+    def __init__(self, agency_scope: set[int] | None, persons: QuerySet | None):
         self.provinces = dict(Province.objects.values_list("code", "id"))
         self.agencies = dict(Agency.objects.values_list("code", "id"))
         self.employers = dict(Employer.objects.values_list("code", "id"))
         self.facilities = dict(MedicalFacility.objects.values_list("code", "id"))
         self.agency_scope = agency_scope
+        self.persons = Person.objects.all() if persons is None else persons
 
     def code(self, table: dict, value: str, column: str, label: str) -> int:
         key = (value or "").strip()
@@ -106,12 +114,16 @@ class _Lookups:
 
 
 def _period_from_row(row: dict, people: dict[str, Person], lookups: _Lookups) -> Period:
+    if any("\x00" in value for value in row.values() if isinstance(value, str)):
+        raise RowError("dòng có ký tự rỗng (NUL); hãy lưu lại tệp dạng CSV UTF-8")  # PostgreSQL refuses NUL in text
     missing = sorted(column for column in REQUIRED if not (row.get(column) or "").strip())
     if missing:
         raise RowError("thiếu " + ", ".join(missing))
     person = people.get(row["ma_so_bhxh"].strip())
     if person is None:
-        raise RowError(f"mã số BHXH {row['ma_so_bhxh'].strip()} không có trong hồ sơ")
+        # One answer for "no such code" and "someone you may not see": no registry probe.
+        raise RowError(f"mã số BHXH {row['ma_so_bhxh'].strip()} không có trong hồ sơ hoặc không thuộc phạm vi quản lý "
+                       "của bạn")
     kind = row["loai"].strip()
     if kind not in KINDS:
         raise RowError(f"loại “{kind}” không hợp lệ (dùng {', '.join(Period.Kind.values)})")
@@ -160,7 +172,7 @@ def _period_from_row(row: dict, people: dict[str, Person], lookups: _Lookups) ->
 
 def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: ImportReport) -> None:
     codes = {(row.get("ma_so_bhxh") or "").strip() for _line, row in batch}
-    people = {p.bhxh_code: p for p in Person.objects.filter(bhxh_code__in=codes)}
+    people = {p.bhxh_code: p for p in lookups.persons.filter(bhxh_code__in=codes)}
     parsed: dict[str, tuple[int, Period]] = {}
     for line, row in batch:
         try:
@@ -207,9 +219,22 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
             period_notify(period)
 
 
-def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int] | None = None) -> ImportReport:
+def _log_import(actor, report: ImportReport, source: str) -> None:
+    """One admin log entry per real import: who imported which file, and what it did."""
+    LogEntry.objects.create(
+        user=actor, content_type=ContentType.objects.get_for_model(Period), object_id=None,
+        object_repr=f"Nhập CSV {source}".strip()[:200], action_flag=CHANGE,
+        change_message=(f"Nhập quá trình tham gia từ CSV: {report.rows} dòng, thêm mới {report.created}, "
+                        f"cập nhật {report.updated}, không thay đổi {report.unchanged}, lỗi {report.error_count}."),
+    )
+
+
+def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int] | None = None,
+                   persons: QuerySet | None = None, actor=None, source: str = "") -> ImportReport:
     """Import periods from CSV text lines. `agency_scope`: agency ids the importing officer may
-    write for (None: all). Returns what happened, or would happen on a dry run."""
+    write for (None: all); `persons`: the people the officer may see (None: everyone); `actor`:
+    the officer, named in the admin log of a real import; `source`: the file's name, for that log.
+    Returns what happened, or would happen on a dry run."""
     report = ImportReport(dry_run=dry_run)
     reader = csv.DictReader(lines)
     header = [name.strip() for name in (reader.fieldnames or [])]
@@ -218,7 +243,7 @@ def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int
         report.add_error(1, "thiếu cột " + ", ".join(missing) + ". Cột cần có: " + ", ".join(COLUMNS))
         return report
     reader.fieldnames = header
-    lookups = _Lookups(agency_scope)
+    lookups = _Lookups(agency_scope, persons)
     with transaction.atomic():
         batch: list[tuple[int, dict]] = []
         for row in reader:
@@ -231,4 +256,6 @@ def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int
             _apply_batch(batch, lookups, report)
         if dry_run:
             transaction.set_rollback(True)
+        elif actor is not None:
+            _log_import(actor, report, source)
     return report

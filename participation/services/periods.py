@@ -43,13 +43,21 @@ def period_notify(period: Period) -> None:
     )
 
 
+DUPLICATE_PERIOD = "Người này đã có giai đoạn cùng loại, cùng đơn vị bắt đầu từ tháng này."
+
+
+def period_is_duplicate(period: Period) -> bool:
+    """Another period has this one's natural key (person, type, first month, employer or payer)."""
+    return Period.objects.filter(import_key=period.natural_key()).exclude(pk=period.pk).exists()
+
+
 @transaction.atomic
 def period_save(*, period: Period) -> bool:
     """Validate and save; returns whether anything changed (and so whether the person was told)."""
     period.full_clean(exclude=["import_key"])
     period.import_key = period.natural_key()
-    if Period.objects.filter(import_key=period.import_key).exclude(pk=period.pk).exists():
-        raise ValidationError({"from_month": "Người này đã có giai đoạn cùng loại, cùng đơn vị bắt đầu từ tháng này."})
+    if period_is_duplicate(period):
+        raise ValidationError({"from_month": DUPLICATE_PERIOD})
     changed = _changed_fields(period)
     if not changed:
         return False

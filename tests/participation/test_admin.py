@@ -114,3 +114,29 @@ def test_an_officer_edits_their_agencys_period_of_a_person_managed_elsewhere(cli
     assert response.status_code == 302, response.content.decode()[:2000]
     mine.refresh_from_db()
     assert mine.base == 10_500_000 and mine.person == managed_by_thu_duc.person
+
+
+@pytest.mark.parametrize("change", [False, True])
+def test_a_period_with_the_natural_key_of_another_is_refused_on_the_form_and_not_logged(client, managed_by_thu_duc,
+                                                                                         change):
+    """period_save refuses a second period with the same person, type, first month and payer: the
+    form says so beside "từ tháng", and the admin neither logs nor announces a save that did not happen."""
+    from django.contrib.admin.models import LogEntry
+
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    person = managed_by_thu_duc.person
+    data = new_period(client, person, "07903")
+    stored = managed_by_thu_duc
+    data.update(kind=stored.kind, payer=stored.payer, employer=str(stored.employer_id),
+                from_month="01/01/2012", to_month="01/06/2012")  # the stored period's first month
+    url = ADD
+    if change:  # another period of theirs, moved onto the first's key
+        other = period(person, "01/2013", "12/2013", agency_code="07903")
+        url = CHANGE.format(other.pk)
+        data = {**admin_form(client, url, form_id="period_form"), "from_month": "01/01/2012"}
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200 and 'id="id_from_month_error"' in response.content.decode()
+    assert "Người này đã có giai đoạn cùng loại, cùng đơn vị bắt đầu từ tháng này." in response.content.decode()
+    assert not list(response.context["messages"])  # no "… was added successfully"
+    assert not LogEntry.objects.exists()
+    assert Period.objects.filter(from_month__year=2012).count() == 1

@@ -3,7 +3,10 @@
 import io
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+
+from accounts.models import Person
 
 from lookup.models import Agency
 from lookup.selectors import agency_subtree_ids
@@ -78,6 +81,11 @@ def test_import_then_same_file_again_creates_nothing(person):
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,0,79,,", "thiếu ma_co_quan"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,²,79,07901,", "cột so_thang_no phải là số tháng"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,99999999,79,07901,", "so_thang_no"),
+        # A year or month beyond what a date holds (OverflowError, not ValueError) is a row error too.
+        ("7901234567,bhxh_bb,01/99999999999999999999,12/2018,employer,{E},,1,25,1,0,79,07901,", "tu_thang phải có dạng"),
+        ("7901234567,bhxh_bb,01/2015,99999999999999999999/2018,employer,{E},,1,25,1,0,79,07901,", "den_thang phải có"),
+        # PostgreSQL refuses NUL in text: refused here, on every database.
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},Kỹ\x00sư,1,25,1,0,79,07901,", "ký tự rỗng (NUL)"),
     ],
 )
 def test_bad_rows_are_reported_by_line_in_vietnamese_and_skipped(person, row, message):
@@ -139,6 +147,7 @@ def test_change_notices_once_per_change_and_none_for_a_no_op(person, django_capt
 
 
 def test_admin_lists_and_imports_within_the_officers_scope(client, person):
+    Person.objects.filter(pk=person.pk).update(agency=Agency.objects.get(code="07901"))  # one of the officer's people
     mine = period(person, "01/2010", "12/2010", agency_code="07901")
     theirs = period(person, "01/2011", "12/2011", agency_code="07903")
     client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
@@ -161,3 +170,49 @@ def test_admin_lists_and_imports_within_the_officers_scope(client, person):
     response = client.post("/quan-tri/participation/period/nhap-csv/", {"file": huge})
     assert response.status_code == 200 and "Tệp không đọc được dạng CSV" in response.content.decode()
     assert Period.objects.count() == 3
+
+
+IMPORT = "/quan-tri/participation/period/nhap-csv/"
+
+
+def upload(*rows, dry_run):
+    csv = io.BytesIO(csv_lines(*rows).getvalue().encode())
+    csv.name = "qua-trinh.csv"
+    return {"file": csv, **({"dry_run": "on"} if dry_run else {})}
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_an_officers_import_treats_a_person_they_may_not_see_as_an_unknown_code(client, person, dry_run):
+    """The admin's period form offers only the officer's people: the import reaches no one else,
+    and answers for someone else's code what it answers for a code nobody has (no registry probe)."""
+    foreign = make_person("7903111111", "Hoàng Thị Thu Trang", id_number="079192012345", sex=2)
+    Person.objects.filter(pk=foreign.pk).update(agency=Agency.objects.get(code="07903"))
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    answers = []
+    for code in ("7903111111", "7903111112"):  # someone else's; nobody's
+        response = client.post(IMPORT, upload(GOOD[0].replace("7901234567", code), dry_run=dry_run))
+        report = response.context["report"]
+        assert (report.created, report.error_count) == (0, 1)
+        answers.append(report.errors[0][1].replace(code, "…"))
+    assert answers[0] == answers[1] == "mã số BHXH … không có trong hồ sơ hoặc không thuộc phạm vi quản lý của bạn"
+    assert not Period.objects.exists()
+    # The province officer above 07903 sees the person, and imports for them.
+    client.force_login(officer("canbo079", "079", "Cán bộ BHXH tỉnh"))
+    report = client.post(IMPORT, upload(GOOD[0].replace("7901234567", "7903111111"), dry_run=dry_run)).context["report"]
+    assert (report.created, report.error_count) == (1, 0)
+
+
+def test_a_real_import_is_logged_with_the_officer_and_the_counts(client, person):
+    Person.objects.filter(pk=person.pk).update(agency=Agency.objects.get(code="07901"))
+    user = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    client.force_login(user)
+    client.post(IMPORT, upload(*GOOD, dry_run=True))
+    assert not LogEntry.objects.exists()  # a dry run writes nothing, its log neither
+    client.post(IMPORT, upload(*GOOD, "7909999999,bhyt,01/2015,12/2018,self,,,1,4.5,1,0,79,07901,", dry_run=False))
+    entry = LogEntry.objects.get()
+    assert entry.user == user and entry.content_type.model_class() is Period
+    assert entry.object_repr == "Nhập CSV qua-trinh.csv"
+    assert entry.get_change_message() == ("Nhập quá trình tham gia từ CSV: 4 dòng, thêm mới 3, cập nhật 0, "
+                                          "không thay đổi 0, lỗi 1.")
+    index = client.get("/quan-tri/")  # the admin's "recent actions" show it, with no link to an object
+    assert index.status_code == 200 and "Nhập CSV qua-trinh.csv" in index.content.decode()

@@ -1,0 +1,28 @@
+"""Forms of the officers' admin of participation periods."""
+
+from django import forms
+
+from .models import Period
+from .services.periods import DUPLICATE_PERIOD, period_is_duplicate
+
+
+class PeriodAdminForm(forms.ModelForm):
+    """A period whose natural key (person, type, first month, employer or payer) another period
+    already has is refused here, on the form, with the message period_save gives: the admin logs
+    a period as added or changed only after its form is valid, so a save refused afterwards would
+    be logged and announced as done."""
+
+    class Meta:
+        model = Period
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("person") or (self.instance.person if self.instance.person_id else None)
+        values = {name: cleaned.get(name) for name in ("kind", "from_month", "payer")}
+        if person is None or None in values.values():
+            return cleaned  # a field error already says what is missing
+        probe = Period(pk=self.instance.pk, person=person, employer=cleaned.get("employer"), **values)
+        if period_is_duplicate(probe):
+            self.add_error("from_month", DUPLICATE_PERIOD)
+        return cleaned
