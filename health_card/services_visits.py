@@ -18,6 +18,7 @@ from accounts.services.notices import person_notify
 from .models import Visit, VisitEvent, VisitLine
 from .selectors_visits import visit_in_scope
 
+TOTAL_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
 TRACKED_FIELDS = ("person_id", "facility_id", "reference", "kind", "admitted_on", "discharged_on", "diagnosis_code",
                   "diagnosis_name", "total_cost", "bhyt_paid", "patient_paid")
 LINE_FIELDS = ("category", "description", "unit", "quantity", "unit_price", "amount", "bhyt_amount")
@@ -50,7 +51,8 @@ def fill_totals(visit: Visit, lines) -> None:
 
 
 def check_totals(visit: Visit, lines) -> None:
-    """A visit with cost lines has exactly their totals; raises ValidationError naming each field."""
+    """A visit with cost lines has exactly their totals, and no share exceeds the total or is
+    negative; raises ValidationError naming each field."""
     lines = list(lines)
     errors = {}
     if lines:
@@ -66,6 +68,12 @@ def check_totals(visit: Visit, lines) -> None:
                         ("patient_paid", "phần người bệnh chi trả")):
         if getattr(visit, name) is None and name not in errors:
             errors[name] = f"Nhập {label} hoặc thêm các dòng chi phí."
+    if not errors:  # all three are filled in
+        if visit.bhyt_paid > visit.total_cost:
+            # Without cost lines the patient's share is total − BHYT (fill_totals): it would be negative.
+            errors["bhyt_paid"] = "Phần BHYT chi trả không được lớn hơn tổng chi phí."
+        else:
+            errors = {name: "Số tiền không được âm." for name in TOTAL_FIELDS if getattr(visit, name) < 0}
     if errors:
         raise ValidationError(errors)
 

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
 from lookup.selectors import agency_subtree_ids
+from vssid_portal.admin import DateHierarchyWithinRange
 from vssid_portal.text import fold
 
 from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, FacilityApiToken, SigningKey
@@ -92,19 +93,31 @@ class CardAdmin(admin.ModelAdmin):
                           five_year_date=data["five_year_date"], living_area=data["living_area"])
         obj.pk = card.pk
 
+    # Both actions leave a row in the admin log of each card (who, when, what), as every officer
+    # action does.
     @admin.action(description="Cấp lại thẻ đã chọn (thẻ mới, thẻ cũ thành “đã thay”)", permissions=["reissue"])
     def reissue(self, request, queryset):
+        reason = "Cấp lại theo yêu cầu của cơ quan BHXH"
         for card in queryset.filter(status=Card.Status.ACTIVE):
             try:
-                new = reissue_card(card.person, "Cấp lại theo yêu cầu của cơ quan BHXH")
-                self.message_user(request, f"Đã cấp lại thẻ {new.legacy_number} (lần {new.version}).", messages.SUCCESS)
+                new = reissue_card(card.person, reason)
             except ValidationError as error:
                 self.message_user(request, f"{card.legacy_number}: {' '.join(error.messages)}", messages.ERROR)
+                continue
+            self.log_change(request, card, f"Cấp lại thẻ: thay bằng thẻ lần {new.version}. {reason}.")
+            self.log_addition(request, new, f"Cấp lại thẻ lần {new.version}, thay thẻ lần {card.version}. {reason}.")
+            self.message_user(request, f"Đã cấp lại thẻ {new.legacy_number} (lần {new.version}).", messages.SUCCESS)
 
     @admin.action(description="Thu hồi thẻ đã chọn", permissions=["reissue"])
     def revoke(self, request, queryset):
+        reason = "Thu hồi theo quyết định của cơ quan BHXH"
         for card in queryset.filter(status=Card.Status.ACTIVE):
-            card_revoke(card=card, reason="Thu hồi theo quyết định của cơ quan BHXH")
+            try:
+                card_revoke(card=card, reason=reason)
+            except ValidationError as error:  # revoked or replaced meanwhile
+                self.message_user(request, f"{card.legacy_number}: {' '.join(error.messages)}", messages.ERROR)
+                continue
+            self.log_change(request, card, f"Thu hồi thẻ. {reason}.")
             self.message_user(request, f"Đã thu hồi thẻ {card.legacy_number}.", messages.SUCCESS)
 
     def has_reissue_permission(self, request):
@@ -112,7 +125,7 @@ class CardAdmin(admin.ModelAdmin):
 
 
 @admin.register(CardCheck)
-class CardCheckAdmin(admin.ModelAdmin):
+class CardCheckAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
     list_display = ["at", "card", "channel", "result", "facility", "checked_by", "token"]
     list_filter = ["channel", "result"]
     date_hierarchy = "at"
@@ -164,8 +177,9 @@ class FacilityApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Thu hồi mã đã chọn", permissions=["change"])
     def revoke(self, request, queryset):
-        for token in queryset:
+        for token in queryset.filter(revoked_at__isnull=True):
             api_token_revoke(token=token)
+            self.log_change(request, token, "Thu hồi mã truy cập API.")  # who revoked it, and when
         self.message_user(request, "Đã thu hồi các mã đã chọn.", messages.SUCCESS)
 
 

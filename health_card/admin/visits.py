@@ -14,13 +14,17 @@ from django.forms.models import BaseInlineFormSet
 from accounts.models import Person
 from accounts.validators import bhxh_code_validator
 from lookup.models import MedicalFacility
+from vssid_portal.admin import DateHierarchyWithinRange
 from vssid_portal.text import fold
 
 from ..models import Visit, VisitEvent, VisitLine
 from ..selectors_visits import visit_in_scope, visits_visible_to
-from ..services_visits import check_totals, fill_totals, visit_save
+from ..services_visits import TOTAL_FIELDS, check_totals, fill_totals, visit_save
 
-TOTAL_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
+# One answer for a code that does not exist and for a person outside the user's scope: the form
+# must not tell whether a BHXH code is in the registry.
+PERSON_NOT_FOUND = ("Không tìm thấy người tham gia có mã số BHXH này trong phạm vi của bạn. "
+                    "Kiểm tra lại mã trên thẻ BHYT.")
 TOTALS_HELP = "Để trống để tính từ các dòng chi phí."
 
 
@@ -109,8 +113,7 @@ class VisitAdminForm(forms.ModelForm):
         bhxh_code_validator(code)
         person = Person.objects.select_related("agency").filter(bhxh_code=code).first()
         if person is None:
-            raise forms.ValidationError(
-                "Không tìm thấy người tham gia có mã số BHXH này. Kiểm tra lại mã trên thẻ BHYT.")
+            raise forms.ValidationError(PERSON_NOT_FOUND)
         self.instance.person = person
         return code
 
@@ -120,14 +123,17 @@ class VisitAdminForm(forms.ModelForm):
         if self.user is not None and facility is not None and self.instance.person_id is not None:
             probe = Visit(person=self.instance.person, facility=facility)
             if not visit_in_scope(self.user, probe):
-                raise forms.ValidationError(
-                    "Lượt khám ngoài phạm vi quản lý của bạn: người bệnh không do cơ quan BHXH của bạn quản lý "
-                    "và cơ sở KCB không thuộc địa bàn của bạn.")
+                if "bhxh_code" in self.fields:  # adding: the person was found by the code typed in
+                    self.add_error("bhxh_code", PERSON_NOT_FOUND)
+                else:
+                    raise forms.ValidationError(
+                        "Lượt khám ngoài phạm vi quản lý của bạn: người bệnh không do cơ quan BHXH của bạn quản lý "
+                        "và cơ sở KCB không thuộc địa bàn của bạn.")
         return cleaned
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
     form = VisitAdminForm
     list_display = ["reference", "person", "facility", "kind", "admitted_on", "discharged_on", "diagnosis_code",
                     "total_cost"]

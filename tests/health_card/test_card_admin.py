@@ -172,3 +172,39 @@ def test_a_staff_account_without_an_agency_makes_no_token(facility):
     response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS"})
     assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
     assert not FacilityApiToken.objects.exists()
+
+
+# --- Audit: every card and token action names the officer who took it ------------------------------
+
+def test_reissue_and_revoke_are_in_the_admin_log_with_the_officer(card):
+    from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+
+    user = officer("canbo07901", "07901", DISTRICT)
+    client = logged_in(user)
+    client.post(CARDS, {"action": "reissue", "_selected_action": [card.pk]})
+    new = Card.objects.get(person=card.person, status=Card.Status.ACTIVE)
+    client.post(CARDS, {"action": "revoke", "_selected_action": [new.pk]})
+    entries = {(int(e.object_id), e.action_flag, e.get_change_message()) for e in LogEntry.objects.filter(user=user)}
+    assert entries == {
+        (card.pk, CHANGE, f"Cấp lại thẻ: thay bằng thẻ lần {new.version}. Cấp lại theo yêu cầu của cơ quan BHXH."),
+        (new.pk, ADDITION, f"Cấp lại thẻ lần {new.version}, thay thẻ lần {card.version}. "
+                           "Cấp lại theo yêu cầu của cơ quan BHXH."),
+        (new.pk, CHANGE, "Thu hồi thẻ. Thu hồi theo quyết định của cơ quan BHXH."),
+    }
+    # The card's history page shows who did it.
+    history = client.get(f"{CARDS}{new.pk}/history/").content.decode()
+    assert "canbo07901" in history and "Thu hồi thẻ" in history
+
+
+def test_revoking_a_clinics_token_is_in_the_admin_log_with_the_officer(clinic_token):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    token, _raw = clinic_token
+    user = officer("canbo07902", "07902", DISTRICT)
+    client = logged_in(user)
+    client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]})
+    entry = LogEntry.objects.get()
+    assert (entry.user, int(entry.object_id), entry.action_flag) == (user, token.pk, CHANGE)
+    assert entry.get_change_message() == "Thu hồi mã truy cập API."
+    client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]})  # already revoked: nothing new
+    assert LogEntry.objects.count() == 1

@@ -482,8 +482,41 @@ def test_admin_form_errors_are_shown_not_raised(client, db):
     dates = add_data("7901234567", "79001", discharged_on="2025-09-01")
     assert "Ngày ra không được trước ngày vào." in client.post(ADMIN + "add/", dates).content.decode()
     unknown = add_data("7909999999", "79001")
-    assert "Không tìm thấy người tham gia có mã số BHXH này." in client.post(ADMIN + "add/", unknown).content.decode()
+    assert NOT_FOUND in client.post(ADMIN + "add/", unknown).content.decode()
     assert not Visit.objects.exists() and not Message.objects.exists()
+
+
+NOT_FOUND = "Không tìm thấy người tham gia có mã số BHXH này trong phạm vi của bạn. Kiểm tra lại mã trên thẻ BHYT."
+
+
+def test_a_bhyt_share_above_the_total_without_cost_lines_is_a_form_error(client, db):
+    """The patient's share, left empty, is total − BHYT: above the total it would be negative. The
+    form says so; it used to pass the form and fail in the save (a server error)."""
+    citizen()
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    data = add_data("7901234567", "79001", total_cost="100000", bhyt_paid="200000", patient_paid="",
+                    **{"lines-TOTAL_FORMS": "0"})
+    response = client.post(ADMIN + "add/", data)
+    assert response.status_code == 200
+    assert "Phần BHYT chi trả không được lớn hơn tổng chi phí." in response.content.decode()
+    assert not Visit.objects.exists() and not Message.objects.exists()
+    # Within the total, the patient pays the rest.
+    response = client.post(ADMIN + "add/", {**data, "bhyt_paid": "80000"})
+    assert response.status_code == 302
+    assert Visit.objects.values_list("total_cost", "bhyt_paid", "patient_paid").get() == (100_000, 80_000, 20_000)
+
+
+def test_check_totals_names_the_field_of_a_share_above_the_total_or_below_zero(db):
+    from health_card.services_visits import check_totals
+
+    with pytest.raises(ValidationError) as raised:
+        check_totals(Visit(total_cost=100, bhyt_paid=200, patient_paid=-100), [])
+    assert raised.value.message_dict == {"bhyt_paid": ["Phần BHYT chi trả không được lớn hơn tổng chi phí."]}
+    with pytest.raises(ValidationError) as raised:
+        check_totals(Visit(total_cost=-100, bhyt_paid=-200, patient_paid=100), [])
+    negative = ["Số tiền không được âm."]
+    assert raised.value.message_dict == {"total_cost": negative, "bhyt_paid": negative}
+    check_totals(Visit(total_cost=100, bhyt_paid=100, patient_paid=0), [])
 
 
 def test_district_officer_enters_visits_only_for_their_people(client, db):
@@ -492,8 +525,23 @@ def test_district_officer_enters_visits_only_for_their_people(client, db):
     client.force_login(officer("canbo07901", "07901", DISTRICT))
     assert client.post(ADMIN + "add/", add_data("7901234567", "01001")).status_code == 302
     response = client.post(ADMIN + "add/", add_data("7901000002", "79001", reference="X-2"))
-    assert "Lượt khám ngoài phạm vi quản lý của bạn" in response.content.decode()
+    assert NOT_FOUND in response.content.decode()
     assert list(Visit.objects.values_list("reference", flat=True)) == ["079-LK-0001"]
+
+
+def test_the_visit_form_does_not_tell_a_person_outside_the_scope_from_an_unknown_code(client, db):
+    """A code of someone another agency manages gets the very answer of a code nobody has: the form
+    is no way to learn who is in the registry."""
+    citizen("7903000009", "Người Ngoài Phạm Vi", agency="07903", id_number="079088012399")
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    errors = {}
+    for code in ("7903000009", "7903000008"):  # someone else's; nobody's
+        response = client.post(ADMIN + "add/", add_data(code, "79001"))
+        assert response.status_code == 200
+        errors[code] = response.context["adminform"].form.errors
+        assert "Lượt khám ngoài phạm vi" not in response.content.decode()
+    assert errors["7903000009"] == errors["7903000008"] == {"bhxh_code": [NOT_FOUND]}
+    assert not Visit.objects.exists()
 
 
 # --- Demo data ---------------------------------------------------------------------------------
