@@ -63,7 +63,7 @@ security-scan: $(STAMP)
 	$(BIN)/python tests/security/scan.py $(SCAN_ARGS)
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l en -i ".venv/*" -i "tests/*" -i "bench/*"
+	$(BIN)/python manage.py makemessages -l en -i ".venv/*" -i "tests/*" -i "bench/*" -i "var/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages -l en -l vi -i .venv
 
 clean:
