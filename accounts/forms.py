@@ -79,7 +79,7 @@ class DeclarationForm(forms.Form):
         error_messages={"required": "Nhập ngày sinh.", "invalid": "Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990."},
     )
     province = forms.ModelChoiceField(
-        label="Tỉnh/thành phố", queryset=Province.objects.order_by("name"), empty_label="– Chọn tỉnh/thành phố –",
+        label="Tỉnh/thành phố", queryset=Province.objects.all(), empty_label="– Chọn tỉnh/thành phố –",
         error_messages={"required": "Chọn tỉnh/thành phố.", "invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
     )
     ward = forms.ModelChoiceField(
@@ -107,7 +107,7 @@ class DeclarationForm(forms.Form):
         province_id = str((self.data.get("province") if self.is_bound else self.initial.get("province")) or "")
         # isdigit() alone lets "²" or "٣" through, which int() and the database then refuse.
         if province_id.isascii() and province_id.isdigit() and len(province_id) < 10:
-            self.fields["ward"].queryset = Ward.objects.filter(province_id=province_id).order_by("name")
+            self.fields["ward"].queryset = Ward.objects.filter(province_id=province_id)
 
     def clean_full_name(self):
         return normalize_name(self.cleaned_data["full_name"])

@@ -19,7 +19,7 @@ class ProvinceChoiceField(forms.ModelChoiceField):
 class LookupForm(forms.Form):
     q = forms.CharField(label="Từ khóa", required=False, max_length=100)
     province = ProvinceChoiceField(
-        label="Tỉnh/thành phố", required=False, queryset=Province.objects.order_by("name"), empty_label="Tất cả tỉnh/thành phố",
+        label="Tỉnh/thành phố", required=False, queryset=Province.objects.all(), empty_label="Tất cả tỉnh/thành phố",
         to_field_name="code", error_messages={"invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
     )
 
@@ -62,7 +62,7 @@ class CollectionPointLookupForm(LookupForm):
         super().__init__(data, **kwargs)
         code = (data or {}).get("province") or ""
         if PROVINCE_CODE.fullmatch(code):  # only a well-formed code reaches the query
-            self.fields["ward"].queryset = Ward.objects.filter(province__code=code).order_by("name")
+            self.fields["ward"].queryset = Ward.objects.filter(province__code=code)
             self.fields["ward"].help_text = ""
 
     def filters(self) -> dict:

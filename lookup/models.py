@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
-from vssid_portal.text import fold
+from vssid_portal.text import fold, sort_key
 
 
 # Office hours of BHXH agencies unless the data says otherwise (Monday to Friday, lunch break).
 DEFAULT_WORKING_HOURS = "Thứ Hai – Thứ Sáu: 7:30–11:30, 13:00–16:30"
+SORT_KEY_LENGTH = 301  # the sort key of a 100-character name: two digits and one tone a character, and "!"
 
 
 class Searchable(models.Model):
@@ -37,33 +38,42 @@ class Searchable(models.Model):
         super().save(*args, **kwargs)
 
 
-class Province(models.Model):
-    code = models.CharField("mã", max_length=2, unique=True)
+class Named(models.Model):
+    """A place listed by name in Vietnamese dictionary order (vssid_portal.text.sort_key): the
+    database compares the key byte by byte, whatever its collation."""
+
     name = models.CharField("tên", max_length=100)
-    division_type = models.CharField("loại", max_length=40)
+    sort_key = models.CharField(max_length=SORT_KEY_LENGTH, editable=False)
 
     class Meta:
-        ordering = ["name"]
+        abstract = True
+        ordering = ["sort_key"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class Province(Named):
+    code = models.CharField("mã", max_length=2, unique=True)
+    division_type = models.CharField("loại", max_length=40)
+
+    class Meta(Named.Meta):
         verbose_name = "tỉnh/thành phố"
         verbose_name_plural = "tỉnh/thành phố"
 
-    def __str__(self):
-        return self.name
 
-
-class Ward(models.Model):
+class Ward(Named):
     code = models.CharField("mã", max_length=5, unique=True)
-    name = models.CharField("tên", max_length=100)
     division_type = models.CharField("loại", max_length=40)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="wards", verbose_name="tỉnh/thành phố")
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(Named.Meta):
         verbose_name = "phường/xã"
         verbose_name_plural = "phường/xã"
-
-    def __str__(self):
-        return self.name
 
 
 class Agency(Searchable):

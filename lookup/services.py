@@ -8,6 +8,8 @@ from django.db import models, transaction
 from vietnam_provinces import Province as VnProvince
 from vietnam_provinces import Ward as VnWard
 
+from vssid_portal.text import sort_key
+
 from .models import DEFAULT_WORKING_HOURS, Agency, CollectionPoint, Employer, MedicalFacility, Province, Searchable, Ward
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -103,7 +105,8 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
     results["provinces"] = sync(
         Province,
         [
-            {"code": f"{int(p.code):02d}", "name": p.name, "division_type": p.division_type.value}
+            {"code": f"{int(p.code):02d}", "name": p.name, "sort_key": sort_key(p.name),
+             "division_type": p.division_type.value}
             for p in VnProvince.iter_all()
         ],
     )
@@ -114,6 +117,7 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
             {
                 "code": f"{int(w.code):05d}",
                 "name": w.name,
+                "sort_key": sort_key(w.name),
                 "division_type": w.division_type.value,
                 "province_id": provinces[f"{int(w.province_code):02d}"],
             }

@@ -51,7 +51,7 @@ class AgenciesByProvince(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        agencies = self.queryset.select_related("province").order_by("province__name", "code")
+        agencies = self.queryset.select_related("province").order_by("province__sort_key", "code")
         for province, group in groupby(agencies, key=lambda agency: agency.province.name):
             yield (province, [self.choice(agency) for agency in group])
 

@@ -41,7 +41,7 @@ class CodeLookupForm(forms.Form):
     )
     birth_date = DeclarationForm.base_fields["birth_date"]
     province = forms.ModelChoiceField(
-        label="Tỉnh/thành phố nơi cư trú", queryset=Province.objects.order_by("name"), empty_label="– Chọn tỉnh/thành phố –",
+        label="Tỉnh/thành phố nơi cư trú", queryset=Province.objects.all(), empty_label="– Chọn tỉnh/thành phố –",
         error_messages={"required": "Chọn tỉnh/thành phố.", "invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
     )
     id_number = forms.CharField(

@@ -19,7 +19,7 @@ _PROVINCE_ID = re.compile(r"[0-9]{1,9}")
 
 class BenefitPlaceForm(ProcedureForm):
     new_province = forms.ModelChoiceField(
-        label="Tỉnh/thành phố nơi muốn nhận", queryset=Province.objects.order_by("name"),
+        label="Tỉnh/thành phố nơi muốn nhận", queryset=Province.objects.all(),
         empty_label="– Chọn tỉnh/thành phố –",
         error_messages={"required": "Chọn tỉnh/thành phố nơi muốn nhận lương hưu, trợ cấp.",
                         "invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
