@@ -173,6 +173,24 @@ def task_worker(transactional_db, settings):
         yield process
 
 
+@contextmanager
+def save_fails_on(model, field: str):
+    """Inside the block, saving `field` of a `model` row raises RuntimeError: the database lost
+    after a build wrote its file, before the row pointing to it was saved."""
+    real_save = model.save
+
+    def failing_save(self, *args, **kwargs):
+        if field in (kwargs.get("update_fields") or ()):
+            raise RuntimeError(f"the database went away before {model.__name__}.{field} was saved")
+        return real_save(self, *args, **kwargs)
+
+    model.save = failing_save
+    try:
+        yield
+    finally:
+        model.save = real_save
+
+
 def wait_for(predicate, timeout=30.0, interval=0.1):
     """Poll until predicate() is truthy; return its value or fail."""
     deadline = time.monotonic() + timeout

@@ -9,24 +9,17 @@ from django.core.files.storage import default_storage
 from public_services.models import Filing
 from public_services.services import filing_build_declaration
 
+from tests.conftest import save_fails_on
+
 from .helpers import owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_failed_declaration_build_leaves_no_file_and_the_retry_leaves_one(owner, monkeypatch):
+def test_a_failed_declaration_build_leaves_no_file_and_the_retry_leaves_one(owner):
     filing = submit(owner)
-    real_save = Filing.save
-
-    def failing_save(self, *args, **kwargs):
-        if "declaration_pdf" in (kwargs.get("update_fields") or ()):
-            raise RuntimeError("the database went away after the PDF was written")
-        return real_save(self, *args, **kwargs)
-
-    monkeypatch.setattr(Filing, "save", failing_save)
-    with pytest.raises(RuntimeError):
+    with save_fails_on(Filing, "declaration_pdf"), pytest.raises(RuntimeError):
         filing_build_declaration(filing_id=filing.pk)
-    monkeypatch.setattr(Filing, "save", real_save)
 
     built = filing_build_declaration(filing_id=filing.pk)
     folder = os.path.dirname(default_storage.path(built.declaration_pdf.name))
