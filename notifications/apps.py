@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from django.db.models import signals
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .models import Message
         from .services import forget_unread_count_of_message
 

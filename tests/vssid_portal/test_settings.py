@@ -109,6 +109,16 @@ def test_production_without_card_signing_keys_fails_check_deploy():
     assert result.returncode != 0 and "health_card.E001" in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("backend", ["ConsoleSmsBackend", "FileSmsBackend"])
+def test_production_with_an_sms_backend_that_writes_messages_down_is_warned(backend):
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="vssid.example", TRUSTED_PROXY_COUNT="1",
+        HEALTH_CARD_SIGNING_KEYS='{"0001": "%s"}' % ("A" * 43), SMS_BACKEND=f"notifications.sms.{backend}",
+    )
+    assert result.returncode != 0 and "notifications.W001" in result.stdout + result.stderr
+
+
 @pytest.mark.django_db
 def test_suite_runs_on_postgresql_through_psycopg3_when_database_url_is_set():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
