@@ -64,7 +64,7 @@ security-scan: $(STAMP)
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en -i ".venv/*" -i "tests/*" -i "bench/*" -i "var/*" --no-obsolete
-	$(BIN)/python manage.py compilemessages -l en -l vi -i .venv
+	$(BIN)/python manage.py compilemessages -l en -l vi -i .venv -i var
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache

@@ -3,6 +3,7 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from lookup.models import Agency, Province, Ward
 from vssid_portal.images import SafeImageField
@@ -19,14 +20,14 @@ class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         login = self.fields["login"]
-        login.label = "Mã số BHXH hoặc tên đăng nhập"
-        login.help_text = "Công dân đăng nhập bằng mã số BHXH gồm 10 chữ số."
+        login.label = _("Mã số BHXH hoặc tên đăng nhập")
+        login.help_text = _("Công dân đăng nhập bằng mã số BHXH gồm 10 chữ số.")
         login.widget.attrs.pop("placeholder", None)
         login.widget.attrs["inputmode"] = "text"
-        login.error_messages["required"] = "Nhập mã số BHXH hoặc tên đăng nhập."
+        login.error_messages["required"] = _("Nhập mã số BHXH hoặc tên đăng nhập.")
         password = self.fields["password"]
-        password.label = "Mật khẩu"
-        password.error_messages["required"] = "Nhập mật khẩu."
+        password.label = _("Mật khẩu")
+        password.error_messages["required"] = _("Nhập mật khẩu.")
         password.help_text = ""
         password.widget.attrs.pop("placeholder", None)
 

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from lookup.models import Agency, MedicalFacility, Province, Ward
@@ -14,8 +15,8 @@ class Person(models.Model):
     """One insured person, identified for life by a 10-digit BHXH code."""
 
     class Sex(models.IntegerChoices):
-        MALE = 1, "Nam"
-        FEMALE = 2, "Nữ"
+        MALE = 1, _("Nam")
+        FEMALE = 2, _("Nữ")
 
     bhxh_code = models.CharField("mã số BHXH", max_length=10, unique=True, validators=[bhxh_code_validator])
     full_name = models.CharField("họ và tên", max_length=100)

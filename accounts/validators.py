@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 bhxh_code_validator = RegexValidator(r"^\d{10}$", "Mã số BHXH gồm đúng 10 chữ số.", code="bhxh_code")
@@ -24,7 +25,8 @@ class IdType:
     CCCD = "cccd"
     CMND = "cmnd"
     PASSPORT = "passport"
-    CHOICES = [(CCCD, "Căn cước công dân / Căn cước (12 số)"), (CMND, "Chứng minh nhân dân (9 số)"), (PASSPORT, "Hộ chiếu")]
+    CHOICES = [(CCCD, _("Căn cước công dân / Căn cước (12 số)")), (CMND, _("Chứng minh nhân dân (9 số)")),
+               (PASSPORT, _("Hộ chiếu"))]
 
 
 def validate_vn_mobile(phone) -> None:

@@ -17,11 +17,12 @@ import datetime
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.services.notices import person_notify
 from notifications.models import Message
@@ -60,11 +61,14 @@ def _tracking_number() -> str:
 
 
 def _identity(person) -> dict:
-    """Who the filing is for, as the registry said at submission (the declaration prints it)."""
+    """Who the filing is for, as the registry said at submission (the declaration prints it, in
+    Vietnamese whatever the language of the page it was filed from)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        sex, id_type = person.get_sex_display(), person.get_id_type_display()
     return {
         "bhxh_code": person.bhxh_code, "full_name": person.full_name,
         "birth_date": vn_date(person.birth_date, person.birth_year_only),
-        "sex": person.get_sex_display(), "id_type": person.get_id_type_display(), "id_number": person.id_number,
+        "sex": sex, "id_type": id_type, "id_number": person.id_number,
         "address": person.address, "phone": person.phone.as_national if person.phone else "",
     }
 

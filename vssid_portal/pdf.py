@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -51,7 +52,9 @@ def _collected(relative: str) -> str | None:
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a Django template to a tagged PDF and return its bytes."""
-    html = render_to_string(template_name, context)
+    """Render a Django template to a tagged PDF and return its bytes. Declarations and cards are
+    Vietnamese documents whatever language the page that asked for them speaks."""
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, context)
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher(fail_on_errors=True))
     return document.write_pdf(pdf_variant="pdf/ua-1")

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -74,7 +75,7 @@ def view_as(request):
     if child_id:
         child = get_object_or_404(children_of(user=request.user), pk=child_id)
         request.session[VIEWING_SESSION_KEY] = child.pk
-        messages.info(request, f"Bạn đang xem thông tin của {child.full_name}.")
+        messages.info(request, gettext("Bạn đang xem thông tin của %(name)s.") % {"name": child.full_name})
     else:
         request.session.pop(VIEWING_SESSION_KEY, None)
     return redirect("accounts:personal")

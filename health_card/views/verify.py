@@ -15,8 +15,10 @@ Every check is logged (services.card_check).
 import json
 import unicodedata
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -112,12 +114,14 @@ def api_answer(result) -> dict:
     if card is None:
         return answer
     person = card.person
+    with translation.override(settings.LANGUAGE_CODE):  # "Nam"/"Nữ", as the card-check service answers
+        sex = person.get_sex_display()
     answer.update({
         "maSoBHXH": person.bhxh_code,
         "maThe": card.legacy_number,
         "hoTen": person.full_name,
         "ngaySinh": _date(person.birth_date, person.birth_year_only),
-        "gioiTinh": person.get_sex_display(),
+        "gioiTinh": sex,
         "maDKBD": card.facility.code,
         "tenDKBD": card.facility.name,
         "cqBHXH": card.agency.name,

@@ -17,8 +17,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from accounts.models import Guardianship
-from benefits.models import SalaryAdjustment
-from tests.benefits.helpers import child_of, citizen
+from benefits.models import BenefitRecord, SalaryAdjustment
+from tests.benefits.helpers import child_of, citizen, decided, record
 from tests.conftest import require_tool
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401 (fixtures)
 from tests.participation.helpers import period
@@ -183,13 +183,19 @@ PAGES = {
         ["Thông tin cá nhân", "<dt>Giới tính</dt>", "<dt>Số giấy tờ tùy thân</dt>", "<dt>Số điện thoại</dt>",
          "Hiện số", "<dt>Địa chỉ</dt>", "<dt>Cơ quan BHXH quản lý</dt>", "Muốn đổi số điện thoại",
          ">Lịch sử khám chữa bệnh</a>", ">Hồ sơ dịch vụ công đã nộp</a>", "Bảo mật: đổi mật khẩu",
-         "Tài khoản của con", ">Đăng ký tài khoản cho con</a>", ">Xem thông tin<"],
+         "Tài khoản của con", ">Đăng ký tài khoản cho con</a>", ">Xem thông tin<",
+         # The model's choice labels: the sex and the kind of identity document.
+         "<dd>Nam</dd>", "<dd>Căn cước công dân / Căn cước (12 số): "],
         ["<h2>Personal details</h2>", "<dt>Sex</dt>", "<dt>Phone number</dt>", "<dt>Address</dt>",
-         ">Register an account for your child</a>", "Public services</a>."],
+         ">Register an account for your child</a>", "Public services</a>.", "<dd>Male</dd>",
+         "<dd>Citizen identity card / Identity card (12 digits): "],
     ),
     "/tai-khoan/dang-nhap/": (
-        ["Chưa có tài khoản?", "Quên mật khẩu?"],
-        ["No account yet? <a", ">Register an account</a>", "Forgot your password?"],
+        ["Chưa có tài khoản?", "Quên mật khẩu?", ">Mã số BHXH hoặc tên đăng nhập</label>",
+         "Công dân đăng nhập bằng mã số BHXH gồm 10 chữ số.", ">Mật khẩu</label>"],
+        ["No account yet? <a", ">Register an account</a>", "Forgot your password?",
+         ">Social insurance code or username</label>", "Citizens log in with their 10-digit social insurance code.",
+         ">Password</label>"],
     ),
     "/tra-cuu/": (
         ["Tìm mã số BHXH của bạn", "Địa chỉ, điện thoại của BHXH", "Cơ sở KCB có hợp đồng",
@@ -208,8 +214,17 @@ PAGES = {
          "Estimate your one-time social insurance payment"],
     ),
     "/the-bhyt/": (
-        ["Thẻ BHYT điện tử có mã QR"],
-        ["Your electronic health insurance card with a QR code"],
+        ["Thẻ BHYT điện tử có mã QR", "Bảo hiểm xã hội Việt Nam</span>", "<strong>Thẻ bảo hiểm y tế</strong>",
+         'alt="Chưa có ảnh chân dung"', "<dt>Mã số</dt>", "<dt>Mã thẻ 15 ký tự</dt>", "<dt>Họ và tên</dt>",
+         "<dt>Giới tính</dt><dd>Nam</dd>", "<dt>Nơi đăng ký KCB ban đầu</dt>",
+         "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024, không thời hạn</dd>", "<dt>Thời điểm đủ 5 năm liên tục</dt>",
+         "<dt>Mức hưởng</dt><dd>Mức 4 – 80 %</dd>", "<dt>Nơi cấp</dt>", ", ngày 05/01/2024 (lần cấp 1)</dd>",
+         "</span> Mã QR</a>", ">Tải thẻ để in (PDF)</a>", "Mã QR trên màn hình chỉ dùng được 10 phút",
+         "<h2>Quyền riêng tư</h2>", ">Ai đã xem thẻ của tôi</a>", "các lần cơ sở KCB hoặc người khác xác thực thẻ."],
+        ["Your electronic health insurance card with a QR code", "<strong>Health insurance card</strong>",
+         "<dt>Sex</dt><dd>Male</dd>", "<dt>Valid</dt><dd>from 01/01/2024, with no end date</dd>",
+         "<dt>Benefit level</dt><dd>Level 4 – 80 %</dd>", ", on 05/01/2024 (issue no. 1)</dd>", "</span> QR code</a>",
+         "<h2>Privacy</h2>", ">Who has viewed my card</a>"],
     ),
 }
 
@@ -230,6 +245,108 @@ def test_english_pages_show_none_of_their_vietnamese_interface_text(client, hold
     en = without_faq(read(client, url, "en", user))
     assert [text for text in vietnamese + FOOTER if text in en] == []
     assert [text for text in english if text not in en] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "wanted", "unwanted"), [
+    ("vi", ["Nhập mã số BHXH hoặc tên đăng nhập.", "Nhập mật khẩu."], ["Enter your password."]),
+    ("en", ["Enter your social insurance code or username.", "Enter your password."],
+     ["Nhập mã số BHXH hoặc tên đăng nhập.", "Nhập mật khẩu."]),
+])
+def test_an_empty_login_is_answered_in_the_chosen_language(client, reference_data, language, wanted, unwanted):
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.post("/tai-khoan/dang-nhap/", {"login": "", "password": ""}).content.decode()
+    assert [text for text in wanted if text not in html] == []
+    assert [text for text in unwanted if text in html] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "said", "not_said"), [
+    ("vi", "Bạn đang xem thông tin của {name}.", "You are viewing the details of {name}."),
+    ("en", "You are viewing the details of {name}.", "Bạn đang xem thông tin của {name}."),
+])
+def test_the_message_on_switching_to_a_child_follows_the_language(client, holder, language, said, not_said):
+    child = Guardianship.objects.get(parent=holder).child
+    client.force_login(holder)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.post("/ca-nhan/xem/", {"child": child.pk}, follow=True).content.decode()
+    assert said.format(name=child.full_name) in html
+    assert not_said.format(name=child.full_name) not in html
+
+
+def both_languages(client, url, user, vietnamese, english):
+    """The Vietnamese page says each of `vietnamese`; the English page says none of them, and `english`."""
+    vi = read(client, url, "vi", user)
+    assert [text for text in vietnamese if text not in vi] == [], url  # the control
+    en = read(client, url, "en", user)
+    assert [text for text in vietnamese if text in en] == [], url
+    assert [text for text in english if text not in en] == [], url
+
+
+@pytest.mark.django_db
+def test_benefit_list_and_detail_pages_in_english(client, holder):
+    received = record(holder.person)
+    approved = record(holder.person, kind=BenefitRecord.Kind.MATERNITY, **decided())
+    record(holder.person, kind=BenefitRecord.Kind.ONE_TIME)  # the list shows the timeline of one-time BHXH
+    both_languages(client, "/thong-tin-huong/", holder, [
+        " hồ sơ)</span>", f">Hồ sơ số {received.reference}</a>", "<dt>Ngày tiếp nhận</dt>", "<dt>Cơ quan BHXH</dt>",
+        "<dt>Trạng thái</dt>", "<dt>Ngày hẹn trả kết quả</dt>", "<dt>Quyết định</dt><dd>số 123/QĐ-BHXH ngày 10/09/2025</dd>",
+        "<dt>Số tiền được hưởng</dt>", ">Tiến trình giải quyết</h4>", 'aria-label="Tiến trình giải quyết hồ sơ ',
+    ], [
+        "(1 application)</span>", f">Application no. {received.reference}</a>", "<dt>Social insurance agency</dt>",
+        "<dt>Decision</dt><dd>no. 123/QĐ-BHXH of 10/09/2025</dd>", "<dt>Benefit amount</dt>", ">Progress</h4>",
+        'aria-label="Progress of application ',
+    ])
+    both_languages(client, f"/thong-tin-huong/{approved.pk}/", holder, [
+        "← Thông tin hưởng</a>", f": hồ sơ số {approved.reference}</h1>",
+        "<dt>Người hưởng</dt>", "<dt>Chế độ</dt>", "<dt>Ngày tiếp nhận hồ sơ</dt>", "<dt>Cơ quan BHXH giải quyết</dt>",
+        "<dt>Trạng thái</dt>", "<dt>Số quyết định</dt>", "<dt>Ngày quyết định</dt>", "<dt>Số tiền được hưởng</dt>",
+        "<dt>Hình thức nhận</dt>", "<h2>Thông tin của chế độ</h2>", "180 ngày</dd>", "<h2>Tiến trình giải quyết</h2>",
+    ], [
+        f": application no. {approved.reference}</h1>", "<dt>Beneficiary</dt>",
+        "<dt>Decision number</dt>", "<h2>Benefit details</h2>", "180 days</dd>", "<h2>Progress</h2>",
+    ])
+    monthly = record(holder.person, kind=BenefitRecord.Kind.SICKNESS, **decided(amount=None, monthly_amount=5_000_000))
+    both_languages(client, f"/thong-tin-huong/{monthly.pk}/", holder,
+                   ["<dt>Mức hưởng hằng tháng</dt><dd>5.000.000 đ/tháng</dd>", "5 ngày</dd>"],
+                   ["<dt>Monthly benefit</dt><dd>5.000.000 đ/month</dd>", "5 days</dd>"])
+    pending = record(holder.person, expected_on=None)
+    both_languages(client, f"/thong-tin-huong/{pending.pk}/", holder, ["<dd>Chưa có</dd>"], ["<dd>Not yet set</dd>"])
+
+
+@pytest.mark.django_db
+def test_the_estimate_page_in_english(client, reference_data):
+    user = citizen()
+    period(user.person, "01/2010", "06/2012")
+    period(user.person, "01/2015", "08/2020", unpaid=2)
+    both_languages(client, "/thong-tin-huong/uoc-tinh/", user, [
+        "<h1>Ước tính BHXH một lần</h1>", "Đây là số tiền ước tính", "Kết quả ước tính", "Khoảng <strong>",
+        "Thời gian đóng BHXH được tính", "Bước 1. Quá trình đóng BHXH", "Các giai đoạn đóng BHXH bắt buộc và tự nguyện",
+        ">Từ tháng<", ">Đến tháng<", ">Đơn vị / người đóng<", ">Mức đóng (tháng)<", "(còn nợ 2 tháng: không tính)",
+        "Một tháng có nhiều giai đoạn cùng đóng", "Bước 2. Số tháng đóng trước và từ năm 2014", "<dt>Trước năm 2014</dt>",
+        "<dt>Tổng cộng</dt><dd>96 tháng (", "Bước 3. Số năm tính hưởng", "Trước năm 2014: 30 tháng = <strong>2 năm</strong>",
+        "6 tháng lẻ được chuyển sang giai đoạn từ năm 2014", "Tháng lẻ: từ 1 đến 6 tháng tính là nửa năm",
+        "Bước 4. Mức bình quân tiền lương", "Tiền lương (thu nhập) của từng tháng", ">Mức điều chỉnh<", ">Sau điều chỉnh<",
+        "<td>Bắt buộc</td>", ">Tổng</th>", "Mức bình quân = ", "Bước 5. Mức hưởng", "tháng lương bình quân",
+        "Mức hưởng ước tính = ", "Thời gian đóng để hưởng lương hưu", "Tổng thời gian đóng BHXH (bắt buộc và tự nguyện)",
+        "Ước tính này áp dụng", "Còn thiếu ", "Theo Luật BHXH 2014 trước đây cần",
+    ], [
+        "<h1>Estimate of the one-time social insurance payment</h1>", "This amount is an estimate",
+        "Luật Bảo hiểm xã hội số 41/2024/QH15", "About <strong>", "(2 months owed: not counted)",
+        "Before 2014: 30 months = <strong>2 years</strong>", "<td>Compulsory</td>", "Step 5. Benefit amount",
+        "(Luật BHXH 2024, Article 70(3))", "Still missing: ",
+    ])
+    short = citizen(code="7909999999", name="Trần Thị Hoa")
+    period(short.person, "01/2024", "06/2024")
+    both_languages(client, "/thong-tin-huong/uoc-tinh/", short, [
+        "Tổng thời gian đóng chưa đủ 1 năm", "Số tiền đã đóng vào quỹ hưu trí, tử tuất", "Mức tối đa: 2 × ",
+        "Mức hưởng ước tính: <strong>",
+    ], [
+        "Less than 1 year of contributions in total", "Maximum: 2 × ", "Estimated benefit: <strong>",
+    ])
+    nobody = citizen(code="7908888888", name="Lê Văn An")
+    both_languages(client, "/thong-tin-huong/uoc-tinh/", nobody, ["Chưa có quá trình đóng BHXH nào để ước tính."],
+                   ["There are no social insurance contributions to estimate from yet."])
 
 
 @pytest.mark.django_db
@@ -269,3 +386,34 @@ def test_adjustment_coefficients_and_contribution_rates_read_the_same_in_both_la
     rate = r"<dt>Tỷ lệ đóng</dt><dd>([^<]*)</dd>"
     assert cells("/qua-trinh-tham-gia/", "vi", rate) == ["10,5 %"]
     assert cells("/qua-trinh-tham-gia/", "en", rate) == ["10,5 %"]
+
+
+
+@pytest.mark.django_db
+def test_what_leaves_the_portal_stays_vietnamese_when_the_page_speaks_english(client, reference_data, facility):  # noqa: F811
+    """A filing's recorded identity (its declaration prints it), a PDF, and the card-check API
+    (hospital software reads "Nam"/"Nữ") do not follow the visitor's language."""
+    import subprocess
+
+    from health_card.qr import Purpose
+    from health_card.services import api_token_create, card_qr
+    from public_services.services import _identity
+    from tests.accounts.helpers import make_person
+    from vssid_portal.pdf import render_pdf
+
+    person = make_person()  # a man with a CCCD
+    card = issue(person, facility)
+    with translation.override("en"):
+        assert person.get_sex_display() == "Male"  # the pages do follow the language
+        identity = _identity(person)
+        pdf = render_pdf("health_card/card_pdf.html", {"card": card, "person": person, "qr_uri": "", "photo_uri": ""})
+    assert (identity["sex"], identity["id_type"]) == ("Nam", "Căn cước công dân / Căn cước (12 số)")
+    require_tool("pdftotext", "poppler-utils")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Nam" in text and "Male" not in text
+
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    answer = client.post("/api/xac-thuc/the-bhyt/", {"maQR": card_qr(card, purpose=Purpose.SCREEN)},
+                         content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert answer["hopLe"] is True and answer["gioiTinh"] == "Nam"
