@@ -4,6 +4,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from lookup.models import Agency, Province, Ward
 from vssid_portal.images import SafeImageField
@@ -11,7 +12,28 @@ from vssid_portal.text import normalize_name
 
 from .models import Registration
 from .services.registration import registration_check_declaration
-from .validators import IdType, VnMobileField, bhxh_code_validator
+from .validators import MOBILE_INVALID, IdType, bhxh_code_validator, validate_vn_mobile
+
+
+class VnMobileField(PhoneNumberField):
+    """A form field for a Vietnamese mobile number, typed in national form (a tel input).
+
+    phonenumber_field's own check (not a number at all) and `validate_vn_mobile` (not a
+    Vietnamese mobile) refuse a wrong number with the same advice; only the first refusal is
+    reported, so the error summary and the field each show the message once."""
+
+    def __init__(self, *, error_messages=None, validators=(), widget=None, **kwargs):
+        super().__init__(
+            region="VN", validators=[validate_vn_mobile, *validators],
+            widget=widget or forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+            error_messages={"invalid": MOBILE_INVALID, **(error_messages or {})}, **kwargs,
+        )
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError(error.error_list[:1]) from None
 
 
 class LoginForm(AllauthLoginForm):

@@ -3,11 +3,9 @@
 import datetime
 import re
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
 
 bhxh_code_validator = RegexValidator(r"^\d{10}$", "Mã số BHXH gồm đúng 10 chữ số.", code="bhxh_code")
 CCCD_INVALID = "Số CCCD gồm đúng 12 chữ số."  # a CCCD field too long, too short or not digits: one message
@@ -34,27 +32,6 @@ def validate_vn_mobile(phone) -> None:
     national = "0" + str(phone.national_number) if getattr(phone, "national_number", None) else ""
     if getattr(phone, "country_code", 84) != 84 or len(national) != 10 or national[:3] not in MOBILE_PREFIXES:
         raise ValidationError(MOBILE_INVALID, code="mobile")
-
-
-class VnMobileField(PhoneNumberField):
-    """A form field for a Vietnamese mobile number, typed in national form (a tel input).
-
-    phonenumber_field's own check (not a number at all) and `validate_vn_mobile` (not a
-    Vietnamese mobile) refuse a wrong number with the same advice; only the first refusal is
-    reported, so the error summary and the field each show the message once."""
-
-    def __init__(self, *, error_messages=None, validators=(), widget=None, **kwargs):
-        super().__init__(
-            region="VN", validators=[validate_vn_mobile, *validators],
-            widget=widget or forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-            error_messages={"invalid": MOBILE_INVALID, **(error_messages or {})}, **kwargs,
-        )
-
-    def run_validators(self, value):
-        try:
-            super().run_validators(value)
-        except ValidationError as error:
-            raise ValidationError(error.error_list[:1]) from None
 
 
 def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date | None, sex: int | None) -> None:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.forms.models import ModelChoiceIterator
 
-from accounts.validators import VnMobileField
+from accounts.forms import VnMobileField
 from lookup.models import Agency
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
 from vssid_portal.text import normalize_name

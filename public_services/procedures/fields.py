@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.validators import VnMobileField
+from accounts.forms import VnMobileField
 from vssid_portal.text import normalize_name
 
 from .base import ProcedureForm
