@@ -2,6 +2,7 @@
 
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,9 @@ from vssid_portal.text import fold
 
 from .models import Person, Registration, RegistrationEvent, User
 from .selectors import persons_visible_to, registrations_visible_to
-from .services.registration import PHOTO_FIELDS, registration_approve, registration_reject
+from .services.registration import (
+    PHOTO_FIELDS, registration_approve, registration_reject, registrations_retry_declarations,
+)
 
 
 @admin.register(Person)
@@ -67,22 +70,37 @@ class RegistrationEventInline(admin.TabularInline):
         return False
 
 
+class DeclarationFilter(admin.SimpleListFilter):
+    title = "tờ khai"
+    parameter_name = "to_khai"
+
+    def lookups(self, request, model_admin):
+        return [("chua_tao_duoc", "Chưa tạo được")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "chua_tao_duoc":
+            return queryset.filter(declaration_pdf="", pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS)
+        return queryset
+
+
 @admin.register(Registration)
 class RegistrationAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
     list_display = ["reference", "bhxh_code", "full_name", "agency", "status", "submitted_at"]
-    list_filter = ["status", ("agency", admin.RelatedOnlyFieldListFilter), "submitted_at"]
+    list_filter = ["status", ("agency", admin.RelatedOnlyFieldListFilter), "submitted_at", DeclarationFilter]
+    actions = ["retry_declarations_selected"]
     search_fields = ["reference", "bhxh_code", "full_name", "id_number", "person__name_key"]
     date_hierarchy = "submitted_at"
     inlines = [RegistrationEventInline]
     change_form_template = "admin/accounts/registration/change_form.html"
     fieldsets = [
-        ("Đăng ký", {"fields": ["reference", "status", "agency", "submitted_at", "decided_at", "decided_by", "reject_reason"]}),
+        ("Đăng ký", {"fields": ["reference", "status", "agency", "submitted_at", "decided_at", "decided_by", "reject_reason",
+                                 "declaration"]}),
         ("Kê khai so với hồ sơ BHXH", {"fields": ["comparison"]}),
         ("Ảnh", {"fields": ["photos"]}),
         ("Đăng ký cho con", {"fields": ["parent", "relationship", "birth_certificate_number"], "classes": ["collapse"]}),
     ]
     readonly_fields = ["reference", "status", "agency", "submitted_at", "decided_at", "decided_by", "reject_reason",
-                       "comparison", "photos", "parent", "relationship", "birth_certificate_number"]
+                       "declaration", "comparison", "photos", "parent", "relationship", "birth_certificate_number"]
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -98,6 +116,25 @@ class RegistrationAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("accounts.decide_registration")
+
+    @admin.display(description="tờ khai")
+    def declaration(self, obj):
+        if obj.declaration_pdf:
+            return "Đã tạo"
+        if obj.declaration_given_up:
+            return "Chưa tạo được. Chọn đăng ký trong danh sách và dùng thao tác “Tạo lại tờ khai”."
+        return "Đang tạo tờ khai…"
+
+    @admin.action(description="Tạo lại tờ khai chưa tạo được của các đăng ký đã chọn", permissions=["decide"])
+    def retry_declarations_selected(self, request, queryset):
+        started = registrations_retry_declarations(registrations=queryset)
+        if started:
+            self.message_user(request, f"Đã bắt đầu tạo lại {started} tờ khai.", messages.SUCCESS)
+        else:
+            self.message_user(request, "Không đăng ký nào đã chọn có tờ khai chưa tạo được.", messages.WARNING)
 
     @admin.display(description="So sánh")
     def comparison(self, obj):

@@ -1,5 +1,6 @@
 """The insured person (the registry) and the portal login that may be attached to one."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +136,7 @@ class Registration(models.Model):
     id_front = models.FileField("ảnh mặt trước giấy tờ", upload_to=registration_upload_path, blank=True)
     id_back = models.FileField("ảnh mặt sau giấy tờ", upload_to=registration_upload_path, blank=True)
     declaration_pdf = models.FileField("tờ khai (PDF)", upload_to=registration_upload_path, blank=True)
+    pdf_attempts = models.PositiveSmallIntegerField("số lần tạo tờ khai", default=0)  # vssid_portal/jobs.py
     # A child's account, registered by a parent who already has one.
     parent = models.ForeignKey(
         "User", on_delete=models.PROTECT, null=True, blank=True, related_name="child_registrations", verbose_name="người đăng ký thay"
@@ -175,6 +177,11 @@ class Registration(models.Model):
     @property
     def is_child(self):
         return self.parent_id is not None
+
+    @property
+    def declaration_given_up(self):
+        """The declaration could not be built in `JOB_MAX_ATTEMPTS` attempts (vssid_portal/jobs.py)."""
+        return not self.declaration_pdf and self.pdf_attempts > settings.JOB_MAX_ATTEMPTS
 
 
 class RegistrationEvent(models.Model):

@@ -2,7 +2,6 @@
 
 from celery import shared_task
 
-from .models import Registration
 from .services import registration as registration_services
 
 
@@ -13,10 +12,8 @@ def build_registration_declaration(registration_id: int):
 
 @shared_task
 def build_missing_declarations():
-    """Sweep: declarations whose task was lost (broker outage) are built now."""
-    for registration_id in Registration.objects.filter(declaration_pdf="", status=Registration.Status.PENDING).values_list(
-        "pk", flat=True
-    )[:500]:
+    """Sweep: declarations whose task was lost (broker outage) or failed are tried again."""
+    for registration_id in registration_services.registrations_missing_declarations():
         build_registration_declaration.delay(registration_id)
 
 

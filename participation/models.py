@@ -111,6 +111,7 @@ class Statement(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.BUILDING)
     pdf = models.FileField(upload_to="statements/", blank=True)
+    pdf_attempts = models.PositiveSmallIntegerField("số lần tạo PDF", default=0)  # vssid_portal/jobs.py
     content_hash = models.CharField("mã băm nội dung (SHA-256)", max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     issued_at = models.DateTimeField(null=True, blank=True)

@@ -3,11 +3,13 @@ sorted by due date with overdue ones marked, the filing page with the declared d
 shown through a permission-checked view, and the steps receive / start / complete / reject /
 return for correction, each through the one service function that logs it in FilingEvent."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.db.models import F
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -19,7 +21,9 @@ from . import admin_calendar  # noqa: F401  (registers the holiday calendar's ad
 from . import feedback_admin  # noqa: F401  (registers the feedback admin)
 from .models import OPEN_STATUSES, TRANSITIONS, Filing
 from .selectors import filings_visible_to
-from .services import filing_complete, filing_receive, filing_reject, filing_return, filing_start
+from .services import (
+    filing_complete, filing_receive, filing_reject, filing_return, filing_start, filings_retry_declarations,
+)
 
 STEPS = {
     "receive": (filing_receive, Filing.Status.RECEIVED, "Tiếp nhận hồ sơ"),
@@ -51,13 +55,27 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DeclarationFilter(admin.SimpleListFilter):
+    title = "tờ khai"
+    parameter_name = "to_khai"
+
+    def lookups(self, request, model_admin):
+        return [("chua_tao_duoc", "Chưa tạo được")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "chua_tao_duoc":
+            return queryset.filter(pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS).exclude(
+                declaration_pdf__gt="", pdf_revision=F("revision"))
+        return queryset
+
+
 @admin.register(Filing)
 class FilingAdmin(admin.ModelAdmin):
     list_display = ["tracking_number", "procedure_name", "person", "agency", "status", "due", "submitted_at"]
-    list_filter = [OpenFilter, "status", "procedure_code", ("agency", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [OpenFilter, "status", "procedure_code", ("agency", admin.RelatedOnlyFieldListFilter), DeclarationFilter]
     search_fields = ["tracking_number", "person__bhxh_code", "person__name_key"]
     ordering = ["due_date", "submitted_at"]
-    actions = ["receive_selected", "start_selected"]
+    actions = ["receive_selected", "start_selected", "retry_declarations_selected"]
     change_form_template = "admin/public_services/filing/change_form.html"
     fieldsets = [
         ("Hồ sơ", {"fields": ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at",
@@ -138,6 +156,8 @@ class FilingAdmin(admin.ModelAdmin):
 
     @admin.display(description="tờ khai")
     def declaration(self, obj):
+        if obj.pdf_given_up:
+            return "Chưa tạo được tờ khai. Chọn hồ sơ trong danh sách và dùng thao tác “Tạo lại tờ khai”."
         if not obj.pdf_ready:
             return "Đang tạo tờ khai…"
         return format_html('<a href="{}">Tải tờ khai (PDF)</a>', reverse("admin:public_services_filing_pdf", args=[obj.pk]))
@@ -239,3 +259,11 @@ class FilingAdmin(admin.ModelAdmin):
     @admin.action(description="Bắt đầu giải quyết các hồ sơ đã chọn", permissions=["process"])
     def start_selected(self, request, queryset):
         self._bulk(request, queryset, filing_start, "Đã chuyển sang đang giải quyết")
+
+    @admin.action(description="Tạo lại tờ khai chưa tạo được của các hồ sơ đã chọn", permissions=["process"])
+    def retry_declarations_selected(self, request, queryset):
+        started = filings_retry_declarations(filings=queryset)
+        if started:
+            self.message_user(request, f"Đã bắt đầu tạo lại {started} tờ khai.", messages.SUCCESS)
+        else:
+            self.message_user(request, "Không hồ sơ nào đã chọn có tờ khai chưa tạo được.", messages.WARNING)

@@ -22,12 +22,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from accounts.services.notices import person_notify
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_stale_uploads, kept_only_if_committed
+from vssid_portal.jobs import attempt_begun
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -216,6 +218,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         if filing.status != Filing.Status.RETURNED:
             raise ValidationError("Chỉ sửa được hồ sơ cơ quan BHXH đã trả lại để bổ sung.")
         filing.revision += 1
+        filing.pdf_attempts = 0
         filing.data = cleaned
         filing.agency = procedure.agency_for(person=filing.person, data=cleaned)
         filing.note = ""
@@ -225,7 +228,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         filing.full_clean(validate_constraints=False)  # the status changes below, in _move
         replaced = _attach(filing, uploads)
         _move(filing, to=Filing.Status.SUBMITTED, actor=user, note="Người nộp đã sửa và nộp lại hồ sơ.",
-              fields=["revision", "data", "agency", "note", "received_at", "submitted_at", "due_date"])
+              fields=["revision", "pdf_attempts", "data", "agency", "note", "received_at", "submitted_at", "due_date"])
         transaction.on_commit(lambda: _delete_files([*replaced, *uploads.values()]))
         transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
     return filing
@@ -285,9 +288,22 @@ def filing_return(*, filing: Filing, officer, what: str) -> Filing:
     return _move(filing, to=Filing.Status.RETURNED, actor=officer, note=what, fields=["note"])
 
 
-def filing_build_declaration(*, filing_id: int) -> Filing:
+def _declaration_missing():
+    return Filing.objects.filter(Q(declaration_pdf="") | ~Q(pdf_revision=F("revision"))).exclude(
+        status=Filing.Status.WITHDRAWN)
+
+
+def filing_build_declaration(*, filing_id: int) -> Filing | None:
     """Render the declaration of the filing's current revision once and store it privately.
-    Idempotent: a declaration that exists for this revision is left alone."""
+    Idempotent: a declaration that exists for this revision is left alone. After
+    `JOB_MAX_ATTEMPTS` attempts at one revision it is given up, for an officer to start again
+    (`filings_retry_declarations`). Returns None when there was nothing to build."""
+    attempts = attempt_begun(_declaration_missing().filter(pk=filing_id), "pdf_attempts")
+    if attempts is None:
+        return None
+    if attempts > settings.JOB_MAX_ATTEMPTS:
+        logger.error("filing %s: declaration given up after %s attempts", filing_id, attempts - 1)
+        return None
     with kept_only_if_committed() as saved, transaction.atomic():
         filing = Filing.objects.select_for_update().get(pk=filing_id)
         if filing.pdf_ready:
@@ -310,13 +326,23 @@ def filing_build_declaration(*, filing_id: int) -> Filing:
 
 def filings_missing_declarations(limit: int = 500) -> list[int]:
     """Filings whose declaration for the current revision is missing (a task lost while the
-    broker was down), oldest first."""
-    from django.db.models import F, Q
-
+    broker was down, or a failed build) and that have attempts left, oldest first."""
     return list(
-        Filing.objects.filter(Q(declaration_pdf="") | ~Q(pdf_revision=F("revision")))
-        .exclude(status=Filing.Status.WITHDRAWN).order_by("submitted_at").values_list("pk", flat=True)[:limit]
+        _declaration_missing().filter(pdf_attempts__lte=settings.JOB_MAX_ATTEMPTS)
+        .order_by("submitted_at").values_list("pk", flat=True)[:limit]
     )
+
+
+def filings_retry_declarations(*, filings) -> int:
+    """Start again the declarations given up (`filing_build_declaration`) of the given filings;
+    returns how many were started."""
+    with transaction.atomic():
+        ids = list(_declaration_missing().filter(pk__in=filings.values("pk"), pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS)
+                   .values_list("pk", flat=True))
+        Filing.objects.filter(pk__in=ids).update(pdf_attempts=0)
+        for filing_id in ids:
+            transaction.on_commit(lambda filing_id=filing_id: _dispatch_declaration(filing_id))
+    return len(ids)
 
 
 def uploads_sweep(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:

@@ -188,10 +188,15 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A render that hangs (a PDF) must not hold its row lock and a worker slot for ever, while OTP
 # messages wait behind it: after 2 minutes the task is told to stop (SoftTimeLimitExceeded, an
-# ordinary failure: retried, then marked failed), after 2½ its process is ended and the task
-# acknowledged as failed, so it is not handed out again in a loop.
+# ordinary failure, tried again by the sweeps up to JOB_MAX_ATTEMPTS), after 2½ its process is ended and the task
+# acknowledged as failed, so it is not handed out again in a loop (tests/faults/test_task_time_limits.py).
+# The limits travel in each task's message, from the settings of the process that queues it: the
+# web and the worker processes must be given the same values.
 CELERY_TASK_SOFT_TIME_LIMIT = _read("CELERY_TASK_SOFT_TIME_LIMIT", env.int, default=120)
 CELERY_TASK_TIME_LIMIT = _read("CELERY_TASK_TIME_LIMIT", env.int, default=150)
+# A PDF build is tried at most this many times (retries, sweeps and re-deliveries after a worker
+# died, together; vssid_portal/jobs.py); then it is left for an officer's "build again" action.
+JOB_MAX_ATTEMPTS = _read("JOB_MAX_ATTEMPTS", env.int, default=10)
 # Publishing must not hang a web request when Redis is away: fail fast, the outbox sweeper
 # re-dispatches what stayed pending.
 # A task taken by a worker that died (kill -9, lost host) goes back to the queue once it has been

@@ -10,6 +10,7 @@ import secrets
 import string
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,6 +21,7 @@ from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_stale_uploads, kept_only_if_committed
+from vssid_portal.jobs import attempt_begun
 from vssid_portal.pdf import render_pdf
 from vssid_portal.text import fold
 
@@ -244,8 +246,28 @@ def _dispatch_declaration(registration_id: int) -> None:
         logger.warning("declaration task not dispatched for %s", registration_id, exc_info=True)
 
 
-def registration_build_declaration(*, registration_id: int) -> Registration:
-    """Render the declaration PDF once, store it privately, e-mail it when an address was given."""
+def registrations_missing_declarations(limit: int = 500) -> list[int]:
+    """Pending registrations without a declaration (a task lost while the broker was down, or a
+    failed build) that have attempts left, oldest first."""
+    return list(
+        Registration.objects.filter(declaration_pdf="", status=Registration.Status.PENDING,
+                                    pdf_attempts__lte=settings.JOB_MAX_ATTEMPTS)
+        .order_by("submitted_at").values_list("pk", flat=True)[:limit]
+    )
+
+
+def registration_build_declaration(*, registration_id: int) -> Registration | None:
+    """Render the declaration PDF once, store it privately, e-mail it when an address was given.
+    After `JOB_MAX_ATTEMPTS` attempts it is given up, for an officer to start again
+    (`registrations_retry_declarations`). Returns None when there was nothing to build."""
+    to_build = Registration.objects.filter(pk=registration_id, declaration_pdf="").exclude(
+        status=Registration.Status.REPLACED)
+    attempts = attempt_begun(to_build, "pdf_attempts")
+    if attempts is None:
+        return None
+    if attempts > settings.JOB_MAX_ATTEMPTS:
+        logger.error("registration %s: declaration given up after %s attempts", registration_id, attempts - 1)
+        return None
     with kept_only_if_committed() as saved, transaction.atomic():
         registration = (
             Registration.objects.select_for_update()
@@ -265,6 +287,18 @@ def registration_build_declaration(*, registration_id: int) -> Registration:
                 idempotency_key=f"registration-{registration.reference}-declaration",
             )
     return registration
+
+
+def registrations_retry_declarations(*, registrations) -> int:
+    """Start again the declarations given up (`registration_build_declaration`) of the given
+    registrations; returns how many were started."""
+    with transaction.atomic():
+        ids = list(registrations.filter(declaration_pdf="", pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS)
+                   .exclude(status=Registration.Status.REPLACED).values_list("pk", flat=True))
+        Registration.objects.filter(pk__in=ids).update(pdf_attempts=0)
+        for registration_id in ids:
+            transaction.on_commit(lambda registration_id=registration_id: _dispatch_declaration(registration_id))
+    return len(ids)
 
 
 def _temporary_password() -> str:

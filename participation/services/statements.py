@@ -51,6 +51,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from accounts.models import Person
 from accounts.selectors import adult_born_by
 from vssid_portal.files import kept_only_if_committed
+from vssid_portal.jobs import attempt_begun
 from vssid_portal.pdf import render_pdf
 
 from ..models import Period, Statement
@@ -388,14 +389,21 @@ def statement_retry(*, statement: Statement, verify_base: str) -> Statement:
             return locked
         if locked.status == Statement.Status.FAILED or statement_is_stalled(locked):
             locked.status = Statement.Status.BUILDING
-            locked.save(update_fields=["status"])
+            locked.pdf_attempts = 0
+            locked.save(update_fields=["status", "pdf_attempts"])
             transaction.on_commit(lambda: _dispatch_build(locked.pk, verify_base))
     return locked
 
 
 def statement_build(*, statement_id: int, verify_base: str) -> Statement | None:
     """Render the PDF once and store it with its content hash; a statement that already has its
-    PDF (a task delivered twice) is left as it is. Returns None for a statement that is gone."""
+    PDF (a task delivered twice) is left as it is. After `JOB_MAX_ATTEMPTS` attempts the statement
+    is marked failed, and its page offers to start again. Returns None for a statement that is gone."""
+    attempts = attempt_begun(Statement.objects.filter(pk=statement_id, pdf=""), "pdf_attempts")
+    if attempts is not None and attempts > settings.JOB_MAX_ATTEMPTS:
+        logger.error("statement %s: PDF given up after %s attempts", statement_id, attempts - 1)
+        statement_mark_failed(statement_id=statement_id)
+        return Statement.objects.filter(pk=statement_id).first()
     with kept_only_if_committed(_storage()) as saved, transaction.atomic():
         statement = Statement.objects.select_for_update().select_related("person").filter(pk=statement_id).first()
         if statement is None or statement.pdf:

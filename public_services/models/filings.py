@@ -50,6 +50,7 @@ class Filing(models.Model):
     note = models.TextField("lý do / nội dung cần sửa", blank=True)
     declaration_pdf = models.FileField("tờ khai (PDF)", upload_to=filing_upload_path, blank=True)
     pdf_revision = models.PositiveSmallIntegerField("tờ khai của lần nộp", default=0)
+    pdf_attempts = models.PositiveSmallIntegerField("số lần tạo tờ khai của lần nộp", default=0)  # vssid_portal/jobs.py
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -81,6 +82,11 @@ class Filing(models.Model):
     @property
     def pdf_ready(self):
         return bool(self.declaration_pdf) and self.pdf_revision == self.revision
+
+    @property
+    def pdf_given_up(self):
+        """The declaration could not be built in `JOB_MAX_ATTEMPTS` attempts (vssid_portal/jobs.py)."""
+        return not self.pdf_ready and self.pdf_attempts > settings.JOB_MAX_ATTEMPTS
 
 
 OPEN_STATUSES = {Filing.Status.SUBMITTED, Filing.Status.RECEIVED, Filing.Status.PROCESSING, Filing.Status.RETURNED}

@@ -136,3 +136,41 @@ def postgres_cluster():
         yield cluster
     finally:
         cluster.remove()
+
+
+# Loaded by every Python process started with its folder on PYTHONPATH: in each pool process of a
+# Celery worker, the filing declaration's render is replaced by RENDER (Python source defining
+# `render_pdf`), after writing down the process id, so a test can make a render hang or end its
+# process the way a crash in a C library or the out-of-memory killer would.
+_SITECUSTOMIZE = '''
+import os
+
+from celery.signals import worker_process_init
+
+
+@worker_process_init.connect
+def _replace_the_render(**kwargs):
+    from public_services import services
+
+    namespace = {}
+    exec(os.environ["RENDER"], namespace)
+
+    def render_pdf(*args, **kwargs):
+        with open(os.environ["RENDER_LOG"], "a") as log:
+            log.write(f"{os.getpid()}\\n")
+        return namespace["render_pdf"](*args, **kwargs)
+
+    services.render_pdf = render_pdf
+'''
+
+
+def replace_worker_render(monkeypatch, folder: Path, render: str) -> Path:
+    """Make the declaration render of the workers started next run `render` (source defining
+    `render_pdf`); returns the file where each render writes its process id."""
+    (folder / "sitecustomize.py").write_text(_SITECUSTOMIZE)
+    log = folder / "renders.log"
+    log.touch()
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("RENDER", render)
+    monkeypatch.setenv("RENDER_LOG", str(log))
+    return log

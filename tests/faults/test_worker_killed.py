@@ -14,8 +14,11 @@ from django.db import transaction
 
 from notifications.models import Message
 from notifications.services import send_message
+from public_services.models import Filing
 from tests.conftest import missing, running_worker, wait_for, worker_unavailable
+from tests.faults.services import replace_worker_render
 from tests.notifications.gateway import FakeGateway
+from tests.public_services.helpers import owner, submit  # noqa: F401
 from vssid_portal.celery import app
 
 pytestmark = [pytest.mark.faults, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -94,3 +97,37 @@ def test_a_killed_worker_task_is_delivered_again_by_the_next_worker(settings, ha
     assert hanging_gateway.delivered() == ["killed-worker"]
     assert [r["status"] for r in hanging_gateway.requests] == [504, 202]
     assert unacknowledged(broker) == {}
+
+
+KILLS_ITS_PROCESS = """
+import os, signal
+
+def render_pdf(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_build_that_kills_its_worker_every_time_is_given_up_not_handed_out_for_ever(
+        settings, monkeypatch, tmp_path, owner):
+    """Each death puts the task back (reject_on_worker_lost) and a new pool process takes it at
+    once: without a limit this loops for ever. The attempts are counted before each render, so
+    after JOB_MAX_ATTEMPTS renders the next delivery gives the declaration up and is acknowledged."""
+    reason = worker_unavailable()
+    if reason:
+        missing(reason)
+    log = replace_worker_render(monkeypatch, tmp_path, KILLS_ITS_PROCESS)
+    monkeypatch.setenv("JOB_MAX_ATTEMPTS", "3")  # the worker's setting
+    settings.JOB_MAX_ATTEMPTS = 3  # this process's
+    broker = redis.Redis.from_url(app.conf.broker_url)
+
+    with running_worker(settings, pool="prefork") as worker:
+        filing = submit(owner)  # its build is queued when the submit commits
+        wait_for(lambda: Filing.objects.get(pk=filing.pk).pdf_attempts == 4, timeout=90)
+        wait_for(lambda: unacknowledged(broker) == {}, timeout=30)
+        time.sleep(2)  # nothing is handed out any more
+        assert worker.poll() is None  # the worker itself lived on, with a new pool process each time
+
+    renders = log.read_text().split()
+    assert len(renders) == 3 and len(set(renders)) == 3  # three renders, each in a process of its own
+    filing = Filing.objects.get(pk=filing.pk)
+    assert (filing.pdf_attempts, filing.pdf_given_up, filing.declaration_pdf.name) == (4, True, "")

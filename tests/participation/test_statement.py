@@ -487,6 +487,32 @@ def test_a_stalled_or_failed_build_stops_reloading_and_can_be_started_again(owne
     assert "lâu hơn bình thường" in html and 'data-poll' not in html and "Tạo lại văn bản" in html
 
 
+def test_a_build_that_kills_its_worker_every_time_is_marked_failed_after_the_last_attempt(
+        owner, settings, monkeypatch):
+    """A render that ends its process (memory, a crash in a C library) never reaches the task's
+    error handling, and the task is handed out again after every worker loss (acks_late): the
+    attempts counted before each render stop the loop."""
+    settings.JOB_MAX_ATTEMPTS = 2
+    statement = service.statement_request(person=owner.person, requested_by=owner, verify_base="http://testserver")
+
+    def dying(*args, **kwargs):
+        raise SystemExit("the worker process died while rendering")
+
+    monkeypatch.setattr(service, "render_pdf", dying)
+    for _delivery in range(2):
+        with pytest.raises(SystemExit):
+            service.statement_build(statement_id=statement.pk, verify_base="http://testserver")
+        assert Statement.objects.get(pk=statement.pk).status == Statement.Status.BUILDING
+    given_up = service.statement_build(statement_id=statement.pk, verify_base="http://testserver")
+    assert (given_up.status, given_up.pdf_attempts, given_up.pdf.name) == (Statement.Status.FAILED, 3, "")
+
+    monkeypatch.undo()
+    service.statement_retry(statement=given_up, verify_base="http://testserver")  # the holder's "Tạo lại văn bản"
+    assert Statement.objects.get(pk=statement.pk).pdf_attempts == 0
+    built = service.statement_build(statement_id=statement.pk, verify_base="http://testserver")
+    assert built.status == Statement.Status.READY and built.pdf_attempts == 1
+
+
 # --- The real stack ---------------------------------------------------------------------------
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,59 @@
+"""A registration declaration that cannot be built is tried at most JOB_MAX_ATTEMPTS times, then
+given up: the sweep stops queueing it, the registrant is told the registration is kept, and an
+officer of the receiving agency can start it again."""
+
+from unittest import mock
+
+import pytest
+from django.test import Client
+
+from accounts.models import Registration
+from accounts.services import registration as services
+from accounts.tasks import build_missing_declarations
+
+from .helpers import make_person, officer, register
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/quan-tri/accounts/registration/"
+DISTRICT = "Cán bộ BHXH cơ sở"
+
+
+def logged(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_declaration_that_always_fails_is_given_up_then_an_officer_starts_it_again(
+        client, reference_data, settings, django_capture_on_commit_callbacks):
+    settings.JOB_MAX_ATTEMPTS = 2
+    make_person()
+    status_link = register(client)["Location"]  # its own build is not run: a task lost with the broker
+    registration = Registration.objects.get()
+    assert not registration.declaration_pdf and "Tờ khai đang được tạo." in client.get(status_link).content.decode()
+
+    with mock.patch.object(services, "render_pdf", side_effect=RuntimeError("cannot render")) as render:
+        for _sweep in range(4):  # the beat's sweep, every 10 minutes
+            build_missing_declarations()
+        assert render.call_count == 2
+    registration.refresh_from_db()
+    assert registration.declaration_given_up and registration.pdf_attempts == 3
+    assert services.registrations_missing_declarations() == []
+    html = client.get(status_link).content.decode()
+    assert "Chưa tạo được tờ khai." in html and "Tờ khai đang được tạo." not in html
+
+    own, other = officer("canbo07901", "07901", DISTRICT), officer("canbo07902", "07902", DISTRICT)
+    listed = logged(own).get(QUEUE + "?to_khai=chua_tao_duoc").content.decode()
+    assert registration.reference in listed
+    assert "Chưa tạo được." in logged(own).get(f"{QUEUE}{registration.pk}/change/").content.decode()
+    action = {"action": "retry_declarations_selected", "_selected_action": [registration.pk]}
+    logged(other).post(QUEUE, action)  # outside their agency: nothing starts
+    assert Registration.objects.get().pdf_attempts == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged(own).post(QUEUE, action, follow=True)
+    assert "Đã bắt đầu tạo lại 1 tờ khai." in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.declaration_pdf and registration.pdf_attempts == 1
+    assert "Tải tờ khai đăng ký (PDF)" in client.get(status_link).content.decode()

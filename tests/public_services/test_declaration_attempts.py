@@ -1,0 +1,99 @@
+"""A declaration that cannot be built is tried at most JOB_MAX_ATTEMPTS times — by the task, its
+retries and the periodic sweep together — and then given up: the sweep stops queueing it, the
+citizen is told the filing is kept, and an officer of the agency can start it again."""
+
+from unittest import mock
+
+import pytest
+from django.test import Client
+
+from public_services import services
+from public_services.models import Filing
+from public_services.services import filing_build_declaration, filings_missing_declarations
+from public_services.tasks import build_missing_filing_declarations
+
+from .helpers import answers, district_officer, other_district_officer, owner, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/quan-tri/public_services/filing/"
+
+
+def logged(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def broken_render(settings):
+    settings.JOB_MAX_ATTEMPTS = 3
+    with mock.patch.object(services, "render_pdf", side_effect=RuntimeError("a template that cannot render")) as render:
+        yield render
+
+
+def test_a_build_that_always_fails_is_given_up_after_the_last_attempt(owner, broken_render, settings):
+    filing = submit(owner)
+    for attempt in range(1, 4):
+        assert filings_missing_declarations() == [filing.pk]
+        with pytest.raises(RuntimeError):
+            filing_build_declaration(filing_id=filing.pk)
+        # The attempt is counted although the build's own transaction rolled back.
+        assert Filing.objects.get(pk=filing.pk).pdf_attempts == attempt
+
+    # One more delivery (a retry already queued, a worker re-delivery) gives up without rendering.
+    assert filing_build_declaration(filing_id=filing.pk) is None
+    assert broken_render.call_count == 3
+    filing.refresh_from_db()
+    assert filing.pdf_given_up and not filing.pdf_ready
+    assert filings_missing_declarations() == []
+    build_missing_filing_declarations()  # the beat's sweep: nothing is queued, nothing rendered
+    assert broken_render.call_count == 3
+
+
+def test_the_citizen_is_told_the_filing_is_kept(owner, broken_render):
+    filing = submit(owner)
+    client = logged(owner)
+    assert "Tờ khai đang được tạo." in client.get(f"/dich-vu-cong/ho-so/{filing.pk}/").content.decode()
+    Filing.objects.filter(pk=filing.pk).update(pdf_attempts=4)
+    html = client.get(f"/dich-vu-cong/ho-so/{filing.pk}/").content.decode()
+    assert "Chưa tạo được tờ khai." in html and "bạn không cần nộp lại" in html
+    assert "Tờ khai đang được tạo." not in html and "data-poll" not in html
+
+
+def test_an_officer_starts_a_given_up_declaration_again(owner, district_officer, other_district_officer, broken_render,
+                                                        django_capture_on_commit_callbacks):
+    given_up, building = submit(owner), submit(owner, "608A")
+    Filing.objects.filter(pk=given_up.pk).update(pdf_attempts=4)
+    Filing.objects.filter(pk=building.pk).update(pdf_attempts=1)
+    listed = logged(district_officer).get(QUEUE + "?to_khai=chua_tao_duoc").content.decode()
+    assert given_up.tracking_number in listed and building.tracking_number not in listed
+    page = logged(district_officer).get(f"{QUEUE}{given_up.pk}/change/").content.decode()
+    assert "Chưa tạo được tờ khai." in page
+
+    action = {"action": "retry_declarations_selected", "_selected_action": [given_up.pk, building.pk]}
+    # An officer of another agency does not see the filings: the action starts nothing.
+    logged(other_district_officer).post(QUEUE, action)
+    assert Filing.objects.get(pk=given_up.pk).pdf_attempts == 4
+
+    broken_render.side_effect = None
+    broken_render.return_value = b"%PDF-1.7 declaration"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged(district_officer).post(QUEUE, action, follow=True)
+    assert "Đã bắt đầu tạo lại 1 tờ khai." in response.content.decode()
+    given_up.refresh_from_db()
+    assert given_up.pdf_ready and given_up.pdf_attempts == 1
+    assert Filing.objects.get(pk=building.pk).pdf_attempts == 1  # not given up: left to its own task
+
+
+def test_a_corrected_filing_gets_its_attempts_back(owner, district_officer, broken_render):
+    from public_services.services import filing_receive, filing_resubmit, filing_return
+
+    filing = submit(owner)
+    Filing.objects.filter(pk=filing.pk).update(pdf_attempts=4)
+    filing = filing_receive(filing=Filing.objects.get(pk=filing.pk), officer=district_officer)
+    filing = filing_return(filing=filing, officer=district_officer, what="Ảnh giấy tờ bị mờ, chụp lại.")
+    filing = filing_resubmit(filing=filing, user=owner, data=answers("607A"), uploads={})
+    filing.refresh_from_db()
+    assert filing.revision == 2 and filing.pdf_attempts == 0 and not filing.pdf_given_up
+    assert filings_missing_declarations() == [filing.pk]

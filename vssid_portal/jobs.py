@@ -1,0 +1,22 @@
+"""Background jobs that may never finish: each attempt is counted before it runs.
+
+A task is acknowledged late and handed out again when its worker dies (settings: acks_late,
+reject_on_worker_lost), and the sweeps queue again what is still missing. A job that always
+fails, or that always kills its worker process (memory, a crash in a C library, the hard time
+limit), would then run for ever. Counting the attempt in its own transaction, committed before
+the job starts, survives both the job's rollback and the death of its process.
+"""
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+
+
+def attempt_begun(queryset: QuerySet, field: str) -> int | None:
+    """Count one more attempt at the job of the single row in `queryset` (filtered to rows whose
+    job is still to do) and commit it. Returns the attempts made, this one included, or None
+    when there is nothing to do (the row is gone or its job is done)."""
+    with transaction.atomic():
+        if not queryset.update(**{field: F(field) + 1}):
+            return None
+        return queryset.values_list(field, flat=True).get()
+
