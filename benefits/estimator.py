@@ -1,7 +1,8 @@
 """One-time BHXH estimate, computed the way the law computes it, every step kept for display.
 
-Pure: plain values in, plain values out, no database. The view feeds it the person's BHXH
-periods (compulsory and voluntary) and the salary adjustment table.
+Pure: plain values in, plain values out (the coefficient notes in the active language), no
+database. The view feeds it the person's BHXH periods (compulsory and voluntary) and the salary
+adjustment table.
 
 Rules (Law on Social Insurance 41/2024/QH15, in force 01/07/2025, as summarised in DESIGN.md):
 - Art. 70.3: each year of contributions is worth 1.5 months of the average salary for the years
@@ -37,6 +38,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext, gettext_noop
+
 CUTOFF_YEAR = 2014  # art. 70.3: 1.5 months a year before, 2 months a year from this year
 MONTHS_PER_YEAR_BEFORE = Decimal("1.5")
 MONTHS_PER_YEAR_FROM = Decimal("2")
@@ -45,7 +48,7 @@ UNDER_ONE_YEAR_CAP_MONTHS = Decimal("2")
 PENSION_YEARS = 15  # Law 41/2024 art. 64 and art. 98
 PENSION_YEARS_OLD_LAW = 20  # Law 58/2014 art. 54 and art. 73
 SCHEMES = ("bhxh_bb", "bhxh_tn")
-MISSING = "không có trong bảng: tính 1,00"
+MISSING = gettext_noop("không có trong bảng: tính 1,00")
 
 
 def round_vnd(value: Decimal) -> int:
@@ -91,11 +94,12 @@ class Coefficients:
         if year in rows:
             return Decimal(rows[year]), ""
         if self.current_year is not None and year >= self.current_year:
-            return Decimal(1), "năm hiện tại"
+            return Decimal(1), gettext("năm hiện tại")
         if rows and year < min(rows):
             first = min(rows)
-            return Decimal(rows[first]), f"dùng mức của năm {first} (áp dụng cho các năm trước đó)"
-        return Decimal(1), MISSING
+            note = gettext("dùng mức của năm %(year)s (áp dụng cho các năm trước đó)") % {"year": first}
+            return Decimal(rows[first]), note
+        return Decimal(1), gettext(MISSING)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import Agency
@@ -21,20 +22,20 @@ from lookup.models import Agency
 class Kind(models.TextChoices):
     """Benefit types, in the order the citizen's page lists them."""
 
-    ONE_TIME = "bhxh_1lan", "BHXH một lần"
-    SICKNESS = "om_dau", "Ốm đau"
-    MATERNITY = "thai_san", "Thai sản"
-    PENSION = "huu_tri", "Lương hưu hằng tháng"
-    UNEMPLOYMENT = "that_nghiep", "Trợ cấp thất nghiệp"
-    ACCIDENT = "tnld_bnn", "Tai nạn lao động, bệnh nghề nghiệp"
+    ONE_TIME = "bhxh_1lan", _("BHXH một lần")
+    SICKNESS = "om_dau", _("Ốm đau")
+    MATERNITY = "thai_san", _("Thai sản")
+    PENSION = "huu_tri", _("Lương hưu hằng tháng")
+    UNEMPLOYMENT = "that_nghiep", _("Trợ cấp thất nghiệp")
+    ACCIDENT = "tnld_bnn", _("Tai nạn lao động, bệnh nghề nghiệp")
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", "Đã tiếp nhận"
-    PROCESSING = "processing", "Đang giải quyết"
-    APPROVED = "approved", "Đã giải quyết"
-    PAID = "paid", "Đã chi trả"
-    REJECTED = "rejected", "Không giải quyết"
+    RECEIVED = "received", _("Đã tiếp nhận")
+    PROCESSING = "processing", _("Đang giải quyết")
+    APPROVED = "approved", _("Đã giải quyết")
+    PAID = "paid", _("Đã chi trả")
+    REJECTED = "rejected", _("Không giải quyết")
 
 
 DECIDED = (Status.APPROVED, Status.PAID)
@@ -100,9 +101,9 @@ class BenefitRecord(models.Model):
     Status = Status
 
     class PaymentMethod(models.TextChoices):
-        BANK = "bank", "Chuyển khoản vào tài khoản cá nhân"
-        CASH = "cash", "Tiền mặt tại điểm chi trả (bưu điện)"
-        EMPLOYER = "employer", "Qua đơn vị sử dụng lao động"
+        BANK = "bank", _("Chuyển khoản vào tài khoản cá nhân")
+        CASH = "cash", _("Tiền mặt tại điểm chi trả (bưu điện)")
+        EMPLOYER = "employer", _("Qua đơn vị sử dụng lao động")
 
     reference = models.CharField(
         "số hồ sơ", max_length=30, unique=True,
@@ -130,22 +131,22 @@ class BenefitRecord(models.Model):
     paid_on = models.DateField("ngày chi trả", null=True, blank=True)
     # The type's own details (see DETAIL_FIELDS).
     days_off = models.PositiveSmallIntegerField(
-        "số ngày nghỉ", null=True, blank=True, validators=[MinValueValidator(1)], help_text="Ốm đau (bắt buộc), thai sản.")
-    start_date = models.DateField("hưởng từ ngày", null=True, blank=True,
+        _("số ngày nghỉ"), null=True, blank=True, validators=[MinValueValidator(1)], help_text="Ốm đau (bắt buộc), thai sản.")
+    start_date = models.DateField(_("hưởng từ ngày"), null=True, blank=True,
                                   help_text="Ngày bắt đầu nghỉ hoặc bắt đầu hưởng (ốm đau, thai sản, lương hưu, thất nghiệp).")
-    child_birth_date = models.DateField("ngày sinh của con", null=True, blank=True, help_text="Thai sản (bắt buộc).")
+    child_birth_date = models.DateField(_("ngày sinh của con"), null=True, blank=True, help_text="Thai sản (bắt buộc).")
     allowance_months = models.PositiveSmallIntegerField(
-        "số tháng hưởng trợ cấp", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        _("số tháng hưởng trợ cấp"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="Thất nghiệp (bắt buộc khi đã có quyết định): 1–12 tháng.")
     impairment_percent = models.PositiveSmallIntegerField(
-        "tỷ lệ suy giảm khả năng lao động (%)", null=True, blank=True,
+        _("tỷ lệ suy giảm khả năng lao động (%)"), null=True, blank=True,
         validators=[MinValueValidator(5), MaxValueValidator(100)], help_text="TNLĐ-BNN (bắt buộc): 5–100 %.")
     replacement_rate = models.DecimalField(
-        "tỷ lệ hưởng lương hưu (%)", max_digits=4, decimal_places=1, null=True, blank=True,
+        _("tỷ lệ hưởng lương hưu (%)"), max_digits=4, decimal_places=1, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(75)], help_text="Lương hưu: tối đa 75 %.")
-    event_date = models.DateField("ngày bị tai nạn / phát hiện bệnh", null=True, blank=True, help_text="TNLĐ-BNN.")
+    event_date = models.DateField(_("ngày bị tai nạn / phát hiện bệnh"), null=True, blank=True, help_text="TNLĐ-BNN.")
     contribution_months = models.PositiveSmallIntegerField(
-        "số tháng đóng BHXH được tính", null=True, blank=True, help_text="BHXH một lần, lương hưu.")
+        _("số tháng đóng BHXH được tính"), null=True, blank=True, help_text="BHXH một lần, lương hưu.")
     revision = models.PositiveIntegerField("lần cập nhật", default=0, editable=False)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)

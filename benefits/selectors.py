@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lookup.selectors import agency_subtree_ids
 from participation.selectors import periods_for
@@ -79,37 +80,41 @@ class Step:
 
     @property
     def state_label(self) -> str:
-        return {"done": "Đã xong", "current": "Đang thực hiện", "todo": "Chưa đến", "failed": "Không giải quyết"}[self.state]
+        return {"done": _("Đã xong"), "current": _("Đang thực hiện"), "todo": _("Chưa đến"),
+                "failed": _("Không giải quyết")}[self.state]
 
 
 def benefit_timeline(record: BenefitRecord) -> list[Step]:
     """The steps VssID shows for a claim: receipt (date, agency), handling, result, the date the
-    result is promised, payment."""
+    result is promised, payment; in the page's language."""
     status = record.status
     decided = status in (Status.APPROVED, Status.PAID)
-    steps = [Step("Tiếp nhận hồ sơ", "done", record.received_on, f"{record.agency.name} (số hồ sơ {record.reference})")]
+    handling, result, payment = _("Giải quyết hồ sơ"), _("Kết quả"), _("Chi trả")
+    received = _("%(agency)s (số hồ sơ %(reference)s)") % {"agency": record.agency.name, "reference": record.reference}
+    steps = [Step(_("Tiếp nhận hồ sơ"), "done", record.received_on, received)]
     if status == Status.RECEIVED:
-        steps.append(Step("Giải quyết hồ sơ", "todo"))
+        steps.append(Step(handling, "todo"))
     elif status == Status.PROCESSING:
-        steps.append(Step("Giải quyết hồ sơ", "current", text="Cơ quan BHXH đang xem xét hồ sơ."))
+        steps.append(Step(handling, "current", text=_("Cơ quan BHXH đang xem xét hồ sơ.")))
     else:
-        steps.append(Step("Giải quyết hồ sơ", "done"))
+        steps.append(Step(handling, "done"))
     if decided:
-        steps.append(Step("Kết quả", "done", record.decision_date,
-                          f"Đã giải quyết theo quyết định số {record.decision_number}."))
+        steps.append(Step(result, "done", record.decision_date,
+                          _("Đã giải quyết theo quyết định số %(number)s.") % {"number": record.decision_number}))
     elif status == Status.REJECTED:
-        steps.append(Step("Kết quả", "failed", text=f"Không giải quyết: {record.reject_reason}"))
+        refused = _("Không giải quyết: %(reason)s") % {"reason": record.reject_reason}
+        steps.append(Step(result, "failed", text=refused))
     else:
-        steps.append(Step("Kết quả", "todo", text="Chưa có kết quả."))
+        steps.append(Step(result, "todo", text=_("Chưa có kết quả.")))
     promised = "todo" if status in (Status.RECEIVED, Status.PROCESSING) else "done"
-    steps.append(Step("Ngày hẹn trả kết quả", promised, record.expected_on,
-                      "" if record.expected_on else "Chưa có ngày hẹn."))
+    steps.append(Step(_("Ngày hẹn trả kết quả"), promised, record.expected_on,
+                      "" if record.expected_on else _("Chưa có ngày hẹn.")))
     if status == Status.PAID:
-        steps.append(Step("Chi trả", "done", record.paid_on, record.get_payment_method_display()))
+        steps.append(Step(payment, "done", record.paid_on, record.get_payment_method_display()))
     elif status == Status.APPROVED:
-        steps.append(Step("Chi trả", "current", text=record.get_payment_method_display()))
+        steps.append(Step(payment, "current", text=record.get_payment_method_display()))
     elif status != Status.REJECTED:
-        steps.append(Step("Chi trả", "todo"))
+        steps.append(Step(payment, "todo"))
     return steps
 
 

@@ -7,9 +7,10 @@ writes nothing and tells nobody. An officer may only write records of their agen
 
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.services.notices import person_notify
 
@@ -86,17 +87,21 @@ def benefit_save(*, record: BenefitRecord, actor=None) -> bool:
         return False
     record.revision += 1
     record.save()
-    if created:
-        summary = f"Tiếp nhận hồ sơ {record.get_kind_display()}, trạng thái {record.get_status_display()}."
-    else:
-        summary = "; ".join(f"{_label(name)}: {_display(name, old)} → {_display(name, new)}"
-                            for name, (old, new) in changes.items())
+    # The audit trail and the notice's list of changes are written in Vietnamese, whatever the
+    # language of the officer's page (choice labels and detail names are lazy translations).
+    with translation.override(settings.LANGUAGE_CODE):
+        if created:
+            summary = f"Tiếp nhận hồ sơ {record.get_kind_display()}, trạng thái {record.get_status_display()}."
+        else:
+            summary = "; ".join(f"{_label(name)}: {_display(name, old)} → {_display(name, new)}"
+                                for name, (old, new) in changes.items())
+        changed = [_label(name) for name in changes]
     BenefitEvent.objects.create(record=record, revision=record.revision, status=record.status, changes=summary,
                                 actor=actor)
     person_notify(
         person=record.person,
         template="benefit_received" if created else "benefit_updated",
-        context={"record": record, "changed": [_label(name) for name in changes]},
+        context={"record": record, "changed": changed},
         change_key=change_key(record, changes),
     )
     return True

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vssid_portal.cache import forget
 
@@ -34,10 +34,13 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
     (a temporary password, a one-time code) loses its text once delivered or given up; a message
     with `expires_at` (a code that lives 5 minutes) is dropped rather than sent late.
     """
-    subject = ""
-    if channel != Message.Channel.SMS:
-        subject = " ".join(render_to_string(f"notifications/messages/{template}.subject.txt", context).split())
-    body = render_to_string(f"notifications/messages/{template}.body.txt", context).strip()
+    # What leaves the portal is Vietnamese whatever the language of the page that caused it: a
+    # choice label or other lazy text in the context would otherwise follow the active language.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = ""
+        if channel != Message.Channel.SMS:
+            subject = " ".join(render_to_string(f"notifications/messages/{template}.subject.txt", context).split())
+        body = render_to_string(f"notifications/messages/{template}.body.txt", context).strip()
     now = timezone.now()
     delivered_on_write = channel == Message.Channel.INBOX
     with transaction.atomic():

@@ -4,6 +4,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import ngettext
+
 from .models import Period
 
 
@@ -24,11 +26,12 @@ TABS_BY_SLUG = {tab.slug: tab for tab in TABS}
 
 
 def format_months(months: int) -> str:
-    """41 → '3 năm 5 tháng'; 12 → '1 năm'; 5 → '5 tháng'; 0 → '0 tháng'."""
+    """41 → '3 năm 5 tháng'; 12 → '1 năm'; 5 → '5 tháng'; 0 → '0 tháng' (in English: '3 years 5
+    months', '1 year', ...): in the active language, for pages; documents build their own."""
     years, rest = divmod(months, 12)
-    parts = [f"{years} năm"] if years else []
+    parts = [ngettext("%(years)d năm", "%(years)d năm", years) % {"years": years}] if years else []
     if rest or not years:
-        parts.append(f"{rest} tháng")
+        parts.append(ngettext("%(months)d tháng", "%(months)d tháng", rest) % {"months": rest})
     return " ".join(parts)
 
 

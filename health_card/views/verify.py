@@ -19,6 +19,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -35,7 +36,7 @@ from .card import photo_url
 
 PUBLIC_RATE = "20/m"
 API_RATE = "600/m"
-RATE_LIMITED = "Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút."
+RATE_LIMITED = gettext_lazy("Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 
 
 def mask_name(full_name: str) -> str:

@@ -3,6 +3,7 @@ also those Django's Vietnamese catalogue leaves untranslated (locale/vi); the En
 (locale/en) covers every marked string with a reviewed translation; the English pages show none of
 the Vietnamese interface text they used to; numbers read the same in both languages."""
 
+import datetime
 import os
 import re
 import shutil
@@ -14,13 +15,15 @@ from django import forms
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Guardianship
 from benefits.models import BenefitRecord, SalaryAdjustment
+from participation.selectors import format_months
 from tests.benefits.helpers import child_of, citizen, decided, record
 from tests.conftest import require_tool
-from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401 (fixtures)
+from tests.health_card.card_fixtures import clinic_user, facility, issue, signing_keys  # noqa: F401 (fixtures)
+from tests.health_card.test_visits import visit
 from tests.participation.helpers import period
 
 
@@ -350,6 +353,216 @@ def test_the_estimate_page_in_english(client, reference_data):
 
 
 @pytest.mark.django_db
+def test_benefit_kinds_statuses_payment_methods_and_timeline_in_english(client, holder):
+    """The model's choice labels, the type's own details and the timeline built in Python."""
+    person = holder.person
+    Kind = BenefitRecord.Kind
+    record(person, kind=Kind.ONE_TIME, status="processing", expected_on=None)
+    record(person, kind=Kind.ONE_TIME, **decided(status="paid", paid_on=datetime.date(2025, 9, 20), payment_method="cash"))
+    record(person, kind=Kind.ONE_TIME, status="rejected", reject_reason="Thiếu sổ BHXH.")
+    both_languages(client, "/thong-tin-huong/", holder, [
+        '">BHXH một lần <span', 'status--processing">Đang giải quyết</span>', 'status--paid">Đã chi trả</span>',
+        'status--rejected">Không giải quyết</span>', 'timeline__title">Tiếp nhận hồ sơ</span>',
+        'timeline__title">Giải quyết hồ sơ</span>', 'timeline__title">Kết quả</span>', 'timeline__title">Chi trả</span>',
+        "(Đã xong)", "(Đang thực hiện)", "(Chưa đến)", "(Không giải quyết)", "(số hồ sơ T-",
+        "Cơ quan BHXH đang xem xét hồ sơ.", "Chưa có kết quả.", "Chưa có ngày hẹn.",
+        "Đã giải quyết theo quyết định số 123/QĐ-BHXH.", "Tiền mặt tại điểm chi trả (bưu điện)",
+        "Không giải quyết: Thiếu sổ BHXH.",
+    ], [
+        '">One-time social insurance payment <span', 'status--processing">Being processed</span>',
+        'status--paid">Paid</span>', 'status--rejected">Rejected</span>', 'timeline__title">Application received</span>',
+        'timeline__title">Processing the application</span>', 'timeline__title">Result</span>',
+        'timeline__title">Payment</span>', "(Done)", "(In progress)", "(Not yet)", "(Rejected)", "(application no. T-",
+        "The social insurance agency is reviewing the application.", "No result yet.", "No date set yet.",
+        "Approved by decision no. 123/QĐ-BHXH.", "Cash at a payment point (post office)", "Rejected: Thiếu sổ BHXH.",
+    ])
+    pension = record(person, kind=Kind.PENSION, **decided(
+        amount=None, monthly_amount=7_000_000, replacement_rate=Decimal("62.5"), contribution_months=300,
+        start_date=datetime.date(2025, 10, 1)))
+    both_languages(client, f"/thong-tin-huong/{pension.pk}/", holder, [
+        "<dd>Lương hưu hằng tháng</dd>", '">Đã giải quyết</span>', "<dd>Chuyển khoản vào tài khoản cá nhân</dd>",
+        "<dt>Hưởng từ ngày</dt>", "<dt>Tỷ lệ hưởng lương hưu (%)</dt>",
+        "<dt>Số tháng đóng BHXH được tính</dt>", "<dd>300 tháng</dd>",
+    ], [
+        "<dd>Monthly pension</dd>", '">Approved</span>', "<dd>Transfer to a personal bank account</dd>",
+        "<dt>Benefit from</dt>", "<dt>Pension rate (%)</dt>",
+        "<dt>Months of social insurance contributions counted</dt>", "<dd>300 months</dd>",
+    ])
+    unemployment = record(person, kind=Kind.UNEMPLOYMENT, **decided(allowance_months=3, payment_method="employer"))
+    both_languages(client, f"/thong-tin-huong/{unemployment.pk}/", holder, [
+        "<dd>Trợ cấp thất nghiệp</dd>", "<dd>Qua đơn vị sử dụng lao động</dd>", "<dt>Số tháng hưởng trợ cấp</dt>", "<dd>3 tháng</dd>",
+    ], ["<dd>Unemployment benefit</dd>", "<dd>Through the employer</dd>", "<dt>Months of benefit</dt>", "<dd>3 months</dd>"])
+    accident = record(person, kind=Kind.ACCIDENT, event_date=datetime.date(2025, 1, 1))
+    both_languages(client, f"/thong-tin-huong/{accident.pk}/", holder, [
+        "<dd>Tai nạn lao động, bệnh nghề nghiệp</dd>", "<dt>Tỷ lệ suy giảm khả năng lao động (%)</dt>",
+        "<dt>Ngày bị tai nạn / phát hiện bệnh</dt>", '">Đã tiếp nhận</span>',
+    ], [
+        "<dd>Occupational accident or disease</dd>", "<dt>Reduction in working capacity (%)</dt>",
+        "<dt>Date of the accident / diagnosis</dt>", '">Received</span>',
+    ])
+    maternity = record(person, kind=Kind.MATERNITY)
+    both_languages(client, f"/thong-tin-huong/{maternity.pk}/", holder,
+                   ["<dd>Thai sản</dd>", "<dt>Ngày sinh của con</dt>", "<dt>Số ngày nghỉ</dt>", "<dd>180 ngày</dd>"],
+                   ["<dd>Maternity</dd>", "<dt>Child&#x27;s date of birth</dt>", "<dt>Days off</dt>", "<dd>180 days</dd>"])
+
+
+@pytest.mark.parametrize(("months", "vietnamese", "english"), [
+    (30, "2 năm 6 tháng", "2 years 6 months"), (12, "1 năm", "1 year"), (13, "1 năm 1 tháng", "1 year 1 month"),
+    (1, "1 tháng", "1 month"), (0, "0 tháng", "0 months"), (240, "20 năm", "20 years"),
+])
+def test_durations_follow_the_language(months, vietnamese, english):
+    with translation.override("vi"):
+        assert format_months(months) == vietnamese
+    with translation.override("en"):
+        assert format_months(months) == english
+
+
+@pytest.mark.django_db
+def test_the_estimate_durations_and_coefficient_notes_in_english(client, reference_data):
+    user = citizen()
+    first = SalaryAdjustment.objects.filter(scheme="bhxh_bb").order_by("year").values_list("year", flat=True).first()
+    SalaryAdjustment.objects.filter(scheme="bhxh_bb", year=2016).delete()
+    this_year = timezone.localdate().year
+    period(user.person, f"01/{first - 2}", f"12/{first - 2}")
+    period(user.person, "01/2010", "06/2012")
+    period(user.person, "01/2016", "12/2016")
+    period(user.person, f"01/{this_year}", f"01/{this_year}")
+    both_languages(client, "/thong-tin-huong/uoc-tinh/", user, [
+        "<dt>Trước năm 2014</dt><dd>42 tháng (3 năm 6 tháng)</dd>", f"(dùng mức của năm {first} (áp dụng cho các năm trước đó))",
+        "(không có trong bảng: tính 1,00)", "(năm hiện tại)",
+    ], [
+        "<dt>Before 2014</dt><dd>42 months (3 years 6 months)</dd>",
+        f"(the {first} coefficient, which applies to every earlier year)", "(not in the table: counted as 1,00)",
+        "(current year)",
+    ])
+
+
+@pytest.mark.django_db
+def test_the_card_qr_page_in_english(client, holder):
+    both_languages(client, "/the-bhyt/ma-qr/", holder, [
+        "<h1>Mã QR thẻ BHYT</h1>", f'alt="Mã QR thẻ BHYT của {holder.person.full_name}, mã thẻ ',
+        "Đưa mã này cho nhân viên cơ sở khám chữa bệnh quét. Mỗi mã QR chỉ dùng được 10 phút kể từ khi tạo.",
+        "Mã QR tự làm mới mỗi phút khi trang đang mở.", ">Tải lại để lấy mã QR mới</a>", ">Quay lại thẻ BHYT</a>",
+    ], [
+        "<h1>Health insurance card QR code</h1>", f'alt="Health insurance card QR code of {holder.person.full_name}, card number ',
+        "Each QR code works for only 10 minutes after it is made.", ">Reload to get a new QR code</a>",
+        ">Back to the health insurance card</a>",
+    ])
+
+
+def posted(client, url, data, language, status=200) -> str:
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(url, data)
+    assert response.status_code == status, url
+    return main_and_footer(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_the_card_verify_page_in_english(client, holder, clinic_user, monkeypatch):  # noqa: F811
+    from health_card.models import Card
+    from health_card.qr import Purpose
+    from health_card.services import card_qr
+
+    qr = card_qr(Card.objects.get(person=holder.person), purpose=Purpose.SCREEN)
+    public_vi = ["<h1>Xác thực thẻ BHYT</h1>", "Trang dành cho cơ sở khám chữa bệnh.", "<h2>Quét mã QR</h2>",
+                 ">Quét bằng camera</button>", ">Dừng camera</button>", 'aria-label="Hình ảnh từ camera"',
+                 ">Xác thực</button>", "Phần mềm của cơ sở KCB có thể xác thực qua API"]
+    public_en = ["<h1>Verify a health insurance card</h1>", "This page is for healthcare facilities.",
+                 "<h2>Scan the QR code</h2>", ">Scan with the camera</button>", ">Verify</button>",
+                 'the public keys to check the signatures yourself: <a href="/.well-known/bhyt-keys.json">']
+    both_languages(client, "/xac-thuc/the-bhyt/", None, public_vi, public_en)
+    answer = {"cach": "quet", "ma_qr": qr}
+    vi = posted(client, "/xac-thuc/the-bhyt/", answer, "vi")
+    assert "Thẻ hợp lệ</h2>" in vi and "<p>Chủ thẻ: <strong>NGUYỄN V*** Đ</strong></p>" in vi
+    en = posted(client, "/xac-thuc/the-bhyt/", answer, "en")
+    assert "Valid card</h2>" in en and "<p>Card holder: <strong>NGUYỄN V*** Đ</strong></p>" in en
+    assert "Chủ thẻ" not in en and "Thẻ hợp lệ" not in en
+
+    clinic_vi = ["Cơ sở KCB: <strong>", "Mỗi lần xác thực được ghi lại và chủ thẻ xem được.", "<dt>Họ và tên</dt>",
+                 "<dt>Mã thẻ</dt>", ", lần cấp 1</dd>", "<strong>đúng cơ sở này</strong>",
+                 "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024, không thời hạn</dd>", "<dt>Mức hưởng</dt><dd>Mức 4 – 80 %</dd>",
+                 "<h2>Hoặc nhập thông tin trên thẻ</h2>"]
+    clinic_en = ["Healthcare facility: <strong>", "Every check is recorded and the card holder can see it.",
+                 "<dt>Full name</dt>", "<dt>Card number</dt>", ", issue no. 1</dd>", "<strong>this facility</strong>",
+                 "<dt>Valid</dt><dd>from 01/01/2024, with no end date</dd>", "<dt>Benefit level</dt><dd>Level 4 – 80 %</dd>",
+                 "<h2>Or type the details on the card</h2>"]
+    client.force_login(clinic_user)
+    vi = posted(client, "/xac-thuc/the-bhyt/", answer, "vi")
+    assert [text for text in clinic_vi if text not in vi] == []
+    en = posted(client, "/xac-thuc/the-bhyt/", answer, "en")
+    assert [text for text in clinic_vi if text in en] == []
+    assert [text for text in clinic_en if text not in en] == []
+
+    client.logout()
+    monkeypatch.setattr("health_card.views.verify.is_ratelimited", lambda *args, **kwargs: True)
+    assert "Bạn đã xác thực quá nhiều lần trong một phút." in posted(client, "/xac-thuc/the-bhyt/", answer, "vi", 429)
+    en = posted(client, "/xac-thuc/the-bhyt/", answer, "en", 429)
+    assert "You have checked too many cards in one minute. Try again in 1 minute." in en and "Bạn đã" not in en
+
+
+@pytest.mark.django_db
+def test_the_visit_history_pages_in_english(client, holder):
+    person = holder.person
+    visit(person)
+    inpatient = visit(person, admitted=datetime.date(2024, 5, 1), kind="noi_tru", discharged_on=datetime.date(2024, 5, 4))
+    visit(person, admitted=datetime.date(2024, 6, 1), lines=[])
+    both_languages(client, "/so-kham-chua-benh/", holder, [
+        "<h1>Lịch sử khám chữa bệnh</h1>", "Các lượt khám chữa bệnh BHYT của bạn do cơ sở KCB gửi lên cơ quan BHXH",
+        ">Tổng hợp theo năm</h2>", 'aria-label="Tổng hợp chi phí khám chữa bệnh theo năm"', ">Số lượt khám</th>",
+        ">Năm 2025 <span", "(1 lượt khám)", "(2 lượt khám)", "<dt>Tổng chi phí</dt>", "<dt>BHYT chi trả</dt>",
+        "<dt>Người bệnh chi trả</dt>", " – xem chi tiết</span>", "<h3>Chi phí chi tiết</h3>", ">Nhóm chi phí</th>",
+        ">Nội dung</th>", ">Số lượng</th>", ">Đơn giá</th>", ">Thành tiền</th>", ">Người bệnh trả</th>", ">Cộng</th>",
+        'aria-label="Chi phí chi tiết của lượt khám LK', "<dt>Cơ sở KCB</dt>", '<span class="muted">(mã ',
+        "<dt>Hình thức điều trị</dt>", "<dt>Ngày vào – ngày ra</dt>", "(3 ngày điều trị)", "<dt>Chẩn đoán chính</dt>",
+        "<dt>Mã lượt khám</dt>", "Cơ sở KCB chưa gửi chi phí chi tiết của lượt khám này.",
+        "Trang riêng của lượt khám ngày 04/03/2025 (để in hoặc gửi đường dẫn)</a>",
+    ], [
+        "<h1>Medical visit history</h1>", "Your health insurance visits that healthcare facilities have reported",
+        ">Totals by year</h2>", ">Year 2025 <span", "(1 visit)", "(2 visits)", "<dt>Total cost</dt>",
+        "<dt>Paid by health insurance</dt>", " – show details</span>", "<h3>Itemised costs</h3>", ">Cost group</th>",
+        ">Total</th>", '<span class="muted">(code ', "(3 days of treatment)", "<dt>Main diagnosis</dt>",
+        "has not sent the itemised costs of this visit yet.", "A page for the visit on 04/03/2025 alone",
+    ])
+    both_languages(client, f"/so-kham-chua-benh/{inpatient.pk}/", holder, [
+        "← Lịch sử khám chữa bệnh</a>", "<h1>Lượt khám nội trú ngày 01/05/2024</h1>", "<dt>Người bệnh</dt>",
+        "<h2>Chi phí chi tiết</h2>",
+    ], ["← Medical visit history</a>", "<h1>Visit on 01/05/2024 (", "<dt>Patient</dt>", "<h2>Itemised costs</h2>"])
+    child = Guardianship.objects.get(parent=holder).child
+    client.post("/ca-nhan/xem/", {"child": child.pk})
+    both_languages(client, "/so-kham-chua-benh/", None, [
+        f"Đang xem thông tin của <strong>{child.full_name}</strong>.", ">Quay về tài khoản của tôi</button>",
+        f"Các lượt khám chữa bệnh BHYT của {child.full_name} do", "Chưa có lượt khám chữa bệnh BHYT nào được ghi nhận.",
+    ], [
+        f"You are viewing the details of <strong>{child.full_name}</strong>.", ">Back to my account</button>",
+        f"The health insurance visits of {child.full_name} that", "No health insurance visit has been recorded yet.",
+    ])
+
+
+@pytest.mark.django_db
+def test_who_has_viewed_my_card_in_english(client, holder, facility, clinic_user):  # noqa: F811
+    from health_card.models import Card, CardCheck
+    from health_card.qr import Purpose
+    from health_card.services import api_token_create, card_check, card_qr
+
+    both_languages(client, "/the-bhyt/ai-da-xem/", holder, ["<h1>Ai đã xem thẻ của tôi</h1>", "Chưa có lần xác thực nào."],
+                   ["<h1>Who has viewed my card</h1>", "The card has not been checked yet."])
+    qr = card_qr(Card.objects.get(person=holder.person), purpose=Purpose.SCREEN)
+    token, _raw = api_token_create(facility=facility, name="HIS")
+    card_check(channel=CardCheck.Channel.API, token=token, payload=qr)
+    card_check(channel=CardCheck.Channel.QR, user=clinic_user, payload=qr)
+    card_check(channel=CardCheck.Channel.PUBLIC, payload=qr)
+    both_languages(client, "/the-bhyt/ai-da-xem/", holder, [
+        "Mỗi lần thẻ BHYT được xác thực (quét mã QR, nhập mã thẻ", 'aria-label="Các lần xác thực thẻ"',
+        ">Các lần xác thực thẻ, mới nhất trước</caption>", ">Thời điểm</th>", ">Ai xác thực</th>", ">Cơ sở KCB</th>",
+        ">Cách xác thực</th>", ">Kết quả</th>", "Phần mềm: HIS", "Khách (không đăng nhập)", ">Quay lại thẻ BHYT</a>",
+    ], [
+        "Every time your health insurance card is checked (by scanning its QR code", ">Checks of the card, newest first</caption>",
+        ">Time</th>", ">Checked by</th>", ">Healthcare facility</th>", ">How</th>", ">Result</th>", "Software: HIS",
+        "Visitor (not logged in)", ">Back to the health insurance card</a>",
+    ])
+
+
+@pytest.mark.django_db
 def test_the_child_being_viewed_is_named_in_english(client, holder):
     child = Guardianship.objects.get(parent=holder).child
     client.force_login(holder)
@@ -417,3 +630,25 @@ def test_what_leaves_the_portal_stays_vietnamese_when_the_page_speaks_english(cl
     answer = client.post("/api/xac-thuc/the-bhyt/", {"maQR": card_qr(card, purpose=Purpose.SCREEN)},
                          content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert answer["hopLe"] is True and answer["gioiTinh"] == "Nam"
+    assert (answer["thongBao"], answer["ghiChu"]) == ("Thẻ hợp lệ", "Thẻ đang có giá trị sử dụng.")
+
+
+@pytest.mark.django_db
+def test_a_benefit_saved_from_an_english_page_is_logged_and_announced_in_vietnamese(holder):
+    """An officer whose admin speaks English: the audit trail and the citizen's notices stay Vietnamese
+    (the kind and status labels are lazy translations)."""
+    from benefits.services import benefit_save
+    from notifications.models import Message
+
+    claim = record(holder.person, kind=BenefitRecord.Kind.MATERNITY, save=False)
+    with translation.override("en"):
+        benefit_save(record=claim)
+        claim.status = BenefitRecord.Status.PROCESSING
+        benefit_save(record=claim)
+    assert list(claim.events.values_list("changes", flat=True)) == [
+        "Tiếp nhận hồ sơ Thai sản, trạng thái Đã tiếp nhận.", "trạng thái: Đã tiếp nhận → Đang giải quyết"]
+    bodies = list(Message.objects.filter(user=holder).order_by("pk").values_list("body", flat=True))
+    assert len(bodies) == 4  # a notice and an SMS for each change
+    assert all("Trạng thái: Đã tiếp nhận." in body for body in bodies[:2])
+    assert all("Trạng thái: Đang giải quyết." in body for body in bodies[2:])
+    assert [body for body in bodies if "Received" in body or "Being processed" in body] == []

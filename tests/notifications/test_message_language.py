@@ -1,0 +1,48 @@
+"""What leaves the portal (SMS, e-mail, in-portal notices) is Vietnamese whatever the language of
+the page whose action sent it: a choice label is a lazy translation, and a message rendered while
+English is active (an officer or a citizen browsing in English) would otherwise say "Received"
+instead of "Đã tiếp nhận"."""
+
+import pytest
+from django.utils import translation
+
+from accounts.models import Person
+from benefits.models import BenefitRecord
+from notifications.models import Message
+from notifications.services import send_message
+from tests.benefits.helpers import citizen, record
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_afterwards():
+    yield
+    translation.deactivate()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("channel", [Message.Channel.INBOX, Message.Channel.SMS])
+def test_a_message_sent_while_english_is_active_is_vietnamese(reference_data, channel):
+    user = citizen()
+    claim = record(user.person, kind=BenefitRecord.Kind.MATERNITY)
+    with translation.override("en"):
+        assert str(claim.get_status_display()) == "Received"  # the label does follow the page's language
+        message = send_message(channel=channel, template="benefit_updated", user=user, recipient="+84912345678",
+                               context={"record": claim, "person": user.person, "for_child": False},
+                               idempotency_key=f"language-{channel}")
+        assert translation.get_language() == "en"  # the page goes on in English
+    message.refresh_from_db()
+    assert "Trạng thái: Đã tiếp nhận." in message.body
+    assert "Received" not in message.body
+    if channel == Message.Channel.INBOX:
+        assert message.subject == "Hồ sơ hưởng chế độ thai sản vừa được cập nhật"
+
+
+@pytest.mark.django_db
+def test_a_lazy_label_in_the_context_is_rendered_in_vietnamese(reference_data):
+    user = citizen()
+    with translation.override("en"):
+        message = send_message(channel=Message.Channel.INBOX, template="welcome", user=user,
+                               context={"name": Person.Sex.MALE.label, "code": "7901234567"},
+                               idempotency_key="welcome-en")
+    message.refresh_from_db()
+    assert message.body.startswith("Xin chào Nam,") and "Male" not in message.body
