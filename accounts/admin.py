@@ -79,7 +79,8 @@ class DeclarationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "chua_tao_duoc":
-            return queryset.filter(declaration_pdf="", pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS)
+            return queryset.filter(declaration_pdf="", pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS).exclude(
+                status=Registration.Status.REPLACED)
         return queryset
 
 

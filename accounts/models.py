@@ -181,7 +181,8 @@ class Registration(models.Model):
     @property
     def declaration_given_up(self):
         """The declaration could not be built in `JOB_MAX_ATTEMPTS` attempts (vssid_portal/jobs.py)."""
-        return not self.declaration_pdf and self.pdf_attempts > settings.JOB_MAX_ATTEMPTS
+        return (not self.declaration_pdf and self.pdf_attempts > settings.JOB_MAX_ATTEMPTS
+                and self.status != self.Status.REPLACED)
 
 
 class RegistrationEvent(models.Model):

@@ -65,7 +65,7 @@ class DeclarationFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "chua_tao_duoc":
             return queryset.filter(pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS).exclude(
-                declaration_pdf__gt="", pdf_revision=F("revision"))
+                declaration_pdf__gt="", pdf_revision=F("revision")).exclude(status=Filing.Status.WITHDRAWN)
         return queryset
 
 

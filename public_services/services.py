@@ -29,7 +29,7 @@ from accounts.services.notices import person_notify
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_stale_uploads, kept_only_if_committed
-from vssid_portal.jobs import attempt_begun
+from vssid_portal.jobs import attempt_begun, attempt_returned
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -304,6 +304,14 @@ def filing_build_declaration(*, filing_id: int) -> Filing | None:
     if attempts > settings.JOB_MAX_ATTEMPTS:
         logger.error("filing %s: declaration given up after %s attempts", filing_id, attempts - 1)
         return None
+    try:
+        return _declaration_rendered(filing_id)
+    except OSError:  # the storage, not the declaration: retried without using up its attempts
+        attempt_returned(Filing.objects.filter(pk=filing_id), "pdf_attempts")
+        raise
+
+
+def _declaration_rendered(filing_id: int) -> Filing:
     with kept_only_if_committed() as saved, transaction.atomic():
         filing = Filing.objects.select_for_update().get(pk=filing_id)
         if filing.pdf_ready:

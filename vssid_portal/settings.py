@@ -195,7 +195,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SOFT_TIME_LIMIT = _read("CELERY_TASK_SOFT_TIME_LIMIT", env.int, default=120)
 CELERY_TASK_TIME_LIMIT = _read("CELERY_TASK_TIME_LIMIT", env.int, default=150)
 # A PDF build is tried at most this many times (retries, sweeps and re-deliveries after a worker
-# died, together; vssid_portal/jobs.py); then it is left for an officer's "build again" action.
+# died, together; vssid_portal/jobs.py; storage errors are not counted); then it is left for an
+# officer's "build again" action.
 JOB_MAX_ATTEMPTS = _read("JOB_MAX_ATTEMPTS", env.int, default=10)
 # Publishing must not hang a web request when Redis is away: fail fast, the outbox sweeper
 # re-dispatches what stayed pending.

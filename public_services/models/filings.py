@@ -86,7 +86,8 @@ class Filing(models.Model):
     @property
     def pdf_given_up(self):
         """The declaration could not be built in `JOB_MAX_ATTEMPTS` attempts (vssid_portal/jobs.py)."""
-        return not self.pdf_ready and self.pdf_attempts > settings.JOB_MAX_ATTEMPTS
+        return (not self.pdf_ready and self.pdf_attempts > settings.JOB_MAX_ATTEMPTS
+                and self.status != self.Status.WITHDRAWN)
 
 
 OPEN_STATUSES = {Filing.Status.SUBMITTED, Filing.Status.RECEIVED, Filing.Status.PROCESSING, Filing.Status.RETURNED}

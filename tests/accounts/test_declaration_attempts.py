@@ -57,3 +57,29 @@ def test_a_declaration_that_always_fails_is_given_up_then_an_officer_starts_it_a
     registration.refresh_from_db()
     assert registration.declaration_pdf and registration.pdf_attempts == 1
     assert "Tải tờ khai đăng ký (PDF)" in client.get(status_link).content.decode()
+
+
+def test_a_storage_outage_does_not_use_up_the_attempts(client, reference_data):
+    from accounts.tasks import build_registration_declaration
+
+    make_person()
+    register(client)
+    registration = Registration.objects.get()
+    with mock.patch.object(services, "render_pdf", side_effect=OSError(28, "No space left on device")):
+        for _dispatch in range(3):  # the submit's task with its 5 retries, then two sweeps during the outage
+            build_registration_declaration.delay(registration.pk)
+    assert Registration.objects.get().pdf_attempts == 0
+    build_missing_declarations()  # the storage is back: the next sweep builds it
+    assert Registration.objects.get().declaration_pdf
+
+
+def test_a_replaced_registration_is_not_listed_as_given_up(client, reference_data, settings):
+    make_person()
+    register(client)
+    first = Registration.objects.get()
+    register(client)  # registering again replaces the pending one
+    Registration.objects.filter(pk=first.pk).update(pdf_attempts=settings.JOB_MAX_ATTEMPTS + 1)
+    first.refresh_from_db()
+    assert first.status == Registration.Status.REPLACED and not first.declaration_given_up
+    listed = logged(officer("canbo07901", "07901", DISTRICT)).get(QUEUE + "?to_khai=chua_tao_duoc").content.decode()
+    assert first.reference not in listed

@@ -97,3 +97,25 @@ def test_a_corrected_filing_gets_its_attempts_back(owner, district_officer, brok
     filing.refresh_from_db()
     assert filing.revision == 2 and filing.pdf_attempts == 0 and not filing.pdf_given_up
     assert filings_missing_declarations() == [filing.pk]
+
+
+def test_a_storage_outage_does_not_use_up_the_attempts(owner):
+    from public_services.tasks import build_filing_declaration
+
+    filing = submit(owner)
+    with mock.patch.object(services, "render_pdf", side_effect=OSError(28, "No space left on device")):
+        for _dispatch in range(3):  # the submit's task with its 5 retries, then two sweeps during the outage
+            build_filing_declaration.delay(filing.pk)
+    assert Filing.objects.get(pk=filing.pk).pdf_attempts == 0
+    build_missing_filing_declarations()  # the storage is back: the next sweep builds it
+    assert Filing.objects.get(pk=filing.pk).pdf_ready
+
+
+def test_a_withdrawn_filing_is_not_listed_as_given_up(owner, district_officer, broken_render):
+    from public_services.services import filing_withdraw
+
+    filing = filing_withdraw(filing=submit(owner), user=owner)
+    Filing.objects.filter(pk=filing.pk).update(pdf_attempts=4)
+    assert not Filing.objects.get(pk=filing.pk).pdf_given_up
+    listed = logged(district_officer).get(QUEUE + "?to_khai=chua_tao_duoc").content.decode()
+    assert filing.tracking_number not in listed
