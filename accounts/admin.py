@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from vssid_portal.admin import DateHierarchyWithinRange, posted_text
+from vssid_portal.admin import DateHierarchyWithinRange, GivenUpFilter, posted_text
 from vssid_portal.files import private_file_response
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import fold
@@ -70,18 +70,10 @@ class RegistrationEventInline(admin.TabularInline):
         return False
 
 
-class DeclarationFilter(admin.SimpleListFilter):
-    title = "tờ khai"
-    parameter_name = "to_khai"
-
-    def lookups(self, request, model_admin):
-        return [("chua_tao_duoc", "Chưa tạo được")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "chua_tao_duoc":
-            return queryset.filter(declaration_pdf="", pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS).exclude(
-                status=Registration.Status.REPLACED)
-        return queryset
+class DeclarationFilter(GivenUpFilter):
+    def given_up(self, queryset):
+        return queryset.filter(declaration_pdf="", pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS).exclude(
+            status=Registration.Status.REPLACED)
 
 
 @admin.register(Registration)

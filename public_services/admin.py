@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from vssid_portal.admin import posted_text
+from vssid_portal.admin import GivenUpFilter, posted_text
 from vssid_portal.files import private_file_response
 
 from . import admin_calendar  # noqa: F401  (registers the holiday calendar's admin)
@@ -55,18 +55,10 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DeclarationFilter(admin.SimpleListFilter):
-    title = "tờ khai"
-    parameter_name = "to_khai"
-
-    def lookups(self, request, model_admin):
-        return [("chua_tao_duoc", "Chưa tạo được")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "chua_tao_duoc":
-            return queryset.filter(pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS).exclude(
-                declaration_pdf__gt="", pdf_revision=F("revision")).exclude(status=Filing.Status.WITHDRAWN)
-        return queryset
+class DeclarationFilter(GivenUpFilter):
+    def given_up(self, queryset):
+        return queryset.filter(pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS).exclude(
+            declaration_pdf__gt="", pdf_revision=F("revision")).exclude(status=Filing.Status.WITHDRAWN)
 
 
 @admin.register(Filing)

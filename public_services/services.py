@@ -29,7 +29,7 @@ from accounts.services.notices import person_notify
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_stale_uploads, kept_only_if_committed
-from vssid_portal.jobs import attempt_begun, attempt_returned
+from vssid_portal.jobs import run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -298,17 +298,8 @@ def filing_build_declaration(*, filing_id: int) -> Filing | None:
     Idempotent: a declaration that exists for this revision is left alone. After
     `JOB_MAX_ATTEMPTS` attempts at one revision it is given up, for an officer to start again
     (`filings_retry_declarations`). Returns None when there was nothing to build."""
-    attempts = attempt_begun(_declaration_missing().filter(pk=filing_id), "pdf_attempts")
-    if attempts is None:
-        return None
-    if attempts > settings.JOB_MAX_ATTEMPTS:
-        logger.error("filing %s: declaration given up after %s attempts", filing_id, attempts - 1)
-        return None
-    try:
-        return _declaration_rendered(filing_id)
-    except OSError:  # the storage, not the declaration: retried without using up its attempts
-        attempt_returned(Filing.objects.filter(pk=filing_id), "pdf_attempts")
-        raise
+    return run_counted(_declaration_missing().filter(pk=filing_id), "pdf_attempts",
+                       lambda: _declaration_rendered(filing_id), name=f"filing {filing_id}: declaration")
 
 
 def _declaration_rendered(filing_id: int) -> Filing:

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.apps import apps
+from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -13,6 +14,23 @@ def posted_text(request, name: str) -> str:
     CharField checks it: a NUL character, which PostgreSQL refuses in text, raises ValidationError
     with Django's message (Vietnamese in locale/vi) instead of a database error."""
     return forms.CharField(required=False, strip=False).clean(request.POST.get(name, ""))
+
+
+class GivenUpFilter(admin.SimpleListFilter):
+    """"tờ khai: Chưa tạo được": the rows whose declaration was given up (vssid_portal/jobs.py);
+    a subclass says which they are in `given_up(queryset)`."""
+
+    title = "tờ khai"
+    parameter_name = "to_khai"
+
+    def lookups(self, request, model_admin):
+        return [("chua_tao_duoc", "Chưa tạo được")]
+
+    def queryset(self, request, queryset):
+        return self.given_up(queryset) if self.value() == "chua_tao_duoc" else queryset
+
+    def given_up(self, queryset):
+        raise NotImplementedError
 
 
 class DateHierarchyChangeList(ChangeList):

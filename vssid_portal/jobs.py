@@ -4,11 +4,18 @@ A task is acknowledged late and handed out again when its worker dies (settings:
 reject_on_worker_lost), and the sweeps queue again what is still missing. A job that always
 fails, or that always kills its worker process (memory, a crash in a C library, the hard time
 limit), would then run for ever. Counting the attempt in its own transaction, committed before
-the job starts, survives both the job's rollback and the death of its process.
+the job starts, survives both the job's rollback and the death of its process. After
+`JOB_MAX_ATTEMPTS` attempts the job is given up.
 """
 
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
+
+logger = logging.getLogger(__name__)
 
 
 def attempt_begun(queryset: QuerySet, field: str) -> int | None:
@@ -21,10 +28,27 @@ def attempt_begun(queryset: QuerySet, field: str) -> int | None:
         return queryset.values_list(field, flat=True).get()
 
 
-
 def attempt_returned(queryset: QuerySet, field: str) -> None:
     """Give back the attempt counted by `attempt_begun` for a failure that is not the job's (the
     storage away: its task retries with a growing delay and the sweeps queue it again), so an
     outage does not use up the attempts of every job that ran during it."""
     with transaction.atomic():
         queryset.filter(**{f"{field}__gt": 0}).update(**{field: F(field) - 1})
+
+
+def run_counted(queryset: QuerySet, field: str, job: Callable, *, name: str):
+    """Run `job()` as one counted attempt at the job of the single row in `queryset` and return
+    what it returns; None when there is nothing to do, or when the attempts are used up (logged
+    as an error, `name` saying what was given up). A storage error (OSError) gives its attempt
+    back and is raised for the task to retry."""
+    attempts = attempt_begun(queryset, field)
+    if attempts is None:
+        return None
+    if attempts > settings.JOB_MAX_ATTEMPTS:
+        logger.error("%s given up after %s attempts", name, attempts - 1)
+        return None
+    try:
+        return job()
+    except OSError:
+        attempt_returned(queryset, field)
+        raise

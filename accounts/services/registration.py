@@ -21,7 +21,7 @@ from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_stale_uploads, kept_only_if_committed
-from vssid_portal.jobs import attempt_begun, attempt_returned
+from vssid_portal.jobs import run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.text import fold
 
@@ -262,17 +262,8 @@ def registration_build_declaration(*, registration_id: int) -> Registration | No
     (`registrations_retry_declarations`). Returns None when there was nothing to build."""
     to_build = Registration.objects.filter(pk=registration_id, declaration_pdf="").exclude(
         status=Registration.Status.REPLACED)
-    attempts = attempt_begun(to_build, "pdf_attempts")
-    if attempts is None:
-        return None
-    if attempts > settings.JOB_MAX_ATTEMPTS:
-        logger.error("registration %s: declaration given up after %s attempts", registration_id, attempts - 1)
-        return None
-    try:
-        return _declaration_rendered(registration_id)
-    except OSError:  # the storage, not the declaration: retried without using up its attempts
-        attempt_returned(Registration.objects.filter(pk=registration_id), "pdf_attempts")
-        raise
+    return run_counted(to_build, "pdf_attempts", lambda: _declaration_rendered(registration_id),
+                       name=f"registration {registration_id}: declaration")
 
 
 def _declaration_rendered(registration_id: int) -> Registration:

@@ -5,7 +5,6 @@ citizen is told the filing is kept, and an officer of the agency can start it ag
 from unittest import mock
 
 import pytest
-from django.test import Client
 
 from public_services import services
 from public_services.models import Filing
@@ -13,16 +12,9 @@ from public_services.services import filing_build_declaration, filings_missing_d
 from public_services.tasks import build_missing_filing_declarations
 
 from .helpers import answers, district_officer, other_district_officer, owner, submit  # noqa: F401
+from .test_admin import QUEUE, logged
 
 pytestmark = pytest.mark.django_db
-
-QUEUE = "/quan-tri/public_services/filing/"
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
