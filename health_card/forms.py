@@ -1,19 +1,23 @@
-"""Forms of the clinic verify page: a scanned QR string, or card number + full name + birth date."""
+"""Forms of the clinic verify page: a scanned QR string, or card number + full name + birth date.
+
+Labels and messages are lazy translations: the page shows them in its language, and the card-check
+API, which reports a typed check's field errors ("loi"), answers in Vietnamese (views.verify)."""
 
 import datetime
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class ScanForm(forms.Form):
     """What a camera or a handheld scanner read (the scanner types it and presses Enter)."""
 
     ma_qr = forms.CharField(
-        label="Chuỗi mã QR trên thẻ", max_length=2000, strip=False,
-        help_text="Đặt con trỏ vào ô này rồi quét mã QR bằng máy quét cầm tay, hoặc dán chuỗi đã quét.",
-        error_messages={"required": "Quét hoặc dán chuỗi mã QR trên thẻ BHYT.",
-                        "max_length": "Chuỗi quá dài: đây không phải mã QR thẻ BHYT."},
+        label=_("Chuỗi mã QR trên thẻ"), max_length=2000, strip=False,
+        help_text=_("Đặt con trỏ vào ô này rồi quét mã QR bằng máy quét cầm tay, hoặc dán chuỗi đã quét."),
+        error_messages={"required": _("Quét hoặc dán chuỗi mã QR trên thẻ BHYT."),
+                        "max_length": _("Chuỗi quá dài: đây không phải mã QR thẻ BHYT.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off",
                                       "autofocus": True}),
     )
@@ -24,33 +28,34 @@ _BIRTH = re.compile(r"^(?:(\d{1,2})/(\d{1,2})/)?(\d{4})$")
 
 class TypedForm(forms.Form):
     so_the = forms.CharField(
-        label="Mã thẻ BHYT", max_length=20,
-        help_text="Mã số BHXH 10 chữ số, mã thẻ cũ 15 ký tự (ví dụ HS4790123456789) hoặc số CCCD 12 chữ số.",
-        error_messages={"required": "Nhập mã thẻ BHYT."},
+        label=_("Mã thẻ BHYT"), max_length=20,
+        help_text=_("Mã số BHXH 10 chữ số, mã thẻ cũ 15 ký tự (ví dụ HS4790123456789) hoặc số CCCD 12 chữ số."),
+        error_messages={"required": _("Nhập mã thẻ BHYT.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
-    ho_ten = forms.CharField(label="Họ và tên", max_length=100, error_messages={"required": "Nhập họ và tên ghi trên thẻ."},
+    ho_ten = forms.CharField(label=_("Họ và tên"), max_length=100,
+                             error_messages={"required": _("Nhập họ và tên ghi trên thẻ.")},
                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
     ngay_sinh = forms.CharField(
-        label="Ngày sinh", max_length=10, help_text="dd/mm/yyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm.",
-        error_messages={"required": "Nhập ngày sinh theo dạng dd/mm/yyyy."},
+        label=_("Ngày sinh"), max_length=10, help_text=_("dd/mm/yyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm."),
+        error_messages={"required": _("Nhập ngày sinh theo dạng dd/mm/yyyy.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
 
     def clean_so_the(self):
         number = "".join(self.cleaned_data["so_the"].split()).upper()
         if not re.fullmatch(r"\d{10}|\d{12}|[A-Z]{2}[1-5]\d{2}[0-9A-Z]{10}", number):
-            raise forms.ValidationError("Mã thẻ gồm 10 chữ số, 15 ký tự (mã thẻ cũ) hoặc 12 chữ số (CCCD).")
+            raise forms.ValidationError(_("Mã thẻ gồm 10 chữ số, 15 ký tự (mã thẻ cũ) hoặc 12 chữ số (CCCD)."))
         return number
 
     def clean_ngay_sinh(self):
         match = _BIRTH.match(self.cleaned_data["ngay_sinh"].strip())
         if not match:
-            raise forms.ValidationError("Nhập ngày sinh theo dạng dd/mm/yyyy, ví dụ 15/03/1988, hoặc năm sinh yyyy.")
+            raise forms.ValidationError(_("Nhập ngày sinh theo dạng dd/mm/yyyy, ví dụ 15/03/1988, hoặc năm sinh yyyy."))
         year = int(match[3])
         if match[1] is None:
             return None, year
         try:
             return datetime.date(year, int(match[2]), int(match[1])), year
         except ValueError:
-            raise forms.ValidationError("Ngày sinh không có thật: kiểm tra lại ngày và tháng.") from None
+            raise forms.ValidationError(_("Ngày sinh không có thật: kiểm tra lại ngày và tháng.")) from None

@@ -1,9 +1,16 @@
 """What each card-check answer looks like: words, colour, icon, and the result code (`maKetQua`)
 clinic software already reads from the BHXH card-check service (000 valid; 060 wrong name; 070
 wrong birth date). Codes that service is not known to use are the portal's own (9xx), and every
-code other than 000 means "do not accept the card"."""
+code other than 000 means "do not accept the card".
+
+The words are lazy translations, read in the language active where they are shown: the verify
+page's, and always Vietnamese in the card-check API (views.verify.api_verify answers under
+translation.override(settings.LANGUAGE_CODE)), whose "thongBao" and "ghiChu" clinic software reads."""
 
 from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from .qr import Kind
 
@@ -11,10 +18,10 @@ from .qr import Kind
 @dataclass(frozen=True)
 class Outcome:
     code: str
-    label: str
+    label: str | Promise
     tone: str  # CSS modifier: success, warning, error
     icon: str  # a character shown beside the words (colour is never the only signal)
-    explanation: str
+    explanation: str | Promise
 
     @property
     def valid(self) -> bool:
@@ -22,27 +29,30 @@ class Outcome:
 
 
 OUTCOMES = {
-    Kind.VALID: Outcome("000", "Thẻ hợp lệ", "success", "✔", "Thẻ đang có giá trị sử dụng."),
-    Kind.EXPIRED: Outcome("010", "Hết hạn", "warning", "⌛",
-                          "Thẻ hoặc mã QR đã hết hạn. Mã QR trên màn hình chỉ dùng được 10 phút: hãy đề nghị người bệnh mở lại mã QR."),
-    Kind.NOT_YET_VALID: Outcome("011", "Chưa đến hạn sử dụng", "warning", "⏳", "Thẻ chưa đến ngày bắt đầu có giá trị sử dụng."),
-    Kind.REPLACED: Outcome("003", "Thẻ đã được cấp lại", "warning", "↻",
-                           "Đây là thẻ cũ: người bệnh đã được cấp thẻ mới. Hãy dùng mã QR của thẻ mới."),
-    Kind.REVOKED: Outcome("110", "Thẻ đã bị thu hồi", "error", "⛔", "Thẻ không còn giá trị. Không tiếp nhận thẻ này."),
-    Kind.FORGED: Outcome("901", "Mã QR giả mạo", "error", "✖",
-                         "Chữ ký hoặc chuỗi kiểm tra không đúng: nội dung mã QR đã bị sửa hoặc không do BHXH Việt Nam cấp."),
-    Kind.UNKNOWN_KEY: Outcome("902", "Khóa ký không xác định", "error", "✖",
-                              "Mã QR được ký bằng khóa mà Cổng không công bố hoặc đã hết hạn xác thực."),
-    Kind.MALFORMED: Outcome("205", "Không đọc được mã QR", "error", "?",
-                            "Chuỗi không đúng định dạng mã QR thẻ BHYT. Hãy quét lại."),
-    Kind.TRUNCATED: Outcome("205", "Mã QR bị đọc thiếu", "error", "?",
-                            "Chuỗi bị cắt ngắn (thiếu phần kết thúc). Hãy quét lại, giữ mã QR trong khung hình."),
-    Kind.JUNK: Outcome("205", "Dữ liệu không đọc được", "error", "?",
-                       "Máy quét gửi dữ liệu không phải văn bản. Kiểm tra cài đặt bảng mã (UTF-8) của máy quét rồi quét lại."),
-    Kind.NOT_FOUND: Outcome("050", "Không tìm thấy thẻ", "error", "✖", "Không có thẻ BHYT nào mang mã này."),
-    Kind.WRONG_NAME: Outcome("060", "Sai họ tên", "error", "✖", "Họ tên không khớp với thông tin thẻ."),
-    Kind.WRONG_BIRTH_DATE: Outcome("070", "Sai ngày sinh", "error", "✖", "Ngày sinh không khớp với thông tin thẻ."),
-    Kind.UNSIGNED: Outcome("903", "Mã QR không có chữ ký", "warning", "?",
-                           "Mã QR này không có chữ ký số của BHXH Việt Nam (thẻ in trước khi có Cổng), nên trang công khai "
-                           "không xác thực được. Cơ sở KCB đối chiếu thẻ này bằng tài khoản của cơ sở."),
+    Kind.VALID: Outcome("000", _("Thẻ hợp lệ"), "success", "✔", _("Thẻ đang có giá trị sử dụng.")),
+    Kind.EXPIRED: Outcome("010", _("Hết hạn"), "warning", "⌛", _(
+        "Thẻ hoặc mã QR đã hết hạn. Mã QR trên màn hình chỉ dùng được 10 phút: hãy đề nghị người bệnh mở lại mã QR.")),
+    Kind.NOT_YET_VALID: Outcome("011", _("Chưa đến hạn sử dụng"), "warning", "⏳",
+                                _("Thẻ chưa đến ngày bắt đầu có giá trị sử dụng.")),
+    Kind.REPLACED: Outcome("003", _("Thẻ đã được cấp lại"), "warning", "↻",
+                           _("Đây là thẻ cũ: người bệnh đã được cấp thẻ mới. Hãy dùng mã QR của thẻ mới.")),
+    Kind.REVOKED: Outcome("110", _("Thẻ đã bị thu hồi"), "error", "⛔",
+                          _("Thẻ không còn giá trị. Không tiếp nhận thẻ này.")),
+    Kind.FORGED: Outcome("901", _("Mã QR giả mạo"), "error", "✖", _(
+        "Chữ ký hoặc chuỗi kiểm tra không đúng: nội dung mã QR đã bị sửa hoặc không do BHXH Việt Nam cấp.")),
+    Kind.UNKNOWN_KEY: Outcome("902", _("Khóa ký không xác định"), "error", "✖",
+                              _("Mã QR được ký bằng khóa mà Cổng không công bố hoặc đã hết hạn xác thực.")),
+    Kind.MALFORMED: Outcome("205", _("Không đọc được mã QR"), "error", "?",
+                            _("Chuỗi không đúng định dạng mã QR thẻ BHYT. Hãy quét lại.")),
+    Kind.TRUNCATED: Outcome("205", _("Mã QR bị đọc thiếu"), "error", "?",
+                            _("Chuỗi bị cắt ngắn (thiếu phần kết thúc). Hãy quét lại, giữ mã QR trong khung hình.")),
+    Kind.JUNK: Outcome("205", _("Dữ liệu không đọc được"), "error", "?", _(
+        "Máy quét gửi dữ liệu không phải văn bản. Kiểm tra cài đặt bảng mã (UTF-8) của máy quét rồi quét lại.")),
+    Kind.NOT_FOUND: Outcome("050", _("Không tìm thấy thẻ"), "error", "✖", _("Không có thẻ BHYT nào mang mã này.")),
+    Kind.WRONG_NAME: Outcome("060", _("Sai họ tên"), "error", "✖", _("Họ tên không khớp với thông tin thẻ.")),
+    Kind.WRONG_BIRTH_DATE: Outcome("070", _("Sai ngày sinh"), "error", "✖",
+                                   _("Ngày sinh không khớp với thông tin thẻ.")),
+    Kind.UNSIGNED: Outcome("903", _("Mã QR không có chữ ký"), "warning", "?", _(
+        "Mã QR này không có chữ ký số của BHXH Việt Nam (thẻ in trước khi có Cổng), nên trang công khai "
+        "không xác thực được. Cơ sở KCB đối chiếu thẻ này bằng tài khoản của cơ sở.")),
 }

@@ -10,8 +10,10 @@ the amounts, never the diagnosis: an SMS shows on a locked phone.
 import hashlib
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from accounts.services.notices import person_notify
 
@@ -171,15 +173,18 @@ def visit_save(*, visit: Visit, lines, actor=None) -> bool:
         line.visit = visit
         line.save()
 
-    if created:
-        summary = (f"Nhập lượt khám {visit.get_kind_display().lower()} tại {visit.facility.name}, "
-                   f"{len(lines)} dòng chi phí.")
-    else:
-        parts = [f"{_label(name)}: {_display(name, stored[name])} → {_display(name, new_values[name])}"
-                 for name in TRACKED_FIELDS if stored[name] != new_values[name]]
-        if sorted(map(_line_key, stored_lines), key=repr) != sorted(map(_line_key, lines), key=repr):
-            parts.append(f"chi phí chi tiết: {len(stored_lines)} → {len(lines)} dòng")
-        summary = "; ".join(parts)
+    # The audit trail is written in Vietnamese whatever the language of the officer's page (the
+    # visit kind and the field names are lazy translations).
+    with translation.override(settings.LANGUAGE_CODE):
+        if created:
+            summary = (f"Nhập lượt khám {visit.get_kind_display().lower()} tại {visit.facility.name}, "
+                       f"{len(lines)} dòng chi phí.")
+        else:
+            parts = [f"{_label(name)}: {_display(name, stored[name])} → {_display(name, new_values[name])}"
+                     for name in TRACKED_FIELDS if stored[name] != new_values[name]]
+            if sorted(map(_line_key, stored_lines), key=repr) != sorted(map(_line_key, lines), key=repr):
+                parts.append(f"chi phí chi tiết: {len(stored_lines)} → {len(lines)} dòng")
+            summary = "; ".join(parts)
     VisitEvent.objects.create(visit=visit, revision=visit.revision, changes=summary, actor=actor)
     person_notify(
         person=visit.person,

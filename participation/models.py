@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Person
 from lookup.models import Agency, Employer, MedicalFacility, Province
@@ -17,18 +20,18 @@ class Period(models.Model):
     """A stretch of months with one insurance type, payer and contribution base."""
 
     class Kind(models.TextChoices):
-        BHXH_COMPULSORY = "bhxh_bb", "BHXH bắt buộc"
-        BHXH_VOLUNTARY = "bhxh_tn", "BHXH tự nguyện"
-        BHTN = "bhtn", "BHTN"
-        BHTNLD = "bhtnld", "BHTNLĐ-BNN"
-        BHYT = "bhyt", "BHYT"
+        BHXH_COMPULSORY = "bhxh_bb", _("BHXH bắt buộc")
+        BHXH_VOLUNTARY = "bhxh_tn", _("BHXH tự nguyện")
+        BHTN = "bhtn", _("BHTN")
+        BHTNLD = "bhtnld", _("BHTNLĐ-BNN")
+        BHYT = "bhyt", _("BHYT")
 
     class Payer(models.TextChoices):
-        EMPLOYER = "employer", "Đơn vị sử dụng lao động"
-        SELF = "self", "Tự đóng"
-        HOUSEHOLD = "household", "Hộ gia đình"
-        STATE = "state", "Ngân sách nhà nước"
-        FUND = "fund", "Quỹ BHXH, BHTN đóng"
+        EMPLOYER = "employer", _("Đơn vị sử dụng lao động")
+        SELF = "self", _("Tự đóng")
+        HOUSEHOLD = "household", _("Hộ gia đình")
+        STATE = "state", _("Ngân sách nhà nước")
+        FUND = "fund", _("Quỹ BHXH, BHTN đóng")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="periods", verbose_name="người tham gia")
     kind = models.CharField("loại bảo hiểm", max_length=8, choices=Kind.choices)
@@ -64,7 +67,9 @@ class Period(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person.bhxh_code} {self.get_kind_display()} {self.from_month:%m/%Y}–{self.to_month:%m/%Y}"
+        # Kept by the admin's change log (LogEntry.object_repr): Vietnamese whatever the page's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{self.person.bhxh_code} {self.get_kind_display()} {self.from_month:%m/%Y}–{self.to_month:%m/%Y}"
 
     @property
     def months(self) -> int:
@@ -102,9 +107,9 @@ class Statement(models.Model):
     """A verifiable statement of participation: a PDF whose short code opens a public check page."""
 
     class Status(models.TextChoices):
-        BUILDING = "building", "Đang tạo"
-        READY = "ready", "Sẵn sàng"
-        FAILED = "failed", "Lỗi"
+        BUILDING = "building", _("Đang tạo")
+        READY = "ready", _("Sẵn sàng")
+        FAILED = "failed", pgettext_lazy("trạng thái bản xác nhận", "Lỗi")
 
     code = models.CharField("mã xác thực", max_length=16, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="statements")

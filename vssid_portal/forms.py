@@ -9,11 +9,21 @@ templates and are rendered by them.
 
 from django.forms.renderers import Jinja2, TemplatesSetting
 from django.template import TemplateDoesNotExist
+from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
 
 
 class PortalFormRenderer(Jinja2):
     field_template_name = "forms/field.html"
     fallback = TemplatesSetting()
+
+    @cached_property
+    def engine(self):
+        engine = super().engine
+        # `{{ _("…") }}` in the field template, in the language of the request (Django's catalogues).
+        engine.env.add_extension("jinja2.ext.i18n")
+        engine.env.install_gettext_callables(gettext, ngettext, newstyle=True)
+        return engine
 
     def get_template(self, template_name):
         try:

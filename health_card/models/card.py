@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import Agency, MedicalFacility
@@ -67,10 +69,10 @@ class Card(models.Model):
     the previous one replaced, so a QR of an older version is recognised as replaced."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Đang sử dụng"
-        REPLACED = "replaced", "Đã được thay bằng thẻ mới"
-        REVOKED = "revoked", "Đã thu hồi"
-        EXPIRED = "expired", "Hết hạn"
+        ACTIVE = "active", _("Đang sử dụng")
+        REPLACED = "replaced", _("Đã được thay bằng thẻ mới")
+        REVOKED = "revoked", _("Đã thu hồi")
+        EXPIRED = "expired", _("Hết hạn")
 
     class LivingArea(models.TextChoices):
         K1 = "K1", "K1 – xã đảo, huyện đảo"
@@ -116,7 +118,9 @@ class Card(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.legacy_number} (lần {self.version}, {self.get_status_display().lower()})"
+        # Kept by the admin's change log (LogEntry.object_repr): Vietnamese whatever the page's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{self.legacy_number} (lần {self.version}, {self.get_status_display().lower()})"
 
     def clean(self):
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
@@ -179,10 +183,10 @@ class CardCheck(models.Model):
     """One verification of a card: who asked, from which facility, how, when and the answer."""
 
     class Channel(models.TextChoices):
-        QR = "qr", "Quét mã QR"
-        TYPED = "typed", "Nhập mã thẻ, họ tên, ngày sinh"
-        API = "api", "Phần mềm của cơ sở KCB (API)"
-        PUBLIC = "public", "Trang xác thực công khai"
+        QR = "qr", _("Quét mã QR")
+        TYPED = "typed", _("Nhập mã thẻ, họ tên, ngày sinh")
+        API = "api", _("Phần mềm của cơ sở KCB (API)")
+        PUBLIC = "public", _("Trang xác thực công khai")
 
     card = models.ForeignKey(Card, on_delete=models.SET_NULL, null=True, blank=True, related_name="checks",
                              verbose_name="thẻ")
@@ -205,7 +209,8 @@ class CardCheck(models.Model):
         indexes = [models.Index(fields=["person", "-at"], name="cardcheck_person_at_idx")]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y %H:%M} {self.get_channel_display()} – {self.result}"
+        with translation.override(settings.LANGUAGE_CODE):  # as Card.__str__
+            return f"{self.at:%d/%m/%Y %H:%M} {self.get_channel_display()} – {self.result}"
 
     @property
     def result_label(self) -> str:

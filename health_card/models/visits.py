@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import MedicalFacility
@@ -40,24 +42,24 @@ def normalize_icd10(code: str) -> str:
 
 
 class VisitKind(models.TextChoices):
-    OUTPATIENT = "ngoai_tru", "Ngoại trú"
-    INPATIENT = "noi_tru", "Nội trú"
+    OUTPATIENT = "ngoai_tru", _("Ngoại trú")
+    INPATIENT = "noi_tru", _("Nội trú")
 
 
 class CostCategory(models.TextChoices):
     """Cost groups of the hospitals' BHYT claim data (nhóm chi phí), in the order a bill lists them."""
 
-    EXAMINATION = "kham_benh", "Khám bệnh"
-    TEST = "xet_nghiem", "Xét nghiệm"
-    IMAGING = "cdha", "Chẩn đoán hình ảnh"
-    FUNCTION_TEST = "tham_do", "Thăm dò chức năng"
-    MEDICINE = "thuoc", "Thuốc"
-    BLOOD = "mau", "Máu và chế phẩm máu"
-    SUPPLIES = "vat_tu", "Vật tư y tế"
-    BED_DAYS = "ngay_giuong", "Ngày giường"
-    PROCEDURE = "thu_thuat", "Thủ thuật, phẫu thuật"
-    TRANSPORT = "van_chuyen", "Vận chuyển người bệnh"
-    OTHER = "khac", "Chi phí khác"
+    EXAMINATION = "kham_benh", _("Khám bệnh")
+    TEST = "xet_nghiem", _("Xét nghiệm")
+    IMAGING = "cdha", _("Chẩn đoán hình ảnh")
+    FUNCTION_TEST = "tham_do", _("Thăm dò chức năng")
+    MEDICINE = "thuoc", _("Thuốc")
+    BLOOD = "mau", _("Máu và chế phẩm máu")
+    SUPPLIES = "vat_tu", _("Vật tư y tế")
+    BED_DAYS = "ngay_giuong", _("Ngày giường")
+    PROCEDURE = "thu_thuat", _("Thủ thuật, phẫu thuật")
+    TRANSPORT = "van_chuyen", _("Vận chuyển người bệnh")
+    OTHER = "khac", _("Chi phí khác")
 
 
 def _non_negative(*fields: str) -> list[models.CheckConstraint]:
@@ -155,7 +157,9 @@ class VisitLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_category_display()}: {self.description}"
+        # Kept by the admin's change log (LogEntry): Vietnamese whatever the page's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{self.get_category_display()}: {self.description}"
 
     @property
     def patient_amount(self) -> int:

@@ -107,15 +107,16 @@ def _date(value, year_only=False):
 
 
 def api_answer(result) -> dict:
-    """A check in the card-check service's names (maKetQua, hoTen, gioiTinh, maDKBD, ...)."""
+    """A check in the card-check service's names (maKetQua, hoTen, gioiTinh, maDKBD, ...), its words
+    in Vietnamese ("Thẻ hợp lệ", "Nam"/"Nữ") as that service gives them, whatever the active language."""
     outcome = result.outcome
-    answer = {"maKetQua": outcome.code, "ketQua": str(result.kind), "hopLe": outcome.valid,
-              "thongBao": outcome.label, "ghiChu": outcome.explanation}
-    card = result.card
-    if card is None:
-        return answer
-    person = card.person
-    with translation.override(settings.LANGUAGE_CODE):  # "Nam"/"Nữ", as the card-check service answers
+    with translation.override(settings.LANGUAGE_CODE):
+        answer = {"maKetQua": outcome.code, "ketQua": str(result.kind), "hopLe": outcome.valid,
+                  "thongBao": str(outcome.label), "ghiChu": str(outcome.explanation)}
+        card = result.card
+        if card is None:
+            return answer
+        person = card.person
         sex = person.get_sex_display()
     answer.update({
         "maSoBHXH": person.bhxh_code,
@@ -151,6 +152,16 @@ def _api_error(status: int, code: str, message: str) -> JsonResponse:
 @require_POST
 @ratelimit(key="header:authorization", rate=API_RATE, method="POST", block=False, group="health_card.api")
 def api_verify(request):
+    # Clinic software reads the words of the answer ("thongBao", "ghiChu", the field errors in "loi",
+    # "gioiTinh") in Vietnamese, whatever language cookie the caller sends: the messages of the
+    # forms and results are lazy translations, so the whole answer is built in the portal's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        response = _api_verify(request)
+    response["Content-Language"] = settings.LANGUAGE_CODE
+    return response
+
+
+def _api_verify(request):
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     token = api_token_authenticate(raw.strip()) if scheme.lower() == "bearer" else None

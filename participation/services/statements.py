@@ -35,7 +35,6 @@ import json
 import logging
 import secrets
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 
 import qrcode
@@ -45,7 +44,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import Person
@@ -200,7 +199,14 @@ def _period_data(period: Period) -> dict:
 
 
 def statement_data(statement: Statement, *, issued_at: datetime.datetime, verify_url: str) -> dict:
-    """Everything the statement states, in plain JSON types (see the module docstring)."""
+    """Everything the statement states, in plain JSON types (see the module docstring). Always in
+    Vietnamese: the type and payer labels are lazy translations, and the hashed data must not depend
+    on the language active where it is built (an English request runs the eager task in place)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _statement_data(statement, issued_at=issued_at, verify_url=verify_url)
+
+
+def _statement_data(statement: Statement, *, issued_at: datetime.datetime, verify_url: str) -> dict:
     person = statement.person
     periods = sorted(periods_for(person=person), key=lambda p: (p.from_month, p.to_month, p.kind, p.pk))
     groups = []
@@ -268,18 +274,6 @@ def qr_data_url(payload: str) -> str:
     image = qrcode.make(payload, image_factory=qrcode.image.svg.SvgPathImage,
                         error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode("ascii")
-
-
-@dataclass(frozen=True)
-class GroupSummary:
-    label: str
-    duration: str
-    months: int
-    months_owed: int
-
-
-def group_summaries(data: dict) -> list[GroupSummary]:
-    return [GroupSummary(g["label"], duration(g["months"]), g["months"], g["months_owed"]) for g in data["groups"]]
 
 
 def _pdf_context(data: dict, content_hash: str) -> dict:

@@ -1,18 +1,26 @@
 """The citizen's participation history: a tab per insurance type, totals, chart, CSV export."""
 
 import csv
+import dataclasses
 import re
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.pages import render_personal_page
 from accounts.selectors import person_in_view
 
 from ..charts import bar_chart
-from ..selectors import TABS, TABS_BY_SLUG, periods_for, totals_of, yearly_average_base
+from ..selectors import TABS, periods_for, totals_of, yearly_average_base
+
+# The tabs as the page names them, in its language (the statement prints selectors.TABS' names).
+TAB_LABELS = {"bhxh": _("BHXH"), "bhtn": _("BHTN"), "bhtnld": _("BHTNLĐ-BNN"), "bhyt": _("BHYT")}
+PAGE_TABS = tuple(dataclasses.replace(tab, label=TAB_LABELS[tab.slug]) for tab in TABS)
+PAGE_TABS_BY_SLUG = {tab.slug: tab for tab in PAGE_TABS}
 
 
 # Five years of monthly changes a page: a 40-year history is eight pages of ~50 KB instead of
@@ -22,7 +30,7 @@ PERIODS_PER_PAGE = 60
 
 @login_required
 def index(request, tab="bhxh"):
-    current = TABS_BY_SLUG.get(tab)
+    current = PAGE_TABS_BY_SLUG.get(tab)
     number = request.GET.get("trang", "1")
     # Only page numbers the page links write (1, 2, ... in ASCII digits, no leading zero) are
     # served, so each page is stored once.
@@ -30,7 +38,7 @@ def index(request, tab="bhxh"):
         raise Http404
 
     def context(person):
-        context = {"tabs": TABS, "tab": current, "person": person}
+        context = {"tabs": PAGE_TABS, "tab": current, "person": person}
         if person is not None:
             periods = list(periods_for(person=person, kinds=current.kinds))
             paginator = Paginator(periods, PERIODS_PER_PAGE)
@@ -63,7 +71,9 @@ def _cell(value):
 
 @login_required
 def export_csv(request):
-    """Every period of the person in view, as CSV (UTF-8 with BOM so spreadsheet programs read the accents)."""
+    """Every period of the person in view, as CSV (UTF-8 with BOM so spreadsheet programs read the accents).
+    The file is written in Vietnamese, like the statement, whatever the page's language: its column
+    names and type and payer labels stay the same for the spreadsheets that read it."""
     person = person_in_view(request)
     if person is None:
         raise Http404
@@ -71,14 +81,18 @@ def export_csv(request):
     header = ["Loại", "Từ tháng", "Đến tháng", "Số tháng", "Người đóng / đơn vị", "Mã đơn vị", "Chức vụ",
               "Mức đóng (đồng)", "Tỷ lệ (%)", "Số tiền (đồng)", "Số tháng nợ", "Tỉnh", "Cơ quan BHXH", "Nơi KCB ban đầu"]
 
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for p in periods_for(person=person).iterator(chunk_size=500):
-            yield writer.writerow([_cell(value) for value in (
+    def row(p) -> str:
+        with translation.override(settings.LANGUAGE_CODE):  # the rows are written while the response streams
+            return writer.writerow([_cell(value) for value in (
                 p.get_kind_display(), f"{p.from_month:%m/%Y}", f"{p.to_month:%m/%Y}", p.months, p.payer_label,
                 p.employer.code if p.employer_id else "", p.job_title, p.base, p.rate, p.amount, p.unpaid_months,
                 p.province.name, str(p.agency), p.facility.display_code if p.facility_id else "",
             )])
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for p in periods_for(person=person).iterator(chunk_size=500):
+            yield row(p)
 
     filename = f"qua-trinh-tham-gia-{person.bhxh_code}-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -11,9 +11,13 @@ portal; CSP forbids inline script) and reload once it is done; the visitor can s
 and without JavaScript the page offers a reload link.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
@@ -25,7 +29,6 @@ from ..models import Statement
 from ..services.statements import (
     code_check,
     code_display,
-    group_summaries,
     hash_display,
     mask_name,
     statement_for_code,
@@ -38,13 +41,14 @@ from ..services.statements import (
     verify_base_for,
     verify_path,
 )
+from .history import TAB_LABELS
 
 POLL_SECONDS = 5
 VERIFY_RATE = "30/m"
 REQUEST_RATE = "10/h"
-RATE_LIMITED = "Bạn đã tra cứu quá nhiều lần trong một phút. Hãy thử lại sau 1 phút."
-REQUEST_LIMITED = ("Bạn đã yêu cầu quá nhiều bản xác nhận trong một giờ. "
-                   "Hãy thử lại sau, hoặc tải bản đã có ở danh sách dưới đây.")
+RATE_LIMITED = _("Bạn đã tra cứu quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
+REQUEST_LIMITED = _("Bạn đã yêu cầu quá nhiều bản xác nhận trong một giờ. "
+                    "Hãy thử lại sau, hoặc tải bản đã có ở danh sách dưới đây.")
 
 
 def _download_url(request, statement: Statement) -> str | None:
@@ -68,13 +72,34 @@ def _progress(request, statement: Statement) -> dict:
     }
 
 
+def _duration(months: int) -> str:
+    """As the statement says it, both units always ('3 năm 5 tháng', '0 năm 5 tháng'; services.
+    statements.duration), in the page's language ('3 years 5 months')."""
+    years, rest = divmod(months, 12)
+    return " ".join([ngettext("%(years)d năm", "%(years)d năm", years) % {"years": years},
+                     ngettext("%(months)d tháng", "%(months)d tháng", rest) % {"months": rest}])
+
+
+@dataclass(frozen=True)
+class Summary:
+    label: str
+    duration: str
+    months_owed: int
+
+
+def _summaries(snapshot: dict) -> list[Summary]:
+    """The totals the statement states, read from its snapshot, named in the page's language."""
+    return [Summary(TAB_LABELS.get(group["type"], group["label"]), _duration(group["months"]), group["months_owed"])
+            for group in snapshot["groups"]]
+
+
 def _details(statement: Statement) -> dict:
     snapshot = statement_snapshot(statement) if statement.status == Statement.Status.READY else None
     return {
         "code_display": code_display(statement.code),
         "masked_name": mask_name(statement.person.full_name),
         "hash_display": hash_display(statement.content_hash) if statement.content_hash else "",
-        "summaries": group_summaries(snapshot) if snapshot else [],
+        "summaries": _summaries(snapshot) if snapshot else [],
         "snapshot_ok": snapshot is not None,
     }
 

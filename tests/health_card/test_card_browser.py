@@ -1,11 +1,13 @@
 """Chromium: clinic staff paste a scanned payload into the verify field (as a handheld scanner
 types it, Enter) and see "valid", then a tampered one and see "forged"; the holder's card, QR and
-access-log pages. axe-core finds nothing on any page, desktop or phone; no console or CSP error."""
+access-log pages. axe-core finds nothing on any page, desktop or phone; no console or CSP error.
+The camera scanner tells its progress in the page's language (its words come from the page)."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from health_card.qr import Purpose
 from health_card.services import card_qr
@@ -78,4 +80,47 @@ def test_holder_pages_and_the_public_verify_page(page, live_server, holder, card
     accessible(page)
     page.goto(live_server.url + "/the-bhyt/ai-da-xem/")
     accessible(page)
+    assert errors == []
+
+
+# A camera for the scanner without a device: a canvas's stream, or a refusal after half a second.
+FAKE_CAMERA = """navigator.mediaDevices.getUserMedia = () => {
+  const canvas = document.createElement("canvas"); canvas.width = 64; canvas.height = 64;
+  canvas.getContext("2d").fillRect(0, 0, 64, 64);
+  return Promise.resolve(canvas.captureStream());
+};"""
+NO_CAMERA = """navigator.mediaDevices.getUserMedia = () =>
+  new Promise((resolve, reject) => setTimeout(() => reject(new Error("NotAllowedError")), 500));"""
+
+
+@pytest.mark.parametrize(("language", "opening", "aim", "stopped", "failed"), [
+    ("vi", "Đang mở camera…", "Đưa mã QR vào khung hình.", "Đã dừng camera.", "Không mở được camera. Hãy cho phép"),
+    ("en", "Opening the camera…", "Hold the QR code inside the frame.", "Camera stopped.",
+     "The camera could not be opened. Allow"),
+])
+def test_the_camera_scanner_speaks_the_pages_language(page, live_server, clinic_user, language, opening, aim, stopped,
+                                                       failed):
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    login(page, live_server, clinic_user)
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    status = page.locator("[data-camera-status]")
+    page.add_init_script(FAKE_CAMERA)
+    page.goto(live_server.url + "/xac-thuc/the-bhyt/")
+    page.locator("[data-camera-start]").click()
+    expect(status).to_have_text(aim)
+    expect(page.locator("[data-camera-video]")).to_be_visible()
+    page.locator("[data-camera-stop]").click()
+    expect(status).to_have_text(stopped)
+    expect(page.locator("[data-camera-start]")).to_be_focused()
+    refused = page.context.new_page()
+    refused.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    refused.add_init_script(NO_CAMERA)
+    refused.goto(live_server.url + "/xac-thuc/the-bhyt/")
+    refused.locator("[data-camera-start]").click()
+    status = refused.locator("[data-camera-status]")
+    expect(status).to_have_text(opening)
+    expect(status).to_contain_text(failed)
+    expect(refused.locator("[data-camera-video]")).to_be_hidden()
+    refused.close()
     assert errors == []

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Guardianship
 from benefits.models import BenefitRecord, SalaryAdjustment
+from participation.models import Period
 from participation.selectors import format_months
 from tests.benefits.helpers import child_of, citizen, decided, record
 from tests.conftest import require_tool
@@ -252,15 +253,26 @@ def test_english_pages_show_none_of_their_vietnamese_interface_text(client, hold
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("language", "wanted", "unwanted"), [
-    ("vi", ["Nhập mã số BHXH hoặc tên đăng nhập.", "Nhập mật khẩu."], ["Enter your password."]),
-    ("en", ["Enter your social insurance code or username.", "Enter your password."],
-     ["Nhập mã số BHXH hoặc tên đăng nhập.", "Nhập mật khẩu."]),
+    ("vi", ["Nhập mã số BHXH hoặc tên đăng nhập.", "Nhập mật khẩu.", '<span class="visually-hidden">Lỗi:</span>'],
+     ["Enter your password.", "Error:"]),
+    ("en", ["Enter your social insurance code or username.", "Enter your password.",
+            '<span class="visually-hidden">Error:</span>'],
+     ["Nhập mã số BHXH hoặc tên đăng nhập.", "Nhập mật khẩu.", "Lỗi:"]),
 ])
 def test_an_empty_login_is_answered_in_the_chosen_language(client, reference_data, language, wanted, unwanted):
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
     html = client.post("/tai-khoan/dang-nhap/", {"login": "", "password": ""}).content.decode()
     assert [text for text in wanted if text not in html] == []
     assert [text for text in unwanted if text in html] == []
+
+
+@pytest.mark.django_db
+def test_page_links_in_english(client, reference_data):
+    both_languages(client, "/tra-cuu/co-quan-bhxh/?trang=2", None,
+                   ['aria-label="Phân trang"', '‹ <span class="visually-hidden">Trang </span>trước',
+                    '<span class="visually-hidden">Trang </span>sau ›', '<span class="visually-hidden">Trang </span>1<'],
+                   ['aria-label="Pagination"', '‹ Previous<span class="visually-hidden"> page</span>',
+                    'Next<span class="visually-hidden"> page</span> ›', '<span class="visually-hidden">Page </span>1<'])
 
 
 @pytest.mark.django_db
@@ -575,6 +587,300 @@ def test_the_child_being_viewed_is_named_in_english(client, holder):
         assert "Đang xem thông tin" not in en and "Quay về tài khoản của tôi" not in en and "Back to my account" in en
 
 
+# --- Participation history and statements ------------------------------------------------------
+
+def history_of(person):
+    """Compulsory BHXH with an employer (2 months owed), voluntary BHXH self-paid and by household with a
+    gap before it, a year of BHYT, and 61 one-month BHTNLĐ-BNN periods (two pages); no BHTN."""
+    period(person, "01/2015", "12/2017")
+    period(person, "01/2018", "06/2019", unpaid=2)
+    period(person, "07/2019", "11/2019", kind=Period.Kind.BHXH_VOLUNTARY, payer=Period.Payer.SELF)
+    period(person, "03/2020", "05/2020", kind=Period.Kind.BHXH_VOLUNTARY, payer=Period.Payer.HOUSEHOLD)
+    period(person, "01/2015", "12/2015", kind=Period.Kind.BHYT)
+    for number in range(61):
+        year, month = divmod(number, 12)
+        period(person, f"{month + 1:02d}/{2000 + year}", f"{month + 1:02d}/{2000 + year}", kind=Period.Kind.BHTNLD)
+
+
+@pytest.mark.django_db
+def test_the_participation_history_page_in_english(client, reference_data):
+    user = citizen()
+    history_of(user.person)
+    both_languages(client, "/qua-trinh-tham-gia/", user, [
+        "<h1>Quá trình tham gia</h1>", "Nguyễn Văn Đức · Mã số BHXH 7901234567</p>", 'aria-label="Loại bảo hiểm"',
+        'aria-current="page">BHXH</a>', ">BHTN</a>", ">BHTNLĐ-BNN</a>", ">BHYT</a>", '<h2 id="tong-hop">Tổng hợp BHXH</h2>',
+        "<dt>Tổng thời gian tham gia</dt><dd><strong>5 năm 2 tháng</strong> (62 tháng, từ 01/2015 đến 05/2020)</dd>",
+        "<dt>Số tháng đã đóng</dt><dd>60 tháng</dd>",
+        "<dt>Số tháng còn nợ</dt><dd><strong>2 tháng</strong> – đơn vị chưa đóng đủ; hãy liên hệ đơn vị hoặc cơ quan BHXH.</dd>",
+        "<dt>Khoảng gián đoạn</dt><dd>12/2019–02/2020</dd>", ">Mức đóng bình quân hằng tháng theo năm</h2>",
+        ">Biểu đồ cột mức đóng bình quân hằng tháng theo năm; số liệu chi tiết ở bảng bên dưới.</title>",
+        ">Cao nhất: 10.000.000 đ</text>", "<summary>Xem số liệu dạng bảng</summary>",
+        'aria-label="Mức đóng bình quân hằng tháng theo năm"', ">Năm</th>", ">Mức đóng bình quân/tháng</th>",
+        ">Các giai đoạn (mới nhất trước)</h2>", " · Hộ gia đình · 3 tháng<span", " · <strong>nợ 2 tháng</strong>",
+        "<span class=\"visually-hidden\"> – xem chi tiết</span>", "<dt>Loại</dt><dd>BHXH bắt buộc</dd>",
+        "<dt>Loại</dt><dd>BHXH tự nguyện</dd>", "<dt>Người đóng</dt><dd>Đơn vị sử dụng lao động: ",
+        "<dt>Người đóng</dt><dd>Tự đóng</dd>", "<dt>Tiền lương đóng</dt>", "<dt>Mức đóng</dt>", "<dt>Tỷ lệ đóng</dt>",
+        "<dt>Số tiền đóng mỗi tháng</dt>", "<dt>Tỉnh/thành phố</dt>", "<dt>Cơ quan BHXH quản lý</dt>", ">Tải về</h2>",
+        ">Tải toàn bộ quá trình tham gia (CSV)</a>", ">Tải bản xác nhận quá trình tham gia</button>",
+        "Bản xác nhận (PDF) có mã QR và mã xác thực",
+    ], [
+        "<h1>Contribution history</h1>", "Nguyễn Văn Đức · Social insurance code 7901234567</p>",
+        'aria-label="Insurance type"', 'aria-current="page">Social insurance</a>', ">Unemployment insurance</a>",
+        ">Occupational accident and disease insurance</a>", ">Health insurance</a>",
+        '<h2 id="tong-hop">Social insurance summary</h2>',
+        "<dt>Total time of participation</dt><dd><strong>5 years 2 months</strong> (62 months, from 01/2015 to 05/2020)</dd>",
+        "<dt>Months paid</dt><dd>60 months</dd>", "<dt>Months owed</dt><dd><strong>2 months</strong> – the employer",
+        "<dt>Gaps</dt><dd>12/2019–02/2020</dd>", ">Average monthly contribution base by year</h2>",
+        ">Highest: 10.000.000 đ</text>", "<summary>Show the figures as a table</summary>", ">Year</th>",
+        ">Periods (newest first)</h2>", " · Household · 3 months<span", " · <strong>2 months owed</strong>",
+        "<span class=\"visually-hidden\"> – show details</span>", "<dt>Type</dt><dd>Compulsory social insurance</dd>",
+        "<dt>Type</dt><dd>Voluntary social insurance</dd>", "<dt>Payer</dt><dd>Employer: ", "<dt>Payer</dt><dd>Self-paid</dd>",
+        "<dt>Salary contributions are based on</dt>", "<dt>Contribution base</dt>", "<dt>Contribution rate</dt>",
+        "<dt>Monthly contribution</dt>", "<dt>Province/city</dt>", ">Downloads</h2>",
+        ">Download the whole contribution history (CSV)</a>", ">Get a statement of contribution history</button>",
+    ])
+    both_languages(client, "/qua-trinh-tham-gia/bhyt/", user, [
+        "<dt>Số tháng còn nợ</dt><dd>Không</dd>", "<dt>Khoảng gián đoạn</dt><dd>Không có</dd>", "<dd>BHYT</dd>",
+    ], ["<dt>Months owed</dt><dd>None</dd>", "<dt>Gaps</dt><dd>None</dd>", "<dd>Health insurance</dd>"])
+    both_languages(client, "/qua-trinh-tham-gia/bhtnld/", user, [
+        "<p>Giai đoạn 1–60 trong 61, trang 1/2.</p>", "<dd>BHTNLĐ-BNN</dd>", " · 1 tháng<span",
+    ], ["<p>Periods 1–60 of 61, page 1/2.</p>", "<dd>Occupational accident and disease insurance</dd>", " · 1 month<span"])
+    both_languages(client, "/qua-trinh-tham-gia/bhtn/", user, ["<p>Chưa có giai đoạn tham gia BHTN nào.</p>"],
+                   ["<p>Unemployment insurance: no periods yet.</p>"])
+
+
+@pytest.mark.django_db
+def test_the_statement_pages_in_english(client, reference_data, django_capture_on_commit_callbacks):
+    from participation.models import Statement
+    from participation.services.statements import code_display, code_new, verify_path
+
+    user = citizen()
+    history_of(user.person)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/qua-trinh-tham-gia/xac-nhan/")
+    ready = Statement.objects.get()
+    assert ready.status == Statement.Status.READY
+    failed = Statement.objects.create(code=code_new(), person=user.person, requested_by=user,
+                                      status=Statement.Status.FAILED)
+    both_languages(client, "/qua-trinh-tham-gia/xac-nhan/", user, [
+        "<h1>Bản xác nhận quá trình tham gia</h1>", "Mã số BHXH 7901234567</p>",
+        "<p>Bản xác nhận liệt kê toàn bộ quá trình tham gia BHXH, BHTN, BHTNLĐ-BNN và BHYT", "<h2>Các bản đã yêu cầu</h2>",
+        'aria-label="Các bản xác nhận đã yêu cầu, mới nhất trước"', ">Mã xác thực</th>", ">Yêu cầu lúc</th>",
+        ">Trạng thái</th>", "<td>Sẵn sàng</td>", "<td>Lỗi</td>", ">Quay lại quá trình tham gia</a>",
+    ], [
+        "<h1>Statement of contribution history</h1>", "Social insurance code 7901234567</p>",
+        "<p>The statement lists your whole history of social insurance,", "<h2>Statements requested</h2>",
+        ">Verification code</th>", ">Requested at</th>", ">Status</th>", "<td>Ready</td>", "<td>Failed</td>",
+        ">Back to the contribution history</a>",
+    ])
+    both_languages(client, f"/qua-trinh-tham-gia/xac-nhan/{ready.pk}/", user, [
+        "<strong>Văn bản đã sẵn sàng.</strong>", ">Tải bản xác nhận (PDF)</a>",
+        "Liên kết tải có hiệu lực 15 phút; tải lại trang để lấy liên kết mới.", "<dt>Mã xác thực</dt>",
+        "<dt>Yêu cầu lúc</dt>", "<dt>Ngày cấp</dt>", "<dt>Mã băm nội dung (SHA-256)</dt>", "<dt>Trang xác thực</dt>",
+        f"Bên nhận văn bản quét mã QR in trên văn bản, hoặc mở trang xác thực và nhập mã <strong>{code_display(ready.code)}",
+        ">Các bản xác nhận đã yêu cầu</a>",
+    ], [
+        "<strong>The document is ready.</strong>", ">Download the statement (PDF)</a>", "<dt>Issued on</dt>",
+        "<dt>Content hash (SHA-256)</dt>", "<dt>Verification page</dt>",
+        f"opens the verification page and types the code <strong>{code_display(ready.code)}</strong>",
+    ])
+    both_languages(client, f"/qua-trinh-tham-gia/xac-nhan/{failed.pk}/", user, [
+        "<p><strong>Chưa tạo được văn bản.</strong> Đã có lỗi khi tạo tệp PDF.</p>", ">Tạo lại văn bản</button>",
+    ], ["<p><strong>The document could not be made.</strong> An error occurred while making the PDF file.</p>",
+        ">Make the document again</button>"])
+    Statement.objects.filter(pk=failed.pk).update(status=Statement.Status.BUILDING)
+    both_languages(client, f"/qua-trinh-tham-gia/xac-nhan/{failed.pk}/", user, [
+        "<strong>Văn bản đang được tạo.</strong> Thường chỉ mất vài giây.", "Trang tự cập nhật khi văn bản sẵn sàng.",
+        ">Dừng tự động cập nhật</button>", ">Tải lại để xem trạng thái mới</a>",
+    ], ["<strong>The document is being made.</strong> This usually takes only a few seconds.",
+        ">Stop updating automatically</button>", ">Reload to see the latest status</a>"])
+    both_languages(client, verify_path(failed.code), None, [f"<p>Mã xác thực: <strong>{code_display(failed.code)}</strong>"],
+                   [f"<p>Verification code: <strong>{code_display(failed.code)}</strong>"])
+    Statement.objects.filter(pk=failed.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    both_languages(client, f"/qua-trinh-tham-gia/xac-nhan/{failed.pk}/", user,
+                   ["<strong>Việc tạo văn bản lâu hơn bình thường.</strong>"],
+                   ["<strong>Making the document is taking longer than usual.</strong>"])
+
+    # The public check page: what the holder sees, then an anonymous visitor.
+    both_languages(client, verify_path(ready.code), user, [
+        ">Tải bản xác nhận (PDF)</a>", "Chỉ bạn (người tham gia hoặc người giám hộ) thấy liên kết này.",
+    ], [">Download the statement (PDF)</a>", "Only you (the insured person or their guardian) can see this link."])
+    client.logout()
+    both_languages(client, verify_path(ready.code), None, [
+        "<h1>Xác thực văn bản</h1>",
+        "<strong>Văn bản hợp lệ.</strong> Bản xác nhận quá trình tham gia này do Cổng dịch vụ BHXH số cấp.",
+        "<dt>Loại văn bản</dt><dd>Bản xác nhận quá trình tham gia BHXH, BHTN, BHTNLĐ-BNN, BHYT</dd>",
+        "<dt>Người tham gia</dt><dd>NGUYỄN V*** Đ***</dd>", "<h2>Tổng hợp ghi trên văn bản</h2>",
+        'aria-label="Tổng thời gian tham gia và số tháng còn nợ ghi trên văn bản"', ">Loại bảo hiểm</th>",
+        ">Tổng thời gian tham gia</th>", ">Số tháng còn nợ</th>",
+        '<th scope="row">BHXH</th><td>5 năm 2 tháng</td><td>2 tháng</td>',
+        '<th scope="row">BHTN</th><td>0 năm 0 tháng</td><td>0 tháng</td>',
+        '<th scope="row">BHTNLĐ-BNN</th><td>5 năm 1 tháng</td>', '<th scope="row">BHYT</th><td>1 năm 0 tháng</td>',
+        "Hãy đối chiếu ngày cấp, mã băm và các số tổng hợp trên", "<h2>Kiểm tra mã khác</h2>",
+        ">16 ký tự, ví dụ ABCD-EFGH-JKLM-NPQR</span>", ">Kiểm tra</button>",
+    ], [
+        "<h1>Verify a document</h1>", "<strong>Valid document.</strong> This statement of contribution history was issued",
+        "<dt>Document type</dt>", "<dt>Insured person</dt><dd>NGUYỄN V*** Đ***</dd>",
+        "<h2>Totals stated on the document</h2>", ">Insurance type</th>",
+        '<th scope="row">Social insurance</th><td>5 years 2 months</td><td>2 months</td>',
+        '<th scope="row">Unemployment insurance</th><td>0 years 0 months</td><td>0 months</td>',
+        '<th scope="row">Occupational accident and disease insurance</th><td>5 years 1 month</td>',
+        '<th scope="row">Health insurance</th><td>1 year 0 months</td>', "<h2>Check another code</h2>",
+        ">16 characters, for example ABCD-EFGH-JKLM-NPQR</span>", ">Check</button>",
+    ])
+    both_languages(client, "/xac-thuc/van-ban/AAAA-BBBB-CCCC-DDDD/", None, [
+        "<strong>Không xác thực được văn bản này.</strong>", "Mã xác thực không đúng hoặc không có văn bản nào mang mã này.",
+    ], ["<strong>This document could not be verified.</strong>", "The verification code is wrong, or no document has this code."])
+    both_languages(client, "/xac-thuc/van-ban/", None, ["Nhập mã xác thực in dưới mã QR của bản xác nhận quá trình tham gia."],
+                   ["Type the verification code printed under the QR code of the statement of contribution history."])
+
+
+@pytest.mark.django_db
+def test_the_statement_rate_limit_messages_in_english(client, reference_data):
+    user = citizen()
+    for _ in range(30):
+        client.get("/xac-thuc/van-ban/")
+    said = {}
+    for language in ("vi", "en"):
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+        response = client.get("/xac-thuc/van-ban/")
+        assert response.status_code == 429
+        said[language] = response.content.decode()
+    assert "Bạn đã tra cứu quá nhiều lần trong một phút. Hãy thử lại sau 1 phút." in said["vi"]
+    assert "You have looked up too many codes in one minute. Try again in 1 minute." in said["en"]
+    assert "Bạn đã tra cứu" not in said["en"]
+
+    client.force_login(user)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "vi"
+    for _ in range(10):
+        assert client.post("/qua-trinh-tham-gia/xac-nhan/").status_code == 302
+    vi = posted(client, "/qua-trinh-tham-gia/xac-nhan/", {}, "vi", 429)
+    assert "Bạn đã yêu cầu quá nhiều bản xác nhận trong một giờ." in vi
+    en = posted(client, "/qua-trinh-tham-gia/xac-nhan/", {}, "en", 429)
+    assert "You have asked for too many statements in one hour." in en and "Bạn đã yêu cầu" not in en
+
+
+# --- The card verify page's form, results and camera; card, visit and check labels ---------------
+
+def inline_scripts(html: str) -> list[str]:
+    return re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+
+
+@pytest.mark.django_db
+def test_the_card_verify_forms_results_and_camera_messages_in_english(client, holder, clinic_user):  # noqa: F811
+    from health_card.models import Card
+    from health_card.qr import Purpose
+    from health_card.services import card_qr, reissue_card
+
+    card = Card.objects.get(person=holder.person)
+    qr = card_qr(card, purpose=Purpose.SCREEN)
+    client.force_login(clinic_user)
+    page_vi = [
+        ">Chuỗi mã QR trên thẻ</label>", "Đặt con trỏ vào ô này rồi quét mã QR bằng máy quét cầm tay",
+        ">Mã thẻ BHYT</label>", "Mã số BHXH 10 chữ số, mã thẻ cũ 15 ký tự", ">Họ và tên</label>", ">Ngày sinh</label>",
+        "dd/mm/yyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm.", 'data-say-opening="Đang mở camera…"',
+        'data-say-aim="Đưa mã QR vào khung hình."', 'data-say-read="Đã đọc được mã QR, đang xác thực…"',
+        'data-say-failed="Không mở được camera. Hãy cho phép dùng camera', 'data-say-stopped="Đã dừng camera."',
+    ]
+    page_en = [
+        ">QR code string on the card</label>", "Put the cursor in this box and scan the QR code",
+        ">Health insurance card number</label>", "The 10-digit social insurance code", ">Full name</label>",
+        ">Date of birth</label>", 'data-say-opening="Opening the camera…"', 'data-say-aim="Hold the QR code inside the frame."',
+        'data-say-read="QR code read, verifying…"', 'data-say-failed="The camera could not be opened.',
+        'data-say-stopped="Camera stopped."',
+    ]
+    both_languages(client, "/xac-thuc/the-bhyt/", None, page_vi, page_en)
+    for language in ("vi", "en"):  # CSP without 'unsafe-inline': the camera's words come in attributes, not a script
+        assert inline_scripts(read(client, "/xac-thuc/the-bhyt/", language)) == []
+
+    answers = [  # (what is posted, status, Vietnamese, English)
+        ({"cach": "quet", "ma_qr": ""}, 400, ["Quét hoặc dán chuỗi mã QR trên thẻ BHYT."],
+         ["Scan or paste the QR code string of the health insurance card."]),
+        ({"cach": "quet", "ma_qr": "x" * 2001}, 400, ["Chuỗi quá dài: đây không phải mã QR thẻ BHYT."],
+         ["The string is too long: this is not a health insurance card QR code."]),
+        ({"cach": "nhap"}, 400, ["Nhập mã thẻ BHYT.", "Nhập họ và tên ghi trên thẻ.", "Nhập ngày sinh theo dạng dd/mm/yyyy."],
+         ["Enter the health insurance card number.", "Enter the full name shown on the card.",
+          "Enter the date of birth as dd/mm/yyyy."]),
+        ({"cach": "nhap", "so_the": "12", "ho_ten": "A", "ngay_sinh": "31/02/1990"}, 400,
+         ["Mã thẻ gồm 10 chữ số, 15 ký tự (mã thẻ cũ) hoặc 12 chữ số (CCCD).",
+          "Ngày sinh không có thật: kiểm tra lại ngày và tháng."],
+         ["A card number has 10 digits, 15 characters (an old card number) or 12 digits",
+          "This date of birth does not exist: check the day and the month."]),
+        ({"cach": "nhap", "so_the": card.number, "ho_ten": "A", "ngay_sinh": "1990-01-01"}, 400,
+         ["Nhập ngày sinh theo dạng dd/mm/yyyy, ví dụ 15/03/1988, hoặc năm sinh yyyy."],
+         ["Enter the date of birth as dd/mm/yyyy, for example 15/03/1988, or the year of birth as yyyy."]),
+        ({"cach": "quet", "ma_qr": qr}, 200, ["Thẻ hợp lệ</h2>", "<p>Thẻ đang có giá trị sử dụng.</p>"],
+         ["Valid card</h2>", "<p>The card is currently valid.</p>"]),
+        ({"cach": "quet", "ma_qr": "abc"}, 200,
+         ["Không đọc được mã QR</h2>", "<p>Chuỗi không đúng định dạng mã QR thẻ BHYT. Hãy quét lại."],
+         ["QR code not readable</h2>", "<p>The string does not have the format of a health insurance card QR code."]),
+        ({"cach": "nhap", "so_the": card.number, "ho_ten": "Nguyễn Văn Tài", "ngay_sinh": "15/03/1988"}, 200,
+         ["Sai họ tên</h2>", "<p>Họ tên không khớp với thông tin thẻ.</p>"],
+         ["Wrong name</h2>", "<p>The name does not match the card.</p>"]),
+        ({"cach": "nhap", "so_the": card.number, "ho_ten": holder.person.full_name, "ngay_sinh": "01/01/1990"}, 200,
+         ["Sai ngày sinh</h2>", "<p>Ngày sinh không khớp với thông tin thẻ.</p>"],
+         ["Wrong date of birth</h2>", "<p>The date of birth does not match the card.</p>"]),
+        ({"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN, issued_at=int(timezone.now().timestamp()) - 3600)},
+         200, ["Hết hạn</h2>", "<p>Thẻ hoặc mã QR đã hết hạn. Mã QR trên màn hình chỉ dùng được 10 phút"],
+         ["Expired</h2>", "<p>The card or the QR code has expired. A QR code on a screen works for only 10 minutes"]),
+    ]
+    for data, status, vietnamese, english in answers:
+        vi = posted(client, "/xac-thuc/the-bhyt/", data, "vi", status)
+        assert [text for text in vietnamese if text not in vi] == [], data  # the control
+        en = posted(client, "/xac-thuc/the-bhyt/", data, "en", status)
+        assert [text for text in vietnamese if text in en] == [], data
+        assert [text for text in english if text not in en] == [], data
+    reissue_card(holder.person, "Mất thẻ")
+    vi = posted(client, "/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": qr}, "vi")
+    en = posted(client, "/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": qr}, "en")
+    assert "Thẻ đã được cấp lại</h2>" in vi and "Đây là thẻ cũ: người bệnh đã được cấp thẻ mới." in vi
+    assert "Card reissued</h2>" in en and "This is an old card: the patient has been issued a new one." in en
+    assert "Thẻ đã được cấp lại" not in en and "Đây là thẻ cũ" not in en
+
+
+@pytest.mark.django_db
+def test_card_status_visit_kinds_cost_groups_and_check_channels_in_english(client, holder, facility, clinic_user):  # noqa: F811
+    from health_card.models import Card, CardCheck
+    from health_card.qr import Purpose
+    from health_card.services import api_token_create, card_check, card_qr, card_revoke
+    from tests.health_card.test_visits import line
+
+    person = holder.person
+    card = Card.objects.get(person=person)
+    visit(person, lines=[line(), line("xet_nghiem", "Công thức máu", unit_price=46_200),
+                         line("thuoc", "Paracetamol 500 mg", quantity="10", unit_price=500, unit="viên")])
+    visit(person, admitted=datetime.date(2024, 5, 1), kind="noi_tru", discharged_on=datetime.date(2024, 5, 4),
+          lines=[line("ngay_giuong", "Giường nội khoa", quantity="3", unit_price=200_000), line("cdha", "X-quang ngực")])
+    both_languages(client, "/so-kham-chua-benh/", holder, [
+        " · Ngoại trú · ", " · Nội trú · ", "<dt>Hình thức điều trị</dt><dd>Nội trú</dd>", "<td>Xét nghiệm</td>",
+        "<td>Thuốc</td>", "<td>Ngày giường</td>", "<td>Chẩn đoán hình ảnh</td>",
+    ], [
+        " · Outpatient · ", " · Inpatient · ", "<dd>Inpatient</dd>", "<td>Tests</td>", "<td>Medicines</td>",
+        "<td>Bed days</td>", "<td>Imaging</td>",
+    ])
+
+    token, _raw = api_token_create(facility=facility, name="HIS")
+    qr = card_qr(card, purpose=Purpose.SCREEN)
+    card_check(channel=CardCheck.Channel.API, token=token, payload=qr)
+    card_check(channel=CardCheck.Channel.QR, user=clinic_user, payload=qr)
+    card_check(channel=CardCheck.Channel.PUBLIC, payload=qr)
+    card_check(channel=CardCheck.Channel.TYPED, user=clinic_user, number=card.number, full_name=person.full_name,
+               birth_date=person.birth_date)
+    card_check(channel=CardCheck.Channel.QR, user=clinic_user,
+               payload=card_qr(card, purpose=Purpose.SCREEN, issued_at=int(timezone.now().timestamp()) - 3600))
+    both_languages(client, "/the-bhyt/ai-da-xem/", holder, [
+        "<td>Phần mềm của cơ sở KCB (API)</td>", "<td>Quét mã QR</td>", "<td>Trang xác thực công khai</td>",
+        "<td>Nhập mã thẻ, họ tên, ngày sinh</td>", "<td>Thẻ hợp lệ</td>", "<td>Hết hạn</td>",
+    ], [
+        "<td>Healthcare facility software (API)</td>", "<td>Scan the QR code</td>", "<td>Public verification page</td>",
+        "<td>Card number, name and date of birth typed in</td>", "<td>Valid card</td>", "<td>Expired</td>",
+    ])
+    card_revoke(card=card, reason="Thu hồi theo quyết định")
+    both_languages(client, "/the-bhyt/", holder, ["<strong>Thẻ đã thu hồi.</strong>"],
+                   ["<strong>Card status: revoked.</strong>"])
+
+
 # --- Numbers ----------------------------------------------------------------------------------
 # Numbers follow the Vietnamese convention in both languages, like the amounts beside them
 # ("1.635.509.000 đ", "12,5 năm"): Django's floatformat follows the active language instead.
@@ -596,9 +902,8 @@ def test_adjustment_coefficients_and_contribution_rates_read_the_same_in_both_la
     coefficient = r"<td>(\d[\d.,]*)</td>\s*<td>[\d.]+ đ</td>\s*</tr>"
     assert cells("/thong-tin-huong/uoc-tinh/", "vi", coefficient) == ["1,63", "1,2"]
     assert cells("/thong-tin-huong/uoc-tinh/", "en", coefficient) == ["1,63", "1,2"]
-    rate = r"<dt>Tỷ lệ đóng</dt><dd>([^<]*)</dd>"
-    assert cells("/qua-trinh-tham-gia/", "vi", rate) == ["10,5 %"]
-    assert cells("/qua-trinh-tham-gia/", "en", rate) == ["10,5 %"]
+    assert cells("/qua-trinh-tham-gia/", "vi", r"<dt>Tỷ lệ đóng</dt><dd>([^<]*)</dd>") == ["10,5 %"]
+    assert cells("/qua-trinh-tham-gia/", "en", r"<dt>Contribution rate</dt><dd>([^<]*)</dd>") == ["10,5 %"]
 
 
 
@@ -632,6 +937,41 @@ def test_what_leaves_the_portal_stays_vietnamese_when_the_page_speaks_english(cl
     assert answer["hopLe"] is True and answer["gioiTinh"] == "Nam"
     assert (answer["thongBao"], answer["ghiChu"]) == ("Thẻ hợp lệ", "Thẻ đang có giá trị sử dụng.")
 
+
+@pytest.mark.django_db
+def test_the_participation_csv_and_the_admin_log_of_a_period_stay_vietnamese(client, reference_data):
+    """The CSV export keeps its Vietnamese columns and type and payer labels for the spreadsheets
+    that read it (like the statement), and the admin's change log keeps a period's name (str) in
+    Vietnamese, whatever the page's language."""
+    user = citizen()
+    history_of(user.person)
+    client.force_login(user)
+    files = {}
+    for language in ("vi", "en"):
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+        response = client.get("/qua-trinh-tham-gia/xuat-csv/")
+        files[language] = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert files["en"] == files["vi"]
+    assert "\nBHXH bắt buộc,01/2018,06/2019," in files["en"] and ",Tự đóng," in files["en"]
+    assert "Compulsory" not in files["en"] and "Self-paid" not in files["en"]
+    with translation.override("en"):
+        assert Period.Kind.BHYT.label == "Health insurance"  # the control
+        assert str(Period.objects.get(kind="bhyt")) == "7901234567 BHYT 01/2015–12/2015"
+
+
+@pytest.mark.django_db
+def test_a_period_saved_from_an_english_page_is_announced_in_vietnamese(reference_data):
+    from notifications.models import Message
+    from participation.services.periods import period_save
+
+    user = citizen()
+    with translation.override("en"):
+        period_save(period=period(user.person, "01/2021", "03/2021", kind=Period.Kind.BHXH_VOLUNTARY,
+                                  payer=Period.Payer.SELF, save=False))
+    bodies = list(Message.objects.filter(user=user).values_list("body", flat=True))
+    assert len(bodies) == 2  # a notice and an SMS
+    assert all(body.startswith("BHXH: Quá trình tham gia BHXH tự nguyện vừa được cập nhật: 01/2021–03/2021, Tự đóng,")
+               for body in bodies), bodies
 
 @pytest.mark.django_db
 def test_a_benefit_saved_from_an_english_page_is_logged_and_announced_in_vietnamese(holder):

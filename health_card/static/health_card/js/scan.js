@@ -1,7 +1,9 @@
 /* Camera scanning on the clinic verify page, with the jsQR decoder served by the portal
    (vendor/jsqr, Apache-2.0). A decoded QR fills the scan field and posts the form, exactly as a
    handheld scanner does. Without a camera, camera permission or JavaScript the field and the
-   scanner still work; the camera button only appears where it can be used. */
+   scanner still work; the camera button only appears where it can be used. The status messages
+   come translated from the page (data-say-* attributes of the status line), so the script holds
+   no text of its own. */
 (function () {
   "use strict";
   var box = document.querySelector("[data-camera]");
@@ -12,6 +14,7 @@
   var stop = box.querySelector("[data-camera-stop]");
   var video = box.querySelector("[data-camera-video]");
   var status = box.querySelector("[data-camera-status]");
+  function say(message) { status.textContent = status.getAttribute("data-say-" + message) || ""; }
   var canvas = document.createElement("canvas");
   var context = canvas.getContext("2d", { willReadFrequently: true });
   var stream = null;
@@ -40,7 +43,7 @@
       var code = window.jsQR(frame.data, frame.width, frame.height, { inversionAttempts: "dontInvert" });
       if (code && code.data) {
         field.value = text(code);
-        status.textContent = "Đã đọc được mã QR, đang xác thực…";
+        say("read");
         finish();
         form.submit();
         return;
@@ -50,20 +53,20 @@
   }
 
   start.addEventListener("click", function () {
-    status.textContent = "Đang mở camera…";
+    say("opening");
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
       .then(function (media) {
         stream = media;
         video.srcObject = media;
         video.hidden = false; stop.hidden = false; start.hidden = true;
-        status.textContent = "Đưa mã QR vào khung hình.";
+        say("aim");
         return video.play();
       })
       .then(function () { window.requestAnimationFrame(tick); })
       .catch(function () {
         finish();
-        status.textContent = "Không mở được camera. Hãy cho phép dùng camera, hoặc dùng máy quét cầm tay, hoặc nhập thông tin trên thẻ.";
+        say("failed");
       });
   });
-  stop.addEventListener("click", function () { finish(); status.textContent = "Đã dừng camera."; start.focus(); });
+  stop.addEventListener("click", function () { finish(); say("stopped"); start.focus(); });
 }());
