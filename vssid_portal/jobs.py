@@ -36,16 +36,19 @@ def attempt_returned(queryset: QuerySet, field: str) -> None:
         queryset.filter(**{f"{field}__gt": 0}).update(**{field: F(field) - 1})
 
 
-def run_counted(queryset: QuerySet, field: str, job: Callable, *, name: str):
+def run_counted(queryset: QuerySet, field: str, job: Callable, *, name: str,
+                on_give_up: Callable[[], None] | None = None):
     """Run `job()` as one counted attempt at the job of the single row in `queryset` and return
     what it returns; None when there is nothing to do, or when the attempts are used up (logged
-    as an error, `name` saying what was given up). A storage error (OSError) gives its attempt
-    back and is raised for the task to retry."""
+    as an error, `name` saying what was given up, then `on_give_up()`). A storage error (OSError)
+    gives its attempt back and is raised for the task to retry."""
     attempts = attempt_begun(queryset, field)
     if attempts is None:
         return None
     if attempts > settings.JOB_MAX_ATTEMPTS:
         logger.error("%s given up after %s attempts", name, attempts - 1)
+        if on_give_up:
+            on_give_up()
         return None
     try:
         return job()

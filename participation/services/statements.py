@@ -50,7 +50,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from accounts.models import Person
 from accounts.selectors import adult_born_by
 from vssid_portal.files import kept_only_if_committed
-from vssid_portal.jobs import attempt_begun
+from vssid_portal.jobs import run_counted
 from vssid_portal.pdf import render_pdf
 
 from ..models import Period, Statement
@@ -215,7 +215,7 @@ def _statement_data(statement: Statement, *, issued_at: datetime.datetime, verif
         totals = totals_of(rows)
         groups.append({
             "type": tab.slug,
-            "label": _text(tab.label),
+            "label": _text(str(tab.label)),
             "months": totals.months,
             "months_owed": totals.months_owed,
             "periods": [_period_data(p) for p in rows],
@@ -393,11 +393,13 @@ def statement_build(*, statement_id: int, verify_base: str) -> Statement | None:
     """Render the PDF once and store it with its content hash; a statement that already has its
     PDF (a task delivered twice) is left as it is. After `JOB_MAX_ATTEMPTS` attempts the statement
     is marked failed, and its page offers to start again. Returns None for a statement that is gone."""
-    attempts = attempt_begun(Statement.objects.filter(pk=statement_id, pdf=""), "pdf_attempts")
-    if attempts is not None and attempts > settings.JOB_MAX_ATTEMPTS:
-        logger.error("statement %s: PDF given up after %s attempts", statement_id, attempts - 1)
-        statement_mark_failed(statement_id=statement_id)
-        return Statement.objects.filter(pk=statement_id).first()
+    built = run_counted(Statement.objects.filter(pk=statement_id, pdf=""), "pdf_attempts",
+                        lambda: _statement_rendered(statement_id, verify_base), name=f"statement {statement_id}: PDF",
+                        on_give_up=lambda: statement_mark_failed(statement_id=statement_id))
+    return built or Statement.objects.filter(pk=statement_id).first()
+
+
+def _statement_rendered(statement_id: int, verify_base: str) -> Statement | None:
     with kept_only_if_committed(_storage()) as saved, transaction.atomic():
         statement = Statement.objects.select_for_update().select_related("person").filter(pk=statement_id).first()
         if statement is None or statement.pdf:
