@@ -2,7 +2,6 @@
 
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -72,8 +71,7 @@ class RegistrationEventInline(admin.TabularInline):
 
 class DeclarationFilter(GivenUpFilter):
     def given_up(self, queryset):
-        return queryset.filter(declaration_pdf="", pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS).exclude(
-            status=Registration.Status.REPLACED)
+        return queryset.declaration_given_up()
 
 
 @admin.register(Registration)
@@ -121,13 +119,13 @@ class RegistrationAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
             return "Chưa tạo được. Chọn đăng ký trong danh sách và dùng thao tác “Tạo lại tờ khai”."
         return "Đang tạo tờ khai…"
 
-    @admin.action(description="Tạo lại tờ khai chưa tạo được của các đăng ký đã chọn", permissions=["decide"])
+    @admin.action(description="Tạo lại tờ khai", permissions=["decide"])
     def retry_declarations_selected(self, request, queryset):
-        started = registrations_retry_declarations(registrations=queryset)
+        started = registrations_retry_declarations(registrations=queryset, officer=request.user)
         if started:
             self.message_user(request, f"Đã bắt đầu tạo lại {started} tờ khai.", messages.SUCCESS)
         else:
-            self.message_user(request, "Không đăng ký nào đã chọn có tờ khai chưa tạo được.", messages.WARNING)
+            self.message_user(request, "Trong các đăng ký đã chọn, không có tờ khai nào cần tạo lại.", messages.WARNING)
 
     @admin.display(description="So sánh")
     def comparison(self, obj):
@@ -230,6 +228,6 @@ class RegistrationAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_decide"] = (
             obj is not None and obj.status == Registration.Status.PENDING
-            and request.user.has_perm("accounts.decide_registration")
+            and self.has_decide_permission(request)
         )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)

@@ -103,8 +103,20 @@ def registration_upload_path(instance, filename):
     return f"registrations/{instance.reference}/{filename}"
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def declaration_missing(self):
+        """Registrations whose declaration PDF is still to be built (a replaced one never is)."""
+        return self.filter(declaration_pdf="").exclude(status=Registration.Status.REPLACED)
+
+    def declaration_given_up(self):
+        """Those whose declaration could not be built in `JOB_MAX_ATTEMPTS` attempts (vssid_portal/jobs.py)."""
+        return self.declaration_missing().filter(pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS)
+
+
 class Registration(models.Model):
     """A citizen's request to use electronic transactions (Decree 166/2016), reviewed by an officer."""
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Status(models.TextChoices):
         PENDING = "pending", "Chờ duyệt"
@@ -180,7 +192,7 @@ class Registration(models.Model):
 
     @property
     def declaration_given_up(self):
-        """The declaration could not be built in `JOB_MAX_ATTEMPTS` attempts (vssid_portal/jobs.py)."""
+        """As `RegistrationQuerySet.declaration_given_up`, for one registration."""
         return (not self.declaration_pdf and self.pdf_attempts > settings.JOB_MAX_ATTEMPTS
                 and self.status != self.Status.REPLACED)
 

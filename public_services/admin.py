@@ -3,13 +3,11 @@ sorted by due date with overdue ones marked, the filing page with the declared d
 shown through a permission-checked view, and the steps receive / start / complete / reject /
 return for correction, each through the one service function that logs it in FilingEvent."""
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.db.models import F
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -57,8 +55,7 @@ class OpenFilter(admin.SimpleListFilter):
 
 class DeclarationFilter(GivenUpFilter):
     def given_up(self, queryset):
-        return queryset.filter(pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS).exclude(
-            declaration_pdf__gt="", pdf_revision=F("revision")).exclude(status=Filing.Status.WITHDRAWN)
+        return queryset.declaration_given_up()
 
 
 @admin.register(Filing)
@@ -252,10 +249,10 @@ class FilingAdmin(admin.ModelAdmin):
     def start_selected(self, request, queryset):
         self._bulk(request, queryset, filing_start, "Đã chuyển sang đang giải quyết")
 
-    @admin.action(description="Tạo lại tờ khai chưa tạo được của các hồ sơ đã chọn", permissions=["process"])
+    @admin.action(description="Tạo lại tờ khai", permissions=["process"])
     def retry_declarations_selected(self, request, queryset):
-        started = filings_retry_declarations(filings=queryset)
+        started = filings_retry_declarations(filings=queryset, officer=request.user)
         if started:
             self.message_user(request, f"Đã bắt đầu tạo lại {started} tờ khai.", messages.SUCCESS)
         else:
-            self.message_user(request, "Không hồ sơ nào đã chọn có tờ khai chưa tạo được.", messages.WARNING)
+            self.message_user(request, "Trong các hồ sơ đã chọn, không có tờ khai nào cần tạo lại.", messages.WARNING)

@@ -22,7 +22,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from accounts.services.notices import person_notify
@@ -288,17 +287,12 @@ def filing_return(*, filing: Filing, officer, what: str) -> Filing:
     return _move(filing, to=Filing.Status.RETURNED, actor=officer, note=what, fields=["note"])
 
 
-def _declaration_missing():
-    return Filing.objects.filter(Q(declaration_pdf="") | ~Q(pdf_revision=F("revision"))).exclude(
-        status=Filing.Status.WITHDRAWN)
-
-
 def filing_build_declaration(*, filing_id: int) -> Filing | None:
     """Render the declaration of the filing's current revision once and store it privately.
     Idempotent: a declaration that exists for this revision is left alone. After
     `JOB_MAX_ATTEMPTS` attempts at one revision it is given up, for an officer to start again
     (`filings_retry_declarations`). Returns None when there was nothing to build."""
-    return run_counted(_declaration_missing().filter(pk=filing_id), "pdf_attempts",
+    return run_counted(Filing.objects.declaration_missing().filter(pk=filing_id), "pdf_attempts",
                        lambda: _declaration_rendered(filing_id), name=f"filing {filing_id}: declaration")
 
 
@@ -327,16 +321,18 @@ def filings_missing_declarations(limit: int = 500) -> list[int]:
     """Filings whose declaration for the current revision is missing (a task lost while the
     broker was down, or a failed build) and that have attempts left, oldest first."""
     return list(
-        _declaration_missing().filter(pdf_attempts__lte=settings.JOB_MAX_ATTEMPTS)
+        Filing.objects.declaration_missing().filter(pdf_attempts__lte=settings.JOB_MAX_ATTEMPTS)
         .order_by("submitted_at").values_list("pk", flat=True)[:limit]
     )
 
 
-def filings_retry_declarations(*, filings) -> int:
-    """Start again the declarations given up (`filing_build_declaration`) of the given filings;
-    returns how many were started."""
+def filings_retry_declarations(*, filings, officer) -> int:
+    """Start again the declarations given up (`filing_build_declaration`) of the given filings
+    within the officer's scope; returns how many were started."""
+    if not officer.has_perm("public_services.process_filing"):
+        raise PermissionDenied("Cán bộ không có quyền xử lý hồ sơ.")
     with transaction.atomic():
-        ids = list(_declaration_missing().filter(pk__in=filings.values("pk"), pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS)
+        ids = list(filings_visible_to(officer).declaration_given_up().filter(pk__in=filings.values("pk"))
                    .values_list("pk", flat=True))
         Filing.objects.filter(pk__in=ids).update(pdf_attempts=0)
         for filing_id in ids:

@@ -250,8 +250,8 @@ def registrations_missing_declarations(limit: int = 500) -> list[int]:
     """Pending registrations without a declaration (a task lost while the broker was down, or a
     failed build) that have attempts left, oldest first."""
     return list(
-        Registration.objects.filter(declaration_pdf="", status=Registration.Status.PENDING,
-                                    pdf_attempts__lte=settings.JOB_MAX_ATTEMPTS)
+        Registration.objects.declaration_missing().filter(status=Registration.Status.PENDING,
+                                                          pdf_attempts__lte=settings.JOB_MAX_ATTEMPTS)
         .order_by("submitted_at").values_list("pk", flat=True)[:limit]
     )
 
@@ -260,10 +260,8 @@ def registration_build_declaration(*, registration_id: int) -> Registration | No
     """Render the declaration PDF once, store it privately, e-mail it when an address was given.
     After `JOB_MAX_ATTEMPTS` attempts it is given up, for an officer to start again
     (`registrations_retry_declarations`). Returns None when there was nothing to build."""
-    to_build = Registration.objects.filter(pk=registration_id, declaration_pdf="").exclude(
-        status=Registration.Status.REPLACED)
-    return run_counted(to_build, "pdf_attempts", lambda: _declaration_rendered(registration_id),
-                       name=f"registration {registration_id}: declaration")
+    return run_counted(Registration.objects.declaration_missing().filter(pk=registration_id), "pdf_attempts",
+                       lambda: _declaration_rendered(registration_id), name=f"registration {registration_id}: declaration")
 
 
 def _declaration_rendered(registration_id: int) -> Registration:
@@ -288,12 +286,14 @@ def _declaration_rendered(registration_id: int) -> Registration:
     return registration
 
 
-def registrations_retry_declarations(*, registrations) -> int:
+def registrations_retry_declarations(*, registrations, officer) -> int:
     """Start again the declarations given up (`registration_build_declaration`) of the given
-    registrations; returns how many were started."""
+    registrations within the officer's scope; returns how many were started."""
+    if not officer.has_perm("accounts.decide_registration"):
+        raise PermissionDenied("Cán bộ không có quyền xử lý đăng ký.")
     with transaction.atomic():
-        ids = list(registrations.filter(declaration_pdf="", pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS)
-                   .exclude(status=Registration.Status.REPLACED).values_list("pk", flat=True))
+        ids = list(registrations_visible_to(officer).declaration_given_up().filter(pk__in=registrations.values("pk"))
+                   .values_list("pk", flat=True))
         Registration.objects.filter(pk__in=ids).update(pdf_attempts=0)
         for registration_id in ids:
             transaction.on_commit(lambda registration_id=registration_id: _dispatch_declaration(registration_id))

@@ -21,6 +21,18 @@ def filing_upload_path(instance, filename):
     return f"filings/{filing.tracking_number}/{filename}"
 
 
+class FilingQuerySet(models.QuerySet):
+    def declaration_missing(self):
+        """Filings without the declaration of their current revision (a withdrawn one needs none)."""
+        return self.filter(models.Q(declaration_pdf="") | ~models.Q(pdf_revision=models.F("revision"))).exclude(
+            status=Filing.Status.WITHDRAWN)
+
+    def declaration_given_up(self):
+        """Those whose declaration could not be built in `JOB_MAX_ATTEMPTS` attempts at their
+        revision (vssid_portal/jobs.py)."""
+        return self.declaration_missing().filter(pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS)
+
+
 class Filing(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "Đã nộp"
@@ -30,6 +42,8 @@ class Filing(models.Model):
         DONE = "done", "Đã có kết quả"
         REJECTED = "rejected", "Từ chối giải quyết"
         WITHDRAWN = "withdrawn", "Đã rút hồ sơ"
+
+    objects = FilingQuerySet.as_manager()
 
     tracking_number = models.CharField("số hồ sơ", max_length=20, unique=True, editable=False)
     procedure_code = models.CharField("thủ tục", max_length=20, db_index=True)
@@ -85,7 +99,7 @@ class Filing(models.Model):
 
     @property
     def pdf_given_up(self):
-        """The declaration could not be built in `JOB_MAX_ATTEMPTS` attempts (vssid_portal/jobs.py)."""
+        """As `FilingQuerySet.declaration_given_up`, for one filing."""
         return (not self.pdf_ready and self.pdf_attempts > settings.JOB_MAX_ATTEMPTS
                 and self.status != self.Status.WITHDRAWN)
 
