@@ -108,16 +108,16 @@ def _date(value, year_only=False):
 
 def api_answer(result) -> dict:
     """A check in the card-check service's names (maKetQua, hoTen, gioiTinh, maDKBD, ...), its words
-    in Vietnamese ("Thẻ hợp lệ", "Nam"/"Nữ") as that service gives them, whatever the active language."""
+    in Vietnamese ("Thẻ hợp lệ", "Nam"/"Nữ") as that service gives them: `api_verify` builds it in
+    LANGUAGE_CODE."""
     outcome = result.outcome
-    with translation.override(settings.LANGUAGE_CODE):
-        answer = {"maKetQua": outcome.code, "ketQua": str(result.kind), "hopLe": outcome.valid,
-                  "thongBao": str(outcome.label), "ghiChu": str(outcome.explanation)}
-        card = result.card
-        if card is None:
-            return answer
-        person = card.person
-        sex = person.get_sex_display()
+    answer = {"maKetQua": outcome.code, "ketQua": str(result.kind), "hopLe": outcome.valid,
+              "thongBao": str(outcome.label), "ghiChu": str(outcome.explanation)}
+    card = result.card
+    if card is None:
+        return answer
+    person = card.person
+    sex = person.get_sex_display()
     answer.update({
         "maSoBHXH": person.bhxh_code,
         "maThe": card.legacy_number,

@@ -174,3 +174,20 @@ def replace_worker_render(monkeypatch, folder: Path, render: str) -> Path:
     monkeypatch.setenv("RENDER", render)
     monkeypatch.setenv("RENDER_LOG", str(log))
     return log
+
+
+def queue_sms(key: str):
+    """A welcome SMS to +84912345678 in the outbox, its delivery queued on commit."""
+    from django.db import transaction
+
+    from notifications.models import Message
+    from notifications.services import send_message
+
+    with transaction.atomic():
+        return send_message(channel=Message.Channel.SMS, template="welcome", recipient="+84912345678",
+                            context={"name": "Nguyễn Văn Đức", "code": "7901234567"}, idempotency_key=key)
+
+
+def unacknowledged(broker) -> dict[bytes, float]:
+    """Tasks a worker took but has not acknowledged, with the time it took each."""
+    return dict(broker.zrange("unacked_index", 0, -1, withscores=True))

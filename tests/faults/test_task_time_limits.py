@@ -14,8 +14,7 @@ from notifications.models import Message
 from public_services.models import Filing
 from public_services.tasks import build_filing_declaration
 from tests.conftest import missing, running_worker, wait_for, worker_unavailable
-from tests.faults.services import replace_worker_render
-from tests.faults.test_worker_killed import queue_sms, unacknowledged
+from tests.faults.services import queue_sms, replace_worker_render, unacknowledged
 from tests.public_services.helpers import owner, submit  # noqa: F401
 from vssid_portal.celery import app
 

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.db import transaction
 
 from notifications.models import Message
-from notifications.services import send_message
 from public_services.models import Filing
 from tests.conftest import missing, running_worker, wait_for, worker_unavailable
-from tests.faults.services import replace_worker_render
+from tests.faults.services import queue_sms, replace_worker_render, unacknowledged
 from tests.notifications.gateway import FakeGateway
 from tests.public_services.helpers import owner, submit  # noqa: F401
 from vssid_portal.celery import app
@@ -41,19 +39,8 @@ def hanging_gateway(settings, monkeypatch, transactional_db):
         yield gateway
 
 
-def queue_sms(key: str) -> Message:
-    with transaction.atomic():
-        return send_message(channel=Message.Channel.SMS, template="welcome", recipient="+84912345678",
-                            context={"name": "Nguyễn Văn Đức", "code": "7901234567"}, idempotency_key=key)
-
-
 def pool_children(pid: int) -> list[int]:
     return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
-def unacknowledged(broker) -> dict[bytes, float]:
-    """Tasks a worker took but has not acknowledged, with the time it took each."""
-    return dict(broker.zrange("unacked_index", 0, -1, withscores=True))
 
 
 def test_a_killed_pool_process_gives_its_task_back_at_once(settings, hanging_gateway):
