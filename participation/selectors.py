@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Period
@@ -17,20 +18,21 @@ class Tab:
 
 
 TABS = (
-    Tab("bhxh", "BHXH", (Period.Kind.BHXH_COMPULSORY, Period.Kind.BHXH_VOLUNTARY)),
-    Tab("bhtn", "BHTN", (Period.Kind.BHTN,)),
-    Tab("bhtnld", "BHTNLĐ-BNN", (Period.Kind.BHTNLD,)),
-    Tab("bhyt", "BHYT", (Period.Kind.BHYT,)),
+    Tab("bhxh", _("BHXH"), (Period.Kind.BHXH_COMPULSORY, Period.Kind.BHXH_VOLUNTARY)),
+    Tab("bhtn", _("BHTN"), (Period.Kind.BHTN,)),
+    Tab("bhtnld", _("BHTNLĐ-BNN"), (Period.Kind.BHTNLD,)),
+    Tab("bhyt", _("BHYT"), (Period.Kind.BHYT,)),
 )
 TABS_BY_SLUG = {tab.slug: tab for tab in TABS}
 
 
-def format_months(months: int) -> str:
+def format_months(months: int, *, both_units: bool = False) -> str:
     """41 → '3 năm 5 tháng'; 12 → '1 năm'; 5 → '5 tháng'; 0 → '0 tháng' (in English: '3 years 5
-    months', '1 year', ...): in the active language, for pages; documents build their own."""
+    months', '1 year', ...): in the active language, for pages; documents build their own.
+    `both_units` says both always ('0 năm 5 tháng'), as a statement does."""
     years, rest = divmod(months, 12)
-    parts = [ngettext("%(years)d năm", "%(years)d năm", years) % {"years": years}] if years else []
-    if rest or not years:
+    parts = [ngettext("%(years)d năm", "%(years)d năm", years) % {"years": years}] if years or both_units else []
+    if rest or not years or both_units:
         parts.append(ngettext("%(months)d tháng", "%(months)d tháng", rest) % {"months": rest})
     return " ".join(parts)
 

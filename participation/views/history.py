@@ -1,7 +1,6 @@
 """The citizen's participation history: a tab per insurance type, totals, chart, CSV export."""
 
 import csv
-import dataclasses
 import re
 
 from django.conf import settings
@@ -9,18 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 
 from accounts.pages import render_personal_page
 from accounts.selectors import person_in_view
 
 from ..charts import bar_chart
-from ..selectors import TABS, periods_for, totals_of, yearly_average_base
-
-# The tabs as the page names them, in its language (the statement prints selectors.TABS' names).
-TAB_LABELS = {"bhxh": _("BHXH"), "bhtn": _("BHTN"), "bhtnld": _("BHTNLĐ-BNN"), "bhyt": _("BHYT")}
-PAGE_TABS = tuple(dataclasses.replace(tab, label=TAB_LABELS[tab.slug]) for tab in TABS)
-PAGE_TABS_BY_SLUG = {tab.slug: tab for tab in PAGE_TABS}
+from ..selectors import TABS, TABS_BY_SLUG, periods_for, totals_of, yearly_average_base
 
 
 # Five years of monthly changes a page: a 40-year history is eight pages of ~50 KB instead of
@@ -30,7 +23,7 @@ PERIODS_PER_PAGE = 60
 
 @login_required
 def index(request, tab="bhxh"):
-    current = PAGE_TABS_BY_SLUG.get(tab)
+    current = TABS_BY_SLUG.get(tab)
     number = request.GET.get("trang", "1")
     # Only page numbers the page links write (1, 2, ... in ASCII digits, no leading zero) are
     # served, so each page is stored once.
@@ -38,7 +31,7 @@ def index(request, tab="bhxh"):
         raise Http404
 
     def context(person):
-        context = {"tabs": PAGE_TABS, "tab": current, "person": person}
+        context = {"tabs": TABS, "tab": current, "person": person}
         if person is not None:
             periods = list(periods_for(person=person, kinds=current.kinds))
             paginator = Paginator(periods, PERIODS_PER_PAGE)
@@ -82,17 +75,17 @@ def export_csv(request):
               "Mức đóng (đồng)", "Tỷ lệ (%)", "Số tiền (đồng)", "Số tháng nợ", "Tỉnh", "Cơ quan BHXH", "Nơi KCB ban đầu"]
 
     def row(p) -> str:
-        with translation.override(settings.LANGUAGE_CODE):  # the rows are written while the response streams
-            return writer.writerow([_cell(value) for value in (
-                p.get_kind_display(), f"{p.from_month:%m/%Y}", f"{p.to_month:%m/%Y}", p.months, p.payer_label,
-                p.employer.code if p.employer_id else "", p.job_title, p.base, p.rate, p.amount, p.unpaid_months,
-                p.province.name, str(p.agency), p.facility.display_code if p.facility_id else "",
-            )])
+        return writer.writerow([_cell(value) for value in (
+            p.get_kind_display(), f"{p.from_month:%m/%Y}", f"{p.to_month:%m/%Y}", p.months, p.payer_label,
+            p.employer.code if p.employer_id else "", p.job_title, p.base, p.rate, p.amount, p.unpaid_months,
+            p.province.name, str(p.agency), p.facility.display_code if p.facility_id else "",
+        )])
 
     def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for p in periods_for(person=person).iterator(chunk_size=500):
-            yield row(p)
+        with translation.override(settings.LANGUAGE_CODE):  # the rows are written while the response streams
+            yield "\ufeff" + writer.writerow(header)
+            for p in periods_for(person=person).iterator(chunk_size=500):
+                yield row(p)
 
     filename = f"qua-trinh-tham-gia-{person.bhxh_code}-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -17,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
@@ -26,6 +25,7 @@ from accounts.selectors import person_in_view
 from vssid_portal.files import private_file_url
 
 from ..models import Statement
+from ..selectors import TABS_BY_SLUG, format_months
 from ..services.statements import (
     code_check,
     code_display,
@@ -41,7 +41,6 @@ from ..services.statements import (
     verify_base_for,
     verify_path,
 )
-from .history import TAB_LABELS
 
 POLL_SECONDS = 5
 VERIFY_RATE = "30/m"
@@ -72,14 +71,6 @@ def _progress(request, statement: Statement) -> dict:
     }
 
 
-def _duration(months: int) -> str:
-    """As the statement says it, both units always ('3 năm 5 tháng', '0 năm 5 tháng'; services.
-    statements.duration), in the page's language ('3 years 5 months')."""
-    years, rest = divmod(months, 12)
-    return " ".join([ngettext("%(years)d năm", "%(years)d năm", years) % {"years": years},
-                     ngettext("%(months)d tháng", "%(months)d tháng", rest) % {"months": rest}])
-
-
 @dataclass(frozen=True)
 class Summary:
     label: str
@@ -89,7 +80,8 @@ class Summary:
 
 def _summaries(snapshot: dict) -> list[Summary]:
     """The totals the statement states, read from its snapshot, named in the page's language."""
-    return [Summary(TAB_LABELS.get(group["type"], group["label"]), _duration(group["months"]), group["months_owed"])
+    return [Summary(TABS_BY_SLUG[group["type"]].label if group["type"] in TABS_BY_SLUG else group["label"],
+                    format_months(group["months"], both_units=True), group["months_owed"])
             for group in snapshot["groups"]]
 
 

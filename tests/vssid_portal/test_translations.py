@@ -384,7 +384,7 @@ def test_benefit_kinds_statuses_payment_methods_and_timeline_in_english(client, 
         '">One-time social insurance payment <span', 'status--processing">Being processed</span>',
         'status--paid">Paid</span>', 'status--rejected">Rejected</span>', 'timeline__title">Application received</span>',
         'timeline__title">Processing the application</span>', 'timeline__title">Result</span>',
-        'timeline__title">Payment</span>', "(Done)", "(In progress)", "(Not yet)", "(Rejected)", "(application no. T-",
+        'timeline__title">Payment</span>', "(Done)", "(In progress)", "(Not reached yet)", "(Rejected)", "(application no. T-",
         "The social insurance agency is reviewing the application.", "No result yet.", "No date set yet.",
         "Approved by decision no. 123/QĐ-BHXH.", "Cash at a payment point (post office)", "Rejected: Thiếu sổ BHXH.",
     ])
@@ -397,7 +397,7 @@ def test_benefit_kinds_statuses_payment_methods_and_timeline_in_english(client, 
         "<dt>Số tháng đóng BHXH được tính</dt>", "<dd>300 tháng</dd>",
     ], [
         "<dd>Monthly pension</dd>", '">Approved</span>', "<dd>Transfer to a personal bank account</dd>",
-        "<dt>Benefit from</dt>", "<dt>Pension rate (%)</dt>",
+        "<dt>Benefit starts on</dt>", "<dt>Pension rate (%)</dt>",
         "<dt>Months of social insurance contributions counted</dt>", "<dd>300 months</dd>",
     ])
     unemployment = record(person, kind=Kind.UNEMPLOYMENT, **decided(allowance_months=3, payment_method="employer"))
@@ -533,7 +533,7 @@ def test_the_visit_history_pages_in_english(client, holder):
         ">Totals by year</h2>", ">Year 2025 <span", "(1 visit)", "(2 visits)", "<dt>Total cost</dt>",
         "<dt>Paid by health insurance</dt>", " – show details</span>", "<h3>Itemised costs</h3>", ">Cost group</th>",
         ">Total</th>", '<span class="muted">(code ', "(3 days of treatment)", "<dt>Main diagnosis</dt>",
-        "has not sent the itemised costs of this visit yet.", "A page for the visit on 04/03/2025 alone",
+        "has not sent the itemised costs of this visit yet.", "Separate page for the visit on 04/03/2025",
     ])
     both_languages(client, f"/so-kham-chua-benh/{inpatient.pk}/", holder, [
         "← Lịch sử khám chữa bệnh</a>", "<h1>Lượt khám nội trú ngày 01/05/2024</h1>", "<dt>Người bệnh</dt>",
@@ -568,8 +568,8 @@ def test_who_has_viewed_my_card_in_english(client, holder, facility, clinic_user
         ">Các lần xác thực thẻ, mới nhất trước</caption>", ">Thời điểm</th>", ">Ai xác thực</th>", ">Cơ sở KCB</th>",
         ">Cách xác thực</th>", ">Kết quả</th>", "Phần mềm: HIS", "Khách (không đăng nhập)", ">Quay lại thẻ BHYT</a>",
     ], [
-        "Every time your health insurance card is checked (by scanning its QR code", ">Checks of the card, newest first</caption>",
-        ">Time</th>", ">Checked by</th>", ">Healthcare facility</th>", ">How</th>", ">Result</th>", "Software: HIS",
+        "Every time your health insurance card is checked (by scanning its QR code", ">Card checks, newest first</caption>",
+        ">Time</th>", ">Checked by</th>", ">Healthcare facility</th>", ">Method</th>", ">Result</th>", "Software: HIS",
         "Visitor (not logged in)", ">Back to the health insurance card</a>",
     ])
 
@@ -635,7 +635,7 @@ def test_the_participation_history_page_in_english(client, reference_data):
         ">Periods (newest first)</h2>", " · Household · 3 months<span", " · <strong>2 months owed</strong>",
         "<span class=\"visually-hidden\"> – show details</span>", "<dt>Type</dt><dd>Compulsory social insurance</dd>",
         "<dt>Type</dt><dd>Voluntary social insurance</dd>", "<dt>Payer</dt><dd>Employer: ", "<dt>Payer</dt><dd>Self-paid</dd>",
-        "<dt>Salary contributions are based on</dt>", "<dt>Contribution base</dt>", "<dt>Contribution rate</dt>",
+        "<dt>Contribution salary</dt>", "<dt>Contribution base</dt>", "<dt>Contribution rate</dt>",
         "<dt>Monthly contribution</dt>", "<dt>Province/city</dt>", ">Downloads</h2>",
         ">Download the whole contribution history (CSV)</a>", ">Get a statement of contribution history</button>",
     ])
@@ -670,7 +670,7 @@ def test_the_statement_pages_in_english(client, reference_data, django_capture_o
         ">Trạng thái</th>", "<td>Sẵn sàng</td>", "<td>Lỗi</td>", ">Quay lại quá trình tham gia</a>",
     ], [
         "<h1>Statement of contribution history</h1>", "Social insurance code 7901234567</p>",
-        "<p>The statement lists your whole history of social insurance,", "<h2>Statements requested</h2>",
+        "<p>The statement lists your whole history of social insurance,", "<h2>Requested statements</h2>",
         ">Verification code</th>", ">Requested at</th>", ">Status</th>", "<td>Ready</td>", "<td>Failed</td>",
         ">Back to the contribution history</a>",
     ])
@@ -687,8 +687,8 @@ def test_the_statement_pages_in_english(client, reference_data, django_capture_o
     ])
     both_languages(client, f"/qua-trinh-tham-gia/xac-nhan/{failed.pk}/", user, [
         "<p><strong>Chưa tạo được văn bản.</strong> Đã có lỗi khi tạo tệp PDF.</p>", ">Tạo lại văn bản</button>",
-    ], ["<p><strong>The document could not be made.</strong> An error occurred while making the PDF file.</p>",
-        ">Make the document again</button>"])
+    ], ["<p><strong>The document could not be created.</strong> An error occurred while making the PDF file.</p>",
+        ">Create the document again</button>"])
     Statement.objects.filter(pk=failed.pk).update(status=Statement.Status.BUILDING)
     both_languages(client, f"/qua-trinh-tham-gia/xac-nhan/{failed.pk}/", user, [
         "<strong>Văn bản đang được tạo.</strong> Thường chỉ mất vài giây.", "Trang tự cập nhật khi văn bản sẵn sàng.",
@@ -856,7 +856,7 @@ def test_card_status_visit_kinds_cost_groups_and_check_channels_in_english(clien
         " · Ngoại trú · ", " · Nội trú · ", "<dt>Hình thức điều trị</dt><dd>Nội trú</dd>", "<td>Xét nghiệm</td>",
         "<td>Thuốc</td>", "<td>Ngày giường</td>", "<td>Chẩn đoán hình ảnh</td>",
     ], [
-        " · Outpatient · ", " · Inpatient · ", "<dd>Inpatient</dd>", "<td>Tests</td>", "<td>Medicines</td>",
+        " · Outpatient · ", " · Inpatient · ", "<dd>Inpatient</dd>", "<td>Laboratory tests</td>", "<td>Medicines</td>",
         "<td>Bed days</td>", "<td>Imaging</td>",
     ])
 
@@ -874,7 +874,7 @@ def test_card_status_visit_kinds_cost_groups_and_check_channels_in_english(clien
         "<td>Nhập mã thẻ, họ tên, ngày sinh</td>", "<td>Thẻ hợp lệ</td>", "<td>Hết hạn</td>",
     ], [
         "<td>Healthcare facility software (API)</td>", "<td>Scan the QR code</td>", "<td>Public verification page</td>",
-        "<td>Card number, name and date of birth typed in</td>", "<td>Valid card</td>", "<td>Expired</td>",
+        "<td>Typed card number, name and date of birth</td>", "<td>Valid card</td>", "<td>Expired</td>",
     ])
     card_revoke(card=card, reason="Thu hồi theo quyết định")
     both_languages(client, "/the-bhyt/", holder, ["<strong>Thẻ đã thu hồi.</strong>"],
