@@ -28,7 +28,7 @@ from accounts.services.notices import person_notify
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_stale_uploads, kept_only_if_committed
-from vssid_portal.jobs import run_counted
+from vssid_portal.jobs import restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -331,13 +331,8 @@ def filings_retry_declarations(*, filings, officer) -> int:
     within the officer's scope; returns how many were started."""
     if not officer.has_perm("public_services.process_filing"):
         raise PermissionDenied("Cán bộ không có quyền xử lý hồ sơ.")
-    with transaction.atomic():
-        ids = list(filings_visible_to(officer).declaration_given_up().filter(pk__in=filings.values("pk"))
-                   .values_list("pk", flat=True))
-        Filing.objects.filter(pk__in=ids).update(pdf_attempts=0)
-        for filing_id in ids:
-            transaction.on_commit(lambda filing_id=filing_id: _dispatch_declaration(filing_id))
-    return len(ids)
+    given_up = filings_visible_to(officer).declaration_given_up().filter(pk__in=filings.values("pk"))
+    return restart_given_up(given_up, "pdf_attempts", _dispatch_declaration)
 
 
 def uploads_sweep(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:

@@ -36,6 +36,17 @@ def attempt_returned(queryset: QuerySet, field: str) -> None:
         queryset.filter(**{f"{field}__gt": 0}).update(**{field: F(field) - 1})
 
 
+def restart_given_up(queryset: QuerySet, field: str, dispatch: Callable[[int], None]) -> int:
+    """Start again the given-up jobs of the rows in `queryset`: their attempts back to none, and
+    `dispatch(pk)` of each once the transaction commits. Returns how many were started."""
+    with transaction.atomic():
+        ids = list(queryset.values_list("pk", flat=True))
+        queryset.model.objects.filter(pk__in=ids).update(**{field: 0})
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: dispatch(pk))
+    return len(ids)
+
+
 def run_counted(queryset: QuerySet, field: str, job: Callable, *, name: str,
                 on_give_up: Callable[[], None] | None = None):
     """Run `job()` as one counted attempt at the job of the single row in `queryset` and return

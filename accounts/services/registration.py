@@ -21,7 +21,7 @@ from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_stale_uploads, kept_only_if_committed
-from vssid_portal.jobs import run_counted
+from vssid_portal.jobs import restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.text import fold
 
@@ -291,13 +291,8 @@ def registrations_retry_declarations(*, registrations, officer) -> int:
     registrations within the officer's scope; returns how many were started."""
     if not officer.has_perm("accounts.decide_registration"):
         raise PermissionDenied("Cán bộ không có quyền xử lý đăng ký.")
-    with transaction.atomic():
-        ids = list(registrations_visible_to(officer).declaration_given_up().filter(pk__in=registrations.values("pk"))
-                   .values_list("pk", flat=True))
-        Registration.objects.filter(pk__in=ids).update(pdf_attempts=0)
-        for registration_id in ids:
-            transaction.on_commit(lambda registration_id=registration_id: _dispatch_declaration(registration_id))
-    return len(ids)
+    given_up = registrations_visible_to(officer).declaration_given_up().filter(pk__in=registrations.values("pk"))
+    return restart_given_up(given_up, "pdf_attempts", _dispatch_declaration)
 
 
 def _temporary_password() -> str:

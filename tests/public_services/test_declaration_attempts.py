@@ -111,3 +111,15 @@ def test_a_withdrawn_filing_is_not_listed_as_given_up(owner, district_officer, b
     assert not Filing.objects.get(pk=filing.pk).pdf_given_up
     listed = logged(district_officer).get(QUEUE + "?to_khai=chua_tao_duoc").content.decode()
     assert filing.tracking_number not in listed
+
+
+def test_only_an_officer_who_processes_filings_starts_declarations_again(owner):
+    from django.core.exceptions import PermissionDenied
+
+    from public_services.services import filings_retry_declarations
+
+    filing = submit(owner)
+    Filing.objects.filter(pk=filing.pk).update(pdf_attempts=11)
+    with pytest.raises(PermissionDenied):
+        filings_retry_declarations(filings=Filing.objects.all(), officer=owner)
+    assert Filing.objects.get(pk=filing.pk).pdf_attempts == 11
