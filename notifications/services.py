@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from vssid_portal.cache import forget
+from vssid_portal.jobs import attempt_begun
 
 from .models import Message
 from .selectors import unread_cache_key
@@ -84,9 +85,13 @@ def retry_delay(attempts: int) -> int:
 def message_deliver(*, message_id: int) -> tuple[Message, bool]:
     """Deliver one pending message at most once. Returns (message, should_retry).
 
-    The row stays locked while the backend is called, so a second run of the same task waits
-    and then finds the message sent.
+    The attempt is counted and committed before the backend is called: a delivery that ends its
+    worker process (the task is then handed out again at once, settings: reject_on_worker_lost)
+    still counts, so a message is given up after NOTIFICATION_MAX_ATTEMPTS whatever ended each
+    try. The row stays locked while the backend is called, so a second run of the same task
+    waits and then finds the message sent.
     """
+    attempt_begun(Message.objects.filter(pk=message_id, status=Message.Status.PENDING), "attempts")
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
         if message.status != Message.Status.PENDING:
@@ -94,7 +99,10 @@ def message_deliver(*, message_id: int) -> tuple[Message, bool]:
         if message.expires_at and timezone.now() >= message.expires_at:
             _give_up(message, "Hết hạn trước khi gửi được.")
             return message, False
-        message.attempts += 1
+        if message.attempts > settings.NOTIFICATION_MAX_ATTEMPTS:  # the tries before ended their process
+            message.attempts = settings.NOTIFICATION_MAX_ATTEMPTS
+            _give_up(message, f"Đã thử gửi {message.attempts} lần; lần cuối dừng giữa chừng.")
+            return message, False
         try:
             _send(message)
         except Exception as exc:  # every failure is an attempt, or a message could be resent for ever
@@ -104,14 +112,14 @@ def message_deliver(*, message_id: int) -> tuple[Message, bool]:
                 _give_up(message, str(exc))
                 return message, False
             message.last_error = str(exc)[:2000]
-            message.save(update_fields=["attempts", "last_error", "updated_at"])
+            message.save(update_fields=["last_error", "updated_at"])
             return message, True
         message.status = Message.Status.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
         if message.sensitive:
             message.body = REDACTED
-        message.save(update_fields=["attempts", "last_error", "status", "sent_at", "updated_at", "body"])
+        message.save(update_fields=["last_error", "status", "sent_at", "updated_at", "body"])
         return message, False
 
 

@@ -139,40 +139,42 @@ def postgres_cluster():
 
 
 # Loaded by every Python process started with its folder on PYTHONPATH: in each pool process of a
-# Celery worker, the filing declaration's render is replaced by RENDER (Python source defining
-# `render_pdf`), after writing down the process id, so a test can make a render hang or end its
-# process the way a crash in a C library or the out-of-memory killer would.
+# Celery worker, the function named by REPLACE ("package.module.name") is replaced by the one of
+# that name in REPLACEMENT (Python source), after writing down the process id, so a test can make
+# a render or a delivery hang or end its process the way a crash in a C library or the
+# out-of-memory killer would.
 _SITECUSTOMIZE = '''
+import importlib
 import os
 
 from celery.signals import worker_process_init
 
 
 @worker_process_init.connect
-def _replace_the_render(**kwargs):
-    from public_services import services
-
+def _replace(**kwargs):
+    module_name, name = os.environ["REPLACE"].rsplit(".", 1)
     namespace = {}
-    exec(os.environ["RENDER"], namespace)
+    exec(os.environ["REPLACEMENT"], namespace)
 
-    def render_pdf(*args, **kwargs):
-        with open(os.environ["RENDER_LOG"], "a") as log:
+    def replacement(*args, **kwargs):
+        with open(os.environ["REPLACEMENT_LOG"], "a") as log:
             log.write(f"{os.getpid()}\\n")
-        return namespace["render_pdf"](*args, **kwargs)
+        return namespace[name](*args, **kwargs)
 
-    services.render_pdf = render_pdf
+    setattr(importlib.import_module(module_name), name, replacement)
 '''
 
 
-def replace_worker_render(monkeypatch, folder: Path, render: str) -> Path:
-    """Make the declaration render of the workers started next run `render` (source defining
-    `render_pdf`); returns the file where each render writes its process id."""
+def replace_in_workers(monkeypatch, folder: Path, target: str, source: str) -> Path:
+    """Make the workers started next run, for `target` ("package.module.name"), the function of
+    that name defined by `source`; returns the file where each call writes its process id."""
     (folder / "sitecustomize.py").write_text(_SITECUSTOMIZE)
-    log = folder / "renders.log"
+    log = folder / "calls.log"
     log.touch()
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
-    monkeypatch.setenv("RENDER", render)
-    monkeypatch.setenv("RENDER_LOG", str(log))
+    monkeypatch.setenv("REPLACE", target)
+    monkeypatch.setenv("REPLACEMENT", source)
+    monkeypatch.setenv("REPLACEMENT_LOG", str(log))
     return log
 
 

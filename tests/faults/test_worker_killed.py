@@ -14,7 +14,7 @@ import redis
 from notifications.models import Message
 from public_services.models import Filing
 from tests.conftest import missing, running_worker, wait_for, worker_unavailable
-from tests.faults.services import queue_sms, replace_worker_render, unacknowledged
+from tests.faults.services import queue_sms, replace_in_workers, unacknowledged
 from tests.notifications.gateway import FakeGateway
 from tests.public_services.helpers import owner, submit  # noqa: F401
 from vssid_portal.celery import app
@@ -59,7 +59,7 @@ def test_a_killed_pool_process_gives_its_task_back_at_once(settings, hanging_gat
     assert hanging_gateway.delivered() == ["killed-child"]
     assert [r["status"] for r in hanging_gateway.requests] == [504, 504, 202]
     message.refresh_from_db()
-    assert message.attempts == 2  # the killed try left no trace; the hung one and the good one count
+    assert message.attempts == 3  # the killed try counts, as the hung one and the good one
 
 
 def test_a_killed_worker_task_is_delivered_again_by_the_next_worker(settings, hanging_gateway):
@@ -71,7 +71,7 @@ def test_a_killed_worker_task_is_delivered_again_by_the_next_worker(settings, ha
         worker.wait(timeout=20)
 
     message.refresh_from_db()
-    assert (message.status, message.attempts) == (Message.Status.PENDING, 0)  # the killed try left nothing
+    assert (message.status, message.attempts) == (Message.Status.PENDING, 1)  # the killed try counted, nothing else
     [taken_at] = unacknowledged(broker).values()  # not acknowledged: Redis still holds the task
     hanging_gateway.release()
     wait_for(lambda: time.time() > taken_at + VISIBILITY_TIMEOUT, timeout=VISIBILITY_TIMEOUT + 5)
@@ -80,7 +80,7 @@ def test_a_killed_worker_task_is_delivered_again_by_the_next_worker(settings, ha
         wait_for(lambda: Message.objects.get(pk=message.pk).status == Message.Status.SENT, timeout=60)
 
     message.refresh_from_db()
-    assert message.attempts == 1
+    assert message.attempts == 2
     assert hanging_gateway.delivered() == ["killed-worker"]
     assert [r["status"] for r in hanging_gateway.requests] == [504, 202]
     assert unacknowledged(broker) == {}
@@ -90,6 +90,9 @@ KILLS_ITS_PROCESS = """
 import os, signal
 
 def render_pdf(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def _send(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 """
 
@@ -102,7 +105,7 @@ def test_a_build_that_kills_its_worker_every_time_is_given_up_not_handed_out_for
     reason = worker_unavailable()
     if reason:
         missing(reason)
-    log = replace_worker_render(monkeypatch, tmp_path, KILLS_ITS_PROCESS)
+    log = replace_in_workers(monkeypatch, tmp_path, "public_services.services.render_pdf", KILLS_ITS_PROCESS)
     monkeypatch.setenv("JOB_MAX_ATTEMPTS", "3")  # the worker's setting
     settings.JOB_MAX_ATTEMPTS = 3  # this process's
     broker = redis.Redis.from_url(app.conf.broker_url)
@@ -118,3 +121,28 @@ def test_a_build_that_kills_its_worker_every_time_is_given_up_not_handed_out_for
     assert len(renders) == 3 and len(set(renders)) == 3  # three renders, each in a process of its own
     filing = Filing.objects.get(pk=filing.pk)
     assert (filing.pdf_attempts, filing.pdf_given_up, filing.declaration_pdf.name) == (4, True, "")
+
+
+def test_a_message_whose_sending_kills_its_worker_every_time_is_given_up(settings, monkeypatch, tmp_path):
+    """The same loop for the outbox: each delivery is counted before the backend is called, so
+    after NOTIFICATION_MAX_ATTEMPTS deaths the next delivery marks the message failed, sends
+    nothing and is acknowledged; the worker goes on with the next message."""
+    reason = worker_unavailable()
+    if reason:
+        missing(reason)
+    log = replace_in_workers(monkeypatch, tmp_path, "notifications.services._send", KILLS_ITS_PROCESS)
+    monkeypatch.setenv("NOTIFICATION_MAX_ATTEMPTS", "3")  # the worker's setting
+    broker = redis.Redis.from_url(app.conf.broker_url)
+
+    with running_worker(settings, pool="prefork") as worker:
+        message = queue_sms("kills-its-worker")
+        wait_for(lambda: Message.objects.get(pk=message.pk).status == Message.Status.FAILED, timeout=90)
+        wait_for(lambda: unacknowledged(broker) == {}, timeout=30)
+        time.sleep(2)  # nothing is handed out any more
+        assert worker.poll() is None
+
+    sends = log.read_text().split()
+    assert len(sends) == 3 and len(set(sends)) == 3  # three tries, each in a process of its own
+    message.refresh_from_db()
+    assert (message.attempts, message.sent_at) == (3, None)
+    assert message.last_error == "Đã thử gửi 3 lần; lần cuối dừng giữa chừng."

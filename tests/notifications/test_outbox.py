@@ -385,3 +385,35 @@ def test_any_unexpected_backend_failure_is_counted_not_retried_for_ever(settings
     message.refresh_from_db()
     assert (message.status, message.attempts, len(calls)) == (Message.Status.FAILED, 2, 2)
     assert "unexpected delivery failure" in caplog.text
+
+
+class Killed(BaseException):
+    """What a delivery sees of SIGKILL: nothing after it runs and its transaction is lost."""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_try_is_counted_before_sending_so_tries_that_end_their_process_end_in_failure(settings, monkeypatch):
+    from notifications import services
+
+    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+    message = Message.objects.create(channel=Message.Channel.SMS, recipient="+84912345678", template="welcome",
+                                     body="Mật khẩu tạm: 123456", sensitive=True, idempotency_key="killed")
+    tries = []
+
+    def ends_its_process(message):
+        tries.append(message.pk)
+        raise Killed
+
+    monkeypatch.setattr(services, "_send", ends_its_process)
+    for _ in range(2):
+        with pytest.raises(Killed):
+            message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Message.Status.PENDING, 2)  # both counted despite the rollback
+
+    message_deliver(message_id=message.pk)  # the next delivery gives up without calling the backend
+    message.refresh_from_db()
+    assert tries == [message.pk, message.pk]
+    assert (message.status, message.attempts, message.sent_at) == (Message.Status.FAILED, 2, None)
+    assert message.last_error == "Đã thử gửi 2 lần; lần cuối dừng giữa chừng."
+    assert message.body == services.REDACTED
