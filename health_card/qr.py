@@ -26,6 +26,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import keys
 
@@ -60,7 +63,7 @@ class Purpose(enum.IntEnum):
 
 
 class QrError(Exception):
-    def __init__(self, kind: Kind, detail: str = ""):
+    def __init__(self, kind: Kind, detail: str | Promise = ""):
         super().__init__(f"{kind}: {detail}")
         self.kind = kind
         self.detail = detail
@@ -172,7 +175,7 @@ def build(values: CardFields, *, issued_at: int, signer: "keys.Signer | None" = 
     fields = _field_list(values)
     mac_key = keys.mac_key(signer.key_id)
     if mac_key is None:
-        raise QrError(Kind.UNKNOWN_KEY, "khóa ký không có khóa riêng")
+        raise QrError(Kind.UNKNOWN_KEY, _("khóa ký không có khóa riêng"))
     fields[13] = f"{_mac(mac_key, fields)}-{signer.key_id}"
     head = "|".join(fields) + "|"
     signature = signer.sign(head.encode("utf-8"))
@@ -195,11 +198,11 @@ def _text(value: str, index: int) -> str:
     if value in {"-", ""}:
         return ""
     if not _HEX.match(value):
-        raise QrError(Kind.MALFORMED, f"trường {index} không phải chuỗi hex")
+        raise QrError(Kind.MALFORMED, format_lazy(_("trường {index} không phải chuỗi hex"), index=index))
     try:
         return unicodedata.normalize("NFC", bytes.fromhex(value).decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise QrError(Kind.MALFORMED, f"trường {index} không phải UTF-8") from exc
+        raise QrError(Kind.MALFORMED, format_lazy(_("trường {index} không phải UTF-8"), index=index)) from exc
 
 
 def _date(value: str, index: int, *, optional: bool = True) -> datetime.date | None:
@@ -207,11 +210,12 @@ def _date(value: str, index: int, *, optional: bool = True) -> datetime.date | N
         return None
     match = _DATE.match(value)
     if not match:
-        raise QrError(Kind.MALFORMED, f"trường {index} không phải ngày dd/mm/yyyy")
+        raise QrError(Kind.MALFORMED, format_lazy(_("trường {index} không phải ngày dd/mm/yyyy"), index=index))
     try:
         return datetime.date(int(match[3]), int(match[2]), int(match[1]))
     except ValueError as exc:
-        raise QrError(Kind.MALFORMED, f"trường {index} là ngày không có thật") from exc
+        detail = format_lazy(_("trường {index} là ngày không có thật"), index=index)
+        raise QrError(Kind.MALFORMED, detail) from exc
 
 
 def parse(data: bytes | str) -> Payload:
@@ -220,29 +224,29 @@ def parse(data: bytes | str) -> Payload:
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise QrError(Kind.JUNK, "dữ liệu không phải văn bản UTF-8") from exc
+            raise QrError(Kind.JUNK, _("dữ liệu không phải văn bản UTF-8")) from exc
     if "\ufffd" in data or "\x00" in data:
-        raise QrError(Kind.JUNK, "dữ liệu có ký tự không đọc được")
+        raise QrError(Kind.JUNK, _("dữ liệu có ký tự không đọc được"))
     text = data.strip().lstrip("\ufeff")
     if not text:
-        raise QrError(Kind.MALFORMED, "chuỗi rỗng")
+        raise QrError(Kind.MALFORMED, _("chuỗi rỗng"))
     if len(text) > MAX_LENGTH:
-        raise QrError(Kind.MALFORMED, "chuỗi quá dài")
+        raise QrError(Kind.MALFORMED, _("chuỗi quá dài"))
     if any(unicodedata.category(ch).startswith("C") for ch in text):
-        raise QrError(Kind.JUNK, "dữ liệu có ký tự điều khiển")
+        raise QrError(Kind.JUNK, _("dữ liệu có ký tự điều khiển"))
     parts = [part.strip() for part in text.split("|")]
     if parts[-1] != "$":
         if len(parts) >= 2 and parts[0] and (_NUMBER.match(parts[0].upper()) or len(parts) > 2):
-            raise QrError(Kind.TRUNCATED, "chuỗi bị cắt: thiếu phần kết thúc |$")
-        raise QrError(Kind.MALFORMED, "không phải mã QR thẻ BHYT")
+            raise QrError(Kind.TRUNCATED, _("chuỗi bị cắt: thiếu phần kết thúc |$"))
+        raise QrError(Kind.MALFORMED, _("không phải mã QR thẻ BHYT"))
     layout = _PARTS.get(len(parts))
     if layout is None:
         if len(parts) < 15:
-            raise QrError(Kind.TRUNCATED, f"chỉ có {len(parts) - 1} trường")
-        raise QrError(Kind.MALFORMED, f"số trường không đúng ({len(parts) - 1})")
+            raise QrError(Kind.TRUNCATED, format_lazy(_("chỉ có {count} trường"), count=len(parts) - 1))
+        raise QrError(Kind.MALFORMED, format_lazy(_("số trường không đúng ({count})"), count=len(parts) - 1))
     number = parts[0].upper()
     if not _NUMBER.match(number):
-        raise QrError(Kind.MALFORMED, "mã thẻ không đúng dạng")
+        raise QrError(Kind.MALFORMED, _("mã thẻ không đúng dạng"))
     birth = parts[2]
     if re.fullmatch(r"\d{4}", birth):
         birth_date, year_only, birth_year = None, True, int(birth)
@@ -250,12 +254,12 @@ def parse(data: bytes | str) -> Payload:
         birth_date, year_only = _date(birth, 2, optional=False), False
         birth_year = birth_date.year
     if parts[3] not in {"1", "2"}:
-        raise QrError(Kind.MALFORMED, "giới tính phải là 1 hoặc 2")
+        raise QrError(Kind.MALFORMED, _("giới tính phải là 1 hoặc 2"))
     facility = _FACILITY.match(parts[5])
     if not facility:
-        raise QrError(Kind.MALFORMED, "mã nơi đăng ký KCB ban đầu không đúng dạng")
+        raise QrError(Kind.MALFORMED, _("mã nơi đăng ký KCB ban đầu không đúng dạng"))
     if parts[13] not in {"-", ""} and not _CHECK.match(parts[13]):
-        raise QrError(Kind.MALFORMED, "chuỗi kiểm tra (trường 13) không đúng dạng")
+        raise QrError(Kind.MALFORMED, _("chuỗi kiểm tra (trường 13) không đúng dạng"))
     values = CardFields(
         number=number,
         full_name=_text(parts[1], 1),
@@ -277,17 +281,18 @@ def parse(data: bytes | str) -> Payload:
         issuing_place=_text(parts[15], 15) if layout != "old" else "",
     )
     if not values.full_name:
-        raise QrError(Kind.MALFORMED, "thiếu họ tên")
+        raise QrError(Kind.MALFORMED, _("thiếu họ tên"))
     signature = None
     signed_part = ""
     if layout == "signed":
         match = _SIGNATURE.match(parts[16])
         if not match:
-            raise QrError(Kind.MALFORMED, "trường chữ ký không đúng dạng v1.<khóa>.<thời điểm>.<chữ ký>")
+            raise QrError(Kind.MALFORMED,
+                          _("trường chữ ký không đúng dạng v1.<khóa>.<thời điểm>.<chữ ký>"))
         try:
             value = keys.b64url_decode(match["sig"])
         except ValueError as exc:
-            raise QrError(Kind.MALFORMED, "chữ ký không phải base64url") from exc
+            raise QrError(Kind.MALFORMED, _("chữ ký không phải base64url")) from exc
         signature = Signature(match["kid"], int(match["at"]), value)
         signed_part = text[: text.rindex("|", 0, text.rindex("|"))] + "|"
     return Payload(raw=text, fields=values, layout=layout, signature=signature, signed_part=signed_part, parts=parts)
@@ -296,23 +301,23 @@ def parse(data: bytes | str) -> Payload:
 def verify_signature(payload: Payload, now: datetime.datetime) -> None:
     """Check the Ed25519 signature and field 13's MAC; raises QrError(FORGED | UNKNOWN_KEY)."""
     if payload.signature is None:
-        raise QrError(Kind.FORGED, "chuỗi không có chữ ký của Cổng")
+        raise QrError(Kind.FORGED, _("chuỗi không có chữ ký của Cổng"))
     key_id = payload.signature.key_id
     state, public = keys.verifying_key(key_id, now)
     if state == keys.KeyState.UNKNOWN:
-        raise QrError(Kind.UNKNOWN_KEY, f"khóa {key_id} không do Cổng công bố")
+        raise QrError(Kind.UNKNOWN_KEY, format_lazy(_("khóa {key_id} không do Cổng công bố"), key_id=key_id))
     if state == keys.KeyState.ENDED:
-        raise QrError(Kind.UNKNOWN_KEY, f"khóa {key_id} đã hết hạn xác thực")
+        raise QrError(Kind.UNKNOWN_KEY, format_lazy(_("khóa {key_id} đã hết hạn xác thực"), key_id=key_id))
     try:
         public.verify(payload.signature.value, payload.signed_part.encode("utf-8"))
     except InvalidSignature as exc:
-        raise QrError(Kind.FORGED, "chữ ký không đúng") from exc
-    mac, _, mac_key_id = payload.fields.check.partition("-")
+        raise QrError(Kind.FORGED, _("chữ ký không đúng")) from exc
+    mac, _dash, mac_key_id = payload.fields.check.partition("-")
     if mac_key_id != key_id:
-        raise QrError(Kind.FORGED, "chuỗi kiểm tra không khớp khóa ký")
+        raise QrError(Kind.FORGED, _("chuỗi kiểm tra không khớp khóa ký"))
     secret = keys.mac_key(key_id)
     if secret is not None and not hmac.compare_digest(_mac(secret, payload.parts[:16]), mac.lower()):
-        raise QrError(Kind.FORGED, "chuỗi kiểm tra không đúng")
+        raise QrError(Kind.FORGED, _("chuỗi kiểm tra không đúng"))
 
 
 def check_fresh(payload: Payload, now: datetime.datetime) -> None:
@@ -321,6 +326,6 @@ def check_fresh(payload: Payload, now: datetime.datetime) -> None:
         return
     stamp = now.timestamp()
     if payload.signature.issued_at > stamp + CLOCK_SKEW_SECONDS:
-        raise QrError(Kind.NOT_YET_VALID, "mã QR ghi thời điểm tạo ở tương lai")
+        raise QrError(Kind.NOT_YET_VALID, _("mã QR ghi thời điểm tạo ở tương lai"))
     if payload.purpose == Purpose.SCREEN and payload.signature.issued_at + SCREEN_SECONDS < stamp:
-        raise QrError(Kind.EXPIRED, "mã QR trên màn hình đã quá 10 phút")
+        raise QrError(Kind.EXPIRED, _("mã QR trên màn hình đã quá 10 phút"))

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.services.notices import person_notify
 from vssid_portal.cache import forget
@@ -192,7 +194,7 @@ def api_token_authenticate(raw: str) -> FacilityApiToken | None:
 class CheckResult:
     kind: Kind
     card: Card | None = None
-    detail: str = ""
+    detail: str | Promise = ""  # shown on the clinic page, in its language
     payload: qr.Payload | None = None
 
     @property
@@ -252,14 +254,15 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
         # A card printed before the portal (or by another system): checked against the registry.
         fields = payload.fields
         result = _typed(fields.number, fields.full_name, fields.birth_date, fields.birth_year, today)
-        return CheckResult(result.kind, result.card, "mã QR không có chữ ký: đối chiếu với dữ liệu thẻ", payload)
+        detail = _("mã QR không có chữ ký: đối chiếu với dữ liệu thẻ")
+        return CheckResult(result.kind, result.card, detail, payload)
     try:
         qr.verify_signature(payload, now)
     except QrError as error:
         return CheckResult(error.kind, detail=error.detail, payload=payload)
     card = card_for_check(number=payload.fields.number, version=payload.version)
     if card is None:
-        return CheckResult(Kind.NOT_FOUND, detail="thẻ không còn trong hệ thống", payload=payload)
+        return CheckResult(Kind.NOT_FOUND, detail=_("thẻ không còn trong hệ thống"), payload=payload)
     state = _card_state(card, today)
     if state in (Kind.REVOKED, Kind.REPLACED):
         return CheckResult(state, card, payload=payload)

@@ -96,3 +96,32 @@ def test_a_visit_entered_from_an_english_admin_is_logged_in_vietnamese(holder):
     with translation.override("en"):
         visit_save(visit=visit(holder.person, save=False), lines=standard_lines())
     assert VisitEvent.objects.get().changes.startswith("Nhập lượt khám ngoại trú tại ")
+
+
+@pytest.mark.parametrize("payload, vietnamese, english", [
+    ("0111077012|4e67|29/03", "(chuỗi bị cắt: thiếu phần kết thúc |$)", "(string cut short: the closing |$ is missing)"),
+    ("0111077012|4e67|29/03|$", "(chỉ có 3 trường)", "(only 3 fields)"),
+])
+def test_the_clinic_page_gives_the_technical_detail_of_a_failed_scan_in_the_page_language(
+        clinic_user, payload, vietnamese, english):
+    from .card_fixtures import logged_in
+
+    pages = {}
+    for language in ("vi", "en"):
+        client = logged_in(clinic_user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        pages[language] = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}).content.decode()
+        translation.deactivate()
+    assert vietnamese in pages["vi"] and english not in pages["vi"]
+    assert english in pages["en"] and vietnamese not in pages["en"]
+
+
+def test_a_tampered_card_check_names_what_failed_in_the_page_language(clinic_user, card):
+    from .card_fixtures import logged_in
+
+    tampered = card_qr(card, purpose=Purpose.SCREEN).replace("|1|-|", "|2|-|")
+    client = logged_in(clinic_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": tampered}).content.decode()
+    translation.deactivate()
+    assert "(the signature is wrong)" in page and "chữ ký không đúng" not in page
