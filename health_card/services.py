@@ -222,10 +222,10 @@ def _matches(card: Card, *, full_name: str, birth_date: datetime.date | None, bi
     person = card.person
     if fold(full_name) != fold(person.full_name):
         return Kind.WRONG_NAME
-    if person.birth_year_only or birth_date is None:
+    if person.birth_year_only:  # the card shows the year only: the year is what can be compared
         if birth_year != person.birth_date.year:
             return Kind.WRONG_BIRTH_DATE
-    elif birth_date != person.birth_date:
+    elif birth_date != person.birth_date:  # a year alone must not reveal a full date of birth
         return Kind.WRONG_BIRTH_DATE
     return None
 

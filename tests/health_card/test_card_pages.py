@@ -203,6 +203,25 @@ def test_clinic_staff_are_not_rate_limited_like_the_public(card, clinic_user):
         assert client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}).status_code == 200
 
 
+def test_a_birth_year_alone_matches_only_a_card_that_shows_the_year_alone(holder, card, clinic_user, facility):
+    """Card number, name and year must not be enough to learn a holder's full date of birth."""
+    client = logged_in(clinic_user)
+    typed = {"cach": "nhap", "so_the": "7901234567", "ho_ten": "Nguyễn Văn Đức"}
+    page = text(client.post("/xac-thuc/the-bhyt/", {**typed, "ngay_sinh": "1988"}))
+    assert "Sai ngày sinh" in page and "15/03/1988" not in page and "NGUYỄN VĂN ĐỨC" not in page
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maThe": "7901234567", "hoTen": "Nguyễn Văn Đức",
+                                                       "ngaySinh": "1988"},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert answer["maKetQua"] == "070" and "ngaySinh" not in answer
+
+    holder.person.birth_year_only = True  # the card prints "1988": the year is all the clinic can type
+    holder.person.save(update_fields=["birth_year_only"])
+    for birth in ("1988", "15/03/1988"):
+        assert "Thẻ hợp lệ" in text(client.post("/xac-thuc/the-bhyt/", {**typed, "ngay_sinh": birth})), birth
+    assert "Sai ngày sinh" in text(client.post("/xac-thuc/the-bhyt/", {**typed, "ngay_sinh": "1989"}))
+
+
 def test_api_needs_a_valid_token_and_answers_in_the_card_check_names(card, facility, holder):
     payload = card_qr(card, purpose=Purpose.SCREEN)
     client = Client(enforce_csrf_checks=True)
