@@ -1,15 +1,16 @@
 """Reads of the reference data.
 
-Every search is accent- and case-insensitive: the query is folded (`vssid_portal.text.fold`)
-and each word must occur in the row's folded `search_key`. On PostgreSQL the `LIKE '%word%'`
-this makes is served by the trigram GIN indexes of migration 0002; SQLite scans the same column.
+Every search is accent- and case-insensitive: the query is folded and split into words without
+the punctuation around them (`vssid_portal.text.search_words`), and each word must occur in the
+row's folded `search_key`. On PostgreSQL the `LIKE '%word%'` this makes is served by the trigram
+GIN indexes of migration 0002; SQLite scans the same column.
 Each function returns a queryset with its foreign keys joined, so a page of results costs the
 same number of queries whatever its size.
 """
 
 from django.db.models import QuerySet
 
-from vssid_portal.text import fold
+from vssid_portal.text import search_words
 
 from .models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
 
@@ -25,7 +26,10 @@ def agency_subtree_ids(agency: Agency) -> set[int]:
 
 
 def _matching(queryset: QuerySet, query: str) -> QuerySet:
-    for word in fold(query).split():
+    words = search_words(query)
+    if query.strip() and not words:
+        return queryset.none()  # punctuation only: nothing to look for
+    for word in words:
         queryset = queryset.filter(search_key__contains=word)
     return queryset
 

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from vssid_portal.text import fold
+from vssid_portal.text import search_words
 
 from .models_support import FaqQuestion, FaqTopic, NewsArticle
 
@@ -17,7 +17,10 @@ def faq_topics(*, query: str = "") -> list[FaqTopic]:
     """Topics with their published questions (in `topic.shown`), only those with a match when
     `query` is given: every folded word must appear in the folded question or answer."""
     questions = FaqQuestion.objects.filter(is_published=True)
-    for word in fold(query).split()[:8]:
+    words = search_words(query)
+    if query.strip() and not words:
+        questions = questions.none()  # punctuation only: nothing to look for
+    for word in words[:8]:
         questions = questions.filter(search_key__contains=word)
     topics = FaqTopic.objects.prefetch_related(
         Prefetch("questions", queryset=questions.order_by("position", "pk"), to_attr="shown")

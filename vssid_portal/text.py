@@ -18,6 +18,17 @@ def fold(value: str) -> str:
     return stripped.casefold()
 
 
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def search_words(query: str) -> list[str]:
+    """The folded words of a search, without the punctuation around them: "79 - T04" is 79 and
+    t04, "(07909)" is 07909, "nhuận," is nhuan; a hyphen or slash inside a word stays
+    ("0301234567-001", "12/3")."""
+    words = (_EDGE_PUNCTUATION.sub("", word) for word in fold(query).split())
+    return [word for word in words if word]
+
+
 def mask_name(full_name: str) -> str:
     """'Nguyễn Văn Đức' → 'NGUYỄN V*** Đ***': the family name whole, the rest as initials."""
     words = unicodedata.normalize("NFC", full_name or "").upper().split()

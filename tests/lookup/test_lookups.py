@@ -192,6 +192,16 @@ def test_every_word_must_match(client, rows, url):
     assert count(page) == 0 and "Không có kết quả phù hợp" in page
 
 
+def test_punctuation_around_words_is_not_searched_for(client, rows):
+    """A facility code copied as the card prints it ("79 - Z01"), a code in brackets, a word with
+    its comma: the punctuation is dropped, the words are searched."""
+    for query in ["79 - Z01", "79 – Z01", "(79Z01)", "Nguyễn Văn Đức, Lê Lợi", "“Nguyễn Văn Đức”"]:
+        assert "Phòng khám Đa khoa Nguyễn Văn Đức" in headings(html(client, FACILITIES, q=query)), query
+    assert "BHXH cơ sở Nguyễn Văn Đức" in headings(html(client, AGENCIES, q="Nguyễn Văn Đức - 07999"))
+    page = html(client, FACILITIES, q="- – …")  # nothing left to look for: nothing found, not everything
+    assert count(page) == 0 and "Không có kết quả phù hợp" in page
+
+
 def test_the_selectors_search_the_folded_key_on_this_database(rows):
     """The SQL the selector sends: a plain LIKE on the folded column (served by the trigram index
     on PostgreSQL, a scan on SQLite), never a database-specific unaccent() or ILIKE."""
@@ -269,6 +279,7 @@ def test_tampered_query_strings_get_a_page_not_an_error(client, reference_data, 
 def test_like_wildcards_in_the_query_are_literal(client, rows):
     assert count(html(client, EMPLOYERS, q="%")) == 0
     assert count(html(client, EMPLOYERS, q="_")) == 0
+    assert count(html(client, EMPLOYERS, q="nguyen%duc")) == 0 and count(html(client, EMPLOYERS, q="z_0001a")) == 0
 
 
 def test_an_invalid_filter_is_named_and_left_out_while_the_others_apply(client, rows):

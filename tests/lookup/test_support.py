@@ -77,7 +77,7 @@ def test_faq_is_grouped_by_topic_with_the_common_vssid_questions(client):
     assert sum(map(len, shown.values())) == FaqQuestion.objects.filter(is_published=True).count()
 
 
-@pytest.mark.parametrize("query", ["quen mat khau", "QUÊN MẬT KHẨU", "  quên   mật khau "])
+@pytest.mark.parametrize("query", ["quen mat khau", "QUÊN MẬT KHẨU", "  quên   mật khau ", "“Quên mật khẩu?”"])
 def test_faq_search_ignores_accents_and_case(client, query):
     html = page(client, SUPPORT, q=query)
     assert sections(html) == {"Đăng nhập và mật khẩu": ["Tôi quên mật khẩu thì làm thế nào?"]}
@@ -90,6 +90,7 @@ def test_faq_search_reads_answers_too_and_says_when_nothing_matches(client):
     assert "Con tôi chưa đủ 14 tuổi thì có tài khoản riêng không?" in found["Đăng ký và tài khoản"]
     html = page(client, SUPPORT, q="khong co cau hoi nao nhu the")
     assert sections(html) == {} and "Không có câu hỏi phù hợp" in html and "Gửi phản ánh, kiến nghị" in html
+    assert sections(page(client, SUPPORT, q="?")) == {}  # punctuation only: nothing to look for
 
 
 @pytest.mark.parametrize("query", ["%00", "a%00b", "%25", "_", "x" * 3000, "%ED%A0%80", "%3Cscript%3E"])

@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 
 from vssid_portal.templatetags.vn_format import vn_date, vn_datetime, vnd
-from vssid_portal.text import fold, normalize_name
+from vssid_portal.text import fold, normalize_name, search_words
 
 
 @pytest.mark.parametrize(
@@ -55,6 +55,14 @@ def test_filters_work_in_templates():
 )
 def test_accent_folded_search_key(name, key):
     assert fold(name) == key
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ("79 - T04", ["79", "t04"]), ("Phú Nhuận, (07909)", ["phu", "nhuan", "07909"]), ("- – … ?", []),
+    ("0301234567-001 12/3", ["0301234567-001", "12/3"]), ("_a_", ["a"]),
+])
+def test_search_words_drop_the_punctuation_around_words(query, words):
+    assert search_words(query) == words
 
 
 def test_names_are_stored_nfc_with_single_spaces():
