@@ -301,6 +301,7 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["vssid_portal.formats"]  # dd/mm/yyyy in both languages, the admin included
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

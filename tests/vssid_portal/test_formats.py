@@ -69,3 +69,25 @@ def test_names_are_stored_nfc_with_single_spaces():
     decomposed = "Nguye\u0302\u0303n  Văn An"
     assert normalize_name(decomposed) == "Nguyễn Văn An"
     assert len(normalize_name(decomposed)) == len("Nguyễn Văn An")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_admin_writes_and_reads_dates_dd_mm_yyyy_in_both_languages(language):
+    """What a read-only date in the admin shows, and how a date typed into an admin form is read:
+    01/12/2026 is the first of December, never 12 January (Django's default %m/%d/%Y)."""
+    from django import forms
+    from django.contrib.admin.utils import display_for_field
+    from django.db import models
+    from django.utils import timezone, translation
+
+    moment = timezone.make_aware(datetime.datetime(2026, 12, 1, 22, 37, 5))
+    with translation.override(language):
+        assert display_for_field(moment, models.DateTimeField(), "-") == "01/12/2026 22:37"
+        assert display_for_field(datetime.date(2026, 12, 1), models.DateField(), "-") == "01/12/2026"
+        assert forms.DateField().clean("01/12/2026") == datetime.date(2026, 12, 1)
+        assert forms.DateField().clean("2026-12-01") == datetime.date(2026, 12, 1)
+        with pytest.raises(forms.ValidationError):
+            forms.DateField().clean("12/31/2026")  # month first is not a date here
+        assert forms.DateTimeField().clean("01/12/2026 22:37:05") == moment
+        assert forms.DateInput().format_value(datetime.date(2026, 12, 1)) == "01/12/2026"
+        assert forms.DateTimeInput().format_value(moment.replace(tzinfo=None)) == "01/12/2026 22:37:05"
