@@ -141,3 +141,14 @@ def test_the_declaration_names_only_a_public_code(owner, code, shown):
         assert f"{procedure.name} {shown}" in html
     else:
         assert code not in html
+
+
+def test_the_review_names_the_declaration_as_written_and_608a_does_not_send_to_itself(client, owner):
+    client.force_login(owner)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(BOOK).content.decode()).group(1)
+    assert client.post(BOOK, {**answers("607A"), "idempotency_key": key}).status_code == 302
+    review = client.get(f"{BOOK}xem-lai/").content.decode()
+    assert "Cổng tạo “Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)”" in review
+    assert "Dùng thủ tục 608A để điều chỉnh" in client.get(BOOK).content.decode()
+    change = client.get("/dich-vu-cong/cap-lai-so-bhxh-thay-doi-thong-tin/").content.decode()
+    assert "Dùng thủ tục 608A" not in change and "Kê khai thông tin cần điều chỉnh ở phần dưới" in change
