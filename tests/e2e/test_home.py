@@ -35,3 +35,36 @@ def test_phone_sized_screen_has_no_horizontal_scroll(page, live_server):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server.url + "/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(value) / 255 for value in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted([_luminance(a), _luminance(b)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_keyboard_focus_is_visible_on_white_and_on_the_blue_header(page, live_server):
+    """WCAG 1.4.11: the focus indicator contrasts at least 3:1 with what is around it — a dark
+    ring that shows on the white page, a yellow halo that shows on blue (the header, buttons)."""
+    page.goto(live_server.url + "/")
+    focus = """el => { el.focus(); const s = getComputedStyle(el);
+        let bg = 'rgb(255, 255, 255)';
+        for (let n = el.parentElement; n; n = n.parentElement) {
+            const c = getComputedStyle(n).backgroundColor;
+            if (c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') { bg = c; break; }
+        }
+        return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, bg]; }"""
+    page.keyboard.press("Tab")  # keyboard use: :focus-visible applies to what is focused next
+    backgrounds = set()
+    for element in (page.locator("main a").first, page.locator("header a").first, page.locator("main a").last):
+        style, width, ring, halo, background = element.evaluate(focus)
+        halo = halo[:halo.index(")") + 1] if "(" in halo else ring
+        assert (style, width) == ("solid", "3px")
+        assert max(_contrast(ring, background), _contrast(halo, background)) >= 3, (ring, halo, background)
+        backgrounds.add(background)
+    assert {"rgb(255, 255, 255)", "rgb(11, 90, 162)"} <= backgrounds  # both kinds of surroundings were tried
