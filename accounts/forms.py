@@ -3,6 +3,7 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -55,8 +56,8 @@ class LoginForm(AllauthLoginForm):
 
 
 EMAIL_MAX_LENGTH = Registration._meta.get_field("email").max_length
-EMAIL_TOO_LONG = f"Địa chỉ email quá dài: tối đa {EMAIL_MAX_LENGTH} ký tự."
-KEPT_PHOTO_HELP = "Đã nhận ảnh (xem bên dưới). Chọn ảnh khác nếu muốn thay."
+EMAIL_TOO_LONG = format_lazy(_("Địa chỉ email quá dài: tối đa {max_length} ký tự."), max_length=EMAIL_MAX_LENGTH)
+KEPT_PHOTO_HELP = _("Đã nhận ảnh (xem bên dưới). Chọn ảnh khác nếu muốn thay.")
 
 
 class KeptPhotosMixin:
@@ -76,53 +77,62 @@ class KeptPhotosMixin:
 
 
 class DeclarationForm(forms.Form):
-    """Step 1 of the registration: who is registering and how to reach them."""
+    """Step 1 of the registration: who is registering and how to reach them. Labels, hints and
+    messages are lazy translations, shown on the page only (the declaration PDF has its own)."""
 
     bhxh_code = forms.CharField(
-        label="Mã số BHXH", max_length=10, validators=[bhxh_code_validator],
-        help_text="10 chữ số, in trên sổ BHXH hoặc thẻ BHYT.",
+        label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
+        help_text=_("10 chữ số, in trên sổ BHXH hoặc thẻ BHYT."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"required": "Nhập mã số BHXH gồm 10 chữ số."},
+        error_messages={"required": _("Nhập mã số BHXH gồm 10 chữ số.")},
     )
     full_name = forms.CharField(
-        label="Họ và tên", max_length=100, help_text="Có dấu, như trên giấy tờ tùy thân.",
-        widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": "Nhập họ và tên."},
+        label=_("Họ và tên"), max_length=100, help_text=_("Có dấu, như trên giấy tờ tùy thân."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": _("Nhập họ và tên.")},
     )
-    id_type = forms.ChoiceField(label="Loại giấy tờ tùy thân", choices=IdType.CHOICES, initial=IdType.CCCD,
-                                error_messages={"required": "Chọn loại giấy tờ tùy thân."})
+    id_type = forms.ChoiceField(label=_("Loại giấy tờ tùy thân"), choices=IdType.CHOICES, initial=IdType.CCCD,
+                                error_messages={"required": _("Chọn loại giấy tờ tùy thân.")})
     id_number = forms.CharField(
-        label="Số giấy tờ", max_length=12, help_text="CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 1 chữ cái và 7–8 chữ số.",
+        label=_("Số giấy tờ"), max_length=12,
+        help_text=_("CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 1 chữ cái và 7–8 chữ số."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "Nhập số giấy tờ tùy thân.",
-                        "max_length": "Số giấy tờ dài tối đa 12 ký tự: CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 8–9 ký tự."},
+        error_messages={
+            "required": _("Nhập số giấy tờ tùy thân."),
+            "max_length": _("Số giấy tờ dài tối đa 12 ký tự: CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 8–9 ký tự."),
+        },
     )
     birth_date = forms.DateField(
-        label="Ngày sinh", input_formats=["%d/%m/%Y"], help_text="Dạng ngày/tháng/năm, ví dụ 25/12/1990.",
+        label=_("Ngày sinh"), input_formats=["%d/%m/%Y"], help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."),
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"autocomplete": "bday", "inputmode": "numeric"}),
-        error_messages={"required": "Nhập ngày sinh.", "invalid": "Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990."},
+        error_messages={"required": _("Nhập ngày sinh."),
+                        "invalid": _("Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990.")},
     )
     province = forms.ModelChoiceField(
-        label="Tỉnh/thành phố", queryset=Province.objects.all(), empty_label="– Chọn tỉnh/thành phố –",
-        error_messages={"required": "Chọn tỉnh/thành phố.", "invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
+        label=_("Tỉnh/thành phố"), queryset=Province.objects.all(), empty_label=_("– Chọn tỉnh/thành phố –"),
+        error_messages={"required": _("Chọn tỉnh/thành phố."),
+                        "invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
     )
     ward = forms.ModelChoiceField(
-        label="Phường/xã", queryset=Ward.objects.none(), empty_label="– Chọn phường/xã –",
-        help_text="Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”.",
-        error_messages={"required": "Chọn phường/xã.", "invalid_choice": "Chọn phường/xã thuộc tỉnh/thành phố đã chọn."},
+        label=_("Phường/xã"), queryset=Ward.objects.none(), empty_label=_("– Chọn phường/xã –"),
+        help_text=_("Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”."),
+        error_messages={"required": _("Chọn phường/xã."),
+                        "invalid_choice": _("Chọn phường/xã thuộc tỉnh/thành phố đã chọn.")},
     )
     street = forms.CharField(
-        label="Số nhà, đường/thôn/xóm", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
-        error_messages={"required": "Nhập số nhà, tên đường hoặc thôn, xóm."},
+        label=_("Số nhà, đường/thôn/xóm"), max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        error_messages={"required": _("Nhập số nhà, tên đường hoặc thôn, xóm.")},
     )
     phone = VnMobileField(
-        label="Số điện thoại di động", help_text="Mã xác thực và kết quả được gửi qua SMS đến số này.",
-        error_messages={"required": "Nhập số điện thoại di động."},
+        label=_("Số điện thoại di động"), help_text=_("Mã xác thực và kết quả được gửi qua SMS đến số này."),
+        error_messages={"required": _("Nhập số điện thoại di động.")},
     )
     email = forms.EmailField(
         # The registration stores at most 254 characters (RFC 5321's limit on a usable address).
-        label="Thư điện tử (không bắt buộc)", required=False, max_length=EMAIL_MAX_LENGTH,
-        help_text="Để nhận tờ khai (PDF) qua email.", widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com.", "max_length": EMAIL_TOO_LONG},
+        label=_("Thư điện tử (không bắt buộc)"), required=False, max_length=EMAIL_MAX_LENGTH,
+        help_text=_("Để nhận tờ khai (PDF) qua email."), widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
+                        "max_length": EMAIL_TOO_LONG},
     )
 
     def __init__(self, *args, **kwargs):
@@ -157,9 +167,10 @@ class DeclarationForm(forms.Form):
 class PhotosForm(KeptPhotosMixin, forms.Form):
     """Step 2: portrait and both sides of the ID document. A photo already accepted may be kept."""
 
-    portrait = SafeImageField(label="Ảnh chân dung", help_text="Ảnh chụp rõ mặt, không đeo kính râm. JPEG, PNG hoặc WebP, tối đa 10 MB.")
-    id_front = SafeImageField(label="Ảnh mặt trước giấy tờ", help_text="Chụp đủ bốn góc, rõ chữ.")
-    id_back = SafeImageField(label="Ảnh mặt sau giấy tờ", help_text="Chụp đủ bốn góc, rõ chữ.")
+    portrait = SafeImageField(label=_("Ảnh chân dung"),
+                              help_text=_("Ảnh chụp rõ mặt, không đeo kính râm. JPEG, PNG hoặc WebP, tối đa 10 MB."))
+    id_front = SafeImageField(label=_("Ảnh mặt trước giấy tờ"), help_text=_("Chụp đủ bốn góc, rõ chữ."))
+    id_back = SafeImageField(label=_("Ảnh mặt sau giấy tờ"), help_text=_("Chụp đủ bốn góc, rõ chữ."))
 
     def __init__(self, *args, kept=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,8 +181,9 @@ class AgencyForm(forms.Form):
     """Step 3: the BHXH agency that receives the registration."""
 
     agency = forms.ModelChoiceField(
-        label="Cơ quan BHXH tiếp nhận", queryset=Agency.objects.all(), widget=forms.RadioSelect,
-        error_messages={"required": "Chọn cơ quan BHXH tiếp nhận.", "invalid_choice": "Chọn cơ quan BHXH trong danh sách."},
+        label=_("Cơ quan BHXH tiếp nhận"), queryset=Agency.objects.all(), widget=forms.RadioSelect,
+        error_messages={"required": _("Chọn cơ quan BHXH tiếp nhận."),
+                        "invalid_choice": _("Chọn cơ quan BHXH trong danh sách.")},
     )
 
     def __init__(self, *args, choices_queryset=None, **kwargs):
@@ -181,10 +193,11 @@ class AgencyForm(forms.Form):
 
 
 class StatusLookupForm(forms.Form):
-    reference = forms.CharField(label="Số tham chiếu", max_length=20, help_text="Ví dụ DK2611ABC234, có trong SMS xác nhận.",
-                                error_messages={"required": "Nhập số tham chiếu."})
-    bhxh_code = forms.CharField(label="Mã số BHXH", max_length=10, validators=[bhxh_code_validator],
-                                error_messages={"required": "Nhập mã số BHXH."})
+    reference = forms.CharField(label=_("Số tham chiếu"), max_length=20,
+                                help_text=_("Ví dụ DK2611ABC234, có trong SMS xác nhận."),
+                                error_messages={"required": _("Nhập số tham chiếu.")})
+    bhxh_code = forms.CharField(label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
+                                error_messages={"required": _("Nhập mã số BHXH.")})
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()

@@ -1,14 +1,27 @@
 """GET forms of the public lookup pages: every field optional, each with a label.
 
 A URL may be edited by hand: a value that is not valid is shown as an error beside its field and
-left out of the search, while the valid filters still apply.
+left out of the search, while the valid filters still apply. Labels, hints and messages are lazy
+translations: the pages speak the visitor's language.
 """
 
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .models import MedicalFacility, Province, Ward
+
+# The choice labels of lookup.models stay plain Vietnamese there (the admin, the data files); marked here
+# for the English catalogue, they are translated by the level select below and by the result lists
+# (`{% translate item.get_level_display %}`, `{% translate item.get_kind_display %}`).
+LEVELS = [
+    (MedicalFacility.Level.CENTRAL, _("Tuyến trung ương")),
+    (MedicalFacility.Level.PROVINCIAL, _("Tuyến tỉnh")),
+    (MedicalFacility.Level.GRASSROOTS, _("Tuyến cơ sở")),
+]
+COLLECTION_POINT_KINDS = [gettext_noop("Bưu điện"), gettext_noop("UBND phường/xã"), gettext_noop("Đại lý thu")]
 
 
 class ProvinceChoiceField(forms.ModelChoiceField):
@@ -17,10 +30,11 @@ class ProvinceChoiceField(forms.ModelChoiceField):
 
 
 class LookupForm(forms.Form):
-    q = forms.CharField(label="Từ khóa", required=False, max_length=100)
+    q = forms.CharField(label=_("Từ khóa"), required=False, max_length=100)
     province = ProvinceChoiceField(
-        label="Tỉnh/thành phố", required=False, queryset=Province.objects.all(), empty_label="Tất cả tỉnh/thành phố",
-        to_field_name="code", error_messages={"invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
+        label=_("Tỉnh/thành phố"), required=False, queryset=Province.objects.all(),
+        empty_label=_("Tất cả tỉnh/thành phố"), to_field_name="code",
+        error_messages={"invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
     )
 
     def __init__(self, data=None, *, query_label: str = "", query_hint: str = "", **kwargs):
@@ -43,8 +57,8 @@ class LookupForm(forms.Form):
 
 
 class FacilityLookupForm(LookupForm):
-    level = forms.ChoiceField(label="Tuyến", required=False, choices=[("", "Tất cả các tuyến"), *MedicalFacility.Level.choices],
-                              error_messages={"invalid_choice": "Chọn tuyến trong danh sách."})
+    level = forms.ChoiceField(label=_("Tuyến"), required=False, choices=[("", _("Tất cả các tuyến")), *LEVELS],
+                              error_messages={"invalid_choice": _("Chọn tuyến trong danh sách.")})
 
     def filters(self) -> dict:
         return {**super().filters(), "level": self._valid("level", "")}
@@ -54,9 +68,10 @@ PROVINCE_CODE = re.compile(r"\d{2}")
 
 
 class CollectionPointLookupForm(LookupForm):
-    ward = forms.ModelChoiceField(label="Phường/xã", required=False, queryset=Ward.objects.none(), empty_label="Tất cả phường/xã",
-                                  to_field_name="code", help_text="Chọn tỉnh/thành phố rồi bấm Tìm để chọn phường/xã.",
-                                  error_messages={"invalid_choice": "Chọn phường/xã trong danh sách."})
+    ward = forms.ModelChoiceField(label=_("Phường/xã"), required=False, queryset=Ward.objects.none(),
+                                  empty_label=_("Tất cả phường/xã"), to_field_name="code",
+                                  help_text=_("Chọn tỉnh/thành phố rồi bấm Tìm để chọn phường/xã."),
+                                  error_messages={"invalid_choice": _("Chọn phường/xã trong danh sách.")})
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)

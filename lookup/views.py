@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .forms import CollectionPointLookupForm, FacilityLookupForm, LookupForm
@@ -28,16 +29,16 @@ def _results_page(request, form, queryset, *, template: str, heading: str, extra
 
 
 def agencies(request):
-    form = LookupForm(request.GET or None, query_label="Tên, mã hoặc địa chỉ cơ quan BHXH",
-                      query_hint="Ví dụ: Phú Nhuận hoặc 07909. Không cần gõ dấu.")
+    form = LookupForm(request.GET or None, query_label=_("Tên, mã hoặc địa chỉ cơ quan BHXH"),
+                      query_hint=_("Ví dụ: Phú Nhuận hoặc 07909. Không cần gõ dấu."))
     return _results_page(request, form, selectors.agencies_lookup(**form.filters()),
-                         template="lookup/agencies.html", heading="Cơ quan BHXH")
+                         template="lookup/agencies.html", heading=_("Cơ quan BHXH"))
 
 
 def facilities(request, *, sick_leave_only: bool = False):
-    form = FacilityLookupForm(request.GET or None, query_label="Tên, mã hoặc địa chỉ cơ sở KCB",
-                              query_hint="Ví dụ: benh vien cho ray hoặc 79001. Không cần gõ dấu.")
-    heading = "Cơ sở KCB được cấp giấy nghỉ việc hưởng BHXH" if sick_leave_only else "Cơ sở khám chữa bệnh BHYT"
+    form = FacilityLookupForm(request.GET or None, query_label=_("Tên, mã hoặc địa chỉ cơ sở KCB"),
+                              query_hint=_("Ví dụ: benh vien cho ray hoặc 79001. Không cần gõ dấu."))
+    heading = _("Cơ sở KCB được cấp giấy nghỉ việc hưởng BHXH") if sick_leave_only else _("Cơ sở khám chữa bệnh BHYT")
     return _results_page(request, form, selectors.facilities_lookup(**form.filters(), sick_leave_only=sick_leave_only),
                          template="lookup/facilities.html", heading=heading, extra={"sick_leave_only": sick_leave_only})
 
@@ -47,14 +48,14 @@ def sick_leave_facilities(request):
 
 
 def employers(request):
-    form = LookupForm(request.GET or None, query_label="Tên đơn vị, mã đơn vị hoặc mã số thuế",
-                      query_hint="Ví dụ: det may nam viet, TB9489T hoặc 0375187179.")
+    form = LookupForm(request.GET or None, query_label=_("Tên đơn vị, mã đơn vị hoặc mã số thuế"),
+                      query_hint=_("Ví dụ: det may nam viet, TB9489T hoặc 0375187179."))
     return _results_page(request, form, selectors.employers_lookup(**form.filters()),
-                         template="lookup/employers.html", heading="Đơn vị tham gia BHXH")
+                         template="lookup/employers.html", heading=_("Đơn vị tham gia BHXH"))
 
 
 def collection_points(request):
-    form = CollectionPointLookupForm(request.GET or None, query_label="Tên hoặc địa chỉ điểm thu",
-                                     query_hint="Ví dụ: buu cuc sai gon. Không cần gõ dấu.")
+    form = CollectionPointLookupForm(request.GET or None, query_label=_("Tên hoặc địa chỉ điểm thu"),
+                                     query_hint=_("Ví dụ: buu cuc sai gon. Không cần gõ dấu."))
     return _results_page(request, form, selectors.collection_points_lookup(**form.filters()),
-                         template="lookup/collection_points.html", heading="Điểm thu BHXH, BHYT")
+                         template="lookup/collection_points.html", heading=_("Điểm thu BHXH, BHYT"))

@@ -3,8 +3,9 @@
 Challenge (no outside service): the page carries a signed, single-use token. A browser with
 JavaScript proves work on it (`static/js/code-lookup-pow.js`: a counter whose SHA-256 over
 `token:counter` starts with `bits` zero bits); without JavaScript the visitor answers the
-arithmetic question printed on the page. The answer travels only as a keyed MAC inside the
-token, and a token is spent by its first use, right or wrong, so a replay is refused.
+arithmetic question printed on the page (in the page's language: it is shown, never stored). The
+answer travels only as a keyed MAC inside the token, and a token is spent by its first use, right or
+wrong, so a replay is refused.
 """
 
 import dataclasses
@@ -18,6 +19,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.crypto import salted_hmac
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 
 from vssid_portal.ratelimit import client_ip
 
@@ -26,7 +29,12 @@ from ..models import CodeLookupAudit, Person
 CHALLENGE_SALT = "accounts.code_lookup.challenge"
 CHALLENGE_MAX_AGE = 10 * 60
 AUDIT_SALT = "accounts.code_lookup.audit"
-NUMBER_WORDS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+NUMBER_WORDS = [
+    pgettext_lazy("số đếm", "không"), pgettext_lazy("số đếm", "một"), pgettext_lazy("số đếm", "hai"),
+    pgettext_lazy("số đếm", "ba"), pgettext_lazy("số đếm", "bốn"), pgettext_lazy("số đếm", "năm"),
+    pgettext_lazy("số đếm", "sáu"), pgettext_lazy("số đếm", "bảy"), pgettext_lazy("số đếm", "tám"),
+    pgettext_lazy("số đếm", "chín"),
+]
 
 
 def _pow_bits() -> int:
@@ -49,7 +57,8 @@ def code_lookup_challenge_issue() -> Challenge:
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     bits = _pow_bits()
     token = signing.dumps({"n": nonce, "m": _answer_mac(nonce, str(a + b)), "b": bits}, salt=CHALLENGE_SALT, compress=True)
-    return Challenge(token=token, question=f"{NUMBER_WORDS[a].capitalize()} cộng {NUMBER_WORDS[b]} bằng mấy?", bits=bits)
+    question = capfirst(gettext("%(a)s cộng %(b)s bằng mấy?") % {"a": NUMBER_WORDS[a], "b": NUMBER_WORDS[b]})
+    return Challenge(token=token, question=question, bits=bits)
 
 
 def leading_zero_bits(digest: bytes) -> int:

@@ -3,12 +3,15 @@
 Every POST counts against two limits (the client address and its /24 or /64 network), spends
 one challenge, and only then searches. The answer is the code and the masked name of the one
 person who matches every field; anything else — no such person, one field wrong, several
-people alike — gets the same message from the same code path.
+people alike — gets the same message from the same code path. Labels and messages are lazy
+translations: they are shown on the page only (the audit keeps no text).
 """
 
 from django import forms
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
@@ -21,12 +24,12 @@ from ..forms import DeclarationForm
 from ..selectors import person_for_code_lookup
 from ..services.code_lookup import client_network, code_lookup_audit, code_lookup_challenge_issue, code_lookup_challenge_spend
 
-NOT_FOUND = (
+NOT_FOUND = _(
     "Không tìm thấy mã số BHXH khớp với các thông tin đã nhập. Hãy kiểm tra họ tên, ngày sinh, tỉnh/thành phố và số giấy tờ "
     "(hoặc họ tên cha/mẹ), hoặc gọi tổng đài 1900 9068."
 )
-CHALLENGE_FAILED = "Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới."
-LIMITED = "Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau một giờ."
+CHALLENGE_FAILED = _("Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới.")
+LIMITED = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau một giờ.")
 DEFAULT_RATES = {"ip": "10/h", "network": "50/h"}
 
 
@@ -36,40 +39,44 @@ def _rate(kind):
 
 class CodeLookupForm(forms.Form):
     full_name = forms.CharField(
-        label="Họ và tên", max_length=100, help_text="Như trên giấy tờ; có dấu hay không dấu đều được.",
-        widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": "Nhập họ và tên."},
+        label=_("Họ và tên"), max_length=100, help_text=_("Như trên giấy tờ; có dấu hay không dấu đều được."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": _("Nhập họ và tên.")},
     )
     birth_date = DeclarationForm.base_fields["birth_date"]
     province = forms.ModelChoiceField(
-        label="Tỉnh/thành phố nơi cư trú", queryset=Province.objects.all(), empty_label="– Chọn tỉnh/thành phố –",
-        error_messages={"required": "Chọn tỉnh/thành phố.", "invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
+        label=_("Tỉnh/thành phố nơi cư trú"), queryset=Province.objects.all(), empty_label=_("– Chọn tỉnh/thành phố –"),
+        error_messages={"required": _("Chọn tỉnh/thành phố."),
+                        "invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
     )
     id_number = forms.CharField(
-        label="Số CCCD/CMND", max_length=12, required=False, help_text="Người chưa có CCCD/CMND: để trống và nhập họ tên cha hoặc mẹ.",
+        label=_("Số CCCD/CMND"), max_length=12, required=False,
+        help_text=_("Người chưa có CCCD/CMND: để trống và nhập họ tên cha hoặc mẹ."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     parent_name = forms.CharField(
-        label="Họ tên cha hoặc mẹ", max_length=100, required=False, help_text="Chỉ cần khi không có số CCCD/CMND.",
+        label=_("Họ tên cha hoặc mẹ"), max_length=100, required=False,
+        help_text=_("Chỉ cần khi không có số CCCD/CMND."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     challenge = forms.CharField(widget=forms.HiddenInput, required=False)
     work = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
     answer = forms.CharField(
-        label="Câu hỏi kiểm tra", max_length=4, required=False,
+        label=_("Câu hỏi kiểm tra"), max_length=4, required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("id_number") and not cleaned.get("parent_name", "").strip():
-            self.add_error("id_number", "Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ nếu chưa có.")
+            self.add_error("id_number", _("Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ nếu chưa có."))
         return cleaned
 
 
 def _render(request, form, *, result=None, status=200):
     challenge = code_lookup_challenge_issue()
-    form.fields["answer"].label = f"Câu hỏi kiểm tra: {challenge.question}"
-    form.fields["answer"].help_text = "Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời."
+    form.fields["answer"].label = gettext("Câu hỏi kiểm tra: %(question)s") % {"question": challenge.question}
+    form.fields["answer"].help_text = _(
+        "Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời.")
     data = form.data.copy() if form.is_bound else None
     if data is not None:  # a fresh challenge each time: the old one is spent
         data.update({"challenge": challenge.token, "work": "", "answer": ""})

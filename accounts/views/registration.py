@@ -4,6 +4,9 @@ The steps keep their answers in the session, so going back or fixing an error ne
 was already accepted (photos included: each valid photo is stored privately at once). The last
 step carries a one-time key: whatever is posted twice with it (double click, back button, a retry)
 shows the first registration's status page instead of making another.
+
+Messages and the status label are lazy translations shown on the page; what the registration sends
+(SMS, the declaration PDF) is written by the service, in Vietnamese.
 """
 
 import datetime
@@ -17,6 +20,9 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit import ALL
@@ -47,6 +53,11 @@ STATUS_LINK_DAYS = 30
 
 
 STATUS_SEEN = "registration_status_seen"  # references this browser filed or looked up
+
+# Registration.Status keeps plain Vietnamese labels (the admin, the officers' lists); marked here for the
+# English catalogue, the status page translates them (`{% translate registration.get_status_display %}`).
+STATUS_LABELS = [gettext_noop("Chờ duyệt"), gettext_noop("Đã duyệt"), gettext_noop("Bị từ chối"),
+                 gettext_noop("Đã thay bằng đăng ký mới")]
 
 
 def status_url(registration: Registration) -> str:
@@ -100,7 +111,9 @@ def _initial(stored: dict | None) -> dict:
     return {**stored, "birth_date": birth, "phone": phone}
 
 
-TOO_MANY = "Bạn đã thử quá nhiều lần. Để bảo vệ thông tin của người tham gia, hãy thử lại sau 1 giờ hoặc gọi 1900 9068."
+TOO_MANY = _(
+    "Bạn đã thử quá nhiều lần. Để bảo vệ thông tin của người tham gia, hãy thử lại sau 1 giờ hoặc gọi 1900 9068."
+)
 
 
 def limited(request, *, group: str, rate: str, key="vssid_portal.ratelimit.client_ip") -> bool:
@@ -146,7 +159,8 @@ def forget_photos(request, kept: dict, fields, form_class) -> None:
         kept.pop(field, None)
     if fields:
         labels = ", ".join(str(form_class.base_fields[field].label).lower() for field in fields)
-        messages.error(request, f"Hãy tải lên lại {labels}: ảnh đã tải lên trước đó chỉ được lưu tạm trong 1 ngày.")
+        messages.error(request, gettext(
+            "Hãy tải lên lại %(labels)s: ảnh đã tải lên trước đó chỉ được lưu tạm trong 1 ngày.") % {"labels": labels})
 
 
 def forget_expired_photos(request, kept: dict, form_class) -> list[str]:
@@ -284,7 +298,7 @@ def status(request, token):
     except signing.BadSignature as exc:  # forged or expired: look it up again with the reference
         raise Http404 from exc
     if reference not in request.session.get(STATUS_SEEN, []):
-        messages.info(request, "Để xem đăng ký, hãy nhập số tham chiếu và mã số BHXH.")
+        messages.info(request, gettext("Để xem đăng ký, hãy nhập số tham chiếu và mã số BHXH."))
         return redirect("accounts:registration_lookup")
     registration = Registration.objects.select_related("agency").filter(reference=reference).first()
     if registration is None:
@@ -303,11 +317,12 @@ def status_lookup(request):
     form = StatusLookupForm(request.POST or None)
     if getattr(request, "limited", False):
         form.is_valid()
-        form.add_error(None, "Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút.")
+        form.add_error(None, _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."))
         return render(request, "accounts/registration/status_lookup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         registration = registration_for_status(**form.cleaned_data)
         if registration is not None:
             return status_redirect(request, registration)
-        form.add_error(None, "Không tìm thấy đăng ký với số tham chiếu và mã số BHXH này. Hãy kiểm tra lại SMS xác nhận.")
+        form.add_error(None, _(
+            "Không tìm thấy đăng ký với số tham chiếu và mã số BHXH này. Hãy kiểm tra lại SMS xác nhận."))
     return render(request, "accounts/registration/status_lookup.html", {"form": form})

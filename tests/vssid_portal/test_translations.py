@@ -230,7 +230,98 @@ PAGES = {
          "<dt>Benefit level</dt><dd>Level 4 – 80 %</dd>", ", on 05/01/2024 (issue no. 1)</dd>", "</span> QR code</a>",
          "<h2>Privacy</h2>", ">Who has viewed my card</a>"],
     ),
+    # The public lookups, public services and registration: labels, hints, select placeholders, result labels.
+    "/tra-cuu/ma-so-bhxh/": (
+        [">Tra cứu</a> › Mã số BHXH</p>", "<h1>Tra cứu mã số BHXH</h1>", "Nhập đúng thông tin như trong hồ sơ BHXH.",
+         ">Họ và tên</label>", "Như trên giấy tờ; có dấu hay không dấu đều được.", ">Ngày sinh</label>",
+         "Dạng ngày/tháng/năm, ví dụ 25/12/1990.", ">Tỉnh/thành phố nơi cư trú</label>",
+         ">– Chọn tỉnh/thành phố –</option>", ">Số CCCD/CMND</label>", "Người chưa có CCCD/CMND: để trống",
+         ">Họ tên cha hoặc mẹ</label>", "Chỉ cần khi không có số CCCD/CMND.", ">Câu hỏi kiểm tra: ",
+         " bằng mấy?</label>", "Nhập kết quả bằng chữ số.", ">Tra cứu</button>",
+         "Mỗi lượt tra cứu có kết quả đều được ghi nhật ký."],
+        ["<h1>Look up a social insurance code</h1>", ">Full name</label>", ">Date of birth</label>",
+         "As day/month/year, for example 25/12/1990.", ">Province or city of residence</label>",
+         ">– Choose a province or city –</option>", ">Check question: What is ", ">Look up</button>"],
+    ),
+    "/tra-cuu/co-quan-bhxh/?q=phu+nhuan": (
+        [">Tra cứu</a> › Cơ quan BHXH</p>", "<h1>Cơ quan BHXH</h1>", "Địa chỉ, điện thoại, giờ làm việc của BHXH",
+         'aria-label="Tìm kiếm: Cơ quan BHXH"', ">Tên, mã hoặc địa chỉ cơ quan BHXH</label>",
+         "Ví dụ: Phú Nhuận hoặc 07909. Không cần gõ dấu.", ">Tỉnh/thành phố</label>", ">Tất cả tỉnh/thành phố</option>",
+         ">Tìm</button>", " kết quả</p>", "<dt>Mã</dt><dd>07909</dd>", "<dt>Địa chỉ</dt>", "<dt>Điện thoại</dt>",
+         "<dt>Giờ làm việc</dt>", "<dt>Cấp trên</dt>", "<dd>Không có (cấp tỉnh)</dd>", "<dt>Tỉnh/thành phố</dt>"],
+        ["<h1>Social insurance agencies</h1>", 'aria-label="Search: Social insurance agencies"',
+         ">Name, code or address of the social insurance agency</label>", ">All provinces and cities</option>",
+         ">Search</button>", " results</p>", "<dt>Code</dt><dd>07909</dd>", "<dt>Address</dt>", "<dt>Phone</dt>",
+         "<dt>Working hours</dt>", "<dt>Parent agency</dt><dd>BHXH TP. Hồ Chí Minh</dd>",
+         "<dd>None (provincial level)</dd>"],
+    ),
+    "/tra-cuu/co-so-kcb/?q=benh+vien": (
+        ["<h1>Cơ sở khám chữa bệnh BHYT</h1>", "Cơ sở khám chữa bệnh có hợp đồng khám chữa bệnh BHYT.",
+         ">Danh sách cơ sở KCB được cấp giấy nghỉ việc hưởng BHXH</a>", ">Tên, mã hoặc địa chỉ cơ sở KCB</label>",
+         ">Tuyến</label>", ">Tất cả các tuyến</option>", ">Tuyến trung ương</option>", ">Tuyến tỉnh</option>",
+         ">Tuyến cơ sở</option>", " kết quả (trang 1/", "<dt>Mã KCB</dt>", "<dt>Tuyến</dt><dd>Tuyến trung ương</dd>",
+         "<dt>Giấy nghỉ ốm</dt><dd>Được cấp</dd>", 'aria-label="Phân trang"'],
+        ["<h1>Health insurance medical facilities</h1>", ">Level</label>", ">All levels</option>",
+         ">Central level</option>", ">Provincial level</option>", ">Grassroots level</option>", " results (page 1 of ",
+         "<dt>Facility code</dt>", "<dt>Level</dt><dd>Central level</dd>",
+         "<dt>Sick-leave certificates</dt><dd>May issue them</dd>", 'aria-label="Pagination"'],
+    ),
+    "/tra-cuu/co-so-kcb/cap-giay-nghi-om/": (
+        ["<h1>Cơ sở KCB được cấp giấy nghỉ việc hưởng BHXH</h1>", "Cơ sở KCB có hợp đồng BHYT được cấp giấy chứng nhận",
+         ">Xem tất cả cơ sở KCB có hợp đồng BHYT</a>"],
+        ["<h1>Medical facilities that may issue sick-leave certificates</h1>",
+         ">See all medical facilities with a health insurance contract</a>"],
+    ),
+    "/tra-cuu/don-vi/": (
+        ["<h1>Đơn vị tham gia BHXH</h1>", "cơ quan BHXH quản lý và tình trạng nợ đóng",
+         ">Tên đơn vị, mã đơn vị hoặc mã số thuế</label>", "Ví dụ: det may nam viet", "<dt>Mã đơn vị</dt>",
+         "<dt>Mã số thuế</dt>", "<dt>Cơ quan quản lý</dt>", "<dt>Nợ đóng BHXH</dt>", ">Đang nợ đóng</span>",
+         ">Không nợ</span>"],
+        ["<h1>Employers</h1>", ">Employer name, employer code or tax code</label>", "<dt>Employer code</dt>",
+         "<dt>Tax code</dt>", "<dt>Managing agency</dt>", "<dt>Social insurance arrears</dt>", ">In arrears</span>",
+         ">No arrears</span>"],
+    ),
+    "/tra-cuu/diem-thu/?province=79": (
+        ["<h1>Điểm thu BHXH, BHYT</h1>", "Bưu điện, UBND phường/xã và đại lý thu BHXH tự nguyện",
+         ">Tên hoặc địa chỉ điểm thu</label>", ">Phường/xã</label>", ">Tất cả phường/xã</option>",
+         "<dt>Loại</dt><dd>Bưu điện</dd>", "<dd>UBND phường/xã</dd>", "<dd>Đại lý thu</dd>", "<dt>Phường/xã</dt>",
+         "<dt>Điện thoại</dt><dd>Chưa có</dd>", "<dt>Cơ quan BHXH</dt>"],
+        ["<h1>Collection points</h1>", ">Name or address of the collection point</label>", ">Ward/commune</label>",
+         ">All wards and communes</option>", "<dt>Type</dt><dd>Post office</dd>",
+         "<dd>Ward or commune People’s Committee</dd>", "<dd>Collection agent</dd>",
+         "<dt>Phone</dt><dd>Not available</dd>", "<dt>Social insurance agency</dt>"],
+    ),
+    "/dich-vu-cong/": (
+        ['<p class="notice">Hãy <a href="/tai-khoan/dang-nhap/?next=/dich-vu-cong/">đăng nhập</a> để nộp hồ sơ.',
+         "Thông tin của bạn được điền sẵn từ hồ sơ BHXH.", "<h2>Thủ tục nộp trực tuyến</h2>",
+         ">Mã thủ tục 607A · Thời hạn giải quyết 10 ngày làm việc</p>", ">Thời hạn giải quyết 7 ngày làm việc</p>"],
+        ['<a href="/tai-khoan/dang-nhap/?next=/dich-vu-cong/">Log in</a> to file an application.',
+         "<h2>Procedures you can file online</h2>", ">Procedure code 607A · Handled within 10 working days</p>",
+         ">Handled within 7 working days</p>"],
+    ),
+    "/dang-ky/": (
+        ["<h1>Đăng ký sử dụng phương thức giao dịch điện tử</h1>", 'aria-label="Các bước đăng ký"',
+         ">1. Kê khai thông tin</li>", ">2. Ảnh chân dung và giấy tờ</li>", ">3. Cơ quan BHXH tiếp nhận</li>",
+         "Tất cả các mục đều bắt buộc, trừ mục ghi (không bắt buộc).", ">Tra cứu trạng thái đăng ký</a>",
+         ">Mã số BHXH</label>", "10 chữ số, in trên sổ BHXH hoặc thẻ BHYT.", ">Loại giấy tờ tùy thân</label>",
+         ">Số giấy tờ</label>", ">– Chọn phường/xã –</option>", ">Cập nhật danh sách phường/xã</button>",
+         ">Số nhà, đường/thôn/xóm</label>", ">Số điện thoại di động</label>", ">Thư điện tử (không bắt buộc)</label>",
+         "Để nhận tờ khai (PDF) qua email.", ">Tiếp tục</button>"],
+        ["<h1>Register for electronic transactions</h1>", 'aria-label="Registration steps"', ">1. Your details</li>",
+         "Every item is required, except those marked (optional).", ">Check the status of your registration</a>",
+         ">Social insurance code</label>", ">Type of ID document</label>",
+         ">Update the list of wards and communes</button>", ">Mobile phone number</label>", ">Email (optional)</label>",
+         ">Continue</button>"],
+    ),
+    "/dang-ky/tra-cuu/": (
+        ["<h1>Tra cứu trạng thái đăng ký</h1>", ">Số tham chiếu</label>", "Ví dụ DK2611ABC234, có trong SMS xác nhận.",
+         ">Tra cứu</button>"],
+        ["<h1>Check the status of a registration</h1>", ">Reference number</label>",
+         "For example DK2611ABC234; it is in the confirmation SMS.", ">Look up</button>"],
+    ),
 }
+# Pages read by a visitor who has not logged in (/dich-vu-cong/ then asks to log in).
+ANONYMOUS = {"/tai-khoan/dang-nhap/", "/tra-cuu/ma-so-bhxh/", "/dich-vu-cong/", "/dang-ky/", "/dang-ky/tra-cuu/"}
 
 
 def without_faq(html: str) -> str:
@@ -242,7 +333,7 @@ def without_faq(html: str) -> str:
 @pytest.mark.parametrize("url", PAGES)
 def test_english_pages_show_none_of_their_vietnamese_interface_text(client, holder, url):
     vietnamese, english = PAGES[url]
-    user = None if url == "/tai-khoan/dang-nhap/" else holder
+    user = None if url in ANONYMOUS else holder
     vi = without_faq(read(client, url, "vi", user))
     for text in vietnamese + FOOTER:
         assert text in vi, (url, text)  # the control: the Vietnamese page says it
@@ -879,6 +970,133 @@ def test_card_status_visit_kinds_cost_groups_and_check_channels_in_english(clien
     card_revoke(card=card, reason="Thu hồi theo quyết định")
     both_languages(client, "/the-bhyt/", holder, ["<strong>Thẻ đã thu hồi.</strong>"],
                    ["<strong>Card status: revoked.</strong>"])
+
+
+# --- Lookup form errors, the BHXH-code lookup's question and answers, the registration steps -------
+
+@pytest.mark.django_db
+def test_lookup_filters_that_are_not_valid_and_empty_results_in_english(client, reference_data):
+    both_languages(client, "/tra-cuu/diem-thu/?province=xx&ward=1", None, [
+        "Chọn tỉnh/thành phố trong danh sách.", "Chọn phường/xã trong danh sách.",
+        "Chọn tỉnh/thành phố rồi bấm Tìm để chọn phường/xã.",
+    ], [
+        "Choose a province or city from the list.", "Choose a ward or commune from the list.",
+        "Choose a province or city, then press Search to choose a ward or commune.",
+    ])
+    both_languages(client, "/tra-cuu/co-so-kcb/?level=x&q=zzzz", None, [
+        "Chọn tuyến trong danh sách.", ">0 kết quả</p>", "Không có kết quả phù hợp. Hãy thử từ khóa ngắn hơn",
+    ], ["Choose a level from the list.", ">0 results</p>", "No matching results. Try shorter keywords"])
+
+
+NUMBER_WORDS = {
+    "vi": ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"],
+    "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+}
+QUESTION = {"vi": r"Câu hỏi kiểm tra: (\w+) cộng (\w+) bằng mấy\?</label>",
+            "en": r"Check question: What is (\w+) plus (\w+)\?</label>"}
+
+
+def answered(client, language, **fields):
+    """Posts the code lookup with the no-JavaScript question answered as a reader of `language` would."""
+    from lookup.models import Province
+
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/tra-cuu/ma-so-bhxh/").content.decode()
+    first, second = re.search(QUESTION[language], page).groups()
+    words = NUMBER_WORDS[language]
+    data = {"full_name": "nguyen van duc", "birth_date": "15/03/1988", "province": Province.objects.get(code="79").pk,
+            "id_number": "079088012345", "parent_name": "", "work": "",
+            "challenge": re.search(r'name="challenge" value="([^"]+)"', page)[1],
+            "answer": str(words.index(first.lower()) + words.index(second)), **fields}
+    return client.post("/tra-cuu/ma-so-bhxh/", data)
+
+
+@pytest.mark.django_db
+def test_the_code_lookup_question_and_answers_in_english(client, reference_data, settings):
+    """An English reader answers the question asked in English; the answer is checked as before."""
+    from tests.accounts.helpers import make_person
+
+    settings.CODE_LOOKUP_RATES = {"ip": "100/h", "network": "100/h"}
+    make_person()
+    vi = answered(client, "vi").content.decode()
+    assert "<h2>Đã tìm thấy mã số BHXH</h2>" in vi and '<dd class="code-answer">7901234567</dd>' in vi  # the control
+    response = answered(client, "en")
+    en = main_and_footer(response.content.decode())
+    assert response.status_code == 200
+    assert [text for text in ["<h2>Social insurance code found</h2>", "<dt>Social insurance code</dt>",
+                              '<dd class="code-answer">7901234567</dd>', "<dt>Full name</dt>",
+                              'Use this code to <a href="/dang-ky/">register an account</a>'] if text not in en] == []
+    assert "Đã tìm thấy" not in en and "Dùng mã số này" not in en and " cộng " not in en
+
+    wrong = answered(client, "en", answer="99")
+    assert wrong.status_code == 400
+    assert "The answer to the check question is wrong or has expired." in wrong.content.decode()
+    unknown = main_and_footer(answered(client, "en", full_name="tran van an").content.decode())
+    assert "No social insurance code matches the details you entered." in unknown and "Không tìm thấy" not in unknown
+    missing = main_and_footer(answered(client, "en", id_number="").content.decode())
+    assert "Enter the identity card number, or the full name of the father or mother" in missing
+
+
+@pytest.mark.django_db
+def test_the_registration_steps_and_status_in_english(client, reference_data):
+    """The three steps, their messages and the status page follow the language; the SMS that the
+    registration sends stays Vietnamese."""
+    from lookup.models import Agency
+    from notifications.models import Message
+    from tests.accounts.helpers import declaration_data, jpeg, make_person
+
+    make_person()
+    too_long = posted(client, "/dang-ky/", declaration_data(email="a" * 250 + "@example.vn"), "en")
+    assert "The email address is too long: 254 characters at most." in too_long and "quá dài" not in too_long
+    assert client.post("/dang-ky/", declaration_data()).status_code == 302  # the language cookie is still "en"
+    both_languages(client, "/dang-ky/anh/", None, [
+        "<h1>Ảnh chân dung và giấy tờ tùy thân</h1>", ">Ảnh chân dung</label>", "Ảnh chụp rõ mặt, không đeo kính râm.",
+        ">Ảnh mặt trước giấy tờ</label>", ">Ảnh mặt sau giấy tờ</label>", "Chụp đủ bốn góc, rõ chữ.",
+        ">Quay lại bước 1</a>",
+    ], [
+        "<h1>Portrait and ID document photos</h1>", ">Portrait photo</label>",
+        ">Photo of the front of the document</label>", "Show all four corners, with legible text.",
+        ">Back to step 1</a>",
+    ])
+    kept = posted(client, "/dang-ky/anh/", {"portrait": jpeg()}, "en")
+    assert "Photo received (see below). Choose another photo to replace it." in kept and "Đã nhận ảnh" not in kept
+    assert client.post("/dang-ky/anh/", {"id_front": jpeg(), "id_back": jpeg()}).status_code == 302
+    both_languages(client, "/dang-ky/co-quan/", None, [
+        "<h1>Cơ quan BHXH tiếp nhận</h1>", ">Tìm cơ quan BHXH theo tên, mã hoặc địa chỉ</label>",
+        "Mặc định hiển thị các cơ quan BHXH ở Thành phố Hồ Chí Minh.",
+        "<legend>Chọn cơ quan BHXH tiếp nhận đăng ký</legend>", " · ĐT (028) ", ">Gửi đăng ký</button>",
+        ">Quay lại bước 2</a>",
+    ], [
+        "<h1>Receiving social insurance agency</h1>",
+        ">Find a social insurance agency by name, code or address</label>",
+        "By default, the social insurance agencies in Thành phố Hồ Chí Minh are shown.", " · Tel. (028) ",
+        ">Send the registration</button>", ">Back to step 2</a>",
+    ])
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    status_url = client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code="07901").pk})["Location"]
+    both_languages(client, status_url, None, [
+        "<h1>Đăng ký giao dịch điện tử</h1>", "<p>Số tham chiếu: <strong>DK", "Trạng thái: <strong>Chờ duyệt</strong>",
+        "<dt>Mã số BHXH</dt>", "<dt>Ngày nộp</dt>", "<dt>Cơ quan BHXH tiếp nhận</dt>", " · ĐT (028) ",
+        "Cơ quan BHXH sẽ xem xét và báo kết quả qua SMS", "<h2>Tờ khai</h2>", "Tờ khai đang được tạo.",
+    ], [
+        "<h1>Registration for electronic transactions</h1>", "<p>Reference number: <strong>DK",
+        "Status: <strong>Awaiting approval</strong>", "<dt>Submitted on</dt>",
+        "<dt>Receiving social insurance agency</dt>",
+        "The social insurance agency will review it and send the result by SMS", "<h2>Declaration</h2>",
+        "The declaration is being created.",
+    ])
+    sms = Message.objects.get(channel=Message.Channel.SMS)
+    assert sms.body.startswith("BHXH: Đã nhận đăng ký giao dịch điện tử số DK"), sms.body
+
+    unknown = posted(client, "/dang-ky/tra-cuu/", {"reference": "DK0000000000", "bhxh_code": "7901234567"}, "en")
+    assert "No registration was found with this reference number and social insurance code." in unknown
+    assert "Không tìm thấy đăng ký" not in unknown
+
+
+@pytest.mark.django_db
+def test_the_public_services_page_of_a_logged_in_citizen_in_english(client, holder):
+    both_languages(client, "/dich-vu-cong/", holder, [">Hồ sơ đã nộp và kết quả giải quyết</a>"],
+                   [">Applications you have filed and their results</a>"])
 
 
 # --- Numbers ----------------------------------------------------------------------------------
