@@ -264,11 +264,16 @@ def filing_complete(*, filing: Filing, officer, note: str = "") -> Filing:
     return filing
 
 
+NOTE_MAX_LENGTH = 2000
+
+
 def _need_note(note: str, field: str, message: str) -> str:
     note = (note or "").strip()
     if not note:
         raise ValidationError({field: message})
-    return note[:2000]
+    if len(note) > NOTE_MAX_LENGTH:  # refused, not cut: the citizen must read all the officer wrote
+        raise ValidationError({field: f"Tối đa {NOTE_MAX_LENGTH} ký tự (hiện có {len(note)})."})
+    return note
 
 
 @transaction.atomic

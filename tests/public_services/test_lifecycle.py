@@ -111,7 +111,11 @@ def test_reject_and_return_need_a_note(owner, district_officer):
         filing_reject(filing=filing, officer=district_officer, reason="  ")
     with pytest.raises(ValidationError):
         filing_return(filing=filing, officer=district_officer, what="")
+    with pytest.raises(ValidationError, match=r"Tối đa 2000 ký tự \(hiện có 2001\)"):  # refused whole, never cut
+        filing_return(filing=filing, officer=district_officer, what="x" * 2001)
     assert Filing.objects.get(pk=filing.pk).status == S.SUBMITTED
+    filing_return(filing=filing, officer=district_officer, what="x" * 2000)
+    assert Filing.objects.get(pk=filing.pk).note == "x" * 2000
 
 
 def test_withdraw_until_received(owner, district_officer):
