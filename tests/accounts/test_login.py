@@ -96,6 +96,24 @@ def test_resend_waits_sixty_seconds_and_the_code_expires_after_five_minutes(clie
     assert is_logged_in(client)
 
 
+def test_logging_in_again_before_the_code_arrives_keeps_the_code_already_sent(client, sms_outbox, clock):
+    """A citizen who gives up waiting and logs in again within the minute is told to wait, and the
+    code that then arrives still opens the door: the second login neither sends nor voids one."""
+    make_citizen()
+    submit_password(client)
+    [code] = codes_sent(sms_outbox)
+    clock.advance(20)
+    again = Client()
+    response = submit_password(again)
+    assert response.status_code == 302 and response["Location"] == CONFIRM
+    page = again.get(CONFIRM).content.decode()
+    assert "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau 40 giây." in page
+    assert len(sms_outbox()) == 1
+    response = again.post(CONFIRM, {"action": "verify", "code": code})
+    assert response.status_code == 302 and response["Location"] == PERSONAL
+    assert is_logged_in(again)
+
+
 def test_a_trusted_browser_logs_in_without_a_code_for_90_days(client, sms_outbox, clock):
     user = make_citizen()
     log_in(client, sms_outbox)
