@@ -45,7 +45,7 @@ OUTCOMES = {
     Kind.MALFORMED: Outcome("205", _("Không đọc được mã QR"), "error", "?",
                             _("Chuỗi không đúng định dạng mã QR thẻ BHYT. Hãy quét lại.")),
     Kind.TRUNCATED: Outcome("205", _("Mã QR bị đọc thiếu"), "error", "?",
-                            _("Chuỗi bị cắt ngắn (thiếu phần kết thúc). Hãy quét lại, giữ mã QR trong khung hình.")),
+                            _("Chuỗi bị cắt ngắn (thiếu trường hoặc phần kết thúc). Hãy quét lại, giữ mã QR trong khung hình.")),
     Kind.JUNK: Outcome("205", _("Dữ liệu không đọc được"), "error", "?", _(
         "Máy quét gửi dữ liệu không phải văn bản. Kiểm tra cài đặt bảng mã (UTF-8) của máy quét rồi quét lại.")),
     Kind.NOT_FOUND: Outcome("050", _("Không tìm thấy thẻ"), "error", "✖", _("Không có thẻ BHYT nào mang mã này.")),

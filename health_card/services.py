@@ -196,6 +196,9 @@ class CheckResult:
     card: Card | None = None
     detail: str | Promise = ""  # shown on the clinic page, in its language
     payload: qr.Payload | None = None
+    # The scanned string itself is at fault (unreadable, forged, an on-screen QR too old): the
+    # reason may be told to anyone holding it, unlike what only the registry knows (revoked…).
+    qr_fault: bool = False
 
     @property
     def outcome(self) -> Outcome:
@@ -246,7 +249,7 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
     try:
         payload = qr.parse(text)
     except QrError as error:
-        return CheckResult(error.kind, detail=error.detail)
+        return CheckResult(error.kind, detail=error.detail, qr_fault=True)
     today = timezone.localdate(now)
     if payload.signature is None and not registry:
         return CheckResult(Kind.UNSIGNED, payload=payload)
@@ -259,7 +262,7 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
     try:
         qr.verify_signature(payload, now)
     except QrError as error:
-        return CheckResult(error.kind, detail=error.detail, payload=payload)
+        return CheckResult(error.kind, detail=error.detail, payload=payload, qr_fault=True)
     card = card_for_check(number=payload.fields.number, version=payload.version)
     if card is None:
         return CheckResult(Kind.NOT_FOUND, detail=_("thẻ không còn trong hệ thống"), payload=payload)
@@ -269,7 +272,7 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
     try:
         qr.check_fresh(payload, now)
     except QrError as error:
-        return CheckResult(error.kind, card, error.detail, payload)
+        return CheckResult(error.kind, card, error.detail, payload, qr_fault=True)
     return CheckResult(state, card, payload=payload)
 
 
