@@ -11,10 +11,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from vssid_portal.admin import DateHierarchyWithinRange, GivenUpFilter, posted_text
+from vssid_portal.admin import (
+    DateHierarchyWithinRange, FoldedKeySearch, GivenUpFilter, NotFoundOutsideScope, posted_text,
+)
 from vssid_portal.files import private_file_response
 from vssid_portal.templatetags.vn_format import vn_date
-from vssid_portal.text import fold
+from vssid_portal.text import fold, normalize_name
 
 from .models import Person, Registration, RegistrationEvent, User
 from .selectors import persons_visible_to, registrations_visible_to
@@ -23,8 +25,13 @@ from .services.registration import (
 )
 
 
+def _comparable(text: str) -> str:
+    """A text as the comparison with the registry reads it: NFC, single spaces, any case (diacritics count)."""
+    return normalize_name(text).casefold()
+
+
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     list_display = ["bhxh_code", "full_name", "birth_date", "sex", "id_number", "province", "agency"]
     search_fields = ["bhxh_code", "name_key", "id_number"]
     list_filter = ["sex", ("agency", admin.RelatedOnlyFieldListFilter)]
@@ -75,7 +82,7 @@ class DeclarationFilter(GivenUpFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
+class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
     list_display = ["reference", "bhxh_code", "full_name", "agency", "status", "submitted_at"]
     list_filter = ["status", ("agency", admin.RelatedOnlyFieldListFilter), "submitted_at", DeclarationFilter]
     actions = ["retry_declarations_selected"]
@@ -136,11 +143,15 @@ class RegistrationAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
             ("Họ và tên", obj.full_name, person.full_name, fold(obj.full_name) == person.name_key),
             ("Ngày sinh", vn_date(obj.birth_date), registry_birth,
              obj.birth_date.year == person.birth_date.year if person.birth_year_only else obj.birth_date == person.birth_date),
-            (obj.get_id_type_display(), obj.id_number, person.id_number, obj.id_number.upper() == person.id_number.upper()),
+            # A child's registration declares no ID document: nothing to compare, no row.
+            *([(obj.get_id_type_display(), obj.id_number, person.id_number,
+                obj.id_number.upper() == person.id_number.upper())] if obj.id_number else []),
             ("Điện thoại", obj.phone.as_national if obj.phone else "", person.phone.as_national if person.phone else "",
              obj.phone == person.phone),
+            # The whole address: the house number and street as well as the ward and province.
             ("Địa chỉ", f"{obj.street}, {obj.ward.name}, {obj.province.name}", person.address,
-             obj.ward_id == person.ward_id),
+             (obj.province_id, obj.ward_id, _comparable(obj.street))
+             == (person.province_id, person.ward_id, _comparable(person.street))),
         ]
         body = format_html_join(
             "", '<tr class="{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
@@ -174,14 +185,6 @@ class RegistrationAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
     def _visible(self, request, pk) -> Registration:
         registration = self.get_queryset(request).filter(pk=pk).first()
         if registration is None or not self.has_view_permission(request, registration):
-            raise Http404
-        return registration
-
-    def get_object(self, request, object_id, from_field=None):
-        # Outside the officer's scope every object page (change, history) is a 404, like the
-        # photo, approve and reject URLs, instead of Django's redirect to the admin index.
-        registration = super().get_object(request, object_id, from_field)
-        if registration is None:
             raise Http404
         return registration
 

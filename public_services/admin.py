@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from vssid_portal.admin import GivenUpFilter, posted_text
+from vssid_portal.admin import FoldedKeySearch, GivenUpFilter, NotFoundOutsideScope, posted_text
 from vssid_portal.files import private_file_response
 
 from . import admin_calendar  # noqa: F401  (registers the holiday calendar's admin)
@@ -59,7 +59,7 @@ class DeclarationFilter(GivenUpFilter):
 
 
 @admin.register(Filing)
-class FilingAdmin(admin.ModelAdmin):
+class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     list_display = ["tracking_number", "procedure_name", "person", "agency", "status", "due", "submitted_at"]
     list_filter = [OpenFilter, "status", "procedure_code", ("agency", admin.RelatedOnlyFieldListFilter), DeclarationFilter]
     search_fields = ["tracking_number", "person__bhxh_code", "person__name_key"]

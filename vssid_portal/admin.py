@@ -5,8 +5,14 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
+from django.http import Http404
+from django.utils.text import smart_split, unescape_string_literal
+
+from .text import search_words
 
 
 def posted_text(request, name: str) -> str:
@@ -31,6 +37,58 @@ class GivenUpFilter(admin.SimpleListFilter):
 
     def given_up(self, queryset):
         raise NotImplementedError
+
+
+class NotFoundOutsideScope:
+    """Mixin for a model admin whose `get_queryset` narrows the rows to an officer's scope (their
+    agency, or a province and its districts): an object page (change, history, delete) of a row
+    outside it is a 404, as DESIGN.md wants of every foreign object, instead of Django's redirect
+    to the admin index with "… không tồn tại"."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+
+# Columns that hold `vssid_portal.text.fold` of a text (lower case, no diacritics, đ → d).
+FOLDED_KEYS = ("name_key", "search_key")
+_PREFIXED_LOOKUPS = {"^": "istartswith", "=": "iexact", "@": "search"}
+
+
+def _search_lookup(field: str) -> str:
+    """The lookup Django's admin search uses for a plain `search_fields` entry (with its ^ = @ prefixes)."""
+    if field[:1] in _PREFIXED_LOOKUPS:
+        return f"{field[1:]}__{_PREFIXED_LOOKUPS[field[0]]}"
+    return f"{field}__icontains"
+
+
+class FoldedKeySearch:
+    """Mixin for a model admin whose `search_fields` include a folded key (a field named in
+    FOLDED_KEYS, e.g. `person__name_key`). Django compares each word of the search as typed, so
+    "Hoàng" never matched the key "hoang". Here each word is looked for as typed in the other
+    fields (codes, references, declared names) and folded, without the punctuation around it
+    (`search_words`), in the keys: "Hoàng Trọng Cường", "HOÀNG TRỌNG CƯỜNG" and "hoang trong cuong"
+    find the same rows. As in Django, every word must be found in one of the fields, and a
+    quoted phrase is one word."""
+
+    def get_search_results(self, request, queryset, search_term):
+        fields = [str(field) for field in self.get_search_fields(request)]
+        keys = [field for field in fields if field.rsplit("__", 1)[-1] in FOLDED_KEYS]
+        if not keys:
+            return super().get_search_results(request, queryset, search_term)
+        as_typed = [_search_lookup(field) for field in fields if field not in keys]
+        folded = [f"{key}__icontains" for key in keys]
+        conditions = []
+        for word in smart_split(search_term):
+            if word.startswith(('"', "'")) and word[0] == word[-1]:
+                word = unescape_string_literal(word)
+            folded_word = " ".join(search_words(word))
+            conditions.append(Q.create([(lookup, word) for lookup in as_typed]
+                                       + [(lookup, folded_word) for lookup in folded if folded_word], connector=Q.OR))
+        may_have_duplicates = any(lookup_spawns_duplicates(self.opts, lookup) for lookup in as_typed + folded)
+        return queryset.filter(*conditions), may_have_duplicates and bool(conditions)
 
 
 class DateHierarchyChangeList(ChangeList):
