@@ -4,22 +4,14 @@ are still found as typed; a filing of another agency is a 404 on every object pa
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from public_services.models import Filing
 
 from .helpers import citizen, district_officer, other_district_officer, owner, stranger, submit  # noqa: F401
+from .test_admin import QUEUE, logged
 
 pytestmark = pytest.mark.django_db
-
-QUEUE = "/quan-tri/public_services/filing/"
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def found(client, query: str) -> set[str]:
