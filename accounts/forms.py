@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
+from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from lookup.models import Agency, Province, Ward
 from vssid_portal.images import SafeImageField
@@ -35,6 +36,15 @@ class VnMobileField(PhoneNumberField):
             super().run_validators(value)
         except ValidationError as error:
             raise ValidationError(error.error_list[:1]) from None
+
+    def prepare_value(self, value):
+        """A stored number ("+84786414824", as a filing's answers keep it) is shown the way the
+        citizen types it: 0786 414 824."""
+        if isinstance(value, str) and value.startswith("+"):
+            number = phone_to_python(value)
+            if number is not None and number.is_valid():
+                return str(number)
+        return super().prepare_value(value)
 
 
 class LoginForm(AllauthLoginForm):

@@ -42,3 +42,18 @@ def test_a_vietnamese_mobile_is_accepted_in_national_or_international_form(db):
         form = DeclarationForm(data=declaration_data(phone=phone))
         form.is_valid()
         assert "phone" not in form.errors, (phone, form.errors)
+
+
+def test_a_stored_number_is_shown_the_way_it_is_typed():
+    """A filing keeps the number as E.164; the correction form shows it back in national form."""
+    from django import forms
+
+    from accounts.forms import VnMobileField
+
+    class Form(forms.Form):
+        phone = VnMobileField()
+
+    html = str(Form(initial={"phone": "+84786414824"})["phone"])
+    assert 'value="0786 414 824"' in html and "+84" not in html
+    assert Form(data={"phone": "0786 414 824"}).is_valid()
+    assert 'value="+1 202"' in str(Form(initial={"phone": "+1 202"})["phone"])  # not a number: left as it is
