@@ -17,24 +17,26 @@ from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "account_inactive": "Tài khoản này đang bị khóa. Hãy liên hệ cơ quan BHXH hoặc tổng đài 1900 9068.",
-        "username_password_mismatch": "Mã số BHXH (tên đăng nhập) hoặc mật khẩu không đúng.",
-        "invalid_login": "Thông tin đăng nhập không hợp lệ.",
-        "incorrect_code": "Mã xác thực không đúng.",
-        "incorrect_password": "Mật khẩu không đúng.",
-        "enter_current_password": "Mật khẩu hiện tại không đúng.",
-        "too_many_login_attempts": (
-            "Bạn đã nhập sai mật khẩu quá nhiều lần nên việc đăng nhập tạm bị khóa để bảo vệ tài khoản. "
-            f"Hãy thử lại sau {settings.ACCOUNTS_LOGIN_LOCK_MINUTES} phút, "
-            "hoặc dùng “Quên mật khẩu?” để đặt mật khẩu mới."
+        "account_inactive": _("Tài khoản này đang bị khóa. Hãy liên hệ cơ quan BHXH hoặc tổng đài 1900 9068."),
+        "username_password_mismatch": _("Mã số BHXH (tên đăng nhập) hoặc mật khẩu không đúng."),
+        "invalid_login": _("Thông tin đăng nhập không hợp lệ."),
+        "incorrect_code": _("Mã xác thực không đúng."),
+        "incorrect_password": _("Mật khẩu không đúng."),
+        "enter_current_password": _("Mật khẩu hiện tại không đúng."),
+        "too_many_login_attempts": format_lazy(
+            _("Bạn đã nhập sai mật khẩu quá nhiều lần nên việc đăng nhập tạm bị khóa để bảo vệ tài khoản. "
+              "Hãy thử lại sau {minutes} phút, hoặc dùng “Quên mật khẩu?” để đặt mật khẩu mới."),
+            minutes=settings.ACCOUNTS_LOGIN_LOCK_MINUTES,
         ),
-        "rate_limited": "Bạn gửi yêu cầu quá nhanh. Hãy đợi một lát rồi thử lại.",
-        "same_as_current": "Giá trị mới phải khác giá trị hiện tại.",
+        "rate_limited": _("Bạn gửi yêu cầu quá nhanh. Hãy đợi một lát rồi thử lại."),
+        "same_as_current": _("Giá trị mới phải khác giá trị hiện tại."),
     }
 
     def is_open_for_signup(self, request):
@@ -51,16 +53,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
 # Why a session ended, as told to the browser that held it on its next request.
 SESSION_END_MESSAGES = {
-    "logged_in_elsewhere": (
+    "logged_in_elsewhere": _(
         "Tài khoản của bạn vừa được đăng nhập trên thiết bị khác, nên phiên làm việc trên thiết bị này "
         "đã kết thúc. Nếu không phải bạn đăng nhập, hãy đổi mật khẩu ngay hoặc gọi tổng đài 1900 9068."
     ),
-    "signed_out_elsewhere": "Phiên làm việc trên thiết bị này đã được đăng xuất từ một thiết bị khác của bạn.",
-    "ended_by_agency": (
+    "signed_out_elsewhere": _("Phiên làm việc trên thiết bị này đã được đăng xuất từ một thiết bị khác của bạn."),
+    "ended_by_agency": _(
         "Cơ quan BHXH đã kết thúc phiên làm việc của tài khoản này để bảo vệ tài khoản. "
         "Hãy đăng nhập lại; nếu cần hỗ trợ, gọi tổng đài 1900 9068."
     ),
-    "password_changed": (
+    "password_changed": _(
         "Mật khẩu tài khoản vừa được thay đổi, nên phiên làm việc trên thiết bị này đã kết thúc. "
         "Hãy đăng nhập bằng mật khẩu mới."
     ),

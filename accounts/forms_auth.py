@@ -12,11 +12,14 @@ from allauth.account.fields import PasswordField, SetPasswordField
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from . import otp
 from .validators import bhxh_code_validator
 
-PASSWORD_HELP = (
+PASSWORD_HELP = _(
     "Dùng ít nhất 8 ký tự, tốt nhất từ 12 ký tự trở lên, ví dụ một cụm vài từ chỉ bạn biết. "
     "Không bắt buộc phải có chữ hoa, chữ số hay ký tự đặc biệt: độ dài mới là điều làm mật khẩu khó đoán. "
     "Tránh mật khẩu quá phổ biến, mã số BHXH, họ tên hay ngày sinh của bạn."
@@ -25,10 +28,13 @@ PASSWORD_HELP = (
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     def get_error_message(self):
-        return f"Mật khẩu quá ngắn: cần ít nhất {self.min_length} ký tự."
+        return ngettext("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự.",
+                        "Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự.", self.min_length) % {
+            "min_length": self.min_length}
 
     def get_help_text(self):
-        return f"Mật khẩu cần ít nhất {self.min_length} ký tự."
+        return ngettext("Mật khẩu cần ít nhất %(min_length)d ký tự.",
+                        "Mật khẩu cần ít nhất %(min_length)d ký tự.", self.min_length) % {"min_length": self.min_length}
 
 
 class MaximumLengthValidator:
@@ -41,21 +47,24 @@ class MaximumLengthValidator:
     def validate(self, password, user=None):
         if len(password) > self.max_length:
             raise ValidationError(
-                f"Mật khẩu quá dài: tối đa {self.max_length} ký tự.", code="password_too_long",
-                params={"max_length": self.max_length},
+                ngettext("Mật khẩu quá dài: tối đa %(max_length)d ký tự.",
+                         "Mật khẩu quá dài: tối đa %(max_length)d ký tự.", self.max_length)
+                % {"max_length": self.max_length},
+                code="password_too_long", params={"max_length": self.max_length},
             )
 
     def get_help_text(self):
-        return f"Mật khẩu dài tối đa {self.max_length} ký tự."
+        return ngettext("Mật khẩu dài tối đa %(max_length)d ký tự.",
+                        "Mật khẩu dài tối đa %(max_length)d ký tự.", self.max_length) % {"max_length": self.max_length}
 
 
 class CodeForm(forms.Form):
     """A 6-digit code; a valid form means otp.check_code accepted it (one try spent)."""
 
     code = forms.CharField(
-        label="Mã xác thực",
-        help_text=f"Mã gồm {otp.CODE_DIGITS} chữ số trong tin nhắn chúng tôi vừa gửi, "
-                  f"có hiệu lực {otp.LIFETIME // 60} phút.",
+        label=_("Mã xác thực"),
+        help_text=format_lazy(_("Mã gồm {digits} chữ số trong tin nhắn chúng tôi vừa gửi, có hiệu lực {minutes} phút."),
+                              digits=otp.CODE_DIGITS, minutes=otp.LIFETIME // 60),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 
@@ -66,7 +75,7 @@ class CodeForm(forms.Form):
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())
         if not re.fullmatch(r"\d{6}", code):
-            raise ValidationError("Nhập mã xác thực gồm 6 chữ số, ví dụ 123456.")
+            raise ValidationError(gettext("Nhập mã xác thực gồm 6 chữ số, ví dụ 123456."))
         try:
             otp.check_code(purpose=self.purpose, subject=self.subject, code=code)
         except otp.CodeRejected as rejected:
@@ -74,13 +83,13 @@ class CodeForm(forms.Form):
         return code
 
 
-REQUIRED = {"oldpassword": "Nhập mật khẩu hiện tại.", "password1": "Nhập mật khẩu mới.",
-            "password2": "Nhập lại mật khẩu mới."}
+REQUIRED = {"oldpassword": _("Nhập mật khẩu hiện tại."), "password1": _("Nhập mật khẩu mới."),
+            "password2": _("Nhập lại mật khẩu mới.")}
 
 
 class NewPasswordForm(forms.Form):
-    password1 = SetPasswordField(label="Mật khẩu mới", help_text=PASSWORD_HELP)
-    password2 = PasswordField(label="Nhập lại mật khẩu mới", autocomplete="new-password")
+    password1 = SetPasswordField(label=_("Mật khẩu mới"), help_text=PASSWORD_HELP)
+    password2 = PasswordField(label=_("Nhập lại mật khẩu mới"), autocomplete="new-password")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,24 +102,24 @@ class NewPasswordForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password1") and cleaned.get("password2") and cleaned["password1"] != cleaned["password2"]:
-            self.add_error("password2", "Hai lần nhập mật khẩu mới chưa giống nhau.")
+            self.add_error("password2", gettext("Hai lần nhập mật khẩu mới chưa giống nhau."))
         return cleaned
 
 
 class ChangePasswordForm(NewPasswordForm):
-    oldpassword = PasswordField(label="Mật khẩu hiện tại", autocomplete="current-password")
+    oldpassword = PasswordField(label=_("Mật khẩu hiện tại"), autocomplete="current-password")
     field_order = ["oldpassword", "password1", "password2"]
 
     def clean_oldpassword(self):
         if not self.user.check_password(self.cleaned_data["oldpassword"]):
-            raise ValidationError("Mật khẩu hiện tại không đúng.")
+            raise ValidationError(gettext("Mật khẩu hiện tại không đúng."))
         return self.cleaned_data["oldpassword"]
 
 
 class PasswordResetRequestForm(forms.Form):
     bhxh_code = forms.CharField(
-        label="Mã số BHXH",
-        help_text="Gồm 10 chữ số, in trên thẻ BHYT hoặc sổ BHXH.",
-        validators=[bhxh_code_validator], error_messages={"required": "Nhập mã số BHXH."},
+        label=_("Mã số BHXH"),
+        help_text=_("Gồm 10 chữ số, in trên thẻ BHYT hoặc sổ BHXH."),
+        validators=[bhxh_code_validator], error_messages={"required": _("Nhập mã số BHXH.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username"}),
     )

@@ -22,6 +22,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from .adapter import pop_session_end_message
 
@@ -48,14 +49,14 @@ class SessionRulesMiddleware:
         if now - seen > settings.SESSION_IDLE_TIMEOUT:
             return self._expire(
                 request,
-                f"Bạn đã không thao tác trong {settings.SESSION_IDLE_TIMEOUT // 60} phút nên phiên làm việc "
-                "đã kết thúc để bảo vệ tài khoản. Hãy đăng nhập lại.",
+                gettext("Bạn đã không thao tác trong %(minutes)s phút nên phiên làm việc đã kết thúc để bảo vệ "
+                        "tài khoản. Hãy đăng nhập lại.") % {"minutes": settings.SESSION_IDLE_TIMEOUT // 60},
             )
         if now - started > settings.SESSION_COOKIE_AGE:
             return self._expire(
                 request,
-                f"Phiên làm việc đã kéo dài quá {settings.SESSION_COOKIE_AGE // 3600} giờ nên đã kết thúc "
-                "để bảo vệ tài khoản. Hãy đăng nhập lại.",
+                gettext("Phiên làm việc đã kéo dài quá %(hours)s giờ nên đã kết thúc để bảo vệ tài khoản. "
+                        "Hãy đăng nhập lại.") % {"hours": settings.SESSION_COOKIE_AGE // 3600},
             )
         if SEEN not in session or now - seen >= SEEN_PRECISION:
             session[SEEN] = now

@@ -27,6 +27,8 @@ from allauth.core import ratelimit
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Message
 from notifications.services import send_message
@@ -36,8 +38,10 @@ LIFETIME = 5 * 60
 MAX_ATTEMPTS = 5
 RESEND_AFTER = 60
 
-EXPIRED = "Mã xác thực đã hết hạn (mã chỉ có hiệu lực 5 phút). Hãy bấm “Gửi lại mã” để nhận mã mới."
-VOIDED = "Mã xác thực đã bị hủy vì nhập sai 5 lần. Hãy bấm “Gửi lại mã” để nhận mã mới."
+# What the user reads on the page, in its language (the code itself goes out in Vietnamese:
+# notifications/templates/notifications/messages/otp_*.txt).
+EXPIRED = _("Mã xác thực đã hết hạn (mã chỉ có hiệu lực 5 phút). Hãy bấm “Gửi lại mã” để nhận mã mới.")
+VOIDED = _("Mã xác thực đã bị hủy vì nhập sai 5 lần. Hãy bấm “Gửi lại mã” để nhận mã mới.")
 
 
 class Purpose(StrEnum):
@@ -79,9 +83,9 @@ class Recipient:
     def display(self) -> str:
         """Enough for the user to recognise the phone or mailbox, not enough to learn it."""
         if self.channel == Message.Channel.SMS:
-            return f"số điện thoại có đuôi {self.address[-3:]}"
-        name, _, domain = self.address.partition("@")
-        return f"địa chỉ email {name[:1]}…@{domain}"
+            return gettext("số điện thoại có đuôi %(digits)s") % {"digits": self.address[-3:]}
+        name, _at, domain = self.address.partition("@")
+        return gettext("địa chỉ email %(masked)s") % {"masked": f"{name[:1]}…@{domain}"}
 
 
 def recipient_for(user) -> Recipient | None:
@@ -111,13 +115,16 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
         sent_at = cache.get(cooldown) or now
         if now < sent_at + RESEND_AFTER:
             wait = max(sent_at + RESEND_AFTER - now, 1)
-            raise TooSoon(f"Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau {math.ceil(wait)} giây.")
+            seconds = math.ceil(wait)
+            raise TooSoon(ngettext("Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.",
+                                   "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.", seconds)
+                          % {"seconds": seconds})
         cache.set(cooldown, now, RESEND_AFTER)
     if recipient and not ratelimit.consume(request, action="otp_send", key=recipient.address):
         cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
         raise HourlyCapReached(
-            f"Đã gửi đủ số mã cho phép trong một giờ tới {recipient.display}. "
-            "Hãy thử lại sau, hoặc gọi tổng đài 1900 9068."
+            gettext("Đã gửi đủ số mã cho phép trong một giờ tới %(recipient)s. "
+                    "Hãy thử lại sau, hoặc gọi tổng đài 1900 9068.") % {"recipient": recipient.display}
         )
     nonce = secrets.token_urlsafe(16)
     cache.set(key, {"nonce": nonce, "sent_at": now}, LIFETIME)
@@ -154,7 +161,8 @@ def check_code(*, purpose: Purpose, subject: str, code: str) -> None:
     left = MAX_ATTEMPTS - tries
     if left == 0:
         raise CodeRejected(VOIDED)
-    raise CodeRejected(f"Mã xác thực không đúng. Bạn còn {left} lần thử.")
+    raise CodeRejected(ngettext("Mã xác thực không đúng. Bạn còn %(left)s lần thử.",
+                                "Mã xác thực không đúng. Bạn còn %(left)s lần thử.", left) % {"left": left})
 
 
 def _key(purpose: Purpose, subject: str) -> str:

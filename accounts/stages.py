@@ -27,13 +27,15 @@ from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import otp
 
 logger = logging.getLogger(__name__)
 
 
-NO_SECOND_FACTOR = (
+NO_SECOND_FACTOR = _(
     "Tài khoản cán bộ này chưa có số điện thoại hoặc email để nhận mã xác thực, nên chưa đăng nhập được. "
     "Hãy đề nghị quản trị hệ thống bổ sung."
 )
@@ -73,7 +75,7 @@ def send_login_code(request, user) -> None:
     except otp.SendRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, f"Đã gửi mã xác thực tới {recipient.display}.")
+        messages.success(request, gettext("Đã gửi mã xác thực tới %(recipient)s.") % {"recipient": recipient.display})
 
 
 def other_sessions(user) -> list[UserSession]:

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-bhxh_code_validator = RegexValidator(r"^\d{10}$", "Mã số BHXH gồm đúng 10 chữ số.", code="bhxh_code")
-CCCD_INVALID = "Số CCCD gồm đúng 12 chữ số."  # a CCCD field too long, too short or not digits: one message
+bhxh_code_validator = RegexValidator(r"^\d{10}$", _("Mã số BHXH gồm đúng 10 chữ số."), code="bhxh_code")
+CCCD_INVALID = _("Số CCCD gồm đúng 12 chữ số.")  # a CCCD field too long, too short or not digits: one message
 
 # Mobile prefixes assigned to Vietnamese networks (10-digit numbers starting with 0).
 MOBILE_PREFIXES = frozenset(
@@ -16,7 +16,7 @@ MOBILE_PREFIXES = frozenset(
      "076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "088", "089", "090",
      "091", "092", "093", "094", "096", "097", "098", "099"]
 )
-MOBILE_INVALID = "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."
+MOBILE_INVALID = _("Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678.")
 
 
 class IdType:
@@ -41,19 +41,21 @@ def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date
             raise ValidationError({"id_number": CCCD_INVALID})
         province = int(number[:3])
         if not 1 <= province <= 96:
-            raise ValidationError({"id_number": "Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ."})
+            raise ValidationError({
+                "id_number": _("Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ.")})
         century_sex = int(number[3])
         century = 1900 + (century_sex // 2) * 100
         year = century + int(number[4:6])
         if birth_date is not None and year != birth_date.year:
-            raise ValidationError({"id_number": "Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh."})
+            raise ValidationError({
+                "id_number": _("Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh.")})
         if sex is not None and (1 if century_sex % 2 == 0 else 2) != sex:
-            raise ValidationError({"id_number": "Số CCCD không khớp với giới tính đã khai. Hãy kiểm tra lại."})
+            raise ValidationError({"id_number": _("Số CCCD không khớp với giới tính đã khai. Hãy kiểm tra lại.")})
     elif id_type == IdType.CMND:
         if not re.fullmatch(r"\d{9}", number or ""):
-            raise ValidationError({"id_number": "Số CMND gồm đúng 9 chữ số."})
+            raise ValidationError({"id_number": _("Số CMND gồm đúng 9 chữ số.")})
     elif id_type == IdType.PASSPORT:
         if not re.fullmatch(r"[A-Z][0-9]{7,8}", number or ""):
-            raise ValidationError({"id_number": "Số hộ chiếu gồm 1 chữ cái in hoa và 7–8 chữ số, ví dụ C1234567."})
+            raise ValidationError({"id_number": _("Số hộ chiếu gồm 1 chữ cái in hoa và 7–8 chữ số, ví dụ C1234567.")})
     else:
-        raise ValidationError({"id_type": "Hãy chọn loại giấy tờ tùy thân."})
+        raise ValidationError({"id_type": _("Hãy chọn loại giấy tờ tùy thân.")})

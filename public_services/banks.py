@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 
 MIN_DIGITS, MAX_DIGITS = 6, 19
 
@@ -78,20 +79,23 @@ def bank_choices() -> list[tuple[str, str]]:
 def validate_account_number(bank_code: str, number: str) -> str:
     """The account number without spaces, or ValidationError with a message for the citizen."""
     if bank_by_code(bank_code) is None:
-        raise ValidationError("Chọn ngân hàng trong danh sách.", code="unknown_bank")
+        raise ValidationError(gettext("Chọn ngân hàng trong danh sách."), code="unknown_bank")
     digits = _SPACES.sub("", number or "")
     if not digits:
-        raise ValidationError("Nhập số tài khoản.", code="required")
+        raise ValidationError(gettext("Nhập số tài khoản."), code="required")
     if not digits.isascii() or not digits.isdigit():
-        raise ValidationError("Số tài khoản chỉ gồm chữ số (0–9), không có chữ cái hay ký hiệu.", code="not_digits")
+        raise ValidationError(gettext("Số tài khoản chỉ gồm chữ số (0–9), không có chữ cái hay ký hiệu."),
+                              code="not_digits")
     if not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
         raise ValidationError(
-            f"Số tài khoản gồm từ {MIN_DIGITS} đến {MAX_DIGITS} chữ số; bạn đã nhập {len(digits)} chữ số.",
+            ngettext("Số tài khoản gồm từ %(min)s đến %(max)s chữ số; bạn đã nhập %(count)s chữ số.",
+                     "Số tài khoản gồm từ %(min)s đến %(max)s chữ số; bạn đã nhập %(count)s chữ số.", len(digits))
+            % {"min": MIN_DIGITS, "max": MAX_DIGITS, "count": len(digits)},
             code="length",
         )
     if len(set(digits)) == 1:
         raise ValidationError(
-            "Số tài khoản không thể gồm toàn một chữ số lặp lại. Hãy kiểm tra lại trên thẻ hoặc sổ tài khoản.",
+            gettext("Số tài khoản không thể gồm toàn một chữ số lặp lại. Hãy kiểm tra lại trên thẻ hoặc sổ tài khoản."),
             code="repeated",
         )
     return digits

@@ -7,6 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.forms.models import ModelChoiceIterator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import VnMobileField
 from lookup.models import Agency
@@ -25,9 +28,9 @@ PDF_MAGIC = b"%PDF-"
 def clean_attachment(upload) -> ContentFile:
     """An image (re-encoded, metadata dropped) or a PDF (checked by its first bytes), ≤ 5 MB."""
     if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError("Tệp đính kèm quá lớn: tối đa 5 MB.", code="too_large")
+        raise ValidationError(gettext("Tệp đính kèm quá lớn: tối đa 5 MB."), code="too_large")
     if upload.size == 0:
-        raise ValidationError("Tệp đính kèm rỗng. Hãy chọn lại tệp.", code="empty")
+        raise ValidationError(gettext("Tệp đính kèm rỗng. Hãy chọn lại tệp."), code="empty")
     upload.seek(0)
     head = upload.read(len(PDF_MAGIC))
     upload.seek(0)
@@ -39,7 +42,7 @@ def clean_attachment(upload) -> ContentFile:
         clean = validate_image(upload, max_bytes=ATTACHMENT_MAX_BYTES)
     except ValidationError as exc:
         if exc.code in {"not_image", "format"}:
-            raise ValidationError("Chỉ nhận tệp PDF hoặc ảnh JPEG, PNG, WebP.", code="format") from exc
+            raise ValidationError(gettext("Chỉ nhận tệp PDF hoặc ảnh JPEG, PNG, WebP."), code="format") from exc
         raise
     clean.content.name = f"dinh-kem.{ALLOWED_FORMATS[clean.format]}"
     return clean.content
@@ -64,41 +67,48 @@ class AgencyChoiceField(forms.ModelChoiceField):
 
 
 class FeedbackForm(forms.Form):
-    kind = forms.ChoiceField(label="Loại", choices=Feedback.Kind.choices, widget=forms.RadioSelect,
-                             initial=Feedback.Kind.REPORT, error_messages={"required": "Chọn phản ánh hoặc kiến nghị."})
-    topic = forms.ChoiceField(label="Lĩnh vực", choices=[("", "– Chọn lĩnh vực –"), *Feedback.Topic.choices],
-                              error_messages={"required": "Chọn lĩnh vực của phản ánh, kiến nghị.",
-                                              "invalid_choice": "Chọn một lĩnh vực trong danh sách."})
+    kind = forms.ChoiceField(label=_("Loại"), choices=Feedback.Kind.choices, widget=forms.RadioSelect,
+                             initial=Feedback.Kind.REPORT,
+                             error_messages={"required": _("Chọn phản ánh hoặc kiến nghị.")})
+    topic = forms.ChoiceField(label=_("Lĩnh vực"), choices=[("", _("– Chọn lĩnh vực –")), *Feedback.Topic.choices],
+                              error_messages={"required": _("Chọn lĩnh vực của phản ánh, kiến nghị."),
+                                              "invalid_choice": _("Chọn một lĩnh vực trong danh sách.")})
     content = forms.CharField(
-        label="Nội dung", max_length=CONTENT_LIMIT, widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=f"Mô tả sự việc, thời gian, nơi xảy ra; tối đa {CONTENT_LIMIT} ký tự. Không ghi mật khẩu hay mã xác thực.",
-        error_messages={"required": "Nhập nội dung phản ánh, kiến nghị.", "max_length": f"Nhập tối đa {CONTENT_LIMIT} ký tự."},
+        label=pgettext_lazy("nội dung phản ánh, kiến nghị", "Nội dung"), max_length=CONTENT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=format_lazy(_("Mô tả sự việc, thời gian, nơi xảy ra; tối đa {limit} ký tự. "
+                                "Không ghi mật khẩu hay mã xác thực."), limit=CONTENT_LIMIT),
+        error_messages={"required": _("Nhập nội dung phản ánh, kiến nghị."),
+                        "max_length": format_lazy(_("Nhập tối đa {limit} ký tự."), limit=CONTENT_LIMIT)},
     )
     agency = AgencyChoiceField(
-        label="Cơ quan BHXH nhận phản ánh", queryset=Agency.objects.all(), empty_label="– Chọn cơ quan BHXH –",
-        help_text="Cơ quan BHXH nơi bạn cư trú, làm việc hoặc nơi xảy ra sự việc. Chưa rõ thì chọn BHXH tỉnh, thành phố.",
-        error_messages={"required": "Chọn cơ quan BHXH nhận phản ánh.",
-                        "invalid_choice": "Chọn cơ quan BHXH trong danh sách."},
+        label=_("Cơ quan BHXH nhận phản ánh"), queryset=Agency.objects.all(), empty_label=_("– Chọn cơ quan BHXH –"),
+        help_text=_("Cơ quan BHXH nơi bạn cư trú, làm việc hoặc nơi xảy ra sự việc. "
+                    "Chưa rõ thì chọn BHXH tỉnh, thành phố."),
+        error_messages={"required": _("Chọn cơ quan BHXH nhận phản ánh."),
+                        "invalid_choice": _("Chọn cơ quan BHXH trong danh sách.")},
     )
     attachment = forms.FileField(
-        label="Tệp đính kèm (không bắt buộc)", required=False,
-        help_text="Một ảnh JPEG, PNG, WebP hoặc tệp PDF, tối đa 5 MB.",
-        error_messages={"empty": "Tệp đính kèm rỗng. Hãy chọn lại tệp.",
-                        "invalid": "Không đọc được tệp đính kèm. Hãy chọn lại tệp."},
+        label=_("Tệp đính kèm (không bắt buộc)"), required=False,
+        help_text=_("Một ảnh JPEG, PNG, WebP hoặc tệp PDF, tối đa 5 MB."),
+        error_messages={"empty": _("Tệp đính kèm rỗng. Hãy chọn lại tệp."),
+                        "invalid": _("Không đọc được tệp đính kèm. Hãy chọn lại tệp.")},
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
     )
-    full_name = forms.CharField(label="Họ và tên", max_length=NAME_LIMIT,
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=NAME_LIMIT,
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}),
-                                error_messages={"required": "Nhập họ và tên người gửi.",
-                                                "max_length": f"Họ và tên dài tối đa {NAME_LIMIT} ký tự."})
-    phone = VnMobileField(label="Số điện thoại di động", required=False,
-                          help_text="Nhận mã phản ánh và câu trả lời qua SMS.")
+                                error_messages={"required": _("Nhập họ và tên người gửi."),
+                                                "max_length": format_lazy(_("Họ và tên dài tối đa {limit} ký tự."),
+                                                                          limit=NAME_LIMIT)})
+    phone = VnMobileField(label=_("Số điện thoại di động"), required=False,
+                          help_text=_("Nhận mã phản ánh và câu trả lời qua SMS."))
     email = forms.EmailField(
-        label="Thư điện tử", required=False, max_length=EMAIL_LIMIT,
-        help_text="Nhận câu trả lời qua thư điện tử. Nhập số điện thoại, thư điện tử hoặc cả hai.",
+        label=_("Thư điện tử"), required=False, max_length=EMAIL_LIMIT,
+        help_text=_("Nhận câu trả lời qua thư điện tử. Nhập số điện thoại, thư điện tử hoặc cả hai."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Nhập địa chỉ thư điện tử đúng dạng, ví dụ ten@example.com.",
-                        "max_length": f"Địa chỉ thư điện tử dài tối đa {EMAIL_LIMIT} ký tự."},
+        error_messages={"invalid": _("Nhập địa chỉ thư điện tử đúng dạng, ví dụ ten@example.com."),
+                        "max_length": format_lazy(_("Địa chỉ thư điện tử dài tối đa {limit} ký tự."),
+                                                  limit=EMAIL_LIMIT)},
     )
 
     def clean_attachment(self):
@@ -109,26 +119,27 @@ class FeedbackForm(forms.Form):
         # Stored NFC, which can lengthen a name (U+0958 becomes two characters): check what is stored.
         name = normalize_name(self.cleaned_data["full_name"])
         if len(name) > NAME_LIMIT:
-            raise ValidationError(f"Họ và tên dài tối đa {NAME_LIMIT} ký tự.", code="max_length")
+            raise ValidationError(gettext("Họ và tên dài tối đa %(limit)s ký tự.") % {"limit": NAME_LIMIT},
+                                  code="max_length")
         return name
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors.get("phone") and not self.errors.get("email") and not cleaned.get("phone") and not cleaned.get("email"):
-            self.add_error("phone", "Nhập số điện thoại di động hoặc thư điện tử để nhận câu trả lời.")
+            self.add_error("phone", gettext("Nhập số điện thoại di động hoặc thư điện tử để nhận câu trả lời."))
         return cleaned
 
 
 class FeedbackLookupForm(forms.Form):
     tracking_number = forms.CharField(
-        label="Mã phản ánh", max_length=16, help_text="In trong tin nhắn xác nhận, ví dụ PA2611ABCD2345.",
+        label=_("Mã phản ánh"), max_length=16, help_text=_("In trong tin nhắn xác nhận, ví dụ PA2611ABCD2345."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-        error_messages={"required": "Nhập mã phản ánh."},
+        error_messages={"required": _("Nhập mã phản ánh.")},
     )
     contact = forms.CharField(
-        label="Số điện thoại hoặc thư điện tử đã khai khi gửi", max_length=254,
+        label=_("Số điện thoại hoặc thư điện tử đã khai khi gửi"), max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "Nhập số điện thoại hoặc thư điện tử đã khai khi gửi."},
+        error_messages={"required": _("Nhập số điện thoại hoặc thư điện tử đã khai khi gửi.")},
     )
 
     def clean_tracking_number(self):

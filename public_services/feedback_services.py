@@ -15,6 +15,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_ratelimit.core import is_ratelimited
 
 from notifications.models import Message
@@ -70,7 +71,7 @@ def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phon
     confirm its tracking number to the sender. The same key always yields the same feedback
     (double click, back button, retry)."""
     if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
-        raise ValidationError("Phiên gửi phản ánh không hợp lệ. Hãy mở lại biểu mẫu.")
+        raise ValidationError(gettext("Phiên gửi phản ánh không hợp lệ. Hãy mở lại biểu mẫu."))
     existing = Feedback.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -78,7 +79,7 @@ def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phon
     if agency is None and user is not None and user.person_id:
         agency = user.person.agency
     if agency is None:
-        raise ValidationError({"agency": "Chọn cơ quan BHXH nhận phản ánh."})
+        raise ValidationError({"agency": gettext("Chọn cơ quan BHXH nhận phản ánh.")})
     stored = ""
     try:
         with transaction.atomic():

@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
@@ -56,17 +58,18 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 _UNCONFIRMED = {
-    "sms": "Cổng không gửi thêm tin nhắn xác nhận đến số điện thoại bạn khai vì số này đã nhận đủ {n} tin nhắn "
-           "xác nhận phản ánh trong một giờ.",
-    "email": "Cổng không gửi thêm thư xác nhận đến địa chỉ thư điện tử bạn khai vì địa chỉ này đã nhận đủ {n} thư "
-             "xác nhận phản ánh trong một giờ.",
+    "sms": _("Cổng không gửi thêm tin nhắn xác nhận đến số điện thoại bạn khai vì số này đã nhận đủ {n} tin nhắn "
+             "xác nhận phản ánh trong một giờ."),
+    "email": _("Cổng không gửi thêm thư xác nhận đến địa chỉ thư điện tử bạn khai vì địa chỉ này đã nhận đủ {n} thư "
+               "xác nhận phản ánh trong một giờ."),
 }
 
 
 def _unconfirmed_notice(feedback, channels) -> str:
-    held_back = " ".join(_UNCONFIRMED[channel].format(n=CONFIRMATIONS_PER_HOUR) for channel in channels)
-    return (f"Phản ánh của bạn đã được tiếp nhận. {held_back} Hãy ghi lại mã phản ánh {feedback.tracking_number} "
-            "để tra cứu; câu trả lời của cơ quan BHXH vẫn được gửi đến bạn và hiển thị tại trang này.")
+    held_back = " ".join(str(_UNCONFIRMED[channel]).format(n=CONFIRMATIONS_PER_HOUR) for channel in channels)
+    return gettext("Phản ánh của bạn đã được tiếp nhận. %(held_back)s Hãy ghi lại mã phản ánh %(number)s để tra "
+                   "cứu; câu trả lời của cơ quan BHXH vẫn được gửi đến bạn và hiển thị tại trang này.") % {
+        "held_back": held_back, "number": feedback.tracking_number}
 
 
 def _render_form(request, form, *, status=200):
@@ -85,13 +88,13 @@ def feedback_form(request):
     form = FeedbackForm(request.POST, request.FILES)
     if getattr(request, "limited", False):
         form.is_valid()
-        form.add_error(None, "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau ít phút "
-                             "hoặc gọi tổng đài 1900 9068.")
+        form.add_error(None, gettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau ít phút "
+                                     "hoặc gọi tổng đài 1900 9068."))
         return _render_form(request, form, status=429)
     key = request.POST.get("idempotency_key", "")
     if key not in request.session.get(KEYS, []):
         form.is_valid()
-        form.add_error(None, "Phiên gửi phản ánh đã hết hạn. Hãy kiểm tra nội dung và bấm Gửi lại.")
+        form.add_error(None, gettext("Phiên gửi phản ánh đã hết hạn. Hãy kiểm tra nội dung và bấm Gửi lại."))
         return _render_form(request, form, status=400)
     if not form.is_valid():
         return _render_form(request, form)
@@ -130,13 +133,13 @@ def feedback_lookup(request):
     form = FeedbackLookupForm(request.POST or None)
     if getattr(request, "limited", False):
         form.is_valid()
-        form.add_error(None, "Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút.")
+        form.add_error(None, gettext("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."))
         return render(request, "public_services/feedback_lookup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         feedback = feedback_for_sender(**form.cleaned_data)
         if feedback is not None:
             _remember(request, SEEN, feedback.tracking_number)
             return redirect("public_services:feedback_status", tracking_number=feedback.tracking_number)
-        form.add_error(None, "Không tìm thấy phản ánh với mã và số điện thoại hoặc thư điện tử này. "
-                             "Hãy kiểm tra lại tin nhắn xác nhận.")
+        form.add_error(None, gettext("Không tìm thấy phản ánh với mã và số điện thoại hoặc thư điện tử này. "
+                                     "Hãy kiểm tra lại tin nhắn xác nhận."))
     return render(request, "public_services/feedback_lookup.html", {"form": form})

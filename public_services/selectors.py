@@ -5,6 +5,7 @@ import dataclasses
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.selectors import children_of
 from lookup.selectors import agency_subtree_ids
@@ -60,7 +61,9 @@ class NextStep:
 
 
 def _agency_contact(agency) -> str:
-    return f"gọi {agency.name} theo số {agency.phone}" if agency.phone else f"liên hệ {agency.name}"
+    if agency.phone:
+        return gettext("gọi %(agency)s theo số %(phone)s") % {"agency": agency.name, "phone": agency.phone}
+    return gettext("liên hệ %(agency)s") % {"agency": agency.name}
 
 
 def _result_delivery(filing: Filing) -> str:
@@ -69,38 +72,46 @@ def _result_delivery(filing: Filing) -> str:
     delivery = filing.data.get("delivery")
     if delivery == POST:
         address = filing.data.get("delivery_address")
-        return f"kết quả được gửi qua bưu điện đến địa chỉ {address}" if address else \
-            "kết quả được gửi qua bưu điện đến địa chỉ bạn đã khai"
+        if address:
+            return gettext("kết quả được gửi qua bưu điện đến địa chỉ %(address)s") % {"address": address}
+        return gettext("kết quả được gửi qua bưu điện đến địa chỉ bạn đã khai")
     if delivery == PICKUP:
         agency = filing.agency
-        return f"bạn nhận kết quả tại {agency.name}" + (f", {agency.address}" if agency.address else "")
-    return "kết quả được trả điện tử qua thông báo trên Cổng BHXH số"
+        if agency.address:
+            return gettext("bạn nhận kết quả tại %(agency)s, %(address)s") % {"agency": agency.name,
+                                                                               "address": agency.address}
+        return gettext("bạn nhận kết quả tại %(agency)s") % {"agency": agency.name}
+    return gettext("kết quả được trả điện tử qua thông báo trên Cổng BHXH số")
 
 
 def filing_next_step(filing: Filing) -> NextStep:
-    """One sentence per status (Filing.Status) saying what happens next or what to do."""
+    """One sentence per status (Filing.Status) saying what happens next or what to do, in the
+    active language."""
     status = Filing.Status
     if filing.status == status.SUBMITTED:
-        return NextStep("Cơ quan BHXH sẽ kiểm tra và tiếp nhận hồ sơ; trước khi hồ sơ được tiếp nhận, "
-                        "bạn vẫn có thể rút hồ sơ.")
+        return NextStep(gettext("Cơ quan BHXH sẽ kiểm tra và tiếp nhận hồ sơ; trước khi hồ sơ được tiếp nhận, "
+                                "bạn vẫn có thể rút hồ sơ."))
     if filing.status == status.RECEIVED:
-        return NextStep(f"Cơ quan BHXH sẽ giải quyết hồ sơ và trả kết quả chậm nhất ngày {vn_date(filing.due_date)}; "
-                        "bạn không cần làm gì thêm.")
+        return NextStep(gettext("Cơ quan BHXH sẽ giải quyết hồ sơ và trả kết quả chậm nhất ngày %(date)s; "
+                                "bạn không cần làm gì thêm.") % {"date": vn_date(filing.due_date)})
     if filing.status == status.PROCESSING:
-        return NextStep("Cơ quan BHXH đang xem xét hồ sơ; bạn không cần làm gì thêm và sẽ nhận được thông báo "
-                        "khi có kết quả.")
+        return NextStep(gettext("Cơ quan BHXH đang xem xét hồ sơ; bạn không cần làm gì thêm và sẽ nhận được "
+                                "thông báo khi có kết quả."))
     if filing.status == status.RETURNED:
-        return NextStep("Sửa, bổ sung hồ sơ theo nội dung cơ quan BHXH đề nghị rồi nộp lại; thời hạn giải quyết "
-                        "được tính lại khi cơ quan BHXH tiếp nhận lại hồ sơ.")
+        return NextStep(gettext("Sửa, bổ sung hồ sơ theo nội dung cơ quan BHXH đề nghị rồi nộp lại; thời hạn "
+                                "giải quyết được tính lại khi cơ quan BHXH tiếp nhận lại hồ sơ."))
     if filing.status == status.DONE:
-        done = f"Hồ sơ đã giải quyết xong ngày {vn_date(filing.finished_at)}" if filing.finished_at else \
-            "Hồ sơ đã giải quyết xong"
+        if filing.finished_at:
+            done = gettext("Hồ sơ đã giải quyết xong ngày %(date)s") % {"date": vn_date(filing.finished_at)}
+        else:
+            done = gettext("Hồ sơ đã giải quyết xong")
         return NextStep(f"{done}; {_result_delivery(filing)}.")
     again = reverse("public_services:form", args=[filing.procedure.slug])
     if filing.status == status.REJECTED:
-        return NextStep(f"Bạn có thể nộp hồ sơ mới sau khi khắc phục lý do từ chối, hoặc "
-                        f"{_agency_contact(filing.agency)} để được hướng dẫn.", "Nộp hồ sơ mới cho thủ tục này", again)
+        return NextStep(gettext("Bạn có thể nộp hồ sơ mới sau khi khắc phục lý do từ chối, hoặc %(contact)s để "
+                                "được hướng dẫn.") % {"contact": _agency_contact(filing.agency)},
+                        gettext("Nộp hồ sơ mới cho thủ tục này"), again)
     if filing.status == status.WITHDRAWN:
-        return NextStep("Hồ sơ đã rút sẽ không được giải quyết; nếu vẫn cần, bạn hãy nộp hồ sơ mới.",
-                        "Nộp hồ sơ mới", again)
+        return NextStep(gettext("Hồ sơ đã rút sẽ không được giải quyết; nếu vẫn cần, bạn hãy nộp hồ sơ mới."),
+                        gettext("Nộp hồ sơ mới"), again)
     raise ValueError(f"no next step for status {filing.status!r}")

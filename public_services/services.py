@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.services.notices import person_notify
 from notifications.models import Message
@@ -85,7 +86,8 @@ def _attach(filing: Filing, uploads: dict[str, str]) -> list[str]:
     """Copy uploads (temporary names in private storage) under the filing; returns old files to
     delete once committed (a replaced document)."""
     replaced = []
-    labels = {name: str(field.label) for name, field in filing.procedure.form_class.base_fields.items()}
+    with translation.override(settings.LANGUAGE_CODE):  # stored with the filing: Vietnamese
+        labels = {name: str(field.label) for name, field in filing.procedure.form_class.base_fields.items()}
     for field, name in uploads.items():
         if name.startswith(f"filings/{filing.tracking_number}/"):
             continue  # already the filing's own document
@@ -139,8 +141,8 @@ def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filin
     """Change the status of a locked filing along an allowed transition."""
     if to not in TRANSITIONS[filing.status]:
         raise ValidationError(
-            f"Hồ sơ {filing.tracking_number} đang ở trạng thái “{filing.get_status_display()}” nên không thể chuyển "
-            f"sang “{Filing.Status(to).label}”."
+            gettext("Hồ sơ %(number)s đang ở trạng thái “%(status)s” nên không thể chuyển sang “%(to)s”.")
+            % {"number": filing.tracking_number, "status": filing.get_status_display(), "to": Filing.Status(to).label}
         )
     from_status, filing.status = filing.status, to
     filing.save(update_fields=["status", "updated_at", *fields])
@@ -153,17 +155,17 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     (temporary names in private storage). The same idempotency key always yields the same filing:
     a double click, the back button or a retry after a timeout submits once."""
     if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
-        raise ValidationError("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu.")
+        raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
     existing = Filing.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         if existing.submitted_by_id != user.pk:
-            raise ValidationError("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu.")
+            raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
         return existing
     cleaned = _validated(procedure, person=person, data=data, uploads=uploads)
     missing = [name for name in procedure.upload_fields
                if procedure.form_class.base_fields[name].required and not uploads.get(name)]
     if missing:
-        raise ValidationError({name: "Hãy tải lên ảnh giấy tờ này." for name in missing})
+        raise ValidationError({name: gettext("Hãy tải lên ảnh giấy tờ này.") for name in missing})
     agency = procedure.agency_for(person=person, data=cleaned)
     now = timezone.now()
     try:
@@ -202,7 +204,7 @@ def filing_withdraw(*, filing: Filing, user) -> Filing:
     """The citizen takes back a filing the agency has not received yet."""
     filing = _citizen_locked(filing, user)
     if filing.status != Filing.Status.SUBMITTED:
-        raise ValidationError("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận.")
+        raise ValidationError(gettext("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận."))
     filing.finished_at = timezone.now()
     return _move(filing, to=Filing.Status.WITHDRAWN, actor=user, note="Người nộp rút hồ sơ.", fields=["finished_at"])
 
@@ -215,7 +217,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
     with transaction.atomic():
         filing = _citizen_locked(filing, user)
         if filing.status != Filing.Status.RETURNED:
-            raise ValidationError("Chỉ sửa được hồ sơ cơ quan BHXH đã trả lại để bổ sung.")
+            raise ValidationError(gettext("Chỉ sửa được hồ sơ cơ quan BHXH đã trả lại để bổ sung."))
         filing.revision += 1
         filing.pdf_attempts = 0
         filing.data = cleaned
@@ -308,8 +310,10 @@ def _declaration_rendered(filing_id: int) -> Filing:
             return filing
         filing = Filing.objects.select_related("agency", "person", "submitted_by").get(pk=filing_id)
         procedure = filing.procedure
+        with translation.override(settings.LANGUAGE_CODE):  # the rows' labels and values, as the PDF prints them
+            rows = procedure.rows(filing.data)
         pdf = render_pdf(procedure.pdf_template, {
-            "filing": filing, "procedure": procedure, "identity": filing.identity, "rows": procedure.rows(filing.data),
+            "filing": filing, "procedure": procedure, "identity": filing.identity, "rows": rows,
             "data": filing.data, "documents": list(filing.documents.all()),
         })
         old = filing.declaration_pdf.name if filing.declaration_pdf else ""

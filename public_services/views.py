@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -91,6 +92,15 @@ def _keep_uploads(request, form, kept: dict, folder: str) -> None:
             kept[name] = stored
 
 
+def _documents(procedure, documents) -> list:
+    """The filing's documents, each named (`display_label`) by its field's label in the page's
+    language; the name stored with it (Vietnamese, as submitted) when the field is gone."""
+    labels = {name: field.label for name, field in procedure.form_class.base_fields.items()}
+    for document in documents:
+        document.display_label = labels.get(document.field) or document.label
+    return documents
+
+
 def _previews(request, procedure, kept: dict) -> list[tuple[str, str]]:
     labels = {name: str(field.label) for name, field in procedure.form_class.base_fields.items()}
     return [(labels.get(name, name), private_file_url(name_, user=request.user, inline=True))
@@ -156,17 +166,19 @@ def review(request, slug):
             _save_drafts(request)
             return redirect("public_services:filing", pk=done.pk)
         if draft is None or draft.get("data") is None or draft["key"] != key:
-            messages.error(request, "Phiên khai hồ sơ đã hết hoặc đã thay đổi. Hãy kiểm tra lại nội dung và nộp lại.")
+            messages.error(request, gettext("Phiên khai hồ sơ đã hết hoặc đã thay đổi. "
+                                            "Hãy kiểm tra lại nội dung và nộp lại."))
             return redirect("public_services:form", slug=procedure.slug)
         try:
             filing = filing_submit(procedure=procedure, person=person, user=request.user, data=draft["data"],
                                    uploads=draft["uploads"], idempotency_key=key)
         except ValidationError as error:
-            messages.error(request, "Hồ sơ chưa nộp được: " + " ".join(error.messages))
+            messages.error(request, gettext("Hồ sơ chưa nộp được: %(reasons)s") % {"reasons": " ".join(error.messages)})
             return redirect("public_services:form", slug=procedure.slug)
         drafts.pop(procedure.code, None)
         _save_drafts(request)
-        messages.success(request, f"Đã nộp hồ sơ. Số hồ sơ của bạn là {filing.tracking_number}.")
+        messages.success(request, gettext("Đã nộp hồ sơ. Số hồ sơ của bạn là %(number)s.")
+                         % {"number": filing.tracking_number})
         return redirect("public_services:filing", pk=filing.pk)
     if draft is None or draft.get("data") is None:
         return redirect("public_services:form", slug=procedure.slug)
@@ -209,7 +221,8 @@ def filing_status(request, pk):
                                    filename=f"to-khai-{filing.tracking_number}.pdf")
     return render(request, "public_services/filing_status.html", {
         "filing": filing, "procedure": procedure, "rows": procedure.rows(filing.data), "next_step": filing_next_step(filing),
-        "events": list(filing.events.all()), "documents": list(filing.documents.all()), "pdf_url": pdf_url,
+        "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
+        "pdf_url": pdf_url,
         "can_withdraw": filing.status == Filing.Status.SUBMITTED,
         "can_edit": filing.status == Filing.Status.RETURNED,
         **_pdf_state(filing),
@@ -225,7 +238,7 @@ def filing_withdraw_view(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Đã rút hồ sơ {filing.tracking_number}.")
+        messages.success(request, gettext("Đã rút hồ sơ %(number)s.") % {"number": filing.tracking_number})
     return redirect("public_services:filing", pk=filing.pk)
 
 
@@ -257,14 +270,15 @@ def filing_edit(request, pk):
             else:
                 drafts.pop(draft_name, None)
                 _save_drafts(request)
-                messages.success(request, f"Đã nộp lại hồ sơ {filing.tracking_number}.")
+                messages.success(request, gettext("Đã nộp lại hồ sơ %(number)s.") % {"number": filing.tracking_number})
                 return redirect("public_services:filing", pk=filing.pk)
     else:
         form = procedure.form(initial=filing.data, person=filing.person, kept=kept)
     previews = _previews(request, procedure, draft["uploads"])
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": filing.person, "form": form, "filing": filing, "previews": previews,
-        "documents": [document for document in filing.documents.all() if document.field not in draft["uploads"]],
+        "documents": _documents(procedure, [document for document in filing.documents.all()
+                                            if document.field not in draft["uploads"]]),
         "multipart": bool(procedure.upload_fields), "action": request.path,
     })
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -35,10 +36,10 @@ def validate_image(upload, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_
         upload.seek(0, io.SEEK_END)
         size = upload.tell()
     if size == 0:
-        raise ValidationError("Tệp tải lên rỗng. Hãy chọn lại ảnh.", code="empty")
+        raise ValidationError(_("Tệp tải lên rỗng. Hãy chọn lại ảnh."), code="empty")
     if size > max_bytes:
         raise ValidationError(
-            "Ảnh quá lớn: tối đa %(limit)s MB.", code="too_large", params={"limit": max_bytes // (1024 * 1024)}
+            _("Ảnh quá lớn: tối đa %(limit)s MB."), code="too_large", params={"limit": max_bytes // (1024 * 1024)}
         )
     upload.seek(0)
     try:
@@ -47,18 +48,18 @@ def validate_image(upload, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_
             width, height = probe.size
     except Image.DecompressionBombError as exc:
         raise ValidationError(
-            "Ảnh có kích thước quá lớn; tối đa %(mp)s megapixel.",
+            _("Ảnh có kích thước quá lớn; tối đa %(mp)s megapixel."),
             code="too_many_pixels",
             params={"mp": max_pixels // 1_000_000},
         ) from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ValidationError("Tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ.", code="not_image") from exc
+        raise ValidationError(_("Tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ."), code="not_image") from exc
     if image_format not in ALLOWED_FORMATS:
-        raise ValidationError("Chỉ nhận ảnh JPEG, PNG hoặc WebP.", code="format")
+        raise ValidationError(_("Chỉ nhận ảnh JPEG, PNG hoặc WebP."), code="format")
     # Checked from the header, before any pixel is decoded: a decompression bomb stops here.
     if width * height > max_pixels:
         raise ValidationError(
-            "Ảnh có kích thước quá lớn (%(w)s × %(h)s điểm ảnh); tối đa %(mp)s megapixel.",
+            _("Ảnh có kích thước quá lớn (%(w)s × %(h)s điểm ảnh); tối đa %(mp)s megapixel."),
             code="too_many_pixels",
             params={"w": width, "h": height, "mp": max_pixels // 1_000_000},
         )
@@ -68,7 +69,7 @@ def validate_image(upload, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_
             image.load()
             upright = _upright(image)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValidationError("Ảnh bị hỏng hoặc không đầy đủ. Hãy chụp hoặc chọn lại ảnh.", code="corrupt") from exc
+        raise ValidationError(_("Ảnh bị hỏng hoặc không đầy đủ. Hãy chụp hoặc chọn lại ảnh."), code="corrupt") from exc
     return _reencode(upright, image_format)
 
 
@@ -125,10 +126,10 @@ class SafeImageField(forms.FileField):
     """A form field whose cleaned value is the re-encoded image (a ContentFile with a safe name)."""
 
     default_error_messages = {
-        "required": "Hãy chọn ảnh để tải lên.",
-        "invalid": "Tệp không hợp lệ.",
-        "missing": "Không nhận được tệp. Hãy chọn lại.",
-        "empty": "Tệp tải lên rỗng. Hãy chọn lại ảnh.",
+        "required": _("Hãy chọn ảnh để tải lên."),
+        "invalid": _("Tệp không hợp lệ."),
+        "missing": _("Không nhận được tệp. Hãy chọn lại."),
+        "empty": _("Tệp tải lên rỗng. Hãy chọn lại ảnh."),
     }
 
     def __init__(self, *args, **kwargs):

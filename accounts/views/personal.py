@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -44,7 +45,7 @@ from .registration import (
 
 CHILD_DRAFT = "child_registration"
 CHILD_CHECKS_PER_USER = "10/h"
-STALE_FORM = "Phiên khai đã hết hạn. Hãy kiểm tra lại các thông tin bên dưới, chọn lại ảnh và bấm “Gửi đăng ký”."
+STALE_FORM = _("Phiên khai đã hết hạn. Hãy kiểm tra lại các thông tin bên dưới, chọn lại ảnh và bấm “Gửi đăng ký”.")
 
 
 @login_required
@@ -113,7 +114,7 @@ def _add_errors(form, error: ValidationError) -> None:
 def child_registration(request):
     parent = request.user
     if parent.person_id is None:
-        messages.error(request, "Chỉ người tham gia có tài khoản mới đăng ký được cho con.")
+        messages.error(request, gettext("Chỉ người tham gia có tài khoản mới đăng ký được cho con."))
         return redirect("accounts:personal")
     province = parent.person.province
     draft = request.session.get(CHILD_DRAFT)

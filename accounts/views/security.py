@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
 from django.shortcuts import redirect, render, resolve_url
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from .. import otp
@@ -152,7 +153,7 @@ def password_reset_new(request):
     if time.time() - reset.get("verified_at", 0) <= RESET_WINDOW:
         user = get_user_model().objects.filter(username=reset["subject"], is_active=True).first()
     if user is None:
-        messages.error(request, "Phiên đặt lại mật khẩu đã hết hạn. Hãy bắt đầu lại.")
+        messages.error(request, gettext("Phiên đặt lại mật khẩu đã hết hạn. Hãy bắt đầu lại."))
         return redirect("accounts_auth:password_reset")
     form = NewPasswordForm(request.POST or None, user=user)
     if form.is_valid():
@@ -170,7 +171,7 @@ def security(request):
     user = request.user
     if request.method == "POST":
         end_other_sessions(request, user, reason="signed_out_elsewhere")
-        messages.success(request, "Đã đăng xuất tài khoản khỏi mọi thiết bị khác.")
+        messages.success(request, gettext("Đã đăng xuất tài khoản khỏi mọi thiết bị khác."))
         return redirect("accounts_auth:security")
     current = request.session.session_key
     sessions = sorted(
@@ -204,7 +205,7 @@ def _send_change_code(request, user) -> None:
     except otp.SendRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, f"Đã gửi mã xác thực tới {recipient.display}.")
+        messages.success(request, gettext("Đã gửi mã xác thực tới %(recipient)s.") % {"recipient": recipient.display})
 
 
 def _send_reset_code(request, subject: str) -> None:
@@ -221,6 +222,7 @@ def _send_reset_code(request, subject: str) -> None:
         pass
     messages.info(
         request,
-        "Nếu mã số BHXH này đã có tài khoản, mã xác thực gồm 6 chữ số đã được gửi tới số điện thoại đăng ký. "
-        "Chưa nhận được thì sau 60 giây bạn có thể yêu cầu gửi lại (mỗi số điện thoại nhận tối đa 5 mã mỗi giờ).",
+        gettext("Nếu mã số BHXH này đã có tài khoản, mã xác thực gồm 6 chữ số đã được gửi tới số điện thoại đăng ký. "
+                "Chưa nhận được thì sau 60 giây bạn có thể yêu cầu gửi lại (mỗi số điện thoại nhận tối đa 5 mã "
+                "mỗi giờ)."),
     )

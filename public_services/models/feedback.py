@@ -8,6 +8,8 @@ and/or e-mail.
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.validators import validate_vn_mobile
@@ -18,21 +20,22 @@ __all__ = ["Feedback"]
 
 class Feedback(models.Model):
     class Kind(models.TextChoices):
-        REPORT = "phan_anh", "Phản ánh"
-        PROPOSAL = "kien_nghi", "Kiến nghị"
+        # Lazy labels: the sender's pages follow their language; SMS and e-mail render in Vietnamese.
+        REPORT = "phan_anh", _("Phản ánh")
+        PROPOSAL = "kien_nghi", _("Kiến nghị")
 
     class Topic(models.TextChoices):
-        ACCOUNT = "tai_khoan", "Tài khoản VssID, Cổng BHXH số"
-        CONTRIBUTION = "thu_so", "Thu BHXH, BHYT; sổ BHXH"
-        HEALTH_CARD = "bhyt", "Thẻ BHYT, khám chữa bệnh BHYT"
-        BENEFITS = "che_do", "Chế độ BHXH, BHTN, lương hưu"
-        PUBLIC_SERVICE = "dich_vu_cong", "Hồ sơ dịch vụ công"
-        CONDUCT = "thai_do", "Thái độ, tác phong phục vụ"
-        OTHER = "khac", "Vấn đề khác"
+        ACCOUNT = "tai_khoan", _("Tài khoản VssID, Cổng BHXH số")
+        CONTRIBUTION = "thu_so", _("Thu BHXH, BHYT; sổ BHXH")
+        HEALTH_CARD = "bhyt", _("Thẻ BHYT, khám chữa bệnh BHYT")
+        BENEFITS = "che_do", _("Chế độ BHXH, BHTN, lương hưu")
+        PUBLIC_SERVICE = "dich_vu_cong", _("Hồ sơ dịch vụ công")
+        CONDUCT = "thai_do", _("Thái độ, tác phong phục vụ")
+        OTHER = "khac", _("Vấn đề khác")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", "Đã tiếp nhận, đang xem xét"
-        ANSWERED = "answered", "Đã trả lời"
+        RECEIVED = "received", _("Đã tiếp nhận, đang xem xét")
+        ANSWERED = "answered", _("Đã trả lời")
 
     tracking_number = models.CharField("mã phản ánh", max_length=16, unique=True)
     kind = models.CharField("loại", max_length=12, choices=Kind.choices, default=Kind.REPORT)
@@ -69,4 +72,6 @@ class Feedback(models.Model):
         verbose_name_plural = "phản ánh, kiến nghị"
 
     def __str__(self):
-        return f"{self.tracking_number} – {self.get_topic_display()}"
+        # Kept by the admin's change log (LogEntry.object_repr): Vietnamese whatever the page's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{self.tracking_number} – {self.get_topic_display()}"

@@ -9,6 +9,8 @@ the transitions listed in `TRANSITIONS`, and each leaves a FilingEvent.
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import Agency
@@ -35,13 +37,14 @@ class FilingQuerySet(models.QuerySet):
 
 class Filing(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Đã nộp"
-        RECEIVED = "received", "Đã tiếp nhận"
-        PROCESSING = "processing", "Đang giải quyết"
-        RETURNED = "returned", "Cần bổ sung, sửa đổi"
-        DONE = "done", "Đã có kết quả"
-        REJECTED = "rejected", "Từ chối giải quyết"
-        WITHDRAWN = "withdrawn", "Đã rút hồ sơ"
+        # Lazy: the citizen's pages follow their language; the notices render in Vietnamese.
+        SUBMITTED = "submitted", _("Đã nộp")
+        RECEIVED = "received", _("Đã tiếp nhận")
+        PROCESSING = "processing", _("Đang giải quyết")
+        RETURNED = "returned", _("Cần bổ sung, sửa đổi")
+        DONE = "done", _("Đã có kết quả")
+        REJECTED = "rejected", _("Từ chối giải quyết")
+        WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
 
     objects = FilingQuerySet.as_manager()
 
@@ -159,4 +162,6 @@ class FilingEvent(models.Model):
         verbose_name_plural = "lịch sử xử lý"
 
     def __str__(self):
-        return f"{self.get_status_display()} – {self.at:%d/%m/%Y %H:%M}"
+        # Vietnamese whatever the page's language, as the admin's change log would keep it.
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{self.get_status_display()} – {self.at:%d/%m/%Y %H:%M}"

@@ -6,6 +6,9 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
 from vssid_portal.templatetags.vn_format import vn_date
@@ -14,38 +17,45 @@ from .base import Procedure, ProcedureForm
 from .fields import clean_name, phone_field, validate_birth_date
 from .registry import register
 
-BENEFITS = [("luong_huu", "Lương hưu, trợ cấp BHXH hằng tháng"), ("mot_lan", "BHXH một lần"),
-            ("om_dau_thai_san", "Trợ cấp ốm đau, thai sản"), ("that_nghiep", "Trợ cấp thất nghiệp")]
-RELATIONS = [("vo_chong", "Vợ/chồng"), ("con", "Con"), ("cha_me", "Cha/mẹ"), ("anh_chi_em", "Anh/chị/em"),
-             ("khac", "Khác")]
+BENEFITS = [("luong_huu", _("Lương hưu, trợ cấp BHXH hằng tháng")), ("mot_lan", _("BHXH một lần")),
+            ("om_dau_thai_san", _("Trợ cấp ốm đau, thai sản")), ("that_nghiep", _("Trợ cấp thất nghiệp"))]
+RELATIONS = [("vo_chong", _("Vợ/chồng")), ("con", _("Con")), ("cha_me", _("Cha/mẹ")),
+             ("anh_chi_em", _("Anh/chị/em")), ("khac", pgettext_lazy("quan hệ", "Khác"))]
 MAX_MONTHS = 12
 START_AHEAD_MONTHS = 12  # an authorisation is filed for a period starting within a year
 
 
-def _date_field(label, help_text="Dạng ngày/tháng/năm, ví dụ 01/01/2027.", validators=()):
+def _date_field(label, *, missing, invalid, help_text=_("Dạng ngày/tháng/năm, ví dụ 01/01/2027."), validators=()):
     return forms.DateField(
         label=label, input_formats=["%d/%m/%Y"], help_text=help_text, validators=list(validators),
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
-        error_messages={"required": f"Nhập {label.lower()}.", "invalid": f"Nhập {label.lower()} dạng ngày/tháng/năm."},
+        error_messages={"required": missing, "invalid": invalid},
     )
 
 
 class AuthorisationForm(ProcedureForm):
-    authorised_name = forms.CharField(label="Họ và tên người được ủy quyền", max_length=100,
-                                      error_messages={"required": "Nhập họ và tên người được ủy quyền."})
-    authorised_birth_date = _date_field("Ngày sinh người được ủy quyền", "Dạng ngày/tháng/năm, ví dụ 25/12/1990.",
-                                        validators=[validate_birth_date])
-    authorised_id_number = forms.CharField(label="Số CCCD người được ủy quyền", max_length=12, help_text="12 chữ số.",
+    authorised_name = forms.CharField(label=_("Họ và tên người được ủy quyền"), max_length=100,
+                                      error_messages={"required": _("Nhập họ và tên người được ủy quyền.")})
+    authorised_birth_date = _date_field(
+        _("Ngày sinh người được ủy quyền"), help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."),
+        missing=_("Nhập ngày sinh người được ủy quyền."),
+        invalid=_("Nhập ngày sinh người được ủy quyền dạng ngày/tháng/năm."), validators=[validate_birth_date])
+    authorised_id_number = forms.CharField(label=_("Số CCCD người được ủy quyền"), max_length=12,
+                                           help_text=_("12 chữ số."),
                                            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-                                           error_messages={"required": "Nhập số CCCD người được ủy quyền.",
+                                           error_messages={"required": _("Nhập số CCCD người được ủy quyền."),
                                                            "max_length": CCCD_INVALID})
-    authorised_phone = phone_field("Số điện thoại người được ủy quyền")
-    relationship = forms.ChoiceField(label="Quan hệ với bạn", choices=RELATIONS, widget=forms.RadioSelect,
-                                     error_messages={"required": "Chọn quan hệ với người được ủy quyền."})
-    benefit = forms.ChoiceField(label="Khoản được nhận thay", choices=BENEFITS, widget=forms.RadioSelect,
-                                error_messages={"required": "Chọn khoản được nhận thay."})
-    valid_from = _date_field("Ủy quyền từ ngày")
-    valid_to = _date_field("Ủy quyền đến ngày", f"Tối đa {MAX_MONTHS} tháng kể từ ngày bắt đầu.")
+    authorised_phone = phone_field(_("Số điện thoại người được ủy quyền"),
+                                   _("Nhập số điện thoại người được ủy quyền."))
+    relationship = forms.ChoiceField(label=_("Quan hệ với bạn"), choices=RELATIONS, widget=forms.RadioSelect,
+                                     error_messages={"required": _("Chọn quan hệ với người được ủy quyền.")})
+    benefit = forms.ChoiceField(label=_("Khoản được nhận thay"), choices=BENEFITS, widget=forms.RadioSelect,
+                                error_messages={"required": _("Chọn khoản được nhận thay.")})
+    valid_from = _date_field(_("Ủy quyền từ ngày"), missing=_("Nhập ủy quyền từ ngày."),
+                             invalid=_("Nhập ủy quyền từ ngày dạng ngày/tháng/năm."))
+    valid_to = _date_field(_("Ủy quyền đến ngày"), missing=_("Nhập ủy quyền đến ngày."),
+                           invalid=_("Nhập ủy quyền đến ngày dạng ngày/tháng/năm."),
+                           help_text=format_lazy(_("Tối đa {months} tháng kể từ ngày bắt đầu."), months=MAX_MONTHS))
     phone = phone_field()
 
     def clean_authorised_name(self):
@@ -61,18 +71,21 @@ class AuthorisationForm(ProcedureForm):
                 for message in error.message_dict.get("id_number", error.messages):
                     self.add_error("authorised_id_number", message)
             if self.person is not None and number.strip() == self.person.id_number:
-                self.add_error("authorised_id_number", "Người được ủy quyền phải là người khác, không phải bạn.")
+                self.add_error("authorised_id_number",
+                               gettext("Người được ủy quyền phải là người khác, không phải bạn."))
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
         earliest, latest = start_range(timezone.localdate())
         if start and not earliest <= start <= latest:
-            self.add_error("valid_from", f"Chọn ngày bắt đầu ủy quyền từ {vn_date(earliest)} đến {vn_date(latest)}.")
+            self.add_error("valid_from", gettext("Chọn ngày bắt đầu ủy quyền từ %(earliest)s đến %(latest)s.")
+                           % {"earliest": vn_date(earliest), "latest": vn_date(latest)})
         elif start and end:
             if end < start:
-                self.add_error("valid_to", "Ngày kết thúc phải sau ngày bắt đầu.")
+                self.add_error("valid_to", gettext("Ngày kết thúc phải sau ngày bắt đầu."))
             elif end > _add_months(start, MAX_MONTHS):
-                self.add_error("valid_to", f"Mỗi lần ủy quyền tối đa {MAX_MONTHS} tháng.")
+                self.add_error("valid_to",
+                               gettext("Mỗi lần ủy quyền tối đa %(months)s tháng.") % {"months": MAX_MONTHS})
         if birth and birth > _add_months(timezone.localdate(), -12 * 18):
-            self.add_error("authorised_birth_date", "Người được ủy quyền phải đủ 18 tuổi.")
+            self.add_error("authorised_birth_date", gettext("Người được ủy quyền phải đủ 18 tuổi."))
         return cleaned
 
 
@@ -98,13 +111,14 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
 class Authorisation(Procedure):
     code = "UY-QUYEN"
     slug = "uy-quyen-nhan-thay"
-    name = "Ủy quyền nhận thay lương hưu, trợ cấp BHXH"
-    summary = "Cho người thân nhận thay các khoản BHXH trong một thời hạn."
+    name = _("Ủy quyền nhận thay lương hưu, trợ cấp BHXH")
+    summary = _("Cho người thân nhận thay các khoản BHXH trong một thời hạn.")
     form_class = AuthorisationForm
-    documents = ["Giấy ủy quyền (cổng tạo sẵn từ nội dung bạn khai)", "CCCD của người được ủy quyền (xuất trình khi nhận)"]
+    documents = [_("Giấy ủy quyền (cổng tạo sẵn từ nội dung bạn khai)"),
+                 _("CCCD của người được ủy quyền (xuất trình khi nhận)")]
     handling_days = 3
     pdf_template = "public_services/pdf/authorisation.html"
-    declaration_name = "Giấy ủy quyền làm thủ tục hưởng, nhận thay chế độ BHXH"
+    declaration_name = _("Giấy ủy quyền làm thủ tục hưởng, nhận thay chế độ BHXH")
     order = 60
 
     def initial(self, person):

@@ -11,6 +11,8 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Agency
@@ -27,12 +29,13 @@ class ProcedureForm(forms.Form):
         self.kept = set(kept)
         for name in self.kept & set(self.fields):
             self.fields[name].required = False
-            self.fields[name].help_text = "Đã nhận ảnh. Chỉ chọn ảnh khác nếu muốn thay."
+            self.fields[name].help_text = _("Đã nhận ảnh. Chỉ chọn ảnh khác nếu muốn thay.")
 
-    def require(self, cleaned: dict, names, message: str = "Mục này là bắt buộc.") -> None:
+    def require(self, cleaned: dict, names, message=_("Mục này là bắt buộc.")) -> None:
+        """Each of `names` left empty gets `message` (one text, or a dict of texts by field name)."""
         for name in names:
             if cleaned.get(name) in (None, "", [], ()) and name not in self.errors:
-                self.add_error(name, message if isinstance(message, str) else message[name])
+                self.add_error(name, message[name] if isinstance(message, dict) else message)
 
 
 def upload_fields(form_class) -> list[str]:
@@ -76,7 +79,7 @@ def display(field, value) -> str:
     if isinstance(field, forms.ChoiceField):
         return str({str(key): label for key, label in field.choices}.get(str(value), value))
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return pgettext("câu trả lời", "Có") if value else pgettext("câu trả lời", "Không")
     if isinstance(value, datetime.date):
         return vn_date(value)
     if isinstance(value, PhoneNumber):
@@ -90,13 +93,16 @@ def default_agency(person) -> Agency:
         return person.agency
     agency = Agency.objects.filter(province_id=person.province_id, parent__isnull=True).order_by("code").first()
     if agency is None:
-        raise ValidationError("Chưa xác định được cơ quan BHXH quản lý bạn. Hãy gọi 1900 9068 để được hướng dẫn.")
+        raise ValidationError(_("Chưa xác định được cơ quan BHXH quản lý bạn. Hãy gọi 1900 9068 để được hướng dẫn."))
     return agency
 
 
 class Procedure:
     """One public-service procedure. Subclasses set the attributes and may override the hooks."""
 
+    # The texts (name, summary, documents, declaration_name, the form's labels) are lazy translations:
+    # the pages show them in the visitor's language; the declaration PDF and the notices render them
+    # in Vietnamese (vssid_portal.pdf.render_pdf, notifications.services.send_message).
     code: str = ""             # the registry's key, stored on each filing: "607A", "UY-QUYEN"
     public_code: str = ""      # VssID's own code of the procedure, shown to citizens; only some have one
     slug: str = ""             # its URL: /dich-vu-cong/<slug>/
@@ -128,7 +134,8 @@ class Procedure:
         return self.form_class(*args, person=person, kept=kept, **kwargs)
 
     def rows(self, data: dict) -> list[tuple[str, str]]:
-        """The answers as (label, value) rows for the review page, the status page and the PDF.
+        """The answers as (label, value) rows for the review page, the status page and the PDF, in
+        the active language (the PDF's are made under Vietnamese: services._declaration_rendered).
         Each value is read through its own field again; a value that no longer parses is shown
         as stored."""
         form = self.form_class(person=None)

@@ -5,6 +5,8 @@ Handling time: 5 working days (unconfirmed)."""
 import re
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lookup.models import Agency, Province
 
@@ -19,20 +21,20 @@ _PROVINCE_ID = re.compile(r"[0-9]{1,9}")
 
 class BenefitPlaceForm(ProcedureForm):
     new_province = forms.ModelChoiceField(
-        label="Tỉnh/thành phố nơi muốn nhận", queryset=Province.objects.all(),
-        empty_label="– Chọn tỉnh/thành phố –",
-        error_messages={"required": "Chọn tỉnh/thành phố nơi muốn nhận lương hưu, trợ cấp.",
-                        "invalid_choice": "Chọn tỉnh/thành phố trong danh sách."},
+        label=_("Tỉnh/thành phố nơi muốn nhận"), queryset=Province.objects.all(),
+        empty_label=_("– Chọn tỉnh/thành phố –"),
+        error_messages={"required": _("Chọn tỉnh/thành phố nơi muốn nhận lương hưu, trợ cấp."),
+                        "invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
     )
     new_agency = forms.ModelChoiceField(
-        label="Cơ quan BHXH nơi muốn nhận", queryset=Agency.objects.none(), empty_label="– Chọn cơ quan BHXH –",
-        help_text="Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách cơ quan BHXH”.",
-        error_messages={"required": "Chọn cơ quan BHXH nơi muốn nhận.",
-                        "invalid_choice": "Chọn cơ quan BHXH thuộc tỉnh/thành phố đã chọn."},
+        label=_("Cơ quan BHXH nơi muốn nhận"), queryset=Agency.objects.none(), empty_label=_("– Chọn cơ quan BHXH –"),
+        help_text=_("Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách cơ quan BHXH”."),
+        error_messages={"required": _("Chọn cơ quan BHXH nơi muốn nhận."),
+                        "invalid_choice": _("Chọn cơ quan BHXH thuộc tỉnh/thành phố đã chọn.")},
     )
-    new_address = forms.CharField(label="Địa chỉ nơi ở mới", max_length=300,
-                                  error_messages={"required": "Nhập địa chỉ nơi ở mới."})
-    details = long_text("Lý do chuyển nơi hưởng", missing="Nhập lý do chuyển nơi hưởng.")
+    new_address = forms.CharField(label=_("Địa chỉ nơi ở mới"), max_length=300,
+                                  error_messages={"required": _("Nhập địa chỉ nơi ở mới.")})
+    details = long_text(_("Lý do chuyển nơi hưởng"), missing=_("Nhập lý do chuyển nơi hưởng."))
     phone = phone_field()
 
     def __init__(self, *args, **kwargs):
@@ -49,7 +51,7 @@ class BenefitPlaceForm(ProcedureForm):
         cleaned = super().clean()
         agency = cleaned.get("new_agency")
         if self.person is not None and agency is not None and agency.pk == self.person.agency_id:
-            self.add_error("new_agency", "Đây là cơ quan BHXH đang quản lý bạn. Hãy chọn nơi nhận mới.")
+            self.add_error("new_agency", gettext("Đây là cơ quan BHXH đang quản lý bạn. Hãy chọn nơi nhận mới."))
         return cleaned
 
 
@@ -57,13 +59,13 @@ class BenefitPlaceForm(ProcedureForm):
 class BenefitPlace(Procedure):
     code = "CHUYEN-NOI-HUONG"
     slug = "chuyen-noi-huong"
-    name = "Chuyển nơi hưởng lương hưu, trợ cấp BHXH"
-    summary = "Nhận lương hưu, trợ cấp hằng tháng ở tỉnh/thành phố khác."
+    name = _("Chuyển nơi hưởng lương hưu, trợ cấp BHXH")
+    summary = _("Nhận lương hưu, trợ cấp hằng tháng ở tỉnh/thành phố khác.")
     form_class = BenefitPlaceForm
-    documents = ["Đơn đề nghị chuyển nơi hưởng (cổng tạo sẵn từ nội dung bạn khai)"]
+    documents = [_("Đơn đề nghị chuyển nơi hưởng (cổng tạo sẵn từ nội dung bạn khai)")]
     handling_days = 5
     pdf_template = "public_services/pdf/benefit_place.html"
-    declaration_name = "Đơn đề nghị chuyển nơi hưởng lương hưu, trợ cấp BHXH"
+    declaration_name = _("Đơn đề nghị chuyển nơi hưởng lương hưu, trợ cấp BHXH")
     order = 40
 
     def initial(self, person):

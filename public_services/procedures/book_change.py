@@ -6,6 +6,7 @@ Declaration TK1-TS, [04] "content of the change". Handling time: 10 working days
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
@@ -16,32 +17,40 @@ from .base import Procedure
 from .fields import DeliveryForm, clean_name, contact_initial, long_text, validate_birth_date
 from .registry import register
 
-CHANGES = [("full_name", "Họ và tên"), ("birth_date", "Ngày sinh"), ("sex", "Giới tính"), ("id_number", "Số CCCD")]
-EVIDENCE_HELP = "Ảnh chụp giấy tờ chứng minh thay đổi (giấy khai sinh, CCCD, quyết định …). JPEG, PNG hoặc WebP, tối đa 10 MB."
+CHANGES = [("full_name", _("Họ và tên")), ("birth_date", _("Ngày sinh")), ("sex", _("Giới tính")),
+           ("id_number", _("Số CCCD"))]
+# SafeImageField's own messages, as the page's language says them.
+EVIDENCE_ERRORS = {"required": _("Hãy chọn ảnh để tải lên."), "invalid": _("Tệp không hợp lệ."),
+                   "missing": _("Không nhận được tệp. Hãy chọn lại."),
+                   "empty": _("Tệp tải lên rỗng. Hãy chọn lại ảnh.")}
+EVIDENCE_HELP = _("Ảnh chụp giấy tờ chứng minh thay đổi (giấy khai sinh, CCCD, quyết định …). "
+                  "JPEG, PNG hoặc WebP, tối đa 10 MB.")
 
 
 class BookChangeForm(DeliveryForm):
     changes = forms.MultipleChoiceField(
-        label="Thông tin cần thay đổi", choices=CHANGES, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Chọn ít nhất một thông tin cần thay đổi."},
+        label=_("Thông tin cần thay đổi"), choices=CHANGES, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Chọn ít nhất một thông tin cần thay đổi.")},
     )
-    new_full_name = forms.CharField(label="Họ và tên mới", required=False, max_length=100,
-                                    help_text="Có dấu, như trên giấy tờ.")
+    new_full_name = forms.CharField(label=_("Họ và tên mới"), required=False, max_length=100,
+                                    help_text=_("Có dấu, như trên giấy tờ."))
     new_birth_date = forms.DateField(
-        label="Ngày sinh mới", required=False, input_formats=["%d/%m/%Y"], help_text="Dạng ngày/tháng/năm, ví dụ 25/12/1990.",
-        validators=[validate_birth_date],
+        label=_("Ngày sinh mới"), required=False, input_formats=["%d/%m/%Y"],
+        help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."), validators=[validate_birth_date],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
-        error_messages={"invalid": "Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990."},
+        error_messages={"invalid": _("Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990.")},
     )
-    new_sex = forms.TypedChoiceField(label="Giới tính mới", required=False, coerce=int, empty_value=None,
-                                     choices=[("", "– Chọn –"), *Person.Sex.choices])
-    new_id_number = forms.CharField(label="Số CCCD mới", required=False, max_length=12, help_text="12 chữ số.",
+    new_sex = forms.TypedChoiceField(label=_("Giới tính mới"), required=False, coerce=int, empty_value=None,
+                                     choices=[("", _("– Chọn –")), *Person.Sex.choices])
+    new_id_number = forms.CharField(label=_("Số CCCD mới"), required=False, max_length=12, help_text=_("12 chữ số."),
                                     widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                                     error_messages={"max_length": CCCD_INVALID})
-    details = long_text("Lý do thay đổi", missing="Nhập lý do thay đổi thông tin.",
-                        help_text="Ví dụ: cải chính họ tên theo giấy khai sinh. Tối đa 1000 ký tự.")
-    evidence_1 = SafeImageField(label="Ảnh giấy tờ chứng minh", help_text=EVIDENCE_HELP)
-    evidence_2 = SafeImageField(label="Ảnh giấy tờ khác (không bắt buộc)", required=False, help_text=EVIDENCE_HELP)
+    details = long_text(_("Lý do thay đổi"), missing=_("Nhập lý do thay đổi thông tin."),
+                        help_text=_("Ví dụ: cải chính họ tên theo giấy khai sinh. Tối đa 1000 ký tự."))
+    evidence_1 = SafeImageField(label=_("Ảnh giấy tờ chứng minh"), help_text=EVIDENCE_HELP,
+                                error_messages=EVIDENCE_ERRORS)
+    evidence_2 = SafeImageField(label=_("Ảnh giấy tờ khác (không bắt buộc)"), required=False, help_text=EVIDENCE_HELP,
+                                error_messages=EVIDENCE_ERRORS)
     field_order = ["changes", "new_full_name", "new_birth_date", "new_sex", "new_id_number", "details",
                    "evidence_1", "evidence_2", "phone", "email", "delivery", "delivery_address"]
 
@@ -55,10 +64,10 @@ class BookChangeForm(DeliveryForm):
         cleaned = super().clean()
         changes = cleaned.get("changes") or []
         missing = {
-            "full_name": ("new_full_name", "Nhập họ và tên mới."),
-            "birth_date": ("new_birth_date", "Nhập ngày sinh mới."),
-            "sex": ("new_sex", "Chọn giới tính mới."),
-            "id_number": ("new_id_number", "Nhập số CCCD mới."),
+            "full_name": ("new_full_name", _("Nhập họ và tên mới.")),
+            "birth_date": ("new_birth_date", _("Nhập ngày sinh mới.")),
+            "sex": ("new_sex", _("Chọn giới tính mới.")),
+            "id_number": ("new_id_number", _("Nhập số CCCD mới.")),
         }
         for change, (name, message) in missing.items():
             if change in changes:
@@ -75,7 +84,7 @@ class BookChangeForm(DeliveryForm):
             }
             for name, is_same in same.items():
                 if cleaned.get(name) not in (None, "") and name not in self.errors and is_same(cleaned[name]):
-                    self.add_error(name, "Giá trị mới trùng với thông tin hiện có trong hồ sơ BHXH.")
+                    self.add_error(name, _("Giá trị mới trùng với thông tin hiện có trong hồ sơ BHXH."))
         if cleaned.get("new_id_number") and "new_id_number" not in self.errors:
             birth = cleaned.get("new_birth_date") or (person.birth_date if person else None)
             sex = cleaned.get("new_sex") or (person.sex if person else None)
@@ -92,14 +101,14 @@ class BookChange(Procedure):
     code = "608A"
     public_code = "608A"
     slug = "cap-lai-so-bhxh-thay-doi-thong-tin"
-    name = "Cấp lại sổ BHXH do thay đổi họ tên, ngày sinh, giới tính, số CCCD"
-    summary = "Điều chỉnh thông tin cá nhân trên sổ BHXH, kèm ảnh giấy tờ chứng minh."
+    name = _("Cấp lại sổ BHXH do thay đổi họ tên, ngày sinh, giới tính, số CCCD")
+    summary = _("Điều chỉnh thông tin cá nhân trên sổ BHXH, kèm ảnh giấy tờ chứng minh.")
     form_class = BookChangeForm
-    documents = ["Tờ khai TK1-TS (cổng tạo sẵn từ nội dung bạn khai)",
-                 "Ảnh giấy tờ chứng minh thông tin mới (giấy khai sinh, CCCD, quyết định cải chính …)"]
+    documents = [_("Tờ khai TK1-TS (cổng tạo sẵn từ nội dung bạn khai)"),
+                 _("Ảnh giấy tờ chứng minh thông tin mới (giấy khai sinh, CCCD, quyết định cải chính …)")]
     handling_days = 10
     pdf_template = "public_services/pdf/tk1_ts.html"
-    declaration_name = "Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)"
+    declaration_name = _("Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)")
     order = 20
 
     def initial(self, person):

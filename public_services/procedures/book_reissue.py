@@ -6,23 +6,24 @@ or pick-up. Handling time: 10 working days (unconfirmed: check the current list 
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .base import Procedure
 from .fields import DeliveryForm, contact_initial, long_text
 from .registry import register
 
-REASONS = [("mat", "Bị mất sổ"), ("hong", "Sổ bị hỏng (rách, nhòe, không đọc được)")]
+REASONS = [("mat", _("Bị mất sổ")), ("hong", _("Sổ bị hỏng (rách, nhòe, không đọc được)"))]
 
 
 class BookReissueForm(DeliveryForm):
     reason = forms.ChoiceField(
-        label="Lý do cấp lại", choices=REASONS, widget=forms.RadioSelect,
-        error_messages={"required": "Chọn lý do cấp lại sổ."},
+        label=_("Lý do cấp lại"), choices=REASONS, widget=forms.RadioSelect,
+        error_messages={"required": _("Chọn lý do cấp lại sổ.")},
     )
-    details = long_text("Nội dung yêu cầu", help_text="Ví dụ: mất sổ khi chuyển nhà. Tối đa 1000 ký tự.",
-                        missing="Nhập nội dung yêu cầu cấp lại sổ.")
-    attachments = long_text("Hồ sơ kèm theo", required=False,
-                            help_text="Giấy tờ bạn gửi kèm (nếu có). Tối đa 1000 ký tự.")
+    details = long_text(_("Nội dung yêu cầu"), help_text=_("Ví dụ: mất sổ khi chuyển nhà. Tối đa 1000 ký tự."),
+                        missing=_("Nhập nội dung yêu cầu cấp lại sổ."))
+    attachments = long_text(_("Hồ sơ kèm theo"), required=False,
+                            help_text=_("Giấy tờ bạn gửi kèm (nếu có). Tối đa 1000 ký tự."))
     field_order = ["reason", "details", "attachments", "phone", "email", "delivery", "delivery_address"]
 
 
@@ -31,13 +32,13 @@ class BookReissue(Procedure):
     code = "607A"
     public_code = "607A"
     slug = "cap-lai-so-bhxh"
-    name = "Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin)"
-    summary = "Sổ BHXH bị mất hoặc hỏng, thông tin cá nhân không thay đổi."
+    name = _("Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin)")
+    summary = _("Sổ BHXH bị mất hoặc hỏng, thông tin cá nhân không thay đổi.")
     form_class = BookReissueForm
-    documents = ["Tờ khai TK1-TS (cổng tạo sẵn từ nội dung bạn khai)", "Sổ BHXH cũ nếu sổ bị hỏng"]
+    documents = [_("Tờ khai TK1-TS (cổng tạo sẵn từ nội dung bạn khai)"), _("Sổ BHXH cũ nếu sổ bị hỏng")]
     handling_days = 10
     pdf_template = "public_services/pdf/tk1_ts.html"
-    declaration_name = "Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)"
+    declaration_name = _("Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)")
     order = 10
 
     def initial(self, person):

@@ -3,6 +3,8 @@ health_card.services.reissue_card, which replaces the old version and tells the 
 Handling time: 7 working days for a lost card (unconfirmed; 2 days where the data is unchanged)."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from health_card.models import Card
 from health_card.services import reissue_card
@@ -11,19 +13,20 @@ from .base import Procedure
 from .fields import DeliveryForm, contact_initial, long_text
 from .registry import register
 
-REASONS = [("mat", "Bị mất thẻ"), ("hong", "Thẻ bị hỏng, rách, không đọc được")]
+REASONS = [("mat", _("Bị mất thẻ")), ("hong", _("Thẻ bị hỏng, rách, không đọc được"))]
 
 
 class CardReissueForm(DeliveryForm):
-    reason = forms.ChoiceField(label="Lý do cấp lại thẻ", choices=REASONS, widget=forms.RadioSelect,
-                               error_messages={"required": "Chọn lý do cấp lại thẻ."})
-    details = long_text("Ghi chú", required=False, help_text="Không bắt buộc. Tối đa 1000 ký tự.")
+    reason = forms.ChoiceField(label=_("Lý do cấp lại thẻ"), choices=REASONS, widget=forms.RadioSelect,
+                               error_messages={"required": _("Chọn lý do cấp lại thẻ.")})
+    details = long_text(_("Ghi chú"), required=False, help_text=_("Không bắt buộc. Tối đa 1000 ký tự."))
     field_order = ["reason", "details", "phone", "email", "delivery", "delivery_address"]
 
     def clean(self):
         cleaned = super().clean()
         if self.person is not None and not Card.objects.filter(person=self.person, status=Card.Status.ACTIVE).exists():
-            self.add_error(None, "Bạn chưa có thẻ BHYT đang sử dụng nên không cấp lại được. Hãy liên hệ cơ quan BHXH quản lý.")
+            self.add_error(None, gettext("Bạn chưa có thẻ BHYT đang sử dụng nên không cấp lại được. "
+                                         "Hãy liên hệ cơ quan BHXH quản lý."))
         return cleaned
 
 
@@ -31,18 +34,19 @@ class CardReissueForm(DeliveryForm):
 class CardReissue(Procedure):
     code = "BHYT-CL"
     slug = "cap-lai-the-bhyt"
-    name = "Cấp lại thẻ BHYT do mất, hỏng"
-    summary = "Thẻ BHYT bị mất hoặc hỏng; thẻ mới giữ nguyên quyền lợi và nơi đăng ký KCB."
+    name = _("Cấp lại thẻ BHYT do mất, hỏng")
+    summary = _("Thẻ BHYT bị mất hoặc hỏng; thẻ mới giữ nguyên quyền lợi và nơi đăng ký KCB.")
     form_class = CardReissueForm
-    documents = ["Tờ khai TK1-TS (cổng tạo sẵn từ nội dung bạn khai)"]
+    documents = [_("Tờ khai TK1-TS (cổng tạo sẵn từ nội dung bạn khai)")]
     handling_days = 7
     pdf_template = "public_services/pdf/tk1_ts.html"
-    declaration_name = "Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)"
+    declaration_name = _("Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)")
     order = 30
 
     def initial(self, person):
         return contact_initial(person)
 
     def on_complete(self, *, filing, actor):
+        # The card's history keeps this reason: Vietnamese, not a translation.
         reason = "Cấp lại do mất thẻ" if filing.data.get("reason") == "mat" else "Cấp lại do thẻ hỏng"
         reissue_card(filing.person, f"{reason} (hồ sơ {filing.tracking_number})")

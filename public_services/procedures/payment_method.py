@@ -3,13 +3,14 @@ beneficiary's contact details. Bank codes and account numbers are checked by
 public_services.banks. Handling time: 5 working days (unconfirmed)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .base import Procedure, ProcedureForm
 from .fields import long_text, phone_field
 from .registry import register
 
 CASH, BANK = "tien_mat", "tai_khoan"
-METHODS = [(CASH, "Nhận tiền mặt tại điểm chi trả bưu điện"), (BANK, "Chuyển vào tài khoản ngân hàng")]
+METHODS = [(CASH, _("Nhận tiền mặt tại điểm chi trả bưu điện")), (BANK, _("Chuyển vào tài khoản ngân hàng"))]
 
 
 def _banks():
@@ -19,23 +20,24 @@ def _banks():
 
 
 class PaymentMethodForm(ProcedureForm):
-    method = forms.ChoiceField(label="Phương thức nhận mới", choices=METHODS, widget=forms.RadioSelect,
-                               error_messages={"required": "Chọn phương thức nhận."})
-    bank = forms.ChoiceField(label="Ngân hàng", required=False, help_text="Bắt buộc khi nhận qua tài khoản.")
-    account_number = forms.CharField(label="Số tài khoản", required=False, max_length=30,
+    method = forms.ChoiceField(label=_("Phương thức nhận mới"), choices=METHODS, widget=forms.RadioSelect,
+                               error_messages={"required": _("Chọn phương thức nhận.")})
+    bank = forms.ChoiceField(label=_("Ngân hàng"), required=False, help_text=_("Bắt buộc khi nhận qua tài khoản."))
+    account_number = forms.CharField(label=_("Số tài khoản"), required=False, max_length=30,
                                      widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    account_holder = forms.CharField(label="Chủ tài khoản", required=False, max_length=100,
-                                     help_text="Tài khoản phải đứng tên người hưởng.")
-    post_office = forms.CharField(label="Điểm chi trả bưu điện muốn nhận", required=False, max_length=200,
-                                  help_text="Bắt buộc khi nhận tiền mặt, ví dụ Bưu điện Sài Gòn.")
-    new_phone = phone_field("Số điện thoại di động của người hưởng")
-    new_address = forms.CharField(label="Địa chỉ liên hệ của người hưởng", max_length=300,
-                                  error_messages={"required": "Nhập địa chỉ liên hệ."})
-    details = long_text("Lý do thay đổi", required=False, help_text="Không bắt buộc. Tối đa 1000 ký tự.")
+    account_holder = forms.CharField(label=_("Chủ tài khoản"), required=False, max_length=100,
+                                     help_text=_("Tài khoản phải đứng tên người hưởng."))
+    post_office = forms.CharField(label=_("Điểm chi trả bưu điện muốn nhận"), required=False, max_length=200,
+                                  help_text=_("Bắt buộc khi nhận tiền mặt, ví dụ Bưu điện Sài Gòn."))
+    new_phone = phone_field(_("Số điện thoại di động của người hưởng"),
+                            _("Nhập số điện thoại di động của người hưởng."))
+    new_address = forms.CharField(label=_("Địa chỉ liên hệ của người hưởng"), max_length=300,
+                                  error_messages={"required": _("Nhập địa chỉ liên hệ.")})
+    details = long_text(_("Lý do thay đổi"), required=False, help_text=_("Không bắt buộc. Tối đa 1000 ký tự."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bank"].choices = [("", "– Chọn ngân hàng –"), *_banks().bank_choices()]
+        self.fields["bank"].choices = [("", _("– Chọn ngân hàng –")), *_banks().bank_choices()]
 
     def clean_account_number(self):
         return "".join(self.cleaned_data["account_number"].split())
@@ -44,8 +46,8 @@ class PaymentMethodForm(ProcedureForm):
         cleaned = super().clean()
         if cleaned.get("method") == BANK:
             self.require(cleaned, ["bank", "account_number", "account_holder"],
-                         {"bank": "Chọn ngân hàng.", "account_number": "Nhập số tài khoản.",
-                          "account_holder": "Nhập tên chủ tài khoản."})
+                         {"bank": _("Chọn ngân hàng."), "account_number": _("Nhập số tài khoản."),
+                          "account_holder": _("Nhập tên chủ tài khoản.")})
             if cleaned.get("bank") and cleaned.get("account_number") and "account_number" not in self.errors:
                 try:
                     cleaned["account_number"] = (
@@ -57,7 +59,7 @@ class PaymentMethodForm(ProcedureForm):
                         self.add_error("account_number", message)
             cleaned["post_office"] = ""
         elif cleaned.get("method") == CASH:
-            self.require(cleaned, ["post_office"], "Nhập điểm chi trả bưu điện muốn nhận.")
+            self.require(cleaned, ["post_office"], _("Nhập điểm chi trả bưu điện muốn nhận."))
             cleaned["bank"] = cleaned["account_number"] = cleaned["account_holder"] = ""
         return cleaned
 
@@ -66,13 +68,13 @@ class PaymentMethodForm(ProcedureForm):
 class PaymentMethod(Procedure):
     code = "THAY-DOI-CHI-TRA"
     slug = "thay-doi-phuong-thuc-nhan"
-    name = "Thay đổi phương thức nhận lương hưu, trợ cấp hoặc thông tin người hưởng"
-    summary = "Nhận tiền mặt tại bưu điện hay qua tài khoản ngân hàng; đổi số điện thoại, địa chỉ của người hưởng."
+    name = _("Thay đổi phương thức nhận lương hưu, trợ cấp hoặc thông tin người hưởng")
+    summary = _("Nhận tiền mặt tại bưu điện hay qua tài khoản ngân hàng; đổi số điện thoại, địa chỉ của người hưởng.")
     form_class = PaymentMethodForm
-    documents = ["Đơn đề nghị thay đổi phương thức nhận (cổng tạo sẵn từ nội dung bạn khai)"]
+    documents = [_("Đơn đề nghị thay đổi phương thức nhận (cổng tạo sẵn từ nội dung bạn khai)")]
     handling_days = 5
     pdf_template = "public_services/pdf/payment_method.html"
-    declaration_name = "Đơn đề nghị thay đổi phương thức nhận lương hưu, trợ cấp BHXH, thông tin người hưởng"
+    declaration_name = _("Đơn đề nghị thay đổi phương thức nhận lương hưu, trợ cấp BHXH, thông tin người hưởng")
     order = 50
 
     def initial(self, person):

@@ -40,6 +40,6 @@
     work.value = String(counter);
     box.setAttribute("data-solved", "");
     if (answer) { answer.required = false; answer.value = ""; }
-    if (status) { status.textContent = "Trình duyệt đã được xác minh, bạn không cần trả lời câu hỏi kiểm tra."; }
+    if (status) { status.textContent = status.getAttribute("data-say-solved"); }
   });
 })();

@@ -26,6 +26,7 @@ from tests.conftest import require_tool
 from tests.health_card.card_fixtures import clinic_user, facility, issue, signing_keys  # noqa: F401 (fixtures)
 from tests.health_card.test_visits import visit
 from tests.participation.helpers import period
+from tests.public_services.helpers import district_officer  # noqa: F401 (fixture)
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -1210,3 +1211,325 @@ def test_a_benefit_saved_from_an_english_page_is_logged_and_announced_in_vietnam
     assert all("Trạng thái: Đã tiếp nhận." in body for body in bodies[:2])
     assert all("Trạng thái: Đang giải quyết." in body for body in bodies[2:])
     assert [body for body in bodies if "Received" in body or "Being processed" in body] == []
+
+
+# --- Public services, the login and account pages, the child registration ----------------------
+# The procedures' names, documents, labels, choices and messages are lazy translations: the pages
+# follow the visitor's language, while a filing's stored answers and documents, its declaration PDF
+# and the notices it sends stay Vietnamese.
+
+BOOK = "/dich-vu-cong/cap-lai-so-bhxh/"
+CHANGE = "/dich-vu-cong/cap-lai-so-bhxh-thay-doi-thong-tin/"
+
+
+def idempotency_key(client, url, language) -> str:
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    return re.search(r'name="idempotency_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
+
+
+@pytest.fixture
+def applicant(reference_data):
+    from tests.public_services.helpers import citizen as filing_citizen
+
+    return filing_citizen()
+
+
+@pytest.mark.django_db
+def test_a_procedure_form_and_its_messages_in_english(client, applicant):
+    both_languages(client, BOOK, applicant, [
+        "<h1>Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin)</h1>",
+        "Mã thủ tục 607A · Thời hạn giải quyết 10 ngày làm việc kể từ khi cơ quan BHXH tiếp nhận.",
+        "<h2>Giấy tờ cần có</h2>", "<li>Sổ BHXH cũ nếu sổ bị hỏng</li>", "<h2>Người tham gia</h2>",
+        "Lấy từ hồ sơ BHXH. Thông tin sai? Dùng thủ tục 608A để điều chỉnh.", "<dt>Họ và tên</dt>",
+        "<dt>Giới tính</dt><dd>Nam</dd>", "<h2>Nội dung kê khai</h2>", "<legend>Lý do cấp lại</legend>",
+        "> Bị mất sổ</label>",
+        ">Nội dung yêu cầu</label>", "Ví dụ: mất sổ khi chuyển nhà. Tối đa 1000 ký tự.",
+        ">Số điện thoại di động nhận thông báo</label>", ">Thư điện tử (không bắt buộc)</label>",
+        "> Gửi qua bưu điện đến địa chỉ dưới đây</label>", ">Tiếp tục</button>", ">Quay lại</a>",
+    ], [
+        "<h1>Reissue of a lost or damaged social insurance book (details unchanged)</h1>",
+        "Procedure code 607A · Handled within 10 working days of receipt by the social insurance agency.",
+        "<h2>Documents needed</h2>", "<li>The old social insurance book, if it is damaged</li>",
+        "<dt>Sex</dt><dd>Male</dd>",
+        "<legend>Reason for the reissue</legend>", "> The book was lost</label>",
+        ">Mobile phone number for notices</label>",
+        "> By post to the address below</label>", ">Continue</button>", ">Back</a>",
+    ])
+    errors = {
+        "vi": ["<title>Lỗi: Cấp lại sổ BHXH", "Nhập nội dung yêu cầu cấp lại sổ.", "Chọn cách nhận kết quả.",
+               "Nhập số điện thoại di động nhận thông báo."],
+        "en": ["<title>Error: Reissue of a lost", "Enter your request for a new book.",
+        "Choose how to receive the result.",
+               "Enter the mobile phone number for notices."],
+    }
+    for language, other in (("vi", "en"), ("en", "vi")):
+        key = idempotency_key(client, BOOK, language)
+        html = client.post(BOOK, {"idempotency_key": key}).content.decode()
+        assert [text for text in errors[language] if text not in html] == [], language
+        assert [text for text in errors[other] if text in html] == [], language
+
+
+@pytest.mark.django_db
+def test_the_review_page_in_english(client, applicant):
+    from tests.accounts.helpers import jpeg
+    from tests.public_services.helpers import answers
+
+    client.force_login(applicant)
+    key = idempotency_key(client, CHANGE, "vi")
+    data = {**answers("608A", changes=["full_name", "sex"], new_sex="2"), "idempotency_key": key, "evidence_1": jpeg()}
+    response = client.post(CHANGE, data)
+    assert response.status_code == 302
+    both_languages(client, f"{CHANGE}xem-lai/", None, [
+        "<h1>Kiểm tra trước khi nộp</h1>", "(mã thủ tục 608A)",
+        "<dt>Thông tin cần thay đổi</dt><dd>Họ và tên, Giới tính</dd>",
+        "<dt>Giới tính mới</dt><dd>Nữ</dd>", "<dt>Lý do thay đổi</dt>",
+        "<dt>Cách nhận kết quả</dt><dd>Nhận tại cơ quan BHXH giải quyết hồ sơ</dd>", "<h2>Ảnh giấy tờ</h2>",
+        'alt="Ảnh giấy tờ chứng minh đã tải lên"', ">Sửa nội dung kê khai</a>",
+        "Khi bấm “Nộp hồ sơ”, bạn cam đoan nội dung kê khai là đúng sự thật. Cổng tạo “Tờ khai tham gia, điều chỉnh "
+        "thông tin BHXH, BHYT (mẫu TK1-TS)” từ nội dung trên để bạn tải về.", ">Nộp hồ sơ</button>",
+    ], [
+        "<h1>Check before submitting</h1>", "(procedure code 608A)",
+        "<dt>Details to change</dt><dd>Full name, Sex</dd>",
+        "<dt>New sex</dt><dd>Female</dd>",
+        "<dt>How to receive the result</dt><dd>Collect it at the social insurance agency handling the application</dd>",
+        'alt="Photo of the supporting document (uploaded)"', "The portal makes the “Declaration of participation and "
+        "change of social and health insurance details (form TK1-TS)” from them", ">Submit the application</button>",
+    ])
+
+
+@pytest.mark.django_db
+def test_filing_status_pages_and_the_filing_list_in_english(client, applicant, district_officer):
+    from public_services.services import filing_receive, filing_return
+    from tests.public_services.helpers import submit
+
+    filing = submit(applicant, "608A")
+    number = filing.tracking_number
+    both_languages(client, f"/dich-vu-cong/ho-so/{filing.pk}/", applicant, [
+        f"<h1>Hồ sơ {number}</h1>", "<dt>Trạng thái</dt><dd><strong>Đã nộp</strong></dd>",
+        "<dt>Tiếp theo</dt><dd>Cơ quan BHXH sẽ kiểm tra và tiếp nhận hồ sơ;", "<dt>Cơ quan giải quyết</dt>",
+        "<dt>Hẹn trả kết quả</dt>", "(dự kiến; tính lại khi cơ quan BHXH tiếp nhận)", "<h2>Tờ khai</h2>",
+        "<strong>Tờ khai đang được tạo.</strong>", f'aria-label="Quá trình xử lý hồ sơ {number}"', ">Ghi chú</th>",
+        "<td>Đã nộp</td>", "<dt>Thông tin cần thay đổi</dt><dd>Họ và tên, Ngày sinh</dd>", "<h2>Giấy tờ kèm theo</h2>",
+        ">Ảnh giấy tờ chứng minh</a>", "<h2>Rút hồ sơ</h2>", f">Rút hồ sơ {number}</button>", ">Các hồ sơ đã nộp</a>",
+    ], [
+        f"<h1>Application {number}</h1>", "<dt>Status</dt><dd><strong>Submitted</strong></dd>",
+        "<dt>Next</dt><dd>The social insurance agency will check and receive the application;",
+        "(estimated; counted again when the social insurance agency receives it)",
+        "<strong>The declaration is being made.</strong>", f'aria-label="Processing history of application {number}"',
+        "<td>Submitted</td>", "<dt>Details to change</dt><dd>Full name, Date of birth</dd>",
+        ">Photo of the supporting document</a>", f">Withdraw application {number}</button>",
+    ])
+    returned = submit(applicant, "607A")
+    filing_receive(filing=returned, officer=district_officer)
+    filing_return(filing=returned, officer=district_officer, what="Bổ sung bản chụp sổ cũ.")
+    both_languages(client, f"/dich-vu-cong/ho-so/{returned.pk}/", applicant, [
+        "<strong>Cần bổ sung, sửa đổi</strong>", "<dt>Cần bổ sung, sửa đổi</dt><dd>Bổ sung bản chụp sổ cũ.</dd>",
+        "Sửa, bổ sung hồ sơ theo nội dung cơ quan BHXH đề nghị rồi nộp lại", ">Sửa và nộp lại hồ sơ</a>",
+        "<td>Đã tiếp nhận</td>",
+    ], [
+        "<strong>Returned for correction</strong>",
+        "<dt>To be corrected or completed</dt><dd>Bổ sung bản chụp sổ cũ.</dd>",
+        "Correct or complete the application as the social insurance agency asks", "<td>Received</td>",
+    ])
+    both_languages(client, f"/dich-vu-cong/ho-so/{returned.pk}/sua/", applicant, [
+        f"Cơ quan BHXH đề nghị bổ sung, sửa đổi hồ sơ {returned.tracking_number}:", ">Nộp lại hồ sơ</button>",
+    ], [
+        f"The social insurance agency asks you to correct or complete application {returned.tracking_number}:",
+        ">Resubmit the application</button>",
+    ])
+    both_languages(client, "/dich-vu-cong/ho-so/", applicant, [
+        "<h1>Hồ sơ đã nộp</h1>", "Nguyễn Văn Đức · Mã số BHXH 7901234567", ">Số hồ sơ</th>", ">Thủ tục</th>",
+        ">Ngày nộp</th>", ">Hẹn trả kết quả</th>",
+        "<td>Cấp lại sổ BHXH do thay đổi họ tên, ngày sinh, giới tính, số CCCD</td>",
+        "<td>Cần bổ sung, sửa đổi</td>", ">Nộp hồ sơ mới</a>",
+    ], [
+        "<h1>Submitted applications</h1>", "Nguyễn Văn Đức · Social insurance code 7901234567",
+        ">Application number</th>",
+        "<td>Reissue of the social insurance book after a change of name, date of birth, sex or citizen identity card "
+        "number</td>", "<td>Returned for correction</td>", ">Submit a new application</a>",
+    ])
+
+
+@pytest.mark.django_db
+def test_the_feedback_form_and_its_messages_in_english(client, reference_data):
+    from django.core.cache import cache
+
+    cache.clear()  # no rate limit left by another test
+    url = "/dich-vu-cong/phan-anh/"
+    both_languages(client, url, None, [
+        "<h1>Gửi phản ánh, kiến nghị</h1>", "Không cần đăng nhập.", "Bạn nhận mã phản ánh ngay sau khi gửi",
+        "<h2>Nội dung</h2>", "<legend>Loại</legend>", "> Phản ánh</label>", "> Kiến nghị</label>", ">Lĩnh vực</label>",
+        "– Chọn lĩnh vực –", ">Thẻ BHYT, khám chữa bệnh BHYT</option>", ">Cơ quan BHXH nhận phản ánh</label>",
+        "Mô tả sự việc, thời gian, nơi xảy ra; tối đa 3000 ký tự.", ">Tệp đính kèm (không bắt buộc)</label>",
+        "<h2>Thông tin liên hệ</h2>", ">Số điện thoại di động</label>", "Nhận câu trả lời qua thư điện tử.",
+        ">Quay lại trang Hỗ trợ</a>",
+    ], [
+        "<h1>Send feedback or a complaint</h1>", "No login needed.", "<h2>Your feedback</h2>", "> Complaint</label>",
+        "> Suggestion</label>", ">Topic</label>",
+        ">Health insurance card, medical care under health insurance</option>",
+        "Describe what happened, when and where; 3000 characters at most.", ">Attachment (optional)</label>",
+        "<h2>Contact details</h2>", ">Mobile phone number</label>", ">Back to Help</a>",
+    ])
+    answers = {
+        "vi": ["Chọn lĩnh vực của phản ánh, kiến nghị.", "Nhập nội dung phản ánh, kiến nghị.",
+               "Nhập số điện thoại di động hoặc thư điện tử để nhận câu trả lời."],
+        "en": ["Choose the topic of your feedback.", "Enter the details of your feedback.",
+               "Enter a mobile phone number or an email address to receive the answer."],
+    }
+    for language, other in (("vi", "en"), ("en", "vi")):
+        html = posted(client, url, {"kind": "phan_anh", "full_name": "Trần Thị Mai"}, language, 400)
+        assert [text for text in answers[language] if text not in html] == [], language
+        assert [text for text in answers[other] if text in html] == [], language
+
+
+@pytest.mark.django_db
+def test_the_login_and_logout_pages_and_their_messages_in_english(client, applicant):
+    from django.core.cache import cache
+
+    cache.clear()  # no failed-login count left by another test
+    for language, wanted, unwanted in [
+        ("vi", "Mã số BHXH (tên đăng nhập) hoặc mật khẩu không đúng.", "The social insurance code (username)"),
+        ("en", "The social insurance code (username) or the password is wrong.", "hoặc mật khẩu không đúng"),
+    ]:
+        html = posted(client, "/tai-khoan/dang-nhap/", {"login": applicant.username, "password": "sai-mat-khau"},
+                      language)
+        assert wanted in html and unwanted not in html
+    both_languages(client, "/tai-khoan/dang-xuat/", applicant, [
+        "<h1>Đăng xuất</h1>", "Bạn muốn đăng xuất khỏi Cổng dịch vụ BHXH số trên thiết bị này?", ">Đăng xuất</button>",
+    ], [
+        "<h1>Log out</h1>", "Do you want to log out of the Digital Social Insurance Portal on this device?",
+        ">Log out</button>",
+    ])
+
+
+@pytest.mark.django_db
+def test_the_login_code_page_and_its_messages_in_english(client, applicant):
+    from django.core.cache import cache
+
+    cache.clear()  # no rate limit or code cooldown left by another test
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/tai-khoan/dang-nhap/", {"login": applicant.username, "password": "x-Pass-2026!"})
+    assert response["Location"] == "/tai-khoan/dang-nhap/xac-nhan/"
+    html = read(client, "/tai-khoan/dang-nhap/xac-nhan/", "en")
+    assert "A verification code has been sent to the phone number ending in 678." in html  # the message, once
+    both_languages(client, "/tai-khoan/dang-nhap/xac-nhan/", None, [
+        "<h1>Xác nhận đăng nhập</h1>", "Bạn đang đăng nhập trên một trình duyệt mới.",
+        "trình duyệt này sẽ không phải nhập mã trong 90 ngày.", ">Mã xác thực</label>",
+        "Mã gồm 6 chữ số trong tin nhắn chúng tôi vừa gửi, có hiệu lực 5 phút.", ">Xác nhận và đăng nhập</button>",
+        ">Gửi lại mã</button>", ">Hủy đăng nhập</button>",
+    ], [
+        "<h1>Confirm your login</h1>", "You are logging in on a new browser.",
+        "this browser will not need a code for 90 days.", ">Verification code</label>",
+        "The 6-digit code in the message we have just sent, valid for 5 minutes.", ">Confirm and log in</button>",
+        ">Send the code again</button>", ">Cancel the login</button>",
+    ])
+    for language, wanted, unwanted in [
+        ("vi", "Mã xác thực không đúng. Bạn còn 4 lần thử.", "The verification code is wrong."),
+        ("en", "The verification code is wrong. You have 3 tries left.", "Mã xác thực không đúng."),
+    ]:
+        html = posted(client, "/tai-khoan/dang-nhap/xac-nhan/", {"action": "verify", "code": "000000"}, language)
+        assert wanted in html and unwanted not in html
+    assert client.post("/tai-khoan/dang-nhap/xac-nhan/", {"action": "resend"}).status_code == 302  # too soon: refused
+    html = read(client, "/tai-khoan/dang-nhap/xac-nhan/", "en")
+    assert "A code has just been sent. You can ask for a new code in " in html and "Mã vừa được gửi" not in html
+
+
+@pytest.mark.django_db
+def test_the_security_and_password_pages_in_english(client, applicant):
+    both_languages(client, "/tai-khoan/bao-mat/", applicant, [
+        "<h1>Bảo mật tài khoản</h1>", "<h2>Trình duyệt này</h2>", "Trình duyệt này chưa là thiết bị tin cậy",
+        "<h2>Phiên đăng nhập</h2>", "phiên kết thúc sau 30 phút không thao tác.",
+        'aria-label="Các phiên đăng nhập của tài khoản"', ">Thiết bị</th>", ">Địa chỉ IP</th>", ">Đăng nhập lúc</th>",
+        ">Hoạt động gần nhất</th>", "<strong>Thiết bị này</strong>", "Không rõ trình duyệt",
+        ">Đăng xuất khỏi mọi thiết bị khác</button>", "<h2>Mật khẩu</h2>", ">Đổi mật khẩu</a>",
+    ], [
+        "<h1>Account security</h1>", "<h2>This browser</h2>", "This browser is not a trusted device yet",
+        "a session ends after 30 minutes of inactivity.", 'aria-label="The account\'s login sessions"', ">Device</th>",
+        ">Last active</th>", "<strong>This device</strong>", "Unknown browser",
+        ">Log out of every other device</button>",
+        ">Change password</a>",
+    ])
+    for language, said in (("vi", "Đã đăng xuất tài khoản khỏi mọi thiết bị khác."),
+                           ("en", "The account has been logged out of every other device.")):
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+        assert said in client.post("/tai-khoan/bao-mat/", follow=True).content.decode()
+    both_languages(client, "/tai-khoan/doi-mat-khau/", None, [
+        "<h1>Đổi mật khẩu</h1>", ">Mật khẩu hiện tại</label>", ">Mật khẩu mới</label>", "Dùng ít nhất 8 ký tự",
+        ">Nhập lại mật khẩu mới</label>", ">Quay lại trang bảo mật tài khoản</a>",
+    ], [
+        "<h1>Change password</h1>", ">Current password</label>", ">New password</label>", "Use at least 8 characters",
+        ">New password (again)</label>", ">Back to account security</a>",
+    ])
+    html = posted(client, "/tai-khoan/doi-mat-khau/", {"oldpassword": "sai", "password1": "ngan", "password2": "khac"},
+                  "en")
+    assert "The current password is wrong." in html
+    assert "The password is too short: it needs at least 8 characters." in html
+    assert "Mật khẩu" not in html
+
+
+@pytest.mark.django_db
+def test_the_child_registration_page_in_english(client, applicant):
+    url = "/ca-nhan/dang-ky-cho-con/"
+    both_languages(client, url, applicant, [
+        "<h1>Đăng ký tài khoản cho con</h1>", "Sau khi cơ quan BHXH duyệt, bạn xem được quá trình tham gia",
+        ">Mã số BHXH</label>", "10 chữ số, in trên sổ BHXH hoặc thẻ BHYT.", ">Họ và tên của trẻ</label>",
+        ">Ngày sinh</label>", ">Số giấy khai sinh</label>", "<legend>Quan hệ với trẻ</legend>", "> Cha</label>",
+        "> Người giám hộ</label>", ">Ảnh chân dung của trẻ</label>", ">Cơ quan BHXH tiếp nhận</label>",
+        "– Chọn cơ quan BHXH –", ">Gửi đăng ký</button>", ">Quay lại Quản lý cá nhân</a>",
+    ], [
+        "<h1>Register an account for your child</h1>", "Once the social insurance agency approves it",
+        ">Social insurance code</label>", ">Child&#39;s full name</label>", ">Date of birth</label>",
+        "<legend>Your relationship to the child</legend>", "> Father</label>", "> Guardian</label>",
+        ">Portrait photo of the child</label>", "– Choose a social insurance agency –",
+        ">Send the registration</button>",
+    ])
+    html = posted(client, url, {}, "en", 400)
+    assert "Choose a photo to upload." in html and "Enter the child&#39;s full name." in html
+    assert "Hãy chọn ảnh để tải lên." not in html and "Phiên khai đã hết hạn" not in html
+
+
+@pytest.mark.django_db
+def test_a_filing_made_from_english_pages_is_recorded_declared_and_announced_in_vietnamese(
+        client, applicant, django_capture_on_commit_callbacks):
+    import subprocess
+
+    from notifications.models import Message
+    from public_services.models import Filing
+    from tests.accounts.helpers import jpeg
+    from tests.public_services.helpers import answers
+
+    client.force_login(applicant)
+    key = idempotency_key(client, CHANGE, "en")
+    assert client.post(CHANGE, {**answers("608A", changes=["full_name", "sex"], new_sex="2"), "idempotency_key": key,
+                                "evidence_1": jpeg()}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{CHANGE}xem-lai/", {"idempotency_key": key})
+    filing = Filing.objects.get()
+    assert filing.pdf_ready and filing.identity["sex"] == "Nam"
+    assert list(filing.documents.values_list("label", flat=True)) == ["Ảnh giấy tờ chứng minh"]
+    html = read(client, response["Location"], "en")
+    assert ">Photo of the supporting document</a>" in html  # the page names the stored document in English
+    bodies = list(Message.objects.filter(user=applicant).values_list("body", flat=True))
+    assert bodies and all("Cấp lại sổ BHXH do thay đổi họ tên" in body and "đã nộp" in body for body in bodies), bodies
+    require_tool("pdftotext", "poppler-utils")
+    with filing.declaration_pdf.open("rb") as handle:
+        pdf = handle.read()
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    text = " ".join(text.split())
+    for vietnamese in ("Thông tin cần thay đổi", "Họ và tên, Giới tính", "Giới tính mới", "Nữ", "Cách nhận kết quả",
+                       "Nhận tại cơ quan BHXH giải quyết hồ sơ", "Ảnh giấy tờ chứng minh",
+                       "Cấp lại sổ BHXH do thay đổi họ tên, ngày sinh, giới tính, số CCCD"):
+        assert vietnamese in text, vietnamese
+    assert [english for english in ("Details to change", "Female", "Collect it", "Reissue of") if english in text] == []
+
+
+def test_the_server_error_page_follows_the_language_and_needs_no_request():
+    from django.template.loader import render_to_string
+
+    with translation.override("en"):
+        html = render_to_string("500.html")
+    assert '<html lang="en">' in html and "<h1>The system has a problem</h1>" in html and "1900 9068" in html
+    assert "Hệ thống đang gặp sự cố" not in html
+    with translation.override("vi"):
+        html = render_to_string("500.html")
+    assert '<html lang="vi">' in html and "<h1>Hệ thống đang gặp sự cố</h1>" in html
