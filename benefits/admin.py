@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
-from vssid_portal.admin import DateHierarchyWithinRange
-from vssid_portal.text import fold
+from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
 
 from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status
 from .selectors import agencies_assignable_by, benefits_visible_to
@@ -33,7 +32,7 @@ class BenefitEventInline(admin.TabularInline):
 
 
 @admin.register(BenefitRecord)
-class BenefitRecordAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
+class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
     list_display = ["reference", "person", "kind", "received_on", "agency", "status", "decision_number"]
     list_filter = ["kind", "status", ("agency", admin.RelatedOnlyFieldListFilter), "received_on"]
     search_fields = ["reference", "decision_number", "person__bhxh_code", "person__name_key"]
@@ -76,10 +75,6 @@ class BenefitRecordAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and agencies_assignable_by(request.user) != set()
-
-    def get_search_results(self, request, queryset, search_term):
-        # name_key is accent-folded: fold the query the same way ("Nguyễn" finds "nguyen").
-        return super().get_search_results(request, queryset, fold(search_term))
 
     def save_model(self, request, obj, form, change):
         changed = benefit_save(record=obj, actor=request.user)  # PermissionDenied outside the officer's scope

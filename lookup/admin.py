@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from vssid_portal.admin import AutocompleteWithinTheForm
+from vssid_portal.admin import AutocompleteWithinTheForm, FoldedKeySearch
 
 from . import admin_support  # noqa: F401  (FAQ and news)
 from .models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
@@ -21,7 +21,7 @@ class WardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(FoldedKeySearch, admin.ModelAdmin):
     list_display = ["code", "name", "parent", "province", "phone", "is_demo"]
     list_filter = ["province", "is_demo"]
     search_fields = ["code", "name", "search_key"]
@@ -29,8 +29,9 @@ class AgencyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
+# AutocompleteWithinTheForm first: it narrows what the folded search found to what the asking form accepts.
 @admin.register(MedicalFacility)
-class MedicalFacilityAdmin(AutocompleteWithinTheForm, admin.ModelAdmin):
+class MedicalFacilityAdmin(AutocompleteWithinTheForm, FoldedKeySearch, admin.ModelAdmin):
     list_display = ["code", "name", "province", "level", "bhyt_contract", "issues_sick_leave", "is_demo"]
     list_filter = ["province", "level", "bhyt_contract", "issues_sick_leave", "is_demo"]
     search_fields = ["code", "name", "search_key"]
@@ -38,7 +39,7 @@ class MedicalFacilityAdmin(AutocompleteWithinTheForm, admin.ModelAdmin):
 
 
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
+class EmployerAdmin(FoldedKeySearch, admin.ModelAdmin):
     list_display = ["code", "name", "tax_code", "agency", "in_arrears", "is_demo"]
     list_filter = ["province", "in_arrears", "is_demo"]
     search_fields = ["code", "tax_code", "name", "search_key"]
@@ -47,7 +48,7 @@ class EmployerAdmin(admin.ModelAdmin):
 
 
 @admin.register(CollectionPoint)
-class CollectionPointAdmin(admin.ModelAdmin):
+class CollectionPointAdmin(FoldedKeySearch, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "province", "agency", "is_demo"]
     list_filter = ["kind", "province", "is_demo"]
     search_fields = ["code", "name", "search_key"]

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.validators import validate_image_file_extension
 
-from vssid_portal.admin import DateHierarchyWithinRange
+from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
 
 from .models_support import FaqQuestion, FaqTopic, NewsArticle
@@ -35,7 +35,7 @@ class FaqTopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(FaqQuestion)
-class FaqQuestionAdmin(admin.ModelAdmin):
+class FaqQuestionAdmin(FoldedKeySearch, admin.ModelAdmin):
     list_display = ["question", "topic", "position", "is_published", "updated_at"]
     list_filter = ["topic", "is_published"]
     search_fields = ["question", "search_key"]

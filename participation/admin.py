@@ -6,14 +6,13 @@ import io
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
 from lookup.selectors import agency_subtree_ids
-from vssid_portal.admin import DateHierarchyWithinRange
+from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
 
 from .forms import PeriodAdminForm
 from .models import Period, Statement
@@ -36,7 +35,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Period)
-class PeriodAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
+class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
     form = PeriodAdminForm
     list_display = ["person", "kind", "from_month", "to_month", "payer", "employer", "base", "unpaid_months", "agency"]
     list_filter = ["kind", "payer", ("agency", admin.RelatedOnlyFieldListFilter)]
@@ -56,14 +55,6 @@ class PeriodAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
         queryset = super().get_queryset(request)
         scope = agency_scope(request.user)
         return queryset if scope is None else queryset.filter(agency_id__in=scope)
-
-    def get_object(self, request, object_id, from_field=None):
-        # Outside the officer's scope every object page (change, history) is a 404, instead of
-        # Django's redirect to the admin index.
-        period = super().get_object(request, object_id, from_field)
-        if period is None:
-            raise Http404
-        return period
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agency":

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from vssid_portal.admin import DateHierarchyWithinRange
+from vssid_portal.admin import DateHierarchyWithinRange, NotFoundOutsideScope
 from vssid_portal.files import private_file_response
 
 from .feedback_selectors import feedback_visible_to
@@ -34,7 +34,7 @@ class FeedbackAnswerForm(forms.ModelForm):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
+class FeedbackAdmin(NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
     form = FeedbackAnswerForm
     list_display = ["tracking_number", "kind", "topic", "agency", "full_name", "status", "created_at"]
     list_filter = ["status", "kind", "topic"]

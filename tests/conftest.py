@@ -191,6 +191,23 @@ def save_fails_on(model, field: str):
         model.save = real_save
 
 
+def same_queries_whatever_found(client, url: str, add_more, query: str = "Cường") -> None:
+    """A list searched for `query` runs as many queries after `add_more()` made more rows match."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, {"q": query})  # warm: caches and the session
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"q": query}).status_code == 200
+        return len(queries)
+
+    one = count()
+    add_more()
+    assert count() == one
+
+
 def wait_for(predicate, timeout=30.0, interval=0.1):
     """Poll until predicate() is truthy; return its value or fail."""
     deadline = time.monotonic() + timeout

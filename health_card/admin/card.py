@@ -10,8 +10,7 @@ from django.utils.html import format_html
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
 from lookup.selectors import agency_subtree_ids
-from vssid_portal.admin import DateHierarchyWithinRange
-from vssid_portal.text import fold
+from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
 
 from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, FacilityApiToken, SigningKey
 from ..selectors import cards_visible_to, checks_visible_to, tokens_visible_to
@@ -44,7 +43,7 @@ class CardAddForm(forms.ModelForm):
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     list_display = ["legacy_number", "person", "version", "status", "facility", "valid_from", "valid_to", "agency"]
     list_filter = ["status", "level", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["number", "legacy_number", "person__bhxh_code", "person__name_key"]
@@ -77,9 +76,6 @@ class CardAdmin(admin.ModelAdmin):
         if db_field.name == "person":
             kwargs["queryset"] = persons_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, fold(search_term))
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -125,7 +121,7 @@ class CardAdmin(admin.ModelAdmin):
 
 
 @admin.register(CardCheck)
-class CardCheckAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
+class CardCheckAdmin(NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
     list_display = ["at", "card", "channel", "result", "facility", "checked_by", "token"]
     list_filter = ["channel", "result"]
     date_hierarchy = "at"
@@ -144,7 +140,7 @@ class CardCheckAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
 
 
 @admin.register(FacilityApiToken)
-class FacilityApiTokenAdmin(admin.ModelAdmin):
+class FacilityApiTokenAdmin(NotFoundOutsideScope, admin.ModelAdmin):
     list_display = ["prefix", "name", "facility", "created_at", "last_used_at", "revoked_at"]
     fields = ["facility", "name"]
     autocomplete_fields = ["facility"]

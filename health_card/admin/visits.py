@@ -14,8 +14,7 @@ from django.forms.models import BaseInlineFormSet
 from accounts.models import Person
 from accounts.validators import bhxh_code_validator
 from lookup.models import MedicalFacility
-from vssid_portal.admin import DateHierarchyWithinRange
-from vssid_portal.text import fold
+from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
 
 from ..models import Visit, VisitEvent, VisitLine
 from ..selectors_visits import visit_in_scope, visits_visible_to
@@ -133,7 +132,7 @@ class VisitAdminForm(forms.ModelForm):
 
 
 @admin.register(Visit)
-class VisitAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
+class VisitAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
     form = VisitAdminForm
     list_display = ["reference", "person", "facility", "kind", "admitted_on", "discharged_on", "diagnosis_code",
                     "total_cost"]
@@ -181,10 +180,6 @@ class VisitAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
         user = request.user
         return super().has_add_permission(request) and (
             user.is_superuser or user.agency_id is not None or user.facility_id is not None)
-
-    def get_search_results(self, request, queryset, search_term):
-        # name_key is accent-folded: fold the query the same way ("Nguyễn" finds "nguyen").
-        return super().get_search_results(request, queryset, fold(search_term))
 
     def save_model(self, request, obj, form, change):
         """Saved with its lines in save_related: one change, one notice."""

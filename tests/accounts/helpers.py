@@ -21,6 +21,16 @@ def make_person(code="7901234567", name="Nguyễn Văn Đức", birth=datetime.d
     )
 
 
+def managed_person(code, name, agency_code, id_number, **person):
+    """A person managed by the agency `agency_code` (whose officers see their records)."""
+    from lookup.models import Agency
+
+    person = make_person(code, name, id_number=id_number, **person)
+    person.agency = Agency.objects.get(code=agency_code)
+    person.save(update_fields=["agency"])
+    return person
+
+
 def jpeg(name="anh.jpg", color=(20, 120, 200), size=(120, 90)):
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, "JPEG")

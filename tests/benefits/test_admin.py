@@ -43,7 +43,7 @@ def test_district_officer_sees_and_edits_only_their_agency(client, records):
     assert client.get(change_url(records["q1"])).status_code == 200
     for other in ("thu_duc", "hanoi"):
         response = client.get(change_url(records[other]))
-        assert response.status_code == 302  # the admin's "does not exist" redirect
+        assert response.status_code == 404  # another agency's record
         data = admin_form(client, change_url(records["q1"]))
         client.post(change_url(records[other]), {**data, "status": "processing"})
         records[other].refresh_from_db()
@@ -53,7 +53,7 @@ def test_district_officer_sees_and_edits_only_their_agency(client, records):
 def test_province_officer_sees_the_province_and_nothing_else(client, records):
     client.force_login(benefits_officer("canbo079", "079", PROVINCE))
     assert listed(client) == {"Q1-0001", "TD-0001"}
-    assert client.get(change_url(records["hanoi"])).status_code == 302
+    assert client.get(change_url(records["hanoi"])).status_code == 404
 
 
 def test_superuser_sees_every_record_and_others_none(client, records):

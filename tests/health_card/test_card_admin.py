@@ -34,7 +34,7 @@ def test_district_officer_sees_only_their_agencys_cards(card, other_agency_card)
     client = logged_in(officer("canbo07901", "07901", DISTRICT))
     html = client.get(CARDS).content.decode()
     assert card.legacy_number in html and other_agency_card.legacy_number not in html
-    assert client.get(f"{CARDS}{other_agency_card.pk}/change/").status_code == 302  # "not found" → back to list
+    assert client.get(f"{CARDS}{other_agency_card.pk}/change/").status_code == 404  # another agency's card: not found
     province = logged_in(officer("canbo079", "079", PROVINCE)).get(CARDS).content.decode()
     assert card.legacy_number in province and other_agency_card.legacy_number in province
 
@@ -100,7 +100,7 @@ def test_an_officer_of_another_province_neither_lists_nor_opens_a_clinics_token(
     listing = hanoi.get(TOKENS)
     assert listing.status_code == 200
     assert token.name not in listing.content.decode() and token.prefix not in listing.content.decode()
-    assert hanoi.get(f"{TOKENS}{token.pk}/change/").status_code == 302  # "not found" → back to the admin
+    assert hanoi.get(f"{TOKENS}{token.pk}/change/").status_code == 404  # another province's token: not found
     # Any officer of the clinic's province sees it, not only the clinic's own district's.
     same_province = logged_in(officer("canbo07902", "07902", DISTRICT)).get(TOKENS).content.decode()
     assert token.name in same_province and token.prefix in same_province

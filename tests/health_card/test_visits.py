@@ -375,7 +375,7 @@ def test_district_officer_sees_the_visits_of_the_people_their_agency_manages(cli
     client.force_login(officer("canbo07901", "07901", DISTRICT))
     assert listed(client) == {"Q1-HCM", "Q1-HN"}
     assert client.get(f"{ADMIN}{visits['q1_hn'].pk}/change/").status_code == 200
-    assert client.get(f"{ADMIN}{visits['td_hcm'].pk}/change/").status_code == 302  # "does not exist"
+    assert client.get(f"{ADMIN}{visits['td_hcm'].pk}/change/").status_code == 404  # outside the scope
 
 
 def test_province_officer_sees_their_people_and_every_visit_at_their_provinces_facilities(client, visits):
@@ -390,7 +390,7 @@ def test_clinic_staff_see_their_facility_only(client, visits):
     assert listed(client) == {"Q1-HCM", "HN-HCM"}
     client.force_login(clinic_staff("nhanvien79099", "79T01"))
     assert listed(client) == set()
-    assert client.get(f"{ADMIN}{visits['q1_hcm'].pk}/change/").status_code == 302
+    assert client.get(f"{ADMIN}{visits['q1_hcm'].pk}/change/").status_code == 404
 
 
 def test_other_logins_see_nothing(client, visits):

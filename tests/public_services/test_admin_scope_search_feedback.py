@@ -25,9 +25,10 @@ def logged(user) -> Client:
 def feedback(agency_code: str, tracking_number: str) -> Feedback:
     from lookup.models import Agency
 
-    return Feedback.objects.create(tracking_number=tracking_number, topic=Feedback.Topic.CONTRIBUTION,
-                                   content=f"{SECRET} ({tracking_number}).", agency=Agency.objects.get(code=agency_code),
-                                   full_name="Trần Thị Mai", phone="+84912345678", idempotency_key=new_feedback_key())
+    return Feedback.objects.create(
+        tracking_number=tracking_number, topic=Feedback.Topic.CONTRIBUTION, content=f"{SECRET} ({tracking_number}).",
+        agency=Agency.objects.get(code=agency_code), full_name="Trần Thị Mai", phone="+84912345678",
+        idempotency_key=new_feedback_key())
 
 
 @pytest.mark.parametrize("url_end", ["change/", "history/", "delete/"])

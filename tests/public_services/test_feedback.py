@@ -308,7 +308,7 @@ def test_officers_of_the_receiving_agency_and_above_see_it_others_do_not(sent, d
         assert b"".join(attachment.streaming_content).startswith(b"\xff\xd8")
     outsider = logged(other_district_officer)
     assert sent.tracking_number not in outsider.get(ADMIN).content.decode()
-    assert outsider.get(change).status_code == 302  # "does not exist", back to the admin index
+    assert outsider.get(change).status_code == 404  # another agency's feedback
     assert outsider.get(f"{ADMIN}{sent.pk}/dinh-kem/").status_code == 404
     with pytest.raises(PermissionDenied):
         feedback_answer(feedback=sent, officer=other_district_officer, answer="Trả lời thay")
