@@ -119,10 +119,10 @@ class Registration(models.Model):
     objects = RegistrationQuerySet.as_manager()
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Chờ duyệt"
-        APPROVED = "approved", "Đã duyệt"
-        REJECTED = "rejected", "Bị từ chối"
-        REPLACED = "replaced", "Đã thay bằng đăng ký mới"
+        PENDING = "pending", _("Chờ duyệt")
+        APPROVED = "approved", _("Đã duyệt")
+        REJECTED = "rejected", _("Bị từ chối")
+        REPLACED = "replaced", _("Đã thay bằng đăng ký mới")
 
     class Relationship(models.TextChoices):
         FATHER = "cha", "Cha"

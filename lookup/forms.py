@@ -9,19 +9,8 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from .models import MedicalFacility, Province, Ward
-
-# The choice labels of lookup.models stay plain Vietnamese there (the admin, the data files); marked here
-# for the English catalogue, they are translated by the level select below and by the result lists
-# (`{% translate item.get_level_display %}`, `{% translate item.get_kind_display %}`).
-LEVELS = [
-    (MedicalFacility.Level.CENTRAL, _("Tuyến trung ương")),
-    (MedicalFacility.Level.PROVINCIAL, _("Tuyến tỉnh")),
-    (MedicalFacility.Level.GRASSROOTS, _("Tuyến cơ sở")),
-]
-COLLECTION_POINT_KINDS = [gettext_noop("Bưu điện"), gettext_noop("UBND phường/xã"), gettext_noop("Đại lý thu")]
 
 
 class ProvinceChoiceField(forms.ModelChoiceField):
@@ -57,7 +46,7 @@ class LookupForm(forms.Form):
 
 
 class FacilityLookupForm(LookupForm):
-    level = forms.ChoiceField(label=_("Tuyến"), required=False, choices=[("", _("Tất cả các tuyến")), *LEVELS],
+    level = forms.ChoiceField(label=_("Tuyến"), required=False, choices=[("", _("Tất cả các tuyến")), *MedicalFacility.Level.choices],
                               error_messages={"invalid_choice": _("Chọn tuyến trong danh sách.")})
 
     def filters(self) -> dict:

@@ -7,6 +7,7 @@ Loaded by `manage.py load_reference_data` from the package `vietnam-provinces` a
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from vssid_portal.text import fold, sort_key
 
@@ -112,9 +113,9 @@ class Agency(Searchable):
 
 class MedicalFacility(Searchable):
     class Level(models.TextChoices):
-        CENTRAL = "trung_uong", "Tuyến trung ương"
-        PROVINCIAL = "tinh", "Tuyến tỉnh"
-        GRASSROOTS = "co_so", "Tuyến cơ sở"
+        CENTRAL = "trung_uong", _("Tuyến trung ương")
+        PROVINCIAL = "tinh", _("Tuyến tỉnh")
+        GRASSROOTS = "co_so", _("Tuyến cơ sở")
 
     code = models.CharField(
         "mã KCB",
@@ -171,9 +172,9 @@ class Employer(Searchable):
 
 class CollectionPoint(Searchable):
     class Kind(models.TextChoices):
-        POST_OFFICE = "buu_dien", "Bưu điện"
-        COMMUNE = "ubnd", "UBND phường/xã"
-        AGENT = "dai_ly", "Đại lý thu"
+        POST_OFFICE = "buu_dien", _("Bưu điện")
+        COMMUNE = "ubnd", _("UBND phường/xã")
+        AGENT = "dai_ly", _("Đại lý thu")
 
     code = models.CharField("mã", max_length=12, unique=True)
     name = models.CharField("tên", max_length=200)

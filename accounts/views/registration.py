@@ -22,7 +22,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit import ALL
@@ -53,12 +52,6 @@ STATUS_LINK_DAYS = 30
 
 
 STATUS_SEEN = "registration_status_seen"  # references this browser filed or looked up
-
-# Registration.Status keeps plain Vietnamese labels (the admin, the officers' lists); marked here for the
-# English catalogue, the status page translates them (`{% translate registration.get_status_display %}`).
-STATUS_LABELS = [gettext_noop("Chờ duyệt"), gettext_noop("Đã duyệt"), gettext_noop("Bị từ chối"),
-                 gettext_noop("Đã thay bằng đăng ký mới")]
-
 
 def status_url(registration: Registration) -> str:
     """A link to the status page that stops working after 30 days (it shows personal data)."""
