@@ -218,38 +218,21 @@ class ChildRegistrationForm(KeptPhotosMixin, forms.Form):
     Photos accepted in an earlier attempt of the same form are kept (`kept`) and need not be sent again.
     Its texts are lazy translations: the page follows the parent's language."""
 
-    KEPT_HELP = _("Đã nhận ảnh (xem bên dưới). Chọn ảnh khác nếu muốn thay.")
-    PHOTO_ERRORS = {"required": _("Hãy chọn ảnh để tải lên."), "invalid": _("Tệp không hợp lệ."),
-                    "missing": _("Không nhận được tệp. Hãy chọn lại."),
-                    "empty": _("Tệp tải lên rỗng. Hãy chọn lại ảnh.")}
-
-    bhxh_code = forms.CharField(
-        label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
-        help_text=_("10 chữ số, in trên sổ BHXH hoặc thẻ BHYT."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"required": _("Nhập mã số BHXH gồm 10 chữ số.")},
-    )
+    bhxh_code = DeclarationForm.base_fields["bhxh_code"]
     full_name = forms.CharField(label=_("Họ và tên của trẻ"), max_length=100,
                                 error_messages={"required": _("Nhập họ và tên của trẻ.")})
-    birth_date = forms.DateField(
-        label=_("Ngày sinh"), input_formats=["%d/%m/%Y"], help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."),
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"autocomplete": "bday", "inputmode": "numeric"}),
-        error_messages={"required": _("Nhập ngày sinh."),
-                        "invalid": _("Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990.")},
-    )
+    birth_date = DeclarationForm.base_fields["birth_date"]
     birth_certificate_number = forms.CharField(
         label=_("Số giấy khai sinh"), max_length=20, error_messages={"required": _("Nhập số giấy khai sinh của trẻ.")}
     )
     relationship = forms.ChoiceField(
         label=_("Quan hệ với trẻ"), widget=forms.RadioSelect,
-        choices=[(Registration.Relationship.FATHER, _("Cha")), (Registration.Relationship.MOTHER, _("Mẹ")),
-                 (Registration.Relationship.GUARDIAN, _("Người giám hộ"))],
+        choices=Registration.Relationship.choices,
         error_messages={"required": _("Chọn quan hệ của bạn với trẻ.")},
     )
-    portrait = SafeImageField(label=_("Ảnh chân dung của trẻ"), error_messages=PHOTO_ERRORS)
-    id_front = SafeImageField(label=_("Ảnh giấy khai sinh"), error_messages=PHOTO_ERRORS)
-    id_back = SafeImageField(label=_("Ảnh giấy tờ chứng minh quan hệ (hoặc mặt sau giấy khai sinh)"),
-                             error_messages=PHOTO_ERRORS)
+    portrait = SafeImageField(label=_("Ảnh chân dung của trẻ"))
+    id_front = SafeImageField(label=_("Ảnh giấy khai sinh"))
+    id_back = SafeImageField(label=_("Ảnh giấy tờ chứng minh quan hệ (hoặc mặt sau giấy khai sinh)"))
     agency = forms.ModelChoiceField(
         label=_("Cơ quan BHXH tiếp nhận"), queryset=Agency.objects.all(), empty_label=_("– Chọn cơ quan BHXH –"),
         error_messages={"required": _("Chọn cơ quan BHXH tiếp nhận."),
@@ -261,11 +244,6 @@ class ChildRegistrationForm(KeptPhotosMixin, forms.Form):
         if province is not None:
             self.fields["agency"].queryset = Agency.objects.filter(province=province)
         self.mark_kept(kept)
-
-    def mark_kept(self, names) -> None:
-        super().mark_kept(names)
-        for name in names:
-            self.fields[name].help_text = self[name].help_text = self.KEPT_HELP
 
     def clean_full_name(self):
         return normalize_name(self.cleaned_data["full_name"])

@@ -125,9 +125,9 @@ class Registration(models.Model):
         REPLACED = "replaced", _("Đã thay bằng đăng ký mới")
 
     class Relationship(models.TextChoices):
-        FATHER = "cha", "Cha"
-        MOTHER = "me", "Mẹ"
-        GUARDIAN = "giam_ho", "Người giám hộ"
+        FATHER = "cha", _("Cha")
+        MOTHER = "me", _("Mẹ")
+        GUARDIAN = "giam_ho", _("Người giám hộ")
 
     reference = models.CharField("số tham chiếu", max_length=20, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="registrations", verbose_name="người tham gia")

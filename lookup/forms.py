@@ -46,7 +46,8 @@ class LookupForm(forms.Form):
 
 
 class FacilityLookupForm(LookupForm):
-    level = forms.ChoiceField(label=_("Tuyến"), required=False, choices=[("", _("Tất cả các tuyến")), *MedicalFacility.Level.choices],
+    level = forms.ChoiceField(label=_("Tuyến"), required=False,
+                              choices=[("", _("Tất cả các tuyến")), *MedicalFacility.Level.choices],
                               error_messages={"invalid_choice": _("Chọn tuyến trong danh sách.")})
 
     def filters(self) -> dict:

@@ -19,10 +19,6 @@ from .registry import register
 
 CHANGES = [("full_name", _("Họ và tên")), ("birth_date", _("Ngày sinh")), ("sex", _("Giới tính")),
            ("id_number", _("Số CCCD"))]
-# SafeImageField's own messages, as the page's language says them.
-EVIDENCE_ERRORS = {"required": _("Hãy chọn ảnh để tải lên."), "invalid": _("Tệp không hợp lệ."),
-                   "missing": _("Không nhận được tệp. Hãy chọn lại."),
-                   "empty": _("Tệp tải lên rỗng. Hãy chọn lại ảnh.")}
 EVIDENCE_HELP = _("Ảnh chụp giấy tờ chứng minh thay đổi (giấy khai sinh, CCCD, quyết định …). "
                   "JPEG, PNG hoặc WebP, tối đa 10 MB.")
 
@@ -47,10 +43,8 @@ class BookChangeForm(DeliveryForm):
                                     error_messages={"max_length": CCCD_INVALID})
     details = long_text(_("Lý do thay đổi"), missing=_("Nhập lý do thay đổi thông tin."),
                         help_text=_("Ví dụ: cải chính họ tên theo giấy khai sinh. Tối đa 1000 ký tự."))
-    evidence_1 = SafeImageField(label=_("Ảnh giấy tờ chứng minh"), help_text=EVIDENCE_HELP,
-                                error_messages=EVIDENCE_ERRORS)
-    evidence_2 = SafeImageField(label=_("Ảnh giấy tờ khác (không bắt buộc)"), required=False, help_text=EVIDENCE_HELP,
-                                error_messages=EVIDENCE_ERRORS)
+    evidence_1 = SafeImageField(label=_("Ảnh giấy tờ chứng minh"), help_text=EVIDENCE_HELP)
+    evidence_2 = SafeImageField(label=_("Ảnh giấy tờ khác (không bắt buộc)"), required=False, help_text=EVIDENCE_HELP)
     field_order = ["changes", "new_full_name", "new_birth_date", "new_sex", "new_id_number", "details",
                    "evidence_1", "evidence_2", "phone", "email", "delivery", "delivery_address"]
 
