@@ -1,9 +1,10 @@
 """Forms of the portal's own account pages, and the password rules they enforce.
 
 Password rules follow OWASP ASVS 5 (6.2): length is what makes a password strong — at least 8
-characters, 128 accepted — checked with Django's validators against common passwords and the
-account's own data; no composition rules. Django's catalogue leaves the length messages in
-English, hence the two length validators here.
+characters, 128 accepted — checked against common passwords (Django's validator) and against the
+account holder's own data (`PersonalDataValidator`: Django's similarity validator sees only the
+login's fields, not the registry's name and birth date); no composition rules. Django's catalogue
+leaves the length messages in English, hence the two length validators here.
 """
 
 import re
@@ -15,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from vssid_portal.text import fold
 
 from . import otp
 from .validators import bhxh_code_validator
@@ -56,6 +59,59 @@ class MaximumLengthValidator:
     def get_help_text(self):
         return ngettext("Mật khẩu dài tối đa %(max_length)d ký tự.",
                         "Mật khẩu dài tối đa %(max_length)d ký tự.", self.max_length) % {"max_length": self.max_length}
+
+
+class PersonalDataValidator:
+    """Refuses a password that is little more than the account holder's own data: the name (the
+    registry's, with or without diacritics, whole or word by word), the birth date as people write
+    it, the BHXH code, the ID number, the phone number, the e-mail. Each is taken out of the
+    folded password; if fewer than `min_rest` letters or digits are left, the password is refused
+    ("nguyenvanduc1988", "Duc.15031988"); a phrase that merely contains a name is not."""
+
+    def __init__(self, min_rest=6):
+        self.min_rest = min_rest
+
+    def validate(self, password, user=None):
+        if user is None:
+            return
+        rest = _compact(password)
+        for piece in sorted(_personal_pieces(user), key=len, reverse=True):
+            rest = rest.replace(piece, "")
+        if len(rest) < self.min_rest:
+            raise ValidationError(
+                gettext("Mật khẩu gần như chỉ gồm thông tin cá nhân của bạn (họ tên, ngày sinh, mã số BHXH, "
+                        "số giấy tờ, số điện thoại hoặc email), rất dễ đoán. Hãy chọn mật khẩu khác."),
+                code="password_too_similar",
+            )
+
+    def get_help_text(self):
+        return gettext("Mật khẩu không được chỉ gồm họ tên, ngày sinh, mã số BHXH, số giấy tờ hay số điện thoại của bạn.")
+
+
+def _compact(value: str) -> str:
+    """Folded, letters and digits only: 'Nguyễn Văn Đức 1988!' → 'nguyenvanduc1988'."""
+    return re.sub(r"[\W_]+", "", fold(value))
+
+
+def _personal_pieces(user) -> set[str]:
+    person = getattr(user, "person", None)
+    names = [user.get_full_name()]
+    texts = [user.get_username(), user.email, user.email.partition("@")[0]]
+    if person is not None:
+        names.append(person.full_name)
+        born = person.birth_date
+        texts += [person.bhxh_code, person.id_number, str(born.year)]
+        if not person.birth_year_only:
+            texts += [born.strftime(pattern) for pattern in ("%d%m%Y", "%d%m%y", "%Y%m%d", "%d%m", "%m%Y")]
+        if person.phone:
+            texts += [person.phone.as_e164, person.phone.as_national, "0" + str(person.phone.national_number)]
+    pieces = {_compact(text) for text in texts}
+    for name in names:
+        words = fold(name).split()
+        pieces.add("".join(words))
+        pieces.update(word for word in words if len(word) >= 2)
+    pieces.discard("")
+    return pieces
 
 
 class CodeForm(forms.Form):

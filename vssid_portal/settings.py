@@ -67,7 +67,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django.forms",
     "csp",
     "phonenumber_field",
@@ -250,9 +249,9 @@ AUTH_USER_MODEL = "accounts.User"
 # login hashes the password once.
 AUTHENTICATION_BACKENDS = ["accounts.auth_backends.AuthenticationBackend"]
 # Passwords (OWASP ASVS 5, 6.2): length, not composition — at least 8 characters, 128 accepted —
-# and no common or personal-data passwords. The length validators speak Vietnamese.
+# and no common or personal-data passwords. The length and personal-data validators speak Vietnamese.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.forms_auth.PersonalDataValidator"},
     {"NAME": "accounts.forms_auth.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "accounts.forms_auth.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

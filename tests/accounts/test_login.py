@@ -1,6 +1,8 @@
 """Login on django-allauth: BHXH code + password, the new-device SMS code and the trusted browser,
 the forced password change, the password rules and the failed-login limits."""
 
+import datetime
+
 import pytest
 from allauth.mfa import app_settings as mfa_settings
 from django.contrib.auth import get_user_model
@@ -190,7 +192,7 @@ def test_logout_stays_open_to_a_user_with_a_temporary_password(client, sms_outbo
     [
         ("Ngan-7!", "Mật khẩu quá ngắn: cần ít nhất 8 ký tự."),
         ("password123", "Mật khẩu này quá phổ biến."),
-        ("7901234567", "Mật khẩu quá giống với Tên đăng nhập."),
+        ("7901234567", "Mật khẩu gần như chỉ gồm thông tin cá nhân của bạn"),
         ("x" * 129, "Mật khẩu quá dài: tối đa 128 ký tự."),
         ("khac-hoan-toan", "Hai lần nhập mật khẩu mới chưa giống nhau."),
     ],
@@ -201,6 +203,39 @@ def test_password_rules_speak_vietnamese(password, error):
     form = NewPasswordForm({"password1": password, "password2": confirm}, user=user)
     assert not form.is_valid()
     assert error in str(form.errors)
+
+
+@pytest.mark.parametrize("password", [
+    "nguyenvanduc1988",  # the registry's name, without diacritics, and the birth year
+    "Nguyễn Văn Đức 1988",
+    "Đức.15031988",  # a name word and the birth date as ddmmyyyy
+    "duc-15/03/1988",
+    "ducnguyen150388",
+    "079088012345",  # the ID number
+    "0912345678 duc",  # the phone number as it is dialled
+    "7901234567abc",  # the BHXH code and almost nothing else
+])
+def test_a_password_made_of_the_holders_own_data_is_refused(password):
+    user = make_citizen()
+    form = NewPasswordForm({"password1": password, "password2": password}, user=user)
+    assert not form.is_valid()
+    assert "Mật khẩu gần như chỉ gồm thông tin cá nhân của bạn" in str(form.errors)
+
+
+def test_a_phrase_that_only_contains_the_holders_name_or_year_is_accepted():
+    user = make_citizen()
+    for password in ("Đức thích đi câu cá 1988", "vanilla sky mountain", "nguyenvanduc-songonghanoi"):
+        assert NewPasswordForm({"password1": password, "password2": password}, user=user).is_valid(), password
+
+
+def test_another_persons_data_is_not_held_against_the_holder():
+    user = make_citizen()
+    other = make_citizen(code="7907654321", phone="+84987654321")
+    other.person.full_name, other.person.birth_date = "Trần Thị Mai", datetime.date(1990, 7, 2)
+    other.person.save()
+    assert NewPasswordForm({"password1": "nguyenvanduc1988", "password2": "nguyenvanduc1988"}, user=other).is_valid()
+    assert not NewPasswordForm({"password1": "tranthimai020790", "password2": "tranthimai020790"}, user=other).is_valid()
+    assert NewPasswordForm({"password1": "tranthimai020790", "password2": "tranthimai020790"}, user=user).is_valid()
 
 
 def test_long_passphrases_are_accepted_without_composition_rules():
