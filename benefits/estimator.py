@@ -130,14 +130,6 @@ class OneTimeEstimate:
         return self.months_total > 0
 
     @property
-    def amount_before(self) -> int:
-        return round_vnd(MONTHS_PER_YEAR_BEFORE * self.years_before * self.average_salary)
-
-    @property
-    def amount_from(self) -> int:
-        return round_vnd(MONTHS_PER_YEAR_FROM * self.years_from * self.average_salary)
-
-    @property
     def salary_months_before(self) -> Decimal:
         return MONTHS_PER_YEAR_BEFORE * self.years_before
 

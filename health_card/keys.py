@@ -45,10 +45,6 @@ def new_private_key_text() -> str:
     return b64url(Ed25519PrivateKey.generate().private_bytes_raw())
 
 
-def public_key_text(private_text: str) -> str:
-    return b64url(_private(private_text).public_key().public_bytes_raw())
-
-
 def _private(text: str) -> Ed25519PrivateKey:
     raw = b64url_decode(text)
     if len(raw) != 32:

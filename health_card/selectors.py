@@ -5,7 +5,7 @@ from django.db.models import Q
 from accounts.models import Registration
 from lookup.selectors import agency_subtree_ids
 
-from .models import BeneficiaryGroup, Card, CardCheck
+from .models import Card, CardCheck
 
 CARD_RELATED = ("person", "group", "level", "facility", "facility__province", "agency")
 # What a card check shows and logs (verify page, API): the holder, the benefit level, the KCB
@@ -68,10 +68,6 @@ def tokens_visible_to(user, tokens):
     if not user.is_staff or user.agency_id is None:
         return tokens.none()
     return tokens.filter(facility__province_id=user.agency.province_id)
-
-
-def group_for_code(code: str) -> BeneficiaryGroup | None:
-    return BeneficiaryGroup.objects.select_related("level").filter(code=code).first()
 
 
 def card_for_check(*, number: str, version: int) -> Card | None:

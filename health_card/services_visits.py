@@ -23,7 +23,6 @@ from .selectors_visits import visit_in_scope
 TOTAL_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
 TRACKED_FIELDS = ("person_id", "facility_id", "reference", "kind", "admitted_on", "discharged_on", "diagnosis_code",
                   "diagnosis_name", "total_cost", "bhyt_paid", "patient_paid")
-LINE_FIELDS = ("category", "description", "unit", "quantity", "unit_price", "amount", "bhyt_amount")
 
 
 def _money(value: int) -> str:

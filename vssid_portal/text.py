@@ -29,13 +29,16 @@ def search_words(query: str) -> list[str]:
     return [word for word in words if word]
 
 
-def mask_name(full_name: str) -> str:
-    """'Nguyễn Văn Đức' → 'NGUYỄN V*** Đ***': the family name whole, the rest as initials."""
+def mask_name(full_name: str, *, given_initial: bool = False) -> str:
+    """'Nguyễn Văn Đức' → 'NGUYỄN V*** Đ***': the family name whole, the rest as initials. With
+    `given_initial`, as card-check answers write it: 'NGUYỄN V*** Đ', the given name's letter bare."""
     words = unicodedata.normalize("NFC", full_name or "").upper().split()
     if not words:
         return ""
     if len(words) == 1:
         return words[0][0] + "***"
+    if given_initial:
+        return " ".join([words[0], *(word[0] + "***" for word in words[1:-1]), words[-1][0]])
     return " ".join([words[0], *(word[0] + "***" for word in words[1:])])
 
 

@@ -32,7 +32,3 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]
-
-handler400 = "vssid_portal.views.bad_request"
-handler403 = "vssid_portal.views.permission_denied"
-handler404 = "vssid_portal.views.page_not_found"

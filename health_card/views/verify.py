@@ -13,7 +13,6 @@ Every check is logged (services.card_check).
 """
 
 import json
-import unicodedata
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -25,6 +24,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
+
+from vssid_portal.text import mask_name
 
 from ..forms import ScanForm, TypedForm
 from ..keys import published_keys
@@ -39,18 +40,6 @@ API_RATE = "600/m"
 RATE_LIMITED = gettext_lazy("Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 
 
-def mask_name(full_name: str) -> str:
-    """'Nguyễn Văn A' → 'NGUYỄN V*** A': family name whole, middle names as initials, the given
-    name's first letter only."""
-    words = unicodedata.normalize("NFC", full_name).upper().split()
-    if not words:
-        return ""
-    if len(words) == 1:
-        return words[0][0] + "***"
-    middle = [word[0] + "***" for word in words[1:-1]]
-    return " ".join([words[0], *middle, words[-1][0]])
-
-
 def _render(request, *, scan_form, typed_form, result=None, clinic=False, status=200, limited=False):
     context = {
         "scan_form": scan_form, "typed_form": typed_form, "clinic": clinic, "result": result,
@@ -63,7 +52,7 @@ def _render(request, *, scan_form, typed_form, result=None, clinic=False, status
             context.update(card=card, person=card.person, photo_url=photo_url(request, card.person),
                            own_facility=card.facility_id == request.user.facility_id)
         elif card is not None:
-            context["masked_name"] = mask_name(card.person.full_name)
+            context["masked_name"] = mask_name(card.person.full_name, given_initial=True)
     response = render(request, "health_card/verify.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

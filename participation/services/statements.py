@@ -151,16 +151,6 @@ def statement_for_code(text: str) -> Statement | None:
     )
 
 
-def mask_name(full_name: str) -> str:
-    """'Nguyễn Văn Đức' → 'NGUYỄN V*** Đ***': the family name whole, the rest as initials."""
-    words = unicodedata.normalize("NFC", full_name).upper().split()
-    if not words:
-        return ""
-    if len(words) == 1:
-        return words[0][0] + "***"
-    return " ".join([words[0], *(word[0] + "***" for word in words[1:])])
-
-
 def statement_is_stalled(statement: Statement, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     return statement.status == Statement.Status.BUILDING and now - statement.created_at > BUILDING_PATIENCE

@@ -23,6 +23,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import person_in_view
 from vssid_portal.files import private_file_url
+from vssid_portal.text import mask_name
 
 from ..models import Statement
 from ..selectors import TABS_BY_SLUG, format_months
@@ -30,7 +31,6 @@ from ..services.statements import (
     code_check,
     code_display,
     hash_display,
-    mask_name,
     statement_for_code,
     statement_is_holder,
     statement_is_stalled,

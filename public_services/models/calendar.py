@@ -40,10 +40,6 @@ class Holiday(models.Model):
     def __str__(self) -> str:
         return f"{vn_date(self.date)} – {self.name}"
 
-    @property
-    def is_working(self) -> bool:
-        return self.kind == self.Kind.WORKING_SATURDAY
-
     def clean(self):
         super().clean()
         if self.date is None:
