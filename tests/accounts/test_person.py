@@ -37,8 +37,9 @@ def test_bhxh_code_is_ten_digits_and_unique():
             person(bhxh_code=bad).full_clean()
         assert "10 chữ số" in str(error.value)
     person().save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         person(id_number="079088099999").full_clean()
+    assert list(error.value.message_dict) == ["bhxh_code"]  # the code is taken; nothing else is wrong
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,6 @@ from benefits.models import BenefitRecord
 from participation.models import Period, Statement
 from tests.accounts.helpers import make_person
 from tests.benefits.helpers import record
-from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -193,3 +193,9 @@ def queue_sms(key: str):
 def unacknowledged(broker) -> dict[bytes, float]:
     """Tasks a worker took but has not acknowledged, with the time it took each."""
     return dict(broker.zrange("unacked_index", 0, -1, withscores=True))
+
+
+def waiting(broker) -> int:
+    """Task messages queued and not yet taken by a worker (the default queue, every priority's list).
+    With none waiting and none unacknowledged, nothing can be handed out any more."""
+    return sum(broker.llen(key) for key in broker.scan_iter(match="celery*") if broker.type(key) == b"list")

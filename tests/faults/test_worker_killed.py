@@ -14,7 +14,7 @@ import redis
 from notifications.models import Message
 from public_services.models import Filing
 from tests.conftest import missing, running_worker, wait_for, worker_unavailable
-from tests.faults.services import queue_sms, replace_in_workers, unacknowledged
+from tests.faults.services import queue_sms, replace_in_workers, unacknowledged, waiting
 from tests.notifications.gateway import FakeGateway
 from tests.public_services.helpers import owner, submit  # noqa: F401
 from vssid_portal.celery import app
@@ -114,7 +114,7 @@ def test_a_build_that_kills_its_worker_every_time_is_given_up_not_handed_out_for
         filing = submit(owner)  # its build is queued when the submit commits
         wait_for(lambda: Filing.objects.get(pk=filing.pk).pdf_attempts == 4, timeout=90)
         wait_for(lambda: unacknowledged(broker) == {}, timeout=30)
-        time.sleep(2)  # nothing is handed out any more
+        assert waiting(broker) == 0  # nothing is left to hand out
         assert worker.poll() is None  # the worker itself lived on, with a new pool process each time
 
     renders = log.read_text().split()
@@ -138,7 +138,7 @@ def test_a_message_whose_sending_kills_its_worker_every_time_is_given_up(setting
         message = queue_sms("kills-its-worker")
         wait_for(lambda: Message.objects.get(pk=message.pk).status == Message.Status.FAILED, timeout=90)
         wait_for(lambda: unacknowledged(broker) == {}, timeout=30)
-        time.sleep(2)  # nothing is handed out any more
+        assert waiting(broker) == 0  # nothing is left to hand out
         assert worker.poll() is None
 
     sends = log.read_text().split()

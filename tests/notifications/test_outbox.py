@@ -113,6 +113,7 @@ def test_unreachable_gateway_is_a_retryable_failure(settings):
     message = sms(key="otp-unreachable")
     message.refresh_from_db()
     assert message.status == Message.Status.FAILED
+    assert message.attempts == 2  # retried, then given up at the cap
     assert "unreachable" in message.last_error
 
 

@@ -87,7 +87,7 @@ def test_refused_transitions_change_nothing(owner, district_officer, start):
     for target, step in steps.items():
         if target in TRANSITIONS[start]:
             continue
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="không thể chuyển sang|Chỉ rút được hồ sơ khi"):
             step()
         assert Filing.objects.get(pk=filing.pk).status == start
     assert FilingEvent.objects.count() == events
@@ -171,7 +171,7 @@ def test_same_key_makes_one_filing(owner):
 def test_someone_elses_key_is_refused(owner, stranger):
     procedure = registry.get("607A")
     filing = submit(owner)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Phiên khai hồ sơ không hợp lệ"):
         filing_submit(procedure=procedure, person=stranger.person, user=stranger, data=answers("607A"), uploads={},
                       idempotency_key=filing.idempotency_key)
 

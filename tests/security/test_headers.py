@@ -18,7 +18,6 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import ROOT
-from tests.vssid_portal import test_settings
 
 # django_db: so the test database exists (and is the one the server is given) even when only
 # these tests run. On SQLite without a wrapping transaction: its BEGIN IMMEDIATE would hold the
@@ -32,11 +31,6 @@ SAMPLE = ["/tin-tuc/khong-co/", "/tin-tuc/anh/999999/", "/dang-ky/ho-so/DK2611AB
           "/the-bhyt/1/in/", "/so-kham-chua-benh/1/", "/thong-tin-huong/1/", "/dich-vu-cong/ho-so/1/",
           "/dich-vu-cong/cap-lai-so-bhxh/", "/xac-thuc/van-ban/ABCD-EFGH-JKMN-PQRS/", "/qua-trinh-tham-gia/bhxh/",
           "/dich-vu-cong/phan-anh/PA2611ABCD2345/", "/quan-tri/accounts/person/1/change/", "/khong-ton-tai/"]
-
-
-def test_production_settings_pass_check_deploy():
-    """The check lives with the settings tests; the security suite runs the same test."""
-    test_settings.test_production_settings_pass_check_deploy_without_warnings()
 
 
 def parameterless_paths() -> list[str]:

@@ -86,6 +86,7 @@ def test_bad_environment_stops_start_up_naming_the_variable(env, named):
     assert named in result.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.security  # part of the security suite as well
 def test_production_settings_pass_check_deploy_without_warnings():
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
