@@ -85,6 +85,19 @@ def end_other_sessions(request, user, *, reason: str) -> None:
     get_usersessions_adapter().end_sessions(others, reason=reason)
 
 
+def end_earlier_sessions(request, user, *, reason: str) -> None:
+    """End the sessions of `user` that began before this request's (at a login), and only those.
+    Each login has its session stored (signals.start_session_clock) and its row made (allauth's
+    receiver, which runs first) before it looks; so of two logins at the same moment, whatever
+    order they look in, the later row ends the earlier: they can neither both stay nor end each
+    other. A login already ended by a later one finds its row gone and ends nothing."""
+    mine = UserSession.objects.filter(session_key=request.session.session_key).first()
+    if mine is None:
+        return
+    earlier = list(UserSession.objects.filter(user_id=user.pk, pk__lt=mine.pk))
+    get_usersessions_adapter().end_sessions(earlier, reason=reason)
+
+
 def pop_session_end_message(session_key: str) -> str | None:
     """The message for a browser whose session was ended from elsewhere, told once."""
     key = _end_note_key(session_key)

@@ -99,12 +99,15 @@ def recipient_for(user) -> Recipient | None:
     return None
 
 
-def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient | None, user=None) -> None:
+def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient | None, user=None,
+              hide_cap: bool = False) -> None:
     """Start a fresh code for (purpose, subject) and send it; the previous code stops working.
 
     Call it on POST requests (allauth's limiter does not count GETs). Without a recipient (a
     reset asked for an unknown BHXH code) the code is recorded all the same and nothing is sent,
-    so the pages that follow behave alike whether the account exists or not.
+    so the pages that follow behave alike whether the account exists or not. With `hide_cap` (the
+    password reset, which must not tell a capped account from an unknown code) a refusal at the
+    hourly cap keeps the resend wait, as a sent code would.
     """
     key = _key(purpose, subject)
     now = time.time()
@@ -121,7 +124,8 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
                           % {"seconds": seconds})
         cache.set(cooldown, now, RESEND_AFTER)
     if recipient and not ratelimit.consume(request, action="otp_send", key=recipient.address):
-        cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
+        if not hide_cap:
+            cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
         raise HourlyCapReached(
             gettext("Đã gửi đủ số mã cho phép trong một giờ tới %(recipient)s. "
                     "Hãy thử lại sau, hoặc gọi tổng đài 1900 9068.") % {"recipient": recipient.display}

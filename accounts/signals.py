@@ -15,14 +15,14 @@ from django.db.models import signals as model_signals
 
 from vssid_portal.cache import forget
 
-from .adapter import end_other_sessions
+from .adapter import end_earlier_sessions, end_other_sessions
 from .middleware import SEEN, STARTED
 from .models import User
 from .selectors import user_cache_key
 
 
-def end_other_sessions_on_login(sender, request, user, **kwargs):
-    end_other_sessions(request, user, reason="logged_in_elsewhere")
+def end_earlier_sessions_on_login(sender, request, user, **kwargs):
+    end_earlier_sessions(request, user, reason="logged_in_elsewhere")
 
 
 def end_other_sessions_on_password_change(sender, request, user, **kwargs):
@@ -31,8 +31,11 @@ def end_other_sessions_on_password_change(sender, request, user, **kwargs):
 
 def start_session_clock(sender, request, user, **kwargs):
     """Django's signal, sent by every login (allauth's, the test client's): the 12-hour limit
-    counts from here."""
+    counts from here. The session is stored at once, with its user: until then another login of
+    the account, purging the rows of sessions without a user (allauth), would drop this one's row
+    and so miss it (adapter.end_earlier_sessions)."""
     request.session[STARTED] = request.session[SEEN] = time.time()
+    request.session.save()
 
 
 def forget_cached_users(user_ids) -> None:
@@ -86,6 +89,6 @@ def connect() -> None:
     model_signals.pre_delete.connect(forget_users_of_deleted_permission, sender=Permission,
                                      dispatch_uid="accounts-forget-permission")
     auth_signals.user_logged_in.connect(start_session_clock, dispatch_uid="accounts-session-clock")
-    account_signals.user_logged_in.connect(end_other_sessions_on_login, dispatch_uid="accounts-single-session")
+    account_signals.user_logged_in.connect(end_earlier_sessions_on_login, dispatch_uid="accounts-single-session")
     for signal in (account_signals.password_changed, account_signals.password_reset):
         signal.connect(end_other_sessions_on_password_change, dispatch_uid="accounts-password-ends-sessions")

@@ -210,11 +210,13 @@ def _send_change_code(request, user) -> None:
 
 def _send_reset_code(request, subject: str) -> None:
     """The same answer whether the BHXH code has an account or not. A reached hourly cap would
-    betray an account, so it stays silent; the answer mentions the limits instead."""
+    betray an account, so it stays silent and keeps the resend wait as a sent code would; the
+    answer mentions the limits instead."""
     user = get_user_model().objects.filter(username=subject, is_active=True).select_related("person").first()
     recipient = otp.recipient_for(user) if user else None
     try:
-        otp.send_code(request, purpose=otp.Purpose.PASSWORD_RESET, subject=subject, recipient=recipient, user=user)
+        otp.send_code(request, purpose=otp.Purpose.PASSWORD_RESET, subject=subject, recipient=recipient, user=user,
+                      hide_cap=True)
     except otp.TooSoon as refusal:
         messages.error(request, refusal.message)
         return

@@ -52,6 +52,41 @@ def without_tokens(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
+def signed_in_request(user):
+    """A request whose session Django's login has just started, as the login view's would be."""
+    from django.contrib.auth import login
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import RequestFactory
+
+    request = RequestFactory().post(LOGIN, HTTP_USER_AGENT="Trình duyệt")
+    SessionMiddleware(lambda request: None).process_request(request)
+    request.user = AnonymousUser()
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    return request
+
+
+@pytest.mark.parametrize("looks_first", ["earlier", "later"])
+def test_two_logins_at_the_same_moment_leave_the_later_session_alone(looks_first):
+    """Both logins have their session rows (allauth's receiver) before either ends the others:
+    whichever looks first, the later login ends the earlier, and only the earlier."""
+    from allauth.account.signals import user_logged_in
+    from allauth.usersessions.signals import on_user_logged_in
+
+    from accounts.signals import end_earlier_sessions_on_login
+
+    user = make_citizen()
+    earlier, later = signed_in_request(user), signed_in_request(user)
+    for request in (earlier, later):
+        on_user_logged_in(sender=user_logged_in, request=request, user=user)
+    for request in ((earlier, later) if looks_first == "earlier" else (later, earlier)):
+        end_earlier_sessions_on_login(sender=user_logged_in, request=request, user=user)
+    assert not session_exists(earlier.session.session_key)
+    assert session_exists(later.session.session_key)
+    assert list(UserSession.objects.filter(user=user).values_list("session_key", flat=True)) == [
+        later.session.session_key]
+
+
 def test_login_on_a_second_device_warns_then_ends_the_first_session(sms_outbox):
     make_citizen()
     first, second = Client(), Client()
@@ -259,6 +294,13 @@ def test_password_reset_keeps_quiet_about_a_phone_out_of_codes(sms_outbox, clock
     ]
     assert answers[0] == answers[1]  # the cap would otherwise betray the account
     assert "tối đa 5 mã mỗi giờ" in answers[0]
+    # Asked again at once, both are told to wait, as after a code sent: the capped account keeps
+    # its resend wait like the unknown code does.
+    again = [
+        without_tokens(Client().post(RESET, {"bhxh_code": code}, follow=True).content.decode()).replace(code, "…")
+        for code in ("7901234567", "7909999999")
+    ]
+    assert again[0] == again[1] and "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau" in again[0]
     assert len(sms_outbox()) == 5
 
 
