@@ -26,10 +26,22 @@ Only `BATCH` rows are held in memory at a time.
 An officer's import reaches only the people the officer may see (`persons`): a code of someone
 else gets the same answer as a code that does not exist, so a dry run cannot be used to probe
 the registry. A real import leaves one admin log entry naming the officer and the counts.
+
+Notices: one import tells each person whose periods it created or changed once — one in-portal
+notice and one SMS (`person_notify`, template `participation_import`) summing up the insurance
+types, the overall month range and the number of periods — however many rows or batches that
+person's periods span. Who is told is what `people_to_notify` decides. While the batches run, a
+small summary is kept per person to tell (`_Told`: count, kinds as bits, first and last month;
+≈ 220 bytes each with its dict entry, measured: an import touching 500,000 people with accounts
+holds ≈ 110 MB), never the periods themselves; people without anyone to tell are not kept. The notices are written at
+the end, in the import's transaction (SMS leave when it commits); a dry run, a file that changes
+nothing and rows with errors tell nobody. Idempotency keys name the import run (`run_id`): a
+retried delivery sends nothing twice, and every import that changes something tells anew.
 """
 
 import csv
 import datetime
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -42,10 +54,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Person
+from accounts.services.notices import person_notify
 from lookup.models import Agency, Employer, MedicalFacility, Province
 
 from ..models import Period
-from .periods import TRACKED_FIELDS, people_to_notify, period_notify
+from .periods import TRACKED_FIELDS, people_to_notify
 
 BATCH = 2000
 COLUMNS = ["ma_so_bhxh", "loai", "tu_thang", "den_thang", "nguoi_dong", "ma_don_vi", "chuc_vu", "muc_dong", "ty_le",
@@ -55,6 +68,14 @@ REQUIRED = {"ma_so_bhxh", "loai", "tu_thang", "den_thang", "nguoi_dong", "muc_do
 MAX_ERRORS_KEPT = 1000
 KINDS = frozenset(Period.Kind.values)
 PAYERS = frozenset(Period.Payer.values)
+KIND_BITS = {kind: 1 << index for index, kind in enumerate(Period.Kind.values)}
+# With three types or more the SMS says "BHXH" for compulsory and voluntary alike, so that an
+# employer's usual four (BHXH, BHTN, BHTNLĐ-BNN, BHYT) keep the text within two SMS segments.
+SHORT_KIND = {Period.Kind.BHXH_COMPULSORY: "BHXH", Period.Kind.BHXH_VOLUNTARY: "BHXH"}
+NOTIFY_CHUNK = 500
+
+# Per person to tell: (periods created or changed, kinds as KIND_BITS, first month, last month).
+_Told = tuple[int, int, datetime.date, datetime.date]
 
 
 @dataclass
@@ -170,7 +191,8 @@ def _period_from_row(row: dict, people: dict[str, Person], lookups: _Lookups) ->
     return period
 
 
-def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: ImportReport) -> None:
+def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: ImportReport,
+                 told: dict[int, _Told]) -> None:
     codes = {(row.get("ma_so_bhxh") or "").strip() for _line, row in batch}
     people = {p.bhxh_code: p for p in lookups.persons.filter(bhxh_code__in=codes)}
     parsed: dict[str, tuple[int, Period]] = {}
@@ -210,13 +232,39 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
         Period.objects.bulk_update(to_update, sorted(changed_fields | {"updated_at"}), batch_size=1000)
     report.created += len(to_create)
     report.updated += len(to_update)
-    touched = to_create + to_update
+    _remember(to_create + to_update, told)
+
+
+def _remember(touched: list[Period], told: dict[int, _Told]) -> None:
+    """Add this batch's created and changed periods to the summaries of the people to tell."""
     notify = people_to_notify({p.person_id for p in touched})
     for period in touched:
-        if period.person_id in notify:
-            if period.pk is None:  # bulk_create on SQLite does not return ids
-                period = Period.objects.get(import_key=period.import_key)
-            period_notify(period)
+        if period.person_id not in notify:
+            continue
+        count, kinds, first, last = told.get(period.person_id, (0, 0, period.from_month, period.to_month))
+        told[period.person_id] = (count + 1, kinds | KIND_BITS[period.kind], min(first, period.from_month),
+                                  max(last, period.to_month))
+
+
+def _kind_labels(kinds: int) -> list:
+    """The insurance types of a summary, in the model's order; short names when there are many."""
+    chosen = [kind for kind in Period.Kind if kinds & KIND_BITS[kind]]
+    if len(chosen) <= 2:
+        return [kind.label for kind in chosen]  # lazy: rendered in Vietnamese by send_message
+    return list(dict.fromkeys(SHORT_KIND.get(kind, kind.label) for kind in chosen))
+
+
+def _notify_told(told: dict[int, _Told], run_id: str) -> None:
+    """One summary notice (in-portal + SMS) per person told, for the whole import."""
+    ids = sorted(told)
+    for start in range(0, len(ids), NOTIFY_CHUNK):
+        for person in Person.objects.filter(pk__in=ids[start:start + NOTIFY_CHUNK]).order_by("pk"):
+            count, kinds, first, last = told[person.pk]
+            person_notify(
+                person=person, template="participation_import",
+                context={"count": count, "kinds": _kind_labels(kinds), "first": first, "last": last},
+                change_key=f"period-import-{run_id}-{person.pk}",
+            )
 
 
 def _log_import(actor, report: ImportReport, source: str) -> None:
@@ -230,11 +278,13 @@ def _log_import(actor, report: ImportReport, source: str) -> None:
 
 
 def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int] | None = None,
-                   persons: QuerySet | None = None, actor=None, source: str = "") -> ImportReport:
+                   persons: QuerySet | None = None, actor=None, source: str = "",
+                   run_id: str | None = None) -> ImportReport:
     """Import periods from CSV text lines. `agency_scope`: agency ids the importing officer may
     write for (None: all); `persons`: the people the officer may see (None: everyone); `actor`:
-    the officer, named in the admin log of a real import; `source`: the file's name, for that log.
-    Returns what happened, or would happen on a dry run."""
+    the officer, named in the admin log of a real import; `source`: the file's name, for that log;
+    `run_id`: names this import in the notices' idempotency keys (a task that may run twice passes
+    its own; default: a new one per call). Returns what happened, or would happen on a dry run."""
     report = ImportReport(dry_run=dry_run)
     reader = csv.DictReader(lines)
     header = [name.strip() for name in (reader.fieldnames or [])]
@@ -244,18 +294,21 @@ def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int
         return report
     reader.fieldnames = header
     lookups = _Lookups(agency_scope, persons)
+    told: dict[int, _Told] = {}
     with transaction.atomic():
         batch: list[tuple[int, dict]] = []
         for row in reader:
             report.rows += 1
             batch.append((reader.line_num, row))
             if len(batch) >= BATCH:
-                _apply_batch(batch, lookups, report)
+                _apply_batch(batch, lookups, report, told)
                 batch = []
         if batch:
-            _apply_batch(batch, lookups, report)
+            _apply_batch(batch, lookups, report, told)
         if dry_run:
             transaction.set_rollback(True)
-        elif actor is not None:
-            _log_import(actor, report, source)
+        else:
+            _notify_told(told, run_id or uuid.uuid4().hex)
+            if actor is not None:
+                _log_import(actor, report, source)
     return report

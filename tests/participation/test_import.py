@@ -140,10 +140,12 @@ def test_change_notices_once_per_change_and_none_for_a_no_op(person, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         assert period_save(period=changed)
     assert Message.objects.filter(template="participation_changed", channel="inbox").count() == 2
-    # importing the same values again is not a change either
+    # an import tells once (one summary, tests/participation/test_import_notices.py); importing the
+    # same values again is not a change either
     periods_import(lines=csv_lines(GOOD[0]), dry_run=False)
     periods_import(lines=csv_lines(GOOD[0]), dry_run=False)
-    assert Message.objects.filter(template="participation_changed", channel="inbox").count() == 3
+    assert Message.objects.filter(template="participation_changed", channel="inbox").count() == 2
+    assert Message.objects.filter(template="participation_import", channel="inbox").count() == 1
 
 
 def test_admin_lists_and_imports_within_the_officers_scope(client, person):
