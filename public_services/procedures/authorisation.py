@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .base import Procedure, ProcedureForm
-from .fields import clean_name, phone_field, validate_birth_date
+from .base import Procedure, ProcedureForm, pdf_wording
+from .fields import DayMonthYearField, clean_name, phone_field, validate_birth_date
 from .registry import register
 
 BENEFITS = [("luong_huu", _("Lương hưu, trợ cấp BHXH hằng tháng")), ("mot_lan", _("BHXH một lần")),
@@ -26,11 +26,8 @@ START_AHEAD_MONTHS = 12  # an authorisation is filed for a period starting withi
 
 
 def _date_field(label, *, missing, invalid, help_text=_("Dạng ngày/tháng/năm, ví dụ 01/01/2027."), validators=()):
-    return forms.DateField(
-        label=label, input_formats=["%d/%m/%Y"], help_text=help_text, validators=list(validators),
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
-        error_messages={"required": missing, "invalid": invalid},
-    )
+    return DayMonthYearField(label=label, help_text=help_text, validators=list(validators),
+                             error_messages={"required": missing, "invalid": invalid})
 
 
 class AuthorisationForm(ProcedureForm):
@@ -47,8 +44,10 @@ class AuthorisationForm(ProcedureForm):
                                                            "max_length": CCCD_INVALID})
     authorised_phone = phone_field(_("Số điện thoại người được ủy quyền"),
                                    _("Nhập số điện thoại người được ủy quyền."))
-    relationship = forms.ChoiceField(label=_("Quan hệ với bạn"), choices=RELATIONS, widget=forms.RadioSelect,
-                                     error_messages={"required": _("Chọn quan hệ với người được ủy quyền.")})
+    relationship = pdf_wording(
+        forms.ChoiceField(label=_("Quan hệ với bạn"), choices=RELATIONS, widget=forms.RadioSelect,
+                          error_messages={"required": _("Chọn quan hệ với người được ủy quyền.")}),
+        "Quan hệ với người ủy quyền")
     benefit = forms.ChoiceField(label=_("Khoản được nhận thay"), choices=BENEFITS, widget=forms.RadioSelect,
                                 error_messages={"required": _("Chọn khoản được nhận thay.")})
     valid_from = _date_field(_("Ủy quyền từ ngày"), missing=_("Nhập ủy quyền từ ngày."),
@@ -56,7 +55,7 @@ class AuthorisationForm(ProcedureForm):
     valid_to = _date_field(_("Ủy quyền đến ngày"), missing=_("Nhập ủy quyền đến ngày."),
                            invalid=_("Nhập ủy quyền đến ngày dạng ngày/tháng/năm."),
                            help_text=format_lazy(_("Tối đa {months} tháng kể từ ngày bắt đầu."), months=MAX_MONTHS))
-    phone = phone_field()
+    phone = pdf_wording(phone_field(), "Số điện thoại của người ủy quyền")
 
     def clean_authorised_name(self):
         return clean_name(self.cleaned_data["authorised_name"])

@@ -38,6 +38,48 @@ class ProcedureForm(forms.Form):
                 self.add_error(name, message[name] if isinstance(message, dict) else message)
 
 
+class Row(tuple):
+    """One answer as the pages show it: unpacks as `(label, value)`. It also carries the field's
+    `name` and the declaration's wording, `pdf_label` and `pdf_value` (the same as the page's unless
+    the field has `pdf_wording`; an empty `pdf_label` leaves the answer out of the declaration)."""
+
+    def __new__(cls, label, value, name="", pdf_label=None, pdf_value=None):
+        row = super().__new__(cls, (label, value))
+        row.name = name
+        row.pdf_label = label if pdf_label is None else pdf_label
+        row.pdf_value = value if pdf_value is None else pdf_value
+        return row
+
+    def __getnewargs__(self):  # copy and pickle rebuild it whole
+        return (self[0], self[1], self.name, self.pdf_label, self.pdf_value)
+
+    @property
+    def label(self):
+        return self[0]
+
+    @property
+    def value(self):
+        return self[1]
+
+
+class _Shown(dict):
+    """The answers as shown, by field name, for a `pdf_wording` choice text; a missing one is empty."""
+
+    def __missing__(self, key):
+        return ""
+
+
+def pdf_wording(field, label=None, *, choices=None):
+    """Give `field` the wording of the declaration where the screen's does not suit a legal document
+    ("Thư điện tử (không bắt buộc)", "Quan hệ với bạn"). `label` replaces the field's label in the
+    PDF; "" leaves the answer out of it (another row prints it). `choices` maps a choice's key to
+    what it means on paper; the text may name other answers as `{field_name}`. Declarations are
+    Vietnamese whatever the page's language, so these texts are plain Vietnamese."""
+    field.pdf_label = label
+    field.pdf_choices = dict(choices or {})
+    return field
+
+
 def upload_fields(form_class) -> list[str]:
     return [name for name, field in form_class.base_fields.items() if isinstance(field, forms.FileField)]
 
@@ -133,13 +175,13 @@ class Procedure:
     def form(self, *args, person, kept=(), **kwargs) -> ProcedureForm:
         return self.form_class(*args, person=person, kept=kept, **kwargs)
 
-    def rows(self, data: dict) -> list[tuple[str, str]]:
+    def rows(self, data: dict) -> list[Row]:
         """The answers as (label, value) rows for the review page, the status page and the PDF, in
         the active language (the PDF's are made under Vietnamese: services._declaration_rendered).
         Each value is read through its own field again; a value that no longer parses is shown
-        as stored."""
+        as stored. Each row also carries the declaration's wording of the answer (`pdf_wording`)."""
         form = self.form_class(person=None)
-        rows = []
+        answers = []
         for name, field in form.fields.items():
             if isinstance(field, forms.FileField) or name not in data:
                 continue
@@ -148,8 +190,17 @@ class Procedure:
                 value = display(field, field.clean(raw))
             except ValidationError:
                 value = ", ".join(raw) if isinstance(raw, list) else str(raw)
-            if value:
-                rows.append((str(field.label), value))
+            answers.append((name, field, raw, value))
+        shown = _Shown({name: value for name, _field, _raw, value in answers})
+        rows = []
+        for name, field, raw, value in answers:
+            if not value:
+                continue
+            label = getattr(field, "pdf_label", None)
+            meaning = getattr(field, "pdf_choices", {}).get(str(raw))
+            rows.append(Row(str(field.label), value, name=name,
+                            pdf_label=str(field.label) if label is None else str(label),
+                            pdf_value=str(meaning).format_map(shown) if meaning is not None else value))
         return rows
 
     def __repr__(self):

@@ -14,7 +14,7 @@ from vssid_portal.images import SafeImageField
 from vssid_portal.text import fold
 
 from .base import Procedure
-from .fields import DeliveryForm, clean_name, contact_initial, long_text, validate_birth_date
+from .fields import DayMonthYearField, DeliveryForm, clean_name, contact_initial, long_text, validate_birth_date
 from .registry import register
 
 CHANGES = [("full_name", _("Họ và tên")), ("birth_date", _("Ngày sinh")), ("sex", _("Giới tính")),
@@ -30,10 +30,9 @@ class BookChangeForm(DeliveryForm):
     )
     new_full_name = forms.CharField(label=_("Họ và tên mới"), required=False, max_length=100,
                                     help_text=_("Có dấu, như trên giấy tờ."))
-    new_birth_date = forms.DateField(
-        label=_("Ngày sinh mới"), required=False, input_formats=["%d/%m/%Y"],
+    new_birth_date = DayMonthYearField(
+        label=_("Ngày sinh mới"), required=False,
         help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."), validators=[validate_birth_date],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
         error_messages={"invalid": _("Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990.")},
     )
     new_sex = forms.TypedChoiceField(label=_("Giới tính mới"), required=False, coerce=int, empty_value=None,

@@ -1,7 +1,8 @@
-"""Form parts several procedures share: contact details, how the result is delivered, birth
-dates."""
+"""Form parts several procedures share: contact details, how the result is delivered, dates
+typed as dd/mm/yyyy, birth dates."""
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,15 +15,46 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import VnMobileField
 from vssid_portal.text import normalize_name
 
-from .base import ProcedureForm
+from .base import ProcedureForm, pdf_wording
 
 POST, PICKUP = "buu_dien", "tai_co_quan"
 DELIVERY_CHOICES = [(POST, _("Gửi qua bưu điện đến địa chỉ dưới đây")),
                     (PICKUP, _("Nhận tại cơ quan BHXH giải quyết hồ sơ"))]
+# The same choices as a declaration states them: one row, the address in it.
+DELIVERY_ON_PAPER = {POST: "Qua bưu điện, tại địa chỉ: {delivery_address}",
+                     PICKUP: "Tại cơ quan BHXH giải quyết hồ sơ"}
 TEXT_LIMIT = 1000  # "Nội dung thay đổi, yêu cầu" and "Hồ sơ kèm theo" on VssID: at most 1000 characters
 EMAIL_LIMIT = 254  # what an address may hold (RFC 5321) and what the outbox stores (Message.recipient)
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 NAME_LIMIT = 100
+_DATE_SHAPE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
+
+
+class DayMonthYearField(forms.DateField):
+    """A date typed as day/month/year (25/12/1990). A value of that shape naming no day of the
+    calendar (31/02/1988, 29/02/2023, 12/13/1990) is told so, quoting what was typed; any other
+    value gets the field's "invalid" message, which says the shape to type."""
+
+    default_error_messages = {
+        "nonexistent": _("Ngày %(value)s không có thật. Kiểm tra lại ngày, tháng."),
+    }
+
+    def __init__(self, *, input_formats=None, widget=None, **kwargs):
+        super().__init__(
+            input_formats=input_formats or ["%d/%m/%Y"],
+            widget=widget or forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            typed = value.strip() if isinstance(value, str) else ""
+            if error.code == "invalid" and _DATE_SHAPE.fullmatch(typed):
+                raise ValidationError(self.error_messages["nonexistent"], code="nonexistent",
+                                      params={"value": typed}) from error
+            raise
 
 
 def clean_name(value: str, *, limit: int = NAME_LIMIT) -> str:
@@ -67,8 +99,9 @@ def phone_field(label=None, missing=None) -> VnMobileField:
     """A mobile number; left empty, it asks for itself by its label, so a form with two phone
     fields (authorisation) never lists the same sentence twice."""
     if label is None:
-        label = _("Số điện thoại di động nhận thông báo")
         missing = missing or _("Nhập số điện thoại di động nhận thông báo.")
+        return pdf_wording(VnMobileField(label=_("Số điện thoại di động nhận thông báo"),
+                                         error_messages={"required": missing}), "Số điện thoại liên hệ")
     return VnMobileField(label=label, error_messages={"required": missing or enter(label)})
 
 
@@ -76,22 +109,22 @@ class DeliveryForm(ProcedureForm):
     """How the citizen is reached and gets the result (607A/608A: "by post to the address given")."""
 
     phone = phone_field()
-    email = forms.EmailField(
+    email = pdf_wording(forms.EmailField(
         label=_("Thư điện tử (không bắt buộc)"), required=False, max_length=EMAIL_LIMIT,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
                         "max_length": format_lazy(_("Địa chỉ email dài tối đa {limit} ký tự."), limit=EMAIL_LIMIT)},
-    )
-    delivery = forms.ChoiceField(
+    ), "Thư điện tử")
+    delivery = pdf_wording(forms.ChoiceField(
         label=_("Cách nhận kết quả"), choices=DELIVERY_CHOICES, widget=forms.RadioSelect, initial=POST,
         error_messages={"required": _("Chọn cách nhận kết quả.")},
-    )
-    delivery_address = forms.CharField(
+    ), "Nhận kết quả", choices=DELIVERY_ON_PAPER)
+    delivery_address = pdf_wording(forms.CharField(
         label=_("Địa chỉ nhận kết quả"), required=False, max_length=300,
         help_text=_("Số nhà, đường, phường/xã, tỉnh/thành phố. Bắt buộc khi nhận qua bưu điện."),
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
         error_messages={"max_length": _("Nhập địa chỉ tối đa 300 ký tự.")},
-    )
+    ), "")  # printed in the "Nhận kết quả" row
 
     def clean(self):
         cleaned = super().clean()
