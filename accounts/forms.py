@@ -9,6 +9,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from lookup.models import Agency, Province, Ward
+from vssid_portal.forms import DayMonthYearField
 from vssid_portal.images import SafeImageField
 from vssid_portal.text import normalize_name
 
@@ -111,8 +112,8 @@ class DeclarationForm(forms.Form):
             "max_length": _("Số giấy tờ dài tối đa 12 ký tự: CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 8–9 ký tự."),
         },
     )
-    birth_date = forms.DateField(
-        label=_("Ngày sinh"), input_formats=["%d/%m/%Y"], help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."),
+    birth_date = DayMonthYearField(
+        label=_("Ngày sinh"), help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."),
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"autocomplete": "bday", "inputmode": "numeric"}),
         error_messages={"required": _("Nhập ngày sinh."),
                         "invalid": _("Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990.")},

@@ -1,4 +1,6 @@
-"""The portal's form renderer: every field gets its label above it, its hint and its errors
+"""The portal's form renderer, and the date field every form shares.
+
+The renderer: every field gets its label above it, its hint and its errors
 linked by `aria-describedby` (GOV.UK pattern; jinja2/forms/field.html).
 
 Fields and widgets are rendered by Django's Jinja2 form renderer, with the widget templates
@@ -7,10 +9,15 @@ takes. The admin's own widgets (related-object wrappers, file inputs...) exist o
 templates and are rendered by them.
 """
 
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2, TemplatesSetting
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalFormRenderer(Jinja2):
@@ -30,3 +37,33 @@ class PortalFormRenderer(Jinja2):
             return super().get_template(template_name)
         except TemplateDoesNotExist:
             return self.fallback.get_template(template_name)
+
+
+_DATE_SHAPE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
+
+
+class DayMonthYearField(forms.DateField):
+    """A date typed as day/month/year (25/12/1990). A value of that shape naming no day of the
+    calendar (31/02/1988, 29/02/2023, 12/13/1990) is told so, quoting what was typed; any other
+    value gets the field's "invalid" message, which says the shape to type."""
+
+    default_error_messages = {
+        "nonexistent": _("Ngày %(value)s không có thật. Kiểm tra lại ngày, tháng."),
+    }
+
+    def __init__(self, *, input_formats=None, widget=None, **kwargs):
+        super().__init__(
+            input_formats=input_formats or ["%d/%m/%Y"],
+            widget=widget or forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            typed = value.strip() if isinstance(value, str) else ""
+            if error.code == "invalid" and _DATE_SHAPE.fullmatch(typed):
+                raise ValidationError(self.error_messages["nonexistent"], code="nonexistent",
+                                      params={"value": typed}) from error
+            raise

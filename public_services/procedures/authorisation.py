@@ -11,10 +11,11 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
+from vssid_portal.forms import DayMonthYearField
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .base import Procedure, ProcedureForm, pdf_wording
-from .fields import DayMonthYearField, clean_name, phone_field, validate_birth_date
+from .fields import clean_name, phone_field, validate_birth_date
 from .registry import register
 
 BENEFITS = [("luong_huu", _("Lương hưu, trợ cấp BHXH hằng tháng")), ("mot_lan", _("BHXH một lần")),

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
+from vssid_portal.forms import DayMonthYearField
 from vssid_portal.images import SafeImageField
 from vssid_portal.text import fold
 
 from .base import Procedure
-from .fields import DayMonthYearField, DeliveryForm, clean_name, contact_initial, long_text, validate_birth_date
+from .fields import DeliveryForm, clean_name, contact_initial, long_text, validate_birth_date
 from .registry import register
 
 CHANGES = [("full_name", _("Họ và tên")), ("birth_date", _("Ngày sinh")), ("sex", _("Giới tính")),

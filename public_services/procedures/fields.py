@@ -1,8 +1,7 @@
-"""Form parts several procedures share: contact details, how the result is delivered, dates
-typed as dd/mm/yyyy, birth dates."""
+"""Form parts several procedures share: contact details, how the result is delivered, birth
+dates."""
 
 import datetime
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,34 +26,6 @@ TEXT_LIMIT = 1000  # "Nội dung thay đổi, yêu cầu" and "Hồ sơ kèm the
 EMAIL_LIMIT = 254  # what an address may hold (RFC 5321) and what the outbox stores (Message.recipient)
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 NAME_LIMIT = 100
-_DATE_SHAPE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
-
-
-class DayMonthYearField(forms.DateField):
-    """A date typed as day/month/year (25/12/1990). A value of that shape naming no day of the
-    calendar (31/02/1988, 29/02/2023, 12/13/1990) is told so, quoting what was typed; any other
-    value gets the field's "invalid" message, which says the shape to type."""
-
-    default_error_messages = {
-        "nonexistent": _("Ngày %(value)s không có thật. Kiểm tra lại ngày, tháng."),
-    }
-
-    def __init__(self, *, input_formats=None, widget=None, **kwargs):
-        super().__init__(
-            input_formats=input_formats or ["%d/%m/%Y"],
-            widget=widget or forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
-            **kwargs,
-        )
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError as error:
-            typed = value.strip() if isinstance(value, str) else ""
-            if error.code == "invalid" and _DATE_SHAPE.fullmatch(typed):
-                raise ValidationError(self.error_messages["nonexistent"], code="nonexistent",
-                                      params={"value": typed}) from error
-            raise
 
 
 def clean_name(value: str, *, limit: int = NAME_LIMIT) -> str:

@@ -62,6 +62,7 @@ def test_year_only_birth_date_in_registry_matches_on_the_year(client, reference_
         ("bhxh_code", "79012345", "10 chữ số"),
         ("phone", "02838123456", "di động"),
         ("birth_date", "1988-03-15", "ngày/tháng/năm"),
+        ("birth_date", "31/02/1988", "Ngày 31/02/1988 không có thật. Kiểm tra lại ngày, tháng."),
         ("email", "khong-phai-email", "email"),
         ("street", "", "số nhà"),
     ],
