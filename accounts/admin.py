@@ -152,6 +152,10 @@ class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWith
             ("Địa chỉ", f"{obj.street}, {obj.ward.name}, {obj.province.name}", person.address,
              (obj.province_id, obj.ward_id, _comparable(obj.street))
              == (person.province_id, person.ward_id, _comparable(person.street))),
+            # Approving an adult's registration moves the person to the receiving agency: a person
+            # another agency manages is flagged, so that the officer checks with it first.
+            *([("Cơ quan BHXH quản lý", str(obj.agency), str(person.agency) if person.agency else "Chưa có",
+                person.agency_id in (None, obj.agency_id))] if not obj.is_child else []),
         ]
         body = format_html_join(
             "", '<tr class="{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',

@@ -173,7 +173,7 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                 raise PhotosExpired(expired)
             if parent is not None:
                 _check_child(person, parent)
-            replaced_photos = []
+            replaced_photos, replaced = [], []
             for old in Registration.objects.select_for_update().filter(
                 bhxh_code=person.bhxh_code, status=Registration.Status.PENDING
             ):
@@ -184,6 +184,7 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                 old.portrait = old.id_front = old.id_back = old.declaration_pdf = ""
                 old.save()
                 RegistrationEvent.objects.create(registration=old, action=RegistrationEvent.Action.REPLACED)
+                replaced.append(old)
             registration = Registration(
                 reference=_new_reference(), person=person, agency=agency, parent=parent, relationship=relationship,
                 birth_certificate_number=birth_certificate_number, submission_key=submission_key,
@@ -206,6 +207,14 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                 channel=Message.Channel.SMS, template="registration_received", recipient=registration.phone.as_e164,
                 context={"registration": registration}, idempotency_key=f"registration-{registration.reference}-received",
             )
+            # Whoever sent a registration this one replaces is told, on the number they gave: if
+            # it was not them, someone else holds their identity data.
+            for old in replaced:
+                if old.phone and old.phone != registration.phone:
+                    send_message(
+                        channel=Message.Channel.SMS, template="registration_replaced", recipient=old.phone.as_e164,
+                        context={"registration": old}, idempotency_key=f"registration-{old.reference}-replaced",
+                    )
             transaction.on_commit(lambda: _delete_files(replaced_photos + list(photos.values())))
             transaction.on_commit(lambda: _dispatch_declaration(registration.pk))
     except (IntegrityError, ValidationError):
@@ -334,6 +343,14 @@ def registration_approve(*, registration: Registration, officer: User) -> Regist
             username=person.bhxh_code, password=password, person=person, email=registration.email,
             must_change_password=True, last_name=person.full_name,
         )
+        if person.phone and person.phone != registration.phone:
+            # The registry's number is told its place was taken: if the registration was not the
+            # holder's, they hear of it before the codes go to someone else.
+            send_message(
+                channel=Message.Channel.SMS, template="registration_approved_elsewhere",
+                recipient=person.phone.as_e164, context={"registration": registration},
+                idempotency_key=f"registration-{registration.reference}-approved-elsewhere",
+            )
         person.phone = registration.phone  # the number the citizen chose for codes and notices
         person.agency = registration.agency
         person.save(update_fields=["phone", "agency", "updated_at"])

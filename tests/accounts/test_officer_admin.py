@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Registration, RegistrationEvent, User
 from accounts.services.registration import registrations_delete_stale_photos
+from lookup.models import Agency
 from notifications.models import Message
 
 from .helpers import make_person, officer, submit
@@ -63,6 +64,11 @@ def test_registration_page_shows_photos_through_the_checked_view_and_highlights_
     # the declared phone differs from the registry's: highlighted in words, not colour alone
     assert 'class="mismatch"><th scope="row">Điện thoại</th>' in html and "⚠ Khác" in html
     assert '<tr class=""><th scope="row">Họ và tên</th>' in html
+    assert '<tr class=""><th scope="row">Cơ quan BHXH quản lý</th>' in html  # nobody manages the person yet
+    registration.person.agency = Agency.objects.get(code="07903")
+    registration.person.save()
+    html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/change/").content.decode()
+    assert 'class="mismatch"><th scope="row">Cơ quan BHXH quản lý</th>' in html and "Thủ Đức" in html
 
 
 def test_approve_creates_the_login_and_sends_the_temporary_password(client, registrations, django_capture_on_commit_callbacks, sms_outbox):
@@ -82,6 +88,10 @@ def test_approve_creates_the_login_and_sends_the_temporary_password(client, regi
     assert sms["to"] == "+84987654321"
     password = sms["text"].split("Mật khẩu tạm: ", 1)[1].split(" ", 1)[0]
     assert user.check_password(password) and len(password) == 12
+    # The registry's number (+84912345678) hears that codes now go elsewhere; the password never goes there.
+    [warning] = [m for m in sms_outbox() if m["to"] == "+84912345678"]
+    assert warning["text"] == ("BHXH: Tài khoản giao dịch điện tử của mã số 7901000001 vừa được cấp, nhận mã qua số "
+                               "0••• ••• 321. Nếu không phải bạn đăng ký, hãy gọi ngay 1900 9068.")
     event = registration.events.get(action=RegistrationEvent.Action.APPROVED)
     assert event.actor == approver
     again = client.post(f"/quan-tri/accounts/registration/{registration.pk}/duyet/", follow=True)
@@ -380,3 +390,15 @@ def test_every_role_permission_exists_after_migrations(db):
     existing = {f"{app}.{codename}" for app, codename in Permission.objects.values_list("content_type__app_label", "codename")}
     for role, labels in GROUP_PERMISSIONS.items():
         assert set(labels) <= existing, (role, set(labels) - existing)
+
+
+def test_approval_on_the_registrys_own_number_sends_no_warning(client, registrations, django_capture_on_commit_callbacks,
+                                                                sms_outbox):
+    registration = registrations["q1"]
+    registration.person.phone = registration.phone
+    registration.person.save()
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/quan-tri/accounts/registration/{registration.pk}/duyet/")
+    assert {m["to"] for m in sms_outbox()} == {"+84987654321"}
+    assert not any("vừa được cấp" in m["text"] for m in sms_outbox())

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Registration, RegistrationEvent, User
@@ -213,6 +214,19 @@ def test_registering_again_replaces_the_pending_one_and_deletes_its_photos(clien
     assert all(first_photos) and not any(default_storage.exists(name) for name in first_photos)
     assert Registration.objects.filter(status=Registration.Status.PENDING).get().agency.code == "07903"
     assert first.events.filter(action=RegistrationEvent.Action.REPLACED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_number_of_a_replaced_registration_is_told_when_the_new_one_gives_another(client, person, sms_outbox):
+    register(client)
+    first = Registration.objects.get()
+    register(Client(), phone="0399999999")  # someone else, with the same identity data
+    told = [m for m in sms_outbox() if m["to"] == "+84987654321"]
+    assert [m["text"] for m in told][-1] == (
+        f"BHXH: Đăng ký {first.reference} của mã số 7901234567 đã được thay bằng một đăng ký mới. "
+        "Nếu không phải bạn gửi, hãy gọi ngay 1900 9068.")
+    register(Client(), phone="0399999999")  # the same number again: nobody else to tell
+    assert not [m for m in sms_outbox() if m["to"] == "+84399999999" and "đã được thay" in m["text"]]
 
 
 def test_the_status_page_of_a_replaced_registration_points_to_the_new_one(client, person):
