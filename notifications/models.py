@@ -31,6 +31,8 @@ class Message(models.Model):
         "hết hạn lúc", null=True, blank=True, help_text="Không gửi nữa sau lúc này (ví dụ mã xác thực 5 phút)."
     )
     attachment = models.CharField("tệp đính kèm", max_length=300, blank=True, help_text="Tên tệp trong kho riêng tư (chỉ email).")
+    link = models.CharField("trang liên quan", max_length=200, blank=True,
+                            help_text="Trang của cổng mà thông báo nói đến (chỉ thông báo trên cổng).")
     status = models.CharField("trạng thái", max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
     last_error = models.TextField("lỗi gần nhất", blank=True)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -29,8 +30,9 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
                  expires_at=None) -> Message:
     """Queue one message; delivery starts when the surrounding transaction commits.
 
-    Templates: `notifications/messages/<template>.subject.txt` (e-mail and notices) and
-    `<template>.body.txt`. The same idempotency key never makes a second message. An e-mail may
+    Templates: `notifications/messages/<template>.subject.txt` (e-mail and notices),
+    `<template>.body.txt`, and for a notice an optional `<template>.link.txt`: the portal page it
+    speaks of, linked from the notice. The same idempotency key never makes a second message. An e-mail may
     carry one private file (`attachment`: its name in private storage). A `sensitive` message
     (a temporary password, a one-time code) loses its text once delivered or given up; a message
     with `expires_at` (a code that lives 5 minutes) is dropped rather than sent late.
@@ -42,6 +44,7 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
         if channel != Message.Channel.SMS:
             subject = " ".join(render_to_string(f"notifications/messages/{template}.subject.txt", context).split())
         body = render_to_string(f"notifications/messages/{template}.body.txt", context).strip()
+        link = _link(template, context) if channel == Message.Channel.INBOX else ""
     now = timezone.now()
     delivered_on_write = channel == Message.Channel.INBOX
     with transaction.atomic():
@@ -55,6 +58,7 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
                 "subject": subject,
                 "body": body,
                 "attachment": attachment,
+                "link": link,
                 "sensitive": sensitive,
                 "expires_at": expires_at,
                 "status": Message.Status.SENT if delivered_on_write else Message.Status.PENDING,
@@ -64,6 +68,15 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
         if created and not delivered_on_write:
             transaction.on_commit(lambda: dispatch_delivery(message.pk))
     return message
+
+
+def _link(template: str, context: dict) -> str:
+    """The page a notice speaks of, from its optional link template; only a path of the portal."""
+    try:
+        path = render_to_string(f"notifications/messages/{template}.link.txt", context).strip()
+    except TemplateDoesNotExist:
+        return ""
+    return path if path.startswith("/") and not path.startswith("//") else ""
 
 
 def dispatch_delivery(message_id: int) -> None:
