@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from lookup.selectors import agency_subtree_ids
+from lookup.selectors import within_officer_scope
 from notifications.selectors import unread_cache_key
 from vssid_portal.text import fold
 
@@ -43,21 +43,11 @@ def user_for_session(user_id):
 def registrations_visible_to(user):
     """Registrations an officer may see: their agency's, and for a province officer every agency
     below theirs. Superusers see all; anyone else none."""
-    registrations = Registration.objects.select_related("agency", "person", "province", "ward")
-    if user.is_superuser:
-        return registrations
-    if not user.is_staff or user.agency_id is None:
-        return registrations.none()
-    return registrations.filter(agency_id__in=agency_subtree_ids(user.agency))
+    return within_officer_scope(Registration.objects.select_related("agency", "person", "province", "ward"), user)
 
 
 def persons_visible_to(user, persons=None):
-    persons = Person.objects.all() if persons is None else persons
-    if user.is_superuser:
-        return persons
-    if not user.is_staff or user.agency_id is None:
-        return persons.none()
-    return persons.filter(agency_id__in=agency_subtree_ids(user.agency))
+    return within_officer_scope(Person.objects.all() if persons is None else persons, user)
 
 
 def registration_for_status(*, reference: str, bhxh_code: str):

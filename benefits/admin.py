@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
+from lookup.selectors import officer_agency_ids
 from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
 
 from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status
-from .selectors import agencies_assignable_by, benefits_visible_to
+from .selectors import benefits_visible_to
 from .services import benefit_save, benefit_set_status
 
 
@@ -63,7 +64,7 @@ class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWit
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agency":
             agencies = Agency.objects.order_by("code")
-            allowed = agencies_assignable_by(request.user)
+            allowed = officer_agency_ids(request.user)
             if allowed is not None:
                 agencies = agencies.filter(pk__in=allowed)
             kwargs["queryset"] = agencies
@@ -74,7 +75,7 @@ class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWit
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and agencies_assignable_by(request.user) != set()
+        return super().has_add_permission(request) and officer_agency_ids(request.user) != set()
 
     def save_model(self, request, obj, form, change):
         changed = benefit_save(record=obj, actor=request.user)  # PermissionDenied outside the officer's scope

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lookup.selectors import agency_subtree_ids
+from lookup.selectors import within_officer_scope
 from participation.selectors import periods_for
 
 from .estimator import Coefficients, Contribution, OneTimeEstimate, estimate_one_time
@@ -29,21 +29,7 @@ def benefits_for(*, person):
 def benefits_visible_to(user):
     """Records an officer may see and correct: those handled by their agency, and for a province
     officer by every agency below theirs. Superusers see all; anyone else none."""
-    records = BenefitRecord.objects.select_related("person", "agency")
-    if user.is_superuser:
-        return records
-    if not user.is_staff or user.agency_id is None:
-        return records.none()
-    return records.filter(agency_id__in=agency_subtree_ids(user.agency))
-
-
-def agencies_assignable_by(user):
-    """The agencies an officer may put on a record (their scope), as a set of ids; None = any."""
-    if user.is_superuser:
-        return None
-    if not user.is_staff or user.agency_id is None:
-        return set()
-    return agency_subtree_ids(user.agency)
+    return within_officer_scope(BenefitRecord.objects.select_related("person", "agency"), user)
 
 
 @dataclass(frozen=True)

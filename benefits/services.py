@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from accounts.services.notices import person_notify
+from lookup.selectors import officer_agency_ids
 
 from .models import BenefitEvent, BenefitRecord, Status
-from .selectors import agencies_assignable_by
 
 # Fields whose change is a change of the record (and so a notice to the person).
 TRACKED_FIELDS = (
@@ -57,7 +57,7 @@ def _changes(record: BenefitRecord) -> dict[str, tuple]:
 def _check_scope(*, record: BenefitRecord, actor, previous_agency_id) -> None:
     if actor is None:
         return
-    allowed = agencies_assignable_by(actor)
+    allowed = officer_agency_ids(actor)
     if allowed is None:
         return
     if record.agency_id not in allowed or (previous_agency_id is not None and previous_agency_id not in allowed):

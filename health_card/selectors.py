@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from accounts.models import Registration
-from lookup.selectors import agency_subtree_ids
+from lookup.selectors import within_officer_scope
 
 from .models import Card, CardCheck
 
@@ -44,21 +44,12 @@ def is_clinic_staff(user) -> bool:
 
 def cards_visible_to(user):
     """Cards an officer may see: those issued by their agency and the agencies below it."""
-    cards = Card.objects.select_related(*CARD_RELATED)
-    if user.is_superuser:
-        return cards
-    if not user.is_staff or user.agency_id is None:
-        return cards.none()
-    return cards.filter(agency_id__in=agency_subtree_ids(user.agency))
+    return within_officer_scope(Card.objects.select_related(*CARD_RELATED), user)
 
 
 def checks_visible_to(user):
     checks = CardCheck.objects.select_related("card", "person", "facility", "checked_by", "token")
-    if user.is_superuser:
-        return checks
-    if not user.is_staff or user.agency_id is None:
-        return checks.none()
-    return checks.filter(card__agency_id__in=agency_subtree_ids(user.agency))
+    return within_officer_scope(checks, user, field="card__agency_id")
 
 
 def tokens_visible_to(user, tokens):

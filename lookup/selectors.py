@@ -25,6 +25,22 @@ def agency_subtree_ids(agency: Agency) -> set[int]:
     return ids
 
 
+def officer_agency_ids(user) -> set[int] | None:
+    """The agencies an officer works for: their own and every agency below it (a province officer's
+    districts). None for a superuser (every agency); empty for anyone else."""
+    if user.is_superuser:
+        return None
+    if not user.is_staff or user.agency_id is None:
+        return set()
+    return agency_subtree_ids(user.agency)
+
+
+def within_officer_scope(queryset: QuerySet, user, field: str = "agency_id") -> QuerySet:
+    """The rows of `queryset` whose agency (`field`) the officer works for (officer_agency_ids)."""
+    ids = officer_agency_ids(user)
+    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+
 def _matching(queryset: QuerySet, query: str) -> QuerySet:
     words = search_words(query)
     if query.strip() and not words:

@@ -11,22 +11,13 @@ from django.urls import path
 
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
-from lookup.selectors import agency_subtree_ids
+from lookup.selectors import officer_agency_ids
 from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
 
 from .forms import PeriodAdminForm
 from .models import Period, Statement
 from .services.imports import COLUMNS, periods_import
 from .services.periods import period_save
-
-
-def agency_scope(user) -> set[int] | None:
-    """Agency ids an officer may write for; None for a superuser (everything)."""
-    if user.is_superuser:
-        return None
-    if not user.is_staff or user.agency_id is None:
-        return set()
-    return agency_subtree_ids(user.agency)
 
 
 class ImportForm(forms.Form):
@@ -53,19 +44,19 @@ class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRang
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        scope = agency_scope(request.user)
+        scope = officer_agency_ids(request.user)
         return queryset if scope is None else queryset.filter(agency_id__in=scope)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agency":
-            scope = agency_scope(request.user)
+            scope = officer_agency_ids(request.user)
             kwargs["queryset"] = Agency.objects.all() if scope is None else Agency.objects.filter(pk__in=scope)
         if db_field.name == "person":
             kwargs["queryset"] = persons_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        scope = agency_scope(request.user)
+        scope = officer_agency_ids(request.user)
         if scope is not None and obj.agency_id not in scope:
             raise PermissionDenied
         period_save(period=obj)  # the form has checked what period_save checks (PeriodAdminForm)
@@ -83,7 +74,7 @@ class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRang
             lines = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
             try:
                 report = periods_import(lines=lines, dry_run=form.cleaned_data["dry_run"],
-                                        agency_scope=agency_scope(request.user),
+                                        agency_scope=officer_agency_ids(request.user),
                                         persons=persons_visible_to(request.user), actor=request.user,
                                         source=upload.name)
             except UnicodeDecodeError:

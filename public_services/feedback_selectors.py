@@ -5,7 +5,7 @@ feedback sent to their agency and, for a province officer, to every agency below
 import phonenumbers
 from django.db.models import QuerySet
 
-from lookup.selectors import agency_subtree_ids
+from lookup.selectors import within_officer_scope
 from notifications.models import Message
 
 from .models import Feedback
@@ -53,10 +53,6 @@ def feedback_visible_to(user) -> QuerySet[Feedback]:
     """Superusers see every feedback; staff holding the view permission see their agency's
     subtree, as with filings; anyone else none."""
     feedback = Feedback.objects.select_related("agency", "user", "answered_by")
-    if not user.is_active:
+    if not user.has_perm("public_services.view_feedback"):  # an inactive user holds no permission
         return feedback.none()
-    if user.is_superuser:
-        return feedback
-    if not (user.is_staff and user.agency_id and user.has_perm("public_services.view_feedback")):
-        return feedback.none()
-    return feedback.filter(agency_id__in=agency_subtree_ids(user.agency))
+    return within_officer_scope(feedback, user)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from accounts.selectors import children_of
-from lookup.selectors import agency_subtree_ids
+from lookup.selectors import within_officer_scope
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .models import Filing, FilingEvent
@@ -42,12 +42,7 @@ def filing_for_citizen(*, user, pk: int) -> Filing | None:
 def filings_visible_to(user):
     """Filings an officer may see: their agency's and, for a province officer, every agency below
     it. Superusers see all; anyone else none."""
-    filings = Filing.objects.select_related("agency", "person")
-    if user.is_superuser:
-        return filings
-    if not user.is_staff or user.agency_id is None:
-        return filings.none()
-    return filings.filter(agency_id__in=agency_subtree_ids(user.agency))
+    return within_officer_scope(Filing.objects.select_related("agency", "person"), user)
 
 
 @dataclasses.dataclass(frozen=True)

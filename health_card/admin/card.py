@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
-from lookup.selectors import agency_subtree_ids
+from lookup.selectors import within_officer_scope
 from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
 
 from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, FacilityApiToken, SigningKey
@@ -70,9 +70,8 @@ class CardAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Choices, and what a crafted POST may name, stay inside the officer's scope.
-        if db_field.name == "agency" and not request.user.is_superuser:
-            allowed = agency_subtree_ids(request.user.agency) if request.user.agency_id else set()
-            kwargs["queryset"] = Agency.objects.filter(pk__in=allowed).order_by("code")
+        if db_field.name == "agency":
+            kwargs["queryset"] = within_officer_scope(Agency.objects.order_by("code"), request.user, field="pk")
         if db_field.name == "person":
             kwargs["queryset"] = persons_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
