@@ -1,6 +1,7 @@
 """Citizen pages of "Dịch vụ công": the procedures, a procedure's form (pre-filled from the
 registry), the review page that submits, the citizen's filings, a filing's status with its
-history, withdraw, and correct-and-resubmit when the agency returned it.
+history, withdraw (asked on a page of its own first: it cannot be undone), and correct-and-resubmit
+when the agency returned it.
 
 The answers between the form and the review page live in the session (a draft per procedure),
 with images already accepted stored privately at once, so an error elsewhere in the form or a
@@ -22,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import person_in_view
 from vssid_portal.files import private_file_response, private_file_url
@@ -229,13 +230,34 @@ def filing_status(request, pk):
     })
 
 
+def _cannot_withdraw(request, filing: Filing):
+    """Back to the status page, saying why: withdrawn already (a second tap, the back button, a
+    retry) or received by the agency meanwhile."""
+    if filing.status == Filing.Status.WITHDRAWN:
+        messages.info(request, gettext("Hồ sơ %(number)s đã được rút.") % {"number": filing.tracking_number})
+    else:
+        messages.error(request, gettext("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận."))
+    return redirect("public_services:filing", pk=filing.pk)
+
+
 @login_required
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def filing_withdraw_view(request, pk):
+    """GET: what withdrawing means, and the button that does it (it cannot be undone, so a tap on
+    the status page only leads here); POST: withdraw. Someone else's filing is a 404 either way."""
     filing = _filing(request, pk)
+    if request.method == "GET":
+        if filing.status != Filing.Status.SUBMITTED:
+            return _cannot_withdraw(request, filing)
+        return render(request, "public_services/withdraw_confirm.html",
+                      {"filing": filing, "procedure": filing.procedure})
     try:
         filing_withdraw(filing=filing, user=request.user)
     except ValidationError as error:
+        filing.refresh_from_db(fields=["status"])
+        if filing.status == Filing.Status.WITHDRAWN:
+            return _cannot_withdraw(request, filing)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, gettext("Đã rút hồ sơ %(number)s.") % {"number": filing.tracking_number})

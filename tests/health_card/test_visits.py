@@ -258,8 +258,10 @@ def test_the_detail_page_shows_the_cost_lines(client, db):
     assert "<h1>Lượt khám nội trú ngày 01/08/2024</h1>" in html
     assert "01/08/2024 – 05/08/2024 (4 ngày điều trị)" in html
     assert "Vitamin C 500 mg" in html and "10 viên" in html and "10.000 đ" in html
-    assert re.search(r"<th scope=\"row\" colspan=\"4\">Cộng</th>"
-                     r"<td>103.300 đ</td><td>74.640 đ</td><td>28.660 đ</td>", html)
+    assert re.search(r'<th scope="row" colspan="4" role="rowheader">Cộng</th>'
+                     r'<td role="cell" data-label="Thành tiền">103.300 đ</td>'
+                     r'<td role="cell" data-label="BHYT chi trả">74.640 đ</td>'
+                     r'<td role="cell" data-label="Người bệnh trả">28.660 đ</td>', html)
 
 
 def test_empty_states(client, db):

@@ -83,8 +83,8 @@ CITIZEN_CASES = {
                                          public=True, control="anyone"),
     "thong-tin-huong/<int:pk>/": Case(lambda w: [f"/thong-tin-huong/{pk('benefit')(w)}/"]),
     "dich-vu-cong/ho-so/<int:pk>/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/"]),
-    "dich-vu-cong/ho-so/<int:pk>/rut/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/rut/"], post=True,
-                                            control=None),  # POST only: the owner's POST would withdraw
+    # GET: the confirmation page (the owner's control opens it and withdraws nothing); POST withdraws.
+    "dich-vu-cong/ho-so/<int:pk>/rut/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/rut/"], post=True),
     "dich-vu-cong/ho-so/<int:pk>/sua/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/sua/"], post=True,
                                              control=None),  # only a returned filing can be corrected
     "dich-vu-cong/ho-so/<int:pk>/giay-to/<int:document_pk>/": Case(

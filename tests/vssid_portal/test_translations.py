@@ -434,13 +434,13 @@ def test_the_estimate_page_in_english(client, reference_data):
         "<dt>Tổng cộng</dt><dd>96 tháng (", "Bước 3. Số năm tính hưởng", "Trước năm 2014: 30 tháng = <strong>2 năm</strong>",
         "6 tháng lẻ được chuyển sang giai đoạn từ năm 2014", "Tháng lẻ: từ 1 đến 6 tháng tính là nửa năm",
         "Bước 4. Mức bình quân tiền lương", "Tiền lương (thu nhập) của từng tháng", ">Mức điều chỉnh<", ">Sau điều chỉnh<",
-        "<td>Bắt buộc</td>", ">Tổng</th>", "Mức bình quân = ", "Bước 5. Mức hưởng", "tháng lương bình quân",
+        ">Bắt buộc</td>", ">Tổng</th>", "Mức bình quân = ", "Bước 5. Mức hưởng", "tháng lương bình quân",
         "Mức hưởng ước tính = ", "Thời gian đóng để hưởng lương hưu", "Tổng thời gian đóng BHXH (bắt buộc và tự nguyện)",
         "Ước tính này áp dụng", "Còn thiếu ", "Theo Luật BHXH 2014 trước đây cần",
     ], [
         "<h1>Estimate of the one-time social insurance payment</h1>", "This amount is an estimate",
         "Luật Bảo hiểm xã hội số 41/2024/QH15", "About <strong>", "(2 months owed: not counted)",
-        "Before 2014: 30 months = <strong>2 years</strong>", "<td>Compulsory</td>", "Step 5. Benefit amount",
+        "Before 2014: 30 months = <strong>2 years</strong>", ">Compulsory</td>", "Step 5. Benefit amount",
         "(Luật BHXH 2024, Article 70(3))", "Still missing: ",
     ])
     short = citizen(code="7909999999", name="Trần Thị Hoa")
@@ -945,11 +945,11 @@ def test_card_status_visit_kinds_cost_groups_and_check_channels_in_english(clien
     visit(person, admitted=datetime.date(2024, 5, 1), kind="noi_tru", discharged_on=datetime.date(2024, 5, 4),
           lines=[line("ngay_giuong", "Giường nội khoa", quantity="3", unit_price=200_000), line("cdha", "X-quang ngực")])
     both_languages(client, "/so-kham-chua-benh/", holder, [
-        " · Ngoại trú · ", " · Nội trú · ", "<dt>Hình thức điều trị</dt><dd>Nội trú</dd>", "<td>Xét nghiệm</td>",
-        "<td>Thuốc</td>", "<td>Ngày giường</td>", "<td>Chẩn đoán hình ảnh</td>",
+        " · Ngoại trú · ", " · Nội trú · ", "<dt>Hình thức điều trị</dt><dd>Nội trú</dd>", ">Xét nghiệm</td>",
+        ">Thuốc</td>", ">Ngày giường</td>", ">Chẩn đoán hình ảnh</td>",
     ], [
-        " · Outpatient · ", " · Inpatient · ", "<dd>Inpatient</dd>", "<td>Laboratory tests</td>", "<td>Medicines</td>",
-        "<td>Bed days</td>", "<td>Imaging</td>",
+        " · Outpatient · ", " · Inpatient · ", "<dd>Inpatient</dd>", ">Laboratory tests</td>", ">Medicines</td>",
+        ">Bed days</td>", ">Imaging</td>",
     ])
 
     token, _raw = api_token_create(facility=facility, name="HIS")
@@ -962,11 +962,11 @@ def test_card_status_visit_kinds_cost_groups_and_check_channels_in_english(clien
     card_check(channel=CardCheck.Channel.QR, user=clinic_user,
                payload=card_qr(card, purpose=Purpose.SCREEN, issued_at=int(timezone.now().timestamp()) - 3600))
     both_languages(client, "/the-bhyt/ai-da-xem/", holder, [
-        "<td>Phần mềm của cơ sở KCB (API)</td>", "<td>Quét mã QR</td>", "<td>Trang xác thực công khai</td>",
-        "<td>Nhập mã thẻ, họ tên, ngày sinh</td>", "<td>Thẻ hợp lệ</td>", "<td>Hết hạn</td>",
+        ">Phần mềm của cơ sở KCB (API)</td>", ">Quét mã QR</td>", ">Trang xác thực công khai</td>",
+        ">Nhập mã thẻ, họ tên, ngày sinh</td>", ">Thẻ hợp lệ</td>", ">Hết hạn</td>",
     ], [
-        "<td>Healthcare facility software (API)</td>", "<td>Scan the QR code</td>", "<td>Public verification page</td>",
-        "<td>Typed card number, name and date of birth</td>", "<td>Valid card</td>", "<td>Expired</td>",
+        ">Healthcare facility software (API)</td>", ">Scan the QR code</td>", ">Public verification page</td>",
+        ">Typed card number, name and date of birth</td>", ">Valid card</td>", ">Expired</td>",
     ])
     card_revoke(card=card, reason="Thu hồi theo quyết định")
     both_languages(client, "/the-bhyt/", holder, ["<strong>Thẻ đã thu hồi.</strong>"],
@@ -1118,7 +1118,7 @@ def test_adjustment_coefficients_and_contribution_rates_read_the_same_in_both_la
     def cells(url, language, pattern):
         return re.findall(pattern, read(client, url, language, user))
 
-    coefficient = r"<td>(\d[\d.,]*)</td>\s*<td>[\d.]+ đ</td>\s*</tr>"
+    coefficient = r">(\d[\d.,]*)</td>\s*<td[^>]*>[\d.]+ đ</td>\s*</tr>"
     assert cells("/thong-tin-huong/uoc-tinh/", "vi", coefficient) == ["1,63", "1,2"]
     assert cells("/thong-tin-huong/uoc-tinh/", "en", coefficient) == ["1,63", "1,2"]
     assert cells("/qua-trinh-tham-gia/", "vi", r"<dt>Tỷ lệ đóng</dt><dd>([^<]*)</dd>") == ["10,5 %"]
@@ -1310,14 +1310,14 @@ def test_filing_status_pages_and_the_filing_list_in_english(client, applicant, d
         "<dt>Hẹn trả kết quả</dt>", "(dự kiến; tính lại khi cơ quan BHXH tiếp nhận)", "<h2>Tờ khai</h2>",
         "<strong>Tờ khai đang được tạo.</strong>", f'aria-label="Quá trình xử lý hồ sơ {number}"', ">Ghi chú</th>",
         "<td>Đã nộp</td>", "<dt>Thông tin cần thay đổi</dt><dd>Họ và tên, Ngày sinh</dd>", "<h2>Giấy tờ kèm theo</h2>",
-        ">Ảnh giấy tờ chứng minh</a>", "<h2>Rút hồ sơ</h2>", f">Rút hồ sơ {number}</button>", ">Các hồ sơ đã nộp</a>",
+        ">Ảnh giấy tờ chứng minh</a>", "<h2>Rút hồ sơ</h2>", f">Rút hồ sơ {number}</a>", ">Các hồ sơ đã nộp</a>",
     ], [
         f"<h1>Application {number}</h1>", "<dt>Status</dt><dd><strong>Submitted</strong></dd>",
         "<dt>Next</dt><dd>The social insurance agency will check and receive the application;",
         "(estimated; counted again when the social insurance agency receives it)",
         "<strong>The declaration is being made.</strong>", f'aria-label="Processing history of application {number}"',
         "<td>Submitted</td>", "<dt>Details to change</dt><dd>Full name, Date of birth</dd>",
-        ">Photo of the supporting document</a>", f">Withdraw application {number}</button>",
+        ">Photo of the supporting document</a>", f">Withdraw application {number}</a>",
     ])
     returned = submit(applicant, "607A")
     filing_receive(filing=returned, officer=district_officer)
@@ -1340,13 +1340,13 @@ def test_filing_status_pages_and_the_filing_list_in_english(client, applicant, d
     both_languages(client, "/dich-vu-cong/ho-so/", applicant, [
         "<h1>Hồ sơ đã nộp</h1>", "Nguyễn Văn Đức · Mã số BHXH 7901234567", ">Số hồ sơ</th>", ">Thủ tục</th>",
         ">Ngày nộp</th>", ">Hẹn trả kết quả</th>",
-        "<td>Cấp lại sổ BHXH do thay đổi họ tên, ngày sinh, giới tính, số CCCD</td>",
-        "<td>Cần bổ sung, sửa đổi</td>", ">Nộp hồ sơ mới</a>",
+        ">Cấp lại sổ BHXH do thay đổi họ tên, ngày sinh, giới tính, số CCCD</td>",
+        ">Cần bổ sung, sửa đổi</td>", ">Nộp hồ sơ mới</a>",
     ], [
         "<h1>Submitted applications</h1>", "Nguyễn Văn Đức · Social insurance code 7901234567",
         ">Application number</th>",
-        "<td>Reissue of the social insurance book after a change of name, date of birth, sex or citizen identity card "
-        "number</td>", "<td>Returned for correction</td>", ">Submit a new application</a>",
+        ">Reissue of the social insurance book after a change of name, date of birth, sex or citizen identity card "
+        "number</td>", ">Returned for correction</td>", ">Submit a new application</a>",
     ])
 
 
@@ -1516,8 +1516,8 @@ def test_a_filing_made_from_english_pages_is_recorded_declared_and_announced_in_
         pdf = handle.read()
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     text = " ".join(text.split())
-    for vietnamese in ("Thông tin cần thay đổi", "Họ và tên, Giới tính", "Giới tính mới", "Nữ", "Cách nhận kết quả",
-                       "Nhận tại cơ quan BHXH giải quyết hồ sơ", "Ảnh giấy tờ chứng minh",
+    for vietnamese in ("Thông tin cần thay đổi", "Họ và tên, Giới tính", "Giới tính mới", "Nữ", "Nhận kết quả",
+                       "Tại cơ quan BHXH giải quyết hồ sơ", "Ảnh giấy tờ chứng minh",
                        "Cấp lại sổ BHXH do thay đổi họ tên, ngày sinh, giới tính, số CCCD"):
         assert vietnamese in text, vietnamese
     assert [english for english in ("Details to change", "Female", "Collect it", "Reissue of") if english in text] == []

@@ -1,0 +1,90 @@
+"""After a failed submit the error summary is the first thing under the page's heading, on every
+form that has one (a phone shows it without scrolling past the rest of the page, and without
+JavaScript too), and the page loads the small script that moves the focus to it. The browser side
+(the focus really landing there) is in tests/test_phone_layout.py."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+from lookup.models import Agency
+from public_services.services import filing_receive, filing_return
+from tests.public_services.helpers import answers, district_officer, owner, submit  # noqa: F401
+
+ROOT = Path(settings.BASE_DIR)
+BOOK = "/dich-vu-cong/cap-lai-so-bhxh/"
+SUMMARY_AFTER_HEADING = re.compile(r"</h1>\s*<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"")
+SCRIPT = re.compile(r'<script src="/static/js/error-summary(\.[0-9a-f]+)?\.js" defer></script>')
+
+
+def key_of(html: str) -> str:
+    return re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
+
+
+def templates_with_the_summary() -> list[Path]:
+    """Every project template (no virtualenv, no PDF template) that includes the summary."""
+    found = []
+    for folder in ("templates", "accounts", "participation", "benefits", "health_card", "public_services", "lookup",
+                   "notifications"):
+        for path in (ROOT / folder).rglob("*.html"):
+            if "/pdf/" in path.as_posix() or path.name == "error_summary.html":
+                continue
+            if "includes/error_summary.html" in path.read_text(encoding="utf-8"):
+                found.append(path)
+    return found
+
+
+def test_every_form_template_puts_the_summary_right_under_its_heading():
+    found = templates_with_the_summary()
+    assert len(found) >= 15  # the portal's forms: sign-in, passwords, registration, lookups, procedures…
+    right_under = re.compile(r"</h1>\n\{% include \"includes/error_summary\.html\"")
+    misplaced = [str(path.relative_to(ROOT)) for path in found if not right_under.search(path.read_text(encoding="utf-8"))]
+    assert misplaced == []
+
+
+@pytest.mark.django_db
+def test_a_failed_607a_submit_shows_the_summary_first_and_loads_the_focus_script(client, owner):
+    client.force_login(owner)
+    html = client.get(BOOK).content.decode()
+    assert 'class="error-summary"' not in html and not SCRIPT.search(html)  # nothing to focus before a submit
+    response = client.post(BOOK, {**answers("607A", reason="", details=""), "idempotency_key": key_of(html)})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<title>Lỗi:" in html
+    assert SUMMARY_AFTER_HEADING.search(html), html[html.index("<h1"):html.index("<h1") + 600]
+    after_heading = html.split("</h1>", 1)[1]
+    assert after_heading.index("error-summary") < after_heading.index("Người tham gia")  # before the identity block
+    assert '<a href="#id_details">Nhập nội dung yêu cầu cấp lại sổ.</a>' in after_heading.split("</div>", 1)[0]
+    assert len(SCRIPT.findall(html)) == 1
+    assert finders.find("js/error-summary.js")
+
+
+@pytest.mark.django_db
+def test_correcting_a_returned_filing_shows_the_summary_before_the_agencys_note(client, owner, district_officer):
+    filing = submit(owner)
+    filing_receive(filing=filing, officer=district_officer)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
+    client.force_login(owner)
+    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", answers("607A", details=""))
+    html = response.content.decode()
+    assert response.status_code == 200 and SUMMARY_AFTER_HEADING.search(html)
+    assert html.index("error-summary") < html.index("Ghi rõ địa chỉ nhận sổ.")
+
+
+@pytest.mark.django_db
+def test_a_failed_feedback_shows_the_summary_right_under_the_heading(client, reference_data):
+    html = client.get("/dich-vu-cong/phan-anh/").content.decode()
+    agency = Agency.objects.get(code="07901")
+    response = client.post("/dich-vu-cong/phan-anh/", {"idempotency_key": key_of(html), "agency": agency.pk,
+                                                       "kind": "phan_anh", "topic": "thu_so", "content": ""})
+    html = response.content.decode()
+    assert response.status_code == 200 and SUMMARY_AFTER_HEADING.search(html) and SCRIPT.search(html)
+
+
+@pytest.mark.django_db
+def test_a_failed_password_reset_shows_the_summary_right_under_the_heading(client, reference_data):
+    response = client.post("/tai-khoan/quen-mat-khau/", {"bhxh_code": ""})
+    html = response.content.decode()
+    assert response.status_code == 200 and SUMMARY_AFTER_HEADING.search(html)

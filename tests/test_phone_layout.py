@@ -1,0 +1,221 @@
+"""The citizen's pages on a phone, in a real Chromium at 360×740 (and 320 px wide for the smallest
+phones still in use): tables too wide for the screen become one card per row (`.table--stack`),
+so nothing scrolls sideways, not even inside a table, and the filing list shows each filing's
+status and due date at once; on a desktop they are ordinary tables again. After a failed submit
+the focus lands on the error summary (with JavaScript; without it the summary is still the first
+thing under the heading). Withdrawing a filing asks first. axe-core finds nothing on these pages
+at phone size, and no console error (CSP included) is logged."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import User
+from health_card.models import Card, CardCheck
+from health_card.services import card_check
+from public_services.models import Filing
+from tests.public_services.helpers import submit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 740}
+SMALL_PHONE = {"width": 320, "height": 640}
+DESKTOP = {"width": 1280, "height": 800}
+CODE = "7901234567"  # the demo citizen with a history, visits, a card and an estimate
+STACKED_PAGES = {  # page → its heading; every table on these pages stacks on a phone
+    "/dich-vu-cong/ho-so/": "Hồ sơ đã nộp",
+    "/so-kham-chua-benh/": "Lịch sử khám chữa bệnh",
+    "/tai-khoan/bao-mat/": "Bảo mật tài khoản",
+    "/thong-tin-huong/uoc-tinh/": "Ước tính BHXH một lần",
+    "/the-bhyt/ai-da-xem/": "Ai đã xem thẻ của tôi",
+}
+BOOK = "/dich-vu-cong/cap-lai-so-bhxh/"
+
+# Where each cell of the page's stacked tables is, against the viewport and its table's box.
+CELLS = """() => Array.from(document.querySelectorAll('table')).map(table => {
+  const box = (table.closest('.table-wrap') || table.parentElement).getBoundingClientRect();
+  return {stacked: table.classList.contains('table--stack'), width: table.scrollWidth,
+          room: Math.ceil(box.width),
+          outside: Array.from(table.querySelectorAll('td, tbody th')).filter(cell => {
+            const r = cell.getBoundingClientRect();
+            return r.width > 0 && (r.left < -0.5 || r.right > window.innerWidth + 0.5);
+          }).length};
+})"""
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.fixture
+def citizen_user(reference_data):
+    call_command("seed_demo", persons=3, seed=2026, verbosity=0)
+    user = User.objects.get(username=CODE)
+    for code in ("607A", "608A", "BHYT-CL"):
+        submit(user, code)
+    card = Card.objects.filter(person=user.person).order_by("-pk").first()
+    for name in (user.person.full_name, "Nguyễn Văn A"):  # a valid check and a refused one
+        card_check(channel=CardCheck.Channel.TYPED, number=card.number, full_name=name,
+                   birth_date=user.person.birth_date)
+    return user
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """A page of a new browser context logged in as `user`, at `viewport`, JavaScript on or off."""
+    contexts = []
+
+    def make(user, viewport=PHONE, javascript=True):
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        contexts.append(context)
+        client = Client()
+        client.force_login(user)
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                              "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+        page = context.new_page()
+        page.console_errors = []
+        page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def accessible(page):
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def test_the_filing_list_shows_status_and_due_date_on_a_phone(citizen_user, open_page, live_server):
+    filings = Filing.objects.filter(person=citizen_user.person).count()
+    page = open_page(citizen_user)
+    page.goto(live_server.url + "/dich-vu-cong/ho-so/")
+    for viewport in (PHONE, SMALL_PHONE):
+        page.set_viewport_size(viewport)
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), viewport
+        [table] = page.evaluate(CELLS)
+        assert table["width"] <= table["room"] and table["outside"] == 0, (viewport, table)
+        for label in ("Trạng thái", "Hẹn trả kết quả"):
+            cells = page.locator(f'td[data-label="{label}"]')
+            assert cells.count() == filings
+            for box in (cells.nth(index).bounding_box() for index in range(filings)):
+                assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (viewport, label, box)
+    page.set_viewport_size(PHONE)
+    # The first filing's number, status and due date are on the first screen, each named.
+    first = page.locator("tbody tr").first
+    for label in ("Số hồ sơ", "Trạng thái", "Hẹn trả kết quả"):
+        box = first.locator(f'td[data-label="{label}"]').bounding_box()
+        assert box["y"] + box["height"] <= PHONE["height"], (label, box)
+    status = first.locator('td[data-label="Trạng thái"]')
+    assert status.evaluate("cell => getComputedStyle(cell, '::before').content").startswith('"Trạng thái"')
+    assert "Đã nộp" in status.inner_text()
+    # Screen readers still meet a table with its column headers.
+    assert page.get_by_role("table").count() == 1
+    assert page.get_by_role("columnheader").all_inner_texts() == ["Số hồ sơ", "Thủ tục", "Ngày nộp", "Trạng thái",
+                                                                  "Hẹn trả kết quả"]
+    assert page.get_by_role("row").count() == filings + 1
+    accessible(page)
+
+    # A desktop: the ordinary table, header row shown, no labels repeated in the cells.
+    page.set_viewport_size(DESKTOP)
+    assert page.locator("thead th").first.bounding_box()["height"] > 10
+    assert status.evaluate("cell => getComputedStyle(cell).display") == "table-cell"
+    assert status.evaluate("cell => getComputedStyle(cell, '::before').content") == "none"
+    row = page.locator("tbody tr").first.bounding_box()
+    assert status.bounding_box()["y"] == row["y"]  # one line per filing again
+    assert page.console_errors == []
+
+
+def test_every_wide_table_of_the_citizen_fits_a_phone(citizen_user, open_page, live_server):
+    page = open_page(citizen_user)
+    for path, heading in STACKED_PAGES.items():
+        page.set_viewport_size(PHONE)
+        assert page.goto(live_server.url + path).status == 200
+        assert page.locator("h1").inner_text() == heading
+        page.evaluate("document.querySelectorAll('details').forEach(details => { details.open = true; })")
+        for viewport in (PHONE, SMALL_PHONE):
+            page.set_viewport_size(viewport)
+            assert page.evaluate(NO_SIDEWAYS_SCROLL), (path, viewport)
+            tables = page.evaluate(CELLS)
+            assert tables, path
+            for table in tables:
+                assert table["stacked"], (path, table)
+                assert table["width"] <= table["room"] and table["outside"] == 0, (path, viewport, table)
+        page.set_viewport_size(PHONE)
+        accessible(page)
+    assert page.console_errors == []
+
+
+def test_the_focus_lands_on_the_error_summary_after_a_failed_submit(citizen_user, open_page, live_server):
+    page = open_page(citizen_user)
+    page.goto(live_server.url + BOOK)
+    page.get_by_label("Nội dung yêu cầu", exact=True).fill("")
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    page.wait_for_load_state("load")  # deferred scripts have run
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')"), \
+        page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    assert page.title().startswith("Lỗi:")
+    box = summary.bounding_box()
+    assert 0 <= box["y"] < PHONE["height"], box  # on the phone's screen, not 1,000 px further down
+    assert page.evaluate("document.querySelector('h1').nextElementSibling.classList.contains('error-summary')")
+    assert summary.get_by_role("link", name="Nhập nội dung yêu cầu cấp lại sổ.").is_visible()
+    accessible(page)
+    assert page.console_errors == []
+
+
+def test_without_javascript_the_summary_is_still_the_first_thing_under_the_heading(citizen_user, open_page,
+                                                                                   live_server):
+    page = open_page(citizen_user, javascript=False)
+    page.goto(live_server.url + BOOK)
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.wait_for_load_state()
+    assert page.evaluate("document.querySelector('h1').nextElementSibling.classList.contains('error-summary')")
+    box = page.locator(".error-summary").bounding_box()
+    assert 0 <= box["y"] < PHONE["height"], box
+
+
+def test_withdrawing_a_filing_asks_first(citizen_user, open_page, live_server):
+    filing = Filing.objects.filter(person=citizen_user.person, status=Filing.Status.SUBMITTED).first()
+    page = open_page(citizen_user, javascript=False)  # the whole step works without JavaScript
+    status_url = f"{live_server.url}/dich-vu-cong/ho-so/{filing.pk}/"
+    page.goto(status_url)
+    page.get_by_role("link", name=f"Rút hồ sơ {filing.tracking_number}").click()
+    page.wait_for_url(f"**/dich-vu-cong/ho-so/{filing.pk}/rut/")
+    assert page.locator("h1").inner_text() == f"Rút hồ sơ {filing.tracking_number}?"
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED  # opening the question withdrew nothing
+
+    page.get_by_role("link", name="Quay lại").click()
+    page.wait_for_url(status_url)
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED
+
+    page.get_by_role("link", name=f"Rút hồ sơ {filing.tracking_number}").click()
+    page.wait_for_url("**/rut/")
+    page.get_by_role("button", name="Rút hồ sơ").click()
+    page.wait_for_url(status_url)
+    assert page.get_by_text(f"Đã rút hồ sơ {filing.tracking_number}.").is_visible()
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.WITHDRAWN
+    assert page.get_by_role("link", name=re.compile("^Rút hồ sơ")).count() == 0
+
+    page.goto(f"{status_url}rut/")  # the question again (history, a bookmark): not asked, it is done
+    page.wait_for_url(status_url)
+    assert page.get_by_text(f"Hồ sơ {filing.tracking_number} đã được rút.").is_visible()
+    assert filing.events.filter(status=Filing.Status.WITHDRAWN).count() == 1
+
+
+def test_the_withdraw_question_is_accessible_on_a_phone(citizen_user, open_page, live_server):
+    filing = Filing.objects.filter(person=citizen_user.person, status=Filing.Status.SUBMITTED).first()
+    page = open_page(citizen_user)
+    page.goto(f"{live_server.url}/dich-vu-cong/ho-so/{filing.pk}/rut/")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert page.get_by_role("button", name="Rút hồ sơ").bounding_box()["y"] < PHONE["height"]
+    accessible(page)
+    assert page.console_errors == []
