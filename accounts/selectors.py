@@ -77,6 +77,13 @@ def children_of(*, user):
             .select_related(*PERSON_PAGE_RELATIONS).order_by("birth_date"))
 
 
+def viewing(user, person) -> dict:
+    """The context naming whose records a page shows: `person`, and `viewing_child` when they are
+    not the user's own (a parent looking at a child's)."""
+    own_id = getattr(user, "person_id", None)
+    return {"person": person, "viewing_child": person is not None and own_id is not None and person.pk != own_id}
+
+
 def person_in_view(request):
     """Whose records the personal pages show: the user's own, or a child the user may view."""
     user = request.user

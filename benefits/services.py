@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
+from vssid_portal.templatetags.vn_format import vn_date
 
 from .models import BenefitEvent, BenefitRecord, Status
 
@@ -40,7 +41,7 @@ def _display(name: str, value) -> str:
     if field.is_relation:
         return str(field.related_model.objects.filter(pk=value).first() or value)
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return vn_date(value)
     return str(value)
 
 

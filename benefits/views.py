@@ -8,23 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from accounts.selectors import person_in_view
+from accounts.selectors import person_in_view, viewing
 from participation.selectors import format_months
 
 from .estimator import PENSION_YEARS, PENSION_YEARS_OLD_LAW
 from .selectors import benefit_timeline, benefits_for, group_by_kind, one_time_estimate_for
 
 
-def _viewing(request, person) -> dict:
-    own = getattr(request.user, "person", None)
-    return {"person": person, "viewing_child": person is not None and own is not None and person.pk != own.pk}
-
-
 @login_required
 def index(request):
     person = person_in_view(request)
     groups = group_by_kind(benefits_for(person=person))
-    return render(request, "benefits/index.html", {**_viewing(request, person), "groups": groups})
+    return render(request, "benefits/index.html", {**viewing(request.user, person), "groups": groups})
 
 
 @login_required
@@ -33,7 +28,7 @@ def detail(request, pk: int):
     if person is None:
         raise Http404
     record = get_object_or_404(benefits_for(person=person), pk=pk)
-    context = {**_viewing(request, person), "record": record, "timeline": benefit_timeline(record)}
+    context = {**viewing(request.user, person), "record": record, "timeline": benefit_timeline(record)}
     return render(request, "benefits/detail.html", context)
 
 
@@ -43,7 +38,7 @@ def estimate(request):
     estimate = one_time_estimate_for(person=person)
     result = estimate.result
     context = {
-        **_viewing(request, person),
+        **viewing(request.user, person),
         "periods": estimate.periods,
         "result": result,
         "total": format_months(result.months_total),

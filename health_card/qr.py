@@ -30,6 +30,8 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from vssid_portal.templatetags.vn_format import vn_date
+
 from . import keys
 
 SCREEN_SECONDS = 10 * 60
@@ -131,7 +133,7 @@ def _hex(text: str) -> str:
 def _date_text(value: datetime.date | None, year_only: bool = False) -> str:
     if value is None:
         return "-"
-    return f"{value.year:04d}" if year_only else value.strftime("%d/%m/%Y")
+    return vn_date(value, year_only)
 
 
 def management_code(*, purpose: Purpose, version: int, bhxh_code: str) -> str:

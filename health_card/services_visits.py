@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.services.notices import person_notify
+from vssid_portal.templatetags.vn_format import vn_date, vnd
 
 from .models import Visit, VisitEvent, VisitLine
 from .selectors_visits import visit_in_scope
@@ -23,10 +24,6 @@ from .selectors_visits import visit_in_scope
 TOTAL_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
 TRACKED_FIELDS = ("person_id", "facility_id", "reference", "kind", "admitted_on", "discharged_on", "diagnosis_code",
                   "diagnosis_name", "total_cost", "bhyt_paid", "patient_paid")
-
-
-def _money(value: int) -> str:
-    return f"{value:,} đ".replace(",", ".")
 
 
 def line_totals(lines) -> tuple[int, int, int]:
@@ -62,8 +59,8 @@ def check_totals(visit: Visit, lines) -> None:
                                       ("patient_paid", patient, "Phần người bệnh chi trả")):
             value = getattr(visit, name)
             if value != expected:
-                shown = "trống" if value is None else _money(value)
-                errors[name] = (f"{label} ({shown}) phải bằng tổng của các dòng chi phí ({_money(expected)}). "
+                shown = "trống" if value is None else vnd(value)
+                errors[name] = (f"{label} ({shown}) phải bằng tổng của các dòng chi phí ({vnd(expected)}). "
                                 "Sửa số tiền hoặc để trống để tính từ các dòng chi phí.")
     for name, label in (("total_cost", "tổng chi phí"), ("bhyt_paid", "phần BHYT chi trả"),
                         ("patient_paid", "phần người bệnh chi trả")):
@@ -97,9 +94,9 @@ def _display(name: str, value) -> str:
     if field.is_relation:
         return str(field.related_model.objects.filter(pk=value).first() or value)
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return vn_date(value)
     if name in ("total_cost", "bhyt_paid", "patient_paid"):
-        return _money(value)
+        return vnd(value)
     return str(value)
 
 

@@ -26,7 +26,7 @@ from vssid_portal.pdf import render_pdf
 from vssid_portal.text import fold
 
 from ..models import Guardianship, Person, Registration, RegistrationEvent, User
-from ..selectors import registrations_visible_to
+from ..selectors import adult_born_by, registrations_visible_to
 from ..validators import validate_id_document
 
 logger = logging.getLogger(__name__)
@@ -87,18 +87,13 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     return person
 
 
-CHILD_AGE_LIMIT = 18
-
-
 def _check_child(child: Person, parent: User) -> None:
     """A parent registers for a minor who is not themself and not already linked to them."""
     if parent.person_id is None:
         raise ValidationError("Chỉ người tham gia có tài khoản mới đăng ký được cho con.")
     if child.pk == parent.person_id:
         raise ValidationError({"bhxh_code": "Đây là mã số BHXH của chính bạn. Hãy nhập mã số BHXH của con."})
-    today = timezone.localdate()
-    age = today.year - child.birth_date.year - ((today.month, today.day) < (child.birth_date.month, child.birth_date.day))
-    if age >= CHILD_AGE_LIMIT:
+    if child.birth_date <= adult_born_by():
         raise ValidationError({"bhxh_code": "Chỉ đăng ký thay cho trẻ dưới 18 tuổi. Người từ 18 tuổi tự đăng ký tài khoản."})
     if User.objects.filter(person=child).exists():
         raise ValidationError({"bhxh_code": "Người này đã có tài khoản riêng nên không đăng ký thay được."})

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
+from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
 
 from ..forms import ScanForm, TypedForm
@@ -89,12 +90,6 @@ def verify(request):
 
 # --- JSON API -------------------------------------------------------------------------------
 
-def _date(value, year_only=False):
-    if value is None:
-        return None
-    return f"{value.year:04d}" if year_only else value.strftime("%d/%m/%Y")
-
-
 def api_answer(result) -> dict:
     """A check in the card-check service's names (maKetQua, hoTen, gioiTinh, maDKBD, ...), its words
     in Vietnamese ("Thẻ hợp lệ", "Nam"/"Nữ") as that service gives them: `api_verify` builds it in
@@ -111,15 +106,15 @@ def api_answer(result) -> dict:
         "maSoBHXH": person.bhxh_code,
         "maThe": card.legacy_number,
         "hoTen": person.full_name,
-        "ngaySinh": _date(person.birth_date, person.birth_year_only),
+        "ngaySinh": vn_date(person.birth_date, person.birth_year_only) or None,
         "gioiTinh": sex,
         "maDKBD": card.facility.code,
         "tenDKBD": card.facility.name,
         "cqBHXH": card.agency.name,
-        "gtTheTu": _date(card.valid_from),
-        "gtTheDen": _date(card.valid_to),
+        "gtTheTu": vn_date(card.valid_from) or None,
+        "gtTheDen": vn_date(card.valid_to) or None,
         "maKV": card.living_area,
-        "ngayDu5Nam": _date(card.five_year_date),
+        "ngayDu5Nam": vn_date(card.five_year_date) or None,
         "mucHuong": card.level_id,
         "tyLeHuong": card.level.percent,
         "lanCap": card.version,

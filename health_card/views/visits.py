@@ -8,21 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from accounts.selectors import person_in_view
+from accounts.selectors import person_in_view, viewing
 
 from ..selectors_visits import visits_by_year, visits_for
-
-
-def _viewing(request, person) -> dict:
-    own = getattr(request.user, "person", None)
-    return {"person": person, "viewing_child": person is not None and own is not None and person.pk != own.pk}
 
 
 @login_required
 def visits(request):
     person = person_in_view(request)
     years = visits_by_year(visits_for(person=person))
-    return render(request, "health_card/visits.html", {**_viewing(request, person), "years": years})
+    return render(request, "health_card/visits.html", {**viewing(request.user, person), "years": years})
 
 
 @login_required
@@ -31,4 +26,4 @@ def visit_detail(request, pk: int):
     if person is None:
         raise Http404
     visit = get_object_or_404(visits_for(person=person), pk=pk)
-    return render(request, "health_card/visit_detail.html", {**_viewing(request, person), "visit": visit})
+    return render(request, "health_card/visit_detail.html", {**viewing(request.user, person), "visit": visit})
