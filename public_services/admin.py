@@ -132,16 +132,24 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
             '<th scope="col">Trạng thái</th><th scope="col">Người thực hiện</th><th scope="col">Ghi chú</th></tr>'
             "</thead><tbody>{}</tbody></table>", body)
 
-    @admin.display(description="ảnh giấy tờ")
+    @admin.display(description="giấy tờ, tệp kèm theo")
     def evidence(self, obj):
         documents = list(obj.documents.all())
         if not documents:
             return "Không có"
-        return format_html_join(
+        images = format_html_join(
             "", '<figure class="filing-evidence"><a href="{0}"><img src="{0}" alt="{1}" width="320"></a><figcaption>{1}</figcaption></figure>',
             ((reverse("admin:public_services_filing_document", args=[obj.pk, document.pk]), document.label)
-             for document in documents),
+             for document in documents if not document.is_several),
         )
+        files = [document for document in documents if document.is_several]
+        if not files:
+            return images
+        links = format_html_join("", '<li><a href="{}" download>{}</a></li>', (
+            (reverse("admin:public_services_filing_document", args=[obj.pk, document.pk]), document.filename)
+            for document in files))
+        label = files[0].label.replace(" (không bắt buộc)", "")
+        return format_html('{}<p>{}:</p><ul class="filing-files">{}</ul>', images, label, links)
 
     @admin.display(description="tờ khai")
     def declaration(self, obj):
@@ -172,7 +180,7 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
         document = filing.documents.filter(pk=document_pk).first()
         if document is None:
             raise Http404
-        return private_file_response(document.file.name, filename=document.file.name.rsplit("/", 1)[-1], inline=True)
+        return private_file_response(document.file.name, filename=document.filename, inline=not document.is_several)
 
     def pdf_view(self, request, pk):
         filing = self._visible(request, pk)

@@ -34,7 +34,7 @@ from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .models import TRANSITIONS, Filing, FilingDocument, FilingEvent
-from .procedures.base import form_to_data
+from .procedures.base import document_field, file_name, form_to_data, is_several
 from .selectors import citizen_person_ids, filings_visible_to
 
 logger = logging.getLogger(__name__)
@@ -76,15 +76,17 @@ def _identity(person) -> dict:
 
 
 def _validated(procedure, *, person, data: dict, uploads: dict) -> dict:
-    form = procedure.form(data=data, person=person, kept=uploads.keys())
+    form = procedure.form(data=data, person=person, kept=uploads)
     if not form.is_valid():
         raise ValidationError(dict(form.errors.as_data()))
     return form_to_data(form)
 
 
-def _attach(filing: Filing, uploads: dict[str, str]) -> list[str]:
+def _attach(filing: Filing, uploads: dict[str, str], saved: list[str]) -> list[str]:
     """Copy uploads (temporary names in private storage) under the filing; returns old files to
-    delete once committed (a replaced document)."""
+    delete once committed (a replaced document). The names of the files it stores are added to
+    `saved`, for the caller to delete if the transaction fails. A file of a several-files field
+    keeps its (safe) name in a folder of its own: "attached_files-2-r0/Giấy_xác_nhận.pdf"."""
     replaced = []
     with translation.override(settings.LANGUAGE_CODE):  # stored with the filing: Vietnamese
         labels = {name: str(field.label) for name, field in filing.procedure.form_class.base_fields.items()}
@@ -96,10 +98,14 @@ def _attach(filing: Filing, uploads: dict[str, str]) -> list[str]:
             document = FilingDocument(filing=filing, field=field)
         else:
             replaced.append(document.file.name)
-        document.label = labels.get(field, field)
-        extension = name.rsplit(".", 1)[-1]
+        document.label = labels.get(document_field(field), field)
+        if is_several(field):
+            target = f"{field}-r{filing.revision}/{file_name(name)}"
+        else:
+            target = f"{field}-r{filing.revision}.{name.rsplit('.', 1)[-1]}"
         with default_storage.open(name, "rb") as handle:
-            document.file.save(f"{field}-r{filing.revision}.{extension}", ContentFile(handle.read()), save=False)
+            document.file.save(target, ContentFile(handle.read()), save=False)
+        saved.append(document.file.name)
         document.save()
     return replaced
 
@@ -169,7 +175,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     agency = procedure.agency_for(person=person, data=cleaned)
     now = timezone.now()
     try:
-        with transaction.atomic():
+        with kept_only_if_committed() as saved, transaction.atomic():
             filing = Filing(
                 tracking_number=_tracking_number(), procedure_code=procedure.code, person=person, submitted_by=user,
                 agency=agency, data=cleaned, identity=_identity(person), idempotency_key=idempotency_key,
@@ -180,7 +186,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             # IntegrityError (below) it is the filing the citizen gets back.
             filing.full_clean(validate_unique=False)
             filing.save()
-            _attach(filing, uploads)
+            _attach(filing, uploads, saved)
             _record(filing, from_status="", actor=user)
             transaction.on_commit(lambda: _delete_files(uploads.values()))
             transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
@@ -214,7 +220,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
     procedure = filing.procedure
     kept = {document.field: document.file.name for document in filing.documents.all()}
     cleaned = _validated(procedure, person=filing.person, data=data, uploads={**kept, **uploads})
-    with transaction.atomic():
+    with kept_only_if_committed() as saved, transaction.atomic():
         filing = _citizen_locked(filing, user)
         if filing.status != Filing.Status.RETURNED:
             raise ValidationError(gettext("Chỉ sửa được hồ sơ cơ quan BHXH đã trả lại để bổ sung."))
@@ -227,7 +233,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         filing.submitted_at = timezone.now()
         filing.due_date = due_date_from(timezone.localdate(), procedure.handling_days)
         filing.full_clean(validate_constraints=False)  # the status changes below, in _move
-        replaced = _attach(filing, uploads)
+        replaced = _attach(filing, uploads, saved)
         _move(filing, to=Filing.Status.SUBMITTED, actor=user, note="Người nộp đã sửa và nộp lại hồ sơ.",
               fields=["revision", "pdf_attempts", "data", "agency", "note", "received_at", "submitted_at", "due_date"])
         transaction.on_commit(lambda: _delete_files([*replaced, *uploads.values()]))

@@ -26,11 +26,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import person_in_view
+from vssid_portal.documents import DocumentsField
 from vssid_portal.files import private_file_response, private_file_url
 
 from .models import Filing
 from .procedures import registry
-from .procedures.base import form_to_data
+from .procedures.base import document_field, documents_kept, file_name, form_to_data, is_several
 from .selectors import filing_for_citizen, filing_next_step, filings_of
 from .services import (
     UPLOAD_DIR,
@@ -80,17 +81,48 @@ def _refresh_initial(form_class, post) -> dict:
     }
 
 
-def _keep_uploads(request, form, kept: dict, folder: str) -> None:
-    """Store every image that passed, even when another field failed."""
+def _keep_uploads(request, form, kept: dict, folder: str, *, existing: dict | None = None) -> None:
+    """Store every image that passed, even when another field failed, and every file of a
+    several-files field that passed. Such a file takes the key of the kept one of the same name
+    (in `existing`: the draft's files and, when correcting a filing, the filing's), else a free one;
+    each is stored in a folder of its own under its safe name, which is the name shown and served."""
     cleaned = getattr(form, "cleaned_data", {})
-    for name in form.fields:
-        content = cleaned.get(name) if isinstance(form.fields[name], forms.FileField) else None
+    existing = kept if existing is None else existing
+    for name, field in form.fields.items():
+        if isinstance(field, DocumentsField):
+            for content in form.accepted.get(name, []):
+                key = _document_key(name, content.name, {**existing, **kept}, field.max_files)
+                stored = default_storage.save(f"{UPLOAD_DIR}/{folder}-{secrets.token_hex(4)}/{content.name}", content)
+                _replace_kept(kept, key, stored)
+            continue
+        content = cleaned.get(name) if isinstance(field, forms.FileField) else None
         if content:
             extension = content.name.rsplit(".", 1)[-1]
             stored = default_storage.save(f"{UPLOAD_DIR}/{folder}/{name}.{extension}", content)
-            if kept.get(name) and kept[name].startswith(f"{UPLOAD_DIR}/"):
-                default_storage.delete(kept[name])
-            kept[name] = stored
+            _replace_kept(kept, name, stored)
+
+
+def _replace_kept(kept: dict, key: str, stored: str) -> None:
+    if kept.get(key) and kept[key].startswith(f"{UPLOAD_DIR}/"):
+        default_storage.delete(kept[key])
+    kept[key] = stored
+
+
+def _document_key(name: str, filename: str, kept: dict, max_files: int) -> str:
+    files = documents_kept(kept, name)
+    for key, path in files.items():
+        if file_name(path) == filename:
+            return key
+    return next(f"{name}-{number}" for number in range(1, max_files + len(files) + 2)
+                if f"{name}-{number}" not in files)
+
+
+def _attached(request, kept: dict) -> list[tuple[str, str]]:
+    """The draft's several-files uploads as (file name, download link), in their order."""
+    files = sorted((key for key in kept if is_several(key)),
+                   key=lambda key: (document_field(key), int(key.rpartition("-")[2])))
+    return [(file_name(kept[key]), private_file_url(kept[key], user=request.user, filename=file_name(kept[key])))
+            for key in files]
 
 
 def _documents(procedure, documents) -> list:
@@ -98,14 +130,15 @@ def _documents(procedure, documents) -> list:
     language; the name stored with it (Vietnamese, as submitted) when the field is gone."""
     labels = {name: field.label for name, field in procedure.form_class.base_fields.items()}
     for document in documents:
-        document.display_label = labels.get(document.field) or document.label
+        document.display_label = (document.filename if document.is_several
+                                  else labels.get(document.field) or document.label)
     return documents
 
 
 def _previews(request, procedure, kept: dict) -> list[tuple[str, str]]:
     labels = {name: str(field.label) for name, field in procedure.form_class.base_fields.items()}
     return [(labels.get(name, name), private_file_url(name_, user=request.user, inline=True))
-            for name, name_ in kept.items()]
+            for name, name_ in kept.items() if not is_several(name)]
 
 
 @login_required
@@ -147,7 +180,7 @@ def procedure_form(request, slug):
         form = procedure.form(initial=procedure.initial(person), person=person)
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": person, "form": form, "key": draft["key"],
-        "previews": _previews(request, procedure, draft["uploads"]),
+        "previews": _previews(request, procedure, draft["uploads"]), "attached": _attached(request, draft["uploads"]),
         "multipart": bool(procedure.upload_fields), "action": request.path,
     })
 
@@ -185,7 +218,7 @@ def review(request, slug):
         return redirect("public_services:form", slug=procedure.slug)
     return render(request, "public_services/review.html", {
         "procedure": procedure, "person": person, "rows": procedure.rows(draft["data"]), "key": draft["key"],
-        "previews": _previews(request, procedure, draft["uploads"]),
+        "previews": _previews(request, procedure, draft["uploads"]), "attached": _attached(request, draft["uploads"]),
     })
 
 
@@ -282,7 +315,7 @@ def filing_edit(request, pk):
     elif request.method == "POST":
         form = procedure.form(request.POST, request.FILES, person=filing.person, kept=kept)
         valid = form.is_valid()
-        _keep_uploads(request, form, draft["uploads"], draft["folder"])
+        _keep_uploads(request, form, draft["uploads"], draft["folder"], existing=kept)
         _save_drafts(request)
         if valid:
             try:
@@ -299,6 +332,7 @@ def filing_edit(request, pk):
     previews = _previews(request, procedure, draft["uploads"])
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": filing.person, "form": form, "filing": filing, "previews": previews,
+        "attached": _attached(request, draft["uploads"]),
         "documents": _documents(procedure, [document for document in filing.documents.all()
                                             if document.field not in draft["uploads"]]),
         "multipart": bool(procedure.upload_fields), "action": request.path,
@@ -311,4 +345,4 @@ def filing_document(request, pk, document_pk):
     document = next((document for document in filing.documents.all() if document.pk == document_pk), None)
     if document is None:
         raise Http404
-    return private_file_response(document.file.name, filename=document.file.name.rsplit("/", 1)[-1], inline=True)
+    return private_file_response(document.file.name, filename=document.filename, inline=not document.is_several)

@@ -125,7 +125,9 @@ TRANSITIONS: dict[str, set[str]] = {
 
 
 class FilingDocument(models.Model):
-    """Evidence uploaded with a filing: an image re-encoded on upload (vssid_portal.images)."""
+    """Evidence uploaded with a filing: an image re-encoded on upload (vssid_portal.images), or one
+    file of a several-files field (vssid_portal.documents; `field` is then "<field>-<n>" and the
+    file keeps the citizen's name, made safe, as the last part of its path)."""
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="documents")
     field = models.CharField("mục", max_length=40)
@@ -140,7 +142,15 @@ class FilingDocument(models.Model):
         constraints = [models.UniqueConstraint(fields=["filing", "field"], name="filing_document_one_per_field")]
 
     def __str__(self):
-        return self.label
+        return self.filename if self.is_several else self.label
+
+    @property
+    def is_several(self) -> bool:
+        return "-" in self.field
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
 
 
 class FilingEvent(models.Model):

@@ -10,26 +10,63 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Agency
+from vssid_portal.documents import DocumentsField, too_large_total, too_many_files
 from vssid_portal.templatetags.vn_format import vn_date
 
 
 class ProcedureForm(forms.Form):
     """Base of the procedures' forms: knows whose filing it is; an image already accepted (kept
-    from an earlier post, or stored with the filing) need not be chosen again."""
+    from an earlier post, or stored with the filing) need not be chosen again.
+
+    `kept` maps an upload's key to its name in private storage: a field's name for an image, and
+    `<field>-<n>` for each file of a several-files field (DocumentsField). The files of such a
+    field are added to those kept (one of the same name replaces it), within the field's count and
+    total size; the files of a post that passed are in `accepted` even when another was refused."""
 
     def __init__(self, *args, person, kept=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
+        self.kept_paths = dict(kept) if isinstance(kept, dict) else {}
         self.kept = set(kept)
+        self.accepted: dict[str, list] = {}
         for name in self.kept & set(self.fields):
             self.fields[name].required = False
             self.fields[name].help_text = _("Đã nhận ảnh. Chỉ chọn ảnh khác nếu muốn thay.")
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            if isinstance(field, DocumentsField) and name in self.cleaned_data:
+                self._limit_documents(name, field)
+
+    def _limit_documents(self, name: str, field: DocumentsField) -> None:
+        batch = self.cleaned_data[name]
+        kept = documents_kept(self.kept_paths, name)
+        replaced = {key for key, path in kept.items() if file_name(path) in {item.name for item in batch}}
+        staying = [path for key, path in kept.items() if key not in replaced]
+        problems = list(batch.problems)
+        if batch:
+            total = sum(_stored_size(path) for path in staying) + sum(item.size for item in batch)
+            if len(staying) + len(batch) > field.max_files:
+                problems.append(too_many_files(field.max_files, len(staying) + len(batch)))
+                batch.clear()
+            elif total > field.max_bytes:
+                problems.append(too_large_total(field.max_bytes, total))
+                batch.clear()
+        elif len(kept) > field.max_files or sum(_stored_size(path) for path in kept.values()) > field.max_bytes:
+            # checked again at submission: the draft is the server's, but its limits are the law of the form
+            problems.append(too_many_files(field.max_files, len(kept)) if len(kept) > field.max_files
+                            else too_large_total(field.max_bytes, sum(_stored_size(path) for path in kept.values())))
+        self.accepted[name] = list(batch)
+        if problems:
+            self.add_error(name, problems)
 
     def require(self, cleaned: dict, names, message=_("Mục này là bắt buộc.")) -> None:
         """Each of `names` left empty gets `message` (one text, or a dict of texts by field name)."""
@@ -78,6 +115,34 @@ def pdf_wording(field, label=None, *, choices=None):
     field.pdf_label = label
     field.pdf_choices = dict(choices or {})
     return field
+
+
+def _stored_size(path: str) -> int:
+    try:
+        return default_storage.size(path)
+    except (FileNotFoundError, OSError):
+        return 0
+
+
+def file_name(path: str) -> str:
+    """A stored document's file name: the last part of its path (the citizen's, made safe)."""
+    return path.rsplit("/", 1)[-1]
+
+
+def document_field(key: str) -> str:
+    """The form field an upload's key belongs to: "attached_files-2" → "attached_files"."""
+    return key.partition("-")[0]
+
+
+def is_several(key: str) -> bool:
+    """Whether the key is one file of a several-files field (served as a download, listed by name)."""
+    return "-" in key
+
+
+def documents_kept(kept: dict, name: str) -> dict:
+    """The kept files of the several-files field `name`, by key, in their order."""
+    found = {key: path for key, path in kept.items() if document_field(key) == name and is_several(key)}
+    return dict(sorted(found.items(), key=lambda item: int(item[0].rpartition("-")[2] or 0)))
 
 
 def upload_fields(form_class) -> list[str]:

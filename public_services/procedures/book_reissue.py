@@ -6,12 +6,17 @@ or pick-up. Handling time: 10 working days (unconfirmed: check the current list 
 """
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from vssid_portal.documents import DocumentsField
 
 from .base import Procedure
 from .fields import DeliveryForm, contact_initial, long_text
 from .registry import register
 
+MAX_FILES = 6  # VssID's 607 screen: at most 6 files, 5 MB in all
+MAX_BYTES = 5 * 1024 * 1024
 REASONS = [("mat", _("Bị mất sổ")), ("hong", _("Sổ bị hỏng (rách, nhòe, không đọc được)"))]
 
 
@@ -24,7 +29,14 @@ class BookReissueForm(DeliveryForm):
                         missing=_("Nhập nội dung yêu cầu cấp lại sổ."))
     attachments = long_text(_("Hồ sơ kèm theo"), required=False,
                             help_text=_("Giấy tờ bạn gửi kèm (nếu có). Tối đa 1000 ký tự."))
-    field_order = ["reason", "details", "attachments", "phone", "email", "delivery", "delivery_address"]
+    attached_files = DocumentsField(
+        label=_("Tệp hồ sơ kèm theo (không bắt buộc)"), max_files=MAX_FILES, max_bytes=MAX_BYTES,
+        help_text=format_lazy(_("Tệp PDF, XML, JPG hoặc XLSX; tối đa {count} tệp, tổng dung lượng tối đa {size} MB. "
+                                "Có thể chọn nhiều tệp cùng lúc; tệp trùng tên với tệp đã gửi sẽ thay tệp đó."),
+                              count=MAX_FILES, size=MAX_BYTES // (1024 * 1024)),
+    )
+    field_order = ["reason", "details", "attachments", "attached_files", "phone", "email", "delivery",
+                   "delivery_address"]
 
 
 @register

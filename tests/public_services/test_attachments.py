@@ -1,0 +1,366 @@
+"""The 607A form's attached files ("Hồ sơ kèm theo"): PDF, XML, JPG and XLSX judged by their
+content, at most 6 files and 5 MB in all, kept between the form and the review page, stored
+privately with the filing, served as downloads to the owner and the agency's officers only,
+listed on the pages and in the declaration, and added or replaced when a returned filing is
+corrected."""
+
+import io
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+from public_services import services
+from public_services.models import Filing, FilingDocument
+from public_services.services import filing_build_declaration, filing_return, uploads_sweep
+from tests.conftest import require_tool
+
+from .helpers import answers, district_officer, other_district_officer, owner, stranger  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+URL = "/dich-vu-cong/cap-lai-so-bhxh/"
+QUEUE = "/quan-tri/public_services/filing/"
+FIELD = "attached_files"
+
+
+# Real files, built here.
+def real_pdf(text="Giấy xác nhận mất sổ") -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=f"<p>{text}</p>").write_pdf()
+
+
+def real_xlsx(*, extra: dict | None = None, leave_out=()) -> bytes:
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+                               'package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="'
+                               'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                       'relationships"/>',
+        "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                           '2006/main"><sheets/></workbook>',
+        **(extra or {}),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            if name not in leave_out:
+                archive.writestr(name, content)
+    return out.getvalue()
+
+
+def real_xml() -> bytes:
+    return '<?xml version="1.0" encoding="UTF-8"?><HoSo><HoTen>Nguyễn Văn Đức</HoTen></HoSo>'.encode()
+
+
+def real_jpeg() -> bytes:
+    image = Image.new("RGB", (80, 60), (20, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def pdf_with(change) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _javascript(writer):
+    action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                               NameObject("/JS"): TextStringObject("app.alert(1)")})
+    scripts = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("x"), writer._add_object(action)])})
+    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): scripts})
+
+
+def _launch(writer):
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("cmd.exe")})
+
+
+def _bomb() -> bytes:
+    return real_xlsx(extra={"xl/worksheets/sheet1.xml": "<a>" + "0" * (60 * 1024 * 1024) + "</a>"})
+
+
+def upload(name, data, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+HOSTILE = [
+    ("pdf-js.pdf", lambda: pdf_with(_javascript), "mã lệnh"),
+    ("pdf-launch.pdf", lambda: pdf_with(_launch), "mã lệnh"),
+    ("pdf-embedded.pdf", lambda: pdf_with(lambda w: w.add_attachment("run.exe", b"MZ" + b"\0" * 64)), "mã lệnh"),
+    ("pdf-encrypted.pdf", lambda: pdf_with(lambda w: w.encrypt("mat-khau")), "mã hóa"),
+    ("truncated.pdf", lambda: real_pdf()[:1500], "bị hỏng"),
+    ("pdf-then-html.pdf", lambda: real_pdf() + b"<html><script>alert(1)</script></html>", "bị hỏng"),
+    ("scan.jpg", real_pdf, "không khớp"),
+    ("setup.pdf", lambda: b"MZ\x90\x00" + b"\x00" * 500, "không phải PDF, XML, JPG hoặc XLSX"),
+    ("run.xlsx", lambda: b"\x7fELF\x02\x01\x01" + b"\x00" * 200, "không phải PDF, XML, JPG hoặc XLSX"),
+    ("page.xml", lambda: b"<html><body><script>alert(1)</script></body></html>", "trang web hoặc ảnh SVG"),
+    ("page.html", lambda: b"<html><body><script>alert(1)</script></body></html>", "không khớp"),
+    ("image.xml", lambda: b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+     "trang web hoặc ảnh SVG"),
+    ("vector.svg", lambda: b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "không khớp"),
+    ("laughs.xml", lambda: b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><l>&b;</l>',
+     "DTD"),
+    ("external.xml", lambda: b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+     "DTD"),
+    ("broken.xml", lambda: b"<?xml version='1.0'?><HoSo><HoTen>", "không phải XML hợp lệ"),
+    ("cp1258.xml", lambda: "<HoSo>Đông</HoSo>".encode("cp1258"), "sai bảng mã"),
+    ("macro.xlsx", lambda: real_xlsx(extra={"xl/vbaProject.bin": "macro"}), "có macro"),
+    ("traversal.xlsx", lambda: real_xlsx(extra={"../../evil.sh": "rm -rf /"}), "không phải tệp Excel"),
+    ("no-workbook.xlsx", lambda: real_xlsx(leave_out={"xl/workbook.xml"}), "không phải tệp Excel"),
+    ("bomb.xlsx", _bomb, "quá lớn"),
+    ("truncated.xlsx", lambda: real_xlsx()[:200], "không phải tệp Excel"),
+    ("truncated.jpg", lambda: real_jpeg()[:400], "ảnh JPG bị hỏng"),
+    ("png.jpg", lambda: _png(), "không phải PDF, XML, JPG hoặc XLSX"),
+    ("empty.pdf", lambda: b"", "rỗng"),
+]
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(out, "PNG")
+    return out.getvalue()
+
+
+def logged(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def key_of(client) -> str:
+    return re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
+
+
+def post_form(client, key, files, **overrides):
+    return client.post(URL, {**answers("607A", **overrides), "idempotency_key": key, FIELD: files})
+
+
+def field_errors(response) -> list[str]:
+    return list(response.context["form"].errors.get(FIELD, []))
+
+
+def stored(root: Path) -> list[Path]:
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def submit_with(client, files) -> Filing:
+    key = key_of(client)
+    response = post_form(client, key, files)
+    assert response.status_code == 302, field_errors(response)
+    response = client.post(URL + "xem-lai/", {"idempotency_key": key})
+    assert response.status_code == 302
+    return Filing.objects.get(idempotency_key=key)
+
+
+@pytest.fixture
+def root(settings) -> Path:
+    return Path(settings.PRIVATE_FILES_ROOT)
+
+
+def test_the_field_takes_several_files_of_the_four_kinds_and_says_its_limits(owner):
+    html = logged(owner).get(URL).content.decode()
+    tag = re.search(rf'<input[^>]+name="{FIELD}"[^>]*>', html).group(0)
+    assert "multiple" in tag and 'accept=".pdf,.xml,.jpg,.jpeg,.xlsx' in tag
+    assert "tối đa 6 tệp, tổng dung lượng tối đa 5 MB" in html
+
+
+def test_real_files_of_the_four_kinds_are_accepted_stored_privately_and_the_jpeg_re_encoded(owner, root,
+                                                                          django_capture_on_commit_callbacks):
+    client = logged(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit_with(client, [upload("Giấy xác nhận.pdf", real_pdf()), upload("bang-luong.xlsx", real_xlsx()),
+                                      upload("ho-so.xml", real_xml()), upload("so cu.JPG", real_jpeg())])
+    documents = sorted(filing.documents.all(), key=lambda document: document.field)
+    assert [document.filename for document in documents] == [
+        "Giấy_xác_nhận.pdf", "bang-luong.xlsx", "ho-so.xml", "so_cu.jpg"]
+    assert all(document.field.startswith(f"{FIELD}-") for document in documents)
+    for document in documents:
+        path = Path(default_storage.path(document.file.name))
+        assert path.resolve().is_relative_to(root.resolve())
+    with default_storage.open(documents[3].file.name, "rb") as handle:
+        data = handle.read()
+    assert b"PhoneMaker" not in data and not len(Image.open(io.BytesIO(data)).getexif())
+    # no draft file left once submitted
+    assert not [path for path in stored(root) if "/filings/tmp/" in str(path)]
+
+
+@pytest.mark.parametrize("name,build,message", HOSTILE, ids=[case[0] for case in HOSTILE])
+def test_hostile_files_are_refused_naming_the_file_and_nothing_is_saved(owner, root, name, build, message):
+    client = logged(owner)
+    response = post_form(client, key_of(client), [upload(name, build())])
+    errors = field_errors(response)
+    assert response.status_code == 200 and errors
+    assert any(message in error for error in errors), errors
+    from vssid_portal.documents import safe_filename
+
+    assert any(f"“{safe_filename(name)}”" in error for error in errors), errors
+    assert stored(root) == []
+
+
+def test_an_xml_file_may_declare_an_encoding_python_reads(owner):
+    client = logged(owner)
+    data = '<?xml version="1.0" encoding="windows-1258"?><HoSo>Đông</HoSo>'.encode("cp1258")
+    assert post_form(client, key_of(client), [upload("ho-so.xml", data)]).status_code == 302
+
+
+def test_seven_files_or_one_byte_over_5_mb_are_refused_and_nothing_is_saved(owner, root):
+    client = logged(owner)
+    response = post_form(client, key_of(client), [upload(f"tep-{n}.xml", real_xml()) for n in range(7)])
+    assert "tối đa 6 tệp" in " ".join(field_errors(response))
+    assert stored(root) == []
+    half = 5 * 1024 * 1024 // 2
+    big = [upload("a.xml", b"<a>" + b"x" * (half - 7) + b"</a>"),
+           upload("b.xml", b"<b>" + b"x" * (half - 14) + b"</b>"), upload("c.xml", b"<c>x</c>")]
+    assert sum(item.size for item in big) == 5 * 1024 * 1024 + 1
+    response = post_form(client, key_of(client), big)
+    assert "tối đa 5 MB" in " ".join(field_errors(response))
+    assert stored(root) == []
+
+
+def test_limits_count_the_files_kept_from_an_earlier_post(owner):
+    client = logged(owner)
+    key = key_of(client)
+    post_form(client, key, [upload(f"tep-{n}.xml", real_xml()) for n in range(5)], details="")
+    response = post_form(client, key, [upload("tep-5.xml", real_xml()), upload("tep-6.xml", real_xml())])
+    assert "tối đa 6 tệp" in " ".join(field_errors(response))
+    response = post_form(client, key, [upload("tep-0.xml", real_xml()), upload("tep-5.xml", real_xml())])
+    assert response.status_code == 302  # one replaces a kept file of its name: six in all
+
+
+def test_a_refused_file_or_another_error_keeps_the_answers_and_the_accepted_files(owner):
+    client = logged(owner)
+    key = key_of(client)
+    response = post_form(client, key, [upload("giay.pdf", real_pdf()), upload("hong.pdf", b"%PDF-1.4 broken")],
+                         details="Mất sổ ở bến xe")
+    assert any("“hong.pdf”" in error for error in field_errors(response))
+    html = response.content.decode()
+    assert "Mất sổ ở bến xe" in html and "giay.pdf" in html
+    response = post_form(client, key, [], details="Mất sổ ở bến xe")
+    assert response.status_code == 302
+    review = client.get(URL + "xem-lai/").content.decode()
+    assert "giay.pdf" in review and "hong.pdf" not in review
+    client.post(URL + "xem-lai/", {"idempotency_key": key})
+    assert [d.filename for d in Filing.objects.get(idempotency_key=key).documents.all()] == ["giay.pdf"]
+
+
+def test_round_trips_and_a_double_submit_do_not_duplicate_files(owner):
+    client = logged(owner)
+    key = key_of(client)
+    post_form(client, key, [upload("giay.pdf", real_pdf())])
+    client.get(URL)  # back to the form from the review page
+    post_form(client, key, [upload("giay.pdf", real_pdf("bản mới"))])
+    post_form(client, key, [])
+    review = client.get(URL + "xem-lai/").content.decode()
+    assert review.count("giay.pdf</a>") == 1
+    client.post(URL + "xem-lai/", {"idempotency_key": key})
+    client.post(URL + "xem-lai/", {"idempotency_key": key})
+    assert Filing.objects.count() == 1 and FilingDocument.objects.count() == 1
+
+
+def test_a_failed_submit_deletes_the_files_it_stored(owner, root, monkeypatch):
+    client = logged(owner)
+    key = key_of(client)
+    post_form(client, key, [upload("giay.pdf", real_pdf())])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "_record", broken)
+    with pytest.raises(RuntimeError):
+        client.post(URL + "xem-lai/", {"idempotency_key": key})
+    assert Filing.objects.count() == 0
+    assert [path.name for path in stored(root)] == ["giay.pdf"]  # the draft's copy only
+    assert "/filings/tmp/" in str(stored(root)[0])
+
+
+def test_stale_drafts_files_are_swept(owner, root):
+    import datetime
+
+    client = logged(owner)
+    post_form(client, key_of(client), [upload("giay.pdf", real_pdf())], details="")
+    assert len(stored(root)) == 1
+    assert uploads_sweep(older_than=datetime.timedelta(seconds=-60)) == 1
+    assert stored(root) == []
+
+
+def test_files_are_served_as_safe_downloads_to_the_owner_and_the_agency_only(
+        owner, stranger, district_officer, other_district_officer):
+    filing = submit_with(logged(owner), [upload("../../Giấy\x07 xác<nhận>.pdf", real_pdf())])
+    document = filing.documents.get()
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/giay-to/{document.pk}/"
+    status = logged(owner).get(f"/dich-vu-cong/ho-so/{filing.pk}/").content.decode()
+    assert f'href="{url}"' in status and "Giấy_xácnhận.pdf" in status
+    response = logged(owner).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "Gi%E1%BA%A5y_x%C3%A1cnh%E1%BA%ADn.pdf" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert logged(stranger).get(url).status_code == 404
+    admin_url = f"{QUEUE}{filing.pk}/giay-to/{document.pk}/"
+    page = logged(district_officer).get(f"{QUEUE}{filing.pk}/change/").content.decode()
+    assert f'href="{admin_url}"' in page and "Giấy_xácnhận.pdf" in page
+    response = logged(district_officer).get(admin_url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert logged(other_district_officer).get(admin_url).status_code == 404
+
+
+def test_the_declaration_lists_the_files_in_row_05(owner):
+    require_tool("pdftotext", "poppler-utils")
+    filing = submit_with(logged(owner), [upload("giay.pdf", real_pdf()), upload("bang.xlsx", real_xlsx())])
+    built = filing_build_declaration(filing_id=filing.pk)
+    with default_storage.open(built.declaration_pdf.name, "rb") as handle:
+        pdf = handle.read()
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    row = text[text.index("[05]"):]
+    assert "giay.pdf" in row and "bang.xlsx" in row
+    assert "không bắt buộc" not in text
+
+
+def test_a_returned_filing_can_add_and_replace_files(owner, district_officer, django_capture_on_commit_callbacks):
+    client = logged(owner)
+    filing = submit_with(client, [upload("giay.pdf", real_pdf("bản cũ"))])
+    old = filing.documents.get()
+    old_name = old.file.name
+    filing_return(filing=filing, officer=district_officer, what="Bổ sung bảng lương")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**answers("607A"), FIELD: [upload("bang.xlsx", real_xlsx()),
+                                                                upload("giay.pdf", real_pdf("bản mới"))]})
+    assert response.status_code == 302, field_errors(response)
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED
+    assert sorted(document.filename for document in filing.documents.all()) == ["bang.xlsx", "giay.pdf"]
+    replaced = filing.documents.get(field=old.field)
+    assert replaced.pk == old.pk and replaced.file.name != old_name
+    assert not default_storage.exists(old_name)
+
+
+def test_a_returned_filing_refuses_a_hostile_file_and_keeps_the_filing_as_it_was(owner, district_officer, root):
+    client = logged(owner)
+    filing = submit_with(client, [upload("giay.pdf", real_pdf())])
+    filing_return(filing=filing, officer=district_officer, what="Bổ sung")
+    before = stored(root)
+    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/",
+                           {**answers("607A"), FIELD: [upload("x.pdf", pdf_with(_javascript))]})
+    assert any("“x.pdf”" in error for error in field_errors(response))
+    assert stored(root) == before
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.RETURNED
