@@ -1,6 +1,6 @@
 """Hostile files against every upload field of the portal: registration photos, a child's
-registration photos, the 608A evidence images, the feedback attachment, the news lead image in the
-admin, and the participation CSV import. Each file is refused with a Vietnamese message on the
+registration photos, the 608A evidence images, the 607A attached files, the feedback attachment,
+the news lead image in the admin, and the participation CSV import. Each file is refused with a Vietnamese message on the
 field, or accepted and stored re-encoded (no metadata, nothing appended, a safe name); never a 500.
 """
 
@@ -18,7 +18,7 @@ from accounts.models import User
 from lookup.models import Agency, Province, Ward
 from public_services.models import Feedback
 
-from .corpus import HTML, corpus
+from .corpus import HTML, Hostile, corpus
 from .world import PASSWORD
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db,
@@ -171,6 +171,34 @@ def test_evidence_images_of_the_608a_filing(reference_data, private_root):
         accepted = response.status_code == 302 and response["Location"].endswith("xem-lai/")
         failures += judge(item, response, ("evidence_1", "evidence_2"), stored=stored_files(private_root),
                           root=private_root, accepted=accepted)
+    assert failures == []
+
+
+def test_attached_files_of_the_607a_filing(reference_data, private_root):
+    """The 607A "Hồ sơ kèm theo" takes PDF, XML, JPG and XLSX: of the corpus (images and hostile
+    files) only the JPEGs named .jpg are good, re-encoded like the photos; the rest is refused, and
+    so are the hostile documents of tests/public_services/test_attachments.py (active or encrypted
+    PDFs, XML with entities, SVG or HTML, XLSX with macros, traversal or a zip bomb)."""
+    from tests.public_services.helpers import answers, citizen
+
+    from tests.public_services.test_attachments import HOSTILE
+
+    url = "/dich-vu-cong/cap-lai-so-bhxh/"
+    user = citizen()
+    failures = []
+    documents = tuple(Hostile(f"document: {name}", name, build(), "application/octet-stream", "reject")
+                      for name, build, _message in HOSTILE)
+    for item in corpus() + documents:
+        client = Client()  # a fresh draft each time
+        client.force_login(user)
+        key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
+        fresh(private_root)
+        response = client.post(url, {**answers("607A"), "idempotency_key": key, "attached_files": [upload(item)]})
+        accepted = response.status_code == 302 and response["Location"].endswith("xem-lai/")
+        good_jpeg = item.data.startswith(b"\xff\xd8\xff") and item.filename.lower().endswith((".jpg", ".jpeg"))
+        expect = "accept" if item.expect == "accept" and good_jpeg else "reject"
+        failures += judge(type(item)(**{**item.__dict__, "expect": expect}), response, ("attached_files",),
+                          stored=stored_files(private_root), root=private_root, accepted=accepted)
     assert failures == []
 
 
