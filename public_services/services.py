@@ -215,10 +215,12 @@ def filing_withdraw(*, filing: Filing, user) -> Filing:
     return _move(filing, to=Filing.Status.WITHDRAWN, actor=user, note="Người nộp rút hồ sơ.", fields=["finished_at"])
 
 
-def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]) -> Filing:
-    """The citizen corrects a returned filing and sends the same filing again."""
+def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str], removed=()) -> Filing:
+    """The citizen corrects a returned filing and sends the same filing again. `removed` names
+    attached files (keys of a several-files field) the citizen took out."""
     procedure = filing.procedure
-    kept = {document.field: document.file.name for document in filing.documents.all()}
+    removed = {key for key in removed if is_several(key) and key not in uploads}
+    kept = {document.field: document.file.name for document in filing.documents.all() if document.field not in removed}
     cleaned = _validated(procedure, person=filing.person, data=data, uploads={**kept, **uploads})
     with kept_only_if_committed() as saved, transaction.atomic():
         filing = _citizen_locked(filing, user)
@@ -234,6 +236,9 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         filing.due_date = due_date_from(timezone.localdate(), procedure.handling_days)
         filing.full_clean(validate_constraints=False)  # the status changes below, in _move
         replaced = _attach(filing, uploads, saved)
+        for document in FilingDocument.objects.filter(filing=filing, field__in=removed):
+            replaced.append(document.file.name)
+            document.delete()
         _move(filing, to=Filing.Status.SUBMITTED, actor=user, note="Người nộp đã sửa và nộp lại hồ sơ.",
               fields=["revision", "pdf_attempts", "data", "agency", "note", "received_at", "submitted_at", "due_date"])
         transaction.on_commit(lambda: _delete_files([*replaced, *uploads.values()]))

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -42,6 +43,7 @@ from .services import (
 )
 
 DRAFTS = "public_services_drafts"
+REMOVE_FILES = "remove_files"
 POLL_SECONDS = 3
 PDF_PATIENCE_SECONDS = 120
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
@@ -117,12 +119,29 @@ def _document_key(name: str, filename: str, kept: dict, max_files: int) -> str:
                 if f"{name}-{number}" not in files)
 
 
-def _attached(request, kept: dict) -> list[tuple[str, str]]:
-    """The draft's several-files uploads as (file name, download link), in their order."""
+def _attached(request, kept: dict, filing=None) -> list[tuple[str, str, str]]:
+    """The several-files uploads as (key, file name, download link), in their order: the draft's,
+    and the filing's own when correcting it (served by the filing's document view)."""
+    own = {document.field: document.pk for document in filing.documents.all()} if filing is not None else {}
     files = sorted((key for key in kept if is_several(key)),
                    key=lambda key: (document_field(key), int(key.rpartition("-")[2])))
-    return [(file_name(kept[key]), private_file_url(kept[key], user=request.user, filename=file_name(kept[key])))
+    return [(key, file_name(kept[key]),
+             reverse("public_services:document", args=[filing.pk, own[key]]) if not kept[key].startswith(UPLOAD_DIR)
+             else private_file_url(kept[key], user=request.user, filename=file_name(kept[key])))
             for key in files]
+
+
+def _remove_files(request, kept: dict) -> list[str]:
+    """The several-files uploads the citizen ticked "Bỏ tệp này" for: taken out of `kept` (a draft's
+    copy is deleted at once); returns their keys."""
+    removed = []
+    for key in request.POST.getlist(REMOVE_FILES):
+        if is_several(key) and key in kept:
+            if kept[key].startswith(f"{UPLOAD_DIR}/"):
+                default_storage.delete(kept[key])
+            del kept[key]
+            removed.append(key)
+    return removed
 
 
 def _documents(procedure, documents) -> list:
@@ -158,6 +177,7 @@ def procedure_form(request, slug):
             form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=person,
                                   kept=draft["uploads"])
         else:
+            _remove_files(request, draft["uploads"])
             form = procedure.form(request.POST, request.FILES, person=person, kept=draft["uploads"])
             valid = form.is_valid()
             _keep_uploads(request, form, draft["uploads"], draft["folder"])
@@ -181,7 +201,7 @@ def procedure_form(request, slug):
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": person, "form": form, "key": draft["key"],
         "previews": _previews(request, procedure, draft["uploads"]), "attached": _attached(request, draft["uploads"]),
-        "multipart": bool(procedure.upload_fields), "action": request.path,
+        "removable": True, "multipart": bool(procedure.upload_fields), "action": request.path,
     })
 
 
@@ -309,7 +329,15 @@ def filing_edit(request, pk):
     drafts = _drafts(request)
     draft_name = f"edit-{filing.pk}-r{filing.revision}"
     draft = drafts.setdefault(draft_name, {"uploads": {}, "folder": secrets.token_hex(8)})
-    kept = {document.field: document.file.name for document in filing.documents.all()} | draft["uploads"]
+    draft.setdefault("removed", [])
+    if request.method == "POST" and "refresh" not in request.POST:
+        own = {document.field: document.file.name for document in filing.documents.all()}
+        _remove_files(request, draft["uploads"])
+        draft["removed"] = sorted(set(draft["removed"]) | {key for key in request.POST.getlist(REMOVE_FILES)
+                                                           if is_several(key) and key in own})
+        _save_drafts(request)
+    kept = {document.field: document.file.name for document in filing.documents.all()
+            if document.field not in draft["removed"]} | draft["uploads"]
     if request.method == "POST" and "refresh" in request.POST:
         form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person, kept=kept)
     elif request.method == "POST":
@@ -319,7 +347,8 @@ def filing_edit(request, pk):
         _save_drafts(request)
         if valid:
             try:
-                filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"])
+                filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"],
+                                removed=[key for key in draft["removed"] if key not in draft["uploads"]])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -332,9 +361,10 @@ def filing_edit(request, pk):
     previews = _previews(request, procedure, draft["uploads"])
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": filing.person, "form": form, "filing": filing, "previews": previews,
-        "attached": _attached(request, draft["uploads"]),
+        "attached": _attached(request, kept, filing), "removable": True,
         "documents": _documents(procedure, [document for document in filing.documents.all()
-                                            if document.field not in draft["uploads"]]),
+                                            if not is_several(document.field)
+                                            and document.field not in draft["uploads"]]),
         "multipart": bool(procedure.upload_fields), "action": request.path,
     })
 

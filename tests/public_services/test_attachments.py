@@ -364,3 +364,33 @@ def test_a_returned_filing_refuses_a_hostile_file_and_keeps_the_filing_as_it_was
     assert stored(root) == before
     filing.refresh_from_db()
     assert filing.status == Filing.Status.RETURNED
+
+
+def test_a_kept_file_can_be_taken_out_before_submitting(owner, root):
+    client = logged(owner)
+    key = key_of(client)
+    response = post_form(client, key, [upload("giay.pdf", real_pdf()), upload("bang.xlsx", real_xlsx())], details="")
+    html = response.content.decode()
+    assert 'name="remove_files" value="attached_files-1"' in html and "Bỏ tệp giay.pdf" in html
+    response = client.post(URL, {**answers("607A"), "idempotency_key": key, "remove_files": ["attached_files-1",
+                                                                                             "evidence_1", "x-9"]})
+    assert response.status_code == 302
+    review = client.get(URL + "xem-lai/").content.decode()
+    assert "giay.pdf" not in review and "bang.xlsx" in review
+    assert [path.name for path in stored(root)] == ["bang.xlsx"]
+
+
+def test_a_returned_filing_can_take_a_file_out(owner, district_officer, django_capture_on_commit_callbacks):
+    client = logged(owner)
+    filing = submit_with(client, [upload("giay.pdf", real_pdf()), upload("bang.xlsx", real_xlsx())])
+    filing_return(filing=filing, officer=district_officer, what="Bảng lương gửi nhầm")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    gone = filing.documents.get(file__endswith="bang.xlsx")
+    html = client.get(url).content.decode()
+    assert f'name="remove_files" value="{gone.field}"' in html
+    assert f'href="/dich-vu-cong/ho-so/{filing.pk}/giay-to/{gone.pk}/"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**answers("607A"), "remove_files": [gone.field]})
+    assert response.status_code == 302
+    assert [document.filename for document in filing.documents.all()] == ["giay.pdf"]
+    assert not default_storage.exists(gone.file.name)
