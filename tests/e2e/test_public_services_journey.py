@@ -101,11 +101,13 @@ def test_607a_from_the_form_to_done(pages, people, live_server, task_worker, tmp
     check(page, "Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin)")
     assert page.get_by_label("Địa chỉ nhận kết quả").input_value() == people[0].person.address  # from the registry
 
-    # Nothing chosen: the error summary, the answers kept.
+    # Nothing chosen: the error summary, the answers and the attached file kept.
     page.get_by_label("Nội dung yêu cầu", exact=True).fill("Mất sổ khi chuyển nhà ở Thủ Đức")
+    page.get_by_label("Tệp hồ sơ kèm theo (không bắt buộc)").set_input_files([attached_pdf()])
     page.get_by_role("button", name="Tiếp tục").click()
     assert page.locator(".error-summary").is_visible()
     assert page.get_by_label("Nội dung yêu cầu", exact=True).input_value() == "Mất sổ khi chuyển nhà ở Thủ Đức"
+    assert page.get_by_label("Bỏ tệp giay-xac-nhan.pdf").is_visible()
     check(page, "Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin)")
     page.get_by_label("Bị mất sổ").check()
     page.get_by_label("Địa chỉ nhận kết quả").fill("12 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh")
@@ -113,11 +115,14 @@ def test_607a_from_the_form_to_done(pages, people, live_server, task_worker, tmp
 
     page.wait_for_url("**/xem-lai/")
     check(page, "Kiểm tra trước khi nộp")
+    assert page.get_by_role("link", name="giay-xac-nhan.pdf").is_visible()
     page.get_by_role("button", name="Nộp hồ sơ").click()
     page.wait_for_url(re.compile(r".*/dich-vu-cong/ho-so/\d+/$"))
     filing = Filing.objects.get()
-    wait_for_declaration(page, filing, tmp_path, ["MẫuTK1-TS", "NguyễnVănĐức", "MấtsổkhichuyểnnhàởThủĐức"])
+    wait_for_declaration(page, filing, tmp_path, ["MẫuTK1-TS", "NguyễnVănĐức", "MấtsổkhichuyểnnhàởThủĐức",
+                                                  "giay-xac-nhan.pdf"])
     check(page, f"Hồ sơ {filing.tracking_number}")
+    assert page.get_by_role("link", name="giay-xac-nhan.pdf").is_visible()
 
     page.get_by_role("link", name="Các hồ sơ đã nộp").click()
     page.wait_for_url("**/dich-vu-cong/ho-so/")
@@ -136,6 +141,13 @@ def test_607a_from_the_form_to_done(pages, people, live_server, task_worker, tmp
     page.goto(live_server.url + "/thong-bao/")
     assert filing.tracking_number in page.content()
     assert page.console_errors == []
+
+
+def attached_pdf():
+    from weasyprint import HTML
+
+    return {"name": "giay-xac-nhan.pdf", "mimeType": "application/pdf",
+            "buffer": HTML(string="<p>Giấy xác nhận mất sổ</p>").write_pdf()}
 
 
 def evidence_image():
