@@ -4,8 +4,8 @@ history, withdraw (asked on a page of its own first: it cannot be undone), and c
 when the agency returned it.
 
 The answers between the form and the review page live in the session (a draft per procedure),
-with images already accepted stored privately at once, so an error elsewhere in the form or a
-trip back from the review page never asks for them again. Each fresh rendering of a form carries
+with images and attached files already accepted stored privately at once, so an error elsewhere
+in the form or a trip back from the review page never asks for them again. Each fresh rendering of a form carries
 a new idempotency key through the draft to the submit button: whatever is posted twice with it
 (double click, back button, retry) makes one filing.
 """
