@@ -218,6 +218,7 @@ def test_an_xml_file_may_declare_an_encoding_python_reads(owner):
     client = logged(owner)
     data = '<?xml version="1.0" encoding="windows-1258"?><HoSo>Đông</HoSo>'.encode("cp1258")
     assert post_form(client, key_of(client), [upload("ho-so.xml", data)]).status_code == 302
+    assert "ho-so.xml</a>" in client.get(URL + "xem-lai/").content.decode()
 
 
 def test_seven_files_or_one_byte_over_5_mb_are_refused_and_nothing_is_saved(owner, root):
