@@ -93,7 +93,11 @@ def _keep_uploads(request, form, kept: dict, folder: str, *, existing: dict | No
     for name, field in form.fields.items():
         if isinstance(field, DocumentsField):
             for content in form.accepted.get(name, []):
-                key = _document_key(name, content.name, {**existing, **kept}, field.max_files)
+                everything = {**existing, **kept}
+                key = _document_key(name, content.name, everything, field.max_files)
+                if key in everything:  # said, so that a phone's second "image.jpg" is not lost unseen
+                    messages.info(request, gettext("Tệp “%(name)s” đã thay tệp cùng tên gửi trước đó.")
+                                  % {"name": content.name})
                 stored = default_storage.save(f"{UPLOAD_DIR}/{folder}-{secrets.token_hex(4)}/{content.name}", content)
                 _replace_kept(kept, key, stored)
             continue

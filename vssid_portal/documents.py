@@ -45,12 +45,15 @@ XLSX_MAX_RATIO = 100
 XLSX_MAX_MEMBERS = 2000
 PDF_MAX_OBJECTS = 200_000
 NAME_LIMIT = 100
+# A file name is stored as the last part of a path: at most 100 bytes of UTF-8 (a Vietnamese letter
+# takes 2 or 3), well inside a file system's 255 and the path column.
+NAME_BYTES = 100
 
 # PDF names that run something, open something or carry a file: refused wherever they appear.
 _PDF_FORBIDDEN_KEYS = {"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/OpenAction", "/AA",
                        "/RichMedia", "/XFA"}
-_PDF_FORBIDDEN_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute",
-                          "/Rendition", "/Sound", "/Movie"}
+_PDF_FORBIDDEN_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/GoToR", "/Thread",
+                          "/RichMediaExecute", "/Rendition", "/Sound", "/Movie"}
 _PDF_FORBIDDEN_SUBTYPES = {"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound"}
 _WEB_NAMESPACES = {"http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg"}
 _UNSAFE_NAME_CHARS = re.compile(r"[^\w.-]")
@@ -65,7 +68,7 @@ class CleanDocument:
 def safe_filename(name: str, *, default_extension: str = "") -> str:
     """The citizen's file name made harmless for storage and for Content-Disposition: the last
     path part only, NFC, no control or punctuation characters (spaces become "_"), no leading dot,
-    at most NAME_LIMIT characters, its extension kept (lower case)."""
+    at most NAME_BYTES bytes of UTF-8, its extension kept (lower case)."""
     name = unicodedata.normalize("NFC", str(name or ""))
     name = re.split(r"[\\/]", name)[-1]
     name = "".join(char for char in name if unicodedata.category(char)[0] != "C")
@@ -73,8 +76,10 @@ def safe_filename(name: str, *, default_extension: str = "") -> str:
     if not dot:
         stem, extension = name, default_extension
     stem = _UNSAFE_NAME_CHARS.sub("", re.sub(r"\s+", "_", stem.strip())).strip("._") or "tep"
-    extension = _UNSAFE_NAME_CHARS.sub("", extension).lower()
-    return f"{stem[:NAME_LIMIT]}.{extension}" if extension else stem[:NAME_LIMIT]
+    extension = _UNSAFE_NAME_CHARS.sub("", extension).lower()[:10]
+    budget = NAME_BYTES - (len(extension.encode()) + 1 if extension else 0)
+    stem = stem.encode()[:budget].decode("utf-8", "ignore").rstrip("._") or "tep"
+    return f"{stem}.{extension}" if extension else stem
 
 
 def _extension(name: str) -> str:
@@ -199,9 +204,7 @@ def _pdf_active_content(reader: PdfReader) -> bool:
                     return True
                 if key == "/Subtype" and value in _PDF_FORBIDDEN_SUBTYPES:
                     return True
-                if key in {"/Parent", "/P"}:  # a way back up: its content is reached from the top
-                    continue
-                stack.append(value)
+                stack.append(value)  # every key, /Parent too: a field reached only through it is read
         elif isinstance(item, ArrayObject):
             stack.extend(item)
         elif isinstance(item, NameObject) and item in {"/JavaScript", "/Launch"}:
@@ -248,6 +251,9 @@ def _check_xlsx(data: bytes, name: str) -> bytes:
         if path.lower().rsplit("/", 1)[-1] == "vbaproject.bin":
             raise _refuse(_("Tệp “%(name)s” có macro. Hãy lưu lại thành tệp .xlsx không có macro."), name,
                           "xlsx_macro")
+        if _xlsx_active_part(path):
+            raise _refuse(_("Tệp “%(name)s” có đối tượng nhúng, điều khiển ActiveX hoặc liên kết ngoài. "
+                            "Hãy lưu lại thành tệp .xlsx chỉ có dữ liệu."), name, "xlsx_active")
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _refuse(broken, name, "xlsx_parts")
     too_big = _("Tệp “%(name)s” khi giải nén quá lớn (nghi là tệp nén độc hại).")
@@ -277,6 +283,15 @@ def _check_xlsx(data: bytes, name: str) -> bytes:
     if b"macroEnabled" in content_types or b"vbaProject" in content_types:
         raise _refuse(_("Tệp “%(name)s” có macro. Hãy lưu lại thành tệp .xlsx không có macro."), name, "xlsx_macro")
     return data
+
+
+def _xlsx_active_part(path: str) -> bool:
+    """Parts that carry programs or reach outside the workbook: embedded objects (OLE packages,
+    other workbooks), ActiveX controls, external links (DDE), and any binary part but the printer
+    settings Excel writes."""
+    lower = path.lower()
+    return (lower.startswith(("xl/embeddings/", "xl/activex/", "xl/externallinks/"))
+            or (lower.endswith(".bin") and not lower.startswith("xl/printersettings/")))
 
 
 class MultipleDocumentsInput(forms.FileInput):
@@ -321,12 +336,24 @@ class DocumentsField(forms.FileField):
             except ValidationError as error:
                 batch.problems.extend(error.messages)
                 continue
-            batch[:] = [other for other in batch if other.name != clean.content.name]  # the later one wins
+            clean.content.name = distinct_name(clean.content.name, {other.name for other in batch})
             batch.append(clean.content)
         return batch
 
     def has_changed(self, initial, data):
         return bool(data)
+
+
+def distinct_name(name: str, taken: set[str]) -> str:
+    """`name`, or "name_2.ext", "name_3.ext"… when taken: phones call every photo image.jpg."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    number = 1
+    while name in taken:
+        number += 1
+        name = f"{stem}_{number}.{extension}" if dot else f"{stem}_{number}"
+    return name
 
 
 def too_many_files(limit: int, count: int) -> str:

@@ -132,7 +132,7 @@ class FilingDocument(models.Model):
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="documents")
     field = models.CharField("mục", max_length=40)
     label = models.CharField("tên giấy tờ", max_length=200)
-    file = models.FileField("tệp", upload_to=filing_upload_path)
+    file = models.FileField("tệp", upload_to=filing_upload_path, max_length=255)
     uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
 
     class Meta:

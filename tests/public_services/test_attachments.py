@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
 from public_services import services
 from public_services.models import Filing, FilingDocument
@@ -92,6 +92,32 @@ def _launch(writer):
         {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("cmd.exe")})
 
 
+def _javascript_behind_a_parent(writer):
+    """A widget whose field (reached only through the widget's /Parent, not listed in /AcroForm)
+    runs JavaScript on a keystroke."""
+    field = writer._add_object(DictionaryObject({
+        NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject("ho_ten"),
+        NameObject("/AA"): DictionaryObject({NameObject("/K"): DictionaryObject({
+            NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")})}),
+    }))
+    widget = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
+        NameObject("/Parent"): field,
+        NameObject("/Rect"): ArrayObject([NumberObject(10), NumberObject(10), NumberObject(50), NumberObject(30)]),
+    }))
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([widget])
+
+
+def _remote_goto(writer):
+    link = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+        NameObject("/Rect"): ArrayObject([NumberObject(10), NumberObject(10), NumberObject(50), NumberObject(30)]),
+        NameObject("/A"): DictionaryObject({NameObject("/S"): NameObject("/GoToR"),
+                                            NameObject("/F"): TextStringObject("\\\\may-ngoai\\s\\x.pdf")}),
+    }))
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([link])
+
+
 def _bomb() -> bytes:
     return real_xlsx(extra={"xl/worksheets/sheet1.xml": "<a>" + "0" * (60 * 1024 * 1024) + "</a>"})
 
@@ -122,6 +148,13 @@ HOSTILE = [
     ("broken.xml", lambda: b"<?xml version='1.0'?><HoSo><HoTen>", "không phải XML hợp lệ"),
     ("cp1258.xml", lambda: "<HoSo>Đông</HoSo>".encode("cp1258"), "sai bảng mã"),
     ("macro.xlsx", lambda: real_xlsx(extra={"xl/vbaProject.bin": "macro"}), "có macro"),
+    ("pdf-field-js.pdf", lambda: pdf_with(_javascript_behind_a_parent), "mã lệnh"),
+    ("pdf-remote.pdf", lambda: pdf_with(_remote_goto), "mã lệnh"),
+    ("ole.xlsx", lambda: real_xlsx(extra={"xl/embeddings/oleObject1.bin": "MZ"}), "đối tượng nhúng"),
+    ("nested.xlsx", lambda: real_xlsx(extra={"xl/embeddings/Book1.xlsm": "PK"}), "đối tượng nhúng"),
+    ("activex.xlsx", lambda: real_xlsx(extra={"xl/activeX/activeX1.bin": "x"}), "đối tượng nhúng"),
+    ("dde.xlsx", lambda: real_xlsx(extra={"xl/externalLinks/externalLink1.xml": '<externalLink><ddeLink '
+                                          'ddeService="cmd" ddeTopic="/c calc"/></externalLink>'}), "đối tượng nhúng"),
     ("traversal.xlsx", lambda: real_xlsx(extra={"../../evil.sh": "rm -rf /"}), "không phải tệp Excel"),
     ("no-workbook.xlsx", lambda: real_xlsx(leave_out={"xl/workbook.xml"}), "không phải tệp Excel"),
     ("bomb.xlsx", _bomb, "quá lớn"),
@@ -395,3 +428,34 @@ def test_a_returned_filing_can_take_a_file_out(owner, district_officer, django_c
     assert response.status_code == 302
     assert [document.filename for document in filing.documents.all()] == ["giay.pdf"]
     assert not default_storage.exists(gone.file.name)
+
+
+def test_a_long_vietnamese_file_name_is_shortened_to_fit_and_the_filing_goes_through(owner, root):
+    name = "Giấy xác nhận " + "ữ" * 90 + ".pdf"
+    filing = submit_with(logged(owner), [upload(name, real_pdf())])
+    [document] = filing.documents.all()
+    stored_name = Path(document.file.name).name
+    assert stored_name.startswith("Giấy_xác_nhận_ữ") and stored_name.endswith(".pdf")
+    assert len(stored_name.encode()) <= 100 and default_storage.exists(document.file.name)
+
+
+def test_files_of_one_name_in_one_post_are_all_kept_under_names_of_their_own(owner):
+    photos = [upload("image.jpg", real_jpeg()) for _ in range(3)]
+    filing = submit_with(logged(owner), photos)
+    assert sorted(document.filename for document in filing.documents.all()) == [
+        "image.jpg", "image_2.jpg", "image_3.jpg"]
+
+
+def test_a_file_replacing_one_of_its_name_from_an_earlier_post_is_said(owner):
+    client = logged(owner)
+    key = key_of(client)
+    post_form(client, key, [upload("image.jpg", real_jpeg())], reason="")  # refused for the reason: file kept
+    response = post_form(client, key, [upload("image.jpg", real_jpeg())], reason="")
+    assert "Tệp “image.jpg” đã thay tệp cùng tên gửi trước đó." in response.content.decode()
+
+
+def test_the_printer_settings_excel_writes_are_no_active_part(owner):
+    workbook = real_xlsx(extra={"xl/printerSettings/printerSettings1.bin": "\0" * 64})
+    filing = submit_with(logged(owner), [upload("bang-luong.xlsx", workbook)])
+    assert [document.filename for document in filing.documents.all()] == ["bang-luong.xlsx"]
+
