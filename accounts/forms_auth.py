@@ -96,7 +96,9 @@ def _compact(value: str) -> str:
 def _personal_pieces(user) -> set[str]:
     person = getattr(user, "person", None)
     names = [user.get_full_name()]
-    texts = [user.get_username(), user.email, user.email.partition("@")[0]]
+    texts = [user.get_username(), user.email]
+    if len(user.email.partition("@")[0]) >= 3:  # "a@…" would take every "a" out of any password
+        texts.append(user.email.partition("@")[0])
     if person is not None:
         names.append(person.full_name)
         born = person.birth_date
@@ -109,7 +111,7 @@ def _personal_pieces(user) -> set[str]:
     for name in names:
         words = fold(name).split()
         pieces.add("".join(words))
-        pieces.update(word for word in words if len(word) >= 2)
+        pieces.update(word for word in words if len(word) >= 3)  # "an", "ha": too common inside other words
     pieces.discard("")
     return pieces
 

@@ -354,6 +354,11 @@ def filing_edit(request, pk):
                 filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"],
                                 removed=[key for key in draft["removed"] if key not in draft["uploads"]])
             except ValidationError as error:
+                filing.refresh_from_db(fields=["status", "revision"])
+                if filing.status != Filing.Status.RETURNED:  # a second tap: the first one resubmitted it
+                    drafts.pop(draft_name, None)
+                    _save_drafts(request)
+                    return redirect("public_services:filing", pk=filing.pk)
                 form.add_error(None, error)
             else:
                 drafts.pop(draft_name, None)

@@ -149,6 +149,31 @@ def test_returned_filing_is_corrected_through_the_edit_page(client, owner, distr
     assert "nhà số 2" in filing.data["delivery_address"]
 
 
+def test_a_second_tap_on_resubmit_lands_on_the_status_page_not_on_an_error(client, owner, district_officer,
+                                                                           monkeypatch):
+    """Two taps read the filing as returned; the first resubmits it, the second's resubmission is
+    then refused: it goes to the status page like the first, with no error on the form."""
+    from public_services import views
+    from public_services.models import FilingEvent
+
+    client.force_login(owner)
+    filing = submit(owner)
+    filing_receive(filing=filing, officer=district_officer)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
+    real = views.filing_resubmit
+
+    def first_tap_already_resubmitted(**kwargs):
+        real(**kwargs)
+        real(**kwargs)  # this tap's own, refused: the filing is no longer returned
+
+    monkeypatch.setattr(views, "filing_resubmit", first_tap_already_resubmitted)
+    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", answers("607A"))
+    assert response.status_code == 302 and response["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED and filing.revision == 2
+    assert FilingEvent.objects.filter(filing=filing, status=Filing.Status.SUBMITTED).count() == 2  # first and resubmit
+
+
 def test_someone_elses_filing_and_files_are_not_found(client, owner, stranger, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         filing = submit(owner, "608A")
