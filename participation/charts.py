@@ -13,6 +13,19 @@ class Bar:
     height: float
     label: str
     value: str
+    label_on: str = ""  # where the label is written: "both", "wide" or "narrow" screens, or "" nowhere
+
+
+WIDE_LABELS_ALL_UP_TO = 16  # a wide screen labels every bar up to 16, then the first, last and every 5th
+NARROW_LABELS = 6  # a phone draws the chart at half size: about six labels, twice as large
+
+
+def label_on(index: int, count: int) -> str:
+    wide = count <= WIDE_LABELS_ALL_UP_TO or index in (0, count - 1) or (index + 1) % 5 == 0
+    step = -(-count // NARROW_LABELS)
+    # The last bar is labelled unless the label before it is less than half a step away.
+    narrow = index % step == 0 or (index == count - 1 and index % step >= step / 2)
+    return {(True, True): "both", (True, False): "wide", (False, True): "narrow"}.get((wide, narrow), "")
 
 
 @dataclass(frozen=True)
@@ -43,5 +56,6 @@ def bar_chart(points: list[tuple[str, int]], *, width: int = 640, height: int = 
             height=round(bar_height, 1),
             label=label,
             value=vnd(value),
+            label_on=label_on(index, len(points)),
         ))
     return BarChart(width, height, bars, top + plot_height, vnd(largest))

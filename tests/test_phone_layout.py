@@ -219,3 +219,16 @@ def test_the_withdraw_question_is_accessible_on_a_phone(citizen_user, open_page,
     assert page.get_by_role("button", name="Rút hồ sơ").bounding_box()["y"] < PHONE["height"]
     accessible(page)
     assert page.console_errors == []
+
+
+def test_the_chart_labels_are_legible_and_apart_on_a_phone(citizen_user, open_page, live_server):
+    page = open_page(citizen_user)
+    page.goto(live_server.url + "/qua-trinh-tham-gia/")
+    boxes = page.evaluate("""() => Array.from(document.querySelectorAll('.chart__label'))
+        .filter(text => getComputedStyle(text).display !== 'none')
+        .map(text => { const r = text.getBoundingClientRect(); return [r.left, r.right, r.height, r.top]; })""")
+    assert len(boxes) >= 3 and all(height >= 10 for _left, _right, height, _top in boxes)  # 11px drawn at 5 px before
+    years = sorted(box for box in boxes if box[3] > boxes[0][3] + 20)  # the row under the bars
+    assert len(years) >= 2 and all(a[1] <= b[0] for a, b in zip(years, years[1:], strict=False))  # none overlaps
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
