@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from accounts.services.notices import person_notify
 from notifications.models import Message
 from notifications.services import send_message
-from vssid_portal.files import delete_stale_uploads, kept_only_if_committed
+from vssid_portal.files import delete_files, delete_stale_uploads, kept_only_if_committed
 from vssid_portal.jobs import restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date
@@ -110,12 +110,6 @@ def _attach(filing: Filing, uploads: dict[str, str], saved: list[str]) -> list[s
     return replaced
 
 
-def _delete_files(names) -> None:
-    for name in names:
-        if name:
-            default_storage.delete(name)
-
-
 def _dispatch_declaration(filing_id: int) -> None:
     from .tasks import build_filing_declaration
 
@@ -188,7 +182,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             filing.save()
             _attach(filing, uploads, saved)
             _record(filing, from_status="", actor=user)
-            transaction.on_commit(lambda: _delete_files(uploads.values()))
+            transaction.on_commit(lambda: delete_files(uploads.values()))
             transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
     except IntegrityError:
         existing = Filing.objects.filter(idempotency_key=idempotency_key, submitted_by=user).first()
@@ -241,7 +235,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
             document.delete()
         _move(filing, to=Filing.Status.SUBMITTED, actor=user, note="Người nộp đã sửa và nộp lại hồ sơ.",
               fields=["revision", "pdf_attempts", "data", "agency", "note", "received_at", "submitted_at", "due_date"])
-        transaction.on_commit(lambda: _delete_files([*replaced, *uploads.values()]))
+        transaction.on_commit(lambda: delete_files([*replaced, *uploads.values()]))
         transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
     return filing
 
@@ -333,7 +327,7 @@ def _declaration_rendered(filing_id: int) -> Filing:
         filing.pdf_revision = filing.revision
         filing.save(update_fields=["declaration_pdf", "pdf_revision"])
         if old and old != filing.declaration_pdf.name:
-            transaction.on_commit(lambda: _delete_files([old]))
+            transaction.on_commit(lambda: delete_files([old]))
     return filing
 
 

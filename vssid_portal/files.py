@@ -7,6 +7,7 @@ reached by guessing a URL.
 """
 
 import mimetypes
+import os
 import time
 from contextlib import contextmanager
 from pathlib import PurePosixPath
@@ -71,16 +72,25 @@ def private_file(request, token):
     return private_file_response(payload["n"], filename=payload["f"], inline=payload["i"])
 
 
+def delete_files(names) -> None:
+    """Delete these stored files; empty names are skipped."""
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
 def delete_stale_uploads(folder: str, *, cutoff) -> int:
     """Delete the files under `folder`/<one level of sub-folders>/ last modified before `cutoff`:
-    uploads kept between the steps of a form the visitor never submitted. Returns how many."""
+    uploads kept between the steps of a form the visitor never submitted; a sub-folder left empty
+    goes too. Returns how many files."""
     try:
         subfolders, _files = default_storage.listdir(folder)
     except FileNotFoundError:
         return 0
     count = 0
     for subfolder in subfolders:
-        for name in default_storage.listdir(f"{folder}/{subfolder}")[1]:
+        names = default_storage.listdir(f"{folder}/{subfolder}")[1]
+        for name in names:
             path = f"{folder}/{subfolder}/{name}"
             try:
                 if default_storage.get_modified_time(path) < cutoff:
@@ -88,6 +98,10 @@ def delete_stale_uploads(folder: str, *, cutoff) -> int:
                     count += 1
             except FileNotFoundError:  # submitted or swept meanwhile
                 continue
+        try:
+            os.rmdir(default_storage.path(f"{folder}/{subfolder}"))  # only when empty
+        except (OSError, NotImplementedError):
+            pass
     return count
 
 

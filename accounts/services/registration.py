@@ -20,7 +20,7 @@ from django.utils import timezone
 from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
-from vssid_portal.files import delete_stale_uploads, kept_only_if_committed
+from vssid_portal.files import delete_files, delete_stale_uploads, kept_only_if_committed
 from vssid_portal.jobs import restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.text import fold
@@ -106,12 +106,6 @@ def _new_reference() -> str:
         reference = "DK" + timezone.localdate().strftime("%y%m") + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
         if not Registration.objects.filter(reference=reference).exists():
             return reference
-
-
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        if name:
-            default_storage.delete(name)
 
 
 def _photo_names(registration: Registration) -> list[str]:
@@ -210,17 +204,17 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                         channel=Message.Channel.SMS, template="registration_replaced", recipient=old.phone.as_e164,
                         context={"registration": old}, idempotency_key=f"registration-{old.reference}-replaced",
                     )
-            transaction.on_commit(lambda: _delete_files(replaced_photos + list(photos.values())))
+            transaction.on_commit(lambda: delete_files(replaced_photos + list(photos.values())))
             transaction.on_commit(lambda: _dispatch_declaration(registration.pk))
     except (IntegrityError, ValidationError):
-        _delete_files(saved)
+        delete_files(saved)
         # The database's unique key caught a post of the same form that no lock serialised.
         existing = registration_submitted_with(submission_key=submission_key, parent=parent)
         if existing is not None:
             return existing
         raise
     except Exception:
-        _delete_files(saved)
+        delete_files(saved)
         raise
     return registration
 
@@ -407,7 +401,7 @@ def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -
             registration.photos_deleted_at = timezone.now()
             registration.save(update_fields=["portrait", "id_front", "id_back", "photos_deleted_at"])
             RegistrationEvent.objects.create(registration=registration, action=RegistrationEvent.Action.PHOTOS_DELETED)
-            transaction.on_commit(lambda names=names: _delete_files(names))
+            transaction.on_commit(lambda names=names: delete_files(names))
         count += 1
     return count
 

@@ -332,6 +332,7 @@ def test_stale_drafts_files_are_swept(owner, root):
     assert len(stored(root)) == 1
     assert uploads_sweep(older_than=datetime.timedelta(seconds=-60)) == 1
     assert stored(root) == []
+    assert [folder for folder in (root / "filings" / "tmp").iterdir()] == []  # each file's own folder went too
 
 
 def test_files_are_served_as_safe_downloads_to_the_owner_and_the_agency_only(
