@@ -86,11 +86,12 @@ def end_other_sessions(request, user, *, reason: str) -> None:
 
 
 def end_earlier_sessions(request, user, *, reason: str) -> None:
-    """End the sessions of `user` that began before this request's (at a login), and only those.
-    Each login has its session stored (signals.start_session_clock) and its row made (allauth's
-    receiver, which runs first) before it looks; so of two logins at the same moment, whatever
-    order they look in, the later row ends the earlier: they can neither both stay nor end each
-    other. A login already ended by a later one finds its row gone and ends nothing."""
+    """End the sessions of `user` that began before this request's (at a login), and only those:
+    the rows made before this session's. Each login has its session stored with its user
+    (signals.start_session_clock) and its row made before it looks (signals.end_earlier_sessions_on_login,
+    which lets one login of an account through at a time); so of two logins at the same moment the
+    later ends the earlier, never the reverse. A login already ended by a later one finds its row
+    gone and ends nothing."""
     mine = UserSession.objects.filter(session_key=request.session.session_key).first()
     if mine is None:
         return

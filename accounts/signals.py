@@ -9,8 +9,11 @@ also times sessions out from the moment of login stamped here.
 import time
 
 from allauth.account import signals as account_signals
+from allauth.usersessions import signals as usersessions_signals
+from allauth.usersessions.models import UserSession
 from django.contrib.auth import signals as auth_signals
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.db.models import signals as model_signals
 
 from vssid_portal.cache import forget
@@ -22,7 +25,17 @@ from .selectors import user_cache_key
 
 
 def end_earlier_sessions_on_login(sender, request, user, **kwargs):
-    end_earlier_sessions(request, user, reason="logged_in_elsewhere")
+    """allauth's own receiver (purge the account's dead session rows, make this session's) and the
+    single-session rule in one transaction holding the user row: two logins of one account take
+    turns, so the later one always sees the earlier one's row and ends it (connect() replaces
+    allauth's receiver with this one)."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        if not request.session.exists(request.session.session_key):
+            return  # ended meanwhile by a later login: no row for it again
+        UserSession.objects.purge_and_list(user)
+        UserSession.objects.create_from_request(request)
+        end_earlier_sessions(request, user, reason="logged_in_elsewhere")
 
 
 def end_other_sessions_on_password_change(sender, request, user, **kwargs):
@@ -89,6 +102,7 @@ def connect() -> None:
     model_signals.pre_delete.connect(forget_users_of_deleted_permission, sender=Permission,
                                      dispatch_uid="accounts-forget-permission")
     auth_signals.user_logged_in.connect(start_session_clock, dispatch_uid="accounts-session-clock")
+    account_signals.user_logged_in.disconnect(usersessions_signals.on_user_logged_in)  # done in the receiver below
     account_signals.user_logged_in.connect(end_earlier_sessions_on_login, dispatch_uid="accounts-single-session")
     for signal in (account_signals.password_changed, account_signals.password_reset):
         signal.connect(end_other_sessions_on_password_change, dispatch_uid="accounts-password-ends-sessions")

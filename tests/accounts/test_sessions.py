@@ -66,23 +66,37 @@ def signed_in_request(user):
     return request
 
 
-@pytest.mark.parametrize("looks_first", ["earlier", "later"])
-def test_two_logins_at_the_same_moment_leave_the_later_session_alone(looks_first):
-    """Both logins have their session rows (allauth's receiver) before either ends the others:
-    whichever looks first, the later login ends the earlier, and only the earlier."""
+@pytest.mark.parametrize("first", [0, 1])
+def test_of_two_logins_at_the_same_moment_the_one_let_through_last_stays(first):
+    """Both sessions are started (Django's login) before either login's session rule runs; the
+    rule lets one login of the account through at a time, and the second ends the first, never
+    the reverse, whichever it is."""
     from allauth.account.signals import user_logged_in
-    from allauth.usersessions.signals import on_user_logged_in
+
+    from accounts.signals import end_earlier_sessions_on_login
+
+    user = make_citizen()
+    started = [signed_in_request(user), signed_in_request(user)]
+    through_first, through_last = started[first], started[1 - first]
+    for request in (through_first, through_last):
+        end_earlier_sessions_on_login(sender=user_logged_in, request=request, user=user)
+    assert not session_exists(through_first.session.session_key)
+    assert session_exists(through_last.session.session_key)
+    assert list(UserSession.objects.filter(user=user).values_list("session_key", flat=True)) == [
+        through_last.session.session_key]
+
+
+def test_a_login_already_ended_by_a_later_one_makes_no_row_again():
+    from allauth.account.signals import user_logged_in
 
     from accounts.signals import end_earlier_sessions_on_login
 
     user = make_citizen()
     earlier, later = signed_in_request(user), signed_in_request(user)
-    for request in (earlier, later):
-        on_user_logged_in(sender=user_logged_in, request=request, user=user)
-    for request in ((earlier, later) if looks_first == "earlier" else (later, earlier)):
-        end_earlier_sessions_on_login(sender=user_logged_in, request=request, user=user)
-    assert not session_exists(earlier.session.session_key)
-    assert session_exists(later.session.session_key)
+    end_earlier_sessions_on_login(sender=user_logged_in, request=earlier, user=user)
+    end_earlier_sessions_on_login(sender=user_logged_in, request=later, user=user)
+    end_earlier_sessions_on_login(sender=user_logged_in, request=earlier, user=user)  # its signal again, late
+    assert session_exists(later.session.session_key) and not session_exists(earlier.session.session_key)
     assert list(UserSession.objects.filter(user=user).values_list("session_key", flat=True)) == [
         later.session.session_key]
 
