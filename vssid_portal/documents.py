@@ -361,6 +361,12 @@ def too_many_files(limit: int, count: int) -> str:
                    "Không tệp nào trong lần chọn này được nhận.") % {"limit": limit, "count": count}
 
 
+def no_room_for(limit: int, kept: int, chosen: int) -> str:
+    return gettext("Đã có %(kept)s tệp đính kèm, tối đa %(limit)s tệp: chỉ thêm được %(room)s tệp nữa mà bạn đã chọn "
+                   "%(chosen)s tệp. Bỏ bớt tệp đã có hoặc chọn ít tệp hơn; không tệp nào trong lần chọn này được "
+                   "nhận.") % {"kept": kept, "limit": limit, "room": max(limit - kept, 0), "chosen": chosen}
+
+
 def too_large_total(limit: int, total: int) -> str:
     return gettext("Tổng dung lượng tệp đính kèm tối đa %(limit)s MB; các tệp đã chọn là %(size)s MB. "
                    "Không tệp nào trong lần chọn này được nhận.") % {

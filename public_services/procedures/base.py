@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Agency
-from vssid_portal.documents import DocumentsField, too_large_total, too_many_files
+from vssid_portal.documents import DocumentsField, no_room_for, too_large_total, too_many_files
 from vssid_portal.templatetags.vn_format import vn_date
 
 
@@ -55,7 +55,7 @@ class ProcedureForm(forms.Form):
         if batch:
             total = sum(_stored_size(path) for path in staying) + sum(item.size for item in batch)
             if len(staying) + len(batch) > field.max_files:
-                problems.append(too_many_files(field.max_files, len(staying) + len(batch)))
+                problems.append(no_room_for(field.max_files, len(staying), len(batch)))
                 batch.clear()
             elif total > field.max_bytes:
                 problems.append(too_large_total(field.max_bytes, total))

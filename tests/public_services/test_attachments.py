@@ -273,7 +273,11 @@ def test_limits_count_the_files_kept_from_an_earlier_post(owner):
     key = key_of(client)
     post_form(client, key, [upload(f"tep-{n}.xml", real_xml()) for n in range(5)], details="")
     response = post_form(client, key, [upload("tep-5.xml", real_xml()), upload("tep-6.xml", real_xml())])
-    assert "tối đa 6 tệp" in " ".join(field_errors(response))
+    assert field_errors(response) == [  # what the citizen chose and what is kept, counted apart
+        "Đã có 5 tệp đính kèm, tối đa 6 tệp: chỉ thêm được 1 tệp nữa mà bạn đã chọn 2 tệp. Bỏ bớt tệp đã có hoặc "
+        "chọn ít tệp hơn; không tệp nào trong lần chọn này được nhận."]
+    html = response.content.decode()  # the kept files are listed right under their field, before the next one
+    assert html.index('name="attached_files"') < html.index("Tệp hồ sơ kèm theo đã nhận") < html.index('name="phone"')
     response = post_form(client, key, [upload("tep-0.xml", real_xml()), upload("tep-5.xml", real_xml())])
     assert response.status_code == 302  # one replaces a kept file of its name: six in all
 
