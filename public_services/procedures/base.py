@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
@@ -65,6 +65,9 @@ class ProcedureForm(forms.Form):
             problems.append(too_many_files(field.max_files, len(kept)) if len(kept) > field.max_files
                             else too_large_total(field.max_bytes, sum(_stored_size(path) for path in kept.values())))
         self.accepted[name] = list(batch)
+        if problems and batch:  # the refusal names its file; say the rest of the choice was taken
+            problems.append(gettext("Các tệp khác trong lần chọn này đã được nhận: %(names)s.")
+                            % {"names": ", ".join(item.name for item in batch)})
         if problems:
             self.add_error(name, problems)
 

@@ -288,6 +288,7 @@ def test_a_refused_file_or_another_error_keeps_the_answers_and_the_accepted_file
     response = post_form(client, key, [upload("giay.pdf", real_pdf()), upload("hong.pdf", b"%PDF-1.4 broken")],
                          details="Mất sổ ở bến xe")
     assert any("“hong.pdf”" in error for error in field_errors(response))
+    assert "Các tệp khác trong lần chọn này đã được nhận: giay.pdf." in field_errors(response)
     html = response.content.decode()
     assert "Mất sổ ở bến xe" in html and "giay.pdf" in html
     response = post_form(client, key, [], details="Mất sổ ở bến xe")
