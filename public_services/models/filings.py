@@ -97,6 +97,12 @@ class Filing(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def has_due_date(self):
+        """Whether the due date stands: not while the filing waits for the citizen's correction,
+        whose resubmission sets a new one."""
+        return self.is_open and self.status != self.Status.RETURNED
+
+    @property
     def pdf_ready(self):
         return bool(self.declaration_pdf) and self.pdf_revision == self.revision
 

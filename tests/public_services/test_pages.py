@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from public_services.models import Filing
 from public_services.services import filing_receive, filing_return
 from tests.accounts.helpers import jpeg
+from vssid_portal.templatetags.vn_format import vn_date
 
 from .helpers import answers, district_officer, owner, stranger, submit  # noqa: F401
 
@@ -147,6 +148,18 @@ def test_returned_filing_is_corrected_through_the_edit_page(client, owner, distr
     filing.refresh_from_db()
     assert filing.status == Filing.Status.SUBMITTED and filing.revision == 2
     assert "nhà số 2" in filing.data["delivery_address"]
+
+
+def test_a_returned_filing_shows_no_due_date_until_it_is_resubmitted(client, owner, district_officer):
+    client.force_login(owner)
+    filing = submit(owner)
+    filing_receive(filing=filing, officer=district_officer)
+    due = vn_date(Filing.objects.get(pk=filing.pk).due_date)
+    assert due in page(client, f"/dich-vu-cong/ho-so/{filing.pk}/") and due in page(client, "/dich-vu-cong/ho-so/")
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
+    status = page(client, f"/dich-vu-cong/ho-so/{filing.pk}/")
+    assert "Hẹn trả kết quả" not in status and due not in status
+    assert due not in page(client, "/dich-vu-cong/ho-so/")
 
 
 def test_a_second_tap_on_resubmit_lands_on_the_status_page_not_on_an_error(client, owner, district_officer,
