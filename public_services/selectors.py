@@ -11,7 +11,7 @@ from accounts.selectors import children_of
 from lookup.selectors import within_officer_scope
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .models import Filing, FilingEvent
+from .models import OPEN_STATUSES, Filing, FilingEvent
 from .procedures.fields import PICKUP, POST
 
 
@@ -27,6 +27,20 @@ def citizen_person_ids(user) -> list[int]:
 
 def filings_of(*, person):
     return Filing.objects.filter(person=person).select_related("agency").order_by("-submitted_at", "-id")
+
+
+def open_filing_of(*, person, procedure) -> Filing | None:
+    """The person's filing of this procedure that is still being handled, if any: a procedure is
+    filed again only once the last filing of it is done, refused or withdrawn."""
+    return (Filing.objects.filter(person=person, procedure_code=procedure.code, status__in=OPEN_STATUSES)
+            .order_by("-submitted_at", "-id").first())
+
+
+def already_open(filing: Filing) -> str:
+    """Why a new filing of the same procedure is refused, naming the one in hand."""
+    return gettext("Bạn đã có hồ sơ %(number)s của thủ tục này đang được giải quyết (nộp ngày %(date)s). "
+                   "Chỉ nộp hồ sơ mới khi hồ sơ đó đã có kết quả hoặc đã rút.") % {
+        "number": filing.tracking_number, "date": vn_date(filing.submitted_at)}
 
 
 def filing_for_citizen(*, user, pk: int) -> Filing | None:

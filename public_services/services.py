@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from accounts.models import Person
 from accounts.services.notices import person_notify
 from notifications.models import Message
 from notifications.services import send_message
@@ -35,7 +36,7 @@ from vssid_portal.templatetags.vn_format import vn_date
 
 from .models import TRANSITIONS, Filing, FilingDocument, FilingEvent
 from .procedures.base import document_field, file_name, form_to_data, is_several
-from .selectors import citizen_person_ids, filings_visible_to
+from .selectors import already_open, citizen_person_ids, filings_visible_to, open_filing_of
 
 logger = logging.getLogger(__name__)
 
@@ -153,13 +154,12 @@ def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filin
 def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str], idempotency_key: str) -> Filing:
     """Record a filing from the form's answers (validated again here) and the uploaded images
     (temporary names in private storage). The same idempotency key always yields the same filing:
-    a double click, the back button or a retry after a timeout submits once."""
+    a double click, the back button or a retry after a timeout submits once. A person has at most
+    one filing of a procedure in hand: another is refused until that one is finished."""
     if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
         raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
-    existing = Filing.objects.filter(idempotency_key=idempotency_key).first()
+    existing = _submitted_with(idempotency_key, user)
     if existing is not None:
-        if existing.submitted_by_id != user.pk:
-            raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
         return existing
     cleaned = _validated(procedure, person=person, data=data, uploads=uploads)
     missing = [name for name in procedure.upload_fields
@@ -170,6 +170,14 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     now = timezone.now()
     try:
         with kept_only_if_committed() as saved, transaction.atomic():
+            # Submissions for one person take turns, so two forms sent at once make one filing.
+            Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
+            existing = _submitted_with(idempotency_key, user)  # the same form, committed meanwhile
+            if existing is not None:
+                return existing
+            in_hand = open_filing_of(person=person, procedure=procedure)
+            if in_hand is not None:
+                raise ValidationError(already_open(in_hand))
             filing = Filing(
                 tracking_number=_tracking_number(), procedure_code=procedure.code, person=person, submitted_by=user,
                 agency=agency, data=cleaned, identity=_identity(person), idempotency_key=idempotency_key,
@@ -190,6 +198,13 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             raise
         return existing
     return filing
+
+
+def _submitted_with(idempotency_key: str, user) -> Filing | None:
+    existing = Filing.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None and existing.submitted_by_id != user.pk:
+        raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
+    return existing
 
 
 def _citizen_locked(filing: Filing, user) -> Filing:

@@ -33,7 +33,7 @@ from vssid_portal.files import private_file_response, private_file_url
 from .models import Filing
 from .procedures import registry
 from .procedures.base import document_field, documents_kept, file_name, form_to_data, is_several
-from .selectors import filing_for_citizen, filing_next_step, filings_of
+from .selectors import already_open, filing_for_citizen, filing_next_step, filings_of, open_filing_of
 from .services import (
     UPLOAD_DIR,
     filing_resubmit,
@@ -169,6 +169,9 @@ def _previews(request, procedure, kept: dict) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def procedure_form(request, slug):
     procedure, person = _procedure(slug), _person(request)
+    in_hand = open_filing_of(person=person, procedure=procedure)
+    if in_hand is not None:
+        return _already_open(request, procedure, in_hand)
     drafts = _drafts(request)
     draft = drafts.get(procedure.code)
     posted_key = request.POST.get("idempotency_key", "")
@@ -238,12 +241,19 @@ def review(request, slug):
         messages.success(request, gettext("Đã nộp hồ sơ. Số hồ sơ của bạn là %(number)s.")
                          % {"number": filing.tracking_number})
         return redirect("public_services:filing", pk=filing.pk)
-    if draft is None or draft.get("data") is None:
+    if draft is None or draft.get("data") is None or open_filing_of(person=person, procedure=procedure):
         return redirect("public_services:form", slug=procedure.slug)
     return render(request, "public_services/review.html", {
         "procedure": procedure, "person": person, "rows": procedure.rows(draft["data"]), "key": draft["key"],
         "previews": _previews(request, procedure, draft["uploads"]), "attached": _attached(request, draft["uploads"]),
     })
+
+
+def _already_open(request, procedure, filing):
+    """The procedure's form is not offered while a filing of it is in hand: its page says which."""
+    return render(request, "public_services/already_open.html", {
+        "procedure": procedure, "filing": filing, "reason": already_open(filing),
+    }, status=409 if request.method == "POST" else 200)
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from lookup.models import Agency
 from public_services.procedures import registry
-from public_services.services import filing_submit, new_idempotency_key
+from public_services.services import filing_submit, filing_withdraw, new_idempotency_key
 from tests.accounts.helpers import jpeg, make_person, officer
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -70,6 +70,11 @@ def submit(user, code="607A", *, person=None, uploads=None, **overrides):
                    if procedure.form_class.base_fields[name].required}
     return filing_submit(procedure=procedure, person=person or user.person, user=user, data=answers(code, **overrides),
                          uploads=uploads, idempotency_key=new_idempotency_key())
+
+
+def withdrawn(filing):
+    """The filing taken back by its citizen: the procedure may be filed again."""
+    return filing_withdraw(filing=filing, user=filing.submitted_by)
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from .helpers import (  # noqa: F401
     stored_upload,
     stranger,
     submit,
+    withdrawn,
 )
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +240,7 @@ def test_due_dates_skip_weekends_and_public_holidays(owner, district_officer):
     from public_services.models import Holiday
 
     today = timezone.localdate()
-    plain = submit(owner).due_date
+    plain = withdrawn(submit(owner)).due_date
     assert plain >= today + datetime.timedelta(days=10 + 2 * 1)  # 10 working days span at least one weekend
     day = today + datetime.timedelta(days=1)
     while day.weekday() >= 5 or Holiday.objects.filter(date=day).exists():

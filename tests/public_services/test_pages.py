@@ -14,7 +14,7 @@ from public_services.services import filing_receive, filing_return
 from tests.accounts.helpers import jpeg
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .helpers import answers, district_officer, owner, stranger, submit  # noqa: F401
+from .helpers import answers, district_officer, owner, stranger, submit, withdrawn  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,8 @@ def test_submit_twice_back_button_or_retry_makes_one_filing(client, owner):
     retry = client.post(f"{BOOK}xem-lai/", {"idempotency_key": key})
     assert retry["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
     assert Filing.objects.count() == 1
-    # a new form rendering is a new filing
+    # once that one is withdrawn, a new form rendering is a new filing
+    withdrawn(filing)
     submit_through_pages(client)
     assert Filing.objects.count() == 2
 
@@ -222,8 +223,8 @@ def test_query_counts_do_not_grow_with_filings_or_history(client, owner, distric
     client.get("/dich-vu-cong/")  # the first request of a session records it (allauth usersessions)
     list_one, status_one = count_queries(client, "/dich-vu-cong/ho-so/"), count_queries(client, f"/dich-vu-cong/ho-so/{first.pk}/")
     for _ in range(4):
-        submit(owner)
-        submit(owner, "608A")
+        withdrawn(submit(owner))
+        withdrawn(submit(owner, "UY-QUYEN"))
     filing_receive(filing=first, officer=district_officer)
     filing_return(filing=first, officer=district_officer, what="Chụp lại ảnh")
     client.get("/dich-vu-cong/")  # the new notices dropped the cached unread count: counted again here
