@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
+from accounts.services.identity import person_correct_identity
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
 from vssid_portal.forms import DayMonthYearField
 from vssid_portal.images import SafeImageField
@@ -79,14 +80,22 @@ class BookChangeForm(DeliveryForm):
             for name, is_same in same.items():
                 if cleaned.get(name) not in (None, "") and name not in self.errors and is_same(cleaned[name]):
                     self.add_error(name, _("Giá trị mới trùng với thông tin hiện có trong hồ sơ BHXH."))
+        birth = cleaned.get("new_birth_date") or (person.birth_date if person else None)
+        sex = cleaned.get("new_sex") or (person.sex if person else None)
         if cleaned.get("new_id_number") and "new_id_number" not in self.errors:
-            birth = cleaned.get("new_birth_date") or (person.birth_date if person else None)
-            sex = cleaned.get("new_sex") or (person.sex if person else None)
             try:
                 validate_id_document(IdType.CCCD, cleaned["new_id_number"], birth_date=birth, sex=sex)
             except forms.ValidationError as error:
                 for message in error.message_dict.get("id_number", error.messages):
                     self.add_error("new_id_number", message)
+        elif (person is not None and person.id_type == IdType.CCCD and "id_number" not in changes
+              and (cleaned.get("new_birth_date") or cleaned.get("new_sex"))):
+            # A CCCD encodes the birth year and sex: the registry cannot take new ones beside the old number.
+            try:
+                validate_id_document(IdType.CCCD, person.id_number, birth_date=birth, sex=sex)
+            except forms.ValidationError:
+                self.add_error("changes", _("Số CCCD trong hồ sơ BHXH ghi năm sinh và giới tính cũ: hãy chọn "
+                                            "thêm “Số CCCD” và khai số CCCD mới."))
         return cleaned
 
 
@@ -107,3 +116,11 @@ class BookChange(Procedure):
 
     def initial(self, person):
         return contact_initial(person)
+
+    def on_complete(self, *, filing, actor):
+        """The agency approved the change: the registry takes the new details, read through the
+        form's own fields as they were declared."""
+        fields, data = self.form_class.base_fields, filing.data
+        new = {change: fields[f"new_{change}"].clean(data.get(f"new_{change}"))
+               for change, _label in CHANGES if change in data.get("changes", [])}
+        person_correct_identity(person=filing.person, **new)

@@ -209,8 +209,11 @@ def test_answers_out_of_range_are_refused_at_the_form(owner, code, overrides, fi
                   "valid_to": vn_date(FIRST_OF_MONTH + datetime.timedelta(days=360))}),
     ("UY-QUYEN", {"valid_from": vn_date(TODAY + datetime.timedelta(days=360)),
                   "valid_to": vn_date(TODAY + datetime.timedelta(days=700))}),
-    ("608A", {"new_birth_date": "01/01/1900"}),
-    ("608A", {"new_birth_date": vn_date(TODAY)}),
+    # A new birth year comes with a CCCD that agrees with it (a CCCD encodes the year).
+    ("608A", {"new_birth_date": "01/01/1900", "changes": ["full_name", "birth_date", "id_number"],
+              "new_id_number": "079000012345"}),
+    ("608A", {"new_birth_date": vn_date(TODAY), "changes": ["full_name", "birth_date", "id_number"],
+              "new_id_number": f"0792{TODAY.year % 100:02d}012345"}),
 ])
 def test_answers_at_the_edges_of_the_ranges_are_accepted(owner, code, overrides):
     assert errors_of(code, owner.person, **overrides) == {}

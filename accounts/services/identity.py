@@ -1,0 +1,35 @@
+"""Corrections of a person's identity in the registry, once an agency has approved them."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
+
+from ..models import Person
+from ..validators import IdType
+
+
+@transaction.atomic
+def person_correct_identity(*, person: Person, full_name: str = "", birth_date: datetime.date | None = None,
+                            sex: int | None = None, id_number: str = "") -> Person:
+    """Write the approved new details (only those given) to the registry: the citizen's pages, the
+    screen QR of their card and the lookups show them from then on. A full birth date replaces a
+    year-only one; a new ID number is a CCCD. The ID number must still agree with the birth date
+    and sex (a CCCD encodes both): a change that leaves it disagreeing is refused as a whole."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if full_name:
+        person.full_name = full_name
+    if birth_date is not None:
+        person.birth_date, person.birth_year_only = birth_date, False
+    if sex is not None:
+        person.sex = sex
+    if id_number:
+        person.id_type, person.id_number = IdType.CCCD, id_number
+    try:
+        person.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationError(gettext("Không cập nhật được hồ sơ BHXH của %(code)s: %(reasons)s")
+                              % {"code": person.bhxh_code, "reasons": " ".join(error.messages)}) from error
+    person.save()
+    return person

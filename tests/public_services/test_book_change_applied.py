@@ -1,0 +1,69 @@
+"""A completed 608A changes the registry: the agency approved the new name, birth date, sex or ID
+number, so the citizen's pages show them from then on. A CCCD encodes the birth year and sex, so a
+change that would leave the number on record disagreeing is refused when it is declared, and the
+registry refuses it again at completion (nothing is half written)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.models import Person
+from public_services.models import Filing
+from public_services.services import filing_complete, filing_receive, filing_start
+
+from .helpers import answers, district_officer, owner, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+BOOK_CHANGE = "/dich-vu-cong/cap-lai-so-bhxh-thay-doi-thong-tin/"
+
+
+def complete(filing, officer):
+    filing_receive(filing=filing, officer=officer)
+    filing_start(filing=filing, officer=officer)
+    return filing_complete(filing=filing, officer=officer)
+
+
+def test_the_approved_name_and_birth_date_reach_the_registry_and_the_pages(client, owner, district_officer):
+    owner.person.birth_year_only = True
+    owner.person.save(update_fields=["birth_year_only"])
+    filing = submit(owner, "608A")
+    assert Person.objects.get(pk=owner.person_id).full_name == "Nguyễn Văn Đức"  # not before the agency decides
+    complete(filing, district_officer)
+    person = Person.objects.get(pk=owner.person_id)
+    assert (person.full_name, person.name_key) == ("Nguyễn Văn Đức Thành", "nguyen van duc thanh")
+    assert (person.birth_date, person.birth_year_only) == (datetime.date(1988, 3, 16), False)
+    client.force_login(owner)
+    html = client.get("/ca-nhan/").content.decode()
+    assert "Nguyễn Văn Đức Thành" in html and "16/03/1988" in html
+
+
+def test_a_new_sex_with_a_new_cccd_is_written_together(owner, district_officer):
+    filing = submit(owner, "608A", changes=["sex", "id_number"], new_full_name="", new_birth_date="",
+                    new_sex="2", new_id_number="079188012345")
+    complete(filing, district_officer)
+    person = Person.objects.get(pk=owner.person_id)
+    assert (person.sex, person.id_number, person.full_name) == (Person.Sex.FEMALE, "079188012345", "Nguyễn Văn Đức")
+
+
+def test_a_new_sex_beside_the_old_cccd_is_refused_when_declared(client, owner):
+    client.force_login(owner)
+    page = client.get(BOOK_CHANGE).content.decode()
+    key = page.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
+    data = {**answers("608A", changes=["sex"], new_full_name="", new_birth_date="", new_sex="2"),
+            "idempotency_key": key}
+    response = client.post(BOOK_CHANGE, data)
+    assert response.status_code == 200
+    assert "hãy chọn thêm “Số CCCD” và khai số CCCD mới" in response.content.decode()
+
+
+def test_the_registry_refuses_at_completion_what_no_longer_agrees(owner, district_officer):
+    filing = submit(owner, "608A")
+    Person.objects.filter(pk=owner.person_id).update(id_number="079089012345")  # corrected meanwhile: born 1989
+    filing_receive(filing=filing, officer=district_officer)
+    filing_start(filing=filing, officer=district_officer)
+    with pytest.raises(ValidationError, match="Không cập nhật được hồ sơ BHXH của 7901234567"):
+        filing_complete(filing=filing, officer=district_officer)
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
+    assert Person.objects.get(pk=owner.person_id).full_name == "Nguyễn Văn Đức"
