@@ -22,6 +22,7 @@ urlpatterns = [
     path("dat-mat-khau-moi/", security.password_change_required, name="password_change_required"),
     path("doi-mat-khau/", security.password_change, name="password_change"),
     path("doi-mat-khau/xac-nhan/", security.password_change_confirm, name="password_change_confirm"),
+    path("phien/tiep-tuc/", security.session_keepalive, name="session_keepalive"),
     path("quen-mat-khau/", security.password_reset, name="password_reset"),
     path("quen-mat-khau/xac-thuc/", security.password_reset_code, name="password_reset_code"),
     path("quen-mat-khau/mat-khau-moi/", security.password_reset_new, name="password_reset_new"),

@@ -2,4 +2,5 @@ from django.conf import settings
 
 
 def portal(request):
-    return {"PORTAL_NAME": settings.PORTAL_NAME, "PORTAL_HOTLINE": settings.PORTAL_HOTLINE}
+    return {"PORTAL_NAME": settings.PORTAL_NAME, "PORTAL_HOTLINE": settings.PORTAL_HOTLINE,
+            "SESSION_IDLE_TIMEOUT": settings.SESSION_IDLE_TIMEOUT}

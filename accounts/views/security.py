@@ -8,6 +8,7 @@
   answering alike whether the BHXH code has an account or not.
 - The security page: the account's sessions (allauth.usersessions), the trusted-browser state and
   "log out everywhere else".
+- "Stay signed in" of the warning shown before the idle timeout (static/js/session-timeout.js).
 """
 
 import time
@@ -27,13 +28,15 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
+from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import otp
 from ..adapter import end_other_sessions
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
+from ..middleware import SEEN
 from ..stages import LoginConfirmStage, other_sessions, send_login_code, trusted_until
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
@@ -228,3 +231,14 @@ def _send_reset_code(request, subject: str) -> None:
                 "Chưa nhận được thì sau 60 giây bạn có thể yêu cầu gửi lại (mỗi số điện thoại nhận tối đa 5 mã "
                 "mỗi giờ)."),
     )
+
+
+@login_required
+@require_POST
+def session_keepalive(request):
+    """The idle-timeout warning's "continue": this request is activity, stamped now (the session
+    rules stamp it at most once a minute). The warning's script asks for no page back."""
+    request.session[SEEN] = time.time()
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    return redirect(get_next_redirect_url(request) or "accounts:personal")

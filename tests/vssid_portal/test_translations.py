@@ -1276,12 +1276,14 @@ def test_the_review_page_in_english(client, applicant):
 
     client.force_login(applicant)
     key = idempotency_key(client, CHANGE, "vi")
-    data = {**answers("608A", changes=["full_name", "sex"], new_sex="2"), "idempotency_key": key, "evidence_1": jpeg()}
+    # A new sex comes with a new CCCD: the number encodes it.
+    data = {**answers("608A", changes=["full_name", "sex", "id_number"], new_sex="2", new_id_number="079188012345"),
+            "idempotency_key": key, "evidence_1": jpeg()}
     response = client.post(CHANGE, data)
     assert response.status_code == 302
     both_languages(client, f"{CHANGE}xem-lai/", None, [
         "<h1>Kiểm tra trước khi nộp</h1>", "(mã thủ tục 608A)",
-        "<dt>Thông tin cần thay đổi</dt><dd>Họ và tên, Giới tính</dd>",
+        "<dt>Thông tin cần thay đổi</dt><dd>Họ và tên, Giới tính, Số CCCD</dd>",
         "<dt>Giới tính mới</dt><dd>Nữ</dd>", "<dt>Lý do thay đổi</dt>",
         "<dt>Cách nhận kết quả</dt><dd>Nhận tại cơ quan BHXH giải quyết hồ sơ</dd>", "<h2>Ảnh giấy tờ</h2>",
         'alt="Ảnh giấy tờ chứng minh đã tải lên"', ">Sửa nội dung kê khai</a>",
@@ -1289,7 +1291,7 @@ def test_the_review_page_in_english(client, applicant):
         "thông tin BHXH, BHYT (mẫu TK1-TS)” từ nội dung trên để bạn tải về.", ">Nộp hồ sơ</button>",
     ], [
         "<h1>Check before submitting</h1>", "(procedure code 608A)",
-        "<dt>Details to change</dt><dd>Full name, Sex</dd>",
+        "<dt>Details to change</dt><dd>Full name, Sex, Citizen identity card number</dd>",
         "<dt>New sex</dt><dd>Female</dd>",
         "<dt>How to receive the result</dt><dd>Collect it at the social insurance agency handling the application</dd>",
         'alt="Photo of the supporting document (uploaded)"', "The portal makes the “Declaration of participation and "
@@ -1500,8 +1502,9 @@ def test_a_filing_made_from_english_pages_is_recorded_declared_and_announced_in_
 
     client.force_login(applicant)
     key = idempotency_key(client, CHANGE, "en")
-    assert client.post(CHANGE, {**answers("608A", changes=["full_name", "sex"], new_sex="2"), "idempotency_key": key,
-                                "evidence_1": jpeg()}).status_code == 302
+    assert client.post(CHANGE, {**answers("608A", changes=["full_name", "sex", "id_number"], new_sex="2",
+                                          new_id_number="079188012345"),
+                                "idempotency_key": key, "evidence_1": jpeg()}).status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{CHANGE}xem-lai/", {"idempotency_key": key})
     filing = Filing.objects.get()
