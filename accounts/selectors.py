@@ -127,8 +127,9 @@ def person_for_code_lookup(
     """The one person matching every field exactly (accents and case aside), else None.
 
     Name, birth date and province narrow the registry through one index; the ID number — or,
-    for someone without one, the mother's or father's name — must then match too. No partial
-    answer exists: a near miss and a stranger give the same None.
+    for someone with no ID number on record, the mother's or father's name — must then match
+    too. A person who has an ID number is found by it only: their parents' names are no
+    substitute. No partial answer exists: a near miss and a stranger give the same None.
     """
     candidates = Person.objects.filter(name_key=fold(full_name), birth_date=birth_date, province=province).only(
         "bhxh_code", "full_name", "id_number", "mother_name", "father_name"
@@ -137,6 +138,7 @@ def person_for_code_lookup(
     matches = [
         person for person in candidates
         if (id_number and person.id_number == id_number)
-        or (not id_number and parent_key and parent_key in {fold(person.mother_name or ""), fold(person.father_name or "")})
+        or (not id_number and not person.id_number and parent_key
+            and parent_key in {fold(person.mother_name or ""), fold(person.father_name or "")})
     ]
     return matches[0] if len(matches) == 1 else None

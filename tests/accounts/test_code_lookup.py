@@ -11,7 +11,10 @@ from django.urls import reverse
 
 from accounts.models import CodeLookupAudit
 from accounts.services.code_lookup import (
-    CHALLENGE_SALT, code_lookup_challenge_issue, code_lookup_challenge_spend, leading_zero_bits,
+    CHALLENGE_SALT,
+    code_lookup_challenge_issue,
+    code_lookup_challenge_spend,
+    leading_zero_bits,
 )
 from lookup.models import Province
 from tests.accounts.helpers import make_person
@@ -78,9 +81,31 @@ def test_accents_and_case_do_not_matter_but_every_field_must_match(client, perso
     assert "7901234567" in lookup(client, full_name="NGUYỄN văn đức").content.decode()
 
 
-def test_the_parent_name_replaces_the_id_number(client, person):
-    assert "7901234567" in lookup(client, id_number="", parent_name="tran thi hoa").content.decode()
-    assert "7901234567" not in lookup(client, id_number="", parent_name="tran thi").content.decode()
+@pytest.fixture
+def child(reference_data):
+    child = make_person("7920000001", "Nguyễn Minh Anh", birth=datetime.date(2022, 5, 10), id_number="")
+    child.mother_name = "Trần Thị Mai"
+    child.save()
+    return child
+
+
+def lookup_child(client, **fields):
+    return lookup(client, **{"full_name": "nguyen minh anh", "birth_date": "10/05/2022", "id_number": "",
+                             "parent_name": "tran thi mai", **fields})
+
+
+def test_the_parent_name_replaces_the_id_number_of_someone_without_one(client, child):
+    assert "7920000001" in lookup_child(client).content.decode()
+    assert "7920000001" not in lookup_child(client, parent_name="tran thi").content.decode()
+
+
+def test_someone_with_an_id_number_is_not_found_by_a_parent_name(client, person, child):
+    child.id_number = "079322001234"
+    child.save()
+    html = lookup_child(client).content.decode()
+    assert "Không tìm thấy mã số BHXH khớp" in html and "7920000001" not in html
+    assert "7901234567" not in lookup(client, id_number="", parent_name="tran thi hoa").content.decode()
+    assert "7920000001" in lookup_child(client, id_number="079322001234", parent_name="").content.decode()
 
 
 @pytest.mark.parametrize("change", [
@@ -108,12 +133,12 @@ def test_near_misses_and_strangers_get_the_same_answer(client, person, change):
     assert not CodeLookupAudit.objects.exists()
 
 
-def test_two_people_alike_answer_nothing(client, person):
-    twin = make_person("7901234568", "Nguyễn Văn Đức", birth=datetime.date(1988, 3, 15), id_number="079088099999")
-    twin.mother_name = "Trần Thị Hoa"
+def test_two_people_alike_answer_nothing(client, child):
+    twin = make_person("7920000002", "Nguyễn Minh Anh", birth=datetime.date(2022, 5, 10), id_number="")
+    twin.mother_name = "Trần Thị Mai"
     twin.save()
-    html = lookup(client, id_number="", parent_name="Trần Thị Hoa").content.decode()
-    assert "Không tìm thấy" in html and "790123456" not in html
+    html = lookup_child(client, parent_name="Trần Thị Mai").content.decode()
+    assert "Không tìm thấy" in html and "792000000" not in html
 
 
 def test_the_arithmetic_challenge_works_without_javascript(client, person):
