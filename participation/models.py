@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -89,6 +89,11 @@ class Period(models.Model):
             value = getattr(self, field)
             if value and value.day != 1:
                 setattr(self, field, value.replace(day=1))
+        # Contributions are declared month by month, the current month included: a period cannot
+        # start in a month not yet reached (its last month may: BHYT and voluntary BHXH are paid ahead).
+        this_month = timezone.localdate().replace(day=1)
+        if self.from_month and self.from_month > this_month:
+            errors["from_month"] = f"Tháng bắt đầu không được sau tháng hiện tại ({this_month:%m/%Y})."
         if self.from_month and self.to_month and self.from_month > self.to_month:
             errors["to_month"] = "Tháng kết thúc phải sau hoặc bằng tháng bắt đầu."
         if self.rate is not None and not 0 <= self.rate <= 100:

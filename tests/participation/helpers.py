@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 from lookup.models import Agency, Employer, Province
 from participation.models import Period
 
@@ -10,6 +12,13 @@ def month(text: str) -> datetime.date:
     """'03/2014' → date(2014, 3, 1)."""
     m, y = text.split("/")
     return datetime.date(int(y), int(m), 1)
+
+
+def months_from_now(count: int) -> str:
+    """The month `count` months from today's, as mm/yyyy."""
+    today = timezone.localdate()
+    ordinal = today.year * 12 + today.month - 1 + count
+    return f"{ordinal % 12 + 1:02d}/{ordinal // 12}"
 
 
 def period(person, start, end, *, kind=Period.Kind.BHXH_COMPULSORY, base=10_000_000, unpaid=0, employer_code=None,

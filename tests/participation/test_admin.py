@@ -10,7 +10,7 @@ from participation.models import Period
 from tests.accounts.helpers import make_person, officer
 from tests.benefits.helpers import admin_form
 
-from .helpers import period
+from .helpers import months_from_now, period
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 DISTRICT = "Cán bộ BHXH cơ sở"
@@ -140,3 +140,16 @@ def test_a_period_with_the_natural_key_of_another_is_refused_on_the_form_and_not
     assert not list(response.context["messages"])  # no "… was added successfully"
     assert not LogEntry.objects.exists()
     assert Period.objects.filter(from_month__year=2012).count() == 1
+
+
+def test_the_add_form_refuses_a_period_starting_after_the_current_month(client, managed_by_thu_duc, sms_outbox):
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    data = new_period(client, managed_by_thu_duc.person, "07903")
+    data.update(from_month="15/" + months_from_now(1), to_month="20/" + months_from_now(3))
+    response = client.post(ADD, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_from_month_error"' in html
+    assert f"Tháng bắt đầu không được sau tháng hiện tại ({months_from_now(0)})." in html
+    assert Period.objects.count() == 1 and not Message.objects.exists() and not sms_outbox()
+    data.update(from_month="01/" + months_from_now(0))
+    assert client.post(ADD, data).status_code == 302

@@ -5,9 +5,9 @@ import io
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from accounts.models import Person
-
 from lookup.models import Agency
 from lookup.selectors import agency_subtree_ids
 from notifications.models import Message
@@ -16,7 +16,7 @@ from participation.services.imports import periods_import
 from participation.services.periods import period_save
 from tests.accounts.helpers import make_person, officer
 
-from .helpers import period
+from .helpers import months_from_now, period
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -98,6 +98,25 @@ def test_bad_rows_are_reported_by_line_in_vietnamese_and_skipped(person, row, me
 def test_duplicate_rows_in_one_file_are_reported(person):
     report = periods_import(lines=csv_lines(GOOD[0], GOOD[0]), dry_run=False)
     assert report.created == 1 and "trùng với dòng 2" in report.errors[0][1]
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_row_starting_after_the_current_month_is_refused(person, dry_run):
+    this_month, next_month = months_from_now(0), months_from_now(1)
+    rows = [f"7901234567,bhxh_tn,{this_month},{months_from_now(11)},self,,,5000000,22,1100000,0,79,07901,",
+            f"7901234567,bhyt,{next_month},{months_from_now(3)},household,,,2340000,4.5,105300,0,79,07901,"]
+    report = periods_import(lines=csv_lines(*rows), dry_run=dry_run)
+    assert report.created == 1  # the current month is declared; the last month may lie ahead
+    assert report.errors == [(3, f"Tháng bắt đầu không được sau tháng hiện tại ({this_month}).")]
+    assert not Period.objects.filter(kind="bhyt").exists()
+
+
+def test_period_save_refuses_a_period_starting_after_the_current_month(person):
+    future = period(person, months_from_now(1), months_from_now(2), payer=Period.Payer.SELF, save=False)
+    with pytest.raises(ValidationError) as refused:
+        period_save(period=future)
+    assert refused.value.message_dict == {"from_month": [f"Tháng bắt đầu không được sau tháng hiện tại ({months_from_now(0)})."]}
+    assert period_save(period=period(person, months_from_now(0), months_from_now(0), payer=Period.Payer.SELF, save=False))
 
 
 def test_missing_columns_stop_the_import(person):
