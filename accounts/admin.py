@@ -12,7 +12,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from vssid_portal.admin import (
-    DateHierarchyWithinRange, FoldedKeySearch, GivenUpFilter, NotFoundOutsideScope, posted_text,
+    DateHierarchyWithinRange,
+    FoldedKeySearch,
+    GivenUpFilter,
+    NotFoundOutsideScope,
+    RelationLinksOnlyWhereAllowed,
+    posted_text,
 )
 from vssid_portal.files import private_file_response
 from vssid_portal.templatetags.vn_format import vn_date
@@ -21,7 +26,10 @@ from vssid_portal.text import fold, normalize_name
 from .models import Person, Registration, RegistrationEvent, User
 from .selectors import persons_visible_to, registrations_visible_to
 from .services.registration import (
-    PHOTO_FIELDS, registration_approve, registration_reject, registrations_retry_declarations,
+    PHOTO_FIELDS,
+    registration_approve,
+    registration_reject,
+    registrations_retry_declarations,
 )
 
 
@@ -82,7 +90,8 @@ class DeclarationFilter(GivenUpFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
+class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, RelationLinksOnlyWhereAllowed,
+                        admin.ModelAdmin):
     list_display = ["reference", "bhxh_code", "full_name", "agency", "status", "submitted_at"]
     list_filter = ["status", ("agency", admin.RelatedOnlyFieldListFilter), "submitted_at", DeclarationFilter]
     actions = ["retry_declarations_selected"]

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.utils import flatten_fieldsets, lookup_spawns_duplicates
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
@@ -50,6 +50,69 @@ class NotFoundOutsideScope:
         if obj is None:
             raise Http404
         return obj
+
+
+class RelationLinksOnlyWhereAllowed:
+    """Mixin for a model admin: a read-only relation, on the page or in its inlines (the agency of a
+    registration, the officer named in its audit trail), links to the related object's admin page
+    only for a user who may open that page, and reads as plain text for anyone else. Django links
+    every read-only relation whose model has an admin, without asking: an officer met a 403."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        page = [context["adminform"]] if "adminform" in context else []
+        for form in [*page, *context.get("inline_admin_formsets", [])]:
+            model_admin = getattr(form, "opts", self)  # an inline's formset knows its inline as `opts`
+            model = model_admin.model
+            shown_read_only = form.readonly_fields if getattr(form, "has_change_permission", True) else [
+                *form.readonly_fields, *flatten_fieldsets(form.fieldsets)]
+            plain = {name: _PlainRelation(model, name, empty=model_admin.get_empty_value_display())
+                     for name in shown_read_only
+                     if isinstance(name, str) and self._relation_closed_to(request, model, name)}
+            if plain:
+                form.readonly_fields = [plain.get(name, name) for name in form.readonly_fields]
+                form.fieldsets = [(title, {**options, "fields": [_swapped(line, plain) for line in options["fields"]]})
+                                  for title, options in form.fieldsets]
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def _relation_closed_to(self, request, model, name: str) -> bool:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if not (field.many_to_one or field.one_to_one):
+            return False
+        try:
+            related_admin = self.admin_site.get_model_admin(field.related_model)
+        except NotRegistered:
+            return False  # Django shows it as text already
+        return not related_admin.has_view_or_change_permission(request)
+
+
+class _PlainRelation:
+    """Stands for the read-only field `name` and shows its related object as text (or `empty`),
+    under the field's label, with the field's name as its CSS class (`str`) and help text
+    (`__name__`)."""
+
+    do_not_call_in_templates = True  # a table header prints it as the column's name
+
+    def __init__(self, model, name: str, *, empty: str):
+        self.__name__ = name
+        self.short_description = model._meta.get_field(name).verbose_name
+        self.empty = empty
+
+    def __call__(self, obj):
+        value = getattr(obj, self.__name__)
+        return self.empty if value is None else value
+
+    def __str__(self):
+        return self.__name__
+
+
+def _swapped(line, plain: dict):
+    """A fieldset line (one field, or several shown side by side) with `plain`'s fields swapped in."""
+    if isinstance(line, (list, tuple)):
+        return tuple(plain.get(name, name) for name in line)
+    return plain.get(line, line)
 
 
 # Columns that hold `vssid_portal.text.fold` of a text (lower case, no diacritics, đ → d).

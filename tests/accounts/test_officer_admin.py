@@ -402,3 +402,25 @@ def test_approval_on_the_registrys_own_number_sends_no_warning(client, registrat
         client.post(f"/quan-tri/accounts/registration/{registration.pk}/duyet/")
     assert {m["to"] for m in sms_outbox()} == {"+84987654321"}
     assert not any("vừa được cấp" in m["text"] for m in sms_outbox())
+
+
+def test_an_officer_reads_related_records_they_may_not_open_as_text(client, registrations, django_capture_on_commit_callbacks):
+    """The agency, the deciding officer and the audit trail's actor link to admin pages an officer
+    cannot open (agencies, accounts): plain text for them, links for whoever may open those pages."""
+    approver = officer("canbo07901", "07901", DISTRICT)
+    client.force_login(approver)
+    registration = registrations["q1"]
+    url = f"/quan-tri/accounts/registration/{registration.pk}/change/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url.replace("change/", "duyet/"))
+    agency_url = f"/quan-tri/lookup/agency/{registration.agency_id}/change/"
+    officer_url = f"/quan-tri/accounts/user/{approver.pk}/change/"
+    assert client.get(agency_url).status_code == 403 and client.get(officer_url).status_code == 403
+    html = client.get(url).content.decode()
+    assert agency_url not in html and officer_url not in html
+    assert '<div class="readonly">[07901] BHXH Quận 1</div>' in html
+    assert '<label>Cơ quan BHXH tiếp nhận:</label>' in html  # the field's own label
+    assert html.count("canbo07901") >= 2  # decided by, and the approval in the audit trail
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    html = client.get(url).content.decode()
+    assert f'href="{agency_url}"' in html and f'href="{officer_url}"' in html
