@@ -77,6 +77,10 @@ class RegistrationEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def has_view_permission(self, request, obj=None):
+        # The audit trail is part of the registration: whoever may see the registration sees its history.
+        return request.user.has_perm("accounts.view_registration")
+
     def has_add_permission(self, request, obj=None):
         return False
 

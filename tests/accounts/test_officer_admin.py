@@ -1,6 +1,7 @@
 """Officers in the admin: only their agency's (or province's) registrations; approve, reject, audit."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -402,6 +403,17 @@ def test_approval_on_the_registrys_own_number_sends_no_warning(client, registrat
         client.post(f"/quan-tri/accounts/registration/{registration.pk}/duyet/")
     assert {m["to"] for m in sms_outbox()} == {"+84987654321"}
     assert not any("vừa được cấp" in m["text"] for m in sms_outbox())
+
+
+def test_an_officer_sees_the_audit_trail_of_a_registration(client, registrations, django_capture_on_commit_callbacks):
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    url = f"/quan-tri/accounts/registration/{registrations['q1'].pk}/change/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url.replace("change/", "duyet/"))
+    html = re.sub(r"\s+", " ", client.get(url).content.decode())
+    assert 'id="events-group"' in html and '<th class="column-actor">Người thực hiện </th>' in html
+    assert '<td class="field-action"> <p>Nộp đăng ký</p> </td> <td class="field-actor"> <p>-</p>' in html
+    assert '<td class="field-action"> <p>Duyệt</p> </td> <td class="field-actor"> <p>canbo07901</p>' in html
 
 
 def test_an_officer_reads_related_records_they_may_not_open_as_text(client, registrations, django_capture_on_commit_callbacks):
