@@ -13,6 +13,7 @@ from accounts.selectors import persons_visible_to
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
 from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
+from vssid_portal.templatetags.vn_format import vnd
 
 from .forms import PeriodAdminForm
 from .models import Period, Statement
@@ -28,7 +29,7 @@ class ImportForm(forms.Form):
 @admin.register(Period)
 class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
     form = PeriodAdminForm
-    list_display = ["person", "kind", "from_month", "to_month", "payer", "employer", "base", "unpaid_months", "agency"]
+    list_display = ["person", "kind", "first_month", "last_month", "payer", "employer", "base_vnd", "unpaid_months", "agency"]
     list_filter = ["kind", "payer", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["person__bhxh_code", "person__name_key", "employer__code"]
     list_select_related = ["person", "employer", "agency"]
@@ -36,6 +37,18 @@ class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRang
     raw_id_fields = ["employer"]
     date_hierarchy = "from_month"
     change_list_template = "admin/participation/period/change_list.html"
+
+    @admin.display(description="từ tháng", ordering="from_month")
+    def first_month(self, obj):
+        return f"{obj.from_month:%m/%Y}"
+
+    @admin.display(description="đến tháng", ordering="to_month")
+    def last_month(self, obj):
+        return f"{obj.to_month:%m/%Y}"
+
+    @admin.display(description="tiền lương / mức thu nhập làm căn cứ đóng", ordering="base")
+    def base_vnd(self, obj):
+        return vnd(obj.base)
 
     def get_readonly_fields(self, request, obj=None):
         # A period stays with its person, who may be managed by another agency since (the period's

@@ -153,3 +153,12 @@ def test_the_add_form_refuses_a_period_starting_after_the_current_month(client, 
     assert Period.objects.count() == 1 and not Message.objects.exists() and not sms_outbox()
     data.update(from_month="01/" + months_from_now(0))
     assert client.post(ADD, data).status_code == 302
+
+
+def test_the_list_shows_months_as_mm_yyyy_and_the_base_in_dong(client, managed_by_thu_duc):
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    html = client.get("/quan-tri/participation/period/").content.decode()
+    assert '<td class="field-first_month">01/2012</td>' in html and '<td class="field-last_month">12/2012</td>' in html
+    assert '<td class="field-base_vnd">9.876.543 đ</td>' in html
+    assert "01/01/2012" not in html and "9876543" not in html
+    assert "?o=3" in html  # the month columns still sort
