@@ -10,6 +10,7 @@ leaving a note so that the browser whose session ended is told why (accounts/mid
 """
 
 import hashlib
+from typing import NamedTuple
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
@@ -17,6 +18,7 @@ from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +44,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
 
+    def get_login_redirect_url(self, request):
+        """Where a login lands when it names no safe `next` (allauth has honoured one already):
+        staff go to where they work, citizens to their personal area."""
+        place = workplace(request.user)
+        return place.url if place else super().get_login_redirect_url(request)
+
     def get_login_stages(self):
         return ["accounts.stages.LoginConfirmStage", "allauth.mfa.stages.AuthenticateStage"]
 
@@ -49,6 +57,21 @@ class AccountAdapter(DefaultAccountAdapter):
         """After a reset the lock on the account's failed logins goes, as allauth does for its
         own (e-mail) reset: the owner has just proved who they are."""
         self._delete_login_attempts_cached_email(request, username=user.username)
+
+
+class Workplace(NamedTuple):
+    url: str
+    link_text: str
+
+
+def workplace(user) -> Workplace | None:
+    """Where a staff account works: clinic staff the card verify page, officers the admin; None
+    for a citizen. (Clinic staff enter visits in the admin too, but checking cards is their day.)"""
+    if user.facility_id and user.has_perm("health_card.verify_card"):
+        return Workplace(reverse("health_card:verify"), _("Đến trang xác thực thẻ BHYT"))
+    if user.is_staff:
+        return Workplace(reverse("admin:index"), _("Đến trang quản trị"))
+    return None
 
 
 # Why a session ended, as told to the browser that held it on its next request.

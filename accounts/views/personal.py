@@ -21,14 +21,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vssid_portal.files import private_file_url
 
+from ..adapter import workplace
 from ..forms import ChildRegistrationForm
 from ..pages import render_personal_page
 from ..selectors import VIEWING_SESSION_KEY, children_of
 from ..services.registration import (
     UPLOAD_DIR,
     PhotosExpired,
-    new_submission_key,
     child_registration_submit,
+    new_submission_key,
     registration_submitted_with,
 )
 from .registration import (
@@ -60,6 +61,7 @@ def personal(request):
             "show_phone": request.GET.get("hien-so-dien-thoai") == "1",
             "children": children_of(user=user) if user.person_id else [],
             "pending_children": user.child_registrations.filter(status="pending").select_related("agency"),
+            "workplace": workplace(user) if person is None else None,
         }
 
     return render_personal_page(request, "accounts/personal.html", context, queries=("", "hien-so-dien-thoai=1"))

@@ -295,3 +295,51 @@ def test_empty_account_forms_name_what_is_missing(client):
     html = client.post("/tai-khoan/doi-mat-khau/", {"oldpassword": "", "password1": "", "password2": ""}).content.decode()
     assert all(m in html for m in ("Nhập mật khẩu hiện tại.", "Nhập mật khẩu mới.", "Nhập lại mật khẩu mới."))
     assert generic not in html
+
+
+def clinic_staff_user():
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.roles import CLINIC_STAFF, sync_groups
+    from lookup.models import MedicalFacility, Province
+
+    province = Province.objects.create(code="79", name="Thành phố Hồ Chí Minh", division_type="thành phố trung ương")
+    facility = MedicalFacility.objects.create(code="79001", name="Bệnh viện Chợ Rẫy", province=province)
+    user = get_user_model().objects.create_user("nhanvienkcb", password=PASSWORD, email="ha@kcb.example",
+                                                facility=facility, is_staff=True)
+    user.groups.add(sync_groups(Group, Permission)[CLINIC_STAFF])
+    return user
+
+
+def log_in_by_email(client, mailoutbox, username, **extra):
+    assert submit_password(client, username, **extra)["Location"] == CONFIRM
+    return client.post(CONFIRM, {"action": "verify", "code": mailoutbox[-1].body[:6]})
+
+
+@pytest.mark.parametrize(("next_url", "lands_on"), [
+    ("", "/quan-tri/"),
+    ("/quan-tri/accounts/registration/", "/quan-tri/accounts/registration/"),  # a safe next is kept
+    ("https://evil.example/", "/quan-tri/"),
+])
+def test_an_officer_lands_in_the_admin(client, mailoutbox, next_url, lands_on):
+    get_user_model().objects.create_user("canbo07901", password=PASSWORD, email="lan@bhxh.example", is_staff=True)
+    response = log_in_by_email(client, mailoutbox, "canbo07901", **({"next": next_url} if next_url else {}))
+    assert response.status_code == 302 and response["Location"] == lands_on
+
+
+def test_clinic_staff_land_on_the_card_check_page(client, mailoutbox):
+    clinic_staff_user()
+    response = log_in_by_email(client, mailoutbox, "nhanvienkcb")
+    assert response.status_code == 302 and response["Location"] == "/xac-thuc/the-bhyt/"
+
+
+def test_the_personal_page_of_a_staff_account_links_to_where_it_works(client):
+    client.force_login(get_user_model().objects.create_user("canbo07901", password=PASSWORD, is_staff=True))
+    html = client.get(PERSONAL).content.decode()
+    assert "Tài khoản này không gắn với người tham gia BHXH nào." in html
+    assert '<a href="/quan-tri/">Đến trang quản trị</a>' in html
+    client.force_login(clinic_staff_user())
+    assert '<a href="/xac-thuc/the-bhyt/">Đến trang xác thực thẻ BHYT</a>' in client.get(PERSONAL).content.decode()
+    client.force_login(get_user_model().objects.create_user("khac", password=PASSWORD))  # neither: no link
+    html = client.get(PERSONAL).content.decode()
+    assert "Đến trang quản trị" not in html and "Đến trang xác thực" not in html
