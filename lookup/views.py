@@ -15,9 +15,19 @@ def index(request):
 PER_PAGE = 20
 
 
+def page_number(value: str | None):
+    """The page asked for; a number below 1 asks for the first page (Paginator.get_page would
+    show the last). Anything else goes to get_page as it came: past the end is the last page,
+    not a number is the first."""
+    try:
+        return 1 if int(value) < 1 else value
+    except (TypeError, ValueError):
+        return value
+
+
 def _results_page(request, form, queryset, *, template: str, heading: str, extra: dict | None = None):
     paginator = Paginator(queryset, PER_PAGE)
-    page = paginator.get_page(request.GET.get("trang"))
+    page = paginator.get_page(page_number(request.GET.get("trang")))
     params = request.GET.copy()
     params.pop("trang", None)
     context = {

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .selectors_support import SUPPORT_EMAIL, faq_topics, latest_news, news_article, news_page, published_news
+from .views import page_number
 
 MAX_QUERY = 100
 
@@ -25,7 +26,7 @@ def support(request):
 
 @require_safe
 def news_list(request):
-    return render(request, "lookup/news_list.html", {"page": news_page(page=request.GET.get("trang"))})
+    return render(request, "lookup/news_list.html", {"page": news_page(page=page_number(request.GET.get("trang")))})
 
 
 @require_safe

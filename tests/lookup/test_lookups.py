@@ -246,7 +246,8 @@ def test_pagination_shows_the_count_and_keeps_the_filters(client, reference_data
 
 
 @pytest.mark.parametrize("trang,expected", [
-    ("9999", "last"), ("99999999999999999999999", "last"), ("0", "last"), ("-1", "last"),  # out of range
+    ("9999", "last"), ("99999999999999999999999", "last"),  # past the end
+    ("0", 1), ("-1", 1), ("-99999999999999999999999", 1),  # before the start
     ("abc", 1), ("1e3", 1), ("", 1), ("2.5", 1),  # not a page number
 ])
 def test_an_out_of_range_or_broken_page_number_shows_a_valid_page(client, reference_data, trang, expected):

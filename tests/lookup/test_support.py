@@ -140,6 +140,9 @@ def test_news_list_newest_first_with_pages(client, news_root):
     assert set(rest).isdisjoint(titles)
     for trang in ["99", "abc", "%00", "-1"]:
         assert client.get(f"{NEWS}?trang={trang}").status_code == 200
+    assert "Trang 2 / 2" in page(client, NEWS, trang="99")  # past the end: the last page
+    for trang in ["0", "-1"]:  # before the start: the first page
+        assert "Trang 1 / 2" in page(client, NEWS, trang=trang), trang
 
 
 def test_article_page_shows_paragraphs_lead_image_and_other_news(client):
