@@ -8,6 +8,8 @@ Each function returns a queryset with its foreign keys joined, so a page of resu
 same number of queries whatever its size.
 """
 
+import re
+
 from django.db.models import QuerySet
 
 from vssid_portal.text import search_words
@@ -64,10 +66,23 @@ def agencies_lookup(*, province: Province | None = None, query: str = "") -> Que
     return _matching(agencies, query)
 
 
+# A KCB facility code as cards print it ("79 - 032") or typed without the spaces ("79-032"): the
+# 2-digit province, a dash, 3 letters or digits (DESIGN.md, "Identifiers").
+FACILITY_CODE_WRITTEN = re.compile(r"(\d{2})\s*[-‐‑–—]\s*([0-9a-z]{3})", re.IGNORECASE)
+
+
+def facility_code_written(query: str) -> str | None:
+    """The facility code a query writes with its dash ("79 - 032" → "79032"), else None. Searched
+    as words, "79" and "032" would each match anywhere: "479 Lương Ngọc Quyến", "19032"."""
+    match = FACILITY_CODE_WRITTEN.fullmatch(query.strip())
+    return (match[1] + match[2]).upper() if match else None
+
+
 def facilities_lookup(
     *, province: Province | None = None, query: str = "", level: str = "", sick_leave_only: bool = False
 ) -> QuerySet:
-    """KCB facilities with a BHYT contract, by province, words of name/code/address and level."""
+    """KCB facilities with a BHYT contract, by province, words of name/code/address (or a code
+    written with a separator: that code only) and level."""
     facilities = MedicalFacility.objects.filter(bhyt_contract=True).select_related("province").order_by("code")
     if province is not None:
         facilities = facilities.filter(province=province)
@@ -75,7 +90,8 @@ def facilities_lookup(
         facilities = facilities.filter(level=level)
     if sick_leave_only:
         facilities = facilities.filter(issues_sick_leave=True)
-    return _matching(facilities, query)
+    code = facility_code_written(query)
+    return facilities.filter(code=code) if code else _matching(facilities, query)
 
 
 def employers_lookup(*, query: str = "", province: Province | None = None) -> QuerySet:

@@ -202,6 +202,18 @@ def test_punctuation_around_words_is_not_searched_for(client, rows):
     assert count(page) == 0 and "Không có kết quả phù hợp" in page
 
 
+def test_a_facility_code_written_with_its_dash_finds_that_facility_only(client, rows):
+    """"79 - Z01" searched as the words 79 and Z01 also found a facility of another province whose
+    code ends in Z01 and whose address holds "479"."""
+    hanoi = Province.objects.get(code="01")
+    MedicalFacility.objects.create(code="01Z01", name="Phòng khám Lương Ngọc Quyến", province=hanoi,
+                                   address="479 Lương Ngọc Quyến")
+    for query in ["79 - Z01", "79-Z01", "79 – z01", " 79 -Z01 "]:
+        assert headings(html(client, FACILITIES, q=query)) == ["Phòng khám Đa khoa Nguyễn Văn Đức"], query
+    assert count(html(client, FACILITIES, q="79-Z99")) == 0
+    assert selectors.facility_code_written("79 - 032") == "79032" and selectors.facility_code_written("79032") is None
+
+
 def test_the_selectors_search_the_folded_key_on_this_database(rows):
     """The SQL the selector sends: a plain LIKE on the folded column (served by the trigram index
     on PostgreSQL, a scan on SQLite), never a database-specific unaccent() or ILIKE."""
