@@ -44,8 +44,10 @@ class Kind(enum.StrEnum):
     """Every answer a card check can give (the page, the API and the log use these values)."""
 
     VALID = "valid"
-    EXPIRED = "expired"
-    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"  # the card
+    NOT_YET_VALID = "not_yet_valid"  # the card
+    QR_EXPIRED = "qr_expired"  # an on-screen QR past its SCREEN_SECONDS
+    QR_ISSUED_AHEAD = "qr_issued_ahead"  # a QR whose issued-at is still to come
     REPLACED = "replaced"
     REVOKED = "revoked"
     FORGED = "forged"
@@ -328,6 +330,6 @@ def check_fresh(payload: Payload, now: datetime.datetime) -> None:
         return
     stamp = now.timestamp()
     if payload.signature.issued_at > stamp + CLOCK_SKEW_SECONDS:
-        raise QrError(Kind.NOT_YET_VALID, _("mã QR ghi thời điểm tạo ở tương lai"))
+        raise QrError(Kind.QR_ISSUED_AHEAD, _("mã QR ghi thời điểm tạo ở tương lai"))
     if payload.purpose == Purpose.SCREEN and payload.signature.issued_at + SCREEN_SECONDS < stamp:
-        raise QrError(Kind.EXPIRED, _("mã QR trên màn hình đã quá 10 phút"))
+        raise QrError(Kind.QR_EXPIRED, _("mã QR trên màn hình đã quá 10 phút"))

@@ -30,10 +30,15 @@ class Outcome:
 
 OUTCOMES = {
     Kind.VALID: Outcome("000", _("Thẻ hợp lệ"), "success", "✔", _("Thẻ đang có giá trị sử dụng.")),
-    Kind.EXPIRED: Outcome("010", _("Hết hạn"), "warning", "⌛", _(
-        "Thẻ hoặc mã QR đã hết hạn. Mã QR trên màn hình chỉ dùng được 10 phút: hãy đề nghị người bệnh mở lại mã QR.")),
+    Kind.EXPIRED: Outcome("010", _("Thẻ hết hạn"), "warning", "⌛",
+                          _("Thẻ đã hết giá trị sử dụng: đã qua ngày hết hạn của thẻ.")),
     Kind.NOT_YET_VALID: Outcome("011", _("Chưa đến hạn sử dụng"), "warning", "⏳",
                                 _("Thẻ chưa đến ngày bắt đầu có giá trị sử dụng.")),
+    # The QR, not the card: the same codes as the card's (clinic software knows no others), other words.
+    Kind.QR_EXPIRED: Outcome("010", _("Mã QR đã hết hạn"), "warning", "⌛", _(
+        "Mã QR trên màn hình chỉ dùng được 10 phút: hãy đề nghị người bệnh mở lại mã QR rồi quét lại.")),
+    Kind.QR_ISSUED_AHEAD: Outcome("011", _("Mã QR chưa dùng được"), "warning", "⏳", _(
+        "Mã QR ghi thời điểm tạo chưa tới theo đồng hồ của Cổng: hãy đề nghị người bệnh mở lại mã QR rồi quét lại.")),
     Kind.REPLACED: Outcome("003", _("Thẻ đã được cấp lại"), "warning", "↻",
                            _("Đây là thẻ cũ: người bệnh đã được cấp thẻ mới. Hãy dùng mã QR của thẻ mới.")),
     Kind.REVOKED: Outcome("110", _("Thẻ đã bị thu hồi"), "error", "⛔",

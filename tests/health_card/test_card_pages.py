@@ -191,7 +191,7 @@ def test_the_public_is_told_why_a_qr_fails_only_when_the_qr_itself_says_so(card,
 
     old = card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) - 11 * 60)
     page = public(old)
-    assert "Hết hạn" in page and "Mã QR trên màn hình chỉ dùng được 10 phút" in page and "NGUYỄN V*** Đ<" in page
+    assert "Mã QR đã hết hạn" in page and "Mã QR trên màn hình chỉ dùng được 10 phút" in page and "NGUYỄN V*** Đ<" in page
     page = public("0111077012|4e67|29/03/1988|$")
     assert "Mã QR bị đọc thiếu" in page and "thiếu trường hoặc phần kết thúc" in page
     printed = card_qr(card, purpose=Purpose.PRINT)
@@ -201,6 +201,36 @@ def test_the_public_is_told_why_a_qr_fails_only_when_the_qr_itself_says_so(card,
     Card.objects.filter(person=holder.person).update(status=Card.Status.REVOKED)
     page = public(card_qr(Card.objects.filter(person=holder.person).latest("version"), purpose=Purpose.SCREEN))
     assert "Thẻ không hợp lệ" in page and "thu hồi" not in page
+
+
+def test_an_expired_card_and_a_stale_or_early_screen_qr_are_told_apart(card, clinic_user, facility):
+    """Clinic software keeps its codes (010 expired, 011 not yet valid) for the card and for the QR
+    alike; the words say which of the two is at fault, so the desk knows whether a fresh QR helps."""
+    import time
+
+    client = logged_in(clinic_user)
+    _token, raw = api_token_create(facility=facility, name="HIS")
+
+    def both(payload):
+        page = text(client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}))
+        answer = Client().post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+        return page, answer
+
+    page, answer = both(card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) - 11 * 60))
+    assert "Mã QR đã hết hạn" in page and "chỉ dùng được 10 phút" in page and "Thẻ hết hạn" not in page
+    assert answer["maKetQua"] == "010" and answer["ketQua"] == "qr_expired"
+    assert answer["thongBao"] == "Mã QR đã hết hạn" and "10 phút" in answer["ghiChu"]
+
+    page, answer = both(card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) + 3600))
+    assert "Mã QR chưa dùng được" in page and "Thẻ chưa đến ngày bắt đầu" not in page
+    assert answer["maKetQua"] == "011" and answer["ketQua"] == "qr_issued_ahead" and "mở lại mã QR" in answer["ghiChu"]
+
+    Card.objects.filter(pk=card.pk).update(valid_to=datetime.date(2024, 12, 31))
+    page, answer = both(card_qr(Card.objects.get(pk=card.pk), purpose=Purpose.SCREEN))
+    assert "Thẻ hết hạn" in page and "Thẻ đã hết giá trị sử dụng" in page
+    assert "10 phút" not in page and "mở lại mã QR" not in page
+    assert answer["maKetQua"] == "010" and answer["ketQua"] == "expired" and "10 phút" not in answer["ghiChu"]
 
 
 def test_mask_name():

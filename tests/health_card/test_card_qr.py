@@ -117,11 +117,11 @@ def test_failures_of_a_signed_payload(card, settings):
     assert check(payload.replace("v1.1001.", "v1.7777.").replace("-1001|", "-7777|")).kind == Kind.UNKNOWN_KEY
     # expired on-screen QR (issued 11 minutes ago)
     stale = card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) - 11 * 60)
-    assert check(stale).kind == Kind.EXPIRED
+    assert check(stale).kind == Kind.QR_EXPIRED
     # ...while a printed QR of the same age is still good
     assert check(card_qr(card, purpose=Purpose.PRINT, issued_at=int(time.time()) - 86400 * 300)).kind == Kind.VALID
     # issued in the future
-    assert check(card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) + 3600)).kind == Kind.NOT_YET_VALID
+    assert check(card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) + 3600)).kind == Kind.QR_ISSUED_AHEAD
 
 
 def test_card_validity_expired_not_yet_valid_revoked_and_replaced(card, holder, facility):
