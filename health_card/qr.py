@@ -14,7 +14,8 @@ it unchanged, and:
 
 Accepted for parsing: the old 15-part strings (fields 0–13 + `$`), the new 17-part strings
 (fields 0–15 + `$`) and the signed 18-part ones; upper- or lower-case hex; a year-only birth date;
-CR/LF and spaces around fields. Every failure is a `QrError` with one `Kind`.
+CR/LF and spaces around fields. Every failure is a `QrError` with one `Kind`. An unsigned string
+whose field 13 is the portal's MAC is a portal QR with its signature cut off (`check_unsigned`).
 """
 
 import datetime
@@ -322,6 +323,16 @@ def verify_signature(payload: Payload, now: datetime.datetime) -> None:
     secret = keys.mac_key(key_id)
     if secret is not None and not hmac.compare_digest(_mac(secret, payload.parts[:16]), mac.lower()):
         raise QrError(Kind.FORGED, _("chuỗi kiểm tra không đúng"))
+
+
+def check_unsigned(payload: Payload) -> None:
+    """An unsigned string is legitimate only as the QR of a card printed before the portal signed
+    its own. A check string (field 13) that is the portal's MAC shows the portal issued it: its
+    signature field was cut off. Raises QrError(FORGED)."""
+    mac, _dash, key_id = payload.fields.check.partition("-")
+    secret = keys.mac_key(key_id)
+    if secret is not None and hmac.compare_digest(_mac(secret, payload.parts[:16]), mac.lower()):
+        raise QrError(Kind.FORGED, _("mã QR do Cổng cấp đã bị bỏ chữ ký"))
 
 
 def check_fresh(payload: Payload, now: datetime.datetime) -> None:

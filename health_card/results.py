@@ -61,3 +61,8 @@ OUTCOMES = {
         "Mã QR này không có chữ ký số của BHXH Việt Nam (thẻ in trước khi có Cổng), nên trang công khai "
         "không xác thực được. Cơ sở KCB đối chiếu thẻ này bằng tài khoản của cơ sở.")),
 }
+
+# Beside the answer to an unsigned QR compared with the registry (a card printed before the portal
+# signed its QRs), on the clinic page and in the API's "ghiChu".
+UNSIGNED_NOTE = _("Mã QR không có chữ ký số: chỉ mã thẻ, họ tên và ngày sinh ghi trong mã đã được đối chiếu với "
+                  "dữ liệu thẻ. Hãy đối chiếu thêm giấy tờ tùy thân có ảnh.")

@@ -1,5 +1,7 @@
 """Reads of the health_card app: a person's card, its access log, cards an officer may see."""
 
+import datetime
+
 from django.db.models import Q
 
 from accounts.models import Registration
@@ -70,15 +72,22 @@ def card_for_check(*, number: str, version: int) -> Card | None:
         return None
 
 
-def card_by_number(number: str):
-    """Cards answering to a typed number: the 10-digit code, the old 15-character form or (from
-    15/08/2025, Decree 188/2025) the holder's 12-digit CCCD; newest version first."""
+def card_by_number(number: str, *, issued_on: datetime.date | None = None):
+    """The card answering to a typed number: the 10-digit code, the old 15-character form or (from
+    15/08/2025, Decree 188/2025) the holder's 12-digit CCCD; the newest version, or with `issued_on`
+    (the issue date an unsigned QR carries) the version in force that day: the newest one issued
+    by then, else the first."""
     number = "".join(number.split()).upper()
     cards = Card.objects.select_related(*CHECK_RELATED).order_by("-version")
     if len(number) == 10 and number.isdigit():
-        return cards.filter(number=number).first()
-    if len(number) == 12 and number.isdigit():
-        return cards.filter(person__id_number=number).first()
-    if len(number) == 15:
-        return cards.filter(Q(legacy_number=number)).first()
-    return None
+        card = cards.filter(number=number).first()
+    elif len(number) == 12 and number.isdigit():
+        card = cards.filter(person__id_number=number).first()
+    elif len(number) == 15:
+        card = cards.filter(Q(legacy_number=number)).first()
+    else:
+        return None
+    if card is None or issued_on is None or card.issued_on <= issued_on:
+        return card
+    versions = cards.filter(person_id=card.person_id)
+    return versions.filter(issued_on__lte=issued_on).first() or versions.last()

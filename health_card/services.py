@@ -199,6 +199,9 @@ class CheckResult:
     # The scanned string itself is at fault (unreadable, forged, an on-screen QR too old): the
     # reason may be told to anyone holding it, unlike what only the registry knows (revoked…).
     qr_fault: bool = False
+    # An unsigned QR compared with the registry: no signature vouches for what it says, and the
+    # answer says so (results.UNSIGNED_NOTE).
+    unsigned: bool = False
 
     @property
     def outcome(self) -> Outcome:
@@ -233,8 +236,8 @@ def _matches(card: Card, *, full_name: str, birth_date: datetime.date | None, bi
     return None
 
 
-def _typed(number: str, full_name: str, birth_date, birth_year, today) -> CheckResult:
-    card = card_by_number(number)
+def _typed(number: str, full_name: str, birth_date, birth_year, today, issued_on=None) -> CheckResult:
+    card = card_by_number(number, issued_on=issued_on)
     if card is None:
         return CheckResult(Kind.NOT_FOUND)
     mismatch = _matches(card, full_name=full_name, birth_date=birth_date, birth_year=birth_year)
@@ -251,14 +254,19 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
     except QrError as error:
         return CheckResult(error.kind, detail=error.detail, qr_fault=True)
     today = timezone.localdate(now)
-    if payload.signature is None and not registry:
-        return CheckResult(Kind.UNSIGNED, payload=payload)
     if payload.signature is None:
-        # A card printed before the portal (or by another system): checked against the registry.
+        try:
+            qr.check_unsigned(payload)
+        except QrError as error:
+            return CheckResult(error.kind, detail=error.detail, payload=payload, qr_fault=True)
+        if not registry:
+            return CheckResult(Kind.UNSIGNED, payload=payload)
+        # A card printed before the portal signed its QRs: compared with the registry as if typed,
+        # in the version in force on the QR's issue date (an older card's QR reads "replaced").
         fields = payload.fields
-        result = _typed(fields.number, fields.full_name, fields.birth_date, fields.birth_year, today)
-        detail = _("mã QR không có chữ ký: đối chiếu với dữ liệu thẻ")
-        return CheckResult(result.kind, result.card, detail, payload)
+        result = _typed(fields.number, fields.full_name, fields.birth_date, fields.birth_year, today,
+                        issued_on=fields.issued_on)
+        return CheckResult(result.kind, result.card, payload=payload, unsigned=True)
     try:
         qr.verify_signature(payload, now)
     except QrError as error:

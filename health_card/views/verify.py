@@ -32,6 +32,7 @@ from ..forms import ScanForm, TypedForm
 from ..keys import published_keys
 from ..models import Card, CardCheck
 from ..qr import Kind
+from ..results import UNSIGNED_NOTE
 from ..selectors import is_clinic_staff
 from ..services import api_token_authenticate, card_check
 from .card import photo_url
@@ -47,7 +48,7 @@ def _render(request, *, scan_form, typed_form, result=None, clinic=False, status
         "limited_message": RATE_LIMITED if limited else "", "facility": request.user.facility if clinic else None,
     }
     if result is not None:
-        context["outcome"] = result.outcome
+        context.update(outcome=result.outcome, unsigned_note=UNSIGNED_NOTE if result.unsigned else "")
         card = result.card
         if clinic and card is not None:
             context.update(card=card, person=card.person, photo_url=photo_url(request, card.person),
@@ -97,6 +98,10 @@ def api_answer(result) -> dict:
     outcome = result.outcome
     answer = {"maKetQua": outcome.code, "ketQua": str(result.kind), "hopLe": outcome.valid,
               "thongBao": str(outcome.label), "ghiChu": str(outcome.explanation)}
+    if result.payload is not None:  # a QR that could be read: did it carry a signature (valid or not: ketQua)?
+        answer["coChuKy"] = result.payload.signature is not None
+    if result.unsigned:
+        answer["ghiChu"] += " " + str(UNSIGNED_NOTE)
     card = result.card
     if card is None:
         return answer

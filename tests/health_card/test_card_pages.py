@@ -233,6 +233,29 @@ def test_an_expired_card_and_a_stale_or_early_screen_qr_are_told_apart(card, cli
     assert answer["maKetQua"] == "010" and answer["ketQua"] == "expired" and "10 phút" not in answer["ghiChu"]
 
 
+def test_an_unsigned_qr_passes_only_as_unsigned_and_a_cut_signature_is_forged(card, clinic_user, facility):
+    from .test_card_qr import unsigned_qr, without_signature
+
+    _token, raw = api_token_create(facility=facility, name="HIS")
+
+    def api(payload):
+        return Client().post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+
+    printed = unsigned_qr(card)  # a card printed before the portal signed its QRs
+    page = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": printed}))
+    assert "Thẻ hợp lệ" in page and "Mã QR không có chữ ký số" in page and "giấy tờ tùy thân có ảnh" in page
+    answer = api(printed)
+    assert answer["maKetQua"] == "000" and answer["coChuKy"] is False and "Mã QR không có chữ ký số" in answer["ghiChu"]
+    signed = api(card_qr(card, purpose=Purpose.SCREEN))
+    assert signed["maKetQua"] == "000" and signed["coChuKy"] is True and "chữ ký" not in signed["ghiChu"]
+    cut = api(without_signature(card_qr(card, purpose=Purpose.SCREEN)))
+    assert cut["maKetQua"] == "901" and cut["hopLe"] is False and "hoTen" not in cut
+    page = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {
+        "cach": "quet", "ma_qr": without_signature(card_qr(card, purpose=Purpose.SCREEN))}))
+    assert "Mã QR giả mạo" in page and "mã QR do Cổng cấp đã bị bỏ chữ ký" in page and "NGUYỄN VĂN ĐỨC" not in page
+
+
 def test_mask_name():
     assert mask_name("Nguyễn Văn A", given_initial=True) == "NGUYỄN V*** A"
     assert mask_name("Trần Thị Minh Khai", given_initial=True) == "TRẦN T*** M*** K"

@@ -208,12 +208,44 @@ def unsigned_qr(card) -> str:
     return "|".join(qr._field_list(fields)[:14]) + "|$"
 
 
-def test_unsigned_real_card_is_checked_against_the_registry(card):
+def test_unsigned_real_card_is_checked_against_the_registry(card, holder):
     unsigned = unsigned_qr(card)
     result = check(unsigned)
-    assert result.kind == Kind.VALID and result.card == card
+    assert result.kind == Kind.VALID and result.card == card and result.unsigned
     wrong = unsigned.replace(qr._hex("NGUYỄN VĂN ĐỨC"), qr._hex("Nguyễn Văn Tài"))
     assert check(wrong).kind == Kind.WRONG_NAME
+    # once the card is reissued, the printed card's QR (issued before the new one) is the old card's
+    new = reissue_card(holder.person, "Mất thẻ")
+    Card.objects.filter(pk=new.pk).update(issued_on=card.issued_on + datetime.timedelta(days=30))
+    result = check(unsigned)
+    assert result.kind == Kind.REPLACED and result.card == card
+
+
+def without_signature(payload: str) -> str:
+    """A portal QR with its last field (v1.<key>.<time>.<signature>) deleted."""
+    head, _signature, end = payload.rsplit("|", 2)
+    return f"{head}|{end}"
+
+
+def test_a_portal_qr_with_its_signature_cut_off_is_forged(card, holder):
+    """What the portal issued carries its MAC in field 13: without the signature field it is not a
+    card printed before the portal, whatever the registry says of the card."""
+    stale = card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) - 11 * 60)
+    assert check(stale).kind == Kind.QR_EXPIRED
+    for channel in ("qr", "api", "public"):
+        result = card_check(channel=channel, payload=without_signature(stale))
+        assert result.kind == Kind.FORGED and result.card is None and result.qr_fault, channel
+    printed = card_qr(card, purpose=Purpose.PRINT)
+    new = reissue_card(holder.person, "Mất thẻ")
+    assert check(printed).kind == Kind.REPLACED
+    assert check(without_signature(printed)).kind == Kind.FORGED
+    # field 13 blanked as well: compared with the registry as an unsigned QR, in the version it was
+    # issued with (the old card's issue date), and said to be unsigned
+    Card.objects.filter(pk=new.pk).update(issued_on=card.issued_on + datetime.timedelta(days=30))
+    blanked = without_signature(printed).replace(f"|{qr.parse(printed).fields.check}|", "|-|")
+    result = check(blanked)
+    assert result.kind == Kind.REPLACED and result.card == card and result.unsigned
+    assert check(without_signature(card_qr(Card.objects.get(pk=new.pk), purpose=Purpose.PRINT))).kind == Kind.FORGED
 
 
 def test_the_public_page_does_not_compare_an_unsigned_qr_with_the_registry(card, clinic_user):
