@@ -193,7 +193,7 @@ def api_token_authenticate(raw: str) -> FacilityApiToken | None:
 @dataclass(frozen=True)
 class CheckResult:
     kind: Kind
-    card: Card | None = None
+    card: Card | None = None  # shown to the one who checked
     detail: str | Promise = ""  # shown on the clinic page, in its language
     payload: qr.Payload | None = None
     # The scanned string itself is at fault (unreadable, forged, an on-screen QR too old): the
@@ -202,6 +202,9 @@ class CheckResult:
     # An unsigned QR compared with the registry: no signature vouches for what it says, and the
     # answer says so (results.UNSIGNED_NOTE).
     unsigned: bool = False
+    # The card a check named but does not show (a wrong name or birth date): logged all the same,
+    # so its holder sees the attempt in "Ai đã xem thẻ của tôi" and officers in the check list.
+    subject: Card | None = None
 
     @property
     def outcome(self) -> Outcome:
@@ -242,7 +245,7 @@ def _typed(number: str, full_name: str, birth_date, birth_year, today, issued_on
         return CheckResult(Kind.NOT_FOUND)
     mismatch = _matches(card, full_name=full_name, birth_date=birth_date, birth_year=birth_year)
     if mismatch:
-        return CheckResult(mismatch)  # the card is not revealed to someone who does not know its holder
+        return CheckResult(mismatch, subject=card)  # not shown to someone who does not know its holder
     return CheckResult(_card_state(card, today), card)
 
 
@@ -266,7 +269,7 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
         fields = payload.fields
         result = _typed(fields.number, fields.full_name, fields.birth_date, fields.birth_year, today,
                         issued_on=fields.issued_on)
-        return CheckResult(result.kind, result.card, payload=payload, unsigned=True)
+        return CheckResult(result.kind, result.card, payload=payload, unsigned=True, subject=result.subject)
     try:
         qr.verify_signature(payload, now)
     except QrError as error:
@@ -294,7 +297,7 @@ def card_check(*, channel: str, user=None, token: FacilityApiToken | None = None
     else:
         result = _typed(number, full_name, birth_date, birth_year or (birth_date.year if birth_date else None),
                         timezone.localdate(now))
-    logged_card = result.card
+    logged_card = result.card or result.subject
     user = user if user is not None and user.is_authenticated else None
     CardCheck.objects.create(
         card=logged_card, person_id=logged_card.person_id if logged_card else None, checked_by=user,

@@ -132,6 +132,36 @@ def test_access_log_lists_who_checked_and_only_the_holder_sees_it(holder, card, 
     assert "Chưa có lần xác thực nào" in text(logged_in(stranger).get("/the-bhyt/ai-da-xem/"))
 
 
+def test_a_wrong_name_or_birth_date_is_logged_against_the_card_for_its_holder_and_officers(
+        holder, card, clinic_user, facility):
+    """Guessing a holder's name or birth date against their card number leaves a trace the holder and
+    the card's officers can see, while the one guessing still learns nothing about the holder."""
+    from health_card.selectors import checks_visible_to
+    from tests.accounts.helpers import officer
+
+    from .test_card_qr import unsigned_qr
+
+    page = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {
+        "cach": "nhap", "so_the": card.legacy_number, "ho_ten": "Nguyễn Văn Tài", "ngay_sinh": "15/03/1988"}))
+    assert "Sai họ tên" in page and "NGUYỄN VĂN ĐỨC" not in page and "15/03/1988" not in page.split("</section>")[0]
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maThe": "7901234567", "hoTen": "Nguyễn Văn Đức",
+                                                       "ngaySinh": "01/01/1990"},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert answer["maKetQua"] == "070" and "hoTen" not in answer and "maSoBHXH" not in answer
+    logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {
+        "cach": "quet", "ma_qr": unsigned_qr(card).replace("15/03/1988", "16/03/1988")})
+    logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {
+        "cach": "nhap", "so_the": "7909999990", "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15/03/1988"})  # no such card
+
+    failed = CardCheck.objects.exclude(result="not_found")
+    assert sorted(c.result for c in failed) == ["wrong_birth_date", "wrong_birth_date", "wrong_name"]
+    assert all(c.card == card and c.person == holder.person for c in failed)
+    log = text(logged_in(holder).get("/the-bhyt/ai-da-xem/"))
+    assert "Sai họ tên" in log and log.count("Sai ngày sinh") == 2 and "Phần mềm: HIS" in log
+    assert set(checks_visible_to(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))) == set(failed)
+
+
 def test_clinic_staff_see_the_whole_result(holder, card, clinic_user, other_facility):
     client = logged_in(clinic_user)
     page = text(client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}))
