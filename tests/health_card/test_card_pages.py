@@ -362,6 +362,26 @@ def test_api_needs_a_valid_token_and_answers_in_the_card_check_names(card, facil
     assert client.post(url, {"maQR": payload}, content_type="application/json", **auth).status_code == 401
 
 
+def test_the_api_limit_counts_per_token_however_the_header_is_written(card, facility, monkeypatch):
+    from health_card.views import verify
+
+    monkeypatch.setattr(verify, "API_RATE", "3/m")
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    _other, other = api_token_create(facility=facility, name="HIS 2")
+
+    def post(header):
+        return Client().post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
+                             HTTP_AUTHORIZATION=header)
+
+    assert [post(header).status_code for header in (f"Bearer {raw}", f"bearer {raw}", f"BEARER  {raw} ")] == [200] * 3
+    limited = post(f"bearer   {raw}")
+    assert limited.status_code == 429 and limited.json()["maKetQua"] == "429"
+    assert 1 <= int(limited["Retry-After"]) <= 60
+    assert post(f"Bearer {other}").status_code == 200  # another clinic's token has its own count
+    assert CardCheck.objects.count() == 4  # the refused call checked nothing
+
+
 def test_reissue_marks_the_old_card_replaced_and_notifies_the_holder(holder, card):
     new = reissue_card(holder.person, "Thẻ bị hỏng")
     card.refresh_from_db()
