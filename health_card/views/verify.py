@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage, is_ratelimited
 
 from vssid_portal.templatetags.vn_format import vn_date
@@ -131,13 +131,16 @@ def api_answer(result) -> dict:
     return answer
 
 
-def _api_error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"maKetQua": code, "hopLe": False, "thongBao": message}, status=status,
+def _api_error(status: int, code: str, message: str, **extra) -> JsonResponse:
+    return JsonResponse({"maKetQua": code, "hopLe": False, "thongBao": message, **extra}, status=status,
                         json_dumps_params={"ensure_ascii": False})
 
 
+# The typed check's fields under the API's names (the answer's "loi" names the field the caller sent).
+API_FIELDS = {"so_the": "maThe", "ho_ten": "hoTen", "ngay_sinh": "ngaySinh"}
+
+
 @csrf_exempt
-@require_POST
 def api_verify(request):
     # Clinic software reads the words of the answer ("thongBao", "ghiChu", the field errors in "loi",
     # "gioiTinh") in Vietnamese, whatever language cookie the caller sends: the messages of the
@@ -149,6 +152,10 @@ def api_verify(request):
 
 
 def _api_verify(request):
+    if request.method != "POST":
+        response = _api_error(405, "405", "Chỉ nhận yêu cầu POST.")
+        response["Allow"] = "POST"
+        return response
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     token = api_token_authenticate(raw.strip()) if scheme.lower() == "bearer" else None
@@ -172,16 +179,13 @@ def _api_verify(request):
             return _api_error(400, "205", "Nội dung phải là một đối tượng JSON.")
         if any(not isinstance(body[name], str) for name in ("maQR", "maThe", "hoTen", "ngaySinh") if name in body):
             return _api_error(400, "205", "Các trường maQR, maThe, hoTen, ngaySinh phải là chuỗi ký tự.")
-        if isinstance(body.get("maQR"), str):
+        if body.get("maQR", "").strip():  # an empty maQR beside typed fields: the typed fields
             result = card_check(channel=CardCheck.Channel.API, token=token, payload=body["maQR"])
         else:
-            form = TypedForm({"so_the": body.get("maThe") or "", "ho_ten": body.get("hoTen") or "",
-                              "ngay_sinh": body.get("ngaySinh") or ""})
+            form = TypedForm({name: body.get(api_name) or "" for name, api_name in API_FIELDS.items()})
             if not form.is_valid():
-                errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-                response = _api_error(400, "205", "Cần maQR, hoặc maThe + hoTen + ngaySinh (dd/mm/yyyy).")
-                response.content = json.dumps({**json.loads(response.content), "loi": errors}, ensure_ascii=False)
-                return response
+                errors = {API_FIELDS[name]: [str(e) for e in errs] for name, errs in form.errors.items()}
+                return _api_error(400, "205", "Cần maQR, hoặc maThe + hoTen + ngaySinh (dd/mm/yyyy).", loi=errors)
             birth_date, birth_year = form.cleaned_data["ngay_sinh"]
             result = card_check(channel=CardCheck.Channel.API, token=token, number=form.cleaned_data["so_the"],
                                 full_name=form.cleaned_data["ho_ten"], birth_date=birth_date, birth_year=birth_year)

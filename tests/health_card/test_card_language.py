@@ -64,11 +64,11 @@ def test_the_api_answers_in_vietnamese_to_a_caller_whose_cookie_asks_for_english
     answer = ask(raw, "en", *questions["wrong name"]).json()
     assert (answer["thongBao"], answer["ghiChu"]) == ("Sai họ tên", "Họ tên không khớp với thông tin thẻ.")
     answer = ask(raw, "en", *questions["bad fields"]).json()
-    assert answer["loi"] == {"so_the": ["Giá trị này chỉ có tối đa 20 kí tự (hiện có 30)"],
-                             "ngay_sinh": ["Ngày sinh không có thật: kiểm tra lại ngày và tháng."]}
+    assert answer["loi"] == {"maThe": ["Giá trị này chỉ có tối đa 20 kí tự (hiện có 30)"],
+                             "ngaySinh": ["Ngày sinh không có thật: kiểm tra lại ngày và tháng."]}
     assert ask(raw, "en", *questions["missing fields"]).json()["loi"] == {
-        "so_the": ["Nhập mã thẻ BHYT."], "ho_ten": ["Nhập họ và tên ghi trên thẻ."],
-        "ngay_sinh": ["Nhập ngày sinh theo dạng dd/mm/yyyy."]}
+        "maThe": ["Nhập mã thẻ BHYT."], "hoTen": ["Nhập họ và tên ghi trên thẻ."],
+        "ngaySinh": ["Nhập ngày sinh theo dạng dd/mm/yyyy."]}
     reissue_card(holder.person, "Mất thẻ")
     answer = ask(raw, "en", payload, "text/plain").json()
     assert answer["thongBao"] == "Thẻ đã được cấp lại"

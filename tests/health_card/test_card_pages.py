@@ -382,6 +382,24 @@ def test_the_api_limit_counts_per_token_however_the_header_is_written(card, faci
     assert CardCheck.objects.count() == 4  # the refused call checked nothing
 
 
+def test_the_api_names_its_own_fields_answers_a_get_in_json_and_reads_typed_fields_beside_an_empty_qr(
+        card, facility):
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    url, auth = "/api/xac-thuc/the-bhyt/", {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    response = Client().get(url, **auth)
+    assert response.status_code == 405 and response["Allow"] == "POST" and response["Content-Type"] == "application/json"
+    assert response.json() == {"maKetQua": "405", "hopLe": False, "thongBao": "Chỉ nhận yêu cầu POST."}
+    assert Client().head(url).status_code == 405
+    typed = {"maThe": "7901234567", "hoTen": "Nguyễn Văn Đức", "ngaySinh": "15/03/1988"}
+    answer = Client().post(url, {"maQR": "", **typed}, content_type="application/json", **auth).json()
+    assert answer["maKetQua"] == "000" and answer["hoTen"] == "Nguyễn Văn Đức" and "coChuKy" not in answer
+    assert Client().post(url, {"maQR": "  ", **typed}, content_type="application/json", **auth).json()["maKetQua"] == "000"
+    refused = Client().post(url, {"maQR": "", "maThe": "12", "ngaySinh": "31/02/1988"}, content_type="application/json",
+                            **auth)
+    assert refused.status_code == 400 and set(refused.json()["loi"]) == {"maThe", "hoTen", "ngaySinh"}
+    assert refused.json()["loi"]["ngaySinh"] == ["Ngày sinh không có thật: kiểm tra lại ngày và tháng."]
+
+
 def test_reissue_marks_the_old_card_replaced_and_notifies_the_holder(holder, card):
     new = reissue_card(holder.person, "Thẻ bị hỏng")
     card.refresh_from_db()
