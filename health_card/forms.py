@@ -5,6 +5,7 @@ API, which reports a typed check's field errors ("loi"), answers in Vietnamese (
 
 import datetime
 import re
+import unicodedata
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,14 @@ class ScanForm(forms.Form):
     )
 
 
-_BIRTH = re.compile(r"^(?:(\d{1,2})/(\d{1,2})/)?(\d{4})$")
+_BIRTH = re.compile(r"^(?:([0-9]{1,2})/([0-9]{1,2})/)?([0-9]{4})$")
+_NUMBER = re.compile(r"[0-9]{10}|[0-9]{12}|[A-Z]{2}[1-5][0-9]{2}[0-9A-Z]{10}")
+
+
+def _nfkc(value: str) -> str:
+    """Fullwidth digits and letters (as some keyboards type them: "７９０１…") in their ASCII form;
+    other scripts' digits stay as they are, and the patterns above, ASCII only, refuse them."""
+    return unicodedata.normalize("NFKC", value)
 
 
 class TypedForm(forms.Form):
@@ -43,13 +51,13 @@ class TypedForm(forms.Form):
     )
 
     def clean_so_the(self):
-        number = "".join(self.cleaned_data["so_the"].split()).upper()
-        if not re.fullmatch(r"\d{10}|\d{12}|[A-Z]{2}[1-5]\d{2}[0-9A-Z]{10}", number):
+        number = "".join(_nfkc(self.cleaned_data["so_the"]).split()).upper()
+        if not _NUMBER.fullmatch(number):
             raise forms.ValidationError(_("Mã thẻ gồm 10 chữ số, 15 ký tự (mã thẻ cũ) hoặc 12 chữ số (CCCD)."))
         return number
 
     def clean_ngay_sinh(self):
-        match = _BIRTH.match(self.cleaned_data["ngay_sinh"].strip())
+        match = _BIRTH.match(_nfkc(self.cleaned_data["ngay_sinh"]).strip())
         if not match:
             raise forms.ValidationError(_("Nhập ngày sinh theo dạng dd/mm/yyyy, ví dụ 15/03/1988, hoặc năm sinh yyyy."))
         year = int(match[3])

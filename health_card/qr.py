@@ -189,13 +189,14 @@ def build(values: CardFields, *, issued_at: int, signer: "keys.Signer | None" = 
 
 # --- parsing --------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^(?:\d{10}|\d{12}|[A-Z]{2}[1-5]\d{2}[0-9A-Z]{10})$")
+# ASCII only: \d would also take other scripts' digits ("７", "٣"), which no card carries.
+_NUMBER = re.compile(r"^(?:\d{10}|\d{12}|[A-Z]{2}[1-5]\d{2}[0-9A-Z]{10})$", re.ASCII)
 _HEX = re.compile(r"^(?:[0-9a-fA-F]{2})+$")
-_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
-_FACILITY = re.compile(r"^(\d{2})\s*-?\s*([0-9A-Za-z]{3})$")
+_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$", re.ASCII)
+_FACILITY = re.compile(r"^(\d{2})\s*-?\s*([0-9A-Za-z]{3})$", re.ASCII)
 _CHECK = re.compile(r"^[0-9a-fA-F]{16}-[0-9A-Za-z]{4}$")
-_MANAGEMENT = re.compile(r"^(?P<purpose>\d)(?P<version>\d{3})(?P<code>\d{10})$")
-_SIGNATURE = re.compile(r"^v1\.(?P<kid>\d{4})\.(?P<at>\d{1,12})\.(?P<sig>[A-Za-z0-9_-]{86})$")
+_MANAGEMENT = re.compile(r"^(?P<purpose>\d)(?P<version>\d{3})(?P<code>\d{10})$", re.ASCII)
+_SIGNATURE = re.compile(r"^v1\.(?P<kid>\d{4})\.(?P<at>\d{1,12})\.(?P<sig>[A-Za-z0-9_-]{86})$", re.ASCII)
 _PARTS = {15: "old", 17: "new", 18: "signed"}
 
 
@@ -253,7 +254,7 @@ def parse(data: bytes | str) -> Payload:
     if not _NUMBER.match(number):
         raise QrError(Kind.MALFORMED, _("mã thẻ không đúng dạng"))
     birth = parts[2]
-    if re.fullmatch(r"\d{4}", birth):
+    if re.fullmatch(r"[0-9]{4}", birth):
         birth_date, year_only, birth_year = None, True, int(birth)
     else:
         birth_date, year_only = _date(birth, 2, optional=False), False

@@ -192,6 +192,25 @@ def test_bad_input_gets_a_vietnamese_message_never_a_500(clinic_user, data, mess
     assert "<title>Lỗi: Xác thực thẻ BHYT" in response.content.decode()
 
 
+def test_fullwidth_digits_are_read_as_digits_and_other_scripts_digits_are_refused(card, clinic_user):
+    from health_card.qr import QrError, parse
+
+    client = logged_in(clinic_user)
+    typed = {"cach": "nhap", "ho_ten": "Nguyễn Văn Đức"}
+    page = text(client.post("/xac-thuc/the-bhyt/", {**typed, "so_the": "７９０１２３４５６７", "ngay_sinh": "１５/０３/１９８８"}))
+    assert "Thẻ hợp lệ" in page and "NGUYỄN VĂN ĐỨC" in page
+    for number in ("٧٩٠١٢٣٤٥٦٧", "७९०१२३४५६७"):  # Arabic-Indic, Devanagari
+        response = client.post("/xac-thuc/the-bhyt/", {**typed, "so_the": number, "ngay_sinh": "15/03/1988"})
+        assert response.status_code == 400 and "Mã thẻ gồm 10 chữ số" in text(response)
+    response = client.post("/xac-thuc/the-bhyt/", {**typed, "so_the": "7901234567", "ngay_sinh": "١٥/٠٣/١٩٨٨"})
+    assert response.status_code == 400 and "Nhập ngày sinh theo dạng dd/mm/yyyy" in text(response)
+    assert not CardCheck.objects.exclude(result="valid").exists()
+    qr = card_qr(card, purpose=Purpose.PRINT)
+    with pytest.raises(QrError) as refused:
+        parse(qr.replace("7901234567", "٧٩٠١٢٣٤٥٦٧", 1))
+    assert refused.value.kind == Kind.MALFORMED
+
+
 @pytest.mark.parametrize("payload, label", [("rác", "Không đọc được mã QR"), ("0111077012|4e67|29/03", "Mã QR bị đọc thiếu")])
 def test_junk_is_answered_clearly(clinic_user, payload, label):
     response = logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
