@@ -77,7 +77,8 @@ def verify(request):
             result = card_check(channel=CardCheck.Channel.TYPED, user=request.user,
                                 number=typed_form.cleaned_data["so_the"], full_name=typed_form.cleaned_data["ho_ten"],
                                 birth_date=birth_date, birth_year=birth_year)
-            typed_form = TypedForm()
+            if result.valid:  # the next patient; after a failed check, what was typed stays to be corrected
+                typed_form = TypedForm()
     else:
         scan_form = ScanForm(request.POST)
         if scan_form.is_valid():

@@ -179,6 +179,18 @@ def test_clinic_staff_see_the_whole_result(holder, card, clinic_user, other_faci
     assert "không phải cơ sở này" in page
 
 
+def test_a_failed_typed_check_keeps_what_was_typed_and_a_valid_one_clears_it(card, clinic_user):
+    client = logged_in(clinic_user)
+    typed = {"cach": "nhap", "so_the": "7901234567", "ho_ten": "Nguyễn Văn Đứ", "ngay_sinh": "15/03/1988"}
+    page = client.post("/xac-thuc/the-bhyt/", typed).content.decode()
+    assert "Sai họ tên" in page
+    for value in ("7901234567", "Nguyễn Văn Đứ", "15/03/1988"):
+        assert f'value="{value}"' in page, value
+    page = client.post("/xac-thuc/the-bhyt/", {**typed, "ho_ten": "Nguyễn Văn Đức"}).content.decode()
+    assert "Thẻ hợp lệ" in page
+    assert not re.search(r'<input[^>]*name="(so_the|ho_ten|ngay_sinh)"[^>]*value=', page)
+
+
 @pytest.mark.parametrize("data, message", [
     ({"cach": "nhap", "so_the": "12", "ho_ten": "A", "ngay_sinh": "15/03/1988"}, "Mã thẻ gồm 10 chữ số"),
     ({"cach": "nhap", "so_the": "7901234567", "ho_ten": "A", "ngay_sinh": "31/02/1988"}, "Ngày sinh không có thật"),
