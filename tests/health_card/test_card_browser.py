@@ -93,6 +93,24 @@ NO_CAMERA = """navigator.mediaDevices.getUserMedia = () =>
   new Promise((resolve, reject) => setTimeout(() => reject(new Error("NotAllowedError")), 500));"""
 
 
+def test_one_camera_button_shows_at_a_time_and_the_focus_moves_to_it(page, live_server, clinic_user):
+    login(page, live_server, clinic_user)
+    page.add_init_script(FAKE_CAMERA)
+    page.goto(live_server.url + "/xac-thuc/the-bhyt/")
+    start, stop = page.locator("[data-camera-start]"), page.locator("[data-camera-stop]")
+    expect(start).to_be_visible()
+    expect(stop).to_be_hidden()
+    start.focus()
+    page.keyboard.press("Enter")
+    expect(stop).to_be_visible()
+    expect(stop).to_be_focused()
+    expect(start).to_be_hidden()
+    page.keyboard.press("Enter")
+    expect(start).to_be_visible()
+    expect(start).to_be_focused()
+    expect(stop).to_be_hidden()
+
+
 @pytest.mark.parametrize(("language", "opening", "aim", "stopped", "failed"), [
     ("vi", "Đang mở camera…", "Đưa mã QR vào khung hình.", "Đã dừng camera.", "Không mở được camera. Hãy cho phép"),
     ("en", "Opening the camera…", "Hold the QR code inside the frame.", "Camera stopped.",

@@ -20,10 +20,13 @@
   var stream = null;
   box.hidden = false;
 
+  // Focus follows the button that takes the other's place, so a keyboard user is not left on a hidden one.
   function finish() {
     if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
     stream = null;
-    video.hidden = true; stop.hidden = true; start.hidden = false;
+    var focused = document.activeElement === stop;
+    start.hidden = false; video.hidden = true; stop.hidden = true;
+    if (focused) { start.focus(); }
   }
 
   function text(code) {
@@ -58,7 +61,9 @@
       .then(function (media) {
         stream = media;
         video.srcObject = media;
+        var focused = document.activeElement === start;
         video.hidden = false; stop.hidden = false; start.hidden = true;
+        if (focused) { stop.focus(); }
         say("aim");
         return video.play();
       })
@@ -68,5 +73,5 @@
         say("failed");
       });
   });
-  stop.addEventListener("click", function () { finish(); say("stopped"); start.focus(); });
+  stop.addEventListener("click", function () { finish(); say("stopped"); });
 }());
