@@ -19,9 +19,15 @@ class ScanForm(forms.Form):
         help_text=_("Đặt con trỏ vào ô này rồi quét mã QR bằng máy quét cầm tay, hoặc dán chuỗi đã quét."),
         error_messages={"required": _("Quét hoặc dán chuỗi mã QR trên thẻ BHYT."),
                         "max_length": _("Chuỗi quá dài: đây không phải mã QR thẻ BHYT.")},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off",
-                                      "autofocus": True}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}),
     )
+
+    def __init__(self, *args, autofocus: bool = False, **kwargs):
+        """`autofocus` on the page's first visit, for the scanner; after a check the verdict takes
+        the focus (verify.html), after an error the error summary."""
+        super().__init__(*args, **kwargs)
+        if autofocus:
+            self.fields["ma_qr"].widget.attrs["autofocus"] = True
 
 
 _BIRTH = re.compile(r"^(?:([0-9]{1,2})/([0-9]{1,2})/)?([0-9]{4})$")

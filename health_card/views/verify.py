@@ -3,8 +3,11 @@
 - `/xac-thuc/the-bhyt/`: clinic staff (a login attached to a KCB facility, role "Nhân viên cơ sở
   KCB") scan with the camera (static/health_card/js/scan.js with the vendored jsQR decoder), with
   a handheld scanner (types into the focused field, Enter posts the form — no JavaScript needed),
-  or type card number + full name + birth date; they see the whole result. Anyone else may check
-  a scanned string only, sees valid/invalid with the name masked, and is rate-limited per IP.
+  or type card number + full name + birth date; they see the whole result. The scan field has the
+  focus on the first visit; after a check the verdict has it, for a screen reader to read first
+  (scan.js sends the next scan's keys to the field; without JavaScript, Tab once). Anyone else
+  may check a scanned string only, sees valid/invalid with the name masked, and is rate-limited
+  per IP.
 - `/api/xac-thuc/the-bhyt/`: POST, `Authorization: Bearer <facility token>`, the answer in the
   field names and codes of the BHXH card-check service. CSRF-exempt because the token, not a
   cookie, authenticates it.
@@ -64,7 +67,7 @@ def _render(request, *, scan_form, typed_form, result=None, clinic=False, status
 def verify(request):
     clinic = is_clinic_staff(request.user)
     if request.method == "GET":
-        return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic)
+        return _render(request, scan_form=ScanForm(autofocus=True), typed_form=TypedForm(), clinic=clinic)
     if not clinic and is_ratelimited(request, group="health_card.verify", key="vssid_portal.ratelimit.client_ip",
                                      rate=PUBLIC_RATE, method="POST", increment=True):
         return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429, limited=True)

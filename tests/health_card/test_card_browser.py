@@ -64,6 +64,49 @@ def test_clinic_staff_verify_a_scanned_then_a_tampered_payload(page, live_server
     assert errors == []
 
 
+def test_the_verdict_takes_the_focus_and_the_next_scan_still_lands_in_the_scan_field(page, live_server, card,
+                                                                                        clinic_user):
+    login(page, live_server, clinic_user)
+    page.goto(live_server.url + "/xac-thuc/the-bhyt/")
+    assert page.evaluate("document.activeElement.name") == "ma_qr"  # first visit: ready for the scanner
+    page.get_by_label("Mã thẻ BHYT").fill("7901234567")
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn Tài")
+    page.get_by_label("Ngày sinh").fill("15/03/1988")
+    page.get_by_label("Ngày sinh").press("Enter")
+    page.wait_for_load_state()
+    verdict = page.locator("#ket-qua")
+    expect(verdict).to_be_focused()
+    expect(verdict).to_contain_text("Sai họ tên")
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    page.keyboard.type(payload)  # a handheld scanner types the next QR, then Enter
+    assert page.get_by_label("Chuỗi mã QR trên thẻ").input_value() == payload
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(verdict).to_be_focused()
+    expect(verdict).to_contain_text("Thẻ hợp lệ")
+    accessible(page)
+
+
+def test_without_javascript_the_verdict_or_the_error_summary_comes_first(browser, live_server, card, clinic_user):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    login(page, live_server, clinic_user)
+    page.goto(live_server.url + "/xac-thuc/the-bhyt/")
+    assert page.evaluate("document.activeElement.name") == "ma_qr"
+    page.get_by_label("Chuỗi mã QR trên thẻ").fill(card_qr(card, purpose=Purpose.SCREEN))
+    page.get_by_label("Chuỗi mã QR trên thẻ").press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator("#ket-qua")).to_be_focused()
+    page.get_by_label("Mã thẻ BHYT").fill("12")  # a card number too short: an error
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn Đức")
+    page.get_by_label("Ngày sinh").fill("15/03/1988")
+    page.get_by_label("Ngày sinh").press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert page.evaluate("document.activeElement === document.body")  # the summary is the first thing read
+    context.close()
+
+
 def test_holder_pages_and_the_public_verify_page(page, live_server, holder, card):
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))

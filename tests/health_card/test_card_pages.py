@@ -179,6 +179,19 @@ def test_clinic_staff_see_the_whole_result(holder, card, clinic_user, other_faci
     assert "không phải cơ sở này" in page
 
 
+def test_the_scan_field_has_the_focus_on_the_first_visit_and_the_verdict_after_a_check(card, clinic_user):
+    client = logged_in(clinic_user)
+    autofocused = re.compile(r"<[^>]*\bautofocus\b[^>]*>")
+    assert [tag for tag in autofocused.findall(client.get("/xac-thuc/the-bhyt/").content.decode())
+            if 'name="ma_qr"' in tag]
+    for data in ({"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)},
+                 {"cach": "nhap", "so_the": "7901234567", "ho_ten": "Nguyễn Văn Tài", "ngay_sinh": "15/03/1988"}):
+        tags = autofocused.findall(client.post("/xac-thuc/the-bhyt/", data).content.decode())
+        assert len(tags) == 1 and tags[0].startswith('<h2 id="ket-qua" tabindex="-1"'), tags
+    errors = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": ""}).content.decode()
+    assert 'class="error-summary"' in errors and not autofocused.search(errors)
+
+
 def test_a_failed_typed_check_keeps_what_was_typed_and_a_valid_one_clears_it(card, clinic_user):
     client = logged_in(clinic_user)
     typed = {"cach": "nhap", "so_the": "7901234567", "ho_ten": "Nguyễn Văn Đứ", "ngay_sinh": "15/03/1988"}

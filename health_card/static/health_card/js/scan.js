@@ -3,13 +3,25 @@
    handheld scanner does. Without a camera, camera permission or JavaScript the field and the
    scanner still work; the camera button only appears where it can be used. The status messages
    come translated from the page (data-say-* attributes of the status line), so the script holds
-   no text of its own. */
+   no text of its own. A scan typed while the verdict of the last check has the focus goes to the
+   scan field. */
 (function () {
   "use strict";
   var box = document.querySelector("[data-camera]");
   var form = document.getElementById("form-quet");
-  if (!box || !form || !window.jsQR || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return; }
-  var field = form.querySelector("input[name=ma_qr]");
+  var field = form && form.querySelector("input[name=ma_qr]");
+  var verdict = document.getElementById("ket-qua");
+  // After a check the verdict has the focus, for a screen reader to read it first. The next card's
+  // scan (a handheld scanner types it) still lands in the scan field: its first key moves the focus
+  // there before the character is typed.
+  if (verdict && field) {
+    verdict.addEventListener("keydown", function (event) {
+      if (event.key.length === 1 && event.key !== " " && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        field.focus();
+      }
+    });
+  }
+  if (!box || !field || !window.jsQR || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return; }
   var start = box.querySelector("[data-camera-start]");
   var stop = box.querySelector("[data-camera-stop]");
   var video = box.querySelector("[data-camera-video]");
