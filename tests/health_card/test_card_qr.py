@@ -317,3 +317,22 @@ def test_the_api_answers_json_it_cannot_use_with_a_400_in_vietnamese(card, facil
                              HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 400 and response.json()["thongBao"] == message
     assert not CardCheck.objects.exists()  # nothing was checked, nothing logged
+
+
+def test_a_young_childs_card_names_the_parent_and_an_older_ones_does_not(holder, facility):
+    """QR field 10 carries the parent's or guardian's name on the card of a child under six, as on
+    the cards hospital software reads; from the sixth birthday it is "-"."""
+    from accounts.models import Guardianship
+    from tests.accounts.helpers import make_person
+
+    today = timezone.localdate()
+    young = make_person("7905555555", "Nguyễn Gia Bảo", birth=today.replace(year=today.year - 5) - datetime.timedelta(days=1),
+                        id_number=f"0792{(today.year - 5) % 100:02d}012345")
+    older = make_person("7905555556", "Nguyễn Gia Huy", birth=datetime.date(today.year - 7, 1, 1),
+                        id_number=f"0792{(today.year - 7) % 100:02d}012346")
+    for child in (young, older):
+        Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    young_qr = card_qr(issue(young, facility, group="TE"), purpose=Purpose.PRINT)
+    assert young_qr.split("|")[10] == holder.person.full_name.encode().hex()
+    assert qr.parse(young_qr).fields.guardian == holder.person.full_name
+    assert card_qr(issue(older, facility, group="TE"), purpose=Purpose.PRINT).split("|")[10] == "-"
