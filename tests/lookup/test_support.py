@@ -8,7 +8,8 @@ import io
 import re
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from PIL import Image
 
 from accounts.models import User
@@ -16,6 +17,7 @@ from lookup.models_support import FaqQuestion, FaqTopic, NewsArticle, news_image
 from lookup.selectors_support import NEWS_PER_PAGE, SUPPORT_EMAIL
 from lookup.services_support import faq_question_save
 from tests.accounts.helpers import jpeg
+from tests.html_language import languages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +155,56 @@ def test_article_page_shows_paragraphs_lead_image_and_other_news(client):
     assert f'<img class="news-lead" src="/tin-tuc/anh/{seeded.pk}/" alt="Biểu tượng cảnh báo lừa đảo qua điện thoại"' in html
     assert "Tin khác" in html and 'href="/tin-tuc/dang-ky-tai-khoan-cho-con/"' in html
     assert f'href="/tin-tuc/{seeded.slug}/"' not in html.split("Tin khác")[1]
+
+
+# --- Language of parts ------------------------------------------------------------------------
+# FAQ and news are stored in Vietnamese only: marked lang="vi" on every page, so that a screen
+# reader on an English page reads them with Vietnamese pronunciation (WCAG 3.1.2); the English
+# pages also say that this content is in Vietnamese only.
+
+@pytest.fixture
+def in_language(client):
+    def read(url, language) -> str:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return page(client, url)
+
+    yield read
+    translation.deactivate()  # the middleware leaves the request's language active on the thread
+
+
+def english(text: str) -> str:
+    with translation.override("en"):
+        return translation.gettext(text)
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_faq_and_latest_news_on_the_support_page_are_marked_vietnamese(in_language, language):
+    html = in_language(SUPPORT, language)
+    question = FaqQuestion.objects.get(question="Tôi quên mật khẩu thì làm thế nào?")
+    latest = NewsArticle.objects.get(slug="dang-ky-tai-khoan-cho-con")
+    for text in ("Đăng nhập và mật khẩu", question.question, question.answer.splitlines()[0], latest.title):
+        assert set(languages_of(html, text)) == {"vi"}, text
+    note = english("Câu hỏi và câu trả lời chỉ có bằng tiếng Việt.")
+    assert languages_of(html, note) == (["en"] if language == "en" else [])
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_news_titles_bodies_and_image_descriptions_are_marked_vietnamese(in_language, language):
+    seeded = NewsArticle.objects.get(slug="canh-giac-lua-dao-mao-danh-bhxh")
+    other = NewsArticle.objects.get(slug="dang-ky-tai-khoan-cho-con")
+    note = english("Tin tức chỉ có bằng tiếng Việt.")
+    listed = in_language(NEWS, language)
+    for text in (seeded.title, seeded.summary, other.title):
+        assert set(languages_of(listed, text)) == {"vi"}, text
+    assert languages_of(listed, note) == (["en"] if language == "en" else [])
+
+    html = in_language(f"{NEWS}{seeded.slug}/", language)
+    for text in (seeded.title, seeded.summary, "Thời gian gần đây", "Cơ quan BHXH không bao giờ",
+                 seeded.lead_image_alt, other.title):
+        assert set(languages_of(html, text)) == {"vi"}, text
+    published = english("Ngày đăng") if language == "en" else "Ngày đăng"
+    assert languages_of(html, published) == [language]  # the interface text keeps the page's language
+    assert languages_of(html, note) == (["en"] if language == "en" else [])
 
 
 def test_unpublished_or_scheduled_articles_are_not_found(client, news_root):

@@ -11,6 +11,7 @@ from benefits.models import BenefitRecord
 from notifications.models import Message
 from notifications.services import send_message
 from tests.benefits.helpers import citizen, record
+from tests.html_language import languages_of
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +47,21 @@ def test_a_lazy_label_in_the_context_is_rendered_in_vietnamese(reference_data):
                                idempotency_key="welcome-en")
     message.refresh_from_db()
     assert message.body.startswith("Xin chào Nam,") and "Male" not in message.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_a_notice_is_marked_vietnamese_on_the_notice_pages(client, settings, reference_data, language):
+    """A notice is stored in Vietnamese only: its subject and body carry lang="vi", so that a
+    screen reader on an English page reads them with Vietnamese pronunciation (WCAG 3.1.2)."""
+    user = citizen()
+    notice = send_message(channel=Message.Channel.INBOX, template="welcome", user=user, idempotency_key="welcome-1",
+                          context={"name": "Nguyễn Văn Đức", "code": "7901234567"})
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    listed = client.get("/thong-bao/").content.decode()
+    assert languages_of(listed, notice.subject) == ["vi"]
+    opened = client.get(f"/thong-bao/{notice.pk}/").content.decode()
+    assert languages_of(opened, notice.subject) == ["vi"]
+    assert languages_of(opened, "Xin chào Nguyễn Văn Đức,") == ["vi"]
+    assert languages_of(opened, "Tất cả thông báo" if language == "vi" else "All notices") == [language]
