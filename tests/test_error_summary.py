@@ -88,3 +88,49 @@ def test_a_failed_password_reset_shows_the_summary_right_under_the_heading(clien
     response = client.post("/tai-khoan/quen-mat-khau/", {"bhxh_code": ""})
     html = response.content.decode()
     assert response.status_code == 200 and SUMMARY_AFTER_HEADING.search(html)
+
+
+# --- Where the links lead -------------------------------------------------------------------------
+# Following a link of the summary moves the focus to the field it names: its target must be an input,
+# also for a field of several inputs (radio buttons, check boxes), whose own id is only a wrapper's.
+
+INPUT_ID = re.compile(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"')
+
+
+def links_that_reach_no_input(html: str) -> tuple[list[str], list[str]]:
+    """The summary's link targets, and those that are not the id of an input, select or text area."""
+    summary = html[html.index('class="error-summary"'):]
+    targets = re.findall(r'<a href="#([^"]+)">', summary[:summary.index("</div>")])
+    inputs = set(INPUT_ID.findall(html))
+    return targets, [target for target in targets if target not in inputs]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("code", "blank", "first_inputs"), [
+    ("607A", {"reason": ""}, ["id_reason_0"]),
+    ("BHYT-CL", {"reason": "", "delivery": ""}, ["id_reason_0", "id_delivery_0"]),
+    ("608A", {"changes": []}, ["id_changes_0"]),
+    ("THAY-DOI-CHI-TRA", {"method": ""}, ["id_method_0"]),
+    ("UY-QUYEN", {"relationship": "", "benefit": ""}, ["id_relationship_0", "id_benefit_0"]),
+])
+def test_the_summary_links_a_choice_left_empty_to_its_first_input(client, owner, code, blank, first_inputs):
+    from public_services.procedures import registry
+
+    url = f"/dich-vu-cong/{registry.get(code).slug}/"
+    client.force_login(owner)
+    key = key_of(client.get(url).content.decode())
+    html = client.post(url, {**answers(code, **blank), "idempotency_key": key}).content.decode()
+    targets, unreachable = links_that_reach_no_input(html)
+    assert [target for target in first_inputs if target not in targets] == [] and unreachable == []
+
+
+@pytest.mark.django_db
+def test_the_summary_links_the_childs_relationship_and_the_feedback_kind_to_their_first_input(client, owner):
+    client.force_login(owner)
+    html = client.post("/ca-nhan/dang-ky-cho-con/", {}).content.decode()
+    targets, unreachable = links_that_reach_no_input(html)
+    assert "id_relationship_0" in targets and "id_portrait" in targets and unreachable == []
+    html = client.post("/dich-vu-cong/phan-anh/", {"idempotency_key": key_of(client.get("/dich-vu-cong/phan-anh/")
+                                                                            .content.decode())}).content.decode()
+    targets, unreachable = links_that_reach_no_input(html)
+    assert "id_kind_0" in targets and unreachable == []

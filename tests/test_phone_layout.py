@@ -3,7 +3,7 @@ phones still in use): tables too wide for the screen become one card per row (`.
 so nothing scrolls sideways, not even inside a table, and the filing list shows each filing's
 status and due date at once; on a desktop they are ordinary tables again. After a failed submit
 the focus lands on the error summary (with JavaScript; without it the summary is still the first
-thing under the heading). Withdrawing a filing asks first. axe-core finds nothing on these pages
+thing under the heading), and its link to a choice moves the focus to the first radio button. Withdrawing a filing asks first. axe-core finds nothing on these pages
 at phone size, and no console error (CSP included) is logged."""
 
 import re
@@ -166,6 +166,17 @@ def test_the_focus_lands_on_the_error_summary_after_a_failed_submit(citizen_user
     assert summary.get_by_role("link", name="Nhập nội dung yêu cầu cấp lại sổ.").is_visible()
     accessible(page)
     assert page.console_errors == []
+
+
+def test_a_summary_link_of_a_choice_moves_the_focus_to_its_first_radio_button(citizen_user, open_page, live_server):
+    page = open_page(citizen_user)
+    page.goto(live_server.url + BOOK)
+    page.get_by_role("button", name="Tiếp tục").click()  # no reason chosen
+    page.wait_for_load_state("load")
+    page.locator(".error-summary").get_by_role("link", name="Chọn lý do cấp lại sổ.").click()
+    assert page.evaluate("document.activeElement.id") == "id_reason_0"  # not <body>
+    page.keyboard.press("Space")
+    assert page.get_by_role("radio", name="Bị mất sổ").is_checked()
 
 
 def test_without_javascript_the_summary_is_still_the_first_thing_under_the_heading(citizen_user, open_page,

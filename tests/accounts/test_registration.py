@@ -575,10 +575,10 @@ def test_a_missing_agency_is_linked_from_the_error_summary_to_the_first_choice(c
     client.post("/dang-ky/", declaration_data())
     client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
     html = client.post("/dang-ky/co-quan/", {"agency": ""}).content.decode()  # nothing chosen
-    assert '<a href="#id_agency">' in html  # the summary's link…
+    assert '<a href="#id_agency_0">' in html  # the summary's link…
     first = re.search(r'<input type="radio" name="agency"[^>]*>', html).group(0)
-    assert 'id="id_agency"' in first and 'aria-invalid="true"' in first  # …reaches the first choice
-    assert html.count('id="id_agency"') == 1
+    assert 'id="id_agency_0"' in first and 'aria-invalid="true"' in first  # …reaches the first choice
+    assert html.count('id="id_agency_0"') == 1
     assert 'aria-describedby="id_agency_error"' in html and '<span class="visually-hidden">Lỗi:</span>' in html
     assert "đăng ký *" not in html
 
