@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
@@ -122,6 +124,9 @@ def _reencode(image: Image.Image, image_format: str) -> CleanImage:
     return CleanImage(ContentFile(out.getvalue()), image_format, width, height)
 
 
+_lower_first = lazy(lambda text: str(text)[:1].lower() + str(text)[1:], str)
+
+
 class SafeImageField(forms.FileField):
     """A form field whose cleaned value is the re-encoded image (a ContentFile with a safe name)."""
 
@@ -135,6 +140,11 @@ class SafeImageField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
         super().__init__(*args, **kwargs)
+        if self.label and "required" not in (kwargs.get("error_messages") or {}):
+            # A form asks for several photos: the message names the one missing (in the error
+            # summary, three links "Choose a photo" would not say which is which).
+            self.error_messages["required"] = format_lazy(_("Hãy chọn {photo} để tải lên."),
+                                                          photo=_lower_first(self.label))
 
     def to_python(self, data):
         upload = super().to_python(data)

@@ -116,7 +116,7 @@ def test_608a_evidence_is_required_and_must_be_a_real_image(owner):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     missing = procedure.form(data=answers("608A"), files={}, person=owner.person)
-    assert missing.errors["evidence_1"] == ["Hãy chọn ảnh để tải lên."]
+    assert missing.errors["evidence_1"] == ["Hãy chọn ảnh giấy tờ chứng minh để tải lên."]
     fake = SimpleUploadedFile("giay-khai-sinh.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
     refused = procedure.form(data=answers("608A"), files={"evidence_1": fake}, person=owner.person)
     assert refused.errors["evidence_1"] == ["Tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ."]

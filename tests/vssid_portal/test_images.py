@@ -1,6 +1,7 @@
 """Image validation: only whole JPEG/PNG/WebP images within the caps, stored re-encoded without metadata."""
 
 import io
+import re
 import struct
 import zlib
 
@@ -118,6 +119,40 @@ def test_form_field_returns_the_clean_copy_with_a_safe_name():
     with pytest.raises(ValidationError) as error:
         field.clean(upload(b"GIF89a not really"))
     assert "JPEG, PNG hoặc WebP" in error.value.messages[0]
+
+
+def test_a_missing_photo_is_named_in_its_message():
+    """A form asks for several photos: each message says which one is missing."""
+    with pytest.raises(ValidationError) as error:
+        SafeImageField(label="Ảnh mặt sau giấy tờ").clean(None)
+    assert error.value.messages == ["Hãy chọn ảnh mặt sau giấy tờ để tải lên."]
+    with pytest.raises(ValidationError) as error:
+        SafeImageField(label="Ảnh chân dung", error_messages={"required": "Chụp ảnh chân dung."}).clean(None)
+    assert error.value.messages == ["Chụp ảnh chân dung."]  # a message of the field's own is kept
+    with pytest.raises(ValidationError) as error:
+        SafeImageField().clean(None)
+    assert error.value.messages == ["Hãy chọn ảnh để tải lên."]  # no label: nothing to name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "named"), [
+    ("/dang-ky/anh/", ["ảnh chân dung", "ảnh mặt trước giấy tờ", "ảnh mặt sau giấy tờ"]),
+    ("/ca-nhan/dang-ky-cho-con/", ["ảnh chân dung của trẻ", "ảnh giấy khai sinh",
+                                   "ảnh giấy tờ chứng minh quan hệ (hoặc mặt sau giấy khai sinh)"]),
+])
+def test_the_error_summary_names_each_missing_photo(client, reference_data, url, named):
+    from tests.accounts.helpers import declaration_data, make_person
+    from tests.public_services.helpers import citizen
+
+    if url == "/dang-ky/anh/":
+        make_person()
+        client.post("/dang-ky/", declaration_data())
+    else:
+        client.force_login(citizen())
+    html = client.post(url, {"portrait": ""}).content.decode()  # sent with no photo chosen
+    summary = html[html.index('class="error-summary"'):]
+    links = re.findall(r'<a href="#id_(?:portrait|id_front|id_back)">([^<]+)</a>', summary[:summary.index("</div>")])
+    assert links == [f"Hãy chọn {photo} để tải lên." for photo in named]
 
 
 def test_a_photo_with_damaged_exif_is_turned_upright_and_kept():

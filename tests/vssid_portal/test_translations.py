@@ -1486,8 +1486,9 @@ def test_the_child_registration_page_in_english(client, applicant):
         ">Send the registration</button>",
     ])
     html = posted(client, url, {}, "en", 400)
-    assert "Choose a photo to upload." in html and "Enter the child&#39;s full name." in html
-    assert "Hãy chọn ảnh để tải lên." not in html and "Phiên khai đã hết hạn" not in html
+    assert "Enter the child&#39;s full name." in html
+    assert " portrait photo of the child " in html  # the message names the missing photo, in English
+    assert "Hãy chọn" not in html and "Phiên khai đã hết hạn" not in html
 
 
 @pytest.mark.django_db
