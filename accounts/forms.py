@@ -1,5 +1,7 @@
 """Forms of the accounts app."""
 
+import copy
+
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
@@ -222,7 +224,8 @@ class ChildRegistrationForm(KeptPhotosMixin, forms.Form):
     bhxh_code = DeclarationForm.base_fields["bhxh_code"]
     full_name = forms.CharField(label=_("Họ và tên của trẻ"), max_length=100,
                                 error_messages={"required": _("Nhập họ và tên của trẻ.")})
-    birth_date = DeclarationForm.base_fields["birth_date"]
+    birth_date = copy.deepcopy(DeclarationForm.base_fields["birth_date"])
+    birth_date.widget.attrs["autocomplete"] = "off"  # the child's: "bday" would offer the parent's own
     birth_certificate_number = forms.CharField(
         label=_("Số giấy khai sinh"), max_length=20, error_messages={"required": _("Nhập số giấy khai sinh của trẻ.")}
     )

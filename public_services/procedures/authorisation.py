@@ -45,6 +45,7 @@ class AuthorisationForm(ProcedureForm):
                                                            "max_length": CCCD_INVALID})
     authorised_phone = phone_field(_("Số điện thoại người được ủy quyền"),
                                    _("Nhập số điện thoại người được ủy quyền."))
+    authorised_phone.widget.attrs["autocomplete"] = "off"  # another person's: "tel" would offer the user's own
     relationship = pdf_wording(
         forms.ChoiceField(label=_("Quan hệ với bạn"), choices=RELATIONS, widget=forms.RadioSelect,
                           error_messages={"required": _("Chọn quan hệ với người được ủy quyền.")}),
