@@ -7,8 +7,9 @@
   visitors see the verification only; the PDF is offered to the holder alone.
 
 Pages that wait for the build check it every few seconds with static/js/poll.js (served by the
-portal; CSP forbids inline script) and reload once it is done; the visitor can stop the checks,
-and without JavaScript the page offers a reload link.
+portal; CSP forbids inline script) and show the result in place once it is done, announced to
+screen readers; the visitor can stop the checks, and without JavaScript the page offers a reload
+link.
 """
 
 from dataclasses import dataclass
