@@ -1,15 +1,19 @@
 """The portal's two languages: Django's own form and field messages reach citizens in Vietnamese,
-also those Django's Vietnamese catalogue leaves untranslated (locale/vi); the English catalogue
-(locale/en) covers every marked string with a reviewed translation; the English pages show none of
-the Vietnamese interface text they used to; numbers read the same in both languages."""
+and its admin's pages officers, also those Django's Vietnamese catalogue leaves untranslated
+(locale/vi); the English catalogue (locale/en) covers every marked string with a reviewed
+translation; the English pages show none of the Vietnamese interface text they used to; numbers
+read the same in both languages."""
 
 import datetime
+import html as html_lib
+import json
 import os
 import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import django
 import pytest
 from django import forms
 from django.conf import settings as django_settings
@@ -46,6 +50,63 @@ def test_django_messages_missing_from_its_catalogue_are_vietnamese(field, value,
 def test_a_nul_character_in_a_public_form_is_answered_in_vietnamese(client, reference_data):
     html = client.get("/tra-cuu/co-quan-bhxh/", {"q": "Quận\x001"}).content.decode()
     assert "Không được chứa ký tự rỗng (NUL)." in html and "Null characters" not in html
+
+
+# The admin officers work in: every string of Django's admin (its pages and its scripts) and of
+# django.contrib.auth's user pages has Vietnamese, from Django's catalogue or, where that lacks it,
+# from locale/vi; the pages show none of the English leftovers.
+
+DJANGO_LOCALE = Path(django.__file__).parent
+VI_CATALOGUES = Path(django_settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES"
+
+
+def translated_keys(path: Path) -> set[tuple]:
+    return {(e["msgctxt"], e["msgid"]) for e in po_entries(path) if e["msgid"] and all(e["msgstr"])}
+
+
+@pytest.mark.parametrize(("catalogue", "domain"), [
+    ("contrib/admin", "django"), ("contrib/admin", "djangojs"), ("contrib/auth", "django"),
+])
+def test_every_string_of_djangos_admin_has_vietnamese(catalogue, domain):
+    sources = DJANGO_LOCALE / catalogue / "locale"
+    wanted = {(e["msgctxt"], e["msgid"]) for e in po_entries(sources / "en" / "LC_MESSAGES" / f"{domain}.po")
+              if e["msgid"] and not e["obsolete"]}
+    ours = VI_CATALOGUES / f"{domain}.po"
+    have = translated_keys(sources / "vi" / "LC_MESSAGES" / f"{domain}.po") | translated_keys(ours)
+    assert len(wanted) > 20
+    assert sorted(wanted - have, key=str) == []
+
+
+ADMIN_LEFTOVERS = ["Skip to main content", "Toggle theme (current theme:", "Model name", "Add link",
+                   "Change or view list link", "Show counts", "Breadcrumbs", "Toggle navigation", "Sidebar",
+                   "Filter navigation items", "Select all objects on this page for an action",
+                   "Select this object for an action", "Password-based authentication", "Reset password",
+                   "Raw passwords are not stored", "After you’ve created a user"]
+
+
+@pytest.mark.django_db
+def test_the_admin_pages_show_no_english_leftovers(client, reference_data):
+    from accounts.models import User
+
+    admin_user = User.objects.create_superuser("quantri", password="x-Pass-2026!")
+    client.force_login(admin_user)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "vi"
+    pages = {url: client.get(url).content.decode() for url in [
+        "/quan-tri/",  # the index
+        "/quan-tri/lookup/agency/",  # a list with filters and action check boxes
+        f"/quan-tri/accounts/user/{admin_user.pk}/change/",  # a change form
+        "/quan-tri/accounts/user/add/",
+    ]}
+    html = html_lib.unescape("".join(pages.values()))
+    assert [text for text in ADMIN_LEFTOVERS if text in html] == []
+    for vietnamese in ("Bỏ qua, đến nội dung chính", "Đổi giao diện (đang dùng: tự động)", "Loại dữ liệu",
+                       "Liên kết thêm mới", "Liên kết sửa hoặc xem danh sách", "Hiện số lượng", "Vị trí trang",
+                       "Chọn mọi mục trên trang này để thực hiện hành động", "Đặt lại mật khẩu",
+                       "Đăng nhập bằng mật khẩu"):
+        assert vietnamese in html, vietnamese
+    script = client.get("/quan-tri/jsi18n/").content.decode()  # the admin scripts' catalogue
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S).group(1))
+    assert catalogue["Choose all %s"] == "Chọn tất cả %s" and catalogue["Monday"] == "Thứ hai"
 
 
 @pytest.fixture(autouse=True)
