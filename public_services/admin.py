@@ -15,12 +15,16 @@ from django.utils.html import format_html, format_html_join
 from vssid_portal.admin import FoldedKeySearch, GivenUpFilter, NotFoundOutsideScope, posted_text
 from vssid_portal.files import private_file_response
 
-from . import admin_calendar  # noqa: F401  (registers the holiday calendar's admin)
-from . import feedback_admin  # noqa: F401  (registers the feedback admin)
-from .models import OPEN_STATUSES, TRANSITIONS, Filing
+from . import admin_calendar, feedback_admin  # noqa: F401  (register the holiday calendar's and the feedback admins)
+from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
 from .selectors import filings_visible_to
 from .services import (
-    filing_complete, filing_receive, filing_reject, filing_return, filing_start, filings_retry_declarations,
+    filing_complete,
+    filing_receive,
+    filing_reject,
+    filing_return,
+    filing_start,
+    filings_retry_declarations,
 )
 
 STEPS = {
@@ -37,17 +41,23 @@ NOTE_STEPS = {
 
 
 class OpenFilter(admin.SimpleListFilter):
+    """Pending and overdue are the agency's work; a filing returned for correction waits for the
+    citizen (its due date is set again when it is resubmitted), so it has a value of its own."""
+
     title = "tình trạng"
     parameter_name = "tinh_trang"
 
     def lookups(self, request, model_admin):
-        return [("mo", "Đang chờ xử lý"), ("qua_han", "Quá hạn"), ("xong", "Đã kết thúc")]
+        return [("mo", "Đang chờ xử lý"), ("qua_han", "Quá hạn"), ("cho_bo_sung", "Chờ người nộp bổ sung"),
+                ("xong", "Đã kết thúc")]
 
     def queryset(self, request, queryset):
         if self.value() == "mo":
-            return queryset.filter(status__in=OPEN_STATUSES)
+            return queryset.filter(status__in=AGENCY_PENDING_STATUSES)
         if self.value() == "qua_han":
-            return queryset.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+            return queryset.filter(status__in=AGENCY_PENDING_STATUSES, due_date__lt=timezone.localdate())
+        if self.value() == "cho_bo_sung":
+            return queryset.filter(status=Filing.Status.RETURNED)
         if self.value() == "xong":
             return queryset.exclude(status__in=OPEN_STATUSES)
         return queryset
@@ -101,7 +111,9 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
 
     @admin.display(description="hẹn trả kết quả", ordering="due_date")
     def due(self, obj):
-        if obj.status in OPEN_STATUSES and obj.due_date < timezone.localdate():
+        if obj.status == Filing.Status.RETURNED:
+            return "– (chờ người nộp bổ sung)"
+        if obj.has_due_date and obj.due_date < timezone.localdate():
             return format_html('<span class="filing-overdue">{} – quá hạn</span>', obj.due_date.strftime("%d/%m/%Y"))
         return obj.due_date.strftime("%d/%m/%Y")
 

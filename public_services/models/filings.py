@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person
 from lookup.models import Agency
 
-__all__ = ["Filing", "FilingDocument", "FilingEvent", "OPEN_STATUSES", "TRANSITIONS", "filing_upload_path"]
+__all__ = ["AGENCY_PENDING_STATUSES", "Filing", "FilingDocument", "FilingEvent", "OPEN_STATUSES", "TRANSITIONS",
+           "filing_upload_path"]
 
 
 def filing_upload_path(instance, filename):
@@ -100,7 +101,7 @@ class Filing(models.Model):
     def has_due_date(self):
         """Whether the due date stands: not while the filing waits for the citizen's correction,
         whose resubmission sets a new one."""
-        return self.is_open and self.status != self.Status.RETURNED
+        return self.status in AGENCY_PENDING_STATUSES
 
     @property
     def pdf_ready(self):
@@ -114,6 +115,9 @@ class Filing(models.Model):
 
 
 OPEN_STATUSES = {Filing.Status.SUBMITTED, Filing.Status.RECEIVED, Filing.Status.PROCESSING, Filing.Status.RETURNED}
+# Open and in the agency's hands: its due date stands and it counts as the agency's pending (or
+# overdue) work. A returned filing waits for the citizen instead.
+AGENCY_PENDING_STATUSES = OPEN_STATUSES - {Filing.Status.RETURNED}
 
 # The lifecycle: which status may follow which. Officers move a filing forward, reject it or
 # return it for correction; the citizen withdraws it until the agency has received it, and

@@ -138,3 +138,20 @@ def test_queue_query_count_does_not_grow_with_filings(owner, district_officer):
     for code in ("608A", "UY-QUYEN", "CHUYEN-NOI-HUONG"):
         submit(owner, code)
     assert count() == one
+
+
+def test_a_filing_returned_for_correction_is_not_the_agencys_pending_or_overdue_work(owner, district_officer):
+    returned, late = submit(owner), submit(owner, "608A")
+    client = logged(district_officer)
+    client.post(f"{QUEUE}{returned.pk}/ghi-chu/return/", {"note": "Bổ sung ảnh sổ cũ"}, follow=True)  # its message read
+    Filing.objects.filter(pk__in=[returned.pk, late.pk]).update(due_date=datetime.date(2020, 1, 2))
+    for value in ("qua_han", "mo"):
+        html = html_of(client, f"{QUEUE}?tinh_trang={value}")
+        assert late.tracking_number in html and returned.tracking_number not in html, value
+    waiting = html_of(client, f"{QUEUE}?tinh_trang=cho_bo_sung")
+    assert returned.tracking_number in waiting and late.tracking_number not in waiting
+    assert "Chờ người nộp bổ sung" in waiting
+    assert waiting.count("02/01/2020") == 0 and "– (chờ người nộp bổ sung)" in waiting
+    html = html_of(client, f"{QUEUE}{returned.pk}/change/")
+    assert "02/01/2020" not in html and "– (chờ người nộp bổ sung)" in html
+    assert "02/01/2020 – quá hạn" in html_of(client, f"{QUEUE}{late.pk}/change/")
