@@ -19,6 +19,7 @@ from . import admin_calendar, feedback_admin  # noqa: F401  (register the holida
 from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
 from .selectors import filings_visible_to
 from .services import (
+    FilingAlreadyInStatus,
     filing_complete,
     filing_receive,
     filing_reject,
@@ -211,6 +212,8 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
             service(filing=filing, officer=request.user)
         except PermissionDenied:
             raise
+        except FilingAlreadyInStatus as done:
+            messages.info(request, done.message)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -227,7 +230,10 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
         error = None
         if request.method == "POST":
             try:
-                service(filing=filing, officer=request.user, **{argument: posted_text(request, "note")})
+                note = posted_text(request, "note")
+                service(filing=filing, officer=request.user, **{argument: note})
+            except FilingAlreadyInStatus as done:
+                return self._already_done(request, done, note)
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
@@ -240,6 +246,16 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/public_services/filing/note.html", context)
 
+    def _already_done(self, request, done: FilingAlreadyInStatus, note: str):
+        """A note step the filing already stands in: with the same note it was a double click, an
+        information; with another note (a colleague was quicker) the officer's words were not
+        sent, and are given back to them."""
+        if note.strip() == done.event.note:
+            messages.info(request, done.message)
+        else:
+            messages.warning(request, f"{done.message} Nội dung bạn vừa nhập chưa được gửi: “{note.strip()}”")
+        return redirect("admin:public_services_filing_change", done.filing.pk)
+
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         allowed = TRANSITIONS.get(obj.status, set()) if obj is not None else set()
         can = obj is not None and self.has_process_permission(request)
@@ -249,15 +265,19 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def _bulk(self, request, queryset, service, label):
-        done, errors = 0, []
+        done, already, errors = 0, [], []
         for filing in queryset:
             try:
                 service(filing=filing, officer=request.user)
                 done += 1
+            except FilingAlreadyInStatus as unchanged:
+                already.append(unchanged.message)
             except ValidationError as error:
                 errors.append(f"{filing.tracking_number}: {' '.join(error.messages)}")
         if done:
             self.message_user(request, f"{label}: {done} hồ sơ; người nộp đã được thông báo.", messages.SUCCESS)
+        for message in already:
+            self.message_user(request, message, messages.INFO)
         for error in errors:
             self.message_user(request, error, messages.ERROR)
 

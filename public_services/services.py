@@ -138,8 +138,23 @@ def _record(filing: Filing, *, from_status: str, actor, note: str = "") -> Filin
     return event
 
 
+class FilingAlreadyInStatus(ValidationError):
+    """The locked filing already stands in the status asked for: a double click, or two officers
+    taking the same step at once. Nothing changed (no second event, no second notice); `event` is
+    the step that put it there (who, when, with which note), for the caller to say so."""
+
+    def __init__(self, filing: Filing):
+        self.filing = filing
+        self.event = event = filing.events.order_by("-at", "-id").select_related("actor").first()
+        super().__init__(
+            f"Hồ sơ {filing.tracking_number} đã ở trạng thái “{filing.get_status_display()}” ({event.actor or '–'}, "
+            f"lúc {timezone.localtime(event.at):%d/%m/%Y %H:%M}); không cần thực hiện lại.")
+
+
 def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filing:
     """Change the status of a locked filing along an allowed transition."""
+    if to == filing.status:
+        raise FilingAlreadyInStatus(filing)
     if to not in TRANSITIONS[filing.status]:
         raise ValidationError(
             gettext("Hồ sơ %(number)s đang ở trạng thái “%(status)s” nên không thể chuyển sang “%(to)s”.")

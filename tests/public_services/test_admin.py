@@ -6,8 +6,10 @@ import datetime
 import re
 
 import pytest
+from django.contrib.messages import INFO, WARNING
 from django.test import Client
 
+from notifications.models import Message
 from public_services.models import Filing, FilingEvent
 
 from .helpers import district_officer, other_district_officer, owner, province_officer, stranger, submit  # noqa: F401
@@ -155,3 +157,33 @@ def test_a_filing_returned_for_correction_is_not_the_agencys_pending_or_overdue_
     html = html_of(client, f"{QUEUE}{returned.pk}/change/")
     assert "02/01/2020" not in html and "– (chờ người nộp bổ sung)" in html
     assert "02/01/2020 – quá hạn" in html_of(client, f"{QUEUE}{late.pk}/change/")
+
+
+def test_a_step_taken_twice_says_it_is_already_done_without_a_second_event_or_notice(owner, district_officer,
+                                                                                     province_officer):
+    filing = submit(owner)
+    client = logged(district_officer)
+    client.post(f"{QUEUE}{filing.pk}/buoc/receive/", follow=True)
+    for officer in (district_officer, province_officer):  # a double click, or a colleague at the same moment
+        response = logged(officer).post(f"{QUEUE}{filing.pk}/buoc/receive/", follow=True)
+        [message] = response.context["messages"]
+        assert message.level == INFO and "không thể chuyển" not in message.message
+        assert message.message.startswith(f"Hồ sơ {filing.tracking_number} đã ở trạng thái “Đã tiếp nhận” (canbo07901, lúc ")
+    assert list(filing.events.values_list("status", flat=True)) == ["submitted", "received"]
+    assert Message.objects.filter(template="public_service_filing", channel=Message.Channel.INBOX).count() == 2
+
+    response = client.post(QUEUE, {"action": "receive_selected", "_selected_action": [filing.pk]}, follow=True)
+    assert [message.level for message in response.context["messages"]] == [INFO]
+
+    client.post(f"{QUEUE}{filing.pk}/ghi-chu/return/", {"note": "Bổ sung ảnh sổ cũ"}, follow=True)
+    response = client.post(f"{QUEUE}{filing.pk}/ghi-chu/return/", {"note": "Bổ sung ảnh sổ cũ"}, follow=True)
+    [message] = response.context["messages"]
+    assert message.level == INFO and "đã ở trạng thái “Cần bổ sung, sửa đổi”" in message.message
+    assert response.request["PATH_INFO"] == f"{QUEUE}{filing.pk}/change/"
+    other = "Ghi rõ số sổ cũ"
+    response = logged(province_officer).post(f"{QUEUE}{filing.pk}/ghi-chu/return/", {"note": other}, follow=True)
+    [message] = response.context["messages"]
+    assert message.level == WARNING and f"chưa được gửi: “{other}”" in message.message
+    filing.refresh_from_db()
+    assert filing.note == "Bổ sung ảnh sổ cũ"
+    assert list(filing.events.values_list("status", flat=True)) == ["submitted", "received", "returned"]
