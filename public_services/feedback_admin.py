@@ -4,8 +4,10 @@ goes through `feedback_answer`, which sends it to the sender by SMS and/or e-mai
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -13,7 +15,7 @@ from vssid_portal.admin import DateHierarchyWithinRange, NotFoundOutsideScope
 from vssid_portal.files import private_file_response
 
 from .feedback_selectors import feedback_visible_to
-from .feedback_services import feedback_answer
+from .feedback_services import FeedbackAlreadyAnswered, feedback_answer
 from .models import Feedback
 
 READ_ONLY = ["tracking_number", "kind", "topic", "agency", "created_at", "full_name", "phone", "email", "user", "content",
@@ -86,12 +88,40 @@ class FeedbackAdmin(NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelA
         return private_file_response(name, filename=f"{feedback.tracking_number}-{name.rsplit('/', 1)[-1]}",
                                      inline=name.endswith((".jpg", ".png", ".webp")))
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """An answer posted to a feedback answered meanwhile (a colleague was quicker, or a double
+        click) lands on the read-only feedback with a message saying who answered and when."""
+        if request.method == "POST" and object_id is not None and self._can_answer(request):
+            feedback = self.get_object(request, unquote(object_id))
+            if feedback.status == Feedback.Status.ANSWERED:
+                return self._already_answered(request, FeedbackAlreadyAnswered(feedback))
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except FeedbackAlreadyAnswered as answered:  # in the moment between reading the page and saving
+            return self._already_answered(request, answered)
+
+    def _already_answered(self, request, answered: FeedbackAlreadyAnswered):
+        feedback, typed = answered.feedback, request.POST.get("answer", "").strip()
+        if feedback.answered_by_id == request.user.pk and typed == feedback.answer:  # a double click
+            self._answered_message(request, feedback)
+        elif typed:
+            messages.warning(request, f"{answered.message} Câu trả lời bạn vừa nhập chưa được gửi: “{typed}”")
+        else:
+            messages.info(request, answered.message)
+        return redirect("admin:public_services_feedback_change", feedback.pk)
+
     def save_model(self, request, obj, form, change):
         try:
             feedback_answer(feedback=obj, officer=request.user, answer=form.cleaned_data["answer"])
+        except FeedbackAlreadyAnswered:
+            raise  # changeform_view says so
         except (ValidationError, PermissionDenied) as exc:
             raise PermissionDenied(str(exc)) from exc
 
     def response_change(self, request, obj):
-        messages.success(request, f"Đã trả lời phản ánh {obj.tracking_number}; câu trả lời đang được gửi đến người gửi.")
+        self._answered_message(request, obj)
         return super().response_change(request, obj)
+
+    @staticmethod
+    def _answered_message(request, feedback):
+        messages.success(request, f"Đã trả lời phản ánh {feedback.tracking_number}; câu trả lời đang được gửi đến người gửi.")

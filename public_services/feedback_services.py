@@ -106,6 +106,17 @@ def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phon
     return feedback
 
 
+class FeedbackAlreadyAnswered(ValidationError):
+    """The feedback was answered already (by a colleague, or by the same officer's first click);
+    `feedback` is the feedback as answered, for the caller to show."""
+
+    def __init__(self, feedback: Feedback):
+        self.feedback = feedback
+        super().__init__(
+            f"Phản ánh {feedback.tracking_number} đã được trả lời bởi {feedback.answered_by} "
+            f"lúc {timezone.localtime(feedback.answered_at):%d/%m/%Y %H:%M}.")
+
+
 @transaction.atomic
 def feedback_answer(*, feedback: Feedback, officer, answer: str) -> Feedback:
     """An officer of the receiving agency (or one above it) answers: the answer is shown on the
@@ -119,7 +130,7 @@ def feedback_answer(*, feedback: Feedback, officer, answer: str) -> Feedback:
         raise ValidationError({"answer": "Nhập nội dung trả lời."})
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
     if feedback.status == Feedback.Status.ANSWERED:
-        raise ValidationError(f"Phản ánh {feedback.tracking_number} đã được trả lời.")
+        raise FeedbackAlreadyAnswered(feedback)
     feedback.answer, feedback.status = answer, Feedback.Status.ANSWERED
     feedback.answered_by, feedback.answered_at = officer, timezone.now()
     feedback.full_clean(exclude=["attachment"])

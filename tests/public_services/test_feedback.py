@@ -3,6 +3,7 @@ like every upload, the tracking number by SMS and e-mail, the status page and fi
 one feedback per form however often it is posted, the answer by an officer of the receiving
 agency in the admin (others do not see it), and the answer reaching the sender."""
 
+import copy
 import re
 
 import pytest
@@ -13,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from lookup.models import Agency
+from public_services.feedback_admin import FeedbackAdmin
 from public_services.feedback_services import feedback_answer
 from public_services.models import Feedback
 from tests.accounts.helpers import jpeg
-
 from tests.accounts.test_otp import clock  # noqa: F401
 
 from .helpers import citizen, district_officer, other_district_officer, owner, province_officer  # noqa: F401
@@ -348,6 +349,36 @@ def test_the_answer_works_from_the_service_once(sent, province_officer):
     assert answered.answer == "Đã chuyển BHXH Quận 1 xử lý." and answered.answered_by == province_officer
     with pytest.raises(ValidationError, match="đã được trả lời"):
         feedback_answer(feedback=sent, officer=province_officer, answer="Lần hai")
+
+
+def answered_elsewhere(response) -> tuple[str, str]:
+    """The level and text of the one message on the page the post landed on, which is the
+    read-only feedback."""
+    [message] = response.context["messages"]
+    assert response.request["PATH_INFO"].endswith("/change/") and 'name="answer"' not in response.content.decode()
+    return message.level_tag, message.message
+
+
+@pytest.mark.parametrize("stale", [False, True])
+def test_an_answer_to_a_feedback_answered_meanwhile_says_who_answered_and_when(
+        sent, district_officer, province_officer, sms_outbox, django_capture_on_commit_callbacks, monkeypatch, stale):
+    change, first = f"{ADMIN}{sent.pk}/change/", "Đơn vị đã chốt sổ ngày 10/4/2026; mời bạn nhận sổ tại đơn vị."
+    district, province = logged(district_officer), logged(province_officer)
+    if stale:  # every post read the feedback before the first answer was saved: the service finds it answered
+        monkeypatch.setattr(FeedbackAdmin, "get_object", lambda self, request, object_id, from_field=None: (
+            copy.copy(sent) if request.method == "POST" else Feedback.objects.get(pk=sent.pk)))
+    with django_capture_on_commit_callbacks(execute=True):
+        district.post(change, {"answer": first}, follow=True)
+        mine = "Tôi đã gọi cho đơn vị; đơn vị hẹn trả sổ trong tuần."
+        level, text = answered_elsewhere(province.post(change, {"answer": mine}, follow=True))
+        assert level == "warning" and text.startswith(f"Phản ánh {sent.tracking_number} đã được trả lời bởi canbo07901 lúc ")
+        assert text.endswith(f"Câu trả lời bạn vừa nhập chưa được gửi: “{mine}”")  # their words are not lost
+        # The same officer's second click: the answer went out once, and it says so.
+        level, text = answered_elsewhere(district.post(change, {"answer": first}, follow=True))
+        assert level == "success" and text.startswith(f"Đã trả lời phản ánh {sent.tracking_number}")
+    sent.refresh_from_db()
+    assert sent.answer == first and sent.answered_by == district_officer
+    assert len([sms for sms in sms_outbox() if sms["text"].startswith("BHXH: Trả lời")]) == 1
 
 
 def test_a_logged_in_sender_is_linked_and_the_agency_defaults_to_theirs(owner, django_capture_on_commit_callbacks):
