@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from vssid_portal.admin import DateHierarchyWithinRange, NotFoundOutsideScope
+from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
 from vssid_portal.files import private_file_response
 
 from .feedback_selectors import feedback_visible_to
@@ -36,11 +36,12 @@ class FeedbackAnswerForm(forms.ModelForm):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
+class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
     form = FeedbackAnswerForm
     list_display = ["tracking_number", "kind", "topic", "agency", "full_name", "status", "created_at"]
-    list_filter = ["status", "kind", "topic"]
-    search_fields = ["tracking_number", "full_name", "email"]
+    # The agencies of the officer's scope that received feedback (a province officer: its districts).
+    list_filter = ["status", "kind", "topic", ("agency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["tracking_number", "name_key", "email"]
     date_hierarchy = "created_at"
     list_select_related = ["agency", "user"]
 

@@ -14,6 +14,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.validators import validate_vn_mobile
 from lookup.models import Agency
+from vssid_portal.text import fold
 
 __all__ = ["Feedback"]
 
@@ -45,6 +46,7 @@ class Feedback(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="feedback",
                                verbose_name="cơ quan BHXH nhận phản ánh")
     full_name = models.CharField("họ và tên", max_length=100)
+    name_key = models.CharField("khóa tìm kiếm", max_length=100, editable=False, default="")  # fold(full_name)
     phone = PhoneNumberField("số điện thoại di động", blank=True, validators=[validate_vn_mobile])
     email = models.EmailField("thư điện tử", blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -70,6 +72,11 @@ class Feedback(models.Model):
         permissions = [("answer_feedback", "Trả lời phản ánh, kiến nghị")]
         verbose_name = "phản ánh, kiến nghị"
         verbose_name_plural = "phản ánh, kiến nghị"
+
+    def save(self, *args, **kwargs):
+        # The accent-folded key the officers' search looks in, kept with the name whatever writes it.
+        self.name_key = fold(self.full_name)
+        super().save(*args, **kwargs)
 
     def __str__(self):
         # Kept by the admin's change log (LogEntry.object_repr): Vietnamese whatever the page's language.

@@ -1,6 +1,10 @@
 """Feedback in the officers' admin: feedback sent to another agency is a 404 on its object pages
 (NotFoundOutsideScope) instead of Django's redirect to the admin index, while the officers of the
-receiving agency, and of the province above it, open it."""
+receiving agency, and of the province above it, open it. The sender's name is found with or
+without its diacritics (FoldedKeySearch), and the list is filtered by the agencies of the
+officer's scope."""
+
+import re
 
 import pytest
 from django.test import Client
@@ -22,12 +26,12 @@ def logged(user) -> Client:
     return client
 
 
-def feedback(agency_code: str, tracking_number: str) -> Feedback:
+def feedback(agency_code: str, tracking_number: str, full_name: str = "Trần Thị Mai") -> Feedback:
     from lookup.models import Agency
 
     return Feedback.objects.create(
         tracking_number=tracking_number, topic=Feedback.Topic.CONTRIBUTION, content=f"{SECRET} ({tracking_number}).",
-        agency=Agency.objects.get(code=agency_code), full_name="Trần Thị Mai", phone="+84912345678",
+        agency=Agency.objects.get(code=agency_code), full_name=full_name, phone="+84912345678",
         idempotency_key=new_feedback_key())
 
 
@@ -50,3 +54,49 @@ def test_another_agencys_feedback_is_a_404_and_its_own_officers_open_it(district
         for insider in (other_district_officer, province_officer):
             response = logged(insider).get(url)
             assert response.status_code == 200 and theirs.tracking_number in response.content.decode()
+
+
+def listed(client, query: dict) -> set[str]:
+    """The tracking numbers of the rows the list shows (the filters and search box not counted)."""
+    response = client.get(ADMIN, query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    table = html.split('<table id="result_list">', 1)[1].split("</table>", 1)[0] if "result_list" in html else ""
+    return set(re.findall(r"PA26\d{8}", table))
+
+
+@pytest.mark.parametrize("query", ["tam", "le van tam", "Lê Văn Tám", "LÊ VĂN TÁM", "Tám,", "PA2600000001"])
+def test_the_senders_name_is_found_with_or_without_diacritics(district_officer, query):
+    feedback("07901", "PA2600000001", "Lê Văn Tám")
+    feedback("07901", "PA2600000002")
+    feedback("07902", "PA2600000003", "Lê Văn Tám")  # another agency's namesake
+    assert listed(logged(district_officer), {"q": query}) == {"PA2600000001"}
+
+
+def test_the_province_officer_filters_by_the_agencies_of_their_scope(district_officer, province_officer):
+    from lookup.models import Agency
+
+    outside = Agency.objects.get(code="001")  # another province
+    feedback("07901", "PA2600000001")
+    feedback("07902", "PA2600000002")
+    feedback("001", "PA2600000009")
+    district, other = Agency.objects.get(code="07901"), Agency.objects.get(code="07902")
+    client = logged(province_officer)
+    html = client.get(ADMIN).content.decode()
+    assert f"?agency__id__exact={district.pk}" in html and f"?agency__id__exact={other.pk}" in html
+    assert f"?agency__id__exact={outside.pk}" not in html and outside.name not in html
+    assert listed(client, {"agency__id__exact": outside.pk}) == set()
+    assert listed(client, {"agency__id__exact": other.pk}) == {"PA2600000002"}
+    assert f"?agency__id__exact={other.pk}" not in logged(district_officer).get(ADMIN).content.decode()
+
+
+def test_feedback_sent_before_the_folded_key_gets_it_from_the_migration(reference_data):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    sent = feedback("07901", "PA2600000001", "Lê Văn Tám")
+    assert sent.name_key == "le van tam"
+    Feedback.objects.update(name_key="")  # as it stood before the key
+    import_module("public_services.migrations.0009_feedback_name_key").fill_name_keys(apps, None)
+    assert Feedback.objects.get().name_key == "le van tam"
