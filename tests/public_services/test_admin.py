@@ -187,3 +187,11 @@ def test_a_step_taken_twice_says_it_is_already_done_without_a_second_event_or_no
     filing.refresh_from_db()
     assert filing.note == "Bổ sung ảnh sổ cũ"
     assert list(filing.events.values_list("status", flat=True)) == ["submitted", "received", "returned"]
+
+
+def test_the_agency_is_shown_as_text_where_the_officer_may_not_open_its_admin_page(owner, district_officer):
+    filing = submit(owner)
+    html = html_of(logged(district_officer), f"{QUEUE}{filing.pk}/change/")
+    assert "Cơ quan BHXH giải quyết" in html and str(filing.agency) in html
+    assert "/quan-tri/lookup/agency/" not in html  # a 403 for officers
+    assert logged(district_officer).get(f"/quan-tri/lookup/agency/{filing.agency_id}/change/").status_code == 403

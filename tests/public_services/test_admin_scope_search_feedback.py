@@ -9,10 +9,10 @@ import re
 import pytest
 from django.test import Client
 
-from public_services.feedback_services import new_feedback_key
+from public_services.feedback_services import feedback_answer, new_feedback_key
 from public_services.models import Feedback
 
-from .helpers import district_officer, other_district_officer, province_officer  # noqa: F401
+from .helpers import citizen, district_officer, other_district_officer, province_officer  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,14 @@ def test_feedback_sent_before_the_folded_key_gets_it_from_the_migration(referenc
     Feedback.objects.update(name_key="")  # as it stood before the key
     import_module("public_services.migrations.0009_feedback_name_key").fill_name_keys(apps, None)
     assert Feedback.objects.get().name_key == "le van tam"
+
+
+def test_related_rows_are_shown_as_text_where_the_officer_may_not_open_their_admin_pages(district_officer):
+    sender = citizen()
+    sent = feedback("07901", "PA2600000001")
+    Feedback.objects.filter(pk=sent.pk).update(user=sender)
+    feedback_answer(feedback=sent, officer=district_officer, answer="Đơn vị đã chốt sổ.")
+    html = logged(district_officer).get(f"{ADMIN}{sent.pk}/change/").content.decode()
+    assert "Cơ quan BHXH nhận phản ánh" in html and "BHXH" in html
+    assert sender.username in html and district_officer.username in html
+    assert "/quan-tri/lookup/agency/" not in html and "/quan-tri/accounts/user/" not in html  # 403 pages for officers
