@@ -28,6 +28,7 @@ from .services import (
     filings_retry_declarations,
 )
 
+_SENT = "gửi đầy đủ trong thông báo trên Cổng và thư điện tử; tin nhắn SMS chỉ mang phần đầu"
 STEPS = {
     "receive": (filing_receive, Filing.Status.RECEIVED, "Tiếp nhận hồ sơ"),
     "start": (filing_start, Filing.Status.PROCESSING, "Bắt đầu giải quyết"),
@@ -35,9 +36,9 @@ STEPS = {
 }
 NOTE_STEPS = {
     "reject": (filing_reject, Filing.Status.REJECTED, "reason", "Từ chối giải quyết",
-               "Lý do từ chối (gửi cho người nộp qua SMS và thông báo)"),
+               f"Lý do từ chối ({_SENT})"),
     "return": (filing_return, Filing.Status.RETURNED, "what", "Trả lại để bổ sung, sửa đổi",
-               "Nội dung người nộp cần bổ sung, sửa đổi (gửi qua SMS và thông báo)"),
+               f"Nội dung người nộp cần bổ sung, sửa đổi ({_SENT})"),
 }
 
 

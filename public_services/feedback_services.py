@@ -57,11 +57,11 @@ def _notify(feedback: Feedback, *, template: str, event: str, capped: bool = Fal
     """SMS and/or e-mail to the sender; with `capped`, only within the hourly cap per recipient."""
     if feedback.phone and (not capped or _confirmation_allowed(feedback.phone.as_e164)):
         send_message(channel=Message.Channel.SMS, template=template, recipient=feedback.phone.as_e164,
-                     context={"feedback": feedback, "sms": True},
+                     context={"feedback": feedback},
                      idempotency_key=feedback_message_key(feedback, event=event, channel=Message.Channel.SMS))
     if feedback.email and (not capped or _confirmation_allowed(feedback.email.casefold())):
         send_message(channel=Message.Channel.EMAIL, template=template, recipient=feedback.email,
-                     context={"feedback": feedback, "sms": False},
+                     context={"feedback": feedback},
                      idempotency_key=feedback_message_key(feedback, event=event, channel=Message.Channel.EMAIL))
 
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.template.loader import render_to_string
 
+from notifications.templatetags.message_text import SMS_QUOTE_LENGTH, quoted
 from vssid_portal.templatetags.vn_format import sentence
 
 
@@ -18,8 +19,9 @@ def test_sentence_adds_a_full_stop_only_where_none_ends_the_words(words, said):
     assert sentence(words) == said
 
 
-def body(template, **context):
-    return render_to_string(f"notifications/messages/{template}.body.txt", context)
+def body(template, channel="inbox", **context):
+    """The text as send_message renders it for `channel`."""
+    return render_to_string(f"notifications/messages/{template}.body.txt", {**context, "channel": channel})
 
 
 @pytest.mark.parametrize("reason", ["Ảnh CCCD mờ, vui lòng chụp lại", "Ảnh CCCD mờ, vui lòng chụp lại."])
@@ -50,3 +52,32 @@ def test_reasons_and_notes_end_in_one_full_stop(reason):
     card = SimpleNamespace(version=2, issued_on=datetime.date(2026, 12, 1))
     assert "Lý do: Ảnh CCCD mờ, vui lòng chụp lại. Mã QR của thẻ cũ" in body("bhyt_card_reissued", card=card,
                                                                              reason=reason)
+
+
+# --- An officer's words by SMS: cut; whole in the notice and the e-mail ---------------------------
+
+LONG_NOTE = "Ảnh CCCD mặt sau bị mờ,\nvui lòng chụp lại rõ nét và tải lên cùng giấy khai sinh. " * 30  # ~2,000 characters
+UCS2_PART = 67  # characters in each part of a multi-part SMS in UCS-2 (Vietnamese with diacritics)
+
+
+def test_by_sms_a_long_note_is_cut_at_a_word_on_one_line_elsewhere_it_is_whole():
+    cut = quoted(LONG_NOTE, "sms")
+    assert len(cut) <= SMS_QUOTE_LENGTH and cut.endswith("…") and "\n" not in cut
+    assert LONG_NOTE.replace("\n", " ").startswith(cut[:-1]) and cut[-2] not in " ,"
+    assert quoted("Ảnh mờ", "sms") == "Ảnh mờ."  # a short note whole, as one sentence
+    assert quoted(LONG_NOTE, "inbox") == quoted(LONG_NOTE, "email") == LONG_NOTE.strip()
+
+
+def test_the_longest_sms_of_a_filing_or_an_answer_stays_within_a_few_parts():
+    filing = SimpleNamespace(tracking_number="HS2612ABCDEF", due_date=datetime.date(2026, 12, 10))
+    person = SimpleNamespace(full_name="Nguyễn Thị Hồng Nhung Phương")
+    name = "Thay đổi phương thức nhận lương hưu, trợ cấp hoặc thông tin người hưởng"  # the longest procedure name
+    for status, label in [("rejected", "Từ chối giải quyết"), ("returned", "Cần bổ sung, sửa đổi")]:
+        event = SimpleNamespace(status=status, note=LONG_NOTE, get_status_display=lambda label=label: label)
+        context = {"filing": filing, "event": event, "procedure_name": name, "person": person, "for_child": True}
+        text = body("public_service_filing", channel="sms", **context).strip()
+        assert len(text) <= 6 * UCS2_PART and "… Xem tại mục Dịch vụ công" in text, len(text)
+        assert LONG_NOTE.strip() in body("public_service_filing", channel="inbox", **context)
+    feedback = SimpleNamespace(tracking_number="PA2612ABCDEFGH", answer=LONG_NOTE)
+    text = body("feedback_answered", channel="sms", feedback=feedback).strip()
+    assert len(text) <= 4 * UCS2_PART and "… Xem đầy đủ tại mục Hỗ trợ" in text, len(text)

@@ -71,6 +71,16 @@ def test_submit_to_done_notifies_once_per_change(owner, district_officer, django
     assert "đã có kết quả" in texts[-1]
 
 
+def test_a_long_note_is_whole_in_the_notice_and_the_email_and_cut_in_the_sms(owner, district_officer):
+    note = ("Ảnh CCCD mặt sau bị mờ, vui lòng chụp lại rõ nét. " * 40)[:2000].strip()
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what=note)
+    inbox, email, sms = (notices(filing, channel).order_by("id").last().body
+                         for channel in (Message.Channel.INBOX, Message.Channel.EMAIL, Message.Channel.SMS))
+    assert note in inbox and note in email
+    assert len(sms) <= 6 * 67 and note[:100] in sms and "… Xem tại mục Dịch vụ công" in sms  # at most 6 UCS-2 parts
+
+
 @pytest.mark.parametrize("start", [S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.RETURNED, S.DONE, S.REJECTED, S.WITHDRAWN])
 def test_refused_transitions_change_nothing(owner, district_officer, start):
     filing = submit(owner)
