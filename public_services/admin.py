@@ -12,7 +12,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from vssid_portal.admin import FoldedKeySearch, GivenUpFilter, NotFoundOutsideScope, posted_text, related_text
+from vssid_portal.admin import (
+    FoldedKeySearch,
+    GivenUpFilter,
+    NotFoundOutsideScope,
+    RelationLinksOnlyWhereAllowed,
+    posted_text,
+)
 from vssid_portal.files import private_file_response
 
 from . import admin_calendar, feedback_admin  # noqa: F401  (register the holiday calendar's and the feedback admins)
@@ -71,7 +77,7 @@ class DeclarationFilter(GivenUpFilter):
 
 
 @admin.register(Filing)
-class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     list_display = ["tracking_number", "procedure_name", "person", "agency", "status", "due", "submitted_at"]
     list_filter = [OpenFilter, "status", "procedure_code", ("agency", admin.RelatedOnlyFieldListFilter), DeclarationFilter]
     search_fields = ["tracking_number", "person__bhxh_code", "person__name_key"]
@@ -79,14 +85,14 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     actions = ["receive_selected", "start_selected", "retry_declarations_selected"]
     change_form_template = "admin/public_services/filing/change_form.html"
     fieldsets = [
-        ("Hồ sơ", {"fields": ["tracking_number", "procedure_name", "status", "note", "agency_text", "submitted_at",
+        ("Hồ sơ", {"fields": ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at",
                                "received_at", "due", "finished_at", "declaration"]}),
         ("Người tham gia (theo hồ sơ BHXH khi nộp)", {"fields": ["identity_table"]}),
         ("Nội dung kê khai", {"fields": ["content"]}),
         ("Giấy tờ kèm theo", {"fields": ["evidence"]}),
         ("Lịch sử xử lý", {"fields": ["history"]}),
     ]
-    readonly_fields = ["tracking_number", "procedure_name", "status", "note", "agency_text", "submitted_at", "received_at",
+    readonly_fields = ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at", "received_at",
                        "due", "finished_at", "declaration", "identity_table", "content", "evidence", "history"]
 
     class Media:
@@ -107,7 +113,6 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     def has_process_permission(self, request):
         return request.user.has_perm("public_services.process_filing")
 
-    agency_text = related_text(Filing, "agency")
 
     @admin.display(description="thủ tục", ordering="procedure_code")
     def procedure_name(self, obj):

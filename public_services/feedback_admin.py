@@ -11,15 +11,20 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope, related_text
+from vssid_portal.admin import (
+    DateHierarchyWithinRange,
+    FoldedKeySearch,
+    NotFoundOutsideScope,
+    RelationLinksOnlyWhereAllowed,
+)
 from vssid_portal.files import private_file_response
 
 from .feedback_selectors import feedback_visible_to
 from .feedback_services import FeedbackAlreadyAnswered, feedback_answer
 from .models import Feedback
 
-READ_ONLY = ["tracking_number", "kind", "topic", "agency_text", "created_at", "full_name", "phone", "email", "user_text",
-             "content", "attachment_link", "status", "answered_by_text", "answered_at"]
+READ_ONLY = ["tracking_number", "kind", "topic", "agency", "created_at", "full_name", "phone", "email", "user",
+             "content", "attachment_link", "status", "answered_by", "answered_at"]
 
 
 class FeedbackAnswerForm(forms.ModelForm):
@@ -36,7 +41,8 @@ class FeedbackAnswerForm(forms.ModelForm):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
+class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, RelationLinksOnlyWhereAllowed,
+                    admin.ModelAdmin):
     form = FeedbackAnswerForm
     list_display = ["tracking_number", "kind", "topic", "agency", "full_name", "status", "created_at"]
     # The agencies of the officer's scope that received feedback (a province officer: its districts).
@@ -45,15 +51,12 @@ class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRa
     date_hierarchy = "created_at"
     list_select_related = ["agency", "user"]
 
-    agency_text = related_text(Feedback, "agency")
-    user_text = related_text(Feedback, "user")
-    answered_by_text = related_text(Feedback, "answered_by")
 
     def get_queryset(self, request):
         return feedback_visible_to(request.user)
 
     def get_fields(self, request, obj=None):
-        return [*READ_ONLY[:-3], "status", "answer", "answered_by_text", "answered_at"]
+        return [*READ_ONLY[:-3], "status", "answer", "answered_by", "answered_at"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and (obj.status == Feedback.Status.ANSWERED or not self._can_answer(request)):

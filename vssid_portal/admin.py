@@ -208,17 +208,3 @@ class AutocompleteWithinTheForm:
             return None
         return field if field.is_relation and field.related_model is self.model else None
 
-
-def related_text(model, field_name: str):
-    """A read-only display of the foreign key `field_name` of `model` as plain text, for a model
-    admin to name in its fields instead of the key. Django shows a read-only foreign key as a link
-    to the related object's admin page whoever looks (Django ticket #33171), and an officer who
-    may not open that page (an agency, a user account) met a 403 there."""
-    field = model._meta.get_field(field_name)
-
-    @admin.display(description=field.verbose_name)
-    def text(model_admin, obj):
-        related = getattr(obj, field_name)
-        return model_admin.get_empty_value_display() if related is None else str(related)
-
-    return text
