@@ -13,6 +13,7 @@ from lookup.selectors import within_officer_scope
 from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
 
 from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, FacilityApiToken, SigningKey
+from ..results import OUTCOMES
 from ..selectors import cards_visible_to, checks_visible_to, tokens_visible_to
 from ..services import api_token_create, api_token_revoke, card_issue, card_revoke, reissue_card
 
@@ -119,14 +120,33 @@ class CardAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
         return request.user.has_perm("health_card.reissue_card")
 
 
+class CheckResultFilter(admin.SimpleListFilter):
+    """The answers of card checks by their words (results.OUTCOMES), not their stored codes."""
+
+    title = "kết quả"
+    parameter_name = "result"
+
+    def lookups(self, request, model_admin):
+        return [(kind.value, outcome.label) for kind, outcome in OUTCOMES.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(result=self.value()) if self.value() else queryset
+
+
 @admin.register(CardCheck)
 class CardCheckAdmin(NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
-    list_display = ["at", "card", "channel", "result", "facility", "checked_by", "token"]
-    list_filter = ["channel", "result"]
+    list_display = ["at", "card", "channel", "result_label", "facility", "checked_by", "token"]
+    list_filter = ["channel", CheckResultFilter]
+    fields = ["at", "card", "person", "channel", "result_label", "facility", "checked_by", "token"]
+    readonly_fields = fields
     date_hierarchy = "at"
 
     def get_queryset(self, request):
         return checks_visible_to(request.user)
+
+    @admin.display(description="kết quả", ordering="result")
+    def result_label(self, obj):
+        return obj.result_label
 
     def has_add_permission(self, request):
         return False

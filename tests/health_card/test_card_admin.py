@@ -208,3 +208,21 @@ def test_revoking_a_clinics_token_is_in_the_admin_log_with_the_officer(clinic_to
     assert entry.get_change_message() == "Thu hồi mã truy cập API."
     client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]})  # already revoked: nothing new
     assert LogEntry.objects.count() == 1
+
+
+# --- The card check log: answers in words -------------------------------------------------------------
+
+def test_the_check_log_shows_and_filters_results_by_their_words(card):
+    from health_card.models import CardCheck
+
+    for result in ("wrong_birth_date", "not_found", "valid"):
+        CardCheck.objects.create(card=card, person=card.person, channel=CardCheck.Channel.TYPED, result=result)
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    html = client.get("/quan-tri/health_card/cardcheck/").content.decode()
+    assert "Sai ngày sinh" in html and "Không tìm thấy thẻ" in html and "Thẻ hợp lệ" in html
+    assert "Không đọc được mã QR" in html  # in the filter, with every other answer
+    assert "wrong_birth_date</td>" not in html and ">not_found<" not in html and ">malformed<" not in html
+    filtered = client.get("/quan-tri/health_card/cardcheck/", {"result": "wrong_birth_date"})
+    assert list(filtered.context["cl"].queryset.values_list("result", flat=True)) == ["wrong_birth_date"]
+    check = CardCheck.objects.get(result="not_found")
+    assert "Không tìm thấy thẻ" in client.get(f"/quan-tri/health_card/cardcheck/{check.pk}/change/").content.decode()
