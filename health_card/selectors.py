@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Q
 
 from accounts.models import Registration
-from lookup.selectors import within_officer_scope
+from lookup.selectors import officer_agency_ids, within_officer_scope
 
 from .models import Card, CardCheck
 
@@ -55,12 +55,19 @@ def checks_visible_to(user):
 
 
 def tokens_visible_to(user, tokens):
-    """API tokens an officer may see: facilities of their agency's province."""
-    if user.is_superuser:
+    """API tokens an officer may see and revoke: those made by officers of their agency and the
+    agencies below it; a province's top agency answers for every clinic of its province, so its
+    officers see all that province's tokens (whoever made them)."""
+    ids = officer_agency_ids(user)
+    if ids is None:
         return tokens
-    if not user.is_staff or user.agency_id is None:
+    if not ids:
         return tokens.none()
-    return tokens.filter(facility__province_id=user.agency.province_id)
+    scope = Q(created_by__agency_id__in=ids)
+    agency = user.agency
+    if agency.parent_id is None:
+        scope |= Q(facility__province_id=agency.province_id)
+    return tokens.filter(scope)
 
 
 def card_for_check(*, number: str, version: int) -> Card | None:

@@ -180,9 +180,11 @@ def _forget_saved_token(sender, instance, **kwargs):
     _forget_token(instance.token_hash)
 
 
-def api_token_revoke(*, token: FacilityApiToken) -> None:
-    FacilityApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def api_token_revoke(*, token: FacilityApiToken) -> bool:
+    """Revoke a token; False when it was revoked already (nothing changes)."""
+    revoked = FacilityApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     _forget_token(token.token_hash)
+    return bool(revoked)
 
 
 def api_token_authenticate(raw: str) -> FacilityApiToken | None:

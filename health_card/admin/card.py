@@ -160,13 +160,21 @@ class CardCheckAdmin(NotFoundOutsideScope, DateHierarchyWithinRange, admin.Model
 
 @admin.register(FacilityApiToken)
 class FacilityApiTokenAdmin(NotFoundOutsideScope, admin.ModelAdmin):
-    list_display = ["prefix", "name", "facility", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["prefix", "name", "facility", "creator", "created_at", "last_used_at", "revoked_at"]
     fields = ["facility", "name"]
     autocomplete_fields = ["facility"]
     actions = ["revoke"]
 
     def get_queryset(self, request):
-        return tokens_visible_to(request.user, super().get_queryset(request).select_related("facility"))
+        tokens = super().get_queryset(request).select_related("facility", "created_by__agency")
+        return tokens_visible_to(request.user, tokens)
+
+    @admin.display(description="người tạo", ordering="created_by__username")
+    def creator(self, obj):
+        user = obj.created_by
+        if user is None:
+            return "—"
+        return f"{user.username} – {user.agency}" if user.agency_id else user.username
 
     def get_readonly_fields(self, request, obj=None):
         return ["facility", "name"] if obj is not None else []
@@ -192,10 +200,18 @@ class FacilityApiTokenAdmin(NotFoundOutsideScope, admin.ModelAdmin):
 
     @admin.action(description="Thu hồi mã đã chọn", permissions=["change"])
     def revoke(self, request, queryset):
-        for token in queryset.filter(revoked_at__isnull=True):
-            api_token_revoke(token=token)
-            self.log_change(request, token, "Thu hồi mã truy cập API.")  # who revoked it, and when
-        self.message_user(request, "Đã thu hồi các mã đã chọn.", messages.SUCCESS)
+        tokens, revoked = list(queryset), []
+        for token in tokens:
+            if api_token_revoke(token=token):
+                self.log_change(request, token, "Thu hồi mã truy cập API.")  # who revoked it, and when
+                revoked.append(token)
+        already = len(tokens) - len(revoked)
+        if revoked:
+            names = ", ".join(str(token) for token in revoked)
+            self.message_user(request, f"Đã thu hồi {len(revoked)} mã: {names}.", messages.SUCCESS)
+        if already:
+            self.message_user(request, f"{already} mã đã chọn đã bị thu hồi từ trước: không thay đổi.",
+                              messages.WARNING if not revoked else messages.INFO)
 
 
 @admin.register(SigningKey)

@@ -164,7 +164,17 @@ def test_a_token_of_another_provinces_clinic_is_a_404(facility, url_end):
 
     token, _ = api_token_create(facility=facility, name="Phần mềm HIS khoa Khám bệnh")  # a clinic of province 79
     hanoi_clinic = MedicalFacility.objects.filter(province__code="01").order_by("code").first()
-    hanoi_token, _ = api_token_create(facility=hanoi_clinic, name="Phần mềm HIS Hà Nội")
+    hanoi = officer("canbo00101", "00101", DISTRICT)
+    hanoi_token, _ = api_token_create(facility=hanoi_clinic, name="Phần mềm HIS Hà Nội", created_by=hanoi)
     assert_404_and_control(url_end, f"{TOKENS}{token.pk}/", f"{TOKENS}{hanoi_token.pk}/",
-                           officer("canbo00101", "00101", DISTRICT), officer("canbo07902", "07902", DISTRICT),
-                           token.prefix)
+                           hanoi, officer("canbo079", "079", PROVINCE), token.prefix)
+
+
+@pytest.mark.parametrize("url_end", URL_ENDS)
+def test_a_token_another_agency_made_is_a_404_to_a_district_officer(facility, url_end):
+    province_token, _ = api_token_create(facility=facility, name="HIS do tỉnh cấp",
+                                         created_by=officer("canbo079", "079", PROVINCE))
+    district = officer("canbo07902", "07902", DISTRICT)
+    own_token, _ = api_token_create(facility=facility, name="HIS do quận cấp", created_by=district)
+    assert_404_and_control(url_end, f"{TOKENS}{province_token.pk}/", f"{TOKENS}{own_token.pk}/",
+                           district, officer("canbo079b", "079", PROVINCE), province_token.prefix)

@@ -101,8 +101,8 @@ def test_an_officer_of_another_province_neither_lists_nor_opens_a_clinics_token(
     assert listing.status_code == 200
     assert token.name not in listing.content.decode() and token.prefix not in listing.content.decode()
     assert hanoi.get(f"{TOKENS}{token.pk}/change/").status_code == 404  # another province's token: not found
-    # Any officer of the clinic's province sees it, not only the clinic's own district's.
-    same_province = logged_in(officer("canbo07902", "07902", DISTRICT)).get(TOKENS).content.decode()
+    # The province's officers answer for every clinic of the province.
+    same_province = logged_in(officer("canbo079", "079", PROVINCE)).get(TOKENS).content.decode()
     assert token.name in same_province and token.prefix in same_province
 
 
@@ -111,8 +111,7 @@ def test_an_officer_of_another_province_cannot_revoke_a_clinics_token(clinic_tok
     logged_in(hanoi_officer).post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]})
     token.refresh_from_db()
     assert token.revoked_at is None and api_token_authenticate(raw) == token
-    logged_in(officer("canbo07902", "07902", DISTRICT)).post(TOKENS, {"action": "revoke",
-                                                                      "_selected_action": [token.pk]})
+    logged_in(officer("canbo079", "079", PROVINCE)).post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]})
     token.refresh_from_db()
     assert token.revoked_at is not None and api_token_authenticate(raw) is None
 
@@ -200,14 +199,40 @@ def test_revoking_a_clinics_token_is_in_the_admin_log_with_the_officer(clinic_to
     from django.contrib.admin.models import CHANGE, LogEntry
 
     token, _raw = clinic_token
-    user = officer("canbo07902", "07902", DISTRICT)
+    user = officer("canbo079", "079", PROVINCE)
     client = logged_in(user)
-    client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]})
+    response = client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]}, follow=True)
+    assert f"Đã thu hồi 1 mã: {token.prefix}… – {token.name}." in response.content.decode()
     entry = LogEntry.objects.get()
     assert (entry.user, int(entry.object_id), entry.action_flag) == (user, token.pk, CHANGE)
     assert entry.get_change_message() == "Thu hồi mã truy cập API."
-    client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]})  # already revoked: nothing new
+    # Already revoked: nothing new, and the page says so.
+    html = client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]}, follow=True).content.decode()
+    assert "1 mã đã chọn đã bị thu hồi từ trước: không thay đổi." in html and "Đã thu hồi 1 mã" not in html
     assert LogEntry.objects.count() == 1
+
+
+# --- API tokens: a district sees what its agency made; the province sees its province ---------------
+
+def test_a_district_officer_sees_and_revokes_only_the_tokens_their_agency_made(facility, other_facility):
+    province, q1, q2 = (officer("canbo079", "079", PROVINCE), officer("canbo07901", "07901", DISTRICT),
+                        officer("canbo07902", "07902", DISTRICT))
+    by_province, _ = api_token_create(facility=facility, name="HIS do tỉnh cấp", created_by=province)
+    by_q1, _ = api_token_create(facility=other_facility, name="HIS do quận 1 cấp", created_by=q1)
+
+    def listed(user):
+        html = logged_in(user).get(TOKENS).content.decode()
+        return {token.name for token in (by_province, by_q1) if token.prefix in html}
+
+    assert listed(q1) == {by_q1.name} and listed(q2) == set()
+    assert listed(province) == {by_province.name, by_q1.name}
+    html = logged_in(province).get(TOKENS).content.decode()
+    assert "người tạo" in html.lower() and "canbo07901 – [07901]" in html and "canbo079 – [079]" in html
+    assert logged_in(q1).get(f"{TOKENS}{by_province.pk}/change/").status_code == 404
+
+    logged_in(q1).post(TOKENS, {"action": "revoke", "_selected_action": [by_province.pk, by_q1.pk]})
+    by_province.refresh_from_db(), by_q1.refresh_from_db()
+    assert by_province.revoked_at is None and by_q1.revoked_at is not None
 
 
 # --- The card check log: answers in words -------------------------------------------------------------
