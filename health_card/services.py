@@ -88,13 +88,20 @@ def reissue_card(person, reason: str, *, facility=None, group: BeneficiaryGroup 
 
 
 def card_revoke(*, card: Card, reason: str) -> Card:
+    """Revoke an active card: its QR fails as "revoked" from now on, and the holder (and
+    guardians) are told why, rather than learning it at a clinic."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Cần ghi lý do thu hồi thẻ.")
     with transaction.atomic():
         card = Card.objects.select_for_update().get(pk=card.pk)
         if card.status != Card.Status.ACTIVE:
             raise ValidationError("Chỉ thu hồi được thẻ đang sử dụng.")
         card.status, card.changed_at = Card.Status.REVOKED, timezone.now()
-        card.reason = (reason or "Thu hồi thẻ")[:300]
+        card.reason = reason[:300]
         card.save(update_fields=["status", "changed_at", "reason"])
+        person_notify(person=card.person, template="bhyt_card_revoked", context={"card": card, "reason": card.reason},
+                      change_key=f"bhyt-card-{card.number}-v{card.version}-revoked")
     return card
 
 

@@ -4,13 +4,16 @@ the verification log, clinic API tokens (shown once, stored hashed) and QR signi
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
 from lookup.selectors import within_officer_scope
 from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
+from vssid_portal.templatetags.vn_format import sentence
 
 from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, FacilityApiToken, SigningKey
 from ..results import OUTCOMES
@@ -41,6 +44,55 @@ class CardAddForm(forms.ModelForm):
         if person is not None and Card.objects.filter(person=person, status=Card.Status.ACTIVE).exists():
             raise ValidationError("Người này đã có thẻ BHYT đang sử dụng: hãy dùng thao tác “Cấp lại thẻ”.")
         return data
+
+
+OTHER_REASON = "khac"
+# Luật BHYT, Điều 17–18: a card is reissued when lost, and exchanged when torn or damaged or when
+# what it shows is wrong. The words are kept as the card's reason and told to the holder.
+REISSUE_REASONS = [
+    ("mat", "Cấp lại do mất thẻ"),
+    ("hong", "Cấp lại do thẻ hỏng"),
+    ("sai_thong_tin", "Cấp lại do thông tin ghi trên thẻ không đúng"),
+    (OTHER_REASON, "Lý do khác (ghi rõ bên dưới)"),
+]
+# Luật BHYT, Điều 19.1: a card is revoked for fraud in its issue, or when its holder no longer
+# takes part in BHYT.
+REVOKE_REASONS = [
+    ("gian_lan", "Gian lận trong việc cấp thẻ BHYT"),
+    ("ngung_tham_gia", "Người có tên trong thẻ không tiếp tục tham gia BHYT"),
+    (OTHER_REASON, "Lý do khác (ghi rõ bên dưới)"),
+]
+
+
+class CardReasonForm(forms.Form):
+    """The reason an officer gives for reissuing or revoking cards, on the action's confirmation
+    page: one of the usual reasons, with details, or details alone."""
+
+    reason = forms.ChoiceField(label="Lý do", widget=forms.RadioSelect,
+                               error_messages={"required": "Chọn lý do."})
+    details = forms.CharField(label="Ghi chú", required=False, max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="Gửi cho người tham gia cùng lý do. Bắt buộc khi chọn “Lý do khác”. "
+                                        "Tối đa 200 ký tự.")
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = reasons
+
+    def clean(self):
+        data = super().clean()
+        data["details"] = " ".join(data.get("details", "").split())
+        if data.get("reason") == OTHER_REASON and not data["details"]:
+            self.add_error("details", "Ghi rõ lý do khi chọn “Lý do khác”.")
+        return data
+
+    @property
+    def text(self) -> str:
+        """The reason as the card keeps it and the holder reads it."""
+        reason, details = self.cleaned_data["reason"], self.cleaned_data["details"]
+        if reason == OTHER_REASON:
+            return details
+        label = dict(self.fields["reason"].choices)[reason]
+        return f"{label}: {details}" if details else label
 
 
 @admin.register(Card)
@@ -89,32 +141,57 @@ class CardAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
                           five_year_date=data["five_year_date"], living_area=data["living_area"])
         obj.pk = card.pk
 
-    # Both actions leave a row in the admin log of each card (who, when, what), as every officer
-    # action does.
+    # Both actions first show the selected active cards and ask for the reason (the holder is told
+    # it by notice and SMS); each card done leaves a row in its admin log (who, when, what), as
+    # every officer action does.
     @admin.action(description="Cấp lại thẻ đã chọn (thẻ mới, thẻ cũ thành “đã thay”)", permissions=["reissue"])
     def reissue(self, request, queryset):
-        reason = "Cấp lại theo yêu cầu của cơ quan BHXH"
-        for card in queryset.filter(status=Card.Status.ACTIVE):
-            try:
-                new = reissue_card(card.person, reason)
-            except ValidationError as error:
-                self.message_user(request, f"{card.legacy_number}: {' '.join(error.messages)}", messages.ERROR)
-                continue
-            self.log_change(request, card, f"Cấp lại thẻ: thay bằng thẻ lần {new.version}. {reason}.")
-            self.log_addition(request, new, f"Cấp lại thẻ lần {new.version}, thay thẻ lần {card.version}. {reason}.")
-            self.message_user(request, f"Đã cấp lại thẻ {new.legacy_number} (lần {new.version}).", messages.SUCCESS)
+        return self._with_reason(request, queryset, action="reissue", reasons=REISSUE_REASONS,
+                                 title="Cấp lại thẻ BHYT", button="Cấp lại thẻ", apply=self._reissue_one)
 
     @admin.action(description="Thu hồi thẻ đã chọn", permissions=["reissue"])
     def revoke(self, request, queryset):
-        reason = "Thu hồi theo quyết định của cơ quan BHXH"
-        for card in queryset.filter(status=Card.Status.ACTIVE):
-            try:
-                card_revoke(card=card, reason=reason)
-            except ValidationError as error:  # revoked or replaced meanwhile
-                self.message_user(request, f"{card.legacy_number}: {' '.join(error.messages)}", messages.ERROR)
-                continue
-            self.log_change(request, card, f"Thu hồi thẻ. {reason}.")
-            self.message_user(request, f"Đã thu hồi thẻ {card.legacy_number}.", messages.SUCCESS)
+        return self._with_reason(request, queryset, action="revoke", reasons=REVOKE_REASONS,
+                                 title="Thu hồi thẻ BHYT", button="Thu hồi thẻ", apply=self._revoke_one)
+
+    def _with_reason(self, request, queryset, *, action, reasons, title, button, apply):
+        cards = list(queryset.filter(status=Card.Status.ACTIVE))
+        if not cards:
+            self.message_user(request, "Không có thẻ đang sử dụng nào trong các thẻ đã chọn: không có gì thay đổi.",
+                              messages.WARNING)
+            return None
+        form = CardReasonForm(request.POST if "confirm" in request.POST else None, reasons=reasons)
+        if form.is_valid():
+            for card in cards:
+                apply(request, card, form.text)
+            return None  # back to the list, with a message per card
+        context = {
+            **self.admin_site.each_context(request), "title": title, "subtitle": None, "opts": self.model._meta,
+            "cards": cards, "form": form, "action": action, "button": button,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/health_card/card/action_reason.html", context)
+
+    def _reissue_one(self, request, card, reason):
+        try:
+            new = reissue_card(card.person, reason)
+        except ValidationError as error:  # revoked or replaced meanwhile
+            self.message_user(request, f"{card.legacy_number}: {' '.join(error.messages)}", messages.ERROR)
+            return
+        card.refresh_from_db()  # now "replaced": the log names the card as it is
+        self.log_change(request, card, f"Cấp lại thẻ: thay bằng thẻ lần {new.version}. {sentence(reason)}")
+        self.log_addition(request, new, f"Cấp lại thẻ lần {new.version}, thay thẻ lần {card.version}. "
+                                        f"{sentence(reason)}")
+        self.message_user(request, f"Đã cấp lại thẻ {new.legacy_number} (lần {new.version}).", messages.SUCCESS)
+
+    def _revoke_one(self, request, card, reason):
+        try:
+            card = card_revoke(card=card, reason=reason)
+        except ValidationError as error:  # revoked or replaced meanwhile
+            self.message_user(request, f"{card.legacy_number}: {' '.join(error.messages)}", messages.ERROR)
+            return
+        self.log_change(request, card, f"Thu hồi thẻ. {sentence(reason)}")
+        self.message_user(request, f"Đã thu hồi thẻ {card.legacy_number} (lần {card.version}).", messages.SUCCESS)
 
     def has_reissue_permission(self, request):
         return request.user.has_perm("health_card.reissue_card")

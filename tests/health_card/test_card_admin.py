@@ -10,6 +10,7 @@ from accounts.models import Person
 from health_card.models import BeneficiaryGroup, Card, FacilityApiToken
 from health_card.services import api_token_authenticate, api_token_create
 from lookup.models import Agency, MedicalFacility
+from notifications.models import Message
 from tests.accounts.helpers import make_person, officer
 
 from .card_fixtures import *  # noqa: F401,F403
@@ -56,12 +57,55 @@ def test_a_card_is_added_only_for_a_person_the_officer_manages(facility, referen
     assert card.status == Card.Status.ACTIVE and card.version == 1
 
 
-def test_reissue_from_the_list_replaces_the_card(card):
+def reissue(client, card, follow=False, **reason):
+    """The list's reissue action, confirmed with `reason` (the confirmation page's answers)."""
+    return client.post(CARDS, {"action": "reissue", "_selected_action": [card.pk], "confirm": "1", **reason},
+                       follow=follow)
+
+
+def revoke(client, card, follow=False, **reason):
+    return client.post(CARDS, {"action": "revoke", "_selected_action": [card.pk], "confirm": "1", **reason},
+                       follow=follow)
+
+
+def test_reissue_from_the_list_asks_the_reason_then_replaces_the_card(card, holder):
     client = logged_in(officer("canbo07901", "07901", DISTRICT))
-    client.post(CARDS, {"action": "reissue", "_selected_action": [card.pk]})
+    page = client.post(CARDS, {"action": "reissue", "_selected_action": [card.pk]})
+    html = page.content.decode()
+    assert page.status_code == 200 and card.legacy_number in html
+    assert "Cấp lại do mất thẻ" in html and "Cấp lại do thẻ hỏng" in html  # lost and damaged told apart
+    card.refresh_from_db()
+    assert card.status == Card.Status.ACTIVE  # nothing happens before the officer confirms
+
+    assert reissue(client, card, reason="hong", details="Thẻ bị ướt, mờ chữ").status_code == 302
     card.refresh_from_db()
     assert card.status == Card.Status.REPLACED
-    assert Card.objects.get(person=card.person, status=Card.Status.ACTIVE).version == card.version + 1
+    new = Card.objects.get(person=card.person, status=Card.Status.ACTIVE)
+    assert new.version == card.version + 1 and new.reason == "Cấp lại do thẻ hỏng: Thẻ bị ướt, mờ chữ"
+    sms = Message.objects.get(user=holder, channel=Message.Channel.SMS, template="bhyt_card_reissued")
+    assert "Lý do: Cấp lại do thẻ hỏng: Thẻ bị ướt, mờ chữ." in sms.body
+
+
+def test_revoke_asks_the_reason_and_tells_the_holder(card, holder):
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    page = client.post(CARDS, {"action": "revoke", "_selected_action": [card.pk]})
+    assert page.status_code == 200 and "Gian lận trong việc cấp thẻ BHYT" in page.content.decode()
+    assert "Chọn lý do." in revoke(client, card).content.decode()
+    assert "Ghi rõ lý do khi chọn “Lý do khác”." in revoke(client, card, reason="khac", details=" ").content.decode()
+    card.refresh_from_db()
+    assert card.status == Card.Status.ACTIVE and not Message.objects.filter(template="bhyt_card_revoked").exists()
+
+    response = revoke(client, card, reason="khac", details="Người tham gia đã có thẻ do đơn vị khác cấp", follow=True)
+    assert f"Đã thu hồi thẻ {card.legacy_number} (lần 1)." in response.content.decode()
+    card.refresh_from_db()
+    assert card.status == Card.Status.REVOKED and card.reason == "Người tham gia đã có thẻ do đơn vị khác cấp"
+    notice = Message.objects.get(user=holder, channel=Message.Channel.INBOX, template="bhyt_card_revoked")
+    sms = Message.objects.get(user=holder, channel=Message.Channel.SMS, template="bhyt_card_revoked")
+    assert notice.subject == "Thẻ BHYT đã bị thu hồi" and notice.link == "/the-bhyt/"
+    assert "Lý do: Người tham gia đã có thẻ do đơn vị khác cấp." in sms.body and card.number in sms.body
+    # Confirmed twice (the page sent again): the card is revoked once, the holder told once.
+    revoke(client, card, reason="gian_lan")
+    assert Message.objects.filter(template="bhyt_card_revoked").count() == 2
 
 
 def test_api_token_is_shown_once_and_stored_hashed(facility):
@@ -180,15 +224,19 @@ def test_reissue_and_revoke_are_in_the_admin_log_with_the_officer(card):
 
     user = officer("canbo07901", "07901", DISTRICT)
     client = logged_in(user)
-    client.post(CARDS, {"action": "reissue", "_selected_action": [card.pk]})
+    reissue(client, card, reason="mat")
     new = Card.objects.get(person=card.person, status=Card.Status.ACTIVE)
-    client.post(CARDS, {"action": "revoke", "_selected_action": [new.pk]})
-    entries = {(int(e.object_id), e.action_flag, e.get_change_message()) for e in LogEntry.objects.filter(user=user)}
+    revoke(client, new, reason="ngung_tham_gia")
+    entries = {(int(e.object_id), e.action_flag, e.object_repr, e.get_change_message())
+               for e in LogEntry.objects.filter(user=user)}
+    old_name, new_name = card.legacy_number, new.legacy_number
     assert entries == {
-        (card.pk, CHANGE, f"Cấp lại thẻ: thay bằng thẻ lần {new.version}. Cấp lại theo yêu cầu của cơ quan BHXH."),
-        (new.pk, ADDITION, f"Cấp lại thẻ lần {new.version}, thay thẻ lần {card.version}. "
-                           "Cấp lại theo yêu cầu của cơ quan BHXH."),
-        (new.pk, CHANGE, "Thu hồi thẻ. Thu hồi theo quyết định của cơ quan BHXH."),
+        (card.pk, CHANGE, f"{old_name} (lần 1, đã được thay bằng thẻ mới)",
+         f"Cấp lại thẻ: thay bằng thẻ lần {new.version}. Cấp lại do mất thẻ."),
+        (new.pk, ADDITION, f"{new_name} (lần 2, đang sử dụng)",
+         f"Cấp lại thẻ lần {new.version}, thay thẻ lần {card.version}. Cấp lại do mất thẻ."),
+        (new.pk, CHANGE, f"{new_name} (lần 2, đã thu hồi)",
+         "Thu hồi thẻ. Người có tên trong thẻ không tiếp tục tham gia BHYT."),
     }
     # The card's history page shows who did it.
     history = client.get(f"{CARDS}{new.pk}/history/").content.decode()
