@@ -21,6 +21,12 @@ from ..selectors import cards_visible_to, checks_visible_to, tokens_visible_to
 from ..services import api_token_create, api_token_revoke, card_issue, card_revoke, reissue_card
 
 
+def _saved_as(obj, row) -> None:
+    """The admin names the object it handed to save_model in its message and its log: make that
+    object the row the service wrote (number, version, status), not the unsaved form instance."""
+    obj.__dict__.update(row.__dict__)
+
+
 @admin.register(BenefitLevel)
 class BenefitLevelAdmin(admin.ModelAdmin):
     list_display = ["level", "percent", "description"]
@@ -139,7 +145,7 @@ class CardAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
         card = card_issue(person=data["person"], group=data["group"], facility=data["facility"], agency=data["agency"],
                           valid_from=data["valid_from"], valid_to=data["valid_to"],
                           five_year_date=data["five_year_date"], living_area=data["living_area"])
-        obj.pk = card.pk
+        _saved_as(obj, card)
 
     # Both actions first show the selected active cards and ask for the reason (the holder is told
     # it by notice and SMS); each card done leaves a row in its admin log (who, when, what), as
@@ -268,7 +274,7 @@ class FacilityApiTokenAdmin(NotFoundOutsideScope, admin.ModelAdmin):
         if change:
             return
         token, raw = api_token_create(facility=obj.facility, name=obj.name, created_by=request.user)
-        obj.pk = token.pk
+        _saved_as(obj, token)
         messages.warning(request, format_html(
             "Mã truy cập API của {}: <code>{}</code> — hãy sao chép ngay, mã chỉ hiện một lần này.", obj.facility, raw))
 

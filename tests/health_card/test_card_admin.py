@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Person
 from health_card.models import BeneficiaryGroup, Card, FacilityApiToken
-from health_card.services import api_token_authenticate, api_token_create
+from health_card.services import api_token_authenticate, api_token_create, card_revoke
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
 from tests.accounts.helpers import make_person, officer
@@ -108,12 +108,32 @@ def test_revoke_asks_the_reason_and_tells_the_holder(card, holder):
     assert Message.objects.filter(template="bhyt_card_revoked").count() == 2
 
 
+def test_a_new_card_is_named_by_its_number_and_version_in_the_message_and_the_log(facility, reference_data):
+    from django.contrib.admin.models import ADDITION, LogEntry
+
+    person = make_person("7901000011", "Phạm Văn Nam", id_number="079088000011")
+    Person.objects.filter(pk=person.pk).update(agency=Agency.objects.get(code="07901"))
+    first = issue(person, facility)
+    card_revoke(card=first, reason="Gian lận trong việc cấp thẻ BHYT")
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    form = {"person": person.pk, "group": "DN", "facility": facility.pk, "agency": Agency.objects.get(code="07901").pk,
+            "valid_from": "01/01/2026", "valid_to": "", "five_year_date": "", "living_area": ""}
+    html = client.post(f"{CARDS}add/", form, follow=True).content.decode()
+    card = Card.objects.get(person=person, status=Card.Status.ACTIVE)
+    assert card.version == 2
+    assert f"{card.legacy_number} (lần 2, đang sử dụng)" in html
+    entry = LogEntry.objects.get(action_flag=ADDITION)
+    assert (int(entry.object_id), entry.object_repr) == (card.pk, f"{card.legacy_number} (lần 2, đang sử dụng)")
+
+
 def test_api_token_is_shown_once_and_stored_hashed(facility):
     client = logged_in(officer("canbo079", "079", PROVINCE))
     response = client.post("/quan-tri/health_card/facilityapitoken/add/", {"facility": facility.pk, "name": "HIS"},
                            follow=True)
     raw = re.search(r"<code>([^<]+)</code>", response.content.decode()).group(1)
     token = FacilityApiToken.objects.get()
+    added = [str(message) for message in response.context["messages"] if message.level_tag == "success"]
+    assert f"{token.prefix}… – HIS</a>” được thêm vào thành công." in added[0]  # the token made, by its prefix
     assert raw not in str(FacilityApiToken.objects.values().get())  # only a hash is kept
     assert api_token_authenticate(raw) == token
     assert raw not in client.get(f"/quan-tri/health_card/facilityapitoken/{token.pk}/change/").content.decode()
