@@ -449,7 +449,8 @@ def test_reissue_marks_the_old_card_replaced_and_notifies_the_holder(holder, car
     card.refresh_from_db()
     assert card.status == Card.Status.REPLACED and new.status == Card.Status.ACTIVE and new.version == 2
     notice = Message.objects.get(user=holder, channel=Message.Channel.INBOX, template="bhyt_card_reissued")
-    assert "lần 2" in notice.body and "Thẻ bị hỏng" in notice.body
+    # The card's issue number, as the card shows it: not "reissued for the 2nd time".
+    assert "(lần cấp 2)" in notice.body and "cấp lại (lần" not in notice.body and "Thẻ bị hỏng" in notice.body
     assert Message.objects.filter(user=holder, channel=Message.Channel.SMS, template="bhyt_card_reissued").exists()
     from django.core.exceptions import ValidationError
     with pytest.raises(ValidationError):
