@@ -55,10 +55,13 @@ def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from:
     return card
 
 
-def reissue_card(person, reason: str, *, facility=None, group: BeneficiaryGroup | None = None,
+def reissue_card(person, reason: str, *, agency=None, facility=None, group: BeneficiaryGroup | None = None,
                  valid_to: datetime.date | None | bool = False) -> Card:
     """Reissue the person's card (damaged, lost, changed details): a new version, the old one
-    marked replaced so its QR fails as "replaced", the holder (and guardians) notified."""
+    marked replaced so its QR fails as "replaced", the holder (and guardians) notified.
+
+    The new card belongs to the agency that reissues it (`agency`: a filing's handling agency,
+    whose officers must find the card), by default the old card's."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Cần ghi lý do cấp lại thẻ.")
@@ -71,13 +74,14 @@ def reissue_card(person, reason: str, *, facility=None, group: BeneficiaryGroup 
         old.status, old.changed_at = Card.Status.REPLACED, now
         old.save(update_fields=["status", "changed_at"])
         group = group or old.group
+        agency = agency or old.agency
         card = Card(
             person=person, number=person.bhxh_code, group=group, level=group.level,
             facility=facility or old.facility, valid_from=old.valid_from,
             valid_to=old.valid_to if valid_to is False else valid_to,
-            five_year_date=old.five_year_date, issued_on=timezone.localdate(), agency=old.agency,
+            five_year_date=old.five_year_date, issued_on=timezone.localdate(), agency=agency,
             living_area=old.living_area, version=old.version + 1, reason=reason,
-            legacy_number=legacy_number(group=group, level=group.level_id, province_code=old.agency.province.code,
+            legacy_number=legacy_number(group=group, level=group.level_id, province_code=agency.province.code,
                                         bhxh_code=person.bhxh_code),
         )
         card.full_clean()

@@ -49,4 +49,5 @@ class CardReissue(Procedure):
     def on_complete(self, *, filing, actor):
         # The card's history keeps this reason: Vietnamese, not a translation.
         reason = "Cấp lại do mất thẻ" if filing.data.get("reason") == "mat" else "Cấp lại do thẻ hỏng"
-        reissue_card(filing.person, f"{reason} (hồ sơ {filing.tracking_number})")
+        # The card is issued by the agency that handled the filing: its officers find it in their card list.
+        reissue_card(filing.person, f"{reason} (hồ sơ {filing.tracking_number})", agency=filing.agency)

@@ -319,3 +319,24 @@ def test_the_check_log_shows_and_filters_results_by_their_words(card):
     assert list(filtered.context["cl"].queryset.values_list("result", flat=True)) == ["wrong_birth_date"]
     check = CardCheck.objects.get(result="not_found")
     assert "Không tìm thấy thẻ" in client.get(f"/quan-tri/health_card/cardcheck/{check.pk}/change/").content.decode()
+
+
+# --- A card reissued through a filing belongs to the agency that handled it ---------------------------
+
+def test_a_card_reissued_by_a_filing_is_issued_by_the_filings_agency(facility, django_capture_on_commit_callbacks):
+    from public_services.services import filing_complete, filing_receive, filing_start
+    from tests.public_services.helpers import citizen, submit
+
+    owner = citizen()  # managed by 07901
+    card = issue(owner.person, facility)
+    Card.objects.filter(pk=card.pk).update(agency=Agency.objects.get(code="07907"))  # first issued elsewhere
+    district = officer("canbo07901", "07901", DISTRICT)
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit(owner, "BHYT-CL", reason="mat")
+    assert filing.agency.code == "07901"
+    for step in (filing_receive, filing_start, filing_complete):
+        step(filing=filing, officer=district)
+    new = Card.objects.get(person=owner.person, status=Card.Status.ACTIVE)
+    assert new.agency.code == "07901" and new.legacy_number == f"DN479{owner.person.bhxh_code}"
+    assert new.reason == f"Cấp lại do mất thẻ (hồ sơ {filing.tracking_number})"
+    assert new.legacy_number in logged_in(district).get(CARDS).content.decode()
