@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.services.notices import person_notify
 from vssid_portal.templatetags.vn_format import vn_date, vnd
@@ -72,6 +72,17 @@ def check_totals(visit: Visit, lines) -> None:
             errors["bhyt_paid"] = "Phần BHYT chi trả không được lớn hơn tổng chi phí."
         else:
             errors = {name: "Số tiền không được âm." for name in TOTAL_FIELDS if getattr(visit, name) < 0}
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_dates(visit: Visit) -> None:
+    """A visit is entered once it happened: neither date may be after today; raises
+    ValidationError naming each field."""
+    today = timezone.localdate()
+    errors = {name: f"{label} không được sau ngày hôm nay ({vn_date(today)}): chỉ nhập lượt khám đã diễn ra."
+              for name, label in (("admitted_on", "Ngày vào"), ("discharged_on", "Ngày ra"))
+              if getattr(visit, name) is not None and getattr(visit, name) > today}
     if errors:
         raise ValidationError(errors)
 
@@ -148,11 +159,12 @@ def visit_save(*, visit: Visit, lines, actor=None) -> bool:
             line.full_clean(exclude=["visit"])
         except ValidationError as error:
             errors.setdefault("lines", []).extend(error.messages)
-    try:
-        check_totals(visit, lines)
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
+    for check in (lambda: check_dates(visit), lambda: check_totals(visit, lines)):
+        try:
+            check()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
     if errors:
         raise ValidationError(errors)
 

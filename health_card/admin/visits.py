@@ -18,7 +18,7 @@ from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFou
 
 from ..models import Visit, VisitEvent, VisitLine
 from ..selectors_visits import visit_in_scope, visits_visible_to
-from ..services_visits import TOTAL_FIELDS, check_totals, fill_totals, visit_save
+from ..services_visits import TOTAL_FIELDS, check_dates, check_totals, fill_totals, visit_save
 
 # One answer for a code that does not exist and for a person outside the user's scope: the form
 # must not tell whether a BHXH code is in the registry.
@@ -118,6 +118,10 @@ class VisitAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        try:
+            check_dates(Visit(admitted_on=cleaned.get("admitted_on"), discharged_on=cleaned.get("discharged_on")))
+        except forms.ValidationError as error:
+            self.add_error(None, error)
         facility = cleaned.get("facility") or (self.instance.facility if self.instance.facility_id else None)
         if self.user is not None and facility is not None and self.instance.person_id is not None:
             probe = Visit(person=self.instance.person, facility=facility)

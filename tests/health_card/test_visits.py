@@ -508,6 +508,32 @@ def test_a_bhyt_share_above_the_total_without_cost_lines_is_a_form_error(client,
     assert Visit.objects.values_list("total_cost", "bhyt_paid", "patient_paid").get() == (100_000, 80_000, 20_000)
 
 
+def test_a_visit_dated_after_today_is_refused_by_the_service_and_the_form(client, db):
+    from django.utils import timezone
+
+    from vssid_portal.templatetags.vn_format import vn_date
+
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    user = citizen()
+    future = visit(user.person, admitted=tomorrow, save=False)
+    with pytest.raises(ValidationError) as raised:
+        visit_save(visit=future, lines=standard_lines())
+    assert raised.value.message_dict["admitted_on"] == [
+        f"Ngày vào không được sau ngày hôm nay ({vn_date(today)}): chỉ nhập lượt khám đã diễn ra."]
+    assert raised.value.message_dict["discharged_on"] == [
+        f"Ngày ra không được sau ngày hôm nay ({vn_date(today)}): chỉ nhập lượt khám đã diễn ra."]
+    assert not Visit.objects.exists()
+    assert visit_save(visit=visit(user.person, admitted=today, save=False), lines=standard_lines())  # today is fine
+
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    data = add_data("7901234567", "79001", admitted_on=str(today), discharged_on="2030-11-20")
+    response = client.post(ADMIN + "add/", data)
+    assert response.status_code == 200
+    assert "Ngày ra không được sau ngày hôm nay" in response.content.decode()
+    assert Visit.objects.count() == 1 and not Visit.objects.filter(reference="079-LK-0001").exists()
+
+
 def test_check_totals_names_the_field_of_a_share_above_the_total_or_below_zero(db):
     from health_card.services_visits import check_totals
 
