@@ -15,6 +15,7 @@ from accounts.models import Person
 from accounts.validators import bhxh_code_validator
 from lookup.models import MedicalFacility
 from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
+from vssid_portal.templatetags.vn_format import vnd
 
 from ..models import Visit, VisitEvent, VisitLine
 from ..selectors_visits import visit_in_scope, visits_visible_to
@@ -139,7 +140,7 @@ class VisitAdminForm(forms.ModelForm):
 class VisitAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
     form = VisitAdminForm
     list_display = ["reference", "person", "facility", "kind", "admitted_on", "discharged_on", "diagnosis_code",
-                    "total_cost"]
+                    "total_cost_vnd"]
     list_filter = ["kind", "admitted_on"]
     search_fields = ["reference", "person__bhxh_code", "person__name_key", "diagnosis_code"]
     date_hierarchy = "admitted_on"
@@ -148,6 +149,10 @@ class VisitAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange
 
     def get_queryset(self, request):
         return visits_visible_to(request.user)
+
+    @admin.display(description="tổng chi phí", ordering="total_cost")
+    def total_cost_vnd(self, obj):
+        return vnd(obj.total_cost)
 
     def get_fieldsets(self, request, obj=None):
         who = ["bhxh_code"] if obj is None else ["person"]

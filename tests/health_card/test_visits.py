@@ -534,6 +534,12 @@ def test_a_visit_dated_after_today_is_refused_by_the_service_and_the_form(client
     assert Visit.objects.count() == 1 and not Visit.objects.filter(reference="079-LK-0001").exists()
 
 
+def test_the_visit_list_shows_the_total_cost_in_dong(client, visits):
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    html = client.get(ADMIN).content.decode()
+    assert "103.300 đ" in html and ">103300<" not in html
+
+
 def test_check_totals_names_the_field_of_a_share_above_the_total_or_below_zero(db):
     from health_card.services_visits import check_totals
 
