@@ -975,8 +975,8 @@ def test_the_card_verify_forms_results_and_camera_messages_in_english(client, ho
          ["Sai ngày sinh</h2>", "<p>Ngày sinh không khớp với thông tin thẻ.</p>"],
          ["Wrong date of birth</h2>", "<p>The date of birth does not match the card.</p>"]),
         ({"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN, issued_at=int(timezone.now().timestamp()) - 3600)},
-         200, ["Hết hạn</h2>", "<p>Thẻ hoặc mã QR đã hết hạn. Mã QR trên màn hình chỉ dùng được 10 phút"],
-         ["Expired</h2>", "<p>The card or the QR code has expired. A QR code on a screen works for only 10 minutes"]),
+         200, ["Mã QR đã hết hạn</h2>", "<p>Mã QR trên màn hình chỉ dùng được 10 phút: hãy đề nghị người bệnh mở lại"],
+         ["QR code expired</h2>", "<p>An on-screen QR code works for 10 minutes only: ask the patient to open"]),
     ]
     for data, status, vietnamese, english in answers:
         vi = posted(client, "/xac-thuc/the-bhyt/", data, "vi", status)
@@ -1024,10 +1024,10 @@ def test_card_status_visit_kinds_cost_groups_and_check_channels_in_english(clien
                payload=card_qr(card, purpose=Purpose.SCREEN, issued_at=int(timezone.now().timestamp()) - 3600))
     both_languages(client, "/the-bhyt/ai-da-xem/", holder, [
         ">Phần mềm của cơ sở KCB (API)</td>", ">Quét mã QR</td>", ">Trang xác thực công khai</td>",
-        ">Nhập mã thẻ, họ tên, ngày sinh</td>", ">Thẻ hợp lệ</td>", ">Hết hạn</td>",
+        ">Nhập mã thẻ, họ tên, ngày sinh</td>", ">Thẻ hợp lệ</td>", ">Mã QR đã hết hạn</td>",
     ], [
         ">Healthcare facility software (API)</td>", ">Scan the QR code</td>", ">Public verification page</td>",
-        ">Typed card number, name and date of birth</td>", ">Valid card</td>", ">Expired</td>",
+        ">Typed card number, name and date of birth</td>", ">Valid card</td>", ">QR code expired</td>",
     ])
     card_revoke(card=card, reason="Thu hồi theo quyết định")
     both_languages(client, "/the-bhyt/", holder, ["<strong>Thẻ đã thu hồi.</strong>"],
