@@ -10,6 +10,7 @@ from django.views.generic import RedirectView
 
 from .views import security
 
+
 def not_offered(request, *args, **kwargs):
     raise Http404
 
