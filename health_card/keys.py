@@ -125,6 +125,13 @@ def signer(now: datetime | None = None) -> Signer:
     return Signer(usable[-1], keys[usable[-1]])
 
 
+def signing_started():
+    """The day the portal's first signing key was made, or None if it never signed: a card issued
+    since then was printed with a signed QR, so an unsigned QR of it is not genuine."""
+    first = SigningKey.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    return timezone.localdate(first) if first else None
+
+
 def mac_key(key_id: str) -> bytes | None:
     """The MAC key of a key id, or None where the private key is no longer configured."""
     texts = configured_texts()

@@ -20,7 +20,7 @@ from accounts.services.notices import person_notify
 from vssid_portal.cache import forget
 from vssid_portal.text import fold
 
-from . import qr
+from . import keys, qr
 from .models import BeneficiaryGroup, Card, CardCheck, FacilityApiToken
 from .qr import Kind, Purpose, QrError
 from .results import OUTCOMES, Outcome
@@ -296,9 +296,13 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
             return CheckResult(Kind.UNSIGNED, payload=payload)
         # A card printed before the portal signed its QRs: compared with the registry as if typed,
         # in the version in force on the QR's issue date (an older card's QR reads "replaced").
+        # A card the portal issued after it began signing was printed with a signed QR: unsigned, forged.
         fields = payload.fields
         result = _typed(fields.number, fields.full_name, fields.birth_date, fields.birth_year, today,
                         issued_on=fields.issued_on)
+        card, started = result.card or result.subject, keys.signing_started()
+        if card is not None and started is not None and card.issued_on >= started:
+            return CheckResult(Kind.FORGED, detail=_("thẻ được in với mã QR có chữ ký"), payload=payload, qr_fault=True)
         return CheckResult(result.kind, result.card, payload=payload, unsigned=True, subject=result.subject)
     try:
         qr.verify_signature(payload, now)

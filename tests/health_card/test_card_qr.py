@@ -248,6 +248,23 @@ def test_a_portal_qr_with_its_signature_cut_off_is_forged(card, holder):
     assert check(without_signature(card_qr(Card.objects.get(pk=new.pk), purpose=Purpose.PRINT))).kind == Kind.FORGED
 
 
+def test_an_unsigned_qr_of_a_card_issued_since_the_portal_signs_is_forged(card, holder):
+    """Field 13 blanked too, the QR no longer shows it came from the portal, but the registry does:
+    a card issued since the first signing key was printed with a signed QR. A stale screen QR
+    stripped this way does not pass as a card printed before the portal."""
+    Card.objects.filter(pk=card.pk).update(issued_on=timezone.localdate())
+    card.refresh_from_db()
+    stale = card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) - 60 * 60)
+    assert check(stale).kind == Kind.QR_EXPIRED
+    blanked = without_signature(stale).replace(f"|{qr.parse(stale).fields.check}|", "|-|")
+    for channel in ("qr", "api"):
+        result = card_check(channel=channel, payload=blanked)
+        assert result.kind == Kind.FORGED and result.card is None and result.qr_fault, channel
+    # the same card as the registry had it before the portal signed: an unsigned QR is its own
+    Card.objects.filter(pk=card.pk).update(issued_on=datetime.date(2024, 1, 5))
+    assert check(blanked.replace(f"|{timezone.localdate():%d/%m/%Y}|", "|05/01/2024|")).kind == Kind.VALID
+
+
 def test_the_public_page_does_not_compare_an_unsigned_qr_with_the_registry(card, clinic_user):
     """Anyone could write an unsigned QR by hand: on the public page it would answer whether a
     code goes with a name and a birth date. Only clinics compare it with the registry."""
