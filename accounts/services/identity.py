@@ -10,6 +10,16 @@ from ..models import Person
 from ..validators import IdType
 
 
+def id_number_taken(id_number: str, *, person: Person) -> bool:
+    """Whether the registry already has this ID number for somebody else."""
+    return Person.objects.filter(id_number=id_number).exclude(pk=person.pk).exists()
+
+
+def taken_message():
+    return gettext("Số CCCD này đã có trong hồ sơ BHXH của người khác. Hãy kiểm tra lại số CCCD hoặc liên hệ "
+                   "cơ quan BHXH.")
+
+
 @transaction.atomic
 def person_correct_identity(*, person: Person, full_name: str = "", birth_date: datetime.date | None = None,
                             sex: int | None = None, id_number: str = "") -> Person:
@@ -25,6 +35,8 @@ def person_correct_identity(*, person: Person, full_name: str = "", birth_date: 
     if sex is not None:
         person.sex = sex
     if id_number:
+        if id_number_taken(id_number, person=person):
+            raise ValidationError(taken_message())
         person.id_type, person.id_number = IdType.CCCD, id_number
     try:
         person.full_clean(validate_unique=False, validate_constraints=False)

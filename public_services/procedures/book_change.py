@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
-from accounts.services.identity import person_correct_identity
+from accounts.services.identity import id_number_taken, person_correct_identity, taken_message
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
 from vssid_portal.forms import DayMonthYearField
 from vssid_portal.images import SafeImageField
@@ -88,6 +88,9 @@ class BookChangeForm(DeliveryForm):
             except forms.ValidationError as error:
                 for message in error.message_dict.get("id_number", error.messages):
                     self.add_error("new_id_number", message)
+            else:
+                if person is not None and id_number_taken(cleaned["new_id_number"], person=person):
+                    self.add_error("new_id_number", taken_message())
         elif (person is not None and person.id_type == IdType.CCCD and "id_number" not in changes
               and (cleaned.get("new_birth_date") or cleaned.get("new_sex"))):
             # A CCCD encodes the birth year and sex: the registry cannot take new ones beside the old number.

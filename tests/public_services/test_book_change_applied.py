@@ -67,3 +67,31 @@ def test_the_registry_refuses_at_completion_what_no_longer_agrees(owner, distric
         filing_complete(filing=filing, officer=district_officer)
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
     assert Person.objects.get(pk=owner.person_id).full_name == "Nguyễn Văn Đức"
+
+
+def test_a_cccd_another_person_holds_is_refused_when_declared_and_at_completion(client, owner, district_officer):
+    from tests.accounts.helpers import make_person
+
+    make_person("7909990002", "Trần Thị Lan", birth=datetime.date(1988, 6, 1), sex=2, id_number="079188012345")
+    errors = _form_errors(owner, changes=["sex", "id_number"], new_full_name="", new_birth_date="", new_sex="2",
+                          new_id_number="079188012345")
+    assert "Số CCCD này đã có trong hồ sơ BHXH của người khác" in " ".join(errors["new_id_number"])
+    # declared before the other person's record had it: the registry refuses at completion
+    Person.objects.filter(bhxh_code="7909990002").update(id_number="079188099999")
+    filing = submit(owner, "608A", changes=["sex", "id_number"], new_full_name="", new_birth_date="", new_sex="2",
+                    new_id_number="079188012345")
+    Person.objects.filter(bhxh_code="7909990002").update(id_number="079188012345")
+    filing_receive(filing=filing, officer=district_officer)
+    filing_start(filing=filing, officer=district_officer)
+    with pytest.raises(ValidationError, match="đã có trong hồ sơ BHXH của người khác"):
+        filing_complete(filing=filing, officer=district_officer)
+    assert Person.objects.get(pk=owner.person_id).id_number == "079088012345"
+
+
+def _form_errors(owner, **overrides):
+    from public_services.procedures import registry
+
+    procedure = registry.get("608A")
+    form = procedure.form(answers("608A", **overrides), person=owner.person)
+    form.is_valid()
+    return form.errors
