@@ -56,12 +56,14 @@ def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from:
 
 
 def reissue_card(person, reason: str, *, agency=None, facility=None, group: BeneficiaryGroup | None = None,
-                 valid_to: datetime.date | None | bool = False) -> Card:
+                 valid_to: datetime.date | None | bool = False, replacing: Card | None = None) -> Card:
     """Reissue the person's card (damaged, lost, changed details): a new version, the old one
     marked replaced so its QR fails as "replaced", the holder (and guardians) notified.
 
     The new card belongs to the agency that reissues it (`agency`: a filing's handling agency,
-    whose officers must find the card), by default the old card's."""
+    whose officers must find the card), by default the old card's. `replacing`: the card an officer
+    chose; if it is no longer the active one (reissued or revoked meanwhile: a second click, a
+    colleague) nothing is reissued again."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Cần ghi lý do cấp lại thẻ.")
@@ -70,6 +72,9 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
                .filter(person=person, status=Card.Status.ACTIVE).first())
         if old is None:
             raise ValidationError("Người này không có thẻ BHYT đang sử dụng để cấp lại.")
+        if replacing is not None and old.pk != replacing.pk:
+            raise ValidationError(f"Thẻ lần {replacing.version} đã được cấp lại: thẻ đang sử dụng là thẻ lần "
+                                  f"{old.version}, không cấp lại thêm.")
         now = timezone.now()
         old.status, old.changed_at = Card.Status.REPLACED, now
         old.save(update_fields=["status", "changed_at"])

@@ -87,7 +87,7 @@ class CardReasonForm(forms.Form):
     def clean(self):
         data = super().clean()
         data["details"] = " ".join(data.get("details", "").split())
-        if data.get("reason") == OTHER_REASON and not data["details"]:
+        if data.get("reason") == OTHER_REASON and not data["details"] and "details" not in self.errors:
             self.add_error("details", "Ghi rõ lý do khi chọn “Lý do khác”.")
         return data
 
@@ -180,7 +180,7 @@ class CardAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
 
     def _reissue_one(self, request, card, reason):
         try:
-            new = reissue_card(card.person, reason)
+            new = reissue_card(card.person, reason, replacing=card)
         except ValidationError as error:  # revoked or replaced meanwhile
             self.message_user(request, f"{card.legacy_number}: {' '.join(error.messages)}", messages.ERROR)
             return

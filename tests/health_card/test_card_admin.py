@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Person
 from health_card.models import BeneficiaryGroup, Card, FacilityApiToken
-from health_card.services import api_token_authenticate, api_token_create, card_revoke
+from health_card.services import api_token_authenticate, api_token_create, card_revoke, reissue_card
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
 from tests.accounts.helpers import make_person, officer
@@ -84,6 +84,24 @@ def test_reissue_from_the_list_asks_the_reason_then_replaces_the_card(card, hold
     assert new.version == card.version + 1 and new.reason == "Cấp lại do thẻ hỏng: Thẻ bị ướt, mờ chữ"
     sms = Message.objects.get(user=holder, channel=Message.Channel.SMS, template="bhyt_card_reissued")
     assert "Lý do: Cấp lại do thẻ hỏng: Thẻ bị ướt, mờ chữ." in sms.body
+
+
+def test_a_reissue_confirmed_for_a_card_replaced_meanwhile_reissues_nothing(card, holder):
+    """Two officers (or one double submit) confirming the same card: the second finds it replaced."""
+    from django.core.exceptions import ValidationError
+
+    new = reissue_card(holder.person, "Cấp lại do mất thẻ", replacing=card)
+    with pytest.raises(ValidationError, match="Thẻ lần 1 đã được cấp lại: thẻ đang sử dụng là thẻ lần 2"):
+        reissue_card(holder.person, "Cấp lại do mất thẻ", replacing=card)
+    assert list(Card.objects.filter(person=holder.person).values_list("version", "status").order_by("version")) == [
+        (1, Card.Status.REPLACED), (2, Card.Status.ACTIVE)] and new.version == 2
+    assert Message.objects.filter(template="bhyt_card_reissued", channel=Message.Channel.SMS).count() == 1
+
+
+def test_an_other_reason_too_long_gets_one_error(card):
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    html = revoke(client, card, reason="khac", details="x" * 201).content.decode()
+    assert "201" in html and "Ghi rõ lý do khi chọn “Lý do khác”." not in html  # the length error alone
 
 
 def test_revoke_asks_the_reason_and_tells_the_holder(card, holder):
