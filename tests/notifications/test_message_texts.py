@@ -81,3 +81,21 @@ def test_the_longest_sms_of_a_filing_or_an_answer_stays_within_a_few_parts():
     feedback = SimpleNamespace(tracking_number="PA2612ABCDEFGH", answer=LONG_NOTE)
     text = body("feedback_answered", channel="sms", feedback=feedback).strip()
     assert len(text) <= 4 * UCS2_PART and "… Xem đầy đủ tại mục Hỗ trợ" in text, len(text)
+
+
+def test_an_officers_reason_is_cut_by_sms_in_every_message_that_quotes_one():
+    """Card reissue and revocation, a rejected registration and a rejected benefit claim quote an
+    officer's words too: by SMS cut like a filing's note, whole on the portal and by e-mail."""
+    person = SimpleNamespace(full_name="Nguyễn Thị Hồng Nhung Phương")
+    card = SimpleNamespace(number="7901234567", version=2, issued_on=datetime.date(2026, 12, 1),
+                           changed_at=datetime.datetime(2026, 12, 1, 9, 0), agency=SimpleNamespace(name="BHXH Quận 1"))
+    record = SimpleNamespace(kind_phrase="hưởng trợ cấp ốm đau", reference="OD-2026-001", status="rejected",
+                             reject_reason=LONG_NOTE, get_status_display=lambda: "Không giải quyết")
+    cases = [("bhyt_card_revoked", {"card": card, "reason": LONG_NOTE}),
+             ("bhyt_card_reissued", {"card": card, "reason": LONG_NOTE}),
+             ("registration_rejected", {"registration": SimpleNamespace(reference="DK2612ABCD", reject_reason=LONG_NOTE)}),
+             ("benefit_updated", {"record": record})]
+    for template, context in cases:
+        sms = body(template, channel="sms", person=person, for_child=True, **context).strip()
+        assert "…" in sms and LONG_NOTE.strip() not in sms and len(sms) <= 6 * UCS2_PART, (template, len(sms))
+        assert LONG_NOTE.strip() in body(template, channel="inbox", person=person, for_child=True, **context), template
