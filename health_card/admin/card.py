@@ -12,7 +12,12 @@ from django.utils.html import format_html
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
 from lookup.selectors import within_officer_scope
-from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
+from vssid_portal.admin import (
+    DateHierarchyWithinRange,
+    FoldedKeySearch,
+    NotFoundOutsideScope,
+    RelationLinksOnlyWhereAllowed,
+)
 from vssid_portal.templatetags.vn_format import sentence
 
 from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, FacilityApiToken, SigningKey
@@ -217,12 +222,17 @@ class CheckResultFilter(admin.SimpleListFilter):
 
 
 @admin.register(CardCheck)
-class CardCheckAdmin(NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
-    list_display = ["at", "card", "channel", "result_label", "facility", "checked_by", "token"]
+class CardCheckAdmin(NotFoundOutsideScope, DateHierarchyWithinRange, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
+    list_display = ["at", "card", "channel", "result_label", "facility", "checked_by", "token_name"]
     list_filter = ["channel", CheckResultFilter]
-    fields = ["at", "card", "person", "channel", "result_label", "facility", "checked_by", "token"]
+    fields = ["at", "card", "person", "channel", "result_label", "facility", "checked_by", "token_name"]
     readonly_fields = fields
     date_hierarchy = "at"
+
+    @admin.display(description="mã API")
+    def token_name(self, obj):
+        # As text: a token another agency made is outside this officer's scope (its page a 404).
+        return str(obj.token) if obj.token_id else self.get_empty_value_display()
 
     def get_queryset(self, request):
         return checks_visible_to(request.user)

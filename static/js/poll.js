@@ -81,7 +81,14 @@
   function check() {
     checks += 1;
     window.fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
-      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (response) {
+        if (response.redirected) {  // the session ended meanwhile: go where the portal sends
+          stopped = true;
+          window.location.assign(response.url);
+          return null;
+        }
+        return response.ok ? response.text() : null;
+      })
       .then(function (html) {
         if (stopped) { return; }
         if (html !== null) {

@@ -66,3 +66,16 @@ def test_without_javascript_the_waiting_page_offers_its_reload_link(browser, liv
     page.get_by_role("link", name="Tải lại để xem trạng thái mới").click()
     page.get_by_role("link", name="Tải bản xác nhận (PDF)").wait_for()
     page.context.close()
+
+
+def test_a_session_ended_while_waiting_leads_to_the_login_page(browser, live_server, statement):
+    """The poll is answered by a redirect to the login once the session is gone (a login elsewhere,
+    the time limits): the page goes there instead of showing the login page's content in place."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    page = open_as_owner(browser, live_server, statement)
+    key = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == settings.SESSION_COOKIE_NAME)
+    SessionStore(key).delete()
+    page.wait_for_url("**/tai-khoan/dang-nhap/**", timeout=20_000)
+    assert page.get_by_role("heading", level=1).count() == 1
+    page.context.close()

@@ -339,6 +339,21 @@ def test_the_check_log_shows_and_filters_results_by_their_words(card):
     assert "Không tìm thấy thẻ" in client.get(f"/quan-tri/health_card/cardcheck/{check.pk}/change/").content.decode()
 
 
+def test_a_checks_page_links_only_where_the_officer_may_go(card, clinic_user, facility):
+    """Who checked (a user account) and with which API token (perhaps another agency's) are text for
+    an officer: their pages would be a 403 and a 404."""
+    from health_card.models import CardCheck
+
+    token, _raw = api_token_create(facility=facility, name="HIS bệnh viện")
+    check = CardCheck.objects.create(card=card, person=card.person, channel=CardCheck.Channel.API, result="valid",
+                                     checked_by=clinic_user, token=token, facility=facility)
+    html = logged_in(officer("canbo07901", "07901", DISTRICT)).get(
+        f"/quan-tri/health_card/cardcheck/{check.pk}/change/").content.decode()
+    assert clinic_user.username in html and "HIS bệnh viện" in html
+    assert f"/quan-tri/accounts/user/{clinic_user.pk}/" not in html
+    assert f"/quan-tri/health_card/facilityapitoken/{token.pk}/" not in html
+
+
 # --- A card reissued through a filing belongs to the agency that handled it ---------------------------
 
 def test_a_card_reissued_by_a_filing_is_issued_by_the_filings_agency(facility, django_capture_on_commit_callbacks):
