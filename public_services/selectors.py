@@ -37,10 +37,17 @@ def open_filing_of(*, person, procedure) -> Filing | None:
 
 
 def already_open(filing: Filing) -> str:
-    """Why a new filing of the same procedure is refused, naming the one in hand."""
-    return gettext("Bạn đã có hồ sơ %(number)s của thủ tục này đang được giải quyết (nộp ngày %(date)s). "
-                   "Chỉ nộp hồ sơ mới khi hồ sơ đó đã có kết quả hoặc đã rút.") % {
+    """Why a new filing of the same procedure is refused, naming the one in hand and what the
+    citizen can do with it in its status."""
+    said = gettext("Bạn đã có hồ sơ %(number)s của thủ tục này (nộp ngày %(date)s).") % {
         "number": filing.tracking_number, "date": vn_date(filing.submitted_at)}
+    if filing.status == Filing.Status.RETURNED:
+        then = gettext("Hồ sơ đó đang chờ bạn bổ sung, sửa đổi: hãy sửa và nộp lại chính hồ sơ đó.")
+    elif filing.status == Filing.Status.SUBMITTED:
+        then = gettext("Cơ quan BHXH chưa tiếp nhận hồ sơ đó: nếu cần khai lại, hãy rút hồ sơ đó rồi nộp hồ sơ mới.")
+    else:
+        then = gettext("Hồ sơ đó đang được giải quyết: bạn nộp được hồ sơ mới khi hồ sơ đó đã có kết quả.")
+    return f"{said} {then}"
 
 
 def filing_for_citizen(*, user, pk: int) -> Filing | None:

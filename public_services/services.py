@@ -25,7 +25,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from accounts.models import Person
 from accounts.services.notices import person_notify
 from notifications.models import Message
 from notifications.services import send_message
@@ -170,7 +169,8 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     """Record a filing from the form's answers (validated again here) and the uploaded images
     (temporary names in private storage). The same idempotency key always yields the same filing:
     a double click, the back button or a retry after a timeout submits once. A person has at most
-    one filing of a procedure in hand: another is refused until that one is finished."""
+    one filing of a procedure in hand: another is refused until that one is finished (checked
+    here, and held by a constraint when two forms are sent at the same moment)."""
     if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
         raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
     existing = _submitted_with(idempotency_key, user)
@@ -185,11 +185,6 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     now = timezone.now()
     try:
         with kept_only_if_committed() as saved, transaction.atomic():
-            # Submissions for one person take turns, so two forms sent at once make one filing.
-            Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
-            existing = _submitted_with(idempotency_key, user)  # the same form, committed meanwhile
-            if existing is not None:
-                return existing
             in_hand = open_filing_of(person=person, procedure=procedure)
             if in_hand is not None:
                 raise ValidationError(already_open(in_hand))
@@ -200,7 +195,8 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             )
             # Uniqueness is left to the database: checked here, the same form committed a moment
             # ago by a parallel request would be refused as "already exists"; as an
-            # IntegrityError (below) it is the filing the citizen gets back.
+            # IntegrityError (below) it is the filing the citizen gets back, and another form of
+            # the same procedure committed meanwhile (filing_one_open_per_procedure) is named.
             filing.full_clean(validate_unique=False)
             filing.save()
             _attach(filing, uploads, saved)
@@ -209,9 +205,12 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
     except IntegrityError:
         existing = Filing.objects.filter(idempotency_key=idempotency_key, submitted_by=user).first()
-        if existing is None:
+        if existing is not None:
+            return existing
+        in_hand = open_filing_of(person=person, procedure=procedure)
+        if in_hand is None:
             raise
-        return existing
+        raise ValidationError(already_open(in_hand)) from None
     return filing
 
 

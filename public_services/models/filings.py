@@ -82,6 +82,12 @@ class Filing(models.Model):
                 condition=~models.Q(status__in=["rejected", "returned"]) | ~models.Q(note=""),
                 name="filing_reject_return_has_note",
             ),
+            # A person has one filing of a procedure in hand (OPEN_STATUSES below) at a time.
+            models.UniqueConstraint(
+                fields=["person", "procedure_code"],
+                condition=models.Q(status__in=["submitted", "received", "processing", "returned"]),
+                name="filing_one_open_per_procedure",
+            ),
         ]
 
     def __str__(self):

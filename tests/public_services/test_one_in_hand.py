@@ -1,7 +1,7 @@
 """A person has at most one filing of a procedure in hand: a second 607A while the first is being
 handled would reissue the book twice. The form says which filing is in hand and links to it; the
-submission is refused by the service too (another tab, a form kept open), under a lock, so two
-forms sent at the same moment make one filing. A finished, refused or withdrawn filing frees the
+submission is refused by the service too (another tab, a form kept open), and by a constraint, so
+two forms sent at the same moment make one filing. A finished, refused or withdrawn filing frees the
 procedure; other procedures and other people are not affected."""
 
 import re
@@ -32,7 +32,8 @@ def test_the_form_names_the_filing_in_hand_instead_of_asking_again(client, owner
     response = client.get(BOOK)
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"Bạn đã có hồ sơ {filing.tracking_number} của thủ tục này đang được giải quyết" in html
+    assert f"Bạn đã có hồ sơ {filing.tracking_number} của thủ tục này" in html
+    assert "nếu cần khai lại, hãy rút hồ sơ đó rồi nộp hồ sơ mới" in html  # submitted: it may be withdrawn
     assert f'href="/dich-vu-cong/ho-so/{filing.pk}/"' in html
     assert 'name="idempotency_key"' not in html  # no form to fill in vain
     assert client.get(f"{BOOK}xem-lai/")["Location"] == BOOK
@@ -54,13 +55,19 @@ def test_a_form_kept_open_in_another_tab_is_refused_at_submission(client, owner)
 
 
 def test_the_service_refuses_while_the_filing_is_in_any_open_status(owner, district_officer):
+    """Each refusal says what can be done with the filing in hand in its status: withdraw it only
+    while not received, correct it when returned, else wait for the result."""
     filing = submit(owner)
-    for step in (lambda: None, lambda: filing_receive(filing=filing, officer=district_officer),
-                 lambda: filing_return(filing=filing, officer=district_officer, what="Chụp lại ảnh CCCD")):
+    for step, advice in (
+        (lambda: None, "hãy rút hồ sơ đó rồi nộp hồ sơ mới"),
+        (lambda: filing_receive(filing=filing, officer=district_officer), "khi hồ sơ đó đã có kết quả"),
+        (lambda: filing_return(filing=filing, officer=district_officer, what="Chụp lại ảnh CCCD"),
+         "hãy sửa và nộp lại chính hồ sơ đó"),
+    ):
         step()
         with pytest.raises(ValidationError) as refused:
             submit(owner)
-        assert filing.tracking_number in refused.value.messages[0]
+        assert filing.tracking_number in refused.value.messages[0] and advice in refused.value.messages[0]
     assert Filing.objects.count() == 1
 
 
@@ -104,10 +111,11 @@ def test_the_same_form_posted_again_still_returns_its_filing(owner):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_forms_sent_at_the_same_moment_make_one_filing(reference_data):
-    """The first submission holds the person's row until it commits; the second waits for it, then
-    finds the filing in hand. Without the lock the second sees nothing committed and files again."""
+    """The second submission sees nothing committed yet, so its insert waits on the first's row in
+    the constraint's index (filing_one_open_per_procedure) and is refused once the first commits,
+    naming it. Without the constraint both would be filed."""
     if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
+        pytest.skip("two transactions at once need PostgreSQL")
     from django.db import connections, transaction
 
     user = citizen(code="7909990001", name="Lê Thị Hoa")
@@ -122,7 +130,7 @@ def test_two_forms_sent_at_the_same_moment_make_one_filing(reference_data):
             connections.close_all()
 
     with transaction.atomic():
-        first = submit(user)  # holds the lock until this block commits
+        first = submit(user)  # uncommitted until this block ends
         thread = threading.Thread(target=second)
         thread.start()
         deadline = time.monotonic() + 10
