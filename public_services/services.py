@@ -185,6 +185,9 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     now = timezone.now()
     try:
         with kept_only_if_committed() as saved, transaction.atomic():
+            existing = _submitted_with(idempotency_key, user)  # the same form, committed meanwhile
+            if existing is not None:
+                return existing
             in_hand = open_filing_of(person=person, procedure=procedure)
             if in_hand is not None:
                 raise ValidationError(already_open(in_hand))
