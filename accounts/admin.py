@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from vssid_portal.admin import (
+    AuditTrailInline,
     DateHierarchyWithinRange,
     FoldedKeySearch,
     GivenUpFilter,
@@ -70,22 +71,10 @@ class UserAdmin(DjangoUserAdmin):
         self.message_user(request, f"Đã kết thúc {len(sessions)} phiên đăng nhập.", messages.SUCCESS)
 
 
-class RegistrationEventInline(admin.TabularInline):
+class RegistrationEventInline(AuditTrailInline):
     model = RegistrationEvent
     fields = ["at", "action", "actor", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        # The audit trail is part of the registration: whoever may see the registration sees its history.
-        return request.user.has_perm("accounts.view_registration")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    view_permissions = ("accounts.view_registration",)
 
 
 class DeclarationFilter(GivenUpFilter):

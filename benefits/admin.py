@@ -7,29 +7,17 @@ from django.core.exceptions import ValidationError
 from accounts.selectors import persons_visible_to
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
-from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
+from vssid_portal.admin import AuditTrailInline, DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
 
 from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status
 from .selectors import benefits_visible_to
 from .services import benefit_save, benefit_set_status
 
 
-class BenefitEventInline(admin.TabularInline):
+class BenefitEventInline(AuditTrailInline):
     model = BenefitEvent
     fields = ["at", "revision", "status", "changes", "actor"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        # The audit trail is part of the record: whoever may see the record sees its history.
-        return request.user.has_perm("benefits.view_benefitrecord") or request.user.has_perm("benefits.change_benefitrecord")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    view_permissions = ("benefits.view_benefitrecord", "benefits.change_benefitrecord")
 
 
 @admin.register(BenefitRecord)

@@ -208,3 +208,27 @@ class AutocompleteWithinTheForm:
             return None
         return field if field.is_relation and field.related_model is self.model else None
 
+
+
+class AuditTrailInline(admin.TabularInline):
+    """An object's read-only history (a registration's, a benefit record's, a visit's events) under
+    it: whoever may see the object (any of `view_permissions`) sees its history; nobody adds, edits
+    or deletes a line. Shown as a plain table whose every header names its column (Django's tabular
+    inline leaves two header cells empty, which screen readers announce as nameless)."""
+
+    template = "admin/edit_inline/audit_trail.html"
+    extra = 0
+    can_delete = False
+    view_permissions: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_view_permission(self, request, obj=None):
+        return any(request.user.has_perm(permission) for permission in self.view_permissions)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -14,7 +14,7 @@ from django.forms.models import BaseInlineFormSet
 from accounts.models import Person
 from accounts.validators import bhxh_code_validator
 from lookup.models import MedicalFacility
-from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
+from vssid_portal.admin import AuditTrailInline, DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
 from vssid_portal.templatetags.vn_format import vnd
 
 from ..models import Visit, VisitEvent, VisitLine
@@ -59,22 +59,10 @@ class VisitLineInline(admin.TabularInline):
     extra = 1
 
 
-class VisitEventInline(admin.TabularInline):
+class VisitEventInline(AuditTrailInline):
     model = VisitEvent
     fields = ["at", "revision", "changes", "actor"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        # The audit trail is part of the visit: whoever may see the visit sees its history.
-        return request.user.has_perm("health_card.view_visit") or request.user.has_perm("health_card.change_visit")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    view_permissions = ("health_card.view_visit", "health_card.change_visit")
 
 
 class VisitAdminForm(forms.ModelForm):
