@@ -112,7 +112,7 @@ def test_every_personal_page_in_a_real_browser(browser_page, live_server, citize
     # The verifiable statement: asked for, built in the background, shown without a reload by hand.
     page.get_by_role("button", name="Tải bản xác nhận quá trình tham gia").click()
     page.wait_for_url(re.compile(r".*/qua-trinh-tham-gia/xac-nhan/\d+/$"))
-    page.get_by_text("Văn bản đã sẵn sàng.").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Tải bản xác nhận (PDF)").wait_for(timeout=60_000)  # also said in the status region
     check(page, "Bản xác nhận quá trình tham gia")
     statement = Statement.objects.get(person=person)
     assert statement.status == Statement.Status.READY

@@ -63,7 +63,8 @@ def test_a_hanging_gateway_holds_the_worker_not_the_web_request(client, referenc
         assert first.status_code == 302
         wait_for(lambda: gateway.hanging, timeout=60)  # the worker is stuck on the gateway now
 
-        _key, second = submit_through_pages(client)  # while the gateway still has not answered
+        # while the gateway still has not answered (another procedure: the first filing is in hand)
+        _key, second = submit_through_pages(client, url="/dich-vu-cong/uy-quyen-nhan-thay/", code="UY-QUYEN")
         assert gateway.hanging and second.status_code == 302
         assert "Đã nộp" in page(client, second["Location"])
         # The worker's own timeout gives up on the hung call and schedules a retry.
