@@ -52,10 +52,10 @@ def vn_datetime(value):
     return f"{vn_date(value)} {value.hour:02d}:{value.minute:02d}"
 
 
-@register.filter
 def sentence(value):
     """Words quoted in a message (a reason, a note) as one sentence: trimmed, with a full stop
-    unless they end one already — "Ảnh mờ." and "Ảnh mờ" both read "Ảnh mờ." before the next."""
+    unless they end one already — "Ảnh mờ." and "Ảnh mờ" both read "Ảnh mờ." before the next.
+    Templates quote through notifications' `quoted` filter, which cuts them by SMS."""
     text = str(value or "").strip()
     return text if not text or text[-1] in ".!?…" else f"{text}."
 
