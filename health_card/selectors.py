@@ -1,7 +1,9 @@
 """Reads of the health_card app: a person's card, its access log, cards an officer may see."""
 
 import datetime
+import functools
 
+from django.db import connections, router
 from django.db.models import Q
 
 from accounts.models import Registration
@@ -71,12 +73,67 @@ def tokens_visible_to(user, tokens):
 
 
 def card_for_check(*, number: str, version: int) -> Card | None:
-    """The card a signed QR names: number and version are unique together, so the query asks
-    for no ordering (Card's default one would join the person table to sort)."""
-    try:
-        return Card.objects.select_related(*CHECK_RELATED).get(number=number, version=version)
-    except Card.DoesNotExist:
-        return None
+    """The card a signed QR names, with its holder, level, facility and agency, as
+    `select_related(*CHECK_RELATED)` would read it. Number and version are unique together.
+
+    A check is the portal's busiest read, and Django compiled this four-join query's SQL anew on
+    every call: 0.9 of the read's 1.4 ms. The SQL is written once per process from the models'
+    metadata (`_CheckQuery`), and each row becomes the same objects through `Model.from_db`."""
+    return _check_query(router.db_for_read(Card)).card(number, version)
+
+
+class _CheckQuery:
+    def __init__(self, alias: str):
+        self.alias = alias
+        connection = connections[alias]
+        qn = connection.ops.quote_name
+        self.parts = []  # (model, attnames, position of the pk, converters, relation name or None)
+        columns, tables = [], [f"{qn(Card._meta.db_table)} c"]
+        for index, name in enumerate((None, *CHECK_RELATED)):
+            if name is None:
+                model, table = Card, "c"
+            else:
+                relation = Card._meta.get_field(name)
+                model, table = relation.related_model, f"r{index}"
+                join = "LEFT OUTER JOIN" if relation.null else "INNER JOIN"
+                tables.append(f"{join} {qn(model._meta.db_table)} {table} ON c.{qn(relation.column)} = "
+                              f"{table}.{qn(relation.target_field.column)}")
+            fields = model._meta.concrete_fields
+            converters = []  # (position, converter, column): what Django applies to each value read
+            for position, field in enumerate(fields):
+                column = field.get_col(table)
+                columns.append(f"{table}.{qn(field.column)}")
+                for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+                    converters.append((position, convert, column))
+            self.parts.append((model, [field.attname for field in fields], fields.index(model._meta.pk), converters, name))
+        number, version = (qn(Card._meta.get_field(name).column) for name in ("number", "version"))
+        self.sql = (f"SELECT {', '.join(columns)} FROM {' '.join(tables)} "
+                    f"WHERE c.{number} = %s AND c.{version} = %s")
+
+    def card(self, number: str, version: int) -> Card | None:
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [number, version])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        start, card = 0, None
+        for model, attnames, pk, converters, name in self.parts:
+            values = list(row[start:start + len(attnames)])
+            start += len(attnames)
+            for position, convert, column in converters:
+                values[position] = convert(values[position], column, connection)
+            instance = model.from_db(self.alias, attnames, values) if values[pk] is not None else None
+            if card is None:
+                card = instance
+            else:
+                setattr(card, name, instance)
+        return card
+
+
+@functools.cache
+def _check_query(alias: str) -> _CheckQuery:
+    return _CheckQuery(alias)
 
 
 def card_by_number(number: str, *, issued_on: datetime.date | None = None):
