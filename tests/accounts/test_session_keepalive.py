@@ -61,3 +61,19 @@ def test_the_warning_is_on_signed_in_pages_only(signed_in, settings):
     assert f'action="{KEEPALIVE}"' in html and 'name="next" type="hidden" value="/dich-vu-cong/"' in html
     anonymous = Client().get("/dich-vu-cong/").content.decode()
     assert "het-phien" not in anonymous and "session-timeout" not in anonymous
+
+
+def test_officers_are_warned_in_the_admin_too(reference_data):
+    from accounts.roles import DISTRICT_OFFICER
+    from tests.accounts.helpers import officer
+
+    client = Client()
+    assert "het-phien" not in client.get("/quan-tri/login/").content.decode()
+    client.force_login(officer("canbo07901", "07901", DISTRICT_OFFICER))
+    html = client.get("/quan-tri/accounts/registration/?status=pending").content.decode()
+    assert '<dialog id="het-phien"' in html and 'data-idle="1800"' in html and "js/session-timeout" in html
+    assert "css/admin.css" in html
+    # Without the script, "continue" comes back to the officer's list.
+    assert 'name="next" type="hidden" value="/quan-tri/accounts/registration/?status=pending"' in html
+    assert client.post(KEEPALIVE, HTTP_X_REQUESTED_WITH="fetch").status_code == 204
+    assert client.post(KEEPALIVE, {"next": "/quan-tri/accounts/registration/"})["Location"] == "/quan-tri/accounts/registration/"

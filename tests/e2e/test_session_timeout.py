@@ -57,3 +57,24 @@ def test_the_warning_opens_in_time_and_continuing_keeps_the_session(signed_in_pa
     assert seen(page) > before
     assert page.console_errors == []
 
+
+
+def test_officers_are_warned_in_the_admin(page, live_server, reference_data, settings):
+    from accounts.roles import DISTRICT_OFFICER
+    from tests.accounts.helpers import officer
+
+    settings.SESSION_IDLE_TIMEOUT = IDLE
+    client = Client()
+    client.force_login(officer("canbo07901", "07901", DISTRICT_OFFICER))
+    page.session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": page.session_key, "url": live_server.url}])
+    page.goto(f"{live_server.url}/quan-tri/accounts/registration/")
+    dialog = page.locator("#het-phien")
+    dialog.wait_for(state="visible", timeout=10_000)
+    assert page.evaluate("document.activeElement.textContent") == "Tiếp tục phiên làm việc"
+    assert Axe().run(page, context="#het-phien").violations_count == 0
+    before = seen(page)
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="hidden")
+    assert seen(page) > before
+    assert page.url == f"{live_server.url}/quan-tri/accounts/registration/"
