@@ -210,7 +210,7 @@ class CardCheck(models.Model):
 
     def __str__(self):
         with translation.override(settings.LANGUAGE_CODE):  # as Card.__str__
-            return f"{self.at:%d/%m/%Y %H:%M} {self.get_channel_display()} – {self.result}"
+            return f"{self.at:%d/%m/%Y %H:%M} {self.get_channel_display()} – {self.result_label}"
 
     @property
     def result_label(self) -> str:

@@ -84,7 +84,7 @@ def test_what_the_admin_log_keeps_of_a_card_a_check_or_a_cost_line_is_vietnamese
     with translation.override("en"):
         assert Card.Status(card.status).label == "In use"  # the control
         assert str(card) == f"{card.legacy_number} (lần 1, đang sử dụng)"
-        assert "Phần mềm của cơ sở KCB (API) – valid" in str(check)
+        assert "Phần mềm của cơ sở KCB (API) – Thẻ hợp lệ" in str(check)
         assert str(line(category="xet_nghiem", description="Công thức máu")) == "Xét nghiệm: Công thức máu"
 
 
