@@ -71,6 +71,26 @@ def _drafts(request) -> dict:
     return request.session.setdefault(DRAFTS, {})
 
 
+def _draft_name(procedure, person_id: int) -> str:
+    """A draft belongs to a procedure and to the person it is declared for: a parent may switch to
+    a child's records (or back) in another tab while a form is open."""
+    return f"{procedure.code}:{person_id}"
+
+
+def _begun_for_another(request, procedure, person, key: str) -> bool:
+    """The posted key is that of a draft of this procedure begun for another person."""
+    own = _draft_name(procedure, person.pk)
+    return any(name.startswith(f"{procedure.code}:") and name != own and draft.get("key") == key
+               for name, draft in _drafts(request).items())
+
+
+def _switched(request, procedure, person):
+    messages.error(request, gettext(
+        "Hồ sơ này chưa nộp: nó được khai khi bạn xem thông tin của người khác, nay bạn đang xem thông tin "
+        "của %(name)s. Hãy khai lại cho %(name)s, hoặc quay về người cần nộp hồ sơ.") % {"name": person.full_name})
+    return redirect("public_services:form", slug=procedure.slug)
+
+
 def _save_drafts(request) -> None:
     request.session.modified = True
 
@@ -172,12 +192,14 @@ def procedure_form(request, slug):
     in_hand = open_filing_of(person=person, procedure=procedure)
     if in_hand is not None:
         return _already_open(request, procedure, in_hand)
-    drafts = _drafts(request)
-    draft = drafts.get(procedure.code)
+    drafts, name = _drafts(request), _draft_name(procedure, person.pk)
+    draft = drafts.get(name)
     posted_key = request.POST.get("idempotency_key", "")
     if request.method == "POST":
         if not _KEY_PATTERN.match(posted_key):
             raise PermissionDenied
+        if _begun_for_another(request, procedure, person, posted_key):
+            return _switched(request, procedure, person)
         if draft is None or draft["key"] != posted_key:
             draft = {"key": posted_key, "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
         if "refresh" in request.POST:
@@ -190,19 +212,19 @@ def procedure_form(request, slug):
             _keep_uploads(request, form, draft["uploads"], draft["folder"])
             if valid:
                 draft["data"] = form_to_data(form)
-            drafts[procedure.code] = draft
+            drafts[name] = draft
             _save_drafts(request)
             if valid:
                 return redirect("public_services:review", slug=procedure.slug)
             form = procedure.form(request.POST, request.FILES, person=person, kept=draft["uploads"])
             form.is_valid()
-        drafts[procedure.code] = draft
+        drafts[name] = draft
         _save_drafts(request)
     elif draft is not None and draft.get("data") is not None:
         form = procedure.form(initial=draft["data"], person=person, kept=draft["uploads"])
     else:
         draft = {"key": new_idempotency_key(), "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
-        drafts[procedure.code] = draft
+        drafts[name] = draft
         _save_drafts(request)
         form = procedure.form(initial=procedure.initial(person), person=person)
     return render(request, "public_services/procedure_form.html", {
@@ -217,15 +239,17 @@ def procedure_form(request, slug):
 @require_http_methods(["GET", "POST"])
 def review(request, slug):
     procedure, person = _procedure(slug), _person(request)
-    drafts = _drafts(request)
-    draft = drafts.get(procedure.code)
+    drafts, name = _drafts(request), _draft_name(procedure, person.pk)
+    draft = drafts.get(name)
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
         done = Filing.objects.filter(idempotency_key=key, submitted_by=request.user).first() if key else None
         if done is not None:  # submitted already (double click, back button, retry)
-            drafts.pop(procedure.code, None)
+            drafts.pop(_draft_name(procedure, done.person_id), None)
             _save_drafts(request)
             return redirect("public_services:filing", pk=done.pk)
+        if _begun_for_another(request, procedure, person, key):
+            return _switched(request, procedure, person)
         if draft is None or draft.get("data") is None or draft["key"] != key:
             messages.error(request, gettext("Phiên khai hồ sơ đã hết hoặc đã thay đổi. "
                                             "Hãy kiểm tra lại nội dung và nộp lại."))
@@ -236,7 +260,7 @@ def review(request, slug):
         except ValidationError as error:
             messages.error(request, gettext("Hồ sơ chưa nộp được: %(reasons)s") % {"reasons": " ".join(error.messages)})
             return redirect("public_services:form", slug=procedure.slug)
-        drafts.pop(procedure.code, None)
+        drafts.pop(name, None)
         _save_drafts(request)
         messages.success(request, gettext("Đã nộp hồ sơ. Số hồ sơ của bạn là %(number)s.")
                          % {"number": filing.tracking_number})
