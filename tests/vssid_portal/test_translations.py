@@ -38,6 +38,10 @@ from tests.public_services.helpers import district_officer  # noqa: F401 (fixtur
     (forms.DurationField(), "mãi mãi", "Nhập một khoảng thời gian hợp lệ."),
     (forms.UUIDField(), "không-phải-uuid", "Nhập một mã UUID hợp lệ."),
     (forms.JSONField(), "{không", "Nhập một chuỗi JSON hợp lệ."),
+    # Django's own Vietnamese reads "kí tự" and quotes a refused choice back, whatever its length.
+    (forms.CharField(max_length=5), "Nguyễn", "Nhập tối đa 5 ký tự (đang có 6 ký tự)."),
+    (forms.CharField(min_length=3), "Ng", "Nhập ít nhất 3 ký tự (đang có 2 ký tự)."),
+    (forms.ChoiceField(choices=[("a", "A")]), "x" * 50_000, "Hãy chọn một giá trị trong danh sách."),
 ])
 def test_django_messages_missing_from_its_catalogue_are_vietnamese(field, value, message):
     with translation.override("vi"):
