@@ -22,13 +22,26 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
 def _read(name, reader, *args, **kwargs):
-    """Read one variable; any parse error names the variable instead of a bare traceback."""
+    """Read one variable. An empty value reads as unset (`NAME=` in a copied .env.example), and any
+    parse error names the variable instead of a bare traceback."""
+    if "default" in kwargs and not os.environ.get(name, "").strip():
+        return kwargs["default"]
     try:
         return reader(name, *args, **kwargs)
-    except ImproperlyConfigured:
-        raise
-    except Exception as exc:  # environ raises ValueError, KeyError, UnknownSchemeError...
+    except Exception as exc:  # ValueError, KeyError, environ's ImproperlyConfigured ("Invalid email schema")...
         raise ImproperlyConfigured(f"Biến môi trường {name} không hợp lệ: {exc}") from exc
+
+
+_FLAGS = {**dict.fromkeys(("true", "on", "ok", "y", "yes", "1"), True),
+          **dict.fromkeys(("false", "off", "no", "n", "0"), False)}
+
+
+def _flag(name, *, default: bool) -> bool:
+    """true or false (1/0, yes/no, on/off too); any other value is refused rather than read as false."""
+    value = _read(name, env.str, default=str(default)).strip().lower()
+    if value not in _FLAGS:
+        raise ImproperlyConfigured(f"Biến môi trường {name} phải là true hoặc false, không phải {value!r}.")
+    return _FLAGS[value]
 
 
 DJANGO_ENV = _read("DJANGO_ENV", env.str, default="development")
@@ -38,7 +51,7 @@ if DJANGO_ENV not in {"development", "production"}:
     )
 PRODUCTION = DJANGO_ENV == "production"
 
-DEBUG = False if PRODUCTION else _read("DJANGO_DEBUG", env.bool, default=True)
+DEBUG = False if PRODUCTION else _flag("DJANGO_DEBUG", default=True)
 
 if PRODUCTION:
     if not env.str("SECRET_KEY", default=""):
@@ -49,7 +62,7 @@ if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("Biến môi trường SECRET_KEY quá ngắn: cần ít nhất 50 ký tự ngẫu nhiên.")
-    ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list)
+    ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=[])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Biến môi trường ALLOWED_HOSTS là bắt buộc khi DJANGO_ENV=production.")
 else:
@@ -143,7 +156,7 @@ if env.str("DATABASE_URL", default=""):
         # connection and PostgreSQL stops planning it again: planning the card check's seven-table
         # join cost 2 ms, eight times its execution. Behind a pooler in transaction mode that does
         # not track prepared statements (pgbouncer < 1.21), set DB_PREPARED_STATEMENTS=false.
-        if _read("DB_PREPARED_STATEMENTS", env.bool, default=True):
+        if _flag("DB_PREPARED_STATEMENTS", default=True):
             DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 else:
     DATABASES = {
@@ -285,7 +298,7 @@ MFA_TRUST_COOKIE_AGE = timedelta(days=90)
 SESSION_IDLE_TIMEOUT = 30 * 60  # seconds without a request before a session ends (accounts/middleware.py)
 # Behind a reverse proxy every client would look like the proxy: production must say how many
 # proxies stand in front (0 when none), so rate limits see the real client address.
-if PRODUCTION and "TRUSTED_PROXY_COUNT" not in os.environ:
+if PRODUCTION and not os.environ.get("TRUSTED_PROXY_COUNT", "").strip():
     raise ImproperlyConfigured(
         "Biến môi trường TRUSTED_PROXY_COUNT là bắt buộc khi DJANGO_ENV=production (số reverse proxy phía trước, 0 nếu không có)."
     )
@@ -381,7 +394,7 @@ CONTENT_SECURITY_POLICY = {
 }
 EMAIL_TIMEOUT = 10  # a hung mail server must not hold a delivery worker
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", env.bool, default=True)
+    SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -391,12 +404,17 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # --- Logging ----------------------------------------------------------------------------------
+LOG_LEVEL = _read("LOG_LEVEL", env.str, default="INFO").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"Biến môi trường LOG_LEVEL phải là DEBUG, INFO, WARNING, ERROR hoặc CRITICAL, không phải {LOG_LEVEL!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", env.str, default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -77,6 +77,9 @@ def test_redis_url_selects_redis_broker_and_cache():
          "TRUSTED_PROXY_COUNT"),
         ({"TRUSTED_PROXY_COUNT": "two"}, "TRUSTED_PROXY_COUNT"),
         ({"NOTIFICATION_MAX_ATTEMPTS": "many"}, "NOTIFICATION_MAX_ATTEMPTS"),
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),  # was read as false
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),  # was "Unable to configure root logger"
+        ({"EMAIL_URL": "foo"}, "EMAIL_URL"),  # was "Invalid email schema"
     ],
 )
 def test_bad_environment_stops_start_up_naming_the_variable(env, named):
@@ -84,6 +87,12 @@ def test_bad_environment_stops_start_up_naming_the_variable(env, named):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr.strip().splitlines()[-1]
+
+
+def test_an_empty_variable_reads_as_unset():
+    """`NAME=` as a copied .env.example leaves it: the default, not a parse error."""
+    config = probe(DJANGO_DEBUG="", TRUSTED_PROXY_COUNT="", HEALTH_CARD_SIGNING_KEYS="", LOG_LEVEL="")
+    assert config["debug"] is True
 
 
 @pytest.mark.security  # part of the security suite as well
@@ -101,12 +110,13 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "debug"] is False
 
 
-def test_production_without_card_signing_keys_fails_check_deploy():
-    result = run(
-        ["manage.py", "check", "--deploy"],
-        DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="vssid.example",
-        SMS_GATEWAY_URL="http://127.0.0.1:9/sms", TRUSTED_PROXY_COUNT="1",
-    )
+@pytest.mark.parametrize("keys", [None, ""])  # "": as in a copied .env.example, not a parse error at start-up
+def test_production_without_card_signing_keys_fails_check_deploy(keys):
+    env = dict(DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="vssid.example",
+               SMS_GATEWAY_URL="http://127.0.0.1:9/sms", TRUSTED_PROXY_COUNT="1")
+    if keys is not None:
+        env["HEALTH_CARD_SIGNING_KEYS"] = keys
+    result = run(["manage.py", "check", "--deploy"], **env)
     assert result.returncode != 0 and "health_card.E001" in result.stdout + result.stderr
 
 
