@@ -74,6 +74,8 @@ def configured_texts() -> dict[str, str]:
 
 
 def private_keys() -> dict[str, Ed25519PrivateKey]:
+    """The configured keys, each id and key checked, and HEALTH_CARD_SIGNING_KEY_ID among them
+    when set: what the system check `health_card.E002` reports before any card page fails."""
     result = {}
     for key_id, text in configured_texts().items():
         if not (isinstance(key_id, str) and len(key_id) == 4 and key_id.isdigit()):
@@ -82,6 +84,9 @@ def private_keys() -> dict[str, Ed25519PrivateKey]:
             result[key_id] = _private(text)
         except (ValueError, TypeError) as exc:
             raise ImproperlyConfigured(f"HEALTH_CARD_SIGNING_KEYS: khóa {key_id} không hợp lệ ({exc}).") from exc
+    wanted = settings.HEALTH_CARD_SIGNING_KEY_ID
+    if wanted and wanted not in result:
+        raise ImproperlyConfigured(f"HEALTH_CARD_SIGNING_KEY_ID={wanted} không có trong HEALTH_CARD_SIGNING_KEYS.")
     return result
 
 
@@ -114,9 +119,7 @@ def signer(now: datetime | None = None) -> Signer:
     now = now or timezone.now()
     keys = sync_public_keys()
     wanted = settings.HEALTH_CARD_SIGNING_KEY_ID
-    if wanted:
-        if wanted not in keys:
-            raise ImproperlyConfigured(f"HEALTH_CARD_SIGNING_KEY_ID={wanted} không có trong HEALTH_CARD_SIGNING_KEYS.")
+    if wanted:  # among the keys: private_keys() made sure of it
         return Signer(wanted, keys[wanted])
     retired = set(SigningKey.objects.filter(key_id__in=keys, retired_at__lte=now).values_list("key_id", flat=True))
     usable = sorted(set(keys) - retired)

@@ -1,10 +1,30 @@
-"""System checks: in production, SMS leave through the gateway, not into a log or a file where
+"""System checks: `SMS_BACKEND` names a backend that exists (every `manage.py` command, in any
+environment), and in production SMS leave through the gateway, not into a log or a file where
 one-time codes and temporary passwords would stay readable (`manage.py check --deploy`)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.utils.module_loading import import_string
 
 WRITES_MESSAGES_DOWN = {"notifications.sms.ConsoleSmsBackend", "notifications.sms.FileSmsBackend"}
+
+
+@register()
+def sms_backend_exists(app_configs, **kwargs):
+    try:
+        backend = import_string(settings.SMS_BACKEND)
+    except ImportError as exc:
+        problem = str(exc)
+    else:
+        if callable(getattr(backend, "send", None)):
+            return []
+        problem = "it has no send() method"
+    return [Error(
+        f"SMS_BACKEND={settings.SMS_BACKEND} is not an SMS backend ({problem}): no SMS could be sent.",
+        hint="notifications.sms.HttpGatewaySmsBackend, …FileSmsBackend or …ConsoleSmsBackend "
+             "(README, Environment variables).",
+        id="notifications.E001",
+    )]
 
 
 @register(Tags.security, deploy=True)
