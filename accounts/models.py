@@ -97,6 +97,11 @@ class User(AbstractUser):
         verbose_name = "tài khoản"
         verbose_name_plural = "tài khoản"
 
+    def get_full_name(self):
+        """In Vietnamese order, "Phạm Thu Hà": the family and middle names (`last_name`) before the
+        given name (`first_name`); Django's own puts the given name first ("Hà Phạm Thu")."""
+        return f"{self.last_name} {self.first_name}".strip()
+
 
 def registration_upload_path(instance, filename):
     """Photos of a registration, under a random folder in private storage."""

@@ -93,3 +93,16 @@ def test_user_is_the_custom_model_with_a_person():
     assert User._meta.label == "accounts.User"
     assert user.username == "7901234567"
     assert citizen.user == user
+
+
+@pytest.mark.parametrize(("first_name", "last_name", "full_name"), [
+    ("Hà", "Phạm Thu", "Phạm Thu Hà"),  # staff made in the admin or by seed_demo
+    ("", "Nguyễn Văn Đức", "Nguyễn Văn Đức"),  # a citizen's account, made at approval
+    ("Quản trị", "", "Quản trị"),
+])
+def test_a_users_full_name_is_in_vietnamese_order(first_name, last_name, full_name):
+    from public_services.feedback_views import _initial
+
+    user = User(username="nhanvien", first_name=first_name, last_name=last_name)
+    assert user.get_full_name() == full_name
+    assert _initial(user)["full_name"] == full_name  # the feedback form, filled in for a staff member
