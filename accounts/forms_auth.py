@@ -17,6 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from notifications.models import Message
 from vssid_portal.text import fold
 
 from . import otp
@@ -116,19 +117,33 @@ def _personal_pieces(user) -> set[str]:
     return pieces
 
 
+def _code_help(where):
+    return format_lazy(where, digits=otp.CODE_DIGITS, minutes=otp.LIFETIME // 60)
+
+
+CODE_HELP = {  # where the code went: citizens get a text message, officers an e-mail (otp.recipient_for)
+    Message.Channel.SMS: _code_help(
+        _("Mã gồm {digits} chữ số trong tin nhắn chúng tôi vừa gửi, có hiệu lực {minutes} phút.")),
+    Message.Channel.EMAIL: _code_help(
+        _("Mã gồm {digits} chữ số trong email chúng tôi vừa gửi, có hiệu lực {minutes} phút.")),
+}
+
+
 class CodeForm(forms.Form):
-    """A 6-digit code; a valid form means otp.check_code accepted it (one try spent)."""
+    """A 6-digit code; a valid form means otp.check_code accepted it (one try spent). Its hint
+    names the channel of `recipient` (a text message when not given)."""
 
     code = forms.CharField(
         label=_("Mã xác thực"),
-        help_text=format_lazy(_("Mã gồm {digits} chữ số trong tin nhắn chúng tôi vừa gửi, có hiệu lực {minutes} phút."),
-                              digits=otp.CODE_DIGITS, minutes=otp.LIFETIME // 60),
+        help_text=CODE_HELP[Message.Channel.SMS],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 
-    def __init__(self, *args, purpose: otp.Purpose, subject: str, **kwargs):
+    def __init__(self, *args, purpose: otp.Purpose, subject: str, recipient: otp.Recipient | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.purpose, self.subject = purpose, subject
+        if recipient is not None:
+            self.fields["code"].help_text = CODE_HELP[recipient.channel]
 
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())

@@ -57,7 +57,8 @@ def login_confirm(request):
         send_login_code(request, user)
         return redirect(request.get_full_path())
     data = request.POST if request.method == "POST" else None
-    form = CodeForm(data, purpose=otp.Purpose.LOGIN, subject=str(user.pk)) if code_required else forms.Form(data)
+    form = (CodeForm(data, purpose=otp.Purpose.LOGIN, subject=str(user.pk), recipient=otp.recipient_for(user))
+            if code_required else forms.Form(data))
     if form.is_valid():
         response = stage.exit()  # allauth goes on: further stages, then the login itself
         if code_required:
@@ -114,7 +115,8 @@ def password_change_confirm(request):
     if request.POST.get("action") == "resend":
         _send_change_code(request, user)
         return redirect("accounts_auth:password_change_confirm")
-    form = CodeForm(request.POST or None, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk))
+    form = CodeForm(request.POST or None, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk),
+                    recipient=otp.recipient_for(user))
     if form.is_valid():
         del request.session[PENDING_PASSWORD]
         return _password_changed(request, user, password_hash)

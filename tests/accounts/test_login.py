@@ -110,6 +110,7 @@ def test_logging_in_again_before_the_code_arrives_keeps_the_code_already_sent(cl
     assert response.status_code == 302 and response["Location"] == CONFIRM
     page = again.get(CONFIRM).content.decode()
     assert "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau 40 giây." in page
+    assert "Mã gồm 6 chữ số trong tin nhắn chúng tôi vừa gửi" in page  # by SMS to a citizen
     assert len(sms_outbox()) == 1
     response = again.post(CONFIRM, {"action": "verify", "code": code})
     assert response.status_code == 302 and response["Location"] == PERSONAL
@@ -139,6 +140,8 @@ def test_officer_without_phone_gets_the_code_by_email_and_without_contact_is_ref
     User = get_user_model()
     User.objects.create_user("canbo07901", password=PASSWORD, email="lan@bhxh.example", is_staff=True)
     assert submit_password(client, "canbo07901")["Location"] == CONFIRM
+    page = client.get(CONFIRM).content.decode()  # the hint says where the code went
+    assert "Mã gồm 6 chữ số trong email chúng tôi vừa gửi" in page and "trong tin nhắn chúng tôi" not in page
     [mail] = mailoutbox
     assert mail.to == ["lan@bhxh.example"] and mail.subject == "Mã xác thực đăng nhập Cổng dịch vụ BHXH số"
     code = mail.body[:6]

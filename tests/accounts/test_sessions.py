@@ -246,6 +246,20 @@ def test_password_change_is_confirmed_by_sms_and_ends_the_other_sessions(client,
     assert lands_on_login_with(other, "Mật khẩu tài khoản vừa được thay đổi")
 
 
+def test_an_officers_password_change_code_is_announced_as_an_email(client, mailoutbox):
+    from django.contrib.auth import get_user_model
+
+    officer = get_user_model().objects.create_user("canbo07901", password=PASSWORD, email="lan@bhxh.example",
+                                                   is_staff=True)
+    client.force_login(officer)
+    new = "Mat-khau-moi-rat-dai-2026"
+    response = client.post(CHANGE, {"oldpassword": PASSWORD, "password1": new, "password2": new})
+    assert response["Location"] == CHANGE_CONFIRM
+    page = client.get(CHANGE_CONFIRM).content.decode()
+    assert mailoutbox[-1].to == ["lan@bhxh.example"]
+    assert "Mã gồm 6 chữ số trong email chúng tôi vừa gửi" in page and "trong tin nhắn chúng tôi" not in page
+
+
 def test_password_reset_by_sms_answers_alike_for_unknown_codes(sms_outbox):
     user = make_citizen()
     known, unknown = Client(), Client()
