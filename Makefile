@@ -1,5 +1,5 @@
-# Two commands matter: `make run` (the portal on http://127.0.0.1:8000 with demo data) and
-# `make test` (the whole suite). Both build .venv first when needed.
+# Two commands matter: `make run` (the portal on http://127.0.0.1:8000 with demo data; PORT=8001
+# for another port) and `make test` (the whole suite). Both build .venv first when needed.
 
 PYTHON ?= python3
 VENV := .venv
@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PERSONS ?= 200
 SEED ?= 2026
+PORT ?= 8000
 
 .PHONY: run test install migrate data messages bench-import bench load bench-lookups bench-data security security-scan clean
 
@@ -26,8 +27,8 @@ data: migrate
 	$(BIN)/python manage.py seed_demo --persons $(PERSONS) --seed $(SEED)
 
 run: data
-	@echo "Cổng BHXH số: http://127.0.0.1:8000  (SMS/email đã gửi: http://127.0.0.1:8000/thong-bao/hop-thu-thu-nghiem/)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Cổng BHXH số: http://127.0.0.1:$(PORT)  (SMS/email đã gửi: http://127.0.0.1:$(PORT)/thong-bao/hop-thu-thu-nghiem/)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
