@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lookup.models import Agency
 from notifications.models import Message
@@ -37,12 +39,14 @@ UPLOAD_DIR = "registrations/tmp"
 UPLOAD_RETENTION = timedelta(days=1)  # longer than any session that could still submit them
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
 SUBMISSION_KEY_LENGTH = 32
-PHOTO_EXPIRED = "Ảnh đã tải lên trước đó không còn được lưu (ảnh chỉ được lưu tạm trong 1 ngày). Hãy tải lên lại ảnh này."
-CHILD_MISMATCH = (
+PHOTO_EXPIRED = _(
+    "Ảnh đã tải lên trước đó không còn được lưu (ảnh chỉ được lưu tạm trong 1 ngày). Hãy tải lên lại ảnh này."
+)
+CHILD_MISMATCH = _(
     "Họ tên hoặc ngày sinh không khớp với hồ sơ BHXH của mã số này. Hãy ghi đúng họ, chữ đệm, tên và ngày sinh "
     "như trên giấy khai sinh của trẻ."
 )
-STALE_SUBMISSION = "Phiên đăng ký không hợp lệ. Hãy tải lại trang và gửi lại."
+STALE_SUBMISSION = _("Phiên đăng ký không hợp lệ. Hãy tải lại trang và gửi lại.")
 
 
 class PhotosExpired(ValidationError):
@@ -64,9 +68,11 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     check without revealing what the registry holds."""
     person = Person.objects.filter(bhxh_code=bhxh_code).select_related("user").first()
     if person is None:
-        raise ValidationError({"bhxh_code": "Không tìm thấy mã số BHXH này. Hãy kiểm tra lại 10 chữ số trên sổ BHXH hoặc thẻ BHYT."})
+        raise ValidationError({"bhxh_code": gettext(
+            "Không tìm thấy mã số BHXH này. Hãy kiểm tra lại 10 chữ số trên sổ BHXH hoặc thẻ BHYT.")})
     if hasattr(person, "user") and not for_child:
-        raise ValidationError({"bhxh_code": "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu."})
+        raise ValidationError({"bhxh_code": gettext(
+            "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu.")})
     errors = {}
     matches_name = fold(full_name) == person.name_key
     matches_birth = (birth_date.year == person.birth_date.year) if person.birth_year_only else birth_date == person.birth_date
@@ -75,11 +81,13 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
         # be used to find a stranger's name or birth date one field at a time.
         raise ValidationError(CHILD_MISMATCH, code="child_mismatch")
     if not matches_name:
-        errors["full_name"] = "Họ và tên không khớp với hồ sơ BHXH của mã số này. Hãy ghi đúng họ, chữ đệm và tên như trên giấy tờ."
+        errors["full_name"] = gettext(
+            "Họ và tên không khớp với hồ sơ BHXH của mã số này. Hãy ghi đúng họ, chữ đệm và tên như trên giấy tờ.")
     if not matches_birth:
-        errors["birth_date"] = "Ngày sinh không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại ngày, tháng, năm sinh."
+        errors["birth_date"] = gettext(
+            "Ngày sinh không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại ngày, tháng, năm sinh.")
     if not for_child and id_number.strip().upper() != person.id_number.upper():
-        errors["id_number"] = "Số giấy tờ tùy thân không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại."
+        errors["id_number"] = gettext("Số giấy tờ tùy thân không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại.")
     if errors:
         raise ValidationError(errors)
     if not for_child:
@@ -90,15 +98,16 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
 def _check_child(child: Person, parent: User) -> None:
     """A parent registers for a minor who is not themself and not already linked to them."""
     if parent.person_id is None:
-        raise ValidationError("Chỉ người tham gia có tài khoản mới đăng ký được cho con.")
+        raise ValidationError(gettext("Chỉ người tham gia có tài khoản mới đăng ký được cho con."))
     if child.pk == parent.person_id:
-        raise ValidationError({"bhxh_code": "Đây là mã số BHXH của chính bạn. Hãy nhập mã số BHXH của con."})
+        raise ValidationError({"bhxh_code": gettext("Đây là mã số BHXH của chính bạn. Hãy nhập mã số BHXH của con.")})
     if child.birth_date <= adult_born_by():
-        raise ValidationError({"bhxh_code": "Chỉ đăng ký thay cho trẻ dưới 18 tuổi. Người từ 18 tuổi tự đăng ký tài khoản."})
+        raise ValidationError({"bhxh_code": gettext(
+            "Chỉ đăng ký thay cho trẻ dưới 18 tuổi. Người từ 18 tuổi tự đăng ký tài khoản.")})
     if User.objects.filter(person=child).exists():
-        raise ValidationError({"bhxh_code": "Người này đã có tài khoản riêng nên không đăng ký thay được."})
+        raise ValidationError({"bhxh_code": gettext("Người này đã có tài khoản riêng nên không đăng ký thay được.")})
     if Guardianship.objects.filter(parent=parent, child=child).exists():
-        raise ValidationError({"bhxh_code": "Bạn đã được duyệt xem thông tin của trẻ này."})
+        raise ValidationError({"bhxh_code": gettext("Bạn đã được duyệt xem thông tin của trẻ này.")})
 
 
 def _new_reference() -> str:
@@ -142,7 +151,7 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
         return existing
     missing = [field for field in PHOTO_FIELDS if not photos.get(field)]
     if missing:
-        raise ValidationError({field: "Hãy tải lên ảnh này." for field in missing})
+        raise ValidationError({field: gettext("Hãy tải lên ảnh này.") for field in missing})
     saved: list[str] = []
     try:
         with transaction.atomic():
