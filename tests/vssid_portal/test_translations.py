@@ -251,13 +251,13 @@ def holder(reference_data, facility):  # noqa: F811
 PAGES = {
     "/ca-nhan/": (
         ["Thông tin cá nhân", "<dt>Giới tính</dt>", "<dt>Số giấy tờ tùy thân</dt>", "<dt>Số điện thoại</dt>",
-         "Hiện số", "<dt>Địa chỉ</dt>", "<dt>Cơ quan BHXH quản lý</dt>", "Muốn đổi số điện thoại",
+         "Hiện số", "<dt>Địa chỉ</dt>", "<dt>Cơ quan BHXH quản lý</dt>", "Số điện thoại và địa chỉ chưa đổi được trên cổng",
          ">Lịch sử khám chữa bệnh</a>", ">Hồ sơ dịch vụ công đã nộp</a>", "Bảo mật: đổi mật khẩu",
          "Tài khoản của con", ">Đăng ký tài khoản cho con</a>", ">Xem thông tin<",
          # The model's choice labels: the sex and the kind of identity document.
          "<dd>Nam</dd>", "<dd>Căn cước công dân / Căn cước (12 số): "],
         ["<h2>Personal details</h2>", "<dt>Sex</dt>", "<dt>Phone number</dt>", "<dt>Address</dt>",
-         ">Register an account for your child</a>", "Public services</a>.", "<dd>Male</dd>",
+         ">Register an account for your child</a>", "<dd>Male</dd>",
          "<dd>Citizen identity card / Identity card (12 digits): "],
     ),
     "/tai-khoan/dang-nhap/": (
