@@ -1,21 +1,20 @@
 """Deterministic demo registry and demo logins for `manage.py seed_demo`.
 
-The same `--persons N --seed S` always yields the same people; rows already present are kept
-as they are, so a second run changes nothing.
+The same `--persons N --seed S` always yields the same people, and the demo citizen's two children
+besides; rows already present are kept as they are, so a second run changes nothing.
 """
 
 import datetime
 import random
 
 import phonenumbers
-
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from lookup.models import Agency, MedicalFacility, Province, Ward
 
 from . import roles
-from .models import Person, User
+from .models import Guardianship, Person, Registration, User
 from .roles import sync_groups
 from .validators import MOBILE_PREFIXES, IdType
 
@@ -39,6 +38,17 @@ DEMO_CITIZEN = {
     "sex": Person.Sex.MALE, "id_type": IdType.CCCD, "id_number": "079088012345", "phone": "+84912345678",
     "street": "12 Lê Lợi",
 }
+
+
+# His children, fixed too: the son is already linked to him (the "view a child" switch, a BHYT card
+# of a child under six); the daughter is not, so that the registration of a child can be tried.
+DEMO_CHILDREN = [
+    {"bhxh_code": "7901234581", "full_name": "Nguyễn Minh Khang", "birth_date": datetime.date(2023, 4, 12),
+     "sex": Person.Sex.MALE, "id_type": IdType.CCCD, "id_number": "079223004512"},
+    {"bhxh_code": "7901234582", "full_name": "Nguyễn Ngọc Hân", "birth_date": datetime.date(2016, 9, 20),
+     "sex": Person.Sex.FEMALE, "id_type": IdType.CCCD, "id_number": "079316007823"},
+]
+LINKED_CHILD = DEMO_CHILDREN[0]["bhxh_code"]
 
 
 def _mobile(rng: random.Random) -> str:
@@ -107,8 +117,23 @@ def seed_persons(*, count: int, seed: int) -> tuple[list[Person], int]:
     return list(Person.objects.filter(bhxh_code__in=codes).order_by("bhxh_code")), len(new)
 
 
+def seed_children() -> tuple[list[Person], int]:
+    """The demo citizen's children (`DEMO_CHILDREN`), living with him. Returns (children, created)."""
+    citizen = Person.objects.select_related("province", "ward", "agency").get(bhxh_code=DEMO_CITIZEN["bhxh_code"])
+    codes = [child["bhxh_code"] for child in DEMO_CHILDREN]
+    existing = set(Person.objects.filter(bhxh_code__in=codes).values_list("bhxh_code", flat=True))
+    new = [Person(**child, province=citizen.province, ward=citizen.ward, street=citizen.street, agency=citizen.agency,
+                  father_name=citizen.full_name)
+           for child in DEMO_CHILDREN if child["bhxh_code"] not in existing]
+    for child in new:
+        child.normalize()
+    Person.objects.bulk_create(new)
+    return list(Person.objects.filter(bhxh_code__in=codes).order_by("bhxh_code")), len(new)
+
+
 def seed_accounts() -> list[tuple[str, str]]:
-    """Demo logins: citizen, district officer, province officer, clinic staff, superuser."""
+    """Demo logins: citizen (who views his son's records), district officer, province officer, clinic
+    staff, superuser."""
     district, province = Agency.objects.get(code="07901"), Agency.objects.get(code="079")
     facility = MedicalFacility.objects.filter(province__code="79", bhyt_contract=True).order_by("code").first()
     citizen = Person.objects.get(bhxh_code=DEMO_CITIZEN["bhxh_code"])
@@ -137,4 +162,7 @@ def seed_accounts() -> list[tuple[str, str]]:
             if group:
                 user.groups.add(groups[group])
         logins.append((label, username))
+    Guardianship.objects.get_or_create(parent=User.objects.get(username=citizen.bhxh_code),
+                                       child=Person.objects.get(bhxh_code=LINKED_CHILD),
+                                       defaults={"relationship": Registration.Relationship.FATHER})
     return logins

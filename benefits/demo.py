@@ -2,10 +2,10 @@
 
 A fraction of the demo persons (and always the demo citizen 7901234567) get the records their
 age and sex make plausible: sickness and maternity for people of working age, a pension after
-retirement age, unemployment allowance, the odd labour accident, one-time BHXH. The same persons
-and seed give the same records (dates are counted back from the day the demo is seeded, so an
-in-progress claim is always recent); a record is known by its reference, so a second run creates
-nothing.
+retirement age, unemployment allowance, the odd labour accident, one-time BHXH; minors none. The
+same persons and seed give the same records (dates are counted back from the day the demo is
+seeded, so an in-progress claim is always recent); a record is known by its reference, so a second
+run creates nothing.
 
 Demo rows are written in bulk, validated by the model's rules, and tell nobody: seeding is not a
 change of anybody's record (the demo logins do not exist yet when apps seed).
@@ -17,6 +17,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.selectors import adult_born_by
 from lookup.models import Agency
 
 from .models import BenefitEvent, BenefitRecord, Kind, Status
@@ -189,7 +190,10 @@ def seed(*, persons, seed) -> str:
     rng = random.Random(f"benefits-{seed}")
     pick_agency = _agency_picker(rng)
     records: list[BenefitRecord] = []
+    adults_from = adult_born_by()
     for person in sorted(persons, key=lambda p: p.bhxh_code):
+        if person.birth_date > adults_from:  # skipped before drawing: the others keep their numbers
+            continue
         citizen = person.bhxh_code == DEMO_CITIZEN_CODE
         chosen = rng.random() < SHARE
         if not (citizen or chosen):

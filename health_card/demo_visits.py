@@ -1,12 +1,12 @@
 """Demo medical visits (called by demo.py for `manage.py seed_demo`).
 
-The demo citizen 7901234567 always gets six visits over about four years — outpatient visits for
-a cold, gastritis, back pain and a sore throat, inpatient stays for appendicitis and dengue — and
-a share of the other persons get one to three visits from the same catalogue, at facilities of
-their province. Every visit has its cost lines at prices close to the Ministry of Health's BHYT
-price lists, and the BHYT share follows the Law on Health Insurance: the card's benefit level
-(80 %, 100 % for children under six), 100 % for a visit costing less than 15 % of the base
-salary, nothing for items outside the BHYT list.
+The demo citizen 7901234567 always gets six visits over about four years — outpatient visits for a
+cold, gastritis, back pain and a sore throat, inpatient stays for appendicitis and dengue — and a
+share of the other adults get one to three visits from the same catalogue (an adult's), at
+facilities of their province. Every visit has its cost lines at prices close to the Ministry of
+Health's BHYT price lists, and the BHYT share follows the Law on Health Insurance: the card's
+benefit level (80 %, 100 % for children under six), 100 % for a visit costing less than 15 % of
+the base salary, nothing for items outside the BHYT list.
 
 The same persons and seed give the same visits (dates are counted back from the day the demo is
 seeded); a visit is known by its reference, so a second run creates nothing. Seeding tells
@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.selectors import adult_born_by
 from lookup.models import MedicalFacility
 
 from .models import CostCategory, Visit, VisitKind, VisitLine
@@ -191,7 +192,10 @@ def seed(*, persons, seed) -> str:
     rng = random.Random(f"visits-{seed}")
     pick_facility = _facility_picker(rng)
     planned: list[tuple[Visit, list[VisitLine]]] = []
+    adults_from = adult_born_by()
     for person in sorted(persons, key=lambda p: p.bhxh_code):
+        if person.birth_date > adults_from:  # skipped before drawing: the others keep their numbers
+            continue
         citizen = person.bhxh_code == DEMO_CITIZEN_CODE
         chosen = rng.random() < SHARE
         if not (citizen or chosen):

@@ -2,8 +2,9 @@
 
 Each person gets a working life from their early twenties: employers in turn (with raises, gaps
 and, now and then, months the employer still owes), a voluntary stretch for some, and the
-BHTN (from 2009), BHTNLĐ-BNN (from 07/2016) and BHYT periods that go with employment. Periods
-already present (same natural key) are left alone, so a second run creates nothing.
+BHTN (from 2009), BHTNLĐ-BNN (from 07/2016) and BHYT periods that go with employment. A child
+under six has BHYT paid by the state budget from the month of birth; an older minor has nothing yet.
+Periods already present (same natural key) are left alone, so a second run creates nothing.
 """
 
 import datetime
@@ -20,6 +21,7 @@ JOBS = ["Công nhân may", "Kỹ sư phần mềm", "Kế toán viên", "Nhân v
 BHTN_START = datetime.date(2009, 1, 1)
 BHTNLD_START = datetime.date(2016, 7, 1)
 TODAY = datetime.date(2026, 10, 1)  # fixed, so the same seed gives the same data every year
+BASE_SALARY = 2_340_000  # mức lương cơ sở: a child's BHYT is 4.5 % of it, paid by the state budget
 
 
 def _add_months(month: datetime.date, count: int) -> datetime.date:
@@ -45,7 +47,25 @@ def _period(person, kind, start, end, base, *, employer=None, payer=Period.Payer
     return period
 
 
+def _age(person, on: datetime.date) -> int:
+    birth = person.birth_date
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _childhood(person, agencies, facilities) -> list[Period]:
+    """A minor (no random numbers drawn, so the adults after them keep theirs): BHYT from the month of
+    birth at the first facility of their province when under six, else nothing."""
+    if _age(person, TODAY) >= 6:
+        return []
+    agency = agencies.get(person.province_id) or next(iter(agencies.values()))
+    facility = (facilities.get(person.province_id) or [None])[0]
+    return [_period(person, Period.Kind.BHYT, person.birth_date.replace(day=1), TODAY, BASE_SALARY,
+                    payer=Period.Payer.STATE, agency=person.agency or agency, facility=facility)]
+
+
 def _career(person, rng, employers, agencies, facilities) -> list[Period]:
+    if _age(person, TODAY) < 18:
+        return _childhood(person, agencies, facilities)
     periods = []
     local_employers = [e for e in employers if e.province_id == person.province_id] or employers
     home_agency = agencies.get(person.province_id) or next(iter(agencies.values()))

@@ -5,7 +5,11 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Person, User
+from accounts.demo import DEMO_CHILDREN
+from accounts.models import Guardianship, Person, User
+from accounts.services.registration import registration_check_declaration
+from health_card.models import Card
+from participation.models import Period
 
 
 def seed(persons=60, seed=7):
@@ -17,7 +21,7 @@ def seed(persons=60, seed=7):
 @pytest.mark.django_db
 def test_seed_makes_valid_people_and_the_demo_logins(reference_data):
     output = seed()
-    assert Person.objects.count() == 60
+    assert Person.objects.count() == 60 + len(DEMO_CHILDREN)
     for person in Person.objects.select_related("province", "ward"):
         person.full_clean()  # codes, CCCD digits vs birth date and sex, mobile numbers
         assert person.ward.province_id == person.province_id
@@ -38,10 +42,10 @@ def test_same_seed_same_people_and_second_run_changes_nothing(reference_data):
     seed(seed=11)
     first = list(Person.objects.order_by("bhxh_code").values_list("bhxh_code", "full_name", "birth_date", "id_number"))
     output = seed(seed=11)
-    assert "0 mới, 60 đã có" in output
+    assert "Người tham gia: 0 mới, 60 đã có." in output and "Con của người tham gia 7901234567: 0 mới, 2 đã có." in output
     assert list(Person.objects.order_by("bhxh_code").values_list(
         "bhxh_code", "full_name", "birth_date", "id_number")) == first
-    assert User.objects.count() == 5
+    assert User.objects.count() == 5 and Guardianship.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -56,3 +60,34 @@ def test_seed_refuses_to_run_in_production(reference_data, settings):
     with pytest.raises(CommandError, match="production"):
         seed()
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_citizen_views_his_son_and_may_register_his_daughter(reference_data, client):
+    """A newcomer can try the switch to a child's records (the son: a state-paid BHYT period and a TE
+    card, as a child under six has) and the registration of a child (the daughter, not linked yet)."""
+    seed(persons=3, seed=2026)
+    son, daughter = (Person.objects.get(bhxh_code=child["bhxh_code"]) for child in DEMO_CHILDREN)
+    citizen = User.objects.get(username="7901234567")
+    assert [g.child for g in Guardianship.objects.filter(parent=citizen)] == [son]
+    for child in (son, daughter):
+        child.full_clean()
+        assert child.province == citizen.person.province and child.father_name == citizen.person.full_name
+    assert son.birth_date.year >= 2021 and daughter.birth_date.year >= 2009  # minors
+    period = Period.objects.get(person=son)
+    assert (period.kind, period.payer, period.from_month) == (Period.Kind.BHYT, Period.Payer.STATE,
+                                                              son.birth_date.replace(day=1))
+    card = Card.objects.get(person=son)
+    assert card.status == Card.Status.ACTIVE and card.group.code == "TE"
+    assert not Period.objects.filter(person=daughter).exists() and not Card.objects.filter(person=daughter).exists()
+    assert registration_check_declaration(bhxh_code=daughter.bhxh_code, full_name="nguyen ngoc han",
+                                          birth_date=daughter.birth_date, id_type="", id_number="",
+                                          for_child=True) == daughter  # what README gives is enough
+    assert not son.benefits.exists() and not son.visits.exists()
+
+    client.force_login(citizen)
+    client.post("/ca-nhan/xem/", {"child": son.pk})
+    client.get("/the-bhyt/")  # the switch's flash message
+    html = client.get("/the-bhyt/").content.decode()
+    assert "Đang xem thông tin của <strong>Nguyễn Minh Khang</strong>" in html and "TE1" in html
+

@@ -1,4 +1,5 @@
-"""Demo data set: registry persons and demo logins, then each app's own demo records.
+"""Demo data set: registry persons, the demo citizen's children and demo logins, then each app's own
+demo records.
 
 Apps add to it with a `demo.py` module exposing `seed(*, persons, seed)`, called in the order of
 INSTALLED_APPS; accounts knows nothing of the apps above it.
@@ -31,6 +32,11 @@ class Command(BaseCommand):
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Người tham gia: {created} mới, {len(people) - created} đã có.")
+        children, created = demo.seed_children()
+        self.stdout.write(f"Con của người tham gia {demo.DEMO_CITIZEN['bhxh_code']}: {created} mới, "
+                          f"{len(children) - created} đã có.")
+        # The children last: an app draws its random numbers person by person, so the others keep theirs.
+        people += children
         for config in apps.get_app_configs():
             if config.name != "accounts" and module_has_submodule(config.module, "demo"):
                 report = import_module(f"{config.name}.demo").seed(persons=people, seed=seed)
