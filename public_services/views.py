@@ -382,6 +382,7 @@ def filing_edit(request, pk):
         form = procedure.form(request.POST, request.FILES, person=filing.person, kept=kept)
         valid = form.is_valid()
         _keep_uploads(request, form, draft["uploads"], draft["folder"], existing=kept)
+        kept |= draft["uploads"]  # listed at once, even when another answer is refused
         _save_drafts(request)
         if valid:
             try:

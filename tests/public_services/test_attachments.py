@@ -393,6 +393,20 @@ def test_a_returned_filing_can_add_and_replace_files(owner, district_officer, dj
     assert not default_storage.exists(old_name)
 
 
+def test_a_returned_filing_lists_a_file_it_accepted_beside_another_error(owner, district_officer):
+    """Like the new-filing form: a file taken while another answer is refused is listed with the
+    kept ones at once, not only on the next visit."""
+    client = logged(owner)
+    filing = submit_with(client, [upload("p.jpg", real_jpeg()), upload("keep.jpg", real_jpeg())])
+    filing_return(filing=filing, officer=district_officer, what="Bổ sung giấy xác nhận")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    response = client.post(url, {**answers("607A"), "details": "", FIELD: [upload("giay-xac-nhan.pdf", real_pdf())]})
+    assert response.status_code == 200 and response.context["form"].errors.get("details")
+    listed = [name for _key, name, _url in response.context["attached"]]
+    assert listed == ["p.jpg", "keep.jpg", "giay-xac-nhan.pdf"]
+    assert listed == [name for _key, name, _url in client.get(url).context["attached"]]
+
+
 def test_a_returned_filing_refuses_a_hostile_file_and_keeps_the_filing_as_it_was(owner, district_officer, root):
     client = logged(owner)
     filing = submit_with(client, [upload("giay.pdf", real_pdf())])
