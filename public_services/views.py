@@ -362,7 +362,7 @@ def filing_edit(request, pk):
     """A returned filing: the answers again, corrected, and sent back as the same filing."""
     filing = _filing(request, pk)
     if filing.status != Filing.Status.RETURNED:
-        return redirect("public_services:filing", pk=filing.pk)
+        return _not_returned(request, filing)
     procedure = filing.procedure
     drafts = _drafts(request)
     draft_name = f"edit-{filing.pk}-r{filing.revision}"
@@ -389,11 +389,11 @@ def filing_edit(request, pk):
                 filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"],
                                 removed=[key for key in draft["removed"] if key not in draft["uploads"]])
             except ValidationError as error:
-                filing.refresh_from_db(fields=["status", "revision"])
-                if filing.status != Filing.Status.RETURNED:  # a second tap: the first one resubmitted it
+                filing.refresh_from_db(fields=["status", "revision", "data"])
+                if filing.status != Filing.Status.RETURNED:  # resubmitted meanwhile: by this tap's twin, or another tab
                     drafts.pop(draft_name, None)
                     _save_drafts(request)
-                    return redirect("public_services:filing", pk=filing.pk)
+                    return _not_returned(request, filing, form)
                 form.add_error(None, error)
             else:
                 drafts.pop(draft_name, None)
@@ -411,6 +411,26 @@ def filing_edit(request, pk):
                                             and document.field not in draft["uploads"]]),
         "multipart": bool(procedure.upload_fields), "action": request.path,
     })
+
+
+def _not_returned(request, filing: Filing, form=None):
+    """The correction page of a filing no longer returned (it was resubmitted). A post whose answers
+    are those the filing now holds is a second tap of the one that resubmitted it: the status page.
+    Other answers (typed in another tab or on another device, sent after the first resubmission)
+    were not sent: they are shown again, saying so, for the citizen to copy what is still needed."""
+    if request.method != "POST":
+        return redirect("public_services:filing", pk=filing.pk)
+    procedure = filing.procedure
+    if form is None:
+        own = {document.field: document.file.name for document in filing.documents.all()}
+        form = procedure.form(request.POST, person=filing.person, kept=own)
+    if form.is_valid() and form_to_data(form) == filing.data:
+        return redirect("public_services:filing", pk=filing.pk)
+    return render(request, "public_services/procedure_form.html", {
+        "procedure": procedure, "person": filing.person, "filing": filing, "not_sent": True,
+        "form": procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person),
+        "multipart": bool(procedure.upload_fields), "action": request.path,
+    }, status=409)
 
 
 @login_required

@@ -14,7 +14,7 @@ from public_services.services import filing_receive, filing_return
 from tests.accounts.helpers import jpeg
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .helpers import answers, district_officer, owner, stranger, submit, withdrawn  # noqa: F401
+from .helpers import answers, district_officer, owner, province_officer, stranger, submit, withdrawn  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +186,64 @@ def test_a_second_tap_on_resubmit_lands_on_the_status_page_not_on_an_error(clien
     filing.refresh_from_db()
     assert filing.status == Filing.Status.SUBMITTED and filing.revision == 2
     assert FilingEvent.objects.filter(filing=filing, status=Filing.Status.SUBMITTED).count() == 2  # first and resubmit
+
+
+def test_a_correction_sent_after_another_tab_resubmitted_says_it_was_not_sent_and_keeps_the_text(
+        client, owner, district_officer):
+    """Tabs A and B open the correction page; B resubmits. A's different answers are not sent: the
+    page says so and shows them again; a post of B's answers again (a late second tap) is the
+    status page."""
+    client.force_login(owner)
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    page(client, url)  # tab A
+    sent_by_b = answers("607A", delivery_address="12 Lê Lợi, Phường Sài Gòn, TP. Hồ Chí Minh (nhà số 2)")
+    assert client.post(url, sent_by_b).status_code == 302
+    response = client.post(url, answers("607A", details="Sổ bị ướt, rách bìa (tab A)"))
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert f"Những thay đổi dưới đây chưa được gửi: hồ sơ {filing.tracking_number} đã được nộp lại" in html
+    assert "Sổ bị ướt, rách bìa (tab A)" in html and "<title>Lỗi: " in html
+    assert "Nộp lại hồ sơ" not in html and f'href="/dich-vu-cong/ho-so/{filing.pk}/"' in html
+    filing.refresh_from_db()
+    assert filing.revision == 2 and "nhà số 2" in filing.data["delivery_address"]
+    assert "tab A" not in filing.data["details"]
+    again = client.post(url, sent_by_b)
+    assert again.status_code == 302 and again["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+
+
+@pytest.mark.parametrize("code", ["607A", "608A", "CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA", "UY-QUYEN"])
+def test_the_same_correction_posted_again_after_it_was_sent_is_the_status_page(client, owner, province_officer, code):
+    """What the page posts and what the filing holds compare equal for every procedure."""
+    client.force_login(owner)
+    filing = submit(owner, code)
+    filing_return(filing=filing, officer=province_officer, what="Bổ sung.")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    assert client.post(url, answers(code)).status_code == 302
+    again = client.post(url, answers(code))
+    assert again.status_code == 302 and again["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+
+
+def test_a_correction_refused_because_another_tab_resubmitted_at_that_moment_says_it_was_not_sent(
+        client, owner, district_officer, monkeypatch):
+    from public_services import views
+
+    client.force_login(owner)
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
+    real = views.filing_resubmit
+
+    def other_tab_first(**kwargs):
+        real(**{**kwargs, "data": {**kwargs["data"], "details": "Nội dung của thẻ kia"}})
+        real(**kwargs)  # this post's own, refused: the filing is no longer returned
+
+    monkeypatch.setattr(views, "filing_resubmit", other_tab_first)
+    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", answers("607A", details="Nội dung của thẻ này"))
+    html = response.content.decode()
+    assert response.status_code == 409 and "chưa được gửi" in html and "Nội dung của thẻ này" in html
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED and filing.data["details"] == "Nội dung của thẻ kia"
 
 
 def test_someone_elses_filing_and_files_are_not_found(client, owner, stranger, django_capture_on_commit_callbacks):
