@@ -2,7 +2,11 @@
 answer. Each is one transaction; SMS and e-mail go through the outbox (notifications), which
 delivers once the transaction commits.
 
-Anyone may send a feedback, so the confirmation of receipt is capped per recipient: at most
+Anyone may send a feedback, so one client (by address) may send at most SUBMIT_RATE: a feedback
+is counted as it is recorded, inside its transaction, so a refused form or the second post of a
+double tap uses up nothing, and the one beyond the limit is not recorded.
+
+The confirmation of receipt is capped per recipient too: at most
 CONFIRMATIONS_PER_HOUR an hour to one phone number (and to one e-mail address), whichever
 client sends them. Beyond the cap the feedback is still recorded and its tracking number shown
 on screen; only the confirmation is not sent (the sender's work is never lost, and nobody can
@@ -26,8 +30,9 @@ from .feedback_selectors import feedback_message_key, feedback_visible_to
 from .models import Feedback
 
 KEY_LENGTH = 32
-# As many as one client may send in 10 minutes (feedback_views.SUBMIT_RATE) and as the OTP's
-# hourly cap per phone: a sender who does not switch addresses never meets it.
+SUBMIT_RATE = "5/10m"
+# As many as one client may send in 10 minutes (SUBMIT_RATE) and as the OTP's hourly cap per
+# phone: a sender who does not switch addresses never meets it.
 CONFIRMATIONS_PER_HOUR = 5
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
 
@@ -53,6 +58,20 @@ def _confirmation_allowed(recipient: str) -> bool:
                               rate=f"{CONFIRMATIONS_PER_HOUR}/h", method=is_ratelimited.ALL, increment=True)
 
 
+class TooManyFeedbacks(ValidationError):
+    """The client has sent SUBMIT_RATE feedbacks already: this one is not recorded."""
+
+    def __init__(self):
+        super().__init__(gettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau ít phút "
+                                 "hoặc gọi tổng đài 1900 9068."), code="too_many")
+
+
+def _client_allowed(client: str) -> bool:
+    """Count one feedback recorded for `client` (its address); False once SUBMIT_RATE is passed."""
+    return not is_ratelimited(None, group="public_services.feedback", key=lambda group, request: client,
+                              rate=SUBMIT_RATE, method=is_ratelimited.ALL, increment=True)
+
+
 def _notify(feedback: Feedback, *, template: str, event: str, capped: bool = False) -> None:
     """SMS and/or e-mail to the sender; with `capped`, only within the hourly cap per recipient."""
     if feedback.phone and (not capped or _confirmation_allowed(feedback.phone.as_e164)):
@@ -66,10 +85,11 @@ def _notify(feedback: Feedback, *, template: str, event: str, capped: bool = Fal
 
 
 def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phone=None, email: str = "",
-                    agency=None, attachment=None, user=None, idempotency_key: str) -> Feedback:
+                    agency=None, attachment=None, user=None, client: str = "", idempotency_key: str) -> Feedback:
     """Record a feedback for `agency` (by default the agency managing the logged-in sender) and
     confirm its tracking number to the sender. The same key always yields the same feedback
-    (double click, back button, retry)."""
+    (double click, back button, retry). A new one sent from `client` (an address) counts against
+    its SUBMIT_RATE; beyond it, TooManyFeedbacks."""
     if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
         raise ValidationError(gettext("Phiên gửi phản ánh không hợp lệ. Hãy mở lại biểu mẫu."))
     existing = Feedback.objects.filter(idempotency_key=idempotency_key).first()
@@ -93,7 +113,9 @@ def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phon
                 extension = attachment.name.rsplit(".", 1)[-1]
                 feedback.attachment.save(f"{feedback.tracking_number}/dinh-kem.{extension}", attachment, save=False)
                 stored = feedback.attachment.name
-            feedback.save()
+            feedback.save()  # first: a twin post of the same key waits here, then finds this feedback
+            if client and not _client_allowed(client):
+                raise TooManyFeedbacks()
             _notify(feedback, template="feedback_received", event="received", capped=True)
     except Exception as exc:
         if stored:

@@ -4,7 +4,8 @@
 A feedback page opens only in a browser session that sent it or proved to know its tracking
 number together with the phone or e-mail given: a tracking number alone shows nothing. Each
 rendering of the form carries a new idempotency key kept in the session, so a double submit
-makes one feedback and a key from another browser is refused.
+makes one feedback and a key from another browser is refused. Only feedbacks recorded count
+against a client's limit (feedback_services.SUBMIT_RATE).
 
 Whatever the service still refuses (a rule the form does not know) comes back as errors on the
 form, never as a server error.
@@ -20,11 +21,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from vssid_portal.ratelimit import client_ip
+
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
 from .feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
-from .feedback_services import CONFIRMATIONS_PER_HOUR, feedback_submit, new_feedback_key
+from .feedback_services import CONFIRMATIONS_PER_HOUR, TooManyFeedbacks, feedback_submit, new_feedback_key
 
-SUBMIT_RATE = "5/10m"
 LOOKUP_RATE = "10/m"
 KEYS = "feedback_keys"
 SEEN = "feedback_seen"
@@ -80,17 +82,10 @@ def _render_form(request, form, *, status=200):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="vssid_portal.ratelimit.client_ip", rate=SUBMIT_RATE, method="POST", block=False,
-           group="public_services.feedback")
 def feedback_form(request):
     if request.method == "GET":
         return _render_form(request, FeedbackForm(initial=_initial(request.user)))
     form = FeedbackForm(request.POST, request.FILES)
-    if getattr(request, "limited", False):
-        form.is_valid()
-        form.add_error(None, gettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau ít phút "
-                                     "hoặc gọi tổng đài 1900 9068."))
-        return _render_form(request, form, status=429)
     key = request.POST.get("idempotency_key", "")
     if key not in request.session.get(KEYS, []):
         form.is_valid()
@@ -103,7 +98,10 @@ def feedback_form(request):
         feedback = feedback_submit(kind=data["kind"], topic=data["topic"], content=data["content"],
                                    agency=data["agency"], full_name=data["full_name"], phone=data["phone"],
                                    email=data["email"], attachment=data["attachment"], user=request.user,
-                                   idempotency_key=key)
+                                   client=client_ip(None, request), idempotency_key=key)
+    except TooManyFeedbacks as error:
+        form.add_error(None, error)
+        return _render_form(request, form, status=429)
     except ValidationError as error:
         _add_errors(form, error)
         return _render_form(request, form)

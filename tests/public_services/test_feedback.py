@@ -15,7 +15,7 @@ from django.test import Client
 
 from lookup.models import Agency
 from public_services.feedback_admin import FeedbackAdmin
-from public_services.feedback_services import feedback_answer
+from public_services.feedback_services import TooManyFeedbacks, feedback_answer, feedback_submit
 from public_services.models import Feedback
 from tests.accounts.helpers import jpeg
 from tests.accounts.test_otp import clock  # noqa: F401
@@ -207,6 +207,79 @@ def test_sending_is_rate_limited_per_address(client, agency, django_capture_on_c
     limited, _ = send(client, agency, capture=django_capture_on_commit_callbacks)
     assert limited.status_code == 429 and "quá nhiều phản ánh" in limited.content.decode()
     assert Feedback.objects.count() == 5
+
+
+def test_refused_and_repeated_posts_do_not_use_up_the_limit(client, agency, django_capture_on_commit_callbacks):
+    """Only feedbacks recorded count, once per form: five refused posts and a form posted four
+    times leave room for four more feedbacks; the fifth after them is refused."""
+    for _ in range(5):
+        refused, _key = send(client, agency, capture=django_capture_on_commit_callbacks, content="")
+        assert refused.status_code == 200 and "Nhập nội dung phản ánh, kiến nghị." in refused.content.decode()
+    first, key = send(client, agency, capture=django_capture_on_commit_callbacks)
+    for _ in range(3):  # the same form again: a double tap, the back button, a retry
+        with django_capture_on_commit_callbacks(execute=True):
+            again = client.post(FORM, {**fields(agency), "idempotency_key": key})
+        assert again.status_code == 302 and again["Location"] == first["Location"]
+    for number in range(4):
+        response, _key = send(client, agency, capture=django_capture_on_commit_callbacks, content=f"{CONTENT} ({number})")
+        assert response.status_code == 302, number
+    assert Feedback.objects.count() == 5
+    limited, _key = send(client, agency, capture=django_capture_on_commit_callbacks)
+    assert limited.status_code == 429 and "quá nhiều phản ánh" in limited.content.decode()
+    assert Feedback.objects.count() == 5
+
+
+def test_the_posts_of_one_form_at_once_count_once(client, agency, monkeypatch):
+    """A second post of a form arriving while the first is on its way (a double tap): the form is
+    counted once."""
+    from public_services import feedback_views
+
+    real = feedback_views.feedback_submit
+    twins = []
+
+    def with_a_twin_arriving(**kwargs):  # the twin post comes in while this one is being recorded
+        if not twins:
+            twins.append(None)
+            twins[0] = client.post(FORM, {**fields(agency), "idempotency_key": kwargs["idempotency_key"]})
+        return real(**kwargs)
+
+    monkeypatch.setattr(feedback_views, "feedback_submit", with_a_twin_arriving)
+    key = key_of(client.get(FORM))
+    first = client.post(FORM, {**fields(agency), "idempotency_key": key})
+    assert first.status_code == twins[0].status_code == 302 and Feedback.objects.count() == 1
+    monkeypatch.setattr(feedback_views, "feedback_submit", real)
+    for number in range(4):
+        response = client.post(FORM, {**fields(agency, content=f"{CONTENT} ({number})"),
+                                      "idempotency_key": key_of(client.get(FORM))})
+        assert response.status_code == 302, number
+
+
+def test_a_twin_post_that_meets_the_feedback_only_as_it_records_it_is_not_counted(agency, monkeypatch):
+    """Two posts of one form both find no feedback yet; the second's insert then meets the first's
+    (the unique key): it returns that feedback and uses up nothing."""
+    def send_as(key):
+        return feedback_submit(kind="phan_anh", topic="thu_so", content=f"{CONTENT} {key}", full_name="Trần Thị Mai",
+                               phone="0912345678", agency=agency, client="203.0.113.7", idempotency_key=key)
+
+    first = send_as("mot-bieu-mau-0000")
+    real_filter = Feedback.objects.filter
+    checks = []
+
+    def not_there_yet(*args, **kwargs):  # the twin's first look, made before the first was recorded
+        found = real_filter(*args, **kwargs)
+        if "idempotency_key" in kwargs and not checks:
+            checks.append(kwargs)
+            return found.none()
+        return found
+
+    monkeypatch.setattr(Feedback.objects, "filter", not_there_yet)
+    assert send_as("mot-bieu-mau-0000") == first and checks
+    monkeypatch.undo()
+    for number in range(4):
+        send_as(f"bieu-mau-khac-{number}")
+    with pytest.raises(TooManyFeedbacks):
+        send_as("mot-qua-gioi-han")
+    assert Feedback.objects.count() == 5 and not Feedback.objects.filter(idempotency_key="mot-qua-gioi-han").exists()
 
 
 def test_confirmations_to_one_phone_are_capped_per_hour_whichever_address_sends(

@@ -19,7 +19,7 @@ from accounts.views import code_lookup as code_lookup_view
 from health_card.views import verify as verify_view
 from lookup.models import Agency, Province, Ward
 from participation.views import statements as statement_views
-from public_services import feedback_views
+from public_services import feedback_services, feedback_views
 from tests.accounts.helpers import jpeg, make_person
 from tests.public_services.helpers import citizen
 
@@ -193,15 +193,20 @@ def test_registration_submissions_text_the_phone_at_most_three_times_an_hour(ref
 
 
 def test_feedback_submissions_stop_at_the_limit(reference_data, sms_outbox):
-    allowed = limit(feedback_views.SUBMIT_RATE)
+    """Feedbacks recorded are counted: the one beyond the limit is refused, and so is that form
+    posted again."""
+    allowed = limit(feedback_services.SUBMIT_RATE)
     client = Client(REMOTE_ADDR="198.51.100.30")
+    data = {"kind": "phan_anh", "topic": "khac", "full_name": "Trần Văn Bình", "phone": "0912345678",
+            "agency": Agency.objects.get(code="07901").pk}
     for number in range(allowed + 1):
         key = re.search(r'name="idempotency_key" value="([^"]+)"',
                         client.get("/dich-vu-cong/phan-anh/").content.decode()).group(1)
-        response = client.post("/dich-vu-cong/phan-anh/", {
-            "kind": "phan_anh", "topic": "khac", "content": f"Phản ánh số {number}", "full_name": "Trần Văn Bình",
-            "phone": "0912345678", "idempotency_key": key, "agency": Agency.objects.get(code="07901").pk})
+        response = client.post("/dich-vu-cong/phan-anh/", {**data, "content": f"Phản ánh số {number}",
+                                                           "idempotency_key": key})
         assert response.status_code == (302 if number < allowed else 429), number
+    again = client.post("/dich-vu-cong/phan-anh/", {**data, "content": "Phản ánh số 5", "idempotency_key": key})
+    assert again.status_code == 429
     assert len(sms_outbox()) == allowed
 
 
