@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import VnMobileField
 from lookup.models import Agency
+from vssid_portal.documents import check_pdf, shown_filename, sniff
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
 from vssid_portal.text import normalize_name
 
@@ -22,22 +23,19 @@ CONTENT_LIMIT = 3000
 NAME_LIMIT = 100  # Feedback.full_name
 EMAIL_LIMIT = 254  # Feedback.email and the outbox's Message.recipient
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 
 
 def clean_attachment(upload) -> ContentFile:
-    """An image (re-encoded, metadata dropped) or a PDF (checked by its first bytes), ≤ 5 MB."""
+    """An image (re-encoded, metadata dropped) or a PDF (whole and without active content, checked
+    as the filings' attached PDFs are), ≤ 5 MB."""
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(gettext("Tệp đính kèm quá lớn: tối đa 5 MB."), code="too_large")
     if upload.size == 0:
         raise ValidationError(gettext("Tệp đính kèm rỗng. Hãy chọn lại tệp."), code="empty")
     upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head == PDF_MAGIC:
-        content = ContentFile(upload.read())
-        content.name = "dinh-kem.pdf"
-        return content
+    data = upload.read()
+    if sniff(data) == "pdf":
+        return ContentFile(check_pdf(data, shown_filename(upload.name) or "dinh-kem.pdf"), name="dinh-kem.pdf")
     try:
         clean = validate_image(upload, max_bytes=ATTACHMENT_MAX_BYTES)
     except ValidationError as exc:

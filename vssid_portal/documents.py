@@ -137,7 +137,7 @@ def _validated(upload, name: str) -> CleanDocument:
         raise ValidationError(_("Tệp “%(name)s” có phần mở rộng không khớp với nội dung của tệp (nội dung là "
                                 "tệp %(kind)s). Chỉ nhận PDF, XML, JPG hoặc XLSX đúng phần mở rộng."),
                               code="extension", params={"name": name, "kind": kind.upper()})
-    checks = {"pdf": _check_pdf, "xml": _check_xml, "jpg": _clean_jpeg, "xlsx": _check_xlsx}
+    checks = {"pdf": check_pdf, "xml": _check_xml, "jpg": _clean_jpeg, "xlsx": _check_xlsx}
     content = checks[kind](data, name)
     return CleanDocument(ContentFile(content, name=name), kind)
 
@@ -157,7 +157,9 @@ def _clean_jpeg(data: bytes, name: str) -> bytes:
     return image.content.read()
 
 
-def _check_pdf(data: bytes, name: str) -> bytes:
+def check_pdf(data: bytes, name: str) -> bytes:
+    """The PDF `data` when it is whole, unencrypted and passive (no JavaScript, actions or embedded
+    files), else ValidationError naming `name`. The feedback attachment's PDFs are checked here too."""
     broken = _("Tệp “%(name)s” là PDF bị hỏng hoặc không đầy đủ. Hãy xuất lại tệp PDF.")
     if not data.rstrip(b"\r\n\t\f\x00 ").endswith(b"%%EOF"):  # truncated, or something hidden after its end
         raise _refuse(broken, name, "pdf_truncated")

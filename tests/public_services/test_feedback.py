@@ -21,6 +21,7 @@ from tests.accounts.helpers import jpeg
 from tests.accounts.test_otp import clock  # noqa: F401
 
 from .helpers import citizen, district_officer, other_district_officer, owner, province_officer  # noqa: F401
+from .test_attachments import HOSTILE, real_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -155,10 +156,21 @@ def test_other_unsafe_attachments_are_refused(client, agency, django_capture_on_
 
 
 def test_a_pdf_attachment_is_kept_as_pdf(client, agency, django_capture_on_commit_callbacks):
-    pdf = SimpleUploadedFile("don.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf")
+    pdf = SimpleUploadedFile("don.pdf", real_pdf(), content_type="application/pdf")
     response, _ = send(client, agency, capture=django_capture_on_commit_callbacks, attachment=pdf)
     assert response.status_code == 302
     assert Feedback.objects.get().attachment.name.endswith("/dinh-kem.pdf")
+
+
+@pytest.mark.parametrize("name,build,message", [
+    (name, build, message) for name, build, message in HOSTILE if name.endswith(".pdf") and build().startswith(b"%PDF-")
+])
+def test_a_pdf_attachment_is_checked_like_the_filings_attached_pdfs(client, agency, django_capture_on_commit_callbacks,
+                                                                    name, build, message):
+    pdf = SimpleUploadedFile(name, build(), content_type="application/pdf")
+    response, _ = send(client, agency, capture=django_capture_on_commit_callbacks, attachment=pdf)
+    html = response.content.decode()
+    assert response.status_code == 200 and f"“{name}”" in html and message in html and not Feedback.objects.exists()
 
 
 @pytest.mark.parametrize("overrides,message", [

@@ -1,8 +1,7 @@
 """Hostile and awkward files for every upload field, each built here from a few bytes or Pillow.
 
 `expect` says what the portal must do: "reject" (a clear Vietnamese message, nothing stored) or
-"accept" (stored re-encoded: no metadata, no trailing bytes, a safe name). `pdf` marks files whose
-first bytes are a PDF's: the feedback attachment takes those as PDF, the image fields refuse them.
+"accept" (stored re-encoded: no metadata, no trailing bytes, a safe name).
 """
 
 import functools
@@ -24,7 +23,6 @@ class Hostile:
     data: bytes
     content_type: str
     expect: str  # "reject" or "accept"
-    pdf: bool = False
 
 
 def _save(image: Image.Image, fmt: str, **options) -> bytes:
@@ -146,8 +144,8 @@ def corpus() -> tuple[Hostile, ...]:
                 b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml", "reject"),
         Hostile("SVG renamed .png", "vector.png", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" '
                 b'onload="alert(1)"/>', "image/png", "reject"),
-        Hostile("PDF renamed .jpg", "scan.jpg", pdf, "image/jpeg", "reject", pdf=True),
-        Hostile("PDF then HTML", "scan.pdf", b"%PDF-1.4\n" + HTML, "application/pdf", "reject", pdf=True),
+        Hostile("PDF renamed .jpg", "scan.jpg", pdf, "image/jpeg", "reject"),
+        Hostile("PDF then HTML", "scan.pdf", b"%PDF-1.4\n" + HTML, "application/pdf", "reject"),
         Hostile("HTML renamed .png", "page.png", HTML, "image/png", "reject"),
         Hostile("plain text renamed .jpg", "note.jpg", "Đây không phải là ảnh.\n".encode() * 50, "image/jpeg",
                 "reject"),
