@@ -11,7 +11,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from lookup.models import Agency, Province, Ward
-from vssid_portal.forms import DayMonthYearField
+from vssid_portal.forms import CodeField, DayMonthYearField
 from vssid_portal.images import SafeImageField
 from vssid_portal.text import normalize_name
 
@@ -93,7 +93,7 @@ class DeclarationForm(forms.Form):
     """Step 1 of the registration: who is registering and how to reach them. Labels, hints and
     messages are lazy translations, shown on the page only (the declaration PDF has its own)."""
 
-    bhxh_code = forms.CharField(
+    bhxh_code = CodeField(
         label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
         help_text=_("10 chữ số, in trên sổ BHXH hoặc thẻ BHYT."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -105,8 +105,8 @@ class DeclarationForm(forms.Form):
     )
     id_type = forms.ChoiceField(label=_("Loại giấy tờ tùy thân"), choices=IdType.CHOICES, initial=IdType.CCCD,
                                 error_messages={"required": _("Chọn loại giấy tờ tùy thân.")})
-    id_number = forms.CharField(
-        label=_("Số giấy tờ"), max_length=12,
+    id_number = CodeField(
+        label=_("Số giấy tờ"), max_length=12, upper=True,
         help_text=_("CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 1 chữ cái và 7–8 chữ số."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={
@@ -158,9 +158,6 @@ class DeclarationForm(forms.Form):
     def clean_full_name(self):
         return normalize_name(self.cleaned_data["full_name"])
 
-    def clean_id_number(self):
-        return self.cleaned_data["id_number"].strip().upper()
-
     def clean(self):
         cleaned = super().clean()
         if self.errors:
@@ -206,14 +203,11 @@ class AgencyForm(forms.Form):
 
 
 class StatusLookupForm(forms.Form):
-    reference = forms.CharField(label=_("Số tham chiếu"), max_length=20,
-                                help_text=_("Ví dụ DK2611ABC234, có trong SMS xác nhận."),
-                                error_messages={"required": _("Nhập số tham chiếu.")})
-    bhxh_code = forms.CharField(label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
-                                error_messages={"required": _("Nhập mã số BHXH.")})
-
-    def clean_reference(self):
-        return self.cleaned_data["reference"].strip().upper()
+    reference = CodeField(label=_("Số tham chiếu"), max_length=20, upper=True,
+                          help_text=_("Ví dụ DK2611ABC234, có trong SMS xác nhận."),
+                          error_messages={"required": _("Nhập số tham chiếu.")})
+    bhxh_code = CodeField(label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
+                          error_messages={"required": _("Nhập mã số BHXH.")})
 
 
 class ChildRegistrationForm(KeptPhotosMixin, forms.Form):

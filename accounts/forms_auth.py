@@ -18,6 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Message
+from vssid_portal.forms import CodeField
 from vssid_portal.text import fold
 
 from . import otp
@@ -133,7 +134,7 @@ class CodeForm(forms.Form):
     """A 6-digit code; a valid form means otp.check_code accepted it (one try spent). Its hint
     names the channel of `recipient` (a text message when not given)."""
 
-    code = forms.CharField(
+    code = CodeField(
         label=_("Mã xác thực"),
         help_text=CODE_HELP[Message.Channel.SMS],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
@@ -146,8 +147,8 @@ class CodeForm(forms.Form):
             self.fields["code"].help_text = CODE_HELP[recipient.channel]
 
     def clean_code(self):
-        code = "".join(self.cleaned_data["code"].split())
-        if not re.fullmatch(r"\d{6}", code):
+        code = self.cleaned_data["code"]
+        if not re.fullmatch(r"[0-9]{6}", code):
             raise ValidationError(gettext("Nhập mã xác thực gồm 6 chữ số, ví dụ 123456."))
         try:
             otp.check_code(purpose=self.purpose, subject=self.subject, code=code)
@@ -190,7 +191,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class PasswordResetRequestForm(forms.Form):
-    bhxh_code = forms.CharField(
+    bhxh_code = CodeField(
         label=_("Mã số BHXH"),
         help_text=_("Gồm 10 chữ số, in trên thẻ BHYT hoặc sổ BHXH."),
         validators=[bhxh_code_validator], error_messages={"required": _("Nhập mã số BHXH.")},

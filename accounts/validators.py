@@ -1,4 +1,8 @@
-"""Validation of the identifiers a person carries (facts in ../shared/DESIGN.md, "Identifiers")."""
+"""Validation of the identifiers a person carries (facts in ../shared/DESIGN.md, "Identifiers").
+
+Digits are ASCII digits, [0-9]: `\\d` would also take other scripts' ("０", "٣"), which would be stored
+beside the same number in ASCII as if it were another. Forms read fullwidth digits as the ASCII ones
+(vssid_portal.forms.CodeField) before these checks."""
 
 import datetime
 import re
@@ -7,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-bhxh_code_validator = RegexValidator(r"^\d{10}$", _("Mã số BHXH gồm đúng 10 chữ số."), code="bhxh_code")
+bhxh_code_validator = RegexValidator(r"^[0-9]{10}$", _("Mã số BHXH gồm đúng 10 chữ số."), code="bhxh_code")
 CCCD_INVALID = _("Số CCCD gồm đúng 12 chữ số.")  # a CCCD field too long, too short or not digits: one message
 
 # Mobile prefixes assigned to Vietnamese networks (10-digit numbers starting with 0).
@@ -37,7 +41,7 @@ def validate_vn_mobile(phone) -> None:
 def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date | None, sex: int | None) -> None:
     """Check the number's shape for its type; for a CCCD also its birth-year and sex digits."""
     if id_type == IdType.CCCD:
-        if not re.fullmatch(r"\d{12}", number or ""):
+        if not re.fullmatch(r"[0-9]{12}", number or ""):
             raise ValidationError({"id_number": CCCD_INVALID})
         province = int(number[:3])
         if not 1 <= province <= 96:
@@ -52,7 +56,7 @@ def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date
         if sex is not None and (1 if century_sex % 2 == 0 else 2) != sex:
             raise ValidationError({"id_number": _("Số CCCD không khớp với giới tính đã khai. Hãy kiểm tra lại.")})
     elif id_type == IdType.CMND:
-        if not re.fullmatch(r"\d{9}", number or ""):
+        if not re.fullmatch(r"[0-9]{9}", number or ""):
             raise ValidationError({"id_number": _("Số CMND gồm đúng 9 chữ số.")})
     elif id_type == IdType.PASSPORT:
         if not re.fullmatch(r"[A-Z][0-9]{7,8}", number or ""):

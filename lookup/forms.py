@@ -54,7 +54,7 @@ class FacilityLookupForm(LookupForm):
         return {**super().filters(), "level": self._valid("level", "")}
 
 
-PROVINCE_CODE = re.compile(r"\d{2}")
+PROVINCE_CODE = re.compile(r"[0-9]{2}")
 
 
 class CollectionPointLookupForm(LookupForm):

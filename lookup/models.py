@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from vssid_portal.text import fold, sort_key
 
-
 # Office hours of BHXH agencies unless the data says otherwise (Monday to Friday, lunch break).
 DEFAULT_WORKING_HOURS = "Thứ Hai – Thứ Sáu: 7:30–11:30, 13:00–16:30"
 SORT_KEY_LENGTH = 301  # the sort key of a 100-character name: two digits and one tone a character, and "!"
@@ -80,7 +79,7 @@ class Ward(Named):
 class Agency(Searchable):
     """A BHXH agency; `parent` makes the tree (province 079 → district 07901, or any depth)."""
 
-    code = models.CharField("mã", max_length=10, unique=True, validators=[RegexValidator(r"^\d{3,7}$")])
+    code = models.CharField("mã", max_length=10, unique=True, validators=[RegexValidator(r"^[0-9]{3,7}$")])
     name = models.CharField("tên", max_length=200)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="cơ quan cấp trên"
@@ -121,7 +120,7 @@ class MedicalFacility(Searchable):
         "mã KCB",
         max_length=5,
         unique=True,
-        validators=[RegexValidator(r"^\d{2}[0-9A-Z]{3}$", "Mã cơ sở KCB gồm 2 chữ số tỉnh và 3 ký tự.")],
+        validators=[RegexValidator(r"^[0-9]{2}[0-9A-Z]{3}$", "Mã cơ sở KCB gồm 2 chữ số tỉnh và 3 ký tự.")],
     )
     name = models.CharField("tên", max_length=200)
     address = models.CharField("địa chỉ", max_length=300, blank=True)

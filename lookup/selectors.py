@@ -68,7 +68,7 @@ def agencies_lookup(*, province: Province | None = None, query: str = "") -> Que
 
 # A KCB facility code as cards print it ("79 - 032") or typed without the spaces ("79-032"): the
 # 2-digit province, a dash, 3 letters or digits (DESIGN.md, "Identifiers").
-FACILITY_CODE_WRITTEN = re.compile(r"(\d{2})\s*[-‐‑–—]\s*([0-9a-z]{3})", re.IGNORECASE)
+FACILITY_CODE_WRITTEN = re.compile(r"([0-9]{2})\s*[-‐‑–—]\s*([0-9a-z]{3})", re.IGNORECASE)
 
 
 def facility_code_written(query: str) -> str | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import VnMobileField
 from lookup.models import Agency
 from vssid_portal.documents import check_pdf, shown_filename, sniff
+from vssid_portal.forms import CodeField
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
 from vssid_portal.text import normalize_name
 
@@ -129,8 +130,8 @@ class FeedbackForm(forms.Form):
 
 
 class FeedbackLookupForm(forms.Form):
-    tracking_number = forms.CharField(
-        label=_("Mã phản ánh"), max_length=16, help_text=_("In trong tin nhắn xác nhận, ví dụ PA2611ABCD2345."),
+    tracking_number = CodeField(
+        label=_("Mã phản ánh"), max_length=16, upper=True, help_text=_("In trong tin nhắn xác nhận, ví dụ PA2611ABCD2345."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
         error_messages={"required": _("Nhập mã phản ánh.")},
     )
@@ -139,6 +140,3 @@ class FeedbackLookupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": _("Nhập số điện thoại hoặc thư điện tử đã khai khi gửi.")},
     )
-
-    def clean_tracking_number(self):
-        return "".join(self.cleaned_data["tracking_number"].split()).upper()

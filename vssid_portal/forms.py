@@ -1,4 +1,4 @@
-"""The portal's form renderer, and the date field every form shares.
+"""The portal's form renderer, and the fields every form shares: dates and numbers typed by hand.
 
 The renderer: every field gets its label above it, its hint and its errors
 linked by `aria-describedby` (GOV.UK pattern; jinja2/forms/field.html).
@@ -10,6 +10,7 @@ templates and are rendered by them.
 """
 
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -67,3 +68,20 @@ class DayMonthYearField(forms.DateField):
                 raise ValidationError(self.error_messages["nonexistent"], code="nonexistent",
                                       params={"value": typed}) from error
             raise
+
+
+class CodeField(forms.CharField):
+    """A number or code typed by hand (BHXH code, CCCD, OTP, account or reference number): fullwidth
+    digits and letters ("０７９…", as some keyboards type them) are read as the ASCII ones they stand
+    for (NFKC) and spaces are dropped. Other scripts' digits stay as typed, for the field's
+    validators (ASCII digits only) to refuse."""
+
+    def __init__(self, *, upper=False, **kwargs):
+        self.upper = upper
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(unicodedata.normalize("NFKC", value).split())
+            value = value.upper() if self.upper else value
+        return super().to_python(value)

@@ -17,12 +17,18 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from lookup.models import Province
+from vssid_portal.forms import CodeField
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name
 
 from ..forms import DeclarationForm
 from ..selectors import person_for_code_lookup
-from ..services.code_lookup import client_network, code_lookup_audit, code_lookup_challenge_issue, code_lookup_challenge_spend
+from ..services.code_lookup import (
+    client_network,
+    code_lookup_audit,
+    code_lookup_challenge_issue,
+    code_lookup_challenge_spend,
+)
 
 NOT_FOUND = _(
     "Không tìm thấy mã số BHXH khớp với các thông tin đã nhập. Hãy kiểm tra họ tên, ngày sinh, tỉnh/thành phố và số giấy tờ "
@@ -48,8 +54,8 @@ class CodeLookupForm(forms.Form):
         error_messages={"required": _("Chọn tỉnh/thành phố."),
                         "invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
     )
-    id_number = forms.CharField(
-        label=_("Số CCCD/CMND"), max_length=12, required=False,
+    id_number = CodeField(
+        label=_("Số CCCD/CMND"), max_length=12, required=False, upper=True,
         help_text=_("Người chưa có CCCD/CMND: để trống và nhập họ tên cha hoặc mẹ."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
-from vssid_portal.forms import DayMonthYearField
+from vssid_portal.forms import CodeField, DayMonthYearField
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .base import Procedure, ProcedureForm, pdf_wording
@@ -38,11 +38,11 @@ class AuthorisationForm(ProcedureForm):
         _("Ngày sinh người được ủy quyền"), help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."),
         missing=_("Nhập ngày sinh người được ủy quyền."),
         invalid=_("Nhập ngày sinh người được ủy quyền dạng ngày/tháng/năm."), validators=[validate_birth_date])
-    authorised_id_number = forms.CharField(label=_("Số CCCD người được ủy quyền"), max_length=12,
-                                           help_text=_("12 chữ số."),
-                                           widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-                                           error_messages={"required": _("Nhập số CCCD người được ủy quyền."),
-                                                           "max_length": CCCD_INVALID})
+    authorised_id_number = CodeField(label=_("Số CCCD người được ủy quyền"), max_length=12,
+                                     help_text=_("12 chữ số."),
+                                     widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                                     error_messages={"required": _("Nhập số CCCD người được ủy quyền."),
+                                                     "max_length": CCCD_INVALID})
     authorised_phone = phone_field(_("Số điện thoại người được ủy quyền"),
                                    _("Nhập số điện thoại người được ủy quyền."))
     authorised_phone.widget.attrs["autocomplete"] = "off"  # another person's: "tel" would offer the user's own
@@ -67,11 +67,11 @@ class AuthorisationForm(ProcedureForm):
         number, birth = cleaned.get("authorised_id_number"), cleaned.get("authorised_birth_date")
         if number and "authorised_id_number" not in self.errors:
             try:
-                validate_id_document(IdType.CCCD, number.strip(), birth_date=birth, sex=None)
+                validate_id_document(IdType.CCCD, number, birth_date=birth, sex=None)
             except forms.ValidationError as error:
                 for message in error.message_dict.get("id_number", error.messages):
                     self.add_error("authorised_id_number", message)
-            if self.person is not None and number.strip() == self.person.id_number:
+            if self.person is not None and number == self.person.id_number:
                 self.add_error("authorised_id_number",
                                gettext("Người được ủy quyền phải là người khác, không phải bạn."))
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person
 from accounts.services.identity import id_number_taken, person_correct_identity, taken_message
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
-from vssid_portal.forms import DayMonthYearField
+from vssid_portal.forms import CodeField, DayMonthYearField
 from vssid_portal.images import SafeImageField
 from vssid_portal.text import fold
 
@@ -39,9 +39,9 @@ class BookChangeForm(DeliveryForm):
     )
     new_sex = forms.TypedChoiceField(label=_("Giới tính mới"), required=False, coerce=int, empty_value=None,
                                      choices=[("", _("– Chọn –")), *Person.Sex.choices])
-    new_id_number = forms.CharField(label=_("Số CCCD mới"), required=False, max_length=12, help_text=_("12 chữ số."),
-                                    widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-                                    error_messages={"max_length": CCCD_INVALID})
+    new_id_number = CodeField(label=_("Số CCCD mới"), required=False, max_length=12, help_text=_("12 chữ số."),
+                              widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                              error_messages={"max_length": CCCD_INVALID})
     details = long_text(_("Lý do thay đổi"), missing=_("Nhập lý do thay đổi thông tin."),
                         help_text=_("Ví dụ: cải chính họ tên theo giấy khai sinh. Tối đa 1000 ký tự."))
     evidence_1 = SafeImageField(label=_("Ảnh giấy tờ chứng minh"), help_text=EVIDENCE_HELP)
@@ -51,9 +51,6 @@ class BookChangeForm(DeliveryForm):
 
     def clean_new_full_name(self):
         return clean_name(self.cleaned_data["new_full_name"]) if self.cleaned_data["new_full_name"] else ""
-
-    def clean_new_id_number(self):
-        return self.cleaned_data["new_id_number"].strip()
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,8 @@ public_services.banks. Handling time: 5 working days (unconfirmed)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vssid_portal.forms import CodeField
+
 from .base import Procedure, ProcedureForm
 from .fields import long_text, phone_field
 from .registry import register
@@ -23,8 +25,8 @@ class PaymentMethodForm(ProcedureForm):
     method = forms.ChoiceField(label=_("Phương thức nhận mới"), choices=METHODS, widget=forms.RadioSelect,
                                error_messages={"required": _("Chọn phương thức nhận.")})
     bank = forms.ChoiceField(label=_("Ngân hàng"), required=False, help_text=_("Bắt buộc khi nhận qua tài khoản."))
-    account_number = forms.CharField(label=_("Số tài khoản"), required=False, max_length=30,
-                                     widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    account_number = CodeField(label=_("Số tài khoản"), required=False, max_length=30,
+                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     account_holder = forms.CharField(label=_("Chủ tài khoản"), required=False, max_length=100,
                                      help_text=_("Tài khoản phải đứng tên người hưởng."))
     post_office = forms.CharField(label=_("Điểm chi trả bưu điện muốn nhận"), required=False, max_length=200,
@@ -38,9 +40,6 @@ class PaymentMethodForm(ProcedureForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bank"].choices = [("", _("– Chọn ngân hàng –")), *_banks().bank_choices()]
-
-    def clean_account_number(self):
-        return "".join(self.cleaned_data["account_number"].split())
 
     def clean(self):
         cleaned = super().clean()
