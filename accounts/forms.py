@@ -11,9 +11,8 @@ from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from lookup.models import Agency, Province, Ward
-from vssid_portal.forms import CodeField, DayMonthYearField
+from vssid_portal.forms import CodeField, DayMonthYearField, NameField, TextField
 from vssid_portal.images import SafeImageField
-from vssid_portal.text import normalize_name
 
 from .models import Registration
 from .services.registration import registration_check_declaration
@@ -99,8 +98,8 @@ class DeclarationForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": _("Nhập mã số BHXH gồm 10 chữ số.")},
     )
-    full_name = forms.CharField(
-        label=_("Họ và tên"), max_length=100, help_text=_("Có dấu, như trên giấy tờ tùy thân."),
+    full_name = NameField(
+        label=_("Họ và tên"), help_text=_("Có dấu, như trên giấy tờ tùy thân."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": _("Nhập họ và tên.")},
     )
     id_type = forms.ChoiceField(label=_("Loại giấy tờ tùy thân"), choices=IdType.CHOICES, initial=IdType.CCCD,
@@ -131,7 +130,7 @@ class DeclarationForm(forms.Form):
         error_messages={"required": _("Chọn phường/xã."),
                         "invalid_choice": _("Chọn phường/xã thuộc tỉnh/thành phố đã chọn.")},
     )
-    street = forms.CharField(
+    street = TextField(
         label=_("Số nhà, đường/thôn/xóm"), max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
         error_messages={"required": _("Nhập số nhà, tên đường hoặc thôn, xóm.")},
@@ -154,9 +153,6 @@ class DeclarationForm(forms.Form):
         # isdigit() alone lets "²" or "٣" through, which int() and the database then refuse.
         if province_id.isascii() and province_id.isdigit() and len(province_id) < 10:
             self.fields["ward"].queryset = Ward.objects.filter(province_id=province_id)
-
-    def clean_full_name(self):
-        return normalize_name(self.cleaned_data["full_name"])
 
     def clean(self):
         cleaned = super().clean()
@@ -216,11 +212,10 @@ class ChildRegistrationForm(KeptPhotosMixin, forms.Form):
     Its texts are lazy translations: the page follows the parent's language."""
 
     bhxh_code = DeclarationForm.base_fields["bhxh_code"]
-    full_name = forms.CharField(label=_("Họ và tên của trẻ"), max_length=100,
-                                error_messages={"required": _("Nhập họ và tên của trẻ.")})
+    full_name = NameField(label=_("Họ và tên của trẻ"), error_messages={"required": _("Nhập họ và tên của trẻ.")})
     birth_date = copy.deepcopy(DeclarationForm.base_fields["birth_date"])
     birth_date.widget.attrs["autocomplete"] = "off"  # the child's: "bday" would offer the parent's own
-    birth_certificate_number = forms.CharField(
+    birth_certificate_number = TextField(
         label=_("Số giấy khai sinh"), max_length=20, error_messages={"required": _("Nhập số giấy khai sinh của trẻ.")}
     )
     relationship = forms.ChoiceField(
@@ -242,6 +237,3 @@ class ChildRegistrationForm(KeptPhotosMixin, forms.Form):
         if province is not None:
             self.fields["agency"].queryset = Agency.objects.filter(province=province)
         self.mark_kept(kept)
-
-    def clean_full_name(self):
-        return normalize_name(self.cleaned_data["full_name"])

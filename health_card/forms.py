@@ -10,6 +10,8 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vssid_portal.forms import TextField
+
 
 class ScanForm(forms.Form):
     """What a camera or a handheld scanner read (the scanner types it and presses Enter)."""
@@ -47,9 +49,9 @@ class TypedForm(forms.Form):
         error_messages={"required": _("Nhập mã thẻ BHYT.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
-    ho_ten = forms.CharField(label=_("Họ và tên"), max_length=100,
-                             error_messages={"required": _("Nhập họ và tên ghi trên thẻ.")},
-                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    ho_ten = TextField(label=_("Họ và tên"), max_length=100,
+                       error_messages={"required": _("Nhập họ và tên ghi trên thẻ.")},
+                       widget=forms.TextInput(attrs={"autocomplete": "off"}))
     ngay_sinh = forms.CharField(
         label=_("Ngày sinh"), max_length=10, help_text=_("dd/mm/yyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm."),
         error_messages={"required": _("Nhập ngày sinh theo dạng dd/mm/yyyy.")},

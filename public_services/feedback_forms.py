@@ -14,14 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import VnMobileField
 from lookup.models import Agency
 from vssid_portal.documents import check_pdf, shown_filename, sniff
-from vssid_portal.forms import CodeField
+from vssid_portal.forms import CodeField, NameField, TextField
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
-from vssid_portal.text import normalize_name
 
 from .models import Feedback
 
 CONTENT_LIMIT = 3000
-NAME_LIMIT = 100  # Feedback.full_name
 EMAIL_LIMIT = 254  # Feedback.email and the outbox's Message.recipient
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -72,7 +70,7 @@ class FeedbackForm(forms.Form):
     topic = forms.ChoiceField(label=_("Lĩnh vực"), choices=[("", _("– Chọn lĩnh vực –")), *Feedback.Topic.choices],
                               error_messages={"required": _("Chọn lĩnh vực của phản ánh, kiến nghị."),
                                               "invalid_choice": _("Chọn một lĩnh vực trong danh sách.")})
-    content = forms.CharField(
+    content = TextField(
         label=pgettext_lazy("nội dung phản ánh, kiến nghị", "Nội dung"), max_length=CONTENT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=format_lazy(_("Mô tả sự việc, thời gian, nơi xảy ra; tối đa {limit} ký tự. "
@@ -94,11 +92,8 @@ class FeedbackForm(forms.Form):
                         "invalid": _("Không đọc được tệp đính kèm. Hãy chọn lại tệp.")},
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
     )
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=NAME_LIMIT,
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}),
-                                error_messages={"required": _("Nhập họ và tên người gửi."),
-                                                "max_length": format_lazy(_("Họ và tên dài tối đa {limit} ký tự."),
-                                                                          limit=NAME_LIMIT)})
+    full_name = NameField(label=_("Họ và tên"), widget=forms.TextInput(attrs={"autocomplete": "name"}),
+                          error_messages={"required": _("Nhập họ và tên người gửi.")})
     phone = VnMobileField(label=_("Số điện thoại di động"), required=False,
                           help_text=_("Nhận mã phản ánh và câu trả lời qua SMS."))
     email = forms.EmailField(
@@ -113,14 +108,6 @@ class FeedbackForm(forms.Form):
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         return clean_attachment(upload) if upload else None
-
-    def clean_full_name(self):
-        # Stored NFC, which can lengthen a name (U+0958 becomes two characters): check what is stored.
-        name = normalize_name(self.cleaned_data["full_name"])
-        if len(name) > NAME_LIMIT:
-            raise ValidationError(gettext("Họ và tên dài tối đa %(limit)s ký tự.") % {"limit": NAME_LIMIT},
-                                  code="max_length")
-        return name
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,5 @@
-"""The portal's form renderer, and the fields every form shares: dates and numbers typed by hand.
+"""The portal's form renderer, and the fields every form shares: dates, free text, people's
+names and numbers typed by hand.
 
 The renderer: every field gets its label above it, its hint and its errors
 linked by `aria-describedby` (GOV.UK pattern; jinja2/forms/field.html).
@@ -17,8 +18,11 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2, TemplatesSetting
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from .text import clean_text, is_person_name, normalize_name
 
 
 class PortalFormRenderer(Jinja2):
@@ -68,6 +72,42 @@ class DayMonthYearField(forms.DateField):
                 raise ValidationError(self.error_messages["nonexistent"], code="nonexistent",
                                       params={"value": typed}) from error
             raise
+
+
+class TextField(forms.CharField):
+    """Text as typed, without the characters nobody types on purpose (zero-width and other format
+    characters, control characters, noncharacters): they are removed before the required check,
+    so text made only of them gets the field's "Nhập …" message. A textarea keeps its line breaks
+    and tabs."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = clean_text(value, multiline=isinstance(self.widget, forms.Textarea))
+        return super().to_python(value)
+
+
+class NameField(TextField):
+    """A person's name, as the registry stores it (NFC, single spaces): letters with their marks,
+    spaces, hyphens, apostrophes and dots, with at least one letter. Its length is checked after
+    normalising: NFC can lengthen text (U+0958 becomes two characters)."""
+
+    default_error_messages = {
+        "invalid": _("Họ và tên chỉ được gồm chữ cái, dấu cách và các dấu gạch nối (-), nháy đơn (') "
+                     "hoặc chấm (.); không được có chữ số hay ký hiệu."),
+    }
+
+    def __init__(self, *, max_length=100, error_messages=None, **kwargs):
+        too_long = format_lazy(_("Họ và tên dài tối đa {limit} ký tự."), limit=max_length)
+        super().__init__(max_length=max_length, error_messages={"max_length": too_long, **(error_messages or {})},
+                         **kwargs)
+
+    def to_python(self, value):
+        return normalize_name(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not is_person_name(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class CodeField(forms.CharField):

@@ -6,9 +6,40 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 
 
+def _unseen(char: str) -> bool:
+    """A character nobody types on purpose: a format character (zero-width space, direction
+    marks: Unicode Cf), a control character (Cc) or a noncharacter (U+FDD0–U+FDEF, U+…FFFE/FFFF)."""
+    code = ord(char)
+    return (unicodedata.category(char) in ("Cc", "Cf")
+            or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE)
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """Text as typed, less the characters nobody types on purpose (`_unseen`), so text made only
+    of them is empty. A line break or a tab is kept in `multiline` text (line breaks as "\\n"), and
+    becomes a space elsewhere, as does any other control character that is a space."""
+    if value.isprintable():
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    kept = "\n\t" if multiline else ""
+    return "".join(char if char in kept or not _unseen(char) else " " if char.isspace() else ""
+                   for char in value)
+
+
 def normalize_name(value: str) -> str:
-    """NFC, single spaces, trimmed: the form every name is stored in."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
+    """NFC, single spaces, trimmed, without invisible characters: the form every name is stored in."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", clean_text(value or ""))).strip()
+
+
+_NAME_PUNCTUATION = frozenset(" -'’.")
+
+
+def is_person_name(name: str) -> bool:
+    """Whether a name (as normalize_name leaves it) reads as a person's: letters of any script with
+    their marks, spaces, hyphens, apostrophes and dots, and at least one letter."""
+    categories = [unicodedata.category(char)[0] for char in name]
+    return "L" in categories and all(kind in "LM" or char in _NAME_PUNCTUATION
+                                     for char, kind in zip(name, categories))
 
 
 def fold(value: str) -> str:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from lookup.models import Province
-from vssid_portal.forms import CodeField
+from vssid_portal.forms import CodeField, NameField
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name
 
@@ -44,8 +44,8 @@ def _rate(kind):
 
 
 class CodeLookupForm(forms.Form):
-    full_name = forms.CharField(
-        label=_("Họ và tên"), max_length=100, help_text=_("Như trên giấy tờ; có dấu hay không dấu đều được."),
+    full_name = NameField(
+        label=_("Họ và tên"), help_text=_("Như trên giấy tờ; có dấu hay không dấu đều được."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": _("Nhập họ và tên.")},
     )
     birth_date = DeclarationForm.base_fields["birth_date"]
@@ -59,8 +59,8 @@ class CodeLookupForm(forms.Form):
         help_text=_("Người chưa có CCCD/CMND: để trống và nhập họ tên cha hoặc mẹ."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    parent_name = forms.CharField(
-        label=_("Họ tên cha hoặc mẹ"), max_length=100, required=False,
+    parent_name = NameField(
+        label=_("Họ tên cha hoặc mẹ"), required=False,
         help_text=_("Chỉ cần khi không có số CCCD/CMND."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -73,7 +73,7 @@ class CodeLookupForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("id_number") and not cleaned.get("parent_name", "").strip():
+        if not cleaned.get("id_number") and not cleaned.get("parent_name"):
             self.add_error("id_number", _("Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ nếu chưa có."))
         return cleaned
 

@@ -11,11 +11,11 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
-from vssid_portal.forms import CodeField, DayMonthYearField
+from vssid_portal.forms import CodeField, DayMonthYearField, NameField
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .base import Procedure, ProcedureForm, pdf_wording
-from .fields import clean_name, phone_field, validate_birth_date
+from .fields import phone_field, validate_birth_date
 from .registry import register
 
 BENEFITS = [("luong_huu", _("Lương hưu, trợ cấp BHXH hằng tháng")), ("mot_lan", _("BHXH một lần")),
@@ -32,8 +32,8 @@ def _date_field(label, *, missing, invalid, help_text=_("Dạng ngày/tháng/nă
 
 
 class AuthorisationForm(ProcedureForm):
-    authorised_name = forms.CharField(label=_("Họ và tên người được ủy quyền"), max_length=100,
-                                      error_messages={"required": _("Nhập họ và tên người được ủy quyền.")})
+    authorised_name = NameField(label=_("Họ và tên người được ủy quyền"),
+                                error_messages={"required": _("Nhập họ và tên người được ủy quyền.")})
     authorised_birth_date = _date_field(
         _("Ngày sinh người được ủy quyền"), help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."),
         missing=_("Nhập ngày sinh người được ủy quyền."),
@@ -58,9 +58,6 @@ class AuthorisationForm(ProcedureForm):
                            invalid=_("Nhập ủy quyền đến ngày dạng ngày/tháng/năm."),
                            help_text=format_lazy(_("Tối đa {months} tháng kể từ ngày bắt đầu."), months=MAX_MONTHS))
     phone = pdf_wording(phone_field(), "Số điện thoại của người ủy quyền")
-
-    def clean_authorised_name(self):
-        return clean_name(self.cleaned_data["authorised_name"])
 
     def clean(self):
         cleaned = super().clean()

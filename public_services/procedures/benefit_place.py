@@ -9,12 +9,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lookup.models import Agency, Province
+from vssid_portal.forms import TextField
 
-from .base import Procedure
+from .base import Procedure, ProcedureForm
 from .fields import long_text, phone_field
-from .base import ProcedureForm
 from .registry import register
-
 
 _PROVINCE_ID = re.compile(r"[0-9]{1,9}")
 
@@ -32,8 +31,8 @@ class BenefitPlaceForm(ProcedureForm):
         error_messages={"required": _("Chọn cơ quan BHXH nơi muốn nhận."),
                         "invalid_choice": _("Chọn cơ quan BHXH thuộc tỉnh/thành phố đã chọn.")},
     )
-    new_address = forms.CharField(label=_("Địa chỉ nơi ở mới"), max_length=300,
-                                  error_messages={"required": _("Nhập địa chỉ nơi ở mới.")})
+    new_address = TextField(label=_("Địa chỉ nơi ở mới"), max_length=300,
+                            error_messages={"required": _("Nhập địa chỉ nơi ở mới.")})
     details = long_text(_("Lý do chuyển nơi hưởng"), missing=_("Nhập lý do chuyển nơi hưởng."))
     phone = phone_field()
 

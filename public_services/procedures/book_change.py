@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person
 from accounts.services.identity import id_number_taken, person_correct_identity, taken_message
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
-from vssid_portal.forms import CodeField, DayMonthYearField
+from vssid_portal.forms import CodeField, DayMonthYearField, NameField
 from vssid_portal.images import SafeImageField
 from vssid_portal.text import fold
 
 from .base import Procedure
-from .fields import DeliveryForm, clean_name, contact_initial, long_text, validate_birth_date
+from .fields import DeliveryForm, contact_initial, long_text, validate_birth_date
 from .registry import register
 
 CHANGES = [("full_name", _("Họ và tên")), ("birth_date", _("Ngày sinh")), ("sex", _("Giới tính")),
@@ -30,8 +30,7 @@ class BookChangeForm(DeliveryForm):
         label=_("Thông tin cần thay đổi"), choices=CHANGES, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Chọn ít nhất một thông tin cần thay đổi.")},
     )
-    new_full_name = forms.CharField(label=_("Họ và tên mới"), required=False, max_length=100,
-                                    help_text=_("Có dấu, như trên giấy tờ."))
+    new_full_name = NameField(label=_("Họ và tên mới"), required=False, help_text=_("Có dấu, như trên giấy tờ."))
     new_birth_date = DayMonthYearField(
         label=_("Ngày sinh mới"), required=False,
         help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."), validators=[validate_birth_date],
@@ -48,9 +47,6 @@ class BookChangeForm(DeliveryForm):
     evidence_2 = SafeImageField(label=_("Ảnh giấy tờ khác (không bắt buộc)"), required=False, help_text=EVIDENCE_HELP)
     field_order = ["changes", "new_full_name", "new_birth_date", "new_sex", "new_id_number", "details",
                    "evidence_1", "evidence_2", "phone", "email", "delivery", "delivery_address"]
-
-    def clean_new_full_name(self):
-        return clean_name(self.cleaned_data["new_full_name"]) if self.cleaned_data["new_full_name"] else ""
 
     def clean(self):
         cleaned = super().clean()

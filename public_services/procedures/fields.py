@@ -8,11 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import VnMobileField
-from vssid_portal.text import normalize_name
+from vssid_portal.forms import TextField
 
 from .base import ProcedureForm, pdf_wording
 
@@ -25,17 +24,6 @@ DELIVERY_ON_PAPER = {POST: "Qua bưu điện, tại địa chỉ: {delivery_addr
 TEXT_LIMIT = 1000  # "Nội dung thay đổi, yêu cầu" and "Hồ sơ kèm theo" on VssID: at most 1000 characters
 EMAIL_LIMIT = 254  # what an address may hold (RFC 5321) and what the outbox stores (Message.recipient)
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
-NAME_LIMIT = 100
-
-
-def clean_name(value: str, *, limit: int = NAME_LIMIT) -> str:
-    """A name as stored (NFC, single spaces), its length checked after normalising: NFC can
-    lengthen text (U+0958 becomes two characters), and the stored answers are validated again
-    with the same `max_length` at submission."""
-    name = normalize_name(value)
-    if len(name) > limit:
-        raise ValidationError(gettext("Họ và tên dài tối đa %(limit)s ký tự.") % {"limit": limit}, code="max_length")
-    return name
 
 
 def validate_birth_date(value: datetime.date) -> None:
@@ -56,8 +44,8 @@ def enter(label) -> str:
     return format_lazy(_("Nhập {label}."), label=_first_lower(label))
 
 
-def long_text(label, *, required: bool = True, help_text="", missing="") -> forms.CharField:
-    return forms.CharField(
+def long_text(label, *, required: bool = True, help_text="", missing="") -> TextField:
+    return TextField(
         label=label, required=required, max_length=TEXT_LIMIT,
         help_text=help_text or format_lazy(_("Tối đa {limit} ký tự."), limit=TEXT_LIMIT),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -90,7 +78,7 @@ class DeliveryForm(ProcedureForm):
         label=_("Cách nhận kết quả"), choices=DELIVERY_CHOICES, widget=forms.RadioSelect, initial=POST,
         error_messages={"required": _("Chọn cách nhận kết quả.")},
     ), "Nhận kết quả", choices=DELIVERY_ON_PAPER)
-    delivery_address = pdf_wording(forms.CharField(
+    delivery_address = pdf_wording(TextField(
         label=_("Địa chỉ nhận kết quả"), required=False, max_length=300,
         help_text=_("Số nhà, đường, phường/xã, tỉnh/thành phố. Bắt buộc khi nhận qua bưu điện."),
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),

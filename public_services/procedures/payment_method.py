@@ -5,7 +5,7 @@ public_services.banks. Handling time: 5 working days (unconfirmed)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vssid_portal.forms import CodeField
+from vssid_portal.forms import CodeField, NameField, TextField
 
 from .base import Procedure, ProcedureForm
 from .fields import long_text, phone_field
@@ -27,14 +27,14 @@ class PaymentMethodForm(ProcedureForm):
     bank = forms.ChoiceField(label=_("Ngân hàng"), required=False, help_text=_("Bắt buộc khi nhận qua tài khoản."))
     account_number = CodeField(label=_("Số tài khoản"), required=False, max_length=30,
                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    account_holder = forms.CharField(label=_("Chủ tài khoản"), required=False, max_length=100,
-                                     help_text=_("Tài khoản phải đứng tên người hưởng."))
-    post_office = forms.CharField(label=_("Điểm chi trả bưu điện muốn nhận"), required=False, max_length=200,
-                                  help_text=_("Bắt buộc khi nhận tiền mặt, ví dụ Bưu điện Sài Gòn."))
+    account_holder = NameField(label=_("Chủ tài khoản"), required=False,
+                               help_text=_("Tài khoản phải đứng tên người hưởng."))
+    post_office = TextField(label=_("Điểm chi trả bưu điện muốn nhận"), required=False, max_length=200,
+                            help_text=_("Bắt buộc khi nhận tiền mặt, ví dụ Bưu điện Sài Gòn."))
     new_phone = phone_field(_("Số điện thoại di động của người hưởng"),
                             _("Nhập số điện thoại di động của người hưởng."))
-    new_address = forms.CharField(label=_("Địa chỉ liên hệ của người hưởng"), max_length=300,
-                                  error_messages={"required": _("Nhập địa chỉ liên hệ.")})
+    new_address = TextField(label=_("Địa chỉ liên hệ của người hưởng"), max_length=300,
+                            error_messages={"required": _("Nhập địa chỉ liên hệ.")})
     details = long_text(_("Lý do thay đổi"), required=False, help_text=_("Không bắt buộc. Tối đa 1000 ký tự."))
 
     def __init__(self, *args, **kwargs):

@@ -1,0 +1,63 @@
+"""The shared text fields: characters nobody types on purpose (format and control characters,
+noncharacters) are removed before a field's required check, and a person's name is made of
+letters with the usual name punctuation."""
+
+import pytest
+from django import forms
+from django.core.exceptions import ValidationError
+
+from vssid_portal.forms import NameField, TextField
+from vssid_portal.text import clean_text, fold, is_person_name, normalize_name
+
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u202e\u00ad"  # zero-width, word joiner, BOM, bidi override, soft hyphen
+
+
+def test_format_control_and_noncharacters_are_removed():
+    assert clean_text(f"Mất{INVISIBLE} sổ\x01\x1b[31m\ufffe\uffff\ufdd0\U0010fffe") == "Mất sổ[31m"
+    assert clean_text("dòng 1\tcột\r\ndòng 2\rdòng 3") == "dòng 1 cột dòng 2 dòng 3"
+    assert clean_text("dòng 1\tcột\r\ndòng 2\x0b\rdòng 3", multiline=True) == "dòng 1\tcột\ndòng 2 \ndòng 3"
+    assert clean_text("Nguyễn Văn Đức, 12 Lê Lợi") == "Nguyễn Văn Đức, 12 Lê Lợi"
+
+
+def test_a_name_loses_its_invisible_characters_wherever_it_is_stored_or_searched():
+    assert normalize_name(f"Nguyễn{INVISIBLE} Văn\u200b Đức ") == "Nguyễn Văn Đức"
+    assert normalize_name("\u200b\u200b") == ""
+    assert fold("Ngu\u200byễn Văn Đức") == "nguyen van duc"
+
+
+@pytest.mark.parametrize("name", [
+    "Nguyễn Văn Đức", "Trần Thị Hồng Nhung", "Lê Việt Hưng", "Đặng Thị Ngọc Ánh", "H'Hen Niê", "Y-Moan Êban",
+    "Mary O’Brien", "Nguyễn Văn A.", "NGUYEN VAN DUC", "Nguyễn Phúc Ưng Lịch", "\u0958" * 3, "Ðoàn Thị Ẩn",
+])
+def test_names_of_letters_and_name_punctuation_are_names(name):
+    assert is_person_name(normalize_name(name))
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Văn 123", "😀😀", "Nguyễn 😀", "<b>Nguyễn</b>", "Trần_Thị", "- . '", ""])
+def test_digits_symbols_markup_or_no_letter_are_not_a_name(name):
+    assert not is_person_name(normalize_name(name))
+
+
+class Sample(forms.Form):
+    name = NameField(label="Họ và tên", error_messages={"required": "Nhập họ và tên."})
+    note = TextField(label="Ghi chú", widget=forms.Textarea, error_messages={"required": "Nhập ghi chú."})
+    address = TextField(label="Địa chỉ", error_messages={"required": "Nhập địa chỉ."})
+
+
+def test_text_of_invisible_characters_only_gets_the_required_message():
+    form = Sample(data={"name": "\u200b\u200b", "note": f"{INVISIBLE}\x01\ufffe", "address": "\u2060 \u200b"})
+    assert form.errors == {"name": ["Nhập họ và tên."], "note": ["Nhập ghi chú."], "address": ["Nhập địa chỉ."]}
+
+
+def test_a_name_that_is_not_a_name_is_told_so():
+    form = Sample(data={"name": "Nguyễn Văn 123", "note": "x", "address": "x"})
+    assert form.errors["name"] == ["Họ và tên chỉ được gồm chữ cái, dấu cách và các dấu gạch nối (-), nháy đơn (') "
+                                   "hoặc chấm (.); không được có chữ số hay ký hiệu."]
+
+
+def test_the_fields_give_what_is_stored():
+    form = Sample(data={"name": " nguyễn\u200b  văn đức ", "note": "Mất sổ\r\n\x1bkhi chuyển nhà", "address": "12\tLê Lợi"})
+    assert form.is_valid()
+    assert form.cleaned_data == {"name": "nguyễn văn đức", "note": "Mất sổ\nkhi chuyển nhà", "address": "12 Lê Lợi"}
+    with pytest.raises(ValidationError, match="Họ và tên dài tối đa 100 ký tự"):
+        NameField().clean("\u0958" * 60)  # NFC makes it 120 characters
