@@ -56,11 +56,16 @@ def long_text(label, *, required: bool = True, help_text="", missing="") -> Text
 
 def phone_field(label=None, missing=None) -> VnMobileField:
     """A mobile number; left empty, it asks for itself by its label, so a form with two phone
-    fields (authorisation) never lists the same sentence twice."""
+    fields (authorisation) never lists the same sentence twice. Without a label: the number the
+    agency may call about the filing. Messages about the filing go to the phone registered with
+    the account (services._notify), never to a number typed in a form, which nobody verified."""
     if label is None:
-        missing = missing or _("Nhập số điện thoại di động nhận thông báo.")
-        return pdf_wording(VnMobileField(label=_("Số điện thoại di động nhận thông báo"),
-                                         error_messages={"required": missing}), "Số điện thoại liên hệ")
+        missing = missing or _("Nhập số điện thoại di động để cơ quan BHXH liên hệ.")
+        return pdf_wording(VnMobileField(
+            label=_("Số điện thoại di động để cơ quan BHXH liên hệ"), error_messages={"required": missing},
+            help_text=_("Cán bộ BHXH gọi số này khi cần trao đổi về hồ sơ. Tin nhắn về hồ sơ được gửi đến số "
+                        "điện thoại đã đăng ký với tài khoản."),
+        ), "Số điện thoại liên hệ")
     return VnMobileField(label=label, error_messages={"required": missing or enter(label)})
 
 

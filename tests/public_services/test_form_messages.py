@@ -70,7 +70,7 @@ def test_the_feedback_form_gives_a_wrong_phone_one_error(reference_data, phone):
 def test_each_empty_phone_field_asks_for_itself_by_its_label(client, owner):
     errors = form("UY-QUYEN", owner.person, authorised_phone="", phone="").errors
     assert errors["authorised_phone"] == ["Nhập số điện thoại người được ủy quyền."]
-    assert errors["phone"] == ["Nhập số điện thoại di động nhận thông báo."]
+    assert errors["phone"] == ["Nhập số điện thoại di động để cơ quan BHXH liên hệ."]
     assert form("THAY-DOI-CHI-TRA", owner.person, new_phone="").errors["new_phone"] == [
         "Nhập số điện thoại di động của người hưởng."]
     client.force_login(owner)

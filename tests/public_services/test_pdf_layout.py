@@ -103,7 +103,7 @@ def test_no_declaration_prints_the_screens_wording(owner):
     assert {"607A", "608A", "UY-QUYEN"} <= set(seen)
     for code, text in seen.items():
         for words in ["(không bắt buộc)", "Quan hệ với bạn", "Gửi qua bưu điện đến địa chỉ dưới đây",
-                      "Số điện thoại di động nhận thông báo"]:
+                      "Số điện thoại di động để cơ quan BHXH liên hệ", "Tin nhắn về hồ sơ"]:
             assert squash(words) not in text, (code, words)
     assert squash("Quan hệ với người ủy quyền Vợ/chồng") in seen["UY-QUYEN"]
     assert squash("Số điện thoại của người ủy quyền 0912 345 678") in seen["UY-QUYEN"]

@@ -1309,7 +1309,7 @@ def test_a_procedure_form_and_its_messages_in_english(client, applicant):
         "<dt>Giới tính</dt><dd>Nam</dd>", "<h2>Nội dung kê khai</h2>", "<legend>Lý do cấp lại</legend>",
         "> Bị mất sổ</label>",
         ">Nội dung yêu cầu</label>", "Ví dụ: mất sổ khi chuyển nhà. Tối đa 1000 ký tự.",
-        ">Số điện thoại di động nhận thông báo</label>", ">Thư điện tử (không bắt buộc)</label>",
+        ">Số điện thoại di động để cơ quan BHXH liên hệ</label>", ">Thư điện tử (không bắt buộc)</label>",
         "> Gửi qua bưu điện đến địa chỉ dưới đây</label>", ">Tiếp tục</button>", ">Quay lại</a>",
     ], [
         "<h1>Reissue of a lost or damaged social insurance book (details unchanged)</h1>",
@@ -1317,15 +1317,15 @@ def test_a_procedure_form_and_its_messages_in_english(client, applicant):
         "<h2>Documents needed</h2>", "<li>The old social insurance book, if it is damaged</li>",
         "<dt>Sex</dt><dd>Male</dd>",
         "<legend>Reason for the reissue</legend>", "> The book was lost</label>",
-        ">Mobile phone number for notices</label>",
+        ">Mobile number for the social insurance agency to contact you</label>",
         "> By post to the address below</label>", ">Continue</button>", ">Back</a>",
     ])
     errors = {
         "vi": ["<title>Lỗi: Cấp lại sổ BHXH", "Nhập nội dung yêu cầu cấp lại sổ.", "Chọn cách nhận kết quả.",
-               "Nhập số điện thoại di động nhận thông báo."],
+               "Nhập số điện thoại di động để cơ quan BHXH liên hệ."],
         "en": ["<title>Error: Reissue of a lost", "Enter your request for a new book.",
         "Choose how to receive the result.",
-               "Enter the mobile phone number for notices."],
+               "Enter a mobile number for the social insurance agency to contact you."],
     }
     for language, other in (("vi", "en"), ("en", "vi")):
         key = idempotency_key(client, BOOK, language)
