@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 BOOK = "/dich-vu-cong/cap-lai-so-bhxh/"
 PAGES = ["/ca-nhan/", "/qua-trinh-tham-gia/", "/qua-trinh-tham-gia/bhyt/", "/qua-trinh-tham-gia/xac-nhan/",
-         "/thong-tin-huong/", "/thong-tin-huong/uoc-tinh/", "/the-bhyt/", "/so-kham-chua-benh/", "/dich-vu-cong/ho-so/",
+         "/thong-tin-huong/", "/thong-tin-huong/uoc-tinh/", "/the-bhyt/", "/the-bhyt/ai-da-xem/", "/so-kham-chua-benh/",
+         "/dich-vu-cong/ho-so/",
          BOOK, f"{BOOK}xem-lai/"]
 BOX = re.compile(
     r'<div class="notice" role="status">\s*<p>Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>\.</p>\s*'
@@ -68,6 +69,9 @@ def test_the_card_page_of_a_child_speaks_of_the_childs_card(client, parent, lang
     html = client.get("/the-bhyt/").content.decode()
     assert [text for text in wanted if text not in html] == []
     assert [text for text in unwanted if text in html] == []
+    log = client.get("/the-bhyt/ai-da-xem/").content.decode()
+    assert ("<h1>Ai đã xem thẻ của Nguyễn Gia Bảo</h1>" in log) == (language == "vi")
+    assert ("<h1>Who has viewed the card of Nguyễn Gia Bảo</h1>" in log) == (language == "en")
 
 
 @pytest.mark.parametrize("path", ["/ca-nhan/", "/the-bhyt/", "/qua-trinh-tham-gia/"])
