@@ -137,6 +137,7 @@ class CodeForm(forms.Form):
     code = CodeField(
         label=_("Mã xác thực"),
         help_text=CODE_HELP[Message.Channel.SMS],
+        error_messages={"required": _("Nhập mã xác thực gồm 6 chữ số, ví dụ 123456.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 

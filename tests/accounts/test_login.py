@@ -298,6 +298,10 @@ def test_empty_account_forms_name_what_is_missing(client):
     html = client.post("/tai-khoan/doi-mat-khau/", {"oldpassword": "", "password1": "", "password2": ""}).content.decode()
     assert all(m in html for m in ("Nhập mật khẩu hiện tại.", "Nhập mật khẩu mới.", "Nhập lại mật khẩu mới."))
     assert generic not in html
+    from accounts import otp
+    from accounts.forms_auth import CodeForm
+    form = CodeForm({"code": " "}, purpose=otp.Purpose.PASSWORD_CHANGE, subject="1")
+    assert form.errors["code"] == ["Nhập mã xác thực gồm 6 chữ số, ví dụ 123456."]
 
 
 def clinic_staff_user():
