@@ -7,24 +7,17 @@ import datetime
 import pytest
 
 from accounts.models import Person
-from public_services.procedures import registry
 from public_services.services import filing_complete, filing_receive, filing_start
 from tests.accounts.helpers import make_person
 
 from .helpers import answers, district_officer, owner, submit  # noqa: F401
+from .test_form_messages import form
 
 pytestmark = pytest.mark.django_db
 
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 TAKEN = "Số CCCD này đã có trong hồ sơ BHXH của người khác"
-
-
-def form(code, person, **overrides):
-    procedure = registry.get(code)
-    bound = procedure.form(data=answers(code, **overrides), person=person, kept=procedure.upload_fields)
-    bound.is_valid()
-    return bound
 
 
 def new_cccd(number):
