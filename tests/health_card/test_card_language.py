@@ -64,7 +64,7 @@ def test_the_api_answers_in_vietnamese_to_a_caller_whose_cookie_asks_for_english
     answer = ask(raw, "en", *questions["wrong name"]).json()
     assert (answer["thongBao"], answer["ghiChu"]) == ("Sai họ tên", "Họ tên không khớp với thông tin thẻ.")
     answer = ask(raw, "en", *questions["bad fields"]).json()
-    assert answer["loi"] == {"maThe": ["Giá trị này chỉ có tối đa 20 kí tự (hiện có 30)"],
+    assert answer["loi"] == {"maThe": ["Nhập tối đa 20 ký tự (đang có 30 ký tự)."],
                              "ngaySinh": ["Ngày sinh không có thật: kiểm tra lại ngày và tháng."]}
     assert ask(raw, "en", *questions["missing fields"]).json()["loi"] == {
         "maThe": ["Nhập mã thẻ BHYT."], "hoTen": ["Nhập họ và tên ghi trên thẻ."],
