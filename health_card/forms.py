@@ -10,7 +10,7 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vssid_portal.forms import TextField
+from vssid_portal.forms import CodeField, TextField
 
 
 class ScanForm(forms.Form):
@@ -43,8 +43,8 @@ def _nfkc(value: str) -> str:
 
 
 class TypedForm(forms.Form):
-    so_the = forms.CharField(
-        label=_("Mã thẻ BHYT"), max_length=20,
+    so_the = CodeField(
+        upper=True, label=_("Mã thẻ BHYT"), max_length=20,
         help_text=_("Mã số BHXH 10 chữ số, mã thẻ cũ 15 ký tự (ví dụ HS4790123456789) hoặc số CCCD 12 chữ số."),
         error_messages={"required": _("Nhập mã thẻ BHYT.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
@@ -59,7 +59,7 @@ class TypedForm(forms.Form):
     )
 
     def clean_so_the(self):
-        number = "".join(_nfkc(self.cleaned_data["so_the"]).split()).upper()
+        number = self.cleaned_data["so_the"]
         if not _NUMBER.fullmatch(number):
             raise forms.ValidationError(_("Mã thẻ gồm 10 chữ số, 15 ký tự (mã thẻ cũ) hoặc 12 chữ số (CCCD)."))
         return number
