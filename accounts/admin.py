@@ -2,6 +2,7 @@
 
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from vssid_portal.admin import (
     posted_text,
 )
 from vssid_portal.files import private_file_response
+from vssid_portal.forms import NameField
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import fold, normalize_name
 
@@ -39,8 +41,20 @@ def _comparable(text: str) -> str:
     return normalize_name(text).casefold()
 
 
+class PersonAdminForm(forms.ModelForm):
+    """The registry's name follows the rule of every form that takes a name (letters, spaces,
+    hyphens, apostrophes, dots; invisible characters dropped)."""
+
+    full_name = NameField(label="Họ và tên")
+
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+
 @admin.register(Person)
 class PersonAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+    form = PersonAdminForm
     list_display = ["bhxh_code", "full_name", "birth_date", "sex", "id_number", "province", "agency"]
     search_fields = ["bhxh_code", "name_key", "id_number"]
     list_filter = ["sex", ("agency", admin.RelatedOnlyFieldListFilter)]
