@@ -376,6 +376,7 @@ def filing_edit(request, pk):
         _save_drafts(request)
     kept = {document.field: document.file.name for document in filing.documents.all()
             if document.field not in draft["removed"]} | draft["uploads"]
+    status = 200
     if request.method == "POST" and "refresh" in request.POST:
         form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person, kept=kept)
     elif request.method == "POST":
@@ -384,7 +385,12 @@ def filing_edit(request, pk):
         _keep_uploads(request, form, draft["uploads"], draft["folder"], existing=kept)
         kept |= draft["uploads"]  # listed at once, even when another answer is refused
         _save_drafts(request)
-        if valid:
+        if request.POST.get("revision") != str(filing.revision):  # a page opened before a later return
+            form.add_error(None, gettext(
+                "Hồ sơ %(number)s đã được trả lại lần nữa sau khi trang này được mở. Đọc đề nghị bổ sung mới "
+                "ở đầu trang, kiểm tra nội dung dưới đây rồi nộp lại.") % {"number": filing.tracking_number})
+            status = 409
+        elif valid:
             try:
                 filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"],
                                 removed=[key for key in draft["removed"] if key not in draft["uploads"]])
@@ -410,7 +416,7 @@ def filing_edit(request, pk):
                                             if not is_several(document.field)
                                             and document.field not in draft["uploads"]]),
         "multipart": bool(procedure.upload_fields), "action": request.path,
-    })
+    }, status=status)
 
 
 def _not_returned(request, filing: Filing, form=None):

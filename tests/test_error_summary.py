@@ -12,7 +12,7 @@ from django.contrib.staticfiles import finders
 
 from lookup.models import Agency
 from public_services.services import filing_receive, filing_return
-from tests.public_services.helpers import answers, district_officer, owner, submit  # noqa: F401
+from tests.public_services.helpers import answers, correction, district_officer, owner, submit  # noqa: F401
 
 ROOT = Path(settings.BASE_DIR)
 BOOK = "/dich-vu-cong/cap-lai-so-bhxh/"
@@ -67,7 +67,7 @@ def test_correcting_a_returned_filing_shows_the_summary_before_the_agencys_note(
     filing_receive(filing=filing, officer=district_officer)
     filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
     client.force_login(owner)
-    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", answers("607A", details=""))
+    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", correction(filing, "607A", details=""))
     html = response.content.decode()
     assert response.status_code == 200 and SUMMARY_AFTER_HEADING.search(html)
     assert html.index("error-summary") < html.index("Ghi rõ địa chỉ nhận sổ.")

@@ -59,6 +59,12 @@ def answers(code: str, **overrides) -> dict:
     return {**base, **overrides}
 
 
+def correction(filing, code: str, **overrides) -> dict:
+    """Answers posted from the correction page of a returned filing, which carries the revision it
+    was opened on."""
+    return {**answers(code, **overrides), "revision": str(filing.revision)}
+
+
 def stored_upload(field="evidence_1", color=(30, 140, 90)):
     return default_storage.save(f"filings/tmp/test/{field}.jpg", jpeg(color=color))
 

@@ -23,7 +23,7 @@ from public_services.models import Filing, FilingDocument
 from public_services.services import filing_build_declaration, filing_return, uploads_sweep
 from tests.conftest import require_tool
 
-from .helpers import answers, district_officer, other_district_officer, owner, stranger  # noqa: F401
+from .helpers import answers, correction, district_officer, other_district_officer, owner, stranger  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -382,7 +382,7 @@ def test_a_returned_filing_can_add_and_replace_files(owner, district_officer, dj
     filing_return(filing=filing, officer=district_officer, what="Bổ sung bảng lương")
     url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {**answers("607A"), FIELD: [upload("bang.xlsx", real_xlsx()),
+        response = client.post(url, {**correction(filing, "607A"), FIELD: [upload("bang.xlsx", real_xlsx()),
                                                                 upload("giay.pdf", real_pdf("bản mới"))]})
     assert response.status_code == 302, field_errors(response)
     filing.refresh_from_db()
@@ -400,7 +400,7 @@ def test_a_returned_filing_lists_a_file_it_accepted_beside_another_error(owner, 
     filing = submit_with(client, [upload("p.jpg", real_jpeg()), upload("keep.jpg", real_jpeg())])
     filing_return(filing=filing, officer=district_officer, what="Bổ sung giấy xác nhận")
     url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
-    response = client.post(url, {**answers("607A"), "details": "", FIELD: [upload("giay-xac-nhan.pdf", real_pdf())]})
+    response = client.post(url, {**correction(filing, "607A"), "details": "", FIELD: [upload("giay-xac-nhan.pdf", real_pdf())]})
     assert response.status_code == 200 and response.context["form"].errors.get("details")
     listed = [name for _key, name, _url in response.context["attached"]]
     assert listed == ["p.jpg", "keep.jpg", "giay-xac-nhan.pdf"]
@@ -413,7 +413,7 @@ def test_a_returned_filing_refuses_a_hostile_file_and_keeps_the_filing_as_it_was
     filing_return(filing=filing, officer=district_officer, what="Bổ sung")
     before = stored(root)
     response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/",
-                           {**answers("607A"), FIELD: [upload("x.pdf", pdf_with(_javascript))]})
+                           {**correction(filing, "607A"), FIELD: [upload("x.pdf", pdf_with(_javascript))]})
     assert any("“x.pdf”" in error for error in field_errors(response))
     assert stored(root) == before
     filing.refresh_from_db()
@@ -444,7 +444,7 @@ def test_a_returned_filing_can_take_a_file_out(owner, district_officer, django_c
     assert f'name="remove_files" value="{gone.field}"' in html
     assert f'href="/dich-vu-cong/ho-so/{filing.pk}/giay-to/{gone.pk}/"' in html
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {**answers("607A"), "remove_files": [gone.field]})
+        response = client.post(url, {**correction(filing, "607A"), "remove_files": [gone.field]})
     assert response.status_code == 302
     assert [document.filename for document in filing.documents.all()] == ["giay.pdf"]
     assert not default_storage.exists(gone.file.name)

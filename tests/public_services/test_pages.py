@@ -14,7 +14,7 @@ from public_services.services import filing_receive, filing_return
 from tests.accounts.helpers import jpeg
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .helpers import answers, district_officer, owner, province_officer, stranger, submit, withdrawn  # noqa: F401
+from .helpers import answers, correction, district_officer, owner, province_officer, stranger, submit, withdrawn  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,7 @@ def test_returned_filing_is_corrected_through_the_edit_page(client, owner, distr
     html = page(client, f"/dich-vu-cong/ho-so/{filing.pk}/sua/")
     assert 'value="12 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh"' in html
     response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/",
-                           answers("607A", delivery_address="12 Lê Lợi, Phường Sài Gòn, TP. Hồ Chí Minh (nhà số 2)"))
+                           correction(filing, "607A", delivery_address="12 Lê Lợi, Phường Sài Gòn, TP. Hồ Chí Minh (nhà số 2)"))
     assert response.status_code == 302
     filing.refresh_from_db()
     assert filing.status == Filing.Status.SUBMITTED and filing.revision == 2
@@ -181,7 +181,7 @@ def test_a_second_tap_on_resubmit_lands_on_the_status_page_not_on_an_error(clien
         real(**kwargs)  # this tap's own, refused: the filing is no longer returned
 
     monkeypatch.setattr(views, "filing_resubmit", first_tap_already_resubmitted)
-    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", answers("607A"))
+    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", correction(filing, "607A"))
     assert response.status_code == 302 and response["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
     filing.refresh_from_db()
     assert filing.status == Filing.Status.SUBMITTED and filing.revision == 2
@@ -198,9 +198,9 @@ def test_a_correction_sent_after_another_tab_resubmitted_says_it_was_not_sent_an
     filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
     url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
     page(client, url)  # tab A
-    sent_by_b = answers("607A", delivery_address="12 Lê Lợi, Phường Sài Gòn, TP. Hồ Chí Minh (nhà số 2)")
+    sent_by_b = correction(filing, "607A", delivery_address="12 Lê Lợi, Phường Sài Gòn, TP. Hồ Chí Minh (nhà số 2)")
     assert client.post(url, sent_by_b).status_code == 302
-    response = client.post(url, answers("607A", details="Sổ bị ướt, rách bìa (tab A)"))
+    response = client.post(url, correction(filing, "607A", details="Sổ bị ướt, rách bìa (tab A)"))
     html = response.content.decode()
     assert response.status_code == 409
     assert f"Những thay đổi dưới đây chưa được gửi: hồ sơ {filing.tracking_number} đã được nộp lại" in html
@@ -213,6 +213,32 @@ def test_a_correction_sent_after_another_tab_resubmitted_says_it_was_not_sent_an
     assert again.status_code == 302 and again["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
 
 
+def test_a_correction_page_opened_before_a_second_return_is_not_sent_until_the_new_request_is_shown(
+        client, owner, district_officer):
+    """Tab A opens the correction page; tab B resubmits and the agency returns the filing again with
+    a new request. A's answers, sent afterwards, answered the first request only: they are not sent,
+    the page shows the new request with A's answers kept, and the next post goes through."""
+    client.force_login(owner)
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    tab_a = correction(filing, "607A", details="Sổ bị ướt, rách bìa (tab A)")
+    assert client.post(url, correction(filing, "607A")).status_code == 302  # tab B
+    filing.refresh_from_db()
+    filing_return(filing=filing, officer=district_officer, what="Nộp thêm bản sao CCCD.")
+    response = client.post(url, tab_a)
+    html = response.content.decode()
+    assert response.status_code == 409 and "<title>Lỗi: " in html
+    assert f"Hồ sơ {filing.tracking_number} đã được trả lại lần nữa sau khi trang này được mở" in html
+    assert "Nộp thêm bản sao CCCD." in html and "Sổ bị ướt, rách bìa (tab A)" in html
+    assert f'name="revision" value="{filing.revision}"' in html
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.RETURNED and "tab A" not in filing.data["details"]
+    assert client.post(url, {**tab_a, "revision": str(filing.revision)}).status_code == 302
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED and "tab A" in filing.data["details"]
+
+
 @pytest.mark.parametrize("code", ["607A", "608A", "CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA", "UY-QUYEN"])
 def test_the_same_correction_posted_again_after_it_was_sent_is_the_status_page(client, owner, province_officer, code):
     """What the page posts and what the filing holds compare equal for every procedure."""
@@ -220,8 +246,8 @@ def test_the_same_correction_posted_again_after_it_was_sent_is_the_status_page(c
     filing = submit(owner, code)
     filing_return(filing=filing, officer=province_officer, what="Bổ sung.")
     url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
-    assert client.post(url, answers(code)).status_code == 302
-    again = client.post(url, answers(code))
+    assert client.post(url, correction(filing, code)).status_code == 302
+    again = client.post(url, correction(filing, code))
     assert again.status_code == 302 and again["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
 
 
@@ -239,7 +265,7 @@ def test_a_correction_refused_because_another_tab_resubmitted_at_that_moment_say
         real(**kwargs)  # this post's own, refused: the filing is no longer returned
 
     monkeypatch.setattr(views, "filing_resubmit", other_tab_first)
-    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", answers("607A", details="Nội dung của thẻ này"))
+    response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", correction(filing, "607A", details="Nội dung của thẻ này"))
     html = response.content.decode()
     assert response.status_code == 409 and "chưa được gửi" in html and "Nội dung của thẻ này" in html
     filing.refresh_from_db()
