@@ -182,9 +182,10 @@ def build(values: CardFields, *, issued_at: int, signer: "keys.Signer | None" = 
     if mac_key is None:
         raise QrError(Kind.UNKNOWN_KEY, _("khóa ký không có khóa riêng"))
     fields[13] = f"{_mac(mac_key, fields)}-{signer.key_id}"
-    head = "|".join(fields) + "|"
-    signature = signer.sign(head.encode("utf-8"))
-    return f"{head}{SIGNATURE_VERSION}.{signer.key_id}.{int(issued_at)}.{keys.b64url(signature)}|$"
+    # The signature covers every character before it: the fields, the version, the key id and the
+    # issued-at (which makes an on-screen QR good for ten minutes only).
+    signed = "|".join(fields) + f"|{SIGNATURE_VERSION}.{signer.key_id}.{int(issued_at)}."
+    return f"{signed}{keys.b64url(signer.sign(signed.encode('utf-8')))}|$"
 
 
 # --- parsing --------------------------------------------------------------------------------
@@ -300,7 +301,8 @@ def parse(data: bytes | str) -> Payload:
         except ValueError as exc:
             raise QrError(Kind.MALFORMED, _("chữ ký không phải base64url")) from exc
         signature = Signature(match["kid"], int(match["at"]), value)
-        signed_part = text[: text.rindex("|", 0, text.rindex("|"))] + "|"
+        signed_part = (text[: text.rindex("|", 0, text.rindex("|"))] + "|"
+                       + parts[16][: -len(match["sig"])])
     return Payload(raw=text, fields=values, layout=layout, signature=signature, signed_part=signed_part, parts=parts)
 
 
@@ -318,6 +320,10 @@ def verify_signature(payload: Payload, now: datetime.datetime) -> None:
         public.verify(payload.signature.value, payload.signed_part.encode("utf-8"))
     except InvalidSignature as exc:
         raise QrError(Kind.FORGED, _("chữ ký không đúng")) from exc
+    if not payload.parts[16].endswith(keys.b64url(payload.signature.value)):
+        # Base64 leaves four bits of the last character unused: one signature has sixteen spellings,
+        # of which only the one the portal writes is taken, so that one card check is one string.
+        raise QrError(Kind.FORGED, _("chữ ký không đúng"))
     mac, _dash, mac_key_id = payload.fields.check.partition("-")
     if mac_key_id != key_id:
         raise QrError(Kind.FORGED, _("chuỗi kiểm tra không khớp khóa ký"))

@@ -56,8 +56,8 @@ def test_signature_verifies_offline_with_the_published_key(card, client):
     key = next(k for k in document["keys"] if k["kid"] == "1001")
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     public = Ed25519PublicKey.from_public_bytes(keys.b64url_decode(key["x"]))
-    head, signature_field, _ = payload.rsplit("|", 2)
-    public.verify(keys.b64url_decode(signature_field.split(".")[3]), (head + "|").encode())
+    signed, signature = payload.removesuffix("|$").rsplit(".", 1)  # every character before it
+    public.verify(keys.b64url_decode(signature), (signed + ".").encode())
     assert {k["kid"] for k in document["keys"]} == {"1000", "1001"}
     assert "d" not in key  # no private part is ever published
 
@@ -122,6 +122,24 @@ def test_failures_of_a_signed_payload(card, settings):
     assert check(card_qr(card, purpose=Purpose.PRINT, issued_at=int(time.time()) - 86400 * 300)).kind == Kind.VALID
     # issued in the future
     assert check(card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) + 3600)).kind == Kind.QR_ISSUED_AHEAD
+    # the issued-at is signed: an expired on-screen QR given a new time is forged, not fresh
+    version, key_id, issued_at, signature = stale.split("|")[16].split(".")
+    renewed = stale.replace(f"{version}.{key_id}.{issued_at}.", f"{version}.{key_id}.{int(time.time())}.")
+    assert renewed != stale and check(renewed).kind == Kind.FORGED
+
+
+def test_one_signature_is_taken_in_the_one_spelling_the_portal_writes(card):
+    """86 base64url characters carry 516 bits for a 512-bit signature: the last character's four
+    unused bits give fifteen other spellings of it, which decode to the same bytes."""
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    signature = payload.split("|")[16].rsplit(".", 1)[1]
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet.index(signature[-1])
+    spellings = [signature[:-1] + alphabet[last & 0b110000 | low] for low in range(16)]
+    assert {keys.b64url_decode(spelling) for spelling in spellings} == {keys.b64url_decode(signature)}
+    for spelling in spellings:
+        expected = Kind.VALID if spelling == signature else Kind.FORGED
+        assert check(payload.replace(signature, spelling)).kind == expected
 
 
 def test_card_validity_expired_not_yet_valid_revoked_and_replaced(card, holder, facility):
