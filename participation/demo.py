@@ -1,7 +1,7 @@
 """Deterministic demo participation histories for `manage.py seed_demo`.
 
 Each person gets a working life from their early twenties: employers in turn (with raises, gaps
-and, now and then, months the employer still owes), a voluntary stretch for some, and the
+and, at an employer listed as in arrears, the last months still owed), a voluntary stretch for some, and the
 BHTN (from 2009), BHTNLĐ-BNN (from 07/2016) and BHYT periods that go with employment. A child
 under six has BHYT paid by the state budget from the month of birth; an older minor has nothing yet.
 Periods already present (same natural key) are left alone, so a second run creates nothing.
@@ -90,7 +90,10 @@ def _career(person, rng, employers, agencies, facilities) -> list[Period]:
             while step_start <= end:
                 step_end = min(_add_months(step_start, rng.randint(12, 30) - 1), end)
                 base = _base_for(step_start.year, grade)
-                unpaid = rng.choice([0] * 12 + [1, 2, 3]) if step_end == TODAY else 0
+                # the months owed are those of an employer the reference data list as in arrears (the
+                # public employer lookup says so), for every one of its current employees
+                owed = rng.choice([0] * 12 + [1, 2, 3]) if step_end == TODAY else 0
+                unpaid = (owed or 1) if step_end == TODAY and employer.in_arrears else 0
                 for kind, begins in ((Period.Kind.BHXH_COMPULSORY, None), (Period.Kind.BHTN, BHTN_START),
                                      (Period.Kind.BHTNLD, BHTNLD_START), (Period.Kind.BHYT, None)):
                     first = max(step_start, begins) if begins else step_start
