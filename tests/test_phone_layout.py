@@ -175,8 +175,18 @@ def test_a_summary_link_of_a_choice_moves_the_focus_to_its_first_radio_button(ci
     page.wait_for_load_state("load")
     page.locator(".error-summary").get_by_role("link", name="Chọn lý do cấp lại sổ.").click()
     assert page.evaluate("document.activeElement.id") == "id_reason_0"  # not <body>
+    in_view(page, "#id_reason_0", page.locator("fieldset:has(#id_reason_0) > legend"))  # the question too
     page.keyboard.press("Space")
     assert page.get_by_role("radio", name="Bị mất sổ").is_checked()
+    page.locator(".error-summary").get_by_role("link", name="Nhập nội dung yêu cầu cấp lại sổ.").click()
+    assert page.evaluate("document.activeElement.id") == "id_details"
+    in_view(page, "#id_details", page.locator("label[for=id_details]"), page.locator("#id_details_error"))
+
+
+def in_view(page, field, *around):
+    """The field and what is said about it (its question, its message) are on the phone's screen."""
+    for box in [page.locator(field).bounding_box()] + [locator.bounding_box() for locator in around]:
+        assert -1 <= box["y"] and box["y"] + box["height"] <= PHONE["height"] + 1, box  # sub-pixel rounding
 
 
 def test_without_javascript_the_summary_is_still_the_first_thing_under_the_heading(citizen_user, open_page,
@@ -243,3 +253,14 @@ def test_the_chart_labels_are_legible_and_apart_on_a_phone(citizen_user, open_pa
     assert len(years) >= 2 and all(a[1] <= b[0] for a, b in zip(years, years[1:], strict=False))  # none overlaps
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
 
+
+
+@pytest.mark.parametrize("path", ["/", "/ca-nhan/", "/thong-tin-huong/", "/thong-bao/", "/dich-vu-cong/ho-so/"])
+def test_pages_of_cards_fit_a_phone_at_twice_the_text_size(citizen_user, open_page, live_server, path):
+    """WCAG 1.4.4: with the browser's text size doubled, a file number, an address or an e-mail
+    address (one long word each) wraps inside its card instead of widening the page."""
+    page = open_page(citizen_user)
+    page.context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 32}})
+    assert page.goto(live_server.url + path).status == 200
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 32
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), page.evaluate("document.documentElement.scrollWidth")
