@@ -16,6 +16,8 @@ Accepted for parsing: the old 15-part strings (fields 0–13 + `$`), the new 17-
 (fields 0–15 + `$`) and the signed 18-part ones; upper- or lower-case hex; a year-only birth date;
 CR/LF and spaces around fields. Every failure is a `QrError` with one `Kind`. An unsigned string
 whose field 13 is the portal's MAC is a portal QR with its signature cut off (`check_unsigned`).
+The QR of a chip-based citizen ID card (CCCD), which patients hand over as well since its number
+identifies their BHYT card, is read as an `IdCard`.
 """
 
 import datetime
@@ -60,6 +62,7 @@ class Kind(enum.StrEnum):
     WRONG_NAME = "wrong_name"
     WRONG_BIRTH_DATE = "wrong_birth_date"
     UNSIGNED = "unsigned"  # an unsigned QR on the public page, which does not compare it with the registry
+    ID_CARD = "id_card"  # a citizen ID card's QR on the public page, or one whose name or birth date is unreadable
 
 
 class Purpose(enum.IntEnum):
@@ -125,6 +128,16 @@ class Payload:
     def version(self) -> int | None:
         match = _MANAGEMENT.match(self.fields.management_code)
         return int(match["version"]) if match else None
+
+
+@dataclass(frozen=True)
+class IdCard:
+    """What the QR of a chip-based citizen ID card (CCCD) holds for a card check: from 15/08/2025
+    (Decree 188/2025) its 12-digit number identifies the holder's BHYT card."""
+
+    number: str
+    full_name: str
+    birth_date: datetime.date
 
 
 # --- building -------------------------------------------------------------------------------
@@ -199,6 +212,11 @@ _CHECK = re.compile(r"^[0-9a-fA-F]{16}-[0-9A-Za-z]{4}$")
 _MANAGEMENT = re.compile(r"^(?P<purpose>\d)(?P<version>\d{3})(?P<code>\d{10})$", re.ASCII)
 _SIGNATURE = re.compile(r"^v1\.(?P<kid>\d{4})\.(?P<at>\d{1,12})\.(?P<sig>[A-Za-z0-9_-]{86})$", re.ASCII)
 _PARTS = {15: "old", 17: "new", 18: "signed"}
+# A citizen ID card's QR: CCCD number | old CMND number | full name | birth date ddmmyyyy | sex |
+# address | issue date ddmmyyyy, 7 parts, or 11 on some cards; plain text, no closing `$`.
+_ID_CARD_PARTS = {7, 11}
+_ID_CARD_NUMBER = re.compile(r"^\d{12}$", re.ASCII)
+_ID_CARD_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$", re.ASCII)
 
 
 def _text(value: str, index: int) -> str:
@@ -225,8 +243,23 @@ def _date(value: str, index: int, *, optional: bool = True) -> datetime.date | N
         raise QrError(Kind.MALFORMED, detail) from exc
 
 
-def parse(data: bytes | str) -> Payload:
-    """Parse a scanned string; raises QrError(JUNK | TRUNCATED | MALFORMED)."""
+def _id_card(parts: list[str]) -> IdCard:
+    full_name = unicodedata.normalize("NFC", " ".join(parts[2].split()))
+    if not full_name:
+        raise QrError(Kind.ID_CARD, _("mã QR trên thẻ CCCD không có họ tên"))
+    match = _ID_CARD_DATE.match(parts[3])
+    try:
+        birth_date = datetime.date(int(match[3]), int(match[2]), int(match[1])) if match else None
+    except ValueError:
+        birth_date = None
+    if birth_date is None:
+        raise QrError(Kind.ID_CARD, _("ngày sinh trong mã QR trên thẻ CCCD không phải ngày ddmmyyyy"))
+    return IdCard(parts[0], full_name, birth_date)
+
+
+def parse(data: bytes | str) -> Payload | IdCard:
+    """Parse a scanned string: a BHYT card QR, or a citizen ID card's QR (`IdCard`); raises
+    QrError(JUNK | TRUNCATED | MALFORMED | ID_CARD)."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -242,6 +275,8 @@ def parse(data: bytes | str) -> Payload:
     if any(unicodedata.category(ch).startswith("C") for ch in text):
         raise QrError(Kind.JUNK, _("dữ liệu có ký tự điều khiển"))
     parts = [part.strip() for part in text.split("|")]
+    if len(parts) in _ID_CARD_PARTS and _ID_CARD_NUMBER.match(parts[0]) and parts[-1] != "$":
+        return _id_card(parts)  # not a BHYT QR cut short: scanning again would read the same
     if parts[-1] != "$":
         if len(parts) >= 2 and parts[0] and (_NUMBER.match(parts[0].upper()) or len(parts) > 2):
             raise QrError(Kind.TRUNCATED, _("chuỗi bị cắt: thiếu phần kết thúc |$"))

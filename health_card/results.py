@@ -60,6 +60,12 @@ OUTCOMES = {
     Kind.UNSIGNED: Outcome("903", _("Mã QR không có chữ ký"), "warning", "?", _(
         "Mã QR này không có chữ ký số của BHXH Việt Nam (thẻ in trước khi có Cổng), nên trang công khai "
         "không xác thực được. Cơ sở KCB đối chiếu thẻ này bằng tài khoản của cơ sở.")),
+    # A citizen ID card's QR that cannot be compared here: the public page's, or one whose name or birth date is
+    # unreadable. Scanning it again reads the same: the way on is the check by CCCD number, name and birth date.
+    Kind.ID_CARD: Outcome("205", _("Mã QR trên thẻ CCCD"), "warning", "?", _(
+        "Đây là mã QR trên thẻ CCCD, không phải mã QR thẻ BHYT, nên không xác thực được ở đây. Thẻ BHYT được đối "
+        "chiếu theo số CCCD, họ tên và ngày sinh: nhân viên cơ sở KCB nhập các thông tin này ở mục "
+        "«Hoặc nhập thông tin trên thẻ».")),
 }
 
 # Beside the answer to an unsigned QR compared with the registry (a card printed before the portal

@@ -5,7 +5,7 @@ import datetime
 import hashlib
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -240,6 +240,8 @@ class CheckResult:
     # The card a check named but does not show (a wrong name or birth date): logged all the same,
     # so its holder sees the attempt in "Ai đã xem thẻ của tôi" and officers in the check list.
     subject: Card | None = None
+    # A citizen ID card's QR, checked by its CCCD number, name and birth date as if typed.
+    id_card: qr.IdCard | None = None
 
     @property
     def outcome(self) -> Outcome:
@@ -292,6 +294,11 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
     except QrError as error:
         return CheckResult(error.kind, detail=error.detail, qr_fault=True)
     today = timezone.localdate(now)
+    if isinstance(payload, qr.IdCard):
+        if not registry:  # as an unsigned QR: the public page does not compare it with the registry
+            return CheckResult(Kind.ID_CARD, qr_fault=True)
+        result = _typed(payload.number, payload.full_name, payload.birth_date, payload.birth_date.year, today)
+        return replace(result, detail=_("số CCCD, họ tên và ngày sinh đọc từ mã QR trên thẻ CCCD"), id_card=payload)
     if payload.signature is None:
         try:
             qr.check_unsigned(payload)
@@ -329,13 +336,16 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
 def card_check(*, channel: str, user=None, token: FacilityApiToken | None = None, payload: bytes | str | None = None,
                number: str = "", full_name: str = "", birth_date: datetime.date | None = None,
                birth_year: int | None = None, now: datetime.datetime | None = None) -> CheckResult:
-    """Check a scanned QR string, or a typed card number + name + birth date, and log the check."""
+    """Check a scanned QR string, or a typed card number + name + birth date, and log the check. A
+    citizen ID card's QR gives the CCCD number, name and birth date of a typed check."""
     now = now or timezone.now()
     if payload is not None:
         result = _payload(payload, now, registry=channel != CardCheck.Channel.PUBLIC)
     else:
         result = _typed(number, full_name, birth_date, birth_year or (birth_date.year if birth_date else None),
                         timezone.localdate(now))
+    if result.id_card is not None and channel == CardCheck.Channel.QR:
+        channel = CardCheck.Channel.TYPED  # on the clinic page, what the QR gave is what would have been typed
     logged_card = result.card or result.subject
     user = user if user is not None and user.is_authenticated else None
     CardCheck.objects.create(
