@@ -3,14 +3,23 @@ it speaks."""
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+
+def answers_every_method(view):
+    """Mark a view that answers every HTTP method itself (an API whose clients read one error shape
+    and its own Allow header): AllowedMethodsMiddleware lets any method through to it."""
+    view.answers_every_method = True
+    return view
 
 
 class AllowedMethodsMiddleware:
     """The portal is read with GET and HEAD and written with POST. Any other method (TRACE,
     OPTIONS, PUT, PATCH, DELETE...) is answered 405 before a view renders anything: Django's
-    function views would otherwise answer TRACE and OPTIONS like GET."""
+    function views would otherwise answer TRACE and OPTIONS like GET. A view marked with
+    `answers_every_method` gives that answer itself."""
 
     ALLOWED = ("GET", "HEAD", "POST")
 
@@ -18,10 +27,18 @@ class AllowedMethodsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in self.ALLOWED:
+        if request.method not in self.ALLOWED and not self._answered_by_view(request):
             return HttpResponseNotAllowed(self.ALLOWED, content="Cổng chỉ nhận các phương thức GET, HEAD và POST.",
                                           content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+    @staticmethod
+    def _answered_by_view(request) -> bool:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return getattr(match.func, "answers_every_method", False)
 
 
 class NoStoreWithSessionMiddleware:

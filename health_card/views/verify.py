@@ -9,8 +9,8 @@
   may check a scanned string only, sees valid/invalid with the name masked, and is rate-limited
   per IP.
 - `/api/xac-thuc/the-bhyt/`: POST, `Authorization: Bearer <facility token>`, the answer in the
-  field names and codes of the BHXH card-check service. CSRF-exempt because the token, not a
-  cookie, authenticates it.
+  field names and codes of the BHXH card-check service; every other method gets its JSON 405 with
+  `Allow: POST`. CSRF-exempt because the token, not a cookie, authenticates it.
 - `/.well-known/bhyt-keys.json`: the public keys that verify the QR signatures offline.
 Every check is logged (services.card_check).
 """
@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage, is_ratelimited
 
+from vssid_portal.middleware import answers_every_method
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
 
@@ -145,6 +146,7 @@ API_FIELDS = {"so_the": "maThe", "ho_ten": "hoTen", "ngay_sinh": "ngaySinh"}
 
 
 @csrf_exempt
+@answers_every_method  # clinic software gets the API's JSON 405 and "Allow: POST" for every other method
 def api_verify(request):
     # Clinic software reads the words of the answer ("thongBao", "ghiChu", the field errors in "loi",
     # "gioiTinh") in Vietnamese, whatever language cookie the caller sends: the messages of the

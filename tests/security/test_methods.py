@@ -1,12 +1,14 @@
 """The portal answers GET, HEAD and POST only: any other method gets 405 with the Allow header
-before a view renders anything (vssid_portal.middleware.AllowedMethodsMiddleware)."""
+before a view renders anything (vssid_portal.middleware.AllowedMethodsMiddleware), except at the
+card-check API, which answers every method but POST with its own JSON 405."""
 
 import pytest
 from django.test import Client
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db]
 
-PATHS = ["/", "/tra-cuu/co-so-kcb/", "/ca-nhan/", "/api/xac-thuc/the-bhyt/", "/quan-tri/", "/static/css/portal.css"]
+PATHS = ["/", "/tra-cuu/co-so-kcb/", "/ca-nhan/", "/quan-tri/", "/static/css/portal.css", "/api/khong-co/"]
+API = "/api/xac-thuc/the-bhyt/"
 
 
 @pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "PUT", "PATCH", "DELETE", "CONNECT", "PROPFIND"])
@@ -24,3 +26,13 @@ def test_get_head_and_post_still_reach_the_views(reference_data):
     assert client.get("/tra-cuu/co-so-kcb/").status_code == 200
     assert client.head("/tra-cuu/co-so-kcb/").status_code == 200
     assert client.post("/api/xac-thuc/the-bhyt/", {}, content_type="application/json").status_code == 401
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE", "TRACE", "PROPFIND"])
+def test_the_card_check_api_answers_every_other_method_in_its_own_json_with_allow_post(method):
+    """Clinic software reads one error shape: the API's JSON 405 with "Allow: POST", whatever the method."""
+    response = Client().generic(method, API, "x=1", HTTP_AUTHORIZATION="Bearer bhyt_x")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert response["Content-Type"] == "application/json"
+    if method != "HEAD":
+        assert response.json() == {"maKetQua": "405", "hopLe": False, "thongBao": "Chỉ nhận yêu cầu POST."}
