@@ -3,7 +3,8 @@
 - `/xac-thuc/the-bhyt/`: clinic staff (a login attached to a KCB facility, role "Nhân viên cơ sở
   KCB") scan with the camera (static/health_card/js/scan.js with the vendored jsQR decoder), with
   a handheld scanner (types into the focused field, Enter posts the form — no JavaScript needed),
-  or type card number + full name + birth date; they see the whole result. The scan field has the
+  or type card number + full name + birth date; they see the whole result, and are rate-limited
+  per login (the typed check tells a wrong name from a wrong birth date). The scan field has the
   focus on the first visit; after a check the verdict has it, for a screen reader to read first
   (scan.js sends the next scan's keys to the field; without JavaScript, Tab once). Anyone else
   may check a scanned string only, sees valid/invalid with the name masked, and is rate-limited
@@ -41,6 +42,9 @@ from ..services import api_token_authenticate, card_check
 from .card import photo_url
 
 PUBLIC_RATE = "20/m"
+# Per clinic login: a check a second, more than one reception desk scans, and a bound on guessing a
+# holder's birth date. The API's limit is per token: all of a clinic's desks share it.
+CLINIC_RATE = "60/m"
 API_RATE = "600/m"
 RATE_LIMITED = gettext_lazy("Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 
@@ -69,8 +73,9 @@ def verify(request):
     clinic = is_clinic_staff(request.user)
     if request.method == "GET":
         return _render(request, scan_form=ScanForm(autofocus=True), typed_form=TypedForm(), clinic=clinic)
-    if not clinic and is_ratelimited(request, group="health_card.verify", key="vssid_portal.ratelimit.client_ip",
-                                     rate=PUBLIC_RATE, method="POST", increment=True):
+    group, key, rate = (("health_card.verify.clinic", "user", CLINIC_RATE) if clinic
+                        else ("health_card.verify", "vssid_portal.ratelimit.client_ip", PUBLIC_RATE))
+    if is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True):
         return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429, limited=True)
     scan_form, typed_form = ScanForm(), TypedForm()
     result = None
