@@ -3,8 +3,10 @@
 - `/xac-thuc/the-bhyt/`: clinic staff (a login attached to a KCB facility, role "Nhân viên cơ sở
   KCB") scan with the camera (static/health_card/js/scan.js with the vendored jsQR decoder), with
   a handheld scanner (types into the focused field, Enter posts the form — no JavaScript needed),
-  or type card number + full name + birth date; they see the whole result, and are rate-limited
-  per login (the typed check tells a wrong name from a wrong birth date). The scan field has the
+  or type card number + full name + birth date; they see the whole result. A check that answers
+  "wrong name" or "wrong birth date" (typed, or from a CCCD's QR) is counted per login, and past
+  `CLINIC_MISMATCHES` the page checks nothing more for a while: those answers would otherwise let a
+  login try birth dates for a known card number and name. Scans are not limited. The scan field has the
   focus on the first visit; after a check the verdict has it, for a screen reader to read first
   (scan.js sends the next scan's keys to the field; without JavaScript, Tab once). Anyone else
   may check a scanned string only, sees valid/invalid with the name masked, and is rate-limited
@@ -42,17 +44,20 @@ from ..services import api_token_authenticate, card_check
 from .card import photo_url
 
 PUBLIC_RATE = "20/m"
-# Per clinic login: a check a second, more than one reception desk scans, and a bound on guessing a
-# holder's birth date. The API's limit is per token: all of a clinic's desks share it.
-CLINIC_RATE = "60/m"
+# Per clinic login: answers of a wrong name or birth date. A desk mistypes now and then; trying the
+# birth dates of a decade takes thousands.
+CLINIC_MISMATCHES = "30/h"
 API_RATE = "600/m"
 RATE_LIMITED = gettext_lazy("Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
+MISMATCHES_LIMITED = gettext_lazy(
+    "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
+    "xác thực được. Hãy thử lại sau 1 giờ; nếu cần ngay, liên hệ cơ quan BHXH.")
 
 
-def _render(request, *, scan_form, typed_form, result=None, clinic=False, status=200, limited=False):
+def _render(request, *, scan_form, typed_form, result=None, clinic=False, status=200, limited=""):
     context = {
         "scan_form": scan_form, "typed_form": typed_form, "clinic": clinic, "result": result,
-        "limited_message": RATE_LIMITED if limited else "", "facility": request.user.facility if clinic else None,
+        "limited_message": limited, "facility": request.user.facility if clinic else None,
     }
     if result is not None:
         context.update(outcome=result.outcome, unsigned_note=UNSIGNED_NOTE if result.unsigned else "")
@@ -73,10 +78,14 @@ def verify(request):
     clinic = is_clinic_staff(request.user)
     if request.method == "GET":
         return _render(request, scan_form=ScanForm(autofocus=True), typed_form=TypedForm(), clinic=clinic)
-    group, key, rate = (("health_card.verify.clinic", "user", CLINIC_RATE) if clinic
-                        else ("health_card.verify", "vssid_portal.ratelimit.client_ip", PUBLIC_RATE))
-    if is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True):
-        return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429, limited=True)
+    if clinic:
+        if _mismatches(request, increment=False):
+            return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429,
+                           limited=MISMATCHES_LIMITED)
+    elif is_ratelimited(request, group="health_card.verify", key="vssid_portal.ratelimit.client_ip", rate=PUBLIC_RATE,
+                        method="POST", increment=True):
+        return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429,
+                       limited=RATE_LIMITED)
     scan_form, typed_form = ScanForm(), TypedForm()
     result = None
     if clinic and request.POST.get("cach") == "nhap":
@@ -94,8 +103,17 @@ def verify(request):
             result = card_check(channel=CardCheck.Channel.QR if clinic else CardCheck.Channel.PUBLIC,
                                 user=request.user, payload=scan_form.cleaned_data["ma_qr"])
             scan_form = ScanForm()
+    if clinic and result is not None and result.kind in (Kind.WRONG_NAME, Kind.WRONG_BIRTH_DATE):
+        _mismatches(request, increment=True)
     status = 400 if result is None else 200
     return _render(request, scan_form=scan_form, typed_form=typed_form, result=result, clinic=clinic, status=status)
+
+
+def _mismatches(request, *, increment: bool) -> bool:
+    """Whether this clinic login has used up its wrong-name-or-birth-date answers (`increment`: one more)."""
+    usage = get_usage(request, group="health_card.verify.mismatch", key="user", rate=CLINIC_MISMATCHES,
+                      method="POST", increment=increment)
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 # --- JSON API -------------------------------------------------------------------------------
