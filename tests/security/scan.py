@@ -47,7 +47,8 @@ EXPLAINED = {
         "(test_headers.py::test_cookies_are_secure_httponly_and_samesite); the scan runs over plain HTTP",
     ("HTTP Methods", "/"):
         "informational. Every method but GET, HEAD and POST is answered 405 with Allow: GET, HEAD, POST "
-        "(vssid_portal.middleware.AllowedMethodsMiddleware; the first scans saw TRACE and OPTIONS answered like GET)",
+        "(vssid_portal.middleware.AllowedMethodsMiddleware; the first scans saw TRACE and OPTIONS answered like GET); "
+        "the card-check API answers every method but POST with its own JSON 405 and Allow: POST",
     ("HttpOnly Flag cookie", "/"):
         "only csrftoken lacks HttpOnly, as Django's CSRF_COOKIE_HTTPONLY=False default intends "
         "(the token is also in every form; HttpOnly on it adds no protection, Django docs); sessionid and messages "
