@@ -447,10 +447,12 @@ def _history(rows: PersonRows, rng, *, person_id, code, birth, ref, province, em
              group_level, agency_id, today):
     """Jobs from age 18–26: each at one unit, in salary steps of 1–4 years (BHXH), with BHTN from
     2009, BHTNLĐ-BNN from 2016 and BHYT per job; a tenth end with voluntary BHXH."""
+    from health_card.selectors import five_year_date
+
     start_year = max(birth.year + rng.randrange(18, 27), 1986)
     month = _month(start_year, rng.randrange(1, 13))
     last_bhyt = None
-    first_bhyt = None
+    bhyt_spans = []
     while month < this_month:
         employer_id, employer_code, employer_agency, employer_province = rng.choice(employer_pool)
         job_end = min(_month(month.year, month.month + rng.randrange(6, 15 * 12)), this_month)
@@ -474,7 +476,7 @@ def _history(rows: PersonRows, rng, *, person_id, code, birth, ref, province, em
         rows.periods.add(person_id, "bhyt", month, job_end, "employer", employer_id, job_title, base, "4.50",
                          round(base * 0.045), 0, employer_province, employer_agency, facility_id,
                          f"{code}|bhyt|{month:%Y-%m}|{employer_code}", now, now)
-        first_bhyt = first_bhyt or month
+        bhyt_spans.append((month, job_end))
         last_bhyt = ("DN", facility_id, job_end)
         month = _month(job_end.year, job_end.month + 1 + rng.randrange(0, 18))
     if rng.random() < 0.1 and month <= this_month:
@@ -492,7 +494,7 @@ def _history(rows: PersonRows, rng, *, person_id, code, birth, ref, province, em
         valid_to = datetime.date(today.year, 12, 31)
     valid_from = datetime.date(today.year, 1, 1)
     level = group_level[group]
-    five_years = datetime.date(first_bhyt.year + 5, first_bhyt.month, 1) if first_bhyt else None
+    five_years = five_year_date([*bhyt_spans, (valid_from, valid_to or valid_from)])  # as card_issue reads it
     rows.cards.add(person_id, code, f"{group}{level}{province[1]}{code}", group, level, facility_id, valid_from,
                    valid_to, five_years, valid_from, agency_id, "", "active", 1, "Cấp mới", now)
 
@@ -542,7 +544,7 @@ def build_long_history_person(*, log) -> dict:
                     import_key=f"{LONG_HISTORY_CODE}|{kind}|{month:%Y-%m}|{employer.code}"))
         Period.objects.bulk_create(periods, batch_size=2000)
         card_issue(person=person, group=BeneficiaryGroup.objects.get(code="DN"), facility=facility, agency=agency,
-                   valid_from=datetime.date(this_month.year, 1, 1), valid_to=None, five_year_date=_month(first.year + 5, first.month),
+                   valid_from=datetime.date(this_month.year, 1, 1), valid_to=None,
                    issued_on=datetime.date(this_month.year, 1, 1), living_area="", reason="Cấp mới")
         citizen = User.objects.create_user(LONG_HISTORY_CODE, password=CITIZEN_PASSWORD, person=person,
                                            first_name="Hương", last_name="Lê Thị Thu")

@@ -12,18 +12,12 @@ from participation.models import Period
 
 from .beneficiary_data import load
 from .models import BeneficiaryGroup, BenefitLevel, Card
+from .selectors import add_years
 from .services import card_issue
 
 DEMO_CITIZEN_CODE = "7901234567"
 GROUP_BY_PAYER = {Period.Payer.EMPLOYER: "DN", Period.Payer.SELF: "GD", Period.Payer.HOUSEHOLD: "GD",
                   Period.Payer.STATE: "HN", Period.Payer.FUND: "HT"}
-
-
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def seed(*, persons, seed) -> str:
@@ -54,7 +48,7 @@ def seed(*, persons, seed) -> str:
         code = "TE" if age < 6 else GROUP_BY_PAYER.get(latest.payer, "GD")
         # Still covered when the period runs to the end of the demo data (participation's fixed "today").
         current = person.bhxh_code == DEMO_CITIZEN_CODE or latest.to_month >= data_end
-        valid_from = max(latest.from_month, _add_years(today, -1).replace(day=1)) if current else latest.from_month
+        valid_from = max(latest.from_month, add_years(today, -1).replace(day=1)) if current else latest.from_month
         if valid_from > today:
             valid_from = today.replace(day=1)
         if current:
@@ -62,11 +56,9 @@ def seed(*, persons, seed) -> str:
         else:
             month_after = (latest.to_month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
             valid_to = month_after - datetime.timedelta(days=1)
-        first = bhyt[0].from_month
         card = card_issue(
             person=person, group=groups[code], facility=facility, agency=latest.agency, valid_from=valid_from,
-            valid_to=valid_to, five_year_date=_add_years(first, 5) if first.year > 1990 else None,
-            issued_on=valid_from, living_area=rng.choice([""] * 18 + ["K1", "K2"]), reason="Cấp mới",
+            valid_to=valid_to, issued_on=valid_from, living_area=rng.choice([""] * 18 + ["K1", "K2"]), reason="Cấp mới",
         )
         if valid_to is not None and valid_to < today:
             Card.objects.filter(pk=card.pk).update(status=Card.Status.EXPIRED)

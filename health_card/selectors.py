@@ -2,12 +2,15 @@
 
 import datetime
 import functools
+from collections.abc import Iterable
 
 from django.db import connections, router
 from django.db.models import Q
 
 from accounts.models import Registration
 from lookup.selectors import officer_agency_ids, within_officer_scope
+from participation.models import Period
+from participation.selectors import periods_for
 
 from .models import Card, CardCheck
 
@@ -23,6 +26,46 @@ def card_for(*, person) -> Card | None:
         return None
     cards = Card.objects.filter(person=person).select_related(*CARD_RELATED)
     return cards.filter(status=Card.Status.ACTIVE).first() or cards.order_by("-version").first()
+
+
+# Nghị định 146/2018/NĐ-CP, Điều 12.5: BHYT participation is continuous when each card's validity
+# follows the previous one's, with a break of at most 3 months; a longer break starts the count
+# afresh. Five continuous years (Luật BHYT, Điều 22.1.e) exempt the holder from co-payment.
+CONTINUITY_BREAK_MONTHS = 3
+CONTINUOUS_YEARS = 5
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29/02 in a year without it
+        return day.replace(year=day.year + years, day=28)
+
+
+def _month_number(day: datetime.date) -> int:
+    return day.year * 12 + day.month
+
+
+def five_year_date(spans: Iterable[tuple[datetime.date, datetime.date]]) -> datetime.date | None:
+    """The "thời điểm đủ 5 năm liên tục" of BHYT coverage given as (first month, last month)
+    spans: the start of the latest continuous run plus five years — in the future while the run is
+    younger, as cards print it. A break of up to three months keeps the run (and its start); None
+    without any span."""
+    start = end = None
+    for first, last in sorted(spans):
+        if end is None or _month_number(first) - _month_number(end) - 1 > CONTINUITY_BREAK_MONTHS:
+            start, end = first, last
+        else:
+            end = max(end, last)
+    return add_years(start, CONTINUOUS_YEARS) if start is not None else None
+
+
+def five_year_date_for(*, person, valid_from: datetime.date, valid_to: datetime.date | None = None) -> datetime.date:
+    """The five-year date a card of `person` valid from `valid_from` carries, from the person's
+    BHYT periods and the card's own validity (coverage too: a card after a long break starts a new
+    run, as does a first card without recorded periods)."""
+    spans = list(periods_for(person=person, kinds=[Period.Kind.BHYT]).values_list("from_month", "to_month"))
+    return five_year_date([*spans, (valid_from, valid_to or valid_from)])
 
 
 def card_checks_for(*, person, limit: int = 200):

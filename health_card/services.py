@@ -24,7 +24,7 @@ from . import keys, qr
 from .models import BeneficiaryGroup, Card, CardCheck, FacilityApiToken
 from .qr import Kind, Purpose, QrError
 from .results import OUTCOMES, Outcome
-from .selectors import card_by_number, card_for_check
+from .selectors import card_by_number, card_for_check, five_year_date_for
 
 # --- cards ----------------------------------------------------------------------------------
 
@@ -34,17 +34,18 @@ def legacy_number(*, group: BeneficiaryGroup, level: int, province_code: str, bh
 
 
 def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from: datetime.date,
-               valid_to: datetime.date | None = None, five_year_date: datetime.date | None = None,
-               issued_on: datetime.date | None = None, living_area: str = "", reason: str = "Cấp mới") -> Card:
+               valid_to: datetime.date | None = None, issued_on: datetime.date | None = None,
+               living_area: str = "", reason: str = "Cấp mới") -> Card:
     """A first card for a person without an active one (version 1, or the next after a revoked
-    or expired card)."""
+    or expired card). Its five-year date comes from the person's BHYT participation."""
     with transaction.atomic():
         previous = Card.objects.select_for_update().filter(person=person).order_by("-version").first()
         if previous is not None and previous.status == Card.Status.ACTIVE:
             raise ValidationError("Người này đã có thẻ BHYT đang sử dụng: hãy cấp lại thẻ thay vì cấp mới.")
         card = Card(
             person=person, number=person.bhxh_code, group=group, level=group.level, facility=facility,
-            valid_from=valid_from, valid_to=valid_to, five_year_date=five_year_date,
+            valid_from=valid_from, valid_to=valid_to,
+            five_year_date=five_year_date_for(person=person, valid_from=valid_from, valid_to=valid_to),
             issued_on=issued_on or timezone.localdate(), agency=agency, living_area=living_area,
             version=(previous.version + 1) if previous else 1, reason=reason,
             legacy_number=legacy_number(group=group, level=group.level_id, province_code=agency.province.code,
@@ -80,11 +81,12 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
         old.save(update_fields=["status", "changed_at"])
         group = group or old.group
         agency = agency or old.agency
+        valid_to = old.valid_to if valid_to is False else valid_to
         card = Card(
             person=person, number=person.bhxh_code, group=group, level=group.level,
-            facility=facility or old.facility, valid_from=old.valid_from,
-            valid_to=old.valid_to if valid_to is False else valid_to,
-            five_year_date=old.five_year_date, issued_on=timezone.localdate(), agency=agency,
+            facility=facility or old.facility, valid_from=old.valid_from, valid_to=valid_to,
+            five_year_date=five_year_date_for(person=person, valid_from=old.valid_from, valid_to=valid_to),
+            issued_on=timezone.localdate(), agency=agency,
             living_area=old.living_area, version=old.version + 1, reason=reason,
             legacy_number=legacy_number(group=group, level=group.level_id, province_code=agency.province.code,
                                         bhxh_code=person.bhxh_code),

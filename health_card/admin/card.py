@@ -45,9 +45,12 @@ class BeneficiaryGroupAdmin(admin.ModelAdmin):
 
 
 class CardAddForm(forms.ModelForm):
+    """A new card. Its five-year date is not typed: card_issue reads it from the person's BHYT
+    participation."""
+
     class Meta:
         model = Card
-        fields = ["person", "group", "facility", "agency", "valid_from", "valid_to", "five_year_date", "living_area"]
+        fields = ["person", "group", "facility", "agency", "valid_from", "valid_to", "living_area"]
 
     def clean(self):
         data = super().clean()
@@ -148,8 +151,7 @@ class CardAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
             return
         data = form.cleaned_data
         card = card_issue(person=data["person"], group=data["group"], facility=data["facility"], agency=data["agency"],
-                          valid_from=data["valid_from"], valid_to=data["valid_to"],
-                          five_year_date=data["five_year_date"], living_area=data["living_area"])
+                          valid_from=data["valid_from"], valid_to=data["valid_to"], living_area=data["living_area"])
         _saved_as(obj, card)
 
     # Both actions first show the selected active cards and ask for the reason (the holder is told

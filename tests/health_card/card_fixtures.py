@@ -42,7 +42,7 @@ def issue(person, facility, *, group="DN", valid_from=None, valid_to=None):
     return card_issue(person=person, group=BeneficiaryGroup.objects.get(code=group), facility=facility,
                       agency=Agency.objects.get(code="07901"),
                       valid_from=valid_from or datetime.date(2024, 1, 1), valid_to=valid_to,
-                      five_year_date=datetime.date(2029, 1, 1), issued_on=datetime.date(2024, 1, 5))
+                      issued_on=datetime.date(2024, 1, 5))
 
 
 @pytest.fixture
