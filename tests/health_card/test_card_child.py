@@ -1,0 +1,68 @@
+"""The card of a child under six: the parent's or guardian's name its QR carries (field 10) is
+shown on the card page and the printed card too."""
+
+import datetime
+import re
+import subprocess
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Guardianship
+from health_card import qr
+from health_card.models import Card
+from health_card.qr import Purpose
+from health_card.services import card_qr
+from tests.accounts.helpers import make_person
+from tests.conftest import require_tool
+
+from .card_fixtures import *  # noqa: F401,F403
+from .card_fixtures import issue, logged_in
+
+pytestmark = pytest.mark.django_db
+GUARDIAN_LABEL = "Họ tên cha/mẹ/người giám hộ"
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def viewing(client, child):
+    session = client.session
+    session["viewing_person_id"] = child.pk
+    session.save()
+    return client
+
+
+def pdf_text(response, tmp_path) -> str:
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    path = tmp_path / "the.pdf"
+    path.write_bytes(response.content)
+    return subprocess.run([require_tool("pdftotext", "poppler-utils"), str(path), "-"], capture_output=True,
+                          check=True).stdout.decode()
+
+
+@pytest.fixture
+def young_child(holder, facility):
+    born = timezone.localdate().replace(day=1) - datetime.timedelta(days=2 * 365)
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=f"0792{born:%y}012345")
+    Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    issue(child, facility, group="TE")
+    return child
+
+
+def test_the_childs_card_page_and_printed_card_name_the_parent_as_the_qr_does(holder, young_child, tmp_path):
+    card = Card.objects.get(person=young_child)
+    assert qr.parse(card_qr(card, purpose=Purpose.PRINT)).fields.guardian == "Nguyễn Văn Đức"
+    client = viewing(logged_in(holder), young_child)
+    page = re.sub(r"\s+", " ", client.get("/the-bhyt/").content.decode())
+    assert f"<dt>{GUARDIAN_LABEL}</dt><dd>Nguyễn Văn Đức</dd>" in page
+    printed = squeeze(pdf_text(client.get(f"/the-bhyt/{card.pk}/in/"), tmp_path))
+    assert squeeze(GUARDIAN_LABEL) in printed and "NguyễnVănĐức" in printed
+
+
+def test_a_card_whose_qr_names_no_guardian_shows_no_such_line(holder, card, tmp_path):
+    assert qr.parse(card_qr(card, purpose=Purpose.PRINT)).fields.guardian == ""
+    client = logged_in(holder)
+    assert GUARDIAN_LABEL not in client.get("/the-bhyt/").content.decode()
+    assert squeeze(GUARDIAN_LABEL) not in squeeze(pdf_text(client.get(f"/the-bhyt/{card.pk}/in/"), tmp_path))
