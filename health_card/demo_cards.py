@@ -12,7 +12,7 @@ from participation.models import Period
 
 from .beneficiary_data import load
 from .models import BeneficiaryGroup, BenefitLevel, Card
-from .selectors import add_years
+from .selectors import add_years, child_card_valid_to
 from .services import card_issue
 
 DEMO_CITIZEN_CODE = "7901234567"
@@ -51,7 +51,9 @@ def seed(*, persons, seed) -> str:
         valid_from = max(latest.from_month, add_years(today, -1).replace(day=1)) if current else latest.from_month
         if valid_from > today:
             valid_from = today.replace(day=1)
-        if current:
+        if current and code == "TE":
+            valid_to = child_card_valid_to(person.birth_date)
+        elif current:
             valid_to = None if code in {"DN", "HT"} else datetime.date(today.year, 12, 31)
         else:
             month_after = (latest.to_month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)

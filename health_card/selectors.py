@@ -68,6 +68,15 @@ def five_year_date_for(*, person, valid_from: datetime.date, valid_to: datetime.
     return five_year_date([*spans, (valid_from, valid_to or valid_from)])
 
 
+# Luật BHYT, Điều 16.3.d: the card of a child under six (group TE) is valid until the child turns
+# 72 months; a child who turns six before the school year begins keeps it until 30/09 of that year.
+def child_card_valid_to(birth_date: datetime.date) -> datetime.date:
+    """The last day of a child's (TE) card: the day before the sixth birthday, or 30/09 of that
+    year when the birthday comes before October (the school year has not begun)."""
+    sixth = add_years(birth_date, 6)
+    return max(sixth - datetime.timedelta(days=1), datetime.date(sixth.year, 9, 30))
+
+
 def card_checks_for(*, person, limit: int = 200):
     """The data-access log of the person's card, newest first."""
     return (CardCheck.objects.filter(person=person)

@@ -1,5 +1,6 @@
 """The card of a child under six: the parent's or guardian's name its QR carries (field 10) is
-shown on the card page and the printed card too."""
+shown on the card page and the printed card too, and the demo seed's TE card runs to the end the
+law gives it, not to the end of the year."""
 
 import datetime
 import re
@@ -9,12 +10,15 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Guardianship
-from health_card import qr
+from health_card import demo_cards, qr
 from health_card.models import Card
 from health_card.qr import Purpose
+from health_card.selectors import child_card_valid_to
 from health_card.services import card_qr
+from participation.models import Period
 from tests.accounts.helpers import make_person
 from tests.conftest import require_tool
+from tests.participation.helpers import period
 
 from .card_fixtures import *  # noqa: F401,F403
 from .card_fixtures import issue, logged_in
@@ -47,7 +51,7 @@ def young_child(holder, facility):
     born = timezone.localdate().replace(day=1) - datetime.timedelta(days=2 * 365)
     child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=f"0792{born:%y}012345")
     Guardianship.objects.create(parent=holder, child=child, relationship="cha")
-    issue(child, facility, group="TE")
+    issue(child, facility, group="TE", valid_to=child_card_valid_to(born))
     return child
 
 
@@ -66,3 +70,24 @@ def test_a_card_whose_qr_names_no_guardian_shows_no_such_line(holder, card, tmp_
     client = logged_in(holder)
     assert GUARDIAN_LABEL not in client.get("/the-bhyt/").content.decode()
     assert squeeze(GUARDIAN_LABEL) not in squeeze(pdf_text(client.get(f"/the-bhyt/{card.pk}/in/"), tmp_path))
+
+
+@pytest.mark.parametrize(("born", "valid_to"), [
+    (datetime.date(2023, 4, 12), datetime.date(2029, 9, 30)),  # six before the school year: to 30/09
+    (datetime.date(2020, 10, 1), datetime.date(2026, 9, 30)),
+    (datetime.date(2020, 11, 15), datetime.date(2026, 11, 14)),  # six after it began: the day before
+    (datetime.date(2020, 2, 29), datetime.date(2026, 9, 30)),
+])
+def test_a_child_card_runs_to_the_day_before_the_sixth_birthday_or_the_school_year(born, valid_to):
+    assert child_card_valid_to(born) == valid_to
+
+
+def test_the_demo_seed_gives_a_child_the_te_card_end_not_the_end_of_the_year(reference_data):
+    today = timezone.localdate()
+    born = datetime.date(today.year - 3, 4, 12)
+    child = make_person("7901234581", "Nguyễn Minh Khang", birth=born, id_number=f"0792{born:%y}004512")
+    bhyt = period(child, f"{born:%m/%Y}", f"{today:%m/%Y}", kind=Period.Kind.BHYT, payer=Period.Payer.STATE)
+    demo_cards.seed(persons=[child], seed=1)
+    card = Card.objects.get(person=child)
+    assert bhyt.kind == Period.Kind.BHYT and card.group_id == "TE" and card.status == Card.Status.ACTIVE
+    assert card.valid_to == datetime.date(today.year + 3, 9, 30)
