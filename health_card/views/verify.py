@@ -60,7 +60,12 @@ def _render(request, *, scan_form, typed_form, result=None, clinic=False, status
         "limited_message": limited, "facility": request.user.facility if clinic else None,
     }
     if result is not None:
-        context.update(outcome=result.outcome, unsigned_note=UNSIGNED_NOTE if result.unsigned else "")
+        outcome = result.outcome
+        # The verdict names the result for clinic staff, and for a QR that could not be judged; anyone
+        # else learns valid or not, no more.
+        verdict = (outcome.label if clinic or result.kind == Kind.UNSIGNED or result.qr_fault
+                   else gettext_lazy("Thẻ hợp lệ") if outcome.valid else gettext_lazy("Thẻ không hợp lệ"))
+        context.update(outcome=outcome, verdict=verdict, unsigned_note=UNSIGNED_NOTE if result.unsigned else "")
         card = result.card
         if clinic and card is not None:
             context.update(card=card, person=card.person, photo_url=photo_url(request, card.person),
