@@ -1,7 +1,10 @@
 """Reads of accounts data, scoped to who is asking."""
 
+import datetime
+
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from lookup.selectors import within_officer_scope
@@ -122,18 +125,28 @@ def content_version(*person_ids) -> str | None:
 
 
 def person_for_code_lookup(
-    *, full_name: str, birth_date, province, id_number: str = "", parent_name: str = ""
+    *, full_name: str, birth_date: datetime.date | int, province, id_number: str = "", parent_name: str = ""
 ) -> Person | None:
     """The one person matching every field exactly (accents and case aside), else None.
 
-    Name, birth date and province narrow the registry through one index; the ID number — or,
-    for someone with no ID number on record, the mother's or father's name — must then match
+    `birth_date` is a date, or a year alone (an int). A person whose registry holds only the
+    birth year (kept as 1 January of it) is matched on the year, as registration does; anyone
+    else on the full date only, so a year never finds them. Name, birth date and province narrow
+    the registry through one index (at most two birth dates to look up in it); the ID number —
+    or, for someone with no ID number on record, the mother's or father's name — must then match
     too. A person who has an ID number is found by it only: their parents' names are no
     substitute. No partial answer exists: a near miss and a stranger give the same None.
     """
-    candidates = Person.objects.filter(name_key=fold(full_name), birth_date=birth_date, province=province).only(
-        "bhxh_code", "full_name", "id_number", "mother_name", "father_name"
-    )[:20]
+    year = birth_date if isinstance(birth_date, int) else birth_date.year
+    first_of_year = datetime.date(year, 1, 1)
+    born = Q(birth_date=first_of_year, birth_year_only=True)
+    dates = [first_of_year]
+    if not isinstance(birth_date, int):
+        born |= Q(birth_date=birth_date, birth_year_only=False)
+        dates.append(birth_date)
+    candidates = Person.objects.filter(
+        born, name_key=fold(full_name), birth_date__in=dates, province=province,
+    ).only("bhxh_code", "full_name", "id_number", "mother_name", "father_name")[:20]
     id_number, parent_key = id_number.strip(), fold(parent_name)
     matches = [
         person for person in candidates

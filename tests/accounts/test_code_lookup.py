@@ -245,3 +245,55 @@ def test_a_missing_id_and_parent_name_is_a_form_error(client, person):
 def test_the_lookup_is_in_the_lookup_hub(client, reference_data):
     html = client.get(reverse("lookup:index")).content.decode()
     assert URL in html
+
+
+@pytest.fixture
+def year_only_person(reference_data):
+    """Someone whose registry holds only the birth year (kept as 1 January of it)."""
+    return make_person("7901230001", "Lê Thị Lan", birth=datetime.date(2001, 1, 1), sex=2, id_number="079301004567",
+                       year_only=True)
+
+
+@pytest.mark.parametrize("typed", ["2001", "２００１", "20/06/2001", "01/01/2001"])
+def test_someone_whose_registry_holds_only_the_year_is_found_by_the_year(client, year_only_person, typed):
+    response = lookup(client, full_name="le thi lan", birth_date=typed, id_number="079301004567")
+    assert response.status_code == 200 and "7901230001" in response.content.decode()
+
+
+def test_a_year_never_finds_someone_with_a_full_birth_date(client, person):
+    person.birth_date = datetime.date(1988, 1, 1)  # even born on 1 January: the registry holds the full date
+    person.save()
+    html = lookup(client, birth_date="1988").content.decode()
+    assert "Không tìm thấy mã số BHXH khớp" in html and "7901234567" not in html
+    assert "7901234567" in lookup(client, birth_date="01/01/1988").content.decode()
+
+
+def test_a_year_of_another_year_finds_nobody(client, year_only_person):
+    html = lookup(client, full_name="le thi lan", birth_date="2002", id_number="079301004567").content.decode()
+    assert "Không tìm thấy mã số BHXH khớp" in html and "7901230001" not in html
+
+
+@pytest.mark.parametrize("typed", ["0000", "88", "03/1988", "1988-03-15"])
+def test_a_birth_date_of_no_accepted_shape_says_which_shapes_are(client, person, typed):
+    response = lookup(client, birth_date=typed)
+    assert response.status_code == 400
+    assert "hoặc chỉ năm sinh nếu sổ BHXH chỉ ghi năm" in response.content.decode()
+
+
+def test_the_lookup_asks_the_name_and_birth_date_index_for_two_dates_at_most(person, year_only_person):
+    """Name equal and birth date in a list of two: what the index on (name_key, birth_date) answers
+    at any size (bench/README.md, "Lookups at scale"); a year compared by extraction could not use it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.selectors import person_for_code_lookup
+
+    province = Province.objects.get(code="79")
+    with CaptureQueriesContext(connection) as queries:
+        assert person_for_code_lookup(full_name="Le Thi Lan", birth_date=datetime.date(2001, 6, 20), province=province,
+                                      id_number="079301004567") == year_only_person
+        assert person_for_code_lookup(full_name="Le Thi Lan", birth_date=2001, province=province,
+                                      id_number="079301004567") == year_only_person
+    by_date, by_year = (query["sql"] for query in queries.captured_queries)
+    assert '"name_key" = ' in by_date and "\"birth_date\" IN ('2001-01-01', '2001-06-20')" in by_date
+    assert "\"birth_date\" IN ('2001-01-01')" in by_year
