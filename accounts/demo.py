@@ -16,10 +16,11 @@ from lookup.models import Agency, MedicalFacility, Province, Ward
 from . import roles
 from .models import Guardianship, Person, Registration, User
 from .roles import sync_groups
-from .validators import MOBILE_PREFIXES, IdType
+from .validators import CCCD_PROVINCE_CODES, MOBILE_PREFIXES, IdType
 
 DEMO_PASSWORD = "BhxhDemo@2026"
 PREFIXES = sorted(MOBILE_PREFIXES)
+BIRTH_PROVINCES = sorted(CCCD_PROVINCE_CODES)
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
             "Hồ", "Ngô", "Dương", "Lý", "Trương", "Đinh", "Lâm", "Mai"]
@@ -72,7 +73,7 @@ def _person(rng: random.Random, codes: set[str], provinces: list[Province], ward
     if year_only:
         birth = birth.replace(month=1, day=1)
     century_digit = (birth.year - 1900) // 100 * 2 + (0 if sex == 1 else 1)
-    birth_place = f"0{province.code}" if rng.random() < 0.7 else f"{rng.randrange(1, 97):03d}"
+    birth_place = f"0{province.code}" if rng.random() < 0.7 else rng.choice(BIRTH_PROVINCES)
     ward = rng.choice(wards_by_province[province.pk])
     return Person(
         bhxh_code=code,

@@ -20,6 +20,25 @@ MOBILE_PREFIXES = frozenset(
      "076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "088", "089", "090",
      "091", "092", "093", "094", "096", "097", "098", "099"]
 )
+# The first three digits of a CCCD number: the province where the birth was registered, numbered as
+# the 63 provinces were before the 2025 merger. The merger renumbered no CCCD, and each of the 34
+# provinces since then kept the code of one of those it joined.
+CCCD_PROVINCE_CODES = {
+    "001": "Hà Nội", "002": "Hà Giang", "004": "Cao Bằng", "006": "Bắc Kạn", "008": "Tuyên Quang",
+    "010": "Lào Cai", "011": "Điện Biên", "012": "Lai Châu", "014": "Sơn La", "015": "Yên Bái",
+    "017": "Hòa Bình", "019": "Thái Nguyên", "020": "Lạng Sơn", "022": "Quảng Ninh", "024": "Bắc Giang",
+    "025": "Phú Thọ", "026": "Vĩnh Phúc", "027": "Bắc Ninh", "030": "Hải Dương", "031": "Hải Phòng",
+    "033": "Hưng Yên", "034": "Thái Bình", "035": "Hà Nam", "036": "Nam Định", "037": "Ninh Bình",
+    "038": "Thanh Hóa", "040": "Nghệ An", "042": "Hà Tĩnh", "044": "Quảng Bình", "045": "Quảng Trị",
+    "046": "Thừa Thiên Huế", "048": "Đà Nẵng", "049": "Quảng Nam", "051": "Quảng Ngãi", "052": "Bình Định",
+    "054": "Phú Yên", "056": "Khánh Hòa", "058": "Ninh Thuận", "060": "Bình Thuận", "062": "Kon Tum",
+    "064": "Gia Lai", "066": "Đắk Lắk", "067": "Đắk Nông", "068": "Lâm Đồng", "070": "Bình Phước",
+    "072": "Tây Ninh", "074": "Bình Dương", "075": "Đồng Nai", "077": "Bà Rịa – Vũng Tàu",
+    "079": "TP. Hồ Chí Minh", "080": "Long An", "082": "Tiền Giang", "083": "Bến Tre", "084": "Trà Vinh",
+    "086": "Vĩnh Long", "087": "Đồng Tháp", "089": "An Giang", "091": "Kiên Giang", "092": "Cần Thơ",
+    "093": "Hậu Giang", "094": "Sóc Trăng", "095": "Bạc Liêu", "096": "Cà Mau",
+}
+
 MOBILE_INVALID = _("Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678.")
 
 
@@ -43,8 +62,7 @@ def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date
     if id_type == IdType.CCCD:
         if not re.fullmatch(r"[0-9]{12}", number or ""):
             raise ValidationError({"id_number": CCCD_INVALID})
-        province = int(number[:3])
-        if not 1 <= province <= 96:
+        if number[:3] not in CCCD_PROVINCE_CODES:
             raise ValidationError({
                 "id_number": _("Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ.")})
         century_sex = int(number[3])
