@@ -184,3 +184,16 @@ def test_personal_information_masks_the_phone_until_revealed(client, citizen):
     html = client.get("/ca-nhan/").content.decode()
     assert "0••• ••• 678" in html and "0912 345 678" not in html
     assert "0912 345 678" in client.get("/ca-nhan/?hien-so-dien-thoai=1").content.decode()
+
+
+def test_a_single_month_is_written_once_for_a_break_and_for_a_period(client, citizen, person):
+    period(person, "01/2021", "06/2021")
+    period(person, "08/2021", "08/2021")  # after a break of one month: 07/2021
+    period(person, "10/2021", "12/2021")  # after another one-month break: 09/2021
+    period(person, "03/2022", "05/2022")  # after 01/2022–02/2022
+    client.force_login(citizen)
+    html = client.get("/qua-trinh-tham-gia/").content.decode()
+    assert "<dt>Khoảng gián đoạn</dt><dd>07/2021; 09/2021; 01/2022–02/2022</dd>" in html
+    assert '<span class="periods__when">08/2021</span>' in html
+    assert '<span class="periods__when">03/2022 – 05/2022</span>' in html
+    assert "07/2021–07/2021" not in html and "08/2021 – 08/2021" not in html
