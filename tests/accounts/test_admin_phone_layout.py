@@ -1,0 +1,50 @@
+"""The officers' pages where a reason is typed (rejecting a registration; rejecting or returning a
+filing) fit a phone 390 px wide in a real Chromium: the text box is as wide as the screen allows,
+so the page does not scroll sideways; on a desktop it keeps its 60 characters."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.accounts.helpers import make_person, officer, submit
+from tests.public_services.helpers import citizen
+from tests.public_services.helpers import submit as submit_filing
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.fixture
+def officer_page(browser, live_server, reference_data):
+    staff = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    client = Client()
+    client.force_login(staff)
+    context = browser.new_context(viewport=PHONE)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    yield context.new_page()
+    context.close()
+
+
+def test_the_reason_boxes_fit_a_phone(officer_page, live_server):
+    registration = submit(make_person())
+    filing = submit_filing(citizen("7909000001", "Trần Thị Mai", sex=2, id_number="079188012345"))
+    pages = {
+        f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/": "#id_reason",
+        f"/quan-tri/public_services/filing/{filing.pk}/ghi-chu/reject/": "#id_note",
+        f"/quan-tri/public_services/filing/{filing.pk}/ghi-chu/return/": "#id_note",
+    }
+    page = officer_page
+    for path, box in pages.items():
+        page.set_viewport_size(PHONE)
+        assert page.goto(live_server.url + path).status == 200, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{path} is {width} px wide at 390 px"
+        right = page.locator(box).evaluate("box => box.getBoundingClientRect().right")
+        assert right <= PHONE["width"], (path, right)
+        page.set_viewport_size(DESKTOP)
+        wide = page.locator(box).evaluate("box => box.getBoundingClientRect().width")
+        assert 400 < wide < 800, (path, wide)  # about 60 characters, not the whole desktop
