@@ -30,6 +30,7 @@ from .models import Person, Registration, RegistrationEvent, User
 from .selectors import persons_visible_to, registrations_visible_to
 from .services.registration import (
     PHOTO_FIELDS,
+    RegistrationAlreadyDecided,
     registration_approve,
     registration_reject,
     registrations_retry_declarations,
@@ -223,6 +224,8 @@ class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWith
             registration_approve(registration=registration, officer=request.user)
         except PermissionDenied:
             raise
+        except RegistrationAlreadyDecided as done:
+            return self._already_decided(request, done)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -234,8 +237,10 @@ class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWith
         error = None
         if request.method == "POST":
             try:
-                registration_reject(registration=registration, officer=request.user,
-                                    reason=posted_text(request, "reason"))
+                reason = posted_text(request, "reason")
+                registration_reject(registration=registration, officer=request.user, reason=reason)
+            except RegistrationAlreadyDecided as done:
+                return self._already_decided(request, done, reason=reason)
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
@@ -247,6 +252,19 @@ class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWith
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/accounts/registration/reject.html", context)
+
+    def _already_decided(self, request, done: RegistrationAlreadyDecided, reason: str = ""):
+        """A decision already taken: the same one (a double click, with the same reason) is an
+        information; another one (a colleague was quicker) a warning, and the reason the officer
+        typed, which was not sent, is given back to them."""
+        reason = reason.strip()
+        if done.same and reason == done.registration.reject_reason:
+            messages.info(request, done.message)
+        elif reason:
+            messages.warning(request, f"{done.message} Lý do bạn vừa nhập chưa được gửi: “{reason}”")
+        else:
+            messages.warning(request, done.message)
+        return redirect("admin:accounts_registration_change", done.registration.pk)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_decide"] = (

@@ -311,12 +311,37 @@ def _temporary_password() -> str:
             return password
 
 
-def _locked_for_decision(registration: Registration, officer: User) -> Registration:
+class RegistrationAlreadyDecided(ValidationError):
+    """The locked registration is no longer pending: a double click, or a colleague deciding it at
+    the same moment. Nothing changed (no second account, no second notice). The message says what
+    was decided, by whom and when; `same` tells whether it was the decision asked for."""
+
+    VERBS = {Registration.Status.APPROVED: "duyệt", Registration.Status.REJECTED: "từ chối"}
+
+    def __init__(self, registration: Registration, *, wanted: str):
+        self.registration = registration
+        self.same = registration.status == wanted
+        done = {
+            Registration.Status.APPROVED: "đã được duyệt",
+            Registration.Status.REJECTED: "đã bị từ chối",
+            Registration.Status.REPLACED: "đã được thay bằng một đăng ký mới của người nộp",
+        }[registration.status]
+        officer = registration.decided_by
+        by = [officer.get_full_name() or officer.get_username()] if officer else []
+        said = (f"Đăng ký {registration.reference} {done} "
+                f"({', '.join([*by, f'lúc {timezone.localtime(registration.decided_at):%d/%m/%Y %H:%M}'])})")
+        if registration.status == Registration.Status.REJECTED:
+            said += f" với lý do “{registration.reject_reason}”"
+        super().__init__(f"{said}; không cần thực hiện lại." if self.same
+                         else f"{said} nên không {self.VERBS[wanted]} được nữa.")
+
+
+def _locked_for_decision(registration: Registration, officer: User, *, wanted: str) -> Registration:
     locked = registrations_visible_to(officer).select_for_update().filter(pk=registration.pk).first()
     if locked is None or not officer.has_perm("accounts.decide_registration"):
         raise PermissionDenied("Cán bộ không có quyền xử lý đăng ký này.")
     if locked.status != Registration.Status.PENDING:
-        raise ValidationError("Đăng ký này đã được xử lý.")
+        raise RegistrationAlreadyDecided(locked, wanted=wanted)
     return locked
 
 
@@ -324,7 +349,7 @@ def _locked_for_decision(registration: Registration, officer: User) -> Registrat
 def registration_approve(*, registration: Registration, officer: User) -> Registration:
     """Approve: create the login (temporary password, changed at first login) or, for a child, the
     parent's right to view the child's records; tell the citizen by SMS and e-mail."""
-    registration = _locked_for_decision(registration, officer)
+    registration = _locked_for_decision(registration, officer, wanted=Registration.Status.APPROVED)
     person = registration.person
     now = timezone.now()
     context = {"registration": registration}
@@ -372,7 +397,7 @@ def registration_reject(*, registration: Registration, officer: User, reason: st
         raise ValidationError({"reason": "Hãy ghi lý do từ chối để người đăng ký biết cần sửa gì."})
     if len(reason) > REJECT_REASON_MAX_LENGTH:  # it goes out by SMS
         raise ValidationError({"reason": f"Lý do tối đa {REJECT_REASON_MAX_LENGTH} ký tự (hiện có {len(reason)})."})
-    registration = _locked_for_decision(registration, officer)
+    registration = _locked_for_decision(registration, officer, wanted=Registration.Status.REJECTED)
     registration.status = Registration.Status.REJECTED
     registration.decided_at, registration.decided_by = timezone.now(), officer
     registration.reject_reason = reason

@@ -96,7 +96,7 @@ def test_approve_creates_the_login_and_sends_the_temporary_password(client, regi
     event = registration.events.get(action=RegistrationEvent.Action.APPROVED)
     assert event.actor == approver
     again = client.post(f"/quan-tri/accounts/registration/{registration.pk}/duyet/", follow=True)
-    assert "đã được xử lý" in again.content.decode()
+    assert "đã được duyệt (canbo07901, lúc " in again.content.decode()
     assert User.objects.filter(username="7901000001").count() == 1
 
 

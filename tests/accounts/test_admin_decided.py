@@ -1,0 +1,113 @@
+"""A registration already decided (a double click, or a colleague deciding it at the same moment):
+the officer is told what was decided, by whom and when; the same decision is an information, another
+one a warning, and a rejection reason typed but not sent is given back. Nothing is done twice."""
+
+import pytest
+from django.contrib.messages import constants
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import Registration, RegistrationEvent, User
+from accounts.services.registration import registration_approve, registration_reject
+
+from .helpers import make_person, officer, submit
+
+pytestmark = pytest.mark.django_db
+DISTRICT = "Cán bộ BHXH cơ sở"
+
+
+@pytest.fixture
+def registration(reference_data):
+    return submit(make_person("7901000001", "Trần Thị Lan", id_number="079188012345", sex=2))
+
+
+@pytest.fixture
+def colleague(reference_data):
+    user = officer("canbo07901b", "07901", DISTRICT)
+    user.last_name, user.first_name = "Lê Quốc", "Minh"
+    user.save()
+    return user
+
+
+@pytest.fixture
+def client(reference_data):
+    client = Client()
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    return client
+
+
+def approve(client, registration):
+    return client.post(f"/quan-tri/accounts/registration/{registration.pk}/duyet/", follow=True)
+
+
+def reject(client, registration, reason):
+    return client.post(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/", {"reason": reason}, follow=True)
+
+
+def said(response) -> list[tuple[int, str]]:
+    return [(message.level, message.message) for message in response.context["messages"]]
+
+
+def when(registration) -> str:
+    registration.refresh_from_db()
+    return f"{timezone.localtime(registration.decided_at):%d/%m/%Y %H:%M}"
+
+
+def test_approving_again_says_it_was_approved_by_whom_and_when(client, registration, colleague):
+    registration_approve(registration=registration, officer=colleague)
+    response = approve(client, registration)
+    assert response.redirect_chain[-1][0] == f"/quan-tri/accounts/registration/{registration.pk}/change/"
+    assert said(response) == [(constants.INFO, f"Đăng ký {registration.reference} đã được duyệt (Lê Quốc Minh, "
+                                               f"lúc {when(registration)}); không cần thực hiện lại.")]
+    assert User.objects.filter(username="7901000001").count() == 1
+    assert registration.events.filter(action=RegistrationEvent.Action.APPROVED).count() == 1
+
+
+def test_approving_what_a_colleague_rejected_warns_with_their_reason(client, registration, colleague):
+    registration_reject(registration=registration, officer=colleague, reason="Ảnh CCCD bị mờ")
+    response = approve(client, registration)
+    assert said(response) == [(constants.WARNING, f"Đăng ký {registration.reference} đã bị từ chối (Lê Quốc Minh, "
+                                                  f"lúc {when(registration)}) với lý do “Ảnh CCCD bị mờ” nên không "
+                                                  "duyệt được nữa.")]
+    assert registration.status == Registration.Status.REJECTED and not User.objects.filter(username="7901000001").exists()
+
+
+def test_rejecting_what_a_colleague_approved_warns_and_gives_the_reason_back(client, registration, colleague, sms_outbox,
+                                                                             django_capture_on_commit_callbacks):
+    registration_approve(registration=registration, officer=colleague)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reject(client, registration, " Ảnh chân dung bị lóa ")
+    assert said(response) == [(constants.WARNING, f"Đăng ký {registration.reference} đã được duyệt (Lê Quốc Minh, "
+                                                  f"lúc {when(registration)}) nên không từ chối được nữa. Lý do bạn "
+                                                  "vừa nhập chưa được gửi: “Ảnh chân dung bị lóa”")]
+    assert registration.status == Registration.Status.APPROVED and registration.reject_reason == ""
+    assert not any("lóa" in message["text"] for message in sms_outbox())
+
+
+def test_rejecting_twice_with_the_same_reason_is_an_information(client, registration):
+    reject(client, registration, "Ảnh CCCD bị mờ")
+    response = reject(client, registration, "Ảnh CCCD bị mờ")
+    assert said(response) == [(constants.INFO, f"Đăng ký {registration.reference} đã bị từ chối (canbo07901, "
+                                               f"lúc {when(registration)}) với lý do “Ảnh CCCD bị mờ”; không cần "
+                                               "thực hiện lại.")]
+    assert registration.events.filter(action=RegistrationEvent.Action.REJECTED).count() == 1
+
+
+def test_rejecting_after_a_colleague_with_another_reason_gives_the_reason_back(client, registration, colleague):
+    registration_reject(registration=registration, officer=colleague, reason="Ảnh CCCD bị mờ")
+    response = reject(client, registration, "Sai số CCCD")
+    [(level, text)] = said(response)
+    assert level == constants.WARNING
+    assert text.endswith("với lý do “Ảnh CCCD bị mờ”; không cần thực hiện lại. Lý do bạn vừa nhập chưa được gửi: "
+                         "“Sai số CCCD”")
+    registration.refresh_from_db()
+    assert registration.reject_reason == "Ảnh CCCD bị mờ"
+
+
+def test_a_registration_replaced_by_a_newer_one_is_named_so(client, registration):
+    newer = submit(registration.person)
+    response = approve(client, registration)
+    assert said(response) == [(constants.WARNING, f"Đăng ký {registration.reference} đã được thay bằng một đăng ký mới "
+                                                  f"của người nộp (lúc {when(registration)}) nên không duyệt được nữa.")]
+    newer.refresh_from_db()
+    assert newer.status == Registration.Status.PENDING
