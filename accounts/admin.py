@@ -138,7 +138,8 @@ class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWith
     @admin.display(description="tờ khai")
     def declaration(self, obj):
         if obj.declaration_pdf:
-            return "Đã tạo"
+            return format_html('<a href="{}">Tải tờ khai (PDF)</a>',
+                               reverse("admin:accounts_registration_declaration", args=[obj.pk]))
         if obj.declaration_given_up:
             return "Chưa tạo được. Chọn đăng ký trong danh sách và dùng thao tác “Tạo lại tờ khai”."
         return "Đang tạo tờ khai…"
@@ -198,6 +199,8 @@ class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWith
     def get_urls(self):
         own = [
             path("<int:pk>/anh/<str:field>/", self.admin_site.admin_view(self.photo_view), name="accounts_registration_photo"),
+            path("<int:pk>/to-khai/", self.admin_site.admin_view(self.declaration_view),
+                 name="accounts_registration_declaration"),
             path("<int:pk>/duyet/", self.admin_site.admin_view(self.approve_view), name="accounts_registration_approve"),
             path("<int:pk>/tu-choi/", self.admin_site.admin_view(self.reject_view), name="accounts_registration_reject"),
         ]
@@ -215,6 +218,12 @@ class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWith
             raise Http404
         name = getattr(registration, field).name
         return private_file_response(name, filename=name.rsplit("/", 1)[-1], inline=True)
+
+    def declaration_view(self, request, pk):
+        registration = self._visible(request, pk)
+        if not registration.declaration_pdf:
+            raise Http404
+        return private_file_response(registration.declaration_pdf.name, filename=f"to-khai-{registration.reference}.pdf")
 
     def approve_view(self, request, pk):
         if request.method != "POST":
