@@ -1,0 +1,46 @@
+"""Enter in a field goes on with the form (WCAG 3.2.2): a form with a list refresh button inside it
+("Cập nhật danh sách phường/xã") starts with an unseen copy of its main button, which is the one
+Enter presses; the refresh button still refreshes when it is chosen."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.accounts.helpers import make_person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fill_declaration(page):
+    page.get_by_label("Mã số BHXH").fill("7901234567")
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn Đức")
+    page.get_by_label("Số giấy tờ").fill("079088012345")
+    page.get_by_label("Ngày sinh").fill("15/03/1988")
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_role("button", name="Cập nhật danh sách phường/xã").click()
+    page.get_by_label("Phường/xã").select_option(label="Phường Sài Gòn")
+    page.get_by_label("Số nhà, đường/thôn/xóm").fill("12 Lê Lợi")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_enter_in_the_registration_declaration_continues_to_the_photos(browser, live_server, reference_data,
+                                                                       javascript):
+    make_person()
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(live_server.url + "/dang-ky/")
+    fill_declaration(page)
+    assert page.get_by_role("button", name="Tiếp tục").count() == 1  # the copy is hidden from screen readers
+    page.get_by_label("Số điện thoại di động").fill("0987654321")
+    page.get_by_label("Số điện thoại di động").press("Enter")
+    page.wait_for_url("**/dang-ky/anh/")
+    context.close()
+
+
+def test_enter_with_an_answer_missing_shows_the_errors(page, live_server, reference_data):
+    page.goto(live_server.url + "/dang-ky/")
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn Đức")
+    page.get_by_label("Họ và tên").press("Enter")
+    page.locator(".error-summary").wait_for()
+    assert page.title().startswith("Lỗi:")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
