@@ -67,8 +67,9 @@ class PersonalDataValidator:
     """Refuses a password that is little more than the account holder's own data: the name (the
     registry's, with or without diacritics, whole or word by word), the birth date as people write
     it, the BHXH code, the ID number, the phone number, the e-mail. Each is taken out of the
-    folded password; if fewer than `min_rest` letters or digits are left, the password is refused
-    ("nguyenvanduc1988", "Duc.15031988"); a phrase that merely contains a name is not."""
+    folded password; if any was found and fewer than `min_rest` letters or digits are left, the
+    password is refused ("nguyenvanduc1988", "Duc.15031988"); a phrase that merely contains a
+    name is not."""
 
     def __init__(self, min_rest=6):
         self.min_rest = min_rest
@@ -76,10 +77,12 @@ class PersonalDataValidator:
     def validate(self, password, user=None):
         if user is None:
             return
-        rest = _compact(password)
+        compact = rest = _compact(password)
         for piece in sorted(_personal_pieces(user), key=len, reverse=True):
             rest = rest.replace(piece, "")
-        if len(rest) < self.min_rest:
+        # Only personal data taken out makes a password "made of" it: one that is short or has few
+        # letters and digits to begin with is the length and common-password rules' business.
+        if rest != compact and len(rest) < self.min_rest:
             raise ValidationError(
                 gettext("Mật khẩu gần như chỉ gồm thông tin cá nhân của bạn (họ tên, ngày sinh, mã số BHXH, "
                         "số giấy tờ, số điện thoại hoặc email), rất dễ đoán. Hãy chọn mật khẩu khác."),

@@ -1,0 +1,35 @@
+"""The messages a refused password or login shows: the personal-data rule only where personal
+data was found, and the login error once."""
+
+import pytest
+
+from accounts.forms_auth import NewPasswordForm
+from tests.accounts import test_otp
+from tests.accounts.test_otp import make_citizen
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The shared fixtures; pytest finds them as attributes of this module.
+fast_password_hashing, fresh_cache = test_otp.fast_password_hashing, test_otp.fresh_cache
+
+PERSONAL_DATA = "Mật khẩu gần như chỉ gồm thông tin cá nhân của bạn"
+
+
+@pytest.mark.parametrize("password", ["!!!!!!!!!!!!!!", "€€€€€€€€€€", "abc", "ab-cd", "Ngan-7!"])
+def test_a_password_without_the_holders_data_is_not_called_personal(password):
+    form = NewPasswordForm({"password1": password, "password2": password}, user=make_citizen())
+    assert PERSONAL_DATA not in str(form.errors)
+
+
+def test_a_short_password_is_told_it_is_short_and_nothing_more():
+    form = NewPasswordForm({"password1": "Kq-7zv", "password2": "Kq-7zv"}, user=make_citizen())
+    assert form.errors["password1"] == ["Mật khẩu quá ngắn: cần ít nhất 8 ký tự."]
+    form = NewPasswordForm({"password1": "abc", "password2": "abc"}, user=make_citizen(code="7907654321"))
+    assert form.errors["password1"] == ["Mật khẩu quá ngắn: cần ít nhất 8 ký tự.", "Mật khẩu này quá phổ biến."]
+
+
+def test_personal_data_with_little_else_is_still_refused():
+    user = make_citizen()
+    for password in ("!!duc1988!!", "Đức!", "7901234567€€"):
+        form = NewPasswordForm({"password1": password, "password2": password}, user=user)
+        assert PERSONAL_DATA in str(form.errors), password
