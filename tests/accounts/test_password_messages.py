@@ -5,6 +5,7 @@ import pytest
 
 from accounts.forms_auth import NewPasswordForm
 from tests.accounts import test_otp
+from tests.accounts.test_login import LOGIN
 from tests.accounts.test_otp import make_citizen
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,3 +34,12 @@ def test_personal_data_with_little_else_is_still_refused():
     for password in ("!!duc1988!!", "Đức!", "7901234567€€"):
         form = NewPasswordForm({"password1": password, "password2": password}, user=user)
         assert PERSONAL_DATA in str(form.errors), password
+
+
+def test_the_login_error_is_shown_once(client):
+    make_citizen()
+    html = client.post(LOGIN, {"login": "7901234567", "password": "sai-mat-khau"}).content.decode()
+    assert html.count("Mã số BHXH (tên đăng nhập) hoặc mật khẩu không đúng.") == 1
+    assert 'class="error-summary"' in html
+    html = client.post(LOGIN, {"login": "", "password": ""}).content.decode()
+    assert html.count("Nhập mật khẩu.") == 2  # a field's error: in the summary and beside the field
