@@ -24,6 +24,7 @@ from enum import StrEnum
 
 import pyotp
 from allauth.core import ratelimit
+from allauth.core.internal import ratelimit as ratelimit_internals
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -126,10 +127,8 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
     if recipient and not ratelimit.consume(request, action="otp_send", key=recipient.address):
         if not hide_cap:
             cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
-        raise HourlyCapReached(
-            gettext("Đã gửi đủ số mã cho phép trong một giờ tới %(recipient)s. "
-                    "Hãy thử lại sau, hoặc gọi tổng đài 1900 9068.") % {"recipient": recipient.display}
-        )
+        # (Refused without a full record only when the limiter's lock was busy: a minute then.)
+        raise cap_reached(request, recipient) or HourlyCapReached(_cap_message(recipient, 1))
     nonce = secrets.token_urlsafe(16)
     cache.set(key, {"nonce": nonce, "sent_at": now}, LIFETIME)
     cache.set(f"{key}:tries", 0, LIFETIME)
@@ -144,6 +143,42 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
             sensitive=True,
             expires_at=timezone.now() + timedelta(seconds=LIFETIME),
         )
+
+
+def cap_reached(request, recipient: Recipient) -> HourlyCapReached | None:
+    """The refusal a code to `recipient` would meet now at the hourly cap, saying when the cap
+    lets the next one go; None when a code may be sent. Reads the limiter's record, spends nothing."""
+    now, frees_at = time.time(), None
+    for rate in ratelimit_internals.get_rates(app="allauth.account", action="otp_send"):
+        key = ratelimit_internals.get_cache_key(request, app="allauth.account", action="otp_send", rate=rate,
+                                                key=recipient.address)
+        sent = sorted((at for at in cache.get(key, []) if at > now - rate.duration), reverse=True)
+        if len(sent) >= rate.amount:  # a slot frees when the oldest code still counted leaves the window
+            frees_at = max(frees_at or 0, sent[rate.amount - 1] + rate.duration)
+    if frees_at is None:
+        return None
+    return HourlyCapReached(_cap_message(recipient, math.ceil(max(frees_at - now, 1) / 60)))
+
+
+def _cap_message(recipient: Recipient, minutes: int) -> str:
+    return ngettext(
+        "Đã gửi đủ số mã cho phép trong một giờ tới %(recipient)s, nên chưa gửi mã mới. "
+        "Bạn có thể yêu cầu mã sau %(minutes)s phút, hoặc gọi tổng đài 1900 9068.",
+        "Đã gửi đủ số mã cho phép trong một giờ tới %(recipient)s, nên chưa gửi mã mới. "
+        "Bạn có thể yêu cầu mã sau %(minutes)s phút, hoặc gọi tổng đài 1900 9068.",
+        minutes,
+    ) % {"recipient": recipient.display, "minutes": minutes}
+
+
+def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipient | None) -> str | None:
+    """What a code page says in place of its code field when no code waits to be typed because
+    the hourly cap kept it from being sent (with when to ask again); None when a code waits, or
+    a new one may be asked for (a code that has expired is told so when typed)."""
+    state = cache.get(_key(purpose, subject))
+    if recipient is None or (state is not None and time.time() <= state["sent_at"] + LIFETIME):
+        return None
+    refusal = cap_reached(request, recipient)
+    return refusal.message if refusal else None
 
 
 def check_code(*, purpose: Purpose, subject: str, code: str) -> None:

@@ -73,7 +73,9 @@ def send_login_code(request, user) -> None:
     try:
         otp.send_code(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk), recipient=recipient, user=user)
     except otp.SendRefused as refusal:
-        messages.error(request, refusal.message)
+        if not otp.unsent_at_cap(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk),
+                                 recipient=recipient):  # else the page says it in place of the code field
+            messages.error(request, refusal.message)
     else:
         messages.success(request, gettext("Đã gửi mã xác thực tới %(recipient)s.") % {"recipient": recipient.display})
 

@@ -56,8 +56,11 @@ def login_confirm(request):
     if code_required and action == "resend":
         send_login_code(request, user)
         return redirect(request.get_full_path())
-    data = request.POST if request.method == "POST" else None
-    form = (CodeForm(data, purpose=otp.Purpose.LOGIN, subject=str(user.pk), recipient=otp.recipient_for(user))
+    recipient = otp.recipient_for(user)
+    unsent = code_required and otp.unsent_at_cap(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk),
+                                                 recipient=recipient)
+    data = request.POST if request.method == "POST" and not unsent else None
+    form = (CodeForm(data, purpose=otp.Purpose.LOGIN, subject=str(user.pk), recipient=recipient)
             if code_required else forms.Form(data))
     if form.is_valid():
         response = stage.exit()  # allauth goes on: further stages, then the login itself
@@ -65,7 +68,7 @@ def login_confirm(request):
             trust.trust_browser(request, user, response)
         return response
     return render(request, "accounts_auth/login_confirm.html", {
-        "form": form, "code_required": code_required, "other_sessions": other_sessions(user),
+        "form": form, "code_required": code_required, "unsent": unsent, "other_sessions": other_sessions(user),
         "trust_days": mfa_settings.TRUST_COOKIE_AGE.days,
     })
 
@@ -115,12 +118,15 @@ def password_change_confirm(request):
     if request.POST.get("action") == "resend":
         _send_change_code(request, user)
         return redirect("accounts_auth:password_change_confirm")
-    form = CodeForm(request.POST or None, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk),
-                    recipient=otp.recipient_for(user))
+    recipient = otp.recipient_for(user)
+    unsent = otp.unsent_at_cap(request, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk),
+                               recipient=recipient)
+    form = CodeForm(None if unsent else request.POST or None, purpose=otp.Purpose.PASSWORD_CHANGE,
+                    subject=str(user.pk), recipient=recipient)
     if form.is_valid():
         del request.session[PENDING_PASSWORD]
         return _password_changed(request, user, password_hash)
-    return render(request, "accounts_auth/password_change_confirm.html", {"form": form})
+    return render(request, "accounts_auth/password_change_confirm.html", {"form": form, "unsent": unsent})
 
 
 @require_http_methods(["GET", "POST"])
@@ -208,7 +214,9 @@ def _send_change_code(request, user) -> None:
             request, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk), recipient=recipient, user=user
         )
     except otp.SendRefused as refusal:
-        messages.error(request, refusal.message)
+        if not otp.unsent_at_cap(request, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk),
+                                 recipient=recipient):  # else the page says it in place of the code field
+            messages.error(request, refusal.message)
     else:
         messages.success(request, gettext("Đã gửi mã xác thực tới %(recipient)s.") % {"recipient": recipient.display})
 

@@ -1,0 +1,96 @@
+"""The code pages when the phone has had its codes for the hour: they say that no code was sent
+and when to ask again, offer no code field as if one had been, and never answer "expired"."""
+
+import pytest
+from django.test import RequestFactory
+
+from accounts import otp
+from tests.accounts import test_otp
+from tests.accounts.test_login import CONFIRM, PERSONAL, is_logged_in, log_in, submit_password
+from tests.accounts.test_otp import PASSWORD, codes_sent, make_citizen, send
+from tests.accounts.test_sessions import CHANGE, CHANGE_CONFIRM, SECURITY
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The shared fixtures; pytest finds them as attributes of this module.
+clock, fast_password_hashing, fresh_cache = test_otp.clock, test_otp.fast_password_hashing, test_otp.fresh_cache
+
+NOT_SENT = "Đã gửi đủ số mã cho phép trong một giờ tới số điện thoại có đuôi 678, nên chưa gửi mã mới."
+
+
+def use_up_the_hour(sms_outbox):
+    """The phone's five codes of the hour go to other purposes (other accounts on the same phone)."""
+    while len(codes_sent(sms_outbox)) < 5:
+        send(RequestFactory().post("/"), subject=f"khac-{len(codes_sent(sms_outbox))}")
+
+
+def test_a_login_at_the_cap_says_no_code_was_sent_and_when_to_ask(client, sms_outbox, clock):
+    make_citizen()
+    use_up_the_hour(sms_outbox)
+    clock.advance(15 * 60)
+    assert submit_password(client)["Location"] == CONFIRM
+    page = client.get(CONFIRM).content.decode()
+    assert NOT_SENT in page and "Bạn có thể yêu cầu mã sau 45 phút" in page
+    assert page.count(NOT_SENT) == 1
+    assert 'name="code"' not in page and "hãy nhập mã xác thực chúng tôi vừa gửi" not in page
+
+    typed = client.post(CONFIRM, {"action": "verify", "code": "123456"}).content.decode()
+    assert "hết hạn" not in typed and NOT_SENT in typed
+    assert not is_logged_in(client)
+
+    page = client.post(CONFIRM, {"action": "resend"}, follow=True).content.decode()
+    assert page.count(NOT_SENT) == 1 and 'name="code"' not in page
+
+    clock.advance(45 * 60)  # the codes of the hour leave the window (and this login attempt has expired)
+    assert submit_password(client)["Location"] == CONFIRM
+    page = client.get(CONFIRM).content.decode()
+    assert "Đã gửi mã xác thực tới số điện thoại có đuôi 678." in page and 'name="code"' in page
+    response = client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    assert response["Location"] == PERSONAL
+
+
+def test_a_password_change_at_the_cap_says_no_code_was_sent(client, sms_outbox, clock):
+    make_citizen()
+    log_in(client, sms_outbox)
+    use_up_the_hour(sms_outbox)
+    new = "Mat-khau-moi-rat-dai-2026"
+    page = client.post(CHANGE, {"oldpassword": PASSWORD, "password1": new, "password2": new},
+                       follow=True).content.decode()
+    assert page.count(NOT_SENT) == 1 and "Bạn có thể yêu cầu mã sau 60 phút" in page
+    assert 'name="code"' not in page and "Nhập mã xác thực vừa gửi cho bạn" not in page
+    typed = client.post(CHANGE_CONFIRM, {"action": "verify", "code": "123456"}).content.decode()
+    assert "hết hạn" not in typed and NOT_SENT in typed
+
+    for minutes_left in (40, 20):
+        clock.advance(20 * 60)
+        assert f"Bạn có thể yêu cầu mã sau {minutes_left} phút" in client.get(CHANGE_CONFIRM).content.decode()
+    clock.advance(20 * 60)
+    client.post(CHANGE_CONFIRM, {"action": "resend"})
+    page = client.get(CHANGE_CONFIRM).content.decode()
+    assert 'name="code"' in page and "Nhập mã xác thực vừa gửi cho bạn" in page
+    response = client.post(CHANGE_CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    assert response["Location"] == SECURITY
+
+
+def test_a_code_still_valid_is_offered_even_at_the_cap(client, sms_outbox, clock):
+    """A resend refused at the cap leaves the code already sent: that one may still be typed."""
+    make_citizen()
+    submit_password(client)
+    use_up_the_hour(sms_outbox)
+    clock.advance(61)
+    page = client.post(CONFIRM, {"action": "resend"}, follow=True).content.decode()
+    assert NOT_SENT in page and 'name="code"' in page
+    response = client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[0]})
+    assert response["Location"] == PERSONAL
+
+
+def test_the_cap_refusal_says_when_the_next_code_may_go(clock):
+    request = RequestFactory().post("/")
+    recipient = otp.Recipient("sms", test_otp.PHONE)
+    assert otp.cap_reached(request, recipient) is None
+    for number in range(5):  # one a minute: the first leaves the hour 55 minutes after the refusal
+        send(request, subject=str(number))
+        clock.advance(60)
+    with pytest.raises(otp.HourlyCapReached) as refused:
+        send(request, subject="5")
+    assert "Bạn có thể yêu cầu mã sau 55 phút" in refused.value.message
