@@ -7,13 +7,15 @@
   Django's own expiry moves forward with every save of the session, so the time of login
   (stamped by signals.py) and of the last activity are kept in it and checked here; an expired
   session is flushed.
-- An account with a temporary password reaches only the "set a new password" page and logout.
+- An account with a temporary password reaches only the "set a new password" page, the language
+  switch and logout.
 
 Placed after allauth's AccountMiddleware (messages, user) and before UserSessionActivityMiddleware, so
 a session that ends here is not recorded as active first.
 """
 
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -81,9 +83,15 @@ class SessionRulesMiddleware:
 
     def _require_new_password(self, request):
         target = reverse("accounts_auth:password_change_required")
-        if request.path_info in {target, reverse("account_logout")}:
+        if request.path_info in {target, reverse("account_logout")} or is_language_switch(request.path_info):
             return None
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+def is_language_switch(url: str) -> bool:
+    """Whether `url` is Django's language switch (i18n/setlang), an action that leads back to the
+    page it came from: never a page to return to after another step."""
+    return urlsplit(url).path == reverse("set_language")
 
 
 TRACKED = "portal_usersession_tracked"

@@ -36,7 +36,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import otp
 from ..adapter import end_other_sessions
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
-from ..middleware import SEEN
+from ..middleware import SEEN, is_language_switch
 from ..stages import LoginConfirmStage, other_sessions, send_login_code, trusted_until
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
@@ -85,7 +85,10 @@ def password_change_required(request):
     if form.is_valid():
         _store_password(user, make_password(form.cleaned_data["password1"]))
         finalize_password_change(request, user)  # keeps this session, says so, ends the others (signals.py)
-        return redirect(get_next_redirect_url(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
+        next_url = get_next_redirect_url(request)
+        if next_url and is_language_switch(next_url):  # a page to come back to, not an action to repeat
+            next_url = None
+        return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     return render(request, "accounts_auth/password_change_required.html", {"form": form})
 
 
