@@ -205,8 +205,14 @@ def _store_password(user, password_hash: str) -> None:
 
 
 def _password_changed(request, user, password_hash: str):
+    """Store the new password. allauth's end of a change keeps this session under a new key, says
+    so and ends the others (signals.py); this browser keeps its time of login in the session list."""
+    logged_in_at = UserSession.objects.filter(session_key=request.session.session_key).values_list(
+        "created_at", flat=True).first()
     _store_password(user, password_hash)
-    finalize_password_change(request, user)  # keeps this session, says so, ends the others (signals.py)
+    finalize_password_change(request, user)
+    if logged_in_at:  # allauth.usersessions has made this session's row anew, under its new key
+        UserSession.objects.filter(session_key=request.session.session_key).update(created_at=logged_in_at)
     return redirect("accounts_auth:security")
 
 
