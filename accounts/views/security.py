@@ -34,7 +34,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import otp
-from ..adapter import end_other_sessions
+from ..adapter import SecurityEvent, end_other_sessions, security_notify
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
 from ..middleware import SEEN, is_language_switch
 from ..stages import LoginConfirmStage, other_sessions, send_login_code, trusted_until
@@ -66,6 +66,7 @@ def login_confirm(request):
         response = stage.exit()  # allauth goes on: further stages, then the login itself
         if code_required:
             trust.trust_browser(request, user, response)
+            security_notify(user=user, event=SecurityEvent.NEW_BROWSER)
         return response
     return render(request, "accounts_auth/login_confirm.html", {
         "form": form, "code_required": code_required, "unsent": unsent, "other_sessions": other_sessions(user),
@@ -174,7 +175,7 @@ def password_reset_new(request):
         del request.session[RESET]
         _store_password(user, make_password(form.cleaned_data["password1"]))
         get_adapter().clear_failed_logins(request, user)
-        finalize_password_reset(request, user)  # says so; the account's sessions end (signals.py)
+        finalize_password_reset(request, user)  # says so (and to the account: adapter); its sessions end (signals.py)
         return redirect("account_login")
     return render(request, "accounts_auth/password_reset_new.html", {"form": form})
 
@@ -206,7 +207,8 @@ def _store_password(user, password_hash: str) -> None:
 
 def _password_changed(request, user, password_hash: str):
     """Store the new password. allauth's end of a change keeps this session under a new key, says
-    so and ends the others (signals.py); this browser keeps its time of login in the session list."""
+    so, here and to the account (adapter.send_notification_mail), and ends the others
+    (signals.py); this browser keeps its time of login in the session list."""
     logged_in_at = UserSession.objects.filter(session_key=request.session.session_key).values_list(
         "created_at", flat=True).first()
     _store_password(user, password_hash)

@@ -123,11 +123,11 @@ def test_a_trusted_browser_logs_in_without_a_code_for_90_days(client, sms_outbox
     client.post(reverse("account_logout"))
     clock.advance(89 * 24 * 3600)
     assert submit_password(client)["Location"] == PERSONAL
-    assert len(sms_outbox()) == 1
+    assert len(codes_sent(sms_outbox)) == 1
     client.post(reverse("account_logout"))
     clock.advance(2 * 24 * 3600)
     assert submit_password(client)["Location"] == CONFIRM
-    assert len(sms_outbox()) == 2
+    assert len(codes_sent(sms_outbox)) == 2
 
     client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
     client.post(reverse("account_logout"))

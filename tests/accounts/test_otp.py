@@ -34,7 +34,9 @@ def make_citizen(code="7901234567", phone=PHONE, password=PASSWORD, **fields) ->
 
 
 def codes_sent(sms_outbox, to=PHONE) -> list[str]:
-    return [re.match(r"\d{6}", message["text"]).group() for message in sms_outbox() if message["to"] == to]
+    """The one-time codes sent to `to`; its other messages (security notices) left out."""
+    return [code.group() for message in sms_outbox()
+            if message["to"] == to and (code := re.match(r"\d{6}\b", message["text"]))]
 
 
 class Clock:

@@ -1,0 +1,119 @@
+"""The account holder is told of what happens to the account: a password changed or reset, and a
+login that trusts a new browser, each by SMS, in-portal notice and (where the account has one)
+e-mail, with the time and the hotline to call; nothing for a login on a browser already trusted."""
+
+import datetime
+import re
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.adapter import SecurityEvent, security_notify
+from notifications.models import Message
+from tests.accounts import test_otp
+from tests.accounts.test_login import PERSONAL, log_in, submit_password
+from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen
+from tests.accounts.test_sessions import CHANGE, CHANGE_CONFIRM, RESET, RESET_CODE, RESET_NEW
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The shared fixtures; pytest finds them as attributes of this module.
+clock, fast_password_hashing, fresh_cache = test_otp.clock, test_otp.fast_password_hashing, test_otp.fresh_cache
+
+HOTLINE = "1900 9068"
+
+
+def notices(user, template) -> dict[str, Message]:
+    return {message.channel: message for message in Message.objects.filter(user=user, template=template)}
+
+
+def told_at(text: str) -> datetime.datetime:
+    """The time a notice names, dd/mm/yyyy hh:mm in the portal's time zone."""
+    [stamp] = re.findall(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", text)
+    return timezone.make_aware(datetime.datetime.strptime(stamp, "%d/%m/%Y %H:%M"))
+
+
+def assert_told_now(text: str) -> None:
+    assert abs(told_at(text) - timezone.now()) < datetime.timedelta(minutes=2)
+    assert HOTLINE in text
+
+
+def security_sms(sms_outbox) -> list[str]:
+    return [message["text"] for message in sms_outbox() if message["to"] == PHONE and message["text"].startswith("BHXH:")]
+
+
+def test_a_password_change_is_told_by_sms_notice_and_email(client, sms_outbox, mailoutbox):
+    user = make_citizen(email="duc@example.vn")
+    log_in(client, sms_outbox)
+    new = "Mat-khau-moi-rat-dai-2026"
+    client.post(CHANGE, {"oldpassword": PASSWORD, "password1": new, "password2": new})
+    assert not notices(user, "security_password_changed")  # not before the code confirms it
+    client.post(CHANGE_CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+
+    sent = notices(user, "security_password_changed")
+    assert set(sent) == {Message.Channel.SMS, Message.Channel.INBOX, Message.Channel.EMAIL}
+    [sms] = [text for text in security_sms(sms_outbox) if "Mật khẩu" in text]
+    assert "Mật khẩu tài khoản Cổng BHXH số của bạn đã được đổi lúc" in sms
+    assert_told_now(sms)
+    inbox = sent[Message.Channel.INBOX]
+    assert inbox.subject == "Mật khẩu tài khoản Cổng dịch vụ BHXH số đã được thay đổi"
+    assert inbox.link == reverse("accounts_auth:security")
+    assert_told_now(inbox.body)
+    [mail] = [mail for mail in mailoutbox if mail.subject == inbox.subject]
+    assert mail.to == ["duc@example.vn"]
+    assert_told_now(mail.body)
+    assert "Mật khẩu tài khoản Cổng dịch vụ BHXH số đã được thay đổi" in client.get("/thong-bao/").content.decode()
+
+
+def test_the_forced_password_change_is_told_without_email_when_the_account_has_none(client, sms_outbox, mailoutbox):
+    user = make_citizen(must_change_password=True)
+    log_in(client, sms_outbox)
+    new = "một câu dài dễ nhớ về con mèo"
+    client.post("/tai-khoan/dat-mat-khau-moi/", {"password1": new, "password2": new})
+    assert set(notices(user, "security_password_changed")) == {Message.Channel.SMS, Message.Channel.INBOX}
+    assert mailoutbox == []
+
+
+def test_a_password_reset_is_told(sms_outbox):
+    user = make_citizen()
+    owner = Client()
+    owner.post(RESET, {"bhxh_code": user.username})
+    owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    assert not notices(user, "security_password_reset")
+    new = "Mat-khau-sau-khi-quen-2026"
+    owner.post(RESET_NEW, {"password1": new, "password2": new})
+
+    assert set(notices(user, "security_password_reset")) == {Message.Channel.SMS, Message.Channel.INBOX}
+    [sms] = security_sms(sms_outbox)
+    assert "đã được đặt lại qua chức năng Quên mật khẩu lúc" in sms
+    assert_told_now(sms)
+
+
+def test_a_login_that_trusts_a_new_browser_is_told_and_one_on_a_trusted_browser_is_not(client, sms_outbox):
+    user = make_citizen()
+    submit_password(client)
+    assert not notices(user, "security_new_browser")  # not for a password alone
+    log_in(Client(), sms_outbox)
+    sent = notices(user, "security_new_browser")
+    assert set(sent) == {Message.Channel.SMS, Message.Channel.INBOX}
+    [sms] = security_sms(sms_outbox)
+    assert "vừa đăng nhập trên một trình duyệt mới lúc" in sms
+    assert_told_now(sms)
+
+    trusted = Client()
+    log_in(trusted, sms_outbox)
+    assert Message.objects.filter(user=user, template="security_new_browser").count() == 4
+    trusted.post(reverse("account_logout"))
+    assert submit_password(trusted)["Location"] == PERSONAL  # no code asked, none sent
+    assert Message.objects.filter(user=user, template="security_new_browser").count() == 4
+
+
+def test_nothing_is_told_of_what_was_rolled_back():
+    user = make_citizen()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        security_notify(user=user, event=SecurityEvent.PASSWORD_CHANGED)
+        raise RuntimeError
+    assert not Message.objects.filter(user=user).exists()
