@@ -348,7 +348,9 @@ def _locked_for_decision(registration: Registration, officer: User, *, wanted: s
 @transaction.atomic
 def registration_approve(*, registration: Registration, officer: User) -> Registration:
     """Approve: create the login (temporary password, changed at first login) or, for a child, the
-    parent's right to view the child's records; tell the citizen by SMS and e-mail."""
+    parent's right to view the child's records; tell the citizen by SMS and e-mail (the temporary
+    password by SMS only: the e-mail address was never verified), and welcome a new account in its
+    inbox."""
     registration = _locked_for_decision(registration, officer, wanted=Registration.Status.APPROVED)
     person = registration.person
     now = timezone.now()
@@ -362,10 +364,13 @@ def registration_approve(*, registration: Registration, officer: User) -> Regist
         if User.objects.filter(person=person).exists() or User.objects.filter(username=person.bhxh_code).exists():
             raise ValidationError("Mã số BHXH này đã có tài khoản.")
         password = _temporary_password()
-        User.objects.create_user(
+        user = User.objects.create_user(
             username=person.bhxh_code, password=password, person=person, email=registration.email,
             must_change_password=True, last_name=person.full_name,
         )
+        send_message(channel=Message.Channel.INBOX, template="welcome", user=user,
+                     context={"name": person.full_name, "code": person.bhxh_code},
+                     idempotency_key=f"registration-{registration.reference}-welcome")
         if person.phone and person.phone != registration.phone:
             # The registry's number is told its place was taken: if the registration was not the
             # holder's, they hear of it before the codes go to someone else.
@@ -415,9 +420,10 @@ def _notify(registration: Registration, template: str, context: dict) -> None:
     sensitive = "password" in context
     send_message(channel=Message.Channel.SMS, template=template, recipient=phone.as_e164, context=context,
                  idempotency_key=f"{key}-sms", sensitive=sensitive)
-    if registration.email:
+    if registration.email:  # never verified: no temporary password goes there
+        context = {name: value for name, value in context.items() if name != "password"}
         send_message(channel=Message.Channel.EMAIL, template=template, recipient=registration.email, context=context,
-                     idempotency_key=f"{key}-email", sensitive=sensitive)
+                     idempotency_key=f"{key}-email")
 
 
 def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -> int:
