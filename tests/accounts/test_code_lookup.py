@@ -295,5 +295,6 @@ def test_the_lookup_asks_the_name_and_birth_date_index_for_two_dates_at_most(per
         assert person_for_code_lookup(full_name="Le Thi Lan", birth_date=2001, province=province,
                                       id_number="079301004567") == year_only_person
     by_date, by_year = (query["sql"] for query in queries.captured_queries)
-    assert '"name_key" = ' in by_date and "\"birth_date\" IN ('2001-01-01', '2001-06-20')" in by_date
-    assert "\"birth_date\" IN ('2001-01-01')" in by_year
+    date = r"'(2001-\d\d-\d\d)'(?:::date)?"  # PostgreSQL writes the cast
+    assert '"name_key" = ' in by_date and re.search(rf'"birth_date" IN \({date}, {date}\)', by_date)
+    assert re.search(rf'"birth_date" IN \({date}\)', by_year)
