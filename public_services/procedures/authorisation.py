@@ -79,9 +79,9 @@ class AuthorisationForm(ProcedureForm):
         elif start and end:
             if end < start:
                 self.add_error("valid_to", gettext("Ngày kết thúc phải sau ngày bắt đầu."))
-            elif end > _add_months(start, MAX_MONTHS):
-                self.add_error("valid_to",
-                               gettext("Mỗi lần ủy quyền tối đa %(months)s tháng.") % {"months": MAX_MONTHS})
+            elif end > last_day(start):
+                self.add_error("valid_to", gettext("Mỗi lần ủy quyền tối đa %(months)s tháng: ngày kết thúc muộn nhất "
+                                                   "là %(last)s.") % {"months": MAX_MONTHS, "last": vn_date(last_day(start))})
         if birth and birth > _add_months(timezone.localdate(), -12 * 18):
             self.add_error("authorised_birth_date", gettext("Người được ủy quyền phải đủ 18 tuổi."))
         return cleaned
@@ -92,6 +92,14 @@ def start_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     payment can still be collected) to a year ahead. Bounding the start also keeps the end, at
     most MAX_MONTHS later, inside the calendar."""
     return today.replace(day=1), _add_months(today, START_AHEAD_MONTHS)
+
+
+def last_day(start: datetime.date) -> datetime.date:
+    """The last day an authorisation starting on `start` may run to: MAX_MONTHS months end the day
+    before the same date MAX_MONTHS later (01/12/2026 → 30/11/2027); where that month has no such
+    date (from 29/02), they end on its last day."""
+    later = _add_months(start, MAX_MONTHS)
+    return later if later.day != start.day else later - datetime.timedelta(days=1)
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:

@@ -70,8 +70,8 @@ def test_valid_answers_are_accepted(owner, code):
     ("CHUYEN-NOI-HUONG", {"new_agency": ""}, "new_agency", "Chọn cơ quan BHXH nơi muốn nhận."),
     ("THAY-DOI-CHI-TRA", {"method": "tai_khoan"}, "bank", "Chọn ngân hàng."),
     ("THAY-DOI-CHI-TRA", {"method": "tien_mat", "post_office": ""}, "post_office", "Nhập điểm chi trả bưu điện muốn nhận."),
-    ("UY-QUYEN", {"valid_to": vn_date(START.replace(year=START.year + 1) + datetime.timedelta(days=1))}, "valid_to",
-     "Mỗi lần ủy quyền tối đa 12 tháng."),
+    ("UY-QUYEN", {"valid_to": vn_date(START.replace(year=START.year + 1))}, "valid_to",  # 12 months and a day
+     f"Mỗi lần ủy quyền tối đa 12 tháng: ngày kết thúc muộn nhất là {vn_date(END)}."),
     ("UY-QUYEN", {"valid_to": vn_date(START - datetime.timedelta(days=1))}, "valid_to",
      "Ngày kết thúc phải sau ngày bắt đầu."),
     ("UY-QUYEN", {"authorised_id_number": "079088012345"}, "authorised_id_number",
