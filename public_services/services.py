@@ -150,8 +150,8 @@ class FilingAlreadyInStatus(ValidationError):
             f"lúc {timezone.localtime(event.at):%d/%m/%Y %H:%M}); không cần thực hiện lại.")
 
 
-def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filing:
-    """Change the status of a locked filing along an allowed transition."""
+def _check_move(filing: Filing, *, to: str) -> None:
+    """Refuse a status change that is not an allowed transition (or that was made already)."""
     if to == filing.status:
         raise FilingAlreadyInStatus(filing)
     if to not in TRANSITIONS[filing.status]:
@@ -159,6 +159,11 @@ def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filin
             gettext("Hồ sơ %(number)s đang ở trạng thái “%(status)s” nên không thể chuyển sang “%(to)s”.")
             % {"number": filing.tracking_number, "status": filing.get_status_display(), "to": Filing.Status(to).label}
         )
+
+
+def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filing:
+    """Change the status of a locked filing along an allowed transition."""
+    _check_move(filing, to=to)
     from_status, filing.status = filing.status, to
     filing.save(update_fields=["status", "updated_at", *fields])
     _record(filing, from_status=from_status, actor=actor, note=note)
@@ -295,12 +300,14 @@ def filing_start(*, filing: Filing, officer) -> Filing:
 @transaction.atomic
 def filing_complete(*, filing: Filing, officer, note: str = "") -> Filing:
     """Mark the result ready; the procedure's on_complete hook runs in the same transaction
-    (BHYT card reissue: the new card), so a failing hook leaves the filing as it was."""
+    (BHYT card reissue: the new card), so a failing hook leaves the filing as it was. What the
+    hook says it did follows the officer's note in the completion's history."""
     filing = _officer_locked(filing, officer)
+    _check_move(filing, to=Filing.Status.DONE)  # a second click changes nothing, the hook included
+    done = filing.procedure.on_complete(filing=filing, actor=officer)
     filing.finished_at = timezone.now()
-    _move(filing, to=Filing.Status.DONE, actor=officer, note=(note or "").strip(), fields=["finished_at"])
-    filing.procedure.on_complete(filing=filing, actor=officer)
-    return filing
+    note = "\n".join(part for part in ((note or "").strip(), done or "") if part)
+    return _move(filing, to=Filing.Status.DONE, actor=officer, note=note, fields=["finished_at"])
 
 
 NOTE_MAX_LENGTH = 2000

@@ -233,8 +233,9 @@ class Procedure:
         """The BHXH agency that handles a filing."""
         return default_agency(person)
 
-    def on_complete(self, *, filing, actor) -> None:
-        """Called in the transaction that marks a filing done."""
+    def on_complete(self, *, filing, actor) -> str | None:
+        """Called in the transaction that marks a filing done, before its status changes. What it
+        returns (Vietnamese, stored: "Đã cấp lại thẻ BHYT …") is added to the completion's note."""
 
     @property
     def upload_fields(self) -> list[str]:

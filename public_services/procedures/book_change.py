@@ -3,6 +3,8 @@
 The citizen says which details change and their new values, and uploads evidence (birth
 certificate, CCCD, court decision …) as images checked and re-encoded like registration photos.
 Declaration TK1-TS, [04] "content of the change". Handling time: 10 working days (unconfirmed).
+Completing it writes the new details to the registry and, when the BHYT card prints one of them,
+reissues the card (health_card.services.reissue_card, as the BHYT-CL procedure does).
 """
 
 from django import forms
@@ -11,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person
 from accounts.services.identity import id_number_taken, person_correct_identity, taken_message
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
+from health_card.models import Card
+from health_card.services import reissue_card
 from vssid_portal.forms import CodeField, DayMonthYearField, NameField
 from vssid_portal.images import SafeImageField
 from vssid_portal.text import fold
@@ -21,6 +25,9 @@ from .registry import register
 
 CHANGES = [("full_name", _("Họ và tên")), ("birth_date", _("Ngày sinh")), ("sex", _("Giới tính")),
            ("id_number", _("Số CCCD"))]
+# What the BHYT card prints and its QR carries (fields 1–3), as its reissue reason names it; the
+# CCCD is not on the card.
+ON_THE_CARD = {"full_name": "họ tên", "birth_date": "ngày sinh", "sex": "giới tính"}
 EVIDENCE_HELP = _("Ảnh chụp giấy tờ chứng minh thay đổi (giấy khai sinh, CCCD, quyết định …). "
                   "JPEG, PNG hoặc WebP, tối đa 10 MB.")
 
@@ -115,8 +122,18 @@ class BookChange(Procedure):
 
     def on_complete(self, *, filing, actor):
         """The agency approved the change: the registry takes the new details, read through the
-        form's own fields as they were declared."""
+        form's own fields as they were declared. A detail the BHYT card prints (and its QR carries)
+        gives the holder a new card at once: the old one, printed with the old details, then reads
+        "replaced" wherever it is checked."""
         fields, data = self.form_class.base_fields, filing.data
         new = {change: fields[f"new_{change}"].clean(data.get(f"new_{change}"))
                for change, _label in CHANGES if change in data.get("changes", [])}
-        person_correct_identity(person=filing.person, **new)
+        person = person_correct_identity(person=filing.person, **new)
+        printed = [words for change, words in ON_THE_CARD.items() if change in new]
+        if not printed or not Card.objects.filter(person=person, status=Card.Status.ACTIVE).exists():
+            return None
+        # The card's history and the holder's notice keep this reason: Vietnamese, not a translation.
+        card = reissue_card(person, f"Cấp lại do thay đổi {', '.join(printed)} (hồ sơ {filing.tracking_number})",
+                            agency=filing.agency)
+        return (f"Đã cấp lại thẻ BHYT (lần cấp {card.version}) theo thông tin mới; "
+                "mã QR của thẻ cũ không còn dùng được.")

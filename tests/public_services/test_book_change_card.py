@@ -1,0 +1,95 @@
+"""A completed 608A that changes a detail the BHYT card prints (name, birth date, sex) reissues the
+card in the same transaction: the old card, printed with the old details, reads "replaced" at a
+clinic, the new one checks with the new details, and the citizen is told. A new CCCD alone, which
+the card does not print, leaves the card alone."""
+
+import datetime
+
+import pytest
+
+from health_card.models import Card, CardCheck
+from health_card.qr import Purpose
+from health_card.results import Kind
+from health_card.services import card_check, card_qr
+from notifications.models import Message
+from public_services.models import Filing
+from public_services.services import filing_complete, filing_receive, filing_start
+from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
+
+from .helpers import district_officer, owner, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def complete(filing, officer):
+    filing_receive(filing=filing, officer=officer)
+    filing_start(filing=filing, officer=officer)
+    return filing_complete(filing=filing, officer=officer)
+
+
+def check(**typed):
+    return card_check(channel=CardCheck.Channel.TYPED, **typed).kind
+
+
+def test_a_new_name_and_birth_date_give_a_new_card_and_the_old_print_reads_replaced(owner, district_officer,
+                                                                                 facility):  # noqa: F811
+    issue(owner.person, facility)
+    old = Card.objects.get(person=owner.person, status=Card.Status.ACTIVE)
+    printed = card_qr(old, purpose=Purpose.PRINT)  # the card in the citizen's wallet: old name and birth date
+    filing = complete(submit(owner, "608A"), district_officer)
+    new = Card.objects.get(person=owner.person, status=Card.Status.ACTIVE)
+    assert new.version == old.version + 1 and new.agency_id == filing.agency_id
+    assert new.reason == f"Cấp lại do thay đổi họ tên, ngày sinh (hồ sơ {filing.tracking_number})"
+    assert Card.objects.get(pk=old.pk).status == Card.Status.REPLACED
+    assert card_check(channel=CardCheck.Channel.QR, payload=printed).kind == Kind.REPLACED
+    assert check(number=new.number, full_name="Nguyễn Văn Đức Thành", birth_date=datetime.date(1988, 3, 16)) == Kind.VALID
+    fresh = card_qr(new, purpose=Purpose.PRINT)
+    assert card_check(channel=CardCheck.Channel.QR, payload=fresh).payload.fields.full_name == "Nguyễn Văn Đức Thành"
+    # told: the card's own notice, and the completion in the filing's history
+    notice = Message.objects.get(user=owner, channel=Message.Channel.INBOX, template="bhyt_card_reissued")
+    assert filing.tracking_number in notice.body and "Mã QR của thẻ cũ không còn dùng được" in notice.body
+    done = Filing.objects.get(pk=filing.pk).events.get(status=Filing.Status.DONE)
+    assert done.note == "Đã cấp lại thẻ BHYT (lần cấp 2) theo thông tin mới; mã QR của thẻ cũ không còn dùng được."
+
+
+def test_a_new_sex_gives_a_new_card(owner, district_officer, facility):  # noqa: F811
+    issue(owner.person, facility)
+    filing = complete(submit(owner, "608A", changes=["sex", "id_number"], new_full_name="", new_birth_date="",
+                             new_sex="2", new_id_number="079188012345"), district_officer)
+    new = Card.objects.get(person=owner.person, status=Card.Status.ACTIVE)
+    assert new.version == 2 and new.reason.startswith("Cấp lại do thay đổi giới tính (hồ sơ")
+    assert filing.tracking_number in new.reason
+
+
+def test_a_new_cccd_alone_keeps_the_card(owner, district_officer, facility):  # noqa: F811
+    issue(owner.person, facility)
+    filing = complete(submit(owner, "608A", changes=["id_number"], new_full_name="", new_birth_date="",
+                             new_id_number="079088099999"), district_officer)
+    assert list(Card.objects.filter(person=owner.person).values_list("version", "status")) == [(1, "active")]
+    assert Filing.objects.get(pk=filing.pk).events.get(status=Filing.Status.DONE).note == ""
+
+
+def test_without_a_card_the_change_is_still_written(owner, district_officer):
+    complete(submit(owner, "608A"), district_officer)
+    owner.person.refresh_from_db()
+    assert owner.person.full_name == "Nguyễn Văn Đức Thành" and not Card.objects.filter(person=owner.person).exists()
+
+
+def test_the_officers_note_comes_first(owner, district_officer, facility):  # noqa: F811
+    issue(owner.person, facility)
+    filing = submit(owner, "608A")
+    filing_receive(filing=filing, officer=district_officer)
+    filing_start(filing=filing, officer=district_officer)
+    filing_complete(filing=filing, officer=district_officer, note="Sổ mới gửi qua bưu điện.")
+    done = Filing.objects.get(pk=filing.pk).events.get(status=Filing.Status.DONE)
+    assert done.note.startswith("Sổ mới gửi qua bưu điện.\nĐã cấp lại thẻ BHYT (lần cấp 2)")
+
+
+def test_a_second_click_on_complete_reissues_nothing(owner, district_officer, facility):  # noqa: F811
+    from public_services.services import FilingAlreadyInStatus
+
+    issue(owner.person, facility)
+    filing = complete(submit(owner, "608A"), district_officer)
+    with pytest.raises(FilingAlreadyInStatus):
+        filing_complete(filing=filing, officer=district_officer)
+    assert Card.objects.filter(person=owner.person).count() == 2
