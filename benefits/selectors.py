@@ -7,6 +7,7 @@ their agency in one query, and grouping and timelines are built in Python.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,9 +15,14 @@ from lookup.selectors import within_officer_scope
 from participation.selectors import periods_for
 
 from .estimator import Coefficients, Contribution, OneTimeEstimate, estimate_one_time
-from .models import BenefitRecord, Kind, SalaryAdjustment, Status
+from .models import DECIDED, BenefitRecord, Kind, SalaryAdjustment, Status
 
 BHXH_KINDS = ("bhxh_bb", "bhxh_tn")  # participation.Period kinds: compulsory and voluntary BHXH
+# The BHXH benefits paid every month for as long as they last: a pension, and the monthly allowance
+# of a labour accident or occupational disease (impairment of 31 % or more). Unemployment allowance
+# is BHTN, with procedures of its own.
+MONTHLY_KINDS = (Kind.PENSION, Kind.ACCIDENT)
+_MONTHLY = Q(kind__in=MONTHLY_KINDS, status__in=DECIDED, monthly_amount__isnull=False)
 
 
 def benefits_for(*, person):
@@ -24,6 +30,19 @@ def benefits_for(*, person):
     if person is None:
         return BenefitRecord.objects.none()
     return BenefitRecord.objects.filter(person=person).select_related("agency").order_by("-received_on", "-pk")
+
+
+def monthly_benefits_of(*, person):
+    """The monthly BHXH benefits the person is granted (decided, with a monthly amount): what the
+    procedures on where and how they are paid change."""
+    return BenefitRecord.objects.filter(_MONTHLY, person=person).order_by("pk")
+
+
+def kinds_to_collect(*, person) -> set[str]:
+    """The benefit types the person still has money to receive in: a monthly benefit granted, or a
+    claim neither refused nor paid yet. One query."""
+    pending = ~Q(status__in=(Status.REJECTED, Status.PAID))
+    return set(BenefitRecord.objects.filter(_MONTHLY | pending, person=person).values_list("kind", flat=True))
 
 
 def benefits_visible_to(user):

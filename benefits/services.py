@@ -2,7 +2,9 @@
 
 A save that really changes a record bumps its revision, writes an audit row (who, when, what)
 and tells the person (in-portal notice + SMS) once for that change; a save that changes nothing
-writes nothing and tells nobody. An officer may only write records of their agency's scope.
+writes nothing and tells nobody. An officer may only write records of their agency's scope; a
+completed public-service filing (moving the paying place, changing the payment method) writes
+the person's monthly benefits on that filing's authority.
 """
 
 import hashlib
@@ -17,6 +19,7 @@ from lookup.selectors import officer_agency_ids
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .models import BenefitEvent, BenefitRecord, Status
+from .selectors import monthly_benefits_of
 
 # Fields whose change is a change of the record (and so a notice to the person).
 TRACKED_FIELDS = (
@@ -77,11 +80,37 @@ def change_key(record: BenefitRecord, changes: dict[str, tuple]) -> str:
 def benefit_save(*, record: BenefitRecord, actor=None) -> bool:
     """Validate and save a new or edited record. Returns whether anything changed (and so whether
     an audit row was written and the person told). `actor` is the officer (None for imports)."""
-    created = record.pk is None
     previous_agency_id = None
-    if not created:
+    if record.pk is not None:
         previous_agency_id = BenefitRecord.objects.filter(pk=record.pk).values_list("agency_id", flat=True).first()
     _check_scope(record=record, actor=actor, previous_agency_id=previous_agency_id)
+    return _write(record, actor=actor)
+
+
+@transaction.atomic
+def monthly_benefits_change(*, person, actor, because: str, agency=None, payment_method: str = "") -> int:
+    """Apply an approved change of where (`agency`, the BHXH agency that pays) or how
+    (`payment_method`) a person's monthly benefits are paid to each of their monthly benefit
+    records, as a completed public-service filing decides it; `because` names that filing in the
+    audit trail. The officer's right to decide is the filing's, checked where it is completed: a
+    move leaves the records' former agency, which is outside the new one's scope. Each record
+    changed gets its audit row and notice as any save does; returns how many changed. A person
+    without a monthly benefit is refused: there is nothing to apply the decision to."""
+    records = list(monthly_benefits_of(person=person).select_for_update())
+    if not records:
+        raise ValidationError(f"Người hưởng {person.bhxh_code} không có khoản lương hưu, trợ cấp BHXH hằng tháng nào "
+                              "để cập nhật.")
+    changed = 0
+    for record in records:
+        record.agency = agency or record.agency
+        record.payment_method = payment_method or record.payment_method
+        changed += _write(record, actor=actor, because=because)
+    return changed
+
+
+def _write(record: BenefitRecord, *, actor, because: str = "") -> bool:
+    """Save a record whose writer may write it: audit row and notice when something changed."""
+    created = record.pk is None
     record.full_clean()
     changes = _changes(record)
     if not changes:
@@ -96,6 +125,8 @@ def benefit_save(*, record: BenefitRecord, actor=None) -> bool:
         else:
             summary = "; ".join(f"{_label(name)}: {_display(name, old)} → {_display(name, new)}"
                                 for name, (old, new) in changes.items())
+        if because:
+            summary = f"{summary} ({because})"
         changed = [_label(name) for name in changes]
     BenefitEvent.objects.create(record=record, revision=record.revision, status=record.status, changes=summary,
                                 actor=actor)
