@@ -76,6 +76,9 @@ def _identity(person) -> dict:
 
 
 def _validated(procedure, *, person, data: dict, uploads: dict) -> dict:
+    reason = procedure.unavailable(person)
+    if reason:  # the form is not offered to them: a crafted or stale post is refused the same way
+        raise ValidationError(reason)
     form = procedure.form(data=data, person=person, kept=uploads)
     if not form.is_valid():
         raise ValidationError(dict(form.errors.as_data()))

@@ -50,7 +50,12 @@ _KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 
 
 def index(request):
-    return render(request, "public_services/index.html", {"procedures": registry.all_procedures()})
+    """The procedures; for a signed-in visitor, why any of them is not open to the person in view."""
+    person = person_in_view(request) if request.user.is_authenticated else None
+    return render(request, "public_services/index.html", {"procedures": [
+        (procedure, procedure.unavailable(person) if person is not None else "")
+        for procedure in registry.all_procedures()
+    ]})
 
 
 def _procedure(slug):
@@ -192,6 +197,11 @@ def procedure_form(request, slug):
     in_hand = open_filing_of(person=person, procedure=procedure)
     if in_hand is not None:
         return _already_open(request, procedure, in_hand)
+    reason = procedure.unavailable(person)
+    if reason:
+        return render(request, "public_services/unavailable.html", {
+            "procedure": procedure, "person": person, "reason": reason,
+        }, status=403 if request.method == "POST" else 200)
     drafts, name = _drafts(request), _draft_name(procedure, person.pk)
     draft = drafts.get(name)
     posted_key = request.POST.get("idempotency_key", "")
@@ -265,7 +275,8 @@ def review(request, slug):
         messages.success(request, gettext("Đã nộp hồ sơ. Số hồ sơ của bạn là %(number)s.")
                          % {"number": filing.tracking_number})
         return redirect("public_services:filing", pk=filing.pk)
-    if draft is None or draft.get("data") is None or open_filing_of(person=person, procedure=procedure):
+    if (draft is None or draft.get("data") is None or open_filing_of(person=person, procedure=procedure)
+            or procedure.unavailable(person)):
         return redirect("public_services:form", slug=procedure.slug)
     return render(request, "public_services/review.html", {
         "procedure": procedure, "person": person, "rows": procedure.rows(draft["data"]), "key": draft["key"],

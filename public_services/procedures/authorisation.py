@@ -1,6 +1,7 @@
 """Authorisation of another person to receive one's benefits: who (name, birth date, CCCD,
 relationship), which benefit, for which period (at most 12 months per authorisation; unconfirmed).
-Handling time: 3 working days (unconfirmed)."""
+Only for someone with a benefit still to receive, and only for such a benefit: a monthly one
+granted, or a claim neither refused nor paid yet. Handling time: 3 working days (unconfirmed)."""
 
 import datetime
 
@@ -11,6 +12,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
+from benefits.models import Kind
+from benefits.selectors import MONTHLY_KINDS, kinds_to_collect
 from vssid_portal.forms import CodeField, DayMonthYearField, NameField
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -20,6 +23,8 @@ from .registry import register
 
 BENEFITS = [("luong_huu", _("Lương hưu, trợ cấp BHXH hằng tháng")), ("mot_lan", _("BHXH một lần")),
             ("om_dau_thai_san", _("Trợ cấp ốm đau, thai sản")), ("that_nghiep", _("Trợ cấp thất nghiệp"))]
+BENEFIT_KINDS = {"luong_huu": MONTHLY_KINDS, "mot_lan": (Kind.ONE_TIME,),  # the records each choice is about
+                 "om_dau_thai_san": (Kind.SICKNESS, Kind.MATERNITY), "that_nghiep": (Kind.UNEMPLOYMENT,)}
 RELATIONS = [("vo_chong", _("Vợ/chồng")), ("con", _("Con")), ("cha_me", _("Cha/mẹ")),
              ("anh_chi_em", _("Anh/chị/em")), ("khac", pgettext_lazy("quan hệ", "Khác"))]
 MAX_MONTHS = 12
@@ -51,13 +56,19 @@ class AuthorisationForm(ProcedureForm):
                           error_messages={"required": _("Chọn quan hệ với người được ủy quyền.")}),
         "Quan hệ với người ủy quyền")
     benefit = forms.ChoiceField(label=_("Khoản được nhận thay"), choices=BENEFITS, widget=forms.RadioSelect,
-                                error_messages={"required": _("Chọn khoản được nhận thay.")})
+                                error_messages={"required": _("Chọn khoản được nhận thay."),
+                                                "invalid_choice": _("Chọn khoản được nhận thay trong danh sách.")})
     valid_from = _date_field(_("Ủy quyền từ ngày"), missing=_("Nhập ủy quyền từ ngày."),
                              invalid=_("Nhập ủy quyền từ ngày dạng ngày/tháng/năm."))
     valid_to = _date_field(_("Ủy quyền đến ngày"), missing=_("Nhập ủy quyền đến ngày."),
                            invalid=_("Nhập ủy quyền đến ngày dạng ngày/tháng/năm."),
                            help_text=format_lazy(_("Tối đa {months} tháng kể từ ngày bắt đầu."), months=MAX_MONTHS))
     phone = pdf_wording(phone_field(), "Số điện thoại của người ủy quyền")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.person is not None:  # the benefits the person has to receive; a stored filing reads any
+            self.fields["benefit"].choices = benefits_to_collect(self.person)
 
     def clean(self):
         cleaned = super().clean()
@@ -85,6 +96,12 @@ class AuthorisationForm(ProcedureForm):
         if birth and birth > _add_months(timezone.localdate(), -12 * 18):
             self.add_error("authorised_birth_date", gettext("Người được ủy quyền phải đủ 18 tuổi."))
         return cleaned
+
+
+def benefits_to_collect(person) -> list:
+    """The choices of BENEFITS the person still has money to receive in."""
+    kinds = kinds_to_collect(person=person)
+    return [(key, label) for key, label in BENEFITS if kinds.intersection(BENEFIT_KINDS[key])]
 
 
 def start_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -129,3 +146,10 @@ class Authorisation(Procedure):
 
     def initial(self, person):
         return {"phone": person.phone.as_national if person and person.phone else ""}
+
+    def unavailable(self, person):
+        if benefits_to_collect(person):
+            return ""
+        return gettext("Thủ tục này dành cho người đang có lương hưu, trợ cấp BHXH để nhận: hưởng hằng tháng, hoặc "
+                       "hồ sơ hưởng đã nộp mà chưa chi trả. Hồ sơ BHXH của %(name)s chưa có khoản nào như vậy nên "
+                       "chưa có gì để ủy quyền nhận thay.") % {"name": person.full_name}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
+from benefits.selectors import monthly_benefits_of
 from lookup.models import Agency
 from vssid_portal.documents import DocumentsField, no_room_for, too_large_total, too_many_files
 from vssid_portal.templatetags.vn_format import vn_date
@@ -207,6 +208,15 @@ def default_agency(person) -> Agency:
     return agency
 
 
+def monthly_benefit_missing(person) -> str:
+    """Why someone not granted a monthly benefit may not ask to change where or how it is paid."""
+    if monthly_benefits_of(person=person).exists():
+        return ""
+    return gettext("Thủ tục này dành cho người đang hưởng lương hưu, trợ cấp BHXH hằng tháng. Hồ sơ BHXH của "
+                   "%(name)s chưa có khoản hưởng hằng tháng nào. Nếu đã có quyết định hưởng, hãy liên hệ cơ quan "
+                   "BHXH quản lý hoặc gọi 1900 9068.") % {"name": person.full_name}
+
+
 class Procedure:
     """One public-service procedure. Subclasses set the attributes and may override the hooks."""
 
@@ -228,6 +238,11 @@ class Procedure:
     def initial(self, person) -> dict:
         """Values the form starts with, taken from the registry."""
         return {}
+
+    def unavailable(self, person) -> str:
+        """Why `person` may not file this procedure, in the active language; "" when they may. The
+        list of procedures and the form say it, and a submission is refused with it."""
+        return ""
 
     def agency_for(self, *, person, data: dict) -> Agency:
         """The BHXH agency that handles a filing."""

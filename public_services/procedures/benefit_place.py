@@ -1,6 +1,7 @@
 """Change of the place where pension or monthly benefits are received: a new province and the
-BHXH agency there (from the agencies in lookup). The new place's agency handles the filing.
-Handling time: 5 working days (unconfirmed)."""
+BHXH agency there (from the agencies in lookup). Only for someone granted a monthly benefit. The
+new place's agency handles the filing; completing it makes that agency the one that pays each of
+the person's monthly benefits. Handling time: 5 working days (unconfirmed)."""
 
 import re
 
@@ -8,10 +9,11 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from benefits.services import monthly_benefits_change
 from lookup.models import Agency, Province
 from vssid_portal.forms import TextField
 
-from .base import Procedure, ProcedureForm
+from .base import Procedure, ProcedureForm, monthly_benefit_missing
 from .fields import long_text, phone_field
 from .registry import register
 
@@ -72,3 +74,10 @@ class BenefitPlace(Procedure):
 
     def agency_for(self, *, person, data):
         return Agency.objects.get(pk=data["new_agency"])
+
+    def unavailable(self, person):
+        return monthly_benefit_missing(person)
+
+    def on_complete(self, *, filing, actor):
+        monthly_benefits_change(person=filing.person, actor=actor, agency=Agency.objects.get(pk=filing.data["new_agency"]),
+                                because=f"theo hồ sơ {filing.tracking_number}")

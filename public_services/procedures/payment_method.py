@@ -1,18 +1,23 @@
 """Change of how benefits are paid (cash at the post office or into a bank account) or of the
 beneficiary's contact details. Bank codes and account numbers are checked by
-public_services.banks. Handling time: 5 working days (unconfirmed)."""
+public_services.banks. Only for someone granted a monthly benefit; completing it writes the new
+payment method to each of the person's monthly benefits. Handling time: 5 working days
+(unconfirmed)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benefits.models import BenefitRecord
+from benefits.services import monthly_benefits_change
 from vssid_portal.forms import CodeField, NameField, TextField
 
-from .base import Procedure, ProcedureForm
+from .base import Procedure, ProcedureForm, monthly_benefit_missing
 from .fields import long_text, phone_field
 from .registry import register
 
 CASH, BANK = "tien_mat", "tai_khoan"
 METHODS = [(CASH, _("Nhận tiền mặt tại điểm chi trả bưu điện")), (BANK, _("Chuyển vào tài khoản ngân hàng"))]
+PAID_AS = {CASH: BenefitRecord.PaymentMethod.CASH, BANK: BenefitRecord.PaymentMethod.BANK}  # on benefit records
 
 
 def _banks():
@@ -79,3 +84,10 @@ class PaymentMethod(Procedure):
     def initial(self, person):
         return {"new_phone": person.phone.as_national if person and person.phone else "",
                 "new_address": person.address if person else "", "account_holder": person.full_name if person else ""}
+
+    def unavailable(self, person):
+        return monthly_benefit_missing(person)
+
+    def on_complete(self, *, filing, actor):
+        monthly_benefits_change(person=filing.person, actor=actor, payment_method=PAID_AS[filing.data["method"]],
+                                because=f"theo hồ sơ {filing.tracking_number}")

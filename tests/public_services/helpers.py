@@ -1,5 +1,6 @@
-"""Builders shared by the public-service tests: a citizen with a login, officers, valid answers
-for every procedure, a filing submitted through the service."""
+"""Builders shared by the public-service tests: a citizen with a login (granted a monthly benefit,
+so every procedure is open to them), officers, valid answers for every procedure, a filing
+submitted through the service."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import User
+from benefits.models import BenefitRecord
 from lookup.models import Agency
 from public_services.procedures import registry
 from public_services.services import filing_submit, filing_withdraw, new_idempotency_key
@@ -17,11 +19,29 @@ from vssid_portal.templatetags.vn_format import vn_date
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
 
 
-def citizen(code="7901234567", name="Nguyễn Văn Đức", agency_code="07901", **kwargs):
+def citizen(code="7901234567", name="Nguyễn Văn Đức", agency_code="07901", *, monthly_benefit=True, **kwargs):
     person = make_person(code, name, **kwargs)
     person.agency = Agency.objects.get(code=agency_code)
     person.save(update_fields=["agency"])
+    if monthly_benefit:
+        monthly_allowance(person)
     return User.objects.create_user(code, password="x-Pass-2026!", person=person, email=f"{code}@example.vn")
+
+
+# The procedures about a monthly benefit (where and how it is paid, who may receive it) are open
+# only to someone granted one.
+FOR_BENEFICIARIES = ("CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA", "UY-QUYEN")
+
+
+def monthly_allowance(person) -> BenefitRecord:
+    """A monthly labour-accident allowance (impairment 35 %) paid by the person's agency into a
+    bank account: a monthly benefit at any working age. One per person, stored directly (no notice)."""
+    from tests.benefits.helpers import decided, record
+
+    found = BenefitRecord.objects.filter(person=person, reference=f"TNLD.{person.bhxh_code}").first()
+    return found or record(person, BenefitRecord.Kind.ACCIDENT, agency=person.agency.code if person.agency else "07901",
+                           reference=f"TNLD.{person.bhxh_code}", impairment_percent=35,
+                           **decided(amount=None, monthly_amount=780_000))
 
 
 def authorisation_period() -> tuple[datetime.date, datetime.date]:
@@ -70,7 +90,11 @@ def stored_upload(field="evidence_1", color=(30, 140, 90)):
 
 
 def submit(user, code="607A", *, person=None, uploads=None, **overrides):
+    """`code` filed through the service for `person` (the user's own by default), who is granted a
+    monthly benefit first when the procedure is about one."""
     procedure = registry.get(code)
+    if code in FOR_BENEFICIARIES:
+        monthly_allowance(person or user.person)
     if uploads is None:
         uploads = {name: stored_upload(name) for name in procedure.upload_fields
                    if procedure.form_class.base_fields[name].required}

@@ -1,0 +1,166 @@
+"""Moving the paying place, changing the payment method and authorising someone to receive one's
+benefits are for people with a benefit to receive: the list and the form say why they are not
+open to anyone else (a worker still contributing, a small child in view), and a crafted post is
+refused. Completing a move or a change of method writes it to the person's monthly benefits, in
+the completion's transaction."""
+
+import datetime
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Guardianship
+from benefits.models import BenefitEvent, BenefitRecord
+from lookup.models import Agency
+from public_services.models import Filing
+from public_services.procedures import registry
+from public_services.services import filing_complete, filing_receive, filing_start, filing_submit, new_idempotency_key
+from tests.accounts.helpers import make_person
+from tests.benefits.helpers import decided, record
+
+from .helpers import answers, citizen, district_officer, other_district_officer, owner, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+MONTHLY = {"CHUYEN-NOI-HUONG": "/dich-vu-cong/chuyen-noi-huong/",
+           "THAY-DOI-CHI-TRA": "/dich-vu-cong/thay-doi-phuong-thuc-nhan/"}
+AUTHORISATION = "/dich-vu-cong/uy-quyen-nhan-thay/"
+NOT_MONTHLY = "Thủ tục này dành cho người đang hưởng lương hưu, trợ cấp BHXH hằng tháng. Hồ sơ BHXH của {name} chưa có"
+NOTHING_TO_RECEIVE = "Thủ tục này dành cho người đang có lương hưu, trợ cấp BHXH để nhận"
+
+
+@pytest.fixture
+def worker(reference_data):
+    """38 years old, still contributing: no benefit granted."""
+    return citizen("7901000038", "Lê Văn Hùng", id_number="079088012346", monthly_benefit=False)
+
+
+def key_of(html: str) -> str:
+    return re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
+
+
+def file_directly(user, code, **overrides):
+    return filing_submit(procedure=registry.get(code), person=user.person, user=user, data=answers(code, **overrides),
+                         uploads={}, idempotency_key=new_idempotency_key())
+
+
+def card_of(html: str, name: str) -> str:
+    start = html.index(name)
+    return html[html.rindex("<li", 0, start):html.index("</li>", start)]
+
+
+def test_a_worker_still_contributing_is_told_on_the_list_and_the_form_why_not(client, worker):
+    client.force_login(worker)
+    html = client.get("/dich-vu-cong/").content.decode()
+    for code, url in MONTHLY.items():
+        name = str(registry.get(code).name)
+        card = card_of(html, name)
+        assert f'href="{url}"' not in card and NOT_MONTHLY.format(name="Lê Văn Hùng") in card
+        page = client.get(url)
+        assert page.status_code == 200 and NOT_MONTHLY.format(name="Lê Văn Hùng") in page.content.decode()
+        assert 'name="idempotency_key"' not in page.content.decode()
+    assert NOTHING_TO_RECEIVE in card_of(html, str(registry.get("UY-QUYEN").name))
+    assert 'href="/dich-vu-cong/cap-lai-so-bhxh/"' in html  # the others stay open
+
+
+@pytest.mark.parametrize("code", ["CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA", "UY-QUYEN"])
+def test_a_crafted_post_and_a_direct_submission_are_refused(client, worker, code):
+    url = MONTHLY.get(code, AUTHORISATION)
+    client.force_login(worker)
+    response = client.post(url, {**answers(code), "idempotency_key": new_idempotency_key()})
+    assert response.status_code == 403
+    with pytest.raises(ValidationError, match="Thủ tục này dành cho người đang"):
+        file_directly(worker, code)
+    assert not Filing.objects.filter(person=worker.person).exists()
+
+
+def test_a_small_child_in_view_is_told_too(client, owner):
+    born = timezone.localdate().replace(day=1) - datetime.timedelta(days=3 * 365)
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=f"0792{born.year % 100:02d}012345")
+    Guardianship.objects.create(parent=owner, child=child, relationship="cha")
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    html = client.get("/dich-vu-cong/").content.decode()
+    assert NOT_MONTHLY.format(name="Nguyễn Gia Bảo") in html and NOTHING_TO_RECEIVE in html
+    assert "Nguyễn Gia Bảo" in client.get(AUTHORISATION).content.decode()
+    assert NOTHING_TO_RECEIVE in client.get(AUTHORISATION).content.decode()
+
+
+def test_a_beneficiary_has_them_open(client, owner):
+    client.force_login(owner)
+    html = client.get("/dich-vu-cong/").content.decode()
+    for url in (*MONTHLY.values(), AUTHORISATION):
+        assert f'href="{url}"' in html
+        assert 'name="idempotency_key"' in client.get(url).content.decode()
+
+
+def test_a_one_time_claim_in_hand_may_be_authorised_and_nothing_else(client, worker):
+    record(worker.person, BenefitRecord.Kind.ONE_TIME, status="processing")
+    record(worker.person, BenefitRecord.Kind.SICKNESS, **decided(status="paid", paid_on=datetime.date(2025, 9, 12)))
+    client.force_login(worker)
+    html = client.get(AUTHORISATION).content.decode()
+    assert re.findall(r'name="benefit" value="([^"]+)"', html) == ["mot_lan"]
+    with pytest.raises(ValidationError, match="Chọn khoản được nhận thay trong danh sách."):
+        file_directly(worker, "UY-QUYEN")  # "luong_huu": no pension, no monthly allowance
+    assert file_directly(worker, "UY-QUYEN", benefit="mot_lan").procedure_code == "UY-QUYEN"
+    assert NOT_MONTHLY.format(name="Lê Văn Hùng") in client.get(MONTHLY["THAY-DOI-CHI-TRA"]).content.decode()
+
+
+def test_only_claims_paid_or_refused_leave_nothing_to_authorise(client, worker):
+    record(worker.person, BenefitRecord.Kind.SICKNESS, **decided(status="paid", paid_on=datetime.date(2025, 9, 12)))
+    record(worker.person, BenefitRecord.Kind.ONE_TIME, status="rejected", reject_reason="Chưa đủ 12 tháng.")
+    client.force_login(worker)
+    assert NOTHING_TO_RECEIVE in client.get(AUTHORISATION).content.decode()
+
+
+def complete(filing, officer):
+    filing_receive(filing=filing, officer=officer)
+    filing_start(filing=filing, officer=officer)
+    return filing_complete(filing=filing, officer=officer)
+
+
+def test_a_completed_move_makes_the_new_agency_pay_the_monthly_benefits(owner, other_district_officer):
+    allowance = BenefitRecord.objects.get(person=owner.person)
+    sickness = record(owner.person, BenefitRecord.Kind.SICKNESS, **decided())
+    filing = submit(owner, "CHUYEN-NOI-HUONG")
+    assert filing.agency.code == "07902"  # its officer handles it, though 07901 pays today
+    complete(filing, other_district_officer)
+    allowance.refresh_from_db()
+    assert allowance.agency.code == "07902" and allowance.revision == 1
+    assert BenefitRecord.objects.get(pk=sickness.pk).agency.code == "07901"  # not a monthly benefit
+    event = BenefitEvent.objects.get(record=allowance)
+    assert event.actor == other_district_officer and f"(theo hồ sơ {filing.tracking_number})" in event.changes
+    assert "cơ quan BHXH giải quyết" in event.changes
+
+
+@pytest.mark.parametrize(("overrides", "method"), [
+    ({}, "cash"),
+    ({"method": "tai_khoan", "bank": "VCB", "account_number": "0123456789", "account_holder": "NGUYEN VAN DUC",
+      "post_office": ""}, "bank"),
+])
+def test_a_completed_change_of_method_is_written_to_the_monthly_benefits(owner, district_officer, overrides, method):
+    allowance = BenefitRecord.objects.get(person=owner.person)
+    allowance.payment_method = "employer"
+    allowance.save()
+    filing = complete(submit(owner, "THAY-DOI-CHI-TRA", **overrides), district_officer)
+    allowance.refresh_from_db()
+    assert allowance.payment_method == method and allowance.revision == 1
+    assert f"theo hồ sơ {filing.tracking_number}" in BenefitEvent.objects.get(record=allowance).changes
+
+
+def test_without_a_monthly_benefit_any_more_the_completion_is_refused(owner, district_officer):
+    filing = submit(owner, "THAY-DOI-CHI-TRA")
+    filing_receive(filing=filing, officer=district_officer)
+    filing_start(filing=filing, officer=district_officer)
+    BenefitRecord.objects.filter(person=owner.person).update(monthly_amount=None, amount=5_000_000)
+    with pytest.raises(ValidationError, match="không có khoản lương hưu, trợ cấp BHXH hằng tháng nào"):
+        filing_complete(filing=filing, officer=district_officer)
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
+
+
+def test_the_move_reaches_the_agency_chosen(owner, other_district_officer):
+    filing = complete(submit(owner, "CHUYEN-NOI-HUONG"), other_district_officer)
+    assert BenefitRecord.objects.get(person=owner.person).agency == Agency.objects.get(pk=filing.data["new_agency"])
