@@ -44,3 +44,23 @@ def test_enter_with_an_answer_missing_shows_the_errors(page, live_server, refere
     assert page.title().startswith("Lỗi:")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_enter_in_the_benefit_place_form_goes_to_the_review(browser, live_server, reference_data):
+    from lookup.models import Agency
+    from tests.e2e.test_public_services_journey import logged_in_page
+    from tests.public_services.helpers import citizen
+
+    user = citizen()  # with a monthly allowance: the procedure is open to him
+    other = Agency.objects.get(code="07902")
+    context = browser.new_context(java_script_enabled=False)
+    page = logged_in_page(context, live_server, user)
+    page.goto(live_server.url + "/dich-vu-cong/chuyen-noi-huong/")
+    page.get_by_label("Tỉnh/thành phố nơi muốn nhận").select_option(value=str(other.province_id))
+    page.get_by_role("button", name="Cập nhật danh sách cơ quan BHXH").click()  # still refreshes when chosen
+    page.get_by_label("Cơ quan BHXH nơi muốn nhận").select_option(value=str(other.pk))
+    page.get_by_label("Lý do chuyển nơi hưởng").fill("Chuyển về ở với con gái")
+    page.get_by_label("Địa chỉ nơi ở mới").fill("45 Hà Huy Giáp, Quận 12")
+    page.get_by_label("Địa chỉ nơi ở mới").press("Enter")
+    page.wait_for_url("**/chuyen-noi-huong/xem-lai/**")
+    context.close()
