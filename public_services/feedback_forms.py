@@ -70,6 +70,13 @@ class FeedbackForm(forms.Form):
     topic = forms.ChoiceField(label=_("Lĩnh vực"), choices=[("", _("– Chọn lĩnh vực –")), *Feedback.Topic.choices],
                               error_messages={"required": _("Chọn lĩnh vực của phản ánh, kiến nghị."),
                                               "invalid_choice": _("Chọn một lĩnh vực trong danh sách.")})
+    agency = AgencyChoiceField(
+        label=_("Cơ quan BHXH nhận phản ánh"), queryset=Agency.objects.all(), empty_label=_("– Chọn cơ quan BHXH –"),
+        help_text=_("Cơ quan BHXH nơi bạn cư trú, làm việc hoặc nơi xảy ra sự việc. "
+                    "Chưa rõ thì chọn BHXH tỉnh, thành phố."),
+        error_messages={"required": _("Chọn cơ quan BHXH nhận phản ánh."),
+                        "invalid_choice": _("Chọn cơ quan BHXH trong danh sách.")},
+    )
     content = TextField(
         label=pgettext_lazy("nội dung phản ánh, kiến nghị", "Nội dung"), max_length=CONTENT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -77,13 +84,6 @@ class FeedbackForm(forms.Form):
                                 "Không ghi mật khẩu hay mã xác thực."), limit=CONTENT_LIMIT),
         error_messages={"required": _("Nhập nội dung phản ánh, kiến nghị."),
                         "max_length": format_lazy(_("Nhập tối đa {limit} ký tự."), limit=CONTENT_LIMIT)},
-    )
-    agency = AgencyChoiceField(
-        label=_("Cơ quan BHXH nhận phản ánh"), queryset=Agency.objects.all(), empty_label=_("– Chọn cơ quan BHXH –"),
-        help_text=_("Cơ quan BHXH nơi bạn cư trú, làm việc hoặc nơi xảy ra sự việc. "
-                    "Chưa rõ thì chọn BHXH tỉnh, thành phố."),
-        error_messages={"required": _("Chọn cơ quan BHXH nhận phản ánh."),
-                        "invalid_choice": _("Chọn cơ quan BHXH trong danh sách.")},
     )
     attachment = forms.FileField(
         label=_("Tệp đính kèm (không bắt buộc)"), required=False,

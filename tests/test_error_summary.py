@@ -134,3 +134,14 @@ def test_the_summary_links_the_childs_relationship_and_the_feedback_kind_to_thei
                                                                             .content.decode())}).content.decode()
     targets, unreachable = links_that_reach_no_input(html)
     assert "id_kind_0" in targets and unreachable == []
+
+
+@pytest.mark.django_db
+def test_the_feedback_summary_lists_the_errors_in_the_order_of_the_fields(client, reference_data):
+    """WCAG 1.3.2: the summary reads as the page does (topic, agency, content), not in another order."""
+    html = client.get("/dich-vu-cong/phan-anh/").content.decode()
+    html = client.post("/dich-vu-cong/phan-anh/", {"idempotency_key": key_of(html), "kind": "phan_anh"}).content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    linked, page = re.findall(r'<a href="#([^"]+)">', summary.group(0)), html[summary.end():]
+    assert linked[:3] == ["id_topic", "id_agency", "id_content"]
+    assert linked == sorted(linked, key=lambda id_: page.index(f'id="{id_}"'))
