@@ -1,7 +1,7 @@
 """Demo benefit records for `manage.py seed_demo`.
 
-A fraction of the demo persons (and always the demo citizen 7901234567) get the records their
-age and sex make plausible: sickness and maternity for people of working age, a pension after
+A fraction of the demo persons (and always the demo citizen 7901234567, who also has a monthly
+labour-accident allowance) get the records their age and sex make plausible: sickness and maternity for people of working age, a pension after
 retirement age, unemployment allowance, the odd labour accident, one-time BHXH; minors none. The
 same persons and seed give the same records (dates are counted back from the day the demo is
 seeded, so an in-progress claim is always recent); a record is known by its reference, so a second
@@ -112,9 +112,11 @@ def _unemployment(rng, record, base, today):
     _decided(rng, record, days_to_decide=rng.randrange(15, 20), paid=rng.random() < 0.6, today=today)
 
 
-def _accident(rng, record, base, today):
+def _accident(rng, record, base, today, *, impairment=None):
     record.event_date = record.received_on - datetime.timedelta(days=rng.randrange(60, 200))
     record.impairment_percent = rng.choice([8, 12, 21, 26, 35, 41])
+    if impairment is not None:
+        record.impairment_percent = impairment
     record.expected_on = record.received_on + datetime.timedelta(days=10)
     if record.impairment_percent < 31:  # a lump sum: 5 reference levels + 0.5 for each % above 5
         record.amount = _round(REFERENCE_LEVEL * (5 + 0.5 * (record.impairment_percent - 5)))
@@ -127,8 +129,8 @@ def _records_for(rng, person, agency, today, *, citizen=False) -> list[BenefitRe
     base = rng.randrange(5_000_000, 25_000_001, 50_000)
     age = _age(person.birth_date, today)
     plans: list[tuple[str, int]] = []  # (kind, days before today the claim was received)
-    if citizen:
-        plans = [(Kind.SICKNESS, 140), (Kind.ONE_TIME, 4)]
+    if citizen:  # a monthly labour-accident allowance too: the procedures about monthly benefits open to him
+        plans = [(Kind.SICKNESS, 140), (Kind.ACCIDENT, 420), (Kind.ONE_TIME, 4)]
     else:
         retired = age >= (61 if person.sex == 1 else 57)
         if retired:
@@ -162,7 +164,7 @@ def _records_for(rng, person, agency, today, *, citizen=False) -> list[BenefitRe
         elif kind == Kind.UNEMPLOYMENT:
             _unemployment(rng, record, base, today)
         else:
-            _accident(rng, record, base, today)
+            _accident(rng, record, base, today, impairment=35 if citizen else None)
         records.append(record)
     return records
 

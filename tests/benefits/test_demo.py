@@ -1,5 +1,6 @@
-"""Demo benefit records: valid, plausible, the demo citizen's one-time and sickness records,
-deterministic for a seed, and a second run creates nothing."""
+"""Demo benefit records: valid, plausible, the demo citizen's one-time and sickness records and
+his monthly labour-accident allowance (so that the procedures about monthly benefits open to
+him), deterministic for a seed, and a second run creates nothing."""
 
 import io
 
@@ -31,7 +32,8 @@ def test_seed_demo_adds_valid_benefit_records_for_some_persons(db):
         assert obj.agency.province_id == obj.person.province_id
         assert BenefitEvent.objects.filter(record=obj, revision=1).exists()
     citizen = {r.kind: r for r in records if r.person.bhxh_code == "7901234567"}
-    assert set(citizen) == {"bhxh_1lan", "om_dau"}
+    assert set(citizen) == {"bhxh_1lan", "om_dau", "tnld_bnn"}
+    assert citizen["tnld_bnn"].monthly_amount > 0 and citizen["tnld_bnn"].status == "paid"
     assert citizen["bhxh_1lan"].status == "processing" and citizen["bhxh_1lan"].agency.code == "07901"
     assert citizen["om_dau"].status == "paid" and citizen["om_dau"].amount > 0
     assert len({r.kind for r in records}) >= 4
@@ -52,3 +54,4 @@ def test_same_seed_same_records(db):
     assert demo.seed(persons=persons, seed=3) == f"{len(first)} hồ sơ hưởng mới, 0 đã có."
     assert snapshot() == first
     assert demo.seed(persons=persons, seed=3) == f"0 hồ sơ hưởng mới, {len(first)} đã có."
+
