@@ -100,9 +100,9 @@ class CodeLookupForm(forms.Form):
 
 def _render(request, form, *, result=None, status=200):
     challenge = code_lookup_challenge_issue()
-    form.fields["answer"].label = gettext("Câu hỏi kiểm tra: %(question)s") % {"question": challenge.question}
-    form.fields["answer"].help_text = _(
-        "Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời.")
+    answer = form["answer"]  # the bound field the page renders: a validated form has built it already
+    answer.label = gettext("Câu hỏi kiểm tra: %(question)s") % {"question": challenge.question}
+    answer.help_text = _("Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời.")
     data = form.data.copy() if form.is_bound else None
     if data is not None:  # a fresh challenge each time: the old one is spent
         data.update({"challenge": challenge.token, "work": "", "answer": ""})

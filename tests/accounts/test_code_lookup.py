@@ -145,6 +145,18 @@ def test_the_arithmetic_challenge_works_without_javascript(client, person):
     assert "7901234567" in lookup(client, work=False).content.decode()
 
 
+def test_without_javascript_a_failed_attempt_asks_a_new_question_that_the_next_attempt_answers(client, person):
+    """Each answer spends its question: the page given back asks the next one, with its hint, so
+    someone without JavaScript can try again (and the question is read out with the field)."""
+    missed = lookup(client, work=False, birth_date="16/03/1988")
+    html = missed.content.decode()
+    assert "7901234567" not in html and "Nhập kết quả bằng chữ số." in html
+    data = {"full_name": "nguyen van duc", "birth_date": "15/03/1988", "province": Province.objects.get(code="79").pk,
+            "id_number": "079088012345", "parent_name": "", "challenge": token_from(missed), "work": "",
+            "answer": answer_from(missed)}
+    assert "7901234567" in client.post(URL, data, REMOTE_ADDR="203.0.113.7").content.decode()
+
+
 @pytest.mark.parametrize("challenge", ["missing", "forged", "wrong_answer", "weak_work", "expired"])
 def test_a_bad_challenge_is_refused_before_any_search(client, person, challenge, monkeypatch):
     page = client.get(URL)
