@@ -2,6 +2,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from vssid_portal.paging import page_number
+
 from . import selectors
 from .forms import CollectionPointLookupForm, FacilityLookupForm, LookupForm
 
@@ -13,16 +15,6 @@ def index(request):
 # --- Public lookups (menu "Tra cứu"): GET forms, paginated, no login -------------------------
 
 PER_PAGE = 20
-
-
-def page_number(value: str | None):
-    """The page asked for; a number below 1 asks for the first page (Paginator.get_page would
-    show the last). Anything else goes to get_page as it came: past the end is the last page,
-    not a number is the first."""
-    try:
-        return 1 if int(value) < 1 else value
-    except (TypeError, ValueError):
-        return value
 
 
 def _results_page(request, form, queryset, *, template: str, heading: str, extra: dict | None = None):

@@ -7,8 +7,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from vssid_portal.paging import page_number
+
 from .selectors_support import SUPPORT_EMAIL, faq_topics, latest_news, news_article, news_page, published_news
-from .views import page_number
 
 MAX_QUERY = 100
 

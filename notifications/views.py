@@ -3,14 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
+
+from vssid_portal.paging import page_number
 
 from . import selectors, services
 
 
 @login_required
 def notice_list(request):
-    page = Paginator(selectors.notices_for(user=request.user), 20).get_page(request.GET.get("trang"))
+    page = Paginator(selectors.notices_for(user=request.user), 20).get_page(page_number(request.GET.get("trang")))
     return render(request, "notifications/notice_list.html", {"page": page})
 
 
@@ -22,9 +24,12 @@ def notice_detail(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def notice_mark_all_read(request):
-    services.notice_mark_read(user=request.user)
+    """POST marks every notice read. A GET (the address the login page comes back to when the
+    session had ended before the button was pressed) marks nothing and shows the notices."""
+    if request.method == "POST":
+        services.notice_mark_read(user=request.user)
     return redirect("notifications:index")
 
 

@@ -1,5 +1,7 @@
 """The outbox: one row per message, delivery on commit, retries with backoff, never twice."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -418,3 +420,33 @@ def test_each_try_is_counted_before_sending_so_tries_that_end_their_process_end_
     assert (message.status, message.attempts, message.sent_at) == (Message.Status.FAILED, 2, None)
     assert message.last_error == "Đã thử gửi 2 lần; lần cuối dừng giữa chừng."
     assert message.body == services.REDACTED
+
+
+@pytest.mark.django_db
+def test_the_mark_all_address_reached_by_get_marks_nothing_and_shows_the_notices(client):
+    """After a login that began with "Đánh dấu tất cả là đã đọc" on an ended session, the login
+    page comes back to that address with a GET: the notices, not a 405."""
+    owner = get_user_model().objects.create_user("7901234567", password="x-Pass-2026!")
+    notice = send_message(channel=Message.Channel.INBOX, template="welcome", user=owner,
+                          context={"name": "Đức", "code": owner.username}, idempotency_key="own")
+    assert client.get("/thong-bao/da-doc/")["Location"].startswith("/tai-khoan/dang-nhap/?next=/thong-bao/da-doc/")
+    client.force_login(owner)
+    response = client.get("/thong-bao/da-doc/")
+    assert response.status_code == 302 and response["Location"] == "/thong-bao/"
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("trang", ["0", "-1"])
+def test_a_page_number_below_one_shows_the_first_page_of_notices(client, trang):
+    owner = get_user_model().objects.create_user("7901234567", password="x-Pass-2026!")
+    for number in range(25):
+        send_message(channel=Message.Channel.INBOX, template="welcome", user=owner,
+                     context={"name": f"Người {number}", "code": owner.username}, idempotency_key=f"n-{number}")
+    client.force_login(owner)
+
+    def page(query):
+        return re.search(r"Trang (\d+)/2", client.get(f"/thong-bao/?trang={query}").content.decode()).group(1)
+
+    assert page(trang) == page("1") == "1"
