@@ -249,9 +249,21 @@ def filing_withdraw(*, filing: Filing, user) -> Filing:
     return _move(filing, to=Filing.Status.WITHDRAWN, actor=user, note="Người nộp rút hồ sơ.", fields=["finished_at"])
 
 
-def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str], removed=()) -> Filing:
+class FilingReturnedAgain(ValidationError):
+    """A correction made on a page opened at an earlier revision: the filing was resubmitted and
+    returned again since, with a request that page did not show."""
+
+    def __init__(self, filing: Filing):
+        super().__init__(gettext(
+            "Hồ sơ %(number)s đã được trả lại lần nữa sau khi trang này được mở. Đọc đề nghị bổ sung mới "
+            "ở đầu trang, kiểm tra nội dung dưới đây rồi nộp lại.") % {"number": filing.tracking_number})
+
+
+def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str], removed=(),
+                    revision: int | None) -> Filing:
     """The citizen corrects a returned filing and sends the same filing again. `removed` names
-    attached files (keys of a several-files field) the citizen took out."""
+    attached files (keys of a several-files field) the citizen took out; `revision` is the one the
+    correction page was opened on (FilingReturnedAgain when it is no longer the filing's)."""
     procedure = filing.procedure
     removed = {key for key in removed if is_several(key) and key not in uploads}
     kept = {document.field: document.file.name for document in filing.documents.all() if document.field not in removed}
@@ -260,6 +272,8 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         filing = _citizen_locked(filing, user)
         if filing.status != Filing.Status.RETURNED:
             raise ValidationError(gettext("Chỉ sửa được hồ sơ cơ quan BHXH đã trả lại để bổ sung."))
+        if revision != filing.revision:
+            raise FilingReturnedAgain(filing)
         filing.revision += 1
         filing.pdf_attempts = 0
         filing.data = cleaned

@@ -36,6 +36,7 @@ from .procedures.base import document_field, documents_kept, file_name, form_to_
 from .selectors import already_open, filing_for_citizen, filing_next_step, filings_of, open_filing_of
 from .services import (
     UPLOAD_DIR,
+    FilingReturnedAgain,
     filing_resubmit,
     filing_submit,
     filing_withdraw,
@@ -387,7 +388,6 @@ def filing_edit(request, pk):
         _save_drafts(request)
     kept = {document.field: document.file.name for document in filing.documents.all()
             if document.field not in draft["removed"]} | draft["uploads"]
-    status = 200
     if request.method == "POST" and "refresh" in request.POST:
         form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person, kept=kept)
     elif request.method == "POST":
@@ -396,15 +396,15 @@ def filing_edit(request, pk):
         _keep_uploads(request, form, draft["uploads"], draft["folder"], existing=kept)
         kept |= draft["uploads"]  # listed at once, even when another answer is refused
         _save_drafts(request)
-        if request.POST.get("revision") != str(filing.revision):  # a page opened before a later return
-            form.add_error(None, gettext(
-                "Hồ sơ %(number)s đã được trả lại lần nữa sau khi trang này được mở. Đọc đề nghị bổ sung mới "
-                "ở đầu trang, kiểm tra nội dung dưới đây rồi nộp lại.") % {"number": filing.tracking_number})
-            status = 409
-        elif valid:
+        if valid:
             try:
                 filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"],
-                                removed=[key for key in draft["removed"] if key not in draft["uploads"]])
+                                removed=[key for key in draft["removed"] if key not in draft["uploads"]],
+                                revision=_posted_revision(request))
+            except FilingReturnedAgain as error:  # opened before a later return: its request is shown now
+                filing.refresh_from_db(fields=["revision", "note"])
+                form.add_error(None, error)
+                return _edit_page(request, form, filing, draft, kept, status=409)
             except ValidationError as error:
                 filing.refresh_from_db(fields=["status", "revision", "data"])
                 if filing.status != Filing.Status.RETURNED:  # resubmitted meanwhile: by this tap's twin, or another tab
@@ -419,9 +419,21 @@ def filing_edit(request, pk):
                 return redirect("public_services:filing", pk=filing.pk)
     else:
         form = procedure.form(initial=filing.data, person=filing.person, kept=kept)
-    previews = _previews(request, procedure, draft["uploads"])
+    return _edit_page(request, form, filing, draft, kept)
+
+
+def _posted_revision(request) -> int | None:
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return None
+
+
+def _edit_page(request, form, filing: Filing, draft: dict, kept: dict, *, status=200):
+    procedure = filing.procedure
     return render(request, "public_services/procedure_form.html", {
-        "procedure": procedure, "person": filing.person, "form": form, "filing": filing, "previews": previews,
+        "procedure": procedure, "person": filing.person, "form": form, "filing": filing,
+        "previews": _previews(request, procedure, draft["uploads"]),
         "attached": _attached(request, kept, filing), "removable": True,
         "documents": _documents(procedure, [document for document in filing.documents.all()
                                             if not is_several(document.field)

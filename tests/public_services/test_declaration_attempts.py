@@ -85,7 +85,7 @@ def test_a_corrected_filing_gets_its_attempts_back(owner, district_officer, brok
     Filing.objects.filter(pk=filing.pk).update(pdf_attempts=4)
     filing = filing_receive(filing=Filing.objects.get(pk=filing.pk), officer=district_officer)
     filing = filing_return(filing=filing, officer=district_officer, what="Ảnh giấy tờ bị mờ, chụp lại.")
-    filing = filing_resubmit(filing=filing, user=owner, data=answers("607A"), uploads={})
+    filing = filing_resubmit(filing=filing, user=owner, data=answers("607A"), uploads={}, revision=1)
     filing.refresh_from_db()
     assert filing.revision == 2 and filing.pdf_attempts == 0 and not filing.pdf_given_up
     assert filings_missing_declarations() == [filing.pk]

@@ -157,10 +157,10 @@ def test_returned_filing_is_corrected_and_resubmitted_as_the_same_filing(owner, 
     filing.refresh_from_db()
     assert filing.status == S.RETURNED and "bị mờ" in filing.note
     with pytest.raises(ValidationError):  # still validated by the procedure's form
-        filing_resubmit(filing=filing, user=owner, data=answers("608A", new_full_name=""), uploads={})
+        filing_resubmit(filing=filing, user=owner, data=answers("608A", new_full_name=""), uploads={}, revision=1)
     with django_capture_on_commit_callbacks(execute=True):
         filing_resubmit(filing=filing, user=owner, data=answers("608A", new_full_name="Nguyễn Văn Đức Tài"),
-                        uploads={"evidence_1": stored_upload(color=(200, 10, 10))})
+                        uploads={"evidence_1": stored_upload(color=(200, 10, 10))}, revision=1)
     filing.refresh_from_db()
     assert filing.status == S.SUBMITTED and filing.revision == 2 and filing.note == ""
     assert filing.data["new_full_name"] == "Nguyễn Văn Đức Tài"

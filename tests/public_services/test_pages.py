@@ -361,3 +361,20 @@ def test_a_province_that_is_not_ascii_digits_is_no_province(client, owner, provi
     assert "[07902] BHXH Quận 12" not in html  # no province chosen: no agencies to choose from
     if not refresh:
         assert "Chọn tỉnh/thành phố trong danh sách." in html
+
+
+def test_a_correction_of_an_earlier_revision_is_refused_under_the_filings_lock(owner, district_officer):
+    """The check is made on the locked row: a return landing between the page's read and the
+    resubmission is seen too."""
+    from public_services.services import FilingReturnedAgain, filing_resubmit
+
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
+    seen_by_the_page = Filing.objects.get(pk=filing.pk)  # revision 1, returned
+    filing_resubmit(filing=filing, user=owner, data=answers("607A"), uploads={}, revision=1)
+    filing_return(filing=Filing.objects.get(pk=filing.pk), officer=district_officer, what="Nộp thêm bản sao CCCD.")
+    with pytest.raises(FilingReturnedAgain):
+        filing_resubmit(filing=seen_by_the_page, user=owner, data=answers("607A", details="Trang cũ"), uploads={},
+                        revision=seen_by_the_page.revision)
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.RETURNED and filing.revision == 2 and filing.data["details"] != "Trang cũ"
