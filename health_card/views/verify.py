@@ -4,8 +4,8 @@
   KCB") scan with the camera (static/health_card/js/scan.js with the vendored jsQR decoder), with
   a handheld scanner (types into the focused field, Enter posts the form — no JavaScript needed),
   or type card number + full name + birth date; they see the whole result. A check that answers
-  "wrong name" or "wrong birth date" (typed, or from a CCCD's QR) is counted per login, and past
-  `CLINIC_MISMATCHES` the page checks nothing more for a while: those answers would otherwise let a
+  "wrong name" or "wrong birth date" (typed, or from a CCCD's QR) is counted per login (per token
+  on the API), and past `CLINIC_MISMATCHES` the page checks nothing more for a while: those answers would otherwise let a
   login try birth dates for a known card number and name. Scans are not limited. The scan field has the
   focus on the first visit; after a check the verdict has it, for a screen reader to read first
   (scan.js sends the next scan's keys to the field; without JavaScript, Tab once). Anyone else
@@ -44,9 +44,12 @@ from ..services import api_token_authenticate, card_check
 from .card import photo_url
 
 PUBLIC_RATE = "20/m"
-# Per clinic login: answers of a wrong name or birth date. A desk mistypes now and then; trying the
-# birth dates of a decade takes thousands.
+# Answers of a wrong name or birth date, per clinic login on the page and per token on the API (all
+# of a clinic's desks through its software). A desk mistypes now and then; trying the birth dates
+# of a decade takes thousands.
 CLINIC_MISMATCHES = "30/h"
+API_MISMATCHES = "300/h"
+MISMATCH_KINDS = (Kind.WRONG_NAME, Kind.WRONG_BIRTH_DATE)
 API_RATE = "600/m"
 RATE_LIMITED = gettext_lazy("Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 MISMATCHES_LIMITED = gettext_lazy(
@@ -83,8 +86,9 @@ def verify(request):
     clinic = is_clinic_staff(request.user)
     if request.method == "GET":
         return _render(request, scan_form=ScanForm(autofocus=True), typed_form=TypedForm(), clinic=clinic)
+    caller = f"user-{request.user.pk}"
     if clinic:
-        if _mismatches(request, increment=False):
+        if _mismatches_used_up(request, caller, CLINIC_MISMATCHES):
             return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429,
                            limited=MISMATCHES_LIMITED)
     elif is_ratelimited(request, group="health_card.verify", key="vssid_portal.ratelimit.client_ip", rate=PUBLIC_RATE,
@@ -108,16 +112,17 @@ def verify(request):
             result = card_check(channel=CardCheck.Channel.QR if clinic else CardCheck.Channel.PUBLIC,
                                 user=request.user, payload=scan_form.cleaned_data["ma_qr"])
             scan_form = ScanForm()
-    if clinic and result is not None and result.kind in (Kind.WRONG_NAME, Kind.WRONG_BIRTH_DATE):
-        _mismatches(request, increment=True)
+    if clinic and result is not None and result.kind in MISMATCH_KINDS:
+        _mismatches_used_up(request, caller, CLINIC_MISMATCHES, count=True)
     status = 400 if result is None else 200
     return _render(request, scan_form=scan_form, typed_form=typed_form, result=result, clinic=clinic, status=status)
 
 
-def _mismatches(request, *, increment: bool) -> bool:
-    """Whether this clinic login has used up its wrong-name-or-birth-date answers (`increment`: one more)."""
-    usage = get_usage(request, group="health_card.verify.mismatch", key="user", rate=CLINIC_MISMATCHES,
-                      method="POST", increment=increment)
+def _mismatches_used_up(request, caller: str, rate: str, *, count: bool = False) -> bool:
+    """Whether `caller` (a clinic login or an API token) has used up its answers of a wrong name or
+    birth date; `count` adds the one just given."""
+    usage = get_usage(request, group="health_card.verify.mismatch", key=lambda _group, _request: caller, rate=rate,
+                      increment=count)
     return usage is not None and usage["count"] >= usage["limit"]
 
 
@@ -204,6 +209,10 @@ def _api_verify(request):
         response = _api_error(429, "429", "Quá nhiều yêu cầu trong một phút.")
         response["Retry-After"] = str(max(usage["time_left"], 1))
         return response
+    caller = f"token-{token.pk}"
+    if _mismatches_used_up(request, caller, API_MISMATCHES):
+        return _api_error(429, "429", "Quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ; "
+                                      "hãy thử lại sau hoặc liên hệ cơ quan BHXH.")
     if request.content_type == "application/json":
         try:
             body = json.loads(request.body)
@@ -226,6 +235,8 @@ def _api_verify(request):
     else:
         # The scanned string as the raw body (text/plain): bytes, so junk is reported as junk.
         result = card_check(channel=CardCheck.Channel.API, token=token, payload=request.body)
+    if result.kind in MISMATCH_KINDS:
+        _mismatches_used_up(request, caller, API_MISMATCHES, count=True)
     return JsonResponse(api_answer(result), json_dumps_params={"ensure_ascii": False})
 
 

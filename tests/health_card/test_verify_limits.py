@@ -66,3 +66,24 @@ def test_scans_and_right_answers_are_not_counted(card, clinic_user):
     for number in range(29):
         assert client.post(URL, {**TYPED, "ngay_sinh": guess(number)}).status_code == 200
     assert "Thẻ hợp lệ" in text(client.post(URL, {**TYPED, "ngay_sinh": "15/03/1988"}))
+
+
+def test_the_api_answers_three_hundred_wrong_birth_dates_an_hour_per_token(card, facility):
+    from health_card.services import api_token_create
+    from health_card.views.verify import API_MISMATCHES
+
+    assert API_MISMATCHES == "300/h"
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    _other, other_raw = api_token_create(facility=facility, name="HIS 2")
+
+    def check(birth_date, bearer=raw):
+        return Client().post("/api/xac-thuc/the-bhyt/", {"maThe": "7901234567", "hoTen": "Nguyễn Văn Đức",
+                                                          "ngaySinh": birth_date},
+                             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {bearer}")
+
+    for number in range(300):
+        assert check(guess(number)).json()["maKetQua"] == "070"
+    refused = check("15/03/1988")
+    assert refused.status_code == 429 and "sai họ tên hoặc ngày sinh" in refused.json()["thongBao"]
+    assert "hoTen" not in refused.json()
+    assert check("15/03/1988", other_raw).json()["maKetQua"] == "000"  # another token of the clinic
