@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import connections, router
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Registration
 from lookup.selectors import officer_agency_ids, within_officer_scope
@@ -75,6 +76,22 @@ def child_card_valid_to(birth_date: datetime.date) -> datetime.date:
     year when the birthday comes before October (the school year has not begun)."""
     sixth = add_years(birth_date, 6)
     return max(sixth - datetime.timedelta(days=1), datetime.date(sixth.year, 9, 30))
+
+
+# A child's card names a parent or guardian (QR field 10) until the child's sixth birthday, as the
+# cards of children under six (TK1-TS) do.
+GUARDIAN_NAMED_UNDER = 6
+
+
+def guardian_name(person) -> str:
+    """The name the card of a child under six carries: the first parent or guardian whose account
+    was linked to the child (accounts.Guardianship); "" for anyone else."""
+    today = timezone.localdate()
+    born = person.birth_date
+    if (today.year - born.year - ((today.month, today.day) < (born.month, born.day))) >= GUARDIAN_NAMED_UNDER:
+        return ""
+    guardianship = person.guardians.select_related("parent__person").order_by("pk").first()
+    return guardianship.parent.person.full_name if guardianship and guardianship.parent.person else ""
 
 
 def card_checks_for(*, person, limit: int = 200):

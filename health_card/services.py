@@ -24,7 +24,7 @@ from . import keys, qr
 from .models import BeneficiaryGroup, Card, CardCheck, FacilityApiToken
 from .qr import Kind, Purpose, QrError
 from .results import OUTCOMES, Outcome
-from .selectors import card_by_number, card_for_check, five_year_date_for
+from .selectors import card_by_number, card_for_check, five_year_date_for, guardian_name
 
 # --- cards ----------------------------------------------------------------------------------
 
@@ -118,22 +118,6 @@ def card_revoke(*, card: Card, reason: str) -> Card:
 
 # --- the QR string --------------------------------------------------------------------------
 
-# A child's card names a parent or guardian (QR field 10) until the child's sixth birthday, as the
-# cards of children under six (TK1-TS) do.
-GUARDIAN_NAMED_UNDER = 6
-
-
-def _guardian_name(person) -> str:
-    """The name the card of a child under six carries: the first parent or guardian whose account
-    was linked to the child (accounts.Guardianship); "" for anyone else."""
-    today = timezone.localdate()
-    born = person.birth_date
-    if (today.year - born.year - ((today.month, today.day) < (born.month, born.day))) >= GUARDIAN_NAMED_UNDER:
-        return ""
-    guardianship = person.guardians.select_related("parent__person").order_by("pk").first()
-    return guardianship.parent.person.full_name if guardianship and guardianship.parent.person else ""
-
-
 def card_fields(card: Card, *, purpose: Purpose) -> qr.CardFields:
     person = card.person
     return qr.CardFields(
@@ -147,7 +131,7 @@ def card_fields(card: Card, *, purpose: Purpose) -> qr.CardFields:
         valid_to=card.valid_to,
         issued_on=card.issued_on,
         management_code=qr.management_code(purpose=purpose, version=card.version, bhxh_code=card.number),
-        guardian=_guardian_name(person),
+        guardian=guardian_name(person),
         five_year_date=card.five_year_date,
         living_area={"K1": "5", "K2": "6", "K3": "7"}.get(card.living_area, "4"),
         level=str(card.level_id),

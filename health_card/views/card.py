@@ -30,8 +30,8 @@ from vssid_portal.pdf import render_pdf
 
 from ..models import Card
 from ..qr import SCREEN_SECONDS, Purpose
-from ..selectors import card_checks_for, card_for, portrait_for
-from ..services import card_fields, card_qr
+from ..selectors import card_checks_for, card_for, guardian_name, portrait_for
+from ..services import card_qr
 
 QR_WINDOW_SECONDS = 5 * 60  # a new on-screen QR every 5 minutes, each good for 10
 REFRESH_SECONDS = 60
@@ -57,12 +57,6 @@ def photo_url(request, person) -> str:
     return private_file_url(name, user=request.user, inline=True, filename="anh-chan-dung" + PurePosixPath(name).suffix)
 
 
-def _guardian(card: Card) -> str:
-    """The parent's or guardian's name the card's QR carries (field 10), "" where it carries none:
-    the card page and the printed card show it as the QR does."""
-    return card_fields(card, purpose=Purpose.PRINT).guardian
-
-
 def _viewing(request, person) -> bool:
     return getattr(request.user, "person_id", None) != person.pk
 
@@ -75,7 +69,7 @@ def card(request):
         card = card_for(person=person)
         context = {"person": person, "card": card, "viewing_child": person is not None and _viewing(request, person)}
         if card is not None:
-            context.update(photo_url=photo_url(request, person), guardian=_guardian(card))
+            context.update(photo_url=photo_url(request, person), guardian=guardian_name(person))
         return context
 
     return render_personal_page(request, "health_card/index.html", context,
@@ -147,7 +141,7 @@ def card_pdf(request, pk: int):
         except (FileNotFoundError, OSError):
             photo = ""
     pdf = render_pdf("health_card/card_pdf.html", {
-        "card": card, "person": card.person, "guardian": _guardian(card),
+        "card": card, "person": card.person, "guardian": guardian_name(card.person),
         "qr_uri": _data_uri("image/svg+xml", image.to_string()), "photo_uri": photo,
     })
     response = HttpResponse(pdf, content_type="application/pdf")
