@@ -84,8 +84,7 @@ def password_change_required(request):
         return redirect("accounts_auth:password_change")
     form = NewPasswordForm(request.POST or None, user=user)
     if form.is_valid():
-        _store_password(user, make_password(form.cleaned_data["password1"]))
-        finalize_password_change(request, user)  # keeps this session, says so, ends the others (signals.py)
+        _change_password(request, user, make_password(form.cleaned_data["password1"]))
         next_url = get_next_redirect_url(request)
         if next_url and is_language_switch(next_url):  # a page to come back to, not an action to repeat
             next_url = None
@@ -105,7 +104,8 @@ def password_change(request):
         password_hash = make_password(form.cleaned_data["password1"])
         recipient = otp.recipient_for(user)
         if recipient is None:  # an officer without phone or e-mail: the current password is the check
-            return _password_changed(request, user, password_hash)
+            _change_password(request, user, password_hash)
+            return redirect("accounts_auth:security")
         request.session[PENDING_PASSWORD] = password_hash
         _send_change_code(request, user)
         return redirect("accounts_auth:password_change_confirm")
@@ -129,7 +129,8 @@ def password_change_confirm(request):
                     subject=str(user.pk), recipient=recipient)
     if form.is_valid():
         del request.session[PENDING_PASSWORD]
-        return _password_changed(request, user, password_hash)
+        _change_password(request, user, password_hash)
+        return redirect("accounts_auth:security")
     return render(request, "accounts_auth/password_change_confirm.html", {"form": form, "unsent": unsent})
 
 
@@ -205,7 +206,7 @@ def _store_password(user, password_hash: str) -> None:
     user.save(update_fields=["password", "must_change_password"])
 
 
-def _password_changed(request, user, password_hash: str):
+def _change_password(request, user, password_hash: str) -> None:
     """Store the new password. allauth's end of a change keeps this session under a new key, says
     so, here and to the account (adapter.send_notification_mail), and ends the others
     (signals.py); this browser keeps its time of login in the session list."""
@@ -215,7 +216,6 @@ def _password_changed(request, user, password_hash: str):
     finalize_password_change(request, user)
     if logged_in_at:  # allauth.usersessions has made this session's row anew, under its new key
         UserSession.objects.filter(session_key=request.session.session_key).update(created_at=logged_in_at)
-    return redirect("accounts_auth:security")
 
 
 def _send_change_code(request, user) -> None:

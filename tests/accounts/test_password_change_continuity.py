@@ -61,3 +61,14 @@ def test_the_session_list_keeps_the_time_of_login_across_a_password_change(clien
     html = client.get(SECURITY).content.decode()
     assert html.count('<tr role="row">') == 2
     assert ">02/03/2026 08:05</td>" in html
+
+
+def test_the_forced_change_keeps_the_time_of_login_too(client, sms_outbox):
+    make_citizen(must_change_password=True)
+    log_in(client, sms_outbox)
+    logged_in_at = datetime.datetime(2026, 3, 2, 1, 5, tzinfo=datetime.UTC)
+    UserSession.objects.filter(session_key=session_key(client)).update(created_at=logged_in_at)
+    before = session_key(client)
+    assert client.post(NEW_PASSWORD, {"password1": NEW, "password2": NEW})["Location"] == PERSONAL
+    assert session_key(client) != before
+    assert UserSession.objects.get(session_key=session_key(client)).created_at == logged_in_at
