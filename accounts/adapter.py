@@ -12,8 +12,6 @@ password changed or reset, and a login that trusts a new browser, are told to th
 """
 
 import hashlib
-import uuid
-from enum import StrEnum
 from typing import NamedTuple
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -22,14 +20,11 @@ from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import Message
-from notifications.services import send_message
+from .services.security import SecurityEvent, security_notify
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -77,42 +72,10 @@ class AccountAdapter(DefaultAccountAdapter):
         self._delete_login_attempts_cached_email(request, username=user.username)
 
 
-class SecurityEvent(StrEnum):
-    """What the account holder is told of, each with its message templates
-    (notifications/templates/notifications/messages/security_<event>.*.txt)."""
-
-    PASSWORD_CHANGED = "password_changed"
-    PASSWORD_RESET = "password_reset"
-    NEW_BROWSER = "new_browser"  # a login that has just made a browser trusted
-
-
 ALLAUTH_NOTICES = {
     "account/email/password_changed": SecurityEvent.PASSWORD_CHANGED,
     "account/email/password_reset": SecurityEvent.PASSWORD_RESET,
 }
-
-
-def security_notify(*, user, event: SecurityEvent) -> None:
-    """Tell the account holder, once the surrounding transaction commits, what happened to the
-    account and when, and whom to call if it was not them: an in-portal notice, an SMS to the
-    registered phone and an e-mail to the account's address, where the account has them."""
-    at = timezone.now()
-    key = f"security-{event}-{user.pk}-{uuid.uuid4().hex}"
-    context = {"event": event, "at": at}
-    template = f"security_{event}"
-
-    def send():
-        send_message(channel=Message.Channel.INBOX, template=template, context=context, user=user,
-                     idempotency_key=f"{key}-inbox")
-        phone = user.person.phone if user.person_id else None
-        if phone:
-            send_message(channel=Message.Channel.SMS, template=template, context=context, user=user,
-                         recipient=phone.as_e164, idempotency_key=f"{key}-sms")
-        if user.email:
-            send_message(channel=Message.Channel.EMAIL, template=template, context=context, user=user,
-                         recipient=user.email, idempotency_key=f"{key}-email")
-
-    transaction.on_commit(send)
 
 
 class Workplace(NamedTuple):

@@ -34,9 +34,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import otp
-from ..adapter import SecurityEvent, end_other_sessions, security_notify
+from ..adapter import end_other_sessions
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
 from ..middleware import SEEN, is_language_switch
+from ..services.security import SecurityEvent, security_notify
 from ..stages import LoginConfirmStage, other_sessions, send_login_code, trusted_until
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.adapter import SecurityEvent, security_notify
+from accounts.services.security import SecurityEvent, security_notify
 from notifications.models import Message
 from tests.accounts import test_otp
 from tests.accounts.test_login import PERSONAL, log_in, submit_password
