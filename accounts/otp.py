@@ -147,7 +147,10 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
 
 def cap_reached(request, recipient: Recipient) -> HourlyCapReached | None:
     """The refusal a code to `recipient` would meet now at the hourly cap, saying when the cap
-    lets the next one go; None when a code may be sent. Reads the limiter's record, spends nothing."""
+    lets the next one go; None when a code may be sent. Reads the limiter's record, spends nothing.
+    allauth's public `ratelimit.consume(dry_run=True)` says whether a code may go, not when: the
+    record is read through allauth's internal helpers (the key and the rates as allauth makes
+    them), and tests/accounts/test_code_pages_at_cap.py holds the minutes to what allauth does."""
     now, frees_at = time.time(), None
     for rate in ratelimit_internals.get_rates(app="allauth.account", action="otp_send"):
         key = ratelimit_internals.get_cache_key(request, app="allauth.account", action="otp_send", rate=rate,
