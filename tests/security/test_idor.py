@@ -156,6 +156,8 @@ ADMIN_CUSTOM = {
         "officer", False),
     "quan-tri/accounts/registration/<int:pk>/duyet/": (
         lambda w: [f"/quan-tri/accounts/registration/{pk('registration')(w)}/duyet/"], None, True),
+    "quan-tri/accounts/registration/<int:pk>/to-khai/": (
+        lambda w: [f"/quan-tri/accounts/registration/{pk('registration')(w)}/to-khai/"], "officer", False),
     "quan-tri/accounts/registration/<int:pk>/tu-choi/": (
         lambda w: [f"/quan-tri/accounts/registration/{pk('registration')(w)}/tu-choi/"], "officer", True),
     "quan-tri/accounts/user/<id>/password/": (
