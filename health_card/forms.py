@@ -3,14 +3,12 @@
 Labels and messages are lazy translations: the page shows them in its language, and the card-check
 API, which reports a typed check's field errors ("loi"), answers in Vietnamese (views.verify)."""
 
-import datetime
 import re
-import unicodedata
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vssid_portal.forms import CodeField, TextField
+from vssid_portal.forms import CodeField, DateOrYearField, TextField
 
 
 class ScanForm(forms.Form):
@@ -32,14 +30,7 @@ class ScanForm(forms.Form):
             self.fields["ma_qr"].widget.attrs["autofocus"] = True
 
 
-_BIRTH = re.compile(r"^(?:([0-9]{1,2})/([0-9]{1,2})/)?([0-9]{4})$")
 _NUMBER = re.compile(r"[0-9]{10}|[0-9]{12}|[A-Z]{2}[1-5][0-9]{2}[0-9A-Z]{10}")
-
-
-def _nfkc(value: str) -> str:
-    """Fullwidth digits and letters (as some keyboards type them: "７９０１…") in their ASCII form;
-    other scripts' digits stay as they are, and the patterns above, ASCII only, refuse them."""
-    return unicodedata.normalize("NFKC", value)
 
 
 class TypedForm(forms.Form):
@@ -52,9 +43,13 @@ class TypedForm(forms.Form):
     ho_ten = TextField(label=_("Họ và tên"), max_length=100,
                        error_messages={"required": _("Nhập họ và tên ghi trên thẻ.")},
                        widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    ngay_sinh = forms.CharField(
-        label=_("Ngày sinh"), max_length=10, help_text=_("dd/mm/yyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm."),
-        error_messages={"required": _("Nhập ngày sinh theo dạng dd/mm/yyyy.")},
+    ngay_sinh = DateOrYearField(
+        label=_("Ngày sinh"), help_text=_("dd/mm/yyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm."),
+        error_messages={
+            "required": _("Nhập ngày sinh theo dạng dd/mm/yyyy."),
+            "invalid": _("Nhập ngày sinh theo dạng dd/mm/yyyy, ví dụ 15/03/1988, hoặc năm sinh yyyy."),
+            "nonexistent": _("Ngày sinh không có thật: kiểm tra lại ngày và tháng."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
 
@@ -65,13 +60,6 @@ class TypedForm(forms.Form):
         return number
 
     def clean_ngay_sinh(self):
-        match = _BIRTH.match(_nfkc(self.cleaned_data["ngay_sinh"]).strip())
-        if not match:
-            raise forms.ValidationError(_("Nhập ngày sinh theo dạng dd/mm/yyyy, ví dụ 15/03/1988, hoặc năm sinh yyyy."))
-        year = int(match[3])
-        if match[1] is None:
-            return None, year
-        try:
-            return datetime.date(year, int(match[2]), int(match[1])), year
-        except ValueError:
-            raise forms.ValidationError(_("Ngày sinh không có thật: kiểm tra lại ngày và tháng.")) from None
+        """(date of birth or None, year of birth): a card may hold the year only."""
+        born = self.cleaned_data["ngay_sinh"]
+        return (None, born) if isinstance(born, int) else (born, born.year)

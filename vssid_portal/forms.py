@@ -48,9 +48,10 @@ _DATE_SHAPE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
 
 
 class DayMonthYearField(forms.DateField):
-    """A date typed as day/month/year (25/12/1990). A value of that shape naming no day of the
-    calendar (31/02/1988, 29/02/2023, 12/13/1990) is told so, quoting what was typed; any other
-    value gets the field's "invalid" message, which says the shape to type."""
+    """A date typed as day/month/year (25/12/1990), fullwidth digits read as ASCII and other
+    scripts' digits refused. A value of that shape naming no day of the calendar (31/02/1988,
+    29/02/2023, 12/13/1990) is told so, quoting what was typed; any other value gets the field's
+    "invalid" message, which says the shape to type."""
 
     default_error_messages = {
         "nonexistent": _("Ngày %(value)s không có thật. Kiểm tra lại ngày, tháng."),
@@ -64,6 +65,10 @@ class DayMonthYearField(forms.DateField):
         )
 
     def to_python(self, value):
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value)  # fullwidth digits ("１５/０３/１９８８") as ASCII
+            if not value.isascii():  # other scripts' digits, which strptime would take
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             return super().to_python(value)
         except ValidationError as error:
@@ -72,6 +77,18 @@ class DayMonthYearField(forms.DateField):
                 raise ValidationError(self.error_messages["nonexistent"], code="nonexistent",
                                       params={"value": typed}) from error
             raise
+
+
+class DateOrYearField(DayMonthYearField):
+    """A date as dd/mm/yyyy, or the year alone (yyyy) where a record holds only the year (a birth
+    date in the registry, on a card): a year comes out as an int, so that it never passes for a
+    full date."""
+
+    def to_python(self, value):
+        typed = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+        if re.fullmatch(r"[0-9]{4}", typed) and int(typed) > 0:
+            return int(typed)
+        return super().to_python(value)
 
 
 class TextField(forms.CharField):

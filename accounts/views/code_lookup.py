@@ -7,8 +7,6 @@ people alike — gets the same message from the same code path. Labels and messa
 translations: they are shown on the page only (the audit keeps no text).
 """
 
-import re
-import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -20,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from lookup.models import Province
-from vssid_portal.forms import CodeField, DayMonthYearField, NameField
+from vssid_portal.forms import CodeField, DateOrYearField, NameField
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name
 
@@ -45,23 +43,12 @@ def _rate(kind):
     return lambda group, request: {**DEFAULT_RATES, **getattr(settings, "CODE_LOOKUP_RATES", {})}[kind]
 
 
-class BirthDateOrYearField(DayMonthYearField):
-    """A birth date as dd/mm/yyyy, or the year alone (yyyy) for someone whose registry holds only
-    the year: a year comes out as an int, so that it can never pass for a full date."""
-
-    def to_python(self, value):
-        typed = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""  # "１９９０" too
-        if re.fullmatch(r"[0-9]{4}", typed) and int(typed) > 0:
-            return int(typed)
-        return super().to_python(value)
-
-
 class CodeLookupForm(forms.Form):
     full_name = NameField(
         label=_("Họ và tên"), help_text=_("Như trên giấy tờ; có dấu hay không dấu đều được."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": _("Nhập họ và tên.")},
     )
-    birth_date = BirthDateOrYearField(
+    birth_date = DateOrYearField(
         label=_("Ngày sinh"),
         help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990. Nếu sổ BHXH chỉ ghi năm sinh, nhập năm, ví dụ 1990."),
         widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric"}),

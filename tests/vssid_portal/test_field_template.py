@@ -27,3 +27,22 @@ def test_every_message_of_a_field_is_under_the_one_id_the_input_names():
 def test_a_field_without_errors_has_no_error_element():
     html = PasswordForm()["password"].as_field_group()
     assert "_error" not in html and 'aria-describedby="id_password_helptext"' in html
+
+
+def test_a_date_takes_fullwidth_digits_and_refuses_other_scripts_digits():
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from vssid_portal.forms import DateOrYearField, DayMonthYearField
+
+    field = DayMonthYearField(error_messages={"invalid": "Nhập ngày dạng dd/mm/yyyy."})
+    assert field.clean("１５/０３/１９８８") == datetime.date(1988, 3, 15)
+    for other_script in ("1٥/03/1988", "15/03/١٩٨٨", "१५/03/1988"):
+        try:
+            field.clean(other_script)
+        except ValidationError as error:
+            assert error.messages == ["Nhập ngày dạng dd/mm/yyyy."]
+        else:
+            raise AssertionError(other_script)
+    assert DateOrYearField().clean("１９９０") == 1990 and DateOrYearField().clean("15/03/1988") == datetime.date(1988, 3, 15)
