@@ -6,19 +6,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.accounts.helpers import make_person
+from tests.e2e.test_registration_journey import fill_declaration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def fill_declaration(page):
-    page.get_by_label("Mã số BHXH").fill("7901234567")
-    page.get_by_label("Họ và tên").fill("Nguyễn Văn Đức")
-    page.get_by_label("Số giấy tờ").fill("079088012345")
-    page.get_by_label("Ngày sinh").fill("15/03/1988")
-    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hồ Chí Minh")
-    page.get_by_role("button", name="Cập nhật danh sách phường/xã").click()
-    page.get_by_label("Phường/xã").select_option(label="Phường Sài Gòn")
-    page.get_by_label("Số nhà, đường/thôn/xóm").fill("12 Lê Lợi")
 
 
 @pytest.mark.parametrize("javascript", [True, False])

@@ -37,10 +37,8 @@ def sms_texts():
     return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
 
 
-def test_register_and_get_approved(page, live_server, reference_data, browser, task_worker):
-    make_person()
-    page.goto(live_server.url + "/dang-ky/")
-    assert_accessible(page)
+def fill_declaration(page):
+    """Step 1 as the demo citizen (make_person), all but the phone number."""
     page.get_by_label("Mã số BHXH").fill("7901234567")
     page.get_by_label("Họ và tên").fill("Nguyễn Văn Đức")
     page.get_by_label("Số giấy tờ").fill("079088012345")
@@ -49,6 +47,13 @@ def test_register_and_get_approved(page, live_server, reference_data, browser, t
     page.get_by_role("button", name="Cập nhật danh sách phường/xã").click()
     page.get_by_label("Phường/xã").select_option(label="Phường Sài Gòn")
     page.get_by_label("Số nhà, đường/thôn/xóm").fill("12 Lê Lợi")
+
+
+def test_register_and_get_approved(page, live_server, reference_data, browser, task_worker):
+    make_person()
+    page.goto(live_server.url + "/dang-ky/")
+    assert_accessible(page)
+    fill_declaration(page)
     page.get_by_label("Số điện thoại di động").fill("0987654321")
     page.get_by_role("button", name="Tiếp tục").click()
 
