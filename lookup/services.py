@@ -8,7 +8,7 @@ from django.db import models, transaction
 from vietnam_provinces import Province as VnProvince
 from vietnam_provinces import Ward as VnWard
 
-from vssid_portal.text import sort_key
+from vssid_portal.text import normalize_name, sort_key
 
 from .models import DEFAULT_WORKING_HOURS, Agency, CollectionPoint, Employer, MedicalFacility, Province, Searchable, Ward
 
@@ -105,7 +105,7 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
     results["provinces"] = sync(
         Province,
         [
-            {"code": f"{int(p.code):02d}", "name": p.name, "sort_key": sort_key(p.name),
+            {"code": f"{int(p.code):02d}", "name": normalize_name(p.name), "sort_key": sort_key(p.name),
              "division_type": p.division_type.value}
             for p in VnProvince.iter_all()
         ],
@@ -116,7 +116,7 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
         [
             {
                 "code": f"{int(w.code):05d}",
-                "name": w.name,
+                "name": normalize_name(w.name),  # the source writes a few with two spaces
                 "sort_key": sort_key(w.name),
                 "division_type": w.division_type.value,
                 "province_id": provinces[f"{int(w.province_code):02d}"],

@@ -99,3 +99,10 @@ def test_a_loop_in_the_agency_tree_is_refused_and_cannot_hang_scoping():
         province.full_clean()
     Agency.objects.filter(pk=province.pk).update(parent=district)  # forced past validation
     assert district.pk in agency_subtree_ids(province) and province.pk in agency_subtree_ids(district)
+
+
+def test_names_are_stored_with_single_spaces(reference_data):
+    """The source writes a few wards as "Phường  An Nhơn": stored as a name is typed and printed."""
+    assert Ward.objects.filter(name="Phường An Nhơn").exists()
+    assert not Ward.objects.filter(name__contains="  ").exists()
+    assert not Province.objects.filter(name__contains="  ").exists()
