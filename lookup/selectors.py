@@ -3,14 +3,17 @@
 Every search is accent- and case-insensitive: the query is folded and split into words without
 the punctuation around them (`vssid_portal.text.search_words`), and each word must occur in the
 row's folded `search_key`. On PostgreSQL the `LIKE '%word%'` this makes is served by the trigram
-GIN indexes of migration 0002; SQLite scans the same column.
+GIN indexes of migration 0002; SQLite scans the same column. The rows that hold the query as whole
+words come first ("Quận 1" finds BHXH Quận 1 before Quận 10 and Quảng Ninh), then those where it
+begins a word, then the rest, each group in the lookup's own order.
 Each function returns a queryset with its foreign keys joined, so a page of results costs the
 same number of queries whatever its size.
 """
 
 import re
 
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.functions import Concat
 
 from vssid_portal.text import search_words
 
@@ -47,9 +50,17 @@ def _matching(queryset: QuerySet, query: str) -> QuerySet:
     words = search_words(query)
     if query.strip() and not words:
         return queryset.none()  # punctuation only: nothing to look for
+    if not words:
+        return queryset
+    ordering = queryset.query.order_by
     for word in words:
         queryset = queryset.filter(search_key__contains=word)
-    return queryset
+    phrase = " ".join(words)
+    return queryset.alias(spaced_key=Concat(Value(" "), "search_key", Value(" "))).alias(search_rank=Case(
+        When(Q(spaced_key__contains=f" {phrase} ") | Q(spaced_key__contains=f" {phrase},"), then=Value(0)),
+        When(spaced_key__contains=f" {phrase}", then=Value(1)),
+        default=Value(2),
+    )).order_by("search_rank", *ordering)
 
 
 def agencies_search(*, query: str = "", limit: int = 30):

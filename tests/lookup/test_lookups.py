@@ -214,6 +214,18 @@ def test_a_facility_code_written_with_its_dash_finds_that_facility_only(client, 
     assert selectors.facility_code_written("79 - 032") == "79032" and selectors.facility_code_written("79032") is None
 
 
+def test_whole_word_matches_come_first(client, reference_data):
+    """"Quận 1" matched Quận 10, 11 and 12 and every "Quảng …" too, in code order: BHXH Quận 1 was
+    thirteenth. The query as whole words comes first, then where it begins a word, then the rest."""
+    found = headings(html(client, AGENCIES, q="Quận 1"))
+    assert found[0] == "BHXH Quận 1"
+    assert found[1:4] == ["BHXH Quận 12", "BHXH Quận 10", "BHXH Quận 11"]  # "quan 1…", by code
+    assert "BHXH tỉnh Quảng Ninh" in found[4:]
+    assert [agency.code for agency in selectors.agencies_lookup(query="quan 1")[:1]] == ["07901"]
+    assert headings(html(client, FACILITIES, q="bach mai"))[0] == "Bệnh viện Bạch Mai"
+    assert headings(html(client, AGENCIES, q="079"))[0] == "BHXH TP. Hồ Chí Minh"  # the code itself, then 079xx
+
+
 def test_the_selectors_search_the_folded_key_on_this_database(rows):
     """The SQL the selector sends: a plain LIKE on the folded column (served by the trigram index
     on PostgreSQL, a scan on SQLite), never a database-specific unaccent() or ILIKE."""
