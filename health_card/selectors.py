@@ -78,6 +78,25 @@ def child_card_valid_to(birth_date: datetime.date) -> datetime.date:
     return max(sixth - datetime.timedelta(days=1), datetime.date(sixth.year, 9, 30))
 
 
+CHILD_GROUP = "TE"
+
+
+def child_card_dates_error(*, person, group, valid_from: datetime.date,
+                           valid_to: datetime.date | None) -> dict[str, str] | None:
+    """What makes a TE card's dates unlawful (field → message), or None. The card must begin by
+    its last lawful day (child_card_valid_to) and may not end after it; an empty end is that day."""
+    if group is None or group.pk != CHILD_GROUP or person is None or valid_from is None:
+        return None
+    last_day = child_card_valid_to(person.birth_date)
+    if valid_from > last_day:
+        return {"group": f"Thẻ trẻ em dưới 6 tuổi của người này chỉ có giá trị đến {last_day:%d/%m/%Y}: "
+                         "hãy chọn đối tượng khác."}
+    if valid_to is not None and valid_to > last_day:
+        return {"valid_to": f"Thẻ trẻ em dưới 6 tuổi có giá trị đến hết {last_day:%d/%m/%Y} "
+                            "(Luật BHYT, Điều 16): để trống hoặc ghi ngày đó trở về trước."}
+    return None
+
+
 # A child's card names a parent or guardian (QR field 10) until the child's sixth birthday, as the
 # cards of children under six (TK1-TS) do.
 GUARDIAN_NAMED_UNDER = 6

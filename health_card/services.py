@@ -24,7 +24,15 @@ from . import keys, qr
 from .models import BeneficiaryGroup, Card, CardCheck, FacilityApiToken
 from .qr import Kind, Purpose, QrError
 from .results import OUTCOMES, Outcome
-from .selectors import card_by_number, card_for_check, five_year_date_for, guardian_name
+from .selectors import (
+    CHILD_GROUP,
+    card_by_number,
+    card_for_check,
+    child_card_dates_error,
+    child_card_valid_to,
+    five_year_date_for,
+    guardian_name,
+)
 
 # --- cards ----------------------------------------------------------------------------------
 
@@ -37,7 +45,12 @@ def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from:
                valid_to: datetime.date | None = None, issued_on: datetime.date | None = None,
                living_area: str = "", reason: str = "Cấp mới") -> Card:
     """A first card for a person without an active one (version 1, or the next after a revoked
-    or expired card). Its five-year date comes from the person's BHYT participation."""
+    or expired card). Its five-year date comes from the person's BHYT participation; a child's
+    (TE) card without an end runs to the last day the law gives it."""
+    if error := child_card_dates_error(person=person, group=group, valid_from=valid_from, valid_to=valid_to):
+        raise ValidationError(error)
+    if group.pk == CHILD_GROUP and valid_to is None:
+        valid_to = child_card_valid_to(person.birth_date)
     with transaction.atomic():
         previous = Card.objects.select_for_update().filter(person=person).order_by("-version").first()
         if previous is not None and previous.status == Card.Status.ACTIVE:

@@ -22,7 +22,7 @@ from vssid_portal.templatetags.vn_format import sentence
 
 from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, FacilityApiToken, SigningKey
 from ..results import OUTCOMES
-from ..selectors import cards_visible_to, checks_visible_to, tokens_visible_to
+from ..selectors import cards_visible_to, checks_visible_to, child_card_dates_error, tokens_visible_to
 from ..services import api_token_create, api_token_revoke, card_issue, card_revoke, reissue_card
 
 
@@ -46,17 +46,21 @@ class BeneficiaryGroupAdmin(admin.ModelAdmin):
 
 class CardAddForm(forms.ModelForm):
     """A new card. Its five-year date is not typed: card_issue reads it from the person's BHYT
-    participation."""
+    participation. A child's (TE) card left without an end runs to the law's last day."""
 
     class Meta:
         model = Card
         fields = ["person", "group", "facility", "agency", "valid_from", "valid_to", "living_area"]
+        help_texts = {"valid_to": "Trống: không thời hạn; thẻ trẻ em dưới 6 tuổi (TE): đến ngày cuối luật cho."}
 
     def clean(self):
         data = super().clean()
         person = data.get("person")
         if person is not None and Card.objects.filter(person=person, status=Card.Status.ACTIVE).exists():
             raise ValidationError("Người này đã có thẻ BHYT đang sử dụng: hãy dùng thao tác “Cấp lại thẻ”.")
+        if error := child_card_dates_error(person=person, group=data.get("group"), valid_from=data.get("valid_from"),
+                                           valid_to=data.get("valid_to")):
+            raise ValidationError(error)
         return data
 
 

@@ -1,22 +1,24 @@
 """The card of a child under six: the parent's or guardian's name its QR carries (field 10) is
-shown on the card page and the printed card too, and the demo seed's TE card runs to the end the
-law gives it, not to the end of the year."""
+shown on the card page and the printed card too, and a TE card — from the demo seed, the service
+or the officers' admin — runs to the end the law gives it, never past it."""
 
 import datetime
 import re
 import subprocess
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import Guardianship
+from accounts.models import Guardianship, Person
 from health_card import demo_cards, qr
 from health_card.models import Card
 from health_card.qr import Purpose
 from health_card.selectors import child_card_valid_to
 from health_card.services import card_qr
+from lookup.models import Agency
 from participation.models import Period
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import make_person, officer
 from tests.conftest import require_tool
 from tests.participation.helpers import period
 
@@ -91,3 +93,38 @@ def test_the_demo_seed_gives_a_child_the_te_card_end_not_the_end_of_the_year(ref
     card = Card.objects.get(person=child)
     assert bhyt.kind == Period.Kind.BHYT and card.group_id == "TE" and card.status == Card.Status.ACTIVE
     assert card.valid_to == datetime.date(today.year + 3, 9, 30)
+
+
+def test_a_te_card_issued_without_an_end_runs_to_the_laws_last_day(reference_data, facility):
+    born = datetime.date(2022, 11, 15)
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number="079222012345")
+    assert issue(child, facility, group="TE").valid_to == datetime.date(2028, 11, 14)
+
+
+def test_a_te_card_is_refused_past_the_laws_last_day_or_for_a_child_already_six(reference_data, facility):
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2022, 11, 15), id_number="079222012345")
+    with pytest.raises(ValidationError) as refused:
+        issue(child, facility, group="TE", valid_to=datetime.date(2028, 12, 31))
+    assert refused.value.message_dict == {"valid_to": [
+        "Thẻ trẻ em dưới 6 tuổi có giá trị đến hết 14/11/2028 (Luật BHYT, Điều 16): để trống hoặc ghi ngày đó trở về trước."]}
+    older = make_person("7905555556", "Nguyễn Gia Huy", birth=datetime.date(2016, 3, 1), id_number="079216012346")
+    with pytest.raises(ValidationError) as refused:
+        issue(older, facility, group="TE", valid_from=datetime.date(2024, 1, 1))
+    assert "chỉ có giá trị đến 30/09/2022" in refused.value.message_dict["group"][0]
+    assert not Card.objects.filter(person__in=[child, older]).exists()
+    assert issue(older, facility, group="DN").valid_to is None  # another group: no such end
+
+
+def test_the_admin_fills_a_te_cards_end_and_refuses_one_past_it(reference_data, facility):
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2022, 11, 15), id_number="079222012345")
+    agency = Agency.objects.get(code="07901")
+    Person.objects.filter(pk=child.pk).update(agency=agency)
+    client = logged_in(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    form = {"person": child.pk, "group": "TE", "facility": facility.pk, "agency": agency.pk,
+            "valid_from": "01/01/2026", "valid_to": "31/12/2028", "living_area": ""}
+    refused = client.post("/quan-tri/health_card/card/add/", form)
+    assert refused.status_code == 200 and "có giá trị đến hết 14/11/2028" in refused.content.decode()
+    assert not Card.objects.filter(person=child).exists()
+    saved = client.post("/quan-tri/health_card/card/add/", {**form, "valid_to": ""})
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    assert Card.objects.get(person=child).valid_to == datetime.date(2028, 11, 14)

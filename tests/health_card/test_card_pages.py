@@ -105,7 +105,7 @@ def test_idor_other_peoples_card_qr_pdf_and_log_are_404(holder, card, stranger):
 
 
 def test_a_parent_sees_the_childs_card_and_its_access_log(holder, facility, clinic_user):
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2020, 6, 1), id_number="079220012345")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2022, 6, 1), id_number="079222012345")
     Guardianship.objects.create(parent=holder, child=child, relationship="cha")
     child_card = issue(child, facility, group="TE")
     client = logged_in(holder)
