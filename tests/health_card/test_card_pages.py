@@ -35,6 +35,18 @@ def test_card_page_draws_the_card_with_a_placeholder_photo_and_links(holder, car
         assert expected in page, expected
 
 
+def test_the_living_area_the_qr_carries_is_on_the_page_and_the_printed_card(holder, card, tmp_path):
+    client = logged_in(holder)
+    assert "Nơi sinh sống" not in text(client.get("/the-bhyt/"))  # none recorded: no line
+    Card.objects.filter(pk=card.pk).update(living_area=Card.LivingArea.K2)
+    assert "<dt>Nơi sinh sống</dt><dd>K2 – vùng có điều kiện kinh tế – xã hội khó khăn</dd>" in text(client.get("/the-bhyt/"))
+    path = tmp_path / "the.pdf"
+    path.write_bytes(client.get(f"/the-bhyt/{card.pk}/in/").content)
+    printed = subprocess.run([require_tool("pdftotext", "poppler-utils"), str(path), "-"], capture_output=True,
+                             check=True).stdout.decode()
+    assert "Nơi sinh sống" in printed and "K2 – vùng có điều kiện" in re.sub(r"\s+", " ", printed)
+
+
 def test_card_page_needs_a_login_and_pages_without_card(client, reference_data):
     assert client.get("/the-bhyt/").status_code == 302
     from accounts.models import User
