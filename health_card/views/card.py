@@ -7,6 +7,7 @@ image and the PDF carry the card's id, and a card of anybody else is a 404.
 """
 
 import base64
+import datetime
 import io
 import mimetypes
 import time
@@ -19,7 +20,6 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -85,16 +85,23 @@ def card_qr_page(request):
     card = card_for(person=person)
     if card is None or card.status != Card.Status.ACTIVE:
         raise Http404("Không có thẻ BHYT đang sử dụng.")
+    # The image fetched with the page is of this window or, a moment later, the next: good at
+    # least until this window's QR stops being, which is what a page without JavaScript says.
+    valid_until = datetime.datetime.fromtimestamp(_window(time.time()) + SCREEN_SECONDS, tz=datetime.UTC)
     return render(request, "health_card/qr.html", {
         "person": person, "card": card, "refresh_seconds": REFRESH_SECONDS,
-        "screen_minutes": SCREEN_SECONDS // 60, "now": timezone.now(),
+        "screen_minutes": SCREEN_SECONDS // 60, "valid_until": valid_until,
     })
+
+
+def _window(now: float) -> int:
+    """The start of the QR window `now` falls in (a Unix time)."""
+    return int(now // QR_WINDOW_SECONDS) * QR_WINDOW_SECONDS
 
 
 def screen_qr_png(card: Card, now: float | None = None) -> bytes:
     """The on-screen QR of a card for the current window, built once per window."""
-    now = time.time() if now is None else now
-    window = int(now // QR_WINDOW_SECONDS) * QR_WINDOW_SECONDS
+    window = _window(time.time() if now is None else now)
     key = f"health_card:qr:{card.pk}:{card.version}:{window}"
     png = cache.get(key)
     if png is None:

@@ -4,6 +4,8 @@ import datetime
 import json
 import re
 import subprocess
+import time
+import zoneinfo
 
 import pytest
 from django.test import Client
@@ -21,6 +23,7 @@ from .card_fixtures import *  # noqa: F401,F403
 from .card_fixtures import issue, logged_in
 
 pytestmark = pytest.mark.django_db
+VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def text(response) -> str:
@@ -80,6 +83,18 @@ def test_qr_page_works_without_javascript_and_links_a_reload(holder, card):
     page = text(logged_in(holder).get("/the-bhyt/ma-qr/"))
     assert f'src="/the-bhyt/{card.pk}/ma-qr.png"' in page
     assert "Tải lại để lấy mã QR mới" in page and "qr-refresh.js" in page and "<script>" not in page
+
+
+def test_the_qr_page_without_javascript_says_until_when_its_qr_is_good(holder, card, monkeypatch):
+    """The on-screen QR is signed at the start of its 5-minute window and good for 10 minutes from
+    then: shown late in a window it lasts barely 5. The page says the time it stops."""
+    from health_card.views import card as views
+
+    late_in_a_window = views._window(time.time()) + views.QR_WINDOW_SECONDS - 10
+    monkeypatch.setattr(views.time, "time", lambda: late_in_a_window)
+    page = text(logged_in(holder).get("/the-bhyt/ma-qr/"))
+    stops = datetime.datetime.fromtimestamp(late_in_a_window + 10 - views.QR_WINDOW_SECONDS + 600, tz=VIETNAM)
+    assert f"Mã QR đang hiện dùng được đến {stops:%H:%M}." in page
 
 
 def test_pdf_of_the_card_has_its_text_and_a_print_qr(holder, card, tmp_path):
