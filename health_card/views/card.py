@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 from accounts.pages import render_personal_page
 from accounts.selectors import person_in_view
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
+from vssid_portal.paging import paginate
 from vssid_portal.pdf import render_pdf
 
 from ..models import Card
@@ -35,6 +36,7 @@ from ..services import card_qr
 
 QR_WINDOW_SECONDS = 5 * 60  # a new on-screen QR every 5 minutes, each good for 10
 REFRESH_SECONDS = 60
+CHECKS_PER_PAGE = 50
 PHOTO_LINK_WINDOW_SECONDS = DEFAULT_MAX_AGE // 3  # a stored card page serves a third of its portrait link's life
 
 
@@ -161,8 +163,10 @@ def card_pdf(request, pk: int):
 @never_cache
 @require_safe
 def access_log(request):
-    """Ai đã xem thẻ của tôi: every check of the person's cards (holder or guardian only)."""
+    """Ai đã xem thẻ của tôi: every check of the person's cards (holder or guardian only), newest
+    first, CHECKS_PER_PAGE a page."""
     person = _person(request)
     return render(request, "health_card/access_log.html", {
-        "person": person, "checks": card_checks_for(person=person), "viewing_child": _viewing(request, person),
+        "person": person, "viewing_child": _viewing(request, person),
+        **paginate(card_checks_for(person=person), request.GET.get("trang"), per_page=CHECKS_PER_PAGE),
     })

@@ -9,6 +9,7 @@ import zoneinfo
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Guardianship
 from health_card.models import Card, CardCheck
@@ -512,9 +513,9 @@ def test_card_page_and_a_clinic_check_stay_under_their_query_ceilings(holder, ca
     assert check.status_code == 200 and "Thẻ hợp lệ" in check.content.decode()
 
 
-def test_the_access_log_reads_the_same_two_queries_for_1_and_30_checks(holder, card, clinic_user, facility):
-    """The person in view, then the checks with who checked, the API token and the facility in
-    the same query: nothing per row, whether the card was checked once or thirty times."""
+def test_the_access_log_reads_the_same_three_queries_for_1_and_30_checks(holder, card, clinic_user, facility):
+    """The person in view, the number of checks, then a page of them with who checked, the API
+    token and the facility in the same query: nothing per row, whether one check or thirty."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -541,7 +542,7 @@ def test_the_access_log_reads_the_same_two_queries_for_1_and_30_checks(holder, c
         return len(queries)
 
     one, thirty = queries_for_log(1), queries_for_log(30)
-    assert one == thirty == 2
+    assert one == thirty == 3
 
 
 def check_queries(client, url, data, **extra) -> list[str]:
@@ -630,3 +631,22 @@ def test_demo_seed_gives_the_demo_citizen_an_active_card(reference_data):
     card = Card.objects.get(number="7901234567", status=Card.Status.ACTIVE)
     from health_card.services import card_check
     assert card_check(channel="qr", payload=card_qr(card, purpose=Purpose.SCREEN)).kind == Kind.VALID
+
+
+def test_the_access_log_reaches_every_check_a_page_at_a_time(holder, card, facility):
+    """The log showed the latest 200 checks and silently dropped the rest."""
+    from health_card.views.card import CHECKS_PER_PAGE
+
+    CardCheck.objects.bulk_create(CardCheck(card=card, person=holder.person, facility=facility, channel="qr",
+                                            result="valid") for _ in range(2 * CHECKS_PER_PAGE + 5))
+    oldest = CardCheck.objects.filter(person=holder.person).order_by("pk").first()
+    CardCheck.objects.filter(pk=oldest.pk).update(at=timezone.now() - datetime.timedelta(days=400))
+    client = logged_in(holder)
+    first = text(client.get("/the-bhyt/ai-da-xem/"))
+    assert first.count('<tr role="row">') == CHECKS_PER_PAGE + 1  # the header row and a page of checks
+    assert 'href="?trang=3"' in first and 'aria-current="page"' in first
+    last = text(client.get("/the-bhyt/ai-da-xem/?trang=3"))
+    assert last.count('<tr role="row">') == 5 + 1
+    assert f"{timezone.localtime(oldest.at - datetime.timedelta(days=400)):%d/%m/%Y}" in last
+    assert '<span aria-current="page"><span class="visually-hidden">Trang </span>1</span>' in text(
+        client.get("/the-bhyt/ai-da-xem/?trang=0"))
