@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("ca-nhan/", personal.personal, name="personal"),
     path("ca-nhan/xem/", personal.view_as, name="view_as"),
+    path("ca-nhan/xem/<int:person_id>/", personal.view_person, name="view_person"),
     path("ca-nhan/dang-ky-cho-con/", personal.child_registration, name="child_registration"),
     path("dang-ky/", registration.declaration, name="registration"),
     path("dang-ky/anh/", registration.photos, name="registration_photos"),

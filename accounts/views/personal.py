@@ -14,10 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vssid_portal.files import private_file_url
 
@@ -82,6 +84,22 @@ def view_as(request):
     else:
         request.session.pop(VIEWING_SESSION_KEY, None)
     return redirect("accounts:personal")
+
+
+@login_required
+@require_safe
+def view_person(request, person_id: int):
+    """Where a notice's link leads (`?tiep=` a page of the portal): the personal pages switch to
+    the person the notice speaks of — the user, or a child the user may view — and the page opens.
+    Anybody else's id is a 404. Only which person is shown changes, so a plain link may do it."""
+    if person_id == request.user.person_id:
+        request.session.pop(VIEWING_SESSION_KEY, None)
+    else:
+        request.session[VIEWING_SESSION_KEY] = get_object_or_404(children_of(user=request.user), pk=person_id).pk
+    target = request.GET.get("tiep", "")
+    if not (target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)):
+        target = reverse("accounts:personal")
+    return redirect(target)
 
 
 def _new_draft(key: str | None = None) -> dict:

@@ -1,7 +1,10 @@
 """Filters for the texts of messages (templates/notifications/messages): how an officer's words
 are quoted on each channel. `send_message` gives every template the `channel` it renders for."""
 
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
 
 from vssid_portal.templatetags.vn_format import sentence
 
@@ -28,3 +31,10 @@ def quoted(value, channel=""):
     cut = text[:SMS_QUOTE_LENGTH - 1]
     at_word = cut.rpartition(" ")[0]
     return (at_word if len(at_word) > SMS_QUOTE_LENGTH // 2 else cut).rstrip(" ,;:.!?-–") + "…"
+
+
+@register.simple_tag
+def records_link(person, viewname, *args):
+    """A notice's link to a page of `person`'s records, through accounts:view_person: the personal
+    pages switch to that person (the user, or their child) before the page opens."""
+    return f"{reverse('accounts:view_person', args=[person.pk])}?{urlencode({'tiep': reverse(viewname, args=args)})}"

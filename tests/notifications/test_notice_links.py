@@ -1,13 +1,18 @@
-"""A notice links to the page it speaks of: the filing, the benefit record, the visit; for a
-child's record, the section the parent opens the child's records from."""
+"""A notice links to the page it speaks of: the filing, the benefit record, the visit. A notice
+about a person's records opens them whoever is in view: a parent's notice about a child's visit or
+benefit opens the child's, and the parent's own notice opens their own even while they are viewing
+a child. Such a link goes through accounts:view_person, which switches the personal pages to that
+person — the user or a minor child of theirs, nobody else."""
 
 import pytest
 from django.test import Client
 
 from benefits.services import benefit_save
+from health_card.services_visits import visit_save
 from notifications.models import Message
 from notifications.services import _link, send_message
-from tests.benefits.helpers import citizen, record
+from tests.benefits.helpers import child_of, citizen, record
+from tests.health_card.test_visits import standard_lines, visit
 from tests.public_services.helpers import owner, submit  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
@@ -36,7 +41,7 @@ def test_a_benefit_notice_links_to_the_record(django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         benefit_save(record=obj)
     notice = Message.objects.get(user=user, channel=Message.Channel.INBOX)
-    assert notice.link == f"/thong-tin-huong/{obj.pk}/"
+    assert notice.link == f"/ca-nhan/xem/{user.person.pk}/?tiep=%2Fthong-tin-huong%2F{obj.pk}%2F"
     sms = Message.objects.get(user=user, channel=Message.Channel.SMS)
     assert sms.link == ""  # only a notice on the portal carries a link
 
@@ -55,3 +60,53 @@ def test_only_a_path_of_the_portal_is_kept(settings, tmp_path):
         (folder / f"{name}.link.txt").write_text(text)
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     assert [_link(name, {}) for name in ("abroad", "protocol", "here", "missing")] == ["", "", "/ca-nhan/", ""]
+
+
+def followed(client, link):
+    response = client.get(link, follow=True)
+    assert response.status_code == 200
+    return response.redirect_chain[-1][0], response.content.decode()
+
+
+@pytest.fixture
+def parent():
+    user = citizen()
+    user.child = child_of(user)
+    return user
+
+
+def test_a_childs_visit_notice_opens_the_childs_visit_for_the_parent(parent):
+    child_visit = visit(parent.child, save=False, diagnosis_name="Viêm họng cấp")
+    visit_save(visit=child_visit, lines=standard_lines())
+    own_visit = visit(parent.person, save=False, diagnosis_name="Viêm phế quản cấp")
+    visit_save(visit=own_visit, lines=standard_lines())
+    child_link, own_link = (Message.objects.filter(user=parent, channel=Message.Channel.INBOX, template="visit_added")
+                            .order_by("pk").values_list("link", flat=True))
+    client = Client()
+    client.force_login(parent)
+    where, page = followed(client, child_link)
+    assert where == f"/so-kham-chua-benh/{child_visit.pk}/" and "Viêm họng cấp" in page
+    assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in page
+    where, page = followed(client, own_link)  # while the child is in view: the parent's own visit
+    assert where == f"/so-kham-chua-benh/{own_visit.pk}/" and "Viêm phế quản cấp" in page
+    assert "Đang xem thông tin của" not in page
+
+
+def test_a_childs_benefit_notice_opens_the_childs_record(parent):
+    benefit_save(record=record(parent.child, save=False, reference="T-CHILD-1"))
+    client = Client()
+    client.force_login(parent)
+    where, page = followed(client, Message.objects.get(user=parent, channel=Message.Channel.INBOX).link)
+    assert where.startswith("/thong-tin-huong/") and "T-CHILD-1" in page
+
+
+def test_the_switch_refuses_anybody_elses_person_and_leaves_the_portal_never(parent):
+    stranger = citizen("7901234568", "Trần Thị Lan", sex=2, id_number="079188012399")
+    client = Client()
+    client.force_login(parent)
+    assert client.get(f"/ca-nhan/xem/{stranger.person.pk}/?tiep=/the-bhyt/").status_code == 404
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)", ""):
+        response = client.get(f"/ca-nhan/xem/{parent.child.pk}/", {"tiep": target})
+        assert response.status_code == 302 and response["Location"] == "/ca-nhan/", target
+    anonymous = Client().get(f"/ca-nhan/xem/{parent.child.pk}/?tiep=/the-bhyt/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/tai-khoan/dang-nhap/")

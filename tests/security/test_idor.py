@@ -94,6 +94,9 @@ CITIZEN_CASES = {
     "dich-vu-cong/<slug:slug>/": Case(lambda w: ["/dich-vu-cong/cap-lai-so-bhxh/"], own_page=True),
     "dich-vu-cong/<slug:slug>/xem-lai/": Case(lambda w: ["/dich-vu-cong/cap-lai-so-bhxh/xem-lai/"], own_page=True,
                                               control=None),  # the review needs a draft in the session
+    # The switch a notice's link goes through: a person not the user nor their child is a 404 (the
+    # owner's own answer is a redirect to the page, tested in tests/notifications/test_notice_links.py).
+    "ca-nhan/xem/<int:person_id>/": Case(lambda w: [f"/ca-nhan/xem/{pk('person')(w)}/?tiep=/the-bhyt/"], control=None),
     "thong-bao/<int:pk>/": Case(lambda w: [f"/thong-bao/{pk('notice')(w)}/"]),
     "tai-khoan/^confirm-email/(?P<key>[-:\\w]+)/$": Case(lambda w: ["/tai-khoan/confirm-email/MQ:1abc:xyz/"],
                                                           control=None),
