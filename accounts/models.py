@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from lookup.models import Agency, MedicalFacility, Province, Ward
-from vssid_portal.text import fold, normalize_name
+from vssid_portal.text import PERSON_NAME_ERROR, fold, is_person_name, normalize_name
 
 from .validators import IdType, bhxh_code_validator, validate_id_document, validate_vn_mobile
 
@@ -60,6 +61,8 @@ class Person(models.Model):
 
     def clean(self):
         self.full_name = normalize_name(self.full_name)
+        if self.full_name and not is_person_name(self.full_name):
+            raise ValidationError({"full_name": PERSON_NAME_ERROR})
         validate_id_document(self.id_type, self.id_number, birth_date=self.birth_date, sex=self.sex)
 
     def normalize(self):

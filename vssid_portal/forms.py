@@ -22,7 +22,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .text import clean_text, is_person_name, normalize_name
+from .text import PERSON_NAME_ERROR, clean_text, is_person_name, normalize_name
 
 
 class PortalFormRenderer(Jinja2):
@@ -108,10 +108,7 @@ class NameField(TextField):
     spaces, hyphens, apostrophes and dots, with at least one letter. Its length is checked after
     normalising: NFC can lengthen text (U+0958 becomes two characters)."""
 
-    default_error_messages = {
-        "invalid": _("Họ và tên chỉ được gồm chữ cái, dấu cách và các dấu gạch nối (-), nháy đơn (') "
-                     "hoặc chấm (.); không được có chữ số hay ký hiệu."),
-    }
+    default_error_messages = {"invalid": PERSON_NAME_ERROR}
 
     def __init__(self, *, max_length=100, error_messages=None, **kwargs):
         too_long = format_lazy(_("Họ và tên dài tối đa {limit} ký tự."), limit=max_length)

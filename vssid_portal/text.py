@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django.utils.translation import gettext_lazy as _
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -32,6 +34,10 @@ def normalize_name(value: str) -> str:
 
 
 _NAME_PUNCTUATION = frozenset(" -'’.")
+
+
+PERSON_NAME_ERROR = _("Họ và tên chỉ được gồm chữ cái, dấu cách và các dấu gạch nối (-), nháy đơn (') "
+                      "hoặc chấm (.); không được có chữ số hay ký hiệu.")
 
 
 def is_person_name(name: str) -> bool:

@@ -1,9 +1,12 @@
-"""The registry's name, edited in the admin, follows the rule every form that takes a name does."""
+"""The registry's name follows the rule every form that takes a name does — edited in the admin,
+and by any path that validates the model (an approved correction of identity, an import)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 
 from accounts.admin import PersonAdminForm
+from accounts.services.identity import person_correct_identity
 
 from .helpers import make_person
 
@@ -31,3 +34,18 @@ def test_a_new_name_is_stored_without_invisible_characters(db):
     form.save()
     person.refresh_from_db()
     assert person.full_name == "Nguyễn Văn Đức-Anh" and person.name_key == "nguyen van duc-anh"
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Văn 2", "Nguyễn <b>Văn</b>", "Trần_Thị"])
+def test_the_model_refuses_such_a_name_whatever_writes_it(db, name):
+    person = make_person()
+    person.full_name = name
+    with pytest.raises(ValidationError) as refused:
+        person.full_clean(validate_unique=False, validate_constraints=False)
+    assert refused.value.message_dict["full_name"] == [
+        "Họ và tên chỉ được gồm chữ cái, dấu cách và các dấu gạch nối (-), nháy đơn (') hoặc chấm (.); "
+        "không được có chữ số hay ký hiệu."]
+    with pytest.raises(ValidationError):
+        person_correct_identity(person=make_person("7901234599", "Lê Thị Hoa", sex=2, id_number="079188012399"),
+                                full_name=name)
+    assert sorted(type(person).objects.values_list("full_name", flat=True)) == ["Lê Thị Hoa", "Nguyễn Văn Đức"]
