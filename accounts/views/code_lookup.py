@@ -1,7 +1,9 @@
 """The public BHXH-code lookup (menu "Tra cứu", no login).
 
-Every POST counts against two limits (the client address and its /24 or /64 network), spends
-one challenge, and only then searches. The answer is the code and the masked name of the one
+Every POST spends one challenge. A search — a valid form with the challenge passed — counts
+against two limits (the client address and its /24 or /64 network) before it runs; a caller with
+no search left is refused before anything else, and a typo or a failed challenge costs no search.
+The answer is the code and the masked name of the one
 person who matches every field; anything else — no such person, one field wrong, several
 people alike — gets the same message from the same code path. Labels and messages are lazy
 translations: they are shown on the page only (the audit keeps no text).
@@ -15,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from lookup.models import Province
 from vssid_portal.forms import CodeField, DateOrYearField, NameField
@@ -41,6 +43,26 @@ DEFAULT_RATES = {"ip": "10/h", "network": "50/h"}
 
 def _rate(kind):
     return lambda group, request: {**DEFAULT_RATES, **getattr(settings, "CODE_LOOKUP_RATES", {})}[kind]
+
+
+LIMITS = [("code_lookup_ip", client_ip, _rate("ip")), ("code_lookup_net", client_network, _rate("network"))]
+
+
+def _no_search_left(request) -> bool:
+    """Whether either limit is used up already; counts nothing. A cache that cannot answer says
+    0 of 0 left: refused."""
+    for group, key, rate in LIMITS:
+        usage = get_usage(request, group=group, key=key, rate=rate, method="POST")
+        if usage is not None and usage["count"] >= usage["limit"]:
+            return True
+    return False
+
+
+def _count_search(request) -> bool:
+    """Counts one search against both limits (both move, no short-circuit); whether either is now
+    over, as when another request took the last search in the meantime."""
+    return any([is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+                for group, key, rate in LIMITS])
 
 
 class CodeLookupForm(forms.Form):
@@ -85,7 +107,7 @@ class CodeLookupForm(forms.Form):
         return cleaned
 
 
-def _render(request, form, *, result=None, status=200):
+def _render(request, form, *, result=None, limited=None, status=200):
     challenge = code_lookup_challenge_issue()
     answer = form["answer"]  # the bound field the page renders: a validated form has built it already
     answer.label = gettext("Câu hỏi kiểm tra: %(question)s") % {"question": challenge.question}
@@ -96,7 +118,15 @@ def _render(request, form, *, result=None, status=200):
         form.data = data
     else:
         form.initial = {**form.initial, "challenge": challenge.token}
-    return render(request, "accounts/code_lookup.html", {"form": form, "result": result, "challenge": challenge}, status=status)
+    context = {"form": form, "result": result, "limited_message": limited, "challenge": challenge}
+    return render(request, "accounts/code_lookup.html", context, status=status)
+
+
+def _limited(request, form):
+    """The refusal: the form as typed, without error marks (nothing in it is wrong), and the notice."""
+    form.is_valid()
+    form.errors.clear()
+    return _render(request, form, limited=LIMITED, status=429)
 
 
 @never_cache
@@ -105,16 +135,8 @@ def code_lookup(request):
     if request.method != "POST":
         return _render(request, CodeLookupForm())
     form = CodeLookupForm(request.POST)
-    # Both counters move on every attempt (no short-circuit), whatever comes next.
-    limited = [
-        is_ratelimited(request, group="code_lookup_ip", key=client_ip, rate=_rate("ip"), method="POST", increment=True),
-        is_ratelimited(request, group="code_lookup_net", key=client_network, rate=_rate("network"), method="POST", increment=True),
-    ]
-    if any(limited):
-        form.is_valid()
-        form.errors.clear()
-        form.add_error(None, LIMITED)
-        return _render(request, form, status=429)
+    if _no_search_left(request):
+        return _limited(request, form)
     passed = code_lookup_challenge_spend(
         token=request.POST.get("challenge", ""), work=request.POST.get("work", ""), answer=request.POST.get("answer", "")
     )
@@ -122,6 +144,8 @@ def code_lookup(request):
         if not passed:
             form.add_error("answer", CHALLENGE_FAILED)
         return _render(request, form, status=400)
+    if _count_search(request):
+        return _limited(request, form)
     cleaned = form.cleaned_data
     person = person_for_code_lookup(
         full_name=cleaned["full_name"], birth_date=cleaned["birth_date"], province=cleaned["province"],

@@ -240,6 +240,34 @@ def test_rate_limit_per_network_ipv4_and_ipv6(client, person, settings):
     assert lookup(client, ip="2001:db8:1:3::1").status_code == 200
 
 
+def test_typos_and_failed_challenges_cost_no_search(client, person, settings):
+    """Ten attempts with a typo (no ID number, a birth date written with dashes) or a wrong answer
+    used up the hourly limit, and the eleventh, correct, lookup was refused."""
+    settings.CODE_LOOKUP_RATES = {"ip": "3/h", "network": "3/h"}
+    for _ in range(4):
+        assert lookup(client, id_number="").status_code == 400
+        assert lookup(client, birth_date="15-03-1988").status_code == 400
+        page = client.get(URL)
+        wrong = {"full_name": "nguyen van duc", "birth_date": "15/03/1988", "province": person.province_id,
+                 "id_number": "079088012345", "challenge": token_from(page), "answer": str(int(answer_from(page)) + 1)}
+        assert client.post(URL, wrong, REMOTE_ADDR="203.0.113.7").status_code == 400
+    assert "7901234567" in lookup(client).content.decode()
+
+
+def test_at_the_limit_even_a_typo_is_refused_and_the_notice_is_no_form_error(client, person, settings):
+    settings.CODE_LOOKUP_RATES = {"ip": "2/h", "network": "100/h"}
+    for _ in range(2):
+        assert lookup(client, full_name="ai do").status_code == 200
+    for typo in ({"id_number": ""}, {}):
+        limited = lookup(client, **typo)
+        html = limited.content.decode()
+        assert limited.status_code == 429 and "quá nhiều lần" in html and "7901234567" not in html
+        assert "Có lỗi cần sửa" not in html and 'aria-invalid="true"' not in html
+        assert "Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ" not in html
+        assert 'value="nguyen van duc"' in html  # the form keeps what was typed, for later
+    assert not CodeLookupAudit.objects.exists()
+
+
 def test_every_answered_lookup_is_audited(client, person):
     lookup(client, ip="203.0.113.7")
     lookup(client, ip="203.0.113.7", full_name="ai do")  # unanswered: not an audit row
