@@ -1,11 +1,13 @@
 """Reads of the reference data.
 
 Every search is accent- and case-insensitive: the query is folded and split into words without
-the punctuation around them (`vssid_portal.text.search_words`), and each word must occur in the
-row's folded `search_key`. On PostgreSQL the `LIKE '%word%'` this makes is served by the trigram
-GIN indexes of migration 0002; SQLite scans the same column. The rows that hold the query as whole
-words come first ("Quận 1" finds BHXH Quận 1 before Quận 10 and Quảng Ninh), then those where it
-begins a word, then the rest, each group in the lookup's own order.
+the punctuation around them (`vssid_portal.text.search_words`), and each word must begin a word of
+the row's folded `search_key` — the start of the key, or after a space or an opening bracket — so
+"ha noi" finds Hà Nội, not "Nội thất" ("ha" inside "thất"), and "079" finds 079 and 07901. On
+PostgreSQL the `LIKE 'word%' OR LIKE '% word%' OR LIKE '%(word%'` this makes is served by the
+trigram GIN indexes of migration 0002; SQLite scans the same column. The rows that hold the query as whole words come
+first ("Quận 1" finds BHXH Quận 1 before Quận 10 and Quảng Ninh), then those where it begins a
+word, then those holding its words apart, each group in the lookup's own order.
 Each function returns a queryset with its foreign keys joined, so a page of results costs the
 same number of queries whatever its size.
 """
@@ -46,6 +48,23 @@ def within_officer_scope(queryset: QuerySet, user, field: str = "agency_id") -> 
     return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
 
 
+# What may stand before a word in a folded key: a space, or an opening bracket ("(dữ liệu mẫu)").
+# Commas and full stops in the data are followed by a space; between two characters they, a slash,
+# a hyphen or an apostrophe join one token ("tp.hcm", "18/879", "tk1-ts"), found from its start.
+WORD_OPENERS = (" ", "(")
+
+
+def words_begin_words(words: list[str]) -> Q:
+    """The rows whose folded `search_key` has, for each of `words`, a word that begins with it."""
+    condition = Q()
+    for word in words:
+        starts = Q(search_key__startswith=word)
+        for opener in WORD_OPENERS:
+            starts |= Q(search_key__contains=opener + word)
+        condition &= starts
+    return condition
+
+
 def _matching(queryset: QuerySet, query: str) -> QuerySet:
     words = search_words(query)
     if query.strip() and not words:
@@ -53,8 +72,7 @@ def _matching(queryset: QuerySet, query: str) -> QuerySet:
     if not words:
         return queryset
     ordering = queryset.query.order_by
-    for word in words:
-        queryset = queryset.filter(search_key__contains=word)
+    queryset = queryset.filter(words_begin_words(words))
     phrase = " ".join(words)
     return queryset.alias(spaced_key=Concat(Value(" "), "search_key", Value(" "))).alias(search_rank=Case(
         When(Q(spaced_key__contains=f" {phrase} ") | Q(spaced_key__contains=f" {phrase},"), then=Value(0)),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from vssid_portal.text import search_words
 
 from .models_support import FaqQuestion, FaqTopic, NewsArticle
+from .selectors import words_begin_words
 
 SUPPORT_EMAIL = "baohiemxahoi@vss.gov.vn"
 NEWS_PER_PAGE = 10
@@ -15,13 +16,13 @@ NEWS_PER_PAGE = 10
 
 def faq_topics(*, query: str = "") -> list[FaqTopic]:
     """Topics with their published questions (in `topic.shown`), only those with a match when
-    `query` is given: every folded word must appear in the folded question or answer."""
+    `query` is given: every folded word must begin a word of the folded question or answer
+    (`lookup.selectors.words_begin_words`)."""
     questions = FaqQuestion.objects.filter(is_published=True)
     words = search_words(query)
     if query.strip() and not words:
         questions = questions.none()  # punctuation only: nothing to look for
-    for word in words[:8]:
-        questions = questions.filter(search_key__contains=word)
+    questions = questions.filter(words_begin_words(words[:8]))
     topics = FaqTopic.objects.prefetch_related(
         Prefetch("questions", queryset=questions.order_by("position", "pk"), to_attr="shown")
     )

@@ -1,7 +1,7 @@
 """The public lookup pages (menu "Tra cứu"): agencies, KCB facilities and the sick-leave list,
 employers, collection points. Accent- and case-insensitive search on the folded key, filters,
 pagination with the number of results, tampered query strings, constant query counts, and on
-PostgreSQL the trigram indexes the planner uses for `search_key LIKE '%word%'`."""
+PostgreSQL the trigram indexes the planner uses for `search_key LIKE '% word%'`."""
 
 import os
 import re
@@ -226,6 +226,28 @@ def test_whole_word_matches_come_first(client, reference_data):
     assert headings(html(client, AGENCIES, q="079"))[0] == "BHXH TP. Hồ Chí Minh"  # the code itself, then 079xx
 
 
+def test_a_word_matches_from_the_start_of_a_word_only(client, rows):
+    """"ha noi" found the "Nội thất" companies ("ha" inside "thất") and no Hà Nội employer; "An Hội"
+    found "Tân Thới". A code or a tax code typed from its beginning is still found."""
+    hanoi = Employer.objects.create(code="ZZ0003C", name="Công ty TNHH Xây dựng Hà Nội", tax_code="0199999993",
+                                    province=Province.objects.get(code="01"), agency=rows["agency"])
+    found = headings(html(client, EMPLOYERS, q="ha noi"))
+    assert found[0] == hanoi.name and not [name for name in found if "Nội thất" in name]
+    assert Employer.objects.filter(name__contains="Nội thất").exists()
+    points = headings(html(client, POINTS, q="An Hội"))
+    assert {"Bưu cục An Hội Tây", "UBND phường An Hội"} <= set(points) and "Bưu cục Tân Thới Hiệp" not in points
+    assert headings(html(client, EMPLOYERS, q="039999999")) == ["Hộ kinh doanh Nguyễn Văn Đức", "Công ty TNHH Nguyễn Văn Đức và Con"]
+    assert count(html(client, EMPLOYERS, q="99999991")) == 0  # the middle of a tax code
+    assert headings(html(client, FACILITIES, q="79z"))[0] == "Phòng khám Đa khoa Nguyễn Văn Đức"
+    codes = {agency.code for agency in selectors.agencies_lookup(query="0790")}
+    assert {"07901", "07902", "07909"} <= codes and "07912" not in codes
+
+
+def test_a_word_after_an_opening_bracket_is_found(client, reference_data):
+    """The sample employers are named "… (dữ liệu mẫu)": "du" begins a word after the bracket."""
+    assert count(html(client, EMPLOYERS, q="du lieu mau")) == Employer.objects.filter(name__contains="(dữ liệu mẫu)").count() > 0
+
+
 def test_the_selectors_search_the_folded_key_on_this_database(rows):
     """The SQL the selector sends: a plain LIKE on the folded column (served by the trigram index
     on PostgreSQL, a scan on SQLite), never a database-specific unaccent() or ILIKE."""
@@ -235,7 +257,8 @@ def test_the_selectors_search_the_folded_key_on_this_database(rows):
     assert [employer.code for employer in found] == ["ZZ0001A", "ZZ0002B"]
     sql = queries.captured_queries[0]["sql"]
     assert sql.count('"lookup_employer"."search_key"') >= 2 and "LIKE" in sql
-    assert "%nguyen%" in sql and "%duc%" in sql and "unaccent" not in sql.lower() and "ILIKE" not in sql
+    assert "'nguyen%'" in sql and "'% nguyen%'" in sql and "'% duc%'" in sql
+    assert "%nguyen%" not in sql and "unaccent" not in sql.lower() and "ILIKE" not in sql
     assert rows["employer"].search_key == "zz0001a 0399999991 ho kinh doanh nguyen van duc"
 
 
@@ -374,4 +397,4 @@ def test_the_planner_can_serve_each_search_from_its_trigram_index(rows, lookup, 
         cursor.execute("SET LOCAL enable_indexscan = off")
     plan = lookup().explain()
     assert f"Bitmap Index Scan on {table}_search_trgm" in plan, plan
-    assert "'%nguyen%'" in plan and "Seq Scan on " + table not in plan
+    assert "'% nguyen%'" in plan and "Seq Scan on " + table not in plan

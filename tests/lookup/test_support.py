@@ -95,6 +95,16 @@ def test_faq_search_reads_answers_too_and_says_when_nothing_matches(client):
     assert sections(page(client, SUPPORT, q="?")) == {}  # punctuation only: nothing to look for
 
 
+def test_faq_search_matches_words_from_their_start(client):
+    """Each word of the query begins a word of the question or answer: "ong" was found inside
+    "không", "trong" and "công" in most answers."""
+    assert sections(page(client, SUPPORT, q="ong")) == {}
+    assert sections(page(client, SUPPORT, q="quen mat"))["Đăng nhập và mật khẩu"] == ["Tôi quên mật khẩu thì làm thế nào?"]
+    topic = FaqTopic.objects.get(slug="the-bhyt")
+    faq_question_save(question=FaqQuestion(topic=topic, question="Thẻ có mã QR không?", answer="Có (xem thẻ)."))
+    assert "Thẻ có mã QR không?" in sections(page(client, SUPPORT, q="xem the"))["Thẻ BHYT trên VssID"]
+
+
 @pytest.mark.parametrize("query", ["%00", "a%00b", "%25", "_", "x" * 3000, "%ED%A0%80", "%3Cscript%3E"])
 def test_faq_search_survives_tampered_queries(client, query):
     response = client.get(f"{SUPPORT}?q={query}")
