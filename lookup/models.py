@@ -7,6 +7,7 @@ Loaded by `manage.py load_reference_data` from the package `vietnam-provinces` a
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from vssid_portal.text import fold, sort_key
@@ -194,7 +195,11 @@ class CollectionPoint(Searchable):
         return f"{self.code} – {self.name}"
 
     def search_text(self):
-        return f"{self.code} {self.name} {self.address}"
+        # The kind as the page shows it ("Loại: Bưu điện"), in Vietnamese whatever the page language:
+        # the key is one for every visitor.
+        with translation.override("vi"):
+            kind = str(self.get_kind_display())
+        return f"{self.code} {self.name} {kind} {self.address}"
 
 
 # FAQ and news (the "Hỗ trợ" menu) live in their own module.

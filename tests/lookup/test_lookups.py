@@ -3,13 +3,16 @@ employers, collection points. Accent- and case-insensitive search on the folded 
 pagination with the number of results, tampered query strings, constant query counts, and on
 PostgreSQL the trigram indexes the planner uses for `search_key LIKE '% word%'`."""
 
+import importlib
 import os
 import re
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from lookup import selectors
 from lookup.models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
@@ -170,6 +173,28 @@ def test_collection_points_by_province_and_ward(client, rows):
     other_ward = Ward.objects.filter(province__code="79").exclude(pk=ward.pk).exclude(collection_points__isnull=False).first()
     assert count(html(client, POINTS, province="79", ward=other_ward.code)) == 0
     assert "Đại lý thu Nguyễn Văn Đức" not in html(client, POINTS, province="01")
+
+
+def test_collection_points_are_found_by_their_kind(client, reference_data):
+    """"bưu điện" found the 4 post offices with the word in their name or address, not the 22 the
+    page labels "Loại: Bưu điện"; the key is Vietnamese whatever the language of the page."""
+    post_offices = CollectionPoint.objects.filter(kind=CollectionPoint.Kind.POST_OFFICE).count()
+    assert count(html(client, POINTS, q="bưu điện")) == post_offices > 4
+    with translation.override("en"):
+        point = CollectionPoint.objects.create(code="DTZ0002", name="Điểm thu Bến Nghé", kind="buu_dien",
+                                               province=Province.objects.get(code="79"), agency=Agency.objects.get(code="079"))
+    assert point.search_key == "dtz0002 diem thu ben nghe buu dien"
+
+
+def test_the_migration_gives_existing_collection_points_their_kind(reference_data):
+    migration = importlib.import_module("lookup.migrations.0009_collection_point_kind_in_search_key")
+    point = CollectionPoint.objects.get(code="DT79001")
+    CollectionPoint.objects.filter(pk=point.pk).update(search_key="dt79001 buu cuc sai gon")  # the key as it was
+    migration.refresh_search_keys(apps, None)
+    point.refresh_from_db()
+    assert point.search_key == "dt79001 buu cuc sai gon buu dien 46 hai ba trung, phuong sai gon, tp. ho chi minh"
+    point.refresh_search_key()
+    assert point.search_key == CollectionPoint.objects.get(pk=point.pk).search_key  # as the model writes it
 
 
 # --- Accent-insensitive search, both databases -------------------------------------------------
