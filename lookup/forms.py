@@ -1,8 +1,9 @@
 """GET forms of the public lookup pages: every field optional, each with a label.
 
 A URL may be edited by hand: a value that is not valid is shown as an error beside its field and
-left out of the search, while the valid filters still apply. Labels, hints and messages are lazy
-translations: the pages speak the visitor's language.
+left out of the search, while the valid filters still apply. A ward of another province than the
+one chosen (picked before the province was changed) is dropped without a word. Labels, hints and
+messages are lazy translations: the pages speak the visitor's language.
 """
 
 import re
@@ -55,6 +56,7 @@ class FacilityLookupForm(LookupForm):
 
 
 PROVINCE_CODE = re.compile(r"[0-9]{2}")
+WARD_CODE = re.compile(r"[0-9]{5}")
 
 
 class CollectionPointLookupForm(LookupForm):
@@ -66,9 +68,16 @@ class CollectionPointLookupForm(LookupForm):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         code = (data or {}).get("province") or ""
-        if PROVINCE_CODE.fullmatch(code):  # only a well-formed code reaches the query
+        code = code if PROVINCE_CODE.fullmatch(code) else ""  # only a well-formed code reaches a query
+        if code:
             self.fields["ward"].queryset = Ward.objects.filter(province__code=code)
             self.fields["ward"].help_text = ""
+        ward = self.data.get("ward") or ""
+        if WARD_CODE.fullmatch(ward) and Ward.objects.filter(code=ward).exclude(province__code=code).exists():
+            # The ward chosen before the province was changed: nothing the citizen did wrong. It is
+            # dropped, the list shows the new province's wards and the search covers the province.
+            self.data = self.data.copy()
+            self.data["ward"] = ""
 
     def filters(self) -> dict:
         return {**super().filters(), "ward": self._valid("ward", None)}

@@ -197,6 +197,22 @@ def test_the_migration_gives_existing_collection_points_their_kind(reference_dat
     assert point.search_key == CollectionPoint.objects.get(pk=point.pk).search_key  # as the model writes it
 
 
+def test_a_ward_left_from_the_province_chosen_before_is_dropped_quietly(client, reference_data):
+    """TP. Hồ Chí Minh, then Phường Sài Gòn, then Hà Nội: the ward field said "Chọn phường/xã trong
+    danh sách." though the citizen did nothing wrong."""
+    saigon = Ward.objects.get(province__code="79", name="Phường Sài Gòn")
+    assert "Chọn phường/xã trong danh sách." not in html(client, POINTS, province="79", ward=saigon.code)
+    for province in ("01", ""):
+        page = html(client, POINTS, province=province, ward=saigon.code)
+        assert "Chọn phường/xã trong danh sách." not in page and 'aria-invalid="true"' not in page
+        expected = CollectionPoint.objects.filter(province__code=province) if province else CollectionPoint.objects.all()
+        assert count(page) == expected.count() > 0
+        assert f'value="{saigon.code}"' not in page
+    hanoi = html(client, POINTS, province="01", ward=saigon.code)
+    assert '<option value="" selected>Tất cả phường/xã</option>' in hanoi
+    assert f'<option value="{Ward.objects.filter(province__code="01").first().code}">' in hanoi
+
+
 # --- Accent-insensitive search, both databases -------------------------------------------------
 
 @pytest.mark.parametrize("url,expected", [
