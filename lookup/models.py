@@ -4,13 +4,15 @@ Loaded by `manage.py load_reference_data` from the package `vietnam-provinces` a
 `lookup/data/`; rows whose codes are invented for the demo carry `is_demo=True`.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from vssid_portal.text import fold, sort_key
+from vssid_portal.text import fold, normalize_name, sort_key
 
 # Office hours of BHXH agencies unless the data says otherwise (Monday to Friday, lunch break).
 DEFAULT_WORKING_HOURS = "Thứ Hai – Thứ Sáu: 7:30–11:30, 13:00–16:30"
@@ -53,14 +55,30 @@ class Named(models.Model):
     def __str__(self):
         return self.name
 
+    @staticmethod
+    def sort_key_for(name: str) -> str:
+        return sort_key(name)
+
     def save(self, *args, **kwargs):
-        self.sort_key = sort_key(self.name)
+        self.sort_key = self.sort_key_for(self.name)
         super().save(*args, **kwargs)
+
+
+# The administrative type some province names begin with ("Thành phố Hà Nội"; the others are
+# stored as "Cao Bằng"), left out of their order: Hà Nội among the H's, not every city under T.
+PROVINCE_TYPE_PREFIX = re.compile(r"^(?:thành phố|tỉnh) ", re.IGNORECASE)
+
+
+def province_sort_key(name: str) -> str:
+    """The key that lists a province by its proper name, its type left out."""
+    return sort_key(PROVINCE_TYPE_PREFIX.sub("", normalize_name(name)))
 
 
 class Province(Named):
     code = models.CharField("mã", max_length=2, unique=True)
     division_type = models.CharField("loại", max_length=40)
+
+    sort_key_for = staticmethod(province_sort_key)
 
     class Meta(Named.Meta):
         verbose_name = "tỉnh/thành phố"

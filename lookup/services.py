@@ -8,9 +8,18 @@ from django.db import models, transaction
 from vietnam_provinces import Province as VnProvince
 from vietnam_provinces import Ward as VnWard
 
-from vssid_portal.text import normalize_name, sort_key
+from vssid_portal.text import normalize_name
 
-from .models import DEFAULT_WORKING_HOURS, Agency, CollectionPoint, Employer, MedicalFacility, Province, Searchable, Ward
+from .models import (
+    DEFAULT_WORKING_HOURS,
+    Agency,
+    CollectionPoint,
+    Employer,
+    MedicalFacility,
+    Province,
+    Searchable,
+    Ward,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -105,7 +114,7 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
     results["provinces"] = sync(
         Province,
         [
-            {"code": f"{int(p.code):02d}", "name": normalize_name(p.name), "sort_key": sort_key(p.name),
+            {"code": f"{int(p.code):02d}", "name": normalize_name(p.name), "sort_key": Province.sort_key_for(p.name),
              "division_type": p.division_type.value}
             for p in VnProvince.iter_all()
         ],
@@ -117,7 +126,7 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
             {
                 "code": f"{int(w.code):05d}",
                 "name": normalize_name(w.name),  # the source writes a few with two spaces
-                "sort_key": sort_key(w.name),
+                "sort_key": Ward.sort_key_for(w.name),
                 "division_type": w.division_type.value,
                 "province_id": provinces[f"{int(w.province_code):02d}"],
             }

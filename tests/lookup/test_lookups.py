@@ -213,6 +213,46 @@ def test_a_ward_left_from_the_province_chosen_before_is_dropped_quietly(client, 
     assert f'<option value="{Ward.objects.filter(province__code="01").first().code}">' in hanoi
 
 
+# The 34 provinces by their proper name: a city's "Thành phố" does not put it under T.
+PROVINCES_BY_NAME = [
+    "An Giang", "Bắc Ninh", "Cà Mau", "Cao Bằng", "Thành phố Cần Thơ", "Thành phố Đà Nẵng", "Đắk Lắk", "Điện Biên",
+    "Đồng Nai", "Đồng Tháp", "Gia Lai", "Thành phố Hà Nội", "Hà Tĩnh", "Thành phố Hải Phòng", "Thành phố Hồ Chí Minh",
+    "Thành phố Huế", "Hưng Yên", "Khánh Hòa", "Lai Châu", "Lạng Sơn", "Lào Cai", "Lâm Đồng", "Nghệ An", "Ninh Bình",
+    "Phú Thọ", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sơn La", "Tây Ninh", "Thái Nguyên", "Thanh Hóa",
+    "Tuyên Quang", "Vĩnh Long",
+]
+
+
+def province_options(page: str) -> list[str]:
+    select = page[page.index('name="province"'):]
+    return re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', select[:select.index("</select>")])
+
+
+def test_provinces_are_listed_by_their_name_without_the_city_prefix(client, reference_data):
+    """"…, Thanh Hóa, Thành phố Cần Thơ, Thành phố Đà Nẵng, Thành phố Hà Nội, …": the cities sat under T."""
+    from accounts.forms import DeclarationForm
+    from accounts.views.code_lookup import CodeLookupForm
+
+    for url in (AGENCIES, FACILITIES, EMPLOYERS, POINTS, "/tra-cuu/ma-so-bhxh/"):
+        assert province_options(html(client, url)) == PROVINCES_BY_NAME, url
+    for form in (DeclarationForm(), CodeLookupForm()):
+        assert [province.name for province in form.fields["province"].queryset] == PROVINCES_BY_NAME
+    renamed = Province.objects.get(code="96")
+    renamed.name = "Tỉnh Đất Mũi"
+    renamed.save()  # a name changed in the admin takes its place at once, its type left out as well
+    names = [province.name for province in Province.objects.all()]
+    assert names.index("Đắk Lắk") < names.index("Tỉnh Đất Mũi") < names.index("Điện Biên")
+
+
+def test_the_migration_orders_existing_provinces_by_their_name(reference_data):
+    migration = importlib.import_module("lookup.migrations.0010_province_sort_key_without_type")
+    migration.backwards(apps, None)
+    names = [province.name for province in Province.objects.all()]
+    assert names.index("Thanh Hóa") < names.index("Thành phố Hà Nội")  # as it was
+    migration.forwards(apps, None)
+    assert [province.name for province in Province.objects.all()] == PROVINCES_BY_NAME
+
+
 # --- Accent-insensitive search, both databases -------------------------------------------------
 
 @pytest.mark.parametrize("url,expected", [
