@@ -14,14 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from .models import MedicalFacility, Province, Ward
 
 
-class ProvinceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class LookupForm(forms.Form):
     q = forms.CharField(label=_("Từ khóa"), required=False, max_length=100)
-    province = ProvinceChoiceField(
+    province = forms.ModelChoiceField(
         label=_("Tỉnh/thành phố"), required=False, queryset=Province.objects.all(),
         empty_label=_("Tất cả tỉnh/thành phố"), to_field_name="code",
         error_messages={"invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
