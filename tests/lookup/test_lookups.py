@@ -253,6 +253,19 @@ def test_the_migration_orders_existing_provinces_by_their_name(reference_data):
     assert [province.name for province in Province.objects.all()] == PROVINCES_BY_NAME
 
 
+def test_phone_numbers_are_links_a_phone_can_dial(client, rows):
+    """Agencies and collection points showed their numbers as plain text, which a phone cannot tap."""
+    assert '<dd><a href="tel:02830023434">(028) 3002.3434</a></dd>' in html(client, AGENCIES, q="phu nhuan", province="79")
+    assert '<dd><a href="tel:02839990099">(028) 3999.0099</a></dd>' in html(client, AGENCIES, q="07999")
+    assert '<dd><a href="tel:0909111222">0909 111 222</a></dd>' in html(client, POINTS, q="DTZ0001")
+    agency = rows["agency"]
+    for phone, shown in [("+84 28 3999 0099", '<a href="tel:+842839990099">+84 28 3999 0099</a>'),
+                         ("<b>đang cập nhật</b>", "&lt;b&gt;đang cập nhật&lt;/b&gt;")]:
+        agency.phone = phone
+        agency.save()
+        assert f"<dd>{shown}</dd>" in html(client, AGENCIES, q="07999"), phone
+
+
 # --- Accent-insensitive search, both databases -------------------------------------------------
 
 @pytest.mark.parametrize("url,expected", [
