@@ -314,6 +314,12 @@ def build_employers(cursor, ref: Reference, *, total: int, rng, fold) -> int:
 
 
 def build_collection_points(cursor, ref: Reference, *, total: int, rng, fold) -> int:
+    from django.utils import translation
+
+    from lookup.models import CollectionPoint
+
+    with translation.override("vi"):  # the key holds the kind as the page shows it (CollectionPoint.search_text)
+        kinds = {kind.value: str(kind.label) for kind in CollectionPoint.Kind}
     cursor.execute("SELECT COUNT(*) FROM lookup_collectionpoint")
     have = cursor.fetchone()[0]
     columns = ["search_key", "code", "name", "kind", "address", "province_id", "ward_id", "phone", "agency_id", "is_demo"]
@@ -326,7 +332,7 @@ def build_collection_points(cursor, ref: Reference, *, total: int, rng, fold) ->
         name = f"{label} {ward_name}" if kind != "dai_ly" else f"Đại lý thu {rng.choice(BRANDS)} – {ward_name}"
         address = f"{rng.randrange(1, 500)} {rng.choice(STREETS)}, {ward_name}, {province[2]}"
         code = f"BN{province[1]}{index:06d}"
-        copier.add(fold(f"{code} {name} {address}"), code, name, kind, address, province[0], ward_id,
+        copier.add(fold(f"{code} {name} {kinds[kind]} {address}"), code, name, kind, address, province[0], ward_id,
                    f"(0{rng.randrange(20, 300)}) {rng.randrange(1000, 9999)}.{rng.randrange(1000, 9999)}",
                    rng.choice(ref.agencies[province[0]]), True)
     copier.flush()

@@ -218,17 +218,21 @@ def statuses(client_or_clients, method, url, data, count):
 
 
 def test_code_lookup_per_address_and_per_network(reference_data):
+    """Searches count (a valid form, the challenge passed); a typo or a failed challenge does not."""
+    from tests.accounts.test_code_lookup import lookup
+
     per_ip = limit(code_lookup_view.DEFAULT_RATES["ip"])
     per_network = limit(code_lookup_view.DEFAULT_RATES["network"])
-    data = {"full_name": "Nguyễn Văn Đức", "birth_date": "15/03/1988", "id_number": "079088012345"}
-    results = statuses(Client(REMOTE_ADDR="192.0.2.10"), "post", "/tra-cuu/ma-so-bhxh/", data, per_ip + 1)
+    client = Client()
+    assert [lookup(client, ip="192.0.2.10", id_number="").status_code for _ in range(per_ip + 1)] == [400] * (per_ip + 1)
+    results = [lookup(client, ip="192.0.2.10", full_name="ai do").status_code for _ in range(per_ip + 1)]
     assert 429 not in results[:per_ip] and results[per_ip] == 429
 
     cache.clear()
-    neighbours = [Client(REMOTE_ADDR=f"192.0.2.{1 + n // (per_ip - 1)}") for n in range(per_network + 1)]
-    results = statuses(neighbours, "post", "/tra-cuu/ma-so-bhxh/", data, per_network + 1)
+    addresses = [f"192.0.2.{1 + n // (per_ip - 1)}" for n in range(per_network + 1)]
+    results = [lookup(client, ip=address, full_name="ai do").status_code for address in addresses]
     assert 429 not in results[:per_network] and results[per_network] == 429
-    assert Client(REMOTE_ADDR="192.0.3.1").post("/tra-cuu/ma-so-bhxh/", data).status_code != 429
+    assert lookup(client, ip="192.0.3.1", full_name="ai do").status_code != 429
 
 
 @pytest.mark.parametrize(("url", "method", "data", "rate"), [
