@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from lookup.models import Agency, MedicalFacility, Province, Ward
+from vssid_portal.templatetags.vn_format import vn_datetime
 from vssid_portal.text import PERSON_NAME_ERROR, fold, is_person_name, normalize_name
 
 from .validators import IdType, bhxh_code_validator, validate_id_document, validate_vn_mobile
@@ -263,4 +264,4 @@ class CodeLookupAudit(models.Model):
         verbose_name_plural = "lượt tra cứu mã số BHXH"
 
     def __str__(self):
-        return f"{self.person.bhxh_code} – {self.answered_at:%d/%m/%Y %H:%M}"
+        return f"{self.person.bhxh_code} – {vn_datetime(self.answered_at)}"

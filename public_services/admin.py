@@ -20,6 +20,7 @@ from vssid_portal.admin import (
     posted_text,
 )
 from vssid_portal.files import private_file_response
+from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
 
 from . import admin_calendar, feedback_admin  # noqa: F401  (register the holiday calendar's and the feedback admins)
 from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
@@ -123,8 +124,8 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
         if obj.status == Filing.Status.RETURNED:
             return "– (chờ người nộp bổ sung)"
         if obj.has_due_date and obj.due_date < timezone.localdate():
-            return format_html('<span class="filing-overdue">{} – quá hạn</span>', obj.due_date.strftime("%d/%m/%Y"))
-        return obj.due_date.strftime("%d/%m/%Y")
+            return format_html('<span class="filing-overdue">{} – quá hạn</span>', vn_date(obj.due_date))
+        return vn_date(obj.due_date)
 
     @admin.display(description="người tham gia")
     def identity_table(self, obj):
@@ -146,7 +147,7 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
         # header cells empty, which screen readers announce as nothing).
         events = obj.events.select_related("actor")
         body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M"), event.get_from_status_display() or "–",
+            (vn_datetime(event.at), event.get_from_status_display() or "–",
              event.get_status_display(), event.actor or "–", event.note or "–") for event in events))
         return format_html(
             '<table class="comparison"><thead><tr><th scope="col">Lúc</th><th scope="col">Từ trạng thái</th>'

@@ -24,6 +24,7 @@ from django_ratelimit.core import is_ratelimited
 
 from notifications.models import Message
 from notifications.services import send_message
+from vssid_portal.templatetags.vn_format import vn_datetime
 from vssid_portal.text import normalize_name
 
 from .feedback_selectors import feedback_message_key, feedback_visible_to
@@ -136,7 +137,7 @@ class FeedbackAlreadyAnswered(ValidationError):
         self.feedback = feedback
         super().__init__(
             f"Phản ánh {feedback.tracking_number} đã được trả lời bởi {feedback.answered_by} "
-            f"lúc {timezone.localtime(feedback.answered_at):%d/%m/%Y %H:%M}.")
+            f"lúc {vn_datetime(feedback.answered_at)}.")
 
 
 @transaction.atomic

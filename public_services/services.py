@@ -31,7 +31,7 @@ from notifications.services import send_message
 from vssid_portal.files import delete_files, delete_stale_uploads, kept_only_if_committed
 from vssid_portal.jobs import restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
-from vssid_portal.templatetags.vn_format import vn_date
+from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
 
 from .models import TRANSITIONS, Filing, FilingDocument, FilingEvent
 from .procedures.base import document_field, file_name, form_to_data, is_several
@@ -150,7 +150,7 @@ class FilingAlreadyInStatus(ValidationError):
         self.event = event = filing.events.order_by("-at", "-id").select_related("actor").first()
         super().__init__(
             f"Hồ sơ {filing.tracking_number} đã ở trạng thái “{filing.get_status_display()}” ({event.actor or '–'}, "
-            f"lúc {timezone.localtime(event.at):%d/%m/%Y %H:%M}); không cần thực hiện lại.")
+            f"lúc {vn_datetime(event.at)}); không cần thực hiện lại.")
 
 
 def _check_move(filing: Filing, *, to: str) -> None:

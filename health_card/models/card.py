@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import Agency, MedicalFacility
+from vssid_portal.templatetags.vn_format import vn_datetime
 
 __all__ = ["BenefitLevel", "BeneficiaryGroup", "Card", "SigningKey", "FacilityApiToken", "CardCheck"]
 
@@ -210,7 +211,7 @@ class CardCheck(models.Model):
 
     def __str__(self):
         with translation.override(settings.LANGUAGE_CODE):  # as Card.__str__
-            return f"{self.at:%d/%m/%Y %H:%M} {self.get_channel_display()} – {self.result_label}"
+            return f"{vn_datetime(self.at)} {self.get_channel_display()} – {self.result_label}"
 
     @property
     def result_label(self) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import Agency
+from vssid_portal.templatetags.vn_format import vn_datetime
 
 __all__ = ["AGENCY_PENDING_STATUSES", "Filing", "FilingDocument", "FilingEvent", "OPEN_STATUSES", "TRANSITIONS",
            "filing_upload_path"]
@@ -190,4 +191,4 @@ class FilingEvent(models.Model):
     def __str__(self):
         # Vietnamese whatever the page's language, as the admin's change log would keep it.
         with translation.override(settings.LANGUAGE_CODE):
-            return f"{self.get_status_display()} – {self.at:%d/%m/%Y %H:%M}"
+            return f"{self.get_status_display()} – {vn_datetime(self.at)}"
