@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from vssid_portal.cache import forget
-from vssid_portal.jobs import attempt_begun
+from vssid_portal.jobs import attempt_begun, dispatch
 
 from .models import Message
 from .selectors import unread_cache_key
@@ -87,10 +87,7 @@ def dispatch_delivery(message_id: int) -> None:
     the message stays pending and the periodic sweep dispatches it again."""
     from .tasks import deliver_message
 
-    try:
-        deliver_message.delay(message_id)
-    except Exception:  # broker down, or an eager run that gave up: the sweep retries later
-        logger.warning("could not dispatch message %s; left pending for the sweep", message_id, exc_info=True)
+    dispatch(deliver_message, message_id)
 
 
 def retry_delay(attempts: int) -> int:

@@ -14,7 +14,6 @@ a complete file. Both use the working-day calendar (weekends and public holidays
 """
 
 import datetime
-import logging
 import secrets
 
 from django.conf import settings
@@ -29,15 +28,13 @@ from accounts.services.notices import person_notify
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_files, delete_stale_uploads, kept_only_if_committed
-from vssid_portal.jobs import restart_given_up, run_counted
+from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
 
 from .models import TRANSITIONS, Filing, FilingDocument, FilingEvent
 from .procedures.base import document_field, file_name, form_to_data, is_several
 from .selectors import already_open, citizen_person_ids, filings_visible_to, open_filing_of
-
-logger = logging.getLogger(__name__)
 
 UPLOAD_DIR = "filings/tmp"
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
@@ -116,10 +113,7 @@ def _attach(filing: Filing, uploads: dict[str, str], saved: list[str]) -> list[s
 def _dispatch_declaration(filing_id: int) -> None:
     from .tasks import build_filing_declaration
 
-    try:
-        build_filing_declaration.delay(filing_id)
-    except Exception:  # broker away: the periodic sweep builds what is missing
-        logger.warning("declaration task not dispatched for filing %s", filing_id, exc_info=True)
+    dispatch(build_filing_declaration, filing_id)  # broker away: the periodic sweep builds it
 
 
 def _notify(filing: Filing, event: FilingEvent) -> None:

@@ -5,7 +5,6 @@ task) starts on commit.
 """
 
 import datetime
-import logging
 import secrets
 import string
 from datetime import timedelta
@@ -23,7 +22,7 @@ from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_files, delete_stale_uploads, kept_only_if_committed
-from vssid_portal.jobs import restart_given_up, run_counted
+from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_datetime
 from vssid_portal.text import fold
@@ -31,8 +30,6 @@ from vssid_portal.text import fold
 from ..models import Guardianship, Person, Registration, RegistrationEvent, User
 from ..selectors import adult_born_by, registrations_visible_to
 from ..validators import validate_id_document
-
-logger = logging.getLogger(__name__)
 
 PHOTO_FIELDS = ("portrait", "id_front", "id_back")
 PHOTO_RETENTION = timedelta(days=30)
@@ -248,10 +245,7 @@ def child_registration_submit(*, parent: User, child: dict, photos: dict[str, st
 def _dispatch_declaration(registration_id: int) -> None:
     from ..tasks import build_registration_declaration
 
-    try:
-        build_registration_declaration.delay(registration_id)
-    except Exception:  # broker away: the periodic sweep builds what is missing
-        logger.warning("declaration task not dispatched for %s", registration_id, exc_info=True)
+    dispatch(build_registration_declaration, registration_id)  # broker away: the periodic sweep builds it
 
 
 def registrations_missing_declarations(limit: int = 500) -> list[int]:

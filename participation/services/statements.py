@@ -50,7 +50,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from accounts.models import Person
 from accounts.selectors import adult_born_by
 from vssid_portal.files import kept_only_if_committed
-from vssid_portal.jobs import run_counted
+from vssid_portal.jobs import dispatch, run_counted
 from vssid_portal.pdf import render_pdf
 
 from ..models import Period, Statement
@@ -339,10 +339,7 @@ def statement_snapshot(statement: Statement) -> dict | None:
 def _dispatch_build(statement_id: int, verify_base: str) -> None:
     from ..tasks import build_statement_pdf
 
-    try:
-        build_statement_pdf.delay(statement_id, verify_base)
-    except Exception:  # broker away: the status page offers to start again after BUILDING_PATIENCE
-        logger.warning("statement task not dispatched for %s", statement_id, exc_info=True)
+    dispatch(build_statement_pdf, statement_id, verify_base)  # broker away: the status page offers to start again
 
 
 def statement_request(*, person, requested_by, verify_base: str) -> Statement:
