@@ -3,6 +3,7 @@ filing's status means for the citizen next."""
 
 import dataclasses
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -34,6 +35,16 @@ def open_filing_of(*, person, procedure) -> Filing | None:
     filed again only once the last filing of it is done, refused or withdrawn."""
     return (Filing.objects.filter(person=person, procedure_code=procedure.code, status__in=OPEN_STATUSES)
             .order_by("-submitted_at", "-id").first())
+
+
+def filing_submitted_with(*, idempotency_key: str, user) -> Filing | None:
+    """The filing an earlier post of the same form made (a double click, the back button, a retry),
+    if any. A key is a secret of one user's form: a key that exists under another account is
+    refused, not answered."""
+    existing = Filing.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None and existing.submitted_by_id != user.pk:
+        raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
+    return existing
 
 
 def already_open(filing: Filing) -> str:

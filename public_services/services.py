@@ -34,7 +34,7 @@ from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
 
 from .models import TRANSITIONS, Filing, FilingDocument, FilingEvent
 from .procedures.base import document_field, file_name, form_to_data, is_several
-from .selectors import already_open, citizen_person_ids, filings_visible_to, open_filing_of
+from .selectors import already_open, citizen_person_ids, filing_submitted_with, filings_visible_to, open_filing_of
 
 UPLOAD_DIR = "filings/tmp"
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
@@ -175,7 +175,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     here, and held by a constraint when two forms are sent at the same moment)."""
     if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
         raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
-    existing = _submitted_with(idempotency_key, user)
+    existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)
     if existing is not None:
         return existing
     cleaned = _validated(procedure, person=person, data=data, uploads=uploads)
@@ -187,7 +187,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     now = timezone.now()
     try:
         with kept_only_if_committed() as saved, transaction.atomic():
-            existing = _submitted_with(idempotency_key, user)  # the same form, committed meanwhile
+            existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)  # committed meanwhile
             if existing is not None:
                 return existing
             in_hand = open_filing_of(person=person, procedure=procedure)
@@ -209,7 +209,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             transaction.on_commit(lambda: delete_files(uploads.values()))
             transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
     except IntegrityError:
-        existing = Filing.objects.filter(idempotency_key=idempotency_key, submitted_by=user).first()
+        existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)
         if existing is not None:
             return existing
         in_hand = open_filing_of(person=person, procedure=procedure)
@@ -217,13 +217,6 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             raise
         raise ValidationError(already_open(in_hand)) from None
     return filing
-
-
-def _submitted_with(idempotency_key: str, user) -> Filing | None:
-    existing = Filing.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None and existing.submitted_by_id != user.pk:
-        raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
-    return existing
 
 
 def _citizen_locked(filing: Filing, user) -> Filing:
@@ -237,7 +230,7 @@ def _citizen_locked(filing: Filing, user) -> Filing:
 def filing_withdraw(*, filing: Filing, user) -> Filing:
     """The citizen takes back a filing the agency has not received yet."""
     filing = _citizen_locked(filing, user)
-    if filing.status != Filing.Status.SUBMITTED:
+    if not filing.can_withdraw:
         raise ValidationError(gettext("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận."))
     filing.finished_at = timezone.now()
     return _move(filing, to=Filing.Status.WITHDRAWN, actor=user, note="Người nộp rút hồ sơ.", fields=["finished_at"])
@@ -264,7 +257,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
     cleaned = _validated(procedure, person=filing.person, data=data, uploads={**kept, **uploads})
     with kept_only_if_committed() as saved, transaction.atomic():
         filing = _citizen_locked(filing, user)
-        if filing.status != Filing.Status.RETURNED:
+        if not filing.can_edit:
             raise ValidationError(gettext("Chỉ sửa được hồ sơ cơ quan BHXH đã trả lại để bổ sung."))
         if revision != filing.revision:
             raise FilingReturnedAgain(filing)

@@ -33,7 +33,14 @@ from vssid_portal.files import private_file_response, private_file_url
 from .models import Filing
 from .procedures import registry
 from .procedures.base import document_field, documents_kept, file_name, form_to_data, is_several
-from .selectors import already_open, filing_for_citizen, filing_next_step, filings_of, open_filing_of
+from .selectors import (
+    already_open,
+    filing_for_citizen,
+    filing_next_step,
+    filing_submitted_with,
+    filings_of,
+    open_filing_of,
+)
 from .services import (
     UPLOAD_DIR,
     FilingReturnedAgain,
@@ -254,7 +261,10 @@ def review(request, slug):
     draft = drafts.get(name)
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
-        done = Filing.objects.filter(idempotency_key=key, submitted_by=request.user).first() if key else None
+        try:
+            done = filing_submitted_with(idempotency_key=key, user=request.user) if key else None
+        except ValidationError:  # another account's form: not this one's
+            done = None
         if done is not None:  # submitted already (double click, back button, retry)
             drafts.pop(_draft_name(procedure, done.person_id), None)
             _save_drafts(request)
@@ -327,8 +337,6 @@ def filing_status(request, pk):
         "filing": filing, "procedure": procedure, "rows": procedure.rows(filing.data), "next_step": filing_next_step(filing),
         "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
         "pdf_url": pdf_url,
-        "can_withdraw": filing.status == Filing.Status.SUBMITTED,
-        "can_edit": filing.status == Filing.Status.RETURNED,
         **_pdf_state(filing),
     })
 
@@ -351,7 +359,7 @@ def filing_withdraw_view(request, pk):
     the status page only leads here); POST: withdraw. Someone else's filing is a 404 either way."""
     filing = _filing(request, pk)
     if request.method == "GET":
-        if filing.status != Filing.Status.SUBMITTED:
+        if not filing.can_withdraw:
             return _cannot_withdraw(request, filing)
         return render(request, "public_services/withdraw_confirm.html",
                       {"filing": filing, "procedure": filing.procedure})
@@ -373,7 +381,7 @@ def filing_withdraw_view(request, pk):
 def filing_edit(request, pk):
     """A returned filing: the answers again, corrected, and sent back as the same filing."""
     filing = _filing(request, pk)
-    if filing.status != Filing.Status.RETURNED:
+    if not filing.can_edit:
         return _not_returned(request, filing)
     procedure = filing.procedure
     drafts = _drafts(request)
@@ -407,7 +415,7 @@ def filing_edit(request, pk):
                 return _edit_page(request, form, filing, draft, kept, status=409)
             except ValidationError as error:
                 filing.refresh_from_db(fields=["status", "revision", "data"])
-                if filing.status != Filing.Status.RETURNED:  # resubmitted meanwhile: by this tap's twin, or another tab
+                if not filing.can_edit:  # resubmitted meanwhile: by this tap's twin, or another tab
                     drafts.pop(draft_name, None)
                     _save_drafts(request)
                     return _not_returned(request, filing, form)

@@ -101,8 +101,14 @@ class Filing(models.Model):
         return registry.get(self.procedure_code)
 
     @property
-    def is_open(self):
-        return self.status in OPEN_STATUSES
+    def can_withdraw(self):
+        """Whether the citizen may take the filing back: the agency has not received it yet."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def can_edit(self):
+        """Whether the citizen may correct the filing and send it again: the agency returned it."""
+        return self.status == self.Status.RETURNED
 
     @property
     def has_due_date(self):
