@@ -132,8 +132,6 @@ class Visit(models.Model):
 class VisitLine(models.Model):
     """One line of a visit's bill: a service, medicine, supply or bed day, and who paid for it."""
 
-    Category = CostCategory
-
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="lines", verbose_name="lượt khám")
     category = models.CharField("nhóm chi phí", max_length=12, choices=CostCategory.choices)
     description = models.CharField("nội dung", max_length=255)
