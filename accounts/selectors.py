@@ -43,6 +43,12 @@ def user_for_session(user_id):
     return user
 
 
+def user_for_reset(*, bhxh_code: str) -> User | None:
+    """The account a password reset by SMS is for: the active login of this BHXH code, with its
+    person (whose phone receives the code)."""
+    return User.objects.filter(username=bhxh_code, is_active=True).select_related("person").first()
+
+
 def registrations_visible_to(user):
     """Registrations an officer may see: their agency's, and for a province officer every agency
     below theirs. Superusers see all; anyone else none."""

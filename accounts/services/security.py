@@ -1,8 +1,12 @@
-"""Telling an account holder what happened to their account: a password changed or reset, a login
-that made a new browser trusted."""
+"""A new password, set by its holder or after a reset by code, and telling the account holder what
+happened to their account: a password changed or reset, a login that made a new browser trusted."""
 
 from enum import StrEnum
 
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.flows.password_change import finalize_password_change
+from allauth.account.internal.flows.password_reset import finalize_password_reset
+from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,3 +44,32 @@ def security_notify(*, user, event: SecurityEvent) -> None:
                          recipient=user.email, idempotency_key=f"{key}-email")
 
     transaction.on_commit(send)
+
+
+def _password_store(user, password_hash: str) -> None:
+    user.password = password_hash
+    user.must_change_password = False  # a temporary password is replaced
+    user.save(update_fields=["password", "must_change_password"])
+
+
+@transaction.atomic
+def user_password_change(*, request, user, password_hash: str) -> None:
+    """The logged-in holder's new password (hashed). allauth's end of a change keeps this session
+    under a new key, says so, here and to the account (adapter.send_notification_mail), and ends
+    the others (signals.py); this browser keeps its time of login in the session list."""
+    logged_in_at = UserSession.objects.filter(session_key=request.session.session_key).values_list(
+        "created_at", flat=True).first()
+    _password_store(user, password_hash)
+    finalize_password_change(request, user)
+    if logged_in_at:  # allauth.usersessions has made this session's row anew, under its new key
+        UserSession.objects.filter(session_key=request.session.session_key).update(created_at=logged_in_at)
+
+
+@transaction.atomic
+def user_password_reset(*, request, user, password_hash: str) -> None:
+    """The new password (hashed) of a holder who proved who they are with a code: the lock on
+    failed logins goes, and allauth's end of a reset says so (and to the account: adapter) and ends
+    the account's sessions (signals.py)."""
+    _password_store(user, password_hash)
+    get_adapter().clear_failed_logins(request, user)
+    finalize_password_reset(request, user)

@@ -15,8 +15,6 @@ import time
 
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.decorators import login_stage_required
-from allauth.account.internal.flows.password_change import finalize_password_change
-from allauth.account.internal.flows.password_reset import finalize_password_reset
 from allauth.account.utils import get_next_redirect_url
 from allauth.core import ratelimit
 from allauth.mfa import app_settings as mfa_settings
@@ -25,7 +23,6 @@ from allauth.usersessions.models import UserSession
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
 from django.http import HttpResponse
@@ -37,7 +34,8 @@ from .. import otp
 from ..adapter import end_other_sessions
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
 from ..middleware import SEEN, is_language_switch
-from ..services.security import SecurityEvent, security_notify
+from ..selectors import user_for_reset
+from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
 from ..stages import LoginConfirmStage, other_sessions, send_login_code, trusted_until
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
@@ -85,7 +83,7 @@ def password_change_required(request):
         return redirect("accounts_auth:password_change")
     form = NewPasswordForm(request.POST or None, user=user)
     if form.is_valid():
-        _change_password(request, user, make_password(form.cleaned_data["password1"]))
+        user_password_change(request=request, user=user, password_hash=make_password(form.cleaned_data["password1"]))
         next_url = get_next_redirect_url(request)
         if next_url and is_language_switch(next_url):  # a page to come back to, not an action to repeat
             next_url = None
@@ -105,7 +103,7 @@ def password_change(request):
         password_hash = make_password(form.cleaned_data["password1"])
         recipient = otp.recipient_for(user)
         if recipient is None:  # an officer without phone or e-mail: the current password is the check
-            _change_password(request, user, password_hash)
+            user_password_change(request=request, user=user, password_hash=password_hash)
             return redirect("accounts_auth:security")
         request.session[PENDING_PASSWORD] = password_hash
         _send_change_code(request, user)
@@ -130,7 +128,7 @@ def password_change_confirm(request):
                     subject=str(user.pk), recipient=recipient)
     if form.is_valid():
         del request.session[PENDING_PASSWORD]
-        _change_password(request, user, password_hash)
+        user_password_change(request=request, user=user, password_hash=password_hash)
         return redirect("accounts_auth:security")
     return render(request, "accounts_auth/password_change_confirm.html", {"form": form, "unsent": unsent})
 
@@ -168,16 +166,14 @@ def password_reset_new(request):
     reset = request.session.get(RESET, {})
     user = None
     if time.time() - reset.get("verified_at", 0) <= RESET_WINDOW:
-        user = get_user_model().objects.filter(username=reset["subject"], is_active=True).first()
+        user = user_for_reset(bhxh_code=reset["subject"])
     if user is None:
         messages.error(request, gettext("Phiên đặt lại mật khẩu đã hết hạn. Hãy bắt đầu lại."))
         return redirect("accounts_auth:password_reset")
     form = NewPasswordForm(request.POST or None, user=user)
     if form.is_valid():
         del request.session[RESET]
-        _store_password(user, make_password(form.cleaned_data["password1"]))
-        get_adapter().clear_failed_logins(request, user)
-        finalize_password_reset(request, user)  # says so (and to the account: adapter); its sessions end (signals.py)
+        user_password_reset(request=request, user=user, password_hash=make_password(form.cleaned_data["password1"]))
         return redirect("account_login")
     return render(request, "accounts_auth/password_reset_new.html", {"form": form})
 
@@ -201,24 +197,6 @@ def security(request):
     })
 
 
-def _store_password(user, password_hash: str) -> None:
-    user.password = password_hash
-    user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
-
-
-def _change_password(request, user, password_hash: str) -> None:
-    """Store the new password. allauth's end of a change keeps this session under a new key, says
-    so, here and to the account (adapter.send_notification_mail), and ends the others
-    (signals.py); this browser keeps its time of login in the session list."""
-    logged_in_at = UserSession.objects.filter(session_key=request.session.session_key).values_list(
-        "created_at", flat=True).first()
-    _store_password(user, password_hash)
-    finalize_password_change(request, user)
-    if logged_in_at:  # allauth.usersessions has made this session's row anew, under its new key
-        UserSession.objects.filter(session_key=request.session.session_key).update(created_at=logged_in_at)
-
-
 def _send_change_code(request, user) -> None:
     recipient = otp.recipient_for(user)
     try:
@@ -237,7 +215,7 @@ def _send_reset_code(request, subject: str) -> None:
     """The same answer whether the BHXH code has an account or not. A reached hourly cap would
     betray an account, so it stays silent and keeps the resend wait as a sent code would; the
     answer mentions the limits instead."""
-    user = get_user_model().objects.filter(username=subject, is_active=True).select_related("person").first()
+    user = user_for_reset(bhxh_code=subject)
     recipient = otp.recipient_for(user) if user else None
     try:
         otp.send_code(request, purpose=otp.Purpose.PASSWORD_RESET, subject=subject, recipient=recipient, user=user,
