@@ -160,6 +160,12 @@ def tokens_visible_to(user, tokens):
     return tokens.filter(scope)
 
 
+def replacing_card_number(*, person) -> str | None:
+    """The number (15-character form) of the person's card in use: what a check of a card it
+    replaced names as the new one (maTheMoi)."""
+    return Card.objects.filter(person=person, status=Card.Status.ACTIVE).values_list("legacy_number", flat=True).first()
+
+
 def card_for_check(*, number: str, version: int) -> Card | None:
     """The card a signed QR names, with its holder, level, facility and agency, as
     `select_related(*CHECK_RELATED)` would read it. Number and version are unique together.

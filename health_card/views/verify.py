@@ -36,10 +36,10 @@ from vssid_portal.text import mask_name
 
 from ..forms import ScanForm, TypedForm
 from ..keys import published_keys
-from ..models import Card, CardCheck
+from ..models import CardCheck
 from ..qr import Kind
 from ..results import UNSIGNED_NOTE
-from ..selectors import is_clinic_staff
+from ..selectors import is_clinic_staff, replacing_card_number
 from ..services import api_token_authenticate, card_check
 from .card import photo_url
 
@@ -164,8 +164,7 @@ def api_answer(result) -> dict:
         "maTheMoi": None,
     })
     if result.kind == Kind.REPLACED:
-        newer = Card.objects.filter(person=person, status=Card.Status.ACTIVE).values_list("legacy_number", flat=True).first()
-        answer.update(maTheCu=card.legacy_number, maTheMoi=newer)
+        answer.update(maTheCu=card.legacy_number, maTheMoi=replacing_card_number(person=person))
     return answer
 
 
