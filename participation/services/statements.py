@@ -24,7 +24,7 @@ The canonical bytes are also kept privately beside the PDF (`<pdf name>.json`): 
 reads the totals the document states from them, after checking them against `content_hash`, so a
 verifier can compare the paper with what was issued even when the records change later.
 
-Reads used only by the statement pages live here too (`statements_visible_to`,
+Reads used only by the statement pages live here too (`statements_of`, `statements_visible_to`,
 `statement_for_code`), next to the code format they depend on.
 """
 
@@ -123,6 +123,11 @@ def verify_base_for(request) -> str:
 
 
 # --- Reads -----------------------------------------------------------------------------------
+
+def statements_of(*, person, limit: int = 20):
+    """The person's latest statements, newest first: the list on the statements page."""
+    return Statement.objects.filter(person=person).order_by("-created_at")[:limit]
+
 
 def statements_visible_to(user):
     """Statements of the user's own person and of the minor children the user is guardian of."""

@@ -38,6 +38,7 @@ from ..services.statements import (
     statement_request,
     statement_retry,
     statement_snapshot,
+    statements_of,
     statements_visible_to,
     verify_base_for,
     verify_path,
@@ -113,7 +114,7 @@ def statement_list(request):
             statement = statement_request(person=person, requested_by=request.user,
                                           verify_base=verify_base_for(request))
             return redirect("participation:statement_status", pk=statement.pk)
-    statements = Statement.objects.filter(person=person).order_by("-created_at")[:20]
+    statements = statements_of(person=person)
     return render(
         request, "participation/statement_list.html",
         {"person": person, "statements": [(s, code_display(s.code)) for s in statements],
