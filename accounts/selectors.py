@@ -88,9 +88,9 @@ def children_of(*, user):
 
 def viewing(user, person) -> dict:
     """The context naming whose records a page shows: `person`, and `viewing_child` when they are
-    not the user's own (a parent looking at a child's)."""
-    own_id = getattr(user, "person_id", None)
-    return {"person": person, "viewing_child": person is not None and own_id is not None and person.pk != own_id}
+    not the user's own (a parent looking at a child's, the parent's login with or without a person
+    record of its own)."""
+    return {"person": person, "viewing_child": person is not None and person.pk != getattr(user, "person_id", None)}
 
 
 def person_in_view(request):

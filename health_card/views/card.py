@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.pages import render_personal_page
-from accounts.selectors import person_in_view
+from accounts.selectors import person_in_view, viewing
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.pdf import render_pdf
@@ -59,17 +59,13 @@ def photo_url(request, person) -> str:
     return private_file_url(name, user=request.user, inline=True, filename="anh-chan-dung" + PurePosixPath(name).suffix)
 
 
-def _viewing(request, person) -> bool:
-    return getattr(request.user, "person_id", None) != person.pk
-
-
 @login_required
 @never_cache
 @require_safe
 def card(request):
     def context(person):  # a login without a registry person sees the "no card" notice
         card = card_for(person=person)
-        context = {"person": person, "card": card, "viewing_child": person is not None and _viewing(request, person)}
+        context = {**viewing(request.user, person), "card": card}
         if card is not None:
             context.update(photo_url=photo_url(request, person), guardian=guardian_name(person))
         return context
@@ -167,6 +163,6 @@ def access_log(request):
     first, CHECKS_PER_PAGE a page."""
     person = _person(request)
     return render(request, "health_card/access_log.html", {
-        "person": person, "viewing_child": _viewing(request, person),
+        **viewing(request.user, person),
         **paginate(card_checks_for(person=person), request.GET.get("trang"), per_page=CHECKS_PER_PAGE),
     })
