@@ -1,4 +1,4 @@
-"""Vietnamese text helpers shared by the registry and the lookups."""
+"""Vietnamese text helpers shared by the registry, the lookups and the messages."""
 
 import re
 import unicodedata
@@ -31,6 +31,14 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 def normalize_name(value: str) -> str:
     """NFC, single spaces, trimmed, without invisible characters: the form every name is stored in."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", clean_text(value or ""))).strip()
+
+
+def sentence(value) -> str:
+    """Words quoted in a message (a reason, a note) as one sentence: trimmed, with a full stop
+    unless they end one already — "Ảnh mờ." and "Ảnh mờ" both read "Ảnh mờ." before the next.
+    Templates quote through notifications' `quoted` filter, which cuts them by SMS."""
+    text = str(value or "").strip()
+    return text if not text or text[-1] in ".!?…" else f"{text}."
 
 
 _NAME_PUNCTUATION = frozenset(" -'’.")

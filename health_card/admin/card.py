@@ -18,7 +18,7 @@ from vssid_portal.admin import (
     NotFoundOutsideScope,
     RelationLinksOnlyWhereAllowed,
 )
-from vssid_portal.templatetags.vn_format import sentence
+from vssid_portal.text import sentence
 
 from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, FacilityApiToken, SigningKey
 from ..results import OUTCOMES

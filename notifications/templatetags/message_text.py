@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from vssid_portal.templatetags.vn_format import sentence
+from vssid_portal.text import sentence
 
 from ..models import Message
 

@@ -8,7 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from notifications.templatetags.message_text import SMS_QUOTE_LENGTH, quoted
-from vssid_portal.templatetags.vn_format import sentence
+from vssid_portal.text import sentence
 
 
 @pytest.mark.parametrize(("words", "said"), [

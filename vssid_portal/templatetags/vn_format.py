@@ -1,5 +1,5 @@
-"""Vietnamese display formats: money in VND (`1.234.567 đ`), dates (`dd/mm/yyyy`), and an
-officer's words quoted as a sentence of a message.
+"""Vietnamese display formats: money in VND (`1.234.567 đ`), dates (`dd/mm/yyyy`), times
+(`dd/mm/yyyy HH:MM`, local) and a phone number with most digits hidden.
 
 Dates are written with a four-digit year whatever the year: `strftime("%Y")` leaves years
 before 1000 unpadded on Linux ("01/01/900"), which `%d/%m/%Y` cannot read back."""
@@ -50,14 +50,6 @@ def vn_datetime(value):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{vn_date(value)} {value.hour:02d}:{value.minute:02d}"
-
-
-def sentence(value):
-    """Words quoted in a message (a reason, a note) as one sentence: trimmed, with a full stop
-    unless they end one already — "Ảnh mờ." and "Ảnh mờ" both read "Ảnh mờ." before the next.
-    Templates quote through notifications' `quoted` filter, which cuts them by SMS."""
-    text = str(value or "").strip()
-    return text if not text or text[-1] in ".!?…" else f"{text}."
 
 
 @register.filter
