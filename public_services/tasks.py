@@ -16,7 +16,8 @@ def build_filing_declaration(filing_id: int):
 
 @shared_task
 def build_missing_filing_declarations():
-    """Sweep: declarations whose task was lost (broker outage) are built now."""
+    """Sweep: declarations whose task was lost (broker outage) or whose build failed, with attempts
+    left, are tried again."""
     for filing_id in services.filings_missing_declarations():
         build_filing_declaration.delay(filing_id)
 
