@@ -1,9 +1,9 @@
 """Background jobs: handed to the worker without failing the write that asked for them, and, as
 they may never finish, each attempt counted before it runs.
 
-A job is queued once its write commits (`dispatch`). The broker away must not fail the citizen's
-request: the job is left to do, and the periodic sweeps (or the page that waits for it) start it
-again.
+A job is queued through `dispatch`, by a write once it commits or by a sweep. The broker away must
+not fail the citizen's request: the job is left to do, and the periodic sweeps (or the page that
+waits for it) start it again.
 
 A task is acknowledged late and handed out again when its worker dies (settings: acks_late,
 reject_on_worker_lost), and the sweeps queue again what is still missing. A job that always
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 def dispatch(task, *args) -> None:
     """Queue `task(*args)` for the worker; when the broker cannot take it (or an eager run raised),
-    log a warning and leave the job to be started again (`dispatch` is not retried here)."""
+    log a warning and leave the job to be started again."""
     try:
         task.delay(*args)
     except Exception:  # broker down: the row still says the job is to do
