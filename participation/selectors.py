@@ -97,11 +97,15 @@ class YearBase:
 
 
 def yearly_average_base(periods) -> list[YearBase]:
-    """Average monthly contribution base per calendar year, over the months each period covers."""
-    sums, counts = defaultdict(int), defaultdict(int)
+    """Average monthly contribution base per calendar year. A month's base is the sum of the bases
+    of every period covering it (compulsory and voluntary BHXH in the same month, two employers:
+    the rule of the one-time estimator), averaged over the distinct months covered in the year."""
+    monthly = defaultdict(int)
     for period in periods:
         for ordinal in range(_ordinal(period.from_month), _ordinal(period.to_month) + 1):
-            year = ordinal // 12
-            sums[year] += period.base
-            counts[year] += 1
+            monthly[ordinal] += period.base
+    sums, counts = defaultdict(int), defaultdict(int)
+    for ordinal, base in monthly.items():
+        sums[ordinal // 12] += base
+        counts[ordinal // 12] += 1
     return [YearBase(year, round(sums[year] / counts[year])) for year in sorted(sums)]

@@ -197,3 +197,16 @@ def test_a_single_month_is_written_once_for_a_break_and_for_a_period(client, cit
     assert '<span class="periods__when">08/2021</span>' in html
     assert '<span class="periods__when">03/2022 – 05/2022</span>' in html
     assert "07/2021–07/2021" not in html and "08/2021 – 08/2021" not in html
+
+
+def test_the_yearly_average_adds_the_bases_of_a_month_paid_twice(person):
+    """Compulsory and voluntary BHXH in the same months, or two employers: a month's base is the sum
+    of its bases, and the year's average is over the months, not over the periods' months."""
+    from participation.selectors import YearBase, yearly_average_base
+
+    periods = [
+        period(person, "01/2000", "12/2000", base=7_000_000, save=False),
+        period(person, "01/2000", "06/2000", kind=Period.Kind.BHXH_VOLUNTARY, base=5_000_000, payer="self", save=False),
+        period(person, "01/2001", "03/2001", base=4_000_000, save=False),
+    ]
+    assert yearly_average_base(periods) == [YearBase(2000, 9_500_000), YearBase(2001, 4_000_000)]
