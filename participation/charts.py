@@ -1,5 +1,6 @@
 """A server-rendered bar chart (SVG geometry computed here, drawn by the template)."""
 
+import math
 from dataclasses import dataclass
 
 from vssid_portal.templatetags.vn_format import vnd
@@ -18,6 +19,9 @@ class Bar:
 
 WIDE_LABELS_ALL_UP_TO = 16  # a wide screen labels every bar up to 16, then the first, last and every 5th
 NARROW_LABELS = 6  # a phone draws the chart at half size: about six labels, twice as large
+# The room a year label takes right of its bar's left edge: four digits at the phone's 22-unit font
+# (portal.css, .chart__label), about 50 units in Noto Sans, 56 in wider fallback fonts.
+LABEL_WIDTH = 60
 
 
 def label_on(index: int, count: int) -> str:
@@ -38,7 +42,8 @@ class BarChart:
 
 
 def bar_chart(points: list[tuple[str, int]], *, width: int = 640, height: int = 240) -> BarChart | None:
-    """Bars for (label, value) points, scaled to the largest value; None when there is nothing."""
+    """Bars for (label, value) points, scaled to the largest value; None when there is nothing.
+    The drawing is widened past `width` where the last bar's label would otherwise be cut off."""
     if not points:
         return None
     top, bottom, left, right = 24, 28, 8, 8
@@ -58,4 +63,5 @@ def bar_chart(points: list[tuple[str, int]], *, width: int = 640, height: int = 
             value=vnd(value),
             label_on=label_on(index, len(points)),
         ))
-    return BarChart(width, height, bars, top + plot_height, vnd(largest))
+    drawn_width = max(width, math.ceil(bars[-1].x + LABEL_WIDTH))  # the last bar is labelled on a wide screen
+    return BarChart(drawn_width, height, bars, top + plot_height, vnd(largest))
