@@ -73,3 +73,17 @@ def test_estimator_page_is_accessible_and_fits_a_phone(page, live_server, logged
     page.goto(live_server.url + "/thong-tin-huong/uoc-tinh/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert logged_in["console_errors"] == []
+
+
+def test_detail_page_fits_a_390_px_phone_at_twice_the_text_size(page, live_server, logged_in):
+    """WCAG 1.4.4: the heading's file number and the timeline's agency and file number are long
+    words; with the browser's text size doubled they wrap instead of widening the page."""
+    person = logged_in["one_time"].person
+    long = record(person, BenefitRecord.Kind.PENSION, reference=f"07901.{person.bhxh_code}.02", status="processing")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 32}})
+    for pk in (logged_in["one_time"].pk, long.pk):
+        assert page.goto(f"{live_server.url}/thong-tin-huong/{pk}/").status == 200
+        assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 32
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.evaluate(
+            "document.documentElement.scrollWidth")
