@@ -1,7 +1,8 @@
 """One-time BHXH estimate, computed the way the law computes it, every step kept for display.
 
 Pure: plain values in, plain values out (the coefficient notes in the active language), no
-database. The view feeds it the person's BHXH periods (compulsory and voluntary) and the salary
+database. The view feeds it the person's BHXH periods (compulsory and voluntary; the months a one-time
+benefit already settled left out, see selectors.one_time_settlement_for) and the salary
 adjustment table.
 
 Rules (Law on Social Insurance 41/2024/QH15, in force 01/07/2025, as summarised in DESIGN.md):

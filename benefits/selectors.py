@@ -4,6 +4,7 @@ Every page reads a fixed number of queries whatever the number of records: recor
 their agency in one query, and grouping and timelines are built in Python.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lookup.selectors import within_officer_scope
+from participation.models import months_between
 from participation.selectors import periods_for
 
 from .estimator import Coefficients, Contribution, OneTimeEstimate, estimate_one_time
@@ -130,19 +132,59 @@ def coefficients() -> Coefficients:
     return Coefficients(table, current_year=timezone.localdate().year)
 
 
-def contributions_of(periods) -> list[Contribution]:
-    return [Contribution(first=p.from_month, last=p.to_month, base=p.base, scheme=p.kind, unpaid_months=p.unpaid_months)
-            for p in periods]
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def contributions_of(periods, *, after: datetime.date | None = None) -> list[Contribution]:
+    """The periods as the estimator takes them; with `after` (a month), only their months after it."""
+    contributions = []
+    for p in periods:
+        first = p.from_month if after is None else max(p.from_month, _next_month(after))
+        if first > p.to_month:
+            continue
+        months = months_between(first, p.to_month)
+        contributions.append(Contribution(first=first, last=p.to_month, base=p.base, scheme=p.kind,
+                                          unpaid_months=min(p.unpaid_months, months)))
+    return contributions
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A one-time BHXH benefit granted: the months it settled no longer count, neither toward
+    another one-time benefit nor toward a pension (Law 41/2024 art. 70; Law 58/2014 art. 60)."""
+
+    record: BenefitRecord
+    through: datetime.date  # the last month settled (its first day)
+
+
+def one_time_settlement_for(*, person) -> Settlement | None:
+    """The latest one-time BHXH benefit granted to the person (approved — the decision fixes the
+    months — or paid), if any. A record does not store the last month it settled: it is the month
+    before the month the claim was received. A claim is filed only after 12 months without
+    contributions, so it settles every month contributed before the receipt, and none after (a
+    return to work starts a new contribution time). One query."""
+    record = (BenefitRecord.objects.filter(person=person, kind=Kind.ONE_TIME, status__in=DECIDED)
+              .order_by("-received_on", "-pk").first())
+    if record is None:
+        return None
+    return Settlement(record, (record.received_on.replace(day=1) - datetime.timedelta(days=1)).replace(day=1))
 
 
 @dataclass
 class Estimate:
     periods: list
     result: OneTimeEstimate
+    settlement: Settlement | None = None
 
 
 def one_time_estimate_for(*, person) -> Estimate:
-    """The person's BHXH periods (compulsory and voluntary) and the one-time estimate built on
-    them: two queries (the periods, the coefficients)."""
-    periods = list(periods_for(person=person, kinds=BHXH_KINDS)) if person is not None else []
-    return Estimate(periods, estimate_one_time(contributions_of(periods), coefficients()))
+    """The person's BHXH periods (compulsory and voluntary) not settled by a one-time benefit
+    granted already, and the one-time estimate built on them: three queries (the periods, the
+    last one-time benefit, the coefficients)."""
+    if person is None:
+        return Estimate([], estimate_one_time([], coefficients()))
+    settlement = one_time_settlement_for(person=person)
+    after = settlement.through if settlement else None
+    periods = [p for p in periods_for(person=person, kinds=BHXH_KINDS) if after is None or p.to_month > after]
+    return Estimate(periods, estimate_one_time(contributions_of(periods, after=after), coefficients()), settlement)

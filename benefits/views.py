@@ -40,6 +40,7 @@ def estimate(request):
     context = {
         **viewing(request.user, person),
         "periods": estimate.periods,
+        "settlement": estimate.settlement,
         "result": result,
         "total": format_months(result.months_total),
         "months_before": format_months(result.months_before),

@@ -185,8 +185,9 @@ def test_estimator_runs_the_same_queries_for_one_period_and_40_years_of_monthly_
     Period.objects.all().delete()
     monthly_periods(user.person, 480)
     forty_years = queries_for_estimator(480)
-    # The page's usual queries, then the periods (with their employer) and the coefficient table.
-    assert one == forty_years <= MAX_QUERIES + 1
+    # The page's usual queries, then the one-time benefit granted, the periods (with their employer)
+    # and the coefficient table.
+    assert one == forty_years <= MAX_QUERIES + 2
 
 
 def test_estimator_page_shows_every_step(client, user):
@@ -244,3 +245,53 @@ def test_seeded_adjustment_table_is_labelled_illustrative(db):
     assert rows.count() >= 30 and rows.get(year=2013).coefficient > rows.get(year=2024).coefficient
     assert all(source.startswith("Minh họa") for source in SalaryAdjustment.objects.values_list("source", flat=True))
     assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize("status, said", [
+    ("paid", "đã được hưởng BHXH một lần, chi trả ngày 24/05/2026 (hồ sơ số 07901.7959453877.01)"),
+    ("approved", "đã được giải quyết hưởng BHXH một lần theo quyết định ngày 20/05/2026 (hồ sơ số 07901.7959453877.01)"),
+])
+def test_months_settled_by_a_one_time_benefit_count_no_more(client, user, status, said):
+    """A one-time benefit granted settles every month contributed before the claim was received:
+    the estimator offers them again nowhere, and they count toward no pension."""
+    from tests.participation.helpers import period
+
+    period(user.person, "01/1998", "07/2025", base=8_000_000)  # 331 months, then 12 without contributions
+    period(user.person, "08/2026", "10/2026", base=9_000_000)  # back to work after the payment
+    extra = {"paid_on": datetime.date(2026, 5, 24)} if status == "paid" else {}
+    record(user.person, Kind.ONE_TIME, reference="07901.7959453877.01", received_on=datetime.date(2026, 5, 10),
+           expected_on=None, contribution_months=331,
+           **decided(status=status, decision_date=datetime.date(2026, 5, 20), amount=751_067_472, **extra))
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert f"Thời gian đóng BHXH đến hết tháng 04/2026 {said}, nên không còn được tính" in page
+    assert "Thời gian đóng BHXH được tính: 3 tháng ." in page and "01/1998" not in page
+    assert "Tổng thời gian đóng BHXH (bắt buộc và tự nguyện): 3 tháng ." in page
+    assert "Bạn đã đủ số năm đóng" not in page and "Còn thiếu 14 năm 9 tháng" in page
+    assert "751.067.472" not in page
+
+
+@pytest.mark.parametrize("status", ["received", "processing", "rejected"])
+def test_a_one_time_claim_not_granted_settles_nothing(client, user, status):
+    from tests.participation.helpers import period
+
+    period(user.person, "01/1998", "07/2025", base=8_000_000)
+    reason = {"reject_reason": "Hồ sơ thiếu sổ BHXH bản chính."} if status == "rejected" else {}
+    record(user.person, Kind.ONE_TIME, received_on=datetime.date(2026, 5, 10), expected_on=None, status=status,
+           **reason)
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "không còn được tính" not in page and "Bạn đã đủ số năm đóng" in page
+    assert "Thời gian đóng BHXH được tính: 27 năm 7 tháng ." in page
+
+
+def test_a_settled_estimate_reads_one_query_more_whatever_the_records(client, user, django_assert_max_num_queries):
+    from benefits.selectors import one_time_estimate_for
+
+    for year in (2020, 2021, 2022):
+        record(user.person, Kind.ONE_TIME, received_on=datetime.date(year, 5, 10), expected_on=None,
+               **decided(status="paid", decision_date=datetime.date(year, 5, 20), paid_on=datetime.date(year, 5, 24)))
+    with django_assert_max_num_queries(3):
+        estimate = one_time_estimate_for(person=user.person)
+    assert estimate.settlement.record.received_on == datetime.date(2022, 5, 10)  # the latest one
+    assert estimate.settlement.through == datetime.date(2022, 4, 1)
