@@ -1,8 +1,10 @@
 """Deterministic demo participation histories for `manage.py seed_demo`.
 
-Each person gets a working life from their early twenties: employers in turn (with raises, gaps
-and, at an employer listed as in arrears, the last months still owed), a voluntary stretch for some, and the
-BHTN (from 2009), BHTNLĐ-BNN (from 07/2016) and BHYT periods that go with employment. A child
+Each person gets a working life from their early twenties to the month they reach retirement age:
+employers in turn (with raises, gaps and, at an employer listed as in arrears, the last months still
+owed), a voluntary stretch for some, and the BHTN (from 2009), BHTNLĐ-BNN (from 07/2016) and BHYT
+periods that go with employment. (A pensioner's BHYT, paid by the BHXH fund, comes with the demo
+pension: `pensioner_bhyt`.) A child
 under six has BHYT paid by the state budget from the month of birth; an older minor has nothing yet.
 Periods already present (same natural key) are left alone, so a second run creates nothing.
 """
@@ -10,6 +12,7 @@ Periods already present (same natural key) are left alone, so a second run creat
 import datetime
 import random
 
+from accounts.models import Person
 from lookup.models import Agency, Employer, MedicalFacility
 
 from .models import Period
@@ -27,6 +30,29 @@ BASE_SALARY = 2_340_000  # mức lương cơ sở: a child's BHYT is 4.5 % of it
 def _add_months(month: datetime.date, count: int) -> datetime.date:
     ordinal = month.year * 12 + month.month - 1 + count
     return datetime.date(ordinal // 12, ordinal % 12 + 1, 1)
+
+
+def retirement_month(birth: datetime.date, sex: int) -> datetime.date:
+    """The month a person reaches the normal retirement age (Labour Code 2019 art. 169, Decree
+    135/2020): 60 years for men and 55 for women until 2020, then 3 months (men) or 4 months (women)
+    more each year, up to 62 in 2028 and 60 in 2035."""
+    start, step, top = (60 * 12, 3, 62 * 12) if sex == Person.Sex.MALE else (55 * 12, 4, 60 * 12)
+    born = birth.year * 12 + birth.month - 1
+    age = start
+    while True:
+        year = (born + age) // 12
+        needed = start if year < 2021 else min(start + step * (year - 2020), top)
+        if needed <= age:
+            return datetime.date(year, (born + age) % 12 + 1, 1)
+        age = needed
+
+
+def pensioner_bhyt(person, *, first: datetime.date, pension: int, agency) -> Period | None:
+    """The BHYT the BHXH fund pays for a pensioner (4.5 % of the pension), from the pension's first
+    month to the end of the demo data; None when the pension starts after it."""
+    if first > TODAY:
+        return None
+    return _period(person, Period.Kind.BHYT, first, TODAY, pension, payer=Period.Payer.FUND, agency=agency)
 
 
 def _base_for(year: int, grade: float) -> int:
@@ -73,9 +99,10 @@ def _career(person, rng, employers, agencies, facilities) -> list[Period]:
     start = max(datetime.date(person.birth_date.year + rng.randint(20, 25), rng.randint(1, 12), 1),
                 datetime.date(1995, 1, 1))
     grade = rng.uniform(0.9, 2.5)
-    while start < TODAY:
+    stop = min(TODAY, retirement_month(person.birth_date, person.sex))  # the last month of the working life
+    while start < stop:
         length = rng.randint(14, 80)
-        end = min(_add_months(start, length - 1), TODAY)
+        end = min(_add_months(start, length - 1), stop)
         if rng.random() < 0.15:  # a stretch of voluntary contributions
             base = int(round(_base_for(start.year, 0.8), -4))
             periods.append(_period(person, Period.Kind.BHXH_VOLUNTARY, start, end, base, payer=Period.Payer.SELF,
@@ -102,7 +129,7 @@ def _career(person, rng, employers, agencies, facilities) -> list[Period]:
                                                agency=employer.agency, facility=facility, unpaid=unpaid))
                 step_start = _add_months(step_end, 1)
                 grade *= rng.uniform(1.0, 1.12)
-        start = _add_months(end, 1 + (rng.choice([0, 0, 0, 1, 3, 6, 14]) if end < TODAY else 0))
+        start = _add_months(end, 1 + (rng.choice([0, 0, 0, 1, 3, 6, 14]) if end < stop else 0))
     return periods
 
 
