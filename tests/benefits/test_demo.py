@@ -1,15 +1,24 @@
-"""Demo benefit records: valid, plausible, the demo citizen's one-time and sickness records and
-his monthly labour-accident allowance (so that the procedures about monthly benefits open to
+"""Demo benefit records: valid, plausible, following the participation history (a pension or a
+one-time BHXH benefit counts the months contributed before it, and nothing is contributed after a
+pension starts or while a one-time claim waits), the demo citizen's refused one-time claim, sickness
+record and monthly labour-accident allowance (so that the procedures about monthly benefits open to
 him), deterministic for a seed, and a second run creates nothing."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.demo import seed_persons
 from benefits import demo
+from benefits.estimator import contributed_months
 from benefits.models import BenefitEvent, BenefitRecord
+from benefits.selectors import contributions_of, one_time_estimate_for
+from participation import demo as participation_demo
+from participation.demo import retirement_month
+from participation.models import Period
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 FIELDS = ("reference", "person__bhxh_code", "kind", "status", "agency__code", "received_on", "amount", "monthly_amount",
@@ -34,7 +43,8 @@ def test_seed_demo_adds_valid_benefit_records_for_some_persons(db):
     citizen = {r.kind: r for r in records if r.person.bhxh_code == "7901234567"}
     assert set(citizen) == {"bhxh_1lan", "om_dau", "tnld_bnn"}
     assert citizen["tnld_bnn"].monthly_amount > 0 and citizen["tnld_bnn"].status == "paid"
-    assert citizen["bhxh_1lan"].status == "processing" and citizen["bhxh_1lan"].agency.code == "07901"
+    assert citizen["bhxh_1lan"].status == "rejected" and citizen["bhxh_1lan"].agency.code == "07901"
+    assert citizen["bhxh_1lan"].reject_reason == demo.NOT_YET_12_MONTHS
     assert citizen["om_dau"].status == "paid" and citizen["om_dau"].amount > 0
     assert len({r.kind for r in records}) >= 4
 
@@ -47,6 +57,7 @@ def test_seed_demo_adds_valid_benefit_records_for_some_persons(db):
 
 def test_same_seed_same_records(db):
     persons, _ = seed_persons(count=50, seed=3)
+    participation_demo.seed(persons=persons, seed=3)
     demo.seed(persons=persons, seed=3)
     first = snapshot()
     BenefitEvent.objects.all().delete()
@@ -55,3 +66,72 @@ def test_same_seed_same_records(db):
     assert snapshot() == first
     assert demo.seed(persons=persons, seed=3) == f"0 hồ sơ hưởng mới, {len(first)} đã có."
 
+
+
+def _ordinal(month: datetime.date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def _bhxh_months(person) -> list[int]:
+    """The months the person contributed BHXH (compulsory or voluntary), as ordinals, in order."""
+    return sorted(contributed_months(contributions_of(Period.objects.filter(person=person, kind__in=demo.BHXH_KINDS))))
+
+
+def test_records_follow_the_participation_history(db):
+    persons, _ = seed_persons(count=300, seed=2026)
+    participation_demo.seed(persons=persons, seed=2026)
+    demo.seed(persons=persons, seed=2026)
+    today = timezone.localdate()
+    pensions = BenefitRecord.objects.filter(kind="huu_tri").select_related("person")
+    one_time = BenefitRecord.objects.filter(kind="bhxh_1lan").exclude(person__bhxh_code=demo.DEMO_CITIZEN_CODE)
+    assert pensions.count() >= 3 and one_time.filter(status="paid").count() >= 2
+    for record in pensions:
+        months = _bhxh_months(record.person)
+        start = _ordinal(record.start_date)
+        # From the month after the person reached retirement age, when their contributions stopped.
+        assert start == _ordinal(retirement_month(record.person.birth_date, record.person.sex)) + 1
+        assert months[-1] < start and record.received_on <= today
+        assert record.contribution_months == len(months) >= (180 if record.start_date >= demo.LAW_2024 else 240)
+        assert record.replacement_rate == demo.pension_rate(len(months), record.person.sex, record.start_date)
+        assert record.status == "paid" and record.monthly_amount > 0
+        bhyt = Period.objects.filter(person=record.person, kind="bhyt", payer="fund")
+        assert [p.from_month for p in bhyt] == ([record.start_date] if record.start_date <= participation_demo.TODAY else [])
+    for record in one_time.select_related("person"):
+        months = _bhxh_months(record.person)
+        received = _ordinal(record.received_on)
+        before = [m for m in months if m < received]
+        # 12 months without contributions before the claim, and none until it is settled.
+        assert before and before[-1] + 12 < received
+        assert len(before) < 240  # Law 41/2024 art. 70.1.d: under 20 years
+        if record.status != "rejected":
+            assert not [m for m in months if received <= m <= _ordinal(record.paid_on or today)]
+        if record.status in ("approved", "paid"):
+            assert record.contribution_months == len(before)
+            settled = one_time_estimate_for(person=record.person)
+            assert settled.settlement.record == record
+            assert settled.result.months_total == len(months) - len(before)
+
+
+def test_the_demo_citizen_still_contributes_when_his_one_time_claim_is_refused(db):
+    persons, _ = seed_persons(count=3, seed=2026)
+    participation_demo.seed(persons=persons, seed=2026)
+    demo.seed(persons=persons, seed=2026)
+    claim = BenefitRecord.objects.get(person__bhxh_code=demo.DEMO_CITIZEN_CODE, kind="bhxh_1lan")
+    last = _bhxh_months(claim.person)[-1]
+    assert claim.status == "rejected" and _ordinal(claim.received_on) - last <= 12
+
+
+@pytest.mark.parametrize("months, sex, start, rate", [
+    (352, 1, datetime.date(2026, 10, 1), "64"),  # 29 years 4 months: 29.5 years, 45 % + 2 % × 9.5
+    (347, 1, datetime.date(2026, 10, 1), "63"),  # 28 years 11 months: 29 years
+    (180, 1, datetime.date(2026, 10, 1), "40"),  # a man with 15 years, from 07/2025
+    (198, 1, datetime.date(2026, 10, 1), "41.5"),  # 16 years 6 months: 16.5 years
+    (180, 2, datetime.date(2026, 10, 1), "45"),
+    (240, 1, datetime.date(2020, 2, 1), "49"),  # 2020: 45 % for 18 years
+    (252, 2, datetime.date(2016, 6, 1), "63"),  # before 2018: 3 % a year for a woman
+    (600, 2, datetime.date(2026, 10, 1), "75"),
+])
+def test_the_pension_rate_follows_the_months(months, sex, start, rate):
+    from decimal import Decimal
+
+    assert demo.pension_rate(months, sex, start) == Decimal(rate)
