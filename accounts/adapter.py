@@ -24,13 +24,15 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from vssid_portal.text import with_hotline
+
 from .services.security import SecurityEvent, security_notify
 
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "account_inactive": _("Tài khoản này đang bị khóa. Hãy liên hệ cơ quan BHXH hoặc tổng đài 1900 9068."),
+        "account_inactive": with_hotline(_("Tài khoản này đang bị khóa. Hãy liên hệ cơ quan BHXH hoặc tổng đài %(hotline)s.")),
         "username_password_mismatch": _("Mã số BHXH (tên đăng nhập) hoặc mật khẩu không đúng."),
         "invalid_login": _("Thông tin đăng nhập không hợp lệ."),
         "incorrect_code": _("Mã xác thực không đúng."),
@@ -95,15 +97,15 @@ def workplace(user) -> Workplace | None:
 
 # Why a session ended, as told to the browser that held it on its next request.
 SESSION_END_MESSAGES = {
-    "logged_in_elsewhere": _(
+    "logged_in_elsewhere": with_hotline(_(
         "Tài khoản của bạn vừa được đăng nhập trên thiết bị khác, nên phiên làm việc trên thiết bị này "
-        "đã kết thúc. Nếu không phải bạn đăng nhập, hãy đổi mật khẩu ngay hoặc gọi tổng đài 1900 9068."
-    ),
+        "đã kết thúc. Nếu không phải bạn đăng nhập, hãy đổi mật khẩu ngay hoặc gọi tổng đài %(hotline)s."
+    )),
     "signed_out_elsewhere": _("Phiên làm việc trên thiết bị này đã được đăng xuất từ một thiết bị khác của bạn."),
-    "ended_by_agency": _(
+    "ended_by_agency": with_hotline(_(
         "Cơ quan BHXH đã kết thúc phiên làm việc của tài khoản này để bảo vệ tài khoản. "
-        "Hãy đăng nhập lại; nếu cần hỗ trợ, gọi tổng đài 1900 9068."
-    ),
+        "Hãy đăng nhập lại; nếu cần hỗ trợ, gọi tổng đài %(hotline)s."
+    )),
     "password_changed": _(
         "Mật khẩu tài khoản vừa được thay đổi, nên phiên làm việc trên thiết bị này đã kết thúc. "
         "Hãy đăng nhập bằng mật khẩu mới."

@@ -25,6 +25,7 @@ from enum import StrEnum
 import pyotp
 from allauth.core import ratelimit
 from allauth.core.internal import ratelimit as ratelimit_internals
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -166,11 +167,11 @@ def cap_reached(request, recipient: Recipient) -> HourlyCapReached | None:
 def _cap_message(recipient: Recipient, minutes: int) -> str:
     return ngettext(
         "Đã gửi đủ số mã cho phép trong một giờ tới %(recipient)s, nên chưa gửi mã mới. "
-        "Bạn có thể yêu cầu mã sau %(minutes)s phút, hoặc gọi tổng đài 1900 9068.",
+        "Bạn có thể yêu cầu mã sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
         "Đã gửi đủ số mã cho phép trong một giờ tới %(recipient)s, nên chưa gửi mã mới. "
-        "Bạn có thể yêu cầu mã sau %(minutes)s phút, hoặc gọi tổng đài 1900 9068.",
+        "Bạn có thể yêu cầu mã sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
         minutes,
-    ) % {"recipient": recipient.display, "minutes": minutes}
+    ) % {"recipient": recipient.display, "minutes": minutes, "hotline": settings.PORTAL_HOTLINE}
 
 
 def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipient | None) -> str | None:

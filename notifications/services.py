@@ -33,7 +33,8 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
     Templates: `notifications/messages/<template>.subject.txt` (e-mail and notices),
     `<template>.body.txt`, and for a notice an optional `<template>.link.txt`: the portal page it
     speaks of, linked from the notice. The templates see the `channel` they render for, so a text
-    can say less by SMS (message_text.quoted cuts an officer's words there). The same idempotency
+    can say less by SMS (message_text.quoted cuts an officer's words there), and the portal's
+    `hotline`. The same idempotency
     key never makes a second message. An e-mail may
     carry one private file (`attachment`: its name in private storage). A `sensitive` message
     (a temporary password, a one-time code) loses its text once delivered or given up; a message
@@ -41,7 +42,7 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
     """
     # What leaves the portal is Vietnamese whatever the language of the page that caused it: a
     # choice label or other lazy text in the context would otherwise follow the active language.
-    context = {**context, "channel": channel}
+    context = {**context, "channel": channel, "hotline": settings.PORTAL_HOTLINE}
     with translation.override(settings.LANGUAGE_CODE):
         subject = ""
         if channel != Message.Channel.SMS:

@@ -25,7 +25,7 @@ from django_ratelimit.core import is_ratelimited
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.templatetags.vn_format import vn_datetime
-from vssid_portal.text import normalize_name
+from vssid_portal.text import normalize_name, with_hotline
 
 from .feedback_selectors import feedback_message_key, feedback_visible_to
 from .models import Feedback
@@ -63,8 +63,8 @@ class TooManyFeedbacks(ValidationError):
     """The client has sent SUBMIT_RATE feedbacks already: this one is not recorded."""
 
     def __init__(self):
-        super().__init__(gettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau ít phút "
-                                 "hoặc gọi tổng đài 1900 9068."), code="too_many")
+        super().__init__(with_hotline(gettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau "
+                                              "ít phút hoặc gọi tổng đài %(hotline)s.")), code="too_many")
 
 
 def _client_allowed(client: str) -> bool:

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 _SPACES = re.compile(r"\s+")
@@ -111,3 +113,12 @@ def sort_key(value: str) -> str:
             letters.append("01" if letter == " " else "02")
         tones.append(tone)
     return "".join(letters) + "!" + "".join(tones)  # "!" sorts before every digit: a prefix comes first
+
+
+def _with_hotline(message) -> str:
+    return str(message) % {"hotline": settings.PORTAL_HOTLINE}
+
+
+# A message that names the portal's hotline as %(hotline)s (settings.PORTAL_HOTLINE), filled in
+# when the message is shown: in the language of that request, and from the one setting.
+with_hotline = lazy(_with_hotline, str)

@@ -22,7 +22,7 @@ from django_ratelimit.core import get_usage, is_ratelimited
 from lookup.models import Province
 from vssid_portal.forms import CodeField, DateOrYearField, NameField
 from vssid_portal.ratelimit import client_ip
-from vssid_portal.text import mask_name
+from vssid_portal.text import mask_name, with_hotline
 
 from ..selectors import person_for_code_lookup
 from ..services.code_lookup import (
@@ -32,10 +32,10 @@ from ..services.code_lookup import (
     code_lookup_challenge_spend,
 )
 
-NOT_FOUND = _(
+NOT_FOUND = with_hotline(_(
     "Không tìm thấy mã số BHXH khớp với các thông tin đã nhập. Hãy kiểm tra họ tên, ngày sinh, tỉnh/thành phố và số giấy tờ "
-    "(hoặc họ tên cha/mẹ), hoặc gọi tổng đài 1900 9068."
-)
+    "(hoặc họ tên cha/mẹ), hoặc gọi tổng đài %(hotline)s."
+))
 CHALLENGE_FAILED = _("Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới.")
 LIMITED = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau một giờ.")
 DEFAULT_RATES = {"ip": "10/h", "network": "50/h"}

@@ -23,14 +23,15 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Agency, Province, Ward
 from lookup.selectors import agencies_search
 from vssid_portal.files import private_file_url
+from vssid_portal.text import with_hotline
 
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
 from ..models import Registration
@@ -104,9 +105,9 @@ def _initial(stored: dict | None) -> dict:
     return {**stored, "birth_date": birth, "phone": phone}
 
 
-TOO_MANY = _(
-    "Bạn đã thử quá nhiều lần. Để bảo vệ thông tin của người tham gia, hãy thử lại sau 1 giờ hoặc gọi 1900 9068."
-)
+TOO_MANY = with_hotline(_(
+    "Bạn đã thử quá nhiều lần. Để bảo vệ thông tin của người tham gia, hãy thử lại sau 1 giờ hoặc gọi %(hotline)s."
+))
 
 
 def limited(request, *, group: str, rate: str, key="vssid_portal.ratelimit.client_ip") -> bool:

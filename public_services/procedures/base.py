@@ -9,6 +9,7 @@ they are FilingDocument rows in private storage.
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
@@ -20,6 +21,7 @@ from benefits.selectors import monthly_benefits_of
 from lookup.models import Agency
 from vssid_portal.documents import DocumentsField, no_room_for, too_large_total, too_many_files
 from vssid_portal.templatetags.vn_format import vn_date
+from vssid_portal.text import with_hotline
 
 
 class ProcedureForm(forms.Form):
@@ -204,7 +206,8 @@ def default_agency(person) -> Agency:
         return person.agency
     agency = Agency.objects.filter(province_id=person.province_id, parent__isnull=True).order_by("code").first()
     if agency is None:
-        raise ValidationError(_("Chưa xác định được cơ quan BHXH quản lý bạn. Hãy gọi 1900 9068 để được hướng dẫn."))
+        raise ValidationError(with_hotline(_("Chưa xác định được cơ quan BHXH quản lý bạn. Hãy gọi %(hotline)s để được "
+                                             "hướng dẫn.")))
     return agency
 
 
@@ -214,7 +217,7 @@ def monthly_benefit_missing(person) -> str:
         return ""
     return gettext("Thủ tục này dành cho người đang hưởng lương hưu, trợ cấp BHXH hằng tháng. Hồ sơ BHXH của "
                    "%(name)s chưa có khoản hưởng hằng tháng nào. Nếu đã có quyết định hưởng, hãy liên hệ cơ quan "
-                   "BHXH quản lý hoặc gọi 1900 9068.") % {"name": person.full_name}
+                   "BHXH quản lý hoặc gọi %(hotline)s.") % {"name": person.full_name, "hotline": settings.PORTAL_HOTLINE}
 
 
 class Procedure:
