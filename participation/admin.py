@@ -69,10 +69,7 @@ class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRang
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        scope = officer_agency_ids(request.user)
-        if scope is not None and obj.agency_id not in scope:
-            raise PermissionDenied
-        period_save(period=obj)  # the form has checked what period_save checks (PeriodAdminForm)
+        period_save(period=obj, actor=request.user)  # the form has checked what period_save checks (PeriodAdminForm)
 
     def get_urls(self):
         return [path("nhap-csv/", self.admin_site.admin_view(self.import_view), name="participation_period_import")] + super().get_urls()

@@ -6,12 +6,13 @@ that changes nothing tells nobody.
 
 import hashlib
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.models import User
 from accounts.selectors import adult_born_by
 from accounts.services.notices import person_notify
+from lookup.selectors import officer_agency_ids
 
 from ..models import Period
 
@@ -52,8 +53,15 @@ def period_is_duplicate(period: Period) -> bool:
 
 
 @transaction.atomic
-def period_save(*, period: Period) -> bool:
-    """Validate and save; returns whether anything changed (and so whether the person was told)."""
+def period_save(*, period: Period, actor=None) -> bool:
+    """Validate and save; returns whether anything changed (and so whether the person was told).
+    `actor`, the officer saving it (None for an import or the demo data): the period's agency, the
+    stored one and the new one, must be within their scope, else PermissionDenied."""
+    if actor is not None:
+        scope = officer_agency_ids(actor)
+        stored = Period.objects.filter(pk=period.pk).values_list("agency_id", flat=True).first() if period.pk else None
+        if scope is not None and not {period.agency_id, stored} - {None} <= scope:
+            raise PermissionDenied("Quá trình thuộc cơ quan BHXH ngoài phạm vi quản lý của bạn.")
     period.full_clean(exclude=["import_key"])
     period.import_key = period.natural_key()
     if period_is_duplicate(period):

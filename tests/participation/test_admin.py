@@ -1,12 +1,14 @@
-"""Periods in the officers' admin: another agency's period is out of reach by URL, and an edit
-tells the person once while a save that changes nothing tells nobody."""
+"""Periods in the officers' admin: another agency's period is out of reach by URL and by the save
+service itself, and an edit tells the person once while a save that changes nothing tells nobody."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 
 from lookup.models import Agency
 from notifications.models import Message
 from participation.models import Period
+from participation.services.periods import period_save
 from tests.accounts.helpers import make_person, officer
 from tests.benefits.helpers import admin_form
 
@@ -162,3 +164,21 @@ def test_the_list_shows_months_as_mm_yyyy_and_the_base_in_dong(client, managed_b
     assert '<td class="field-base_vnd">9.876.543 đ</td>' in html
     assert "01/01/2012" not in html and "9876543" not in html
     assert "?o=3" in html  # the month columns still sort
+
+
+def test_the_save_service_keeps_an_officer_to_their_agencies(managed_by_thu_duc):
+    """The scope is the service's rule, as for benefits and visits: neither another agency's
+    period nor one of one's own moved to another agency is saved."""
+    own, other = officer("canbo07901", "07901", DISTRICT), officer("canbo07903", "07903", DISTRICT)
+    managed_by_thu_duc.base = 1_000_000
+    with pytest.raises(PermissionDenied):
+        period_save(period=managed_by_thu_duc, actor=own)
+    managed_by_thu_duc.agency = Agency.objects.get(code="07901")
+    with pytest.raises(PermissionDenied):
+        period_save(period=managed_by_thu_duc, actor=other)  # moved out of 07903's hands: the new agency is 07901
+    with pytest.raises(PermissionDenied):
+        period_save(period=managed_by_thu_duc, actor=own)  # taken into 07901's hands from 07903
+    assert Period.objects.get(pk=managed_by_thu_duc.pk).base == 9_876_543
+    managed_by_thu_duc.agency = Agency.objects.get(code="07903")
+    assert period_save(period=managed_by_thu_duc, actor=other) is True
+    assert Period.objects.get(pk=managed_by_thu_duc.pk).base == 1_000_000
