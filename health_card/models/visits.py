@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import MedicalFacility
+from vssid_portal.templatetags.vn_format import vn_number
 
 __all__ = ["ICD10_PATTERN", "CostCategory", "Visit", "VisitEvent", "VisitKind", "VisitLine", "normalize_icd10"]
 
@@ -166,8 +167,7 @@ class VisitLine(models.Model):
     @property
     def quantity_display(self) -> str:
         """2.00 → '2', 1.50 → '1,5' (the Vietnamese decimal comma)."""
-        text = f"{Decimal(self.quantity).normalize():f}"
-        return text.replace(".", ",")
+        return vn_number(self.quantity)
 
     def expected_amount(self) -> int | None:
         if self.quantity is None or self.unit_price is None:

@@ -52,6 +52,7 @@ from accounts.selectors import adult_born_by
 from vssid_portal.files import kept_only_if_committed
 from vssid_portal.jobs import dispatch, run_counted
 from vssid_portal.pdf import render_pdf
+from vssid_portal.templatetags.vn_format import vn_number
 
 from ..models import Period, Statement
 from ..selectors import TABS, periods_for, totals_of
@@ -254,7 +255,7 @@ def _month(value: str) -> str:
 
 
 def _percent(value: str) -> str:
-    return f"{Decimal(value).normalize():f}".replace(".", ",") + " %"
+    return f"{vn_number(value)} %"
 
 
 def _birth(value: str) -> str:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template import Context, Template
 
-from vssid_portal.templatetags.vn_format import vn_date, vn_datetime, vnd
+from vssid_portal.templatetags.vn_format import vn_date, vn_datetime, vn_number, vnd
 from vssid_portal.text import fold, normalize_name, search_words
 
 
@@ -18,6 +18,16 @@ from vssid_portal.text import fold, normalize_name, search_words
 )
 def test_vnd(value, shown):
     assert vnd(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(Decimal("6.5"), "6,5"), (1.41, "1,41"), (2.0, "2"), (Decimal("1234.50"), "1.234,5"), (-1500, "-1.500"),
+     ("0.5", "0,5"), (None, ""), ("abc", "")],
+)
+def test_vn_number(value, shown):
+    """One number format for the benefit pages, the chart's table, visit quantities and statements."""
+    assert vn_number(value) == shown
 
 
 def test_dates_are_dd_mm_yyyy_in_local_time():

@@ -1,5 +1,5 @@
-"""Vietnamese display formats: money in VND (`1.234.567 đ`), dates (`dd/mm/yyyy`), times
-(`dd/mm/yyyy HH:MM`, local) and a phone number with most digits hidden.
+"""Vietnamese display formats: money in VND (`1.234.567 đ`), other numbers (`1.234,5`), dates
+(`dd/mm/yyyy`), times (`dd/mm/yyyy HH:MM`, local) and a phone number with most digits hidden.
 
 Dates are written with a four-digit year whatever the year: `strftime("%Y")` leaves years
 before 1000 unpadded on Linux ("01/01/900"), which `%d/%m/%Y` cannot read back."""
@@ -24,6 +24,20 @@ def vnd(value):
         return ""
     sign = "-" if amount < 0 else ""
     return f"{sign}{abs(int(amount)):,} đ".replace(",", ".")
+
+
+@register.filter
+def vn_number(value):
+    """A number the Vietnamese way, without trailing zeros: 6.5 → '6,5', 1234.50 → '1.234,5',
+    2.0 → '2'; '' for what is not a number."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return ""
+    whole, _, fraction = format(number.normalize(), "f").partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = f"{int(whole.lstrip('-') or 0):,}".replace(",", ".")
+    return f"{sign}{whole},{fraction}" if fraction else f"{sign}{whole}"
 
 
 @register.filter
