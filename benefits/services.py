@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
-from vssid_portal.templatetags.vn_format import vn_date
+from vssid_portal.audit import field_change, field_label
 
 from .models import BenefitEvent, BenefitRecord, Status
 from .selectors import monthly_benefits_of
@@ -28,24 +28,6 @@ TRACKED_FIELDS = (
     "days_off", "start_date", "child_birth_date", "allowance_months", "impairment_percent", "replacement_rate",
     "event_date", "contribution_months",
 )
-
-
-def _label(name: str) -> str:
-    return str(BenefitRecord._meta.get_field(name.removesuffix("_id")).verbose_name)
-
-
-def _display(name: str, value) -> str:
-    """A tracked value as the audit trail shows it: choice labels, related objects, dd/mm/yyyy."""
-    if value is None or value == "":
-        return "(trống)"
-    field = BenefitRecord._meta.get_field(name.removesuffix("_id"))
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation:
-        return str(field.related_model.objects.filter(pk=value).first() or value)
-    if hasattr(value, "strftime"):
-        return vn_date(value)
-    return str(value)
 
 
 def _changes(record: BenefitRecord) -> dict[str, tuple]:
@@ -123,11 +105,10 @@ def _write(record: BenefitRecord, *, actor, because: str = "") -> bool:
         if created:
             summary = f"Tiếp nhận hồ sơ {record.get_kind_display()}, trạng thái {record.get_status_display()}."
         else:
-            summary = "; ".join(f"{_label(name)}: {_display(name, old)} → {_display(name, new)}"
-                                for name, (old, new) in changes.items())
+            summary = "; ".join(field_change(BenefitRecord, name, old, new) for name, (old, new) in changes.items())
         if because:
             summary = f"{summary} ({because})"
-        changed = [_label(name) for name in changes]
+        changed = [field_label(BenefitRecord, name) for name in changes]
     BenefitEvent.objects.create(record=record, revision=record.revision, status=record.status, changes=summary,
                                 actor=actor)
     person_notify(

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from accounts.services.notices import person_notify
+from vssid_portal.audit import field_change
 from vssid_portal.templatetags.vn_format import vn_date, vnd
 
 from .models import Visit, VisitEvent, VisitLine
@@ -24,6 +25,7 @@ from .selectors_visits import visit_in_scope
 TOTAL_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
 TRACKED_FIELDS = ("person_id", "facility_id", "reference", "kind", "admitted_on", "discharged_on", "diagnosis_code",
                   "diagnosis_name", "total_cost", "bhyt_paid", "patient_paid")
+MONEY_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
 
 
 def line_totals(lines) -> tuple[int, int, int]:
@@ -90,25 +92,6 @@ def check_dates(visit: Visit) -> None:
 def _line_key(line: VisitLine) -> tuple:
     quantity = Decimal(line.quantity).normalize() if line.quantity is not None else None
     return (line.category, line.description, line.unit, str(quantity), line.unit_price, line.amount, line.bhyt_amount)
-
-
-def _label(name: str) -> str:
-    return str(Visit._meta.get_field(name.removesuffix("_id")).verbose_name)
-
-
-def _display(name: str, value) -> str:
-    if value is None or value == "":
-        return "(trống)"
-    field = Visit._meta.get_field(name.removesuffix("_id"))
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation:
-        return str(field.related_model.objects.filter(pk=value).first() or value)
-    if hasattr(value, "strftime"):
-        return vn_date(value)
-    if name in ("total_cost", "bhyt_paid", "patient_paid"):
-        return vnd(value)
-    return str(value)
 
 
 def change_key(visit: Visit, fingerprint: str) -> str:
@@ -188,7 +171,7 @@ def visit_save(*, visit: Visit, lines, actor=None) -> bool:
             summary = (f"Nhập lượt khám {visit.get_kind_display().lower()} tại {visit.facility.name}, "
                        f"{len(lines)} dòng chi phí.")
         else:
-            parts = [f"{_label(name)}: {_display(name, stored[name])} → {_display(name, new_values[name])}"
+            parts = [field_change(Visit, name, stored[name], new_values[name], money=MONEY_FIELDS)
                      for name in TRACKED_FIELDS if stored[name] != new_values[name]]
             if sorted(map(_line_key, stored_lines), key=repr) != sorted(map(_line_key, lines), key=repr):
                 parts.append(f"chi phí chi tiết: {len(stored_lines)} → {len(lines)} dòng")
