@@ -5,10 +5,13 @@ the portal's static files: no `file://`, no network, so a template can never be 
 a server file or call out.
 """
 
+import base64
 import mimetypes
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import qrcode
+import qrcode.image.svg
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -59,3 +62,15 @@ def render_pdf(template_name: str, context: dict) -> bytes:
         html = render_to_string(template_name, {"PORTAL_HOTLINE": settings.PORTAL_HOTLINE, **context})
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher(fail_on_errors=True))
     return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def data_uri(mime: str, data: bytes) -> str:
+    """A file inlined in the document (a data: URL): the PDF fetches nothing."""
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def qr_data_uri(payload: str, *, border: int = 4) -> str:
+    """A QR code of `payload` as an SVG data: URL: vector in the PDF, no image file."""
+    image = qrcode.make(payload, image_factory=qrcode.image.svg.SvgPathImage,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M, border=border)
+    return data_uri("image/svg+xml", image.to_string())

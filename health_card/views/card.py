@@ -6,7 +6,6 @@ Every page works on the person in view (the user, or a child their parent is vie
 image and the PDF carry the card's id, and a card of anybody else is a 404.
 """
 
-import base64
 import datetime
 import io
 import mimetypes
@@ -14,7 +13,6 @@ import time
 from pathlib import PurePosixPath
 
 import qrcode
-import qrcode.image.svg
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.storage import default_storage
@@ -27,7 +25,7 @@ from accounts.pages import render_personal_page
 from accounts.selectors import person_in_view, viewing
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.paging import paginate
-from vssid_portal.pdf import render_pdf
+from vssid_portal.pdf import data_uri, qr_data_uri, render_pdf
 
 from ..models import Card
 from ..qr import SCREEN_SECONDS, Purpose
@@ -124,10 +122,6 @@ def card_qr_image(request, pk: int):
     return response
 
 
-def _data_uri(mime: str, data: bytes) -> str:
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
 @login_required
 @require_safe
 def card_pdf(request, pk: int):
@@ -135,19 +129,17 @@ def card_pdf(request, pk: int):
     card = _own_card(request, pk)
     if card.status != Card.Status.ACTIVE:
         raise Http404("Chỉ in được thẻ đang sử dụng.")
-    image = qrcode.make(card_qr(card, purpose=Purpose.PRINT), image_factory=qrcode.image.svg.SvgPathImage,
-                        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
     photo = ""
     name = portrait_for(person=card.person)
     if name:
         try:
             with default_storage.open(name, "rb") as handle:
-                photo = _data_uri(mimetypes.guess_type(name)[0] or "image/jpeg", handle.read())
+                photo = data_uri(mimetypes.guess_type(name)[0] or "image/jpeg", handle.read())
         except (FileNotFoundError, OSError):
             photo = ""
     pdf = render_pdf("health_card/card_pdf.html", {
         "card": card, "person": card.person, "guardian": guardian_name(card.person),
-        "qr_uri": _data_uri("image/svg+xml", image.to_string()), "photo_uri": photo,
+        "qr_uri": qr_data_uri(card_qr(card, purpose=Purpose.PRINT), border=2), "photo_uri": photo,
     })
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="the-bhyt-{card.number}.pdf"'

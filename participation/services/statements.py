@@ -28,7 +28,6 @@ Reads used only by the statement pages live here too (`statements_of`, `statemen
 `statement_for_code`), next to the code format they depend on.
 """
 
-import base64
 import datetime
 import hashlib
 import json
@@ -37,8 +36,6 @@ import secrets
 import unicodedata
 from decimal import Decimal
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -51,7 +48,7 @@ from accounts.models import Person
 from accounts.selectors import adult_born_by
 from vssid_portal.files import kept_only_if_committed
 from vssid_portal.jobs import dispatch, run_counted
-from vssid_portal.pdf import render_pdf
+from vssid_portal.pdf import qr_data_uri, render_pdf
 from vssid_portal.templatetags.vn_format import vn_number
 
 from ..models import Period, Statement
@@ -265,13 +262,6 @@ def _birth(value: str) -> str:
     return f"{day}/{month}/{year}"
 
 
-def qr_data_url(payload: str) -> str:
-    """The QR code as an SVG data: URL (vector in the PDF; no Pillow, no file)."""
-    image = qrcode.make(payload, image_factory=qrcode.image.svg.SvgPathImage,
-                        error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode("ascii")
-
-
 def _pdf_context(data: dict, content_hash: str) -> dict:
     """Display strings drawn only from `data`, so the PDF shows what was hashed."""
     groups = []
@@ -298,7 +288,7 @@ def _pdf_context(data: dict, content_hash: str) -> dict:
         "code_display": code_display(data["code"]),
         "issued_at": issued,
         "verify_url": data["verify_url"],
-        "qr": qr_data_url(data["verify_url"]),
+        "qr": qr_data_uri(data["verify_url"]),
         "content_hash": content_hash,
         "content_hash_display": hash_display(content_hash),
     }
