@@ -1,4 +1,5 @@
-"""Telling a person that their records changed: an in-portal notice and an SMS, once per change.
+"""Telling a person that their records changed: an in-portal notice and an SMS, once per change;
+and telling one account of something (user_notify, which account security notices use too).
 
 Periods, benefit records and cards call `person_notify` from their services after a real change
 (never on a no-op save). The idempotency key names the change, so retrying the same change
@@ -14,20 +15,32 @@ from ..selectors import adult_born_by
 
 
 def person_notify(*, person: Person, template: str, context: dict, change_key: str) -> int:
-    """Queue the notices for one change; returns how many messages were written."""
+    """Queue the notices for one change of a person's records, to their account and to the
+    parents who view a minor's records; returns how many messages were written."""
     sent = 0
     recipients = list(User.objects.filter(person=person))
     if person.birth_date > adult_born_by():  # a parent is told until the child's 18th birthday
         recipients += User.objects.filter(guardianships__child=person).select_related("person")
     for user in recipients:
-        own = user.person_id == person.pk
-        context = {**context, "person": person, "for_child": not own}
-        send_message(channel=Message.Channel.INBOX, template=template, context=context, user=user,
-                     idempotency_key=f"{change_key}-inbox-{user.pk}")
+        sent += user_notify(user=user, template=template, key=f"{change_key}-{user.pk}",
+                            context={**context, "person": person, "for_child": user.person_id != person.pk})
+    return sent
+
+
+def user_notify(*, user, template: str, context: dict, key: str, email: str = "") -> int:
+    """Tell one account: a notice in the portal, an SMS to its person's phone where there is one,
+    and an e-mail to `email` if given. `key` names the occurrence for this account (one message of
+    each kind, however often it is told). Returns how many messages were written."""
+    send_message(channel=Message.Channel.INBOX, template=template, context=context, user=user,
+                 idempotency_key=f"{key}-inbox")
+    sent = 1
+    phone = user.person.phone if user.person_id else None
+    if phone:
+        send_message(channel=Message.Channel.SMS, template=template, context=context, user=user,
+                     recipient=phone.as_e164, idempotency_key=f"{key}-sms")
         sent += 1
-        phone = user.person.phone if user.person_id else None
-        if phone:
-            send_message(channel=Message.Channel.SMS, template=template, context=context, user=user,
-                         recipient=phone.as_e164, idempotency_key=f"{change_key}-sms-{user.pk}")
-            sent += 1
+    if email:
+        send_message(channel=Message.Channel.EMAIL, template=template, context=context, user=user,
+                     recipient=email, idempotency_key=f"{key}-email")
+        sent += 1
     return sent

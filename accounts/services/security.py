@@ -10,8 +10,7 @@ from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.models import Message
-from notifications.services import send_message
+from .notices import user_notify
 
 
 class SecurityEvent(StrEnum):
@@ -30,20 +29,9 @@ def security_notify(*, user, event: SecurityEvent) -> None:
     at = timezone.now()
     key = f"security-{event}-{user.pk}-{at:%Y%m%d%H%M%S%f}"  # the occurrence: one notice each
     context = {"event": event, "at": at}
-    template = f"security_{event}"
 
-    def send():
-        send_message(channel=Message.Channel.INBOX, template=template, context=context, user=user,
-                     idempotency_key=f"{key}-inbox")
-        phone = user.person.phone if user.person_id else None
-        if phone:
-            send_message(channel=Message.Channel.SMS, template=template, context=context, user=user,
-                         recipient=phone.as_e164, idempotency_key=f"{key}-sms")
-        if user.email:
-            send_message(channel=Message.Channel.EMAIL, template=template, context=context, user=user,
-                         recipient=user.email, idempotency_key=f"{key}-email")
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: user_notify(user=user, template=f"security_{event}", context=context, key=key,
+                                              email=user.email))
 
 
 def _password_store(user, password_hash: str) -> None:
