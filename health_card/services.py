@@ -95,6 +95,9 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
         group = group or old.group
         agency = agency or old.agency
         valid_to = old.valid_to if valid_to is False else valid_to
+        if group.pk == CHILD_GROUP:  # the law's last day, from the birth date as it stands (a 608A may correct it)
+            last_day = child_card_valid_to(person.birth_date)
+            valid_to = min(valid_to, last_day) if valid_to else last_day
         card = Card(
             person=person, number=person.bhxh_code, group=group, level=group.level,
             facility=facility or old.facility, valid_from=old.valid_from, valid_to=valid_to,

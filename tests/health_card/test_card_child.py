@@ -15,7 +15,7 @@ from health_card import demo_cards, qr
 from health_card.models import Card
 from health_card.qr import Purpose
 from health_card.selectors import child_card_valid_to
-from health_card.services import card_qr
+from health_card.services import card_qr, reissue_card
 from lookup.models import Agency
 from participation.models import Period
 from tests.accounts.helpers import make_person, officer
@@ -128,3 +128,13 @@ def test_the_admin_fills_a_te_cards_end_and_refuses_one_past_it(reference_data, 
     saved = client.post("/quan-tri/health_card/card/add/", {**form, "valid_to": ""})
     assert saved.status_code == 302, saved.content.decode()[:3000]
     assert Card.objects.get(person=child).valid_to == datetime.date(2028, 11, 14)
+
+
+def test_a_reissued_te_card_keeps_to_the_laws_last_day_of_the_birth_date_as_corrected(reference_data, facility):
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2022, 11, 15), id_number="079222012345")
+    assert issue(child, facility, group="TE").valid_to == datetime.date(2028, 11, 14)
+    Person.objects.filter(pk=child.pk).update(birth_date=datetime.date(2022, 3, 15))  # an approved 608A
+    child.refresh_from_db()
+    assert reissue_card(child, "Cấp lại do thông tin ghi trên thẻ không đúng").valid_to == datetime.date(2028, 9, 30)
+    Card.objects.filter(person=child, status=Card.Status.ACTIVE).update(valid_to=None)  # issued before the rule
+    assert reissue_card(child, "Cấp lại do mất thẻ").valid_to == datetime.date(2028, 9, 30)
