@@ -91,11 +91,19 @@ def view_as(request):
 def view_person(request, person_id: int):
     """Where a notice's link leads (`?tiep=` a page of the portal): the personal pages switch to
     the person the notice speaks of — the user, or a child the user may view — and the page opens.
-    Anybody else's id is a 404. Only which person is shown changes, so a plain link may do it."""
+    A child grown up since the notice (18) leads to the personal page, saying so; anybody else's id
+    is a 404. Only which person is shown changes, so a plain link may do it."""
     if person_id == request.user.person_id:
         request.session.pop(VIEWING_SESSION_KEY, None)
     else:
-        request.session[VIEWING_SESSION_KEY] = get_object_or_404(children_of(user=request.user), pk=person_id).pk
+        child = children_of(user=request.user).filter(pk=person_id).first()
+        if child is None:
+            if not request.user.guardianships.filter(child_id=person_id).exists():
+                raise Http404
+            request.session.pop(VIEWING_SESSION_KEY, None)
+            messages.info(request, gettext("Người này đã đủ 18 tuổi: bạn không còn xem được thông tin của họ."))
+            return redirect("accounts:personal")
+        request.session[VIEWING_SESSION_KEY] = child.pk
     target = request.GET.get("tiep", "")
     if not (target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)):
         target = reverse("accounts:personal")

@@ -4,6 +4,8 @@ benefit opens the child's, and the parent's own notice opens their own even whil
 a child. Such a link goes through accounts:view_person, which switches the personal pages to that
 person — the user or a minor child of theirs, nobody else."""
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -110,3 +112,16 @@ def test_the_switch_refuses_anybody_elses_person_and_leaves_the_portal_never(par
         assert response.status_code == 302 and response["Location"] == "/ca-nhan/", target
     anonymous = Client().get(f"/ca-nhan/xem/{parent.child.pk}/?tiep=/the-bhyt/")
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/tai-khoan/dang-nhap/")
+
+
+def test_a_notice_about_a_child_grown_up_since_leads_to_the_personal_page(parent):
+    from accounts.models import Person
+
+    benefit_save(record=record(parent.child, save=False, reference="T-CHILD-2"))
+    link = Message.objects.get(user=parent, channel=Message.Channel.INBOX).link
+    Person.objects.filter(pk=parent.child.pk).update(birth_date=datetime.date(2000, 6, 1))
+    client = Client()
+    client.force_login(parent)
+    where, page = followed(client, link)
+    assert where == "/ca-nhan/" and "Người này đã đủ 18 tuổi: bạn không còn xem được thông tin của họ." in page
+    assert "T-CHILD-2" not in page
