@@ -62,7 +62,9 @@ class Person(models.Model):
 
     def clean(self):
         self.full_name = normalize_name(self.full_name)
-        if self.full_name and not is_person_name(self.full_name):
+        # A new or changed name (its folded key differs from the stored one) must read as a
+        # person's; one stored before this rule does not hold up a correction of something else.
+        if fold(self.full_name) != self.name_key and not is_person_name(self.full_name):
             raise ValidationError({"full_name": PERSON_NAME_ERROR})
         validate_id_document(self.id_type, self.id_number, birth_date=self.birth_date, sex=self.sex)
 

@@ -49,3 +49,15 @@ def test_the_model_refuses_such_a_name_whatever_writes_it(db, name):
         person_correct_identity(person=make_person("7901234599", "Lê Thị Hoa", sex=2, id_number="079188012399"),
                                 full_name=name)
     assert sorted(type(person).objects.values_list("full_name", flat=True)) == ["Lê Thị Hoa", "Nguyễn Văn Đức"]
+
+
+def test_a_name_stored_before_the_rule_does_not_hold_up_another_correction(db):
+    import datetime
+
+    person = make_person()
+    type(person).objects.filter(pk=person.pk).update(full_name="Nguyễn Văn Đức 2", name_key="nguyen van duc 2")
+    person.refresh_from_db()
+    corrected = person_correct_identity(person=person, birth_date=datetime.date(1988, 3, 16))
+    assert corrected.birth_date == datetime.date(1988, 3, 16) and corrected.full_name == "Nguyễn Văn Đức 2"
+    with pytest.raises(ValidationError):
+        person_correct_identity(person=person, full_name="Nguyễn Văn Đức 3")
