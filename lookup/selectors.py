@@ -48,10 +48,10 @@ def within_officer_scope(queryset: QuerySet, user, field: str = "agency_id") -> 
     return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
 
 
-# What may stand before a word in a folded key: a space, or an opening bracket ("(dữ liệu mẫu)").
-# Commas and full stops in the data are followed by a space; between two characters they, a slash,
-# a hyphen or an apostrophe join one token ("tp.hcm", "18/879", "tk1-ts"), found from its start.
-WORD_OPENERS = (" ", "(")
+# What may stand before a word in a folded key: a space, an opening bracket ("(dữ liệu mẫu)") or
+# a full stop ("tp.hcm": "hcm" finds it). Commas in the data are followed by a space; a slash, a
+# hyphen or an apostrophe joins one token ("18/879", "tk1-ts"), found from its start.
+WORD_OPENERS = (" ", "(", ".")
 
 
 def words_begin_words(words: list[str]) -> Q:

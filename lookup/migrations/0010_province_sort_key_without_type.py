@@ -1,10 +1,18 @@
 """Provinces are listed by their proper name: "Thành phố Hà Nội" among the H's, no longer every
 city under T (lookup.models.province_sort_key)."""
 
+import re
+
 from django.db import migrations
 
-from lookup.models import province_sort_key
-from vssid_portal.text import sort_key
+from vssid_portal.text import normalize_name, sort_key
+
+# As lookup.models.province_sort_key had it when this migration was written.
+PROVINCE_TYPE_PREFIX = re.compile(r"^(?:thành phố|tỉnh) ", re.IGNORECASE)
+
+
+def province_sort_key(name: str) -> str:
+    return sort_key(PROVINCE_TYPE_PREFIX.sub("", normalize_name(name)))
 
 
 def _rewrite(apps, key):

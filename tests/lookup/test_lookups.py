@@ -337,9 +337,11 @@ def test_a_word_matches_from_the_start_of_a_word_only(client, rows):
     assert {"07901", "07902", "07909"} <= codes and "07912" not in codes
 
 
-def test_a_word_after_an_opening_bracket_is_found(client, reference_data):
-    """The sample employers are named "… (dữ liệu mẫu)": "du" begins a word after the bracket."""
+def test_a_word_after_an_opening_bracket_or_a_full_stop_is_found(client, reference_data):
+    """The sample employers are named "… (dữ liệu mẫu)": "du" begins a word after the bracket.
+    Three hospitals are named "… TP.HCM": "hcm" begins a word after the full stop."""
     assert count(html(client, EMPLOYERS, q="du lieu mau")) == Employer.objects.filter(name__contains="(dữ liệu mẫu)").count() > 0
+    assert {"Bệnh viện Đại học Y Dược TP.HCM", "Bệnh viện Ung Bướu TP.HCM"} <= set(headings(html(client, FACILITIES, q="hcm")))
 
 
 def test_the_selectors_search_the_folded_key_on_this_database(rows):
