@@ -23,7 +23,7 @@ def test_vnd(value, shown):
 @pytest.mark.parametrize(
     ("value", "shown"),
     [(Decimal("6.5"), "6,5"), (1.41, "1,41"), (2.0, "2"), (Decimal("1234.50"), "1.234,5"), (-1500, "-1.500"),
-     ("0.5", "0,5"), (None, ""), ("abc", "")],
+     ("0.5", "0,5"), (None, ""), ("abc", ""), (float("nan"), ""), ("Infinity", "")],
 )
 def test_vn_number(value, shown):
     """One number format for the benefit pages, the chart's table, visit quantities and statements."""

@@ -34,6 +34,8 @@ def vn_number(value):
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return ""
+    if not number.is_finite():
+        return ""
     whole, _, fraction = format(number.normalize(), "f").partition(".")
     sign = "-" if whole.startswith("-") else ""
     whole = f"{int(whole.lstrip('-') or 0):,}".replace(",", ".")
