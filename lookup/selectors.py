@@ -108,11 +108,13 @@ def facility_code_written(query: str) -> str | None:
 
 
 def facilities_lookup(
-    *, province: Province | None = None, query: str = "", level: str = "", sick_leave_only: bool = False
+    *, province: Province | None = None, query: str = "", level: str = "", sick_leave_only: bool = False,
+    bhyt_contract: bool = True,
 ) -> QuerySet:
-    """KCB facilities with a BHYT contract, by province, words of name/code/address (or a code
-    written with a separator: that code only) and level."""
-    facilities = MedicalFacility.objects.filter(bhyt_contract=True).select_related("province").order_by("code")
+    """KCB facilities with a BHYT contract (or, with `bhyt_contract=False`, those without one), by
+    province, words of name/code/address (or a code written with a separator: that code only) and
+    level."""
+    facilities = MedicalFacility.objects.filter(bhyt_contract=bhyt_contract).select_related("province").order_by("code")
     if province is not None:
         facilities = facilities.filter(province=province)
     if level:

@@ -15,6 +15,7 @@ def index(request):
 # --- Public lookups (menu "Tra cứu"): GET forms, paginated, no login -------------------------
 
 PER_PAGE = 20
+UNCONTRACTED_SHOWN = 5
 
 
 def _results_page(request, form, queryset, *, template: str, heading: str, extra: dict | None = None):
@@ -41,8 +42,14 @@ def facilities(request, *, sick_leave_only: bool = False):
     form = FacilityLookupForm(request.GET or None, query_label=_("Tên, mã hoặc địa chỉ cơ sở KCB"),
                               query_hint=_("Ví dụ: benh vien cho ray hoặc 79001. Không cần gõ dấu."))
     heading = _("Cơ sở KCB được cấp giấy nghỉ việc hưởng BHXH") if sick_leave_only else _("Cơ sở khám chữa bệnh BHYT")
-    return _results_page(request, form, selectors.facilities_lookup(**form.filters(), sick_leave_only=sick_leave_only),
-                         template="lookup/facilities.html", heading=heading, extra={"sick_leave_only": sick_leave_only})
+    filters = {**form.filters(), "sick_leave_only": sick_leave_only}
+    found = selectors.facilities_lookup(**filters)
+    # A name searched for and not found may be a facility without a BHYT contract: say so, rather
+    # than let the citizen think they misspelt it (one query more, on an empty result only).
+    uncontracted = (lambda: list(selectors.facilities_lookup(**filters, bhyt_contract=False)[:UNCONTRACTED_SHOWN])
+                    if filters.get("query") else [])
+    return _results_page(request, form, found, template="lookup/facilities.html", heading=heading,
+                         extra={"sick_leave_only": sick_leave_only, "uncontracted": uncontracted})
 
 
 def sick_leave_facilities(request):

@@ -296,6 +296,17 @@ def test_punctuation_around_words_is_not_searched_for(client, rows):
     assert count(page) == 0 and "Không có kết quả phù hợp" in page
 
 
+def test_a_facility_found_only_without_a_bhyt_contract_is_named_as_such(client, rows):
+    """"Phòng khám tư Nguyễn Văn Đức" has no BHYT contract: its search answered only "no result,
+    try a shorter word", as if misspelt. It now says the card is not used there."""
+    note = "Các cơ sở sau khớp với tìm kiếm nhưng không có hợp đồng khám chữa bệnh BHYT"
+    page = html(client, FACILITIES, q="phong kham tu nguyen van duc")
+    assert count(page) == 0 and note in page and "Phòng khám tư Nguyễn Văn Đức (79 - Z03, " in page
+    assert note not in html(client, FACILITIES, q="nguyen van duc")  # found with a contract: no note
+    assert note not in html(client, FACILITIES, q="khong co co so nao")
+    assert note not in html(client, FACILITIES, province="79", level="co_so")  # no words searched
+
+
 def test_a_facility_code_written_with_its_dash_finds_that_facility_only(client, rows):
     """"79 - Z01" searched as the words 79 and Z01 also found a facility of another province whose
     code ends in Z01 and whose address holds "479"."""
