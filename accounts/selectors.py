@@ -86,6 +86,11 @@ def children_of(*, user):
             .select_related(*PERSON_PAGE_RELATIONS).order_by("birth_date"))
 
 
+def was_guardian_of(*, user, person_id) -> bool:
+    """Whether the user is, or was, linked as parent or guardian to this person, whatever their age."""
+    return user.guardianships.filter(child_id=person_id).exists()
+
+
 def viewing(user, person) -> dict:
     """The context naming whose records a page shows: `person`, and `viewing_child` when they are
     not the user's own (a parent looking at a child's, the parent's login with or without a person

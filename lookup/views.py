@@ -1,8 +1,7 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from vssid_portal.paging import page_number
+from vssid_portal.paging import paginate
 
 from . import selectors
 from .forms import CollectionPointLookupForm, FacilityLookupForm, LookupForm
@@ -19,14 +18,11 @@ UNCONTRACTED_SHOWN = 5
 
 
 def _results_page(request, form, queryset, *, template: str, heading: str, extra: dict | None = None):
-    paginator = Paginator(queryset, PER_PAGE)
-    page = paginator.get_page(page_number(request.GET.get("trang")))
     params = request.GET.copy()
     params.pop("trang", None)
     context = {
-        "form": form, "page": page, "heading": heading, "searched": bool(request.GET),
-        "query_string": params.urlencode(), **(extra or {}),
-        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
+        "form": form, "heading": heading, "searched": bool(request.GET), "query_string": params.urlencode(),
+        **paginate(queryset, request.GET.get("trang"), per_page=PER_PAGE), **(extra or {}),
     }
     return render(request, template, context)
 

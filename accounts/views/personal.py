@@ -26,7 +26,7 @@ from vssid_portal.files import private_file_url
 from ..adapter import workplace
 from ..forms import ChildRegistrationForm
 from ..pages import render_personal_page
-from ..selectors import VIEWING_SESSION_KEY, children_of
+from ..selectors import VIEWING_SESSION_KEY, children_of, was_guardian_of
 from ..services.registration import (
     UPLOAD_DIR,
     PhotosExpired,
@@ -98,7 +98,7 @@ def view_person(request, person_id: int):
     else:
         child = children_of(user=request.user).filter(pk=person_id).first()
         if child is None:
-            if not request.user.guardianships.filter(child_id=person_id).exists():
+            if not was_guardian_of(user=request.user, person_id=person_id):
                 raise Http404
             request.session.pop(VIEWING_SESSION_KEY, None)
             messages.info(request, gettext("Người này đã đủ 18 tuổi: bạn không còn xem được thông tin của họ."))
