@@ -169,6 +169,23 @@ def messages_redispatch_pending(*, older_than: timedelta = timedelta(minutes=10)
     return len(ids)
 
 
+# The delivery log of SMS and e-mail holds phone numbers, addresses and what was said to them: it
+# is kept a year (long enough to answer "I never got the message") and then deleted. In-portal
+# notices are the citizen's own record and stay.
+OUTBOX_RETENTION = timedelta(days=365)
+
+
+def messages_delete_old(*, older_than: timedelta = OUTBOX_RETENTION) -> int:
+    """Delete the SMS and e-mails delivered or given up more than `older_than` ago. Returns how many."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = (
+        Message.objects.filter(status__in=[Message.Status.SENT, Message.Status.FAILED], updated_at__lt=cutoff)
+        .exclude(channel=Message.Channel.INBOX)
+        .delete()
+    )
+    return deleted
+
+
 def notice_mark_read(*, user, message_id: int | None = None) -> int:
     """Mark one of the user's in-portal notices read, or all of them when no id is given."""
     notices = Message.objects.filter(user=user, channel=Message.Channel.INBOX, read_at__isnull=True)

@@ -15,3 +15,8 @@ def deliver_message(self, message_id: int):
 @shared_task
 def redispatch_pending_messages():
     return services.messages_redispatch_pending()
+
+
+@shared_task
+def delete_old_messages():
+    return services.messages_delete_old()

@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.redispatch_pending_messages",
         "schedule": timedelta(minutes=5),
     },
+    "notifications-delete-old-messages": {
+        "task": "notifications.tasks.delete_old_messages",
+        "schedule": timedelta(hours=24),
+    },
     "registrations-delete-stale-photos": {
         "task": "accounts.tasks.delete_stale_registration_photos",
         "schedule": timedelta(hours=24),

@@ -450,3 +450,30 @@ def test_a_page_number_below_one_shows_the_first_page_of_notices(client, trang):
         return re.search(r"Trang (\d+)/2", client.get(f"/thong-bao/?trang={query}").content.decode()).group(1)
 
     assert page(trang) == page("1") == "1"
+
+
+def test_the_sms_and_email_log_is_deleted_after_a_year_and_notices_stay(django_user_model):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from notifications.services import OUTBOX_RETENTION, messages_delete_old
+
+    user = django_user_model.objects.create_user(username="7901234567", password="x-Pass-2026!")
+
+    def message(key, channel=Message.Channel.SMS, status=Message.Status.SENT, age=OUTBOX_RETENTION + timedelta(days=1)):
+        row = Message.objects.create(channel=channel, recipient="" if channel == Message.Channel.INBOX else "+84912345678",
+                                     user=user, template="welcome", body="Nội dung", status=status, idempotency_key=key)
+        Message.objects.filter(pk=row.pk).update(updated_at=timezone.now() - age)
+        return key
+
+    old = {message("sms-sent"), message("sms-failed", status=Message.Status.FAILED),
+           message("email-sent", channel=Message.Channel.EMAIL)}
+    kept = {message("sms-pending", status=Message.Status.PENDING),  # not delivered yet: the sweep's
+            message("sms-recent", age=OUTBOX_RETENTION - timedelta(days=1)),
+            message("notice-old", channel=Message.Channel.INBOX)}
+    assert messages_delete_old() == len(old)
+    assert set(Message.objects.values_list("idempotency_key", flat=True)) == kept
+    assert messages_delete_old() == 0
+    assert settings.CELERY_BEAT_SCHEDULE["notifications-delete-old-messages"]["task"] == "notifications.tasks.delete_old_messages"
