@@ -40,11 +40,25 @@ def monthly_benefits_of(*, person):
     return BenefitRecord.objects.filter(_MONTHLY, person=person).order_by("pk")
 
 
+# What a person still has money to receive in: a monthly benefit granted, or a claim neither
+# refused nor paid yet.
+_TO_COLLECT = _MONTHLY | ~Q(status__in=(Status.REJECTED, Status.PAID))
+
+
 def kinds_to_collect(*, person) -> set[str]:
-    """The benefit types the person still has money to receive in: a monthly benefit granted, or a
-    claim neither refused nor paid yet. One query."""
-    pending = ~Q(status__in=(Status.REJECTED, Status.PAID))
-    return set(BenefitRecord.objects.filter(_MONTHLY | pending, person=person).values_list("kind", flat=True))
+    """The benefit types the person still has money to receive in. One query."""
+    return set(BenefitRecord.objects.filter(_TO_COLLECT, person=person).values_list("kind", flat=True))
+
+
+def paying_agency(*, person, kinds=()):
+    """The BHXH agency that pays the person, which handles their requests on where, how and to whom
+    it pays: the agency of their latest monthly benefit (a change of benefit place moves each of
+    them), or with `kinds` of their latest record of those kinds still to collect. None when there
+    is none. One query."""
+    records = BenefitRecord.objects.filter(_TO_COLLECT, person=person, kind__in=kinds) if kinds \
+        else monthly_benefits_of(person=person)
+    record = records.select_related("agency").order_by("-pk").first()
+    return record.agency if record is not None else None
 
 
 def benefits_visible_to(user):

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
 from benefits.models import Kind
-from benefits.selectors import MONTHLY_KINDS, kinds_to_collect
+from benefits.selectors import MONTHLY_KINDS, kinds_to_collect, paying_agency
 from vssid_portal.forms import CodeField, DayMonthYearField, NameField
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .base import Procedure, ProcedureForm, pdf_wording
+from .base import Procedure, ProcedureForm, default_agency, pdf_wording
 from .fields import phone_field, validate_birth_date
 from .registry import register
 
@@ -153,3 +153,8 @@ class Authorisation(Procedure):
         return gettext("Thủ tục này dành cho người đang có lương hưu, trợ cấp BHXH để nhận: hưởng hằng tháng, hoặc "
                        "hồ sơ hưởng đã nộp mà chưa chi trả. Hồ sơ BHXH của %(name)s chưa có khoản nào như vậy nên "
                        "chưa có gì để ủy quyền nhận thay.") % {"name": person.full_name}
+
+    def agency_for(self, *, person, data):
+        """The agency that pays the benefit to be collected (after a change of benefit place, no
+        longer the one that manages the person)."""
+        return paying_agency(person=person, kinds=BENEFIT_KINDS[data["benefit"]]) or default_agency(person)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from benefits.selectors import paying_agency
 from benefits.services import monthly_benefits_change
 from lookup.models import Agency, Province
 from vssid_portal.forms import TextField
@@ -51,8 +52,9 @@ class BenefitPlaceForm(ProcedureForm):
     def clean(self):
         cleaned = super().clean()
         agency = cleaned.get("new_agency")
-        if self.person is not None and agency is not None and agency.pk == self.person.agency_id:
-            self.add_error("new_agency", gettext("Đây là cơ quan BHXH đang quản lý bạn. Hãy chọn nơi nhận mới."))
+        if self.person is not None and agency is not None and agency == paying_agency(person=self.person):
+            self.add_error("new_agency", gettext("Đây là cơ quan BHXH đang chi trả lương hưu, trợ cấp cho bạn. Hãy chọn "
+                                                 "nơi nhận mới."))
         return cleaned
 
 

@@ -1,17 +1,18 @@
 """Change of how benefits are paid (cash at the post office or into a bank account) or of the
 beneficiary's contact details. Bank codes and account numbers are checked by
 public_services.banks. Only for someone granted a monthly benefit; completing it writes the new
-payment method to each of the person's monthly benefits. Handling time: 5 working days
+payment method to each of the person's monthly benefits. The agency that pays them handles it. Handling time: 5 working days
 (unconfirmed)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import BenefitRecord
+from benefits.selectors import paying_agency
 from benefits.services import monthly_benefits_change
 from vssid_portal.forms import CodeField, NameField, TextField
 
-from .base import Procedure, ProcedureForm, monthly_benefit_missing
+from .base import Procedure, ProcedureForm, default_agency, monthly_benefit_missing
 from .fields import long_text, phone_field
 from .registry import register
 
@@ -87,6 +88,9 @@ class PaymentMethod(Procedure):
 
     def unavailable(self, person):
         return monthly_benefit_missing(person)
+
+    def agency_for(self, *, person, data):
+        return paying_agency(person=person) or default_agency(person)
 
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, payment_method=PAID_AS[filing.data["method"]],

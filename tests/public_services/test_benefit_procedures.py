@@ -164,3 +164,29 @@ def test_without_a_monthly_benefit_any_more_the_completion_is_refused(owner, dis
 def test_the_move_reaches_the_agency_chosen(owner, other_district_officer):
     filing = complete(submit(owner, "CHUYEN-NOI-HUONG"), other_district_officer)
     assert BenefitRecord.objects.get(person=owner.person).agency == Agency.objects.get(pk=filing.data["new_agency"])
+
+
+def test_after_a_move_the_paying_agency_handles_the_method_and_the_authorisation(client, owner, district_officer,
+                                                                                 other_district_officer):
+    # 07901 manages the person; after the move 07902 pays the monthly allowance.
+    complete(submit(owner, "CHUYEN-NOI-HUONG"), other_district_officer)
+    assert owner.person.agency.code == "07901"
+    assert submit(owner, "THAY-DOI-CHI-TRA").agency.code == "07902"
+    assert submit(owner, "UY-QUYEN").agency.code == "07902"
+    # A one-time claim still in hand at 07901 is authorised there.
+    record(owner.person, BenefitRecord.Kind.ONE_TIME, agency="07901")
+    authorisation = registry.get("UY-QUYEN")
+    assert authorisation.agency_for(person=owner.person, data={"benefit": "mot_lan"}).code == "07901"
+    # Moving back to the managing agency is a move; to the paying one is not.
+    client.force_login(owner)
+    url, managing = MONTHLY["CHUYEN-NOI-HUONG"], owner.person.agency
+    refused = client.post(url, {**answers("CHUYEN-NOI-HUONG"), "idempotency_key": new_idempotency_key()})
+    assert "Đây là cơ quan BHXH đang chi trả lương hưu, trợ cấp cho bạn" in refused.content.decode()
+    back = client.post(url, {**answers("CHUYEN-NOI-HUONG", new_province=str(managing.province_id),
+                                       new_agency=str(managing.pk)), "idempotency_key": new_idempotency_key()})
+    assert back.status_code == 302
+
+
+def test_the_method_goes_to_the_managing_agency_while_it_pays(owner):
+    assert submit(owner, "THAY-DOI-CHI-TRA").agency.code == "07901"
+    assert submit(owner, "UY-QUYEN").agency.code == "07901"
