@@ -27,6 +27,7 @@ from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
 from .selectors import filings_visible_to
 from .services import (
     FilingAlreadyInStatus,
+    check_move,
     filing_complete,
     filing_receive,
     filing_reject,
@@ -233,11 +234,20 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
         if step not in NOTE_STEPS:
             raise Http404
         filing = self._visible(request, pk)
-        service, _status, argument, title, label = NOTE_STEPS[step]
+        service, status, argument, title, label = NOTE_STEPS[step]
         if not self.has_process_permission(request):
             raise PermissionDenied
         error = None
-        if request.method == "POST":
+        if request.method != "POST":
+            try:  # a step the filing can no longer take is said before the officer writes a reason for it
+                check_move(filing, to=status)
+            except FilingAlreadyInStatus as done:
+                messages.info(request, done.message)
+                return redirect("admin:public_services_filing_change", filing.pk)
+            except ValidationError as refused:
+                messages.error(request, " ".join(refused.messages))
+                return redirect("admin:public_services_filing_change", filing.pk)
+        else:
             try:
                 note = posted_text(request, "note")
                 service(filing=filing, officer=request.user, **{argument: note})

@@ -147,7 +147,7 @@ class FilingAlreadyInStatus(ValidationError):
             f"lúc {vn_datetime(event.at)}); không cần thực hiện lại.")
 
 
-def _check_move(filing: Filing, *, to: str) -> None:
+def check_move(filing: Filing, *, to: str) -> None:
     """Refuse a status change that is not an allowed transition (or that was made already)."""
     if to == filing.status:
         raise FilingAlreadyInStatus(filing)
@@ -160,7 +160,7 @@ def _check_move(filing: Filing, *, to: str) -> None:
 
 def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filing:
     """Change the status of a locked filing along an allowed transition."""
-    _check_move(filing, to=to)
+    check_move(filing, to=to)
     from_status, filing.status = filing.status, to
     filing.save(update_fields=["status", "updated_at", *fields])
     _record(filing, from_status=from_status, actor=actor, note=note)
@@ -307,7 +307,7 @@ def filing_complete(*, filing: Filing, officer, note: str = "") -> Filing:
     (BHYT card reissue: the new card), so a failing hook leaves the filing as it was. What the
     hook says it did follows the officer's note in the completion's history."""
     filing = _officer_locked(filing, officer)
-    _check_move(filing, to=Filing.Status.DONE)  # a second click changes nothing, the hook included
+    check_move(filing, to=Filing.Status.DONE)  # a second click changes nothing, the hook included
     done = filing.procedure.on_complete(filing=filing, actor=officer)
     filing.finished_at = timezone.now()
     note = "\n".join(part for part in ((note or "").strip(), done or "") if part)

@@ -195,3 +195,17 @@ def test_the_agency_is_shown_as_text_where_the_officer_may_not_open_its_admin_pa
     assert "Cơ quan BHXH giải quyết" in html and str(filing.agency) in html
     assert "/quan-tri/lookup/agency/" not in html  # a 403 for officers
     assert logged(district_officer).get(f"/quan-tri/lookup/agency/{filing.agency_id}/change/").status_code == 403
+
+
+def test_a_note_step_the_filing_can_no_longer_take_is_refused_before_the_officer_writes(owner, district_officer):
+    filing = submit(owner)
+    client = logged(district_officer)
+    client.post(f"{QUEUE}{filing.pk}/ghi-chu/reject/", {"note": "Không thuộc diện cấp lại"})
+    refused = client.get(f"{QUEUE}{filing.pk}/ghi-chu/return/")
+    assert refused.status_code == 302 and refused.url == f"{QUEUE}{filing.pk}/change/"
+    html = client.get(refused.url).content.decode()
+    assert "đang ở trạng thái “Từ chối giải quyết” nên không thể chuyển sang “Cần bổ sung, sửa đổi”" in html
+    again = client.get(f"{QUEUE}{filing.pk}/ghi-chu/reject/", follow=True)
+    assert [m.level for m in again.context["messages"]] == [INFO]
+    assert "không cần thực hiện lại" in again.content.decode()
+    assert 'name="note"' not in again.content.decode()
