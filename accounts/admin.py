@@ -164,8 +164,9 @@ class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWith
             # A child's registration declares no ID document: nothing to compare, no row.
             *([(obj.get_id_type_display(), obj.id_number, person.id_number,
                 obj.id_number.upper() == person.id_number.upper())] if obj.id_number else []),
-            ("Điện thoại", obj.phone.as_national if obj.phone else "", person.phone.as_national if person.phone else "",
-             obj.phone == person.phone),
+            # A child's registration gives the parent's number, which is not the child's to compare.
+            *([("Điện thoại", obj.phone.as_national if obj.phone else "", person.phone.as_national if person.phone else "",
+                obj.phone == person.phone)] if not obj.is_child else []),
             # The whole address: the house number and street as well as the ward and province.
             ("Địa chỉ", f"{obj.street}, {obj.ward.name}, {obj.province.name}", person.address,
              (obj.province_id, obj.ward_id, _comparable(obj.street))

@@ -126,8 +126,14 @@ def test_a_childs_registration_claims_no_match_for_the_id_it_does_not_declare(cl
     client.force_login(officer("canbo07901", "07901", DISTRICT))
     rows = comparison_rows(client, registration)
     assert "" not in rows  # no row without a label
-    assert set(rows) == {"Mã số BHXH", "Họ và tên", "Ngày sinh", "Điện thoại", "Địa chỉ"}
+    # nor for the phone, which is the parent's
+    assert set(rows) == {"Mã số BHXH", "Họ và tên", "Ngày sinh", "Địa chỉ"}
     assert rows["Họ và tên"] == ("", "Khớp")
+    html = client.get(f"{REGISTRATIONS}{registration.pk}/change/").content.decode()
+    assert "Duyệt và liên kết với tài khoản cha/mẹ" in html and "Duyệt và cấp tài khoản" not in html
     # an adult's registration keeps its ID row
-    adult = comparison_rows(client, submit(people["lan"], "07901"))
+    adult_registration = submit(people["lan"], "07901")
+    adult = comparison_rows(client, adult_registration)
     assert adult[Registration(id_type=people["lan"].id_type).get_id_type_display()] == ("", "Khớp")
+    assert "Điện thoại" in adult
+    assert "Duyệt và cấp tài khoản" in client.get(f"{REGISTRATIONS}{adult_registration.pk}/change/").content.decode()
