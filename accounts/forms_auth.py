@@ -177,6 +177,14 @@ class NewPasswordForm(forms.Form):
             field.widget.attrs.pop("placeholder", None)  # labels, not placeholders
             field.error_messages["required"] = REQUIRED[name]
 
+    def clean_password1(self):
+        # A temporary password typed again would keep an officer-issued password in use; any other
+        # account would "change" nothing.
+        password = self.cleaned_data["password1"]
+        if self.user.check_password(password):
+            raise ValidationError(gettext("Mật khẩu mới phải khác mật khẩu đang dùng."))
+        return password
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password1") and cleaned.get("password2") and cleaned["password1"] != cleaned["password2"]:

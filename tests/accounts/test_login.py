@@ -173,6 +173,11 @@ def test_temporary_password_must_be_replaced_before_anything_else(client, sms_ou
     user.refresh_from_db()
     assert user.must_change_password
 
+    same = client.post(f"{NEW_PASSWORD}?next=/thong-bao/", {"password1": PASSWORD, "password2": PASSWORD})
+    assert "Mật khẩu mới phải khác mật khẩu đang dùng." in same.content.decode()
+    user.refresh_from_db()
+    assert user.must_change_password and user.check_password(PASSWORD)
+
     new = "một câu dài dễ nhớ về con mèo"
     response = client.post(f"{NEW_PASSWORD}?next=/thong-bao/", {"password1": new, "password2": new})
     assert response.status_code == 302 and response["Location"] == "/thong-bao/"
