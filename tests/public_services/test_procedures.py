@@ -91,9 +91,10 @@ def test_a_new_agency_must_be_in_the_chosen_province(owner):
     assert errors["new_agency"] == ["Chọn cơ quan BHXH thuộc tỉnh/thành phố đã chọn."]
 
 
-def test_the_managing_agency_is_not_a_new_place(owner):
+def test_the_paying_agency_is_not_a_new_place(owner):
+    # The owner's allowance is paid by the agency that manages them.
     errors = form("CHUYEN-NOI-HUONG", owner.person, new_agency=str(owner.person.agency_id)).errors
-    assert errors["new_agency"] == ["Đây là cơ quan BHXH đang quản lý bạn. Hãy chọn nơi nhận mới."]
+    assert errors["new_agency"] == ["Đây là cơ quan BHXH đang chi trả lương hưu, trợ cấp cho bạn. Hãy chọn nơi nhận mới."]
 
 
 def test_bank_account_numbers_are_checked_by_the_bank_rules(owner):
