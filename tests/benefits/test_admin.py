@@ -208,3 +208,43 @@ def test_a_person_outside_the_officers_agency_is_neither_shown_nor_taken(client,
     assert not BenefitRecord.objects.exists() and not Message.objects.exists()
     client.force_login(benefits_officer("canbo07903", "07903", DISTRICT))
     assert "Hoàng Thị Thu Trang" in client.get(f"{ADD}?person={person.pk}").content.decode()
+
+
+def test_a_records_history_is_read_in_one_query_however_long(client, records, django_user_model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    url = change_url(records["q1"])
+
+    def queries_with(lines: int) -> int:
+        for number in range(lines):
+            actor = django_user_model.objects.create_user(f"canbo-lich-su-{lines}-{number}")
+            BenefitEvent.objects.create(record=records["q1"], revision=lines * 100 + number, status="received", changes="—",
+                                        actor=actor)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        assert f"canbo-lich-su-{lines}-{lines - 1}" in html
+        return len(queries)
+
+    assert queries_with(2) == queries_with(12)
+
+
+def test_the_outbox_list_reads_its_recipients_in_one_query(client, records, django_user_model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+
+    def queries_with(rows: int) -> int:
+        for number in range(rows):
+            user = django_user_model.objects.create_user(f"nguoi-nhan-{rows}-{number}")
+            Message.objects.create(channel=Message.Channel.INBOX, user=user, template="welcome", body="—",
+                                   idempotency_key=f"outbox-{rows}-{number}")
+        client.get("/quan-tri/notifications/message/")
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/quan-tri/notifications/message/")
+        return len(queries)
+
+    assert queries_with(2) == queries_with(12)
