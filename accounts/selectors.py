@@ -91,6 +91,11 @@ def was_guardian_of(*, user, person_id) -> bool:
     return user.guardianships.filter(child_id=person_id).exists()
 
 
+def guardianship_of(*, user, person_id):
+    """The user's link as parent or guardian to this person (and how they are related), if any."""
+    return user.guardianships.filter(child_id=person_id).first()
+
+
 def viewing(user, person) -> dict:
     """The context naming whose records a page shows: `person`, and `viewing_child` when they are
     not the user's own (a parent looking at a child's, the parent's login with or without a person

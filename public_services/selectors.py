@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from accounts.selectors import children_of
+from accounts.selectors import children_of, guardianship_of
 from lookup.selectors import within_officer_scope
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -24,6 +24,18 @@ def citizen_person_ids(user) -> list[int]:
     if user.person_id:
         ids.append(user.person_id)
     return ids
+
+
+def filing_declarant(filing: Filing) -> dict | None:
+    """Who declared a filing made for someone else (a parent for a child), who signs its declaration:
+    their name and, where the portal knows it, how they are related ("Cha"), in the active language;
+    None when the person filed for themselves."""
+    user = filing.submitted_by
+    if user.person_id == filing.person_id:
+        return None
+    guardianship = guardianship_of(user=user, person_id=filing.person_id)
+    return {"full_name": user.person.full_name if user.person_id else user.get_full_name() or user.username,
+            "relationship": guardianship.get_relationship_display() if guardianship else ""}
 
 
 def filings_of(*, person):

@@ -34,7 +34,14 @@ from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
 
 from .models import TRANSITIONS, Filing, FilingDocument, FilingEvent
 from .procedures.base import document_field, file_name, form_to_data, is_several
-from .selectors import already_open, citizen_person_ids, filing_submitted_with, filings_visible_to, open_filing_of
+from .selectors import (
+    already_open,
+    citizen_person_ids,
+    filing_declarant,
+    filing_submitted_with,
+    filings_visible_to,
+    open_filing_of,
+)
 
 UPLOAD_DIR = "filings/tmp"
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
@@ -356,13 +363,14 @@ def _declaration_rendered(filing_id: int) -> Filing:
         filing = Filing.objects.select_for_update().get(pk=filing_id)
         if filing.pdf_ready:
             return filing
-        filing = Filing.objects.select_related("agency", "person", "submitted_by").get(pk=filing_id)
+        filing = Filing.objects.select_related("agency", "person", "submitted_by__person").get(pk=filing_id)
         procedure = filing.procedure
         with translation.override(settings.LANGUAGE_CODE):  # the rows' labels and values, as the PDF prints them
             rows = procedure.rows(filing.data)
+            declarant = filing_declarant(filing)
         pdf = render_pdf(procedure.pdf_template, {
             "filing": filing, "procedure": procedure, "identity": filing.identity, "rows": rows,
-            "data": filing.data, "documents": list(filing.documents.all()),
+            "data": filing.data, "documents": list(filing.documents.all()), "declarant": declarant,
         })
         old = filing.declaration_pdf.name if filing.declaration_pdf else ""
         filing.declaration_pdf.save(f"to-khai-r{filing.revision}.pdf", ContentFile(pdf), save=False)

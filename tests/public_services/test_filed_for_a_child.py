@@ -1,0 +1,54 @@
+"""A parent files for a small child (in view on the personal pages): the declaration names the
+parent and is signed by the parent, not by a three-year-old."""
+
+import datetime
+
+import pytest
+
+from accounts.models import Guardianship
+from public_services.procedures import registry
+from tests.accounts.helpers import make_person
+from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
+
+from .helpers import owner, stored_upload  # noqa: F401
+from .test_pdf_layout import PLEDGE, declaration, pages, squash
+
+pytestmark = pytest.mark.django_db
+
+PARENT, CHILD = "Nguyễn Văn Đức", "Nguyễn Minh Khang"
+# The shared answers change a grown-up's birth date: the child's name is what is corrected here.
+FOR_THE_CHILD = {"608A": {"changes": ["full_name"], "new_full_name": "Nguyễn Minh Khôi", "new_birth_date": ""}}
+
+
+@pytest.fixture
+def child(owner):
+    """The owner's son, born 2023: no phone, no ID document of his own."""
+    son = make_person("7905555556", CHILD, birth=datetime.date(2023, 4, 2), id_number="")
+    son.phone = ""
+    son.save(update_fields=["phone"])
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    return son
+
+
+def signed(text: str) -> str:
+    """What a declaration prints from its pledge on: the date and the signature block."""
+    return text[text.index(squash(PLEDGE)):]
+
+
+@pytest.mark.parametrize("code", [procedure.code for procedure in registry.all_procedures()])
+def test_a_declaration_filed_for_a_child_is_signed_by_the_parent(owner, child, facility, code):  # noqa: F811
+    procedure = registry.get(code)
+    if code == "BHYT-CL":
+        issue(child, facility, group="TE")
+    uploads = {name: stored_upload(name) for name in procedure.upload_fields}
+    text = squash(" ".join(pages(declaration(owner, code, person=child, uploads=uploads,
+                                                   **FOR_THE_CHILD.get(code, {})))))
+    assert squash(f"Họ tên cha/mẹ/người giám hộ {PARENT} (Cha)") in text, text
+    assert squash(f"Người kê khai (Nộp trực tuyến qua Cổng dịch vụ BHXH số) {PARENT} (cha của {CHILD})") in signed(text)
+
+
+def test_a_declaration_filed_for_oneself_names_no_parent(owner):
+    text = squash(pages(declaration(owner, "607A"))[0])
+    assert squash("cha/mẹ/người giám hộ") not in text
+    assert squash(f"(Nộp trực tuyến qua Cổng dịch vụ BHXH số) {PARENT}") in signed(text)
+    assert squash(f"{PARENT} (") not in signed(text)
