@@ -270,7 +270,7 @@ def _declaration_rendered(registration_id: int) -> Registration:
     with kept_only_if_committed() as saved, transaction.atomic():
         registration = (
             Registration.objects.select_for_update()
-            .select_related("agency", "province", "ward", "person")
+            .select_related("agency", "province", "ward", "person", "parent__person")
             .get(pk=registration_id)
         )
         if registration.declaration_pdf or registration.status == Registration.Status.REPLACED:

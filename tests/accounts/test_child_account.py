@@ -7,15 +7,21 @@ attempts and makes one registration per form however often it is posted.
 
 import datetime
 import re
+import subprocess
 
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import Guardianship, Registration, User
-from accounts.services.registration import registration_approve, registration_uploads_sweep
+from accounts.services.registration import (
+    registration_approve,
+    registration_build_declaration,
+    registration_uploads_sweep,
+)
 from lookup.models import Agency
 from notifications.models import Message
+from tests.conftest import require_tool
 
 from .helpers import declaration_data, jpeg, make_person, officer
 
@@ -78,6 +84,22 @@ def test_parent_registers_child_then_views_the_childs_records_after_approval(cli
     assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in html and "7905555555" in html
     client.post("/ca-nhan/xem/", {})
     assert "7901234567" in client.get("/ca-nhan/").content.decode()
+
+
+def test_the_childs_declaration_is_signed_by_the_parent_and_gives_the_birth_certificate_as_the_paper(
+        client, parent, child):
+    require_tool("pdftotext", "poppler-utils")
+    client.force_login(parent)
+    send(client)
+    registration_build_declaration(registration_id=Registration.objects.get().pk)  # built on commit already, or now
+    registration = Registration.objects.get()
+    with default_storage.open(registration.declaration_pdf.name) as pdf:
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf.read(), capture_output=True, check=True).stdout.decode()
+    text = " ".join(text.split())
+    assert "[04] Giấy khai sinh Số 123/2018 [05]" in text
+    assert "[08] Người đăng ký thay Nguyễn Văn Đức (Cha)" in text
+    signature = text[text.index("Người kê khai"):]
+    assert "Nguyễn Văn Đức (cha của Nguyễn Gia Bảo)" in signature
 
 
 def test_switching_to_someone_elses_child_is_a_404(client, parent, child):
