@@ -128,9 +128,10 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
     key = f"filing-{filing.tracking_number}-e{event.pk}"
     person_notify(person=filing.person, template="public_service_filing", context=context, change_key=key)
     email = filing.data.get("email") or filing.submitted_by.email
-    if email:
+    if email:  # the submitter's: a parent who filed for a child is told whose filing it is, as in the notice
         send_message(channel=Message.Channel.EMAIL, template="public_service_filing", recipient=email,
-                     context={**context, "person": filing.person, "for_child": False},
+                     context={**context, "person": filing.person,
+                              "for_child": filing.submitted_by.person_id != filing.person_id},
                      idempotency_key=f"{key}-email")
 
 

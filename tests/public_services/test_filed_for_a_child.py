@@ -1,16 +1,18 @@
 """A parent files for a small child (in view on the personal pages): the declaration names the
-parent and is signed by the parent, not by a three-year-old."""
+parent and is signed by the parent, not by a three-year-old; the e-mails about the filing, like the
+notice and the SMS, say which child it is for."""
 
 import datetime
 
 import pytest
 
 from accounts.models import Guardianship
+from notifications.models import Message
 from public_services.procedures import registry
 from tests.accounts.helpers import make_person
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
-from .helpers import owner, stored_upload  # noqa: F401
+from .helpers import owner, stored_upload, submit  # noqa: F401
 from .test_pdf_layout import PLEDGE, declaration, pages, squash
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +54,24 @@ def test_a_declaration_filed_for_oneself_names_no_parent(owner):
     assert squash("cha/mẹ/người giám hộ") not in text
     assert squash(f"(Nộp trực tuyến qua Cổng dịch vụ BHXH số) {PARENT}") in signed(text)
     assert squash(f"{PARENT} (") not in signed(text)
+
+
+def test_the_email_about_a_childs_filing_names_the_child_as_the_notice_and_sms_do(owner, child,
+                                                                                  django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit(owner, "607A", person=child, email="duc.nguyen@example.vn")
+    sent = Message.objects.filter(idempotency_key__startswith=f"filing-{filing.tracking_number}-")
+    email = sent.get(channel=Message.Channel.EMAIL)
+    assert email.recipient == "duc.nguyen@example.vn"
+    assert email.subject == f"Hồ sơ {filing.tracking_number} của {CHILD}: Đã nộp"
+    assert f"Hồ sơ {filing.tracking_number} (Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin)) của {CHILD}" \
+        in email.body
+    for message in sent.exclude(channel=Message.Channel.EMAIL):
+        assert f"của {CHILD}" in message.subject + message.body, message.channel
+
+
+def test_the_email_about_ones_own_filing_names_nobody(owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit(owner, "607A", email="duc.nguyen@example.vn")
+    email = Message.objects.get(channel=Message.Channel.EMAIL, idempotency_key__startswith=f"filing-{filing.tracking_number}-")
+    assert email.subject == f"Hồ sơ {filing.tracking_number}: Đã nộp"
