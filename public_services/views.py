@@ -244,7 +244,7 @@ def procedure_form(request, slug):
         draft = {"key": new_idempotency_key(), "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
         drafts[name] = draft
         _save_drafts(request)
-        form = procedure.form(initial=procedure.initial(person), person=person)
+        form = procedure.form(initial=procedure.initial(person, user=request.user), person=person)
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": person, "form": form, "key": draft["key"],
         "previews": _previews(request, procedure, draft["uploads"]), "attached": _attached(request, draft["uploads"]),

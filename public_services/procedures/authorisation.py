@@ -144,9 +144,6 @@ class Authorisation(Procedure):
     declaration_name = _("Giấy ủy quyền làm thủ tục hưởng, nhận thay chế độ BHXH")
     order = 60
 
-    def initial(self, person):
-        return {"phone": person.phone.as_national if person and person.phone else ""}
-
     def unavailable(self, person):
         if benefits_to_collect(person):
             return ""

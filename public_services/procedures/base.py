@@ -220,6 +220,20 @@ def monthly_benefit_missing(person) -> str:
                    "BHXH quản lý hoặc gọi %(hotline)s.") % {"name": person.full_name, "hotline": settings.PORTAL_HOTLINE}
 
 
+def contact_initial(person, user=None) -> dict:
+    """The contact answers a form starts with: the phone and e-mail of `user`, who fills it in (a
+    parent filing for a child is the one the agency calls and writes to, and a small child has no
+    phone), and the person's address for the result."""
+    declarant = user.person if user is not None and user.person_id else person
+    account = user if user is not None else getattr(person, "user", None)
+    phone = (declarant and declarant.phone) or (person and person.phone)
+    return {
+        "phone": phone.as_national if phone else "",
+        "email": getattr(account, "email", "") or "",
+        "delivery_address": person.address if person else "",
+    }
+
+
 class Procedure:
     """One public-service procedure. Subclasses set the attributes and may override the hooks."""
 
@@ -238,9 +252,11 @@ class Procedure:
     declaration_name: str = ""
     order: int = 100
 
-    def initial(self, person) -> dict:
-        """Values the form starts with, taken from the registry."""
-        return {}
+    def initial(self, person, *, user=None) -> dict:
+        """Values the form starts with, taken from the registry: the contact answers the form asks
+        (`contact_initial`: `user` is who fills it in); a procedure adds its own."""
+        fields = self.form_class.base_fields
+        return {name: value for name, value in contact_initial(person, user).items() if name in fields}
 
     def unavailable(self, person) -> str:
         """Why `person` may not file this procedure, in the active language; "" when they may. The

@@ -71,9 +71,6 @@ class BenefitPlace(Procedure):
     declaration_name = _("Đơn đề nghị chuyển nơi hưởng lương hưu, trợ cấp BHXH")
     order = 40
 
-    def initial(self, person):
-        return {"phone": person.phone.as_national if person and person.phone else ""}
-
     def agency_for(self, *, person, data):
         return Agency.objects.get(pk=data["new_agency"])
 

@@ -20,7 +20,7 @@ from vssid_portal.images import SafeImageField
 from vssid_portal.text import fold
 
 from .base import Procedure
-from .fields import DeliveryForm, contact_initial, long_text, validate_birth_date
+from .fields import DeliveryForm, long_text, validate_birth_date
 from .registry import register
 
 CHANGES = [("full_name", _("Họ và tên")), ("birth_date", _("Ngày sinh")), ("sex", _("Giới tính")),
@@ -116,9 +116,6 @@ class BookChange(Procedure):
     pdf_template = "public_services/pdf/tk1_ts.html"
     declaration_name = _("Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)")
     order = 20
-
-    def initial(self, person):
-        return contact_initial(person)
 
     def on_complete(self, *, filing, actor):
         """The agency approved the change: the registry takes the new details, read through the

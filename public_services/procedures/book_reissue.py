@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from vssid_portal.documents import DocumentsField
 
 from .base import Procedure
-from .fields import DeliveryForm, contact_initial, long_text
+from .fields import DeliveryForm, long_text
 from .registry import register
 
 MAX_FILES = 6  # VssID's 607 screen: at most 6 files, 5 MB in all
@@ -52,6 +52,3 @@ class BookReissue(Procedure):
     pdf_template = "public_services/pdf/tk1_ts.html"
     declaration_name = _("Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)")
     order = 10
-
-    def initial(self, person):
-        return contact_initial(person)

@@ -10,7 +10,7 @@ from health_card.models import Card
 from health_card.services import reissue_card
 
 from .base import Procedure
-from .fields import DeliveryForm, contact_initial, long_text
+from .fields import DeliveryForm, long_text
 from .registry import register
 
 REASONS = [("mat", _("Bị mất thẻ")), ("hong", _("Thẻ bị hỏng, rách, không đọc được"))]
@@ -42,9 +42,6 @@ class CardReissue(Procedure):
     pdf_template = "public_services/pdf/tk1_ts.html"
     declaration_name = _("Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)")
     order = 30
-
-    def initial(self, person):
-        return contact_initial(person)
 
     def on_complete(self, *, filing, actor):
         # The card's history keeps this reason: Vietnamese, not a translation.

@@ -97,13 +97,3 @@ class DeliveryForm(ProcedureForm):
         elif cleaned.get("delivery") == PICKUP:
             cleaned["delivery_address"] = ""
         return cleaned
-
-
-def contact_initial(person) -> dict:
-    user = getattr(person, "user", None) if person is not None else None
-    return {
-        "phone": person.phone.as_national if person and person.phone else "",
-        "email": getattr(user, "email", "") or "",
-        "delivery": POST,
-        "delivery_address": person.address if person else "",
-    }

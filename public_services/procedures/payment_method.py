@@ -12,7 +12,7 @@ from benefits.selectors import paying_agency
 from benefits.services import monthly_benefits_change
 from vssid_portal.forms import CodeField, NameField, TextField
 
-from .base import Procedure, ProcedureForm, default_agency, monthly_benefit_missing
+from .base import Procedure, ProcedureForm, contact_initial, default_agency, monthly_benefit_missing
 from .fields import long_text, phone_field
 from .registry import register
 
@@ -82,9 +82,12 @@ class PaymentMethod(Procedure):
     declaration_name = _("Đơn đề nghị thay đổi phương thức nhận lương hưu, trợ cấp BHXH, thông tin người hưởng")
     order = 50
 
-    def initial(self, person):
-        return {"new_phone": person.phone.as_national if person and person.phone else "",
-                "new_address": person.address if person else "", "account_holder": person.full_name if person else ""}
+    def initial(self, person, *, user=None):
+        # The beneficiary's details as the registry has them; a small child has no phone of its own,
+        # so the parent who fills in the form is the one to reach, as for the contact phone.
+        phone = person.phone.as_national if person and person.phone else contact_initial(person, user)["phone"]
+        return {"new_phone": phone, "new_address": person.address if person else "",
+                "account_holder": person.full_name if person else ""}
 
     def unavailable(self, person):
         return monthly_benefit_missing(person)

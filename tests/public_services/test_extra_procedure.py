@@ -72,8 +72,8 @@ def trial_registered(settings):
         declaration_name = "Tờ khai đề nghị xác nhận thời gian tham gia"
         order = 999
 
-        def initial(self, person):
-            return {"phone": person.phone.as_national, "months": 12}
+        def initial(self, person, *, user=None):
+            return {**super().initial(person, user=user), "months": 12}  # the contact phone from the base
 
         def on_complete(self, *, filing, actor):
             completed.append((filing.pk, actor.username))

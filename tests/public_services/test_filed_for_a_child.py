@@ -1,10 +1,12 @@
 """A parent files for a small child (in view on the personal pages): the declaration names the
 parent and is signed by the parent, not by a three-year-old; the e-mails about the filing, like the
-notice and the SMS, say which child it is for."""
+notice and the SMS, say which child it is for; and the form starts with the parent's phone, the
+child having none."""
 
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Guardianship
 from notifications.models import Message
@@ -12,7 +14,7 @@ from public_services.procedures import registry
 from tests.accounts.helpers import make_person
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
-from .helpers import owner, stored_upload, submit  # noqa: F401
+from .helpers import FOR_BENEFICIARIES, monthly_allowance, owner, stored_upload, submit  # noqa: F401
 from .test_pdf_layout import PLEDGE, declaration, pages, squash
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +77,20 @@ def test_the_email_about_ones_own_filing_names_nobody(owner, django_capture_on_c
         filing = submit(owner, "607A", email="duc.nguyen@example.vn")
     email = Message.objects.get(channel=Message.Channel.EMAIL, idempotency_key__startswith=f"filing-{filing.tracking_number}-")
     assert email.subject == f"Hồ sơ {filing.tracking_number}: Đã nộp"
+
+
+@pytest.mark.parametrize("code", [procedure.code for procedure in registry.all_procedures()])
+def test_the_form_for_a_child_starts_with_the_parents_phone(client, owner, child, facility, code):  # noqa: F811
+    procedure = registry.get(code)
+    if code in FOR_BENEFICIARIES:
+        monthly_allowance(child)
+    if code == "BHYT-CL":
+        issue(child, facility, group="TE")
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    form = client.get(f"/dich-vu-cong/{procedure.slug}/").context["form"]
+    assert form.person == child
+    phones = {name: form[name].value() for name in ("phone", "new_phone") if name in form.fields}
+    assert phones and set(phones.values()) == {"0912 345 678"}, phones
+    if "email" in form.fields:
+        assert form["email"].value() == owner.email
