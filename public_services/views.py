@@ -5,9 +5,10 @@ when the agency returned it.
 
 The answers between the form and the review page live in the session (a draft per procedure),
 with images and attached files already accepted stored privately at once, so an error elsewhere
-in the form or a trip back from the review page never asks for them again. Each fresh rendering of a form carries
-a new idempotency key through the draft to the submit button: whatever is posted twice with it
-(double click, back button, retry) makes one filing.
+in the form or a trip back from the review page never asks for them again; opening the form again (back
+link, menu, language switch, another tab) shows them and the answers already passed. Each draft carries an
+idempotency key to the submit button, the same however often the form is opened: whatever is posted twice
+with it (double click, back button, retry) makes one filing. A draft ends when it is submitted.
 """
 
 import re
@@ -238,8 +239,9 @@ def procedure_form(request, slug):
             form.is_valid()
         drafts[name] = draft
         _save_drafts(request)
-    elif draft is not None and draft.get("data") is not None:
-        form = procedure.form(initial=draft["data"], person=person, kept=draft["uploads"])
+    elif draft is not None:  # opened again (back link, menu, language, another tab): what it holds stays
+        initial = draft["data"] if draft.get("data") is not None else procedure.initial(person)
+        form = procedure.form(initial=initial, person=person, kept=draft["uploads"])
     else:
         draft = {"key": new_idempotency_key(), "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
         drafts[name] = draft

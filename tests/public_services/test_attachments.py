@@ -299,6 +299,19 @@ def test_a_refused_file_or_another_error_keeps_the_answers_and_the_accepted_file
     assert [d.filename for d in Filing.objects.get(idempotency_key=key).documents.all()] == ["giay.pdf"]
 
 
+def test_files_received_beside_an_error_stay_when_the_form_is_opened_again(owner):
+    client = logged(owner)
+    key = key_of(client)
+    response = post_form(client, key, [upload("giay.pdf", real_pdf())], details="")
+    assert "Tệp hồ sơ kèm theo đã nhận" in response.content.decode()
+    reopened = client.get(URL)  # the menu, the back link, another tab
+    assert [name for _key, name, _url in reopened.context["attached"]] == ["giay.pdf"]
+    assert key_of(client) == key
+    assert post_form(client, key, []).status_code == 302
+    client.post(URL + "xem-lai/", {"idempotency_key": key})
+    assert [d.filename for d in Filing.objects.get(idempotency_key=key).documents.all()] == ["giay.pdf"]
+
+
 def test_round_trips_and_a_double_submit_do_not_duplicate_files(owner):
     client = logged(owner)
     key = key_of(client)

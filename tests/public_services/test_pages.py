@@ -84,6 +84,24 @@ def test_a_refused_image_keeps_the_rest_and_an_accepted_one(client, owner):
     assert filing.documents.get().field == "evidence_1"
 
 
+def test_an_image_received_beside_an_error_is_still_there_when_the_form_is_opened_again(client, owner):
+    """The citizen leaves the form after an error (back link, menu, language switch, another tab)
+    and opens it again: the image received stays, and so does the filing attempt."""
+    client.force_login(owner)
+    key = key_of(client.get(CHANGE))
+    response = client.post(CHANGE, {**answers("608A", details=""), "idempotency_key": key, "evidence_1": jpeg()})
+    assert response.status_code == 200 and "Ảnh đã nhận" in response.content.decode()
+    reopened = client.get(CHANGE)
+    html = reopened.content.decode()
+    assert "Ảnh đã nhận" in html and 'alt="Ảnh giấy tờ chứng minh đã tải lên"' in html
+    assert key_of(reopened) == key  # a double submit is still one filing
+    assert 'value="0912 345 678"' in html  # no answers passed yet: the form starts from the registry
+    response = client.post(CHANGE, {**answers("608A"), "idempotency_key": key})
+    assert response.status_code == 302 and response["Location"].endswith("xem-lai/")
+    client.post(f"{CHANGE}xem-lai/", {"idempotency_key": key})
+    assert Filing.objects.get().documents.get().field == "evidence_1"
+
+
 def submit_through_pages(client, url=BOOK, code="607A", **overrides):
     key = key_of(client.get(url))
     response = client.post(url, {**answers(code, **overrides), "idempotency_key": key})
