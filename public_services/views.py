@@ -389,15 +389,17 @@ def filing_edit(request, pk):
     drafts = _drafts(request)
     draft_name = f"edit-{filing.pk}-r{filing.revision}"
     draft = drafts.setdefault(draft_name, {"uploads": {}, "folder": secrets.token_hex(8)})
-    draft.setdefault("removed", [])
-    if request.method == "POST" and "refresh" not in request.POST:
-        own = {document.field: document.file.name for document in filing.documents.all()}
-        _remove_files(request, draft["uploads"])
-        draft["removed"] = sorted(set(draft["removed"]) | {key for key in request.POST.getlist(REMOVE_FILES)
-                                                           if is_several(key) and key in own})
-        _save_drafts(request)
-    kept = {document.field: document.file.name for document in filing.documents.all()
-            if document.field not in draft["removed"]} | draft["uploads"]
+    own = {document.field: document.file.name for document in filing.documents.all()}
+    # The filing's own files taken out are those this post ticks, never kept in the session: another
+    # tab's resubmission must not drop a file ticked in a post that was refused. The page shows them
+    # ticked again, so the next post asks for them too.
+    removing = set()
+    if request.method == "POST":
+        if "refresh" not in request.POST:
+            _remove_files(request, draft["uploads"])
+            _save_drafts(request)
+        removing = {key for key in request.POST.getlist(REMOVE_FILES) if is_several(key) and key in own}
+    kept = {key: path for key, path in own.items() if key not in removing} | draft["uploads"]
     if request.method == "POST" and "refresh" in request.POST:
         form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person, kept=kept)
     elif request.method == "POST":
@@ -405,16 +407,16 @@ def filing_edit(request, pk):
         valid = form.is_valid()
         _keep_uploads(request, form, draft["uploads"], draft["folder"], existing=kept)
         kept |= draft["uploads"]  # listed at once, even when another answer is refused
+        removing -= draft["uploads"].keys()  # a file chosen now took the key: it replaces the one taken out
         _save_drafts(request)
         if valid:
             try:
                 filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"],
-                                removed=[key for key in draft["removed"] if key not in draft["uploads"]],
-                                revision=_posted_revision(request))
+                                removed=sorted(removing), revision=_posted_revision(request))
             except FilingReturnedAgain as error:  # opened before a later return: its request is shown now
                 filing.refresh_from_db(fields=["revision", "note"])
                 form.add_error(None, error)
-                return _edit_page(request, form, filing, draft, kept, status=409)
+                return _edit_page(request, form, filing, draft, own, removing, status=409)
             except ValidationError as error:
                 filing.refresh_from_db(fields=["status", "revision", "data"])
                 if not filing.can_edit:  # resubmitted meanwhile: by this tap's twin, or another tab
@@ -429,7 +431,7 @@ def filing_edit(request, pk):
                 return redirect("public_services:filing", pk=filing.pk)
     else:
         form = procedure.form(initial=filing.data, person=filing.person, kept=kept)
-    return _edit_page(request, form, filing, draft, kept)
+    return _edit_page(request, form, filing, draft, own, removing)
 
 
 def _posted_revision(request) -> int | None:
@@ -439,12 +441,14 @@ def _posted_revision(request) -> int | None:
         return None
 
 
-def _edit_page(request, form, filing: Filing, draft: dict, kept: dict, *, status=200):
+def _edit_page(request, form, filing: Filing, draft: dict, own: dict, removing=frozenset(), *, status=200):
+    """The correction page: the filing's files and those added since, the ones this post took out
+    (`removing`) listed ticked."""
     procedure = filing.procedure
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": filing.person, "form": form, "filing": filing,
         "previews": _previews(request, procedure, draft["uploads"]),
-        "attached": _attached(request, kept, filing), "removable": True,
+        "attached": _attached(request, own | draft["uploads"], filing), "removing": removing, "removable": True,
         "documents": _documents(procedure, [document for document in filing.documents.all()
                                             if not is_several(document.field)
                                             and document.field not in draft["uploads"]]),

@@ -463,6 +463,35 @@ def test_a_returned_filing_can_take_a_file_out(owner, district_officer, django_c
     assert not default_storage.exists(gone.file.name)
 
 
+def test_a_file_taken_out_in_a_refused_post_stays_marked_and_goes_with_the_next_post(owner, district_officer):
+    client = logged(owner)
+    filing = submit_with(client, [upload("giay.pdf", real_pdf()), upload("bang.xlsx", real_xlsx())])
+    filing_return(filing=filing, officer=district_officer, what="Bảng lương gửi nhầm")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    gone = filing.documents.get(file__endswith="bang.xlsx")
+    response = client.post(url, {**correction(filing, "607A"), "details": "", "remove_files": [gone.field]})
+    assert response.status_code == 200 and response.context["form"].errors.get("details")
+    html = response.content.decode()
+    ticked = re.findall(r'name="remove_files" value="([^"]+)" checked', html)
+    assert ticked == [gone.field]  # still marked "Bỏ tệp": the next post asks for it again
+    response = client.post(url, {**correction(filing, "607A"), "remove_files": ticked})
+    assert response.status_code == 302
+    assert [document.filename for document in filing.documents.all()] == ["giay.pdf"]
+
+
+def test_a_file_taken_out_in_a_refused_post_of_one_tab_is_not_taken_out_by_another_tab(owner, district_officer):
+    client = logged(owner)
+    filing = submit_with(client, [upload("giay.pdf", real_pdf()), upload("bang.xlsx", real_xlsx())])
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    gone = filing.documents.get(file__endswith="bang.xlsx")
+    tab_a = client.post(url, {**correction(filing, "607A"), "details": "", "remove_files": [gone.field]})
+    assert tab_a.status_code == 200
+    tab_b = client.post(url, correction(filing, "607A", delivery_address="12 Lê Lợi, Phường Sài Gòn (nhà số 2)"))
+    assert tab_b.status_code == 302
+    assert sorted(document.filename for document in filing.documents.all()) == ["bang.xlsx", "giay.pdf"]
+
+
 def test_a_long_vietnamese_file_name_is_shortened_to_fit_and_the_filing_goes_through(owner, root):
     name = "Giấy xác nhận " + "ữ" * 90 + ".pdf"
     filing = submit_with(logged(owner), [upload(name, real_pdf())])
