@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.selectors import person_in_view
 from vssid_portal.documents import DocumentsField
 from vssid_portal.files import private_file_response, private_file_url
+from vssid_portal.middleware import handles_upload_limits, upload_limit
 
 from .models import Filing
 from .procedures import registry
@@ -117,6 +118,12 @@ def _refresh_initial(form_class, post) -> dict:
     }
 
 
+def _posted(request, procedure, **kwargs):
+    """The procedure's form bound to the post; a post cut at Django's upload limits never passes
+    and says why (ProcedureForm)."""
+    return procedure.form(request.POST, request.FILES, upload_limit=upload_limit(request), **kwargs)
+
+
 def _keep_uploads(request, form, kept: dict, folder: str, *, existing: dict | None = None) -> None:
     """Store every image that passed, even when another field failed, and every file of a
     several-files field that passed. Such a file takes the key of the kept one of the same name
@@ -198,6 +205,7 @@ def _previews(request, procedure, kept: dict) -> list[tuple[str, str]]:
             for name, name_ in kept.items() if not is_several(name)]
 
 
+@handles_upload_limits
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -226,7 +234,7 @@ def procedure_form(request, slug):
                                   kept=draft["uploads"])
         else:
             _remove_files(request, draft["uploads"])
-            form = procedure.form(request.POST, request.FILES, person=person, kept=draft["uploads"])
+            form = _posted(request, procedure, person=person, kept=draft["uploads"])
             valid = form.is_valid()
             _keep_uploads(request, form, draft["uploads"], draft["folder"])
             if valid:
@@ -235,7 +243,7 @@ def procedure_form(request, slug):
             _save_drafts(request)
             if valid:
                 return redirect("public_services:review", slug=procedure.slug)
-            form = procedure.form(request.POST, request.FILES, person=person, kept=draft["uploads"])
+            form = _posted(request, procedure, person=person, kept=draft["uploads"])
             form.is_valid()
         drafts[name] = draft
         _save_drafts(request)
@@ -377,6 +385,7 @@ def filing_withdraw_view(request, pk):
     return redirect("public_services:filing", pk=filing.pk)
 
 
+@handles_upload_limits
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -403,7 +412,7 @@ def filing_edit(request, pk):
     if request.method == "POST" and "refresh" in request.POST:
         form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person, kept=kept)
     elif request.method == "POST":
-        form = procedure.form(request.POST, request.FILES, person=filing.person, kept=kept)
+        form = _posted(request, procedure, person=filing.person, kept=kept)
         valid = form.is_valid()
         _keep_uploads(request, form, draft["uploads"], draft["folder"], existing=kept)
         kept |= draft["uploads"]  # listed at once, even when another answer is refused
@@ -466,7 +475,7 @@ def _not_returned(request, filing: Filing, form=None):
     procedure = filing.procedure
     if form is None:
         own = {document.field: document.file.name for document in filing.documents.all()}
-        form = procedure.form(request.POST, person=filing.person, kept=own)
+        form = procedure.form(request.POST, person=filing.person, kept=own, upload_limit=upload_limit(request))
     if form.is_valid() and form_to_data(form) == filing.data:
         return redirect("public_services:filing", pk=filing.pk)
     return render(request, "public_services/procedure_form.html", {

@@ -363,6 +363,14 @@ def too_many_files(limit: int, count: int) -> str:
                    "Không tệp nào trong lần chọn này được nhận.") % {"limit": limit, "count": count}
 
 
+def too_many_files_sent(limit: int, sent: int) -> str:
+    """More files chosen than the portal reads in one post (DATA_UPLOAD_MAX_NUMBER_FILES): the post
+    stopped at them, so the answers after the field were not sent either."""
+    return gettext("Chỉ gửi được tối đa %(limit)s tệp đính kèm; bạn đã chọn hơn %(sent)s tệp. Không tệp nào trong lần "
+                   "chọn này được nhận, và các mục khai sau ô này chưa được gửi cùng: hãy kiểm tra và nhập lại."
+                   ) % {"limit": limit, "sent": sent}
+
+
 def no_room_for(limit: int, kept: int, chosen: int) -> str:
     return gettext("Đã có %(kept)s tệp đính kèm, tối đa %(limit)s tệp: chỉ thêm được %(room)s tệp nữa mà bạn đã chọn "
                    "%(chosen)s tệp. Bỏ bớt tệp đã có hoặc chọn ít tệp hơn; không tệp nào trong lần chọn này được "

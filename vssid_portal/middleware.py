@@ -1,11 +1,17 @@
-"""The portal's own middleware: the methods it answers, what browsers may keep, and the language
-it speaks."""
+"""The portal's own middleware: the methods it answers, what browsers may keep, the language
+it speaks, and posts over Django's upload limits."""
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParser
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 
 
 def answers_every_method(view):
@@ -77,3 +83,93 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+def handles_upload_limits(view):
+    """Mark a view whose form takes files and which says itself, in the form, that a post went over
+    Django's upload limits (`upload_limit(request)`): UploadLimitsMiddleware hands it the answers
+    read before the limit instead of answering the post with a page of its own."""
+    view.handles_upload_limits = True
+    return view
+
+
+def upload_limit(request) -> str:
+    """The limit that cut this post short: "files" (more than DATA_UPLOAD_MAX_NUMBER_FILES files),
+    "size" (answers over DATA_UPLOAD_MAX_MEMORY_SIZE), else ""."""
+    return getattr(request, "upload_limit", "")
+
+
+def upload_limit_message() -> str:
+    """What a form says of a post cut at the upload limits: no file came, and maybe not its last answers."""
+    return gettext("Nội dung vừa gửi vượt giới hạn của cổng (tối đa %(files)s tệp và %(size)s MB nội dung khai "
+                   "mỗi lần) nên chưa được nhận đủ: không tệp nào được nhận và có thể thiếu các mục khai cuối. Hãy "
+                   "kiểm tra lại các mục, chọn ít tệp hơn hoặc rút gọn nội dung quá dài rồi gửi lại.") % {
+        "files": settings.DATA_UPLOAD_MAX_NUMBER_FILES, "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}
+
+
+class UploadLimitsMiddleware:
+    """A post over Django's upload limits (too many files chosen at once, answers too large) raises
+    while the CSRF check reads it: a bare 400, everything typed lost. It is read here first, before
+    CsrfViewMiddleware. A view marked `handles_upload_limits` gets a multipart post cut at the limit
+    with the answers read before it (the CSRF token and the form's key come first in its forms) and
+    no file, and `upload_limit(request)` set; any other view's post is answered with a page (413) that
+    says what to do."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
+            return None  # read here only what the CSRF check would read anyway (an API may read its body)
+        reader = None
+        if getattr(view_func, "handles_upload_limits", False) and request.content_type == "multipart/form-data":
+            reader = _AnswersBeforeTheLimit(request)
+            request.upload_handlers.insert(0, reader)
+        try:
+            request.POST
+        except (TooManyFilesSent, RequestDataTooBig):
+            return render(request, "413.html", {
+                "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+                "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
+            }, status=413)
+        if reader is not None:
+            request.upload_limit = reader.limit
+        return None
+
+
+class _CutParser(MultiPartParser):
+    """Django's multipart parser, but a post over a limit ends there: the fields read so far, no file."""
+
+    limit = ""
+
+    def parse(self):
+        try:
+            return super().parse()
+        except TooManyFilesSent:
+            self.limit = "files"
+        except RequestDataTooBig:
+            self.limit = "size"
+        self._post._mutable = False  # as Django leaves a whole post
+        return self._post, MultiValueDict()  # the files read were closed by parse()
+
+
+class _AnswersBeforeTheLimit(FileUploadHandler):
+    """Parses the whole post itself (`handle_raw_input`), with the request's other upload handlers."""
+
+    limit = ""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        others = [handler for handler in self.request.upload_handlers if handler is not self]
+        parser = _CutParser(META, input_data, others, encoding)
+        answers = parser.parse()
+        self.limit = parser.limit
+        return answers
+
+    def receive_data_chunk(self, raw_data, start):  # never reached: the post is parsed above
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vssid_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "vssid_portal.middleware.UploadLimitsMiddleware",  # reads a post before the CSRF check does
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

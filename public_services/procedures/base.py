@@ -19,7 +19,8 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from benefits.selectors import monthly_benefits_of
 from lookup.models import Agency
-from vssid_portal.documents import DocumentsField, no_room_for, too_large_total, too_many_files
+from vssid_portal.documents import DocumentsField, no_room_for, too_large_total, too_many_files, too_many_files_sent
+from vssid_portal.middleware import upload_limit_message
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import with_hotline
 
@@ -31,11 +32,15 @@ class ProcedureForm(forms.Form):
     `kept` maps an upload's key to its name in private storage: a field's name for an image, and
     `<field>-<n>` for each file of a several-files field (DocumentsField). The files of such a
     field are added to those kept (one of the same name replaces it), within the field's count and
-    total size; the files of a post that passed are in `accepted` even when another was refused."""
+    total size; the files of a post that passed are in `accepted` even when another was refused.
 
-    def __init__(self, *args, person, kept=(), **kwargs):
+    `upload_limit` names the limit a post went over (vssid_portal.middleware.upload_limit): it came
+    without files and without the answers after the cut, and the form says so, so it never passes."""
+
+    def __init__(self, *args, person, kept=(), upload_limit="", **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
+        self.upload_limit = upload_limit
         self.kept_paths = dict(kept) if isinstance(kept, dict) else {}
         self.kept = set(kept)
         self.accepted: dict[str, list] = {}
@@ -48,6 +53,13 @@ class ProcedureForm(forms.Form):
         for name, field in self.fields.items():
             if isinstance(field, DocumentsField) and name in self.cleaned_data:
                 self._limit_documents(name, field)
+        if self.upload_limit:
+            several = next((name for name, field in self.fields.items() if isinstance(field, DocumentsField)), None)
+            if self.upload_limit == "files" and several is not None:
+                self.add_error(several, too_many_files_sent(self.fields[several].max_files,
+                                                            settings.DATA_UPLOAD_MAX_NUMBER_FILES))
+            else:
+                self.add_error(None, upload_limit_message())
 
     def _limit_documents(self, name: str, field: DocumentsField) -> None:
         batch = self.cleaned_data[name]

@@ -268,6 +268,64 @@ def test_seven_files_or_one_byte_over_5_mb_are_refused_and_nothing_is_saved(owne
     assert stored(root) == []
 
 
+def browser_post(client, url, files, **overrides) -> dict:
+    """A post as a browser sends the 607A form: the CSRF token and the key first, then the answers
+    in the page's order, the chosen files where their field is."""
+    html = client.get(url).content.decode()
+    first = {"csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)}
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', html)
+    revision = re.search(r'name="revision" value="([^"]+)"', html)
+    first |= {"idempotency_key": key.group(1)} if key else {"revision": revision.group(1)}
+    typed = answers("607A", **overrides)
+    order = ["reason", "details", "attachments", FIELD, "phone", "email", "delivery", "delivery_address"]
+    return client.post(url, {**first, **{name: files if name == FIELD else typed[name] for name in order}})
+
+
+def test_more_files_than_the_portal_reads_at_once_are_refused_in_the_form_keeping_the_answers_before(
+        owner, root, settings):
+    client = Client(enforce_csrf_checks=True)  # the CSRF check reads the post first
+    client.force_login(owner)
+    key = key_of(client)
+    files = [upload(f"tep-{n}.xml", real_xml()) for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
+    response = browser_post(client, URL, files, details="Mất sổ ở bến xe Miền Đông")
+    assert response.status_code == 200
+    assert field_errors(response) == [
+        "Chỉ gửi được tối đa 6 tệp đính kèm; bạn đã chọn hơn 100 tệp. Không tệp nào trong lần chọn này được nhận, "
+        "và các mục khai sau ô này chưa được gửi cùng: hãy kiểm tra và nhập lại."]
+    html = response.content.decode()
+    assert "Mất sổ ở bến xe Miền Đông" in html and re.search(r'value="mat"[^>]*checked', html)
+    assert f'value="{key}"' in html and stored(root) == []
+    # chosen again, fewer: it goes through
+    response = browser_post(client, URL, [upload("giay.pdf", real_pdf())], details="Mất sổ ở bến xe Miền Đông")
+    assert response.status_code == 302
+
+
+def test_answers_over_the_portal_size_limit_are_refused_in_the_form(owner, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    response = browser_post(client, URL, [], details="Mất sổ", attachments="Giấy xác nhận " * 400)
+    assert response.status_code == 200
+    [error] = response.context["form"].non_field_errors()
+    assert error.startswith("Nội dung vừa gửi vượt giới hạn của cổng") and "rút gọn nội dung quá dài" in error
+    html = response.content.decode()
+    assert error in html and ">\nMất sổ</textarea>" in html and re.search(r'value="mat"[^>]*checked', html)  # typed before the cut
+
+
+def test_a_correction_with_more_files_than_the_portal_reads_is_refused_in_the_form(owner, district_officer, settings):
+    client = logged(owner)
+    filing = submit_with(client, [upload("giay.pdf", real_pdf())])
+    filing_return(filing=filing, officer=district_officer, what="Bổ sung bảng lương")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    files = [upload(f"tep-{n}.xml", real_xml()) for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
+    response = browser_post(client, f"/dich-vu-cong/ho-so/{filing.pk}/sua/", files, details="Đã bổ sung")
+    assert response.status_code == 200 and "bạn đã chọn hơn 100 tệp" in " ".join(field_errors(response))
+    assert "Đã bổ sung" in response.content.decode()
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.RETURNED
+
+
 def test_limits_count_the_files_kept_from_an_earlier_post(owner):
     client = logged(owner)
     key = key_of(client)
