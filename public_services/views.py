@@ -248,7 +248,7 @@ def procedure_form(request, slug):
         drafts[name] = draft
         _save_drafts(request)
     elif draft is not None:  # opened again (back link, menu, language, another tab): what it holds stays
-        initial = draft["data"] if draft.get("data") is not None else procedure.initial(person)
+        initial = draft["data"] if draft.get("data") is not None else procedure.initial(person, user=request.user)
         form = procedure.form(initial=initial, person=person, kept=draft["uploads"])
     else:
         draft = {"key": new_idempotency_key(), "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
