@@ -142,7 +142,9 @@ class FoldedKeySearch:
         if not keys:
             return super().get_search_results(request, queryset, search_term)
         as_typed = [_search_lookup(field) for field in fields if field not in keys]
-        folded = [f"{key}__icontains" for key in keys]
+        # The keys are lower case already: a plain LIKE, which their trigram indexes serve (an
+        # icontains compares UPPER(key) and reads the whole table).
+        folded = [f"{key}__contains" for key in keys]
         conditions = []
         for word in smart_split(search_term):
             if word.startswith(('"', "'")) and word[0] == word[-1]:

@@ -61,3 +61,26 @@ def test_a_name_stored_before_the_rule_does_not_hold_up_another_correction(db):
     assert corrected.birth_date == datetime.date(1988, 3, 16) and corrected.full_name == "Nguyễn Văn Đức 2"
     with pytest.raises(ValidationError):
         person_correct_identity(person=person, full_name="Nguyễn Văn Đức 3")
+
+
+def test_the_admin_name_search_can_be_served_by_the_trigram_index(db, rf):
+    from django.contrib import admin
+    from django.db import connection
+
+    from accounts.models import Person
+    from tests.conftest import missing
+
+    found = make_person()
+    model_admin = admin.site.get_model_admin(Person)
+    results, _ = model_admin.get_search_results(rf.get("/"), Person.objects.all(), "NGUYỄN Đức")
+    assert list(results) == [found]  # typed with capitals and accents, found in the folded key
+    if connection.vendor != "postgresql":
+        missing("trigram indexes are a PostgreSQL feature")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE accounts_person")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: see what the planner *can* use
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    plan = results.order_by().explain()  # the filter's plan, without the list's order
+    assert "Seq Scan" not in plan, plan
+    for index in ("accounts_person_name_trgm", "accounts_person_code_trgm", "accounts_person_id_number_trgm"):
+        assert f"Bitmap Index Scan on {index}" in plan, plan
