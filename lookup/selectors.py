@@ -32,14 +32,18 @@ def agency_subtree_ids(agency: Agency) -> set[int]:
     return ids
 
 
-def officer_agency_ids(user) -> set[int] | None:
+def officer_agency_ids(user) -> frozenset[int] | None:
     """The agencies an officer works for: their own and every agency below it (a province officer's
-    districts). None for a superuser (every agency); empty for anyone else."""
+    districts). None for a superuser (every agency); empty for anyone else. Read once per user
+    object, i.e. per request (an admin page asks up to a dozen times), for the agency it has now."""
     if user.is_superuser:
         return None
     if not user.is_staff or user.agency_id is None:
-        return set()
-    return agency_subtree_ids(user.agency)
+        return frozenset()
+    known = user.__dict__.get("_agency_scope")
+    if known is None or known[0] != user.agency_id:
+        known = user.__dict__["_agency_scope"] = (user.agency_id, frozenset(agency_subtree_ids(user.agency)))
+    return known[1]
 
 
 def within_officer_scope(queryset: QuerySet, user, field: str = "agency_id") -> QuerySet:

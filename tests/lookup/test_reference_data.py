@@ -106,3 +106,16 @@ def test_names_are_stored_with_single_spaces(reference_data):
     assert Ward.objects.filter(name="Phường An Nhơn").exists()
     assert not Ward.objects.filter(name__contains="  ").exists()
     assert not Province.objects.filter(name__contains="  ").exists()
+
+
+def test_an_officers_agencies_are_read_once_per_user_object(reference_data, django_assert_num_queries):
+    from lookup.selectors import officer_agency_ids
+    from tests.accounts.helpers import officer
+
+    user = officer("canbo079", "079", "Cán bộ BHXH tỉnh")
+    districts = officer_agency_ids(user)
+    assert Agency.objects.get(code="07901").pk in districts
+    with django_assert_num_queries(0):  # asked again in the same request
+        assert officer_agency_ids(user) == districts
+    user.agency = Agency.objects.get(code="07901")  # another agency: read again, for it
+    assert officer_agency_ids(user) == {user.agency_id}
