@@ -53,4 +53,4 @@ class CollectionPointAdmin(FoldedKeySearch, admin.ModelAdmin):
     list_filter = ["kind", "province", "is_demo"]
     search_fields = ["code", "name", "search_key"]
     list_select_related = ["province", "agency"]
-    autocomplete_fields = ["agency"]
+    autocomplete_fields = ["agency", "ward"]  # thousands of wards: searched, not listed

@@ -33,7 +33,9 @@ class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRang
     list_filter = ["kind", "payer", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["person__bhxh_code", "person__name_key", "employer__code"]
     list_select_related = ["person", "employer", "agency"]
-    autocomplete_fields = ["person"]  # searched within the officer's persons; a raw id would show anyone's name
+    # Searched within the officer's persons (a raw id would show anyone's name); the facilities of the
+    # country are too many for a drop-down.
+    autocomplete_fields = ["person", "facility"]
     raw_id_fields = ["employer"]
     date_hierarchy = "from_month"
     change_list_template = "admin/participation/period/change_list.html"

@@ -65,6 +65,11 @@ class VisitEventInline(AuditTrailInline):
     view_permissions = ("health_card.view_visit", "health_card.change_visit")
 
 
+def _own_facility_only(user) -> bool:
+    """A clinic's own account (a facility, no agency): it records visits at that facility only."""
+    return user is not None and not user.is_superuser and user.facility_id is not None and user.agency_id is None
+
+
 class VisitAdminForm(forms.ModelForm):
     """`user` is set by VisitAdmin.get_form: the scope the form checks against."""
 
@@ -88,13 +93,9 @@ class VisitAdminForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].required = False
                 self.fields[name].help_text = TOTALS_HELP
-        if "facility" in self.fields:
-            facilities = MedicalFacility.objects.order_by("code")
-            user = self.user
-            if user is not None and not user.is_superuser and user.facility_id is not None and user.agency_id is None:
-                facilities = facilities.filter(pk=user.facility_id)
-                self.fields["facility"].initial = user.facility_id
-            self.fields["facility"].queryset = facilities
+        if "facility" in self.fields and _own_facility_only(self.user):  # their own facility only
+            self.fields["facility"].queryset = MedicalFacility.objects.filter(pk=self.user.facility_id)
+            self.fields["facility"].initial = self.user.facility_id
 
     def clean_bhxh_code(self):
         code = "".join(self.cleaned_data.get("bhxh_code", "").split())
@@ -137,6 +138,10 @@ class VisitAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange
 
     def get_queryset(self, request):
         return visits_visible_to(request.user)
+
+    def get_autocomplete_fields(self, request):
+        # An officer searches the country's facilities; clinic staff choose their own from a list of one.
+        return [] if _own_facility_only(request.user) else ["facility"]
 
     @admin.display(description="tổng chi phí", ordering="total_cost")
     def total_cost_vnd(self, obj):
