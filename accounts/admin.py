@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
     AuditTrailInline,
     DateHierarchyWithinRange,
@@ -58,7 +59,8 @@ class PersonAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     form = PersonAdminForm
     list_display = ["bhxh_code", "full_name", "birth_date", "sex", "id_number", "province", "agency"]
     search_fields = ["bhxh_code", "name_key", "id_number"]
-    list_filter = ["sex", ("agency", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["sex", ("agency", OfficerAgencyFilter)]
+    show_full_result_count = False  # the country's insured persons
     list_select_related = ["province", "agency"]
     raw_id_fields = ["ward"]
 
@@ -101,7 +103,7 @@ class DeclarationFilter(GivenUpFilter):
 class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, RelationLinksOnlyWhereAllowed,
                         admin.ModelAdmin):
     list_display = ["reference", "bhxh_code", "full_name", "agency", "status", "submitted_at"]
-    list_filter = ["status", ("agency", admin.RelatedOnlyFieldListFilter), "submitted_at", DeclarationFilter]
+    list_filter = ["status", ("agency", OfficerAgencyFilter), "submitted_at", DeclarationFilter]
     actions = ["retry_declarations_selected"]
     search_fields = ["reference", "bhxh_code", "full_name", "id_number", "person__name_key"]
     date_hierarchy = "submitted_at"

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from accounts.selectors import persons_visible_to
+from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
 from vssid_portal.admin import AuditTrailInline, DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
@@ -23,7 +24,7 @@ class BenefitEventInline(AuditTrailInline):
 @admin.register(BenefitRecord)
 class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
     list_display = ["reference", "person", "kind", "received_on", "agency", "status", "decision_number"]
-    list_filter = ["kind", "status", ("agency", admin.RelatedOnlyFieldListFilter), "received_on"]
+    list_filter = ["kind", "status", ("agency", OfficerAgencyFilter), "received_on"]
     search_fields = ["reference", "decision_number", "person__bhxh_code", "person__name_key"]
     date_hierarchy = "received_on"
     autocomplete_fields = ["person"]

@@ -10,9 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from accounts.selectors import persons_visible_to
+from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
-from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
+from vssid_portal.admin import FoldedKeySearch, NotFoundOutsideScope, year_filter
 from vssid_portal.templatetags.vn_format import vnd
 
 from .forms import PeriodAdminForm
@@ -26,18 +27,22 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(label="Chạy thử: chỉ kiểm tra và báo cáo, chưa ghi dữ liệu", required=False, initial=True)
 
 
+BHXH_SINCE = 1995  # the first year the list filter offers: BHXH as recorded today starts in 1995
+
+
 @admin.register(Period)
-class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
+class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     form = PeriodAdminForm
     list_display = ["person", "kind", "first_month", "last_month", "payer", "employer", "base_vnd", "unpaid_months", "agency"]
-    list_filter = ["kind", "payer", ("agency", admin.RelatedOnlyFieldListFilter)]
+    # Tens of millions of periods: no date hierarchy, no count of the whole table.
+    list_filter = ["kind", "payer", ("agency", OfficerAgencyFilter), year_filter("from_month", since=BHXH_SINCE)]
+    show_full_result_count = False
     search_fields = ["person__bhxh_code", "person__name_key", "employer__code"]
     list_select_related = ["person", "employer", "agency"]
     # Searched within the officer's persons (a raw id would show anyone's name); the facilities of the
     # country are too many for a drop-down.
     autocomplete_fields = ["person", "facility"]
     raw_id_fields = ["employer"]
-    date_hierarchy = "from_month"
     change_list_template = "admin/participation/period/change_list.html"
 
     @admin.display(description="từ tháng", ordering="from_month")

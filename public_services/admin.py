@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
     FoldedKeySearch,
     GivenUpFilter,
@@ -81,7 +82,7 @@ class DeclarationFilter(GivenUpFilter):
 @admin.register(Filing)
 class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     list_display = ["tracking_number", "procedure_name", "person", "agency", "status", "due", "submitted_at"]
-    list_filter = [OpenFilter, "status", "procedure_code", ("agency", admin.RelatedOnlyFieldListFilter), DeclarationFilter]
+    list_filter = [OpenFilter, "status", "procedure_code", ("agency", OfficerAgencyFilter), DeclarationFilter]
     search_fields = ["tracking_number", "person__bhxh_code", "person__name_key"]
     ordering = ["due_date", "submitted_at"]
     actions = ["receive_selected", "start_selected", "retry_declarations_selected"]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
     DateHierarchyWithinRange,
     FoldedKeySearch,
@@ -46,7 +47,7 @@ class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRa
     form = FeedbackAnswerForm
     list_display = ["tracking_number", "kind", "topic", "agency", "full_name", "status", "created_at"]
     # The agencies of the officer's scope that received feedback (a province officer: its districts).
-    list_filter = ["status", "kind", "topic", ("agency", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", "kind", "topic", ("agency", OfficerAgencyFilter)]
     search_fields = ["tracking_number", "name_key", "email"]
     date_hierarchy = "created_at"
     list_select_related = ["agency", "user"]

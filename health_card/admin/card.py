@@ -10,13 +10,14 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from accounts.selectors import persons_visible_to
+from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import within_officer_scope
 from vssid_portal.admin import (
-    DateHierarchyWithinRange,
     FoldedKeySearch,
     NotFoundOutsideScope,
     RelationLinksOnlyWhereAllowed,
+    year_filter,
 )
 from vssid_portal.text import sentence
 
@@ -116,7 +117,7 @@ class CardReasonForm(forms.Form):
 @admin.register(Card)
 class CardAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     list_display = ["legacy_number", "person", "version", "status", "facility", "valid_from", "valid_to", "agency"]
-    list_filter = ["status", "level", ("agency", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", "level", ("agency", OfficerAgencyFilter)]
     search_fields = ["number", "legacy_number", "person__bhxh_code", "person__name_key"]
     autocomplete_fields = ["person", "facility"]
     actions = ["reissue", "revoke"]
@@ -227,13 +228,17 @@ class CheckResultFilter(admin.SimpleListFilter):
         return queryset.filter(result=self.value()) if self.value() else queryset
 
 
+CHECKS_SINCE = 2025  # the first year the list filter offers: checks are logged from the portal's start
+
+
 @admin.register(CardCheck)
-class CardCheckAdmin(NotFoundOutsideScope, DateHierarchyWithinRange, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
+class CardCheckAdmin(NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     list_display = ["at", "card", "channel", "result_label", "facility", "checked_by", "token_name"]
-    list_filter = ["channel", CheckResultFilter]
+    # A row for every check of the country: no date hierarchy, no count of the whole table.
+    list_filter = ["channel", CheckResultFilter, year_filter("at", since=CHECKS_SINCE)]
+    show_full_result_count = False
     fields = ["at", "card", "person", "channel", "result_label", "facility", "checked_by", "token_name"]
     readonly_fields = fields
-    date_hierarchy = "at"
 
     @admin.display(description="mã API")
     def token_name(self, obj):

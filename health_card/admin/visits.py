@@ -14,7 +14,7 @@ from django.forms.models import BaseInlineFormSet
 from accounts.models import Person
 from accounts.validators import bhxh_code_validator
 from lookup.models import MedicalFacility
-from vssid_portal.admin import AuditTrailInline, DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
+from vssid_portal.admin import AuditTrailInline, FoldedKeySearch, NotFoundOutsideScope, year_filter
 from vssid_portal.templatetags.vn_format import vnd
 
 from ..models import Visit, VisitEvent, VisitLine
@@ -125,14 +125,18 @@ class VisitAdminForm(forms.ModelForm):
         return cleaned
 
 
+VISITS_SINCE = 2015  # the first year the list filter offers; an older visit is found by search
+
+
 @admin.register(Visit)
-class VisitAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
+class VisitAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     form = VisitAdminForm
     list_display = ["reference", "person", "facility", "kind", "admitted_on", "discharged_on", "diagnosis_code",
                     "total_cost_vnd"]
-    list_filter = ["kind", "admitted_on"]
+    # Every visit of the country: no date hierarchy, no count of the whole table.
+    list_filter = ["kind", year_filter("admitted_on", since=VISITS_SINCE)]
+    show_full_result_count = False
     search_fields = ["reference", "person__bhxh_code", "person__name_key", "diagnosis_code"]
-    date_hierarchy = "admitted_on"
     list_select_related = ["person", "facility"]
     inlines = [VisitLineInline, VisitEventInline]
 
