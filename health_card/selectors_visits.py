@@ -1,8 +1,10 @@
-"""Reads of the medical-visit history: a person's visits grouped by year, and who else may see them.
+"""Reads of the medical-visit history: a person's visits a year at a time, and who else may see them.
 
-The citizen's pages read a fixed number of queries whatever the number of visits: the visits
-with their facility in one query, every cost line in a second; grouping and totals are summed
-in Python.
+The citizen's book shows one year at a time and reads a fixed number of queries whatever the
+number of visits: the years with their counts and totals, summed by the database, in one query;
+the chosen year's visits with their facility in a second. Cost lines are read only by a visit's
+own page: a dialysis patient's ten years are 1,500 visits and 7,500 lines, which as one page took
+11 s to render into 6.7 MB.
 
 Scope of staff (the admin):
 - clinic staff (a login attached to one KCB facility) see and enter the visits of their own
@@ -14,9 +16,10 @@ Scope of staff (the admin):
 - superusers see all; any other login none.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
 
 from lookup.models import Agency
 from lookup.selectors import agency_subtree_ids
@@ -25,38 +28,39 @@ from .models import Visit
 
 
 def visits_for(*, person):
-    """A person's visits with facility and cost lines, newest admission first."""
+    """A person's visits with facility and cost lines, newest admission first: for one visit's page."""
     if person is None:
         return Visit.objects.none()
     return (Visit.objects.filter(person=person).select_related("facility")
             .prefetch_related("lines").order_by("-admitted_on", "-pk"))
 
 
-@dataclass
+@dataclass(frozen=True)
 class VisitYear:
-    """The visits of one year (by admission date) and their totals."""
+    """One year (by admission date) that has visits: how many, and their totals."""
 
     year: int
-    visits: list = field(default_factory=list)
-    total_cost: int = 0
-    bhyt_paid: int = 0
-    patient_paid: int = 0
-
-    @property
-    def count(self) -> int:
-        return len(self.visits)
+    count: int
+    total_cost: int
+    bhyt_paid: int
+    patient_paid: int
 
 
-def visits_by_year(visits) -> list[VisitYear]:
-    """Visits grouped by the year they began, newest year first, keeping the visits' order."""
-    years: dict[int, VisitYear] = {}
-    for visit in visits:
-        group = years.setdefault(visit.admitted_on.year, VisitYear(visit.admitted_on.year))
-        group.visits.append(visit)
-        group.total_cost += visit.total_cost
-        group.bhyt_paid += visit.bhyt_paid
-        group.patient_paid += visit.patient_paid
-    return sorted(years.values(), key=lambda group: group.year, reverse=True)
+def visit_years_for(*, person) -> list[VisitYear]:
+    """The years in which the person has visits, newest first, counted and summed by the database."""
+    if person is None:
+        return []
+    rows = (Visit.objects.filter(person=person).order_by().values(year=ExtractYear("admitted_on"))
+            .annotate(visits=Count("pk"), cost=Sum("total_cost"), bhyt=Sum("bhyt_paid"), patient=Sum("patient_paid"))
+            .order_by("-year"))
+    # int(): PostgreSQL's EXTRACT and its sum of bigint are numeric, which psycopg reads as Decimal.
+    return [VisitYear(*(int(row[name]) for name in ("year", "visits", "cost", "bhyt", "patient"))) for row in rows]
+
+
+def visits_in_year(*, person, year: int):
+    """A person's visits admitted in `year`, with their facility (not their cost lines), newest first."""
+    return (Visit.objects.filter(person=person, admitted_on__year=year).select_related("facility")
+            .order_by("-admitted_on", "-pk"))
 
 
 def visit_scope(user) -> Q | None:

@@ -1,8 +1,12 @@
-"""Pages of the medical-visit history (sổ KCB): the visits by year with yearly totals, one visit.
+"""Pages of the medical-visit history (sổ KCB): the book a year at a time with every year's totals,
+one visit with its cost lines.
 
 Each page shows the person in view (the user, or a child the user is switched to); a visit of
-anybody else is a 404.
+anybody else is a 404. The book is not a stored page (vssid_portal.pagecache): no write to a
+visit moves the person's content version.
 """
+
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -10,14 +14,26 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.selectors import person_in_view, viewing
 
-from ..selectors_visits import visits_by_year, visits_for
+from ..selectors_visits import visit_years_for, visits_for, visits_in_year
 
 
 @login_required
 def visits(request):
+    """The latest year with visits, or the one `?nam=` names. As the participation pages do with
+    their page numbers, only a year the links write (four ASCII digits) that has visits is served;
+    anything else is a 404."""
     person = person_in_view(request)
-    years = visits_by_year(visits_for(person=person))
-    return render(request, "health_card/visits.html", {**viewing(request.user, person), "years": years})
+    asked = request.GET.get("nam")
+    if asked is not None and not re.fullmatch(r"[1-9][0-9]{3}", asked):
+        raise Http404
+    years = visit_years_for(person=person)
+    context = {**viewing(request.user, person), "years": years}
+    if asked is not None or years:
+        year = next((year for year in years if asked is None or year.year == int(asked)), None)
+        if year is None:
+            raise Http404
+        context.update(year=year, visits=visits_in_year(person=person, year=year.year))
+    return render(request, "health_card/visits.html", context)
 
 
 @login_required

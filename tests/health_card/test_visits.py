@@ -16,7 +16,7 @@ from django.urls import reverse
 from accounts.models import Guardianship, Person, User
 from accounts.roles import CLINIC_STAFF
 from health_card.models import Visit, VisitEvent, VisitLine, normalize_icd10
-from health_card.selectors_visits import visits_by_year, visits_for
+from health_card.selectors_visits import VisitYear, visit_years_for, visits_for, visits_in_year
 from health_card.services_visits import visit_save
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
@@ -223,7 +223,7 @@ def test_an_actor_outside_the_scope_is_refused(db):
 
 # --- The citizen's pages -------------------------------------------------------------------------
 
-def test_visits_are_grouped_by_year_newest_first_with_yearly_totals(client, db):
+def test_the_book_shows_the_latest_year_and_every_years_totals_summed_by_the_database(client, db):
     user = citizen()
     person = user.person
     visit(person, admitted=datetime.date(2023, 5, 2))
@@ -231,20 +231,51 @@ def test_visits_are_grouped_by_year_newest_first_with_yearly_totals(client, db):
           patient_paid=200_000)
     visit(person, admitted=datetime.date(2025, 11, 3), discharged_on=datetime.date(2025, 11, 8), kind="noi_tru",
           diagnosis_code="K35.8", diagnosis_name="Viêm ruột thừa cấp, khác và không đặc hiệu")
-    years = visits_by_year(visits_for(person=person))
-    assert [(y.year, y.count, y.total_cost, y.bhyt_paid, y.patient_paid) for y in years] == [
-        (2025, 2, 1_103_300, 874_640, 228_660), (2023, 1, 103_300, 74_640, 28_660)]
-    assert [v.admitted_on for v in years[0].visits] == [datetime.date(2025, 11, 3), datetime.date(2025, 1, 10)]
+    assert visit_years_for(person=person) == [VisitYear(2025, 2, 1_103_300, 874_640, 228_660),
+                                              VisitYear(2023, 1, 103_300, 74_640, 28_660)]
+    assert [v.admitted_on for v in visits_in_year(person=person, year=2025)] == [
+        datetime.date(2025, 11, 3), datetime.date(2025, 1, 10)]
 
     client.force_login(user)
     html = client.get(reverse(LIST)).content.decode()
     assert "<h1>Lịch sử khám chữa bệnh</h1>" in html
-    assert html.index('id="nam-2025"') < html.index('id="nam-2023"')
+    assert '<a href="/so-kham-chua-benh/?nam=2025" aria-current="page">2025</a>' in html
+    assert '<a href="/so-kham-chua-benh/?nam=2023">2023</a>' in html
+    assert 'id="nam-2025"' in html and 'id="nam-2023"' not in html
     assert "1.103.300 đ" in html and "874.640 đ" in html and "228.660 đ" in html
+    assert "103.300 đ" in html and "74.640 đ" in html  # 2023's totals, in the table of years
     assert "03/11/2025 – 08/11/2025" in html and "Viêm ruột thừa cấp, khác và không đặc hiệu" in html
-    assert "Paracetamol 500 mg" in html and "<details>" in html
-    assert 'role="region" tabindex="0" aria-label="Chi phí chi tiết của lượt khám' in html
-    assert "Cơ sở KCB chưa gửi chi phí chi tiết của lượt khám này." in html
+    assert html.count("<details>") == 2 and "02/05/2023" not in html
+    # The cost lines are on the visit's own page, linked from the list.
+    assert "Paracetamol 500 mg" not in html and "Chi phí chi tiết của lượt khám LK" in html
+
+    html = client.get(reverse(LIST), {"nam": "2023"}).content.decode()
+    assert '<a href="/so-kham-chua-benh/?nam=2023" aria-current="page">2023</a>' in html
+    assert html.count("<details>") == 1 and "02/05/2023" in html and 'id="nam-2023"' in html
+    assert "(1 lượt khám)" in html and "03/11/2025" not in html
+
+
+def test_a_year_is_taken_only_as_the_links_write_it_and_only_with_visits(client, db):
+    user = citizen()
+    visit(user.person, admitted=datetime.date(2023, 5, 2))
+    visit(user.person, admitted=datetime.date(2025, 1, 10))
+    client.force_login(user)
+    for year in ("2023", "2025"):
+        assert client.get(reverse(LIST), {"nam": year}).status_code == 200
+    for year in ("2024", "2026", "1999", "0", "02025", "2025.0", " 2025", "2025 ", "abc", "", "٢٠٢٥", "9" * 40):
+        assert client.get(reverse(LIST), {"nam": year}).status_code == 404, year
+    client.force_login(citizen("7901000002", "Lê Văn Hùng", id_number="079088012346"))
+    assert client.get(reverse(LIST), {"nam": "2025"}).status_code == 404  # nobody's visits but the user's
+    assert "Chưa có lượt khám chữa bệnh BHYT nào được ghi nhận." in client.get(reverse(LIST)).content.decode()
+
+
+def test_the_visits_page_links_back_to_the_visits_year(client, db):
+    user = citizen()
+    obj = visit(user.person, admitted=datetime.date(2023, 5, 2))
+    visit(user.person, admitted=datetime.date(2025, 1, 10))
+    client.force_login(user)
+    html = client.get(reverse(DETAIL, args=[obj.pk])).content.decode()
+    assert '<a href="/so-kham-chua-benh/?nam=2023">← Lịch sử khám chữa bệnh</a>' in html
 
 
 def test_the_detail_page_shows_the_cost_lines(client, db):
@@ -300,6 +331,24 @@ def test_someone_elses_visit_is_a_404_and_a_childs_is_shown_to_the_parent(client
     assert client.get(reverse(DETAIL, args=[childs_visit.pk])).status_code == 404
 
 
+def test_a_parent_reads_the_childs_book_a_year_at_a_time(client, db):
+    parent = citizen()
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    Guardianship.objects.create(parent=parent, child=child, relationship="cha")
+    visit(parent.person, admitted=datetime.date(2025, 2, 3), diagnosis_name="Viêm phế quản cấp")
+    visit(child, admitted=datetime.date(2022, 7, 8), diagnosis_name="Sốt xuất huyết Dengue")
+    visit(child, admitted=datetime.date(2024, 9, 10), diagnosis_name="Viêm họng cấp")
+    client.force_login(parent)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    html = client.get(reverse(LIST)).content.decode()
+    assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in html
+    assert 'aria-current="page">2024</a>' in html and "?nam=2022" in html and "?nam=2025" not in html
+    assert "Viêm họng cấp" in html and "Sốt xuất huyết Dengue" not in html and "Viêm phế quản cấp" not in html
+    html = client.get(reverse(LIST), {"nam": "2022"}).content.decode()
+    assert "Sốt xuất huyết Dengue" in html and "Viêm họng cấp" not in html
+    assert client.get(reverse(LIST), {"nam": "2025"}).status_code == 404  # the parent's year, not the child's
+
+
 def test_a_child_visits_no_one_else(client, db):
     # A 17-year-old's guardian may look; a stranger switching to that child cannot.
     parent = citizen()
@@ -312,30 +361,62 @@ def test_a_child_visits_no_one_else(client, db):
 
 
 # The user; allauth.usersessions' activity stamp (savepoint, select, user, update, release); the
-# person; the visits with their facility; their cost lines; the unread-notice badge. None per visit.
+# person; the years with their totals; the year's visits with their facility (the list) or the
+# visit and its cost lines (a visit's page); the unread-notice badge. None per visit or per year.
 MAX_QUERIES = 10
+
+
+def many_visits(person, count, lines_each=5):
+    """`count` visits spread over ten years (2015–2024), each with `lines_each` cost lines."""
+    facilities = list(MedicalFacility.objects.filter(province__code="79")[:5])
+    visits = Visit.objects.bulk_create([
+        Visit(person=person, facility=facilities[i % 5], reference=f"Q{i:05d}", kind="ngoai_tru",
+              admitted_on=datetime.date(2015 + i % 10, 1 + i % 12, 1 + i % 28),
+              discharged_on=datetime.date(2015 + i % 10, 1 + i % 12, 1 + i % 28), diagnosis_code="N18.5",
+              diagnosis_name="Bệnh thận mạn giai đoạn 5", total_cost=42_100 * lines_each,
+              bhyt_paid=33_680 * lines_each, patient_paid=8_420 * lines_each) for i in range(count)])
+    VisitLine.objects.bulk_create([VisitLine(visit=v, category="kham_benh", description=f"Chạy thận nhân tạo {n}",
+                                             quantity=1, unit_price=42_100, amount=42_100, bhyt_amount=33_680)
+                                   for v in visits for n in range(lines_each)])
+    return visits
 
 
 @pytest.mark.parametrize("count", [1, 300])
 def test_pages_read_a_constant_number_of_queries(client, db, count, django_assert_max_num_queries):
     user = citizen()
-    person = user.person
-    facilities = list(MedicalFacility.objects.filter(province__code="79")[:5])
-    visits = Visit.objects.bulk_create([
-        Visit(person=person, facility=facilities[i % 5], reference=f"Q{i:05d}", kind="ngoai_tru",
-              admitted_on=datetime.date(2015 + i % 10, 1 + i % 12, 1 + i % 28),
-              discharged_on=datetime.date(2015 + i % 10, 1 + i % 12, 1 + i % 28), diagnosis_code="J06.9",
-              diagnosis_name="Nhiễm trùng đường hô hấp trên cấp", total_cost=42_100, bhyt_paid=33_680,
-              patient_paid=8_420) for i in range(count)])
-    VisitLine.objects.bulk_create([VisitLine(visit=v, category="kham_benh", description="Khám bệnh", quantity=1,
-                                             unit_price=42_100, amount=42_100, bhyt_amount=33_680) for v in visits])
+    visits = many_visits(user.person, count)
     client.force_login(user)
     client.get(reverse(LIST))  # warm the session
-    with django_assert_max_num_queries(MAX_QUERIES):
-        response = client.get(reverse(LIST))
-    assert response.content.decode().count("<details>") == count
+    for year in [None, *sorted({v.admitted_on.year for v in visits})]:
+        with django_assert_max_num_queries(MAX_QUERIES):
+            response = client.get(reverse(LIST), {"nam": year} if year else {})
+        shown = year or max(v.admitted_on.year for v in visits)
+        assert response.content.decode().count("<details>") == sum(v.admitted_on.year == shown for v in visits)
     with django_assert_max_num_queries(MAX_QUERIES):
         assert client.get(reverse(DETAIL, args=[visits[-1].pk])).status_code == 200
+
+
+def test_a_long_book_holds_only_the_chosen_years_visits(client, db):
+    # A dialysis patient: 1,500 visits over ten years, 7,500 cost lines. The page is one year's
+    # visits, without their cost lines, and the years' totals are every visit's.
+    user = citizen()
+    visits = many_visits(user.person, 1_500)
+    client.force_login(user)
+    for year in (2024, 2019):
+        html = client.get(reverse(LIST), {"nam": year}).content.decode()
+        in_year = [v for v in visits if v.admitted_on.year == year]
+        assert html.count("<details>") == len(in_year) == 150
+        assert sorted(re.findall(r"Chi phí chi tiết của lượt khám (Q\d{5}) ngày", html)) == sorted(
+            v.reference for v in in_year)
+        assert "Chạy thận nhân tạo" not in html
+        assert f"({len(in_year)} lượt khám)" in html
+        assert len(html.encode()) < 500_000
+    for each in visit_years_for(person=user.person):
+        in_year = [v for v in visits if v.admitted_on.year == each.year]
+        assert (each.count, each.total_cost, each.bhyt_paid, each.patient_paid) == (
+            len(in_year), sum(v.total_cost for v in in_year), sum(v.bhyt_paid for v in in_year),
+            sum(v.patient_paid for v in in_year))
+    assert len(visit_years_for(person=user.person)) == 10
 
 
 # --- The admin -----------------------------------------------------------------------------------

@@ -674,28 +674,33 @@ def test_the_visit_history_pages_in_english(client, holder):
     person = holder.person
     visit(person)
     inpatient = visit(person, admitted=datetime.date(2024, 5, 1), kind="noi_tru", discharged_on=datetime.date(2024, 5, 4))
-    visit(person, admitted=datetime.date(2024, 6, 1), lines=[])
+    without_lines = visit(person, admitted=datetime.date(2024, 6, 1), lines=[])
     both_languages(client, "/so-kham-chua-benh/", holder, [
         "<h1>Lịch sử khám chữa bệnh</h1>", "Các lượt khám chữa bệnh BHYT của bạn do cơ sở KCB gửi lên cơ quan BHXH",
-        ">Tổng hợp theo năm</h2>", 'aria-label="Tổng hợp chi phí khám chữa bệnh theo năm"', ">Số lượt khám</th>",
-        ">Năm 2025 <span", "(1 lượt khám)", "(2 lượt khám)", "<dt>Tổng chi phí</dt>", "<dt>BHYT chi trả</dt>",
-        "<dt>Người bệnh chi trả</dt>", " – xem chi tiết</span>", "<h3>Chi phí chi tiết</h3>", ">Nhóm chi phí</th>",
-        ">Nội dung</th>", ">Số lượng</th>", ">Đơn giá</th>", ">Thành tiền</th>", ">Người bệnh trả</th>", ">Cộng</th>",
-        'aria-label="Chi phí chi tiết của lượt khám LK', "<dt>Cơ sở KCB</dt>", '<span class="muted">(mã ',
-        "<dt>Hình thức điều trị</dt>", "<dt>Ngày vào – ngày ra</dt>", "(3 ngày điều trị)", "<dt>Chẩn đoán chính</dt>",
-        "<dt>Mã lượt khám</dt>", "Cơ sở KCB chưa gửi chi phí chi tiết của lượt khám này.",
-        "Trang riêng của lượt khám ngày 04/03/2025 (để in hoặc gửi đường dẫn)</a>",
+        ">Tổng hợp theo năm</h2>", "Chọn một năm trong bảng để xem các lượt khám của năm đó.",
+        'aria-label="Tổng hợp chi phí khám chữa bệnh theo năm"', ">Số lượt khám</th>", ">Năm 2025 <span",
+        "(1 lượt khám)", "<dt>Tổng chi phí</dt>", "<dt>BHYT chi trả</dt>", "<dt>Người bệnh chi trả</dt>",
+        " – xem chi tiết</span>", "<dt>Cơ sở KCB</dt>", '<span class="muted">(mã ', "<dt>Hình thức điều trị</dt>",
+        "<dt>Ngày vào – ngày ra</dt>", "<dt>Chẩn đoán chính</dt>", "<dt>Mã lượt khám</dt>",
+        ">Chi phí chi tiết của lượt khám LK",
     ], [
         "<h1>Medical visit history</h1>", "Your health insurance visits that healthcare facilities have reported",
-        ">Totals by year</h2>", ">Year 2025 <span", "(1 visit)", "(2 visits)", "<dt>Total cost</dt>",
-        "<dt>Paid by health insurance</dt>", " – show details</span>", "<h3>Itemised costs</h3>", ">Cost group</th>",
-        ">Total</th>", '<span class="muted">(code ', "(3 days of treatment)", "<dt>Main diagnosis</dt>",
-        "has not sent the itemised costs of this visit yet.", "Separate page for the visit on 04/03/2025",
+        ">Totals by year</h2>", "Choose a year in the table to see that year's visits.", ">Year 2025 <span",
+        "(1 visit)", "<dt>Total cost</dt>", "<dt>Paid by health insurance</dt>", " – show details</span>",
+        '<span class="muted">(code ', "<dt>Main diagnosis</dt>", ">Itemised costs of visit LK",
     ])
+    both_languages(client, "/so-kham-chua-benh/?nam=2024", holder, [
+        ">Năm 2024 <span", "(2 lượt khám)", "(3 ngày điều trị)",
+    ], [">Year 2024 <span", "(2 visits)", "(3 days of treatment)"])
     both_languages(client, f"/so-kham-chua-benh/{inpatient.pk}/", holder, [
         "← Lịch sử khám chữa bệnh</a>", "<h1>Lượt khám nội trú ngày 01/05/2024</h1>", "<dt>Người bệnh</dt>",
-        "<h2>Chi phí chi tiết</h2>",
-    ], ["← Medical visit history</a>", "<h1>Visit on 01/05/2024 (", "<dt>Patient</dt>", "<h2>Itemised costs</h2>"])
+        "<h2>Chi phí chi tiết</h2>", ">Nhóm chi phí</th>", ">Nội dung</th>", ">Số lượng</th>", ">Đơn giá</th>",
+        ">Thành tiền</th>", ">Người bệnh trả</th>", ">Cộng</th>", 'aria-label="Chi phí chi tiết của lượt khám LK',
+    ], ["← Medical visit history</a>", "<h1>Visit on 01/05/2024 (", "<dt>Patient</dt>", "<h2>Itemised costs</h2>",
+        ">Cost group</th>", ">Total</th>"])
+    both_languages(client, f"/so-kham-chua-benh/{without_lines.pk}/", holder, [
+        "Cơ sở KCB chưa gửi chi phí chi tiết của lượt khám này.",
+    ], ["has not sent the itemised costs of this visit yet."])
     child = Guardianship.objects.get(parent=holder).child
     client.post("/ca-nhan/xem/", {"child": child.pk})
     both_languages(client, "/so-kham-chua-benh/", None, [
@@ -1005,17 +1010,19 @@ def test_card_status_visit_kinds_cost_groups_and_check_channels_in_english(clien
 
     person = holder.person
     card = Card.objects.get(person=person)
-    visit(person, lines=[line(), line("xet_nghiem", "Công thức máu", unit_price=46_200),
-                         line("thuoc", "Paracetamol 500 mg", quantity="10", unit_price=500, unit="viên")])
-    visit(person, admitted=datetime.date(2024, 5, 1), kind="noi_tru", discharged_on=datetime.date(2024, 5, 4),
-          lines=[line("ngay_giuong", "Giường nội khoa", quantity="3", unit_price=200_000), line("cdha", "X-quang ngực")])
-    both_languages(client, "/so-kham-chua-benh/", holder, [
-        " · Ngoại trú · ", " · Nội trú · ", "<dt>Hình thức điều trị</dt><dd>Nội trú</dd>", ">Xét nghiệm</td>",
-        ">Thuốc</td>", ">Ngày giường</td>", ">Chẩn đoán hình ảnh</td>",
-    ], [
-        " · Outpatient · ", " · Inpatient · ", "<dd>Inpatient</dd>", ">Laboratory tests</td>", ">Medicines</td>",
-        ">Bed days</td>", ">Imaging</td>",
-    ])
+    outpatient = visit(person, lines=[line(), line("xet_nghiem", "Công thức máu", unit_price=46_200),
+                                      line("thuoc", "Paracetamol 500 mg", quantity="10", unit_price=500, unit="viên")])
+    inpatient = visit(person, admitted=datetime.date(2024, 5, 1), kind="noi_tru", discharged_on=datetime.date(2024, 5, 4),
+                      lines=[line("ngay_giuong", "Giường nội khoa", quantity="3", unit_price=200_000),
+                             line("cdha", "X-quang ngực")])
+    both_languages(client, "/so-kham-chua-benh/", holder, [" · Ngoại trú · "], [" · Outpatient · "])
+    both_languages(client, "/so-kham-chua-benh/?nam=2024", holder, [
+        " · Nội trú · ", "<dt>Hình thức điều trị</dt><dd>Nội trú</dd>",
+    ], [" · Inpatient · ", "<dd>Inpatient</dd>"])
+    both_languages(client, f"/so-kham-chua-benh/{outpatient.pk}/", holder, [">Xét nghiệm</td>", ">Thuốc</td>"],
+                   [">Laboratory tests</td>", ">Medicines</td>"])
+    both_languages(client, f"/so-kham-chua-benh/{inpatient.pk}/", holder, [">Ngày giường</td>", ">Chẩn đoán hình ảnh</td>"],
+                   [">Bed days</td>", ">Imaging</td>"])
 
     token, _raw = api_token_create(facility=facility, name="HIS")
     qr = card_qr(card, purpose=Purpose.SCREEN)
