@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts.selectors import person_in_view, viewing
 from participation.selectors import format_months
 
-from .estimator import PENSION_YEARS, PENSION_YEARS_OLD_LAW
+from .estimator import MONTHS_PER_YEAR_BEFORE, MONTHS_PER_YEAR_FROM, PENSION_YEARS, PENSION_YEARS_OLD_LAW
 from .selectors import benefit_timeline, benefits_for, group_by_kind, one_time_estimate_for
 
 
@@ -46,6 +46,8 @@ def estimate(request):
         "months_before": format_months(result.months_before),
         "months_from": format_months(result.months_from),
         "months_from_counted": format_months(result.months_from_counted),
+        "months_per_year_before": MONTHS_PER_YEAR_BEFORE,
+        "months_per_year_from": MONTHS_PER_YEAR_FROM,
         "pension_years": PENSION_YEARS,
         "pension_years_old_law": PENSION_YEARS_OLD_LAW,
         "pension_needed": format_months(result.pension_months_needed),

@@ -61,8 +61,9 @@ def check_totals(visit: Visit, lines) -> None:
                                       ("patient_paid", patient, "Phần người bệnh chi trả")):
             value = getattr(visit, name)
             if value != expected:
-                shown = "trống" if value is None else vnd(value)
-                errors[name] = (f"{label} ({shown}) phải bằng tổng của các dòng chi phí ({vnd(expected)}). "
+                with translation.override(settings.LANGUAGE_CODE):  # amounts the way the message around them writes
+                    shown, wanted = "trống" if value is None else vnd(value), vnd(expected)
+                errors[name] = (f"{label} ({shown}) phải bằng tổng của các dòng chi phí ({wanted}). "
                                 "Sửa số tiền hoặc để trống để tính từ các dòng chi phí.")
     for name, label in (("total_cost", "tổng chi phí"), ("bhyt_paid", "phần BHYT chi trả"),
                         ("patient_paid", "phần người bệnh chi trả")):

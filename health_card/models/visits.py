@@ -166,7 +166,7 @@ class VisitLine(models.Model):
 
     @property
     def quantity_display(self) -> str:
-        """2.00 → '2', 1.50 → '1,5' (the Vietnamese decimal comma)."""
+        """2.00 → '2', 1.50 → '1,5' (in English '1.5': the page's language)."""
         return vn_number(self.quantity)
 
     def expected_amount(self) -> int | None:

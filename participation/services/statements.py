@@ -49,7 +49,6 @@ from accounts.selectors import adult_born_by
 from vssid_portal.files import kept_only_if_committed
 from vssid_portal.jobs import dispatch, run_counted
 from vssid_portal.pdf import qr_data_uri, render_pdf
-from vssid_portal.templatetags.vn_format import vn_number
 
 from ..models import Period, Statement
 from ..selectors import TABS, periods_for, totals_of
@@ -251,10 +250,6 @@ def _month(value: str) -> str:
     return f"{month}/{year}"
 
 
-def _percent(value: str) -> str:
-    return f"{vn_number(value)} %"
-
-
 def _birth(value: str) -> str:
     if len(value) == 4:
         return value
@@ -273,7 +268,6 @@ def _pdf_context(data: dict, content_hash: str) -> dict:
                 "to_display": _month(row["to"]),
                 "payer_display": (f"{row['employer_name']} ({row['employer_code']})" if row["employer_code"]
                                   else row["payer_label"]),
-                "rate_display": _percent(row["rate"]),
             }
             for row in group["periods"]
         ]

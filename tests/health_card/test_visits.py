@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Guardianship, Person, User
 from accounts.roles import CLINIC_STAFF
@@ -146,6 +147,9 @@ def test_totals_must_equal_the_lines_and_empty_totals_are_filled_from_them(db):
         visit_save(visit=obj, lines=standard_lines())
     assert "Tổng chi phí (1 đ) phải bằng tổng của các dòng chi phí (103.300 đ)." in " ".join(error.value.messages)
     assert not Visit.objects.exists() and not Message.objects.exists()
+    with translation.override("en"), pytest.raises(ValidationError) as error:  # an officer's English admin
+        visit_save(visit=obj, lines=standard_lines())
+    assert "(103.300 đ)." in " ".join(error.value.messages)  # as the Vietnamese sentence around it writes
 
     obj = visit(user.person, save=False, total_cost=None, bhyt_paid=None, patient_paid=None)
     assert visit_save(visit=obj, lines=standard_lines()) is True

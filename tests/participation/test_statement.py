@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from accounts.models import Guardianship, User
@@ -211,6 +211,20 @@ def test_pdf_lists_every_period_with_the_totals_and_is_tagged(ready, pdf_path, e
     assert squeeze("Số tháng còn nợ: 2 tháng") in flat
     info = subprocess.run([tool("pdfinfo"), str(pdf_path)], capture_output=True, text=True, check=True).stdout
     assert "Tagged:          yes" in info
+
+
+def test_a_statement_built_while_a_page_speaks_english_prints_vietnamese_numbers(owner, tmp_path):
+    """Eager Celery builds the PDF inside the English request that asked for it."""
+    with translation.override("en"):
+        statement = service.statement_request(person=owner.person, requested_by=owner, verify_base="http://testserver")
+        service.statement_build(statement_id=statement.pk, verify_base="http://testserver")
+    statement.refresh_from_db()
+    path = tmp_path / "statement.pdf"
+    with default_storage.open(statement.pdf.name, "rb") as handle:
+        path.write_bytes(handle.read())
+    flat = squeeze(pdf_text(path))
+    assert squeeze("12.500.000 đ") in flat and squeeze("1,5 %") in flat
+    assert "VND" not in flat and squeeze("1.5 %") not in flat
 
 
 def test_printed_qr_decodes_to_the_verify_url_which_confirms_the_statement(ready, pdf_path, tmp_path):

@@ -1,4 +1,4 @@
-"""Vietnamese formats and the accent-folded search key."""
+"""Display formats (numbers in the active language's separators) and the accent-folded search key."""
 
 import datetime
 from decimal import Decimal
@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from vssid_portal.templatetags.vn_format import vn_date, vn_datetime, vn_number, vnd
 from vssid_portal.text import fold, normalize_name, search_words
@@ -28,6 +29,21 @@ def test_vnd(value, shown):
 def test_vn_number(value, shown):
     """One number format for the benefit pages, the chart's table, visit quantities and statements."""
     assert vn_number(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "money", "number"),
+    [(1234567, "1,234,567 VND", "1,234,567"), (Decimal("13980000.4"), "13,980,000 VND", "13,980,000.4"),
+     (-50000, "-50,000 VND", "-50,000"), (Decimal("1.5"), "2 VND", "1.5"), (1.41, "1 VND", "1.41"),
+     ("1234.75", "1,235 VND", "1,234.75"), (None, "", "")],
+)
+def test_english_pages_write_numbers_the_english_way(value, money, number):
+    """To an English reader '1,5' is not one and a half, nor '13.980.000' thirteen million."""
+    with translation.override("en"):
+        assert (vnd(value), vn_number(value)) == (money, number)
+    with translation.override("vi"):  # what documents and messages are rendered under
+        assert vnd(value) == money.replace(",", ".").replace("VND", "đ")
+        assert vn_number(value) == number.translate(str.maketrans(",.", ".,"))
 
 
 def test_dates_are_dd_mm_yyyy_in_local_time():

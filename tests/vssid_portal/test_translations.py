@@ -481,7 +481,7 @@ def test_benefit_list_and_detail_pages_in_english(client, holder):
     monthly = record(holder.person, kind=BenefitRecord.Kind.SICKNESS, **decided(amount=None, monthly_amount=5_000_000))
     both_languages(client, f"/thong-tin-huong/{monthly.pk}/", holder,
                    ["<dt>Mức hưởng hằng tháng</dt><dd>5.000.000 đ/tháng</dd>", "5 ngày</dd>"],
-                   ["<dt>Monthly benefit</dt><dd>5.000.000 đ/month</dd>", "5 days</dd>"])
+                   ["<dt>Monthly benefit</dt><dd>5,000,000 VND/month</dd>", "5 days</dd>"])
     pending = record(holder.person, expected_on=None)
     both_languages(client, f"/thong-tin-huong/{pending.pk}/", holder, ["<dd>Chưa có</dd>"], ["<dd>Not yet set</dd>"])
 
@@ -601,7 +601,7 @@ def test_the_estimate_durations_and_coefficient_notes_in_english(client, referen
         "(không có trong bảng: tính 1,00)", "(năm hiện tại)",
     ], [
         "<dt>Before 2014</dt><dd>42 months (3 years 6 months)</dd>",
-        f"(the {first} coefficient, which applies to every earlier year)", "(not in the table: counted as 1,00)",
+        f"(the {first} coefficient, which applies to every earlier year)", "(not in the table: counted as 1.00)",
         "(current year)",
     ])
 
@@ -793,7 +793,7 @@ def test_the_participation_history_page_in_english(client, reference_data):
         "<dt>Total time of participation</dt><dd><strong>5 years 2 months</strong> (62 months, from 01/2015 to 05/2020)</dd>",
         "<dt>Months paid</dt><dd>60 months</dd>", "<dt>Months owed</dt><dd><strong>2 months</strong> – the employer",
         "<dt>Gaps</dt><dd>12/2019–02/2020</dd>", ">Average monthly contribution base by year</h2>",
-        ">Highest: 10.000.000 đ</text>", "<summary>Show the figures as a table</summary>", ">Year</th>",
+        ">Highest: 10,000,000 VND</text>", "<summary>Show the figures as a table</summary>", ">Year</th>",
         ">Periods (newest first)</h2>", " · Household · 3 months<span", " · <strong>2 months owed</strong>",
         "<span class=\"visually-hidden\"> – show details</span>", "<dt>Type</dt><dd>Compulsory social insurance</dd>",
         "<dt>Type</dt><dd>Voluntary social insurance</dd>", "<dt>Payer</dt><dd>Employer: ", "<dt>Payer</dt><dd>Self-paid</dd>",
@@ -1173,12 +1173,12 @@ def test_the_public_services_page_of_a_logged_in_citizen_in_english(client, hold
 
 
 # --- Numbers ----------------------------------------------------------------------------------
-# Numbers follow the Vietnamese convention in both languages, like the amounts beside them
-# ("1.635.509.000 đ", "12,5 năm"): Django's floatformat follows the active language instead.
+# Numbers and amounts take the separators of the page's language: "1.635.509.000 đ" and "12,5 năm"
+# in Vietnamese, "1,635,509,000 VND" and "12.5 years" in English, where "1,5" is not one and a half.
 
 
 @pytest.mark.django_db
-def test_adjustment_coefficients_and_contribution_rates_read_the_same_in_both_languages(client, reference_data):
+def test_adjustment_coefficients_and_contribution_rates_follow_the_language(client, reference_data):
     user = citizen()
     SalaryAdjustment.objects.filter(scheme="bhxh_bb", year__in=[2015, 2016]).delete()
     SalaryAdjustment.objects.create(scheme="bhxh_bb", year=2015, coefficient=Decimal("1.63"), source="kiểm thử")
@@ -1190,12 +1190,33 @@ def test_adjustment_coefficients_and_contribution_rates_read_the_same_in_both_la
     def cells(url, language, pattern):
         return re.findall(pattern, read(client, url, language, user))
 
-    coefficient = r">(\d[\d.,]*)</td>\s*<td[^>]*>[\d.]+ đ</td>\s*</tr>"
-    assert cells("/thong-tin-huong/uoc-tinh/", "vi", coefficient) == ["1,63", "1,2"]
-    assert cells("/thong-tin-huong/uoc-tinh/", "en", coefficient) == ["1,63", "1,2"]
+    coefficient = r">(\d[\d.,]*)</td>\s*<td[^>]*>([\d.,]+ (?:đ|VND))</td>\s*</tr>"
+    vi = cells("/thong-tin-huong/uoc-tinh/", "vi", coefficient)
+    assert [number for number, _amount in vi] == ["1,63", "1,2"]
+    assert all(re.fullmatch(r"\d{1,3}(\.\d{3})* đ", amount) for _number, amount in vi), vi
+    en = cells("/thong-tin-huong/uoc-tinh/", "en", coefficient)
+    assert [number for number, _amount in en] == ["1.63", "1.2"]
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})* VND", amount) for _number, amount in en), en
     assert cells("/qua-trinh-tham-gia/", "vi", r"<dt>Tỷ lệ đóng</dt><dd>([^<]*)</dd>") == ["10,5 %"]
-    assert cells("/qua-trinh-tham-gia/", "en", r"<dt>Contribution rate</dt><dd>([^<]*)</dd>") == ["10,5 %"]
+    assert cells("/qua-trinh-tham-gia/", "en", r"<dt>Contribution rate</dt><dd>([^<]*)</dd>") == ["10.5 %"]
 
+
+
+@pytest.mark.django_db
+def test_the_estimate_writes_its_numbers_the_way_of_the_language(client, reference_data):
+    user = citizen()
+    period(user.person, "01/2010", "06/2012")  # 30 months before 2014: 2 years, 6 months carried over
+    period(user.person, "01/2015", "09/2020", unpaid=2)  # 67 + 6 = 73 months: 6.5 years
+    both_languages(client, "/thong-tin-huong/uoc-tinh/", user, [
+        "→ <strong>6,5 năm</strong>", "Trước năm 2014: 1,5 tháng × 2 năm = 3 tháng lương bình quân.",
+        "Từ năm 2014: 2 tháng × 6,5 năm = 13 tháng lương bình quân.", "Mức hưởng ước tính = 16 tháng × ",
+    ], [
+        "→ <strong>6.5 years</strong>", "Before 2014: 1.5 months × 2 years = 3 months of average salary.",
+        "From 2014: 2 months × 6.5 years = 13 months of average salary.", "Estimated benefit = 16 months × ",
+    ])
+    en = read(client, "/thong-tin-huong/uoc-tinh/", "en", user)
+    amounts = re.findall(r"[\d.,]+ (?:đ|VND)\b", en)
+    assert amounts and all(re.fullmatch(r"\d{1,3}(,\d{3})* VND", amount) for amount in amounts), amounts
 
 
 @pytest.mark.django_db
@@ -1261,8 +1282,8 @@ def test_a_period_saved_from_an_english_page_is_announced_in_vietnamese(referenc
                                   payer=Period.Payer.SELF, save=False))
     bodies = list(Message.objects.filter(user=user).values_list("body", flat=True))
     assert len(bodies) == 2  # a notice and an SMS
-    assert all(body.startswith("BHXH: Quá trình tham gia BHXH tự nguyện vừa được cập nhật: 01/2021–03/2021, Tự đóng,")
-               for body in bodies), bodies
+    assert all(body.startswith("BHXH: Quá trình tham gia BHXH tự nguyện vừa được cập nhật: 01/2021–03/2021, Tự đóng,"
+                               " mức đóng 10.000.000 đ.") for body in bodies), bodies
 
 @pytest.mark.django_db
 def test_a_benefit_saved_from_an_english_page_is_logged_and_announced_in_vietnamese(holder):

@@ -1,5 +1,10 @@
-"""Vietnamese display formats: money in VND (`1.234.567 đ`), other numbers (`1.234,5`), dates
-(`dd/mm/yyyy`), times (`dd/mm/yyyy HH:MM`, local) and a phone number with most digits hidden.
+"""Display formats: money in VND (`1.234.567 đ`; in English `1,234,567 VND`), other numbers
+(`1.234,5`; in English `1,234.5`), dates (`dd/mm/yyyy`), times (`dd/mm/yyyy HH:MM`, local) and a
+phone number with most digits hidden.
+
+Numbers take the separators of the active language (Django's locale formats): to an English
+reader "1,5" is not one and a half. Documents and messages are rendered under Vietnamese
+(vssid_portal.pdf, notifications.services), so they keep `1.234.567 đ`.
 
 Dates are written with a four-digit year whatever the year: `strftime("%Y")` leaves years
 before 1000 unpadded on Linux ("01/01/900"), which `%d/%m/%Y` cannot read back."""
@@ -8,14 +13,20 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import pgettext
 
 register = template.Library()
 
 
+def _grouped(whole: int) -> str:
+    return f"{whole:,}".replace(",", formats.get_format("THOUSAND_SEPARATOR"))
+
+
 @register.filter
 def vnd(value):
-    """1234567 → '1.234.567 đ' (rounded to the đồng; negative amounts keep their sign)."""
+    """1234567 → '1.234.567 đ', in English '1,234,567 VND' (rounded to the đồng; negative amounts
+    keep their sign)."""
     if value is None or value == "":
         return ""
     try:
@@ -23,13 +34,13 @@ def vnd(value):
     except (InvalidOperation, ValueError):
         return ""
     sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(int(amount)):,} đ".replace(",", ".")
+    return pgettext("money", "%(amount)s đ") % {"amount": f"{sign}{_grouped(abs(int(amount)))}"}
 
 
 @register.filter
 def vn_number(value):
-    """A number the Vietnamese way, without trailing zeros: 6.5 → '6,5', 1234.50 → '1.234,5',
-    2.0 → '2'; '' for what is not a number."""
+    """A number without trailing zeros, in the active language's separators: 6.5 → '6,5',
+    1234.50 → '1.234,5', 2.0 → '2' (in English '6.5', '1,234.5', '2'); '' for what is not a number."""
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -38,8 +49,8 @@ def vn_number(value):
         return ""
     whole, _, fraction = format(number.normalize(), "f").partition(".")
     sign = "-" if whole.startswith("-") else ""
-    whole = f"{int(whole.lstrip('-') or 0):,}".replace(",", ".")
-    return f"{sign}{whole},{fraction}" if fraction else f"{sign}{whole}"
+    whole = _grouped(int(whole.lstrip("-") or 0))
+    return f"{sign}{whole}{formats.get_format('DECIMAL_SEPARATOR')}{fraction}" if fraction else f"{sign}{whole}"
 
 
 @register.filter
