@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from vssid_portal.templatetags.vn_format import vn_date, vn_datetime, vn_number, vnd
+from vssid_portal.templatetags.vn_format import plural_count, vn_date, vn_datetime, vn_number, vnd
 from vssid_portal.text import fold, normalize_name, search_words
 
 
@@ -44,6 +44,17 @@ def test_english_pages_write_numbers_the_english_way(value, money, number):
     with translation.override("vi"):  # what documents and messages are rendered under
         assert vnd(value) == money.replace(",", ".").replace("VND", "đ")
         assert vn_number(value) == number.translate(str.maketrans(",.", ".,"))
+
+
+@pytest.mark.parametrize(("value", "count"), [
+    (1, 1), (Decimal("1.0"), 1), (Decimal("2"), 2), (Decimal("1.5"), 15), ("0.5", 5), (0, 0), ("abc", 0),
+])
+def test_plural_count_is_a_whole_number_that_gives_a_fraction_the_plural(value, count):
+    assert plural_count(value) == count
+    with translation.override("en"):  # "1 year", "1.5 years", "0.5 years"
+        years = Template("{% load i18n vn_format %}{% blocktranslate count years=value|plural_count %}{{ years }} năm"
+                         "{% plural %}{{ years }} năm{% endblocktranslate %}").render(Context({"value": value}))
+        assert years.endswith("year" if count == 1 else "years")
 
 
 def test_dates_are_dd_mm_yyyy_in_local_time():

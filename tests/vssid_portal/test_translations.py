@@ -522,6 +522,39 @@ def test_the_estimate_page_in_english(client, reference_data):
 
 
 @pytest.mark.django_db
+def test_the_estimate_says_one_year_and_one_month_in_the_singular(client, reference_data):
+    one_odd_month = citizen()
+    period(one_odd_month.person, "01/2012", "01/2013")  # 13 months: 1 year, 1 month carried over
+    period(one_odd_month.person, "01/2015", "12/2015")  # 12 + 1 = 13 months: 1.5 years
+    both_languages(client, "/thong-tin-huong/uoc-tinh/", one_odd_month, [
+        "Trước năm 2014: 13 tháng = <strong>1 năm</strong>; 1 tháng lẻ được chuyển",
+        "= 13 tháng (1 năm 1 tháng); 1 tháng lẻ (từ 1 đến 6 tháng) tính là nửa năm → <strong>1,5 năm</strong>",
+        "Trước năm 2014: 1,5 tháng × 1 năm = 1,5 tháng lương bình quân.",
+        "Từ năm 2014: 2 tháng × 1,5 năm = 3 tháng lương bình quân.",
+    ], [
+        "Before 2014: 13 months = <strong>1 year</strong>; 1 odd month is carried over",
+        "= 13 months (1 year 1 month); 1 odd month (1 to 6 months) counts as half a year → <strong>1.5 years</strong>",
+        "Before 2014: 1.5 months × 1 year = 1.5 months of average salary.",
+        "From 2014: 2 months × 1.5 years = 3 months of average salary.",
+    ])
+    one_year_each = citizen(code="7909999999", name="Trần Thị Hoa")
+    period(one_year_each.person, "01/2012", "12/2012")
+    period(one_year_each.person, "01/2015", "12/2015")
+    en = read(client, "/thong-tin-huong/uoc-tinh/", "en", one_year_each)
+    assert "= 12 months (1 year) → <strong>1 year</strong>" in en
+    assert "From 2014: 2 months × 1 year = 2 months of average salary." in en
+    half_a_year = citizen(code="7908888888", name="Lê Văn An")
+    period(half_a_year.person, "01/2012", "12/2012")
+    period(half_a_year.person, "01/2015", "03/2015")
+    en = read(client, "/thong-tin-huong/uoc-tinh/", "en", half_a_year)
+    assert "3 odd months (1 to 6 months) count as half a year → <strong>0.5 years</strong>" in en
+    assert "From 2014: 2 months × 0.5 years = 1 month of average salary." in en
+    one_month = citizen(code="7907777777", name="Phạm Thị Lan")
+    period(one_month.person, "01/2024", "01/2024")
+    assert re.search(r"Average = [\d,]+ VND ÷ 1 month = <strong>", read(client, "/thong-tin-huong/uoc-tinh/", "en", one_month))
+
+
+@pytest.mark.django_db
 def test_benefit_kinds_statuses_payment_methods_and_timeline_in_english(client, holder):
     """The model's choice labels, the type's own details and the timeline built in Python."""
     person = holder.person

@@ -54,6 +54,23 @@ def vn_number(value):
 
 
 @register.filter
+def plural_count(value):
+    """The count that picks the form of the noun after a number (`{% blocktranslate count %}`):
+    gettext counts whole numbers only, and a number with a fraction takes the form of many ("1.5
+    years", "0.5 years"), as every whole number but 1 does, so it counts as its digits: 1.5 → 15;
+    2.0 → 2."""
+    try:
+        number = Decimal(str(value)).normalize()
+    except (InvalidOperation, ValueError):
+        return 0
+    if not number.is_finite():
+        return 0
+    if number == number.to_integral_value():
+        return int(number)
+    return int(format(abs(number), "f").replace(".", ""))
+
+
+@register.filter
 def vn_date(value, year_only=False):
     """A date as dd/mm/yyyy; an aware datetime is shown in local time; `year_only` shows yyyy."""
     if not value:
