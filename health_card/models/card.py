@@ -76,9 +76,9 @@ class Card(models.Model):
         EXPIRED = "expired", _("Hết hạn")
 
     class LivingArea(models.TextChoices):
-        K1 = "K1", "K1 – xã đảo, huyện đảo"
-        K2 = "K2", "K2 – vùng có điều kiện kinh tế – xã hội khó khăn"
-        K3 = "K3", "K3 – vùng có điều kiện kinh tế – xã hội đặc biệt khó khăn"
+        K1 = "K1", _("K1 – xã đảo, huyện đảo")
+        K2 = "K2", _("K2 – vùng có điều kiện kinh tế – xã hội khó khăn")
+        K3 = "K3", _("K3 – vùng có điều kiện kinh tế – xã hội đặc biệt khó khăn")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bhyt_cards", verbose_name="người tham gia")
     number = models.CharField("mã thẻ", max_length=10, db_index=True,

@@ -8,8 +8,9 @@ import time
 import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Guardianship
 from health_card.models import Card, CardCheck
@@ -49,6 +50,19 @@ def test_the_living_area_the_qr_carries_is_on_the_page_and_the_printed_card(hold
     printed = subprocess.run([require_tool("pdftotext", "poppler-utils"), str(path), "-"], capture_output=True,
                              check=True).stdout.decode()
     assert "Nơi sinh sống" in printed and "K2 – vùng có điều kiện" in re.sub(r"\s+", " ", printed)
+
+
+def test_the_living_area_is_english_on_the_english_page_and_vietnamese_on_the_printed_card(holder, card, tmp_path):
+    client = logged_in(holder)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    Card.objects.filter(pk=card.pk).update(living_area=Card.LivingArea.K1)
+    assert "<dt>Living area</dt><dd>K1 – island commune or island district</dd>" in text(client.get("/the-bhyt/"))
+    path = tmp_path / "the.pdf"
+    path.write_bytes(client.get(f"/the-bhyt/{card.pk}/in/").content)
+    translation.deactivate()  # the middleware leaves the request's language active on the thread
+    printed = re.sub(r"\s+", " ", subprocess.run([require_tool("pdftotext", "poppler-utils"), str(path), "-"],
+                                                 capture_output=True, check=True).stdout.decode())
+    assert "Nơi sinh sống K1 – xã đảo, huyện đảo" in printed and "island" not in printed
 
 
 def test_card_page_needs_a_login_and_pages_without_card(client, reference_data):
