@@ -379,8 +379,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# The language choice (i18n/setlang) is read by the server only: no script needs its cookie.
+# The language choice (i18n/setlang) is read by the server only: no script needs its cookie. It
+# outlives the browser session (Django's default), so an English reader is not sent back to
+# Vietnamese each time the browser is closed.
 LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CONTENT_SECURITY_POLICY = {

@@ -409,6 +409,16 @@ def test_english_pages_show_none_of_their_vietnamese_interface_text(client, hold
 
 
 @pytest.mark.django_db
+def test_the_chosen_language_is_kept_for_a_year_when_the_browser_closes(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    cookie = response.cookies[django_settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["max-age"] == 365 * 24 * 60 * 60 and cookie["expires"]  # not a session cookie
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("language", "wanted", "unwanted"), [
     ("vi", ["Nhập mã số BHXH hoặc tên đăng nhập.", "Nhập mật khẩu.", '<span class="visually-hidden">Lỗi:</span>'],
      ["Enter your password.", "Error:"]),
