@@ -2,8 +2,9 @@
 data was found, and the login error once."""
 
 import pytest
+from django.utils import translation
 
-from accounts.forms_auth import NewPasswordForm
+from accounts.forms_auth import NewPasswordForm, PersonalDataValidator
 from tests.accounts import test_otp
 from tests.accounts.test_login import LOGIN
 from tests.accounts.test_otp import make_citizen
@@ -34,6 +35,14 @@ def test_personal_data_with_little_else_is_still_refused():
     for password in ("!!duc1988!!", "Đức!", "7901234567€€"):
         form = NewPasswordForm({"password1": password, "password2": password}, user=user)
         assert PERSONAL_DATA in str(form.errors), password
+
+
+def test_the_personal_data_rule_says_social_insurance_code_in_english():
+    """As every other English page does, not the Vietnamese abbreviation."""
+    with translation.override("en"):
+        form = NewPasswordForm({"password1": "!!duc1988!!", "password2": "!!duc1988!!"}, user=make_citizen())
+        said = " ".join(form.errors["password1"]) + " " + PersonalDataValidator().get_help_text()
+    assert said.count("social insurance code") == 2 and "BHXH" not in said
 
 
 def test_the_login_error_is_shown_once(client):
