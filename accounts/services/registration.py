@@ -269,7 +269,7 @@ def registration_build_declaration(*, registration_id: int) -> Registration | No
 def _declaration_rendered(registration_id: int) -> Registration:
     with kept_only_if_committed() as saved, transaction.atomic():
         registration = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))  # the parent, of a child's only, may be none
             .select_related("agency", "province", "ward", "person", "parent__person")
             .get(pk=registration_id)
         )
