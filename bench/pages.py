@@ -261,7 +261,7 @@ def pdf_ratio(*, user_code: str, repeat: int = 15) -> dict:
     from accounts.models import User
     from public_services.models import Filing
     from public_services.procedures import registry
-    from public_services.services import filing_submit, new_idempotency_key
+    from public_services.services import declaration_render, filing_submit, new_idempotency_key
     from vssid_portal.pdf import render_pdf
 
     user = User.objects.get(username=user_code)
@@ -275,13 +275,11 @@ def pdf_ratio(*, user_code: str, repeat: int = 15) -> dict:
     filing = filing_submit(procedure=procedure, person=user.person, user=user, idempotency_key=new_idempotency_key(), uploads=uploads,
                            data={"reason": "mat", "details": "Mất sổ khi chuyển nhà", "attachments": "", "phone": "0912345670",
                                  "email": "", "delivery": "buu_dien", "delivery_address": "12 Lê Lợi, Phường Sài Gòn, TP. Hồ Chí Minh"})
-    filing = Filing.objects.select_related("agency", "person", "submitted_by").get(pk=filing.pk)
-    context = {"filing": filing, "procedure": procedure, "identity": filing.identity, "rows": procedure.rows(filing.data),
-               "data": filing.data, "documents": list(filing.documents.all())}
+    filing = Filing.objects.select_related("agency", "person", "submitted_by__person").get(pk=filing.pk)
     blank_html = '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trang trắng</title></head><body></body></html>'
 
     renders = {
-        "declaration": lambda: render_pdf(procedure.pdf_template, context),
+        "declaration": lambda: declaration_render(filing),  # what the declaration task renders
         # The blank page of the portal's PDF layout (templates/pdf/base.html: its stylesheet, fonts
         # and national heading, no content) is the reference; WeasyPrint's minimum is shown beside it.
         "blank": lambda: render_pdf("pdf/base.html", {}),

@@ -359,20 +359,26 @@ def filing_build_declaration(*, filing_id: int) -> Filing | None:
                        lambda: _declaration_rendered(filing_id), name=f"filing {filing_id}: declaration")
 
 
+def declaration_render(filing: Filing) -> bytes:
+    """The declaration of the filing's current revision as a PDF, in the portal's language whatever
+    the request's (the filing read with its agency, person and `submitted_by__person`)."""
+    procedure = filing.procedure
+    with translation.override(settings.LANGUAGE_CODE):  # the rows' labels and values, as the PDF prints them
+        rows = procedure.rows(filing.data)
+        declarant = filing_declarant(filing)
+    return render_pdf(procedure.pdf_template, {
+        "filing": filing, "procedure": procedure, "identity": filing.identity, "rows": rows,
+        "data": filing.data, "documents": list(filing.documents.all()), "declarant": declarant,
+    })
+
+
 def _declaration_rendered(filing_id: int) -> Filing:
     with kept_only_if_committed() as saved, transaction.atomic():
         filing = Filing.objects.select_for_update().get(pk=filing_id)
         if filing.pdf_ready:
             return filing
         filing = Filing.objects.select_related("agency", "person", "submitted_by__person").get(pk=filing_id)
-        procedure = filing.procedure
-        with translation.override(settings.LANGUAGE_CODE):  # the rows' labels and values, as the PDF prints them
-            rows = procedure.rows(filing.data)
-            declarant = filing_declarant(filing)
-        pdf = render_pdf(procedure.pdf_template, {
-            "filing": filing, "procedure": procedure, "identity": filing.identity, "rows": rows,
-            "data": filing.data, "documents": list(filing.documents.all()), "declarant": declarant,
-        })
+        pdf = declaration_render(filing)
         old = filing.declaration_pdf.name if filing.declaration_pdf else ""
         filing.declaration_pdf.save(f"to-khai-r{filing.revision}.pdf", ContentFile(pdf), save=False)
         saved.append(filing.declaration_pdf.name)
