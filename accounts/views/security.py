@@ -108,7 +108,7 @@ def password_change(request):
         request.session[PENDING_PASSWORD] = password_hash
         _send_change_code(request, user)
         return redirect("accounts_auth:password_change_confirm")
-    return render(request, "accounts_auth/password_change.html", {"form": form})
+    return render(request, "accounts_auth/password_change.html", {"form": form, "code_channel": _code_channel(user)})
 
 
 @login_required
@@ -193,8 +193,15 @@ def security(request):
     )
     return render(request, "accounts_auth/security.html", {
         "sessions": sessions, "current_key": current, "trusted_until": trusted_until(request, user),
-        "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+        "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60, "code_channel": _code_channel(user),
     })
+
+
+def _code_channel(user) -> str | None:
+    """Where the user's codes go (SMS or e-mail, otp.recipient_for), for the pages that announce
+    them before one is sent; None when the account can receive none."""
+    recipient = otp.recipient_for(user)
+    return recipient.channel if recipient else None
 
 
 def _send_change_code(request, user) -> None:

@@ -260,6 +260,27 @@ def test_an_officers_password_change_code_is_announced_as_an_email(client, mailo
     assert "Mã gồm 6 chữ số trong email chúng tôi vừa gửi" in page and "trong tin nhắn chúng tôi" not in page
 
 
+def test_pages_before_a_code_name_where_the_account_receives_it(client):
+    """Citizens get codes by SMS, officers and clinic staff by e-mail (otp.recipient_for); an
+    account with neither changes its password on the current password alone."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    for user, where in [
+        (make_citizen(), "số điện thoại đã đăng ký"),
+        (users.create_user("nhanvienkcb", password=PASSWORD, email="nv@vssid.local"), "địa chỉ email đã đăng ký"),
+    ]:
+        client.force_login(user)  # a browser not trusted yet
+        change, security = client.get(CHANGE).content.decode(), client.get(SECURITY).content.decode()
+        assert f"nhập mã xác thực gửi tới {where}." in change
+        assert f"lần đăng nhập tới sẽ cần mã xác thực gửi tới {where}." in security
+        assert change.count("đã đăng ký") == security.count("đã đăng ký") == 1
+
+    client.force_login(users.create_user("khonglienhe", password=PASSWORD))
+    change = client.get(CHANGE).content.decode()
+    assert "Mật khẩu mới có hiệu lực ngay khi bạn bấm “Tiếp tục”." in change and "mã xác thực" not in change
+
+
 def test_password_reset_by_sms_answers_alike_for_unknown_codes(sms_outbox):
     user = make_citizen()
     known, unknown = Client(), Client()
