@@ -260,6 +260,21 @@ def test_an_officers_password_change_code_is_announced_as_an_email(client, mailo
     assert "Mã gồm 6 chữ số trong email chúng tôi vừa gửi" in page and "trong tin nhắn chúng tôi" not in page
 
 
+def test_the_trusted_browser_is_told_the_time_its_trust_ends(client, sms_outbox, clock):
+    """Trust lasts MFA_TRUST_COOKIE_AGE from the moment of the code, not to the end of a day."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    make_citizen()
+    log_in(client, sms_outbox)
+    ends = timezone.localtime(datetime.fromtimestamp(int(clock.now), tz=timezone.get_current_timezone())
+                              + settings.MFA_TRUST_COOKIE_AGE)
+    html = client.get(SECURITY).content.decode()
+    assert f"không cần mã xác thực đến {ends:%d/%m/%Y %H:%M}." in html
+    assert "hết ngày" not in html
+
+
 def test_pages_before_a_code_name_where_the_account_receives_it(client):
     """Citizens get codes by SMS, officers and clinic staff by e-mail (otp.recipient_for); an
     account with neither changes its password on the current password alone."""
