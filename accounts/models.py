@@ -182,8 +182,15 @@ class Registration(models.Model):
         verbose_name = "đăng ký giao dịch điện tử"
         verbose_name_plural = "đăng ký giao dịch điện tử"
         constraints = [
+            # One open registration per submitter: the citizen's own, and each parent's for a child
+            # (two constraints, as NULL parents never collide in a unique key).
             models.UniqueConstraint(
-                fields=["bhxh_code"], condition=models.Q(status="pending"), name="registration_one_open_per_code"
+                fields=["bhxh_code"], condition=models.Q(status="pending", parent__isnull=True),
+                name="registration_one_open_per_code",
+            ),
+            models.UniqueConstraint(
+                fields=["bhxh_code", "parent"], condition=models.Q(status="pending", parent__isnull=False),
+                name="registration_one_open_per_parent",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="rejected") | ~models.Q(reject_reason=""), name="registration_reject_has_reason"

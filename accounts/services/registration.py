@@ -136,7 +136,8 @@ def registration_submitted_with(*, submission_key: str, parent: User | None = No
 def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Agency, parent: User | None = None,
                         relationship: str = "", birth_certificate_number: str = "",
                         submission_key: str = "") -> Registration:
-    """Record a registration. A pending one for the same code is replaced (its photos deleted).
+    """Record a registration. A pending one for the same code by the same submitter (the same
+    parent, or the citizen themself) is replaced (its photos deleted).
 
     `photos` maps each photo field to a validated, re-encoded image already in private storage
     (a temporary name); it is copied under the registration and the temporary file removed.
@@ -170,8 +171,10 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
             if parent is not None:
                 _check_child(person, parent)
             replaced_photos, replaced = [], []
+            # Only the submitter's own earlier registration is replaced: each parent registers for
+            # their own right to the child's records, and a minor's own registration is theirs.
             for old in Registration.objects.select_for_update().filter(
-                bhxh_code=person.bhxh_code, status=Registration.Status.PENDING
+                bhxh_code=person.bhxh_code, parent=parent, status=Registration.Status.PENDING
             ):
                 replaced_photos += _photo_names(old) + ([old.declaration_pdf.name] if old.declaration_pdf else [])
                 old.status = Registration.Status.REPLACED
@@ -351,6 +354,11 @@ def registration_approve(*, registration: Registration, officer: User) -> Regist
     now = timezone.now()
     context = {"registration": registration}
     if registration.is_child:
+        # The rule of the child form (no registering for someone with an account of their own),
+        # again: the minor's own registration may have been approved since this one was sent.
+        if User.objects.filter(person=person).exists():
+            raise ValidationError("Người này đã có tài khoản riêng nên không duyệt được đăng ký thay; "
+                                  "hãy từ chối đăng ký này để báo cho người đăng ký thay.")
         Guardianship.objects.get_or_create(
             parent=registration.parent, child=person, defaults={"relationship": registration.relationship}
         )

@@ -23,7 +23,7 @@ from lookup.models import Agency
 from notifications.models import Message
 from tests.conftest import require_tool
 
-from .helpers import declaration_data, jpeg, make_person, officer
+from .helpers import declaration_data, jpeg, make_person, officer, submit
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 URL = "/ca-nhan/dang-ky-cho-con/"
@@ -375,3 +375,105 @@ def test_at_18_the_parent_loses_the_childs_statements_and_notices(client, parent
     period_save(period=period(child, "01/2025", "06/2025", save=False))
     assert Message.objects.filter(user=parent).count() == 2  # nothing more about an adult
     assert people_to_notify({child.pk}) == set()
+
+
+# --- two submitters for one child: each has their own registration ---------------------------------
+
+
+@pytest.fixture
+def mother(db, reference_data):
+    person = make_person("7901234568", "Trần Thị Mai", sex=2, id_number="079188012346")
+    person.phone = "+84398765432"
+    person.save(update_fields=["phone"])
+    return User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
+
+
+def test_each_parent_has_their_own_registration_and_both_are_approved(parent, mother, child):
+    from django.test import Client
+
+    father_client, mother_client = Client(), Client()
+    father_client.force_login(parent)
+    mother_client.force_login(mother)
+    assert send(father_client).status_code == 302
+    assert send(mother_client, relationship="me").status_code == 302
+    fathers, mothers = Registration.objects.get(parent=parent), Registration.objects.get(parent=mother)
+    assert fathers.status == mothers.status == Registration.Status.PENDING
+    assert all(getattr(fathers, field) for field in ("portrait", "id_front", "id_back"))
+    assert not Message.objects.filter(template="registration_replaced").exists()
+
+    assert send(father_client).status_code == 302  # the father again: his own earlier one is replaced
+    fathers.refresh_from_db()
+    mothers.refresh_from_db()
+    assert fathers.status == Registration.Status.REPLACED and mothers.status == Registration.Status.PENDING
+
+    approver = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    for registration in Registration.objects.filter(status=Registration.Status.PENDING):
+        registration_approve(registration=registration, officer=approver)
+    assert set(Guardianship.objects.filter(child=child).values_list("parent", "relationship")) == {
+        (parent.pk, "cha"), (mother.pk, "me")}
+
+
+def test_the_database_keeps_one_open_registration_per_parent(parent, mother, child):
+    from django.db import IntegrityError, transaction
+
+    common = {"person": child, "bhxh_code": child.bhxh_code, "full_name": "x", "birth_date": child.birth_date,
+              "province": child.province, "ward": child.ward, "street": "x", "phone": "+84912345678",
+              "agency": Agency.objects.get(code="07901")}
+    Registration.objects.create(reference="DK1", parent=parent, **common)
+    Registration.objects.create(reference="DK2", parent=mother, **common)
+    Registration.objects.create(reference="DK3", **common)  # the minor's own
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.create(reference="DK4", parent=parent, **common)
+
+
+@pytest.fixture
+def teenager(db, reference_data):
+    """17 years old: registers their own account, and a parent may still register for them."""
+    today = timezone.localdate()
+    birth = datetime.date(today.year - 17, 1, 1)
+    return make_person("7905555566", "Nguyễn Gia Huy", birth=birth, id_number=f"0792{birth.year % 100:02d}012345")
+
+
+def teenager_form():
+    birth = f"01/01/{timezone.localdate().year - 17}"
+    return {"bhxh_code": "7905555566", "full_name": "Nguyễn Gia Huy", "birth_date": birth}
+
+
+@pytest.mark.parametrize("own_first", [True, False])
+def test_a_minors_own_registration_and_a_parents_do_not_replace_each_other(client, parent, teenager, own_first):
+    client.force_login(parent)
+    if own_first:
+        own = submit(teenager)
+    assert send(client, **teenager_form()).status_code == 302
+    if not own_first:
+        own = submit(teenager)
+    own.refresh_from_db()
+    assert own.status == Registration.Status.PENDING
+    assert Registration.objects.get(parent=parent).status == Registration.Status.PENDING
+    assert not Message.objects.filter(template="registration_replaced").exists()
+
+
+def test_once_the_minors_own_account_is_approved_the_parents_registration_is_refused(client, parent, teenager):
+    from django.core.exceptions import ValidationError
+
+    client.force_login(parent)
+    send(client, **teenager_form())
+    parents = Registration.objects.get(parent=parent)
+    approver = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    registration_approve(registration=submit(teenager), officer=approver)
+    with pytest.raises(ValidationError) as refused:
+        registration_approve(registration=parents, officer=approver)
+    assert "đã có tài khoản riêng" in refused.value.messages[0]
+    parents.refresh_from_db()
+    assert parents.status == Registration.Status.PENDING and not Guardianship.objects.exists()
+
+
+def test_a_parents_approved_registration_leaves_the_minors_own_to_be_approved(client, parent, teenager):
+    client.force_login(parent)
+    send(client, **teenager_form())
+    own = submit(teenager)
+    approver = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    registration_approve(registration=Registration.objects.get(parent=parent), officer=approver)
+    registration_approve(registration=own, officer=approver)
+    assert Guardianship.objects.filter(parent=parent, child=teenager).exists()
+    assert User.objects.filter(person=teenager).exists()
