@@ -22,7 +22,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .text import PERSON_NAME_ERROR, clean_text, is_person_name, normalize_name
+from .text import PERSON_NAME_ERROR, clean_text, is_person_name, normalize_code, normalize_name
 
 
 class PortalFormRenderer(Jinja2):
@@ -136,6 +136,6 @@ class CodeField(forms.CharField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = "".join(unicodedata.normalize("NFKC", value).split())
+            value = normalize_code(value)
             value = value.upper() if self.upper else value
         return super().to_python(value)

@@ -35,6 +35,14 @@ def normalize_name(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", clean_text(value or ""))).strip()
 
 
+def normalize_code(value: str) -> str:
+    """A number or code typed by hand (BHXH code, CCCD, OTP...) as the forms read it: fullwidth
+    digits and letters ("０７９…", as some keyboards type them) as the ASCII ones they stand for
+    (NFKC), spaces dropped. Whatever is counted or looked up per code uses this same form, so a
+    code written another way is still the same code."""
+    return "".join(unicodedata.normalize("NFKC", value).split())
+
+
 def sentence(value) -> str:
     """Words quoted in a message (a reason, a note) as one sentence: trimmed, with a full stop
     unless they end one already — "Ảnh mờ." and "Ảnh mờ" both read "Ảnh mờ." before the next.

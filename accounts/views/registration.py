@@ -31,7 +31,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from lookup.models import Agency, Province, Ward
 from lookup.selectors import agencies_search
 from vssid_portal.files import private_file_url
-from vssid_portal.text import with_hotline
+from vssid_portal.text import normalize_code, with_hotline
 
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
 from ..models import Registration
@@ -115,7 +115,8 @@ def limited(request, *, group: str, rate: str, key="vssid_portal.ratelimit.clien
 
 
 def declared_code(group, request) -> str:
-    return (request.POST.get("bhxh_code") or "").strip()[:10]
+    """The BHXH code as the form reads it: "７９０…" or "7901 234 567" count as 7901234567."""
+    return normalize_code(request.POST.get("bhxh_code") or "")[:10]
 
 
 # The registry check answers field by field (as citizens need), so it must not become an oracle:

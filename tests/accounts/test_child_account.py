@@ -188,6 +188,18 @@ def test_child_registry_checks_are_limited_per_bhxh_code(client, parent, child):
     assert other.status_code == 200 and "Không tìm thấy mã số BHXH" in other.content.decode()
 
 
+def test_child_registry_checks_count_the_code_however_it_is_written(client, parent, child):
+    client.force_login(parent)
+    key = form_key(client)
+    for n in range(8):
+        written = "７９０５５５５５５５" if n % 2 else "7905 555 555"
+        response = send(client, key, photos=n == 0, bhxh_code=written, birth_date=f"{n + 2:02d}/06/2018",
+                        ip=f"10.0.6.{n}")
+        assert response.status_code == 200 and CHILD_MISMATCH in response.content.decode()
+    assert send(client, key, photos=False, ip="10.0.6.99").status_code == 429
+    assert not Registration.objects.exists()
+
+
 def test_child_registry_checks_are_limited_per_parent(client, parent, child):
     client.force_login(parent)
     key = form_key(client)

@@ -318,6 +318,17 @@ def test_declaration_checks_are_rate_limited_per_bhxh_code(client, person):
     assert other.status_code == 200  # another code from another client is still answered
 
 
+def test_the_code_limit_counts_the_code_however_it_is_written(client, person):
+    """Fullwidth digits and spaces are the same code to the form, so they are to its limit too."""
+    written = ["7901234567", "7901 234 567", "７９０１２３４５６７", " 7901234567 ", "７９０１ ２３４ ５６７"]
+    for n in range(8):  # each from another address: only the code's own limit can stop the ninth
+        response = client.post("/dang-ky/", declaration_data(bhxh_code=written[n % len(written)],
+                                                             birth_date="01/01/1990"), REMOTE_ADDR=f"10.0.5.{n}")
+        assert response.status_code == 200 and "Ngày sinh không khớp" in response.content.decode()
+    blocked = client.post("/dang-ky/", declaration_data(bhxh_code="790 1234 567"), REMOTE_ADDR="10.0.5.99")
+    assert blocked.status_code == 429 and "quá nhiều lần" in blocked.content.decode()
+
+
 def test_declaration_checks_are_rate_limited_per_client(client, person):
     for n in range(20):
         client.post("/dang-ky/", declaration_data(bhxh_code=f"79000000{n:02d}"))
