@@ -13,6 +13,7 @@ from phonenumber_field.phonenumber import to_python as phone_to_python
 from lookup.models import Agency, Province, Ward
 from vssid_portal.forms import CodeField, DayMonthYearField, NameField, TextField
 from vssid_portal.images import SafeImageField
+from vssid_portal.text import normalize_code
 
 from .models import Registration
 from .services.registration import registration_check_declaration
@@ -65,6 +66,12 @@ class LoginForm(AllauthLoginForm):
         password.error_messages["required"] = _("Nhập mật khẩu.")
         password.help_text = ""
         password.widget.attrs.pop("placeholder", None)
+
+    def clean_login(self) -> str:
+        """The BHXH code as registration and password recovery read it ("7940 566 123", fullwidth
+        digits): the failed-login limit then counts every way of writing it as one account. An
+        officer's username has no spaces and Django stores it NFKC already, so it is unchanged."""
+        return normalize_code(super().clean_login())
 
 
 EMAIL_MAX_LENGTH = Registration._meta.get_field("email").max_length
