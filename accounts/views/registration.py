@@ -68,6 +68,17 @@ def status_redirect(request, registration: Registration):
     return redirect(status_url(registration))
 
 
+SESSION_ENDED = _("Phiên đăng ký đã hết hạn. Hãy kê khai lại từ bước 1.")
+
+
+def _restart(request):
+    """Back to step 1: the session holds no declaration. A step posted without one lost its
+    answers (the session ended, or its cookie was lost), and the citizen is told why step 1 is blank."""
+    if request.method == "POST":
+        messages.error(request, SESSION_ENDED)
+    return redirect("accounts:registration")
+
+
 def _state(request) -> dict:
     return request.session.get(SESSION_KEY, {})
 
@@ -197,7 +208,7 @@ def declaration(request):
 def photos(request):
     state = _state(request)
     if "declaration" not in state:
-        return redirect("accounts:registration")
+        return _restart(request)
     kept: dict = state.setdefault("photos", {})
     if forget_expired_photos(request, kept, PhotosForm):
         _store(request, state)
@@ -239,7 +250,7 @@ def agency(request):
                 request.session.pop(SESSION_KEY, None)
             return status_redirect(request, sent)
     if "declaration" not in state:
-        return redirect("accounts:registration")
+        return _restart(request)
     if request.method == "GET" and forget_expired_photos(request, state.get("photos", {}), PhotosForm):
         _store(request, state)
         return redirect("accounts:registration_photos")

@@ -301,6 +301,35 @@ def test_double_submit_of_the_last_step_makes_one_registration(client, person):
     assert Message.objects.filter(template="registration_received").count() == 1
 
 
+SESSION_ENDED = "Phiên đăng ký đã hết hạn. Hãy kê khai lại từ bước 1."
+
+
+@pytest.mark.parametrize("step", ["photos", "agency"])
+def test_a_step_posted_after_the_session_ended_says_so_on_step_1(client, person, step):
+    from lookup.models import Agency
+
+    def photos():
+        return {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()}
+
+    assert client.post("/dang-ky/", declaration_data()).status_code == 302
+    if step == "agency":
+        client.post("/dang-ky/anh/", photos())
+    client.cookies.clear()  # the session cookie lost (browser restarted, cookies cleared)
+    if step == "photos":
+        response = client.post("/dang-ky/anh/", photos(), follow=True)
+    else:
+        response = client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code="07901").pk}, follow=True)
+    assert response.redirect_chain == [("/dang-ky/", 302)]
+    assert SESSION_ENDED in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_opening_a_later_step_without_a_session_goes_to_step_1_without_a_message(client, person):
+    for step in ("/dang-ky/anh/", "/dang-ky/co-quan/"):
+        response = client.get(step, follow=True)
+        assert response.redirect_chain == [("/dang-ky/", 302)] and SESSION_ENDED not in response.content.decode()
+
+
 def test_status_lookup_is_rate_limited_per_ip(client, person):
     for _ in range(10):
         assert client.post("/dang-ky/tra-cuu/", {"reference": "DK0000AAAAAA", "bhxh_code": "7901234567"}).status_code == 200
