@@ -68,9 +68,6 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     if person is None:
         raise ValidationError({"bhxh_code": gettext(
             "Không tìm thấy mã số BHXH này. Hãy kiểm tra lại 10 chữ số trên sổ BHXH hoặc thẻ BHYT.")})
-    if hasattr(person, "user") and not for_child:
-        raise ValidationError({"bhxh_code": gettext(
-            "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu.")})
     errors = {}
     matches_name = fold(full_name) == person.name_key
     matches_birth = (birth_date.year == person.birth_date.year) if person.birth_year_only else birth_date == person.birth_date
@@ -88,6 +85,11 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
         errors["id_number"] = gettext("Số giấy tờ tùy thân không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại.")
     if errors:
         raise ValidationError(errors)
+    # Only after the identity matched: from the code alone this would tell anyone whether a code
+    # has an account, which "Quên mật khẩu" keeps to itself.
+    if hasattr(person, "user") and not for_child:
+        raise ValidationError({"bhxh_code": gettext(
+            "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu.")})
     if not for_child:
         validate_id_document(id_type, id_number, birth_date=birth_date, sex=person.sex)
     return person

@@ -98,6 +98,25 @@ def test_existing_account_is_refused_with_a_pointer_to_password_recovery(client,
     assert "đã có tài khoản" in html and "Quên mật khẩu" in html
 
 
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("full_name", "Nguyễn Văn Đạt", "Họ và tên không khớp"),
+    ("birth_date", "16/03/1988", "Ngày sinh không khớp"),
+    ("id_number", "079088099999", "Số giấy tờ tùy thân không khớp"),
+])
+def test_an_existing_account_is_told_only_to_a_declaration_that_matches_the_registry(client, person, field, value,
+                                                                                   message):
+    """From the code alone the answer is the same with or without an account, as "Quên mật khẩu" keeps it."""
+    without_account = client.post("/dang-ky/", declaration_data(**{field: value})).content.decode()
+    User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
+    with_account = client.post("/dang-ky/", declaration_data(**{field: value})).content.decode()
+    assert message in with_account and "đã có tài khoản" not in with_account
+    assert errors_of(with_account) == errors_of(without_account)
+
+
+def errors_of(html: str) -> str:
+    return html.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+
+
 def text_renamed_jpg():
     return SimpleUploadedFile("anh.jpg", "Không phải ảnh".encode() * 50, "image/jpeg")
 

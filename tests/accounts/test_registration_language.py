@@ -52,7 +52,7 @@ def declared(**overrides) -> dict:
 
 @pytest.mark.parametrize(("overrides", "for_child", "said"), [
     ({"bhxh_code": "0000000001"}, False, "Không tìm thấy mã số BHXH này."),
-    ({"bhxh_code": "7903333333"}, False, "Mã số BHXH này đã có tài khoản."),
+    ({"bhxh_code": "7903333333", "id_number": "079088033333"}, False, "Mã số BHXH này đã có tài khoản."),
     ({"full_name": "Nguyễn Văn Đạt"}, False, "Họ và tên không khớp"),
     ({"birth_date": datetime.date(1988, 3, 16)}, False, "Ngày sinh không khớp"),
     ({"bhxh_code": "7905555555", "full_name": "Nguyễn Gia Huy", "birth_date": datetime.date(2018, 6, 1)}, True,
