@@ -13,7 +13,7 @@ from participation.models import Period
 from .beneficiary_data import load
 from .models import BeneficiaryGroup, BenefitLevel, Card
 from .selectors import add_years, child_card_valid_to
-from .services import card_issue
+from .services import card_issue, cards_expire
 
 DEMO_CITIZEN_CODE = "7901234567"
 GROUP_BY_PAYER = {Period.Payer.EMPLOYER: "DN", Period.Payer.SELF: "GD", Period.Payer.HOUSEHOLD: "GD",
@@ -58,11 +58,10 @@ def seed(*, persons, seed) -> str:
         else:
             month_after = (latest.to_month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
             valid_to = month_after - datetime.timedelta(days=1)
-        card = card_issue(
+        card_issue(
             person=person, group=groups[code], facility=facility, agency=latest.agency, valid_from=valid_from,
             valid_to=valid_to, issued_on=valid_from, living_area=rng.choice([""] * 18 + ["K1", "K2"]), reason="Cấp mới",
         )
-        if valid_to is not None and valid_to < today:
-            Card.objects.filter(pk=card.pk).update(status=Card.Status.EXPIRED)
         created += 1
+    cards_expire(today=today)  # the cards of past periods, as the nightly task marks them
     return f"{created} thẻ BHYT mới" if created else ""

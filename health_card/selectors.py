@@ -14,6 +14,7 @@ from participation.models import Period
 from participation.selectors import periods_for
 
 from .models import Card, CardCheck
+from .qr import Kind
 
 CARD_RELATED = ("person", "group", "level", "facility", "facility__province", "agency")
 # What a card check shows and logs (verify page, API): the holder, the benefit level, the KCB
@@ -27,6 +28,34 @@ def card_for(*, person) -> Card | None:
         return None
     cards = Card.objects.filter(person=person).select_related(*CARD_RELATED)
     return cards.filter(status=Card.Status.ACTIVE).first() or cards.order_by("-version").first()
+
+
+def card_state(card: Card, *, today: datetime.date | None = None) -> Kind:
+    """What a card is on `today` (by default the portal's today), as a clinic check answers: its
+    status, and its dates for an active one. The status alone lags: an active card is expired the
+    day after its end date whether or not the nightly `cards_expire` has marked it yet."""
+    today = today or timezone.localdate()
+    if card.status == Card.Status.REVOKED:
+        return Kind.REVOKED
+    if card.status == Card.Status.REPLACED:
+        return Kind.REPLACED
+    if card.status == Card.Status.EXPIRED or (card.valid_to is not None and card.valid_to < today):
+        return Kind.EXPIRED
+    if card.valid_from > today:
+        return Kind.NOT_YET_VALID
+    return Kind.VALID
+
+
+# The states of a card in use: one still to begin counts, as it can be printed and reissued before
+# its first day (it prints that day, and a clinic accepts it from then).
+IN_USE = (Kind.VALID, Kind.NOT_YET_VALID)
+
+
+def card_in_use(*, person, today: datetime.date | None = None) -> Card | None:
+    """The person's active card unless it is past its end date: what a new card may not be issued
+    beside, and what a reissue replaces."""
+    card = Card.objects.filter(person=person, status=Card.Status.ACTIVE).first()
+    return card if card is not None and card_state(card, today=today) in IN_USE else None
 
 
 # Nghị định 146/2018/NĐ-CP, Điều 12.5: BHYT participation is continuous when each card's validity

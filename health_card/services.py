@@ -26,8 +26,10 @@ from .qr import Kind, Purpose, QrError
 from .results import OUTCOMES, Outcome
 from .selectors import (
     CHILD_GROUP,
+    IN_USE,
     card_by_number,
     card_for_check,
+    card_state,
     child_card_dates_error,
     child_card_valid_to,
     five_year_date_for,
@@ -54,7 +56,11 @@ def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from:
     with transaction.atomic():
         previous = Card.objects.select_for_update().filter(person=person).order_by("-version").first()
         if previous is not None and previous.status == Card.Status.ACTIVE:
-            raise ValidationError("Người này đã có thẻ BHYT đang sử dụng: hãy cấp lại thẻ thay vì cấp mới.")
+            if card_state(previous) in IN_USE:
+                raise ValidationError("Người này đã có thẻ BHYT đang sử dụng: hãy cấp lại thẻ thay vì cấp mới.")
+            # Past its end date, not yet marked by the nightly cards_expire: marked now, as it would be.
+            previous.status, previous.changed_at = Card.Status.EXPIRED, timezone.now()
+            previous.save(update_fields=["status", "changed_at"])
         card = Card(
             person=person, number=person.bhxh_code, group=group, level=group.level, facility=facility,
             valid_from=valid_from, valid_to=valid_to,
@@ -86,6 +92,9 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
                .filter(person=person, status=Card.Status.ACTIVE).first())
         if old is None:
             raise ValidationError("Người này không có thẻ BHYT đang sử dụng để cấp lại.")
+        if card_state(old) == Kind.EXPIRED:  # a reissue keeps the dates: it would be expired too
+            raise ValidationError(f"Thẻ BHYT của người này đã hết hạn ngày {old.valid_to:%d/%m/%Y}: không cấp lại "
+                                  "thẻ đã hết hạn, hãy cấp thẻ mới khi người này tiếp tục tham gia BHYT.")
         if replacing is not None and old.pk != replacing.pk:
             raise ValidationError(f"Thẻ lần {replacing.version} đã được cấp lại: thẻ đang sử dụng là thẻ lần "
                                   f"{old.version}, không cấp lại thêm.")
@@ -130,6 +139,22 @@ def card_revoke(*, card: Card, reason: str) -> Card:
         person_notify(person=card.person, template="bhyt_card_revoked", context={"card": card, "reason": card.reason},
                       change_key=f"bhyt-card-{card.number}-v{card.version}-revoked")
     return card
+
+
+EXPIRE_BATCH = 1000
+
+
+def cards_expire(*, today: datetime.date | None = None) -> int:
+    """Mark expired every active card past its end date (the nightly beat task), so officers'
+    lists and filters say what a check already answers; returns how many. A batch at a time: the
+    cards of 31/12 are many, and each update also moves their holders' page versions (database
+    triggers), which must not stay locked together. Run again, it finds nothing left to do."""
+    today = today or timezone.localdate()
+    due = Card.objects.filter(status=Card.Status.ACTIVE, valid_to__lt=today)
+    expired = 0
+    while ids := list(due.order_by().values_list("pk", flat=True)[:EXPIRE_BATCH]):
+        expired += due.filter(pk__in=ids).update(status=Card.Status.EXPIRED, changed_at=timezone.now())
+    return expired
 
 
 # --- the QR string --------------------------------------------------------------------------
@@ -254,18 +279,6 @@ class CheckResult:
         return self.kind == Kind.VALID
 
 
-def _card_state(card: Card, today: datetime.date) -> Kind:
-    if card.status == Card.Status.REVOKED:
-        return Kind.REVOKED
-    if card.status == Card.Status.REPLACED:
-        return Kind.REPLACED
-    if card.status == Card.Status.EXPIRED or (card.valid_to is not None and card.valid_to < today):
-        return Kind.EXPIRED
-    if card.valid_from > today:
-        return Kind.NOT_YET_VALID
-    return Kind.VALID
-
-
 def _matches(card: Card, *, full_name: str, birth_date: datetime.date | None, birth_year: int | None) -> Kind | None:
     person = card.person
     if fold(full_name) != fold(person.full_name):
@@ -285,7 +298,7 @@ def _typed(number: str, full_name: str, birth_date, birth_year, today, issued_on
     mismatch = _matches(card, full_name=full_name, birth_date=birth_date, birth_year=birth_year)
     if mismatch:
         return CheckResult(mismatch, subject=card)  # not shown to someone who does not know its holder
-    return CheckResult(_card_state(card, today), card)
+    return CheckResult(card_state(card, today=today), card)
 
 
 def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> CheckResult:
@@ -325,7 +338,7 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
     card = card_for_check(number=payload.fields.number, version=payload.version)
     if card is None:
         return CheckResult(Kind.NOT_FOUND, detail=_("thẻ không còn trong hệ thống"), payload=payload)
-    state = _card_state(card, today)
+    state = card_state(card, today=today)
     if state in (Kind.REVOKED, Kind.REPLACED):
         return CheckResult(state, card, payload=payload)
     try:

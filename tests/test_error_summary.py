@@ -12,6 +12,7 @@ from django.contrib.staticfiles import finders
 
 from lookup.models import Agency
 from public_services.services import filing_receive, filing_return
+from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 from tests.public_services.helpers import answers, correction, district_officer, owner, submit  # noqa: F401
 
 ROOT = Path(settings.BASE_DIR)
@@ -113,9 +114,12 @@ def links_that_reach_no_input(html: str) -> tuple[list[str], list[str]]:
     ("THAY-DOI-CHI-TRA", {"method": ""}, ["id_method_0"]),
     ("UY-QUYEN", {"relationship": "", "benefit": ""}, ["id_relationship_0", "id_benefit_0"]),
 ])
-def test_the_summary_links_a_choice_left_empty_to_its_first_input(client, owner, code, blank, first_inputs):
+def test_the_summary_links_a_choice_left_empty_to_its_first_input(client, owner, facility, code, blank,  # noqa: F811
+                                                                   first_inputs):
     from public_services.procedures import registry
 
+    if code == "BHYT-CL":
+        issue(owner.person, facility)  # the form is offered to a holder of a card in use
     url = f"/dich-vu-cong/{registry.get(code).slug}/"
     client.force_login(owner)
     key = key_of(client.get(url).content.decode())

@@ -149,6 +149,22 @@ def test_writes_to_the_persons_records_show_on_the_next_visit(citizen, person, u
 
 
 @postgresql_only
+def test_the_nightly_card_expiry_moves_the_holders_version(citizen, person):
+    from django.utils import timezone
+
+    from health_card.services import cards_expire
+
+    Card.objects.filter(person=person).update(valid_to=timezone.localdate() - datetime.timedelta(days=1))
+    visit(citizen, "/the-bhyt/")
+    before = content_version(person.pk)
+    assert cards_expire() == 1
+    after = content_version(person.pk)
+    assert after != before
+    assert cards_expire() == 0 and content_version(person.pk) == after  # run again: nothing moves
+    assert "<strong>Thẻ hết hạn.</strong>" in visit(citizen, "/the-bhyt/")[0]
+
+
+@postgresql_only
 def test_renamed_reference_data_shows_on_every_stored_page(citizen, person):
     period(person, "01/2013", "12/2014", employer_code=Employer.objects.order_by("code").first().code)
     Person.objects.filter(pk=person.pk).update(agency=Agency.objects.get(code="07901"))

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -251,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
     "filings-delete-abandoned-uploads": {
         "task": "public_services.tasks.delete_abandoned_filing_uploads",
         "schedule": timedelta(hours=6),
+    },
+    # Just after midnight, Vietnam time (CELERY_TIMEZONE): a card is expired from the day after its end date.
+    "cards-expire": {
+        "task": "health_card.tasks.expire_cards",
+        "schedule": crontab(hour=0, minute=5),
     },
     "sessions-clear-expired": {
         "task": "vssid_portal.tasks.clear_expired_sessions",

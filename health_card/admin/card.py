@@ -23,7 +23,7 @@ from vssid_portal.text import sentence
 
 from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, FacilityApiToken, SigningKey
 from ..results import OUTCOMES
-from ..selectors import cards_visible_to, checks_visible_to, child_card_dates_error, tokens_visible_to
+from ..selectors import card_in_use, cards_visible_to, checks_visible_to, child_card_dates_error, tokens_visible_to
 from ..services import api_token_create, api_token_revoke, card_issue, card_revoke, reissue_card
 
 
@@ -57,7 +57,7 @@ class CardAddForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         person = data.get("person")
-        if person is not None and Card.objects.filter(person=person, status=Card.Status.ACTIVE).exists():
+        if person is not None and card_in_use(person=person) is not None:
             raise ValidationError("Người này đã có thẻ BHYT đang sử dụng: hãy dùng thao tác “Cấp lại thẻ”.")
         if error := child_card_dates_error(person=person, group=data.get("group"), valid_from=data.get("valid_from"),
                                            valid_to=data.get("valid_to")):

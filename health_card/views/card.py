@@ -28,8 +28,8 @@ from vssid_portal.paging import paginate
 from vssid_portal.pdf import data_uri, qr_data_uri, render_pdf
 
 from ..models import Card
-from ..qr import SCREEN_SECONDS, Purpose
-from ..selectors import card_checks_for, card_for, guardian_name, portrait_for
+from ..qr import SCREEN_SECONDS, Kind, Purpose
+from ..selectors import IN_USE, card_checks_for, card_for, card_state, guardian_name, portrait_for
 from ..services import card_qr
 
 QR_WINDOW_SECONDS = 5 * 60  # a new on-screen QR every 5 minutes, each good for 10
@@ -50,6 +50,18 @@ def _own_card(request, pk: int) -> Card:
                              pk=pk, person=_person(request))
 
 
+def shows_qr(card: Card) -> bool:
+    """An on-screen QR only for a card a clinic accepts today: it is good for 10 minutes, not till
+    the card's first day."""
+    return card_state(card) == Kind.VALID
+
+
+def printable(card: Card) -> bool:
+    """A printed card for a card in use, one still to begin too (it prints its first day); never
+    for an expired card, replaced or revoked one: paper that looks valid would mislead."""
+    return card_state(card) in IN_USE
+
+
 def photo_url(request, person) -> str:
     name = portrait_for(person=person)
     if not name:
@@ -65,7 +77,10 @@ def card(request):
         card = card_for(person=person)
         context = {**viewing(request.user, person), "card": card}
         if card is not None:
-            context.update(photo_url=photo_url(request, person), guardian=guardian_name(person))
+            # What the card is depends on the day as well as on its row: a stored page is kept
+            # for one day at most (vssid_portal.pagecache keys it by the date).
+            context.update(photo_url=photo_url(request, person), guardian=guardian_name(person),
+                           state=card_state(card), shows_qr=shows_qr(card), printable=printable(card))
         return context
 
     return render_personal_page(request, "health_card/index.html", context,
@@ -79,8 +94,8 @@ def card_qr_page(request):
     """The large QR on a page of its own: the "Mã QR" button's target, without JavaScript too."""
     person = _person(request)
     card = card_for(person=person)
-    if card is None or card.status != Card.Status.ACTIVE:
-        raise Http404("Không có thẻ BHYT đang sử dụng.")
+    if card is None or not shows_qr(card):
+        raise Http404("Không có thẻ BHYT đang có giá trị sử dụng.")
     # The image fetched with the page is of this window or, a moment later, the next: good at
     # least until this window's QR stops being, which is what a page without JavaScript says.
     valid_until = datetime.datetime.fromtimestamp(_window(time.time()) + SCREEN_SECONDS, tz=datetime.UTC)
@@ -115,8 +130,8 @@ def screen_qr_png(card: Card, now: float | None = None) -> bytes:
 @require_safe
 def card_qr_image(request, pk: int):
     card = _own_card(request, pk)
-    if card.status != Card.Status.ACTIVE:
-        raise Http404("Thẻ không còn sử dụng.")
+    if not shows_qr(card):
+        raise Http404("Thẻ không có giá trị sử dụng hôm nay.")
     response = HttpResponse(screen_qr_png(card), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -127,8 +142,8 @@ def card_qr_image(request, pk: int):
 def card_pdf(request, pk: int):
     """The printable card: its QR is signed for print (valid with the card, no 10-minute limit)."""
     card = _own_card(request, pk)
-    if card.status != Card.Status.ACTIVE:
-        raise Http404("Chỉ in được thẻ đang sử dụng.")
+    if not printable(card):
+        raise Http404("Chỉ in được thẻ đang sử dụng, chưa hết hạn.")
     photo = ""
     name = portrait_for(person=card.person)
     if name:

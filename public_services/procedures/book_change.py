@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person
 from accounts.services.identity import id_number_taken, person_correct_identity, taken_message
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
-from health_card.models import Card
+from health_card.selectors import card_in_use
 from health_card.services import reissue_card
 from vssid_portal.forms import CodeField, DayMonthYearField, NameField
 from vssid_portal.images import SafeImageField
@@ -127,7 +127,7 @@ class BookChange(Procedure):
                for change, _label in CHANGES if change in data.get("changes", [])}
         person = person_correct_identity(person=filing.person, **new)
         printed = [words for change, words in ON_THE_CARD.items() if change in new]
-        if not printed or not Card.objects.filter(person=person, status=Card.Status.ACTIVE).exists():
+        if not printed or card_in_use(person=person) is None:  # an expired card is renewed, not reissued
             return None
         # The card's history and the holder's notice keep this reason: Vietnamese, not a translation.
         card = reissue_card(person, f"Cấp lại do thay đổi {', '.join(printed)} (hồ sơ {filing.tracking_number})",

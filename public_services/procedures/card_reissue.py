@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from health_card.models import Card
+from health_card.qr import Kind
+from health_card.selectors import IN_USE, card_for, card_state
 from health_card.services import reissue_card
 
 from .base import Procedure
@@ -22,13 +23,6 @@ class CardReissueForm(DeliveryForm):
     details = long_text(_("Ghi chú"), required=False, help_text=_("Không bắt buộc. Tối đa 1000 ký tự."))
     field_order = ["reason", "details", "phone", "email", "delivery", "delivery_address"]
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.person is not None and not Card.objects.filter(person=self.person, status=Card.Status.ACTIVE).exists():
-            self.add_error(None, gettext("Bạn chưa có thẻ BHYT đang sử dụng nên không cấp lại được. "
-                                         "Hãy liên hệ cơ quan BHXH quản lý."))
-        return cleaned
-
 
 @register
 class CardReissue(Procedure):
@@ -42,6 +36,19 @@ class CardReissue(Procedure):
     pdf_template = "public_services/pdf/tk1_ts.html"
     declaration_name = _("Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)")
     order = 30
+
+    def unavailable(self, person):
+        # As health_card.services.reissue_card decides: the card in use, dates and all. A reissue
+        # keeps the old card's dates, so an expired card is not reissued: it is renewed.
+        card = card_for(person=person)
+        state = card_state(card) if card is not None else None
+        if state in IN_USE:
+            return ""
+        if state == Kind.EXPIRED:
+            return gettext("Thẻ BHYT đã hết hạn nên không cấp lại được: thủ tục này dành cho thẻ còn hạn bị mất "
+                           "hoặc hỏng. Để được cấp thẻ mới, hãy tiếp tục tham gia BHYT qua đơn vị nơi làm việc, nhà "
+                           "trường hoặc đại lý thu, hoặc liên hệ cơ quan BHXH quản lý.")
+        return gettext("Bạn chưa có thẻ BHYT đang sử dụng nên không cấp lại được. Hãy liên hệ cơ quan BHXH quản lý.")
 
     def on_complete(self, *, filing, actor):
         # The card's history keeps this reason: Vietnamese, not a translation.

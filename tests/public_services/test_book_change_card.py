@@ -6,6 +6,7 @@ the card does not print, leaves the card alone."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from health_card.models import Card, CardCheck
 from health_card.qr import Purpose
@@ -65,6 +66,16 @@ def test_a_new_cccd_alone_keeps_the_card(owner, district_officer, facility):  # 
     issue(owner.person, facility)
     filing = complete(submit(owner, "608A", changes=["id_number"], new_full_name="", new_birth_date="",
                              new_id_number="079088099999"), district_officer)
+    assert list(Card.objects.filter(person=owner.person).values_list("version", "status")) == [(1, "active")]
+    assert Filing.objects.get(pk=filing.pk).events.get(status=Filing.Status.DONE).note == ""
+
+
+def test_an_expired_card_is_left_alone_and_the_change_is_still_written(owner, district_officer, facility):  # noqa: F811
+    card = issue(owner.person, facility)
+    Card.objects.filter(pk=card.pk).update(valid_to=timezone.localdate() - datetime.timedelta(days=30))  # not yet marked
+    filing = complete(submit(owner, "608A"), district_officer)
+    owner.person.refresh_from_db()
+    assert owner.person.full_name == "Nguyễn Văn Đức Thành"
     assert list(Card.objects.filter(person=owner.person).values_list("version", "status")) == [(1, "active")]
     assert Filing.objects.get(pk=filing.pk).events.get(status=Filing.Status.DONE).note == ""
 

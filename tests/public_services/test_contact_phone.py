@@ -9,6 +9,7 @@ import pytest
 
 from notifications.models import Message
 from public_services.procedures import registry
+from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
 from .helpers import answers, owner, submit  # noqa: F401
 
@@ -19,7 +20,8 @@ HELP = ("Cán bộ BHXH gọi số này khi cần trao đổi về hồ sơ. Tin
         "đã đăng ký với tài khoản.")
 
 
-def test_the_form_says_what_the_number_is_for_and_where_messages_go(client, owner):
+def test_the_form_says_what_the_number_is_for_and_where_messages_go(client, owner, facility):  # noqa: F811
+    issue(owner.person, facility)  # the card reissue is offered to a holder of a card in use
     client.force_login(owner)
     html = client.get("/dich-vu-cong/cap-lai-the-bhyt/").content.decode()
     assert f">{LABEL}</label>" in html and HELP in html

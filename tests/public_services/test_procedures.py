@@ -107,9 +107,23 @@ def test_bank_account_numbers_are_checked_by_the_bank_rules(owner):
 
 
 def test_card_reissue_needs_an_active_card(owner, facility):  # noqa: F811
-    assert "Bạn chưa có thẻ BHYT đang sử dụng" in " ".join(form("BHYT-CL", owner.person).non_field_errors())
+    procedure = registry.get("BHYT-CL")
+    assert "Bạn chưa có thẻ BHYT đang sử dụng" in procedure.unavailable(owner.person)
     issue(owner.person, facility)
-    assert form("BHYT-CL", owner.person).errors == {}
+    assert procedure.unavailable(owner.person) == "" and form("BHYT-CL", owner.person).errors == {}
+
+
+def test_card_reissue_is_not_offered_for_a_card_past_its_end_date(owner, facility, client):  # noqa: F811
+    """A reissue keeps the card's dates: an expired card, marked so or not yet, is renewed instead."""
+    card, today = issue(owner.person, facility), timezone.localdate()
+    Card.objects.filter(pk=card.pk).update(valid_to=today - datetime.timedelta(days=1))  # still "active"
+    reason = registry.get("BHYT-CL").unavailable(owner.person)
+    assert reason.startswith("Thẻ BHYT đã hết hạn nên không cấp lại được") and "tiếp tục tham gia BHYT" in reason
+    client.force_login(owner)
+    page = client.get("/dich-vu-cong/cap-lai-the-bhyt/").content.decode()
+    assert "Thẻ BHYT đã hết hạn nên không cấp lại được" in page and 'name="reason"' not in page
+    Card.objects.filter(pk=card.pk).update(valid_to=today)  # its last day: still reissued
+    assert registry.get("BHYT-CL").unavailable(owner.person) == ""
 
 
 def test_608a_evidence_is_required_and_must_be_a_real_image(owner):

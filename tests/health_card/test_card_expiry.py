@@ -1,0 +1,178 @@
+"""A card past its end date is expired wherever it shows, whether or not the nightly task has
+marked it yet: the clinic check, the holder's page, the QR, the printed card, a reissue and a new
+card all read the same state (health_card.selectors.card_state). A card still to begin can be
+printed, not shown as a QR."""
+
+import datetime
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+import accounts.pages
+from accounts.models import Person
+from health_card.models import BeneficiaryGroup, Card
+from health_card.qr import Kind, Purpose
+from health_card.selectors import card_state
+from health_card.services import card_check, card_qr, cards_expire, reissue_card
+from health_card.tasks import expire_cards
+from lookup.models import Agency
+from tests.accounts.helpers import make_person, officer
+
+from .card_fixtures import *  # noqa: F401,F403
+from .card_fixtures import issue, logged_in
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def with_dates(card, *, valid_from=None, valid_to=None) -> Card:
+    """The card with other dates, written as the registry holds them (status untouched)."""
+    Card.objects.filter(pk=card.pk).update(valid_from=valid_from or card.valid_from, valid_to=valid_to)
+    return Card.objects.get(pk=card.pk)
+
+
+def test_an_active_card_past_its_end_date_is_expired_for_the_check_and_the_page_alike(holder, card):
+    today = timezone.localdate()
+    card = with_dates(card, valid_to=today - DAY)
+    assert card.status == Card.Status.ACTIVE  # the nightly task has not run yet
+    assert card_state(card) == Kind.EXPIRED
+    assert card_check(channel="typed", number=card.number, full_name=card.person.full_name,
+                      birth_date=card.person.birth_date).kind == Kind.EXPIRED
+
+    client = logged_in(holder)
+    page = text(client.get("/the-bhyt/"))
+    assert "<strong>Thẻ hết hạn.</strong>" in page and "không có mã QR và không in được thẻ này" in page
+    assert 'href="/tra-cuu/diem-thu/"' in page and "tiếp tục tham gia BHYT" in page  # what to do
+    assert 'href="/the-bhyt/ma-qr/"' not in page and f'href="/the-bhyt/{card.pk}/in/"' not in page
+    assert client.get("/the-bhyt/ma-qr/").status_code == 404
+    assert client.get(f"/the-bhyt/{card.pk}/ma-qr.png").status_code == 404
+    assert client.get(f"/the-bhyt/{card.pk}/in/").status_code == 404
+
+
+def test_a_card_is_valid_to_the_end_of_its_last_day(holder, card):
+    today = timezone.localdate()
+    card = with_dates(card, valid_to=today)
+    client = logged_in(holder)
+    page = text(client.get("/the-bhyt/"))
+    assert 'href="/the-bhyt/ma-qr/"' in page and "Thẻ hết hạn" not in page
+    assert client.get("/the-bhyt/ma-qr/").status_code == 200
+    assert client.get(f"/the-bhyt/{card.pk}/ma-qr.png").status_code == 200
+
+
+def test_a_card_still_to_begin_is_printed_but_has_no_screen_qr(holder, card):
+    today = timezone.localdate()
+    card = with_dates(card, valid_from=today + DAY, valid_to=None)
+    assert card_state(card) == Kind.NOT_YET_VALID
+    client = logged_in(holder)
+    page = text(client.get("/the-bhyt/"))
+    assert f"Thẻ có giá trị từ ngày {today + DAY:%d/%m/%Y}" in page
+    assert 'href="/the-bhyt/ma-qr/"' not in page and f'href="/the-bhyt/{card.pk}/in/"' in page
+    assert client.get("/the-bhyt/ma-qr/").status_code == 404
+    assert client.get(f"/the-bhyt/{card.pk}/ma-qr.png").status_code == 404
+    response = client.get(f"/the-bhyt/{card.pk}/in/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_a_card_marked_expired_reads_the_same_as_one_past_its_date(holder, card):
+    Card.objects.filter(pk=card.pk).update(status=Card.Status.EXPIRED)
+    page = text(logged_in(holder).get("/the-bhyt/"))
+    assert "<strong>Thẻ hết hạn.</strong>" in page and 'href="/the-bhyt/ma-qr/"' not in page
+
+
+def test_a_new_card_replaces_an_expired_one_and_a_card_in_use_still_refuses_it(holder, card, facility):
+    today = timezone.localdate()
+    with pytest.raises(ValidationError, match="đã có thẻ BHYT đang sử dụng"):
+        issue(holder.person, facility, valid_from=today)
+
+    card = with_dates(card, valid_to=today - DAY)
+    new = issue(holder.person, facility, valid_from=today, valid_to=today + 365 * DAY)
+    card.refresh_from_db()
+    assert card.status == Card.Status.EXPIRED and card.changed_at is not None
+    assert new.status == Card.Status.ACTIVE and new.version == card.version + 1
+
+
+def test_an_officer_adds_a_card_for_someone_whose_card_has_expired(holder, card, facility):
+    today = timezone.localdate()
+    with_dates(card, valid_to=today - DAY)
+    Person.objects.filter(pk=holder.person_id).update(agency=Agency.objects.get(code="07901"))  # managed by the officer
+    client = logged_in(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    response = client.post("/quan-tri/health_card/card/add/", {
+        "person": holder.person.pk, "group": BeneficiaryGroup.objects.get(code="DN").pk, "facility": facility.pk,
+        "agency": Agency.objects.get(code="07901").pk, "valid_from": f"{today:%d/%m/%Y}", "valid_to": "",
+        "living_area": ""})
+    assert response.status_code == 302, text(response)[:3000]
+    assert Card.objects.get(person=holder.person, status=Card.Status.ACTIVE).version == 2
+
+
+def test_an_expired_card_is_not_reissued_with_its_old_dates(holder, card):
+    today = timezone.localdate()
+    card = with_dates(card, valid_to=today - DAY)
+    with pytest.raises(ValidationError, match="đã hết hạn"):
+        reissue_card(holder.person, "Cấp lại do mất thẻ")
+    assert list(Card.objects.filter(person=holder.person).values_list("version", "status")) == [(1, "active")]
+
+
+def test_a_card_still_to_begin_can_be_reissued(holder, card):
+    today = timezone.localdate()
+    with_dates(card, valid_from=today + DAY, valid_to=None)
+    new = reissue_card(holder.person, "Cấp lại do mất thẻ")
+    assert new.valid_from == today + DAY and new.status == Card.Status.ACTIVE
+
+
+def test_the_nightly_task_marks_active_cards_past_their_end_date_once(holder, card, stranger, facility):
+    today = timezone.localdate()
+    card = with_dates(card, valid_to=today - DAY)
+    still_valid = Card.objects.get(person=stranger.person)
+    ending_today = issue(make_person("7901000011", "Phạm Văn Nam", id_number="079088000011"), facility,
+                         valid_to=today)
+    replaced = issue(make_person("7901000012", "Đỗ Thị Lan", sex=2, id_number="079188000012"), facility,
+                     valid_to=today - DAY)
+    Card.objects.filter(pk=replaced.pk).update(status=Card.Status.REPLACED)
+
+    assert expire_cards.delay().get() == 1
+    assert {c.pk: c.status for c in Card.objects.filter(pk__in=[card.pk, still_valid.pk, ending_today.pk, replaced.pk])} == {
+        card.pk: Card.Status.EXPIRED, still_valid.pk: Card.Status.ACTIVE, ending_today.pk: Card.Status.ACTIVE,
+        replaced.pk: Card.Status.REPLACED}
+    changed_at = Card.objects.get(pk=card.pk).changed_at
+    assert changed_at is not None
+    assert cards_expire() == 0 and Card.objects.get(pk=card.pk).changed_at == changed_at  # run again: nothing moves
+    assert cards_expire(today=today + DAY) == 1  # tomorrow, the card ending today
+
+
+def test_the_beat_runs_the_expiry_task_every_night(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["cards-expire"]
+    assert entry["task"] == "health_card.tasks.expire_cards"
+    assert entry["schedule"].hour == {0} and settings.CELERY_TIMEZONE == "Asia/Ho_Chi_Minh"
+
+
+def test_a_card_page_stored_yesterday_is_not_served_today(holder, card, monkeypatch):
+    """The page is stored whole (vssid_portal.pagecache) while the content version holds; a card
+    ending today moves no version at midnight, so the stored page must not outlive the day."""
+    today = timezone.localdate()
+    with_dates(card, valid_to=today)
+    monkeypatch.setattr(accounts.pages, "content_version", lambda *ids: "1:1:1")  # as PostgreSQL would keep it
+    client = logged_in(holder)
+    assert 'href="/the-bhyt/ma-qr/"' in text(client.get("/the-bhyt/"))
+    Card.objects.filter(pk=card.pk).update(living_area=Card.LivingArea.K2)  # on SQLite no trigger moves the version
+    assert "Nơi sinh sống" not in text(client.get("/the-bhyt/"))  # so the page was served stored
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today + DAY)
+    page = text(client.get("/the-bhyt/"))
+    assert "Nơi sinh sống" in page  # rendered afresh
+    assert "<strong>Thẻ hết hạn.</strong>" in page and 'href="/the-bhyt/ma-qr/"' not in page
+    assert client.get("/the-bhyt/ma-qr/").status_code == 404
+
+
+def test_a_signed_qr_of_an_expired_card_is_refused_as_expired(card, clinic_user):
+    today = timezone.localdate()
+    card = with_dates(card, valid_to=today - DAY)
+    page = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/",
+                                             {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.PRINT)}))
+    assert "Thẻ hết hạn" in page
