@@ -72,7 +72,20 @@ def test_card_page_needs_a_login_and_pages_without_card(client, reference_data):
                                     person=make_person("7908888888", id_number="079088099999"))
     page = text(logged_in(user).get("/the-bhyt/"))
     assert "Chưa có thẻ BHYT" in page
+    assert 'href="/the-bhyt/ai-da-xem/"' in page  # a person without a card still has an access log
     assert logged_in(user).get("/the-bhyt/ma-qr/").status_code == 404
+
+
+@pytest.mark.parametrize("login", ["clinic staff", "officer"])
+def test_a_login_without_a_person_is_not_offered_the_access_log(clinic_user, login):
+    from tests.accounts.helpers import officer
+
+    user = clinic_user if login == "clinic staff" else officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    client = logged_in(user)
+    page = text(client.get("/the-bhyt/"))
+    assert "Chưa có thẻ BHYT" in page
+    assert "Quyền riêng tư" not in page and 'href="/the-bhyt/ai-da-xem/"' not in page
+    assert client.get("/the-bhyt/ai-da-xem/").status_code == 404  # what the link led to
 
 
 def test_portrait_is_shown_through_a_signed_private_link(holder, card):
