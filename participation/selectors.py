@@ -24,6 +24,7 @@ TABS = (
     Tab("bhyt", _("BHYT"), (Period.Kind.BHYT,)),
 )
 TABS_BY_SLUG = {tab.slug: tab for tab in TABS}
+TABS_BY_KIND = {kind: tab for tab in TABS for kind in tab.kinds}
 
 
 def format_months(months: int, *, both_units: bool = False) -> str:

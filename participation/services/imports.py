@@ -58,6 +58,7 @@ from accounts.services.notices import person_notify
 from lookup.models import Agency, Employer, MedicalFacility, Province
 
 from ..models import Period
+from ..selectors import TABS_BY_KIND
 from .periods import TRACKED_FIELDS, people_to_notify
 
 BATCH = 2000
@@ -246,9 +247,14 @@ def _remember(touched: list[Period], told: dict[int, _Told]) -> None:
                                   max(last, period.to_month))
 
 
+def _kinds(kinds: int) -> list:
+    """The insurance types of a summary's KIND_BITS, in the model's order."""
+    return [kind for kind in Period.Kind if kinds & KIND_BITS[kind]]
+
+
 def _kind_labels(kinds: int) -> list:
     """The insurance types of a summary, in the model's order; short names when there are many."""
-    chosen = [kind for kind in Period.Kind if kinds & KIND_BITS[kind]]
+    chosen = _kinds(kinds)
     if len(chosen) <= 2:
         return [kind.label for kind in chosen]  # lazy: rendered in Vietnamese by send_message
     return list(dict.fromkeys(SHORT_KIND.get(kind, kind.label) for kind in chosen))
@@ -260,9 +266,12 @@ def _notify_told(told: dict[int, _Told], run_id: str) -> None:
     for start in range(0, len(ids), NOTIFY_CHUNK):
         for person in Person.objects.filter(pk__in=ids[start:start + NOTIFY_CHUNK]).order_by("pk"):
             count, kinds, first, last = told[person.pk]
+            # The link opens the tab of the first type the notice names: a tab that changed, and the
+            # BHXH tab (the one the history opens on) whenever BHXH is among them.
+            tab = TABS_BY_KIND[_kinds(kinds)[0]].slug
             person_notify(
                 person=person, template="participation_import",
-                context={"count": count, "kinds": _kind_labels(kinds), "first": first, "last": last},
+                context={"count": count, "kinds": _kind_labels(kinds), "first": first, "last": last, "tab": tab},
                 change_key=f"period-import-{run_id}-{person.pk}",
             )
 

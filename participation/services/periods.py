@@ -15,6 +15,7 @@ from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
 
 from ..models import Period
+from ..selectors import TABS_BY_KIND
 
 TRACKED_FIELDS = (
     "kind", "from_month", "to_month", "payer", "employer_id", "job_title", "base", "rate", "amount",
@@ -35,11 +36,12 @@ def _changed_fields(period: Period) -> set[str]:
 
 
 def period_notify(period: Period) -> None:
-    """Queue the change notices for a period that has just been created or changed."""
+    """Queue the change notices for a period that has just been created or changed; the notice
+    opens the tab of the period's insurance type."""
     person_notify(
         person=period.person,
         template="participation_changed",
-        context={"period": period},
+        context={"period": period, "tab": TABS_BY_KIND[period.kind].slug},
         change_key=f"period-{period.pk}-{_fingerprint(period)}",
     )
 

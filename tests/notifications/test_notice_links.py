@@ -13,8 +13,11 @@ from benefits.services import benefit_save
 from health_card.services_visits import visit_save
 from notifications.models import Message
 from notifications.services import _link, send_message
+from participation.models import Period
+from participation.services.periods import period_save
 from tests.benefits.helpers import child_of, citizen, record
 from tests.health_card.test_visits import standard_lines, visit
+from tests.participation.helpers import period
 from tests.public_services.helpers import owner, submit  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
@@ -125,3 +128,31 @@ def test_a_notice_about_a_child_grown_up_since_leads_to_the_personal_page(parent
     where, page = followed(client, link)
     assert where == "/ca-nhan/" and "Người này đã đủ 18 tuổi: bạn không còn xem được thông tin của họ." in page
     assert "T-CHILD-2" not in page
+
+
+@pytest.mark.parametrize("kind, tab", [
+    (Period.Kind.BHXH_COMPULSORY, "bhxh"), (Period.Kind.BHXH_VOLUNTARY, "bhxh"), (Period.Kind.BHTN, "bhtn"),
+    (Period.Kind.BHTNLD, "bhtnld"), (Period.Kind.BHYT, "bhyt"),
+])
+def test_a_childs_participation_notice_opens_the_tab_of_the_type_that_changed(parent, kind, tab):
+    period_save(period=period(parent.child, "01/2024", "12/2024", kind=kind, payer=Period.Payer.HOUSEHOLD, save=False))
+    link = Message.objects.get(user=parent, channel=Message.Channel.INBOX, template="participation_changed").link
+    assert link == f"/ca-nhan/xem/{parent.child.pk}/?tiep=%2Fqua-trinh-tham-gia%2F{tab}%2F"
+    client = Client()
+    client.force_login(parent)
+    where, page = followed(client, link)
+    assert where == f"/qua-trinh-tham-gia/{tab}/" and "Nguyễn Gia Bảo" in page
+    assert "từ 01/2024 đến 12/2024" in page and "Chưa có giai đoạn tham gia" not in page
+
+
+def test_a_participation_notice_written_without_its_tab_still_opens_the_history(parent):
+    """Notices written before they named a tab (their link stored then) open the history as before."""
+    saved = period(parent.child, "01/2024", "12/2024", kind=Period.Kind.BHYT, payer=Period.Payer.HOUSEHOLD)
+    notice = send_message(channel=Message.Channel.INBOX, template="participation_changed", user=parent,
+                          idempotency_key="before-tabs", context={"period": saved, "person": parent.child,
+                                                                  "for_child": True})
+    assert notice.link == f"/ca-nhan/xem/{parent.child.pk}/?tiep=%2Fqua-trinh-tham-gia%2F"
+    client = Client()
+    client.force_login(parent)
+    where, page = followed(client, notice.link)
+    assert where == "/qua-trinh-tham-gia/" and "Nguyễn Gia Bảo" in page

@@ -97,6 +97,20 @@ def test_two_people_are_told_once_each_about_their_own_periods(person, other, dj
     assert notices(person, "inbox").count() == notices(other, "inbox").count() == 1
 
 
+@pytest.mark.parametrize("kinds, tab", [(("bhyt",), "bhyt"), (("bhyt", "bhtn"), "bhtn"),
+                                         (("bhyt", "bhtnld", "bhxh_tn"), "bhxh")])
+def test_the_summary_opens_the_tab_of_the_first_type_it_names(person, kinds, tab, client,
+                                                              django_capture_on_commit_callbacks):
+    rows = [row for kind in kinds for row in monthly(person.bhxh_code, datetime.date(2024, 1, 1), 2, kind=kind)]
+    run(rows, django_capture_on_commit_callbacks)
+    [notice] = notices(person, "inbox")
+    assert notice.link == f"/ca-nhan/xem/{person.pk}/?tiep=%2Fqua-trinh-tham-gia%2F{tab}%2F"
+    client.force_login(get_user_model().objects.get(person=person))
+    response = client.get(notice.link, follow=True)
+    assert response.redirect_chain[-1][0] == f"/qua-trinh-tham-gia/{tab}/"
+    assert "Chưa có giai đoạn tham gia" not in response.content.decode()
+
+
 def test_rows_of_one_person_across_batches_make_one_notice(person, other, monkeypatch,
                                                            django_capture_on_commit_callbacks, sms_outbox):
     monkeypatch.setattr(imports, "BATCH", 10)
