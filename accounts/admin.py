@@ -201,11 +201,11 @@ class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWith
 
     def get_urls(self):
         own = [
-            path("<int:pk>/anh/<str:field>/", self.admin_site.admin_view(self.photo_view), name="accounts_registration_photo"),
-            path("<int:pk>/to-khai/", self.admin_site.admin_view(self.declaration_view),
+            path("<id:pk>/anh/<str:field>/", self.admin_site.admin_view(self.photo_view), name="accounts_registration_photo"),
+            path("<id:pk>/to-khai/", self.admin_site.admin_view(self.declaration_view),
                  name="accounts_registration_declaration"),
-            path("<int:pk>/duyet/", self.admin_site.admin_view(self.approve_view), name="accounts_registration_approve"),
-            path("<int:pk>/tu-choi/", self.admin_site.admin_view(self.reject_view), name="accounts_registration_reject"),
+            path("<id:pk>/duyet/", self.admin_site.admin_view(self.approve_view), name="accounts_registration_approve"),
+            path("<id:pk>/tu-choi/", self.admin_site.admin_view(self.reject_view), name="accounts_registration_reject"),
         ]
         return own + super().get_urls()
 

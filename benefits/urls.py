@@ -6,5 +6,5 @@ app_name = "benefits"
 urlpatterns = [
     path("", views.index, name="index"),
     path("uoc-tinh/", views.estimate, name="estimate"),
-    path("<int:pk>/", views.detail, name="detail"),
+    path("<id:pk>/", views.detail, name="detail"),
 ]

@@ -6,5 +6,5 @@ from .views import visits
 
 urlpatterns = [
     path("so-kham-chua-benh/", visits.visits, name="visits"),
-    path("so-kham-chua-benh/<int:pk>/", visits.visit_detail, name="visit_detail"),
+    path("so-kham-chua-benh/<id:pk>/", visits.visit_detail, name="visit_detail"),
 ]

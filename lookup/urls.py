@@ -12,6 +12,6 @@ urlpatterns = [
     path("tra-cuu/diem-thu/", views.collection_points, name="collection_points"),
     path("ho-tro/", views_support.support, name="support"),
     path("tin-tuc/", views_support.news_list, name="news"),
-    path("tin-tuc/anh/<int:pk>/", views_support.news_image, name="news_image"),
+    path("tin-tuc/anh/<id:pk>/", views_support.news_image, name="news_image"),
     path("tin-tuc/<slug:slug>/", views_support.news_detail, name="news_article"),
 ]

@@ -186,10 +186,10 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
     def get_urls(self):
         view = self.admin_site.admin_view
         own = [
-            path("<int:pk>/giay-to/<int:document_pk>/", view(self.document_view), name="public_services_filing_document"),
-            path("<int:pk>/to-khai/", view(self.pdf_view), name="public_services_filing_pdf"),
-            path("<int:pk>/buoc/<str:step>/", view(self.step_view), name="public_services_filing_step"),
-            path("<int:pk>/ghi-chu/<str:step>/", view(self.note_view), name="public_services_filing_note"),
+            path("<id:pk>/giay-to/<id:document_pk>/", view(self.document_view), name="public_services_filing_document"),
+            path("<id:pk>/to-khai/", view(self.pdf_view), name="public_services_filing_pdf"),
+            path("<id:pk>/buoc/<str:step>/", view(self.step_view), name="public_services_filing_step"),
+            path("<id:pk>/ghi-chu/<str:step>/", view(self.note_view), name="public_services_filing_note"),
         ]
         return own + super().get_urls()
 

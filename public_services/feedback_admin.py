@@ -85,7 +85,7 @@ class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRa
                            reverse("admin:public_services_feedback_attachment", args=[obj.pk]))
 
     def get_urls(self):
-        own = [path("<int:pk>/dinh-kem/", self.admin_site.admin_view(self.attachment_view),
+        own = [path("<id:pk>/dinh-kem/", self.admin_site.admin_view(self.attachment_view),
                     name="public_services_feedback_attachment")]
         return own + super().get_urls()
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 
 class PortalConfig(AppConfig):
@@ -7,3 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .converters import IdConverter
+
+        # Before any URLconf is read: every app's URLs name object ids `<id:…>`.
+        register_converter(IdConverter, "id")

@@ -71,23 +71,23 @@ CITIZEN_CASES = {
                                               "registration_pdf")]
         + ["/tep/%s/" % t for t in forged(w.links["filing_document"].split("/")[2])],
         control_url=lambda w: w.links["filing_document"]),
-    "tin-tuc/anh/<int:pk>/": Case(lambda w: [f"/tin-tuc/anh/{w.objects['news'].pk}/"], control=None),
+    "tin-tuc/anh/<id:pk>/": Case(lambda w: [f"/tin-tuc/anh/{w.objects['news'].pk}/"], control=None),
     "tin-tuc/<slug:slug>/": Case(lambda w: [f"/tin-tuc/{w.objects['news'].slug}/"], control=None),
-    "the-bhyt/<int:pk>/ma-qr.png": Case(lambda w: [f"/the-bhyt/{pk('card')(w)}/ma-qr.png"]),
-    "the-bhyt/<int:pk>/in/": Case(lambda w: [f"/the-bhyt/{pk('card')(w)}/in/"]),
-    "so-kham-chua-benh/<int:pk>/": Case(lambda w: [f"/so-kham-chua-benh/{pk('visit')(w)}/"]),
+    "the-bhyt/<id:pk>/ma-qr.png": Case(lambda w: [f"/the-bhyt/{pk('card')(w)}/ma-qr.png"]),
+    "the-bhyt/<id:pk>/in/": Case(lambda w: [f"/the-bhyt/{pk('card')(w)}/in/"]),
+    "so-kham-chua-benh/<id:pk>/": Case(lambda w: [f"/so-kham-chua-benh/{pk('visit')(w)}/"]),
     "^qua-trinh-tham-gia/(?P<tab>bhxh|bhtn|bhtnld|bhyt)/$": Case(
         lambda w: [f"/qua-trinh-tham-gia/{tab}/" for tab in ("bhxh", "bhtn", "bhtnld", "bhyt")], own_page=True),
-    "qua-trinh-tham-gia/xac-nhan/<int:pk>/": Case(lambda w: [f"/qua-trinh-tham-gia/xac-nhan/{pk('statement')(w)}/"]),
+    "qua-trinh-tham-gia/xac-nhan/<id:pk>/": Case(lambda w: [f"/qua-trinh-tham-gia/xac-nhan/{pk('statement')(w)}/"]),
     "xac-thuc/van-ban/<str:code>/": Case(lambda w: [f"/xac-thuc/van-ban/{w.objects['statement'].code}/"],
                                          public=True, control="anyone"),
-    "thong-tin-huong/<int:pk>/": Case(lambda w: [f"/thong-tin-huong/{pk('benefit')(w)}/"]),
-    "dich-vu-cong/ho-so/<int:pk>/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/"]),
+    "thong-tin-huong/<id:pk>/": Case(lambda w: [f"/thong-tin-huong/{pk('benefit')(w)}/"]),
+    "dich-vu-cong/ho-so/<id:pk>/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/"]),
     # GET: the confirmation page (the owner's control opens it and withdraws nothing); POST withdraws.
-    "dich-vu-cong/ho-so/<int:pk>/rut/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/rut/"], post=True),
-    "dich-vu-cong/ho-so/<int:pk>/sua/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/sua/"], post=True,
+    "dich-vu-cong/ho-so/<id:pk>/rut/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/rut/"], post=True),
+    "dich-vu-cong/ho-so/<id:pk>/sua/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/sua/"], post=True,
                                              control=None),  # only a returned filing can be corrected
-    "dich-vu-cong/ho-so/<int:pk>/giay-to/<int:document_pk>/": Case(
+    "dich-vu-cong/ho-so/<id:pk>/giay-to/<id:document_pk>/": Case(
         lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/giay-to/{pk('document')(w)}/"]),
     "dich-vu-cong/phan-anh/<str:tracking_number>/": Case(
         lambda w: [f"/dich-vu-cong/phan-anh/{w.objects['feedback'].tracking_number}/"], control="sender"),
@@ -96,8 +96,8 @@ CITIZEN_CASES = {
                                               control=None),  # the review needs a draft in the session
     # The switch a notice's link goes through: a person not the user nor their child is a 404 (the
     # owner's own answer is a redirect to the page, tested in tests/notifications/test_notice_links.py).
-    "ca-nhan/xem/<int:person_id>/": Case(lambda w: [f"/ca-nhan/xem/{pk('person')(w)}/?tiep=/the-bhyt/"], control=None),
-    "thong-bao/<int:pk>/": Case(lambda w: [f"/thong-bao/{pk('notice')(w)}/"]),
+    "ca-nhan/xem/<id:person_id>/": Case(lambda w: [f"/ca-nhan/xem/{pk('person')(w)}/?tiep=/the-bhyt/"], control=None),
+    "thong-bao/<id:pk>/": Case(lambda w: [f"/thong-bao/{pk('notice')(w)}/"]),
     "tai-khoan/^confirm-email/(?P<key>[-:\\w]+)/$": Case(lambda w: ["/tai-khoan/confirm-email/MQ:1abc:xyz/"],
                                                           control=None),
     "tai-khoan/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": Case(
@@ -153,30 +153,30 @@ ADMIN_STAFF_WIDE = {
 ADMIN_OBJECT_ROUTES = ["<path:object_id>/", "<path:object_id>/change/", "<path:object_id>/history/",
                        "<path:object_id>/delete/"]
 ADMIN_CUSTOM = {
-    "quan-tri/accounts/registration/<int:pk>/anh/<str:field>/": (
+    "quan-tri/accounts/registration/<id:pk>/anh/<str:field>/": (
         lambda w: [f"/quan-tri/accounts/registration/{pk('registration')(w)}/anh/{f}/"
                    for f in ("portrait", "id_front", "id_back")],
         "officer", False),
-    "quan-tri/accounts/registration/<int:pk>/duyet/": (
+    "quan-tri/accounts/registration/<id:pk>/duyet/": (
         lambda w: [f"/quan-tri/accounts/registration/{pk('registration')(w)}/duyet/"], None, True),
-    "quan-tri/accounts/registration/<int:pk>/to-khai/": (
+    "quan-tri/accounts/registration/<id:pk>/to-khai/": (
         lambda w: [f"/quan-tri/accounts/registration/{pk('registration')(w)}/to-khai/"], "officer", False),
-    "quan-tri/accounts/registration/<int:pk>/tu-choi/": (
+    "quan-tri/accounts/registration/<id:pk>/tu-choi/": (
         lambda w: [f"/quan-tri/accounts/registration/{pk('registration')(w)}/tu-choi/"], "officer", True),
     "quan-tri/accounts/user/<id>/password/": (
         lambda w: [f"/quan-tri/accounts/user/{w.owner.pk}/password/"], "superuser", True),
-    "quan-tri/public_services/feedback/<int:pk>/dinh-kem/": (
+    "quan-tri/public_services/feedback/<id:pk>/dinh-kem/": (
         lambda w: [f"/quan-tri/public_services/feedback/{pk('feedback')(w)}/dinh-kem/"], "superuser", False),
-    "quan-tri/public_services/filing/<int:pk>/giay-to/<int:document_pk>/": (
+    "quan-tri/public_services/filing/<id:pk>/giay-to/<id:document_pk>/": (
         lambda w: [f"/quan-tri/public_services/filing/{pk('filing')(w)}/giay-to/{pk('document')(w)}/"],
         "officer", False),
-    "quan-tri/public_services/filing/<int:pk>/to-khai/": (
+    "quan-tri/public_services/filing/<id:pk>/to-khai/": (
         lambda w: [f"/quan-tri/public_services/filing/{pk('filing')(w)}/to-khai/"], "officer", False),
-    "quan-tri/public_services/filing/<int:pk>/buoc/<str:step>/": (
+    "quan-tri/public_services/filing/<id:pk>/buoc/<str:step>/": (
         lambda w: [f"/quan-tri/public_services/filing/{pk('filing')(w)}/buoc/{s}/"
                    for s in ("receive", "start", "complete")],
         None, True),
-    "quan-tri/public_services/filing/<int:pk>/ghi-chu/<str:step>/": (
+    "quan-tri/public_services/filing/<id:pk>/ghi-chu/<str:step>/": (
         lambda w: [f"/quan-tri/public_services/filing/{pk('filing')(w)}/ghi-chu/{s}/" for s in ("reject", "return")],
         "officer", True),
 }
