@@ -23,8 +23,8 @@ class ScanForm(forms.Form):
     )
 
     def __init__(self, *args, autofocus: bool = False, **kwargs):
-        """`autofocus` on the page's first visit, for the scanner; after a check the verdict takes
-        the focus (verify.html), after an error the error summary."""
+        """`autofocus` on clinic staff's first visit, for the handheld scanner; after a check the
+        verdict takes the focus (verify.html), after an error the error summary."""
         super().__init__(*args, **kwargs)
         if autofocus:
             self.fields["ma_qr"].widget.attrs["autofocus"] = True

@@ -6,11 +6,12 @@
   or type card number + full name + birth date; they see the whole result. A check that answers
   "wrong name" or "wrong birth date" (typed, or from a CCCD's QR) is counted per login (per token
   on the API), and past `CLINIC_MISMATCHES` the page checks nothing more for a while: those answers would otherwise let a
-  login try birth dates for a known card number and name. Scans are not limited. The scan field has the
-  focus on the first visit; after a check the verdict has it, for a screen reader to read first
-  (scan.js sends the next scan's keys to the field; without JavaScript, Tab once). Anyone else
-  may check a scanned string only, sees valid/invalid with the name masked, and is rate-limited
-  per IP.
+  login try birth dates for a known card number and name. Scans are not limited. For clinic staff
+  the scan field has the focus on the first visit (a handheld scanner types into it); after a check
+  the verdict has it, for a screen reader to read first (scan.js sends the next scan's keys to the
+  field; without JavaScript, Tab once). Anyone else may check a scanned string only, sees
+  valid/invalid with the name masked, and is rate-limited per IP; their page opens at its top, as
+  any other (a focused field would open a phone's keyboard and pass over the skip link).
 - `/api/xac-thuc/the-bhyt/`: POST, `Authorization: Bearer <facility token>`, the answer in the
   field names and codes of the BHXH card-check service; every other method gets its JSON 405 with
   `Allow: POST`. CSRF-exempt because the token, not a cookie, authenticates it.
@@ -85,7 +86,7 @@ def _render(request, *, scan_form, typed_form, result=None, clinic=False, status
 def verify(request):
     clinic = is_clinic_staff(request.user)
     if request.method == "GET":
-        return _render(request, scan_form=ScanForm(autofocus=True), typed_form=TypedForm(), clinic=clinic)
+        return _render(request, scan_form=ScanForm(autofocus=clinic), typed_form=TypedForm(), clinic=clinic)
     caller = f"user-{request.user.pk}"
     if clinic:
         if _mismatches_used_up(request, caller, CLINIC_MISMATCHES):

@@ -247,6 +247,15 @@ def test_the_scan_field_has_the_focus_on_the_first_visit_and_the_verdict_after_a
     assert 'class="error-summary"' in errors and not autofocused.search(errors)
 
 
+def test_anyone_but_clinic_staff_opens_the_verify_page_at_its_top(card, holder):
+    """No hand-held scanner there: a focused field would open a phone's keyboard over the page and
+    pass over the skip link."""
+    autofocused = re.compile(r"<[^>]*\bautofocus\b[^>]*>")
+    for client in (Client(), logged_in(holder)):
+        page = client.get("/xac-thuc/the-bhyt/").content.decode()
+        assert 'name="ma_qr"' in page and not autofocused.search(page)
+
+
 def test_a_failed_typed_check_keeps_what_was_typed_and_a_valid_one_clears_it(card, clinic_user):
     client = logged_in(clinic_user)
     typed = {"cach": "nhap", "so_the": "7901234567", "ho_ten": "Nguyễn Văn Đứ", "ngay_sinh": "15/03/1988"}
