@@ -76,7 +76,9 @@ class LoginForm(AllauthLoginForm):
 
 EMAIL_MAX_LENGTH = Registration._meta.get_field("email").max_length
 EMAIL_TOO_LONG = format_lazy(_("Địa chỉ email quá dài: tối đa {max_length} ký tự."), max_length=EMAIL_MAX_LENGTH)
-KEPT_PHOTO_HELP = _("Đã nhận ảnh (xem bên dưới). Chọn ảnh khác nếu muốn thay.")
+# The previews are above the form (_photo_previews.html): what was received is seen before the
+# fields that could replace it.
+KEPT_PHOTO_HELP = _("Đã nhận ảnh (xem ở trên). Chọn ảnh khác nếu muốn thay.")
 
 
 class KeptPhotosMixin:

@@ -252,7 +252,8 @@ def test_photos_are_kept_after_an_error_and_not_asked_for_again(client, parent, 
     html = response.content.decode()
     assert response.status_code == 200 and "Chọn quan hệ" in html
     assert 'alt="Ảnh chân dung của trẻ đã tải lên"' in html and 'alt="Ảnh giấy khai sinh đã tải lên"' in html
-    assert "Đã nhận ảnh" in html
+    assert html.count("Đã nhận ảnh (xem ở trên).") == 3 and "bên dưới" not in html  # the previews are above the form
+    assert html.index('class="photo-previews"') < html.index('enctype="multipart/form-data"')
     assert 'alt="Ảnh chân dung của trẻ đã tải lên"' in client.get(URL).content.decode()  # shown again on return
     response = send(client, key, photos=False)  # the photos are not sent again
     assert response.status_code == 302

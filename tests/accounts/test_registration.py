@@ -171,6 +171,9 @@ def test_bad_photo_is_rejected_and_the_good_ones_are_kept(client, person, upload
     assert 'href="#id_portrait"' in html  # the error summary points at the refused photo
     assert 'alt="Ảnh mặt trước giấy tờ đã tải lên"' in html and 'alt="Ảnh mặt sau giấy tờ đã tải lên"' in html  # kept
     assert 'alt="Ảnh chân dung đã tải lên"' not in html  # the refused one is not stored
+    # The kept photos' fields point at the previews, which are above the form.
+    assert html.count("Đã nhận ảnh (xem ở trên).") == 2 and "bên dưới" not in html
+    assert html.index('class="photo-previews"') < html.index('enctype="multipart/form-data"')
     declaration = client.get("/dang-ky/").content.decode()
     assert 'value="12 Lê Lợi"' in declaration and 'value="079088012345"' in declaration  # the answers are kept
     response = client.post("/dang-ky/anh/", {"portrait": jpeg()})  # only the missing one again

@@ -1175,7 +1175,7 @@ def test_the_registration_steps_and_status_in_english(client, reference_data):
         ">Back to step 1</a>",
     ])
     kept = posted(client, "/dang-ky/anh/", {"portrait": jpeg()}, "en")
-    assert "Photo received (see below). Choose another photo to replace it." in kept and "Đã nhận ảnh" not in kept
+    assert "Photo received (see above). Choose another photo to replace it." in kept and "Đã nhận ảnh" not in kept
     assert client.post("/dang-ky/anh/", {"id_front": jpeg(), "id_back": jpeg()}).status_code == 302
     both_languages(client, "/dang-ky/co-quan/", None, [
         "<h1>Cơ quan BHXH tiếp nhận</h1>", ">Tìm cơ quan BHXH theo tên, mã hoặc địa chỉ</label>",
