@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Registration, RegistrationEvent, User
 from notifications.models import Message
+from tests.html_language import languages_of
 
 from .helpers import declaration_data, jpeg, make_person, register
 
@@ -258,6 +259,22 @@ def test_the_status_page_of_a_replaced_registration_points_to_the_new_one(client
     assert "Đã thay bằng đăng ký mới" in page
     assert 'href="/dang-ky/tra-cuu/">tra cứu đăng ký mới</a>' in page
     assert "Tờ khai đang được tạo" not in page  # a replaced registration gets no declaration
+
+
+def test_the_rejection_reason_is_marked_vietnamese_on_the_english_status_page(client, settings, person):
+    """Written by an officer in Vietnamese only: lang="vi" has a screen reader on an English page
+    read it with Vietnamese pronunciation (WCAG 3.1.2)."""
+    from accounts.services.registration import registration_reject
+
+    from .helpers import officer
+
+    link = register(client)["Location"]
+    registration_reject(registration=Registration.objects.get(), reason="Ảnh CCCD bị mờ",
+                        officer=officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(link).content.decode()
+    assert languages_of(page, "Ảnh CCCD bị mờ") == ["vi"]
+    assert languages_of(page, "Register again") == ["en"]
 
 
 def test_database_refuses_two_open_registrations_for_one_code(person):

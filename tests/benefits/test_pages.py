@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import Person
 from benefits.models import BenefitRecord
 from lookup.models import Agency, Province
+from tests.html_language import languages_of
 
 from .helpers import child_of, citizen, decided, record
 
@@ -84,6 +85,19 @@ def test_detail_page_shows_everything_about_the_record(client, user):
                      "Ngày chi trả 12/09/2025", "Hưởng từ ngày 20/02/2025", "Ngày sinh của con 01/03/2025",
                      "Số ngày nghỉ 180 ngày", "Tiến trình giải quyết"):
         assert expected in page, expected
+
+
+def test_the_rejection_reason_is_marked_vietnamese_on_the_english_pages(client, settings, user):
+    """Written by the agency in Vietnamese only: lang="vi" has a screen reader on an English page
+    read it with Vietnamese pronunciation (WCAG 3.1.2)."""
+    obj = record(user.person, Kind.ONE_TIME, status="rejected", reject_reason="Chưa đủ 12 tháng nghỉ việc")
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in (INDEX, reverse("benefits:detail", args=[obj.pk])):
+        html = client.get(url).content.decode()
+        assert languages_of(html, "Chưa đủ 12 tháng nghỉ việc") == ["vi", "vi"], url  # the status, and the timeline
+        assert "Rejected: <span lang=\"vi\">Chưa đủ 12 tháng nghỉ việc</span>" in html, url
+        assert "Rejected" in html and "Không giải quyết" not in html, url  # the page itself is English
 
 
 def test_another_persons_record_is_a_404(client, user):

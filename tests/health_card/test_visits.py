@@ -22,6 +22,7 @@ from health_card.services_visits import visit_save
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
 from tests.accounts.helpers import make_person, officer
+from tests.html_language import languages_of
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
@@ -282,6 +283,23 @@ def test_the_visits_page_links_back_to_the_visits_year(client, db):
     assert '<a href="/so-kham-chua-benh/?nam=2023">← Lịch sử khám chữa bệnh</a>' in html
 
 
+def test_diagnoses_and_cost_lines_are_marked_vietnamese_on_the_english_pages(client, settings, db):
+    """Sent by the clinic in Vietnamese only: lang="vi" has a screen reader on an English page read
+    them with Vietnamese pronunciation (WCAG 3.1.2)."""
+    user = citizen()
+    obj = visit(user.person)
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    diagnosis = "Nhiễm trùng đường hô hấp trên cấp"
+    listed = client.get(reverse(LIST)).content.decode()
+    assert languages_of(listed, diagnosis) == ["vi", "vi"]  # the visit's line, and its summary
+    detail = client.get(reverse(DETAIL, args=[obj.pk])).content.decode()
+    assert languages_of(detail, diagnosis) == ["vi"]
+    for text in ("Tổng phân tích tế bào máu", "Paracetamol 500 mg", "viên", "lần"):
+        assert set(languages_of(detail, text)) == {"vi"}, text
+    assert languages_of(detail, "Main diagnosis") == ["en"]
+
+
 def test_the_detail_page_shows_the_cost_lines(client, db):
     user = citizen()
     obj = visit(user.person, kind="noi_tru", admitted=datetime.date(2024, 8, 1),
@@ -292,7 +310,7 @@ def test_the_detail_page_shows_the_cost_lines(client, db):
     assert response.status_code == 200
     assert "<h1>Lượt khám nội trú ngày 01/08/2024</h1>" in html
     assert "01/08/2024 – 05/08/2024 (4 ngày điều trị)" in html
-    assert "Vitamin C 500 mg" in html and "10 viên" in html and "10.000 đ" in html
+    assert "Vitamin C 500 mg" in html and '10 <span lang="vi">viên</span>' in html and "10.000 đ" in html
     assert re.search(r'<th scope="row" colspan="4" role="rowheader">Cộng</th>'
                      r'<td role="cell" data-label="Thành tiền">103.300 đ</td>'
                      r'<td role="cell" data-label="BHYT chi trả">74.640 đ</td>'

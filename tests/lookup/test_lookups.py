@@ -18,6 +18,7 @@ from lookup import selectors
 from lookup.models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
 from lookup.views import PER_PAGE
 from tests.conftest import missing
+from tests.html_language import languages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,15 @@ def test_agencies_show_address_phone_working_hours_and_parent(client, rows):
     top = html(client, AGENCIES, q="079", province="79")
     assert "Không có (cấp tỉnh)" in top
     assert count(html(client, AGENCIES, province="01")) == Agency.objects.filter(province__code="01").count() > 0
+
+
+def test_working_hours_are_marked_vietnamese_on_the_english_page(client, settings, rows):
+    """Stored in Vietnamese only: lang="vi" has a screen reader on an English page read them with
+    Vietnamese pronunciation (WCAG 3.1.2)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = html(client, AGENCIES, q="07999")
+    assert languages_of(page, "Thứ Hai – Thứ Bảy: 7:00–17:00") == ["vi"]
+    assert languages_of(page, "Working hours") == ["en"]
 
 
 def test_facilities_by_province_name_code_and_level(client, rows):

@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from public_services.models import Filing
-from public_services.services import filing_receive, filing_return
+from public_services.services import filing_receive, filing_reject, filing_return
 from tests.accounts.helpers import jpeg
+from tests.html_language import languages_of
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .helpers import answers, correction, district_officer, owner, province_officer, stranger, submit, withdrawn  # noqa: F401
@@ -167,6 +168,25 @@ def test_returned_filing_is_corrected_through_the_edit_page(client, owner, distr
     filing.refresh_from_db()
     assert filing.status == Filing.Status.SUBMITTED and filing.revision == 2
     assert "nhà số 2" in filing.data["delivery_address"]
+
+
+def test_what_officers_wrote_is_marked_vietnamese_on_the_english_pages(client, settings, owner, district_officer):
+    """Officers' notes and reasons are stored in Vietnamese only: lang="vi" has a screen reader on an
+    English page read them with Vietnamese pronunciation (WCAG 3.1.2)."""
+    client.force_login(owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    returned = submit(owner)
+    filing_receive(filing=returned, officer=district_officer)
+    filing_return(filing=returned, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
+    status = page(client, f"/dich-vu-cong/ho-so/{returned.pk}/")
+    assert languages_of(status, "Ghi rõ địa chỉ nhận sổ.") == ["vi", "vi"]  # what to correct, and the history
+    assert languages_of(status, "Processing history") == ["en"]
+    assert languages_of(page(client, f"/dich-vu-cong/ho-so/{returned.pk}/sua/"), "Ghi rõ địa chỉ nhận sổ.") == ["vi"]
+    rejected = submit(owner, "608A")
+    filing_reject(filing=rejected, officer=district_officer, reason="Không đủ điều kiện cấp lại.")
+    status = page(client, f"/dich-vu-cong/ho-so/{rejected.pk}/")
+    assert languages_of(status, "Không đủ điều kiện cấp lại.") == ["vi", "vi"]  # the reason, and the history
+    assert languages_of(status, "Reason for rejection") == ["en"]
 
 
 def test_a_returned_filing_shows_no_due_date_until_it_is_resubmitted(client, owner, district_officer):
