@@ -37,6 +37,10 @@ NOT_FOUND = with_hotline(_(
     "(hoặc họ tên cha/mẹ), hoặc gọi tổng đài %(hotline)s."
 ))
 CHALLENGE_FAILED = _("Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới.")
+ANSWER_HINT = _("Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời.")
+# After a failed check everyone is asked the new question (code-lookup-pow.js leaves it in sight
+# while its error is shown): its hint no longer says that a browser may skip it.
+ASKED_AGAIN_HINT = _("Nhập kết quả bằng chữ số.")
 LIMITED = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau một giờ.")
 DEFAULT_RATES = {"ip": "10/h", "network": "50/h"}
 
@@ -111,7 +115,7 @@ def _render(request, form, *, result=None, limited=None, status=200):
     challenge = code_lookup_challenge_issue()
     answer = form["answer"]  # the bound field the page renders: a validated form has built it already
     answer.label = gettext("Câu hỏi kiểm tra: %(question)s") % {"question": challenge.question}
-    answer.help_text = _("Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời.")
+    answer.help_text = ASKED_AGAIN_HINT if form.errors.get("answer") else ANSWER_HINT
     data = form.data.copy() if form.is_bound else None
     if data is not None:  # a fresh challenge each time: the old one is spent
         data.update({"challenge": challenge.token, "work": "", "answer": ""})

@@ -1,6 +1,9 @@
 // Proof of work for the BHXH-code lookup: find a counter whose SHA-256 over "token:counter"
 // starts with the asked number of zero bits, then drop the arithmetic question. Without
 // JavaScript (or Web Crypto) the question stays and the form works the same.
+// After a failed check (expired, or sent twice) the page asks its new question with the error
+// beside it, and the error summary links there: the question then stays in sight, as without
+// JavaScript, and the work done quietly still lets the next search through unanswered.
 (function () {
   "use strict";
   var box = document.querySelector("[data-pow-token]");
@@ -10,6 +13,7 @@
   var work = document.getElementById(box.getAttribute("data-pow-field"));
   var answer = document.getElementById(box.getAttribute("data-answer-field"));
   var status = box.querySelector("[data-pow-status]");
+  var failed = answer && document.getElementById(answer.id + "_error");
   var encoder = new TextEncoder();
   var BATCH = 256;
 
@@ -38,6 +42,7 @@
 
   tryFrom(0).then(function (counter) {
     work.value = String(counter);
+    if (failed) { return; }
     box.setAttribute("data-solved", "");
     if (answer) { answer.required = false; answer.value = ""; }
     if (status) { status.textContent = status.getAttribute("data-say-solved"); }

@@ -184,6 +184,8 @@ def test_a_bad_challenge_is_refused_before_any_search(client, person, challenge,
     html = response.content.decode()
     assert response.status_code == 400
     assert "Câu trả lời kiểm tra chưa đúng" in html and "7901234567" not in html
+    # The new question is asked of everyone (the page's script leaves it in sight): its hint does not say to skip it.
+    assert '<span class="hint" id="id_answer_helptext">Nhập kết quả bằng chữ số.</span>' in html
     assert not CodeLookupAudit.objects.exists()
 
 

@@ -117,6 +117,56 @@ def test_the_bhxh_code_lookup_solves_its_challenge_in_the_page(phone, live_serve
     assert CodeLookupAudit.objects.count() == 1
 
 
+def fill_code_lookup(page):
+    page.get_by_label("Họ và tên").fill("nguyen van duc")
+    page.get_by_label("Ngày sinh").fill("15/03/1988")
+    page.get_by_label("Tỉnh/thành phố nơi cư trú").select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_label("Số CCCD/CMND").fill("079088012345")
+
+
+def test_a_failed_check_of_the_bhxh_code_lookup_shows_the_question_its_message_points_at(phone, live_server, browser):
+    """A check that failed (the page was left open more than 10 minutes, or sent twice) comes back
+    with a new question, the message beside it and the summary's link to it: all in sight, with
+    JavaScript as without, and nothing on the page says the question need not be answered. With
+    JavaScript the browser's work still lets the next search through unanswered."""
+    make_person("7901234567", "Nguyễn Văn Đức", birth=datetime.date(1988, 3, 15), id_number="079088012345")
+    failed = "Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới."
+    page = phone
+    page.goto(live_server.url + "/tra-cuu/ma-so-bhxh/")
+    page.locator("[data-pow-token][data-solved]").wait_for(state="attached", timeout=30_000)
+    fill_code_lookup(page)
+    page.evaluate("document.getElementById('id_challenge').value = 'expired'")
+    page.get_by_role("button", name="Tra cứu", exact=True).click()
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.getElementById('id_work').value !== ''", timeout=30_000)  # the work is done
+    assert [error for error in page.console_errors if "status of 400" not in error] == []  # the refusal's own status
+    page.console_errors.clear()
+    link = page.locator(".error-summary").get_by_role("link", name=failed)
+    assert link.get_attribute("href") == "#id_answer"
+    assert page.locator("#id_answer").is_visible() and page.locator("#id_answer_error").is_visible()
+    assert "không cần trả lời" not in page.locator("main").inner_text()
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "id_answer"
+    check(page, "Tra cứu mã số BHXH")
+    page.get_by_role("button", name="Tra cứu", exact=True).click()  # not answered
+    page.wait_for_load_state()
+    assert page.locator(".code-answer").inner_text() == "7901234567"
+
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/tra-cuu/ma-so-bhxh/")
+        fill_code_lookup(page)
+        page.get_by_label(re.compile("^Câu hỏi kiểm tra")).fill("99")  # no two digits add up to it
+        page.get_by_role("button", name="Tra cứu", exact=True).click()
+        page.wait_for_load_state()
+        assert page.locator(".error-summary").get_by_role("link", name=failed).get_attribute("href") == "#id_answer"
+        assert page.locator("#id_answer").is_visible() and page.locator("#id_answer_error").is_visible()
+        assert "không cần trả lời" not in page.locator("main").inner_text()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def faq_and_news(transactional_db):
     """The seeded questions and articles (an earlier browser test's flush removed the migration's rows)."""
