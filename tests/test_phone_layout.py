@@ -18,7 +18,7 @@ from accounts.models import User
 from health_card.models import Card, CardCheck
 from health_card.services import card_check
 from public_services.models import Filing
-from tests.public_services.helpers import submit
+from tests.public_services.helpers import citizen, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -187,6 +187,36 @@ def in_view(page, field, *around):
     """The field and what is said about it (its question, its message) are on the phone's screen."""
     for box in [page.locator(field).bounding_box()] + [locator.bounding_box() for locator in around]:
         assert -1 <= box["y"] and box["y"] + box["height"] <= PHONE["height"] + 1, box  # sub-pixel rounding
+
+
+def test_an_updated_list_is_where_the_page_comes_back(reference_data, open_page, live_server, browser):
+    """The "update the list" buttons (province → ward, province → agency) bring the page back at the
+    list they updated, focused, with its label in view: at the top again, it would be a screen or two
+    further down. The form's own submit then comes back at its top, at the error summary."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/dang-ky/")
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_role("button", name="Cập nhật danh sách phường/xã").click()
+    page.wait_for_url("**/dang-ky/#id_ward")
+    assert page.evaluate("document.activeElement.id") == "id_ward"
+    in_view(page, "#id_ward", page.locator("label[for=id_ward]"))
+    assert page.get_by_label("Phường/xã").locator("option", has_text="Phường Sài Gòn").count() == 1
+    page.get_by_role("button", name="Tiếp tục").click()  # nothing else answered
+    page.wait_for_url("**/dang-ky/")
+    page.locator(".error-summary").wait_for()
+    assert 0 <= page.locator(".error-summary").bounding_box()["y"] < PHONE["height"]
+    context.close()
+
+    page = open_page(citizen())  # with a monthly allowance: the procedure is open to him
+    page.goto(live_server.url + "/dich-vu-cong/chuyen-noi-huong/")
+    page.get_by_label("Tỉnh/thành phố nơi muốn nhận").select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_role("button", name="Cập nhật danh sách cơ quan BHXH").click()
+    page.wait_for_url("**/dich-vu-cong/chuyen-noi-huong/#id_new_agency")
+    assert page.evaluate("document.activeElement.id") == "id_new_agency"
+    in_view(page, "#id_new_agency", page.locator("label[for=id_new_agency]"), page.locator("#id_new_agency_helptext"))
+    accessible(page)
+    assert page.console_errors == []
 
 
 def test_without_javascript_the_summary_is_still_the_first_thing_under_the_heading(citizen_user, open_page,
