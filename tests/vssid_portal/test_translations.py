@@ -579,14 +579,14 @@ def test_benefit_kinds_statuses_payment_methods_and_timeline_in_english(client, 
         "(Đã xong)", "(Đang thực hiện)", "(Chưa đến)", "(Không giải quyết)", "(số hồ sơ T-",
         "Cơ quan BHXH đang xem xét hồ sơ.", "Chưa có kết quả.", "Chưa có ngày hẹn.",
         "Đã giải quyết theo quyết định số 123/QĐ-BHXH.", "Tiền mặt tại điểm chi trả (bưu điện)",
-        "Không giải quyết: Thiếu sổ BHXH.",
+        'Không giải quyết: <span lang="vi">Thiếu sổ BHXH.</span>',
     ], [
         '">One-time social insurance payment <span', 'status--processing">Being processed</span>',
         'status--paid">Paid</span>', 'status--rejected">Rejected</span>', 'timeline__title">Application received</span>',
         'timeline__title">Processing the application</span>', 'timeline__title">Result</span>',
         'timeline__title">Payment</span>', "(Done)", "(In progress)", "(Not reached yet)", "(Rejected)", "(application no. T-",
         "The social insurance agency is reviewing the application.", "No result yet.", "No date set yet.",
-        "Approved by decision no. 123/QĐ-BHXH.", "Cash at a payment point (post office)", "Rejected: Thiếu sổ BHXH.",
+        "Approved by decision no. 123/QĐ-BHXH.", "Cash at a payment point (post office)", 'Rejected: <span lang="vi">Thiếu sổ BHXH.</span>',
     ])
     pension = record(person, kind=Kind.PENSION, **decided(
         amount=None, monthly_amount=7_000_000, replacement_rate=Decimal("62.5"), contribution_months=300,
@@ -1461,12 +1461,12 @@ def test_filing_status_pages_and_the_filing_list_in_english(client, applicant, d
     filing_receive(filing=returned, officer=district_officer)
     filing_return(filing=returned, officer=district_officer, what="Bổ sung bản chụp sổ cũ.")
     both_languages(client, f"/dich-vu-cong/ho-so/{returned.pk}/", applicant, [
-        "<strong>Cần bổ sung, sửa đổi</strong>", "<dt>Cần bổ sung, sửa đổi</dt><dd>Bổ sung bản chụp sổ cũ.</dd>",
+        "<strong>Cần bổ sung, sửa đổi</strong>", '<dt>Cần bổ sung, sửa đổi</dt><dd lang="vi">Bổ sung bản chụp sổ cũ.</dd>',
         "Sửa, bổ sung hồ sơ theo nội dung cơ quan BHXH đề nghị rồi nộp lại", ">Sửa và nộp lại hồ sơ</a>",
         "<td>Đã tiếp nhận</td>",
     ], [
         "<strong>Returned for correction</strong>",
-        "<dt>To be corrected or completed</dt><dd>Bổ sung bản chụp sổ cũ.</dd>",
+        '<dt>To be corrected or completed</dt><dd lang="vi">Bổ sung bản chụp sổ cũ.</dd>',
         "Correct or complete the application as the social insurance agency asks", "<td>Received</td>",
     ])
     both_languages(client, f"/dich-vu-cong/ho-so/{returned.pk}/sua/", applicant, [
