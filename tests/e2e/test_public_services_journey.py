@@ -18,6 +18,7 @@ from PIL import Image
 from public_services.models import Filing
 from tests.accounts.helpers import officer
 from tests.conftest import require_tool
+from tests.health_card.card_fixtures import facility, issue  # noqa: F401
 from tests.public_services.helpers import DISTRICT, citizen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -211,10 +212,11 @@ def test_608a_returned_corrected_and_done(pages, live_server, task_worker, tmp_p
     assert page.console_errors == []
 
 
-def test_every_procedure_form_is_accessible_empty_and_with_errors(pages, live_server):
+def test_every_procedure_form_is_accessible_empty_and_with_errors(pages, live_server, people, facility):  # noqa: F811
     from public_services.procedures import registry
 
     page, _officer_page = pages
+    issue(people[0].person, facility)  # the card reissue is offered to a holder of a card in use
     for procedure in registry.all_procedures():
         page.goto(f"{live_server.url}/dich-vu-cong/{procedure.slug}/")
         check(page, procedure.name)
