@@ -420,9 +420,14 @@ def registration_reject(*, registration: Registration, officer: User, reason: st
 
 
 def _notify(registration: Registration, template: str, context: dict) -> None:
+    """Tell the registrant of a decision: by SMS, by e-mail if an address was given and, a parent
+    registering a child having an account already, in the parent's inbox too."""
     key = f"registration-{registration.reference}-{template}"
     phone = registration.parent.person.phone if registration.is_child and registration.parent.person else registration.phone
     sensitive = "password" in context
+    if registration.is_child:
+        send_message(channel=Message.Channel.INBOX, template=template, user=registration.parent, context=context,
+                     idempotency_key=f"{key}-inbox")
     send_message(channel=Message.Channel.SMS, template=template, recipient=phone.as_e164, context=context,
                  idempotency_key=f"{key}-sms", sensitive=sensitive)
     if registration.email:  # never verified: no temporary password goes there

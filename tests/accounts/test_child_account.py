@@ -17,6 +17,7 @@ from accounts.models import Guardianship, Registration, User
 from accounts.services.registration import (
     registration_approve,
     registration_build_declaration,
+    registration_reject,
     registration_uploads_sweep,
 )
 from lookup.models import Agency
@@ -84,6 +85,28 @@ def test_parent_registers_child_then_views_the_childs_records_after_approval(cli
     assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in html and "7905555555" in html
     client.post("/ca-nhan/xem/", {})
     assert "7901234567" in client.get("/ca-nhan/").content.decode()
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_the_parent_finds_the_decision_in_the_inbox_with_a_link_to_act_on_it(client, parent, child, approve):
+    client.force_login(parent)
+    assert send(client).status_code == 302
+    registration, approver = Registration.objects.get(), officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    if approve:
+        registration_approve(registration=registration, officer=approver)
+    else:
+        registration_reject(registration=registration, officer=approver, reason="Ảnh giấy khai sinh bị mờ.")
+    notice = Message.objects.get(user=parent, channel=Message.Channel.INBOX)
+    sms = Message.objects.get(channel=Message.Channel.SMS, template=notice.template)
+    assert notice.body == sms.body and "7905555555" in notice.body
+    if approve:
+        assert notice.subject == "Đăng ký tài khoản cho con đã được duyệt"
+        response = client.get(notice.link)  # the notice opens the child's records
+        assert response.status_code == 302 and response.url == "/ca-nhan/"
+        assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in client.get("/ca-nhan/").content.decode()
+    else:
+        assert "Ảnh giấy khai sinh bị mờ." in notice.body and notice.link == URL
+    assert notice.subject in client.get("/thong-bao/").content.decode()
 
 
 def test_the_childs_declaration_is_signed_by_the_parent_and_gives_the_birth_certificate_as_the_paper(

@@ -93,7 +93,7 @@ def test_an_officers_reason_is_cut_by_sms_in_every_message_that_quotes_one():
                              reject_reason=LONG_NOTE, get_status_display=lambda: "Không giải quyết")
     cases = [("bhyt_card_revoked", {"card": card, "reason": LONG_NOTE}),
              ("bhyt_card_reissued", {"card": card, "reason": LONG_NOTE}),
-             ("registration_rejected", {"registration": SimpleNamespace(reference="DK2612ABCD", reject_reason=LONG_NOTE)}),
+             ("registration_rejected", {"registration": SimpleNamespace(reference="DK2612ABCD", reject_reason=LONG_NOTE, is_child=True, bhxh_code="7905555555")}),
              ("benefit_updated", {"record": record})]
     for template, context in cases:
         sms = body(template, channel="sms", person=person, for_child=True, **context).strip()
