@@ -142,18 +142,29 @@ def card_revoke(*, card: Card, reason: str) -> Card:
 
 
 EXPIRE_BATCH = 1000
+# A card that ended longer ago than this (the task did not run, cards loaded from an old registry)
+# is marked expired without a notice: its holder has long known, or has a new card on paper.
+EXPIRY_NOTICE_DAYS = 7
 
 
 def cards_expire(*, today: datetime.date | None = None) -> int:
     """Mark expired every active card past its end date (the nightly beat task), so officers'
-    lists and filters say what a check already answers; returns how many. A batch at a time: the
-    cards of 31/12 are many, and each update also moves their holders' page versions (database
-    triggers), which must not stay locked together. Run again, it finds nothing left to do."""
+    lists and filters say what a check already answers, and tell the holder (and a minor's
+    parents) of a card that has just ended; returns how many. A batch at a time: the cards of 31/12
+    are many, and each update also moves their holders' page versions (database triggers), which
+    must not stay locked together. Run again, it finds nothing left to do and tells nobody twice."""
     today = today or timezone.localdate()
     due = Card.objects.filter(status=Card.Status.ACTIVE, valid_to__lt=today)
     expired = 0
     while ids := list(due.order_by().values_list("pk", flat=True)[:EXPIRE_BATCH]):
-        expired += due.filter(pk__in=ids).update(status=Card.Status.EXPIRED, changed_at=timezone.now())
+        with transaction.atomic():
+            cards = list(due.filter(pk__in=ids).select_for_update().select_related("person"))
+            expired += due.filter(pk__in=[card.pk for card in cards]).update(
+                status=Card.Status.EXPIRED, changed_at=timezone.now())
+            for card in cards:
+                if card.valid_to >= today - datetime.timedelta(days=EXPIRY_NOTICE_DAYS):
+                    person_notify(person=card.person, template="bhyt_card_expired", context={"card": card},
+                                  change_key=f"card-{card.pk}-expired")
     return expired
 
 

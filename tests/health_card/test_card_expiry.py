@@ -146,6 +146,31 @@ def test_the_nightly_task_marks_active_cards_past_their_end_date_once(holder, ca
     assert cards_expire(today=today + DAY) == 1  # tomorrow, the card ending today
 
 
+def test_the_holder_and_a_minors_parent_are_told_once_when_a_card_has_just_ended(client, holder, card, stranger):
+    from accounts.models import Guardianship
+    from notifications.models import Message
+
+    today = timezone.localdate()
+    with_dates(card, valid_to=today - DAY)
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    childs = with_dates(issue(child, card.facility, group="HS"), valid_to=today - 2 * DAY)
+    long_ago = Card.objects.get(person=stranger.person)  # ended before the notices' window: marked, not told
+    with_dates(long_ago, valid_to=today - 30 * DAY)
+
+    assert cards_expire() == 3 and cards_expire() == 0
+    assert not Message.objects.filter(user=stranger).exists()
+    notices = Message.objects.filter(template="bhyt_card_expired", channel=Message.Channel.INBOX, user=holder)
+    assert sorted(notices.values_list("subject", flat=True)) == ["Thẻ BHYT của Nguyễn Gia Bảo đã hết hạn", "Thẻ BHYT đã hết hạn"]
+    own = notices.get(subject="Thẻ BHYT đã hết hạn")
+    assert f"có giá trị sử dụng đến ngày {(today - DAY):%d/%m/%Y}, nay đã hết hạn" in own.body
+    assert Message.objects.filter(template="bhyt_card_expired", channel=Message.Channel.SMS).count() == 2
+    client.force_login(holder)
+    response = client.get(notices.get(subject__contains="Gia Bảo").link)  # opens the child's card page
+    assert response.status_code == 302 and "Thẻ hết hạn." in text(client.get(response.url))
+    assert Card.objects.get(pk=childs.pk).status == Card.Status.EXPIRED
+
+
 def test_the_beat_runs_the_expiry_task_every_night(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["cards-expire"]
     assert entry["task"] == "health_card.tasks.expire_cards"
