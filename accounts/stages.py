@@ -68,6 +68,16 @@ class LoginConfirmStage(LoginStage):
         return True
 
 
+def new_browser_factor(user) -> str | None:
+    """What a login on a browser not trusted yet asks for besides the password, as the stages
+    decide it: "totp" (the authenticator app, allauth.mfa's stage), the channel of the code this
+    stage sends ("sms" or "email"), or None for an account that can receive no code."""
+    if is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+        return "totp"
+    recipient = otp.recipient_for(user)
+    return recipient.channel if recipient else None
+
+
 def send_login_code(request, user) -> None:
     recipient = otp.recipient_for(user)
     try:

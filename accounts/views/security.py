@@ -36,7 +36,7 @@ from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, Password
 from ..middleware import SEEN, is_language_switch
 from ..selectors import user_for_reset
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
-from ..stages import LoginConfirmStage, other_sessions, send_login_code, trusted_until
+from ..stages import LoginConfirmStage, new_browser_factor, other_sessions, send_login_code, trusted_until
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
 RESET = "portal_password_reset"  # {"subject": typed BHXH code, "verified_at": time of the code}
@@ -193,7 +193,7 @@ def security(request):
     )
     return render(request, "accounts_auth/security.html", {
         "sessions": sessions, "current_key": current, "trusted_until": trusted_until(request, user),
-        "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60, "code_channel": _code_channel(user),
+        "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60, "login_factor": new_browser_factor(user),
     })
 
 

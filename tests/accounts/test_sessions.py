@@ -294,6 +294,17 @@ def test_pages_before_a_code_name_where_the_account_receives_it(client):
     client.force_login(users.create_user("khonglienhe", password=PASSWORD))
     change = client.get(CHANGE).content.decode()
     assert "Mật khẩu mới có hiệu lực ngay khi bạn bấm “Tiếp tục”." in change and "mã xác thực" not in change
+    assert "chưa có số điện thoại hoặc email để nhận mã xác thực" in client.get(SECURITY).content.decode()
+
+
+def test_the_security_page_of_an_authenticator_app_user_names_the_app_as_the_next_logins_factor(client):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = make_citizen()
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    security = client.get(SECURITY).content.decode()
+    assert "lần đăng nhập tới sẽ cần mã từ ứng dụng xác thực của bạn." in security and "đã đăng ký" not in security
 
 
 def test_password_reset_by_sms_answers_alike_for_unknown_codes(sms_outbox):
