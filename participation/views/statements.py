@@ -91,7 +91,9 @@ def _details(statement: Statement) -> dict:
     snapshot = statement_snapshot(statement) if statement.status == Statement.Status.READY else None
     return {
         "code_display": code_display(statement.code),
-        "masked_name": mask_name(statement.person.full_name),
+        # the name printed on the document, which the checker compares: a later correction of
+        # the registry's name must not make a genuine statement look altered
+        "masked_name": mask_name(snapshot["person"]["full_name"] if snapshot else statement.person.full_name),
         "hash_display": hash_display(statement.content_hash) if statement.content_hash else "",
         "summaries": _summaries(snapshot) if snapshot else [],
         "snapshot_ok": snapshot is not None,

@@ -279,6 +279,12 @@ def test_content_hash_is_the_sha256_of_the_canonical_statement_data(ready):
     assert VALID in html and service.hash_display(ready.content_hash) in html
 
 
+def test_the_check_page_shows_the_name_printed_on_the_statement_after_a_correction(ready):
+    type(ready.person).objects.filter(pk=ready.person_id).update(full_name="Lê Văn Đức")
+    html = Client().get(service.verify_path(ready.code)).content.decode()
+    assert VALID in html and "NGUYỄN V*** Đ***" in html and "LÊ V***" not in html
+
+
 def test_a_tampered_stored_snapshot_is_not_vouched_for(ready):
     name = ready.pdf.name.removesuffix(".pdf") + ".json"
     content = default_storage.open(name, "rb").read().replace("Nguyễn".encode(), "Nguyễm".encode())
