@@ -78,3 +78,36 @@ def test_a_document_that_reaches_outside_static_files_is_not_rendered(pdf_templa
 def test_fetcher_serves_the_shipped_font():
     response = StaticOnlyFetcher().fetch(f"{PDF_BASE_URL}static/fonts/NotoSans-Regular.ttf")
     assert response.read()[:4] == b"\x00\x01\x00\x00"
+
+
+def test_a_table_row_and_a_heading_are_never_split_from_what_they_belong_to(settings, tmp_path):
+    """A period of a statement or a line of a declaration is one row: printed across two pages it
+    reads as two rows, one without an employer. A heading stays with what follows it."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+    from weasyprint.formatting_structure.boxes import TableRowBox
+
+    folder = tmp_path / "templates"
+    (folder / "test").mkdir(parents=True)
+    (folder / "test" / "rows.html").write_text(
+        '{% extends "pdf/base.html" %}{% block content %}{% for section in sections %}<h2>Mục {{ section }}</h2>'
+        '<table>{% for row in rows %}<tr id="r{{ section }}-{{ row }}"><td>{{ row }}/2024 – 12/2024</td>'
+        "<td>Công ty Cổ phần Cơ khí và Xây dựng Công trình Giao thông Hải Âu số {{ row }}, chi nhánh "
+        "Thành phố Hồ Chí Minh</td></tr>{% endfor %}</table>{% endfor %}{% endblock %}",
+        encoding="utf-8")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}]
+    # rows of several lengths put the page ends at different places; a heading is kept with its
+    # table by WeasyPrint's own stylesheet (break-after: avoid), which the portal's must not undo
+    for count in range(8, 30, 3):
+        html = render_to_string("test/rows.html", {"sections": range(1, 4), "rows": range(1, count)})
+        document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher(fail_on_errors=True)).render()
+        pages_of_row = {}
+        for number, page in enumerate(document.pages):
+            boxes = list(page._page_box.descendants())
+            for box in boxes:
+                if isinstance(box, TableRowBox):
+                    pages_of_row.setdefault(box.element.get("id"), set()).add(number)
+            blocks = [box.element_tag for box in boxes if box.element_tag in ("h2", "tr")]
+            assert blocks[-1] != "h2", f"{count - 1} rows: a heading ends page {number + 1}"
+        assert len(pages_of_row) == 3 * (count - 1)
+        assert {row: pages for row, pages in pages_of_row.items() if len(pages) > 1} == {}, f"{count - 1} rows"
