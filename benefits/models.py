@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
@@ -207,6 +208,12 @@ class BenefitRecord(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status in DECIDED
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still awaiting a decision after the day the agency promised the result."""
+        return (self.status in (self.Status.RECEIVED, self.Status.PROCESSING) and self.expected_on is not None
+                and self.expected_on < timezone.localdate())
 
     def details(self) -> list[tuple[str, object, str]]:
         """The type's own details that are filled in: (label, value, field name), in table order."""

@@ -94,7 +94,8 @@ def group_by_kind(records) -> list[Group]:
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a record's timeline. `state`: done, current or todo (said in words too)."""
+    """One step of a record's timeline. `state`: done, current, todo, overdue or failed (said in
+    words too)."""
 
     title: str
     state: str
@@ -104,7 +105,7 @@ class Step:
     @property
     def state_label(self) -> str:
         return {"done": _("Đã xong"), "current": _("Đang thực hiện"), "todo": _("Chưa đến"),
-                "failed": _("Không giải quyết")}[self.state]
+                "overdue": _("Đã quá hẹn"), "failed": _("Không giải quyết")}[self.state]
 
 
 def benefit_timeline(record: BenefitRecord) -> list[Step]:
@@ -131,9 +132,13 @@ def benefit_timeline(record: BenefitRecord) -> list[Step]:
         steps.append(Step(result, "failed", text=refused))
     else:
         steps.append(Step(result, "todo", text=_("Chưa có kết quả.")))
-    promised = "todo" if status in (Status.RECEIVED, Status.PROCESSING) else "done"
-    steps.append(Step(_("Ngày hẹn trả kết quả"), promised, record.expected_on,
-                      "" if record.expected_on else _("Chưa có ngày hẹn.")))
+    if record.is_overdue:
+        steps.append(Step(_("Ngày hẹn trả kết quả"), "overdue", record.expected_on,
+                          _("Đã quá ngày hẹn mà chưa có kết quả: hãy liên hệ cơ quan BHXH giải quyết hồ sơ.")))
+    else:
+        promised = "todo" if status in (Status.RECEIVED, Status.PROCESSING) else "done"
+        steps.append(Step(_("Ngày hẹn trả kết quả"), promised, record.expected_on,
+                          "" if record.expected_on else _("Chưa có ngày hẹn.")))
     if status == Status.PAID:
         steps.append(Step(payment, "done", record.paid_on, record.get_payment_method_display()))
     elif status == Status.APPROVED:

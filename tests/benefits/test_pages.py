@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Person
 from benefits.models import BenefitRecord
@@ -49,15 +50,33 @@ def test_records_are_grouped_by_type_in_a_fixed_order(client, user):
 
 
 def test_one_time_record_shows_the_vssid_timeline(client, user):
+    promised = timezone.localdate() + datetime.timedelta(days=3)
     record(user.person, Kind.ONE_TIME, reference="BH-1", status=Status.PROCESSING,
-           received_on=datetime.date(2025, 9, 1), expected_on=datetime.date(2025, 9, 15))
+           received_on=datetime.date(2025, 9, 1), expected_on=promised)
     record(user.person, Kind.SICKNESS, reference="OD-1")
     client.force_login(user)
     page = text(client.get(INDEX))
     assert ("Tiến trình giải quyết Tiếp nhận hồ sơ (Đã xong) 01/09/2025 BHXH Quận 1 (số hồ sơ BH-1) "
             "Giải quyết hồ sơ (Đang thực hiện) Cơ quan BHXH đang xem xét hồ sơ. "
-            "Kết quả (Chưa đến) Chưa có kết quả. Ngày hẹn trả kết quả (Chưa đến) 15/09/2025 Chi trả (Chưa đến)") in page
+            f"Kết quả (Chưa đến) Chưa có kết quả. Ngày hẹn trả kết quả (Chưa đến) {promised:%d/%m/%Y} "
+            "Chi trả (Chưa đến)") in page
     assert page.count("Tiến trình giải quyết") == 1  # only the one-time record carries it in the list
+
+
+@pytest.mark.parametrize("status", [Status.RECEIVED, Status.PROCESSING])
+def test_a_claim_still_undecided_after_its_promised_day_is_said_to_be_overdue(client, user, status):
+    promised = timezone.localdate() - datetime.timedelta(days=1)
+    claim = record(user.person, Kind.ONE_TIME, reference="BH-1", status=status,
+                   received_on=datetime.date(2025, 9, 1), expected_on=promised)
+    client.force_login(user)
+    listed = text(client.get(INDEX))
+    assert f"Ngày hẹn trả kết quả {promised:%d/%m/%Y} (đã quá hẹn)" in listed
+    assert (f"Ngày hẹn trả kết quả (Đã quá hẹn) {promised:%d/%m/%Y} Đã quá ngày hẹn mà chưa có kết quả: "
+            "hãy liên hệ cơ quan BHXH giải quyết hồ sơ.") in listed
+    detail = text(client.get(reverse("benefits:detail", args=[claim.pk])))
+    assert f"Ngày hẹn trả kết quả {promised:%d/%m/%Y} (đã quá hẹn)" in detail and "(Đã quá hẹn)" in detail
+    BenefitRecord.objects.filter(pk=claim.pk).update(**decided())  # decided late: no longer overdue
+    assert "quá hẹn" not in text(client.get(INDEX))
 
 
 @pytest.mark.parametrize(("fields", "expected"), [
