@@ -9,6 +9,7 @@ from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
 from vssid_portal.admin import AuditTrailInline, DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
+from vssid_portal.concurrent_edits import SeenVersionForm
 
 from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status
 from .selectors import benefits_visible_to
@@ -21,6 +22,12 @@ class BenefitEventInline(AuditTrailInline):
     view_permissions = ("benefits.view_benefitrecord", "benefits.change_benefitrecord")
 
 
+class BenefitRecordAdminForm(SeenVersionForm):
+    class Meta:
+        model = BenefitRecord
+        fields = "__all__"
+
+
 @admin.register(BenefitRecord)
 class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
     list_display = ["reference", "person", "kind", "received_on", "agency", "status", "decision_number"]
@@ -28,10 +35,13 @@ class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWit
     search_fields = ["reference", "decision_number", "person__bhxh_code", "person__name_key"]
     date_hierarchy = "received_on"
     autocomplete_fields = ["person"]
+    form = BenefitRecordAdminForm
     inlines = [BenefitEventInline]
     actions = ["mark_processing", "mark_paid"]
     fieldsets = [
-        ("Hồ sơ", {"fields": ["reference", "person", "kind", "received_on", "agency", "expected_on"]}),
+        # seen_version: hidden, the revision this page shows (SeenVersionForm)
+        ("Hồ sơ", {"fields": ["reference", "person", "kind", "received_on", "agency", "expected_on",
+                             "seen_version"]}),
         ("Kết quả giải quyết", {"fields": ["status", "reject_reason", "decision_number", "decision_date", "amount",
                                            "monthly_amount", "payment_method", "paid_on"]}),
         ("Thông tin riêng của từng chế độ", {
@@ -67,7 +77,8 @@ class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWit
         return super().has_add_permission(request) and officer_agency_ids(request.user) != set()
 
     def save_model(self, request, obj, form, change):
-        changed = benefit_save(record=obj, actor=request.user)  # PermissionDenied outside the officer's scope
+        # PermissionDenied outside the officer's scope
+        changed = benefit_save(record=obj, actor=request.user, seen_version=form.cleaned_data.get("seen_version"))
         if change and not changed:
             messages.info(request, "Không có thay đổi nào: không gửi thông báo.")
 

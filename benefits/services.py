@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
 from vssid_portal.audit import field_change, field_label
+from vssid_portal.concurrent_edits import check_unchanged_since_seen
 
 from .models import BenefitEvent, BenefitRecord, Status
 from .selectors import monthly_benefits_of
@@ -59,9 +60,12 @@ def change_key(record: BenefitRecord, changes: dict[str, tuple]) -> str:
 
 
 @transaction.atomic
-def benefit_save(*, record: BenefitRecord, actor=None) -> bool:
+def benefit_save(*, record: BenefitRecord, actor=None, seen_version=None) -> bool:
     """Validate and save a new or edited record. Returns whether anything changed (and so whether
-    an audit row was written and the person told). `actor` is the officer (None for imports)."""
+    an audit row was written and the person told). `actor` is the officer (None for imports);
+    `seen_version`, the revision the officer's page showed: a record saved by somebody else since
+    is refused (ValidationError) rather than overwritten."""
+    check_unchanged_since_seen(record, seen=seen_version)
     previous_agency_id = None
     if record.pk is not None:
         previous_agency_id = BenefitRecord.objects.filter(pk=record.pk).values_list("agency_id", flat=True).first()

@@ -11,7 +11,7 @@ from benefits.models import BenefitEvent, BenefitRecord, SalaryAdjustment
 from lookup.models import Agency
 from notifications.models import Message
 
-from .helpers import DISTRICT, PROVINCE, admin_form, benefits_officer, citizen, record
+from .helpers import DISTRICT, PROVINCE, admin_form, benefits_officer, citizen, decided, record
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 LIST = "/quan-tri/benefits/benefitrecord/"
@@ -147,6 +147,32 @@ def test_a_change_is_told_once_and_an_unchanged_save_never(client, records):
     assert records["q1"].status == "rejected" and records["q1"].revision == 1
     event = BenefitEvent.objects.get(record=records["q1"])
     assert event.changes.startswith("trạng thái: Đã tiếp nhận → Không giải quyết")
+
+
+STALE = "Hồ sơ này vừa được người khác sửa sau khi bạn mở trang. Hãy tải lại trang để xem bản mới rồi sửa lại."
+
+
+def test_a_page_opened_before_another_officers_save_cannot_overwrite_it(client, db, reference_data):
+    user = citizen()
+    obj = record(user.person, **decided(amount=5_217_200))
+    url = change_url(obj)
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    page_of_a = admin_form(client, url)
+    client.post(url, {**admin_form(client, url), "amount": "6000000"})  # officer B, from a page opened since
+    assert Message.objects.filter(user=user).count() == 2  # B's change: notice + SMS
+
+    response = client.post(url, {**page_of_a, "decision_number": "456/QĐ-BHXH"})
+    assert response.status_code == 200  # the page again, with what A typed, and why
+    html = response.content.decode()
+    assert STALE in html and 'value="456/QĐ-BHXH"' in html
+    obj.refresh_from_db()
+    assert (obj.amount, obj.decision_number, obj.revision) == (6_000_000, "123/QĐ-BHXH", 1)
+    assert BenefitEvent.objects.filter(record=obj).count() == 1
+    assert Message.objects.filter(user=user).count() == 2
+
+    client.post(url, {**admin_form(client, url), "decision_number": "456/QĐ-BHXH"})  # A reloads and saves again
+    obj.refresh_from_db()
+    assert (obj.amount, obj.decision_number, obj.revision) == (6_000_000, "456/QĐ-BHXH", 2)
 
 
 def test_the_person_of_a_record_cannot_be_changed(client, records):

@@ -158,3 +158,26 @@ def test_officers_write_only_inside_their_scope(db):
     with pytest.raises(PermissionDenied):  # moving a record out of the officer's scope
         benefit_save(record=own, actor=district)
     assert BenefitEvent.objects.filter(actor=district).count() == 1
+
+
+def test_a_save_from_a_stale_page_is_refused_and_others_are_not_checked(db, django_capture_on_commit_callbacks):
+    person = citizen().person
+    obj = record(person, **decided(amount=5_217_200))
+    seen = obj.revision
+    benefit_save(record=BenefitRecord.objects.get(pk=obj.pk), seen_version=seen)  # nothing changed: still fresh
+    newer = BenefitRecord.objects.get(pk=obj.pk)
+    newer.amount = 6_000_000
+    assert benefit_save(record=newer, seen_version=seen)
+
+    obj.decision_number = "456/QĐ-BHXH"
+    with pytest.raises(ValidationError) as error, django_capture_on_commit_callbacks(execute=True):
+        benefit_save(record=obj, seen_version=seen)
+    assert error.value.messages == [
+        "Hồ sơ này vừa được người khác sửa sau khi bạn mở trang. Hãy tải lại trang để xem bản mới rồi sửa lại."]
+    assert BenefitRecord.objects.get(pk=obj.pk).amount == 6_000_000
+    assert BenefitEvent.objects.filter(record=obj).count() == 1
+
+    # A caller that passes no version (an import, a bulk action) is not checked.
+    fresh = BenefitRecord.objects.get(pk=obj.pk)
+    fresh.decision_number = "456/QĐ-BHXH"
+    assert benefit_save(record=fresh)
