@@ -76,7 +76,8 @@ class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        period_save(period=obj, actor=request.user)  # the form has checked what period_save checks (PeriodAdminForm)
+        # The form has checked what period_save checks (PeriodAdminForm).
+        period_save(period=obj, actor=request.user, seen_version=form.cleaned_data.get("seen_version"))
 
     def get_urls(self):
         return [path("nhap-csv/", self.admin_site.admin_view(self.import_view), name="participation_period_import")] + super().get_urls()

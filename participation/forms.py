@@ -1,16 +1,18 @@
 """Forms of the officers' admin of participation periods."""
 
-from django import forms
+from vssid_portal.concurrent_edits import SeenVersionForm
 
 from .models import Period
 from .services.periods import DUPLICATE_PERIOD, period_is_duplicate
 
 
-class PeriodAdminForm(forms.ModelForm):
+class PeriodAdminForm(SeenVersionForm):
     """A period whose natural key (person, type, first month, employer or payer) another period
     already has is refused here, on the form, with the message period_save gives: the admin logs
     a period as added or changed only after its form is valid, so a save refused afterwards would
-    be logged and announced as done."""
+    be logged and announced as done. So is a save from a page opened before another one's save."""
+
+    version_field = "updated_at"  # a period has no revision; every save (the import's too) sets it
 
     class Meta:
         model = Period

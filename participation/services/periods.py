@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.selectors import adult_born_by
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
+from vssid_portal.concurrent_edits import check_unchanged_since_seen
 
 from ..models import Period
 from ..selectors import TABS_BY_KIND
@@ -55,10 +56,13 @@ def period_is_duplicate(period: Period) -> bool:
 
 
 @transaction.atomic
-def period_save(*, period: Period, actor=None) -> bool:
+def period_save(*, period: Period, actor=None, seen_version=None) -> bool:
     """Validate and save; returns whether anything changed (and so whether the person was told).
     `actor`, the officer saving it (None for an import or the demo data): the period's agency, the
-    stored one and the new one, must be within their scope, else PermissionDenied."""
+    stored one and the new one, must be within their scope, else PermissionDenied. `seen_version`,
+    the `updated_at` the officer's page showed: a period saved by somebody else since is refused
+    (ValidationError) rather than overwritten."""
+    check_unchanged_since_seen(period, seen=seen_version, field="updated_at")
     if actor is not None:
         scope = officer_agency_ids(actor)
         stored = Period.objects.filter(pk=period.pk).values_list("agency_id", flat=True).first() if period.pk else None

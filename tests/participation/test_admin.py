@@ -1,13 +1,16 @@
 """Periods in the officers' admin: another agency's period is out of reach by URL and by the save
 service itself, and an edit tells the person once while a save that changes nothing tells nobody."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from lookup.models import Agency
 from notifications.models import Message
 from participation.models import Period
+from participation.services.imports import periods_import
 from participation.services.periods import period_save
 from tests.accounts.helpers import make_person, officer
 from tests.benefits.helpers import admin_form
@@ -63,6 +66,54 @@ def test_an_admin_edit_sends_exactly_one_notice_and_a_save_without_change_sends_
         response = client.post(url, admin_form(client, url, form_id="period_form"))  # saved as shown
     assert response.status_code == 302
     assert notices.count() == 2 and len(sms_outbox()) == 1
+
+
+STALE = "Hồ sơ này vừa được người khác sửa sau khi bạn mở trang. Hãy tải lại trang để xem bản mới rồi sửa lại."
+
+
+def test_a_page_opened_before_another_officers_save_cannot_overwrite_it(
+        client, managed_by_thu_duc, django_capture_on_commit_callbacks):
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    url = CHANGE.format(managed_by_thu_duc.pk)
+    page_of_a = admin_form(client, url, form_id="period_form")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**admin_form(client, url, form_id="period_form"), "base": "10500000"})  # officer B
+    notices = Message.objects.filter(template="participation_changed")
+    assert notices.count() == 2  # B's change: notice + SMS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**page_of_a, "job_title": "Kế toán viên"})
+    assert response.status_code == 200  # the page again, with what A typed, and why
+    html = response.content.decode()
+    assert STALE in html and 'value="Kế toán viên"' in html
+    stored = Period.objects.get(pk=managed_by_thu_duc.pk)
+    assert (stored.base, stored.job_title) == (10_500_000, "")
+    assert notices.count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):  # A reloads and saves again
+        client.post(url, {**admin_form(client, url, form_id="period_form"), "job_title": "Kế toán viên"})
+    stored = Period.objects.get(pk=managed_by_thu_duc.pk)
+    assert (stored.base, stored.job_title) == (10_500_000, "Kế toán viên")
+
+
+def test_the_save_service_refuses_a_period_imported_since_the_page_was_opened(managed_by_thu_duc):
+    seen = Period.objects.get(pk=managed_by_thu_duc.pk).updated_at
+    period_save(period=Period.objects.get(pk=managed_by_thu_duc.pk), seen_version=seen)  # unchanged: still fresh
+    code = managed_by_thu_duc.employer.code
+    periods_import(lines=io.StringIO(
+        "ma_so_bhxh,loai,tu_thang,den_thang,nguoi_dong,ma_don_vi,chuc_vu,muc_dong,ty_le,so_tien,so_thang_no,ma_tinh,"
+        f"ma_co_quan,ma_kcb\n7903111111,bhxh_bb,01/2012,12/2012,employer,{code},,11000000,25,2750000,0,79,07903,\n"),
+        dry_run=False)
+    assert Period.objects.get(pk=managed_by_thu_duc.pk).base == 11_000_000
+
+    managed_by_thu_duc.job_title = "Kế toán viên"
+    with pytest.raises(ValidationError) as error:
+        period_save(period=managed_by_thu_duc, seen_version=seen)
+    assert error.value.messages == [STALE]
+    assert Period.objects.get(pk=managed_by_thu_duc.pk).base == 11_000_000
+    fresh = Period.objects.get(pk=managed_by_thu_duc.pk)
+    fresh.job_title = "Kế toán viên"
+    assert period_save(period=fresh) is True  # a caller that passes no version (the import, the demo) is not checked
 
 
 ADD = "/quan-tri/participation/period/add/"
