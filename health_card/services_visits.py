@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from accounts.services.notices import person_notify
 from vssid_portal.audit import field_change
+from vssid_portal.concurrent_edits import check_unchanged_since_seen
 from vssid_portal.templatetags.vn_format import vn_date, vnd
 
 from .models import Visit, VisitEvent, VisitLine
@@ -107,13 +108,16 @@ def _fingerprint(values: dict, line_keys: list[tuple]) -> str:
 
 
 @transaction.atomic
-def visit_save(*, visit: Visit, lines, actor=None) -> bool:
+def visit_save(*, visit: Visit, lines, actor=None, seen_version=None) -> bool:
     """Validate and save a new or corrected visit with its complete list of cost lines (lines
     left out are deleted). Returns whether anything changed, and so whether an audit row was
-    written and the person told. `actor` is the officer or clinic staff member (None for imports).
+    written and the person told. `actor` is the officer or clinic staff member (None for imports);
+    `seen_version`, the revision their page showed: a visit saved by somebody else since is
+    refused rather than overwritten.
 
     Raises ValidationError (Vietnamese messages, per field) or PermissionDenied outside the
     actor's scope."""
+    check_unchanged_since_seen(visit, seen=seen_version)
     lines = list(lines)
     created = visit.pk is None
     stored, stored_lines = None, []

@@ -15,6 +15,7 @@ from accounts.models import Person
 from accounts.validators import bhxh_code_validator
 from lookup.models import MedicalFacility
 from vssid_portal.admin import AuditTrailInline, FoldedKeySearch, NotFoundOutsideScope, year_filter
+from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.templatetags.vn_format import vnd
 
 from ..models import Visit, VisitEvent, VisitLine
@@ -70,7 +71,7 @@ def _own_facility_only(user) -> bool:
     return user is not None and not user.is_superuser and user.facility_id is not None and user.agency_id is None
 
 
-class VisitAdminForm(forms.ModelForm):
+class VisitAdminForm(SeenVersionForm):
     """`user` is set by VisitAdmin.get_form: the scope the form checks against."""
 
     user = None
@@ -152,7 +153,7 @@ class VisitAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
         return vnd(obj.total_cost)
 
     def get_fieldsets(self, request, obj=None):
-        who = ["bhxh_code"] if obj is None else ["person"]
+        who = ["bhxh_code"] if obj is None else ["person", "seen_version"]  # the revision shown, hidden
         facility = ["facility"] if obj is None or self._may_move(request) else []
         return [
             ("Người bệnh và nơi điều trị", {"fields": [*who, *facility, "reference", "kind"]}),
@@ -196,7 +197,8 @@ class VisitAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         lines_formset = next(f for f in formsets if f.model is VisitLine)
         lines = [line_form.instance for line_form in _line_forms(lines_formset)]
-        changed = visit_save(visit=form.instance, lines=lines, actor=request.user)
+        changed = visit_save(visit=form.instance, lines=lines, actor=request.user,
+                             seen_version=form.cleaned_data.get("seen_version"))
         if change and not changed:
             messages.info(request, "Không có thay đổi nào: không gửi thông báo.")
 

@@ -22,6 +22,7 @@ from health_card.services_visits import visit_save
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
 from tests.accounts.helpers import make_person, officer
+from tests.benefits.helpers import admin_form
 from tests.html_language import languages_of
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -589,6 +590,39 @@ def test_admin_form_errors_are_shown_not_raised(client, db):
     unknown = add_data("7909999999", "79001")
     assert NOT_FOUND in client.post(ADMIN + "add/", unknown).content.decode()
     assert not Visit.objects.exists() and not Message.objects.exists()
+
+
+STALE = "Hồ sơ này vừa được người khác sửa sau khi bạn mở trang. Hãy tải lại trang để xem bản mới rồi sửa lại."
+
+
+def test_a_page_opened_before_another_save_cannot_overwrite_it(client, db, django_capture_on_commit_callbacks):
+    user = citizen()
+    obj = visit(user.person, revision=1)
+    url = f"{ADMIN}{obj.pk}/change/"
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    page_of_a = admin_form(client, url, form_id="visit_form")
+    with django_capture_on_commit_callbacks(execute=True):  # a colleague, from a page opened since
+        client.post(url, {**admin_form(client, url, form_id="visit_form"), "discharged_on": "2025-03-06"})
+    assert len(messages_of(user)) == 2  # their change: notice + SMS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**page_of_a, "diagnosis_name": "Viêm họng cấp"})
+    assert response.status_code == 200  # the page again, with what was typed, and why
+    html = response.content.decode()
+    assert STALE in html and 'value="Viêm họng cấp"' in html
+    obj.refresh_from_db()
+    assert (obj.discharged_on, obj.revision) == (datetime.date(2025, 3, 6), 2)
+    assert obj.diagnosis_name.startswith("Nhiễm trùng") and VisitEvent.objects.filter(visit=obj).count() == 1
+    assert len(messages_of(user)) == 2
+
+    with pytest.raises(ValidationError) as error:  # the service refuses it too, whoever calls it
+        visit_save(visit=obj, lines=list(obj.lines.all()), seen_version=1)
+    assert error.value.messages == [STALE]
+
+    with django_capture_on_commit_callbacks(execute=True):  # reloaded and saved again
+        client.post(url, {**admin_form(client, url, form_id="visit_form"), "diagnosis_name": "Viêm họng cấp"})
+    obj.refresh_from_db()
+    assert (obj.discharged_on, obj.diagnosis_name, obj.revision) == (datetime.date(2025, 3, 6), "Viêm họng cấp", 3)
 
 
 NOT_FOUND = "Không tìm thấy người tham gia có mã số BHXH này trong phạm vi của bạn. Kiểm tra lại mã trên thẻ BHYT."
