@@ -12,6 +12,7 @@ password changed or reset, and a login that trusts a new browser, are told to th
 """
 
 import hashlib
+import ipaddress
 from typing import NamedTuple
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -58,6 +59,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_stages(self):
         return ["accounts.stages.LoginConfirmStage", "allauth.mfa.stages.AuthenticateStage"]
+
+    def get_client_ip(self, request):
+        """The client's address in its plain form: every rate limit keys by it (allauth's, and the
+        portal's through vssid_portal.ratelimit). Behind a dual-stack socket (gunicorn bound to
+        [::]) an IPv4 client arrives as ::ffff:a.b.c.d, whose IPv6 /64 is ::/64 for every IPv4
+        client: one network limit would then hold back the whole country."""
+        address = ipaddress.ip_address(super().get_client_ip(request))
+        return str(getattr(address, "ipv4_mapped", None) or address)
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None):
         """allauth's notice of a password changed or reset (sent by its finalize_password_change

@@ -92,7 +92,10 @@ def code_lookup_challenge_spend(*, token: str, work: str = "", answer: str = "")
 
 
 def client_network(group, request) -> str:
-    """The client's /24 (IPv4) or /64 (IPv6) network: a rate-limit key against spread-out lookups."""
+    """The client's /24 (IPv4) or /64 (IPv6) network: a rate-limit key against spread-out lookups.
+
+    client_ip gives an IPv4 client in its IPv4 form even when it arrives IPv4-mapped
+    (accounts.adapter), so its network is its /24, not the ::/64 that all such clients share."""
     ip = client_ip(group, request)
     try:
         address = ipaddress.ip_address(ip)

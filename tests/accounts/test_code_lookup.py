@@ -242,6 +242,16 @@ def test_rate_limit_per_network_ipv4_and_ipv6(client, person, settings):
     assert lookup(client, ip="2001:db8:1:3::1").status_code == 200
 
 
+def test_an_ipv4_client_arriving_ipv4_mapped_is_limited_by_its_own_network(client, person, settings):
+    """Behind gunicorn bound to [::] an IPv4 client arrives as ::ffff:a.b.c.d: keyed by the IPv6
+    /64 of that form, every IPv4 client in the country shared the network limit."""
+    settings.CODE_LOOKUP_RATES = {"ip": "100/h", "network": "3/h"}
+    for last in (1, 2, 3):
+        assert lookup(client, ip=f"::ffff:198.51.100.{last}", full_name="ai do").status_code == 200
+    assert lookup(client, ip="198.51.100.200").status_code == 429  # the same /24, written as IPv4
+    assert lookup(client, ip="::ffff:198.51.101.1").status_code == 200  # another /24 is served
+
+
 def test_typos_and_failed_challenges_cost_no_search(client, person, settings):
     """Ten attempts with a typo (no ID number, a birth date written with dashes) or a wrong answer
     used up the hourly limit, and the eleventh, correct, lookup was refused."""

@@ -96,6 +96,17 @@ def test_login_per_address_stops_after_the_configured_failures(reference_data):
     assert logged_in(login(Client(REMOTE_ADDR="198.51.100.8"), user.username, PASSWORD))
 
 
+def test_login_per_address_counts_an_ipv4_mapped_client_as_its_ipv4_address(reference_data):
+    """Behind a dual-stack socket IPv4 clients arrive as ::ffff:a.b.c.d; allauth keys IPv6 by the
+    /64, which is ::/64 for all of them: one address's failures must not lock out every other."""
+    user = citizen()
+    client = Client(REMOTE_ADDR="::ffff:198.51.100.7")
+    for attempt in range(LOGIN_PER_IP):
+        assert not locked(login(client, f"79000{attempt:05d}", "wrong-password"))
+    assert not logged_in(login(Client(REMOTE_ADDR="198.51.100.7"), user.username, PASSWORD))
+    assert logged_in(login(Client(REMOTE_ADDR="::ffff:198.51.100.8"), user.username, PASSWORD))
+
+
 # --- OTP brute force ----------------------------------------------------------------------------
 
 def start_reset(client, username):
