@@ -14,6 +14,7 @@ text or mail a stranger over and over, nor stop that stranger from sending feedb
 own). The officer's answer is not capped: an officer sends it, once per feedback.
 """
 
+import re
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +37,7 @@ SUBMIT_RATE = "5/10m"
 # phone: a sender who does not switch addresses never meets it.
 CONFIRMATIONS_PER_HOUR = 5
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
+TRACKING_NUMBER = re.compile(rf"PA\d{{4}}[{_TRACKING_ALPHABET}]{{8}}")  # what _tracking_number makes
 
 
 def new_feedback_key() -> str:

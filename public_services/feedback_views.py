@@ -2,9 +2,11 @@
 (contact pre-filled for a logged-in user), see it with its answer, find it again later.
 
 A feedback page opens only in a browser session that sent it or proved to know its tracking
-number together with the phone or e-mail given: a tracking number alone shows nothing. Each
-rendering of the form carries a new idempotency key kept in the session, so a double submit
-makes one feedback and a key from another browser is refused. Only feedbacks recorded count
+number together with the phone or e-mail given: a tracking number alone shows nothing. A
+well-formed one from elsewhere (the sender's bookmark, days later) leads to that proof, the
+lookup form with the number filled in, whether or not such a feedback exists. Each rendering of
+the form carries a new idempotency key kept in the session, so a double submit makes one
+feedback and a key from another browser is refused. Only feedbacks recorded count
 against a client's limit (feedback_services.SUBMIT_RATE).
 
 Whatever the service still refuses (a rule the form does not know) comes back as errors on the
@@ -15,6 +17,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -25,7 +29,13 @@ from vssid_portal.ratelimit import client_ip
 
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
 from .feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
-from .feedback_services import CONFIRMATIONS_PER_HOUR, TooManyFeedbacks, feedback_submit, new_feedback_key
+from .feedback_services import (
+    CONFIRMATIONS_PER_HOUR,
+    TRACKING_NUMBER,
+    TooManyFeedbacks,
+    feedback_submit,
+    new_feedback_key,
+)
 
 LOOKUP_RATE = "10/m"
 KEYS = "feedback_keys"
@@ -116,7 +126,10 @@ def feedback_form(request):
 @require_safe
 def feedback_status(request, tracking_number):
     if tracking_number not in request.session.get(SEEN, []):
-        raise Http404
+        if not TRACKING_NUMBER.fullmatch(tracking_number):
+            raise Http404
+        messages.info(request, gettext("Để xem phản ánh, hãy nhập số điện thoại hoặc thư điện tử đã khai khi gửi."))
+        return redirect(f"{reverse('public_services:feedback_lookup')}?{urlencode({'ma': tracking_number})}")
     feedback = feedback_by_tracking(tracking_number=tracking_number)
     if feedback is None:
         raise Http404
@@ -128,7 +141,7 @@ def feedback_status(request, tracking_number):
 @ratelimit(key="vssid_portal.ratelimit.client_ip", rate=LOOKUP_RATE, method="POST", block=False,
            group="public_services.feedback_lookup")
 def feedback_lookup(request):
-    form = FeedbackLookupForm(request.POST or None)
+    form = FeedbackLookupForm(request.POST or None, initial={"tracking_number": request.GET.get("ma", "")})
     if getattr(request, "limited", False):
         form.is_valid()
         form.add_error(None, gettext("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."))

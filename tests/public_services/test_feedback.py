@@ -107,8 +107,25 @@ def test_the_status_page_opens_in_the_sending_browser_only(client, sent):
     assert f"<h1>Phản ánh {sent.tracking_number}</h1>" in html and CONTENT in html
     assert "Đã tiếp nhận, đang xem xét" in html and "<dd>BHXH Quận 1</dd>" in html
     assert "qua SMS và thư điện tử" in html and "Có (chỉ cán bộ BHXH xem được)" in html
-    assert Client().get(url).status_code == 404
-    assert client.get("/dich-vu-cong/phan-anh/PA2611ZZZZZZZZ/").status_code == 404
+    assert Client().get(url)["Location"] == f"{LOOKUP}?ma={sent.tracking_number}"
+
+
+@pytest.mark.parametrize("tracking", ["sent", "PA2611ZZZZZZZZ"])
+def test_a_tracking_number_outside_its_session_asks_for_the_contact_whether_it_exists_or_not(sent, tracking):
+    """The sender's bookmark, days later when the session is gone: the lookup form with the number
+    filled in, not a 404; a number nobody was given gets the very same answer."""
+    number = sent.tracking_number if tracking == "sent" else tracking
+    other = Client()
+    response = other.get(f"/dich-vu-cong/phan-anh/{number}/")
+    assert response.status_code == 302 and response["Location"] == f"{LOOKUP}?ma={number}"
+    html = other.get(response["Location"]).content.decode()
+    assert "Để xem phản ánh, hãy nhập số điện thoại hoặc thư điện tử đã khai khi gửi." in html
+    assert f'name="tracking_number" value="{number}"' in html and CONTENT not in html
+
+
+@pytest.mark.parametrize("malformed", ["PA2611ZZZZZZZ", "PA2611ZZZZZZZ0", "pa2611zzzzzzzz", "HS2611ZZZZZZZZ", "x"])
+def test_a_malformed_tracking_number_is_not_found(client, sent, malformed):
+    assert client.get(f"/dich-vu-cong/phan-anh/{malformed}/").status_code == 404
 
 
 @pytest.mark.parametrize("contact", ["0912345678", "0912 345 678", "+84 912 345 678", "MAI@example.VN"])
@@ -128,7 +145,7 @@ def test_a_wrong_pair_reveals_nothing(sent, tracking, contact):
                                    "contact": contact})
     html = response.content.decode()
     assert response.status_code == 200 and "Không tìm thấy phản ánh với mã" in html and CONTENT not in html
-    assert other.get(f"/dich-vu-cong/phan-anh/{sent.tracking_number}/").status_code == 404
+    assert other.get(f"/dich-vu-cong/phan-anh/{sent.tracking_number}/").status_code == 302  # to the lookup form
 
 
 def test_a_text_file_renamed_jpg_is_refused_and_the_rest_of_the_form_kept(client, agency,

@@ -31,8 +31,10 @@ LOGIN_PATHS = ("/tai-khoan/dang-nhap/", "/quan-tri/login/")
 # "… does not exist": a refusal that says nothing about the object.
 ADMIN_INDEX = "/quan-tri/"
 REFUSED = {403, 404, 405}
-# A registration's status link opened in another browser asks for its reference and BHXH code.
+# A registration's status link opened in another browser asks for its reference and BHXH code; a
+# feedback's, for the phone or e-mail given.
 REGISTRATION_LOOKUP = "/dang-ky/tra-cuu/"
+FEEDBACK_LOOKUP = "/dich-vu-cong/phan-anh/tra-cuu/"
 
 
 @dataclass(frozen=True)
@@ -259,7 +261,7 @@ def refused(client, url: str, world: World, *, post: bool = False) -> str | None
         location = response["Location"]
         chain = [(location, 302)]
     last = chain[-1][0].split("?")[0] if chain else ""
-    to_login = last.endswith(LOGIN_PATHS) or last in (ADMIN_INDEX, REGISTRATION_LOOKUP)
+    to_login = last.endswith(LOGIN_PATHS) or last in (ADMIN_INDEX, REGISTRATION_LOOKUP, FEEDBACK_LOOKUP)
     if response.status_code >= 500:
         return f"{response.status_code}"
     if not (response.status_code in REFUSED or to_login):
