@@ -2,9 +2,11 @@
 lead images (public content, served only for published articles)."""
 
 import mimetypes
+import re
 
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils.text import normalize_newlines
 from django.views.decorators.http import require_safe
 
 from vssid_portal.paging import page_number
@@ -12,6 +14,9 @@ from vssid_portal.paging import page_number
 from .selectors_support import SUPPORT_EMAIL, faq_topics, latest_news, news_article, news_page, published_news
 
 MAX_QUERY = 100
+# A blank line, even one holding spaces, ends a paragraph (after newlines are normalised: the
+# admin's textarea sends CRLF).
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 @require_safe
@@ -33,8 +38,9 @@ def news_list(request):
 @require_safe
 def news_detail(request, slug):
     article = news_article(slug=slug)
+    parts = PARAGRAPH_BREAK.split(normalize_newlines(article.body))
     return render(request, "lookup/news_detail.html", {
-        "article": article, "paragraphs": [part.strip() for part in article.body.split("\n\n") if part.strip()],
+        "article": article, "paragraphs": [part.strip() for part in parts if part.strip()],
         "others": latest_news(exclude_pk=article.pk), "support_email": SUPPORT_EMAIL,
     })
 

@@ -63,7 +63,8 @@ def news_root(settings, tmp_path):
 def article(slug="bai-moi", *, published=True, days_ago=0, image=False, **fields) -> NewsArticle:
     lead = news_image_storage().save(f"lead/{slug}.png", io.BytesIO(png())) if image else ""
     return NewsArticle.objects.create(
-        slug=slug, title=fields.pop("title", f"Tin {slug}"), summary="Tóm tắt", body="Đoạn một.\n\nĐoạn hai.",
+        slug=slug, title=fields.pop("title", f"Tin {slug}"), summary="Tóm tắt",
+        body=fields.pop("body", "Đoạn một.\n\nĐoạn hai."),
         lead_image=lead, lead_image_alt="Ảnh minh họa" if image else "", is_published=published,
         published_at=timezone.now() - datetime.timedelta(days=days_ago), **fields,
     )
@@ -165,6 +166,17 @@ def test_article_page_shows_paragraphs_lead_image_and_other_news(client):
     assert f'<img class="news-lead" src="/tin-tuc/anh/{seeded.pk}/" alt="Biểu tượng cảnh báo lừa đảo qua điện thoại"' in html
     assert "Tin khác" in html and 'href="/tin-tuc/dang-ky-tai-khoan-cho-con/"' in html
     assert f'href="/tin-tuc/{seeded.slug}/"' not in html.split("Tin khác")[1]
+
+
+@pytest.mark.parametrize("body", [
+    "Đoạn một.\r\nDòng hai của đoạn một.\r\n\r\nĐoạn hai.",  # as the admin's textarea sends it
+    "Đoạn một.\nDòng hai của đoạn một.\n  \t\nĐoạn hai.",  # a blank line holding spaces
+    "Đoạn một.\rDòng hai của đoạn một.\r\rĐoạn hai.",
+], ids=["crlf", "blank-line-with-spaces", "cr"])
+def test_an_article_body_is_split_into_paragraphs_whatever_its_newlines(client, news_root, body):
+    item = article("xuong-dong", body=body)
+    html = page(client, f"{NEWS}{item.slug}/")
+    assert "<p>Đoạn một.<br>Dòng hai của đoạn một.</p>" in html and "<p>Đoạn hai.</p>" in html
 
 
 # --- Language of parts ------------------------------------------------------------------------
