@@ -11,7 +11,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from lookup.models import Agency, Province, Ward
-from vssid_portal.forms import CodeField, DayMonthYearField, NameField, TextField
+from vssid_portal.forms import CodeField, DayMonthYearField, NameField, TextField, validate_birth_date
 from vssid_portal.images import SafeImageField
 from vssid_portal.text import normalize_code
 
@@ -123,7 +123,7 @@ class DeclarationForm(forms.Form):
         },
     )
     birth_date = DayMonthYearField(
-        label=_("Ngày sinh"), help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."),
+        label=_("Ngày sinh"), help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."), validators=[validate_birth_date],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"autocomplete": "bday", "inputmode": "numeric"}),
         error_messages={"required": _("Nhập ngày sinh."),
                         "invalid": _("Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990.")},

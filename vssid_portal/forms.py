@@ -10,6 +10,7 @@ takes. The admin's own widgets (related-object wrappers, file inputs...) exist o
 templates and are rendered by them.
 """
 
+import datetime
 import re
 import unicodedata
 
@@ -17,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2, TemplatesSetting
 from django.template import TemplateDoesNotExist
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
@@ -42,6 +44,24 @@ class PortalFormRenderer(Jinja2):
             return super().get_template(template_name)
         except TemplateDoesNotExist:
             return self.fallback.get_template(template_name)
+
+
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+
+def validate_birth_date(value: datetime.date | int) -> None:
+    """A birth date from 01/01/1900 to today, or a birth year (DateOrYearField) from 1900 to this
+    year: any other names nobody, and a form that takes it would check or search in vain."""
+    today = timezone.localdate()
+    if isinstance(value, int):
+        if value > today.year:
+            raise ValidationError(_("Năm sinh không được sau năm nay."), code="future")
+        if value < EARLIEST_BIRTH_DATE.year:
+            raise ValidationError(_("Năm sinh phải từ năm 1900 trở về sau."), code="too_early")
+    elif value > today:
+        raise ValidationError(_("Ngày sinh không được sau ngày hôm nay."), code="future")
+    elif value < EARLIEST_BIRTH_DATE:
+        raise ValidationError(_("Ngày sinh phải từ ngày 01/01/1900 trở về sau."), code="too_early")
 
 
 _DATE_SHAPE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
@@ -80,9 +100,11 @@ class DayMonthYearField(forms.DateField):
 
 
 class DateOrYearField(DayMonthYearField):
-    """A date as dd/mm/yyyy, or the year alone (yyyy) where a record holds only the year (a birth
-    date in the registry, on a card): a year comes out as an int, so that it never passes for a
-    full date."""
+    """A birth date as dd/mm/yyyy, or the year alone (yyyy) where a record holds only the year (the
+    registry, a card): a year comes out as an int, so that it never passes for a full date. Either
+    must be a possible birth date (validate_birth_date)."""
+
+    default_validators = [validate_birth_date]
 
     def to_python(self, value):
         typed = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""

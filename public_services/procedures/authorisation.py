@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
 from benefits.models import Kind
 from benefits.selectors import MONTHLY_KINDS, kinds_to_collect, paying_agency
-from vssid_portal.forms import CodeField, DayMonthYearField, NameField
+from vssid_portal.forms import CodeField, DayMonthYearField, NameField, validate_birth_date
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .base import Procedure, ProcedureForm, default_agency, pdf_wording
-from .fields import phone_field, validate_birth_date
+from .fields import phone_field
 from .registry import register
 
 BENEFITS = [("luong_huu", _("Lương hưu, trợ cấp BHXH hằng tháng")), ("mot_lan", _("BHXH một lần")),

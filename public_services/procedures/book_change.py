@@ -15,12 +15,12 @@ from accounts.services.identity import id_number_taken, person_correct_identity,
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
 from health_card.selectors import card_in_use
 from health_card.services import reissue_card
-from vssid_portal.forms import CodeField, DayMonthYearField, NameField
+from vssid_portal.forms import CodeField, DayMonthYearField, NameField, validate_birth_date
 from vssid_portal.images import SafeImageField
 from vssid_portal.text import fold
 
 from .base import Procedure
-from .fields import DeliveryForm, long_text, validate_birth_date
+from .fields import DeliveryForm, long_text
 from .registry import register
 
 CHANGES = [("full_name", _("Họ và tên")), ("birth_date", _("Ngày sinh")), ("sex", _("Giới tính")),

@@ -1,11 +1,6 @@
-"""Form parts several procedures share: contact details, how the result is delivered, birth
-dates."""
-
-import datetime
+"""Form parts several procedures share: contact details, how the result is delivered."""
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -23,15 +18,6 @@ DELIVERY_ON_PAPER = {POST: "Qua bưu điện, tại địa chỉ: {delivery_addr
                      PICKUP: "Tại cơ quan BHXH giải quyết hồ sơ"}
 TEXT_LIMIT = 1000  # "Nội dung thay đổi, yêu cầu" and "Hồ sơ kèm theo" on VssID: at most 1000 characters
 EMAIL_LIMIT = 254  # what an address may hold (RFC 5321) and what the outbox stores (Message.recipient)
-EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
-
-
-def validate_birth_date(value: datetime.date) -> None:
-    """A birth date from 01/01/1900 to today."""
-    if value > timezone.localdate():
-        raise ValidationError(_("Ngày sinh không được sau ngày hôm nay."), code="future")
-    if value < EARLIEST_BIRTH_DATE:
-        raise ValidationError(_("Ngày sinh phải từ ngày 01/01/1900 trở về sau."), code="too_early")
 
 
 _first_lower = lazy(lambda label: str(label)[:1].lower() + str(label)[1:], str)

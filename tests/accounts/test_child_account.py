@@ -142,6 +142,7 @@ CHILD_MISMATCH = "Họ tên hoặc ngày sinh không khớp với hồ sơ BHXH 
         ({"birth_date": "02/06/2018"}, CHILD_MISMATCH),
         ({"full_name": "Nguyễn Gia Huy", "birth_date": "02/06/2018"}, CHILD_MISMATCH),
         ({"relationship": ""}, "Chọn quan hệ"),
+        ({"birth_date": "15/03/2099"}, "Ngày sinh không được sau ngày hôm nay."),
     ],
 )
 def test_child_registration_errors_are_explained(client, parent, child, overrides, message):

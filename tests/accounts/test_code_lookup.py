@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import CodeLookupAudit
 from accounts.services.code_lookup import (
@@ -18,6 +19,7 @@ from accounts.services.code_lookup import (
 )
 from lookup.models import Province
 from tests.accounts.helpers import make_person
+from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
 
 URL = "/tra-cuu/ma-so-bhxh/"
@@ -330,6 +332,28 @@ def test_a_birth_date_of_no_accepted_shape_says_which_shapes_are(client, person,
     response = lookup(client, birth_date=typed)
     assert response.status_code == 400
     assert "hoặc chỉ năm sinh nếu sổ BHXH chỉ ghi năm" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("15/03/2099", "Ngày sinh không được sau ngày hôm nay."),
+    ("2999", "Năm sinh không được sau năm nay."),
+    ("01/01/0001", "Ngày sinh phải từ ngày 01/01/1900 trở về sau."),
+    ("31/12/1899", "Ngày sinh phải từ ngày 01/01/1900 trở về sau."),
+    ("0001", "Năm sinh phải từ năm 1900 trở về sau."),
+    ("1899", "Năm sinh phải từ năm 1900 trở về sau."),
+])
+def test_a_birth_date_nobody_can_have_is_a_field_error_that_costs_no_search(client, person, settings, typed, message):
+    settings.CODE_LOOKUP_RATES = {"ip": "1/h", "network": "1/h"}
+    response = lookup(client, birth_date=typed)
+    html = response.content.decode()
+    assert response.status_code == 400 and message in html and 'href="#id_birth_date"' in html
+    assert "7901234567" in lookup(client).content.decode()  # the hour's one search is still there
+
+
+def test_the_birth_date_may_be_today_or_from_1900(client, person):
+    today = timezone.localdate()
+    for typed in (vn_date(today), str(today.year), "01/01/1900", "1900"):
+        assert "Không tìm thấy mã số BHXH khớp" in lookup(client, birth_date=typed).content.decode(), typed
 
 
 def test_the_lookup_asks_the_name_and_birth_date_index_for_two_dates_at_most(person, year_only_person):

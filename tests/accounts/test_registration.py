@@ -52,6 +52,14 @@ def test_mismatch_names_the_field_to_check_without_revealing_the_registry(client
         assert registry_values[field] not in html
 
 
+@pytest.mark.parametrize("typed,message", [
+    ("15/03/2099", "Ngày sinh không được sau ngày hôm nay."), ("01/01/0001", "Ngày sinh phải từ ngày 01/01/1900 trở về sau."),
+])
+def test_a_birth_date_nobody_can_have_is_told_so_not_compared_with_the_registry(client, person, typed, message):
+    html = client.post("/dang-ky/", declaration_data(birth_date=typed)).content.decode()
+    assert message in html and "Ngày sinh không khớp" not in html
+
+
 def test_year_only_birth_date_in_registry_matches_on_the_year(client, reference_data):
     make_person(birth=datetime.date(1960, 1, 1), year_only=True, id_number="079060012345")
     response = client.post("/dang-ky/", declaration_data(birth_date="20/08/1960", id_number="079060012345"))

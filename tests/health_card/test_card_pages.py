@@ -272,6 +272,7 @@ def test_a_failed_typed_check_keeps_what_was_typed_and_a_valid_one_clears_it(car
     ({"cach": "nhap", "so_the": "12", "ho_ten": "A", "ngay_sinh": "15/03/1988"}, "Mã thẻ gồm 10 chữ số"),
     ({"cach": "nhap", "so_the": "7901234567", "ho_ten": "A", "ngay_sinh": "31/02/1988"}, "Ngày sinh không có thật"),
     ({"cach": "nhap", "so_the": "7901234567", "ho_ten": "", "ngay_sinh": "hôm qua"}, "Nhập họ và tên"),
+    ({"cach": "nhap", "so_the": "7901234567", "ho_ten": "A", "ngay_sinh": "2999"}, "Năm sinh không được sau năm nay"),
     ({"cach": "quet", "ma_qr": ""}, "Quét hoặc dán chuỗi mã QR"),
     ({"cach": "quet", "ma_qr": "x" * 3000}, "Chuỗi quá dài"),
 ])
