@@ -312,8 +312,10 @@ def test_a_facility_found_only_without_a_bhyt_contract_is_named_as_such(client, 
     note = "Các cơ sở sau khớp với tìm kiếm nhưng không có hợp đồng khám chữa bệnh BHYT"
     page = html(client, FACILITIES, q="phong kham tu nguyen van duc")
     assert count(page) == 0 and note in page and "Phòng khám tư Nguyễn Văn Đức (79 - Z03, " in page
+    assert "Không có kết quả phù hợp" not in page  # no "try a shorter word" about a facility just named
     assert note not in html(client, FACILITIES, q="nguyen van duc")  # found with a contract: no note
-    assert note not in html(client, FACILITIES, q="khong co co so nao")
+    nothing = html(client, FACILITIES, q="khong co co so nao")
+    assert note not in nothing and "Không có kết quả phù hợp. Hãy thử từ khóa ngắn hơn" in nothing
     assert note not in html(client, FACILITIES, province="79", level="co_so")  # no words searched
 
 
