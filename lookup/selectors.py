@@ -99,14 +99,15 @@ def agencies_lookup(*, province: Province | None = None, query: str = "") -> Que
     return _matching(agencies, query)
 
 
-# A KCB facility code as cards print it ("79 - 032") or typed without the spaces ("79-032"): the
-# 2-digit province, a dash, 3 letters or digits (DESIGN.md, "Identifiers").
-FACILITY_CODE_WRITTEN = re.compile(r"([0-9]{2})\s*[-‐‑–—]\s*([0-9a-z]{3})", re.IGNORECASE)
+# A KCB facility code as cards print it ("79 - 032"), typed without the spaces ("79-032") or with
+# a space for the dash ("79 032"): the 2-digit province, a separator, 3 letters or digits
+# (DESIGN.md, "Identifiers").
+FACILITY_CODE_WRITTEN = re.compile(r"([0-9]{2})(?:\s*[-‐‑–—]\s*|\s+)([0-9a-z]{3})", re.IGNORECASE)
 
 
 def facility_code_written(query: str) -> str | None:
-    """The facility code a query writes with its dash ("79 - 032" → "79032"), else None. Searched
-    as words, "79" and "032" would each match anywhere: "479 Lương Ngọc Quyến", "19032"."""
+    """The facility code a query writes in two parts ("79 - 032", "79 032" → "79032"), else None.
+    Searched as words, "79" and "032" would each match anywhere: "479 Lương Ngọc Quyến", "19032"."""
     match = FACILITY_CODE_WRITTEN.fullmatch(query.strip())
     return (match[1] + match[2]).upper() if match else None
 

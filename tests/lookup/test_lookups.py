@@ -331,6 +331,16 @@ def test_a_facility_code_written_with_its_dash_finds_that_facility_only(client, 
     assert selectors.facility_code_written("79 - 032") == "79032" and selectors.facility_code_written("79032") is None
 
 
+def test_a_facility_code_written_with_a_space_for_its_dash_finds_that_facility_only(client, rows):
+    """"79 001" found nothing while "79-001", "79 - 001" and "79001" found the facility."""
+    hanoi = Province.objects.get(code="01")
+    MedicalFacility.objects.create(code="01Z01", name="Phòng khám Lương Ngọc Quyến", province=hanoi,
+                                   address="479 Lương Ngọc Quyến")
+    for query in ["79 Z01", "79 z01", " 79   Z01 ", "79\tZ01"]:
+        assert headings(html(client, FACILITIES, q=query)) == ["Phòng khám Đa khoa Nguyễn Văn Đức"], query
+    assert selectors.facility_code_written("79 032") == "79032" and selectors.facility_code_written("7 9032") is None
+
+
 def test_whole_word_matches_come_first(client, reference_data):
     """"Quận 1" matched Quận 10, 11 and 12 and every "Quảng …" too, in code order: BHXH Quận 1 was
     thirteenth. The query as whole words comes first, then where it begins a word, then the rest."""
