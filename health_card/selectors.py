@@ -30,6 +30,11 @@ def card_for(*, person) -> Card | None:
     return cards.filter(status=Card.Status.ACTIVE).first() or cards.order_by("-version").first()
 
 
+def card_version_of(*, person, version: int) -> Card | None:
+    """One version of the person's card: the one a filing was made about."""
+    return Card.objects.filter(person=person, version=version).first()
+
+
 def card_state(card: Card, *, today: datetime.date | None = None) -> Kind:
     """What a card is on `today` (by default the portal's today), as a clinic check answers: its
     status, and its dates for an active one. The status alone lags: an active card is expired the

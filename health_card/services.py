@@ -75,6 +75,16 @@ def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from:
     return card
 
 
+class CardReplacedMeanwhile(ValidationError):
+    """The card to reissue is no longer the active one: reissued or replaced by a new card since.
+    `card` is the one in use now, for the caller to name."""
+
+    def __init__(self, replacing: Card, card: Card):
+        self.card = card
+        super().__init__(f"Thẻ lần {replacing.version} đã được cấp lại: thẻ đang sử dụng là thẻ lần {card.version}, "
+                         "không cấp lại thêm.")
+
+
 def reissue_card(person, reason: str, *, agency=None, facility=None, group: BeneficiaryGroup | None = None,
                  valid_to: datetime.date | None | bool = False, replacing: Card | None = None) -> Card:
     """Reissue the person's card (damaged, lost, changed details): a new version, the old one
@@ -82,8 +92,9 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
 
     The new card belongs to the agency that reissues it (`agency`: a filing's handling agency,
     whose officers must find the card), by default the old card's. `replacing`: the card an officer
-    chose; if it is no longer the active one (reissued or revoked meanwhile: a second click, a
-    colleague) nothing is reissued again."""
+    chose, or a filing was made about; if it is no longer the active one (reissued, or replaced by a
+    new card, meanwhile: a second click, a colleague, another filing) nothing is reissued again
+    (CardReplacedMeanwhile)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Cần ghi lý do cấp lại thẻ.")
@@ -92,12 +103,11 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
                .filter(person=person, status=Card.Status.ACTIVE).first())
         if old is None:
             raise ValidationError("Người này không có thẻ BHYT đang sử dụng để cấp lại.")
+        if replacing is not None and old.pk != replacing.pk:
+            raise CardReplacedMeanwhile(replacing, old)
         if card_state(old) == Kind.EXPIRED:  # a reissue keeps the dates: it would be expired too
             raise ValidationError(f"Thẻ BHYT của người này đã hết hạn ngày {old.valid_to:%d/%m/%Y}: không cấp lại "
                                   "thẻ đã hết hạn, hãy cấp thẻ mới khi người này tiếp tục tham gia BHYT.")
-        if replacing is not None and old.pk != replacing.pk:
-            raise ValidationError(f"Thẻ lần {replacing.version} đã được cấp lại: thẻ đang sử dụng là thẻ lần "
-                                  f"{old.version}, không cấp lại thêm.")
         now = timezone.now()
         old.status, old.changed_at = Card.Status.REPLACED, now
         old.save(update_fields=["status", "changed_at"])

@@ -203,8 +203,8 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
                 raise ValidationError(already_open(in_hand))
             filing = Filing(
                 tracking_number=_tracking_number(), procedure_code=procedure.code, person=person, submitted_by=user,
-                agency=agency, data=cleaned, identity=_identity(person), idempotency_key=idempotency_key,
-                submitted_at=now, due_date=due_date_from(timezone.localdate(now), procedure.handling_days),
+                agency=agency, data=cleaned, identity={**_identity(person), **procedure.remembered(person)},
+                idempotency_key=idempotency_key, submitted_at=now, due_date=due_date_from(timezone.localdate(now), procedure.handling_days),
             )
             # Uniqueness is left to the database: checked here, the same form committed a moment
             # ago by a parallel request would be refused as "already exists"; as an

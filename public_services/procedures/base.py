@@ -275,6 +275,11 @@ class Procedure:
         list of procedures and the form say it, and a submission is refused with it."""
         return ""
 
+    def remembered(self, person) -> dict:
+        """What else of the registry a filing is about, kept with its identity at submission (the
+        BHYT card to reissue): its completion acts on that, not on what has taken its place since."""
+        return {}
+
     def agency_for(self, *, person, data: dict) -> Agency:
         """The BHXH agency that handles a filing."""
         return default_agency(person)

@@ -129,6 +129,8 @@ class BookChange(Procedure):
         printed = [words for change, words in ON_THE_CARD.items() if change in new]
         if not printed or card_in_use(person=person) is None:  # an expired card is renewed, not reissued
             return None
+        # The card in use now is reissued, whichever it is (no `replacing=`, unlike BHYT-CL): every
+        # card given before this correction, since the submission too, prints the old details.
         # The card's history and the holder's notice keep this reason: Vietnamese, not a translation.
         card = reissue_card(person, f"Cấp lại do thay đổi {', '.join(printed)} (hồ sơ {filing.tracking_number})",
                             agency=filing.agency)

@@ -1,5 +1,6 @@
-"""Reissue of the BHYT card (lost or damaged). Completing the filing reissues the card through
-health_card.services.reissue_card, which replaces the old version and tells the holder.
+"""Reissue of the BHYT card (lost or damaged). Completing the filing reissues the card it was filed
+about through health_card.services.reissue_card, which replaces the old version and tells the
+holder; a card given since in its place is left alone.
 Handling time: 7 working days for a lost card (unconfirmed; 2 days where the data is unchanged)."""
 
 from django import forms
@@ -7,8 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from health_card.qr import Kind
-from health_card.selectors import IN_USE, card_for, card_state
-from health_card.services import reissue_card
+from health_card.selectors import IN_USE, card_for, card_in_use, card_state, card_version_of
+from health_card.services import CardReplacedMeanwhile, reissue_card
 
 from .base import Procedure
 from .fields import DeliveryForm, long_text
@@ -50,8 +51,24 @@ class CardReissue(Procedure):
                            "trường hoặc đại lý thu, hoặc liên hệ cơ quan BHXH quản lý.")
         return gettext("Bạn chưa có thẻ BHYT đang sử dụng nên không cấp lại được. Hãy liên hệ cơ quan BHXH quản lý.")
 
+    def remembered(self, person):
+        card = card_in_use(person=person)
+        return {"bhyt_card_version": card.version} if card is not None else {}
+
     def on_complete(self, *, filing, actor):
         # The card's history keeps this reason: Vietnamese, not a translation.
         reason = "Cấp lại do mất thẻ" if filing.data.get("reason") == "mat" else "Cấp lại do thẻ hỏng"
-        # The card is issued by the agency that handled the filing: its officers find it in their card list.
-        reissue_card(filing.person, f"{reason} (hồ sơ {filing.tracking_number})", agency=filing.agency)
+        # Only the card the citizen filed about is reissued: one given since (reissued by an officer,
+        # by a 608A, or a new card after it expired) is the citizen's new card, and reissuing it
+        # would make it fail at clinics. Filings made before cards were remembered have none.
+        version = filing.identity.get("bhyt_card_version")
+        filed_about = card_version_of(person=filing.person, version=version) if version else None
+        try:
+            # The card is issued by the agency that handled the filing: its officers find it in their card list.
+            reissue_card(filing.person, f"{reason} (hồ sơ {filing.tracking_number})", agency=filing.agency,
+                         replacing=filed_about)
+        except CardReplacedMeanwhile as replaced:
+            card = replaced.card
+            return (f"Không cấp lại thẻ BHYT theo hồ sơ này: thẻ lần {version} đã được thay bằng thẻ lần "
+                    f"{card.version} cấp ngày {card.issued_on:%d/%m/%Y}, là thẻ đang sử dụng.")
+        return None
