@@ -59,12 +59,24 @@ def filing_submitted_with(*, idempotency_key: str, user) -> Filing | None:
     return existing
 
 
+def resubmit_refused(filing: Filing) -> str:
+    """Why a returned filing can no longer be sent again, in the active language: its procedure has
+    closed to the person since (the card expired, the benefit ended; Procedure.unavailable), so it
+    may only be withdrawn or rejected. "" when it can, or is not returned."""
+    if filing.status != Filing.Status.RETURNED:
+        return ""
+    return filing.procedure.unavailable(filing.person)
+
+
 def already_open(filing: Filing) -> str:
     """Why a new filing of the same procedure is refused, naming the one in hand and what the
     citizen can do with it in its status."""
     said = gettext("Bạn đã có hồ sơ %(number)s của thủ tục này (nộp ngày %(date)s).") % {
         "number": filing.tracking_number, "date": vn_date(filing.submitted_at)}
-    if filing.status == Filing.Status.RETURNED:
+    if filing.status == Filing.Status.RETURNED and resubmit_refused(filing):
+        then = gettext("Hồ sơ đó được trả lại để bổ sung nhưng không nộp lại được nữa: hãy xem lý do trong hồ sơ "
+                       "đó; bạn có thể rút hồ sơ đó.")
+    elif filing.status == Filing.Status.RETURNED:
         then = gettext("Hồ sơ đó đang chờ bạn bổ sung, sửa đổi: hãy sửa và nộp lại chính hồ sơ đó.")
     elif filing.status == Filing.Status.SUBMITTED:
         then = gettext("Cơ quan BHXH chưa tiếp nhận hồ sơ đó: nếu cần khai lại, hãy rút hồ sơ đó rồi nộp hồ sơ mới.")
@@ -136,6 +148,9 @@ def filing_next_step(filing: Filing) -> NextStep:
     if filing.status == status.PROCESSING:
         return NextStep(gettext("Cơ quan BHXH đang xem xét hồ sơ; bạn không cần làm gì thêm và sẽ nhận được "
                                 "thông báo khi có kết quả."))
+    if filing.status == status.RETURNED and resubmit_refused(filing):
+        return NextStep(gettext("Hồ sơ này không nộp lại được nữa, vì lý do nêu dưới đây; bạn có thể rút hồ sơ ở "
+                                "cuối trang."))
     if filing.status == status.RETURNED:
         return NextStep(gettext("Sửa, bổ sung hồ sơ theo nội dung cơ quan BHXH đề nghị rồi nộp lại; thời hạn "
                                 "giải quyết được tính lại khi cơ quan BHXH tiếp nhận lại hồ sơ."))

@@ -236,10 +236,11 @@ def _citizen_locked(filing: Filing, user) -> Filing:
 
 @transaction.atomic
 def filing_withdraw(*, filing: Filing, user) -> Filing:
-    """The citizen takes back a filing the agency has not received yet."""
+    """The citizen takes back a filing the agency has not received yet, or has returned."""
     filing = _citizen_locked(filing, user)
     if not filing.can_withdraw:
-        raise ValidationError(gettext("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận."))
+        raise ValidationError(gettext("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận hoặc đã trả lại để "
+                                      "bổ sung."))
     filing.finished_at = timezone.now()
     return _move(filing, to=Filing.Status.WITHDRAWN, actor=user, note="Người nộp rút hồ sơ.", fields=["finished_at"])
 

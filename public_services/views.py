@@ -42,6 +42,7 @@ from .selectors import (
     filing_submitted_with,
     filings_of,
     open_filing_of,
+    resubmit_refused,
 )
 from .services import (
     UPLOAD_DIR,
@@ -346,7 +347,7 @@ def filing_status(request, pk):
     return render(request, "public_services/filing_status.html", {
         "filing": filing, "procedure": procedure, "rows": procedure.rows(filing.data), "next_step": filing_next_step(filing),
         "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
-        "pdf_url": pdf_url,
+        "pdf_url": pdf_url, "resubmit_refused": resubmit_refused(filing),
         **_pdf_state(filing),
     })
 
@@ -357,7 +358,8 @@ def _cannot_withdraw(request, filing: Filing):
     if filing.status == Filing.Status.WITHDRAWN:
         messages.info(request, gettext("Hồ sơ %(number)s đã được rút.") % {"number": filing.tracking_number})
     else:
-        messages.error(request, gettext("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận."))
+        messages.error(request, gettext("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận hoặc đã trả lại để "
+                                        "bổ sung."))
     return redirect("public_services:filing", pk=filing.pk)
 
 
@@ -395,6 +397,10 @@ def filing_edit(request, pk):
     if not filing.can_edit:
         return _not_returned(request, filing)
     procedure = filing.procedure
+    if reason := resubmit_refused(filing):  # the resubmission would be refused: said before any correction
+        return render(request, "public_services/unavailable.html", {
+            "procedure": procedure, "person": filing.person, "reason": reason, "filing": filing,
+        }, status=403 if request.method == "POST" else 200)
     drafts = _drafts(request)
     draft_name = f"edit-{filing.pk}-r{filing.revision}"
     draft = drafts.setdefault(draft_name, {"uploads": {}, "folder": secrets.token_hex(8)})

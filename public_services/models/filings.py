@@ -102,8 +102,9 @@ class Filing(models.Model):
 
     @property
     def can_withdraw(self):
-        """Whether the citizen may take the filing back: the agency has not received it yet."""
-        return self.status == self.Status.SUBMITTED
+        """Whether the citizen may take the filing back: the agency has not received it yet, or
+        returned it for a correction the citizen does not (or may no longer) make."""
+        return self.status in {self.Status.SUBMITTED, self.Status.RETURNED}
 
     @property
     def can_edit(self):
@@ -134,13 +135,15 @@ AGENCY_PENDING_STATUSES = OPEN_STATUSES - {Filing.Status.RETURNED}
 
 # The lifecycle: which status may follow which. Officers move a filing forward, reject it or
 # return it for correction; the citizen withdraws it until the agency has received it, and
-# resubmits a returned one (back to "submitted", the same filing).
+# resubmits a returned one (back to "submitted", the same filing). A returned filing may also end
+# there, withdrawn or rejected: its procedure may have closed to the person meanwhile (the card
+# expired, the benefit ended), and an open filing holds filing_one_open_per_procedure.
 TRANSITIONS: dict[str, set[str]] = {
     Filing.Status.SUBMITTED: {Filing.Status.RECEIVED, Filing.Status.WITHDRAWN, Filing.Status.REJECTED,
                               Filing.Status.RETURNED},
     Filing.Status.RECEIVED: {Filing.Status.PROCESSING, Filing.Status.REJECTED, Filing.Status.RETURNED},
     Filing.Status.PROCESSING: {Filing.Status.DONE, Filing.Status.REJECTED, Filing.Status.RETURNED},
-    Filing.Status.RETURNED: {Filing.Status.SUBMITTED},
+    Filing.Status.RETURNED: {Filing.Status.SUBMITTED, Filing.Status.WITHDRAWN, Filing.Status.REJECTED},
     Filing.Status.DONE: set(),
     Filing.Status.REJECTED: set(),
     Filing.Status.WITHDRAWN: set(),

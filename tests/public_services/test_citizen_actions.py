@@ -1,5 +1,5 @@
 """What a citizen may do with a filing is said once, by the filing: withdraw it while the agency
-has not received it, correct it once the agency returned it. The status page, the confirmation
+has not received it or once it returned it, correct it once the agency returned it. The status page, the confirmation
 pages and the services all ask it. A form posted again finds the filing it made, and only its own."""
 
 import pytest
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("status", Filing.Status.values)
-def test_only_a_filing_not_yet_received_is_withdrawn_and_only_a_returned_one_corrected(status):
+def test_only_a_filing_not_yet_received_or_returned_is_withdrawn_and_only_a_returned_one_corrected(status):
     filing = Filing(status=status)
-    assert filing.can_withdraw == (status == Filing.Status.SUBMITTED)
+    assert filing.can_withdraw == (status in {Filing.Status.SUBMITTED, Filing.Status.RETURNED})
     assert filing.can_edit == (status == Filing.Status.RETURNED)
 
 

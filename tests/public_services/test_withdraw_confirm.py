@@ -99,7 +99,8 @@ def test_a_filing_the_agency_received_cannot_be_withdrawn_from_an_old_confirmati
     filing_receive(filing=filing, officer=district_officer)  # meanwhile, at the agency
     response = client.get(confirm_url(filing))
     assert response.status_code == 302 and response["Location"] == status_url(filing)
-    assert "Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận." in client.get(status_url(filing)).content.decode()
+    assert ("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận hoặc đã trả lại để bổ sung."
+            in client.get(status_url(filing)).content.decode())
     response = client.post(confirm_url(filing))
     assert response.status_code == 302
     filing.refresh_from_db()
