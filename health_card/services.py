@@ -85,6 +85,18 @@ class CardReplacedMeanwhile(ValidationError):
                          "không cấp lại thêm.")
 
 
+class CardWouldBeExpired(ValidationError):
+    """A reissue whose end date (a child's card ends on the law's last day from the birth date as
+    corrected) is already past, or before the card's first day: no card is issued. `card` is the
+    one in use, `valid_to` the end the new one would have had."""
+
+    def __init__(self, card: Card, valid_to: datetime.date, today: datetime.date):
+        self.card, self.valid_to = card, valid_to
+        when = "đã qua" if valid_to < today else f"trước ngày bắt đầu có giá trị {card.valid_from:%d/%m/%Y}"
+        super().__init__(f"Thẻ cấp lại chỉ có giá trị đến hết ngày {valid_to:%d/%m/%Y}, {when}: không cấp lại thẻ đã "
+                         "hết hạn, hãy cấp thẻ mới theo đối tượng phù hợp.")
+
+
 def reissue_card(person, reason: str, *, agency=None, facility=None, group: BeneficiaryGroup | None = None,
                  valid_to: datetime.date | None | bool = False, replacing: Card | None = None) -> Card:
     """Reissue the person's card (damaged, lost, changed details): a new version, the old one
@@ -94,7 +106,7 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
     whose officers must find the card), by default the old card's. `replacing`: the card an officer
     chose, or a filing was made about; if it is no longer the active one (reissued, or replaced by a
     new card, meanwhile: a second click, a colleague, another filing) nothing is reissued again
-    (CardReplacedMeanwhile)."""
+    (CardReplacedMeanwhile). Nor is a card that would be expired from the start (CardWouldBeExpired)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Cần ghi lý do cấp lại thẻ.")
@@ -108,20 +120,22 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
         if card_state(old) == Kind.EXPIRED:  # a reissue keeps the dates: it would be expired too
             raise ValidationError(f"Thẻ BHYT của người này đã hết hạn ngày {old.valid_to:%d/%m/%Y}: không cấp lại "
                                   "thẻ đã hết hạn, hãy cấp thẻ mới khi người này tiếp tục tham gia BHYT.")
-        now = timezone.now()
-        old.status, old.changed_at = Card.Status.REPLACED, now
-        old.save(update_fields=["status", "changed_at"])
         group = group or old.group
         agency = agency or old.agency
         valid_to = old.valid_to if valid_to is False else valid_to
         if group.pk == CHILD_GROUP:  # the law's last day, from the birth date as it stands (a 608A may correct it)
             last_day = child_card_valid_to(person.birth_date)
             valid_to = min(valid_to, last_day) if valid_to else last_day
+        today = timezone.localdate()
+        if valid_to is not None and (valid_to < today or valid_to < old.valid_from):
+            raise CardWouldBeExpired(old, valid_to, today)
+        old.status, old.changed_at = Card.Status.REPLACED, timezone.now()
+        old.save(update_fields=["status", "changed_at"])
         card = Card(
             person=person, number=person.bhxh_code, group=group, level=group.level,
             facility=facility or old.facility, valid_from=old.valid_from, valid_to=valid_to,
             five_year_date=five_year_date_for(person=person, valid_from=old.valid_from, valid_to=valid_to),
-            issued_on=timezone.localdate(), agency=agency,
+            issued_on=today, agency=agency,
             living_area=old.living_area, version=old.version + 1, reason=reason,
             legacy_number=legacy_number(group=group, level=group.level_id, province_code=agency.province.code,
                                         bhxh_code=person.bhxh_code),
@@ -130,6 +144,18 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
         card.save()
         person_notify(person=person, template="bhyt_card_reissued", context={"card": card, "reason": reason},
                       change_key=f"bhyt-card-{card.number}-v{card.version}")
+    return card
+
+
+def card_expire(*, card: Card) -> Card:
+    """Mark an active card expired before its printed end date: a birth date corrected since has
+    ended a child's (TE) card already (CardWouldBeExpired), and its QR must fail as expired."""
+    with transaction.atomic():
+        card = Card.objects.select_for_update().get(pk=card.pk)
+        if card.status != Card.Status.ACTIVE:
+            raise ValidationError("Chỉ chuyển sang hết hạn được thẻ đang sử dụng.")
+        card.status, card.changed_at = Card.Status.EXPIRED, timezone.now()
+        card.save(update_fields=["status", "changed_at"])
     return card
 
 

@@ -14,7 +14,7 @@ from accounts.models import Person
 from accounts.services.identity import id_number_taken, person_correct_identity, taken_message
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
 from health_card.selectors import card_in_use
-from health_card.services import reissue_card
+from health_card.services import CardWouldBeExpired, card_expire, reissue_card
 from vssid_portal.forms import CodeField, DayMonthYearField, NameField, validate_birth_date
 from vssid_portal.images import SafeImageField
 from vssid_portal.text import fold
@@ -121,7 +121,8 @@ class BookChange(Procedure):
         """The agency approved the change: the registry takes the new details, read through the
         form's own fields as they were declared. A detail the BHYT card prints (and its QR carries)
         gives the holder a new card at once: the old one, printed with the old details, then reads
-        "replaced" wherever it is checked."""
+        "replaced" wherever it is checked. A child's card that an earlier birth date has already
+        ended is marked expired instead, for the agency to issue the next one."""
         fields, data = self.form_class.base_fields, filing.data
         new = {change: fields[f"new_{change}"].clean(data.get(f"new_{change}"))
                for change, _label in CHANGES if change in data.get("changes", [])}
@@ -132,7 +133,17 @@ class BookChange(Procedure):
         # The card in use now is reissued, whichever it is (no `replacing=`, unlike BHYT-CL): every
         # card given before this correction, since the submission too, prints the old details.
         # The card's history and the holder's notice keep this reason: Vietnamese, not a translation.
-        card = reissue_card(person, f"Cấp lại do thay đổi {', '.join(printed)} (hồ sơ {filing.tracking_number})",
-                            agency=filing.agency)
+        try:
+            card = reissue_card(person, f"Cấp lại do thay đổi {', '.join(printed)} (hồ sơ {filing.tracking_number})",
+                                agency=filing.agency)
+        except CardWouldBeExpired as ended:
+            # An earlier birth date can end a child's (TE) card before today, or before its first day:
+            # the card printed with the old one must not go on working. Which card comes next (the
+            # group the child now belongs to) is the agency's to decide.
+            card_expire(card=ended.card)
+            return (f"Không cấp lại thẻ BHYT: theo ngày sinh mới, thẻ BHYT trẻ em dưới 6 tuổi chỉ có giá trị đến "
+                    f"hết ngày {ended.valid_to:%d/%m/%Y}, nên thẻ cũ đã hết hạn và không còn dùng được. Thẻ BHYT "
+                    "mới phải do cơ quan BHXH cấp theo đối tượng tham gia hiện nay; hãy liên hệ cơ quan BHXH "
+                    "quản lý.")
         return (f"Đã cấp lại thẻ BHYT (lần cấp {card.version}) theo thông tin mới; "
                 "mã QR của thẻ cũ không còn dùng được.")

@@ -138,3 +138,29 @@ def test_a_reissued_te_card_keeps_to_the_laws_last_day_of_the_birth_date_as_corr
     assert reissue_card(child, "Cấp lại do thông tin ghi trên thẻ không đúng").valid_to == datetime.date(2028, 9, 30)
     Card.objects.filter(person=child, status=Card.Status.ACTIVE).update(valid_to=None)  # issued before the rule
     assert reissue_card(child, "Cấp lại do mất thẻ").valid_to == datetime.date(2028, 9, 30)
+
+
+def _child_with_card(facility, valid_from: datetime.date, birth: datetime.date) -> Person:
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=birth, id_number="")
+    issue(child, facility, group="TE", valid_from=valid_from)
+    return child
+
+
+@pytest.mark.parametrize("case", ["past", "before its first day"])
+def test_a_te_card_the_corrected_birth_date_has_ended_is_not_reissued(facility, case):
+    today = timezone.localdate()
+    if case == "past":  # six years old two years ago: the card ended on 30/09 of that year
+        child = _child_with_card(facility, datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 3, 1, 15))
+        corrected, message = datetime.date(today.year - 8, 1, 15), "đã qua"
+    else:  # a card to begin after the law's last day of the birth date as corrected (30/09 next year)
+        child = _child_with_card(facility, datetime.date(today.year + 1, 10, 1), datetime.date(today.year - 2, 1, 15))
+        corrected = datetime.date(today.year - 5, 3, 1)
+        message = f"trước ngày bắt đầu có giá trị 01/10/{today.year + 1}"
+    Person.objects.filter(pk=child.pk).update(birth_date=corrected)  # an approved 608A
+    child.refresh_from_db()
+    last_day = child_card_valid_to(corrected)
+    with pytest.raises(ValidationError) as refused:
+        reissue_card(child, "Cấp lại do thông tin ghi trên thẻ không đúng")
+    assert refused.value.messages == [f"Thẻ cấp lại chỉ có giá trị đến hết ngày {last_day:%d/%m/%Y}, {message}: không "
+                                      "cấp lại thẻ đã hết hạn, hãy cấp thẻ mới theo đối tượng phù hợp."]
+    assert list(Card.objects.filter(person=child).values_list("version", "status")) == [(1, "active")]

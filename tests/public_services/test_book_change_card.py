@@ -104,3 +104,29 @@ def test_a_second_click_on_complete_reissues_nothing(owner, district_officer, fa
     with pytest.raises(FilingAlreadyInStatus):
         filing_complete(filing=filing, officer=district_officer)
     assert Card.objects.filter(person=owner.person).count() == 2
+
+
+def test_a_childs_card_an_earlier_birth_date_has_ended_is_marked_expired_not_reissued(owner, district_officer,
+                                                                                      facility):  # noqa: F811
+    """Corrected from three to eight years old, a child's (TE) card ended two years ago on 30/09:
+    the registry takes the birth date, the old card no longer works, and a new one is the agency's to issue."""
+    from accounts.models import Guardianship
+    from tests.accounts.helpers import managed_person
+
+    today = timezone.localdate()
+    corrected = datetime.date(today.year - 8, 1, 15)
+    child = managed_person("7905555556", "Nguyễn Minh Khang", "07901", f"0792{corrected:%y}012345",
+                           birth=datetime.date(today.year - 3, 1, 15))
+    Guardianship.objects.create(parent=owner, child=child, relationship="cha")
+    card = issue(child, facility, group="TE", valid_from=datetime.date(today.year - 1, 1, 1))
+    filing = complete(submit(owner, "608A", person=child, changes=["birth_date"], new_full_name="",
+                             new_birth_date=f"{corrected:%d/%m/%Y}"), district_officer)
+    child.refresh_from_db()
+    assert child.birth_date == corrected
+    assert list(Card.objects.filter(person=child).values_list("version", "status")) == [(1, "expired")]
+    assert check(number=card.number, full_name=child.full_name, birth_date=corrected) == Kind.EXPIRED
+    assert Filing.objects.get(pk=filing.pk).events.get(status=Filing.Status.DONE).note == (
+        f"Không cấp lại thẻ BHYT: theo ngày sinh mới, thẻ BHYT trẻ em dưới 6 tuổi chỉ có giá trị đến hết ngày "
+        f"30/09/{today.year - 2}, nên thẻ cũ đã hết hạn và không còn dùng được. Thẻ BHYT mới phải do cơ quan BHXH "
+        "cấp theo đối tượng tham gia hiện nay; hãy liên hệ cơ quan BHXH quản lý.")
+    assert not Message.objects.filter(template="bhyt_card_reissued").exists()
