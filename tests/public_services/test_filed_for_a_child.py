@@ -95,3 +95,11 @@ def test_the_form_for_a_child_starts_with_the_parents_phone(client, owner, child
         assert phones and set(phones.values()) == {"0912 345 678"}, (opened, phones)
         if "email" in form.fields:
             assert form["email"].value() == owner.email
+
+
+def test_a_parent_is_told_the_child_has_no_card_to_reissue(client, owner, child):
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    html = client.get(f"/dich-vu-cong/{registry.get('BHYT-CL').slug}/").content.decode()
+    assert f"{CHILD} chưa có thẻ BHYT đang sử dụng nên không cấp lại được." in html
+    assert "Bạn chưa có thẻ BHYT" not in html

@@ -108,7 +108,7 @@ def test_bank_account_numbers_are_checked_by_the_bank_rules(owner):
 
 def test_card_reissue_needs_an_active_card(owner, facility):  # noqa: F811
     procedure = registry.get("BHYT-CL")
-    assert "Bạn chưa có thẻ BHYT đang sử dụng" in procedure.unavailable(owner.person)
+    assert procedure.unavailable(owner.person).startswith("Nguyễn Văn Đức chưa có thẻ BHYT đang sử dụng")
     issue(owner.person, facility)
     assert procedure.unavailable(owner.person) == "" and form("BHYT-CL", owner.person).errors == {}
 
