@@ -5,12 +5,14 @@ payment method to each of the person's monthly benefits. The agency that pays th
 (unconfirmed)."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import BenefitRecord
 from benefits.selectors import paying_agency
 from benefits.services import monthly_benefits_change
 from vssid_portal.forms import CodeField, NameField, TextField
+from vssid_portal.text import fold
 
 from .base import Procedure, ProcedureForm, contact_initial, default_agency, monthly_benefit_missing
 from .fields import long_text, phone_field
@@ -62,6 +64,13 @@ class PaymentMethodForm(ProcedureForm):
                 except forms.ValidationError as error:
                     for message in error.messages:
                         self.add_error("account_number", message)
+            holder, person = cleaned.get("account_holder"), self.person
+            # Banks write the holder in capitals without diacritics: "NGUYEN VAN DUC" is Nguyễn Văn Đức.
+            if (holder and person is not None and "account_holder" not in self.errors
+                    and fold(holder) != fold(person.full_name)):
+                self.add_error("account_holder", gettext("Tài khoản phải đứng tên người hưởng: nhập tên chủ tài khoản "
+                                                         "là %(name)s, như trong hồ sơ BHXH.")
+                               % {"name": person.full_name})
             cleaned["post_office"] = ""
         elif cleaned.get("method") == CASH:
             self.require(cleaned, ["post_office"], _("Nhập điểm chi trả bưu điện muốn nhận."))

@@ -251,3 +251,19 @@ def test_the_identity_on_the_filing_has_a_four_digit_birth_year(owner):
     person.birth_year_only = True
     person.save(update_fields=["birth_year_only"])
     assert submit(owner).identity["birth_date"] == "0950"
+
+
+@pytest.mark.parametrize(("holder", "accepted"), [
+    ("NGUYEN VAN DUC", True), ("nguyễn  văn   đức", True), ("Nguyễn Văn Đức", True),
+    ("TRAN THI MAI", False), ("NGUYEN VAN", False),
+])
+def test_the_bank_account_must_be_in_the_beneficiarys_name(owner, holder, accepted):
+    from public_services.banks import bank_choices
+
+    errors = form("THAY-DOI-CHI-TRA", owner.person, method="tai_khoan", bank=bank_choices()[0][0],
+                  account_number="0123456789", account_holder=holder, post_office="").errors
+    if accepted:
+        assert "account_holder" not in errors, errors
+    else:
+        assert errors["account_holder"] == ["Tài khoản phải đứng tên người hưởng: nhập tên chủ tài khoản là "
+                                            "Nguyễn Văn Đức, như trong hồ sơ BHXH."]
