@@ -15,7 +15,6 @@ from django.utils.html import format_html, format_html_join
 from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
     AuditTrailInline,
-    DateHierarchyWithinRange,
     FoldedKeySearch,
     GivenUpFilter,
     NotFoundOutsideScope,
@@ -100,8 +99,7 @@ class DeclarationFilter(GivenUpFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, RelationLinksOnlyWhereAllowed,
-                        admin.ModelAdmin):
+class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     list_display = ["reference", "bhxh_code", "full_name", "agency", "status", "submitted_at"]
     list_filter = ["status", ("agency", OfficerAgencyFilter), "submitted_at", DeclarationFilter]
     actions = ["retry_declarations_selected"]

@@ -8,7 +8,7 @@ from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
-from vssid_portal.admin import AuditTrailInline, DateHierarchyWithinRange, FoldedKeySearch, NotFoundOutsideScope
+from vssid_portal.admin import AuditTrailInline, FoldedKeySearch, NotFoundOutsideScope
 from vssid_portal.concurrent_edits import SeenVersionForm
 
 from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status
@@ -29,7 +29,7 @@ class BenefitRecordAdminForm(SeenVersionForm):
 
 
 @admin.register(BenefitRecord)
-class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, admin.ModelAdmin):
+class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     list_display = ["reference", "person", "kind", "received_on", "agency", "status", "decision_number"]
     list_filter = ["kind", "status", ("agency", OfficerAgencyFilter), "received_on"]
     search_fields = ["reference", "decision_number", "person__bhxh_code", "person__name_key"]

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.validators import validate_image_file_extension
 
-from vssid_portal.admin import DateHierarchyWithinRange, FoldedKeySearch
+from vssid_portal.admin import FoldedKeySearch
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
 
 from .models_support import FaqQuestion, FaqTopic, NewsArticle
@@ -73,7 +73,7 @@ class NewsArticleForm(forms.ModelForm):
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
+class NewsArticleAdmin(admin.ModelAdmin):
     form = NewsArticleForm
     list_display = ["title", "published_at", "is_published"]
     list_filter = ["is_published"]

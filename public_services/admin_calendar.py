@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 
-from vssid_portal.admin import DateHierarchyWithinRange
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .calendar import WEEKDAY_NAMES
@@ -46,7 +45,7 @@ class HolidayForm(forms.ModelForm):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(DateHierarchyWithinRange, admin.ModelAdmin):
+class HolidayAdmin(admin.ModelAdmin):
     list_display = ["day", "weekday", "name", "kind"]
     list_display_links = ["day", "name"]
     list_filter = [YearFilter, "kind"]

@@ -13,7 +13,6 @@ from django.utils.html import format_html
 
 from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
-    DateHierarchyWithinRange,
     FoldedKeySearch,
     NotFoundOutsideScope,
     RelationLinksOnlyWhereAllowed,
@@ -42,8 +41,7 @@ class FeedbackAnswerForm(forms.ModelForm):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, DateHierarchyWithinRange, RelationLinksOnlyWhereAllowed,
-                    admin.ModelAdmin):
+class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     form = FeedbackAnswerForm
     list_display = ["tracking_number", "kind", "topic", "agency", "full_name", "status", "created_at"]
     # The agencies of the officer's scope that received feedback (a province officer: its districts).

@@ -5,10 +5,17 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import flatten_fieldsets, lookup_spawns_duplicates
+from django.contrib.admin.utils import (
+    NotRelationField,
+    flatten_fieldsets,
+    get_fields_from_path,
+    lookup_spawns_duplicates,
+)
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
@@ -177,25 +184,75 @@ def year_filter(field: str, *, since: int) -> type[admin.SimpleListFilter]:
     return YearFilter
 
 
-class DateHierarchyChangeList(ChangeList):
-    """A change list whose date hierarchy answers a date out of range (`?at__year=99999999999`,
-    `?at__year=9999&at__month=12`) like any other wrong filter: Django redirects to the list with
-    `?e=1`. Django's own ChangeList catches only the ValueError of building the first day; the
-    OverflowError of a huge year, and the errors of stepping past year 9999 to the end of the
-    range, were server errors."""
+# What a filter may compare a part of a date or time with (`?submitted_at__year=2025`): Django
+# builds a date from a year only within 1–9999, and the database takes a number only up to 2⁶³.
+DATE_PART_RANGES = {"year": (1, 9999), "iso_year": (1, 9999), "quarter": (1, 4), "month": (1, 12), "week": (1, 53),
+                    "day": (1, 31), "week_day": (1, 7), "iso_week_day": (1, 7), "hour": (0, 23), "minute": (0, 59),
+                    "second": (0, 59)}
+
+
+def _date_part(model, key: str) -> str | None:
+    """The part of a date (a name in DATE_PART_RANGES) a list's filter `key` compares
+    (`person__birth_date__year__gte` → "year"), or None for a filter of anything else."""
+    parts = key.split(LOOKUP_SEP)
+    for end in range(len(parts), 0, -1):
+        try:
+            field = get_fields_from_path(model, LOOKUP_SEP.join(parts[:end]))[-1]
+        except (FieldDoesNotExist, NotRelationField):
+            continue
+        if isinstance(field, models.DateField):  # a DateTimeField too
+            return next((part for part in parts[end:] if part in DATE_PART_RANGES), None)
+        return None
+    return None
+
+
+def _within(text: str, bounds: tuple[int, int]) -> bool:
+    try:
+        return bounds[0] <= int(text) <= bounds[1]
+    except ValueError:
+        return False
+
+
+class PortalChangeList(ChangeList):
+    """The change list of every model admin of the site: a date out of range in its address
+    (`?decided_at__year=99999999999`, `?birth_date__year=0`, `?at__month=13`), on the date hierarchy
+    or on any other date, is answered like any other wrong filter: Django redirects to the list with
+    `?e=1`. Django checks only that the field exists; the year lookups' ValueError and OverflowError
+    came when the page read its rows, and so did the errors of stepping the date hierarchy past year
+    9999 to the end of its range: server errors."""
 
     def get_filters(self, request):
+        for key, values in self.get_filters_params().items():
+            part = _date_part(self.model, key)
+            if part and not all(_within(text, DATE_PART_RANGES[part]) for value in values for text in value.split(",")):
+                raise IncorrectLookupParameters(f"{key}={values}")
         try:
             return super().get_filters(request)
         except (OverflowError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
 
 
-class DateHierarchyWithinRange:
-    """Mixin for every model admin with a `date_hierarchy`: see DateHierarchyChangeList."""
+class PortalModelAdmin(admin.ModelAdmin):
+    """What every model admin of the site shares (PortalAdminSite adds it to those that do not
+    derive from it, the installed packages' included): see PortalChangeList."""
 
     def get_changelist(self, request, **kwargs):
-        return DateHierarchyChangeList
+        return PortalChangeList
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The officers' admin (`admin.site`, made by vssid_portal.apps.AdminConfig). A model admin
+    registered without PortalModelAdmin among its bases (allauth's, Django's groups, a new one of the
+    portal's) is registered as a subclass that adds it just above Django's ModelAdmin, as Django
+    itself subclasses an admin registered with options: its own methods still come first."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        if admin_class in (None, admin.ModelAdmin):
+            admin_class = PortalModelAdmin
+        elif not issubclass(admin_class, PortalModelAdmin):
+            admin_class = type(admin_class.__name__, (admin_class, PortalModelAdmin),
+                               {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__})
+        super().register(model_or_iterable, admin_class, **options)
 
 
 class AutocompleteWithinTheForm:

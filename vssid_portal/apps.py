@@ -1,10 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.urls import register_converter
 
 
 class PortalConfig(AppConfig):
     name = "vssid_portal"
     verbose_name = "Cổng BHXH số"
+    default = True  # the app's own config, not AdminConfig below
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
@@ -12,3 +14,10 @@ class PortalConfig(AppConfig):
 
         # Before any URLconf is read: every app's URLs name object ids `<id:…>`.
         register_converter(IdConverter, "id")
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin app (INSTALLED_APPS names it here) with the portal's site as `admin.site`."""
+
+    default = False
+    default_site = "vssid_portal.admin.PortalAdminSite"

@@ -74,7 +74,7 @@ else:
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "vssid_portal.apps.AdminConfig",  # Django's admin, on the portal's site (vssid_portal.admin.PortalAdminSite)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

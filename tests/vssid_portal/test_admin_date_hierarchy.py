@@ -1,15 +1,15 @@
-"""Every admin list with a date hierarchy answers a date out of range in its address
-(`?at__year=99999999999999999999`) like any other wrong filter — a redirect to the list with
-`?e=1` — and not with a server error (Django's ChangeList lets the OverflowError through)."""
+"""Every admin list answers a date out of range in its address (`?at__year=99999999999999999999`,
+`?birth_date__year=0`), on its date hierarchy or on any other date of its rows, like any other wrong
+filter — a redirect to the list with `?e=1` — and not with a server error (Django's ChangeList lets
+the OverflowError and the year lookups' ValueError through)."""
 
 import pytest
 from django.contrib import admin
+from django.db import models
 from django.test import Client
 
 from accounts.models import User
-from vssid_portal.admin import DateHierarchyChangeList
-
-pytestmark = pytest.mark.usefixtures("reference_data")
+from vssid_portal.admin import PortalChangeList
 
 DATED = sorted(((model, model_admin) for model, model_admin in admin.site._registry.items()
                 if model_admin.date_hierarchy), key=lambda pair: pair[0]._meta.label)
@@ -29,7 +29,7 @@ def test_the_walk_finds_the_dated_admins():
 
 
 @pytest.mark.parametrize(("model", "model_admin"), DATED, ids=[model._meta.label for model, _ in DATED])
-def test_a_date_out_of_range_redirects_to_the_list_instead_of_a_server_error(db, model, model_admin):
+def test_a_date_out_of_range_redirects_to_the_list_instead_of_a_server_error(reference_data, model, model_admin):
     client = Client(raise_request_exception=False)
     client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
     url = f"/quan-tri/{model._meta.app_label}/{model._meta.model_name}/"
@@ -38,4 +38,37 @@ def test_a_date_out_of_range_redirects_to_the_list_instead_of_a_server_error(db,
     for parts in OUT_OF_RANGE:
         response = client.get(url, {f"{field}__{part}": value for part, value in parts.items()})
         assert (response.status_code, response.get("Location")) == (302, f"{url}?e=1"), parts
-    assert model_admin.get_changelist(None) is DateHierarchyChangeList  # the shared guard, not a copy
+    assert model_admin.get_changelist(None) is PortalChangeList  # the shared guard, not a copy
+
+
+# Every date of every admin's rows, the installed packages' admins (allauth's sessions) included.
+DATES = sorted(((model, field.name) for model in admin.site._registry for field in model._meta.concrete_fields
+                if isinstance(field, models.DateField)), key=lambda pair: (pair[0]._meta.label, pair[1]))
+WRONG = [
+    {"year": "0"}, {"year": "10000"}, {"year": "99999999999"},  # ValueError, ValueError, OverflowError
+    {"month": "13"}, {"day": "99999999999999999999"}, {"year": "abc"}, {"year__gte": "99999"},
+]
+
+
+def test_the_walk_finds_dates_off_the_hierarchies():
+    assert {(model._meta.label, name) for model, name in DATES} >= {
+        ("public_services.Filing", "submitted_at"), ("accounts.Person", "birth_date"), ("health_card.Visit", "admitted_on"),
+        ("accounts.Registration", "decided_at"), ("usersessions.UserSession", "created_at")}
+
+
+@pytest.mark.parametrize(("model", "field"), DATES, ids=[f"{model._meta.label}.{field}" for model, field in DATES])
+def test_a_wrong_date_part_of_any_date_redirects_to_the_list(db, model, field):
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.create_superuser("quantri", password=None))
+    url = f"/quan-tri/{model._meta.app_label}/{model._meta.model_name}/"
+    assert client.get(url, {f"{field}__year": "2025", f"{field}__month": "12"}).status_code == 200  # the control
+    for parts in WRONG:
+        response = client.get(url, {f"{field}__{part}": value for part, value in parts.items()})
+        assert (response.status_code, response.get("Location")) == (302, f"{url}?e=1"), parts
+
+
+def test_a_number_field_named_like_a_date_part_is_no_date(db):
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.create_superuser("quantri", password=None))
+    # SalaryAdjustment.year is a number: a year past 9999 finds no row, it is not a wrong date.
+    assert client.get("/quan-tri/benefits/salaryadjustment/", {"year": "10000"}).status_code == 200
