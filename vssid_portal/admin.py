@@ -3,6 +3,7 @@
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import (
@@ -12,7 +13,7 @@ from django.contrib.admin.utils import (
     lookup_spawns_duplicates,
 )
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
@@ -232,12 +233,40 @@ class PortalChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+class PortalAutocompleteSelect(widgets.AutocompleteSelect):
+    """The autocomplete select of every model admin of the site: a value the related row's key cannot
+    take (`?person=abc` on an add page, a posted `facility=abc`, a number past the column's range) is
+    shown as no choice. Django looked it up as it came, and the error of building or running that
+    query was a server error; posted, the form refuses it as any unknown choice ("Hãy chọn một lựa
+    chọn hợp lệ…")."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(remote.field_name)
+        return super().optgroups(name, [text for text in value if _may_be(key, text)], attr)
+
+
+def _may_be(field, text: str) -> bool:
+    """Whether `text` is a value of the model field `field` (the right type, within the database's range)."""
+    try:
+        field.run_validators(field.to_python(text))
+    except ValidationError:
+        return False
+    return True
+
+
 class PortalModelAdmin(admin.ModelAdmin):
     """What every model admin of the site shares (PortalAdminSite adds it to those that do not
-    derive from it, the installed packages' included): see PortalChangeList."""
+    derive from it, the installed packages' included): see PortalChangeList and
+    PortalAutocompleteSelect."""
 
     def get_changelist(self, request, **kwargs):
         return PortalChangeList
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PortalAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PortalAdminSite(admin.AdminSite):
