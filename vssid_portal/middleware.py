@@ -7,7 +7,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParser
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.datastructures import MultiValueDict
@@ -64,10 +64,14 @@ class NoStoreWithSessionMiddleware:
 
 
 class ChosenLanguageMiddleware:
-    """Vietnamese unless the visitor picked English with the language switcher.
+    """Vietnamese unless the visitor picked English with the language switcher; the officers' admin
+    in Vietnamese always.
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, and many phones in
     Vietnam are set to English; the national portal speaks Vietnamese until asked otherwise.
+    The admin's own pages (labels, actions, messages, the records) are Vietnamese only: with English
+    chosen on the portal, Django's frame around them turned English, half of each page in each
+    language.
     """
 
     def __init__(self, get_response):
@@ -77,6 +81,8 @@ class ChosenLanguageMiddleware:
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        if request.path.startswith(reverse("admin:index")):
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

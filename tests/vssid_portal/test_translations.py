@@ -113,6 +113,27 @@ def test_the_admin_pages_show_no_english_leftovers(client, reference_data):
     assert catalogue["Choose all %s"] == "Chọn tất cả %s" and catalogue["Monday"] == "Thứ hai"
 
 
+@pytest.mark.django_db
+def test_the_admin_stays_vietnamese_when_english_is_chosen_on_the_portal(client, reference_data):
+    """The admin's own pages are Vietnamese only: its frame (Django's) is Vietnamese too, whatever the
+    visitor chose on the portal, and it offers no language switch that would say otherwise."""
+    from accounts.models import User
+
+    client.force_login(User.objects.create_superuser("quantri", password=None))
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/quan-tri/lookup/agency/")  # a list with filters and actions
+    html = html_lib.unescape(response.content.decode())
+    assert response["Content-Language"] == "vi" and '<html lang="vi"' in html
+    for vietnamese in ("Trang chủ", "Bộ lọc", "Hoạt động:", ">Đi đến<", "Xóa các cơ quan BHXH đã chọn", "Thêm vào"):
+        assert vietnamese in html, vietnamese
+    assert [english for english in ("Home", "Filter", "Action:", ">Go<", "Delete selected", "Add ") if english in html] == []
+    assert "/i18n/setlang/" not in html
+    script = client.get("/quan-tri/jsi18n/").content.decode()
+    assert json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S).group(1))["Monday"] == "Thứ hai"
+
+    assert client.get("/")["Content-Language"] == "en"  # the portal's own pages keep the visitor's choice
+
+
 @pytest.fixture(autouse=True)
 def _vietnamese_afterwards():
     """ChosenLanguageMiddleware activates the request's language and leaves it active on the
