@@ -234,11 +234,16 @@ class PortalChangeList(ChangeList):
 
 
 class PortalAutocompleteSelect(widgets.AutocompleteSelect):
-    """The autocomplete select of every model admin of the site: a value the related row's key cannot
-    take (`?person=abc` on an add page, a posted `facility=abc`, a number past the column's range) is
-    shown as no choice. Django looked it up as it came, and the error of building or running that
-    query was a server error; posted, the form refuses it as any unknown choice ("Hãy chọn một lựa
-    chọn hợp lệ…")."""
+    """The autocomplete select of every model admin of the site, named by its field's label
+    (static/js/admin-autocomplete.js). A value the related row's key cannot take (`?person=abc` on an
+    add page, a posted `facility=abc`, a number past the column's range) is shown as no choice.
+    Django looked it up as it came, and the error of building or running that query was a server
+    error; posted, the form refuses it as any unknown choice ("Hãy chọn một lựa chọn hợp lệ…")."""
+
+    @property
+    def media(self):
+        # After Django's script, which builds the boxes this one names.
+        return super().media + forms.Media(js=["admin/js/autocomplete.js", "js/admin-autocomplete.js"])
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field

@@ -1,0 +1,66 @@
+"""The officers' forms with autocomplete fields (Select2) and a table of lines, in Chromium: axe-core
+finds nothing — each autocomplete box is named by its field's label, whether a choice is shown or not,
+and every input of a visit's cost lines by its column — on the add pages and on a saved visit."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+
+from accounts.models import User
+from tests.health_card.test_visits import citizen, visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def admin_page(page, live_server, reference_data):
+    client = Client()
+    client.force_login(User.objects.create_superuser("quantri", password=None))
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
+def check(page):
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("path", ["participation/period/add/", "health_card/card/add/", "health_card/visit/add/",
+                                  "health_card/facilityapitoken/add/"])
+def test_add_pages_with_autocomplete_fields(admin_page, live_server, path):
+    page = admin_page
+    page.goto(f"{live_server.url}/quan-tri/{path}")
+    boxes = page.locator(".select2-selection")
+    assert boxes.count() >= 1
+    for index in range(boxes.count()):
+        select = page.locator("select.admin-autocomplete").nth(index)
+        label = page.locator(f"label[for={select.get_attribute('id')}]").inner_text()
+        assert page.get_by_role("combobox", name=label).count() == 1
+    check(page)
+
+
+def test_a_chosen_clinic_is_named_with_its_field(admin_page, live_server, reference_data):
+    page = admin_page
+    page.goto(f"{live_server.url}/quan-tri/health_card/facilityapitoken/add/")
+    page.locator(".select2-selection").click()
+    page.locator(".select2-search__field").fill("79")
+    page.locator(".select2-results__option--highlighted").click()
+    chosen = page.locator(".select2-selection__rendered").inner_text()
+    assert chosen and page.get_by_role("combobox", name=re.compile(rf"^Cơ sở KCB.* {re.escape(chosen)}")).count() == 1
+    check(page)
+
+
+def test_a_saved_visit_with_its_cost_lines(admin_page, live_server):
+    saved = visit(citizen().person)
+    page = admin_page
+    page.goto(f"{live_server.url}/quan-tri/health_card/visit/{saved.pk}/change/")
+    assert page.get_by_role("textbox", name="Nội dung", exact=True).count() >= 2  # the saved lines and the empty one
+    assert page.get_by_role("checkbox", name=re.compile(r"^Xóa Khám bệnh")).count() >= 1
+    check(page)
