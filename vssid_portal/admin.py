@@ -27,8 +27,13 @@ from .text import search_words
 def posted_text(request, name: str) -> str:
     """A text box of an admin page's own form (no Django form behind it), checked as a form's
     CharField checks it: a NUL character, which PostgreSQL refuses in text, raises ValidationError
-    with Django's message (Vietnamese in locale/vi) instead of a database error."""
-    return forms.CharField(required=False, strip=False).clean(request.POST.get(name, ""))
+    with Django's message (Vietnamese in locale/vi) instead of a database error.
+
+    Line breaks come back as "\n": the browser sends each as CRLF but counts it as one character
+    against the box's maxlength, so a note that fitted the box was refused as too long by as many
+    characters as it had lines, and stored with "\r"."""
+    text = forms.CharField(required=False, strip=False).clean(request.POST.get(name, ""))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class GivenUpFilter(admin.SimpleListFilter):

@@ -29,3 +29,19 @@ def test_a_note_with_a_nul_character_is_refused_on_the_form(owner, district_offi
     assert client.post(f"{QUEUE}{filing.pk}/ghi-chu/{step}/", {"note": "Thiếu ảnh sổ cũ"}).status_code == 302
     filing.refresh_from_db()
     assert filing.note == "Thiếu ảnh sổ cũ"
+
+
+@pytest.mark.parametrize("step", ["reject", "return"])
+def test_a_note_that_fills_the_box_with_line_breaks_is_taken_as_typed(owner, district_officer, step):
+    """The box's maxlength (2000) counts a line break as one character; the browser sends it as CRLF."""
+    filing = submit(owner)
+    client = Client()
+    client.force_login(district_officer)
+    client.post(f"{QUEUE}{filing.pk}/buoc/receive/")
+    lines = ["Thiếu ảnh sổ cũ."] * 40 + ["Bổ sung bản sao có chứng thực."]
+    typed = "\n".join(lines).ljust(2000, ".")
+    assert len(typed) == 2000
+    response = client.post(f"{QUEUE}{filing.pk}/ghi-chu/{step}/", {"note": typed.replace("\n", "\r\n")})
+    assert response.status_code == 302, response.content.decode()
+    filing.refresh_from_db()
+    assert filing.note == typed and "\r" not in filing.note
