@@ -61,6 +61,7 @@ def seed(*, persons, seed) -> str:
         card_issue(
             person=person, group=groups[code], facility=facility, agency=latest.agency, valid_from=valid_from,
             valid_to=valid_to, issued_on=valid_from, living_area=rng.choice([""] * 18 + ["K1", "K2"]), reason="Cấp mới",
+            notify=False,
         )
         created += 1
     cards_expire(today=today)  # the cards of past periods, as the nightly task marks them

@@ -45,10 +45,11 @@ def legacy_number(*, group: BeneficiaryGroup, level: int, province_code: str, bh
 
 def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from: datetime.date,
                valid_to: datetime.date | None = None, issued_on: datetime.date | None = None,
-               living_area: str = "", reason: str = "Cấp mới") -> Card:
+               living_area: str = "", reason: str = "Cấp mới", notify: bool = True) -> Card:
     """A first card for a person without an active one (version 1, or the next after a revoked
     or expired card). Its five-year date comes from the person's BHYT participation; a child's
-    (TE) card without an end runs to the last day the law gives it."""
+    (TE) card without an end runs to the last day the law gives it. The holder (and a minor's
+    parents) are told, unless `notify` is off (demo data)."""
     if error := child_card_dates_error(person=person, group=group, valid_from=valid_from, valid_to=valid_to):
         raise ValidationError(error)
     if group.pk == CHILD_GROUP and valid_to is None:
@@ -72,6 +73,9 @@ def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from:
         )
         card.full_clean()
         card.save()
+        if notify:
+            person_notify(person=person, template="bhyt_card_issued", context={"card": card},
+                          change_key=f"card-{card.pk}-issued")
     return card
 
 

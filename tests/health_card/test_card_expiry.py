@@ -108,7 +108,14 @@ def test_an_officer_adds_a_card_for_someone_whose_card_has_expired(holder, card,
         "agency": Agency.objects.get(code="07901").pk, "valid_from": f"{today:%d/%m/%Y}", "valid_to": "",
         "living_area": ""})
     assert response.status_code == 302, text(response)[:3000]
-    assert Card.objects.get(person=holder.person, status=Card.Status.ACTIVE).version == 2
+    new = Card.objects.get(person=holder.person, status=Card.Status.ACTIVE)
+    assert new.version == 2
+    from notifications.models import Message  # the holder is told, as of a reissue
+    about_new = Message.objects.filter(user=holder, template="bhyt_card_issued", idempotency_key__contains=f"card-{new.pk}-")
+    notice = about_new.get(channel=Message.Channel.INBOX)
+    assert notice.subject == "Thẻ BHYT đã được cấp"
+    assert f"đã được cấp ngày {today:%d/%m/%Y}, có giá trị sử dụng từ ngày {today:%d/%m/%Y}." in notice.body
+    assert about_new.filter(channel=Message.Channel.SMS).count() == 1
 
 
 def test_an_expired_card_is_not_reissued_with_its_old_dates(holder, card):
@@ -159,7 +166,7 @@ def test_the_holder_and_a_minors_parent_are_told_once_when_a_card_has_just_ended
     with_dates(long_ago, valid_to=today - 30 * DAY)
 
     assert cards_expire() == 3 and cards_expire() == 0
-    assert not Message.objects.filter(user=stranger).exists()
+    assert not Message.objects.filter(user=stranger, template="bhyt_card_expired").exists()
     notices = Message.objects.filter(template="bhyt_card_expired", channel=Message.Channel.INBOX, user=holder)
     assert sorted(notices.values_list("subject", flat=True)) == ["Thẻ BHYT của Nguyễn Gia Bảo đã hết hạn", "Thẻ BHYT đã hết hạn"]
     own = notices.get(subject="Thẻ BHYT đã hết hạn")
