@@ -14,12 +14,18 @@ pytestmark = pytest.mark.django_db
 QUEUE = "/quan-tri/public_services/filing/"
 
 
-@pytest.mark.parametrize("step", ["reject", "return"])
-def test_a_note_with_a_nul_character_is_refused_on_the_form(owner, district_officer, step):
+def received(owner, officer) -> tuple[Filing, Client]:
+    """A filing the officer has received, and the officer's browser."""
     filing = submit(owner)
     client = Client()
-    client.force_login(district_officer)
+    client.force_login(officer)
     client.post(f"{QUEUE}{filing.pk}/buoc/receive/")
+    return filing, client
+
+
+@pytest.mark.parametrize("step", ["reject", "return"])
+def test_a_note_with_a_nul_character_is_refused_on_the_form(owner, district_officer, step):
+    filing, client = received(owner, district_officer)
     response = client.post(f"{QUEUE}{filing.pk}/ghi-chu/{step}/", {"note": "Thiếu\x00 ảnh sổ cũ"})
     assert response.status_code == 200 and "Không được chứa ký tự rỗng (NUL)." in response.content.decode()
     filing.refresh_from_db()
@@ -34,10 +40,7 @@ def test_a_note_with_a_nul_character_is_refused_on_the_form(owner, district_offi
 @pytest.mark.parametrize("step", ["reject", "return"])
 def test_a_note_that_fills_the_box_with_line_breaks_is_taken_as_typed(owner, district_officer, step):
     """The box's maxlength (2000) counts a line break as one character; the browser sends it as CRLF."""
-    filing = submit(owner)
-    client = Client()
-    client.force_login(district_officer)
-    client.post(f"{QUEUE}{filing.pk}/buoc/receive/")
+    filing, client = received(owner, district_officer)
     lines = ["Thiếu ảnh sổ cũ."] * 40 + ["Bổ sung bản sao có chứng thực."]
     typed = "\n".join(lines).ljust(2000, ".")
     assert len(typed) == 2000
