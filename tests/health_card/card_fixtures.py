@@ -38,11 +38,12 @@ def other_facility(reference_data, facility):
 
 
 def issue(person, facility, *, group="DN", valid_from=None, valid_to=None):
+    """A card as a test's starting state: its holder is not told of it."""
     load(BenefitLevel, BeneficiaryGroup)  # flushed by transactional tests: the migration's rows come back
     return card_issue(person=person, group=BeneficiaryGroup.objects.get(code=group), facility=facility,
                       agency=Agency.objects.get(code="07901"),
                       valid_from=valid_from or datetime.date(2024, 1, 1), valid_to=valid_to,
-                      issued_on=datetime.date(2024, 1, 5))
+                      issued_on=datetime.date(2024, 1, 5), notify=False)
 
 
 @pytest.fixture
