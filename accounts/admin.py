@@ -18,8 +18,10 @@ from vssid_portal.admin import (
     FoldedKeySearch,
     GivenUpFilter,
     NotFoundOutsideScope,
+    RecentDateFilter,
     RelationLinksOnlyWhereAllowed,
     posted_text,
+    year_filter,
 )
 from vssid_portal.files import private_file_response
 from vssid_portal.forms import NameField
@@ -98,13 +100,18 @@ class DeclarationFilter(GivenUpFilter):
         return queryset.declaration_given_up()
 
 
+REGISTRATIONS_SINCE = 2025  # the first year the list filter offers: the portal takes registrations from its start
+
+
 @admin.register(Registration)
 class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     list_display = ["reference", "bhxh_code", "full_name", "agency", "status", "submitted_at"]
-    list_filter = ["status", ("agency", OfficerAgencyFilter), "submitted_at", DeclarationFilter]
+    # Millions of registrations for a superuser: no date hierarchy, no count of the whole table.
+    list_filter = ["status", ("agency", OfficerAgencyFilter), ("submitted_at", RecentDateFilter),
+                   year_filter("submitted_at", since=REGISTRATIONS_SINCE), DeclarationFilter]
+    show_full_result_count = False
     actions = ["retry_declarations_selected"]
     search_fields = ["reference", "bhxh_code", "full_name", "id_number", "person__name_key"]
-    date_hierarchy = "submitted_at"
     inlines = [RegistrationEventInline]
     change_form_template = "admin/accounts/registration/change_form.html"
     fieldsets = [

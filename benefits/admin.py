@@ -8,7 +8,7 @@ from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
-from vssid_portal.admin import AuditTrailInline, FoldedKeySearch, NotFoundOutsideScope
+from vssid_portal.admin import AuditTrailInline, FoldedKeySearch, NotFoundOutsideScope, RecentDateFilter, year_filter
 from vssid_portal.concurrent_edits import SeenVersionForm
 
 from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status
@@ -28,12 +28,17 @@ class BenefitRecordAdminForm(SeenVersionForm):
         fields = "__all__"
 
 
+BENEFITS_SINCE = 1995  # the first year the list filter offers: claims are received by BHXH Việt Nam since 1995
+
+
 @admin.register(BenefitRecord)
 class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     list_display = ["reference", "person", "kind", "received_on", "agency", "status", "decision_number"]
-    list_filter = ["kind", "status", ("agency", OfficerAgencyFilter), "received_on"]
+    # A record for every pensioner and claim of the country: no date hierarchy, no count of the whole table.
+    list_filter = ["kind", "status", ("agency", OfficerAgencyFilter), ("received_on", RecentDateFilter),
+                   year_filter("received_on", since=BENEFITS_SINCE)]
+    show_full_result_count = False
     search_fields = ["reference", "decision_number", "person__bhxh_code", "person__name_key"]
-    date_hierarchy = "received_on"
     autocomplete_fields = ["person"]
     form = BenefitRecordAdminForm
     inlines = [BenefitEventInline]

@@ -16,6 +16,7 @@ from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
     RelationLinksOnlyWhereAllowed,
+    year_filter,
 )
 from vssid_portal.files import private_file_response
 
@@ -40,14 +41,19 @@ class FeedbackAnswerForm(forms.ModelForm):
         return answer
 
 
+FEEDBACK_SINCE = 2025  # the first year the list filter offers: feedback is sent on the portal since its start
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     form = FeedbackAnswerForm
     list_display = ["tracking_number", "kind", "topic", "agency", "full_name", "status", "created_at"]
     # The agencies of the officer's scope that received feedback (a province officer: its districts).
-    list_filter = ["status", "kind", "topic", ("agency", OfficerAgencyFilter)]
+    # The country's feedback for a superuser: no date hierarchy, no count of the whole table.
+    list_filter = ["status", "kind", "topic", ("agency", OfficerAgencyFilter),
+                   year_filter("created_at", since=FEEDBACK_SINCE)]
+    show_full_result_count = False
     search_fields = ["tracking_number", "name_key", "email"]
-    date_hierarchy = "created_at"
     list_select_related = ["agency", "user"]
 
 

@@ -20,6 +20,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext_lazy
 
 from .text import search_words
 
@@ -172,8 +173,9 @@ class FoldedKeySearch:
 
 def year_filter(field: str, *, since: int) -> type[admin.SimpleListFilter]:
     """A list filter by the year of `field`, from this year back to `since`: for the lists of
-    millions of rows (periods, visits, card checks), where Django's date hierarchy finds its years
-    by reading every row on each page view. A year that is not offered filters nothing."""
+    millions of rows (periods, visits, card checks, benefit records, registrations, feedback), where
+    Django's date hierarchy finds its years (and then the months of a year) by reading every row of
+    the list on each page view. A year that is not offered filters nothing."""
 
     class YearFilter(admin.SimpleListFilter):
         title = "năm"
@@ -188,6 +190,15 @@ def year_filter(field: str, *, since: int) -> type[admin.SimpleListFilter]:
             return queryset
 
     return YearFilter
+
+
+class RecentDateFilter(admin.DateFieldListFilter):
+    """Django's filter by a date (today, the past 7 days, this month) for a list that also has a
+    year_filter on the same date: without Django's "this year", which the year filter offers."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.links = tuple(link for link in self.links if link[0] != gettext_lazy("This year"))
 
 
 # What a filter may compare a part of a date or time with (`?submitted_at__year=2025`): Django

@@ -1,23 +1,33 @@
-"""The officers' lists of national size (periods, visits, card checks, persons, the outbox) read
-what a page shows and no more: no date hierarchy or agency filter that finds its choices by
-reading every row, no count of the whole table beside the count of the filtered rows."""
+"""The officers' lists of national size (periods, visits, card checks, persons, the outbox,
+benefit records, registrations, feedback) read what a page shows and no more: no date hierarchy
+or agency filter that finds its choices by reading every row, no count of the whole table beside
+the count of the filtered rows."""
 
+import datetime
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from accounts.models import Registration
 from lookup.models import Agency
+from public_services.feedback_services import new_feedback_key
+from public_services.models import Feedback
 from tests.accounts.helpers import make_person, officer
+from tests.benefits.helpers import record
 from tests.participation.helpers import period
+from vssid_portal.admin import RecentDateFilter
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
-PROVINCE = "Cán bộ BHXH tỉnh"
+DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
 BIG_LISTS = ["/quan-tri/participation/period/", "/quan-tri/health_card/visit/", "/quan-tri/health_card/cardcheck/",
-             "/quan-tri/accounts/person/", "/quan-tri/notifications/message/"]
+             "/quan-tri/accounts/person/", "/quan-tri/notifications/message/", "/quan-tri/benefits/benefitrecord/",
+             "/quan-tri/accounts/registration/", "/quan-tri/public_services/feedback/"]
 
 
 @pytest.fixture
@@ -34,6 +44,7 @@ def test_a_big_list_reads_no_distinct_choices_and_one_count(superuser, url):
     assert response.status_code == 200
     sql = [query["sql"].upper() for query in queries]
     assert not [query for query in sql if "DISTINCT" in query], url
+    assert not [query for query in sql if "MIN(" in query or "MAX(" in query], url  # the date hierarchy's range
     assert len([query for query in sql if "COUNT(" in query]) == 1, url
 
 
@@ -55,3 +66,77 @@ def test_the_agency_filter_offers_the_officers_agencies(client):
     offered = set(re.findall(r"\?agency__id__exact=(\d+)", html))
     expected = {str(pk) for pk in Agency.objects.filter(code__startswith="079").values_list("pk", flat=True)}
     assert offered == expected and str(Agency.objects.get(code="00101").pk) not in offered
+
+
+# The lists of a date the officers pick by year: each builder stores a row of the agency `agency`
+# dated in `year`, and returns what the list shows of it.
+def _on(year: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, 6, 15, 9, 30))
+
+
+def _registration(agency: str, year: int, number: int) -> str:
+    person = make_person(f"79010000{number:02d}", id_number=f"0790880123{number:02d}")
+    registration = Registration.objects.create(
+        reference=f"DK-{number:02d}", person=person, bhxh_code=person.bhxh_code, full_name=person.full_name,
+        birth_date=person.birth_date, province=person.province, ward=person.ward, street="12 Lê Lợi",
+        phone="+84987654321", agency=Agency.objects.get(code=agency))
+    Registration.objects.filter(pk=registration.pk).update(submitted_at=_on(year))
+    return registration.reference
+
+
+def _benefit_record(agency: str, year: int, number: int) -> str:
+    person = make_person(f"79010000{number:02d}", id_number=f"0790880123{number:02d}")
+    received = datetime.date(year, 6, 15)
+    return record(person, agency=agency, reference=f"HS-{number:02d}", received_on=received,
+                  expected_on=received + datetime.timedelta(days=14)).reference
+
+
+def _feedback(agency: str, year: int, number: int) -> str:
+    feedback = Feedback.objects.create(
+        tracking_number=f"PA-{number:02d}", topic=Feedback.Topic.CONTRIBUTION, content="Chưa nhận được sổ BHXH.",
+        agency=Agency.objects.get(code=agency), full_name="Trần Thị Mai", phone="+84912345678",
+        idempotency_key=new_feedback_key())
+    Feedback.objects.filter(pk=feedback.pk).update(created_at=_on(year))
+    return feedback.tracking_number
+
+
+DATED_LISTS = {
+    "/quan-tri/accounts/registration/": ("submitted_at_nam", _registration),
+    "/quan-tri/benefits/benefitrecord/": ("received_on_nam", _benefit_record),
+    "/quan-tri/public_services/feedback/": ("created_at_nam", _feedback),
+}
+
+
+def shown(client, url: str, query: dict, rows: dict) -> set[str]:
+    """Which of `rows` (label: what the list shows of it) the list shows for this query."""
+    response = client.get(url, query)
+    assert response.status_code == 200
+    table = response.content.decode().split('id="result_list"', 1)[-1].split("</table>", 1)[0]
+    return {label for label, text in rows.items() if text in table}
+
+
+@pytest.mark.parametrize("url", DATED_LISTS)
+def test_the_year_filter_filters_within_the_officers_agency(client, url):
+    parameter, build = DATED_LISTS[url]
+    rows = {"old": build("07901", 2025, 1), "new": build("07901", 2026, 2), "foreign": build("07902", 2026, 3)}
+    client.force_login(get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!"))
+    assert shown(client, url, {}, rows) == {"old", "new", "foreign"}
+    assert shown(client, url, {parameter: "2026"}, rows) == {"new", "foreign"}
+    assert f'?{parameter}=2025"' in client.get(url).content.decode()
+    for wrong in ("1990", "x", "２０２６"):  # not offered: the whole list, no error
+        assert shown(client, url, {parameter: wrong}, rows) == {"old", "new", "foreign"}, wrong
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    assert shown(client, url, {}, rows) == {"old", "new"}
+    assert shown(client, url, {parameter: "2026"}, rows) == {"new"}
+    assert shown(client, url, {parameter: "2025"}, rows) == {"old"}
+
+
+@pytest.mark.parametrize("url", ["/quan-tri/accounts/registration/", "/quan-tri/benefits/benefitrecord/"])
+def test_the_date_filter_beside_the_year_filter_leaves_the_year_to_it(superuser, url):
+    changelist = superuser.get(url).context["cl"]
+    dates = [spec for spec in changelist.filter_specs if isinstance(spec, RecentDateFilter)]
+    assert len(dates) == 1
+    with translation.override("vi"):
+        offered = [str(choice["display"]) for choice in dates[0].choices(changelist)]
+        assert offered == [gettext("Any date"), gettext("Today"), gettext("Past 7 days"), gettext("This month")]
+        assert gettext("This year") == "Năm nay"  # the Vietnamese the filter no longer shows

@@ -23,9 +23,8 @@ OUT_OF_RANGE = [
 
 
 def test_the_walk_finds_the_dated_admins():
-    assert {model._meta.label for model, _ in DATED} >= {
-        "accounts.Registration", "benefits.BenefitRecord", "lookup.NewsArticle", "public_services.Feedback",
-        "public_services.Holiday"}
+    # The lists of millions of rows have a year filter instead (test_admin_big_lists.py).
+    assert {model._meta.label for model, _ in DATED} >= {"lookup.NewsArticle", "public_services.Holiday"}
 
 
 @pytest.mark.parametrize(("model", "model_admin"), DATED, ids=[model._meta.label for model, _ in DATED])
