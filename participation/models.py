@@ -60,7 +60,10 @@ class Period(models.Model):
         ordering = ["-from_month", "kind"]
         verbose_name = "giai đoạn tham gia"
         verbose_name_plural = "quá trình tham gia"
-        indexes = [models.Index(fields=["person", "kind", "-from_month"], name="period_person_kind_idx")]
+        indexes = [models.Index(fields=["person", "kind", "-from_month"], name="period_person_kind_idx"),
+                   # The officers' list in its default order (this ordering, then Django's "-pk"), newest
+                   # months first, without sorting every period of the country (or of an agency) for a page.
+                   models.Index(fields=["-from_month", "kind", "-id"], name="period_admin_order_idx")]
         constraints = [
             models.CheckConstraint(condition=models.Q(from_month__lte=models.F("to_month")), name="period_from_before_to"),
             models.CheckConstraint(condition=models.Q(rate__gte=0) & models.Q(rate__lte=100), name="period_rate_percent"),

@@ -140,3 +140,35 @@ def test_the_date_filter_beside_the_year_filter_leaves_the_year_to_it(superuser,
         offered = [str(choice["display"]) for choice in dates[0].choices(changelist)]
         assert offered == [gettext("Any date"), gettext("Today"), gettext("Past 7 days"), gettext("This month")]
         assert gettext("This year") == "Năm nay"  # the Vietnamese the filter no longer shows
+
+
+# --- PostgreSQL: the periods' list in its default order is read from an index -------------------
+
+@pytest.mark.parametrize(("who", "query"), [("superuser", {}), ("superuser", {"agency__id__exact": "07901"}),
+                                            ("district", {})])
+def test_the_first_page_of_periods_is_read_in_order_from_an_index(client, who, query):
+    from tests.conftest import missing
+
+    if connection.vendor != "postgresql":
+        missing("the plan asserted is PostgreSQL's")
+    person = make_person()
+    for year in (2018, 2019, 2020):
+        for agency in ("07901", "07902"):
+            period(person, f"01/{year}", f"12/{year}", agency_code=agency)
+    user = (get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!") if who == "superuser"
+            else officer("canbo07901", "07901", DISTRICT))
+    if "agency__id__exact" in query:
+        query = {"agency__id__exact": str(Agency.objects.get(code=query["agency__id__exact"]).pk)}
+    client.force_login(user)
+    changelist = client.get("/quan-tri/participation/period/", query).context["cl"]
+    years = [2020, 2019, 2018] if query or who == "district" else [2020, 2020, 2019, 2019, 2018, 2018]
+    assert [row.from_month.year for row in changelist.result_list] == years  # newest months first, as before
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE participation_period")
+        # A tiny table, where a scan and a sort would win: forbid them to see what the planner *can* do
+        # (with a million periods it chooses this index by itself instead of sorting the whole table).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+    plan = changelist.queryset[:changelist.list_per_page].explain()
+    assert "Index Scan using period_admin_order_idx on participation_period" in plan, plan
+    assert "Sort" not in plan, plan  # the page is not sorted out of every period of the list
