@@ -142,33 +142,72 @@ def test_the_date_filter_beside_the_year_filter_leaves_the_year_to_it(superuser,
         assert gettext("This year") == "Năm nay"  # the Vietnamese the filter no longer shows
 
 
-# --- PostgreSQL: the periods' list in its default order is read from an index -------------------
+# --- PostgreSQL: a big list's first page in its default order is read from an index ------------
 
-@pytest.mark.parametrize(("who", "query"), [("superuser", {}), ("superuser", {"agency__id__exact": "07901"}),
-                                            ("district", {})])
-def test_the_first_page_of_periods_is_read_in_order_from_an_index(client, who, query):
+def _period(agency: str, year: int, number: int) -> str:
+    person = make_person(f"79010000{number:02d}", id_number=f"0790880123{number:02d}")
+    return period(person, f"01/{year}", f"12/{year}", agency_code=agency)
+
+
+# url: (index in the list's own order, its table, the year filter, a row's builder, a row's year)
+ORDERED_LISTS = {
+    "/quan-tri/participation/period/": ("period_admin_order_idx", "participation_period", "from_month_nam",
+                                        _period, lambda row: row.from_month.year),
+    "/quan-tri/benefits/benefitrecord/": ("benefit_admin_order_idx", "benefits_benefitrecord", "received_on_nam",
+                                          _benefit_record, lambda row: row.received_on.year),
+}
+SEEN_BY = {  # who, what they ask: the rows (year, agency) of the first page, in the order shown
+    "everything": ("superuser", {}, [(2026, "07902"), (2026, "07901"), (2025, "07902"), (2025, "07901"),
+                                     (2024, "07902"), (2024, "07901")]),
+    "one agency": ("superuser", {"agency": "07901"}, [(2026, "07901"), (2025, "07901"), (2024, "07901")]),
+    "one year": ("superuser", {"year": "2025"}, [(2025, "07902"), (2025, "07901")]),
+    "district": ("district", {}, [(2026, "07901"), (2025, "07901"), (2024, "07901")]),
+    "province": ("province", {}, [(2026, "07902"), (2026, "07901"), (2025, "07902"), (2025, "07901"),
+                                  (2024, "07902"), (2024, "07901")]),
+    "province, one year": ("province", {"year": "2026"}, [(2026, "07902"), (2026, "07901")]),
+}
+
+
+def _first_page(client, url: str, build, year_parameter: str, case: str):
+    """The change list of `url` seen as SEEN_BY[case] says, over a row a year (2024–2026) in each of
+    two districts, both on the same day of the year (so their order is Django's final "-pk")."""
+    who, query, _ = SEEN_BY[case]
+    number = 0
+    for year in (2024, 2025, 2026):
+        for agency in ("07901", "07902"):
+            number += 1
+            build(agency, year, number)
+    user = {"superuser": lambda: get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!"),
+            "district": lambda: officer("canbo07901", "07901", DISTRICT),
+            "province": lambda: officer("canbo079", "079", PROVINCE)}[who]()
+    query = {("agency__id__exact" if key == "agency" else year_parameter):
+             (str(Agency.objects.get(code=value).pk) if key == "agency" else value) for key, value in query.items()}
+    client.force_login(user)
+    return client.get(url, query).context["cl"]
+
+
+def _plan(changelist, tables: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
+        # A tiny table, where a scan and a sort would win: forbid them to see what the planner *can* do
+        # (with millions of rows it chooses the list's index by itself instead of sorting the whole list).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+    return changelist.queryset[:changelist.list_per_page].explain()
+
+
+@pytest.mark.parametrize("case", SEEN_BY)
+@pytest.mark.parametrize("url", ORDERED_LISTS)
+def test_the_first_page_of_a_big_list_is_read_in_order_from_an_index(client, url, case):
     from tests.conftest import missing
 
     if connection.vendor != "postgresql":
         missing("the plan asserted is PostgreSQL's")
-    person = make_person()
-    for year in (2018, 2019, 2020):
-        for agency in ("07901", "07902"):
-            period(person, f"01/{year}", f"12/{year}", agency_code=agency)
-    user = (get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!") if who == "superuser"
-            else officer("canbo07901", "07901", DISTRICT))
-    if "agency__id__exact" in query:
-        query = {"agency__id__exact": str(Agency.objects.get(code=query["agency__id__exact"]).pk)}
-    client.force_login(user)
-    changelist = client.get("/quan-tri/participation/period/", query).context["cl"]
-    years = [2020, 2019, 2018] if query or who == "district" else [2020, 2020, 2019, 2019, 2018, 2018]
-    assert [row.from_month.year for row in changelist.result_list] == years  # newest months first, as before
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE participation_period")
-        # A tiny table, where a scan and a sort would win: forbid them to see what the planner *can* do
-        # (with a million periods it chooses this index by itself instead of sorting the whole table).
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-    plan = changelist.queryset[:changelist.list_per_page].explain()
-    assert "Index Scan using period_admin_order_idx on participation_period" in plan, plan
-    assert "Sort" not in plan, plan  # the page is not sorted out of every period of the list
+    index, table, year_parameter, build, year_of = ORDERED_LISTS[url]
+    changelist = _first_page(client, url, build, year_parameter, case)
+    # newest first, and on the same day the row entered last first, as before
+    assert [(year_of(row), row.agency.code) for row in changelist.result_list] == SEEN_BY[case][2]
+    plan = _plan(changelist, table)
+    assert f"Index Scan using {index} on {table}" in plan, plan
+    assert "Sort" not in plan, plan  # the page is not sorted out of every row of the list
+
