@@ -61,7 +61,10 @@ class Feedback(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="ps_feedback_status_idx")]
+        indexes = [models.Index(fields=["status", "created_at"], name="ps_feedback_status_idx"),
+                   # The officers' list in its default order (this ordering, then Django's "-pk"), newest
+                   # first, without sorting all the feedback of the country (or of an agency) for a page.
+                   models.Index(fields=["-created_at", "-id"], name="ps_feedback_admin_order_idx")]
         constraints = [
             models.CheckConstraint(condition=~models.Q(phone="") | ~models.Q(email=""), name="ps_feedback_has_contact"),
             models.CheckConstraint(

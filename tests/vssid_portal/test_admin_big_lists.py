@@ -155,6 +155,8 @@ ORDERED_LISTS = {
                                         _period, lambda row: row.from_month.year),
     "/quan-tri/benefits/benefitrecord/": ("benefit_admin_order_idx", "benefits_benefitrecord", "received_on_nam",
                                           _benefit_record, lambda row: row.received_on.year),
+    "/quan-tri/public_services/feedback/": ("ps_feedback_admin_order_idx", "public_services_feedback", "created_at_nam",
+                                            _feedback, lambda row: timezone.localtime(row.created_at).year),
 }
 SEEN_BY = {  # who, what they ask: the rows (year, agency) of the first page, in the order shown
     "everything": ("superuser", {}, [(2026, "07902"), (2026, "07901"), (2025, "07902"), (2025, "07901"),
