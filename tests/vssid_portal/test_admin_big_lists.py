@@ -213,3 +213,18 @@ def test_the_first_page_of_a_big_list_is_read_in_order_from_an_index(client, url
     assert f"Index Scan using {index} on {table}" in plan, plan
     assert "Sort" not in plan, plan  # the page is not sorted out of every row of the list
 
+
+@pytest.mark.parametrize("case", SEEN_BY)
+def test_the_first_page_of_registrations_is_read_in_order_from_the_date_index(client, case):
+    """Registrations need no index of their own: the one on the date they were sent gives them in
+    order, and only the rows of one same instant are put in order of number (an incremental sort)."""
+    from tests.conftest import missing
+
+    if connection.vendor != "postgresql":
+        missing("the plan asserted is PostgreSQL's")
+    changelist = _first_page(client, "/quan-tri/accounts/registration/", _registration, "submitted_at_nam", case)
+    assert [(timezone.localtime(row.submitted_at).year, row.agency.code)
+            for row in changelist.result_list] == SEEN_BY[case][2]
+    plan = _plan(changelist, "accounts_registration")
+    assert "Index Scan Backward using accounts_registration_submitted_at_" in plan, plan
+    assert not re.search(r"^\s*(->\s+)?Sort  \(", plan, re.MULTILINE), plan  # no sort of every registration
