@@ -1,7 +1,10 @@
 """What the officers' admin shares across apps."""
 
+import datetime
+
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.exceptions import NotRegistered
@@ -208,9 +211,10 @@ DATE_PART_RANGES = {"year": (1, 9999), "iso_year": (1, 9999), "quarter": (1, 4),
                     "second": (0, 59)}
 
 
-def _date_part(model, key: str) -> str | None:
-    """The part of a date (a name in DATE_PART_RANGES) a list's filter `key` compares
-    (`person__birth_date__year__gte` → "year"), or None for a filter of anything else."""
+def _date_part(model, key: str) -> tuple[models.DateField, str] | None:
+    """The date (or date and time) field and the part of it (a name in DATE_PART_RANGES) a list's
+    filter `key` compares (`person__birth_date__year__gte` → birth_date, "year"), or None for a
+    filter of anything else."""
     parts = key.split(LOOKUP_SEP)
     for end in range(len(parts), 0, -1):
         try:
@@ -218,21 +222,41 @@ def _date_part(model, key: str) -> str | None:
         except (FieldDoesNotExist, NotRelationField):
             continue
         if isinstance(field, models.DateField):  # a DateTimeField too
-            return next((part for part in parts[end:] if part in DATE_PART_RANGES), None)
+            part = next((part for part in parts[end:] if part in DATE_PART_RANGES), None)
+            return (field, part) if part else None
         return None
     return None
 
 
-def _within(text: str, bounds: tuple[int, int]) -> bool:
+def _within(text: str, field: models.DateField, part: str) -> bool:
+    low, high = DATE_PART_RANGES[part]
     try:
-        return bounds[0] <= int(text) <= bounds[1]
+        value = int(text)
     except ValueError:
         return False
+    if not low <= value <= high:
+        return False
+    if part in ("year", "iso_year") and isinstance(field, models.DateTimeField) and settings.USE_TZ:
+        return _year_has_utc_bounds(value)
+    return True
+
+
+def _year_has_utc_bounds(year: int) -> bool:
+    """Whether the first and the last instant of `year` in the portal's time zone are times in UTC
+    too: the year 1 of Hồ Chí Minh City begins on 31/12 of the year 0 in UTC, which no datetime
+    holds, and the database backends that store UTC (SQLite) failed to convert it."""
+    try:
+        for moment in (datetime.datetime(year, 1, 1), datetime.datetime(year, 12, 31, 23, 59, 59, 999999)):
+            timezone.make_aware(moment).astimezone(datetime.UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 class PortalChangeList(ChangeList):
     """The change list of every model admin of the site: a date out of range in its address
-    (`?decided_at__year=99999999999`, `?birth_date__year=0`, `?at__month=13`), on the date hierarchy
+    (`?decided_at__year=99999999999`, `?birth_date__year=0`, `?at__month=13`, a year 1 of a date and
+    time: see _year_has_utc_bounds), on the date hierarchy
     or on any other date, is answered like any other wrong filter: Django redirects to the list with
     `?e=1`. Django checks only that the field exists; the year lookups' ValueError and OverflowError
     came when the page read its rows, and so did the errors of stepping the date hierarchy past year
@@ -240,8 +264,8 @@ class PortalChangeList(ChangeList):
 
     def get_filters(self, request):
         for key, values in self.get_filters_params().items():
-            part = _date_part(self.model, key)
-            if part and not all(_within(text, DATE_PART_RANGES[part]) for value in values for text in value.split(",")):
+            date_part = _date_part(self.model, key)
+            if date_part and not all(_within(text, *date_part) for value in values for text in value.split(",")):
                 raise IncorrectLookupParameters(f"{key}={values}")
         try:
             return super().get_filters(request)
