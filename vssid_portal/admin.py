@@ -15,6 +15,7 @@ from django.contrib.admin.utils import (
     get_fields_from_path,
     lookup_spawns_duplicates,
 )
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -327,6 +328,19 @@ class PortalAdminSite(admin.AdminSite):
             admin_class = type(admin_class.__name__, (admin_class, PortalModelAdmin),
                                {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__})
         super().register(model_or_iterable, admin_class, **options)
+
+    def autocomplete_view(self, request):
+        return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
+
+
+class PortalAutocompleteJsonView(AutocompleteJsonView):
+    """The answers of the admin's autocomplete boxes. A term with a NUL character (typed or put in
+    the address) matches nothing: PostgreSQL refuses it in a query, a server error."""
+
+    def get_queryset(self):
+        if "\x00" in self.term:
+            return self.model_admin.get_queryset(self.request).none()
+        return super().get_queryset()
 
 
 class AutocompleteWithinTheForm:

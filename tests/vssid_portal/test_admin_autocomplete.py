@@ -59,3 +59,16 @@ def test_a_row_of_the_field_is_still_shown_chosen(reference_data):
     html = client.get("/quan-tri/lookup/agency/add/", {"parent": agency.pk}).content.decode()
     select = re.search(r'<select name="parent"[^>]*>(.*?)</select>', html, re.S).group(1)
     assert re.search(rf'<option value="{agency.pk}" selected>', select)
+
+
+@pytest.mark.parametrize(("model", "name"), AUTOCOMPLETE, ids=[f"{model._meta.label}.{name}" for model, name in AUTOCOMPLETE])
+def test_a_term_with_a_nul_character_finds_nothing(db, model, name):
+    """PostgreSQL refuses a NUL character in a query: the box's answer is no row, not a server error."""
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.create_superuser("quantri", password=None))
+    asked = {"app_label": model._meta.app_label, "model_name": model._meta.model_name, "field_name": name}
+    assert client.get("/quan-tri/autocomplete/", {**asked, "term": "a"}).status_code == 200  # the control
+    for term in ["\x00", "Nguyễn\x00Văn"]:
+        response = client.get("/quan-tri/autocomplete/", {**asked, "term": term})
+        assert response.status_code == 200, repr(term)
+        assert response.json()["results"] == [], repr(term)
