@@ -106,6 +106,7 @@ def test_the_parent_finds_the_decision_in_the_inbox_with_a_link_to_act_on_it(cli
         assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in client.get("/ca-nhan/").content.decode()
     else:
         assert "Ảnh giấy khai sinh bị mờ." in notice.body and notice.link == URL
+        assert notice.subject == "Đăng ký tài khoản cho con chưa được duyệt"  # not as if the parent's own
     assert notice.subject in client.get("/thong-bao/").content.decode()
 
 
