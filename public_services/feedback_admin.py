@@ -16,6 +16,7 @@ from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
     RelationLinksOnlyWhereAllowed,
+    TextareaAsTyped,
     year_filter,
 )
 from vssid_portal.files import private_file_response
@@ -32,7 +33,7 @@ class FeedbackAnswerForm(forms.ModelForm):
     class Meta:
         model = Feedback
         fields = ["answer"]
-        widgets = {"answer": forms.Textarea(attrs={"rows": 8})}
+        widgets = {"answer": TextareaAsTyped(attrs={"rows": 8})}
 
     def clean_answer(self):
         answer = (self.cleaned_data.get("answer") or "").strip()

@@ -37,8 +37,28 @@ def posted_text(request, name: str) -> str:
     Line breaks come back as "\n": the browser sends each as CRLF but counts it as one character
     against the box's maxlength, so a note that fitted the box was refused as too long by as many
     characters as it had lines, and stored with "\r"."""
-    text = forms.CharField(required=False, strip=False).clean(request.POST.get(name, ""))
+    return as_typed(forms.CharField(required=False, strip=False).clean(request.POST.get(name, "")))
+
+
+def as_typed(text: str) -> str:
+    """A text box's value with its line breaks as the officer typed them ("\n"), not as the browser
+    sent them (CRLF), so that it is counted as the box's maxlength counted it."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _LineBreaksAsTyped:
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return as_typed(value) if isinstance(value, str) else value
+
+
+class TextareaAsTyped(_LineBreaksAsTyped, forms.Textarea):
+    """A text box of an admin form (a note, a reason, an answer) whose line breaks count one
+    character each, as its maxlength counted them (see posted_text)."""
+
+
+class AdminTextareaAsTyped(_LineBreaksAsTyped, widgets.AdminTextareaWidget):
+    """Django's admin text box, its line breaks as typed: every model's long text (PortalModelAdmin)."""
 
 
 class GivenUpFilter(admin.SimpleListFilter):
@@ -304,7 +324,9 @@ def _may_be(field, text: str) -> bool:
 class PortalModelAdmin(admin.ModelAdmin):
     """What every model admin of the site shares (PortalAdminSite adds it to those that do not
     derive from it, the installed packages' included): see PortalChangeList and
-    PortalAutocompleteSelect."""
+    PortalAutocompleteSelect; a long text's line breaks as typed (AdminTextareaAsTyped)."""
+
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaAsTyped}}
 
     def get_changelist(self, request, **kwargs):
         return PortalChangeList

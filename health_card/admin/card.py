@@ -17,6 +17,7 @@ from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
     RelationLinksOnlyWhereAllowed,
+    TextareaAsTyped,
     year_filter,
 )
 from vssid_portal.text import sentence
@@ -89,7 +90,7 @@ class CardReasonForm(forms.Form):
 
     reason = forms.ChoiceField(label="Lý do", widget=forms.RadioSelect,
                                error_messages={"required": "Chọn lý do."})
-    details = forms.CharField(label="Ghi chú", required=False, max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+    details = forms.CharField(label="Ghi chú", required=False, max_length=200, widget=TextareaAsTyped(attrs={"rows": 3}),
                               help_text="Gửi cho người tham gia cùng lý do. Bắt buộc khi chọn “Lý do khác”. "
                                         "Tối đa 200 ký tự.")
 

@@ -104,6 +104,16 @@ def test_an_other_reason_too_long_gets_one_error(card):
     assert "201" in html and "Ghi rõ lý do khi chọn “Lý do khác”." not in html  # the length error alone
 
 
+def test_details_that_fill_the_box_with_line_breaks_are_taken(card, holder):
+    """The box's maxlength (200) counts a line break as one character; the browser sends it as CRLF."""
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    typed = "\n".join(["Người tham gia đã có thẻ do đơn vị khác cấp."] * 4).ljust(200, ".")
+    assert len(typed) == 200
+    assert revoke(client, card, reason="khac", details=typed.replace("\n", "\r\n")).status_code == 302
+    card.refresh_from_db()
+    assert card.status == Card.Status.REVOKED and card.reason == " ".join(typed.split())
+
+
 def test_revoke_asks_the_reason_and_tells_the_holder(card, holder):
     client = logged_in(officer("canbo07901", "07901", DISTRICT))
     page = client.post(CARDS, {"action": "revoke", "_selected_action": [card.pk]})

@@ -420,6 +420,16 @@ def test_officers_of_the_receiving_agency_and_above_see_it_others_do_not(sent, d
     assert citizen_client.get(ADMIN).status_code == 302
 
 
+def test_an_answer_that_fills_the_box_with_line_breaks_is_taken_as_typed(sent, district_officer):
+    """The box's maxlength (3000) counts a line break as one character; the browser sends it as CRLF."""
+    typed = "\n".join(["Cơ quan BHXH đã đề nghị đơn vị chốt sổ."] * 40 + ["Bạn nhận sổ tại đơn vị."]).ljust(3000, ".")
+    assert len(typed) == 3000
+    response = logged(district_officer).post(f"{ADMIN}{sent.pk}/change/", {"answer": typed.replace("\n", "\r\n")})
+    assert response.status_code == 302, response.content.decode()
+    sent.refresh_from_db()
+    assert sent.answer == typed and "\r" not in sent.answer
+
+
 def test_the_officer_answers_and_the_sender_gets_it_by_sms_email_and_status_page(
         client, sent, district_officer, sms_outbox, django_capture_on_commit_callbacks):
     officer_client = logged(district_officer)
