@@ -45,11 +45,12 @@ class CardReissue(Procedure):
         state = card_state(card) if card is not None else None
         if state in IN_USE:
             return ""
-        if state == Kind.EXPIRED:
-            return gettext("Thẻ BHYT đã hết hạn nên không cấp lại được: thủ tục này dành cho thẻ còn hạn bị mất "
-                           "hoặc hỏng. Để được cấp thẻ mới, hãy tiếp tục tham gia BHYT qua đơn vị nơi làm việc, nhà "
-                           "trường hoặc đại lý thu, hoặc liên hệ cơ quan BHXH quản lý.")
         # Named, as the benefit procedures name theirs: a parent may be viewing a child's records.
+        if state == Kind.EXPIRED:
+            return gettext("Thẻ BHYT của %(name)s đã hết hạn nên không cấp lại được: thủ tục này dành cho thẻ còn "
+                           "hạn bị mất hoặc hỏng. Để được cấp thẻ mới, hãy tiếp tục tham gia BHYT qua đơn vị nơi làm "
+                           "việc, nhà trường hoặc đại lý thu, hoặc liên hệ cơ quan BHXH quản lý.") % {
+                               "name": person.full_name}
         return gettext("%(name)s chưa có thẻ BHYT đang sử dụng nên không cấp lại được. Hãy liên hệ cơ quan BHXH "
                        "quản lý.") % {"name": person.full_name}
 

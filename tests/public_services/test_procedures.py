@@ -118,10 +118,10 @@ def test_card_reissue_is_not_offered_for_a_card_past_its_end_date(owner, facilit
     card, today = issue(owner.person, facility), timezone.localdate()
     Card.objects.filter(pk=card.pk).update(valid_to=today - datetime.timedelta(days=1))  # still "active"
     reason = registry.get("BHYT-CL").unavailable(owner.person)
-    assert reason.startswith("Thẻ BHYT đã hết hạn nên không cấp lại được") and "tiếp tục tham gia BHYT" in reason
+    assert reason.startswith("Thẻ BHYT của Nguyễn Văn Đức đã hết hạn nên không cấp lại được") and "tiếp tục tham gia BHYT" in reason
     client.force_login(owner)
     page = client.get("/dich-vu-cong/cap-lai-the-bhyt/").content.decode()
-    assert "Thẻ BHYT đã hết hạn nên không cấp lại được" in page and 'name="reason"' not in page
+    assert "Thẻ BHYT của Nguyễn Văn Đức đã hết hạn nên không cấp lại được" in page and 'name="reason"' not in page
     Card.objects.filter(pk=card.pk).update(valid_to=today)  # its last day: still reissued
     assert registry.get("BHYT-CL").unavailable(owner.person) == ""
 

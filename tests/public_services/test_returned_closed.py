@@ -19,7 +19,7 @@ from .helpers import district_officer, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-EXPIRED = "Thẻ BHYT đã hết hạn nên không cấp lại được"
+EXPIRED = "Thẻ BHYT của Nguyễn Văn Đức đã hết hạn nên không cấp lại được"
 
 
 @pytest.fixture
