@@ -4,7 +4,7 @@ it speaks, and posts over Django's upload limits."""
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpResponseNotAllowed
+from django.http import FileResponse, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParser
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
@@ -72,6 +72,16 @@ class ChosenLanguageMiddleware:
     The admin's own pages (labels, actions, messages, the records) are Vietnamese only: with English
     chosen on the portal, Django's frame around them turned English, half of each page in each
     language.
+
+    The request's language is active only while the request is answered: the language the thread
+    had before comes back once the response is made (Django's LocaleMiddleware leaves it active),
+    so whatever runs next on the thread (a management command, an eager Celery task, the next
+    test) does not start in the last visitor's language. A streamed response is rendered lazily,
+    after this returns: its content is read with the request's language active again, from its
+    first chunk to its end (or its close), and the thread's language comes back after it. A view
+    that streams in another language sets it in its generator (the participation CSV is
+    Vietnamese). A file (FileResponse) is streamed as it is, nothing in it translated, and keeps the
+    server's file wrapper; so is an asynchronous stream, which the portal (served by WSGI) has none of.
     """
 
     def __init__(self, get_response):
@@ -83,12 +93,21 @@ class ChosenLanguageMiddleware:
         language = chosen if chosen in self.available else settings.LANGUAGE_CODE
         if request.path.startswith(reverse("admin:index")):
             language = settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        with translation.override(language):
+            response = self.get_response(request)
+        if response.streaming and not response.is_async and not isinstance(response, FileResponse):
+            response.streaming_content = _streamed_in(language, response.streaming_content)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+def _streamed_in(language, chunks):
+    """The chunks of a streamed response, read with `language` active; the thread's language back
+    at the end, or when the server closes the response early (the visitor went away)."""
+    with translation.override(language):
+        yield from chunks
 
 
 def handles_upload_limits(view):

@@ -10,7 +10,7 @@ import zoneinfo
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import Guardianship
 from health_card.models import Card, CardCheck
@@ -59,7 +59,6 @@ def test_the_living_area_is_english_on_the_english_page_and_vietnamese_on_the_pr
     assert "<dt>Living area</dt><dd>K1 – island commune or island district</dd>" in text(client.get("/the-bhyt/"))
     path = tmp_path / "the.pdf"
     path.write_bytes(client.get(f"/the-bhyt/{card.pk}/in/").content)
-    translation.deactivate()  # the middleware leaves the request's language active on the thread
     printed = re.sub(r"\s+", " ", subprocess.run([require_tool("pdftotext", "poppler-utils"), str(path), "-"],
                                                  capture_output=True, check=True).stdout.decode())
     assert "Nơi sinh sống K1 – xã đảo, huyện đảo" in printed and "island" not in printed

@@ -14,12 +14,6 @@ from tests.benefits.helpers import citizen, record
 from tests.html_language import languages_of
 
 
-@pytest.fixture(autouse=True)
-def _vietnamese_afterwards():
-    yield
-    translation.deactivate()
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("channel", [Message.Channel.INBOX, Message.Channel.SMS])
 def test_a_message_sent_while_english_is_active_is_vietnamese(reference_data, channel):

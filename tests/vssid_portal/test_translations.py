@@ -134,12 +134,49 @@ def test_the_admin_stays_vietnamese_when_english_is_chosen_on_the_portal(client,
     assert client.get("/")["Content-Language"] == "en"  # the portal's own pages keep the visitor's choice
 
 
-@pytest.fixture(autouse=True)
-def _vietnamese_afterwards():
-    """ChosenLanguageMiddleware activates the request's language and leaves it active on the
-    thread: after a test's English request, the next test would otherwise start in English."""
-    yield
-    translation.deactivate()
+@pytest.mark.django_db
+@pytest.mark.parametrize(("before", "chosen"), [(None, "en"), ("vi", "en"), ("en", "vi")])
+def test_the_thread_has_its_own_language_back_after_a_request(client, reference_data, before, chosen):
+    """The request's language is the page's only: what runs next on the thread (a management
+    command, an eager Celery task, the next test) does not start in the last visitor's language."""
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = chosen
+    with translation.override(before):
+        expected = translation.get_language()
+        response = client.get("/")
+        assert response["Content-Language"] == chosen and f'<html lang="{chosen}"' in response.content.decode()
+        assert translation.get_language() == expected
+
+
+def test_a_streamed_response_is_read_in_the_request_language_and_the_thread_has_its_own_back(rf):
+    """A streamed response is rendered while the server reads it, after the middleware returned:
+    its chunks speak the request's language, and the thread's language comes back at its end, or
+    when the server closes it early."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+    from django.http import StreamingHttpResponse
+    from django.utils.translation import gettext
+
+    from vssid_portal.middleware import ChosenLanguageMiddleware
+
+    middleware = ChosenLanguageMiddleware(
+        lambda request: StreamingHttpResponse(gettext(text) for text in ("Về trang chủ", "Hỗ trợ")))
+    request = rf.get("/")
+    request.COOKIES[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("vi"):
+        response = middleware(request)
+        assert translation.get_language() == "vi"
+        assert b"".join(response.streaming_content) == "Back to the home pageHelp".encode()
+        assert translation.get_language() == "vi"
+
+        response = middleware(request)
+        chunks = iter(response.streaming_content)
+        assert next(chunks) == b"Back to the home page"
+        request_finished.disconnect(close_old_connections)  # as the test client does: no database here
+        try:
+            response.close()  # the visitor went away
+        finally:
+            request_finished.connect(close_old_connections)
+        assert translation.get_language() == "vi"
 
 
 # --- The English catalogue --------------------------------------------------------------------
