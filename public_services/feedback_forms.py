@@ -127,3 +127,12 @@ class FeedbackLookupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": _("Nhập số điện thoại hoặc thư điện tử đã khai khi gửi.")},
     )
+
+    def __init__(self, *args, contact_first: bool = False, **kwargs):
+        """`contact_first` when the tracking number came filled in (a status link opened after its
+        session ended): the focus starts in the contact box, the one still to fill. Otherwise the
+        page opens at its top, and a form shown again with errors gives the focus to its error
+        summary (error-summary.js)."""
+        super().__init__(*args, **kwargs)
+        if contact_first:
+            self.fields["contact"].widget.attrs["autofocus"] = True

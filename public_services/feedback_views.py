@@ -141,7 +141,9 @@ def feedback_status(request, tracking_number):
 @ratelimit(key="vssid_portal.ratelimit.client_ip", rate=LOOKUP_RATE, method="POST", block=False,
            group="public_services.feedback_lookup")
 def feedback_lookup(request):
-    form = FeedbackLookupForm(request.POST or None, initial={"tracking_number": request.GET.get("ma", "")})
+    prefilled = request.GET.get("ma", "")
+    form = FeedbackLookupForm(request.POST or None, initial={"tracking_number": prefilled},
+                              contact_first=request.method == "GET" and bool(TRACKING_NUMBER.fullmatch(prefilled)))
     if getattr(request, "limited", False):
         form.is_valid()
         form.add_error(None, gettext("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."))

@@ -167,6 +167,18 @@ def test_a_failed_check_of_the_bhxh_code_lookup_shows_the_question_its_message_p
         context.close()
 
 
+def test_a_feedback_status_link_opened_after_its_session_ended_starts_in_the_contact_box(phone, live_server):
+    """The tracking number is filled in: the focus is in the one box still to fill."""
+    page = phone
+    page.goto(live_server.url + "/dich-vu-cong/phan-anh/PA2611ABCD2345/")
+    page.wait_for_url("**/dich-vu-cong/phan-anh/tra-cuu/?ma=PA2611ABCD2345")
+    check(page, "Tra cứu phản ánh đã gửi")
+    assert page.get_by_label("Mã phản ánh").input_value() == "PA2611ABCD2345"
+    assert page.evaluate("document.activeElement.name") == "contact"
+    page.keyboard.type("0912345678")
+    assert page.get_by_label("Số điện thoại hoặc thư điện tử đã khai khi gửi").input_value() == "0912345678"
+
+
 @pytest.fixture
 def faq_and_news(transactional_db):
     """The seeded questions and articles (an earlier browser test's flush removed the migration's rows)."""

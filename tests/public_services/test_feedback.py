@@ -123,6 +123,26 @@ def test_a_tracking_number_outside_its_session_asks_for_the_contact_whether_it_e
     assert f'name="tracking_number" value="{number}"' in html and CONTENT not in html
 
 
+AUTOFOCUSED = re.compile(r"<[^>]*\bautofocus\b[^>]*>")
+
+
+@pytest.mark.parametrize("tracking", ["sent", "PA2611ZZZZZZZZ"])
+def test_the_focus_starts_in_the_contact_box_when_the_tracking_number_came_filled_in(sent, tracking):
+    """The one box still to fill has the focus; the lookup opened otherwise starts at the page's top,
+    and with errors the error summary takes the focus (error-summary.js), no box."""
+    number = sent.tracking_number if tracking == "sent" else tracking
+    other = Client()
+    html = other.get(other.get(f"/dich-vu-cong/phan-anh/{number}/")["Location"]).content.decode()
+    tags = AUTOFOCUSED.findall(html)
+    assert len(tags) == 1 and 'name="contact"' in tags[0], tags
+    assert f'name="tracking_number" value="{number}"' in html
+    for url in (LOOKUP, f"{LOOKUP}?ma=", f"{LOOKUP}?ma=PA2611", f"{LOOKUP}?ma={number.lower()}"):
+        assert not AUTOFOCUSED.search(other.get(url).content.decode()), url
+    for contact in ("", "0987654321"):  # a box left empty; a pair that finds nothing
+        errors = other.post(f"{LOOKUP}?ma={number}", {"tracking_number": number, "contact": contact}).content.decode()
+        assert 'class="error-summary"' in errors and not AUTOFOCUSED.search(errors), contact
+
+
 @pytest.mark.parametrize("malformed", ["PA2611ZZZZZZZ", "PA2611ZZZZZZZ0", "pa2611zzzzzzzz", "HS2611ZZZZZZZZ", "x"])
 def test_a_malformed_tracking_number_is_not_found(client, sent, malformed):
     assert client.get(f"/dich-vu-cong/phan-anh/{malformed}/").status_code == 404
