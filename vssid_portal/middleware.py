@@ -21,11 +21,21 @@ def answers_every_method(view):
     return view
 
 
+def chosen_language(request) -> str:
+    """The language of the answer to `request` (see ChosenLanguageMiddleware): the visitor's choice
+    of the language switcher, else Vietnamese; Vietnamese always in the officers' admin."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen not in {code for code, _name in settings.LANGUAGES} or request.path.startswith(reverse("admin:index")):
+        return settings.LANGUAGE_CODE
+    return chosen
+
+
 class AllowedMethodsMiddleware:
     """The portal is read with GET and HEAD and written with POST. Any other method (TRACE,
     OPTIONS, PUT, PATCH, DELETE...) is answered 405 before a view renders anything: Django's
     function views would otherwise answer TRACE and OPTIONS like GET. A view marked with
-    `answers_every_method` gives that answer itself."""
+    `answers_every_method` gives that answer itself. The answer's one line is in the visitor's
+    language, though no page is rendered and ChosenLanguageMiddleware has not run yet."""
 
     ALLOWED = ("GET", "HEAD", "POST")
 
@@ -34,8 +44,13 @@ class AllowedMethodsMiddleware:
 
     def __call__(self, request):
         if request.method not in self.ALLOWED and not self._answered_by_view(request):
-            return HttpResponseNotAllowed(self.ALLOWED, content="Cổng chỉ nhận các phương thức GET, HEAD và POST.",
-                                          content_type="text/plain; charset=utf-8")
+            language = chosen_language(request)
+            with translation.override(language):
+                refusal = gettext("Cổng chỉ nhận các phương thức GET, HEAD và POST.")
+            response = HttpResponseNotAllowed(self.ALLOWED, content=refusal, content_type="text/plain; charset=utf-8")
+            response["Content-Language"] = language
+            patch_vary_headers(response, ("Cookie",))
+            return response
         return self.get_response(request)
 
     @staticmethod
@@ -86,13 +101,9 @@ class ChosenLanguageMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.available = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
-        if request.path.startswith(reverse("admin:index")):
-            language = settings.LANGUAGE_CODE
+        language = chosen_language(request)
         request.LANGUAGE_CODE = language
         with translation.override(language):
             response = self.get_response(request)

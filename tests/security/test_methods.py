@@ -3,7 +3,9 @@ before a view renders anything (vssid_portal.middleware.AllowedMethodsMiddleware
 card-check API, which answers every method but POST with its own JSON 405."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db]
 
@@ -19,6 +21,23 @@ def test_other_methods_are_refused_with_405(method, path):
     assert response["Allow"] == "GET, HEAD, POST"
     assert "GET, HEAD và POST" in response.content.decode()
     assert "<html" not in response.content.decode()  # no page rendered, nothing of the request echoed
+
+
+@pytest.mark.parametrize(("path", "language", "said", "not_said"), [
+    ("/tra-cuu/co-so-kcb/", "en", "The portal accepts only the GET, HEAD and POST methods.", "GET, HEAD và POST"),
+    ("/dich-vu-cong/phan-anh/tra-cuu/", "vi", "Cổng chỉ nhận các phương thức GET, HEAD và POST.", "accepts"),
+    ("/quan-tri/", "en", "Cổng chỉ nhận các phương thức GET, HEAD và POST.", "accepts"),  # the admin is Vietnamese
+])
+def test_the_405_is_said_in_the_chosen_language(path, language, said, not_said):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    before = translation.get_language()
+    response = client.delete(path)
+    text = response.content.decode()
+    assert response.status_code == 405 and said in text and not_said not in text
+    assert response["Content-Language"] == ("vi" if path == "/quan-tri/" else language)
+    assert "Cookie" in response["Vary"]
+    assert translation.get_language() == before
 
 
 def test_get_head_and_post_still_reach_the_views(reference_data):
