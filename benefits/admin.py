@@ -23,6 +23,8 @@ class BenefitEventInline(AuditTrailInline):
 
 
 class BenefitRecordAdminForm(SeenVersionForm):
+    money_fields = ("amount", "monthly_amount")
+
     class Meta:
         model = BenefitRecord
         fields = "__all__"

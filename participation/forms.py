@@ -13,6 +13,7 @@ class PeriodAdminForm(SeenVersionForm):
     be logged and announced as done. So is a save from a page opened before another one's save."""
 
     version_field = "updated_at"  # a period has no revision; every save (the import's too) sets it
+    money_fields = ("base", "amount")
 
     class Meta:
         model = Period

@@ -15,12 +15,13 @@ from accounts.models import Person
 from accounts.validators import bhxh_code_validator
 from lookup.models import MedicalFacility
 from vssid_portal.admin import AuditTrailInline, FoldedKeySearch, NotFoundOutsideScope, year_filter
+from vssid_portal.audit import EMPTY
 from vssid_portal.concurrent_edits import SeenVersionForm
-from vssid_portal.templatetags.vn_format import vnd
+from vssid_portal.templatetags.vn_format import vn_number, vnd
 
 from ..models import Visit, VisitEvent, VisitLine
 from ..selectors_visits import visit_in_scope, visits_visible_to
-from ..services_visits import TOTAL_FIELDS, check_dates, check_totals, fill_totals, visit_save
+from ..services_visits import MONEY_FIELDS, TOTAL_FIELDS, check_dates, check_totals, fill_totals, visit_save
 
 # One answer for a code that does not exist and for a person outside the user's scope: the form
 # must not tell whether a BHXH code is in the registry.
@@ -78,6 +79,8 @@ class VisitAdminForm(SeenVersionForm):
     bhxh_code = forms.CharField(label="Mã số BHXH của người bệnh", max_length=10, required=False,
                                 help_text="10 chữ số, in trên thẻ BHYT.")
 
+    money_fields = MONEY_FIELDS
+
     class Meta:
         model = Visit
         fields = ["facility", "reference", "kind", "admitted_on", "discharged_on", "diagnosis_code", "diagnosis_name",
@@ -97,6 +100,13 @@ class VisitAdminForm(SeenVersionForm):
         if "facility" in self.fields and _own_facility_only(self.user):  # their own facility only
             self.fields["facility"].queryset = MedicalFacility.objects.filter(pk=self.user.facility_id)
             self.fields["facility"].initial = self.user.facility_id
+
+    def seen_extras(self, instance):
+        """The cost lines are saved with the visit: another save's change of them is shown too."""
+        lines = "; ".join(f"{line.get_category_display()} – {line.description}: {vn_number(line.quantity)} {line.unit} × "
+                          f"{vnd(line.unit_price)} = {vnd(line.amount)}, BHYT {vnd(line.bhyt_amount)}"
+                          for line in instance.lines.order_by("pk"))
+        return {"lines": ("Các dòng chi phí", lines or EMPTY)}
 
     def clean_bhxh_code(self):
         code = "".join(self.cleaned_data.get("bhxh_code", "").split())

@@ -100,6 +100,12 @@ def admin_form(client, url, form_id="benefitrecord_form"):
     """The admin form at `url` as the browser would post it unchanged."""
     response = client.get(url)
     assert response.status_code == 200, response.status_code
+    return shown_form(response, form_id)
+
+
+def shown_form(response, form_id="benefitrecord_form"):
+    """The admin form of a page already answered (a form shown again with its errors) as the
+    browser would post it unchanged."""
     reader = _FormReader(form_id)
     reader.feed(response.content.decode())
     reader.data.pop("csrfmiddlewaretoken", None)

@@ -2,6 +2,7 @@
 agencies outside their scope refused, every real change told once through the service, a no-op
 save told never; the adjustment table editable."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from benefits.models import BenefitEvent, BenefitRecord, SalaryAdjustment
 from lookup.models import Agency
 from notifications.models import Message
 
-from .helpers import DISTRICT, PROVINCE, admin_form, benefits_officer, citizen, decided, record
+from .helpers import DISTRICT, PROVINCE, admin_form, benefits_officer, citizen, decided, record, shown_form
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 LIST = "/quan-tri/benefits/benefitrecord/"
@@ -149,10 +150,11 @@ def test_a_change_is_told_once_and_an_unchanged_save_never(client, records):
     assert event.changes.startswith("trạng thái: Đã tiếp nhận → Không giải quyết")
 
 
-STALE = "Hồ sơ này vừa được người khác sửa sau khi bạn mở trang. Hãy tải lại trang để xem bản mới rồi sửa lại."
+STALE = "Người khác đã lưu hồ sơ này sau khi bạn mở trang"
 
 
-def test_a_page_opened_before_another_officers_save_cannot_overwrite_it(client, db, reference_data):
+def test_a_page_opened_before_another_officers_save_is_shown_again_with_that_save_and_can_then_be_saved(
+        client, db, reference_data):
     user = citizen()
     obj = record(user.person, **decided(amount=5_217_200))
     url = change_url(obj)
@@ -162,17 +164,81 @@ def test_a_page_opened_before_another_officers_save_cannot_overwrite_it(client, 
     assert Message.objects.filter(user=user).count() == 2  # B's change: notice + SMS
 
     response = client.post(url, {**page_of_a, "decision_number": "456/QĐ-BHXH"})
-    assert response.status_code == 200  # the page again, with what A typed, and why
+    assert response.status_code == 200  # the page again, with what A typed, and what B saved
     html = response.content.decode()
-    assert STALE in html and 'value="456/QĐ-BHXH"' in html
+    assert STALE in html and '<a href="#id_amount">Số tiền được hưởng (đ): 6.000.000 đ</a>' in html
+    assert "Người khác vừa lưu: 6.000.000 đ. Ô này vẫn giữ giá trị bạn đã nhập." in html
+    assert 'href="#id_decision_number"' not in html  # A's own change is not B's
+    shown_again = shown_form(response)
+    assert (shown_again["amount"], shown_again["decision_number"]) == ("5217200", "456/QĐ-BHXH")
     obj.refresh_from_db()
     assert (obj.amount, obj.decision_number, obj.revision) == (6_000_000, "123/QĐ-BHXH", 1)
     assert BenefitEvent.objects.filter(record=obj).count() == 1
     assert Message.objects.filter(user=user).count() == 2
 
-    client.post(url, {**admin_form(client, url), "decision_number": "456/QĐ-BHXH"})  # A reloads and saves again
+    response = client.post(url, shown_again)  # A, having seen B's amount, saves what the page holds
+    assert response.status_code == 302
     obj.refresh_from_db()
-    assert (obj.amount, obj.decision_number, obj.revision) == (6_000_000, "456/QĐ-BHXH", 2)
+    assert (obj.amount, obj.decision_number, obj.revision) == (5_217_200, "456/QĐ-BHXH", 2)
+    assert BenefitEvent.objects.filter(record=obj).count() == 2
+    assert Message.objects.filter(user=user, template="benefit_updated").count() == 4  # one notice + SMS each
+
+
+def test_a_save_made_while_the_page_was_shown_again_is_refused_again_with_its_values(client, db, reference_data):
+    user = citizen()
+    obj = record(user.person, **decided(amount=5_217_200))
+    url = change_url(obj)
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    page_of_a = admin_form(client, url)
+    client.post(url, {**admin_form(client, url), "amount": "6000000"})  # officer B
+    shown_again = shown_form(client.post(url, {**page_of_a, "decision_number": "456/QĐ-BHXH"}))
+    client.post(url, {**admin_form(client, url), "expected_on": "15/12/2025", "payment_method": "cash"})  # officer C
+
+    response = client.post(url, shown_again)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert STALE in html and '<a href="#id_expected_on">Ngày hẹn trả kết quả: 15/12/2025</a>' in html
+    assert '<a href="#id_payment_method">Hình thức nhận: Tiền mặt tại điểm chi trả (bưu điện)</a>' in html
+    assert 'href="#id_amount"' not in html  # B's amount was shown already
+    obj.refresh_from_db()
+    assert (obj.amount, obj.decision_number, obj.payment_method, obj.revision) == (6_000_000, "123/QĐ-BHXH", "cash", 2)
+    assert Message.objects.filter(user=user).count() == 4  # B's and C's saves
+
+    assert client.post(url, shown_form(response)).status_code == 302  # A saves, having seen C's values too
+    obj.refresh_from_db()
+    assert (obj.amount, obj.decision_number, obj.payment_method, obj.expected_on, obj.revision) == (
+        5_217_200, "456/QĐ-BHXH", "bank", datetime.date(2025, 9, 15), 3)
+    assert Message.objects.filter(user=user).count() == 6
+
+
+def test_a_page_that_carried_only_the_version_is_shown_every_stored_value_it_would_overwrite(
+        client, db, reference_data):
+    """A page opened before the values shown were carried with the version: what the other save
+    changed cannot be told from what the officer typed, so every value that differs is shown."""
+    user = citizen()
+    obj = record(user.person, **decided(amount=5_217_200))
+    url = change_url(obj)
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    page_of_a = {**admin_form(client, url), "seen_version": "0"}
+    client.post(url, {**admin_form(client, url), "amount": "6000000"})  # officer B
+
+    response = client.post(url, {**page_of_a, "decision_number": "456/QĐ-BHXH"})
+    html = response.content.decode()
+    assert '<a href="#id_amount">Số tiền được hưởng (đ): 6.000.000 đ</a>' in html
+    assert '<a href="#id_decision_number">Số quyết định: 123/QĐ-BHXH</a>' in html
+    assert 'href="#id_received_on"' not in html
+    assert client.post(url, shown_form(response)).status_code == 302
+    obj.refresh_from_db()
+    assert (obj.amount, obj.decision_number, obj.revision) == (5_217_200, "456/QĐ-BHXH", 2)
+
+
+def test_the_change_page_reads_as_many_queries_as_before_it_carried_the_values_shown(
+        client, db, reference_data, django_assert_num_queries):
+    obj = record(citizen().person, **decided())
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    client.get(change_url(obj))
+    with django_assert_num_queries(5):  # the digests of the values shown are of the record already read
+        assert client.get(change_url(obj)).status_code == 200
 
 
 def test_the_person_of_a_record_cannot_be_changed(client, records):

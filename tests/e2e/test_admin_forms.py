@@ -64,3 +64,30 @@ def test_a_saved_visit_with_its_cost_lines(admin_page, live_server):
     assert page.get_by_role("textbox", name="Nội dung", exact=True).count() >= 2  # the saved lines and the empty one
     assert page.get_by_role("checkbox", name=re.compile(r"^Xóa Khám bệnh")).count() >= 1
     check(page)
+
+
+def test_a_visit_saved_by_someone_else_meanwhile_is_shown_before_a_second_save(admin_page, live_server):
+    from health_card.models import Visit
+    from tests.benefits.helpers import admin_form
+
+    saved = visit(citizen().person)
+    url = f"/quan-tri/health_card/visit/{saved.pk}/change/"
+    page = admin_page
+    page.goto(live_server.url + url)
+    colleague = Client()
+    colleague.force_login(User.objects.get(username="quantri"))
+    colleague.post(url, {**admin_form(colleague, url, form_id="visit_form"), "discharged_on": "06/03/2025"})
+
+    page.get_by_label("Chẩn đoán chính").fill("Viêm họng cấp")
+    page.locator("input[name=_continue]").click()
+    summary = page.get_by_role("alert").filter(has_text="Người khác đã lưu hồ sơ này sau khi bạn mở trang")
+    summary.wait_for()
+    assert summary.get_by_role("link", name="Ngày ra: 06/03/2025").count() == 1
+    assert page.get_by_label("Chẩn đoán chính").input_value() == "Viêm họng cấp"
+    check(page)
+
+    page.locator("input[name=_continue]").click()  # saved again, knowing the colleague's date
+    page.wait_for_url(re.compile(r"/change/$"))
+    assert page.get_by_role("alert").filter(has_text="Người khác đã lưu").count() == 0
+    stored = Visit.objects.get(pk=saved.pk)
+    assert (stored.diagnosis_name, stored.discharged_on.day, stored.revision) == ("Viêm họng cấp", 4, 2)

@@ -22,7 +22,7 @@ from health_card.services_visits import visit_save
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
 from tests.accounts.helpers import make_person, officer
-from tests.benefits.helpers import admin_form
+from tests.benefits.helpers import admin_form, shown_form
 from tests.html_language import languages_of
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -595,7 +595,11 @@ def test_admin_form_errors_are_shown_not_raised(client, db):
 STALE = "Hồ sơ này vừa được người khác sửa sau khi bạn mở trang. Hãy tải lại trang để xem bản mới rồi sửa lại."
 
 
-def test_a_page_opened_before_another_save_cannot_overwrite_it(client, db, django_capture_on_commit_callbacks):
+SHOWN_AGAIN = "Người khác đã lưu hồ sơ này sau khi bạn mở trang"
+
+
+def test_a_page_opened_before_another_save_is_shown_again_with_that_save_and_can_then_be_saved(
+        client, db, django_capture_on_commit_callbacks):
     user = citizen()
     obj = visit(user.person, revision=1)
     url = f"{ADMIN}{obj.pk}/change/"
@@ -607,9 +611,11 @@ def test_a_page_opened_before_another_save_cannot_overwrite_it(client, db, djang
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {**page_of_a, "diagnosis_name": "Viêm họng cấp"})
-    assert response.status_code == 200  # the page again, with what was typed, and why
+    assert response.status_code == 200  # the page again, with what was typed, and what the colleague saved
     html = response.content.decode()
-    assert STALE in html and 'value="Viêm họng cấp"' in html
+    assert SHOWN_AGAIN in html and 'value="Viêm họng cấp"' in html
+    assert '<a href="#id_discharged_on">Ngày ra: 06/03/2025</a>' in html
+    assert 'href="#id_diagnosis_name"' not in html and 'href="#lines-group"' not in html
     obj.refresh_from_db()
     assert (obj.discharged_on, obj.revision) == (datetime.date(2025, 3, 6), 2)
     assert obj.diagnosis_name.startswith("Nhiễm trùng") and VisitEvent.objects.filter(visit=obj).count() == 1
@@ -619,10 +625,54 @@ def test_a_page_opened_before_another_save_cannot_overwrite_it(client, db, djang
         visit_save(visit=obj, lines=list(obj.lines.all()), seen_version=1)
     assert error.value.messages == [STALE]
 
-    with django_capture_on_commit_callbacks(execute=True):  # reloaded and saved again
-        client.post(url, {**admin_form(client, url, form_id="visit_form"), "diagnosis_name": "Viêm họng cấp"})
+    with django_capture_on_commit_callbacks(execute=True):  # saved again, knowing the colleague's date
+        response = client.post(url, shown_form(response, form_id="visit_form"))
+    assert response.status_code == 302
     obj.refresh_from_db()
-    assert (obj.discharged_on, obj.diagnosis_name, obj.revision) == (datetime.date(2025, 3, 6), "Viêm họng cấp", 3)
+    assert (obj.discharged_on, obj.diagnosis_name, obj.revision) == (datetime.date(2025, 3, 4), "Viêm họng cấp", 3)
+    assert obj.lines.count() == 4 and len(messages_of(user)) == 4
+
+
+def test_cost_lines_saved_by_another_are_shown_before_the_page_saves_its_own(
+        client, db, django_capture_on_commit_callbacks):
+    user = citizen()
+    obj = visit(user.person, revision=1)
+    url = f"{ADMIN}{obj.pk}/change/"
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    page_of_a = admin_form(client, url, form_id="visit_form")
+    with django_capture_on_commit_callbacks(execute=True):  # a colleague renames a line: the totals stay
+        client.post(url, {**admin_form(client, url, form_id="visit_form"), "lines-0-description": "Khám chuyên khoa"})
+    assert obj.lines.filter(description="Khám chuyên khoa").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**page_of_a, "lines-3-quantity": "20", "lines-3-amount": "20000",
+                                     "total_cost": "", "bhyt_paid": "", "patient_paid": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert SHOWN_AGAIN in html
+    assert ('<a href="#lines-group">Các dòng chi phí: Khám bệnh – Khám chuyên khoa: 1 lần × 42.100 đ = 42.100 đ, '
+            'BHYT 33.680 đ; ') in html
+    assert 'href="#id_total_cost"' not in html
+    shown_again = shown_form(response, form_id="visit_form")
+    assert (shown_again["lines-0-description"], shown_again["lines-3-quantity"]) == ("Khám bệnh", "20")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, shown_again).status_code == 302
+    obj.refresh_from_db()
+    assert sorted(obj.lines.values_list("description", "amount")) == [
+        ("Khám bệnh", 42_100), ("Paracetamol 500 mg", 5_000), ("Tổng phân tích tế bào máu", 46_200),
+        ("Vitamin C 500 mg", 20_000)]
+    assert (obj.total_cost, obj.revision) == (113_300, 3) and len(messages_of(user)) == 4
+
+
+def test_the_change_page_reads_the_cost_lines_once_more_to_carry_them_as_shown(
+        client, db, django_assert_num_queries):
+    obj = visit(citizen().person, revision=1)
+    url = f"{ADMIN}{obj.pk}/change/"
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    client.get(url)
+    with django_assert_num_queries(3 + 1):  # the visit, its lines, its history; the lines as the page shows them
+        assert client.get(url).status_code == 200
 
 
 NOT_FOUND = "Không tìm thấy người tham gia có mã số BHXH này trong phạm vi của bạn. Kiểm tra lại mã trên thẻ BHYT."

@@ -13,7 +13,7 @@ from participation.models import Period
 from participation.services.imports import periods_import
 from participation.services.periods import period_save
 from tests.accounts.helpers import make_person, officer
-from tests.benefits.helpers import admin_form
+from tests.benefits.helpers import admin_form, shown_form
 
 from .helpers import months_from_now, period
 
@@ -71,7 +71,10 @@ def test_an_admin_edit_sends_exactly_one_notice_and_a_save_without_change_sends_
 STALE = "Hồ sơ này vừa được người khác sửa sau khi bạn mở trang. Hãy tải lại trang để xem bản mới rồi sửa lại."
 
 
-def test_a_page_opened_before_another_officers_save_cannot_overwrite_it(
+SHOWN_AGAIN = "Người khác đã lưu hồ sơ này sau khi bạn mở trang"
+
+
+def test_a_page_opened_before_another_officers_save_is_shown_again_with_that_save_and_can_then_be_saved(
         client, managed_by_thu_duc, django_capture_on_commit_callbacks):
     client.force_login(officer("canbo07903", "07903", DISTRICT))
     url = CHANGE.format(managed_by_thu_duc.pk)
@@ -83,17 +86,40 @@ def test_a_page_opened_before_another_officers_save_cannot_overwrite_it(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {**page_of_a, "job_title": "Kế toán viên"})
-    assert response.status_code == 200  # the page again, with what A typed, and why
+    assert response.status_code == 200  # the page again, with what A typed, and what B saved
     html = response.content.decode()
-    assert STALE in html and 'value="Kế toán viên"' in html
+    assert SHOWN_AGAIN in html and 'value="Kế toán viên"' in html
+    assert '<a href="#id_base">Tiền lương / mức thu nhập làm căn cứ đóng (đ): 10.500.000 đ</a>' in html
+    assert 'href="#id_job_title"' not in html
     stored = Period.objects.get(pk=managed_by_thu_duc.pk)
     assert (stored.base, stored.job_title) == (10_500_000, "")
     assert notices.count() == 2
 
-    with django_capture_on_commit_callbacks(execute=True):  # A reloads and saves again
-        client.post(url, {**admin_form(client, url, form_id="period_form"), "job_title": "Kế toán viên"})
+    shown_again = shown_form(response, form_id="period_form")
+    with django_capture_on_commit_callbacks(execute=True):  # B comes back and saves once more
+        client.post(url, {**admin_form(client, url, form_id="period_form"), "unpaid_months": "2"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, shown_again)
+    assert response.status_code == 200  # refused again, with B's newer value
+    html = response.content.decode()
+    assert '<a href="#id_unpaid_months">' in html and 'href="#id_base"' not in html
+    assert notices.count() == 4
+
+    with django_capture_on_commit_callbacks(execute=True):  # A, having seen both, saves what the page holds
+        response = client.post(url, shown_form(response, form_id="period_form"))
+    assert response.status_code == 302
     stored = Period.objects.get(pk=managed_by_thu_duc.pk)
-    assert (stored.base, stored.job_title) == (10_500_000, "Kế toán viên")
+    assert (stored.base, stored.job_title, stored.unpaid_months) == (9_876_543, "Kế toán viên", 0)
+    assert notices.count() == 6
+
+
+def test_the_change_page_reads_as_many_queries_as_before_it_carried_the_values_shown(
+        client, managed_by_thu_duc, django_assert_num_queries):
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    url = CHANGE.format(managed_by_thu_duc.pk)
+    client.get(url)
+    with django_assert_num_queries(7):
+        assert client.get(url).status_code == 200
 
 
 def test_the_save_service_refuses_a_period_imported_since_the_page_was_opened(managed_by_thu_duc):
