@@ -38,12 +38,13 @@ def _changed_fields(period: Period) -> set[str]:
 
 def period_notify(period: Period) -> None:
     """Queue the change notices for a period that has just been created or changed; the notice
-    opens the tab of the period's insurance type."""
+    opens the tab of the period's insurance type. The change is named by the time of its save as
+    well as by the values saved: a period changed back to values it had before is a new change."""
     person_notify(
         person=period.person,
         template="participation_changed",
         context={"period": period, "tab": TABS_BY_KIND[period.kind].slug},
-        change_key=f"period-{period.pk}-{_fingerprint(period)}",
+        change_key=f"period-{period.pk}-{period.updated_at:%Y%m%d%H%M%S%f}-{_fingerprint(period)}",
     )
 
 

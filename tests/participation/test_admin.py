@@ -113,6 +113,19 @@ def test_a_page_opened_before_another_officers_save_is_shown_again_with_that_sav
     assert notices.count() == 6
 
 
+def test_a_period_changed_back_to_values_it_was_told_with_before_is_told_again(
+        client, managed_by_thu_duc, django_capture_on_commit_callbacks):
+    """A correction undone (or another officer's change overwritten by a second save made knowing
+    it) is a change like any other: the person hears of each one."""
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    url = CHANGE.format(managed_by_thu_duc.pk)
+    for base in ("10500000", "9876543", "10500000"):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {**admin_form(client, url, form_id="period_form"), "base": base})
+    assert Period.objects.get(pk=managed_by_thu_duc.pk).base == 10_500_000
+    assert Message.objects.filter(template="participation_changed", channel=Message.Channel.INBOX).count() == 3
+
+
 def test_the_change_page_reads_as_many_queries_as_before_it_carried_the_values_shown(
         client, managed_by_thu_duc, django_assert_num_queries):
     client.force_login(officer("canbo07903", "07903", DISTRICT))
