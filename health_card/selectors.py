@@ -13,7 +13,7 @@ from lookup.selectors import officer_agency_ids, within_officer_scope
 from participation.models import Period
 from participation.selectors import periods_for
 
-from .models import Card, CardCheck
+from .models import Card, CardCheck, FacilityApiToken
 from .qr import Kind
 
 CARD_RELATED = ("person", "group", "level", "facility", "facility__province", "agency")
@@ -176,6 +176,11 @@ def cards_visible_to(user):
 def checks_visible_to(user):
     checks = CardCheck.objects.select_related("card", "person", "facility", "checked_by", "token")
     return within_officer_scope(checks, user, field="card__agency_id")
+
+
+def api_token_by_hash(digest: str) -> FacilityApiToken | None:
+    """The token, live or revoked, whose plain text has this hash (token_hash is unique)."""
+    return FacilityApiToken.objects.filter(token_hash=digest).order_by().first()
 
 
 def tokens_visible_to(user, tokens):

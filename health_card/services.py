@@ -1,6 +1,7 @@
 """Every write of the health_card app: issuing, reissuing and revoking cards, the QR strings they
 carry, clinic API tokens, and card checks (each check is logged for the holder to see)."""
 
+import base64
 import datetime
 import hashlib
 import secrets
@@ -9,10 +10,11 @@ from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,7 @@ from .results import OUTCOMES, Outcome
 from .selectors import (
     CHILD_GROUP,
     IN_USE,
+    api_token_by_hash,
     card_by_number,
     card_for_check,
     card_state,
@@ -246,14 +249,57 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def api_token_create(*, facility, name: str, created_by=None) -> tuple[FacilityApiToken, str]:
-    """A new token for a facility; the plain token is returned once and never stored."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = FacilityApiToken(facility=facility, name=name, prefix=raw[:12], token_hash=token_hash(raw),
-                             created_by=created_by)
+TOKEN_NONCE_SALT = "health_card.api_token.from_nonce"
+
+
+def api_token_from_nonce(nonce: str) -> str:
+    """The plain token an add form's one-time nonce stands for, shaped like a random one: an HMAC
+    keyed by the server's secret, so the nonce alone (in the officer's browser) is not the token,
+    and what the server keeps (the hash) gives back neither."""
+    digest = salted_hmac(TOKEN_NONCE_SALT, nonce, algorithm="sha256").digest()
+    return TOKEN_PREFIX + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def api_token_refusal(token: FacilityApiToken, *, facility, name: str, created_by=None) -> str | None:
+    """Why a form whose nonce already made `token` may not give it again; None when it may (the
+    same officer posting the same clinic and name: a double click, a browser re-post)."""
+    if token.revoked_at is not None:
+        return (f"Mã truy cập {token.prefix}… tạo từ biểu mẫu này đã bị thu hồi: không tạo lại mã đó. "
+                "Hãy mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo mã mới.")
+    if (token.facility_id, token.name, token.created_by_id) != (facility.pk, name, getattr(created_by, "pk", None)):
+        return (f"Biểu mẫu này đã tạo mã truy cập {token.prefix}… cho {token.facility}, tên “{token.name}”: "
+                "không tạo thêm mã nào. Hãy mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo một mã khác.")
+    return None
+
+
+def api_token_create(*, facility, name: str, created_by=None, nonce: str | None = None) -> tuple[FacilityApiToken, str]:
+    """A new token for a facility; the plain token is returned once and never stored.
+
+    With the nonce of an add form the token is derived from it, and token_hash is unique: the same
+    form posted again (a double click, a browser re-posting after a slow answer) gets back the token
+    its first post made, never a second live one. A nonce whose token was revoked, or that made a
+    token for another clinic, name or officer, is refused (ValidationError) and makes nothing."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32) if nonce is None else api_token_from_nonce(nonce)
+    digest = token_hash(raw)
+    token = FacilityApiToken(facility=facility, name=name, prefix=raw[:12], token_hash=digest, created_by=created_by)
     token.full_clean(exclude=["token_hash", "prefix"])
-    token.save()
-    return token, raw
+    if nonce is None:
+        token.save()
+        return token, raw
+    made = api_token_by_hash(digest)
+    if made is None:
+        try:
+            with transaction.atomic():
+                token.save()
+            return token, raw
+        except IntegrityError:
+            # The same form posted at the same moment: its first post made the token meanwhile.
+            made = api_token_by_hash(digest)
+            if made is None:
+                raise
+    if refusal := api_token_refusal(made, facility=facility, name=name, created_by=created_by):
+        raise ValidationError(refusal)
+    return made, raw
 
 
 # A clinic's software sends the same token with every check: the row is kept in the cache for a

@@ -1,3 +1,4 @@
-"""Admin of the health_card app: cards and keys (card.py), medical visits (visits.py)."""
+"""Admin of the health_card app: cards and keys (card.py), clinic API tokens (tokens.py), medical
+visits (visits.py)."""
 
-from . import card, visits  # noqa: F401
+from . import card, tokens, visits  # noqa: F401

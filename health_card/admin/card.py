@@ -1,13 +1,12 @@
 """Officers' admin of BHYT cards (their agency and the agencies below it), the beneficiary tables,
-the verification log, clinic API tokens (shown once, stored hashed) and QR signing keys
-(superusers only; the private halves live in the environment)."""
+the verification log and QR signing keys (superusers only; the private halves live in the
+environment). Clinic API tokens are in tokens.py."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
 
 from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
@@ -22,10 +21,10 @@ from vssid_portal.admin import (
 )
 from vssid_portal.text import sentence
 
-from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, FacilityApiToken, SigningKey
+from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, SigningKey
 from ..results import OUTCOMES
-from ..selectors import card_in_use, cards_visible_to, checks_visible_to, child_card_dates_error, tokens_visible_to
-from ..services import api_token_create, api_token_revoke, card_issue, card_revoke, reissue_card
+from ..selectors import card_in_use, cards_visible_to, checks_visible_to, child_card_dates_error
+from ..services import card_issue, card_revoke, reissue_card
 
 
 def _saved_as(obj, row) -> None:
@@ -261,62 +260,6 @@ class CardCheckAdmin(NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(FacilityApiToken)
-class FacilityApiTokenAdmin(NotFoundOutsideScope, admin.ModelAdmin):
-    list_display = ["prefix", "name", "facility", "creator", "created_at", "last_used_at", "revoked_at"]
-    fields = ["facility", "name"]
-    autocomplete_fields = ["facility"]
-    actions = ["revoke"]
-
-    def get_queryset(self, request):
-        tokens = super().get_queryset(request).select_related("facility", "created_by__agency")
-        return tokens_visible_to(request.user, tokens)
-
-    @admin.display(description="người tạo", ordering="created_by__username")
-    def creator(self, obj):
-        user = obj.created_by
-        if user is None:
-            return "—"
-        return f"{user.username} – {user.agency}" if user.agency_id else user.username
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["facility", "name"] if obj is not None else []
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "facility" and not request.user.is_superuser:
-            # The clinics of the officer's province; a staff account without an agency gets none.
-            agency = request.user.agency if request.user.agency_id else None
-            field.queryset = field.queryset.filter(province_id=agency.province_id) if agency else field.queryset.none()
-        return field
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        token, raw = api_token_create(facility=obj.facility, name=obj.name, created_by=request.user)
-        _saved_as(obj, token)
-        messages.warning(request, format_html(
-            "Mã truy cập API của {}: <code>{}</code> — hãy sao chép ngay, mã chỉ hiện một lần này.", obj.facility, raw))
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description="Thu hồi mã đã chọn", permissions=["change"])
-    def revoke(self, request, queryset):
-        tokens, revoked = list(queryset), []
-        for token in tokens:
-            if api_token_revoke(token=token):
-                self.log_change(request, token, "Thu hồi mã truy cập API.")  # who revoked it, and when
-                revoked.append(token)
-        already = len(tokens) - len(revoked)
-        if revoked:
-            names = ", ".join(str(token) for token in revoked)
-            self.message_user(request, f"Đã thu hồi {len(revoked)} mã: {names}.", messages.SUCCESS)
-        if already:
-            self.message_user(request, f"{already} mã đã chọn đã bị thu hồi từ trước: không thay đổi.",
-                              messages.WARNING if not revoked else messages.INFO)
 
 
 @admin.register(SigningKey)

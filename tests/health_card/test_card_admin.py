@@ -154,10 +154,19 @@ def test_a_new_card_is_named_by_its_number_and_version_in_the_message_and_the_lo
     assert (int(entry.object_id), entry.object_repr) == (card.pk, f"{card.legacy_number} (lần 2, đang sử dụng)")
 
 
+def token_form_nonce(client) -> str:
+    """The one-time nonce the token add form hands out when it is opened."""
+    return client.get(f"{TOKENS}add/").context["adminform"].form["nonce"].value()
+
+
+def shown_token(response) -> str:
+    return re.search(r"<code>([^<]+)</code>", response.content.decode()).group(1)
+
+
 def test_api_token_is_shown_once_and_stored_hashed(facility):
     client = logged_in(officer("canbo079", "079", PROVINCE))
-    response = client.post("/quan-tri/health_card/facilityapitoken/add/", {"facility": facility.pk, "name": "HIS"},
-                           follow=True)
+    response = client.post("/quan-tri/health_card/facilityapitoken/add/",
+                           {"facility": facility.pk, "name": "HIS", "nonce": token_form_nonce(client)}, follow=True)
     raw = re.search(r"<code>([^<]+)</code>", response.content.decode()).group(1)
     token = FacilityApiToken.objects.get()
     added = [str(message) for message in response.context["messages"] if message.level_tag == "success"]
@@ -165,6 +174,151 @@ def test_api_token_is_shown_once_and_stored_hashed(facility):
     assert raw not in str(FacilityApiToken.objects.values().get())  # only a hash is kept
     assert api_token_authenticate(raw) == token
     assert raw not in client.get(f"/quan-tri/health_card/facilityapitoken/{token.pk}/change/").content.decode()
+
+
+def test_the_same_token_form_posted_twice_makes_one_token_shown_by_both_answers(card, facility):
+    """A double click, or the browser posting again after a slow answer: whichever answer the
+    officer sees shows the one live token."""
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.test import Client
+
+    from health_card.qr import Purpose
+    from health_card.services import card_qr
+
+    client = logged_in(officer("canbo079", "079", PROVINCE))
+    form = {"facility": facility.pk, "name": "HIS", "nonce": token_form_nonce(client)}
+    first, second = (client.post(f"{TOKENS}add/", form, follow=True) for _ in range(2))
+    token = FacilityApiToken.objects.get()
+    assert shown_token(first) == shown_token(second) and api_token_authenticate(shown_token(first)) == token
+    assert shown_token(first) not in str(FacilityApiToken.objects.values().get())  # only a hash is kept
+    assert re.fullmatch(r"bhyt_[A-Za-z0-9_-]{43}", shown_token(first))  # shaped like every other token
+    assert LogEntry.objects.filter(action_flag=ADDITION).count() == 1
+    assert shown_token(first) not in client.get(f"{TOKENS}{token.pk}/change/").content.decode()
+    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maQR": card_qr(card, purpose=Purpose.SCREEN)},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {shown_token(second)}")
+    assert answer.status_code == 200 and answer.json()["maKetQua"] == "000"
+    # A form opened again hands out another nonce: another token.
+    client.post(f"{TOKENS}add/", {**form, "nonce": token_form_nonce(client)})
+    assert FacilityApiToken.objects.count() == 2
+
+
+@pytest.mark.parametrize("nonce", ["missing", "forged", "another officer's", "another session's", "expired"])
+def test_a_token_form_without_its_own_live_nonce_makes_nothing(facility, monkeypatch, nonce):
+    import time
+    from types import SimpleNamespace
+
+    from django.core import signing
+
+    user = officer("canbo079", "079", PROVINCE)
+    client = logged_in(user)
+    own = token_form_nonce(client)
+    if nonce == "missing":
+        posted = ""
+    elif nonce == "forged":
+        posted = own[:-1] + ("A" if own[-1] != "A" else "B")
+    elif nonce == "another officer's":
+        posted = token_form_nonce(logged_in(officer("canbo07901", "07901", DISTRICT)))
+    elif nonce == "another session's":
+        posted, client = own, logged_in(user)  # logged in again: the first session is over
+    else:
+        posted = own
+        later = time.time() + 16 * 60
+        monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: later))
+    response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS", "nonce": posted})
+    html = response.content.decode()
+    assert response.status_code == 200 and not FacilityApiToken.objects.exists() and "<code>" not in html
+    expected = ("Trang tạo mã đã mở quá 15 phút: chưa tạo mã nào." if nonce == "expired" else
+                "Trang tạo mã không hợp lệ hoặc được mở trong một phiên đăng nhập khác: chưa tạo mã nào.")
+    assert expected in html
+    monkeypatch.undo()
+    # The page shown again carries a new nonce of this officer's session: saving it makes the token.
+    fresh = response.context["adminform"].form["nonce"].value()
+    assert fresh != posted
+    assert client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS", "nonce": fresh}).status_code == 302
+    assert FacilityApiToken.objects.get().created_by == user
+
+
+def test_a_revoked_tokens_form_posted_again_does_not_bring_it_back(facility):
+    client = logged_in(officer("canbo079", "079", PROVINCE))
+    form = {"facility": facility.pk, "name": "HIS", "nonce": token_form_nonce(client)}
+    raw = shown_token(client.post(f"{TOKENS}add/", form, follow=True))
+    token = FacilityApiToken.objects.get()
+    client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]})
+    response = client.post(f"{TOKENS}add/", form)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<code>" not in html
+    assert f"Mã truy cập {token.prefix}… tạo từ biểu mẫu này đã bị thu hồi: không tạo lại mã đó." in html
+    token.refresh_from_db()
+    assert FacilityApiToken.objects.get() == token and token.revoked_at is not None
+    assert api_token_authenticate(raw) is None
+
+
+@pytest.mark.parametrize("change", ["name", "facility"])
+def test_a_token_form_posted_again_for_another_clinic_or_name_makes_nothing(facility, change):
+    client = logged_in(officer("canbo079", "079", PROVINCE))
+    form = {"facility": facility.pk, "name": "HIS", "nonce": token_form_nonce(client)}
+    raw = shown_token(client.post(f"{TOKENS}add/", form, follow=True))
+    other_clinic = MedicalFacility.objects.filter(province__code="79").exclude(pk=facility.pk).order_by("code").first()
+    changed = {**form, "name": "HIS khoa Nội"} if change == "name" else {**form, "facility": other_clinic.pk}
+    response = client.post(f"{TOKENS}add/", changed)
+    html = response.content.decode()
+    token = FacilityApiToken.objects.get()
+    assert response.status_code == 200 and "<code>" not in html and raw not in html
+    assert f"Biểu mẫu này đã tạo mã truy cập {token.prefix}… cho {facility}, tên “HIS”: không tạo thêm mã nào." in html
+    assert api_token_authenticate(raw) == token and (token.facility, token.name) == (facility, "HIS")
+
+
+def test_a_token_form_posted_twice_at_once_for_another_name_makes_nothing(facility, monkeypatch):
+    """Both posts checked before either saved: the later one finds the token at its insert."""
+    from django.contrib.admin.models import LogEntry
+
+    import health_card.admin.tokens as token_admin
+
+    client = logged_in(officer("canbo079", "079", PROVINCE))
+    form = {"facility": facility.pk, "name": "HIS", "nonce": token_form_nonce(client)}
+    client.post(f"{TOKENS}add/", form, follow=True)
+    monkeypatch.setattr(token_admin, "api_token_by_hash", lambda digest: None)  # the form saw no token yet
+    response = client.post(f"{TOKENS}add/", {**form, "name": "HIS khoa Nội"}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain == [(f"{TOKENS}add/", 302)] and "<code>" not in html
+    assert "Biểu mẫu này đã tạo mã truy cập" in html
+    assert FacilityApiToken.objects.get().name == "HIS" and LogEntry.objects.count() == 1
+
+
+def test_a_nonce_gives_its_one_token_to_the_same_post_and_refuses_any_other(facility, other_facility):
+    from django.core.exceptions import ValidationError
+
+    from health_card.services import api_token_revoke
+
+    district = officer("canbo07901", "07901", DISTRICT)
+    token, raw = api_token_create(facility=facility, name="HIS", created_by=district, nonce="n-1")
+    assert api_token_create(facility=facility, name="HIS", created_by=district, nonce="n-1") == (token, raw)
+    assert api_token_create(facility=facility, name="HIS", created_by=district, nonce="n-2")[1] != raw
+    province = officer("canbo079", "079", PROVINCE)
+    for other in ({"name": "HIS 2"}, {"facility": other_facility}, {"created_by": province}):
+        with pytest.raises(ValidationError):
+            api_token_create(**{"facility": facility, "name": "HIS", "created_by": district, **other}, nonce="n-1")
+    api_token_revoke(token=token)
+    with pytest.raises(ValidationError):
+        api_token_create(facility=facility, name="HIS", created_by=district, nonce="n-1")
+    assert FacilityApiToken.objects.count() == 2 and api_token_authenticate(raw) is None
+
+
+def test_a_nonce_posted_twice_at_once_finds_the_token_at_its_insert(facility, monkeypatch):
+    """Neither post saw the other's token before inserting: the unique hash makes the later one
+    read the token the first one made."""
+    import health_card.services as services
+
+    token, raw = api_token_create(facility=facility, name="HIS", nonce="n-1")
+    read, reads = services.api_token_by_hash, []
+
+    def not_seen_before_the_insert(digest):
+        reads.append(digest)
+        return None if len(reads) == 1 else read(digest)
+
+    monkeypatch.setattr(services, "api_token_by_hash", not_seen_before_the_insert)
+    assert api_token_create(facility=facility, name="HIS", nonce="n-1") == (token, raw)
+    assert len(reads) == 2 and FacilityApiToken.objects.get() == token
 
 
 def test_clinic_staff_see_no_cards_and_no_tokens(card, clinic_user):
@@ -220,7 +374,8 @@ def test_an_officer_makes_tokens_only_for_clinics_of_their_province(facility, ha
     assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
     assert "<code>" not in response.content.decode() and not FacilityApiToken.objects.exists()
 
-    response = hanoi.post(f"{TOKENS}add/", {"facility": hanoi_clinic.pk, "name": "HIS"})
+    response = hanoi.post(f"{TOKENS}add/", {"facility": hanoi_clinic.pk, "name": "HIS",
+                                            "nonce": token_form_nonce(hanoi)})
     assert response.status_code == 302
     assert FacilityApiToken.objects.get().facility == hanoi_clinic
 

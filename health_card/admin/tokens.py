@@ -1,0 +1,158 @@
+"""Officers' admin of clinic API tokens: made for the clinics of the officer's province, shown once,
+stored hashed, revoked from the list."""
+
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.html import format_html
+
+from vssid_portal.admin import NotFoundOutsideScope
+
+from ..models import FacilityApiToken
+from ..selectors import api_token_by_hash, tokens_visible_to
+from ..services import api_token_create, api_token_from_nonce, api_token_refusal, api_token_revoke, token_hash
+from .card import _saved_as
+
+TOKEN_FORM_MINUTES = 15  # how long an opened "add a token" form may be posted
+
+
+class ApiTokenAddForm(forms.ModelForm):
+    """A new clinic token. The form carries a random one-time nonce, signed for the officer and
+    their session, and the token is derived from it: the same form posted twice (a double click, a
+    browser re-posting after a slow answer) shows the one token its first post made, and the plain
+    token is kept nowhere on the server in between."""
+
+    nonce = forms.CharField(widget=forms.HiddenInput, required=False)  # its errors are the form's own
+    request = None  # the admin's get_form binds the form to the officer's request
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["nonce"] = self._new_nonce()
+
+    def _salt(self) -> str:
+        return f"health_card.api_token_form:{self.request.user.pk}:{self.request.session.session_key}"
+
+    def _new_nonce(self) -> str:
+        return signing.dumps(secrets.token_urlsafe(32), salt=self._salt())
+
+    def _refuse(self, message: str) -> None:
+        """A form error; the page shown again carries a new nonce, so that saving it makes a token."""
+        self.add_error(None, message)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("nonce")] = self._new_nonce()
+
+    def clean(self):
+        data = super().clean()
+        try:
+            nonce = signing.loads(data.get("nonce") or "", salt=self._salt(), max_age=TOKEN_FORM_MINUTES * 60)
+        except signing.SignatureExpired:
+            self._refuse(f"Trang tạo mã đã mở quá {TOKEN_FORM_MINUTES} phút: chưa tạo mã nào. "
+                         "Hãy kiểm tra lại cơ sở KCB và tên gợi nhớ rồi bấm “Lưu lại”.")
+            return data
+        except signing.BadSignature:
+            self._refuse("Trang tạo mã không hợp lệ hoặc được mở trong một phiên đăng nhập khác: chưa tạo mã nào. "
+                         "Hãy kiểm tra lại cơ sở KCB và tên gợi nhớ rồi bấm “Lưu lại”.")
+            return data
+        data["nonce"] = nonce
+        if data.get("facility") is None or not data.get("name"):
+            return data
+        made = api_token_by_hash(token_hash(api_token_from_nonce(nonce)))  # by an earlier post of this form
+        if made is not None and (refusal := api_token_refusal(made, facility=data["facility"], name=data["name"],
+                                                              created_by=self.request.user)):
+            self._refuse(refusal)
+        return data
+
+
+class _TokenRefused(Exception):
+    """The same form posted at the same moment with another clinic or name: nothing is made."""
+
+
+@admin.register(FacilityApiToken)
+class FacilityApiTokenAdmin(NotFoundOutsideScope, admin.ModelAdmin):
+    list_display = ["prefix", "name", "facility", "creator", "created_at", "last_used_at", "revoked_at"]
+    fields = ["facility", "name"]
+    autocomplete_fields = ["facility"]
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        tokens = super().get_queryset(request).select_related("facility", "created_by__agency")
+        return tokens_visible_to(request.user, tokens)
+
+    @admin.display(description="người tạo", ordering="created_by__username")
+    def creator(self, obj):
+        user = obj.created_by
+        if user is None:
+            return "—"
+        return f"{user.username} – {user.agency}" if user.agency_id else user.username
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["facility", "name"] if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is not None else [*self.fields, "nonce"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, form=ApiTokenAddForm, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except _TokenRefused as refused:  # raised inside the admin's transaction: it made nothing
+            messages.error(request, str(refused))
+            return HttpResponseRedirect(request.path)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "facility" and not request.user.is_superuser:
+            # The clinics of the officer's province; a staff account without an agency gets none.
+            agency = request.user.agency if request.user.agency_id else None
+            field.queryset = field.queryset.filter(province_id=agency.province_id) if agency else field.queryset.none()
+        return field
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        try:
+            token, raw = api_token_create(facility=obj.facility, name=obj.name, created_by=request.user,
+                                          nonce=form.cleaned_data["nonce"])
+        except ValidationError as error:
+            raise _TokenRefused(" ".join(error.messages)) from error
+        _saved_as(obj, token)
+        messages.warning(request, format_html(
+            "Mã truy cập API của {}: <code>{}</code> — hãy sao chép ngay, mã chỉ hiện một lần này.", obj.facility, raw))
+
+    def log_addition(self, request, obj, message):
+        # The same form posted again shows the token its first post made: one addition in the log.
+        made = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+                                       object_id=str(obj.pk), action_flag=ADDITION)
+        if not made.exists():
+            return super().log_addition(request, obj, message)
+        return None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Thu hồi mã đã chọn", permissions=["change"])
+    def revoke(self, request, queryset):
+        tokens, revoked = list(queryset), []
+        for token in tokens:
+            if api_token_revoke(token=token):
+                self.log_change(request, token, "Thu hồi mã truy cập API.")  # who revoked it, and when
+                revoked.append(token)
+        already = len(tokens) - len(revoked)
+        if revoked:
+            names = ", ".join(str(token) for token in revoked)
+            self.message_user(request, f"Đã thu hồi {len(revoked)} mã: {names}.", messages.SUCCESS)
+        if already:
+            self.message_user(request, f"{already} mã đã chọn đã bị thu hồi từ trước: không thay đổi.",
+                              messages.WARNING if not revoked else messages.INFO)
