@@ -114,7 +114,7 @@ class BenefitRecord(models.Model):
     kind = models.CharField("chế độ", max_length=12, choices=Kind.choices)
     received_on = models.DateField("ngày tiếp nhận hồ sơ")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="benefits",
-                               verbose_name="cơ quan BHXH giải quyết")
+                               verbose_name="cơ quan BHXH giải quyết", db_index=False)  # first in benefit_agency_order_idx
     expected_on = models.DateField("ngày hẹn trả kết quả", null=True, blank=True)
     status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True)
     reject_reason = models.TextField("lý do không giải quyết", blank=True, help_text="Bắt buộc khi không giải quyết.")
@@ -158,8 +158,13 @@ class BenefitRecord(models.Model):
         verbose_name_plural = "thông tin hưởng"
         indexes = [models.Index(fields=["person", "kind", "-received_on"], name="benefit_person_kind_idx"),
                    # The officers' list in this order ("-id" ends it, so Django adds no "-pk"), newest receipts
-                   # first, without sorting every record of the country (or of an agency) for a page.
-                   models.Index(fields=["-received_on", "-id"], name="benefit_admin_order_idx")]
+                   # first, without sorting every record of the country (or of a province) for a page.
+                   models.Index(fields=["-received_on", "-id"], name="benefit_admin_order_idx"),
+                   # The same order within one agency: a district officer's list, or any list filtered by
+                   # agency, reads its first page there instead of the country's newest records one by one
+                   # (all of them for an agency whose records are old or few). It serves the agency's
+                   # foreign key too, which needs no index of its own.
+                   models.Index(fields=["agency", "-received_on", "-id"], name="benefit_agency_order_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="benefit_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="benefit_status_valid"),

@@ -48,7 +48,8 @@ class Period(models.Model):
         "số tháng còn nợ", default=0, help_text="Tháng cuối của giai đoạn mà đơn vị chưa đóng."
     )
     province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name="tỉnh/thành phố")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="periods", verbose_name="cơ quan BHXH quản lý")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="periods", verbose_name="cơ quan BHXH quản lý",
+                               db_index=False)  # first in period_agency_order_idx
     facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, null=True, blank=True,
                                  verbose_name="nơi đăng ký KCB ban đầu", help_text="Chỉ với BHYT.")
     import_key = models.CharField(max_length=120, unique=True, editable=False,
@@ -62,8 +63,13 @@ class Period(models.Model):
         verbose_name_plural = "quá trình tham gia"
         indexes = [models.Index(fields=["person", "kind", "-from_month"], name="period_person_kind_idx"),
                    # The officers' list in its default order (this ordering, then Django's "-pk"), newest
-                   # months first, without sorting every period of the country (or of an agency) for a page.
-                   models.Index(fields=["-from_month", "kind", "-id"], name="period_admin_order_idx")]
+                   # months first, without sorting every period of the country (or of a province) for a page.
+                   models.Index(fields=["-from_month", "kind", "-id"], name="period_admin_order_idx"),
+                   # The same order within one agency: a district officer's list, or any list filtered by
+                   # agency, reads its first page there instead of the country's newest periods one by one
+                   # (all of them for an agency whose periods are old or few). It serves the agency's
+                   # foreign key too, which needs no index of its own.
+                   models.Index(fields=["agency", "-from_month", "kind", "-id"], name="period_agency_order_idx")]
         constraints = [
             models.CheckConstraint(condition=models.Q(from_month__lte=models.F("to_month")), name="period_from_before_to"),
             models.CheckConstraint(condition=models.Q(rate__gte=0) & models.Q(rate__lte=100), name="period_rate_percent"),

@@ -44,7 +44,7 @@ class Feedback(models.Model):
     content = models.TextField("nội dung", max_length=3000)
     attachment = models.FileField("tệp đính kèm", upload_to="feedback", blank=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="feedback",
-                               verbose_name="cơ quan BHXH nhận phản ánh")
+                               verbose_name="cơ quan BHXH nhận phản ánh", db_index=False)  # first in ps_feedback_agency_order_idx
     full_name = models.CharField("họ và tên", max_length=100)
     name_key = models.CharField("khóa tìm kiếm", max_length=100, editable=False, default="")  # fold(full_name)
     phone = PhoneNumberField("số điện thoại di động", blank=True, validators=[validate_vn_mobile])
@@ -63,8 +63,13 @@ class Feedback(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="ps_feedback_status_idx"),
                    # The officers' list in its default order (this ordering, then Django's "-pk"), newest
-                   # first, without sorting all the feedback of the country (or of an agency) for a page.
-                   models.Index(fields=["-created_at", "-id"], name="ps_feedback_admin_order_idx")]
+                   # first, without sorting all the feedback of the country (or of a province) for a page.
+                   models.Index(fields=["-created_at", "-id"], name="ps_feedback_admin_order_idx"),
+                   # The same order within one agency: a district officer's list, or any list filtered by
+                   # agency, reads its first page there instead of the country's newest feedback one by one
+                   # (all of it for an agency whose feedback is old or little). It serves the agency's
+                   # foreign key too, which needs no index of its own.
+                   models.Index(fields=["agency", "-created_at", "-id"], name="ps_feedback_agency_order_idx")]
         constraints = [
             models.CheckConstraint(condition=~models.Q(phone="") | ~models.Q(email=""), name="ps_feedback_has_contact"),
             models.CheckConstraint(

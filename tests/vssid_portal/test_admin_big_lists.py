@@ -149,14 +149,16 @@ def _period(agency: str, year: int, number: int) -> str:
     return period(person, f"01/{year}", f"12/{year}", agency_code=agency)
 
 
-# url: (index in the list's own order, its table, the year filter, a row's builder, a row's year)
+# url: (index in the list's own order, the same within one agency, its table, the year filter, a row's
+# builder, a row's year)
 ORDERED_LISTS = {
-    "/quan-tri/participation/period/": ("period_admin_order_idx", "participation_period", "from_month_nam",
-                                        _period, lambda row: row.from_month.year),
-    "/quan-tri/benefits/benefitrecord/": ("benefit_admin_order_idx", "benefits_benefitrecord", "received_on_nam",
-                                          _benefit_record, lambda row: row.received_on.year),
-    "/quan-tri/public_services/feedback/": ("ps_feedback_admin_order_idx", "public_services_feedback", "created_at_nam",
-                                            _feedback, lambda row: timezone.localtime(row.created_at).year),
+    "/quan-tri/participation/period/": ("period_admin_order_idx", "period_agency_order_idx", "participation_period",
+                                        "from_month_nam", _period, lambda row: row.from_month.year),
+    "/quan-tri/benefits/benefitrecord/": ("benefit_admin_order_idx", "benefit_agency_order_idx", "benefits_benefitrecord",
+                                          "received_on_nam", _benefit_record, lambda row: row.received_on.year),
+    "/quan-tri/public_services/feedback/": ("ps_feedback_admin_order_idx", "ps_feedback_agency_order_idx",
+                                            "public_services_feedback", "created_at_nam", _feedback,
+                                            lambda row: timezone.localtime(row.created_at).year),
 }
 SEEN_BY = {  # who, what they ask: the rows (year, agency) of the first page, in the order shown
     "everything": ("superuser", {}, [(2026, "07902"), (2026, "07901"), (2025, "07902"), (2025, "07901"),
@@ -167,7 +169,9 @@ SEEN_BY = {  # who, what they ask: the rows (year, agency) of the first page, in
     "province": ("province", {}, [(2026, "07902"), (2026, "07901"), (2025, "07902"), (2025, "07901"),
                                   (2024, "07902"), (2024, "07901")]),
     "province, one year": ("province", {"year": "2026"}, [(2026, "07902"), (2026, "07901")]),
+    "one agency, one year": ("superuser", {"agency": "07901", "year": "2025"}, [(2025, "07901")]),
 }
+ONE_AGENCY = {"one agency", "district", "one agency, one year"}
 
 
 def _first_page(client, url: str, build, year_parameter: str, case: str):
@@ -205,12 +209,17 @@ def test_the_first_page_of_a_big_list_is_read_in_order_from_an_index(client, url
 
     if connection.vendor != "postgresql":
         missing("the plan asserted is PostgreSQL's")
-    index, table, year_parameter, build, year_of = ORDERED_LISTS[url]
+    national, within_agency, table, year_parameter, build, year_of = ORDERED_LISTS[url]
     changelist = _first_page(client, url, build, year_parameter, case)
     # newest first, and on the same day the row entered last first, as before
     assert [(year_of(row), row.agency.code) for row in changelist.result_list] == SEEN_BY[case][2]
     plan = _plan(changelist, table)
+    # One agency's rows (a district officer's, or those of the agency picked in the filter) are read from
+    # its own part of the index, not picked out of the country's newest rows one by one: every row of the
+    # country for an agency whose rows are old or few.
+    index = within_agency if case in ONE_AGENCY else national
     assert f"Index Scan using {index} on {table}" in plan, plan
+    assert case not in ONE_AGENCY or re.search(r"Index Cond: \(.*agency_id = ", plan), plan
     assert "Sort" not in plan, plan  # the page is not sorted out of every row of the list
 
 
