@@ -40,7 +40,10 @@ class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin
     list_filter = ["kind", "status", ("agency", OfficerAgencyFilter), ("received_on", RecentDateFilter),
                    year_filter("received_on", since=BENEFITS_SINCE)]
     show_full_result_count = False
-    search_fields = ["reference", "decision_number", "person__bhxh_code", "person__name_key"]
+    # A reference, a decision number or a BHXH code from its start, a name anywhere in its folded key:
+    # each read from an index, never the whole table (migration 0006 and the person's trigram indexes).
+    search_fields = ["^reference", "^decision_number", "^person__bhxh_code", "person__name_key"]
+    codes_apart_from_names = True
     autocomplete_fields = ["person"]
     form = BenefitRecordAdminForm
     inlines = [BenefitEventInline]

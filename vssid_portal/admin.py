@@ -175,6 +175,11 @@ class FoldedKeySearch:
     find the same rows. As in Django, every word must be found in one of the fields, and a
     quoted phrase is one word."""
 
+    # True where every other field is a code or reference looked for from its start ("^reference"), each
+    # with an index that serves it: a word with a digit (or with no letter) is then looked for in those
+    # fields only, and any other word in the keys only (a name has no digit). See _code_word.
+    codes_apart_from_names = False
+
     def get_search_results(self, request, queryset, search_term):
         fields = [str(field) for field in self.get_search_fields(request)]
         keys = [field for field in fields if field.rsplit("__", 1)[-1] in FOLDED_KEYS]
@@ -189,10 +194,23 @@ class FoldedKeySearch:
             if word.startswith(('"', "'")) and word[0] == word[-1]:
                 word = unescape_string_literal(word)
             folded_word = " ".join(search_words(word))
+            if self.codes_apart_from_names:
+                if folded_word and not any(character.isdigit() for character in word):
+                    conditions.append(Q.create([(lookup, folded_word) for lookup in folded], connector=Q.OR))
+                else:
+                    conditions.append(self._code_word(as_typed, word))
+                continue
             conditions.append(Q.create([(lookup, word) for lookup in as_typed]
                                        + [(lookup, folded_word) for lookup in folded if folded_word], connector=Q.OR))
         may_have_duplicates = any(lookup_spawns_duplicates(self.opts, lookup) for lookup in as_typed + folded)
         return queryset.filter(*conditions), may_have_duplicates and bool(conditions)
+
+    def _code_word(self, lookups: list[str], word: str) -> Q:
+        """The rows where one of `lookups` (a reference, a decision number, the person's BHXH code,
+        each from its start) finds `word`: the union of each lookup's own rows, read from its index,
+        where an OR of lookups on the row and on its person read every row of the table."""
+        each = [self.model._default_manager.filter(**{lookup: word}).order_by().values("pk") for lookup in lookups]
+        return Q(pk__in=each[0].union(*each[1:]))
 
 
 def year_filter(field: str, *, since: int) -> type[admin.SimpleListFilter]:

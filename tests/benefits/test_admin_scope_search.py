@@ -1,8 +1,10 @@
 """Benefit records in the officers' admin: a beneficiary's name is found with or without its
-diacritics, in any case and with punctuation around it (FoldedKeySearch), references and decision
-numbers as typed; another agency's record is a 404 on its object pages (NotFoundOutsideScope)
-while the officers of its agency, and of the province above it, open it."""
+diacritics, in any case and with punctuation around it (FoldedKeySearch), references, decision
+numbers and BHXH codes from their start, each read from an index; another agency's record is a 404
+on its object pages (NotFoundOutsideScope) while the officers of its agency, and of the province
+above it, open it."""
 
+import re
 import unicodedata
 
 import pytest
@@ -84,3 +86,47 @@ def test_another_agencys_record_is_a_404_and_its_own_officers_open_it(client, re
             client.force_login(insider)
             response = client.get(url)
             assert response.status_code == 200 and "TD-CUONG" in response.content.decode()
+
+
+def test_a_reference_decision_or_code_is_found_from_its_start(client, records):
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    assert listed(client, "Q1-") == {"Q1-CUONG", "Q1-LAN"}
+    assert listed(client, "q1-l") == {"Q1-LAN"}
+    assert listed(client, "123/") == {"Q1-LAN"}
+    assert listed(client, "790100000") == {"Q1-CUONG", "Q1-LAN"}
+    assert listed(client, "Cường 79010") == {"Q1-CUONG"}  # a name and the start of a code
+    assert listed(client, "1000002") == set()  # the middle of a code: read from no index
+
+
+@pytest.mark.parametrize("query", ["Q1-LAN", "7901000002", "123/QĐ-BHXH", "Hoàng Trọng", "Cường 7901000001"])
+def test_a_search_reads_the_records_from_indexes(client, records, query):
+    """A code, a reference, a decision number or a name finds the records through an index (the
+    person's trigram indexes, the upper-case references' and decision numbers' B-trees), never by
+    reading every record of the country."""
+    from django.contrib import admin
+    from django.db import connection
+    from django.test import RequestFactory
+
+    from benefits.models import BenefitRecord
+    from tests.conftest import missing
+
+    user = benefits_officer("quantri", "079", PROVINCE)
+    user.is_superuser = True
+    request = RequestFactory().get(LIST, {"q": query})
+    request.user = user
+    changelist = admin.site.get_model_admin(BenefitRecord).get_changelist_instance(request)
+    assert {row.reference for row in changelist.result_list} <= set(REFERENCES) and changelist.result_list
+    if connection.vendor != "postgresql":
+        missing("the plan asserted is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE benefits_benefitrecord")
+        cursor.execute("ANALYZE accounts_person")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: see what the planner *can* use,
+        cursor.execute("SET LOCAL enable_indexscan = off")  # and no whole index read in order either
+        cursor.execute("SET LOCAL enable_indexonlyscan = off")
+    plan = changelist.queryset.order_by().explain()  # the search's plan, without the list's order
+    assert "Seq Scan on benefits_benefitrecord" not in plan, plan
+    assert "Seq Scan on accounts_person" not in plan, plan
+    # nor a whole index read in order: the planner needed none of the reads switched off above (each
+    # costs 10¹⁰ more)
+    assert float(re.search(r"cost=[\d.]+\.\.([\d.]+)", plan).group(1)) < 1e9, plan
