@@ -62,6 +62,26 @@ class AllowedMethodsMiddleware:
         return getattr(match.func, "answers_every_method", False)
 
 
+class MethodNotAllowedPageMiddleware:
+    """A page for a 405 that a view gave without a word: Django's `require_safe`,
+    `require_http_methods` and class views answer a method they do not take (a form posted to a
+    page that is only read, the admin's logout opened as a link) with an empty body, a blank page
+    for the visitor. Last in MIDDLEWARE, so that the page gets the headers (CSP, frame) and the
+    language of any other page. Methods the portal never takes are answered earlier, in one line
+    (AllowedMethodsMiddleware); a 405 with a body of its own (the card-check API's JSON) is kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content or request.method == "HEAD":
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response["Allow"]
+        return page
+
+
 class NoStoreWithSessionMiddleware:
     """A page answered to a visitor with a session (a citizen, an officer, a registration in
     progress) may show personal data: no browser or proxy keeps it, so the back button on a

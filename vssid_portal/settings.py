@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionRulesMiddleware",
     "accounts.middleware.UserSessionActivityMiddleware",  # allauth's tracking, once a minute
+    "vssid_portal.middleware.MethodNotAllowedPageMiddleware",  # last: its page gets every header
 ]
 
 ROOT_URLCONF = "vssid_portal.urls"

@@ -55,3 +55,33 @@ def test_the_card_check_api_answers_every_other_method_in_its_own_json_with_allo
     assert response["Content-Type"] == "application/json"
     if method != "HEAD":
         assert response.json() == {"maKetQua": "405", "hopLe": False, "thongBao": "Chỉ nhận yêu cầu POST."}
+
+
+@pytest.mark.parametrize("path", ["/ho-tro/", "/tin-tuc/"])  # pages only read (require_safe), posted to
+def test_a_method_a_view_does_not_take_is_answered_with_a_page_not_a_blank(path, reference_data):
+    """Django's view decorators answer 405 with an empty body: the visitor is given a page, with the
+    headers of any other page and the view's own Allow."""
+    response = Client().post(path, {"q": "x"})
+    text = response.content.decode()
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert "<h1>Trang không nhận yêu cầu này</h1>" in text and 'href="/"' in text
+    assert "unsafe-inline" not in response["Content-Security-Policy"] and response["X-Frame-Options"] == "DENY"
+
+
+def test_the_admin_logout_opened_as_a_link_is_a_page_in_vietnamese(db):
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.create_superuser("quantri", password=None))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/quan-tri/logout/")
+    assert response.status_code == 405 and response["Allow"] == "POST, OPTIONS"
+    assert "Trang không nhận yêu cầu này" in response.content.decode()
+
+
+def test_the_page_is_in_the_chosen_language_and_a_head_stays_empty(reference_data):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/ho-tro/")
+    assert response.status_code == 405 and "<h1>This page does not take this request</h1>" in response.content.decode()
+    assert Client().head("/quan-tri/logout/").content == b""
