@@ -37,7 +37,11 @@ class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     # Tens of millions of periods: no date hierarchy, no count of the whole table.
     list_filter = ["kind", "payer", ("agency", OfficerAgencyFilter), year_filter("from_month", since=BHXH_SINCE)]
     show_full_result_count = False
-    search_fields = ["person__bhxh_code", "person__name_key", "employer__code"]
+    # A BHXH code or an employer's code from its start, a name anywhere in its folded key: each read from
+    # an index, never the whole table (the person's B-tree of codes and trigram indexes, lookup 0011).
+    search_fields = ["^person__bhxh_code", "person__name_key", "^employer__code"]
+    codes_apart_from_names = True
+    upper_case_codes = ("person__bhxh_code",)
     list_select_related = ["person", "employer", "agency"]
     # Searched within the officer's persons (a raw id would show anyone's name); the facilities of the
     # country are too many for a drop-down.

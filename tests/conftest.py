@@ -233,3 +233,31 @@ def chromium_path():
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args, chromium_path):
     return {**browser_type_launch_args, "executable_path": chromium_path, "args": CHROMIUM_ARGS}
+
+
+def assert_search_reads_indexes(model, query: str, user, tables: tuple[str, ...]) -> None:
+    """The admin list of `model`, searched for `query` by `user`, finds rows, and on PostgreSQL its plan
+    reads none of `tables` whole: each code, reference or name is found through an index."""
+    import re
+
+    from django.contrib import admin
+    from django.db import connection
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", {"q": query})
+    request.user = user
+    changelist = admin.site.get_model_admin(model).get_changelist_instance(request)
+    assert changelist.result_list, query
+    if connection.vendor != "postgresql":
+        missing("the plan asserted is PostgreSQL's")
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: see what the planner *can* use,
+        cursor.execute("SET LOCAL enable_indexscan = off")  # and no whole index read in order either
+        cursor.execute("SET LOCAL enable_indexonlyscan = off")
+    plan = changelist.queryset.order_by().explain()  # the search's plan, without the list's order
+    for table in tables:
+        assert f"Seq Scan on {table}" not in plan, plan
+    # nor a whole index read in order: the planner needed none of the reads switched off above
+    assert float(re.search(r"cost=[\d.]+\.\.([\d.]+)", plan).group(1)) < 1e9, plan

@@ -179,6 +179,11 @@ class FoldedKeySearch:
     # with an index that serves it: a word with a digit (or with no letter) is then looked for in those
     # fields only, and any other word in the keys only (a name has no digit). See _code_word.
     codes_apart_from_names = False
+    # Of those codes ("^number"), the ones always stored in upper case (digits, capitals, a generated
+    # number, an ICD-10 code): looked for as `col LIKE 'WORD%'` with the word in upper case, which the
+    # column's own B-tree (Django's varchar_pattern_ops "_like" index) serves, where istartswith's
+    # `UPPER(col) LIKE` needs an index of its own.
+    upper_case_codes: tuple[str, ...] = ()
 
     def get_search_results(self, request, queryset, search_term):
         fields = [str(field) for field in self.get_search_fields(request)]
@@ -209,8 +214,16 @@ class FoldedKeySearch:
         """The rows where one of `lookups` (a reference, a decision number, the person's BHXH code,
         each from its start) finds `word`: the union of each lookup's own rows, read from its index,
         where an OR of lookups on the row and on its person read every row of the table."""
-        each = [self.model._default_manager.filter(**{lookup: word}).order_by().values("pk") for lookup in lookups]
+        each = [self.model._default_manager.filter(**dict([self._upper_case_code(lookup, word)])).order_by().values("pk")
+                for lookup in lookups]
         return Q(pk__in=each[0].union(*each[1:]))
+
+    def _upper_case_code(self, lookup: str, word: str) -> tuple[str, str]:
+        """`lookup` and `word` as looked for: a code of `upper_case_codes` by its own index."""
+        field = lookup.removesuffix("__istartswith")
+        if field != lookup and field in self.upper_case_codes:
+            return f"{field}__startswith", word.upper()
+        return lookup, word
 
 
 def year_filter(field: str, *, since: int) -> type[admin.SimpleListFilter]:

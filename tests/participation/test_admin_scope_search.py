@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from tests.accounts.helpers import managed_person, officer
-from tests.conftest import same_queries_whatever_found
+from tests.conftest import assert_search_reads_indexes, same_queries_whatever_found
 
 from .helpers import period
 
@@ -52,6 +52,26 @@ def test_codes_are_still_found_and_every_word_must_match(client, periods):
     assert listed(client, f"{employer.lower()} Trần") == {"7901000002"}
     assert listed(client, "7903000003") == set()  # another agency's period is not found by search
     assert listed(client, "") == {"7901000001", "7901000002"}
+
+
+def test_a_code_is_found_from_its_start(client, periods):
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    employer = periods["lan"].employer.code
+    assert listed(client, employer[:-1].lower()) == {"7901000001", "7901000002"}
+    assert listed(client, "790100000") == {"7901000001", "7901000002"}
+    assert listed(client, "Cường 79010") == {"7901000001"}  # a name and the start of a code
+    assert listed(client, "1000002") == set()  # the middle of a code: read from no index
+
+
+@pytest.mark.parametrize("query", ["EMPLOYER", "employer", "7901000002", "790100", "Hoàng Trọng", "Cường 7901000001"])
+def test_a_search_reads_the_periods_from_indexes(periods, query):
+    from participation.models import Period
+
+    code = periods["lan"].employer.code
+    query = {"EMPLOYER": code, "employer": code[:-1].lower()}.get(query, query)
+    user = officer("quantri", "079", "Cán bộ BHXH tỉnh")
+    user.is_superuser = True
+    assert_search_reads_indexes(Period, query, user, ("participation_period", "accounts_person", "lookup_employer"))
 
 
 def test_a_search_costs_the_same_queries_whatever_it_finds(client, periods):
