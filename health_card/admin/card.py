@@ -118,7 +118,11 @@ class CardReasonForm(forms.Form):
 class CardAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
     list_display = ["legacy_number", "person", "version", "status", "facility", "valid_from", "valid_to", "agency"]
     list_filter = ["status", "level", ("agency", OfficerAgencyFilter)]
-    search_fields = ["number", "legacy_number", "person__bhxh_code", "person__name_key"]
+    # A card number (10 digits or 15 characters) or a BHXH code from its start, a name anywhere in its
+    # folded key: each read from an index of the cards or of the persons, never every card.
+    search_fields = ["^number", "^legacy_number", "^person__bhxh_code", "person__name_key"]
+    codes_apart_from_names = True
+    upper_case_codes = ("number", "legacy_number", "person__bhxh_code")
     autocomplete_fields = ["person", "facility"]
     actions = ["reissue", "revoke"]
     readonly_fields = ["person", "number", "legacy_number", "group", "level", "facility", "valid_from", "valid_to",

@@ -11,7 +11,7 @@ from health_card.models import Card, CardCheck
 from health_card.services import api_token_create
 from lookup.models import Agency
 from tests.accounts.helpers import make_person, managed_person, officer
-from tests.conftest import same_queries_whatever_found
+from tests.conftest import assert_search_reads_indexes, same_queries_whatever_found
 
 from .card_fixtures import *  # noqa: F401,F403
 from .card_fixtures import issue, logged_in
@@ -113,6 +113,23 @@ def test_a_visit_search_costs_the_same_queries_whatever_it_finds(visits, people)
             visit(people["cuong"], facility="79001", reference=f"LK-THEM-{number}")
 
     same_queries_whatever_found(client, VISITS, more)
+
+
+def test_cards_are_found_from_the_start_of_a_number_or_code(cards):
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    assert listed(client, CARDS, cards["lan"].legacy_number[:9].lower()) == {"7901000001", "7901000002"}
+    assert listed(client, CARDS, "790100000") == {"7901000001", "7901000002"}
+    assert listed(client, CARDS, "Trần 79010") == {"7901000002"}
+    assert listed(client, CARDS, "1000002") == set()
+
+
+@pytest.mark.parametrize("query", ["LEGACY", "legacy", "7901000002", "790100", "Hoàng Trọng", "Cường 7901000001"])
+def test_a_card_search_reads_the_cards_from_indexes(cards, query):
+    legacy = cards["lan"].legacy_number
+    query = {"LEGACY": legacy, "legacy": legacy[:9].lower()}.get(query, query)
+    user = officer("quantri", "079", PROVINCE)
+    user.is_superuser = True
+    assert_search_reads_indexes(Card, query, user, ("health_card_card", "accounts_person"))
 
 
 # --- Outside the scope: a 404 -----------------------------------------------------------------------
