@@ -1,6 +1,7 @@
 """What the officers' admin shares across apps."""
 
 import datetime
+import string
 
 from django import forms
 from django.apps import apps
@@ -166,6 +167,12 @@ def _search_lookup(field: str) -> str:
     return f"{field}__icontains"
 
 
+def _looks_like_a_code(word: str) -> bool:
+    """A word with a digit, or with a hyphen, slash or dot inside it ("LK-LAN"): a name has neither."""
+    inside = word.strip(string.punctuation + "“”‘’…")
+    return any(character.isdigit() for character in word) or any(character in "-/." for character in inside)
+
+
 class FoldedKeySearch:
     """Mixin for a model admin whose `search_fields` include a folded key (a field named in
     FOLDED_KEYS, e.g. `person__name_key`). Django compares each word of the search as typed, so
@@ -176,8 +183,8 @@ class FoldedKeySearch:
     quoted phrase is one word."""
 
     # True where every other field is a code or reference looked for from its start ("^reference"), each
-    # with an index that serves it: a word with a digit (or with no letter) is then looked for in those
-    # fields only, and any other word in the keys only (a name has no digit). See _code_word.
+    # with an index that serves it: a word that looks like a code (_looks_like_a_code, or with no letter)
+    # is then looked for in those fields only, and any other word in the keys only. See _code_word.
     codes_apart_from_names = False
     # Of those codes ("^number"), the ones always stored in upper case (digits, capitals, a generated
     # number, an ICD-10 code): looked for as `col LIKE 'WORD%'` with the word in upper case, which the
@@ -200,7 +207,7 @@ class FoldedKeySearch:
                 word = unescape_string_literal(word)
             folded_word = " ".join(search_words(word))
             if self.codes_apart_from_names:
-                if folded_word and not any(character.isdigit() for character in word):
+                if folded_word and not _looks_like_a_code(word):
                     conditions.append(Q.create([(lookup, folded_word) for lookup in folded], connector=Q.OR))
                 else:
                     conditions.append(self._code_word(as_typed, word))

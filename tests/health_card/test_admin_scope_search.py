@@ -115,12 +115,26 @@ def test_a_visit_search_costs_the_same_queries_whatever_it_finds(visits, people)
     same_queries_whatever_found(client, VISITS, more)
 
 
-def test_cards_are_found_from_the_start_of_a_number_or_code(cards):
+def test_visits_and_cards_are_found_from_the_start_of_a_code(visits, cards):
     client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    assert listed(client, VISITS, "lk-l") == {"7901000002"}
+    assert listed(client, VISITS, "J06") == {"7901000001", "7901000002"}
+    assert listed(client, VISITS, "790100000") == {"7901000001", "7901000002"}
+    assert listed(client, VISITS, "Cường 79010") == {"7901000001"}  # a name and the start of a code
+    assert listed(client, VISITS, "06.9") == set()  # the middle of a code: read from no index
     assert listed(client, CARDS, cards["lan"].legacy_number[:9].lower()) == {"7901000001", "7901000002"}
     assert listed(client, CARDS, "790100000") == {"7901000001", "7901000002"}
     assert listed(client, CARDS, "Trần 79010") == {"7901000002"}
     assert listed(client, CARDS, "1000002") == set()
+
+
+@pytest.mark.parametrize("query", ["LK-LAN", "lk-cuong", "7901000002", "J06", "j06.9", "Hoàng Trọng", "Cường 7901000001"])
+def test_a_visit_search_reads_the_visits_from_indexes(visits, query):
+    from health_card.models import Visit
+
+    user = officer("quantri", "079", PROVINCE)
+    user.is_superuser = True
+    assert_search_reads_indexes(Visit, query, user, ("health_card_visit", "accounts_person"))
 
 
 @pytest.mark.parametrize("query", ["LEGACY", "legacy", "7901000002", "790100", "Hoàng Trọng", "Cường 7901000001"])
