@@ -83,7 +83,11 @@ class DeclarationFilter(GivenUpFilter):
 class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     list_display = ["tracking_number", "procedure_name", "person", "agency", "status", "due", "submitted_at"]
     list_filter = [OpenFilter, "status", "procedure_code", ("agency", OfficerAgencyFilter), DeclarationFilter]
-    search_fields = ["tracking_number", "person__bhxh_code", "person__name_key"]
+    # A tracking number (generated in capitals) or a BHXH code from its start, a name anywhere in its folded
+    # key: each read from an index, never every filing.
+    search_fields = ["^tracking_number", "^person__bhxh_code", "person__name_key"]
+    codes_apart_from_names = True
+    upper_case_codes = ("tracking_number", "person__bhxh_code")
     ordering = ["due_date", "submitted_at"]
     actions = ["receive_selected", "start_selected", "retry_declarations_selected"]
     change_form_template = "admin/public_services/filing/change_form.html"

@@ -4,9 +4,9 @@ are still found as typed; a filing of another agency is a 404 on every object pa
 
 import pytest
 
-from tests.conftest import same_queries_whatever_found
-
+from accounts.models import User
 from public_services.models import Filing
+from tests.conftest import assert_search_reads_indexes, same_queries_whatever_found
 
 from .helpers import citizen, district_officer, other_district_officer, owner, stranger, submit  # noqa: F401
 from .test_admin import QUEUE, logged
@@ -47,6 +47,25 @@ def test_codes_and_tracking_numbers_are_still_found(cuong, owner, district_offic
     assert found(client, "7901000123") == {theirs.tracking_number}
     assert found(client, "7901234567 Đức") == {others.tracking_number}  # a code and a name together
     assert found(client, "") == {theirs.tracking_number, others.tracking_number}
+
+
+def test_a_tracking_number_or_code_is_found_from_its_start(cuong, owner, district_officer):
+    theirs = submit(cuong)
+    submit(owner)
+    client = logged(district_officer)
+    assert found(client, theirs.tracking_number[:8].lower()) >= {theirs.tracking_number}
+    assert found(client, "79010001") == {theirs.tracking_number}
+    assert found(client, "Cường 790100") == {theirs.tracking_number}  # a name and the start of a code
+    assert found(client, theirs.tracking_number[2:]) == set()  # the middle of a number: read from no index
+
+
+@pytest.mark.parametrize("query", ["NUMBER", "number", "7901000123", "Hoàng Trọng", "Cường 7901000123"])
+def test_a_search_reads_the_filings_from_indexes(cuong, owner, stranger, query):
+    filing = submit(cuong)
+    submit(owner), submit(stranger)  # a table of one row gives the planner nothing to choose from
+    query = {"NUMBER": filing.tracking_number, "number": filing.tracking_number[:8].lower()}.get(query, query)
+    superuser = User.objects.create_superuser("quantri", password="x-Pass-2026!")  # the whole country's queue
+    assert_search_reads_indexes(Filing, query, superuser, ("public_services_filing", "accounts_person"))
 
 
 def test_a_search_costs_the_same_queries_whatever_it_finds(cuong, district_officer):
