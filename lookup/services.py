@@ -4,7 +4,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from vietnam_provinces import Province as VnProvince
 from vietnam_provinces import Ward as VnWard
 
@@ -206,5 +206,21 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
             for r in _read_csv("collection_points.csv")
         ],
     )
+    _statistics_refreshed([model for name, model in LOADED.items() if results[name].created or results[name].updated])
     return results
+
+
+LOADED = {"provinces": Province, "wards": Ward, "agencies": Agency, "facilities": MedicalFacility,
+          "employers": Employer, "collection_points": CollectionPoint}
+
+
+def _statistics_refreshed(models_) -> None:
+    """PostgreSQL's planner statistics of the tables just filled. Until autovacuum reads them (up to
+    a minute after the commit, never before it), the planner takes the thousands of wards for an
+    empty table and may join them row by row with the rest: a list of a few registrations took
+    minutes. ANALYZE counts the rows of its own transaction."""
+    if connection.vendor != "postgresql" or not models_:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models_))
 
