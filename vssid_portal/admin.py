@@ -7,7 +7,7 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin import widgets
+from django.contrib.admin import helpers, widgets
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import (
@@ -374,6 +374,18 @@ class PortalModelAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return PortalChangeList
+
+    def response_action(self, request, queryset):
+        """An action on the rows ticked in the list: a posted id no row can have (`abc`, a number past
+        the key's range, a NUL character: a tampered or clumsy post) selects nothing, as an id of a
+        row outside the officer's list does. Django looked every id up as it came, and the error of
+        building or running that query was a server error."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        possible = [text for text in selected if _may_be(self.opts.pk, text)]
+        if possible != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, possible)
+        return super().response_action(request, queryset)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
