@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -51,6 +52,12 @@ def fill_totals(visit: Visit, lines) -> None:
         visit.patient_paid = visit.total_cost - visit.bhyt_paid
 
 
+def largest_amount() -> int:
+    """The largest amount of money a visit's totals can hold (their column's range on this database)."""
+    return min(validator.limit_value for validator in Visit._meta.get_field("total_cost").validators
+               if isinstance(validator, MaxValueValidator))
+
+
 def check_totals(visit: Visit, lines) -> None:
     """A visit with cost lines has exactly their totals, and no share exceeds the total or is
     negative; raises ValidationError naming each field."""
@@ -58,6 +65,13 @@ def check_totals(visit: Visit, lines) -> None:
     errors = {}
     if lines:
         total, bhyt, patient = line_totals(lines)
+        largest = largest_amount()
+        if max(total, bhyt) > largest:
+            # Each line fits its column, their sum need not: it would fail the visit's own columns.
+            with translation.override(settings.LANGUAGE_CODE):
+                raise ValidationError({"total_cost": (
+                    f"Tổng của các dòng chi phí ({vnd(max(total, bhyt))}) vượt quá số tiền lớn nhất một lượt khám "
+                    f"ghi được ({vnd(largest)}). Kiểm tra lại đơn giá và thành tiền của các dòng chi phí.")})
         for name, expected, label in (("total_cost", total, "Tổng chi phí"), ("bhyt_paid", bhyt, "Phần BHYT chi trả"),
                                       ("patient_paid", patient, "Phần người bệnh chi trả")):
             value = getattr(visit, name)

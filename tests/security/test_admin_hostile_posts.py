@@ -1,7 +1,7 @@
 """The officers' admin under tampered or clumsy posts: the actions of every list an officer works
-in, posted with ids no row can have or with the rows of another agency or province. Each is
-answered with the list again and a Vietnamese message, never a server error, and changes nothing
-outside the officer's scope.
+in, posted with ids no row can have or with the rows of another agency or province, and the visit
+form's cost lines posted past what a visit can hold. Each is answered with the list or the form again and a Vietnamese
+message, never a server error, and changes nothing outside the officer's scope.
 
 Object pages (change, history, delete) of another agency's rows are covered by test_idor.py; the
 add forms' choices of person, agency and clinic by each app's admin tests."""
@@ -12,9 +12,10 @@ from django.test import Client
 
 from accounts.models import Registration
 from benefits.models import BenefitRecord
-from health_card.models import Card, FacilityApiToken
+from health_card.models import Card, FacilityApiToken, Visit
 from public_services.models import Filing
 from tests.accounts.helpers import officer
+from tests.health_card.test_visits import add_data
 
 from .world import build_world, use_fresh_signing_keys
 
@@ -103,3 +104,48 @@ def test_an_action_naming_another_agencys_or_provinces_row_changes_nothing(world
         assert state(obj) == before, user
         body = " ".join(shown_messages(response))
         assert world.objects["person"].full_name not in body and world.objects["person"].bhxh_code not in body
+
+
+# --- The visit form and its cost lines -------------------------------------------------------------------
+
+LARGEST = 2**63 - 1  # the largest amount a money column holds
+OVER_BY_SUM = {  # two lines each within the column, their sum past it
+    "lines-0-quantity": "1", "lines-0-unit_price": str(9 * 10**18), "lines-0-amount": str(9 * 10**18),
+    "lines-0-bhyt_amount": "0",
+    "lines-1-quantity": "1", "lines-1-unit_price": str(9 * 10**18), "lines-1-amount": str(9 * 10**18),
+    "lines-1-bhyt_amount": "0",
+}
+TOO_LARGE = "vượt quá số tiền lớn nhất"
+
+
+@pytest.fixture
+def visit_officer(world):
+    return client_of(world.officer)
+
+
+@pytest.mark.parametrize("shares", [{}, {"lines-0-bhyt_amount": str(9 * 10**18), "lines-1-bhyt_amount": str(9 * 10**18)}],
+                         ids=["patient-pays", "bhyt-pays"])
+def test_cost_lines_whose_sum_no_amount_can_hold_are_a_form_error(world, visit_officer, shares):
+    facility = world.objects["visit"].facility.code
+    response = visit_officer.post("/quan-tri/health_card/visit/add/",
+                                  add_data(world.owner.person.bhxh_code, facility, **{**OVER_BY_SUM, **shares}))
+    assert response.status_code == 200
+    assert TOO_LARGE in response.content.decode()
+    assert not Visit.objects.filter(reference="079-LK-0001").exists()
+
+
+def test_a_visits_lines_changed_to_a_sum_no_amount_can_hold_are_a_form_error(world, visit_officer):
+    obj = world.objects["visit"]
+    lines = list(obj.lines.order_by("pk"))
+    before = state(obj), [state(line) for line in lines]
+    data = add_data("", obj.facility.code, **OVER_BY_SUM, **{
+        "lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "2", "lines-0-id": str(lines[0].pk),
+        "lines-1-id": str(lines[1].pk), "lines-0-visit": str(obj.pk), "lines-1-visit": str(obj.pk),
+        "reference": obj.reference, "kind": obj.kind, "admitted_on": obj.admitted_on.isoformat(),
+        "discharged_on": obj.discharged_on.isoformat() if obj.discharged_on else "",
+        "diagnosis_code": obj.diagnosis_code, "seen_version": str(obj.revision)})
+    data.pop("bhxh_code")
+    response = visit_officer.post(f"/quan-tri/health_card/visit/{obj.pk}/change/", data)
+    assert response.status_code == 200
+    assert TOO_LARGE in response.content.decode()
+    assert (state(obj), [state(line) for line in lines]) == before
