@@ -1,6 +1,7 @@
 """The officers' admin under tampered or clumsy posts: the actions of every list an officer works
 in, posted with ids no row can have or with the rows of another agency or province, and the visit
-form's cost lines posted past what a visit can hold. Each is answered with the list or the form again and a Vietnamese
+form's cost lines posted past what a visit can hold, without their formset's management fields or
+naming another visit's lines. Each is answered with the list or the form again and a Vietnamese
 message, never a server error, and changes nothing outside the officer's scope.
 
 Object pages (change, history, delete) of another agency's rows are covered by test_idor.py; the
@@ -12,10 +13,10 @@ from django.test import Client
 
 from accounts.models import Registration
 from benefits.models import BenefitRecord
-from health_card.models import Card, FacilityApiToken, Visit
+from health_card.models import Card, FacilityApiToken, Visit, VisitLine
 from public_services.models import Filing
 from tests.accounts.helpers import officer
-from tests.health_card.test_visits import add_data
+from tests.health_card.test_visits import add_data, visit
 
 from .world import build_world, use_fresh_signing_keys
 
@@ -149,3 +150,59 @@ def test_a_visits_lines_changed_to_a_sum_no_amount_can_hold_are_a_form_error(wor
     assert response.status_code == 200
     assert TOO_LARGE in response.content.decode()
     assert (state(obj), [state(line) for line in lines]) == before
+
+
+def changed_visit_data(obj) -> dict:
+    """The change form of `obj` as its page posts it, its cost lines unchanged."""
+    lines = list(obj.lines.order_by("pk"))
+    data = {"facility": str(obj.facility_id), "reference": obj.reference, "kind": obj.kind,
+            "admitted_on": obj.admitted_on.isoformat(),
+            "discharged_on": obj.discharged_on.isoformat() if obj.discharged_on else "",
+            "diagnosis_code": obj.diagnosis_code, "diagnosis_name": obj.diagnosis_name,
+            "total_cost": str(obj.total_cost), "bhyt_paid": str(obj.bhyt_paid), "patient_paid": str(obj.patient_paid),
+            "seen_version": str(obj.revision),
+            "lines-TOTAL_FORMS": str(len(lines)), "lines-INITIAL_FORMS": str(len(lines)), "lines-MIN_NUM_FORMS": "0",
+            "lines-MAX_NUM_FORMS": "1000",
+            "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0", "events-MIN_NUM_FORMS": "0",
+            "events-MAX_NUM_FORMS": "0"}
+    for index, line in enumerate(lines):
+        data.update({f"lines-{index}-{name}": str(getattr(line, name))
+                     for name in ("id", "category", "description", "unit", "quantity", "unit_price", "amount",
+                                  "bhyt_amount")})
+        data[f"lines-{index}-visit"] = str(obj.pk)
+    return data
+
+
+@pytest.mark.parametrize(("tampered", "said"), [
+    ({"lines-TOTAL_FORMS": None, "lines-INITIAL_FORMS": None}, "Dữ liệu quản lý của biểu mẫu bị thiếu"),
+    ({"lines-TOTAL_FORMS": "abc"}, "Dữ liệu quản lý của biểu mẫu bị thiếu"),
+    ({"lines-TOTAL_FORMS": "100000000"}, "Chỉ được gửi tối đa 1000 dòng."),
+], ids=["no-management-form", "word-for-a-count", "a-hundred-million-lines"])
+def test_a_cost_line_formset_tampered_with_is_said_in_vietnamese(world, visit_officer, tampered, said):
+    obj = world.objects["visit"]
+    lines = list(obj.lines.order_by("pk"))
+    before = state(obj), [state(line) for line in lines]
+    data = changed_visit_data(obj)
+    for name, value in tampered.items():
+        if value is None:
+            data.pop(name)
+        else:
+            data[name] = value
+    html = visit_officer.post(f"/quan-tri/health_card/visit/{obj.pk}/change/", data).content.decode()
+    assert said in html
+    assert "ManagementForm" not in html and "Please submit" not in html
+    assert (state(obj), [state(line) for line in lines]) == before
+
+
+def test_a_cost_line_posted_with_another_visits_line_id_leaves_that_line_as_it_was(world, visit_officer):
+    obj = world.objects["visit"]
+    other = visit(world.stranger.person, facility=obj.facility.code, reference="LK-KHAC")
+    foreign = other.lines.order_by("pk").first()
+    before = [state(line) for line in VisitLine.objects.filter(visit=other)]
+    data = changed_visit_data(obj)
+    for step in ({"lines-0-id": str(foreign.pk), "lines-0-quantity": "3",
+                  "lines-0-amount": str(3 * int(data["lines-0-unit_price"]))},
+                 {"lines-0-id": str(foreign.pk), "lines-0-DELETE": "on"}):
+        response = visit_officer.post(f"/quan-tri/health_card/visit/{obj.pk}/change/", {**data, **step})
+        assert response.status_code in (200, 302)
+    assert [state(line) for line in VisitLine.objects.filter(visit=other)] == before
