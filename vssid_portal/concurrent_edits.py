@@ -74,7 +74,8 @@ class SeenVersionForm(forms.ModelForm):
     admin validates and saves in one transaction: the lock taken here holds until the save.
 
     `money_fields` are shown in VND; `seen_extras` names what else the page saves with the record
-    (a visit's cost lines) so that another save's change of it is shown too."""
+    (a visit's cost lines) so that another save's change of it is shown too, and `stale_items`
+    adds to the summary what the refusal did to it (a cost line deleted or added meanwhile)."""
 
     version_field = "revision"
     money_fields: tuple[str, ...] = ()
@@ -90,6 +91,11 @@ class SeenVersionForm(forms.ModelForm):
     def seen_extras(self, instance) -> dict[str, tuple[str, str]]:
         """What the page saves besides the form's fields: name → (label, the stored value as shown)."""
         return {}
+
+    def stale_items(self, stored) -> list[tuple[str, str, str]]:
+        """More lines of a refusal's summary, about what the page saves besides the form's fields:
+        (link target on the page, label, value as shown). `stored` is the record as now stored."""
+        return []
 
     def _compared_fields(self) -> list[str]:
         """The form's fields that are the record's own columns (not its version)."""
@@ -150,6 +156,7 @@ class SeenVersionForm(forms.ModelForm):
         for name, (label, value) in self.seen_extras(stored).items():
             if not seen or digests[name] not in seen:
                 items.append((f"#{name}-group", label, value))
+        items.extend(self.stale_items(stored))
         summary = format_html(
             '<div class="error-summary stale-edit" role="alert" aria-labelledby="stale-edit-title">'
             '<h2 id="stale-edit-title">{}</h2><p>{}</p>{}<p>{}</p></div>',

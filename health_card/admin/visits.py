@@ -7,8 +7,11 @@ stays with its person once saved. Totals may be left empty when cost lines are e
 then the lines' sums, and entered totals must equal them.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from accounts.models import Person
@@ -40,7 +43,115 @@ def _line_forms(formset):
         yield form
 
 
+LINE_FIELDS = ["category", "description", "unit", "quantity", "unit_price", "amount", "bhyt_amount"]
+LINES = "lines"  # the prefix of the cost lines' forms on the page
+MAX_LINES = 2000  # rows of a posted page looked at, as Django's formsets cap them
+_ROW_KEY = re.compile(rf"(initial-)?{LINES}-(\d+)-(.+)")
+
+
+def line_shown(line: VisitLine) -> str:
+    """A cost line as the edit-conflict summary writes it."""
+    return (f"{line.get_category_display()} – {line.description}: {vn_number(line.quantity)} {line.unit} × "
+            f"{vnd(line.unit_price)} = {vnd(line.amount)}, BHYT {vnd(line.bhyt_amount)}")
+
+
+def _posted_line(row: dict, shown: bool) -> dict | None:
+    """The values of a posted row: as the officer typed them, or (`shown`) as the page showed them,
+    from the hidden initial values (None where they do not make a valid line)."""
+    flag = "initial-" if shown else ""
+    values = {}
+    for name in LINE_FIELDS:
+        try:
+            values[name] = VisitLine._meta.get_field(name).formfield().clean(row.get((flag, name), [""])[-1])
+        except ValidationError:
+            return None
+    return values
+
+
+def lines_shown_again(data, stored_lines) -> tuple[object, list[tuple[str, str, str]]]:
+    """A stale page's cost lines put back in step with the lines stored now, for the page shown again
+    (SeenVersionForm): the posted data of the lines' formset and the summary's lines about them.
+
+    A line another save deleted is no longer offered as that line (its id is gone): it is dropped,
+    unless the officer changed it on their page, then it stays as a new line with what they typed,
+    so nothing typed is lost. A line another save added is put on the page with its stored values,
+    so that saving the page again keeps it. Lines still stored keep what the officer typed."""
+    try:
+        initial = int(data[f"{LINES}-INITIAL_FORMS"])
+        total = min(int(data[f"{LINES}-TOTAL_FORMS"]), MAX_LINES)
+    except (KeyError, ValueError):
+        return None, []
+    rest, rows = data.copy(), {}
+    for key in list(data.keys()):
+        match = _ROW_KEY.fullmatch(key)
+        if match:
+            rows.setdefault(int(match[2]), {})[(match[1] or "", match[3])] = data.getlist(key)
+            del rest[key]
+    stored = {line.pk: line for line in stored_lines}
+    kept, added, retyped, new, posted_ids = [], [], [], [], set()
+    deleted = []  # (what the line held, the row kept in its place or None)
+    for index in range(total):
+        row = rows.get(index, {})
+        if index >= initial:
+            new.append(row)
+            continue
+        pk = row.get(("", "id"), [""])[-1]
+        if not pk.isdigit() or int(pk) in stored:
+            posted_ids.add(int(pk) if pk.isdigit() else None)
+            kept.append(row)
+            continue
+        shown, typed = _posted_line(row, shown=True), _posted_line(row, shown=False)
+        ticked = row.get(("", "DELETE"), [""])[-1] not in ("", "off", "false", "False")
+        if ticked or (shown is not None and shown == typed):
+            deleted.append((shown, None))
+        else:  # changed by the officer, or shown before the page carried what it showed: kept
+            retyped.append({**row, ("", "id"): [""]})
+            deleted.append((shown or typed, retyped[-1]))
+    for line in stored_lines:
+        if line.pk not in posted_ids:
+            values = {name: "" if getattr(line, name) is None else str(getattr(line, name)) for name in LINE_FIELDS}
+            added.append((line, {("", "id"): [str(line.pk)], ("", "visit"): [str(line.visit_id)],
+                                 **{("", name): [value] for name, value in values.items()},
+                                 **{("initial-", name): [value] for name, value in values.items()}}))
+    if not deleted and not added:
+        return None, []
+    order = [*kept, *(row for _line, row in added), *retyped, *new]
+    for number, row in enumerate(order):
+        for (flag, name), values in row.items():
+            rest.setlist(f"{flag}{LINES}-{number}-{name}", values)
+    rest[f"{LINES}-INITIAL_FORMS"] = str(len(kept) + len(added))
+    rest[f"{LINES}-TOTAL_FORMS"] = str(len(order))
+    place = {id(row): f"#{LINES}-{number}" for number, row in enumerate(order)}  # the row's id on the page
+    items = []
+    for held, row in deleted:
+        shown = line_shown(VisitLine(**held)) if held is not None else "—"
+        if row is None:
+            items.append((f"#{LINES}-group", "Đã xóa dòng chi phí", shown))
+        else:
+            items.append((place[id(row)], "Đã xóa dòng chi phí (bạn đã sửa dòng này trên trang nên dòng được giữ "
+                                          "lại như một dòng mới)", shown))
+    for line, row in added:
+        items.append((place[id(row)], "Đã thêm dòng chi phí (đã đưa vào trang)", line_shown(line)))
+    return rest, items
+
+
 class VisitLineFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name in LINE_FIELDS:  # what the page showed is posted too: a line deleted meanwhile is known by it
+            if name in form.fields:
+                form.fields[name].show_hidden_initial = True
+
+    def full_clean(self):
+        # The page shown again after another save (VisitAdminForm.stale_items): its lines in step with
+        # the stored ones. The admin validates the visit's form, which finds the refusal, first.
+        shown_again = getattr(self.instance, "_lines_shown_again", None)
+        if shown_again is not None and self.is_bound:
+            self.data = shown_again
+            for cached in ("forms", "management_form"):
+                self.__dict__.pop(cached, None)
+        super().full_clean()
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -103,10 +214,16 @@ class VisitAdminForm(SeenVersionForm):
 
     def seen_extras(self, instance):
         """The cost lines are saved with the visit: another save's change of them is shown too."""
-        lines = "; ".join(f"{line.get_category_display()} – {line.description}: {vn_number(line.quantity)} {line.unit} × "
-                          f"{vnd(line.unit_price)} = {vnd(line.amount)}, BHYT {vnd(line.bhyt_amount)}"
-                          for line in instance.lines.order_by("pk"))
+        lines = "; ".join(line_shown(line) for line in instance.lines.order_by("pk"))
         return {"lines": ("Các dòng chi phí", lines or EMPTY)}
+
+    def stale_items(self, stored):
+        """A line the other save deleted or added, said so; the page's lines put in step with the
+        stored ones (lines_shown_again), handed to the lines' formset through the visit they share."""
+        data, items = lines_shown_again(self.data, list(stored.lines.order_by("pk")))
+        if data is not None:
+            self.instance._lines_shown_again = data
+        return items
 
     def clean_bhxh_code(self):
         code = "".join(self.cleaned_data.get("bhxh_code", "").split())

@@ -665,6 +665,81 @@ def test_cost_lines_saved_by_another_are_shown_before_the_page_saves_its_own(
     assert (obj.total_cost, obj.revision) == (113_300, 3) and len(messages_of(user)) == 4
 
 
+ORESOL = {"lines-4-category": "thuoc", "lines-4-description": "Oresol", "lines-4-unit": "gói", "lines-4-quantity": "2",
+          "lines-4-unit_price": "3000", "lines-4-amount": "6000", "lines-4-bhyt_amount": "4800"}
+NO_TOTALS = {"total_cost": "", "bhyt_paid": "", "patient_paid": ""}
+INVALID_CHOICE = "Hãy chọn một lựa chọn hợp lệ"
+
+
+def test_a_cost_line_deleted_by_another_save_is_said_so_and_left_out_and_one_added_is_put_on_the_page(
+        client, db, django_capture_on_commit_callbacks):
+    user = citizen()
+    obj = visit(user.person, revision=1)
+    url = f"{ADMIN}{obj.pk}/change/"
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    page_of_a = admin_form(client, url, form_id="visit_form")
+    with django_capture_on_commit_callbacks(execute=True):  # a colleague deletes the vitamin C and adds oral salts
+        response = client.post(url, {**admin_form(client, url, form_id="visit_form"), **NO_TOTALS, **ORESOL,
+                                      "lines-3-DELETE": "on"})
+    assert response.status_code == 302
+    oresol = obj.lines.get(description="Oresol")
+
+    with django_capture_on_commit_callbacks(execute=True):  # the page opened before, lines untouched
+        response = client.post(url, {**page_of_a, **NO_TOTALS, "diagnosis_name": "Viêm họng cấp"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert SHOWN_AGAIN in html and INVALID_CHOICE not in html
+    assert ('<a href="#lines-group">Đã xóa dòng chi phí: Thuốc – Vitamin C 500 mg: 10 viên × 1.000 đ = 10.000 đ, '
+            'BHYT 0 đ</a>') in html
+    assert ('<a href="#lines-3">Đã thêm dòng chi phí (đã đưa vào trang): Thuốc – Oresol: 2 gói × 3.000 đ = 6.000 đ, '
+            'BHYT 4.800 đ</a>') in html
+    shown_again = shown_form(response, form_id="visit_form")
+    assert (shown_again["lines-INITIAL_FORMS"], shown_again["lines-3-id"], shown_again["lines-3-quantity"]) == (
+        "4", str(oresol.pk), "2.00")
+    assert "Vitamin C 500 mg" not in [value for key, value in shown_again.items() if key.endswith("-description")]
+
+    with django_capture_on_commit_callbacks(execute=True):  # saved again: nothing to tick, the colleague's line kept
+        response = client.post(url, shown_again)
+    assert response.status_code == 302, response.content.decode()
+    obj.refresh_from_db()
+    assert sorted(obj.lines.values_list("description", flat=True)) == [
+        "Khám bệnh", "Oresol", "Paracetamol 500 mg", "Tổng phân tích tế bào máu"]
+    assert (obj.diagnosis_name, obj.total_cost, obj.revision) == ("Viêm họng cấp", 99_300, 3)
+    assert len(messages_of(user)) == 4
+
+
+def test_a_cost_line_deleted_by_another_save_that_the_page_changed_is_kept_as_a_new_line(
+        client, db, django_capture_on_commit_callbacks):
+    user = citizen()
+    obj = visit(user.person, revision=1)
+    url = f"{ADMIN}{obj.pk}/change/"
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    page_of_a = admin_form(client, url, form_id="visit_form")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**admin_form(client, url, form_id="visit_form"), **NO_TOTALS, "lines-3-DELETE": "on"})
+    assert obj.lines.count() == 3
+
+    with django_capture_on_commit_callbacks(execute=True):  # twenty tablets typed on the page opened before
+        response = client.post(url, {**page_of_a, **NO_TOTALS, "lines-3-quantity": "20", "lines-3-amount": "20000"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert INVALID_CHOICE not in html
+    assert ('<a href="#lines-3">Đã xóa dòng chi phí (bạn đã sửa dòng này trên trang nên dòng được giữ lại như một '
+            'dòng mới): Thuốc – Vitamin C 500 mg: 10 viên × 1.000 đ = 10.000 đ, BHYT 0 đ</a>') in html
+    shown_again = shown_form(response, form_id="visit_form")
+    assert (shown_again["lines-INITIAL_FORMS"], shown_again["lines-3-id"], shown_again["lines-3-description"],
+            shown_again["lines-3-quantity"]) == ("3", "", "Vitamin C 500 mg", "20")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, shown_again)
+    assert response.status_code == 302, response.content.decode()
+    obj.refresh_from_db()
+    assert sorted(obj.lines.values_list("description", "amount")) == [
+        ("Khám bệnh", 42_100), ("Paracetamol 500 mg", 5_000), ("Tổng phân tích tế bào máu", 46_200),
+        ("Vitamin C 500 mg", 20_000)]
+    assert (obj.total_cost, obj.revision) == (113_300, 3)
+
+
 def test_the_change_page_reads_the_cost_lines_once_more_to_carry_them_as_shown(
         client, db, django_assert_num_queries):
     obj = visit(citizen().person, revision=1)
