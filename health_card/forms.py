@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vssid_portal.forms import CodeField, DateOrYearField, TextField
+from vssid_portal.text import normalize_code
 
 
 class ScanForm(forms.Form):
@@ -22,12 +23,26 @@ class ScanForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}),
     )
 
+    # A card number typed into the scan field by hand (no scanner, no camera): not a QR to scan again,
+    # but the first of the typed check's three fields. `card_number` keeps it for that form.
+    CARD_NUMBER = _("Đây là mã thẻ, không phải chuỗi mã QR trên thẻ. Thẻ được đối chiếu theo mã thẻ, họ tên và "
+                    "ngày sinh: nhân viên cơ sở KCB nhập các thông tin này ở mục «Hoặc nhập thông tin trên thẻ».")
+
     def __init__(self, *args, autofocus: bool = False, **kwargs):
         """`autofocus` on clinic staff's first visit, for the handheld scanner; after a check the
         verdict takes the focus (verify.html), after an error the error summary."""
         super().__init__(*args, **kwargs)
+        self.card_number = ""
         if autofocus:
             self.fields["ma_qr"].widget.attrs["autofocus"] = True
+
+    def clean_ma_qr(self):
+        text = self.cleaned_data["ma_qr"]
+        number = normalize_code(text).upper()
+        if _NUMBER.fullmatch(number):
+            self.card_number = number
+            raise forms.ValidationError(self.CARD_NUMBER, code="card_number")
+        return text
 
 
 _NUMBER = re.compile(r"[0-9]{10}|[0-9]{12}|[A-Z]{2}[1-5][0-9]{2}[0-9A-Z]{10}")

@@ -113,6 +113,8 @@ def verify(request):
             result = card_check(channel=CardCheck.Channel.QR if clinic else CardCheck.Channel.PUBLIC,
                                 user=request.user, payload=scan_form.cleaned_data["ma_qr"])
             scan_form = ScanForm()
+        elif clinic and scan_form.card_number:  # a card number typed by hand: the typed check begins with it
+            typed_form = TypedForm(initial={"so_the": scan_form.card_number})
     if clinic and result is not None and result.kind in MISMATCH_KINDS:
         _mismatches_used_up(request, caller, CLINIC_MISMATCHES, count=True)
     status = 400 if result is None else 200

@@ -306,6 +306,23 @@ def test_junk_is_answered_clearly(clinic_user, payload, label):
     assert response.status_code == 200 and label in text(response)
 
 
+@pytest.mark.parametrize("typed, number", [("7901234567", "7901234567"), ("dn4 79 7901234567", "DN4797901234567"),
+                                           ("079088012345", "079088012345")])
+def test_a_card_number_typed_into_the_scan_field_is_not_answered_as_a_qr_to_scan_again(card, clinic_user, typed,
+                                                                                      number):
+    """Without a scanner or a camera (or JavaScript), a desk types the number on the card into the
+    first field: it is told where a typed number is checked, the typed check begins with it, and no
+    unreadable QR is logged."""
+    response = logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": typed})
+    page = text(response)
+    assert response.status_code == 400 and "Không đọc được mã QR" not in page and "quét lại" not in page
+    assert "Đây là mã thẻ, không phải chuỗi mã QR trên thẻ" in page and "«Hoặc nhập thông tin trên thẻ»" in page
+    assert re.search(rf'<input[^>]*name="so_the"[^>]*value="{number}"', page)
+    response = Client().post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": typed})
+    assert response.status_code == 400 and "Đây là mã thẻ, không phải chuỗi mã QR trên thẻ" in text(response)
+    assert 'name="so_the"' not in text(response) and not CardCheck.objects.exists()
+
+
 def test_public_result_is_masked_and_offers_no_typed_check(card):
     page = text(Client().post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}))
     assert "Thẻ hợp lệ" in page and "NGUYỄN V*** Đ" in page
