@@ -325,3 +325,31 @@ def test_pages_fit_a_phone_at_twice_the_text_size(citizen_user, open_page, live_
         if not page.evaluate(NO_SIDEWAYS_SCROLL):
             too_wide[path] = page.evaluate(TOO_WIDE)
     assert not too_wide, "\n".join(f"{path}: {what}" for path, what in too_wide.items())
+
+
+def test_the_next_page_of_a_history_opens_at_its_periods(reference_data, open_page, live_server):
+    """Page 2 of a long history opens at its list, with the focus to go on from there: at the top
+    again, its periods would be three screens down, under the tabs, the totals and the chart."""
+    import datetime
+
+    from participation.models import Period
+
+    user = citizen()
+    person = user.person
+    for month in range(70):  # more than a page of periods
+        start = datetime.date(2000 + month // 12, month % 12 + 1, 1)
+        Period.objects.create(person=person, kind=Period.Kind.BHYT, from_month=start, to_month=start,
+                              payer=Period.Payer.STATE, base=0, rate=0, amount=0, province_id=person.province_id,
+                              agency=person.agency, import_key=f"{person.bhxh_code}|bhyt|{start:%Y-%m}")
+    page = open_page(user)
+    page.goto(live_server.url + "/qua-trinh-tham-gia/bhyt/")
+    page.get_by_role("navigation", name="Phân trang").get_by_role("link", name="Trang sau").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/qua-trinh-tham-gia/bhyt/?trang=2#chi-tiet")
+    in_view(page, "#chi-tiet")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('.periods summary')")
+    assert page.evaluate("document.activeElement.textContent").startswith("10/2000")  # page 2: the 61st newest
+    in_view(page, ".periods summary:focus")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    accessible(page)
