@@ -353,3 +353,34 @@ def test_the_next_page_of_a_history_opens_at_its_periods(reference_data, open_pa
     in_view(page, ".periods summary:focus")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     accessible(page)
+
+
+def test_the_focus_lands_on_the_confirmation_after_a_step_that_went_through(citizen_user, open_page, live_server):
+    """After a filing is sent or withdrawn the page says so under the header, and the focus is
+    there: a screen reader reads it at once, and the next Tab goes on from it, not from the top."""
+    page = open_page(citizen_user)
+    page.goto(live_server.url + BOOK)
+    page.get_by_label("Bị mất sổ").check()
+    page.get_by_label("Nội dung yêu cầu", exact=True).fill("Mất sổ khi chuyển nhà ở Thủ Đức")
+    page.get_by_role("button", name="Tiếp tục").press("Enter")
+    page.wait_for_url("**/xem-lai/")
+    page.get_by_role("button", name="Nộp hồ sơ").press("Enter")
+    page.wait_for_url(re.compile(r".*/dich-vu-cong/ho-so/\d+/$"))
+    page.wait_for_load_state("load")  # deferred scripts have run
+    filing = Filing.objects.get(person=citizen_user.person, procedure_code="607A")
+    confirmation = page.locator("[role=status]", has_text=f"Đã nộp hồ sơ. Số hồ sơ của bạn là {filing.tracking_number}.")
+    assert confirmation.evaluate("box => box === document.activeElement")
+    in_view(page, "[role=status]:focus")
+    accessible(page)
+
+    page.get_by_role("link", name=f"Rút hồ sơ {filing.tracking_number}").press("Enter")
+    page.wait_for_url("**/rut/")
+    assert page.evaluate("document.activeElement === document.body")  # a question: read from the top
+    page.get_by_role("button", name="Rút hồ sơ").press("Enter")
+    page.wait_for_url(f"**/dich-vu-cong/ho-so/{filing.pk}/")
+    page.wait_for_load_state("load")
+    withdrawn = page.locator("[role=status]", has_text=f"Đã rút hồ sơ {filing.tracking_number}.")
+    assert withdrawn.evaluate("box => box === document.activeElement")
+    page.keyboard.press("Tab")  # on from the confirmation, not from the skip link
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+    assert page.console_errors == []
