@@ -32,7 +32,7 @@ from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
 
-from .models import TRANSITIONS, Filing, FilingDocument, FilingEvent
+from .models import NOTE_RESUBMITTED, NOTE_WITHDRAWN, TRANSITIONS, Filing, FilingDocument, FilingEvent
 from .procedures.base import document_field, file_name, form_to_data, is_several
 from .selectors import (
     already_open,
@@ -242,7 +242,7 @@ def filing_withdraw(*, filing: Filing, user) -> Filing:
         raise ValidationError(gettext("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận hoặc đã trả lại để "
                                       "bổ sung."))
     filing.finished_at = timezone.now()
-    return _move(filing, to=Filing.Status.WITHDRAWN, actor=user, note="Người nộp rút hồ sơ.", fields=["finished_at"])
+    return _move(filing, to=Filing.Status.WITHDRAWN, actor=user, note=NOTE_WITHDRAWN, fields=["finished_at"])
 
 
 class FilingReturnedAgain(ValidationError):
@@ -283,7 +283,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         for document in FilingDocument.objects.filter(filing=filing, field__in=removed):
             replaced.append(document.file.name)
             document.delete()
-        _move(filing, to=Filing.Status.SUBMITTED, actor=user, note="Người nộp đã sửa và nộp lại hồ sơ.",
+        _move(filing, to=Filing.Status.SUBMITTED, actor=user, note=NOTE_RESUBMITTED,
               fields=["revision", "pdf_attempts", "data", "agency", "note", "received_at", "submitted_at", "due_date"])
         transaction.on_commit(lambda: delete_files([*replaced, *uploads.values()]))
         transaction.on_commit(lambda: _dispatch_declaration(filing.pk))

@@ -10,14 +10,15 @@ the transitions listed in `TRANSITIONS`, and each leaves a FilingEvent.
 from django.conf import settings
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import Agency
 from vssid_portal.templatetags.vn_format import vn_datetime
 
-__all__ = ["AGENCY_PENDING_STATUSES", "Filing", "FilingDocument", "FilingEvent", "OPEN_STATUSES", "TRANSITIONS",
-           "filing_upload_path"]
+__all__ = ["AGENCY_PENDING_STATUSES", "Filing", "FilingDocument", "FilingEvent", "NOTE_RESUBMITTED", "NOTE_WITHDRAWN",
+           "OPEN_STATUSES", "TRANSITIONS", "filing_upload_path"]
 
 
 def filing_upload_path(instance, filename):
@@ -179,6 +180,13 @@ class FilingDocument(models.Model):
         return self.file.name.rsplit("/", 1)[-1]
 
 
+# The notes the portal itself writes in a filing's history: stored in Vietnamese, the audit trail
+# officers read, and shown to the citizen in the page's language (FilingEvent.shown_note).
+NOTE_WITHDRAWN = gettext_noop("Người nộp rút hồ sơ.")
+NOTE_RESUBMITTED = gettext_noop("Người nộp đã sửa và nộp lại hồ sơ.")
+SYSTEM_NOTES = frozenset({NOTE_WITHDRAWN, NOTE_RESUBMITTED})
+
+
 class FilingEvent(models.Model):
     """Status history of a filing: every change, who made it and when (the audit trail)."""
 
@@ -201,3 +209,13 @@ class FilingEvent(models.Model):
         # Vietnamese whatever the page's language, as the admin's change log would keep it.
         with translation.override(settings.LANGUAGE_CODE):
             return f"{self.get_status_display()} – {vn_datetime(self.at)}"
+
+    @property
+    def is_system_note(self) -> bool:
+        """Whether the note is one the portal wrote, not one an officer typed."""
+        return self.note in SYSTEM_NOTES
+
+    @property
+    def shown_note(self) -> str:
+        """The note in the page's language when the portal wrote it; an officer's note as typed."""
+        return gettext(self.note) if self.is_system_note else self.note

@@ -1547,6 +1547,30 @@ def test_filing_status_pages_and_the_filing_list_in_english(client, applicant, d
 
 
 @pytest.mark.django_db
+def test_the_notes_the_portal_writes_in_a_filings_history_follow_the_language(client, applicant, district_officer):
+    from public_services.models import FilingEvent
+    from public_services.services import filing_receive, filing_resubmit, filing_return
+    from tests.public_services.helpers import answers, submit, withdrawn
+
+    taken_back = withdrawn(submit(applicant, "607A"))
+    resubmitted = submit(applicant, "608A")
+    filing_receive(filing=resubmitted, officer=district_officer)
+    filing_return(filing=resubmitted, officer=district_officer, what="Ảnh CCCD bị mờ, chụp lại.")
+    filing_resubmit(filing=resubmitted, user=applicant, data=answers("608A"), uploads={}, revision=1)
+    # The audit trail officers read keeps the notes in Vietnamese, whatever the page's language.
+    assert set(FilingEvent.objects.exclude(note="").values_list("note", flat=True)) == {
+        "Người nộp rút hồ sơ.", "Ảnh CCCD bị mờ, chụp lại.", "Người nộp đã sửa và nộp lại hồ sơ."}
+    both_languages(client, f"/dich-vu-cong/ho-so/{taken_back.pk}/", applicant,
+                   ["<td>Người nộp rút hồ sơ.</td>"], ["<td>The applicant withdrew the application.</td>"])
+    both_languages(client, f"/dich-vu-cong/ho-so/{resubmitted.pk}/", applicant,
+                   ["<td>Người nộp đã sửa và nộp lại hồ sơ.</td>"],
+                   ["<td>The applicant corrected and resubmitted the application.</td>"])
+    for language in ("vi", "en"):  # what an officer typed is shown as typed, marked as Vietnamese
+        html = read(client, f"/dich-vu-cong/ho-so/{resubmitted.pk}/", language)
+        assert '<td lang="vi">Ảnh CCCD bị mờ, chụp lại.</td>' in html, language
+
+
+@pytest.mark.django_db
 def test_the_feedback_form_and_its_messages_in_english(client, reference_data):
     from django.core.cache import cache
 
