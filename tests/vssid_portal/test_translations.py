@@ -1571,6 +1571,49 @@ def test_the_notes_the_portal_writes_in_a_filings_history_follow_the_language(cl
 
 
 @pytest.mark.django_db
+def test_the_english_pages_of_filings_name_the_card_the_agency_and_the_record_in_english(
+        client, applicant, district_officer, facility):  # noqa: F811
+    """English sentences said "BHYT card", "BHXH agency" and "BHXH record", which an English
+    reader cannot decode: the rest of the English pages say health or social insurance."""
+    from public_services.banks import bank_choices
+    from public_services.services import filing_receive
+    from tests.public_services.helpers import answers, submit
+
+    abbreviations = re.compile(r"BHYT card|BHXH (agency|record)")
+    filing = submit(applicant, "607A")
+    both_languages(client, f"/dich-vu-cong/ho-so/{filing.pk}/", applicant,
+                   ["Bạn có thể rút hồ sơ khi cơ quan BHXH chưa tiếp nhận hoặc đã trả lại để bổ sung."],
+                   ["You can withdraw the application before the social insurance agency receives it, or after it has "
+                    "been returned for correction."])
+    filing_receive(filing=filing, officer=district_officer)
+    for language, said in (("vi", "Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận hoặc đã trả lại để bổ sung."),
+                           ("en", "An application can only be withdrawn before the social insurance agency has "
+                                  "received it, or after it has been returned for correction.")):
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+        html = client.get(f"/dich-vu-cong/ho-so/{filing.pk}/rut/", follow=True).content.decode()
+        assert said in html and not abbreviations.search(html), language
+    both_languages(client, "/dich-vu-cong/cap-lai-the-bhyt/", None,
+                   ["Nguyễn Văn Đức chưa có thẻ BHYT đang sử dụng nên không cấp lại được. Hãy liên hệ cơ quan BHXH "
+                    "quản lý."],
+                   ["Nguyễn Văn Đức has no health insurance card in use, so it cannot be reissued. Please contact the "
+                    "managing social insurance agency."])
+    url = "/dich-vu-cong/thay-doi-phuong-thuc-nhan/"
+    html = posted(client, url, {**answers("THAY-DOI-CHI-TRA", method="tai_khoan", bank=bank_choices()[0][0],
+                                          account_number="0123456789", account_holder="TRAN THI MAI", post_office=""),
+                                "idempotency_key": idempotency_key(client, url, "en")}, "en")
+    assert ("The account must be in the beneficiary&#x27;s name: enter Nguyễn Văn Đức as the account holder, as in the "
+            "social insurance record.") in html
+    assert not abbreviations.search(html)
+    from lookup.models import MedicalFacility, Province
+
+    MedicalFacility.objects.create(code="79Z03", name="Phòng khám tư Hòa Bình", province=Province.objects.get(code="79"),
+                                   bhyt_contract=False)
+    both_languages(client, "/tra-cuu/co-so-kcb/?q=phong+kham+tu+hoa+binh", None,
+                   ["không có hợp đồng khám chữa bệnh BHYT: thẻ BHYT không dùng được ở đó."],
+                   ["have no health insurance contract: the health insurance card cannot be used there."])
+
+
+@pytest.mark.django_db
 def test_the_feedback_form_and_its_messages_in_english(client, reference_data):
     from django.core.cache import cache
 
