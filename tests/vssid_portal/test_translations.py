@@ -900,7 +900,7 @@ def test_the_participation_history_page_in_english(client, reference_data):
         "<dt>Type</dt><dd>Voluntary social insurance</dd>", "<dt>Payer</dt><dd>Employer: ", "<dt>Payer</dt><dd>Self-paid</dd>",
         "<dt>Contribution salary</dt>", "<dt>Contribution base</dt>", "<dt>Contribution rate</dt>",
         "<dt>Monthly contribution</dt>", "<dt>Province/city</dt>", ">Downloads</h2>",
-        ">Download the whole contribution history (CSV)</a>", ">Get a statement of contribution history</button>",
+        ">Download the whole contribution history (CSV, in Vietnamese)</a>", ">Get a statement of contribution history</button>",
     ])
     both_languages(client, "/qua-trinh-tham-gia/bhyt/", user, [
         "<dt>Số tháng còn nợ</dt><dd>Không</dd>", "<dt>Khoảng gián đoạn</dt><dd>Không có</dd>", "<dd>BHYT</dd>",
@@ -944,7 +944,7 @@ def test_the_statement_pages_in_english(client, reference_data, django_capture_o
         f"Bên nhận văn bản quét mã QR in trên văn bản, hoặc mở trang xác thực và nhập mã <strong>{code_display(ready.code)}",
         ">Các bản xác nhận đã yêu cầu</a>",
     ], [
-        "<strong>The document is ready.</strong>", ">Download the statement (PDF)</a>", "<dt>Issued on</dt>",
+        "<strong>The document is ready.</strong>", ">Download the statement (PDF, in Vietnamese)</a>", "<dt>Issued on</dt>",
         "<dt>Content hash (SHA-256)</dt>", "<dt>Verification page</dt>",
         f"opens the verification page and types the code <strong>{code_display(ready.code)}</strong>",
     ])
@@ -968,7 +968,7 @@ def test_the_statement_pages_in_english(client, reference_data, django_capture_o
     # The public check page: what the holder sees, then an anonymous visitor.
     both_languages(client, verify_path(ready.code), user, [
         ">Tải bản xác nhận (PDF)</a>", "Chỉ bạn (người tham gia hoặc người giám hộ) thấy liên kết này.",
-    ], [">Download the statement (PDF)</a>", "Only you (the insured person or their guardian) can see this link."])
+    ], [">Download the statement (PDF, in Vietnamese)</a>", "Only you (the insured person or their guardian) can see this link."])
     client.logout()
     both_languages(client, verify_path(ready.code), None, [
         "<h1>Xác thực văn bản</h1>",
@@ -1611,6 +1611,33 @@ def test_the_english_pages_of_filings_name_the_card_the_agency_and_the_record_in
     both_languages(client, "/tra-cuu/co-so-kcb/?q=phong+kham+tu+hoa+binh", None,
                    ["không có hợp đồng khám chữa bệnh BHYT: thẻ BHYT không dùng được ở đó."],
                    ["have no health insurance contract: the health insurance card cannot be used there."])
+
+
+VIETNAMESE_DOWNLOADS = {  # the files are written in Vietnamese whatever the page's language (vssid_portal.pdf)
+    "Tải tờ khai đăng ký (PDF)": "Download the registration declaration (PDF, in Vietnamese)",
+    "Tải thẻ để in (PDF)": "Download the card to print (PDF, in Vietnamese)",
+    "Tải toàn bộ quá trình tham gia (CSV)": "Download the whole contribution history (CSV, in Vietnamese)",
+    "Tải bản xác nhận (PDF)": "Download the statement (PDF, in Vietnamese)",
+    "Tải tờ khai (PDF)": "Download the declaration (PDF, in Vietnamese)",
+}
+
+
+def test_every_download_of_a_vietnamese_file_says_so_in_english():
+    with translation.override("en"):
+        assert {vietnamese: translation.gettext(vietnamese) for vietnamese in VIETNAMESE_DOWNLOADS} == VIETNAMESE_DOWNLOADS
+
+
+@pytest.mark.django_db
+def test_an_english_reader_is_told_the_card_and_the_declaration_they_download_are_in_vietnamese(
+        client, holder, django_capture_on_commit_callbacks):
+    from tests.public_services.helpers import submit
+
+    both_languages(client, "/the-bhyt/", holder, [">Tải thẻ để in (PDF)</a>"],
+                   [">Download the card to print (PDF, in Vietnamese)</a>"])
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit(holder, "607A")
+    both_languages(client, f"/dich-vu-cong/ho-so/{filing.pk}/", holder, [">Tải tờ khai (PDF)</a>"],
+                   [">Download the declaration (PDF, in Vietnamese)</a>"])
 
 
 @pytest.mark.django_db
