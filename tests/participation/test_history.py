@@ -186,6 +186,17 @@ def test_personal_information_masks_the_phone_until_revealed(client, citizen):
     assert "0912 345 678" in client.get("/ca-nhan/?hien-so-dien-thoai=1").content.decode()
 
 
+def test_showing_or_hiding_the_phone_comes_back_to_the_phone_not_the_top_of_the_page(client, citizen):
+    """The link reloads the page: its address names the phone's line, where the browser scrolls and the
+    next Tab goes on from."""
+    client.force_login(citizen)
+    for address, link in (("/ca-nhan/", "?hien-so-dien-thoai=1#so-dien-thoai"),
+                          ("/ca-nhan/?hien-so-dien-thoai=1", "/ca-nhan/#so-dien-thoai")):
+        html = client.get(address).content.decode()
+        assert f'href="{link}"' in html, address
+        assert html.count('id="so-dien-thoai"') == 1 and re.search(r'<dd id="so-dien-thoai">[^<]*<a href', html)
+
+
 def test_a_single_month_is_written_once_for_a_break_and_for_a_period(client, citizen, person):
     period(person, "01/2021", "06/2021")
     period(person, "08/2021", "08/2021")  # after a break of one month: 07/2021
