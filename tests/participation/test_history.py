@@ -129,8 +129,10 @@ def test_a_long_history_comes_in_pages_of_five_years_with_the_totals_of_all(clie
     assert "Giai đoạn 61–120 trong 130, trang 2/3." in second
     for page in (first, second, last):  # totals and chart count every period, whatever the page
         assert "<strong>10 năm 10 tháng</strong>" in page and len(re.findall(r"<rect ", page)) == 11
-    assert 'href="?trang=2" rel="next"' in first and 'rel="prev"' not in first
-    assert 'href="?trang=1" rel="prev"' in second and 'href="?trang=3" rel="next"' in second
+    # Each page opens at the periods' heading, below the totals and the chart.
+    assert 'href="?trang=2#chi-tiet" rel="next"' in first and 'rel="prev"' not in first
+    assert 'href="?trang=1#chi-tiet" rel="prev"' in second and 'href="?trang=3#chi-tiet" rel="next"' in second
+    assert second.count('id="chi-tiet"') == 1
     assert 'rel="next"' not in last
     for wrong in ("4", "0", "02", "x", "", "²", "١", "9" * 5000, "1 "):
         assert client.get(f"/qua-trinh-tham-gia/?trang={wrong}").status_code == 404, wrong
