@@ -249,6 +249,14 @@ def test_every_english_entry_has_a_reviewed_translation():
     assert [e["msgid"] for e in entries if not all(s.strip() for s in e["msgstr"])] == []
 
 
+def test_the_english_pages_call_a_ho_so_an_application_throughout():
+    """A citizen's hồ sơ is an "application" on every English page; a sentence calling it a "filing"
+    read as something else."""
+    entries = [e for e in po_entries(EN_CATALOGUE) if e["msgid"] and not e["obsolete"]]
+    assert sum("application" in " ".join(e["msgstr"]) for e in entries) > 50
+    assert [e["msgid"] for e in entries if re.search(r"\bfilings?\b", " ".join(e["msgstr"]), re.IGNORECASE)] == []
+
+
 def test_makemessages_finds_no_string_missing_from_the_english_catalogue(tmp_path, monkeypatch, settings):
     """makemessages run on a copy of the sources (so the project's catalogue is not touched) ends with
     exactly the msgids of the committed catalogue: no marked string lacks an entry, no entry is left
