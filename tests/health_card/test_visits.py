@@ -598,13 +598,19 @@ STALE = "Hồ sơ này vừa được người khác sửa sau khi bạn mở tr
 SHOWN_AGAIN = "Người khác đã lưu hồ sơ này sau khi bạn mở trang"
 
 
-def test_a_page_opened_before_another_save_is_shown_again_with_that_save_and_can_then_be_saved(
-        client, db, django_capture_on_commit_callbacks):
+def page_opened_by_clinic_staff(client):
+    """A citizen's visit and its change page, opened by clinic staff before anyone else saves it:
+    (citizen, visit, the page's address, the form as that page would post it)."""
     user = citizen()
     obj = visit(user.person, revision=1)
     url = f"{ADMIN}{obj.pk}/change/"
     client.force_login(clinic_staff("nhanvien79001", "79001"))
-    page_of_a = admin_form(client, url, form_id="visit_form")
+    return user, obj, url, admin_form(client, url, form_id="visit_form")
+
+
+def test_a_page_opened_before_another_save_is_shown_again_with_that_save_and_can_then_be_saved(
+        client, db, django_capture_on_commit_callbacks):
+    user, obj, url, page_of_a = page_opened_by_clinic_staff(client)
     with django_capture_on_commit_callbacks(execute=True):  # a colleague, from a page opened since
         client.post(url, {**admin_form(client, url, form_id="visit_form"), "discharged_on": "2025-03-06"})
     assert len(messages_of(user)) == 2  # their change: notice + SMS
@@ -635,11 +641,7 @@ def test_a_page_opened_before_another_save_is_shown_again_with_that_save_and_can
 
 def test_cost_lines_saved_by_another_are_shown_before_the_page_saves_its_own(
         client, db, django_capture_on_commit_callbacks):
-    user = citizen()
-    obj = visit(user.person, revision=1)
-    url = f"{ADMIN}{obj.pk}/change/"
-    client.force_login(clinic_staff("nhanvien79001", "79001"))
-    page_of_a = admin_form(client, url, form_id="visit_form")
+    user, obj, url, page_of_a = page_opened_by_clinic_staff(client)
     with django_capture_on_commit_callbacks(execute=True):  # a colleague renames a line: the totals stay
         client.post(url, {**admin_form(client, url, form_id="visit_form"), "lines-0-description": "Khám chuyên khoa"})
     assert obj.lines.filter(description="Khám chuyên khoa").exists()
@@ -673,11 +675,7 @@ INVALID_CHOICE = "Hãy chọn một lựa chọn hợp lệ"
 
 def test_a_cost_line_deleted_by_another_save_is_said_so_and_left_out_and_one_added_is_put_on_the_page(
         client, db, django_capture_on_commit_callbacks):
-    user = citizen()
-    obj = visit(user.person, revision=1)
-    url = f"{ADMIN}{obj.pk}/change/"
-    client.force_login(clinic_staff("nhanvien79001", "79001"))
-    page_of_a = admin_form(client, url, form_id="visit_form")
+    user, obj, url, page_of_a = page_opened_by_clinic_staff(client)
     with django_capture_on_commit_callbacks(execute=True):  # a colleague deletes the vitamin C and adds oral salts
         response = client.post(url, {**admin_form(client, url, form_id="visit_form"), **NO_TOTALS, **ORESOL,
                                       "lines-3-DELETE": "on"})
@@ -710,11 +708,7 @@ def test_a_cost_line_deleted_by_another_save_is_said_so_and_left_out_and_one_add
 
 def test_a_cost_line_deleted_by_another_save_that_the_page_changed_is_kept_as_a_new_line(
         client, db, django_capture_on_commit_callbacks):
-    user = citizen()
-    obj = visit(user.person, revision=1)
-    url = f"{ADMIN}{obj.pk}/change/"
-    client.force_login(clinic_staff("nhanvien79001", "79001"))
-    page_of_a = admin_form(client, url, form_id="visit_form")
+    user, obj, url, page_of_a = page_opened_by_clinic_staff(client)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {**admin_form(client, url, form_id="visit_form"), **NO_TOTALS, "lines-3-DELETE": "on"})
     assert obj.lines.count() == 3
