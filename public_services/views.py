@@ -31,6 +31,7 @@ from accounts.selectors import person_in_view
 from vssid_portal.documents import DocumentsField
 from vssid_portal.files import private_file_response, private_file_url
 from vssid_portal.middleware import handles_upload_limits, upload_limit
+from vssid_portal.paging import paginate
 
 from .models import Filing
 from .procedures import registry
@@ -57,6 +58,7 @@ DRAFTS = "public_services_drafts"
 REMOVE_FILES = "remove_files"
 POLL_SECONDS = 3
 PDF_PATIENCE_SECONDS = 120
+FILINGS_PER_PAGE = 20
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 
 
@@ -315,9 +317,11 @@ def _already_open(request, procedure, filing):
 
 @login_required
 def filing_list(request):
+    """The person's filings, newest first, FILINGS_PER_PAGE a page."""
     person = _person(request)
+    paged = paginate(filings_of(person=person), request.GET.get("trang"), per_page=FILINGS_PER_PAGE)
     return render(request, "public_services/filing_list.html", {
-        "person": person, "filings": [(filing, filing.procedure) for filing in filings_of(person=person)],
+        "person": person, "filings": [(filing, filing.procedure) for filing in paged["page"]], **paged,
     })
 
 

@@ -416,3 +416,25 @@ def test_a_correction_of_an_earlier_revision_is_refused_under_the_filings_lock(o
                         revision=seen_by_the_page.revision)
     filing.refresh_from_db()
     assert filing.status == Filing.Status.RETURNED and filing.revision == 2 and filing.data["details"] != "Trang cũ"
+
+
+def test_the_list_of_filings_comes_in_pages_newest_first(client, owner):
+    """Years of filings do not make one endless page: 20 a page, the newest on the first, with
+    links to the others; a page number out of range or not a number shows a page, never an error."""
+    import datetime
+
+    client.force_login(owner)
+    newest = submit(owner)
+    older = [Filing(**{**{field.attname: getattr(newest, field.attname) for field in Filing._meta.concrete_fields
+                          if not field.primary_key},
+                       "tracking_number": f"HS2601OLD{n:03d}", "idempotency_key": f"old-{n:03d}",
+                       "status": Filing.Status.WITHDRAWN,
+                       "submitted_at": newest.submitted_at - datetime.timedelta(days=n + 1)})
+             for n in range(21)]
+    Filing.objects.bulk_create(older)
+    first, second = page(client, "/dich-vu-cong/ho-so/"), page(client, "/dich-vu-cong/ho-so/?trang=2")
+    assert newest.tracking_number in first and "HS2601OLD018" in first and "HS2601OLD019" not in first
+    assert "HS2601OLD019" in second and "HS2601OLD020" in second and newest.tracking_number not in second
+    assert 'aria-label="Phân trang"' in first and 'href="?trang=2"' in first
+    assert "HS2601OLD020" in page(client, "/dich-vu-cong/ho-so/?trang=99")
+    assert newest.tracking_number in page(client, "/dich-vu-cong/ho-so/?trang=abc")
