@@ -476,17 +476,20 @@ def _edit_page(request, form, filing: Filing, draft: dict, own: dict, removing=f
 
 
 def _not_returned(request, filing: Filing, form=None):
-    """The correction page of a filing no longer returned (it was resubmitted). A post whose answers
-    are those the filing now holds is a second tap of the one that resubmitted it: the status page.
-    Other answers (typed in another tab or on another device, sent after the first resubmission)
-    were not sent: they are shown again, saying so, for the citizen to copy what is still needed."""
+    """The correction page of a filing no longer returned: resubmitted, or ended meanwhile (the
+    agency rejected it, or it was withdrawn in another tab). A post whose answers are those a
+    resubmitted filing now holds is a second tap of the one that resubmitted it: the status page.
+    Other answers (typed in another tab or on another device, sent after the first resubmission, or
+    after the filing ended) were not sent: they are shown again, saying why, for the citizen to copy
+    what is still needed."""
     if request.method != "POST":
         return redirect("public_services:filing", pk=filing.pk)
     procedure = filing.procedure
     if form is None:
         own = {document.field: document.file.name for document in filing.documents.all()}
         form = procedure.form(request.POST, person=filing.person, kept=own, upload_limit=upload_limit(request))
-    if form.is_valid() and form_to_data(form) == filing.data:
+    ended = filing.status in {Filing.Status.REJECTED, Filing.Status.WITHDRAWN}
+    if not ended and form.is_valid() and form_to_data(form) == filing.data:
         return redirect("public_services:filing", pk=filing.pk)
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": filing.person, "filing": filing, "not_sent": True,

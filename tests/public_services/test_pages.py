@@ -6,6 +6,7 @@ else's filing or file is a 404) and page query counts that do not grow with the 
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -249,6 +250,47 @@ def test_a_correction_sent_after_another_tab_resubmitted_says_it_was_not_sent_an
     assert "tab A" not in filing.data["details"]
     again = client.post(url, sent_by_b)
     assert again.status_code == 302 and again["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+
+
+@pytest.mark.parametrize("changed", [True, False])
+def test_a_correction_sent_after_the_agency_rejected_the_filing_says_so_not_that_it_was_resubmitted(
+        client, owner, district_officer, changed):
+    """The citizen corrects a returned filing while the agency rejects it. The correction is not
+    sent, and the page says the filing was rejected (not "resubmitted earlier"), with the answers
+    kept, whether or not they differ from those the filing holds."""
+    client.force_login(owner)
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    page(client, url)
+    filing_reject(filing=filing, officer=district_officer, reason="Sổ đã được cấp lại theo hồ sơ khác.")
+    sent = correction(filing, "607A", **({"details": "Sổ bị ướt, rách bìa (sửa)"} if changed else {}))
+    response = client.post(url, sent)
+    html = response.content.decode()
+    assert response.status_code == 409 and "<title>Lỗi: " in html
+    assert (f"Những thay đổi dưới đây chưa được gửi: cơ quan BHXH đã từ chối giải quyết hồ sơ "
+            f"{filing.tracking_number}") in html
+    assert "đã được nộp lại trước đó" not in html and "Hồ sơ giữ nội dung đã nộp lại" not in html
+    assert sent["details"] in html and "Nộp lại hồ sơ" not in html
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.REJECTED and filing.revision == 1
+
+
+def test_a_correction_sent_after_another_tab_withdrew_the_filing_says_it_was_withdrawn(client, owner, district_officer):
+    client.force_login(owner)
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    page(client, url)  # tab A
+    assert client.post(f"/dich-vu-cong/ho-so/{filing.pk}/rut/").status_code == 302  # tab B
+    response = client.post(url, correction(filing, "607A", details="Sổ bị ướt, rách bìa (tab A)"))
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert f"Những thay đổi dưới đây chưa được gửi: hồ sơ {filing.tracking_number} đã được rút" in html
+    assert "đã được nộp lại trước đó" not in html and "Sổ bị ướt, rách bìa (tab A)" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.post(url, correction(filing, "607A", details="Sổ bị ướt (tab A)")).content.decode()
+    assert f"application {filing.tracking_number} was withdrawn" in html
 
 
 def test_a_correction_page_opened_before_a_second_return_is_not_sent_until_the_new_request_is_shown(
