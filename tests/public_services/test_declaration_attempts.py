@@ -123,3 +123,18 @@ def test_only_an_officer_who_processes_filings_starts_declarations_again(owner):
     with pytest.raises(PermissionDenied):
         filings_retry_declarations(filings=Filing.objects.all(), officer=owner)
     assert Filing.objects.get(pk=filing.pk).pdf_attempts == 11
+
+
+def test_a_filing_withdrawn_before_its_declaration_was_built_says_there_is_none(owner, district_officer, broken_render):
+    """None is ever built for it (the sweep skips it): neither the officer's page nor the citizen's
+    says one is being made, and the citizen's does not leave the declaration's heading empty."""
+    from public_services.services import filing_withdraw
+
+    filing = filing_withdraw(filing=submit(owner), user=owner)
+    assert filings_missing_declarations() == []
+    officer_page = logged(district_officer).get(f"{QUEUE}{filing.pk}/change/").content.decode()
+    assert "Đang tạo tờ khai" not in officer_page
+    assert "Không có: người nộp đã rút hồ sơ trước khi tờ khai được tạo." in officer_page
+    citizen_page = logged(owner).get(f"/dich-vu-cong/ho-so/{filing.pk}/").content.decode()
+    assert "Hồ sơ đã được rút trước khi tờ khai được tạo nên không có tờ khai." in citizen_page
+    assert "Tờ khai đang được tạo." not in citizen_page and "Tải tờ khai" not in citizen_page
