@@ -28,6 +28,7 @@ from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
 from .selectors import filings_visible_to
 from .services import (
     FilingAlreadyInStatus,
+    FilingChangedMeanwhile,
     check_move,
     filing_complete,
     filing_receive,
@@ -257,9 +258,12 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
         else:
             try:
                 note = posted_text(request, "note")
-                service(filing=filing, officer=request.user, **{argument: note})
+                service(filing=filing, officer=request.user, seen=request.POST.get("seen") or None, **{argument: note})
             except FilingAlreadyInStatus as done:
                 return self._already_done(request, done, note)
+            except FilingChangedMeanwhile as moved:  # a colleague, or the citizen, was quicker: decide again
+                messages.warning(request, f"{moved.message} Nội dung bạn vừa nhập chưa được gửi: “{note.strip()}”")
+                return redirect("admin:public_services_filing_change", filing.pk)
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
@@ -268,6 +272,7 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
         context = {
             **self.admin_site.each_context(request), "title": f"{title} – hồ sơ {filing.tracking_number}",
             "filing": filing, "error": error, "note": request.POST.get("note", ""), "label": label, "button": title,
+            "seen": request.POST.get("seen", "") if request.method == "POST" else filing.status,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/public_services/filing/note.html", context)

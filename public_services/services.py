@@ -155,6 +155,28 @@ class FilingAlreadyInStatus(ValidationError):
             f"lúc {vn_datetime(event.at)}); không cần thực hiện lại.")
 
 
+class FilingChangedMeanwhile(ValidationError):
+    """An officer's written decision (reject, return) made on a page opened while the filing stood in
+    another status: a colleague returned it, or the citizen resubmitted it, since. Nothing changed;
+    `event` is the step that moved it, for the caller to say so."""
+
+    def __init__(self, filing: Filing):
+        self.filing = filing
+        self.event = event = filing.events.order_by("-at", "-id").select_related("actor").first()
+        super().__init__(
+            f"Hồ sơ {filing.tracking_number} đã chuyển sang trạng thái “{filing.get_status_display()}” "
+            f"({event.actor or '–'}, lúc {vn_datetime(event.at)}) sau khi trang này được mở; chưa thực hiện. "
+            "Xem lại hồ sơ rồi quyết định.")
+
+
+def _still_as_seen(filing: Filing, seen: str | None, *, to: str) -> None:
+    """Refuse a decision taken on a page that showed the (locked) filing in the status `seen`, when it
+    has moved since to another status than `to` (already there: check_move says so). None: the
+    caller showed no status (a service call, a bulk action)."""
+    if seen and filing.status not in {seen, to}:
+        raise FilingChangedMeanwhile(filing)
+
+
 def check_move(filing: Filing, *, to: str) -> None:
     """Refuse a status change that is not an allowed transition (or that was made already)."""
     if to == filing.status:
@@ -336,17 +358,21 @@ def _need_note(note: str, field: str, message: str) -> str:
 
 
 @transaction.atomic
-def filing_reject(*, filing: Filing, officer, reason: str) -> Filing:
+def filing_reject(*, filing: Filing, officer, reason: str, seen: str | None = None) -> Filing:
+    """`seen`: the status the officer's page showed (FilingChangedMeanwhile when it has moved)."""
     reason = _need_note(reason, "reason", "Hãy ghi lý do từ chối để người nộp biết.")
     filing = _officer_locked(filing, officer)
+    _still_as_seen(filing, seen, to=Filing.Status.REJECTED)
     filing.note, filing.finished_at = reason, timezone.now()
     return _move(filing, to=Filing.Status.REJECTED, actor=officer, note=reason, fields=["note", "finished_at"])
 
 
 @transaction.atomic
-def filing_return(*, filing: Filing, officer, what: str) -> Filing:
+def filing_return(*, filing: Filing, officer, what: str, seen: str | None = None) -> Filing:
+    """`seen`: as for filing_reject."""
     what = _need_note(what, "what", "Hãy ghi nội dung người nộp cần bổ sung, sửa đổi.")
     filing = _officer_locked(filing, officer)
+    _still_as_seen(filing, seen, to=Filing.Status.RETURNED)
     filing.note = what
     return _move(filing, to=Filing.Status.RETURNED, actor=officer, note=what, fields=["note"])
 

@@ -209,3 +209,46 @@ def test_a_note_step_the_filing_can_no_longer_take_is_refused_before_the_officer
     assert [m.level for m in again.context["messages"]] == [INFO]
     assert "không cần thực hiện lại" in again.content.decode()
     assert 'name="note"' not in again.content.decode()
+
+
+def test_a_decision_written_on_a_page_opened_before_a_colleague_returned_the_filing_is_not_sent(
+        owner, district_officer, province_officer):
+    """Officer A opens "Từ chối giải quyết" on a filing just submitted; meanwhile officer B returns it
+    for a correction. A's rejection, written for a filing A saw as submitted, is not sent: A is told
+    who moved it and when, and gets the reason back; the citizen hears only of B's request."""
+    filing = submit(owner)
+    reject_page = logged(district_officer).get(f"{QUEUE}{filing.pk}/ghi-chu/reject/").content.decode()
+    assert 'name="seen" value="submitted"' in reject_page
+    logged(province_officer).post(f"{QUEUE}{filing.pk}/ghi-chu/return/", {"note": "Bổ sung ảnh sổ cũ", "seen": "submitted"})
+    response = logged(district_officer).post(f"{QUEUE}{filing.pk}/ghi-chu/reject/",
+                                            {"note": "Không thuộc diện cấp lại", "seen": "submitted"}, follow=True)
+    [message] = response.context["messages"]
+    assert message.level == WARNING
+    assert message.message.startswith(f"Hồ sơ {filing.tracking_number} đã chuyển sang trạng thái “Cần bổ sung, sửa đổi” "
+                                      "(canbo079, lúc ")
+    assert "chưa được gửi: “Không thuộc diện cấp lại”" in message.message
+    assert response.request["PATH_INFO"] == f"{QUEUE}{filing.pk}/change/"
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.RETURNED and filing.note == "Bổ sung ảnh sổ cũ"
+    assert list(filing.events.values_list("status", flat=True)) == ["submitted", "returned"]
+    assert Message.objects.filter(template="public_service_filing", channel=Message.Channel.INBOX).count() == 2
+    # Opened again, the page shows the filing as it now stands: the rejection goes through.
+    assert 'name="seen" value="returned"' in logged(district_officer).get(f"{QUEUE}{filing.pk}/ghi-chu/reject/").content.decode()
+    logged(district_officer).post(f"{QUEUE}{filing.pk}/ghi-chu/reject/", {"note": "Không thuộc diện cấp lại", "seen": "returned"})
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.REJECTED
+
+
+def test_a_rejection_written_while_the_citizen_resubmitted_the_corrected_filing_is_not_sent(owner, district_officer):
+    from public_services.services import filing_resubmit
+
+    from .helpers import answers
+
+    filing = submit(owner)
+    logged(district_officer).post(f"{QUEUE}{filing.pk}/ghi-chu/return/", {"note": "Ghi rõ địa chỉ", "seen": "submitted"})
+    filing.refresh_from_db()
+    filing_resubmit(filing=filing, user=owner, data=answers("607A"), uploads={}, revision=filing.revision)
+    response = logged(district_officer).post(f"{QUEUE}{filing.pk}/ghi-chu/reject/",
+                                            {"note": "Quá hạn bổ sung", "seen": "returned"}, follow=True)
+    [message] = response.context["messages"]
+    assert message.level == WARNING and "đã chuyển sang trạng thái “Đã nộp”" in message.message
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED
