@@ -122,3 +122,17 @@ def test_a_parent_is_told_the_childs_card_has_expired_by_the_childs_name(client,
     html = client.get(url).content.decode()
     assert f"The health insurance card of {CHILD} has expired, so it cannot be reissued" in html
     assert "Your health insurance card" not in html
+
+
+def test_the_page_refusing_a_second_filing_for_a_child_says_whose_records_are_in_view(client, owner, child):
+    """"Bạn đã có hồ sơ … của thủ tục này" read by a parent viewing a child's records is about the
+    child's filing: the page says whose records they are, as the form and the list do."""
+    filing = submit(owner, person=child)
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    html = client.get("/dich-vu-cong/cap-lai-so-bhxh/").content.decode()
+    assert f"Bạn đã có hồ sơ {filing.tracking_number} của thủ tục này" in html
+    assert f"Đang xem thông tin của <strong>{CHILD}</strong>." in html
+    client.post(reverse("accounts:view_as"), {"child": ""})
+    submit(owner)
+    assert "Đang xem thông tin của" not in client.get("/dich-vu-cong/cap-lai-so-bhxh/").content.decode()
