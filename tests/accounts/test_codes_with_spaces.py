@@ -1,0 +1,60 @@
+"""A code typed or pasted with spaces ("7901 234 567", a CCCD as "079 088 012 345") is read as the
+code once the spaces are dropped (CodeField): the page's box must let the whole of it in, as a
+browser cuts whatever goes past an input's maxlength without a word."""
+
+import re
+
+import pytest
+
+from accounts.models import Registration
+
+from .helpers import declaration_data, make_person, register
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+SPACED = {
+    "bhxh_code": "7901 234 567",
+    "id_number": "079 088 012 345",
+    "reference": "DK 2612 ABC 234",
+}
+
+
+def box_limit(html: str, name: str) -> int | None:
+    """The maxlength of the input named `name`, None when the box has none."""
+    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', html)
+    assert tag, f"no input {name}"
+    limit = re.search(r'\bmaxlength="(\d+)"', tag.group())
+    return int(limit.group(1)) if limit else None
+
+
+@pytest.mark.parametrize(("url", "names"), [
+    ("/dang-ky/", ["bhxh_code", "id_number"]),
+    ("/dang-ky/tra-cuu/", ["reference", "bhxh_code"]),
+    ("/tra-cuu/ma-so-bhxh/", ["id_number"]),
+])
+def test_the_boxes_take_a_code_typed_with_spaces_whole(client, db, url, names):
+    html = client.get(url).content.decode()
+    for name in names:
+        limit = box_limit(html, name)
+        assert limit is None or limit >= len(SPACED[name]), f"{url} {name}: maxlength {limit} cuts {SPACED[name]!r}"
+
+
+def test_a_declaration_with_spaced_codes_goes_through_and_a_spaced_lookup_finds_it(client, db):
+    make_person()
+    response = client.post("/dang-ky/", declaration_data(bhxh_code=SPACED["bhxh_code"], id_number=SPACED["id_number"]))
+    assert response.status_code == 302 and response["Location"] == "/dang-ky/anh/"
+
+    register(client)
+    reference = Registration.objects.get().reference
+    spaced_reference = f"{reference[:2]} {reference[2:6]} {reference[6:]}"
+    response = client.post("/dang-ky/tra-cuu/", {"reference": spaced_reference.lower(), "bhxh_code": SPACED["bhxh_code"]})
+    assert response.status_code == 302 and "/dang-ky/ho-so/" in response["Location"]
+
+
+def test_a_code_still_too_long_once_the_spaces_are_gone_is_refused_in_vietnamese(client, db):
+    make_person()
+    response = client.post("/dang-ky/", declaration_data(bhxh_code="7901 234 5678", id_number="079 088 012 3456"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Số giấy tờ dài tối đa 12 ký tự" in html
+    assert "Mã số BHXH gồm đúng 10 chữ số." in html
