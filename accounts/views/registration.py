@@ -301,7 +301,12 @@ def agency(request):
 def status(request, token):
     try:
         reference = signing.TimestampSigner(salt=STATUS_SALT).unsign(token, max_age=STATUS_LINK_DAYS * 86400)
-    except signing.BadSignature as exc:  # forged or expired: look it up again with the reference
+    except signing.SignatureExpired:  # a bookmark kept too long: looked up again, it opens anew
+        messages.info(request, gettext(
+            "Đường dẫn xem đăng ký chỉ dùng được trong %(days)s ngày và đã hết hạn. "
+            "Hãy nhập số tham chiếu và mã số BHXH để xem lại.") % {"days": STATUS_LINK_DAYS})
+        return redirect("accounts:registration_lookup")
+    except signing.BadSignature as exc:  # forged
         raise Http404 from exc
     if reference not in request.session.get(STATUS_SEEN, []):
         messages.info(request, gettext("Để xem đăng ký, hãy nhập số tham chiếu và mã số BHXH."))

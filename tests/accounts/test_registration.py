@@ -411,7 +411,7 @@ def test_declaration_checks_are_rate_limited_per_client(client, person):
     assert client.post("/dang-ky/", declaration_data()).status_code == 429
 
 
-def test_status_link_expires_after_30_days(client, person, monkeypatch):
+def test_status_link_expires_after_30_days_and_sends_to_the_lookup_with_the_reason(client, person, monkeypatch):
     import time as time_module
 
     register(client)
@@ -422,7 +422,18 @@ def test_status_link_expires_after_30_days(client, person, monkeypatch):
     assert client.get(url).status_code == 200
     real = time_module.time
     monkeypatch.setattr(time_module, "time", lambda: real() + 31 * 86400)
-    assert client.get(url).status_code == 404
+    expired = client.get(url, follow=True)  # a bookmark kept too long: told why, and where to look it up
+    assert expired.redirect_chain == [("/dang-ky/tra-cuu/", 302)]
+    page = expired.content.decode()
+    assert "Đường dẫn xem đăng ký chỉ dùng được trong 30 ngày và đã hết hạn." in page
+    assert registration.reference not in page and registration.full_name not in page
+    found = client.post("/dang-ky/tra-cuu/", {"reference": registration.reference, "bhxh_code": registration.bhxh_code})
+    assert client.get(found["Location"]).status_code == 200  # signed anew
+    forged = url[:-2] + ("B" if url[-2] == "A" else "A") + "/"
+    assert client.get(forged).status_code == 404
+    client.cookies["django_language"] = "en"
+    assert "The link to the registration works for 30 days only and has expired." in (
+        client.get(url, follow=True).content.decode())
 
 
 def test_photos_of_a_registration_left_half_way_are_deleted_after_a_day(client, person, settings,
