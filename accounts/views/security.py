@@ -151,6 +151,8 @@ def password_reset_code(request):
     reset = request.session.get(RESET)
     if not reset:
         return redirect("accounts_auth:password_reset")
+    if _reset_verified(reset):  # back here from the next step: the code was used, the step is done
+        return redirect("accounts_auth:password_reset_new")
     if request.POST.get("action") == "resend":
         _send_reset_code(request, reset["subject"])
         return redirect("accounts_auth:password_reset_code")
@@ -161,11 +163,16 @@ def password_reset_code(request):
     return render(request, "accounts_auth/password_reset_code.html", {"form": form, "bhxh_code": reset["subject"]})
 
 
+def _reset_verified(reset: dict) -> bool:
+    """Whether the reset's code was accepted less than RESET_WINDOW ago."""
+    return time.time() - reset.get("verified_at", 0) <= RESET_WINDOW
+
+
 @require_http_methods(["GET", "POST"])
 def password_reset_new(request):
     reset = request.session.get(RESET, {})
     user = None
-    if time.time() - reset.get("verified_at", 0) <= RESET_WINDOW:
+    if _reset_verified(reset):
         user = user_for_reset(bhxh_code=reset["subject"])
     if user is None:
         messages.error(request, gettext("Phiên đặt lại mật khẩu đã hết hạn. Hãy bắt đầu lại."))

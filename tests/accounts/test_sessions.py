@@ -384,3 +384,22 @@ def test_password_reset_requests_are_rate_limited_per_bhxh_code(client):
         assert client.post(RESET, {"bhxh_code": "7909999999"})["Location"] == RESET_CODE
     response = client.post(RESET, {"bhxh_code": "7909999999"})
     assert response.status_code == 200 and "Bạn gửi yêu cầu quá nhanh" in response.content.decode()
+
+
+def test_back_on_the_reset_code_step_once_the_code_was_accepted_goes_on_to_the_new_password(sms_outbox, clock):
+    """The browser's back button after the code: the used code is not called expired, nor a new
+    one asked for; the step is done. Once the 10 minutes for the new password are over, the code
+    step asks for a code again."""
+    make_citizen()
+    owner = Client()
+    owner.post(RESET, {"bhxh_code": "7901234567"})
+    code = codes_sent(sms_outbox)[-1]
+    assert owner.post(RESET_CODE, {"action": "verify", "code": code})["Location"] == RESET_NEW
+    assert owner.get(RESET_CODE)["Location"] == RESET_NEW
+    again = owner.post(RESET_CODE, {"action": "verify", "code": code}, follow=True)
+    assert again.redirect_chain == [(RESET_NEW, 302)]
+    assert "hết hạn" not in again.content.decode() and len(codes_sent(sms_outbox)) == 1
+    clock.advance(10 * 60 + 1)
+    assert owner.get(RESET_NEW)["Location"] == RESET
+    owner.post(RESET, {"bhxh_code": "7901234567"})
+    assert owner.get(RESET_CODE).status_code == 200  # a fresh reset asks for its code
