@@ -20,14 +20,6 @@ from .services.registration import registration_check_declaration
 from .validators import MOBILE_INVALID, IdType, bhxh_code_validator, validate_vn_mobile
 
 
-def room_for_spaces(field: CodeField) -> CodeField:
-    """A code field without the browser's length limit: CodeField drops spaces before it counts,
-    so "7901 234 567" is a 10-digit code, but a maxlength of 10 would cut it at "7901 234 5"
-    as it is typed or pasted. The form still refuses a code too long once the spaces are gone."""
-    field.widget.attrs.pop("maxlength", None)
-    return field
-
-
 class VnMobileField(PhoneNumberField):
     """A form field for a Vietnamese mobile number, typed in national form (a tel input).
 
@@ -109,19 +101,19 @@ class DeclarationForm(forms.Form):
     """Step 1 of the registration: who is registering and how to reach them. Labels, hints and
     messages are lazy translations, shown on the page only (the declaration PDF has its own)."""
 
-    bhxh_code = room_for_spaces(CodeField(
+    bhxh_code = CodeField(
         label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
         help_text=_("10 chữ số, in trên sổ BHXH hoặc thẻ BHYT."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": _("Nhập mã số BHXH gồm 10 chữ số.")},
-    ))
+    )
     full_name = NameField(
         label=_("Họ và tên"), help_text=_("Có dấu, như trên giấy tờ tùy thân."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": _("Nhập họ và tên.")},
     )
     id_type = forms.ChoiceField(label=_("Loại giấy tờ tùy thân"), choices=IdType.CHOICES, initial=IdType.CCCD,
                                 error_messages={"required": _("Chọn loại giấy tờ tùy thân.")})
-    id_number = room_for_spaces(CodeField(
+    id_number = CodeField(
         label=_("Số giấy tờ"), max_length=12, upper=True,
         help_text=_("CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 1 chữ cái và 7–8 chữ số."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -129,7 +121,7 @@ class DeclarationForm(forms.Form):
             "required": _("Nhập số giấy tờ tùy thân."),
             "max_length": _("Số giấy tờ dài tối đa 12 ký tự: CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 8–9 ký tự."),
         },
-    ))
+    )
     birth_date = DayMonthYearField(
         label=_("Ngày sinh"), help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/1990."), validators=[validate_birth_date],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"autocomplete": "bday", "inputmode": "numeric"}),
@@ -216,11 +208,11 @@ class AgencyForm(forms.Form):
 
 
 class StatusLookupForm(forms.Form):
-    reference = room_for_spaces(CodeField(label=_("Số tham chiếu"), max_length=20, upper=True,
-                                          help_text=_("Ví dụ DK2611ABC234, có trong SMS xác nhận."),
-                                          error_messages={"required": _("Nhập số tham chiếu.")}))
-    bhxh_code = room_for_spaces(CodeField(label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
-                                          error_messages={"required": _("Nhập mã số BHXH.")}))
+    reference = CodeField(label=_("Số tham chiếu"), max_length=20, upper=True,
+                          help_text=_("Ví dụ DK2611ABC234, có trong SMS xác nhận."),
+                          error_messages={"required": _("Nhập số tham chiếu.")})
+    bhxh_code = CodeField(label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
+                          error_messages={"required": _("Nhập mã số BHXH.")})
 
 
 class ChildRegistrationForm(KeptPhotosMixin, forms.Form):

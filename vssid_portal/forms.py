@@ -150,11 +150,21 @@ class CodeField(forms.CharField):
     """A number or code typed by hand (BHXH code, CCCD, OTP, account or reference number): fullwidth
     digits and letters ("０７９…", as some keyboards type them) are read as the ASCII ones they stand
     for (NFKC) and spaces are dropped. Other scripts' digits stay as typed, for the field's
-    validators (ASCII digits only) to refuse."""
+    validators (ASCII digits only) to refuse.
+
+    Its box has no maxlength: max_length counts the code once its spaces are dropped, so
+    "7901 234 567" is a 10-digit BHXH code, but a browser limit of 10 would cut it at "7901 234 5"
+    without a word as it is typed or pasted. A code still too long without its spaces (a huge
+    paste too) is refused by the form, in the field's own words."""
 
     def __init__(self, *, upper=False, **kwargs):
         self.upper = upper
         super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
     def to_python(self, value):
         if isinstance(value, str):

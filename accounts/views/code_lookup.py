@@ -24,7 +24,6 @@ from vssid_portal.forms import CodeField, DateOrYearField, NameField
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name, with_hotline
 
-from ..forms import room_for_spaces
 from ..selectors import person_for_code_lookup
 from ..services.code_lookup import (
     client_network,
@@ -88,11 +87,11 @@ class CodeLookupForm(forms.Form):
         error_messages={"required": _("Chọn tỉnh/thành phố."),
                         "invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
     )
-    id_number = room_for_spaces(CodeField(
+    id_number = CodeField(
         label=_("Số CCCD/CMND"), max_length=12, required=False, upper=True,
         help_text=_("Người chưa có CCCD/CMND: để trống và nhập họ tên cha hoặc mẹ."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    ))
+    )
     parent_name = NameField(
         label=_("Họ tên cha hoặc mẹ"), required=False,
         help_text=_("Chỉ cần khi không có số CCCD/CMND."),
