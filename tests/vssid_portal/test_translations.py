@@ -251,10 +251,13 @@ def test_every_english_entry_has_a_reviewed_translation():
 
 def test_the_english_pages_call_a_ho_so_an_application_throughout():
     """A citizen's hồ sơ is an "application" on every English page; a sentence calling it a "filing"
-    read as something else."""
+    read as something else. One files an application, never a service: "file public services"
+    (the home page's) read as nonsense, a citizen applies for them."""
     entries = [e for e in po_entries(EN_CATALOGUE) if e["msgid"] and not e["obsolete"]]
     assert sum("application" in " ".join(e["msgstr"]) for e in entries) > 50
     assert [e["msgid"] for e in entries if re.search(r"\bfilings?\b", " ".join(e["msgstr"]), re.IGNORECASE)] == []
+    assert [e["msgid"] for e in entries
+            if re.search(r"\bfil(e|es|ed|ing) (public )?services?\b", " ".join(e["msgstr"]), re.IGNORECASE)] == []
 
 
 def test_makemessages_finds_no_string_missing_from_the_english_catalogue(tmp_path, monkeypatch, settings):
