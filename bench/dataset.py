@@ -34,6 +34,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -371,7 +373,7 @@ def build_persons(cursor, ref: Reference, *, total: int, histories: bool, rng, f
     from accounts.validators import MOBILE_PREFIXES
 
     namer = Namer(rng, fold)
-    today = datetime.date.today()
+    today = timezone.localdate()  # the portal's day (Vietnam), as its pages count it
     this_month = today.replace(day=1)
     prefixes = sorted(MOBILE_PREFIXES)
     cursor.execute("SELECT now()")  # COPY cannot call now(): one timestamp for every row
@@ -530,7 +532,7 @@ def build_long_history_person(*, log) -> dict:
             sex=Person.Sex.FEMALE, id_type="cccd", id_number="079167012345", phone="+84912345670", province=hcm,
             ward=ward, street="12 Lê Lợi", agency=agency, mother_name="Trần Thị Lan", father_name="Lê Văn Hùng")
         periods = []
-        this_month = datetime.date.today().replace(day=1)
+        this_month = timezone.localdate().replace(day=1)
         first = _month(this_month.year - 40, this_month.month)
         rng = random.Random(40)
         for n in range(480):
