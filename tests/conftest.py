@@ -8,6 +8,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -55,6 +56,19 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _rate_windows_held(monkeypatch):
+    """django-ratelimit counts in fixed windows (a minute, an hour) that end at a given second: a
+    test posting up to a limit across the end of a window would see its count start again and
+    the post over the limit let through. Its clock stands still during a test; a test that moves
+    time (patching time.time) moves it too."""
+    import django_ratelimit.core
+
+    real, start = time.time, time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time",
+                        SimpleNamespace(time=lambda: start if time.time is real else time.time()))
 
 
 @pytest.fixture(autouse=True)
