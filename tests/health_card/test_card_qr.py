@@ -11,6 +11,7 @@ from django.utils import timezone
 from health_card import keys, qr
 from health_card.models import Card, SigningKey
 from health_card.qr import Kind, Purpose, QrError
+from health_card.selectors import add_years
 from health_card.services import card_check, card_qr, card_revoke, reissue_card
 from tests.conftest import require_tool
 
@@ -361,8 +362,8 @@ def test_a_young_childs_card_names_the_parent_and_an_older_ones_does_not(holder,
     from tests.accounts.helpers import make_person
 
     today = timezone.localdate()
-    young = make_person("7905555555", "Nguyễn Gia Bảo", birth=today.replace(year=today.year - 5) - datetime.timedelta(days=1),
-                        id_number=f"0792{(today.year - 5) % 100:02d}012345")
+    born = add_years(today, -5) - datetime.timedelta(days=1)  # five years and a day old
+    young = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=f"0792{born.year % 100:02d}012345")
     older = make_person("7905555556", "Nguyễn Gia Huy", birth=datetime.date(today.year - 7, 1, 1),
                         id_number=f"0792{(today.year - 7) % 100:02d}012346")
     for child in (young, older):
