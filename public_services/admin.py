@@ -184,7 +184,7 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
     def declaration(self, obj):
         if obj.pdf_given_up:
             return "Chưa tạo được tờ khai. Chọn hồ sơ trong danh sách và dùng thao tác “Tạo lại tờ khai”."
-        if not obj.pdf_ready and obj.status == Filing.Status.WITHDRAWN:  # none is built for it (declaration_missing)
+        if obj.withdrawn_without_declaration:
             return "Không có: người nộp đã rút hồ sơ trước khi tờ khai được tạo."
         if not obj.pdf_ready:
             return "Đang tạo tờ khai…"

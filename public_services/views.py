@@ -333,7 +333,7 @@ def _filing(request, pk) -> Filing:
 
 
 def _pdf_state(filing: Filing) -> dict:
-    waiting = not filing.pdf_ready and filing.status != Filing.Status.WITHDRAWN
+    waiting = not filing.pdf_ready and not filing.withdrawn_without_declaration
     failed = filing.pdf_given_up
     late = waiting and not failed and (timezone.now() - filing.submitted_at).total_seconds() > PDF_PATIENCE_SECONDS
     return {"building": waiting and not late and not failed, "late": late, "failed": failed, "poll_seconds": POLL_SECONDS}

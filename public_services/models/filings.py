@@ -123,10 +123,16 @@ class Filing(models.Model):
         return bool(self.declaration_pdf) and self.pdf_revision == self.revision
 
     @property
+    def withdrawn_without_declaration(self):
+        """Withdrawn before the declaration of its current revision was built: none ever is
+        (`FilingQuerySet.declaration_missing` skips it), so no page says one is coming."""
+        return not self.pdf_ready and self.status == self.Status.WITHDRAWN
+
+    @property
     def pdf_given_up(self):
         """As `FilingQuerySet.declaration_given_up`, for one filing."""
         return (not self.pdf_ready and self.pdf_attempts > settings.JOB_MAX_ATTEMPTS
-                and self.status != self.Status.WITHDRAWN)
+                and not self.withdrawn_without_declaration)
 
 
 OPEN_STATUSES = {Filing.Status.SUBMITTED, Filing.Status.RECEIVED, Filing.Status.PROCESSING, Filing.Status.RETURNED}
