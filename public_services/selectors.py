@@ -12,7 +12,7 @@ from accounts.selectors import children_of, guardianship_of
 from lookup.selectors import within_officer_scope
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .models import OPEN_STATUSES, Filing, FilingEvent
+from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, Filing, FilingEvent
 from .procedures.fields import PICKUP, POST
 
 
@@ -133,6 +133,27 @@ def _result_delivery(filing: Filing) -> str:
                                                                                "address": agency.address}
         return gettext("bạn nhận kết quả tại %(agency)s") % {"agency": agency.name}
     return gettext("kết quả được trả điện tử qua thông báo trên Cổng BHXH số")
+
+
+def declaration_given_up_note(filing: Filing) -> str:
+    """What the citizen is told about a declaration given up after its last attempt, true to the
+    filing's status: a filing still in the agency's hands is handled without it and an officer starts
+    it again; a returned one gets a new one when corrected and sent again; one already ended
+    (done, refused, or returned but no longer resubmittable) is not affected by it."""
+    status = Filing.Status
+    if filing.status in AGENCY_PENDING_STATUSES:
+        return gettext("Hồ sơ của bạn đã được lưu và vẫn đang được giải quyết. Cơ quan BHXH sẽ tạo lại tờ khai; "
+                       "bạn không cần nộp lại.")
+    contact = _agency_contact(filing.agency)
+    if filing.status == status.RETURNED and not resubmit_refused(filing):
+        return gettext("Hồ sơ của bạn đã được lưu; tờ khai sẽ được tạo lại khi bạn sửa và nộp lại hồ sơ.")
+    if filing.status == status.DONE:
+        return gettext("Hồ sơ đã giải quyết xong; việc chưa có tờ khai không ảnh hưởng đến kết quả. Nếu cần tờ khai, "
+                       "bạn hãy %(contact)s.") % {"contact": contact}
+    if filing.status == status.REJECTED:
+        return gettext("Hồ sơ đã bị từ chối nên không được giải quyết tiếp. Nếu cần tờ khai của hồ sơ này, "
+                       "bạn hãy %(contact)s.") % {"contact": contact}
+    return gettext("Hồ sơ của bạn đã được lưu. Nếu cần tờ khai, bạn hãy %(contact)s.") % {"contact": contact}
 
 
 def filing_next_step(filing: Filing) -> NextStep:

@@ -38,6 +38,7 @@ from .procedures import registry
 from .procedures.base import document_field, documents_kept, file_name, form_to_data, is_several
 from .selectors import (
     already_open,
+    declaration_given_up_note,
     filing_for_citizen,
     filing_next_step,
     filing_submitted_with,
@@ -336,7 +337,8 @@ def _pdf_state(filing: Filing) -> dict:
     waiting = not filing.pdf_ready and not filing.withdrawn_without_declaration
     failed = filing.pdf_given_up
     late = waiting and not failed and (timezone.now() - filing.submitted_at).total_seconds() > PDF_PATIENCE_SECONDS
-    return {"building": waiting and not late and not failed, "late": late, "failed": failed, "poll_seconds": POLL_SECONDS}
+    return {"building": waiting and not late and not failed, "late": late, "failed": failed, "poll_seconds": POLL_SECONDS,
+            "given_up_note": declaration_given_up_note(filing) if failed else ""}
 
 
 @login_required

@@ -5,6 +5,7 @@ citizen is told the filing is kept, and an officer of the agency can start it ag
 from unittest import mock
 
 import pytest
+from django.conf import settings
 
 from public_services import services
 from public_services.models import Filing
@@ -138,3 +139,38 @@ def test_a_filing_withdrawn_before_its_declaration_was_built_says_there_is_none(
     citizen_page = logged(owner).get(f"/dich-vu-cong/ho-so/{filing.pk}/").content.decode()
     assert "Hồ sơ đã được rút trước khi tờ khai được tạo nên không có tờ khai." in citizen_page
     assert "Tờ khai đang được tạo." not in citizen_page and "Tải tờ khai" not in citizen_page
+
+
+def _moved_to(filing, status, officer):
+    from public_services import services as moves
+
+    filing = moves.filing_receive(filing=filing, officer=officer)
+    if status == "returned":
+        return moves.filing_return(filing=filing, officer=officer, what="Ảnh giấy tờ bị mờ, chụp lại.")
+    if status == "rejected":
+        return moves.filing_reject(filing=filing, officer=officer, reason="Không thuộc thẩm quyền.")
+    filing = moves.filing_start(filing=filing, officer=officer)
+    return moves.filing_complete(filing=filing, officer=officer) if status == "done" else filing
+
+
+@pytest.mark.parametrize(("status", "said", "not_said"), [
+    ("processing", "vẫn đang được giải quyết. Cơ quan BHXH sẽ tạo lại tờ khai", ""),
+    ("returned", "tờ khai sẽ được tạo lại khi bạn sửa và nộp lại hồ sơ.", "bạn không cần nộp lại"),
+    ("done", "Hồ sơ đã giải quyết xong; việc chưa có tờ khai không ảnh hưởng đến kết quả.", "đang được giải quyết"),
+    ("rejected", "Hồ sơ đã bị từ chối nên không được giải quyết tiếp.", "đang được giải quyết"),
+])
+def test_what_the_citizen_is_told_of_a_given_up_declaration_follows_the_filing_status(
+        owner, district_officer, broken_render, status, said, not_said):
+    filing = _moved_to(submit(owner), status, district_officer)
+    Filing.objects.filter(pk=filing.pk).update(pdf_attempts=4)
+    client = logged(owner)
+    html = client.get(f"/dich-vu-cong/ho-so/{filing.pk}/").content.decode()
+    assert "Chưa tạo được tờ khai." in html and said in html
+    if not_said:
+        assert not_said not in html
+    if status in {"done", "rejected"}:
+        assert "Nếu cần tờ khai" in html and filing.agency.name in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/dich-vu-cong/ho-so/{filing.pk}/").content.decode()
+    assert "The declaration could not be made yet." in english
+    assert ("still being handled" in english) == (status == "processing")
