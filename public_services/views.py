@@ -176,7 +176,7 @@ def _attached(request, kept: dict, filing=None) -> list[tuple[str, str, str]]:
                    key=lambda key: (document_field(key), int(key.rpartition("-")[2])))
     return [(key, file_name(kept[key]),
              reverse("public_services:document", args=[filing.pk, own[key]]) if not kept[key].startswith(UPLOAD_DIR)
-             else private_file_url(kept[key], user=request.user, filename=file_name(kept[key])))
+             else private_file_url(kept[key], user=request.user, filename=file_name(kept[key]), back=request.path))
             for key in files]
 
 
@@ -349,7 +349,7 @@ def filing_status(request, pk):
     pdf_url = None
     if filing.pdf_ready:
         pdf_url = private_file_url(filing.declaration_pdf.name, user=request.user,
-                                   filename=f"to-khai-{filing.tracking_number}.pdf")
+                                   filename=f"to-khai-{filing.tracking_number}.pdf", back=request.path)
     return render(request, "public_services/filing_status.html", {
         "filing": filing, "procedure": procedure, "rows": procedure.rows(filing.data), "next_step": filing_next_step(filing),
         "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),

@@ -2,8 +2,10 @@
 
 A view that has checked who may see a file calls `private_file_url()`; the link carries the
 file name, an expiry and (normally) the user it was made for, signed with SECRET_KEY. The
-download view refuses a forged, expired or someone-else's link with a 404, so nothing can be
-reached by guessing a URL.
+download view refuses a forged or someone-else's link with a 404, so nothing can be reached by
+guessing a URL. A genuine link opened after it expired (a page left open, a link kept) answers
+410 with a page that says so and leads back to the page that gave it (`back`), where a fresh
+one is made.
 """
 
 import mimetypes
@@ -13,10 +15,11 @@ from contextlib import contextmanager
 from pathlib import PurePosixPath
 
 from django.core import signing
-from django.utils.crypto import salted_hmac
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_safe
 
 SALT = "vssid_portal.files.private"
@@ -24,9 +27,10 @@ DEFAULT_MAX_AGE = 15 * 60
 
 
 def private_file_url(name: str, *, user, filename: str | None = None, inline: bool = False,
-                     max_age: int = DEFAULT_MAX_AGE, session_key: str | None = None) -> str:
+                     max_age: int = DEFAULT_MAX_AGE, session_key: str | None = None, back: str | None = None) -> str:
     """A signed link to `name` in private storage for `user` (None: anyone holding the link),
-    optionally bound to one browser session (an anonymous visitor's own uploads)."""
+    optionally bound to one browser session (an anonymous visitor's own uploads). `back`: the
+    portal path of the page that offers the link, where an expired one is replaced."""
     payload = {
         "n": name,
         "u": user.pk if user is not None else None,
@@ -35,6 +39,8 @@ def private_file_url(name: str, *, user, filename: str | None = None, inline: bo
         "i": inline,
         "e": int(time.time()) + max_age,
     }
+    if back:
+        payload["b"] = back
     return reverse("private_file", args=[signing.dumps(payload, salt=SALT, compress=True)])
 
 
@@ -62,14 +68,25 @@ def private_file(request, token):
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature as exc:
         raise Http404("Liên kết không hợp lệ.") from exc
-    if payload["e"] < time.time():
-        raise Http404("Liên kết đã hết hạn.")
+    if payload["u"] is not None and request.user.is_authenticated and payload["u"] != request.user.pk:
+        raise Http404("Liên kết không dành cho tài khoản này.")
+    if payload["e"] < time.time():  # genuine (signed) but late: said, with the way to a fresh one
+        return _expired(request, payload)
     if payload["u"] is not None and payload["u"] != request.user.pk:
         raise Http404("Liên kết không dành cho tài khoản này.")
     session_key = request.session.session_key
     if payload.get("s") and (not session_key or payload["s"] != _session_tag(session_key)):
         raise Http404("Liên kết không dành cho phiên làm việc này.")
     return private_file_response(payload["n"], filename=payload["f"], inline=payload["i"])
+
+
+def _expired(request, payload: dict):
+    back = payload.get("b")
+    if not (isinstance(back, str) and back.startswith("/") and not back.startswith("//")):
+        back = None
+    response = render(request, "link_expired.html", {"back": back, "minutes": DEFAULT_MAX_AGE // 60}, status=410)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def delete_files(names) -> None:

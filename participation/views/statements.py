@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -58,6 +59,7 @@ def _download_url(request, statement: Statement) -> str | None:
     return private_file_url(
         statement.pdf.name, user=request.user,
         filename=f"xac-nhan-qua-trinh-tham-gia-{code_display(statement.code)}.pdf",
+        back=reverse("participation:statement_status", args=[statement.pk]),
     )
 
 

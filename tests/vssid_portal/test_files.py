@@ -49,7 +49,7 @@ def test_link_made_for_someone_else_is_a_404(client, owner, stored):
     assert client.get(link).status_code == 404
 
 
-def test_tampered_or_expired_link_is_a_404(client, owner, stored, monkeypatch):
+def test_tampered_link_is_a_404_even_once_expired(client, owner, stored, monkeypatch):
     client.force_login(owner)
     link = files.private_file_url(stored, user=owner)
     token = link.rstrip("/").rsplit("/", 1)[1]
@@ -57,7 +57,36 @@ def test_tampered_or_expired_link_is_a_404(client, owner, stored, monkeypatch):
     assert client.get("/tep/registrations%2F2026%2Fto-khai.pdf/").status_code == 404
     real_time = time.time
     monkeypatch.setattr(files.time, "time", lambda: real_time() + files.DEFAULT_MAX_AGE + 1)
-    assert client.get(link).status_code == 404
+    # tampered after it expired: still nothing said about it
+    assert client.get(link.replace(token, token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))).status_code == 404
+
+
+def _later(monkeypatch):
+    real_time = time.time
+    monkeypatch.setattr(files.time, "time", lambda: real_time() + files.DEFAULT_MAX_AGE + 1)
+
+
+def test_an_expired_genuine_link_says_so_and_leads_back_to_a_fresh_one(client, owner, stored, monkeypatch):
+    client.force_login(owner)
+    link = files.private_file_url(stored, user=owner, back="/dich-vu-cong/ho-so/7/")
+    bare = files.private_file_url(stored, user=owner)
+    _later(monkeypatch)
+    response = client.get(link)
+    html = response.content.decode()
+    assert response.status_code == 410 and "no-store" in response["Cache-Control"]
+    assert "Liên kết tải đã hết hạn" in html and "chỉ dùng được trong 15 phút" in html
+    assert 'href="/dich-vu-cong/ho-so/7/"' in html and "Mở lại trang để tải" in html
+    html = client.get(bare).content.decode()  # a link made without its page: how to get a new one, in words
+    assert "Hãy quay lại trang có nút tải" in html and "Mở lại trang để tải" not in html
+
+
+def test_an_expired_link_of_someone_else_stays_a_404(client, owner, stored, monkeypatch):
+    other = get_user_model().objects.create_user("7909999999", password="x-Pass-2026!")
+    link = files.private_file_url(stored, user=owner, back="/dich-vu-cong/ho-so/7/")
+    _later(monkeypatch)
+    client.force_login(other)
+    response = client.get(link)
+    assert response.status_code == 404 and "/dich-vu-cong/ho-so/7/" not in response.content.decode()
 
 
 def test_link_to_a_missing_file_is_a_404(client, owner):
