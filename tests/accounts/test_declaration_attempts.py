@@ -83,3 +83,28 @@ def test_a_replaced_registration_is_not_listed_as_given_up(client, reference_dat
     assert first.status == Registration.Status.REPLACED and not first.declaration_given_up
     listed = logged(officer("canbo07901", "07901", DISTRICT)).get(QUEUE + "?to_khai=chua_tao_duoc").content.decode()
     assert first.reference not in listed
+
+
+@pytest.mark.parametrize(("decide", "said"), [
+    (None, "vẫn đang được xem xét"),
+    ("approve", "Việc này không ảnh hưởng đến kết quả: đăng ký của bạn đã được duyệt."),
+    ("reject", "Đăng ký này đã bị từ chối nên không được xét tiếp."),
+])
+def test_what_the_registrant_is_told_of_a_given_up_declaration_follows_the_decision(
+        client, reference_data, settings, decide, said):
+    """A registration decided after its declaration was given up is not "still being considered"."""
+    settings.JOB_MAX_ATTEMPTS = 2
+    make_person()
+    status_link = register(client)["Location"]
+    registration = Registration.objects.get()
+    Registration.objects.filter(pk=registration.pk).update(pdf_attempts=3)
+    registration.refresh_from_db()
+    assert registration.declaration_given_up
+    own = officer("canbo07901", "07901", DISTRICT)
+    if decide == "approve":
+        services.registration_approve(registration=registration, officer=own)
+    elif decide == "reject":
+        services.registration_reject(registration=registration, officer=own, reason="Ảnh CCCD bị mờ.")
+    html = client.get(status_link).content.decode()
+    assert "Chưa tạo được tờ khai." in html and said in html
+    assert decide is None or "vẫn đang được xem xét" not in html
