@@ -38,14 +38,20 @@ class ScanForm(forms.Form):
 
     def clean_ma_qr(self):
         text = self.cleaned_data["ma_qr"]
-        number = normalize_code(text).upper()
-        if _NUMBER.fullmatch(number):
+        if number := card_number_in(text):
             self.card_number = number
             raise forms.ValidationError(self.CARD_NUMBER, code="card_number")
         return text
 
 
 _NUMBER = re.compile(r"[0-9]{10}|[0-9]{12}|[A-Z]{2}[1-5][0-9]{2}[0-9A-Z]{10}")
+
+
+def card_number_in(text: str) -> str:
+    """The card number (10-digit code, 15-character old number or 12-digit CCCD) that `text` is,
+    typed where a scanned QR string is expected (the page's scan field, the API's maQR), or ""."""
+    number = normalize_code(text).upper()
+    return number if _NUMBER.fullmatch(number) else ""
 
 
 class TypedForm(forms.Form):

@@ -35,7 +35,7 @@ from vssid_portal.middleware import answers_every_method
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
 
-from ..forms import ScanForm, TypedForm
+from ..forms import ScanForm, TypedForm, card_number_in
 from ..keys import published_keys
 from ..models import CardCheck
 from ..qr import Kind
@@ -176,6 +176,24 @@ def _api_error(status: int, code: str, message: str, **extra) -> JsonResponse:
                         json_dumps_params={"ensure_ascii": False})
 
 
+# A card number sent as the QR string (clinic software that has no QR, only the number on the card):
+# not an unreadable QR, and nothing is checked or logged; the number goes in maThe, beside hoTen and
+# ngaySinh, as the verify page's scan field tells staff (forms.ScanForm.CARD_NUMBER).
+API_CARD_NUMBER = ("maQR chứa mã thẻ, không phải chuỗi mã QR trên thẻ. Thẻ được đối chiếu theo mã thẻ, họ tên và "
+                   "ngày sinh: gửi mã thẻ ở maThe cùng hoTen và ngaySinh (dd/mm/yyyy).")
+
+
+def _api_card_number(text: bytes | str) -> JsonResponse | None:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if not card_number_in(text):
+        return None
+    return _api_error(400, "205", API_CARD_NUMBER, ketQua="card_number", loi={"maQR": [API_CARD_NUMBER]})
+
+
 # The typed check's fields under the API's names (the answer's "loi" names the field the caller sent).
 API_FIELDS = {"so_the": "maThe", "ho_ten": "hoTen", "ngay_sinh": "ngaySinh"}
 
@@ -225,6 +243,8 @@ def _api_verify(request):
         if any(not isinstance(body[name], str) for name in ("maQR", "maThe", "hoTen", "ngaySinh") if name in body):
             return _api_error(400, "205", "Các trường maQR, maThe, hoTen, ngaySinh phải là chuỗi ký tự.")
         if body.get("maQR", "").strip():  # an empty maQR beside typed fields: the typed fields
+            if refusal := _api_card_number(body["maQR"]):
+                return refusal
             result = card_check(channel=CardCheck.Channel.API, token=token, payload=body["maQR"])
         else:
             form = TypedForm({name: body.get(api_name) or "" for name, api_name in API_FIELDS.items()})
@@ -236,6 +256,8 @@ def _api_verify(request):
                                 full_name=form.cleaned_data["ho_ten"], birth_date=birth_date, birth_year=birth_year)
     else:
         # The scanned string as the raw body (text/plain): bytes, so junk is reported as junk.
+        if refusal := _api_card_number(request.body):
+            return refusal
         result = card_check(channel=CardCheck.Channel.API, token=token, payload=request.body)
     if result.kind in MISMATCH_KINDS:
         _mismatches_used_up(request, caller, API_MISMATCHES, count=True)

@@ -323,6 +323,24 @@ def test_a_card_number_typed_into_the_scan_field_is_not_answered_as_a_qr_to_scan
     assert 'name="so_the"' not in text(response) and not CardCheck.objects.exists()
 
 
+@pytest.mark.parametrize("number", ["7901234567", "dn4 79 7901234567", "079088012345"])
+def test_the_api_answers_a_card_number_sent_as_the_qr_string_as_a_number_not_an_unreadable_qr(card, facility,
+                                                                                              number):
+    """Clinic software without a QR sends the number on the card in maQR (or as the raw body): it is
+    told to send it in maThe with hoTen and ngaySinh, and no unreadable QR is checked or logged."""
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    url, auth = "/api/xac-thuc/the-bhyt/", {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    for response in (Client().post(url, {"maQR": number}, content_type="application/json", **auth),
+                     Client().post(url, number, content_type="text/plain", **auth)):
+        answer = response.json()
+        assert response.status_code == 400 and answer["maKetQua"] == "205" and answer["ketQua"] == "card_number"
+        assert answer["hopLe"] is False and "maQR chứa mã thẻ, không phải chuỗi mã QR" in answer["thongBao"]
+        assert "maThe" in answer["thongBao"] and answer["loi"] == {"maQR": [answer["thongBao"]]}
+    assert not CardCheck.objects.exists()
+    malformed = Client().post(url, {"maQR": "7901234567|x|$"}, content_type="application/json", **auth).json()
+    assert malformed["ketQua"] == "truncated"  # a string that is no number is still read as a QR
+
+
 def test_public_result_is_masked_and_offers_no_typed_check(card):
     page = text(Client().post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}))
     assert "Thẻ hợp lệ" in page and "NGUYỄN V*** Đ" in page
