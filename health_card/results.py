@@ -72,3 +72,7 @@ OUTCOMES = {
 # signed its QRs), on the clinic page and in the API's "ghiChu".
 UNSIGNED_NOTE = _("Mã QR không có chữ ký số: chỉ mã thẻ, họ tên và ngày sinh ghi trong mã đã được đối chiếu với "
                   "dữ liệu thẻ. Hãy đối chiếu thêm giấy tờ tùy thân có ảnh.")
+
+# Beside the answer "expired" to a card whose holder has been issued a card in use since, on the
+# clinic page and in the API's "ghiChu" (maTheMoi names it), as a replaced card's answer says.
+NEWER_CARD_NOTE = _("Người bệnh đã được cấp thẻ mới sau thẻ này: hãy dùng thẻ mới hoặc mã QR của thẻ mới.")

@@ -205,6 +205,14 @@ def replacing_card_number(*, person) -> str | None:
     return Card.objects.filter(person=person, status=Card.Status.ACTIVE).values_list("legacy_number", flat=True).first()
 
 
+def newer_card_number(*, card: Card, today: datetime.date | None = None) -> str | None:
+    """The number (15-character form) of a card in use issued to the holder after `card`: what a
+    check of an expired card names as the new one (maTheMoi), as it does for a replaced card."""
+    newer = (Card.objects.filter(person_id=card.person_id, status=Card.Status.ACTIVE, version__gt=card.version)
+             .only("status", "valid_from", "valid_to", "legacy_number").first())
+    return newer.legacy_number if newer is not None and card_state(newer, today=today) in IN_USE else None
+
+
 def card_for_check(*, number: str, version: int) -> Card | None:
     """The card a signed QR names, with its holder, level, facility and agency, as
     `select_related(*CHECK_RELATED)` would read it. Number and version are unique together.

@@ -37,6 +37,7 @@ from .selectors import (
     child_card_valid_to,
     five_year_date_for,
     guardian_name,
+    newer_card_number,
 )
 
 # --- cards ----------------------------------------------------------------------------------
@@ -366,6 +367,9 @@ class CheckResult:
     subject: Card | None = None
     # A citizen ID card's QR, checked by its CCCD number, name and birth date as if typed.
     id_card: qr.IdCard | None = None
+    # An expired card whose holder has been issued a card in use since: its number (15-character
+    # form), for the clinic to be told to use the new card (results.NEWER_CARD_NOTE, maTheMoi).
+    newer_card: str | None = None
 
     @property
     def outcome(self) -> Outcome:
@@ -456,6 +460,8 @@ def card_check(*, channel: str, user=None, token: FacilityApiToken | None = None
     else:
         result = _typed(number, full_name, birth_date, birth_year or (birth_date.year if birth_date else None),
                         timezone.localdate(now))
+    if result.kind == Kind.EXPIRED and result.card is not None:
+        result = replace(result, newer_card=newer_card_number(card=result.card, today=timezone.localdate(now)))
     if result.id_card is not None and channel == CardCheck.Channel.QR:
         channel = CardCheck.Channel.TYPED  # on the clinic page, what the QR gave is what would have been typed
     logged_card = result.card or result.subject

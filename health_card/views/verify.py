@@ -39,7 +39,7 @@ from ..forms import ScanForm, TypedForm, card_number_in
 from ..keys import published_keys
 from ..models import CardCheck
 from ..qr import Kind
-from ..results import UNSIGNED_NOTE
+from ..results import NEWER_CARD_NOTE, UNSIGNED_NOTE
 from ..selectors import is_clinic_staff, replacing_card_number
 from ..services import api_token_authenticate, card_check
 from .card import photo_url
@@ -69,7 +69,8 @@ def _render(request, *, scan_form, typed_form, result=None, clinic=False, status
         # else learns valid or not, no more.
         verdict = (outcome.label if clinic or result.kind == Kind.UNSIGNED or result.qr_fault
                    else gettext_lazy("Thẻ hợp lệ") if outcome.valid else gettext_lazy("Thẻ không hợp lệ"))
-        context.update(outcome=outcome, verdict=verdict, unsigned_note=UNSIGNED_NOTE if result.unsigned else "")
+        context.update(outcome=outcome, verdict=verdict, unsigned_note=UNSIGNED_NOTE if result.unsigned else "",
+                       newer_card_note=NEWER_CARD_NOTE if clinic and result.newer_card else "")
         card = result.card
         if clinic and card is not None:
             context.update(card=card, person=card.person, photo_url=photo_url(request, card.person),
@@ -142,6 +143,8 @@ def api_answer(result) -> dict:
         answer["coChuKy"] = result.payload.signature is not None
     if result.unsigned:
         answer["ghiChu"] += " " + str(UNSIGNED_NOTE)
+    if result.newer_card:
+        answer["ghiChu"] += " " + str(NEWER_CARD_NOTE)
     card = result.card
     if card is None:
         return answer
@@ -168,6 +171,8 @@ def api_answer(result) -> dict:
     })
     if result.kind == Kind.REPLACED:
         answer.update(maTheCu=card.legacy_number, maTheMoi=replacing_card_number(person=person))
+    elif result.newer_card:
+        answer.update(maTheCu=card.legacy_number, maTheMoi=result.newer_card)
     return answer
 
 

@@ -208,3 +208,38 @@ def test_a_signed_qr_of_an_expired_card_is_refused_as_expired(card, clinic_user)
     page = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/",
                                              {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.PRINT)}))
     assert "Thẻ hết hạn" in page
+
+
+def test_an_expired_card_whose_holder_has_a_new_card_names_the_new_one(holder, card, facility, clinic_user):
+    """The printed QR of an old, expired card: the clinic is told the holder has a new card (the API
+    names it in maTheMoi, as for a replaced card), and an expired card without one says nothing more;
+    the public page still learns only that the card is not valid."""
+    from django.test import Client
+
+    from health_card.services import api_token_create
+
+    today = timezone.localdate()
+    old = with_dates(card, valid_to=today - DAY)
+    printed = card_qr(old, purpose=Purpose.PRINT)
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    url, auth = "/api/xac-thuc/the-bhyt/", {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    note = "Người bệnh đã được cấp thẻ mới sau thẻ này"
+
+    alone = Client().post(url, {"maQR": printed}, content_type="application/json", **auth).json()
+    assert alone["maKetQua"] == "010" and alone["maTheMoi"] is None and note not in alone["ghiChu"]
+    page = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": printed}))
+    assert "Thẻ hết hạn" in page and note not in page
+
+    new = issue(holder.person, facility, valid_from=today, valid_to=today + 365 * DAY)
+    answer = Client().post(url, {"maQR": printed}, content_type="application/json", **auth).json()
+    assert answer["maKetQua"] == "010" and answer["ketQua"] == "expired" and answer["hopLe"] is False
+    assert answer["maTheCu"] == old.legacy_number and answer["maTheMoi"] == new.legacy_number
+    assert note in answer["ghiChu"] and answer["lanCap"] == old.version
+    page = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": printed}))
+    assert "Thẻ hết hạn" in page and note in page
+    public = text(Client().post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": printed}))
+    assert "Thẻ không hợp lệ" in public and note not in public and new.legacy_number not in public
+
+    Card.objects.filter(pk=new.pk).update(status=Card.Status.REVOKED)  # a new card no longer in use: not named
+    gone = Client().post(url, {"maQR": printed}, content_type="application/json", **auth).json()
+    assert gone["maTheMoi"] is None and note not in gone["ghiChu"]
