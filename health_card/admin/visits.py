@@ -31,6 +31,8 @@ from ..services_visits import MONEY_FIELDS, TOTAL_FIELDS, check_dates, check_tot
 PERSON_NOT_FOUND = ("Không tìm thấy người tham gia có mã số BHXH này trong phạm vi của bạn. "
                     "Kiểm tra lại mã trên thẻ BHYT.")
 TOTALS_HELP = "Để trống để tính từ các dòng chi phí."
+# A row whose hidden line id or visit is not of this visit (a page altered before posting).
+LINE_NOT_OF_VISIT = "Dòng chi phí không thuộc lượt khám này. Hãy tải lại trang rồi sửa lại."
 
 
 def _line_forms(formset):
@@ -138,6 +140,12 @@ def lines_shown_again(data, stored_lines) -> tuple[object, list[tuple[str, str, 
 class VisitLineFormSet(BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        # A row's line id is one of this visit's lines: Django offers every line of every visit, so a
+        # posted id of another visit's line would be taken as a new line here (and the page's own
+        # line in that row dropped). Refused instead (LINE_NOT_OF_VISIT, beside the row).
+        pk_name = self.model._meta.pk.name
+        if pk_name in form.fields:
+            form.fields[pk_name].queryset = self.model._default_manager.filter(visit_id=self.instance.pk)
         for name in LINE_FIELDS:  # what the page showed is posted too: a line deleted meanwhile is known by it
             if name in form.fields:
                 form.fields[name].show_hidden_initial = True
@@ -154,6 +162,9 @@ class VisitLineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        for form in self.forms:  # hidden fields: their errors would show nowhere on the row
+            if form.errors.get(self.model._meta.pk.name) or form.errors.get(self.fk.name):
+                form.add_error(None, LINE_NOT_OF_VISIT)
         if any(self.errors):
             return
         lines = [form.instance for form in _line_forms(self)]

@@ -853,3 +853,25 @@ def test_seed_demo_gives_the_demo_citizen_several_visits_and_is_idempotent(db):
     call_command("seed_demo", persons=12, seed=2026, verbosity=0)
     assert sorted(Visit.objects.values_list("reference", "diagnosis_code", "total_cost")) == snapshot
     assert not Message.objects.filter(template__startswith="visit_").exists()
+
+
+@pytest.mark.parametrize("field", ["id", "visit"])
+def test_a_line_of_another_visit_posted_on_a_visits_page_is_refused_and_left_alone(
+        client, db, django_capture_on_commit_callbacks, field):
+    """A tampered row naming another visit's cost line (its id, or its visit) is refused in Vietnamese:
+    neither visit's lines change, and the page's own line in that row is not dropped."""
+    user, obj, url, page = page_opened_by_clinic_staff(client)
+    other = visit(citizen("7901000009", "Lê Thị Hoa", id_number="079188099999", sex=2).person, reference="KHAC")
+    theirs = other.lines.order_by("pk").first()
+    lines_of = lambda v: list(v.lines.order_by("pk").values_list("pk", "description", "quantity", "amount"))  # noqa: E731
+    before, their_before = lines_of(obj), lines_of(other)
+    tampered = {**page, **NO_TOTALS, "lines-0-description": "Dòng sửa trộm",
+                "lines-0-id" if field == "id" else "lines-0-visit": str(theirs.pk if field == "id" else other.pk)}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, tampered)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<ul class="errorlist nonfield"><li>Dòng chi phí không thuộc lượt khám này. Hãy tải lại trang' in html
+    assert lines_of(obj) == before and lines_of(other) == their_before
+    obj.refresh_from_db()
+    assert obj.revision == 1 and len(messages_of(user)) == 0
