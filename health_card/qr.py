@@ -63,6 +63,7 @@ class Kind(enum.StrEnum):
     WRONG_BIRTH_DATE = "wrong_birth_date"
     UNSIGNED = "unsigned"  # an unsigned QR on the public page, which does not compare it with the registry
     ID_CARD = "id_card"  # a citizen ID card's QR on the public page, or one whose name or birth date is unreadable
+    SHARED_ID = "shared_id"  # a CCCD number the registry holds for more than one person: no card is named by it
 
 
 class Purpose(enum.IntEnum):

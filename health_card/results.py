@@ -54,6 +54,10 @@ OUTCOMES = {
     Kind.JUNK: Outcome("205", _("Dữ liệu không đọc được"), "error", "?", _(
         "Máy quét gửi dữ liệu không phải văn bản. Kiểm tra cài đặt bảng mã (UTF-8) của máy quét rồi quét lại.")),
     Kind.NOT_FOUND: Outcome("050", _("Không tìm thấy thẻ"), "error", "✖", _("Không có thẻ BHYT nào mang mã này.")),
+    # The card-check service's "not found" (clinic software knows no other code for it), other words.
+    Kind.SHARED_ID: Outcome("050", _("Không xác định được thẻ theo số CCCD"), "error", "✖", _(
+        "Số CCCD này có trong hồ sơ của nhiều người tham gia nên không xác định được thẻ của người bệnh. Hãy nhập "
+        "mã số BHXH 10 chữ số in trên thẻ BHYT.")),
     Kind.WRONG_NAME: Outcome("060", _("Sai họ tên"), "error", "✖", _("Họ tên không khớp với thông tin thẻ.")),
     Kind.WRONG_BIRTH_DATE: Outcome("070", _("Sai ngày sinh"), "error", "✖",
                                    _("Ngày sinh không khớp với thông tin thẻ.")),

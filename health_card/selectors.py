@@ -5,10 +5,10 @@ import functools
 from collections.abc import Iterable
 
 from django.db import connections, router
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from accounts.models import Registration
+from accounts.models import Person, Registration
 from lookup.selectors import officer_agency_ids, within_officer_scope
 from participation.models import Period
 from participation.selectors import periods_for
@@ -277,17 +277,28 @@ def _check_query(alias: str) -> _CheckQuery:
     return _CheckQuery(alias)
 
 
+class SharedIdNumber(Exception):
+    """A 12-digit number that is the CCCD of more than one person in the registry."""
+
+
 def card_by_number(number: str, *, issued_on: datetime.date | None = None):
     """The card answering to a typed number: the 10-digit code, the old 15-character form or (from
     15/08/2025, Decree 188/2025) the holder's 12-digit CCCD; the newest version, or with `issued_on`
     (the issue date an unsigned QR carries) the version in force that day: the newest one issued
-    by then, else the first."""
+    by then, else the first.
+
+    Person.id_number is not unique (a duplicate record of one person under two BHXH codes, a number
+    entered on the wrong record; merging them is the registry's work), so a CCCD held by more than
+    one person names no card: SharedIdNumber, rather than the newest card of whichever of them."""
     number = "".join(number.split()).upper()
     cards = Card.objects.select_related(*CHECK_RELATED).order_by("-version")
     if len(number) == 10 and number.isdigit():
         card = cards.filter(number=number).first()
     elif len(number) == 12 and number.isdigit():
-        card = cards.filter(person__id_number=number).first()
+        others = Person.objects.filter(id_number=number).exclude(pk=OuterRef("person_id"))
+        card = cards.filter(person__id_number=number).annotate(id_shared=Exists(others)).first()
+        if card is not None and card.id_shared:
+            raise SharedIdNumber(number)
     elif len(number) == 15:
         card = cards.filter(Q(legacy_number=number)).first()
     else:

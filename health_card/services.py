@@ -29,6 +29,7 @@ from .results import OUTCOMES, Outcome
 from .selectors import (
     CHILD_GROUP,
     IN_USE,
+    SharedIdNumber,
     api_token_by_hash,
     card_by_number,
     card_for_check,
@@ -393,7 +394,10 @@ def _matches(card: Card, *, full_name: str, birth_date: datetime.date | None, bi
 
 
 def _typed(number: str, full_name: str, birth_date, birth_year, today, issued_on=None) -> CheckResult:
-    card = card_by_number(number, issued_on=issued_on)
+    try:
+        card = card_by_number(number, issued_on=issued_on)
+    except SharedIdNumber:
+        return CheckResult(Kind.SHARED_ID)
     if card is None:
         return CheckResult(Kind.NOT_FOUND)
     mismatch = _matches(card, full_name=full_name, birth_date=birth_date, birth_year=birth_year)

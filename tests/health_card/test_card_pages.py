@@ -721,3 +721,27 @@ def test_the_access_log_reaches_every_check_a_page_at_a_time(holder, card, facil
     assert f"{timezone.localtime(oldest.at - datetime.timedelta(days=400)):%d/%m/%Y}" in last
     assert '<span aria-current="page"><span class="visually-hidden">Trang </span>1</span>' in text(
         client.get("/the-bhyt/ai-da-xem/?trang=0"))
+
+
+def test_a_cccd_held_by_two_records_names_no_card_and_the_bhxh_code_still_does(card, holder, facility, clinic_user):
+    """Two records share a CCCD (a duplicate, a number entered on the wrong record): a check by that
+    CCCD must not take the newest card of either as the patient's (here another person's card, a
+    second issue, which a check by the holder's name answered "wrong name", counted against the
+    desk); it names no card and says to type the BHXH code, which still finds the holder's."""
+    other = make_person("7908888888", "Trần Văn Nam", birth=datetime.date(1970, 1, 2), id_number="079088012345")
+    reissue_card(issue(other, facility).person, "Mất thẻ")
+    typed = {"cach": "nhap", "so_the": "079088012345", "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15/03/1988"}
+    client = logged_in(clinic_user)
+    page = text(client.post("/xac-thuc/the-bhyt/", typed))
+    assert "Không xác định được thẻ theo số CCCD" in page and "Hãy nhập mã số BHXH 10 chữ số in trên thẻ BHYT" in page
+    assert "Sai họ tên" not in page and "Trần Văn Nam".upper() not in page and "NGUYỄN VĂN ĐỨC" not in page
+    check = CardCheck.objects.get()
+    assert (check.result, check.card, check.person) == ("shared_id", None, None)
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maThe": "079088012345", "hoTen": "Nguyễn Văn Đức",
+                                                       "ngaySinh": "15/03/1988"}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert (answer["maKetQua"], answer["ketQua"], answer["hopLe"]) == ("050", "shared_id", False)
+    assert "hoTen" not in answer and "mã số BHXH 10 chữ số" in answer["ghiChu"]
+    page = text(client.post("/xac-thuc/the-bhyt/", {**typed, "so_the": card.number}))
+    assert "Thẻ hợp lệ" in page and "NGUYỄN VĂN ĐỨC" in page
