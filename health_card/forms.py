@@ -38,6 +38,8 @@ class ScanForm(forms.Form):
 
     def clean_ma_qr(self):
         text = self.cleaned_data["ma_qr"]
+        if not text.strip():  # spaces only (strip=False keeps a QR's own): nothing was scanned
+            raise forms.ValidationError(self.fields["ma_qr"].error_messages["required"], code="required")
         if number := card_number_in(text):
             self.card_number = number
             raise forms.ValidationError(self.CARD_NUMBER, code="card_number")

@@ -261,6 +261,8 @@ def _api_verify(request):
                                 full_name=form.cleaned_data["ho_ten"], birth_date=birth_date, birth_year=birth_year)
     else:
         # The scanned string as the raw body (text/plain): bytes, so junk is reported as junk.
+        if not request.body.strip():  # nothing scanned: a request to correct, not an unreadable QR to log
+            return _api_error(400, "205", "Cần maQR, hoặc maThe + hoTen + ngaySinh (dd/mm/yyyy).")
         if refusal := _api_card_number(request.body):
             return refusal
         result = card_check(channel=CardCheck.Channel.API, token=token, payload=request.body)

@@ -745,3 +745,18 @@ def test_a_cccd_held_by_two_records_names_no_card_and_the_bhxh_code_still_does(c
     assert "hoTen" not in answer and "mã số BHXH 10 chữ số" in answer["ghiChu"]
     page = text(client.post("/xac-thuc/the-bhyt/", {**typed, "so_the": card.number}))
     assert "Thẻ hợp lệ" in page and "NGUYỄN VĂN ĐỨC" in page
+
+
+def test_a_scan_of_spaces_only_asks_for_the_qr_and_logs_no_unreadable_qr(card, clinic_user, facility):
+    """A desk that presses Enter with a stray space in the scan field (or software that posts a blank
+    body) scanned nothing: it is asked for the QR, not told the QR is unreadable, and nothing is logged."""
+    response = logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": "   "})
+    page = text(response)
+    assert response.status_code == 400 and "Quét hoặc dán chuỗi mã QR trên thẻ BHYT." in page
+    assert "Không đọc được mã QR" not in page
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    for body in ("", " \r\n"):
+        response = Client().post("/api/xac-thuc/the-bhyt/", body, content_type="text/plain",
+                                 HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert response.status_code == 400 and response.json()["maKetQua"] == "205" and "ketQua" not in response.json()
+    assert not CardCheck.objects.exists()
