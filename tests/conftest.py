@@ -71,6 +71,22 @@ def _rate_windows_held(monkeypatch):
                         SimpleNamespace(time=lambda: start if time.time is real else time.time()))
 
 
+@pytest.fixture
+def open_expired_link(monkeypatch):
+    """Opens a download link (vssid_portal.files) once its 15 minutes are over: the clock is moved
+    past them for the rest of the test. Returns the response and its page."""
+    from vssid_portal import files
+
+    real_time = time.time
+
+    def open_late(client, link):
+        monkeypatch.setattr(files.time, "time", lambda: real_time() + files.DEFAULT_MAX_AGE + 1)
+        response = client.get(link)
+        return response, response.content.decode()
+
+    return open_late
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run in the test process unless a test starts a real worker (see running_worker)."""

@@ -717,16 +717,11 @@ def test_an_identity_number_too_long_is_explained_in_the_portals_words(person):
         "Số giấy tờ dài tối đa 12 ký tự: CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 8–9 ký tự."]
 
 
-def test_an_expired_registration_declaration_link_leads_back_to_the_status_page(client, person, monkeypatch,
-                                                                               django_capture_on_commit_callbacks):
-    from vssid_portal import files
-
+def test_an_expired_registration_declaration_link_leads_back_to_the_status_page(
+        client, person, open_expired_link, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         status_link = register(client)["Location"]
     pdf_link = re.search(r'href="(/tep/[^"]+)"', client.get(status_link).content.decode()).group(1)
-    real_time = files.time.time
-    monkeypatch.setattr(files.time, "time", lambda: real_time() + 16 * 60)
-    response = client.get(pdf_link)
-    html = response.content.decode()
+    response, html = open_expired_link(client, pdf_link)
     assert response.status_code == 410 and "Liên kết tải đã hết hạn" in html
     assert f'href="{status_link}"' in html

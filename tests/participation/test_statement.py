@@ -585,13 +585,9 @@ def test_verify_page_has_no_axe_violations_while_building_and_when_ready(page, l
 
 
 
-def test_an_expired_statement_link_leads_back_to_the_statement_for_a_fresh_one(ready, owner_client, monkeypatch):
-    from vssid_portal import files
-
+def test_an_expired_statement_link_leads_back_to_the_statement_for_a_fresh_one(ready, owner_client, open_expired_link):
     html = owner_client.get(service.verify_path(ready.code)).content.decode()
     link = re.search(r'href="(/tep/[^"]+)"', html).group(1)
-    real_time = files.time.time
-    monkeypatch.setattr(files.time, "time", lambda: real_time() + 16 * 60)
-    response = owner_client.get(link)
-    assert response.status_code == 410 and "Liên kết tải đã hết hạn" in response.content.decode()
-    assert f'href="/qua-trinh-tham-gia/xac-nhan/{ready.pk}/"' in response.content.decode()
+    response, html = open_expired_link(owner_client, link)
+    assert response.status_code == 410 and "Liên kết tải đã hết hạn" in html
+    assert f'href="/qua-trinh-tham-gia/xac-nhan/{ready.pk}/"' in html

@@ -482,19 +482,14 @@ def test_the_list_of_filings_comes_in_pages_newest_first(client, owner):
     assert newest.tracking_number in page(client, "/dich-vu-cong/ho-so/?trang=abc")
 
 
-def test_an_expired_declaration_link_leads_back_to_the_filing_for_a_fresh_one(client, owner, monkeypatch,
-                                                                              django_capture_on_commit_callbacks):
-    from vssid_portal import files
-
+def test_an_expired_declaration_link_leads_back_to_the_filing_for_a_fresh_one(
+        client, owner, open_expired_link, django_capture_on_commit_callbacks):
     client.force_login(owner)
     with django_capture_on_commit_callbacks(execute=True):
         submit_through_pages(client)
     filing = Filing.objects.get()
     pdf_link = re.search(r'href="(/tep/[^"]+)"', page(client, f"/dich-vu-cong/ho-so/{filing.pk}/")).group(1)
-    real_time = files.time.time
-    monkeypatch.setattr(files.time, "time", lambda: real_time() + 16 * 60)
-    response = client.get(pdf_link)
-    html = response.content.decode()
+    response, html = open_expired_link(client, pdf_link)
     assert response.status_code == 410 and "Liên kết tải đã hết hạn" in html
     assert f'href="/dich-vu-cong/ho-so/{filing.pk}/"' in html
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
