@@ -71,8 +71,7 @@ def build_world() -> World:
     period(person, "01/2015", "12/2020")
     objects["filing"] = filing = filing_submit(owner, "608A")
     objects["document"] = filing.documents.first()
-    objects["statement"] = statement = statement_request(person=person, requested_by=owner,
-                                                         verify_base="http://testserver")
+    objects["statement"] = statement_request(person=person, requested_by=owner, verify_base="http://testserver")
     objects["card"] = card = issue(person, facility)
     objects["period"] = person.periods.first()
     objects["visit"] = visit(person, facility=facility.code)
@@ -92,7 +91,7 @@ def build_world() -> World:
         idempotency_key=new_feedback_key(),
     )
     applicant = make_person(APPLICANT_CODE, APPLICANT_NAME, sex=2, id_number="079188012346")
-    objects["registration"] = registration = registration_submit(applicant)
+    objects["registration"] = registration_submit(applicant)
     objects["news"] = NewsArticle.objects.create(
         title="Bản tin nội bộ chưa đăng", slug="ban-tin-noi-bo-chua-dang", summary=f"Dự thảo về {OWNER_NAME}",
         body=f"Dự thảo có {OWNER_NAME} {OWNER_CODE}", is_published=False, published_at=timezone.now(),
