@@ -30,7 +30,9 @@ def private_file_url(name: str, *, user, filename: str | None = None, inline: bo
                      max_age: int = DEFAULT_MAX_AGE, session_key: str | None = None, back: str | None = None) -> str:
     """A signed link to `name` in private storage for `user` (None: anyone holding the link),
     optionally bound to one browser session (an anonymous visitor's own uploads). `back`: the
-    portal path of the page that offers the link, where an expired one is replaced."""
+    portal path of the page that offers the link, where an expired one is replaced. The link's
+    data is signed, not hidden: a page reached by a secret link (a registration's status) is
+    not given as `back`, or a copied download link would hand it on."""
     payload = {
         "n": name,
         "u": user.pk if user is not None else None,
@@ -70,13 +72,13 @@ def private_file(request, token):
         raise Http404("Liên kết không hợp lệ.") from exc
     if payload["u"] is not None and request.user.is_authenticated and payload["u"] != request.user.pk:
         raise Http404("Liên kết không dành cho tài khoản này.")
+    session_key = request.session.session_key
+    if payload.get("s") and (not session_key or payload["s"] != _session_tag(session_key)):
+        raise Http404("Liên kết không dành cho phiên làm việc này.")
     if payload["e"] < time.time():  # genuine (signed) but late: said, with the way to a fresh one
         return _expired(request, payload)
     if payload["u"] is not None and payload["u"] != request.user.pk:
         raise Http404("Liên kết không dành cho tài khoản này.")
-    session_key = request.session.session_key
-    if payload.get("s") and (not session_key or payload["s"] != _session_tag(session_key)):
-        raise Http404("Liên kết không dành cho phiên làm việc này.")
     return private_file_response(payload["n"], filename=payload["f"], inline=payload["i"])
 
 

@@ -318,7 +318,7 @@ def status(request, token):
     if registration.declaration_pdf:
         request.session.save()
         pdf_url = private_file_url(registration.declaration_pdf.name, user=None, filename=f"to-khai-{reference}.pdf",
-                                   session_key=request.session.session_key, back=request.path)
+                                   session_key=request.session.session_key)  # no back: the status link is secret
     return render(request, "accounts/registration/status.html", {"registration": registration, "pdf_url": pdf_url})
 
 
