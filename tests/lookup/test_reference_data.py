@@ -137,4 +137,8 @@ def test_the_planner_knows_the_reference_tables_once_loaded():
         reference_data_load()
         cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname IN ('lookup_ward', 'lookup_agency')")
         rows = dict(cursor.fetchall())
-    assert rows["lookup_ward"] == 3321 and rows["lookup_agency"] == Agency.objects.count()
+    # ANALYZE counts every row only while the table is small. A test run fills and rolls back the
+    # ward table hundreds of times; once its pages pass ANALYZE's sample, the count is estimated
+    # from the pages read (3,304 was seen). An unanalysed table reads 0 or -1.
+    assert rows["lookup_ward"] == pytest.approx(3321, rel=0.05)
+    assert rows["lookup_agency"] == pytest.approx(Agency.objects.count(), rel=0.05)
