@@ -16,14 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import missing
+from tests.ports import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_until(check, what: str, timeout: float = 20.0) -> None:

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, wait_for
+from tests.ports import free_port
 
-from .services import free_port, postgres_cluster
+from .services import postgres_cluster
 
 pytestmark = pytest.mark.faults
 

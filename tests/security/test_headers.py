@@ -18,6 +18,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import ROOT
+from tests.ports import free_port
 
 # django_db: so the test database exists (and is the one the server is given) even when only
 # these tests run. On SQLite without a wrapping transaction: its BEGIN IMMEDIATE would hold the
@@ -45,12 +46,6 @@ def parameterless_paths() -> list[str]:
                     yield path
 
     return sorted(set(walk(get_resolver().url_patterns)))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
