@@ -9,7 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vssid_portal.forms import CodeField, DateOrYearField, TextField
-from vssid_portal.text import normalize_code
+from vssid_portal.text import clean_text, normalize_code
+
+from .qr import trim
 
 
 class ScanForm(forms.Form):
@@ -38,7 +40,7 @@ class ScanForm(forms.Form):
 
     def clean_ma_qr(self):
         text = self.cleaned_data["ma_qr"]
-        if not text.strip():  # spaces only (strip=False keeps a QR's own): nothing was scanned
+        if not trim(text):  # spaces or invisible characters only (strip=False keeps a QR's own): nothing was scanned
             raise forms.ValidationError(self.fields["ma_qr"].error_messages["required"], code="required")
         if number := card_number_in(text):
             self.card_number = number
@@ -51,13 +53,31 @@ _NUMBER = re.compile(r"[0-9]{10}|[0-9]{12}|[A-Z]{2}[1-5][0-9]{2}[0-9A-Z]{10}")
 
 def card_number_in(text: str) -> str:
     """The card number (10-digit code, 15-character old number or 12-digit CCCD) that `text` is,
-    typed where a scanned QR string is expected (the page's scan field, the API's maQR), or ""."""
-    number = normalize_code(text).upper()
+    typed where a scanned QR string is expected (the page's scan field, the API's maQR), or "".
+    Invisible characters a clipboard or a file saved by Notepad adds (a byte order mark, a
+    zero-width space) are not part of it."""
+    number = normalize_code(clean_text(text)).upper()
     return number if _NUMBER.fullmatch(number) else ""
 
 
+class _WithoutInvisible:
+    """A typed field read without the characters nobody types on purpose (a byte order mark or a
+    zero-width space pasted with the number or the date, vssid_portal.text.clean_text)."""
+
+    def to_python(self, value):
+        return super().to_python(clean_text(value) if isinstance(value, str) else value)
+
+
+class CardNumberField(_WithoutInvisible, CodeField):
+    pass
+
+
+class BirthDateField(_WithoutInvisible, DateOrYearField):
+    pass
+
+
 class TypedForm(forms.Form):
-    so_the = CodeField(
+    so_the = CardNumberField(
         upper=True, label=_("Mã thẻ BHYT"), max_length=20,
         help_text=_("Mã số BHXH 10 chữ số, mã thẻ cũ 15 ký tự (ví dụ HS4790123456789) hoặc số CCCD 12 chữ số."),
         error_messages={"required": _("Nhập mã thẻ BHYT.")},
@@ -66,7 +86,7 @@ class TypedForm(forms.Form):
     ho_ten = TextField(label=_("Họ và tên"), max_length=100,
                        error_messages={"required": _("Nhập họ và tên ghi trên thẻ.")},
                        widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    ngay_sinh = DateOrYearField(
+    ngay_sinh = BirthDateField(
         label=_("Ngày sinh"), help_text=_("dd/mm/yyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm."),
         error_messages={
             "required": _("Nhập ngày sinh theo dạng dd/mm/yyyy."),

@@ -258,6 +258,23 @@ def _id_card(parts: list[str]) -> IdCard:
     return IdCard(parts[0], full_name, birth_date)
 
 
+def _around(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) == "Cf"
+
+
+def trim(text: str) -> str:
+    """A scanned or pasted string without what a scanner, a clipboard or a file saved by Notepad
+    puts around it: spaces (no-break spaces too), line breaks and invisible format characters
+    (byte order mark U+FEFF, zero-width space U+200B, direction marks). Inside the string they
+    stay, for `parse` to judge."""
+    start, end = 0, len(text)
+    while start < end and _around(text[start]):
+        start += 1
+    while end > start and _around(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
 def parse(data: bytes | str) -> Payload | IdCard:
     """Parse a scanned string: a BHYT card QR, or a citizen ID card's QR (`IdCard`); raises
     QrError(JUNK | TRUNCATED | MALFORMED | ID_CARD)."""
@@ -268,7 +285,7 @@ def parse(data: bytes | str) -> Payload | IdCard:
             raise QrError(Kind.JUNK, _("dữ liệu không phải văn bản UTF-8")) from exc
     if "\ufffd" in data or "\x00" in data:
         raise QrError(Kind.JUNK, _("dữ liệu có ký tự không đọc được"))
-    text = data.strip().lstrip("\ufeff")
+    text = trim(data)
     if not text:
         raise QrError(Kind.MALFORMED, _("chuỗi rỗng"))
     if len(text) > MAX_LENGTH:

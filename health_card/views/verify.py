@@ -38,7 +38,7 @@ from vssid_portal.text import mask_name
 from ..forms import ScanForm, TypedForm, card_number_in
 from ..keys import published_keys
 from ..models import CardCheck
-from ..qr import Kind
+from ..qr import Kind, trim
 from ..results import NEWER_CARD_NOTE, UNSIGNED_NOTE
 from ..selectors import is_clinic_staff, replacing_card_number
 from ..services import api_token_authenticate, card_check
@@ -247,7 +247,7 @@ def _api_verify(request):
             return _api_error(400, "205", "Nội dung phải là một đối tượng JSON.")
         if any(not isinstance(body[name], str) for name in ("maQR", "maThe", "hoTen", "ngaySinh") if name in body):
             return _api_error(400, "205", "Các trường maQR, maThe, hoTen, ngaySinh phải là chuỗi ký tự.")
-        if body.get("maQR", "").strip():  # an empty maQR beside typed fields: the typed fields
+        if trim(body.get("maQR", "")):  # an empty maQR beside typed fields: the typed fields
             if refusal := _api_card_number(body["maQR"]):
                 return refusal
             result = card_check(channel=CardCheck.Channel.API, token=token, payload=body["maQR"])
@@ -261,7 +261,7 @@ def _api_verify(request):
                                 full_name=form.cleaned_data["ho_ten"], birth_date=birth_date, birth_year=birth_year)
     else:
         # The scanned string as the raw body (text/plain): bytes, so junk is reported as junk.
-        if not request.body.strip():  # nothing scanned: a request to correct, not an unreadable QR to log
+        if not trim(request.body.decode("utf-8", "replace")):  # nothing scanned (a byte order mark or spaces): a request to correct, not an unreadable QR to log
             return _api_error(400, "205", "Cần maQR, hoặc maThe + hoTen + ngaySinh (dd/mm/yyyy).")
         if refusal := _api_card_number(request.body):
             return refusal

@@ -760,3 +760,57 @@ def test_a_scan_of_spaces_only_asks_for_the_qr_and_logs_no_unreadable_qr(card, c
                                  HTTP_AUTHORIZATION=f"Bearer {raw}")
         assert response.status_code == 400 and response.json()["maKetQua"] == "205" and "ketQua" not in response.json()
     assert not CardCheck.objects.exists()
+
+
+# What a file saved by Notepad (a byte order mark), a clipboard or a scanner's prefix (a zero-width
+# space, a no-break space) puts around what a clinic scans, pastes or types.
+INVISIBLE = [("\ufeff", ""), ("", "\ufeff"), ("\u200b", "\u200b"), ("\xa0", "\xa0"), ("\ufeff\u200b", "\r\n")]
+
+
+@pytest.mark.parametrize("before, after", INVISIBLE)
+def test_the_api_reads_a_card_number_or_a_qr_with_invisible_characters_around_it_as_what_it_is(card, facility, before,
+                                                                                               after):
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    url, auth = "/api/xac-thuc/the-bhyt/", {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    number, qr = f"{before}7901234567{after}", f"{before}{card_qr(card, purpose=Purpose.PRINT)}{after}"
+    for response in (Client().post(url, number.encode(), content_type="text/plain", **auth),
+                     Client().post(url, {"maQR": number}, content_type="application/json", **auth)):
+        assert response.status_code == 400 and response.json()["ketQua"] == "card_number"
+    assert not CardCheck.objects.exists()
+    for response in (Client().post(url, qr.encode(), content_type="text/plain", **auth),
+                     Client().post(url, {"maQR": qr}, content_type="application/json", **auth)):
+        assert response.status_code == 200 and response.json()["ketQua"] == "valid", response.json()
+    typed = {"maThe": number, "hoTen": f"{before}Nguyễn Văn Đức{after}", "ngaySinh": f"{before}15/03/1988{after}"}
+    response = Client().post(url, typed, content_type="application/json", **auth)
+    assert response.status_code == 200 and response.json()["ketQua"] == "valid", response.json()
+
+
+def test_a_body_of_a_byte_order_mark_only_asks_for_the_qr_and_logs_no_unreadable_qr(card, facility):
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    url, auth = "/api/xac-thuc/the-bhyt/", {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    for response in (Client().post(url, "\ufeff\r\n".encode(), content_type="text/plain", **auth),
+                     Client().post(url, {"maQR": "\ufeff\u200b"}, content_type="application/json", **auth)):
+        answer = response.json()
+        assert response.status_code == 400 and answer["maKetQua"] == "205" and "ketQua" not in answer
+        assert answer["thongBao"].startswith("Cần maQR")
+    assert not CardCheck.objects.exists()
+
+
+@pytest.mark.parametrize("before, after", INVISIBLE)
+def test_the_verify_page_reads_what_a_clinic_pastes_with_invisible_characters_around_it(card, clinic_user, before,
+                                                                                       after):
+    client = logged_in(clinic_user)
+    qr = f"{before}{card_qr(card, purpose=Purpose.PRINT)}{after}"
+    response = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": qr})
+    assert response.status_code == 200 and "Thẻ hợp lệ" in text(response)
+    response = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": f"{before}7901234567{after}"})
+    page = text(response)
+    assert response.status_code == 400 and "Đây là mã thẻ, không phải chuỗi mã QR trên thẻ" in page
+    assert re.search(r'<input[^>]*name="so_the"[^>]*value="7901234567"', page)
+    response = client.post("/xac-thuc/the-bhyt/", {
+        "cach": "nhap", "so_the": f"{before}7901234567{after}", "ho_ten": f"{before}Nguyễn Văn Đức{after}",
+        "ngay_sinh": f"{before}15/03/1988{after}"})
+    assert response.status_code == 200 and "Thẻ hợp lệ" in text(response)
+    response = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": f"{before}{after}"})
+    assert response.status_code == 400 and "Quét hoặc dán chuỗi mã QR trên thẻ BHYT." in text(response)
+    assert list(CardCheck.objects.values_list("result", flat=True)) == ["valid", "valid"]
