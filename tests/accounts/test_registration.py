@@ -527,6 +527,31 @@ def test_an_email_of_254_characters_goes_through_to_the_registration(client, per
     assert Registration.objects.get().email == address
 
 
+@pytest.mark.parametrize("email", ["duc\x00@example.vn", "duc@example.vn\x00", "\x00"])
+def test_an_email_with_a_nul_character_gets_one_vietnamese_error_on_its_field(client, person, email):
+    html = client.post("/dang-ky/", declaration_data(email=email)).content.decode()
+    summary = errors_of(html)
+    assert summary.count("<li>") == 1 and "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com." in summary
+    assert 'href="#id_email"' in summary and "NUL" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("pasted", ["\ufeffduc@example.vn", "duc@example.vn\u200b", "\xa0duc@exam\u200bple.vn\xa0"])
+def test_an_email_pasted_with_invisible_characters_is_kept_without_them(client, person, pasted):
+    """A byte order mark or a zero-width space copied with the address is no part of it: the address
+    is neither refused for a character nobody sees nor stored (and mailed to) with it."""
+    response = register(client, email=pasted)
+    assert response.status_code == 302
+    assert Registration.objects.get().email == "duc@example.vn"
+
+
+@pytest.mark.parametrize("field, typed", [("bhxh_code", "790123\x004567"), ("id_number", "079088\x00012345"),
+                                          ("bhxh_code", "\ufeff7901234567"), ("id_number", "079088012345\u200b")])
+def test_a_code_with_an_invisible_character_is_read_without_it_not_refused_twice(client, person, field, typed):
+    response = client.post("/dang-ky/", declaration_data(**{field: typed}))
+    assert response.status_code == 302 and response["Location"] == "/dang-ky/anh/"
+
+
 # --- the last step posted twice; its photos gone ---------------------------------------------------
 
 
