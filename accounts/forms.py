@@ -1,7 +1,6 @@
 """Forms of the accounts app."""
 
 import copy
-import unicodedata
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
@@ -12,9 +11,9 @@ from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from lookup.models import Agency, Province, Ward
-from vssid_portal.forms import CodeField, DayMonthYearField, NameField, TextField, validate_birth_date
+from vssid_portal.forms import CodeField, DayMonthYearField, EmailField, NameField, TextField, validate_birth_date
 from vssid_portal.images import SafeImageField
-from vssid_portal.text import clean_text, normalize_code
+from vssid_portal.text import normalize_code
 
 from .models import Registration
 from .services.registration import registration_check_declaration
@@ -75,32 +74,6 @@ class LoginForm(AllauthLoginForm):
         return normalize_code(super().clean_login())
 
 
-class PastedCodeField(CodeField):
-    """A code as typed or pasted, without the characters nobody types on purpose (a NUL, a byte order
-    mark, a zero-width space: vssid_portal.text.clean_text): kept, they would count against its
-    length and be refused once per check, two or three errors on a code that looks right."""
-
-    def to_python(self, value):
-        return super().to_python(clean_text(value) if isinstance(value, str) else value)
-
-
-class EmailAddressField(forms.EmailField):
-    """An e-mail address as typed or pasted: the invisible characters a clipboard adds (a byte order
-    mark, a zero-width space: format characters) are not part of it, and an address refused for
-    several reasons (a NUL is both malformed and forbidden) is told once, the first reason."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = "".join(char for char in value if unicodedata.category(char) != "Cf")
-        return super().to_python(value)
-
-    def run_validators(self, value):
-        try:
-            super().run_validators(value)
-        except ValidationError as error:
-            raise ValidationError(error.error_list[:1]) from None
-
-
 EMAIL_MAX_LENGTH = Registration._meta.get_field("email").max_length
 EMAIL_TOO_LONG = format_lazy(_("Địa chỉ email quá dài: tối đa {max_length} ký tự."), max_length=EMAIL_MAX_LENGTH)
 # The previews are above the form (_photo_previews.html): what was received is seen before the
@@ -128,7 +101,7 @@ class DeclarationForm(forms.Form):
     """Step 1 of the registration: who is registering and how to reach them. Labels, hints and
     messages are lazy translations, shown on the page only (the declaration PDF has its own)."""
 
-    bhxh_code = PastedCodeField(
+    bhxh_code = CodeField(
         label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
         help_text=_("10 chữ số, in trên sổ BHXH hoặc thẻ BHYT."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -140,7 +113,7 @@ class DeclarationForm(forms.Form):
     )
     id_type = forms.ChoiceField(label=_("Loại giấy tờ tùy thân"), choices=IdType.CHOICES, initial=IdType.CCCD,
                                 error_messages={"required": _("Chọn loại giấy tờ tùy thân.")})
-    id_number = PastedCodeField(
+    id_number = CodeField(
         label=_("Số giấy tờ"), max_length=12, upper=True,
         help_text=_("CCCD 12 chữ số, CMND 9 chữ số, hộ chiếu 1 chữ cái và 7–8 chữ số."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -175,7 +148,7 @@ class DeclarationForm(forms.Form):
         label=_("Số điện thoại di động"), help_text=_("Mã xác thực và kết quả được gửi qua SMS đến số này."),
         error_messages={"required": _("Nhập số điện thoại di động.")},
     )
-    email = EmailAddressField(
+    email = EmailField(
         # The registration stores at most 254 characters (RFC 5321's limit on a usable address).
         label=_("Thư điện tử (không bắt buộc)"), required=False, max_length=EMAIL_MAX_LENGTH,
         help_text=_("Để nhận tờ khai (PDF) qua email."), widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vssid_portal.forms import CodeField, DateOrYearField, TextField
-from vssid_portal.text import clean_text, normalize_code
+from vssid_portal.text import normalize_code
 
 from .qr import trim
 
@@ -56,28 +56,12 @@ def card_number_in(text: str) -> str:
     typed where a scanned QR string is expected (the page's scan field, the API's maQR), or "".
     Invisible characters a clipboard or a file saved by Notepad adds (a byte order mark, a
     zero-width space) are not part of it."""
-    number = normalize_code(clean_text(text)).upper()
+    number = normalize_code(text).upper()
     return number if _NUMBER.fullmatch(number) else ""
 
 
-class _WithoutInvisible:
-    """A typed field read without the characters nobody types on purpose (a byte order mark or a
-    zero-width space pasted with the number or the date, vssid_portal.text.clean_text)."""
-
-    def to_python(self, value):
-        return super().to_python(clean_text(value) if isinstance(value, str) else value)
-
-
-class CardNumberField(_WithoutInvisible, CodeField):
-    pass
-
-
-class BirthDateField(_WithoutInvisible, DateOrYearField):
-    pass
-
-
 class TypedForm(forms.Form):
-    so_the = CardNumberField(
+    so_the = CodeField(
         upper=True, label=_("Mã thẻ BHYT"), max_length=20,
         help_text=_("Mã số BHXH 10 chữ số, mã thẻ cũ 15 ký tự (ví dụ HS4790123456789) hoặc số CCCD 12 chữ số."),
         error_messages={"required": _("Nhập mã thẻ BHYT.")},
@@ -86,7 +70,7 @@ class TypedForm(forms.Form):
     ho_ten = TextField(label=_("Họ và tên"), max_length=100,
                        error_messages={"required": _("Nhập họ và tên ghi trên thẻ.")},
                        widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    ngay_sinh = BirthDateField(
+    ngay_sinh = DateOrYearField(
         label=_("Ngày sinh"), help_text=_("dd/mm/yyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm."),
         error_messages={
             "required": _("Nhập ngày sinh theo dạng dd/mm/yyyy."),

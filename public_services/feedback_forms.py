@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import VnMobileField
 from lookup.models import Agency
 from vssid_portal.documents import check_pdf, shown_filename, sniff
-from vssid_portal.forms import CodeField, NameField, TextField
+from vssid_portal.forms import CodeField, EmailField, NameField, TextField
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
 
 from .models import Feedback
@@ -96,7 +96,7 @@ class FeedbackForm(forms.Form):
                           error_messages={"required": _("Nhập họ và tên người gửi.")})
     phone = VnMobileField(label=_("Số điện thoại di động"), required=False,
                           help_text=_("Nhận mã phản ánh và câu trả lời qua SMS."))
-    email = forms.EmailField(
+    email = EmailField(
         label=_("Thư điện tử"), required=False, max_length=EMAIL_LIMIT,
         help_text=_("Nhận câu trả lời qua thư điện tử. Nhập số điện thoại, thư điện tử hoặc cả hai."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -85,8 +85,8 @@ class DayMonthYearField(forms.DateField):
         )
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = unicodedata.normalize("NFKC", value)  # fullwidth digits ("１５/０３/１９８８") as ASCII
+        if isinstance(value, str):  # without invisible characters pasted with it, fullwidth digits as ASCII
+            value = unicodedata.normalize("NFKC", clean_text(value))
             if not value.isascii():  # other scripts' digits, which strptime would take
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
         try:
@@ -107,7 +107,7 @@ class DateOrYearField(DayMonthYearField):
     default_validators = [validate_birth_date]
 
     def to_python(self, value):
-        typed = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+        typed = unicodedata.normalize("NFKC", clean_text(value)).strip() if isinstance(value, str) else ""
         if re.fullmatch(r"[0-9]{4}", typed) and int(typed) > 0:
             return int(typed)
         return super().to_python(value)
@@ -123,6 +123,24 @@ class TextField(forms.CharField):
         if isinstance(value, str):
             value = clean_text(value, multiline=isinstance(self.widget, forms.Textarea))
         return super().to_python(value)
+
+
+class EmailField(forms.EmailField):
+    """An e-mail address as typed or pasted: the invisible characters a clipboard adds (a byte order
+    mark, a zero-width space: format characters) are not part of it, and an address refused for
+    several reasons (a NUL is both malformed and forbidden) is told once, the first reason. A NUL
+    is not dropped: an address is never changed into another one without a word."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(char for char in value if unicodedata.category(char) != "Cf")
+        return super().to_python(value)
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError(error.error_list[:1]) from None
 
 
 class NameField(TextField):
@@ -149,7 +167,9 @@ class NameField(TextField):
 class CodeField(forms.CharField):
     """A number or code typed by hand (BHXH code, CCCD, OTP, account or reference number): fullwidth
     digits and letters ("０７９…", as some keyboards type them) are read as the ASCII ones they stand
-    for (NFKC) and spaces are dropped. Other scripts' digits stay as typed, for the field's
+    for (NFKC) and spaces are dropped, as are the characters nobody types on purpose (a NUL, a byte
+    order mark or a zero-width space pasted with it): kept, they would count against its length and
+    be refused once per check (`normalize_code`). Other scripts' digits stay as typed, for the field's
     validators (ASCII digits only) to refuse.
 
     Its box has no maxlength: max_length counts the code once its spaces are dropped, so

@@ -38,9 +38,11 @@ def normalize_name(value: str) -> str:
 def normalize_code(value: str) -> str:
     """A number or code typed by hand (BHXH code, CCCD, OTP...) as the forms read it: fullwidth
     digits and letters ("０７９…", as some keyboards type them) as the ASCII ones they stand for
-    (NFKC), spaces dropped. Whatever is counted or looked up per code uses this same form, so a
-    code written another way is still the same code."""
-    return "".join(unicodedata.normalize("NFKC", value).split())
+    (NFKC), spaces and the characters nobody types on purpose (a NUL, a byte order mark or a
+    zero-width space pasted with it, `clean_text`) dropped. Whatever is counted or looked up per
+    code uses this same form, so a code written another way is still the same code, and adding an
+    invisible character does not make a new one for a per-code limit."""
+    return "".join(unicodedata.normalize("NFKC", clean_text(value)).split())
 
 
 def sentence(value) -> str:

@@ -261,7 +261,8 @@ def _api_verify(request):
                                 full_name=form.cleaned_data["ho_ten"], birth_date=birth_date, birth_year=birth_year)
     else:
         # The scanned string as the raw body (text/plain): bytes, so junk is reported as junk.
-        if not trim(request.body.decode("utf-8", "replace")):  # nothing scanned (a byte order mark or spaces): a request to correct, not an unreadable QR to log
+        # Nothing scanned (spaces, a byte order mark): a request to correct, not an unreadable QR to log.
+        if not trim(request.body.decode("utf-8", "replace")):
             return _api_error(400, "205", "Cần maQR, hoặc maThe + hoTen + ngaySinh (dd/mm/yyyy).")
         if refusal := _api_card_number(request.body):
             return refusal

@@ -6,7 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import VnMobileField
-from vssid_portal.forms import TextField
+from vssid_portal.forms import EmailField, TextField
 
 from .base import ProcedureForm, pdf_wording
 
@@ -59,7 +59,7 @@ class DeliveryForm(ProcedureForm):
     """How the citizen is reached and gets the result (607A/608A: "by post to the address given")."""
 
     phone = phone_field()
-    email = pdf_wording(forms.EmailField(
+    email = pdf_wording(EmailField(
         label=_("Thư điện tử (không bắt buộc)"), required=False, max_length=EMAIL_LIMIT,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),

@@ -61,3 +61,41 @@ def test_the_fields_give_what_is_stored():
     assert form.cleaned_data == {"name": "nguyễn văn đức", "note": "Mất sổ\nkhi chuyển nhà", "address": "12 Lê Lợi"}
     with pytest.raises(ValidationError, match="Họ và tên dài tối đa 100 ký tự"):
         NameField().clean("\u0958" * 60)  # NFC makes it 120 characters
+
+
+@pytest.mark.parametrize("typed", ["7901\x00234567", "\ufeff7901234567", "7901234567\u200b", "79\u2060 01 234 567"])
+def test_a_code_pasted_with_a_character_nobody_types_is_read_without_it(typed):
+    """Kept, a NUL or a zero-width space counted against the code's length and was refused once per
+    check: two or three errors on a code that looks right, on every form with a code."""
+    from vssid_portal.forms import CodeField
+
+    assert CodeField(max_length=10).clean(typed) == "7901234567"
+
+
+@pytest.mark.parametrize("typed", ["\ufeff15/03/1988", "15/03/1988\u200b", "15/\x0003/1988"])
+def test_a_date_pasted_with_a_character_nobody_types_is_read_without_it(typed):
+    import datetime
+
+    from vssid_portal.forms import DateOrYearField, DayMonthYearField
+
+    assert DayMonthYearField().clean(typed) == datetime.date(1988, 3, 15)
+    assert DateOrYearField().clean(typed) == datetime.date(1988, 3, 15)
+    assert DateOrYearField().clean("\ufeff1988") == 1988
+
+
+@pytest.mark.parametrize("form_path, invalid", [
+    ("public_services.feedback_forms.FeedbackForm", "Nhập địa chỉ thư điện tử đúng dạng, ví dụ ten@example.com."),
+    ("public_services.procedures.fields.DeliveryForm", "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
+    ("accounts.forms.DeclarationForm", "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
+])
+def test_every_email_field_tells_a_nul_once_and_drops_what_a_clipboard_adds(form_path, invalid, db):
+    """The registration, the feedback form and the applications' delivery step ask for an e-mail:
+    a NUL was told twice (malformed, and forbidden), a zero-width space was stored with the address."""
+    from django.utils.module_loading import import_string
+
+    form_class = import_string(form_path)
+    extra = {"person": None} if form_path.endswith("DeliveryForm") else {}
+    assert form_class(data={"email": "duc\x00@example.vn"}, **extra).errors["email"] == [invalid]
+    form = form_class(data={"email": "\ufeffduc@example.vn\u200b"}, **extra)
+    form.is_valid()
+    assert "email" not in form.errors and form.cleaned_data["email"] == "duc@example.vn"
