@@ -2,7 +2,7 @@
 
 import datetime
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q
@@ -281,7 +281,8 @@ class SharedIdNumber(Exception):
     """A 12-digit number that is the CCCD of more than one person in the registry."""
 
 
-def card_by_number(number: str, *, issued_on: datetime.date | None = None):
+def card_by_number(number: str, *, issued_on: datetime.date | None = None,
+                   holder: Callable[[Person], bool] | None = None):
     """The card answering to a typed number: the 10-digit code, the old 15-character form or (from
     15/08/2025, Decree 188/2025) the holder's 12-digit CCCD; the newest version, or with `issued_on`
     (the issue date an unsigned QR carries) the version in force that day: the newest one issued
@@ -289,7 +290,9 @@ def card_by_number(number: str, *, issued_on: datetime.date | None = None):
 
     Person.id_number is not unique (a duplicate record of one person under two BHXH codes, a number
     entered on the wrong record; merging them is the registry's work), so a CCCD held by more than
-    one person names no card: SharedIdNumber, rather than the newest card of whichever of them."""
+    one person names no card by itself: the card is that of the one record among them that `holder`
+    accepts (the typed name and birth date), and with none or several SharedIdNumber, rather than
+    the newest card of whichever of them. A CCCD of one record costs one query, as before."""
     number = "".join(number.split()).upper()
     cards = Card.objects.select_related(*CHECK_RELATED).order_by("-version")
     if len(number) == 10 and number.isdigit():
@@ -298,7 +301,11 @@ def card_by_number(number: str, *, issued_on: datetime.date | None = None):
         others = Person.objects.filter(id_number=number).exclude(pk=OuterRef("person_id"))
         card = cards.filter(person__id_number=number).annotate(id_shared=Exists(others)).first()
         if card is not None and card.id_shared:
-            raise SharedIdNumber(number)
+            sharing = Person.objects.filter(id_number=number).only("full_name", "birth_date", "birth_year_only")
+            chosen = [person.pk for person in sharing if holder is not None and holder(person)]
+            if len(chosen) != 1:
+                raise SharedIdNumber(number)
+            card = cards.filter(person_id=chosen[0]).first()
     elif len(number) == 15:
         card = cards.filter(Q(legacy_number=number)).first()
     else:

@@ -381,8 +381,8 @@ class CheckResult:
         return self.kind == Kind.VALID
 
 
-def _matches(card: Card, *, full_name: str, birth_date: datetime.date | None, birth_year: int | None) -> Kind | None:
-    person = card.person
+def _matches(person, *, full_name: str, birth_date: datetime.date | None, birth_year: int | None) -> Kind | None:
+    """What a typed name and birth date get wrong about `person` (the holder of a card), or None."""
     if fold(full_name) != fold(person.full_name):
         return Kind.WRONG_NAME
     if person.birth_year_only:  # the card shows the year only: the year is what can be compared
@@ -394,13 +394,15 @@ def _matches(card: Card, *, full_name: str, birth_date: datetime.date | None, bi
 
 
 def _typed(number: str, full_name: str, birth_date, birth_year, today, issued_on=None) -> CheckResult:
+    typed = {"full_name": full_name, "birth_date": birth_date, "birth_year": birth_year}
     try:
-        card = card_by_number(number, issued_on=issued_on)
-    except SharedIdNumber:
+        # A CCCD shared by several records: the card of the one whose name and birth date were typed.
+        card = card_by_number(number, issued_on=issued_on, holder=lambda person: _matches(person, **typed) is None)
+    except SharedIdNumber:  # none or several of them: not a wrong name, and not counted as one
         return CheckResult(Kind.SHARED_ID)
     if card is None:
         return CheckResult(Kind.NOT_FOUND)
-    mismatch = _matches(card, full_name=full_name, birth_date=birth_date, birth_year=birth_year)
+    mismatch = _matches(card.person, **typed)
     if mismatch:
         return CheckResult(mismatch, subject=card)  # not shown to someone who does not know its holder
     return CheckResult(card_state(card, today=today), card)

@@ -723,28 +723,89 @@ def test_the_access_log_reaches_every_check_a_page_at_a_time(holder, card, facil
         client.get("/the-bhyt/ai-da-xem/?trang=0"))
 
 
-def test_a_cccd_held_by_two_records_names_no_card_and_the_bhxh_code_still_does(card, holder, facility, clinic_user):
-    """Two records share a CCCD (a duplicate, a number entered on the wrong record): a check by that
-    CCCD must not take the newest card of either as the patient's (here another person's card, a
-    second issue, which a check by the holder's name answered "wrong name", counted against the
-    desk); it names no card and says to type the BHXH code, which still finds the holder's."""
+def shared_cccd(facility):
+    """A second record holding the demo holder's CCCD 079088012345 (a number entered on the wrong
+    record), whose card is a second issue: newer than the holder's."""
     other = make_person("7908888888", "Trần Văn Nam", birth=datetime.date(1970, 1, 2), id_number="079088012345")
-    reissue_card(issue(other, facility).person, "Mất thẻ")
-    typed = {"cach": "nhap", "so_the": "079088012345", "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15/03/1988"}
-    client = logged_in(clinic_user)
-    page = text(client.post("/xac-thuc/the-bhyt/", typed))
-    assert "Không xác định được thẻ theo số CCCD" in page and "Hãy nhập mã số BHXH 10 chữ số in trên thẻ BHYT" in page
-    assert "Sai họ tên" not in page and "Trần Văn Nam".upper() not in page and "NGUYỄN VĂN ĐỨC" not in page
-    check = CardCheck.objects.get()
-    assert (check.result, check.card, check.person) == ("shared_id", None, None)
+    return reissue_card(issue(other, facility).person, "Mất thẻ")
+
+
+def api_check(facility, **typed) -> dict:
     _token, raw = api_token_create(facility=facility, name="HIS")
-    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maThe": "079088012345", "hoTen": "Nguyễn Văn Đức",
-                                                       "ngaySinh": "15/03/1988"}, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    return Client().post("/api/xac-thuc/the-bhyt/", typed, content_type="application/json",
+                         HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+
+
+def test_a_cccd_held_by_two_records_checks_the_card_of_the_one_whose_name_and_birth_date_were_typed(
+        card, holder, facility, clinic_user):
+    """Two records share a CCCD: the typed name and birth date, compared as any typed check compares
+    them (without accents or case), pick the one record they belong to, and its card is checked."""
+    other_card = shared_cccd(facility)
+    client = logged_in(clinic_user)
+    typed = {"cach": "nhap", "so_the": "079088012345", "ho_ten": "nguyen van duc", "ngay_sinh": "15/03/1988"}
+    page = text(client.post("/xac-thuc/the-bhyt/", typed))
+    assert "Thẻ hợp lệ" in page and "NGUYỄN VĂN ĐỨC" in page and "TRẦN VĂN NAM" not in page
+    assert "Không xác định được thẻ theo số CCCD" not in page
+    page = text(client.post("/xac-thuc/the-bhyt/", {**typed, "ho_ten": "Trần Văn Nam", "ngay_sinh": "02/01/1970"}))
+    assert "Thẻ hợp lệ" in page and "TRẦN VĂN NAM" in page and "lần cấp 2" in page and "NGUYỄN VĂN ĐỨC" not in page
+    assert [(c.result, c.card) for c in CardCheck.objects.order_by("pk")] == [("valid", card), ("valid", other_card)]
+    answer = api_check(facility, maThe="079088012345", hoTen="Nguyễn Văn Đức", ngaySinh="15/03/1988")
+    assert (answer["maKetQua"], answer["ketQua"], answer["maSoBHXH"]) == ("000", "valid", "7901234567")
+    answer = api_check(facility, maThe="079088012345", hoTen="TRẦN VĂN NAM", ngaySinh="02/01/1970")
+    assert (answer["maKetQua"], answer["maSoBHXH"], answer["lanCap"]) == ("000", "7908888888", 2)
+
+
+@pytest.mark.parametrize("name, birth", [("Lê Thị Hoa", "15/03/1988"), ("Nguyễn Văn Đức", "16/03/1988"),
+                                         ("Trần Văn Nam", "15/03/1988")])
+def test_a_cccd_held_by_two_records_names_no_card_when_the_name_and_birth_date_are_neither_ones(
+        card, holder, facility, clinic_user, monkeypatch, name, birth):
+    """Neither record has the typed name and birth date: no card is named (not the newest card of
+    either, which would answer "wrong name" about another person's card), the page says to type the
+    BHXH code, and the answer is not a wrong name or birth date counted against the desk's limit."""
+    from health_card.views import verify
+
+    shared_cccd(facility)
+    monkeypatch.setattr(verify, "CLINIC_MISMATCHES", "1/h")  # one wrong name or birth date would use it up
+    typed = {"cach": "nhap", "so_the": "079088012345", "ho_ten": name, "ngay_sinh": birth}
+    client = logged_in(clinic_user)
+    for _ in range(2):
+        response = client.post("/xac-thuc/the-bhyt/", typed)
+        page = text(response)
+        assert response.status_code == 200, page
+        assert "Không xác định được thẻ theo số CCCD" in page and "Hãy nhập mã số BHXH 10 chữ số in trên thẻ BHYT" in page
+        assert "Sai họ tên" not in page and "Sai ngày sinh" not in page
+        assert "TRẦN VĂN NAM" not in page and "NGUYỄN VĂN ĐỨC" not in page
+    assert list(CardCheck.objects.values_list("result", "card", "person")) == [("shared_id", None, None)] * 2
+    answer = api_check(facility, maThe="079088012345", hoTen=name, ngaySinh=birth)
     assert (answer["maKetQua"], answer["ketQua"], answer["hopLe"]) == ("050", "shared_id", False)
     assert "hoTen" not in answer and "mã số BHXH 10 chữ số" in answer["ghiChu"]
-    page = text(client.post("/xac-thuc/the-bhyt/", {**typed, "so_the": card.number}))
+    page = text(client.post("/xac-thuc/the-bhyt/", {**typed, "so_the": card.number, "ho_ten": "Nguyễn Văn Đức",
+                                                    "ngay_sinh": "15/03/1988"}))
     assert "Thẻ hợp lệ" in page and "NGUYỄN VĂN ĐỨC" in page
+
+
+def test_a_cccd_held_by_two_records_of_the_same_name_and_birth_date_names_no_card(card, holder, facility,
+                                                                                 clinic_user):
+    """A duplicate record of the same person (same name and birth date under a second BHXH code):
+    the typed details fit both, so neither card is taken for the patient's."""
+    twin = make_person("7908888888", "Nguyễn Văn Đức", birth=datetime.date(1988, 3, 15), id_number="079088012345")
+    reissue_card(issue(twin, facility).person, "Mất thẻ")
+    typed = {"cach": "nhap", "so_the": "079088012345", "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15/03/1988"}
+    page = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", typed))
+    assert "Không xác định được thẻ theo số CCCD" in page and "NGUYỄN VĂN ĐỨC" not in page
+    answer = api_check(facility, maThe="079088012345", hoTen="Nguyễn Văn Đức", ngaySinh="15/03/1988")
+    assert (answer["maKetQua"], answer["ketQua"]) == ("050", "shared_id") and "hoTen" not in answer
+
+
+def test_a_typed_check_by_a_cccd_of_one_record_costs_the_card_the_log_row_and_the_portrait(card, clinic_user,
+                                                                                          stranger):
+    """Whether the CCCD is shared is read in the card's own query: a CCCD of one record (the usual
+    case) costs no more than before."""
+    typed = {"cach": "nhap", "so_the": "079088012345", "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15/03/1988"}
+    sql = check_queries(logged_in(clinic_user), "/xac-thuc/the-bhyt/", typed)
+    assert len(sql) == 3, sql
+    assert 'FROM "health_card_card"' in sql[0] and sql[1].startswith('INSERT INTO "health_card_cardcheck"')
+    assert CardCheck.objects.filter(result="valid").count() == 3
 
 
 def test_a_scan_of_spaces_only_asks_for_the_qr_and_logs_no_unreadable_qr(card, clinic_user, facility):
