@@ -73,8 +73,10 @@ def _render(request, *, scan_form, typed_form, result=None, clinic=False, status
                        newer_card_note=NEWER_CARD_NOTE if clinic and result.newer_card else "")
         card = result.card
         if clinic and card is not None:
+            # The card in use that took this one's place, as the API names it (maTheMoi): clinics only.
             context.update(card=card, person=card.person, photo_url=photo_url(request, card.person),
-                           own_facility=card.facility_id == request.user.facility_id)
+                           own_facility=card.facility_id == request.user.facility_id,
+                           new_card_number=new_card_number(result))
         elif card is not None:
             context["masked_name"] = mask_name(card.person.full_name, given_initial=True)
     response = render(request, "health_card/verify.html", context, status=status)
@@ -130,6 +132,15 @@ def _mismatches_used_up(request, caller: str, rate: str, *, count: bool = False)
     return usage is not None and usage["count"] >= usage["limit"]
 
 
+def new_card_number(result) -> str | None:
+    """The number (15-character form) of the card in use that a checked card gave way to: the one
+    that replaced it (a reissue), or one issued to the holder after it expired; None for any other
+    answer or when no card is in use. What the API answers in maTheMoi and the clinic page shows."""
+    if result.kind == Kind.REPLACED and result.card is not None:
+        return replacing_card_number(person=result.card.person)
+    return result.newer_card
+
+
 # --- JSON API -------------------------------------------------------------------------------
 
 def api_answer(result) -> dict:
@@ -169,10 +180,8 @@ def api_answer(result) -> dict:
         "maTheCu": None,
         "maTheMoi": None,
     })
-    if result.kind == Kind.REPLACED:
-        answer.update(maTheCu=card.legacy_number, maTheMoi=replacing_card_number(person=person))
-    elif result.newer_card:
-        answer.update(maTheCu=card.legacy_number, maTheMoi=result.newer_card)
+    if result.kind == Kind.REPLACED or result.newer_card:
+        answer.update(maTheCu=card.legacy_number, maTheMoi=new_card_number(result))
     return answer
 
 

@@ -243,3 +243,26 @@ def test_an_expired_card_whose_holder_has_a_new_card_names_the_new_one(holder, c
     Card.objects.filter(pk=new.pk).update(status=Card.Status.REVOKED)  # a new card no longer in use: not named
     gone = Client().post(url, {"maQR": printed}, content_type="application/json", **auth).json()
     assert gone["maTheMoi"] is None and note not in gone["ghiChu"]
+
+
+def test_the_clinic_page_names_the_new_card_of_an_expired_ones_holder_as_the_api_does(holder, card, facility,
+                                                                                    clinic_user):
+    """An expired card whose holder has a card in use since (under another group: another number):
+    the clinic page shows that card's number beside the note, as maTheMoi gives it; the public
+    page does not."""
+    from django.test import Client
+
+    from health_card.services import api_token_create
+
+    today = timezone.localdate()
+    printed = card_qr(with_dates(card, valid_to=today - DAY), purpose=Purpose.PRINT)
+    new = issue(holder.person, facility, group="GD", valid_from=today, valid_to=today + 365 * DAY)
+    assert new.legacy_number != card.legacy_number
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maQR": printed}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert (answer["ketQua"], answer["maTheMoi"]) == ("expired", new.legacy_number)
+    page = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": printed}))
+    assert "Thẻ hết hạn" in page and f"Mã thẻ mới: <strong>{new.legacy_number}</strong>" in page
+    public = text(Client().post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": printed}))
+    assert "Thẻ không hợp lệ" in public and new.legacy_number not in public and "Mã thẻ mới" not in public

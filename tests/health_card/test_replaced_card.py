@@ -19,3 +19,43 @@ def test_the_card_in_use_is_named_for_a_replaced_one(card, holder, django_assert
         assert replacing_card_number(person=holder.person) == new.legacy_number
     Card.objects.filter(pk=new.pk).update(status=Card.Status.REVOKED)
     assert replacing_card_number(person=holder.person) is None
+
+
+def test_the_clinic_page_names_the_card_that_replaced_a_scanned_one_as_the_api_does(card, holder, facility,
+                                                                                  clinic_user, settings):
+    """The printed QR of a card reissued since (here under another group, so another number): the
+    clinic page names the card in use as maTheMoi does, in its language; the public page, which
+    learns only "not valid" and a masked name, is told nothing of the holder's other card."""
+    import re
+
+    from django.test import Client
+
+    from health_card.models import BeneficiaryGroup
+    from health_card.qr import Purpose
+    from health_card.services import api_token_create, card_qr
+
+    from .card_fixtures import logged_in
+
+    printed = card_qr(card, purpose=Purpose.PRINT)
+    new = reissue_card(holder.person, "Đổi đối tượng", group=BeneficiaryGroup.objects.get(code="GD"))
+    assert new.legacy_number != card.legacy_number
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maQR": printed}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert (answer["maKetQua"], answer["maTheMoi"]) == ("003", new.legacy_number)
+
+    def page(client) -> str:
+        return re.sub(r"\s+", " ", client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": printed}).content.decode())
+
+    clinic = logged_in(clinic_user)
+    shown = page(clinic)
+    assert "Thẻ đã được cấp lại" in shown and f"Mã thẻ mới: <strong>{new.legacy_number}</strong>" in shown
+    clinic.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert f"New card number: <strong>{new.legacy_number}</strong>" in page(clinic)
+    public = page(Client())
+    assert "Thẻ không hợp lệ" in public and new.legacy_number not in public and "Mã thẻ mới" not in public
+
+    Card.objects.filter(pk=new.pk).update(status=Card.Status.REVOKED)  # no card in use: none named, as in the API
+    clinic.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    shown = page(clinic)
+    assert "Thẻ đã được cấp lại" in shown and "Mã thẻ mới" not in shown and new.legacy_number not in shown
