@@ -97,3 +97,22 @@ def test_the_api_checks_a_chip_id_qr_like_a_typed_check(card, facility):
     assert unreadable["thongBao"] == "Mã QR trên thẻ CCCD" and "quét lại" not in unreadable["ghiChu"].lower()
     assert set(CardCheck.objects.values_list("channel", flat=True)) == {"api"}
     assert CardCheck.objects.filter(token=token, card=card).count() == 3
+
+
+def test_a_chip_id_qr_whose_number_two_records_share_checks_the_card_of_the_one_it_names(card, clinic_user,
+                                                                                        facility):
+    """The CCCD's own QR gives the name and birth date of its holder: with the number on two records
+    (one entered on the wrong record), the record with that name and birth date is the patient's."""
+    from health_card.services import reissue_card
+    from tests.accounts.helpers import make_person
+
+    from .card_fixtures import issue
+
+    other = make_person("7908888888", "Trần Văn Nam", birth=datetime.date(1970, 1, 2), id_number="079088012345")
+    reissue_card(issue(other, facility).person, "Mất thẻ")
+    page = text(logged_in(clinic_user).post(URL, {"cach": "quet", "ma_qr": CHIP}))
+    assert "Thẻ hợp lệ" in page and "NGUYỄN VĂN ĐỨC" in page and "TRẦN VĂN NAM" not in page
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    answer = Client().post(API, CHIP.encode(), content_type="text/plain", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert (answer["maKetQua"], answer["maSoBHXH"]) == ("000", "7901234567")
+    assert list(CardCheck.objects.values_list("result", "card")) == [("valid", card.pk)] * 2
