@@ -278,7 +278,12 @@ def _check_query(alias: str) -> _CheckQuery:
 
 
 class SharedIdNumber(Exception):
-    """A 12-digit number that is the CCCD of more than one person in the registry."""
+    """A 12-digit number that is the CCCD of more than one person in the registry, of whom `matched`
+    are the one the check describes (none: what was typed fits none of them)."""
+
+    def __init__(self, number: str, *, matched: int):
+        super().__init__(number)
+        self.matched = matched
 
 
 def card_by_number(number: str, *, issued_on: datetime.date | None = None,
@@ -304,7 +309,7 @@ def card_by_number(number: str, *, issued_on: datetime.date | None = None,
             sharing = Person.objects.filter(id_number=number).only("full_name", "birth_date", "birth_year_only")
             chosen = [person.pk for person in sharing if holder is not None and holder(person)]
             if len(chosen) != 1:
-                raise SharedIdNumber(number)
+                raise SharedIdNumber(number, matched=len(chosen))
             card = cards.filter(person_id=chosen[0]).first()
     elif len(number) == 15:
         card = cards.filter(Q(legacy_number=number)).first()

@@ -371,6 +371,8 @@ class CheckResult:
     # An expired card whose holder has been issued a card in use since: its number (15-character
     # form), for the clinic to be told to use the new card (results.NEWER_CARD_NOTE, maTheMoi).
     newer_card: str | None = None
+    # A CCCD shared by several records, none of whom has the name and birth date given.
+    missed: bool = False
 
     @property
     def outcome(self) -> Outcome:
@@ -379,6 +381,12 @@ class CheckResult:
     @property
     def valid(self) -> bool:
         return self.kind == Kind.VALID
+
+    @property
+    def wrong_guess(self) -> bool:
+        """A name or birth date that is not the holder's: counted against the caller, who could
+        otherwise try the birth dates of a known card number and name until one shows the card."""
+        return self.kind in (Kind.WRONG_NAME, Kind.WRONG_BIRTH_DATE) or self.missed
 
 
 def _matches(person, *, full_name: str, birth_date: datetime.date | None, birth_year: int | None) -> Kind | None:
@@ -398,8 +406,9 @@ def _typed(number: str, full_name: str, birth_date, birth_year, today, issued_on
     try:
         # A CCCD shared by several records: the card of the one whose name and birth date were typed.
         card = card_by_number(number, issued_on=issued_on, holder=lambda person: _matches(person, **typed) is None)
-    except SharedIdNumber:  # none or several of them: not a wrong name, and not counted as one
-        return CheckResult(Kind.SHARED_ID)
+    except SharedIdNumber as shared:  # none or several of them: ask for the 10-digit code
+        # None of them: a wrong guess all the same (one right one would show the card), counted as one.
+        return CheckResult(Kind.SHARED_ID, missed=not shared.matched)
     if card is None:
         return CheckResult(Kind.NOT_FOUND)
     mismatch = _matches(card.person, **typed)

@@ -4,8 +4,8 @@
   KCB") scan with the camera (static/health_card/js/scan.js with the vendored jsQR decoder), with
   a handheld scanner (types into the focused field, Enter posts the form — no JavaScript needed),
   or type card number + full name + birth date; they see the whole result. A check that answers
-  "wrong name" or "wrong birth date" (typed, or from a CCCD's QR) is counted per login (per token
-  on the API), and past `CLINIC_MISMATCHES` the page checks nothing more for a while: those answers would otherwise let a
+  "wrong name" or "wrong birth date" (typed, or from a CCCD's QR; `CheckResult.wrong_guess`) is
+  counted per login (per token on the API), and past `CLINIC_MISMATCHES` the page checks nothing more for a while: those answers would otherwise let a
   login try birth dates for a known card number and name. Scans are not limited. For clinic staff
   the scan field has the focus on the first visit (a handheld scanner types into it); after a check
   the verdict has it, for a screen reader to read first (scan.js sends the next scan's keys to the
@@ -50,7 +50,6 @@ PUBLIC_RATE = "20/m"
 # of a decade takes thousands.
 CLINIC_MISMATCHES = "30/h"
 API_MISMATCHES = "300/h"
-MISMATCH_KINDS = (Kind.WRONG_NAME, Kind.WRONG_BIRTH_DATE)
 API_RATE = "600/m"
 RATE_LIMITED = gettext_lazy("Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 MISMATCHES_LIMITED = gettext_lazy(
@@ -118,7 +117,7 @@ def verify(request):
             scan_form = ScanForm()
         elif clinic and scan_form.card_number:  # a card number typed by hand: the typed check begins with it
             typed_form = TypedForm(initial={"so_the": scan_form.card_number})
-    if clinic and result is not None and result.kind in MISMATCH_KINDS:
+    if clinic and result is not None and result.wrong_guess:
         _mismatches_used_up(request, caller, CLINIC_MISMATCHES, count=True)
     status = 400 if result is None else 200
     return _render(request, scan_form=scan_form, typed_form=typed_form, result=result, clinic=clinic, status=status)
@@ -276,7 +275,7 @@ def _api_verify(request):
         if refusal := _api_card_number(request.body):
             return refusal
         result = card_check(channel=CardCheck.Channel.API, token=token, payload=request.body)
-    if result.kind in MISMATCH_KINDS:
+    if result.wrong_guess:
         _mismatches_used_up(request, caller, API_MISMATCHES, count=True)
     return JsonResponse(api_answer(result), json_dumps_params={"ensure_ascii": False})
 

@@ -755,46 +755,60 @@ def test_a_cccd_held_by_two_records_checks_the_card_of_the_one_whose_name_and_bi
     assert (answer["maKetQua"], answer["maSoBHXH"], answer["lanCap"]) == ("000", "7908888888", 2)
 
 
+def shared_check_limited_to_one_miss(monkeypatch, facility):
+    """The desk's and the software's limits of wrong names or birth dates set to one."""
+    from health_card.views import verify
+
+    monkeypatch.setattr(verify, "CLINIC_MISMATCHES", "1/h")
+    monkeypatch.setattr(verify, "API_MISMATCHES", "1/h")
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    return lambda **typed: Client().post("/api/xac-thuc/the-bhyt/", typed, content_type="application/json",
+                                         HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
 @pytest.mark.parametrize("name, birth", [("Lê Thị Hoa", "15/03/1988"), ("Nguyễn Văn Đức", "16/03/1988"),
                                          ("Trần Văn Nam", "15/03/1988")])
 def test_a_cccd_held_by_two_records_names_no_card_when_the_name_and_birth_date_are_neither_ones(
         card, holder, facility, clinic_user, monkeypatch, name, birth):
     """Neither record has the typed name and birth date: no card is named (not the newest card of
-    either, which would answer "wrong name" about another person's card), the page says to type the
-    BHXH code, and the answer is not a wrong name or birth date counted against the desk's limit."""
-    from health_card.views import verify
-
+    either, which would answer "wrong name" about another person's card) and the page says to type
+    the BHXH code. It is a wrong guess all the same (a right one would show a card), counted against
+    the desk's limit: else a login could try the birth dates of a shared CCCD and a name without end."""
     shared_cccd(facility)
-    monkeypatch.setattr(verify, "CLINIC_MISMATCHES", "1/h")  # one wrong name or birth date would use it up
+    api = shared_check_limited_to_one_miss(monkeypatch, facility)
     typed = {"cach": "nhap", "so_the": "079088012345", "ho_ten": name, "ngay_sinh": birth}
     client = logged_in(clinic_user)
-    for _ in range(2):
-        response = client.post("/xac-thuc/the-bhyt/", typed)
-        page = text(response)
-        assert response.status_code == 200, page
-        assert "Không xác định được thẻ theo số CCCD" in page and "Hãy nhập mã số BHXH 10 chữ số in trên thẻ BHYT" in page
-        assert "Sai họ tên" not in page and "Sai ngày sinh" not in page
-        assert "TRẦN VĂN NAM" not in page and "NGUYỄN VĂN ĐỨC" not in page
-    assert list(CardCheck.objects.values_list("result", "card", "person")) == [("shared_id", None, None)] * 2
-    answer = api_check(facility, maThe="079088012345", hoTen=name, ngaySinh=birth)
+    response = client.post("/xac-thuc/the-bhyt/", typed)
+    page = text(response)
+    assert response.status_code == 200, page
+    assert "Không xác định được thẻ theo số CCCD" in page and "Hãy nhập mã số BHXH 10 chữ số in trên thẻ BHYT" in page
+    assert "Sai họ tên" not in page and "Sai ngày sinh" not in page
+    assert "TRẦN VĂN NAM" not in page and "NGUYỄN VĂN ĐỨC" not in page
+    assert list(CardCheck.objects.values_list("result", "card", "person")) == [("shared_id", None, None)]
+    right = {**typed, "so_the": card.number, "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15/03/1988"}
+    response = client.post("/xac-thuc/the-bhyt/", right)
+    assert response.status_code == 429 and "quá nhiều lần xác thực sai họ tên hoặc ngày sinh" in text(response)
+    answer = api(maThe="079088012345", hoTen=name, ngaySinh=birth).json()
     assert (answer["maKetQua"], answer["ketQua"], answer["hopLe"]) == ("050", "shared_id", False)
     assert "hoTen" not in answer and "mã số BHXH 10 chữ số" in answer["ghiChu"]
-    page = text(client.post("/xac-thuc/the-bhyt/", {**typed, "so_the": card.number, "ho_ten": "Nguyễn Văn Đức",
-                                                    "ngay_sinh": "15/03/1988"}))
-    assert "Thẻ hợp lệ" in page and "NGUYỄN VĂN ĐỨC" in page
+    assert api(maThe=card.number, hoTen="Nguyễn Văn Đức", ngaySinh="15/03/1988").status_code == 429
 
 
 def test_a_cccd_held_by_two_records_of_the_same_name_and_birth_date_names_no_card(card, holder, facility,
-                                                                                 clinic_user):
+                                                                                 clinic_user, monkeypatch):
     """A duplicate record of the same person (same name and birth date under a second BHXH code):
-    the typed details fit both, so neither card is taken for the patient's."""
+    the typed details fit both, so neither card is taken for the patient's. Nothing typed was wrong:
+    the desk's limit of wrong guesses is not used."""
     twin = make_person("7908888888", "Nguyễn Văn Đức", birth=datetime.date(1988, 3, 15), id_number="079088012345")
     reissue_card(issue(twin, facility).person, "Mất thẻ")
+    api = shared_check_limited_to_one_miss(monkeypatch, facility)
     typed = {"cach": "nhap", "so_the": "079088012345", "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15/03/1988"}
-    page = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", typed))
-    assert "Không xác định được thẻ theo số CCCD" in page and "NGUYỄN VĂN ĐỨC" not in page
-    answer = api_check(facility, maThe="079088012345", hoTen="Nguyễn Văn Đức", ngaySinh="15/03/1988")
-    assert (answer["maKetQua"], answer["ketQua"]) == ("050", "shared_id") and "hoTen" not in answer
+    client = logged_in(clinic_user)
+    for _ in range(2):
+        page = text(client.post("/xac-thuc/the-bhyt/", typed))
+        assert "Không xác định được thẻ theo số CCCD" in page and "NGUYỄN VĂN ĐỨC" not in page
+        answer = api(maThe="079088012345", hoTen="Nguyễn Văn Đức", ngaySinh="15/03/1988").json()
+        assert (answer["maKetQua"], answer["ketQua"]) == ("050", "shared_id") and "hoTen" not in answer
 
 
 def test_a_typed_check_by_a_cccd_of_one_record_costs_the_card_the_log_row_and_the_portrait(card, clinic_user,
