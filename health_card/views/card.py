@@ -13,11 +13,13 @@ import time
 from pathlib import PurePosixPath
 
 import qrcode
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -91,11 +93,15 @@ def card(request):
 @never_cache
 @require_safe
 def card_qr_page(request):
-    """The large QR on a page of its own: the "Mã QR" button's target, without JavaScript too."""
-    person = _person(request)
-    card = card_for(person=person)
+    """The large QR on a page of its own: the "Mã QR" button's target, without JavaScript too.
+    Opened when there is no QR to show (a bookmark, the reload link of a card that expired or was
+    replaced meanwhile), it leads to the card page, which says what the card's state is."""
+    person = person_in_view(request)
+    card = card_for(person=person) if person is not None else None
     if card is None or not shows_qr(card):
-        raise Http404("Không có thẻ BHYT đang có giá trị sử dụng.")
+        return _back_to_card(request, gettext(
+            "Không có mã QR để xuất trình: hôm nay bạn không có thẻ BHYT đang có giá trị sử dụng. "
+            "Tình trạng thẻ ở ngay bên dưới."))
     # The image fetched with the page is of this window or, a moment later, the next: good at
     # least until this window's QR stops being, which is what a page without JavaScript says.
     valid_until = datetime.datetime.fromtimestamp(_window(time.time()) + SCREEN_SECONDS, tz=datetime.UTC)
@@ -103,6 +109,11 @@ def card_qr_page(request):
         "person": person, "card": card, "refresh_seconds": REFRESH_SECONDS,
         "screen_minutes": SCREEN_SECONDS // 60, "valid_until": valid_until,
     })
+
+
+def _back_to_card(request, message: str):
+    messages.warning(request, message)
+    return redirect("health_card:index")
 
 
 def _window(now: float) -> int:
@@ -142,8 +153,10 @@ def card_qr_image(request, pk: int):
 def card_pdf(request, pk: int):
     """The printable card: its QR is signed for print (valid with the card, no 10-minute limit)."""
     card = _own_card(request, pk)
-    if not printable(card):
-        raise Http404("Chỉ in được thẻ đang sử dụng, chưa hết hạn.")
+    if not printable(card):  # a bookmarked link of a card expired, replaced or revoked since
+        return _back_to_card(request, gettext(
+            "Thẻ này không in được: chỉ in được thẻ đang sử dụng hoặc sắp có giá trị sử dụng. "
+            "Tình trạng thẻ ở ngay bên dưới."))
     photo = ""
     name = portrait_for(person=card.person)
     if name:

@@ -32,6 +32,19 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
+NO_QR = "Không có mã QR để xuất trình: hôm nay bạn không có thẻ BHYT đang có giá trị sử dụng."
+NOT_PRINTABLE = "Thẻ này không in được: chỉ in được thẻ đang sử dụng hoặc sắp có giá trị sử dụng."
+
+
+def leads_to_the_card_page(client, url: str, message: str) -> bool:
+    """A QR page or print link opened with nothing to show (a bookmark, a page left open) leads to
+    the card page, which says why, instead of a page not found."""
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == "/the-bhyt/", (url, response.status_code)
+    page = text(client.get("/the-bhyt/"))
+    return message in page and 'role="status"' in page
+
+
 def with_dates(card, *, valid_from=None, valid_to=None) -> Card:
     """The card with other dates, written as the registry holds them (status untouched)."""
     Card.objects.filter(pk=card.pk).update(valid_from=valid_from or card.valid_from, valid_to=valid_to)
@@ -51,9 +64,10 @@ def test_an_active_card_past_its_end_date_is_expired_for_the_check_and_the_page_
     assert "<strong>Thẻ hết hạn.</strong>" in page and "không có mã QR và không in được thẻ này" in page
     assert 'href="/tra-cuu/diem-thu/"' in page and "tiếp tục tham gia BHYT" in page  # what to do
     assert 'href="/the-bhyt/ma-qr/"' not in page and f'href="/the-bhyt/{card.pk}/in/"' not in page
-    assert client.get("/the-bhyt/ma-qr/").status_code == 404
+    assert leads_to_the_card_page(client, "/the-bhyt/ma-qr/", NO_QR)
     assert client.get(f"/the-bhyt/{card.pk}/ma-qr.png").status_code == 404
-    assert client.get(f"/the-bhyt/{card.pk}/in/").status_code == 404
+    assert leads_to_the_card_page(client, f"/the-bhyt/{card.pk}/in/", NOT_PRINTABLE)
+    assert NO_QR not in text(client.get("/the-bhyt/"))  # told once
 
 
 def test_a_card_is_valid_to_the_end_of_its_last_day(holder, card):
@@ -74,7 +88,7 @@ def test_a_card_still_to_begin_is_printed_but_has_no_screen_qr(holder, card):
     page = text(client.get("/the-bhyt/"))
     assert f"Thẻ có giá trị từ ngày {today + DAY:%d/%m/%Y}" in page
     assert 'href="/the-bhyt/ma-qr/"' not in page and f'href="/the-bhyt/{card.pk}/in/"' in page
-    assert client.get("/the-bhyt/ma-qr/").status_code == 404
+    assert leads_to_the_card_page(client, "/the-bhyt/ma-qr/", NO_QR)
     assert client.get(f"/the-bhyt/{card.pk}/ma-qr.png").status_code == 404
     response = client.get(f"/the-bhyt/{card.pk}/in/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -199,7 +213,7 @@ def test_a_card_page_stored_yesterday_is_not_served_today(holder, card, monkeypa
     page = text(client.get("/the-bhyt/"))
     assert "Nơi sinh sống" in page  # rendered afresh
     assert "<strong>Thẻ hết hạn.</strong>" in page and 'href="/the-bhyt/ma-qr/"' not in page
-    assert client.get("/the-bhyt/ma-qr/").status_code == 404
+    assert leads_to_the_card_page(client, "/the-bhyt/ma-qr/", NO_QR)
 
 
 def test_a_signed_qr_of_an_expired_card_is_refused_as_expired(card, clinic_user):

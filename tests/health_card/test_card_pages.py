@@ -72,7 +72,11 @@ def test_card_page_needs_a_login_and_pages_without_card(client, reference_data):
     page = text(logged_in(user).get("/the-bhyt/"))
     assert "Chưa có thẻ BHYT" in page
     assert 'href="/the-bhyt/ai-da-xem/"' in page  # a person without a card still has an access log
-    assert logged_in(user).get("/the-bhyt/ma-qr/").status_code == 404
+    client = logged_in(user)
+    response = client.get("/the-bhyt/ma-qr/")
+    assert response.status_code == 302 and response["Location"] == "/the-bhyt/"
+    page = text(client.get("/the-bhyt/"))
+    assert "Không có mã QR để xuất trình" in page and "Chưa có thẻ BHYT" in page
 
 
 @pytest.mark.parametrize("login", ["clinic staff", "officer"])
