@@ -184,9 +184,18 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
     def declaration(self, obj):
         if obj.pdf_given_up:
             return "Chưa tạo được tờ khai. Chọn hồ sơ trong danh sách và dùng thao tác “Tạo lại tờ khai”."
+        if obj.declaration_is_earlier:
+            earlier = obj.declaration_revision
+            sent = obj.submitted_at_of(earlier)
+            return format_html(
+                "Không có tờ khai của lần nộp thứ {}: người nộp đã rút hồ sơ trước khi tờ khai đó được tạo. "
+                'Tờ khai hiện có là của lần nộp thứ {}{}, trước khi hồ sơ được sửa và nộp lại; nội dung có thể khác '
+                'nội dung kê khai dưới đây. <a href="{}">Tải tờ khai lần nộp thứ {} (PDF)</a>',
+                obj.revision, earlier, f" (ngày {vn_date(sent)})" if sent else "",
+                reverse("admin:public_services_filing_pdf", args=[obj.pk]), earlier)
         if obj.withdrawn_without_declaration:
             return "Không có: người nộp đã rút hồ sơ trước khi tờ khai được tạo."
-        if not obj.pdf_ready:
+        if not obj.declaration_revision:
             return "Đang tạo tờ khai…"
         return format_html('<a href="{}">Tải tờ khai (PDF)</a>', reverse("admin:public_services_filing_pdf", args=[obj.pk]))
 
@@ -215,9 +224,9 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
 
     def pdf_view(self, request, pk):
         filing = self._visible(request, pk)
-        if not filing.pdf_ready:
+        if not filing.declaration_revision:
             raise Http404
-        return private_file_response(filing.declaration_pdf.name, filename=f"to-khai-{filing.tracking_number}.pdf")
+        return private_file_response(filing.declaration_pdf.name, filename=filing.declaration_filename)
 
     def step_view(self, request, pk, step):
         if request.method != "POST":

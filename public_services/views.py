@@ -346,14 +346,16 @@ def _pdf_state(filing: Filing) -> dict:
 def filing_status(request, pk):
     filing = _filing(request, pk)
     procedure = filing.procedure
-    pdf_url = None
-    if filing.pdf_ready:
+    pdf_url = earlier_submitted_at = None
+    if filing.declaration_is_earlier:  # withdrawn before the declaration of its last submission was built
+        earlier_submitted_at = filing.submitted_at_of(filing.declaration_revision)
+    if filing.declaration_revision:
         pdf_url = private_file_url(filing.declaration_pdf.name, user=request.user,
-                                   filename=f"to-khai-{filing.tracking_number}.pdf", back=request.path)
+                                   filename=filing.declaration_filename, back=request.path)
     return render(request, "public_services/filing_status.html", {
         "filing": filing, "procedure": procedure, "rows": procedure.rows(filing.data), "next_step": filing_next_step(filing),
         "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
-        "pdf_url": pdf_url, "resubmit_refused": resubmit_refused(filing),
+        "pdf_url": pdf_url, "earlier_submitted_at": earlier_submitted_at, "resubmit_refused": resubmit_refused(filing),
         **_pdf_state(filing),
     })
 

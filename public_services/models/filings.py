@@ -129,6 +129,37 @@ class Filing(models.Model):
         return not self.pdf_ready and self.status == self.Status.WITHDRAWN
 
     @property
+    def declaration_revision(self) -> int | None:
+        """The submission whose declaration the filing's pages offer, the one place the citizen's page,
+        its download link and the officer's page read it from: the current one once built; for a
+        filing withdrawn before that was built (returned, corrected, sent again, then withdrawn), the
+        last one built, of an earlier submission, which the pages name as such (its answers and files
+        may differ from the filing's now); None while there is none to offer."""
+        if self.pdf_ready:
+            return self.revision
+        if self.withdrawn_without_declaration and self.declaration_pdf and 0 < self.pdf_revision < self.revision:
+            return self.pdf_revision
+        return None
+
+    @property
+    def declaration_is_earlier(self) -> bool:
+        """Whether the declaration offered is that of an earlier submission (`declaration_revision`)."""
+        return self.declaration_revision not in (None, self.revision)
+
+    @property
+    def declaration_filename(self) -> str:
+        """The name the offered declaration downloads as: an earlier submission's says which."""
+        if self.declaration_is_earlier:
+            return f"to-khai-{self.tracking_number}-lan-nop-{self.declaration_revision}.pdf"
+        return f"to-khai-{self.tracking_number}.pdf"
+
+    def submitted_at_of(self, revision: int):
+        """When submission `revision` (1 = the first) was sent: the filing's `revision`-th move to
+        "submitted" in its history (its submission, then each resubmission); None if not found."""
+        sent = [event.at for event in self.events.all() if event.status == self.Status.SUBMITTED]
+        return sent[revision - 1] if 0 < revision <= len(sent) else None
+
+    @property
     def pdf_given_up(self):
         """As `FilingQuerySet.declaration_given_up`, for one filing."""
         return (not self.pdf_ready and self.pdf_attempts > settings.JOB_MAX_ATTEMPTS
