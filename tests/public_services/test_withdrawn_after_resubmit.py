@@ -105,8 +105,11 @@ def test_the_citizens_page_says_it_in_english_too(resubmitted_then_withdrawn, ow
     client = logged(owner)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(f"/dich-vu-cong/ho-so/{resubmitted_then_withdrawn.pk}/").content.decode()
-    assert "The application was withdrawn before the declaration of submission 2 was created" in html
-    assert "The declaration below is that of submission 1" in html
+    first = vn_date(timezone.localtime(resubmitted_then_withdrawn.submitted_at_of(1)))
+    assert ("The application was withdrawn before the declaration of submission 2 was created, so that submission "
+            "has no declaration.") in html
+    assert (f"The declaration below is that of submission 1, sent on {first}, before the application was corrected "
+            "and sent again: it may differ from your answers below.") in html
     assert "Download the declaration of submission 1 (PDF)" in html
 
 
