@@ -48,6 +48,7 @@ from ..services.statements import (
 POLL_SECONDS = 5
 VERIFY_RATE = "30/m"
 REQUEST_RATE = "10/h"
+VERIFY_INPUT_MAX = 40  # the form's maxlength
 RATE_LIMITED = _("Bạn đã tra cứu quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 REQUEST_LIMITED = _("Bạn đã yêu cầu quá nhiều bản xác nhận trong một giờ. "
                     "Hãy thử lại sau, hoặc tải bản đã có ở danh sách dưới đây.")
@@ -146,14 +147,17 @@ def statement_status(request, pk: int):
     return render(request, "participation/statement_status.html", context)
 
 
-def _verify_page(request, statement: Statement | None, status: int = 200, limited: bool = False):
-    context = {"statement": None, "limited_message": RATE_LIMITED if limited else ""}
+def _verify_page(request, statement: Statement | None, status: int = 200, limited: bool = False, typed: str = ""):
+    """`typed`: the code asked for, put back in the form when no statement answers it, so that a
+    mistyped character can be corrected without typing the 16 again."""
+    context = {"statement": None, "limited_message": RATE_LIMITED if limited else "",
+               "typed": "" if limited else typed[:VERIFY_INPUT_MAX]}
     if statement is not None:
         details = _details(statement)
         # a ready statement whose stored data no longer matches its hash is not vouched for
         if statement.status != Statement.Status.READY or details["snapshot_ok"]:
             holder = statement_is_holder(statement, request.user)
-            context.update(details, **_progress(request, statement), statement=statement,
+            context.update(details, **_progress(request, statement), statement=statement, typed="",
                            download_url=_download_url(request, statement) if holder else None)
     response = render(request, "participation/statement_verify.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -166,7 +170,7 @@ def _verify_page(request, statement: Statement | None, status: int = 200, limite
 def statement_verify(request, code: str):
     if getattr(request, "limited", False):
         return _verify_page(request, None, status=429, limited=True)
-    return _verify_page(request, statement_for_code(code))
+    return _verify_page(request, statement_for_code(code), typed=code)
 
 
 @never_cache
@@ -181,5 +185,5 @@ def statement_verify_form(request):
         return render(request, "participation/statement_verify.html", {"entry_only": True})
     code = code_check(typed)
     if code is None:
-        return _verify_page(request, None)
+        return _verify_page(request, None, typed=typed)
     return redirect("participation:statement_verify", code=code_display(code))

@@ -421,6 +421,23 @@ def test_verify_page_is_rate_limited_per_ip(ready):
     assert client.get(path, REMOTE_ADDR="203.0.113.8").status_code == 200  # another visitor is not held back
 
 
+def test_a_code_that_cannot_be_verified_stays_in_the_form_to_be_corrected(ready):
+    """A checker who mistyped one of the 16 characters is told to check each of them: the code
+    they typed is put back in the form instead of an empty field."""
+    client = Client()
+    good = service.code_display(ready.code)
+    wrong = good[:-1] + ("A" if good[-1] != "A" else "B")
+    html = client.get("/xac-thuc/van-ban/", {"ma": wrong.lower()}).content.decode()
+    assert NOT_VERIFIED in html
+    assert f'value="{wrong.lower()}"' in html
+    html = client.get(f"/xac-thuc/van-ban/{wrong}/").content.decode()  # a link or a QR with the wrong code
+    assert NOT_VERIFIED in html and f'value="{wrong}"' in html
+    html = client.get("/xac-thuc/van-ban/", {"ma": '"><b>x'}).content.decode()
+    assert 'value="&quot;&gt;&lt;b&gt;x"' in html  # escaped like any other text
+    html = client.get(service.verify_path(ready.code)).content.decode()  # a genuine one: an empty form
+    assert VALID in html and 'name="ma" maxlength="40" autocomplete' in html
+
+
 # --- Speed ---------------------------------------------------------------------------------------
 
 def monthly_history(person, count):
