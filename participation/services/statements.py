@@ -91,12 +91,19 @@ def code_display(code: str) -> str:
     return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
 
 
+def _code_separator(ch: str) -> bool:
+    """What a code copied from a document, a chat or a word processor may carry between its
+    symbols besides '-' and ' ': other spaces (no-break, tab), other dashes (en dash, minus) and
+    invisible characters (zero-width space, soft hyphen, direction marks)."""
+    return ch.isspace() or unicodedata.category(ch) in ("Pd", "Cf") or ch == "\u2212"
+
+
 def code_check(text: str) -> str | None:
-    """The stored form of a code typed or scanned in any case, with or without separators, when its
-    MAC is right; None otherwise. Touches no database."""
+    """The stored form of a code typed, pasted or scanned in any case, with or without separators
+    (see _code_separator), when its MAC is right; None otherwise. Touches no database."""
     if not text or len(text) > _CODE_INPUT_MAX:
         return None
-    code = "".join(ch for ch in text.upper() if ch not in "- ")
+    code = "".join(ch for ch in text.upper() if not _code_separator(ch))
     if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
         return None
     random_part, mac = code[:CODE_RANDOM_LENGTH], code[CODE_RANDOM_LENGTH:]

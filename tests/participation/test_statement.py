@@ -310,6 +310,20 @@ def test_code_has_60_random_bits_a_mac_and_reads_in_groups():
     assert len({service.code_new() for _ in range(1000)}) == 1000
 
 
+def test_a_code_pasted_with_other_spaces_dashes_or_invisible_characters_is_recognised(ready):
+    """A genuine statement's code copied from a chat, an e-mail or a word processor often carries a
+    no-break space, an en dash or a zero-width space between its groups: the check must not call the
+    document forged for that."""
+    groups = service.code_display(ready.code).split("-")
+    for separator in ("\u00a0", "\u2013", "\u2212", "\u200b", "\u00ad", "\t", "\u2060", "\u200e"):
+        pasted = separator.join(groups)
+        assert service.code_check(pasted) == ready.code, repr(separator)
+        assert service.code_check("\u200b" + pasted + "\ufeff") == ready.code, repr(separator)
+    response = Client().get("/xac-thuc/van-ban/", {"ma": "\u00a0".join(groups) + "\u200b"})
+    assert response.status_code == 302 and response["Location"] == service.verify_path(ready.code)
+    assert service.code_check("\u200b".join(groups).replace(groups[0][0], "\u200b", 1)) is None  # a symbol lost
+
+
 def test_every_one_character_change_of_a_code_is_refused_without_a_query(settings, django_assert_num_queries):
     code = FIXED_RANDOM + service._mac(FIXED_RANDOM, settings.SECRET_KEY)
     assert service.code_check(code) == code
