@@ -452,6 +452,16 @@ def test_a_code_that_cannot_be_verified_stays_in_the_form_to_be_corrected(ready)
     assert VALID in html and 'name="ma" maxlength="40" autocomplete' in html
 
 
+def test_the_empty_check_page_does_not_speak_of_another_code(ready):
+    """Opened without a code (the link printed under the QR), nothing has been checked yet."""
+    html = Client().get("/xac-thuc/van-ban/").content.decode()
+    assert "Kiểm tra mã khác" not in html and "<h2>Kiểm tra mã xác thực</h2>" in html
+    assert "Kiểm tra mã khác" in Client().get(service.verify_path(ready.code)).content.decode()
+    with translation.override("en"):
+        html = Client(headers={"cookie": "django_language=en"}).get("/xac-thuc/van-ban/").content.decode()
+    assert "Check another code" not in html and "<h2>Check a verification code</h2>" in html
+
+
 # --- Speed ---------------------------------------------------------------------------------------
 
 def monthly_history(person, count):
