@@ -159,16 +159,27 @@ def _next_month(month: datetime.date) -> datetime.date:
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
-def contributions_of(periods, *, after: datetime.date | None = None) -> list[Contribution]:
-    """The periods as the estimator takes them; with `after` (a month), only their months after it."""
+def months_ahead(period, until: datetime.date) -> int:
+    """The months of `period` after the month `until`: paid ahead (voluntary BHXH may be paid for
+    years to come) but not reached yet."""
+    return months_between(_next_month(until), period.to_month) if period.to_month > until else 0
+
+
+def contributions_of(periods, *, after: datetime.date | None = None,
+                     until: datetime.date | None = None) -> list[Contribution]:
+    """The periods as the estimator takes them; with `after` (a month), only their months after it;
+    with `until` (a month), only their months up to it. The months an employer still owes are a
+    period's last ones, so those cut off with the months after `until` are owed no more here."""
     contributions = []
     for p in periods:
         first = p.from_month if after is None else max(p.from_month, _next_month(after))
-        if first > p.to_month:
+        last = p.to_month if until is None else min(p.to_month, until)
+        if first > last:
             continue
-        months = months_between(first, p.to_month)
-        contributions.append(Contribution(first=first, last=p.to_month, base=p.base, scheme=p.kind,
-                                          unpaid_months=min(p.unpaid_months, months)))
+        months = months_between(first, last)
+        unpaid = p.unpaid_months - (months_ahead(p, until) if until is not None else 0)
+        contributions.append(Contribution(first=first, last=last, base=p.base, scheme=p.kind,
+                                          unpaid_months=min(max(unpaid, 0), months)))
     return contributions
 
 
@@ -204,10 +215,16 @@ class Estimate:
 def one_time_estimate_for(*, person) -> Estimate:
     """The person's BHXH periods (compulsory and voluntary) not settled by a one-time benefit
     granted already, and the one-time estimate built on them: three queries (the periods, the
-    last one-time benefit, the coefficients)."""
+    last one-time benefit, the coefficients). The estimate is of today: months paid ahead that are
+    not reached yet do not count (their contributions are refunded, not paid out); each period
+    carries their number as `months_ahead`, which the page states."""
     if person is None:
         return Estimate([], estimate_one_time([], coefficients()))
     settlement = one_time_settlement_for(person=person)
     after = settlement.through if settlement else None
+    this_month = timezone.localdate().replace(day=1)
     periods = [p for p in periods_for(person=person, kinds=BHXH_KINDS) if after is None or p.to_month > after]
-    return Estimate(periods, estimate_one_time(contributions_of(periods, after=after), coefficients()), settlement)
+    for period in periods:
+        period.months_ahead = months_ahead(period, this_month)
+    contributions = contributions_of(periods, after=after, until=this_month)
+    return Estimate(periods, estimate_one_time(contributions, coefficients()), settlement)

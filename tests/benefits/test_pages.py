@@ -304,6 +304,25 @@ def test_months_settled_by_a_one_time_benefit_count_no_more(client, user, status
     assert "751.067.472" not in page
 
 
+def test_voluntary_months_paid_ahead_do_not_count_before_they_are_reached(client, settings, user):
+    """Voluntary BHXH may be paid for years ahead: the estimate of today counts the months reached,
+    not those still to come (a claim today would have them refunded), and says so."""
+    from tests.participation.helpers import months_from_now, period
+
+    period(user.person, months_from_now(-178), months_from_now(12), kind="bhxh_tn", payer="self", base=5_000_000)
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "191" in page  # the period's own length, as the history shows it
+    assert "(đóng trước 12 tháng chưa đến: chưa tính)" in page
+    assert "Thời gian đóng BHXH được tính: 14 năm 11 tháng ." in page
+    assert "Tổng cộng 179 tháng (14 năm 11 tháng)" in page
+    assert "Bạn đã đủ số năm đóng" not in page and "Còn thiếu 1 tháng" in page
+    assert f"{timezone.localdate().year} Tự nguyện" in page  # step 4: this year's row, and none for next year's
+    assert f"{timezone.localdate().year + 1} Tự nguyện" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "(12 months paid ahead, not reached yet: not counted)" in text(client.get(reverse("benefits:estimate")))
+
+
 @pytest.mark.parametrize("status", ["received", "processing", "rejected"])
 def test_a_one_time_claim_not_granted_settles_nothing(client, user, status):
     from tests.participation.helpers import period
