@@ -271,6 +271,25 @@ def test_estimator_uses_the_person_in_view(client, user):
     assert "Đang xem thông tin của Nguyễn Gia Bảo" in page
 
 
+def test_estimator_for_a_child_in_view_does_not_address_the_parent_as_the_contributor(client, user):
+    """A parent reading a working teenager's estimate is not told "bạn" has enough years or is
+    entitled: the page speaks of the contributions, whoever reads it."""
+    from tests.participation.helpers import period
+
+    child = child_of(user)
+    Person.objects.filter(pk=child.pk).update(birth_date=datetime.date(2009, 3, 1))
+    period(child, "01/2025", "10/2026", base=5_000_000)
+    period(user.person, "01/2000", "12/2024", base=8_000_000)
+    client.force_login(user)
+    client.get(client.post("/ca-nhan/xem/", {"child": child.pk}).url)  # the switch's message is read there
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "Khoảng" in page and "Còn thiếu" in page
+    assert not re.search(r"\bbạn\b", page, re.IGNORECASE), page
+    client.post("/ca-nhan/xem/", {"child": ""})
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "Đã đủ số năm đóng." in page and not re.search(r"\bbạn\b", page, re.IGNORECASE)
+
+
 def test_seeded_adjustment_table_is_labelled_illustrative(db):
     from benefits.models import SalaryAdjustment
 
@@ -300,7 +319,7 @@ def test_months_settled_by_a_one_time_benefit_count_no_more(client, user, status
     assert f"Thời gian đóng BHXH đến hết tháng 04/2026 {said}, nên không còn được tính" in page
     assert "Thời gian đóng BHXH được tính: 3 tháng ." in page and "01/1998" not in page
     assert "Tổng thời gian đóng BHXH (bắt buộc và tự nguyện): 3 tháng ." in page
-    assert "Bạn đã đủ số năm đóng" not in page and "Còn thiếu 14 năm 9 tháng" in page
+    assert "Đã đủ số năm đóng" not in page and "Còn thiếu 14 năm 9 tháng" in page
     assert "751.067.472" not in page
 
 
@@ -316,7 +335,7 @@ def test_voluntary_months_paid_ahead_do_not_count_before_they_are_reached(client
     assert "(đóng trước 12 tháng chưa đến: chưa tính)" in page
     assert "Thời gian đóng BHXH được tính: 14 năm 11 tháng ." in page
     assert "Tổng cộng 179 tháng (14 năm 11 tháng)" in page
-    assert "Bạn đã đủ số năm đóng" not in page and "Còn thiếu 1 tháng" in page
+    assert "Đã đủ số năm đóng" not in page and "Còn thiếu 1 tháng" in page
     assert f"{timezone.localdate().year} Tự nguyện" in page  # step 4: this year's row, and none for next year's
     assert f"{timezone.localdate().year + 1} Tự nguyện" not in page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -333,7 +352,7 @@ def test_a_one_time_claim_not_granted_settles_nothing(client, user, status):
            **reason)
     client.force_login(user)
     page = text(client.get(reverse("benefits:estimate")))
-    assert "không còn được tính" not in page and "Bạn đã đủ số năm đóng" in page
+    assert "không còn được tính" not in page and "Đã đủ số năm đóng" in page
     assert "Thời gian đóng BHXH được tính: 27 năm 7 tháng ." in page
 
 
