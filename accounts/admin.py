@@ -252,6 +252,11 @@ class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnly
     def reject_view(self, request, pk):
         registration = self._visible(request, pk)
         error = None
+        if request.method != "POST" and registration.status != Registration.Status.PENDING:
+            # Decided already (a colleague, an old tab): said before the officer writes a reason for nothing.
+            done = RegistrationAlreadyDecided(registration, wanted=Registration.Status.REJECTED)
+            (messages.info if done.same else messages.warning)(request, done.message)
+            return redirect("admin:accounts_registration_change", registration.pk)
         if request.method == "POST":
             try:
                 reason = posted_text(request, "reason")

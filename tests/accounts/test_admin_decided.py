@@ -111,3 +111,26 @@ def test_a_registration_replaced_by_a_newer_one_is_named_so(client, registration
                                                   f"của người nộp (lúc {when(registration)}) nên không duyệt được nữa.")]
     newer.refresh_from_db()
     assert newer.status == Registration.Status.PENDING
+
+
+def test_the_reject_page_of_a_registration_a_colleague_approved_says_so_before_a_reason_is_typed(
+        client, registration, colleague):
+    registration_approve(registration=registration, officer=colleague)
+    response = client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/quan-tri/accounts/registration/{registration.pk}/change/"
+    assert said(response) == [(constants.WARNING, f"Đăng ký {registration.reference} đã được duyệt (Lê Quốc Minh, "
+                                                  f"lúc {when(registration)}) nên không từ chối được nữa.")]
+    assert 'name="reason"' not in response.content.decode()
+
+
+def test_the_reject_page_of_a_registration_rejected_already_is_an_information(client, registration, colleague):
+    registration_reject(registration=registration, officer=colleague, reason="Ảnh CCCD bị mờ")
+    response = client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/", follow=True)
+    assert said(response) == [(constants.INFO, f"Đăng ký {registration.reference} đã bị từ chối (Lê Quốc Minh, "
+                                               f"lúc {when(registration)}) với lý do “Ảnh CCCD bị mờ”; không cần "
+                                               "thực hiện lại.")]
+
+
+def test_the_reject_page_of_a_pending_registration_asks_for_the_reason(client, registration):
+    response = client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/")
+    assert response.status_code == 200 and 'name="reason"' in response.content.decode()
