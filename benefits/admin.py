@@ -92,7 +92,9 @@ class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin
         if change and not changed:
             messages.info(request, "Không có thay đổi nào: không gửi thông báo.")
 
-    def _set_status(self, request, queryset, status, done):
+    def _set_status(self, request, queryset, status, done, *, left=0, left_why=""):
+        """`left`: how many of the rows ticked are past the step already, left as they are and said so
+        (`left_why`), instead of the action ending without a word."""
         updated, errors = 0, []
         for record in queryset:
             try:
@@ -102,16 +104,21 @@ class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin
                 errors.append(f"{record.reference}: {' '.join(error.messages)}")
         if updated:
             self.message_user(request, f"{done} {updated} hồ sơ; người hưởng đã được thông báo.", messages.SUCCESS)
+        if left:
+            self.message_user(request, f"{left} hồ sơ đã chọn {left_why}: giữ nguyên.", messages.INFO)
         for error in errors:
             self.message_user(request, error, messages.ERROR)
 
     @admin.action(description="Chuyển hồ sơ đã chọn sang “Đang giải quyết”", permissions=["change"])
     def mark_processing(self, request, queryset):
-        self._set_status(request, queryset.filter(status=Status.RECEIVED), Status.PROCESSING, "Đã chuyển sang đang giải quyết")
+        self._set_status(request, queryset.filter(status=Status.RECEIVED), Status.PROCESSING, "Đã chuyển sang đang giải quyết",
+                         left=queryset.exclude(status=Status.RECEIVED).count(),
+                         left_why="không còn ở trạng thái “Đã tiếp nhận”")
 
     @admin.action(description="Ghi nhận đã chi trả hôm nay cho hồ sơ đã chọn", permissions=["change"])
     def mark_paid(self, request, queryset):
-        self._set_status(request, queryset.exclude(status=Status.PAID), Status.PAID, "Đã ghi nhận chi trả")
+        self._set_status(request, queryset.exclude(status=Status.PAID), Status.PAID, "Đã ghi nhận chi trả",
+                         left=queryset.filter(status=Status.PAID).count(), left_why="đã chi trả từ trước")
 
 
 @admin.register(SalaryAdjustment)

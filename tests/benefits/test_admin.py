@@ -340,3 +340,21 @@ def test_the_outbox_list_reads_its_recipients_in_one_query(client, records, djan
         return len(queries)
 
     assert queries_with(2) == queries_with(12)
+
+
+def said(response) -> list[tuple[int, str]]:
+    return [(message.level, message.message) for message in response.context["messages"]]
+
+
+def test_a_status_action_on_records_already_past_that_step_says_they_were_left_as_they_were(client, db, reference_data):
+    from django.contrib.messages import constants
+
+    person = citizen().person
+    processing = record(person, reference="Q1-0002", status="processing")
+    paid = record(person, reference="Q1-0003", **decided(status="paid", paid_on=datetime.date(2025, 9, 20)))
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(LIST, {"action": "mark_processing", "_selected_action": [processing.pk, paid.pk]}, follow=True)
+    assert said(response) == [(constants.INFO, "2 hồ sơ đã chọn không còn ở trạng thái “Đã tiếp nhận”: giữ nguyên.")]
+    response = client.post(LIST, {"action": "mark_paid", "_selected_action": [paid.pk]}, follow=True)
+    assert said(response) == [(constants.INFO, "1 hồ sơ đã chọn đã chi trả từ trước: giữ nguyên.")]
+    assert not BenefitEvent.objects.exists() and not Message.objects.exists()
