@@ -44,8 +44,13 @@ def facilities(request, *, sick_leave_only: bool = False):
     # than let the citizen think they misspelt it (one query more, on an empty result only).
     uncontracted = (lambda: list(selectors.facilities_lookup(**filters, bhyt_contract=False)[:UNCONTRACTED_SHOWN])
                     if filters.get("query") else [])
+    # On the sick-leave list, likewise a contracted facility that gives no sick-leave certificates.
+    no_sick_leave = (lambda: list(selectors.facilities_lookup(**{**filters, "sick_leave_only": False})
+                                  .filter(issues_sick_leave=False)[:UNCONTRACTED_SHOWN])
+                     if sick_leave_only and filters.get("query") else [])
     return _results_page(request, form, found, template="lookup/facilities.html", heading=heading,
-                         extra={"sick_leave_only": sick_leave_only, "uncontracted": uncontracted})
+                         extra={"sick_leave_only": sick_leave_only, "uncontracted": uncontracted,
+                                "no_sick_leave": no_sick_leave})
 
 
 def sick_leave_facilities(request):

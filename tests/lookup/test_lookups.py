@@ -319,6 +319,26 @@ def test_a_facility_found_only_without_a_bhyt_contract_is_named_as_such(client, 
     assert note not in html(client, FACILITIES, province="79", level="co_so")  # no words searched
 
 
+def test_a_contracted_facility_that_issues_no_sick_leave_certificates_is_named_as_such_on_the_sick_leave_list(
+        client, settings, rows):
+    """"Trạm y tế Nguyễn Văn Đức" has a BHYT contract but gives no sick-leave certificates: searched on
+    the sick-leave list, it answered only "no result, try a shorter word", as if misspelt."""
+    note = ("Các cơ sở sau khớp với tìm kiếm, có hợp đồng khám chữa bệnh BHYT nhưng không được cấp giấy chứng nhận "
+            "nghỉ việc hưởng BHXH.")
+    page = html(client, SICK_LEAVE, q="tram y te nguyen van duc")
+    assert count(page) == 0 and note in page and "Trạm y tế Nguyễn Văn Đức (01 - Z02, " in page
+    assert "Không có kết quả phù hợp" not in page
+    assert note not in html(client, SICK_LEAVE, q="nguyen van duc")  # found on the list: no note
+    assert note not in html(client, FACILITIES, q="tram y te nguyen van duc")  # the list of every contract
+    nothing = html(client, SICK_LEAVE, q="khong co co so nao")
+    assert note not in nothing and "Không có kết quả phù hợp. Hãy thử từ khóa ngắn hơn" in nothing
+    assert note not in html(client, SICK_LEAVE, province="01", level="co_so")  # no words searched
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = html(client, SICK_LEAVE, q="tram y te nguyen van duc")
+    assert ("These facilities match the search and have a health insurance contract, but may not issue sick-leave "
+            "certificates.") in english and "Trạm y tế Nguyễn Văn Đức (01 - Z02, " in english
+
+
 def test_a_facility_code_written_with_its_dash_finds_that_facility_only(client, rows):
     """"79 - Z01" searched as the words 79 and Z01 also found a facility of another province whose
     code ends in Z01 and whose address holds "479"."""
