@@ -252,3 +252,25 @@ def test_a_rejection_written_while_the_citizen_resubmitted_the_corrected_filing_
     [message] = response.context["messages"]
     assert message.level == WARNING and "đã chuyển sang trạng thái “Đã nộp”" in message.message
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED
+
+
+def test_the_procedure_filter_names_each_procedure_and_reads_no_filing_to_offer_them(owner, district_officer):
+    """The filter offered the bare codes the filings held ("607A", "608A"), found by reading every
+    filing of the officer's list on each page view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from public_services.procedures.registry import all_procedures
+
+    first, second = submit(owner), submit(owner, "608A")
+    client = logged(district_officer)
+    html = html_of(client, QUEUE)
+    filters = html[html.index('id="changelist-filter"'):]
+    for procedure in all_procedures():  # every procedure, a filing of it in the list or not
+        assert f"{procedure.code} – {procedure.name}</a>" in filters
+    assert ">607A</a>" not in filters
+    only = html_of(client, QUEUE + "?procedure_code__exact=608A")
+    assert second.tracking_number in only and first.tracking_number not in only
+    with CaptureQueriesContext(connection) as queries:
+        client.get(QUEUE)
+    assert not [query for query in queries if "DISTINCT" in query["sql"] and "procedure_code" in query["sql"]]
