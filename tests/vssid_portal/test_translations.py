@@ -114,6 +114,21 @@ def test_the_admin_pages_show_no_english_leftovers(client, reference_data):
 
 
 @pytest.mark.django_db
+def test_the_link_to_an_objects_history_is_named_as_the_page_it_opens(client, reference_data):
+    """Django's Vietnamese names the link "Bản ghi nhớ" (a memorandum) on every object page, and the
+    page it opens "Lịch sử thay đổi"."""
+    from accounts.models import User
+
+    admin_user = User.objects.create_superuser("quantri", password="x-Pass-2026!")
+    client.force_login(admin_user)
+    html = client.get(f"/quan-tri/accounts/user/{admin_user.pk}/change/").content.decode()
+    link = re.search(r'<a href="[^"]*/history/" class="historylink">([^<]*)</a>', html)
+    assert link.group(1) == "Lịch sử thay đổi" and "Bản ghi nhớ" not in html
+    history = client.get(f"/quan-tri/accounts/user/{admin_user.pk}/history/").content.decode()
+    assert "Lịch sử thay đổi: quantri" in history and "Bản ghi nhớ" not in history
+
+
+@pytest.mark.django_db
 def test_the_admin_stays_vietnamese_when_english_is_chosen_on_the_portal(client, reference_data):
     """The admin's own pages are Vietnamese only: its frame (Django's) is Vietnamese too, whatever the
     visitor chose on the portal, and it offers no language switch that would say otherwise."""
