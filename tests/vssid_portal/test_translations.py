@@ -129,6 +129,19 @@ def test_the_link_to_an_objects_history_is_named_as_the_page_it_opens(client, re
 
 
 @pytest.mark.django_db
+def test_the_list_filters_say_what_they_filter_by_and_which_days(client, reference_data):
+    """Django's Vietnamese headed each filter "Bởi trạng thái" ("caused by the status") and named the
+    past seven days "7 ngày trước" ("seven days ago")."""
+    from accounts.models import User
+
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    html = html_lib.unescape(client.get("/quan-tri/accounts/registration/").content.decode())
+    filters = html[html.index('id="changelist-filter"'):]
+    assert "Theo trạng thái" in filters and "Theo nộp lúc" in filters and ">7 ngày qua<" in filters
+    assert "Bởi " not in filters and "7 ngày trước" not in filters
+
+
+@pytest.mark.django_db
 def test_the_admin_stays_vietnamese_when_english_is_chosen_on_the_portal(client, reference_data):
     """The admin's own pages are Vietnamese only: its frame (Django's) is Vietnamese too, whatever the
     visitor chose on the portal, and it offers no language switch that would say otherwise."""
