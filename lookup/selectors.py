@@ -13,6 +13,7 @@ same number of queries whatever its size.
 """
 
 import re
+import unicodedata
 
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
@@ -108,7 +109,7 @@ FACILITY_CODE_WRITTEN = re.compile(r"([0-9]{2})(?:\s*[-‐‑–—]\s*|\s+)([0-
 def facility_code_written(query: str) -> str | None:
     """The facility code a query writes in two parts ("79 - 032", "79 032" → "79032"), else None.
     Searched as words, "79" and "032" would each match anywhere: "479 Lương Ngọc Quyến", "19032"."""
-    match = FACILITY_CODE_WRITTEN.fullmatch(query.strip())
+    match = FACILITY_CODE_WRITTEN.fullmatch(unicodedata.normalize("NFKC", query).strip())  # "７９－０３２" too
     return (match[1] + match[2]).upper() if match else None
 
 

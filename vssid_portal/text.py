@@ -81,8 +81,9 @@ _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 def search_words(query: str) -> list[str]:
     """The folded words of a search, without the punctuation around them: "79 - T04" is 79 and
     t04, "(07909)" is 07909, "nhuận," is nhuan; a hyphen or slash inside a word stays
-    ("0301234567-001", "12/3")."""
-    words = (_EDGE_PUNCTUATION.sub("", word) for word in fold(query).split())
+    ("0301234567-001", "12/3"). Fullwidth digits and letters ("０７９０１", as some keyboards type
+    them) are read as the ASCII ones (NFKC), as the forms read a code."""
+    words = (_EDGE_PUNCTUATION.sub("", word) for word in fold(unicodedata.normalize("NFKC", query)).split())
     return [word for word in words if word]
 
 

@@ -339,6 +339,14 @@ def test_a_contracted_facility_that_issues_no_sick_leave_certificates_is_named_a
             "certificates.") in english and "Trạm y tế Nguyễn Văn Đức (01 - Z02, " in english
 
 
+def test_a_search_typed_in_fullwidth_digits_or_letters_finds_what_the_same_in_ascii_finds(client, rows):
+    """"０７９９９" (as some keyboards type digits) found nothing where "07999" found the agency."""
+    assert headings(html(client, AGENCIES, q="０７９９９")) == ["BHXH cơ sở Nguyễn Văn Đức"]
+    assert headings(html(client, FACILITIES, q="７９ - Ｚ０１")) == ["Phòng khám Đa khoa Nguyễn Văn Đức"]
+    assert headings(html(client, FACILITIES, q="７９Ｚ０１")) == ["Phòng khám Đa khoa Nguyễn Văn Đức"]
+    assert headings(html(client, EMPLOYERS, q="０３９９９９９９９１")) == ["Hộ kinh doanh Nguyễn Văn Đức"]
+
+
 def test_a_facility_code_written_with_its_dash_finds_that_facility_only(client, rows):
     """"79 - Z01" searched as the words 79 and Z01 also found a facility of another province whose
     code ends in Z01 and whose address holds "479"."""
