@@ -101,8 +101,8 @@ class DeclarationForm(forms.Form):
     """Step 1 of the registration: who is registering and how to reach them. Labels, hints and
     messages are lazy translations, shown on the page only (the declaration PDF has its own)."""
 
-    bhxh_code = CodeField(
-        label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
+    bhxh_code = CodeField(  # no max_length: the validator's "exactly 10 digits" says it once
+        label=_("Mã số BHXH"), validators=[bhxh_code_validator],
         help_text=_("10 chữ số, in trên sổ BHXH hoặc thẻ BHYT."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": _("Nhập mã số BHXH gồm 10 chữ số.")},
@@ -211,7 +211,7 @@ class StatusLookupForm(forms.Form):
     reference = CodeField(label=_("Số tham chiếu"), max_length=20, upper=True,
                           help_text=_("Ví dụ DK2611ABC234, có trong SMS xác nhận."),
                           error_messages={"required": _("Nhập số tham chiếu.")})
-    bhxh_code = CodeField(label=_("Mã số BHXH"), max_length=10, validators=[bhxh_code_validator],
+    bhxh_code = CodeField(label=_("Mã số BHXH"), validators=[bhxh_code_validator],
                           error_messages={"required": _("Nhập mã số BHXH.")})
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from accounts.models import Registration
+from accounts.models import Registration, User
 
 from .helpers import declaration_data, make_person, register
 
@@ -58,3 +58,18 @@ def test_a_code_still_too_long_once_the_spaces_are_gone_is_refused_in_vietnamese
     assert response.status_code == 200
     assert "Số giấy tờ dài tối đa 12 ký tự" in html
     assert "Mã số BHXH gồm đúng 10 chữ số." in html
+
+
+@pytest.mark.parametrize("url", ["/dang-ky/", "/dang-ky/tra-cuu/", "/ca-nhan/dang-ky-cho-con/"])
+@pytest.mark.parametrize("code", ["79012345678", "7901 234 5678", "1" * 200])
+def test_a_social_insurance_code_too_long_is_refused_once(client, db, url, code):
+    """Too long is one way of not being 10 digits: the field says so once, not also "at most 10
+    characters" beside it and in the error summary."""
+    if url.startswith("/ca-nhan/"):
+        client.force_login(User.objects.create_user("7901234567", password="x-Pass-2026!", person=make_person()))
+    response = client.post(url, {"bhxh_code": code, "reference": "DK2612ABC234"})
+    assert response.status_code in (200, 400)
+    assert response.context["form"].errors["bhxh_code"] == ["Mã số BHXH gồm đúng 10 chữ số."]
+    html = response.content.decode()
+    assert html.count("Mã số BHXH gồm đúng 10 chữ số.") == 2  # in the summary and beside the field
+    assert "tối đa 10 ký tự" not in html
