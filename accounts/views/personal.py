@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from vssid_portal.files import private_file_url
 
@@ -70,9 +70,13 @@ def personal(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def view_as(request):
-    """Switch the personal pages to a child the user may view, or back to themself."""
+    """Switch the personal pages to a child the user may view, or back to themself. A GET (the
+    address the login page comes back to when the session had ended before the button was
+    pressed) switches nothing and shows the personal page."""
+    if request.method == "GET":
+        return redirect("accounts:personal")
     child_id = request.POST.get("child", "")
     # isdigit() alone admits "²" or "٣", which the database lookup then refuses with a 500.
     if child_id and not (child_id.isascii() and child_id.isdigit() and len(child_id) < 10):

@@ -30,3 +30,21 @@ def test_a_guardian_without_a_person_record_sees_the_childs_benefits_by_name(cli
     session.save()
     html = client.get("/thong-tin-huong/").content.decode()
     assert "Các hồ sơ hưởng chế độ BHXH, BHTN của Nguyễn Gia Bảo" in html
+
+
+@pytest.mark.parametrize("posted", [{"child": "CHILD"}, {}])
+def test_a_switch_pressed_after_the_session_ended_leads_to_the_personal_page_after_login(client, posted):
+    """"Xem thông tin" of a child or "Quay về tài khoản của tôi" pressed once the session had ended
+    (logged in on another device, idle) leads to the login page, which comes back to the switch's
+    address by a GET: it shows the personal page instead of a page that takes no such request."""
+    parent = citizen()
+    child = child_of(parent)
+    data = {key: str(child.pk) for key in posted}
+    response = client.post("/ca-nhan/xem/", data)
+    assert response.status_code == 302 and response["Location"] == "/tai-khoan/dang-nhap/?next=/ca-nhan/xem/"
+
+    client.force_login(parent)
+    response = client.get("/ca-nhan/xem/")
+    assert response.status_code == 302 and response["Location"] == "/ca-nhan/"
+    assert "viewing_person_id" not in client.session  # nothing switched by the GET
+    assert client.get("/ca-nhan/").status_code == 200
