@@ -515,3 +515,28 @@ def test_a_parents_approved_registration_leaves_the_minors_own_to_be_approved(cl
     registration_approve(registration=own, officer=approver)
     assert Guardianship.objects.filter(parent=parent, child=teenager).exists()
     assert User.objects.filter(person=teenager).exists()
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_the_status_page_of_a_childs_registration_leads_to_the_child_not_to_the_parents_own_registration(
+        client, parent, child, approve):
+    """A rejected child's registration is registered again with the child form (the citizen's own
+    registration form would ask for the parent's own account), and an approved one opens the
+    child's records (the child has no login of its own)."""
+    client.force_login(parent)
+    status_page = send(client)["Location"]
+    registration, approver = Registration.objects.get(), officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    if approve:
+        registration_approve(registration=registration, officer=approver)
+    else:
+        registration_reject(registration=registration, officer=approver, reason="Ảnh giấy khai sinh bị mờ.")
+    html = client.get(status_page).content.decode()
+    buttons = re.findall(r'<a class="button" href="([^"]+)">([^<]+)</a>', html)
+    if approve:
+        assert buttons == [(f"/ca-nhan/xem/{child.pk}/", "Xem thông tin của con")]
+        response = client.get(buttons[0][0])
+        assert response.status_code == 302 and response.url == "/ca-nhan/"
+        assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in client.get("/ca-nhan/").content.decode()
+    else:
+        assert buttons == [(URL, "Đăng ký lại cho con")]
+        assert client.get(URL).status_code == 200
