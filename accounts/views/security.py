@@ -41,6 +41,7 @@ from ..stages import LoginConfirmStage, new_browser_factor, other_sessions, send
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
 RESET = "portal_password_reset"  # {"subject": typed BHXH code, "verified_at": time of the code}
 RESET_WINDOW = 10 * 60  # time to choose the new password once the code is accepted
+RESET_DONE = "portal_password_reset_done"  # time the reset's new password was saved
 
 
 @login_stage_required(stage=LoginConfirmStage.key, redirect_urlname="account_login")
@@ -139,6 +140,7 @@ def password_reset(request):
     if form.is_valid():
         subject = form.cleaned_data["bhxh_code"]
         if ratelimit.consume(request, action="reset_password", key=subject):
+            request.session.pop(RESET_DONE, None)
             request.session[RESET] = {"subject": subject}
             _send_reset_code(request, subject)
             return redirect("accounts_auth:password_reset_code")
@@ -175,12 +177,16 @@ def password_reset_new(request):
     if _reset_verified(reset):
         user = user_for_reset(bhxh_code=reset["subject"])
     if user is None:
+        if time.time() - request.session.get(RESET_DONE, 0) <= RESET_WINDOW:  # back, or sent twice: it is done
+            messages.info(request, gettext("Mật khẩu mới đã được lưu. Hãy đăng nhập bằng mật khẩu mới."))
+            return redirect("account_login")
         messages.error(request, gettext("Phiên đặt lại mật khẩu đã hết hạn. Hãy bắt đầu lại."))
         return redirect("accounts_auth:password_reset")
     form = NewPasswordForm(request.POST or None, user=user)
     if form.is_valid():
         del request.session[RESET]
         user_password_reset(request=request, user=user, password_hash=make_password(form.cleaned_data["password1"]))
+        request.session[RESET_DONE] = time.time()
         return redirect("account_login")
     return render(request, "accounts_auth/password_reset_new.html", {"form": form})
 

@@ -403,3 +403,23 @@ def test_back_on_the_reset_code_step_once_the_code_was_accepted_goes_on_to_the_n
     assert owner.get(RESET_NEW)["Location"] == RESET
     owner.post(RESET, {"bhxh_code": "7901234567"})
     assert owner.get(RESET_CODE).status_code == 200  # a fresh reset asks for its code
+
+
+def test_back_or_a_second_submit_once_the_new_password_is_saved_says_it_was_saved(sms_outbox):
+    """Back on the new-password step, or the form sent twice, once the new password is saved: the
+    login page says the password was saved, not that the reset expired and must start again (which
+    reads as if the new password were lost)."""
+    make_citizen()
+    owner = Client()
+    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    new = "Mat-khau-sau-khi-quen-2026"
+    assert owner.post(RESET_NEW, {"password1": new, "password2": new})["Location"] == LOGIN
+    for again in (owner.get(RESET_NEW, follow=True), owner.post(RESET_NEW, {"password1": new, "password2": new},
+                                                                   follow=True)):
+        html = again.content.decode()
+        assert again.redirect_chain == [(LOGIN, 302)]
+        assert "Mật khẩu mới đã được lưu. Hãy đăng nhập bằng mật khẩu mới." in html and "hết hạn" not in html
+    assert submit_password(owner, password=new)["Location"] == CONFIRM
+    owner.post(RESET, {"bhxh_code": "7901234567"})  # a new reset starts afresh
+    assert owner.get(RESET_NEW)["Location"] == RESET
