@@ -17,6 +17,7 @@ a session that ends here is not recorded as active first.
 import time
 from urllib.parse import urlsplit
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -74,11 +75,18 @@ class SessionRulesMiddleware:
         if message is None:
             return None
         messages.warning(request, message)
-        return redirect_to_login(request.get_full_path())
+        return self._to_login(request)
 
     def _expire(self, request, message):
         logout(request)
         messages.info(request, message)
+        return self._to_login(request)
+
+    def _to_login(self, request):
+        """To the login page, which comes back to this page; a logout asked for once the session had
+        ended is done already, and leads where a logout leads (not to a login that would ask it again)."""
+        if request.path_info == reverse("account_logout"):
+            return redirect(get_adapter().get_logout_redirect_url(request))
         return redirect_to_login(request.get_full_path())
 
     def _require_new_password(self, request):

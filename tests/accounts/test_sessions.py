@@ -423,3 +423,23 @@ def test_back_or_a_second_submit_once_the_new_password_is_saved_says_it_was_save
     assert submit_password(owner, password=new)["Location"] == CONFIRM
     owner.post(RESET, {"bhxh_code": "7901234567"})  # a new reset starts afresh
     assert owner.get(RESET_NEW)["Location"] == RESET
+
+
+@pytest.mark.parametrize("ended_by", ["idle", "elsewhere"])
+def test_logging_out_of_a_session_that_has_just_ended_does_not_lead_back_to_logging_out(client, sms_outbox, clock,
+                                                                                         ended_by):
+    """"Đăng xuất" pressed once the session had ended (the idle warning's own button pressed late, a
+    login on another device): the visitor is logged out, as asked, and lands where a logout leads,
+    told why the session ended; not on the login page set to return to the logout question."""
+    make_citizen()
+    log_in(client, sms_outbox)
+    if ended_by == "idle":
+        clock.advance(30 * 60 + 1)
+        reason = "Bạn đã không thao tác trong 30 phút"
+    else:
+        log_in(Client(), sms_outbox)
+        reason = ELSEWHERE
+    response = client.post("/tai-khoan/dang-xuat/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert reason in response.content.decode()
+    assert not is_logged_in(client)
