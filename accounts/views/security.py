@@ -39,9 +39,11 @@ from ..services.security import SecurityEvent, security_notify, user_password_ch
 from ..stages import LoginConfirmStage, new_browser_factor, other_sessions, send_login_code, trusted_until
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
+PASSWORD_CHANGED = "portal_password_changed"  # time the code confirmed the new password
 RESET = "portal_password_reset"  # {"subject": typed BHXH code, "verified_at": time of the code}
 RESET_WINDOW = 10 * 60  # time to choose the new password once the code is accepted
 RESET_DONE = "portal_password_reset_done"  # time the reset's new password was saved
+DONE_WINDOW = 10 * 60  # how long Back (or a second submit) on a finished change or reset says it is done
 
 
 @login_stage_required(stage=LoginConfirmStage.key, redirect_urlname="account_login")
@@ -107,6 +109,7 @@ def password_change(request):
             user_password_change(request=request, user=user, password_hash=password_hash)
             return redirect("accounts_auth:security")
         request.session[PENDING_PASSWORD] = password_hash
+        request.session.pop(PASSWORD_CHANGED, None)
         _send_change_code(request, user)
         return redirect("accounts_auth:password_change_confirm")
     return render(request, "accounts_auth/password_change.html", {"form": form, "code_channel": _code_channel(user)})
@@ -118,6 +121,9 @@ def password_change_confirm(request):
     user = request.user
     password_hash = request.session.get(PENDING_PASSWORD)
     if not password_hash:
+        if time.time() - request.session.get(PASSWORD_CHANGED, 0) <= DONE_WINDOW:  # back, or sent twice: done
+            messages.info(request, gettext("Mật khẩu của bạn đã được thay đổi."))
+            return redirect("accounts_auth:security")
         return redirect("accounts_auth:password_change")
     if request.POST.get("action") == "resend":
         _send_change_code(request, user)
@@ -130,6 +136,7 @@ def password_change_confirm(request):
     if form.is_valid():
         del request.session[PENDING_PASSWORD]
         user_password_change(request=request, user=user, password_hash=password_hash)
+        request.session[PASSWORD_CHANGED] = time.time()
         return redirect("accounts_auth:security")
     return render(request, "accounts_auth/password_change_confirm.html", {"form": form, "unsent": unsent})
 
@@ -177,7 +184,7 @@ def password_reset_new(request):
     if _reset_verified(reset):
         user = user_for_reset(bhxh_code=reset["subject"])
     if user is None:
-        if time.time() - request.session.get(RESET_DONE, 0) <= RESET_WINDOW:  # back, or sent twice: it is done
+        if time.time() - request.session.get(RESET_DONE, 0) <= DONE_WINDOW:  # back, or sent twice: it is done
             messages.info(request, gettext("Mật khẩu mới đã được lưu. Hãy đăng nhập bằng mật khẩu mới."))
             return redirect("account_login")
         messages.error(request, gettext("Phiên đặt lại mật khẩu đã hết hạn. Hãy bắt đầu lại."))

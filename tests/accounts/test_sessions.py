@@ -443,3 +443,21 @@ def test_logging_out_of_a_session_that_has_just_ended_does_not_lead_back_to_logg
     assert response.redirect_chain == [("/", 302)]
     assert reason in response.content.decode()
     assert not is_logged_in(client)
+
+
+def test_back_on_the_change_code_step_once_the_new_password_is_saved_says_it_was_changed(client, sms_outbox):
+    """Back on the code step (or the code sent twice) once the change is done leads to the security
+    page saying the password was changed, not to an empty change form as if nothing had happened."""
+    make_citizen()
+    log_in(client, sms_outbox)
+    new = "Mat-khau-moi-rat-dai-2026"
+    client.post(CHANGE, {"oldpassword": PASSWORD, "password1": new, "password2": new})
+    code = codes_sent(sms_outbox)[-1]
+    assert client.post(CHANGE_CONFIRM, {"action": "verify", "code": code})["Location"] == SECURITY
+    client.get(SECURITY)  # the message of the change itself, read
+    for again in (client.get(CHANGE_CONFIRM, follow=True),
+                  client.post(CHANGE_CONFIRM, {"action": "verify", "code": code}, follow=True)):
+        assert again.redirect_chain == [(SECURITY, 302)]
+        assert "Mật khẩu của bạn đã được thay đổi." in again.content.decode()
+    client.post(CHANGE, {"oldpassword": new, "password1": "Mot-mat-khau-khac-2026", "password2": "Mot-mat-khau-khac-2026"})
+    assert client.get(CHANGE_CONFIRM).status_code == 200  # a new change asks for its code
