@@ -25,9 +25,9 @@ register = template.Library()
 
 # Menu items of the header and the URL names they lead to.
 MENU = {"home": "home", "lookup": "lookup:index", "services": "public_services:index",
-        "personal": "accounts:personal", "support": "lookup:support"}
-# Menu items whose pages below them (a lookup under /tra-cuu/) mark them as the current section.
-SECTIONS = ("lookup",)
+        "personal": "accounts:personal", "support": "lookup:support", "notices": "notifications:index"}
+# Menu items whose pages below them (a lookup under /tra-cuu/, a notice) mark them as the current section.
+SECTIONS = ("lookup", "notices")
 HOLES = ("csrf_token", "next_path", "unread_notice_badge")
 # About a hundred copies exist (parts × languages × login states × menu items); a bound all the
 # same, as the script prefix comes from the server's environment.
