@@ -83,15 +83,23 @@ def password_change_required(request):
     No code here: the login that led to this page has just passed the device step."""
     user = request.user
     if not user.must_change_password:
+        if time.time() - request.session.get(PASSWORD_CHANGED, 0) <= DONE_WINDOW:  # back, or sent twice: done
+            messages.info(request, gettext("Mật khẩu của bạn đã được thay đổi."))
+            return _after_new_password(request)
         return redirect("accounts_auth:password_change")
     form = NewPasswordForm(request.POST or None, user=user)
     if form.is_valid():
         user_password_change(request=request, user=user, password_hash=make_password(form.cleaned_data["password1"]))
-        next_url = get_next_redirect_url(request)
-        if next_url and is_language_switch(next_url):  # a page to come back to, not an action to repeat
-            next_url = None
-        return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+        request.session[PASSWORD_CHANGED] = time.time()
+        return _after_new_password(request)
     return render(request, "accounts_auth/password_change_required.html", {"form": form})
+
+
+def _after_new_password(request):
+    next_url = get_next_redirect_url(request)
+    if next_url and is_language_switch(next_url):  # a page to come back to, not an action to repeat
+        next_url = None
+    return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 @login_required

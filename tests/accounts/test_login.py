@@ -186,6 +186,22 @@ def test_temporary_password_must_be_replaced_before_anything_else(client, sms_ou
     assert is_logged_in(client)
 
 
+def test_back_on_the_temporary_password_step_once_replaced_goes_on_saying_it_was_changed(client, sms_outbox):
+    """Back on the "set a new password" step once the temporary password is replaced (or the form
+    sent twice) leads on to the page it was to return to, saying the password was changed; not to
+    the ordinary change form asking for the current password, as if it had to be changed again."""
+    make_citizen(must_change_password=True)
+    log_in(client, sms_outbox)
+    new = "một câu dài dễ nhớ về con mèo"
+    assert client.post(f"{NEW_PASSWORD}?next=/thong-bao/", {"password1": new, "password2": new})["Location"] == \
+        "/thong-bao/"
+    client.get("/thong-bao/")  # the message of the change itself, read
+    for again in (client.get(f"{NEW_PASSWORD}?next=/thong-bao/", follow=True),
+                  client.post(f"{NEW_PASSWORD}?next=/thong-bao/", {"password1": new, "password2": new}, follow=True)):
+        assert again.redirect_chain == [("/thong-bao/", 302)]
+        assert "Mật khẩu của bạn đã được thay đổi." in again.content.decode()
+
+
 def test_logout_stays_open_to_a_user_with_a_temporary_password(client, sms_outbox):
     make_citizen(must_change_password=True)
     log_in(client, sms_outbox)
