@@ -13,7 +13,8 @@ from . import selectors, services
 @login_required
 def notice_list(request):
     page = Paginator(selectors.notices_for(user=request.user), 20).get_page(page_number(request.GET.get("trang")))
-    return render(request, "notifications/notice_list.html", {"page": page})
+    return render(request, "notifications/notice_list.html",
+                  {"page": page, "unread": selectors.unread_notice_count(user=request.user)})
 
 
 @login_required
