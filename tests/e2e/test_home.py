@@ -37,6 +37,20 @@ def test_phone_sized_screen_has_no_horizontal_scroll(page, live_server):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+@pytest.mark.parametrize("width", [360, 1280])
+def test_header_lines_up_with_the_menu_and_the_page(page, live_server, width):
+    """The portal's name and the language switch keep the page's margin on a phone, in line with
+    the menu and the content below, instead of touching the edge of the screen."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + "/")
+    left = "el => Math.round(el.getBoundingClientRect().left)"
+    brand = page.locator(".brand").evaluate(left)
+    assert brand == page.locator(".main-nav ul").evaluate(left) == page.locator(".hero").evaluate(left)
+    assert brand >= 16
+    switch = page.locator(".lang-form").evaluate("el => Math.round(el.getBoundingClientRect().right)")
+    assert switch <= width - 16
+
+
 def _luminance(rgb: str) -> float:
     channels = [int(value) / 255 for value in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
