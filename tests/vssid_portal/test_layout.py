@@ -81,6 +81,32 @@ def test_the_menu_marks_the_current_page_or_section(client, path, label, current
     assert header(html).count("aria-current=") == 1
 
 
+@pytest.mark.parametrize(("path", "label", "current"), [
+    ("/tai-khoan/dang-nhap/", "Đăng nhập", "page"),
+    ("/dang-ky/", "Đăng ký", "page"),
+    ("/dang-ky/tra-cuu/", "Đăng ký", "true"),
+])
+def test_the_login_and_registration_links_are_marked_on_their_pages(client, path, label, current):
+    client.get("/")
+    html = client.get(path).content.decode()
+    assert f'aria-current="{current}">{label}</a>' in menu_link(html, label)
+    assert header(html).count("aria-current=") == 1
+
+
+def test_the_notices_link_is_marked_on_the_notices_and_below_them(client):
+    user = citizen()
+    client.force_login(user)
+    notice = send_message(channel=Message.Channel.INBOX, template="welcome", user=user, idempotency_key="welcome",
+                          context={"name": "Nguyễn Văn Đức", "code": user.username})
+    client.get("/")
+    html = client.get("/thong-bao/").content.decode()
+    assert re.search(r'aria-current="page">Thông báo[^<]*(<span class="badge">|</a>)', header(html))
+    assert header(html).count("aria-current=") == 1
+    html = client.get(f"/thong-bao/{notice.pk}/").content.decode()
+    assert 'aria-current="true">Thông báo</a>' in header(html)
+    assert header(html).count("aria-current=") == 1
+
+
 def test_a_page_outside_the_menu_marks_nothing(client):
     client.get("/")
     assert "aria-current" not in header(client.get("/tin-tuc/").content.decode())
