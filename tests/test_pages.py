@@ -71,10 +71,10 @@ def test_unknown_page_is_a_vietnamese_404(client):
 
 
 @pytest.mark.django_db
-def test_server_error_page_is_vietnamese_and_standalone(client, settings):
-    from django.template.loader import render_to_string
+def test_server_error_page_is_vietnamese_and_standalone(rf):
+    from vssid_portal.views import server_error
 
-    html = render_to_string("500.html")
+    html = server_error(rf.get("/")).content.decode()
     assert "Hệ thống đang gặp sự cố" in html and "1900 9068" in html
 
 

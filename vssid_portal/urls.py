@@ -14,6 +14,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 # Password changes go through the portal's page (SMS code, other sessions ended), admins included.
 admin.site.password_change = RedirectView.as_view(pattern_name="accounts_auth:password_change")
 
+handler500 = views.server_error
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("accounts.urls")),

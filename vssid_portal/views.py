@@ -1,8 +1,11 @@
-"""Pages that belong to the whole portal: the home page and the CSRF failure page (Django's own
-renders without the request, so without the portal's header and language). The 400, 403 and 404
-pages are Django's handlers rendering the portal's templates."""
+"""Pages that belong to the whole portal: the home page, the CSRF failure page (Django's own
+renders without the request, so without the portal's header and language) and the server error
+page. The 400, 403 and 404 pages are Django's handlers rendering the portal's templates."""
 
+from django.conf import settings
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 
 def home(request):
@@ -11,3 +14,9 @@ def home(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request):
+    """Django's server_error, with the hotline of the setting: the page is rendered without the
+    request or the context processors, so that whatever failed cannot fail it again."""
+    return HttpResponseServerError(loader.get_template("500.html").render({"PORTAL_HOTLINE": settings.PORTAL_HOTLINE}))

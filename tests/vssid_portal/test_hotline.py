@@ -22,6 +22,16 @@ def hotline(settings):
     return NEW
 
 
+def test_the_server_error_page_names_the_hotline_of_the_setting(rf, hotline):
+    from django.urls import get_resolver
+
+    response = get_resolver().resolve_error_handler(500)(rf.get("/"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert f'href="tel:19001234">{NEW}</a>' in page
+    assert "9068" not in page
+
+
 @pytest.mark.django_db
 def test_the_pages_link_the_hotline_to_dial(client, hotline):
     for path in ("/", "/ho-tro/", "/dich-vu-cong/phan-anh/"):
