@@ -27,7 +27,8 @@ register = template.Library()
 MENU = {"home": "home", "lookup": "lookup:index", "services": "public_services:index",
         "personal": "accounts:personal", "support": "lookup:support", "notices": "notifications:index",
         "login": "account_login", "registration": "accounts:registration"}
-# Menu items whose pages below them (a lookup under /tra-cuu/, a notice) mark them as the current section.
+# Menu items whose pages below them (a lookup under /tra-cuu/, a notice, a registration step) mark them as the
+# current section.
 SECTIONS = ("lookup", "notices", "registration")
 HOLES = ("csrf_token", "next_path", "unread_notice_badge")
 # About a hundred copies exist (parts × languages × login states × menu items); a bound all the
