@@ -6,8 +6,10 @@ from django.conf import settings
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.http import require_safe
 
 
+@require_safe
 def home(request):
     return render(request, "home.html")
 

@@ -57,7 +57,7 @@ def test_the_card_check_api_answers_every_other_method_in_its_own_json_with_allo
         assert response.json() == {"maKetQua": "405", "hopLe": False, "thongBao": "Chỉ nhận yêu cầu POST."}
 
 
-@pytest.mark.parametrize("path", ["/ho-tro/", "/tin-tuc/"])  # pages only read (require_safe), posted to
+@pytest.mark.parametrize("path", ["/", "/ho-tro/", "/tin-tuc/"])  # pages only read (require_safe), posted to
 def test_a_method_a_view_does_not_take_is_answered_with_a_page_not_a_blank(path, reference_data):
     """Django's view decorators answer 405 with an empty body: the visitor is given a page, with the
     headers of any other page and the view's own Allow."""
