@@ -51,6 +51,18 @@ def test_header_lines_up_with_the_menu_and_the_page(page, live_server, width):
     assert switch <= width - 16
 
 
+@pytest.mark.parametrize("path", ["/tra-cuu/", "/tra-cuu/co-so-kcb/"])
+def test_the_menu_underlines_the_current_page_and_the_section_it_is_in(page, live_server, path):
+    """"Tra cứu" is marked on the lookup index (aria-current="page") and on a lookup below it
+    (aria-current="true"): a sighted visitor sees where they are, as a screen reader hears it."""
+    page.goto(live_server.url + path)
+    current = page.locator(".main-nav a[aria-current]")
+    assert current.count() == 1 and current.inner_text() == "Tra cứu"
+    assert current.evaluate("el => getComputedStyle(el).textDecorationLine") == "underline"
+    other = page.locator(".main-nav a", has_text="Trang chủ")
+    assert other.evaluate("el => getComputedStyle(el).textDecorationLine") == "none"
+
+
 def _luminance(rgb: str) -> float:
     channels = [int(value) / 255 for value in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
