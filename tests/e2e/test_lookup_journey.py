@@ -221,3 +221,15 @@ def test_support_news_and_feedback_on_a_phone(phone, live_server, faq_and_news):
     feedback = Feedback.objects.get()
     check(page, f"Phản ánh {feedback.tracking_number}")
     assert page.get_by_text("Đã tiếp nhận.", exact=False).is_visible()
+
+
+@pytest.mark.parametrize("path", ["/ho-tro/", "/tra-cuu/co-so-kcb/", "/tra-cuu/don-vi/"])
+def test_the_search_button_sits_beside_the_last_field_on_a_wide_screen(page, live_server, reference_data, path):
+    """At 1280 px the "Tìm" button follows the search field it sends, instead of sitting across the page."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + path)
+    form = page.locator("form.search-form")
+    last_field = form.locator("input:not([type=hidden]), select").last.bounding_box()
+    button = form.get_by_role("button", name="Tìm").bounding_box()
+    assert abs(button["y"] + button["height"] - last_field["y"] - last_field["height"]) <= 8  # same line
+    assert 0 <= button["x"] - (last_field["x"] + last_field["width"]) <= 16
