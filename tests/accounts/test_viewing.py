@@ -48,3 +48,16 @@ def test_a_switch_pressed_after_the_session_ended_leads_to_the_personal_page_aft
     assert response.status_code == 302 and response["Location"] == "/ca-nhan/"
     assert "viewing_person_id" not in client.session  # nothing switched by the GET
     assert client.get("/ca-nhan/").status_code == 200
+
+
+def test_the_personal_page_of_a_child_does_not_offer_the_parents_security_settings(client):
+    """The security page is the login's (its password, devices and sessions), not the child's: it
+    is offered on the parent's own personal page, not among the child's records."""
+    parent = citizen()
+    child = child_of(parent)
+    client.force_login(parent)
+    assert "/tai-khoan/bao-mat/" in client.get("/ca-nhan/").content.decode()
+    client.post("/ca-nhan/xem/", {"child": str(child.pk)})
+    html = client.get("/ca-nhan/").content.decode()
+    assert child.full_name in html and "/thong-tin-huong/" in html
+    assert "/tai-khoan/bao-mat/" not in html
