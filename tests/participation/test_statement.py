@@ -408,6 +408,8 @@ def test_a_parent_viewing_a_child_requests_and_downloads_the_childs_statement(cl
     client.post("/ca-nhan/xem/", {"child": child.pk})
     statement = request_statement(client, django_capture_on_commit_callbacks)
     assert statement.person == child and statement.status == Statement.Status.READY
+    status_page = client.get(f"/qua-trinh-tham-gia/xac-nhan/{statement.pk}/").content.decode()
+    assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in status_page  # as on the list
     assert "/tep/" in client.get(service.verify_path(statement.code)).content.decode()
     other = Client()
     other.force_login(stranger)
