@@ -126,6 +126,20 @@ def test_the_childs_declaration_is_signed_by_the_parent_and_gives_the_birth_cert
     assert "Nguyễn Văn Đức (cha của Nguyễn Gia Bảo)" in signature
 
 
+def test_the_declaration_email_of_a_childs_registration_greets_the_parent_and_names_the_child(
+        client, parent, child, django_capture_on_commit_callbacks):
+    parent.email = "cha@example.vn"
+    parent.save(update_fields=["email"])
+    client.force_login(parent)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client)
+    registration_build_declaration(registration_id=Registration.objects.get().pk)  # built on commit already, or now
+    message = Message.objects.get(template="registration_declaration", channel=Message.Channel.EMAIL)
+    assert message.recipient == "cha@example.vn"
+    assert message.body.startswith("Kính gửi Nguyễn Văn Đức,")
+    assert "bạn đăng ký thay cho Nguyễn Gia Bảo (mã số BHXH 7905555555)" in message.body
+
+
 def test_switching_to_someone_elses_child_is_a_404(client, parent, child):
     client.force_login(parent)
     assert client.post("/ca-nhan/xem/", {"child": child.pk}).status_code == 404
