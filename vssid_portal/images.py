@@ -109,6 +109,8 @@ def _strict_decoding():
 
 def _reencode(image: Image.Image, image_format: str) -> CleanImage:
     out = io.BytesIO()
+    if image.mode.startswith("I"):  # 16-bit grey (a scanner's PNG): to 8 bits, or convert() clips it to white
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     mode = "RGB" if image_format == "JPEG" or image.mode not in {"RGBA", "LA", "P", "PA"} else "RGBA"
     pixels = image.convert(mode)
     # convert() copies `info`, and Pillow writes some of it back on save (a JPEG comment, which

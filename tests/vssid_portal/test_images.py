@@ -107,6 +107,19 @@ def test_gps_exif_is_stripped_and_orientation_applied():
     assert b"PhoneMaker" not in data and b"Exif" not in data
 
 
+def test_a_16_bit_grayscale_png_keeps_its_shades_instead_of_turning_white():
+    """A scanner saves an ID card as a 16-bit grayscale PNG: its greys stay greys."""
+    scan = Image.new("I;16", (4, 1))
+    for x, value in enumerate([0, 16384, 32768, 65535]):
+        scan.putpixel((x, 0), value)
+    out = io.BytesIO()
+    scan.save(out, "PNG")
+    clean = validate_image(upload(out.getvalue(), name="the-can-cuoc.png", content_type="image/png"))
+    with Image.open(io.BytesIO(clean.content.read())) as stored:
+        shades = [stored.convert("L").getpixel((x, 0)) for x in range(4)]
+    assert shades == [0, 64, 128, 255]
+
+
 def test_polyglot_jpeg_with_trailing_html_is_cleaned():
     clean = validate_image(upload(jpeg_bytes() + b"<html><script>alert(1)</script></html>"))
     assert b"<script>" not in clean.content.read()
