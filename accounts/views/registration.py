@@ -266,12 +266,12 @@ def agency(request):
         choices = Agency.objects.filter(province_id=state["declaration"]["province"]).select_related("province")[:30]
     form = AgencyForm(request.POST or None, choices_queryset=Agency.objects.all() if request.method == "POST" else choices)
     declared = state["declaration"]
-    if request.method == "POST" and (
-        # Each submission texts the declared phone: a few per hour per code and per phone.
+    if request.method == "POST" and form.is_valid() and (
+        # Each submission texts the declared phone: a few per hour per code and per phone. A post
+        # refused for its agency texts nothing and is not counted.
         limited(request, group="registration-submit-code", rate="3/h", key=lambda g, r: declared["bhxh_code"])
         | limited(request, group="registration-submit-phone", rate="3/h", key=lambda g, r: declared["phone"])
     ):
-        form.is_valid()
         form.add_error(None, TOO_MANY)
     elif request.method == "POST" and form.is_valid():
         try:

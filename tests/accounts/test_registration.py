@@ -709,6 +709,23 @@ def test_a_missing_agency_is_linked_from_the_error_summary_to_the_first_choice(c
     assert "đăng ký *" not in html
 
 
+def test_posts_of_the_last_step_refused_for_their_agency_do_not_count_against_the_submissions_limit(
+        client, person, sms_outbox, django_capture_on_commit_callbacks):
+    """The limit counts the submissions that text the phone: choosing no agency, or one not in the
+    list, a few times does not lock the citizen out for an hour."""
+    from lookup.models import Agency
+
+    client.post("/dang-ky/", declaration_data())
+    client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
+    for agency in ["", "999999", "abc", ""]:
+        html = client.post("/dang-ky/co-quan/", {"agency": agency}).content.decode()
+        assert "thử quá nhiều lần" not in html and "Chọn cơ quan BHXH" in html, agency
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code="07901").pk})
+    assert response.status_code == 302 and Registration.objects.count() == 1
+    assert len(sms_outbox()) == 1
+
+
 def test_a_failed_declaration_build_leaves_no_file_and_the_retry_leaves_one(person, monkeypatch):
     import os
 
