@@ -156,8 +156,12 @@ class DeclarationForm(forms.Form):
                         "max_length": EMAIL_TOO_LONG},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, registry_check_refused=None, **kwargs):
+        """`registry_check_refused`: asked (and counted) only when the registry is about to be
+        checked; True refuses the check (`refused_by_limit`)."""
         super().__init__(*args, **kwargs)
+        self.registry_check_refused = registry_check_refused
+        self.refused_by_limit = False
         province_id = str((self.data.get("province") if self.is_bound else self.initial.get("province")) or "")
         # isdigit() alone lets "²" or "٣" through, which int() and the database then refuse.
         if province_id.isascii() and province_id.isdigit() and len(province_id) < 10:
@@ -167,6 +171,9 @@ class DeclarationForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        if self.registry_check_refused is not None and self.registry_check_refused():
+            self.refused_by_limit = True
+            raise ValidationError("", code="limited")
         try:
             self.person = registration_check_declaration(
                 bhxh_code=cleaned["bhxh_code"], full_name=cleaned["full_name"], birth_date=cleaned["birth_date"],

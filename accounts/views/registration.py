@@ -180,25 +180,24 @@ def forget_expired_photos(request, kept: dict, form_class) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def declaration(request):
     state = _state(request)
-    if request.method == "POST" and "refresh_wards" not in request.POST and (
-        limited(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1])
-        | limited(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code)
-    ):
-        form = DeclarationForm(request.POST)
-        form.is_valid()
-        form.errors.clear()
-        form.add_error(None, TOO_MANY)
-        return render(request, "accounts/registration/declaration.html", {"form": form, "step": 1}, status=429)
     if request.method == "POST" and "refresh_wards" in request.POST:
         # No-JavaScript province → ward: redisplay with the wards of the chosen province.
         form = DeclarationForm(initial={key: request.POST.get(key) for key in DeclarationForm.base_fields})
     elif request.method == "POST":
-        form = DeclarationForm(request.POST)
+        # Only a declaration complete enough to be checked against the registry counts against the limits.
+        form = DeclarationForm(request.POST, registry_check_refused=lambda: (
+            limited(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1])
+            | limited(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code)
+        ))
         if form.is_valid():
             state["declaration"] = _serialize(form.cleaned_data)
             state.setdefault("token", secrets.token_hex(12))
             _store(request, state)
             return redirect("accounts:registration_photos")
+        if form.refused_by_limit:
+            form.errors.clear()
+            form.add_error(None, TOO_MANY)
+            return render(request, "accounts/registration/declaration.html", {"form": form, "step": 1}, status=429)
     else:
         form = DeclarationForm(initial=_initial(state.get("declaration")))
     return render(request, "accounts/registration/declaration.html", {"form": form, "step": 1})

@@ -394,6 +394,15 @@ def test_declaration_checks_are_rate_limited_per_bhxh_code(client, person):
     assert other.status_code == 200  # another code from another client is still answered
 
 
+def test_declarations_refused_before_the_registry_check_do_not_count_against_its_limits(client, person):
+    """The limits guard the registry's answers: a citizen who mistypes the phone number or leaves a
+    field empty again and again is told what to fix, never locked out for an hour."""
+    for n in range(21):
+        response = client.post("/dang-ky/", declaration_data(phone="0123" if n % 2 else "", street=""))
+        assert response.status_code == 200 and "quá nhiều lần" not in response.content.decode(), n
+    assert client.post("/dang-ky/", declaration_data()).status_code == 302
+
+
 def test_the_code_limit_counts_the_code_however_it_is_written(client, person):
     """Fullwidth digits, spaces and invisible characters (a byte order mark, a zero-width space, read
     away by the form) are the same code to the form, so they are to its limit too: a new invisible
