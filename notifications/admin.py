@@ -10,7 +10,13 @@ class MessageAdmin(admin.ModelAdmin):
     list_select_related = ["user"]  # a link that may be empty is not joined by the admin itself
     show_full_result_count = False
     search_fields = ["recipient", "idempotency_key", "user__username"]
-    readonly_fields = [f.name for f in Message._meta.fields]
+    exclude = ["body"]
+    readonly_fields = [f.name if f.name != "body" else "body_shown" for f in Message._meta.fields]
+
+    @admin.display(description="nội dung")
+    def body_shown(self, message):
+        """A code or a temporary password waiting to go is not shown (it is blanked once sent)."""
+        return Message.SENSITIVE_HIDDEN if message.sensitive else message.body
 
     def has_add_permission(self, request):
         return False

@@ -59,5 +59,8 @@ class Message(models.Model):
             ),
         ]
 
+    SENSITIVE_HIDDEN = "(Nội dung nhạy cảm: mã xác thực hoặc mật khẩu tạm, không hiển thị.)"
+
     def __str__(self):
-        return f"{self.get_channel_display()} → {self.recipient or self.user}: {self.subject or self.body[:40]}"
+        said = self.subject or (self.SENSITIVE_HIDDEN if self.sensitive else self.body[:40])
+        return f"{self.get_channel_display()} → {self.recipient or self.user}: {said}"

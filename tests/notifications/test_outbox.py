@@ -477,3 +477,18 @@ def test_the_sms_and_email_log_is_deleted_after_a_year_and_notices_stay(django_u
     assert set(Message.objects.values_list("idempotency_key", flat=True)) == kept
     assert messages_delete_old() == 0
     assert settings.CELERY_BEAT_SCHEDULE["notifications-delete-old-messages"]["task"] == "notifications.tasks.delete_old_messages"
+
+
+@pytest.mark.django_db
+def test_the_outbox_page_of_a_message_waiting_to_go_hides_a_code_or_password(client):
+    """A one-time code or temporary password waits in the outbox while the gateway is away: its
+    page shows that the text is sensitive, not the text; an ordinary message shows its text."""
+    client.force_login(get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!"))
+    code = Message.objects.create(channel=Message.Channel.SMS, recipient="+84912345678", template="otp_login",
+                                  body="804215 là mã xác thực đăng nhập Cổng BHXH số", sensitive=True,
+                                  idempotency_key="otp-login-waiting")
+    html = client.get(f"/quan-tri/notifications/message/{code.pk}/change/").content.decode()
+    assert "804215" not in html and "Nội dung nhạy cảm" in html
+    plain = Message.objects.create(channel=Message.Channel.SMS, recipient="+84912345678", template="welcome",
+                                   body="Xin chào Nguyễn Văn Đức", idempotency_key="welcome-waiting")
+    assert "Xin chào Nguyễn Văn Đức" in client.get(f"/quan-tri/notifications/message/{plain.pk}/change/").content.decode()
