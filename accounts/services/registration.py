@@ -99,6 +99,10 @@ def _check_child(child: Person, parent: User) -> None:
     """A parent registers for a minor who is not themself and not already linked to them."""
     if parent.person_id is None:
         raise ValidationError(gettext("Chỉ người tham gia có tài khoản mới đăng ký được cho con."))
+    if not parent.person.phone:  # the registration's SMS and its result go to the parent's phone
+        raise ValidationError(gettext(
+            "Tài khoản của bạn chưa có số điện thoại di động để nhận kết quả đăng ký cho con. Hãy liên hệ cơ quan "
+            "BHXH quản lý hoặc gọi %(hotline)s để cập nhật số điện thoại.") % {"hotline": settings.PORTAL_HOTLINE})
     if child.pk == parent.person_id:
         raise ValidationError({"bhxh_code": gettext("Đây là mã số BHXH của chính bạn. Hãy nhập mã số BHXH của con.")})
     if child.birth_date <= adult_born_by():

@@ -140,6 +140,15 @@ def test_the_declaration_email_of_a_childs_registration_greets_the_parent_and_na
     assert "bạn đăng ký thay cho Nguyễn Gia Bảo (mã số BHXH 7905555555)" in message.body
 
 
+def test_a_parent_without_a_phone_is_told_to_have_one_recorded_not_that_a_field_is_blank(client, parent, child):
+    parent.person.phone = ""
+    parent.person.save(update_fields=["phone"])
+    client.force_login(parent)
+    errors = errors_of(send(client))
+    assert "chưa có số điện thoại di động" in errors and "1900 9068" in errors
+    assert "để trắng" not in errors and not Registration.objects.exists()
+
+
 def test_switching_to_someone_elses_child_is_a_404(client, parent, child):
     client.force_login(parent)
     assert client.post("/ca-nhan/xem/", {"child": child.pk}).status_code == 404
