@@ -427,7 +427,8 @@ def _notify(registration: Registration, template: str, context: dict) -> None:
     """Tell the registrant of a decision: by SMS, by e-mail if an address was given and, a parent
     registering a child having an account already, in the parent's inbox too."""
     key = f"registration-{registration.reference}-{template}"
-    phone = registration.parent.person.phone if registration.is_child and registration.parent.person else registration.phone
+    parent_phone = registration.parent.person.phone if registration.is_child and registration.parent.person else None
+    phone = parent_phone or registration.phone  # a parent's removed since: the number the registration gave
     sensitive = "password" in context
     if registration.is_child:
         send_message(channel=Message.Channel.INBOX, template=template, user=registration.parent, context=context,

@@ -149,6 +149,24 @@ def test_a_parent_without_a_phone_is_told_to_have_one_recorded_not_that_a_field_
     assert "để trắng" not in errors and not Registration.objects.exists()
 
 
+@pytest.mark.parametrize("decide", ["approve", "reject"])
+def test_a_decision_after_the_parents_phone_was_removed_is_texted_to_the_number_of_the_registration(
+        client, parent, child, decide):
+    client.force_login(parent)
+    send(client)
+    parent.person.phone = ""
+    parent.person.save(update_fields=["phone"])
+    registration, by = Registration.objects.get(), officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    if decide == "approve":
+        registration_approve(registration=registration, officer=by)
+    else:
+        registration_reject(registration=registration, officer=by, reason="Ảnh mờ")
+    decided = Message.objects.filter(
+        template="registration_child_approved" if decide == "approve" else "registration_rejected")
+    assert decided.get(channel=Message.Channel.SMS).recipient == "+84912345678"
+    assert decided.filter(channel=Message.Channel.INBOX, user=parent).exists()
+
+
 def test_switching_to_someone_elses_child_is_a_404(client, parent, child):
     client.force_login(parent)
     assert client.post("/ca-nhan/xem/", {"child": child.pk}).status_code == 404
