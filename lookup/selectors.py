@@ -86,12 +86,6 @@ def _matching(queryset: QuerySet, query: str) -> QuerySet:
     )).order_by("search_rank", *ordering)
 
 
-def agencies_search(*, query: str = "", limit: int = 30):
-    """Agencies whose code, name or address contains the query, accent-insensitively."""
-    agencies = Agency.objects.select_related("province", "parent").order_by("code")
-    return _matching(agencies, query)[:limit]
-
-
 def agencies_lookup(*, province: Province | None = None, query: str = "") -> QuerySet:
     """The public agency list: by province and/or words of code, name or address."""
     agencies = Agency.objects.select_related("province", "parent").order_by("code")

@@ -28,8 +28,8 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from phonenumber_field.phonenumber import PhoneNumber
 
-from lookup.models import Agency, Province, Ward
-from lookup.selectors import agencies_search
+from lookup.models import Province, Ward
+from lookup.selectors import agencies_lookup
 from vssid_portal.files import private_file_url
 from vssid_portal.text import normalize_code, with_hotline
 
@@ -50,6 +50,7 @@ STATUS_SALT = "accounts.registration.status"
 
 
 STATUS_LINK_DAYS = 30
+AGENCIES_LISTED = 30  # on the agency step; more words narrow a longer list
 
 
 STATUS_SEEN = "registration_status_seen"  # references this browser filed or looked up
@@ -259,11 +260,12 @@ def agency(request):
         state["submission_key"] = new_submission_key()
         _store(request, state)
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        choices = agencies_search(query=query)
-    else:
-        choices = Agency.objects.filter(province_id=state["declaration"]["province"]).select_related("province")[:30]
-    form = AgencyForm(request.POST or None, choices_queryset=Agency.objects.all() if request.method == "POST" else choices)
+    declaration = _declaration(state["declaration"])
+    # Without words, the agencies of the declared province; with words, those they find anywhere.
+    found = agencies_lookup(province=None if query else declaration["province"], query=query)
+    choices = list(found[:AGENCIES_LISTED + 1])
+    more_found, choices = len(choices) > AGENCIES_LISTED, choices[:AGENCIES_LISTED]
+    form = AgencyForm(request.POST or None)
     declared = state["declaration"]
     if request.method == "POST" and form.is_valid() and (
         # Each submission texts the declared phone: a few per hour per code and per phone. A post
@@ -275,7 +277,7 @@ def agency(request):
     elif request.method == "POST" and form.is_valid():
         try:
             registration = registration_submit(
-                declaration=_declaration(state["declaration"]), photos=state["photos"], agency=form.cleaned_data["agency"],
+                declaration=declaration, photos=state["photos"], agency=form.cleaned_data["agency"],
                 submission_key=state["submission_key"],
             )
         except PhotosExpired as error:  # swept since this page was shown
@@ -292,8 +294,8 @@ def agency(request):
     return render(
         request,
         "accounts/registration/agency.html",
-        {"form": form, "agencies": choices, "query": query, "step": 3, "declaration": _declaration(state["declaration"]),
-         "submission_key": state["submission_key"]},
+        {"form": form, "agencies": choices, "more_found": more_found, "listed": AGENCIES_LISTED, "query": query, "step": 3,
+         "declaration": declaration, "submission_key": state["submission_key"]},
     )
 
 

@@ -493,6 +493,25 @@ def test_agency_step_search_keeps_the_match_drops_other_provinces_and_shows_addr
     assert "[07901] BHXH Quận 1" in status and "105 Trần Quang Khải" in status and "ĐT (028) 3489.7284" in status
 
 
+def test_agency_step_says_when_more_agencies_match_than_it_lists(client, person):
+    """The step lists 30 agencies: when more match, it says so and asks for more words, instead of
+    leaving a citizen to look for one that is not on the page."""
+    from lookup.models import Agency, Province
+
+    hcm = Province.objects.get(code="79")
+    for number in range(40):
+        Agency.objects.create(code=f"0798{number:02d}", name=f"BHXH khu vực Thủ Đức {number}", province=hcm,
+                              parent=Agency.objects.get(code="079"))
+    client.post("/dang-ky/", declaration_data())
+    client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
+    for query in ({}, {"q": "thu duc"}):
+        html = client.get("/dang-ky/co-quan/", query).content.decode()
+        assert html.count('type="radio" name="agency"') == 30, query
+        assert "Chỉ hiển thị 30 cơ quan đầu tiên" in html, query
+    few = client.get("/dang-ky/co-quan/", {"q": "thu duc 7"}).content.decode()
+    assert few.count('type="radio" name="agency"') == 1 and "Chỉ hiển thị" not in few
+
+
 # --- input that passes str.isdigit() but is no number ------------------------------------------------
 
 
