@@ -83,17 +83,21 @@ class AuthorisationForm(ProcedureForm):
                 self.add_error("authorised_id_number",
                                gettext("Người được ủy quyền phải là người khác, không phải bạn."))
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
-        earliest, latest = start_range(timezone.localdate())
+        today = timezone.localdate()
+        earliest, latest = start_range(today)
         if start and not earliest <= start <= latest:
             self.add_error("valid_from", gettext("Chọn ngày bắt đầu ủy quyền từ %(earliest)s đến %(latest)s.")
                            % {"earliest": vn_date(earliest), "latest": vn_date(latest)})
         elif start and end:
             if end < start:
                 self.add_error("valid_to", gettext("Ngày kết thúc phải sau ngày bắt đầu."))
+            elif end < today:  # a period over before the filing authorises nothing
+                self.add_error("valid_to", gettext("Ngày kết thúc ủy quyền không được trước ngày hôm nay (%(today)s).")
+                               % {"today": vn_date(today)})
             elif end > last_day(start):
                 self.add_error("valid_to", gettext("Mỗi lần ủy quyền tối đa %(months)s tháng: ngày kết thúc muộn nhất "
                                                    "là %(last)s.") % {"months": MAX_MONTHS, "last": vn_date(last_day(start))})
-        if birth and birth > _add_months(timezone.localdate(), -12 * 18):
+        if birth and birth > _add_months(today, -12 * 18):
             self.add_error("authorised_birth_date", gettext("Người được ủy quyền phải đủ 18 tuổi."))
         return cleaned
 

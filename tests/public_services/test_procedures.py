@@ -294,3 +294,12 @@ def test_the_bank_account_must_be_in_the_beneficiarys_name(owner, holder, accept
     else:
         assert errors["account_holder"] == ["Tài khoản phải đứng tên người hưởng: nhập tên chủ tài khoản là "
                                             "Nguyễn Văn Đức, như trong hồ sơ BHXH."]
+
+
+def test_an_authorisation_that_would_end_before_today_is_refused(owner, monkeypatch):
+    """It may start on the first day of this month (this month's payment can still be collected),
+    but a period that ended before the day it is filed authorises nothing."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: datetime.date(2026, 12, 15))
+    errors = errors_of("UY-QUYEN", owner.person, valid_from="01/12/2026", valid_to="14/12/2026")
+    assert errors == {"valid_to": "Ngày kết thúc ủy quyền không được trước ngày hôm nay (15/12/2026)."}
+    assert errors_of("UY-QUYEN", owner.person, valid_from="01/12/2026", valid_to="15/12/2026") == {}
