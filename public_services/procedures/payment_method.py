@@ -5,12 +5,14 @@ payment method to each of the person's monthly benefits. The agency that pays th
 (unconfirmed)."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import BenefitRecord
 from benefits.selectors import paying_agency
 from benefits.services import monthly_benefits_change
+from public_services.banks import MAX_DIGITS, MIN_DIGITS
 from vssid_portal.forms import CodeField, NameField, TextField
 from vssid_portal.text import fold
 
@@ -34,7 +36,9 @@ class PaymentMethodForm(ProcedureForm):
                                error_messages={"required": _("Chọn phương thức nhận.")})
     bank = forms.ChoiceField(label=_("Ngân hàng"), required=False, help_text=_("Bắt buộc khi nhận qua tài khoản."))
     account_number = CodeField(label=_("Số tài khoản"), required=False, max_length=30,
-                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                               error_messages={"max_length": format_lazy(_("Số tài khoản gồm từ {min} đến {max} chữ số."),
+                                                                         min=MIN_DIGITS, max=MAX_DIGITS)})
     account_holder = NameField(label=_("Chủ tài khoản"), required=False,
                                help_text=_("Tài khoản phải đứng tên người hưởng."))
     post_office = TextField(label=_("Điểm chi trả bưu điện muốn nhận"), required=False, max_length=200,

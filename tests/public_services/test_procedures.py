@@ -303,3 +303,11 @@ def test_an_authorisation_that_would_end_before_today_is_refused(owner, monkeypa
     errors = errors_of("UY-QUYEN", owner.person, valid_from="01/12/2026", valid_to="14/12/2026")
     assert errors == {"valid_to": "Ngày kết thúc ủy quyền không được trước ngày hôm nay (15/12/2026)."}
     assert errors_of("UY-QUYEN", owner.person, valid_from="01/12/2026", valid_to="15/12/2026") == {}
+
+
+@pytest.mark.parametrize("digits", [20, 30, 31, 60])
+def test_an_account_number_too_long_is_told_the_banks_rule_whatever_its_length(owner, digits):
+    """The bank rule is 6 to 19 digits: a longer number is told so, not "at most 30 characters"."""
+    errors = errors_of("THAY-DOI-CHI-TRA", owner.person, method="tai_khoan", bank="VCB",
+                       account_number="12" * (digits // 2), account_holder="NGUYEN VAN DUC")
+    assert errors["account_number"].startswith("Số tài khoản gồm từ 6 đến 19 chữ số")
