@@ -109,6 +109,15 @@ class FeedbackForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         return clean_attachment(upload) if upload else None
 
+    def attachment_not_sent(self) -> None:
+        """The form is shown again without the file chosen (a browser never sends it twice): when it
+        passed its check, its box says so, for the sender to choose it again."""
+        upload = self.files.get("attachment") if self.is_bound else None
+        if upload and "attachment" not in self.errors:
+            self["attachment"].help_text = gettext(
+                "Tệp “%(name)s” bạn đã chọn chưa được gửi: hãy chọn lại tệp trước khi gửi phản ánh. "
+                "Một ảnh JPEG, PNG, WebP hoặc tệp PDF, tối đa 5 MB.") % {"name": shown_filename(upload.name)}
+
     def clean(self):
         cleaned = super().clean()
         if not self.errors.get("phone") and not self.errors.get("email") and not cleaned.get("phone") and not cleaned.get("email"):

@@ -85,6 +85,7 @@ def _unconfirmed_notice(feedback, channels) -> str:
 
 
 def _render_form(request, form, *, status=200):
+    form.attachment_not_sent()
     key = new_feedback_key()
     _remember(request, KEYS, key)
     return render(request, "public_services/feedback_form.html", {"form": form, "key": key}, status=status)

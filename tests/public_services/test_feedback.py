@@ -224,6 +224,20 @@ def test_missing_or_wrong_fields_are_explained_in_vietnamese(client, agency, dja
     assert response.status_code == 200 and message in response.content.decode() and not Feedback.objects.exists()
 
 
+
+def test_a_file_that_passed_but_was_not_sent_with_a_refused_form_is_asked_for_again(client, agency,
+                                                                                  django_capture_on_commit_callbacks):
+    """A browser never sends a file again: the page says beside the box that the chosen file was
+    not sent, so the sender does not send the feedback without it unawares."""
+    response, _ = send(client, agency, capture=django_capture_on_commit_callbacks, attachment=jpeg("anh-so.jpg"),
+                       content="")
+    html = response.content.decode()
+    assert response.status_code == 200 and not Feedback.objects.exists()
+    assert re.search(r'id="id_attachment_helptext">Tệp “anh-so.jpg” bạn đã chọn chưa được gửi: hãy chọn lại tệp '
+                     r"trước khi gửi phản ánh\.", html)
+    response, _ = send(client, agency, capture=django_capture_on_commit_callbacks, content="")  # none chosen
+    assert "chưa được gửi" not in response.content.decode()
+
 def test_only_the_phone_is_enough(client, agency, django_capture_on_commit_callbacks, sms_outbox):
     response, _ = send(client, agency, capture=django_capture_on_commit_callbacks, email="")
     assert response.status_code == 302 and len(sms_outbox()) == 1 and mail.outbox == []
