@@ -131,7 +131,7 @@ class FeedbackLookupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
         error_messages={"required": _("Nhập mã phản ánh.")},
     )
-    contact = forms.CharField(
+    contact = TextField(  # without the invisible characters a paste brings, as the address was stored
         label=_("Số điện thoại hoặc thư điện tử đã khai khi gửi"), max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": _("Nhập số điện thoại hoặc thư điện tử đã khai khi gửi.")},

@@ -148,7 +148,9 @@ def test_a_malformed_tracking_number_is_not_found(client, sent, malformed):
     assert client.get(f"/dich-vu-cong/phan-anh/{malformed}/").status_code == 404
 
 
-@pytest.mark.parametrize("contact", ["0912345678", "0912 345 678", "+84 912 345 678", "MAI@example.VN"])
+@pytest.mark.parametrize("contact", ["0912345678", "0912 345 678", "+84 912 345 678", "MAI@example.VN",
+                                     # pasted with the invisible characters the form to send drops from an address
+                                     "mai@example.vn\u200b", "\ufeffmai@example.vn"])
 def test_the_sender_finds_it_again_with_tracking_number_and_contact(sent, contact):
     other = Client()
     response = other.post(LOOKUP, {"tracking_number": sent.tracking_number.lower(), "contact": contact})
