@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.selectors import person_in_view
+from accounts.selectors import person_in_view, viewing
 from vssid_portal.documents import DocumentsField
 from vssid_portal.files import private_file_response, private_file_url
 from vssid_portal.middleware import handles_upload_limits, upload_limit
@@ -322,7 +322,7 @@ def filing_list(request):
     person = _person(request)
     paged = paginate(filings_of(person=person), request.GET.get("trang"), per_page=FILINGS_PER_PAGE)
     return render(request, "public_services/filing_list.html", {
-        "person": person, "filings": [(filing, filing.procedure) for filing in paged["page"]], **paged,
+        **viewing(request.user, person), "filings": [(filing, filing.procedure) for filing in paged["page"]], **paged,
     })
 
 

@@ -136,3 +136,12 @@ def test_the_page_refusing_a_second_filing_for_a_child_says_whose_records_are_in
     client.post(reverse("accounts:view_as"), {"child": ""})
     submit(owner)
     assert "Đang xem thông tin của" not in client.get("/dich-vu-cong/cap-lai-so-bhxh/").content.decode()
+
+
+def test_the_list_of_a_childs_filings_without_any_says_none_was_filed_for_the_child(client, owner, child):
+    """The parent has filed for himself: "Bạn chưa nộp hồ sơ nào" on his son's empty list is untrue."""
+    submit(owner)
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    html = client.get(reverse("public_services:filings")).content.decode()
+    assert f"Chưa có hồ sơ nào được nộp cho {CHILD}." in html and "Bạn chưa nộp hồ sơ nào." not in html
