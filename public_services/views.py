@@ -66,7 +66,7 @@ _KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 def index(request):
     """The procedures; for a signed-in visitor, why any of them is not open to the person in view."""
     person = person_in_view(request) if request.user.is_authenticated else None
-    return render(request, "public_services/index.html", {"procedures": [
+    return render(request, "public_services/index.html", {**viewing(request.user, person), "procedures": [
         (procedure, procedure.unavailable(person) if person is not None else "")
         for procedure in registry.all_procedures()
     ]})

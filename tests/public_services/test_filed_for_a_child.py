@@ -145,3 +145,12 @@ def test_the_list_of_a_childs_filings_without_any_says_none_was_filed_for_the_ch
     client.post(reverse("accounts:view_as"), {"child": child.pk})
     html = client.get(reverse("public_services:filings")).content.decode()
     assert f"Chưa có hồ sơ nào được nộp cho {CHILD}." in html and "Bạn chưa nộp hồ sơ nào." not in html
+
+
+def test_the_list_of_procedures_says_whose_records_are_in_view(client, owner, child):
+    """Its forms file for the child in view: the list of procedures says so, as the forms do."""
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    assert f"Đang xem thông tin của <strong>{CHILD}</strong>." in client.get("/dich-vu-cong/").content.decode()
+    client.post(reverse("accounts:view_as"), {"child": ""})
+    assert "Đang xem thông tin của" not in client.get("/dich-vu-cong/").content.decode()
