@@ -81,7 +81,7 @@ class AuthorisationForm(ProcedureForm):
                     self.add_error("authorised_id_number", message)
             if self.person is not None and number == self.person.id_number:
                 self.add_error("authorised_id_number",
-                               gettext("Người được ủy quyền phải là người khác, không phải bạn."))
+                               gettext("Người được ủy quyền phải là người khác, không phải người ủy quyền."))
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
         today = timezone.localdate()
         earliest, latest = start_range(today)
@@ -90,7 +90,7 @@ class AuthorisationForm(ProcedureForm):
                            % {"earliest": vn_date(earliest), "latest": vn_date(latest)})
         elif start and end:
             if end < start:
-                self.add_error("valid_to", gettext("Ngày kết thúc phải sau ngày bắt đầu."))
+                self.add_error("valid_to", gettext("Ngày kết thúc không được trước ngày bắt đầu."))
             elif end < today:  # a period over before the filing authorises nothing
                 self.add_error("valid_to", gettext("Ngày kết thúc ủy quyền không được trước ngày hôm nay (%(today)s).")
                                % {"today": vn_date(today)})

@@ -51,7 +51,7 @@ def test_other_scripts_digits_are_not_a_cccd(owner, code, field, overrides):
 def test_the_authorised_person_is_not_the_citizen_in_fullwidth_digits(owner):
     errors = form("UY-QUYEN", owner.person, authorised_birth_date="15/03/1988",
                   authorised_id_number=owner.person.id_number.translate(FULLWIDTH)).errors
-    assert errors["authorised_id_number"] == ["Người được ủy quyền phải là người khác, không phải bạn."]
+    assert errors["authorised_id_number"] == ["Người được ủy quyền phải là người khác, không phải người ủy quyền."]
 
 
 def test_a_fullwidth_authorised_cccd_is_stored_in_ascii_digits(owner):

@@ -88,7 +88,7 @@ def test_valid_answers_are_accepted(owner, code):
     ("UY-QUYEN", lambda: {"valid_to": vn_date(start().replace(year=start().year + 1))}, "valid_to",  # 12 months, a day
      lambda: f"Mỗi lần ủy quyền tối đa 12 tháng: ngày kết thúc muộn nhất là {vn_date(end())}."),
     ("UY-QUYEN", lambda: {"valid_to": vn_date(start() - datetime.timedelta(days=1))}, "valid_to",
-     "Ngày kết thúc phải sau ngày bắt đầu."),
+     "Ngày kết thúc không được trước ngày bắt đầu."),
     ("UY-QUYEN", {"authorised_id_number": "079088012345"}, "authorised_id_number",
      "Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh."),
 ])
