@@ -162,6 +162,11 @@ def portrait_for(*, person) -> str:
             .values_list("portrait", flat=True).first()) or ""
 
 
+def facility_checks_cards(facility) -> bool:
+    """Whether a KCB facility may check BHYT cards: only while it has a BHYT contract."""
+    return facility.bhyt_contract
+
+
 def is_clinic_staff(user) -> bool:
     """A clinic login: attached to a KCB facility and allowed to verify cards."""
     return bool(user.is_authenticated and user.facility_id and user.is_active

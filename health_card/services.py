@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services.notices import person_notify
+from lookup.models import MedicalFacility
 from vssid_portal.cache import forget
 from vssid_portal.text import fold
 
@@ -322,6 +323,12 @@ def _forget_saved_token(sender, instance, **kwargs):
     _forget_token(instance.token_hash)
 
 
+@receiver(post_save, sender=MedicalFacility)
+def _forget_facility_tokens(sender, instance, **kwargs):
+    # The cached token carries its clinic: a contract ended must refuse it at once.
+    forget([_token_cache_key(digest) for digest in instance.bhyt_api_tokens.values_list("token_hash", flat=True)])
+
+
 def api_token_revoke(*, token: FacilityApiToken) -> bool:
     """Revoke a token; False when it was revoked already (nothing changes)."""
     revoked = FacilityApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -335,8 +342,9 @@ def api_token_authenticate(raw: str) -> FacilityApiToken | None:
     digest = token_hash(raw)
     token = cache.get(_token_cache_key(digest))
     if token is None:
-        # token_hash is unique: no ordering wanted (the model's default one would join the facility).
-        token = FacilityApiToken.objects.filter(token_hash=digest, revoked_at__isnull=True).order_by().first()
+        # token_hash is unique: no ordering wanted. The clinic comes with it: whether it may still check cards.
+        token = (FacilityApiToken.objects.filter(token_hash=digest, revoked_at__isnull=True).select_related("facility")
+                 .order_by().first())
         if token is None:
             return None
         cache.set(_token_cache_key(digest), token, TOKEN_CACHE_SECONDS)

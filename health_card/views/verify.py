@@ -40,7 +40,7 @@ from ..keys import published_keys
 from ..models import CardCheck
 from ..qr import Kind, trim
 from ..results import NEWER_CARD_NOTE, UNSIGNED_NOTE
-from ..selectors import is_clinic_staff, replacing_card_number
+from ..selectors import facility_checks_cards, is_clinic_staff, replacing_card_number
 from ..services import api_token_authenticate, card_check
 from .card import photo_url
 
@@ -235,6 +235,9 @@ def _api_verify(request):
         response = _api_error(401, "401", "Thiếu hoặc sai mã truy cập API của cơ sở KCB.")
         response["WWW-Authenticate"] = 'Bearer realm="xac-thuc-the-bhyt"'
         return response
+    if not facility_checks_cards(token.facility):
+        return _api_error(403, "403", f"Cơ sở KCB {token.facility.code} không còn hợp đồng khám chữa bệnh BHYT nên "
+                                      "mã truy cập này không dùng được để xác thực thẻ. Liên hệ cơ quan BHXH.")
     # One count per token, however the caller spells the header ("bearer", extra spaces...).
     usage = get_usage(request, group="health_card.api", key=lambda _group, _request: str(token.pk), rate=API_RATE,
                       increment=True)

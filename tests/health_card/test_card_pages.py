@@ -652,7 +652,8 @@ def test_an_api_check_costs_the_card_and_the_log_row_once_the_token_is_cached(ca
     with CaptureQueriesContext(connection) as first:
         Client().post("/api/xac-thuc/the-bhyt/", data, content_type="application/json", **auth)
     token_sql = [q["sql"] for q in first if 'FROM "health_card_facilityapitoken"' in q["sql"]]
-    assert len(token_sql) == 1 and "JOIN" not in token_sql[0]
+    assert len(token_sql) == 1 and token_sql[0].count("JOIN") == 1  # its clinic: does it still have a contract?
+    assert 'JOIN "lookup_medicalfacility"' in token_sql[0]
     sql = check_queries(Client(), "/api/xac-thuc/the-bhyt/", data, content_type="application/json", **auth)
     assert len(sql) == 2, sql
     card_sql, insert_sql = sql

@@ -1,0 +1,36 @@
+"""A KCB facility whose BHYT contract has ended checks no more cards: its software's API tokens are
+refused with a message that says why, and its staff see the verify page as anyone else does."""
+
+import pytest
+from django.test import Client
+
+from health_card.models import CardCheck
+from health_card.qr import Purpose
+from health_card.services import api_token_create, card_qr
+
+from .card_fixtures import *  # noqa: F401,F403
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/xac-thuc/the-bhyt/"
+
+
+def end_contract(facility):
+    facility.bhyt_contract = False
+    facility.save()
+
+
+def test_the_api_refuses_the_token_of_a_clinic_whose_contract_ended_though_it_was_cached(card, facility):
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    data, auth = {"maQR": card_qr(card, purpose=Purpose.SCREEN)}, {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    client = Client()
+    for _ in range(2):  # the token is read, then cached
+        assert client.post(API, data, content_type="application/json", **auth).status_code == 200
+    end_contract(facility)
+    refused = client.post(API, data, content_type="application/json", **auth)
+    answer = refused.json()
+    assert refused.status_code == 403 and answer["maKetQua"] == "403" and answer["hopLe"] is False
+    assert answer["thongBao"] == (f"Cơ sở KCB {facility.code} không còn hợp đồng khám chữa bệnh BHYT nên mã truy "
+                                  "cập này không dùng được để xác thực thẻ. Liên hệ cơ quan BHXH.")
+    assert "hoTen" not in answer
+    assert CardCheck.objects.count() == 2  # the refused call checked nothing
