@@ -168,9 +168,10 @@ def facility_checks_cards(facility) -> bool:
 
 
 def is_clinic_staff(user) -> bool:
-    """A clinic login: attached to a KCB facility and allowed to verify cards."""
+    """A clinic login: attached to a KCB facility that still has its BHYT contract, and allowed to
+    verify cards."""
     return bool(user.is_authenticated and user.facility_id and user.is_active
-                and user.has_perm("health_card.verify_card"))
+                and user.has_perm("health_card.verify_card") and facility_checks_cards(user.facility))
 
 
 def cards_visible_to(user):

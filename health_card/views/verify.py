@@ -61,6 +61,9 @@ def _render(request, *, scan_form, typed_form, result=None, clinic=False, status
     context = {
         "scan_form": scan_form, "typed_form": typed_form, "clinic": clinic, "result": result,
         "limited_message": limited, "facility": request.user.facility if clinic else None,
+        # Staff of a clinic whose BHYT contract has ended: the page as anyone sees it, and why.
+        "lapsed_facility": (request.user.facility if not clinic and getattr(request.user, "facility_id", None)
+                            and not facility_checks_cards(request.user.facility) else None),
     }
     if result is not None:
         outcome = result.outcome

@@ -34,3 +34,26 @@ def test_the_api_refuses_the_token_of_a_clinic_whose_contract_ended_though_it_wa
                                   "cập này không dùng được để xác thực thẻ. Liên hệ cơ quan BHXH.")
     assert "hoTen" not in answer
     assert CardCheck.objects.count() == 2  # the refused call checked nothing
+
+
+def test_staff_of_a_clinic_whose_contract_ended_see_the_verify_page_as_anyone_and_are_told_why(
+        card, clinic_user, facility):
+    import re
+
+    from .card_fixtures import logged_in
+
+    end_contract(facility)
+    client = logged_in(clinic_user)
+    page = re.sub(r"\s+", " ", client.get("/xac-thuc/the-bhyt/").content.decode())
+    assert (f"Cơ sở KCB {facility.display_code} {facility.name} không còn hợp đồng khám chữa bệnh BHYT: tài khoản "
+            "này chỉ cho biết thẻ hợp lệ hay không, với họ tên đã được che bớt. Liên hệ cơ quan BHXH nếu cơ sở đã "
+            "ký lại hợp đồng.") in page
+    assert "Hoặc nhập thông tin trên thẻ" not in page and "Khi chưa đăng nhập" not in page
+    scanned = re.sub(r"\s+", " ", client.post("/xac-thuc/the-bhyt/", {"cach": "quet",
+                                                                     "ma_qr": card_qr(card, purpose=Purpose.SCREEN)})
+                     .content.decode())
+    assert "Thẻ hợp lệ" in scanned and "NGUYỄN VĂN ĐỨC" not in scanned and "15/03/1988" not in scanned
+    typed = client.post("/xac-thuc/the-bhyt/", {"cach": "nhap", "so_the": "7901234567", "ho_ten": "Nguyễn Văn Đức",
+                                               "ngay_sinh": "15/03/1988"})
+    assert "NGUYỄN VĂN ĐỨC" not in typed.content.decode()
+    assert CardCheck.objects.get().channel == CardCheck.Channel.PUBLIC
