@@ -113,6 +113,8 @@ class FacilityApiTokenAdmin(NotFoundOutsideScope, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "facility":  # a clinic without a BHYT contract checks no card (views.verify)
+            field.queryset = field.queryset.filter(bhyt_contract=True)
         if db_field.name == "facility" and not request.user.is_superuser:
             # The clinics of the officer's province; a staff account without an agency gets none.
             agency = request.user.agency if request.user.agency_id else None

@@ -57,3 +57,20 @@ def test_staff_of_a_clinic_whose_contract_ended_see_the_verify_page_as_anyone_an
                                                "ngay_sinh": "15/03/1988"})
     assert "NGUYỄN VĂN ĐỨC" not in typed.content.decode()
     assert CardCheck.objects.get().channel == CardCheck.Channel.PUBLIC
+
+
+def test_an_officer_makes_no_token_for_a_clinic_whose_contract_ended(facility, other_facility):
+    from health_card.models import FacilityApiToken
+    from tests.accounts.helpers import officer
+
+    from .card_fixtures import logged_in
+
+    end_contract(facility)
+    client = logged_in(officer("canbo079", "079", "Cán bộ BHXH tỉnh"))
+    form = client.get("/quan-tri/health_card/facilityapitoken/add/").context["adminform"].form
+    assert not form.fields["facility"].queryset.filter(pk=facility.pk).exists()
+    assert form.fields["facility"].queryset.filter(pk=other_facility.pk).exists()
+    response = client.post("/quan-tri/health_card/facilityapitoken/add/",
+                           {"facility": facility.pk, "name": "HIS", "nonce": form["nonce"].value()})
+    assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    assert not FacilityApiToken.objects.exists()
