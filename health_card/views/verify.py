@@ -14,7 +14,8 @@
   any other (a focused field would open a phone's keyboard and pass over the skip link).
 - `/api/xac-thuc/the-bhyt/`: POST, `Authorization: Bearer <facility token>`, the answer in the
   field names and codes of the BHXH card-check service; every other method gets its JSON 405 with
-  `Allow: POST`. CSRF-exempt because the token, not a cookie, authenticates it.
+  `Allow: POST`. It reads a JSON object or the scanned string itself; a form post gets a 415. CSRF-exempt
+  because the token, not a cookie, authenticates it.
 - `/.well-known/bhyt-keys.json`: the public keys that verify the QR signatures offline.
 Every check is logged (services.card_check).
 """
@@ -210,6 +211,10 @@ def _api_card_number(text: bytes | str) -> JsonResponse | None:
     return _api_error(400, "205", API_CARD_NUMBER, ketQua="card_number", loi={"maQR": [API_CARD_NUMBER]})
 
 
+# A form post: the API reads JSON or the scanned string itself, and a form read as a scanned string
+# would be answered as an unreadable QR.
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
 # The typed check's fields under the API's names (the answer's "loi" names the field the caller sent).
 API_FIELDS = {"so_the": "maThe", "ho_ten": "hoTen", "ngay_sinh": "ngaySinh"}
 
@@ -252,6 +257,9 @@ def _api_verify(request):
     if _mismatches_used_up(request, caller, API_MISMATCHES):
         return _api_error(429, "429", "Quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ; "
                                       "hãy thử lại sau hoặc liên hệ cơ quan BHXH.")
+    if request.content_type in FORM_CONTENT_TYPES:
+        return _api_error(415, "415", "Gửi một đối tượng JSON (Content-Type: application/json) có maQR, hoặc maThe + "
+                                      "hoTen + ngaySinh (dd/mm/yyyy); hoặc gửi chuỗi mã QR dạng text/plain.")
     if request.content_type == "application/json":
         try:
             body = json.loads(request.body)
