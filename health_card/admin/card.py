@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 
 from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
-from lookup.models import Agency
+from lookup.models import Agency, MedicalFacility
 from lookup.selectors import within_officer_scope
 from vssid_portal.admin import (
     FoldedKeySearch,
@@ -150,6 +150,8 @@ class CardAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
             kwargs["queryset"] = within_officer_scope(Agency.objects.order_by("code"), request.user, field="pk")
         if db_field.name == "person":
             kwargs["queryset"] = persons_visible_to(request.user)
+        if db_field.name == "facility":  # the initial KCB facility: one with a BHYT contract
+            kwargs["queryset"] = MedicalFacility.objects.filter(bhyt_contract=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):

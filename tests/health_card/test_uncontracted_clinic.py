@@ -74,3 +74,25 @@ def test_an_officer_makes_no_token_for_a_clinic_whose_contract_ended(facility, o
                            {"facility": facility.pk, "name": "HIS", "nonce": form["nonce"].value()})
     assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
     assert not FacilityApiToken.objects.exists()
+
+
+def test_an_officer_registers_no_new_card_at_a_clinic_without_a_contract(facility, other_facility):
+    from accounts.models import Person
+    from health_card.models import BeneficiaryGroup, Card
+    from lookup.models import Agency
+    from tests.accounts.helpers import make_person, officer
+
+    from .card_fixtures import logged_in
+
+    person = make_person("7901000011", "Phạm Văn Nam", id_number="079088000011")
+    Person.objects.filter(pk=person.pk).update(agency=Agency.objects.get(code="07901"))
+    end_contract(facility)
+    client = logged_in(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    offered = client.get("/quan-tri/health_card/card/add/").context["adminform"].form.fields["facility"].queryset
+    assert not offered.filter(pk=facility.pk).exists() and offered.filter(pk=other_facility.pk).exists()
+    form = {"person": person.pk, "group": BeneficiaryGroup.objects.get(code="DN").pk,
+            "agency": Agency.objects.get(code="07901").pk, "valid_from": "01/01/2026", "valid_to": "", "living_area": ""}
+    response = client.post("/quan-tri/health_card/card/add/", {**form, "facility": facility.pk})
+    assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    assert not Card.objects.exists()
+    assert client.post("/quan-tri/health_card/card/add/", {**form, "facility": other_facility.pk}).status_code == 302
