@@ -357,6 +357,14 @@ def api_token_authenticate(raw: str) -> FacilityApiToken | None:
     return token
 
 
+def api_token_revoked(raw: str) -> FacilityApiToken | None:
+    """The revoked token whose plain text this is, for its caller to be told so; None for any other."""
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    token = api_token_by_hash(token_hash(raw))
+    return token if token is not None and token.revoked_at is not None else None
+
+
 # --- checks ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from ..models import CardCheck
 from ..qr import Kind, trim
 from ..results import NEWER_CARD_NOTE, UNSIGNED_NOTE
 from ..selectors import facility_checks_cards, is_clinic_staff, replacing_card_number
-from ..services import api_token_authenticate, card_check
+from ..services import api_token_authenticate, api_token_revoked, card_check
 from .card import photo_url
 
 PUBLIC_RATE = "20/m"
@@ -238,9 +238,13 @@ def _api_verify(request):
         return response
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
-    token = api_token_authenticate(raw.strip()) if scheme.lower() == "bearer" else None
+    raw = raw.strip() if scheme.lower() == "bearer" else ""
+    token = api_token_authenticate(raw)
     if token is None:
-        response = _api_error(401, "401", "Thiếu hoặc sai mã truy cập API của cơ sở KCB.")
+        revoked = api_token_revoked(raw)  # told apart for the clinic's IT: its holder knows the token already
+        message = (f"Mã truy cập API này đã bị thu hồi ngày {vn_date(revoked.revoked_at)}. Liên hệ cơ quan BHXH để "
+                   "được cấp mã mới." if revoked else "Thiếu hoặc sai mã truy cập API của cơ sở KCB.")
+        response = _api_error(401, "401", message)
         response["WWW-Authenticate"] = 'Bearer realm="xac-thuc-the-bhyt"'
         return response
     if not facility_checks_cards(token.facility):
