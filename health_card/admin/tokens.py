@@ -92,11 +92,14 @@ class FacilityApiTokenAdmin(NotFoundOutsideScope, admin.ModelAdmin):
             return "—"
         return f"{user.username} – {user.agency}" if user.agency_id else user.username
 
+    # A token's page: what the list shows of it, none of it editable (the token itself is nowhere).
+    shown_fields = ["prefix", "facility", "name", "creator", "created_at", "last_used_at", "revoked_at"]
+
     def get_readonly_fields(self, request, obj=None):
-        return ["facility", "name"] if obj is not None else []
+        return self.shown_fields if obj is not None else []
 
     def get_fields(self, request, obj=None):
-        return self.fields if obj is not None else [*self.fields, "nonce"]
+        return self.shown_fields if obj is not None else [*self.fields, "nonce"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:

@@ -1,0 +1,30 @@
+"""An officer opening a clinic's API token sees what the list shows of it: its first characters,
+who made it and when, its last use and whether (and when) it was revoked."""
+
+import re
+
+import pytest
+
+from health_card.services import api_token_authenticate, api_token_create, api_token_revoke
+from tests.accounts.helpers import officer
+from vssid_portal.templatetags.vn_format import vn_datetime
+
+from .card_fixtures import *  # noqa: F401,F403
+from .card_fixtures import logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_tokens_page_says_who_made_it_when_it_was_last_used_and_revoked(facility):
+    province = officer("canbo079", "079", "Cán bộ BHXH tỉnh")
+    token, raw = api_token_create(facility=facility, name="HIS khoa Khám bệnh", created_by=province)
+    api_token_authenticate(raw)
+    api_token_revoke(token=token)
+    token.refresh_from_db()
+    html = logged_in(province).get(f"/quan-tri/health_card/facilityapitoken/{token.pk}/change/").content.decode()
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    for label, value in (("Phần đầu của mã", token.prefix), ("Người tạo", "canbo079 – [079] BHXH TP. Hồ Chí Minh"),
+                         ("Tạo lúc", vn_datetime(token.created_at)), ("Dùng lần cuối", vn_datetime(token.last_used_at)),
+                         ("Thu hồi lúc", vn_datetime(token.revoked_at))):
+        assert f"{label}: {value}" in page, label
+    assert raw not in html
