@@ -127,12 +127,13 @@ def verify(request):
     return _render(request, scan_form=scan_form, typed_form=typed_form, result=result, clinic=clinic, status=status)
 
 
-def _mismatches_used_up(request, caller: str, rate: str, *, count: bool = False) -> bool:
-    """Whether `caller` (a clinic login or an API token) has used up its answers of a wrong name or
-    birth date; `count` adds the one just given."""
+def _mismatches_used_up(request, caller: str, rate: str, *, count: bool = False) -> dict | None:
+    """The usage (django-ratelimit's, with "time_left") when `caller` (a clinic login or an API
+    token) has used up its answers of a wrong name or birth date, else None; `count` adds the one
+    just given."""
     usage = get_usage(request, group="health_card.verify.mismatch", key=lambda _group, _request: caller, rate=rate,
                       increment=count)
-    return usage is not None and usage["count"] >= usage["limit"]
+    return usage if usage is not None and usage["count"] >= usage["limit"] else None
 
 
 def new_card_number(result) -> str | None:
@@ -258,9 +259,11 @@ def _api_verify(request):
         response["Retry-After"] = str(max(usage["time_left"], 1))
         return response
     caller = f"token-{token.pk}"
-    if _mismatches_used_up(request, caller, API_MISMATCHES):
-        return _api_error(429, "429", "Quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ; "
-                                      "hãy thử lại sau hoặc liên hệ cơ quan BHXH.")
+    if used_up := _mismatches_used_up(request, caller, API_MISMATCHES):
+        response = _api_error(429, "429", "Quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ; "
+                                          "hãy thử lại sau hoặc liên hệ cơ quan BHXH.")
+        response["Retry-After"] = str(max(used_up["time_left"], 1))
+        return response
     if request.content_type in FORM_CONTENT_TYPES:
         return _api_error(415, "415", "Gửi một đối tượng JSON (Content-Type: application/json) có maQR, hoặc maThe + "
                                       "hoTen + ngaySinh (dd/mm/yyyy); hoặc gửi chuỗi mã QR dạng text/plain.")

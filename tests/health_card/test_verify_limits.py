@@ -87,3 +87,20 @@ def test_the_api_answers_three_hundred_wrong_birth_dates_an_hour_per_token(card,
     assert refused.status_code == 429 and "sai họ tên hoặc ngày sinh" in refused.json()["thongBao"]
     assert "hoTen" not in refused.json()
     assert check("15/03/1988", other_raw).json()["maKetQua"] == "000"  # another token of the clinic
+
+
+def test_the_apis_answer_past_its_wrong_guesses_says_when_to_try_again(card, facility, monkeypatch):
+    from health_card.services import api_token_create
+    from health_card.views import verify
+
+    monkeypatch.setattr(verify, "API_MISMATCHES", "2/h")
+    _token, raw = api_token_create(facility=facility, name="HIS")
+
+    def check(birth_date):
+        return Client().post("/api/xac-thuc/the-bhyt/", {"maThe": "7901234567", "hoTen": "Nguyễn Văn Đức",
+                                                          "ngaySinh": birth_date},
+                             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    assert [check(guess(number)).json()["maKetQua"] for number in range(2)] == ["070", "070"]
+    refused = check("15/03/1988")
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 3600
