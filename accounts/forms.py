@@ -12,7 +12,7 @@ from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from lookup.models import Agency, Province, Ward
 from vssid_portal.forms import CodeField, DayMonthYearField, EmailField, NameField, TextField, validate_birth_date
-from vssid_portal.images import SafeImageField
+from vssid_portal.images import LIMITS_HELP, SafeImageField
 from vssid_portal.text import normalize_code
 
 from .models import Registration
@@ -78,6 +78,7 @@ EMAIL_MAX_LENGTH = Registration._meta.get_field("email").max_length
 EMAIL_TOO_LONG = format_lazy(_("Địa chỉ email quá dài: tối đa {max_length} ký tự."), max_length=EMAIL_MAX_LENGTH)
 # The previews are above the form (_photo_previews.html): what was received is seen before the
 # fields that could replace it.
+ID_PHOTO_HELP = format_lazy("{} {}", _("Chụp đủ bốn góc, rõ chữ."), LIMITS_HELP)
 KEPT_PHOTO_HELP = _("Đã nhận ảnh (xem ở trên). Chọn ảnh khác nếu muốn thay.")
 
 
@@ -190,9 +191,9 @@ class PhotosForm(KeptPhotosMixin, forms.Form):
     """Step 2: portrait and both sides of the ID document. A photo already accepted may be kept."""
 
     portrait = SafeImageField(label=_("Ảnh chân dung"),
-                              help_text=_("Ảnh chụp rõ mặt, không đeo kính râm. JPEG, PNG hoặc WebP, tối đa 10 MB."))
-    id_front = SafeImageField(label=_("Ảnh mặt trước giấy tờ"), help_text=_("Chụp đủ bốn góc, rõ chữ."))
-    id_back = SafeImageField(label=_("Ảnh mặt sau giấy tờ"), help_text=_("Chụp đủ bốn góc, rõ chữ."))
+                              help_text=format_lazy("{} {}", _("Ảnh chụp rõ mặt, không đeo kính râm."), LIMITS_HELP))
+    id_front = SafeImageField(label=_("Ảnh mặt trước giấy tờ"), help_text=ID_PHOTO_HELP)
+    id_back = SafeImageField(label=_("Ảnh mặt sau giấy tờ"), help_text=ID_PHOTO_HELP)
 
     def __init__(self, *args, kept=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,9 +240,10 @@ class ChildRegistrationForm(KeptPhotosMixin, forms.Form):
         choices=Registration.Relationship.choices,
         error_messages={"required": _("Chọn quan hệ của bạn với trẻ.")},
     )
-    portrait = SafeImageField(label=_("Ảnh chân dung của trẻ"))
-    id_front = SafeImageField(label=_("Ảnh giấy khai sinh"))
-    id_back = SafeImageField(label=_("Ảnh giấy tờ chứng minh quan hệ (hoặc mặt sau giấy khai sinh)"))
+    portrait = SafeImageField(label=_("Ảnh chân dung của trẻ"), help_text=LIMITS_HELP)
+    id_front = SafeImageField(label=_("Ảnh giấy khai sinh"), help_text=LIMITS_HELP)
+    id_back = SafeImageField(label=_("Ảnh giấy tờ chứng minh quan hệ (hoặc mặt sau giấy khai sinh)"),
+                             help_text=LIMITS_HELP)
     agency = forms.ModelChoiceField(
         label=_("Cơ quan BHXH tiếp nhận"), queryset=Agency.objects.all(), empty_label=_("– Chọn cơ quan BHXH –"),
         error_messages={"required": _("Chọn cơ quan BHXH tiếp nhận."),

@@ -21,6 +21,8 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# What a photo field says it accepts (its hint), from the limits above.
+LIMITS_HELP = format_lazy(_("JPEG, PNG hoặc WebP, tối đa {limit} MB."), limit=MAX_BYTES // (1024 * 1024))
 
 
 @dataclass(frozen=True)
