@@ -235,10 +235,10 @@ def procedure_form(request, slug):
             draft = {"key": posted_key, "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
         if "refresh" in request.POST:
             form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=person,
-                                  kept=draft["uploads"])
+                                  user=request.user, kept=draft["uploads"])
         else:
             _remove_files(request, draft["uploads"])
-            form = _posted(request, procedure, person=person, kept=draft["uploads"])
+            form = _posted(request, procedure, person=person, user=request.user, kept=draft["uploads"])
             valid = form.is_valid()
             _keep_uploads(request, form, draft["uploads"], draft["folder"])
             if valid:
@@ -247,18 +247,18 @@ def procedure_form(request, slug):
             _save_drafts(request)
             if valid:
                 return redirect("public_services:review", slug=procedure.slug)
-            form = _posted(request, procedure, person=person, kept=draft["uploads"])
+            form = _posted(request, procedure, person=person, user=request.user, kept=draft["uploads"])
             form.is_valid()
         drafts[name] = draft
         _save_drafts(request)
     elif draft is not None:  # opened again (back link, menu, language, another tab): what it holds stays
         initial = draft["data"] if draft.get("data") is not None else procedure.initial(person, user=request.user)
-        form = procedure.form(initial=initial, person=person, kept=draft["uploads"])
+        form = procedure.form(initial=initial, person=person, user=request.user, kept=draft["uploads"])
     else:
         draft = {"key": new_idempotency_key(), "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
         drafts[name] = draft
         _save_drafts(request)
-        form = procedure.form(initial=procedure.initial(person, user=request.user), person=person)
+        form = procedure.form(initial=procedure.initial(person, user=request.user), person=person, user=request.user)
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": person, "form": form, "key": draft["key"],
         "previews": _previews(request, procedure, draft["uploads"]), "attached": _attached(request, draft["uploads"]),
@@ -424,9 +424,10 @@ def filing_edit(request, pk):
         removing = {key for key in request.POST.getlist(REMOVE_FILES) if is_several(key) and key in own}
     kept = {key: path for key, path in own.items() if key not in removing} | draft["uploads"]
     if request.method == "POST" and "refresh" in request.POST:
-        form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person, kept=kept)
+        form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person,
+                              user=request.user, kept=kept)
     elif request.method == "POST":
-        form = _posted(request, procedure, person=filing.person, kept=kept)
+        form = _posted(request, procedure, person=filing.person, user=request.user, kept=kept)
         valid = form.is_valid()
         _keep_uploads(request, form, draft["uploads"], draft["folder"], existing=kept)
         kept |= draft["uploads"]  # listed at once, even when another answer is refused
@@ -453,7 +454,7 @@ def filing_edit(request, pk):
                 messages.success(request, gettext("Đã nộp lại hồ sơ %(number)s.") % {"number": filing.tracking_number})
                 return redirect("public_services:filing", pk=filing.pk)
     else:
-        form = procedure.form(initial=filing.data, person=filing.person, kept=kept)
+        form = procedure.form(initial=filing.data, person=filing.person, user=request.user, kept=kept)
     return _edit_page(request, form, filing, draft, own, removing)
 
 
@@ -491,13 +492,15 @@ def _not_returned(request, filing: Filing, form=None):
     procedure = filing.procedure
     if form is None:
         own = {document.field: document.file.name for document in filing.documents.all()}
-        form = procedure.form(request.POST, person=filing.person, kept=own, upload_limit=upload_limit(request))
+        form = procedure.form(request.POST, person=filing.person, user=request.user, kept=own,
+                              upload_limit=upload_limit(request))
     ended = filing.status in {Filing.Status.REJECTED, Filing.Status.WITHDRAWN}
     if not ended and form.is_valid() and form_to_data(form) == filing.data:
         return redirect("public_services:filing", pk=filing.pk)
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": filing.person, "filing": filing, "not_sent": True,
-        "form": procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person),
+        "form": procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person,
+                               user=request.user),
         "multipart": bool(procedure.upload_fields), "action": request.path,
     }, status=409)
 

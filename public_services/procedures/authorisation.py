@@ -69,6 +69,8 @@ class AuthorisationForm(ProcedureForm):
         super().__init__(*args, **kwargs)
         if self.person is not None:  # the benefits the person has to receive; a stored filing reads any
             self.fields["benefit"].choices = benefits_to_collect(self.person)
+        if self.for_another:  # a parent filing for a child: the child gives the authorisation
+            self.fields["relationship"].label = format_lazy(_("Quan hệ với {name}"), name=self.person.full_name)
 
     def clean(self):
         cleaned = super().clean()

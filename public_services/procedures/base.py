@@ -35,11 +35,15 @@ class ProcedureForm(forms.Form):
     total size; the files of a post that passed are in `accepted` even when another was refused.
 
     `upload_limit` names the limit a post went over (vssid_portal.middleware.upload_limit): it came
-    without files and without the answers after the cut, and the form says so, so it never passes."""
+    without files and without the answers after the cut, and the form says so, so it never passes.
 
-    def __init__(self, *args, person, kept=(), upload_limit="", **kwargs):
+    `user` is who fills it in: `for_another` when that is not `person` (a parent filing for a child),
+    for a label that would otherwise say "bạn" of the person in view."""
+
+    def __init__(self, *args, person, user=None, kept=(), upload_limit="", **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
+        self.for_another = person is not None and user is not None and user.person_id != person.pk
         self.upload_limit = upload_limit
         self.kept_paths = dict(kept) if isinstance(kept, dict) else {}
         self.kept = set(kept)

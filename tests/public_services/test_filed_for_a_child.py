@@ -154,3 +154,27 @@ def test_the_list_of_procedures_says_whose_records_are_in_view(client, owner, ch
     assert f"Đang xem thông tin của <strong>{CHILD}</strong>." in client.get("/dich-vu-cong/").content.decode()
     client.post(reverse("accounts:view_as"), {"child": ""})
     assert "Đang xem thông tin của" not in client.get("/dich-vu-cong/").content.decode()
+
+
+def test_the_authorisation_asks_the_relationship_to_the_child_not_to_the_parent(client, owner, child):
+    """The person giving the authorisation is the child whose records are in view: "Quan hệ với bạn"
+    would ask how the authorised person is related to the parent filling in the form."""
+    from django.conf import settings
+
+    from tests.public_services.helpers import answers
+
+    monthly_allowance(child)
+    url = f"/dich-vu-cong/{registry.get('UY-QUYEN').slug}/"
+    client.force_login(owner)
+    assert "<legend>Quan hệ với bạn</legend>" in client.get(url).content.decode()  # one's own filing
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    html = client.get(url).content.decode()
+    assert f"<legend>Quan hệ với {CHILD}</legend>" in html and "Quan hệ với bạn" not in html
+    key = client.get(url).context["key"]
+    refused = client.post(url, {**answers("UY-QUYEN", relationship=""), "idempotency_key": key}).content.decode()
+    assert f"<legend>Quan hệ với {CHILD}</legend>" in refused and "Quan hệ với bạn" not in refused
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert f"<legend>Relationship to {CHILD}</legend>" in client.get(url).content.decode()
+    # The declaration names the relationship to the one giving the authorisation, the child, as for oneself.
+    text = squash(" ".join(pages(declaration(owner, "UY-QUYEN", person=child))))
+    assert squash("Quan hệ với người ủy quyền Vợ/chồng") in text and "bạn" not in text
