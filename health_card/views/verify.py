@@ -39,7 +39,7 @@ from vssid_portal.text import mask_name
 from ..forms import ScanForm, TypedForm, card_number_in
 from ..keys import published_keys
 from ..models import CardCheck
-from ..qr import Kind, trim
+from ..qr import MAX_LENGTH, Kind, trim
 from ..results import NEWER_CARD_NOTE, UNSIGNED_NOTE
 from ..selectors import facility_checks_cards, is_clinic_staff, replacing_card_number
 from ..services import api_token_authenticate, api_token_revoked, card_check
@@ -199,14 +199,18 @@ def _api_error(status: int, code: str, message: str, **extra) -> JsonResponse:
 # ngaySinh, as the verify page's scan field tells staff (forms.ScanForm.CARD_NUMBER).
 API_CARD_NUMBER = ("maQR chứa mã thẻ, không phải chuỗi mã QR trên thẻ. Thẻ được đối chiếu theo mã thẻ, họ tên và "
                    "ngày sinh: gửi mã thẻ ở maThe cùng hoTen và ngaySinh (dd/mm/yyyy).")
+# Longer than any card's QR, as the verify page's scan field says ("Chuỗi quá dài"): nothing to scan
+# again, and nothing is checked or logged.
+API_TOO_LONG = f"Chuỗi mã QR quá dài (tối đa {MAX_LENGTH} ký tự): đây không phải chuỗi mã QR trên thẻ BHYT."
 
 
-def _api_card_number(text: bytes | str) -> JsonResponse | None:
+def _api_not_a_qr(text: bytes | str) -> JsonResponse | None:
+    """The refusal of a maQR (or raw body) that cannot be a card's QR string: one too long, or a card
+    number; None for one to check."""
     if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+        text = text.decode("utf-8", "replace")  # a card number is ASCII: undecodable bytes are none
+    if len(trim(text)) > MAX_LENGTH:
+        return _api_error(400, "205", API_TOO_LONG, ketQua="too_long", loi={"maQR": [API_TOO_LONG]})
     if not card_number_in(text):
         return None
     return _api_error(400, "205", API_CARD_NUMBER, ketQua="card_number", loi={"maQR": [API_CARD_NUMBER]})
@@ -277,7 +281,7 @@ def _api_verify(request):
         if any(not isinstance(body[name], str) for name in ("maQR", "maThe", "hoTen", "ngaySinh") if name in body):
             return _api_error(400, "205", "Các trường maQR, maThe, hoTen, ngaySinh phải là chuỗi ký tự.")
         if trim(body.get("maQR", "")):  # an empty maQR beside typed fields: the typed fields
-            if refusal := _api_card_number(body["maQR"]):
+            if refusal := _api_not_a_qr(body["maQR"]):
                 return refusal
             result = card_check(channel=CardCheck.Channel.API, token=token, payload=body["maQR"])
         else:
@@ -293,7 +297,7 @@ def _api_verify(request):
         # Nothing scanned (spaces, a byte order mark): a request to correct, not an unreadable QR to log.
         if not trim(request.body.decode("utf-8", "replace")):
             return _api_error(400, "205", "Cần maQR, hoặc maThe + hoTen + ngaySinh (dd/mm/yyyy).")
-        if refusal := _api_card_number(request.body):
+        if refusal := _api_not_a_qr(request.body):
             return refusal
         result = card_check(channel=CardCheck.Channel.API, token=token, payload=request.body)
     if result.wrong_guess:

@@ -345,6 +345,26 @@ def test_the_api_answers_a_card_number_sent_as_the_qr_string_as_a_number_not_an_
     assert malformed["ketQua"] == "truncated"  # a string that is no number is still read as a QR
 
 
+def test_the_api_answers_a_qr_string_too_long_for_a_card_as_too_long_not_an_unreadable_qr(card, facility):
+    """As the verify page says "Chuỗi quá dài" and checks nothing: no "scan again" for a string no
+    card's QR can be, and no check logged. A card's own QR, even with a scanner's spaces, is checked."""
+    from health_card.qr import MAX_LENGTH
+
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    url, auth = "/api/xac-thuc/the-bhyt/", {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    too_long = "x" * (MAX_LENGTH + 1)
+    for response in (Client().post(url, {"maQR": too_long}, content_type="application/json", **auth),
+                     Client().post(url, too_long, content_type="text/plain", **auth)):
+        answer = response.json()
+        assert response.status_code == 400 and answer["maKetQua"] == "205" and answer["hopLe"] is False
+        assert f"Chuỗi mã QR quá dài (tối đa {MAX_LENGTH} ký tự)" in answer["thongBao"]
+        assert "quét lại" not in answer["thongBao"].lower() and answer["loi"] == {"maQR": [answer["thongBao"]]}
+    assert not CardCheck.objects.exists()
+    scanned = Client().post(url, {"maQR": f"  {card_qr(card, purpose=Purpose.SCREEN)}\n"},
+                            content_type="application/json", **auth)
+    assert scanned.status_code == 200 and scanned.json()["hopLe"] is True
+
+
 def test_public_result_is_masked_and_offers_no_typed_check(card):
     page = text(Client().post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}))
     assert "Thẻ hợp lệ" in page and "NGUYỄN V*** Đ" in page
