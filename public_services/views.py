@@ -304,7 +304,8 @@ def review(request, slug):
             or procedure.unavailable(person)):
         return redirect("public_services:form", slug=procedure.slug)
     return render(request, "public_services/review.html", {
-        "procedure": procedure, "person": person, "rows": procedure.rows(draft["data"]), "key": draft["key"],
+        "procedure": procedure, "person": person, "key": draft["key"],
+        "rows": procedure.rows(draft["data"], person=person, user=request.user),
         "previews": _previews(request, procedure, draft["uploads"]), "attached": _attached(request, draft["uploads"]),
     })
 
@@ -353,7 +354,9 @@ def filing_status(request, pk):
         pdf_url = private_file_url(filing.declaration_pdf.name, user=request.user,
                                    filename=filing.declaration_filename, back=request.path)
     return render(request, "public_services/filing_status.html", {
-        "filing": filing, "procedure": procedure, "rows": procedure.rows(filing.data), "next_step": filing_next_step(filing),
+        "filing": filing, "procedure": procedure,
+        "rows": procedure.rows(filing.data, person=filing.person, user=request.user),
+        "next_step": filing_next_step(filing),
         "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
         "pdf_url": pdf_url, "earlier_submitted_at": earlier_submitted_at, "resubmit_refused": resubmit_refused(filing),
         **_pdf_state(filing),

@@ -69,8 +69,10 @@ class AuthorisationForm(ProcedureForm):
         super().__init__(*args, **kwargs)
         if self.person is not None:  # the benefits the person has to receive; a stored filing reads any
             self.fields["benefit"].choices = benefits_to_collect(self.person)
-        if self.for_another:  # a parent filing for a child: the child gives the authorisation
-            self.fields["relationship"].label = format_lazy(_("Quan hệ với {name}"), name=self.person.full_name)
+
+    def filled_in_for(self, person):
+        # The child in view gives the authorisation, not the parent filling it in.
+        self.fields["relationship"].label = format_lazy(_("Quan hệ với {name}"), name=person.full_name)
 
     def clean(self):
         cleaned = super().clean()

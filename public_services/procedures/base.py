@@ -37,13 +37,14 @@ class ProcedureForm(forms.Form):
     `upload_limit` names the limit a post went over (vssid_portal.middleware.upload_limit): it came
     without files and without the answers after the cut, and the form says so, so it never passes.
 
-    `user` is who fills it in: `for_another` when that is not `person` (a parent filing for a child),
-    for a label that would otherwise say "bạn" of the person in view."""
+    `user` is who fills it in: when that is not `person` (a parent filing for a child), the form's
+    labels are worded for that (`filled_in_for`)."""
 
     def __init__(self, *args, person, user=None, kept=(), upload_limit="", **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        self.for_another = person is not None and user is not None and user.person_id != person.pk
+        if filled_in_for_another(person, user):
+            self.filled_in_for(person)
         self.upload_limit = upload_limit
         self.kept_paths = dict(kept) if isinstance(kept, dict) else {}
         self.kept = set(kept)
@@ -90,11 +91,20 @@ class ProcedureForm(forms.Form):
         if problems:
             self.add_error(name, problems)
 
+    def filled_in_for(self, person) -> None:
+        """Word the labels for someone filling the form in for `person` (a parent for a child in view):
+        a label saying "bạn" of the person giving the answers names `person` instead."""
+
     def require(self, cleaned: dict, names, message=_("Mục này là bắt buộc.")) -> None:
         """Each of `names` left empty gets `message` (one text, or a dict of texts by field name)."""
         for name in names:
             if cleaned.get(name) in (None, "", [], ()) and name not in self.errors:
                 self.add_error(name, message[name] if isinstance(message, dict) else message)
+
+
+def filled_in_for_another(person, user) -> bool:
+    """`user` fills in (or reads) a form about `person` who is not them: a parent and a child in view."""
+    return person is not None and user is not None and user.person_id != person.pk
 
 
 class Row(tuple):
@@ -299,12 +309,15 @@ class Procedure:
     def form(self, *args, person, kept=(), **kwargs) -> ProcedureForm:
         return self.form_class(*args, person=person, kept=kept, **kwargs)
 
-    def rows(self, data: dict) -> list[Row]:
+    def rows(self, data: dict, *, person=None, user=None) -> list[Row]:
         """The answers as (label, value) rows for the review page, the status page and the PDF, in
         the active language (the PDF's are made under Vietnamese: services._declaration_rendered).
         Each value is read through its own field again; a value that no longer parses is shown
-        as stored. Each row also carries the declaration's wording of the answer (`pdf_wording`)."""
+        as stored. Each row also carries the declaration's wording of the answer (`pdf_wording`).
+        The labels are worded for `user` reading the answers about `person`, as the form was."""
         form = self.form_class(person=None)
+        if filled_in_for_another(person, user):
+            form.filled_in_for(person)
         answers = []
         for name, field in form.fields.items():
             if isinstance(field, forms.FileField) or name not in data:

@@ -160,7 +160,10 @@ def test_the_authorisation_asks_the_relationship_to_the_child_not_to_the_parent(
     """The person giving the authorisation is the child whose records are in view: "Quan hệ với bạn"
     would ask how the authorised person is related to the parent filling in the form."""
     from django.conf import settings
+    from django.core.files.storage import default_storage
 
+    from public_services.models import Filing
+    from public_services.services import filing_build_declaration
     from tests.public_services.helpers import answers
 
     monthly_allowance(child)
@@ -175,6 +178,15 @@ def test_the_authorisation_asks_the_relationship_to_the_child_not_to_the_parent(
     assert f"<legend>Quan hệ với {CHILD}</legend>" in refused and "Quan hệ với bạn" not in refused
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert f"<legend>Relationship to {CHILD}</legend>" in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    # The review page and the status page read the answer as the form asked it.
+    assert client.post(url, {**answers("UY-QUYEN"), "idempotency_key": key}).status_code == 302
+    review = client.get(f"{url}xem-lai/").content.decode()
+    assert f"<dt>Quan hệ với {CHILD}</dt>" in review and "Quan hệ với bạn" not in review
+    status = client.post(f"{url}xem-lai/", {"idempotency_key": key}, follow=True).content.decode()
+    assert f"<dt>Quan hệ với {CHILD}</dt>" in status and "Quan hệ với bạn" not in status
     # The declaration names the relationship to the one giving the authorisation, the child, as for oneself.
-    text = squash(" ".join(pages(declaration(owner, "UY-QUYEN", person=child))))
+    filing = filing_build_declaration(filing_id=Filing.objects.get(person=child).pk)
+    with default_storage.open(filing.declaration_pdf.name, "rb") as handle:
+        text = squash(" ".join(pages(handle.read())))
     assert squash("Quan hệ với người ủy quyền Vợ/chồng") in text and "bạn" not in text
