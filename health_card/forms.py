@@ -11,14 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from vssid_portal.forms import CodeField, DateOrYearField, TextField
 from vssid_portal.text import normalize_code
 
-from .qr import trim
+from .qr import MAX_LENGTH, trim
 
 
 class ScanForm(forms.Form):
     """What a camera or a handheld scanner read (the scanner types it and presses Enter)."""
 
     ma_qr = forms.CharField(
-        label=_("Chuỗi mã QR trên thẻ"), max_length=2000, strip=False,
+        label=_("Chuỗi mã QR trên thẻ"), max_length=MAX_LENGTH, strip=False,
         help_text=_("Đặt con trỏ vào ô này rồi quét mã QR bằng máy quét cầm tay, hoặc dán chuỗi đã quét."),
         error_messages={"required": _("Quét hoặc dán chuỗi mã QR trên thẻ BHYT."),
                         "max_length": _("Chuỗi quá dài: đây không phải mã QR thẻ BHYT.")},

@@ -8,6 +8,7 @@ reissues the card (health_card.services.reissue_card, as the BHYT-CL procedure d
 """
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
@@ -16,7 +17,7 @@ from accounts.validators import CCCD_INVALID, IdType, validate_id_document
 from health_card.selectors import card_in_use
 from health_card.services import CardWouldBeExpired, card_expire, reissue_card
 from vssid_portal.forms import CodeField, DayMonthYearField, NameField, validate_birth_date
-from vssid_portal.images import SafeImageField
+from vssid_portal.images import LIMITS_HELP, SafeImageField
 from vssid_portal.text import fold
 
 from .base import Procedure
@@ -28,8 +29,8 @@ CHANGES = [("full_name", _("Họ và tên")), ("birth_date", _("Ngày sinh")), (
 # What the BHYT card prints and its QR carries (fields 1–3), as its reissue reason names it; the
 # CCCD is not on the card.
 ON_THE_CARD = {"full_name": "họ tên", "birth_date": "ngày sinh", "sex": "giới tính"}
-EVIDENCE_HELP = _("Ảnh chụp giấy tờ chứng minh thay đổi (giấy khai sinh, CCCD, quyết định …). "
-                  "JPEG, PNG hoặc WebP, tối đa 10 MB.")
+EVIDENCE_HELP = format_lazy("{} {}", _("Ảnh chụp giấy tờ chứng minh thay đổi (giấy khai sinh, CCCD, quyết định …)."),
+                            LIMITS_HELP)
 
 
 class BookChangeForm(DeliveryForm):
