@@ -157,7 +157,8 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
 
     @admin.display(description="nội dung")
     def content(self, obj):
-        return self._table(obj.procedure.rows(obj.data))
+        # The declaration's wording of each label ("Quan hệ với người ủy quyền", not the form's "với bạn").
+        return self._table((row.pdf_label or row.label, row.value) for row in obj.procedure.rows(obj.data))
 
     def _table(self, rows):
         body = format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows)

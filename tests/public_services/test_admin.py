@@ -274,3 +274,12 @@ def test_the_procedure_filter_names_each_procedure_and_reads_no_filing_to_offer_
     with CaptureQueriesContext(connection) as queries:
         client.get(QUEUE)
     assert not [query for query in queries if "DISTINCT" in query["sql"] and "procedure_code" in query["sql"]]
+
+
+def test_an_officer_reads_the_answers_in_the_declarations_words_not_the_citizens_form(owner, district_officer):
+    """The form asks the citizen "Quan hệ với bạn" and "Thư điện tử (không bắt buộc)"; the officer
+    reads the answer as the declaration prints it, about the person giving the authorisation."""
+    filing = submit(owner, "UY-QUYEN")
+    html = logged(district_officer).get(f"{QUEUE}{filing.pk}/change/").content.decode()
+    assert '<th scope="row">Quan hệ với người ủy quyền</th><td>Vợ/chồng</td>' in html
+    assert "Quan hệ với bạn" not in html and "(không bắt buộc)" not in html
