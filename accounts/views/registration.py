@@ -260,6 +260,7 @@ def agency(request):
         state["submission_key"] = new_submission_key()
         _store(request, state)
     query = request.GET.get("q", "").strip()[:100]
+    status = 200
     declaration = _declaration(state["declaration"])
     # Without words, the agencies of the declared province; with words, those they find anywhere.
     found = agencies_lookup(province=None if query else declaration["province"], query=query)
@@ -274,6 +275,7 @@ def agency(request):
         | limited(request, group="registration-submit-phone", rate="3/h", key=lambda g, r: declared["phone"])
     ):
         form.add_error(None, TOO_MANY)
+        status = 429
     elif request.method == "POST" and form.is_valid():
         try:
             registration = registration_submit(
@@ -296,6 +298,7 @@ def agency(request):
         "accounts/registration/agency.html",
         {"form": form, "agencies": choices, "more_found": more_found, "listed": AGENCIES_LISTED, "query": query, "step": 3,
          "declaration": declaration, "submission_key": state["submission_key"]},
+        status=status,
     )
 
 
