@@ -167,6 +167,13 @@ def facility_checks_cards(facility) -> bool:
     return facility.bhyt_contract
 
 
+def lapsed_facility(user):
+    """The KCB facility of a login whose BHYT contract has ended (its staff check cards as anyone
+    does), else None."""
+    facility = user.facility if getattr(user, "facility_id", None) else None
+    return facility if facility is not None and not facility_checks_cards(facility) else None
+
+
 def is_clinic_staff(user) -> bool:
     """A clinic login: attached to a KCB facility that still has its BHYT contract, and allowed to
     verify cards."""

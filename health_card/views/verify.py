@@ -41,7 +41,7 @@ from ..keys import published_keys
 from ..models import CardCheck
 from ..qr import MAX_LENGTH, Kind, trim
 from ..results import NEWER_CARD_NOTE, UNSIGNED_NOTE
-from ..selectors import facility_checks_cards, is_clinic_staff, replacing_card_number
+from ..selectors import facility_checks_cards, is_clinic_staff, lapsed_facility, replacing_card_number
 from ..services import api_token_authenticate, api_token_revoked, card_check
 from .card import photo_url
 
@@ -63,8 +63,7 @@ def _render(request, *, scan_form, typed_form, result=None, clinic=False, status
         "scan_form": scan_form, "typed_form": typed_form, "clinic": clinic, "result": result,
         "limited_message": limited, "facility": request.user.facility if clinic else None,
         # Staff of a clinic whose BHYT contract has ended: the page as anyone sees it, and why.
-        "lapsed_facility": (request.user.facility if not clinic and getattr(request.user, "facility_id", None)
-                            and not facility_checks_cards(request.user.facility) else None),
+        "lapsed_facility": None if clinic else lapsed_facility(request.user),
     }
     if result is not None:
         outcome = result.outcome
