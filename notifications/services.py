@@ -18,7 +18,7 @@ from vssid_portal.jobs import attempt_begun, dispatch
 
 from .models import Message
 from .selectors import unread_cache_key
-from .sms import SmsDeliveryError, get_sms_backend
+from .sms import SmsDeliveryError, SmsRejected, get_sms_backend
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def message_deliver(*, message_id: int) -> tuple[Message, bool]:
         except Exception as exc:  # every failure is an attempt, or a message could be resent for ever
             if not isinstance(exc, (SmsDeliveryError, smtplib.SMTPException, OSError)):
                 logger.error("message %s: unexpected delivery failure", message.pk, exc_info=True)
-            if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            if isinstance(exc, SmsRejected) or message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
                 _give_up(message, str(exc))
                 return message, False
             message.last_error = str(exc)[:2000]

@@ -1,4 +1,5 @@
-"""SMS backends. `SMS_BACKEND` names one; each raises SmsDeliveryError on a failure worth retrying."""
+"""SMS backends. `SMS_BACKEND` names one; each raises SmsDeliveryError on a failure worth retrying
+and SmsRejected when the gateway refuses the message itself."""
 
 import http.client
 import json
@@ -15,6 +16,16 @@ logger = logging.getLogger(__name__)
 
 class SmsDeliveryError(Exception):
     """The message did not reach the gateway; the delivery task retries it."""
+
+
+class SmsRejected(SmsDeliveryError):
+    """The gateway refused the message itself (a number it cannot reach, a text it cannot send):
+    sending it again cannot succeed, so the delivery gives up at once."""
+
+
+# Answers about the message itself. Others (401/403 a wrong token, 404 a wrong URL, 408/429, 5xx)
+# are about the portal's set-up or the gateway's state and are worth retrying.
+REJECTING_STATUSES = frozenset({400, 413, 422})
 
 
 class ConsoleSmsBackend:
@@ -59,7 +70,8 @@ class HttpGatewaySmsBackend:
             with urllib.request.urlopen(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:
                 status = response.status
         except urllib.error.HTTPError as exc:
-            raise SmsDeliveryError(f"gateway answered HTTP {exc.code}") from exc
+            error = SmsRejected if exc.code in REJECTING_STATUSES else SmsDeliveryError
+            raise error(f"gateway answered HTTP {exc.code}") from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise SmsDeliveryError(f"gateway unreachable: {exc}") from exc
         except http.client.HTTPException as exc:  # an answer that is not HTTP (a broken gateway or proxy)

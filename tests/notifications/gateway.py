@@ -9,14 +9,15 @@ HANG_LIMIT = 60  # seconds a hung request waits for release() at most
 
 class FakeGateway:
     """Listens on 127.0.0.1; `fail_next` requests answer 500, `fail_every` fails every n-th,
-    `fail_first_try` fails the first request for each message id. After `hang()` requests get no
+    `fail_first_try` fails the first request for each message id; a failure answers `fail_status`. After `hang()` requests get no
     answer until `release()`, then a 504: a hung request is never an accepted message."""
 
-    def __init__(self, fail_next=0, fail_every=0, fail_first_try=False):
+    def __init__(self, fail_next=0, fail_every=0, fail_first_try=False, fail_status=500):
         self.requests = []
         self.fail_next = fail_next
         self.fail_every = fail_every
         self.fail_first_try = fail_first_try
+        self.fail_status = fail_status
         self.hanging = 0  # requests waiting for release() right now
         self.lock = threading.Lock()
         self._released = threading.Event()
@@ -37,7 +38,7 @@ class FakeGateway:
                             or (gateway.fail_first_try and first_try))
                     if gateway.fail_next > 0:
                         gateway.fail_next -= 1
-                    status = 500 if fail else 202
+                    status = gateway.fail_status if fail else 202
                     gateway.requests.append({"headers": dict(self.headers), "body": body, "status": status})
                 self._answer(status)
 
