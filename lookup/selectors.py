@@ -8,6 +8,8 @@ PostgreSQL the `LIKE 'word%' OR LIKE '% word%' OR LIKE '%(word%'` this makes is 
 trigram GIN indexes of migration 0002; SQLite scans the same column. The rows that hold the query as whole words come
 first ("Quận 1" finds BHXH Quận 1 before Quận 10 and Quảng Ninh), then those where it begins a
 word, then those holding its words apart, each group in the lookup's own order.
+Common abbreviations find what they stand for, and the reverse: "tp hcm" and "thành phố hồ chí
+minh" both find "TP. Hồ Chí Minh", "bv" finds "Bệnh viện" (ABBREVIATIONS).
 Each function returns a queryset with its foreign keys joined, so a page of results costs the
 same number of queries whatever its size.
 """
@@ -59,13 +61,55 @@ def within_officer_scope(queryset: QuerySet, user, field: str = "agency_id") -> 
 WORD_OPENERS = (" ", "(", ".")
 
 
-def words_begin_words(words: list[str]) -> Q:
-    """The rows whose folded `search_key` has, for each of `words`, a word that begins with it."""
-    condition = Q()
+# The abbreviations people type for words the reference data writes out (folded): a word that is
+# one also finds what it stands for ("bv cho ray" finds Bệnh viện Chợ Rẫy, "tp hcm" TP. Hồ Chí Minh).
+ABBREVIATIONS = {
+    "tp": ("thanh pho",),
+    "hcm": ("ho chi minh",),
+    "tphcm": ("tp. ho chi minh", "thanh pho ho chi minh", "tp.hcm"),
+    "hn": ("ha noi",),
+    "bv": ("benh vien",),
+    "bvdk": ("benh vien da khoa",),
+    "dk": ("da khoa",),
+    "pk": ("phong kham",),
+    "pkdk": ("phong kham da khoa",),
+    "tyt": ("tram y te",),
+    "ttyt": ("trung tam y te",),
+    "tx": ("thi xa",),
+    "tt": ("thi tran",),
+}
+
+
+_WRITTEN_OUT = sorted(((tuple(written.split()), short) for short, (written, *_) in ABBREVIATIONS.items()
+                       if " " in written), key=lambda pair: -len(pair[0]))
+
+
+def _as_abbreviations(words: list[str]) -> list[str]:
+    """The words with "tp.hcm" (abbreviations joined by full stops) read as "tp" and "hcm", and
+    words written out read as their abbreviation ("thanh pho" as "tp"), which finds either form."""
+    spelled = []
     for word in words:
-        starts = Q(search_key__startswith=word)
-        for opener in WORD_OPENERS:
-            starts |= Q(search_key__contains=opener + word)
+        parts = word.split(".")
+        spelled.extend(parts if len(parts) > 1 and all(part in ABBREVIATIONS for part in parts) else [word])
+    short, at = [], 0
+    while at < len(spelled):
+        found = next(((written, abbreviation) for written, abbreviation in _WRITTEN_OUT
+                      if tuple(spelled[at:at + len(written)]) == written), None)
+        short.append(found[1] if found else spelled[at])
+        at += len(found[0]) if found else 1
+    return short
+
+
+def words_begin_words(words: list[str]) -> Q:
+    """The rows whose folded `search_key` has, for each of `words`, a word that begins with it, or
+    for an abbreviation, the words it stands for (ABBREVIATIONS)."""
+    condition = Q()
+    for word in _as_abbreviations(words):
+        starts = Q()
+        for written in (word, *ABBREVIATIONS.get(word, ())):
+            starts |= Q(search_key__startswith=written)
+            for opener in WORD_OPENERS:
+                starts |= Q(search_key__contains=opener + written)
         condition &= starts
     return condition
 

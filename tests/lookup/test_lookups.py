@@ -405,6 +405,23 @@ def test_a_word_after_an_opening_bracket_or_a_full_stop_is_found(client, referen
     assert {"Bệnh viện Đại học Y Dược TP.HCM", "Bệnh viện Ung Bướu TP.HCM"} <= set(headings(html(client, FACILITIES, q="hcm")))
 
 
+@pytest.mark.parametrize("query", ["tp hcm", "TP.HCM", "tphcm", "hcm", "thành phố hồ chí minh"])
+def test_ho_chi_minh_city_is_found_as_people_abbreviate_it(query, reference_data):
+    """The data writes "TP. Hồ Chí Minh"; people type "tp hcm", "TP.HCM" or "tphcm"."""
+    found = {agency.code for agency in selectors.agencies_lookup(query=query)}
+    in_hcm = set(Agency.objects.filter(address__contains="Hồ Chí Minh").values_list("code", flat=True))
+    assert "079" in found and in_hcm <= found
+
+
+def test_a_hospital_is_found_by_the_abbreviations_of_its_kind(client, reference_data):
+    assert "Bệnh viện Đa khoa Đức Giang" in headings(html(client, FACILITIES, q="bv đức giang"))
+    assert "Bệnh viện Đa khoa Đức Giang" in headings(html(client, FACILITIES, q="BVĐK Đức Giang"))
+    assert "Bệnh viện Đa khoa Hà Đông" in headings(html(client, FACILITIES, q="bv hà đông hn"))
+    assert count(html(client, FACILITIES, q="bv")) == MedicalFacility.objects.filter(
+        bhyt_contract=True, name__istartswith="Bệnh viện").count()
+    assert count(html(client, FACILITIES, q="benh vien")) == count(html(client, FACILITIES, q="bv"))
+
+
 def test_the_selectors_search_the_folded_key_on_this_database(rows):
     """The SQL the selector sends: a plain LIKE on the folded column (served by the trigram index
     on PostgreSQL, a scan on SQLite), never a database-specific unaccent() or ILIKE."""
