@@ -128,9 +128,9 @@ def verify_base_for(request) -> str:
 
 # --- Reads -----------------------------------------------------------------------------------
 
-def statements_of(*, person, limit: int = 20):
-    """The person's latest statements, newest first: the list on the statements page."""
-    return Statement.objects.filter(person=person).order_by("-created_at")[:limit]
+def statements_of(*, person):
+    """The person's statements, newest first: the list on the statements page, paged there."""
+    return Statement.objects.filter(person=person).order_by("-created_at", "-pk")
 
 
 def statements_visible_to(user):

@@ -25,6 +25,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import person_in_view
 from vssid_portal.files import private_file_url
+from vssid_portal.paging import paginate
 from vssid_portal.text import mask_name
 
 from ..models import Statement
@@ -48,6 +49,7 @@ from ..services.statements import (
 POLL_SECONDS = 5
 VERIFY_RATE = "30/m"
 REQUEST_RATE = "10/h"
+STATEMENTS_PER_PAGE = 20
 VERIFY_INPUT_MAX = 40  # the form's maxlength
 RATE_LIMITED = _("Bạn đã tra cứu quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 REQUEST_LIMITED = _("Bạn đã yêu cầu quá nhiều bản xác nhận trong một giờ. "
@@ -119,10 +121,10 @@ def statement_list(request):
             statement = statement_request(person=person, requested_by=request.user,
                                           verify_base=verify_base_for(request))
             return redirect("participation:statement_status", pk=statement.pk)
-    statements = statements_of(person=person)
+    paged = paginate(statements_of(person=person), request.GET.get("trang"), per_page=STATEMENTS_PER_PAGE)
     return render(
         request, "participation/statement_list.html",
-        {"person": person, "statements": [(s, code_display(s.code)) for s in statements],
+        {"person": person, "statements": [(s, code_display(s.code)) for s in paged["page"]], **paged,
          "limited_message": REQUEST_LIMITED if limited else ""},
         status=status,
     )
