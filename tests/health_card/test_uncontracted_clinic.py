@@ -96,3 +96,19 @@ def test_an_officer_registers_no_new_card_at_a_clinic_without_a_contract(facilit
     assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
     assert not Card.objects.exists()
     assert client.post("/quan-tri/health_card/card/add/", {**form, "facility": other_facility.pk}).status_code == 302
+
+
+def test_an_english_page_tells_staff_of_a_clinic_whose_contract_ended_why_without_vietnamese_abbreviations(
+        clinic_user, facility):
+    import re
+
+    from .card_fixtures import logged_in
+
+    end_contract(facility)
+    client = logged_in(clinic_user)
+    client.cookies["django_language"] = "en"
+    page = re.sub(r"\s+", " ", client.get("/xac-thuc/the-bhyt/").content.decode())
+    notice = re.search(r'<div class="notice" role="status"><p>(.*?)</p></div>', page).group(1)
+    assert notice == (f"Healthcare facility {facility.display_code} {facility.name} no longer has a health insurance "
+                      "contract: this account only shows whether a card is valid, with the name partly hidden. Contact "
+                      "the social insurance agency if the facility has signed a new contract.")
