@@ -149,6 +149,16 @@ def test_a_parent_without_a_phone_is_told_to_have_one_recorded_not_that_a_field_
     assert "để trắng" not in errors and not Registration.objects.exists()
 
 
+def test_a_parent_without_a_phone_is_told_in_english_to_call_the_social_insurance_agency(client, parent, child):
+    parent.person.phone = ""
+    parent.person.save(update_fields=["phone"])
+    client.force_login(parent)
+    client.cookies["django_language"] = "en"
+    errors = errors_of(send(client))
+    assert "Contact the social insurance agency that manages your records or call 1900 9068" in errors
+    assert "BHXH" not in errors
+
+
 @pytest.mark.parametrize("decide", ["approve", "reject"])
 def test_a_decision_after_the_parents_phone_was_removed_is_texted_to_the_number_of_the_registration(
         client, parent, child, decide):
