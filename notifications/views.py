@@ -1,20 +1,21 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from vssid_portal.paging import page_number
+from vssid_portal.paging import paginate
 
 from . import selectors, services
+
+NOTICES_PER_PAGE = 20
 
 
 @login_required
 def notice_list(request):
-    page = Paginator(selectors.notices_for(user=request.user), 20).get_page(page_number(request.GET.get("trang")))
+    paged = paginate(selectors.notices_for(user=request.user), request.GET.get("trang"), per_page=NOTICES_PER_PAGE)
     return render(request, "notifications/notice_list.html",
-                  {"page": page, "unread": selectors.unread_notice_count(user=request.user)})
+                  {**paged, "unread": selectors.unread_notice_count(user=request.user)})
 
 
 @login_required

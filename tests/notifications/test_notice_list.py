@@ -20,3 +20,18 @@ def test_mark_all_read_is_offered_only_while_a_notice_is_unread():
     client.get(f"/thong-bao/{notice.pk}/")  # read
     html = client.get("/thong-bao/").content.decode()
     assert "Thông báo thử" in html and "Đánh dấu tất cả là đã đọc" not in html
+
+
+def test_the_notice_list_pages_like_the_portals_other_lists():
+    """Numbered page links, the current page marked for screen readers (includes/pagination.html)."""
+    user = citizen()
+    Message.objects.bulk_create(
+        Message(channel=Message.Channel.INBOX, user=user, template="t", subject=f"Thông báo {n}", body="Nội dung",
+                idempotency_key=f"page-test-{n}", status=Message.Status.SENT) for n in range(45))
+    client = Client()
+    client.force_login(user)
+    html = client.get("/thong-bao/?trang=2").content.decode()
+    assert '<nav class="pagination" aria-label="Phân trang">' in html
+    assert '<span aria-current="page"><span class="visually-hidden">Trang </span>2</span>' in html
+    assert 'href="?trang=1" rel="prev"' in html and 'href="?trang=3" rel="next"' in html
+    assert '<a href="?trang=3"><span class="visually-hidden">Trang </span>3</a>' in html
