@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from vssid_portal.paging import paginate
@@ -32,6 +34,7 @@ def notice_mark_all_read(request):
     session had ended before the button was pressed) marks nothing and shows the notices."""
     if request.method == "POST":
         services.notice_mark_read(user=request.user)
+        messages.success(request, gettext("Đã đánh dấu tất cả thông báo là đã đọc."))
     return redirect("notifications:index")
 
 

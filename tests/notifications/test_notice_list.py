@@ -35,3 +35,25 @@ def test_the_notice_list_pages_like_the_portals_other_lists():
     assert '<span aria-current="page"><span class="visually-hidden">Trang </span>2</span>' in html
     assert 'href="?trang=1" rel="prev"' in html and 'href="?trang=3" rel="next"' in html
     assert '<a href="?trang=3"><span class="visually-hidden">Trang </span>3</a>' in html
+
+
+def test_marking_all_read_says_it_was_done_and_pressing_it_twice_says_the_same():
+    user = citizen()
+    Message.objects.create(channel=Message.Channel.INBOX, user=user, template="t", subject="Thông báo thử",
+                           body="Nội dung", idempotency_key="mark-all-said", status=Message.Status.SENT)
+    client = Client()
+    client.force_login(user)
+    for _ in range(2):  # a double submit
+        response = client.post("/thong-bao/da-doc/", follow=True)
+        assert response.redirect_chain == [("/thong-bao/", 302)]
+        html = response.content.decode()
+        assert "Đã đánh dấu tất cả thông báo là đã đọc." in html and "Đánh dấu tất cả là đã đọc</button>" not in html
+    assert not Message.objects.filter(user=user, read_at__isnull=True).exists()
+
+
+def test_marking_all_read_says_it_was_done_in_english():
+    user = citizen()
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    assert "All notices are marked as read." in client.post("/thong-bao/da-doc/", follow=True).content.decode()
