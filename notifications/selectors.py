@@ -19,6 +19,10 @@ def notices_for(*, user):
     )
 
 
+def newest_notice_id(*, user) -> int | None:
+    return notices_for(user=user).order_by("-pk").values_list("pk", flat=True).first()
+
+
 def unread_notice_count(*, user) -> int:
     key = unread_cache_key(user.pk)
     # Read with the session's user in one round trip when it was cached (accounts.selectors.user_for_session).

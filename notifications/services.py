@@ -186,11 +186,14 @@ def messages_delete_old(*, older_than: timedelta = OUTBOX_RETENTION) -> int:
     return deleted
 
 
-def notice_mark_read(*, user, message_id: int | None = None) -> int:
-    """Mark one of the user's in-portal notices read, or all of them when no id is given."""
+def notice_mark_read(*, user, message_id: int | None = None, up_to_id: int | None = None) -> int:
+    """Mark one of the user's in-portal notices read, or all of them when no id is given (with
+    `up_to_id`, those up to that id: the ones the list showed, not one that came since)."""
     notices = Message.objects.filter(user=user, channel=Message.Channel.INBOX, read_at__isnull=True)
     if message_id is not None:
         notices = notices.filter(pk=message_id)
+    if up_to_id is not None:
+        notices = notices.filter(pk__lte=up_to_id)
     marked = notices.update(read_at=timezone.now())
     forget_unread_count(user.pk)
     user.prefetched_unread_count = None  # the page this request renders counts afresh

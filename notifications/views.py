@@ -16,8 +16,9 @@ NOTICES_PER_PAGE = 20
 @login_required
 def notice_list(request):
     paged = paginate(selectors.notices_for(user=request.user), request.GET.get("trang"), per_page=NOTICES_PER_PAGE)
-    return render(request, "notifications/notice_list.html",
-                  {**paged, "unread": selectors.unread_notice_count(user=request.user)})
+    unread = selectors.unread_notice_count(user=request.user)
+    newest = selectors.newest_notice_id(user=request.user) if unread else None
+    return render(request, "notifications/notice_list.html", {**paged, "unread": unread, "newest": newest})
 
 
 @login_required
@@ -30,10 +31,15 @@ def notice_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notice_mark_all_read(request):
-    """POST marks every notice read. A GET (the address the login page comes back to when the
+    """POST marks read every notice up to the newest the list showed (`den`), not one that came
+    since; without a number, all. A GET (the address the login page comes back to when the
     session had ended before the button was pressed) marks nothing and shows the notices."""
     if request.method == "POST":
-        services.notice_mark_read(user=request.user)
+        try:
+            up_to_id = int(request.POST.get("den", ""))
+        except ValueError:
+            up_to_id = None
+        services.notice_mark_read(user=request.user, up_to_id=up_to_id)
         messages.success(request, gettext("Đã đánh dấu tất cả thông báo là đã đọc."))
     return redirect("notifications:index")
 

@@ -57,3 +57,37 @@ def test_marking_all_read_says_it_was_done_in_english():
     client.force_login(user)
     client.cookies["django_language"] = "en"
     assert "All notices are marked as read." in client.post("/thong-bao/da-doc/", follow=True).content.decode()
+
+
+def notice(user, key: str) -> Message:
+    return Message.objects.create(channel=Message.Channel.INBOX, user=user, template="t", subject=f"Thông báo {key}",
+                                  body="Nội dung", idempotency_key=key, status=Message.Status.SENT)
+
+
+def test_marking_all_read_leaves_unread_a_notice_that_came_after_the_list_was_shown():
+    import re
+
+    user = citizen()
+    seen = notice(user, "seen")
+    client = Client()
+    client.force_login(user)
+    form = re.search(r'<form method="post" action="/thong-bao/da-doc/">.*?</form>', client.get("/thong-bao/")
+                     .content.decode()).group(0)
+    newest = re.search(r'<input type="hidden" name="den" value="(\d+)">', form).group(1)
+    later = notice(user, "later")  # arrives while the list is open
+    client.post("/thong-bao/da-doc/", {"den": newest})
+    seen.refresh_from_db()
+    later.refresh_from_db()
+    assert seen.read_at is not None and later.read_at is None
+    assert "Đánh dấu tất cả là đã đọc" in client.get("/thong-bao/").content.decode()
+
+
+@pytest.mark.parametrize("den, marked", [("abc", True), ("", True), ("-1", False), ("99999999999999999999", True)])
+def test_a_tampered_newest_notice_marks_all_or_none_and_never_fails(den, marked):
+    user = citizen()
+    one = notice(user, "one")
+    client = Client()
+    client.force_login(user)
+    assert client.post("/thong-bao/da-doc/", {"den": den}).status_code == 302
+    one.refresh_from_db()
+    assert (one.read_at is not None) is marked
