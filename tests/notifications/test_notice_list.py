@@ -91,3 +91,15 @@ def test_a_tampered_newest_notice_marks_all_or_none_and_never_fails(den, marked)
     assert client.post("/thong-bao/da-doc/", {"den": den}).status_code == 302
     one.refresh_from_db()
     assert (one.read_at is not None) is marked
+
+
+def test_an_english_reader_is_told_the_notices_are_in_vietnamese_as_the_news_and_faq_say():
+    user = citizen()
+    one = notice(user, "english")
+    client = Client()
+    client.force_login(user)
+    said = "Notices are available in Vietnamese only."
+    assert "chỉ có bằng tiếng Việt" not in client.get("/thong-bao/").content.decode()  # not said in Vietnamese
+    client.cookies["django_language"] = "en"
+    assert said in client.get("/thong-bao/").content.decode()
+    assert said in client.get(f"/thong-bao/{one.pk}/").content.decode()
