@@ -116,3 +116,19 @@ def test_a_chip_id_qr_whose_number_two_records_share_checks_the_card_of_the_one_
     answer = Client().post(API, CHIP.encode(), content_type="text/plain", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert (answer["maKetQua"], answer["maSoBHXH"]) == ("000", "7901234567")
     assert list(CardCheck.objects.values_list("result", "card")) == [("valid", card.pk)] * 2
+
+
+def test_the_english_clinic_page_names_the_citizen_identity_card_in_english(card, clinic_user, facility):
+    from tests.accounts.helpers import make_person
+
+    client = logged_in(clinic_user)
+    client.cookies["django_language"] = "en"
+    scanned = text(client.post(URL, {"cach": "quet", "ma_qr": CHIP}))
+    assert ("(citizen identity card number, full name and date of birth read from the citizen identity card's "
+            "QR code)") in scanned.replace("&#x27;", "'")
+    make_person("7908888888", "Trần Văn Nam", birth=datetime.date(1970, 1, 2), id_number="079088012345")
+    typed = text(client.post(URL, {"cach": "nhap", "so_the": "079088012345", "ho_ten": "Lê Văn Sai",
+                                   "ngay_sinh": "01/01/1990"}))
+    assert "The card cannot be identified by this citizen identity card number" in typed
+    assert "This citizen identity card number is on the records of more than one insured person" in typed
+    assert "CCCD number" not in scanned + typed
