@@ -967,12 +967,12 @@ def test_the_statement_pages_in_english(client, reference_data, django_capture_o
                                       status=Statement.Status.FAILED)
     both_languages(client, "/qua-trinh-tham-gia/xac-nhan/", user, [
         "<h1>Bản xác nhận quá trình tham gia</h1>", "Mã số BHXH 7901234567</p>",
-        "<p>Bản xác nhận liệt kê toàn bộ quá trình tham gia BHXH, BHTN, BHTNLĐ-BNN và BHYT", "<h2>Các bản đã yêu cầu</h2>",
+        "<p>Bản xác nhận liệt kê toàn bộ quá trình tham gia BHXH, BHTN, BHTNLĐ-BNN và BHYT", ">Các bản đã yêu cầu</h2>",
         'aria-label="Các bản xác nhận đã yêu cầu, mới nhất trước"', ">Mã xác thực</th>", ">Yêu cầu lúc</th>",
         ">Trạng thái</th>", "<td>Sẵn sàng</td>", "<td>Lỗi</td>", ">Quay lại quá trình tham gia</a>",
     ], [
         "<h1>Statement of contribution history</h1>", "Social insurance code 7901234567</p>",
-        "<p>The statement lists your whole history of social insurance,", "<h2>Requested statements</h2>",
+        "<p>The statement lists your whole history of social insurance,", ">Requested statements</h2>",
         ">Verification code</th>", ">Requested at</th>", ">Status</th>", "<td>Ready</td>", "<td>Failed</td>",
         ">Back to the contribution history</a>",
     ])
