@@ -7,6 +7,7 @@ anybody else is a 404.
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from accounts.selectors import person_in_view, viewing
 from participation.selectors import format_months
@@ -16,6 +17,7 @@ from .selectors import benefit_timeline, benefits_for, group_by_kind, one_time_e
 
 
 @login_required
+@require_safe
 def index(request):
     person = person_in_view(request)
     groups = group_by_kind(benefits_for(person=person))
@@ -23,6 +25,7 @@ def index(request):
 
 
 @login_required
+@require_safe
 def detail(request, pk: int):
     person = person_in_view(request)
     if person is None:
@@ -33,6 +36,7 @@ def detail(request, pk: int):
 
 
 @login_required
+@require_safe
 def estimate(request):
     person = person_in_view(request)
     estimate = one_time_estimate_for(person=person)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone, translation
+from django.views.decorators.http import require_safe
 
 from accounts.pages import render_personal_page
 from accounts.selectors import person_in_view
@@ -15,13 +16,13 @@ from accounts.selectors import person_in_view
 from ..charts import bar_chart
 from ..selectors import TABS, TABS_BY_SLUG, periods_for, totals_of, yearly_average_base
 
-
 # Five years of monthly changes a page: a 40-year history is eight pages of ~50 KB instead of
 # one of 400 KB, which a phone would have to lay out as 480 expandable rows.
 PERIODS_PER_PAGE = 60
 
 
 @login_required
+@require_safe
 def index(request, tab="bhxh"):
     current = TABS_BY_SLUG.get(tab)
     number = request.GET.get("trang", "1")
@@ -63,6 +64,7 @@ def _cell(value):
 
 
 @login_required
+@require_safe
 def export_csv(request):
     """Every period of the person in view, as CSV (UTF-8 with BOM so spreadsheet programs read the accents).
     The file is written in Vietnamese, like the statement, whatever the page's language: its column

@@ -366,3 +366,13 @@ def test_a_settled_estimate_reads_one_query_more_whatever_the_records(client, us
         estimate = one_time_estimate_for(person=user.person)
     assert estimate.settlement.record.received_on == datetime.date(2022, 5, 10)  # the latest one
     assert estimate.settlement.through == datetime.date(2022, 4, 1)
+
+
+@pytest.mark.parametrize("name", ["index", "estimate", "detail"])
+def test_a_form_posted_to_a_benefit_page_is_told_the_page_is_only_read(client, user, name):
+    mine = record(user.person, Kind.SICKNESS, reference="OD-1")
+    client.force_login(user)
+    url = reverse(f"benefits:{name}", args=[mine.pk] if name == "detail" else [])
+    response = client.post(url)
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert "OD-1" not in response.content.decode()

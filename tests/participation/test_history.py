@@ -223,3 +223,12 @@ def test_the_yearly_average_adds_the_bases_of_a_month_paid_twice(person):
         period(person, "01/2001", "03/2001", base=4_000_000, save=False),
     ]
     assert yearly_average_base(periods) == [YearBase(2000, 9_500_000), YearBase(2001, 4_000_000)]
+
+
+@pytest.mark.parametrize("url", ["/qua-trinh-tham-gia/", "/qua-trinh-tham-gia/bhyt/", "/qua-trinh-tham-gia/xuat-csv/"])
+def test_a_form_posted_to_the_history_is_told_the_page_is_only_read(client, citizen, person, url):
+    period(person, "01/2020", "12/2020")
+    client.force_login(citizen)
+    response = client.post(url)
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert "01/2020" not in response.content.decode()
