@@ -376,3 +376,16 @@ def test_a_form_posted_to_a_benefit_page_is_told_the_page_is_only_read(client, u
     response = client.post(url)
     assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
     assert "OD-1" not in response.content.decode()
+
+
+def test_a_person_without_records_is_told_whose_page_is_empty_and_what_will_appear(client, user):
+    child = child_of(user)
+    client.force_login(user)
+    page = text(client.get(INDEX))
+    assert "Bạn chưa có hồ sơ hưởng chế độ nào." in page
+    assert "hồ sơ và tiến trình giải quyết sẽ hiện ở đây" in page
+
+    client.post("/ca-nhan/xem/", {"child": child.pk})
+    page = text(client.get(INDEX))
+    assert "Nguyễn Gia Bảo chưa có hồ sơ hưởng chế độ nào." in page
+    assert "tài khoản này" not in page  # the child is not the account that is logged in

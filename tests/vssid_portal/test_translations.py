@@ -376,7 +376,7 @@ PAGES = {
         ["<h2 id=\"lien-he\">Contact</h2>", "Send feedback or a complaint", "All news"],
     ),
     "/thong-tin-huong/": (
-        ["Các hồ sơ hưởng chế độ", "Ước tính số tiền hưởng", "Chưa có thông tin hưởng chế độ nào"],
+        ["Các hồ sơ hưởng chế độ", "Ước tính số tiền hưởng", "Bạn chưa có hồ sơ hưởng chế độ nào"],
         ["Your social insurance and unemployment insurance benefit applications",
          "Estimate your one-time social insurance payment"],
     ),
