@@ -135,10 +135,11 @@ def benefit_timeline(record: BenefitRecord) -> list[Step]:
     if record.is_overdue:
         steps.append(Step(_("Ngày hẹn trả kết quả"), "overdue", record.expected_on,
                           _("Đã quá ngày hẹn mà chưa có kết quả: hãy liên hệ cơ quan BHXH giải quyết hồ sơ.")))
-    else:
-        promised = "todo" if status in (Status.RECEIVED, Status.PROCESSING) else "done"
-        steps.append(Step(_("Ngày hẹn trả kết quả"), promised, record.expected_on,
+    elif status in (Status.RECEIVED, Status.PROCESSING):
+        steps.append(Step(_("Ngày hẹn trả kết quả"), "todo", record.expected_on,
                           "" if record.expected_on else _("Chưa có ngày hẹn.")))
+    elif record.expected_on:  # a claim settled without a promised day has no promise to show
+        steps.append(Step(_("Ngày hẹn trả kết quả"), "done", record.expected_on))
     if status == Status.PAID:
         steps.append(Step(payment, "done", record.paid_on, record.get_payment_method_display()))
     elif status == Status.APPROVED:

@@ -389,3 +389,19 @@ def test_a_person_without_records_is_told_whose_page_is_empty_and_what_will_appe
     page = text(client.get(INDEX))
     assert "Nguyễn Gia Bảo chưa có hồ sơ hưởng chế độ nào." in page
     assert "tài khoản này" not in page  # the child is not the account that is logged in
+
+
+@pytest.mark.parametrize("fields", [decided(), decided(status="paid", paid_on=datetime.date(2025, 9, 12)),
+                                    {"status": "rejected", "reject_reason": "Chưa đủ 12 tháng nghỉ việc"}])
+def test_a_claim_decided_without_a_promised_day_does_not_list_the_promise_as_done_and_missing(client, user, fields):
+    record(user.person, Kind.ONE_TIME, expected_on=None, **fields)
+    client.force_login(user)
+    page = text(client.get(INDEX))
+    assert "Kết quả (" in page
+    assert "Ngày hẹn trả kết quả (" not in page and "Chưa có ngày hẹn" not in page
+
+
+def test_a_claim_waiting_without_a_promised_day_says_there_is_none_yet(client, user):
+    record(user.person, Kind.ONE_TIME, status=Status.PROCESSING, expected_on=None)
+    client.force_login(user)
+    assert "Ngày hẹn trả kết quả (Chưa đến) Chưa có ngày hẹn." in text(client.get(INDEX))
