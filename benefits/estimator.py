@@ -200,7 +200,7 @@ def estimate_one_time(contributions: Iterable[Contribution], coefficients: Coeff
             grouped[(item.scheme, ordinal // 12, item.base)] += 1
     for (scheme, year, base), count in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])):
         coefficient, note = coefficients.lookup(scheme, year)
-        if note == MISSING:
+        if note == gettext(MISSING):  # the note is in the active language
             estimate.missing_coefficients.append((scheme, year))
         estimate.rows.append(AdjustedRow(scheme, year, count, base, coefficient, note))
     estimate.adjusted_total = sum((row.adjusted for row in estimate.rows), Decimal(0))

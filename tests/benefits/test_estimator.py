@@ -169,3 +169,13 @@ def test_contribution_years_towards_a_pension(months, eligible, needed, needed_o
     assert result.months_total == months
     assert (result.pension_eligible, result.pension_months_needed, result.pension_months_needed_old_law) == (
         eligible, needed, needed_old)
+
+
+def test_a_missing_year_is_flagged_whatever_the_language():
+    from django.utils import translation
+
+    table = Coefficients({"bhxh_bb": {2010: Decimal("1.92")}}, current_year=2026)
+    with translation.override("en"):
+        result = estimate_one_time([span((2011, 1), (2011, 12), 1_000_000)], table)
+    assert result.missing_coefficients == [("bhxh_bb", 2011)]
+    assert result.rows[0].coefficient_note == "not in the table: counted as 1.00"
