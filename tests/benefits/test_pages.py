@@ -405,3 +405,11 @@ def test_a_claim_waiting_without_a_promised_day_says_there_is_none_yet(client, u
     record(user.person, Kind.ONE_TIME, status=Status.PROCESSING, expected_on=None)
     client.force_login(user)
     assert "Ngày hẹn trả kết quả (Chưa đến) Chưa có ngày hẹn." in text(client.get(INDEX))
+
+
+def test_a_percentage_detail_names_its_unit_once(client, user):
+    accident = record(user.person, Kind.ACCIDENT, impairment_percent=35)
+    pension = record(user.person, Kind.PENSION, replacement_rate=63, **decided(amount=None, monthly_amount=8_000_000))
+    client.force_login(user)
+    assert "Tỷ lệ suy giảm khả năng lao động 35 %" in text(client.get(reverse("benefits:detail", args=[accident.pk])))
+    assert "Tỷ lệ hưởng lương hưu 63 %" in text(client.get(reverse("benefits:detail", args=[pension.pk])))

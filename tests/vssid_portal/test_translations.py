@@ -690,11 +690,11 @@ def test_benefit_kinds_statuses_payment_methods_and_timeline_in_english(client, 
         start_date=datetime.date(2025, 10, 1)))
     both_languages(client, f"/thong-tin-huong/{pension.pk}/", holder, [
         "<dd>Lương hưu hằng tháng</dd>", '">Đã giải quyết</span>', "<dd>Chuyển khoản vào tài khoản cá nhân</dd>",
-        "<dt>Hưởng từ ngày</dt>", "<dt>Tỷ lệ hưởng lương hưu (%)</dt>",
+        "<dt>Hưởng từ ngày</dt>", "<dt>Tỷ lệ hưởng lương hưu</dt>",
         "<dt>Số tháng đóng BHXH được tính</dt>", "<dd>300 tháng</dd>",
     ], [
         "<dd>Monthly pension</dd>", '">Approved</span>', "<dd>Transfer to a personal bank account</dd>",
-        "<dt>Benefit starts on</dt>", "<dt>Pension rate (%)</dt>",
+        "<dt>Benefit starts on</dt>", "<dt>Pension rate</dt>",
         "<dt>Months of social insurance contributions counted</dt>", "<dd>300 months</dd>",
     ])
     unemployment = record(person, kind=Kind.UNEMPLOYMENT, **decided(allowance_months=3, payment_method="employer"))
@@ -703,10 +703,10 @@ def test_benefit_kinds_statuses_payment_methods_and_timeline_in_english(client, 
     ], ["<dd>Unemployment benefit</dd>", "<dd>Through the employer</dd>", "<dt>Months of benefit</dt>", "<dd>3 months</dd>"])
     accident = record(person, kind=Kind.ACCIDENT, event_date=datetime.date(2025, 1, 1))
     both_languages(client, f"/thong-tin-huong/{accident.pk}/", holder, [
-        "<dd>Tai nạn lao động, bệnh nghề nghiệp</dd>", "<dt>Tỷ lệ suy giảm khả năng lao động (%)</dt>",
+        "<dd>Tai nạn lao động, bệnh nghề nghiệp</dd>", "<dt>Tỷ lệ suy giảm khả năng lao động</dt>",
         "<dt>Ngày bị tai nạn / phát hiện bệnh</dt>", '">Đã tiếp nhận</span>',
     ], [
-        "<dd>Occupational accident or disease</dd>", "<dt>Reduction in working capacity (%)</dt>",
+        "<dd>Occupational accident or disease</dd>", "<dt>Reduction in working capacity</dt>",
         "<dt>Date of the accident / diagnosis</dt>", '">Received</span>',
     ])
     maternity = record(person, kind=Kind.MATERNITY)
