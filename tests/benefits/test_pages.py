@@ -413,3 +413,15 @@ def test_a_percentage_detail_names_its_unit_once(client, user):
     client.force_login(user)
     assert "Tỷ lệ suy giảm khả năng lao động 35 %" in text(client.get(reverse("benefits:detail", args=[accident.pk])))
     assert "Tỷ lệ hưởng lương hưu 63 %" in text(client.get(reverse("benefits:detail", args=[pension.pk])))
+
+
+def test_an_estimate_with_every_month_settled_does_not_say_there_was_never_a_contribution(client, user):
+    from tests.participation.helpers import period
+
+    period(user.person, "01/1998", "07/2025", base=8_000_000)
+    record(user.person, Kind.ONE_TIME, received_on=datetime.date(2026, 5, 10), expected_on=None,
+           **decided(status="paid", decision_date=datetime.date(2026, 5, 20), paid_on=datetime.date(2026, 5, 24)))
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "Chưa có quá trình đóng BHXH nào" not in page and "Bước 1" not in page
+    assert "Chưa có tháng đóng BHXH nào sau thời gian đã hưởng BHXH một lần để ước tính." in page
