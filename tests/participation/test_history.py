@@ -232,3 +232,11 @@ def test_a_form_posted_to_the_history_is_told_the_page_is_only_read(client, citi
     response = client.post(url)
     assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
     assert "01/2020" not in response.content.decode()
+
+
+def test_a_history_of_one_month_names_that_month_once(client, citizen, person):
+    period(person, "05/2020", "05/2020")
+    client.force_login(citizen)
+    html = client.get("/qua-trinh-tham-gia/").content.decode()
+    assert "<dt>Tổng thời gian tham gia</dt><dd><strong>1 tháng</strong> (05/2020)</dd>" in html
+    assert "từ 05/2020 đến 05/2020" not in html
