@@ -425,3 +425,15 @@ def test_an_estimate_with_every_month_settled_does_not_say_there_was_never_a_con
     page = text(client.get(reverse("benefits:estimate")))
     assert "Chưa có quá trình đóng BHXH nào" not in page and "Bước 1" not in page
     assert "Chưa có tháng đóng BHXH nào sau thời gian đã hưởng BHXH một lần để ước tính." in page
+
+
+@pytest.mark.parametrize(("fields", "shown"), [
+    ({"status": Status.PROCESSING}, True),
+    (decided(), False),
+    ({"status": "rejected", "reject_reason": "Chưa đủ 12 tháng nghỉ việc"}, False),
+])
+def test_the_detail_page_says_a_promised_day_is_missing_only_while_one_may_still_come(client, user, fields, shown):
+    claim = record(user.person, Kind.SICKNESS, expected_on=None, **fields)
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:detail", args=[claim.pk])))
+    assert ("Ngày hẹn trả kết quả Chưa có" in page) is shown
