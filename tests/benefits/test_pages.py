@@ -437,3 +437,24 @@ def test_the_detail_page_says_a_promised_day_is_missing_only_while_one_may_still
     client.force_login(user)
     page = text(client.get(reverse("benefits:detail", args=[claim.pk])))
     assert ("Ngày hẹn trả kết quả Chưa có" in page) is shown
+
+
+def test_the_estimate_writes_months_under_a_year_once(client, user):
+    from tests.participation.helpers import period
+
+    period(user.person, "01/2024", "02/2025", base=8_000_000)  # 14 months, all from 2014
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "Trước năm 2014 0 tháng Từ năm 2014 14 tháng (1 năm 2 tháng)" in page
+    assert "Trước năm 2014: 0 tháng = 0 năm ." in page
+    assert "0 tháng (0 tháng)" not in page
+
+
+def test_the_estimate_under_one_year_writes_its_months_once(client, user):
+    from tests.participation.helpers import period
+
+    period(user.person, "01/2025", "07/2025", base=8_000_000)
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "Từ năm 2014 7 tháng Tổng cộng 7 tháng Bước 3" in page
+    assert "7 tháng (7 tháng)" not in page
