@@ -240,3 +240,10 @@ def test_a_history_of_one_month_names_that_month_once(client, citizen, person):
     html = client.get("/qua-trinh-tham-gia/").content.decode()
     assert "<dt>Tổng thời gian tham gia</dt><dd><strong>1 tháng</strong> (05/2020)</dd>" in html
     assert "từ 05/2020 đến 05/2020" not in html
+
+
+def test_a_history_under_a_year_writes_its_months_once(client, citizen, person):
+    period(person, "01/2025", "07/2025")
+    client.force_login(citizen)
+    html = client.get("/qua-trinh-tham-gia/").content.decode()
+    assert "<dt>Tổng thời gian tham gia</dt><dd><strong>7 tháng</strong> (từ 01/2025 đến 07/2025)</dd>" in html
