@@ -48,12 +48,13 @@ def bar_chart(points: list[tuple[str, int]], *, width: int = 640, height: int = 
         return None
     top, bottom, left, right = 24, 28, 8, 8
     plot_height = height - top - bottom
-    largest = max(value for _label, value in points) or 1
+    largest = max(value for _label, value in points)
+    scale = largest or 1  # bars of nothing but zeros stay flat
     step = (width - left - right) / len(points)
     bar_width = max(step * 0.7, 1)
     bars = []
     for index, (label, value) in enumerate(points):
-        bar_height = plot_height * value / largest
+        bar_height = plot_height * value / scale
         bars.append(Bar(
             x=round(left + index * step + (step - bar_width) / 2, 1),
             y=round(top + plot_height - bar_height, 1),

@@ -79,3 +79,10 @@ def test_the_last_year_is_whole_on_a_390_px_phone(page, live_server, citizen, pe
     svg = page.locator(".chart svg").bounding_box()
     last = page.locator(".chart__label", has_text="2026").filter(visible=True).bounding_box()
     assert last["width"] > 20 and last["x"] + last["width"] <= svg["x"] + svg["width"], (last, svg)
+
+
+def test_a_chart_of_zero_bases_says_its_highest_is_zero():
+    """Periods imported with no contribution base (muc_dong 0): flat bars, and the top says 0 đ, not 1 đ."""
+    chart = bar_chart([("2024", 0), ("2025", 0)])
+    assert chart.max_value == "0 đ"
+    assert all(bar.height == 0 and bar.value == "0 đ" for bar in chart.bars)
