@@ -1,8 +1,21 @@
+import csv
+
 from django.core.management.base import BaseCommand, CommandError
 
 from lookup.models import Agency
 from lookup.selectors import agency_subtree_ids
 from participation.services.imports import periods_import
+
+
+def _check_utf8(path: str) -> None:
+    """Refuse, before anything is imported, a file with a line that is not UTF-8, naming the line."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise CommandError(f"Dòng {number}: tệp không phải văn bản UTF-8. Hãy lưu lại tệp dạng CSV UTF-8; "
+                                   "chưa nhập dòng nào.") from None
 
 
 class Command(BaseCommand):
@@ -20,8 +33,16 @@ class Command(BaseCommand):
                 scope = agency_subtree_ids(Agency.objects.get(code=agency))
             except Agency.DoesNotExist as exc:
                 raise CommandError(f"Không có cơ quan BHXH mã {agency}.") from exc
-        with open(path, encoding="utf-8-sig", newline="") as lines:
-            report = periods_import(lines=lines, dry_run=dry_run, agency_scope=scope)
+        try:
+            _check_utf8(path)
+            lines = open(path, encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            raise CommandError(f"Không mở được tệp {path}: {exc.strerror}.") from None
+        with lines:
+            try:
+                report = periods_import(lines=lines, dry_run=dry_run, agency_scope=scope)
+            except csv.Error as exc:  # e.g. a field longer than the csv module's limit
+                raise CommandError(f"Tệp không đọc được dạng CSV ({exc}); chưa nhập dòng nào.") from None
         for line, message in report.errors[:50]:
             self.stderr.write(f"Dòng {line}: {message}")
         self.stdout.write(

@@ -1,0 +1,58 @@
+"""`manage.py import_periods`: a file it cannot read is a clear error naming the file or the line,
+with a non-zero exit and nothing written, never a traceback."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from participation.models import Period
+from tests.accounts.helpers import make_person
+
+from .test_import import GOOD, HEADER, employer_code
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+
+@pytest.fixture
+def person(db, reference_data):
+    return make_person()
+
+
+def write(tmp_path, data: bytes):
+    path = tmp_path / "periods.csv"
+    path.write_bytes(data)
+    return str(path)
+
+
+def good_text():
+    code = employer_code()
+    return HEADER + "".join(row.replace("{E}", code) + "\n" for row in GOOD)
+
+
+def test_a_missing_file_is_a_command_error_naming_it(person, tmp_path):
+    path = str(tmp_path / "khong-co.csv")
+    with pytest.raises(CommandError, match="khong-co.csv"):
+        call_command("import_periods", path)
+
+
+def test_a_file_not_in_utf8_names_its_line_and_writes_nothing(person, tmp_path):
+    data = good_text().encode("utf-8").replace("Kỹ sư".encode(), b"K\xfd s\xb0")  # as Windows-1258 writes it
+    path = write(tmp_path, data)
+    with pytest.raises(CommandError, match=r"Dòng 2: .*UTF-8"):
+        call_command("import_periods", path)
+    assert Period.objects.count() == 0
+
+
+def test_a_byte_order_mark_is_read_as_utf8(person, tmp_path):
+    path = write(tmp_path, b"\xef\xbb\xbf" + good_text().encode("utf-8"))
+    call_command("import_periods", path)
+    assert Period.objects.count() == 3
+
+
+def test_a_field_the_csv_reader_refuses_is_a_command_error(person, tmp_path):
+    code = employer_code()
+    row = GOOD[0].replace("{E}", code).replace("Kỹ sư", "x" * 200_000)
+    path = write(tmp_path, (HEADER + row + "\n").encode("utf-8"))
+    with pytest.raises(CommandError, match="CSV"):
+        call_command("import_periods", path)
+    assert Period.objects.count() == 0
+
