@@ -56,3 +56,20 @@ def test_a_field_the_csv_reader_refuses_is_a_command_error(person, tmp_path):
         call_command("import_periods", path)
     assert Period.objects.count() == 0
 
+
+
+def test_rows_with_errors_end_with_a_non_zero_exit(person, tmp_path, capsys):
+    code = employer_code()
+    rows = [GOOD[0].replace("{E}", code), GOOD[1].replace("{E}", code).replace("01/2015", "2015-01")]
+    path = write(tmp_path, (HEADER + "\n".join(rows) + "\n").encode("utf-8"))
+    with pytest.raises(CommandError, match="1 dòng lỗi"):
+        call_command("import_periods", path)
+    assert "Dòng 3: cột tu_thang" in capsys.readouterr().err
+    assert Period.objects.count() == 1  # the good row is imported, as in the admin
+
+
+def test_missing_columns_end_with_a_non_zero_exit(person, tmp_path):
+    path = write(tmp_path, b"ma_so_bhxh,loai\n7901234567,bhxh_bb\n")
+    with pytest.raises(CommandError):
+        call_command("import_periods", path)
+    assert Period.objects.count() == 0

@@ -49,3 +49,7 @@ class Command(BaseCommand):
             f"{'Chạy thử: ' if dry_run else ''}{report.rows} dòng, {report.created} mới, {report.updated} cập nhật, "
             f"{report.unchanged} không đổi, {report.error_count} lỗi."
         )
+        if report.error_count:
+            # A script running the import learns from the exit status that rows were left out.
+            kept = "không ghi gì" if dry_run or not report.rows else "các dòng khác đã được nhập"
+            raise CommandError(f"{report.error_count} dòng lỗi, chưa được nhập ({kept}); sửa các dòng đó rồi nhập lại tệp.")
