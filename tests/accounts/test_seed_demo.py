@@ -91,3 +91,30 @@ def test_the_demo_citizen_views_his_son_and_may_register_his_daughter(reference_
     html = client.get("/the-bhyt/").content.decode()
     assert "Đang xem thông tin của <strong>Nguyễn Minh Khang</strong>" in html and "TE1" in html
 
+
+
+def records_of_the_first(codes):
+    """Each demo record of the people named by `codes`, as plain values."""
+    from benefits.models import BenefitRecord
+
+    return (sorted(Period.objects.filter(person__bhxh_code__in=codes).values_list(
+                "person__bhxh_code", "kind", "from_month", "to_month", "employer_id", "base")),
+            sorted(BenefitRecord.objects.filter(person__bhxh_code__in=codes).values_list("person__bhxh_code", "kind")),
+            sorted(Card.objects.filter(person__bhxh_code__in=codes).values_list("person__bhxh_code", "number")))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persons", "seed_value"), [(50, 7), (30, 7), (40, 8)], ids=["more", "fewer", "other-seed"])
+def test_a_run_with_other_options_gives_nobody_already_there_a_second_history(reference_data, persons, seed_value):
+    """A bigger registry, a smaller one or another seed over the data already there: the people
+    already there keep their records as they are (no second, overlapping working life), and a
+    person added now gets one."""
+    seed(persons=40, seed=7)
+    there = list(Person.objects.values_list("bhxh_code", flat=True))
+    before = records_of_the_first(there)
+    seed(persons=persons, seed=seed_value)
+    assert records_of_the_first(there) == before
+    added = Person.objects.exclude(bhxh_code__in=there)
+    assert added.exists() == (persons > 40 or seed_value != 7)
+    if added.exists():
+        assert Period.objects.filter(person__in=added).exists()

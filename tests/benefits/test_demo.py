@@ -51,7 +51,7 @@ def test_seed_demo_adds_valid_benefit_records_for_some_persons(db):
     out = io.StringIO()
     before = snapshot()
     call_command("seed_demo", persons=80, seed=7, stdout=out)
-    assert "Thông tin hưởng: 0 hồ sơ hưởng mới" in out.getvalue()
+    assert "Không có người tham gia mới: hồ sơ của những người đã có giữ nguyên." in out.getvalue()
     assert snapshot() == before
 
 

@@ -10,9 +10,12 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Max
 from django.utils.module_loading import module_has_submodule
 
 from accounts import demo
+from accounts.models import Person
 
 
 class Command(BaseCommand):
@@ -27,6 +30,18 @@ class Command(BaseCommand):
             raise CommandError("seed_demo tạo tài khoản có mật khẩu công khai: không chạy khi DJANGO_ENV=production.")
         if persons < 1:
             raise CommandError("--persons phải lớn hơn 0.")
+        with transaction.atomic():  # a run that fails leaves nobody without the records the apps give
+            self._seed(persons, seed)
+            logins = demo.seed_accounts()
+        self.stdout.write("\nTài khoản dùng thử (mật khẩu chung: %s):" % demo.DEMO_PASSWORD)
+        for label, username in logins:
+            self.stdout.write(f"  {label:<40} {username}")
+
+    def _seed(self, persons: int, seed: int) -> None:
+        # Only the people created by this run get records from the apps: someone already there (from
+        # an earlier run with another --persons or --seed) keeps the working life, benefits and card
+        # drawn then, instead of being given a second, overlapping one.
+        last = Person.objects.aggregate(last=Max("pk"))["last"] or 0
         try:
             people, created = demo.seed_persons(count=persons, seed=seed)
         except RuntimeError as exc:
@@ -36,13 +51,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Con của người tham gia {demo.DEMO_CITIZEN['bhxh_code']}: {created} mới, "
                           f"{len(children) - created} đã có.")
         # The children last: an app draws its random numbers person by person, so the others keep theirs.
-        people += children
+        new = [person for person in people + children if person.pk > last]
+        if not new:
+            self.stdout.write("Không có người tham gia mới: hồ sơ của những người đã có giữ nguyên.")
+            return
         for config in apps.get_app_configs():
             if config.name != "accounts" and module_has_submodule(config.module, "demo"):
-                report = import_module(f"{config.name}.demo").seed(persons=people, seed=seed)
+                report = import_module(f"{config.name}.demo").seed(persons=new, seed=seed)
                 if report:
                     self.stdout.write(f"{config.verbose_name}: {report}")
-        logins = demo.seed_accounts()
-        self.stdout.write("\nTài khoản dùng thử (mật khẩu chung: %s):" % demo.DEMO_PASSWORD)
-        for label, username in logins:
-            self.stdout.write(f"  {label:<40} {username}")
