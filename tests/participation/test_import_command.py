@@ -73,3 +73,20 @@ def test_missing_columns_end_with_a_non_zero_exit(person, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_periods", path)
     assert Period.objects.count() == 0
+
+
+def test_the_help_names_every_column_and_which_are_optional():
+    from django.core.management import load_command_class
+
+    from participation.services.imports import COLUMNS, REQUIRED
+
+    text = " ".join(load_command_class("participation", "import_periods").create_parser(
+        "manage.py", "import_periods").format_help().split())
+    assert "imports.py" not in text
+    for column in COLUMNS:
+        assert column in text
+    assert set(COLUMNS) - REQUIRED == {"ma_don_vi", "chuc_vu", "so_thang_no", "ma_kcb"}
+    for said in ("ma_don_vi (bắt buộc khi nguoi_dong là employer)", "chuc_vu (không bắt buộc)",
+                 "so_thang_no (không bắt buộc)", "ma_kcb (chỉ dòng bhyt, không bắt buộc)"):
+        assert said in text
+    assert "đường dẫn tệp CSV" in text

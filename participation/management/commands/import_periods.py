@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lookup.models import Agency
 from lookup.selectors import agency_subtree_ids
-from participation.services.imports import periods_import
+from participation.services.imports import COLUMNS, REQUIRED, periods_import
 
 
 def _check_utf8(path: str) -> None:
@@ -17,12 +17,18 @@ def _check_utf8(path: str) -> None:
                 raise CommandError(f"Dòng {number}: tệp không phải văn bản UTF-8. Hãy lưu lại tệp dạng CSV UTF-8; "
                                    "chưa nhập dòng nào.") from None
 
+OPTIONAL = {"ma_don_vi": "bắt buộc khi nguoi_dong là employer", "ma_kcb": "chỉ dòng bhyt, không bắt buộc"}
+
 
 class Command(BaseCommand):
-    help = "Nhập quá trình tham gia từ tệp CSV (xem participation/services/imports.py cho các cột)."
+    help = ("Nhập quá trình tham gia từ tệp CSV (UTF-8, dòng đầu là tên cột): "
+            + ", ".join(column if column in REQUIRED else f"{column} ({OPTIONAL.get(column, 'không bắt buộc')})"
+                        for column in COLUMNS)
+            + ". Tháng dạng mm/yyyy, số tiền bằng đồng. Dòng trùng một giai đoạn đã có được cập nhật; dòng lỗi "
+              "được báo theo số dòng và bỏ qua, khi đó lệnh kết thúc với mã lỗi.")
 
     def add_arguments(self, parser):
-        parser.add_argument("path")
+        parser.add_argument("path", help="đường dẫn tệp CSV")
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
         parser.add_argument("--agency", help="chỉ nhận các dòng thuộc cơ quan này và cấp dưới")
 
