@@ -157,6 +157,8 @@ def _period_from_row(row: dict, people: dict[str, Person], lookups: _Lookups) ->
         raise RowError(f"cơ quan {row['ma_co_quan'].strip()} không thuộc phạm vi quản lý của bạn")
     try:
         rate = Decimal(row["ty_le"].strip().replace(",", "."))
+        if not rate.is_finite():  # "NaN", "Infinity": read by Decimal, no rate
+            raise InvalidOperation
     except InvalidOperation:
         raise RowError(f"cột ty_le phải là số phần trăm, ví dụ 32 (đang là “{row['ty_le']}”)") from None
     unpaid = (row.get("so_thang_no") or "0").strip() or "0"
