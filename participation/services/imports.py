@@ -138,6 +138,9 @@ class _Lookups:
 def _period_from_row(row: dict, people: dict[str, Person], lookups: _Lookups) -> Period:
     if any("\x00" in value for value in row.values() if isinstance(value, str)):
         raise RowError("dòng có ký tự rỗng (NUL); hãy lưu lại tệp dạng CSV UTF-8")  # PostgreSQL refuses NUL in text
+    if None in row:  # csv.DictReader keeps the values beyond the header under None
+        raise RowError(f"dòng có {len(row) - 1 + len(row[None])} cột, nhiều hơn dòng tiêu đề ({len(row) - 1} cột); "
+                       "giá trị có dấu phẩy phải đặt trong ngoặc kép")
     missing = sorted(column for column in REQUIRED if not (row.get(column) or "").strip())
     if missing:
         raise RowError("thiếu " + ", ".join(missing))

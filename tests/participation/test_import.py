@@ -84,6 +84,10 @@ def test_import_then_same_file_again_creates_nothing(person):
         # A year or month beyond what a date holds (OverflowError, not ValueError) is a row error too.
         ("7901234567,bhxh_bb,01/99999999999999999999,12/2018,employer,{E},,1,25,1,0,79,07901,", "tu_thang phải có dạng"),
         ("7901234567,bhxh_bb,01/2015,99999999999999999999/2018,employer,{E},,1,25,1,0,79,07901,", "den_thang phải có"),
+        # A comma left unquoted in a value shifts the columns after it: refused, not read askew.
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},Kỹ sư, trưởng nhóm,1,25,1,0,79,07901,",
+         "nhiều hơn dòng tiêu đề (14 cột)"),
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,0,79,07901,,", "nhiều hơn dòng tiêu đề"),
         # Decimal reads these, but no rate is one: the message names the column, as for "abc".
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,NaN,1,0,79,07901,", "cột ty_le phải là số phần trăm"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,Infinity,1,0,79,07901,", "cột ty_le phải là số phần trăm"),
