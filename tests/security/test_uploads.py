@@ -252,12 +252,24 @@ def test_news_lead_image_in_the_admin(reference_data, settings, tmp_path):
     assert failures == []
 
 
-def test_participation_csv_import_never_fails_on_a_hostile_file(reference_data):
+def test_participation_csv_import_refuses_every_hostile_file(reference_data):
+    """None of the corpus is a CSV of periods: each is refused on the file field (not UTF-8, empty)
+    or reported as having none of the columns, and nothing is imported, even without a dry run."""
+    from participation.models import Period
+
     client = Client()
     client.force_login(User.objects.create_superuser("quantri", password=PASSWORD))
     failures = []
     for item in corpus():
-        response = client.post("/quan-tri/participation/period/nhap-csv/", {"file": upload(item), "dry_run": "on"})
+        response = client.post("/quan-tri/participation/period/nhap-csv/", {"file": upload(item)})
         if response.status_code != 200:
             failures.append(f"{item.name}: {response.status_code}")
+            continue
+        errors, report = field_errors(response, "file"), response.context["report"]
+        if not errors and not (report and report.error_count and report.created + report.updated == 0):
+            failures.append(f"{item.name}: neither refused nor reported ({report})")
+        wrong = [message for message in errors if not VIETNAMESE.search(message)]
+        if wrong:
+            failures.append(f"{item.name}: message not in Vietnamese: {wrong}")
     assert failures == []
+    assert not Period.objects.exists()
