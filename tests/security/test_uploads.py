@@ -1,5 +1,6 @@
 """Hostile files against every upload field of the portal: registration photos, a child's
-registration photos, the 608A evidence images, the 607A attached files, the feedback attachment,
+registration photos, the 608A evidence images (on the form and on the correction page of a returned
+filing), the 607A attached files, the feedback attachment,
 the news lead image in the admin, and the participation CSV import. Each file is refused with a Vietnamese message on the
 field, or accepted and stored re-encoded (no metadata, nothing appended, a safe name); never a 500.
 """
@@ -170,6 +171,35 @@ def test_evidence_images_of_the_608a_filing(reference_data, private_root):
         accepted = response.status_code == 302 and response["Location"].endswith("xem-lai/")
         failures += judge(item, response, ("evidence_1", "evidence_2"), stored=stored_files(private_root),
                           root=private_root, accepted=accepted)
+    assert failures == []
+
+
+def test_evidence_images_on_the_correction_page_of_a_returned_608a_filing(reference_data, private_root):
+    """The same fields reached through the page that corrects a returned filing, which keeps the
+    images that passed in a draft of its own before the filing is sent again."""
+    from public_services.models import Filing
+    from public_services.services import filing_return
+    from tests.public_services.helpers import DISTRICT, citizen, correction, officer, submit
+
+    user = citizen()
+    returner = officer("canbo07901", "07901", DISTRICT)
+    filing = submit(user, "608A")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    failures = []
+    for item in corpus():
+        filing.refresh_from_db()
+        if filing.status != Filing.Status.RETURNED:  # the first time, and after each accepted correction
+            filing_return(filing=filing, officer=returner, what="Chụp lại giấy tờ cho rõ.")
+            filing.refresh_from_db()
+        client = Client()
+        client.force_login(user)
+        before = set(stored_files(private_root))
+        response = client.post(url, {**correction(filing, "608A"), "evidence_1": upload(item),
+                                     "evidence_2": upload(item)})
+        accepted = response.status_code == 302 and response["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+        stored = [path for path in stored_files(private_root) if path not in before]
+        failures += judge(item, response, ("evidence_1", "evidence_2"), stored=stored, root=private_root,
+                          accepted=accepted)
     assert failures == []
 
 
