@@ -20,6 +20,7 @@ from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Registration, User
+from health_card.keys import sync_public_keys
 from public_services.models import Filing
 
 from .world import PASSWORD, World, build_world, client_for, make_links, use_fresh_signing_keys
@@ -228,6 +229,7 @@ def world(reference_data, settings, tmp_path, django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         world = build_world()
     make_links(world)
+    sync_public_keys()  # the public half of the signing key: a row behind the admin's "Khóa ký mã QR"
     world.superuser = User.objects.create_superuser("quantri", password=PASSWORD)
     owner = world.owner
     client_for(owner).get("/ca-nhan/")  # a tracked session (allauth.usersessions)
@@ -344,7 +346,9 @@ def admin_cases(world):
             obj_pk, refuse = world.objects[key].pk, other_province if label in ADMIN_PROVINCE_SCOPED else everyone
         else:
             first = model.objects.order_by("pk").first()
-            obj_pk, who, refuse = (first.pk if first else 1), ("superuser" if first else None), not_staff
+            # Without a row nobody could open the URL: its refusals would prove nothing.
+            assert first is not None, f"{label}: the world holds no row for the positive control"
+            obj_pk, who, refuse = first.pk, "superuser", not_staff
         url = f"/quan-tri/{model._meta.app_label}/{model._meta.model_name}/{obj_pk}/{suffix}"
         control = who if suffix in {"change/", "history/"} else None
         yield route, [url], control, suffix == "delete/", refuse
