@@ -1,6 +1,6 @@
 """Hostile files against every upload field of the portal: registration photos, a child's
-registration photos, the 608A evidence images (on the form and on the correction page of a returned
-filing), the 607A attached files, the feedback attachment,
+registration photos, the 608A evidence images and the 607A attached files (on the form and on the
+correction page of a returned filing), the feedback attachment,
 the news lead image in the admin, and the participation CSV import. Each file is refused with a Vietnamese message on the
 field, or accepted and stored re-encoded (no metadata, nothing appended, a safe name); never a 500.
 """
@@ -227,6 +227,41 @@ def test_attached_files_of_the_607a_filing(reference_data, private_root):
         expect = "accept" if item.expect == "accept" and good_jpeg else "reject"
         failures += judge(type(item)(**{**item.__dict__, "expect": expect}), response, ("attached_files",),
                           stored=stored_files(private_root), root=private_root, accepted=accepted)
+    assert failures == []
+
+
+def test_attached_files_on_the_correction_page_of_a_returned_607a_filing(reference_data, private_root):
+    """The 607A files reached through the page that corrects a returned filing: the corpus and the
+    hostile documents judged as on the form."""
+    from public_services.models import Filing
+    from public_services.services import filing_return
+    from tests.public_services.helpers import DISTRICT, citizen, correction, officer, submit
+    from tests.public_services.test_attachments import HOSTILE
+
+    user = citizen()
+    returner = officer("canbo07901", "07901", DISTRICT)
+    filing = submit(user, "607A")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    documents = tuple(Hostile(f"document: {name}", name, build(), "application/octet-stream", "reject")
+                      for name, build, _message in HOSTILE)
+    failures = []
+    for item in corpus() + documents:
+        filing.refresh_from_db()
+        if filing.status != Filing.Status.RETURNED:  # the first time, and after each accepted correction
+            filing_return(filing=filing, officer=returner, what="Gửi kèm bản chụp giấy tờ.")
+            filing.refresh_from_db()
+        client = Client()
+        client.force_login(user)
+        before = set(stored_files(private_root))
+        earlier = [document.field for document in filing.documents.all()]  # taken out: room for 6 again
+        response = client.post(url, {**correction(filing, "607A"), "attached_files": [upload(item)],
+                                     "remove_files": earlier})
+        accepted = response.status_code == 302 and response["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+        good_jpeg = item.data.startswith(b"\xff\xd8\xff") and item.filename.lower().endswith((".jpg", ".jpeg"))
+        expect = "accept" if item.expect == "accept" and good_jpeg else "reject"
+        stored = [path for path in stored_files(private_root) if path not in before]
+        failures += judge(type(item)(**{**item.__dict__, "expect": expect}), response, ("attached_files",),
+                          stored=stored, root=private_root, accepted=accepted)
     assert failures == []
 
 
