@@ -90,3 +90,13 @@ def test_the_help_names_every_column_and_which_are_optional():
                  "so_thang_no (không bắt buộc)", "ma_kcb (chỉ dòng bhyt, không bắt buộc)"):
         assert said in text
     assert "đường dẫn tệp CSV" in text
+
+
+def test_errors_beyond_those_listed_are_counted_on_a_line_of_their_own(person, tmp_path, capsys):
+    rows = [f"7901234567,bhxh_bb,{month:02d}-2015,12/2018,self,,,1,25,1,0,79,07901," for month in range(1, 13)] * 6
+    path = write(tmp_path, (HEADER + "\n".join(rows) + "\n").encode("utf-8"))
+    with pytest.raises(CommandError, match="72 dòng lỗi"):
+        call_command("import_periods", path)
+    err = capsys.readouterr().err.splitlines()
+    assert len([line for line in err if line.startswith("Dòng ")]) == 50
+    assert err[-1] == "… và 22 lỗi khác không liệt kê ở đây."

@@ -17,6 +17,7 @@ def _check_utf8(path: str) -> None:
                 raise CommandError(f"Dòng {number}: tệp không phải văn bản UTF-8. Hãy lưu lại tệp dạng CSV UTF-8; "
                                    "chưa nhập dòng nào.") from None
 
+LISTED = 50  # errors written out; the rest are counted
 OPTIONAL = {"ma_don_vi": "bắt buộc khi nguoi_dong là employer", "ma_kcb": "chỉ dòng bhyt, không bắt buộc"}
 
 
@@ -49,8 +50,10 @@ class Command(BaseCommand):
                 report = periods_import(lines=lines, dry_run=dry_run, agency_scope=scope)
             except csv.Error as exc:  # e.g. a field longer than the csv module's limit
                 raise CommandError(f"Tệp không đọc được dạng CSV ({exc}); chưa nhập dòng nào.") from None
-        for line, message in report.errors[:50]:
+        for line, message in report.errors[:LISTED]:
             self.stderr.write(f"Dòng {line}: {message}")
+        if report.error_count > LISTED:
+            self.stderr.write(f"… và {report.error_count - LISTED} lỗi khác không liệt kê ở đây.")
         self.stdout.write(
             f"{'Chạy thử: ' if dry_run else ''}{report.rows} dòng, {report.created} mới, {report.updated} cập nhật, "
             f"{report.unchanged} không đổi, {report.error_count} lỗi."
