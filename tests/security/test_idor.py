@@ -17,11 +17,13 @@ from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Registration, User
 from health_card.keys import sync_public_keys
 from public_services.models import Filing
+from tests.accounts.helpers import jpeg
 
 from .world import PASSWORD, World, build_world, client_for, make_links, use_fresh_signing_keys
 
@@ -230,6 +232,10 @@ def world(reference_data, settings, tmp_path, django_capture_on_commit_callbacks
         world = build_world()
     make_links(world)
     sync_public_keys()  # the public half of the signing key: a row behind the admin's "Khóa ký mã QR"
+    # The draft article's image is there to be served: its URL answers 404 only for the draft's sake.
+    settings.NEWS_MEDIA_ROOT = tmp_path / "news"
+    image = world.objects["news"].lead_image
+    assert image.storage.save(image.name, ContentFile(jpeg().read())) == image.name
     world.superuser = User.objects.create_superuser("quantri", password=PASSWORD)
     owner = world.owner
     client_for(owner).get("/ca-nhan/")  # a tracked session (allauth.usersessions)
