@@ -80,7 +80,9 @@ def test_server_error_page_is_vietnamese_and_standalone(rf):
 
 @pytest.mark.django_db
 def test_csrf_failure_is_explained_in_vietnamese():
-    response = Client(enforce_csrf_checks=True).post(reverse("notifications:mark_all_read"))
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "x" * 32  # a cookie from before, with another secret than the form's
+    response = client.post(reverse("notifications:mark_all_read"), {"csrfmiddlewaretoken": "y" * 32})
     assert response.status_code == 403
     assert "Phiên làm việc đã hết hạn" in response.content.decode()
 

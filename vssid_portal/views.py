@@ -4,6 +4,7 @@ page. The 400, 403 and 404 pages are Django's handlers rendering the portal's te
 
 from django.conf import settings
 from django.http import HttpResponseServerError
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
@@ -15,7 +16,9 @@ def home(request):
 
 
 def csrf_failure(request, reason=""):
-    return render(request, "403_csrf.html", status=403)
+    """A browser that sent no CSRF cookie blocks cookies (or has just cleared them): reloading alone
+    would fail the same way, so its page asks to allow them."""
+    return render(request, "403_csrf.html", {"cookies_missing": reason == REASON_NO_CSRF_COOKIE}, status=403)
 
 
 def server_error(request):

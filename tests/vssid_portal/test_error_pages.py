@@ -26,3 +26,30 @@ def test_server_error_page_links_home_in_its_content(rf):
 
     main = _main(server_error(rf.get("/")).content.decode())
     assert '<a href="/">Về trang chủ</a>' in main
+
+
+@pytest.mark.django_db
+def test_form_posted_without_cookies_asks_to_allow_them():
+    """Cookies off: the browser never sends the CSRF cookie, so reloading and sending again would
+    fail the same way; the page says what to change."""
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/tra-cuu/ma-so-bhxh/", {"full_name": "Nguyễn Văn Đức"})
+    assert response.status_code == 403
+    main = _main(response.content.decode())
+    assert "Trình duyệt không gửi cookie" in main
+    assert "cho phép cookie" in main
+    assert "Phiên làm việc đã hết hạn" not in main
+
+
+@pytest.mark.django_db
+def test_form_posted_with_a_stale_token_says_the_form_expired():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.get("/tra-cuu/ma-so-bhxh/")  # the CSRF cookie is set
+    response = client.post("/tra-cuu/ma-so-bhxh/", {"csrfmiddlewaretoken": "x" * 64})
+    assert response.status_code == 403
+    main = _main(response.content.decode())
+    assert "Phiên làm việc đã hết hạn" in main
+    assert "cho phép cookie" not in main
