@@ -64,12 +64,15 @@ def validate_birth_date(value: datetime.date | int) -> None:
         raise ValidationError(_("Ngày sinh phải từ ngày 01/01/1900 trở về sau."), code="too_early")
 
 
-_DATE_SHAPE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
+# Day, month and year as people write them: with slashes, or with dashes or dots as many do
+# (15-03-1988, 15.03.1988); a field shows and stores a date with slashes.
+DAY_MONTH_YEAR_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+_DATE_SHAPE = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{4}")
 
 
 class DayMonthYearField(forms.DateField):
-    """A date typed as day/month/year (25/12/1990), fullwidth digits read as ASCII and other
-    scripts' digits refused. A value of that shape naming no day of the calendar (31/02/1988,
+    """A date typed as day/month/year (25/12/1990, or 25-12-1990 and 25.12.1990), fullwidth digits
+    read as ASCII and other scripts' digits refused. A value of that shape naming no day of the calendar (31/02/1988,
     29/02/2023, 12/13/1990) is told so, quoting what was typed; any other value gets the field's
     "invalid" message, which says the shape to type."""
 
@@ -79,7 +82,7 @@ class DayMonthYearField(forms.DateField):
 
     def __init__(self, *, input_formats=None, widget=None, **kwargs):
         super().__init__(
-            input_formats=input_formats or ["%d/%m/%Y"],
+            input_formats=input_formats or DAY_MONTH_YEAR_FORMATS,
             widget=widget or forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
             **kwargs,
         )

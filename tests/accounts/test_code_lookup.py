@@ -255,12 +255,12 @@ def test_an_ipv4_client_arriving_ipv4_mapped_is_limited_by_its_own_network(clien
 
 
 def test_typos_and_failed_challenges_cost_no_search(client, person, settings):
-    """Ten attempts with a typo (no ID number, a birth date written with dashes) or a wrong answer
+    """Ten attempts with a typo (no ID number, a birth year of two digits) or a wrong answer
     used up the hourly limit, and the eleventh, correct, lookup was refused."""
     settings.CODE_LOOKUP_RATES = {"ip": "3/h", "network": "3/h"}
     for _ in range(4):
         assert lookup(client, id_number="").status_code == 400
-        assert lookup(client, birth_date="15-03-1988").status_code == 400
+        assert lookup(client, birth_date="15/03/88").status_code == 400
         page = client.get(URL)
         wrong = {"full_name": "nguyen van duc", "birth_date": "15/03/1988", "province": person.province_id,
                  "id_number": "079088012345", "challenge": token_from(page), "answer": str(int(answer_from(page)) + 1)}

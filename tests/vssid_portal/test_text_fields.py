@@ -72,6 +72,38 @@ def test_a_code_pasted_with_a_character_nobody_types_is_read_without_it(typed):
     assert CodeField(max_length=10).clean(typed) == "7901234567"
 
 
+@pytest.mark.parametrize("typed", ["15-03-1988", "15.03.1988", "15.3.1988", "１５－０３－１９８８"])
+def test_a_date_written_with_dashes_or_dots_is_read_as_with_slashes(typed):
+    import datetime
+
+    from vssid_portal.forms import DateOrYearField, DayMonthYearField
+
+    assert DayMonthYearField().clean(typed) == datetime.date(1988, 3, 15)
+    assert DateOrYearField().clean(typed) == datetime.date(1988, 3, 15)
+
+
+@pytest.mark.parametrize("typed, shown", [("31-02-1988", "31-02-1988"), ("29.02.2023", "29.02.2023")])
+def test_a_date_with_dashes_or_dots_naming_no_day_is_told_so(typed, shown):
+    from django.core.exceptions import ValidationError
+
+    from vssid_portal.forms import DayMonthYearField
+
+    with pytest.raises(ValidationError) as refused:
+        DayMonthYearField().clean(typed)
+    assert refused.value.code == "nonexistent" and shown in str(refused.value.messages)
+
+
+@pytest.mark.parametrize("typed", ["15-03/1988", "1988-03-15", "15 03 1988"])
+def test_a_date_with_mixed_or_reversed_separators_is_refused(typed):
+    from django.core.exceptions import ValidationError
+
+    from vssid_portal.forms import DayMonthYearField
+
+    with pytest.raises(ValidationError) as refused:
+        DayMonthYearField().clean(typed)
+    assert refused.value.code == "invalid"
+
+
 @pytest.mark.parametrize("typed", ["\ufeff15/03/1988", "15/03/1988\u200b", "15/\x0003/1988"])
 def test_a_date_pasted_with_a_character_nobody_types_is_read_without_it(typed):
     import datetime
