@@ -5,6 +5,7 @@ browser cuts whatever goes past an input's maxlength without a word."""
 import re
 
 import pytest
+from django.conf import settings
 
 from accounts.models import Registration, User
 
@@ -73,3 +74,11 @@ def test_a_social_insurance_code_too_long_is_refused_once(client, db, url, code)
     html = response.content.decode()
     assert html.count("Mã số BHXH gồm đúng 10 chữ số.") == 2  # in the summary and beside the field
     assert "tối đa 10 ký tự" not in html
+
+
+@pytest.mark.parametrize("language, title", [("vi", "Tra cứu trạng thái đăng ký – "),
+                                             ("en", "Check the status of a registration – ")])
+def test_the_status_lookup_is_titled_as_its_heading(client, language, title):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get("/dang-ky/tra-cuu/").content.decode()
+    assert f"<title>{title}" in html
