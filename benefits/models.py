@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import Agency
+from vssid_portal.templatetags.vn_format import vn_date
 
 
 class Kind(models.TextChoices):
@@ -273,6 +274,18 @@ class BenefitRecord(models.Model):
             value = getattr(self, name)
             if value is not None and value < 0:
                 error(name, "Số tiền không được âm.")
+        # A claim is received, decided and paid (an accident happens) on days that have come, by a
+        # person already born; the day promised for the result and the days a benefit runs may be ahead.
+        today = timezone.localdate()
+        for name in ("received_on", "decision_date", "paid_on", "event_date"):
+            value = getattr(self, name)
+            if value is not None and value > today:
+                error(name, f"{self._meta.get_field(name).verbose_name.capitalize()} không được sau ngày hôm nay "
+                            f"({vn_date(today)}).")
+        birth_date = self.person.birth_date if self.person_id else None
+        if self.received_on and birth_date and self.received_on < birth_date:
+            born = vn_date(birth_date, year_only=self.person.birth_year_only)
+            error("received_on", f"Ngày tiếp nhận hồ sơ không thể trước ngày sinh của người hưởng ({born}).")
         if self.received_on:
             for name in ("decision_date", "expected_on", "paid_on"):
                 value = getattr(self, name)

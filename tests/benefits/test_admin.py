@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import User
 from benefits.models import BenefitEvent, BenefitRecord, SalaryAdjustment
@@ -358,3 +359,27 @@ def test_a_status_action_on_records_already_past_that_step_says_they_were_left_a
     response = client.post(LIST, {"action": "mark_paid", "_selected_action": [paid.pk]}, follow=True)
     assert said(response) == [(constants.INFO, "1 hồ sơ đã chọn đã chi trả từ trước: giữ nguyên.")]
     assert not BenefitEvent.objects.exists() and not Message.objects.exists()
+
+
+def test_dates_after_today_or_before_the_persons_birth_are_refused_beside_their_fields(client, db, reference_data):
+    """A claim is received, decided and paid on days that have come, by a person already born: a
+    date typed a century off (2099, 1950 for a person born in 1988) was saved and told to them."""
+    user = managed_citizen()
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(ADD, new_record_data(client, user.person, "07901", received_on=f"{tomorrow:%d/%m/%Y}",
+                                                expected_on=""))
+    assert response.status_code == 200
+    assert (f"Ngày tiếp nhận hồ sơ không được sau ngày hôm nay ({timezone.localdate():%d/%m/%Y})."
+            in response.content.decode())
+    response = client.post(ADD, new_record_data(client, user.person, "07901", received_on="01/01/1950",
+                                                expected_on=""))
+    assert response.status_code == 200
+    assert "Ngày tiếp nhận hồ sơ không thể trước ngày sinh của người hưởng (15/03/1988)." in response.content.decode()
+    response = client.post(ADD, new_record_data(client, user.person, "07901", **decided(
+        status="paid", decision_date=f"{tomorrow:%d/%m/%Y}", paid_on=f"{tomorrow:%d/%m/%Y}")))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Ngày quyết định không được sau ngày hôm nay ({timezone.localdate():%d/%m/%Y})." in html
+    assert f"Ngày chi trả không được sau ngày hôm nay ({timezone.localdate():%d/%m/%Y})." in html
+    assert not BenefitRecord.objects.exists() and not Message.objects.exists()
