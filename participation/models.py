@@ -103,6 +103,11 @@ class Period(models.Model):
         this_month = timezone.localdate().replace(day=1)
         if self.from_month and self.from_month > this_month:
             errors["from_month"] = f"Tháng bắt đầu không được sau tháng hiện tại ({this_month:%m/%Y})."
+        # A child's BHYT starts in the month of birth at the earliest; nobody contributes before it.
+        birth_date = self.person.birth_date if self.person_id else None
+        if self.from_month and birth_date and self.from_month < birth_date.replace(day=1):
+            born = f"{birth_date:%Y}" if self.person.birth_year_only else f"{birth_date:%m/%Y}"
+            errors["from_month"] = f"Tháng bắt đầu không thể trước tháng sinh của người tham gia ({born})."
         if self.from_month and self.to_month and self.from_month > self.to_month:
             errors["to_month"] = "Tháng kết thúc phải sau hoặc bằng tháng bắt đầu."
         if self.rate is not None and not 0 <= self.rate <= 100:

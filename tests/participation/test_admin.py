@@ -272,3 +272,19 @@ def test_the_save_service_keeps_an_officer_to_their_agencies(managed_by_thu_duc)
     managed_by_thu_duc.agency = Agency.objects.get(code="07903")
     assert period_save(period=managed_by_thu_duc, actor=other) is True
     assert Period.objects.get(pk=managed_by_thu_duc.pk).base == 1_000_000
+
+
+def test_a_period_starting_before_the_persons_month_of_birth_is_refused_beside_its_first_month(
+        client, managed_by_thu_duc, sms_outbox):
+    """Hoàng Thị Thu Trang was born on 15/03/1988: a period of 1950 typed for her was saved and told
+    to her."""
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    url = CHANGE.format(managed_by_thu_duc.pk)
+    response = client.post(url, {**admin_form(client, url, form_id="period_form"), "from_month": "01/01/1950"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_from_month_error"' in html
+    assert "Tháng bắt đầu không thể trước tháng sinh của người tham gia (03/1988)." in html
+    managed_by_thu_duc.refresh_from_db()
+    assert managed_by_thu_duc.from_month.year == 2012 and not Message.objects.exists() and not sms_outbox()
+    data = admin_form(client, url, form_id="period_form")
+    assert client.post(url, {**data, "from_month": "01/03/1988"}).status_code == 302  # the month of birth itself
