@@ -95,12 +95,16 @@ def check_totals(visit: Visit, lines) -> None:
 
 
 def check_dates(visit: Visit) -> None:
-    """A visit is entered once it happened: neither date may be after today; raises
-    ValidationError naming each field."""
+    """A visit is entered once it happened: neither date may be after today, nor (with its person)
+    the admission before the patient's birth; raises ValidationError naming each field."""
     today = timezone.localdate()
     errors = {name: f"{label} không được sau ngày hôm nay ({vn_date(today)}): chỉ nhập lượt khám đã diễn ra."
               for name, label in (("admitted_on", "Ngày vào"), ("discharged_on", "Ngày ra"))
               if getattr(visit, name) is not None and getattr(visit, name) > today}
+    person = visit.person if visit.person_id else None
+    if person is not None and visit.admitted_on is not None and visit.admitted_on < person.birth_date:
+        born = vn_date(person.birth_date, year_only=person.birth_year_only)
+        errors["admitted_on"] = f"Ngày vào không thể trước ngày sinh của người bệnh ({born})."
     if errors:
         raise ValidationError(errors)
 

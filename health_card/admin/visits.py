@@ -248,7 +248,8 @@ class VisitAdminForm(SeenVersionForm):
     def clean(self):
         cleaned = super().clean()
         try:
-            check_dates(Visit(admitted_on=cleaned.get("admitted_on"), discharged_on=cleaned.get("discharged_on")))
+            check_dates(Visit(person=self.instance.person if self.instance.person_id else None,
+                              admitted_on=cleaned.get("admitted_on"), discharged_on=cleaned.get("discharged_on")))
         except forms.ValidationError as error:
             self.add_error(None, error)
         facility = cleaned.get("facility") or (self.instance.facility if self.instance.facility_id else None)

@@ -790,6 +790,25 @@ def test_a_visit_dated_after_today_is_refused_by_the_service_and_the_form(client
     assert Visit.objects.count() == 1 and not Visit.objects.filter(reference="079-LK-0001").exists()
 
 
+def test_a_visit_dated_before_the_patients_birth_is_refused_by_the_service_and_the_form(client, db):
+    """Nguyễn Văn Đức was born on 15/03/1988: a visit of 1950 typed for him was saved and told to him."""
+    user = citizen()
+    with pytest.raises(ValidationError) as raised:
+        visit_save(visit=visit(user.person, admitted=datetime.date(1950, 1, 1), save=False), lines=standard_lines())
+    assert raised.value.message_dict["admitted_on"] == [
+        "Ngày vào không thể trước ngày sinh của người bệnh (15/03/1988)."]
+    assert not Visit.objects.exists()
+
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    data = add_data("7901234567", "79001", admitted_on="1950-01-01", discharged_on="1950-01-02")
+    response = client.post(ADMIN + "add/", data)
+    assert response.status_code == 200
+    assert "Ngày vào không thể trước ngày sinh của người bệnh (15/03/1988)." in response.content.decode()
+    assert not Visit.objects.exists() and not Message.objects.exists()
+    data.update(admitted_on="1988-03-15", discharged_on="1988-03-20")  # the day of birth itself
+    assert client.post(ADMIN + "add/", data).status_code == 302
+
+
 def test_the_visit_list_shows_the_total_cost_in_dong(client, visits):
     client.force_login(officer("canbo07901", "07901", DISTRICT))
     html = client.get(ADMIN).content.decode()
