@@ -4,7 +4,7 @@ import csv
 import io
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -81,7 +81,9 @@ class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The form has checked what period_save checks (PeriodAdminForm).
-        period_save(period=obj, actor=request.user, seen_version=form.cleaned_data.get("seen_version"))
+        changed = period_save(period=obj, actor=request.user, seen_version=form.cleaned_data.get("seen_version"))
+        if change and not changed:
+            messages.info(request, "Không có thay đổi nào: không gửi thông báo.")
 
     def get_urls(self):
         return [path("nhap-csv/", self.admin_site.admin_view(self.import_view), name="participation_period_import")] + super().get_urls()
