@@ -79,6 +79,10 @@ class PeriodAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
             kwargs["queryset"] = persons_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def has_add_permission(self, request):
+        # An officer not yet attached to an agency has no agency to enter a period for (nor person).
+        return super().has_add_permission(request) and officer_agency_ids(request.user) != set()
+
     def save_model(self, request, obj, form, change):
         # The form has checked what period_save checks (PeriodAdminForm).
         changed = period_save(period=obj, actor=request.user, seen_version=form.cleaned_data.get("seen_version"))

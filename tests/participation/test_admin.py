@@ -289,3 +289,14 @@ def test_a_period_starting_before_the_persons_month_of_birth_is_refused_beside_i
     assert managed_by_thu_duc.from_month.year == 2012 and not Message.objects.exists() and not sms_outbox()
     data = admin_form(client, url, form_id="period_form")
     assert client.post(url, {**data, "from_month": "01/03/1988"}).status_code == 302  # the month of birth itself
+
+
+def test_an_officer_not_yet_attached_to_an_agency_is_offered_no_period_to_add(client, managed_by_thu_duc):
+    """Without an agency there is no agency to choose, nor person: the add page was offered with
+    empty choices, and every period typed there was refused."""
+    client.force_login(officer("canbo_moi", None, DISTRICT))
+    assert client.get(ADD).status_code == 403
+    assert client.get(ADD.replace("add/", "nhap-csv/")).status_code == 403
+    assert 'href="/quan-tri/participation/period/add/"' not in client.get(ADD.replace("add/", "")).content.decode()
+    client.force_login(officer("canbo07903", "07903", DISTRICT))  # the positive control
+    assert client.get(ADD).status_code == 200
