@@ -131,14 +131,16 @@ class Statement(models.Model):
         FAILED = "failed", pgettext_lazy("trạng thái bản xác nhận", "Lỗi")
 
     code = models.CharField("mã xác thực", max_length=16, unique=True, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="statements")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BUILDING)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="statements",
+                               verbose_name="người tham gia")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name="người yêu cầu")
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.BUILDING)
     pdf = models.FileField(upload_to="statements/", blank=True)
     pdf_attempts = models.PositiveSmallIntegerField("số lần tạo PDF", default=0)  # vssid_portal/jobs.py
     content_hash = models.CharField("mã băm nội dung (SHA-256)", max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    issued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    issued_at = models.DateTimeField("cấp lúc", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,6 +2,7 @@
 service itself, and an edit tells the person once while a save that changes nothing tells nobody."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -300,3 +301,21 @@ def test_an_officer_not_yet_attached_to_an_agency_is_offered_no_period_to_add(cl
     assert 'href="/quan-tri/participation/period/add/"' not in client.get(ADD.replace("add/", "")).content.decode()
     client.force_login(officer("canbo07903", "07903", DISTRICT))  # the positive control
     assert client.get(ADD).status_code == 200
+
+
+def test_the_statement_admin_names_every_column_and_field_in_vietnamese(client, managed_by_thu_duc):
+    from participation.models import Statement
+
+    owner = get_user_model().objects.get(username="7903111111")
+    statement = Statement.objects.create(code="ABCD2345", person=owner.person, requested_by=owner)
+    client.force_login(get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!"))
+    listed = client.get("/quan-tri/participation/statement/").content.decode()
+    shown = client.get(f"/quan-tri/participation/statement/{statement.pk}/change/").content.decode()
+    heads = {column: re.sub(r"<[^>]+>|\s+", " ", text).strip() for column, text in
+             re.findall(r'<th scope="col" class="[^"]*column-(\w+)[^"]*">(.*?)</th>', listed, re.S)}
+    assert (heads["person"], heads["status"], heads["created_at"], heads["issued_at"]) == (
+        "Người tham gia", "Trạng thái", "Tạo lúc", "Cấp lúc")
+    for label in ("Người tham gia:", "Người yêu cầu:", "Trạng thái:", "Tạo lúc:", "Cấp lúc:"):
+        assert f"<label>{label}</label>" in shown
+    for english in ("Person", "Requested by", "Status", "Created at", "Issued at"):
+        assert english not in listed and english not in shown
