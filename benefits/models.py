@@ -283,9 +283,12 @@ class BenefitRecord(models.Model):
                 error(name, f"{self._meta.get_field(name).verbose_name.capitalize()} không được sau ngày hôm nay "
                             f"({vn_date(today)}).")
         birth_date = self.person.birth_date if self.person_id else None
-        if self.received_on and birth_date and self.received_on < birth_date:
-            born = vn_date(birth_date, year_only=self.person.birth_year_only)
-            error("received_on", f"Ngày tiếp nhận hồ sơ không thể trước ngày sinh của người hưởng ({born}).")
+        for name in ("received_on", "start_date", "child_birth_date", "event_date") if birth_date else ():
+            value = getattr(self, name)
+            if value is not None and value < birth_date:
+                born = vn_date(birth_date, year_only=self.person.birth_year_only)
+                error(name, f"{self._meta.get_field(name).verbose_name.capitalize()} không thể trước ngày sinh của "
+                            f"người hưởng ({born}).")
         if self.received_on:
             for name in ("decision_date", "expected_on", "paid_on"):
                 value = getattr(self, name)

@@ -383,3 +383,20 @@ def test_dates_after_today_or_before_the_persons_birth_are_refused_beside_their_
     assert f"Ngày quyết định không được sau ngày hôm nay ({timezone.localdate():%d/%m/%Y})." in html
     assert f"Ngày chi trả không được sau ngày hôm nay ({timezone.localdate():%d/%m/%Y})." in html
     assert not BenefitRecord.objects.exists() and not Message.objects.exists()
+
+
+def test_a_childs_birth_or_an_accident_before_the_persons_own_birth_is_refused_beside_its_field(
+        client, db, reference_data):
+    user = managed_citizen()  # born on 15/03/1988
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(ADD, new_record_data(client, user.person, "07901", kind="thai_san",
+                                                child_birth_date="01/02/1960", start_date="01/01/1960"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ngày sinh của con không thể trước ngày sinh của người hưởng (15/03/1988)." in html
+    assert "Hưởng từ ngày không thể trước ngày sinh của người hưởng (15/03/1988)." in html
+    response = client.post(ADD, new_record_data(client, user.person, "07901", kind="tnld_bnn", days_off="",
+                                                impairment_percent="21", event_date="01/01/1970"))
+    assert "Ngày bị tai nạn / phát hiện bệnh không thể trước ngày sinh của người hưởng (15/03/1988)." in (
+        response.content.decode())
+    assert not BenefitRecord.objects.exists() and not Message.objects.exists()
