@@ -10,6 +10,7 @@ from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
 from vssid_portal.admin import AuditTrailInline, FoldedKeySearch, NotFoundOutsideScope, RecentDateFilter, year_filter
 from vssid_portal.concurrent_edits import SeenVersionForm
+from vssid_portal.forms import MoneyField
 
 from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status
 from .selectors import benefits_visible_to
@@ -28,6 +29,7 @@ class BenefitRecordAdminForm(SeenVersionForm):
     class Meta:
         model = BenefitRecord
         fields = "__all__"
+        field_classes = {"amount": MoneyField, "monthly_amount": MoneyField}
 
 
 BENEFITS_SINCE = 1995  # the first year the list filter offers: claims are received by BHXH Việt Nam since 1995

@@ -1,6 +1,7 @@
 """Forms of the officers' admin of participation periods."""
 
 from vssid_portal.concurrent_edits import SeenVersionForm
+from vssid_portal.forms import MoneyField
 
 from .models import Period
 from .services.periods import DUPLICATE_PERIOD, period_is_duplicate
@@ -18,6 +19,7 @@ class PeriodAdminForm(SeenVersionForm):
     class Meta:
         model = Period
         fields = "__all__"
+        field_classes = {"base": MoneyField, "amount": MoneyField}
 
     def clean(self):
         cleaned = super().clean()

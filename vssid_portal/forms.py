@@ -116,6 +116,37 @@ class DateOrYearField(DayMonthYearField):
         return super().to_python(value)
 
 
+# An amount as people write it: digits grouped by threes with dots, commas or spaces, one kind in
+# an amount (1.234.567, 1,234,567, 1 234 567), or digits alone; "đ", "đồng" or "VND" after it.
+_GROUPED_AMOUNT = re.compile(r"[0-9]{1,3}([., ])[0-9]{3}(?:\1[0-9]{3})*")
+_CURRENCY = re.compile(r"\s*(?:đ|đồng|vnđ|vnd)$", re.IGNORECASE)
+
+
+class MoneyField(forms.IntegerField):
+    """A whole number of đồng as officers type it (see _GROUPED_AMOUNT), shown grouped with dots as
+    the portal writes money (1.234.567). Anything else, a decimal comma included ("1,5"), gets
+    the integer field's message."""
+
+    default_error_messages = {
+        "invalid": _("Nhập số tiền bằng chữ số, không có phần lẻ, ví dụ 1.234.567."),
+        "min_value": _("Số tiền không được nhỏ hơn %(limit_value)s đ."),
+        "max_value": _("Số tiền không được lớn hơn %(limit_value)s đ."),
+    }
+
+    def __init__(self, **kwargs):
+        # Always typed as text: a number input (the admin's own for integer columns) refuses "1.234.567".
+        super().__init__(**{**kwargs, "widget": forms.TextInput(attrs={"inputmode": "numeric"})})
+
+    def prepare_value(self, value):
+        return f"{value:,}".replace(",", ".") if isinstance(value, int) and not isinstance(value, bool) else value
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            typed = _CURRENCY.sub("", unicodedata.normalize("NFKC", clean_text(value)).strip())
+            value = typed.replace(typed[-4], "") if _GROUPED_AMOUNT.fullmatch(typed) else typed
+        return super().to_python(value)
+
+
 class TextField(forms.CharField):
     """Text as typed, without the characters nobody types on purpose (zero-width and other format
     characters, control characters, noncharacters): they are removed before the required check,

@@ -12,6 +12,7 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 
 from accounts.models import Person
@@ -20,6 +21,7 @@ from lookup.models import MedicalFacility
 from vssid_portal.admin import AuditTrailInline, FoldedKeySearch, NotFoundOutsideScope, year_filter
 from vssid_portal.audit import EMPTY
 from vssid_portal.concurrent_edits import SeenVersionForm
+from vssid_portal.forms import MoneyField
 from vssid_portal.templatetags.vn_format import vn_number, vnd
 
 from ..models import Visit, VisitEvent, VisitLine
@@ -57,6 +59,16 @@ def line_shown(line: VisitLine) -> str:
             f"{vnd(line.unit_price)} = {vnd(line.amount)}, BHYT {vnd(line.bhyt_amount)}")
 
 
+# The line's prices and amounts are typed and shown as money (1.234.567), by the inline and here.
+LINE_FORMFIELD_OVERRIDES = {models.BigIntegerField: {"form_class": MoneyField}}
+
+
+def _line_formfield(name: str):
+    field = VisitLine._meta.get_field(name)
+    return field.formfield(**next((kwargs for kind, kwargs in LINE_FORMFIELD_OVERRIDES.items()
+                                   if isinstance(field, kind)), {}))
+
+
 def _posted_line(row: dict, shown: bool) -> dict | None:
     """The values of a posted row: as the officer typed them, or (`shown`) as the page showed them,
     from the hidden initial values (None where they do not make a valid line)."""
@@ -64,7 +76,7 @@ def _posted_line(row: dict, shown: bool) -> dict | None:
     values = {}
     for name in LINE_FIELDS:
         try:
-            values[name] = VisitLine._meta.get_field(name).formfield().clean(row.get((flag, name), [""])[-1])
+            values[name] = _line_formfield(name).clean(row.get((flag, name), [""])[-1])
         except ValidationError:
             return None
     return values
@@ -180,6 +192,7 @@ class VisitLineInline(admin.TabularInline):
     model = VisitLine
     formset = VisitLineFormSet
     fields = ["category", "description", "unit", "quantity", "unit_price", "amount", "bhyt_amount"]
+    formfield_overrides = LINE_FORMFIELD_OVERRIDES
     extra = 1
 
 
@@ -207,6 +220,7 @@ class VisitAdminForm(SeenVersionForm):
         model = Visit
         fields = ["facility", "reference", "kind", "admitted_on", "discharged_on", "diagnosis_code", "diagnosis_name",
                   *TOTAL_FIELDS]
+        field_classes = dict.fromkeys(MONEY_FIELDS, MoneyField)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -151,6 +151,30 @@ def test_a_change_is_told_once_and_an_unchanged_save_never(client, records):
     assert event.changes.startswith("trạng thái: Đã tiếp nhận → Không giải quyết")
 
 
+@pytest.mark.parametrize("typed", ["6.000.000", "6 000 000 đ", "6,000,000", "6000000đồng", "６.０００.０００"])
+def test_an_amount_is_typed_and_shown_as_officers_write_money(client, db, reference_data, typed):
+    user = citizen()
+    obj = record(user.person, **decided(amount=5_217_200))
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    html = client.get(change_url(obj)).content.decode()
+    assert 'type="text" name="amount" value="5.217.200" inputmode="numeric"' in html
+    response = client.post(change_url(obj), {**admin_form(client, change_url(obj)), "amount": typed})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    obj.refresh_from_db()
+    assert obj.amount == 6_000_000
+
+
+@pytest.mark.parametrize("typed", ["6.000.000,50", "6,5", "6.00.000", "6.000,000", "sáu triệu"])
+def test_an_amount_that_is_not_whole_dong_is_refused_saying_how_to_type_it(client, db, reference_data, typed):
+    user = citizen()
+    obj = record(user.person, **decided(amount=5_217_200))
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(change_url(obj), {**admin_form(client, change_url(obj)), "amount": typed})
+    assert "Nhập số tiền bằng chữ số, không có phần lẻ, ví dụ 1.234.567." in response.content.decode()
+    obj.refresh_from_db()
+    assert obj.amount == 5_217_200
+
+
 STALE = "Người khác đã lưu hồ sơ này sau khi bạn mở trang"
 
 
@@ -171,7 +195,7 @@ def test_a_page_opened_before_another_officers_save_is_shown_again_with_that_sav
     assert "Người khác vừa lưu: 6.000.000 đ. Ô này vẫn giữ giá trị bạn đã nhập." in html
     assert 'href="#id_decision_number"' not in html  # A's own change is not B's
     shown_again = shown_form(response)
-    assert (shown_again["amount"], shown_again["decision_number"]) == ("5217200", "456/QĐ-BHXH")
+    assert (shown_again["amount"], shown_again["decision_number"]) == ("5.217.200", "456/QĐ-BHXH")
     obj.refresh_from_db()
     assert (obj.amount, obj.decision_number, obj.revision) == (6_000_000, "123/QĐ-BHXH", 1)
     assert BenefitEvent.objects.filter(record=obj).count() == 1
