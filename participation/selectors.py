@@ -26,6 +26,16 @@ TABS = (
 TABS_BY_SLUG = {tab.slug: tab for tab in TABS}
 TABS_BY_KIND = {kind: tab for tab in TABS for kind in tab.kinds}
 
+# What the pages say of months still owed, by who pays them (an employer, the person themself for
+# voluntary BHXH, a household for household BHYT, the state budget, the fund).
+OWED_NOTES = {
+    Period.Payer.EMPLOYER: _("đơn vị chưa đóng đủ; hãy liên hệ đơn vị hoặc cơ quan BHXH"),
+    Period.Payer.SELF: _("phần tự đóng chưa đóng đủ; hãy đóng bổ sung tại điểm thu hoặc liên hệ cơ quan BHXH"),
+    Period.Payer.HOUSEHOLD: _("hộ gia đình chưa đóng đủ; hãy đóng bổ sung tại điểm thu hoặc liên hệ cơ quan BHXH"),
+    Period.Payer.STATE: _("ngân sách nhà nước chưa đóng đủ; hãy liên hệ cơ quan BHXH"),
+    Period.Payer.FUND: _("quỹ BHXH, BHTN chưa đóng đủ; hãy liên hệ cơ quan BHXH"),
+}
+
 
 def format_months(months: int, *, both_units: bool = False) -> str:
     """41 → '3 năm 5 tháng'; 12 → '1 năm'; 5 → '5 tháng'; 0 → '0 tháng' (in English: '3 years 5
@@ -53,6 +63,8 @@ class Totals:
     gaps: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)
     first: datetime.date | None = None
     last: datetime.date | None = None
+    # (payer, months, what to say) for each payer with months owed, in the order of Period.Payer
+    owed_by: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def months_paid(self) -> int:
@@ -64,15 +76,16 @@ class Totals:
 
 
 def totals_of(periods) -> Totals:
-    """Months covered (overlaps counted once), months whose contribution is still owed, and the
-    gaps between the first and last covered month."""
-    covered, unpaid = set(), set()
+    """Months covered (overlaps counted once), months whose contribution is still owed (and by
+    which payer), and the gaps between the first and last covered month."""
+    covered, unpaid = set(), defaultdict(set)
     for period in periods:
         start, end = _ordinal(period.from_month), _ordinal(period.to_month)
         paid_until = end - period.unpaid_months
         covered.update(range(start, paid_until + 1))
-        unpaid.update(range(paid_until + 1, end + 1))
-    owed = unpaid - covered  # a month another period paid for is not owed
+        unpaid[period.payer].update(range(paid_until + 1, end + 1))
+    owed_by_payer = {payer: unpaid[payer] - covered for payer in Period.Payer.values}  # a month another period paid for is not owed
+    owed = set().union(*owed_by_payer.values())
     months = covered | owed
     if not months:
         return Totals()
@@ -81,7 +94,8 @@ def totals_of(periods) -> Totals:
         if previous is not None and ordinal > previous + 1:
             gaps.append((_month(previous + 1), _month(ordinal - 1)))
         previous = ordinal
-    return Totals(len(months), len(owed), gaps, _month(min(months)), _month(max(months)))
+    owed_by = [(payer, len(owed_months), OWED_NOTES[payer]) for payer, owed_months in owed_by_payer.items() if owed_months]
+    return Totals(len(months), len(owed), gaps, _month(min(months)), _month(max(months)), owed_by)
 
 
 def periods_for(*, person, kinds=None):
