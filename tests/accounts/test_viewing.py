@@ -61,3 +61,18 @@ def test_the_personal_page_of_a_child_does_not_offer_the_parents_security_settin
     html = client.get("/ca-nhan/").content.decode()
     assert child.full_name in html and "/thong-tin-huong/" in html
     assert "/tai-khoan/bao-mat/" not in html
+
+
+def test_a_guardian_without_a_person_record_is_told_whose_records_the_pages_show(client):
+    """The box naming the child in view, with the way back, shows for a login without a person
+    record of its own too: its pages showed the child's code, name and records without a word."""
+    guardian = User.objects.create_user("guardian", password="x-Pass-2026!")
+    child = child_of(guardian)
+    client.force_login(guardian)
+    session = client.session
+    session["viewing_person_id"] = child.pk
+    session.save()
+    for path in ("/ca-nhan/", "/qua-trinh-tham-gia/", "/thong-tin-huong/"):
+        html = client.get(path).content.decode()
+        assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>." in html, path
+        assert "Quay về tài khoản của tôi" in html, path
