@@ -64,7 +64,7 @@ class Contribution:
     last: datetime.date
     base: int
     scheme: str = "bhxh_bb"
-    unpaid_months: int = 0  # the period's last months that the employer still owes
+    unpaid_months: int = 0  # the period's last months still owed (by whoever pays them)
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class OneTimeEstimate:
     months_total: int = 0
     months_before: int = 0  # months contributed before 2014
     months_from: int = 0  # months contributed from 2014
-    owed_months: int = 0  # months the employer still owes: not counted
+    owed_months: int = 0  # months still owed: not counted
     years_before: int = 0  # whole years before 2014
     leftover_months: int = 0  # months before 2014 moved into the from-2014 period
     months_from_counted: int = 0  # months_from + leftover_months
