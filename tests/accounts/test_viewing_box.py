@@ -96,3 +96,19 @@ def test_a_stored_page_of_a_child_keeps_the_box_with_this_requests_token(parent,
         assert client.post("/ca-nhan/xem/", {"csrfmiddlewaretoken": tokens[-1]}).status_code == 302  # back
         assert "Đang xem thông tin của" not in client.get(path).content.decode()
     assert tokens[0] != tokens[1]
+
+
+@pytest.mark.parametrize(("language", "wanted"), [
+    ("vi", "<p class=\"notice\">Nguyễn Gia Bảo chưa có thẻ BHYT còn hiệu lực.</p>"),
+    ("en", "<p class=\"notice\">Nguyễn Gia Bảo has no valid health insurance card yet.</p>"),
+])
+def test_the_card_page_of_a_child_without_a_card_names_the_child(client, owner, language, wanted):  # noqa: F811
+    """It said "no valid card for this account", of a child who has no account of their own."""
+    child = child_of(owner)
+    client.force_login(owner)
+    client.post("/ca-nhan/xem/", {"child": child.pk})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.get("/the-bhyt/")  # the switch's flash message
+    html = client.get("/the-bhyt/").content.decode()
+    assert wanted in html
+    assert "cho tài khoản này" not in html and "for this account" not in html
