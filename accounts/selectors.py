@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lookup.selectors import within_officer_scope
 from notifications.selectors import unread_cache_key
@@ -104,7 +106,8 @@ def viewing(user, person) -> dict:
 
 
 def person_in_view(request):
-    """Whose records the personal pages show: the user's own, or a child the user may view."""
+    """Whose records the personal pages show: the user's own, or a child the user may view. A child
+    the user may view no more (18 since, or the guardianship ended) is left, and the user told."""
     user = request.user
     child_id = request.session.get(VIEWING_SESSION_KEY)
     if child_id and user.is_authenticated:
@@ -112,6 +115,9 @@ def person_in_view(request):
         if child is not None:
             return child
         request.session.pop(VIEWING_SESSION_KEY, None)
+        messages.info(request, gettext("Bạn không còn xem được thông tin của người đã chọn (người đó đã đủ 18 tuổi "
+                                       "hoặc bạn không còn là cha, mẹ, người giám hộ của họ trên cổng). "
+                                       "Các trang hiện thông tin của tài khoản bạn."), fail_silently=True)
     if not getattr(user, "person_id", None):
         return None
     return Person.objects.select_related(*PERSON_PAGE_RELATIONS).filter(pk=user.person_id).first()

@@ -76,3 +76,20 @@ def test_a_guardian_without_a_person_record_is_told_whose_records_the_pages_show
         html = client.get(path).content.decode()
         assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>." in html, path
         assert "Quay về tài khoản của tôi" in html, path
+
+
+@pytest.mark.parametrize("path", ["/ca-nhan/", "/the-bhyt/", "/qua-trinh-tham-gia/"])
+def test_a_parent_whose_guardianship_ended_while_viewing_is_told_the_pages_are_their_own(client, path):
+    """The pages went back to the parent's own records without a word, as if they were the child's."""
+    from accounts.models import Guardianship
+
+    parent = citizen()
+    child = child_of(parent)
+    client.force_login(parent)
+    client.post("/ca-nhan/xem/", {"child": str(child.pk)})
+    client.get("/ca-nhan/")  # the switch's flash message
+    Guardianship.objects.filter(parent=parent, child=child).delete()
+    html = client.get(path).content.decode()
+    assert "Bạn không còn xem được thông tin của người đã chọn" in html
+    assert "Đang xem thông tin của" not in html
+    assert "Bạn không còn xem được" not in client.get(path).content.decode()  # said once
