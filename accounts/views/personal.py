@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -82,11 +82,23 @@ def view_as(request):
     if child_id and not (child_id.isascii() and child_id.isdigit() and len(child_id) < 10):
         raise Http404
     if child_id:
-        child = get_object_or_404(children_of(user=request.user), pk=child_id)
+        child = children_of(user=request.user).filter(pk=child_id).first()
+        if child is None:  # not a child of this user's, or one who has turned 18 since the page was shown
+            return _grown_up(request, child_id)
         request.session[VIEWING_SESSION_KEY] = child.pk
         messages.info(request, gettext("Bạn đang xem thông tin của %(name)s.") % {"name": child.full_name})
     else:
         request.session.pop(VIEWING_SESSION_KEY, None)
+    return redirect("accounts:personal")
+
+
+def _grown_up(request, person_id):
+    """A person the user may not view: a child grown up (18) since leads to the personal page,
+    saying so; anybody else's id is a 404."""
+    if not was_guardian_of(user=request.user, person_id=person_id):
+        raise Http404
+    request.session.pop(VIEWING_SESSION_KEY, None)
+    messages.info(request, gettext("Người này đã đủ 18 tuổi: bạn không còn xem được thông tin của họ."))
     return redirect("accounts:personal")
 
 
@@ -102,11 +114,7 @@ def view_person(request, person_id: int):
     else:
         child = children_of(user=request.user).filter(pk=person_id).first()
         if child is None:
-            if not was_guardian_of(user=request.user, person_id=person_id):
-                raise Http404
-            request.session.pop(VIEWING_SESSION_KEY, None)
-            messages.info(request, gettext("Người này đã đủ 18 tuổi: bạn không còn xem được thông tin của họ."))
-            return redirect("accounts:personal")
+            return _grown_up(request, person_id)
         request.session[VIEWING_SESSION_KEY] = child.pk
     target = request.GET.get("tiep", "")
     if not (target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)):

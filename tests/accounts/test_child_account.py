@@ -236,7 +236,9 @@ def test_access_ends_when_the_child_turns_18_and_bad_input_is_a_404(client, pare
     assert client.post("/ca-nhan/xem/", {"child": "abc"}).status_code == 404
     type(child).objects.filter(pk=child.pk).update(birth_date=datetime.date(2000, 1, 1))
     assert "7905555555" not in client.get("/ca-nhan/").content.decode()  # switched back to the parent
-    assert client.post("/ca-nhan/xem/", {"child": child.pk}).status_code == 404
+    response = client.post("/ca-nhan/xem/", {"child": child.pk})  # from a page shown before: said, not a 404
+    assert response.status_code == 302 and response["Location"] == "/ca-nhan/"
+    assert "viewing_person_id" not in client.session
 
 
 def test_a_child_with_an_own_account_cannot_be_claimed(client, parent, child):

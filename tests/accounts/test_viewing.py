@@ -93,3 +93,18 @@ def test_a_parent_whose_guardianship_ended_while_viewing_is_told_the_pages_are_t
     assert "Bạn không còn xem được thông tin của người đã chọn" in html
     assert "Đang xem thông tin của" not in html
     assert "Bạn không còn xem được" not in client.get(path).content.decode()  # said once
+
+
+def test_a_switch_to_a_child_who_has_turned_18_since_the_page_was_shown_says_so(client):
+    """"Xem thông tin" pressed on a page shown before the child's 18th birthday answered a bare 404."""
+    from accounts.selectors import adult_born_by
+
+    parent = citizen()
+    child = child_of(parent)
+    client.force_login(parent)
+    child.birth_date = adult_born_by()  # 18 today
+    child.save(update_fields=["birth_date"])
+    response = client.post("/ca-nhan/xem/", {"child": str(child.pk)}, follow=True)
+    assert response.redirect_chain == [("/ca-nhan/", 302)]
+    assert "Người này đã đủ 18 tuổi: bạn không còn xem được thông tin của họ." in response.content.decode()
+    assert "viewing_person_id" not in client.session
