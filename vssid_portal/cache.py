@@ -11,7 +11,7 @@ for RETRY_AFTER seconds, so a request during the outage does not wait on it once
 import logging
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
@@ -93,6 +93,13 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear", False)
+
+
+def cache_reachable() -> bool:
+    """False while the default cache is a ResilientRedisCache leaving Redis alone after a failed
+    call: what it read as a miss or a dropped write may be the outage, not the visitor's doing."""
+    return not (isinstance(caches["default"], ResilientRedisCache)
+                and time.monotonic() < ResilientRedisCache._down_until)
 
 
 def forget(keys) -> None:

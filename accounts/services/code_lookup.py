@@ -22,6 +22,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 
+from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import client_ip
 
 from ..models import CodeLookupAudit, Person
@@ -43,6 +44,10 @@ def _pow_bits() -> int:
 
 def _answer_mac(nonce: str, answer: str) -> str:
     return salted_hmac(CHALLENGE_SALT, f"{nonce}:{answer.strip()}").hexdigest()[:32]
+
+
+class ChallengeUnavailable(Exception):
+    """The challenge cannot be spent: the cache that records spent tokens does not answer."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,13 +79,16 @@ def leading_zero_bits(digest: bytes) -> int:
 def code_lookup_challenge_spend(*, token: str, work: str = "", answer: str = "") -> bool:
     """True when the token is genuine, fresh, unused, and its work or its answer is right.
 
-    The token is spent whatever the outcome: each one allows a single attempt.
+    The token is spent whatever the outcome: each one allows a single attempt. Raises
+    ChallengeUnavailable when it cannot be spent because the cache is unreachable.
     """
     try:
         data = signing.loads(token or "", salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
     except signing.BadSignature:
         return False
     if not cache.add(f"code-lookup-challenge:{data['n']}", 1, timeout=CHALLENGE_MAX_AGE + 60):
+        if not cache_reachable():
+            raise ChallengeUnavailable
         return False  # replayed
     work = (work or "").strip()
     if work.isascii() and work.isdigit() and len(work) <= 12:  # isdigit() alone admits "²", which int() refuses

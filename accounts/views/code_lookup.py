@@ -6,7 +6,9 @@ no search left is refused before anything else, and a typo or a failed challenge
 The answer is the code and the masked name of the one
 person who matches every field; anything else — no such person, one field wrong, several
 people alike — gets the same message from the same code path. Labels and messages are lazy
-translations: they are shown on the page only (the audit keeps no text).
+translations: they are shown on the page only (the audit keeps no text). While the cache is
+unreachable (Redis down) no challenge can be spent and no search counted: the page says the lookup
+is briefly unavailable (503, Retry-After) instead of blaming the answer or the number of searches.
 """
 
 
@@ -20,12 +22,14 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 
 from lookup.models import Province
+from vssid_portal.cache import cache_reachable
 from vssid_portal.forms import CodeField, DateOrYearField, NameField
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name, with_hotline
 
 from ..selectors import person_for_code_lookup
 from ..services.code_lookup import (
+    ChallengeUnavailable,
     client_network,
     code_lookup_audit,
     code_lookup_challenge_issue,
@@ -42,6 +46,8 @@ ANSWER_HINT = _("Nhập kết quả bằng chữ số. Trình duyệt có JavaSc
 # while its error is shown): its hint no longer says that a browser may skip it.
 ASKED_AGAIN_HINT = _("Nhập kết quả bằng chữ số.")
 LIMITED = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau một giờ.")
+UNAVAILABLE = _("Tra cứu mã số BHXH đang tạm gián đoạn. Hãy thử lại sau vài phút.")
+UNAVAILABLE_RETRY_AFTER = 120  # seconds
 DEFAULT_RATES = {"ip": "10/h", "network": "50/h"}
 
 
@@ -127,10 +133,24 @@ def _render(request, form, *, result=None, limited=None, status=200):
 
 
 def _limited(request, form):
-    """The refusal: the form as typed, without error marks (nothing in it is wrong), and the notice."""
+    """The refusal: the form as typed, without error marks (nothing in it is wrong), and the notice.
+    A limit that could not be counted because the cache is unreachable is no fault of the visitor's:
+    the lookup is unavailable for a while."""
+    if not cache_reachable():
+        return _unavailable(request, form)
     form.is_valid()
     form.errors.clear()
     return _render(request, form, limited=LIMITED, status=429)
+
+
+def _unavailable(request, form):
+    """The challenge cannot be spent or the search counted (Redis is down): the form as typed and a
+    notice to come back in a few minutes."""
+    form.is_valid()
+    form.errors.clear()
+    response = _render(request, form, limited=UNAVAILABLE, status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
 
 
 @never_cache
@@ -141,9 +161,12 @@ def code_lookup(request):
     form = CodeLookupForm(request.POST)
     if _no_search_left(request):
         return _limited(request, form)
-    passed = code_lookup_challenge_spend(
-        token=request.POST.get("challenge", ""), work=request.POST.get("work", ""), answer=request.POST.get("answer", "")
-    )
+    try:
+        passed = code_lookup_challenge_spend(
+            token=request.POST.get("challenge", ""), work=request.POST.get("work", ""), answer=request.POST.get("answer", "")
+        )
+    except ChallengeUnavailable:
+        return _unavailable(request, form)
     if not form.is_valid() or not passed:
         if not passed:
             form.add_error("answer", CHALLENGE_FAILED)
