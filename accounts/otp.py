@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Message
 from notifications.services import send_message
+from vssid_portal.cache import cache_reachable
 
 CODE_DIGITS = 6
 LIFETIME = 5 * 60
@@ -44,6 +45,8 @@ RESEND_AFTER = 60
 # notifications/templates/notifications/messages/otp_*.txt).
 EXPIRED = _("Mã xác thực đã hết hạn (mã chỉ có hiệu lực 5 phút). Hãy bấm “Gửi lại mã” để nhận mã mới.")
 VOIDED = _("Mã xác thực đã bị hủy vì nhập sai 5 lần. Hãy bấm “Gửi lại mã” để nhận mã mới.")
+# While the cache is unreachable (Redis down) a code can be neither kept nor checked.
+UNAVAILABLE = _("Hệ thống mã xác thực đang tạm gián đoạn, nên chưa gửi hoặc kiểm tra được mã. Hãy thử lại sau vài phút.")
 
 
 class Purpose(StrEnum):
@@ -66,6 +69,10 @@ class TooSoon(SendRefused):
 
 class HourlyCapReached(SendRefused):
     """The phone (or address) has had its codes for this hour."""
+
+
+class Unavailable(SendRefused):
+    """The cache that would keep the code does not answer: nothing was sent."""
 
 
 class CodeRejected(Exception):
@@ -117,6 +124,8 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
     # not only the cache's own expiry, decides when the wait is over.
     cooldown = f"{key}:cooldown"
     if not cache.add(cooldown, now, RESEND_AFTER):
+        if not cache_reachable():
+            raise Unavailable(str(UNAVAILABLE))
         sent_at = cache.get(cooldown) or now
         if now < sent_at + RESEND_AFTER:
             wait = max(sent_at + RESEND_AFTER - now, 1)
@@ -189,12 +198,14 @@ def check_code(*, purpose: Purpose, subject: str, code: str) -> None:
     """Accept the current code once, or raise CodeRejected saying why."""
     key = _key(purpose, subject)
     state = cache.get(key)
+    if state is None and not cache_reachable():
+        raise CodeRejected(UNAVAILABLE)
     if state is None or time.time() > state["sent_at"] + LIFETIME:
         raise CodeRejected(EXPIRED)
     try:
         tries = cache.incr(f"{key}:tries")  # atomic: parallel guesses cannot share one try
     except ValueError:
-        raise CodeRejected(EXPIRED) from None
+        raise CodeRejected(EXPIRED if cache_reachable() else UNAVAILABLE) from None
     if tries > MAX_ATTEMPTS:
         raise CodeRejected(VOIDED)
     # delete() answers True only once, so a code opens one door even when sent twice at once.

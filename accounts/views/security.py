@@ -255,7 +255,7 @@ def _send_reset_code(request, subject: str) -> None:
     try:
         otp.send_code(request, purpose=otp.Purpose.PASSWORD_RESET, subject=subject, recipient=recipient, user=user,
                       hide_cap=True)
-    except otp.TooSoon as refusal:
+    except (otp.TooSoon, otp.Unavailable) as refusal:  # both alike for an account or none
         messages.error(request, refusal.message)
         return
     except otp.HourlyCapReached:

@@ -14,12 +14,16 @@ pytestmark = pytest.mark.django_db
 UNAVAILABLE = "Tra cứu mã số BHXH đang tạm gián đoạn. Hãy thử lại sau vài phút."
 
 
-@pytest.fixture
-def redis_down(settings, monkeypatch):
-    """The portal's cache on a closed port, as during a Redis outage."""
+def stop_redis(settings, monkeypatch):
+    """The portal's cache on a closed port from now on, as during a Redis outage."""
     monkeypatch.setattr(ResilientRedisCache, "_down_until", 0.0)
     settings.CACHES = {"default": {"BACKEND": "vssid_portal.cache.ResilientRedisCache",
                                    "LOCATION": "redis://127.0.0.1:9/0", "KEY_PREFIX": "vssid"}}
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    stop_redis(settings, monkeypatch)
 
 
 def test_cache_reachable_says_whether_redis_answered(redis_down):

@@ -1,0 +1,49 @@
+"""One-time codes while Redis (where a code's nonce, counters and resend wait live) is down: the
+visitor is told the portal cannot send or check a code for a few minutes, not that a code was
+just sent or has expired, and no code goes out that could never be checked."""
+
+import pytest
+from django.test import RequestFactory
+
+from accounts import otp
+from notifications.models import Message
+from tests.accounts.test_code_lookup_redis_down import redis_down, stop_redis  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = "+84912345678"
+
+
+def test_no_code_is_sent_and_the_visitor_is_told_to_come_back_later(redis_down, sms_outbox):  # noqa: F811
+    request = RequestFactory().post("/")
+    with pytest.raises(otp.SendRefused) as refused:
+        otp.send_code(request, purpose=otp.Purpose.LOGIN, subject="1",
+                      recipient=otp.Recipient(Message.Channel.SMS, PHONE))
+    assert not isinstance(refused.value, otp.TooSoon)
+    assert refused.value.message == otp.UNAVAILABLE
+    assert "Mã vừa được gửi" not in refused.value.message
+    assert sms_outbox() == [] and not Message.objects.exists()
+
+
+def test_a_typed_code_is_not_called_expired_while_it_cannot_be_checked(redis_down):  # noqa: F811
+    with pytest.raises(otp.CodeRejected) as rejected:
+        otp.check_code(purpose=otp.Purpose.LOGIN, subject="1", code="123456")
+    assert rejected.value.message == otp.UNAVAILABLE
+
+
+
+def test_a_reset_code_asked_again_during_an_outage_is_said_not_sent(settings, monkeypatch, sms_outbox):
+    from django.test import Client
+
+    from tests.accounts.test_otp import make_citizen
+
+    make_citizen()
+    client = Client()
+    asked = client.post("/tai-khoan/quen-mat-khau/", {"bhxh_code": "7901234567"}, follow=True)
+    assert asked.redirect_chain == [("/tai-khoan/quen-mat-khau/xac-thuc/", 302)] and len(sms_outbox()) == 1
+    stop_redis(settings, monkeypatch)
+    response = client.post("/tai-khoan/quen-mat-khau/xac-thuc/", {"action": "resend"}, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Hệ thống mã xác thực đang tạm gián đoạn" in html and "Mã vừa được gửi" not in html
+    assert len(sms_outbox()) == 1
