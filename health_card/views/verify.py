@@ -32,6 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage, is_ratelimited
 
+from vssid_portal.cache import cache_reachable
 from vssid_portal.middleware import answers_every_method
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
@@ -53,6 +54,8 @@ CLINIC_MISMATCHES = "30/h"
 API_MISMATCHES = "300/h"
 API_RATE = "600/m"
 RATE_LIMITED = gettext_lazy("Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
+UNAVAILABLE = gettext_lazy("Xác thực thẻ BHYT đang tạm gián đoạn. Hãy thử lại sau vài phút.")
+UNAVAILABLE_RETRY_AFTER = 120  # seconds
 MISMATCHES_LIMITED = gettext_lazy(
     "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
     "xác thực được. Hãy thử lại sau 1 giờ; nếu cần ngay, liên hệ cơ quan BHXH.")
@@ -94,13 +97,18 @@ def verify(request):
         return _render(request, scan_form=ScanForm(autofocus=clinic), typed_form=TypedForm(), clinic=clinic)
     caller = f"user-{request.user.pk}"
     if clinic:
-        if _mismatches_used_up(request, caller, CLINIC_MISMATCHES):
-            return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429,
-                           limited=MISMATCHES_LIMITED)
-    elif is_ratelimited(request, group="health_card.verify", key="vssid_portal.ratelimit.client_ip", rate=PUBLIC_RATE,
-                        method="POST", increment=True):
+        limited = MISMATCHES_LIMITED if _mismatches_used_up(request, caller, CLINIC_MISMATCHES) else ""
+    else:
+        limited = RATE_LIMITED if is_ratelimited(request, group="health_card.verify", rate=PUBLIC_RATE, method="POST",
+                                                 key="vssid_portal.ratelimit.client_ip", increment=True) else ""
+    if not cache_reachable():  # the limit could not be read or counted (Redis down): neither lifted nor blamed
+        response = _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=503,
+                           limited=UNAVAILABLE)
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+        return response
+    if limited:
         return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429,
-                       limited=RATE_LIMITED)
+                       limited=limited)
     scan_form, typed_form = ScanForm(), TypedForm()
     result = None
     if clinic and request.POST.get("cach") == "nhap":
