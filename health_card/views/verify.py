@@ -265,6 +265,10 @@ def _api_verify(request):
     # One count per token, however the caller spells the header ("bearer", extra spaces...).
     usage = get_usage(request, group="health_card.api", key=lambda _group, _request: str(token.pk), rate=API_RATE,
                       increment=True)
+    if not cache_reachable():  # the limits cannot be counted (Redis down): neither lifted nor blamed on the caller
+        response = _api_error(503, "503", "Xác thực thẻ BHYT đang tạm gián đoạn; hãy thử lại sau vài phút.")
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+        return response
     if usage is not None and usage["should_limit"]:
         response = _api_error(429, "429", "Quá nhiều yêu cầu trong một phút.")
         response["Retry-After"] = str(max(usage["time_left"], 1))

@@ -43,3 +43,17 @@ def test_a_clinic_typed_check_is_refused_while_wrong_answers_cannot_be_counted(c
     page = text(response)
     assert response.status_code == 503 and UNAVAILABLE in page and "Sai ngày sinh" not in page
     assert not CardCheck.objects.exists()
+
+
+def test_an_api_check_during_an_outage_is_said_unavailable_not_too_many(card, facility, settings, monkeypatch):
+    from health_card.services import api_token_create
+
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    stop_redis(settings, monkeypatch)
+    response = Client().post("/api/xac-thuc/the-bhyt/", {"maThe": "7901234567", "hoTen": "Nguyễn Văn Đức",
+                                                        "ngaySinh": "01/01/1987"},
+                             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert response.json() == {"maKetQua": "503", "hopLe": False,
+                               "thongBao": "Xác thực thẻ BHYT đang tạm gián đoạn; hãy thử lại sau vài phút."}
+    assert not CardCheck.objects.exists()
