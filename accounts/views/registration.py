@@ -30,6 +30,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
+from vssid_portal.cache import cache_reachable
 from vssid_portal.files import private_file_url
 from vssid_portal.text import normalize_code, with_hotline
 
@@ -117,6 +118,18 @@ def _initial(stored: dict | None) -> dict:
     return {**stored, "birth_date": birth, "phone": phone}
 
 
+UNAVAILABLE = _("Đăng ký tài khoản đang tạm gián đoạn. Hãy thử lại sau vài phút.")
+UNAVAILABLE_RETRY_AFTER = 120  # seconds
+
+
+def unavailable_instead(response):
+    """A refusal by a limit that could not be counted (Redis down) is no fault of the visitor's: the
+    page says registration is briefly unavailable (503, Retry-After) in place of "too many"."""
+    response.status_code = 503
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
+
+
 TOO_MANY = with_hotline(_(
     "Bạn đã thử quá nhiều lần. Để bảo vệ thông tin của người tham gia, hãy thử lại sau 1 giờ hoặc gọi %(hotline)s."
 ))
@@ -197,6 +210,10 @@ def declaration(request):
             return redirect("accounts:registration_photos")
         if form.refused_by_limit:
             form.errors.clear()
+            if not cache_reachable():
+                form.add_error(None, UNAVAILABLE)
+                return unavailable_instead(render(request, "accounts/registration/declaration.html",
+                                                  {"form": form, "step": 1}))
             form.add_error(None, TOO_MANY)
             return render(request, "accounts/registration/declaration.html", {"form": form, "step": 1}, status=429)
     else:
@@ -332,6 +349,9 @@ def status_lookup(request):
     form = StatusLookupForm(request.POST or None)
     if getattr(request, "limited", False):
         form.is_valid()
+        if not cache_reachable():
+            form.add_error(None, UNAVAILABLE)
+            return unavailable_instead(render(request, "accounts/registration/status_lookup.html", {"form": form}))
         form.add_error(None, _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."))
         return render(request, "accounts/registration/status_lookup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():

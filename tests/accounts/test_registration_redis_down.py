@@ -1,0 +1,30 @@
+"""Registration while Redis (where its limits are counted) is down: a declaration check or a status
+lookup whose limit cannot be counted is refused with a note that registration is briefly
+unavailable (503, Retry-After), not with "too many tries"."""
+
+import pytest
+
+from tests.accounts.test_code_lookup_redis_down import stop_redis
+from tests.accounts.test_registration import declaration_data, person  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+UNAVAILABLE = "Đăng ký tài khoản đang tạm gián đoạn. Hãy thử lại sau vài phút."
+
+
+def test_a_declaration_during_an_outage_is_said_unavailable_not_too_many(client, person, settings,  # noqa: F811
+                                                                          monkeypatch):
+    stop_redis(settings, monkeypatch)
+    response = client.post("/dang-ky/", declaration_data())
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert UNAVAILABLE in html and "quá nhiều lần" not in html
+
+
+def test_a_status_lookup_during_an_outage_is_said_unavailable_not_too_many(client, person, settings,  # noqa: F811
+                                                                            monkeypatch):
+    stop_redis(settings, monkeypatch)
+    response = client.post("/dang-ky/tra-cuu/", {"reference": "DK0000AAAAAA", "bhxh_code": "7901234567"})
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert UNAVAILABLE in html and "quá nhiều lần" not in html
