@@ -11,6 +11,7 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from accounts.selectors import person_in_view, viewing
 
@@ -18,6 +19,7 @@ from ..selectors_visits import visit_years_for, visits_for, visits_in_year
 
 
 @login_required
+@require_safe
 def visits(request):
     """The latest year with visits, or the one `?nam=` names. As the participation pages do with
     their page numbers, only a year the links write (four ASCII digits) that has visits is served;
@@ -37,6 +39,7 @@ def visits(request):
 
 
 @login_required
+@require_safe
 def visit_detail(request, pk: int):
     person = person_in_view(request)
     if person is None:

@@ -332,6 +332,16 @@ def test_pages_need_a_login(client, db):
     assert client.get(reverse(DETAIL, args=[1])).status_code == 302
 
 
+def test_a_form_posted_to_the_pages_is_told_the_pages_are_only_read(client, db):
+    user = citizen()
+    obj = visit(user.person)
+    client.force_login(user)
+    for url in (reverse(LIST), reverse(DETAIL, args=[obj.pk])):
+        response = client.post(url)
+        assert response.status_code == 405 and response["Allow"] == "GET, HEAD", url
+        assert obj.reference not in response.content.decode()
+
+
 def test_someone_elses_visit_is_a_404_and_a_childs_is_shown_to_the_parent(client, db):
     parent = citizen()
     stranger = citizen("7901000002", "Lê Văn Hùng", id_number="079088012346")
