@@ -99,6 +99,10 @@ def card_qr_page(request):
     person = person_in_view(request)
     card = card_for(person=person) if person is not None else None
     if card is None or not shows_qr(card):
+        if viewing(request.user, person)["viewing_child"]:
+            return _back_to_card(request, gettext(
+                "Không có mã QR để xuất trình: hôm nay %(name)s không có thẻ BHYT đang có giá trị sử dụng. "
+                "Tình trạng thẻ ở ngay bên dưới.") % {"name": person.full_name})
         return _back_to_card(request, gettext(
             "Không có mã QR để xuất trình: hôm nay bạn không có thẻ BHYT đang có giá trị sử dụng. "
             "Tình trạng thẻ ở ngay bên dưới."))

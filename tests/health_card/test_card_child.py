@@ -164,3 +164,14 @@ def test_a_te_card_the_corrected_birth_date_has_ended_is_not_reissued(facility, 
     assert refused.value.messages == [f"Thẻ cấp lại chỉ có giá trị đến hết ngày {last_day:%d/%m/%Y}, {message}: không "
                                       "cấp lại thẻ đã hết hạn, hãy cấp thẻ mới theo đối tượng phù hợp."]
     assert list(Card.objects.filter(person=child).values_list("version", "status")) == [(1, "active")]
+
+
+def test_a_parent_opening_the_qr_of_a_childs_expired_card_is_told_it_is_the_childs(holder, young_child):
+    Card.objects.filter(person=young_child).update(valid_to=timezone.localdate() - datetime.timedelta(days=1))
+    client = viewing(logged_in(holder), young_child)
+    response = client.get("/the-bhyt/ma-qr/")
+    assert response.status_code == 302 and response["Location"] == "/the-bhyt/"
+    page = re.sub(r"\s+", " ", client.get("/the-bhyt/").content.decode())
+    assert ("Không có mã QR để xuất trình: hôm nay Nguyễn Gia Bảo không có thẻ BHYT đang có giá trị sử dụng."
+            in page)
+    assert "hôm nay bạn không có" not in page
