@@ -175,3 +175,11 @@ def test_a_parent_opening_the_qr_of_a_childs_expired_card_is_told_it_is_the_chil
     assert ("Không có mã QR để xuất trình: hôm nay Nguyễn Gia Bảo không có thẻ BHYT đang có giá trị sử dụng."
             in page)
     assert "hôm nay bạn không có" not in page
+
+
+def test_the_qr_page_of_a_childs_card_says_whose_it_is_and_leads_back_to_the_parents_account(holder, young_child):
+    client = viewing(logged_in(holder), young_child)
+    page = client.get("/the-bhyt/ma-qr/").content.decode()
+    assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>." in page
+    assert "Quay về tài khoản của tôi" in page
+    assert "Đang xem thông tin của" not in logged_in(holder).get("/the-bhyt/ma-qr/").content.decode()
