@@ -45,7 +45,9 @@ class Period(models.Model):
     rate = models.DecimalField("tỷ lệ đóng (%)", max_digits=5, decimal_places=2)
     amount = models.PositiveBigIntegerField("số tiền đóng mỗi tháng (đ)")
     unpaid_months = models.PositiveSmallIntegerField(
-        "số tháng còn nợ", default=0, help_text="Tháng cuối của giai đoạn mà đơn vị chưa đóng."
+        "số tháng còn nợ", default=0,
+        help_text="Số tháng cuối của giai đoạn mà người đóng (đơn vị, người tham gia, hộ gia đình, ngân sách "
+                  "hoặc quỹ) chưa đóng đủ."
     )
     province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name="tỉnh/thành phố")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="periods", verbose_name="cơ quan BHXH quản lý",

@@ -319,3 +319,10 @@ def test_the_statement_admin_names_every_column_and_field_in_vietnamese(client, 
         assert f"<label>{label}</label>" in shown
     for english in ("Person", "Requested by", "Status", "Created at", "Issued at"):
         assert english not in listed and english not in shown
+
+
+def test_the_months_owed_field_is_explained_by_payer_not_as_the_employers_alone(client, managed_by_thu_duc):
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    html = client.get(CHANGE.format(managed_by_thu_duc.pk)).content.decode()
+    assert "mà đơn vị chưa đóng" not in html
+    assert "Số tháng cuối của giai đoạn mà người đóng (đơn vị, người tham gia, hộ gia đình" in html
