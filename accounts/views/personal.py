@@ -61,7 +61,7 @@ def personal(request):
             "own_person": person if person is not None and person.pk == user.person_id else user.person,
             "agency": person.agency if person else None,
             "show_phone": request.GET.get("hien-so-dien-thoai") == "1",
-            "children": children_of(user=user) if user.person_id else [],
+            "children": children_of(user=user),
             "pending_children": user.child_registrations.filter(status="pending").select_related("agency"),
             "workplace": workplace(user) if person is None else None,
         }

@@ -108,3 +108,20 @@ def test_a_switch_to_a_child_who_has_turned_18_since_the_page_was_shown_says_so(
     assert response.redirect_chain == [("/ca-nhan/", 302)]
     assert "Người này đã đủ 18 tuổi: bạn không còn xem được thông tin của họ." in response.content.decode()
     assert "viewing_person_id" not in client.session
+
+
+def test_a_guardian_without_a_person_record_finds_their_children_on_the_personal_page(client):
+    """The personal page listed a login's children only when the login had a person record of its
+    own: a guardian without one had no way to open a child's records, nor another child's after one."""
+    guardian = User.objects.create_user("guardian", password="x-Pass-2026!")
+    child = child_of(guardian)
+    other = child_of(guardian, code="7905555556", name="Nguyễn Gia Huy")
+    client.force_login(guardian)
+    html = client.get("/ca-nhan/").content.decode()
+    assert "Tài khoản của con" in html
+    assert f'name="child" value="{child.pk}"' in html and f'name="child" value="{other.pk}"' in html
+    assert "/ca-nhan/dang-ky-cho-con/" not in html  # registering a child needs a person record of one's own
+
+    client.post("/ca-nhan/xem/", {"child": str(child.pk)})
+    html = client.get("/ca-nhan/").content.decode()
+    assert f'name="child" value="{other.pk}"' in html and f'name="child" value="{child.pk}"' not in html
