@@ -85,8 +85,7 @@ def view_as(request):
         child = children_of(user=request.user).filter(pk=child_id).first()
         if child is None:  # not a child of this user's, or one who has turned 18 since the page was shown
             return _grown_up(request, child_id)
-        request.session[VIEWING_SESSION_KEY] = child.pk
-        messages.info(request, gettext("Bạn đang xem thông tin của %(name)s.") % {"name": child.full_name})
+        request.session[VIEWING_SESSION_KEY] = child.pk  # the page names the child in its box (_viewing.html)
     else:
         request.session.pop(VIEWING_SESSION_KEY, None)
     return redirect("accounts:personal")

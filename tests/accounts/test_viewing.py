@@ -125,3 +125,16 @@ def test_a_guardian_without_a_person_record_finds_their_children_on_the_personal
     client.post("/ca-nhan/xem/", {"child": str(child.pk)})
     html = client.get("/ca-nhan/").content.decode()
     assert f'name="child" value="{other.pk}"' in html and f'name="child" value="{child.pk}"' not in html
+
+
+def test_switching_to_a_child_names_the_child_once(client):
+    """The box naming the child in view is on the page the switch leads to: a message saying the
+    same above it only repeated it."""
+    parent = citizen()
+    child = child_of(parent)
+    client.force_login(parent)
+    response = client.post("/ca-nhan/xem/", {"child": str(child.pk)}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain == [("/ca-nhan/", 302)]
+    assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>." in html
+    assert html.count("xem thông tin của") == 1

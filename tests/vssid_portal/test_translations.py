@@ -541,10 +541,10 @@ def test_page_links_in_english(client, reference_data):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("language", "said", "not_said"), [
-    ("vi", "Bạn đang xem thông tin của {name}.", "You are viewing the details of {name}."),
-    ("en", "You are viewing the details of {name}.", "Bạn đang xem thông tin của {name}."),
+    ("vi", "Đang xem thông tin của <strong>{name}</strong>.", "You are viewing the details of <strong>{name}"),
+    ("en", "You are viewing the details of <strong>{name}</strong>.", "Đang xem thông tin của <strong>{name}"),
 ])
-def test_the_message_on_switching_to_a_child_follows_the_language(client, holder, language, said, not_said):
+def test_the_box_on_switching_to_a_child_follows_the_language(client, holder, language, said, not_said):
     child = Guardianship.objects.get(parent=holder).child
     client.force_login(holder)
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
