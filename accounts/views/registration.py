@@ -291,8 +291,9 @@ def agency(request):
         limited(request, group="registration-submit-code", rate="3/h", key=lambda g, r: declared["bhxh_code"])
         | limited(request, group="registration-submit-phone", rate="3/h", key=lambda g, r: declared["phone"])
     ):
-        form.add_error(None, TOO_MANY)
-        status = 429
+        reachable = cache_reachable()
+        form.add_error(None, TOO_MANY if reachable else UNAVAILABLE)
+        status = 429 if reachable else 503
     elif request.method == "POST" and form.is_valid():
         try:
             registration = registration_submit(
@@ -310,13 +311,14 @@ def agency(request):
         else:
             request.session.pop(SESSION_KEY, None)
             return status_redirect(request, registration)
-    return render(
+    response = render(
         request,
         "accounts/registration/agency.html",
         {"form": form, "agencies": choices, "more_found": more_found, "listed": AGENCIES_LISTED, "query": query, "step": 3,
          "declaration": declaration, "submission_key": state["submission_key"]},
         status=status,
     )
+    return unavailable_instead(response) if status == 503 else response
 
 
 def status(request, token):

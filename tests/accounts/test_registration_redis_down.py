@@ -1,11 +1,13 @@
-"""Registration while Redis (where its limits are counted) is down: a declaration check or a status
-lookup whose limit cannot be counted is refused with a note that registration is briefly
+"""Registration while Redis (where its limits are counted) is down: a declaration check, the final
+submission or a status lookup whose limit cannot be counted is refused with a note that registration is briefly
 unavailable (503, Retry-After), not with "too many tries"."""
 
 import pytest
 
+from accounts.models import Registration
+from lookup.models import Agency
 from tests.accounts.test_code_lookup_redis_down import stop_redis
-from tests.accounts.test_registration import declaration_data, person  # noqa: F401 (fixture)
+from tests.accounts.test_registration import declaration_data, person, to_last_step  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +30,14 @@ def test_a_status_lookup_during_an_outage_is_said_unavailable_not_too_many(clien
     html = response.content.decode()
     assert response.status_code == 503 and response["Retry-After"] == "120"
     assert UNAVAILABLE in html and "quá nhiều lần" not in html
+
+
+def test_a_submission_during_an_outage_is_said_unavailable_not_too_many(client, person, settings,  # noqa: F811
+                                                                         monkeypatch, sms_outbox):
+    key = to_last_step(client)
+    stop_redis(settings, monkeypatch)
+    response = client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code="07901").pk, "submission_key": key})
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert UNAVAILABLE in html and "quá nhiều lần" not in html
+    assert not Registration.objects.exists() and not sms_outbox()
