@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import person_in_view
+from vssid_portal.cache import cache_reachable
 from vssid_portal.files import private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.text import mask_name
@@ -54,6 +55,16 @@ VERIFY_INPUT_MAX = 40  # the form's maxlength
 RATE_LIMITED = _("Bạn đã tra cứu quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 REQUEST_LIMITED = _("Bạn đã yêu cầu quá nhiều bản xác nhận trong một giờ. "
                     "Hãy thử lại sau, hoặc tải bản đã có ở danh sách dưới đây.")
+# A limit that could not be counted (Redis down) is no fault of the visitor's: 503, Retry-After.
+REQUEST_UNAVAILABLE = _("Yêu cầu bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
+VERIFY_UNAVAILABLE = _("Kiểm tra bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
+UNAVAILABLE_RETRY_AFTER = 120  # seconds
+
+
+def _unavailable_instead(response):
+    response.status_code = 503
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
 
 
 def _download_url(request, statement: Statement) -> str | None:
@@ -113,21 +124,22 @@ def statement_list(request):
     person = person_in_view(request)
     if person is None:
         raise Http404
-    status, limited = 200, False
+    status, limited_message = 200, ""
     if request.method == "POST":
         if getattr(request, "limited", False):
-            status, limited = 429, True
+            status, limited_message = (429, REQUEST_LIMITED) if cache_reachable() else (503, REQUEST_UNAVAILABLE)
         else:
             statement = statement_request(person=person, requested_by=request.user,
                                           verify_base=verify_base_for(request))
             return redirect("participation:statement_status", pk=statement.pk)
     paged = paginate(statements_of(person=person), request.GET.get("trang"), per_page=STATEMENTS_PER_PAGE)
-    return render(
+    response = render(
         request, "participation/statement_list.html",
         {"person": person, "statements": [(s, code_display(s.code)) for s in paged["page"]], **paged,
-         "limited_message": REQUEST_LIMITED if limited else ""},
+         "limited_message": limited_message},
         status=status,
     )
+    return _unavailable_instead(response) if status == 503 else response
 
 
 @login_required
@@ -152,7 +164,9 @@ def statement_status(request, pk: int):
 def _verify_page(request, statement: Statement | None, status: int = 200, limited: bool = False, typed: str = ""):
     """`typed`: the code asked for, put back in the form when no statement answers it, so that a
     mistyped character can be corrected without typing the 16 again."""
-    context = {"statement": None, "limited_message": RATE_LIMITED if limited else "",
+    reachable = not limited or cache_reachable()
+    message = "" if not limited else RATE_LIMITED if reachable else VERIFY_UNAVAILABLE
+    context = {"statement": None, "limited_message": message,
                "typed": "" if limited else typed[:VERIFY_INPUT_MAX]}
     if statement is not None:
         details = _details(statement)
@@ -163,7 +177,7 @@ def _verify_page(request, statement: Statement | None, status: int = 200, limite
                            download_url=_download_url(request, statement) if holder else None)
     response = render(request, "participation/statement_verify.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return response if reachable else _unavailable_instead(response)
 
 
 @never_cache
