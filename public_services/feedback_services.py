@@ -25,6 +25,7 @@ from django_ratelimit.core import is_ratelimited
 
 from notifications.models import Message
 from notifications.services import send_message
+from vssid_portal.cache import cache_reachable
 from vssid_portal.templatetags.vn_format import vn_datetime
 from vssid_portal.text import normalize_name, with_hotline
 
@@ -67,6 +68,15 @@ class TooManyFeedbacks(ValidationError):
     def __init__(self):
         super().__init__(with_hotline(gettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau "
                                               "ít phút hoặc gọi tổng đài %(hotline)s.")), code="too_many")
+
+
+class FeedbacksUnavailable(ValidationError):
+    """The client's limit could not be counted (Redis down): this one is not recorded, and it is no
+    fault of the sender's."""
+
+    def __init__(self):
+        super().__init__(gettext("Gửi và tra cứu phản ánh đang tạm gián đoạn. Hãy thử lại sau vài phút."),
+                         code="unavailable")
 
 
 def _client_allowed(client: str) -> bool:
@@ -118,7 +128,7 @@ def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phon
                 stored = feedback.attachment.name
             feedback.save()  # first: a twin post of the same key waits here, then finds this feedback
             if client and not _client_allowed(client):
-                raise TooManyFeedbacks()
+                raise TooManyFeedbacks() if cache_reachable() else FeedbacksUnavailable()
             _notify(feedback, template="feedback_received", event="received", capped=True)
     except Exception as exc:
         if stored:

@@ -32,6 +32,7 @@ from .feedback_selectors import feedback_by_tracking, feedback_for_sender, feedb
 from .feedback_services import (
     CONFIRMATIONS_PER_HOUR,
     TRACKING_NUMBER,
+    FeedbacksUnavailable,
     TooManyFeedbacks,
     feedback_submit,
     new_feedback_key,
@@ -41,6 +42,14 @@ LOOKUP_RATE = "10/m"
 KEYS = "feedback_keys"
 SEEN = "feedback_seen"
 KEEP = 10
+UNAVAILABLE_RETRY_AFTER = 120  # seconds
+
+
+def _unavailable_instead(response):
+    """A refusal by a limit that could not be counted (Redis down): 503 with Retry-After."""
+    response.status_code = 503
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
 
 
 def _remember(request, name: str, value: str) -> None:
@@ -113,6 +122,9 @@ def feedback_form(request):
     except TooManyFeedbacks as error:
         form.add_error(None, error)
         return _render_form(request, form, status=429)
+    except FeedbacksUnavailable as error:
+        form.add_error(None, error)
+        return _unavailable_instead(_render_form(request, form))
     except ValidationError as error:
         _add_errors(form, error)
         return _render_form(request, form)
