@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import client_ip
 
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
@@ -159,6 +160,9 @@ def feedback_lookup(request):
                               contact_first=request.method == "GET" and bool(TRACKING_NUMBER.fullmatch(prefilled)))
     if getattr(request, "limited", False):
         form.is_valid()
+        if not cache_reachable():
+            form.add_error(None, FeedbacksUnavailable())
+            return _unavailable_instead(render(request, "public_services/feedback_lookup.html", {"form": form}))
         form.add_error(None, gettext("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."))
         return render(request, "public_services/feedback_lookup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():

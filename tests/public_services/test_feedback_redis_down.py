@@ -24,3 +24,11 @@ def test_a_feedback_sent_during_an_outage_is_said_unavailable_not_too_many(clien
     assert UNAVAILABLE in html and "quá nhiều" not in html
     assert CONTENT in html  # what was typed is kept
     assert not Feedback.objects.exists()
+
+
+def test_a_lookup_during_an_outage_is_said_unavailable_not_too_many(client, settings, monkeypatch):
+    stop_redis(settings, monkeypatch)
+    response = client.post(LOOKUP, {"tracking_number": "PA2611ABCDEFGH", "contact": "0912345678"})
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert UNAVAILABLE in html and "quá nhiều" not in html
