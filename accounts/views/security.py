@@ -30,6 +30,8 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from vssid_portal.cache import cache_reachable
+
 from .. import otp
 from ..adapter import end_other_sessions
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
@@ -44,6 +46,7 @@ RESET = "portal_password_reset"  # {"subject": typed BHXH code, "verified_at": t
 RESET_WINDOW = 10 * 60  # time to choose the new password once the code is accepted
 RESET_DONE = "portal_password_reset_done"  # time the reset's new password was saved
 DONE_WINDOW = 10 * 60  # how long Back (or a second submit) on a finished change or reset says it is done
+UNAVAILABLE_RETRY_AFTER = 120  # seconds: a refusal while Redis, where the limits count, is down
 
 
 @login_stage_required(stage=LoginConfirmStage.key, redirect_urlname="account_login")
@@ -159,6 +162,11 @@ def password_reset(request):
             request.session[RESET] = {"subject": subject}
             _send_reset_code(request, subject)
             return redirect("accounts_auth:password_reset_code")
+        if not cache_reachable():  # the limit could not be counted (Redis down): no fault of the visitor's
+            messages.error(request, otp.UNAVAILABLE)
+            response = render(request, "accounts_auth/password_reset.html", {"form": form}, status=503)
+            response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+            return response
         messages.error(request, get_adapter().error_messages["rate_limited"])
     return render(request, "accounts_auth/password_reset.html", {"form": form})
 

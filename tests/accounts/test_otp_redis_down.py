@@ -47,3 +47,18 @@ def test_a_reset_code_asked_again_during_an_outage_is_said_not_sent(settings, mo
     assert response.status_code == 200
     assert "Hệ thống mã xác thực đang tạm gián đoạn" in html and "Mã vừa được gửi" not in html
     assert len(sms_outbox()) == 1
+
+
+def test_a_reset_asked_during_an_outage_is_said_unavailable_not_too_fast(settings, monkeypatch, sms_outbox):
+    from django.test import Client
+
+    from tests.accounts.test_otp import make_citizen
+
+    make_citizen()
+    stop_redis(settings, monkeypatch)
+    response = Client().post("/tai-khoan/quen-mat-khau/", {"bhxh_code": "7901234567"})
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert "Hệ thống mã xác thực đang tạm gián đoạn" in html and "quá nhanh" not in html
+    assert 'value="7901234567"' in html  # what was typed is kept
+    assert sms_outbox() == []
