@@ -15,6 +15,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.password_change = RedirectView.as_view(pattern_name="accounts_auth:password_change")
 
 handler500 = views.server_error
+handler429 = views.too_many_requests  # allauth's limits answer with it (allauth.core.internal.ratelimit)
 
 urlpatterns = [
     path("", views.home, name="home"),

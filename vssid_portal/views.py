@@ -9,6 +9,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
+from vssid_portal.cache import cache_reachable
+
+UNAVAILABLE_RETRY_AFTER = 120  # seconds
+
 
 @require_safe
 def home(request):
@@ -19,6 +23,17 @@ def csrf_failure(request, reason=""):
     """A browser that sent no CSRF cookie blocks cookies (or has just cleared them): reloading alone
     would fail the same way, so its page asks to allow them."""
     return render(request, "403_csrf.html", {"cookies_missing": reason == REASON_NO_CSRF_COOKIE}, status=403)
+
+
+def too_many_requests(request):
+    """allauth's refusal by one of its limits (login attempts, …). While Redis is down the limit
+    could not be counted: the refusal stays, but as 503 with Retry-After, saying the portal is
+    briefly unavailable, since the visitor sent nothing too many."""
+    if cache_reachable():
+        return render(request, "429.html", status=429)
+    response = render(request, "429.html", {"unavailable": True}, status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
 
 
 def server_error(request):

@@ -62,3 +62,18 @@ def test_a_reset_asked_during_an_outage_is_said_unavailable_not_too_fast(setting
     assert "Hệ thống mã xác thực đang tạm gián đoạn" in html and "quá nhanh" not in html
     assert 'value="7901234567"' in html  # what was typed is kept
     assert sms_outbox() == []
+
+
+def test_a_login_during_an_outage_is_said_unavailable_not_locked(settings, monkeypatch):
+    from django.test import Client
+
+    from tests.accounts.test_login import submit_password
+    from tests.accounts.test_otp import make_citizen
+
+    make_citizen()
+    stop_redis(settings, monkeypatch)
+    response = submit_password(Client())
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "120"  # refused: the limit stays
+    assert "Đăng nhập và các thao tác với tài khoản đang tạm gián đoạn. Hãy thử lại sau vài phút." in html
+    assert "quá nhiều lần" not in html and "tạm bị khóa" not in html
