@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vssid_portal.cache import cache_reachable
+from vssid_portal.views import too_many_requests
 
 from .. import otp
 from ..adapter import end_other_sessions
@@ -110,6 +111,8 @@ def _after_new_password(request):
 def password_change(request):
     user = request.user
     if request.method == "POST" and not ratelimit.consume(request, action="change_password", user=user):
+        if not cache_reachable():  # not counted (Redis down): briefly unavailable (503), not "too fast"
+            return too_many_requests(request)
         messages.error(request, get_adapter().error_messages["rate_limited"])
         return redirect("accounts_auth:password_change")
     form = ChangePasswordForm(request.POST or None, user=user)

@@ -77,3 +77,19 @@ def test_a_login_during_an_outage_is_said_unavailable_not_locked(settings, monke
     assert response.status_code == 503 and response["Retry-After"] == "120"  # refused: the limit stays
     assert "Đăng nhập và các thao tác với tài khoản đang tạm gián đoạn. Hãy thử lại sau vài phút." in html
     assert "quá nhiều lần" not in html and "tạm bị khóa" not in html
+
+
+def test_a_password_change_during_an_outage_is_said_unavailable_not_too_fast(settings, monkeypatch, sms_outbox):
+    from django.test import Client
+
+    from tests.accounts.test_otp import PASSWORD, make_citizen
+
+    client = Client()
+    client.force_login(make_citizen())
+    stop_redis(settings, monkeypatch)
+    response = client.post("/tai-khoan/doi-mat-khau/", {"oldpassword": PASSWORD, "password1": "Moi.Mat-Khau.2026",
+                                                        "password2": "Moi.Mat-Khau.2026"})
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert "các thao tác với tài khoản đang tạm gián đoạn" in html and "quá nhanh" not in html
+    assert sms_outbox() == []
