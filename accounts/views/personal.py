@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from vssid_portal.cache import cache_reachable
 from vssid_portal.files import private_file_url
 
 from ..adapter import workplace
@@ -38,12 +39,14 @@ from .registration import (
     CHECKS_PER_CLIENT,
     CHECKS_PER_CODE,
     TOO_MANY,
+    UNAVAILABLE,
     declared_code,
     forget_expired_photos,
     keep_photos,
     limited,
     posted_submission_key,
     status_redirect,
+    unavailable_instead,
 )
 
 CHILD_DRAFT = "child_registration"
@@ -190,6 +193,9 @@ def child_registration(request):
         | limited(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1])
         | limited(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code)
     ):
+        if not cache_reachable():
+            form.add_error(None, UNAVAILABLE)
+            return unavailable_instead(_render_child_form(request, form, draft))
         form.add_error(None, TOO_MANY)
         return _render_child_form(request, form, draft, status=429)
     try:

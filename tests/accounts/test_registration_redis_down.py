@@ -2,10 +2,13 @@
 submission or a status lookup whose limit cannot be counted is refused with a note that registration is briefly
 unavailable (503, Retry-After), not with "too many tries"."""
 
+import datetime
+
 import pytest
 
-from accounts.models import Registration
+from accounts.models import Registration, User
 from lookup.models import Agency
+from tests.accounts.helpers import make_person
 from tests.accounts.test_code_lookup_redis_down import stop_redis
 from tests.accounts.test_registration import declaration_data, person, to_last_step  # noqa: F401 (fixture)
 
@@ -41,3 +44,19 @@ def test_a_submission_during_an_outage_is_said_unavailable_not_too_many(client, 
     assert response.status_code == 503 and response["Retry-After"] == "120"
     assert UNAVAILABLE in html and "quá nhiều lần" not in html
     assert not Registration.objects.exists() and not sms_outbox()
+
+
+def test_a_childs_registration_during_an_outage_is_said_unavailable_not_too_many(client, reference_data, settings,
+                                                                                 monkeypatch):
+    from tests.accounts.test_child_account import child_form, form_key
+
+    person = make_person()
+    client.force_login(User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person))
+    make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    key = form_key(client)
+    stop_redis(settings, monkeypatch)
+    response = client.post("/ca-nhan/dang-ky-cho-con/", {**child_form(), "submission_key": key})
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert UNAVAILABLE in html and "quá nhiều lần" not in html
+    assert not Registration.objects.exists()
