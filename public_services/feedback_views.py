@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
-from vssid_portal.cache import cache_reachable
+from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 from vssid_portal.ratelimit import client_ip
 
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
@@ -43,7 +43,6 @@ LOOKUP_RATE = "10/m"
 KEYS = "feedback_keys"
 SEEN = "feedback_seen"
 KEEP = 10
-UNAVAILABLE_RETRY_AFTER = 120  # seconds
 
 
 def _unavailable_instead(response):

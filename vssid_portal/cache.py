@@ -95,6 +95,11 @@ class ResilientRedisCache(RedisCache):
         return self._call("clear", False)
 
 
+# Seconds a refusal made while Redis is away (a limit or a one-time code that cannot be counted or
+# kept: 503 "briefly unavailable") asks the client to wait before trying again.
+UNAVAILABLE_RETRY_AFTER = 120
+
+
 def cache_reachable() -> bool:
     """False while the default cache is a ResilientRedisCache leaving Redis alone after a failed
     call: what it read as a miss or a dropped write may be the outage, not the visitor's doing."""

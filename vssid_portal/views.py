@@ -9,9 +9,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
-from vssid_portal.cache import cache_reachable
-
-UNAVAILABLE_RETRY_AFTER = 120  # seconds
+from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 
 
 @require_safe

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 
 from lookup.models import Province
-from vssid_portal.cache import cache_reachable
+from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 from vssid_portal.forms import CodeField, DateOrYearField, NameField
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name, with_hotline
@@ -47,7 +47,6 @@ ANSWER_HINT = _("Nhập kết quả bằng chữ số. Trình duyệt có JavaSc
 ASKED_AGAIN_HINT = _("Nhập kết quả bằng chữ số.")
 LIMITED = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau một giờ.")
 UNAVAILABLE = _("Tra cứu mã số BHXH đang tạm gián đoạn. Hãy thử lại sau vài phút.")
-UNAVAILABLE_RETRY_AFTER = 120  # seconds
 DEFAULT_RATES = {"ip": "10/h", "network": "50/h"}
 
 

@@ -30,7 +30,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
-from vssid_portal.cache import cache_reachable
+from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 from vssid_portal.files import private_file_url
 from vssid_portal.text import normalize_code, with_hotline
 
@@ -119,7 +119,6 @@ def _initial(stored: dict | None) -> dict:
 
 
 UNAVAILABLE = _("Đăng ký tài khoản đang tạm gián đoạn. Hãy thử lại sau vài phút.")
-UNAVAILABLE_RETRY_AFTER = 120  # seconds
 
 
 def unavailable_instead(response):

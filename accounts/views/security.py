@@ -30,7 +30,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vssid_portal.cache import cache_reachable
+from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 from vssid_portal.views import too_many_requests
 
 from .. import otp
@@ -47,7 +47,6 @@ RESET = "portal_password_reset"  # {"subject": typed BHXH code, "verified_at": t
 RESET_WINDOW = 10 * 60  # time to choose the new password once the code is accepted
 RESET_DONE = "portal_password_reset_done"  # time the reset's new password was saved
 DONE_WINDOW = 10 * 60  # how long Back (or a second submit) on a finished change or reset says it is done
-UNAVAILABLE_RETRY_AFTER = 120  # seconds: a refusal while Redis, where the limits count, is down
 
 
 @login_stage_required(stage=LoginConfirmStage.key, redirect_urlname="account_login")

@@ -32,7 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage, is_ratelimited
 
-from vssid_portal.cache import cache_reachable
+from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 from vssid_portal.middleware import answers_every_method
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
@@ -55,7 +55,6 @@ API_MISMATCHES = "300/h"
 API_RATE = "600/m"
 RATE_LIMITED = gettext_lazy("Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 UNAVAILABLE = gettext_lazy("Xác thực thẻ BHYT đang tạm gián đoạn. Hãy thử lại sau vài phút.")
-UNAVAILABLE_RETRY_AFTER = 120  # seconds
 MISMATCHES_LIMITED = gettext_lazy(
     "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
     "xác thực được. Hãy thử lại sau 1 giờ; nếu cần ngay, liên hệ cơ quan BHXH.")

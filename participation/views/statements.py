@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import person_in_view
-from vssid_portal.cache import cache_reachable
+from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 from vssid_portal.files import private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.text import mask_name
@@ -58,7 +58,6 @@ REQUEST_LIMITED = _("Bạn đã yêu cầu quá nhiều bản xác nhận trong 
 # A limit that could not be counted (Redis down) is no fault of the visitor's: 503, Retry-After.
 REQUEST_UNAVAILABLE = _("Yêu cầu bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 VERIFY_UNAVAILABLE = _("Kiểm tra bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
-UNAVAILABLE_RETRY_AFTER = 120  # seconds
 
 
 def _unavailable_instead(response):
