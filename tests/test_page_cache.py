@@ -25,7 +25,7 @@ from participation.models import Period
 from tests.accounts.helpers import make_person, submit
 from tests.conftest import missing
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
-from tests.participation.helpers import period
+from tests.participation.helpers import monthly_periods, period
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 postgresql_only = pytest.mark.usefixtures("_postgresql")
@@ -84,8 +84,6 @@ def test_the_second_visit_is_served_stored_with_one_query(citizen, path):
 
 @postgresql_only
 def test_each_page_of_a_long_history_is_stored_on_its_own(citizen, person):
-    from tests.participation.test_history import monthly_periods
-
     monthly_periods(person, 2013 * 12, 70)  # two pages with the period of the fixture
     first, _ = visit(citizen, "/qua-trinh-tham-gia/?trang=2")
     second, queries = visit(citizen, "/qua-trinh-tham-gia/?trang=2")

@@ -34,3 +34,12 @@ def period(person, start, end, *, kind=Period.Kind.BHXH_COMPULSORY, base=10_000_
     if save:
         p.save()
     return p
+
+
+def monthly_periods(person, first_ordinal: int, count: int) -> None:
+    """One single-month period per month from month ordinal `first_ordinal` (year * 12 + month - 1)."""
+    rows = []
+    for ordinal in range(first_ordinal, first_ordinal + count):
+        text = f"{ordinal % 12 + 1:02d}/{ordinal // 12}"
+        rows.append(period(person, text, text, base=5_000_000 + ordinal, save=False))
+    Period.objects.bulk_create(rows)

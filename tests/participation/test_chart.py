@@ -7,7 +7,7 @@ import re
 import pytest
 
 from participation.charts import bar_chart
-from tests.participation.test_history import citizen, monthly_periods, person  # noqa: F401
+from tests.participation.helpers import monthly_periods
 
 
 def labelled(count: int, screen: str) -> list[int]:

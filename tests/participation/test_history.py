@@ -5,25 +5,14 @@ import io
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from participation.models import Period
 from participation.selectors import format_months, totals_of
 from tests.accounts.helpers import make_person
 
-from .helpers import month, period
+from .helpers import month, monthly_periods, period
 
 pytestmark = pytest.mark.usefixtures("reference_data")
-
-
-@pytest.fixture
-def person(db, reference_data):
-    return make_person()
-
-
-@pytest.fixture
-def citizen(person):
-    return get_user_model().objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
 
 
 def test_overlapping_periods_count_once_and_gaps_are_shown(person):
@@ -81,14 +70,6 @@ def test_page_shows_totals_tabs_rows_and_chart(client, citizen, person):
     bhyt = client.get("/qua-trinh-tham-gia/bhyt/").content.decode()
     assert 'aria-current="page">BHYT</a>' in bhyt and "2 năm 6 tháng" in bhyt
     assert client.get("/qua-trinh-tham-gia/khong-co/").status_code == 404
-
-
-def monthly_periods(person, first_ordinal, count):
-    rows = []
-    for ordinal in range(first_ordinal, first_ordinal + count):
-        text = f"{ordinal % 12 + 1:02d}/{ordinal // 12}"
-        rows.append(period(person, text, text, base=5_000_000 + ordinal, save=False))
-    Period.objects.bulk_create(rows)
 
 
 def test_page_runs_a_constant_number_of_queries(client, citizen, person):

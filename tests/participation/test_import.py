@@ -23,11 +23,6 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 HEADER = "ma_so_bhxh,loai,tu_thang,den_thang,nguoi_dong,ma_don_vi,chuc_vu,muc_dong,ty_le,so_tien,so_thang_no,ma_tinh,ma_co_quan,ma_kcb\n"
 
 
-@pytest.fixture
-def person(db, reference_data):
-    return make_person()
-
-
 def employer_code():
     from lookup.models import Employer
 

@@ -5,16 +5,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from participation.models import Period
-from tests.accounts.helpers import make_person
 
 from .test_import import GOOD, HEADER, employer_code
 
 pytestmark = pytest.mark.usefixtures("reference_data")
-
-
-@pytest.fixture
-def person(db, reference_data):
-    return make_person()
 
 
 def write(tmp_path, data: bytes):

@@ -3,27 +3,15 @@ state budget or the fund (DESIGN.md, card groups by payer), never "the employer"
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 
 from participation.models import Period
 from participation.selectors import totals_of
-from tests.accounts.helpers import make_person
 
 from .helpers import period
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
 OWED = "<dt>Số tháng còn nợ</dt><dd>"
-
-
-@pytest.fixture
-def person(db, reference_data):
-    return make_person()
-
-
-@pytest.fixture
-def citizen(person):
-    return get_user_model().objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
 
 
 def owed_text(html: str) -> str:
