@@ -14,10 +14,9 @@ from axe_playwright_python.sync_playwright import Axe
 from accounts.models import CodeLookupAudit
 from public_services.models import Feedback
 from tests.accounts.helpers import make_person
+from tests.e2e.screens import NARROWEST, PHONE, scrolls_sideways
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -31,11 +30,16 @@ def phone(browser, live_server, reference_data):
 
 
 def check(page, heading):
-    """The page's heading, no axe violation, no sideways scroll, no console (CSP) error."""
+    """The page's heading, no axe violation, no sideways scroll (nor at 320 px), no console (CSP) error."""
     assert page.locator("h1").first.inner_text() == heading, page.url
     results = Axe().run(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{page.url} scrolls sideways"
+    assert not scrolls_sideways(page), f"{page.url} scrolls sideways"
+    page.set_viewport_size(NARROWEST)
+    try:
+        assert not scrolls_sideways(page), f"{page.url} scrolls sideways at 320 px"
+    finally:
+        page.set_viewport_size(PHONE)
     assert page.console_errors == [], page.url
 
 

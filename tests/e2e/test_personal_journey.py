@@ -3,7 +3,7 @@ information (phone revealed), the four participation tabs with a period opened a
 table, the CSV export, the verifiable statement (built by a real Celery worker where Redis and
 PostgreSQL are at hand, always in CI; downloaded, checked on its public page), the benefit list,
 a record, the estimator, the BHYT card and the medical-visit history — then switches to a child's records and back. axe-core finds nothing on
-any page, on a desktop and on a phone-sized screen, and no page scrolls sideways on the phone.
+any page, on a desktop and on a phone-sized screen, and no page scrolls sideways on the phone nor at 320 px.
 
 Logged in by handing the browser a session made by Django's test client: the login itself (SMS
 code on a new device) has its own journey in test_login_journey.py.
@@ -15,7 +15,6 @@ import io
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
@@ -25,10 +24,9 @@ from benefits.models import BenefitRecord
 from participation.models import Period, Statement
 from tests.accounts.helpers import make_person
 from tests.benefits.helpers import record
+from tests.e2e.screens import check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -53,21 +51,6 @@ def browser_page(page, live_server, citizen):
     page.console_errors = []
     page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     return page
-
-
-def check(page, heading):
-    """The page's heading, no axe violation on a desktop and on a phone, no sideways scroll."""
-    assert page.locator("h1").first.inner_text() == heading, page.url
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-    desktop = page.viewport_size
-    page.set_viewport_size(PHONE)
-    try:
-        results = Axe().run(page)
-        assert results.violations_count == 0, f"{page.url} (phone)\n{results.generate_report()}"
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{page.url} scrolls sideways"
-    finally:
-        page.set_viewport_size(desktop)
 
 
 def test_every_personal_page_in_a_real_browser(browser_page, live_server, citizen, task_worker, tmp_path):

@@ -2,7 +2,7 @@
 side in the admin (receive, start, return for correction, complete), the declaration PDF built
 in the background while the status page shows its progress (a real Celery worker where Redis and
 PostgreSQL are at hand, always in CI) and downloaded. axe-core finds nothing on any citizen page,
-on a desktop and on a phone-sized screen, and no page scrolls sideways on the phone; nor on the
+on a desktop and on a phone-sized screen, and no page scrolls sideways on the phone nor at 320 px; nor on the
 officer's queue, filing and note pages in the admin."""
 
 import io
@@ -18,27 +18,11 @@ from PIL import Image
 from public_services.models import Filing
 from tests.accounts.helpers import officer
 from tests.conftest import require_tool
+from tests.e2e.screens import check
 from tests.health_card.card_fixtures import facility, issue  # noqa: F401
 from tests.public_services.helpers import DISTRICT, citizen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 360, "height": 740}
-
-
-def check(page, heading):
-    """The page's heading, no axe violation on a desktop and on a phone, no sideways scroll."""
-    assert page.locator("h1").first.inner_text() == heading, page.url
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-    desktop = page.viewport_size
-    page.set_viewport_size(PHONE)
-    try:
-        results = Axe().run(page)
-        assert results.violations_count == 0, f"{page.url} (phone)\n{results.generate_report()}"
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{page.url} scrolls sideways"
-    finally:
-        page.set_viewport_size(desktop)
 
 
 def check_admin(page):
