@@ -1,0 +1,60 @@
+"""A card that is not valid today (expired, revoked, replaced, still to begin) reads as what it is
+wherever it shows: the card page's opening line promises no QR, and a card that has ended without
+a recorded end date never reads "không thời hạn"."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from health_card.models import Card
+
+from .card_fixtures import *  # noqa: F401,F403
+from .card_fixtures import logged_in
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+QR_LEAD = "Thẻ BHYT điện tử có mã QR, dùng thay thẻ giấy khi đi khám chữa bệnh."
+PLAIN_LEAD = "Thông tin trên thẻ BHYT của bạn."
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_the_opening_line_of_a_valid_card_speaks_of_its_qr(holder, card):
+    page = text(logged_in(holder).get("/the-bhyt/"))
+    assert QR_LEAD in page and PLAIN_LEAD not in page
+
+
+@pytest.mark.parametrize("change", [
+    {"status": Card.Status.EXPIRED},
+    {"status": Card.Status.REVOKED},
+    {"valid_to": "yesterday"},
+    {"valid_from": "tomorrow"},
+])
+def test_the_opening_line_of_a_card_without_a_qr_today_promises_none(holder, card, change):
+    today = timezone.localdate()
+    dates = {"yesterday": today - DAY, "tomorrow": today + DAY}
+    Card.objects.filter(pk=card.pk).update(**{key: dates.get(value, value) for key, value in change.items()})
+    page = text(logged_in(holder).get("/the-bhyt/"))
+    assert 'href="/the-bhyt/ma-qr/"' not in page
+    assert "mã QR, dùng thay thẻ giấy" not in page and PLAIN_LEAD in page
+
+
+def test_the_opening_line_of_a_childs_card_without_a_qr_today_names_the_child(holder, facility):
+    from accounts.models import Guardianship
+    from tests.accounts.helpers import make_person
+
+    from .card_fixtures import issue
+
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2022, 6, 1), id_number="079222012345")
+    Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    child_card = issue(child, facility, group="TE")
+    Card.objects.filter(pk=child_card.pk).update(status=Card.Status.REVOKED)
+    client = logged_in(holder)
+    client.post("/ca-nhan/xem/", {"child": child.pk})
+    page = text(client.get("/the-bhyt/"))
+    assert "Thông tin trên thẻ BHYT của Nguyễn Gia Bảo." in page and "có mã QR, dùng thay thẻ giấy" not in page
