@@ -131,6 +131,12 @@ class Card(models.Model):
     def percent(self) -> int:
         return self.level.percent
 
+    @property
+    def open_ended(self) -> bool:
+        """Valid with no end date: an active card without one. A card expired, revoked or replaced
+        has ended though no end date was recorded."""
+        return self.valid_to is None and self.status == self.Status.ACTIVE
+
 
 class SigningKey(models.Model):
     """The public half of a QR signing key and its life: signing stops at `retired_at`, and QRs it

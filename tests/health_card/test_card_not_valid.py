@@ -9,6 +9,8 @@ import pytest
 from django.utils import timezone
 
 from health_card.models import Card
+from health_card.qr import Purpose
+from health_card.services import card_qr
 
 from .card_fixtures import *  # noqa: F401,F403
 from .card_fixtures import logged_in
@@ -58,3 +60,29 @@ def test_the_opening_line_of_a_childs_card_without_a_qr_today_names_the_child(ho
     client.post("/ca-nhan/xem/", {"child": child.pk})
     page = text(client.get("/the-bhyt/"))
     assert "Thông tin trên thẻ BHYT của Nguyễn Gia Bảo." in page and "có mã QR, dùng thay thẻ giấy" not in page
+
+
+@pytest.mark.parametrize("status, words", [
+    (Card.Status.EXPIRED, "thẻ hết hạn"),
+    (Card.Status.REVOKED, "thẻ đã thu hồi"),
+    (Card.Status.REPLACED, "thẻ đã được thay bằng thẻ mới"),
+])
+def test_a_card_ended_without_an_end_date_does_not_read_without_time_limit(holder, card, clinic_user, status, words):
+    assert card.valid_to is None
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    Card.objects.filter(pk=card.pk).update(status=status)
+    page = text(logged_in(holder).get("/the-bhyt/"))
+    assert "không thời hạn" not in page
+    assert f"<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024 – {words}</dd>" in page
+
+    checked = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}))
+    assert "không thời hạn" not in checked
+    assert f"<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024 – {words}</dd>" in checked
+
+
+def test_a_card_in_use_without_an_end_date_still_reads_without_time_limit(holder, card, clinic_user):
+    page = text(logged_in(holder).get("/the-bhyt/"))
+    assert "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024, không thời hạn</dd>" in page
+    checked = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {
+        "cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}))
+    assert "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024, không thời hạn</dd>" in checked
