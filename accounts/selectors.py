@@ -101,8 +101,12 @@ def guardianship_of(*, user, person_id):
 def viewing(user, person) -> dict:
     """The context naming whose records a page shows: `person`, and `viewing_child` when they are
     not the user's own (a parent looking at a child's, the parent's login with or without a person
-    record of its own)."""
-    return {"person": person, "viewing_child": person is not None and person.pk != getattr(user, "person_id", None)}
+    record of its own). A login without a person in view is told whether it has children to view
+    (a guardian's login without a person record of its own: accounts/_children_link.html)."""
+    context = {"person": person, "viewing_child": person is not None and person.pk != getattr(user, "person_id", None)}
+    if person is None and user.is_authenticated:  # the public services list is open to anyone
+        context["has_children"] = children_of(user=user).exists()
+    return context
 
 
 def person_in_view(request):

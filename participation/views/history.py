@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from accounts.pages import render_personal_page
-from accounts.selectors import person_in_view
+from accounts.selectors import person_in_view, viewing
 
 from ..charts import bar_chart
 from ..selectors import TABS, TABS_BY_SLUG, periods_for, totals_of, yearly_average_base
@@ -32,7 +32,7 @@ def index(request, tab="bhxh"):
         raise Http404
 
     def context(person):
-        context = {"tabs": TABS, "tab": current, "person": person}
+        context = {"tabs": TABS, "tab": current, **viewing(request.user, person)}
         if person is not None:
             periods = list(periods_for(person=person, kinds=current.kinds))
             paginator = Paginator(periods, PERIODS_PER_PAGE)

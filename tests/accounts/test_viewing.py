@@ -18,7 +18,7 @@ def test_a_person_in_view_who_is_not_the_logins_own_is_a_child():
     assert viewing(parent, parent.person)["viewing_child"] is False
     assert viewing(parent, child)["viewing_child"] is True
     assert viewing(without_person, child)["viewing_child"] is True
-    assert viewing(without_person, None) == {"person": None, "viewing_child": False}
+    assert viewing(without_person, None) == {"person": None, "viewing_child": False, "has_children": False}
 
 
 def test_a_guardian_without_a_person_record_sees_the_childs_benefits_by_name(client):
