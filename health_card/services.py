@@ -471,7 +471,9 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
     if card is None:
         return CheckResult(Kind.NOT_FOUND, detail=_("thẻ không còn trong hệ thống"), payload=payload)
     state = card_state(card, today=today)
-    if state in (Kind.REVOKED, Kind.REPLACED):
+    # A card that has ended is the answer whatever the QR's age: a fresh QR would not help, and the
+    # card page of such a card has none to open.
+    if state in (Kind.REVOKED, Kind.REPLACED, Kind.EXPIRED):
         return CheckResult(state, card, payload=payload)
     try:
         qr.check_fresh(payload, now)

@@ -86,3 +86,23 @@ def test_a_card_in_use_without_an_end_date_still_reads_without_time_limit(holder
     checked = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {
         "cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}))
     assert "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024, không thời hạn</dd>" in checked
+
+
+@pytest.mark.parametrize("status", [None, Card.Status.EXPIRED])
+def test_a_stale_screen_qr_of_an_expired_card_is_answered_expired_not_to_be_opened_again(card, clinic_user, facility,
+                                                                                          status):
+    """A fresh QR would not help: the card page of an expired card has none to open."""
+    import time
+
+    from health_card.services import api_token_create
+
+    payload = card_qr(card, purpose=Purpose.SCREEN, issued_at=int(time.time()) - 11 * 60)
+    change = {"status": status} if status else {"valid_to": timezone.localdate() - DAY}
+    Card.objects.filter(pk=card.pk).update(**change)
+    page = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}))
+    assert "Thẻ hết hạn" in page and "Thẻ đã hết giá trị sử dụng" in page
+    assert "Mã QR đã hết hạn" not in page and "mở lại mã QR" not in page
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    answer = logged_in(clinic_user).post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
+                                         HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert answer["maKetQua"] == "010" and answer["ketQua"] == "expired" and "mở lại mã QR" not in answer["ghiChu"]
