@@ -450,7 +450,9 @@ def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -
     )
     for registration_id in stale.values_list("pk", flat=True):
         with transaction.atomic():
-            registration = Registration.objects.select_for_update().get(pk=registration_id)
+            registration = stale.select_for_update().filter(pk=registration_id).first()
+            if registration is None:  # done meanwhile by a sweep running at the same time
+                continue
             names = _photo_names(registration)
             registration.portrait = registration.id_front = registration.id_back = ""
             registration.photos_deleted_at = timezone.now()
