@@ -173,16 +173,20 @@ def messages_redispatch_pending(*, older_than: timedelta = timedelta(minutes=10)
 # is kept a year (long enough to answer "I never got the message") and then deleted. In-portal
 # notices are the citizen's own record and stay.
 OUTBOX_RETENTION = timedelta(days=365)
+# Rows deleted at a time: Django reads the rows it deletes (for the post_delete receiver), so a
+# backlog is never read whole into memory, nor locked in one long transaction.
+OUTBOX_DELETE_BATCH = 1000
 
 
 def messages_delete_old(*, older_than: timedelta = OUTBOX_RETENTION) -> int:
-    """Delete the SMS and e-mails delivered or given up more than `older_than` ago. Returns how many."""
+    """Delete the SMS and e-mails delivered or given up more than `older_than` ago, a batch at a
+    time. Returns how many."""
     cutoff = timezone.now() - older_than
-    deleted, _ = (
-        Message.objects.filter(status__in=[Message.Status.SENT, Message.Status.FAILED], updated_at__lt=cutoff)
-        .exclude(channel=Message.Channel.INBOX)
-        .delete()
-    )
+    old = Message.objects.filter(status__in=[Message.Status.SENT, Message.Status.FAILED],
+                                 updated_at__lt=cutoff).exclude(channel=Message.Channel.INBOX)
+    deleted = 0
+    while ids := list(old.order_by().values_list("pk", flat=True)[:OUTBOX_DELETE_BATCH]):
+        deleted += old.filter(pk__in=ids).delete()[0]
     return deleted
 
 

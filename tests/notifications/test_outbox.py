@@ -493,3 +493,27 @@ def test_the_outbox_page_of_a_message_waiting_to_go_hides_a_code_or_password(cli
     plain = Message.objects.create(channel=Message.Channel.SMS, recipient="+84912345678", template="welcome",
                                    body="Xin chào Nguyễn Văn Đức", idempotency_key="welcome-waiting")
     assert "Xin chào Nguyễn Văn Đức" in client.get(f"/quan-tri/notifications/message/{plain.pk}/change/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_old_log_is_deleted_a_batch_at_a_time_not_read_whole_into_memory(django_user_model, monkeypatch):
+    """A backlog of old SMS (the sweep stopped a while, the first run after a year) is deleted in
+    bounded batches: the whole log is never loaded at once (a receiver of post_delete would
+    otherwise make Django read every row before deleting)."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from notifications import services
+
+    monkeypatch.setattr(services, "OUTBOX_DELETE_BATCH", 2)
+    for number in range(5):
+        Message.objects.create(channel=Message.Channel.SMS, recipient="+84912345678", template="welcome",
+                               body="Nội dung", status=Message.Status.SENT, idempotency_key=f"old-{number}")
+    Message.objects.update(updated_at=timezone.now() - services.OUTBOX_RETENTION - timedelta(days=1))
+    with CaptureQueriesContext(connection) as queries:
+        assert services.messages_delete_old() == 5
+    deletes = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("DELETE")]
+    assert len(deletes) == 3 and not Message.objects.exists()
