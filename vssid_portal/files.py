@@ -108,7 +108,10 @@ def delete_stale_uploads(folder: str, *, cutoff) -> int:
         return 0
     count = 0
     for subfolder in subfolders:
-        names = default_storage.listdir(f"{folder}/{subfolder}")[1]
+        try:
+            names = default_storage.listdir(f"{folder}/{subfolder}")[1]
+        except FileNotFoundError:  # removed meanwhile (a sweep running at the same time)
+            continue
         for name in names:
             path = f"{folder}/{subfolder}/{name}"
             try:

@@ -105,3 +105,23 @@ def test_stale_uploads_of_unsubmitted_forms_are_deleted_and_fresh_ones_kept():
     assert uploads_sweep(older_than=datetime.timedelta(seconds=-5)) == 2  # as if a day had passed
     assert not default_storage.exists(first) and not default_storage.exists(second)
     assert default_storage.exists(kept)
+
+
+def test_a_folder_removed_while_the_upload_sweep_runs_does_not_stop_it(monkeypatch):
+    """Two sweeps at once (or a form's folder emptied and removed meanwhile): a folder listed but
+    gone by the time it is opened is passed over, and the other folders are still swept."""
+    import shutil
+
+    gone = default_storage.save("filings/tmp/form-1/evidence.jpg", ContentFile(b"x"))
+    stale = default_storage.save("filings/tmp/form-2/evidence.jpg", ContentFile(b"y"))
+    listdir = default_storage.listdir
+
+    def removed_after_listing(path):
+        listed = listdir(path)
+        if path == "filings/tmp":
+            shutil.rmtree(default_storage.path("filings/tmp/form-1"))  # the other sweep's work
+        return listed
+
+    monkeypatch.setattr(default_storage, "listdir", removed_after_listing)
+    assert files.delete_stale_uploads("filings/tmp", cutoff=timezone.now() + datetime.timedelta(seconds=5)) == 1
+    assert not default_storage.exists(gone) and not default_storage.exists(stale)
