@@ -8,6 +8,7 @@ guessing a URL. A genuine link opened after it expired (a page left open, a link
 one is made.
 """
 
+import logging
 import mimetypes
 import os
 import time
@@ -21,6 +22,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
 
 SALT = "vssid_portal.files.private"
 DEFAULT_MAX_AGE = 15 * 60
@@ -120,6 +123,8 @@ def delete_stale_uploads(folder: str, *, cutoff) -> int:
                     count += 1
             except FileNotFoundError:  # submitted or swept meanwhile
                 continue
+            except OSError:  # this file only: the others are still swept
+                logger.error("stale upload %s could not be deleted", path, exc_info=True)
         try:
             os.rmdir(default_storage.path(f"{folder}/{subfolder}"))  # only when empty
         except (OSError, NotImplementedError):

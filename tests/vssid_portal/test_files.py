@@ -125,3 +125,19 @@ def test_a_folder_removed_while_the_upload_sweep_runs_does_not_stop_it(monkeypat
     monkeypatch.setattr(default_storage, "listdir", removed_after_listing)
     assert files.delete_stale_uploads("filings/tmp", cutoff=timezone.now() + datetime.timedelta(seconds=5)) == 1
     assert not default_storage.exists(gone) and not default_storage.exists(stale)
+
+
+def test_a_file_the_upload_sweep_cannot_delete_is_logged_and_the_others_are_swept(monkeypatch, caplog):
+    stuck = default_storage.save("filings/tmp/form-1/evidence.jpg", ContentFile(b"x"))
+    stale = default_storage.save("filings/tmp/form-2/evidence.jpg", ContentFile(b"y"))
+    delete = default_storage.delete
+
+    def refused_for_one(name):
+        if name == stuck:
+            raise PermissionError(13, "Permission denied", default_storage.path(name))
+        delete(name)
+
+    monkeypatch.setattr(default_storage, "delete", refused_for_one)
+    assert files.delete_stale_uploads("filings/tmp", cutoff=timezone.now() + datetime.timedelta(seconds=5)) == 1
+    assert default_storage.exists(stuck) and not default_storage.exists(stale)
+    assert any(record.levelname == "ERROR" and stuck in record.getMessage() for record in caplog.records)
