@@ -5,6 +5,7 @@ task) starts on commit.
 """
 
 import datetime
+import logging
 import secrets
 import string
 from datetime import timedelta
@@ -30,6 +31,8 @@ from vssid_portal.text import fold
 from ..models import Guardianship, Person, Registration, RegistrationEvent, User
 from ..selectors import adult_born_by, registrations_visible_to
 from ..validators import validate_id_document
+
+logger = logging.getLogger(__name__)
 
 PHOTO_FIELDS = ("portrait", "id_front", "id_back")
 PHOTO_RETENTION = timedelta(days=30)
@@ -442,23 +445,31 @@ def _notify(registration: Registration, template: str, context: dict) -> None:
 
 
 def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -> int:
-    """Delete the photos of registrations rejected more than 30 days ago. Returns how many."""
+    """Delete the photos of registrations rejected more than 30 days ago. Returns how many. A
+    registration whose photos cannot be deleted (the storage refuses) is logged and left as it
+    was, for the next sweep; the others are still done."""
     cutoff = (now or timezone.now()) - PHOTO_RETENTION
     count = 0
     stale = Registration.objects.filter(
         status=Registration.Status.REJECTED, decided_at__lt=cutoff, photos_deleted_at__isnull=True
     )
     for registration_id in stale.values_list("pk", flat=True):
-        with transaction.atomic():
-            registration = stale.select_for_update().filter(pk=registration_id).first()
-            if registration is None:  # done meanwhile by a sweep running at the same time
-                continue
-            names = _photo_names(registration)
-            registration.portrait = registration.id_front = registration.id_back = ""
-            registration.photos_deleted_at = timezone.now()
-            registration.save(update_fields=["portrait", "id_front", "id_back", "photos_deleted_at"])
-            RegistrationEvent.objects.create(registration=registration, action=RegistrationEvent.Action.PHOTOS_DELETED)
-            transaction.on_commit(lambda names=names: delete_files(names))
+        try:
+            with transaction.atomic():
+                registration = stale.select_for_update().filter(pk=registration_id).first()
+                if registration is None:  # done meanwhile by a sweep running at the same time
+                    continue
+                names = _photo_names(registration)
+                registration.portrait = registration.id_front = registration.id_back = ""
+                registration.photos_deleted_at = timezone.now()
+                registration.save(update_fields=["portrait", "id_front", "id_back", "photos_deleted_at"])
+                RegistrationEvent.objects.create(registration=registration,
+                                                 action=RegistrationEvent.Action.PHOTOS_DELETED)
+                delete_files(names)  # a file already gone is no error; a refusal keeps the row as it was
+        except OSError:
+            logger.error("registration %s: photos not deleted, tried again at the next sweep",
+                         registration.reference, exc_info=True)
+            continue
         count += 1
     return count
 

@@ -1,5 +1,6 @@
 """The nightly sweep of rejected registrations' photos: run twice at once (two beats, a sweep
-still running when the next starts), each registration's photos are deleted and recorded once."""
+still running when the next starts), each registration's photos are deleted and recorded once;
+photos the storage refuses to delete are logged and kept for the next sweep, the others go."""
 
 import datetime
 
@@ -47,3 +48,33 @@ def test_two_overlapping_sweeps_delete_and_record_each_registrations_photos_once
                                                   action=RegistrationEvent.Action.PHOTOS_DELETED)
         assert events.count() == 1
     assert registration_services.registrations_delete_stale_photos(now=timezone.now() + LATER) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_photos_that_cannot_be_deleted_are_logged_kept_for_the_next_sweep_and_the_others_still_go(
+        monkeypatch, caplog):
+    from django.core.files.storage import default_storage
+
+    stuck = rejected("7901000001", "Trần Văn Lâm", "079088012345")
+    other = rejected("7901000002", "Lê Văn Hùng", "079088012346")
+    others_photos = [other.portrait.name, other.id_front.name, other.id_back.name]
+    delete, refusing = default_storage.delete, [stuck.portrait.name]
+
+    def refused_for_one(name):
+        if name in refusing:
+            raise PermissionError(13, "Permission denied", default_storage.path(name))
+        delete(name)
+
+    monkeypatch.setattr(default_storage, "delete", refused_for_one)
+    assert registration_services.registrations_delete_stale_photos(now=timezone.now() + LATER) == 1
+    other.refresh_from_db()
+    assert other.photos_deleted_at is not None and not any(default_storage.exists(name) for name in others_photos)
+    stuck.refresh_from_db()
+    assert stuck.photos_deleted_at is None and stuck.portrait  # not marked deleted while its photo is still there
+    assert any(record.levelname == "ERROR" and stuck.reference in record.getMessage() for record in caplog.records)
+
+    refusing.clear()  # the next night
+    assert registration_services.registrations_delete_stale_photos(now=timezone.now() + LATER) == 1
+    stuck.refresh_from_db()
+    assert stuck.photos_deleted_at is not None
+    assert RegistrationEvent.objects.filter(action=RegistrationEvent.Action.PHOTOS_DELETED).count() == 2
