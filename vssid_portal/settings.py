@@ -230,13 +230,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.redispatch_pending_messages",
         "schedule": timedelta(minutes=5),
     },
+    # The daily sweeps run at a fixed hour of the night (Vietnam time): an entry every 24 hours
+    # would count again from each start of beat, and never run on a portal deployed every day.
     "notifications-delete-old-messages": {
         "task": "notifications.tasks.delete_old_messages",
-        "schedule": timedelta(hours=24),
+        "schedule": crontab(hour=2, minute=30),
     },
     "registrations-delete-stale-photos": {
         "task": "accounts.tasks.delete_stale_registration_photos",
-        "schedule": timedelta(hours=24),
+        "schedule": crontab(hour=3, minute=0),
     },
     "registrations-delete-abandoned-uploads": {
         "task": "accounts.tasks.delete_abandoned_uploads",

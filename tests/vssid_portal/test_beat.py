@@ -2,6 +2,8 @@
 arguments the entry gives. A renamed or moved task would otherwise fail only in production, when
 beat sends a message no worker knows ("Received unregistered task")."""
 
+import copy
+import datetime
 import inspect
 import json
 import os
@@ -49,3 +51,32 @@ def test_every_beat_entry_can_be_called_with_its_arguments():
             inspect.signature(task.run).bind(*entry.get("args", ()), **entry.get("kwargs", {}))
         except TypeError as error:
             raise AssertionError(f"beat entry {name!r} cannot call {entry['task']}: {error}") from None
+
+
+def runs_between(name: str, started, hours: int) -> bool:
+    """Whether beat, started afresh at `started` (no saved state), sends the entry within `hours`."""
+    from celery.beat import ScheduleEntry
+    from celery.schedules import maybe_schedule
+
+    from vssid_portal.celery import app
+
+    now = started
+    schedule = maybe_schedule(copy.copy(settings.CELERY_BEAT_SCHEDULE[name]["schedule"]), app=app)  # the settings' own untouched
+    schedule.nowfun = lambda: now
+    entry = ScheduleEntry(name=name, task=settings.CELERY_BEAT_SCHEDULE[name]["task"], schedule=schedule, app=app)
+    for minutes in [*range(1, hours * 60, 5), hours * 60 - 1]:  # up to the last minute before the next start
+        now = started + datetime.timedelta(minutes=minutes)
+        if entry.is_due().is_due:
+            return True
+    return False
+
+
+def test_every_beat_entry_runs_when_beat_is_restarted_each_day():
+    """Beat keeps when each entry last ran in a file (docker-compose: in the container's /tmp),
+    lost when the container is recreated: a deployment. Started afresh, an entry counts from the
+    start, so an entry every 24 hours would never run on a portal deployed every day; whatever the
+    hour of the daily restart, each entry must run before the next one (the daily ones at a fixed hour)."""
+    starts = [datetime.datetime(2026, 12, 1, hour, 2, tzinfo=datetime.UTC) for hour in range(24)]
+    never_ran = {name for name in settings.CELERY_BEAT_SCHEDULE for started in starts
+                 if not runs_between(name, started, hours=24)}
+    assert never_ran == set(), f"beat entries that never run when beat restarts every day: {never_ran}"
