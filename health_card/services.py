@@ -4,6 +4,7 @@ carry, clinic API tokens, and card checks (each check is logged for the holder t
 import base64
 import datetime
 import hashlib
+import logging
 import secrets
 import time
 from dataclasses import dataclass, replace
@@ -41,6 +42,8 @@ from .selectors import (
     guardian_name,
     newer_card_number,
 )
+
+logger = logging.getLogger(__name__)
 
 # --- cards ----------------------------------------------------------------------------------
 
@@ -209,9 +212,19 @@ def cards_expire(*, today: datetime.date | None = None) -> int:
                 status=Card.Status.EXPIRED, changed_at=timezone.now())
             for card in cards:
                 if card.valid_to >= today - datetime.timedelta(days=EXPIRY_NOTICE_DAYS):
-                    person_notify(person=card.person, template="bhyt_card_expired", context={"card": card},
-                                  change_key=f"card-{card.pk}-expired")
+                    _expiry_notify(card)
     return expired
+
+
+def _expiry_notify(card: Card) -> None:
+    """Tell of one card's expiry; a notice that fails (a broken record) is logged and leaves the
+    card expired and the other cards of the batch to go on."""
+    try:
+        with transaction.atomic():
+            person_notify(person=card.person, template="bhyt_card_expired", context={"card": card},
+                          change_key=f"card-{card.pk}-expired")
+    except Exception:
+        logger.exception("card %s: expiry notice not written", card.pk)
 
 
 # --- the QR string --------------------------------------------------------------------------

@@ -280,3 +280,28 @@ def test_the_clinic_page_names_the_new_card_of_an_expired_ones_holder_as_the_api
     assert "Thẻ hết hạn" in page and f"Mã thẻ mới: <strong>{new.legacy_number}</strong>" in page
     public = text(Client().post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": printed}))
     assert "Thẻ không hợp lệ" in public and new.legacy_number not in public and "Mã thẻ mới" not in public
+
+
+def test_a_card_whose_notice_cannot_be_written_is_still_expired_logged_and_the_others_go_on(
+        holder, card, stranger, monkeypatch, caplog):
+    """One broken record (its notice fails to render or to be written) must not keep every other
+    card of the night active and untold: it is logged, the rest are expired and told."""
+    from health_card import services
+    from notifications.models import Message
+
+    today = timezone.localdate()
+    broken = with_dates(card, valid_to=today - DAY)
+    told = with_dates(Card.objects.get(person=stranger.person), valid_to=today - DAY)
+    person_notify = services.person_notify
+
+    def fails_for_one(*, person, **kwargs):
+        if person.pk == broken.person_id:
+            raise ValueError("broken record")
+        return person_notify(person=person, **kwargs)
+
+    monkeypatch.setattr(services, "person_notify", fails_for_one)
+    assert cards_expire() == 2
+    assert set(Card.objects.filter(pk__in=[broken.pk, told.pk]).values_list("status", flat=True)) == {
+        Card.Status.EXPIRED}
+    assert Message.objects.filter(user=stranger, template="bhyt_card_expired").exists()
+    assert any(record.levelname == "ERROR" and f"card {broken.pk}:" in record.getMessage() for record in caplog.records)
