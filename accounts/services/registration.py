@@ -261,11 +261,10 @@ def _dispatch_declaration(registration_id: int) -> None:
 
 
 def registrations_missing_declarations(limit: int = 500) -> list[int]:
-    """Pending registrations without a declaration (a task lost while the broker was down, or a
-    failed build) that have attempts left, oldest first."""
+    """Registrations without a declaration (a task lost while the broker was down, or a failed
+    build), decided meanwhile or not, that have attempts left, oldest first."""
     return list(
-        Registration.objects.declaration_missing().filter(status=Registration.Status.PENDING,
-                                                          pdf_attempts__lte=settings.JOB_MAX_ATTEMPTS)
+        Registration.objects.declaration_missing().filter(pdf_attempts__lte=settings.JOB_MAX_ATTEMPTS)
         .order_by("submitted_at").values_list("pk", flat=True)[:limit]
     )
 

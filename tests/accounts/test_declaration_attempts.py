@@ -108,3 +108,19 @@ def test_what_the_registrant_is_told_of_a_given_up_declaration_follows_the_decis
     html = client.get(status_link).content.decode()
     assert "Chưa tạo được tờ khai." in html and said in html
     assert decide is None or "vẫn đang được xem xét" not in html
+
+
+def test_a_declaration_lost_with_the_broker_is_built_by_the_sweep_after_the_officer_decided(
+        client, reference_data):
+    """The officer approves before the declaration's lost task was started again: the sweep
+    still builds it, instead of the registrant's page saying "being made" for ever."""
+    make_person()
+    status_link = register(client)["Location"]  # its own build is not run: a task lost with the broker
+    registration = Registration.objects.get()
+    services.registration_approve(registration=registration, officer=officer("canbo07901", "07901", DISTRICT))
+    assert "Tờ khai đang được tạo." in client.get(status_link).content.decode()
+
+    build_missing_declarations()  # the beat's sweep, 10 minutes later
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.APPROVED and registration.declaration_pdf
+    assert "Tải tờ khai đăng ký (PDF)" in client.get(status_link).content.decode()
