@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from vssid_portal.jobs import dispatch
+
 from .services import registration as registration_services
 
 
@@ -14,7 +16,7 @@ def build_registration_declaration(registration_id: int):
 def build_missing_declarations():
     """Sweep: declarations whose task was lost (broker outage) or failed are tried again."""
     for registration_id in registration_services.registrations_missing_declarations():
-        build_registration_declaration.delay(registration_id)
+        dispatch(build_registration_declaration, registration_id)
 
 
 @shared_task

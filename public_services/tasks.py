@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from vssid_portal.jobs import dispatch
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -19,7 +21,7 @@ def build_missing_filing_declarations():
     """Sweep: declarations whose task was lost (broker outage) or whose build failed, with attempts
     left, are tried again."""
     for filing_id in services.filings_missing_declarations():
-        build_filing_declaration.delay(filing_id)
+        dispatch(build_filing_declaration, filing_id)
 
 
 @shared_task

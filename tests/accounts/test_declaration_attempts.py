@@ -124,3 +124,18 @@ def test_a_declaration_lost_with_the_broker_is_built_by_the_sweep_after_the_offi
     registration.refresh_from_db()
     assert registration.status == Registration.Status.APPROVED and registration.declaration_pdf
     assert "Tải tờ khai đăng ký (PDF)" in client.get(status_link).content.decode()
+
+
+def test_the_sweep_goes_on_when_the_broker_refuses_one_declaration(caplog):
+    """The broker blinks while the sweep queues: that declaration is logged and left to the next
+    sweep, and the ones after it are still queued."""
+    from kombu.exceptions import OperationalError
+
+    from accounts import tasks
+
+    with mock.patch.object(services, "registrations_missing_declarations", return_value=[11, 12]), \
+            mock.patch.object(tasks.build_registration_declaration, "delay",
+                              side_effect=[OperationalError("connection refused"), None]) as delay:
+        tasks.build_missing_declarations()
+    assert [call.args for call in delay.call_args_list] == [(11,), (12,)]
+    assert any(record.levelname == "WARNING" and "(11,)" in record.getMessage() for record in caplog.records)

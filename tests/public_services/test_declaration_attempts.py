@@ -174,3 +174,18 @@ def test_what_the_citizen_is_told_of_a_given_up_declaration_follows_the_filing_s
     english = client.get(f"/dich-vu-cong/ho-so/{filing.pk}/").content.decode()
     assert "The declaration could not be made yet." in english
     assert ("still being handled" in english) == (status == "processing")
+
+
+def test_the_sweep_goes_on_when_the_broker_refuses_one_declaration(caplog):
+    """The broker blinks while the sweep queues: that declaration is logged and left to the next
+    sweep, and the ones after it are still queued."""
+    from kombu.exceptions import OperationalError
+
+    from public_services import tasks
+
+    with mock.patch.object(services, "filings_missing_declarations", return_value=[21, 22]), \
+            mock.patch.object(tasks.build_filing_declaration, "delay",
+                              side_effect=[OperationalError("connection refused"), None]) as delay:
+        tasks.build_missing_filing_declarations()
+    assert [call.args for call in delay.call_args_list] == [(21,), (22,)]
+    assert any(record.levelname == "WARNING" and "(21,)" in record.getMessage() for record in caplog.records)
