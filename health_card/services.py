@@ -9,6 +9,7 @@ import secrets
 import time
 from dataclasses import dataclass, replace
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -223,6 +224,8 @@ def _expiry_notify(card: Card) -> None:
         with transaction.atomic():
             person_notify(person=card.person, template="bhyt_card_expired", context={"card": card},
                           change_key=f"card-{card.pk}-expired")
+    except SoftTimeLimitExceeded:  # the task is told to stop: not a broken record
+        raise
     except Exception:
         logger.exception("card %s: expiry notice not written", card.pk)
 

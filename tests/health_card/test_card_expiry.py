@@ -305,3 +305,22 @@ def test_a_card_whose_notice_cannot_be_written_is_still_expired_logged_and_the_o
         Card.Status.EXPIRED}
     assert Message.objects.filter(user=stranger, template="bhyt_card_expired").exists()
     assert any(record.levelname == "ERROR" and f"card {broken.pk}:" in record.getMessage() for record in caplog.records)
+
+
+def test_the_soft_time_limit_still_stops_the_nightly_expiry_while_it_writes_a_notice(holder, card, monkeypatch):
+    """Told to stop (the task's soft time limit) while writing a notice, the run stops and its
+    batch is rolled back for the next run, instead of going on until the worker is killed."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from health_card import services
+
+    today = timezone.localdate()
+    card = with_dates(card, valid_to=today - DAY)
+
+    def time_is_up(**kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "person_notify", time_is_up)
+    with pytest.raises(SoftTimeLimitExceeded):
+        cards_expire()
+    assert Card.objects.get(pk=card.pk).status == Card.Status.ACTIVE
