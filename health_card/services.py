@@ -192,18 +192,24 @@ def card_revoke(*, card: Card, reason: str) -> Card:
 
 
 EXPIRE_BATCH = 1000
+# A run of the nightly task starts no batch after this many seconds, well within the task's soft
+# time limit (CELERY_TASK_SOFT_TIME_LIMIT), and queues the next run (health_card.tasks.expire_cards).
+EXPIRE_RUN_SECONDS = 45
 # A card that ended longer ago than this (the task did not run, cards loaded from an old registry)
 # is marked expired without a notice: its holder has long known, or has a new card on paper.
 EXPIRY_NOTICE_DAYS = 7
 
 
-def cards_expire(*, today: datetime.date | None = None) -> int:
+def cards_expire(*, today: datetime.date | None = None, seconds: float | None = None) -> int:
     """Mark expired every active card past its end date (the nightly beat task), so officers'
     lists and filters say what a check already answers, and tell the holder (and a minor's
     parents) of a card that has just ended; returns how many. A batch at a time: the cards of 31/12
     are many, and each update also moves their holders' page versions (database triggers), which
-    must not stay locked together. Run again, it finds nothing left to do and tells nobody twice."""
+    must not stay locked together. With `seconds`, no batch is started after that time: the rest
+    is left for the next run (`cards_expire_left`). Run again, it finds nothing left to do and
+    tells nobody twice."""
     today = today or timezone.localdate()
+    stop_at = time.monotonic() + seconds if seconds is not None else None
     due = Card.objects.filter(status=Card.Status.ACTIVE, valid_to__lt=today)
     expired = 0
     while ids := list(due.order_by().values_list("pk", flat=True)[:EXPIRE_BATCH]):
@@ -214,7 +220,14 @@ def cards_expire(*, today: datetime.date | None = None) -> int:
             for card in cards:
                 if card.valid_to >= today - datetime.timedelta(days=EXPIRY_NOTICE_DAYS):
                     _expiry_notify(card)
+        if stop_at is not None and time.monotonic() >= stop_at:
+            break
     return expired
+
+
+def cards_expire_left(*, today: datetime.date) -> bool:
+    """Whether active cards past their end date are left for another run of `cards_expire`."""
+    return Card.objects.filter(status=Card.Status.ACTIVE, valid_to__lt=today).exists()
 
 
 def _expiry_notify(card: Card) -> None:

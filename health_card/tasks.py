@@ -1,10 +1,22 @@
 """Celery wrappers around the health_card services."""
 
+import datetime
+
 from celery import shared_task
+from django.utils import timezone
+
+from vssid_portal.jobs import dispatch
 
 from . import services
 
 
 @shared_task
-def expire_cards():
-    return services.cards_expire()
+def expire_cards(today: str | None = None):
+    """The nightly expiry (beat: no argument, today in Vietnam). A run works for a bounded time
+    (services.EXPIRE_RUN_SECONDS); what is left goes to the next run, queued for the same day
+    behind the messages waiting meanwhile."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    expired = services.cards_expire(today=day, seconds=services.EXPIRE_RUN_SECONDS)
+    if services.cards_expire_left(today=day):
+        dispatch(expire_cards, day.isoformat())
+    return expired

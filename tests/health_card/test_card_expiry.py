@@ -324,3 +324,27 @@ def test_the_soft_time_limit_still_stops_the_nightly_expiry_while_it_writes_a_no
     with pytest.raises(SoftTimeLimitExceeded):
         cards_expire()
     assert Card.objects.get(pk=card.pk).status == Card.Status.ACTIVE
+
+
+def test_a_large_night_is_expired_in_runs_of_bounded_time_each_queueing_the_next(holder, card, stranger, facility,
+                                                                                monkeypatch):
+    """The cards of 31/12 are many: a run stops starting batches after its time (well within the
+    task's time limits, and leaving the worker to the one-time codes queued meanwhile) and queues
+    the next run for the same day, until none is left."""
+    from health_card import services, tasks
+
+    today = timezone.localdate()
+    due = [with_dates(card, valid_to=today - DAY), with_dates(Card.objects.get(person=stranger.person), valid_to=today - DAY),
+           issue(make_person("7901000011", "Phạm Văn Nam", id_number="079088000011"), facility, valid_to=today - DAY)]
+    monkeypatch.setattr(services, "EXPIRE_BATCH", 1)
+    monkeypatch.setattr(services, "EXPIRE_RUN_SECONDS", 0)  # every run's time is up after its first batch
+    queued = []
+    monkeypatch.setattr(tasks, "dispatch", lambda task, *args: queued.append((task, args)))
+    active = Card.objects.filter(pk__in=[c.pk for c in due], status=Card.Status.ACTIVE)
+
+    assert expire_cards() == 1  # the beat's run
+    assert active.count() == 2 and queued == [(expire_cards, (today.isoformat(),))]
+    while queued:
+        _task, args = queued.pop()
+        assert expire_cards(*args) == 1
+    assert active.count() == 0
