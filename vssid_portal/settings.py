@@ -240,9 +240,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.delete_stale_registration_photos",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Every 6 hours at fixed times (as the daily sweeps, so that restarts of beat do not put them off).
     "registrations-delete-abandoned-uploads": {
         "task": "accounts.tasks.delete_abandoned_uploads",
-        "schedule": timedelta(hours=6),
+        "schedule": crontab(hour="*/6", minute=15),
     },
     "registrations-build-missing-declarations": {
         "task": "accounts.tasks.build_missing_declarations",
@@ -254,7 +255,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "filings-delete-abandoned-uploads": {
         "task": "public_services.tasks.delete_abandoned_filing_uploads",
-        "schedule": timedelta(hours=6),
+        "schedule": crontab(hour="*/6", minute=20),
     },
     # Just after midnight, Vietnam time (CELERY_TIMEZONE): a card is expired from the day after its end date.
     "cards-expire": {
@@ -263,7 +264,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sessions-clear-expired": {
         "task": "vssid_portal.tasks.clear_expired_sessions",
-        "schedule": timedelta(hours=6),
+        "schedule": crontab(hour="*/6", minute=25),
     },
 }
 

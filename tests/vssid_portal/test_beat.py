@@ -80,3 +80,15 @@ def test_every_beat_entry_runs_when_beat_is_restarted_each_day():
     never_ran = {name for name in settings.CELERY_BEAT_SCHEDULE for started in starts
                  if not runs_between(name, started, hours=24)}
     assert never_ran == set(), f"beat entries that never run when beat restarts every day: {never_ran}"
+
+
+SIX_HOURLY = ("registrations-delete-abandoned-uploads", "filings-delete-abandoned-uploads", "sessions-clear-expired")
+
+
+def test_the_six_hourly_sweeps_run_when_beat_is_restarted_every_six_hours():
+    """Several deployments a day (or a beat that crashes and restarts): the abandoned uploads
+    (photos of ID papers, said to be kept one day) and the expired sessions are still swept, at
+    fixed hours, whatever the hour of the restarts."""
+    starts = [datetime.datetime(2026, 12, 1, hour, 2, tzinfo=datetime.UTC) for hour in range(24)]
+    never_ran = {name for name in SIX_HOURLY for started in starts if not runs_between(name, started, hours=6)}
+    assert never_ran == set(), f"beat entries that never run when beat restarts every 6 hours: {never_ran}"
