@@ -212,9 +212,11 @@ def cards_expire(*, today: datetime.date | None = None, seconds: float | None = 
     stop_at = time.monotonic() + seconds if seconds is not None else None
     due = Card.objects.filter(status=Card.Status.ACTIVE, valid_to__lt=today)
     expired = 0
-    while ids := list(due.order_by().values_list("pk", flat=True)[:EXPIRE_BATCH]):
+    # Cards are taken and locked in the order of their keys: two runs at once (the beat's and a
+    # re-delivered one), or a run and an officer, never wait on each other in a circle.
+    while ids := list(due.order_by("pk").values_list("pk", flat=True)[:EXPIRE_BATCH]):
         with transaction.atomic():
-            cards = list(due.filter(pk__in=ids).select_for_update().select_related("person"))
+            cards = list(due.filter(pk__in=ids).order_by("pk").select_for_update().select_related("person"))
             expired += due.filter(pk__in=[card.pk for card in cards]).update(
                 status=Card.Status.EXPIRED, changed_at=timezone.now())
             for card in cards:

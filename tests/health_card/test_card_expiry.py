@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import accounts.pages
@@ -348,3 +350,21 @@ def test_a_large_night_is_expired_in_runs_of_bounded_time_each_queueing_the_next
         _task, args = queued.pop()
         assert expire_cards(*args) == 1
     assert active.count() == 0
+
+
+BY_KEY = re.compile(r'ORDER BY (1|"health_card_card"\."id") ASC')
+
+
+def test_the_nightly_expiry_locks_its_cards_in_one_order(holder, card, stranger):
+    """Two runs at once (the beat's and a re-delivered one), or a run and an officer, take the
+    rows' locks in the same order, so neither waits on the other in a circle (a deadlock)."""
+    today = timezone.localdate()
+    Card.objects.update(valid_to=today - DAY)
+    with CaptureQueriesContext(connection) as queries:
+        assert cards_expire() == 2
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"].upper()]
+    picking = [q["sql"] for q in queries.captured_queries
+               if q["sql"].startswith('SELECT "health_card_card"."id"') and "LIMIT" in q["sql"]]
+    if connection.features.has_select_for_update:
+        assert locking and all(BY_KEY.search(sql) for sql in locking), locking
+    assert picking and all(BY_KEY.search(sql) for sql in picking), picking
