@@ -1,14 +1,10 @@
 """Celery wrappers around the public_services services."""
 
-import logging
-
 from celery import shared_task
 
 from vssid_portal.jobs import dispatch
 
 from . import services
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
