@@ -283,3 +283,15 @@ def test_an_officer_reads_the_answers_in_the_declarations_words_not_the_citizens
     html = logged(district_officer).get(f"{QUEUE}{filing.pk}/change/").content.decode()
     assert '<th scope="row">Quan hệ với người ủy quyền</th><td>Vợ/chồng</td>' in html
     assert "Quan hệ với bạn" not in html and "(không bắt buộc)" not in html
+
+
+def test_the_filing_page_offers_no_link_to_the_admins_change_log_which_never_holds_its_steps(owner, district_officer):
+    """Officers' steps are recorded as the filing's own history (FilingEvent), shown on the page under
+    "Lịch sử xử lý"; Django's change log of the admin never holds them, so its page said the filing
+    had no history at all."""
+    filing = submit(owner)
+    client = logged(district_officer)
+    client.post(f"{QUEUE}{filing.pk}/buoc/receive/")
+    html = html_of(client, f"{QUEUE}{filing.pk}/change/")
+    assert f"{QUEUE}{filing.pk}/history/" not in html
+    assert "Lịch sử xử lý" in html and "canbo07901" in html[html.index("Lịch sử xử lý"):]
