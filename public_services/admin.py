@@ -53,6 +53,10 @@ NOTE_STEPS = {
 }
 
 
+NO_AGENCY = ("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có hồ sơ nào để xử lý. "
+             "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
+
+
 class OpenFilter(admin.SimpleListFilter):
     """Pending and overdue are the agency's work; a filing returned for correction waits for the
     citizen (its due date is set again when it is resubmitted), so it has a value of its own."""
@@ -123,6 +127,11 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
 
     def get_queryset(self, request):
         return filings_visible_to(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        if not request.user.is_superuser and request.user.agency_id is None:  # filings_visible_to: none
+            messages.warning(request, NO_AGENCY)
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False

@@ -295,3 +295,18 @@ def test_the_filing_page_offers_no_link_to_the_admins_change_log_which_never_hol
     html = html_of(client, f"{QUEUE}{filing.pk}/change/")
     assert f"{QUEUE}{filing.pk}/history/" not in html
     assert "Lịch sử xử lý" in html and "canbo07901" in html[html.index("Lịch sử xử lý"):]
+
+
+def test_an_officer_attached_to_no_agency_is_told_why_the_queue_is_empty(owner, district_officer):
+    from tests.accounts.helpers import officer
+
+    filing = submit(owner)
+    lost = logged(officer("canbo-chua-co-quan", None, "Cán bộ BHXH cơ sở"))
+    response = lost.get(QUEUE)
+    html = response.content.decode()
+    assert response.status_code == 200 and filing.tracking_number not in html
+    assert [str(message) for message in response.context["messages"]] == [
+        "Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có hồ sơ nào để xử lý. "
+        "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc."]
+    response = logged(district_officer).get(QUEUE)
+    assert filing.tracking_number in response.content.decode() and not list(response.context["messages"])
