@@ -49,6 +49,7 @@ FEEDBACK_SINCE = 2025  # the first year the list filter offers: feedback is sent
 @admin.register(Feedback)
 class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     form = FeedbackAnswerForm
+    change_form_template = "admin/public_services/feedback/change_form.html"
     list_display = ["tracking_number", "kind", "topic", "agency", "full_name", "status", "created_at"]
     # The agencies of the officer's scope that received feedback (a province officer: its districts).
     # The country's feedback for a superuser: no date hierarchy, no count of the whole table.

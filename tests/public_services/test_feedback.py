@@ -503,6 +503,14 @@ def test_an_answer_sent_says_so_once_and_never_that_it_can_be_edited_again(sent,
     assert response.request["PATH_INFO"].endswith(lands_on)
 
 
+def test_the_answer_is_sent_with_one_button_that_says_it_sends(sent, district_officer):
+    """Saving the answer sends it to the sender and closes the feedback: "Lưu lại" read as keeping a
+    draft, and "Lưu và tiếp tục chỉnh sửa" offered an editing that an answered feedback refuses."""
+    html = logged(district_officer).get(f"{ADMIN}{sent.pk}/change/").content.decode()
+    buttons = re.findall(r'<input type="submit"[^>]*>', html)
+    assert buttons == ['<input type="submit" value="Gửi câu trả lời" class="default" name="_save">']
+
+
 def test_the_answer_works_from_the_service_once(sent, province_officer):
     answered = feedback_answer(feedback=sent, officer=province_officer, answer="  Đã chuyển BHXH Quận 1 xử lý.  ")
     assert answered.answer == "Đã chuyển BHXH Quận 1 xử lý." and answered.answered_by == province_officer
