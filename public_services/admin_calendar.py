@@ -43,6 +43,15 @@ class HolidayForm(forms.ModelForm):
         model = Holiday
         fields = ["date", "name", "kind"]
 
+    def clean_date(self):
+        """A date held by another row is refused naming that row (Django's unique message named none)."""
+        date = self.cleaned_data["date"]
+        held = Holiday.objects.filter(date=date).exclude(pk=self.instance.pk).first()
+        if held is not None:
+            raise forms.ValidationError(
+                f"Ngày {vn_date(date)} đã có trong lịch ({held.name}): mỗi ngày chỉ có một dòng, hãy sửa dòng đó.")
+        return date
+
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
