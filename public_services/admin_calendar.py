@@ -36,7 +36,7 @@ class YearFilter(admin.SimpleListFilter):
 class HolidayForm(forms.ModelForm):
     # Django's Vietnamese locale has no date input format: officers type dd/mm/yyyy; the admin's
     # date picker fills in yyyy-mm-dd, accepted too.
-    date = forms.DateField(label="ngày", input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    date = forms.DateField(label="Ngày", input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                            widget=AdminDateWidget(format="%d/%m/%Y"), help_text="dd/mm/yyyy, ví dụ 02/09/2026.")
 
     class Meta:

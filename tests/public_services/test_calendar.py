@@ -285,3 +285,10 @@ def test_a_date_already_in_the_table_names_the_row_that_holds_it(client):
     held = Holiday.objects.get(date=D(2026, 1, 1))
     kept = client.post(f"{ADMIN}{held.pk}/change/", {"date": "01/01/2026", "name": "Tết Dương lịch 2026", "kind": "holiday"})
     assert kept.status_code == 302  # the row's own date is no conflict
+
+
+def test_the_date_box_is_labelled_like_the_others(client):
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    html = client.get(ADMIN + "add/").content.decode()
+    labels = re.findall(r'<label[^>]*for="id_(?:date|name|kind)"[^>]*>([^<]*)</label>', html)
+    assert labels == ["Ngày:", "Tên:", "Loại:"]
