@@ -338,7 +338,8 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
             except FilingAlreadyInStatus as unchanged:
                 already.append(unchanged.message)
             except ValidationError as error:
-                errors.append(f"{filing.tracking_number}: {' '.join(error.messages)}")
+                message = " ".join(error.messages)  # check_move's names the filing already
+                errors.append(message if filing.tracking_number in message else f"{filing.tracking_number}: {message}")
         if done:
             self.message_user(request, f"{label}: {done} hồ sơ; người nộp đã được thông báo.", messages.SUCCESS)
         for message in already:

@@ -310,3 +310,13 @@ def test_an_officer_attached_to_no_agency_is_told_why_the_queue_is_empty(owner, 
         "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc."]
     response = logged(district_officer).get(QUEUE)
     assert filing.tracking_number in response.content.decode() and not list(response.context["messages"])
+
+
+def test_a_filing_the_bulk_step_cannot_move_is_named_once_in_its_message(owner, district_officer):
+    first, second = submit(owner), submit(owner, "608A")
+    client = logged(district_officer)
+    client.post(f"{QUEUE}{first.pk}/ghi-chu/reject/", {"note": "Không thuộc diện cấp lại"}, follow=True)
+    response = client.post(QUEUE, {"action": "receive_selected", "_selected_action": [first.pk, second.pk]}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        "Đã tiếp nhận: 1 hồ sơ; người nộp đã được thông báo.",
+        f"Hồ sơ {first.tracking_number} đang ở trạng thái “Từ chối giải quyết” nên không thể chuyển sang “Đã tiếp nhận”."]
