@@ -26,7 +26,7 @@ from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
 from . import admin_calendar, feedback_admin  # noqa: F401  (register the holiday calendar's and the feedback admins)
 from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
 from .procedures import registry
-from .selectors import filings_visible_to
+from .selectors import filing_declarant, filings_visible_to
 from .services import (
     FilingAlreadyInStatus,
     FilingChangedMeanwhile,
@@ -114,13 +114,13 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
     fieldsets = [
         ("Hồ sơ", {"fields": ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at",
                                "received_at", "due", "finished_at", "declaration"]}),
-        ("Người tham gia (theo hồ sơ BHXH khi nộp)", {"fields": ["identity_table"]}),
+        ("Người tham gia (theo hồ sơ BHXH khi nộp)", {"fields": ["identity_table", "declarant"]}),
         ("Nội dung kê khai", {"fields": ["content"]}),
         ("Giấy tờ kèm theo", {"fields": ["evidence"]}),
         ("Lịch sử xử lý", {"fields": ["history"]}),
     ]
     readonly_fields = ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at", "received_at",
-                       "due", "finished_at", "declaration", "identity_table", "content", "evidence", "history"]
+                       "due", "finished_at", "declaration", "identity_table", "declarant", "content", "evidence", "history"]
 
     class Media:
         css = {"all": ["public_services/admin.css"]}
@@ -163,6 +163,15 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
         labels = [("full_name", "Họ và tên"), ("bhxh_code", "Mã số BHXH"), ("birth_date", "Ngày sinh"), ("sex", "Giới tính"),
                   ("id_number", "Số giấy tờ"), ("address", "Địa chỉ"), ("phone", "Điện thoại")]
         return self._table((label, obj.identity.get(key, "")) for key, label in labels)
+
+    @admin.display(description="người kê khai")
+    def declarant(self, obj):
+        """Who declared and signs the filing: a parent filing for a child is named with the relationship."""
+        declarant = filing_declarant(obj)
+        if declarant is None:
+            return "Người tham gia tự kê khai"
+        relationship = declarant["relationship"]
+        return f"{declarant['full_name']} ({relationship})" if relationship else declarant["full_name"]
 
     @admin.display(description="nội dung")
     def content(self, obj):

@@ -320,3 +320,19 @@ def test_a_filing_the_bulk_step_cannot_move_is_named_once_in_its_message(owner, 
     assert [str(message) for message in response.context["messages"]] == [
         "Đã tiếp nhận: 1 hồ sơ; người nộp đã được thông báo.",
         f"Hồ sơ {first.tracking_number} đang ở trạng thái “Từ chối giải quyết” nên không thể chuyển sang “Đã tiếp nhận”."]
+
+
+def test_the_filing_page_names_the_parent_who_declared_a_childs_filing(owner, district_officer):
+    """The declaration is the parent's, and signed by them; the page named only the child."""
+    from accounts.models import Guardianship
+    from tests.accounts.helpers import make_person
+
+    son = make_person("7905555556", "Nguyễn Minh Khang", birth=datetime.date(2023, 4, 2), id_number="")
+    son.agency = owner.person.agency
+    son.save(update_fields=["agency"])
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    for_son, own = submit(owner, person=son), submit(owner, "608A")
+    client = logged(district_officer)
+    declarant = re.compile(r"<label>Người kê khai:</label>\s*<div class=\"readonly\">([^<]*)</div>")
+    assert declarant.search(html_of(client, f"{QUEUE}{for_son.pk}/change/")).group(1) == "Nguyễn Văn Đức (Cha)"
+    assert declarant.search(html_of(client, f"{QUEUE}{own.pk}/change/")).group(1) == "Người tham gia tự kê khai"
