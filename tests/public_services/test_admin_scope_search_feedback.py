@@ -111,3 +111,16 @@ def test_related_rows_are_shown_as_text_where_the_officer_may_not_open_their_adm
     assert "Cơ quan BHXH nhận phản ánh" in html and "BHXH" in html
     assert sender.username in html and district_officer.username in html
     assert "/quan-tri/lookup/agency/" not in html and "/quan-tri/accounts/user/" not in html  # 403 pages for officers
+
+
+def test_an_officer_attached_to_no_agency_is_told_why_the_feedback_list_is_empty(district_officer):
+    from tests.accounts.helpers import officer
+
+    sent = feedback("07901", "PA2600000001")
+    response = logged(officer("canbo-chua-co-quan", None, "Cán bộ BHXH cơ sở")).get(ADMIN)
+    assert response.status_code == 200 and sent.tracking_number not in response.content.decode()
+    assert [str(message) for message in response.context["messages"]] == [
+        "Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có phản ánh, kiến nghị nào để xử lý. "
+        "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc."]
+    response = logged(district_officer).get(ADMIN)
+    assert sent.tracking_number in response.content.decode() and not list(response.context["messages"])
