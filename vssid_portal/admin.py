@@ -325,10 +325,13 @@ class PortalChangeList(ChangeList):
     or on any other date, is answered like any other wrong filter: Django redirects to the list with
     `?e=1`. Django checks only that the field exists; the year lookups' ValueError and OverflowError
     came when the page read its rows, and so did the errors of stepping the date hierarchy past year
-    9999 to the end of its range: server errors."""
+    9999 to the end of its range: server errors. So was a NUL character in any filter's value
+    (`?status__exact=%00`), which PostgreSQL refuses in a query's text."""
 
     def get_filters(self, request):
         for key, values in self.get_filters_params().items():
+            if any("\x00" in value for value in values):
+                raise IncorrectLookupParameters(f"{key}: a NUL character")
             date_part = _date_part(self.model, key)
             if date_part and not all(_within(text, *date_part) for value in values for text in value.split(",")):
                 raise IncorrectLookupParameters(f"{key}={values}")

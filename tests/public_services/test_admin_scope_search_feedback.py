@@ -124,3 +124,14 @@ def test_an_officer_attached_to_no_agency_is_told_why_the_feedback_list_is_empty
         "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc."]
     response = logged(district_officer).get(ADMIN)
     assert sent.tracking_number in response.content.decode() and not list(response.context["messages"])
+
+
+@pytest.mark.parametrize("url, key", [
+    ("/quan-tri/public_services/filing/", "status__exact"), ("/quan-tri/public_services/filing/", "procedure_code__exact"),
+    ("/quan-tri/public_services/filing/", "tinh_trang"), (ADMIN, "status__exact"), (ADMIN, "topic__exact"),
+    (ADMIN, "kind__exact")])
+def test_a_filter_value_with_a_nul_character_is_a_wrong_filter_not_a_server_error(district_officer, url, key):
+    """PostgreSQL refuses a NUL character in a query's text: Django's filters of a field sent it on."""
+    feedback("07901", "PA2600000001")
+    response = logged(district_officer).get(url, {key: "received\x00"})
+    assert (response.status_code, response.get("Location")) == (302, f"{url}?e=1")
