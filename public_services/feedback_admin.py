@@ -36,6 +36,12 @@ class FeedbackAnswerForm(forms.ModelForm):
         fields = ["answer"]
         widgets = {"answer": TextareaAsTyped(attrs={"rows": 8})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "answer" in self.fields:  # absent once answered: the page is read-only
+            self.fields["answer"].required = True  # marked so; the model allows none until answered
+            self.fields["answer"].error_messages["required"] = "Nhập nội dung trả lời trước khi lưu."
+
     def clean_answer(self):
         answer = (self.cleaned_data.get("answer") or "").strip()
         if not answer:

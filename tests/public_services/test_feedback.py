@@ -511,6 +511,13 @@ def test_the_answer_is_sent_with_one_button_that_says_it_sends(sent, district_of
     assert buttons == ['<input type="submit" value="Gửi câu trả lời" class="default" name="_save">']
 
 
+def test_the_answer_box_is_shown_as_required(sent, district_officer):
+    """An answer cannot be sent empty: its label said nothing of it, as for an optional box."""
+    html = logged(district_officer).get(f"{ADMIN}{sent.pk}/change/").content.decode()
+    assert re.search(r'<label class="required" for="id_answer">', html)
+    assert re.search(r'<textarea name="answer"[^>]* required ', html)
+
+
 def test_the_answer_works_from_the_service_once(sent, province_officer):
     answered = feedback_answer(feedback=sent, officer=province_officer, answer="  Đã chuyển BHXH Quận 1 xử lý.  ")
     assert answered.answer == "Đã chuyển BHXH Quận 1 xử lý." and answered.answered_by == province_officer
