@@ -158,6 +158,23 @@ def test_a_login_without_a_person_sees_a_notice_and_no_records(client, db, refer
     assert client.get(reverse("benefits:detail", args=[1])).status_code == 404
 
 
+@pytest.mark.parametrize("with_child", [True, False], ids=["guardian", "staff"])
+def test_a_login_without_a_person_is_not_told_the_records_are_its_own_nor_offered_an_estimate(
+        client, db, reference_data, with_child):
+    from accounts.models import User
+
+    login = User.objects.create_user("nguoigiamho", password="x-Pass-2026!")
+    if with_child:
+        child_of(login)
+    client.force_login(login)
+    response = client.get(INDEX)
+    page = text(response)
+    assert "không gắn với người tham gia BHXH nào" in page
+    assert "của bạn" not in page
+    assert reverse("benefits:estimate") not in response.content.decode()
+    assert ("Xem thông tin của con" in page) is with_child
+
+
 def many_records(person, count):
     agencies = list(Agency.objects.filter(code__startswith="079"))
     kinds = [Kind.ONE_TIME, Kind.SICKNESS, Kind.MATERNITY, Kind.ACCIDENT, Kind.PENSION, Kind.UNEMPLOYMENT]
