@@ -90,7 +90,8 @@ class Card(models.Model):
     facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, related_name="bhyt_cards",
                                  verbose_name="nơi đăng ký KCB ban đầu")
     valid_from = models.DateField("giá trị sử dụng từ ngày")
-    valid_to = models.DateField("đến ngày", null=True, blank=True, help_text="Trống: không thời hạn.")
+    valid_to = models.DateField("đến ngày", null=True, blank=True,
+                                help_text="Trống: không có ngày hết hạn, có giá trị khi thẻ đang sử dụng.")
     five_year_date = models.DateField("thời điểm đủ 5 năm liên tục", null=True, blank=True)
     issued_on = models.DateField("ngày cấp")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="bhyt_cards", verbose_name="cơ quan cấp thẻ")

@@ -538,3 +538,13 @@ def test_a_card_reissued_by_a_filing_is_issued_by_the_filings_agency(facility, d
     assert new.agency.code == "07901" and new.legacy_number == f"DN479{owner.person.bhxh_code}"
     assert new.reason == f"Cấp lại do mất thẻ (hồ sơ {filing.tracking_number})"
     assert new.legacy_number in logged_in(district).get(CARDS).content.decode()
+
+
+def test_the_end_date_help_says_an_empty_date_holds_only_while_the_card_is_in_use(card):
+    # A card expired, revoked or replaced without an end date is not "không thời hạn" (Card.open_ended).
+    Card.objects.filter(pk=card.pk).update(valid_to=None, status=Card.Status.REVOKED)
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    for path in (f"{CARDS}add/", f"{CARDS}{card.pk}/change/"):
+        html = client.get(path).content.decode()
+        assert "không thời hạn" not in html, path
+        assert "Trống: không có ngày hết hạn, có giá trị khi thẻ đang sử dụng" in html, path
