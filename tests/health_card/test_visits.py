@@ -327,6 +327,16 @@ def test_empty_states(client, db):
     assert client.get(reverse(DETAIL, args=[1])).status_code == 404
 
 
+def test_a_login_without_a_person_is_not_told_the_visits_are_its_own(client, db):
+    guardian = User.objects.create_user("nguoigiamho", password="x-Pass-2026!")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    Guardianship.objects.create(parent=guardian, child=child, relationship="cha")
+    client.force_login(guardian)
+    page = re.sub(r"\s+", " ", client.get(reverse(LIST)).content.decode())
+    assert "không gắn với người tham gia BHXH nào" in page and "Xem thông tin của con</a>" in page
+    assert "của bạn" not in page
+
+
 def test_pages_need_a_login(client, db):
     assert client.get(reverse(LIST)).status_code == 302
     assert client.get(reverse(DETAIL, args=[1])).status_code == 302
