@@ -175,6 +175,15 @@ def test_a_login_without_a_person_is_not_told_the_records_are_its_own_nor_offere
     assert ("Xem thông tin của con" in page) is with_child
 
 
+def test_the_estimator_of_a_login_without_a_person_speaks_of_no_estimate(client, db, reference_data):
+    from accounts.models import User
+
+    client.force_login(User.objects.create_user("canbo", password="x-Pass-2026!"))
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "không gắn với người tham gia BHXH nào" in page
+    assert "Đây là số tiền ước tính" not in page and "Số tiền thực nhận" not in page
+
+
 def many_records(person, count):
     agencies = list(Agency.objects.filter(code__startswith="079"))
     kinds = [Kind.ONE_TIME, Kind.SICKNESS, Kind.MATERNITY, Kind.ACCIDENT, Kind.PENSION, Kind.UNEMPLOYMENT]
