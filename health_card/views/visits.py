@@ -10,7 +10,7 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import person_in_view, viewing
@@ -44,5 +44,7 @@ def visit_detail(request, pk: int):
     person = person_in_view(request)
     if person is None:
         raise Http404
-    visit = get_object_or_404(visits_for(person=person), pk=pk)
+    visit = visits_for(person=person).filter(pk=pk).first()
+    if visit is None:  # anybody else's, or removed since a notice linked to it: the same 404 for both
+        return render(request, "health_card/visit_missing.html", viewing(request.user, person), status=404)
     return render(request, "health_card/visit_detail.html", {**viewing(request.user, person), "visit": visit})

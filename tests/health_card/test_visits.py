@@ -337,6 +337,20 @@ def test_a_login_without_a_person_is_not_told_the_visits_are_its_own(client, db)
     assert "của bạn" not in page
 
 
+def test_a_notice_of_a_visit_removed_since_leads_to_a_page_saying_it_is_no_longer_in_the_history(client, db):
+    user = citizen()
+    obj = visit(user.person, save=False)
+    visit_save(visit=obj, lines=standard_lines())
+    notice = Message.objects.get(user=user, channel=Message.Channel.INBOX)
+    Visit.objects.filter(pk=obj.pk).delete()  # a visit entered for the wrong person, removed by a superuser
+    client.force_login(user)
+    response = client.get(notice.link, follow=True)
+    assert response.status_code == 404
+    page = re.sub(r"\s+", " ", response.content.decode())
+    assert "Lượt khám này không có trong lịch sử khám chữa bệnh" in page
+    assert f'href="{reverse(LIST)}"' in page
+
+
 def test_pages_need_a_login(client, db):
     assert client.get(reverse(LIST)).status_code == 302
     assert client.get(reverse(DETAIL, args=[1])).status_code == 302
