@@ -6,7 +6,7 @@ anybody else is a 404.
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import person_in_view, viewing
@@ -30,7 +30,9 @@ def detail(request, pk: int):
     person = person_in_view(request)
     if person is None:
         raise Http404
-    record = get_object_or_404(benefits_for(person=person), pk=pk)
+    record = benefits_for(person=person).filter(pk=pk).first()
+    if record is None:  # anybody else's, or removed since a notice linked to it: the same 404 for both
+        return render(request, "benefits/record_missing.html", viewing(request.user, person), status=404)
     context = {**viewing(request.user, person), "record": record, "timeline": benefit_timeline(record)}
     return render(request, "benefits/detail.html", context)
 

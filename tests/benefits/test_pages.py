@@ -184,6 +184,21 @@ def test_the_estimator_of_a_login_without_a_person_speaks_of_no_estimate(client,
     assert "Đây là số tiền ước tính" not in page and "Số tiền thực nhận" not in page
 
 
+def test_a_notice_of_a_record_removed_since_leads_to_a_page_saying_it_is_no_longer_there(client, user):
+    from benefits.services import benefit_save
+    from notifications.models import Message
+
+    obj = record(user.person, save=False)
+    benefit_save(record=obj)
+    notice = Message.objects.get(user=user, channel=Message.Channel.INBOX)
+    BenefitRecord.objects.filter(pk=obj.pk).delete()  # removed by a superuser
+    client.force_login(user)
+    response = client.get(notice.link, follow=True)
+    assert response.status_code == 404
+    assert "Hồ sơ này không có trong thông tin hưởng" in text(response)
+    assert f'href="{INDEX}"' in response.content.decode()
+
+
 def many_records(person, count):
     agencies = list(Agency.objects.filter(code__startswith="079"))
     kinds = [Kind.ONE_TIME, Kind.SICKNESS, Kind.MATERNITY, Kind.ACCIDENT, Kind.PENSION, Kind.UNEMPLOYMENT]
