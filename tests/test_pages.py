@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -39,7 +40,7 @@ PERSONAL_MARKERS = {
     "participation:index": ("Quá trình tham gia", "Quá trình tham gia BHXH",
                             "Tài khoản này không gắn với người tham gia BHXH nào."),
     "benefits:index": ("Thông tin hưởng", "Thông tin hưởng",
-                       'href="/thong-tin-huong/uoc-tinh/">Ước tính số tiền hưởng BHXH một lần'),
+                       "Tài khoản này không gắn với người tham gia BHXH nào."),
     "health_card:index": ("Thẻ BHYT", "Thẻ BHYT", "Chưa có thẻ BHYT còn hiệu lực cho tài khoản này."),
     "notifications:index": ("Thông báo", "Thông báo", "Bạn chưa có thông báo nào."),
 }
@@ -67,7 +68,19 @@ def test_personal_pages_render_for_a_logged_in_user(client, name):
 def test_unknown_page_is_a_vietnamese_404(client):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
-    assert "Không tìm thấy trang" in response.content.decode()
+    html = response.content.decode()
+    assert "Không tìm thấy trang" in html
+    # Said to who typed the address and to who followed a link alike (a notice, a bookmark).
+    assert "Nếu bạn tự gõ địa chỉ, hãy kiểm tra lại." in html
+    assert "Nếu bạn mở một liên kết, trang có thể đã được chuyển đi hoặc không còn nữa." in html
+
+
+@pytest.mark.django_db
+def test_unknown_page_in_english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/khong-co-trang-nay/").content.decode()
+    assert "If you typed the address, check it." in html
+    assert "If you followed a link, the page may have moved or no longer exist." in html
 
 
 @pytest.mark.django_db
