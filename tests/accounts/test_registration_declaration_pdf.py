@@ -1,0 +1,46 @@
+"""The registration declaration as paper, read back page by page with pdftotext: the pledge and the
+signature block share a page however long the name and the address make the form."""
+
+import re
+import subprocess
+
+import pytest
+
+from accounts.services.registration import registration_build_declaration
+from tests.conftest import require_tool
+
+from .helpers import make_person, submit
+
+pytestmark = pytest.mark.django_db
+
+PLEDGE = "Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật"
+LONG_NAME = "Tôn Nữ Thị Phương Thảo Ngọc Diễm Hương Trầm Khuê Vỹ"
+LONG_STREET = ("Số 123/45/67 Hẻm 89 đường Nguyễn Thị Minh Khai nối dài, Khu phố 5, Tổ dân phố 12, "
+               "gần chợ Bến Thành, đối diện Trường Tiểu học Lê Ngọc Hân, ngã ba cây xăng số 4")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def declaration_pages(registration) -> list[str]:
+    require_tool("pdftotext", "poppler-utils")
+    registration = registration_build_declaration(registration_id=registration.pk)
+    with registration.declaration_pdf.open("rb") as handle:
+        pdf = handle.read()
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return [squash(page) for page in text.split("\f")[:-1]]
+
+
+def page_of(pages: list[str], words: str) -> int:
+    holding = [number for number, text in enumerate(pages, 1) if squash(words) in text]
+    assert len(holding) == 1, (words, holding)
+    return holding[0]
+
+
+def test_a_long_name_and_address_keep_the_signature_on_the_page_of_the_pledge(reference_data):
+    person = make_person(name=LONG_NAME)
+    pages = declaration_pages(submit(person, street=LONG_STREET))
+    pledged = page_of(pages, PLEDGE)
+    assert page_of(pages, "Người kê khai") == pledged
+    assert squash(LONG_NAME) in pages[pledged - 1].split(squash("Người kê khai"), 1)[1]
