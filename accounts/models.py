@@ -208,6 +208,15 @@ class Registration(models.Model):
     def is_child(self):
         return self.parent_id is not None
 
+    # The street of a child's registration whose parent has none in the registry (the field is required).
+    NO_STREET = "-"
+
+    @property
+    def address(self):
+        """The contact address as a declaration prints it: the placeholder street is left out."""
+        street = "" if self.street == self.NO_STREET else self.street
+        return ", ".join(part for part in (street, self.ward.name, self.province.name) if part)
+
     @property
     def declaration_given_up(self):
         """As `RegistrationQuerySet.declaration_given_up`, for one registration."""

@@ -244,7 +244,7 @@ def child_registration_submit(*, parent: User, child: dict, photos: dict[str, st
     own = parent.person
     declaration = {
         "bhxh_code": child["bhxh_code"], "full_name": child["full_name"], "birth_date": child["birth_date"],
-        "id_type": "", "id_number": "", "province": own.province, "ward": own.ward, "street": own.street or "-",
+        "id_type": "", "id_number": "", "province": own.province, "ward": own.ward, "street": own.street or Registration.NO_STREET,
         "phone": own.phone, "email": parent.email,
     }
     return registration_submit(

@@ -6,10 +6,12 @@ import subprocess
 
 import pytest
 
+from accounts.models import Registration
 from accounts.services.registration import registration_build_declaration
 from tests.conftest import require_tool
 
 from .helpers import make_person, submit
+from .test_child_account import child, parent, send  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +46,12 @@ def test_a_long_name_and_address_keep_the_signature_on_the_page_of_the_pledge(re
     pledged = page_of(pages, PLEDGE)
     assert page_of(pages, "Người kê khai") == pledged
     assert squash(LONG_NAME) in pages[pledged - 1].split(squash("Người kê khai"), 1)[1]
+
+
+def test_a_child_registered_by_a_parent_without_a_street_gets_the_parents_address_without_a_dash(
+        client, parent, child):
+    client.force_login(parent)
+    send(client)
+    text = "".join(declaration_pages(Registration.objects.get()))
+    ward, province = parent.person.ward.name, parent.person.province.name
+    assert squash(f"[05] Địa chỉ liên hệ {ward}, {province} [06]") in text, text
