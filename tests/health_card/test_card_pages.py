@@ -149,6 +149,15 @@ def test_pdf_of_the_card_has_its_text_and_a_print_qr(holder, card, tmp_path):
     assert card_check(channel="qr", payload=decoded).kind == Kind.VALID
 
 
+def test_the_printed_card_names_its_holder_in_the_title_and_the_portal_as_author(holder, card, tmp_path):
+    path = tmp_path / "the.pdf"
+    path.write_bytes(logged_in(holder).get(f"/the-bhyt/{card.pk}/in/").content)
+    info = subprocess.run([require_tool("pdfinfo", "poppler-utils"), str(path)], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Title:           Thẻ BHYT – Nguyễn Văn Đức" in info, info
+    assert "Author:          Cổng dịch vụ BHXH số – Bảo hiểm xã hội Việt Nam" in info, info
+
+
 def test_idor_other_peoples_card_qr_pdf_and_log_are_404(holder, card, stranger):
     client = logged_in(stranger)
     assert client.get(f"/the-bhyt/{card.pk}/in/").status_code == 404

@@ -111,3 +111,10 @@ def test_a_table_row_and_a_heading_are_never_split_from_what_they_belong_to(sett
             assert blocks[-1] != "h2", f"{count - 1} rows: a heading ends page {number + 1}"
         assert len(pages_of_row) == 3 * (count - 1)
         assert {row: pages for row, pages in pages_of_row.items() if len(pages) > 1} == {}, f"{count - 1} rows"
+
+
+def test_a_document_names_the_portal_as_its_author(pdf_template, tmp_path):
+    path = tmp_path / "author.pdf"
+    path.write_bytes(render_pdf(pdf_template, {"heading": "Tờ khai", "text": TEXT}))
+    info = subprocess.run([tool("pdfinfo"), str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Author:          Cổng dịch vụ BHXH số – Bảo hiểm xã hội Việt Nam" in info, info
