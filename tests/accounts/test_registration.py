@@ -222,7 +222,7 @@ def test_submit_records_the_registration_builds_the_pdf_and_emails_it(client, pe
     path = tmp_path / "tk.pdf"
     path.write_bytes(content)
     text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
-    for expected in ("Tờkhaiđăngkýsửdụngphươngthứcgiaodịchđiệntửtronglĩnhvựcbảohiểmxãhội".upper(), "NguyễnVănĐức",
+    for expected in ("Tờkhaiđăngkýsửdụng,điềuchỉnhthôngtinvàngừngsửdụngphươngthứcgiaodịchđiệntửtronglĩnhvựcbảohiểmxãhội".upper(), "NguyễnVănĐức",
                      "7901234567", "079088012345", "15/03/1988", "0987654321", "[07901]BHXHQuận1", "Ngườikêkhai"):
         assert expected.lower() in text.lower(), expected
 

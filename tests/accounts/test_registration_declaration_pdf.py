@@ -55,3 +55,9 @@ def test_a_child_registered_by_a_parent_without_a_street_gets_the_parents_addres
     text = "".join(declaration_pages(Registration.objects.get()))
     ward, province = parent.person.ward.name, parent.person.province.name
     assert squash(f"[05] Địa chỉ liên hệ {ward}, {province} [06]") in text, text
+
+
+def test_the_declaration_is_headed_with_the_name_of_the_form_of_decree_166(reference_data):
+    pages = declaration_pages(submit(make_person()))
+    assert squash("TỜ KHAI ĐĂNG KÝ SỬ DỤNG, ĐIỀU CHỈNH THÔNG TIN VÀ NGỪNG SỬ DỤNG PHƯƠNG THỨC GIAO DỊCH "
+                  "ĐIỆN TỬ TRONG LĨNH VỰC BẢO HIỂM XÃ HỘI") in pages[0], pages[0]
