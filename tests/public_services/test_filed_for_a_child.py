@@ -15,7 +15,7 @@ from tests.accounts.helpers import make_person
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
 from .helpers import FOR_BENEFICIARIES, monthly_allowance, owner, stored_upload, submit  # noqa: F401
-from .test_pdf_layout import PLEDGE, declaration, pages, squash
+from .test_pdf_layout import PLEDGE, SIGNER, declaration, pages, squash
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,8 @@ def test_a_declaration_filed_for_a_child_is_signed_by_the_parent(owner, child, f
     text = squash(" ".join(pages(declaration(owner, code, person=child, uploads=uploads,
                                                    **FOR_THE_CHILD.get(code, {})))))
     assert squash(f"Họ tên cha/mẹ/người giám hộ {PARENT} (Cha)") in text, text
-    assert squash(f"Người kê khai (Nộp trực tuyến qua Cổng dịch vụ BHXH số) {PARENT} (cha của {CHILD})") in signed(text)
+    signer = SIGNER.get(code, "Người kê khai")
+    assert squash(f"{signer} (Nộp trực tuyến qua Cổng dịch vụ BHXH số) {PARENT} (cha của {CHILD})") in signed(text)
 
 
 def test_a_declaration_filed_for_oneself_names_no_parent(owner):

@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
 
 PLEDGE = "Tôi xin cam đoan những nội dung kê khai trên là đúng sự thật"
 SIGNATURE = ["Người kê khai", "(Nộp trực tuyến qua Cổng dịch vụ BHXH số)", "Nguyễn Văn Đức"]
+# Who signs, as each paper form calls them: an authorisation is signed by the person who authorises.
+SIGNER = {"UY-QUYEN": "Người ủy quyền"}
 EMAIL = {"email": "duc.nguyen@example.vn"}
 ADDRESS = "12 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh"
 # Typical answers, every optional box filled the way people fill it.
@@ -55,9 +57,9 @@ def page_of(found: list[str], words: str) -> int:
     return holding[0]
 
 
-def assert_signed_where_pledged(found: list[str]) -> None:
+def assert_signed_where_pledged(found: list[str], code: str = "607A") -> None:
     pledged = page_of(found, PLEDGE)
-    for words in SIGNATURE[:2]:
+    for words in [SIGNER.get(code, SIGNATURE[0]), SIGNATURE[1]]:
         assert page_of(found, words) == pledged, (words, found[-1])
     last = squash(found[pledged - 1])
     assert squash(SIGNATURE[2]) in last[last.index(squash(PLEDGE)):]  # the signer's name, after the pledge
@@ -68,7 +70,7 @@ def test_a_typical_declaration_is_one_page_with_the_signature_under_the_pledge(o
     uploads = {"evidence_1": stored_upload("evidence_1")} if code == "608A" else None
     found = pages(declaration(owner, code, uploads=uploads, **TYPICAL[code]))
     assert len(found) == 1, found
-    assert_signed_where_pledged(found)
+    assert_signed_where_pledged(found, code)
 
 
 # Texts of these lengths end a page at different heights; 20 and 30 sentences left the signature
@@ -179,3 +181,14 @@ def test_a_date_in_another_shape_still_gets_the_shape_to_type(owner, code, field
 
 def test_a_real_leap_day_is_accepted(owner):
     assert "new_birth_date" not in bound("608A", owner.person, new_birth_date="29/02/1988").errors
+
+
+def test_the_authorisation_names_its_parties_as_the_paper_form_does(owner):
+    """Giấy ủy quyền (mẫu 13-HSB): the person who authorises, what is authorised, signed by the person
+    who authorises; not a request form's "người đề nghị" and "người kê khai"."""
+    [page] = pages(declaration(owner, "UY-QUYEN"))
+    text = squash(page)
+    assert squash(f"Người ủy quyền Họ và tên {SIGNATURE[2]}") in text, page
+    assert squash("Nội dung ủy quyền Họ và tên người được ủy quyền Trần Thị Hồng Nhung") in text, page
+    assert squash(f"Người ủy quyền (Nộp trực tuyến qua Cổng dịch vụ BHXH số) {SIGNATURE[2]}") in text, page
+    assert squash("người đề nghị") not in text.lower() and squash("Người kê khai") not in text, page
