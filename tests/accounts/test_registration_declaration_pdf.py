@@ -61,3 +61,10 @@ def test_the_declaration_is_headed_with_the_name_of_the_form_of_decree_166(refer
     pages = declaration_pages(submit(make_person()))
     assert squash("TỜ KHAI ĐĂNG KÝ SỬ DỤNG, ĐIỀU CHỈNH THÔNG TIN VÀ NGỪNG SỬ DỤNG PHƯƠNG THỨC GIAO DỊCH "
                   "ĐIỆN TỬ TRONG LĨNH VỰC BẢO HIỂM XÃ HỘI") in pages[0], pages[0]
+
+
+def test_the_declaration_says_it_was_sent_online_instead_of_asking_for_a_signature(reference_data):
+    pages = declaration_pages(submit(make_person()))
+    signed = pages[-1][pages[-1].index(squash(PLEDGE)):]
+    assert squash("Người kê khai (Nộp trực tuyến qua Cổng dịch vụ BHXH số) Nguyễn Văn Đức") in signed, signed
+    assert squash("Ký, ghi rõ họ tên") not in signed
