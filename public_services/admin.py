@@ -26,8 +26,9 @@ from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
 from . import admin_calendar, feedback_admin  # noqa: F401  (register the holiday calendar's and the feedback admins)
 from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
 from .procedures import registry
-from .selectors import filing_declarant, filings_visible_to
+from .selectors import completion_changes, completion_digest, filing_declarant, filings_visible_to
 from .services import (
+    CompletionChangedMeanwhile,
     FilingAlreadyInStatus,
     FilingChangedMeanwhile,
     check_move,
@@ -263,23 +264,58 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
         return private_file_response(filing.declaration_pdf.name, filename=filing.declaration_filename)
 
     def step_view(self, request, pk, step):
-        if request.method != "POST":
+        # Completing may write more than the status (a new card, the registry's details): it is
+        # confirmed on a page of its own, opened with a GET; the other steps are one post.
+        if request.method != "POST" and step != "complete":
             return HttpResponseNotAllowed(["POST"])
         if step not in STEPS:
             raise Http404
         filing = self._visible(request, pk)
-        service, _status, label = STEPS[step]
+        service, status, label = STEPS[step]
+        if step == "complete":
+            if not self.has_process_permission(request):
+                raise PermissionDenied
+            changes = completion_changes(filing)
+            if request.method != "POST" or (changes and "confirmed" not in request.POST):
+                try:  # a step the filing can no longer take is said before the officer confirms it
+                    check_move(filing, to=status)
+                except ValidationError as refused:
+                    return self._step_refused(request, filing, refused)
+                return self._confirm_complete(request, filing, changes, label)
         try:
-            service(filing=filing, officer=request.user)
+            if step == "complete":
+                service(filing=filing, officer=request.user, seen=request.POST.get("seen") or None,
+                        confirmed=request.POST.get("confirmed"))
+            else:
+                service(filing=filing, officer=request.user)
         except PermissionDenied:
             raise
-        except FilingAlreadyInStatus as done:
-            messages.info(request, done.message)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        except CompletionChangedMeanwhile as changed:  # confirm again what completing now changes
+            messages.warning(request, changed.message)
+            return self._confirm_complete(request, filing, completion_changes(filing), label)
+        except FilingChangedMeanwhile as moved:
+            messages.warning(request, moved.message)
+        except ValidationError as refused:
+            return self._step_refused(request, filing, refused)
         else:
             messages.success(request, f"{label}: hồ sơ {filing.tracking_number} đã cập nhật, người nộp đã được thông báo.")
         return redirect("admin:public_services_filing_change", filing.pk)
+
+    def _step_refused(self, request, filing, refused: ValidationError):
+        if isinstance(refused, FilingAlreadyInStatus):
+            messages.info(request, refused.message)
+        else:
+            messages.error(request, " ".join(refused.messages))
+        return redirect("admin:public_services_filing_change", filing.pk)
+
+    def _confirm_complete(self, request, filing, changes, label):
+        """Like Django's delete confirmation: what completing will write, "Xác nhận" and "Quay lại"."""
+        context = {
+            **self.admin_site.each_context(request), "title": f"{label} – hồ sơ {filing.tracking_number}",
+            "filing": filing, "changes": changes, "confirmed": completion_digest(changes), "button": label,
+            "seen": filing.status, "done": Filing.Status.DONE.label, "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/public_services/filing/complete_confirm.html", context)
 
     def note_view(self, request, pk, step):
         if step not in NOTE_STEPS:
@@ -333,7 +369,9 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         allowed = TRANSITIONS.get(obj.status, set()) if obj is not None else set()
         can = obj is not None and self.has_process_permission(request)
-        context["steps"] = [(step, label) for step, (_s, status, label) in STEPS.items() if can and status in allowed]
+        # (step, label, confirmed on a page of its own): a completion that writes more than the status
+        context["steps"] = [(step, label, step == "complete" and bool(completion_changes(obj)))
+                            for step, (_s, status, label) in STEPS.items() if can and status in allowed]
         context["note_steps"] = [(step, title) for step, (_s, status, _a, title, _l) in NOTE_STEPS.items()
                                  if can and status in allowed]
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)

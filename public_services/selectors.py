@@ -2,6 +2,7 @@
 filing's status means for the citizen next."""
 
 import dataclasses
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -93,6 +94,21 @@ def filing_for_citizen(*, user, pk: int) -> Filing | None:
         .prefetch_related(Prefetch("events", queryset=FilingEvent.objects.select_related("actor")), "documents")
         .first()
     )
+
+
+def completion_changes(filing: Filing) -> list[str]:
+    """What completing the filing will write beyond its status (the new card, the registry's new
+    details), one sentence each, for the officer to confirm; empty: a one-click step (also when the
+    declared data no longer reads: completing then refuses with the reason)."""
+    try:
+        return filing.procedure.completion_changes(filing)
+    except ValidationError:
+        return []
+
+
+def completion_digest(changes: list[str]) -> str:
+    """A short fingerprint of the changes a confirmation page showed, posted back with it."""
+    return hashlib.sha256("\n".join(changes).encode()).hexdigest()[:16]
 
 
 def filings_visible_to(user):

@@ -37,6 +37,8 @@ from .procedures.base import document_field, file_name, form_to_data, is_several
 from .selectors import (
     already_open,
     citizen_person_ids,
+    completion_changes,
+    completion_digest,
     filing_declarant,
     filing_submitted_with,
     filings_visible_to,
@@ -332,13 +334,30 @@ def filing_start(*, filing: Filing, officer) -> Filing:
     return _move(_officer_locked(filing, officer), to=Filing.Status.PROCESSING, actor=officer)
 
 
+class CompletionChangedMeanwhile(ValidationError):
+    """A completion confirmed on a page that showed other changes than completing would now make
+    (the card was reissued, the details corrected, meanwhile). Nothing changed."""
+
+    def __init__(self, filing: Filing):
+        self.filing = filing
+        super().__init__(
+            f"Những gì sẽ thay đổi khi hoàn thành hồ sơ {filing.tracking_number} đã khác so với lúc trang xác nhận "
+            "được mở; chưa thực hiện. Xem lại nội dung dưới đây rồi xác nhận lại.")
+
+
 @transaction.atomic
-def filing_complete(*, filing: Filing, officer, note: str = "") -> Filing:
+def filing_complete(*, filing: Filing, officer, note: str = "", seen: str | None = None,
+                    confirmed: str | None = None) -> Filing:
     """Mark the result ready; the procedure's on_complete hook runs in the same transaction
     (BHYT card reissue: the new card), so a failing hook leaves the filing as it was. What the
-    hook says it did follows the officer's note in the completion's history."""
+    hook says it did follows the officer's note in the completion's history. `seen`: as for
+    filing_reject; `confirmed`: the completion_digest of the changes the officer confirmed
+    (CompletionChangedMeanwhile when completing would now change something else)."""
     filing = _officer_locked(filing, officer)
+    _still_as_seen(filing, seen, to=Filing.Status.DONE)
     check_move(filing, to=Filing.Status.DONE)  # a second click changes nothing, the hook included
+    if confirmed is not None and confirmed != completion_digest(completion_changes(filing)):
+        raise CompletionChangedMeanwhile(filing)
     done = filing.procedure.on_complete(filing=filing, actor=officer)
     filing.finished_at = timezone.now()
     note = "\n".join(part for part in ((note or "").strip(), done or "") if part)

@@ -302,6 +302,12 @@ class Procedure:
         """Called in the transaction that marks a filing done, before its status changes. What it
         returns (Vietnamese, stored: "Đã cấp lại thẻ BHYT …") is added to the completion's note."""
 
+    def completion_changes(self, filing) -> list[str]:
+        """What on_complete will write beyond the filing's status, one sentence each (Vietnamese,
+        for the officer's confirmation page): the new card, the details written to the registry.
+        Empty: completing changes the status only, and takes one click."""
+        return []
+
     @property
     def upload_fields(self) -> list[str]:
         return upload_fields(self.form_class)

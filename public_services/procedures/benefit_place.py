@@ -6,10 +6,12 @@ the person's monthly benefits. Handling time: 5 working days (unconfirmed)."""
 import re
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from benefits.selectors import paying_agency
+from benefits.selectors import monthly_benefits_of, paying_agency
 from benefits.services import monthly_benefits_change
 from lookup.models import Agency, Province
 from vssid_portal.forms import TextField
@@ -76,6 +78,14 @@ class BenefitPlace(Procedure):
 
     def unavailable(self, person):
         return monthly_benefit_missing(person)
+
+    def completion_changes(self, filing):
+        agency = Agency.objects.get(pk=filing.data["new_agency"])
+        with translation.override(settings.LANGUAGE_CODE):  # the officer's page is Vietnamese
+            return [f"Khoản {record.reference} – {record.get_kind_display()}: cơ quan BHXH chi trả "
+                    f"{record.agency} → {agency}"
+                    for record in monthly_benefits_of(person=filing.person).select_related("agency")
+                    if record.agency_id != agency.pk]
 
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, agency=Agency.objects.get(pk=filing.data["new_agency"]),

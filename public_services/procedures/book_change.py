@@ -8,16 +8,19 @@ reissues the card (health_card.services.reissue_card, as the BHYT-CL procedure d
 """
 
 from django import forms
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from accounts.services.identity import id_number_taken, person_correct_identity, taken_message
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
-from health_card.selectors import card_in_use
+from health_card.selectors import CHILD_GROUP, card_in_use, child_card_valid_to
 from health_card.services import CardWouldBeExpired, card_expire, reissue_card
 from vssid_portal.forms import CodeField, DayMonthYearField, NameField, validate_birth_date
 from vssid_portal.images import LIMITS_HELP, SafeImageField
+from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import fold
 
 from .base import Procedure
@@ -118,15 +121,43 @@ class BookChange(Procedure):
     declaration_name = _("Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)")
     order = 20
 
+    def _new_details(self, filing) -> dict:
+        """The approved new details, read through the form's own fields as they were declared."""
+        fields, data = self.form_class.base_fields, filing.data
+        return {change: fields[f"new_{change}"].clean(data.get(f"new_{change}"))
+                for change, _label in CHANGES if change in data.get("changes", [])}
+
+    def completion_changes(self, filing):
+        person, new = filing.person, self._new_details(filing)
+        with translation.override(settings.LANGUAGE_CODE):  # the officer's page is Vietnamese
+            now = {"full_name": person.full_name, "birth_date": vn_date(person.birth_date, person.birth_year_only),
+                   "sex": person.get_sex_display(), "id_number": person.id_number}
+            shown = {"full_name": new.get("full_name"), "birth_date": vn_date(new.get("birth_date")),
+                     "sex": Person.Sex(new["sex"]).label if "sex" in new else "", "id_number": new.get("id_number")}
+            lines = [f"{label} trong hồ sơ BHXH mã số {person.bhxh_code}: {now[change]} → {shown[change]}"
+                     for change, label in CHANGES if change in new]
+        card = card_in_use(person=person)
+        printed = [words for change, words in ON_THE_CARD.items() if change in new]
+        if printed and card is not None and card.group_id == CHILD_GROUP and "birth_date" in new:
+            # As reissue_card decides: a child's card ends on the law's last day from the new birth date.
+            last_day = child_card_valid_to(new["birth_date"])
+            last_day = min(card.valid_to, last_day) if card.valid_to else last_day
+            if last_day < timezone.localdate() or last_day < card.valid_from:
+                lines.append(f"Thẻ BHYT trẻ em đang dùng (lần cấp {card.version}) chuyển sang hết hạn, vì theo ngày "
+                             f"sinh mới thẻ chỉ có giá trị đến hết ngày {last_day:%d/%m/%Y}; không cấp thẻ mới.")
+                return lines
+        if printed and card is not None:
+            lines.append(f"Thẻ BHYT đang dùng (lần cấp {card.version}) được cấp lại theo thông tin mới (lần cấp "
+                         f"{card.version + 1}); mã QR của thẻ cũ không còn dùng được.")
+        return lines
+
     def on_complete(self, *, filing, actor):
         """The agency approved the change: the registry takes the new details, read through the
         form's own fields as they were declared. A detail the BHYT card prints (and its QR carries)
         gives the holder a new card at once: the old one, printed with the old details, then reads
         "replaced" wherever it is checked. A child's card that an earlier birth date has already
         ended is marked expired instead, for the agency to issue the next one."""
-        fields, data = self.form_class.base_fields, filing.data
-        new = {change: fields[f"new_{change}"].clean(data.get(f"new_{change}"))
-               for change, _label in CHANGES if change in data.get("changes", [])}
+        new = self._new_details(filing)
         person = person_correct_identity(person=filing.person, **new)
         printed = [words for change, words in ON_THE_CARD.items() if change in new]
         if not printed or card_in_use(person=person) is None:  # an expired card is renewed, not reissued

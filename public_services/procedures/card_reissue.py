@@ -58,6 +58,17 @@ class CardReissue(Procedure):
         card = card_in_use(person=person)
         return {"bhyt_card_version": card.version} if card is not None else {}
 
+    def completion_changes(self, filing):
+        # As on_complete decides: the card filed about, if it is still the one in use.
+        version = filing.identity.get("bhyt_card_version")
+        card = card_in_use(person=filing.person)
+        if card is None or (version and card.version != version):
+            return []  # nothing is reissued: on_complete says why in the history
+        return [f"Cấp thẻ BHYT mới cho {filing.person.full_name} (mã số {card.number}, lần cấp {card.version + 1}), "
+                "giữ quyền lợi, hạn sử dụng và nơi đăng ký KCB ban đầu của thẻ đang dùng.",
+                f"Thẻ đang dùng (lần cấp {card.version}, cấp ngày {card.issued_on:%d/%m/%Y}) chuyển sang “đã thay "
+                "thế”: mã QR của thẻ này không còn dùng được."]
+
     def on_complete(self, *, filing, actor):
         # The card's history keeps this reason: Vietnamese, not a translation.
         reason = "Cấp lại do mất thẻ" if filing.data.get("reason") == "mat" else "Cấp lại do thẻ hỏng"

@@ -5,12 +5,14 @@ payment method to each of the person's monthly benefits. The agency that pays th
 (unconfirmed)."""
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import BenefitRecord
-from benefits.selectors import paying_agency
+from benefits.selectors import monthly_benefits_of, paying_agency
 from benefits.services import monthly_benefits_change
 from public_services.banks import MAX_DIGITS, MIN_DIGITS
 from vssid_portal.forms import CodeField, NameField, TextField
@@ -107,6 +109,13 @@ class PaymentMethod(Procedure):
 
     def agency_for(self, *, person, data):
         return paying_agency(person=person) or default_agency(person)
+
+    def completion_changes(self, filing):
+        method = PAID_AS[filing.data["method"]]
+        with translation.override(settings.LANGUAGE_CODE):  # the officer's page is Vietnamese
+            return [f"Khoản {record.reference} – {record.get_kind_display()}: phương thức nhận "
+                    f"“{record.get_payment_method_display()}” → “{method.label}”"
+                    for record in monthly_benefits_of(person=filing.person) if record.payment_method != method]
 
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, payment_method=PAID_AS[filing.data["method"]],
