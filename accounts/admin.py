@@ -20,6 +20,7 @@ from vssid_portal.admin import (
     NotFoundOutsideScope,
     RecentDateFilter,
     RelationLinksOnlyWhereAllowed,
+    SaysWhyNoAgencySeesNothing,
     posted_text,
     year_filter,
 )
@@ -56,7 +57,8 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+    no_agency_nothing = "người tham gia nào để xem"
     form = PersonAdminForm
     list_display = ["bhxh_code", "full_name", "birth_date", "sex", "id_number", "province", "agency"]
     search_fields = ["bhxh_code", "name_key", "id_number"]
@@ -104,7 +106,9 @@ REGISTRATIONS_SINCE = 2025  # the first year the list filter offers: the portal 
 
 
 @admin.register(Registration)
-class RegistrationAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
+class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
+                        admin.ModelAdmin):
+    no_agency_nothing = "đăng ký giao dịch điện tử nào để xét duyệt"
     list_display = ["reference", "bhxh_code", "full_name", "agency", "status", "submitted_at"]
     # Millions of registrations for a superuser: no date hierarchy, no count of the whole table.
     list_filter = ["status", ("agency", OfficerAgencyFilter), ("submitted_at", RecentDateFilter),

@@ -18,6 +18,7 @@ from vssid_portal.admin import (
     GivenUpFilter,
     NotFoundOutsideScope,
     RelationLinksOnlyWhereAllowed,
+    SaysWhyNoAgencySeesNothing,
     posted_text,
 )
 from vssid_portal.files import private_file_response
@@ -54,8 +55,6 @@ NOTE_STEPS = {
 }
 
 
-NO_AGENCY = ("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có hồ sơ nào để xử lý. "
-             "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -101,7 +100,8 @@ class DeclarationFilter(GivenUpFilter):
 
 
 @admin.register(Filing)
-class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
+class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
+                  admin.ModelAdmin):
     list_display = ["tracking_number", "procedure_name", "person", "agency", "status", "due", "submitted_at"]
     list_filter = [OpenFilter, "status", ProcedureFilter, ("agency", OfficerAgencyFilter), DeclarationFilter]
     # A tracking number (generated in capitals) or a BHXH code from its start, a name anywhere in its folded
@@ -128,11 +128,6 @@ class FilingAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereA
 
     def get_queryset(self, request):
         return filings_visible_to(request.user)
-
-    def changelist_view(self, request, extra_context=None):
-        if not request.user.is_superuser and request.user.agency_id is None:  # filings_visible_to: none
-            messages.warning(request, NO_AGENCY)
-        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False

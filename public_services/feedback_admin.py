@@ -17,6 +17,7 @@ from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
     RelationLinksOnlyWhereAllowed,
+    SaysWhyNoAgencySeesNothing,
     TextareaAsTyped,
     year_filter,
 )
@@ -49,13 +50,13 @@ class FeedbackAnswerForm(forms.ModelForm):
         return answer
 
 
-NO_AGENCY = ("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có phản ánh, kiến nghị nào để xử lý. "
-             "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
 FEEDBACK_SINCE = 2025  # the first year the list filter offers: feedback is sent on the portal since its start
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
+class FeedbackAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
+                    admin.ModelAdmin):
+    no_agency_nothing = "phản ánh, kiến nghị nào để xử lý"
     form = FeedbackAnswerForm
     change_form_template = "admin/public_services/feedback/change_form.html"
     list_display = ["tracking_number", "kind", "topic", "agency", "full_name", "status", "created_at"]
@@ -70,11 +71,6 @@ class FeedbackAdmin(FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWher
 
     def get_queryset(self, request):
         return feedback_visible_to(request.user)
-
-    def changelist_view(self, request, extra_context=None):
-        if not request.user.is_superuser and request.user.agency_id is None:  # feedback_visible_to: none
-            messages.warning(request, NO_AGENCY)
-        return super().changelist_view(request, extra_context)
 
     def get_fields(self, request, obj=None):
         return [*READ_ONLY[:-3], "status", "answer", "answered_by", "answered_at"]

@@ -6,7 +6,7 @@ import string
 from django import forms
 from django.apps import apps
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -90,6 +90,21 @@ class NotFoundOutsideScope:
         if obj is None:
             raise Http404
         return obj
+
+
+class SaysWhyNoAgencySeesNothing:
+    """Mixin for a model admin whose rows are an agency's (officer_agency_ids): an officer whose
+    account is attached to no agency sees an empty list, and is told why and whom to ask, instead of
+    an empty list with no reason. `no_agency_nothing`: what the list would hold, and for what."""
+
+    no_agency_nothing = "hồ sơ nào để xử lý"
+
+    def changelist_view(self, request, extra_context=None):
+        if not request.user.is_superuser and request.user.agency_id is None:  # officer_agency_ids: none
+            messages.warning(request, f"Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có "
+                                      f"{self.no_agency_nothing}. Hãy đề nghị quản trị viên gắn tài khoản với cơ "
+                                      "quan BHXH nơi bạn làm việc.")
+        return super().changelist_view(request, extra_context)
 
 
 class RelationLinksOnlyWhereAllowed:

@@ -441,3 +441,16 @@ def test_an_officer_reads_related_records_they_may_not_open_as_text(client, regi
     client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
     html = client.get(url).content.decode()
     assert f'href="{agency_url}"' in html and f'href="{officer_url}"' in html
+
+
+@pytest.mark.parametrize(("path", "what"), [("/quan-tri/accounts/registration/", "đăng ký giao dịch điện tử nào để xét duyệt"),
+                                            ("/quan-tri/accounts/person/", "người tham gia nào để xem")])
+def test_an_officer_attached_to_no_agency_is_told_why_the_list_is_empty(client, registrations, path, what):
+    client.force_login(officer("canbo-chua-co-quan", None, DISTRICT))
+    response = client.get(path)
+    assert response.status_code == 200 and registrations["q1"].bhxh_code not in response.content.decode()
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có {what}. "
+        "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc."]
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    assert not list(client.get(path).context["messages"])
