@@ -19,6 +19,7 @@ from vssid_portal.admin import (
     NotFoundOutsideScope,
     RelationLinksOnlyWhereAllowed,
     SaysWhyNoAgencySeesNothing,
+    as_typed,
     posted_text,
 )
 from vssid_portal.files import private_file_response
@@ -27,7 +28,14 @@ from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
 from . import admin_calendar, feedback_admin  # noqa: F401  (register the holiday calendar's and the feedback admins)
 from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
 from .procedures import registry
-from .selectors import completion_changes, completion_digest, filing_declarant, filings_visible_to
+from .selectors import (
+    completion_changes,
+    completion_digest,
+    decision_page_token,
+    filing_declarant,
+    filing_gone_from_scope,
+    filings_visible_to,
+)
 from .services import (
     CompletionChangedMeanwhile,
     FilingAlreadyInStatus,
@@ -315,7 +323,14 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     def note_view(self, request, pk, step):
         if step not in NOTE_STEPS:
             raise Http404
-        filing = self._visible(request, pk)
+        try:
+            filing = self._visible(request, pk)
+        except Http404:
+            gone = (filing_gone_from_scope(officer=request.user, pk=pk, token=request.POST.get("opened"))
+                    if request.method == "POST" else None)
+            if gone is None:
+                raise
+            return self._gone_from_scope(request, gone)
         service, status, argument, title, label = NOTE_STEPS[step]
         if not self.has_process_permission(request):
             raise PermissionDenied
@@ -347,9 +362,19 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             **self.admin_site.each_context(request), "title": f"{title} – hồ sơ {filing.tracking_number}",
             "filing": filing, "error": error, "note": request.POST.get("note", ""), "label": label, "button": title,
             "seen": request.POST.get("seen", "") if request.method == "POST" else filing.status,
+            "opened": decision_page_token(filing, request.user),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/public_services/filing/note.html", context)
+
+    def _gone_from_scope(self, request, filing: Filing):
+        """A decision written on a filing resubmitted to another agency meanwhile: not made, the
+        officer's words given back, and their queue (the filing's page is no longer theirs)."""
+        note = as_typed(request.POST.get("note", "")).replace("\x00", "").strip()
+        given_back = f" Nội dung bạn vừa nhập chưa được gửi: “{note}”" if note else ""
+        messages.warning(request, f"Hồ sơ {filing.tracking_number} đã chuyển sang cơ quan BHXH khác sau khi trang "
+                                  f"này được mở, nên bạn không còn xử lý được; chưa thực hiện.{given_back}")
+        return redirect("admin:public_services_filing_changelist")
 
     def _already_done(self, request, done: FilingAlreadyInStatus, note: str):
         """A note step the filing already stands in: with the same note it was a double click, an

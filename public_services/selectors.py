@@ -4,6 +4,7 @@ filing's status means for the citizen next."""
 import dataclasses
 import hashlib
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -109,6 +110,30 @@ def completion_changes(filing: Filing) -> list[str]:
 def completion_digest(changes: list[str]) -> str:
     """A short fingerprint of the changes a confirmation page showed, posted back with it."""
     return hashlib.sha256("\n".join(changes).encode()).hexdigest()[:16]
+
+
+_DECISION_PAGE_SALT = "public_services.filing-decision-page"
+DECISION_PAGE_MAX_AGE = 24 * 3600
+
+
+def decision_page_token(filing: Filing, officer) -> str:
+    """Signed on an officer's decision page (reject, return): the filing was theirs to decide when the
+    page was opened (filing_gone_from_scope)."""
+    return signing.dumps([filing.pk, officer.pk], salt=_DECISION_PAGE_SALT)
+
+
+def filing_gone_from_scope(*, officer, pk: int, token: str | None) -> Filing | None:
+    """The filing an officer's decision page was opened on (`token`: decision_page_token) when it has
+    left their scope since (resubmitted to another agency), for the page to say so and give the
+    officer's words back instead of a 404. None without a valid token of theirs for it, or while it
+    is still theirs: to anyone else the filing stays unknown."""
+    try:
+        opened = signing.loads(token or "", salt=_DECISION_PAGE_SALT, max_age=DECISION_PAGE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if opened != [pk, officer.pk] or filings_visible_to(officer).filter(pk=pk).exists():
+        return None
+    return Filing.objects.filter(pk=pk).first()
 
 
 def filings_visible_to(user):

@@ -336,3 +336,23 @@ def test_the_filing_page_names_the_parent_who_declared_a_childs_filing(owner, di
     declarant = re.compile(r"<label>Người kê khai:</label>\s*<div class=\"readonly\">([^<]*)</div>")
     assert declarant.search(html_of(client, f"{QUEUE}{for_son.pk}/change/")).group(1) == "Nguyễn Văn Đức (Cha)"
     assert declarant.search(html_of(client, f"{QUEUE}{own.pk}/change/")).group(1) == "Người tham gia tự kê khai"
+
+
+def test_a_reason_written_on_a_filing_that_moved_to_another_agency_is_given_back(owner, district_officer):
+    """The citizen resubmitted it to another agency while the officer wrote: the officer is told, and
+    gets the words back, instead of a 404 that lost them. Without the page's token, still a 404."""
+    from lookup.models import Agency
+
+    filing = submit(owner)
+    client = logged(district_officer)
+    html = client.get(f"{QUEUE}{filing.pk}/ghi-chu/reject/").content.decode()
+    form = dict(re.findall(r'name="(seen|opened)" value="([^"]*)"', html))
+    Filing.objects.filter(pk=filing.pk).update(agency=Agency.objects.get(code="07902"))
+    response = client.post(f"{QUEUE}{filing.pk}/ghi-chu/reject/", {**form, "note": "Thiếu ảnh sổ cũ"}, follow=True)
+    assert response.request["PATH_INFO"] == QUEUE
+    assert [(m.level, m.message) for m in response.context["messages"]] == [(WARNING, (
+        f"Hồ sơ {filing.tracking_number} đã chuyển sang cơ quan BHXH khác sau khi trang này được mở, nên bạn không "
+        "còn xử lý được; chưa thực hiện. Nội dung bạn vừa nhập chưa được gửi: “Thiếu ảnh sổ cũ”"))]
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED
+    forged = client.post(f"{QUEUE}{filing.pk}/ghi-chu/reject/", {"note": "Thiếu ảnh sổ cũ", "seen": "submitted"})
+    assert forged.status_code == 404
