@@ -56,10 +56,20 @@ def pages(browser, live_server, people):
     officer_context.close()
 
 
-def officer_step(page, live_server, filing, button):
+def officer_step(page, live_server, filing, button, confirming=()):
+    """One step on the officer's filing page. A step that writes more than the status (608A, a
+    card reissue...) opens a confirmation first, which must list `confirming`."""
     page.goto(f"{live_server.url}/quan-tri/public_services/filing/{filing.pk}/change/")
     check_admin(page)
-    page.get_by_role("button", name=button).click()
+    if confirming:
+        page.get_by_role("link", name=f"{button}…").click()
+        check_admin(page)
+        assert "không hoàn tác được" in page.content()
+        for change in confirming:
+            assert page.get_by_text(change).first.is_visible(), change
+        page.get_by_role("button", name="Xác nhận").click()
+    else:
+        page.get_by_role("button", name=button).click()
     page.wait_for_selector("text=người nộp đã được thông báo")
     check_admin(page)  # the filing page again, with the confirmation
 
@@ -188,8 +198,9 @@ def test_608a_returned_corrected_and_done(pages, live_server, task_worker, tmp_p
     assert filing.revision == 2 and filing.data["new_full_name"] == "Nguyễn Văn Đức Thành Tâm"
     wait_for_declaration(page, filing, tmp_path, ["NguyễnVănĐứcThànhTâm", "Nộplạilần2"])
 
-    for button in ("Tiếp nhận hồ sơ", "Bắt đầu giải quyết", "Hoàn thành, có kết quả"):
+    for button in ("Tiếp nhận hồ sơ", "Bắt đầu giải quyết"):
         officer_step(officer_page, live_server, filing, button)
+    officer_step(officer_page, live_server, filing, "Hoàn thành, có kết quả", confirming=["Nguyễn Văn Đức Thành Tâm"])
     page.reload()
     assert page.get_by_text("Đã có kết quả").first.is_visible()
     check(page, f"Hồ sơ {filing.tracking_number}")
