@@ -179,8 +179,8 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
             *([("Điện thoại", obj.phone.as_national if obj.phone else "", person.phone.as_national if person.phone else "",
                 obj.phone == person.phone)] if not obj.is_child else []),
             # The whole address: the house number and street as well as the ward and province.
-            ("Địa chỉ", f"{obj.street}, {obj.ward.name}, {obj.province.name}", person.address,
-             (obj.province_id, obj.ward_id, _comparable(obj.street))
+            ("Địa chỉ", obj.address, person.address,
+             (obj.province_id, obj.ward_id, _comparable(obj.declared_street))
              == (person.province_id, person.ward_id, _comparable(person.street))),
             # Approving an adult's registration moves the person to the receiving agency: a person
             # another agency manages is flagged, so that the officer checks with it first.

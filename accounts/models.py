@@ -212,10 +212,14 @@ class Registration(models.Model):
     NO_STREET = "-"
 
     @property
+    def declared_street(self):
+        """The house number and street declared, "" for the placeholder of a parent without one."""
+        return "" if self.street == self.NO_STREET else self.street
+
+    @property
     def address(self):
         """The contact address as a declaration prints it: the placeholder street is left out."""
-        street = "" if self.street == self.NO_STREET else self.street
-        return ", ".join(part for part in (street, self.ward.name, self.province.name) if part)
+        return ", ".join(part for part in (self.declared_street, self.ward.name, self.province.name) if part)
 
     @property
     def declaration_given_up(self):

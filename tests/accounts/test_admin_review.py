@@ -137,3 +137,29 @@ def test_a_childs_registration_claims_no_match_for_the_id_it_does_not_declare(cl
     assert adult[Registration(id_type=people["lan"].id_type).get_id_type_display()] == ("", "Khớp")
     assert "Điện thoại" in adult
     assert "Duyệt và cấp tài khoản" in client.get(f"{REGISTRATIONS}{adult_registration.pk}/change/").content.decode()
+
+
+def test_a_childs_registration_without_a_street_shows_and_compares_no_placeholder(client, people):
+    """A parent without a street on record gives the child's registration the placeholder street
+    "-": the review page shows the ward and province alone, and a child the registry also knows
+    without a street matches."""
+    parent_person = people["cuong"]
+    Person.objects.filter(pk=parent_person.pk).update(street="")
+    parent_person.refresh_from_db()
+    parent = User.objects.create_user(parent_person.bhxh_code, password="x-Pass-2026!", person=parent_person)
+    child = make_person("7905555555", "Hoàng Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="")
+    Person.objects.filter(pk=child.pk).update(street="", ward=parent_person.ward, province=parent_person.province)
+    photos = {field: default_storage.save(f"registrations/tmp/t/{field}.jpg", jpeg())
+              for field in ("portrait", "id_front", "id_back")}
+    registration = child_registration_submit(
+        parent=parent, photos=photos, submission_key="",
+        child={"bhxh_code": child.bhxh_code, "full_name": child.full_name, "birth_date": child.birth_date,
+               "relationship": "cha", "birth_certificate_number": "123/2018",
+               "agency": Agency.objects.get(code="07901")},
+    )
+    assert registration.street == Registration.NO_STREET
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    html = client.get(f"{REGISTRATIONS}{registration.pk}/change/").content.decode()
+    assert f"<td>{parent_person.ward.name}, {parent_person.province.name}</td>" in html
+    assert "<td>-, " not in html
+    assert comparison_rows(client, registration)["Địa chỉ"] == ("", "Khớp")
