@@ -11,10 +11,8 @@ def scrolls_sideways(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
 
-def check(page, heading):
-    """The page's heading, no axe violation on a desktop and on a phone, no sideways scroll on the
-    phone nor at 320 px."""
-    assert page.locator("h1").first.inner_text() == heading, page.url
+def accessible(page):
+    """No axe violation on a desktop and on a phone, no sideways scroll on the phone nor at 320 px."""
     results = Axe().run(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
     desktop = page.viewport_size
@@ -27,3 +25,9 @@ def check(page, heading):
         assert not scrolls_sideways(page), f"{page.url} scrolls sideways at 320 px"
     finally:
         page.set_viewport_size(desktop)
+
+
+def check(page, heading):
+    """The page's heading, then `accessible`."""
+    assert page.locator("h1").first.inner_text() == heading, page.url
+    accessible(page)

@@ -4,39 +4,23 @@ access-log pages. axe-core finds nothing on any page, desktop or phone; no conso
 The camera scanner tells its progress in the page's language (its words come from the page)."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
 from health_card.qr import Purpose
 from health_card.services import card_qr
+from tests.e2e.screens import accessible
 
 from .card_fixtures import *  # noqa: F401,F403
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 360, "height": 740}
-
 
 def login(page, live_server, user):
     client = Client()
     client.force_login(user)
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
                                "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
-
-
-def accessible(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-    desktop = page.viewport_size
-    page.set_viewport_size(PHONE)
-    try:
-        results = Axe().run(page)
-        assert results.violations_count == 0, f"{page.url} (phone)\n{results.generate_report()}"
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{page.url} scrolls sideways"
-    finally:
-        page.set_viewport_size(desktop)
 
 
 def test_clinic_staff_verify_a_scanned_then_a_tampered_payload(page, live_server, card, clinic_user):

@@ -5,18 +5,15 @@ phone-sized screen, no page scrolls sideways on the phone, no console error (CSP
 Logged in by handing the browser a session made by Django's test client."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
 from health_card.models import Visit
+from tests.e2e.screens import check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 360, "height": 740}
-
-
 @pytest.fixture
 def browser_page(page, live_server, reference_data):
     call_command("seed_demo", persons=3, seed=2026, verbosity=0)
@@ -28,21 +25,6 @@ def browser_page(page, live_server, reference_data):
     page.console_errors = []
     page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     return page
-
-
-def check(page, heading):
-    assert page.locator("h1").first.inner_text() == heading, page.url
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-    desktop = page.viewport_size
-    page.set_viewport_size(PHONE)
-    try:
-        results = Axe().run(page)
-        assert results.violations_count == 0, f"{page.url} (phone)\n{results.generate_report()}"
-        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        assert fits, f"{page.url} scrolls sideways"
-    finally:
-        page.set_viewport_size(desktop)
 
 
 def test_visit_history_in_a_real_browser(browser_page, live_server):
