@@ -88,6 +88,9 @@ def _progress(request, statement: Statement) -> dict:
     }
 
 
+NO_PARTICIPATION = _("Chưa có thời gian tham gia")
+
+
 @dataclass(frozen=True)
 class Summary:
     label: str
@@ -96,9 +99,11 @@ class Summary:
 
 
 def _summaries(snapshot: dict) -> list[Summary]:
-    """The totals the statement states, read from its snapshot, named in the page's language."""
+    """The totals the statement states, read from its snapshot, named in the page's language; a
+    type without periods in the words the statement prints for it."""
     return [Summary(TABS_BY_SLUG[group["type"]].label if group["type"] in TABS_BY_SLUG else group["label"],
-                    format_months(group["months"], both_units=True), group["months_owed"])
+                    format_months(group["months"], both_units=True) if group["months"] else NO_PARTICIPATION,
+                    group["months_owed"])
             for group in snapshot["groups"]]
 
 

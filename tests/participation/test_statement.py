@@ -206,7 +206,10 @@ def test_pdf_lists_every_period_with_the_totals_and_is_tagged(ready, pdf_path, e
         assert squeeze(payer) in matching[0] and all(word in matching[0] for word in job.split()), matching[0]
     assert squeeze("Tổng thời gian tham gia BHXH: 4 năm 9 tháng") in flat  # 34 + 18 + 5 months
     assert squeeze("Tổng thời gian tham gia BHTN: 4 năm 4 tháng") in flat
-    assert squeeze("Tổng thời gian tham gia BHTNLĐ-BNN: 0 năm 0 tháng") in flat
+    # a type without periods is said plainly, not totalled as "0 năm 0 tháng (0 tháng; ...)"
+    assert squeeze("Chưa có thời gian tham gia BHTNLĐ-BNN.") in flat
+    assert squeeze("0 năm 0 tháng") not in flat and squeeze("(0 tháng;") not in flat
+    assert squeeze("Chưa có giai đoạn tham gia") not in flat
     assert squeeze("Tổng thời gian tham gia BHYT: 4 năm 9 tháng") in flat
     assert squeeze("Số tháng còn nợ: 2 tháng") in flat
     info = subprocess.run([tool("pdfinfo"), str(pdf_path)], capture_output=True, text=True, check=True).stdout
@@ -259,6 +262,9 @@ def test_printed_qr_decodes_to_the_verify_url_which_confirms_the_statement(ready
     assert service.hash_display(ready.content_hash) in html
     assert timezone.localtime(ready.issued_at).strftime("%d/%m/%Y %H:%M") in html
     assert "4 năm 9 tháng" in html  # the totals the document states, to compare with the paper
+    # in the words of the paper for a type without periods
+    assert '<th scope="row">BHTNLĐ-BNN</th><td>Chưa có thời gian tham gia</td>' in html
+    assert "0 năm 0 tháng" not in html
 
 
 def test_content_hash_is_the_sha256_of_the_canonical_statement_data(ready):
