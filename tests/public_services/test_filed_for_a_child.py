@@ -15,7 +15,7 @@ from tests.accounts.helpers import make_person
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
 from .helpers import FOR_BENEFICIARIES, monthly_allowance, owner, stored_upload, submit  # noqa: F401
-from .test_pdf_layout import PLEDGE, SIGNER, declaration, pages, squash
+from .test_pdf_layout import PLEDGE, SIGNER, TYPICAL, assert_signed_where_pledged, declaration, pages, squash
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,16 @@ def test_a_declaration_filed_for_a_child_is_signed_by_the_parent(owner, child, f
     assert squash(f"Họ tên cha/mẹ/người giám hộ {PARENT} (Cha)") in text, text
     signer = SIGNER.get(code, "Người kê khai")
     assert squash(f"{signer} (Nộp trực tuyến qua Cổng dịch vụ BHXH số) {PARENT} (cha của {CHILD})") in signed(text)
+
+
+@pytest.mark.parametrize("code", list(TYPICAL))
+def test_a_typical_declaration_filed_for_a_child_is_one_page_signed_under_the_pledge(owner, child, code):
+    """The parent's row and the "(cha của …)" line under the signature still leave one page: the
+    authorisation used to leave the pledge and the signature alone on page 2."""
+    uploads = {"evidence_1": stored_upload("evidence_1")} if code == "608A" else None
+    found = pages(declaration(owner, code, person=child, uploads=uploads, **TYPICAL[code], **FOR_THE_CHILD.get(code, {})))
+    assert len(found) == 1, found
+    assert_signed_where_pledged(found, code)
 
 
 def test_a_declaration_filed_for_oneself_names_no_parent(owner):
