@@ -466,6 +466,19 @@ def test_an_estimate_with_every_month_settled_does_not_say_there_was_never_a_con
     page = text(client.get(reverse("benefits:estimate")))
     assert "Chưa có quá trình đóng BHXH nào" not in page and "Bước 1" not in page
     assert "Chưa có tháng đóng BHXH nào sau thời gian đã hưởng BHXH một lần để ước tính." in page
+    assert "Đây là số tiền ước tính" not in page  # there is no estimate to qualify
+
+
+def test_the_estimator_of_a_person_with_no_contribution_opens_with_no_estimate_disclaimer(client, user):
+    from tests.participation.helpers import period
+
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "Chưa có quá trình đóng BHXH nào để ước tính." in page
+    assert "Đây là số tiền ước tính" not in page and "Số tiền thực nhận" not in page
+    period(user.person, "01/2020", "12/2024", base=8_000_000)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "Đây là số tiền ước tính" in page and "Kết quả ước tính" in page
 
 
 @pytest.mark.parametrize(("fields", "shown"), [
