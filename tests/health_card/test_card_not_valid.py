@@ -80,6 +80,22 @@ def test_a_card_ended_without_an_end_date_does_not_read_without_time_limit(holde
     assert f"<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024 – {words}</dd>" in checked
 
 
+@pytest.mark.parametrize("language, past_end_date, no_end_date", [
+    ("vi", "Thẻ đã qua ngày hết hạn", "Thẻ đã hết giá trị sử dụng nên không dùng được để khám chữa bệnh"),
+    ("en", "The card is past its end date", "The card is no longer valid, so it cannot be used for medical treatment"),
+])
+def test_an_expired_card_without_an_end_date_is_not_said_to_be_past_it(holder, card, language, past_end_date,
+                                                                       no_end_date):
+    client = logged_in(holder)
+    client.cookies["django_language"] = language
+    Card.objects.filter(pk=card.pk).update(status=Card.Status.EXPIRED)
+    page = text(client.get("/the-bhyt/"))
+    assert no_end_date in page and past_end_date not in page
+    Card.objects.filter(pk=card.pk).update(valid_to=timezone.localdate() - DAY)
+    page = text(client.get("/the-bhyt/"))
+    assert past_end_date in page and no_end_date not in page
+
+
 def test_a_card_in_use_without_an_end_date_still_reads_without_time_limit(holder, card, clinic_user):
     page = text(logged_in(holder).get("/the-bhyt/"))
     assert "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024, không thời hạn</dd>" in page
