@@ -63,6 +63,10 @@ NOTE_STEPS = {
 }
 
 
+def _seen(request) -> dict:
+    """The status and the revision of the filing the officer's page showed (its hidden fields), for
+    the step services to refuse a filing that moved, or was resubmitted, since."""
+    return {"seen": request.POST.get("seen") or None, "seen_revision": request.POST.get("seen_revision") or None}
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -287,10 +291,9 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
                 return self._confirm_complete(request, filing, changes, label)
         try:
             if step == "complete":
-                service(filing=filing, officer=request.user, seen=request.POST.get("seen") or None,
-                        confirmed=request.POST.get("confirmed"))
+                service(filing=filing, officer=request.user, **_seen(request), confirmed=request.POST.get("confirmed"))
             else:
-                service(filing=filing, officer=request.user)
+                service(filing=filing, officer=request.user, **_seen(request))
         except PermissionDenied:
             raise
         except CompletionChangedMeanwhile as changed:  # confirm again what completing now changes
@@ -316,7 +319,8 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         context = {
             **self.admin_site.each_context(request), "title": f"{label} – hồ sơ {filing.tracking_number}",
             "filing": filing, "changes": changes, "confirmed": completion_digest(changes), "button": label,
-            "seen": filing.status, "done": Filing.Status.DONE.label, "opts": self.model._meta,
+            "seen": filing.status, "seen_revision": filing.revision, "done": Filing.Status.DONE.label,
+            "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/public_services/filing/complete_confirm.html", context)
 
@@ -347,7 +351,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         else:
             try:
                 note = posted_text(request, "note")
-                service(filing=filing, officer=request.user, seen=request.POST.get("seen") or None, **{argument: note})
+                service(filing=filing, officer=request.user, **_seen(request), **{argument: note})
             except FilingAlreadyInStatus as done:
                 return self._already_done(request, done, note)
             except FilingChangedMeanwhile as moved:  # a colleague, or the citizen, was quicker: decide again
@@ -362,6 +366,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             **self.admin_site.each_context(request), "title": f"{title} – hồ sơ {filing.tracking_number}",
             "filing": filing, "error": error, "note": request.POST.get("note", ""), "label": label, "button": title,
             "seen": request.POST.get("seen", "") if request.method == "POST" else filing.status,
+            "seen_revision": request.POST.get("seen_revision", "") if request.method == "POST" else filing.revision,
             "opened": decision_page_token(filing, request.user),
             "opts": self.model._meta,
         }

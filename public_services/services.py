@@ -158,8 +158,8 @@ class FilingAlreadyInStatus(ValidationError):
 
 
 class FilingChangedMeanwhile(ValidationError):
-    """An officer's written decision (reject, return) made on a page opened while the filing stood in
-    another status: a colleague returned it, or the citizen resubmitted it, since. Nothing changed;
+    """An officer's step or written decision made on a page opened while the filing stood in another
+    status or at another revision: a colleague returned it, or the citizen resubmitted it, since. Nothing changed;
     `event` is the step that moved it, for the caller to say so."""
 
     def __init__(self, filing: Filing):
@@ -171,11 +171,14 @@ class FilingChangedMeanwhile(ValidationError):
             "Xem lại hồ sơ rồi quyết định.")
 
 
-def _still_as_seen(filing: Filing, seen: str | None, *, to: str) -> None:
+def _still_as_seen(filing: Filing, seen: str | None, *, to: str, seen_revision: int | str | None = None) -> None:
     """Refuse a decision taken on a page that showed the (locked) filing in the status `seen`, when it
-    has moved since to another status than `to` (already there: check_move says so). None: the
-    caller showed no status (a service call, a bulk action)."""
+    has moved since to another status than `to` (already there: check_move says so), or at the
+    revision `seen_revision`, when it was returned and resubmitted since (the same status, another
+    content). None: the caller showed no status or revision (a service call, a bulk action)."""
     if seen and filing.status not in {seen, to}:
+        raise FilingChangedMeanwhile(filing)
+    if seen_revision not in (None, "") and str(seen_revision) != str(filing.revision):
         raise FilingChangedMeanwhile(filing)
 
 
@@ -321,8 +324,10 @@ def _officer_locked(filing: Filing, officer) -> Filing:
 
 
 @transaction.atomic
-def filing_receive(*, filing: Filing, officer) -> Filing:
+def filing_receive(*, filing: Filing, officer, seen: str | None = None, seen_revision: int | str | None = None) -> Filing:
+    """`seen`, `seen_revision`: as for filing_reject."""
     filing = _officer_locked(filing, officer)
+    _still_as_seen(filing, seen, to=Filing.Status.RECEIVED, seen_revision=seen_revision)
     filing.received_at = timezone.now()
     if filing.status == Filing.Status.SUBMITTED:
         filing.due_date = due_date_from(timezone.localdate(filing.received_at), filing.procedure.handling_days)
@@ -330,8 +335,11 @@ def filing_receive(*, filing: Filing, officer) -> Filing:
 
 
 @transaction.atomic
-def filing_start(*, filing: Filing, officer) -> Filing:
-    return _move(_officer_locked(filing, officer), to=Filing.Status.PROCESSING, actor=officer)
+def filing_start(*, filing: Filing, officer, seen: str | None = None, seen_revision: int | str | None = None) -> Filing:
+    """`seen`, `seen_revision`: as for filing_reject."""
+    filing = _officer_locked(filing, officer)
+    _still_as_seen(filing, seen, to=Filing.Status.PROCESSING, seen_revision=seen_revision)
+    return _move(filing, to=Filing.Status.PROCESSING, actor=officer)
 
 
 class CompletionChangedMeanwhile(ValidationError):
@@ -347,14 +355,14 @@ class CompletionChangedMeanwhile(ValidationError):
 
 @transaction.atomic
 def filing_complete(*, filing: Filing, officer, note: str = "", seen: str | None = None,
-                    confirmed: str | None = None) -> Filing:
+                    seen_revision: int | str | None = None, confirmed: str | None = None) -> Filing:
     """Mark the result ready; the procedure's on_complete hook runs in the same transaction
     (BHYT card reissue: the new card), so a failing hook leaves the filing as it was. What the
     hook says it did follows the officer's note in the completion's history. `seen`: as for
     filing_reject; `confirmed`: the completion_digest of the changes the officer confirmed
     (CompletionChangedMeanwhile when completing would now change something else)."""
     filing = _officer_locked(filing, officer)
-    _still_as_seen(filing, seen, to=Filing.Status.DONE)
+    _still_as_seen(filing, seen, to=Filing.Status.DONE, seen_revision=seen_revision)
     check_move(filing, to=Filing.Status.DONE)  # a second click changes nothing, the hook included
     if confirmed is not None and confirmed != completion_digest(completion_changes(filing)):
         raise CompletionChangedMeanwhile(filing)
@@ -377,21 +385,24 @@ def _need_note(note: str, field: str, message: str) -> str:
 
 
 @transaction.atomic
-def filing_reject(*, filing: Filing, officer, reason: str, seen: str | None = None) -> Filing:
-    """`seen`: the status the officer's page showed (FilingChangedMeanwhile when it has moved)."""
+def filing_reject(*, filing: Filing, officer, reason: str, seen: str | None = None,
+                  seen_revision: int | str | None = None) -> Filing:
+    """`seen`, `seen_revision`: the status and the revision the officer's page showed
+    (FilingChangedMeanwhile when either has moved)."""
     reason = _need_note(reason, "reason", "Hãy ghi lý do từ chối để người nộp biết.")
     filing = _officer_locked(filing, officer)
-    _still_as_seen(filing, seen, to=Filing.Status.REJECTED)
+    _still_as_seen(filing, seen, to=Filing.Status.REJECTED, seen_revision=seen_revision)
     filing.note, filing.finished_at = reason, timezone.now()
     return _move(filing, to=Filing.Status.REJECTED, actor=officer, note=reason, fields=["note", "finished_at"])
 
 
 @transaction.atomic
-def filing_return(*, filing: Filing, officer, what: str, seen: str | None = None) -> Filing:
+def filing_return(*, filing: Filing, officer, what: str, seen: str | None = None,
+                  seen_revision: int | str | None = None) -> Filing:
     """`seen`: as for filing_reject."""
     what = _need_note(what, "what", "Hãy ghi nội dung người nộp cần bổ sung, sửa đổi.")
     filing = _officer_locked(filing, officer)
-    _still_as_seen(filing, seen, to=Filing.Status.RETURNED)
+    _still_as_seen(filing, seen, to=Filing.Status.RETURNED, seen_revision=seen_revision)
     filing.note = what
     return _move(filing, to=Filing.Status.RETURNED, actor=officer, note=what, fields=["note"])
 
