@@ -8,7 +8,14 @@ from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
-from vssid_portal.admin import AuditTrailInline, FoldedKeySearch, NotFoundOutsideScope, RecentDateFilter, year_filter
+from vssid_portal.admin import (
+    AuditTrailInline,
+    FoldedKeySearch,
+    NotFoundOutsideScope,
+    RecentDateFilter,
+    SaysWhyNoAgencySeesNothing,
+    year_filter,
+)
 from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField
 
@@ -36,7 +43,8 @@ BENEFITS_SINCE = 1995  # the first year the list filter offers: claims are recei
 
 
 @admin.register(BenefitRecord)
-class BenefitRecordAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+    no_agency_nothing = "hồ sơ hưởng chế độ nào để xem"
     list_display = ["reference", "person", "kind", "received_on", "agency", "status", "decision_number"]
     # A record for every pensioner and claim of the country: no date hierarchy, no count of the whole table.
     list_filter = ["kind", "status", ("agency", OfficerAgencyFilter), ("received_on", RecentDateFilter),

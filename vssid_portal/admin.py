@@ -99,8 +99,13 @@ class SaysWhyNoAgencySeesNothing:
 
     no_agency_nothing = "hồ sơ nào để xử lý"
 
+    def sees_nothing_without_agency(self, request) -> bool:
+        """Whether the list is empty for this login because it has no agency (officer_agency_ids: none)."""
+        return not request.user.is_superuser and request.user.agency_id is None
+
     def changelist_view(self, request, extra_context=None):
-        if not request.user.is_superuser and request.user.agency_id is None:  # officer_agency_ids: none
+        # Only for a login that may open the list: a warning left before a 403 would show on its next page.
+        if self.has_view_or_change_permission(request) and self.sees_nothing_without_agency(request):
             messages.warning(request, f"Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có "
                                       f"{self.no_agency_nothing}. Hãy đề nghị quản trị viên gắn tài khoản với cơ "
                                       "quan BHXH nơi bạn làm việc.")

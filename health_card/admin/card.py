@@ -16,6 +16,7 @@ from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
     RelationLinksOnlyWhereAllowed,
+    SaysWhyNoAgencySeesNothing,
     TextareaAsTyped,
     year_filter,
 )
@@ -116,7 +117,8 @@ class CardReasonForm(forms.Form):
 
 
 @admin.register(Card)
-class CardAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+class CardAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+    no_agency_nothing = "thẻ BHYT nào để xem"
     list_display = ["legacy_number", "person", "version", "status", "facility", "valid_from", "valid_to", "agency"]
     list_filter = ["status", "level", ("agency", OfficerAgencyFilter)]
     # A card number (10 digits or 15 characters) or a BHXH code from its start, a name anywhere in its
@@ -239,7 +241,8 @@ CHECKS_SINCE = 2025  # the first year the list filter offers: checks are logged 
 
 
 @admin.register(CardCheck)
-class CardCheckAdmin(NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
+class CardCheckAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
+    no_agency_nothing = "lượt xác thực thẻ nào để xem"
     list_display = ["at", "card", "channel", "result_label", "facility", "checked_by", "token_name"]
     # A row for every check of the country: no date hierarchy, no count of the whole table.
     list_filter = ["channel", CheckResultFilter, year_filter("at", since=CHECKS_SINCE)]

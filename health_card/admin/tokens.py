@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 
-from vssid_portal.admin import NotFoundOutsideScope
+from vssid_portal.admin import NotFoundOutsideScope, SaysWhyNoAgencySeesNothing
 
 from ..models import FacilityApiToken
 from ..selectors import api_token_by_hash, tokens_visible_to
@@ -75,7 +75,8 @@ class _TokenRefused(Exception):
 
 
 @admin.register(FacilityApiToken)
-class FacilityApiTokenAdmin(NotFoundOutsideScope, admin.ModelAdmin):
+class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, admin.ModelAdmin):
+    no_agency_nothing = "mã truy cập API nào để xem"
     list_display = ["prefix", "name", "facility", "creator", "created_at", "last_used_at", "revoked_at"]
     fields = ["facility", "name"]
     autocomplete_fields = ["facility"]

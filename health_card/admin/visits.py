@@ -18,7 +18,13 @@ from django.forms.models import BaseInlineFormSet
 from accounts.models import Person
 from accounts.validators import bhxh_code_validator
 from lookup.models import MedicalFacility
-from vssid_portal.admin import AuditTrailInline, FoldedKeySearch, NotFoundOutsideScope, year_filter
+from vssid_portal.admin import (
+    AuditTrailInline,
+    FoldedKeySearch,
+    NotFoundOutsideScope,
+    SaysWhyNoAgencySeesNothing,
+    year_filter,
+)
 from vssid_portal.audit import EMPTY
 from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField
@@ -283,7 +289,8 @@ VISITS_SINCE = 2015  # the first year the list filter offers; an older visit is 
 
 
 @admin.register(Visit)
-class VisitAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+class VisitAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+    no_agency_nothing = "lượt khám chữa bệnh nào để xem"
     form = VisitAdminForm
     list_display = ["reference", "person", "facility", "kind", "admitted_on", "discharged_on", "diagnosis_code",
                     "total_cost_vnd"]
@@ -300,6 +307,10 @@ class VisitAdmin(FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return visits_visible_to(request.user)
+
+    def sees_nothing_without_agency(self, request) -> bool:
+        # Clinic staff see their facility's visits, with no agency (selectors_visits.visit_scope).
+        return super().sees_nothing_without_agency(request) and request.user.facility_id is None
 
     def get_autocomplete_fields(self, request):
         # An officer searches the country's facilities; clinic staff choose their own from a list of one.
