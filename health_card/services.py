@@ -28,7 +28,7 @@ from vssid_portal.text import fold
 from . import keys, qr
 from .models import BeneficiaryGroup, Card, CardCheck, FacilityApiToken
 from .qr import Kind, Purpose, QrError
-from .results import OUTCOMES, Outcome
+from .results import EXPIRED_WITHOUT_END_DATE, OUTCOMES, Outcome
 from .selectors import (
     CHILD_GROUP,
     IN_USE,
@@ -424,6 +424,13 @@ class CheckResult:
     @property
     def outcome(self) -> Outcome:
         return OUTCOMES[self.kind]
+
+    @property
+    def explanation(self) -> str | Promise:
+        """The outcome's words, but for a card marked expired without an end date: it is past none."""
+        if self.kind == Kind.EXPIRED and self.card is not None and self.card.valid_to is None:
+            return EXPIRED_WITHOUT_END_DATE
+        return self.outcome.explanation
 
     @property
     def valid(self) -> bool:

@@ -159,7 +159,7 @@ def api_answer(result) -> dict:
     LANGUAGE_CODE."""
     outcome = result.outcome
     answer = {"maKetQua": outcome.code, "ketQua": str(result.kind), "hopLe": outcome.valid,
-              "thongBao": str(outcome.label), "ghiChu": str(outcome.explanation)}
+              "thongBao": str(outcome.label), "ghiChu": str(result.explanation)}
     if result.payload is not None:  # a QR that could be read: did it carry a signature (valid or not: ketQua)?
         answer["coChuKy"] = result.payload.signature is not None
     if result.unsigned:

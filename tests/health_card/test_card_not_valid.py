@@ -96,6 +96,40 @@ def test_an_expired_card_without_an_end_date_is_not_said_to_be_past_it(holder, c
     assert past_end_date in page and no_end_date not in page
 
 
+@pytest.mark.parametrize("language, past_end_date, no_end_date", [
+    ("vi", "đã qua ngày hết hạn của thẻ", "Thẻ đã hết giá trị sử dụng."),
+    ("en", "its expiry date has passed", "The card is no longer valid."),
+])
+def test_the_clinic_check_of_an_expired_card_without_an_end_date_does_not_say_it_is_past_it(
+        card, clinic_user, facility, language, past_end_date, no_end_date):
+    from django.test import Client
+
+    from health_card.services import api_token_create
+
+    payload = card_qr(card, purpose=Purpose.PRINT)
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    clinic = logged_in(clinic_user)
+    clinic.cookies["django_language"] = language
+
+    def checked():
+        page = text(clinic.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}))
+        answer = Client().post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+        return page, answer
+
+    Card.objects.filter(pk=card.pk).update(status=Card.Status.EXPIRED)
+    page, answer = checked()
+    assert f"<p>{no_end_date}</p>" in page and past_end_date not in page
+    assert (answer["maKetQua"], answer["ketQua"], answer["hopLe"], answer["thongBao"]) == (
+        "010", "expired", False, "Thẻ hết hạn")
+    assert answer["ghiChu"] == "Thẻ đã hết giá trị sử dụng."  # the API answers in Vietnamese
+
+    Card.objects.filter(pk=card.pk).update(valid_to=timezone.localdate() - DAY)  # ended on its end date
+    page, answer = checked()
+    assert past_end_date in page and f"<p>{no_end_date}</p>" not in page
+    assert answer["ghiChu"] == "Thẻ đã hết giá trị sử dụng: đã qua ngày hết hạn của thẻ."
+
+
 def test_a_card_in_use_without_an_end_date_still_reads_without_time_limit(holder, card, clinic_user):
     page = text(logged_in(holder).get("/the-bhyt/"))
     assert "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024, không thời hạn</dd>" in page
