@@ -1,7 +1,7 @@
 """IDOR matrix: every URL that takes an object id or a token, requested as another citizen, as an
-officer of another agency, as an officer of another province and anonymously, is refused (404,
-403, 405 or a redirect to a login page) and never carries the owner's data. The URL resolver is
-walked, so a new parameterised URL that this matrix does not cover fails
+officer of another agency, as an officer of another province, as an officer without an agency and
+anonymously, is refused (404, 403, 405 or a redirect to a login page) and never carries the owner's
+data. The URL resolver is walked, so a new parameterised URL that this matrix does not cover fails
 `test_every_parameterised_url_is_in_the_matrix`.
 
 Each case also has a positive control (the owner, the owner's officer or a superuser opens the
@@ -23,7 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import Registration, User
 from health_card.keys import sync_public_keys
 from public_services.models import Filing
-from tests.accounts.helpers import jpeg
+from tests.accounts.helpers import jpeg, officer
+from tests.public_services.helpers import DISTRICT
 
 from .world import PASSWORD, World, build_world, client_for, make_links, use_fresh_signing_keys
 
@@ -237,6 +238,7 @@ def world(reference_data, settings, tmp_path, django_capture_on_commit_callbacks
     image = world.objects["news"].lead_image
     assert image.storage.save(image.name, ContentFile(jpeg().read())) == image.name
     world.superuser = User.objects.create_superuser("quantri", password=PASSWORD)
+    world.officer_without_agency = officer("canbo-chua-gan", None, DISTRICT)  # not yet attached to one
     owner = world.owner
     client_for(owner).get("/ca-nhan/")  # a tracked session (allauth.usersessions)
     world.objects["usersession"] = UserSession.objects.filter(user=owner).first()
@@ -247,12 +249,13 @@ def world(reference_data, settings, tmp_path, django_capture_on_commit_callbacks
     return world
 
 
-OFFICERS = ("officer of another agency", "officer of another province")
+OFFICERS = ("officer of another agency", "officer of another province", "officer without an agency")
 
 
 def actors(world: World) -> dict:
     return {"another citizen": world.stranger, "officer of another agency": world.other_officer,
-            "officer of another province": world.other_province_officer, "anonymous": None}
+            "officer of another province": world.other_province_officer,
+            "officer without an agency": world.officer_without_agency, "anonymous": None}
 
 
 def leaks(response, world: World) -> list[str]:
