@@ -1,12 +1,13 @@
 """IDOR matrix: every URL that takes an object id or a token, requested as another citizen, as an
-officer of another agency, as an officer of another province, as an officer without an agency and
-anonymously, is refused (404, 403, 405 or a redirect to a login page) and never carries the owner's
-data. The URL resolver is walked, so a new parameterised URL that this matrix does not cover fails
-`test_every_parameterised_url_is_in_the_matrix`.
+officer of another agency, as an officer of another province, as an officer without an agency, as a
+guardian whose login has no person record and anonymously, is refused (404, 403, 405 or a redirect
+to a login page) and never carries the owner's data. The URL resolver is walked, so a new
+parameterised URL that this matrix does not cover fails `test_every_parameterised_url_is_in_the_matrix`.
 
 Each case also has a positive control (the owner, the owner's officer or a superuser opens the
 same URL), so a wrong URL in the matrix cannot pass as "refused"."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,10 +21,10 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.models import Registration, User
+from accounts.models import Guardianship, Registration, User
 from health_card.keys import sync_public_keys
 from public_services.models import Filing
-from tests.accounts.helpers import jpeg, officer
+from tests.accounts.helpers import jpeg, make_person, officer
 from tests.public_services.helpers import DISTRICT
 
 from .world import PASSWORD, World, build_world, client_for, make_links, use_fresh_signing_keys
@@ -239,6 +240,10 @@ def world(reference_data, settings, tmp_path, django_capture_on_commit_callbacks
     assert image.storage.save(image.name, ContentFile(jpeg().read())) == image.name
     world.superuser = User.objects.create_superuser("quantri", password=PASSWORD)
     world.officer_without_agency = officer("canbo-chua-gan", None, DISTRICT)  # not yet attached to one
+    # A guardian's login without a person record of its own: its pages link to its child's records.
+    world.guardian = User.objects.create_user("giamho-khong-ma", password=PASSWORD)
+    child = make_person("7905550099", "Trần Minh An", birth=datetime.date(2020, 5, 1), id_number="")
+    Guardianship.objects.create(parent=world.guardian, child=child, relationship="cha")
     owner = world.owner
     client_for(owner).get("/ca-nhan/")  # a tracked session (allauth.usersessions)
     world.objects["usersession"] = UserSession.objects.filter(user=owner).first()
@@ -255,7 +260,8 @@ OFFICERS = ("officer of another agency", "officer of another province", "officer
 def actors(world: World) -> dict:
     return {"another citizen": world.stranger, "officer of another agency": world.other_officer,
             "officer of another province": world.other_province_officer,
-            "officer without an agency": world.officer_without_agency, "anonymous": None}
+            "officer without an agency": world.officer_without_agency,
+            "guardian without a person record": world.guardian, "anonymous": None}
 
 
 def leaks(response, world: World) -> list[str]:
