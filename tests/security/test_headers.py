@@ -31,7 +31,8 @@ SECRET = "s" * 8 + "9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a
 SAMPLE = ["/tin-tuc/khong-co/", "/tin-tuc/anh/999999/", "/dang-ky/ho-so/DK2611ABC234:abc:def/", "/tep/forged/",
           "/the-bhyt/1/in/", "/so-kham-chua-benh/1/", "/thong-tin-huong/1/", "/dich-vu-cong/ho-so/1/",
           "/dich-vu-cong/cap-lai-so-bhxh/", "/xac-thuc/van-ban/ABCD-EFGH-JKMN-PQRS/", "/qua-trinh-tham-gia/bhxh/",
-          "/dich-vu-cong/phan-anh/PA2611ABCD2345/", "/quan-tri/accounts/person/1/change/", "/khong-ton-tai/"]
+          "/dich-vu-cong/phan-anh/PA2611ABCD2345/", "/quan-tri/accounts/person/1/change/", "/khong-ton-tai/",
+          "/quan-tri/public_services/filing/1/buoc/complete/", "/quan-tri/public_services/filing/1/ghi-chu/reject/"]
 
 
 def parameterless_paths() -> list[str]:
