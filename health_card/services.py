@@ -427,8 +427,9 @@ class CheckResult:
 
     @property
     def explanation(self) -> str | Promise:
-        """The outcome's words, but for a card marked expired without an end date: it is past none."""
-        if self.kind == Kind.EXPIRED and self.card is not None and self.card.valid_to is None:
+        """The outcome's words, but for a card marked expired before or without an end date: it is
+        past none."""
+        if self.kind == Kind.EXPIRED and self.card is not None and not self.card.past_end_date:
             return EXPIRED_WITHOUT_END_DATE
         return self.outcome.explanation
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
@@ -137,6 +137,12 @@ class Card(models.Model):
         """Valid with no end date: an active card without one. A card expired, revoked or replaced
         has ended though no end date was recorded."""
         return self.valid_to is None and self.status == self.Status.ACTIVE
+
+    @property
+    def past_end_date(self) -> bool:
+        """Whether today is after the card's end date: not so for a card marked expired without
+        one, or before it (a birth date corrected since ended a child's card early)."""
+        return self.valid_to is not None and self.valid_to < timezone.localdate()
 
 
 class SigningKey(models.Model):

@@ -91,6 +91,9 @@ def test_an_expired_card_without_an_end_date_is_not_said_to_be_past_it(holder, c
     Card.objects.filter(pk=card.pk).update(status=Card.Status.EXPIRED)
     page = text(client.get("/the-bhyt/"))
     assert no_end_date in page and past_end_date not in page
+    Card.objects.filter(pk=card.pk).update(valid_to=timezone.localdate() + 30 * DAY)  # ended before its end date
+    page = text(client.get("/the-bhyt/"))
+    assert no_end_date in page and past_end_date not in page
     Card.objects.filter(pk=card.pk).update(valid_to=timezone.localdate() - DAY)
     page = text(client.get("/the-bhyt/"))
     assert past_end_date in page and no_end_date not in page
@@ -123,6 +126,11 @@ def test_the_clinic_check_of_an_expired_card_without_an_end_date_does_not_say_it
     assert (answer["maKetQua"], answer["ketQua"], answer["hopLe"], answer["thongBao"]) == (
         "010", "expired", False, "Thẻ hết hạn")
     assert answer["ghiChu"] == "Thẻ đã hết giá trị sử dụng."  # the API answers in Vietnamese
+
+    Card.objects.filter(pk=card.pk).update(valid_to=timezone.localdate() + 30 * DAY)  # ended before its end date
+    page, answer = checked()
+    assert f"<p>{no_end_date}</p>" in page and past_end_date not in page
+    assert answer["ghiChu"] == "Thẻ đã hết giá trị sử dụng."
 
     Card.objects.filter(pk=card.pk).update(valid_to=timezone.localdate() - DAY)  # ended on its end date
     page, answer = checked()
