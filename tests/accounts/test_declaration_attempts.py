@@ -10,6 +10,7 @@ from django.test import Client
 from accounts.models import Registration
 from accounts.services import registration as services
 from accounts.tasks import build_missing_declarations
+from notifications.models import Message
 
 from .helpers import make_person, officer, register
 
@@ -124,6 +125,18 @@ def test_a_declaration_lost_with_the_broker_is_built_by_the_sweep_after_the_offi
     registration.refresh_from_db()
     assert registration.status == Registration.Status.APPROVED and registration.declaration_pdf
     assert "Tải tờ khai đăng ký (PDF)" in client.get(status_link).content.decode()
+    # The e-mail carrying it does not promise a decision already sent.
+    body = Message.objects.get(template="registration_declaration", channel=Message.Channel.EMAIL).body
+    assert "Tờ khai bạn đã kê khai được đính kèm thư này (PDF)." in body
+    assert "Kết quả duyệt sẽ được gửi" not in body
+
+
+def test_the_declaration_mailed_before_the_decision_says_the_result_will_follow_by_sms(client, reference_data):
+    make_person()
+    register(client)
+    build_missing_declarations()
+    body = Message.objects.get(template="registration_declaration", channel=Message.Channel.EMAIL).body
+    assert "Kết quả duyệt sẽ được gửi qua SMS đến số điện thoại đã đăng ký." in body
 
 
 def test_the_sweep_goes_on_when_the_broker_refuses_one_declaration(caplog):
