@@ -31,6 +31,7 @@ from .procedures import registry
 from .selectors import (
     completion_changes,
     completion_digest,
+    completion_digest_shown,
     decision_page_token,
     filing_declarant,
     filing_gone_from_scope,
@@ -283,7 +284,8 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             if not self.has_process_permission(request):
                 raise PermissionDenied
             changes = completion_changes(filing)
-            if request.method != "POST" or (changes and "confirmed" not in request.POST):
+            confirmed = request.POST.get("confirmed")  # missing, empty or forged: nothing to say changed
+            if request.method != "POST" or ((changes or confirmed is not None) and not completion_digest_shown(confirmed)):
                 try:  # a step the filing can no longer take is said before the officer confirms it
                     check_move(filing, to=status)
                 except ValidationError as refused:
@@ -291,7 +293,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
                 return self._confirm_complete(request, filing, changes, label)
         try:
             if step == "complete":
-                service(filing=filing, officer=request.user, **_seen(request), confirmed=request.POST.get("confirmed"))
+                service(filing=filing, officer=request.user, **_seen(request), confirmed=confirmed)
             else:
                 service(filing=filing, officer=request.user, **_seen(request))
         except PermissionDenied:

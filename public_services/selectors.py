@@ -107,9 +107,22 @@ def completion_changes(filing: Filing) -> list[str]:
         return []
 
 
+_COMPLETION_SALT = "public_services.completion-confirmation"
+
+
 def completion_digest(changes: list[str]) -> str:
-    """A short fingerprint of the changes a confirmation page showed, posted back with it."""
-    return hashlib.sha256("\n".join(changes).encode()).hexdigest()[:16]
+    """A short fingerprint of the changes a confirmation page showed, posted back with it; signed, so
+    that a value no page showed is told from one a page showed before the changes moved."""
+    return signing.Signer(salt=_COMPLETION_SALT).sign(hashlib.sha256("\n".join(changes).encode()).hexdigest()[:16])
+
+
+def completion_digest_shown(confirmed: str | None) -> bool:
+    """Whether `confirmed` is a completion_digest a confirmation page showed (changed since or not)."""
+    try:
+        signing.Signer(salt=_COMPLETION_SALT).unsign(confirmed or "")
+    except signing.BadSignature:
+        return False
+    return True
 
 
 _DECISION_PAGE_SALT = "public_services.filing-decision-page"

@@ -122,3 +122,18 @@ def test_a_childs_card_an_earlier_birth_date_ends_is_said_to_expire_not_to_be_re
     assert completion_changes(filing)[1] == (
         "Thẻ BHYT trẻ em đang dùng (lần cấp 1) chuyển sang hết hạn, vì theo ngày sinh mới thẻ chỉ có giá trị đến "
         f"hết ngày 30/09/{today.year - 2}; không cấp thẻ mới.")
+
+
+@pytest.mark.parametrize("confirmed", [None, "", "0" * 16])
+def test_a_confirmation_posted_without_a_value_the_page_showed_is_asked_again_without_a_change_meanwhile(
+        owner, district_officer, facility, confirmed):  # noqa: F811
+    """Missing, empty or forged: nothing changed meanwhile, so the page is shown again with no warning."""
+    issue(owner.person, facility)
+    filing = in_hand(submit(owner, "BHYT-CL"), district_officer)
+    client = logged(district_officer)
+    form = {"seen": "processing"} if confirmed is None else {"seen": "processing", "confirmed": confirmed}
+    response = client.post(f"{QUEUE}{filing.pk}/buoc/complete/", form)
+    assert response.status_code == 200 and 'value="Xác nhận"' in response.content.decode()
+    assert list(response.context["messages"]) == []
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
+    assert Card.objects.filter(person=owner.person).count() == 1
