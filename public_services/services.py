@@ -160,13 +160,16 @@ class FilingAlreadyInStatus(ValidationError):
 class FilingChangedMeanwhile(ValidationError):
     """An officer's step or written decision made on a page opened while the filing stood in another
     status or at another revision: a colleague returned it, or the citizen resubmitted it, since. Nothing changed;
-    `event` is the step that moved it, for the caller to say so."""
+    `event` is the step that moved it, for the caller to say so (`resubmitted`: back in the status the page
+    showed, at another revision; said so when the resubmission is that step)."""
 
-    def __init__(self, filing: Filing):
+    def __init__(self, filing: Filing, *, resubmitted: bool = False):
         self.filing = filing
         self.event = event = filing.events.order_by("-at", "-id").select_related("actor").first()
+        resubmitted = resubmitted and event.from_status == Filing.Status.RETURNED  # not taken on since
+        moved = "đã được nộp lại" if resubmitted else f"đã chuyển sang trạng thái “{filing.get_status_display()}”"
         super().__init__(
-            f"Hồ sơ {filing.tracking_number} đã chuyển sang trạng thái “{filing.get_status_display()}” "
+            f"Hồ sơ {filing.tracking_number} {moved} "
             f"({event.actor or '–'}, lúc {vn_datetime(event.at)}) sau khi trang này được mở; chưa thực hiện. "
             "Xem lại hồ sơ rồi quyết định.")
 
@@ -179,7 +182,7 @@ def _still_as_seen(filing: Filing, seen: str | None, *, to: str, seen_revision: 
     if seen and filing.status not in {seen, to}:
         raise FilingChangedMeanwhile(filing)
     if seen_revision not in (None, "") and str(seen_revision) != str(filing.revision):
-        raise FilingChangedMeanwhile(filing)
+        raise FilingChangedMeanwhile(filing, resubmitted=filing.status == seen)
 
 
 def check_move(filing: Filing, *, to: str) -> None:

@@ -356,3 +356,23 @@ def test_a_reason_written_on_a_filing_that_moved_to_another_agency_is_given_back
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED
     forged = client.post(f"{QUEUE}{filing.pk}/ghi-chu/reject/", {"note": "Thiếu ảnh sổ cũ", "seen": "submitted"})
     assert forged.status_code == 404
+
+
+def test_a_step_taken_on_a_page_opened_before_a_return_and_resubmission_says_the_filing_was_resubmitted(
+        owner, district_officer):
+    """Back in the status the officer saw: the refusal says it was resubmitted, by whom and when."""
+    from django.core.exceptions import ValidationError
+
+    from public_services.services import filing_receive, filing_resubmit, filing_return
+
+    from .helpers import answers
+
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ")
+    filing.refresh_from_db()
+    filing_resubmit(filing=filing, user=owner, data=answers("607A"), uploads={}, revision=filing.revision)
+    with pytest.raises(ValidationError) as refused:
+        filing_receive(filing=filing, officer=district_officer, seen="submitted", seen_revision=1)
+    message = refused.value.message
+    assert f"Hồ sơ {filing.tracking_number} đã được nộp lại ({owner}, lúc " in message
+    assert "đã chuyển sang trạng thái" not in message and "sau khi trang này được mở; chưa thực hiện." in message

@@ -40,7 +40,7 @@ def test_receiving_a_filing_resubmitted_while_the_page_was_open_is_refused(owner
     response = client.post(f"{QUEUE}{filing.pk}/buoc/receive/", form, follow=True)
     [message] = response.context["messages"]
     assert message.level == WARNING
-    assert message.message.startswith(f"Hồ sơ {filing.tracking_number} đã chuyển sang trạng thái “Đã nộp” (")
+    assert message.message.startswith(f"Hồ sơ {filing.tracking_number} đã được nộp lại ({owner}, lúc ")
     assert "sau khi trang này được mở; chưa thực hiện" in message.message
     assert response.request["PATH_INFO"] == f"{QUEUE}{filing.pk}/change/"
     filing.refresh_from_db()
