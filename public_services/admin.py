@@ -293,7 +293,10 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
                 return self._confirm_complete(request, filing, changes, label)
         try:
             if step == "complete":
-                service(filing=filing, officer=request.user, **_seen(request), confirmed=confirmed)
+                # A one-click completion confirms that nothing but the status is written: what
+                # appeared to write since the page was shown is shown, not written unseen.
+                service(filing=filing, officer=request.user, **_seen(request),
+                        confirmed=confirmed if confirmed is not None else completion_digest(changes))
             else:
                 service(filing=filing, officer=request.user, **_seen(request))
         except PermissionDenied:

@@ -137,3 +137,21 @@ def test_a_confirmation_posted_without_a_value_the_page_showed_is_asked_again_wi
     assert list(response.context["messages"]) == []
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
     assert Card.objects.filter(person=owner.person).count() == 1
+
+
+def test_a_one_click_completion_that_gains_changes_before_it_runs_is_confirmed_first(owner, district_officer,
+                                                                                      facility, monkeypatch):  # noqa: F811
+    """The page showed a plain "Hoàn thành" (nothing but the status to write), and something to
+    write appeared before the completion took its lock: it is not written unseen, it is shown."""
+    import public_services.admin
+
+    issue(owner.person, facility)
+    filing = in_hand(submit(owner, "608A"), district_officer)
+    monkeypatch.setattr(public_services.admin, "completion_changes", lambda filing: [])  # what the page saw
+    client = logged(district_officer)
+    response = client.post(f"{QUEUE}{filing.pk}/buoc/complete/", {"seen": Filing.Status.PROCESSING})
+    owner.person.refresh_from_db()
+    assert owner.person.full_name == "Nguyễn Văn Đức"
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
+    assert response.status_code == 200 and 'value="Xác nhận"' in response.content.decode()
+    assert [message.level for message in response.context["messages"]] == [WARNING]
