@@ -4,7 +4,6 @@ goes through `feedback_answer`, which sends it to the sender by SMS and/or e-mai
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -147,10 +146,6 @@ class FeedbackAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutside
         """The portal's message alone: Django's would add that the feedback "can be edited again
         below", and an answered one cannot."""
         self._answered_message(request, obj)
-        if "_continue" in request.POST:  # the read-only page, keeping the list's filters as Django does
-            url = reverse("admin:public_services_feedback_change", args=[obj.pk])
-            context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
-            return redirect(add_preserved_filters(context, url))
         return self.response_post_save_change(request, obj)
 
     @staticmethod
