@@ -104,12 +104,14 @@ class SaysWhyNoAgencySeesNothing:
         return not request.user.is_superuser and request.user.agency_id is None
 
     def changelist_view(self, request, extra_context=None):
-        # Only for a login that may open the list: a warning left before a 403 would show on its next page.
-        if self.has_view_or_change_permission(request) and self.sees_nothing_without_agency(request):
+        response = super().changelist_view(request, extra_context)
+        # Only on the list itself: not before a 403 (PermissionDenied) nor a redirect (a wrong filter, an
+        # action), whose next page would say it again; the list renders after this, with the message.
+        if response.status_code == 200 and self.sees_nothing_without_agency(request):
             messages.warning(request, f"Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có "
                                       f"{self.no_agency_nothing}. Hãy đề nghị quản trị viên gắn tài khoản với cơ "
                                       "quan BHXH nơi bạn làm việc.")
-        return super().changelist_view(request, extra_context)
+        return response
 
 
 class RelationLinksOnlyWhereAllowed:

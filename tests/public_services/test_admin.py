@@ -312,6 +312,19 @@ def test_an_officer_attached_to_no_agency_is_told_why_the_queue_is_empty(owner, 
     assert filing.tracking_number in response.content.decode() and not list(response.context["messages"])
 
 
+def test_an_officer_attached_to_no_agency_is_told_why_once_after_a_wrong_filter(owner):
+    """A wrong filter is answered by a redirect to the list (?e=1): the warning is said on that
+    page once, not also kept from the redirect."""
+    from tests.accounts.helpers import officer
+
+    lost = logged(officer("canbo-chua-co-quan", None, "Cán bộ BHXH cơ sở"))
+    response = lost.get(QUEUE, {"khong_co_bo_loc": "1"}, follow=True)
+    assert response.redirect_chain and response.redirect_chain[-1][0].endswith("?e=1")
+    assert [str(message) for message in response.context["messages"]] == [
+        "Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có hồ sơ nào để xử lý. "
+        "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc."]
+
+
 def test_a_filing_the_bulk_step_cannot_move_is_named_once_in_its_message(owner, district_officer):
     first, second = submit(owner), submit(owner, "608A")
     client = logged(district_officer)
