@@ -81,6 +81,6 @@ UNSIGNED_NOTE = _("Mã QR không có chữ ký số: chỉ mã thẻ, họ tên 
 # clinic page and in the API's "ghiChu" (maTheMoi names it), as a replaced card's answer says.
 NEWER_CARD_NOTE = _("Người bệnh đã được cấp thẻ mới sau thẻ này: hãy dùng thẻ mới hoặc mã QR của thẻ mới.")
 
-# The answer "expired" to a card marked expired without an end date: it has none to be past (the
+# The answer "expired" to a card marked expired before or without an end date: it is past none (the
 # card page says so too), on the clinic page and in the API's "ghiChu"; the code stays 010.
 EXPIRED_WITHOUT_END_DATE = _("Thẻ đã hết giá trị sử dụng.")
