@@ -56,6 +56,11 @@ def card_state(card: Card, *, today: datetime.date | None = None) -> Kind:
 IN_USE = (Kind.VALID, Kind.NOT_YET_VALID)
 
 
+def cards_past_end(*, today: datetime.date):
+    """Active cards past their end date: the ones the nightly expiry marks (services.cards_expire)."""
+    return Card.objects.filter(status=Card.Status.ACTIVE, valid_to__lt=today)
+
+
 def card_in_use(*, person, today: datetime.date | None = None) -> Card | None:
     """The person's active card unless it is past its end date: what a new card may not be issued
     beside, and what a reissue replaces."""

@@ -37,6 +37,7 @@ from .selectors import (
     card_by_number,
     card_for_check,
     card_state,
+    cards_past_end,
     child_card_dates_error,
     child_card_valid_to,
     five_year_date_for,
@@ -206,11 +207,11 @@ def cards_expire(*, today: datetime.date | None = None, seconds: float | None = 
     parents) of a card that has just ended; returns how many. A batch at a time: the cards of 31/12
     are many, and each update also moves their holders' page versions (database triggers), which
     must not stay locked together. With `seconds`, no batch is started after that time: the rest
-    is left for the next run (`cards_expire_left`). Run again, it finds nothing left to do and
+    is left for the next run (`selectors.cards_past_end`). Run again, it finds nothing left to do and
     tells nobody twice."""
     today = today or timezone.localdate()
     stop_at = time.monotonic() + seconds if seconds is not None else None
-    due = Card.objects.filter(status=Card.Status.ACTIVE, valid_to__lt=today)
+    due = cards_past_end(today=today)
     expired = 0
     # Cards are taken and locked in the order of their keys: two runs at once (the beat's and a
     # re-delivered one), or a run and an officer, never wait on each other in a circle.
@@ -225,11 +226,6 @@ def cards_expire(*, today: datetime.date | None = None, seconds: float | None = 
         if stop_at is not None and time.monotonic() >= stop_at:
             break
     return expired
-
-
-def cards_expire_left(*, today: datetime.date) -> bool:
-    """Whether active cards past their end date are left for another run of `cards_expire`."""
-    return Card.objects.filter(status=Card.Status.ACTIVE, valid_to__lt=today).exists()
 
 
 def _expiry_notify(card: Card) -> None:

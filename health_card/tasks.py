@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from vssid_portal.jobs import dispatch
 
-from . import services
+from . import selectors, services
 
 
 @shared_task
@@ -17,6 +17,6 @@ def expire_cards(today: str | None = None):
     behind the messages waiting meanwhile."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     expired = services.cards_expire(today=day, seconds=services.EXPIRE_RUN_SECONDS)
-    if services.cards_expire_left(today=day):
+    if selectors.cards_past_end(today=day).exists():
         dispatch(expire_cards, day.isoformat())
     return expired
