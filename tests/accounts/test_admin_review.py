@@ -110,18 +110,23 @@ def test_another_ward_with_the_same_street_does_not_match(client, people):
     assert comparison_rows(client, registration)["Địa chỉ"] == ("mismatch", "⚠ Khác")
 
 
-def test_a_childs_registration_claims_no_match_for_the_id_it_does_not_declare(client, people):
-    parent_person = people["cuong"]
-    parent = User.objects.create_user(parent_person.bhxh_code, password="x-Pass-2026!", person=parent_person)
-    child = make_person("7905555555", "Hoàng Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="")
+def registered_by(parent, child):
+    """A child's registration submitted by a parent's login, with three real photos."""
     photos = {field: default_storage.save(f"registrations/tmp/t/{field}.jpg", jpeg())
               for field in ("portrait", "id_front", "id_back")}
-    registration = child_registration_submit(
+    return child_registration_submit(
         parent=parent, photos=photos, submission_key="",
         child={"bhxh_code": child.bhxh_code, "full_name": child.full_name, "birth_date": child.birth_date,
                "relationship": "cha", "birth_certificate_number": "123/2018",
                "agency": Agency.objects.get(code="07901")},
     )
+
+
+def test_a_childs_registration_claims_no_match_for_the_id_it_does_not_declare(client, people):
+    parent_person = people["cuong"]
+    parent = User.objects.create_user(parent_person.bhxh_code, password="x-Pass-2026!", person=parent_person)
+    child = make_person("7905555555", "Hoàng Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="")
+    registration = registered_by(parent, child)
     assert registration.id_number == "" and registration.is_child
     client.force_login(officer("canbo07901", "07901", DISTRICT))
     rows = comparison_rows(client, registration)
@@ -149,14 +154,7 @@ def test_a_childs_registration_without_a_street_shows_and_compares_no_placeholde
     parent = User.objects.create_user(parent_person.bhxh_code, password="x-Pass-2026!", person=parent_person)
     child = make_person("7905555555", "Hoàng Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="")
     Person.objects.filter(pk=child.pk).update(street="", ward=parent_person.ward, province=parent_person.province)
-    photos = {field: default_storage.save(f"registrations/tmp/t/{field}.jpg", jpeg())
-              for field in ("portrait", "id_front", "id_back")}
-    registration = child_registration_submit(
-        parent=parent, photos=photos, submission_key="",
-        child={"bhxh_code": child.bhxh_code, "full_name": child.full_name, "birth_date": child.birth_date,
-               "relationship": "cha", "birth_certificate_number": "123/2018",
-               "agency": Agency.objects.get(code="07901")},
-    )
+    registration = registered_by(parent, child)
     assert registration.street == Registration.NO_STREET
     client.force_login(officer("canbo07901", "07901", DISTRICT))
     html = client.get(f"{REGISTRATIONS}{registration.pk}/change/").content.decode()

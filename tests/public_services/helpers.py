@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,6 +18,13 @@ from tests.accounts.helpers import jpeg, make_person, officer
 from vssid_portal.templatetags.vn_format import vn_date
 
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
+
+
+def logged(user) -> Client:
+    """A test client logged in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def citizen(code="7901234567", name="Nguyễn Văn Đức", agency_code="07901", *, monthly_benefit=True, **kwargs):

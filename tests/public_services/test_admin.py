@@ -7,22 +7,15 @@ import re
 
 import pytest
 from django.contrib.messages import INFO, WARNING
-from django.test import Client
 
 from notifications.models import Message
 from public_services.models import Filing, FilingEvent
 
-from .helpers import district_officer, other_district_officer, owner, province_officer, stranger, submit  # noqa: F401
+from .helpers import district_officer, logged, other_district_officer, owner, province_officer, stranger, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/quan-tri/public_services/filing/"
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_queue_is_scoped_sorted_by_due_date_and_marks_overdue(owner, stranger, district_officer, province_officer,

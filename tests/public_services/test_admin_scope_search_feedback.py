@@ -7,23 +7,16 @@ officer's scope."""
 import re
 
 import pytest
-from django.test import Client
 
 from public_services.feedback_services import feedback_answer, new_feedback_key
 from public_services.models import Feedback
 
-from .helpers import citizen, district_officer, other_district_officer, province_officer  # noqa: F401
+from .helpers import citizen, district_officer, logged, other_district_officer, province_officer  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 ADMIN = "/quan-tri/public_services/feedback/"
 SECRET = "Tổ dân phố 7 chưa nhận được sổ BHXH"
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def feedback(agency_code: str, tracking_number: str, full_name: str = "Trần Thị Mai") -> Feedback:

@@ -23,7 +23,7 @@ from public_services.models import Filing, FilingDocument
 from public_services.services import filing_build_declaration, filing_return, uploads_sweep
 from tests.conftest import require_tool
 
-from .helpers import answers, correction, district_officer, other_district_officer, owner, stranger  # noqa: F401
+from .helpers import answers, correction, district_officer, logged, other_district_officer, owner, stranger  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -169,12 +169,6 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (10, 10)).save(out, "PNG")
     return out.getvalue()
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def key_of(client) -> str:

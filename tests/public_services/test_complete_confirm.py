@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.contrib.messages import INFO, WARNING
-from django.test import Client
 
 from accounts.services.identity import person_correct_identity
 from health_card.models import Card
@@ -15,7 +14,7 @@ from public_services.models import Filing
 from public_services.services import filing_receive, filing_start
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
-from .helpers import district_officer, owner, submit  # noqa: F401
+from .helpers import district_officer, logged, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +25,6 @@ def in_hand(filing, officer):
     for step in (filing_receive, filing_start):
         step(filing=filing, officer=officer)
     return Filing.objects.get(pk=filing.pk)
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_completing_a_608a_is_confirmed_on_a_page_that_says_what_will_be_written(owner, district_officer,

@@ -20,7 +20,7 @@ from public_services.models import Feedback
 from tests.accounts.helpers import jpeg
 from tests.accounts.test_otp import clock  # noqa: F401
 
-from .helpers import citizen, district_officer, other_district_officer, owner, province_officer  # noqa: F401
+from .helpers import citizen, district_officer, logged, other_district_officer, owner, province_officer  # noqa: F401
 from .test_attachments import HOSTILE, real_pdf
 
 pytestmark = pytest.mark.django_db
@@ -58,12 +58,6 @@ def sent(client, agency, django_capture_on_commit_callbacks):
     response, _ = send(client, agency, capture=django_capture_on_commit_callbacks, attachment=jpeg("anh-so.jpg"))
     assert response.status_code == 302, response.content.decode()[:3000]
     return Feedback.objects.get()
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- The form --------------------------------------------------------------------------------

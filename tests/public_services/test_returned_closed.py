@@ -5,7 +5,6 @@ withdraw it and the officer reject it, so it does not hold the procedure open fo
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from health_card.models import Card
@@ -15,7 +14,7 @@ from public_services.selectors import open_filing_of
 from public_services.services import filing_reject, filing_return, filing_withdraw
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
-from .helpers import district_officer, owner, submit  # noqa: F401
+from .helpers import district_officer, logged, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +28,6 @@ def returned(owner, district_officer, facility):  # noqa: F811
     filing = filing_return(filing=submit(owner, "BHYT-CL"), officer=district_officer, what="Ghi rõ nơi mất thẻ")
     Card.objects.filter(pk=card.pk).update(valid_to=timezone.localdate() - datetime.timedelta(days=1))
     return filing
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_status_page_says_why_instead_of_offering_the_correction(owner, returned):

@@ -6,22 +6,15 @@ import re
 
 import pytest
 from django.contrib.messages import WARNING
-from django.test import Client
 
 from public_services.models import Filing
 from public_services.services import filing_resubmit
 
-from .helpers import answers, district_officer, owner, province_officer, submit  # noqa: F401
+from .helpers import answers, district_officer, logged, owner, province_officer, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/quan-tri/public_services/filing/"
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def receive_form(html: str) -> dict:
