@@ -46,6 +46,8 @@ def test_the_labels_the_answers_name_are_the_links_of_those_pages(client, refere
 
 def test_an_edited_answer_is_kept_and_the_migration_reverses():
     migration = importlib.import_module("lookup.migrations.0006_faq_news_real_menu_labels")
+    # The texts as 0006 left them, before 0013 spoke of children under 18.
+    importlib.import_module("lookup.migrations.0013_faq_child_accounts_until_18").backwards(apps, None)
     children = FaqQuestion.objects.get(question="Con tôi chưa đủ 14 tuổi thì có tài khoản riêng không?")
     filings = FaqQuestion.objects.get(question="Làm sao theo dõi hồ sơ dịch vụ công đã nộp?")
     article = NewsArticle.objects.get(slug="dang-ky-tai-khoan-cho-con")

@@ -26,7 +26,7 @@ SEEDED = {
     "Đăng ký và tài khoản": [
         "Chưa có mã số BHXH thì có đăng ký tài khoản được không?",  # registering without a code
         "Một người có thể có mấy tài khoản?",  # one account per person
-        "Con tôi chưa đủ 14 tuổi thì có tài khoản riêng không?",  # children's accounts
+        "Con tôi chưa đủ 18 tuổi thì có cần tài khoản riêng không?",  # children's accounts
     ],
     "Đăng nhập và mật khẩu": ["Tôi quên mật khẩu thì làm thế nào?"],
     "Thẻ BHYT trên VssID": ["Có thể dùng thẻ BHYT trên VssID thay cho thẻ giấy khi đi khám chữa bệnh không?"],
@@ -91,7 +91,7 @@ def test_faq_search_ignores_accents_and_case(client, query):
 def test_faq_search_reads_answers_too_and_says_when_nothing_matches(client):
     # "giấy khai sinh" is only in the answers about children's accounts.
     found = sections(page(client, SUPPORT, q="giay khai sinh"))
-    assert "Con tôi chưa đủ 14 tuổi thì có tài khoản riêng không?" in found["Đăng ký và tài khoản"]
+    assert "Con tôi chưa đủ 18 tuổi thì có cần tài khoản riêng không?" in found["Đăng ký và tài khoản"]
     html = page(client, SUPPORT, q="khong co cau hoi nao nhu the")
     assert sections(html) == {} and "Không có câu hỏi phù hợp" in html and "Gửi phản ánh, kiến nghị" in html
     assert sections(page(client, SUPPORT, q="?")) == {}  # punctuation only: nothing to look for
