@@ -1,0 +1,40 @@
+"""A period's change notice names the amount it quotes as the participation page does: for
+compulsory BHXH the salary the contributions are based on is "tiền lương đóng", not "mức đóng",
+which a citizen reads as what was paid (the page shows that separately, "Số tiền đóng mỗi tháng")."""
+
+import html
+
+import pytest
+
+from notifications.models import Message
+from participation.models import Period
+from participation.services.periods import period_save
+from tests.benefits.helpers import citizen
+from tests.participation.helpers import period
+
+pytestmark = pytest.mark.django_db
+
+
+def notices(user) -> list[str]:
+    return list(Message.objects.filter(user=user, template="participation_changed").values_list("body", flat=True))
+
+
+def test_a_compulsory_period_quotes_its_salary_under_the_pages_label(client, reference_data,
+                                                                     django_capture_on_commit_callbacks):
+    user = citizen()
+    with django_capture_on_commit_callbacks(execute=True):
+        period_save(period=period(user.person, "01/2024", "06/2024", base=12_000_000, save=False))
+    bodies = notices(user)
+    assert len(bodies) == 2  # the notice and the SMS
+    for body in bodies:
+        assert ", tiền lương đóng 12.000.000 đ." in body and "mức đóng" not in body, body
+    client.force_login(user)
+    page = html.unescape(client.get("/qua-trinh-tham-gia/").content.decode())
+    assert "<dt>Tiền lương đóng</dt><dd>12.000.000 đ</dd>" in page
+
+
+def test_other_types_keep_the_label_their_page_gives(reference_data):
+    user = citizen()
+    period_save(period=period(user.person, "01/2021", "03/2021", kind=Period.Kind.BHXH_VOLUNTARY,
+                              payer=Period.Payer.SELF, save=False))
+    assert all(", mức đóng 10.000.000 đ." in body for body in notices(user))
