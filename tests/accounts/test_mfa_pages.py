@@ -263,3 +263,27 @@ def test_notifications_and_messages_templates():
         assert not re.search(r"\b(?:the|you|your|has|been|this|from)\b", text, re.I), (name, text)
     assert "Cổng BHXH số xin kính chào!" in texts["mfa/email/totp_activated_message.txt"]
     assert "Hãy lưu các mã này ở nơi an toàn ngay bây giờ" in texts["mfa/messages/recovery_codes_generated.txt"]
+
+
+@pytest.fixture
+def citizen(client):
+    from accounts.models import User
+
+    from .helpers import make_person
+
+    user = User.objects.create_user("7901234567", password=PASSWORD, person=make_person())
+    client.force_login(user)
+    return user
+
+
+def test_the_security_page_offers_the_authenticator_app(client, citizen):
+    """A citizen reaches the authenticator app from the security page, offered as the stronger
+    alternative to the SMS code, and is told there when it is on."""
+    html = client.get(reverse("accounts_auth:security")).content.decode()
+    assert f'href="{reverse("mfa_index")}"' in html
+    text = visible_text(html)
+    assert "Xác thực hai bước" in text and "an toàn hơn mã gửi qua SMS" in text
+
+    with_authenticator_app(citizen)
+    text = visible_text(client.get(reverse("accounts_auth:security")).content.decode())
+    assert "Tài khoản đang được bảo vệ bằng ứng dụng xác thực." in text
