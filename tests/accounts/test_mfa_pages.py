@@ -287,3 +287,30 @@ def test_the_security_page_offers_the_authenticator_app(client, citizen):
     with_authenticator_app(citizen)
     text = visible_text(client.get(reverse("accounts_auth:security")).content.decode())
     assert "Tài khoản đang được bảo vệ bằng ứng dụng xác thực." in text
+
+
+def error_summary(html: str) -> str:
+    match = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', html, re.S)
+    assert match, visible_text(html)
+    return match.group(1)
+
+
+def test_the_authenticator_pages_sum_up_their_errors(client, citizen):
+    """A refused code or password is summed up at the top of the page, linking to the field, as
+    on every other form of the portal."""
+    response = client.post(REAUTHENTICATE, {"password": ""})
+    assert '<a href="#id_password">Trường này là bắt buộc.</a>' in error_summary(response.content.decode())
+    reauthenticate(client)
+    response = client.post(reverse("mfa_activate_totp"), {"code": "12"})
+    assert '<a href="#id_code">Mã xác thực không đúng.</a>' in error_summary(response.content.decode())
+    assert "error-summary" not in client.get(reverse("mfa_activate_totp")).content.decode()
+
+    with_authenticator_app(citizen)
+    response = client.post(reverse("mfa_reauthenticate"), {"code": "1"})
+    assert '<a href="#id_code">Mã xác thực không đúng.</a>' in error_summary(response.content.decode())
+    login = Client()
+    response = login.post("/tai-khoan/dang-nhap/", {"login": citizen.username, "password": PASSWORD})
+    assert response["Location"] == reverse("accounts_auth:login_confirm")  # the session of `client` is warned of
+    login.post(response["Location"], {"action": "continue"})
+    response = login.post(reverse("mfa_authenticate"), {"code": "12345678"})
+    assert '<a href="#id_code">Mã xác thực không đúng.</a>' in error_summary(response.content.decode())
