@@ -102,6 +102,9 @@ class DeclarationFilter(GivenUpFilter):
         return queryset.declaration_given_up()
 
 
+# A registration replaced by a newer one lost its photos on the spot and never gets a declaration.
+GONE_WITH_REPLACEMENT = "Không còn: đăng ký đã được thay bằng một đăng ký mới của người nộp."
+
 REGISTRATIONS_SINCE = 2025  # the first year the list filter offers: the portal takes registrations from its start
 
 
@@ -151,6 +154,8 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
         if obj.declaration_pdf:
             return format_html('<a href="{}">Tải tờ khai (PDF)</a>',
                                reverse("admin:accounts_registration_declaration", args=[obj.pk]))
+        if obj.status == Registration.Status.REPLACED:
+            return GONE_WITH_REPLACEMENT
         if obj.declaration_given_up:
             return "Chưa tạo được. Chọn đăng ký trong danh sách và dùng thao tác “Tạo lại tờ khai”."
         return "Đang tạo tờ khai…"
@@ -199,6 +204,8 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
 
     @admin.display(description="Ảnh đã nộp")
     def photos(self, obj):
+        if obj.status == Registration.Status.REPLACED:
+            return GONE_WITH_REPLACEMENT
         if obj.photos_deleted_at:
             return "Ảnh đã được xóa theo thời hạn lưu trữ."
         labels = {"portrait": "Chân dung", "id_front": "Mặt trước", "id_back": "Mặt sau"}

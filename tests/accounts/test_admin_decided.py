@@ -134,3 +134,13 @@ def test_the_reject_page_of_a_registration_rejected_already_is_an_information(cl
 def test_the_reject_page_of_a_pending_registration_asks_for_the_reason(client, registration):
     response = client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/")
     assert response.status_code == 200 and 'name="reason"' in response.content.decode()
+
+
+def test_the_page_of_a_replaced_registration_says_its_files_went_with_it(client, registration):
+    """A registration replaced by a newer one keeps no photo and never gets a declaration: its page
+    says so, instead of a declaration "being built" for ever and photos deleted "after the
+    retention period"."""
+    submit(registration.person)
+    html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/change/").content.decode()
+    assert "Đang tạo tờ khai" not in html and "thời hạn lưu trữ" not in html
+    assert html.count("Không còn: đăng ký đã được thay bằng một đăng ký mới của người nộp.") == 2
