@@ -314,3 +314,17 @@ def test_the_authenticator_pages_sum_up_their_errors(client, citizen):
     login.post(response["Location"], {"action": "continue"})
     response = login.post(reverse("mfa_authenticate"), {"code": "12345678"})
     assert '<a href="#id_code">Mã xác thực không đúng.</a>' in error_summary(response.content.decode())
+
+
+def test_the_activation_page_names_its_qr_code_and_lets_the_secret_be_copied(client, citizen):
+    """The QR code is described, not read out as 32 letters; the secret, for a citizen who cannot
+    scan the QR code (the app on the very phone showing the page), can be selected and copied: a
+    disabled box can be neither focused nor, in some browsers, selected."""
+    reauthenticate(client)
+    response = client.get(reverse("mfa_activate_totp"))
+    html, secret = response.content.decode(), response.context["form"].secret
+    [img] = re.findall(r"<img [^>]*>", html.split('<main', 1)[1])
+    assert 'alt="Mã QR để thêm tài khoản vào ứng dụng xác thực"' in img and secret not in img
+    [box] = re.findall(r'<input [^>]*id="authenticator_secret"[^>]*>', html)
+    assert "readonly" in box and "disabled" not in box and f'value="{secret}"' in box
+    assert "không quét được mã QR" in visible_text(html)
