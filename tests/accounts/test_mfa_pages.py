@@ -328,3 +328,19 @@ def test_the_activation_page_names_its_qr_code_and_lets_the_secret_be_copied(cli
     [box] = re.findall(r'<input [^>]*id="authenticator_secret"[^>]*>', html)
     assert "readonly" in box and "disabled" not in box and f'value="{secret}"' in box
     assert "không quét được mã QR" in visible_text(html)
+
+
+def test_the_authenticator_pages_use_the_portals_buttons_and_fields(client, citizen):
+    """allauth's pages show their actions as the portal's buttons (the destructive one in red, the
+    others secondary) and their fields as the portal's (label, message, box), instead of the
+    browser's bare buttons, a bulleted list of links and Django's <p> rendering."""
+    main = client.post(REAUTHENTICATE, {"password": ""}).content.decode().split("<main", 1)[1]
+    assert '<button class="button" type="submit">' in main
+    assert '<div class="field field--error">' in main and '<label for="id_password">Mật khẩu</label>' in main
+    reauthenticate(client)
+    with_authenticator_app(citizen)
+    html = client.get(reverse("mfa_index")).content.decode()
+    main = html.split("<main", 1)[1]
+    assert f'<a href="{reverse("mfa_deactivate_totp")}" class="button button--danger">' in main
+    assert f'<a href="{reverse("mfa_download_recovery_codes")}" class="button button--secondary">' in main
+    assert "<li>" not in main
