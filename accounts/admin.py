@@ -262,6 +262,8 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
 
     def reject_view(self, request, pk):
         registration = self._visible(request, pk)
+        if not self.has_decide_permission(request):  # refused before a reason is typed for nothing
+            raise PermissionDenied
         error = None
         if request.method != "POST" and registration.status != Registration.Status.PENDING:
             # Decided already (a colleague, an old tab): said before the officer writes a reason for nothing.

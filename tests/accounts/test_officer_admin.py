@@ -130,6 +130,15 @@ def test_officer_without_the_decide_permission_cannot_approve(client, registrati
     assert not User.objects.filter(username="7901000001").exists()
 
 
+def test_officer_without_the_decide_permission_is_refused_the_reject_page_before_typing_a_reason(client, registrations):
+    viewer = User.objects.create_user("xem07901", password="x-Pass-2026!", is_staff=True, agency=registrations["q1"].agency)
+    from django.contrib.auth.models import Permission
+
+    viewer.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    client.force_login(viewer)
+    assert client.get(f"/quan-tri/accounts/registration/{registrations['q1'].pk}/tu-choi/").status_code == 403
+
+
 def test_citizens_cannot_enter_the_admin(client, registrations):
     client.force_login(User.objects.create_user("7901999999", password="x-Pass-2026!"))
     response = client.get("/quan-tri/accounts/registration/")
