@@ -257,6 +257,7 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            self.log_change(request, registration, "Duyệt đăng ký.")
             messages.success(request, f"Đã duyệt đăng ký {registration.reference} và báo kết quả qua SMS.")
         return redirect("admin:accounts_registration_change", registration.pk)
 
@@ -279,6 +280,7 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
+                self.log_change(request, registration, f"Từ chối đăng ký: {reason.strip()}")
                 messages.success(request, f"Đã từ chối đăng ký {registration.reference} và báo cho người đăng ký.")
                 return redirect("admin:accounts_registration_change", registration.pk)
         context = {

@@ -144,3 +144,20 @@ def test_the_page_of_a_replaced_registration_says_its_files_went_with_it(client,
     html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/change/").content.decode()
     assert "Đang tạo tờ khai" not in html and "thời hạn lưu trữ" not in html
     assert html.count("Không còn: đăng ký đã được thay bằng một đăng ký mới của người nộp.") == 2
+
+
+def test_a_decision_is_in_the_registrations_change_history(client, registration):
+    """The page's "Lịch sử thay đổi" (and the officer's recent actions) name the decision, who took it and
+    when, as the card admin's reissue and revoke do, instead of "no change history"."""
+    from django.contrib.admin.models import LogEntry
+
+    approve(client, registration)
+    [entry] = LogEntry.objects.filter(object_id=str(registration.pk))
+    assert (entry.user.username, entry.get_change_message()) == ("canbo07901", "Duyệt đăng ký.")
+    html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/history/").content.decode()
+    assert "Duyệt đăng ký." in html
+
+    other = submit(make_person("7901000009", "Lê Văn Hùng", id_number="079088012346"))
+    reject(client, other, "Ảnh CCCD bị mờ")
+    [entry] = LogEntry.objects.filter(object_id=str(other.pk))
+    assert entry.get_change_message() == "Từ chối đăng ký: Ảnh CCCD bị mờ"
