@@ -105,6 +105,14 @@ class DeclarationFilter(GivenUpFilter):
 # A registration replaced by a newer one lost its photos on the spot and never gets a declaration.
 GONE_WITH_REPLACEMENT = "Không còn: đăng ký đã được thay bằng một đăng ký mới của người nộp."
 
+class SubmittedOnFilter(RecentDateFilter):
+    """The filter by the submission date, titled "ngày nộp" (the column's "nộp lúc" read "Theo nộp lúc")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "ngày nộp"
+
+
 REGISTRATIONS_SINCE = 2025  # the first year the list filter offers: the portal takes registrations from its start
 
 
@@ -114,7 +122,7 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
     no_agency_nothing = "đăng ký giao dịch điện tử nào để xét duyệt"
     list_display = ["reference", "bhxh_code", "full_name", "agency", "status", "submitted_at"]
     # Millions of registrations for a superuser: no date hierarchy, no count of the whole table.
-    list_filter = ["status", ("agency", OfficerAgencyFilter), ("submitted_at", RecentDateFilter),
+    list_filter = ["status", ("agency", OfficerAgencyFilter), ("submitted_at", SubmittedOnFilter),
                    year_filter("submitted_at", since=REGISTRATIONS_SINCE), DeclarationFilter]
     show_full_result_count = False
     actions = ["retry_declarations_selected"]

@@ -37,3 +37,10 @@ def test_a_reason_that_fills_the_box_with_line_breaks_is_taken_as_typed(client, 
     assert response.status_code == 302, response.content.decode()
     registration.refresh_from_db()
     assert registration.reject_reason == typed and "\r" not in registration.reject_reason
+
+
+def test_the_list_filters_by_submission_date_under_a_readable_title(client, db):
+    """The date filter of the registrations list reads "Theo ngày nộp", not the column's "Theo nộp lúc"."""
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    html = client.get("/quan-tri/accounts/registration/").content.decode()
+    assert "Theo ngày nộp" in html and "nộp lúc" not in " ".join(html.split()).split('id="changelist-filter"')[1]

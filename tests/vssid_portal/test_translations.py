@@ -137,7 +137,7 @@ def test_the_list_filters_say_what_they_filter_by_and_which_days(client, referen
     client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
     html = html_lib.unescape(client.get("/quan-tri/accounts/registration/").content.decode())
     filters = html[html.index('id="changelist-filter"'):]
-    assert "Theo trạng thái" in filters and "Theo nộp lúc" in filters and ">7 ngày qua<" in filters
+    assert "Theo trạng thái" in filters and "Theo ngày nộp" in filters and ">7 ngày qua<" in filters
     assert "Bởi " not in filters and "7 ngày trước" not in filters
 
 
