@@ -344,3 +344,10 @@ def test_the_authenticator_pages_use_the_portals_buttons_and_fields(client, citi
     assert f'<a href="{reverse("mfa_deactivate_totp")}" class="button button--danger">' in main
     assert f'<a href="{reverse("mfa_download_recovery_codes")}" class="button button--secondary">' in main
     assert "<li>" not in main
+
+
+def test_the_recovery_codes_are_shown_in_a_labelled_field_of_the_portal(client, citizen):
+    reauthenticate(client)
+    with_authenticator_app(citizen)
+    html = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+    assert re.search(r'<div class="field">\s*<label for="recovery_codes">\s*Mã chưa sử dụng\s*</label>\s*<textarea', html)
