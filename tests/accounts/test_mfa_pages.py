@@ -351,3 +351,9 @@ def test_the_recovery_codes_are_shown_in_a_labelled_field_of_the_portal(client, 
     with_authenticator_app(citizen)
     html = client.get(reverse("mfa_view_recovery_codes")).content.decode()
     assert re.search(r'<div class="field">\s*<label for="recovery_codes">\s*Mã chưa sử dụng\s*</label>\s*<textarea', html)
+
+
+def test_the_security_page_of_an_officer_compares_the_app_with_the_email_code(client, staff):
+    """An officer's login codes come by e-mail: the app is offered instead of those, not of SMS."""
+    text = visible_text(client.get(reverse("accounts_auth:security")).content.decode())
+    assert "an toàn hơn mã gửi qua email" in text and "SMS" not in text
