@@ -408,12 +408,13 @@ REJECT_REASON_MAX_LENGTH = 500
 
 @transaction.atomic
 def registration_reject(*, registration: Registration, officer: User, reason: str) -> Registration:
+    # Decided meanwhile (a colleague): said first, rather than asking for a reason that could not be sent.
+    registration = _locked_for_decision(registration, officer, wanted=Registration.Status.REJECTED)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Hãy ghi lý do từ chối để người đăng ký biết cần sửa gì."})
     if len(reason) > REJECT_REASON_MAX_LENGTH:  # it goes out by SMS
         raise ValidationError({"reason": f"Lý do tối đa {REJECT_REASON_MAX_LENGTH} ký tự (hiện có {len(reason)})."})
-    registration = _locked_for_decision(registration, officer, wanted=Registration.Status.REJECTED)
     registration.status = Registration.Status.REJECTED
     registration.decided_at, registration.decided_by = timezone.now(), officer
     registration.reject_reason = reason

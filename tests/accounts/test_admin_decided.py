@@ -161,3 +161,11 @@ def test_a_decision_is_in_the_registrations_change_history(client, registration)
     reject(client, other, "Ảnh CCCD bị mờ")
     [entry] = LogEntry.objects.filter(object_id=str(other.pk))
     assert entry.get_change_message() == "Từ chối đăng ký: Ảnh CCCD bị mờ"
+
+
+def test_rejecting_with_no_reason_what_a_colleague_approved_says_it_was_approved(client, registration, colleague):
+    """The officer is told the registration was approved meanwhile, not asked for a reason that could not be sent."""
+    registration_approve(registration=registration, officer=colleague)
+    response = reject(client, registration, "")
+    assert said(response) == [(constants.WARNING, f"Đăng ký {registration.reference} đã được duyệt (Lê Quốc Minh, "
+                                                  f"lúc {when(registration)}) nên không từ chối được nữa.")]
