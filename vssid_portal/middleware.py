@@ -34,8 +34,12 @@ class AllowedMethodsMiddleware:
     """The portal is read with GET and HEAD and written with POST. Any other method (TRACE,
     OPTIONS, PUT, PATCH, DELETE...) is answered 405 before a view renders anything: Django's
     function views would otherwise answer TRACE and OPTIONS like GET. A view marked with
-    `answers_every_method` gives that answer itself. The answer's one line is in the visitor's
-    language, though no page is rendered and ChosenLanguageMiddleware has not run yet."""
+    `answers_every_method` gives that answer itself.
+
+    At a page's address the refusal is the portal's 405 page (MethodNotAllowedPageMiddleware), so
+    it is given in `process_view`, once the session, the language and the page's headers are there
+    and before the CSRF check (which would call it a stale form). At an address with no page (a
+    static file, an unknown path) it is one line in the visitor's language, answered at once."""
 
     ALLOWED = ("GET", "HEAD", "POST")
 
@@ -43,7 +47,11 @@ class AllowedMethodsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in self.ALLOWED and not self._answered_by_view(request):
+        if request.method in self.ALLOWED:
+            return self.get_response(request)
+        try:
+            view = resolve(request.path_info).func
+        except Resolver404:
             language = chosen_language(request)
             with translation.override(language):
                 refusal = gettext("Cổng chỉ nhận các phương thức GET, HEAD và POST.")
@@ -51,24 +59,22 @@ class AllowedMethodsMiddleware:
             response["Content-Language"] = language
             patch_vary_headers(response, ("Cookie",))
             return response
+        request.method_refused = not getattr(view, "answers_every_method", False)
         return self.get_response(request)
 
-    @staticmethod
-    def _answered_by_view(request) -> bool:
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return False
-        return getattr(match.func, "answers_every_method", False)
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(request, "method_refused", False):
+            return HttpResponseNotAllowed(self.ALLOWED)  # made a page by MethodNotAllowedPageMiddleware
+        return None
 
 
 class MethodNotAllowedPageMiddleware:
     """A page for a 405 that a view gave without a word: Django's `require_safe`,
     `require_http_methods` and class views answer a method they do not take (a form posted to a
     page that is only read, the admin's logout opened as a link) with an empty body, a blank page
-    for the visitor. Last in MIDDLEWARE, so that the page gets the headers (CSP, frame) and the
-    language of any other page. Methods the portal never takes are answered earlier, in one line
-    (AllowedMethodsMiddleware); a 405 with a body of its own (the card-check API's JSON) is kept."""
+    for the visitor; so does AllowedMethodsMiddleware a method the portal never takes. Last in
+    MIDDLEWARE, so that the page gets the headers (CSP, frame) and the language of any other page.
+    A 405 with a body of its own (the card-check API's JSON) is kept."""
 
     def __init__(self, get_response):
         self.get_response = get_response

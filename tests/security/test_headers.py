@@ -129,12 +129,12 @@ def session_cookies(django_db_setup, django_db_blocker):
         cursor.execute(f"DELETE FROM {User._meta.db_table} WHERE id IN ({marks})", ids)
 
 
-def fetch(port: int, path: str, cookie: str = ""):
+def fetch(port: int, path: str, cookie: str = "", method: str = "GET"):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", **({"Cookie": cookie} if cookie else {})}
-    connection.request("GET", path, headers=headers)
+    connection.request(method, path, headers=headers)
     response = connection.getresponse()
-    response.read()
+    response.body = response.read()
     connection.close()
     return response
 
@@ -188,6 +188,14 @@ def test_every_page_carries_the_security_headers(production_server, session_cook
     assert statuses[("anonymous", "/")] == 200 and statuses[("anonymous", "/tin-tuc/khong-co/")] == 404
     assert statuses[("citizen", "/ca-nhan/")] == 200 and statuses[("superuser", "/quan-tri/accounts/person/")] == 200
     assert sum(status == 200 for status in statuses.values()) > 100
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_a_method_the_portal_does_not_take_gets_the_405_page_with_the_headers(production_server, method):
+    for path in ("/dang-ky/", "/tra-cuu/co-so-kcb/", "/quan-tri/"):
+        response = fetch(production_server, path, method=method)
+        assert response.status == 405 and response.getheader("Allow") == "GET, HEAD, POST", path
+        assert "<h1>Trang không nhận yêu cầu này</h1>" in response.body.decode() and header_problems(response) == []
 
 
 def test_plain_http_is_sent_to_https(production_server):

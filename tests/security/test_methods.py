@@ -1,6 +1,7 @@
 """The portal answers GET, HEAD and POST only: any other method gets 405 with the Allow header
-before a view renders anything (vssid_portal.middleware.AllowedMethodsMiddleware), except at the
-card-check API, which answers every method but POST with its own JSON 405."""
+before a view renders anything (vssid_portal.middleware.AllowedMethodsMiddleware), the portal's
+405 page at a page's address, except at the card-check API, which answers every method but POST
+with its own JSON 405."""
 
 import pytest
 from django.conf import settings
@@ -9,24 +10,40 @@ from django.utils import translation
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db]
 
-PATHS = ["/", "/tra-cuu/co-so-kcb/", "/ca-nhan/", "/quan-tri/", "/static/css/portal.css", "/api/khong-co/"]
+PAGES = ["/", "/tra-cuu/co-so-kcb/", "/dang-ky/", "/ca-nhan/", "/quan-tri/", "/dich-vu-cong/phan-anh/tra-cuu/"]
+NO_PAGES = ["/static/css/portal.css", "/api/khong-co/"]
 API = "/api/xac-thuc/the-bhyt/"
+METHODS = ["TRACE", "OPTIONS", "PUT", "PATCH", "DELETE", "CONNECT", "PROPFIND"]
 
 
-@pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "PUT", "PATCH", "DELETE", "CONNECT", "PROPFIND"])
-@pytest.mark.parametrize("path", PATHS)
-def test_other_methods_are_refused_with_405(method, path):
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("path", PAGES)
+def test_other_methods_at_a_page_are_refused_with_the_405_page(method, path):
+    """No view runs and nothing of the request is echoed: the portal's 405 page, with the headers
+    of any other page, even without a CSRF token."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.generic(method, path, "ho_ten=<b>x</b>", content_type="application/x-www-form-urlencoded")
+    text = response.content.decode()
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD, POST"
+    assert "<h1>Trang không nhận yêu cầu này</h1>" in text and "<b>x</b>" not in text
+    assert "unsafe-inline" not in response["Content-Security-Policy"] and response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("path", NO_PAGES)
+def test_other_methods_at_an_address_with_no_page_are_refused_in_one_line(method, path):
     response = Client().generic(method, path, "x=1")
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD, POST"
     assert "GET, HEAD và POST" in response.content.decode()
-    assert "<html" not in response.content.decode()  # no page rendered, nothing of the request echoed
+    assert "<html" not in response.content.decode()
 
 
 @pytest.mark.parametrize(("path", "language", "said", "not_said"), [
-    ("/tra-cuu/co-so-kcb/", "en", "The portal accepts only the GET, HEAD and POST methods.", "GET, HEAD và POST"),
-    ("/dich-vu-cong/phan-anh/tra-cuu/", "vi", "Cổng chỉ nhận các phương thức GET, HEAD và POST.", "accepts"),
-    ("/quan-tri/", "en", "Cổng chỉ nhận các phương thức GET, HEAD và POST.", "accepts"),  # the admin is Vietnamese
+    ("/tra-cuu/co-so-kcb/", "en", "<h1>This page does not take this request</h1>", "Trang không nhận"),
+    ("/dich-vu-cong/phan-anh/tra-cuu/", "vi", "<h1>Trang không nhận yêu cầu này</h1>", "This page"),
+    ("/quan-tri/", "en", "<h1>Trang không nhận yêu cầu này</h1>", "This page"),  # the admin is Vietnamese
+    ("/api/khong-co/", "en", "The portal accepts only the GET, HEAD and POST methods.", "GET, HEAD và POST"),
 ])
 def test_the_405_is_said_in_the_chosen_language(path, language, said, not_said):
     client = Client()
