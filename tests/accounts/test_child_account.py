@@ -136,8 +136,19 @@ def test_the_declaration_email_of_a_childs_registration_greets_the_parent_and_na
     registration_build_declaration(registration_id=Registration.objects.get().pk)  # built on commit already, or now
     message = Message.objects.get(template="registration_declaration", channel=Message.Channel.EMAIL)
     assert message.recipient == "cha@example.vn"
+    assert message.subject == f"Tờ khai đăng ký tài khoản cho con {Registration.objects.get().reference}"
     assert message.body.startswith("Kính gửi Nguyễn Văn Đức,")
     assert "bạn đăng ký thay cho Nguyễn Gia Bảo (mã số BHXH 7905555555)" in message.body
+
+
+def test_the_sms_that_a_childs_registration_was_received_says_it_is_for_the_child(client, parent, child):
+    """As the approval and the rejection do: the child's code, not as if the parent registered themselves."""
+    client.force_login(parent)
+    send(client)
+    sms = Message.objects.get(template="registration_received")
+    reference = Registration.objects.get().reference
+    assert sms.body == f"BHXH: Đã nhận đăng ký {reference} cho con, mã số 7905555555. Kết quả sẽ được báo qua SMS."
+    assert sms.recipient == parent.person.phone.as_e164
 
 
 def test_a_parent_without_a_phone_is_told_to_have_one_recorded_not_that_a_field_is_blank(client, parent, child):
