@@ -31,9 +31,9 @@ def notices(user, template) -> dict[str, Message]:
 
 
 def told_at(text: str) -> datetime.datetime:
-    """The time a notice names, dd/mm/yyyy hh:mm in the portal's time zone."""
-    [stamp] = re.findall(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", text)
-    return timezone.make_aware(datetime.datetime.strptime(stamp, "%d/%m/%Y %H:%M"))
+    """The time a notice names, "lúc hh:mm ngày dd/mm/yyyy" in the portal's time zone."""
+    [stamp] = re.findall(r"lúc (\d{2}:\d{2} ngày \d{2}/\d{2}/\d{4})", text)
+    return timezone.make_aware(datetime.datetime.strptime(stamp, "%H:%M ngày %d/%m/%Y"))
 
 
 def assert_told_now(text: str) -> None:
@@ -109,6 +109,20 @@ def test_a_login_that_trusts_a_new_browser_is_told_and_one_on_a_trusted_browser_
     trusted.post(reverse("account_logout"))
     assert submit_password(trusted)["Location"] == PERSONAL  # no code asked, none sent
     assert Message.objects.filter(user=user, template="security_new_browser").count() == 4
+
+
+@pytest.mark.parametrize("event", list(SecurityEvent))
+def test_each_notice_says_the_time_then_the_date(event, mailoutbox):
+    user = make_citizen(email="duc@example.vn")
+    moment = datetime.datetime(2026, 11, 21, 18, 30, tzinfo=datetime.UTC)  # 01:30 on the 22nd in Hồ Chí Minh City
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: moment)
+        with transaction.atomic():
+            security_notify(user=user, event=event)
+    sent = notices(user, f"security_{event}")
+    assert set(sent) == {Message.Channel.SMS, Message.Channel.INBOX, Message.Channel.EMAIL}
+    for message in sent.values():
+        assert " lúc 01:30 ngày 22/11/2026. " in message.body, message.body
 
 
 def test_nothing_is_told_of_what_was_rolled_back():

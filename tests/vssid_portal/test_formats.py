@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from vssid_portal.templatetags.vn_format import plural_count, vn_date, vn_datetime, vn_number, vnd
+from vssid_portal.templatetags.vn_format import plural_count, vn_date, vn_datetime, vn_number, vn_time_date, vnd
 from vssid_portal.text import fold, normalize_name, search_words
 
 
@@ -64,6 +64,15 @@ def test_dates_are_dd_mm_yyyy_in_local_time():
     assert vn_date(late_utc) == "22/11/2026"  # 01:30 next day in Hồ Chí Minh City
     assert vn_datetime(late_utc) == "22/11/2026 01:30"
     assert vn_date(None) == ""
+
+
+def test_a_moment_in_a_sentence_is_time_then_date():
+    """"lúc 01:30 ngày 22/11/2026", the order in which Vietnamese says when; in English "at 01:30 on …"."""
+    late_utc = datetime.datetime(2026, 11, 21, 18, 30, tzinfo=ZoneInfo("UTC"))
+    assert vn_time_date(late_utc) == "01:30 ngày 22/11/2026"
+    with translation.override("en"):
+        assert vn_time_date(late_utc) == "01:30 on 22/11/2026"
+    assert vn_time_date(None) == "" and vn_time_date(datetime.date(2026, 11, 22)) == ""
 
 
 @pytest.mark.parametrize(("value", "shown"), [

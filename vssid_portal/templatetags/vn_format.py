@@ -1,6 +1,6 @@
 """Display formats: money in VND (`1.234.567 đ`; in English `1,234,567 VND`), other numbers
-(`1.234,5`; in English `1,234.5`), dates (`dd/mm/yyyy`), times (`dd/mm/yyyy HH:MM`, local) and a
-phone number with most digits hidden.
+(`1.234,5`; in English `1,234.5`), dates (`dd/mm/yyyy`), times (`dd/mm/yyyy HH:MM`, local; in a
+sentence `HH:MM ngày dd/mm/yyyy`) and a phone number with most digits hidden.
 
 Numbers take the separators of the active language (Django's locale formats): to an English
 reader "1,5" is not one and a half. Documents and messages are rendered under Vietnamese
@@ -94,6 +94,18 @@ def vn_datetime(value):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{vn_date(value)} {value.hour:02d}:{value.minute:02d}"
+
+
+@register.filter
+def vn_time_date(value):
+    """An aware datetime in a sentence, in local time: 'HH:MM ngày dd/mm/yyyy', the order in which
+    Vietnamese says when ("lúc 14:05 ngày 22/11/2026"); in English 'HH:MM on dd/mm/yyyy'."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return pgettext("time, then date", "%(time)s ngày %(date)s") % {
+        "time": f"{value.hour:02d}:{value.minute:02d}", "date": vn_date(value)}
 
 
 @register.filter
