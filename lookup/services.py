@@ -1,9 +1,11 @@
 """Writes to the reference data: the idempotent loader behind `manage.py load_reference_data`."""
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from vietnam_provinces import Province as VnProvince
 from vietnam_provinces import Ward as VnWard
@@ -37,9 +39,66 @@ class SyncResult:
         return f"{self.created} mới, {self.updated} cập nhật, {self.unchanged} không đổi"
 
 
-def _read_csv(name: str) -> list[dict]:
-    with open(DATA_DIR / name, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+class ReferenceDataError(Exception):
+    """A bundled data file that cannot be loaded as it is; the message names the file and the line."""
+
+
+LINE = "_line"  # the line of the data file a row starts on
+
+
+def _read_csv(name: str, columns: tuple[str, ...]) -> list[dict]:
+    """The rows of a data file, each with the line it starts on (`LINE`): UTF-8 CSV with a header
+    naming `columns` at least (`code` first), a value for each column in every row, each code once."""
+    try:
+        data = (DATA_DIR / name).read_bytes()
+    except OSError as exc:
+        raise ReferenceDataError(f"{name}: không đọc được tệp ({exc.strerror}).") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ReferenceDataError(f"{name}, dòng {line}: không phải văn bản UTF-8.") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    rows, read, lines = [], 0, {}
+    try:
+        header = reader.fieldnames or []
+        if missing := [column for column in columns if column not in header]:
+            raise ReferenceDataError(f"{name}: thiếu cột {', '.join(missing)}.")
+        read = reader.line_num
+        for row in reader:
+            if None in row or None in row.values():
+                count = sum(value is not None for key, value in row.items() if key is not None) + len(row.get(None, []))
+                raise ReferenceDataError(f"{name}, dòng {read + 1}: có {count} giá trị, dòng tiêu đề có {len(header)} cột.")
+            if row["code"] in lines:
+                raise ReferenceDataError(f"{name}, dòng {read + 1}: mã “{row['code']}” đã có ở dòng {lines[row['code']]}.")
+            row[LINE] = lines[row["code"]] = read + 1
+            rows.append(row)
+            read = reader.line_num
+    except csv.Error as exc:
+        raise ReferenceDataError(f"{name}, dòng {read + 1}: sai định dạng CSV ({exc}).") from exc
+    return rows
+
+
+def _values(name: str, model: type[models.Model], rows: list[dict], make) -> list[dict]:
+    """The model's values that `make` reads from each row of the data file `name`; a row naming a
+    code not loaded (a province, an agency, a ward) or holding a value the model does not take
+    stops the load, naming its line."""
+    made = []
+    for row in rows:
+        try:
+            values = make(row)
+        except KeyError as exc:
+            column = next((key for key, value in row.items() if value == exc.args[0]), "")
+            raise ReferenceDataError(f"{name}, dòng {row[LINE]}: không có mã “{exc.args[0]}”"
+                                     f"{f' (cột {column})' if column else ''}.") from exc
+        unchecked = [field.name for field in model._meta.fields if field.is_relation or field.attname not in values]
+        try:
+            model(**values).clean_fields(exclude=unchecked)
+        except ValidationError as exc:
+            problems = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items())
+            raise ReferenceDataError(f"{name}, dòng {row[LINE]}: {problems}") from exc
+        made.append(values)
+    return made
 
 
 def _flag(value: str) -> bool:
@@ -88,8 +147,9 @@ def _tree_levels(rows: list[dict]) -> list[list[dict]]:
     while remaining:
         level = [r for r in remaining if not r["parent_code"] or r["parent_code"] in placed]
         if not level:
-            missing = sorted({r["parent_code"] for r in remaining})
-            raise ValueError(f"agencies.csv: unknown parent codes {missing}")
+            orphan = min(remaining, key=lambda r: r[LINE])
+            raise ReferenceDataError(f"agencies.csv, dòng {orphan[LINE]}: không có mã “{orphan['parent_code']}” "
+                                     "(cột parent_code), hoặc các cơ quan là cấp trên của nhau.")
         levels.append(level)
         placed.update(r["code"] for r in level)
         remaining = [r for r in remaining if r["code"] not in placed]
@@ -105,7 +165,8 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
     """Load administrative units from `vietnam-provinces` and the rest from `lookup/data/*.csv`.
 
     Running it again adds what is new in the data and changes nothing else; `update=True` also
-    overwrites rows that differ from the data (after a new release of the data files).
+    overwrites rows that differ from the data (after a new release of the data files). A data
+    file that cannot be loaded raises ReferenceDataError, and nothing is changed.
     """
     def sync(model, rows):
         return _sync(model, rows, update=update)
@@ -137,75 +198,65 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
 
     results["agencies"] = SyncResult()
     agencies: dict[str, int] = {}
-    for level in _tree_levels(_read_csv("agencies.csv")):  # parents before children
+    agency_rows = _read_csv("agencies.csv", ("code", "name", "parent_code", "province_code", "address", "phone",
+                                             "is_demo"))
+    for level in _tree_levels(agency_rows):  # parents before children
         level_result = sync(
             Agency,
-            [
-                {
-                    "code": r["code"],
-                    "name": r["name"],
-                    "parent_id": agencies[r["parent_code"]] if r["parent_code"] else None,
-                    "province_id": provinces[r["province_code"]],
-                    "address": r["address"],
-                    "phone": r["phone"],
-                    "working_hours": r.get("working_hours") or DEFAULT_WORKING_HOURS,
-                    "is_demo": _flag(r["is_demo"]),
-                }
-                for r in level
-            ],
+            _values("agencies.csv", Agency, level, lambda r: {
+                "code": r["code"],
+                "name": r["name"],
+                "parent_id": agencies[r["parent_code"]] if r["parent_code"] else None,
+                "province_id": provinces[r["province_code"]],
+                "address": r["address"],
+                "phone": r["phone"],
+                "working_hours": r.get("working_hours") or DEFAULT_WORKING_HOURS,
+                "is_demo": _flag(r["is_demo"]),
+            }),
         )
         results["agencies"] = results["agencies"] + level_result
         agencies = _codes(Agency)
 
-    results["facilities"] = sync(
-        MedicalFacility,
-        [
-            {
-                "code": r["code"],
-                "name": r["name"],
-                "address": r["address"],
-                "province_id": provinces[r["province_code"]],
-                "level": r["level"],
-                "bhyt_contract": _flag(r["bhyt_contract"]),
-                "issues_sick_leave": _flag(r["issues_sick_leave"]),
-                "is_demo": _flag(r["is_demo"]),
-            }
-            for r in _read_csv("facilities.csv")
-        ],
-    )
-    results["employers"] = sync(
-        Employer,
-        [
-            {
-                "code": r["code"],
-                "name": r["name"],
-                "tax_code": r["tax_code"],
-                "address": r["address"],
-                "province_id": provinces[r["province_code"]],
-                "agency_id": agencies[r["agency_code"]],
-                "in_arrears": _flag(r.get("in_arrears", "0")),
-                "is_demo": _flag(r["is_demo"]),
-            }
-            for r in _read_csv("employers.csv")
-        ],
-    )
-    results["collection_points"] = sync(
-        CollectionPoint,
-        [
-            {
-                "code": r["code"],
-                "name": r["name"],
-                "kind": r["kind"],
-                "address": r["address"],
-                "province_id": provinces[r["province_code"]],
-                "ward_id": wards[r["ward_code"]] if r["ward_code"] else None,
-                "phone": r["phone"],
-                "agency_id": agencies[r["agency_code"]],
-                "is_demo": _flag(r["is_demo"]),
-            }
-            for r in _read_csv("collection_points.csv")
-        ],
-    )
+    name = "facilities.csv"
+    results["facilities"] = sync(MedicalFacility, _values(name, MedicalFacility, _read_csv(name, (
+        "code", "name", "address", "province_code", "level", "bhyt_contract", "issues_sick_leave", "is_demo",
+    )), lambda r: {
+        "code": r["code"],
+        "name": r["name"],
+        "address": r["address"],
+        "province_id": provinces[r["province_code"]],
+        "level": r["level"],
+        "bhyt_contract": _flag(r["bhyt_contract"]),
+        "issues_sick_leave": _flag(r["issues_sick_leave"]),
+        "is_demo": _flag(r["is_demo"]),
+    }))
+    name = "employers.csv"
+    results["employers"] = sync(Employer, _values(name, Employer, _read_csv(name, (
+        "code", "name", "tax_code", "address", "province_code", "agency_code", "is_demo",
+    )), lambda r: {
+        "code": r["code"],
+        "name": r["name"],
+        "tax_code": r["tax_code"],
+        "address": r["address"],
+        "province_id": provinces[r["province_code"]],
+        "agency_id": agencies[r["agency_code"]],
+        "in_arrears": _flag(r.get("in_arrears", "0")),
+        "is_demo": _flag(r["is_demo"]),
+    }))
+    name = "collection_points.csv"
+    results["collection_points"] = sync(CollectionPoint, _values(name, CollectionPoint, _read_csv(name, (
+        "code", "name", "kind", "address", "province_code", "ward_code", "phone", "agency_code", "is_demo",
+    )), lambda r: {
+        "code": r["code"],
+        "name": r["name"],
+        "kind": r["kind"],
+        "address": r["address"],
+        "province_id": provinces[r["province_code"]],
+        "ward_id": wards[r["ward_code"]] if r["ward_code"] else None,
+        "phone": r["phone"],
+        "agency_id": agencies[r["agency_code"]],
+        "is_demo": _flag(r["is_demo"]),
+    }))
     _statistics_refreshed([model for name, model in LOADED.items() if results[name].created or results[name].updated])
     return results
 

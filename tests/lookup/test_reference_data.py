@@ -5,7 +5,7 @@ import io
 import unicodedata
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from lookup.models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
 from lookup.services import DATA_DIR, reference_data_load
@@ -144,3 +144,56 @@ def test_the_planner_knows_the_reference_tables_once_loaded():
         rows = dict(cursor.fetchall())
     # An unanalysed table reads 0 or -1.
     assert rows["lookup_ward"] == 3321 and rows["lookup_agency"] == Agency.objects.count()
+
+
+GOOD_FACILITY = '79901,Phòng khám Mẫu,"1 Lê Lợi, TP. Hồ Chí Minh",79,1,0,tinh,1\n'
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A copy of the bundled data files that a test may break; the loader reads it instead."""
+    from lookup import services
+
+    for source in DATA_DIR.glob("*.csv"):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    monkeypatch.setattr(services, "DATA_DIR", tmp_path)
+    return tmp_path
+
+
+def broken(data_dir, name: str, change) -> None:
+    path = data_dir / name
+    path.write_bytes(change(path.read_bytes()))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "change", "said"), [
+    ("facilities.csv", lambda data: data + GOOD_FACILITY.encode() + b'79902,"Phong kham,x\n', "facilities.csv, dòng 125"),
+    ("facilities.csv", lambda data: data + GOOD_FACILITY.encode() + "79903,Sai mã tỉnh,x,99,1,0,tinh,1\n".encode(),
+     "facilities.csv, dòng 125: không có mã “99”"),
+    ("facilities.csv", lambda data: data + b"79904,\xff\xfe,x,79,1,0,tinh,1\n", "facilities.csv, dòng 124"),
+    ("facilities.csv", lambda data: data + b"79905,Thi\xe1\xbb\x83u c\xe1\xbb\x99t,x,79\n", "facilities.csv, dòng 124"),
+    ("facilities.csv", lambda data: data + "79906,Sai hạng,x,79,1,0,khong-co,1\n".encode(), "facilities.csv, dòng 124"),
+    ("employers.csv", lambda data: data.replace(b",agency_code,", b",agency,", 1), "employers.csv: thiếu cột agency_code"),
+    ("agencies.csv", lambda data: data + "07999,BHXH Mồ côi,07998,79,x,,,0\n".encode(), "agencies.csv, dòng 139"),
+    ("collection_points.csv", lambda data: data + b'DT79999,"x\n', "collection_points.csv, dòng 62"),
+    ("facilities.csv", lambda data: data + GOOD_FACILITY.encode() * 2, "facilities.csv, dòng 125: mã “79901” đã có ở dòng 124"),
+])
+def test_a_malformed_data_file_stops_the_command_naming_the_file_and_line_and_changes_nothing(
+        data_dir, name, change, said):
+    reference_data_load()
+    before = {model: model.objects.count() for model in (Agency, MedicalFacility, Employer, CollectionPoint)}
+    Agency.objects.filter(code="07901").update(phone="028 0000 0000")
+    broken(data_dir, name, change)
+    with pytest.raises(CommandError) as refused:
+        call_command("load_reference_data", "--update", stdout=io.StringIO())
+    assert said in str(refused.value), str(refused.value)
+    assert "Traceback" not in str(refused.value) and "không thay đổi gì" in str(refused.value)
+    assert before == {model: model.objects.count() for model in before}  # not one row of the good files either
+    assert Agency.objects.get(code="07901").phone == "028 0000 0000"
+
+
+def test_a_missing_data_file_is_named(data_dir, db):
+    (data_dir / "employers.csv").unlink()
+    with pytest.raises(CommandError, match="employers.csv"):
+        call_command("load_reference_data", stdout=io.StringIO())
+    assert not Province.objects.exists()

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from lookup.services import reference_data_load
+from lookup.services import ReferenceDataError, reference_data_load
 
 
 class Command(BaseCommand):
@@ -14,5 +14,9 @@ class Command(BaseCommand):
                  "các chỉnh sửa trong trang quản trị.")
 
     def handle(self, *args, update=False, **options):
-        for name, result in reference_data_load(update=update).items():
+        try:
+            results = reference_data_load(update=update)
+        except ReferenceDataError as exc:
+            raise CommandError(f"{exc} Không nạp dòng nào: cơ sở dữ liệu không thay đổi gì.") from exc
+        for name, result in results.items():
             self.stdout.write(f"{name}: {result}")
