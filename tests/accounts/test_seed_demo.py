@@ -1,6 +1,7 @@
 """`seed_demo`: deterministic, realistic, valid, and a second run changes nothing."""
 
 import io
+import os
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -46,6 +47,17 @@ def test_same_seed_same_people_and_second_run_changes_nothing(reference_data):
     assert list(Person.objects.order_by("bhxh_code").values_list(
         "bhxh_code", "full_name", "birth_date", "id_number")) == first
     assert User.objects.count() == 5 and Guardianship.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_reader_that_stops_early_ends_no_run_and_gets_no_traceback(reference_data):
+    """`seed_demo | head -1`: the pipe is closed after the first line; the run goes on, its output
+    going nowhere, and the demo data is all there."""
+    read, write = os.pipe()
+    os.close(read)
+    with open(write, "w", encoding="utf-8", buffering=1) as closed_pipe:  # line by line, as to a terminal
+        call_command("seed_demo", persons=3, seed=7, stdout=closed_pipe)
+    assert Person.objects.count() == 3 + len(DEMO_CHILDREN) and User.objects.filter(username="quantri").exists()
 
 
 @pytest.mark.django_db

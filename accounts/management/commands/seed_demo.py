@@ -5,6 +5,7 @@ Apps add to it with a `demo.py` module exposing `seed(*, persons, seed)`, called
 INSTALLED_APPS; accounts knows nothing of the apps above it.
 """
 
+import os
 from importlib import import_module
 
 from django.apps import apps
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo tạo tài khoản có mật khẩu công khai: không chạy khi DJANGO_ENV=production.")
         if persons < 1:
             raise CommandError("--persons phải lớn hơn 0.")
+        _kept_going_if_the_reader_leaves(self.stdout)
         with transaction.atomic():  # a run that fails leaves nobody without the records the apps give
             self._seed(persons, seed)
             logins = demo.seed_accounts()
@@ -60,3 +62,21 @@ class Command(BaseCommand):
                 report = import_module(f"{config.name}.demo").seed(persons=new, seed=seed)
                 if report:
                     self.stdout.write(f"{config.verbose_name}: {report}")
+
+
+def _kept_going_if_the_reader_leaves(stdout) -> None:
+    """`seed_demo | head -1`: once whoever reads the output has gone (a broken pipe), the rest of it
+    goes nowhere, instead of the run ending in a traceback with its data rolled back. Each line is
+    sent at once, so that the pipe is found closed here, not at the exit's last flush."""
+    write = stdout.write
+
+    def written(*args, **kwargs):
+        try:
+            write(*args, **kwargs)
+            stdout.flush()
+        except BrokenPipeError:
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nowhere, stdout.fileno())  # what is still buffered, and any later line, go there
+            os.close(nowhere)
+
+    stdout.write = written
