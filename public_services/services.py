@@ -244,6 +244,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             filing.save()
             _attach(filing, uploads, saved)
             _record(filing, from_status="", actor=user)
+            procedure.on_submit(filing=filing)
             transaction.on_commit(lambda: delete_files(uploads.values()))
             transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
     except IntegrityError:
@@ -315,6 +316,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
             document.delete()
         _move(filing, to=Filing.Status.SUBMITTED, actor=user, note=NOTE_RESUBMITTED,
               fields=["revision", "pdf_attempts", "data", "agency", "note", "received_at", "submitted_at", "due_date"])
+        procedure.on_submit(filing=filing)
         transaction.on_commit(lambda: delete_files([*replaced, *uploads.values()]))
         transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
     return filing

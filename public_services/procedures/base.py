@@ -40,6 +40,10 @@ class ProcedureForm(forms.Form):
     `user` is who fills it in: when that is not `person` (a parent filing for a child), the form's
     labels are worded for that (`filled_in_for`)."""
 
+    # A select whose choices hang on another's (province → ward): {the select chosen first: (the
+    # list it fills, the label of the button that fills it without JavaScript)}.
+    refreshed_lists: dict = {}
+
     def __init__(self, *args, person, user=None, kept=(), upload_limit="", **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
@@ -90,6 +94,10 @@ class ProcedureForm(forms.Form):
                             % {"names": ", ".join(item.name for item in batch)})
         if problems:
             self.add_error(name, problems)
+
+    def refresh_buttons(self) -> list[tuple]:
+        """(the select chosen first, the bound list it fills, the button's label), for the page."""
+        return [(name, self[target], label) for name, (target, label) in self.refreshed_lists.items()]
 
     def filled_in_for(self, person) -> None:
         """Word the labels for someone filling the form in for `person` (a parent for a child in view):
@@ -297,6 +305,10 @@ class Procedure:
     def agency_for(self, *, person, data: dict) -> Agency:
         """The BHXH agency that handles a filing."""
         return default_agency(person)
+
+    def on_submit(self, *, filing) -> None:
+        """Called in the transaction that records a filing's submission, and each resubmission
+        after a return (`filing.revision` tells them apart), after its own notices are queued."""
 
     def on_complete(self, *, filing, actor) -> str | None:
         """Called in the transaction that marks a filing done, before its status changes. What it
