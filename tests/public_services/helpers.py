@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from benefits.models import BenefitRecord
-from lookup.models import Agency
+from lookup.models import Agency, Ward
 from public_services.procedures import registry
 from public_services.services import filing_submit, filing_withdraw, new_idempotency_key
 from tests.accounts.helpers import jpeg, make_person, officer
@@ -39,6 +39,8 @@ def citizen(code="7901234567", name="Nguyễn Văn Đức", agency_code="07901",
 # The procedures about a monthly benefit (where and how it is paid, who may receive it) are open
 # only to someone granted one.
 FOR_BENEFICIARIES = ("CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA", "UY-QUYEN")
+# The procedures open only to a grown-up with a login of their own, never filed for a small child.
+FOR_ACCOUNT_HOLDERS = ("DOI-LIEN-HE",)
 
 
 def monthly_allowance(person) -> BenefitRecord:
@@ -62,6 +64,7 @@ def authorisation_period() -> tuple[datetime.date, datetime.date]:
 def answers(code: str, **overrides) -> dict:
     """Valid raw answers for each procedure, as a browser would post them."""
     other = Agency.objects.get(code="07902")
+    ward = Ward.objects.get(name="Phường Sài Gòn")
     valid_from, valid_to = authorisation_period()
     base = {
         "607A": {"reason": "mat", "details": "Mất sổ khi chuyển nhà ở Thủ Đức", "attachments": "",
@@ -83,6 +86,9 @@ def answers(code: str, **overrides) -> dict:
                      "authorised_id_number": "079190012345", "authorised_phone": "0987654321",
                      "relationship": "vo_chong", "benefit": "luong_huu", "valid_from": vn_date(valid_from),
                      "valid_to": vn_date(valid_to), "phone": "0912345678"},
+        "DOI-LIEN-HE": {"changes": ["phone", "email", "address"], "new_phone": "0987654321",
+                        "new_email": "duc.moi@example.vn", "new_province": str(ward.province_id),
+                        "new_ward": str(ward.pk), "new_street": "45 Hà Huy Giáp"},
     }[code]
     return {**base, **overrides}
 

@@ -17,6 +17,6 @@ def test_every_procedure_is_open_to_the_demo_citizen(db):
     citizen = Person.objects.get(bhxh_code="7901234567")
     assert {procedure.code: procedure.unavailable(citizen) for procedure in all_procedures()
             if procedure.unavailable(citizen)} == {}
-    son = Person.objects.get(bhxh_code="7901234581")  # a small child: no monthly benefit
+    son = Person.objects.get(bhxh_code="7901234581")  # a small child: no monthly benefit, no login
     assert {procedure.code for procedure in all_procedures() if procedure.unavailable(son)} == {
-        "CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA", "UY-QUYEN"}
+        "CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA", "UY-QUYEN", "DOI-LIEN-HE"}

@@ -1,0 +1,197 @@
+"""Change of the mobile phone, the e-mail and the contact address of someone who transacts with
+BHXH electronically: the "điều chỉnh thông tin" case of the Decree 166/2016 declaration "Tờ khai
+đăng ký sử dụng, điều chỉnh thông tin và ngừng sử dụng phương thức giao dịch điện tử trong lĩnh
+vực BHXH", whose registration case accounts prints for a new account. Changes of phone or address
+go through this filing, never a direct edit (issue 4).
+
+The phone receives the login and password codes: when the filing is submitted (again) and when it
+is completed, the phone registered until then is told by SMS, with the hotline to call if it was
+not its holder. Only for a person with a login of their own, aged 18 or more: a small child's
+details are the parent's to give to the agency. The managing agency handles it; completing it
+writes the new details (accounts.services.contact). Handling time: 3 working days (unconfirmed).
+"""
+
+from django import forms
+from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import VnMobileField
+from accounts.models import User
+from accounts.selectors import adult_born_by
+from accounts.services.contact import person_change_contact
+from lookup.models import Province, Ward
+from notifications.models import Message
+from notifications.services import send_message
+from vssid_portal.forms import EmailField, TextField
+from vssid_portal.text import fold
+
+from .base import Procedure, ProcedureForm, pdf_wording
+from .fields import EMAIL_LIMIT
+from .registry import register
+
+PHONE, EMAIL, ADDRESS = "phone", "email", "address"
+CHANGES = [(PHONE, _("Số điện thoại di động")), (EMAIL, _("Email")), (ADDRESS, _("Địa chỉ liên hệ"))]
+# What each change is called in the SMS to the phone registered until then and on the officer's page.
+NAMED = {PHONE: "số điện thoại", EMAIL: "email", ADDRESS: "địa chỉ liên hệ"}
+SAME = _("Giá trị mới trùng với thông tin hiện có trong hồ sơ BHXH.")
+
+
+class ContactChangeForm(ProcedureForm):
+    changes = forms.MultipleChoiceField(
+        label=_("Thông tin cần thay đổi"), choices=CHANGES, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Chọn ít nhất một thông tin cần thay đổi."),
+                        "invalid_choice": _("Chọn thông tin cần thay đổi trong danh sách.")},
+    )
+    new_phone = pdf_wording(VnMobileField(
+        label=_("Số điện thoại di động mới"), required=False,
+        help_text=_("Mã xác thực và tin nhắn của Cổng BHXH số được gửi đến số này sau khi hồ sơ được giải quyết."),
+    ), "Điện thoại di động nhận mã xác thực mới")
+    new_email = pdf_wording(EmailField(
+        label=_("Email mới"), required=False, max_length=EMAIL_LIMIT,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
+                        "max_length": format_lazy(_("Địa chỉ email dài tối đa {limit} ký tự."), limit=EMAIL_LIMIT)},
+    ), "Email nhận thông báo mới")
+    new_province = pdf_wording(forms.ModelChoiceField(
+        label=_("Tỉnh/thành phố"), required=False, queryset=Province.objects.all(),
+        empty_label=_("– Chọn tỉnh/thành phố –"),
+        error_messages={"invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
+    ), "Tỉnh/thành phố (địa chỉ liên hệ mới)")
+    new_ward = pdf_wording(forms.ModelChoiceField(
+        label=_("Phường/xã"), required=False, queryset=Ward.objects.none(), empty_label=_("– Chọn phường/xã –"),
+        help_text=_("Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”."),
+        error_messages={"invalid_choice": _("Chọn phường/xã thuộc tỉnh/thành phố đã chọn.")},
+    ), "Phường/xã (địa chỉ liên hệ mới)")
+    new_street = pdf_wording(TextField(
+        label=_("Số nhà, đường/thôn/xóm"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+        error_messages={"max_length": _("Nhập số nhà, đường tối đa 200 ký tự.")},
+    ), "Số nhà, đường/thôn/xóm (địa chỉ liên hệ mới)")
+    refreshed_lists = {"new_province": ("new_ward", _("Cập nhật danh sách phường/xã"))}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        province_id = str((self.data.get("new_province") if self.is_bound else self.initial.get("new_province")) or "")
+        # isdigit() alone lets "²" or "٣" through, which int() and the database then refuse.
+        if province_id.isascii() and province_id.isdigit() and len(province_id) < 10:
+            self.fields["new_ward"].queryset = Ward.objects.filter(province_id=province_id)
+        elif self.person is None:  # reading a stored filing: any ward
+            self.fields["new_ward"].queryset = Ward.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        changes = cleaned.get("changes") or []
+        wanted = {
+            PHONE: {"new_phone": _("Nhập số điện thoại di động mới.")},
+            EMAIL: {"new_email": _("Nhập địa chỉ email mới.")},
+            ADDRESS: {"new_province": _("Chọn tỉnh/thành phố."), "new_ward": _("Chọn phường/xã."),
+                      "new_street": _("Nhập số nhà, tên đường hoặc thôn, xóm.")},
+        }
+        for change, messages in wanted.items():
+            if change in changes:
+                self.require(cleaned, messages, messages)
+            else:
+                cleaned.update({name: None if name in {"new_province", "new_ward"} else "" for name in messages})
+        person = self.person
+        if person is None:
+            return cleaned
+        if cleaned.get("new_phone") and "new_phone" not in self.errors and cleaned["new_phone"] == person.phone:
+            self.add_error("new_phone", _("Số điện thoại mới trùng với số đang đăng ký trong hồ sơ BHXH."))
+        email = cleaned.get("new_email")
+        if email and "new_email" not in self.errors and email.casefold() == current_email(person).casefold():
+            self.add_error("new_email", _("Email mới trùng với email đang đăng ký với tài khoản."))
+        if (ADDRESS in changes and not {"new_province", "new_ward", "new_street"} & set(self.errors)
+                and cleaned.get("new_ward") == person.ward and cleaned.get("new_province") == person.province
+                and fold(cleaned.get("new_street") or "") == fold(person.street)):
+            self.add_error("new_street", _("Địa chỉ mới trùng với địa chỉ liên hệ hiện có trong hồ sơ BHXH."))
+        return cleaned
+
+
+def current_email(person) -> str:
+    """The e-mail address of the person's login ("" without one)."""
+    return User.objects.filter(person=person).values_list("email", flat=True).first() or ""
+
+
+def _address(province, ward, street) -> str:
+    return ", ".join(str(part) for part in (street, ward and ward.name, province and province.name) if part)
+
+
+@register
+class ContactChange(Procedure):
+    code = "DOI-LIEN-HE"
+    slug = "dieu-chinh-thong-tin-lien-he"
+    name = _("Điều chỉnh số điện thoại, email, địa chỉ liên hệ")
+    summary = _("Đổi số điện thoại nhận mã xác thực, email nhận thông báo hoặc địa chỉ liên hệ trong hồ sơ BHXH.")
+    form_class = ContactChangeForm
+    documents = [_("Tờ khai đăng ký sử dụng, điều chỉnh thông tin phương thức giao dịch điện tử (cổng tạo sẵn từ "
+                   "nội dung bạn khai)")]
+    handling_days = 3
+    pdf_template = "public_services/pdf/contact_change.html"
+    declaration_name = _("Tờ khai đăng ký sử dụng, điều chỉnh thông tin và ngừng sử dụng phương thức giao dịch điện "
+                         "tử trong lĩnh vực bảo hiểm xã hội")
+    order = 60
+
+    def initial(self, person, *, user=None):
+        # The ward list opens on the province of the address in the registry.
+        return {"new_province": person.province_id} if person and person.province_id else {}
+
+    def unavailable(self, person):
+        hotline = settings.PORTAL_HOTLINE
+        if person.birth_date > adult_born_by():
+            return gettext("Thủ tục này dành cho người từ đủ 18 tuổi có tài khoản trên Cổng BHXH số. %(name)s chưa "
+                           "đủ 18 tuổi: để đổi số điện thoại, địa chỉ liên hệ của %(name)s, hãy liên hệ cơ quan BHXH "
+                           "quản lý hoặc gọi %(hotline)s.") % {"name": person.full_name, "hotline": hotline}
+        if not User.objects.filter(person=person).exists():
+            return gettext("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. %(name)s chưa có tài khoản "
+                           "riêng: hãy liên hệ cơ quan BHXH quản lý hoặc gọi %(hotline)s.") % {
+                               "name": person.full_name, "hotline": hotline}
+        return ""
+
+    def _new(self, filing) -> dict:
+        """The new details, read through the form's own fields as they were declared."""
+        fields, data = self.form_class(person=None).fields, filing.data
+        new = {name: fields[name].clean(data.get(name)) for name in
+               ("new_phone", "new_email", "new_province", "new_ward", "new_street")}
+        changes = data.get("changes", [])
+        return {change: value for change, value in (
+            (PHONE, new["new_phone"]), (EMAIL, new["new_email"]),
+            (ADDRESS, (new["new_province"], new["new_ward"], new["new_street"]))) if change in changes}
+
+    def completion_changes(self, filing):
+        person, new = filing.person, self._new(filing)
+        lines = []
+        if PHONE in new:
+            old = person.phone.as_national if person.phone else "–"
+            lines.append(f"Số điện thoại di động trong hồ sơ BHXH mã số {person.bhxh_code}: {old} → "
+                         f"{new[PHONE].as_national} (nhận mã xác thực đăng nhập, đổi mật khẩu từ nay)")
+        if EMAIL in new:
+            lines.append(f"Email của tài khoản {person.bhxh_code}: {current_email(person) or '–'} → {new[EMAIL]}")
+        if ADDRESS in new:
+            lines.append(f"Địa chỉ liên hệ trong hồ sơ BHXH mã số {person.bhxh_code}: {person.address or '–'} → "
+                         f"{_address(*new[ADDRESS])}")
+        return lines
+
+    def on_submit(self, *, filing):
+        self._tell_registered_phone(filing, filing.person.phone, done=False)
+
+    def on_complete(self, *, filing, actor):
+        new = self._new(filing)
+        old_phone = filing.person.phone
+        province, ward, street = new.get(ADDRESS, (None, None, None))
+        person_change_contact(person=filing.person, phone=new.get(PHONE), email=new.get(EMAIL),
+                              province=province, ward=ward, street=street)
+        self._tell_registered_phone(filing, old_phone, done=True)
+
+    def _tell_registered_phone(self, filing, phone, *, done: bool) -> None:
+        """An SMS to the phone registered until now (its holder receives the codes): the details
+        are being, or have been, changed; once per submission (revision) and once on completion."""
+        if not phone:
+            return
+        event = "done" if done else f"submitted-r{filing.revision}"
+        changed = [NAMED[change] for change, _label in CHANGES if change in filing.data.get("changes", [])]
+        send_message(channel=Message.Channel.SMS, template="contact_change", recipient=phone.as_e164,
+                     user=User.objects.filter(person=filing.person).first(),
+                     context={"filing": filing, "done": done, "changed": ", ".join(changed)},
+                     idempotency_key=f"filing-{filing.tracking_number}-contact-{event}-sms")

@@ -1,0 +1,212 @@
+"""Change of phone, e-mail and contact address (issue 4: through a filing, never a direct edit): the
+form refuses what is missing, malformed or already the registry's; the phone registered until then
+is told by SMS, once, when the change is asked for and when it is made; the officer confirms what
+completing writes, and it is written to the registry and the login; the declaration reads back with
+its diacritics; a small child in view, or a login without an account of the person's own, is told
+why the procedure is not offered."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Guardianship, Person, User
+from lookup.models import Province, Ward
+from notifications.models import Message
+from public_services.models import Filing
+from public_services.procedures import registry
+from public_services.services import filing_receive, filing_resubmit, filing_return, filing_start
+from tests.accounts.helpers import make_person
+
+from .helpers import answers, correction, district_officer, logged, owner, submit  # noqa: F401
+from .test_pdf_layout import PLEDGE, declaration, pages, squash
+
+pytestmark = pytest.mark.django_db
+
+CODE = "DOI-LIEN-HE"
+QUEUE = "/quan-tri/public_services/filing/"
+URL = "/dich-vu-cong/dieu-chinh-thong-tin-lien-he/"
+OLD_PHONE = "+84912345678"
+
+
+def errors(person, **overrides):
+    procedure = registry.get(CODE)
+    form = procedure.form(data=answers(CODE, **overrides), person=person)
+    form.is_valid()
+    return {name: list(messages) for name, messages in form.errors.items()}
+
+
+def contact_sms(filing):
+    return Message.objects.filter(channel=Message.Channel.SMS,
+                                  idempotency_key__startswith=f"filing-{filing.tracking_number}-contact-")
+
+
+def test_the_procedure_is_declared_with_the_decree_166_declaration():
+    procedure = registry.get(CODE)
+    assert registry.by_slug("dieu-chinh-thong-tin-lien-he") is procedure
+    assert str(procedure.name) == "Điều chỉnh số điện thoại, email, địa chỉ liên hệ"
+    assert "điều chỉnh thông tin và ngừng sử dụng phương thức giao dịch điện tử" in str(procedure.declaration_name)
+
+
+def test_valid_answers_are_accepted(owner):
+    assert errors(owner.person) == {}
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), [
+    ({"changes": []}, "changes", "Chọn ít nhất một thông tin cần thay đổi."),
+    ({"changes": ["fax"]}, "changes", "Chọn thông tin cần thay đổi trong danh sách."),
+    ({"new_phone": ""}, "new_phone", "Nhập số điện thoại di động mới."),
+    ({"new_phone": "0283829 1234"}, "new_phone",
+     "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."),
+    ({"new_email": ""}, "new_email", "Nhập địa chỉ email mới."),
+    ({"new_email": "duc@"}, "new_email", "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
+    ({"new_province": ""}, "new_province", "Chọn tỉnh/thành phố."),
+    ({"new_ward": ""}, "new_ward", "Chọn phường/xã."),
+    ({"new_street": ""}, "new_street", "Nhập số nhà, tên đường hoặc thôn, xóm."),
+    ({"new_street": "x" * 201}, "new_street", "Nhập số nhà, đường tối đa 200 ký tự."),
+    ({"new_phone": "0912 345 678"}, "new_phone", "Số điện thoại mới trùng với số đang đăng ký trong hồ sơ BHXH."),
+    ({"new_email": "7901234567@EXAMPLE.vn"}, "new_email", "Email mới trùng với email đang đăng ký với tài khoản."),
+])
+def test_each_refusal_says_how_to_fix_it(owner, overrides, field, message):
+    found = errors(owner.person, **overrides)
+    assert found[field] == [message]
+    # Without a province, the ward posted is none of its wards (as in the registration's form).
+    assert set(found) - {field} <= ({"new_ward"} if field == "new_province" else set()), found
+
+
+def test_a_ward_of_another_province_is_refused(owner):
+    ha_noi = Province.objects.exclude(pk=Ward.objects.get(name="Phường Sài Gòn").province_id).first()
+    assert errors(owner.person, new_province=str(ha_noi.pk)) == {
+        "new_ward": ["Chọn phường/xã thuộc tỉnh/thành phố đã chọn."]}
+
+
+def test_the_address_already_in_the_registry_is_refused(owner):
+    person = owner.person
+    person.street = "45 Hà Huy Giáp"
+    person.ward = Ward.objects.get(name="Phường Sài Gòn")
+    person.province = person.ward.province
+    person.save()
+    assert errors(person, changes=["address"], new_street="45 ha huy giap") == {
+        "new_street": ["Địa chỉ mới trùng với địa chỉ liên hệ hiện có trong hồ sơ BHXH."]}
+
+
+def test_only_the_details_chosen_are_asked_for_and_kept(owner):
+    procedure = registry.get(CODE)
+    form = procedure.form(data=answers(CODE, changes=["email"], new_phone="", new_street=""), person=owner.person)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["new_province"] is None and form.cleaned_data["new_street"] == ""
+
+
+def test_the_form_without_javascript_refreshes_the_wards_of_the_province_chosen(owner):
+    client = logged(owner)
+    page = client.get(URL)
+    key = page.context["key"]
+    html = page.content.decode()
+    assert 'name="refresh"' in html and "Cập nhật danh sách phường/xã" in html
+    ha_noi = Province.objects.get(code="01")
+    response = client.post(URL, {"idempotency_key": key, "refresh": "1", "changes": ["address"],
+                                 "new_province": str(ha_noi.pk)})
+    wards = list(response.context["form"].fields["new_ward"].queryset)
+    assert wards and {ward.province_id for ward in wards} == {ha_noi.pk}
+    assert not response.context["form"].errors
+
+
+def test_submitting_tells_the_registered_phone_once(owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit(owner, CODE)
+    sms = contact_sms(filing).get()
+    assert sms.recipient == OLD_PHONE
+    assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} vừa được nộp để đổi số điện thoại, email, địa chỉ liên "
+                        "hệ của tài khoản Cổng BHXH số mã số 7901234567. Nếu không phải bạn đề nghị, hãy gọi ngay "
+                        "tổng đài 1900 9068.")
+    registry.get(CODE).on_submit(filing=filing)  # the same event again: nothing new
+    assert contact_sms(filing).count() == 1
+
+
+def test_the_form_and_review_submit_once_with_the_key(owner):
+    client = logged(owner)
+    key = client.get(URL).context["key"]
+    response = client.post(URL, {**answers(CODE), "idempotency_key": key})
+    assert response.status_code == 302, response.context["form"].errors
+    review = client.get(response["Location"]).content.decode()
+    assert "Số điện thoại di động mới" in review and "0987 654 321" in review and "Phường Sài Gòn" in review
+    for _twice in range(2):
+        client.post(response["Location"], {"idempotency_key": key})
+    assert Filing.objects.filter(procedure_code=CODE).count() == 1
+
+
+def in_hand(filing, officer):
+    for step in (filing_receive, filing_start):
+        step(filing=filing, officer=officer)
+    return Filing.objects.get(pk=filing.pk)
+
+
+def test_completion_is_confirmed_then_writes_the_registry_and_the_login(owner, district_officer,
+                                                                         django_capture_on_commit_callbacks):
+    person = owner.person
+    old_address = person.address
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = in_hand(submit(owner, CODE), district_officer)
+    assert filing.agency == person.agency
+    client = logged(district_officer)
+    html = client.get(f"{QUEUE}{filing.pk}/buoc/complete/").content.decode()
+    assert "Số điện thoại di động trong hồ sơ BHXH mã số 7901234567: 0912 345 678 → 0987 654 321" in html
+    assert "Email của tài khoản 7901234567: 7901234567@example.vn → duc.moi@example.vn" in html
+    assert (f"Địa chỉ liên hệ trong hồ sơ BHXH mã số 7901234567: {old_address} → 45 Hà Huy Giáp, Phường Sài Gòn, "
+            "Thành phố Hồ Chí Minh") in html
+    form = dict(re.findall(r'name="(seen|confirmed)" value="([^"]*)"', html))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{QUEUE}{filing.pk}/buoc/complete/", form)
+        client.post(f"{QUEUE}{filing.pk}/buoc/complete/", form)  # a double submit
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.DONE
+    person = Person.objects.get(pk=person.pk)
+    assert person.phone.as_e164 == "+84987654321"
+    assert person.address == "45 Hà Huy Giáp, Phường Sài Gòn, Thành phố Hồ Chí Minh"
+    assert User.objects.get(pk=owner.pk).email == "duc.moi@example.vn"
+    done = contact_sms(filing).filter(idempotency_key__contains="-done-")
+    assert done.count() == 1 and done.get().recipient == OLD_PHONE  # the old phone, not the new one
+    assert done.get().body == (f"BHXH: Theo hồ sơ {filing.tracking_number}, số điện thoại, email, địa chỉ liên hệ của "
+                               "tài khoản Cổng BHXH số mã số 7901234567 đã được thay đổi. Nếu không phải bạn đề "
+                               "nghị, hãy gọi ngay tổng đài 1900 9068.")
+    assert contact_sms(filing).count() == 2
+
+
+def test_a_resubmission_tells_the_registered_phone_again_once(owner, district_officer,
+                                                              django_capture_on_commit_callbacks):
+    filing = submit(owner, CODE)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ số nhà")
+    with django_capture_on_commit_callbacks(execute=True):
+        filing_resubmit(filing=filing, user=owner, data=correction(filing, CODE, new_street="45A Hà Huy Giáp"),
+                        uploads={}, revision=filing.revision)
+    assert sorted(sms.idempotency_key.rsplit("-", 2)[1] for sms in contact_sms(filing)) == ["r1", "r2"]
+
+
+def test_the_declaration_reads_back_with_its_diacritics(owner):
+    text = squash(" ".join(pages(declaration(owner, CODE))))
+    for words in ["TỜ KHAI ĐĂNG KÝ SỬ DỤNG, ĐIỀU CHỈNH THÔNG TIN VÀ NGỪNG SỬ DỤNG PHƯƠNG THỨC GIAO DỊCH ĐIỆN TỬ",
+                  "[01] Họ và tên Nguyễn Văn Đức", "[06] Điện thoại di động đã đăng ký 0912 345 678",
+                  "Nội dung điều chỉnh thông tin", "Điện thoại di động nhận mã xác thực mới 0987 654 321",
+                  "Email nhận thông báo mới duc.moi@example.vn", "Phường/xã (địa chỉ liên hệ mới) Phường Sài Gòn",
+                  "Số nhà, đường/thôn/xóm (địa chỉ liên hệ mới) 45 Hà Huy Giáp", PLEDGE]:
+        assert squash(words) in text, words
+
+
+def test_a_parent_viewing_a_child_is_told_why_it_is_not_offered(client, owner):
+    son = make_person("7905555556", "Nguyễn Minh Khang", birth=datetime.date(2023, 4, 2), id_number="")
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": son.pk})
+    html = client.get(URL).content.decode()
+    assert ("Nguyễn Minh Khang chưa đủ 18 tuổi: để đổi số điện thoại, địa chỉ liên hệ của Nguyễn Minh Khang, hãy "
+            "liên hệ cơ quan BHXH quản lý hoặc gọi 1900 9068.") in html
+    assert 'name="new_phone"' not in html
+    assert client.post(URL, {**answers(CODE), "idempotency_key": "k" * 20}).status_code == 403
+
+
+def test_a_grown_up_without_a_login_of_their_own_is_not_offered_it(reference_data):
+    person = make_person("7907777777", "Lê Văn Tâm", id_number="079077012345")
+    assert registry.get(CODE).unavailable(person) == (
+        "Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. Lê Văn Tâm chưa có tài khoản riêng: hãy liên hệ "
+        "cơ quan BHXH quản lý hoặc gọi 1900 9068.")
+
