@@ -210,3 +210,9 @@ def test_a_grown_up_without_a_login_of_their_own_is_not_offered_it(reference_dat
         "Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. Lê Văn Tâm chưa có tài khoản riêng: hãy liên hệ "
         "cơ quan BHXH quản lý hoặc gọi 1900 9068.")
 
+
+def test_the_personal_page_links_to_the_procedure(owner):
+    html = logged(owner).get("/ca-nhan/").content.decode()
+    assert f'href="{URL}"' in html
+    assert "chưa đổi được trên cổng" not in html
+    assert 'href="/dich-vu-cong/cap-lai-so-bhxh-thay-doi-thong-tin/"' in html

@@ -348,7 +348,7 @@ def holder(reference_data, facility):  # noqa: F811
 PAGES = {
     "/ca-nhan/": (
         ["Thông tin cá nhân", "<dt>Giới tính</dt>", "<dt>Số giấy tờ tùy thân</dt>", "<dt>Số điện thoại</dt>",
-         "Hiện số", "<dt>Địa chỉ</dt>", "<dt>Cơ quan BHXH quản lý</dt>", "Số điện thoại và địa chỉ chưa đổi được trên cổng",
+         "Hiện số", "<dt>Địa chỉ</dt>", "<dt>Cơ quan BHXH quản lý</dt>", "Đổi số điện thoại, email hoặc địa chỉ liên hệ?",
          ">Lịch sử khám chữa bệnh</a>", ">Hồ sơ dịch vụ công đã nộp</a>", "Bảo mật: đổi mật khẩu",
          "Tài khoản của con", ">Đăng ký tài khoản cho con</a>", ">Xem thông tin<",
          # The model's choice labels: the sex and the kind of identity document.
