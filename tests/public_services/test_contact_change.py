@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import Guardianship, Person, User
@@ -16,10 +17,10 @@ from lookup.models import Province, Ward
 from notifications.models import Message
 from public_services.models import Filing
 from public_services.procedures import registry
-from public_services.services import filing_receive, filing_resubmit, filing_return, filing_start
+from public_services.services import filing_complete, filing_receive, filing_resubmit, filing_return, filing_start
 from tests.accounts.helpers import make_person
 
-from .helpers import answers, correction, district_officer, logged, owner, submit  # noqa: F401
+from .helpers import answers, correction, district_officer, logged, other_district_officer, owner, submit  # noqa: F401
 from .test_pdf_layout import PLEDGE, declaration, pages, squash
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +171,17 @@ def test_completion_is_confirmed_then_writes_the_registry_and_the_login(owner, d
                                "tài khoản Cổng BHXH số mã số 7901234567 đã được thay đổi. Nếu không phải bạn đề "
                                "nghị, hãy gọi ngay tổng đài 1900 9068.")
     assert contact_sms(filing).count() == 2
+
+
+def test_an_officer_of_another_agency_neither_sees_nor_completes_it(owner, district_officer, other_district_officer):
+    filing = in_hand(submit(owner, CODE), district_officer)
+    client = logged(other_district_officer)
+    for url in (f"{QUEUE}{filing.pk}/change/", f"{QUEUE}{filing.pk}/buoc/complete/"):
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404) and "duc.moi@example.vn" not in response.content.decode(), url
+    with pytest.raises(PermissionDenied):
+        filing_complete(filing=filing, officer=other_district_officer)
+    assert User.objects.get(pk=owner.pk).email == "7901234567@example.vn"
 
 
 def test_a_resubmission_tells_the_registered_phone_again_once(owner, district_officer,

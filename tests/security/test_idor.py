@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import Guardianship, Registration, User
 from health_card.keys import sync_public_keys
 from public_services.models import Filing
+from public_services.procedures import registry
 from tests.accounts.helpers import jpeg, make_person, officer
 from tests.public_services.helpers import DISTRICT
 
@@ -89,7 +90,8 @@ CITIZEN_CASES = {
     "xac-thuc/van-ban/<str:code>/": Case(lambda w: [f"/xac-thuc/van-ban/{w.objects['statement'].code}/"],
                                          public=True, control="anyone"),
     "thong-tin-huong/<id:pk>/": Case(lambda w: [f"/thong-tin-huong/{pk('benefit')(w)}/"]),
-    "dich-vu-cong/ho-so/<id:pk>/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/"]),
+    "dich-vu-cong/ho-so/<id:pk>/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk(key)(w)}/"
+                                                   for key in ("filing", "contact_filing")]),
     # GET: the confirmation page (the owner's control opens it and withdraws nothing); POST withdraws.
     "dich-vu-cong/ho-so/<id:pk>/rut/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/rut/"], post=True),
     "dich-vu-cong/ho-so/<id:pk>/sua/": Case(lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/sua/"], post=True,
@@ -98,8 +100,10 @@ CITIZEN_CASES = {
         lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/giay-to/{pk('document')(w)}/"]),
     "dich-vu-cong/phan-anh/<str:tracking_number>/": Case(
         lambda w: [f"/dich-vu-cong/phan-anh/{w.objects['feedback'].tracking_number}/"], control="sender"),
-    "dich-vu-cong/<slug:slug>/": Case(lambda w: ["/dich-vu-cong/cap-lai-so-bhxh/"], own_page=True),
-    "dich-vu-cong/<slug:slug>/xem-lai/": Case(lambda w: ["/dich-vu-cong/cap-lai-so-bhxh/xem-lai/"], own_page=True,
+    "dich-vu-cong/<slug:slug>/": Case(lambda w: [f"/dich-vu-cong/{p.slug}/" for p in registry.all_procedures()],
+                                      own_page=True),
+    "dich-vu-cong/<slug:slug>/xem-lai/": Case(lambda w: [f"/dich-vu-cong/{p.slug}/xem-lai/"
+                                                         for p in registry.all_procedures()], own_page=True,
                                               control=None),  # the review needs a draft in the session
     # The switch a notice's link goes through: a person not the user nor their child is a 404 (the
     # owner's own answer is a redirect to the page, tested in tests/notifications/test_notice_links.py).

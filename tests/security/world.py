@@ -33,6 +33,7 @@ OWNER_NAME, OWNER_CODE = "Nguyễn Văn Đức", "7901234567"
 # The API token of the owner's clinic: seen by the officers of the clinic's province only.
 TOKEN_NAME = "Phần mềm HIS khoa Khám bệnh tầng 3"
 APPLICANT_NAME, APPLICANT_CODE = "Lê Thị Hồng Nhung", "7905550001"
+CONTACT_EMAIL = "duc.lien.he.moi@example.vn"  # the new e-mail of the owner's contact change filing
 
 
 @dataclass
@@ -47,7 +48,8 @@ class World:
 
     def secrets(self) -> list[str]:
         """Text that must never appear on a page served to someone else."""
-        return [OWNER_NAME, OWNER_CODE, APPLICANT_NAME, APPLICANT_CODE, "079088012345", "079188012346", TOKEN_NAME]
+        return [OWNER_NAME, OWNER_CODE, APPLICANT_NAME, APPLICANT_CODE, "079088012345", "079188012346", TOKEN_NAME,
+                CONTACT_EMAIL]
 
 
 def use_fresh_signing_keys(settings, tmp_path):
@@ -71,6 +73,8 @@ def build_world() -> World:
     period(person, "01/2015", "12/2020")
     objects["filing"] = filing = filing_submit(owner, "608A")
     objects["document"] = filing.documents.first()
+    # A change of contact details: its pages show the new phone and e-mail (CONTACT_EMAIL).
+    objects["contact_filing"] = filing_submit(owner, "DOI-LIEN-HE", new_email=CONTACT_EMAIL)
     objects["statement"] = statement_request(person=person, requested_by=owner, verify_base="http://testserver")
     objects["card"] = card = issue(person, facility)
     objects["period"] = person.periods.first()
