@@ -54,21 +54,21 @@ class ContactChangeForm(ProcedureForm):
         error_messages={"invalid": _("Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
                         "max_length": format_lazy(_("Địa chỉ email dài tối đa {limit} ký tự."), limit=EMAIL_LIMIT)},
     ), "Email nhận thông báo mới")
-    new_province = pdf_wording(forms.ModelChoiceField(
-        label=_("Tỉnh/thành phố"), required=False, queryset=Province.objects.all(),
+    new_province = forms.ModelChoiceField(
+        label=_("Tỉnh/thành phố (địa chỉ liên hệ mới)"), required=False, queryset=Province.objects.all(),
         empty_label=_("– Chọn tỉnh/thành phố –"),
         error_messages={"invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
-    ), "Tỉnh/thành phố (địa chỉ liên hệ mới)")
-    new_ward = pdf_wording(forms.ModelChoiceField(
-        label=_("Phường/xã"), required=False, queryset=Ward.objects.none(), empty_label=_("– Chọn phường/xã –"),
+    )
+    new_ward = forms.ModelChoiceField(
+        label=_("Phường/xã (địa chỉ liên hệ mới)"), required=False, queryset=Ward.objects.none(), empty_label=_("– Chọn phường/xã –"),
         help_text=_("Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”."),
         error_messages={"invalid_choice": _("Chọn phường/xã thuộc tỉnh/thành phố đã chọn.")},
-    ), "Phường/xã (địa chỉ liên hệ mới)")
-    new_street = pdf_wording(TextField(
-        label=_("Số nhà, đường/thôn/xóm"), required=False, max_length=200,
+    )
+    new_street = TextField(
+        label=_("Số nhà, đường/thôn/xóm (địa chỉ liên hệ mới)"), required=False, max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
         error_messages={"max_length": _("Nhập số nhà, đường tối đa 200 ký tự.")},
-    ), "Số nhà, đường/thôn/xóm (địa chỉ liên hệ mới)")
+    )
     refreshed_lists = {"new_province": ("new_ward", _("Cập nhật danh sách phường/xã"))}
 
     def __init__(self, *args, **kwargs):

@@ -131,7 +131,8 @@ def test_the_form_and_review_submit_once_with_the_key(owner):
     response = client.post(URL, {**answers(CODE), "idempotency_key": key})
     assert response.status_code == 302, response.context["form"].errors
     review = client.get(response["Location"]).content.decode()
-    assert "Số điện thoại di động mới" in review and "0987 654 321" in review and "Phường Sài Gòn" in review
+    assert "Số điện thoại di động mới" in review and "0987 654 321" in review
+    assert "<dt>Phường/xã (địa chỉ liên hệ mới)</dt><dd>Phường Sài Gòn</dd>" in review
     for _twice in range(2):
         client.post(response["Location"], {"idempotency_key": key})
     assert Filing.objects.filter(procedure_code=CODE).count() == 1
