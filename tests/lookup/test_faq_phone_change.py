@@ -1,0 +1,44 @@
+"""The FAQ answer on changing the registered phone number (migration lookup 0017) sends a citizen
+who can still log in to the portal's own procedure, and one who no longer receives codes to the
+agency or the hotline. An answer an officer has reworded is left alone, and the migration reverses."""
+
+import html
+import importlib
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from lookup.models_support import FaqQuestion
+from public_services.procedures.contact_change import ContactChange
+
+pytestmark = pytest.mark.django_db
+
+QUESTION = "Đổi số điện thoại đã đăng ký như thế nào?"
+
+
+def test_the_answer_names_the_procedure_the_portal_offers(client):
+    faq = html.unescape(client.get("/ho-tro/", {"q": "doi so dien thoai"}).content.decode())
+    assert f"Dịch vụ công › {ContactChange.name}" in faq
+    assert "tại cơ quan BHXH hoặc qua dịch vụ công" not in faq
+    assert "1900 9068" in FaqQuestion.objects.get(question=QUESTION).answer
+    # The procedure the answer names is the one the portal lists.
+    assert client.get(reverse("public_services:form", args=[ContactChange.slug])).status_code in {200, 302}
+
+
+def test_a_reworded_answer_is_kept_and_the_migration_reverses():
+    migration = importlib.import_module("lookup.migrations.0017_faq_phone_change_procedure")
+    item = FaqQuestion.objects.get(question=QUESTION)
+    assert item.answer == migration.NOW and "dich vu cong" in item.search_key
+    migration.backwards(apps, None)
+    item.refresh_from_db()
+    assert item.answer == migration.SEEDED
+    migration.forwards(apps, None)
+    item.refresh_from_db()
+    assert item.answer == migration.NOW
+
+    FaqQuestion.objects.filter(pk=item.pk).update(answer="Câu trả lời do cán bộ sửa.")
+    migration.backwards(apps, None)
+    migration.forwards(apps, None)
+    item.refresh_from_db()
+    assert item.answer == "Câu trả lời do cán bộ sửa."
