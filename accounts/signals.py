@@ -3,12 +3,15 @@
 They connect allauth's account signals to allauth.usersessions, two parts that must not know
 each other: a login ends every other session of the account, and so does a password change or
 reset. The browser whose session ended is told why on its next request (middleware.py), which
-also times sessions out from the moment of login stamped here.
+also times sessions out from the moment of login stamped here. They also tell the account holder
+when allauth.mfa's authenticator app is switched on or off or the recovery codes are made anew.
 """
 
 import time
 
 from allauth.account import signals as account_signals
+from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
 from allauth.usersessions import signals as usersessions_signals
 from allauth.usersessions.models import UserSession
 from django.contrib.auth import signals as auth_signals
@@ -22,6 +25,7 @@ from .adapter import end_earlier_sessions, end_other_sessions
 from .middleware import SEEN, STARTED
 from .models import User
 from .selectors import user_cache_key
+from .services.security import SecurityEvent, security_notify
 
 
 def end_earlier_sessions_on_login(sender, request, user, **kwargs):
@@ -49,6 +53,22 @@ def start_session_clock(sender, request, user, **kwargs):
     and so miss it (adapter.end_earlier_sessions)."""
     request.session[STARTED] = request.session[SEEN] = time.time()
     request.session.save()
+
+
+# allauth.mfa's signals about a change of the second factor, by the kind of authenticator, and what
+# the holder is told of. The recovery codes that come and go with the app (allauth adds them with
+# it and removes them with it) are part of that one change, told once.
+SECOND_FACTOR_EVENTS = {
+    (mfa_signals.authenticator_added, Authenticator.Type.TOTP): SecurityEvent.TOTP_ACTIVATED,
+    (mfa_signals.authenticator_removed, Authenticator.Type.TOTP): SecurityEvent.TOTP_DEACTIVATED,
+    (mfa_signals.authenticator_reset, Authenticator.Type.RECOVERY_CODES): SecurityEvent.RECOVERY_CODES_GENERATED,
+}
+
+
+def tell_second_factor_change(sender, signal, user, authenticator, **kwargs):
+    event = SECOND_FACTOR_EVENTS.get((signal, authenticator.type))
+    if event is not None:
+        security_notify(user=user, event=event)
 
 
 def forget_cached_users(user_ids) -> None:
@@ -106,3 +126,5 @@ def connect() -> None:
     account_signals.user_logged_in.connect(end_earlier_sessions_on_login, dispatch_uid="accounts-single-session")
     for signal in (account_signals.password_changed, account_signals.password_reset):
         signal.connect(end_other_sessions_on_password_change, dispatch_uid="accounts-password-ends-sessions")
+    for signal in (mfa_signals.authenticator_added, mfa_signals.authenticator_removed, mfa_signals.authenticator_reset):
+        signal.connect(tell_second_factor_change, dispatch_uid="accounts-second-factor-notice")

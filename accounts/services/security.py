@@ -1,5 +1,6 @@
 """A new password, set by its holder or after a reset by code, and telling the account holder what
-happened to their account: a password changed or reset, a login that made a new browser trusted."""
+happened to their account: a password changed or reset, a login that made a new browser trusted,
+the authenticator app switched on or off, new recovery codes."""
 
 from enum import StrEnum
 
@@ -20,6 +21,9 @@ class SecurityEvent(StrEnum):
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_RESET = "password_reset"
     NEW_BROWSER = "new_browser"  # a login that has just made a browser trusted
+    TOTP_ACTIVATED = "totp_activated"  # allauth.mfa's authenticator app switched on (signals.py)
+    TOTP_DEACTIVATED = "totp_deactivated"
+    RECOVERY_CODES_GENERATED = "recovery_codes_generated"  # a new set: the old codes no longer work
 
 
 def security_notify(*, user, event: SecurityEvent) -> None:
