@@ -258,8 +258,6 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
         registration = self._visible(request, pk)
         try:
             registration_approve(registration=registration, officer=request.user)
-        except PermissionDenied:
-            raise
         except RegistrationAlreadyDecided as done:
             return self._already_decided(request, done)
         except ValidationError as error:
