@@ -3,6 +3,8 @@
 import copy
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
@@ -80,6 +82,27 @@ EMAIL_TOO_LONG = format_lazy(_("Địa chỉ email quá dài: tối đa {max_len
 # fields that could replace it.
 ID_PHOTO_HELP = format_lazy("{} {}", _("Chụp đủ bốn góc, rõ chữ."), LIMITS_HELP)
 KEPT_PHOTO_HELP = _("Đã nhận ảnh (xem ở trên). Chọn ảnh khác nếu muốn thay.")
+
+
+class NumericCodeMixin:
+    """allauth.mfa's code box with the phone's number pad: the app's codes and the recovery codes
+    (MFA_RECOVERY_CODE_DIGITS) are digits."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(inputmode="numeric", autocomplete="one-time-code")
+
+
+class AuthenticateForm(NumericCodeMixin, mfa_forms.AuthenticateForm):
+    """The login step asking for the app's code or a recovery code (MFA_FORMS)."""
+
+
+class ReauthenticateForm(NumericCodeMixin, mfa_forms.ReauthenticateForm):
+    pass
+
+
+class ActivateTOTPForm(NumericCodeMixin, totp_forms.ActivateTOTPForm):
+    pass
 
 
 class KeptPhotosMixin:

@@ -453,3 +453,5 @@ PORTAL_HOTLINE = "1900 9068"
 CSRF_FAILURE_VIEW = "vssid_portal.views.csrf_failure"
 FORM_RENDERER = "vssid_portal.forms.PortalFormRenderer"
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+MFA_FORMS = {"authenticate": "accounts.forms.AuthenticateForm", "reauthenticate": "accounts.forms.ReauthenticateForm",
+             "activate_totp": "accounts.forms.ActivateTOTPForm"}

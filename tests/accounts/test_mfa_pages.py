@@ -362,3 +362,27 @@ def test_the_security_page_of_an_officer_compares_the_app_with_the_email_code(cl
     """An officer's login codes come by e-mail: the app is offered instead of those, not of SMS."""
     text = visible_text(client.get(reverse("accounts_auth:security")).content.decode())
     assert "an toàn hơn mã gửi qua email" in text and "SMS" not in text
+
+
+def code_input(html: str) -> dict[str, str]:
+    """The attributes of the page's code box."""
+    [tag] = re.findall(r'<input[^>]*\bname="code"[^>]*>', html)
+    return dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+
+
+def test_the_code_boxes_bring_up_the_numeric_keyboard_and_offer_the_code(client, staff):
+    """The app's codes and the recovery codes are digits: the login step, the reauthentication
+    by code and the activation page ask the phone for its number pad and offer a code it has."""
+    with_authenticator_app(staff)
+    login = Client()
+    login.post("/tai-khoan/dang-nhap/", {"login": staff.username, "password": PASSWORD})
+    pages = {"login step": login.get(reverse("mfa_authenticate")),
+             "reauthentication": client.get(reverse("mfa_reauthenticate"))}
+    Authenticator.objects.filter(user=staff).delete()
+    reauthenticate(client)
+    pages["activation"] = client.get(reverse("mfa_activate_totp"))
+    for name, response in pages.items():
+        attrs = code_input(response.content.decode())
+        assert attrs.get("inputmode") == "numeric", name
+        assert attrs.get("autocomplete") == "one-time-code", name
+    assert re.fullmatch(r"\d{8}", RecoveryCodes.activate(staff).generate_codes()[0])  # a recovery code fits
