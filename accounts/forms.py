@@ -86,11 +86,13 @@ KEPT_PHOTO_HELP = _("Đã nhận ảnh (xem ở trên). Chọn ảnh khác nếu
 
 class NumericCodeMixin:
     """allauth.mfa's code box with the phone's number pad: the app's codes and the recovery codes
-    (MFA_RECOVERY_CODE_DIGITS) are digits."""
+    (MFA_RECOVERY_CODE_DIGITS) are digits. Its label says what to type; no placeholder repeats it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].widget.attrs.update(inputmode="numeric", autocomplete="one-time-code")
+        attrs = self.fields["code"].widget.attrs
+        attrs.update(inputmode="numeric", autocomplete="one-time-code")
+        attrs.pop("placeholder", None)
 
 
 class AuthenticateForm(NumericCodeMixin, mfa_forms.AuthenticateForm):

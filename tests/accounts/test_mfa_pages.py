@@ -385,4 +385,5 @@ def test_the_code_boxes_bring_up_the_numeric_keyboard_and_offer_the_code(client,
         attrs = code_input(response.content.decode())
         assert attrs.get("inputmode") == "numeric", name
         assert attrs.get("autocomplete") == "one-time-code", name
+        assert "placeholder" not in attrs, name  # its label says what to type, as on the portal's other forms
     assert re.fullmatch(r"\d{8}", RecoveryCodes.activate(staff).generate_codes()[0])  # a recovery code fits
