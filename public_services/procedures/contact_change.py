@@ -25,6 +25,7 @@ from lookup.models import Province, Ward
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.forms import EmailField, TextField
+from vssid_portal.templatetags.vn_format import masked_phone
 from vssid_portal.text import fold
 
 from .base import Procedure, ProcedureForm, pdf_wording
@@ -79,6 +80,15 @@ class ContactChangeForm(ProcedureForm):
             self.fields["new_ward"].queryset = Ward.objects.filter(province_id=province_id)
         elif self.person is None:  # reading a stored filing: any ward
             self.fields["new_ward"].queryset = Ward.objects.all()
+
+    def current_details(self) -> list[tuple]:
+        """What is registered now, shown above the choices: the phone masked as on the personal page."""
+        person = self.person
+        if person is None:
+            return []
+        return [(label, value or "–") for label, value in (
+            (CHANGES[0][1], masked_phone(person.phone)), (CHANGES[1][1], current_email(person)),
+            (CHANGES[2][1], person.address))]
 
     def clean(self):
         cleaned = super().clean()

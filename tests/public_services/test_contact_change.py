@@ -229,3 +229,23 @@ def test_the_personal_page_links_to_the_procedure(owner):
     assert f'href="{URL}"' in html
     assert "chưa đổi được trên cổng" not in html
     assert 'href="/dich-vu-cong/cap-lai-so-bhxh-thay-doi-thong-tin/"' in html
+
+
+def test_the_form_shows_the_details_registered_now_with_the_phone_masked(owner, district_officer):
+    person = owner.person
+    person.street = "12 Lê Lợi"
+    person.ward = Ward.objects.get(name="Phường Sài Gòn")
+    person.province = person.ward.province
+    person.save()
+    client = logged(owner)
+    html = client.get(URL).content.decode()
+    current = html[html.index("Thông tin liên hệ đang đăng ký"):html.index('name="changes"')]
+    assert "<dt>Số điện thoại di động</dt><dd>0••• ••• 678</dd>" in current
+    assert "0912 345 678" not in html
+    assert "<dt>Email</dt><dd>7901234567@example.vn</dd>" in current
+    assert "<dt>Địa chỉ liên hệ</dt><dd>12 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh</dd>" in current
+    # and on the correction page, where the choices are asked again
+    filing = submit(owner, CODE)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ số nhà")
+    html = client.get(reverse("public_services:edit", args=[filing.pk])).content.decode()
+    assert "<dt>Số điện thoại di động</dt><dd>0••• ••• 678</dd>" in html
