@@ -249,3 +249,56 @@ def test_the_form_shows_the_details_registered_now_with_the_phone_masked(owner, 
     filing_return(filing=filing, officer=district_officer, what="Ghi rõ số nhà")
     html = client.get(reverse("public_services:edit", args=[filing.pk])).content.decode()
     assert "<dt>Số điện thoại di động</dt><dd>0••• ••• 678</dd>" in html
+
+
+@pytest.mark.parametrize(("overrides", "field"), [
+    ({"new_province": "abc"}, "new_province"),
+    ({"new_province": "١٢"}, "new_ward"),  # read as 12 by int(): none of its wards is posted
+    ({"new_province": "99999999999999999999"}, "new_province"),
+    ({"changes": ["phone", "<script>"]}, "changes"),
+    ({"new_ward": "abc"}, "new_ward"),
+])
+def test_hostile_posts_are_refused_with_a_message(owner, overrides, field):
+    assert field in errors(owner.person, **overrides)
+    client = logged(owner)
+    key = client.get(URL).context["key"]
+    response = client.post(URL, {**answers(CODE, **overrides), "idempotency_key": key})
+    assert response.status_code == 200 and field in response.context["form"].errors
+    response = client.post(URL, {**answers(CODE, **overrides), "idempotency_key": key, "refresh": "1"})
+    assert response.status_code == 200
+    assert not Filing.objects.filter(procedure_code=CODE).exists()
+
+
+def test_a_resubmission_may_change_the_choices(owner, district_officer, django_capture_on_commit_callbacks):
+    filing = submit(owner, CODE)
+    filing_return(filing=filing, officer=district_officer, what="Chỉ đổi email")
+    with django_capture_on_commit_callbacks(execute=True):
+        filing_resubmit(filing=filing, user=owner, data=correction(filing, CODE, changes=["email"]),
+                        uploads={}, revision=filing.revision)
+    filing = in_hand(Filing.objects.get(pk=filing.pk), district_officer)
+    assert filing.data["changes"] == ["email"] and filing.data["new_phone"] == "" and not filing.data["new_ward"]
+    lines = registry.get(CODE).completion_changes(filing)
+    assert len(lines) == 1 and lines[0].startswith("Email của tài khoản")
+    sms = contact_sms(filing).get(idempotency_key__contains="-r2-")
+    assert "đổi email của tài khoản" in sms.body
+
+
+def test_a_second_filing_is_refused_while_one_is_open(owner):
+    submit(owner, CODE)
+    html = logged(owner).get(URL).content.decode()
+    assert 'name="new_phone"' not in html
+
+
+def test_completing_after_the_registry_changed_meanwhile_shows_the_changes_again(owner, district_officer):
+    filing = in_hand(submit(owner, CODE), district_officer)
+    client = logged(district_officer)
+    url = f"{QUEUE}{filing.pk}/buoc/complete/"
+    form = dict(re.findall(r'name="(seen|confirmed)" value="([^"]*)"', client.get(url).content.decode()))
+    person = Person.objects.get(pk=owner.person.pk)  # an officer corrects the registry's phone meanwhile
+    person.phone = "+84911111111"
+    person.save()
+    html = client.post(url, form, follow=True).content.decode()
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
+    assert "đã khác so với lúc trang xác nhận được mở" in html
+    assert "Số điện thoại di động trong hồ sơ BHXH mã số 7901234567: 0911 111 111 → 0987 654 321" in html
+    assert User.objects.get(pk=owner.pk).email == "7901234567@example.vn"
