@@ -36,7 +36,6 @@ PHONE, EMAIL, ADDRESS = "phone", "email", "address"
 CHANGES = [(PHONE, _("Số điện thoại di động")), (EMAIL, _("Email")), (ADDRESS, _("Địa chỉ liên hệ"))]
 # What each change is called in the SMS to the phone registered until then and on the officer's page.
 NAMED = {PHONE: "số điện thoại", EMAIL: "email", ADDRESS: "địa chỉ liên hệ"}
-SAME = _("Giá trị mới trùng với thông tin hiện có trong hồ sơ BHXH.")
 
 
 class ContactChangeForm(ProcedureForm):
