@@ -26,7 +26,7 @@ from django_ratelimit.core import is_ratelimited
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.cache import cache_reachable
-from vssid_portal.templatetags.vn_format import vn_datetime
+from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import normalize_name, with_hotline
 
 from .feedback_selectors import feedback_message_key, feedback_visible_to
@@ -149,7 +149,7 @@ class FeedbackAlreadyAnswered(ValidationError):
         self.feedback = feedback
         super().__init__(
             f"Phản ánh {feedback.tracking_number} đã được trả lời bởi {feedback.answered_by} "
-            f"lúc {vn_datetime(feedback.answered_at)}.")
+            f"lúc {vn_time_date(feedback.answered_at)}.")
 
 
 @transaction.atomic

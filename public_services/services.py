@@ -30,7 +30,7 @@ from notifications.services import send_message
 from vssid_portal.files import delete_files, delete_stale_uploads, kept_only_if_committed
 from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
-from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
+from vssid_portal.templatetags.vn_format import vn_date, vn_time_date
 
 from .models import NOTE_RESUBMITTED, NOTE_WITHDRAWN, TRANSITIONS, Filing, FilingDocument, FilingEvent
 from .procedures.base import document_field, file_name, form_to_data, is_several
@@ -154,7 +154,7 @@ class FilingAlreadyInStatus(ValidationError):
         self.event = event = filing.events.order_by("-at", "-id").select_related("actor").first()
         super().__init__(
             f"Hồ sơ {filing.tracking_number} đã ở trạng thái “{filing.get_status_display()}” ({event.actor or '–'}, "
-            f"lúc {vn_datetime(event.at)}); không cần thực hiện lại.")
+            f"lúc {vn_time_date(event.at)}); không cần thực hiện lại.")
 
 
 class FilingChangedMeanwhile(ValidationError):
@@ -170,7 +170,7 @@ class FilingChangedMeanwhile(ValidationError):
         moved = "đã được nộp lại" if resubmitted else f"đã chuyển sang trạng thái “{filing.get_status_display()}”"
         super().__init__(
             f"Hồ sơ {filing.tracking_number} {moved} "
-            f"({event.actor or '–'}, lúc {vn_datetime(event.at)}) sau khi trang này được mở; chưa thực hiện. "
+            f"({event.actor or '–'}, lúc {vn_time_date(event.at)}) sau khi trang này được mở; chưa thực hiện. "
             "Xem lại hồ sơ rồi quyết định.")
 
 

@@ -25,7 +25,7 @@ from notifications.services import send_message
 from vssid_portal.files import delete_files, delete_stale_uploads, kept_only_if_committed
 from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
-from vssid_portal.templatetags.vn_format import vn_datetime
+from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import fold
 
 from ..models import Guardianship, Person, Registration, RegistrationEvent, User
@@ -335,7 +335,7 @@ class RegistrationAlreadyDecided(ValidationError):
         officer = registration.decided_by
         by = [officer.get_full_name() or officer.get_username()] if officer else []
         said = (f"Đăng ký {registration.reference} {done} "
-                f"({', '.join([*by, f'lúc {vn_datetime(registration.decided_at)}'])})")
+                f"({', '.join([*by, f'lúc {vn_time_date(registration.decided_at)}'])})")
         if registration.status == Registration.Status.REJECTED:
             said += f" với lý do “{registration.reject_reason}”"
         super().__init__(f"{said}; không cần thực hiện lại." if self.same

@@ -49,8 +49,9 @@ def said(response) -> list[tuple[int, str]]:
 
 
 def when(registration) -> str:
+    """When it was decided, as the message says it: "HH:MM ngày dd/mm/yyyy" in the portal's time zone."""
     registration.refresh_from_db()
-    return f"{timezone.localtime(registration.decided_at):%d/%m/%Y %H:%M}"
+    return f"{timezone.localtime(registration.decided_at):%H:%M ngày %d/%m/%Y}"
 
 
 def test_approving_again_says_it_was_approved_by_whom_and_when(client, registration, colleague):
