@@ -58,24 +58,27 @@ def _read_csv(name: str, columns: tuple[str, ...]) -> list[dict]:
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise ReferenceDataError(f"{name}, dòng {line}: không phải văn bản UTF-8.") from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    rows, read, lines = [], 0, {}
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, start, lines = [], 1, {}
     try:
-        header = reader.fieldnames or []
+        header = next(reader, [])
         if missing := [column for column in columns if column not in header]:
             raise ReferenceDataError(f"{name}: thiếu cột {', '.join(missing)}.")
-        read = reader.line_num
-        for row in reader:
-            if None in row or None in row.values():
-                count = sum(value is not None for key, value in row.items() if key is not None) + len(row.get(None, []))
-                raise ReferenceDataError(f"{name}, dòng {read + 1}: có {count} giá trị, dòng tiêu đề có {len(header)} cột.")
+        while True:
+            start = reader.line_num + 1  # a quoted value may run over several lines
+            if (values := next(reader, None)) is None:
+                break
+            if not values:  # a blank line
+                continue
+            if len(values) != len(header):
+                raise ReferenceDataError(f"{name}, dòng {start}: có {len(values)} giá trị, dòng tiêu đề có {len(header)} cột.")
+            row = dict(zip(header, values))
             if row["code"] in lines:
-                raise ReferenceDataError(f"{name}, dòng {read + 1}: mã “{row['code']}” đã có ở dòng {lines[row['code']]}.")
-            row[LINE] = lines[row["code"]] = read + 1
+                raise ReferenceDataError(f"{name}, dòng {start}: mã “{row['code']}” đã có ở dòng {lines[row['code']]}.")
+            row[LINE] = lines[row["code"]] = start
             rows.append(row)
-            read = reader.line_num
     except csv.Error as exc:
-        raise ReferenceDataError(f"{name}, dòng {read + 1}: sai định dạng CSV ({exc}).") from exc
+        raise ReferenceDataError(f"{name}, dòng {start}: sai định dạng CSV ({exc}).") from exc
     return rows
 
 

@@ -177,6 +177,13 @@ def broken(data_dir, name: str, change) -> None:
     ("agencies.csv", lambda data: data + "07999,BHXH Mồ côi,07998,79,x,,,0\n".encode(), "agencies.csv, dòng 139"),
     ("collection_points.csv", lambda data: data + b'DT79999,"x\n', "collection_points.csv, dòng 62"),
     ("facilities.csv", lambda data: data + GOOD_FACILITY.encode() * 2, "facilities.csv, dòng 125: mã “79901” đã có ở dòng 124"),
+    # Blank lines are skipped but counted, and a quoted value may run over several lines.
+    ("facilities.csv", lambda data: data + b"\n\n79907,x,x,79,1,0,tinh,1,9\n", "facilities.csv, dòng 126: có 9 giá trị"),
+    ("facilities.csv", lambda data: data + b"\n" + GOOD_FACILITY.encode() * 2,
+     "facilities.csv, dòng 126: mã “79901” đã có ở dòng 125"),
+    ("facilities.csv", lambda data: data + b'79908,"Ph\xc3\xb2ng\n\nkh\xc3\xa1m",x,79,1,0,tinh,1\n\n79909,x\n',
+     "facilities.csv, dòng 128: có 2 giá trị"),
+    ("facilities.csv", lambda data: data + b'\n\n79902,"Phong kham,x\n', "facilities.csv, dòng 126: sai định dạng CSV"),
 ])
 def test_a_malformed_data_file_stops_the_command_naming_the_file_and_line_and_changes_nothing(
         data_dir, name, change, said):
