@@ -82,6 +82,18 @@ def _read_csv(name: str, columns: tuple[str, ...]) -> list[dict]:
     return rows
 
 
+class _UnknownCode(Exception):
+    """A row names a code not loaded, or none, in the column given."""
+
+
+def _id(codes: dict[str, int], row: dict, column: str) -> int:
+    """The id of the code that the row names in `column`, among `codes` (code → id)."""
+    try:
+        return codes[row[column]]
+    except KeyError:
+        raise _UnknownCode(column) from None
+
+
 def _values(name: str, model: type[models.Model], rows: list[dict], make) -> list[dict]:
     """The model's values that `make` reads from each row of the data file `name`; a row naming a
     code not loaded (a province, an agency, a ward) or holding a value the model does not take
@@ -90,10 +102,10 @@ def _values(name: str, model: type[models.Model], rows: list[dict], make) -> lis
     for row in rows:
         try:
             values = make(row)
-        except KeyError as exc:
-            column = next((key for key, value in row.items() if value == exc.args[0]), "")
-            raise ReferenceDataError(f"{name}, dòng {row[LINE]}: không có mã “{exc.args[0]}”"
-                                     f"{f' (cột {column})' if column else ''}.") from exc
+        except _UnknownCode as exc:
+            column = exc.args[0]
+            problem = f"không có mã “{row[column]}” (cột {column})" if row[column] else f"cột {column} để trống"
+            raise ReferenceDataError(f"{name}, dòng {row[LINE]}: {problem}.") from exc
         unchecked = [field.name for field in model._meta.fields if field.is_relation or field.attname not in values]
         try:
             model(**values).clean_fields(exclude=unchecked)
@@ -209,8 +221,8 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
             _values("agencies.csv", Agency, level, lambda r: {
                 "code": r["code"],
                 "name": r["name"],
-                "parent_id": agencies[r["parent_code"]] if r["parent_code"] else None,
-                "province_id": provinces[r["province_code"]],
+                "parent_id": _id(agencies, r, "parent_code") if r["parent_code"] else None,
+                "province_id": _id(provinces, r, "province_code"),
                 "address": r["address"],
                 "phone": r["phone"],
                 "working_hours": r.get("working_hours") or DEFAULT_WORKING_HOURS,
@@ -227,7 +239,7 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
         "code": r["code"],
         "name": r["name"],
         "address": r["address"],
-        "province_id": provinces[r["province_code"]],
+        "province_id": _id(provinces, r, "province_code"),
         "level": r["level"],
         "bhyt_contract": _flag(r["bhyt_contract"]),
         "issues_sick_leave": _flag(r["issues_sick_leave"]),
@@ -241,8 +253,8 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
         "name": r["name"],
         "tax_code": r["tax_code"],
         "address": r["address"],
-        "province_id": provinces[r["province_code"]],
-        "agency_id": agencies[r["agency_code"]],
+        "province_id": _id(provinces, r, "province_code"),
+        "agency_id": _id(agencies, r, "agency_code"),
         "in_arrears": _flag(r.get("in_arrears", "0")),
         "is_demo": _flag(r["is_demo"]),
     }))
@@ -254,10 +266,10 @@ def reference_data_load(*, update: bool = False) -> dict[str, SyncResult]:
         "name": r["name"],
         "kind": r["kind"],
         "address": r["address"],
-        "province_id": provinces[r["province_code"]],
-        "ward_id": wards[r["ward_code"]] if r["ward_code"] else None,
+        "province_id": _id(provinces, r, "province_code"),
+        "ward_id": _id(wards, r, "ward_code") if r["ward_code"] else None,
         "phone": r["phone"],
-        "agency_id": agencies[r["agency_code"]],
+        "agency_id": _id(agencies, r, "agency_code"),
         "is_demo": _flag(r["is_demo"]),
     }))
     _statistics_refreshed([model for name, model in LOADED.items() if results[name].created or results[name].updated])

@@ -184,6 +184,12 @@ def broken(data_dir, name: str, change) -> None:
     ("facilities.csv", lambda data: data + b'79908,"Ph\xc3\xb2ng\n\nkh\xc3\xa1m",x,79,1,0,tinh,1\n\n79909,x\n',
      "facilities.csv, dòng 128: có 2 giá trị"),
     ("facilities.csv", lambda data: data + b'\n\n79902,"Phong kham,x\n', "facilities.csv, dòng 126: sai định dạng CSV"),
+    # The column of an unknown or missing code is the one read, not the first holding the same value.
+    ("agencies.csv", lambda data: data + "07999,BHXH Gốc,,,x,,,0\n".encode(), "agencies.csv, dòng 139: cột province_code để trống."),
+    ("employers.csv", lambda data: data + b"TB9999X,07998,0300000000,x,79,07998,0,1\n",
+     "employers.csv, dòng 82: không có mã “07998” (cột agency_code)."),
+    ("collection_points.csv", lambda data: data + b"DT79999,x,buu_dien,x,79,79,x,07901,1\n",
+     "collection_points.csv, dòng 62: không có mã “79” (cột ward_code)."),
 ])
 def test_a_malformed_data_file_stops_the_command_naming_the_file_and_line_and_changes_nothing(
         data_dir, name, change, said):
