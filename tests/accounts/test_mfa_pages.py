@@ -364,6 +364,18 @@ def test_the_security_page_of_an_officer_compares_the_app_with_the_email_code(cl
     assert "an toàn hơn mã gửi qua email" in text and "SMS" not in text
 
 
+def test_the_security_page_of_an_account_receiving_no_code_offers_the_app_without_naming_sms(client, citizen):
+    """An account with neither phone nor e-mail logs in on a new browser with no code at all
+    (accounts.stages): the app is offered as such, not as a replacement for codes it never gets."""
+    citizen.person.phone = ""
+    citizen.person.save(update_fields=["phone"])
+    html = client.get(reverse("accounts_auth:security")).content.decode()
+    text = visible_text(html)
+    assert "Tài khoản chưa có số điện thoại hoặc email để nhận mã xác thực" in text  # the section above
+    assert "nhập mã từ một ứng dụng xác thực trên điện thoại" in text and "Thay cho mã" not in text
+    assert "SMS" not in text and f'href="{reverse("mfa_index")}"' in html
+
+
 def code_input(html: str) -> dict[str, str]:
     """The attributes of the page's code box."""
     [tag] = re.findall(r'<input[^>]*\bname="code"[^>]*>', html)

@@ -1764,6 +1764,22 @@ def test_the_login_code_page_and_its_messages_in_english(client, applicant):
 
 
 @pytest.mark.django_db
+def test_the_security_page_of_an_account_receiving_no_code_in_english(client, applicant):
+    applicant.person.phone = ""
+    applicant.person.save(update_fields=["phone"])
+    applicant.email = ""
+    applicant.save(update_fields=["email"])
+    both_languages(client, "/tai-khoan/bao-mat/", applicant, [
+        "Tài khoản chưa có số điện thoại hoặc email", "<h2>Xác thực hai bước</h2>",
+        "nhập mã từ một ứng dụng xác thực trên điện thoại", ">Dùng ứng dụng xác thực</a>",
+    ], [
+        "<h2>Two-step verification</h2>", "enter a code from an authenticator app on your phone",
+        ">Use an authenticator app</a>",
+    ])
+    assert "SMS" not in read(client, "/tai-khoan/bao-mat/", "en")
+
+
+@pytest.mark.django_db
 def test_the_security_and_password_pages_in_english(client, applicant):
     both_languages(client, "/tai-khoan/bao-mat/", applicant, [
         "<h1>Bảo mật tài khoản</h1>", "<h2>Trình duyệt này</h2>", "Trình duyệt này chưa là thiết bị tin cậy",
