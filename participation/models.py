@@ -90,6 +90,12 @@ class Period(models.Model):
     def payer_label(self) -> str:
         return self.employer.name if self.employer_id else self.get_payer_display()
 
+    @property
+    def base_label(self) -> str:
+        """What `base` is called on the participation page and in the change notice: compulsory
+        BHXH is based on the salary; other types on a contribution level."""
+        return _("Tiền lương đóng") if self.kind == self.Kind.BHXH_COMPULSORY else _("Mức đóng")
+
     def natural_key(self) -> str:
         payer = self.employer.code if self.employer_id else self.payer
         return f"{self.person.bhxh_code}|{self.kind}|{self.from_month:%Y-%m}|{payer}"

@@ -38,3 +38,15 @@ def test_other_types_keep_the_label_their_page_gives(reference_data):
     period_save(period=period(user.person, "01/2021", "03/2021", kind=Period.Kind.BHXH_VOLUNTARY,
                               payer=Period.Payer.SELF, save=False))
     assert all(", mức đóng 10.000.000 đ." in body for body in notices(user))
+
+
+def test_the_notice_and_the_page_take_the_label_from_the_period():
+    """One rule for both texts: a period names its own contribution base, in the page's language."""
+    from django.utils import translation
+
+    assert str(Period(kind=Period.Kind.BHXH_COMPULSORY).base_label) == "Tiền lương đóng"
+    assert {str(Period(kind=kind).base_label) for kind in Period.Kind if kind != Period.Kind.BHXH_COMPULSORY} == {
+        "Mức đóng"}
+    with translation.override("en"):
+        assert str(Period(kind=Period.Kind.BHXH_COMPULSORY).base_label) == "Contribution salary"
+        assert str(Period(kind=Period.Kind.BHYT).base_label) == "Contribution base"
