@@ -14,6 +14,7 @@ with it (double click, back button, retry) makes one filing. A draft ends when i
 import re
 import secrets
 
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -70,6 +71,13 @@ def index(request):
         (procedure, procedure.unavailable(person) if person is not None else "")
         for procedure in registry.all_procedures()
     ]})
+
+
+def _reauthenticated(request, procedure) -> None:
+    """A procedure that asks it (`reauthenticate`) is submitted only with the password given again
+    recently: otherwise allauth's page asks for it and then replays this post, answers and all."""
+    if procedure.reauthenticate:
+        reauthentication_required(lambda request: None)(request)
 
 
 def _procedure(slug):
@@ -289,6 +297,7 @@ def review(request, slug):
             messages.error(request, gettext("Phiên khai hồ sơ đã hết hoặc đã thay đổi. "
                                             "Hãy kiểm tra lại nội dung và nộp lại."))
             return redirect("public_services:form", slug=procedure.slug)
+        _reauthenticated(request, procedure)
         try:
             filing = filing_submit(procedure=procedure, person=person, user=request.user, data=draft["data"],
                                    uploads=draft["uploads"], idempotency_key=key)
@@ -437,6 +446,7 @@ def filing_edit(request, pk):
         removing -= draft["uploads"].keys()  # a file chosen now took the key: it replaces the one taken out
         _save_drafts(request)
         if valid:
+            _reauthenticated(request, procedure)
             try:
                 filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"],
                                 removed=sorted(removing), revision=_posted_revision(request))

@@ -285,6 +285,9 @@ class Procedure:
     pdf_template: str = ""     # the declaration, rendered by WeasyPrint
     declaration_name: str = ""
     order: int = 100
+    # Submitted and resubmitted only after the password is given again (allauth's reauthentication):
+    # a filing that changes where the login and password codes go must not be made with a stolen session.
+    reauthenticate: bool = False
 
     def initial(self, person, *, user=None) -> dict:
         """Values the form starts with, taken from the registry: the contact answers the form asks

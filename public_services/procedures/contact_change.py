@@ -141,6 +141,7 @@ class ContactChange(Procedure):
     declaration_name = _("Tờ khai đăng ký sử dụng, điều chỉnh thông tin và ngừng sử dụng phương thức giao dịch điện "
                          "tử trong lĩnh vực bảo hiểm xã hội")
     order = 60
+    reauthenticate = True
 
     def initial(self, person, *, user=None):
         # The ward list opens on the province of the address in the registry.

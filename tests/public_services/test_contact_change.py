@@ -29,6 +29,7 @@ CODE = "DOI-LIEN-HE"
 QUEUE = "/quan-tri/public_services/filing/"
 URL = "/dich-vu-cong/dieu-chinh-thong-tin-lien-he/"
 OLD_PHONE = "+84912345678"
+REAUTHENTICATE = "/tai-khoan/reauthenticate/"
 
 
 def errors(person, **overrides):
@@ -127,6 +128,7 @@ def test_submitting_tells_the_registered_phone_once(owner, django_capture_on_com
 
 def test_the_form_and_review_submit_once_with_the_key(owner):
     client = logged(owner)
+    client.post(REAUTHENTICATE, {"password": "x-Pass-2026!"})
     key = client.get(URL).context["key"]
     response = client.post(URL, {**answers(CODE), "idempotency_key": key})
     assert response.status_code == 302, response.context["form"].errors
@@ -302,3 +304,46 @@ def test_completing_after_the_registry_changed_meanwhile_shows_the_changes_again
     assert "đã khác so với lúc trang xác nhận được mở" in html
     assert "Số điện thoại di động trong hồ sơ BHXH mã số 7901234567: 0911 111 111 → 0987 654 321" in html
     assert User.objects.get(pk=owner.pk).email == "7901234567@example.vn"
+
+
+def test_submitting_asks_for_the_password_again_and_keeps_the_answers(owner):
+    client = logged(owner)  # a session alone (a stolen cookie) files nothing
+    key = client.get(URL).context["key"]
+    review_url = client.post(URL, {**answers(CODE), "idempotency_key": key})["Location"]
+    response = client.post(review_url, {"idempotency_key": key})
+    assert response.status_code == 302 and response["Location"].startswith(REAUTHENTICATE)
+    assert response["Location"].endswith(f"?next={review_url.replace('/', '%2F')}")
+    assert not Filing.objects.filter(procedure_code=CODE).exists()
+    assert client.post(REAUTHENTICATE, {"password": "wrong-Pass-1"}).status_code == 200
+    assert not Filing.objects.filter(procedure_code=CODE).exists()
+    response = client.post(f"{REAUTHENTICATE}?next={review_url}", {"password": "x-Pass-2026!"})
+    filing = Filing.objects.get(procedure_code=CODE)  # the answers given before, not typed again
+    assert response.status_code == 302 and response["Location"] == reverse("public_services:filing", args=[filing.pk])
+    assert filing.data["new_email"] == "duc.moi@example.vn"
+
+
+def test_a_correction_is_resubmitted_only_after_the_password_again(owner, district_officer):
+    filing = submit(owner, CODE)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ số nhà")
+    client = logged(owner)
+    url = reverse("public_services:edit", args=[filing.pk])
+    response = client.post(url, correction(filing, CODE, new_street="45A Hà Huy Giáp"))
+    assert response.status_code == 302 and response["Location"].startswith(REAUTHENTICATE)
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.RETURNED
+    response = client.post(f"{REAUTHENTICATE}?next={url}", {"password": "x-Pass-2026!"})
+    assert response.status_code == 302 and response["Location"] == reverse("public_services:filing", args=[filing.pk])
+    filing = Filing.objects.get(pk=filing.pk)
+    assert filing.status != Filing.Status.RETURNED and filing.data["new_street"] == "45A Hà Huy Giáp"
+
+
+def test_only_the_contact_change_asks_for_the_password_again(owner):
+    assert [procedure.code for procedure in registry.all_procedures() if procedure.reauthenticate] == [CODE]
+    client = logged(owner)
+    code = "UY-QUYEN"  # the owner is granted a monthly benefit
+    procedure = registry.get(code)
+    url = f"/dich-vu-cong/{procedure.slug}/"
+    key = client.get(url).context["key"]
+    review_url = client.post(url, {**answers(code), "idempotency_key": key})["Location"]
+    response = client.post(review_url, {"idempotency_key": key})
+    assert response.status_code == 302 and not response["Location"].startswith(REAUTHENTICATE)
+    assert Filing.objects.filter(procedure_code=code).count() == 1
