@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from public_services.selectors import procedure_offered
 from vssid_portal.cache import cache_reachable
 from vssid_portal.files import private_file_url
 
@@ -67,6 +68,7 @@ def personal(request):
             "children": children_of(user=user),
             "pending_children": user.child_registrations.filter(status="pending").select_related("agency"),
             "workplace": workplace(user) if person is None else None,
+            "contact_change_offered": person is not None and procedure_offered("DOI-LIEN-HE", person),
         }
 
     return render_personal_page(request, "accounts/personal.html", context, queries=("", "hien-so-dien-thoai=1"))
