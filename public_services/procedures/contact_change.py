@@ -34,7 +34,7 @@ from .registry import register
 
 PHONE, EMAIL, ADDRESS = "phone", "email", "address"
 CHANGES = [(PHONE, _("Số điện thoại di động")), (EMAIL, _("Email")), (ADDRESS, _("Địa chỉ liên hệ"))]
-# What each change is called in the SMS to the phone registered until then and on the officer's page.
+# What each change is called in the SMS to the phone registered until then.
 NAMED = {PHONE: "số điện thoại", EMAIL: "email", ADDRESS: "địa chỉ liên hệ"}
 
 
@@ -134,12 +134,11 @@ class ContactChange(Procedure):
     name = _("Điều chỉnh số điện thoại, email, địa chỉ liên hệ")
     summary = _("Đổi số điện thoại nhận mã xác thực, email nhận thông báo hoặc địa chỉ liên hệ trong hồ sơ BHXH.")
     form_class = ContactChangeForm
-    documents = [_("Tờ khai đăng ký sử dụng, điều chỉnh thông tin phương thức giao dịch điện tử (cổng tạo sẵn từ "
-                   "nội dung bạn khai)")]
-    handling_days = 3
-    pdf_template = "public_services/pdf/contact_change.html"
     declaration_name = _("Tờ khai đăng ký sử dụng, điều chỉnh thông tin và ngừng sử dụng phương thức giao dịch điện "
                          "tử trong lĩnh vực bảo hiểm xã hội")
+    documents = [format_lazy("{} {}", declaration_name, _("(cổng tạo sẵn từ nội dung bạn khai)"))]
+    handling_days = 3
+    pdf_template = "public_services/pdf/contact_change.html"
     order = 60
     reauthenticate = True
 

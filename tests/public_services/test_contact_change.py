@@ -347,3 +347,11 @@ def test_only_the_contact_change_asks_for_the_password_again(owner):
     response = client.post(review_url, {"idempotency_key": key})
     assert response.status_code == 302 and not response["Location"].startswith(REAUTHENTICATE)
     assert Filing.objects.filter(procedure_code=code).count() == 1
+
+
+def test_the_papers_needed_name_the_decree_166_declaration_as_it_is_called(owner):
+    procedure = registry.get(CODE)
+    named = ("Tờ khai đăng ký sử dụng, điều chỉnh thông tin và ngừng sử dụng phương thức giao dịch điện tử trong lĩnh "
+             "vực bảo hiểm xã hội (cổng tạo sẵn từ nội dung bạn khai)")
+    assert [str(document) for document in procedure.documents] == [named]
+    assert named in logged(owner).get(URL).content.decode()
