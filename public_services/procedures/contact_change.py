@@ -5,8 +5,8 @@ vực BHXH", whose registration case accounts prints for a new account. Changes 
 go through this filing, never a direct edit (issue 4).
 
 The phone receives the login and password codes: when the filing is submitted (again) and when it
-is completed, the phone registered until then is told by SMS, with the hotline to call if it was
-not its holder. Only for a person with a login of their own, aged 18 or more: a small child's
+is completed, the phone registered until then is told by SMS (without a phone, the login's e-mail
+registered until then, where the codes go), with the hotline to call if it was not its holder. Only for a person with a login of their own, aged 18 or more: a small child's
 details are the parent's to give to the agency. The managing agency handles it; completing it
 writes the new details (accounts.services.contact). Handling time: 3 working days (unconfirmed).
 """
@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import VnMobileField
 from accounts.models import User
+from accounts.otp import recipient_for
 from accounts.selectors import adult_born_by
 from accounts.services.contact import person_change_contact
 from lookup.models import Province, Ward
-from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.forms import EmailField, TextField
 from vssid_portal.templatetags.vn_format import masked_phone
@@ -34,7 +34,7 @@ from .registry import register
 
 PHONE, EMAIL, ADDRESS = "phone", "email", "address"
 CHANGES = [(PHONE, _("Số điện thoại di động")), (EMAIL, _("Email")), (ADDRESS, _("Địa chỉ liên hệ"))]
-# What each change is called in the SMS to the phone registered until then.
+# What each change is called in the message to the phone (else the e-mail) registered until then.
 NAMED = {PHONE: "số điện thoại", EMAIL: "email", ADDRESS: "địa chỉ liên hệ"}
 
 
@@ -183,24 +183,30 @@ class ContactChange(Procedure):
         return lines
 
     def on_submit(self, *, filing):
-        self._tell_registered_phone(filing, filing.person.phone, done=False)
+        self._tell_registered(filing, *self._registered(filing), done=False)
 
     def on_complete(self, *, filing, actor):
         new = self._new(filing)
-        old_phone = filing.person.phone
+        registered = self._registered(filing)  # read before the write
         province, ward, street = new.get(ADDRESS, (None, None, None))
         person_change_contact(person=filing.person, phone=new.get(PHONE), email=new.get(EMAIL),
                               province=province, ward=ward, street=street)
-        self._tell_registered_phone(filing, old_phone, done=True)
+        self._tell_registered(filing, *registered, done=True)
 
-    def _tell_registered_phone(self, filing, phone, *, done: bool) -> None:
-        """An SMS to the phone registered until now (its holder receives the codes): the details
-        are being, or have been, changed; once per submission (revision) and once on completion."""
-        if not phone:
+    def _registered(self, filing) -> tuple:
+        """The login and where its codes go now (accounts.otp.recipient_for): the phone in the
+        registry, else the login's e-mail."""
+        user = User.objects.filter(person=filing.person).select_related("person").first()
+        return user, recipient_for(user) if user is not None else None
+
+    def _tell_registered(self, filing, user, recipient, *, done: bool) -> None:
+        """A message to where the codes went until now (its holder receives them), by SMS, or by
+        e-mail without a phone: the details are being, or have been, changed; once per submission
+        (revision) and once on completion."""
+        if recipient is None:
             return
         event = "done" if done else f"submitted-r{filing.revision}"
         changed = [NAMED[change] for change, _label in CHANGES if change in filing.data.get("changes", [])]
-        send_message(channel=Message.Channel.SMS, template="contact_change", recipient=phone.as_e164,
-                     user=User.objects.filter(person=filing.person).first(),
+        send_message(channel=recipient.channel, template="contact_change", recipient=recipient.address, user=user,
                      context={"filing": filing, "done": done, "changed": ", ".join(changed)},
-                     idempotency_key=f"filing-{filing.tracking_number}-contact-{event}-sms")
+                     idempotency_key=f"filing-{filing.tracking_number}-contact-{event}-{recipient.channel}")

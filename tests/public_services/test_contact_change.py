@@ -355,3 +355,25 @@ def test_the_papers_needed_name_the_decree_166_declaration_as_it_is_called(owner
              "vực bảo hiểm xã hội (cổng tạo sẵn từ nội dung bạn khai)")
     assert [str(document) for document in procedure.documents] == [named]
     assert named in logged(owner).get(URL).content.decode()
+
+
+def test_without_a_phone_the_email_registered_until_then_is_told(owner, district_officer,
+                                                                 django_capture_on_commit_callbacks):
+    person = owner.person
+    person.phone = ""
+    person.save(update_fields=["phone"])
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = in_hand(submit(owner, CODE, changes=["email"]), district_officer)
+    told = Message.objects.filter(idempotency_key__startswith=f"filing-{filing.tracking_number}-contact-")
+    sent = told.get()
+    assert (sent.channel, sent.recipient) == (Message.Channel.EMAIL, "7901234567@example.vn")
+    assert sent.subject == "Hồ sơ đổi thông tin liên hệ của tài khoản Cổng dịch vụ BHXH số vừa được nộp"
+    assert sent.body == (
+        f"BHXH: Hồ sơ {filing.tracking_number} vừa được nộp để đổi email của tài khoản Cổng BHXH số mã số "
+        "7901234567. Nếu không phải bạn đề nghị, hãy gọi ngay tổng đài 1900 9068.")
+    with django_capture_on_commit_callbacks(execute=True):
+        filing_complete(filing=filing, officer=district_officer)
+    assert User.objects.get(pk=owner.pk).email == "duc.moi@example.vn"
+    done = told.get(idempotency_key__contains="-done-")
+    assert (done.channel, done.recipient) == (Message.Channel.EMAIL, "7901234567@example.vn")  # not the new address
+    assert "đã được thay đổi" in done.body and told.count() == 2
