@@ -24,12 +24,12 @@ from accounts.selectors import adult_born_by
 from accounts.services.contact import person_change_contact
 from lookup.models import Province, Ward
 from notifications.services import send_message
-from vssid_portal.forms import EmailField, TextField
+from vssid_portal.forms import TextField
 from vssid_portal.templatetags.vn_format import masked_phone
 from vssid_portal.text import fold
 
 from .base import Procedure, ProcedureForm, pdf_wording
-from .fields import EMAIL_LIMIT
+from .fields import email_field
 from .registry import register
 
 PHONE, EMAIL, ADDRESS = "phone", "email", "address"
@@ -48,12 +48,7 @@ class ContactChangeForm(ProcedureForm):
         label=_("Số điện thoại di động mới"), required=False,
         help_text=_("Mã xác thực và tin nhắn của Cổng BHXH số được gửi đến số này sau khi hồ sơ được giải quyết."),
     ), "Điện thoại di động nhận mã xác thực mới")
-    new_email = pdf_wording(EmailField(
-        label=_("Email mới"), required=False, max_length=EMAIL_LIMIT,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": _("Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
-                        "max_length": format_lazy(_("Địa chỉ email dài tối đa {limit} ký tự."), limit=EMAIL_LIMIT)},
-    ), "Email nhận thông báo mới")
+    new_email = email_field(_("Email mới"), pdf="Email nhận thông báo mới")
     new_province = forms.ModelChoiceField(
         label=_("Tỉnh/thành phố (địa chỉ liên hệ mới)"), required=False, queryset=Province.objects.all(),
         empty_label=_("– Chọn tỉnh/thành phố –"),

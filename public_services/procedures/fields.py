@@ -55,16 +55,20 @@ def phone_field(label=None, missing=None) -> VnMobileField:
     return VnMobileField(label=label, error_messages={"required": missing or enter(label)})
 
 
+
+def email_field(label, *, pdf: str):
+    """An optional e-mail address, named `pdf` on the declaration."""
+    return pdf_wording(EmailField(
+        label=label, required=False, max_length=EMAIL_LIMIT, widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
+                        "max_length": format_lazy(_("Địa chỉ email dài tối đa {limit} ký tự."), limit=EMAIL_LIMIT)},
+    ), pdf)
+
 class DeliveryForm(ProcedureForm):
     """How the citizen is reached and gets the result (607A/608A: "by post to the address given")."""
 
     phone = phone_field()
-    email = pdf_wording(EmailField(
-        label=_("Thư điện tử (không bắt buộc)"), required=False, max_length=EMAIL_LIMIT,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": _("Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
-                        "max_length": format_lazy(_("Địa chỉ email dài tối đa {limit} ký tự."), limit=EMAIL_LIMIT)},
-    ), "Thư điện tử")
+    email = email_field(_("Thư điện tử (không bắt buộc)"), pdf="Thư điện tử")
     delivery = pdf_wording(forms.ChoiceField(
         label=_("Cách nhận kết quả"), choices=DELIVERY_CHOICES, widget=forms.RadioSelect, initial=POST,
         error_messages={"required": _("Chọn cách nhận kết quả.")},
