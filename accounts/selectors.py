@@ -82,6 +82,12 @@ def adult_born_by():
         return today.replace(year=today.year - 18, day=28)
 
 
+def may_change_own_contact(person: Person) -> bool:
+    """Whether `person` may ask to change their phone, e-mail and contact address themselves: aged
+    18 or more, with a login of their own. A child's details are the parent's to give the agency."""
+    return person.birth_date <= adult_born_by() and User.objects.filter(person=person).exists()
+
+
 def children_of(*, user):
     """Children the user may view: minors only; a parent's access ends on the child's 18th birthday."""
     return (Person.objects.filter(guardians__parent=user, birth_date__gt=adult_born_by())

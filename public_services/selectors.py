@@ -40,14 +40,6 @@ def filing_declarant(filing: Filing) -> dict | None:
             "relationship": guardianship.get_relationship_display() if guardianship else ""}
 
 
-def procedure_offered(code: str, person) -> bool:
-    """Whether `person` may file the procedure `code`, by the procedure's own rule (`unavailable`):
-    pages elsewhere link its form only then."""
-    from .procedures import registry
-
-    return not registry.get(code).unavailable(person)
-
-
 def filings_of(*, person):
     return Filing.objects.filter(person=person).select_related("agency").order_by("-submitted_at", "-id")
 

@@ -21,14 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from public_services.selectors import procedure_offered
 from vssid_portal.cache import cache_reachable
 from vssid_portal.files import private_file_url
 
 from ..adapter import workplace
 from ..forms import ChildRegistrationForm
 from ..pages import render_personal_page
-from ..selectors import VIEWING_SESSION_KEY, children_of, was_guardian_of
+from ..selectors import VIEWING_SESSION_KEY, children_of, may_change_own_contact, was_guardian_of
 from ..services.registration import (
     UPLOAD_DIR,
     PhotosExpired,
@@ -68,7 +67,7 @@ def personal(request):
             "children": children_of(user=user),
             "pending_children": user.child_registrations.filter(status="pending").select_related("agency"),
             "workplace": workplace(user) if person is None else None,
-            "contact_change_offered": person is not None and procedure_offered("DOI-LIEN-HE", person),
+            "contact_change_offered": person is not None and may_change_own_contact(person),
         }
 
     return render_personal_page(request, "accounts/personal.html", context, queries=("", "hien-so-dien-thoai=1"))

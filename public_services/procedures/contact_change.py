@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import VnMobileField
 from accounts.models import User
 from accounts.otp import recipient_for
-from accounts.selectors import adult_born_by
+from accounts.selectors import adult_born_by, may_change_own_contact
 from accounts.services.contact import person_change_contact
 from lookup.models import Province, Ward
 from notifications.services import send_message
@@ -142,16 +142,16 @@ class ContactChange(Procedure):
         return {"new_province": person.province_id} if person and person.province_id else {}
 
     def unavailable(self, person):
+        if may_change_own_contact(person):
+            return ""
         hotline = settings.PORTAL_HOTLINE
         if person.birth_date > adult_born_by():
             return gettext("Thủ tục này dành cho người từ đủ 18 tuổi có tài khoản trên Cổng BHXH số. %(name)s chưa "
                            "đủ 18 tuổi: để đổi số điện thoại, địa chỉ liên hệ của %(name)s, hãy liên hệ cơ quan BHXH "
                            "quản lý hoặc gọi %(hotline)s.") % {"name": person.full_name, "hotline": hotline}
-        if not User.objects.filter(person=person).exists():
-            return gettext("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. %(name)s chưa có tài khoản "
-                           "riêng: hãy liên hệ cơ quan BHXH quản lý hoặc gọi %(hotline)s.") % {
-                               "name": person.full_name, "hotline": hotline}
-        return ""
+        return gettext("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. %(name)s chưa có tài khoản "
+                       "riêng: hãy liên hệ cơ quan BHXH quản lý hoặc gọi %(hotline)s.") % {
+                           "name": person.full_name, "hotline": hotline}
 
     def _new(self, filing) -> dict:
         """The new details, read through the form's own fields as they were declared."""
