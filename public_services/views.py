@@ -75,7 +75,8 @@ def index(request):
 
 def _reauthenticated(request, procedure) -> None:
     """A procedure that asks it (`reauthenticate`) is submitted only with the password given again
-    recently: otherwise allauth's page asks for it and then replays this post, answers and all."""
+    recently: otherwise allauth's page asks for it and then replays this post (its fields, not its
+    files: the registry refuses `reauthenticate` on a procedure with file fields)."""
     if procedure.reauthenticate:
         reauthentication_required(lambda request: None)(request)
 

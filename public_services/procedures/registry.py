@@ -3,6 +3,8 @@
 import importlib
 import pkgutil
 
+from .base import upload_fields
+
 _PROCEDURES: dict = {}
 _loaded = False
 _SKIP = {"registry", "base", "fields"}
@@ -14,6 +16,10 @@ def register(cls):
     for other in _PROCEDURES.values():
         if other.slug == procedure.slug and other.code != procedure.code:
             raise ValueError(f"procedure slug {procedure.slug!r} is used twice")
+    if procedure.reauthenticate and upload_fields(procedure.form_class):
+        # allauth's reauthentication replays the post without its files.
+        raise ValueError(f"procedure {procedure.code!r} asks for the password again before submitting, "
+                         "which its file fields cannot go through")
     _PROCEDURES[procedure.code] = procedure
     return cls
 

@@ -11,8 +11,10 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.models import Guardianship, Person, User
+from accounts.services.contact import person_change_contact
 from lookup.models import Province, Ward
 from notifications.models import Message
 from public_services.models import Filing
@@ -377,3 +379,29 @@ def test_without_a_phone_the_email_registered_until_then_is_told(owner, district
     done = told.get(idempotency_key__contains="-done-")
     assert (done.channel, done.recipient) == (Message.Channel.EMAIL, "7901234567@example.vn")  # not the new address
     assert "đã được thay đổi" in done.body and told.count() == 2
+
+
+def test_a_registry_record_stored_under_older_rules_still_gets_its_new_phone(owner):
+    """Completing checks only what it writes: an ID number the registry took before today's CCCD
+    rules (here, one whose century-and-sex digit disagrees with the birth date) does not stop it."""
+    person = owner.person
+    Person.objects.filter(pk=person.pk).update(id_number="079999000001")
+    person_change_contact(person=Person.objects.get(pk=person.pk), phone=PhoneNumber.from_string("0987654321", "VN"))
+    assert Person.objects.get(pk=person.pk).phone.as_e164 == "+84987654321"
+
+
+def test_a_procedure_with_file_fields_cannot_ask_for_the_password_again():
+    """allauth's reauthentication replays a post without its files: the registry refuses the pair."""
+    from django import forms
+
+    from public_services.procedures.base import Procedure, ProcedureForm
+
+    class WithFile(ProcedureForm):
+        evidence = forms.FileField()
+
+    class Uploading(Procedure):
+        code, slug, form_class, reauthenticate = "THU-TEP", "thu-tep", WithFile, True
+
+    with pytest.raises(ValueError, match="file fields"):
+        registry.register(Uploading)
+    assert registry.by_slug("thu-tep") is None
