@@ -4,14 +4,13 @@ until the card ends; it names the card page's real buttons. An answer an officer
 is left alone, and the migration reverses."""
 
 import html
-import importlib
 
 import pytest
-from django.apps import apps
 
 from health_card.qr import SCREEN_SECONDS
 from lookup.models_support import FaqQuestion
 from tests.health_card.card_fixtures import card, facility, holder, issue, logged_in, signing_keys  # noqa: F401
+from tests.lookup.faq_rewrites import assert_the_rewrite_reverses_and_keeps_an_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +38,5 @@ def test_the_buttons_the_answer_names_are_on_the_card_page(card):
 
 
 def test_an_edited_answer_is_kept_and_the_migration_reverses():
-    migration = importlib.import_module("lookup.migrations.0012_faq_card_qr_lifetime")
-    item = FaqQuestion.objects.get(question=QUESTION)
-    migration.backwards(apps, None)
-    item.refresh_from_db()
-    assert item.answer == migration.SEEDED and "hinh anh the bhyt" in item.search_key
-    migration.forwards(apps, None)
-    item.refresh_from_db()
-    assert item.answer == migration.NOW and "anh chup man hinh" in item.search_key
-
-    FaqQuestion.objects.filter(pk=item.pk).update(answer="Câu trả lời do cán bộ sửa.")
-    migration.backwards(apps, None)
-    item.refresh_from_db()
-    assert item.answer == "Câu trả lời do cán bộ sửa."
+    assert_the_rewrite_reverses_and_keeps_an_edit("0012_faq_card_qr_lifetime", QUESTION,
+                                                  seeded_words="hinh anh the bhyt", new_words="anh chup man hinh")

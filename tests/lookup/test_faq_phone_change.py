@@ -3,14 +3,13 @@ who can still log in to the portal's own procedure, and one who no longer receiv
 agency or the hotline. An answer an officer has reworded is left alone, and the migration reverses."""
 
 import html
-import importlib
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
 from lookup.models_support import FaqQuestion
 from public_services.procedures.contact_change import ContactChange
+from tests.lookup.faq_rewrites import assert_the_rewrite_reverses_and_keeps_an_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +26,6 @@ def test_the_answer_names_the_procedure_the_portal_offers(client):
 
 
 def test_a_reworded_answer_is_kept_and_the_migration_reverses():
-    migration = importlib.import_module("lookup.migrations.0017_faq_phone_change_procedure")
-    item = FaqQuestion.objects.get(question=QUESTION)
-    assert item.answer == migration.NOW and "dich vu cong" in item.search_key
-    migration.backwards(apps, None)
-    item.refresh_from_db()
-    assert item.answer == migration.SEEDED
-    migration.forwards(apps, None)
-    item.refresh_from_db()
-    assert item.answer == migration.NOW
-
-    FaqQuestion.objects.filter(pk=item.pk).update(answer="Câu trả lời do cán bộ sửa.")
-    migration.backwards(apps, None)
-    migration.forwards(apps, None)
-    item.refresh_from_db()
-    assert item.answer == "Câu trả lời do cán bộ sửa."
+    assert_the_rewrite_reverses_and_keeps_an_edit("0017_faq_phone_change_procedure", QUESTION,
+                                                  seeded_words="tai co quan bhxh hoac qua dich vu cong",
+                                                  new_words="dich vu cong")

@@ -4,15 +4,13 @@ password sent by SMS must be changed at the first login, as the portal requires.
 officer has edited since is left alone, and the migration reverses."""
 
 import html
-import importlib
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from accounts.validators import IdType
-from lookup.models_support import FaqQuestion
 from tests.accounts.helpers import make_person
+from tests.lookup.faq_rewrites import assert_the_rewrite_reverses_and_keeps_an_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +36,5 @@ def test_a_temporary_password_is_changed_at_the_first_login(client, reference_da
 
 
 def test_an_edited_answer_is_kept_and_the_migration_reverses():
-    migration = importlib.import_module("lookup.migrations.0014_faq_registration_documents")
-    item = FaqQuestion.objects.get(question=QUESTION)
-    migration.backwards(apps, None)
-    item.refresh_from_db()
-    assert item.answer == migration.SEEDED and "hai mat cccd" in item.search_key
-    migration.forwards(apps, None)
-    item.refresh_from_db()
-    assert item.answer == migration.NOW and "ho chieu" in item.search_key
-
-    FaqQuestion.objects.filter(pk=item.pk).update(answer="Câu trả lời do cán bộ sửa.")
-    migration.backwards(apps, None)
-    item.refresh_from_db()
-    assert item.answer == "Câu trả lời do cán bộ sửa."
+    assert_the_rewrite_reverses_and_keeps_an_edit("0014_faq_registration_documents", QUESTION,
+                                                  seeded_words="hai mat cccd", new_words="ho chieu")
