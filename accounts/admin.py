@@ -1,5 +1,7 @@
 """Officers' admin: registrations of their own agency (or province), approve or reject, audit trail."""
 
+from allauth.mfa.admin import AuthenticatorAdmin as AllauthAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django import forms
@@ -38,6 +40,7 @@ from .services.registration import (
     registration_reject,
     registrations_retry_declarations,
 )
+from .services.security import authenticators_delete
 
 
 def _comparable(text: str) -> str:
@@ -89,6 +92,21 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset:
             self.log_change(request, user, f"Kết thúc mọi phiên đăng nhập ({sum(s.user_id == user.pk for s in sessions)} phiên).")
         self.message_user(request, f"Đã kết thúc {len(sessions)} phiên đăng nhập.", messages.SUCCESS)
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(AllauthAuthenticatorAdmin):
+    """allauth.mfa's admin, whose deletions (one or the selected) tell each holder, as switching
+    the app off on the security page does."""
+
+    def delete_model(self, request, obj):
+        authenticators_delete(authenticators=[obj])
+
+    def delete_queryset(self, request, queryset):
+        authenticators_delete(authenticators=queryset.select_related("user__person"))
 
 
 class RegistrationEventInline(AuditTrailInline):

@@ -1,12 +1,13 @@
 """A new password, set by its holder or after a reset by code, and telling the account holder what
 happened to their account: a password changed or reset, a login that made a new browser trusted,
-the authenticator app switched on or off, new recovery codes."""
+the authenticator app switched on or off, new recovery codes, an authenticator removed by the agency."""
 
 from enum import StrEnum
 
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows.password_change import finalize_password_change
 from allauth.account.internal.flows.password_reset import finalize_password_reset
+from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,15 @@ class SecurityEvent(StrEnum):
     TOTP_ACTIVATED = "totp_activated"  # allauth.mfa's authenticator app switched on (signals.py)
     TOTP_DEACTIVATED = "totp_deactivated"
     RECOVERY_CODES_GENERATED = "recovery_codes_generated"  # a new set: the old codes no longer work
+    TOTP_REMOVED_BY_AGENCY = "totp_removed_by_agency"  # deleted in the admin (authenticators_delete)
+    RECOVERY_CODES_REMOVED_BY_AGENCY = "recovery_codes_removed_by_agency"
+
+
+# What the holder is told of an authenticator the agency deletes, by its kind (MFA_SUPPORTED_TYPES).
+REMOVED_BY_AGENCY = {
+    Authenticator.Type.TOTP: SecurityEvent.TOTP_REMOVED_BY_AGENCY,
+    Authenticator.Type.RECOVERY_CODES: SecurityEvent.RECOVERY_CODES_REMOVED_BY_AGENCY,
+}
 
 
 def security_notify(*, user, event: SecurityEvent) -> None:
@@ -36,6 +46,16 @@ def security_notify(*, user, event: SecurityEvent) -> None:
 
     transaction.on_commit(lambda: user_notify(user=user, template=f"security_{event}", context=context, key=key,
                                               email=user.email))
+
+
+@transaction.atomic
+def authenticators_delete(*, authenticators) -> None:
+    """Authenticators deleted by the agency (the admin's delete page and its "delete selected"
+    action): each holder is told, once for each authenticator, that the BHXH agency removed it.
+    allauth's own removal (the holder on the security page) is told by its signal (signals.py)."""
+    for authenticator in authenticators:
+        authenticator.delete()
+        security_notify(user=authenticator.user, event=REMOVED_BY_AGENCY[authenticator.type])
 
 
 def _password_store(user, password_hash: str) -> None:

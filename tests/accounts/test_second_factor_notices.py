@@ -103,3 +103,47 @@ def test_an_account_whose_codes_come_by_email_is_told_by_email(client, mailoutbo
     assert mail.to == ["canbo07901@vssid.local"]
     assert_told_now(mail.body)
     assert not notices(staff, "security_recovery_codes_generated")
+
+
+def test_an_authenticator_deleted_in_the_admin_is_told_to_its_holder_once(client, sms_outbox, mailoutbox):
+    """The agency removing an authenticator (the admin's delete page or its "delete selected"
+    action) tells the holder as switching the app off does, once for each authenticator removed,
+    saying the BHXH agency did it."""
+    from accounts.models import User
+
+    citizen = make_citizen()
+    with_authenticator_app(citizen)
+    staff = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    with_authenticator_app(staff)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+
+    totp = Authenticator.objects.get(user=citizen, type=Authenticator.Type.TOTP)
+    delete = reverse("admin:mfa_authenticator_delete", args=[totp.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Authenticator.objects.filter(pk=totp.pk).exists()
+    sent = notices(citizen, "security_totp_removed_by_agency")
+    assert set(sent) == {Message.Channel.SMS, Message.Channel.INBOX}
+    [sms] = [m["text"] for m in sms_outbox() if m["to"] == PHONE and "cơ quan BHXH" in m["text"]]
+    assert "ứng dụng xác thực" in sms and "cơ quan BHXH" in sms
+    assert_told_now(sms)
+    assert sent[Message.Channel.INBOX].link == reverse("mfa_index")
+    assert_told_now(sent[Message.Channel.INBOX].body)
+    assert not notices(citizen, "security_totp_deactivated")  # not said as if the holder did it
+
+    selected = Authenticator.objects.filter(user__in=[citizen, staff]).values_list("pk", flat=True)
+    assert set(Authenticator.objects.filter(pk__in=selected).values_list("user", "type")) == {
+        (citizen.pk, "recovery_codes"), (staff.pk, "totp"), (staff.pk, "recovery_codes")}
+    response = client.post(reverse("admin:mfa_authenticator_changelist"),
+                           {"action": "delete_selected", "_selected_action": list(selected), "post": "yes"})
+    assert response.status_code == 302
+    assert not Authenticator.objects.exists()
+    codes = notices(citizen, "security_recovery_codes_removed_by_agency")
+    assert set(codes) == {Message.Channel.SMS, Message.Channel.INBOX}
+    assert "mã khôi phục" in codes[Message.Channel.SMS].body and "cơ quan BHXH" in codes[Message.Channel.SMS].body
+    assert_told_now(codes[Message.Channel.SMS].body)
+    assert set(notices(staff, "security_totp_removed_by_agency")) == {Message.Channel.EMAIL, Message.Channel.INBOX}
+    assert set(notices(staff, "security_recovery_codes_removed_by_agency")) == {Message.Channel.EMAIL,
+                                                                                Message.Channel.INBOX}
+    [mail] = [mail for mail in mailoutbox if mail.to == ["canbo07901@vssid.local"] and "ứng dụng xác thực" in mail.subject]
+    assert_told_now(mail.body)
+    assert Message.objects.filter(user__in=[citizen, staff]).count() == 2 + 2 + 2 + 2
