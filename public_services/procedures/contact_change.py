@@ -141,6 +141,10 @@ class ContactChange(Procedure):
         # The ward list opens on the province of the address in the registry.
         return {"new_province": person.province_id} if person and person.province_id else {}
 
+    def remembered(self, person):
+        # The declaration prints it beside the phone and the address registered until then.
+        return {"email": current_email(person)}
+
     def unavailable(self, person):
         if may_change_own_contact(person):
             return ""

@@ -209,6 +209,22 @@ def test_the_declaration_reads_back_with_its_diacritics(owner):
         assert squash(words) in text, words
 
 
+def test_the_declaration_prints_the_email_registered_until_then_beside_the_phone_and_address(owner):
+    """As the phone and the address, the login's e-mail as it was at submission, whatever it is since."""
+    from django.template.loader import render_to_string
+
+    filing = submit(owner, CODE)
+    User.objects.filter(pk=owner.pk).update(email="sau-nay@example.vn")  # changed since: not what was declared
+    procedure = filing.procedure
+    html = squash(render_to_string(procedure.pdf_template, {
+        "filing": filing, "procedure": procedure, "identity": Filing.objects.get(pk=filing.pk).identity,
+        "rows": procedure.rows(filing.data), "data": filing.data, "documents": [],
+    }))
+    assert squash("<th scope=\"row\">[06] Điện thoại di động đã đăng ký</th><td>0912 345 678</td>") in html
+    assert squash("<th scope=\"row\">[07] Email đã đăng ký</th><td>7901234567@example.vn</td>") in html
+    assert "sau-nay@example.vn" not in html
+
+
 def test_a_parent_viewing_a_child_is_told_why_it_is_not_offered(client, owner):
     son = make_person("7905555556", "Nguyễn Minh Khang", birth=datetime.date(2023, 4, 2), id_number="")
     Guardianship.objects.create(parent=owner, child=son, relationship="cha")
