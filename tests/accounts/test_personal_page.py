@@ -29,8 +29,8 @@ def test_the_dashboard_links_the_608a_form_and_the_contact_change_form(client, o
 
 
 CONTACT_URL = "/dich-vu-cong/dieu-chinh-thong-tin-lien-he/"
-HOTLINE_SENTENCE = ("Số điện thoại và địa chỉ chưa đổi được trên cổng: hãy liên hệ cơ quan BHXH quản lý hoặc gọi "
-                    "1900 9068.")
+HOTLINE_SENTENCE = ("Số điện thoại, email và địa chỉ liên hệ chưa đổi được trên cổng: hãy liên hệ cơ quan BHXH quản lý "
+                    "hoặc gọi 1900 9068.")
 
 
 def test_a_parent_viewing_a_child_is_not_linked_the_contact_change_but_told_whom_to_call(client, owner):
