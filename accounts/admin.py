@@ -6,6 +6,7 @@ from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
@@ -40,7 +41,7 @@ from .services.registration import (
     registration_reject,
     registrations_retry_declarations,
 )
-from .services.security import authenticators_delete
+from .services.security import SecurityEvent, authenticators_delete, security_notify
 
 
 def _comparable(text: str) -> str:
@@ -82,6 +83,17 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["agency", "facility"]
     raw_id_fields = ["person"]
     actions = ["end_sessions"]
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's page setting an account's password: the holder is told that the agency set it."""
+        user = self.get_object(request, unquote(id))
+        response = super().user_change_password(request, id, form_url)
+        if user is not None:
+            before = user.password
+            user.refresh_from_db(fields=["password"])
+            if user.password != before and user.has_usable_password():
+                security_notify(user=user, event=SecurityEvent.PASSWORD_SET_BY_AGENCY)
+        return response
 
     @admin.action(description="Đăng xuất tài khoản đã chọn khỏi mọi thiết bị", permissions=["change"])
     def end_sessions(self, request, queryset):

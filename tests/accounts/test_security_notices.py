@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.services.security import SecurityEvent, security_notify
 from notifications.models import Message
 from tests.accounts import test_otp
@@ -131,3 +132,26 @@ def test_nothing_is_told_of_what_was_rolled_back():
         security_notify(user=user, event=SecurityEvent.PASSWORD_CHANGED)
         raise RuntimeError
     assert not Message.objects.filter(user=user).exists()
+
+
+def test_a_password_set_in_the_admin_is_told_to_the_holder_once(client, sms_outbox):
+    """A password the agency sets in the admin is a password change the holder did not make: told
+    as one made on the security page is, saying the BHXH agency set it."""
+    user = make_citizen()
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+
+    refused = client.post(url, {"password1": "Moi-Mat-Khau-2026", "password2": "khac-han", "usable_password": "true"})
+    assert refused.status_code == 200 and not Message.objects.filter(user=user).exists()
+
+    new = {"password1": "Moi-Mat-Khau-2026", "password2": "Moi-Mat-Khau-2026", "usable_password": "true"}
+    assert client.post(url, new).status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Moi-Mat-Khau-2026")
+    sent = notices(user, "security_password_set_by_agency")
+    assert set(sent) == {Message.Channel.SMS, Message.Channel.INBOX}
+    [sms] = security_sms(sms_outbox)
+    assert "vừa được cơ quan BHXH đặt mật khẩu mới" in sms
+    assert_told_now(sms)
+    assert_told_now(sent[Message.Channel.INBOX].body)
+    assert Message.objects.filter(user=user).count() == 2  # not also as a change the holder made
