@@ -192,7 +192,7 @@ ADMIN_CUSTOM = {
         "officer", True),
 }
 # Parameterised admin URLs that name no object.
-APP_INDEX = ("quan-tri/^(?P<app_label>auth|account|mfa|usersessions|lookup|notifications|accounts|participation"
+APP_INDEX = ("quan-tri/^(?P<app_label>auth|account|usersessions|lookup|notifications|accounts|mfa|participation"
              "|benefits|health_card|public_services)/$")
 ADMIN_NO_OBJECT = {
     APP_INDEX: "an app's index: lists the models the officer may use",
