@@ -13,6 +13,7 @@ password changed or reset, and a login that trusts a new browser, are told to th
 
 import hashlib
 import ipaddress
+import math
 from typing import NamedTuple
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -21,10 +22,13 @@ from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from vssid_portal.ratelimit import seconds_until_allowed
 from vssid_portal.text import with_hotline
 
 from .services.security import SecurityEvent, security_notify
@@ -76,6 +80,27 @@ class AccountAdapter(DefaultAccountAdapter):
         if event is None:
             return super().send_notification_mail(template_prefix, user, context=context, email=email)
         security_notify(user=user, event=event)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """allauth's failed-login limit, whose refusal says when logging in is open again: the
+        lock lifts when the oldest failure still counted leaves the window, which is rarely the
+        whole window that allauth's message names."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as refusal:
+            if refusal.code != "too_many_login_attempts":
+                raise
+            wait = seconds_until_allowed(request, action="login_failed",
+                                         key=self._get_login_attempts_cache_key(request, **credentials))
+            if wait is None:  # refused without a full record (the limiter's lock was busy): as allauth says
+                raise
+            minutes = math.ceil(max(wait, 1) / 60)
+            raise ValidationError(ngettext(
+                "Bạn đã nhập sai mật khẩu quá nhiều lần nên việc đăng nhập tạm bị khóa để bảo vệ tài khoản. "
+                "Hãy thử lại sau %(minutes)s phút, hoặc dùng “Quên mật khẩu?” để đặt mật khẩu mới.",
+                "Bạn đã nhập sai mật khẩu quá nhiều lần nên việc đăng nhập tạm bị khóa để bảo vệ tài khoản. "
+                "Hãy thử lại sau %(minutes)s phút, hoặc dùng “Quên mật khẩu?” để đặt mật khẩu mới.",
+                minutes) % {"minutes": minutes}, code="too_many_login_attempts") from None
 
     def clear_failed_logins(self, request, user) -> None:
         """After a reset the lock on the account's failed logins goes, as allauth does for its

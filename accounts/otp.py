@@ -24,7 +24,6 @@ from enum import StrEnum
 
 import pyotp
 from allauth.core import ratelimit
-from allauth.core.internal import ratelimit as ratelimit_internals
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -35,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.cache import cache_reachable
+from vssid_portal.ratelimit import seconds_until_allowed
 
 CODE_DIGITS = 6
 LIFETIME = 5 * 60
@@ -157,20 +157,13 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
 
 def cap_reached(request, recipient: Recipient) -> HourlyCapReached | None:
     """The refusal a code to `recipient` would meet now at the hourly cap, saying when the cap
-    lets the next one go; None when a code may be sent. Reads the limiter's record, spends nothing.
-    allauth's public `ratelimit.consume(dry_run=True)` says whether a code may go, not when: the
-    record is read through allauth's internal helpers (the key and the rates as allauth makes
-    them), and tests/accounts/test_code_pages_at_cap.py holds the minutes to what allauth does."""
-    now, frees_at = time.time(), None
-    for rate in ratelimit_internals.get_rates(app="allauth.account", action="otp_send"):
-        key = ratelimit_internals.get_cache_key(request, app="allauth.account", action="otp_send", rate=rate,
-                                                key=recipient.address)
-        sent = sorted((at for at in cache.get(key, []) if at > now - rate.duration), reverse=True)
-        if len(sent) >= rate.amount:  # a slot frees when the oldest code still counted leaves the window
-            frees_at = max(frees_at or 0, sent[rate.amount - 1] + rate.duration)
-    if frees_at is None:
+    lets the next one go; None when a code may be sent. Reads the limiter's record, spends nothing
+    (vssid_portal.ratelimit.seconds_until_allowed); tests/accounts/test_code_pages_at_cap.py holds
+    the minutes to what allauth does."""
+    wait = seconds_until_allowed(request, action="otp_send", key=recipient.address)
+    if wait is None:
         return None
-    return HourlyCapReached(_cap_message(recipient, math.ceil(max(frees_at - now, 1) / 60)))
+    return HourlyCapReached(_cap_message(recipient, math.ceil(max(wait, 1) / 60)))
 
 
 def _cap_message(recipient: Recipient, minutes: int) -> str:

@@ -1,12 +1,33 @@
-"""One answer to "who is the client?" for every rate limit in the portal.
+"""One answer to "who is the client?" for every rate limit in the portal, and to "when may it try again?".
 
 allauth's adapter reads the client address behind `TRUSTED_PROXY_COUNT` reverse proxies;
 django-ratelimit uses the same through `client_ip` (`key="vssid_portal.ratelimit.client_ip"`),
 so login limits and the portal's own form limits count the same visitor.
 """
 
+import time
+
 from allauth.account.adapter import get_adapter
+from allauth.core.internal import ratelimit as ratelimit_internals
+from django.core.cache import cache
 
 
 def client_ip(group, request) -> str:
     return get_adapter(request).get_client_ip(request) or "unknown"
+
+
+def seconds_until_allowed(request, *, action: str, key: str | None = None) -> float | None:
+    """How long until allauth's limiter (`ACCOUNT_RATE_LIMITS[action]`) lets this client and `key`
+    through again, or None when it would now. Reads the limiter's records and spends nothing:
+    allauth's public `ratelimit.consume(dry_run=True)` says whether, not when, so the records are
+    read through its internal helpers (the cache key and the rates as allauth makes them). A rate
+    is full while it holds `amount` hits within its window, and frees a slot when the oldest of
+    them leaves it."""
+    now, until = time.time(), None
+    for rate in ratelimit_internals.get_rates(app="allauth.account", action=action):
+        cache_key = ratelimit_internals.get_cache_key(request, app="allauth.account", action=action, rate=rate,
+                                                      key=key)
+        hits = sorted((at for at in cache.get(cache_key, []) if at > now - rate.duration), reverse=True)
+        if len(hits) >= rate.amount:
+            until = max(until or 0, hits[rate.amount - 1] + rate.duration - now)
+    return until
