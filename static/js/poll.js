@@ -80,11 +80,13 @@
 
   function check() {
     checks += 1;
-    window.fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+    // A redirect is not followed here: it would be this check that reads the page it leads to, and
+    // with it the message that says why (the session ended elsewhere or timed out).
+    window.fetch(window.location.href, { credentials: "same-origin", cache: "no-store", redirect: "manual" })
       .then(function (response) {
-        if (response.redirected) {  // the session ended meanwhile: go where the portal sends
+        if (response.type === "opaqueredirect") {  // the session ended meanwhile: go where the portal sends
           stopped = true;
-          window.location.assign(response.url);
+          window.location.assign(window.location.href);
           return null;
         }
         return response.ok ? response.text() : null;
