@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from vssid_portal.ratelimit import seconds_until_allowed
 from vssid_portal.text import with_hotline
@@ -82,30 +82,47 @@ class AccountAdapter(DefaultAccountAdapter):
         security_notify(user=user, event=event)
 
     def pre_authenticate(self, request, **credentials) -> None:
-        """allauth's failed-login limit, whose refusal says when logging in is open again: the
-        lock lifts when the oldest failure still counted leaves the window, which is rarely the
-        whole window that allauth's message names."""
+        """allauth's failed-login limit, whose refusal says when logging in is open again (the
+        lock lifts when the oldest failure still counted leaves the window, rarely the whole
+        window that allauth's message names) and what was locked: the account, or the network
+        address whose failures on other accounts have reached the address's limit."""
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError as refusal:
             if refusal.code != "too_many_login_attempts":
                 raise
-            wait = seconds_until_allowed(request, action="login_failed",
-                                         key=self._get_login_attempts_cache_key(request, **credentials))
-            if wait is None:  # refused without a full record (the limiter's lock was busy): as allauth says
+            key = self._get_login_attempts_cache_key(request, **credentials)
+            if (wait := seconds_until_allowed(request, action="login_failed", key=key, per="key")) is not None:
+                message = ACCOUNT_LOCKED
+            elif (wait := seconds_until_allowed(request, action="login_failed", per="ip")) is not None:
+                message = NETWORK_LOCKED
+            else:  # refused without a full record (the limiter's lock was busy): as allauth says
                 raise
             minutes = math.ceil(max(wait, 1) / 60)
-            raise ValidationError(ngettext(
-                "Bạn đã nhập sai mật khẩu quá nhiều lần nên việc đăng nhập tạm bị khóa để bảo vệ tài khoản. "
-                "Hãy thử lại sau %(minutes)s phút, hoặc dùng “Quên mật khẩu?” để đặt mật khẩu mới.",
-                "Bạn đã nhập sai mật khẩu quá nhiều lần nên việc đăng nhập tạm bị khóa để bảo vệ tài khoản. "
-                "Hãy thử lại sau %(minutes)s phút, hoặc dùng “Quên mật khẩu?” để đặt mật khẩu mới.",
-                minutes) % {"minutes": minutes}, code="too_many_login_attempts") from None
+            raise ValidationError(message % {"minutes": minutes},
+                                  code="too_many_login_attempts") from None
 
     def clear_failed_logins(self, request, user) -> None:
         """After a reset the lock on the account's failed logins goes, as allauth does for its
         own (e-mail) reset: the owner has just proved who they are."""
         self._delete_login_attempts_cached_email(request, username=user.username)
+
+
+# Said when a login is refused by the failed-login limit, with the minutes left.
+ACCOUNT_LOCKED = ngettext_lazy(
+    "Bạn đã nhập sai mật khẩu quá nhiều lần nên việc đăng nhập tạm bị khóa để bảo vệ tài khoản. "
+    "Hãy thử lại sau %(minutes)s phút, hoặc dùng “Quên mật khẩu?” để đặt mật khẩu mới.",
+    "Bạn đã nhập sai mật khẩu quá nhiều lần nên việc đăng nhập tạm bị khóa để bảo vệ tài khoản. "
+    "Hãy thử lại sau %(minutes)s phút, hoặc dùng “Quên mật khẩu?” để đặt mật khẩu mới.",
+    "minutes",
+)
+NETWORK_LOCKED = ngettext_lazy(
+    "Có quá nhiều lần đăng nhập sai từ mạng bạn đang dùng, nên việc đăng nhập từ mạng này tạm bị khóa "
+    "để bảo vệ các tài khoản. Hãy thử lại sau %(minutes)s phút.",
+    "Có quá nhiều lần đăng nhập sai từ mạng bạn đang dùng, nên việc đăng nhập từ mạng này tạm bị khóa "
+    "để bảo vệ các tài khoản. Hãy thử lại sau %(minutes)s phút.",
+    "minutes",
+)
 
 
 ALLAUTH_NOTICES = {

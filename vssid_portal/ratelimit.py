@@ -16,15 +16,18 @@ def client_ip(group, request) -> str:
     return get_adapter(request).get_client_ip(request) or "unknown"
 
 
-def seconds_until_allowed(request, *, action: str, key: str | None = None) -> float | None:
-    """How long until allauth's limiter (`ACCOUNT_RATE_LIMITS[action]`) lets this client and `key`
-    through again, or None when it would now. Reads the limiter's records and spends nothing:
+def seconds_until_allowed(request, *, action: str, key: str | None = None, per: str | None = None) -> float | None:
+    """How long until allauth's limiter (`ACCOUNT_RATE_LIMITS[action]`, only its rates counted
+    `per` "ip" or "key" when given) lets this client and `key` through again, or None when it
+    would now. Reads the limiter's records and spends nothing:
     allauth's public `ratelimit.consume(dry_run=True)` says whether, not when, so the records are
     read through its internal helpers (the cache key and the rates as allauth makes them). A rate
     is full while it holds `amount` hits within its window, and frees a slot when the oldest of
     them leaves it."""
     now, until = time.time(), None
     for rate in ratelimit_internals.get_rates(app="allauth.account", action=action):
+        if per is not None and rate.per != per:
+            continue
         cache_key = ratelimit_internals.get_cache_key(request, app="allauth.account", action=action, rate=rate,
                                                       key=key)
         hits = sorted((at for at in cache.get(cache_key, []) if at > now - rate.duration), reverse=True)

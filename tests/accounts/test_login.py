@@ -322,6 +322,19 @@ def test_failed_logins_are_limited_per_ip_across_accounts(client, clock):
     assert submit_password(client)["Location"] == CONFIRM
 
 
+def test_a_login_refused_for_the_network_does_not_blame_the_account(client, clock):
+    """Failures on other accounts from the same address (a shared or carrier network) lock the
+    address, not this account: the citizen is not told they typed a wrong password, nor sent to
+    "Quên mật khẩu?", which lifts an account's lock and not the address's."""
+    make_citizen()
+    for attempt in range(30):
+        submit_password(client, username=f"79000000{attempt:02d}", password="sai-mat-khau")
+        clock.advance(3)
+    html = submit_password(client).content.decode()
+    assert "từ mạng bạn đang dùng" in html and "Hãy thử lại sau 14 phút" in html
+    assert "Bạn đã nhập sai mật khẩu" not in html and "Quên mật khẩu?” để" not in html
+
+
 def test_an_authenticator_app_replaces_the_sms_code(client, sms_outbox):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
