@@ -12,9 +12,12 @@
 """
 
 import time
+from functools import wraps
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.decorators import login_stage_required
+from allauth.account.internal.stagekit import LOGIN_SESSION_KEY
 from allauth.account.utils import get_next_redirect_url
 from allauth.core import ratelimit
 from allauth.mfa import app_settings as mfa_settings
@@ -49,6 +52,21 @@ RESET_DONE = "portal_password_reset_done"  # time the reset's new password was s
 DONE_WINDOW = 10 * 60  # how long Back (or a second submit) on a finished change or reset says it is done
 
 
+def tells_an_expired_login(view):
+    """allauth drops a login that has not passed its stages within LOGIN_TIMEOUT (15 minutes) and
+    sends the browser back to the login page without a word: say why, once."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        started = (request.session.get(LOGIN_SESSION_KEY) or {}).get("initiated_at")
+        if not request.user.is_authenticated and started and time.time() - started > account_settings.LOGIN_TIMEOUT:
+            messages.info(request, gettext(
+                "Lượt đăng nhập đã hết hạn vì quá %(minutes)s phút chưa hoàn tất bước xác nhận. "
+                "Hãy đăng nhập lại.") % {"minutes": account_settings.LOGIN_TIMEOUT // 60})
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+@tells_an_expired_login
 @login_stage_required(stage=LoginConfirmStage.key, redirect_urlname="account_login")
 @require_http_methods(["GET", "POST"])
 def login_confirm(request):

@@ -117,6 +117,23 @@ def test_logging_in_again_before_the_code_arrives_keeps_the_code_already_sent(cl
     assert is_logged_in(again)
 
 
+def test_a_code_typed_after_the_login_step_expired_is_told_to_start_again(client, sms_outbox, clock):
+    """allauth gives a login 15 minutes from the password to the last step; a citizen still at the
+    code step then (waiting for a text, asking for new codes) is told why the login page is back."""
+    make_citizen()
+    submit_password(client)
+    for _resend in range(3):
+        clock.advance(5 * 60)
+        client.post(CONFIRM, {"action": "resend"}, follow=True)
+    clock.advance(1)  # the code sent a second ago is valid; the login step is not
+    response = client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]}, follow=True)
+    assert response.redirect_chain == [(LOGIN, 302)]
+    assert "Lượt đăng nhập đã hết hạn vì quá 15 phút chưa hoàn tất bước xác nhận" in response.content.decode()
+    assert not is_logged_in(client)
+    assert "hết hạn" not in client.get(CONFIRM, follow=True).content.decode()  # told once
+    assert submit_password(client)["Location"] == CONFIRM
+
+
 def test_a_trusted_browser_logs_in_without_a_code_for_90_days(client, sms_outbox, clock):
     user = make_citizen()
     log_in(client, sms_outbox)
