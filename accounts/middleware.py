@@ -96,6 +96,13 @@ class SessionRulesMiddleware:
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 
 
+def timed_out(session_data: dict, now: float) -> bool:
+    """Whether a session with these data has been ended by the idle or the absolute time-out
+    (SessionRulesMiddleware flushes it on its next request)."""
+    return (now - session_data.get(SEEN, now) > settings.SESSION_IDLE_TIMEOUT
+            or now - session_data.get(STARTED, now) > settings.SESSION_COOKIE_AGE)
+
+
 def is_language_switch(url: str) -> bool:
     """Whether `url` is Django's language switch (i18n/setlang), an action that leads back to the
     page it came from: never a page to return to after another step."""

@@ -16,7 +16,9 @@ cannot receive a code; it skips the step with a warning in the log rather than b
 """
 
 import logging
+import time
 from datetime import datetime
+from importlib import import_module
 
 from allauth.account.stages import LoginStage
 from allauth.core.internal.httpkit import headed_redirect_response
@@ -25,12 +27,14 @@ from allauth.mfa.internal.flows import trust
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib import messages
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import otp
+from .middleware import timed_out
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +95,12 @@ def send_login_code(request, user) -> None:
 
 
 def other_sessions(user) -> list[UserSession]:
-    """The account's live sessions (purging those already gone); at login, all are elsewhere."""
-    return UserSession.objects.purge_and_list(user)
+    """The account's live sessions (purging those already gone); at login, all are elsewhere. A
+    session the time-outs have ended is not live, though it stays stored until its browser's next
+    request flushes it."""
+    now, store = time.time(), import_module(settings.SESSION_ENGINE).SessionStore
+    return [session for session in UserSession.objects.purge_and_list(user)
+            if not timed_out(store(session.session_key).load(), now)]
 
 
 def trusted_until(request, user) -> datetime | None:

@@ -119,6 +119,20 @@ def test_login_on_a_second_device_warns_then_ends_the_first_session(sms_outbox):
     assert ELSEWHERE not in first.get(LOGIN).content.decode()  # told once
 
 
+def test_a_session_already_ended_by_the_time_outs_is_not_called_logged_in_elsewhere(sms_outbox, clock):
+    """A browser left for more than 30 minutes (or past 12 hours) has been logged out by the
+    session rules, though its session waits for its next request to be flushed: a login elsewhere
+    then neither warns about it nor stops to ask whether to go on."""
+    make_citizen()
+    first, second = Client(), Client()
+    log_in(second, sms_outbox)  # the second browser becomes trusted…
+    second.post("/tai-khoan/dang-xuat/")
+    log_in(first, sms_outbox)
+    clock.advance(settings.SESSION_IDLE_TIMEOUT + 1)  # …and the first is left idle
+    assert submit_password(second)["Location"] == PERSONAL
+    assert not is_logged_in(first)
+
+
 def test_a_trusted_browser_is_warned_too_and_may_cancel(sms_outbox):
     make_citizen()
     first, second = Client(), Client()
