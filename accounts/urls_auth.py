@@ -4,6 +4,7 @@ Included before allauth's URLs: where allauth has a page for the same job withou
 SMS step (password change and reset, the session list), its path leads to the portal's page.
 """
 
+from allauth.mfa.base import views as mfa_views
 from django.http import Http404
 from django.urls import path, re_path
 from django.views.generic import RedirectView
@@ -19,6 +20,8 @@ app_name = "accounts_auth"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts_auth:security")),
     path("dang-nhap/xac-nhan/", security.login_confirm, name="login_confirm"),
+    # allauth.mfa's step for the authenticator app, saying so when the login has expired meanwhile.
+    path("2fa/authenticate/", security.tells_an_expired_login(mfa_views.authenticate)),
     path("bao-mat/", security.security, name="security"),
     path("dat-mat-khau-moi/", security.password_change_required, name="password_change_required"),
     path("doi-mat-khau/", security.password_change, name="password_change"),

@@ -360,6 +360,20 @@ def test_an_authenticator_app_replaces_the_sms_code(client, sms_outbox):
     assert sms_outbox() == []
 
 
+def test_an_authenticator_code_typed_after_the_login_step_expired_is_told_to_start_again(client, clock):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
+
+    secret = generate_totp_secret()
+    TOTP.activate(make_citizen(), secret)
+    submit_password(client)
+    clock.advance(15 * 60 + 1)
+    code = f"{hotp_value(secret, int(clock.now) // 30):06d}"
+    response = client.post(reverse("mfa_authenticate"), {"code": code}, follow=True)
+    assert response.redirect_chain == [(LOGIN, 302)]
+    assert "Lượt đăng nhập đã hết hạn vì quá 15 phút chưa hoàn tất bước xác nhận" in response.content.decode()
+    assert not is_logged_in(client)
+
+
 def test_a_refused_login_says_so_in_the_page_title(client):
     make_citizen()
     html = client.post(LOGIN, {"login": "7901234567", "password": "sai-mat-khau"}).content.decode()
