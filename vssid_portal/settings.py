@@ -103,6 +103,10 @@ MIDDLEWARE = [
     "vssid_portal.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vssid_portal.middleware.NoStoreWithSessionMiddleware",
+    # Before the middleware that can refuse a request (an unknown Host, a broken session): their
+    # error pages get the frame and CSP headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vssid_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,8 +114,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionRulesMiddleware",
     "accounts.middleware.UserSessionActivityMiddleware",  # allauth's tracking, once a minute

@@ -129,10 +129,11 @@ def session_cookies(django_db_setup, django_db_blocker):
         cursor.execute(f"DELETE FROM {User._meta.db_table} WHERE id IN ({marks})", ids)
 
 
-def fetch(port: int, path: str, cookie: str = "", method: str = "GET"):
+def fetch(port: int, path: str, cookie: str = "", method: str = "GET", body: bytes | None = None, **extra):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", **({"Cookie": cookie} if cookie else {})}
-    connection.request(method, path, headers=headers)
+    headers.update(extra)
+    connection.request(method, path, body=body, headers=headers)
     response = connection.getresponse()
     response.body = response.read()
     connection.close()
@@ -188,6 +189,29 @@ def test_every_page_carries_the_security_headers(production_server, session_cook
     assert statuses[("anonymous", "/")] == 200 and statuses[("anonymous", "/tin-tuc/khong-co/")] == 404
     assert statuses[("citizen", "/ca-nhan/")] == 200 and statuses[("superuser", "/quan-tri/accounts/person/")] == 200
     assert sum(status == 200 for status in statuses.values()) > 100
+
+
+def test_the_error_pages_carry_the_security_headers(production_server):
+    """The portal's own error pages, each reached as a visitor reaches it: a post without the CSRF
+    cookie (403), a Host the portal does not serve and a post of too many fields (400), a post
+    of too many files (413)."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    fields = b"&".join(b"f%d=1" % n for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    files = b"".join(b'--b\r\nContent-Disposition: form-data; name="f"; filename="%d.txt"\r\n\r\nx\r\n' % n
+                     for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)) + b"--b--\r\n"
+    cases = {
+        "403 csrf": (403, fetch(production_server, "/tai-khoan/dang-nhap/", method="POST", body=b"login=x", **form)),
+        "400 host": (400, fetch(production_server, "/", Host="evil.example")),
+        "400 fields": (400, fetch(production_server, "/tai-khoan/dang-nhap/", method="POST", body=fields, **form)),
+        "413": (413, fetch(production_server, "/tai-khoan/dang-nhap/", method="POST", body=files,
+                           **{"Content-Type": "multipart/form-data; boundary=b"})),
+    }
+    failures = []
+    for name, (status, response) in cases.items():
+        if response.status != status:
+            failures.append(f"{name}: {response.status}")
+        failures += [f"{name}: {problem}" for problem in header_problems(response)]
+    assert failures == []
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE"])
