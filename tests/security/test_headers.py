@@ -6,6 +6,7 @@ what is asserted is what a production server sends. Requests carry `X-Forwarded-
 as the TLS-terminating proxy in front of gunicorn does (README, "Production").
 """
 
+import contextlib
 import http.client
 import os
 import socket
@@ -93,9 +94,11 @@ def production_server(django_db_setup, django_db_blocker, tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def session_cookies(django_db_setup, django_db_blocker):
-    """Committed logins the production server can read: a citizen account and a superuser."""
+@contextlib.contextmanager
+def committed_logins(django_db_blocker, make_users, *, reauthenticated=False):
+    """Sessions of the users `make_users()` returns, committed so that the production server can
+    read them, as {name: cookie}; with `reauthenticated`, each has just confirmed its password."""
+    from allauth.mfa.models import Authenticator
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -106,14 +109,17 @@ def session_cookies(django_db_setup, django_db_blocker):
 
     # Signed with the server's key: the session data and the password hash check both use it.
     with django_db_blocker.unblock(), override_settings(SECRET_KEY=SECRET):
-        users = {"citizen": User.objects.create_user("hdr-citizen", password=SECRET),
-                 "superuser": User.objects.create_superuser("hdr-admin", password=SECRET)}
+        users = make_users()
         cookies = {}
         for name, user in users.items():
             session = SessionStore()
             session.update({SESSION_KEY: str(user.pk), HASH_SESSION_KEY: user.get_session_auth_hash(),
                             BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
                             "portal_session_started": time.time(), "portal_session_seen": time.time()})
+            if reauthenticated:  # allauth's record of a password confirmation
+                session.update({"account_authentication_methods_user": str(user.pk),
+                                "account_authentication_methods": [
+                                    {"method": "password", "at": time.time(), "reauthenticated": True}]})
             session.create()
             cookies[name] = f"sessionid={session.session_key}"
     yield cookies
@@ -126,7 +132,40 @@ def session_cookies(django_db_setup, django_db_blocker):
         Session.objects.filter(session_key__in=[c.split("=", 1)[1] for c in cookies.values()]).delete()
         marks = ", ".join(["%s"] * len(ids))  # IN, not ANY(): the embedded SQLite runs this too
         cursor.execute(f"DELETE FROM {UserSession._meta.db_table} WHERE user_id IN ({marks})", ids)
+        cursor.execute(f"DELETE FROM {Authenticator._meta.db_table} WHERE user_id IN ({marks})", ids)
         cursor.execute(f"DELETE FROM {User._meta.db_table} WHERE id IN ({marks})", ids)
+
+
+@pytest.fixture(scope="module")
+def session_cookies(django_db_setup, django_db_blocker):
+    """Committed logins the production server can read: a citizen account and a superuser."""
+    from accounts.models import User
+
+    with committed_logins(django_db_blocker, lambda: {
+            "citizen": User.objects.create_user("hdr-citizen", password=SECRET),
+            "superuser": User.objects.create_superuser("hdr-admin", password=SECRET)}) as cookies:
+        yield cookies
+
+
+@pytest.fixture(scope="module")
+def app_cookies(django_db_setup, django_db_blocker):
+    """Officers who have just confirmed their password, without an authenticator app (its
+    activation page) and with one (its recovery codes, its deactivation). A fixture of its own:
+    on SQLite each test ends by emptying the database, so logins made for an earlier test are gone."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from accounts.models import User
+
+    def make_users():
+        users = {"app off": User.objects.create_superuser("hdr-app-off", password=SECRET),
+                 "app on": User.objects.create_superuser("hdr-app-on", password=SECRET)}
+        TOTP.activate(users["app on"], generate_totp_secret())
+        RecoveryCodes.activate(users["app on"])
+        return users
+
+    with committed_logins(django_db_blocker, make_users, reauthenticated=True) as cookies:
+        yield cookies
 
 
 def fetch(port: int, path: str, cookie: str = "", method: str = "GET", body: bytes | None = None, **extra):
@@ -211,6 +250,22 @@ def test_the_error_pages_carry_the_security_headers(production_server):
         if response.status != status:
             failures.append(f"{name}: {response.status}")
         failures += [f"{name}: {problem}" for problem in header_problems(response)]
+    assert failures == []
+
+
+def test_the_authenticator_app_pages_carry_the_security_headers(production_server, app_cookies):
+    """Every page of the authenticator app, opened by an officer who may see it: the page itself,
+    not the redirect to the password confirmation that the test of every page meets."""
+    app_pages = [path for path in parameterless_paths() if path.startswith("/tai-khoan/2fa/")
+                 and path not in {"/tai-khoan/2fa/authenticate/", "/tai-khoan/2fa/trust/"}]  # during a login only
+    assert len(app_pages) == 7, app_pages
+    failures = []
+    for path in app_pages:
+        who = "app off" if path.endswith("/activate/") else "app on"
+        response = fetch(production_server, path, app_cookies[who])
+        if response.status != 200:
+            failures.append(f"{who} {path}: {response.status} {response.getheader('Location')}")
+        failures += [f"{who} {path}: {problem}" for problem in header_problems(response)]
     assert failures == []
 
 
