@@ -3,6 +3,8 @@ registration photos, the 608A evidence images and the 607A attached files (on th
 correction page of a returned filing), the feedback attachment,
 the news lead image in the admin, and the participation CSV import. Each file is refused with a Vietnamese message on the
 field, or accepted and stored re-encoded (no metadata, nothing appended, a safe name); never a 500.
+The fields are found in the portal's forms, procedures and admin, so a new one that no test here
+sends the corpus to fails `test_every_upload_field_is_sent_the_corpus`.
 """
 
 import io
@@ -99,6 +101,72 @@ def private_root(settings):
 
 def fresh(root: Path) -> None:
     shutil.rmtree(root, ignore_errors=True)
+
+
+# Every upload field of the portal → the tests here that send it the corpus. A form, a procedure or
+# an admin form that takes a file and is missing here fails `test_every_upload_field_is_sent_the_corpus`.
+UPLOAD_FIELDS = {
+    "accounts.forms.PhotosForm": {name: ["test_registration_photos"] for name in PHOTO_FIELDS},
+    "accounts.forms.ChildRegistrationForm": {name: ["test_child_registration_photos"] for name in PHOTO_FIELDS},
+    "public_services.procedures.book_reissue.BookReissueForm": {"attached_files": [
+        "test_attached_files_of_the_607a_filing",
+        "test_attached_files_on_the_correction_page_of_a_returned_607a_filing"]},
+    "public_services.procedures.book_change.BookChangeForm": {name: [
+        "test_evidence_images_of_the_608a_filing",
+        "test_evidence_images_on_the_correction_page_of_a_returned_608a_filing"]
+        for name in ("evidence_1", "evidence_2")},
+    "public_services.feedback_forms.FeedbackForm": {"attachment": ["test_feedback_attachment"]},
+    "lookup.admin_support.NewsArticleForm": {"lead_image": ["test_news_lead_image_in_the_admin"]},
+    "participation.admin.ImportForm": {"file": ["test_participation_csv_import_refuses_every_hostile_file"]},
+}
+
+
+def upload_fields_of_the_portal() -> dict[str, set[str]]:
+    """Form class → its file fields: every form class of the portal's apps (the URLconf and the
+    admin import them all), the procedures' forms of the registry and the admin's own forms."""
+    from django import forms
+    from django.apps import apps
+    from django.contrib import admin
+    from django.test import RequestFactory
+    from django.urls import get_resolver
+
+    from public_services.procedures import registry
+
+    get_resolver().url_patterns  # imports every view, and with it every form
+    ours = {app.name for app in apps.get_app_configs() if not app.name.startswith(("django.", "allauth"))}
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    def written_as(cls, model=None) -> str:
+        """The class as written in the portal; a ModelAdmin's generated form, by the admin form it
+        extends, or by its model where the admin has no form of its own."""
+        mine = next((c for c in cls.__mro__ if c.__module__.split(".")[0] in ours), None)
+        return f"{mine.__module__}.{mine.__qualname__}" if mine else f"admin {model._meta.label_lower}"
+
+    forms_found = [(written_as(cls), cls) for cls in subclasses(forms.BaseForm) if cls.__module__.split(".")[0] in ours]
+    forms_found += [(written_as(procedure.form_class), procedure.form_class) for procedure in registry.all_procedures()]
+    request = RequestFactory().get("/quan-tri/")
+    request.user = User(is_staff=True, is_superuser=True)
+    for model, model_admin in admin.site._registry.items():
+        generated = [model_admin.get_form(request)] + [
+            inline(model, admin.site).get_formset(request).form for inline in model_admin.inlines]
+        forms_found += [(written_as(cls, cls._meta.model), cls) for cls in generated]
+    found = {}
+    for key, cls in forms_found:
+        fields = {name for name, field in cls.base_fields.items() if isinstance(field, forms.FileField)}
+        if fields:
+            found.setdefault(key, set()).update(fields)
+    return found
+
+
+def test_every_upload_field_is_sent_the_corpus():
+    covered = {form: set(fields) for form, fields in UPLOAD_FIELDS.items()}
+    assert upload_fields_of_the_portal() == covered, "an upload field without hostile files, or a stale entry"
+    tests = {name for fields in UPLOAD_FIELDS.values() for names in fields.values() for name in names}
+    assert {name for name in tests if not callable(globals().get(name))} == set()
 
 
 def test_the_corpus_is_large_and_varied():
