@@ -124,7 +124,7 @@ def test_a_registration_the_registry_refuses_at_submission_is_a_message(registra
     assert "Không tìm thấy mã số BHXH này" in response.content.decode()
 
 
-@pytest.mark.parametrize(("url", "fields"), [
+PUBLIC_POSTS = [
     ("/dang-ky/tra-cuu/", ["reference", "bhxh_code"]),
     ("/tai-khoan/dang-nhap/", ["login", "password", "remember", "next"]),
     ("/tai-khoan/quen-mat-khau/", ["bhxh_code"]),
@@ -134,7 +134,10 @@ def test_a_registration_the_registry_refuses_at_submission_is_a_message(registra
     ("/xac-thuc/the-bhyt/", ["ma_qr", "so_the", "ho_ten", "ngay_sinh", "cach"]),
     ("/dich-vu-cong/phan-anh/tra-cuu/", list(FeedbackLookupForm.base_fields)),
     ("/i18n/setlang/", ["language", "next"]),
-])
+]
+
+
+@pytest.mark.parametrize(("url", "fields"), PUBLIC_POSTS)
 def test_public_post_forms(reference_data, url, fields):
     @FUZZ
     @given(data=data_for(fields), address=ADDRESSES)
@@ -186,17 +189,20 @@ def test_feedback_form(reference_data):
     run()
 
 
-@pytest.mark.parametrize(("url", "params"), [
+PUBLIC_SEARCHES = [
     ("/tra-cuu/co-quan-bhxh/", ["q", "province", "trang"]),
     ("/tra-cuu/co-so-kcb/", ["q", "province", "level", "trang"]),
-    ("/tra-cuu/co-so-kcb/cap-giay-nghi-om/", ["q", "province", "trang"]),
+    ("/tra-cuu/co-so-kcb/cap-giay-nghi-om/", ["q", "province", "level", "trang"]),
     ("/tra-cuu/don-vi/", ["q", "province", "trang"]),
     ("/tra-cuu/diem-thu/", ["q", "province", "ward", "trang"]),
     ("/ho-tro/", ["q", "chu-de"]),
     ("/tin-tuc/", ["trang"]),
     ("/xac-thuc/van-ban/", ["ma"]),
     ("/dang-ky/co-quan/", ["q"]),
-])
+]
+
+
+@pytest.mark.parametrize(("url", "params"), PUBLIC_SEARCHES)
 def test_public_searches(reference_data, url, params):
     @FUZZ
     @given(data=data_for(params, {"province": st.one_of(VALUE, st.sampled_from(["79", "01", "7", "079"]))}),
@@ -234,3 +240,42 @@ def test_card_verification_api(reference_data):
         no_server_error(response)
 
     run()
+
+
+# The public forms fuzzed by the tests above, each with the fields it sends: the parametrised ones,
+# and the forms with a test of their own.
+FUZZED = {("post", url): set(fields) for url, fields in PUBLIC_POSTS} | {
+    ("get", url): set(params) for url, params in PUBLIC_SEARCHES} | {
+    ("post", "/dang-ky/"): set(DeclarationForm.base_fields) | {"refresh_wards"},
+    ("post", "/tra-cuu/ma-so-bhxh/"): set(CodeLookupForm.base_fields),
+    ("post", "/dich-vu-cong/phan-anh/"): set(FeedbackForm.base_fields),
+}
+NOT_FUZZED = {"csrfmiddlewaretoken", "idempotency_key"}  # the form's own tokens: a wrong one is refused first
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.DOTALL)
+NAME = re.compile(r"<(?:input|select|textarea|button)\b[^>]*\bname=\"([^\"]+)\"")
+
+
+def test_every_public_form_is_fuzzed(reference_data):
+    """Every form an anonymous visitor meets on a page of the URLconf is fuzzed above with every
+    field it sends, so a new public page or a new field of a form fails here until it is."""
+    from . import test_headers
+
+    client = Client()
+    met, missing = set(), []
+    for path in test_headers.parameterless_paths():
+        if path.startswith("/quan-tri/"):
+            continue  # the officers' admin: behind its login
+        response = client.get(path)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        for attributes, body in FORM.findall(response.content.decode()):
+            method = (re.search(r'method="(\w+)"', attributes) or [None, "get"])[1].lower()
+            action = (re.search(r'action="([^"#?]*)', attributes) or [None, path])[1] or path
+            met.add((method, action))
+            fields = set(NAME.findall(body)) - NOT_FUZZED
+            if (method, action) not in FUZZED:
+                missing.append(f"{method} {action} (on {path}): not fuzzed")
+            elif fields - FUZZED[(method, action)]:
+                missing.append(f"{method} {action} (on {path}): {sorted(fields - FUZZED[(method, action)])} not fuzzed")
+    assert missing == []
+    assert len(met) > 10  # the pages were read: their forms were found
