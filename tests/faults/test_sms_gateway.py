@@ -1,6 +1,7 @@
 """The SMS gateway misbehaves: failing half of the calls, every message still reaches it exactly
 once; hanging, it holds a worker but never a citizen's web request."""
 
+import time
 from collections import Counter
 
 import pytest
@@ -54,7 +55,9 @@ def test_a_gateway_failing_half_the_calls_gets_every_message_exactly_once(settin
 
 def test_a_hanging_gateway_holds_the_worker_not_the_web_request(client, reference_data, settings, monkeypatch,
                                                                 gateway_backend):
-    monkeypatch.setenv("SMS_GATEWAY_TIMEOUT", "1")
+    monkeypatch.setenv("SMS_GATEWAY_TIMEOUT", "1")  # the worker's
+    # A web request that called the gateway itself would wait this long: the submission's time shows it.
+    settings.SMS_GATEWAY_TIMEOUT = 30
     owner = citizen()
     client.force_login(owner)
     with FakeGateway() as gateway, running_worker(gateway_backend(gateway)):
@@ -64,7 +67,9 @@ def test_a_hanging_gateway_holds_the_worker_not_the_web_request(client, referenc
         wait_for(lambda: gateway.hanging, timeout=60)  # the worker is stuck on the gateway now
 
         # while the gateway still has not answered (another procedure: the first filing is in hand)
+        started = time.monotonic()
         _key, second = submit_through_pages(client, url="/dich-vu-cong/uy-quyen-nhan-thay/", code="UY-QUYEN")
+        assert time.monotonic() - started < 10, "the web request waited on the gateway"
         assert gateway.hanging and second.status_code == 302
         assert "Đã nộp" in page(client, second["Location"])
         # The worker's own timeout gives up on the hung call and schedules a retry.
