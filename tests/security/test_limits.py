@@ -1,4 +1,5 @@
-"""Brute force, SMS pumping and enumeration, each stopped exactly at its configured limit.
+"""Brute force (passwords, SMS codes, authenticator-app codes), SMS pumping and enumeration, each
+stopped exactly at its configured limit.
 
 The limits are read from where they are configured (settings.ACCOUNT_RATE_LIMITS, accounts.otp,
 the views' rate constants), so a changed limit moves the boundary these tests probe: the last
@@ -112,6 +113,63 @@ def test_login_per_address_counts_an_ipv4_mapped_client_as_its_ipv4_address(refe
         assert turned_away(login(client, f"79000{attempt:05d}", "wrong-password")), attempt
     assert not logged_in(login(Client(REMOTE_ADDR="198.51.100.7"), user.username, PASSWORD))
     assert logged_in(login(Client(REMOTE_ADDR="::ffff:198.51.100.8"), user.username, PASSWORD))
+
+
+def app_login(username):
+    """A client past the password of an account with an authenticator app, at the app's code."""
+    client = Client(REMOTE_ADDR="198.51.100.60")
+    response = login(client, username, PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/tai-khoan/2fa/authenticate/"
+    return client
+
+
+def app_code(client, code):
+    return client.post("/tai-khoan/2fa/authenticate/", {"code": code})
+
+
+def wrong_app_code(response) -> bool:
+    text = response.content.decode()
+    return response.status_code == 200 and "Mã xác thực không đúng." in text and "quá nhiều lần" not in text
+
+
+def test_authenticator_app_codes_stop_after_the_configured_failures(reference_data):
+    """The second step of an officer's login: allauth.mfa counts wrong app codes per account on
+    the login limit. The last allowed try with the right code still logs in; after the limit even
+    the right code is refused."""
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    from tests.accounts.helpers import officer
+    from tests.public_services.helpers import DISTRICT
+
+    secrets = {}
+    for username in ("canbo-app-1", "canbo-app-2"):
+        secrets[username] = generate_totp_secret()
+        TOTP.activate(officer(username, "07901", DISTRICT), secrets[username])
+
+    def right(username):
+        return format_hotp_value(hotp_value(secrets[username], next(yield_hotp_counters_from_time())))
+
+    def wrong(username):
+        return f"{(int(right(username)) + 1) % 10**6:06d}"
+
+    client = app_login("canbo-app-1")
+    for attempt in range(LOGIN_PER_KEY - 1):
+        assert wrong_app_code(app_code(client, wrong("canbo-app-1"))), attempt
+    response = app_code(client, right("canbo-app-1"))  # the last allowed try
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+    client = app_login("canbo-app-2")
+    for attempt in range(LOGIN_PER_KEY):
+        assert wrong_app_code(app_code(client, wrong("canbo-app-2"))), attempt
+    response = app_code(client, right("canbo-app-2"))
+    assert response.status_code in {200, 429} and "quá nhiều lần" in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 # --- OTP brute force ----------------------------------------------------------------------------
