@@ -100,13 +100,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the middleware that can refuse a request (a method the portal does not take, an unknown
+    # Host, a broken session): their answers get the frame and CSP headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "vssid_portal.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vssid_portal.middleware.NoStoreWithSessionMiddleware",
-    # Before the middleware that can refuse a request (an unknown Host, a broken session): their
-    # error pages get the frame and CSP headers too.
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vssid_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -275,6 +275,10 @@ def test_a_method_the_portal_does_not_take_gets_the_405_page_with_the_headers(pr
         response = fetch(production_server, path, method=method)
         assert response.status == 405 and response.getheader("Allow") == "GET, HEAD, POST", path
         assert "<h1>Trang không nhận yêu cầu này</h1>" in response.body.decode() and header_problems(response) == []
+    # At an address with no page the refusal is one line of text: with the headers all the same.
+    response = fetch(production_server, "/khong-ton-tai/", method=method)
+    assert response.status == 405 and response.getheader("Content-Type").startswith("text/plain")
+    assert header_problems(response) == []
 
 
 def test_plain_http_is_sent_to_https(production_server):
