@@ -172,6 +172,10 @@ def test_every_upload_field_is_sent_the_corpus():
 def test_the_corpus_is_large_and_varied():
     items = corpus()
     assert len(items) >= 30
+    # Each kind of file the issue names is in it.
+    assert {"truncated JPEG", "PNG declaring 30000 x 30000 pixels", "deflate bomb PNG 12000 x 12000",
+            "polyglot JPEG + HTML", "SVG with script", "PDF renamed .jpg", "huge EXIF (60 kB)",
+            "GPS EXIF"} <= {item.name for item in items}
     assert {"reject", "accept"} == {item.expect for item in items}
     assert len({item.name for item in items}) == len(items)
 
