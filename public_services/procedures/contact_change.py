@@ -151,7 +151,7 @@ class ContactChange(Procedure):
         hotline = settings.PORTAL_HOTLINE
         if person.birth_date > adult_born_by():
             return gettext("Thủ tục này dành cho người từ đủ 18 tuổi có tài khoản trên Cổng BHXH số. %(name)s chưa "
-                           "đủ 18 tuổi: để đổi số điện thoại, địa chỉ liên hệ của %(name)s, hãy liên hệ cơ quan BHXH "
+                           "đủ 18 tuổi: để đổi số điện thoại, email, địa chỉ liên hệ của %(name)s, hãy liên hệ cơ quan BHXH "
                            "quản lý hoặc gọi %(hotline)s.") % {"name": person.full_name, "hotline": hotline}
         return gettext("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. %(name)s chưa có tài khoản "
                        "riêng: hãy liên hệ cơ quan BHXH quản lý hoặc gọi %(hotline)s.") % {

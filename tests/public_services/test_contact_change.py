@@ -231,8 +231,8 @@ def test_a_parent_viewing_a_child_is_told_why_it_is_not_offered(client, owner):
     client.force_login(owner)
     client.post(reverse("accounts:view_as"), {"child": son.pk})
     html = client.get(URL).content.decode()
-    assert ("Nguyễn Minh Khang chưa đủ 18 tuổi: để đổi số điện thoại, địa chỉ liên hệ của Nguyễn Minh Khang, hãy "
-            "liên hệ cơ quan BHXH quản lý hoặc gọi 1900 9068.") in html
+    assert ("Nguyễn Minh Khang chưa đủ 18 tuổi: để đổi số điện thoại, email, địa chỉ liên hệ của Nguyễn Minh Khang, "
+            "hãy liên hệ cơ quan BHXH quản lý hoặc gọi 1900 9068.") in html
     assert 'name="new_phone"' not in html
     assert client.post(URL, {**answers(CODE), "idempotency_key": "k" * 20}).status_code == 403
 
