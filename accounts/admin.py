@@ -85,14 +85,17 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["end_sessions"]
 
     def user_change_password(self, request, id, form_url=""):
-        """Django's page setting an account's password: the holder is told that the agency set it."""
+        """Django's page setting an account's password or turning off logging in with one
+        (set_unusable_password): the holder is told that the agency did it."""
         user = self.get_object(request, unquote(id))
         response = super().user_change_password(request, id, form_url)
         if user is not None:
-            before = user.password
+            before, was_usable = user.password, user.has_usable_password()
             user.refresh_from_db(fields=["password"])
             if user.password != before and user.has_usable_password():
                 security_notify(user=user, event=SecurityEvent.PASSWORD_SET_BY_AGENCY)
+            elif was_usable and not user.has_usable_password():
+                security_notify(user=user, event=SecurityEvent.PASSWORD_DISABLED_BY_AGENCY)
         return response
 
     @admin.action(description="Đăng xuất tài khoản đã chọn khỏi mọi thiết bị", permissions=["change"])

@@ -1,7 +1,7 @@
 """A new password, set by its holder or after a reset by code, and telling the account holder what
 happened to their account: a password changed or reset, a login that made a new browser trusted,
-the authenticator app switched on or off, new recovery codes, a password set or an authenticator
-removed by the agency."""
+the authenticator app switched on or off, new recovery codes, a password set or turned off or an
+authenticator removed by the agency."""
 
 from enum import StrEnum
 
@@ -23,6 +23,7 @@ class SecurityEvent(StrEnum):
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_RESET = "password_reset"
     PASSWORD_SET_BY_AGENCY = "password_set_by_agency"  # in the admin (accounts.admin.UserAdmin)
+    PASSWORD_DISABLED_BY_AGENCY = "password_disabled_by_agency"  # set_unusable_password, in the admin
     NEW_BROWSER = "new_browser"  # a login that has just made a browser trusted
     TOTP_ACTIVATED = "totp_activated"  # allauth.mfa's authenticator app switched on (signals.py)
     TOTP_DEACTIVATED = "totp_deactivated"

@@ -155,3 +155,25 @@ def test_a_password_set_in_the_admin_is_told_to_the_holder_once(client, sms_outb
     assert_told_now(sms)
     assert_told_now(sent[Message.Channel.INBOX].body)
     assert Message.objects.filter(user=user).count() == 2  # not also as a change the holder made
+
+
+def test_logging_in_with_a_password_turned_off_in_the_admin_is_told_to_the_holder_once(client, sms_outbox):
+    """The admin's password page can disable password-based authentication (set_unusable_password):
+    the holder is told, once, that the BHXH agency turned off logging in with a password."""
+    user = make_citizen()
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+
+    assert client.post(url, {"usable_password": "false", "unset-password": "1"}).status_code == 302
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    sent = notices(user, "security_password_disabled_by_agency")
+    assert set(sent) == {Message.Channel.SMS, Message.Channel.INBOX}
+    [sms] = security_sms(sms_outbox)
+    assert "cơ quan BHXH tắt đăng nhập bằng mật khẩu" in sms
+    assert_told_now(sms)
+    assert_told_now(sent[Message.Channel.INBOX].body)
+    assert Message.objects.filter(user=user).count() == 2  # not also as a password set
+
+    client.post(url, {"usable_password": "false", "unset-password": "1"})  # already off: nothing more to tell
+    assert Message.objects.filter(user=user).count() == 2
