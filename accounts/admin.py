@@ -41,7 +41,7 @@ from .services.registration import (
     registration_reject,
     registrations_retry_declarations,
 )
-from .services.security import SecurityEvent, authenticators_delete, security_notify
+from .services.security import SecurityEvent, authenticators_delete, security_notify, user_email_change_notify
 
 
 def _comparable(text: str) -> str:
@@ -97,6 +97,14 @@ class UserAdmin(DjangoUserAdmin):
             elif was_usable and not user.has_usable_password():
                 security_notify(user=user, event=SecurityEvent.PASSWORD_DISABLED_BY_AGENCY)
         return response
+
+    def save_model(self, request, obj, form, change):
+        """An account saved in the admin: a new e-mail (for an officer, where the login codes go) is
+        told to the address registered until then and in the inbox."""
+        before = form.initial.get("email") or ""  # the account as it was read for this form
+        super().save_model(request, obj, form, change)
+        if change and obj.email.casefold() != before.casefold():
+            user_email_change_notify(user=obj, old_email=before)
 
     @admin.action(description="Đăng xuất tài khoản đã chọn khỏi mọi thiết bị", permissions=["change"])
     def end_sessions(self, request, queryset):

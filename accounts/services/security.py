@@ -1,7 +1,7 @@
 """A new password, set by its holder or after a reset by code, and telling the account holder what
 happened to their account: a password changed or reset, a login that made a new browser trusted,
-the authenticator app switched on or off, new recovery codes, a password set or turned off or an
-authenticator removed by the agency."""
+the authenticator app switched on or off, new recovery codes, a password set or turned off, an
+authenticator removed or the e-mail changed by the agency."""
 
 from enum import StrEnum
 
@@ -12,6 +12,9 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.utils import timezone
+
+from notifications.models import Message
+from notifications.services import send_message
 
 from .notices import user_notify
 
@@ -30,6 +33,7 @@ class SecurityEvent(StrEnum):
     RECOVERY_CODES_GENERATED = "recovery_codes_generated"  # a new set: the old codes no longer work
     TOTP_REMOVED_BY_AGENCY = "totp_removed_by_agency"  # deleted in the admin (authenticators_delete)
     RECOVERY_CODES_REMOVED_BY_AGENCY = "recovery_codes_removed_by_agency"
+    EMAIL_CHANGED_BY_AGENCY = "email_changed_by_agency"  # in the admin (user_email_change_notify)
 
 
 # What the holder is told of an authenticator the agency deletes, by its kind (MFA_SUPPORTED_TYPES).
@@ -49,6 +53,24 @@ def security_notify(*, user, event: SecurityEvent) -> None:
 
     transaction.on_commit(lambda: user_notify(user=user, template=f"security_{event}", context=context, key=key,
                                               email=user.email))
+
+
+def user_email_change_notify(*, user, old_email: str) -> None:
+    """An account's e-mail changed by the agency in the admin (for an officer, where the login codes
+    go): told once, when the change commits, in the inbox and to the address registered until then,
+    not to the new one (its holder may not be the account's)."""
+    event, at = SecurityEvent.EMAIL_CHANGED_BY_AGENCY, timezone.now()
+    key = f"security-{event}-{user.pk}-{at:%Y%m%d%H%M%S%f}"
+    context = {"event": event, "at": at}
+
+    def tell():
+        send_message(channel=Message.Channel.INBOX, template=f"security_{event}", context=context, user=user,
+                     idempotency_key=f"{key}-inbox")
+        if old_email:
+            send_message(channel=Message.Channel.EMAIL, template=f"security_{event}", context=context, user=user,
+                         recipient=old_email, idempotency_key=f"{key}-email")
+
+    transaction.on_commit(tell)
 
 
 @transaction.atomic

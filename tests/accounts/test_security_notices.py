@@ -18,6 +18,7 @@ from tests.accounts import test_otp
 from tests.accounts.test_login import PERSONAL, log_in, submit_password
 from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen
 from tests.accounts.test_sessions import CHANGE, CHANGE_CONFIRM, RESET, RESET_CODE, RESET_NEW
+from tests.benefits.helpers import admin_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -177,3 +178,33 @@ def test_logging_in_with_a_password_turned_off_in_the_admin_is_told_to_the_holde
 
     client.post(url, {"usable_password": "false", "unset-password": "1"})  # already off: nothing more to tell
     assert Message.objects.filter(user=user).count() == 2
+
+
+def test_an_email_changed_in_the_admin_is_told_once_to_the_address_until_then_and_the_inbox(client, mailoutbox):
+    """An officer's login codes go to the account's e-mail: the agency changing it in the admin is
+    told, once, to the address registered until then and in the inbox, with the time and the hotline;
+    saving the account with the same address (whatever its case) tells nothing."""
+    officer = User.objects.create_user("canbo.hcm", password=PASSWORD, email="canbo@bhxh.vn", is_staff=True)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[officer.pk])
+    form = {name: value for name, value in admin_form(client, url, "user_form").items()
+            if name not in {"groups", "user_permissions"}}  # none chosen: a browser posts nothing
+
+    assert client.post(url, {**form, "email": "CanBo@BHXH.vn"}).status_code == 302
+    assert client.post(url, {**form, "first_name": "Lan"}).status_code == 302
+    assert not Message.objects.filter(user=officer).exists()
+
+    assert client.post(url, {**form, "email": "moi@bhxh.vn"}).status_code == 302
+    officer.refresh_from_db()
+    assert officer.email == "moi@bhxh.vn"
+    sent = notices(officer, "security_email_changed_by_agency")
+    assert set(sent) == {Message.Channel.EMAIL, Message.Channel.INBOX}
+    assert sent[Message.Channel.EMAIL].recipient == "canbo@bhxh.vn"
+    [mail] = [mail for mail in mailoutbox if mail.to == ["canbo@bhxh.vn"]]
+    assert "vừa được cơ quan BHXH đổi" in mail.body
+    assert_told_now(mail.body)
+    assert_told_now(sent[Message.Channel.INBOX].body)
+    assert not [mail for mail in mailoutbox if "moi@bhxh.vn" in mail.to]
+
+    client.post(url, {**form, "email": "moi@bhxh.vn"})  # the same address again
+    assert Message.objects.filter(user=officer).count() == 2
