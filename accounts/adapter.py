@@ -124,6 +124,30 @@ NETWORK_LOCKED = ngettext_lazy(
     "minutes",
 )
 
+# Said when allauth.mfa refuses the app's (or a recovery) code after too many wrong ones.
+CODE_LOCKED = ngettext_lazy(
+    "Bạn đã nhập sai mã xác thực quá nhiều lần nên việc nhập mã tạm bị khóa để bảo vệ tài khoản. "
+    "Hãy thử lại sau %(minutes)s phút.",
+    "Bạn đã nhập sai mã xác thực quá nhiều lần nên việc nhập mã tạm bị khóa để bảo vệ tài khoản. "
+    "Hãy thử lại sau %(minutes)s phút.",
+    "minutes",
+)
+
+
+def code_attempts_refusal(request, user) -> ValidationError:
+    """allauth.mfa's refusal of a code (login's second step, reauthentication) once its
+    failed-login limit is reached, counted on the account (`mfa-auth-user-<pk>`) and the address:
+    what was locked and the minutes until the oldest failure still counted leaves the window."""
+    key = f"mfa-auth-user-{user.pk}"
+    if (wait := seconds_until_allowed(request, action="login_failed", key=key, per="key")) is not None:
+        message = CODE_LOCKED
+    elif (wait := seconds_until_allowed(request, action="login_failed", per="ip")) is not None:
+        message = NETWORK_LOCKED
+    else:  # refused without a full record (the limiter's lock was busy): the whole window
+        message, wait = CODE_LOCKED, settings.ACCOUNTS_LOGIN_LOCK_MINUTES * 60
+    minutes = math.ceil(max(wait, 1) / 60)
+    return ValidationError(message % {"minutes": minutes}, code="too_many_login_attempts")
+
 
 ALLAUTH_NOTICES = {
     "account/email/password_changed": SecurityEvent.PASSWORD_CHANGED,

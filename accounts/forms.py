@@ -3,6 +3,7 @@
 import copy
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.core import context as allauth_context
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
 from django import forms
@@ -17,6 +18,7 @@ from vssid_portal.forms import CodeField, DayMonthYearField, EmailField, NameFie
 from vssid_portal.images import LIMITS_HELP, SafeImageField
 from vssid_portal.text import normalize_code
 
+from .adapter import code_attempts_refusal
 from .models import Registration
 from .services.registration import registration_check_declaration
 from .validators import MOBILE_INVALID, IdType, bhxh_code_validator, validate_vn_mobile
@@ -95,11 +97,24 @@ class NumericCodeMixin:
         attrs.pop("placeholder", None)
 
 
-class AuthenticateForm(NumericCodeMixin, mfa_forms.AuthenticateForm):
+class CodeAttemptsMixin:
+    """Too many wrong codes are refused as the code's lock, with the minutes left, instead of
+    allauth's word for too many wrong passwords."""
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except ValidationError as refusal:
+            if refusal.code != "too_many_login_attempts":
+                raise
+            raise code_attempts_refusal(allauth_context.request, self.user) from None
+
+
+class AuthenticateForm(CodeAttemptsMixin, NumericCodeMixin, mfa_forms.AuthenticateForm):
     """The login step asking for the app's code or a recovery code (MFA_FORMS)."""
 
 
-class ReauthenticateForm(NumericCodeMixin, mfa_forms.ReauthenticateForm):
+class ReauthenticateForm(CodeAttemptsMixin, NumericCodeMixin, mfa_forms.ReauthenticateForm):
     pass
 
 

@@ -374,6 +374,46 @@ def test_an_authenticator_code_typed_after_the_login_step_expired_is_told_to_sta
     assert not is_logged_in(client)
 
 
+def wrong_app_code(secret, now) -> str:
+    from allauth.mfa.totp.internal.auth import hotp_value
+
+    return f"{(hotp_value(secret, int(now) // 30) + 1) % 10**6:06d}"
+
+
+def test_too_many_wrong_app_codes_at_login_says_it_is_the_code_and_the_minutes_left(client, clock):
+    """The app's codes count on the login limit per account: a refusal names the code, not the
+    password (and no "Quên mật khẩu?", which would not lift it), with the minutes until the oldest
+    failure leaves the window."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
+
+    secret = generate_totp_secret()
+    TOTP.activate(make_citizen(), secret)
+    submit_password(client)
+    client.post(reverse("mfa_authenticate"), {"code": wrong_app_code(secret, clock.now)})
+    clock.advance(10 * 60)
+    for _attempt in range(4):
+        client.post(reverse("mfa_authenticate"), {"code": wrong_app_code(secret, clock.now)})
+    html = client.post(reverse("mfa_authenticate"), {"code": f"{hotp_value(secret, int(clock.now) // 30):06d}"}
+                       ).content.decode()
+    assert "Bạn đã nhập sai mã xác thực quá nhiều lần" in html and "Hãy thử lại sau 5 phút" in html
+    assert "mật khẩu" not in html.split('class="error-summary"')[1].split("</div>")[0]
+    assert not is_logged_in(client)
+
+
+def test_too_many_wrong_app_codes_when_reauthenticating_says_it_is_the_code(client, clock):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    user = make_citizen()
+    TOTP.activate(user, secret)
+    client.force_login(user)
+    for _attempt in range(5):
+        client.post(reverse("mfa_reauthenticate"), {"code": wrong_app_code(secret, clock.now)})
+    html = client.post(reverse("mfa_reauthenticate"), {"code": wrong_app_code(secret, clock.now)}).content.decode()
+    assert "Bạn đã nhập sai mã xác thực quá nhiều lần" in html and "Hãy thử lại sau 15 phút" in html
+    assert "Bạn đã nhập sai mật khẩu" not in html
+
+
 def test_a_refused_login_says_so_in_the_page_title(client):
     make_citizen()
     html = client.post(LOGIN, {"login": "7901234567", "password": "sai-mat-khau"}).content.decode()
