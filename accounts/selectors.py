@@ -1,7 +1,11 @@
 """Reads of accounts data, scoped to who is asking."""
 
 import datetime
+import time
+from importlib import import_module
 
+from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
@@ -43,6 +47,17 @@ def user_for_session(user_id):
                 user.get_all_permissions()
             cache.set(key, user, USER_CACHE_SECONDS)
     return user
+
+
+def live_sessions(user) -> list[UserSession]:
+    """The account's live sessions (purging those already gone). A session the idle or 12-hour
+    time-out has ended is not live, though it stays stored until its browser's next request
+    flushes it (SessionRulesMiddleware)."""
+    from .middleware import timed_out  # the middleware's rule; imported here, as it imports the services
+
+    now, store = time.time(), import_module(settings.SESSION_ENGINE).SessionStore
+    return [session for session in UserSession.objects.purge_and_list(user)
+            if not timed_out(store(session.session_key).load(), now)]
 
 
 def user_for_reset(*, bhxh_code: str) -> User | None:

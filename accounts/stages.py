@@ -16,9 +16,7 @@ cannot receive a code; it skips the step with a warning in the log rather than b
 """
 
 import logging
-import time
 from datetime import datetime
-from importlib import import_module
 
 from allauth.account.stages import LoginStage
 from allauth.core.internal.httpkit import headed_redirect_response
@@ -26,15 +24,13 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.internal.flows import trust
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
-from allauth.usersessions.models import UserSession
-from django.conf import settings
 from django.contrib import messages
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import otp
-from .middleware import timed_out
+from .selectors import live_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +52,7 @@ class LoginConfirmStage(LoginStage):
             messages.error(self.request, NO_SECOND_FACTOR)
             return headed_redirect_response("account_login"), False
         code_required = self._code_required(user)
-        if not code_required and not other_sessions(user):
+        if not code_required and not live_sessions(user):  # at login, every live session is elsewhere
             return None, True
         self.state["code_required"] = code_required
         if code_required:
@@ -92,15 +88,6 @@ def send_login_code(request, user) -> None:
             messages.error(request, refusal.message)
     else:
         messages.success(request, gettext("Đã gửi mã xác thực tới %(recipient)s.") % {"recipient": recipient.display})
-
-
-def other_sessions(user) -> list[UserSession]:
-    """The account's live sessions (purging those already gone); at login, all are elsewhere. A
-    session the time-outs have ended is not live, though it stays stored until its browser's next
-    request flushes it."""
-    now, store = time.time(), import_module(settings.SESSION_ENGINE).SessionStore
-    return [session for session in UserSession.objects.purge_and_list(user)
-            if not timed_out(store(session.session_key).load(), now)]
 
 
 def trusted_until(request, user) -> datetime | None:

@@ -22,7 +22,6 @@ from allauth.account.utils import get_next_redirect_url
 from allauth.core import ratelimit
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.internal.flows import trust
-from allauth.usersessions.models import UserSession
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -40,9 +39,9 @@ from .. import otp
 from ..adapter import end_other_sessions
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
 from ..middleware import SEEN, is_language_switch
-from ..selectors import user_for_reset
+from ..selectors import live_sessions, user_for_reset
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
-from ..stages import LoginConfirmStage, new_browser_factor, other_sessions, send_login_code, trusted_until
+from ..stages import LoginConfirmStage, new_browser_factor, send_login_code, trusted_until
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
 PASSWORD_CHANGED = "portal_password_changed"  # time the code confirmed the new password
@@ -92,7 +91,7 @@ def login_confirm(request):
             security_notify(user=user, event=SecurityEvent.NEW_BROWSER)
         return response
     return render(request, "accounts_auth/login_confirm.html", {
-        "form": form, "code_required": code_required, "unsent": unsent, "other_sessions": other_sessions(user),
+        "form": form, "code_required": code_required, "unsent": unsent, "other_sessions": live_sessions(user),
         "trust_days": mfa_settings.TRUST_COOKIE_AGE.days,
     })
 
@@ -244,7 +243,7 @@ def security(request):
         return redirect("accounts_auth:security")
     current = request.session.session_key
     sessions = sorted(
-        UserSession.objects.purge_and_list(user),
+        live_sessions(user),
         key=lambda session: (session.session_key != current, -session.last_seen_at.timestamp()),
     )
     return render(request, "accounts_auth/security.html", {

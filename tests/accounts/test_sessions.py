@@ -10,7 +10,7 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.test import Client
 
-from accounts.middleware import SEEN_PRECISION
+from accounts.middleware import SEEN, SEEN_PRECISION, STARTED
 from tests.accounts import test_otp
 from tests.accounts.test_login import CONFIRM, LOGIN, PERSONAL, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen
@@ -230,6 +230,32 @@ def test_security_page_lists_sessions_and_logs_out_everywhere_else(client, sms_o
     assert lands_on_login_with(other, "đã được đăng xuất từ một thiết bị khác")
     assert is_logged_in(client)
     assert client.get(SECURITY).content.decode().count('<tr role="row">') == 2
+
+
+@pytest.mark.parametrize("ended_by", [STARTED, SEEN])
+def test_security_page_lists_only_the_sessions_the_time_outs_have_not_ended(client, sms_outbox, clock, ended_by):
+    """A browser logged out by the 12-hour or the idle time-out keeps its stored session until its
+    next request flushes it: it is not a live session and is not listed; "log out everywhere else"
+    still ends it."""
+    user = make_citizen()
+    log_in(client, sms_outbox)
+    other = Client(HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) Chrome/130")
+    other.force_login(user)
+    other.get(PERSONAL)
+    html = client.get(SECURITY).content.decode()
+    assert html.count('<tr role="row">') == 3 and "Android 14" in html  # header + two live sessions
+
+    stored = import_module(settings.SESSION_ENGINE).SessionStore(session_key(other))
+    limit = settings.SESSION_COOKIE_AGE if ended_by == STARTED else settings.SESSION_IDLE_TIMEOUT
+    stored[ended_by] = clock.now - limit - 1  # its login, or its last request, that long ago
+    stored.save()
+    html = client.get(SECURITY).content.decode()
+    assert html.count('<tr role="row">') == 2  # header + this browser
+    assert "Thiết bị này" in html and "Android 14" not in html
+
+    client.post(SECURITY)
+    assert not session_exists(other)
+    assert is_logged_in(client)
 
 
 def test_password_change_is_confirmed_by_sms_and_ends_the_other_sessions(client, sms_outbox):
