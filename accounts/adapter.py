@@ -14,6 +14,8 @@ password changed or reset, and a login that trusts a new browser, are told to th
 import hashlib
 import ipaddress
 import math
+import time
+from importlib import import_module
 from typing import NamedTuple
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -187,12 +189,30 @@ SESSION_END_MESSAGES = {
     ),
 }
 
+# Why the session rules ended a session (accounts/middleware.py, time_out_reason).
+TIME_OUT_MESSAGES = {
+    "idle": _("Bạn đã không thao tác trong %(minutes)s phút nên phiên làm việc đã kết thúc để bảo vệ "
+              "tài khoản. Hãy đăng nhập lại."),
+    "too_long": _("Phiên làm việc đã kéo dài quá %(hours)s giờ nên đã kết thúc để bảo vệ tài khoản. "
+                  "Hãy đăng nhập lại."),
+}
+
+
+def time_out_message(reason: str) -> str:
+    return TIME_OUT_MESSAGES[reason] % {"minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+                                        "hours": settings.SESSION_COOKIE_AGE // 3600}
+
 
 class UserSessionsAdapter(DefaultUserSessionsAdapter):
     def end_sessions(self, sessions, reason: str = "signed_out_elsewhere") -> None:
-        """End the sessions as allauth does (the session store entry is deleted) and note why."""
+        """End the sessions as allauth does (the session store entry is deleted) and note why: the
+        reason given, or the time-out that had already ended a session still stored."""
+        from .middleware import time_out_reason  # the middleware imports this module
+
+        now, store = time.time(), import_module(settings.SESSION_ENGINE).SessionStore
         for session in sessions:
-            cache.set(_end_note_key(session.session_key), reason, settings.SESSION_COOKIE_AGE)
+            ended = time_out_reason(store(session.session_key).load(), now) or reason
+            cache.set(_end_note_key(session.session_key), ended, settings.SESSION_COOKIE_AGE)
         super().end_sessions(sessions)
 
 
@@ -225,7 +245,7 @@ def pop_session_end_message(session_key: str) -> str | None:
     if reason is None:
         return None
     cache.delete(key)
-    return SESSION_END_MESSAGES[reason]
+    return time_out_message(reason) if reason in TIME_OUT_MESSAGES else SESSION_END_MESSAGES[reason]
 
 
 def _end_note_key(session_key: str) -> str:

@@ -25,9 +25,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext
 
-from .adapter import pop_session_end_message
+from .adapter import pop_session_end_message, time_out_message
 
 STARTED = "portal_session_started"
 SEEN = "portal_session_seen"
@@ -48,19 +47,10 @@ class SessionRulesMiddleware:
             return self._ended_elsewhere(request)
         session, now = request.session, time.time()
         # Stamped at login (signals.py); a session older than this code starts its clocks now.
-        started, seen = session.setdefault(STARTED, now), session.get(SEEN, now)
-        if now - seen > settings.SESSION_IDLE_TIMEOUT:
-            return self._expire(
-                request,
-                gettext("Bạn đã không thao tác trong %(minutes)s phút nên phiên làm việc đã kết thúc để bảo vệ "
-                        "tài khoản. Hãy đăng nhập lại.") % {"minutes": settings.SESSION_IDLE_TIMEOUT // 60},
-            )
-        if now - started > settings.SESSION_COOKIE_AGE:
-            return self._expire(
-                request,
-                gettext("Phiên làm việc đã kéo dài quá %(hours)s giờ nên đã kết thúc để bảo vệ tài khoản. "
-                        "Hãy đăng nhập lại.") % {"hours": settings.SESSION_COOKIE_AGE // 3600},
-            )
+        session.setdefault(STARTED, now)
+        if reason := time_out_reason(session, now):
+            return self._expire(request, time_out_message(reason))
+        seen = session.get(SEEN, now)
         if SEEN not in session or now - seen >= SEEN_PRECISION:
             session[SEEN] = now
         if request.user.must_change_password:
@@ -96,11 +86,19 @@ class SessionRulesMiddleware:
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 
 
+def time_out_reason(session_data: dict, now: float) -> str | None:
+    """Which time-out has ended a session with these data, the one that ended it first: "idle"
+    (`SESSION_IDLE_TIMEOUT` since its last request) or "too_long" (`SESSION_COOKIE_AGE` since its
+    login); None while it is live. SessionRulesMiddleware flushes it on its next request."""
+    ends = {"idle": session_data.get(SEEN, now) + settings.SESSION_IDLE_TIMEOUT,
+            "too_long": session_data.get(STARTED, now) + settings.SESSION_COOKIE_AGE}
+    reason = min(ends, key=ends.get)
+    return reason if now > ends[reason] else None
+
+
 def timed_out(session_data: dict, now: float) -> bool:
-    """Whether a session with these data has been ended by the idle or the absolute time-out
-    (SessionRulesMiddleware flushes it on its next request)."""
-    return (now - session_data.get(SEEN, now) > settings.SESSION_IDLE_TIMEOUT
-            or now - session_data.get(STARTED, now) > settings.SESSION_COOKIE_AGE)
+    """Whether a session with these data has been ended by the idle or the absolute time-out."""
+    return time_out_reason(session_data, now) is not None
 
 
 def is_language_switch(url: str) -> bool:

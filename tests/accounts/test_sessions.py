@@ -133,6 +133,30 @@ def test_a_session_already_ended_by_the_time_outs_is_not_called_logged_in_elsewh
     assert not is_logged_in(first)
 
 
+@pytest.mark.parametrize("left", ["idle", "12 hours"])
+def test_a_browser_timed_out_and_then_ended_by_a_login_elsewhere_is_told_the_time_out(sms_outbox, clock, left):
+    """What ended the session first is what its browser is told: the time-out, not the later login
+    on another device (whose warning would ask the citizen to change their password)."""
+    make_citizen()
+    first, second = Client(), Client()
+    log_in(first, sms_outbox)
+    if left == "idle":
+        clock.advance(settings.SESSION_IDLE_TIMEOUT + 1)
+        told = "Bạn đã không thao tác trong 30 phút"
+    else:
+        for _ in range(28):  # 11 h 40 min of activity, then 25 minutes without: past 12 h, not idle
+            clock.advance(25 * 60)
+            assert is_logged_in(first)
+        clock.advance(25 * 60)
+        told = "Phiên làm việc đã kéo dài quá 12 giờ"
+    log_in(second, sms_outbox)
+    assert not session_exists(first)
+    response = first.get(PERSONAL, follow=True)
+    assert response.redirect_chain[-1][0].startswith(f"{LOGIN}?next=")
+    html = response.content.decode()
+    assert told in html and ELSEWHERE not in html
+
+
 def test_a_trusted_browser_is_warned_too_and_may_cancel(sms_outbox):
     make_citizen()
     first, second = Client(), Client()
