@@ -147,6 +147,9 @@ def declared_code(group, request) -> str:
 # a few tries per hour per BHXH code and per client. The child registration counts in the same groups.
 CHECKS_PER_CLIENT = ("registration-ip", "20/h")
 CHECKS_PER_CODE = ("registration-code", "8/h")
+# Each submission texts the declared phone: a few per hour per BHXH code and per phone.
+SUBMISSIONS_PER_CODE = ("registration-submit-code", "3/h")
+SUBMISSIONS_PER_PHONE = ("registration-submit-phone", "3/h")
 
 SUBMISSION_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
@@ -285,10 +288,11 @@ def agency(request):
     form = AgencyForm(request.POST or None)
     declared = state["declaration"]
     if request.method == "POST" and form.is_valid() and (
-        # Each submission texts the declared phone: a few per hour per code and per phone. A post
-        # refused for its agency texts nothing and is not counted.
-        limited(request, group="registration-submit-code", rate="3/h", key=lambda g, r: declared["bhxh_code"])
-        | limited(request, group="registration-submit-phone", rate="3/h", key=lambda g, r: declared["phone"])
+        # A post refused for its agency texts nothing and is not counted.
+        limited(request, group=SUBMISSIONS_PER_CODE[0], rate=SUBMISSIONS_PER_CODE[1],
+                key=lambda g, r: declared["bhxh_code"])
+        | limited(request, group=SUBMISSIONS_PER_PHONE[0], rate=SUBMISSIONS_PER_PHONE[1],
+                  key=lambda g, r: declared["phone"])
     ):
         reachable = cache_reachable()
         form.add_error(None, TOO_MANY if reachable else UNAVAILABLE)

@@ -806,3 +806,27 @@ def test_an_expired_registration_declaration_link_says_so_without_handing_on_the
     response, html = open_expired_link(client, pdf_link)
     assert response.status_code == 410 and "Hãy quay lại trang có nút tải" in html and status_link not in html
     assert open_expired_link(Client(), pdf_link)[0].status_code == 404
+
+
+@pytest.mark.parametrize("shared", ["code", "phone"])
+def test_submissions_stop_at_the_named_limit_per_code_and_per_phone(person, shared):
+    """Each submission texts the declared phone: past the limit per BHXH code, or per phone, the
+    last step is refused (each from another address and with another phone or code)."""
+    from accounts.views import registration as registration_view
+
+    group, rate = (registration_view.SUBMISSIONS_PER_CODE if shared == "code"
+                   else registration_view.SUBMISSIONS_PER_PHONE)
+    allowed = int(rate.split("/")[0])
+    for n in range(allowed + 1):
+        if shared == "code":
+            declared = {"phone": f"09876543{n:02d}"}
+        else:
+            declared = {"bhxh_code": f"79012346{n:02d}", "id_number": f"0790880123{n:02d}"}
+            make_person(code=declared["bhxh_code"], id_number=declared["id_number"])
+        response = register(Client(REMOTE_ADDR=f"10.0.7.{n}"), **declared)
+        if n < allowed:
+            assert response.status_code == 302 and "/dang-ky/ho-so/" in response["Location"], (group, n)
+        else:
+            assert response.status_code == 429 and "thử quá nhiều lần" in response.content.decode(), group
+    pending = Registration.objects.filter(status=Registration.Status.PENDING).count()
+    assert pending == (1 if shared == "code" else allowed)  # a code's submission replaces its earlier one
