@@ -209,9 +209,16 @@ ADMIN_CUSTOM = {
         lambda w: [f"/quan-tri/public_services/filing/{pk('filing')(w)}/ghi-chu/{s}/" for s in ("reject", "return")],
         "officer", True),
 }
+
+
+def admin_app_index_route() -> str:
+    """The admin's app index route, its app labels in the order the registry gives them, as Django spells it."""
+    labels = dict.fromkeys(model._meta.app_label for model in admin.site._registry)
+    return "quan-tri/^(?P<app_label>" + "|".join(labels) + ")/$"
+
+
 # Parameterised admin URLs that name no object.
-APP_INDEX = ("quan-tri/^(?P<app_label>auth|account|usersessions|lookup|notifications|accounts|mfa|participation"
-             "|benefits|health_card|public_services)/$")
+APP_INDEX = admin_app_index_route()
 ADMIN_NO_OBJECT = {
     APP_INDEX: "an app's index: lists the models the officer may use",
     "quan-tri/(?P<url>.*)$": "the admin's catch-all: a 404 for staff, the login page for anyone else",
