@@ -113,6 +113,32 @@ def test_the_admin_pages_show_no_english_leftovers(client, reference_data):
     assert catalogue["Choose all %s"] == "Chọn tất cả %s" and catalogue["Monday"] == "Thứ hai"
 
 
+# allauth's and django.contrib.sessions' names for their apps, models, fields and actions, which
+# allauth has no Vietnamese for and Django's sessions catalogue leaves in English.
+ALLAUTH_ADMIN_LEFTOVERS = ["Email addresses", "User Sessions", ">Accounts<", "Mark selected email addresses",
+                           "Verified", "Primary", "By primary", "By verified", "Sessions |", "session data"]
+
+
+@pytest.mark.django_db
+def test_allauths_names_in_the_admin_are_vietnamese(client, reference_data):
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+
+    admin_user = User.objects.create_superuser("quantri", password="x-Pass-2026!")
+    EmailAddress.objects.create(user=admin_user, email="quantri@example.vn", primary=True, verified=False)
+    client.force_login(admin_user)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "vi"
+    html = html_lib.unescape("".join(client.get(url).content.decode() for url in [
+        "/quan-tri/", "/quan-tri/account/emailaddress/", "/quan-tri/usersessions/usersession/",
+        "/quan-tri/auth/group/add/",  # the permissions, each named by its app and model
+    ]))
+    assert [text for text in ALLAUTH_ADMIN_LEFTOVERS if text in html] == []
+    for vietnamese in ("Địa chỉ email", "Phiên đăng nhập", "Email tài khoản",
+                       "Đánh dấu các địa chỉ email đã chọn là đã xác minh", "Đã xác minh", "Phiên làm việc |"):
+        assert vietnamese in html, vietnamese
+
+
 @pytest.mark.django_db
 def test_the_link_to_an_objects_history_is_named_as_the_page_it_opens(client, reference_data):
     """Django's Vietnamese names the link "Bản ghi nhớ" (a memorandum) on every object page, and the
