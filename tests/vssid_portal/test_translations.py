@@ -140,6 +140,22 @@ def test_allauths_names_in_the_admin_are_vietnamese(client, reference_data):
 
 
 @pytest.mark.django_db
+def test_the_user_pages_name_the_superuser_status_and_the_admin_in_vietnamese(client, reference_data):
+    """Django's Vietnamese says "trạng thái superuser" and "trang admin" on the user's page and filter."""
+    from accounts.models import User
+
+    admin_user = User.objects.create_superuser("quantri", password="x-Pass-2026!")
+    client.force_login(admin_user)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "vi"
+    html = html_lib.unescape("".join(client.get(url).content.decode() for url in [
+        "/quan-tri/accounts/user/", f"/quan-tri/accounts/user/{admin_user.pk}/change/"]))
+    assert "superuser" not in html.replace('name="is_superuser"', "").replace("is_superuser", "")
+    assert "trang admin" not in html
+    assert "Toàn quyền quản trị" in html
+    assert "Cho biết người dùng có được đăng nhập trang quản trị hay không." in html
+
+
+@pytest.mark.django_db
 def test_the_link_to_an_objects_history_is_named_as_the_page_it_opens(client, reference_data):
     """Django's Vietnamese names the link "Bản ghi nhớ" (a memorandum) on every object page, and the
     page it opens "Lịch sử thay đổi"."""
