@@ -7,5 +7,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals
+        from .allauth_names import name_allauth_models
+
+        name_allauth_models(self.apps)
 
         signals.connect()
