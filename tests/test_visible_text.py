@@ -108,7 +108,7 @@ def test_every_page_reads_as_vietnamese(world):  # noqa: F811 (the fixture)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
         for path in paths:
             response = client.get(path)
-            if response.status_code != 200 or response.streaming or "text/html" not in response["Content-Type"]:
+            if response.status_code not in (200, 403, 404, 405) or response.streaming or "text/html" not in response["Content-Type"]:
                 continue
             read += 1
             found += [f"{reader} {path}: {defect}" for defect in defects(path, response.content.decode())]
