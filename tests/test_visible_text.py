@@ -96,13 +96,15 @@ def test_every_page_reads_as_vietnamese(world):  # noqa: F811 (the fixture)
     clinic.groups.add(sync_groups(Group, Permission)[CLINIC_STAFF])
     own_pages = [url for case in CITIZEN_CASES.values() if case.control == "owner" and not case.post
                  for url in case.attack(world)]
+    child = world.guardian.guardianships.get().child
     public = [path for path in parameterless_paths() if not path.startswith("/quan-tri/")
               and "dang-xuat" not in path]
     readers = {"anonymous": (None, public), "citizen": (world.owner, public + own_pages),
-               "guardian": (world.guardian, public), "clinic": (clinic, public + admin_pages(clinic)),
+               # The guardian's pages read with the child's records (the switch comes first).
+               "guardian": (world.guardian, [f"/ca-nhan/xem/{child.pk}/"] + public), "clinic": (clinic, public + admin_pages(clinic)),
                "officer": (world.officer, public + admin_pages(world.officer)),
                "superuser": (world.superuser, admin_pages(world.superuser))}
-    read, found = 0, []
+    read, found, childs_page_read = 0, [], False
     for reader, (user, paths) in readers.items():
         client = client_for(user)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
@@ -111,8 +113,11 @@ def test_every_page_reads_as_vietnamese(world):  # noqa: F811 (the fixture)
             if response.status_code not in (200, 403, 404, 405) or response.streaming or "text/html" not in response["Content-Type"]:
                 continue
             read += 1
+            if (reader, path) == ("guardian", "/ca-nhan/"):
+                assert child.full_name in response.content.decode()  # the child's records were read
+                childs_page_read = True
             found += [f"{reader} {path}: {defect}" for defect in defects(path, response.content.decode())]
-    assert read > 300
+    assert read > 300 and childs_page_read
     assert found == [], "\n".join(found)
 
 
