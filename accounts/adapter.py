@@ -34,6 +34,7 @@ from vssid_portal.ratelimit import seconds_until_allowed
 from vssid_portal.text import with_hotline
 
 from .services.security import SecurityEvent, security_notify
+from .sessions import TIME_OUT_MESSAGES, time_out_message, time_out_reason
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -189,26 +190,10 @@ SESSION_END_MESSAGES = {
     ),
 }
 
-# Why the session rules ended a session (accounts/middleware.py, time_out_reason).
-TIME_OUT_MESSAGES = {
-    "idle": _("Bạn đã không thao tác trong %(minutes)s phút nên phiên làm việc đã kết thúc để bảo vệ "
-              "tài khoản. Hãy đăng nhập lại."),
-    "too_long": _("Phiên làm việc đã kéo dài quá %(hours)s giờ nên đã kết thúc để bảo vệ tài khoản. "
-                  "Hãy đăng nhập lại."),
-}
-
-
-def time_out_message(reason: str) -> str:
-    return TIME_OUT_MESSAGES[reason] % {"minutes": settings.SESSION_IDLE_TIMEOUT // 60,
-                                        "hours": settings.SESSION_COOKIE_AGE // 3600}
-
-
 class UserSessionsAdapter(DefaultUserSessionsAdapter):
     def end_sessions(self, sessions, reason: str = "signed_out_elsewhere") -> None:
         """End the sessions as allauth does (the session store entry is deleted) and note why: the
         reason given, or the time-out that had already ended a session still stored."""
-        from .middleware import time_out_reason  # the middleware imports this module
-
         now, store = time.time(), import_module(settings.SESSION_ENGINE).SessionStore
         for session in sessions:
             ended = time_out_reason(store(session.session_key).load(), now) or reason

@@ -5,8 +5,8 @@
   the login page with the reason, once.
 - Idle timeout (`SESSION_IDLE_TIMEOUT`, 30 min) and absolute limit (`SESSION_COOKIE_AGE`, 12 h):
   Django's own expiry moves forward with every save of the session, so the time of login
-  (stamped by signals.py) and of the last activity are kept in it and checked here; an expired
-  session is flushed.
+  (stamped by signals.py) and of the last activity (stamped here) are kept in it and checked here
+  by the rule in sessions.py; an expired session is flushed.
 - An account with a temporary password reaches only the "set a new password" page, the language
   switch and logout.
 
@@ -26,10 +26,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .adapter import pop_session_end_message, time_out_message
+from .adapter import pop_session_end_message
+from .sessions import SEEN, STARTED, time_out_message, time_out_reason
 
-STARTED = "portal_session_started"
-SEEN = "portal_session_seen"
 # The activity stamp is rewritten at most once a minute: a write on every request would cost a
 # database write per page view for a one-minute gain in precision.
 SEEN_PRECISION = 60
@@ -84,21 +83,6 @@ class SessionRulesMiddleware:
         if request.path_info in {target, reverse("account_logout")} or is_language_switch(request.path_info):
             return None
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-
-
-def time_out_reason(session_data: dict, now: float) -> str | None:
-    """Which time-out has ended a session with these data, the one that ended it first: "idle"
-    (`SESSION_IDLE_TIMEOUT` since its last request) or "too_long" (`SESSION_COOKIE_AGE` since its
-    login); None while it is live. SessionRulesMiddleware flushes it on its next request."""
-    ends = {"idle": session_data.get(SEEN, now) + settings.SESSION_IDLE_TIMEOUT,
-            "too_long": session_data.get(STARTED, now) + settings.SESSION_COOKIE_AGE}
-    reason = min(ends, key=ends.get)
-    return reason if now > ends[reason] else None
-
-
-def timed_out(session_data: dict, now: float) -> bool:
-    """Whether a session with these data has been ended by the idle or the absolute time-out."""
-    return time_out_reason(session_data, now) is not None
 
 
 def is_language_switch(url: str) -> bool:

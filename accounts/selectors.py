@@ -18,6 +18,7 @@ from notifications.selectors import unread_cache_key
 from vssid_portal.text import fold
 
 from .models import Person, Registration, User
+from .sessions import timed_out
 
 # The logged-in user is read on every request; the row is kept in the cache for a minute and
 # dropped on every save or delete of the user, and on every change of their groups or
@@ -53,8 +54,6 @@ def live_sessions(user) -> list[UserSession]:
     """The account's live sessions (purging those already gone). A session the idle or 12-hour
     time-out has ended is not live, though it stays stored until its browser's next request
     flushes it (SessionRulesMiddleware)."""
-    from .middleware import timed_out  # the middleware's rule; imported here, as it imports the services
-
     now, store = time.time(), import_module(settings.SESSION_ENGINE).SessionStore
     return [session for session in UserSession.objects.purge_and_list(user)
             if not timed_out(store(session.session_key).load(), now)]

@@ -22,10 +22,10 @@ from django.db.models import signals as model_signals
 from vssid_portal.cache import forget
 
 from .adapter import end_earlier_sessions, end_other_sessions
-from .middleware import SEEN, STARTED
 from .models import User
 from .selectors import user_cache_key
 from .services.security import SecurityEvent, security_notify
+from .sessions import SEEN, STARTED
 
 
 def end_earlier_sessions_on_login(sender, request, user, **kwargs):

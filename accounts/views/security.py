@@ -38,9 +38,10 @@ from vssid_portal.views import too_many_requests
 from .. import otp
 from ..adapter import end_other_sessions
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
-from ..middleware import SEEN, is_language_switch
+from ..middleware import is_language_switch
 from ..selectors import live_sessions, user_for_reset
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
+from ..sessions import SEEN
 from ..stages import LoginConfirmStage, new_browser_factor, send_login_code, trusted_until
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.test import Client
 
-from accounts.middleware import SEEN
+from accounts.sessions import SEEN
 from tests.accounts.test_otp import make_citizen
 
 pytestmark = pytest.mark.django_db

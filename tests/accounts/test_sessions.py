@@ -10,7 +10,8 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.test import Client
 
-from accounts.middleware import SEEN, SEEN_PRECISION, STARTED
+from accounts.middleware import SEEN_PRECISION
+from accounts.sessions import SEEN, STARTED
 from tests.accounts import test_otp
 from tests.accounts.test_login import CONFIRM, LOGIN, PERSONAL, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen

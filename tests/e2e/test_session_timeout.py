@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.test import Client
 
-from accounts.middleware import SEEN
+from accounts.sessions import SEEN
 from tests.accounts.test_otp import make_citizen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

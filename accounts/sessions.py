@@ -1,0 +1,43 @@
+"""The session time-out rule (DESIGN.md, "Security rules"): a session ends after
+`SESSION_IDLE_TIMEOUT` (30 min) without a request, and `SESSION_COOKIE_AGE` (12 h) after its login.
+
+Django's own expiry moves forward with every save of the session, so the time of login (STARTED,
+stamped by signals.py) and of the last activity (SEEN, kept by middleware.py) are kept in the
+session data and read here. SessionRulesMiddleware flushes a timed-out session on its next
+request; the security page's list (selectors.live_sessions) leaves it out, and a session ended
+from elsewhere after it timed out is told the time-out (adapter.UserSessionsAdapter).
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+STARTED = "portal_session_started"
+SEEN = "portal_session_seen"
+
+# Why the time-out ended a session, as told to the browser that held it.
+TIME_OUT_MESSAGES = {
+    "idle": _("Bạn đã không thao tác trong %(minutes)s phút nên phiên làm việc đã kết thúc để bảo vệ "
+              "tài khoản. Hãy đăng nhập lại."),
+    "too_long": _("Phiên làm việc đã kéo dài quá %(hours)s giờ nên đã kết thúc để bảo vệ tài khoản. "
+                  "Hãy đăng nhập lại."),
+}
+
+
+def time_out_reason(session_data: dict, now: float) -> str | None:
+    """Which time-out has ended a session with these data, the one that ended it first: "idle"
+    (`SESSION_IDLE_TIMEOUT` since its last request) or "too_long" (`SESSION_COOKIE_AGE` since its
+    login); None while it is live. SessionRulesMiddleware flushes it on its next request."""
+    ends = {"idle": session_data.get(SEEN, now) + settings.SESSION_IDLE_TIMEOUT,
+            "too_long": session_data.get(STARTED, now) + settings.SESSION_COOKIE_AGE}
+    reason = min(ends, key=ends.get)
+    return reason if now > ends[reason] else None
+
+
+def timed_out(session_data: dict, now: float) -> bool:
+    """Whether a session with these data has been ended by the idle or the absolute time-out."""
+    return time_out_reason(session_data, now) is not None
+
+
+def time_out_message(reason: str) -> str:
+    return TIME_OUT_MESSAGES[reason] % {"minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+                                        "hours": settings.SESSION_COOKIE_AGE // 3600}
