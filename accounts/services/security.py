@@ -8,6 +8,7 @@ from enum import StrEnum
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows.password_change import finalize_password_change
 from allauth.account.internal.flows.password_reset import finalize_password_reset
+from allauth.mfa.base.internal.flows import delete_dangling_recovery_codes
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.db import transaction
@@ -43,13 +44,14 @@ REMOVED_BY_AGENCY = {
 }
 
 
-def security_notify(*, user, event: SecurityEvent) -> None:
+def security_notify(*, user, event: SecurityEvent, **extra) -> None:
     """Tell the account holder, once the surrounding transaction commits, what happened to the
     account and when, and whom to call if it was not them: an in-portal notice, an SMS to the
-    registered phone and an e-mail to the account's address, where the account has them."""
+    registered phone and an e-mail to the account's address, where the account has them. `extra`
+    goes to the message templates."""
     at = timezone.now()
     key = f"security-{event}-{user.pk}-{at:%Y%m%d%H%M%S%f}"  # the occurrence: one notice each
-    context = {"event": event, "at": at}
+    context = {"event": event, "at": at, **extra}
 
     transaction.on_commit(lambda: user_notify(user=user, template=f"security_{event}", context=context, key=key,
                                               email=user.email))
@@ -76,11 +78,21 @@ def user_email_change_notify(*, user, old_email: str) -> None:
 @transaction.atomic
 def authenticators_delete(*, authenticators) -> None:
     """Authenticators deleted by the agency (the admin's delete page and its "delete selected"
-    action): each holder is told, once for each authenticator, that the BHXH agency removed it.
-    allauth's own removal (the holder on the security page) is told by its signal (signals.py)."""
-    for authenticator in authenticators:
+    action). As in allauth's own removal (the holder on the security page, told by its signal in
+    signals.py), the recovery codes left without an app go with it, so that setting the app up
+    again makes new ones; the holder is told once for each change, that the BHXH agency made it:
+    an app removed (with its codes, if it had them) or recovery codes removed alone."""
+    removed = set()
+    # The apps first: codes selected with their app go with it and are not told of twice.
+    for authenticator in sorted(authenticators, key=lambda a: a.type == Authenticator.Type.RECOVERY_CODES):
+        if authenticator.pk in removed:
+            continue
         authenticator.delete()
-        security_notify(user=authenticator.user, event=REMOVED_BY_AGENCY[authenticator.type])
+        codes = delete_dangling_recovery_codes(authenticator.user)
+        if codes is not None:
+            removed.add(codes.pk)
+        security_notify(user=authenticator.user, event=REMOVED_BY_AGENCY[authenticator.type],
+                        codes_removed=codes is not None)
 
 
 def _password_store(user, password_hash: str) -> None:

@@ -107,8 +107,9 @@ def test_an_account_whose_codes_come_by_email_is_told_by_email(client, mailoutbo
 
 def test_an_authenticator_deleted_in_the_admin_is_told_to_its_holder_once(client, sms_outbox, mailoutbox):
     """The agency removing an authenticator (the admin's delete page or its "delete selected"
-    action) tells the holder as switching the app off does, once for each authenticator removed,
-    saying the BHXH agency did it."""
+    action) tells the holder as switching the app off does, once for each change, saying the BHXH
+    agency did it. The app's recovery codes go with it, as with allauth's own removal, and the
+    one notice says so."""
     from accounts.models import User
 
     citizen = make_citizen()
@@ -120,30 +121,75 @@ def test_an_authenticator_deleted_in_the_admin_is_told_to_its_holder_once(client
     totp = Authenticator.objects.get(user=citizen, type=Authenticator.Type.TOTP)
     delete = reverse("admin:mfa_authenticator_delete", args=[totp.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 302
-    assert not Authenticator.objects.filter(pk=totp.pk).exists()
+    assert not Authenticator.objects.filter(user=citizen).exists()  # the codes went with the app
     sent = notices(citizen, "security_totp_removed_by_agency")
     assert set(sent) == {Message.Channel.SMS, Message.Channel.INBOX}
     [sms] = [m["text"] for m in sms_outbox() if m["to"] == PHONE and "cơ quan BHXH" in m["text"]]
-    assert "ứng dụng xác thực" in sms and "cơ quan BHXH" in sms
+    assert "ứng dụng xác thực" in sms and "cơ quan BHXH" in sms and "mã khôi phục" in sms
     assert_told_now(sms)
     assert sent[Message.Channel.INBOX].link == reverse("mfa_index")
+    assert "mã khôi phục" in sent[Message.Channel.INBOX].body
     assert_told_now(sent[Message.Channel.INBOX].body)
     assert not notices(citizen, "security_totp_deactivated")  # not said as if the holder did it
+    assert not notices(citizen, "security_recovery_codes_removed_by_agency")  # one change, told once
 
-    selected = Authenticator.objects.filter(user__in=[citizen, staff]).values_list("pk", flat=True)
-    assert set(Authenticator.objects.filter(pk__in=selected).values_list("user", "type")) == {
-        (citizen.pk, "recovery_codes"), (staff.pk, "totp"), (staff.pk, "recovery_codes")}
+    selected = Authenticator.objects.filter(user=staff).order_by("-type").values_list("pk", flat=True)
+    assert set(Authenticator.objects.filter(pk__in=selected).values_list("type", flat=True)) == {
+        "totp", "recovery_codes"}
     response = client.post(reverse("admin:mfa_authenticator_changelist"),
                            {"action": "delete_selected", "_selected_action": list(selected), "post": "yes"})
     assert response.status_code == 302
     assert not Authenticator.objects.exists()
-    codes = notices(citizen, "security_recovery_codes_removed_by_agency")
-    assert set(codes) == {Message.Channel.SMS, Message.Channel.INBOX}
-    assert "mã khôi phục" in codes[Message.Channel.SMS].body and "cơ quan BHXH" in codes[Message.Channel.SMS].body
-    assert_told_now(codes[Message.Channel.SMS].body)
     assert set(notices(staff, "security_totp_removed_by_agency")) == {Message.Channel.EMAIL, Message.Channel.INBOX}
-    assert set(notices(staff, "security_recovery_codes_removed_by_agency")) == {Message.Channel.EMAIL,
-                                                                                Message.Channel.INBOX}
+    assert not notices(staff, "security_recovery_codes_removed_by_agency")  # removed with the app
     [mail] = [mail for mail in mailoutbox if mail.to == ["canbo07901@vssid.local"] and "ứng dụng xác thực" in mail.subject]
+    assert "mã khôi phục" in mail.body
     assert_told_now(mail.body)
-    assert Message.objects.filter(user__in=[citizen, staff]).count() == 2 + 2 + 2 + 2
+    assert Message.objects.filter(user__in=[citizen, staff]).count() == 2 + 2
+
+
+def test_recovery_codes_deleted_alone_in_the_admin_are_told_and_the_app_stays(client):
+    from accounts.models import User
+
+    citizen = make_citizen()
+    with_authenticator_app(citizen)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+
+    codes = Authenticator.objects.get(user=citizen, type=Authenticator.Type.RECOVERY_CODES)
+    response = client.post(reverse("admin:mfa_authenticator_changelist"),
+                           {"action": "delete_selected", "_selected_action": [codes.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert list(Authenticator.objects.filter(user=citizen).values_list("type", flat=True)) == ["totp"]
+    sent = notices(citizen, "security_recovery_codes_removed_by_agency")
+    assert set(sent) == {Message.Channel.SMS, Message.Channel.INBOX}
+    assert "các mã khôi phục này không còn dùng được" in sent[Message.Channel.SMS].body
+    assert not notices(citizen, "security_totp_removed_by_agency")
+
+
+def test_the_app_set_up_again_after_the_agency_deleted_it_shows_new_recovery_codes(client, monkeypatch):
+    """The codes the agency meant to cut off (kept with a lost phone, say) do not outlive the app:
+    setting it up again makes a new set, shown to the holder, and the old ones no longer work."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    from accounts.models import User
+
+    held = time.time()
+    monkeypatch.setattr("allauth.mfa.totp.internal.auth.time", SimpleNamespace(time=lambda: held))
+    citizen = make_citizen()
+    with_authenticator_app(citizen)
+    old = RecoveryCodes(Authenticator.objects.get(user=citizen, type=Authenticator.Type.RECOVERY_CODES)).get_unused_codes()
+    admin = User.objects.create_superuser("quantri", password="x-Pass-2026!")
+    client.force_login(admin)
+    totp = Authenticator.objects.get(user=citizen, type=Authenticator.Type.TOTP)
+    assert client.post(reverse("admin:mfa_authenticator_delete", args=[totp.pk]), {"post": "yes"}).status_code == 302
+    client.logout()
+
+    client.force_login(citizen)
+    reauthenticate(client)
+    activate = reverse("mfa_activate_totp")
+    secret = client.get(activate).context["form"].secret
+    response = client.post(activate, {"code": current_code(secret)}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")  # the new codes, shown
+    new = RecoveryCodes(Authenticator.objects.get(user=citizen, type=Authenticator.Type.RECOVERY_CODES)).get_unused_codes()
+    assert new and not set(new) & set(old)
