@@ -86,7 +86,8 @@
       .then(function (response) {
         if (response.type === "opaqueredirect") {  // the session ended meanwhile: go where the portal sends
           stopped = true;
-          window.location.assign(window.location.href);
+          // Without the fragment (the skip link adds "#noi-dung"): with it, this would only move within the page.
+          window.location.assign(window.location.href.split("#")[0]);
           return null;
         }
         return response.ok ? response.text() : null;

@@ -16,15 +16,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ENDED = "Tài khoản của bạn vừa được đăng nhập trên thiết bị khác"
 
 
+@pytest.mark.parametrize("fragment", ["", "#noi-dung"])  # the skip link (templates/base.html) adds one
 def test_a_waiting_page_whose_session_ends_elsewhere_lands_on_the_login_page_with_the_reason(
-        page, live_server, reference_data, settings):
+        page, live_server, reference_data, settings, fragment):
     user = make_citizen()
     client = Client()
     client.force_login(user)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": key, "url": live_server.url}])
     statement = Statement.objects.create(code=statements.code_new(), person=user.person, requested_by=user)
-    page.goto(f"{live_server.url}/qua-trinh-tham-gia/xac-nhan/{statement.pk}/")
+    page.goto(f"{live_server.url}/qua-trinh-tham-gia/xac-nhan/{statement.pk}/{fragment}")
     assert page.locator("[data-poll]").count() == 1  # not built: the page checks every few seconds
 
     session = UserSession.objects.get(session_key=key)  # recorded by the page visit
