@@ -49,7 +49,9 @@
     if (Date.now() < since + idle - precision - lead) {
       schedule();  // another tab was used meanwhile
     } else if (Date.now() >= since + idle) {
-      window.location.assign(window.location.href);  // ended: the page says so and leads to the login
+      // Ended: the page says so and leads to the login. Without the fragment (the skip link adds
+      // "#noi-dung"): with it, this would only move within the page.
+      window.location.assign(window.location.href.split("#")[0]);
     } else {
       if (!dialog.open) {
         dialog.showModal();
@@ -70,7 +72,7 @@
       dialog.close();
       schedule();
     }).catch(function () {
-      window.location.assign(window.location.href);
+      window.location.assign(window.location.href.split("#")[0]);
     });
   }
 

@@ -78,3 +78,22 @@ def test_officers_are_warned_in_the_admin(page, live_server, reference_data, set
     dialog.wait_for(state="hidden")
     assert seen(page) > before
     assert page.url == f"{live_server.url}/quan-tri/accounts/registration/"
+
+
+def test_continuing_after_the_session_ended_elsewhere_goes_to_the_login_page_from_the_skip_link_too(
+        signed_in_page, live_server):
+    """The address may end in "#noi-dung" (the skip link, templates/base.html): the page is still
+    loaded anew, and the portal leads to the login page saying why, instead of only moving within it."""
+    from allauth.usersessions.models import UserSession
+
+    from accounts.adapter import UserSessionsAdapter
+
+    page = signed_in_page
+    page.goto(f"{live_server.url}/ca-nhan/#noi-dung")  # a page for the signed-in only
+    dialog = page.locator("#het-phien")
+    dialog.wait_for(state="visible", timeout=10_000)
+    UserSessionsAdapter().end_sessions([UserSession.objects.get(session_key=page.session_key)],
+                                      reason="logged_in_elsewhere")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tai-khoan/dang-nhap/**", timeout=15_000)
+    page.get_by_text("Tài khoản của bạn vừa được đăng nhập trên thiết bị khác").wait_for(timeout=5_000)
