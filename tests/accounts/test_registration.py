@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Registration, RegistrationEvent, User
 from notifications.models import Message
 from tests.html_language import languages_of
+from tests.security.test_limits import limit
 
 from .helpers import declaration_data, jpeg, make_person, register
 
@@ -816,7 +817,7 @@ def test_submissions_stop_at_the_named_limit_per_code_and_per_phone(person, shar
 
     group, rate = (registration_view.SUBMISSIONS_PER_CODE if shared == "code"
                    else registration_view.SUBMISSIONS_PER_PHONE)
-    allowed = int(rate.split("/")[0])
+    allowed = limit(rate)
     for n in range(allowed + 1):
         if shared == "code":
             declared = {"phone": f"09876543{n:02d}"}
