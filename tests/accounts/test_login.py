@@ -2,9 +2,12 @@
 the forced password change, the password rules and the failed-login limits."""
 
 import datetime
+import itertools
+import math
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -12,6 +15,7 @@ from django.urls import reverse
 from accounts.forms_auth import NewPasswordForm
 from tests.accounts import test_otp
 from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen
+from tests.security.test_limits import LOGIN_PER_IP, LOGIN_PER_KEY
 
 # Codes go out when the transaction commits, as in production: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +27,7 @@ LOGIN = "/tai-khoan/dang-nhap/"
 CONFIRM = "/tai-khoan/dang-nhap/xac-nhan/"
 NEW_PASSWORD = "/tai-khoan/dat-mat-khau-moi/"
 PERSONAL = "/ca-nhan/"
+LOCK_MINUTES = settings.ACCOUNTS_LOGIN_LOCK_MINUTES  # the failed-login window, and the longest wait
 
 
 def submit_password(client, username="7901234567", password=PASSWORD, **extra):
@@ -288,27 +293,29 @@ def test_long_passphrases_are_accepted_without_composition_rules():
 def test_failed_logins_are_limited_per_account_with_the_time_to_retry(client, clock):
     make_citizen()
     make_citizen(code="7907654321", phone="+84987654321")
-    for attempt in range(5):  # from five addresses: the account is what is counted
-        html = submit_password(client, password="sai-mat-khau", REMOTE_ADDR=f"10.0.0.{attempt}").content.decode()
+    for attempt in range(LOGIN_PER_KEY):  # each from another address: the account is what is counted
+        html = submit_password(client, password="sai-mat-khau", REMOTE_ADDR=f"10.0.0.{attempt + 10}").content.decode()
         assert "Mã số BHXH (tên đăng nhập) hoặc mật khẩu không đúng." in html
     html = submit_password(client, REMOTE_ADDR="10.0.0.9").content.decode()  # even the right password
-    assert "Hãy thử lại sau 15 phút" in html and 'class="error-summary"' in html
-    assert submit_password(client, username="7907654321", REMOTE_ADDR="10.0.0.1")["Location"] == CONFIRM
-    clock.advance(15 * 60 + 1)
+    assert f"Hãy thử lại sau {LOCK_MINUTES} phút" in html and 'class="error-summary"' in html
+    assert submit_password(client, username="7907654321", REMOTE_ADDR="10.0.0.10")["Location"] == CONFIRM
+    clock.advance(LOCK_MINUTES * 60 + 1)
     assert submit_password(Client(), REMOTE_ADDR="10.0.0.9")["Location"] == CONFIRM
 
 
 def test_a_locked_login_says_the_minutes_left_not_the_whole_window(client, clock):
-    """The lock lifts when the oldest failure still counted leaves the 15-minute window: a citizen
-    whose first wrong password was 10 minutes ago waits 5 more minutes, and is told 5."""
+    """The lock lifts when the oldest failure still counted leaves the window: a citizen whose first
+    wrong password was two thirds of the window ago (10 of 15 minutes) waits only the rest of it
+    (5 minutes), and is told that."""
     make_citizen()
+    elapsed = LOCK_MINUTES * 2 // 3
     submit_password(client, password="sai-mat-khau")
-    clock.advance(10 * 60)
-    for _attempt in range(4):
+    clock.advance(elapsed * 60)
+    for _attempt in range(LOGIN_PER_KEY - 1):
         submit_password(client, password="sai-mat-khau")
     html = submit_password(client).content.decode()
-    assert "Hãy thử lại sau 5 phút" in html and "15 phút" not in html
-    clock.advance(5 * 60 + 1)
+    assert f"Hãy thử lại sau {LOCK_MINUTES - elapsed} phút" in html and f"{LOCK_MINUTES} phút" not in html
+    clock.advance((LOCK_MINUTES - elapsed) * 60 + 1)
     assert submit_password(client)["Location"] == CONFIRM
 
 
@@ -320,22 +327,29 @@ def test_the_bhxh_code_may_be_typed_with_spaces_or_fullwidth_digits(client, writ
 
 def test_failed_logins_count_the_code_however_it_is_written(client, clock):
     make_citizen()
-    for attempt, written in enumerate(["7901234567", "7901 234 567", "７９０１２３４５６７", "\ufeff7901234567", "７９０1234567"]):
+    writings = itertools.cycle(["7901234567", "7901 234 567", "７９０１２３４５６７", "\ufeff7901234567", "７９０1234567"])
+    for attempt, written in enumerate(itertools.islice(writings, LOGIN_PER_KEY)):
         html = submit_password(client, username=written, password="sai-mat-khau",
                                REMOTE_ADDR=f"10.0.1.{attempt}").content.decode()
         assert "Mã số BHXH (tên đăng nhập) hoặc mật khẩu không đúng." in html
-    html = submit_password(client, username="7901 234567", REMOTE_ADDR="10.0.1.9").content.decode()
-    assert "Hãy thử lại sau 15 phút" in html
+    html = submit_password(client, username="7901 234567", REMOTE_ADDR="10.0.1.250").content.decode()
+    assert f"Hãy thử lại sau {LOCK_MINUTES} phút" in html
+
+
+def minutes_left(seconds_since_the_first_failure: int) -> int:
+    """The whole minutes a lock has still to run, as the refusal rounds them (up)."""
+    return math.ceil((LOCK_MINUTES * 60 - seconds_since_the_first_failure) / 60)
 
 
 def test_failed_logins_are_limited_per_ip_across_accounts(client, clock):
     make_citizen()
-    for attempt in range(30):
-        submit_password(client, username=f"79000000{attempt:02d}", password="sai-mat-khau")
+    for attempt in range(LOGIN_PER_IP):
+        submit_password(client, username=f"7900000{attempt:03d}", password="sai-mat-khau")
         clock.advance(3)  # under allauth's 30 login requests a minute per IP
     html = submit_password(client).content.decode()
-    assert "Hãy thử lại sau 14 phút" in html  # the first of the 30 failures was 90 s ago
-    clock.advance(15 * 60)
+    # the first of the failures was 3 s × LOGIN_PER_IP ago (90 s of 15 minutes: 14 minutes left)
+    assert f"Hãy thử lại sau {minutes_left(LOGIN_PER_IP * 3)} phút" in html
+    clock.advance(LOCK_MINUTES * 60)
     assert submit_password(client)["Location"] == CONFIRM
 
 
@@ -344,11 +358,11 @@ def test_a_login_refused_for_the_network_does_not_blame_the_account(client, cloc
     address, not this account: the citizen is not told they typed a wrong password, nor sent to
     "Quên mật khẩu?", which lifts an account's lock and not the address's."""
     make_citizen()
-    for attempt in range(30):
-        submit_password(client, username=f"79000000{attempt:02d}", password="sai-mat-khau")
+    for attempt in range(LOGIN_PER_IP):
+        submit_password(client, username=f"7900000{attempt:03d}", password="sai-mat-khau")
         clock.advance(3)
     html = submit_password(client).content.decode()
-    assert "từ mạng bạn đang dùng" in html and "Hãy thử lại sau 14 phút" in html
+    assert "từ mạng bạn đang dùng" in html and f"Hãy thử lại sau {minutes_left(LOGIN_PER_IP * 3)} phút" in html
     assert "Bạn đã nhập sai mật khẩu" not in html and "Quên mật khẩu?” để" not in html
 
 
@@ -389,13 +403,15 @@ def test_too_many_wrong_app_codes_at_login_says_it_is_the_code_and_the_minutes_l
     secret = generate_totp_secret()
     TOTP.activate(make_citizen(), secret)
     submit_password(client)
+    elapsed = LOCK_MINUTES * 2 // 3
     client.post(reverse("mfa_authenticate"), {"code": wrong_app_code(secret, clock.now)})
-    clock.advance(10 * 60)
-    for _attempt in range(4):
+    clock.advance(elapsed * 60)
+    for _attempt in range(LOGIN_PER_KEY - 1):
         client.post(reverse("mfa_authenticate"), {"code": wrong_app_code(secret, clock.now)})
     html = client.post(reverse("mfa_authenticate"), {"code": f"{hotp_value(secret, int(clock.now) // 30):06d}"}
                        ).content.decode()
-    assert "Bạn đã nhập sai mã xác thực quá nhiều lần" in html and "Hãy thử lại sau 5 phút" in html
+    assert "Bạn đã nhập sai mã xác thực quá nhiều lần" in html
+    assert f"Hãy thử lại sau {LOCK_MINUTES - elapsed} phút" in html
     assert "mật khẩu" not in html.split('class="error-summary"')[1].split("</div>")[0]
     assert not is_logged_in(client)
 
@@ -407,10 +423,10 @@ def test_too_many_wrong_app_codes_when_reauthenticating_says_it_is_the_code(clie
     user = make_citizen()
     TOTP.activate(user, secret)
     client.force_login(user)
-    for _attempt in range(5):
+    for _attempt in range(LOGIN_PER_KEY):
         client.post(reverse("mfa_reauthenticate"), {"code": wrong_app_code(secret, clock.now)})
     html = client.post(reverse("mfa_reauthenticate"), {"code": wrong_app_code(secret, clock.now)}).content.decode()
-    assert "Bạn đã nhập sai mã xác thực quá nhiều lần" in html and "Hãy thử lại sau 15 phút" in html
+    assert "Bạn đã nhập sai mã xác thực quá nhiều lần" in html and f"Hãy thử lại sau {LOCK_MINUTES} phút" in html
     assert "Bạn đã nhập sai mật khẩu" not in html
 
 
