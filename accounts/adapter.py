@@ -87,18 +87,20 @@ class AccountAdapter(DefaultAccountAdapter):
     def pre_authenticate(self, request, **credentials) -> None:
         """allauth's failed-login limit, whose refusal says when logging in is open again (the
         lock lifts when the oldest failure still counted leaves the window, rarely the whole
-        window that allauth's message names) and what was locked: the account, or the network
-        address whose failures on other accounts have reached the address's limit."""
+        window that allauth's message names) and what was locked: the network address whose
+        failures on other accounts have reached the address's limit, or the account. The address
+        is named first, as allauth checks it first: its lock is not lifted by "Quên mật khẩu?"
+        (which lifts the account's), and may outlast the account's."""
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError as refusal:
             if refusal.code != "too_many_login_attempts":
                 raise
             key = self._get_login_attempts_cache_key(request, **credentials)
-            if (wait := seconds_until_allowed(request, action="login_failed", key=key, per="key")) is not None:
-                message = ACCOUNT_LOCKED
-            elif (wait := seconds_until_allowed(request, action="login_failed", per="ip")) is not None:
+            if (wait := seconds_until_allowed(request, action="login_failed", per="ip")) is not None:
                 message = NETWORK_LOCKED
+            elif (wait := seconds_until_allowed(request, action="login_failed", key=key, per="key")) is not None:
+                message = ACCOUNT_LOCKED
             else:  # refused without a full record (the limiter's lock was busy): as allauth says
                 raise
             minutes = math.ceil(max(wait, 1) / 60)

@@ -366,6 +366,22 @@ def test_a_login_refused_for_the_network_does_not_blame_the_account(client, cloc
     assert "Bạn đã nhập sai mật khẩu" not in html and "Quên mật khẩu?” để" not in html
 
 
+def test_a_login_refused_for_both_the_account_and_the_network_says_the_network_and_its_wait(client, clock):
+    """With both locks full the network's is named, with its own wait: the account's lock lifts
+    sooner (or with "Quên mật khẩu?" at once), but the next login would still be refused for the
+    network, as allauth checks the address's limit first."""
+    make_citizen()
+    for attempt in range(5):  # the account's failures, from other addresses
+        client.post(LOGIN, {"login": "7901234567", "password": "sai-mat-khau"}, REMOTE_ADDR=f"10.0.0.{attempt}")
+    clock.advance(10 * 60)
+    for attempt in range(30):  # then the network's, on other accounts
+        submit_password(client, username=f"79000000{attempt:02d}", password="sai-mat-khau")
+        clock.advance(3)
+    html = submit_password(client).content.decode()
+    assert "từ mạng bạn đang dùng" in html and "Hãy thử lại sau 14 phút" in html
+    assert "Bạn đã nhập sai mật khẩu" not in html and "Quên mật khẩu?” để" not in html
+
+
 def test_an_authenticator_app_replaces_the_sms_code(client, sms_outbox):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
