@@ -312,7 +312,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # bound to the password hash (a password change untrusts every browser).
 MFA_TRUST_ENABLED = True
 MFA_TRUST_COOKIE_AGE = timedelta(days=90)
-SESSION_IDLE_TIMEOUT = 30 * 60  # seconds without a request before a session ends (accounts/middleware.py)
+SESSION_IDLE_TIMEOUT = 30 * 60  # seconds without a request before a session ends (accounts/sessions.py)
 # Behind a reverse proxy every client would look like the proxy: production must say how many
 # proxies stand in front (0 when none), so rate limits see the real client address.
 if PRODUCTION and not os.environ.get("TRUSTED_PROXY_COUNT", "").strip():
