@@ -50,13 +50,14 @@ def user_for_session(user_id):
     return user
 
 
-def live_sessions(user) -> list[UserSession]:
+def live_sessions(user, *, current_key: str | None = None) -> list[UserSession]:
     """The account's live sessions (purging those already gone). A session the idle or 12-hour
     time-out has ended is not live, though it stays stored until its browser's next request
-    flushes it (SessionRulesMiddleware)."""
+    flushes it (SessionRulesMiddleware). The requesting session (`current_key`) is live: the
+    middleware let it through, and its stored activity stamp is renewed only with the response."""
     now, store = time.time(), import_module(settings.SESSION_ENGINE).SessionStore
     return [session for session in UserSession.objects.purge_and_list(user)
-            if not timed_out(store(session.session_key).load(), now)]
+            if session.session_key == current_key or not timed_out(store(session.session_key).load(), now)]
 
 
 def user_for_reset(*, bhxh_code: str) -> User | None:

@@ -244,7 +244,7 @@ def security(request):
         return redirect("accounts_auth:security")
     current = request.session.session_key
     sessions = sorted(
-        live_sessions(user),
+        live_sessions(user, current_key=current),
         key=lambda session: (session.session_key != current, -session.last_seen_at.timestamp()),
     )
     return render(request, "accounts_auth/security.html", {

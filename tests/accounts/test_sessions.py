@@ -10,6 +10,7 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.test import Client
 
+from accounts import middleware
 from accounts.middleware import SEEN_PRECISION
 from accounts.sessions import SEEN, STARTED
 from tests.accounts import test_otp
@@ -284,6 +285,27 @@ def test_security_page_lists_only_the_sessions_the_time_outs_have_not_ended(clie
     client.post(SECURITY)
     assert not session_exists(other)
     assert is_logged_in(client)
+
+
+def test_the_security_page_lists_its_own_session_at_a_request_just_before_the_idle_time_out(client, sms_outbox,
+                                                                                             clock, monkeypatch):
+    """The time-outs are checked as a request comes in (SessionRulesMiddleware), against the stored
+    activity stamp; the new one is saved only with the response. A session let through is the
+    page's own and is listed, however long the page then takes."""
+    make_citizen()
+    log_in(client, sms_outbox)
+    client.get(PERSONAL)
+    clock.advance(settings.SESSION_IDLE_TIMEOUT - 1)
+    checked = middleware.time_out_reason
+
+    def then_two_seconds_pass(session, now):  # the page is built past the idle limit
+        reason = checked(session, now)
+        clock.advance(2)
+        return reason
+
+    monkeypatch.setattr(middleware, "time_out_reason", then_two_seconds_pass)
+    html = client.get(SECURITY).content.decode()
+    assert html.count('<tr role="row">') == 2 and "Thiết bị này" in html  # header + this browser
 
 
 def test_password_change_is_confirmed_by_sms_and_ends_the_other_sessions(client, sms_outbox):
