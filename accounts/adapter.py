@@ -195,10 +195,13 @@ SESSION_END_MESSAGES = {
 class UserSessionsAdapter(DefaultUserSessionsAdapter):
     def end_sessions(self, sessions, reason: str = "signed_out_elsewhere") -> None:
         """End the sessions as allauth does (the session store entry is deleted) and note why: the
-        reason given, or the time-out that had already ended a session still stored."""
+        reason given; for a login elsewhere, the time-out that had already ended a session still
+        stored (any other reason, a password change or the agency's, is told as it is)."""
         now, store = time.time(), import_module(settings.SESSION_ENGINE).SessionStore
         for session in sessions:
-            ended = time_out_reason(store(session.session_key).load(), now) or reason
+            ended = reason
+            if reason == "logged_in_elsewhere":
+                ended = time_out_reason(store(session.session_key).load(), now) or reason
             cache.set(_end_note_key(session.session_key), ended, settings.SESSION_COOKIE_AGE)
         super().end_sessions(sessions)
 

@@ -551,3 +551,23 @@ def test_back_on_the_change_code_step_once_the_new_password_is_saved_says_it_was
         assert "Mật khẩu của bạn đã được thay đổi." in again.content.decode()
     client.post(CHANGE, {"oldpassword": new, "password1": "Mot-mat-khau-khac-2026", "password2": "Mot-mat-khau-khac-2026"})
     assert client.get(CHANGE_CONFIRM).status_code == 200  # a new change asks for its code
+
+
+@pytest.mark.parametrize("reason, told", [
+    ("password_changed", "Mật khẩu tài khoản vừa được thay đổi"),
+    ("ended_by_agency", "Cơ quan BHXH đã kết thúc phiên làm việc của tài khoản này"),
+])
+def test_a_browser_left_idle_whose_session_is_then_ended_for_another_reason_is_told_that_reason(
+        sms_outbox, clock, reason, told):
+    """Only a login elsewhere gives way to the time-out that came first: a password changed (the old
+    one no longer works) or the agency's ending (with its hotline) is what the idle browser is told."""
+    from accounts.adapter import UserSessionsAdapter
+
+    make_citizen()
+    first = Client()
+    log_in(first, sms_outbox)
+    clock.advance(settings.SESSION_IDLE_TIMEOUT + 60)
+    UserSessionsAdapter().end_sessions([UserSession.objects.get(session_key=session_key(first))], reason=reason)
+    assert not session_exists(first)
+    html = first.get(PERSONAL, follow=True).content.decode()
+    assert told in html and "Bạn đã không thao tác" not in html
