@@ -137,17 +137,25 @@ CODE_LOCKED = ngettext_lazy(
     "Hãy thử lại sau %(minutes)s phút.",
     "minutes",
 )
+NETWORK_CODE_LOCKED = ngettext_lazy(
+    "Có quá nhiều lần nhập sai mật khẩu hoặc mã xác thực từ mạng bạn đang dùng, nên việc nhập mã xác thực "
+    "từ mạng này tạm bị khóa để bảo vệ các tài khoản. Hãy thử lại sau %(minutes)s phút.",
+    "Có quá nhiều lần nhập sai mật khẩu hoặc mã xác thực từ mạng bạn đang dùng, nên việc nhập mã xác thực "
+    "từ mạng này tạm bị khóa để bảo vệ các tài khoản. Hãy thử lại sau %(minutes)s phút.",
+    "minutes",
+)
 
 
 def code_attempts_refusal(request, user) -> ValidationError:
     """allauth.mfa's refusal of a code (login's second step, reauthentication) once its
     failed-login limit is reached, counted on the account (`mfa-auth-user-<pk>`) and the address:
-    what was locked and the minutes until the oldest failure still counted leaves the window."""
+    what was locked and the minutes until the oldest failure still counted leaves the window. The
+    address is named first, as allauth checks it first (see pre_authenticate)."""
     key = f"mfa-auth-user-{user.pk}"
-    if (wait := seconds_until_allowed(request, action="login_failed", key=key, per="key")) is not None:
+    if (wait := seconds_until_allowed(request, action="login_failed", per="ip")) is not None:
+        message = NETWORK_CODE_LOCKED
+    elif (wait := seconds_until_allowed(request, action="login_failed", key=key, per="key")) is not None:
         message = CODE_LOCKED
-    elif (wait := seconds_until_allowed(request, action="login_failed", per="ip")) is not None:
-        message = NETWORK_LOCKED
     else:  # refused without a full record (the limiter's lock was busy): the whole window
         message, wait = CODE_LOCKED, settings.ACCOUNTS_LOGIN_LOCK_MINUTES * 60
     minutes = math.ceil(max(wait, 1) / 60)

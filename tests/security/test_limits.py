@@ -340,3 +340,22 @@ def test_registration_declaration_check_per_code_and_per_address(reference_data)
     client = Client(REMOTE_ADDR="192.0.2.99")
     results = [client.post("/dang-ky/", {**data, "bhxh_code": f"79012{n:05d}"}).status_code for n in range(per_ip + 1)]
     assert 429 not in results[:per_ip] and results[per_ip] == 429
+
+
+def test_a_code_refused_for_both_the_account_and_the_network_says_the_network_and_speaks_of_codes(reference_data):
+    """With both locks on codes full the network's is named, as for a password: allauth checks the
+    address first, so the account's lock lifting sooner would not let the next code through. The
+    refusal speaks of entering codes (it also comes while already logged in, when reauthenticating),
+    not of logging in."""
+    from allauth.core import ratelimit
+    from django.test import RequestFactory
+
+    from accounts.adapter import code_attempts_refusal
+
+    user, request = citizen(), RequestFactory().post("/")
+    for attempt in range(LOGIN_PER_IP):  # the account's failures, then others' from the same network
+        key = f"mfa-auth-user-{user.pk}" if attempt < LOGIN_PER_KEY else f"mfa-auth-user-other-{attempt}"
+        ratelimit.consume(request, action="login_failed", key=key)
+    message = " ".join(code_attempts_refusal(request, user).messages)
+    assert "việc nhập mã xác thực từ mạng này tạm bị khóa" in message
+    assert "Hãy thử lại sau" in message and "đăng nhập" not in message
