@@ -30,8 +30,10 @@ PERSONAL = "/ca-nhan/"
 LOCK_MINUTES = settings.ACCOUNTS_LOGIN_LOCK_MINUTES  # the failed-login window, and the longest wait
 
 
-def submit_password(client, username="7901234567", password=PASSWORD, **extra):
-    return client.post(LOGIN, {"login": username, "password": password, **extra})
+def submit_password(client, username="7901234567", password=PASSWORD, REMOTE_ADDR=None, **extra):
+    """The login form posted with `extra` fields, from REMOTE_ADDR when given (else the client's)."""
+    request = {"REMOTE_ADDR": REMOTE_ADDR} if REMOTE_ADDR else {}
+    return client.post(LOGIN, {"login": username, "password": password, **extra}, **request)
 
 
 def log_in(client, sms_outbox, username="7901234567", password=PASSWORD):
@@ -351,6 +353,15 @@ def test_failed_logins_are_limited_per_ip_across_accounts(client, clock):
     assert f"Hãy thử lại sau {minutes_left(LOGIN_PER_IP * 3)} phút" in html
     clock.advance(LOCK_MINUTES * 60)
     assert submit_password(client)["Location"] == CONFIRM
+
+
+def test_the_networks_lock_holds_that_network_only(client, clock):
+    make_citizen()
+    for attempt in range(LOGIN_PER_IP):
+        submit_password(client, username=f"7900000{attempt:03d}", password="sai-mat-khau", REMOTE_ADDR="10.0.3.1")
+        clock.advance(3)
+    assert "từ mạng bạn đang dùng" in submit_password(client, REMOTE_ADDR="10.0.3.1").content.decode()
+    assert submit_password(client, REMOTE_ADDR="10.0.4.1")["Location"] == CONFIRM
 
 
 def test_a_login_refused_for_the_network_does_not_blame_the_account(client, clock):
