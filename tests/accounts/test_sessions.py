@@ -184,22 +184,26 @@ def test_a_session_ends_after_30_idle_minutes(client, sms_outbox, clock):
     make_citizen()
     log_in(client, sms_outbox)
     for _ in range(3):
-        clock.advance(29 * 60)
+        clock.advance(settings.SESSION_IDLE_TIMEOUT - 60)
         assert is_logged_in(client)  # activity keeps it going
-    clock.advance(30 * 60 + 1)
+    clock.advance(settings.SESSION_IDLE_TIMEOUT + 1)
     idle = session_key(client)
-    assert lands_on_login_with(client, "Bạn đã không thao tác trong 30 phút")
+    assert lands_on_login_with(client, f"Bạn đã không thao tác trong {settings.SESSION_IDLE_TIMEOUT // 60} phút")
     assert not session_exists(idle)
 
 
 def test_a_session_ends_12_hours_after_login_however_active(client, sms_outbox, clock):
     make_citizen()
     log_in(client, sms_outbox)
-    for _ in range(28):  # 11 h 40 min of activity
-        clock.advance(25 * 60)
+    # a request every 25 minutes (5 under the idle time-out) up to just short of the 12 hours
+    # (28 of them: 11 h 40 min), then 25 minutes without: past 12 h, not idle
+    pause = settings.SESSION_IDLE_TIMEOUT - 5 * 60
+    for _ in range(settings.SESSION_COOKIE_AGE // pause):
+        clock.advance(pause)
         assert is_logged_in(client)
-    clock.advance(25 * 60)
-    assert lands_on_login_with(client, "Phiên làm việc đã kéo dài quá 12 giờ")
+    clock.advance(pause)
+    hours = settings.SESSION_COOKIE_AGE // 3600
+    assert lands_on_login_with(client, f"Phiên làm việc đã kéo dài quá {hours} giờ")
 
 
 def test_the_session_list_sees_activity_once_a_minute_and_a_new_address_or_browser_at_once(client, sms_outbox, clock):
