@@ -123,7 +123,15 @@ admin.site.unregister(Authenticator)
 @admin.register(Authenticator)
 class AuthenticatorAdmin(AllauthAuthenticatorAdmin):
     """allauth.mfa's admin, whose deletions (one or the selected) tell each holder, as switching
-    the app off on the security page does."""
+    the app off on the security page does. An authenticator is made only by its holder on the
+    security page, who alone is shown its secret: the admin adds none, changes none and shows
+    no stored data."""
+
+    exclude = ["data"]
+    readonly_fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False
 
     def delete_model(self, request, obj):
         authenticators_delete(authenticators=[obj])

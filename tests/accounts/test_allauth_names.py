@@ -36,3 +36,22 @@ def test_the_admin_names_authenticators_and_user_sessions_in_vietnamese(client, 
 
 def test_the_names_change_no_migration():
     call_command("makemigrations", "mfa", "usersessions", check=True, dry_run=True, verbosity=0)
+
+
+def test_the_admin_makes_no_authenticator_and_shows_no_secret(client, reference_data):
+    """An authenticator is made only by its holder on the security page: the admin offers no add
+    page, and an authenticator's page shows neither its secret nor its stored data."""
+    admin_user = User.objects.create_superuser("quantri", password="x-Pass-2026!")
+    totp = Authenticator.objects.create(user=admin_user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    client.force_login(admin_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert client.get("/quan-tri/mfa/authenticator/add/").status_code == 403
+    assert client.post("/quan-tri/mfa/authenticator/add/", {"user": admin_user.pk, "type": "totp",
+                                                             "data": "{}"}).status_code == 403
+    assert Authenticator.objects.count() == 1
+    assert "/quan-tri/mfa/authenticator/add/" not in client.get("/quan-tri/mfa/authenticator/").content.decode()
+    response = client.get(f"/quan-tri/mfa/authenticator/{totp.pk}/change/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "JBSWY3DPEHPK3PXP" not in page and 'name="data"' not in page
+    assert "Tạo lúc" in page  # the rest of the record is still shown
