@@ -7,7 +7,9 @@ from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -43,6 +45,31 @@ from .services.registration import (
 )
 from .services.security import SecurityEvent, authenticators_delete, security_notify, user_email_change_notify
 
+PERMISSION_ACTIONS = {"add": "Được thêm", "change": "Được sửa", "delete": "Được xóa", "view": "Được xem"}
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    """The permission pickers of the groups and accounts: Django's own permissions (add, change,
+    delete, view) read in Vietnamese with the model's name, not as the English name Django stored;
+    the portal's own permissions keep the name they were given."""
+
+    def label_from_instance(self, permission):
+        action, _, model_name = permission.codename.partition("_")
+        model = permission.content_type.model_class()
+        if action in PERMISSION_ACTIONS and model is not None and model_name == model._meta.model_name:
+            return f"{permission.content_type} | {PERMISSION_ACTIONS[action]} {model._meta.verbose_name}"
+        return str(permission)
+
+
+class PermissionsInVietnamese:
+    """An admin whose form picks permissions (a group's, an account's) names them in Vietnamese."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionChoiceField
+            kwargs.setdefault("queryset", db_field.remote_field.model.objects.select_related("content_type"))
+        return super().formfield_for_manytomany(db_field, request=request, **kwargs)
+
 
 def _comparable(text: str) -> str:
     """A text as the comparison with the registry reads it: NFC, single spaces, any case (diacritics count)."""
@@ -76,8 +103,16 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         return persons_visible_to(request.user, super().get_queryset(request))
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionsInVietnamese, DjangoGroupAdmin):
+    pass
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + (("BHXH", {"fields": ("person", "agency", "facility", "must_change_password")}),)
     list_display = ["username", "first_name", "last_name", "agency", "facility", "is_staff", "is_active"]
     list_select_related = ["agency", "facility"]

@@ -28,6 +28,8 @@ ENGLISH = re.compile(r"\b(?:" + "|".join([
     "Search", "Clear all filters", "Show counts", "Select all", "Action", "Add", "Change", "Delete", "Home",
     "Breadcrumbs", "Recent actions", "My actions", "superuser", "Superuser", "admin site", "trang admin",
     "Date joined", "Last login", "Staff status", "Groups", "Permissions", "Yes", "Unknown", "Today", "Now",
+    # the permissions' names Django stores in English (auth_permission.name), in the pickers
+    "Can add", "Can change", "Can delete", "Can view",
     # allauth's names in the admin and its pages
     "Accounts", "Email addresses", "email addresses", "User Sessions", "User sessions", "Authenticators",
     "Mark selected", "Verified", "Primary", "Created at", "Last used at", "Last seen at", "User agent",
@@ -45,8 +47,6 @@ EMPTY = re.compile(r"\b(?:None|null|True|False)\b|\[\]|\{\}")
 
 # The few places where such text is right, each with its reason.
 ALLOWED = [
-    # Django names each permission in English in the database (auth_permission.name), not by a catalogue.
-    (re.compile(r"\bCan (?:add|change|delete|view) "), None),
     # The language switch names English in English.
     (re.compile(r"\bEnglish\b"), None),
 ]
