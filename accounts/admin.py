@@ -163,9 +163,11 @@ class AuthenticatorAdmin(AllauthAuthenticatorAdmin):
     no stored data."""
 
     exclude = ["data"]
-    readonly_fields = ["user", "type", "created_at", "last_used_at"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def delete_model(self, request, obj):

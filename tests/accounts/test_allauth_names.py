@@ -55,3 +55,5 @@ def test_the_admin_makes_no_authenticator_and_shows_no_secret(client, reference_
     page = response.content.decode()
     assert "JBSWY3DPEHPK3PXP" not in page and 'name="data"' not in page
     assert "Tạo lúc" in page  # the rest of the record is still shown
+    assert 'name="_save"' not in page  # a page to read, not a form whose Save would change nothing
+    assert client.post(f"/quan-tri/mfa/authenticator/{totp.pk}/change/", {"type": "recovery_codes"}).status_code == 403
