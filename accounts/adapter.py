@@ -30,7 +30,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from vssid_portal.ratelimit import seconds_until_allowed
+from vssid_portal.ratelimit import clear, seconds_until_allowed
 from vssid_portal.text import with_hotline
 
 from .services.security import SecurityEvent, security_notify
@@ -89,28 +89,32 @@ class AccountAdapter(DefaultAccountAdapter):
         lock lifts when the oldest failure still counted leaves the window, rarely the whole
         window that allauth's message names) and what was locked: the network address whose
         failures on other accounts have reached the address's limit, or the account. The address
-        is named first, as allauth checks it first: its lock is not lifted by "Quên mật khẩu?"
-        (which lifts the account's), and may outlast the account's."""
+        is named first, as allauth checks it first, and "Quên mật khẩu?" does not lift its lock
+        (clear_failed_logins); the wait is that of the lock that lifts last."""
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError as refusal:
             if refusal.code != "too_many_login_attempts":
                 raise
             key = self._get_login_attempts_cache_key(request, **credentials)
-            if (wait := seconds_until_allowed(request, action="login_failed", per="ip")) is not None:
+            if seconds_until_allowed(request, action="login_failed", per="ip") is not None:
                 message = NETWORK_LOCKED
-            elif (wait := seconds_until_allowed(request, action="login_failed", key=key, per="key")) is not None:
+            elif seconds_until_allowed(request, action="login_failed", key=key, per="key") is not None:
                 message = ACCOUNT_LOCKED
             else:  # refused without a full record (the limiter's lock was busy): as allauth says
                 raise
+            wait = seconds_until_allowed(request, action="login_failed", key=key)  # the lock that lifts last
             minutes = math.ceil(max(wait, 1) / 60)
             raise ValidationError(message % {"minutes": minutes},
                                   code="too_many_login_attempts") from None
 
     def clear_failed_logins(self, request, user) -> None:
-        """After a reset the lock on the account's failed logins goes, as allauth does for its
-        own (e-mail) reset: the owner has just proved who they are."""
-        self._delete_login_attempts_cached_email(request, username=user.username)
+        """After a reset the lock on the account's failed logins goes: the owner has just proved
+        who they are. The lock on the network the reset comes from stays (allauth's own reset
+        clears it too): its failures were on other accounts, which one account's reset must not
+        open to more tries."""
+        clear(request, action="login_failed", key=self._get_login_attempts_cache_key(request, username=user.username),
+              per="key")
 
 
 # Said when a login is refused by the failed-login limit, with the minutes left.
@@ -152,8 +156,8 @@ def code_attempts_refusal(request, user) -> ValidationError:
     what was locked and the minutes until the oldest failure still counted leaves the window. The
     address is named first, as allauth checks it first (see pre_authenticate)."""
     key = f"mfa-auth-user-{user.pk}"
-    if (wait := seconds_until_allowed(request, action="login_failed", per="ip")) is not None:
-        message = NETWORK_CODE_LOCKED
+    if seconds_until_allowed(request, action="login_failed", per="ip") is not None:
+        message, wait = NETWORK_CODE_LOCKED, seconds_until_allowed(request, action="login_failed", key=key)
     elif (wait := seconds_until_allowed(request, action="login_failed", key=key, per="key")) is not None:
         message = CODE_LOCKED
     else:  # refused without a full record (the limiter's lock was busy): the whole window

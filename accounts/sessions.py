@@ -5,7 +5,7 @@ Django's own expiry moves forward with every save of the session, so the time of
 stamped by signals.py) and of the last activity (SEEN, kept by middleware.py) are kept in the
 session data and read here. SessionRulesMiddleware flushes a timed-out session on its next
 request; the security page's list (selectors.live_sessions) leaves it out, and a session ended
-from elsewhere after it timed out is told the time-out (adapter.UserSessionsAdapter).
+by a login elsewhere after it timed out is told the time-out (adapter.UserSessionsAdapter).
 """
 
 from django.conf import settings

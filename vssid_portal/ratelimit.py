@@ -34,3 +34,15 @@ def seconds_until_allowed(request, *, action: str, key: str | None = None, per: 
         if len(hits) >= rate.amount:
             until = max(until or 0, hits[rate.amount - 1] + rate.duration - now)
     return until
+
+
+def clear(request, *, action: str, key: str, per: str) -> None:
+    """Forget allauth's limiter's records (`ACCOUNT_RATE_LIMITS[action]`) of the rates counted
+    `per` "ip" or "key" only, as allauth's `ratelimit.clear` does for all of them."""
+    for rate in ratelimit_internals.get_rates(app="allauth.account", action=action):
+        if rate.per == per:
+            cache_key = ratelimit_internals.get_cache_key(request, app="allauth.account", action=action, rate=rate,
+                                                          key=key)
+            with ratelimit_internals.cache_lock(cache_key) as locked:
+                if locked:
+                    cache.delete(cache_key)

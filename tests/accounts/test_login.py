@@ -396,6 +396,19 @@ def test_a_login_refused_for_both_the_account_and_the_network_says_the_network_a
     assert "Bạn đã nhập sai mật khẩu" not in html and "Quên mật khẩu?” để" not in html
 
 
+def test_a_login_refused_for_the_network_gives_the_wait_of_the_lock_that_lifts_last(client, clock):
+    """The network's lock is named, but the wait is the longer one: when the account's lock lifts
+    after the network's, the next login would be refused again for the account."""
+    make_citizen()
+    for attempt in range(LOGIN_PER_IP):  # the network's failures, on other accounts
+        submit_password(client, username=f"79000000{attempt:02d}", password="sai-mat-khau")
+    clock.advance((LOCK_MINUTES - 1) * 60)
+    for attempt in range(LOGIN_PER_KEY):  # then the account's, from other addresses
+        submit_password(client, password="sai-mat-khau", REMOTE_ADDR=f"10.0.6.{attempt}")
+    html = submit_password(client).content.decode()
+    assert "từ mạng bạn đang dùng" in html and f"Hãy thử lại sau {LOCK_MINUTES} phút" in html
+
+
 def test_an_authenticator_app_replaces_the_sms_code(client, sms_outbox):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 

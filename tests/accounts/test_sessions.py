@@ -16,6 +16,7 @@ from accounts.sessions import SEEN, STARTED
 from tests.accounts import test_otp
 from tests.accounts.test_login import CONFIRM, LOGIN, PERSONAL, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen
+from tests.security.test_limits import LOGIN_PER_IP, LOGIN_PER_KEY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -449,6 +450,27 @@ def test_password_reset_ends_sessions_and_lifts_the_failed_login_lock(sms_outbox
     assert not session_exists(device)
     assert lands_on_login_with(device, "Mật khẩu tài khoản vừa được thay đổi")
     assert submit_password(owner, password=new)["Location"] == CONFIRM
+
+
+def test_password_reset_lifts_the_accounts_lock_and_not_the_networks(sms_outbox, clock):
+    """A reset proves who owns one account: it lifts that account's lock, not the lock on the
+    network it is made from, whose failures were on other accounts (else each reset of one account
+    would reopen a network's tries on all the others)."""
+    user = make_citizen()
+    network = "10.0.9.1"
+    for attempt in range(LOGIN_PER_IP):  # the network's failures, on other accounts
+        submit_password(Client(), username=f"79000000{attempt:02d}", password="sai-mat-khau", REMOTE_ADDR=network)
+    for attempt in range(LOGIN_PER_KEY):  # the account's, from elsewhere
+        submit_password(Client(), password="sai-mat-khau", REMOTE_ADDR=f"10.0.8.{attempt}")
+    clock.advance(60)  # past the limit on logins a minute, which is not the one at stake
+
+    owner = Client(REMOTE_ADDR=network)
+    owner.post(RESET, {"bhxh_code": user.username})
+    owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    new = "Mat-khau-sau-khi-quen-2026"
+    owner.post(RESET_NEW, {"password1": new, "password2": new})
+    assert "từ mạng bạn đang dùng" in submit_password(Client(), password=new, REMOTE_ADDR=network).content.decode()
+    assert submit_password(Client(), password=new, REMOTE_ADDR="10.0.7.1")["Location"] == CONFIRM
 
 
 def test_password_reset_keeps_quiet_about_a_phone_out_of_codes(sms_outbox, clock):
