@@ -97,10 +97,18 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     show_full_result_count = False  # the country's insured persons
     list_select_related = ["province", "agency"]
     raw_id_fields = ["ward"]
+    # Issue 4: the phone (where the login codes go) and the contact address change through the
+    # contact change filing, whose declaration and SMS to the phone registered until then tell the
+    # holder; an edit here would tell nobody. A person added here is still given them.
+    contact_fields = ["phone", "province", "ward", "street"]
 
     def get_queryset(self, request):
         """Officers see the people their agency (or, for a province, its agencies) manages."""
         return persons_visible_to(request.user, super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, *self.contact_fields] if obj is not None else readonly
 
 
 admin.site.unregister(Group)

@@ -84,3 +84,26 @@ def test_the_admin_name_search_can_be_served_by_the_trigram_index(db, rf):
     assert "Seq Scan" not in plan, plan
     for index in ("accounts_person_name_trgm", "accounts_person_code_trgm", "accounts_person_id_number_trgm"):
         assert f"Bitmap Index Scan on {index}" in plan, plan
+
+
+def test_the_contact_details_are_read_only_in_the_admin_even_for_a_superuser(db, client):
+    """Issue 4: the phone and the contact address change through the contact change filing (its
+    declaration, the SMS to the phone registered until then), never by a direct edit that nobody is
+    told of; a person added in the admin is still given them."""
+    from accounts.models import Person, User
+
+    person = make_person()
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = f"/quan-tri/accounts/person/{person.pk}/change/"
+    html = client.get(url).content.decode()
+    for field in ("phone", "province", "ward", "street"):
+        assert f'name="{field}"' not in html, field
+    assert "0912 345 678" in html or "+84912345678" in html
+    data = {key: value for key, value in model_to_dict(person).items() if value is not None}
+    other_ward = person.ward.__class__.objects.exclude(pk=person.ward_id).first()
+    response = client.post(url, {**data, "birth_date": person.birth_date.strftime("%d/%m/%Y"), "phone": "0987654321",
+                                 "street": "1 Lê Lợi", "ward": other_ward.pk, "province": other_ward.province_id})
+    assert response.status_code == 302
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.phone.as_e164, stored.street, stored.ward_id) == ("+84912345678", "", person.ward_id)
+    assert 'name="phone"' in client.get("/quan-tri/accounts/person/add/").content.decode()
