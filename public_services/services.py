@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from accounts.models import Person
 from accounts.services.notices import person_notify
 from notifications.models import Message
 from notifications.services import send_message
@@ -367,6 +368,9 @@ def filing_complete(*, filing: Filing, officer, note: str = "", seen: str | None
     filing_reject; `confirmed`: the completion_digest of the changes the officer confirmed
     (CompletionChangedMeanwhile when completing would now change something else)."""
     filing = _officer_locked(filing, officer)
+    # The changes confirmed are checked against, and written from, the person's row locked for the
+    # write (the hook locks it again): a detail another transaction commits meanwhile is seen.
+    filing.person = Person.objects.select_for_update().get(pk=filing.person_id)
     _still_as_seen(filing, seen, to=Filing.Status.DONE, seen_revision=seen_revision)
     check_move(filing, to=Filing.Status.DONE)  # a second click changes nothing, the hook included
     if confirmed is not None and confirmed != completion_digest(completion_changes(filing)):

@@ -324,6 +324,31 @@ def test_completing_after_the_registry_changed_meanwhile_shows_the_changes_again
     assert User.objects.get(pk=owner.pk).email == "7901234567@example.vn"
 
 
+def test_completing_checks_what_it_writes_against_the_person_read_under_the_lock(owner, district_officer,
+                                                                                 monkeypatch):
+    """The confirmed changes are compared with the person's row as locked for the write: a phone
+    changed by another transaction just before the lock is granted is seen, and nothing is
+    written, instead of the confirmation being checked against a read made before the lock."""
+    from public_services.selectors import completion_changes, completion_digest
+    from public_services.services import CompletionChangedMeanwhile
+
+    filing = in_hand(submit(owner, CODE), district_officer)
+    confirmed = completion_digest(completion_changes(filing))  # what the officer's page showed
+    lock = Person.objects.select_for_update
+
+    def committed_meanwhile_then_lock(*args, **kwargs):
+        Person.objects.filter(pk=owner.person.pk).update(phone="+84911111111")
+        return lock(*args, **kwargs)
+
+    monkeypatch.setattr(Person.objects, "select_for_update", committed_meanwhile_then_lock)
+    with pytest.raises(CompletionChangedMeanwhile):
+        filing_complete(filing=filing, officer=district_officer, confirmed=confirmed)
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
+    # (The simulated change is undone with the refused completion, being in its transaction here.)
+    assert Person.objects.get(pk=owner.person.pk).phone.as_e164 != "+84987654321"
+    assert User.objects.get(pk=owner.pk).email == "7901234567@example.vn"
+
+
 def test_submitting_asks_for_the_password_again_and_keeps_the_answers(owner):
     client = logged(owner)  # a session alone (a stolen cookie) files nothing
     key = client.get(URL).context["key"]
