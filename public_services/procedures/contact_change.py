@@ -51,11 +51,12 @@ class ContactChangeForm(ProcedureForm):
     new_email = email_field(_("Email mới"), pdf="Email nhận thông báo mới")
     new_province = forms.ModelChoiceField(
         label=_("Tỉnh/thành phố (địa chỉ liên hệ mới)"), required=False, queryset=Province.objects.all(),
-        empty_label=_("– Chọn tỉnh/thành phố –"),
+        empty_label=_("– Chọn tỉnh/thành phố –"), widget=forms.Select(attrs={"autocomplete": "address-level1"}),
         error_messages={"invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
     )
     new_ward = forms.ModelChoiceField(
         label=_("Phường/xã (địa chỉ liên hệ mới)"), required=False, queryset=Ward.objects.none(), empty_label=_("– Chọn phường/xã –"),
+        widget=forms.Select(attrs={"autocomplete": "address-level2"}),
         help_text=_("Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”."),
         error_messages={"invalid_choice": _("Chọn phường/xã thuộc tỉnh/thành phố đã chọn.")},
     )

@@ -116,6 +116,19 @@ def test_the_form_without_javascript_refreshes_the_wards_of_the_province_chosen(
     assert not response.context["form"].errors
 
 
+def test_the_new_details_say_their_purpose_for_autofill_as_the_gov_uk_address_pattern(owner):
+    """WCAG 1.3.5: each new detail names what it holds (the new address as GOV.UK's pattern: the
+    street as address line 1, the ward as the town, address-level2, the province as the county,
+    address-level1); the details registered now are text above the form, not inputs."""
+    html = logged(owner).get(URL).content.decode()
+    tags = {name: tag for tag, name in re.findall(r'(<(?:input|select)[^>]*name="([^"]+)"[^>]*>)', html)}
+    expected = {"new_phone": "tel", "new_email": "email", "new_street": "address-line1",
+                "new_province": "address-level1", "new_ward": "address-level2"}
+    assert {name: re.search(r'autocomplete="([^"]*)"', tags[name]).group(1) if "autocomplete" in tags[name] else None
+            for name in expected} == expected
+    assert not {"phone", "email", "province", "ward", "street"} & set(tags)
+
+
 def test_submitting_tells_the_registered_phone_once(owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         filing = submit(owner, CODE)
