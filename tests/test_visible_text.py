@@ -61,15 +61,20 @@ def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", html_lib.unescape(html))
 
 
+def text_defects(text: str) -> list[str]:
+    """English, a date or time, money or an empty value written the wrong way in `text`."""
+    return [f"{kind} {match.group(0)!r}: …{text[max(0, match.start() - 40):match.end() + 40]}…"
+            for kind, pattern in (("English", ENGLISH), ("date or time", DATES), ("money", MONEY),
+                                  ("empty value", EMPTY))
+            for match in pattern.finditer(text)]
+
+
 def defects(path: str, html: str) -> list[str]:
     text = visible_text(html)
     for pattern, paths in ALLOWED:
         if paths is None or paths.search(path):
             text = pattern.sub(" ", text)
-    found = [f"{kind} {match.group(0)!r}: …{text[max(0, match.start() - 40):match.end() + 40]}…"
-             for kind, pattern in (("English", ENGLISH), ("date or time", DATES), ("money", MONEY),
-                                   ("empty value", EMPTY))
-             for match in pattern.finditer(text)]
+    found = text_defects(text)
     title = re.search(r"(?is)<title>(.*?)</title>", html)
     if not title or not title.group(1).strip():
         found.append("an empty <title>")
