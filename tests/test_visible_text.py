@@ -43,6 +43,10 @@ DATES = re.compile(r"\b\d{4}-\d{2}-\d{2}\b"  # ISO
                    r"|(?<![\d/])(?:\d/\d{1,2}|\d{1,2}/\d)/\d{4}\b"  # a day or month of one digit
                    r"|\b\d{1,2}(?::\d{2})? ?(?:a\.m\.|p\.m\.|AM|PM)(?!\w)|\b(?:midnight|noon)\b")  # 12-hour times
 MONEY = re.compile(r"\b\d{1,3}(?:,\d{3})+\b|\bVND\b")
+UPPER = "A-ZĐÁÀẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÉÈẺẼẸÊẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÚÙỦŨỤƯỨỪỬỮỰÝỲỶỸỴ"
+# A model's name inside a sentence starts with a small letter ("Được thêm nhóm", "muốn xóa nhóm");
+# an abbreviation (BHXH, BHYT) is all capitals.
+CAPITAL = re.compile(rf"\b(?:Được (?:thêm|sửa|xóa|xem)|muốn xóa) [{UPPER}](?=\w)(?![{UPPER}\d])\w*")
 EMPTY = re.compile(r"\b(?:None|null|True|False)\b|\[\]|\{\}")
 
 # The few places where such text is right, each with its reason.
@@ -65,7 +69,7 @@ def text_defects(text: str) -> list[str]:
     """English, a date or time, money or an empty value written the wrong way in `text`."""
     return [f"{kind} {match.group(0)!r}: …{text[max(0, match.start() - 40):match.end() + 40]}…"
             for kind, pattern in (("English", ENGLISH), ("date or time", DATES), ("money", MONEY),
-                                  ("empty value", EMPTY))
+                                  ("empty value", EMPTY), ("capital inside a sentence", CAPITAL))
             for match in pattern.finditer(text)]
 
 
@@ -135,6 +139,8 @@ def test_every_page_reads_as_vietnamese(world):  # noqa: F811 (the fixture)
     ("<title>T</title><h1>T</h1><p>Ngày hết hạn: None</p>", "empty value 'None'"),
     ("<title>T</title><h1>T</h1><a>Email addresses</a>", "English 'Email addresses'"),
     ("<title>T</title><h1>T</h1><label>Trạng thái superuser</label>", "English 'superuser'"),
+    ("<title>T</title><h1>T</h1><option>Được thêm Nhóm</option>", "capital inside a sentence 'Được thêm Nhóm'"),
+    ("<title>T</title><h1>T</h1><p>Bạn có chắc là muốn xóa Nhóm \"A\"?</p>", "capital inside a sentence 'muốn xóa Nhóm'"),
     ("<title> </title><h1>T</h1>", "an empty <title>"),
     ("<title>T</title><h2>T</h2>", "no <h1>"),
 ])
