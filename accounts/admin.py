@@ -48,17 +48,37 @@ from .services.security import SecurityEvent, authenticators_delete, security_no
 PERMISSION_ACTIONS = {"add": "Được thêm", "change": "Được sửa", "delete": "Được xóa", "view": "Được xem"}
 
 
+def permission_label(permission) -> str:
+    """Django's own permissions (add, change, delete, view) read in Vietnamese with the model's
+    name, not as the English name Django stored; the portal's own permissions keep the name they
+    were given."""
+    action, _, model_name = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action in PERMISSION_ACTIONS and model is not None and model_name == model._meta.model_name:
+        return f"{permission.content_type} | {PERMISSION_ACTIONS[action]} {model._meta.verbose_name}"
+    return str(permission)
+
+
 class PermissionChoiceField(forms.ModelMultipleChoiceField):
-    """The permission pickers of the groups and accounts: Django's own permissions (add, change,
-    delete, view) read in Vietnamese with the model's name, not as the English name Django stored;
-    the portal's own permissions keep the name they were given."""
+    """The permission pickers of the groups and accounts, each permission named by `permission_label`."""
 
     def label_from_instance(self, permission):
-        action, _, model_name = permission.codename.partition("_")
-        model = permission.content_type.model_class()
-        if action in PERMISSION_ACTIONS and model is not None and model_name == model._meta.model_name:
-            return f"{permission.content_type} | {PERMISSION_ACTIONS[action]} {model._meta.verbose_name}"
-        return str(permission)
+        return permission_label(permission)
+
+
+def _name_relation_rows(through, name: str, describe) -> None:
+    """A table Django makes for a many-to-many field, named in Vietnamese: a delete confirmation
+    lists its rows ("Quyền của nhóm: Cán bộ BHXH cơ sở – … | Được xem tài khoản") instead of
+    "Quan hệ group-permission: Group_permissions object (2)"."""
+    through._meta.verbose_name = through._meta.verbose_name_plural = name
+    through.__str__ = describe
+
+
+_name_relation_rows(Group.permissions.through, "quyền của nhóm",
+                    lambda row: f"{row.group} – {permission_label(row.permission)}")
+_name_relation_rows(User.groups.through, "nhóm của tài khoản", lambda row: f"{row.user} – {row.group}")
+_name_relation_rows(User.user_permissions.through, "quyền của tài khoản",
+                    lambda row: f"{row.user} – {permission_label(row.permission)}")
 
 
 class PermissionsInVietnamese:

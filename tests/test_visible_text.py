@@ -37,6 +37,8 @@ ENGLISH = re.compile(r"\b(?:" + "|".join([
     "Password", "Username", "Confirm", "Cancel", "Continue", "Activate", "Deactivate", "Download", "Generate",
     # forms
     "This field is required", "Enter a valid", "Select a valid",
+    # a row Django names by its class ("Group_permissions object (2)")
+    "object",
 ]) + r")\b")
 DATES = re.compile(r"\b\d{4}-\d{2}-\d{2}\b"  # ISO
                    r"|\b(?:Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4}"  # US
@@ -141,6 +143,7 @@ def test_every_page_reads_as_vietnamese(world):  # noqa: F811 (the fixture)
     ("<title>T</title><h1>T</h1><label>Trạng thái superuser</label>", "English 'superuser'"),
     ("<title>T</title><h1>T</h1><option>Được thêm Nhóm</option>", "capital inside a sentence 'Được thêm Nhóm'"),
     ("<title>T</title><h1>T</h1><p>Bạn có chắc là muốn xóa Nhóm \"A\"?</p>", "capital inside a sentence 'muốn xóa Nhóm'"),
+    ("<title>T</title><h1>T</h1><li>Quan hệ: Group_permissions object (2)</li>", "English 'object'"),
     ("<title> </title><h1>T</h1>", "an empty <title>"),
     ("<title>T</title><h2>T</h2>", "no <h1>"),
 ])

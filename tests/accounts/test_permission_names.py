@@ -1,10 +1,13 @@
 """Django's own models as the admin names them inside its sentences: the permission pickers and
-the delete confirmations read "Được thêm nhóm", "Được xem quyền", "muốn xóa nhóm"."""
+the delete confirmations read "Được thêm nhóm", "Được xem quyền", "muốn xóa nhóm", and a deleted
+group's permissions and members are listed by what they are, not as Django's join-table rows."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 
 from accounts.admin import PermissionChoiceField
+from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -19,3 +22,17 @@ def test_the_pickers_name_djangos_models_with_vietnamese_nouns(app_label, codena
     permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
     assert PermissionChoiceField(queryset=Permission.objects.all()).label_from_instance(permission) == label
 
+
+def test_the_group_delete_confirmation_lists_the_groups_permissions_and_members(client):
+    group = Group.objects.create(name="Cán bộ thử")
+    group.permissions.add(Permission.objects.get(codename="view_person"))
+    member = User.objects.create_user("canbothu", password="x-Pass-2026!", is_staff=True)
+    member.groups.add(group)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    page = client.get(f"/quan-tri/auth/group/{group.pk}/delete/").content.decode()
+    assert "Bạn có chắc là muốn xóa nhóm" in page
+    assert "<li>Quyền của nhóm: 1</li>" in page and "<li>Nhóm của tài khoản: 1</li>" in page
+    assert "<li>Quyền của nhóm: Cán bộ thử – Tài khoản và người tham gia | người tham gia | Được xem người tham gia</li>" in page
+    assert "<li>Nhóm của tài khoản: canbothu – Cán bộ thử</li>" in page
+    assert "object (" not in page and "group-permission" not in page
