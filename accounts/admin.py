@@ -1,12 +1,14 @@
 """Officers' admin: registrations of their own agency (or province), approve or reject, audit trail."""
 
+from collections import Counter
+
 from allauth.mfa.admin import AuthenticatorAdmin as AllauthAuthenticatorAdmin
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -16,6 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 
 from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
@@ -35,7 +38,7 @@ from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import fold, normalize_name
 
 from .models import Person, Registration, RegistrationEvent, User
-from .selectors import persons_visible_to, registrations_visible_to
+from .selectors import persons_visible_to, recovery_codes_deleted_with, registrations_visible_to
 from .services.registration import (
     PHOTO_FIELDS,
     RegistrationAlreadyDecided,
@@ -197,6 +200,24 @@ class AuthenticatorAdmin(AllauthAuthenticatorAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_deleted_objects(self, objs, request):
+        """The confirmation lists, under each app, the recovery codes deleted with it, and counts
+        each kind in the summary: "Ứng dụng xác thực (TOTP): 1", "Mã khôi phục: 2"."""
+        objs = sorted(objs, key=lambda a: a.type == Authenticator.Type.RECOVERY_CODES)
+        going = recovery_codes_deleted_with(objs)
+        _, _, perms_needed, protected = super().get_deleted_objects([*objs, *going.values()], request)
+        rows = []
+        for authenticator in objs:
+            rows.append(self._deleted_row(authenticator))
+            if authenticator.pk in going:
+                rows.append([self._deleted_row(going[authenticator.pk])])
+        counts = Counter(str(a.get_type_display()) for a in [*objs, *going.values()])
+        return rows, dict(counts), perms_needed, protected
+
+    def _deleted_row(self, authenticator):
+        return format_html('{}: <a href="{}">{}</a>', capfirst(self.opts.verbose_name),
+                           reverse("admin:mfa_authenticator_change", args=[quote(authenticator.pk)]), authenticator)
 
     def delete_model(self, request, obj):
         authenticators_delete(authenticators=[obj])

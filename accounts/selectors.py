@@ -4,6 +4,7 @@ import datetime
 import time
 from importlib import import_module
 
+from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
@@ -202,3 +203,17 @@ def person_for_code_lookup(
             and parent_key in {fold(person.mother_name or ""), fold(person.father_name or "")})
     ]
     return matches[0] if len(matches) == 1 else None
+
+
+def recovery_codes_deleted_with(authenticators) -> dict[int, Authenticator]:
+    """The recovery codes that go when `authenticators` are deleted without being among them, by
+    the app they go with: a holder's codes go with the last of their apps, as allauth's removal and
+    `authenticators_delete` do (allauth.mfa's delete_dangling_recovery_codes)."""
+    selected = {authenticator.pk: authenticator for authenticator in authenticators}
+    apps = [a for a in selected.values() if a.type != Authenticator.Type.RECOVERY_CODES]
+    holders = {app.user_id for app in apps}
+    others = Authenticator.objects.filter(user_id__in=holders).exclude(pk__in=selected)
+    keeping_an_app = set(others.exclude(type=Authenticator.Type.RECOVERY_CODES).values_list("user_id", flat=True))
+    codes = {codes.user_id: codes for codes in others.filter(type=Authenticator.Type.RECOVERY_CODES)
+             .exclude(user_id__in=keeping_an_app)}
+    return {app.pk: codes.pop(app.user_id) for app in reversed(apps) if app.user_id in codes}
