@@ -47,6 +47,16 @@ def security_sms(sms_outbox) -> list[str]:
     return [message["text"] for message in sms_outbox() if message["to"] == PHONE and message["text"].startswith("BHXH:")]
 
 
+def assert_told_by_sms_and_inbox(user, sms_outbox, template: str, words: str) -> None:
+    """The holder told once by SMS, saying `words`, and once in the inbox, both with the time and the hotline."""
+    sent = notices(user, template)
+    assert set(sent) == {Message.Channel.SMS, Message.Channel.INBOX}
+    [sms] = security_sms(sms_outbox)
+    assert words in sms
+    assert_told_now(sms)
+    assert_told_now(sent[Message.Channel.INBOX].body)
+
+
 def test_a_password_change_is_told_by_sms_notice_and_email(client, sms_outbox, mailoutbox):
     user = make_citizen(email="duc@example.vn")
     log_in(client, sms_outbox)
@@ -149,12 +159,8 @@ def test_a_password_set_in_the_admin_is_told_to_the_holder_once(client, sms_outb
     assert client.post(url, new).status_code == 302
     user.refresh_from_db()
     assert user.check_password("Moi-Mat-Khau-2026")
-    sent = notices(user, "security_password_set_by_agency")
-    assert set(sent) == {Message.Channel.SMS, Message.Channel.INBOX}
-    [sms] = security_sms(sms_outbox)
-    assert "vừa được cơ quan BHXH đặt mật khẩu mới" in sms
-    assert_told_now(sms)
-    assert_told_now(sent[Message.Channel.INBOX].body)
+    assert_told_by_sms_and_inbox(user, sms_outbox, "security_password_set_by_agency",
+                                 "vừa được cơ quan BHXH đặt mật khẩu mới")
     assert Message.objects.filter(user=user).count() == 2  # not also as a change the holder made
 
 
@@ -168,12 +174,8 @@ def test_logging_in_with_a_password_turned_off_in_the_admin_is_told_to_the_holde
     assert client.post(url, {"usable_password": "false", "unset-password": "1"}).status_code == 302
     user.refresh_from_db()
     assert not user.has_usable_password()
-    sent = notices(user, "security_password_disabled_by_agency")
-    assert set(sent) == {Message.Channel.SMS, Message.Channel.INBOX}
-    [sms] = security_sms(sms_outbox)
-    assert "cơ quan BHXH tắt đăng nhập bằng mật khẩu" in sms
-    assert_told_now(sms)
-    assert_told_now(sent[Message.Channel.INBOX].body)
+    assert_told_by_sms_and_inbox(user, sms_outbox, "security_password_disabled_by_agency",
+                                 "cơ quan BHXH tắt đăng nhập bằng mật khẩu")
     assert Message.objects.filter(user=user).count() == 2  # not also as a password set
 
     client.post(url, {"usable_password": "false", "unset-password": "1"})  # already off: nothing more to tell
