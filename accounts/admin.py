@@ -150,6 +150,12 @@ class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
     raw_id_fields = ["person"]
     actions = ["end_sessions"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """The person an account logs in as (whose phone gets its login codes) is given when the
+        account is added; moving an existing login to another person would send its codes elsewhere."""
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "person"] if obj is not None else readonly
+
     def user_change_password(self, request, id, form_url=""):
         """Django's page setting an account's password or turning off logging in with one
         (set_unusable_password): the holder is told that the agency did it."""

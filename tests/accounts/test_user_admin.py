@@ -1,0 +1,28 @@
+"""The accounts in the admin: the person an account logs in as (whose phone receives its login
+codes) is set when the account is added and never moved to another person afterwards."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from tests.benefits.helpers import admin_form
+
+from .helpers import make_person
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+
+def test_the_person_of_an_account_is_read_only_on_its_change_page_even_for_a_superuser(db, client):
+    person = make_person()
+    other = make_person("7901234599", "Lê Thị Hoa", sex=2, id_number="079188012399")
+    citizen = User.objects.create_user("7901234567", password="x-Pass-2026!", person=person)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[citizen.pk])
+    form = {name: value for name, value in admin_form(client, url, "user_form").items()
+            if name not in {"groups", "user_permissions"}}  # none chosen: a browser posts nothing
+    assert "person" not in form
+    assert "7901234567 – Nguyễn Văn Đức" in client.get(url).content.decode()  # shown, not editable
+
+    assert client.post(url, {**form, "person": other.pk, "first_name": "Đức"}).status_code == 302
+    citizen.refresh_from_db()
+    assert (citizen.person_id, citizen.first_name) == (person.pk, "Đức")
