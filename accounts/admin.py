@@ -12,7 +12,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -109,6 +109,17 @@ class PersonAdminForm(forms.ModelForm):
         model = Person
         fields = "__all__"
 
+    def _update_errors(self, errors):
+        """What the model's check says of a stored detail this form does not edit (the identity and
+        contact details, read-only on the change page) does not hold up what it edits: like a name
+        stored before the name rule, such a detail is corrected by the filing that changes it (608A)."""
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError({field: messages for field, messages in errors.error_dict.items()
+                                      if field == NON_FIELD_ERRORS or field in self.fields})
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
 
 @admin.register(Person)
 class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
@@ -124,6 +135,9 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     # contact change filing, whose declaration and SMS to the phone registered until then tell the
     # holder; an edit here would tell nobody. A person added here is still given them.
     contact_fields = ["phone", "province", "ward", "street"]
+    # Likewise the identity changes through the 608A filing, with its declaration TK1-TS and evidence
+    # (person_correct_identity writes what it approved: these fields, the card reissued to match).
+    identity_fields = ["full_name", "birth_date", "birth_year_only", "sex", "id_type", "id_number"]
 
     def get_queryset(self, request):
         """Officers see the people their agency (or, for a province, its agencies) manages."""
@@ -131,7 +145,7 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        return [*readonly, *self.contact_fields] if obj is not None else readonly
+        return [*readonly, *self.identity_fields, *self.contact_fields] if obj is not None else readonly
 
 
 admin.site.unregister(Group)

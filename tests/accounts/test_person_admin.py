@@ -1,11 +1,12 @@
-"""The registry's name follows the rule every form that takes a name does — edited in the admin,
-and by any path that validates the model (an approved correction of identity, an import)."""
+"""The registry's name follows the rule every form that takes a name does — given in the admin to a
+person added there, and by any path that validates the model (an approved correction of identity, an import)."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 
 from accounts.admin import PersonAdminForm
+from accounts.models import Person
 from accounts.services.identity import person_correct_identity
 
 from .helpers import make_person
@@ -13,25 +14,23 @@ from .helpers import make_person
 pytestmark = pytest.mark.usefixtures("reference_data")
 
 
-def edited(person, name):
-    data = {key: value for key, value in model_to_dict(person).items() if value is not None}
-    return PersonAdminForm(data={**data, "full_name": name}, instance=person)
+def added(name):
+    """The admin's add form for another person named `name`, the rest as a stored person's."""
+    data = {key: value for key, value in model_to_dict(make_person()).items() if value is not None}
+    return PersonAdminForm(data={**data, "bhxh_code": "7901234598", "full_name": name})
 
 
 @pytest.mark.parametrize("name", ["Nguyễn Văn 2", "Nguyễn <b>Văn</b>", "\u200b\u200b"])
-def test_a_name_that_is_not_a_persons_is_refused_and_the_registry_keeps_the_old_one(db, name):
-    person = make_person()
-    form = edited(person, name)
+def test_a_name_that_is_not_a_persons_is_refused_and_nobody_is_added(db, name):
+    form = added(name)
     assert not form.is_valid() and "full_name" in form.errors
-    person.refresh_from_db()
-    assert person.full_name == "Nguyễn Văn Đức"
+    assert not Person.objects.filter(bhxh_code="7901234598").exists()
 
 
 def test_a_new_name_is_stored_without_invisible_characters(db):
-    person = make_person()
-    form = edited(person, "Nguyễn\u200b Văn  Đức-Anh")
+    form = added("Nguyễn\u200b Văn  Đức-Anh")
     assert form.is_valid(), form.errors
-    form.save()
+    person = form.save()
     person.refresh_from_db()
     assert person.full_name == "Nguyễn Văn Đức-Anh" and person.name_key == "nguyen van duc-anh"
 
@@ -107,3 +106,48 @@ def test_the_contact_details_are_read_only_in_the_admin_even_for_a_superuser(db,
     stored = Person.objects.get(pk=person.pk)
     assert (stored.phone.as_e164, stored.street, stored.ward_id) == ("+84912345678", "", person.ward_id)
     assert 'name="phone"' in client.get("/quan-tri/accounts/person/add/").content.decode()
+
+
+IDENTITY = ("full_name", "birth_date", "birth_year_only", "sex", "id_type", "id_number")
+
+
+def test_the_identity_is_read_only_in_the_admin_even_for_a_superuser(db, client):
+    """The name, birth date (and whether only its year is known), sex and ID document change
+    through the 608A filing, with its declaration TK1-TS and evidence, as person_correct_identity
+    writes them; never by a direct edit in the admin. A person added in the admin is still given them."""
+    from accounts.models import User
+
+    person = make_person()
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = f"/quan-tri/accounts/person/{person.pk}/change/"
+    html = client.get(url).content.decode()
+    for field in IDENTITY:
+        assert f'name="{field}"' not in html, field
+    assert "Nguyễn Văn Đức" in html and "15/03/1988" in html and "079088012345" in html
+    data = {key: value for key, value in model_to_dict(person).items() if value is not None}
+    response = client.post(url, {**data, "full_name": "Nguyễn Văn Đạt", "birth_date": "16/03/1988", "sex": 2,
+                                 "birth_year_only": "on", "id_type": "CMND", "id_number": "079188012345",
+                                 "mother_name": "Trần Thị Mai"})
+    assert response.status_code == 302
+    stored = Person.objects.get(pk=person.pk)
+    assert [getattr(stored, field) for field in IDENTITY] == [getattr(person, field) for field in IDENTITY]
+    assert stored.mother_name == "Trần Thị Mai"  # what the page still edits is saved
+    added = client.get("/quan-tri/accounts/person/add/").content.decode()
+    for field in IDENTITY:
+        assert f'name="{field}"' in added, field
+
+
+def test_a_stored_identity_the_rules_now_refuse_does_not_hold_up_what_the_page_edits(db, client):
+    """A person stored before the ID rules (a CCCD whose birth year disagrees with the birth date)
+    is corrected by 608A; the change page, which no longer edits the identity, saves the rest."""
+    import datetime
+
+    from accounts.models import User
+
+    person = make_person(birth=datetime.date(1990, 3, 15))  # the CCCD 079088… says 1988
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = f"/quan-tri/accounts/person/{person.pk}/change/"
+    data = {key: value for key, value in model_to_dict(person).items() if value is not None}
+    assert client.post(url, {**data, "mother_name": "Trần Thị Mai"}).status_code == 302
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.mother_name, stored.birth_date, stored.id_number) == ("Trần Thị Mai", person.birth_date, "079088012345")
