@@ -182,7 +182,7 @@ class DeclarationForm(forms.Form):
     )
     street = TextField(
         label=_("Số nhà, đường/thôn/xóm"), max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
         error_messages={"required": _("Nhập số nhà, tên đường hoặc thôn, xóm.")},
     )
     phone = VnMobileField(

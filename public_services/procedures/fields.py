@@ -76,7 +76,7 @@ class DeliveryForm(ProcedureForm):
     delivery_address = pdf_wording(TextField(
         label=_("Địa chỉ nhận kết quả"), required=False, max_length=300,
         help_text=_("Số nhà, đường, phường/xã, tỉnh/thành phố. Bắt buộc khi nhận qua bưu điện."),
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
         error_messages={"max_length": _("Nhập địa chỉ tối đa 300 ký tự.")},
     ), "")  # printed in the "Nhận kết quả" row
 

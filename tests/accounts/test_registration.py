@@ -102,6 +102,14 @@ def test_province_change_lists_its_wards_without_javascript(client, person):
     assert 'class="error-summary"' not in html  # a refresh is not a failed submit
 
 
+def test_the_street_says_it_is_the_first_address_line_for_autofill(client, person):
+    """WCAG 1.3.5: the single-line street beside the province and ward lists is address-line1;
+    street-address is the whole address on several lines, for a textarea."""
+    html = client.get("/dang-ky/").content.decode()
+    [street] = re.findall(r'<input[^>]*name="street"[^>]*>', html)
+    assert 'autocomplete="address-line1"' in street
+
+
 def test_existing_account_is_refused_with_a_pointer_to_password_recovery(client, person):
     User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
     html = client.post("/dang-ky/", declaration_data()).content.decode()

@@ -51,6 +51,15 @@ def test_the_form_is_prefilled_from_the_registry(client, owner):
     assert len(key_of(client.get(BOOK))) >= 16
 
 
+@pytest.mark.parametrize("url", [BOOK, CHANGE])
+def test_the_delivery_address_says_its_purpose_for_autofill_as_a_single_line(client, owner, url):
+    """WCAG 1.3.5: the address the result is posted to is one line, address-line1; street-address
+    is the whole address on several lines, for a textarea."""
+    client.force_login(owner)
+    [address] = re.findall(r'<input[^>]*name="delivery_address"[^>]*>', page(client, url))
+    assert 'autocomplete="address-line1"' in address
+
+
 def test_invalid_answers_come_back_with_a_summary_and_every_answer_kept(client, owner):
     client.force_login(owner)
     key = key_of(client.get(BOOK))
