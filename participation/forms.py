@@ -4,12 +4,14 @@ from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField
 
 from .models import Period
-from .services.periods import DUPLICATE_PERIOD, period_is_duplicate
+from .services.periods import period_conflict
 
 
 class PeriodAdminForm(SeenVersionForm):
     """A period whose natural key (person, type, first month, employer or payer) another period
-    already has is refused here, on the form, with the message period_save gives: the admin logs
+    already has, or whose months another of the same payer covers, is refused here, on the form,
+    with the message period_save gives (the admin's page runs in one transaction: the person's row
+    stays locked from this check to the save): the admin logs
     a period as added or changed only after its form is valid, so a save refused afterwards would
     be logged and announced as done. So is a save from a page opened before another one's save."""
 
@@ -24,10 +26,11 @@ class PeriodAdminForm(SeenVersionForm):
     def clean(self):
         cleaned = super().clean()
         person = cleaned.get("person") or (self.instance.person if self.instance.person_id else None)
-        values = {name: cleaned.get(name) for name in ("kind", "from_month", "payer")}
+        values = {name: cleaned.get(name) for name in ("kind", "from_month", "to_month", "payer")}
         if person is None or None in values.values():
             return cleaned  # a field error already says what is missing
+        values.update(from_month=values["from_month"].replace(day=1), to_month=values["to_month"].replace(day=1))
         probe = Period(pk=self.instance.pk, person=person, employer=cleaned.get("employer"), **values)
-        if period_is_duplicate(probe):
-            self.add_error("from_month", DUPLICATE_PERIOD)
+        for name, message in (period_conflict(probe) or {}).items():
+            self.add_error(name, message)
         return cleaned

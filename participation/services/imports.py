@@ -19,7 +19,11 @@ Columns (header row required, UTF-8, comma-separated):
 | ma_kcb | initial KCB facility, BHYT rows only (optional) | 79001 |
 
 A row is matched to an existing period by its natural key (code, type, first month, employer or
-payer): importing the same file twice creates nothing the second time. Rows with errors are
+payer): importing the same file twice creates nothing the second time. A row whose months a stored
+period, or an earlier row, of the same person, type and payer (the same employer when an employer
+pays) already covers is refused, as on the officers' form; different employers may overlap. (Unlike
+period_save, the import does not lock the people's rows: an officer's form saved for the same
+person during an import is not checked against its rows.) Rows with errors are
 reported by line number, in Vietnamese, and skipped; a dry run reports without writing.
 Only `BATCH` rows are held in memory at a time.
 
@@ -59,7 +63,7 @@ from lookup.models import Agency, Employer, MedicalFacility, Province
 
 from ..models import Period
 from ..selectors import TABS_BY_KIND
-from .periods import TRACKED_FIELDS, people_to_notify
+from .periods import TRACKED_FIELDS, overlap_message, people_to_notify
 
 BATCH = 2000
 COLUMNS = ["ma_so_bhxh", "loai", "tu_thang", "den_thang", "nguoi_dong", "ma_don_vi", "chuc_vu", "muc_dong", "ty_le",
@@ -213,20 +217,25 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
             continue
         parsed[period.import_key] = (line, period)
     existing = {p.import_key: p for p in Period.objects.filter(import_key__in=parsed.keys())}
+    spans = _payer_spans([period for _line, period in parsed.values()])
     to_create, to_update, changed_fields = [], [], set()
     now = timezone.now()
     for key, (line, period) in parsed.items():
         current = existing.get(key)
-        if current is None:
-            to_create.append(period)
-            continue
-        if lookups.agency_scope is not None and current.agency_id not in lookups.agency_scope:
+        if current is not None and lookups.agency_scope is not None and current.agency_id not in lookups.agency_scope:
             # The row names the officer's agency, but the period it would rewrite is another's.
             report.add_error(line, "giai đoạn này đã có và do cơ quan BHXH khác quản lý; chỉ cơ quan đó được sửa")
             continue
-        changes = {name for name in TRACKED_FIELDS if getattr(current, name) != getattr(period, name)}
+        changes = {name for name in TRACKED_FIELDS if current is None or getattr(current, name) != getattr(period, name)}
         if not changes:
             report.unchanged += 1
+            continue
+        overlap = _overlap(period, line, spans)
+        if overlap:
+            report.add_error(line, overlap)
+            continue
+        if current is None:
+            to_create.append(period)
             continue
         for name in changes:
             setattr(current, name, getattr(period, name))
@@ -239,6 +248,46 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
     report.created += len(to_create)
     report.updated += len(to_update)
     _remember(to_create + to_update, told)
+
+
+# Per (person, type, payer, employer): import key → (first month, last month, line of the file or None
+# when stored, employer's name).
+_Spans = dict[tuple, dict[str, tuple[datetime.date, datetime.date, int | None, str | None]]]
+
+
+def _payer_key(person_id, kind, payer, employer_id) -> tuple:
+    return person_id, kind, payer, employer_id if payer == Period.Payer.EMPLOYER else None
+
+
+def _payer_spans(periods: list[Period]) -> _Spans:
+    """The stored months of every payer the batch's periods name, for their people and types."""
+    spans: _Spans = {}
+    if not periods:
+        return spans
+    stored = Period.objects.filter(person_id__in={p.person_id for p in periods}, kind__in={p.kind for p in periods},
+                                   to_month__gte=min(p.from_month for p in periods),
+                                   from_month__lte=max(p.to_month for p in periods))
+    for row in stored.values_list("person_id", "kind", "payer", "employer_id", "import_key", "from_month", "to_month",
+                                  "employer__name"):
+        person_id, kind, payer, employer_id, key, first, last, employer_name = row
+        spans.setdefault(_payer_key(person_id, kind, payer, employer_id), {})[key] = (first, last, None, employer_name)
+    return spans
+
+
+def _overlap(period: Period, line: int, spans: _Spans) -> str | None:
+    """Why this row's months cannot be taken (the same payer already pays the same type for one of
+    them, in a stored period or an earlier row of the file), or None; when taken, its months replace
+    those of the period it rewrites, for the rows after it. Rows of earlier batches are stored by then."""
+    group = spans.setdefault(_payer_key(period.person_id, period.kind, period.payer, period.employer_id), {})
+    for key, (first, last, other_line, employer_name) in sorted(group.items(), key=lambda item: item[1][0]):
+        if key != period.import_key and first <= period.to_month and last >= period.from_month:
+            if other_line is not None:
+                return (f"trùng với giai đoạn {first:%m/%Y}–{last:%m/%Y} ở dòng {other_line} (cùng người đóng, cùng "
+                        "loại bảo hiểm)")
+            message = overlap_message(from_month=first, to_month=last, payer=period.payer, employer_name=employer_name)
+            return message[0].lower() + message[1:]
+    group[period.import_key] = (period.from_month, period.to_month, line, None)
+    return None
 
 
 def _remember(touched: list[Period], told: dict[int, _Told]) -> None:

@@ -9,7 +9,7 @@ import hashlib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import Person, User
 from accounts.selectors import adult_born_by
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
@@ -56,6 +56,52 @@ def period_is_duplicate(period: Period) -> bool:
     return Period.objects.filter(import_key=period.natural_key()).exclude(pk=period.pk).exists()
 
 
+# Who pays, as "do … đóng" names them; an employer is named by its name.
+PAID_BY = {
+    Period.Payer.SELF: "người tham gia tự đóng",
+    Period.Payer.HOUSEHOLD: "hộ gia đình đóng",
+    Period.Payer.STATE: "ngân sách nhà nước đóng",
+    Period.Payer.FUND: "quỹ BHXH, BHTN đóng",
+}
+
+
+def overlap_message(*, from_month, to_month, payer: str, employer_name: str | None) -> str:
+    """What an officer is told of a period whose months another of the same payer already covers."""
+    paid_by = f"{employer_name} đóng" if employer_name else PAID_BY.get(payer, "cùng người đóng")
+    return (f"Trùng với giai đoạn {from_month:%m/%Y}–{to_month:%m/%Y} do {paid_by}: cùng một người đóng không "
+            "đóng hai lần một loại bảo hiểm cho cùng một tháng.")
+
+
+def same_payer_filter(period: Period) -> dict:
+    """The periods paid by this one's payer for the same person and insurance type: the same employer
+    when an employer pays, else the same kind of payer. Different employers may pay the same months
+    (several labour contracts at once)."""
+    payer = {"employer_id": period.employer_id} if period.payer == Period.Payer.EMPLOYER else {}
+    return {"person_id": period.person_id, "kind": period.kind, "payer": period.payer, **payer}
+
+
+def period_overlapping(period: Period) -> Period | None:
+    """Another period of the same person, type and payer with a month in common with this one."""
+    return (Period.objects.filter(**same_payer_filter(period), from_month__lte=period.to_month,
+                                  to_month__gte=period.from_month)
+            .exclude(pk=period.pk).select_related("employer").order_by("from_month").first())
+
+
+def period_conflict(period: Period) -> dict[str, str] | None:
+    """The field errors of a period that would duplicate or overlap another of its payer, or None.
+    Locks the person's row first (the caller runs in a transaction: the admin's page, period_save):
+    two officers saving overlapping periods of one person at once are checked one after the other."""
+    list(Person.objects.select_for_update().filter(pk=period.person_id).values_list("pk", flat=True))
+    if period_is_duplicate(period):
+        return {"from_month": DUPLICATE_PERIOD}
+    existing = period_overlapping(period)
+    if existing is not None:
+        return {"from_month": overlap_message(
+            from_month=existing.from_month, to_month=existing.to_month, payer=existing.payer,
+            employer_name=existing.employer.name if existing.employer_id else None)}
+    return None
+
+
 @transaction.atomic
 def period_save(*, period: Period, actor=None, seen_version=None) -> bool:
     """Validate and save; returns whether anything changed (and so whether the person was told).
@@ -71,8 +117,9 @@ def period_save(*, period: Period, actor=None, seen_version=None) -> bool:
             raise PermissionDenied("Quá trình thuộc cơ quan BHXH ngoài phạm vi quản lý của bạn.")
     period.full_clean(exclude=["import_key"])
     period.import_key = period.natural_key()
-    if period_is_duplicate(period):
-        raise ValidationError({"from_month": DUPLICATE_PERIOD})
+    conflict = period_conflict(period)
+    if conflict:
+        raise ValidationError(conflict)
     changed = _changed_fields(period)
     if not changed:
         return False

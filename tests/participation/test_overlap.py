@@ -1,0 +1,146 @@
+"""The same payer cannot pay the same insurance type twice for one month: a period of the same person,
+type and payer (the same employer when an employer pays) whose months overlap another is refused, on
+the officers' form, by the save service and by the import; different employers may overlap."""
+
+import io
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.exceptions import ValidationError
+
+from lookup.models import Agency, Employer
+from participation.models import Period
+from participation.services.imports import periods_import
+from participation.services.periods import period_save
+from tests.accounts.helpers import managed_person, officer
+from tests.benefits.helpers import admin_form
+
+from .helpers import period
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+ADD = "/quan-tri/participation/period/add/"
+CHANGE = "/quan-tri/participation/period/{}/change/"
+HEADER = "ma_so_bhxh,loai,tu_thang,den_thang,nguoi_dong,ma_don_vi,chuc_vu,muc_dong,ty_le,so_tien,so_thang_no,ma_tinh,ma_co_quan,ma_kcb\n"
+
+
+@pytest.fixture
+def stored(db, reference_data):
+    """Compulsory BHXH 01/2020–12/2021 paid by the first employer of agency 07901."""
+    person = managed_person("7901555555", "Trần Văn Bình", "07901", "079090012345")
+    return period(person, "01/2020", "12/2021")
+
+
+def employers():
+    return list(Employer.objects.filter(agency__code="07901").order_by("code")[:2])
+
+
+def form_data(client, person, **values):
+    from lookup.models import Province
+
+    data = admin_form(client, ADD, form_id="period_form")
+    data.update(person=str(person.pk), kind="bhxh_bb", from_month="01/06/2021", to_month="01/03/2022",
+                payer="employer", employer=str(employers()[0].pk), base="10000000", rate="25", amount="2500000",
+                unpaid_months="0", province=str(Province.objects.get(code="79").pk),
+                agency=str(Agency.objects.get(code="07901").pk))
+    data.update(values)
+    return data
+
+
+def test_the_form_refuses_months_the_same_employer_already_pays_and_names_that_period(client, stored):
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    response = client.post(ADD, form_data(client, stored.person))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_from_month_error"' in html
+    assert f"Trùng với giai đoạn 01/2020–12/2021 do {employers()[0].name} đóng" in html
+    assert Period.objects.count() == 1 and not LogEntry.objects.exists()
+
+
+def test_the_form_accepts_overlapping_months_of_another_employer_or_type(client, stored):
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    other = employers()[1]
+    assert client.post(ADD, form_data(client, stored.person, employer=str(other.pk))).status_code == 302
+    assert client.post(ADD, form_data(client, stored.person, kind="bhtn")).status_code == 302
+    assert client.post(ADD, form_data(client, stored.person, from_month="01/01/2022")).status_code == 302  # right after
+    assert Period.objects.count() == 4
+
+
+def test_an_edit_is_compared_with_the_other_periods_not_itself(client, stored):
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    url = CHANGE.format(stored.pk)
+    assert client.post(url, {**admin_form(client, url, form_id="period_form"), "to_month": "01/06/2022"}).status_code == 302
+    later = period(stored.person, "07/2022", "12/2022")
+    url = CHANGE.format(later.pk)
+    response = client.post(url, {**admin_form(client, url, form_id="period_form"), "from_month": "01/05/2022"})
+    assert response.status_code == 200
+    assert "Trùng với giai đoạn 01/2020–06/2022" in response.content.decode()
+
+
+@pytest.mark.parametrize("payer, words", [(Period.Payer.SELF, "do người tham gia tự đóng"),
+                                          (Period.Payer.HOUSEHOLD, "do hộ gia đình đóng")])
+def test_the_save_service_refuses_the_same_payers_overlapping_months(stored, payer, words):
+    period(stored.person, "01/2020", "12/2020", kind=Period.Kind.BHYT, payer=payer)
+    with pytest.raises(ValidationError) as refused:
+        period_save(period=period(stored.person, "12/2020", "03/2021", kind=Period.Kind.BHYT, payer=payer, save=False))
+    assert refused.value.message_dict["from_month"][0].startswith(f"Trùng với giai đoạn 01/2020–12/2020 {words}")
+    other = Period.Payer.STATE
+    assert period_save(period=period(stored.person, "12/2020", "03/2021", kind=Period.Kind.BHYT, payer=other, save=False))
+
+
+def csv_text(*rows):
+    first, second = (e.code for e in employers())
+    return io.StringIO(HEADER + "".join(row.replace("{E}", first).replace("{F}", second) + "\n" for row in rows))
+
+
+def test_the_import_refuses_rows_overlapping_a_stored_period_or_an_earlier_row(stored):
+    report = periods_import(lines=csv_text(
+        "7901555555,bhxh_bb,06/2021,03/2022,employer,{E},,10000000,25,2500000,0,79,07901,",  # overlaps the stored
+        "7901555555,bhxh_bb,06/2021,03/2022,employer,{F},,10000000,25,2500000,0,79,07901,",  # another employer: kept
+        "7901555555,bhxh_tn,01/2023,12/2023,self,,,5000000,22,1100000,0,79,07901,",
+        "7901555555,bhxh_tn,06/2023,06/2024,self,,,5000000,22,1100000,0,79,07901,",  # overlaps line 4
+        "7901555555,bhxh_bb,01/2020,06/2022,employer,{E},,10000000,25,2500000,0,79,07901,",  # the stored, longer: ok
+    ), dry_run=False)
+    assert [line for line, _message in report.errors] == [2, 5]
+    assert report.errors[0][1].startswith(f"trùng với giai đoạn 01/2020–12/2021 do {employers()[0].name} đóng")
+    assert report.errors[1][1].startswith("trùng với giai đoạn 01/2023–12/2023 ở dòng 4")
+    assert (report.created, report.updated) == (2, 1)
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_saving_overlapping_periods_at_once_save_one(reference_data):
+    """The second save waits on the person's row, locked by the first until it commits, then sees the
+    first's period and is refused, naming it. Without the lock both would be saved."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL")
+    person = managed_person("7901555556", "Trần Văn Bảo", "07901", "079090012346")
+    outcome = {}
+
+    def second():
+        try:
+            outcome["saved"] = period_save(period=period(person, "06/2020", "06/2021", save=False))
+        except ValidationError as error:
+            outcome["refused"] = error.messages[0]
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        period_save(period=period(person, "01/2020", "12/2020", save=False))  # uncommitted until this block ends
+        thread = threading.Thread(target=second)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while thread.is_alive() and time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                               "AND datname = current_database()")
+                if cursor.fetchone()[0]:
+                    break
+            time.sleep(0.01)
+    thread.join(10)
+    assert "saved" not in outcome, "a second, overlapping period was saved while the first was being committed"
+    assert outcome["refused"].startswith("Trùng với giai đoạn 01/2020–12/2020")
+    assert Period.objects.filter(person=person).count() == 1
