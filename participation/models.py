@@ -16,6 +16,12 @@ def months_between(first, last) -> int:
     return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
+def add_months(month, count: int):
+    """The first day of the month `count` months after `month` (before it when negative)."""
+    ordinal = month.year * 12 + month.month - 1 + count
+    return month.replace(year=ordinal // 12, month=ordinal % 12 + 1, day=1)
+
+
 class Period(models.Model):
     """A stretch of months with one insurance type, payer and contribution base."""
 
@@ -100,6 +106,20 @@ class Period(models.Model):
         payer = self.employer.code if self.employer_id else self.payer
         return f"{self.person.bhxh_code}|{self.kind}|{self.from_month:%Y-%m}|{payer}"
 
+    def latest_month(self, this_month):
+        """The last month this period may cover, and why; None when no bound is known (the state
+        budget's BHYT: a child's runs to the 72nd month, health_card's TE card rule; the BHXH fund's)."""
+        if self.kind in (self.Kind.BHXH_COMPULSORY, self.Kind.BHTN, self.Kind.BHTNLD) or (
+                self.kind == self.Kind.BHYT and self.payer == self.Payer.EMPLOYER):
+            return this_month, "loại bảo hiểm này được kê khai, đóng theo từng tháng, không đóng trước"
+        if self.kind == self.Kind.BHXH_VOLUNTARY:
+            # Luật BHXH 41/2024/QH15, Điều 36: voluntary contributions may be paid ahead, at most 5 years at once.
+            return add_months(this_month, 60), "BHXH tự nguyện được đóng trước tối đa 5 năm (60 tháng)"
+        if self.kind == self.Kind.BHYT and self.payer == self.Payer.HOUSEHOLD:
+            # Nghị định 146/2018/NĐ-CP, Điều 8: a household pays for 3, 6 or 12 months at once.
+            return add_months(this_month, 12), "BHYT hộ gia đình được đóng trước tối đa 12 tháng"
+        return None
+
     def clean(self):
         errors = {}
         for field in ("from_month", "to_month"):
@@ -118,6 +138,9 @@ class Period(models.Model):
             errors["from_month"] = f"Tháng bắt đầu không thể trước tháng sinh của người tham gia ({born})."
         if self.from_month and self.to_month and self.from_month > self.to_month:
             errors["to_month"] = "Tháng kết thúc phải sau hoặc bằng tháng bắt đầu."
+        bound = self.latest_month(this_month) if self.to_month and self.kind else None
+        if bound and self.to_month > bound[0] and "to_month" not in errors:
+            errors["to_month"] = f"Tháng kết thúc không được sau {bound[0]:%m/%Y}: {bound[1]}."
         if self.rate is not None and not 0 <= self.rate <= 100:
             errors["rate"] = "Tỷ lệ đóng phải từ 0 đến 100 %."
         if self.payer == self.Payer.EMPLOYER and not self.employer_id:

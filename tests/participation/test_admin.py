@@ -239,7 +239,7 @@ def test_a_period_with_the_natural_key_of_another_is_refused_on_the_form_and_not
 def test_the_add_form_refuses_a_period_starting_after_the_current_month(client, managed_by_thu_duc, sms_outbox):
     client.force_login(officer("canbo07903", "07903", DISTRICT))
     data = new_period(client, managed_by_thu_duc.person, "07903")
-    data.update(from_month="15/" + months_from_now(1), to_month="20/" + months_from_now(3))
+    data.update(kind="bhxh_tn", from_month="15/" + months_from_now(1), to_month="20/" + months_from_now(3))
     response = client.post(ADD, data)
     html = response.content.decode()
     assert response.status_code == 200 and 'id="id_from_month_error"' in html

@@ -115,7 +115,8 @@ def test_a_row_starting_after_the_current_month_is_refused(person, dry_run):
 
 
 def test_period_save_refuses_a_period_starting_after_the_current_month(person):
-    future = period(person, months_from_now(1), months_from_now(2), payer=Period.Payer.SELF, save=False)
+    future = period(person, months_from_now(1), months_from_now(2), kind=Period.Kind.BHXH_VOLUNTARY,
+                    payer=Period.Payer.SELF, save=False)
     with pytest.raises(ValidationError) as refused:
         period_save(period=future)
     assert refused.value.message_dict == {"from_month": [f"Tháng bắt đầu không được sau tháng hiện tại ({months_from_now(0)})."]}
