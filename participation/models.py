@@ -1,5 +1,7 @@
 """Participation periods (BHXH, BHTN, BHTNLĐ-BNN, BHYT) and the verifiable statements built from them."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Person
 from lookup.models import Agency, Employer, MedicalFacility, Province
+from vssid_portal.templatetags.vn_format import vnd
 
 
 def months_between(first, last) -> int:
@@ -106,6 +109,13 @@ class Period(models.Model):
         payer = self.employer.code if self.employer_id else self.payer
         return f"{self.person.bhxh_code}|{self.kind}|{self.from_month:%Y-%m}|{payer}"
 
+    def expected_amount(self) -> int | None:
+        """The monthly amount: the base times the rate, rounded down to the đồng (as the demo data and
+        the bench's data are built); None while the base or a rate between 0 and 100 % is missing."""
+        if self.base is None or self.rate is None or not 0 <= self.rate <= 100:
+            return None
+        return int(Decimal(self.base) * Decimal(self.rate) / 100)
+
     def latest_month(self, this_month):
         """The last month this period may cover, and why; None when no bound is known (the state
         budget's BHYT: a child's runs to the 72nd month, health_card's TE card rule; the BHXH fund's)."""
@@ -143,6 +153,11 @@ class Period(models.Model):
             errors["to_month"] = f"Tháng kết thúc không được sau {bound[0]:%m/%Y}: {bound[1]}."
         if self.rate is not None and not 0 <= self.rate <= 100:
             errors["rate"] = "Tỷ lệ đóng phải từ 0 đến 100 %."
+        expected = self.expected_amount()
+        if expected is not None and self.amount is not None and self.amount != expected:
+            with translation.override(settings.LANGUAGE_CODE):
+                errors["amount"] = ("Số tiền đóng mỗi tháng phải bằng căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến "
+                                    f"đồng): {vnd(expected)}.")
         if self.payer == self.Payer.EMPLOYER and not self.employer_id:
             errors["employer"] = "Giai đoạn do đơn vị đóng phải có đơn vị."
         if self.kind != self.Kind.BHYT and self.facility_id:

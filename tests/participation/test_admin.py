@@ -55,7 +55,7 @@ def test_an_admin_edit_sends_exactly_one_notice_and_a_save_without_change_sends_
     data = admin_form(client, url, form_id="period_form")
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {**data, "base": "10500000"})
+        response = client.post(url, {**data, "base": "10500000", "amount": "2625000"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Period.objects.get(pk=managed_by_thu_duc.pk).base == 10_500_000
     notices = Message.objects.filter(template="participation_changed")
@@ -82,7 +82,7 @@ def test_a_page_opened_before_another_officers_save_is_shown_again_with_that_sav
     url = CHANGE.format(managed_by_thu_duc.pk)
     page_of_a = admin_form(client, url, form_id="period_form")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {**admin_form(client, url, form_id="period_form"), "base": "10500000"})  # officer B
+        client.post(url, {**admin_form(client, url, form_id="period_form"), "base": "10500000", "amount": "2625000"})  # officer B
     notices = Message.objects.filter(template="participation_changed")
     assert notices.count() == 2  # B's change: notice + SMS
 
@@ -123,7 +123,8 @@ def test_a_period_changed_back_to_values_it_was_told_with_before_is_told_again(
     url = CHANGE.format(managed_by_thu_duc.pk)
     for base in ("10500000", "9876543", "10500000"):
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(url, {**admin_form(client, url, form_id="period_form"), "base": base})
+            client.post(url, {**admin_form(client, url, form_id="period_form"), "base": base,
+                              "amount": str(int(base) // 4)})
     assert Period.objects.get(pk=managed_by_thu_duc.pk).base == 10_500_000
     assert Message.objects.filter(template="participation_changed", channel=Message.Channel.INBOX).count() == 3
 
@@ -204,7 +205,7 @@ def test_an_officer_edits_their_agencys_period_of_a_person_managed_elsewhere(cli
     url = CHANGE.format(mine.pk)
     data = admin_form(client, url, form_id="period_form")
     assert "person" not in data  # shown, not editable
-    response = client.post(url, {**data, "base": "10500000"})
+    response = client.post(url, {**data, "base": "10500000", "amount": "2625000"})
     assert response.status_code == 302, response.content.decode()[:2000]
     mine.refresh_from_db()
     assert mine.base == 10_500_000 and mine.person == managed_by_thu_duc.person
@@ -262,7 +263,7 @@ def test_the_save_service_keeps_an_officer_to_their_agencies(managed_by_thu_duc)
     """The scope is the service's rule, as for benefits and visits: neither another agency's
     period nor one of one's own moved to another agency is saved."""
     own, other = officer("canbo07901", "07901", DISTRICT), officer("canbo07903", "07903", DISTRICT)
-    managed_by_thu_duc.base = 1_000_000
+    managed_by_thu_duc.base, managed_by_thu_duc.amount = 1_000_000, 250_000
     with pytest.raises(PermissionDenied):
         period_save(period=managed_by_thu_duc, actor=own)
     managed_by_thu_duc.agency = Agency.objects.get(code="07901")

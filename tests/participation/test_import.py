@@ -159,7 +159,7 @@ def test_change_notices_once_per_change_and_none_for_a_no_op(person, django_capt
         assert not period_save(period=Period.objects.get(pk=created.pk))  # nothing changed
     assert Message.objects.filter(template="participation_changed").count() == 2  # inbox + SMS, still
     changed = Period.objects.get(pk=created.pk)
-    changed.base = 11_000_000
+    changed.base, changed.amount = 11_000_000, 2_750_000
     with django_capture_on_commit_callbacks(execute=True):
         assert period_save(period=changed)
     assert Message.objects.filter(template="participation_changed", channel="inbox").count() == 2

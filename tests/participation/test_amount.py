@@ -1,0 +1,43 @@
+"""A period's monthly amount is its base times its rate, rounded down to the đồng (as the demo data and
+the bench's data have it): an amount that is not is refused with the amount expected."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from participation.models import Period
+from participation.services.imports import periods_import
+from tests.accounts.helpers import make_person
+
+from .helpers import period
+from .test_import import csv_lines
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+
+@pytest.fixture
+def insured(db, reference_data):
+    return make_person("7901777777", "Phan Văn Hải", id_number="079080012345")
+
+
+@pytest.mark.parametrize("base, rate, amount", [(10_000_000, "25", 2_500_000), (8_781_100, "4.5", 395_149),
+                                                (2_340_000, "4.5", 105_300), (0, "0", 0), (1_999, "0.5", 9)])
+def test_the_amount_of_base_times_rate_rounded_down_is_taken(insured, base, rate, amount):
+    p = period(insured, "01/2020", "12/2020", base=base, save=False)
+    p.rate, p.amount = rate, amount
+    p.full_clean(exclude=["import_key"])
+
+
+def test_another_amount_is_refused_with_the_amount_expected(insured):
+    p = period(insured, "01/2020", "12/2020", base=12_345_678, kind=Period.Kind.BHYT, save=False)
+    p.rate, p.amount = "4.5", 3_000_000
+    with pytest.raises(ValidationError) as refused:
+        p.full_clean(exclude=["import_key"])
+    assert refused.value.message_dict["amount"] == [
+        "Số tiền đóng mỗi tháng phải bằng căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến đồng): 555.555 đ."]
+
+
+def test_the_import_refuses_a_row_whose_amount_is_not_base_times_rate(person):
+    report = periods_import(lines=csv_lines(
+        "7901234567,bhxh_bb,01/2015,12/2018,employer,{E},Kỹ sư,12000000,25,4000000,0,79,07901,"), dry_run=True)
+    assert report.errors == [(2, "Số tiền đóng mỗi tháng phải bằng căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến "
+                                 "đồng): 3.000.000 đ.")]
