@@ -123,10 +123,10 @@ class Period(models.Model):
                 self.kind == self.Kind.BHYT and self.payer == self.Payer.EMPLOYER):
             return this_month, "loại bảo hiểm này được kê khai, đóng theo từng tháng, không đóng trước"
         if self.kind == self.Kind.BHXH_VOLUNTARY:
-            # Luật BHXH 41/2024/QH15, Điều 36: voluntary contributions may be paid ahead, at most 5 years at once.
+            # The Law on Social Insurance: voluntary contributions may be paid ahead, at most 5 years at once.
             return add_months(this_month, 60), "BHXH tự nguyện được đóng trước tối đa 5 năm (60 tháng)"
         if self.kind == self.Kind.BHYT and self.payer == self.Payer.HOUSEHOLD:
-            # Nghị định 146/2018/NĐ-CP, Điều 8: a household pays for 3, 6 or 12 months at once.
+            # Decree 146/2018/NĐ-CP on health insurance: a household pays for 3, 6 or 12 months at once.
             return add_months(this_month, 12), "BHYT hộ gia đình được đóng trước tối đa 12 tháng"
         return None
 
