@@ -5,6 +5,7 @@ import base64
 import datetime
 import hashlib
 import logging
+import math
 import secrets
 import time
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from vssid_portal.text import fold
 
 from . import keys, qr
 from .models import BeneficiaryGroup, Card, CardCheck, FacilityApiToken
+from .models.card import TOKEN_MAX_DAYS
 from .qr import Kind, Purpose, QrError
 from .results import EXPIRED_WITHOUT_END_DATE, OUTCOMES, Outcome
 from .selectors import (
@@ -290,20 +292,37 @@ def api_token_from_nonce(nonce: str) -> str:
     return TOKEN_PREFIX + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
-def api_token_refusal(token: FacilityApiToken, *, facility, name: str, created_by=None) -> str | None:
+def api_token_refusal(token: FacilityApiToken, *, facility, name: str, created_by=None,
+                      expires_at: datetime.datetime | None = None) -> str | None:
     """Why a form whose nonce already made `token` may not give it again; None when it may (the
     same officer posting the same clinic and name: a double click, a browser re-post)."""
     if token.revoked_at is not None:
         return (f"Mã truy cập {token.prefix}… tạo từ biểu mẫu này đã bị thu hồi: không tạo lại mã đó. "
                 "Hãy mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo mã mới.")
-    if (token.facility_id, token.name, token.created_by_id) != (facility.pk, name, getattr(created_by, "pk", None)):
+    if ((token.facility_id, token.name, token.created_by_id) != (facility.pk, name, getattr(created_by, "pk", None))
+            or (expires_at is not None and token.expires_at != expires_at)):
         return (f"Biểu mẫu này đã tạo mã truy cập {token.prefix}… cho {token.facility}, tên “{token.name}”: "
                 "không tạo thêm mã nào. Hãy mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo một mã khác.")
     return None
 
 
-def api_token_create(*, facility, name: str, created_by=None, nonce: str | None = None) -> tuple[FacilityApiToken, str]:
-    """A new token for a facility; the plain token is returned once and never stored.
+def api_token_expiry(day: datetime.date, *, today: datetime.date | None = None) -> datetime.datetime:
+    """The end of `day` (local time), as a token's expiry an officer picks: ValidationError unless
+    the day is after today and at most TOKEN_MAX_DAYS away."""
+    today = today or timezone.localdate()
+    if day <= today:
+        raise ValidationError("Ngày hết hạn phải sau hôm nay.")
+    if day > today + datetime.timedelta(days=TOKEN_MAX_DAYS):
+        last = today + datetime.timedelta(days=TOKEN_MAX_DAYS)
+        raise ValidationError(f"Mã truy cập API có giá trị tối đa {TOKEN_MAX_DAYS // 365} năm: chọn ngày hết hạn "
+                              f"không muộn hơn {last:%d/%m/%Y}.")
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def api_token_create(*, facility, name: str, created_by=None, nonce: str | None = None,
+                     expires_at: datetime.datetime | None = None) -> tuple[FacilityApiToken, str]:
+    """A new token for a facility, good until `expires_at` (by default TOKEN_DAYS from now, at most
+    TOKEN_MAX_DAYS: api_token_expiry); the plain token is returned once and never stored.
 
     With the nonce of an add form the token is derived from it, and token_hash is unique: the same
     form posted again (a double click, a browser re-posting after a slow answer) gets back the token
@@ -312,6 +331,9 @@ def api_token_create(*, facility, name: str, created_by=None, nonce: str | None 
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32) if nonce is None else api_token_from_nonce(nonce)
     digest = token_hash(raw)
     token = FacilityApiToken(facility=facility, name=name, prefix=raw[:12], token_hash=digest, created_by=created_by)
+    if expires_at is not None:
+        api_token_expiry(timezone.localdate(expires_at))  # the same bounds as the officer's form
+        token.expires_at = expires_at
     token.full_clean(exclude=["token_hash", "prefix"])
     if nonce is None:
         token.save()
@@ -327,13 +349,14 @@ def api_token_create(*, facility, name: str, created_by=None, nonce: str | None 
             made = api_token_by_hash(digest)
             if made is None:
                 raise
-    if refusal := api_token_refusal(made, facility=facility, name=name, created_by=created_by):
+    if refusal := api_token_refusal(made, facility=facility, name=name, created_by=created_by, expires_at=expires_at):
         raise ValidationError(refusal)
     return made, raw
 
 
 # A clinic's software sends the same token with every check: the row is kept in the cache for a
-# minute and dropped at once (and again after the commit) on every save, delete or revocation.
+# minute (never past the token's expiry) and dropped at once (and again after the commit) on every
+# save, delete or revocation.
 TOKEN_CACHE_SECONDS = 60
 
 
@@ -367,15 +390,18 @@ def api_token_authenticate(raw: str) -> FacilityApiToken | None:
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     digest = token_hash(raw)
+    now = timezone.now()
     token = cache.get(_token_cache_key(digest))
     if token is None:
         # token_hash is unique: no ordering wanted. The clinic comes with it: whether it may still check cards.
-        token = (FacilityApiToken.objects.filter(token_hash=digest, revoked_at__isnull=True).select_related("facility")
-                 .order_by().first())
+        token = (FacilityApiToken.objects.filter(token_hash=digest, revoked_at__isnull=True, expires_at__gt=now)
+                 .select_related("facility").order_by().first())
         if token is None:
             return None
-        cache.set(_token_cache_key(digest), token, TOKEN_CACHE_SECONDS)
-    now = timezone.now()
+        left = math.ceil((token.expires_at - now).total_seconds())
+        cache.set(_token_cache_key(digest), token, min(TOKEN_CACHE_SECONDS, left))
+    if token.expired(now):  # cached in its last seconds
+        return None
     # "Last used" to the minute: clinic software calls many times a second, and a write per call
     # would cost more than the check it logs (every check has its own CardCheck row anyway).
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
@@ -384,12 +410,20 @@ def api_token_authenticate(raw: str) -> FacilityApiToken | None:
     return token
 
 
-def api_token_revoked(raw: str) -> FacilityApiToken | None:
-    """The revoked token whose plain text this is, for its caller to be told so; None for any other."""
+def api_token_ended(raw: str) -> FacilityApiToken | None:
+    """The revoked or expired token whose plain text this is, for its caller to be told so (and
+    when: `api_token_end`); None for any other."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     token = api_token_by_hash(token_hash(raw))
-    return token if token is not None and token.revoked_at is not None else None
+    return token if token is not None and (token.revoked_at is not None or token.expired()) else None
+
+
+def api_token_end(token: FacilityApiToken) -> tuple[bool, datetime.datetime]:
+    """Whether an ended token was revoked (else it expired), and when: whichever came first."""
+    if token.revoked_at is not None and token.revoked_at < token.expires_at:
+        return True, token.revoked_at
+    return False, token.expires_at
 
 
 # --- checks ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Officers' admin of clinic API tokens: made for the clinics of the officer's province, shown once,
 stored hashed, revoked from the list."""
 
+import datetime
 import secrets
 
 from django import forms
@@ -10,13 +11,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.html import format_html
 
 from vssid_portal.admin import NotFoundOutsideScope, SaysWhyNoAgencySeesNothing
 
 from ..models import FacilityApiToken
+from ..models.card import TOKEN_DAYS, TOKEN_MAX_DAYS
 from ..selectors import api_token_by_hash, tokens_visible_to
-from ..services import api_token_create, api_token_from_nonce, api_token_refusal, api_token_revoke, token_hash
+from ..services import (
+    api_token_create,
+    api_token_expiry,
+    api_token_from_nonce,
+    api_token_refusal,
+    api_token_revoke,
+    token_hash,
+)
 from .card import _saved_as
 
 TOKEN_FORM_MINUTES = 15  # how long an opened "add a token" form may be posted
@@ -29,12 +39,21 @@ class ApiTokenAddForm(forms.ModelForm):
     token is kept nowhere on the server in between."""
 
     nonce = forms.CharField(widget=forms.HiddenInput, required=False)  # its errors are the form's own
+    expires_on = forms.DateField(
+        label="Dùng được đến hết ngày", required=False,
+        help_text=f"dd/mm/yyyy; để trống: {TOKEN_DAYS // 365} năm kể từ hôm nay; tối đa {TOKEN_MAX_DAYS // 365} năm. "
+                  "Hết hạn, phần mềm của cơ sở KCB cần mã mới.")
     request = None  # the admin's get_form binds the form to the officer's request
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["nonce"] = self._new_nonce()
+            self.initial["expires_on"] = timezone.localdate() + datetime.timedelta(days=TOKEN_DAYS)
+
+    def clean_expires_on(self):
+        day = self.cleaned_data["expires_on"]
+        return api_token_expiry(day) if day else None  # None: the default life (api_token_create)
 
     def _salt(self) -> str:
         return f"health_card.api_token_form:{self.request.user.pk}:{self.request.session.session_key}"
@@ -65,9 +84,31 @@ class ApiTokenAddForm(forms.ModelForm):
             return data
         made = api_token_by_hash(token_hash(api_token_from_nonce(nonce)))  # by an earlier post of this form
         if made is not None and (refusal := api_token_refusal(made, facility=data["facility"], name=data["name"],
-                                                              created_by=self.request.user)):
+                                                              created_by=self.request.user,
+                                                              expires_at=data.get("expires_on"))):
             self._refuse(refusal)
         return data
+
+
+EXPIRING_DAYS = 30
+
+
+class ExpiryFilter(admin.SimpleListFilter):
+    """Tokens past their expiry, or reaching it within EXPIRING_DAYS (whose clinics need a new one)."""
+
+    title = "hạn sử dụng"
+    parameter_name = "het_han"
+
+    def lookups(self, request, model_admin):
+        return [("da_het", "Đã hết hạn"), ("sap_het", f"Hết hạn trong {EXPIRING_DAYS} ngày tới")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "da_het":
+            return queryset.filter(expires_at__lte=now)
+        if self.value() == "sap_het":
+            return queryset.filter(expires_at__gt=now, expires_at__lte=now + datetime.timedelta(days=EXPIRING_DAYS))
+        return queryset
 
 
 class _TokenRefused(Exception):
@@ -77,8 +118,9 @@ class _TokenRefused(Exception):
 @admin.register(FacilityApiToken)
 class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, admin.ModelAdmin):
     no_agency_nothing = "mã truy cập API nào để xem"
-    list_display = ["prefix", "name", "facility", "creator", "created_at", "last_used_at", "revoked_at"]
-    fields = ["facility", "name"]
+    list_display = ["prefix", "name", "facility", "creator", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = [ExpiryFilter]
+    fields = ["facility", "name", "expires_on"]
     autocomplete_fields = ["facility"]
     actions = ["revoke"]
 
@@ -94,7 +136,7 @@ class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, ad
         return f"{user.username} – {user.agency}" if user.agency_id else user.username
 
     # A token's page: what the list shows of it, none of it editable (the token itself is nowhere).
-    shown_fields = ["prefix", "facility", "name", "creator", "created_at", "last_used_at", "revoked_at"]
+    shown_fields = ["prefix", "facility", "name", "creator", "created_at", "expires_at", "last_used_at", "revoked_at"]
 
     def get_readonly_fields(self, request, obj=None):
         return self.shown_fields if obj is not None else []
@@ -130,7 +172,7 @@ class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, ad
             return
         try:
             token, raw = api_token_create(facility=obj.facility, name=obj.name, created_by=request.user,
-                                          nonce=form.cleaned_data["nonce"])
+                                          nonce=form.cleaned_data["nonce"], expires_at=form.cleaned_data["expires_on"])
         except ValidationError as error:
             raise _TokenRefused(" ".join(error.messages)) from error
         _saved_as(obj, token)

@@ -5,6 +5,8 @@ Which benefit level a beneficiary group gets is data (`BeneficiaryGroup.level`),
 mapping changes by decree, and a card keeps the level it was issued with.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -169,9 +171,18 @@ class SigningKey(models.Model):
         return f"Khóa {self.key_id}"
 
 
+TOKEN_DAYS = 365  # a new clinic token's life unless the officer picks another
+TOKEN_MAX_DAYS = 730  # the longest an officer may give one
+
+
+def token_expiry_default():
+    return timezone.now() + datetime.timedelta(days=TOKEN_DAYS)
+
+
 class FacilityApiToken(models.Model):
     """A KCB facility's key to the JSON verify API. Only a SHA-256 of the token is kept: it is
-    shown once, when made."""
+    shown once, when made. It works until `expires_at` (at most TOKEN_MAX_DAYS after it is made),
+    then the clinic asks the agency for a new one."""
 
     facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, related_name="bhyt_api_tokens",
                                  verbose_name="cơ sở KCB")
@@ -183,6 +194,7 @@ class FacilityApiToken(models.Model):
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField("hết hạn lúc", default=token_expiry_default, db_index=True, editable=False)
 
     class Meta:
         ordering = ["facility", "-created_at"]
@@ -191,6 +203,9 @@ class FacilityApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… – {self.name}"
+
+    def expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
 
 
 class CardCheck(models.Model):

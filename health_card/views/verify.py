@@ -43,7 +43,7 @@ from ..models import CardCheck
 from ..qr import MAX_LENGTH, Kind, trim
 from ..results import NEWER_CARD_NOTE, UNSIGNED_NOTE
 from ..selectors import facility_checks_cards, is_clinic_staff, lapsed_facility, replacing_card_number
-from ..services import api_token_authenticate, api_token_revoked, card_check
+from ..services import api_token_authenticate, api_token_end, api_token_ended, card_check
 from .card import photo_url
 
 PUBLIC_RATE = "20/m"
@@ -252,9 +252,11 @@ def _api_verify(request):
     raw = raw.strip() if scheme.lower() == "bearer" else ""
     token = api_token_authenticate(raw)
     if token is None:
-        revoked = api_token_revoked(raw)  # told apart for the clinic's IT: its holder knows the token already
-        message = (f"Mã truy cập API này đã bị thu hồi ngày {vn_date(revoked.revoked_at)}. Liên hệ cơ quan BHXH để "
-                   "được cấp mã mới." if revoked else "Thiếu hoặc sai mã truy cập API của cơ sở KCB.")
+        message = "Thiếu hoặc sai mã truy cập API của cơ sở KCB."
+        if ended := api_token_ended(raw):  # told apart for the clinic's IT: its holder knows the token already
+            revoked, when = api_token_end(ended)
+            message = (f"Mã truy cập API này đã {'bị thu hồi' if revoked else 'hết hạn'} ngày {vn_date(when)}. "
+                       "Liên hệ cơ quan BHXH để được cấp mã mới.")
         response = _api_error(401, "401", message)
         response["WWW-Authenticate"] = 'Bearer realm="xac-thuc-the-bhyt"'
         return response

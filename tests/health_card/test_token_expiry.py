@@ -1,0 +1,114 @@
+"""Clinic API tokens expire: the officer picks the day (a year by default, two at most), the list
+shows it and finds the tokens expired or expiring soon, and the API refuses an expired token, cached
+or not, saying when it expired and what to do."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from health_card import services
+from health_card.models import CardCheck, FacilityApiToken
+from health_card.qr import Purpose
+from health_card.services import api_token_authenticate, api_token_create, card_qr
+from tests.accounts.helpers import officer
+from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
+
+from .card_fixtures import *  # noqa: F401,F403
+from .card_fixtures import logged_in
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/xac-thuc/the-bhyt/"
+TOKENS = "/quan-tri/health_card/facilityapitoken/"
+
+
+def call(raw, card):
+    return Client().post(API, {"maQR": card_qr(card, purpose=Purpose.SCREEN)}, content_type="application/json",
+                         HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def test_a_new_token_expires_in_a_year_by_default(facility):
+    token, _raw = api_token_create(facility=facility, name="HIS")
+    assert abs(token.expires_at - (timezone.now() + datetime.timedelta(days=365))) < datetime.timedelta(minutes=1)
+
+
+def test_an_expired_token_is_refused_saying_when_it_expired_and_what_to_do(card, facility):
+    token, raw = api_token_create(facility=facility, name="HIS")
+    assert call(raw, card).status_code == 200  # read, and cached
+    expired_at = timezone.now() - datetime.timedelta(days=2)
+    FacilityApiToken.objects.filter(pk=token.pk).update(expires_at=expired_at)
+    services._forget_token(token.token_hash)
+    response = call(raw, card)
+    assert response.status_code == 401 and response["WWW-Authenticate"] == 'Bearer realm="xac-thuc-the-bhyt"'
+    assert response.json() == {"maKetQua": "401", "hopLe": False, "thongBao": (
+        f"Mã truy cập API này đã hết hạn ngày {vn_date(expired_at)}. Liên hệ cơ quan BHXH để được cấp mã mới.")}
+    assert CardCheck.objects.count() == 1
+
+
+def test_a_cached_token_is_refused_once_it_expires_and_cached_no_longer_than_it_lives(facility, monkeypatch):
+    token, raw = api_token_create(facility=facility, name="HIS")
+    now = timezone.now()
+    FacilityApiToken.objects.filter(pk=token.pk).update(expires_at=now + datetime.timedelta(seconds=5))
+    services._forget_token(token.token_hash)
+    timeouts = []
+    set_in_cache = services.cache.set
+    monkeypatch.setattr(services.cache, "set", lambda key, value, timeout: (timeouts.append(timeout),
+                                                                             set_in_cache(key, value, timeout)))
+    for _ in range(2):  # its first use is written down, and the row read again and cached
+        assert api_token_authenticate(raw) == token
+    assert timeouts and 0 < timeouts[-1] <= 5
+    later = now + datetime.timedelta(seconds=6)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert services.cache.get(services._token_cache_key(token.token_hash)) is not None  # still in the cache here
+    assert api_token_authenticate(raw) is None
+
+
+def token_form(client):
+    return client.get(f"{TOKENS}add/").context["adminform"].form
+
+
+def test_the_officer_picks_the_expiry_a_year_by_default_at_most_two(facility):
+    client = logged_in(officer("canbo079", "079", "Cán bộ BHXH tỉnh"))
+    form = token_form(client)
+    today = timezone.localdate()
+    assert form["expires_on"].value() == today + datetime.timedelta(days=365)
+    too_late = today + datetime.timedelta(days=731)
+    response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS", "nonce": form["nonce"].value(),
+                                             "expires_on": too_late.strftime("%d/%m/%Y")})
+    assert response.status_code == 200 and not FacilityApiToken.objects.exists()
+    last = today + datetime.timedelta(days=730)
+    assert f"chọn ngày hết hạn không muộn hơn {last:%d/%m/%Y}" in response.content.decode()
+    form = token_form(client)
+    response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS", "nonce": form["nonce"].value(),
+                                             "expires_on": last.strftime("%d/%m/%Y")})
+    assert response.status_code == 302
+    assert vn_date(FacilityApiToken.objects.get().expires_at) == f"{last:%d/%m/%Y}"
+    yesterday = (today - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    form = token_form(client)
+    response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS 2",
+                                             "nonce": form["nonce"].value(), "expires_on": yesterday})
+    assert "Ngày hết hạn phải sau hôm nay." in response.content.decode()
+    assert FacilityApiToken.objects.count() == 1
+
+
+def test_the_token_list_shows_the_expiry_and_finds_tokens_expired_or_expiring_within_30_days(facility):
+    client = logged_in(officer("canbo079", "079", "Cán bộ BHXH tỉnh"))
+    now = timezone.now()
+    tokens = {}
+    for name, days in (("Đã hết", -1), ("Sắp hết", 20), ("Còn lâu", 200)):
+        token, _raw = api_token_create(facility=facility, name=name)
+        FacilityApiToken.objects.filter(pk=token.pk).update(expires_at=now + datetime.timedelta(days=days))
+        tokens[name] = token
+    page = client.get(TOKENS).content.decode()
+    assert "Hết hạn lúc" in page
+    assert vn_datetime(now + datetime.timedelta(days=200)) in re.sub(r"\s+", " ", page)
+
+    def listed(value):
+        html = client.get(TOKENS, {"het_han": value}).content.decode()
+        return {name for name in tokens if f">{name}</td>" in html}
+
+    assert listed("da_het") == {"Đã hết"}
+    assert listed("sap_het") == {"Sắp hết"}
