@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.services.notices import person_notify
 from lookup.models import MedicalFacility
+from lookup.signals import bulk_updated
 from vssid_portal.cache import forget
 from vssid_portal.text import fold
 
@@ -377,6 +378,13 @@ def _forget_saved_token(sender, instance, **kwargs):
 def _forget_facility_tokens(sender, instance, **kwargs):
     # The cached token carries its clinic: a contract ended must refuse it at once.
     forget([_token_cache_key(digest) for digest in instance.bhyt_api_tokens.values_list("token_hash", flat=True)])
+
+
+@receiver(bulk_updated, sender=MedicalFacility)
+def _forget_loaded_facilities_tokens(sender, pks, **kwargs):
+    # The same for facilities the reference loader overwrote (load_reference_data --update).
+    digests = FacilityApiToken.objects.filter(facility_id__in=pks).values_list("token_hash", flat=True)
+    forget([_token_cache_key(digest) for digest in digests])
 
 
 def api_token_revoke(*, token: FacilityApiToken) -> bool:

@@ -22,6 +22,7 @@ from .models import (
     Searchable,
     Ward,
 )
+from .signals import bulk_updated
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -152,6 +153,7 @@ def _sync(model: type[models.Model], rows: list[dict], *, update: bool) -> SyncR
     model.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
         model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=1000)
+        bulk_updated.send(sender=model, pks=[obj.pk for obj in to_update])
     result.created, result.updated = len(to_create), len(to_update)
     return result
 

@@ -112,3 +112,36 @@ def test_an_english_page_tells_staff_of_a_clinic_whose_contract_ended_why_withou
     assert notice == (f"Healthcare facility {facility.display_code} {facility.name} no longer has a health insurance "
                       "contract: this account only shows whether a card is valid, with the name partly hidden. Contact "
                       "the social insurance agency if the facility has signed a new contract.")
+
+
+def test_the_api_refuses_at_once_a_cached_token_of_a_clinic_whose_contract_a_reference_load_ended(
+        card, facility, tmp_path, monkeypatch):
+    """`load_reference_data --update` writes the facilities in bulk, without a save of each."""
+    import io
+
+    from django.core.management import call_command
+
+    from lookup import services as lookup_services
+
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    data, auth = {"maQR": card_qr(card, purpose=Purpose.SCREEN)}, {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    client = Client()
+    for _ in range(2):  # the token is read, then cached
+        assert client.post(API, data, content_type="application/json", **auth).status_code == 200
+    for source in lookup_services.DATA_DIR.glob("*.csv"):
+        text = source.read_text(encoding="utf-8")
+        if source.name == "facilities.csv":
+            lines = text.splitlines(keepends=True)
+            row = next(i for i, line in enumerate(lines) if line.startswith(f"{facility.code},"))
+            fields = lines[row].rstrip("\n").rsplit(",", 4)  # ..., bhyt_contract, issues_sick_leave, level, is_demo
+            assert fields[1] == "1"
+            lines[row] = ",".join([fields[0], "0", *fields[2:]]) + "\n"
+            text = "".join(lines)
+        (tmp_path / source.name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(lookup_services, "DATA_DIR", tmp_path)
+    call_command("load_reference_data", "--update", stdout=io.StringIO())
+    facility.refresh_from_db()
+    assert not facility.bhyt_contract
+    refused = client.post(API, data, content_type="application/json", **auth)
+    assert refused.status_code == 403 and refused.json()["maKetQua"] == "403"
+    assert CardCheck.objects.count() == 2
