@@ -7,14 +7,20 @@ import secrets
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from vssid_portal.admin import NotFoundOutsideScope, SaysWhyNoAgencySeesNothing
+from vssid_portal.templatetags.vn_format import vn_date
 
 from ..models import FacilityApiToken
 from ..models.card import TOKEN_DAYS, TOKEN_MAX_DAYS
@@ -176,8 +182,33 @@ class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, ad
         except ValidationError as error:
             raise _TokenRefused(" ".join(error.messages)) from error
         _saved_as(obj, token)
-        messages.warning(request, format_html(
-            "Mã truy cập API của {}: <code>{}</code> — hãy sao chép ngay, mã chỉ hiện một lần này.", obj.facility, raw))
+        obj.plain_token = raw  # for response_add, in this request only
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The token on the answer to the form itself, not in a message carried to the next page:
+        Django keeps messages in a cookie, signed but readable, in the browser and proxy logs. The
+        page is cached nowhere; posted again (a reload), the form's nonce shows the same token."""
+        raw = getattr(obj, "plain_token", None)
+        if raw is None or IS_POPUP_VAR in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        token_url = reverse("admin:health_card_facilityapitoken_change", args=[obj.pk])
+        # The admin's own words, without its "below" (what is below here is the way on).
+        self.message_user(request, format_html('{} “<a href="{}">{}</a>” được thêm vào thành công.',
+                                               capfirst(self.opts.verbose_name), token_url, obj), messages.SUCCESS)
+        if "_addanother" in request.POST:
+            next_url, next_label = request.get_full_path(), "Thêm mã khác"
+        elif "_continue" in request.POST:
+            next_url, next_label = token_url, "Xem mã vừa tạo"
+        else:
+            next_url, next_label = self.response_post_save_add(request, obj).url, "Về danh sách mã truy cập"
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": "Mã truy cập API vừa tạo",
+            "token": obj, "raw": raw, "expires_on": vn_date(obj.expires_at), "next_url": next_url,
+            "next_label": next_label, "list_url": reverse("admin:health_card_facilityapitoken_changelist"),
+        }
+        response = TemplateResponse(request, "admin/health_card/facilityapitoken/made.html", context)
+        patch_cache_control(response, no_store=True)
+        return response
 
     def log_addition(self, request, obj, message):
         # The same form posted again shows the token its first post made: one addition in the log.
