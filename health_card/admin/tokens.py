@@ -100,7 +100,8 @@ EXPIRING_DAYS = 30
 
 
 class ExpiryFilter(admin.SimpleListFilter):
-    """Tokens past their expiry, or reaching it within EXPIRING_DAYS (whose clinics need a new one)."""
+    """Tokens past their expiry, or live ones reaching it within EXPIRING_DAYS (whose clinics need a
+    new one soon; a revoked token needs none)."""
 
     title = "hạn sử dụng"
     parameter_name = "het_han"
@@ -113,7 +114,8 @@ class ExpiryFilter(admin.SimpleListFilter):
         if self.value() == "da_het":
             return queryset.filter(expires_at__lte=now)
         if self.value() == "sap_het":
-            return queryset.filter(expires_at__gt=now, expires_at__lte=now + datetime.timedelta(days=EXPIRING_DAYS))
+            return queryset.filter(expires_at__gt=now, expires_at__lte=now + datetime.timedelta(days=EXPIRING_DAYS),
+                                   revoked_at__isnull=True)
         return queryset
 
 

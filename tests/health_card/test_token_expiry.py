@@ -12,7 +12,7 @@ from django.utils import timezone
 from health_card import services
 from health_card.models import CardCheck, FacilityApiToken
 from health_card.qr import Purpose
-from health_card.services import api_token_authenticate, api_token_create, card_qr
+from health_card.services import api_token_authenticate, api_token_create, api_token_revoke, card_qr
 from tests.accounts.helpers import officer
 from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
 
@@ -98,10 +98,11 @@ def test_the_token_list_shows_the_expiry_and_finds_tokens_expired_or_expiring_wi
     client = logged_in(officer("canbo079", "079", "Cán bộ BHXH tỉnh"))
     now = timezone.now()
     tokens = {}
-    for name, days in (("Đã hết", -1), ("Sắp hết", 20), ("Còn lâu", 200)):
+    for name, days in (("Đã hết", -1), ("Sắp hết", 20), ("Còn lâu", 200), ("Đã thu hồi", 10)):
         token, _raw = api_token_create(facility=facility, name=name)
         FacilityApiToken.objects.filter(pk=token.pk).update(expires_at=now + datetime.timedelta(days=days))
         tokens[name] = token
+    api_token_revoke(token=tokens["Đã thu hồi"])  # its clinic needs no new token for it
     page = client.get(TOKENS).content.decode()
     assert "Hết hạn lúc" in page
     assert vn_datetime(now + datetime.timedelta(days=200)) in re.sub(r"\s+", " ", page)
