@@ -46,9 +46,9 @@ DATES = re.compile(r"\b\d{4}-\d{2}-\d{2}\b"  # ISO
                    r"|\b\d{1,2}(?::\d{2})? ?(?:a\.m\.|p\.m\.|AM|PM)(?!\w)|\b(?:midnight|noon)\b")  # 12-hour times
 MONEY = re.compile(r"\b\d{1,3}(?:,\d{3})+\b|\bVND\b")
 UPPER = "A-ZĐÁÀẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÉÈẺẼẸÊẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÚÙỦŨỤƯỨỪỬỮỰÝỲỶỸỴ"
-# A model's name inside a sentence starts with a small letter ("Được thêm nhóm", "muốn xóa nhóm");
-# an abbreviation (BHXH, BHYT) is all capitals.
-CAPITAL = re.compile(rf"\b(?:Được (?:thêm|sửa|xóa|xem)|muốn xóa) [{UPPER}](?=\w)(?![{UPPER}\d])\w*")
+# A model's name inside a sentence starts with a small letter ("Được thêm nhóm", "muốn xóa nhóm",
+# "Xóa các nhóm đã chọn", "muốn xóa những lựa chọn nhóm"); an abbreviation (BHXH, BHYT) is all capitals.
+CAPITAL = re.compile(rf"\b(?:Được (?:thêm|sửa|xóa|xem)|muốn xóa|Xóa các|những lựa chọn) [{UPPER}](?=\w)(?![{UPPER}\d])\w*")
 EMPTY = re.compile(r"\b(?:None|null|True|False)\b|\[\]|\{\}")
 
 # The few places where such text is right, each with its reason.
@@ -143,6 +143,7 @@ def test_every_page_reads_as_vietnamese(world):  # noqa: F811 (the fixture)
     ("<title>T</title><h1>T</h1><label>Trạng thái superuser</label>", "English 'superuser'"),
     ("<title>T</title><h1>T</h1><option>Được thêm Nhóm</option>", "capital inside a sentence 'Được thêm Nhóm'"),
     ("<title>T</title><h1>T</h1><p>Bạn có chắc là muốn xóa Nhóm \"A\"?</p>", "capital inside a sentence 'muốn xóa Nhóm'"),
+    ("<title>T</title><h1>T</h1><option>Xóa các Các nhóm đã chọn</option>", "capital inside a sentence 'Xóa các Các'"),
     ("<title>T</title><h1>T</h1><li>Quan hệ: Group_permissions object (2)</li>", "English 'object'"),
     ("<title> </title><h1>T</h1>", "an empty <title>"),
     ("<title>T</title><h2>T</h2>", "no <h1>"),
