@@ -14,7 +14,7 @@ from accounts.selectors import children_of, guardianship_of
 from lookup.selectors import within_officer_scope
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, Filing, FilingEvent
+from .models import AGENCY_PENDING_STATUSES, BOOK_PROCEDURES, OPEN_STATUSES, Filing, FilingEvent
 from .procedures.fields import PICKUP, POST
 
 
@@ -46,8 +46,10 @@ def filings_of(*, person):
 
 def open_filing_of(*, person, procedure) -> Filing | None:
     """The person's filing of this procedure that is still being handled, if any: a procedure is
-    filed again only once the last filing of it is done, refused or withdrawn."""
-    return (Filing.objects.filter(person=person, procedure_code=procedure.code, status__in=OPEN_STATUSES)
+    filed again only once the last filing of it is done, refused or withdrawn. A filing of either
+    procedure reissuing the book (BOOK_PROCEDURES) holds both."""
+    codes = BOOK_PROCEDURES if procedure.code in BOOK_PROCEDURES else [procedure.code]
+    return (Filing.objects.filter(person=person, procedure_code__in=codes, status__in=OPEN_STATUSES)
             .order_by("-submitted_at", "-id").first())
 
 
@@ -70,16 +72,29 @@ def resubmit_refused(filing: Filing) -> str:
     return filing.procedure.unavailable(filing.person)
 
 
-def already_open(filing: Filing) -> str:
-    """Why a new filing of the same procedure is refused, naming the one in hand and what the
-    citizen can do with it in its status."""
-    said = gettext("Bạn đã có hồ sơ %(number)s của thủ tục này (nộp ngày %(date)s).") % {
-        "number": filing.tracking_number, "date": vn_date(filing.submitted_at)}
+def already_open(filing: Filing, procedure) -> str:
+    """Why a new filing of `procedure` is refused, naming the one in hand (of the same procedure, or
+    of the other one reissuing the book) and what the citizen can do with it in its status."""
+    other = filing.procedure_code != procedure.code
+    if other:
+        said = gettext("Bạn đã có hồ sơ %(number)s của thủ tục %(code)s – %(name)s (nộp ngày %(date)s). "
+                       "Sổ BHXH chỉ được cấp lại theo một hồ sơ tại một thời điểm.") % {
+            "number": filing.tracking_number, "code": filing.procedure.public_code or filing.procedure_code,
+            "name": filing.procedure.name, "date": vn_date(filing.submitted_at)}
+    else:
+        said = gettext("Bạn đã có hồ sơ %(number)s của thủ tục này (nộp ngày %(date)s).") % {
+            "number": filing.tracking_number, "date": vn_date(filing.submitted_at)}
     if filing.status == Filing.Status.RETURNED and resubmit_refused(filing):
         then = gettext("Hồ sơ đó được trả lại để bổ sung nhưng không nộp lại được nữa: hãy xem lý do trong hồ sơ "
                        "đó; bạn có thể rút hồ sơ đó.")
+    elif filing.status == Filing.Status.RETURNED and other:
+        then = gettext("Hồ sơ đó đang chờ bạn bổ sung, sửa đổi: hãy sửa và nộp lại hồ sơ đó rồi chờ kết quả, "
+                       "hoặc nếu không cần nữa, hãy rút hồ sơ đó rồi nộp hồ sơ này.")
     elif filing.status == Filing.Status.RETURNED:
         then = gettext("Hồ sơ đó đang chờ bạn bổ sung, sửa đổi: hãy sửa và nộp lại chính hồ sơ đó.")
+    elif filing.status == Filing.Status.SUBMITTED and other:
+        then = gettext("Cơ quan BHXH chưa tiếp nhận hồ sơ đó: hãy chờ kết quả của hồ sơ đó, hoặc nếu không cần "
+                       "nữa, hãy rút hồ sơ đó rồi nộp hồ sơ này.")
     elif filing.status == Filing.Status.SUBMITTED:
         then = gettext("Cơ quan BHXH chưa tiếp nhận hồ sơ đó: nếu cần khai lại, hãy rút hồ sơ đó rồi nộp hồ sơ mới.")
     else:

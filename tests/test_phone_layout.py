@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.models import User
+from accounts.models import Person, User
 from health_card.models import Card, CardCheck
 from health_card.services import card_check
 from public_services.models import Filing
@@ -35,6 +35,7 @@ STACKED_PAGES = {  # page → its heading; every table on these pages stacks on 
     "/the-bhyt/ai-da-xem/": "Ai đã xem thẻ của tôi",
 }
 BOOK = "/dich-vu-cong/cap-lai-so-bhxh/"
+SON = "7901234581"  # seed_demo's son of the citizen, whose records he views
 
 # Where each cell of the page's stacked tables is, against the viewport and its table's box.
 CELLS = """() => Array.from(document.querySelectorAll('table')).map(table => {
@@ -53,8 +54,11 @@ NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 def citizen_user(reference_data):
     call_command("seed_demo", persons=3, seed=2026, verbosity=0)
     user = User.objects.get(username=CODE)
-    for code in ("608A", "BHYT-CL", "UY-QUYEN"):  # 607A is left free: the form tests file it
+    for code in ("BHYT-CL", "UY-QUYEN"):  # 607A is left free: the form tests file it
         submit(user, code)
+    # The 608A for his son: one of his own would hold his 607A, which reissues the same book.
+    submit(user, "608A", person=Person.objects.get(bhxh_code=SON), changes=["full_name"],
+           new_full_name="Nguyễn Minh Khang An", new_birth_date="")
     card = Card.objects.filter(person=user.person).order_by("-pk").first()
     for name in (user.person.full_name, "Nguyễn Văn A"):  # a valid check and a refused one
         card_check(channel=CardCheck.Channel.TYPED, number=card.number, full_name=name,
@@ -306,7 +310,7 @@ def test_pages_fit_a_phone_at_twice_the_text_size(citizen_user, open_page, live_
     from tests.accounts.helpers import officer
 
     filings = Filing.objects.filter(person=citizen_user.person)
-    returned = filings.get(procedure_code="608A")  # its correction page asks for evidence files
+    returned = Filing.objects.get(person__bhxh_code=SON, procedure_code="608A")  # its correction page asks for files
     username = "canbo" + returned.agency.code  # seed_demo's officer of that agency, if it made one
     agency_officer = (User.objects.filter(username=username).first()
                       or officer(username, returned.agency.code, "Cán bộ BHXH cơ sở"))

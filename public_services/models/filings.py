@@ -17,7 +17,7 @@ from accounts.models import Person
 from lookup.models import Agency
 from vssid_portal.templatetags.vn_format import vn_datetime
 
-__all__ = ["AGENCY_PENDING_STATUSES", "Filing", "FilingDocument", "FilingEvent", "NOTE_RESUBMITTED", "NOTE_WITHDRAWN",
+__all__ = ["AGENCY_PENDING_STATUSES", "BOOK_PROCEDURES", "Filing", "FilingDocument", "FilingEvent", "NOTE_RESUBMITTED", "NOTE_WITHDRAWN",
            "OPEN_STATUSES", "TRANSITIONS", "filing_upload_path"]
 
 
@@ -36,6 +36,11 @@ class FilingQuerySet(models.QuerySet):
         """Those whose declaration could not be built in `JOB_MAX_ATTEMPTS` attempts at their
         revision (vssid_portal/jobs.py)."""
         return self.declaration_missing().filter(pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS)
+
+
+# The procedures that reissue the BHXH book (607A without, 608A with a change of personal
+# information): a person has a filing of only one of them in hand at a time.
+BOOK_PROCEDURES = ("607A", "608A")
 
 
 class Filing(models.Model):
@@ -89,6 +94,13 @@ class Filing(models.Model):
                 fields=["person", "procedure_code"],
                 condition=models.Q(status__in=["submitted", "received", "processing", "returned"]),
                 name="filing_one_open_per_procedure",
+            ),
+            # ... and one of the procedures reissuing the book, or two books would be issued.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status__in=["submitted", "received", "processing", "returned"],
+                                   procedure_code__in=BOOK_PROCEDURES),
+                name="filing_one_open_book_reissue",
             ),
         ]
 

@@ -20,7 +20,7 @@ QUEUE = "/quan-tri/public_services/filing/"
 
 def test_queue_is_scoped_sorted_by_due_date_and_marks_overdue(owner, stranger, district_officer, province_officer,
                                                               other_district_officer):
-    late, soon = submit(owner), submit(owner, "608A")
+    late, soon = submit(owner), submit(owner, "DOI-LIEN-HE")
     theirs = submit(stranger)
     Filing.objects.filter(pk=late.pk).update(due_date=datetime.date(2020, 1, 2))
     html = logged(district_officer).get(QUEUE).content.decode()
@@ -102,7 +102,7 @@ def test_officer_steps_from_the_filing_page(owner, district_officer, other_distr
 
 
 def test_bulk_receive_and_reject(owner, district_officer):
-    first, second = submit(owner), submit(owner, "608A")
+    first, second = submit(owner), submit(owner, "DOI-LIEN-HE")
     client = logged(district_officer)
     client.post(QUEUE, {"action": "receive_selected", "_selected_action": [first.pk, second.pk]})
     assert set(Filing.objects.values_list("status", flat=True)) == {"received"}
@@ -130,13 +130,13 @@ def test_queue_query_count_does_not_grow_with_filings(owner, district_officer):
         return len(queries)
 
     one = count()
-    for code in ("608A", "UY-QUYEN", "CHUYEN-NOI-HUONG"):
+    for code in ("DOI-LIEN-HE", "UY-QUYEN", "CHUYEN-NOI-HUONG"):  # 608A is held by the 607A in hand
         submit(owner, code)
     assert count() == one
 
 
 def test_a_filing_returned_for_correction_is_not_the_agencys_pending_or_overdue_work(owner, district_officer):
-    returned, late = submit(owner), submit(owner, "608A")
+    returned, late = submit(owner), submit(owner, "DOI-LIEN-HE")
     client = logged(district_officer)
     client.post(f"{QUEUE}{returned.pk}/ghi-chu/return/", {"note": "Bổ sung ảnh sổ cũ"}, follow=True)  # its message read
     Filing.objects.filter(pk__in=[returned.pk, late.pk]).update(due_date=datetime.date(2020, 1, 2))
@@ -255,14 +255,14 @@ def test_the_procedure_filter_names_each_procedure_and_reads_no_filing_to_offer_
 
     from public_services.procedures.registry import all_procedures
 
-    first, second = submit(owner), submit(owner, "608A")
+    first, second = submit(owner), submit(owner, "DOI-LIEN-HE")
     client = logged(district_officer)
     html = html_of(client, QUEUE)
     filters = html[html.index('id="changelist-filter"'):]
     for procedure in all_procedures():  # every procedure, a filing of it in the list or not
         assert f"{procedure.code} – {procedure.name}</a>" in filters
     assert ">607A</a>" not in filters
-    only = html_of(client, QUEUE + "?procedure_code__exact=608A")
+    only = html_of(client, QUEUE + "?procedure_code__exact=DOI-LIEN-HE")
     assert second.tracking_number in only and first.tracking_number not in only
     with CaptureQueriesContext(connection) as queries:
         client.get(QUEUE)
@@ -319,7 +319,7 @@ def test_an_officer_attached_to_no_agency_is_told_why_once_after_a_wrong_filter(
 
 
 def test_a_filing_the_bulk_step_cannot_move_is_named_once_in_its_message(owner, district_officer):
-    first, second = submit(owner), submit(owner, "608A")
+    first, second = submit(owner), submit(owner, "DOI-LIEN-HE")
     client = logged(district_officer)
     client.post(f"{QUEUE}{first.pk}/ghi-chu/reject/", {"note": "Không thuộc diện cấp lại"}, follow=True)
     response = client.post(QUEUE, {"action": "receive_selected", "_selected_action": [first.pk, second.pk]}, follow=True)

@@ -56,7 +56,7 @@ def test_the_citizen_is_told_the_filing_is_kept(owner, broken_render):
 
 def test_an_officer_starts_a_given_up_declaration_again(owner, district_officer, other_district_officer, broken_render,
                                                         django_capture_on_commit_callbacks):
-    given_up, building = submit(owner), submit(owner, "608A")
+    given_up, building = submit(owner), submit(owner, "DOI-LIEN-HE")
     Filing.objects.filter(pk=given_up.pk).update(pdf_attempts=4)
     Filing.objects.filter(pk=building.pk).update(pdf_attempts=1)
     listed = logged(district_officer).get(QUEUE + "?to_khai=chua_tao_duoc").content.decode()

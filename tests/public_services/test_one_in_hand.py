@@ -89,7 +89,7 @@ def test_a_finished_filing_frees_the_procedure(owner, district_officer, finish):
 
 def test_other_procedures_and_other_people_are_not_held(owner, stranger):
     submit(owner)
-    submit(owner, "608A")
+    submit(owner, "DOI-LIEN-HE")  # not 608A: it reissues the same book (test_one_book_in_hand)
     submit(stranger)
     assert Filing.objects.count() == 3
 
