@@ -6,13 +6,14 @@ registers it."""
 import re
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
 
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .calendar import WEEKDAY_NAMES
 from .models import Holiday
+from .services import due_dates_recounted
 
 _YEAR = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is True but int("²") fails
 
@@ -71,3 +72,25 @@ class HolidayAdmin(admin.ModelAdmin):
     @admin.display(description="thứ")
     def weekday(self, obj):
         return WEEKDAY_NAMES[obj.date.weekday()]
+
+    # Due dates of the filings in hand are counted with this table: each change counts them again.
+    def save_model(self, request, obj, form, change):
+        before = Holiday.objects.filter(pk=obj.pk).values_list("date", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        self._recount(request, [before, obj.date])
+
+    def delete_model(self, request, obj):
+        day = obj.date
+        super().delete_model(request, obj)
+        self._recount(request, [day])
+
+    def delete_queryset(self, request, queryset):
+        days = list(queryset.values_list("date", flat=True))
+        super().delete_queryset(request, queryset)
+        self._recount(request, days)
+
+    def _recount(self, request, days):
+        moved = due_dates_recounted(days)
+        if moved:
+            messages.info(request, f"Đã tính lại hẹn trả kết quả của {moved} hồ sơ đang giải quyết có thời hạn "
+                                   "qua ngày vừa thay đổi.")

@@ -33,7 +33,15 @@ from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date, vn_time_date
 
-from .models import NOTE_RESUBMITTED, NOTE_WITHDRAWN, TRANSITIONS, Filing, FilingDocument, FilingEvent
+from .models import (
+    AGENCY_PENDING_STATUSES,
+    NOTE_RESUBMITTED,
+    NOTE_WITHDRAWN,
+    TRANSITIONS,
+    Filing,
+    FilingDocument,
+    FilingEvent,
+)
 from .procedures.base import document_field, file_name, form_to_data, is_several
 from .selectors import (
     already_open,
@@ -60,6 +68,38 @@ def due_date_from(start: datetime.date, days: int) -> datetime.date:
     from .calendar import add_working_days
 
     return add_working_days(start, days)
+
+
+def due_dates_recounted(days) -> int:
+    """Count again, after the holiday table changed on `days` (a day off or a make-up Saturday added,
+    removed or moved), the due dates of the filings in the agency's hands whose handling time runs
+    over one of them: from the day they were received, or submitted when not received yet, as
+    filing_submit and filing_receive count them. A filing waiting for the citizen's correction gets
+    a new due date when sent again, and a finished one keeps its own. One read of the filings and
+    one of the calendar, and one bulk update, whatever their number; returns how many moved."""
+    from .calendar import WorkingCalendar
+
+    days = sorted({day for day in days if day is not None})
+    if not days:
+        return 0
+    # The handling time runs from the day after its start up to the due date: it spans a day only
+    # when it starts before it and is due on it or after.
+    before_last = timezone.make_aware(datetime.datetime.combine(days[-1], datetime.time.min))
+    filings = list(Filing.objects.select_for_update()
+                   .filter(status__in=AGENCY_PENDING_STATUSES, due_date__gte=days[0], submitted_at__lt=before_last)
+                   .only("pk", "procedure_code", "submitted_at", "received_at", "due_date"))
+    if not filings:
+        return 0
+    starts = {filing.pk: timezone.localdate(filing.received_at or filing.submitted_at) for filing in filings}
+    calendar = WorkingCalendar.load(min(starts.values()))
+    moved = []
+    for filing in filings:
+        due_date = calendar.add_working_days(starts[filing.pk], filing.procedure.handling_days)
+        if due_date != filing.due_date:
+            filing.due_date = due_date
+            moved.append(filing)
+    Filing.objects.bulk_update(moved, ["due_date"], batch_size=500)
+    return len(moved)
 
 
 def _tracking_number() -> str:

@@ -1,0 +1,110 @@
+"""Editing the holiday table counts again the due dates of the filings in the agency's hands whose
+handling time spans the changed day: a day off added moves the due date one working day later, one
+removed brings it back. A finished filing, one returned to the citizen (its resubmission sets a
+new date) and one whose handling time ends before the day keep theirs. Each change costs the same
+queries whatever the number of filings."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import public_services.admin_calendar  # noqa: F401  (registers the admin)
+from accounts.models import User
+from public_services.calendar import add_working_days, load
+from public_services.models import Filing, Holiday
+
+from .helpers import owner, stranger, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+ADMIN = "/quan-tri/public_services/holiday/"
+HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+MONDAY = D(2026, 3, 2)
+WEDNESDAY = D(2026, 3, 4)  # a working day inside a 10-day handling time from Monday 02/03/2026
+THURSDAY = D(2026, 3, 5)
+
+
+@pytest.fixture(autouse=True)
+def holidays():
+    load()
+
+
+def dated(filing, *, status="submitted", on=MONDAY):
+    """The filing as if submitted (or received) on `on`, with the due date counted then."""
+    at = datetime.datetime.combine(on, datetime.time(9), tzinfo=HANOI)
+    Filing.objects.filter(pk=filing.pk).update(
+        status=status, note="Bổ sung ảnh" if status == "returned" else "", submitted_at=at, received_at=None if status == "submitted" else at,
+        due_date=add_working_days(on, filing.procedure.handling_days))
+    filing.refresh_from_db()
+    return filing
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    return client
+
+
+def due(filing):
+    return Filing.objects.get(pk=filing.pk).due_date
+
+
+def test_a_day_off_added_in_the_admin_moves_open_due_dates_and_leaves_done_ones(admin_client, owner, stranger):
+    open_, received, done = dated(submit(owner)), dated(submit(owner, "DOI-LIEN-HE"), status="processing"), dated(
+        submit(stranger), status="done")
+    later = dated(submit(stranger, "DOI-LIEN-HE"), on=THURSDAY)  # its time starts after Wednesday
+    before = {filing.pk: filing.due_date for filing in (open_, received, done, later)}
+    response = admin_client.post(ADMIN + "add/", {"date": "04/03/2026", "name": "Nghỉ bù", "kind": "compensatory"})
+    assert response.status_code == 302
+    assert due(open_) == add_working_days(before[open_.pk], 1) and due(open_).weekday() < 5
+    assert due(received) == add_working_days(before[received.pk], 1)
+    assert due(done) == before[done.pk] and due(later) == before[later.pk]
+
+    holiday = Holiday.objects.get(date=WEDNESDAY)
+    admin_client.post(f"{ADMIN}{holiday.pk}/change/", {"date": "05/03/2026", "name": "Nghỉ bù", "kind": "compensatory"})
+    assert due(later) == before[later.pk]  # its time starts the day after 05/03
+    assert due(open_) == add_working_days(before[open_.pk], 1)  # Thursday instead of Wednesday: still one day
+
+    admin_client.post(f"{ADMIN}{holiday.pk}/delete/", {"post": "yes"})
+    assert {filing.pk: due(filing) for filing in (open_, received, done, later)} == before
+
+
+def test_the_admins_bulk_delete_counts_again(admin_client, owner):
+    filing = dated(submit(owner))
+    first = filing.due_date
+    for day in ("04/03/2026", "05/03/2026"):
+        admin_client.post(ADMIN + "add/", {"date": day, "name": "Nghỉ bù", "kind": "compensatory"})
+    assert due(filing) == add_working_days(first, 2)
+    added = Holiday.objects.filter(date__in=[WEDNESDAY, THURSDAY])
+    admin_client.post(ADMIN, {"action": "delete_selected", "_selected_action": [h.pk for h in added], "post": "yes"})
+    assert not Holiday.objects.filter(date__in=[WEDNESDAY, THURSDAY]).exists()
+    assert due(filing) == first
+
+
+def test_a_returned_filing_keeps_its_date_for_its_resubmission(admin_client, owner):
+    returned = dated(submit(owner), status="returned")
+    admin_client.post(ADMIN + "add/", {"date": "04/03/2026", "name": "Nghỉ bù", "kind": "compensatory"})
+    assert due(returned) == returned.due_date
+
+
+def test_counting_again_costs_the_same_queries_whatever_the_number_of_filings(owner, stranger):
+    from public_services.services import due_dates_recounted
+
+    dated(submit(owner))
+
+    def recount():
+        with CaptureQueriesContext(connection) as queries:
+            due_dates_recounted([WEDNESDAY])
+        return len(queries)
+
+    Holiday.objects.create(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory")
+    one = recount()
+    Holiday.objects.filter(date=WEDNESDAY).delete()
+    dated(submit(owner, "DOI-LIEN-HE"))
+    dated(submit(stranger))
+    Holiday.objects.create(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory")
+    assert recount() == one
