@@ -138,6 +138,9 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     # Likewise the identity changes through the 608A filing, with its declaration TK1-TS and evidence
     # (person_correct_identity writes what it approved: these fields, the card reissued to match).
     identity_fields = ["full_name", "birth_date", "birth_year_only", "sex", "id_type", "id_number"]
+    # The BHXH code is the person's for life: the card's QR, the account logging in with it and every
+    # record hang on it. It is given when the person is added, and never changed.
+    lifelong_fields = ["bhxh_code"]
 
     def get_queryset(self, request):
         """Officers see the people their agency (or, for a province, its agencies) manages."""
@@ -145,7 +148,9 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        return [*readonly, *self.identity_fields, *self.contact_fields] if obj is not None else readonly
+        if obj is None:
+            return readonly
+        return [*readonly, *self.lifelong_fields, *self.identity_fields, *self.contact_fields]
 
 
 admin.site.unregister(Group)

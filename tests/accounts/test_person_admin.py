@@ -151,3 +151,21 @@ def test_a_stored_identity_the_rules_now_refuse_does_not_hold_up_what_the_page_e
     assert client.post(url, {**data, "mother_name": "Trần Thị Mai"}).status_code == 302
     stored = Person.objects.get(pk=person.pk)
     assert (stored.mother_name, stored.birth_date, stored.id_number) == ("Trần Thị Mai", person.birth_date, "079088012345")
+
+
+def test_the_bhxh_code_is_read_only_in_the_admin_even_for_a_superuser(db, client):
+    """The code is the person's for life: the card's QR, the account logging in with it and every
+    record hang on it. The change page shows it without a field; a person added there is given one."""
+    from accounts.models import User
+
+    person = make_person()
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = f"/quan-tri/accounts/person/{person.pk}/change/"
+    html = client.get(url).content.decode()
+    assert 'name="bhxh_code"' not in html and person.bhxh_code in html
+    data = {key: value for key, value in model_to_dict(person).items() if value is not None}
+    response = client.post(url, {**data, "bhxh_code": "7901234598", "mother_name": "Trần Thị Mai"})
+    assert response.status_code == 302
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.bhxh_code, stored.mother_name) == (person.bhxh_code, "Trần Thị Mai")
+    assert 'name="bhxh_code"' in client.get("/quan-tri/accounts/person/add/").content.decode()
