@@ -22,6 +22,12 @@ class PeriodAdminForm(SeenVersionForm):
         model = Period
         fields = "__all__"
         field_classes = {"base": MoneyField, "amount": MoneyField}
+        help_texts = {"amount": "Để trống để tự tính: căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến đồng). Số tiền "
+                                "nhập vào phải bằng đúng số đó."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].required = False  # left empty, Period.clean computes it
 
     def clean(self):
         cleaned = super().clean()

@@ -111,7 +111,8 @@ class Period(models.Model):
 
     def expected_amount(self) -> int | None:
         """The monthly amount: the base times the rate, rounded down to the đồng (as the demo data and
-        the bench's data are built); None while the base or a rate between 0 and 100 % is missing."""
+        the bench's data are built); None while the base or a rate between 0 and 100 % is missing.
+        clean() checks the amount against it, and fills in an amount left empty with it."""
         if self.base is None or self.rate is None or not 0 <= self.rate <= 100:
             return None
         return int(Decimal(self.base) * Decimal(self.rate) / 100)
@@ -154,7 +155,9 @@ class Period(models.Model):
         if self.rate is not None and not 0 <= self.rate <= 100:
             errors["rate"] = "Tỷ lệ đóng phải từ 0 đến 100 %."
         expected = self.expected_amount()
-        if expected is not None and self.amount is not None and self.amount != expected:
+        if self.amount is None:  # left empty on the officers' form: computed by the same rule
+            self.amount = expected
+        elif expected is not None and self.amount != expected:
             with translation.override(settings.LANGUAGE_CODE):
                 errors["amount"] = ("Số tiền đóng mỗi tháng phải bằng căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến "
                                     f"đồng): {vnd(expected)}.")

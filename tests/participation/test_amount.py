@@ -1,15 +1,20 @@
 """A period's monthly amount is its base times its rate, rounded down to the đồng (as the demo data and
-the bench's data have it): an amount that is not is refused with the amount expected."""
+the bench's data have it): an amount that is not is refused with the amount expected, and one left
+empty on the officers' form is computed by that rule."""
+
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from participation.models import Period
 from participation.services.imports import periods_import
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import make_person, managed_person, officer
+from tests.benefits.helpers import admin_form
 
 from .helpers import period
 from .test_import import csv_lines
+from .test_overlap import ADD, CHANGE, form_data
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -41,3 +46,27 @@ def test_the_import_refuses_a_row_whose_amount_is_not_base_times_rate(person):
         "7901234567,bhxh_bb,01/2015,12/2018,employer,{E},Kỹ sư,12000000,25,4000000,0,79,07901,"), dry_run=True)
     assert report.errors == [(2, "Số tiền đóng mỗi tháng phải bằng căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến "
                                  "đồng): 3.000.000 đ.")]
+
+
+AMOUNT_HELP = "Để trống để tự tính: căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến đồng)"
+
+
+def test_the_officers_form_computes_an_amount_left_empty_and_says_so(client, db):
+    person = managed_person("7901555555", "Trần Văn Bình", "07901", "079090012345")
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    html = client.get(ADD).content.decode()
+    assert AMOUNT_HELP in html and " required " not in re.search(r'<input [^>]*name="amount"[^>]*>', html)[0]
+    response = client.post(ADD, form_data(client, person, base="12345678", rate="4.5", amount=""))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    added = Period.objects.get(person=person)
+    assert added.amount == 555_555
+    # an edit of the base with the amount emptied: the amount follows the new base
+    url = CHANGE.format(added.pk)
+    assert client.post(url, {**admin_form(client, url, form_id="period_form"), "base": "10.000.000",
+                             "amount": ""}).status_code == 302
+    assert Period.objects.get(pk=added.pk).amount == 450_000
+    # a typed amount must still be base × rate
+    response = client.post(url, {**admin_form(client, url, form_id="period_form"), "base": "11.000.000",
+                                 "amount": "450.000"})
+    assert response.status_code == 200 and "đồng): 495.000 đ." in response.content.decode()
+    assert Period.objects.get(pk=added.pk).base == 10_000_000
