@@ -18,6 +18,7 @@ from vssid_portal.templatetags.vn_format import vnd
 
 from .forms import PeriodAdminForm
 from .models import Period, Statement
+from .selectors import periods_overlapping
 from .services.imports import COLUMNS, periods_import
 from .services.periods import period_save
 
@@ -25,6 +26,20 @@ from .services.periods import period_save
 class ImportForm(forms.Form):
     file = forms.FileField(label="Tệp CSV (UTF-8)", help_text="Mỗi dòng một giai đoạn; dòng đầu là tên cột.")
     dry_run = forms.BooleanField(label="Chạy thử: chỉ kiểm tra và báo cáo, chưa ghi dữ liệu", required=False, initial=True)
+
+
+class OverlapFilter(admin.SimpleListFilter):
+    """The periods whose months another of the same person, type and payer shares (stored before such
+    periods were refused): an edit of either is refused until one is corrected, so officers find them here."""
+
+    title = "trùng giai đoạn"
+    parameter_name = "trung"
+
+    def lookups(self, request, model_admin):
+        return [("co", "Trùng giai đoạn")]
+
+    def queryset(self, request, queryset):
+        return periods_overlapping(queryset) if self.value() == "co" else queryset
 
 
 BHXH_SINCE = 1995  # the first year the list filter offers: BHXH as recorded today starts in 1995
@@ -36,7 +51,8 @@ class PeriodAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     form = PeriodAdminForm
     list_display = ["person", "kind", "first_month", "last_month", "payer", "employer", "base_vnd", "unpaid_months", "agency"]
     # Tens of millions of periods: no date hierarchy, no count of the whole table.
-    list_filter = ["kind", "payer", ("agency", OfficerAgencyFilter), year_filter("from_month", since=BHXH_SINCE)]
+    list_filter = ["kind", "payer", ("agency", OfficerAgencyFilter), year_filter("from_month", since=BHXH_SINCE),
+                   OverlapFilter]
     show_full_result_count = False
     # A BHXH code or an employer's code from its start, a name anywhere in its folded key: each read from
     # an index, never the whole table (the person's B-tree of codes and trigram indexes, lookup 0011).

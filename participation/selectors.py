@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -96,6 +97,19 @@ def totals_of(periods) -> Totals:
         previous = ordinal
     owed_by = [(payer, len(owed_months), OWED_NOTES[payer]) for payer, owed_months in owed_by_payer.items() if owed_months]
     return Totals(len(months), len(owed), gaps, _month(min(months)), _month(max(months)), owed_by)
+
+
+def periods_overlapping(periods):
+    """Of `periods`, those whose months another period of the same person, type and payer (the same
+    employer when an employer pays) shares: stored before period_save refused them, and refused now on
+    any edit until one of the two is corrected. One query: an EXISTS on the person's periods of that
+    type (period_person_kind_idx) for each row read."""
+    other = Period.objects.filter(
+        Q(employer_id=OuterRef("employer_id")) | ~Q(payer=Period.Payer.EMPLOYER),
+        person_id=OuterRef("person_id"), kind=OuterRef("kind"), payer=OuterRef("payer"),
+        from_month__lte=OuterRef("to_month"), to_month__gte=OuterRef("from_month"),
+    ).exclude(pk=OuterRef("pk"))
+    return periods.filter(Exists(other))
 
 
 def periods_for(*, person, kinds=None):

@@ -7,6 +7,8 @@ import io
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lookup.models import Agency, Employer
 from participation.models import Period
@@ -144,3 +146,33 @@ def test_two_officers_saving_overlapping_periods_at_once_save_one(reference_data
     assert "saved" not in outcome, "a second, overlapping period was saved while the first was being committed"
     assert outcome["refused"].startswith("Trùng với giai đoạn 01/2020–12/2020")
     assert Period.objects.filter(person=person).count() == 1
+
+
+LIST = "/quan-tri/participation/period/"
+
+
+def listed(response) -> set[int]:
+    assert response.status_code == 200, response.status_code
+    return {p.pk for p in response.context["cl"].result_list}
+
+
+def test_the_overlap_filter_lists_both_periods_of_a_stored_overlapping_pair_and_not_a_neighbouring_pair(client, stored):
+    legacy = period(stored.person, "06/2021", "03/2022")  # stored before the rule: its months 06–12/2021 overlap
+    neighbours = managed_person("7901555557", "Lê Thị Cúc", "07901", "079190012347")
+    period(neighbours, "01/2020", "12/2020")
+    period(neighbours, "01/2021", "06/2021")  # the month after: no overlap
+    period(neighbours, "06/2021", "12/2021", employer_code=employers()[1].code)  # another employer pays it too
+    period(neighbours, "06/2021", "12/2021", kind=Period.Kind.BHTN)  # another type
+    elsewhere = managed_person("7903555558", "Võ Văn Dũng", "07903", "079090012348")
+    theirs = {period(elsewhere, "01/2020", "12/2020", agency_code="07903").pk,
+              period(elsewhere, "12/2020", "06/2021", agency_code="07903").pk}
+
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    assert "Trùng giai đoạn" in client.get(LIST).content.decode()
+    with CaptureQueriesContext(connection) as unfiltered:
+        assert len(listed(client.get(LIST))) == 6
+    with CaptureQueriesContext(connection) as filtered:
+        assert listed(client.get(LIST, {"trung": "co"})) == {stored.pk, legacy.pk}
+    assert len(filtered) == len(unfiltered)  # one query for the rows, whatever their number
+    client.force_login(officer("canbo07903", "07903", "Cán bộ BHXH cơ sở"))  # scoped as the list is
+    assert listed(client.get(LIST, {"trung": "co"})) == theirs
