@@ -159,11 +159,19 @@ class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, ad
         return type(form.__name__, (form,), {"request": request})
 
     def add_view(self, request, form_url="", extra_context=None):
+        # A token cannot be edited: nothing to go on editing once it is made.
+        extra_context = {**(extra_context or {}), "show_save_and_continue": False}
         try:
             return super().add_view(request, form_url, extra_context)
         except _TokenRefused as refused:  # raised inside the admin's transaction: it made nothing
             messages.error(request, str(refused))
             return HttpResponseRedirect(request.path)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing on a token's page can be changed (it is revoked from the list): no save, a way back.
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+                         "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -199,8 +207,6 @@ class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, ad
                                                capfirst(self.opts.verbose_name), token_url, obj), messages.SUCCESS)
         if "_addanother" in request.POST:
             next_url, next_label = request.get_full_path(), "Thêm mã khác"
-        elif "_continue" in request.POST:
-            next_url, next_label = token_url, "Xem mã vừa tạo"
         else:
             next_url, next_label = self.response_post_save_add(request, obj).url, "Về danh sách mã truy cập"
         context = {

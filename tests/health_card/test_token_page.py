@@ -28,3 +28,19 @@ def test_a_tokens_page_says_who_made_it_when_it_was_last_used_and_revoked(facili
                          ("Thu hồi lúc", vn_datetime(token.revoked_at))):
         assert f"{label}: {value}" in page, label
     assert raw not in html
+
+
+def buttons(html: str) -> list[str]:
+    return re.findall(r'<input type="submit" value="([^"]+)"[^>]*name="_\w+"', html)
+
+
+def test_the_add_form_offers_save_and_save_and_add_another_and_a_tokens_page_no_save_at_all(facility):
+    """A token cannot be edited: nothing to go on editing once it is made, nothing to save on its page."""
+    province = officer("canbo079", "079", "Cán bộ BHXH tỉnh")
+    client = logged_in(province)
+    assert buttons(client.get("/quan-tri/health_card/facilityapitoken/add/").content.decode()) == [
+        "Lưu lại", "Lưu và thêm mới"]
+    token, _raw = api_token_create(facility=facility, name="HIS", created_by=province)
+    html = client.get(f"/quan-tri/health_card/facilityapitoken/{token.pk}/change/").content.decode()
+    assert buttons(html) == []
+    assert re.search(r'<a href="/quan-tri/health_card/facilityapitoken/" class="closelink">Đóng</a>', html)
