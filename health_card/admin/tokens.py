@@ -48,7 +48,7 @@ class ApiTokenAddForm(forms.ModelForm):
     expires_on = forms.DateField(
         label="Dùng được đến hết ngày", required=False,
         help_text=f"dd/mm/yyyy; để trống: {TOKEN_DAYS // 365} năm kể từ hôm nay; tối đa {TOKEN_MAX_DAYS // 365} năm. "
-                  "Hết hạn, phần mềm của cơ sở KCB cần mã mới.")
+                  "Khi hết hạn, phần mềm của cơ sở KCB cần được cấp mã mới.")
     request = None  # the admin's get_form binds the form to the officer's request
 
     def __init__(self, *args, **kwargs):

@@ -44,3 +44,11 @@ def test_the_add_form_offers_save_and_save_and_add_another_and_a_tokens_page_no_
     html = client.get(f"/quan-tri/health_card/facilityapitoken/{token.pk}/change/").content.decode()
     assert buttons(html) == []
     assert re.search(r'<a href="/quan-tri/health_card/facilityapitoken/" class="closelink">Đóng</a>', html)
+
+
+def test_the_expiry_help_says_when_the_clinic_needs_a_new_token(facility):
+    html = logged_in(officer("canbo079", "079", "Cán bộ BHXH tỉnh")).get(
+        "/quan-tri/health_card/facilityapitoken/add/").content.decode()
+    help_text = re.search(r'id="id_expires_on_helptext">\s*<div>([^<]+)</div>', html).group(1)
+    assert help_text == ("dd/mm/yyyy; để trống: 1 năm kể từ hôm nay; tối đa 2 năm. "
+                         "Khi hết hạn, phần mềm của cơ sở KCB cần được cấp mã mới.")
