@@ -164,3 +164,30 @@ def test_a_stale_screen_qr_of_an_expired_card_is_answered_expired_not_to_be_open
     answer = logged_in(clinic_user).post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
                                          HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert answer["maKetQua"] == "010" and answer["ketQua"] == "expired" and "mở lại mã QR" not in answer["ghiChu"]
+
+
+FIVE_YEARS = "Thời điểm đủ 5 năm liên tục"
+
+
+@pytest.mark.parametrize("change", [
+    {"status": Card.Status.EXPIRED},
+    {"status": Card.Status.REVOKED},
+    {"status": Card.Status.REPLACED},
+    {"valid_to": "yesterday"},
+])
+def test_a_card_that_has_ended_shows_no_five_year_date(holder, card, change):
+    today = timezone.localdate()
+    dates = {"yesterday": today - DAY}
+    Card.objects.filter(pk=card.pk).update(five_year_date=datetime.date(2029, 1, 1),
+                                           **{key: dates.get(value, value) for key, value in change.items()})
+    page = text(logged_in(holder).get("/the-bhyt/"))
+    assert FIVE_YEARS not in page and "01/01/2029" not in page
+
+
+@pytest.mark.parametrize("change", [{}, {"valid_from": "tomorrow"}])
+def test_a_card_in_use_or_still_to_begin_shows_its_five_year_date(holder, card, change):
+    dates = {"tomorrow": timezone.localdate() + DAY}
+    Card.objects.filter(pk=card.pk).update(five_year_date=datetime.date(2029, 1, 1),
+                                           **{key: dates.get(value, value) for key, value in change.items()})
+    page = text(logged_in(holder).get("/the-bhyt/"))
+    assert f"{FIVE_YEARS}</dt><dd>01/01/2029</dd>" in page
