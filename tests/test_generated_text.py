@@ -18,7 +18,7 @@ from accounts.services.registration import registration_build_declaration
 from lookup.models import Employer
 from participation.services import statements as statement_service
 from public_services.procedures import registry
-from public_services.services import filing_build_declaration
+from public_services.services import filing_build_declaration, filing_withdraw
 from tests.accounts.helpers import make_person
 from tests.accounts.helpers import submit as submit_registration
 from tests.accounts.test_child_account import child, send  # noqa: F401 (child: fixture)
@@ -62,6 +62,7 @@ def declarations(user):
         filled = {key: value for key, value in FILLED.items() if key in answers(procedure.code)}
         filing = submit_filing(user, procedure.code, uploads=uploads, **filled)
         yield procedure.code, stored(filing_build_declaration(filing_id=filing.pk).declaration_pdf.name)
+        filing_withdraw(filing=filing, user=user)  # 607A and 608A are not open together
 
 
 def registration_declaration(registration) -> bytes:
