@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Person
 from accounts.services.notices import person_notify
+from health_card.models import Card
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_files, delete_stale_uploads, kept_only_if_committed
@@ -408,8 +409,13 @@ def filing_complete(*, filing: Filing, officer, note: str = "", seen: str | None
     filing_reject; `confirmed`: the completion_digest of the changes the officer confirmed
     (CompletionChangedMeanwhile when completing would now change something else)."""
     filing = _officer_locked(filing, officer)
+    # Locked in the order every card write takes: the filing, the person's cards (in key order),
+    # then the person, whose row the card table's trigger updates (accounts/content_version.py).
+    # A hook that writes the card (BHYT-CL, 608A) after the person would wait in a circle with an
+    # officer reissuing or revoking that card, or the nightly expiry, which lock card then person.
+    list(Card.objects.select_for_update().filter(person_id=filing.person_id).order_by("pk").values_list("pk", flat=True))
     # The changes confirmed are checked against, and written from, the person's row locked for the
-    # write (the hook locks it again): a detail another transaction commits meanwhile is seen.
+    # write: a detail another transaction commits meanwhile is seen.
     filing.person = Person.objects.select_for_update().get(pk=filing.person_id)
     _still_as_seen(filing, seen, to=Filing.Status.DONE, seen_revision=seen_revision)
     check_move(filing, to=Filing.Status.DONE)  # a second click changes nothing, the hook included

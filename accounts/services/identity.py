@@ -26,7 +26,9 @@ def person_correct_identity(*, person: Person, full_name: str = "", birth_date: 
     """Write the approved new details (only those given) to the registry: the citizen's pages, the
     screen QR of their card and the lookups show them from then on. A full birth date replaces a
     year-only one; a new ID number is a CCCD. The ID number must still agree with the birth date
-    and sex (a CCCD encodes both): a change that leaves it disagreeing is refused as a whole."""
+    and sex (a CCCD encodes both): a change that leaves it disagreeing is refused as a whole.
+    A caller that then reissues the person's card locks the cards first, as every card write does
+    (card, then person): the 608A's completion, public_services.services.filing_complete."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if full_name:
         person.full_name = full_name
