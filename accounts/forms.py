@@ -171,11 +171,13 @@ class DeclarationForm(forms.Form):
     )
     province = forms.ModelChoiceField(
         label=_("Tỉnh/thành phố"), queryset=Province.objects.all(), empty_label=_("– Chọn tỉnh/thành phố –"),
+        widget=forms.Select(attrs={"autocomplete": "address-level1"}),
         error_messages={"required": _("Chọn tỉnh/thành phố."),
                         "invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
     )
     ward = forms.ModelChoiceField(
         label=_("Phường/xã"), queryset=Ward.objects.none(), empty_label=_("– Chọn phường/xã –"),
+        widget=forms.Select(attrs={"autocomplete": "address-level2"}),
         help_text=_("Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”."),
         error_messages={"required": _("Chọn phường/xã."),
                         "invalid_choice": _("Chọn phường/xã thuộc tỉnh/thành phố đã chọn.")},

@@ -110,6 +110,16 @@ def test_the_street_says_it_is_the_first_address_line_for_autofill(client, perso
     assert 'autocomplete="address-line1"' in street
 
 
+def test_the_address_lists_say_their_purpose_for_autofill_as_the_contact_change(client, person):
+    """WCAG 1.3.5, as the contact change's new address (GOV.UK's pattern): the province as the
+    county, address-level1, the ward as the town, address-level2."""
+    html = client.get("/dang-ky/").content.decode()
+    tags = {name: tag for tag, name in re.findall(r'(<(?:input|select)[^>]*name="([^"]+)"[^>]*>)', html)}
+    expected = {"province": "address-level1", "ward": "address-level2", "street": "address-line1"}
+    assert {name: re.search(r'autocomplete="([^"]*)"', tags[name]).group(1) if "autocomplete" in tags[name] else None
+            for name in expected} == expected
+
+
 def test_existing_account_is_refused_with_a_pointer_to_password_recovery(client, person):
     User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
     html = client.post("/dang-ky/", declaration_data()).content.decode()
