@@ -78,12 +78,23 @@ class ApiTokenAddForm(forms.ModelForm):
         try:
             nonce = signing.loads(data.get("nonce") or "", salt=self._salt(), max_age=TOKEN_FORM_MINUTES * 60)
         except signing.SignatureExpired:
+            # Posted again too late (a reload or Back of the page showing the token): the token its
+            # first post made is not shown again, nor may the officer think none was made.
+            made = api_token_by_hash(token_hash(api_token_from_nonce(
+                signing.loads(data["nonce"], salt=self._salt()))))
+            if made is not None:
+                self.add_error(None, f"Biểu mẫu này đã tạo mã {made.prefix}… (không hiện lại được sau "
+                                     f"{TOKEN_FORM_MINUTES} phút) cho {made.facility}, tên “{made.name}”: không tạo "
+                                     "thêm mã nào. Nếu chưa chép được mã đó, hãy thu hồi nó trong danh sách mã rồi "
+                                     "mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo mã mới.")
+                return data
             self._refuse(f"Trang tạo mã đã mở quá {TOKEN_FORM_MINUTES} phút: chưa tạo mã nào. "
                          "Hãy kiểm tra lại cơ sở KCB và tên gợi nhớ rồi bấm “Lưu lại”.")
             return data
         except signing.BadSignature:
-            self._refuse("Trang tạo mã không hợp lệ hoặc được mở trong một phiên đăng nhập khác: chưa tạo mã nào. "
-                         "Hãy kiểm tra lại cơ sở KCB và tên gợi nhớ rồi bấm “Lưu lại”.")
+            self._refuse("Trang tạo mã không hợp lệ hoặc được mở trong một phiên đăng nhập khác. Nếu trang đó đã "
+                         "tạo mã, mã ấy có trong danh sách mã truy cập API. Để tạo mã mới, hãy kiểm tra lại cơ sở "
+                         "KCB và tên gợi nhớ rồi bấm “Lưu lại”.")
             return data
         data["nonce"] = nonce
         if data.get("facility") is None or not data.get("name"):

@@ -228,8 +228,10 @@ def test_a_token_form_without_its_own_live_nonce_makes_nothing(facility, monkeyp
     html = response.content.decode()
     assert response.status_code == 200 and not FacilityApiToken.objects.exists() and "<code>" not in html
     expected = ("Trang tạo mã đã mở quá 15 phút: chưa tạo mã nào." if nonce == "expired" else
-                "Trang tạo mã không hợp lệ hoặc được mở trong một phiên đăng nhập khác: chưa tạo mã nào.")
+                "Trang tạo mã không hợp lệ hoặc được mở trong một phiên đăng nhập khác. Nếu trang đó đã tạo mã")
     assert expected in html
+    if nonce != "expired":  # its nonce cannot be read here: whether it made a token is not known
+        assert "chưa tạo mã nào" not in html
     monkeypatch.undo()
     # The page shown again carries a new nonce of this officer's session: saving it makes the token.
     fresh = response.context["adminform"].form["nonce"].value()
@@ -237,6 +239,30 @@ def test_a_token_form_without_its_own_live_nonce_makes_nothing(facility, monkeyp
     made = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS", "nonce": fresh})
     assert made.status_code == 200 and "<code>bhyt_" in made.content.decode()  # the token, on the answer itself
     assert FacilityApiToken.objects.get().created_by == user
+
+
+def test_a_token_form_posted_again_after_15_minutes_says_the_token_it_made_and_makes_no_second(facility, monkeypatch):
+    """A reload (or Back) of the page showing a new token posts its form again; past the form's 15
+    minutes the token is not shown again, and the officer is not told that nothing was made."""
+    import time
+    from types import SimpleNamespace
+
+    from django.core import signing
+
+    client = logged_in(officer("canbo079", "079", PROVINCE))
+    form = {"facility": facility.pk, "name": "HIS", "nonce": token_form_nonce(client)}
+    assert "<code>bhyt_" in client.post(f"{TOKENS}add/", form).content.decode()
+    token = FacilityApiToken.objects.get()
+    later = time.time() + 16 * 60
+    monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: later))
+    for _ in range(2):  # and saving the page shown again makes no second token either
+        response = client.post(f"{TOKENS}add/", form)
+        html = response.content.decode()
+        assert response.status_code == 200 and "<code>" not in html
+        assert f"Biểu mẫu này đã tạo mã {token.prefix}… (không hiện lại được" in html
+        assert "chưa tạo mã nào" not in html
+        assert response.context["adminform"].form["nonce"].value() == form["nonce"]
+    assert FacilityApiToken.objects.get() == token
 
 
 def test_a_revoked_tokens_form_posted_again_does_not_bring_it_back(facility):
