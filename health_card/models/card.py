@@ -175,8 +175,13 @@ TOKEN_DAYS = 365  # a new clinic token's life unless the officer picks another
 TOKEN_MAX_DAYS = 730  # the longest an officer may give one
 
 
+def token_day_end(day: datetime.date) -> datetime.datetime:
+    """A token's expiry on `day`: the end of that day, local time (the officer picks a day)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
 def token_expiry_default():
-    return timezone.now() + datetime.timedelta(days=TOKEN_DAYS)
+    return token_day_end(timezone.localdate() + datetime.timedelta(days=TOKEN_DAYS))
 
 
 class FacilityApiToken(models.Model):

@@ -30,9 +30,22 @@ def call(raw, card):
                          HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
-def test_a_new_token_expires_in_a_year_by_default(facility):
+def end_of_local_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def test_a_new_token_expires_at_the_end_of_the_day_a_year_on_by_default(facility):
+    """Left blank, as on the officer's form: the token works to the end of the day the page that
+    shows it names ("dùng được đến hết ngày"), not to the time of day it was made."""
     token, _raw = api_token_create(facility=facility, name="HIS")
-    assert abs(token.expires_at - (timezone.now() + datetime.timedelta(days=365))) < datetime.timedelta(minutes=1)
+    assert token.expires_at == end_of_local_day(timezone.localdate() + datetime.timedelta(days=365))
+    client = logged_in(officer("canbo079", "079", "Cán bộ BHXH tỉnh"))
+    nonce = client.get(f"{TOKENS}add/").context["adminform"].form["nonce"].value()
+    response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS 2", "nonce": nonce,
+                                             "expires_on": ""})
+    made = FacilityApiToken.objects.get(name="HIS 2")
+    assert made.expires_at == token.expires_at
+    assert f"dùng được đến hết ngày {vn_date(made.expires_at)}" in response.content.decode()
 
 
 def test_an_expired_token_is_refused_saying_when_it_expired_and_what_to_do(card, facility):
