@@ -14,6 +14,7 @@ from participation.models import Period
 from participation.selectors import periods_for
 
 from .models import Card, CardCheck, FacilityApiToken
+from .models.card import add_years
 from .qr import Kind
 
 CARD_RELATED = ("person", "group", "level", "facility", "facility__province", "agency")
@@ -73,13 +74,6 @@ def card_in_use(*, person, today: datetime.date | None = None) -> Card | None:
 # afresh. Five continuous years (Luật BHYT, Điều 22.1.e) exempt the holder from co-payment.
 CONTINUITY_BREAK_MONTHS = 3
 CONTINUOUS_YEARS = 5
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29/02 in a year without it
-        return day.replace(year=day.year + years, day=28)
 
 
 def _month_number(day: datetime.date) -> int:

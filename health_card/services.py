@@ -29,7 +29,7 @@ from vssid_portal.text import fold
 
 from . import keys, qr
 from .models import BeneficiaryGroup, Card, CardCheck, FacilityApiToken
-from .models.card import TOKEN_MAX_DAYS, token_day_end
+from .models.card import TOKEN_MAX_YEARS, add_years, token_day_end
 from .qr import Kind, Purpose, QrError
 from .results import EXPIRED_WITHOUT_END_DATE, OUTCOMES, Outcome
 from .selectors import (
@@ -311,21 +311,21 @@ def api_token_refusal(token: FacilityApiToken, *, facility, name: str, created_b
 
 def api_token_expiry(day: datetime.date, *, today: datetime.date | None = None) -> datetime.datetime:
     """The end of `day` (local time), as a token's expiry an officer picks: ValidationError unless
-    the day is after today and at most TOKEN_MAX_DAYS away."""
+    the day is after today and at most TOKEN_MAX_YEARS on (by the calendar)."""
     today = today or timezone.localdate()
     if day <= today:
         raise ValidationError("Ngày hết hạn phải sau hôm nay.")
-    if day > today + datetime.timedelta(days=TOKEN_MAX_DAYS):
-        last = today + datetime.timedelta(days=TOKEN_MAX_DAYS)
-        raise ValidationError(f"Mã truy cập API có giá trị tối đa {TOKEN_MAX_DAYS // 365} năm: chọn ngày hết hạn "
+    last = add_years(today, TOKEN_MAX_YEARS)
+    if day > last:
+        raise ValidationError(f"Mã truy cập API có giá trị tối đa {TOKEN_MAX_YEARS} năm: chọn ngày hết hạn "
                               f"không muộn hơn {last:%d/%m/%Y}.")
     return token_day_end(day)
 
 
 def api_token_create(*, facility, name: str, created_by=None, nonce: str | None = None,
                      expires_at: datetime.datetime | None = None) -> tuple[FacilityApiToken, str]:
-    """A new token for a facility, good until `expires_at` (by default the end of the day TOKEN_DAYS
-    on, at most TOKEN_MAX_DAYS: api_token_expiry); the plain token is returned once and never stored.
+    """A new token for a facility, good until `expires_at` (by default the end of the day TOKEN_YEARS
+    on, at most TOKEN_MAX_YEARS: api_token_expiry); the plain token is returned once and never stored.
 
     With the nonce of an add form the token is derived from it, and token_hash is unique: the same
     form posted again (a double click, a browser re-posting after a slow answer) gets back the token

@@ -23,7 +23,7 @@ from vssid_portal.admin import NotFoundOutsideScope, SaysWhyNoAgencySeesNothing
 from vssid_portal.templatetags.vn_format import vn_date
 
 from ..models import FacilityApiToken
-from ..models.card import TOKEN_DAYS, TOKEN_MAX_DAYS
+from ..models.card import TOKEN_MAX_YEARS, TOKEN_YEARS, add_years
 from ..selectors import api_token_by_hash, tokens_visible_to
 from ..services import (
     api_token_create,
@@ -47,7 +47,7 @@ class ApiTokenAddForm(forms.ModelForm):
     nonce = forms.CharField(widget=forms.HiddenInput, required=False)  # its errors are the form's own
     expires_on = forms.DateField(
         label="Dùng được đến hết ngày", required=False,
-        help_text=f"dd/mm/yyyy; để trống: {TOKEN_DAYS // 365} năm kể từ hôm nay; tối đa {TOKEN_MAX_DAYS // 365} năm. "
+        help_text=f"dd/mm/yyyy; để trống: {TOKEN_YEARS} năm kể từ hôm nay; tối đa {TOKEN_MAX_YEARS} năm. "
                   "Khi hết hạn, phần mềm của cơ sở KCB cần được cấp mã mới.")
     request = None  # the admin's get_form binds the form to the officer's request
 
@@ -55,7 +55,7 @@ class ApiTokenAddForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["nonce"] = self._new_nonce()
-            self.initial["expires_on"] = timezone.localdate() + datetime.timedelta(days=TOKEN_DAYS)
+            self.initial["expires_on"] = add_years(timezone.localdate(), TOKEN_YEARS)
 
     def clean_expires_on(self):
         day = self.cleaned_data["expires_on"]

@@ -171,8 +171,15 @@ class SigningKey(models.Model):
         return f"Khóa {self.key_id}"
 
 
-TOKEN_DAYS = 365  # a new clinic token's life unless the officer picks another
-TOKEN_MAX_DAYS = 730  # the longest an officer may give one
+TOKEN_YEARS = 1  # a new clinic token's life unless the officer picks another day
+TOKEN_MAX_YEARS = 2  # the longest an officer may give one
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29/02 in a year without it
+        return day.replace(year=day.year + years, day=28)
 
 
 def token_day_end(day: datetime.date) -> datetime.datetime:
@@ -181,7 +188,7 @@ def token_day_end(day: datetime.date) -> datetime.datetime:
 
 
 def token_expiry_default():
-    return token_day_end(timezone.localdate() + datetime.timedelta(days=TOKEN_DAYS))
+    return token_day_end(add_years(timezone.localdate(), TOKEN_YEARS))
 
 
 class FacilityApiToken(models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from health_card import services
 from health_card.models import CardCheck, FacilityApiToken
+from health_card.models.card import add_years
 from health_card.qr import Purpose
 from health_card.services import api_token_authenticate, api_token_create, api_token_revoke, card_qr
 from tests.accounts.helpers import officer
@@ -38,7 +39,7 @@ def test_a_new_token_expires_at_the_end_of_the_day_a_year_on_by_default(facility
     """Left blank, as on the officer's form: the token works to the end of the day the page that
     shows it names ("dùng được đến hết ngày"), not to the time of day it was made."""
     token, _raw = api_token_create(facility=facility, name="HIS")
-    assert token.expires_at == end_of_local_day(timezone.localdate() + datetime.timedelta(days=365))
+    assert token.expires_at == end_of_local_day(add_years(timezone.localdate(), 1))
     client = logged_in(officer("canbo079", "079", "Cán bộ BHXH tỉnh"))
     nonce = client.get(f"{TOKENS}add/").context["adminform"].form["nonce"].value()
     response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS 2", "nonce": nonce,
@@ -87,12 +88,12 @@ def test_the_officer_picks_the_expiry_a_year_by_default_at_most_two(facility):
     client = logged_in(officer("canbo079", "079", "Cán bộ BHXH tỉnh"))
     form = token_form(client)
     today = timezone.localdate()
-    assert form["expires_on"].value() == today + datetime.timedelta(days=365)
-    too_late = today + datetime.timedelta(days=731)
+    assert form["expires_on"].value() == add_years(today, 1)
+    too_late = add_years(today, 2) + datetime.timedelta(days=1)
     response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS", "nonce": form["nonce"].value(),
                                              "expires_on": too_late.strftime("%d/%m/%Y")})
     assert response.status_code == 200 and not FacilityApiToken.objects.exists()
-    last = today + datetime.timedelta(days=730)
+    last = add_years(today, 2)
     assert f"chọn ngày hết hạn không muộn hơn {last:%d/%m/%Y}" in response.content.decode()
     form = token_form(client)
     response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS", "nonce": form["nonce"].value(),
@@ -105,6 +106,18 @@ def test_the_officer_picks_the_expiry_a_year_by_default_at_most_two(facility):
                                              "nonce": form["nonce"].value(), "expires_on": yesterday})
     assert "Ngày hết hạn phải sau hôm nay." in response.content.decode()
     assert FacilityApiToken.objects.count() == 1
+
+
+def test_the_expiry_limits_count_calendar_years_29_february_included():
+    from django.core.exceptions import ValidationError
+
+    from health_card.services import api_token_expiry
+
+    assert vn_date(api_token_expiry(datetime.date(2028, 12, 5), today=datetime.date(2026, 12, 5))) == "05/12/2028"
+    with pytest.raises(ValidationError, match="tối đa 2 năm: chọn ngày hết hạn không muộn hơn 05/12/2028"):
+        api_token_expiry(datetime.date(2028, 12, 6), today=datetime.date(2026, 12, 5))
+    with pytest.raises(ValidationError, match="không muộn hơn 28/02/2030"):
+        api_token_expiry(datetime.date(2030, 3, 1), today=datetime.date(2028, 2, 29))
 
 
 def test_the_token_list_shows_the_expiry_and_finds_tokens_expired_or_expiring_within_30_days(facility):
