@@ -298,7 +298,7 @@ def api_token_from_nonce(nonce: str) -> str:
 def api_token_refusal(token: FacilityApiToken, *, facility, name: str, created_by=None,
                       expires_at: datetime.datetime | None = None) -> str | None:
     """Why a form whose nonce already made `token` may not give it again; None when it may (the
-    same officer posting the same clinic and name: a double click, a browser re-post)."""
+    same officer posting the same clinic, name and expiry: a double click, a browser re-post)."""
     if token.revoked_at is not None:
         return (f"Mã truy cập {token.prefix}… tạo từ biểu mẫu này đã bị thu hồi: không tạo lại mã đó. "
                 "Hãy mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo mã mới.")
@@ -330,7 +330,7 @@ def api_token_create(*, facility, name: str, created_by=None, nonce: str | None 
     With the nonce of an add form the token is derived from it, and token_hash is unique: the same
     form posted again (a double click, a browser re-posting after a slow answer) gets back the token
     its first post made, never a second live one. A nonce whose token was revoked, or that made a
-    token for another clinic, name or officer, is refused (ValidationError) and makes nothing."""
+    token for another clinic, name, officer or expiry, is refused (ValidationError) and makes nothing."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32) if nonce is None else api_token_from_nonce(nonce)
     digest = token_hash(raw)
     token = FacilityApiToken(facility=facility, name=name, prefix=raw[:12], token_hash=digest, created_by=created_by)

@@ -131,7 +131,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 class _TokenRefused(Exception):
-    """The same form posted at the same moment with another clinic or name: nothing is made."""
+    """The same form posted at the same moment with another clinic, name or expiry: nothing is made."""
 
 
 @admin.register(FacilityApiToken)

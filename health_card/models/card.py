@@ -193,8 +193,8 @@ def token_expiry_default():
 
 class FacilityApiToken(models.Model):
     """A KCB facility's key to the JSON verify API. Only a SHA-256 of the token is kept: it is
-    shown once, when made. It works until `expires_at` (at most TOKEN_MAX_DAYS after it is made),
-    then the clinic asks the agency for a new one."""
+    shown once, when made. It works until `expires_at` (a new one's at most TOKEN_MAX_YEARS after it
+    is made; migration 0009 gave older ones more), then the clinic asks the agency for a new one."""
 
     facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, related_name="bhyt_api_tokens",
                                  verbose_name="cơ sở KCB")
