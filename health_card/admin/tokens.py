@@ -178,11 +178,10 @@ class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, ad
             messages.error(request, str(refused))
             return HttpResponseRedirect(request.path)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Nothing on a token's page can be changed (it is revoked from the list): no save, a way back.
-        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
-                         "show_save_and_add_another": False}
-        return super().change_view(request, object_id, form_url, extra_context)
+    def has_change_permission(self, request, obj=None):
+        # Nothing on a token's page can be changed (it is revoked from the list, with the change
+        # permission): the page only shows it, with a way back, and a post to it is refused.
+        return obj is None and super().has_change_permission(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

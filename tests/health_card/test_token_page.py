@@ -52,3 +52,23 @@ def test_the_expiry_help_says_when_the_clinic_needs_a_new_token(facility):
     help_text = re.search(r'id="id_expires_on_helptext">\s*<div>([^<]+)</div>', html).group(1)
     assert help_text == ("dd/mm/yyyy; để trống: 1 năm kể từ hôm nay; tối đa 2 năm. "
                          "Khi hết hạn, phần mềm của cơ sở KCB cần được cấp mã mới.")
+
+
+@pytest.mark.parametrize("button", ["_save", "_continue", "_addanother"])
+def test_a_post_to_a_tokens_page_changes_nothing_and_logs_no_change(facility, button):
+    """The page has no save button, but the officer may change tokens (to revoke them from the list):
+    a post made by hand is refused, changes no field and logs no “changed” entry."""
+    from django.contrib.admin.models import LogEntry
+
+    from health_card.models import FacilityApiToken
+
+    province = officer("canbo079", "079", "Cán bộ BHXH tỉnh")
+    token, raw = api_token_create(facility=facility, name="HIS", created_by=province)
+    before = FacilityApiToken.objects.values().get()
+    url = f"/quan-tri/health_card/facilityapitoken/{token.pk}/change/"
+    response = logged_in(province).post(url, {"name": "Đổi tên", "facility": facility.pk, "revoked_at": "",
+                                              "expires_on": "01/01/2099", button: "1"})
+    assert response.status_code == 403
+    assert FacilityApiToken.objects.values().get() == before
+    assert not LogEntry.objects.exists()
+    assert api_token_authenticate(raw) == token
