@@ -82,6 +82,9 @@ class ApiTokenAddForm(forms.ModelForm):
             # first post made is not shown again, nor may the officer think none was made.
             made = api_token_by_hash(token_hash(api_token_from_nonce(
                 signing.loads(data["nonce"], salt=self._salt()))))
+            if made is not None and made.revoked_at is not None:
+                self.add_error(None, api_token_refusal(made, facility=made.facility, name=made.name))  # revoked
+                return data
             if made is not None:
                 self.add_error(None, f"Biểu mẫu này đã tạo mã {made.prefix}… (không hiện lại được sau "
                                      f"{TOKEN_FORM_MINUTES} phút) cho {made.facility}, tên “{made.name}”: không tạo "

@@ -263,6 +263,11 @@ def test_a_token_form_posted_again_after_15_minutes_says_the_token_it_made_and_m
         assert "chưa tạo mã nào" not in html
         assert response.context["adminform"].form["nonce"].value() == form["nonce"]
     assert FacilityApiToken.objects.get() == token
+    # Revoked meanwhile: it says so, rather than to revoke it.
+    client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]})
+    html = client.post(f"{TOKENS}add/", form).content.decode()
+    assert f"Mã truy cập {token.prefix}… tạo từ biểu mẫu này đã bị thu hồi: không tạo lại mã đó." in html
+    assert "hãy thu hồi" not in html and FacilityApiToken.objects.count() == 1
 
 
 def test_a_revoked_tokens_form_posted_again_does_not_bring_it_back(facility):
