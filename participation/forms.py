@@ -4,7 +4,7 @@ from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField
 
 from .models import Period
-from .services.periods import period_conflict
+from .services.periods import lock_person, period_conflict
 
 
 class PeriodAdminForm(SeenVersionForm):
@@ -30,6 +30,8 @@ class PeriodAdminForm(SeenVersionForm):
         self.fields["amount"].required = False  # left empty, Period.clean computes it
 
     def clean(self):
+        if self.instance.person_id:  # the person's row before the period's, locked by super().clean()
+            lock_person(self.instance.person_id)
         cleaned = super().clean()
         person = cleaned.get("person") or (self.instance.person if self.instance.person_id else None)
         values = {name: cleaned.get(name) for name in ("kind", "from_month", "to_month", "payer")}

@@ -21,10 +21,12 @@ Columns (header row required, UTF-8, comma-separated):
 A row is matched to an existing period by its natural key (code, type, first month, employer or
 payer): importing the same file twice creates nothing the second time. A row whose months a stored
 period, or an earlier row, of the same person, type and payer (the same employer when an employer
-pays) already covers is refused, as on the officers' form; different employers may overlap. (Unlike
-period_save, the import does not lock the people's rows: an officer's form saved for the same
-person during an import is not checked against its rows.) Rows with errors are
-reported by line number, in Vietnamese, and skipped; a dry run reports without writing.
+pays) already covers is refused, as on the officers' form; different employers may overlap. Each
+batch locks its people's rows (in primary-key order) before reading their periods, until the import
+commits, as period_save does: an officer's form or another import writing periods of the same
+person meanwhile is checked before or after it, never alongside. Lock order, everywhere: the person,
+then the period rows. Rows with errors are reported by line number, in Vietnamese, and skipped; a
+dry run reports without writing.
 Only `BATCH` rows are held in memory at a time.
 
 An officer's import reaches only the people the officer may see (`persons`): a code of someone
@@ -216,6 +218,9 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
             report.add_error(line, f"trùng với dòng {parsed[period.import_key][0]} (cùng người, loại, tháng bắt đầu, đơn vị)")
             continue
         parsed[period.import_key] = (line, period)
+    # The people first, in key order, then their periods (the lock order of period_save and the form).
+    list(Person.objects.select_for_update().filter(pk__in={p.person_id for _line, p in parsed.values()})
+         .order_by("pk").values_list("pk", flat=True))
     existing = {p.import_key: p for p in Period.objects.filter(import_key__in=parsed.keys())}
     spans = _payer_spans([period for _line, period in parsed.values()])
     to_create, to_update, changed_fields = [], [], set()

@@ -87,11 +87,18 @@ def period_overlapping(period: Period) -> Period | None:
             .exclude(pk=period.pk).select_related("employer").order_by("from_month").first())
 
 
+def lock_person(person_id) -> None:
+    """Lock a person's row until the end of the transaction: every writer of their periods (the form,
+    period_save, the import) takes it before reading their periods or locking a period's row, so
+    overlapping periods of one person are checked one after the other, and in one order (no deadlock)."""
+    list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
+
+
 def period_conflict(period: Period) -> dict[str, str] | None:
     """The field errors of a period that would duplicate or overlap another of its payer, or None.
     Locks the person's row first (the caller runs in a transaction: the admin's page, period_save):
     two officers saving overlapping periods of one person at once are checked one after the other."""
-    list(Person.objects.select_for_update().filter(pk=period.person_id).values_list("pk", flat=True))
+    lock_person(period.person_id)
     if period_is_duplicate(period):
         return {"from_month": DUPLICATE_PERIOD}
     existing = period_overlapping(period)
@@ -108,7 +115,9 @@ def period_save(*, period: Period, actor=None, seen_version=None) -> bool:
     `actor`, the officer saving it (None for an import or the demo data): the period's agency, the
     stored one and the new one, must be within their scope, else PermissionDenied. `seen_version`,
     the `updated_at` the officer's page showed: a period saved by somebody else since is refused
-    (ValidationError) rather than overwritten."""
+    (ValidationError) rather than overwritten. Locks the person's row, then the period's (the
+    import's order too), until the end of the transaction."""
+    lock_person(period.person_id)
     check_unchanged_since_seen(period, seen=seen_version, field="updated_at")
     if actor is not None:
         scope = officer_agency_ids(actor)

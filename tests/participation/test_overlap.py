@@ -148,6 +148,69 @@ def test_two_officers_saving_overlapping_periods_at_once_save_one(reference_data
     assert Period.objects.filter(person=person).count() == 1
 
 
+def _wait_until_blocked(thread) -> None:
+    import time
+
+    deadline = time.monotonic() + 10
+    while thread.is_alive() and time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                           "AND datname = current_database()")
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.01)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_during_an_officers_save_of_the_same_person_waits_for_it_and_refuses_the_row(reference_data):
+    """The import locks the people it writes before reading their periods: a row overlapping a period
+    an officer is saving meanwhile waits for that save, then sees it and is refused. Without the lock
+    the import read the months before the officer's commit and both periods were saved."""
+    import threading
+
+    from django.db import connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL")
+    person = managed_person("7901555557", "Trần Văn Bách", "07901", "079090012347")
+    first = employers()[0].code
+    outcome = {}
+
+    def import_runs():
+        try:
+            outcome["report"] = periods_import(lines=io.StringIO(
+                HEADER + f"7901555557,bhxh_bb,06/2020,06/2021,employer,{first},,10000000,25,2500000,0,79,07901,\n"),
+                dry_run=False)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():  # the officer's period stays uncommitted until this block ends
+        period_save(period=period(person, "01/2020", "12/2020", save=False))
+        thread = threading.Thread(target=import_runs)
+        thread.start()
+        _wait_until_blocked(thread)
+    thread.join(10)
+    report = outcome["report"]
+    assert report.created == 0, "an overlapping row was imported while an officer's save of the same person ran"
+    assert report.errors[0][1].startswith("trùng với giai đoạn 01/2020–12/2020")
+    assert Period.objects.filter(person=person).count() == 1
+
+
+def test_an_edit_locks_the_person_before_the_period_as_the_import_does(client, stored):
+    """One lock order for every writer (person, then period rows): an officer's edit and an import of
+    the same person cannot each hold the lock the other waits for."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes no row locks")
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    data = admin_form(client, CHANGE.format(stored.pk), form_id="period_form")
+    data.update(job_title="Kỹ sư")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(CHANGE.format(stored.pk), data)
+    assert response.status_code == 302
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert locks and '"accounts_person"' in locks[0].split(" WHERE ")[0]
+
+
 LIST = "/quan-tri/participation/period/"
 
 
