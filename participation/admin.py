@@ -96,6 +96,10 @@ class PeriodAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             kwargs["queryset"] = persons_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     def has_add_permission(self, request):
         # An officer not yet attached to an agency has no agency to enter a period for (nor person).
         return super().has_add_permission(request) and officer_agency_ids(request.user) != set()

@@ -1,5 +1,6 @@
 """Forms of the officers' admin of participation periods."""
 
+from lookup.selectors import officer_agency_ids
 from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField
 
@@ -17,6 +18,7 @@ class PeriodAdminForm(SeenVersionForm):
 
     version_field = "updated_at"  # a period has no revision; every save (the import's too) sets it
     money_fields = ("base", "amount")
+    user = None  # the officer (PeriodAdmin.get_form): an overlap outside their agencies is not named
 
     class Meta:
         model = Period
@@ -39,6 +41,7 @@ class PeriodAdminForm(SeenVersionForm):
             return cleaned  # a field error already says what is missing
         values.update(from_month=values["from_month"].replace(day=1), to_month=values["to_month"].replace(day=1))
         probe = Period(pk=self.instance.pk, person=person, employer=cleaned.get("employer"), **values)
-        for name, message in (period_conflict(probe) or {}).items():
+        scope = officer_agency_ids(self.user) if self.user is not None else None
+        for name, message in (period_conflict(probe, scope) or {}).items():
             self.add_error(name, message)
         return cleaned

@@ -65,7 +65,7 @@ from lookup.models import Agency, Employer, MedicalFacility, Province
 
 from ..models import Period
 from ..selectors import TABS_BY_KIND
-from .periods import TRACKED_FIELDS, overlap_message, people_to_notify
+from .periods import OTHER_AGENCY_OVERLAP, TRACKED_FIELDS, overlap_message, people_to_notify
 
 BATCH = 2000
 COLUMNS = ["ma_so_bhxh", "loai", "tu_thang", "den_thang", "nguoi_dong", "ma_don_vi", "chuc_vu", "muc_dong", "ty_le",
@@ -235,7 +235,7 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
         if not changes:
             report.unchanged += 1
             continue
-        overlap = _overlap(period, line, spans)
+        overlap = _overlap(period, line, spans, lookups.agency_scope)
         if overlap:
             report.add_error(line, overlap)
             continue
@@ -256,8 +256,8 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
 
 
 # Per (person, type, payer, employer): import key → (first month, last month, line of the file or None
-# when stored, employer's name).
-_Spans = dict[tuple, dict[str, tuple[datetime.date, datetime.date, int | None, str | None]]]
+# when stored, employer's name, agency).
+_Spans = dict[tuple, dict[str, tuple[datetime.date, datetime.date, int | None, str | None, int]]]
 
 
 def _payer_key(person_id, kind, payer, employer_id) -> tuple:
@@ -273,25 +273,28 @@ def _payer_spans(periods: list[Period]) -> _Spans:
                                    to_month__gte=min(p.from_month for p in periods),
                                    from_month__lte=max(p.to_month for p in periods))
     for row in stored.values_list("person_id", "kind", "payer", "employer_id", "import_key", "from_month", "to_month",
-                                  "employer__name"):
-        person_id, kind, payer, employer_id, key, first, last, employer_name = row
-        spans.setdefault(_payer_key(person_id, kind, payer, employer_id), {})[key] = (first, last, None, employer_name)
+                                  "employer__name", "agency_id"):
+        person_id, kind, payer, employer_id, key, first, last, employer_name, agency_id = row
+        spans.setdefault(_payer_key(person_id, kind, payer, employer_id), {})[key] = (
+            first, last, None, employer_name, agency_id)
     return spans
 
 
-def _overlap(period: Period, line: int, spans: _Spans) -> str | None:
+def _overlap(period: Period, line: int, spans: _Spans, scope: set[int] | None) -> str | None:
     """Why this row's months cannot be taken (the same payer already pays the same type for one of
     them, in a stored period or an earlier row of the file), or None; when taken, its months replace
-    those of the period it rewrites, for the rows after it. Rows of earlier batches are stored by then."""
+    those of the period it rewrites, for the rows after it. Rows of earlier batches are stored by then.
+    A stored period outside the officer's `scope` is not named, as on the form."""
     group = spans.setdefault(_payer_key(period.person_id, period.kind, period.payer, period.employer_id), {})
-    for key, (first, last, other_line, employer_name) in sorted(group.items(), key=lambda item: item[1][0]):
+    for key, (first, last, other_line, employer_name, agency_id) in sorted(group.items(), key=lambda item: item[1][0]):
         if key != period.import_key and first <= period.to_month and last >= period.from_month:
             if other_line is not None:
                 return (f"trùng với giai đoạn {first:%m/%Y}–{last:%m/%Y} ở dòng {other_line} (cùng người đóng, cùng "
                         "loại bảo hiểm)")
-            message = overlap_message(from_month=first, to_month=last, payer=period.payer, employer_name=employer_name)
+            message = (OTHER_AGENCY_OVERLAP if scope is not None and agency_id not in scope else
+                       overlap_message(from_month=first, to_month=last, payer=period.payer, employer_name=employer_name))
             return message[0].lower() + message[1:]
-    group[period.import_key] = (period.from_month, period.to_month, line, None)
+    group[period.import_key] = (period.from_month, period.to_month, line, None, period.agency_id)
     return None
 
 

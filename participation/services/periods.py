@@ -72,6 +72,11 @@ def overlap_message(*, from_month, to_month, payer: str, employer_name: str | No
             "đóng hai lần một loại bảo hiểm cho cùng một tháng.")
 
 
+# An overlap with a period outside the officer's scope: its months and payer are not theirs to see.
+OTHER_AGENCY_OVERLAP = ("Trùng với một giai đoạn do cơ quan BHXH khác quản lý: cùng một người đóng không đóng hai "
+                        "lần một loại bảo hiểm cho cùng một tháng.")
+
+
 def same_payer_filter(period: Period) -> dict:
     """The periods paid by this one's payer for the same person and insurance type: the same employer
     when an employer pays, else the same kind of payer. Different employers may pay the same months
@@ -94,14 +99,17 @@ def lock_person(person_id) -> None:
     list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
 
 
-def period_conflict(period: Period) -> dict[str, str] | None:
+def period_conflict(period: Period, scope: set[int] | None = None) -> dict[str, str] | None:
     """The field errors of a period that would duplicate or overlap another of its payer, or None.
-    Locks the person's row first (the caller runs in a transaction: the admin's page, period_save):
+    `scope`, the agencies of the officer saving it (None: all): a period of another agency is not
+    named (OTHER_AGENCY_OVERLAP), as the officer's list does not show it. Locks the person's row first (the caller runs in a transaction: the admin's page, period_save):
     two officers saving overlapping periods of one person at once are checked one after the other."""
     lock_person(period.person_id)
     if period_is_duplicate(period):
         return {"from_month": DUPLICATE_PERIOD}
     existing = period_overlapping(period)
+    if existing is not None and scope is not None and existing.agency_id not in scope:
+        return {"from_month": OTHER_AGENCY_OVERLAP}
     if existing is not None:
         return {"from_month": overlap_message(
             from_month=existing.from_month, to_month=existing.to_month, payer=existing.payer,
@@ -119,14 +127,14 @@ def period_save(*, period: Period, actor=None, seen_version=None) -> bool:
     import's order too), until the end of the transaction."""
     lock_person(period.person_id)
     check_unchanged_since_seen(period, seen=seen_version, field="updated_at")
+    scope = officer_agency_ids(actor) if actor is not None else None
     if actor is not None:
-        scope = officer_agency_ids(actor)
         stored = Period.objects.filter(pk=period.pk).values_list("agency_id", flat=True).first() if period.pk else None
         if scope is not None and not {period.agency_id, stored} - {None} <= scope:
             raise PermissionDenied("Quá trình thuộc cơ quan BHXH ngoài phạm vi quản lý của bạn.")
     period.full_clean(exclude=["import_key"])
     period.import_key = period.natural_key()
-    conflict = period_conflict(period)
+    conflict = period_conflict(period, scope)
     if conflict:
         raise ValidationError(conflict)
     changed = _changed_fields(period)

@@ -108,6 +108,36 @@ def test_the_import_refuses_rows_overlapping_a_stored_period_or_an_earlier_row(s
 
 
 
+
+def test_an_overlap_with_another_agencys_period_does_not_name_its_months_or_employer(stored):
+    """The officer's list hides the periods of agencies outside their scope: so does the refusal."""
+    other = officer("canbo07903", "07903", "Cán bộ BHXH cơ sở")
+    own = period(stored.person, "06/2021", "03/2022", agency_code="07903", employer_code=employers()[0].code,
+                 save=False)
+    with pytest.raises(ValidationError) as refused:
+        period_save(period=own, actor=other)
+    message = refused.value.message_dict["from_month"][0]
+    assert message.startswith("Trùng với một giai đoạn do cơ quan BHXH khác quản lý")
+    assert "2020" not in message and employers()[0].name not in message
+    report = periods_import(lines=csv_text(
+        "7901555555,bhxh_bb,06/2021,03/2022,employer,{E},,10000000,25,2500000,0,79,07903,"), dry_run=True,
+        agency_scope={Agency.objects.get(code="07903").pk})
+    assert report.errors[0][1].startswith("trùng với một giai đoạn do cơ quan BHXH khác quản lý")
+    assert "2020" not in report.errors[0][1] and employers()[0].name not in report.errors[0][1]
+
+
+
+def test_the_form_does_not_name_another_agencys_overlapping_period(client, reference_data):
+    """A person now managed by 07903 whose period 07901 keeps: 07903's officer is not shown its months."""
+    person = managed_person("7901555558", "Trần Văn Bền", "07903", "079090012348")
+    period(person, "01/2020", "12/2021")  # agency 07901
+    client.force_login(officer("canbo07903", "07903", "Cán bộ BHXH cơ sở"))
+    response = client.post(ADD, form_data(client, person, agency=str(Agency.objects.get(code="07903").pk)))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Trùng với một giai đoạn do cơ quan BHXH khác quản lý" in html
+    assert "01/2020–12/2021" not in html and Period.objects.filter(person=person).count() == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_saving_overlapping_periods_at_once_save_one(reference_data):
     """The second save waits on the person's row, locked by the first until it commits, then sees the
