@@ -119,9 +119,12 @@ class Period(models.Model):
 
     def latest_month(self, this_month):
         """The last month this period may cover, and why; None when no bound is known (the state
-        budget's BHYT: a child's runs to the 72nd month, health_card's TE card rule; the BHXH fund's)."""
-        if self.kind in (self.Kind.BHXH_COMPULSORY, self.Kind.BHTN, self.Kind.BHTNLD) or (
-                self.kind == self.Kind.BHYT and self.payer == self.Payer.EMPLOYER):
+        budget's BHYT: a child's runs to the 72nd month, health_card's TE card rule; the BHXH fund's;
+        compulsory BHXH paid by the person, e.g. a worker abroad under contract, who may pay 3, 6 or
+        12 months at once or the whole contract term ahead under the Law on Social Insurance)."""
+        monthly = {self.Kind.BHTN, self.Kind.BHTNLD}
+        if (self.kind in monthly or (self.kind == self.Kind.BHXH_COMPULSORY and self.payer != self.Payer.SELF)
+                or (self.kind == self.Kind.BHYT and self.payer == self.Payer.EMPLOYER)):
             return this_month, "loại bảo hiểm này được kê khai, đóng theo từng tháng, không đóng trước"
         if self.kind == self.Kind.BHXH_VOLUNTARY:
             # The Law on Social Insurance: voluntary contributions may be paid ahead, at most 5 years at once.

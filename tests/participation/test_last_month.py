@@ -1,5 +1,5 @@
-"""How far ahead a period may end: compulsory BHXH, BHTN and BHTNLĐ-BNN (and an employer's BHYT) are
-declared month by month and end by the current month; voluntary BHXH is paid at most 60 months ahead;
+"""How far ahead a period may end: compulsory BHXH (unless paid by the person), BHTN and BHTNLĐ-BNN
+(and an employer's BHYT) are declared month by month and end by the current month; voluntary BHXH is paid at most 60 months ahead;
 a household's BHYT at most 12. Each refusal names the latest month allowed."""
 
 import pytest
@@ -45,6 +45,13 @@ def test_the_state_budgets_bhyt_is_not_bounded_here(insured):
     """A child's BHYT paid by the state runs to the 72nd month (health_card's TE card rule)."""
     period(insured, months_from_now(-2), months_from_now(70), kind=Period.Kind.BHYT, payer=Period.Payer.STATE,
            save=False).full_clean(exclude=["import_key"])
+
+
+def test_compulsory_bhxh_paid_by_the_person_may_be_paid_ahead(insured):
+    """A worker abroad under contract pays compulsory BHXH for 3, 6 or 12 months at once or for the
+    whole contract term ahead (the Law on Social Insurance): no month is the latest known."""
+    period(insured, months_from_now(-2), months_from_now(36), kind=Period.Kind.BHXH_COMPULSORY,
+           payer=Period.Payer.SELF, save=False).full_clean(exclude=["import_key"])
 
 
 def test_the_import_refuses_a_row_ending_in_9999(person):
