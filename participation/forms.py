@@ -25,7 +25,8 @@ class PeriodAdminForm(SeenVersionForm):
         fields = "__all__"
         field_classes = {"base": MoneyField, "amount": MoneyField}
         help_texts = {"amount": "Để trống để tự tính: căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến đồng). Số tiền "
-                                "nhập vào phải bằng đúng số đó."}
+                                "nhập vào phải bằng đúng số đó; với BHXH tự nguyện có thể nhỏ hơn (đã trừ phần Nhà "
+                                "nước hỗ trợ), không được lớn hơn."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

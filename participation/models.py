@@ -112,7 +112,8 @@ class Period(models.Model):
     def expected_amount(self) -> int | None:
         """The monthly amount: the base times the rate, rounded down to the đồng (as the demo data and
         the bench's data are built); None while the base or a rate between 0 and 100 % is missing.
-        clean() checks the amount against it, and fills in an amount left empty with it."""
+        clean() checks the amount against it (voluntary BHXH's may be less: the state's support),
+        and fills in an amount left empty with it."""
         if self.base is None or self.rate is None or not 0 <= self.rate <= 100:
             return None
         return int(Decimal(self.base) * Decimal(self.rate) / 100)
@@ -160,6 +161,13 @@ class Period(models.Model):
         expected = self.expected_amount()
         if self.amount is None:  # left empty on the officers' form: computed by the same rule
             self.amount = expected
+        elif expected is not None and self.kind == self.Kind.BHXH_VOLUNTARY:
+            # 22 % of the income less the state's support, a fixed sum in đồng: no rate expresses it.
+            if self.amount > expected:
+                with translation.override(settings.LANGUAGE_CODE):
+                    errors["amount"] = ("Số tiền đóng mỗi tháng của BHXH tự nguyện không được lớn hơn căn cứ đóng × "
+                                        f"tỷ lệ đóng (làm tròn xuống đến đồng): {vnd(expected)}. Số tiền nhỏ hơn là "
+                                        "số đã trừ phần Nhà nước hỗ trợ.")
         elif expected is not None and self.amount != expected:
             with translation.override(settings.LANGUAGE_CODE):
                 errors["amount"] = ("Số tiền đóng mỗi tháng phải bằng căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến "

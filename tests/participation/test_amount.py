@@ -1,6 +1,7 @@
 """A period's monthly amount is its base times its rate, rounded down to the đồng (as the demo data and
-the bench's data have it): an amount that is not is refused with the amount expected, and one left
-empty on the officers' form is computed by that rule."""
+the bench's data have it): an amount that is not is refused with the amount expected (voluntary BHXH's
+may be less, the state's support taken off, never more), and one left empty on the officers' form is
+computed by that rule."""
 
 import re
 
@@ -46,6 +47,26 @@ def test_the_import_refuses_a_row_whose_amount_is_not_base_times_rate(person):
         "7901234567,bhxh_bb,01/2015,12/2018,employer,{E},Kỹ sư,12000000,25,4000000,0,79,07901,"), dry_run=True)
     assert report.errors == [(2, "Số tiền đóng mỗi tháng phải bằng căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến "
                                  "đồng): 3.000.000 đ.")]
+
+
+def test_voluntary_bhxh_may_be_less_than_base_times_rate_never_more(insured):
+    """The state's support is a fixed sum in đồng taken off 22 % of the income: no rate expresses it."""
+    supported = period(insured, "01/2020", "12/2020", base=5_000_000, kind=Period.Kind.BHXH_VOLUNTARY,
+                       payer=Period.Payer.SELF, save=False)
+    supported.rate, supported.amount = "22", 1_100_000 - 99_000
+    supported.full_clean(exclude=["import_key"])
+    supported.amount = 1_100_001
+    with pytest.raises(ValidationError) as refused:
+        supported.full_clean(exclude=["import_key"])
+    assert refused.value.message_dict["amount"][0].startswith(
+        "Số tiền đóng mỗi tháng của BHXH tự nguyện không được lớn hơn căn cứ đóng × tỷ lệ đóng (làm tròn xuống "
+        "đến đồng): 1.100.000 đ.")
+
+
+def test_the_import_takes_a_voluntary_bhxh_row_less_than_base_times_rate(person):
+    report = periods_import(lines=csv_lines(
+        "7901234567,bhxh_tn,01/2019,12/2019,self,,,5000000,22,1001000,0,79,07901,"), dry_run=True)
+    assert report.errors == [] and report.created == 1
 
 
 AMOUNT_HELP = "Để trống để tự tính: căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến đồng)"
