@@ -110,8 +110,8 @@ class Period(models.Model):
         return f"{self.person.bhxh_code}|{self.kind}|{self.from_month:%Y-%m}|{payer}"
 
     def expected_amount(self) -> int | None:
-        """The monthly amount: the base times the rate, rounded down to the đồng (as the demo data and
-        the bench's data are built); None while the base or a rate between 0 and 100 % is missing.
+        """The monthly amount: the base times the rate, rounded down to the đồng (as the demo data are
+        built); None while the base or a rate between 0 and 100 % is missing.
         clean() checks the amount against it (voluntary BHXH's may be less: the state's support),
         and fills in an amount left empty with it."""
         if self.base is None or self.rate is None or not 0 <= self.rate <= 100:
@@ -142,7 +142,8 @@ class Period(models.Model):
             if value and value.day != 1:
                 setattr(self, field, value.replace(day=1))
         # Contributions are declared month by month, the current month included: a period cannot
-        # start in a month not yet reached (its last month may: BHYT and voluntary BHXH are paid ahead).
+        # start in a month not yet reached (its last month may, up to latest_month: voluntary BHXH, a
+        # household's BHYT and compulsory BHXH paid by the person are paid ahead).
         this_month = timezone.localdate().replace(day=1)
         if self.from_month and self.from_month > this_month:
             errors["from_month"] = f"Tháng bắt đầu không được sau tháng hiện tại ({this_month:%m/%Y})."

@@ -1,5 +1,5 @@
-"""A period's monthly amount is its base times its rate, rounded down to the đồng (as the demo data and
-the bench's data have it): an amount that is not is refused with the amount expected (voluntary BHXH's
+"""A period's monthly amount is its base times its rate, rounded down to the đồng (as the demo data
+have it): an amount that is not is refused with the amount expected (voluntary BHXH's
 may be less, the state's support taken off, never more), and one left empty on the officers' form is
 computed by that rule."""
 
