@@ -16,6 +16,7 @@ from participation.services.imports import periods_import
 from participation.services.periods import period_save
 from tests.accounts.helpers import managed_person, officer
 from tests.benefits.helpers import admin_form
+from tests.db_locks import wait_until_blocked
 
 from .helpers import period
 
@@ -143,7 +144,6 @@ def test_two_officers_saving_overlapping_periods_at_once_save_one(reference_data
     """The second save waits on the person's row, locked by the first until it commits, then sees the
     first's period and is refused, naming it. Without the lock both would be saved."""
     import threading
-    import time
 
     from django.db import connection, connections, transaction
 
@@ -164,31 +164,11 @@ def test_two_officers_saving_overlapping_periods_at_once_save_one(reference_data
         period_save(period=period(person, "01/2020", "12/2020", save=False))  # uncommitted until this block ends
         thread = threading.Thread(target=second)
         thread.start()
-        deadline = time.monotonic() + 10
-        while thread.is_alive() and time.monotonic() < deadline:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                               "AND datname = current_database()")
-                if cursor.fetchone()[0]:
-                    break
-            time.sleep(0.01)
+        wait_until_blocked(thread)
     thread.join(10)
     assert "saved" not in outcome, "a second, overlapping period was saved while the first was being committed"
     assert outcome["refused"].startswith("Trùng với giai đoạn 01/2020–12/2020")
     assert Period.objects.filter(person=person).count() == 1
-
-
-def _wait_until_blocked(thread) -> None:
-    import time
-
-    deadline = time.monotonic() + 10
-    while thread.is_alive() and time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                           "AND datname = current_database()")
-            if cursor.fetchone()[0]:
-                return
-        time.sleep(0.01)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -218,7 +198,7 @@ def test_an_import_during_an_officers_save_of_the_same_person_waits_for_it_and_r
         period_save(period=period(person, "01/2020", "12/2020", save=False))
         thread = threading.Thread(target=import_runs)
         thread.start()
-        _wait_until_blocked(thread)
+        wait_until_blocked(thread)
     thread.join(10)
     report = outcome["report"]
     assert report.created == 0, "an overlapping row was imported while an officer's save of the same person ran"

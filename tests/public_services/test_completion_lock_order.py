@@ -5,7 +5,6 @@ officer reissuing the same card at the counter meanwhile waits for the completio
 deadlocking with it."""
 
 import threading
-import time
 from unittest import mock
 
 import pytest
@@ -18,6 +17,7 @@ from health_card.services import reissue_card
 from public_services import services
 from public_services.models import Filing
 from public_services.services import filing_complete, filing_receive, filing_start
+from tests.db_locks import wait_until_blocked
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
 from .helpers import district_officer, owner, submit  # noqa: F401
@@ -85,14 +85,7 @@ def test_a_counter_reissue_during_the_completion_waits_for_it(owner, district_of
         assert locked.wait(10)
         at_counter = threading.Thread(target=run, args=("counter", counter))
         at_counter.start()
-        deadline = time.monotonic() + 10
-        while at_counter.is_alive() and time.monotonic() < deadline:  # the counter waits for a lock
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid = %s",
-                               counter_pid or [0])
-                if cursor.fetchone()[0]:
-                    break
-            time.sleep(0.01)
+        wait_until_blocked(at_counter, counter_pid)  # the counter waits for a lock
         go.set()
         completing.join(15)
         at_counter.join(15)

@@ -4,7 +4,6 @@ filing is in hand before the form is filled, the service refuses it, and a const
 when both are sent at the same moment."""
 
 import threading
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.db import IntegrityError, connection
 
 from public_services.models import Filing
 from public_services.services import filing_receive
+from tests.db_locks import wait_until_blocked
 
 from .helpers import citizen, district_officer, owner, stranger, submit, withdrawn  # noqa: F401
 
@@ -82,14 +82,7 @@ def test_a_607a_and_a_608a_sent_at_the_same_moment_make_one_filing(reference_dat
         first = submit(user, "607A")
         thread = threading.Thread(target=second)
         thread.start()
-        deadline = time.monotonic() + 10
-        while thread.is_alive() and time.monotonic() < deadline:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                               "AND datname = current_database()")
-                if cursor.fetchone()[0]:
-                    break
-            time.sleep(0.01)
+        wait_until_blocked(thread)
     thread.join(10)
     assert "filing" not in outcome, "a 608A was filed while a 607A was being committed"
     assert first.tracking_number in outcome["refused"]

@@ -6,7 +6,6 @@ procedure; other procedures and other people are not affected."""
 
 import re
 import threading
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.db import connection
 
 from public_services.models import Filing
 from public_services.services import filing_complete, filing_receive, filing_reject, filing_return, filing_start
+from tests.db_locks import wait_until_blocked
 
 from .helpers import answers, citizen, district_officer, owner, stranger, submit, withdrawn  # noqa: F401
 
@@ -133,14 +133,7 @@ def test_two_forms_sent_at_the_same_moment_make_one_filing(reference_data):
         first = submit(user)  # uncommitted until this block ends
         thread = threading.Thread(target=second)
         thread.start()
-        deadline = time.monotonic() + 10
-        while thread.is_alive() and time.monotonic() < deadline:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                               "AND datname = current_database()")
-                if cursor.fetchone()[0]:
-                    break
-            time.sleep(0.01)
+        wait_until_blocked(thread)
     thread.join(10)
     assert "filing" not in outcome, "a second filing was made while the first was being committed"
     assert first.tracking_number in outcome["refused"]
