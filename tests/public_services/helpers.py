@@ -3,9 +3,12 @@ so every procedure is open to them), officers, valid answers for every procedure
 submitted through the service."""
 
 import datetime
+import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import connections, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -15,6 +18,7 @@ from lookup.models import Agency, Ward
 from public_services.procedures import registry
 from public_services.services import filing_submit, filing_withdraw, new_idempotency_key
 from tests.accounts.helpers import jpeg, make_person, officer
+from tests.db_locks import wait_until_blocked
 from vssid_portal.templatetags.vn_format import vn_date
 
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
@@ -114,6 +118,29 @@ def submit(user, code="607A", *, person=None, uploads=None, **overrides):
                    if procedure.form_class.base_fields[name].required}
     return filing_submit(procedure=procedure, person=person or user.person, user=user, data=answers(code, **overrides),
                          uploads=uploads, idempotency_key=new_idempotency_key())
+
+
+def submitted_at_once(first, second):
+    """`first()` in a transaction left open while `second()` runs on another connection and waits on
+    it, then committed: the first's filing, and what the second gave, {"filing": …} or {"refused": message}.
+    Needs PostgreSQL and a test with `django_db(transaction=True)`."""
+    outcome = {}
+
+    def run_second():
+        try:
+            outcome["filing"] = second()
+        except ValidationError as error:
+            outcome["refused"] = error.messages[0]
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        filing = first()  # uncommitted until this block ends
+        thread = threading.Thread(target=run_second)
+        thread.start()
+        wait_until_blocked(thread)
+    thread.join(10)
+    return filing, outcome
 
 
 def withdrawn(filing):

@@ -3,7 +3,6 @@ other is refused too, or the agency would issue two books. The procedure's page 
 filing is in hand before the form is filled, the service refuses it, and a constraint holds it
 when both are sent at the same moment."""
 
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,9 +10,8 @@ from django.db import IntegrityError, connection
 
 from public_services.models import Filing
 from public_services.services import filing_receive
-from tests.db_locks import wait_until_blocked
 
-from .helpers import citizen, district_officer, owner, stranger, submit, withdrawn  # noqa: F401
+from .helpers import citizen, district_officer, owner, stranger, submit, submitted_at_once, withdrawn  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -65,25 +63,8 @@ def test_the_database_refuses_a_second_open_book_filing(owner):
 def test_a_607a_and_a_608a_sent_at_the_same_moment_make_one_filing(reference_data):
     if connection.vendor != "postgresql":
         pytest.skip("two transactions at once need PostgreSQL")
-    from django.db import connections, transaction
-
     user = citizen(code="7909990001", name="Lê Thị Hoa")
-    outcome = {}
-
-    def second():
-        try:
-            outcome["filing"] = submit(user, "608A")
-        except ValidationError as error:
-            outcome["refused"] = error.messages[0]
-        finally:
-            connections.close_all()
-
-    with transaction.atomic():
-        first = submit(user, "607A")
-        thread = threading.Thread(target=second)
-        thread.start()
-        wait_until_blocked(thread)
-    thread.join(10)
+    first, outcome = submitted_at_once(lambda: submit(user, "607A"), lambda: submit(user, "608A"))
     assert "filing" not in outcome, "a 608A was filed while a 607A was being committed"
     assert first.tracking_number in outcome["refused"]
     assert Filing.objects.count() == 1

@@ -5,7 +5,6 @@ two forms sent at the same moment make one filing. A finished, refused or withdr
 procedure; other procedures and other people are not affected."""
 
 import re
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,9 +12,8 @@ from django.db import connection
 
 from public_services.models import Filing
 from public_services.services import filing_complete, filing_receive, filing_reject, filing_return, filing_start
-from tests.db_locks import wait_until_blocked
 
-from .helpers import answers, citizen, district_officer, owner, stranger, submit, withdrawn  # noqa: F401
+from .helpers import answers, citizen, district_officer, owner, stranger, submit, submitted_at_once, withdrawn  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -116,25 +114,8 @@ def test_two_forms_sent_at_the_same_moment_make_one_filing(reference_data):
     naming it. Without the constraint both would be filed."""
     if connection.vendor != "postgresql":
         pytest.skip("two transactions at once need PostgreSQL")
-    from django.db import connections, transaction
-
     user = citizen(code="7909990001", name="Lê Thị Hoa")
-    outcome = {}
-
-    def second():
-        try:
-            outcome["filing"] = submit(user)
-        except ValidationError as error:
-            outcome["refused"] = error.messages[0]
-        finally:
-            connections.close_all()
-
-    with transaction.atomic():
-        first = submit(user)  # uncommitted until this block ends
-        thread = threading.Thread(target=second)
-        thread.start()
-        wait_until_blocked(thread)
-    thread.join(10)
+    first, outcome = submitted_at_once(lambda: submit(user), lambda: submit(user))
     assert "filing" not in outcome, "a second filing was made while the first was being committed"
     assert first.tracking_number in outcome["refused"]
     assert Filing.objects.count() == 1
