@@ -65,7 +65,8 @@ def test_an_expired_token_is_refused_saying_when_it_expired_and_what_to_do(card,
 def test_a_cached_token_is_refused_once_it_expires_and_cached_no_longer_than_it_lives(facility, monkeypatch):
     token, raw = api_token_create(facility=facility, name="HIS")
     now = timezone.now()
-    FacilityApiToken.objects.filter(pk=token.pk).update(expires_at=now + datetime.timedelta(seconds=5))
+    monkeypatch.setattr(timezone, "now", lambda: now)  # the clock stands still until moved below
+    FacilityApiToken.objects.filter(pk=token.pk).update(expires_at=now + datetime.timedelta(seconds=30))
     services._forget_token(token.token_hash)
     timeouts = []
     set_in_cache = services.cache.set
@@ -73,8 +74,8 @@ def test_a_cached_token_is_refused_once_it_expires_and_cached_no_longer_than_it_
                                                                              set_in_cache(key, value, timeout)))
     for _ in range(2):  # its first use is written down, and the row read again and cached
         assert api_token_authenticate(raw) == token
-    assert timeouts and 0 < timeouts[-1] <= 5
-    later = now + datetime.timedelta(seconds=6)
+    assert timeouts and timeouts[-1] == 30  # its 30 seconds left, not the cache's TOKEN_CACHE_SECONDS
+    later = now + datetime.timedelta(seconds=31)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert services.cache.get(services._token_cache_key(token.token_hash)) is not None  # still in the cache here
     assert api_token_authenticate(raw) is None
