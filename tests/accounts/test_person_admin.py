@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 
 from accounts.admin import PersonAdminForm
-from accounts.models import Person
+from accounts.models import Person, User
 from accounts.services.identity import person_correct_identity
 
 from .helpers import make_person
@@ -84,20 +84,24 @@ def test_the_admin_name_search_can_be_served_by_the_trigram_index(db, rf):
         assert f"Bitmap Index Scan on {index}" in plan, plan
 
 
+def change_page(client, **person):
+    """A stored person (make_person's, with `person`'s changes), a superuser logged in on `client`,
+    the person's change page and what its form holds."""
+    person = make_person(**person)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    data = {key: value for key, value in model_to_dict(person).items() if value is not None}
+    return person, f"/quan-tri/accounts/person/{person.pk}/change/", data
+
+
 def test_the_contact_details_are_read_only_in_the_admin_even_for_a_superuser(db, client):
     """Issue 4: the phone and the contact address change through the contact change filing (its
     declaration, the SMS to the phone registered until then), never by a direct edit that nobody is
     told of; a person added in the admin is still given them."""
-    from accounts.models import Person, User
-
-    person = make_person()
-    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
-    url = f"/quan-tri/accounts/person/{person.pk}/change/"
+    person, url, data = change_page(client)
     html = client.get(url).content.decode()
     for field in ("phone", "province", "ward", "street"):
         assert f'name="{field}"' not in html, field
     assert "0912 345 678" in html or "+84912345678" in html
-    data = {key: value for key, value in model_to_dict(person).items() if value is not None}
     other_ward = person.ward.__class__.objects.exclude(pk=person.ward_id).first()
     response = client.post(url, {**data, "birth_date": person.birth_date.strftime("%d/%m/%Y"), "phone": "0987654321",
                                  "street": "1 Lê Lợi", "ward": other_ward.pk, "province": other_ward.province_id})
@@ -114,16 +118,11 @@ def test_the_identity_is_read_only_in_the_admin_even_for_a_superuser(db, client)
     """The name, birth date (and whether only its year is known), sex and ID document change
     through the 608A filing, with its declaration TK1-TS and evidence, as person_correct_identity
     writes them; never by a direct edit in the admin. A person added in the admin is still given them."""
-    from accounts.models import User
-
-    person = make_person()
-    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
-    url = f"/quan-tri/accounts/person/{person.pk}/change/"
+    person, url, data = change_page(client)
     html = client.get(url).content.decode()
     for field in IDENTITY:
         assert f'name="{field}"' not in html, field
     assert "Nguyễn Văn Đức" in html and "15/03/1988" in html and "079088012345" in html
-    data = {key: value for key, value in model_to_dict(person).items() if value is not None}
     response = client.post(url, {**data, "full_name": "Nguyễn Văn Đạt", "birth_date": "16/03/1988", "sex": 2,
                                  "birth_year_only": "on", "id_type": "CMND", "id_number": "079188012345",
                                  "mother_name": "Trần Thị Mai"})
@@ -141,12 +140,7 @@ def test_a_stored_identity_the_rules_now_refuse_does_not_hold_up_what_the_page_e
     is corrected by 608A; the change page, which no longer edits the identity, saves the rest."""
     import datetime
 
-    from accounts.models import User
-
-    person = make_person(birth=datetime.date(1990, 3, 15))  # the CCCD 079088… says 1988
-    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
-    url = f"/quan-tri/accounts/person/{person.pk}/change/"
-    data = {key: value for key, value in model_to_dict(person).items() if value is not None}
+    person, url, data = change_page(client, birth=datetime.date(1990, 3, 15))  # the CCCD 079088… says 1988
     assert client.post(url, {**data, "mother_name": "Trần Thị Mai"}).status_code == 302
     stored = Person.objects.get(pk=person.pk)
     assert (stored.mother_name, stored.birth_date, stored.id_number) == ("Trần Thị Mai", person.birth_date, "079088012345")
@@ -155,14 +149,9 @@ def test_a_stored_identity_the_rules_now_refuse_does_not_hold_up_what_the_page_e
 def test_the_bhxh_code_is_read_only_in_the_admin_even_for_a_superuser(db, client):
     """The code is the person's for life: the card's QR, the account logging in with it and every
     record hang on it. The change page shows it without a field; a person added there is given one."""
-    from accounts.models import User
-
-    person = make_person()
-    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
-    url = f"/quan-tri/accounts/person/{person.pk}/change/"
+    person, url, data = change_page(client)
     html = client.get(url).content.decode()
     assert 'name="bhxh_code"' not in html and person.bhxh_code in html
-    data = {key: value for key, value in model_to_dict(person).items() if value is not None}
     response = client.post(url, {**data, "bhxh_code": "7901234598", "mother_name": "Trần Thị Mai"})
     assert response.status_code == 302
     stored = Person.objects.get(pk=person.pk)
