@@ -7,7 +7,6 @@ import secrets
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, LogEntry
-from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -210,10 +209,9 @@ class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, ad
     def response_add(self, request, obj, post_url_continue=None):
         """The token on the answer to the form itself, not in a message carried to the next page:
         Django keeps messages in a cookie, signed but readable, in the browser and proxy logs. The
-        page is cached nowhere; posted again (a reload), the form's nonce shows the same token."""
-        raw = getattr(obj, "plain_token", None)
-        if raw is None or IS_POPUP_VAR in request.POST:
-            return super().response_add(request, obj, post_url_continue)
+        page is cached nowhere; posted again (a reload), the form's nonce shows the same token. A
+        form opened as a popup gets this page too: the admin's page closing the popup shows it nowhere."""
+        raw = obj.plain_token  # save_model sets it on every token it makes
         token_url = reverse("admin:health_card_facilityapitoken_change", args=[obj.pk])
         # The admin's own words, without its "below" (what is below here is the way on).
         self.message_user(request, format_html('{} “<a href="{}">{}</a>” được thêm vào thành công.',

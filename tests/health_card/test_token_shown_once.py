@@ -50,3 +50,15 @@ def test_a_new_token_is_shown_on_the_answer_to_the_form_and_in_no_cookie(facilit
             assert "no-store" in answer["Cache-Control"]
     # What comes next, where the officer goes on, shows it no more.
     assert raw not in client.get(TOKENS).content.decode()
+
+
+def test_a_token_made_from_a_popup_form_is_shown_on_its_answer(facility):
+    """A form opened as a popup (?_popup=1) makes a live token too: its answer shows it, rather
+    than the admin's page that closes the popup and shows it nowhere."""
+    client = logged_in(officer("canbo079", "079", "Cán bộ BHXH tỉnh"))
+    nonce = client.get(f"{TOKENS}add/?_popup=1").context["adminform"].form["nonce"].value()
+    response = client.post(f"{TOKENS}add/?_popup=1",
+                           {"facility": facility.pk, "name": "HIS", "nonce": nonce, "_popup": "1", "_save": "1"})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    raw = re.search(r"<code>(bhyt_[^<]+)</code>", response.content.decode()).group(1)
+    assert api_token_authenticate(raw) == FacilityApiToken.objects.get()
