@@ -129,7 +129,7 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
     if not reason:
         raise ValidationError("Cần ghi lý do cấp lại thẻ.")
     with transaction.atomic():
-        # Only the card is locked: not the group, agency, province and holder it is read with, which
+        # Only the card is locked: not the group, agency and province it is read with, which
         # every other reissue (and any card or filing naming them) would then wait for.
         old = (Card.objects.select_for_update(of=("self",)).select_related("group", "agency__province")
                .filter(person=person, status=Card.Status.ACTIVE).first())
