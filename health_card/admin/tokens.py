@@ -85,10 +85,11 @@ class ApiTokenAddForm(forms.ModelForm):
                 self.add_error(None, api_token_refusal(made, facility=made.facility, name=made.name))  # revoked
                 return data
             if made is not None:
-                self.add_error(None, f"Biểu mẫu này đã tạo mã {made.prefix}… (không hiện lại được sau "
-                                     f"{TOKEN_FORM_MINUTES} phút) cho {made.facility}, tên “{made.name}”: không tạo "
-                                     "thêm mã nào. Nếu chưa chép được mã đó, hãy thu hồi nó trong danh sách mã rồi "
-                                     "mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo mã mới.")
+                self.add_error(None, f"Biểu mẫu này đã tạo mã {made.prefix}… cho {made.facility}, tên “{made.name}” "
+                                     f"(trang tạo mã đã mở quá {TOKEN_FORM_MINUTES} phút nên không hiện lại mã "
+                                     "được): không tạo thêm mã nào. Nếu chưa chép được mã đó, hãy thu hồi nó "
+                                     "trong danh sách mã rồi mở lại trang “Thêm mã truy cập API xác thực thẻ” để "
+                                     "tạo mã mới.")
                 return data
             self._refuse(f"Trang tạo mã đã mở quá {TOKEN_FORM_MINUTES} phút: chưa tạo mã nào. "
                          "Hãy kiểm tra lại cơ sở KCB và tên gợi nhớ rồi bấm “Lưu lại”.")

@@ -259,7 +259,8 @@ def test_a_token_form_posted_again_after_15_minutes_says_the_token_it_made_and_m
         response = client.post(f"{TOKENS}add/", form)
         html = response.content.decode()
         assert response.status_code == 200 and "<code>" not in html
-        assert f"Biểu mẫu này đã tạo mã {token.prefix}… (không hiện lại được" in html
+        assert (f"Biểu mẫu này đã tạo mã {token.prefix}… cho {facility}, tên “HIS” (trang tạo mã đã mở quá 15 phút "
+                "nên không hiện lại mã được): không tạo thêm mã nào.") in html
         assert "chưa tạo mã nào" not in html
         assert response.context["adminform"].form["nonce"].value() == form["nonce"]
     assert FacilityApiToken.objects.get() == token
