@@ -20,7 +20,7 @@ from .forms import PeriodAdminForm
 from .models import Period, Statement
 from .selectors import periods_overlapping
 from .services.imports import COLUMNS, periods_import
-from .services.periods import period_save
+from .services.periods import period_delete, period_save
 
 
 class ImportForm(forms.Form):
@@ -109,6 +109,12 @@ class PeriodAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         changed = period_save(period=obj, actor=request.user, seen_version=form.cleaned_data.get("seen_version"))
         if change and not changed:
             messages.info(request, "Không có thay đổi nào: không gửi thông báo.")
+
+    def delete_model(self, request, obj):
+        period_delete(periods=Period.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        period_delete(periods=queryset)
 
     def get_urls(self):
         return [path("nhap-csv/", self.admin_site.admin_view(self.import_view), name="participation_period_import")] + super().get_urls()

@@ -8,6 +8,7 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from accounts.models import Person, User
 from accounts.selectors import adult_born_by
@@ -94,7 +95,7 @@ def period_overlapping(period: Period) -> Period | None:
 
 def lock_person(person_id) -> None:
     """Lock a person's row until the end of the transaction: every writer of their periods (the form,
-    period_save, the import) takes it before reading their periods or locking a period's row, so
+    period_save, the import, period_delete) takes it before reading their periods or locking a period's row, so
     overlapping periods of one person are checked one after the other, and in one order (no deadlock)."""
     list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
 
@@ -143,6 +144,17 @@ def period_save(*, period: Period, actor=None, seen_version=None) -> bool:
     period.save()
     period_notify(period)
     return True
+
+
+@transaction.atomic
+def period_delete(*, periods: QuerySet) -> None:
+    """Delete these periods (the admin's delete page, "delete selected"). Their people's rows are locked
+    first, in key order, then the periods deleted: the lock order of every writer (lock_person). Deleting
+    first would lock the period rows, then the people (the table's trigger, accounts/content_version.py),
+    and wait in a circle with an edit or an import of the same person."""
+    list(Person.objects.select_for_update().filter(pk__in=periods.values("person_id")).order_by("pk")
+         .values_list("pk", flat=True))
+    periods.delete()
 
 
 def people_to_notify(person_ids) -> set[int]:

@@ -1,0 +1,77 @@
+"""Every writer of a person's periods locks the person's row before the period rows (lock_person): a
+deletion and an edit of the same person, or two imports, wait for each other and never deadlock."""
+
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from participation.models import Period
+from participation.services.periods import lock_person, period_save
+from tests.accounts.helpers import managed_person
+from tests.db_locks import wait_until_blocked
+
+from .helpers import period
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+LIST = "/quan-tri/participation/period/"
+DELETE = "/quan-tri/participation/period/{}/delete/"
+
+
+def superuser():
+    return get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_period_while_an_edit_of_its_person_runs_waits_for_the_edit_then_deletes_it(reference_data):
+    """The delete page waits on the person's row, held by the edit, then deletes the period. Deleting
+    the row first and then locking the person (the table's trigger) waited in a circle with the edit,
+    which held the person and then waited for the period's row: one of the two failed (deadlock)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL")
+    stored = period(managed_person("7901555561", "Trần Văn Bình", "07901", "079090012361"), "01/2020", "12/2021")
+    admin = superuser()
+    outcome = {}
+
+    def delete_page():
+        try:
+            client = Client()
+            client.force_login(admin)
+            outcome["status"] = client.post(DELETE.format(stored.pk), {"post": "yes"}).status_code
+        except Exception as error:  # noqa: BLE001 - the test reports whatever the page raised
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():  # the officer's edit, as the form runs it: the person first
+        lock_person(stored.person_id)
+        thread = threading.Thread(target=delete_page)
+        thread.start()
+        wait_until_blocked(thread)
+        stored.job_title = "Kỹ sư"
+        period_save(period=stored)
+    thread.join(10)
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["status"] == 302
+    assert not Period.objects.filter(pk=stored.pk).exists()
+
+
+def test_delete_selected_locks_the_people_before_deleting_their_periods(client):
+    first = managed_person("7901555562", "Trần Văn Bảo", "07901", "079090012362")
+    second = managed_person("7901555563", "Trần Văn Bách", "07901", "079090012363")
+    periods = [period(first, "01/2020", "12/2020"), period(second, "01/2020", "12/2020")]
+    kept = period(first, "01/2021", "12/2021")
+    client.force_login(superuser())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(LIST, {"action": "delete_selected", "_selected_action": [p.pk for p in periods],
+                                      "post": "yes"})
+    assert response.status_code == 302
+    assert list(Period.objects.values_list("pk", flat=True)) == [kept.pk]
+    if connection.vendor == "postgresql":  # SQLite takes no row locks
+        sql = [q["sql"] for q in queries]
+        lock = next(i for i, q in enumerate(sql) if "FOR UPDATE" in q and '"accounts_person"' in q.split(" WHERE ")[0])
+        delete = next(i for i, q in enumerate(sql) if q.startswith('DELETE FROM "participation_period"'))
+        assert lock < delete
