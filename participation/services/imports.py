@@ -22,11 +22,13 @@ A row is matched to an existing period by its natural key (code, type, first mon
 payer): importing the same file twice creates nothing the second time. A row whose months a stored
 period, or an earlier row, of the same person, type and payer (the same employer when an employer
 pays) already covers is refused, as on the officers' form; different employers may overlap. Each
-batch locks its people's rows (in primary-key order) before reading their periods, until the import
-commits, as period_save does: an officer's form or another import writing periods of the same
-person meanwhile is checked before or after it, never alongside. Lock order, everywhere: the person,
-then the period rows. Rows with errors are reported by line number, in Vietnamese, and skipped; a
-dry run reports without writing.
+batch locks its people's rows (in primary-key order within the batch) before reading their periods,
+until the import commits, as period_save does: an officer's form or a deletion writing periods of the
+same person meanwhile is checked before or after it, never alongside. Lock order, everywhere: the
+person, then the period rows. Imports run one at a time (PostgreSQL: a transaction-level advisory
+lock, IMPORT_LOCK, taken first): the people of one import's batches are not in one order, so two
+imports alongside could each hold a person the other's next batch waits for. Rows with errors are
+reported by line number, in Vietnamese, and skipped; a dry run reports without writing.
 Only `BATCH` rows are held in memory at a time.
 
 An officer's import reaches only the people the officer may see (`persons`): a code of someone
@@ -55,7 +57,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -80,6 +82,7 @@ KIND_BITS = {kind: 1 << index for index, kind in enumerate(Period.Kind.values)}
 # employer's usual four (BHXH, BHTN, BHTNLĐ-BNN, BHYT) keep the text within two SMS segments.
 SHORT_KIND = {Period.Kind.BHXH_COMPULSORY: "BHXH", Period.Kind.BHXH_VOLUNTARY: "BHXH"}
 NOTIFY_CHUNK = 500
+IMPORT_LOCK = 79010001  # the key of the advisory lock only imports take: one import at a time
 
 # Per person to tell: (periods created or changed, kinds as KIND_BITS, first month, last month).
 _Told = tuple[int, int, datetime.date, datetime.date]
@@ -348,6 +351,14 @@ def _log_import(actor, report: ImportReport, source: str) -> None:
     )
 
 
+def _wait_for_other_imports() -> None:
+    """Hold IMPORT_LOCK until the end of the transaction, once any import holding it has ended
+    (PostgreSQL; SQLite writes one transaction at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
 def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int] | None = None,
                    persons: QuerySet | None = None, actor=None, source: str = "",
                    run_id: str | None = None) -> ImportReport:
@@ -367,6 +378,7 @@ def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int
     lookups = _Lookups(agency_scope, persons)
     told: dict[int, _Told] = {}
     with transaction.atomic():
+        _wait_for_other_imports()
         batch: list[tuple[int, dict]] = []
         for row in reader:
             report.rows += 1

@@ -96,7 +96,9 @@ def period_overlapping(period: Period) -> Period | None:
 def lock_person(person_id) -> None:
     """Lock a person's row until the end of the transaction: every writer of their periods (the form,
     period_save, the import, period_delete) takes it before reading their periods or locking a period's row, so
-    overlapping periods of one person are checked one after the other, and in one order (no deadlock)."""
+    overlapping periods of one person are checked one after the other, and in one order (no deadlock).
+    A writer of many people locks them in key order (period_delete), or batch by batch with imports
+    run one at a time (imports.IMPORT_LOCK)."""
     list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
 
 

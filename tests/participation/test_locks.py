@@ -1,6 +1,7 @@
 """Every writer of a person's periods locks the person's row before the period rows (lock_person): a
 deletion and an edit of the same person, or two imports, wait for each other and never deadlock."""
 
+import io
 import threading
 
 import pytest
@@ -9,7 +10,9 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from lookup.models import Employer
 from participation.models import Period
+from participation.services.imports import periods_import
 from participation.services.periods import lock_person, period_save
 from tests.accounts.helpers import managed_person
 from tests.db_locks import wait_until_blocked
@@ -19,6 +22,7 @@ from .helpers import period
 pytestmark = pytest.mark.usefixtures("reference_data")
 LIST = "/quan-tri/participation/period/"
 DELETE = "/quan-tri/participation/period/{}/delete/"
+HEADER = "ma_so_bhxh,loai,tu_thang,den_thang,nguoi_dong,ma_don_vi,chuc_vu,muc_dong,ty_le,so_tien,so_thang_no,ma_tinh,ma_co_quan,ma_kcb\n"
 
 
 def superuser():
@@ -75,3 +79,43 @@ def test_delete_selected_locks_the_people_before_deleting_their_periods(client):
         lock = next(i for i, q in enumerate(sql) if "FOR UPDATE" in q and '"accounts_person"' in q.split(" WHERE ")[0])
         delete = next(i for i, q in enumerate(sql) if q.startswith('DELETE FROM "participation_period"'))
         assert lock < delete
+
+
+def csv_of(code: str) -> io.StringIO:
+    employer = Employer.objects.filter(agency__code="07901").order_by("code").first().code
+    return io.StringIO(HEADER + f"{code},bhxh_bb,01/2020,12/2020,employer,{employer},,10000000,25,2500000,0,79,07901,\n")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_import_waits_for_the_first_to_commit_then_runs(reference_data):
+    """Imports run one at a time, even of other people: each locks its people batch by batch, in order
+    within a batch only, so two alongside could each hold a person the other's next batch waits for."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL")
+    managed_person("7901555564", "Trần Văn Cường", "07901", "079090012364")
+    managed_person("7901555565", "Trần Văn Công", "07901", "079090012365")
+    second_pid, outcome = [], {}
+    second_file = csv_of("7901555565")
+
+    def second():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                second_pid.append(cursor.fetchone()[0])
+            outcome["report"] = periods_import(lines=second_file, dry_run=False)
+        except Exception as error:  # noqa: BLE001 - the test reports what the import ended with
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():  # the first import stays uncommitted until this block ends
+        assert periods_import(lines=csv_of("7901555564"), dry_run=False).created == 1
+        thread = threading.Thread(target=second)
+        thread.start()
+        wait_until_blocked(thread, second_pid)
+        assert thread.is_alive() and "report" not in outcome, "the second import ran alongside the first"
+    thread.join(10)
+    assert "error" not in outcome, outcome.get("error")
+    report = outcome["report"]
+    assert (report.created, report.error_count) == (1, 0)
+    assert Period.objects.filter(person__bhxh_code__in=["7901555564", "7901555565"]).count() == 2
