@@ -25,9 +25,9 @@ pays) already covers is refused, as on the officers' form; different employers m
 batch locks its people's rows (in primary-key order within the batch) before reading their periods,
 until the import commits, as period_save does: an officer's form or a deletion writing periods of the
 same person meanwhile is checked before or after it, never alongside. Lock order, everywhere: the
-person, then the period rows. Imports run one at a time (PostgreSQL: a transaction-level advisory
-lock, IMPORT_LOCK, taken first): the people of one import's batches are not in one order, so two
-imports alongside could each hold a person the other's next batch waits for. Rows with errors are
+person, then the period rows. Imports run one at a time, and not alongside a deletion of several
+people's periods (wait_for_writers_of_many_people, taken first): the people of one import's batches
+are not in one order, so two such writers could each hold a person the other waits for. Rows with errors are
 reported by line number, in Vietnamese, and skipped; a dry run reports without writing.
 Only `BATCH` rows are held in memory at a time.
 
@@ -57,7 +57,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -67,7 +67,13 @@ from lookup.models import Agency, Employer, MedicalFacility, Province
 
 from ..models import Period
 from ..selectors import TABS_BY_KIND
-from .periods import OTHER_AGENCY_OVERLAP, TRACKED_FIELDS, overlap_message, people_to_notify
+from .periods import (
+    OTHER_AGENCY_OVERLAP,
+    TRACKED_FIELDS,
+    overlap_message,
+    people_to_notify,
+    wait_for_writers_of_many_people,
+)
 
 BATCH = 2000
 COLUMNS = ["ma_so_bhxh", "loai", "tu_thang", "den_thang", "nguoi_dong", "ma_don_vi", "chuc_vu", "muc_dong", "ty_le",
@@ -82,7 +88,6 @@ KIND_BITS = {kind: 1 << index for index, kind in enumerate(Period.Kind.values)}
 # employer's usual four (BHXH, BHTN, BHTNLĐ-BNN, BHYT) keep the text within two SMS segments.
 SHORT_KIND = {Period.Kind.BHXH_COMPULSORY: "BHXH", Period.Kind.BHXH_VOLUNTARY: "BHXH"}
 NOTIFY_CHUNK = 500
-IMPORT_LOCK = 79010001  # the key of the advisory lock only imports take: one import at a time
 
 # Per person to tell: (periods created or changed, kinds as KIND_BITS, first month, last month).
 _Told = tuple[int, int, datetime.date, datetime.date]
@@ -351,14 +356,6 @@ def _log_import(actor, report: ImportReport, source: str) -> None:
     )
 
 
-def _wait_for_other_imports() -> None:
-    """Hold IMPORT_LOCK until the end of the transaction, once any import holding it has ended
-    (PostgreSQL; SQLite writes one transaction at a time anyway)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-
-
 def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int] | None = None,
                    persons: QuerySet | None = None, actor=None, source: str = "",
                    run_id: str | None = None) -> ImportReport:
@@ -378,7 +375,7 @@ def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int
     lookups = _Lookups(agency_scope, persons)
     told: dict[int, _Told] = {}
     with transaction.atomic():
-        _wait_for_other_imports()
+        wait_for_writers_of_many_people()
         batch: list[tuple[int, dict]] = []
         for row in reader:
             report.rows += 1

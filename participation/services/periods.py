@@ -7,7 +7,7 @@ that changes nothing tells nobody.
 import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from accounts.models import Person, User
@@ -97,9 +97,21 @@ def lock_person(person_id) -> None:
     """Lock a person's row until the end of the transaction: every writer of their periods (the form,
     period_save, the import, period_delete) takes it before reading their periods or locking a period's row, so
     overlapping periods of one person are checked one after the other, and in one order (no deadlock).
-    A writer of many people locks them in key order (period_delete), or batch by batch with imports
-    run one at a time (imports.IMPORT_LOCK)."""
+    The writers of many people's periods (the import, period_delete of several people) run one at a
+    time (wait_for_writers_of_many_people): an import locks its people batch by batch, not in one order."""
     list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
+
+
+MANY_PEOPLE_LOCK = 79010001  # the key of the advisory lock of wait_for_writers_of_many_people
+
+
+def wait_for_writers_of_many_people() -> None:
+    """Wait until no other writer of many people's periods (an import, a deletion of several people's)
+    runs, and keep them waiting until the end of the transaction (PostgreSQL: a transaction-level
+    advisory lock; SQLite writes one transaction at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MANY_PEOPLE_LOCK])
 
 
 def period_conflict(period: Period, scope: set[int] | None = None) -> dict[str, str] | None:
@@ -153,9 +165,12 @@ def period_delete(*, periods: QuerySet) -> None:
     """Delete these periods (the admin's delete page, "delete selected"). Their people's rows are locked
     first, in key order, then the periods deleted: the lock order of every writer (lock_person). Deleting
     first would lock the period rows, then the people (the table's trigger, accounts/content_version.py),
-    and wait in a circle with an edit or an import of the same person."""
-    list(Person.objects.select_for_update().filter(pk__in=periods.values("person_id")).order_by("pk")
-         .values_list("pk", flat=True))
+    and wait in a circle with an edit or an import of the same person. Periods of several people wait
+    for a running import first."""
+    people = sorted(set(periods.values_list("person_id", flat=True)))
+    if len(people) > 1:
+        wait_for_writers_of_many_people()
+    list(Person.objects.select_for_update().filter(pk__in=people).order_by("pk").values_list("pk", flat=True))
     periods.delete()
 
 

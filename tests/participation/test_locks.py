@@ -119,3 +119,59 @@ def test_a_second_import_waits_for_the_first_to_commit_then_runs(reference_data)
     report = outcome["report"]
     assert (report.created, report.error_count) == (1, 0)
     assert Period.objects.filter(person__bhxh_code__in=["7901555564", "7901555565"]).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_several_peoples_periods_while_an_import_of_them_runs_waits_for_the_import(reference_data,
+                                                                                           monkeypatch):
+    """The import locks its people batch by batch (here the second person, then the first); "delete
+    selected" locks them all in key order. Had the deletion taken the first person while the import held
+    the second, each would wait for the other (deadlock): it waits for the import to commit instead."""
+    from participation.services import imports
+    from participation.services.periods import period_delete
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL")
+    first = managed_person("7901555566", "Trần Văn Danh", "07901", "079090012366")
+    second = managed_person("7901555567", "Trần Văn Dũng", "07901", "079090012367")
+    stored = [period(first, "01/2018", "12/2018").pk, period(second, "01/2018", "12/2018").pk]
+    lines = io.StringIO(csv_of("7901555567").getvalue() + csv_of("7901555566").getvalue().split("\n", 1)[1])
+    monkeypatch.setattr(imports, "BATCH", 1)
+    apply_batch, between, go = imports._apply_batch, threading.Event(), threading.Event()
+
+    def paused_after_the_first_batch(*args):
+        apply_batch(*args)
+        if not between.is_set():
+            between.set()
+            go.wait(10)
+
+    monkeypatch.setattr(imports, "_apply_batch", paused_after_the_first_batch)
+    deleting_pid, outcome = [], {}
+
+    def run(name, work):
+        try:
+            outcome[name] = work()
+        except Exception as error:  # noqa: BLE001 - the test reports what each side ended with
+            outcome[name] = error
+        finally:
+            connections.close_all()
+
+    def delete():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            deleting_pid.append(cursor.fetchone()[0])
+        period_delete(periods=Period.objects.filter(pk__in=stored))
+
+    importing = threading.Thread(target=run, args=("import", lambda: periods_import(lines=lines, dry_run=False)))
+    importing.start()
+    assert between.wait(10)
+    deleting = threading.Thread(target=run, args=("delete", delete))
+    deleting.start()
+    wait_until_blocked(deleting, deleting_pid)
+    go.set()
+    importing.join(15)
+    deleting.join(15)
+    assert not isinstance(outcome["import"], Exception), outcome
+    assert not isinstance(outcome["delete"], Exception), outcome
+    assert (outcome["import"].created, outcome["import"].error_count) == (2, 0)
+    assert not Period.objects.filter(pk__in=stored).exists()
