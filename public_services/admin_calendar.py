@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
+from django.db import transaction
 
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -73,7 +74,9 @@ class HolidayAdmin(admin.ModelAdmin):
     def weekday(self, obj):
         return WEEKDAY_NAMES[obj.date.weekday()]
 
-    # Due dates of the filings in hand are counted with this table: each change counts them again.
+    # Due dates of the filings in hand are counted with this table: each change counts them again,
+    # in the transaction of the change (the add, change and delete pages run in one; the "delete
+    # selected" action does not, so delete_queryset opens its own).
     def save_model(self, request, obj, form, change):
         before = Holiday.objects.filter(pk=obj.pk).values_list("date", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
@@ -85,9 +88,10 @@ class HolidayAdmin(admin.ModelAdmin):
         self._recount(request, [day])
 
     def delete_queryset(self, request, queryset):
-        days = list(queryset.values_list("date", flat=True))
-        super().delete_queryset(request, queryset)
-        self._recount(request, days)
+        with transaction.atomic():
+            days = list(queryset.values_list("date", flat=True))
+            super().delete_queryset(request, queryset)
+            self._recount(request, days)
 
     def _recount(self, request, days):
         moved = due_dates_recounted(days)

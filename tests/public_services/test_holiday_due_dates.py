@@ -73,6 +73,7 @@ def test_a_day_off_added_in_the_admin_moves_open_due_dates_and_leaves_done_ones(
     assert {filing.pk: due(filing) for filing in (open_, received, done, later)} == before
 
 
+@pytest.mark.django_db(transaction=True)  # as in a request: the action is not run inside a transaction
 def test_the_admins_bulk_delete_counts_again(admin_client, owner):
     filing = dated(submit(owner))
     first = filing.due_date
