@@ -78,9 +78,13 @@ def due_dates_recounted(days) -> int:
     filing_submit and filing_receive count them. A filing waiting for the citizen's correction gets
     a new due date when sent again, and a finished one keeps its own. One read of the filings and
     one of the calendar, and one bulk update, whatever their number; returns how many moved."""
-    from .calendar import WorkingCalendar
+    from .calendar import FIXED_DATE_HOLIDAYS, WorkingCalendar
 
-    days = sorted({day for day in days if day is not None})
+    days = {day for day in days if day is not None}
+    # A year without rows skips its fixed-date holidays only: its first row added (or its last
+    # deleted) makes them working days (or days off again), so they are changed days too.
+    days |= {datetime.date(day.year, month, date) for day in days for month, date, _name in FIXED_DATE_HOLIDAYS}
+    days = sorted(days)
     if not days:
         return 0
     # The handling time runs from the day after its start up to the due date: it spans a day only
