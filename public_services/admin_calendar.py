@@ -14,7 +14,7 @@ from vssid_portal.templatetags.vn_format import vn_date
 
 from .calendar import WEEKDAY_NAMES
 from .models import Holiday
-from .services import due_dates_recounted
+from .services import due_dates_recounted_now_and_on_commit
 
 _YEAR = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is True but int("²") fails
 
@@ -94,7 +94,7 @@ class HolidayAdmin(admin.ModelAdmin):
             self._recount(request, days)
 
     def _recount(self, request, days):
-        moved = due_dates_recounted(days)
+        moved = due_dates_recounted_now_and_on_commit(days)
         if moved:
             messages.info(request, f"Đã tính lại hẹn trả kết quả của {moved} hồ sơ đang giải quyết có thời hạn "
                                    "qua ngày vừa thay đổi.")

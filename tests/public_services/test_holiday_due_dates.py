@@ -120,3 +120,17 @@ def test_a_years_first_row_added_or_its_last_deleted_counts_again_over_its_fixed
     holiday = Holiday.objects.get(date=D(2028, 6, 15))
     admin_client.post(f"{ADMIN}{holiday.pk}/delete/", {"post": "yes"})
     assert due(filing) == D(2028, 5, 15)
+
+
+def test_a_filing_submitted_while_the_change_was_not_committed_is_counted_again_after_the_commit(
+        admin_client, owner, django_capture_on_commit_callbacks):
+    before = add_working_days(MONDAY, 10)
+    with django_capture_on_commit_callbacks() as callbacks:
+        admin_client.post(ADMIN + "add/", {"date": "04/03/2026", "name": "Nghỉ bù", "kind": "compensatory"})
+    # Submitted in another transaction that counted with the table before the change and read
+    # the filings before this one was committed: it kept the due date without 04/03.
+    filing = dated(submit(owner))
+    Filing.objects.filter(pk=filing.pk).update(due_date=before)
+    for callback in callbacks:
+        callback()
+    assert due(filing) == add_working_days(before, 1) == add_working_days(MONDAY, 10)
