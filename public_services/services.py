@@ -270,8 +270,10 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     """Record a filing from the form's answers (validated again here) and the uploaded images
     (temporary names in private storage). The same idempotency key always yields the same filing:
     a double click, the back button or a retry after a timeout submits once. A person has at most
-    one filing of a procedure in hand: another is refused until that one is finished (checked
-    here, and held by a constraint when two forms are sent at the same moment)."""
+    one filing of a procedure in hand, and one of the procedures reissuing the book (607A/608A):
+    another is refused until that one is finished (checked here, and held by the constraints
+    filing_one_open_per_procedure and filing_one_open_book_reissue when two forms are sent at the
+    same moment)."""
     if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
         raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
     existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)
@@ -300,7 +302,8 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             # Uniqueness is left to the database: checked here, the same form committed a moment
             # ago by a parallel request would be refused as "already exists"; as an
             # IntegrityError (below) it is the filing the citizen gets back, and another form of
-            # the same procedure committed meanwhile (filing_one_open_per_procedure) is named.
+            # the same procedure, or of the other one reissuing the book, committed meanwhile
+            # (filing_one_open_per_procedure, filing_one_open_book_reissue) is named.
             filing.full_clean(validate_unique=False)
             filing.save()
             _attach(filing, uploads, saved)

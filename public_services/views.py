@@ -321,7 +321,8 @@ def review(request, slug):
 
 
 def _already_open(request, procedure, filing):
-    """The procedure's form is not offered while a filing of it is in hand: its page says which."""
+    """The procedure's form is not offered while a filing of it, or of the other procedure reissuing
+    the book (607A/608A), is in hand: its page says which."""
     return render(request, "public_services/already_open.html", {
         "procedure": procedure, "filing": filing, "reason": already_open(filing, procedure), "person": filing.person,
     }, status=409 if request.method == "POST" else 200)

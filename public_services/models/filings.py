@@ -187,7 +187,8 @@ AGENCY_PENDING_STATUSES = OPEN_STATUSES - {Filing.Status.RETURNED}
 # return it for correction; the citizen withdraws it until the agency has received it, and
 # resubmits a returned one (back to "submitted", the same filing). A returned filing may also end
 # there, withdrawn or rejected: its procedure may have closed to the person meanwhile (the card
-# expired, the benefit ended), and an open filing holds filing_one_open_per_procedure.
+# expired, the benefit ended), and an open filing holds filing_one_open_per_procedure (and, for
+# 607A/608A, filing_one_open_book_reissue).
 TRANSITIONS: dict[str, set[str]] = {
     Filing.Status.SUBMITTED: {Filing.Status.RECEIVED, Filing.Status.WITHDRAWN, Filing.Status.REJECTED,
                               Filing.Status.RETURNED},
