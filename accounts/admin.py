@@ -171,9 +171,12 @@ class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         """The person an account logs in as (whose phone gets its login codes) is given when the
-        account is added; moving an existing login to another person would send its codes elsewhere."""
+        account is added; moving an existing login to another person would send its codes elsewhere.
+        A citizen's username is their BHXH code, which they log in with and the account is found by."""
         readonly = super().get_readonly_fields(request, obj)
-        return [*readonly, "person"] if obj is not None else readonly
+        if obj is None:
+            return readonly
+        return [*readonly, "username", "person"] if obj.person_id else [*readonly, "person"]
 
     def user_change_password(self, request, id, form_url=""):
         """Django's page setting an account's password or turning off logging in with one

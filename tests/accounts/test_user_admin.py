@@ -26,3 +26,23 @@ def test_the_person_of_an_account_is_read_only_on_its_change_page_even_for_a_sup
     assert client.post(url, {**form, "person": other.pk, "first_name": "Đức"}).status_code == 302
     citizen.refresh_from_db()
     assert (citizen.person_id, citizen.first_name) == (person.pk, "Đức")
+
+
+def test_a_citizens_username_the_bhxh_code_is_read_only_and_an_officers_is_not(db, client):
+    citizen = User.objects.create_user("7901234567", password="x-Pass-2026!", person=make_person())
+    officer = User.objects.create_user("canbo07901", password="x-Pass-2026!", is_staff=True)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[citizen.pk])
+    form = {name: value for name, value in admin_form(client, url, "user_form").items()
+            if name not in {"groups", "user_permissions"}}
+    assert "username" not in form
+    assert client.post(url, {**form, "username": "7901234599", "first_name": "Đức"}).status_code == 302
+    citizen.refresh_from_db()
+    assert (citizen.username, citizen.first_name) == ("7901234567", "Đức")  # still logs in with the BHXH code
+
+    url = reverse("admin:accounts_user_change", args=[officer.pk])
+    form = {name: value for name, value in admin_form(client, url, "user_form").items()
+            if name not in {"groups", "user_permissions"}}
+    assert client.post(url, {**form, "username": "canbo07901a"}).status_code == 302
+    officer.refresh_from_db()
+    assert officer.username == "canbo07901a"
