@@ -54,7 +54,7 @@ def test_deleting_a_period_while_an_edit_of_its_person_runs_waits_for_the_edit_t
         lock_person(stored.person_id)
         thread = threading.Thread(target=delete_page)
         thread.start()
-        wait_until_blocked(thread)
+        assert wait_until_blocked(thread), "the delete page did not wait for the edit"
         stored.job_title = "Kỹ sư"
         period_save(period=stored)
     thread.join(10)
@@ -112,8 +112,7 @@ def test_a_second_import_waits_for_the_first_to_commit_then_runs(reference_data)
         assert periods_import(lines=csv_of("7901555564"), dry_run=False).created == 1
         thread = threading.Thread(target=second)
         thread.start()
-        wait_until_blocked(thread, second_pid)
-        assert thread.is_alive() and "report" not in outcome, "the second import ran alongside the first"
+        assert wait_until_blocked(thread, second_pid), "the second import ran alongside the first"
     thread.join(10)
     assert "error" not in outcome, outcome.get("error")
     report = outcome["report"]
@@ -167,7 +166,7 @@ def test_deleting_several_peoples_periods_while_an_import_of_them_runs_waits_for
     assert between.wait(10)
     deleting = threading.Thread(target=run, args=("delete", delete))
     deleting.start()
-    wait_until_blocked(deleting, deleting_pid)
+    assert wait_until_blocked(deleting, deleting_pid), "the deletion did not wait for the import"
     go.set()
     importing.join(15)
     deleting.join(15)
