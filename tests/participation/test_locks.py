@@ -25,41 +25,58 @@ DELETE = "/quan-tri/participation/period/{}/delete/"
 HEADER = "ma_so_bhxh,loai,tu_thang,den_thang,nguoi_dong,ma_don_vi,chuc_vu,muc_dong,ty_le,so_tien,so_thang_no,ma_tinh,ma_co_quan,ma_kcb\n"
 
 
+two_transactions = pytest.mark.skipif(connection.vendor != "postgresql",
+                                      reason="two transactions at once need PostgreSQL")
+
+
 def superuser():
     return get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!")
 
 
+class Side(threading.Thread):
+    """One transaction of the test, run in a thread on a database connection of its own: keeps the
+    connection's backend pid (for wait_until_blocked), and what `work` returned or raised."""
+
+    def __init__(self, work):
+        super().__init__()
+        self.work, self.pid, self.result, self.error = work, [], None, None
+
+    def run(self):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.pid.append(cursor.fetchone()[0])
+            self.result = self.work()
+        except Exception as error:  # noqa: BLE001 - the test reports what its side ended with
+            self.error = error
+        finally:
+            connections.close_all()
+
+
+@two_transactions
 @pytest.mark.django_db(transaction=True)
 def test_deleting_a_period_while_an_edit_of_its_person_runs_waits_for_the_edit_then_deletes_it(reference_data):
     """The delete page waits on the person's row, held by the edit, then deletes the period. Deleting
     the row first and then locking the person (the table's trigger) waited in a circle with the edit,
     which held the person and then waited for the period's row: one of the two failed (deadlock)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("two transactions at once need PostgreSQL")
     stored = period(managed_person("7901555561", "Trần Văn Bình", "07901", "079090012361"), "01/2020", "12/2021")
     admin = superuser()
-    outcome = {}
 
     def delete_page():
-        try:
-            client = Client()
-            client.force_login(admin)
-            outcome["status"] = client.post(DELETE.format(stored.pk), {"post": "yes"}).status_code
-        except Exception as error:  # noqa: BLE001 - the test reports whatever the page raised
-            outcome["error"] = error
-        finally:
-            connections.close_all()
+        client = Client()
+        client.force_login(admin)
+        return client.post(DELETE.format(stored.pk), {"post": "yes"}).status_code
 
+    deleting = Side(delete_page)
     with transaction.atomic():  # the officer's edit, as the form runs it: the person first
         lock_person(stored.person_id)
-        thread = threading.Thread(target=delete_page)
-        thread.start()
-        assert wait_until_blocked(thread), "the delete page did not wait for the edit"
+        deleting.start()
+        assert wait_until_blocked(deleting, deleting.pid), "the delete page did not wait for the edit"
         stored.job_title = "Kỹ sư"
         period_save(period=stored)
-    thread.join(10)
-    assert "error" not in outcome, outcome.get("error")
-    assert outcome["status"] == 302
+    deleting.join(10)
+    assert deleting.error is None, deleting.error
+    assert deleting.result == 302
     assert not Period.objects.filter(pk=stored.pk).exists()
 
 
@@ -86,40 +103,26 @@ def csv_of(code: str) -> io.StringIO:
     return io.StringIO(HEADER + f"{code},bhxh_bb,01/2020,12/2020,employer,{employer},,10000000,25,2500000,0,79,07901,\n")
 
 
+@two_transactions
 @pytest.mark.django_db(transaction=True)
 def test_a_second_import_waits_for_the_first_to_commit_then_runs(reference_data):
     """Imports run one at a time, even of other people: each locks its people batch by batch, in order
     within a batch only, so two alongside could each hold a person the other's next batch waits for."""
-    if connection.vendor != "postgresql":
-        pytest.skip("two transactions at once need PostgreSQL")
     managed_person("7901555564", "Trần Văn Cường", "07901", "079090012364")
     managed_person("7901555565", "Trần Văn Công", "07901", "079090012365")
-    second_pid, outcome = [], {}
     second_file = csv_of("7901555565")
-
-    def second():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                second_pid.append(cursor.fetchone()[0])
-            outcome["report"] = periods_import(lines=second_file, dry_run=False)
-        except Exception as error:  # noqa: BLE001 - the test reports what the import ended with
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
+    second = Side(lambda: periods_import(lines=second_file, dry_run=False))
     with transaction.atomic():  # the first import stays uncommitted until this block ends
         assert periods_import(lines=csv_of("7901555564"), dry_run=False).created == 1
-        thread = threading.Thread(target=second)
-        thread.start()
-        assert wait_until_blocked(thread, second_pid), "the second import ran alongside the first"
-    thread.join(10)
-    assert "error" not in outcome, outcome.get("error")
-    report = outcome["report"]
-    assert (report.created, report.error_count) == (1, 0)
+        second.start()
+        assert wait_until_blocked(second, second.pid), "the second import ran alongside the first"
+    second.join(10)
+    assert second.error is None, second.error
+    assert (second.result.created, second.result.error_count) == (1, 0)
     assert Period.objects.filter(person__bhxh_code__in=["7901555564", "7901555565"]).count() == 2
 
 
+@two_transactions
 @pytest.mark.django_db(transaction=True)
 def test_deleting_several_peoples_periods_while_an_import_of_them_runs_waits_for_the_import(reference_data,
                                                                                            monkeypatch):
@@ -129,8 +132,6 @@ def test_deleting_several_peoples_periods_while_an_import_of_them_runs_waits_for
     from participation.services import imports
     from participation.services.periods import period_delete
 
-    if connection.vendor != "postgresql":
-        pytest.skip("two transactions at once need PostgreSQL")
     first = managed_person("7901555566", "Trần Văn Danh", "07901", "079090012366")
     second = managed_person("7901555567", "Trần Văn Dũng", "07901", "079090012367")
     stored = [period(first, "01/2018", "12/2018").pk, period(second, "01/2018", "12/2018").pk]
@@ -145,32 +146,15 @@ def test_deleting_several_peoples_periods_while_an_import_of_them_runs_waits_for
             go.wait(10)
 
     monkeypatch.setattr(imports, "_apply_batch", paused_after_the_first_batch)
-    deleting_pid, outcome = [], {}
-
-    def run(name, work):
-        try:
-            outcome[name] = work()
-        except Exception as error:  # noqa: BLE001 - the test reports what each side ended with
-            outcome[name] = error
-        finally:
-            connections.close_all()
-
-    def delete():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            deleting_pid.append(cursor.fetchone()[0])
-        period_delete(periods=Period.objects.filter(pk__in=stored))
-
-    importing = threading.Thread(target=run, args=("import", lambda: periods_import(lines=lines, dry_run=False)))
+    importing = Side(lambda: periods_import(lines=lines, dry_run=False))
+    deleting = Side(lambda: period_delete(periods=Period.objects.filter(pk__in=stored)))
     importing.start()
     assert between.wait(10)
-    deleting = threading.Thread(target=run, args=("delete", delete))
     deleting.start()
-    assert wait_until_blocked(deleting, deleting_pid), "the deletion did not wait for the import"
+    assert wait_until_blocked(deleting, deleting.pid), "the deletion did not wait for the import"
     go.set()
     importing.join(15)
     deleting.join(15)
-    assert not isinstance(outcome["import"], Exception), outcome
-    assert not isinstance(outcome["delete"], Exception), outcome
-    assert (outcome["import"].created, outcome["import"].error_count) == (2, 0)
+    assert (importing.error, deleting.error) == (None, None)
+    assert (importing.result.created, importing.result.error_count) == (2, 0)
     assert not Period.objects.filter(pk__in=stored).exists()
