@@ -52,6 +52,11 @@ class Side(threading.Thread):
         finally:
             connections.close_all()
 
+    def join(self, timeout=15):
+        """Wait for the side to end (a side the test failed before starting has nothing to wait for)."""
+        if self.ident is not None:
+            super().join(timeout)
+
 
 @two_transactions
 @pytest.mark.django_db(transaction=True)
@@ -68,13 +73,16 @@ def test_deleting_a_period_while_an_edit_of_its_person_runs_waits_for_the_edit_t
         return client.post(DELETE.format(stored.pk), {"post": "yes"}).status_code
 
     deleting = Side(delete_page)
-    with transaction.atomic():  # the officer's edit, as the form runs it: the person first
-        lock_person(stored.person_id)
-        deleting.start()
-        assert wait_until_blocked(deleting, deleting.pid), "the delete page did not wait for the edit"
-        stored.job_title = "Kỹ sư"
-        period_save(period=stored)
-    deleting.join(10)
+    try:
+        with transaction.atomic():  # the officer's edit, as the form runs it: the person first
+            lock_person(stored.person_id)
+            deleting.start()
+            assert wait_until_blocked(deleting, deleting.pid), "the delete page did not wait for the edit"
+            stored.job_title = "Kỹ sư"
+            period_save(period=stored)
+    finally:
+        deleting.join()
+        assert not deleting.is_alive(), "the delete page still runs"
     assert deleting.error is None, deleting.error
     assert deleting.result == 302
     assert not Period.objects.filter(pk=stored.pk).exists()
@@ -112,11 +120,14 @@ def test_a_second_import_waits_for_the_first_to_commit_then_runs(reference_data)
     managed_person("7901555565", "Trần Văn Công", "07901", "079090012365")
     second_file = csv_of("7901555565")
     second = Side(lambda: periods_import(lines=second_file, dry_run=False))
-    with transaction.atomic():  # the first import stays uncommitted until this block ends
-        assert periods_import(lines=csv_of("7901555564"), dry_run=False).created == 1
-        second.start()
-        assert wait_until_blocked(second, second.pid), "the second import ran alongside the first"
-    second.join(10)
+    try:
+        with transaction.atomic():  # the first import stays uncommitted until this block ends
+            assert periods_import(lines=csv_of("7901555564"), dry_run=False).created == 1
+            second.start()
+            assert wait_until_blocked(second, second.pid), "the second import ran alongside the first"
+    finally:
+        second.join()
+        assert not second.is_alive(), "the second import still runs"
     assert second.error is None, second.error
     assert (second.result.created, second.result.error_count) == (1, 0)
     assert Period.objects.filter(person__bhxh_code__in=["7901555564", "7901555565"]).count() == 2
@@ -149,12 +160,15 @@ def test_deleting_several_peoples_periods_while_an_import_of_them_runs_waits_for
     importing = Side(lambda: periods_import(lines=lines, dry_run=False))
     deleting = Side(lambda: period_delete(periods=Period.objects.filter(pk__in=stored)))
     importing.start()
-    assert between.wait(10)
-    deleting.start()
-    assert wait_until_blocked(deleting, deleting.pid), "the deletion did not wait for the import"
-    go.set()
-    importing.join(15)
-    deleting.join(15)
+    try:
+        assert between.wait(10)
+        deleting.start()
+        assert wait_until_blocked(deleting, deleting.pid), "the deletion did not wait for the import"
+    finally:
+        go.set()
+        importing.join()
+        deleting.join()
+        assert not importing.is_alive() and not deleting.is_alive(), "the import or the deletion still runs"
     assert (importing.error, deleting.error) == (None, None)
     assert (importing.result.created, importing.result.error_count) == (2, 0)
     assert not Period.objects.filter(pk__in=stored).exists()
