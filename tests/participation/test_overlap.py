@@ -164,8 +164,9 @@ def test_two_officers_saving_overlapping_periods_at_once_save_one(reference_data
         period_save(period=period(person, "01/2020", "12/2020", save=False))  # uncommitted until this block ends
         thread = threading.Thread(target=second)
         thread.start()
-        wait_until_blocked(thread)
+        waited = wait_until_blocked(thread)
     thread.join(10)
+    assert waited, "the second save did not wait for the first's lock"
     assert "saved" not in outcome, "a second, overlapping period was saved while the first was being committed"
     assert outcome["refused"].startswith("Trùng với giai đoạn 01/2020–12/2020")
     assert Period.objects.filter(person=person).count() == 1
@@ -198,8 +199,9 @@ def test_an_import_during_an_officers_save_of_the_same_person_waits_for_it_and_r
         period_save(period=period(person, "01/2020", "12/2020", save=False))
         thread = threading.Thread(target=import_runs)
         thread.start()
-        wait_until_blocked(thread)
+        waited = wait_until_blocked(thread)
     thread.join(10)
+    assert waited, "the import did not wait for the officer's lock"
     report = outcome["report"]
     assert report.created == 0, "an overlapping row was imported while an officer's save of the same person ran"
     assert report.errors[0][1].startswith("trùng với giai đoạn 01/2020–12/2020")
