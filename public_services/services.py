@@ -42,6 +42,7 @@ from .models import (
     Filing,
     FilingDocument,
     FilingEvent,
+    Holiday,
 )
 from .procedures.base import document_field, file_name, form_to_data, is_several
 from .selectors import (
@@ -79,11 +80,14 @@ def due_dates_recounted(days) -> int:
     a new due date when sent again, and a finished one keeps its own. One read of the filings and
     one of the calendar, and one bulk update, whatever their number; returns how many moved."""
     from .calendar import FIXED_DATE_HOLIDAYS, WorkingCalendar
-
-    days = {day for day in days if day is not None}
+    changed = {day for day in days if day is not None}
+    days = set(changed)
     # A year without rows skips its fixed-date holidays only: its first row added (or its last
-    # deleted) makes them working days (or days off again), so they are changed days too.
-    days |= {datetime.date(day.year, month, date) for day in days for month, date, _name in FIXED_DATE_HOLIDAYS}
+    # deleted) makes them working days (or days off again), so they are changed days too. A year
+    # with other rows kept them as they were (one query per year touched).
+    for year in {day.year for day in changed}:
+        if not Holiday.objects.filter(date__year=year).exclude(date__in=changed).exists():
+            days |= {datetime.date(year, month, date) for month, date, _name in FIXED_DATE_HOLIDAYS}
     days = sorted(days)
     if not days:
         return 0

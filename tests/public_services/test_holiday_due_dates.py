@@ -122,6 +122,22 @@ def test_a_years_first_row_added_or_its_last_deleted_counts_again_over_its_fixed
     assert due(filing) == D(2028, 5, 15)
 
 
+def test_an_edit_in_a_year_with_other_rows_leaves_filings_over_its_fixed_date_holidays_alone(admin_client, owner):
+    """2026 has its rows: a day off added in June leaves 30/04 and 01/05 as they were, and a filing
+    running over them (not over the day) is neither read nor written again."""
+    filing = dated(submit(owner), on=D(2026, 4, 27))
+    stale = D(2026, 5, 20)  # not what the calendar counts: read and counted again, it would move
+    assert filing.due_date < D(2026, 6, 15) and filing.due_date != stale
+    Filing.objects.filter(pk=filing.pk).update(due_date=stale)
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.post(ADMIN + "add/", {"date": "15/06/2026", "name": "Nghỉ bù", "kind": "compensatory"})
+    assert Holiday.objects.filter(date=D(2026, 6, 15)).exists()
+    assert due(filing) == stale
+    filings_read = [q["sql"] for q in queries if q["sql"].startswith("SELECT")
+                    and '"public_services_filing"."due_date" >=' in q["sql"]]
+    assert filings_read and all("2026-01-01" not in sql and "2026-06-15" in sql for sql in filings_read)
+
+
 def test_a_filing_submitted_while_the_change_was_not_committed_is_counted_again_after_the_commit(
         admin_client, owner, django_capture_on_commit_callbacks):
     before = add_working_days(MONDAY, 10)
