@@ -14,7 +14,7 @@ from vssid_portal.templatetags.vn_format import vn_date
 
 from .calendar import WEEKDAY_NAMES
 from .models import Holiday
-from .services import due_dates_recounted_now_and_on_commit
+from .services import due_dates_recounted, holiday_change_started
 
 _YEAR = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is True but int("²") fails
 
@@ -76,25 +76,29 @@ class HolidayAdmin(admin.ModelAdmin):
 
     # Due dates of the filings in hand are counted with this table: each change counts them again,
     # in the transaction of the change (the add, change and delete pages run in one; the "delete
-    # selected" action does not, so delete_queryset opens its own).
+    # selected" action does not, so delete_queryset opens its own), after holiday_change_started,
+    # which keeps submissions from counting a due date while the change is not committed.
     def save_model(self, request, obj, form, change):
+        holiday_change_started()
         before = Holiday.objects.filter(pk=obj.pk).values_list("date", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
         self._recount(request, [before, obj.date])
 
     def delete_model(self, request, obj):
+        holiday_change_started()
         day = obj.date
         super().delete_model(request, obj)
         self._recount(request, [day])
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
+            holiday_change_started()
             days = list(queryset.values_list("date", flat=True))
             super().delete_queryset(request, queryset)
             self._recount(request, days)
 
     def _recount(self, request, days):
-        moved = due_dates_recounted_now_and_on_commit(days)
+        moved = due_dates_recounted(days)
         if moved:
             messages.info(request, f"Đã tính lại hẹn trả kết quả của {moved} hồ sơ đang giải quyết có thời hạn "
                                    "qua ngày vừa thay đổi.")

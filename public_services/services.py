@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -66,7 +66,35 @@ def new_idempotency_key() -> str:
     return secrets.token_urlsafe(24)[:KEY_LENGTH]
 
 
+# The key of the advisory lock between the holiday table's changes and the due dates counted with it
+# (participation.services.periods.MANY_PEOPLE_LOCK is 79010001: keys of the portal are 7901xxxx).
+CALENDAR_LOCK = 79010002
+
+
+def wait_for_holiday_changes() -> None:
+    """Before a due date is counted from the holiday table: wait until a change of the table being
+    made is committed, and keep the next change waiting until the end of this transaction, so that
+    the change's recount sees this filing (PostgreSQL: a shared transaction-level advisory lock, so
+    submissions never wait on each other, only on a holiday change; SQLite writes one transaction at
+    a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [CALENDAR_LOCK])
+
+
+def holiday_change_started() -> None:
+    """Called first in the transaction changing the holiday table, before its write and the recount
+    (due_dates_recounted): wait until the submissions counting a due date meanwhile are committed
+    (the recount then sees them), and keep new ones waiting until this change is committed (they
+    then count with it). PostgreSQL: the exclusive side of wait_for_holiday_changes's lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CALENDAR_LOCK])
+
+
 def due_date_from(start: datetime.date, days: int) -> datetime.date:
+    """The due date `days` working days after `start`; the caller's transaction called
+    wait_for_holiday_changes first."""
     from .calendar import add_working_days
 
     return add_working_days(start, days)
@@ -77,9 +105,13 @@ def due_dates_recounted(days) -> int:
     removed or moved), the due dates of the filings in the agency's hands whose handling time runs
     over one of them: from the day they were received, or submitted when not received yet, as
     filing_submit and filing_receive count them. A filing waiting for the citizen's correction gets
-    a new due date when sent again, and a finished one keeps its own. One read of the filings and
-    one of the calendar, and one bulk update, whatever their number; returns how many moved."""
+    a new due date when sent again, and a finished one keeps its own. Runs in the transaction of the
+    change, which called holiday_change_started first: a filing submitted, sent again or received
+    meanwhile is committed before, and seen here, or waits and counts with the change. One read of
+    the filings and one of the calendar, and one bulk update, whatever their number; returns how
+    many moved."""
     from .calendar import FIXED_DATE_HOLIDAYS, WorkingCalendar
+
     changed = {day for day in days if day is not None}
     days = set(changed)
     # A year without rows skips its fixed-date holidays only: its first row added (or its last
@@ -109,21 +141,6 @@ def due_dates_recounted(days) -> int:
             moved.append(filing)
     Filing.objects.bulk_update(moved, ["due_date"], batch_size=500)
     return len(moved)
-
-
-def due_dates_recounted_now_and_on_commit(days) -> int:
-    """due_dates_recounted in the transaction changing the table, and once more after its commit:
-    a filing submitted, sent again or received meanwhile counted with the table before the change
-    and was not seen by the first count. Returns how many the first count moved."""
-    days = list(days)
-
-    def recount_committed():
-        with transaction.atomic():
-            due_dates_recounted(days)
-
-    moved = due_dates_recounted(days)
-    transaction.on_commit(recount_committed)
-    return moved
 
 
 def _tracking_number() -> str:
@@ -292,6 +309,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     now = timezone.now()
     try:
         with kept_only_if_committed() as saved, transaction.atomic():
+            wait_for_holiday_changes()  # first in the transaction: before any row is locked
             existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)  # committed meanwhile
             if existing is not None:
                 return existing
@@ -364,6 +382,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
     kept = {document.field: document.file.name for document in filing.documents.all() if document.field not in removed}
     cleaned = _validated(procedure, person=filing.person, data=data, uploads={**kept, **uploads})
     with kept_only_if_committed() as saved, transaction.atomic():
+        wait_for_holiday_changes()  # first in the transaction: before the filing's row is locked
         filing = _citizen_locked(filing, user)
         if not filing.can_edit:
             raise ValidationError(gettext("Chỉ sửa được hồ sơ cơ quan BHXH đã trả lại để bổ sung."))
@@ -399,6 +418,7 @@ def _officer_locked(filing: Filing, officer) -> Filing:
 @transaction.atomic
 def filing_receive(*, filing: Filing, officer, seen: str | None = None, seen_revision: int | str | None = None) -> Filing:
     """`seen`, `seen_revision`: as for filing_reject."""
+    wait_for_holiday_changes()  # first in the transaction: before the filing's row is locked
     filing = _officer_locked(filing, officer)
     _still_as_seen(filing, seen, to=Filing.Status.RECEIVED, seen_revision=seen_revision)
     filing.received_at = timezone.now()

@@ -5,16 +5,19 @@ new date) and one whose handling time ends before the day keep theirs. Each chan
 queries whatever the number of filings."""
 
 import datetime
+import threading
 import zoneinfo
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import public_services.admin_calendar  # noqa: F401  (registers the admin)
 from accounts.models import User
 from public_services.calendar import add_working_days, load
 from public_services.models import Filing, Holiday
+from tests.db_locks import wait_until_blocked
 
 from .helpers import owner, stranger, submit  # noqa: F401
 
@@ -138,15 +141,40 @@ def test_an_edit_in_a_year_with_other_rows_leaves_filings_over_its_fixed_date_ho
     assert filings_read and all("2026-01-01" not in sql and "2026-06-15" in sql for sql in filings_read)
 
 
-def test_a_filing_submitted_while_the_change_was_not_committed_is_counted_again_after_the_commit(
-        admin_client, owner, django_capture_on_commit_callbacks):
-    before = add_working_days(MONDAY, 10)
-    with django_capture_on_commit_callbacks() as callbacks:
-        admin_client.post(ADMIN + "add/", {"date": "04/03/2026", "name": "Nghỉ bù", "kind": "compensatory"})
-    # Submitted in another transaction that counted with the table before the change and read
-    # the filings before this one was committed: it kept the due date without 04/03.
-    filing = dated(submit(owner))
-    Filing.objects.filter(pk=filing.pk).update(due_date=before)
-    for callback in callbacks:
-        callback()
-    assert due(filing) == add_working_days(before, 1) == add_working_days(MONDAY, 10)
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_while_a_holiday_change_is_not_committed_waits_for_it_and_counts_with_it(owner):
+    """The change holds its lock until it commits: a submission counting its due date meanwhile
+    waits, then counts the new day off (it would have counted without it, unseen by the recount)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL")
+    from public_services.services import due_dates_recounted, holiday_change_started
+
+    today = timezone.localdate()
+    day_off = add_working_days(today, 1)  # inside the handling time of a filing submitted today
+    before = add_working_days(today, 10)  # 607A's handling time, counted without the day off
+    pids, outcome = [], {}
+
+    def submission():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pids.append(cursor.fetchone()[0])
+            outcome["filing"] = submit(owner)
+        except Exception as error:  # noqa: BLE001 - the test reports what the submission ended with
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():  # the holiday change, uncommitted until this block ends
+        holiday_change_started()
+        Holiday.objects.create(date=day_off, name="Nghỉ bù", kind="compensatory")
+        due_dates_recounted([day_off])
+        thread = threading.Thread(target=submission)
+        thread.start()
+        wait_until_blocked(thread, pids)
+        assert thread.is_alive() and "filing" not in outcome, "the submission counted before the change committed"
+    thread.join(10)
+    assert "error" not in outcome, outcome.get("error")
+    filing = outcome["filing"]
+    assert filing.procedure.handling_days == 10
+    assert due(filing) == add_working_days(before, 1) == add_working_days(today, 10)
