@@ -178,3 +178,25 @@ def test_a_submission_while_a_holiday_change_is_not_committed_waits_for_it_and_c
     filing = outcome["filing"]
     assert filing.procedure.handling_days == 10
     assert due(filing) == add_working_days(before, 1) == add_working_days(today, 10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_does_not_wait_for_another_one_not_committed(owner, stranger):
+    """The calendar lock of a submission is shared: only a holiday change waits for it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions at once need PostgreSQL")
+    outcome = {}
+
+    def second():
+        try:
+            outcome["filing"] = submit(stranger)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():  # the first submission, uncommitted until this block ends
+        submit(owner)
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(10)
+        assert "filing" in outcome, "the second submission waited for the first"
+    assert due(outcome["filing"]) == outcome["filing"].due_date
