@@ -138,8 +138,9 @@ def submitted_at_once(first, second):
         filing = first()  # uncommitted until this block ends
         thread = threading.Thread(target=run_second)
         thread.start()
-        wait_until_blocked(thread)
+        waited = wait_until_blocked(thread)
     thread.join(10)
+    assert waited, "the second submission did not wait for the first's lock"
     return filing, outcome
 
 

@@ -85,10 +85,11 @@ def test_a_counter_reissue_during_the_completion_waits_for_it(owner, district_of
         assert locked.wait(10)
         at_counter = threading.Thread(target=run, args=("counter", counter))
         at_counter.start()
-        wait_until_blocked(at_counter, counter_pid)  # the counter waits for a lock
+        waited = wait_until_blocked(at_counter, counter_pid)  # the counter waits for a lock
         go.set()
         completing.join(15)
         at_counter.join(15)
+    assert waited, "the counter's reissue did not wait for the completion's lock"
 
     assert isinstance(outcome["complete"], Filing), outcome
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.DONE

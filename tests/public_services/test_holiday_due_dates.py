@@ -171,8 +171,8 @@ def test_a_submission_while_a_holiday_change_is_not_committed_waits_for_it_and_c
         due_dates_recounted([day_off])
         thread = threading.Thread(target=submission)
         thread.start()
-        wait_until_blocked(thread, pids)
-        assert thread.is_alive() and "filing" not in outcome, "the submission counted before the change committed"
+        waited = wait_until_blocked(thread, pids)
+        assert waited and "filing" not in outcome, "the submission counted before the change committed"
     thread.join(10)
     assert "error" not in outcome, outcome.get("error")
     filing = outcome["filing"]
