@@ -126,9 +126,11 @@ def due_dates_recounted(days) -> int:
     # The handling time runs from the day after its start up to the due date: it spans a day only
     # when it starts before it and is due on it or after.
     before_last = timezone.make_aware(datetime.datetime.combine(days[-1], datetime.time.min))
+    # Locked in key order, as restart_given_up locks the filings whose declarations are built again:
+    # two writers of the same filings locking them in different orders could deadlock.
     filings = list(Filing.objects.select_for_update()
                    .filter(status__in=AGENCY_PENDING_STATUSES, due_date__gte=days[0], submitted_at__lt=before_last)
-                   .only("pk", "procedure_code", "submitted_at", "received_at", "due_date"))
+                   .only("pk", "procedure_code", "submitted_at", "received_at", "due_date").order_by("pk"))
     if not filings:
         return 0
     starts = {filing.pk: timezone.localdate(filing.received_at or filing.submitted_at) for filing in filings}

@@ -54,7 +54,10 @@ def restart_given_up(queryset: QuerySet, field: str, dispatch: Callable[[int], N
     """Start again the given-up jobs of the rows in `queryset`: their attempts back to none, and
     `dispatch(pk)` of each once the transaction commits. Returns how many were started."""
     with transaction.atomic():
-        ids = list(queryset.values_list("pk", flat=True))
+        # The rows locked in key order first, as the due-date recount locks filings: an UPDATE alone
+        # locks them in whatever order its plan reads them, and could deadlock with such a writer.
+        ids = list(queryset.model.objects.select_for_update().filter(pk__in=list(queryset.values_list("pk", flat=True)))
+                   .order_by("pk").values_list("pk", flat=True))
         queryset.model.objects.filter(pk__in=ids).update(**{field: 0})
         for pk in ids:
             transaction.on_commit(lambda pk=pk: dispatch(pk))
