@@ -8,13 +8,12 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
-from django.db import transaction
 
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .calendar import WEEKDAY_NAMES
 from .models import Holiday
-from .services import due_dates_recounted, holiday_change_started
+from .services import holiday_save, holidays_delete
 
 _YEAR = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is True but int("²") fails
 
@@ -74,31 +73,19 @@ class HolidayAdmin(admin.ModelAdmin):
     def weekday(self, obj):
         return WEEKDAY_NAMES[obj.date.weekday()]
 
-    # Due dates of the filings in hand are counted with this table: each change counts them again,
-    # in the transaction of the change (the add, change and delete pages run in one; the "delete
-    # selected" action does not, so delete_queryset opens its own), after holiday_change_started,
-    # which keeps submissions from counting a due date while the change is not committed.
+    # Due dates of the filings in hand are counted with this table: each change goes through the
+    # service that counts them again in its transaction (the "delete selected" action has none of
+    # its own), after holiday_change_started.
     def save_model(self, request, obj, form, change):
-        holiday_change_started()
-        before = Holiday.objects.filter(pk=obj.pk).values_list("date", flat=True).first() if change else None
-        super().save_model(request, obj, form, change)
-        self._recount(request, [before, obj.date])
+        self._say_moved(request, holiday_save(holiday=obj))
 
     def delete_model(self, request, obj):
-        holiday_change_started()
-        day = obj.date
-        super().delete_model(request, obj)
-        self._recount(request, [day])
+        self._say_moved(request, holidays_delete(holidays=Holiday.objects.filter(pk=obj.pk)))
 
     def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            holiday_change_started()
-            days = list(queryset.values_list("date", flat=True))
-            super().delete_queryset(request, queryset)
-            self._recount(request, days)
+        self._say_moved(request, holidays_delete(holidays=queryset))
 
-    def _recount(self, request, days):
-        moved = due_dates_recounted(days)
+    def _say_moved(self, request, moved):
         if moved:
             messages.info(request, f"Đã tính lại hẹn trả kết quả của {moved} hồ sơ đang giải quyết có thời hạn "
                                    "qua ngày vừa thay đổi.")

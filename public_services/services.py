@@ -145,6 +145,27 @@ def due_dates_recounted(days) -> int:
     return len(moved)
 
 
+@transaction.atomic
+def holiday_save(*, holiday: Holiday) -> int:
+    """Add or change a day of the holiday table (the admin's pages; any other writer of the table
+    goes through here or holidays_delete): the due dates running over the day it had and the day it
+    has are counted again in the same transaction. Returns how many filings moved."""
+    holiday_change_started()
+    before = Holiday.objects.filter(pk=holiday.pk).values_list("date", flat=True).first() if holiday.pk else None
+    holiday.save()
+    return due_dates_recounted([before, holiday.date])
+
+
+@transaction.atomic
+def holidays_delete(*, holidays) -> int:
+    """Delete days of the holiday table (a queryset), counting again the due dates running over them
+    in the same transaction. Returns how many filings moved."""
+    holiday_change_started()
+    days = list(holidays.values_list("date", flat=True))
+    holidays.delete()
+    return due_dates_recounted(days)
+
+
 def _tracking_number() -> str:
     while True:
         number = "HS" + timezone.localdate().strftime("%y%m") + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(6))

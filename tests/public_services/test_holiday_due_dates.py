@@ -17,6 +17,7 @@ import public_services.admin_calendar  # noqa: F401  (registers the admin)
 from accounts.models import User
 from public_services.calendar import add_working_days, load
 from public_services.models import Filing, Holiday
+from public_services.services import holiday_save, holidays_delete
 from tests.db_locks import wait_until_blocked
 
 from .helpers import owner, stranger, submit  # noqa: F401
@@ -89,6 +90,16 @@ def test_the_admins_bulk_delete_counts_again(admin_client, owner):
     assert due(filing) == first
 
 
+def test_a_holiday_written_outside_the_admin_through_the_services_counts_again(owner):
+    """The table's one way in, for a command loading next year's days as for the admin."""
+    filing = dated(submit(owner))
+    first = filing.due_date
+    assert holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory")) == 1
+    assert due(filing) == add_working_days(first, 1)
+    assert holidays_delete(holidays=Holiday.objects.filter(date=WEDNESDAY)) == 1
+    assert due(filing) == first
+
+
 def test_a_returned_filing_keeps_its_date_for_its_resubmission(admin_client, owner):
     returned = dated(submit(owner), status="returned")
     admin_client.post(ADMIN + "add/", {"date": "04/03/2026", "name": "Nghỉ bù", "kind": "compensatory"})
@@ -147,8 +158,6 @@ def test_a_submission_while_a_holiday_change_is_not_committed_waits_for_it_and_c
     waits, then counts the new day off (it would have counted without it, unseen by the recount)."""
     if connection.vendor != "postgresql":
         pytest.skip("two transactions at once need PostgreSQL")
-    from public_services.services import due_dates_recounted, holiday_change_started
-
     today = timezone.localdate()
     day_off = add_working_days(today, 1)  # inside the handling time of a filing submitted today
     before = add_working_days(today, 10)  # 607A's handling time, counted without the day off
@@ -166,9 +175,7 @@ def test_a_submission_while_a_holiday_change_is_not_committed_waits_for_it_and_c
             connections.close_all()
 
     with transaction.atomic():  # the holiday change, uncommitted until this block ends
-        holiday_change_started()
-        Holiday.objects.create(date=day_off, name="Nghỉ bù", kind="compensatory")
-        due_dates_recounted([day_off])
+        holiday_save(holiday=Holiday(date=day_off, name="Nghỉ bù", kind="compensatory"))
         thread = threading.Thread(target=submission)
         thread.start()
         waited = wait_until_blocked(thread, pids)
