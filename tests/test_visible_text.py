@@ -43,7 +43,8 @@ ENGLISH = re.compile(r"\b(?:" + "|".join([
 DATES = re.compile(r"\b\d{4}-\d{2}-\d{2}\b"  # ISO
                    r"|\b(?:Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4}"  # US
                    r"|(?<![\d/])(?:\d/\d{1,2}|\d{1,2}/\d)/\d{4}\b"  # a day or month of one digit
-                   r"|\b\d{1,2}(?::\d{2})? ?(?:a\.m\.|p\.m\.|AM|PM)(?!\w)|\b(?:midnight|noon)\b")  # 12-hour times
+                   # 12-hour times, not a group of a verification code ("BVAP-93PM-PWBQ-Y2S8")
+                   r"|(?<![\w-])\d{1,2}(?::\d{2})? ?(?:a\.m\.|p\.m\.|AM|PM)(?![\w-])|\b(?:midnight|noon)\b")
 MONEY = re.compile(r"\b\d{1,3}(?:,\d{3})+\b|\bVND\b")
 UPPER = "A-ZĐÁÀẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÉÈẺẼẸÊẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÚÙỦŨỤƯỨỪỬỮỰÝỲỶỸỴ"
 # A model's name inside a sentence starts with a small letter ("Được thêm nhóm", "muốn xóa nhóm",
@@ -137,6 +138,7 @@ def test_every_page_reads_as_vietnamese(world):  # noqa: F811 (the fixture)
     ("<title>T</title><h1>T</h1><p>Ngày 2026-12-05</p>", "date or time '2026-12-05'"),
     ("<title>T</title><h1>T</h1><p>Ngày 5/12/2026</p>", "date or time '5/12/2026'"),
     ("<title>T</title><h1>T</h1><p>lúc 3 p.m.</p>", "date or time '3 p.m.'"),
+    ("<title>T</title><h1>T</h1><p>lúc 11:30 PM</p>", "date or time '11:30 PM'"),
     ("<title>T</title><h1>T</h1><p>1,234,567 đ</p>", "money '1,234,567'"),
     ("<title>T</title><h1>T</h1><p>Ngày hết hạn: None</p>", "empty value 'None'"),
     ("<title>T</title><h1>T</h1><a>Email addresses</a>", "English 'Email addresses'"),
@@ -154,4 +156,5 @@ def test_the_sweep_finds_each_kind_of_defect(html, defect):
 
 def test_the_sweep_passes_dates_times_and_money_written_the_vietnamese_way():
     assert defects("/", "<title>T</title><h1>T</h1><p>05/12/2026 14:30 · 1.234.567 đ · 01/2015–12/2020</p>"
+                        "<p>Mã xác thực 12AM-93PM-PWBQ-11PM</p>"
                         "<script>var x = null;</script>") == []
