@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -31,6 +31,7 @@ from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_files, delete_stale_uploads, kept_only_if_committed
 from vssid_portal.jobs import dispatch, restart_given_up, run_counted
+from vssid_portal.locks import Lock, advisory_xact_lock
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date, vn_time_date
 
@@ -66,30 +67,20 @@ def new_idempotency_key() -> str:
     return secrets.token_urlsafe(24)[:KEY_LENGTH]
 
 
-# The key of the advisory lock between the holiday table's changes and the due dates counted with it
-# (participation.services.periods.MANY_PEOPLE_LOCK is 79010001: keys of the portal are 7901xxxx).
-CALENDAR_LOCK = 79010002
-
-
 def wait_for_holiday_changes() -> None:
     """Before a due date is counted from the holiday table: wait until a change of the table being
     made is committed, and keep the next change waiting until the end of this transaction, so that
-    the change's recount sees this filing (PostgreSQL: a shared transaction-level advisory lock, so
-    submissions never wait on each other, only on a holiday change; SQLite writes one transaction at
-    a time anyway)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [CALENDAR_LOCK])
+    the change's recount sees this filing (a shared lock: submissions never wait on each other, only
+    on a holiday change)."""
+    advisory_xact_lock(Lock.CALENDAR, shared=True)
 
 
 def holiday_change_started() -> None:
     """Called first in the transaction changing the holiday table, before its write and the recount
     (due_dates_recounted): wait until the submissions counting a due date meanwhile are committed
     (the recount then sees them), and keep new ones waiting until this change is committed (they
-    then count with it). PostgreSQL: the exclusive side of wait_for_holiday_changes's lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CALENDAR_LOCK])
+    then count with it): the exclusive side of wait_for_holiday_changes's lock."""
+    advisory_xact_lock(Lock.CALENDAR)
 
 
 def due_date_from(start: datetime.date, days: int) -> datetime.date:

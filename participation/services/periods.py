@@ -7,7 +7,7 @@ that changes nothing tells nobody.
 import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.models import Person, User
@@ -15,6 +15,7 @@ from accounts.selectors import adult_born_by
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
+from vssid_portal.locks import Lock, advisory_xact_lock
 
 from ..models import Period
 from ..selectors import TABS_BY_KIND
@@ -102,16 +103,10 @@ def lock_person(person_id) -> None:
     list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
 
 
-MANY_PEOPLE_LOCK = 79010001  # the key of the advisory lock of wait_for_writers_of_many_people
-
-
 def wait_for_writers_of_many_people() -> None:
     """Wait until no other writer of many people's periods (an import, a deletion of several people's)
-    runs, and keep them waiting until the end of the transaction (PostgreSQL: a transaction-level
-    advisory lock; SQLite writes one transaction at a time anyway)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MANY_PEOPLE_LOCK])
+    runs, and keep them waiting until the end of the transaction."""
+    advisory_xact_lock(Lock.MANY_PEOPLE_PERIODS)
 
 
 def period_conflict(period: Period, scope: set[int] | None = None) -> dict[str, str] | None:
