@@ -12,10 +12,10 @@ bench/results/import_periods.json.
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
-import resource
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,5 +6,7 @@ class HealthCardConfig(AppConfig):
     verbose_name = "Thẻ BHYT"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
-        from . import services  # noqa: F401  (connects the API-token cache receivers)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            services,  # noqa: F401  (connects the API-token cache receivers)
+        )

@@ -1,7 +1,10 @@
 from django.db import migrations, models
 
 from accounts.content_version import (
-    BUMP_FUNCTION, PERSON_TRIGGER, drop_person_version_triggers, person_version_triggers,
+    BUMP_FUNCTION,
+    PERSON_TRIGGER,
+    drop_person_version_triggers,
+    person_version_triggers,
 )
 from vssid_portal.migration_sql import run_on_postgresql
 

@@ -1,7 +1,10 @@
 from django.db import migrations
 
 from lookup.reference_version import (
-    DROP_SEQUENCE_AND_FUNCTION, SEQUENCE_AND_FUNCTION, drop_reference_version_trigger, reference_version_trigger,
+    DROP_SEQUENCE_AND_FUNCTION,
+    SEQUENCE_AND_FUNCTION,
+    drop_reference_version_trigger,
+    reference_version_trigger,
 )
 from vssid_portal.migration_sql import run_on_postgresql
 
