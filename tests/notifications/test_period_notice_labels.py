@@ -33,11 +33,14 @@ def test_a_compulsory_period_quotes_its_salary_under_the_pages_label(client, ref
     assert "<dt>Tiền lương đóng</dt><dd>12.000.000 đ</dd>" in page
 
 
-def test_other_types_keep_the_label_their_page_gives(reference_data):
+def test_other_types_keep_the_label_their_page_gives(reference_data, django_capture_on_commit_callbacks):
     user = citizen()
-    period_save(period=period(user.person, "01/2021", "03/2021", kind=Period.Kind.BHXH_VOLUNTARY,
-                              payer=Period.Payer.SELF, save=False))
-    assert all(", mức đóng 10.000.000 đ." in body for body in notices(user))
+    with django_capture_on_commit_callbacks(execute=True):
+        period_save(period=period(user.person, "01/2021", "03/2021", kind=Period.Kind.BHXH_VOLUNTARY,
+                                  payer=Period.Payer.SELF, save=False))
+    bodies = notices(user)
+    assert len(bodies) == 2  # the notice and the SMS
+    assert all(", mức đóng 10.000.000 đ." in body for body in bodies), bodies
 
 
 def test_the_notice_and_the_page_take_the_label_from_the_period():
