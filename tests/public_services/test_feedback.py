@@ -556,3 +556,14 @@ def test_a_logged_in_sender_is_linked_and_the_agency_defaults_to_theirs(owner, d
     assert response.status_code == 302
     feedback = Feedback.objects.get()
     assert feedback.user == owner and feedback.agency == owner.person.agency and not feedback.attachment
+
+
+def test_the_name_of_a_file_asked_for_again_is_shown_as_text_not_markup(client, agency,
+                                                                       django_capture_on_commit_callbacks):
+    """The sender's file name is put into the page: a name with angle brackets is written out, not read as a tag."""
+    response, _ = send(client, agency, capture=django_capture_on_commit_callbacks,
+                       attachment=jpeg("<b id=injected>anh.jpg"), content="")
+    html = response.content.decode()
+    assert response.status_code == 200 and not Feedback.objects.exists()
+    assert "<b id=injected>" not in html
+    assert "Tệp “&lt;b id=injected&gt;anh.jpg” bạn đã chọn chưa được gửi" in html
