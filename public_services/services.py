@@ -29,7 +29,7 @@ from accounts.services.notices import person_notify
 from health_card.models import Card
 from notifications.models import Message
 from notifications.services import send_message
-from vssid_portal.files import delete_files, delete_stale_uploads, kept_only_if_committed
+from vssid_portal.files import delete_files_once_committed, delete_stale_uploads, kept_only_if_committed
 from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.locks import Lock, advisory_xact_lock
 from vssid_portal.pdf import render_pdf
@@ -345,7 +345,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             _attach(filing, uploads, saved)
             _record(filing, from_status="", actor=user)
             procedure.on_submit(filing=filing)
-            transaction.on_commit(lambda: delete_files(uploads.values()))
+            delete_files_once_committed(uploads.values())
             transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
     except IntegrityError:
         existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)
@@ -418,7 +418,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         _move(filing, to=Filing.Status.SUBMITTED, actor=user, note=NOTE_RESUBMITTED,
               fields=["revision", "pdf_attempts", "data", "agency", "note", "received_at", "submitted_at", "due_date"])
         procedure.on_submit(filing=filing)
-        transaction.on_commit(lambda: delete_files([*replaced, *uploads.values()]))
+        delete_files_once_committed([*replaced, *uploads.values()])
         transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
     return filing
 
@@ -557,7 +557,7 @@ def _declaration_rendered(filing_id: int) -> Filing:
         filing.pdf_revision = filing.revision
         filing.save(update_fields=["declaration_pdf", "pdf_revision"])
         if old and old != filing.declaration_pdf.name:
-            transaction.on_commit(lambda: delete_files([old]))
+            delete_files_once_committed([old])
     return filing
 
 

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 
 from django.core import signing
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -99,6 +100,14 @@ def delete_files(names) -> None:
     for name in names:
         if name:
             default_storage.delete(name)
+
+
+def delete_files_once_committed(names) -> None:
+    """Delete these stored files after the transaction commits (files its rows no longer need).
+    Tidying only: a file the storage will not delete is logged and left for the sweep of stale
+    uploads, never an error that hides the commit from the citizen or stops the callbacks after it."""
+    names = list(names)
+    transaction.on_commit(lambda: delete_files(names), robust=True)
 
 
 def delete_stale_uploads(folder: str, *, cutoff) -> int:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
-from vssid_portal.files import delete_files, delete_stale_uploads, kept_only_if_committed
+from vssid_portal.files import delete_files, delete_files_once_committed, delete_stale_uploads, kept_only_if_committed
 from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_time_date
@@ -223,7 +223,7 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                         channel=Message.Channel.SMS, template="registration_replaced", recipient=old.phone.as_e164,
                         context={"registration": old}, idempotency_key=f"registration-{old.reference}-replaced",
                     )
-            transaction.on_commit(lambda: delete_files(replaced_photos + list(photos.values())))
+            delete_files_once_committed(replaced_photos + list(photos.values()))
             transaction.on_commit(lambda: _dispatch_declaration(registration.pk))
     except (IntegrityError, ValidationError):
         delete_files(saved)
