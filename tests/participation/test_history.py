@@ -72,10 +72,15 @@ def test_page_shows_totals_tabs_rows_and_chart(client, citizen, person):
     assert client.get("/qua-trinh-tham-gia/khong-co/").status_code == 404
 
 
-def test_page_runs_a_constant_number_of_queries(client, citizen, person):
-    """One period or 40 years of monthly changes: the same queries."""
+def test_page_runs_a_constant_number_of_queries(client, citizen, person, monkeypatch):
+    """One period or 40 years of monthly changes: the same queries, counted on a page rendered, not
+    served from the page cache (tests/test_page_cache.py counts that one)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    import accounts.pages
+
+    monkeypatch.setattr(accounts.pages, "content_version", lambda *ids: None)
 
     def queries_for_page():
         client.get("/qua-trinh-tham-gia/")  # warm caches that a real visitor's session already has
@@ -228,3 +233,24 @@ def test_a_history_under_a_year_writes_its_months_once(client, citizen, person):
     client.force_login(citizen)
     html = client.get("/qua-trinh-tham-gia/").content.decode()
     assert "<dt>Tổng thời gian tham gia</dt><dd><strong>7 tháng</strong> (từ 01/2025 đến 07/2025)</dd>" in html
+
+
+def test_the_csv_export_runs_the_same_queries_for_one_month_and_forty_years(client, citizen, person):
+    """Each row names its employer, province, clinic and agency: read with the periods, not one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def export():
+        b"".join(client.get("/qua-trinh-tham-gia/xuat-csv/").streaming_content)  # the session's caches warmed
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/qua-trinh-tham-gia/xuat-csv/")
+            rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+        return len(captured), len(rows) - 1
+
+    client.force_login(citizen)
+    monthly_periods(person, 1986 * 12, 1)
+    one, rows = export()
+    assert rows == 1
+    monthly_periods(person, 1986 * 12 + 1, 479)
+    forty_years, rows = export()
+    assert rows == 480 and forty_years == one
