@@ -35,7 +35,9 @@ def agency_choices(html: str) -> dict[str, str]:
 def test_an_officer_is_offered_only_their_agencies(persons, username, agency, group):
     client = Client()
     client.force_login(officer(username, agency, group))
-    html = client.get(PERSONS).content.decode()
+    response = client.get(PERSONS)
+    html = response.content.decode()
+    assert response.status_code == 200 and persons[0].bhxh_code in html  # the list itself, with the person managed
     choices = agency_choices(html)
     assert "agency__isnull" not in html, choices
     assert "-" not in choices.values() and "Chưa có cơ quan BHXH" not in choices.values()

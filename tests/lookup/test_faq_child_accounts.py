@@ -38,14 +38,17 @@ def test_the_faq_and_the_news_speak_of_children_under_18(client):
         assert "14 tuổi" not in page
 
 
-def test_a_parent_may_register_a_child_of_15_as_the_answer_says(reference_data):
+def test_a_parent_may_register_a_child_of_15_as_the_answer_says_and_sees_them_until_18(reference_data):
     parent = citizen()
-    today = timezone.localdate()
-    born = today.replace(year=today.year - 15) - datetime.timedelta(days=1)
-    child = make_person("7905555501", "Nguyễn Gia Bảo", birth=born, id_number="079210012340")
+    first_of_month = timezone.localdate().replace(day=1)  # any year has it: 29 February is never needed
+    child = make_person("7905555501", "Nguyễn Gia Bảo", birth=first_of_month.replace(year=first_of_month.year - 15),
+                        id_number="079210012340")
     _check_child(child, parent)  # no error: under 18
     Guardianship.objects.create(parent=parent, child=child, relationship=Registration.Relationship.FATHER)
-    assert list(children_of(user=parent)) == [child]
+    grown = make_person("7905555502", "Nguyễn Gia Huy", id_number="079208012341",
+                        birth=first_of_month.replace(year=first_of_month.year - 18) - datetime.timedelta(days=1))
+    Guardianship.objects.create(parent=parent, child=grown, relationship=Registration.Relationship.FATHER)
+    assert list(children_of(user=parent)) == [child]  # the one who turned 18 is no longer in view
 
 
 def test_an_edited_answer_is_kept_and_the_migration_reverses():

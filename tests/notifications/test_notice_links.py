@@ -98,11 +98,12 @@ def test_a_childs_visit_notice_opens_the_childs_visit_for_the_parent(parent):
 
 
 def test_a_childs_benefit_notice_opens_the_childs_record(parent):
-    benefit_save(record=record(parent.child, save=False, reference="T-CHILD-1"))
+    childs = record(parent.child, save=False, reference="T-CHILD-1")
+    benefit_save(record=childs)
     client = Client()
     client.force_login(parent)
     where, page = followed(client, Message.objects.get(user=parent, channel=Message.Channel.INBOX).link)
-    assert where.startswith("/thong-tin-huong/") and "T-CHILD-1" in page
+    assert where == f"/thong-tin-huong/{childs.pk}/" and "T-CHILD-1" in page
 
 
 def test_the_switch_refuses_anybody_elses_person_and_leaves_the_portal_never(parent):
