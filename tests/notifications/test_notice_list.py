@@ -103,3 +103,29 @@ def test_an_english_reader_is_told_the_notices_are_in_vietnamese_as_the_news_and
     client.cookies["django_language"] = "en"
     assert said in client.get("/thong-bao/").content.decode()
     assert said in client.get(f"/thong-bao/{one.pk}/").content.decode()
+
+
+def test_the_notice_list_reads_the_same_queries_for_one_notice_and_a_full_page():
+    """Twenty notices on a page, read with the list: no query per notice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = citizen()
+    client = Client()
+    client.force_login(user)
+
+    def notices(count: int, first: int = 0):
+        Message.objects.bulk_create(
+            Message(channel=Message.Channel.INBOX, user=user, template="t", subject=f"Thông báo {n}", body="Nội dung",
+                    idempotency_key=f"count-test-{n}", status=Message.Status.SENT) for n in range(first, count))
+
+    def queries() -> int:
+        client.get("/thong-bao/")  # the session's caches warmed
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/thong-bao/").status_code == 200
+        return len(captured)
+
+    notices(1)
+    one = queries()
+    notices(45, first=1)
+    assert queries() == one
