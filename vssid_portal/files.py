@@ -1,21 +1,29 @@
 """Signed, expiring links to private files, and the view that serves them.
 
 A view that has checked who may see a file calls `private_file_url()`; the link carries the
-file name, an expiry and (normally) the user it was made for, signed with SECRET_KEY. The
+file name, an expiry and (normally) the user it was made for, sealed (AES-GCM, with a key drawn
+from SECRET_KEY): links end up in access logs, browser histories and forwarded mails, and the
+storage name or the citizen's own file name must not be read there. The
 download view refuses a forged or someone-else's link with a 404, so nothing can be reached by
 guessing a URL. A genuine link opened after it expired (a page left open, a link kept) answers
 410 with a page that says so and leads back to the page that gave it (`back`), where a fresh
 one is made.
 """
 
+import base64
+import binascii
+import json
 import logging
 import mimetypes
 import os
 import time
+import zlib
 from contextlib import contextmanager
 from pathlib import PurePosixPath
 
-from django.core import signing
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -34,9 +42,7 @@ def private_file_url(name: str, *, user, filename: str | None = None, inline: bo
                      max_age: int = DEFAULT_MAX_AGE, session_key: str | None = None, back: str | None = None) -> str:
     """A signed link to `name` in private storage for `user` (None: anyone holding the link),
     optionally bound to one browser session (an anonymous visitor's own uploads). `back`: the
-    portal path of the page that offers the link, where an expired one is replaced. The link's
-    data is signed, not hidden: a page reached by a secret link (a registration's status) is
-    not given as `back`, or a copied download link would hand it on."""
+    portal path of the page that offers the link, where an expired one is replaced."""
     payload = {
         "n": name,
         "u": user.pk if user is not None else None,
@@ -47,7 +53,36 @@ def private_file_url(name: str, *, user, filename: str | None = None, inline: bo
     }
     if back:
         payload["b"] = back
-    return reverse("private_file", args=[signing.dumps(payload, salt=SALT, compress=True)])
+    return reverse("private_file", args=[_sealed(payload)])
+
+
+def _keys() -> list[bytes]:
+    """The key links are sealed with (from SECRET_KEY), then those of the fallback keys, so that a
+    link made just before a key rotation still opens."""
+    return [salted_hmac(SALT, "sealed links", secret=secret, algorithm="sha256").digest()
+            for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
+
+
+def _sealed(payload: dict) -> str:
+    nonce = os.urandom(12)
+    data = zlib.compress(json.dumps(payload, separators=(",", ":")).encode())
+    sealed = nonce + AESGCM(_keys()[0]).encrypt(nonce, data, SALT.encode())
+    return base64.urlsafe_b64encode(sealed).rstrip(b"=").decode()
+
+
+def _opened(token: str) -> dict | None:
+    """The payload of a link this portal sealed; None for anything else (forged, altered, cut)."""
+    try:
+        sealed = base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4))
+    except (ValueError, binascii.Error):
+        return None
+    nonce, data = sealed[:12], sealed[12:]
+    for key in _keys():
+        try:
+            return json.loads(zlib.decompress(AESGCM(key).decrypt(nonce, data, SALT.encode())))
+        except (InvalidTag, ValueError):
+            continue
+    return None
 
 
 def _session_tag(session_key: str) -> str:
@@ -70,10 +105,9 @@ def private_file_response(name: str, *, filename: str, inline: bool = False) -> 
 
 @require_safe
 def private_file(request, token):
-    try:
-        payload = signing.loads(token, salt=SALT)
-    except signing.BadSignature as exc:
-        raise Http404("Liên kết không hợp lệ.") from exc
+    payload = _opened(token)
+    if payload is None:
+        raise Http404("Liên kết không hợp lệ.")
     if payload["u"] is not None and request.user.is_authenticated and payload["u"] != request.user.pk:
         raise Http404("Liên kết không dành cho tài khoản này.")
     session_key = request.session.session_key

@@ -141,3 +141,39 @@ def test_a_file_the_upload_sweep_cannot_delete_is_logged_and_the_others_are_swep
     assert files.delete_stale_uploads("filings/tmp", cutoff=timezone.now() + datetime.timedelta(seconds=5)) == 1
     assert default_storage.exists(stuck) and not default_storage.exists(stale)
     assert any(record.levelname == "ERROR" and stuck in record.getMessage() for record in caplog.records)
+
+
+def test_a_link_reveals_nothing_of_the_file_to_whoever_reads_it(client, owner, settings):
+    """Links are written in access logs, browser histories and forwarded mails: the storage name,
+    the citizen's file name and the account are sealed in the link, not only signed."""
+    import base64
+    import zlib
+
+    name = default_storage.save("filings/tmp/abc/CCCD_Nguyen_Van_Duc_079088001234.pdf", ContentFile(b"%PDF-1.7 test"))
+    link = files.private_file_url(name, user=owner, filename="CCCD_Nguyen_Van_Duc_079088001234.pdf")
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    data = token.split(":")[0].lstrip(".")  # a signed link's data, or all of a sealed one
+    raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    for readable in (raw, _inflated(raw, zlib)):
+        assert b"079088001234" not in readable and b"filings" not in readable and b"Nguyen" not in readable
+    client.force_login(owner)
+    assert b"".join(client.get(link).streaming_content) == b"%PDF-1.7 test"
+
+
+def test_a_link_made_before_the_secret_key_was_rotated_still_opens(client, owner, stored, settings):
+    link = files.private_file_url(stored, user=owner)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    client.force_login(owner)
+    assert client.get(link).status_code == 200
+    settings.SECRET_KEY_FALLBACKS = []
+    assert client.get(link).status_code == 404
+
+
+def _inflated(raw: bytes, zlib) -> bytes:
+    for start in range(len(raw)):
+        try:
+            return zlib.decompressobj().decompress(raw[start:])
+        except zlib.error:
+            continue
+    return b""
