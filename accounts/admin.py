@@ -39,6 +39,7 @@ from vssid_portal.text import fold, normalize_name
 
 from .models import Person, Registration, RegistrationEvent, User
 from .selectors import persons_visible_to, recovery_codes_deleted_with, registrations_visible_to
+from .services.persons import persons_delete
 from .services.registration import (
     PHOTO_FIELDS,
     RegistrationAlreadyDecided,
@@ -151,6 +152,12 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         if obj is None:
             return readonly
         return [*readonly, *self.lifelong_fields, *self.identity_fields, *self.contact_fields]
+
+    def delete_model(self, request, obj):
+        persons_delete(persons=Person.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        persons_delete(persons=queryset)
 
 
 admin.site.unregister(Group)

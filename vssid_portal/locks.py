@@ -6,7 +6,8 @@ from django.db import connection
 
 
 class Lock(enum.IntEnum):
-    # participation: the writers of many people's periods (an import, a deletion of several people's)
+    # participation: the writers of many people's periods (an import, a deletion of several people's
+    # periods, or of several people: accounts.services.persons.persons_delete)
     MANY_PEOPLE_PERIODS = 79010001
     # public_services: the holiday table's changes against the due dates counted with it
     CALENDAR = 79010002

@@ -1,0 +1,23 @@
+"""Deleting people from the registry (the admin's delete page and "delete selected")."""
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from vssid_portal.locks import Lock, advisory_xact_lock
+
+from ..models import Person
+
+
+@transaction.atomic
+def persons_delete(*, persons: QuerySet) -> None:
+    """Delete these people with what cascades from them (their periods, guardianships, ...). Their rows
+    are locked first, in key order, then deleted: the lock order of every writer of a person's periods
+    (participation.services.periods.lock_person). Deleting first would lock the period rows, then the
+    person (the table's trigger, accounts/content_version.py), and wait in a circle with an officer's
+    edit or an import of that person. Several people wait for a running import first, which locks its
+    people batch by batch and not in one order."""
+    ids = sorted(set(persons.values_list("pk", flat=True)))
+    if len(ids) > 1:
+        advisory_xact_lock(Lock.MANY_PEOPLE_PERIODS)
+    list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    Person.objects.filter(pk__in=ids).delete()
