@@ -14,9 +14,6 @@ from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.models import Message
-from notifications.services import send_message
-
 from .notices import user_notify
 
 
@@ -59,20 +56,15 @@ def security_notify(*, user, event: SecurityEvent, **extra) -> None:
 
 def user_email_change_notify(*, user, old_email: str) -> None:
     """An account's e-mail changed by the agency in the admin (for an officer, where the login codes
-    go): told once, when the change commits, in the inbox and to the address registered until then,
-    not to the new one (its holder may not be the account's)."""
+    go): told once, when the change commits, in the inbox, by SMS to the phone in the registry (a
+    citizen's: a channel whoever took over the e-mail does not hold) and to the address registered
+    until then, not to the new one (its holder may not be the account's)."""
     event, at = SecurityEvent.EMAIL_CHANGED_BY_AGENCY, timezone.now()
     key = f"security-{event}-{user.pk}-{at:%Y%m%d%H%M%S%f}"
     context = {"event": event, "at": at}
 
-    def tell():
-        send_message(channel=Message.Channel.INBOX, template=f"security_{event}", context=context, user=user,
-                     idempotency_key=f"{key}-inbox")
-        if old_email:
-            send_message(channel=Message.Channel.EMAIL, template=f"security_{event}", context=context, user=user,
-                         recipient=old_email, idempotency_key=f"{key}-email")
-
-    transaction.on_commit(tell)
+    transaction.on_commit(lambda: user_notify(user=user, template=f"security_{event}", context=context, key=key,
+                                              email=old_email))
 
 
 @transaction.atomic

@@ -210,3 +210,25 @@ def test_an_email_changed_in_the_admin_is_told_once_to_the_address_until_then_an
 
     client.post(url, {**form, "email": "moi@bhxh.vn"})  # the same address again
     assert Message.objects.filter(user=officer).count() == 2
+
+
+def test_a_citizens_email_changed_in_the_admin_is_told_by_sms_to_the_phone_on_file_too(client, sms_outbox, mailoutbox):
+    """Whoever took over the e-mail (the old address included) does not hold the phone in the registry:
+    the holder is told there too, once, with the time and the hotline; the new address is told nothing."""
+    citizen = make_citizen(email="duc@example.vn")
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[citizen.pk])
+    form = {name: value for name, value in admin_form(client, url, "user_form").items()
+            if name not in {"groups", "user_permissions"}}
+
+    assert client.post(url, {**form, "email": "ke.gian@example.vn"}).status_code == 302
+    sent = notices(citizen, "security_email_changed_by_agency")
+    assert set(sent) == {Message.Channel.SMS, Message.Channel.EMAIL, Message.Channel.INBOX}
+    assert sent[Message.Channel.EMAIL].recipient == "duc@example.vn"
+    [sms] = security_sms(sms_outbox)
+    assert "vừa được cơ quan BHXH đổi" in sms
+    assert_told_now(sms)
+    assert not [mail for mail in mailoutbox if "ke.gian@example.vn" in mail.to]
+
+    client.post(url, {**form, "email": "ke.gian@example.vn"})  # the same address again
+    assert Message.objects.filter(user=citizen).count() == 3
