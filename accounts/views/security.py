@@ -9,6 +9,7 @@
 - The security page: the account's sessions (allauth.usersessions), the trusted-browser state and
   "log out everywhere else".
 - "Stay signed in" of the warning shown before the idle timeout (static/js/session-timeout.js).
+- The login form sent after it expired (CSRF_FAILURE_VIEW): the login page again, with the BHXH code.
 """
 
 import time
@@ -19,6 +20,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.internal.decorators import login_stage_required
 from allauth.account.internal.stagekit import LOGIN_SESSION_KEY
 from allauth.account.utils import get_next_redirect_url
+from allauth.account.views import LoginView
 from allauth.core import ratelimit
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.internal.flows import trust
@@ -28,11 +30,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
 from django.http import HttpResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
+from vssid_portal.text import normalize_code
+from vssid_portal.views import csrf_failure as portal_csrf_failure
 from vssid_portal.views import too_many_requests
 
 from .. import otp
@@ -43,6 +49,7 @@ from ..selectors import live_sessions, user_for_reset
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
 from ..sessions import SEEN
 from ..stages import LoginConfirmStage, new_browser_factor, send_login_code, trusted_until
+from ..validators import bhxh_code_validator
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
 PASSWORD_CHANGED = "portal_password_changed"  # time the code confirmed the new password
@@ -305,3 +312,23 @@ def session_keepalive(request):
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
     return redirect(get_next_redirect_url(request) or "accounts:personal")
+
+
+def csrf_failure(request, reason=""):
+    """A login form whose token no longer matches the browser's (left open too long, or a login or
+    logout in another tab since) logs nobody in: the login page comes back, saying so, with a fresh
+    form holding the BHXH code typed, so only the password is typed again (never sent back). Only a
+    BHXH code is kept: what a form posted from elsewhere puts in the box is ten digits at most. Any
+    other form, or a browser that sends no cookie, gets the portal's page (vssid_portal.views)."""
+    if request.method != "POST" or request.path != reverse("account_login") or reason == REASON_NO_CSRF_COOKIE:
+        return portal_csrf_failure(request, reason)
+    code = normalize_code(request.POST.get("login", ""))
+    kept = code if bhxh_code_validator.regex.fullmatch(code) else ""
+    messages.error(request, gettext("Trang đăng nhập đã mở quá lâu hoặc bạn vừa đăng nhập, đăng xuất ở thẻ khác, nên "
+                                    "chưa đăng nhập được. Hãy nhập lại mật khẩu rồi bấm “Đăng nhập”.") if kept else
+                   gettext("Trang đăng nhập đã mở quá lâu hoặc bạn vừa đăng nhập, đăng xuất ở thẻ khác, nên chưa "
+                           "đăng nhập được. Hãy nhập lại mã số BHXH và mật khẩu rồi bấm “Đăng nhập”."))
+    request.method = "GET"  # the page as first shown: nothing of the post is read as a login
+    response = LoginView.as_view(initial={"login": kept} if kept else {})(request)
+    response.status_code = 403
+    return response

@@ -4,6 +4,7 @@ the forced password change, the password rules and the failed-login limits."""
 import datetime
 import itertools
 import math
+import re
 
 import pytest
 from allauth.account import app_settings as account_settings
@@ -546,3 +547,49 @@ def test_the_personal_page_of_a_staff_account_links_to_where_it_works(client):
     client.force_login(get_user_model().objects.create_user("khac", password=PASSWORD))  # neither: no link
     html = client.get(PERSONAL).content.decode()
     assert "Đến trang quản trị" not in html and "Đến trang xác thực" not in html
+
+
+def csrf_token_in(html: str) -> str:
+    """The token of the login form (the page's other forms have theirs)."""
+    form = html.split(f'action="{LOGIN}"', 1)[1]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+
+@pytest.mark.parametrize("typed", ["7901234567", "7901 234 567"])
+def test_a_login_form_sent_after_it_expired_comes_back_with_the_bhxh_code_typed(sms_outbox, typed):
+    """The form's token no longer matches the browser's (logged in or out in another tab, a page left
+    open): nobody is logged in, and the login page says so in Vietnamese with the BHXH code typed
+    kept, never the password; its fresh form logs in."""
+    make_citizen()
+    client = Client(enforce_csrf_checks=True)
+    stale = csrf_token_in(client.get(LOGIN).content.decode())
+    client.cookies["csrftoken"] = "x" * 32  # the browser's token changed since the page was rendered
+    response = client.post(LOGIN, {"csrfmiddlewaretoken": stale, "login": typed, "password": PASSWORD,
+                                   "next": "/the-bhyt/"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Trang đăng nhập đã mở quá lâu" in html
+    assert 'name="login" value="7901234567"' in html
+    assert 'name="next" value="/the-bhyt/"' in html  # where the login was to lead, still
+    assert PASSWORD not in html and not is_logged_in(client)
+    again = client.post(LOGIN, {"csrfmiddlewaretoken": csrf_token_in(html), "login": "7901234567",
+                                "password": PASSWORD})
+    assert again.status_code == 302 and again["Location"] == CONFIRM
+
+
+@pytest.mark.parametrize("typed", ["canbo07901", '"><script>alert(1)</script>', ""])
+def test_an_expired_login_form_keeps_nothing_but_a_bhxh_code(typed):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "x" * 32
+    response = client.post(LOGIN, {"csrfmiddlewaretoken": "y" * 32, "login": typed, "password": PASSWORD})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Trang đăng nhập đã mở quá lâu" in html
+    assert 'name="login" value=' not in html and "<script>alert" not in html and PASSWORD not in html
+
+
+def test_another_expired_form_still_gets_the_page_that_says_so(client):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "x" * 32
+    response = client.post(reverse("notifications:mark_all_read"), {"csrfmiddlewaretoken": "y" * 32})
+    assert response.status_code == 403 and "Phiên làm việc đã hết hạn" in response.content.decode()
