@@ -30,6 +30,21 @@ def chosen_language(request) -> str:
     return chosen
 
 
+def methods_taken(view) -> tuple[str, ...] | None:
+    """The methods a view answers, when it says so: a class view's, or those of Django's
+    `require_http_methods` (`require_safe`, `require_GET`...) around a function view; None when the
+    view does not say (a function view reading request.method itself)."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return tuple(view_class()._allowed_methods())
+    while view is not None:
+        code = getattr(view, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:
+            return tuple(view.__closure__[code.co_freevars.index("request_method_list")].cell_contents)
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
 class AllowedMethodsMiddleware:
     """The portal is read with GET and HEAD and written with POST. Any other method (TRACE,
     OPTIONS, PUT, PATCH, DELETE...) is answered 405 before a view renders anything: Django's

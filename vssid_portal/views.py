@@ -7,9 +7,11 @@ from django.http import HttpResponseServerError
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_safe
 
 from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
+from vssid_portal.middleware import methods_taken
 
 
 @require_safe
@@ -19,7 +21,16 @@ def home(request):
 
 def csrf_failure(request, reason=""):
     """A browser that sent no CSRF cookie blocks cookies (or has just cleared them): reloading alone
-    would fail the same way, so its page asks to allow them."""
+    would fail the same way, so its page asks to allow them. A post to a page that takes none (only
+    read) is the 405 page, as with a token: sending again would not help either."""
+    try:
+        methods = methods_taken(resolve(request.path_info).func)
+    except Resolver404:
+        methods = None
+    if methods is not None and request.method not in methods:
+        response = render(request, "405.html", status=405)
+        response["Allow"] = ", ".join(methods)
+        return response
     return render(request, "403_csrf.html", {"cookies_missing": reason == REASON_NO_CSRF_COOKIE}, status=403)
 
 

@@ -102,3 +102,19 @@ def test_the_page_is_in_the_chosen_language_and_a_head_stays_empty(reference_dat
     response = client.post("/ho-tro/")
     assert response.status_code == 405 and "<h1>This page does not take this request</h1>" in response.content.decode()
     assert Client().head("/quan-tri/logout/").content == b""
+
+
+@pytest.mark.parametrize("path", ["/", "/ho-tro/", "/tin-tuc/"])  # pages only read (require_safe)
+def test_a_post_without_a_csrf_token_to_a_page_only_read_is_the_405_page_not_an_expired_form(path, reference_data):
+    """Reloading and sending again (what the CSRF page asks) would only fail again: the page says
+    the address takes no post, as it does for a post with a token."""
+    response = Client(enforce_csrf_checks=True).post(path, {"q": "x"})
+    text = response.content.decode()
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert "<h1>Trang không nhận yêu cầu này</h1>" in text and "Phiên làm việc đã hết hạn" not in text
+
+
+def test_a_post_without_a_csrf_token_to_a_form_is_still_the_expired_form_page():
+    response = Client(enforce_csrf_checks=True).post("/tra-cuu/ma-so-bhxh/", {"full_name": "x"})
+    assert response.status_code == 403 and "Trang không nhận yêu cầu này" not in response.content.decode()
+
