@@ -11,7 +11,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
+from whitenoise.middleware import WhiteNoiseFileResponse
 
 
 def answers_every_method(view):
@@ -45,6 +46,17 @@ def methods_taken(view) -> tuple[str, ...] | None:
     return None
 
 
+def _refusal(request, allowed, text: str) -> HttpResponseNotAllowed:
+    """A 405 at an address with no page: one line in the visitor's language."""
+    language = chosen_language(request)
+    with translation.override(language):
+        refusal = gettext(text)
+    response = HttpResponseNotAllowed(allowed, content=refusal, content_type="text/plain; charset=utf-8")
+    response["Content-Language"] = language
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
 class AllowedMethodsMiddleware:
     """The portal is read with GET and HEAD and written with POST. Any other method (TRACE,
     OPTIONS, PUT, PATCH, DELETE...) is answered 405 before a view renders anything: Django's
@@ -54,7 +66,8 @@ class AllowedMethodsMiddleware:
     At a page's address the refusal is the portal's 405 page (MethodNotAllowedPageMiddleware), so
     it is given in `process_view`, once the session, the language and the page's headers are there
     and before the CSRF check (which would call it a stale form). At an address with no page (a
-    static file, an unknown path) it is one line in the visitor's language, answered at once."""
+    static file, an unknown path) it is one line in the visitor's language, answered at once; so is
+    WhiteNoise's 405 to a post at a static file (an empty body otherwise)."""
 
     ALLOWED = ("GET", "HEAD", "POST")
 
@@ -63,17 +76,14 @@ class AllowedMethodsMiddleware:
 
     def __call__(self, request):
         if request.method in self.ALLOWED:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if isinstance(response, WhiteNoiseFileResponse) and response.status_code == 405:
+                return _refusal(request, ("GET", "HEAD"), gettext_noop("Tệp này chỉ đọc được bằng GET hoặc HEAD."))
+            return response
         try:
             view = resolve(request.path_info).func
         except Resolver404:
-            language = chosen_language(request)
-            with translation.override(language):
-                refusal = gettext("Cổng chỉ nhận các phương thức GET, HEAD và POST.")
-            response = HttpResponseNotAllowed(self.ALLOWED, content=refusal, content_type="text/plain; charset=utf-8")
-            response["Content-Language"] = language
-            patch_vary_headers(response, ("Cookie",))
-            return response
+            return _refusal(request, self.ALLOWED, gettext_noop("Cổng chỉ nhận các phương thức GET, HEAD và POST."))
         request.method_refused = not getattr(view, "answers_every_method", False)
         return self.get_response(request)
 

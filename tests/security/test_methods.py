@@ -118,3 +118,16 @@ def test_a_post_without_a_csrf_token_to_a_form_is_still_the_expired_form_page():
     response = Client(enforce_csrf_checks=True).post("/tra-cuu/ma-so-bhxh/", {"full_name": "x"})
     assert response.status_code == 403 and "Trang không nhận yêu cầu này" not in response.content.decode()
 
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("vi", "Tệp này chỉ đọc được bằng GET hoặc HEAD."), ("en", "This file can only be read with GET or HEAD."),
+])
+def test_a_post_to_a_static_file_is_refused_in_one_line_in_the_chosen_language(language, said):
+    """WhiteNoise answers it 405 with an empty body and no Content-Type."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post("/static/css/lookup.css", {"x": "1"})
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert response["Content-Type"] == "text/plain; charset=utf-8" and response["Content-Language"] == language
+    assert response.content.decode() == said
+    assert Client().get("/static/css/lookup.css").status_code == 200
