@@ -7,6 +7,7 @@ import datetime
 import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -72,8 +73,8 @@ def runs_between(name: str, started, hours: int) -> bool:
 
 
 def test_every_beat_entry_runs_when_beat_is_restarted_each_day():
-    """Beat keeps when each entry last ran in a file (docker-compose: in the container's /tmp),
-    lost when the container is recreated: a deployment. Started afresh, an entry counts from the
+    """Beat keeps when each entry last ran in a file (docker-compose: on a named volume), lost with
+    the volume or a beat started elsewhere. Started afresh, an entry counts from the
     start, so an entry every 24 hours would never run on a portal deployed every day; whatever the
     hour of the daily restart, each entry must run before the next one (the daily ones at a fixed hour)."""
     starts = [datetime.datetime(2026, 12, 1, hour, 2, tzinfo=datetime.UTC) for hour in range(24)]
@@ -92,3 +93,37 @@ def test_the_six_hourly_sweeps_run_when_beat_is_restarted_every_six_hours():
     starts = [datetime.datetime(2026, 12, 1, hour, 2, tzinfo=datetime.UTC) for hour in range(24)]
     never_ran = {name for name in SIX_HOURLY for started in starts if not runs_between(name, started, hours=6)}
     assert never_ran == set(), f"beat entries that never run when beat restarts every 6 hours: {never_ran}"
+
+
+def _compose_blocks() -> dict[str, list[str]]:
+    """docker-compose.yml's top-level keys and its services ("services.beat"), each with its lines,
+    stripped (the project has no YAML parser; the file is in block style, two spaces a level)."""
+    blocks, block = {}, None
+    for line in (ROOT / "docker-compose.yml").read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip())
+        if indent == 0 or (indent == 2 and block and block.split(".")[0] == "services"):
+            block = ("services." if indent else "") + line.strip().rstrip(":")
+            blocks[block] = []
+        else:
+            blocks[block].append(line.strip())
+    return blocks
+
+
+def test_compose_keeps_the_beat_schedule_on_a_named_volume_its_user_can_write():
+    """The schedule file says when each entry last ran: in the container's /tmp it was lost at every
+    recreation of the container (a deployment), so an entry due then was skipped or sent twice."""
+    blocks = _compose_blocks()
+    beat = blocks["services.beat"]
+    command = next(line for line in beat if line.startswith("command:")).split()
+    schedule = command[command.index("--schedule") + 1]
+    mounts = [line.removeprefix("- ").split(":") for line in beat if line.startswith("- ")]
+    kept = [(volume, directory) for volume, directory in mounts if schedule.startswith(directory.rstrip("/") + "/")]
+    assert kept, f"beat's schedule {schedule} is on no volume of the beat service: {mounts}"
+    volume, directory = kept[0]
+    assert f"{volume}:" in blocks["volumes"], f"{volume} is not a named volume"
+    # A new named volume takes the owner of the image's directory: the image's user must own it.
+    made = re.search(r"mkdir -p ([^&\\\n]+)\\?\s*&& chown -R portal ([^\n]+)", (ROOT / "Dockerfile").read_text())
+    assert directory in made.group(1).split(), f"the image does not make {directory}"
+    assert any(directory.startswith(owned.rstrip("/")) for owned in made.group(2).split()), directory
