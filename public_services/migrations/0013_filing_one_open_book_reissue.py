@@ -2,6 +2,34 @@
 
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
+
+BOOK_PROCEDURES = ("607A", "608A")
+OPEN_STATUSES = ("submitted", "received", "processing", "returned")
+# Stored as the filing's reason and in its history, which the citizen reads on the filing's page.
+DUPLICATE_NOTE = (
+    "Hồ sơ {kept} cấp lại sổ BHXH của cùng người tham gia đã được nộp trước và đang giải quyết; mỗi người "
+    "chỉ giải quyết một hồ sơ cấp lại sổ BHXH tại một thời điểm, nên hồ sơ này được đóng lại. Nếu cần, hãy "
+    "nộp hồ sơ mới sau khi hồ sơ {kept} có kết quả."
+)
+
+
+def close_later_book_reissues(apps, schema_editor):
+    """A person with more than one 607A/608A filing in hand (filed before submission refused the
+    second) keeps the one filed first; each later one is rejected, with a reason naming the one
+    kept, as an officer's rejection would be (its history records it, by no officer)."""
+    Filing = apps.get_model("public_services", "Filing")
+    FilingEvent = apps.get_model("public_services", "FilingEvent")
+    open_ = Filing.objects.filter(procedure_code__in=BOOK_PROCEDURES, status__in=OPEN_STATUSES)
+    kept = {}
+    now = timezone.now()
+    for filing in open_.order_by("person_id", "pk").only("pk", "person_id", "tracking_number", "status"):
+        if filing.person_id not in kept:
+            kept[filing.person_id] = filing.tracking_number
+            continue
+        note = DUPLICATE_NOTE.format(kept=kept[filing.person_id])
+        FilingEvent.objects.create(filing_id=filing.pk, from_status=filing.status, status="rejected", note=note)
+        Filing.objects.filter(pk=filing.pk).update(status="rejected", note=note, finished_at=now, updated_at=now)
 
 
 class Migration(migrations.Migration):
@@ -14,6 +42,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(close_later_book_reissues, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='filing',
             constraint=models.UniqueConstraint(condition=models.Q(('procedure_code__in', ('607A', '608A')), ('status__in', ['submitted', 'received', 'processing', 'returned'])), fields=('person',), name='filing_one_open_book_reissue'),
