@@ -100,7 +100,8 @@ def due_dates_recounted(days) -> int:
     change, which called holiday_change_started first: a filing submitted, sent again or received
     meanwhile is committed before, and seen here, or waits and counts with the change. One read of
     the filings and one of the calendar, and one bulk update, whatever their number; returns how
-    many moved."""
+    many moved. Each person whose due date moved is told once the change is committed
+    (_due_dates_moved_notify)."""
     from .calendar import FIXED_DATE_HOLIDAYS, WorkingCalendar
 
     changed = {day for day in days if day is not None}
@@ -130,10 +131,28 @@ def due_dates_recounted(days) -> int:
     for filing in filings:
         due_date = calendar.add_working_days(starts[filing.pk], filing.procedure.handling_days)
         if due_date != filing.due_date:
+            moved.append((filing.pk, filing.due_date, due_date))
             filing.due_date = due_date
-            moved.append(filing)
-    Filing.objects.bulk_update(moved, ["due_date"], batch_size=500)
+    pks = {pk for pk, _before, _after in moved}
+    Filing.objects.bulk_update([filing for filing in filings if filing.pk in pks], ["due_date"], batch_size=500)
+    if moved:
+        change = secrets.token_hex(4)  # names this change in the notices' keys: one per filing it moved
+        transaction.on_commit(lambda: _due_dates_moved_notify(moved, change), robust=True)
     return len(moved)
+
+
+def _due_dates_moved_notify(moved, change: str) -> None:
+    """Tell the people whose filing's due date a holiday change moved (after it is committed): one
+    notice per filing, with the date it had and the one it has."""
+    filings = Filing.objects.select_related("person").in_bulk([pk for pk, _old, _new in moved])
+    for pk, before, after in moved:
+        filing = filings.get(pk)
+        if filing is None:
+            continue
+        person_notify(person=filing.person, template="public_service_due_date_moved",
+                      context={"filing": filing, "procedure_name": filing.procedure.name,
+                               "before": before, "after": after},
+                      change_key=f"filing-{filing.tracking_number}-due-{change}")
 
 
 @transaction.atomic

@@ -15,10 +15,12 @@ from django.utils import timezone
 
 import public_services.admin_calendar  # noqa: F401  (registers the admin)
 from accounts.models import User
+from notifications.models import Message
 from public_services.calendar import add_working_days, load
 from public_services.models import Filing, Holiday
 from public_services.services import holiday_save, holidays_delete
 from tests.db_locks import wait_until_blocked
+from vssid_portal.templatetags.vn_format import vn_date
 
 from .helpers import owner, stranger, submit  # noqa: F401
 
@@ -207,3 +209,29 @@ def test_a_submission_does_not_wait_for_another_one_not_committed(owner, strange
         thread.join(10)
         assert "filing" in outcome, "the second submission waited for the first"
     assert due(outcome["filing"]) == outcome["filing"].due_date
+
+
+def moved_notices(user):
+    return list(Message.objects.filter(user=user, channel=Message.Channel.INBOX, template="public_service_due_date_moved"))
+
+
+def test_the_citizen_is_told_once_when_a_holiday_change_moves_their_due_date(owner, stranger,
+                                                                              django_capture_on_commit_callbacks):
+    moved, later = dated(submit(owner)), dated(submit(stranger), on=THURSDAY)
+    first = moved.due_date
+    with django_capture_on_commit_callbacks() as callbacks:
+        holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory"))
+    assert moved_notices(owner) == []  # told once the change is committed, not before
+    for callback in callbacks:
+        callback()
+    [notice], moved_to = moved_notices(owner), due(moved)
+    assert moved.tracking_number in notice.body and moved_to != first
+    assert f"từ {vn_date(first)} sang {vn_date(moved_to)}" in notice.body
+    assert notice.link == f"/dich-vu-cong/ho-so/{moved.pk}/"
+    assert due(later) == later.due_date and moved_notices(stranger) == []  # its time starts after the day
+
+    with django_capture_on_commit_callbacks(execute=True):  # the day taken back: the date moves back, told again
+        holidays_delete(holidays=Holiday.objects.filter(date=WEDNESDAY))
+        holiday_save(holiday=Holiday(date=D(2026, 6, 15), name="Nghỉ bù", kind="compensatory"))  # moves none
+    assert len(moved_notices(owner)) == 2 and moved_notices(stranger) == []
+    assert any(f"từ {vn_date(moved_to)} sang {vn_date(first)}" in notice.body for notice in moved_notices(owner))
