@@ -115,12 +115,22 @@ HOLIDAYS: list[tuple[datetime.date, str, str]] = [
 
 def load(holiday_model=None) -> int:
     """Add the rows of HOLIDAYS whose date is not in the table yet (a row edited in the admin is
-    kept). The model is passed in so that a migration can use it; returns how many were added."""
-    model = holiday_model or Holiday
+    kept); returns how many were added. The table's own model goes through the service that takes
+    the calendar lock and counts the due dates again (services.holidays_add_missing); a migration
+    passes its historical model, written directly (it cannot use the services)."""
+    if holiday_model is None:
+        from .services import holidays_add_missing
+
+        return holidays_add_missing(rows=HOLIDAYS)
+    return len(add_missing(holiday_model, HOLIDAYS))
+
+
+def add_missing(model, rows) -> list:
+    """Add the (date, name, kind) `rows` whose date `model`'s table does not have; returns those added."""
     existing = set(model.objects.values_list("date", flat=True))
-    rows = [model(date=day, name=name, kind=kind) for day, name, kind in HOLIDAYS if day not in existing]
-    model.objects.bulk_create(rows)
-    return len(rows)
+    added = [model(date=day, name=name, kind=kind) for day, name, kind in rows if day not in existing]
+    model.objects.bulk_create(added)
+    return added
 
 
 _warned_years: set[int] = set()

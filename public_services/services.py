@@ -176,6 +176,19 @@ def holidays_delete(*, holidays) -> int:
     return due_dates_recounted(days)
 
 
+@transaction.atomic
+def holidays_add_missing(*, rows) -> int:
+    """Add the (date, name, kind) `rows` whose date the holiday table does not have (a day kept as
+    entered in the admin), counting again the due dates running over them in the same transaction,
+    as holiday_save does. Returns how many days were added."""
+    from .calendar import add_missing
+
+    holiday_change_started()
+    added = add_missing(Holiday, rows)
+    due_dates_recounted([holiday.date for holiday in added])
+    return len(added)
+
+
 def _tracking_number() -> str:
     while True:
         number = "HS" + timezone.localdate().strftime("%y%m") + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(6))
