@@ -352,10 +352,10 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     if missing:
         raise ValidationError({name: gettext("Hãy tải lên ảnh giấy tờ này.") for name in missing})
     agency = procedure.agency_for(person=person, data=cleaned)
-    now = timezone.now()
     try:
         with kept_only_if_committed() as saved, transaction.atomic():
             wait_for_holiday_changes()  # first in the transaction: before any row is locked
+            now = timezone.now()  # after the wait for a holiday change, which may end past midnight
             existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)  # committed meanwhile
             if existing is not None:
                 return existing

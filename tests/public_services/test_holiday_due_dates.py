@@ -260,3 +260,22 @@ def test_the_seed_takes_the_calendar_lock(owner):
             cursor.execute("SELECT mode FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
                            "AND objid = %s", [int(Lock.CALENDAR)])
             assert [row[0] for row in cursor.fetchall()] == ["ExclusiveLock"]
+
+
+def test_a_submission_that_waits_on_a_holiday_change_across_midnight_counts_from_the_day_it_is_saved(owner, monkeypatch):
+    """Its time is read once the calendar lock is held: a submission sent at 23:59 that waited for a
+    holiday change until past midnight is submitted, and counted, on the next day."""
+    import public_services.services as services
+
+    clock = [datetime.datetime(2026, 3, 2, 23, 59, 50, tzinfo=HANOI)]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+    waited = services.wait_for_holiday_changes
+
+    def wait_until_past_midnight():
+        waited()
+        clock[0] = datetime.datetime(2026, 3, 3, 0, 0, 5, tzinfo=HANOI)
+
+    monkeypatch.setattr(services, "wait_for_holiday_changes", wait_until_past_midnight)
+    filing = submit(owner)
+    assert filing.submitted_at == clock[0]
+    assert due(filing) == add_working_days(D(2026, 3, 3), filing.procedure.handling_days) == D(2026, 3, 17)
