@@ -279,3 +279,11 @@ def test_a_submission_that_waits_on_a_holiday_change_across_midnight_counts_from
     filing = submit(owner)
     assert filing.submitted_at == clock[0]
     assert due(filing) == add_working_days(D(2026, 3, 3), filing.procedure.handling_days) == D(2026, 3, 17)
+
+
+def test_the_admin_says_how_many_due_dates_moved_and_that_their_people_are_told(admin_client, owner):
+    dated(submit(owner))
+    response = admin_client.post(ADMIN + "add/", {"date": "04/03/2026", "name": "Nghỉ bù", "kind": "compensatory"},
+                                 follow=True)
+    assert ("Đã tính lại hẹn trả kết quả của 1 hồ sơ đang giải quyết có thời hạn qua ngày vừa thay đổi; người tham "
+            "gia có tài khoản trên Cổng được báo hẹn mới.") in [str(message) for message in response.context["messages"]]
