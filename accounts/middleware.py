@@ -7,6 +7,10 @@
   Django's own expiry moves forward with every save of the session, so the time of login
   (stamped by signals.py) and of the last activity (stamped here) are kept in it and checked here
   by the rule in sessions.py; an expired session is flushed.
+- A session without a login that holds what a visitor typed (sessions.VISITOR_DATA: a registration,
+  a feedback, a password reset) has the same idle timeout, its activity stamped once the page has
+  written it, and ends with the browser as a logged-in one does (ACCOUNT_SESSION_REMEMBER off):
+  the next person at a shared computer finds nothing of it. A login starts its own clock.
 - An account with a temporary password reaches only the "set a new password" page, the language
   switch and logout.
 
@@ -17,6 +21,7 @@ a session that ends here is not recorded as active first.
 import time
 from urllib.parse import urlsplit
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
@@ -27,7 +32,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from .adapter import pop_session_end_message
-from .sessions import SEEN, STARTED, time_out_message, time_out_reason
+from .sessions import SEEN, STARTED, holds_visitor_data, time_out_message, time_out_reason, timed_out
 
 # The activity stamp is rewritten at most once a minute: a write on every request would cost a
 # database write per page view for a one-minute gain in precision.
@@ -39,22 +44,33 @@ class SessionRulesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self._enforce(request) or self.get_response(request)
+        response = self._enforce(request) or self.get_response(request)
+        self._keep_visitor_clock(request)
+        return response
 
     def _enforce(self, request):
         if not request.user.is_authenticated:
+            if holds_visitor_data(request.session) and timed_out(request.session, time.time()):
+                request.session.flush()  # the page opens as for a new visitor
+                return None
             return self._ended_elsewhere(request)
         session, now = request.session, time.time()
         # Stamped at login (signals.py); a session older than this code starts its clocks now.
         session.setdefault(STARTED, now)
         if reason := time_out_reason(session, now):
             return self._expire(request, time_out_message(reason))
-        seen = session.get(SEEN, now)
-        if SEEN not in session or now - seen >= SEEN_PRECISION:
-            session[SEEN] = now
+        _stamp_activity(session, now)
         if request.user.must_change_password:
             return self._require_new_password(request)
         return None
+
+    def _keep_visitor_clock(self, request):
+        """After the page, which may have written the visitor's data the first time."""
+        if request.user.is_authenticated or not holds_visitor_data(request.session):
+            return
+        _stamp_activity(request.session, time.time())
+        if not account_settings.SESSION_REMEMBER and not request.session.get_expire_at_browser_close():
+            request.session.set_expiry(0)
 
     def _ended_elsewhere(self, request):
         cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
@@ -83,6 +99,11 @@ class SessionRulesMiddleware:
         if request.path_info in {target, reverse("account_logout")} or is_language_switch(request.path_info):
             return None
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _stamp_activity(session, now: float) -> None:
+    if SEEN not in session or now - session[SEEN] >= SEEN_PRECISION:
+        session[SEEN] = now
 
 
 def is_language_switch(url: str) -> bool:

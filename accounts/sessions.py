@@ -1,5 +1,7 @@
 """The session time-out rule (DESIGN.md, "Security rules"): a session ends after
 `SESSION_IDLE_TIMEOUT` (30 min) without a request, and `SESSION_COOKIE_AGE` (12 h) after its login.
+A session without a login that holds what a visitor typed or may open again (VISITOR_DATA) ends
+after the same idle time, so the next person at a shared computer finds none of it.
 
 Django's own expiry moves forward with every save of the session, so the time of login (STARTED,
 stamped by signals.py) and of the last activity (SEEN, kept by middleware.py) are kept in the
@@ -13,6 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 STARTED = "portal_session_started"
 SEEN = "portal_session_seen"
+
+# What a visitor who has not logged in keeps in the session: the registration's answers and photos,
+# the registrations and the feedbacks this browser filed or looked up (their pages open in it), and
+# a password reset under way. A session holding any of them has the idle time-out of a logged-in one.
+REGISTRATION_DRAFT = "registration"
+REGISTRATIONS_SEEN = "registration_status_seen"
+FEEDBACKS_SEEN = "feedback_seen"
+PASSWORD_RESET = "portal_password_reset"
+VISITOR_DATA = (REGISTRATION_DRAFT, REGISTRATIONS_SEEN, FEEDBACKS_SEEN, PASSWORD_RESET)
 
 # Why the time-out ended a session, as told to the browser that held it.
 TIME_OUT_MESSAGES = {
@@ -31,6 +42,10 @@ def time_out_reason(session_data: dict, now: float) -> str | None:
             "too_long": session_data.get(STARTED, now) + settings.SESSION_COOKIE_AGE}
     reason = min(ends, key=ends.get)
     return reason if now > ends[reason] else None
+
+
+def holds_visitor_data(session) -> bool:
+    return any(key in session for key in VISITOR_DATA)
 
 
 def timed_out(session_data: dict, now: float) -> bool:

@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from accounts.sessions import FEEDBACKS_SEEN
 from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 from vssid_portal.ratelimit import client_ip
 
@@ -41,7 +42,7 @@ from .feedback_services import (
 
 LOOKUP_RATE = "10/m"
 KEYS = "feedback_keys"
-SEEN = "feedback_seen"
+SEEN = FEEDBACKS_SEEN
 KEEP = 10
 
 

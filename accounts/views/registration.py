@@ -45,8 +45,9 @@ from ..services.registration import (
     registration_submit,
     registration_submitted_with,
 )
+from ..sessions import REGISTRATION_DRAFT, REGISTRATIONS_SEEN
 
-SESSION_KEY = "registration"
+SESSION_KEY = REGISTRATION_DRAFT
 STATUS_SALT = "accounts.registration.status"
 
 
@@ -54,7 +55,7 @@ STATUS_LINK_DAYS = 30
 AGENCIES_LISTED = 30  # on the agency step; more words narrow a longer list
 
 
-STATUS_SEEN = "registration_status_seen"  # references this browser filed or looked up
+STATUS_SEEN = REGISTRATIONS_SEEN  # references this browser filed or looked up
 
 def status_url(registration: Registration) -> str:
     """A link to the status page that stops working after 30 days (it shows personal data)."""

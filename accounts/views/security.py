@@ -47,13 +47,13 @@ from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, Password
 from ..middleware import is_language_switch
 from ..selectors import live_sessions, user_for_reset
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
-from ..sessions import SEEN
+from ..sessions import PASSWORD_RESET, SEEN
 from ..stages import LoginConfirmStage, new_browser_factor, send_login_code, trusted_until
 from ..validators import bhxh_code_validator
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
 PASSWORD_CHANGED = "portal_password_changed"  # time the code confirmed the new password
-RESET = "portal_password_reset"  # {"subject": typed BHXH code, "verified_at": time of the code}
+RESET = PASSWORD_RESET  # {"subject": typed BHXH code, "verified_at": time of the code}
 RESET_WINDOW = 10 * 60  # time to choose the new password once the code is accepted
 RESET_DONE = "portal_password_reset_done"  # time the reset's new password was saved
 DONE_WINDOW = 10 * 60  # how long Back (or a second submit) on a finished change or reset says it is done

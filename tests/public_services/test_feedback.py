@@ -104,6 +104,21 @@ def test_the_status_page_opens_in_the_sending_browser_only(client, sent):
     assert Client().get(url)["Location"] == f"{LOOKUP}?ma={sent.tracking_number}"
 
 
+@pytest.mark.parametrize("left", ["just before the idle time-out", "past the idle time-out"])
+def test_the_status_page_is_gone_from_a_browser_left_idle(clock, client, sent, settings, left):  # noqa: F811
+    """The next person at a shared computer: the sender's session ends after the idle time-out, as
+    a logged-in one does, and does not outlive the browser."""
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""
+    url = f"/dich-vu-cong/phan-anh/{sent.tracking_number}/"
+    clock.advance(settings.SESSION_IDLE_TIMEOUT + (1 if left == "past the idle time-out" else -1))
+    response = client.get(url)
+    if left == "past the idle time-out":
+        assert response.status_code == 302 and response["Location"] == f"{LOOKUP}?ma={sent.tracking_number}"
+    else:
+        assert response.status_code == 200 and CONTENT in response.content.decode()
+
+
 @pytest.mark.parametrize("tracking", ["sent", "PA2611ZZZZZZZZ"])
 def test_a_tracking_number_outside_its_session_asks_for_the_contact_whether_it_exists_or_not(sent, tracking):
     """The sender's bookmark, days later when the session is gone: the lookup form with the number
