@@ -131,8 +131,14 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
     with transaction.atomic():
         # Only the card is locked: not the group, agency and province it is read with, which
         # every other reissue (and any card or filing naming them) would then wait for.
-        old = (Card.objects.select_for_update(of=("self",)).select_related("group", "agency__province")
-               .filter(person=person, status=Card.Status.ACTIVE).first())
+        in_use = (Card.objects.select_for_update(of=("self",)).select_related("group", "agency__province")
+                  .filter(person=person, status=Card.Status.ACTIVE))
+        old = in_use.first()
+        if old is None:
+            # Waited behind a writer that replaced the card (another reissue, a filing's completion):
+            # the row it locked is no longer active, and the new card, committed after this query
+            # began, was not in its snapshot. A second query sees it (READ COMMITTED).
+            old = in_use.first()
         if old is None:
             raise ValidationError("Người này không có thẻ BHYT đang sử dụng để cấp lại.")
         if replacing is not None and old.pk != replacing.pk:

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection, connections, transaction
 
 from health_card.models import Card
-from health_card.services import reissue_card
+from health_card.services import CardReplacedMeanwhile, reissue_card
 from tests.accounts.helpers import make_person
+from tests.db_locks import wait_until_blocked
 
 from .card_fixtures import facility, issue, signing_keys  # noqa: F401
 
@@ -42,3 +43,37 @@ def test_two_reissues_of_the_same_group_and_agency_do_not_wait_for_each_other(re
         thread.join(15)
     assert isinstance(outcome["card"], Card), outcome
     assert Card.objects.filter(status=Card.Status.ACTIVE, version=2).count() == 2
+
+
+def test_a_reissue_that_waited_for_another_is_told_the_card_was_replaced(reference_data, facility):  # noqa: F811
+    """An officer reissuing a card another officer (or a filing's completion) is reissuing at that
+    moment waits, then is told which card replaced it, not that the person has no card in use."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    person = make_person()
+    card = issue(person, facility)
+    outcome, pid = {}, []
+
+    def other_officer():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pid.append(cursor.fetchone()[0])
+            outcome["card"] = reissue_card(person, "Cấp lại do thẻ hỏng", replacing=card)
+        except Exception as error:  # noqa: BLE001 - the test reports what the other officer got
+            outcome["card"] = error
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        new = reissue_card(person, "Cấp lại do mất thẻ", replacing=card)
+        thread = threading.Thread(target=other_officer)
+        thread.start()
+        waited = wait_until_blocked(thread, pid)
+    thread.join(15)
+    assert waited, "the second reissue did not wait for the first"
+    assert isinstance(outcome["card"], CardReplacedMeanwhile), outcome
+    assert outcome["card"].card.pk == new.pk
+    assert "thẻ đang sử dụng là thẻ lần 2" in outcome["card"].messages[0]
+    assert list(Card.objects.filter(person=person).values_list("version", "status").order_by("version")) == [
+        (1, Card.Status.REPLACED), (2, Card.Status.ACTIVE)]
