@@ -141,6 +141,15 @@ class Card(models.Model):
         return self.valid_to is None and self.status == self.Status.ACTIVE
 
     @property
+    def ended_on(self) -> datetime.date | None:
+        """The last day of the card's validity as a clinic is told it (the API's gtTheDen): its end
+        date, or for a card expired, revoked or replaced without one, the day it was so marked;
+        None only for a card in use without an end date."""
+        if self.valid_to is not None or self.open_ended or self.changed_at is None:
+            return self.valid_to
+        return timezone.localdate(self.changed_at)
+
+    @property
     def past_end_date(self) -> bool:
         """Whether today is after the card's end date: not so for a card marked expired without
         one, or before it (a birth date corrected since ended a child's card early)."""

@@ -181,7 +181,7 @@ def api_answer(result) -> dict:
         "tenDKBD": card.facility.name,
         "cqBHXH": card.agency.name,
         "gtTheTu": vn_date(card.valid_from) or None,
-        "gtTheDen": vn_date(card.valid_to) or None,
+        "gtTheDen": vn_date(card.ended_on) or None,
         "maKV": card.living_area,
         "ngayDu5Nam": vn_date(card.five_year_date) or None,
         "mucHuong": card.level_id,

@@ -191,3 +191,21 @@ def test_a_card_in_use_or_still_to_begin_shows_its_five_year_date(holder, card, 
                                            **{key: dates.get(value, value) for key, value in change.items()})
     page = text(logged_in(holder).get("/the-bhyt/"))
     assert f"{FIVE_YEARS}</dt><dd>01/01/2029</dd>" in page
+
+
+@pytest.mark.parametrize("status, code", [
+    (Card.Status.EXPIRED, "010"), (Card.Status.REVOKED, "110"), (Card.Status.REPLACED, "003")])
+def test_the_api_gives_a_card_ended_without_an_end_date_the_day_it_ended_as_its_end(card, facility, status, code):
+    """gtTheDen null reads "no end date" to clinic software: an ended card's is the day it ended."""
+    from django.test import Client
+
+    from health_card.services import api_token_create
+
+    payload = card_qr(card, purpose=Purpose.PRINT)
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    ended = timezone.make_aware(datetime.datetime(2026, 3, 2, 23, 30))  # 02/03 in Vietnam, 16:30 UTC
+    Card.objects.filter(pk=card.pk).update(status=status, changed_at=ended)
+    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert (answer["maKetQua"], answer["hopLe"]) == (code, False)
+    assert answer["gtTheTu"] == "01/01/2024" and answer["gtTheDen"] == "02/03/2026"
