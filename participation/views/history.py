@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.pages import render_personal_page
 from accounts.selectors import person_in_view, viewing
+from vssid_portal.templatetags.vn_format import vn_number
 
 from ..charts import bar_chart
 from ..selectors import TABS, TABS_BY_SLUG, periods_for, totals_of, yearly_average_base
@@ -68,7 +69,9 @@ def _cell(value):
 def export_csv(request):
     """Every period of the person in view, as CSV (UTF-8 with BOM so spreadsheet programs read the accents).
     The file is written in Vietnamese, like the statement, whatever the page's language: its column
-    names and type and payer labels stay the same for the spreadsheets that read it."""
+    names and type and payer labels stay the same for the spreadsheets that read it. Amounts in đồng
+    are whole numbers without separators, which a spreadsheet reads as numbers in any language; a
+    rate is written as the pages show it, with a decimal comma ("1,5"), quoted, as vi-VN reads it."""
     person = person_in_view(request)
     if person is None:
         raise Http404
@@ -79,8 +82,8 @@ def export_csv(request):
     def row(p) -> str:
         return writer.writerow([_cell(value) for value in (
             p.get_kind_display(), f"{p.from_month:%m/%Y}", f"{p.to_month:%m/%Y}", p.months, p.payer_label,
-            p.employer.code if p.employer_id else "", p.job_title, p.base, p.rate, p.amount, p.unpaid_months,
-            p.province.name, str(p.agency), p.facility.display_code if p.facility_id else "",
+            p.employer.code if p.employer_id else "", p.job_title, p.base, vn_number(p.rate), p.amount,
+            p.unpaid_months, p.province.name, str(p.agency), p.facility.display_code if p.facility_id else "",
         )])
 
     def rows():

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -141,6 +142,22 @@ def test_csv_export_has_every_period(client, citizen, person):
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["Loại", "Từ tháng", "Đến tháng"]
     assert {(r[0], r[1], r[2]) for r in rows[1:]} == {("BHXH bắt buộc", "01/2010", "12/2012"), ("BHYT", "01/2014", "06/2016")}
+
+
+def test_csv_export_writes_rates_with_a_decimal_comma(client, citizen, person):
+    """A spreadsheet in vi-VN reads "22.00" as text (or 2200): rates are written as the portal shows
+    them, "22" and "1,5", in a quoted cell, under a header naming the unit."""
+    period(person, "01/2010", "12/2012", base=5_000_000)  # 25 %
+    p = period(person, "01/2014", "06/2016", kind=Period.Kind.BHYT, base=5_000_000, save=False)
+    p.rate, p.amount = Decimal("1.5"), 75_000
+    p.save()
+    client.force_login(citizen)
+    text = b"".join(client.get("/qua-trinh-tham-gia/xuat-csv/").streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    column = rows[0].index("Tỷ lệ (%)")
+    assert {row[0]: (row[7], row[column], row[9]) for row in rows[1:]} == {
+        "BHXH bắt buộc": ("5000000", "25", "1250000"), "BHYT": ("5000000", "1,5", "75000")}
+    assert ',"1,5",' in text
 
 
 def test_csv_export_writes_formula_like_text_as_text(client, citizen, person):
