@@ -42,6 +42,13 @@ class Status(models.TextChoices):
 
 DECIDED = (Status.APPROVED, Status.PAID)
 
+# The most a record may carry, in đồng: far above any real benefit (the largest one-time BHXH, 2
+# months of the highest base, 20 × the reference level, for each of 45 years, is about 4.2 billion;
+# the largest pension, 75 % of that base, about 35 million a month), so an amount typed with digits
+# too many is refused instead of shown to the person and paid from.
+MAX_AMOUNT = 10_000_000_000
+MAX_MONTHLY_AMOUNT = 1_000_000_000
+
 # How a sentence names each type ("hồ sơ … đã được tiếp nhận").
 KIND_PHRASES = {
     Kind.ONE_TIME: "hưởng BHXH một lần",
@@ -188,6 +195,10 @@ class BenefitRecord(models.Model):
             models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="benefit_amount_not_negative"),
             models.CheckConstraint(condition=Q(monthly_amount__isnull=True) | Q(monthly_amount__gte=0),
                                    name="benefit_monthly_amount_not_negative"),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__lte=MAX_AMOUNT),
+                                   name="benefit_amount_at_most_max"),
+            models.CheckConstraint(condition=Q(monthly_amount__isnull=True) | Q(monthly_amount__lte=MAX_MONTHLY_AMOUNT),
+                                   name="benefit_monthly_amount_at_most_max"),
             models.CheckConstraint(condition=Q(decision_date__isnull=True) | Q(decision_date__gte=F("received_on")),
                                    name="benefit_decision_after_receipt"),
             models.CheckConstraint(condition=Q(expected_on__isnull=True) | Q(expected_on__gte=F("received_on")),
@@ -270,10 +281,14 @@ class BenefitRecord(models.Model):
                 error("payment_method", "Chọn hình thức nhận tiền khi hồ sơ đã được giải quyết.")
         if self.status == Status.PAID and self.paid_on is None:
             error("paid_on", "Nhập ngày chi trả khi hồ sơ đã chi trả.")
-        for name in ("amount", "monthly_amount"):
+        for name, label, most in (("amount", "Số tiền được hưởng", MAX_AMOUNT),
+                                  ("monthly_amount", "Mức hưởng hằng tháng", MAX_MONTHLY_AMOUNT)):
             value = getattr(self, name)
             if value is not None and value < 0:
                 error(name, "Số tiền không được âm.")
+            elif value is not None and value > most:
+                most = f"{most:,}".replace(",", ".")
+                error(name, f"{label} không được lớn hơn {most} đ: kiểm tra lại số chữ số đã nhập.")
         # A claim is received, decided and paid (an accident happens) on days that have come, by a
         # person already born; the day promised for the result and the days a benefit runs may be ahead.
         today = timezone.localdate()

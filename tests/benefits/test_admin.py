@@ -175,6 +175,31 @@ def test_an_amount_that_is_not_whole_dong_is_refused_saying_how_to_type_it(clien
     assert obj.amount == 5_217_200
 
 
+@pytest.mark.parametrize("field, typed, words", [
+    ("amount", "1.000.000.000.000.000", "Số tiền được hưởng không được lớn hơn 10.000.000.000 đ"),
+    ("monthly_amount", "35.000.000.000", "Mức hưởng hằng tháng không được lớn hơn 1.000.000.000 đ"),
+])
+def test_an_amount_with_digits_too_many_is_refused_naming_the_most(client, db, reference_data, field, typed, words):
+    user = citizen()
+    obj = record(user.person, **decided(amount=5_217_200))
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(change_url(obj), {**admin_form(client, change_url(obj)), field: typed})
+    assert response.status_code == 200
+    assert f"{words}: kiểm tra lại số chữ số đã nhập." in response.content.decode()
+    obj.refresh_from_db()
+    assert (obj.amount, obj.monthly_amount, obj.revision) == (5_217_200, None, 0)
+
+
+def test_the_most_an_amount_may_be_is_saved(client, db, reference_data):
+    user = citizen()
+    obj = record(user.person, **decided(amount=5_217_200))
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(change_url(obj), {**admin_form(client, change_url(obj)), "amount": "10.000.000.000"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    obj.refresh_from_db()
+    assert obj.amount == 10_000_000_000
+
+
 STALE = "Người khác đã lưu hồ sơ này sau khi bạn mở trang"
 
 

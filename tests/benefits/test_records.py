@@ -29,6 +29,8 @@ def stored_breaks(person, **fields):
     {"reject_reason": "Thiếu giấy tờ"},  # a reason only on a rejected record
     {"amount": -1},
     {"monthly_amount": -5},
+    {"amount": 10**15},  # digits too many
+    {"monthly_amount": 1_000_000_001},
     {"status": "approved", "amount": 1000, "payment_method": "bank"},  # decided ⇒ decision number and date
     {**decided(), "amount": None},  # decided ⇒ an amount
     {**decided(), "payment_method": ""},  # decided ⇒ a payment method
