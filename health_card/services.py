@@ -100,7 +100,7 @@ class CardReplacedMeanwhile(ValidationError):
     def __init__(self, replacing: Card, card: Card):
         self.card = card
         super().__init__(f"Thẻ lần {replacing.version} đã được cấp lại: thẻ đang sử dụng là thẻ lần {card.version}, "
-                         "không cấp lại thêm.")
+                         f"mã thẻ {card.legacy_number}, cấp ngày {card.issued_on:%d/%m/%Y}; không cấp lại thêm.")
 
 
 class CardWouldBeExpired(ValidationError):
