@@ -25,6 +25,12 @@ def add_months(month, count: int):
     return month.replace(year=ordinal // 12, month=ordinal % 12 + 1, day=1)
 
 
+# The most a month's contribution base may be, in đồng: the law caps it at 20 × the reference level
+# (46,800,000 đ since 07/2025), so this leaves room for years of rises while refusing a base typed
+# with a digit or more too many, which would show on the person's pages and in the one-time estimate.
+MAX_BASE = 200_000_000
+
+
 class Period(models.Model):
     """A stretch of months with one insurance type, payer and contribution base."""
 
@@ -84,6 +90,7 @@ class Period(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(from_month__lte=models.F("to_month")), name="period_from_before_to"),
             models.CheckConstraint(condition=models.Q(rate__gte=0) & models.Q(rate__lte=100), name="period_rate_percent"),
+            models.CheckConstraint(condition=models.Q(base__lte=MAX_BASE), name="period_base_at_most_max"),
         ]
 
     def __str__(self):
@@ -157,6 +164,9 @@ class Period(models.Model):
         bound = self.latest_month(this_month) if self.to_month and self.kind else None
         if bound and self.to_month > bound[0] and "to_month" not in errors:
             errors["to_month"] = f"Tháng kết thúc không được sau {bound[0]:%m/%Y}: {bound[1]}."
+        if self.base is not None and self.base > MAX_BASE:
+            most = f"{MAX_BASE:,}".replace(",", ".")
+            errors["base"] = f"Căn cứ đóng không được lớn hơn {most} đ một tháng: kiểm tra lại số chữ số đã nhập."
         if self.rate is not None and not 0 <= self.rate <= 100:
             errors["rate"] = "Tỷ lệ đóng phải từ 0 đến 100 %."
         expected = self.expected_amount()

@@ -250,6 +250,17 @@ def test_the_add_form_refuses_a_period_starting_after_the_current_month(client, 
     assert client.post(ADD, data).status_code == 302
 
 
+def test_a_base_with_digits_too_many_is_refused_naming_the_most(client, managed_by_thu_duc, sms_outbox):
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    url = CHANGE.format(managed_by_thu_duc.pk)
+    response = client.post(url, {**admin_form(client, url, "period_form"), "base": "9.876.543.000.000", "amount": ""})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_base_error"' in html
+    assert "Căn cứ đóng không được lớn hơn 200.000.000 đ một tháng: kiểm tra lại số chữ số đã nhập." in html
+    managed_by_thu_duc.refresh_from_db()
+    assert managed_by_thu_duc.base == 9_876_543 and not Message.objects.exists() and not sms_outbox()
+
+
 def test_the_list_shows_months_as_mm_yyyy_and_the_base_in_dong(client, managed_by_thu_duc):
     client.force_login(officer("canbo07903", "07903", DISTRICT))
     html = client.get("/quan-tri/participation/period/").content.decode()

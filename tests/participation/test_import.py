@@ -72,6 +72,8 @@ def test_import_then_same_file_again_creates_nothing(person):
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,,,1,25,1,0,79,07901,", "phải có đơn vị"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,XX9999X,,1,25,1,0,79,07901,", "Đơn vị “XX9999X”"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,mười,25,1,0,79,07901,", "muc_dong"),
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1000000000000000,25,250000000000000,0,79,07901,",
+         "Căn cứ đóng không được lớn hơn 200.000.000 đ một tháng"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,0,79,99999,", "Cơ quan BHXH “99999”"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,0,79,,", "thiếu ma_co_quan"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,²,79,07901,", "cột so_thang_no phải là số tháng"),
