@@ -1,5 +1,7 @@
 """The insured person (the registry) and the portal login that may be attached to one."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -109,9 +111,15 @@ class User(AbstractUser):
         return f"{self.last_name} {self.first_name}".strip()
 
 
+def new_file_folder() -> str:
+    return secrets.token_hex(16)
+
+
 def registration_upload_path(instance, filename):
-    """Photos of a registration, under a random folder in private storage."""
-    return f"registrations/{instance.reference}/{filename}"
+    """A registration's photos and declaration, under its own random folder in private storage: a
+    file's name is in the signed (not hidden) link that shows it, and the reference would open the
+    public status page to whoever sees the portrait (a clinic checking the card, the other parent)."""
+    return f"registrations/{instance.file_folder}/{filename}"
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -159,6 +167,7 @@ class Registration(models.Model):
     id_front = models.FileField("ảnh mặt trước giấy tờ", upload_to=registration_upload_path, blank=True)
     id_back = models.FileField("ảnh mặt sau giấy tờ", upload_to=registration_upload_path, blank=True)
     declaration_pdf = models.FileField("tờ khai (PDF)", upload_to=registration_upload_path, blank=True)
+    file_folder = models.CharField("thư mục tệp", max_length=32, default=new_file_folder, editable=False)
     pdf_attempts = models.PositiveSmallIntegerField("số lần tạo tờ khai", default=0)  # vssid_portal/jobs.py
     # A child's account, registered by a parent who already has one.
     parent = models.ForeignKey(

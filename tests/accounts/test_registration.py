@@ -739,7 +739,7 @@ def test_a_missing_temporary_photo_is_a_message_and_changes_nothing(person):
     pending.refresh_from_db()
     assert pending.status == Registration.Status.PENDING and default_storage.exists(pending.portrait.name)
     assert Registration.objects.count() == 1
-    assert not [p for p in default_storage.listdir("registrations")[0] if p not in {"tmp", pending.reference}]
+    assert not [p for p in default_storage.listdir("registrations")[0] if p not in {"tmp", pending.file_folder}]
 
 
 def test_a_missing_agency_is_linked_from_the_error_summary_to_the_first_choice(client, person):
