@@ -10,6 +10,7 @@ replacements. Every copy is dropped when a setting changes, and with the process
 """
 
 from django import template
+from django.contrib.messages import constants
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
@@ -17,6 +18,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from vssid_portal.context_processors import portal
 from vssid_portal.pagecache import hole
@@ -84,3 +86,37 @@ def layout_part(context, template_name):
     for name in HOLES:
         html = html.replace(hole(name), values[name])
     return mark_safe(html)
+
+
+@register.filter
+def has_error_message(messages) -> bool:
+    """Whether the messages shown with the page include one of level ERROR. The messages are read
+    again below the header: iterating them twice in one request shows each once."""
+    return any(message.level == constants.ERROR for message in messages or ())
+
+
+class ErrorTitleNode(template.Node):
+    def __init__(self, nodelist, condition):
+        self.nodelist, self.condition = nodelist, condition
+
+    def render(self, context):
+        title = self.nodelist.render(context).strip()
+        failed = has_error_message(context.get("messages")) or (
+            self.condition is not None and self.condition.resolve(context, ignore_failures=True))
+        prefix = conditional_escape(gettext("Lỗi")) + ": "
+        if failed and not title.startswith(prefix):
+            title = prefix + title
+        return mark_safe(title)
+
+
+@register.tag
+def error_title(parser, token):
+    """`{% error_title [condition] %}…{% enderror_title %}`: the page's title, prefixed "Lỗi: " when
+    an error message comes with the page or `condition` holds (once: a title that already says so
+    keeps its own prefix)."""
+    bits = token.split_contents()
+    if len(bits) > 2:
+        raise template.TemplateSyntaxError("error_title takes at most one condition")
+    nodelist = parser.parse(("enderror_title",))
+    parser.delete_first_token()
+    return ErrorTitleNode(nodelist, parser.compile_filter(bits[1]) if len(bits) == 2 else None)
