@@ -236,6 +236,30 @@ def test_the_second_step_of_an_officers_login(staff):
     assert "Mã xác thực không đúng." in visible_text(html) and english_in(visible_text(html)) == []
 
 
+def title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+def test_the_allauth_pages_say_error_first_in_their_title_after_a_refused_code(client, staff):
+    """allauth's pages set their own title: a refused code or password still begins it with "Lỗi: " (once)."""
+    html = client.post(REAUTHENTICATE, {"password": "sai-mat-khau"}).content.decode()
+    assert title(html) == "Lỗi: Xác nhận quyền truy cập – Cổng dịch vụ BHXH số"
+    reauthenticate(client)
+    html = client.post(reverse("mfa_activate_totp"), {"code": "12"}).content.decode()  # its own title says so
+    assert title(html) == "Lỗi: Kích hoạt ứng dụng xác thực – Cổng dịch vụ BHXH số"
+
+    with_authenticator_app(staff)
+    html = client.post(reverse("mfa_reauthenticate"), {"code": "1"}).content.decode()
+    assert title(html) == "Lỗi: Xác nhận quyền truy cập – Cổng dịch vụ BHXH số"
+    login = Client()
+    response = login.post("/tai-khoan/dang-nhap/", {"login": staff.username, "password": PASSWORD})
+    assert response["Location"] == reverse("accounts_auth:login_confirm")  # the session of `client` is warned of
+    login.post(response["Location"], {"action": "continue"})
+    assert title(login.get(reverse("mfa_authenticate")).content.decode()) == "Đăng nhập – Cổng dịch vụ BHXH số"
+    html = login.post(reverse("mfa_authenticate"), {"code": "12345678"}).content.decode()
+    assert title(html) == "Lỗi: Đăng nhập – Cổng dịch vụ BHXH số"
+
+
 def test_the_trust_this_browser_page(staff):
     """Not a step of the portal's login (accounts/stages.py trusts the browser itself), but
     allauth's page is translated all the same."""
