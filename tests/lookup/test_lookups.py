@@ -572,3 +572,12 @@ def test_the_planner_can_serve_each_search_from_its_trigram_index(rows, lookup, 
     plan = lookup().explain()
     assert f"Bitmap Index Scan on {table}_search_trgm" in plan, plan
     assert "'% nguyen%'" in plan and "Seq Scan on " + table not in plan
+
+
+@pytest.mark.parametrize("url", [AGENCIES, FACILITIES, POINTS])
+def test_an_invalid_filter_in_the_address_says_error_in_the_title_and_sums_it_up(client, url):
+    page = html(client, url, province="xx")
+    assert re.search(r"<title>Lỗi: [^<]+</title>", page)
+    summary = re.search(r'</h1>\s*<div class="error-summary" role="alert" tabindex="-1".*?</div>', page, re.S)
+    assert summary and '<a href="#id_province">' in summary.group(0)
+    assert "<title>Lỗi:" not in html(client, url, province="79")
