@@ -1,9 +1,9 @@
 """FAQ and news shown in the "Hỗ trợ" menu, managed in the admin.
 
 Lead images of news articles are public content, unlike everything in the default (private)
-storage: they live in their own folder (`NEWS_MEDIA_ROOT`, default `var/media/news`) and are
-served by the portal's own view (`lookup.views_support.news_image`) for published articles only.
-A production reverse proxy may serve that folder directly under the same path instead.
+storage: they live in their own folder (the setting and environment variable `NEWS_MEDIA_ROOT`,
+default `var/media/news`) and are served by the portal's own view (`lookup.views_support.news_image`)
+for published articles only.
 """
 
 import os
@@ -23,7 +23,7 @@ class NewsImageStorage(FileSystemStorage):
 
     @property
     def base_location(self):
-        return getattr(settings, "NEWS_MEDIA_ROOT", None) or settings.BASE_DIR / "var" / "media" / "news"
+        return settings.NEWS_MEDIA_ROOT
 
     @property
     def location(self):

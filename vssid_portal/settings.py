@@ -341,6 +341,8 @@ STATIC_ROOT = Path(_read("STATIC_ROOT", env.str, default=str(BASE_DIR / "var" / 
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Private uploads (ID photos) and generated PDFs: outside every URL, served by permission-checked views.
 PRIVATE_FILES_ROOT = Path(_read("PRIVATE_FILES_ROOT", env.str, default=str(BASE_DIR / "var" / "private")))
+# Lead images of news articles: public, but served by a view for published articles only (lookup.models_support).
+NEWS_MEDIA_ROOT = Path(_read("NEWS_MEDIA_ROOT", env.str, default=str(BASE_DIR / "var" / "media" / "news")))
 STORAGES = {
     # Every FileField lands here unless it names another storage: private by default.
     "default": {"BACKEND": "vssid_portal.storage.PrivateStorage"},

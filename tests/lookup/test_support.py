@@ -368,3 +368,36 @@ def test_officers_do_not_manage_faq_or_news(client, reference_data):
     client.force_login(officer("canbo07901", "07901", DISTRICT))
     assert client.get("/quan-tri/lookup/faqquestion/").status_code == 403
     assert client.get("/quan-tri/lookup/newsarticle/add/").status_code == 403
+
+
+NEWS_ROOT = """
+import django
+django.setup()
+from lookup.models_support import news_image_storage
+print(news_image_storage().location)
+"""
+
+
+def test_news_images_are_kept_in_the_folder_named_by_the_environment():
+    from tests.vssid_portal.test_settings import run
+
+    result = run(NEWS_ROOT, NEWS_MEDIA_ROOT="/data/news")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "/data/news"
+    default = run(NEWS_ROOT).stdout.strip().splitlines()[-1]
+    assert default == str(settings.BASE_DIR / "var" / "media" / "news")
+
+
+def test_compose_keeps_the_news_images_on_a_named_volume_the_web_user_can_write():
+    """In the web container's own files the lead images were lost at every redeploy."""
+    from tests.vssid_portal.test_beat import _compose_blocks
+
+    blocks = _compose_blocks()
+    portal = next(lines for key, lines in blocks.items() if key.startswith("x-portal"))  # the web service's environment and volumes (`<<: *portal`)
+    assert "<<: *portal" in blocks["services.web"] and not any(line.startswith("volumes:") for line in blocks["services.web"])
+    root = next(line.split(":", 1)[1].strip() for line in portal if line.startswith("NEWS_MEDIA_ROOT:"))
+    mounts = [line.removeprefix("- ").split(":") for line in portal if line.startswith("- ")]
+    kept = [volume for volume, directory in mounts if root == directory or root.startswith(directory.rstrip("/") + "/")]
+    assert kept and f"{kept[0]}:" in blocks["volumes"], (root, mounts)
+    made = re.search(r"mkdir -p ([^&\\\n]+)\\?\s*&& chown -R portal ([^\n]+)", (settings.BASE_DIR / "Dockerfile").read_text())
+    assert root in made.group(1).split()
