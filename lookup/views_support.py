@@ -50,13 +50,13 @@ def news_image(request, pk):
     article = published_news().filter(pk=pk).exclude(lead_image="").first()
     if article is None:
         raise Http404
+    content_type = mimetypes.guess_type(article.lead_image.name)[0]
+    if content_type not in {"image/jpeg", "image/png", "image/webp"}:
+        raise Http404
     try:
         handle = article.lead_image.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
-    content_type = mimetypes.guess_type(article.lead_image.name)[0]
-    if content_type not in {"image/jpeg", "image/png", "image/webp"}:
-        raise Http404
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "public, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"

@@ -267,6 +267,24 @@ def test_no_image_a_missing_file_or_a_foreign_type_is_not_found(client, news_roo
     assert client.get(f"/tin-tuc/anh/{html_file.pk}/").status_code == 404
 
 
+def test_a_lead_image_of_a_foreign_type_is_not_found_without_leaving_its_file_open(client, news_root, monkeypatch):
+    from lookup.models_support import NewsImageStorage
+
+    item = article("trang-html")
+    item.lead_image = news_image_storage().save("lead/trang.html", io.BytesIO(b"<p>x</p>"))
+    item.lead_image_alt = "x"
+    item.save()
+    opened, real_open = [], NewsImageStorage.open
+
+    def open_and_note(storage, *args, **kwargs):
+        opened.append(real_open(storage, *args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(NewsImageStorage, "open", open_and_note)
+    assert client.get(f"/tin-tuc/anh/{item.pk}/").status_code == 404
+    assert [handle for handle in opened if not handle.closed] == []
+
+
 def test_seeding_again_reuses_the_drawn_lead_images(news_root):
     """Each migrate (every test database) runs the seed: it must not leave a new copy each time."""
     from django.apps import apps
