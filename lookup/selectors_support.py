@@ -10,7 +10,6 @@ from vssid_portal.text import search_words
 from .models_support import FaqQuestion, FaqTopic, NewsArticle
 from .selectors import words_begin_words
 
-SUPPORT_EMAIL = "baohiemxahoi@vss.gov.vn"
 NEWS_PER_PAGE = 10
 
 

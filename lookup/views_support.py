@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from vssid_portal.paging import page_number
 
-from .selectors_support import SUPPORT_EMAIL, faq_topics, latest_news, news_article, news_page, published_news
+from .selectors_support import faq_topics, latest_news, news_article, news_page, published_news
 
 MAX_QUERY = 100
 # A blank line, even one holding spaces, ends a paragraph (after newlines are normalised: the
@@ -26,7 +26,7 @@ def support(request):
     topics = faq_topics(query=query)
     return render(request, "lookup/support.html", {
         "query": query, "topics": topics, "result_count": sum(len(topic.shown) for topic in topics),
-        "support_email": SUPPORT_EMAIL, "latest": latest_news(),
+        "latest": latest_news(),
     })
 
 
@@ -41,7 +41,7 @@ def news_detail(request, slug):
     parts = PARAGRAPH_BREAK.split(normalize_newlines(article.body))
     return render(request, "lookup/news_detail.html", {
         "article": article, "paragraphs": [part.strip() for part in parts if part.strip()],
-        "others": latest_news(exclude_pk=article.pk), "support_email": SUPPORT_EMAIL,
+        "others": latest_news(exclude_pk=article.pk),
     })
 
 

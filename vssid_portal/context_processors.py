@@ -3,4 +3,5 @@ from django.conf import settings
 
 def portal(request):
     return {"PORTAL_NAME": settings.PORTAL_NAME, "PORTAL_HOTLINE": settings.PORTAL_HOTLINE,
+            "PORTAL_EMAIL": settings.PORTAL_EMAIL,
             "SESSION_IDLE_TIMEOUT": settings.SESSION_IDLE_TIMEOUT}

@@ -454,6 +454,7 @@ PORTAL_NAME = "Cổng dịch vụ BHXH số"
 # The portal's public address, printed in documents (statement QR codes); empty: taken from the request.
 PORTAL_PUBLIC_URL = _read("PORTAL_PUBLIC_URL", env.str, default="").rstrip("/")
 PORTAL_HOTLINE = "1900 9068"
+PORTAL_EMAIL = "baohiemxahoi@vss.gov.vn"
 CSRF_FAILURE_VIEW = "accounts.views.security.csrf_failure"  # the login page's own, else the portal's
 FORM_RENDERER = "vssid_portal.forms.PortalFormRenderer"
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}

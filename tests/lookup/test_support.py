@@ -14,7 +14,7 @@ from PIL import Image
 
 from accounts.models import User
 from lookup.models_support import FaqQuestion, FaqTopic, NewsArticle, news_image_storage
-from lookup.selectors_support import NEWS_PER_PAGE, SUPPORT_EMAIL
+from lookup.selectors_support import NEWS_PER_PAGE
 from lookup.services_support import faq_question_save
 from tests.accounts.helpers import jpeg
 from tests.html_language import languages_of
@@ -122,11 +122,22 @@ def test_unpublished_questions_stay_hidden(client):
 def test_hotline_and_email_are_on_the_support_page_and_in_every_footer(client, reference_data):
     html = page(client, SUPPORT)
     assert '<a class="hotline" href="tel:19009068">1900 9068</a>' in html
-    assert f'<a href="mailto:{SUPPORT_EMAIL}">{SUPPORT_EMAIL}</a>' in html
+    email = settings.PORTAL_EMAIL
+    assert f'<a href="mailto:{email}">{email}</a>' in html
     for url in ["/", "/tra-cuu/", "/tra-cuu/co-quan-bhxh/", NEWS, "/dich-vu-cong/phan-anh/"]:
         footer = page(client, url).split('<footer class="site-footer">')[1]
-        assert "1900 9068" in footer and SUPPORT_EMAIL in footer, url
+        assert "1900 9068" in footer and email in footer, url
         assert 'href="/ho-tro/"' in footer and 'href="/dich-vu-cong/phan-anh/"' in footer
+
+
+def test_the_support_email_is_set_in_one_place_for_the_support_page_and_every_footer(client, settings):
+    settings.PORTAL_EMAIL = "hotro@bhxh.example.vn"
+    for url in [SUPPORT, f"{NEWS}dang-ky-tai-khoan-cho-con/", "/"]:
+        html = page(client, url)
+        assert "baohiemxahoi@vss.gov.vn" not in html, url
+        footer = html.split('<footer class="site-footer">')[1]
+        assert '<a href="mailto:hotro@bhxh.example.vn">hotro@bhxh.example.vn</a>' in footer, url
+    assert '<dd><a href="mailto:hotro@bhxh.example.vn">' in page(client, SUPPORT)
 
 
 def test_support_page_links_to_feedback_and_latest_news(client):
