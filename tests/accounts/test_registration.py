@@ -847,3 +847,14 @@ def test_submissions_stop_at_the_named_limit_per_code_and_per_phone(person, shar
             assert response.status_code == 429 and "thử quá nhiều lần" in response.content.decode(), group
     pending = Registration.objects.filter(status=Registration.Status.PENDING).count()
     assert pending == (1 if shared == "code" else allowed)  # a code's submission replaces its earlier one
+
+
+def test_agency_step_offers_no_submit_button_when_the_search_lists_no_agency(client, person):
+    """A search that finds nothing leaves nothing to choose: the page says to search again and has
+    no "Gửi đăng ký", whose post could only be refused for a choice that is not there."""
+    client.post("/dang-ky/", declaration_data())
+    client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
+    nothing = client.get("/dang-ky/co-quan/", {"q": "xyz"}).content.decode()
+    assert "Không tìm thấy cơ quan BHXH nào. Hãy thử từ khóa khác." in nothing
+    assert 'id="tim-co-quan"' in nothing and "Gửi đăng ký" not in nothing
+    assert "Gửi đăng ký" in client.get("/dang-ky/co-quan/").content.decode()
