@@ -228,6 +228,7 @@ def test_rate_limit_per_address(client, person, settings):
         assert lookup(client, ip="198.51.100.10", full_name="ai do").status_code == 200
     limited = lookup(client, ip="198.51.100.10")
     assert limited.status_code == 429 and "quá nhiều lần" in limited.content.decode()
+    assert "<title>Lỗi: Tra cứu mã số BHXH" in limited.content.decode()  # the error is in the title too
     assert "7901234567" not in limited.content.decode()
     assert "7901234567" in lookup(client, ip="192.0.2.44").content.decode()  # another address is served
 

@@ -94,3 +94,28 @@ def test_the_cap_refusal_says_when_the_next_code_may_go(clock):
     with pytest.raises(otp.HourlyCapReached) as refused:
         send(request, subject="5")
     assert "Bạn có thể yêu cầu mã sau 55 phút" in refused.value.message
+
+
+def test_the_code_pages_at_the_cap_say_it_in_the_title_and_announce_the_notice(client, sms_outbox, clock):
+    """"No code was sent" is the page's error: the title starts with "Lỗi:" and the notice is an alert."""
+    import re
+
+    make_citizen()
+    use_up_the_hour(sms_outbox)
+    clock.advance(15 * 60)
+    submit_password(client)
+    page = client.get(CONFIRM).content.decode()
+    assert re.search(r"<title>\s*Lỗi: Xác nhận đăng nhập", page)
+    assert f'<p class="notice notice--error" role="alert">{NOT_SENT}' in page
+
+
+def test_a_password_change_at_the_cap_says_it_in_the_title(client, sms_outbox, clock):
+    import re
+
+    make_citizen()
+    log_in(client, sms_outbox)
+    use_up_the_hour(sms_outbox)
+    new = "Mat-khau-moi-rat-dai-2026"
+    client.post(CHANGE, {"oldpassword": PASSWORD, "password1": new, "password2": new})
+    page = client.get(CHANGE_CONFIRM).content.decode()
+    assert re.search(r"<title>\s*Lỗi: Xác nhận đổi mật khẩu", page) and 'role="alert"' in page
