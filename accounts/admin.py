@@ -123,7 +123,8 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
+                  admin.ModelAdmin):
     no_agency_nothing = "người tham gia nào để xem"
     form = PersonAdminForm
     list_display = ["bhxh_code", "full_name", "birth_date", "sex", "id_number", "province", "agency"]

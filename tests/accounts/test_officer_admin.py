@@ -463,3 +463,18 @@ def test_an_officer_attached_to_no_agency_is_told_why_the_list_is_empty(client, 
         "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc."]
     client.force_login(officer("canbo07901", "07901", DISTRICT))
     assert not list(client.get(path).context["messages"])
+
+
+def test_a_persons_agency_province_and_ward_are_plain_text_for_an_officer_who_cannot_open_them(client, registrations):
+    """The read-only relations of a person link only where the reader may open the page: an officer,
+    who has no access to the agencies, provinces and wards, reads their names instead of a 403's link."""
+    from accounts.models import Person
+
+    person = Person.objects.get(bhxh_code="7901000001")
+    Person.objects.filter(pk=person.pk).update(agency=Agency.objects.get(code="07901"))
+    person.refresh_from_db()
+    assert person.province_id and person.ward_id
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    html = client.get(f"/quan-tri/accounts/person/{person.pk}/change/").content.decode()
+    assert "[07901] BHXH Quận 1" in html and person.ward.name in html
+    assert not re.search(r"/quan-tri/lookup/(agency|province|ward)/", html)
