@@ -37,6 +37,7 @@ from vssid_portal.forms import NameField
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import fold, normalize_name
 
+from .adapter import end_other_sessions
 from .models import Person, Registration, RegistrationEvent, User
 from .selectors import persons_visible_to, recovery_codes_deleted_with, registrations_visible_to
 from .services.persons import persons_delete
@@ -205,11 +206,15 @@ class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         """An account saved in the admin: a new e-mail (for an officer, where the login codes go) is
-        told to the address registered until then and in the inbox."""
+        told to the address registered until then and in the inbox. An account deactivated is logged
+        out everywhere: reactivated later, a session kept (maybe someone else's) would log in again."""
         before = form.initial.get("email") or ""  # the account as it was read for this form
+        was_active = form.initial.get("is_active", True)
         super().save_model(request, obj, form, change)
         if change and obj.email.casefold() != before.casefold():
             user_email_change_notify(user=obj, old_email=before)
+        if change and was_active and not obj.is_active:
+            end_other_sessions(request, obj, reason="ended_by_agency")
 
     @admin.action(description="Đăng xuất tài khoản đã chọn khỏi mọi thiết bị", permissions=["change"])
     def end_sessions(self, request, queryset):

@@ -50,3 +50,29 @@ def test_a_citizens_username_the_bhxh_code_is_read_only_and_an_officers_is_not(d
     assert client.post(url, {**form, "username": "canbo07901a"}).status_code == 302
     officer.refresh_from_db()
     assert officer.username == "canbo07901a"
+
+
+def test_an_account_deactivated_in_the_admin_is_logged_out_everywhere_and_stays_out_once_reactivated(db, client):
+    """Unticking "active" ends the account's sessions (their rows and stored data): reactivated within
+    the idle time, a session kept from before (maybe an attacker's) does not log in again."""
+    from allauth.usersessions.models import UserSession
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    citizen = User.objects.create_user("7901888888", password="x-Pass-2026!")
+    phone = Client()
+    phone.force_login(citizen)
+    assert phone.get("/ca-nhan/").status_code == 200
+    assert UserSession.objects.filter(user=citizen).exists()
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[citizen.pk])
+    form = change_form(client, url)
+    assert form.pop("is_active")
+    assert client.post(url, form).status_code == 302
+    citizen.refresh_from_db()
+    assert not citizen.is_active and not UserSession.objects.filter(user=citizen).exists()
+    assert not Session.objects.filter(session_key=phone.session.session_key).exists()
+    assert client.post(url, {**form, "is_active": "on"}).status_code == 302  # reactivated
+    response = phone.get("/ca-nhan/")
+    assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]
+    assert client.get("/quan-tri/").status_code == 200  # the officer who did it stays logged in
