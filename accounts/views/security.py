@@ -34,6 +34,7 @@ from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
@@ -73,6 +74,7 @@ def tells_an_expired_login(view):
     return wrapper
 
 
+@sensitive_post_parameters("code")
 @tells_an_expired_login
 @login_stage_required(stage=LoginConfirmStage.key, redirect_urlname="account_login")
 @require_http_methods(["GET", "POST"])
@@ -104,6 +106,7 @@ def login_confirm(request):
     })
 
 
+@sensitive_post_parameters("password1", "password2")
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change_required(request):
@@ -130,6 +133,7 @@ def _after_new_password(request):
     return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
+@sensitive_post_parameters("oldpassword", "password1", "password2")
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
@@ -153,6 +157,7 @@ def password_change(request):
     return render(request, "accounts_auth/password_change.html", {"form": form, "code_channel": _code_channel(user)})
 
 
+@sensitive_post_parameters("code")
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change_confirm(request):
@@ -198,6 +203,7 @@ def password_reset(request):
     return render(request, "accounts_auth/password_reset.html", {"form": form})
 
 
+@sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def password_reset_code(request):
     reset = request.session.get(RESET)
@@ -220,6 +226,7 @@ def _reset_verified(reset: dict) -> bool:
     return time.time() - reset.get("verified_at", 0) <= RESET_WINDOW
 
 
+@sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def password_reset_new(request):
     reset = request.session.get(RESET, {})
