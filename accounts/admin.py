@@ -148,9 +148,21 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     # record hang on it. It is given when the person is added, and never changed.
     lifelong_fields = ["bhxh_code"]
 
+    actions = ["end_sessions"]
+
     def get_queryset(self, request):
         """Officers see the people their agency (or, for a province, its agencies) manages."""
         return persons_visible_to(request.user, super().get_queryset(request))
+
+    def has_end_sessions_permission(self, request):
+        return request.user.has_perm("accounts.end_sessions_person")
+
+    @admin.action(description="Đăng xuất người đã chọn khỏi mọi thiết bị", permissions=["end_sessions"])
+    def end_sessions(self, request, queryset):
+        """End every session of the selected people's logins (the people this officer's agency
+        manages: the queryset is scoped), as UserAdmin's action does for an account."""
+        end_sessions_of(self, request, {person.user: person for person in queryset.select_related("user")
+                                        if hasattr(person, "user")})
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -220,11 +232,18 @@ class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
     def end_sessions(self, request, queryset):
         """End every session of the selected accounts (the owner is told why on their next
         request) and record it in the admin log of each account."""
-        sessions = list(UserSession.objects.filter(user__in=queryset).exclude(session_key=request.session.session_key))
-        get_usersessions_adapter().end_sessions(sessions, reason="ended_by_agency")
-        for user in queryset:
-            self.log_change(request, user, f"Kết thúc mọi phiên đăng nhập ({sum(s.user_id == user.pk for s in sessions)} phiên).")
-        self.message_user(request, f"Đã kết thúc {len(sessions)} phiên đăng nhập.", messages.SUCCESS)
+        end_sessions_of(self, request, {user: user for user in queryset})
+
+
+def end_sessions_of(model_admin, request, logged: dict) -> None:
+    """End every session of the accounts `logged` maps (each to the object whose admin log records
+    it: the account, or the person it logs in as), but the request's own, telling the owners why on
+    their next request."""
+    sessions = list(UserSession.objects.filter(user__in=list(logged)).exclude(session_key=request.session.session_key))
+    get_usersessions_adapter().end_sessions(sessions, reason="ended_by_agency")
+    for user, obj in logged.items():
+        model_admin.log_change(request, obj, f"Kết thúc mọi phiên đăng nhập ({sum(s.user_id == user.pk for s in sessions)} phiên).")
+    model_admin.message_user(request, f"Đã kết thúc {len(sessions)} phiên đăng nhập.", messages.SUCCESS)
 
 
 admin.site.unregister(Authenticator)

@@ -53,6 +53,9 @@ class Person(models.Model):
         ordering = ["bhxh_code"]
         verbose_name = "người tham gia"
         verbose_name_plural = "người tham gia"
+        # Officers log a citizen out everywhere (a lost phone, a login that was not theirs) without
+        # the right to change accounts, which is not scoped to their agency.
+        permissions = [("end_sessions_person", "Được đăng xuất người tham gia khỏi mọi thiết bị")]
         constraints = [
             models.CheckConstraint(condition=models.Q(sex__in=[1, 2]), name="person_sex_valid"),
         ]

@@ -16,6 +16,7 @@ _VISIT_ENTRY = [
 ]
 _OFFICER = [
     "accounts.view_registration", "accounts.decide_registration", "accounts.view_person",
+    "accounts.end_sessions_person",
     "participation.view_period", "participation.add_period", "participation.change_period",
     "benefits.view_benefitrecord", "benefits.add_benefitrecord", "benefits.change_benefitrecord",
     "benefits.view_salaryadjustment",

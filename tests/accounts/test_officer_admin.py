@@ -359,6 +359,7 @@ VISIT_ENTRY = {
 }
 OFFICER_PERMISSIONS = {
     "accounts.view_registration", "accounts.decide_registration", "accounts.view_person",
+    "accounts.end_sessions_person",  # log a person their agency manages out everywhere; no change_user
     "participation.view_period", "participation.add_period", "participation.change_period",
     "benefits.view_benefitrecord", "benefits.add_benefitrecord", "benefits.change_benefitrecord",
     "benefits.view_salaryadjustment",
@@ -478,3 +479,40 @@ def test_a_persons_agency_province_and_ward_are_plain_text_for_an_officer_who_ca
     html = client.get(f"/quan-tri/accounts/person/{person.pk}/change/").content.decode()
     assert "[07901] BHXH Quận 1" in html and person.ward.name in html
     assert not re.search(r"/quan-tri/lookup/(agency|province|ward)/", html)
+
+
+def test_a_district_officer_ends_the_sessions_of_a_person_their_agency_manages_and_no_other(client, registrations):
+    """The person's admin list ends the sessions of the selected people's logins, for an officer of
+    the agency managing them: another agency's person is not listed, and selecting them anyway
+    (a forged post) ends nothing. The officer needs no right to change accounts."""
+    from allauth.usersessions.models import UserSession
+    from django.contrib.admin.models import LogEntry
+    from django.test import Client
+
+    from accounts.models import Person
+
+    Person.objects.filter(bhxh_code="7901000001").update(agency=Agency.objects.get(code="07901"))
+    Person.objects.filter(bhxh_code="7901000002").update(agency=Agency.objects.get(code="07903"))
+    own, other = Person.objects.get(bhxh_code="7901000001"), Person.objects.get(bhxh_code="7901000002")
+    phones = {}
+    for person in (own, other):
+        login = User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
+        phones[person.pk] = Client()
+        phones[person.pk].force_login(login)
+        assert phones[person.pk].get("/ca-nhan/").status_code == 200
+    district = officer("canbo07901", "07901", DISTRICT)
+    assert not district.has_perm("accounts.change_user")
+    client.force_login(district)
+    page = client.get("/quan-tri/accounts/person/").content.decode()
+    assert "Đăng xuất người đã chọn khỏi mọi thiết bị" in page and other.bhxh_code not in page
+
+    response = client.post("/quan-tri/accounts/person/", {"action": "end_sessions", "_selected_action": [own.pk, other.pk]},
+                           follow=True)
+    assert "Đã kết thúc 1 phiên đăng nhập." in response.content.decode()
+    ended = phones[own.pk].get("/ca-nhan/", follow=True)
+    assert "/tai-khoan/dang-nhap/" in ended.redirect_chain[-1][0]
+    assert "Cơ quan BHXH đã kết thúc phiên làm việc" in ended.content.decode()
+    assert phones[other.pk].get("/ca-nhan/").status_code == 200  # another agency's person: still logged in
+    assert UserSession.objects.filter(user__person=other).exists()
+    entry = LogEntry.objects.get(object_id=str(own.pk), user=district)
+    assert entry.change_message.startswith("Kết thúc mọi phiên đăng nhập (1 phiên)")
