@@ -9,7 +9,7 @@ from accounts.roles import sync_groups_operation
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0014_registration_open_per_submitter'),
+        ('accounts', '0016_registration_files_moved'),
     ]
 
     operations = [
