@@ -98,10 +98,13 @@ def adult_born_by():
         return today.replace(year=today.year - 18, day=28)
 
 
-def may_change_own_contact(person: Person) -> bool:
-    """Whether `person` may ask to change their phone, e-mail and contact address themselves: aged
-    18 or more, with a login of their own. A child's details are the parent's to give the agency."""
-    return person.birth_date <= adult_born_by() and User.objects.filter(person=person).exists()
+def may_change_own_contact(person: Person, *, user=None) -> bool:
+    """Whether `user` (None: the person's own login, if any) may ask to change `person`'s phone,
+    e-mail and contact address: only the person's own login, whatever their age. A parent still
+    linked to a child who has a login of their own may not move where that login's codes go."""
+    if user is None:
+        return User.objects.filter(person=person).exists()
+    return user.person_id == person.pk
 
 
 def children_of(*, user):

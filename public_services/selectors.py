@@ -63,13 +63,14 @@ def filing_submitted_with(*, idempotency_key: str, user) -> Filing | None:
     return existing
 
 
-def resubmit_refused(filing: Filing) -> str:
-    """Why a returned filing can no longer be sent again, in the active language: its procedure has
-    closed to the person since (the card expired, the benefit ended; Procedure.unavailable), so it
-    may only be withdrawn or rejected. "" when it can, or is not returned."""
+def resubmit_refused(filing: Filing, *, user=None) -> str:
+    """Why a returned filing can no longer be sent again by `user` (None: who filed it), in the
+    active language: its procedure has closed to the person since (the card expired, the benefit
+    ended; Procedure.unavailable), or is not open to that user, so it may only be withdrawn or
+    rejected. "" when it can, or is not returned."""
     if filing.status != Filing.Status.RETURNED:
         return ""
-    return filing.procedure.unavailable(filing.person)
+    return filing.procedure.unavailable(filing.person, user=user or filing.submitted_by)
 
 
 def already_open(filing: Filing, procedure) -> str:

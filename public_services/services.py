@@ -209,8 +209,8 @@ def _identity(person) -> dict:
     }
 
 
-def _validated(procedure, *, person, data: dict, uploads: dict) -> dict:
-    reason = procedure.unavailable(person)
+def _validated(procedure, *, person, user, data: dict, uploads: dict) -> dict:
+    reason = procedure.unavailable(person, user=user)
     if reason:  # the form is not offered to them: a crafted or stale post is refused the same way
         raise ValidationError(reason)
     form = procedure.form(data=data, person=person, kept=uploads)
@@ -346,7 +346,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)
     if existing is not None:
         return existing
-    cleaned = _validated(procedure, person=person, data=data, uploads=uploads)
+    cleaned = _validated(procedure, person=person, user=user, data=data, uploads=uploads)
     missing = [name for name in procedure.upload_fields
                if procedure.form_class.base_fields[name].required and not uploads.get(name)]
     if missing:
@@ -426,7 +426,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
     procedure = filing.procedure
     removed = {key for key in removed if is_several(key) and key not in uploads}
     kept = {document.field: document.file.name for document in filing.documents.all() if document.field not in removed}
-    cleaned = _validated(procedure, person=filing.person, data=data, uploads={**kept, **uploads})
+    cleaned = _validated(procedure, person=filing.person, user=user, data=data, uploads={**kept, **uploads})
     with kept_only_if_committed() as saved, transaction.atomic():
         wait_for_holiday_changes()  # first in the transaction: before the filing's row is locked
         filing = _citizen_locked(filing, user)

@@ -68,7 +68,7 @@ def index(request):
     """The procedures; for a signed-in visitor, why any of them is not open to the person in view."""
     person = person_in_view(request) if request.user.is_authenticated else None
     return render(request, "public_services/index.html", {**viewing(request.user, person), "procedures": [
-        (procedure, procedure.unavailable(person) if person is not None else "")
+        (procedure, procedure.unavailable(person, user=request.user) if person is not None else "")
         for procedure in registry.all_procedures()
     ]})
 
@@ -227,7 +227,7 @@ def procedure_form(request, slug):
     in_hand = open_filing_of(person=person, procedure=procedure)
     if in_hand is not None:
         return _already_open(request, procedure, in_hand)
-    reason = procedure.unavailable(person)
+    reason = procedure.unavailable(person, user=request.user)
     if reason:
         return render(request, "public_services/unavailable.html", {
             "procedure": procedure, "person": person, "reason": reason,
@@ -311,7 +311,7 @@ def review(request, slug):
                          % {"number": filing.tracking_number})
         return redirect("public_services:filing", pk=filing.pk)
     if (draft is None or draft.get("data") is None or open_filing_of(person=person, procedure=procedure)
-            or procedure.unavailable(person)):
+            or procedure.unavailable(person, user=request.user)):
         return redirect("public_services:form", slug=procedure.slug)
     return render(request, "public_services/review.html", {
         "procedure": procedure, "person": person, "key": draft["key"],
@@ -369,7 +369,7 @@ def filing_status(request, pk):
         "rows": procedure.rows(filing.data, person=filing.person, user=request.user),
         "next_step": filing_next_step(filing),
         "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
-        "pdf_url": pdf_url, "earlier_submitted_at": earlier_submitted_at, "resubmit_refused": resubmit_refused(filing),
+        "pdf_url": pdf_url, "earlier_submitted_at": earlier_submitted_at, "resubmit_refused": resubmit_refused(filing, user=request.user),
         **_pdf_state(filing),
     })
 
@@ -419,7 +419,7 @@ def filing_edit(request, pk):
     if not filing.can_edit:
         return _not_returned(request, filing)
     procedure = filing.procedure
-    if reason := resubmit_refused(filing):  # the resubmission would be refused: said before any correction
+    if reason := resubmit_refused(filing, user=request.user):  # the resubmission would be refused: said before any correction
         return render(request, "public_services/unavailable.html", {
             "procedure": procedure, "person": filing.person, "reason": reason, "filing": filing,
         }, status=403 if request.method == "POST" else 200)

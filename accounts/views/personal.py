@@ -67,7 +67,7 @@ def personal(request):
             "children": children_of(user=user),
             "pending_children": user.child_registrations.filter(status="pending").select_related("agency"),
             "workplace": workplace(user) if person is None else None,
-            "contact_change_offered": person is not None and may_change_own_contact(person),
+            "contact_change_offered": person is not None and may_change_own_contact(person, user=user),
         }
 
     return render_personal_page(request, "accounts/personal.html", context, queries=("", "hien-so-dien-thoai=1"))

@@ -152,7 +152,7 @@ class Authorisation(Procedure):
     declaration_name = _("Giấy ủy quyền làm thủ tục hưởng, nhận thay chế độ BHXH")
     order = 60
 
-    def unavailable(self, person):
+    def unavailable(self, person, *, user=None):
         if benefits_to_collect(person):
             return ""
         return gettext("Thủ tục này dành cho người đang có lương hưu, trợ cấp BHXH để nhận: hưởng hằng tháng, hoặc "

@@ -295,9 +295,10 @@ class Procedure:
         fields = self.form_class.base_fields
         return {name: value for name, value in contact_initial(person, user).items() if name in fields}
 
-    def unavailable(self, person) -> str:
-        """Why `person` may not file this procedure, in the active language; "" when they may. The
-        list of procedures and the form say it, and a submission is refused with it."""
+    def unavailable(self, person, *, user=None) -> str:
+        """Why `person` may not file this procedure, in the active language; "" when they may. `user`
+        is who files it (the person's own login, or a parent's for a child; None: the person's own).
+        The list of procedures and the form say it, and a submission is refused with it."""
         return ""
 
     def remembered(self, person) -> dict:

@@ -77,7 +77,7 @@ class BenefitPlace(Procedure):
     def agency_for(self, *, person, data):
         return Agency.objects.get(pk=data["new_agency"])
 
-    def unavailable(self, person):
+    def unavailable(self, person, *, user=None):
         return monthly_benefit_missing(person)
 
     def completion_changes(self, filing):

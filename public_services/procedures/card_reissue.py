@@ -38,7 +38,7 @@ class CardReissue(Procedure):
     declaration_name = _("Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS)")
     order = 30
 
-    def unavailable(self, person):
+    def unavailable(self, person, *, user=None):
         # As health_card.services.reissue_card decides: the card in use, dates and all. A reissue
         # keeps the old card's dates, so an expired card is not reissued: it is renewed.
         card = card_for(person=person)

@@ -6,9 +6,10 @@ go through this filing, never a direct edit (issue 4).
 
 The phone receives the login and password codes: when the filing is submitted (again) and when it
 is completed, the phone registered until then is told by SMS (without a phone, the login's e-mail
-registered until then, where the codes go), with the hotline to call if it was not its holder. Only for a person with a login of their own, aged 18 or more: a small child's
-details are the parent's to give to the agency. The managing agency handles it; completing it
-writes the new details (accounts.services.contact). Handling time: 3 working days (unconfirmed).
+registered until then, where the codes go), with the hotline to call if it was not its holder. Filed
+only by the person, with a login of their own, whatever their age: never by a parent for a child,
+whose own login's codes it would move. The managing agency handles it; completing it writes the new
+details (accounts.services.contact). Handling time: 3 working days (unconfirmed).
 """
 
 from django import forms
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import VnMobileField
 from accounts.models import User
 from accounts.otp import recipient_for
-from accounts.selectors import adult_born_by, may_change_own_contact
+from accounts.selectors import may_change_own_contact
 from accounts.services.contact import person_change_contact
 from lookup.models import Province, Ward
 from notifications.services import send_message
@@ -146,17 +147,16 @@ class ContactChange(Procedure):
         # The declaration prints it beside the phone and the address registered until then.
         return {"email": current_email(person)}
 
-    def unavailable(self, person):
-        if may_change_own_contact(person):
+    def unavailable(self, person, *, user=None):
+        if may_change_own_contact(person, user=user):
             return ""
-        hotline = settings.PORTAL_HOTLINE
-        if person.birth_date > adult_born_by():
-            return gettext("Thủ tục này dành cho người từ đủ 18 tuổi có tài khoản trên Cổng BHXH số. %(name)s chưa "
-                           "đủ 18 tuổi: để đổi số điện thoại, email, địa chỉ liên hệ của %(name)s, hãy liên hệ cơ quan BHXH "
-                           "quản lý hoặc gọi %(hotline)s.") % {"name": person.full_name, "hotline": hotline}
+        if User.objects.filter(person=person).exists():  # filed by another login (a parent's)
+            return gettext("Thủ tục này chỉ do chính chủ tài khoản tự nộp trên Cổng BHXH số. %(name)s đã có tài "
+                           "khoản riêng: hãy để %(name)s đăng nhập bằng tài khoản của mình và tự nộp hồ sơ.") % {
+                               "name": person.full_name}
         return gettext("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. %(name)s chưa có tài khoản "
                        "riêng: hãy liên hệ cơ quan BHXH quản lý hoặc gọi %(hotline)s.") % {
-                           "name": person.full_name, "hotline": hotline}
+                           "name": person.full_name, "hotline": settings.PORTAL_HOTLINE}
 
     def _new(self, filing) -> dict:
         """The new details, read through the form's own fields as they were declared."""

@@ -104,7 +104,7 @@ class PaymentMethod(Procedure):
         return {"new_phone": phone, "new_address": person.address if person else "",
                 "account_holder": person.full_name if person else ""}
 
-    def unavailable(self, person):
+    def unavailable(self, person, *, user=None):
         return monthly_benefit_missing(person)
 
     def agency_for(self, *, person, data):

@@ -44,10 +44,10 @@ def test_a_parent_viewing_a_child_is_not_linked_the_contact_change_but_told_whom
     assert HOTLINE_SENTENCE in html and "hồ sơ điều chỉnh thông tin (thủ tục 608A)</a>." in html
 
 
-def test_a_login_under_18_is_not_linked_the_contact_change(client, owner):
+def test_a_login_under_18_is_linked_the_contact_change_of_their_own_details(client, owner):
     person = owner.person
     person.birth_date = timezone.localdate().replace(year=timezone.localdate().year - 16, day=1)
     person.save(update_fields=["birth_date"])
     client.force_login(owner)
     html = client.get("/ca-nhan/").content.decode()
-    assert CONTACT_URL not in html and HOTLINE_SENTENCE in html
+    assert CONTACT_URL in html and HOTLINE_SENTENCE not in html

@@ -43,7 +43,7 @@ def citizen(code="7901234567", name="Nguyễn Văn Đức", agency_code="07901",
 # The procedures about a monthly benefit (where and how it is paid, who may receive it) are open
 # only to someone granted one.
 FOR_BENEFICIARIES = ("CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA", "UY-QUYEN")
-# The procedures open only to a grown-up with a login of their own, never filed for a small child.
+# The procedures filed only by the person with a login of their own, never by a parent for a child.
 FOR_ACCOUNT_HOLDERS = ("DOI-LIEN-HE",)
 
 

@@ -2,14 +2,14 @@
 form refuses what is missing, malformed or already the registry's; the phone registered until then
 is told by SMS, once, when the change is asked for and when it is made; the officer confirms what
 completing writes, and it is written to the registry and the login; the declaration reads back with
-its diacritics; a small child in view, or a login without an account of the person's own, is told
-why the procedure is not offered."""
+its diacritics; it is filed by the person's own login whatever their age, and a parent viewing a
+child, with or without a login of their own, is told why the procedure is not offered."""
 
 import datetime
 import re
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from phonenumber_field.phonenumber import PhoneNumber
 
@@ -244,7 +244,7 @@ def test_a_parent_viewing_a_child_is_told_why_it_is_not_offered(client, owner):
     client.force_login(owner)
     client.post(reverse("accounts:view_as"), {"child": son.pk})
     html = client.get(URL).content.decode()
-    assert ("Nguyễn Minh Khang chưa đủ 18 tuổi: để đổi số điện thoại, email, địa chỉ liên hệ của Nguyễn Minh Khang, "
+    assert ("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. Nguyễn Minh Khang chưa có tài khoản riêng: "
             "hãy liên hệ cơ quan BHXH quản lý hoặc gọi 1900 9068.") in html
     assert 'name="new_phone"' not in html
     assert client.post(URL, {**answers(CODE), "idempotency_key": "k" * 20}).status_code == 403
@@ -459,3 +459,52 @@ def test_a_procedure_with_file_fields_cannot_ask_for_the_password_again():
     with pytest.raises(ValueError, match="file fields"):
         registry.register(Uploading)
     assert registry.by_slug("thu-tep") is None
+
+
+@pytest.fixture
+def teenager(reference_data):
+    """A 16-year-old with a login of their own (registered by themself), linked still to the owner,
+    their father, who may view their records until they are 18."""
+    from django.utils import timezone
+
+    from .helpers import citizen
+    today = timezone.localdate()
+    return citizen("7906666666", "Nguyễn Ngọc Hân", birth=today.replace(year=today.year - 16, day=1), sex=2,
+                   id_number="079310012345", monthly_benefit=False)
+
+
+def test_a_citizen_under_18_with_a_login_of_their_own_files_it(teenager):
+    client = logged(teenager)
+    assert f'href="{URL}"' in client.get("/ca-nhan/").content.decode()
+    client.post(REAUTHENTICATE, {"password": "x-Pass-2026!"})
+    page = client.get(URL)
+    assert 'name="new_phone"' in page.content.decode()
+    response = client.post(URL, {**answers(CODE), "idempotency_key": page.context["key"]})
+    assert response.status_code == 302, response.context["form"].errors
+    client.post(response["Location"], {"idempotency_key": page.context["key"]})
+    filing = Filing.objects.get(procedure_code=CODE)
+    assert filing.person == teenager.person and filing.submitted_by == teenager
+
+
+def test_a_parent_viewing_a_child_with_a_login_of_their_own_cannot_file_it(owner, teenager, district_officer):
+    Guardianship.objects.create(parent=owner, child=teenager.person, relationship="cha")
+    said = ("Thủ tục này chỉ do chính chủ tài khoản tự nộp trên Cổng BHXH số. Nguyễn Ngọc Hân đã có tài khoản "
+            "riêng: hãy để Nguyễn Ngọc Hân đăng nhập bằng tài khoản của mình và tự nộp hồ sơ.")
+    client = logged(owner)
+    client.post(REAUTHENTICATE, {"password": "x-Pass-2026!"})
+    client.post(reverse("accounts:view_as"), {"child": teenager.person.pk})
+    page = client.get(URL)
+    assert page.status_code == 200 and said in page.content.decode() and 'name="new_phone"' not in page.content.decode()
+    assert client.post(URL, {**answers(CODE), "idempotency_key": "k" * 20}).status_code == 403
+    with pytest.raises(ValidationError, match="chỉ do chính chủ tài khoản"):
+        submit(owner, CODE, person=teenager.person)
+    # The child's own filing, returned: the parent may not correct it to another phone either.
+    filing = submit(teenager, CODE)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ số nhà")
+    edit = reverse("public_services:edit", args=[filing.pk])
+    assert said in client.get(edit).content.decode()
+    assert client.post(edit, correction(filing, CODE, new_phone="0901111111")).status_code == 403
+    with pytest.raises(ValidationError, match="chỉ do chính chủ tài khoản"):
+        filing_resubmit(filing=filing, user=owner, data=answers(CODE, new_phone="0901111111"), uploads={},
+                        revision=filing.revision)
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.RETURNED
