@@ -14,7 +14,9 @@ a complete file. Both use the working-day calendar (weekends and public holidays
 """
 
 import datetime
+import logging
 import secrets
+import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,6 +63,8 @@ UPLOAD_DIR = "filings/tmp"
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
 KEY_LENGTH = 32
 
+logger = logging.getLogger(__name__)
+
 
 def new_idempotency_key() -> str:
     """One per rendering of a procedure's form: every submission that carries it is one filing."""
@@ -100,8 +104,8 @@ def due_dates_recounted(days) -> int:
     change, which called holiday_change_started first: a filing submitted, sent again or received
     meanwhile is committed before, and seen here, or waits and counts with the change. One read of
     the filings and one of the calendar, and one bulk update, whatever their number; returns how
-    many moved. Each person whose due date moved is told once the change is committed
-    (_due_dates_moved_notify)."""
+    many moved. Once the change is committed, one task tells each person whose due date moved
+    (tasks.notify_due_dates_moved, due_dates_moved_notify): the admin's request writes no notice."""
     from .calendar import FIXED_DATE_HOLIDAYS, WorkingCalendar
 
     changed = {day for day in days if day is not None}
@@ -137,22 +141,46 @@ def due_dates_recounted(days) -> int:
     Filing.objects.bulk_update([filing for filing in filings if filing.pk in pks], ["due_date"], batch_size=500)
     if moved:
         change = secrets.token_hex(4)  # names this change in the notices' keys: one per filing it moved
-        transaction.on_commit(lambda: _due_dates_moved_notify(moved, change), robust=True)
+        had = [[pk, before.isoformat()] for pk, before, _after in moved]
+        transaction.on_commit(lambda: _dispatch_due_dates_moved(change, had), robust=True)
     return len(moved)
 
 
-def _due_dates_moved_notify(moved, change: str) -> None:
-    """Tell the people whose filing's due date a holiday change moved (after it is committed): one
-    notice per filing, with the date it had and the one it has."""
-    filings = Filing.objects.select_related("person").in_bulk([pk for pk, _old, _new in moved])
-    for pk, before, after in moved:
-        filing = filings.get(pk)
-        if filing is None:
-            continue
-        person_notify(person=filing.person, template="public_service_due_date_moved",
-                      context={"filing": filing, "procedure_name": filing.procedure.name,
-                               "before": before, "after": after},
-                      change_key=f"filing-{filing.tracking_number}-due-{change}")
+def _dispatch_due_dates_moved(change: str, moved: list) -> None:
+    from .tasks import notify_due_dates_moved
+
+    try:
+        notify_due_dates_moved.delay(change, moved)
+    except Exception:  # broker away: nothing would queue them again, so they are written here
+        logger.warning("due-date notices of change %s not dispatched; written in the request", change, exc_info=True)
+        due_dates_moved_notify(change=change, moved=moved)
+
+
+# How long a run of tasks.notify_due_dates_moved works before it leaves the rest to the next run.
+NOTIFY_RUN_SECONDS = 45
+
+
+def due_dates_moved_notify(*, change: str, moved: list, seconds: float | None = None) -> list:
+    """Tell the people whose filing's due date the holiday change `change` moved: `moved` holds
+    [filing id, the due date it had (ISO)] pairs. One notice per filing still in the agency's hands,
+    with the date it had and the one it has now; none where the date is back to it. Run again (a
+    task delivered twice), it tells nobody twice: the notices' keys name the change. With `seconds`,
+    no filing is started after that time (one at least is told): returns the pairs left for the
+    next run."""
+    stop_at = time.monotonic() + seconds if seconds is not None else None
+    had = {pk: datetime.date.fromisoformat(day) for pk, day in moved}
+    filings = (Filing.objects.filter(pk__in=had, status__in=AGENCY_PENDING_STATUSES)
+               .select_related("person").order_by("pk"))
+    for filing in filings:
+        before = had[filing.pk]
+        if filing.due_date != before:
+            person_notify(person=filing.person, template="public_service_due_date_moved",
+                          context={"filing": filing, "procedure_name": filing.procedure.name,
+                                   "before": before, "after": filing.due_date},
+                          change_key=f"filing-{filing.tracking_number}-due-{change}")
+        if stop_at is not None and time.monotonic() >= stop_at:
+            return [[pk, day] for pk, day in moved if pk > filing.pk]
+    return []
 
 
 @transaction.atomic

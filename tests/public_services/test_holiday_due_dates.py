@@ -287,3 +287,53 @@ def test_the_admin_says_how_many_due_dates_moved_and_that_their_people_are_told(
                                  follow=True)
     assert ("Đã tính lại hẹn trả kết quả của 1 hồ sơ đang giải quyết có thời hạn qua ngày vừa thay đổi; người tham "
             "gia có tài khoản trên Cổng được báo hẹn mới.") in [str(message) for message in response.context["messages"]]
+
+
+def test_the_notices_of_a_change_go_to_one_task_after_it_is_committed_which_tells_each_once(
+        owner, stranger, monkeypatch, django_capture_on_commit_callbacks):
+    """The admin's request writes no notice: once the change is committed it queues one task with the
+    filings' ids and the dates they had; run twice (a re-delivery), it tells each citizen once, and
+    nobody whose filing is no longer in the agency's hands."""
+    from public_services import tasks
+
+    first, second, done = dated(submit(owner)), dated(submit(stranger)), dated(submit(owner, "DOI-LIEN-HE"))
+    queued = []
+    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory")) == 3
+    assert moved_notices(owner) == moved_notices(stranger) == []
+    [(change, moved)] = queued
+    assert sorted(moved) == sorted([[filing.pk, filing.due_date.isoformat()] for filing in (first, second, done)])
+    Filing.objects.filter(pk=done.pk).update(status="done")  # finished before the task runs: not told
+    for _twice in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.notify_due_dates_moved(change, moved)
+    [notice] = moved_notices(owner)
+    assert first.tracking_number in notice.body and f"từ {vn_date(first.due_date)} sang {vn_date(due(first))}" in notice.body
+    assert len(moved_notices(stranger)) == 1
+
+
+def test_a_run_out_of_time_queues_the_rest_and_the_broker_away_leaves_them_to_the_request(
+        owner, stranger, monkeypatch, django_capture_on_commit_callbacks):
+    from public_services import services, tasks
+
+    first, second = dated(submit(owner)), dated(submit(stranger))
+    queued = []
+    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory"))
+    [(change, moved)] = queued
+    monkeypatch.setattr(services, "NOTIFY_RUN_SECONDS", 0)  # one filing a run
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.notify_due_dates_moved(change, moved)
+    assert len(moved_notices(owner)) == 1 and moved_notices(stranger) == []
+    assert queued[1] == (change, [[second.pk, second.due_date.isoformat()]])
+
+    def broker_away(*args):
+        raise OSError("broker away")
+
+    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", broker_away)
+    with django_capture_on_commit_callbacks(execute=True):
+        holidays_delete(holidays=Holiday.objects.filter(date=WEDNESDAY))
+    assert len(moved_notices(owner)) == 2 and len(moved_notices(stranger)) == 1
+    assert due(first) == first.due_date
