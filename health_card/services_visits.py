@@ -94,17 +94,21 @@ def check_totals(visit: Visit, lines) -> None:
         raise ValidationError(errors)
 
 
-def check_dates(visit: Visit) -> None:
+def check_dates(visit: Visit, *, birth_date_shown: bool = True) -> None:
     """A visit is entered once it happened: neither date may be after today, nor (with its person)
-    the admission before the patient's birth; raises ValidationError naming each field."""
+    the admission before the patient's birth; raises ValidationError naming each field. Without
+    `birth_date_shown` the message does not give the birth date (to one who may not read it)."""
     today = timezone.localdate()
     errors = {name: f"{label} không được sau ngày hôm nay ({vn_date(today)}): chỉ nhập lượt khám đã diễn ra."
               for name, label in (("admitted_on", "Ngày vào"), ("discharged_on", "Ngày ra"))
               if getattr(visit, name) is not None and getattr(visit, name) > today}
     person = visit.person if visit.person_id else None
     if person is not None and visit.admitted_on is not None and visit.admitted_on < person.birth_date:
-        born = vn_date(person.birth_date, year_only=person.birth_year_only)
-        errors["admitted_on"] = f"Ngày vào không thể trước ngày sinh của người bệnh ({born})."
+        if birth_date_shown:
+            born = vn_date(person.birth_date, year_only=person.birth_year_only)
+            errors["admitted_on"] = f"Ngày vào không thể trước ngày sinh của người bệnh ({born})."
+        else:
+            errors["admitted_on"] = "Ngày vào không thể trước ngày sinh của người bệnh."
     if errors:
         raise ValidationError(errors)
 

@@ -835,7 +835,7 @@ def test_a_visit_dated_before_the_patients_birth_is_refused_by_the_service_and_t
         "Ngày vào không thể trước ngày sinh của người bệnh (15/03/1988)."]
     assert not Visit.objects.exists()
 
-    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    client.force_login(officer("canbo07901", "07901", DISTRICT))  # clinic staff are not told the date
     data = add_data("7901234567", "79001", admitted_on="1950-01-01", discharged_on="1950-01-02")
     response = client.post(ADMIN + "add/", data)
     assert response.status_code == 200
@@ -886,6 +886,36 @@ def test_the_visit_form_does_not_tell_a_person_outside_the_scope_from_an_unknown
         errors[code] = response.context["adminform"].form.errors
         assert "Lượt khám ngoài phạm vi" not in response.content.decode()
     assert errors["7903000009"] == errors["7903000008"] == {"bhxh_code": [NOT_FOUND]}
+    assert not Visit.objects.exists()
+
+
+def test_a_date_before_birth_does_not_tell_an_officer_whether_a_code_outside_the_scope_exists(client, db):
+    """The person of another agency was born on 15/03/1988: an admission on 01/01/1900 used to add
+    "Ngày vào không thể trước ngày sinh của người bệnh (15/03/1988)" to the not-found answer, which a
+    code nobody has did not get, telling the code exists and its holder's birth date."""
+    citizen("7903000009", "Người Ngoài Phạm Vi", agency="07903", id_number="079088012399")
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    errors = {}
+    for code in ("7903000009", "7903000008"):  # someone else's; nobody's
+        response = client.post(ADMIN + "add/", add_data(code, "79001", admitted_on="1900-01-01",
+                                                        discharged_on="1900-01-02"))
+        assert response.status_code == 200
+        errors[code] = response.context["adminform"].form.errors
+        assert "15/03/1988" not in response.content.decode()
+    assert errors["7903000009"] == errors["7903000008"] == {"bhxh_code": [NOT_FOUND]}
+    assert not Visit.objects.exists()
+
+
+def test_clinic_staff_are_not_told_a_patients_birth_date_by_a_date_before_it(client, db):
+    """Clinic staff may enter a visit of any code at their facility: the refusal of an admission before
+    the patient's birth does not give the birth date, which would be a way round the verify page's limits."""
+    citizen()
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    response = client.post(ADMIN + "add/", add_data("7901234567", "79001", admitted_on="1900-01-01",
+                                                    discharged_on="1900-01-02"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ngày vào không thể trước ngày sinh của người bệnh." in html and "15/03/1988" not in html
     assert not Visit.objects.exists()
 
 
