@@ -60,10 +60,9 @@ class PeriodAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     codes_apart_from_names = True
     upper_case_codes = ("person__bhxh_code",)
     list_select_related = ["person", "employer", "agency"]
-    # Searched within the officer's persons (a raw id would show anyone's name); the facilities of the
-    # country are too many for a drop-down.
-    autocomplete_fields = ["person", "facility"]
-    raw_id_fields = ["employer"]
+    # Searched within the officer's persons (a raw id would show anyone's name); the facilities and
+    # employers of the country are too many for a drop-down.
+    autocomplete_fields = ["person", "facility", "employer"]
     change_list_template = "admin/participation/period/change_list.html"
 
     @admin.display(description="từ tháng", ordering="from_month")

@@ -186,6 +186,21 @@ def test_an_officer_neither_sees_nor_picks_a_person_outside_their_agency(client,
     assert Period.objects.filter(person=person).count() == 2
 
 
+def test_a_district_officer_finds_the_employer_by_search_and_saves_a_period_it_pays(client, managed_by_thu_duc):
+    """The employer was a raw id whose magnifier opened a 403 for officers (no permission on employers):
+    an employer-paid period could be entered only by knowing the employer's database id."""
+    employer = managed_by_thu_duc.employer
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    response = client.get("/quan-tri/autocomplete/", {"term": employer.code, "app_label": "participation",
+                                                      "model_name": "period", "field_name": "employer"})
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["results"]] == [str(employer.pk)]
+    data = new_period(client, managed_by_thu_duc.person, "07903")
+    data.update(payer="employer", employer=str(employer.pk))
+    assert client.post(ADD, data).status_code == 302
+    assert Period.objects.filter(person=managed_by_thu_duc.person, from_month__year=2020).get().employer == employer
+
+
 def test_an_officer_cannot_add_or_move_a_period_to_another_agency(client, managed_by_thu_duc):
     client.force_login(officer("canbo07903", "07903", DISTRICT))
     person = managed_by_thu_duc.person
