@@ -116,8 +116,9 @@ def lines_shown_again(data, stored_lines) -> tuple[object, list[tuple[str, str, 
             new.append(row)
             continue
         pk = row.get(("", "id"), [""])[-1]
-        if not pk.isdigit() or int(pk) in stored:
-            posted_ids.add(int(pk) if pk.isdigit() else None)
+        number = pk.isascii() and pk.isdigit()  # "²" is a digit to isdigit(), not to int()
+        if not number or int(pk) in stored:
+            posted_ids.add(int(pk) if number else None)
             kept.append(row)
             continue
         shown, typed = _posted_line(row, shown=True), _posted_line(row, shown=False)

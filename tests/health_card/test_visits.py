@@ -675,6 +675,18 @@ def test_a_page_opened_before_another_save_is_shown_again_with_that_save_and_can
     assert obj.lines.count() == 4 and len(messages_of(user)) == 4
 
 
+def test_a_stale_page_with_a_line_id_that_is_a_superscript_digit_is_refused_not_a_server_error(
+        client, db, django_capture_on_commit_callbacks):
+    """"²" is a digit to str.isdigit() but not to int(): putting the stale page's lines in step raised."""
+    user, obj, url, page_of_a = page_opened_by_clinic_staff(client)
+    with django_capture_on_commit_callbacks(execute=True):  # a colleague, from a page opened since
+        client.post(url, {**admin_form(client, url, form_id="visit_form"), "discharged_on": "2025-03-06"})
+    response = client.post(url, {**page_of_a, "lines-0-id": "²"})
+    assert response.status_code == 200
+    obj.refresh_from_db()
+    assert (obj.discharged_on, obj.revision, obj.lines.count()) == (datetime.date(2025, 3, 6), 2, 4)
+
+
 def test_cost_lines_saved_by_another_are_shown_before_the_page_saves_its_own(
         client, db, django_capture_on_commit_callbacks):
     user, obj, url, page_of_a = page_opened_by_clinic_staff(client)
