@@ -460,6 +460,37 @@ def test_a_code_that_cannot_be_verified_stays_in_the_form_to_be_corrected(ready)
     assert VALID in html and 'name="ma" maxlength="40" autocomplete' in html
 
 
+def page_title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+
+
+def test_the_check_pages_title_says_a_code_was_refused_and_the_code_box_points_to_why(ready):
+    """An employer or a bank checking a statement heard "Xác thực văn bản" whatever the answer, and the
+    code put back in the box was not marked wrong nor tied to the notice saying why."""
+    client = Client()
+    html = client.get(service.verify_path(ready.code)).content.decode()
+    assert page_title(html).startswith("Xác thực văn bản") and 'aria-invalid' not in html
+    assert page_title(client.get("/xac-thuc/van-ban/").content.decode()).startswith("Xác thực văn bản")
+    html = client.get("/xac-thuc/van-ban/", {"ma": "sai-ma"}).content.decode()
+    assert page_title(html).startswith("Lỗi: Xác thực văn bản")
+    notice_id = re.search(r'<div class="notice notice--error" role="status" id="([^"]+)">', html).group(1)
+    box = re.search(r'<input type="text" id="ma-xac-thuc"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in box and f'aria-describedby="ma-xac-thuc-goi-y {notice_id}"' in box
+    for _ in range(30):
+        client.get(service.verify_path(ready.code), REMOTE_ADDR="203.0.113.9")
+    response = client.get(service.verify_path(ready.code), REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 429 and page_title(response.content.decode()).startswith("Lỗi: Xác thực văn bản")
+
+
+def test_the_statement_list_refused_for_too_many_requests_says_so_in_its_title(owner_client):
+    for _ in range(10):
+        owner_client.post(LIST_URL)
+    response = owner_client.post(LIST_URL)
+    assert response.status_code == 429
+    assert page_title(response.content.decode()).startswith("Lỗi: Bản xác nhận quá trình tham gia")
+    assert page_title(owner_client.get(LIST_URL).content.decode()).startswith("Bản xác nhận quá trình tham gia")
+
+
 def test_the_empty_check_page_does_not_speak_of_another_code(ready):
     """Opened without a code (the link printed under the QR), nothing has been checked yet."""
     html = Client().get("/xac-thuc/van-ban/").content.decode()
