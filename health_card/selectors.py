@@ -57,6 +57,18 @@ def card_state(card: Card, *, today: datetime.date | None = None) -> Kind:
 IN_USE = (Kind.VALID, Kind.NOT_YET_VALID)
 
 
+def shows_qr(card: Card) -> bool:
+    """An on-screen QR only for a card a clinic accepts today: it is good for 10 minutes, not till
+    the card's first day."""
+    return card_state(card) == Kind.VALID
+
+
+def printable(card: Card) -> bool:
+    """A printed card for a card in use, one still to begin too (it prints its first day); never
+    for an expired card, replaced or revoked one: paper that looks valid would mislead."""
+    return card_state(card) in IN_USE
+
+
 def cards_past_end(*, today: datetime.date):
     """Active cards past their end date: the ones the nightly expiry marks (services.cards_expire)."""
     return Card.objects.filter(status=Card.Status.ACTIVE, valid_to__lt=today)

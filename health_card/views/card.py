@@ -30,8 +30,8 @@ from vssid_portal.paging import paginate
 from vssid_portal.pdf import data_uri, qr_data_uri, render_pdf
 
 from ..models import Card
-from ..qr import SCREEN_SECONDS, Kind, Purpose
-from ..selectors import IN_USE, card_checks_for, card_for, card_state, guardian_name, portrait_for
+from ..qr import SCREEN_SECONDS, Purpose
+from ..selectors import card_checks_for, card_for, card_state, guardian_name, portrait_for, printable, shows_qr
 from ..services import card_qr
 
 QR_WINDOW_SECONDS = 5 * 60  # a new on-screen QR every 5 minutes, each good for 10
@@ -50,18 +50,6 @@ def _person(request):
 def _own_card(request, pk: int) -> Card:
     return get_object_or_404(Card.objects.select_related("person", "group", "level", "facility", "agency"),
                              pk=pk, person=_person(request))
-
-
-def shows_qr(card: Card) -> bool:
-    """An on-screen QR only for a card a clinic accepts today: it is good for 10 minutes, not till
-    the card's first day."""
-    return card_state(card) == Kind.VALID
-
-
-def printable(card: Card) -> bool:
-    """A printed card for a card in use, one still to begin too (it prints its first day); never
-    for an expired card, replaced or revoked one: paper that looks valid would mislead."""
-    return card_state(card) in IN_USE
 
 
 def photo_url(request, person) -> str:
