@@ -305,11 +305,19 @@ def test_estimator_without_history_says_so(client, user):
 
 
 def test_estimator_uses_the_person_in_view(client, user):
+    """The estimate is the child's: their period and base, not the logged-in parent's."""
+    from tests.participation.helpers import period
+
     child = child_of(user)
+    Person.objects.filter(pk=child.pk).update(birth_date=datetime.date(2009, 3, 1))
+    period(child, "01/2025", "10/2026", base=5_000_000)
+    period(user.person, "01/2000", "12/2024", base=8_000_000)
     client.force_login(user)
     client.post("/ca-nhan/xem/", {"child": child.pk})
     page = text(client.get(reverse("benefits:estimate")))
     assert "Đang xem thông tin của Nguyễn Gia Bảo" in page
+    assert "01/2025 10/2026" in page and "5.000.000 đ" in page
+    assert "01/2000" not in page and "8.000.000 đ" not in page
 
 
 def test_estimator_for_a_child_in_view_does_not_address_the_parent_as_the_contributor(client, user):
