@@ -13,6 +13,7 @@ from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
     RecentDateFilter,
+    RelationLinksOnlyWhereAllowed,
     SaysWhyNoAgencySeesNothing,
     year_filter,
 )
@@ -43,7 +44,8 @@ BENEFITS_SINCE = 1995  # the first year the list filter offers: claims are recei
 
 
 @admin.register(BenefitRecord)
-class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
+                         admin.ModelAdmin):
     no_agency_nothing = "hồ sơ hưởng chế độ nào để xem"
     list_display = ["reference", "person", "kind", "received_on", "agency", "status", "decision_number"]
     # A record for every pensioner and claim of the country: no date hierarchy, no count of the whole table.

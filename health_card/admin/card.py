@@ -117,7 +117,8 @@ class CardReasonForm(forms.Form):
 
 
 @admin.register(Card)
-class CardAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+class CardAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
+                admin.ModelAdmin):
     no_agency_nothing = "thẻ BHYT nào để xem"
     list_display = ["legacy_number", "person", "version", "status", "facility", "valid_from", "valid_to", "agency"]
     list_filter = ["status", "level", ("agency", OfficerAgencyFilter)]

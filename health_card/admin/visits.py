@@ -22,6 +22,7 @@ from vssid_portal.admin import (
     AuditTrailInline,
     FoldedKeySearch,
     NotFoundOutsideScope,
+    RelationLinksOnlyWhereAllowed,
     SaysWhyNoAgencySeesNothing,
     year_filter,
 )
@@ -294,7 +295,8 @@ VISITS_SINCE = 2015  # the first year the list filter offers; an older visit is 
 
 
 @admin.register(Visit)
-class VisitAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+class VisitAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
+                 admin.ModelAdmin):
     no_agency_nothing = "lượt khám chữa bệnh nào để xem"
     form = VisitAdminForm
     list_display = ["reference", "person", "facility", "kind", "admitted_on", "discharged_on", "diagnosis_code",

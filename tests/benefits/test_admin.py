@@ -151,6 +151,17 @@ def test_a_change_is_told_once_and_an_unchanged_save_never(client, records):
     assert event.changes.startswith("trạng thái: Đã tiếp nhận → Không giải quyết")
 
 
+def test_an_officer_reads_the_audit_trails_actor_as_text_not_a_link_to_a_refused_page(client, records):
+    officer = benefits_officer("canbo07901", "07901", DISTRICT)
+    client.force_login(officer)
+    url = change_url(records["q1"])
+    client.post(url, {**admin_form(client, url), "status": "rejected", "reject_reason": "Thiếu giấy ra viện"})
+    actor_url = f"/quan-tri/accounts/user/{officer.pk}/change/"
+    assert client.get(actor_url).status_code == 403
+    html = client.get(url).content.decode()
+    assert actor_url not in html and "canbo07901" in html
+
+
 @pytest.mark.parametrize("typed", ["6.000.000", "6 000 000 đ", "6,000,000", "6000000đồng", "６.０００.０００"])
 def test_an_amount_is_typed_and_shown_as_officers_write_money(client, db, reference_data, typed):
     user = citizen()

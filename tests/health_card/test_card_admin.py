@@ -40,6 +40,14 @@ def test_district_officer_sees_only_their_agencys_cards(card, other_agency_card)
     assert card.legacy_number in province and other_agency_card.legacy_number in province
 
 
+def test_an_officer_reads_the_cards_agency_as_text_not_a_link_to_a_refused_page(card):
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    agency_url = f"/quan-tri/lookup/agency/{card.agency_id}/change/"
+    assert client.get(agency_url).status_code == 403
+    html = client.get(f"{CARDS}{card.pk}/change/").content.decode()
+    assert agency_url not in html and str(card.agency) in html
+
+
 def test_a_card_is_added_only_for_a_person_the_officer_manages(facility, reference_data):
     managed = make_person("7901000011", "Phạm Văn Nam", id_number="079088000011")
     foreign = make_person("7901000012", "Đỗ Thị Lan", sex=2, id_number="079188000012")

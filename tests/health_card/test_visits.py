@@ -687,6 +687,20 @@ def test_a_stale_page_with_a_line_id_that_is_a_superscript_digit_is_refused_not_
     assert (obj.discharged_on, obj.revision, obj.lines.count()) == (datetime.date(2025, 3, 6), 2, 4)
 
 
+def test_clinic_staff_read_the_patient_and_the_audit_actor_as_text_not_links_to_refused_pages(
+        client, db, django_capture_on_commit_callbacks):
+    user, obj, url, page = page_opened_by_clinic_staff(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**page, "discharged_on": "2025-03-06"})
+    staff = User.objects.get(username="nhanvien79001")
+    person_url = f"/quan-tri/accounts/person/{user.person.pk}/change/"
+    actor_url = f"/quan-tri/accounts/user/{staff.pk}/change/"
+    assert client.get(person_url).status_code in (403, 404) and client.get(actor_url).status_code == 403
+    html = client.get(url).content.decode()
+    assert person_url not in html and actor_url not in html
+    assert "Nguyễn Văn Đức" in html and "nhanvien79001" in html
+
+
 def test_cost_lines_saved_by_another_are_shown_before_the_page_saves_its_own(
         client, db, django_capture_on_commit_callbacks):
     user, obj, url, page_of_a = page_opened_by_clinic_staff(client)
