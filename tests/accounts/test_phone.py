@@ -4,6 +4,7 @@ summary, one message beside the field (one id="id_phone_error"), whatever is wro
 import pytest
 
 from accounts.forms import DeclarationForm
+
 from .helpers import declaration_data, make_person
 
 pytestmark = pytest.mark.usefixtures("reference_data")

@@ -3,10 +3,9 @@ their permissions when they are an officer or clinic staff; every save or delete
 and every change that gives or takes a permission, is seen by the very next request."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-
-from django.contrib.auth.models import Group, Permission
 
 from accounts.models import User
 from tests.accounts.test_otp import make_citizen
@@ -140,8 +139,9 @@ def test_a_permission_taken_away_is_seen_at_once(name):
 
 
 def test_a_deleted_permission_is_seen_at_once():
-    from accounts.selectors import user_for_session
     from django.contrib.contenttypes.models import ContentType
+
+    from accounts.selectors import user_for_session
 
     user = make_citizen(is_staff=True)
     perm = Permission.objects.create(codename="tam_thoi", name="Tạm thời",

@@ -8,7 +8,6 @@ from django.core.files.storage import default_storage
 
 from public_services.models import Filing
 from public_services.services import filing_build_declaration
-
 from tests.conftest import save_fails_on
 
 from .helpers import owner, submit  # noqa: F401
