@@ -14,28 +14,18 @@ import pytest
 from django.apps import apps as live_apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from accounts.models import Registration
 from lookup.models import Agency
 from notifications.models import Message
 from tests.accounts.helpers import make_person
+from tests.db_migrations import migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("accounts", "0014_registration_open_per_submitter")]
 files_moved = importlib.import_module("accounts.migrations.0016_registration_files_moved")
 FIELDS = ("portrait", "id_front", "id_back", "declaration_pdf")
-
-
-def migrate(targets=None):
-    """Migrates to `targets` (every app's latest when None); returns the apps of the state reached."""
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()  # what is applied now
-    return executor.loader.project_state(targets).apps
 
 
 def old_registration(old_apps, person, reference, *, stored=FIELDS):

@@ -11,25 +11,16 @@ import importlib
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from health_card.models import FacilityApiToken
 from lookup.models import MedicalFacility, Province
+from tests.db_migrations import migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("health_card", "0008_card_end_date_help")]
 set_expiry = importlib.import_module("health_card.migrations.0009_api_token_expiry")
-
-
-def migrate(targets=None):
-    """Migrates to `targets` (every app's latest when None); returns the apps of the state reached."""
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()  # what is applied now
-    return executor.loader.project_state(targets).apps
 
 
 def back_to_latest():

@@ -7,25 +7,15 @@ puts every migration back on the way out, passing or failing (as tests/health_ca
 test_token_expiry_migration does)."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from public_services.models import Filing
+from tests.db_migrations import migrate
 
 from .helpers import logged, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("public_services", "0012_agency_order_index")]
-
-
-def migrate(targets=None):
-    """Migrates to `targets` (every app's latest when None); returns the apps of the state reached."""
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()  # what is applied now
-    return executor.loader.project_state(targets).apps
 
 
 def back_to_latest(extra_pk):
