@@ -140,10 +140,7 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     contact_fields = ["phone", "province", "ward", "street"]
     # Likewise the identity changes through the 608A filing, with its declaration TK1-TS and evidence
     # (person_correct_identity writes what it approved: these fields, the card reissued to match).
-    # The parents' names are identity too: TK1-TS declares them, a child's card names a parent, and the
-    # public BHXH-code lookup finds a person without an ID number by them and shows the code.
-    identity_fields = ["full_name", "birth_date", "birth_year_only", "sex", "id_type", "id_number",
-                       "mother_name", "father_name"]
+    identity_fields = ["full_name", "birth_date", "birth_year_only", "sex", "id_type", "id_number"]
     # The BHXH code is the person's for life: the card's QR, the account logging in with it and every
     # record hang on it. It is given when the person is added, and never changed.
     lifelong_fields = ["bhxh_code"]

@@ -84,13 +84,6 @@ def test_the_admin_name_search_can_be_served_by_the_trigram_index(db, rf):
         assert f"Bitmap Index Scan on {index}" in plan, plan
 
 
-def managing_agency():
-    """The agency a test moves a person to: the managing agency is what the change page still edits."""
-    from lookup.models import Agency
-
-    return Agency.objects.get(code="07901")
-
-
 def change_page(client, **person):
     """A stored person (make_person's, with `person`'s changes), a superuser logged in on `client`,
     the person's change page and what its form holds."""
@@ -132,11 +125,11 @@ def test_the_identity_is_read_only_in_the_admin_even_for_a_superuser(db, client)
     assert "Nguyễn Văn Đức" in html and "15/03/1988" in html and "079088012345" in html
     response = client.post(url, {**data, "full_name": "Nguyễn Văn Đạt", "birth_date": "16/03/1988", "sex": 2,
                                  "birth_year_only": "on", "id_type": "CMND", "id_number": "079188012345",
-                                 "agency": managing_agency().pk})
+                                 "mother_name": "Trần Thị Mai"})
     assert response.status_code == 302
     stored = Person.objects.get(pk=person.pk)
     assert [getattr(stored, field) for field in IDENTITY] == [getattr(person, field) for field in IDENTITY]
-    assert stored.agency == managing_agency()  # what the page still edits is saved
+    assert stored.mother_name == "Trần Thị Mai"  # what the page still edits is saved
     added = client.get("/quan-tri/accounts/person/add/").content.decode()
     for field in IDENTITY:
         assert f'name="{field}"' in added, field
@@ -148,9 +141,9 @@ def test_a_stored_identity_the_rules_now_refuse_does_not_hold_up_what_the_page_e
     import datetime
 
     person, url, data = change_page(client, birth=datetime.date(1990, 3, 15))  # the CCCD 079088… says 1988
-    assert client.post(url, {**data, "agency": managing_agency().pk}).status_code == 302
+    assert client.post(url, {**data, "mother_name": "Trần Thị Mai"}).status_code == 302
     stored = Person.objects.get(pk=person.pk)
-    assert (stored.agency, stored.birth_date, stored.id_number) == (managing_agency(), person.birth_date, "079088012345")
+    assert (stored.mother_name, stored.birth_date, stored.id_number) == ("Trần Thị Mai", person.birth_date, "079088012345")
 
 
 def test_the_bhxh_code_is_read_only_in_the_admin_even_for_a_superuser(db, client):
@@ -159,31 +152,8 @@ def test_the_bhxh_code_is_read_only_in_the_admin_even_for_a_superuser(db, client
     person, url, data = change_page(client)
     html = client.get(url).content.decode()
     assert 'name="bhxh_code"' not in html and person.bhxh_code in html
-    response = client.post(url, {**data, "bhxh_code": "7901234598", "agency": managing_agency().pk})
+    response = client.post(url, {**data, "bhxh_code": "7901234598", "mother_name": "Trần Thị Mai"})
     assert response.status_code == 302
     stored = Person.objects.get(pk=person.pk)
-    assert (stored.bhxh_code, stored.agency) == (person.bhxh_code, managing_agency())
+    assert (stored.bhxh_code, stored.mother_name) == (person.bhxh_code, "Trần Thị Mai")
     assert 'name="bhxh_code"' in client.get("/quan-tri/accounts/person/add/").content.decode()
-
-
-def test_the_parents_names_are_read_only_in_the_admin_even_for_a_superuser(db, client):
-    """The mother's and father's names are identity data: the declaration TK1-TS carries them, the
-    card's QR (field 10) names a child's parent, and for a person with no ID number the public
-    BHXH-code lookup finds them by a parent's name and shows their code. A direct edit would tell
-    nobody; a person added in the admin is still given them. The managing agency stays editable."""
-    from lookup.models import Agency
-
-    person, url, data = change_page(client, id_number="")
-    Person.objects.filter(pk=person.pk).update(mother_name="Trần Thị Lan", father_name="Lê Văn Hùng")
-    html = client.get(url).content.decode()
-    for field in ("mother_name", "father_name"):
-        assert f'name="{field}"' not in html, field
-    assert "Trần Thị Lan" in html and "Lê Văn Hùng" in html
-    agency = Agency.objects.get(code="07901")
-    response = client.post(url, {**data, "mother_name": "Phạm Thị Mai", "father_name": "Đỗ Văn Nam",
-                                 "agency": agency.pk})
-    assert response.status_code == 302
-    stored = Person.objects.get(pk=person.pk)
-    assert (stored.mother_name, stored.father_name, stored.agency_id) == ("Trần Thị Lan", "Lê Văn Hùng", agency.pk)
-    added = client.get("/quan-tri/accounts/person/add/").content.decode()
-    assert 'name="mother_name"' in added and 'name="father_name"' in added
