@@ -156,10 +156,11 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
 
     @admin.action(description="Đăng xuất người đã chọn khỏi mọi thiết bị", permissions=["end_sessions"])
     def end_sessions(self, request, queryset):
-        """End every session of the selected people's logins (the people this officer's agency
-        manages: the queryset is scoped), as UserAdmin's action does for an account."""
+        """End every session of the selected people's citizen logins (the people this officer's agency
+        manages: the queryset is scoped), as UserAdmin's action does for an account. A staff login a
+        person may also have is left alone: ending a colleague's sessions is changing accounts."""
         end_sessions_of(self, request, {person.user: person for person in queryset.select_related("user")
-                                        if hasattr(person, "user")})
+                                        if hasattr(person, "user") and not person.user.is_staff})
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

@@ -516,3 +516,27 @@ def test_a_district_officer_ends_the_sessions_of_a_person_their_agency_manages_a
     assert UserSession.objects.filter(user__person=other).exists()
     entry = LogEntry.objects.get(object_id=str(own.pk), user=district)
     assert entry.change_message.startswith("Kết thúc mọi phiên đăng nhập (1 phiên)")
+
+
+def test_the_officers_end_sessions_action_leaves_a_staff_login_of_a_person_alone(client, registrations):
+    """A person their agency manages may have a staff login (an officer is a citizen too): the person
+    list's action is for citizens' logins, and ending a colleague's or a superuser's sessions would
+    need the right to change accounts the officers do not have."""
+    from allauth.usersessions.models import UserSession
+    from django.test import Client
+
+    from accounts.models import Person
+
+    Person.objects.filter(bhxh_code="7901000001").update(agency=Agency.objects.get(code="07901"))
+    colleague_person = Person.objects.get(bhxh_code="7901000001")
+    colleague = User.objects.create_user("canbo07901b", password="x-Pass-2026!", person=colleague_person, is_staff=True,
+                                         email="canbo07901b@vssid.local", agency=Agency.objects.get(code="07901"))
+    desk = Client()
+    desk.force_login(colleague)
+    desk.get("/quan-tri/")
+    assert UserSession.objects.filter(user=colleague).exists()
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    response = client.post("/quan-tri/accounts/person/", {"action": "end_sessions",
+                                                          "_selected_action": [colleague_person.pk]}, follow=True)
+    assert response.status_code == 200 and "Đã kết thúc 0 phiên đăng nhập." in response.content.decode()
+    assert UserSession.objects.filter(user=colleague).exists()
