@@ -326,16 +326,19 @@ def csrf_failure(request, reason=""):
     logout in another tab since) logs nobody in: the login page comes back, saying so, with a fresh
     form holding the BHXH code typed, so only the password is typed again (never sent back). Only a
     BHXH code is kept: what a form posted from elsewhere puts in the box is ten digits at most. Any
-    other form, or a browser that sends no cookie, gets the portal's page (vssid_portal.views)."""
+    other form, or a browser that sends no cookie, gets the portal's page (vssid_portal.views); a browser
+    logged in meanwhile goes on as a logged-in visit of the login page does."""
     if request.method != "POST" or request.path != reverse("account_login") or reason == REASON_NO_CSRF_COOKIE:
         return portal_csrf_failure(request, reason)
+    request.method = "GET"  # the page as first shown: nothing of the post is read as a login
+    if request.user.is_authenticated:  # logged in meanwhile, in another tab: on as a visit of the page would
+        return LoginView.as_view()(request)
     code = normalize_code(request.POST.get("login", ""))
     kept = code if bhxh_code_validator.regex.fullmatch(code) else ""
     messages.error(request, gettext("Trang đăng nhập đã mở quá lâu hoặc bạn vừa đăng nhập, đăng xuất ở thẻ khác, nên "
                                     "chưa đăng nhập được. Hãy nhập lại mật khẩu rồi bấm “Đăng nhập”.") if kept else
                    gettext("Trang đăng nhập đã mở quá lâu hoặc bạn vừa đăng nhập, đăng xuất ở thẻ khác, nên chưa "
                            "đăng nhập được. Hãy nhập lại mã số BHXH và mật khẩu rồi bấm “Đăng nhập”."))
-    request.method = "GET"  # the page as first shown: nothing of the post is read as a login
     response = LoginView.as_view(initial={"login": kept} if kept else {})(request)
     response.status_code = 403
     return response

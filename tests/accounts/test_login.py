@@ -593,3 +593,19 @@ def test_another_expired_form_still_gets_the_page_that_says_so(client):
     client.cookies["csrftoken"] = "x" * 32
     response = client.post(reverse("notifications:mark_all_read"), {"csrfmiddlewaretoken": "y" * 32})
     assert response.status_code == 403 and "Phiên làm việc đã hết hạn" in response.content.decode()
+
+
+def test_a_login_form_sent_after_logging_in_in_another_tab_leads_on_as_logged_in():
+    """Logged in meanwhile in another tab, which changed the browser's token: the old tab's login
+    form leads where a logged-in visit of the login page does, not to an empty page (a 403 that
+    carried the redirect), nor to a message saying the login failed."""
+    citizen = make_citizen()
+    client = Client(enforce_csrf_checks=True)
+    stale = csrf_token_in(client.get(LOGIN).content.decode())
+    client.force_login(citizen)  # the other tab
+    client.cookies["csrftoken"] = "x" * 32
+    response = client.post(LOGIN, {"csrfmiddlewaretoken": stale, "login": citizen.username, "password": PASSWORD},
+                           follow=True)
+    assert response.status_code == 200 and response.redirect_chain, response.status_code
+    assert "Trang đăng nhập đã mở quá lâu" not in response.content.decode()
+    assert "Trang đăng nhập đã mở quá lâu" not in client.get("/ca-nhan/").content.decode()  # nor on the next page
