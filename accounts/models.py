@@ -119,9 +119,10 @@ def new_file_folder() -> str:
 
 
 def registration_upload_path(instance, filename):
-    """A registration's photos and declaration, under its own random folder in private storage: a
-    file's name is in the signed (not hidden) link that shows it, and the reference would open the
-    public status page to whoever sees the portrait (a clinic checking the card, the other parent)."""
+    """A registration's photos and declaration, under its own random folder in private storage: the
+    reference would open the public status page to whoever reads a file's name wherever it shows
+    (the admin, a log, a link sealed with a key since leaked), and the portrait is shown to others
+    than the registrant (a clinic checking the card, the other parent)."""
     return f"registrations/{instance.file_folder}/{filename}"
 
 

@@ -1,4 +1,4 @@
-"""Signed, expiring links to private files, and the view that serves them.
+"""Sealed, expiring links to private files, and the view that serves them.
 
 A view that has checked who may see a file calls `private_file_url()`; the link carries the
 file name, an expiry and (normally) the user it was made for, sealed (AES-GCM, with a key drawn
@@ -40,7 +40,7 @@ DEFAULT_MAX_AGE = 15 * 60
 
 def private_file_url(name: str, *, user, filename: str | None = None, inline: bool = False,
                      max_age: int = DEFAULT_MAX_AGE, session_key: str | None = None, back: str | None = None) -> str:
-    """A signed link to `name` in private storage for `user` (None: anyone holding the link),
+    """A sealed link to `name` in private storage for `user` (None: anyone holding the link),
     optionally bound to one browser session (an anonymous visitor's own uploads). `back`: the
     portal path of the page that offers the link, where an expired one is replaced."""
     payload = {
@@ -113,7 +113,7 @@ def private_file(request, token):
     session_key = request.session.session_key
     if payload.get("s") and (not session_key or payload["s"] != _session_tag(session_key)):
         raise Http404("Liên kết không dành cho phiên làm việc này.")
-    if payload["e"] < time.time():  # genuine (signed) but late: said, with the way to a fresh one
+    if payload["e"] < time.time():  # genuine (sealed here) but late: said, with the way to a fresh one
         return _expired(request, payload)
     if payload["u"] is not None and payload["u"] != request.user.pk:
         raise Http404("Liên kết không dành cho tài khoản này.")
@@ -138,10 +138,19 @@ def delete_files(names) -> None:
 
 def delete_files_once_committed(names) -> None:
     """Delete these stored files after the transaction commits (files its rows no longer need).
-    Tidying only: a file the storage will not delete is logged and left for the sweep of stale
-    uploads, never an error that hides the commit from the citizen or stops the callbacks after it."""
-    names = list(names)
-    transaction.on_commit(lambda: delete_files(names), robust=True)
+    Tidying only: a file the storage will not delete is logged and left in place (a temporary
+    upload is swept later), the others still deleted, never an error that hides the commit from
+    the citizen or stops the callbacks after it."""
+    names = [name for name in names if name]
+
+    def tidy():
+        for name in names:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.error("stored file %s no longer needed could not be deleted", name, exc_info=True)
+
+    transaction.on_commit(tidy, robust=True)
 
 
 def delete_stale_uploads(folder: str, *, cutoff) -> int:

@@ -55,3 +55,24 @@ def test_a_temporary_photo_the_storage_will_not_delete_keeps_the_registration_an
                for photo in (registration.portrait, registration.id_front, registration.id_back))
     assert "registrations/tmp/t/portrait.jpg" in caplog.text
     assert registration.declaration_pdf and default_storage.exists(registration.declaration_pdf.name)
+
+
+def test_a_file_the_storage_will_not_delete_leaves_the_others_of_the_list_deleted(
+        monkeypatch, django_capture_on_commit_callbacks, caplog):
+    from django.core.files.base import ContentFile
+
+    from vssid_portal.files import delete_files_once_committed
+
+    stuck, other = (default_storage.save(f"registrations/abc/{name}.jpg", ContentFile(b"x")) for name in ("cu", "moi"))
+    delete = default_storage.delete
+
+    def refusing(name):
+        if name == stuck:
+            raise PermissionError(13, "Permission denied", name)
+        delete(name)
+
+    monkeypatch.setattr(default_storage, "delete", refusing)
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        delete_files_once_committed([stuck, "", other])
+    assert default_storage.exists(stuck) and not default_storage.exists(other)
+    assert stuck in caplog.text
