@@ -37,7 +37,8 @@ def methods_taken(view) -> tuple[str, ...] | None:
     view does not say (a function view reading request.method itself)."""
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
-        return tuple(view_class()._allowed_methods())
+        methods = view_class()._allowed_methods()  # without setup(), which answers HEAD with GET
+        return tuple([*methods, "HEAD"] if "GET" in methods and "HEAD" not in methods else methods)
     while view is not None:
         code = getattr(view, "__code__", None)
         if code is not None and "request_method_list" in code.co_freevars:

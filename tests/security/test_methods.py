@@ -131,3 +131,16 @@ def test_a_post_to_a_static_file_is_refused_in_one_line_in_the_chosen_language(l
     assert response["Content-Type"] == "text/plain; charset=utf-8" and response["Content-Language"] == language
     assert response.content.decode() == said
     assert Client().get("/static/css/lookup.css").status_code == 200
+
+
+def test_a_class_view_that_reads_is_said_to_take_head_as_django_itself_answers():
+    """Django answers HEAD with GET for a class view (View.setup): the 405 of a CSRF failure names it too."""
+    from django.views import View
+
+    from vssid_portal.middleware import methods_taken
+
+    class ReadOnly(View):
+        def get(self, request):
+            return None
+
+    assert set(methods_taken(ReadOnly.as_view())) == {"GET", "HEAD", "OPTIONS"}
