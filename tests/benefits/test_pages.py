@@ -304,19 +304,28 @@ def test_estimator_without_history_says_so(client, user):
     assert "Chưa có quá trình đóng BHXH nào để ước tính." in page and "Bước 1" not in page
 
 
+def working_teenager(user):
+    """The user's child, 17 this month (still in the parent's view), and the months "MM/YYYY" from
+    their 16th birthday to this month: a year of work, whatever day the test runs."""
+    first = timezone.localdate().replace(day=1)
+    born = first.replace(year=first.year - 17)
+    child = child_of(user)
+    Person.objects.filter(pk=child.pk).update(birth_date=born)
+    return child, (f"{born.month:02d}/{born.year + 16}", f"{first.month:02d}/{first.year}")
+
+
 def test_estimator_uses_the_person_in_view(client, user):
     """The estimate is the child's: their period and base, not the logged-in parent's."""
     from tests.participation.helpers import period
 
-    child = child_of(user)
-    Person.objects.filter(pk=child.pk).update(birth_date=datetime.date(2009, 3, 1))
-    period(child, "01/2025", "10/2026", base=5_000_000)
-    period(user.person, "01/2000", "12/2024", base=8_000_000)
+    child, (start, end) = working_teenager(user)
+    period(child, start, end, base=5_000_000)
+    period(user.person, "01/2000", "12/2020", base=8_000_000)
     client.force_login(user)
     client.post("/ca-nhan/xem/", {"child": child.pk})
     page = text(client.get(reverse("benefits:estimate")))
     assert "Đang xem thông tin của Nguyễn Gia Bảo" in page
-    assert "01/2025 10/2026" in page and "5.000.000 đ" in page
+    assert f"{start} {end}" in page and "5.000.000 đ" in page
     assert "01/2000" not in page and "8.000.000 đ" not in page
 
 
@@ -325,10 +334,9 @@ def test_estimator_for_a_child_in_view_does_not_address_the_parent_as_the_contri
     entitled: the page speaks of the contributions, whoever reads it."""
     from tests.participation.helpers import period
 
-    child = child_of(user)
-    Person.objects.filter(pk=child.pk).update(birth_date=datetime.date(2009, 3, 1))
-    period(child, "01/2025", "10/2026", base=5_000_000)
-    period(user.person, "01/2000", "12/2024", base=8_000_000)
+    child, (start, end) = working_teenager(user)
+    period(child, start, end, base=5_000_000)
+    period(user.person, "01/2000", "12/2020", base=8_000_000)
     client.force_login(user)
     client.post("/ca-nhan/xem/", {"child": child.pk})
     page = text(client.get(reverse("benefits:estimate")))

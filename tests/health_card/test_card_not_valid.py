@@ -203,9 +203,9 @@ def test_the_api_gives_a_card_ended_without_an_end_date_the_day_it_ended_as_its_
 
     payload = card_qr(card, purpose=Purpose.PRINT)
     _token, raw = api_token_create(facility=facility, name="HIS")
-    ended = timezone.make_aware(datetime.datetime(2026, 3, 2, 23, 30))  # 02/03 in Vietnam, 16:30 UTC
+    ended = datetime.datetime(2026, 3, 2, 23, 30, tzinfo=datetime.timezone.utc)  # 03/03 06:30 in Vietnam
     Card.objects.filter(pk=card.pk).update(status=status, changed_at=ended)
     answer = Client().post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
                            HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert (answer["maKetQua"], answer["hopLe"]) == (code, False)
-    assert answer["gtTheTu"] == "01/01/2024" and answer["gtTheDen"] == "02/03/2026"
+    assert answer["gtTheTu"] == "01/01/2024" and answer["gtTheDen"] == "03/03/2026"  # the day in Vietnam

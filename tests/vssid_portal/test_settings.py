@@ -28,7 +28,7 @@ print(json.dumps({
 
 def run(code_or_args, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE",
-                                                             "TRUSTED_PROXY_COUNT"}}
+                                                             "TRUSTED_PROXY_COUNT", "NEWS_MEDIA_ROOT"}}
     clean.update(env, DJANGO_SETTINGS_MODULE="vssid_portal.settings")
     args = [sys.executable, "-c", code_or_args] if isinstance(code_or_args, str) else [sys.executable, *code_or_args]
     return subprocess.run(args, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
