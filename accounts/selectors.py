@@ -107,6 +107,12 @@ def may_change_own_contact(person: Person, *, user=None) -> bool:
     return user.person_id == person.pk
 
 
+def has_own_login_besides(person: Person, *, user) -> bool:
+    """Whether `person` has a login of their own that is not `user`'s (a child with an account,
+    viewed by a parent): the contact change is theirs to file with it (may_change_own_contact)."""
+    return person.pk != user.person_id and User.objects.filter(person=person).exists()
+
+
 def children_of(*, user):
     """Children the user may view: minors only; a parent's access ends on the child's 18th birthday."""
     return (Person.objects.filter(guardians__parent=user, birth_date__gt=adult_born_by())

@@ -27,7 +27,7 @@ from vssid_portal.files import private_file_url
 from ..adapter import workplace
 from ..forms import ChildRegistrationForm
 from ..pages import render_personal_page
-from ..selectors import VIEWING_SESSION_KEY, children_of, may_change_own_contact, was_guardian_of
+from ..selectors import VIEWING_SESSION_KEY, children_of, has_own_login_besides, may_change_own_contact, was_guardian_of
 from ..services.registration import (
     UPLOAD_DIR,
     PhotosExpired,
@@ -59,6 +59,7 @@ def personal(request):
     user = request.user
 
     def context(person):
+        offered = person is not None and may_change_own_contact(person, user=user)
         return {
             "person": person,
             "own_person": person if person is not None and person.pk == user.person_id else user.person,
@@ -67,7 +68,10 @@ def personal(request):
             "children": children_of(user=user),
             "pending_children": user.child_registrations.filter(status="pending").select_related("agency"),
             "workplace": workplace(user) if person is None else None,
-            "contact_change_offered": person is not None and may_change_own_contact(person, user=user),
+            "contact_change_offered": offered,
+            # A child with a login of their own files it with that login, not the parent with theirs.
+            "contact_change_by_person": (person is not None and not offered
+                                         and has_own_login_besides(person, user=user)),
         }
 
     return render_personal_page(request, "accounts/personal.html", context, queries=("", "hien-so-dien-thoai=1"))

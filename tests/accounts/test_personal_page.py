@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Guardianship
+from accounts.models import Guardianship, User
 from tests.accounts.helpers import make_person
 from tests.public_services.helpers import owner  # noqa: F401 (fixture)
 
@@ -42,6 +42,19 @@ def test_a_parent_viewing_a_child_is_not_linked_the_contact_change_but_told_whom
     html = client.get("/ca-nhan/").content.decode()
     assert "Nguyễn Minh Khang" in html and CONTACT_URL not in html
     assert HOTLINE_SENTENCE in html and "hồ sơ điều chỉnh thông tin (thủ tục 608A)</a>." in html
+
+
+def test_a_parent_viewing_a_child_with_a_login_is_told_the_child_files_it_themselves(client, owner):
+    fourteen = timezone.localdate() - datetime.timedelta(days=14 * 365)
+    son = make_person("7905555556", "Nguyễn Minh Khang", birth=fourteen, id_number="")
+    User.objects.create_user(son.bhxh_code, password="x-Pass-2026!", person=son)
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": son.pk})
+    html = client.get("/ca-nhan/").content.decode()
+    assert CONTACT_URL not in html and HOTLINE_SENTENCE not in html
+    assert "Nguyễn Minh Khang tự nộp hồ sơ điều chỉnh thông tin liên hệ bằng tài khoản của mình." in html
+    assert "hồ sơ điều chỉnh thông tin (thủ tục 608A)</a>." in html
 
 
 def test_a_login_under_18_is_linked_the_contact_change_of_their_own_details(client, owner):
