@@ -135,13 +135,13 @@ def due_dates_recounted(days) -> int:
     for filing in filings:
         due_date = calendar.add_working_days(starts[filing.pk], filing.procedure.handling_days)
         if due_date != filing.due_date:
-            moved.append((filing.pk, filing.due_date, due_date))
+            moved.append((filing, filing.due_date))
             filing.due_date = due_date
-    pks = {pk for pk, _before, _after in moved}
-    Filing.objects.bulk_update([filing for filing in filings if filing.pk in pks], ["due_date"], batch_size=500)
+    Filing.objects.bulk_update([filing for filing, _before in moved], ["due_date"], batch_size=500)
     if moved:
         change = secrets.token_hex(4)  # names this change in the notices' keys: one per filing it moved
-        had = [[pk, before.isoformat()] for pk, before, _after in moved]
+        had = [[filing.pk, before.isoformat(), (filing.received_at or filing.submitted_at).isoformat()]
+               for filing, before in moved]
         transaction.on_commit(lambda: _dispatch_due_dates_moved(change, had), robust=True)
     return len(moved)
 
@@ -162,24 +162,29 @@ NOTIFY_RUN_SECONDS = 45
 
 def due_dates_moved_notify(*, change: str, moved: list, seconds: float | None = None) -> list:
     """Tell the people whose filing's due date the holiday change `change` moved: `moved` holds
-    [filing id, the due date it had (ISO)] pairs. One notice per filing still in the agency's hands,
-    with the date it had and the one it has now; none where the date is back to it. Run again (a
+    [filing id, the due date it had, the day its handling time started from (its receipt, or
+    submission; ISO)] entries. One notice per filing still in the agency's hands, with the date it
+    had and the one it has now; none where the date is back to it, nor where the filing was received
+    or sent again since (that recount set its date, and said so). Run again (a
     task delivered twice), it tells nobody twice: the notices' keys name the change. With `seconds`,
-    no filing is started after that time (one at least is told): returns the pairs left for the
+    no filing is started after that time (one at least is told): returns the entries left for the
     next run."""
     stop_at = time.monotonic() + seconds if seconds is not None else None
-    had = {pk: datetime.date.fromisoformat(day) for pk, day in moved}
+    had = {pk: datetime.date.fromisoformat(day) for pk, day, *_start in moved}
+    # Entries queued before the start was carried have none: their filings are told as before.
+    started = {pk: datetime.datetime.fromisoformat(start[0]) for pk, _day, *start in moved if start}
     filings = (Filing.objects.filter(pk__in=had, status__in=AGENCY_PENDING_STATUSES)
                .select_related("person").order_by("pk"))
     for filing in filings:
         before = had[filing.pk]
-        if filing.due_date != before:
+        start = started.get(filing.pk)
+        if filing.due_date != before and (start is None or (filing.received_at or filing.submitted_at) == start):
             person_notify(person=filing.person, template="public_service_due_date_moved",
                           context={"filing": filing, "procedure_name": filing.procedure.name,
                                    "before": before, "after": filing.due_date},
                           change_key=f"filing-{filing.tracking_number}-due-{change}")
         if stop_at is not None and time.monotonic() >= stop_at:
-            return [[pk, day] for pk, day in moved if pk > filing.pk]
+            return [entry for entry in moved if entry[0] > filing.pk]
     return []
 
 

@@ -23,7 +23,7 @@ from tests.db_locks import wait_until_blocked
 from vssid_portal.locks import Lock
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .helpers import owner, stranger, submit  # noqa: F401
+from .helpers import district_officer, owner, stranger, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -303,7 +303,8 @@ def test_the_notices_of_a_change_go_to_one_task_after_it_is_committed_which_tell
         assert holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory")) == 3
     assert moved_notices(owner) == moved_notices(stranger) == []
     [(change, moved)] = queued
-    assert sorted(moved) == sorted([[filing.pk, filing.due_date.isoformat()] for filing in (first, second, done)])
+    assert sorted(moved) == sorted([[filing.pk, filing.due_date.isoformat(), filing.submitted_at.isoformat()]
+                                    for filing in (first, second, done)])
     Filing.objects.filter(pk=done.pk).update(status="done")  # finished before the task runs: not told
     for _twice in range(2):
         with django_capture_on_commit_callbacks(execute=True):
@@ -327,7 +328,7 @@ def test_a_run_out_of_time_queues_the_rest_and_the_broker_away_leaves_them_to_th
     with django_capture_on_commit_callbacks(execute=True):
         tasks.notify_due_dates_moved(change, moved)
     assert len(moved_notices(owner)) == 1 and moved_notices(stranger) == []
-    assert queued[1] == (change, [[second.pk, second.due_date.isoformat()]])
+    assert queued[1] == (change, [[second.pk, second.due_date.isoformat(), second.submitted_at.isoformat()]])
 
     def broker_away(*args):
         raise OSError("broker away")
@@ -337,3 +338,25 @@ def test_a_run_out_of_time_queues_the_rest_and_the_broker_away_leaves_them_to_th
         holidays_delete(holidays=Holiday.objects.filter(date=WEDNESDAY))
     assert len(moved_notices(owner)) == 2 and len(moved_notices(stranger)) == 1
     assert due(first) == first.due_date
+
+
+def test_a_filing_received_between_the_change_and_its_notices_is_not_told_the_calendar_moved_its_date(
+        owner, district_officer, monkeypatch, django_capture_on_commit_callbacks):
+    """The receipt counts the handling time again from its day (and says so): the task, run after
+    it, does not tell the citizen the holiday calendar moved the date the receipt set."""
+    from public_services import tasks
+    from public_services.services import filing_receive
+
+    received, waiting = dated(submit(owner)), dated(submit(owner, "DOI-LIEN-HE"))
+    queued = []
+    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory"))
+    [(change, moved)] = queued
+    assert sorted(moved) == sorted([[filing.pk, filing.due_date.isoformat(), filing.submitted_at.isoformat()]
+                                    for filing in (received, waiting)])
+    with django_capture_on_commit_callbacks(execute=True):
+        filing_receive(filing=received, officer=district_officer)
+        tasks.notify_due_dates_moved(change, moved)
+    [notice] = moved_notices(owner)
+    assert waiting.tracking_number in notice.body and received.tracking_number not in notice.body
