@@ -152,7 +152,7 @@ def _dispatch_due_dates_moved(change: str, moved: list) -> None:
     try:
         notify_due_dates_moved.delay(change, moved)
     except Exception:  # broker away: nothing would queue them again, so they are written here
-        logger.warning("due-date notices of change %s not dispatched; written in the request", change, exc_info=True)
+        logger.warning("due-date notices of change %s not dispatched; written in this run", change, exc_info=True)
         due_dates_moved_notify(change=change, moved=moved)
 
 

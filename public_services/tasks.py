@@ -23,11 +23,11 @@ def build_missing_filing_declarations():
 @shared_task(acks_late=True)
 def notify_due_dates_moved(change: str, moved: list):
     """The notices of one holiday change's moved due dates ([filing id, date it had, start of its
-    handling time (ISO)] entries), a bounded time per run: what is left is queued again. Run twice,
-    it tells nobody twice."""
+    handling time (ISO)] entries), a bounded time per run: what is left is queued again (the broker
+    away, it is told in this run). Run twice, it tells nobody twice."""
     left = services.due_dates_moved_notify(change=change, moved=moved, seconds=services.NOTIFY_RUN_SECONDS)
     if left:
-        dispatch(notify_due_dates_moved, change, left)
+        services._dispatch_due_dates_moved(change, left)
 
 
 @shared_task

@@ -360,3 +360,26 @@ def test_a_filing_received_between_the_change_and_its_notices_is_not_told_the_ca
         tasks.notify_due_dates_moved(change, moved)
     [notice] = moved_notices(owner)
     assert waiting.tracking_number in notice.body and received.tracking_number not in notice.body
+
+
+def test_a_run_out_of_time_with_the_broker_away_tells_the_rest_itself(owner, stranger, monkeypatch,
+                                                                      django_capture_on_commit_callbacks):
+    """Its leftovers could not be queued again and nothing else would: the run writes them."""
+    from public_services import services, tasks
+
+    dated(submit(owner))
+    dated(submit(stranger))
+    queued = []
+    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory"))
+    [(change, moved)] = queued
+
+    def broker_away(*args):
+        raise OSError("broker away")
+
+    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", broker_away)
+    monkeypatch.setattr(services, "NOTIFY_RUN_SECONDS", 0)  # one filing a run
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.notify_due_dates_moved(change, moved)
+    assert len(moved_notices(owner)) == len(moved_notices(stranger)) == 1
