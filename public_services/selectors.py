@@ -73,9 +73,10 @@ def resubmit_refused(filing: Filing, *, user=None) -> str:
     return filing.procedure.unavailable(filing.person, user=user or filing.submitted_by)
 
 
-def already_open(filing: Filing, procedure) -> str:
+def already_open(filing: Filing, procedure, *, user=None) -> str:
     """Why a new filing of `procedure` is refused, naming the one in hand (of the same procedure, or
-    of the other one reissuing the book) and what the citizen can do with it in its status."""
+    of the other one reissuing the book) and what `user` (None: who filed it) can do with it in its
+    status."""
     other = filing.procedure_code != procedure.code
     if other:
         said = gettext("Bạn đã có hồ sơ %(number)s của thủ tục %(code)s – %(name)s (nộp ngày %(date)s). "
@@ -85,7 +86,7 @@ def already_open(filing: Filing, procedure) -> str:
     else:
         said = gettext("Bạn đã có hồ sơ %(number)s của thủ tục này (nộp ngày %(date)s).") % {
             "number": filing.tracking_number, "date": vn_date(filing.submitted_at)}
-    if filing.status == Filing.Status.RETURNED and resubmit_refused(filing):
+    if filing.status == Filing.Status.RETURNED and resubmit_refused(filing, user=user):
         then = gettext("Hồ sơ đó được trả lại để bổ sung nhưng không nộp lại được nữa: hãy xem lý do trong hồ sơ "
                        "đó; bạn có thể rút hồ sơ đó.")
     elif filing.status == Filing.Status.RETURNED and other:
@@ -205,17 +206,18 @@ def _result_delivery(filing: Filing) -> str:
     return gettext("kết quả được trả điện tử qua thông báo trên Cổng BHXH số")
 
 
-def declaration_given_up_note(filing: Filing) -> str:
+def declaration_given_up_note(filing: Filing, *, user=None) -> str:
     """What the citizen is told about a declaration given up after its last attempt, true to the
     filing's status: a filing still in the agency's hands is handled without it and an officer starts
     it again; a returned one gets a new one when corrected and sent again; one already ended
-    (done, refused, or returned but no longer resubmittable) is not affected by it."""
+    (done, refused, or returned but no longer resubmittable by `user`, None: who filed it) is not
+    affected by it."""
     status = Filing.Status
     if filing.status in AGENCY_PENDING_STATUSES:
         return gettext("Hồ sơ của bạn đã được lưu và vẫn đang được giải quyết. Cơ quan BHXH sẽ tạo lại tờ khai; "
                        "bạn không cần nộp lại.")
     contact = _agency_contact(filing.agency)
-    if filing.status == status.RETURNED and not resubmit_refused(filing):
+    if filing.status == status.RETURNED and not resubmit_refused(filing, user=user):
         return gettext("Hồ sơ của bạn đã được lưu; tờ khai sẽ được tạo lại khi bạn sửa và nộp lại hồ sơ.")
     if filing.status == status.DONE:
         return gettext("Hồ sơ đã giải quyết xong; việc chưa có tờ khai không ảnh hưởng đến kết quả. Nếu cần tờ khai, "
@@ -226,9 +228,9 @@ def declaration_given_up_note(filing: Filing) -> str:
     return gettext("Hồ sơ của bạn đã được lưu. Nếu cần tờ khai, bạn hãy %(contact)s.") % {"contact": contact}
 
 
-def filing_next_step(filing: Filing) -> NextStep:
-    """One sentence per status (Filing.Status) saying what happens next or what to do, in the
-    active language."""
+def filing_next_step(filing: Filing, *, user=None) -> NextStep:
+    """One sentence per status (Filing.Status) saying what happens next or what `user` (None: who
+    filed it) can do, in the active language."""
     status = Filing.Status
     if filing.status == status.SUBMITTED:
         return NextStep(gettext("Cơ quan BHXH sẽ kiểm tra và tiếp nhận hồ sơ; trước khi hồ sơ được tiếp nhận, "
@@ -239,7 +241,7 @@ def filing_next_step(filing: Filing) -> NextStep:
     if filing.status == status.PROCESSING:
         return NextStep(gettext("Cơ quan BHXH đang xem xét hồ sơ; bạn không cần làm gì thêm và sẽ nhận được "
                                 "thông báo khi có kết quả."))
-    if filing.status == status.RETURNED and resubmit_refused(filing):
+    if filing.status == status.RETURNED and resubmit_refused(filing, user=user):
         return NextStep(gettext("Hồ sơ này không nộp lại được nữa, vì lý do nêu dưới đây; bạn có thể rút hồ sơ ở "
                                 "cuối trang."))
     if filing.status == status.RETURNED:

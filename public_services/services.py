@@ -394,7 +394,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
                 return existing
             in_hand = open_filing_of(person=person, procedure=procedure)
             if in_hand is not None:
-                raise ValidationError(already_open(in_hand, procedure))
+                raise ValidationError(already_open(in_hand, procedure, user=user))
             filing = Filing(
                 tracking_number=_tracking_number(), procedure_code=procedure.code, person=person, submitted_by=user,
                 agency=agency, data=cleaned, identity={**_identity(person), **procedure.remembered(person)},
@@ -419,7 +419,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
         in_hand = open_filing_of(person=person, procedure=procedure)
         if in_hand is None:
             raise
-        raise ValidationError(already_open(in_hand, procedure)) from None
+        raise ValidationError(already_open(in_hand, procedure, user=user)) from None
     return filing
 
 

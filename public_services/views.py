@@ -324,7 +324,7 @@ def _already_open(request, procedure, filing):
     """The procedure's form is not offered while a filing of it, or of the other procedure reissuing
     the book (607A/608A), is in hand: its page says which."""
     return render(request, "public_services/already_open.html", {
-        "procedure": procedure, "filing": filing, "reason": already_open(filing, procedure), "person": filing.person,
+        "procedure": procedure, "filing": filing, "reason": already_open(filing, procedure, user=request.user), "person": filing.person,
     }, status=409 if request.method == "POST" else 200)
 
 
@@ -345,12 +345,12 @@ def _filing(request, pk) -> Filing:
     return filing
 
 
-def _pdf_state(filing: Filing) -> dict:
+def _pdf_state(filing: Filing, user) -> dict:
     waiting = not filing.pdf_ready and not filing.withdrawn_without_declaration
     failed = filing.pdf_given_up
     late = waiting and not failed and (timezone.now() - filing.submitted_at).total_seconds() > PDF_PATIENCE_SECONDS
     return {"building": waiting and not late and not failed, "late": late, "failed": failed, "poll_seconds": POLL_SECONDS,
-            "given_up_note": declaration_given_up_note(filing) if failed else ""}
+            "given_up_note": declaration_given_up_note(filing, user=user) if failed else ""}
 
 
 @login_required
@@ -367,10 +367,10 @@ def filing_status(request, pk):
     return render(request, "public_services/filing_status.html", {
         "filing": filing, "procedure": procedure,
         "rows": procedure.rows(filing.data, person=filing.person, user=request.user),
-        "next_step": filing_next_step(filing),
+        "next_step": filing_next_step(filing, user=request.user),
         "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
         "pdf_url": pdf_url, "earlier_submitted_at": earlier_submitted_at, "resubmit_refused": resubmit_refused(filing, user=request.user),
-        **_pdf_state(filing),
+        **_pdf_state(filing, request.user),
     })
 
 

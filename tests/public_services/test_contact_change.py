@@ -508,3 +508,25 @@ def test_a_parent_viewing_a_child_with_a_login_of_their_own_cannot_file_it(owner
         filing_resubmit(filing=filing, user=owner, data=answers(CODE, new_phone="0901111111"), uploads={},
                         revision=filing.revision)
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.RETURNED
+
+
+def test_a_parent_viewing_a_childs_returned_filing_is_not_told_to_correct_and_send_it_again(owner, teenager,
+                                                                                          district_officer):
+    """Only the child may send it again: the next step, the form's page and a given-up declaration's
+    note say so to the parent, as the notice beside them does, and still tell the child to."""
+    Guardianship.objects.create(parent=owner, child=teenager.person, relationship="cha")
+    filing = submit(teenager, CODE)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ số nhà")
+    Filing.objects.filter(pk=filing.pk).update(declaration_pdf="", pdf_attempts=99)  # its declaration given up
+    status = reverse("public_services:filing", args=[filing.pk])
+    child, parent = logged(teenager), logged(owner)
+    parent.post(REAUTHENTICATE, {"password": "x-Pass-2026!"})
+    parent.post(reverse("accounts:view_as"), {"child": teenager.person.pk})
+    page = parent.get(status).content.decode()
+    assert "Hồ sơ này không nộp lại được nữa" in page and "chỉ do chính chủ tài khoản" in page
+    assert "rồi nộp lại" not in page and "khi bạn sửa và nộp lại hồ sơ" not in page
+    form = parent.get(URL).content.decode()
+    assert "không nộp lại được nữa" in form and "hãy sửa và nộp lại chính hồ sơ đó" not in form
+    page = child.get(status).content.decode()
+    assert "rồi nộp lại" in page and "khi bạn sửa và nộp lại hồ sơ" in page
+    assert "hãy sửa và nộp lại chính hồ sơ đó" in child.get(URL).content.decode()
