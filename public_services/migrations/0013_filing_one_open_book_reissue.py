@@ -8,16 +8,17 @@ BOOK_PROCEDURES = ("607A", "608A")
 OPEN_STATUSES = ("submitted", "received", "processing", "returned")
 # Stored as the filing's reason and in its history, which the citizen reads on the filing's page.
 DUPLICATE_NOTE = (
-    "Hồ sơ {kept} cấp lại sổ BHXH của cùng người tham gia đã được nộp trước và đang giải quyết; mỗi người "
-    "chỉ giải quyết một hồ sơ cấp lại sổ BHXH tại một thời điểm, nên hồ sơ này được đóng lại. Nếu cần, hãy "
-    "nộp hồ sơ mới sau khi hồ sơ {kept} có kết quả."
+    "Hồ sơ {kept} cấp lại sổ BHXH của cùng người tham gia đã được nộp trước và chưa có kết quả; mỗi người "
+    "chỉ được giải quyết một hồ sơ cấp lại sổ BHXH tại một thời điểm, nên hồ sơ này được đóng lại. Nếu cần, "
+    "hãy nộp hồ sơ mới sau khi hồ sơ {kept} có kết quả."
 )
 
 
 def close_later_book_reissues(apps, schema_editor):
     """A person with more than one 607A/608A filing in hand (filed before submission refused the
     second) keeps the one filed first; each later one is rejected, with a reason naming the one
-    kept, as an officer's rejection would be (its history records it, by no officer)."""
+    kept (its history records it, by no officer). Unlike an officer's rejection, no notice is sent:
+    the citizen sees it on the filing's page."""
     Filing = apps.get_model("public_services", "Filing")
     FilingEvent = apps.get_model("public_services", "FilingEvent")
     open_ = Filing.objects.filter(procedure_code__in=BOOK_PROCEDURES, status__in=OPEN_STATUSES)

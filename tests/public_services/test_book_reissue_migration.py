@@ -46,8 +46,11 @@ def test_a_later_book_reissue_in_hand_is_rejected_naming_the_one_kept(owner):
     later = Filing.objects.get(pk=later_pk)
     assert first.status == Filing.Status.SUBMITTED and first.finished_at is None
     assert later.status == Filing.Status.REJECTED and later.finished_at is not None
-    assert first.tracking_number in later.note
+    assert later.note == (
+        f"Hồ sơ {first.tracking_number} cấp lại sổ BHXH của cùng người tham gia đã được nộp trước và chưa có kết quả; "
+        "mỗi người chỉ được giải quyết một hồ sơ cấp lại sổ BHXH tại một thời điểm, nên hồ sơ này được đóng lại. "
+        f"Nếu cần, hãy nộp hồ sơ mới sau khi hồ sơ {first.tracking_number} có kết quả.")
     event = later.events.get()
     assert (event.from_status, event.status, event.actor, event.note) == ("received", "rejected", None, later.note)
     page = logged(owner).get(f"/dich-vu-cong/ho-so/{later.pk}/").content.decode()
-    assert first.tracking_number in page and "chỉ giải quyết một hồ sơ cấp lại sổ BHXH" in page
+    assert first.tracking_number in page and "chỉ được giải quyết một hồ sơ cấp lại sổ BHXH" in page
