@@ -271,17 +271,18 @@ class VisitAdminForm(SeenVersionForm):
         cleaned = super().clean()
         person = self.instance.person if self.instance.person_id else None
         facility = cleaned.get("facility") or (self.instance.facility if self.instance.facility_id else None)
-        out_of_scope = (self.user is not None and facility is not None and person is not None
-                        and not visit_in_scope(self.user, Visit(person=person, facility=facility)))
+        # Out of scope (with no facility, by the person's agency), the person is left out: their birth
+        # date would tell that the code exists.
+        hidden = (self.user is not None and person is not None
+                  and not visit_in_scope(self.user, Visit(person=person, facility=facility)))
         try:
-            # Out of scope, the person is left out: their birth date would tell that the code exists.
             # Clinic staff may type any code at their facility: they are not told the birth date.
-            check_dates(Visit(person=None if out_of_scope else person,
+            check_dates(Visit(person=None if hidden else person,
                               admitted_on=cleaned.get("admitted_on"), discharged_on=cleaned.get("discharged_on")),
                         birth_date_shown=not _own_facility_only(self.user))
         except forms.ValidationError as error:
             self.add_error(None, error)
-        if out_of_scope:
+        if hidden and facility is not None:
             if "bhxh_code" in self.fields:  # adding: the person was found by the code typed in
                 self.add_error("bhxh_code", PERSON_NOT_FOUND)
             else:

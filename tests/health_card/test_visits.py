@@ -932,6 +932,20 @@ def test_a_date_before_birth_does_not_tell_an_officer_whether_a_code_outside_the
     assert not Visit.objects.exists()
 
 
+def test_a_date_before_birth_with_no_facility_does_not_give_the_birth_date_of_a_person_outside_the_scope(client, db):
+    """With "cơ sở KCB" left blank, the person of another agency (born on 15/03/1988) was checked as
+    if in scope: an admission on 01/01/1900 answered "... trước ngày sinh của người bệnh (15/03/1988)"."""
+    citizen("7903000009", "Người Ngoài Phạm Vi", agency="07903", id_number="079088012399")
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    response = client.post(ADMIN + "add/", add_data("7903000009", "79001", facility="", admitted_on="1900-01-01",
+                                                    discharged_on="1900-01-02"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "15/03/1988" not in response.content.decode() and "admitted_on" not in errors
+    assert "facility" in errors
+    assert not Visit.objects.exists()
+
+
 def test_clinic_staff_are_not_told_a_patients_birth_date_by_a_date_before_it(client, db):
     """Clinic staff may enter a visit of any code at their facility: the refusal of an admission before
     the patient's birth does not give the birth date, which would be a way round the verify page's limits."""
