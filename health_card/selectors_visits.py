@@ -63,6 +63,11 @@ def visits_in_year(*, person, year: int):
             .order_by("-admitted_on", "-pk"))
 
 
+def own_facility_only(user) -> bool:
+    """A clinic's own account (a facility, no agency): it records visits at that facility only."""
+    return user is not None and not user.is_superuser and user.facility_id is not None and user.agency_id is None
+
+
 def visit_scope(user) -> Q | None:
     """The visits a staff user may see and write, as a filter; None means every visit."""
     if user.is_superuser:

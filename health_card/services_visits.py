@@ -22,7 +22,7 @@ from vssid_portal.concurrent_edits import check_unchanged_since_seen
 from vssid_portal.templatetags.vn_format import vn_date, vnd
 
 from .models import Visit, VisitEvent, VisitLine
-from .selectors_visits import visit_in_scope
+from .selectors_visits import own_facility_only, visit_in_scope
 
 TOTAL_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
 TRACKED_FIELDS = ("person_id", "facility_id", "reference", "kind", "admitted_on", "discharged_on", "diagnosis_code",
@@ -97,18 +97,19 @@ def check_totals(visit: Visit, lines) -> None:
 def check_dates(visit: Visit, *, birth_date_shown: bool = True) -> None:
     """A visit is entered once it happened: neither date may be after today, nor (with its person)
     the admission before the patient's birth; raises ValidationError naming each field. Without
-    `birth_date_shown` the message does not give the birth date (to one who may not read it)."""
+    `birth_date_shown` (to one who may not read it) only the birth year is compared, and not told:
+    a refusal within that year would give the day to a few tries halving the date."""
     today = timezone.localdate()
     errors = {name: f"{label} không được sau ngày hôm nay ({vn_date(today)}): chỉ nhập lượt khám đã diễn ra."
               for name, label in (("admitted_on", "Ngày vào"), ("discharged_on", "Ngày ra"))
               if getattr(visit, name) is not None and getattr(visit, name) > today}
     person = visit.person if visit.person_id else None
-    if person is not None and visit.admitted_on is not None and visit.admitted_on < person.birth_date:
-        if birth_date_shown:
+    if person is not None and visit.admitted_on is not None:
+        if birth_date_shown and visit.admitted_on < person.birth_date:
             born = vn_date(person.birth_date, year_only=person.birth_year_only)
             errors["admitted_on"] = f"Ngày vào không thể trước ngày sinh của người bệnh ({born})."
-        else:
-            errors["admitted_on"] = "Ngày vào không thể trước ngày sinh của người bệnh."
+        elif not birth_date_shown and visit.admitted_on.year < person.birth_date.year:
+            errors["admitted_on"] = "Ngày vào không thể trước năm sinh của người bệnh."
     if errors:
         raise ValidationError(errors)
 
@@ -169,7 +170,8 @@ def visit_save(*, visit: Visit, lines, actor=None, seen_version=None) -> bool:
             line.full_clean(exclude=["visit"])
         except ValidationError as error:
             errors.setdefault("lines", []).extend(error.messages)
-    for check in (lambda: check_dates(visit), lambda: check_totals(visit, lines)):
+    for check in (lambda: check_dates(visit, birth_date_shown=not own_facility_only(actor)),
+                  lambda: check_totals(visit, lines)):
         try:
             check()
         except ValidationError as error:

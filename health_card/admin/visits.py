@@ -32,7 +32,7 @@ from vssid_portal.forms import MoneyField
 from vssid_portal.templatetags.vn_format import vn_number, vnd
 
 from ..models import Visit, VisitEvent, VisitLine
-from ..selectors_visits import visit_in_scope, visits_visible_to
+from ..selectors_visits import own_facility_only, visit_in_scope, visits_visible_to
 from ..services_visits import MONEY_FIELDS, TOTAL_FIELDS, check_dates, check_totals, fill_totals, visit_save
 
 # One answer for a code that does not exist and for a person outside the user's scope: the form
@@ -210,11 +210,6 @@ class VisitEventInline(AuditTrailInline):
     view_permissions = ("health_card.view_visit", "health_card.change_visit")
 
 
-def _own_facility_only(user) -> bool:
-    """A clinic's own account (a facility, no agency): it records visits at that facility only."""
-    return user is not None and not user.is_superuser and user.facility_id is not None and user.agency_id is None
-
-
 class VisitAdminForm(SeenVersionForm):
     """`user` is set by VisitAdmin.get_form: the scope the form checks against."""
 
@@ -241,7 +236,7 @@ class VisitAdminForm(SeenVersionForm):
             if name in self.fields:
                 self.fields[name].required = False
                 self.fields[name].help_text = TOTALS_HELP
-        if "facility" in self.fields and _own_facility_only(self.user):  # their own facility only
+        if "facility" in self.fields and own_facility_only(self.user):  # their own facility only
             self.fields["facility"].queryset = MedicalFacility.objects.filter(pk=self.user.facility_id)
             self.fields["facility"].initial = self.user.facility_id
 
@@ -276,10 +271,11 @@ class VisitAdminForm(SeenVersionForm):
         hidden = (self.user is not None and person is not None
                   and not visit_in_scope(self.user, Visit(person=person, facility=facility)))
         try:
-            # Clinic staff may type any code at their facility: they are not told the birth date.
+            # Clinic staff may type any code at their facility: they are not told the birth date, nor
+            # refused within the birth year (the day would be found by halving the date).
             check_dates(Visit(person=None if hidden else person,
                               admitted_on=cleaned.get("admitted_on"), discharged_on=cleaned.get("discharged_on")),
-                        birth_date_shown=not _own_facility_only(self.user))
+                        birth_date_shown=not own_facility_only(self.user))
         except forms.ValidationError as error:
             self.add_error(None, error)
         if hidden and facility is not None:
@@ -322,7 +318,7 @@ class VisitAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSco
 
     def get_autocomplete_fields(self, request):
         # An officer searches the country's facilities; clinic staff choose their own from a list of one.
-        return [] if _own_facility_only(request.user) else ["facility"]
+        return [] if own_facility_only(request.user) else ["facility"]
 
     @admin.display(description="tổng chi phí", ordering="total_cost")
     def total_cost_vnd(self, obj):

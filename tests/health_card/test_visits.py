@@ -955,8 +955,26 @@ def test_clinic_staff_are_not_told_a_patients_birth_date_by_a_date_before_it(cli
                                                     discharged_on="1900-01-02"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ngày vào không thể trước ngày sinh của người bệnh." in html and "15/03/1988" not in html
+    assert "Ngày vào không thể trước năm sinh của người bệnh." in html and "15/03/1988" not in html
     assert not Visit.objects.exists()
+
+
+def test_clinic_staff_cannot_find_a_patients_birth_date_by_halving_the_admission_date(client, db):
+    """Nguyễn Văn Đức was born on 15/03/1988: clinic staff got a refusal for 01/03/1988 and none for
+    20/03/1988, so about fifteen posts halving the date gave the day. Only the year is compared for them."""
+    user = citizen()
+    staff = clinic_staff("nhanvien79001", "79001")
+    client.force_login(staff)
+    response = client.post(ADMIN + "add/", add_data("7901234567", "79001", admitted_on="1987-12-31",
+                                                    discharged_on="1988-01-02"))
+    assert response.context["adminform"].form.errors["admitted_on"] == [
+        "Ngày vào không thể trước năm sinh của người bệnh."]
+    response = client.post(ADMIN + "add/", add_data("7901234567", "79001", admitted_on="1988-03-01",
+                                                    discharged_on="1988-03-02"))
+    assert response.status_code == 302
+    assert visit_save(visit=visit(user.person, admitted=datetime.date(1988, 1, 1), reference="X-2", save=False),
+                      lines=standard_lines(), actor=staff)
+    assert Visit.objects.count() == 2
 
 
 # --- Demo data ---------------------------------------------------------------------------------
