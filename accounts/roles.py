@@ -24,6 +24,7 @@ _OFFICER = [
     "health_card.view_beneficiarygroup", "health_card.view_benefitlevel",
     "health_card.view_facilityapitoken", "health_card.add_facilityapitoken", "health_card.change_facilityapitoken",
     "lookup.view_medicalfacility",  # the clinic search of the card and API-token forms
+    "lookup.view_employer",  # the employer search of the period form
     "public_services.view_filing", "public_services.process_filing",
     "public_services.view_feedback", "public_services.answer_feedback",
     *_VISIT_ENTRY,

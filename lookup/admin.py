@@ -46,11 +46,6 @@ class EmployerAdmin(FoldedKeySearch, admin.ModelAdmin):
     list_select_related = ["agency"]
     autocomplete_fields = ["agency"]
 
-    def has_view_permission(self, request, obj=None):
-        # Employers are public lookup data: who enters participation periods searches them to pick a
-        # period's employer (the period form's autocomplete), without a permission of their own.
-        return super().has_view_permission(request, obj) or request.user.has_perm("participation.add_period")
-
 
 @admin.register(CollectionPoint)
 class CollectionPointAdmin(FoldedKeySearch, admin.ModelAdmin):

@@ -369,6 +369,7 @@ OFFICER_PERMISSIONS = {
     "public_services.view_filing", "public_services.process_filing",
     "public_services.view_feedback", "public_services.answer_feedback",
     "lookup.view_medicalfacility",  # the clinic search of the card and API-token forms; reading only
+    "lookup.view_employer",  # the employer search of the period form; reading only
     *VISIT_ENTRY,
 }
 ROLE_PERMISSIONS = {
@@ -392,7 +393,8 @@ def test_each_role_has_exactly_its_permissions(db, role):
     deletions = {label for label in granted if label.split(".")[1].startswith("delete_")}
     assert deletions == {"health_card.delete_visitline"}
     assert not {label for label in granted if label.startswith(("auth.", "admin.", "notifications."))}
-    assert {label for label in granted if label.startswith("lookup.")} <= {"lookup.view_medicalfacility"}
+    assert {label for label in granted if label.startswith("lookup.")} <= {"lookup.view_medicalfacility",
+                                                                           "lookup.view_employer"}
     assert "accounts.change_user" not in granted and "accounts.change_registration" not in granted
 
 

@@ -201,6 +201,22 @@ def test_a_district_officer_finds_the_employer_by_search_and_saves_a_period_it_p
     assert Period.objects.filter(person=managed_by_thu_duc.person, from_month__year=2020).get().employer == employer
 
 
+def test_an_officer_who_may_only_correct_periods_searches_the_employer_of_a_period(client, managed_by_thu_duc):
+    """Employers were searchable only with participation.add_period: an account that may correct periods
+    but not add them got a 403 from the employer search of a period's change page."""
+    from django.contrib.auth.models import Group
+
+    employer = managed_by_thu_duc.employer
+    user = officer("canbo07903", "07903", DISTRICT)
+    user.groups.clear()
+    user.user_permissions.set(Group.objects.get(name=DISTRICT).permissions.exclude(codename="add_period"))
+    client.force_login(user)
+    response = client.get("/quan-tri/autocomplete/", {"term": employer.code, "app_label": "participation",
+                                                      "model_name": "period", "field_name": "employer"})
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["results"]] == [str(employer.pk)]
+
+
 def test_an_officer_cannot_add_or_move_a_period_to_another_agency(client, managed_by_thu_duc):
     client.force_login(officer("canbo07903", "07903", DISTRICT))
     person = managed_by_thu_duc.person
