@@ -13,16 +13,21 @@ from tests.public_services.helpers import owner, stored_upload, submit  # noqa: 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_temporary_upload_the_storage_will_not_delete_keeps_the_filing_and_its_documents(
-        owner, monkeypatch, django_capture_on_commit_callbacks, caplog):
+def storage_refusing(monkeypatch, refused) -> None:
+    """The storage refuses to delete the files whose names `refused(name)` is true of (a permission)."""
     delete = default_storage.delete
 
     def refusing(name):
-        if name.startswith("filings/tmp/"):
+        if refused(name):
             raise PermissionError(13, "Permission denied", name)
         delete(name)
 
     monkeypatch.setattr(default_storage, "delete", refusing)
+
+
+def test_a_temporary_upload_the_storage_will_not_delete_keeps_the_filing_and_its_documents(
+        owner, monkeypatch, django_capture_on_commit_callbacks, caplog):
+    storage_refusing(monkeypatch, lambda name: name.startswith("filings/tmp/"))
     upload = stored_upload("evidence_1")
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         filing = submit(owner, "607A", uploads={"evidence_1": upload})
@@ -40,14 +45,7 @@ def test_a_temporary_photo_the_storage_will_not_delete_keeps_the_registration_an
     from tests.accounts.helpers import make_person
     from tests.accounts.helpers import submit as register
 
-    delete = default_storage.delete
-
-    def refusing(name):
-        if name.startswith("registrations/tmp/"):
-            raise PermissionError(13, "Permission denied", name)
-        delete(name)
-
-    monkeypatch.setattr(default_storage, "delete", refusing)
+    storage_refusing(monkeypatch, lambda name: name.startswith("registrations/tmp/"))
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         registration = register(make_person("7901234567", "Nguyễn Văn Đức"))
     registration.refresh_from_db()
@@ -64,14 +62,7 @@ def test_a_file_the_storage_will_not_delete_leaves_the_others_of_the_list_delete
     from vssid_portal.files import delete_files_once_committed
 
     stuck, other = (default_storage.save(f"registrations/abc/{name}.jpg", ContentFile(b"x")) for name in ("cu", "moi"))
-    delete = default_storage.delete
-
-    def refusing(name):
-        if name == stuck:
-            raise PermissionError(13, "Permission denied", name)
-        delete(name)
-
-    monkeypatch.setattr(default_storage, "delete", refusing)
+    storage_refusing(monkeypatch, lambda name: name == stuck)
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         delete_files_once_committed([stuck, "", other])
     assert default_storage.exists(stuck) and not default_storage.exists(other)
