@@ -170,15 +170,12 @@ def due_dates_moved_notify(*, change: str, moved: list, seconds: float | None = 
     no filing is started after that time (one at least is told): returns the entries left for the
     next run."""
     stop_at = time.monotonic() + seconds if seconds is not None else None
-    had = {pk: datetime.date.fromisoformat(day) for pk, day, *_start in moved}
-    # Entries queued before the start was carried have none: their filings are told as before.
-    started = {pk: datetime.datetime.fromisoformat(start[0]) for pk, _day, *start in moved if start}
+    had = {pk: (datetime.date.fromisoformat(day), datetime.datetime.fromisoformat(start)) for pk, day, start in moved}
     filings = (Filing.objects.filter(pk__in=had, status__in=AGENCY_PENDING_STATUSES)
                .select_related("person").order_by("pk"))
     for filing in filings:
-        before = had[filing.pk]
-        start = started.get(filing.pk)
-        if filing.due_date != before and (start is None or (filing.received_at or filing.submitted_at) == start):
+        before, start = had[filing.pk]
+        if filing.due_date != before and (filing.received_at or filing.submitted_at) == start:
             person_notify(person=filing.person, template="public_service_due_date_moved",
                           context={"filing": filing, "procedure_name": filing.procedure.name,
                                    "before": before, "after": filing.due_date},
