@@ -98,19 +98,26 @@ def adult_born_by():
         return today.replace(year=today.year - 18, day=28)
 
 
+def has_own_login(person: Person) -> bool:
+    """Whether `person` has a portal login of their own that can sign in: a login an officer
+    deactivated does not count, as it cannot file anything. Every page and service asking whether
+    a person files for themself (the contact change) asks it here."""
+    return User.objects.filter(person=person, is_active=True).exists()
+
+
 def may_change_own_contact(person: Person, *, user=None) -> bool:
     """Whether `user` (None: the person's own login, if any) may ask to change `person`'s phone,
     e-mail and contact address: only the person's own login, whatever their age. A parent still
     linked to a child who has a login of their own may not move where that login's codes go."""
     if user is None:
-        return User.objects.filter(person=person).exists()
+        return has_own_login(person)
     return user.person_id == person.pk
 
 
 def has_own_login_besides(person: Person, *, user) -> bool:
     """Whether `person` has a login of their own that is not `user`'s (a child with an account,
     viewed by a parent): the contact change is theirs to file with it (may_change_own_contact)."""
-    return person.pk != user.person_id and User.objects.filter(person=person).exists()
+    return person.pk != user.person_id and has_own_login(person)
 
 
 def children_of(*, user):

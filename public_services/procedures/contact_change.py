@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import VnMobileField
 from accounts.models import User
 from accounts.otp import recipient_for
-from accounts.selectors import may_change_own_contact
+from accounts.selectors import has_own_login, may_change_own_contact
 from accounts.services.contact import person_change_contact
 from lookup.models import Province, Ward
 from notifications.services import send_message
@@ -150,12 +150,12 @@ class ContactChange(Procedure):
     def unavailable(self, person, *, user=None):
         if may_change_own_contact(person, user=user):
             return ""
-        if User.objects.filter(person=person).exists():  # filed by another login (a parent's)
+        if has_own_login(person):  # filed by another login (a parent's)
             return gettext("Thủ tục này chỉ do chính chủ tài khoản tự nộp trên Cổng BHXH số. %(name)s đã có tài "
                            "khoản riêng: hãy để %(name)s đăng nhập bằng tài khoản của mình và tự nộp hồ sơ.") % {
                                "name": person.full_name}
         return gettext("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. %(name)s chưa có tài khoản "
-                       "riêng: hãy liên hệ cơ quan BHXH quản lý hoặc gọi %(hotline)s.") % {
+                       "riêng đang hoạt động: hãy liên hệ cơ quan BHXH quản lý hoặc gọi %(hotline)s.") % {
                            "name": person.full_name, "hotline": settings.PORTAL_HOTLINE}
 
     def _new(self, filing) -> dict:

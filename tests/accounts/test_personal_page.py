@@ -64,3 +64,15 @@ def test_a_login_under_18_is_linked_the_contact_change_of_their_own_details(clie
     client.force_login(owner)
     html = client.get("/ca-nhan/").content.decode()
     assert CONTACT_URL in html and HOTLINE_SENTENCE not in html
+
+
+def test_a_parent_viewing_a_child_whose_login_was_deactivated_is_told_whom_to_call(client, owner):
+    fourteen = timezone.localdate() - datetime.timedelta(days=14 * 365)
+    son = make_person("7905555556", "Nguyễn Minh Khang", birth=fourteen, id_number="")
+    User.objects.create_user(son.bhxh_code, password="x-Pass-2026!", person=son, is_active=False)
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": son.pk})
+    html = client.get("/ca-nhan/").content.decode()
+    assert CONTACT_URL not in html and "tự nộp hồ sơ điều chỉnh thông tin liên hệ" not in html
+    assert HOTLINE_SENTENCE in html

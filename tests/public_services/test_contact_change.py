@@ -244,8 +244,8 @@ def test_a_parent_viewing_a_child_is_told_why_it_is_not_offered(client, owner):
     client.force_login(owner)
     client.post(reverse("accounts:view_as"), {"child": son.pk})
     html = client.get(URL).content.decode()
-    assert ("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. Nguyễn Minh Khang chưa có tài khoản riêng: "
-            "hãy liên hệ cơ quan BHXH quản lý hoặc gọi 1900 9068.") in html
+    assert ("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. Nguyễn Minh Khang chưa có tài khoản riêng đang "
+            "hoạt động: hãy liên hệ cơ quan BHXH quản lý hoặc gọi 1900 9068.") in html
     assert 'name="new_phone"' not in html
     assert client.post(URL, {**answers(CODE), "idempotency_key": "k" * 20}).status_code == 403
 
@@ -253,8 +253,8 @@ def test_a_parent_viewing_a_child_is_told_why_it_is_not_offered(client, owner):
 def test_a_grown_up_without_a_login_of_their_own_is_not_offered_it(reference_data):
     person = make_person("7907777777", "Lê Văn Tâm", id_number="079077012345")
     assert registry.get(CODE).unavailable(person) == (
-        "Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. Lê Văn Tâm chưa có tài khoản riêng: hãy liên hệ "
-        "cơ quan BHXH quản lý hoặc gọi 1900 9068.")
+        "Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. Lê Văn Tâm chưa có tài khoản riêng đang hoạt động: "
+        "hãy liên hệ cơ quan BHXH quản lý hoặc gọi 1900 9068.")
 
 
 def test_the_personal_page_links_to_the_procedure(owner):
@@ -530,3 +530,20 @@ def test_a_parent_viewing_a_childs_returned_filing_is_not_told_to_correct_and_se
     page = child.get(status).content.decode()
     assert "rồi nộp lại" in page and "khi bạn sửa và nộp lại hồ sơ" in page
     assert "hãy sửa và nộp lại chính hồ sơ đó" in child.get(URL).content.decode()
+
+
+def test_a_parent_viewing_a_child_whose_login_was_deactivated_is_told_to_contact_the_agency(owner, teenager):
+    """A login an officer deactivated cannot sign in to file it: the child is not told to, and the
+    parent is told whom to call, on the procedure list, the form and a submission alike."""
+    User.objects.filter(pk=teenager.pk).update(is_active=False)
+    Guardianship.objects.create(parent=owner, child=teenager.person, relationship="cha")
+    said = ("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. Nguyễn Ngọc Hân chưa có tài khoản riêng đang "
+            "hoạt động: hãy liên hệ cơ quan BHXH quản lý hoặc gọi 1900 9068.")
+    client = logged(owner)
+    client.post(REAUTHENTICATE, {"password": "x-Pass-2026!"})
+    client.post(reverse("accounts:view_as"), {"child": teenager.person.pk})
+    for page in (client.get(URL).content.decode(), client.get(reverse("public_services:index")).content.decode()):
+        assert said in page and "chỉ do chính chủ tài khoản" not in page
+    assert registry.get(CODE).unavailable(teenager.person) == said
+    with pytest.raises(ValidationError, match="chưa có tài khoản riêng đang hoạt động"):
+        submit(owner, CODE, person=teenager.person)
