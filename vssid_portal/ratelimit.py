@@ -46,3 +46,26 @@ def clear(request, *, action: str, key: str, per: str) -> None:
             with ratelimit_internals.cache_lock(cache_key) as locked:
                 if locked:
                     cache.delete(cache_key)
+
+
+# allauth's pages that answer a full limit of theirs with the portal's 429 page (allauth's
+# respond_429 calls urls.handler429), by URL name, and the `ACCOUNT_RATE_LIMITS` action each counts.
+PAGE_LIMITS = {
+    "account_login": "login",
+    "account_reauthenticate": "reauthenticate",
+    "mfa_reauthenticate": "reauthenticate",
+}
+
+
+def seconds_until_page_allowed(request) -> float | None:
+    """How long until the allauth limit that refused this request's page lets it through again, or
+    None when not known: a page not in PAGE_LIMITS, or a limit counted per key only (the key, an
+    e-mail or a phone, is in the refused form, which the 429 page does not see)."""
+    match = getattr(request, "resolver_match", None)
+    action = PAGE_LIMITS.get(match.url_name) if match is not None else None
+    if action is None:
+        return None
+    user = getattr(request, "user", None)
+    counted = ("ip", "user") if user is not None and user.is_authenticated else ("ip",)
+    waits = [wait for per in counted if (wait := seconds_until_allowed(request, action=action, per=per)) is not None]
+    return max(waits, default=None)

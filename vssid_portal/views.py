@@ -2,6 +2,8 @@
 renders without the request, so without the portal's header and language) and the server error
 page. The 400, 403 and 404 pages are Django's handlers rendering the portal's templates."""
 
+import math
+
 from django.conf import settings
 from django.http import HttpResponseServerError
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 from vssid_portal.middleware import methods_taken
+from vssid_portal.ratelimit import seconds_until_page_allowed
 
 
 @require_safe
@@ -35,11 +38,18 @@ def csrf_failure(request, reason=""):
 
 
 def too_many_requests(request):
-    """allauth's refusal by one of its limits (login attempts, …). While Redis is down the limit
+    """allauth's refusal by one of its limits (login attempts, …), saying how long is left before
+    the visitor may try again, in minutes and in Retry-After, when the limit can tell
+    (ratelimit.seconds_until_page_allowed). While Redis is down the limit
     could not be counted: the refusal stays, but as 503 with Retry-After, saying the portal is
     briefly unavailable, since the visitor sent nothing too many."""
     if cache_reachable():
-        return render(request, "429.html", status=429)
+        wait = seconds_until_page_allowed(request)
+        minutes = math.ceil(max(wait, 1) / 60) if wait is not None else None
+        response = render(request, "429.html", {"minutes": minutes}, status=429)
+        if wait is not None:
+            response["Retry-After"] = str(math.ceil(max(wait, 1)))
+        return response
     response = render(request, "429.html", {"unavailable": True}, status=503)
     response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
     return response
