@@ -12,6 +12,7 @@
 - The login form sent after it expired (CSRF_FAILURE_VIEW): the login page again, with the BHXH code.
 """
 
+import math
 import time
 from functools import wraps
 
@@ -33,11 +34,12 @@ from django.http import HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
+from vssid_portal.ratelimit import seconds_until_allowed
 from vssid_portal.text import normalize_code
 from vssid_portal.views import csrf_failure as portal_csrf_failure
 from vssid_portal.views import too_many_requests
@@ -184,6 +186,13 @@ def password_change_confirm(request):
     return render(request, "accounts_auth/password_change_confirm.html", {"form": form, "unsent": unsent})
 
 
+RESETS_LIMITED = ngettext_lazy(
+    "Bạn đã yêu cầu đặt lại mật khẩu quá nhiều lần trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút.",
+    "Bạn đã yêu cầu đặt lại mật khẩu quá nhiều lần trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút.",
+    "minutes",
+)
+
+
 @require_http_methods(["GET", "POST"])
 def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)
@@ -199,7 +208,17 @@ def password_reset(request):
             response = render(request, "accounts_auth/password_reset.html", {"form": form}, status=503)
             response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
             return response
-        messages.error(request, get_adapter().error_messages["rate_limited"])
+        # Refused by allauth's limit on resets of this code (or from this address): 429, as the portal's
+        # other refused pages answer, with the minutes left when the limiter's record tells them (not
+        # when it refused because its lock was busy).
+        wait = seconds_until_allowed(request, action="reset_password", key=subject)
+        minutes = math.ceil(max(wait, 1) / 60) if wait is not None else None
+        messages.error(request, RESETS_LIMITED % {"minutes": minutes} if minutes
+                       else get_adapter().error_messages["rate_limited"])
+        response = render(request, "accounts_auth/password_reset.html", {"form": form}, status=429)
+        if wait is not None:
+            response["Retry-After"] = str(math.ceil(max(wait, 1)))
+        return response
     return render(request, "accounts_auth/password_reset.html", {"form": form})
 
 
