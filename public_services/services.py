@@ -105,7 +105,9 @@ def due_dates_recounted(days) -> int:
     meanwhile is committed before, and seen here, or waits and counts with the change. One read of
     the filings and one of the calendar, and one bulk update, whatever their number; returns how
     many moved. Once the change is committed, one task tells each person whose due date moved
-    (tasks.notify_due_dates_moved, due_dates_moved_notify): the admin's request writes no notice."""
+    (tasks.notify_due_dates_moved, due_dates_moved_notify), NOTIFY_AFTER_SECONDS later: the admin's
+    request writes no notice, and the days of a holiday entered one by one give one notice of the
+    final date. Until then the filing keeps the date its person was last told (due_date_told)."""
     from .calendar import FIXED_DATE_HOLIDAYS, WorkingCalendar
 
     changed = {day for day in days if day is not None}
@@ -126,7 +128,8 @@ def due_dates_recounted(days) -> int:
     # two writers of the same filings locking them in different orders could deadlock.
     filings = list(Filing.objects.select_for_update()
                    .filter(status__in=AGENCY_PENDING_STATUSES, due_date__gte=days[0], submitted_at__lt=before_last)
-                   .only("pk", "procedure_code", "submitted_at", "received_at", "due_date").order_by("pk"))
+                   .only("pk", "procedure_code", "submitted_at", "received_at", "due_date", "due_date_told")
+                   .order_by("pk"))
     if not filings:
         return 0
     starts = {filing.pk: timezone.localdate(filing.received_at or filing.submitted_at) for filing in filings}
@@ -136,26 +139,31 @@ def due_dates_recounted(days) -> int:
         due_date = calendar.add_working_days(starts[filing.pk], filing.procedure.handling_days)
         if due_date != filing.due_date:
             moved.append((filing, filing.due_date))
-            filing.due_date = due_date
-    Filing.objects.bulk_update([filing for filing, _before in moved], ["due_date"], batch_size=500)
+            told = filing.due_date_told or filing.due_date
+            filing.due_date, filing.due_date_told = due_date, (told if told != due_date else None)
+    Filing.objects.bulk_update([filing for filing, _before in moved], ["due_date", "due_date_told"], batch_size=500)
     if moved:
         change = secrets.token_hex(4)  # names this change in the notices' keys: one per filing it moved
-        had = [[filing.pk, before.isoformat(), (filing.received_at or filing.submitted_at).isoformat()]
-               for filing, before in moved]
-        transaction.on_commit(lambda: _dispatch_due_dates_moved(change, had), robust=True)
+        had = [[filing.pk, before.isoformat(), (filing.received_at or filing.submitted_at).isoformat(),
+                filing.due_date.isoformat()] for filing, before in moved]
+        transaction.on_commit(lambda: _dispatch_due_dates_moved(change, had, countdown=NOTIFY_AFTER_SECONDS),
+                              robust=True)
     return len(moved)
 
 
-def _dispatch_due_dates_moved(change: str, moved: list) -> None:
+def _dispatch_due_dates_moved(change: str, moved: list, *, countdown: float = 0) -> None:
     from .tasks import notify_due_dates_moved
 
     try:
-        notify_due_dates_moved.delay(change, moved)
+        notify_due_dates_moved.apply_async((change, moved), countdown=countdown)
     except Exception:  # broker away: nothing would queue them again, so they are written here
         logger.warning("due-date notices of change %s not dispatched; written in this run", change, exc_info=True)
         due_dates_moved_notify(change=change, moved=moved)
 
 
+# How long after a holiday change its notices go out: a later change within that time (the next
+# day of Tết entered) tells the filings it moves again instead, so their people get one notice.
+NOTIFY_AFTER_SECONDS = 300
 # How long a run of tasks.notify_due_dates_moved works before it leaves the rest to the next run.
 NOTIFY_RUN_SECONDS = 45
 
@@ -163,23 +171,32 @@ NOTIFY_RUN_SECONDS = 45
 def due_dates_moved_notify(*, change: str, moved: list, seconds: float | None = None) -> list:
     """Tell the people whose filing's due date the holiday change `change` moved: `moved` holds
     [filing id, the due date it had, the day its handling time started from (its receipt, or
-    submission; ISO)] entries. One notice per filing still in the agency's hands, with the date it
-    had and the one it has now; none where the date is back to it, nor where the filing was received
-    or sent again since (that recount set its date, and said so). Run again (a
-    task delivered twice), it tells nobody twice: the notices' keys name the change. With `seconds`,
-    no filing is started after that time (one at least is told): returns the entries left for the
-    next run."""
+    submission), the due date it set (ISO)] entries. One notice per filing still in the agency's
+    hands, from the date its person was last told (due_date_told) to the one it has; none where the
+    date is back to it, nor where the filing was received or sent again since (that recount set its
+    date, and said so), nor where a later change moved it again (that change's run tells it, from the
+    same date told). Run again (a task delivered twice, or a later change's run), it tells nobody
+    twice: the notice clears the date told in its transaction. With `seconds`, no filing is started
+    after that time (one at least is told): returns the entries left for the next run."""
     stop_at = time.monotonic() + seconds if seconds is not None else None
-    had = {pk: (datetime.date.fromisoformat(day), datetime.datetime.fromisoformat(start)) for pk, day, start in moved}
+    # Entries queued before the date set was carried have none: told from the date they had, as then.
+    had = {pk: (datetime.date.fromisoformat(day), datetime.datetime.fromisoformat(start),
+                datetime.date.fromisoformat(after[0]) if after else None) for pk, day, start, *after in moved}
     filings = (Filing.objects.filter(pk__in=had, status__in=AGENCY_PENDING_STATUSES)
                .select_related("person").order_by("pk"))
     for filing in filings:
-        before, start = had[filing.pk]
-        if filing.due_date != before and (filing.received_at or filing.submitted_at) == start:
-            person_notify(person=filing.person, template="public_service_due_date_moved",
-                          context={"filing": filing, "procedure_name": filing.procedure.name,
-                                   "before": before, "after": filing.due_date},
-                          change_key=f"filing-{filing.tracking_number}-due-{change}")
+        before, start, after = had[filing.pk]
+        told = filing.due_date_told if after else filing.due_date_told or before
+        if ((filing.received_at or filing.submitted_at) == start and filing.due_date == (after or filing.due_date)
+                and told is not None and told != filing.due_date):
+            with transaction.atomic():
+                # Told only if no other run told it, nor a change moved it, since it was read.
+                if Filing.objects.filter(pk=filing.pk, due_date=filing.due_date,
+                                         due_date_told=filing.due_date_told).update(due_date_told=None):
+                    person_notify(person=filing.person, template="public_service_due_date_moved",
+                                  context={"filing": filing, "procedure_name": filing.procedure.name,
+                                           "before": told, "after": filing.due_date},
+                                  change_key=f"filing-{filing.tracking_number}-due-{change}")
         if stop_at is not None and time.monotonic() >= stop_at:
             return [entry for entry in moved if entry[0] > filing.pk]
     return []
@@ -471,14 +488,15 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         filing.note = ""
         filing.received_at = None
         filing.submitted_at = timezone.now()
-        filing.due_date = due_date_from(timezone.localdate(), procedure.handling_days)
+        filing.due_date, filing.due_date_told = due_date_from(timezone.localdate(), procedure.handling_days), None
         filing.full_clean(validate_constraints=False)  # the status changes below, in _move
         replaced = _attach(filing, uploads, saved)
         for document in FilingDocument.objects.filter(filing=filing, field__in=removed):
             replaced.append(document.file.name)
             document.delete()
         _move(filing, to=Filing.Status.SUBMITTED, actor=user, note=NOTE_RESUBMITTED,
-              fields=["revision", "pdf_attempts", "data", "agency", "note", "received_at", "submitted_at", "due_date"])
+              fields=["revision", "pdf_attempts", "data", "agency", "note", "received_at", "submitted_at", "due_date",
+                      "due_date_told"])
         procedure.on_submit(filing=filing)
         delete_files_once_committed([*replaced, *uploads.values()])
         transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
@@ -499,8 +517,11 @@ def filing_receive(*, filing: Filing, officer, seen: str | None = None, seen_rev
     _still_as_seen(filing, seen, to=Filing.Status.RECEIVED, seen_revision=seen_revision)
     filing.received_at = timezone.now()
     if filing.status == Filing.Status.SUBMITTED:
+        # Its notice tells the date counted from the receipt: a holiday change's notice still to go
+        # out for the filing (due_dates_moved_notify) is not sent.
         filing.due_date = due_date_from(timezone.localdate(filing.received_at), filing.procedure.handling_days)
-    return _move(filing, to=Filing.Status.RECEIVED, actor=officer, fields=["received_at", "due_date"])
+        filing.due_date_told = None
+    return _move(filing, to=Filing.Status.RECEIVED, actor=officer, fields=["received_at", "due_date", "due_date_told"])
 
 
 @transaction.atomic

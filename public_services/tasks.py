@@ -23,8 +23,9 @@ def build_missing_filing_declarations():
 @shared_task(acks_late=True)
 def notify_due_dates_moved(change: str, moved: list):
     """The notices of one holiday change's moved due dates ([filing id, date it had, start of its
-    handling time (ISO)] entries), a bounded time per run: what is left is queued again (the broker
-    away, it is told in this run). Run twice, it tells nobody twice."""
+    handling time, date it set (ISO)] entries), queued a while after the change so that a filing
+    moved again meanwhile is told once, by the later change's run; a bounded time per run: what is
+    left is queued again (the broker away, it is told in this run). Run twice, it tells nobody twice."""
     left = services.due_dates_moved_notify(change=change, moved=moved, seconds=services.NOTIFY_RUN_SECONDS)
     if left:
         services._dispatch_due_dates_moved(change, left)

@@ -72,6 +72,10 @@ class Filing(models.Model):
     received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
     finished_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
     due_date = models.DateField("hẹn trả kết quả", db_index=True)
+    # The due date the citizen was last told, while holiday changes have moved it and their notice
+    # has not gone out yet (services.due_dates_recounted, due_dates_moved_notify); None when they
+    # were told the one it has (at submission, receipt, resubmission, or by that notice).
+    due_date_told = models.DateField("hẹn trả kết quả đã báo", null=True, blank=True, editable=False)
     note = models.TextField("lý do / nội dung cần sửa", blank=True)
     declaration_pdf = models.FileField("tờ khai (PDF)", upload_to=filing_upload_path, blank=True)
     pdf_revision = models.PositiveSmallIntegerField("tờ khai của lần nộp", default=0)

@@ -216,6 +216,16 @@ def moved_notices(user):
     return list(Message.objects.filter(user=user, channel=Message.Channel.INBOX, template="public_service_due_date_moved"))
 
 
+def queue_instead(monkeypatch):
+    """The notice tasks queued (their arguments and options) instead of run."""
+    from public_services import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.notify_due_dates_moved, "apply_async",
+                        lambda args=(), kwargs=None, **options: queued.append((tuple(args), options)))
+    return queued
+
+
 def test_the_citizen_is_told_once_when_a_holiday_change_moves_their_due_date(owner, stranger,
                                                                               django_capture_on_commit_callbacks):
     moved, later = dated(submit(owner)), dated(submit(stranger), on=THURSDAY)
@@ -297,14 +307,13 @@ def test_the_notices_of_a_change_go_to_one_task_after_it_is_committed_which_tell
     from public_services import tasks
 
     first, second, done = dated(submit(owner)), dated(submit(stranger)), dated(submit(owner, "DOI-LIEN-HE"))
-    queued = []
-    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", lambda *args: queued.append(args))
+    queued = queue_instead(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
         assert holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory")) == 3
     assert moved_notices(owner) == moved_notices(stranger) == []
-    [(change, moved)] = queued
-    assert sorted(moved) == sorted([[filing.pk, filing.due_date.isoformat(), filing.submitted_at.isoformat()]
-                                    for filing in (first, second, done)])
+    [((change, moved), _options)] = queued
+    assert sorted(moved) == sorted([[filing.pk, filing.due_date.isoformat(), filing.submitted_at.isoformat(),
+                                     due(filing).isoformat()] for filing in (first, second, done)])
     Filing.objects.filter(pk=done.pk).update(status="done")  # finished before the task runs: not told
     for _twice in range(2):
         with django_capture_on_commit_callbacks(execute=True):
@@ -319,25 +328,29 @@ def test_a_run_out_of_time_queues_the_rest_and_the_broker_away_leaves_them_to_th
     from public_services import services, tasks
 
     first, second = dated(submit(owner)), dated(submit(stranger))
-    queued = []
-    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", lambda *args: queued.append(args))
+    queued = queue_instead(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
         holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory"))
-    [(change, moved)] = queued
+    [((change, moved), _options)] = queued
     monkeypatch.setattr(services, "NOTIFY_RUN_SECONDS", 0)  # one filing a run
     with django_capture_on_commit_callbacks(execute=True):
         tasks.notify_due_dates_moved(change, moved)
     assert len(moved_notices(owner)) == 1 and moved_notices(stranger) == []
-    assert queued[1] == (change, [[second.pk, second.due_date.isoformat(), second.submitted_at.isoformat()]])
+    assert queued[1] == ((change, [[second.pk, second.due_date.isoformat(), second.submitted_at.isoformat(),
+                                    due(second).isoformat()]]), {"countdown": 0})
 
-    def broker_away(*args):
+    def broker_away(*args, **options):
         raise OSError("broker away")
 
-    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", broker_away)
+    monkeypatch.setattr(tasks.notify_due_dates_moved, "apply_async", broker_away)
     with django_capture_on_commit_callbacks(execute=True):
         holidays_delete(holidays=Holiday.objects.filter(date=WEDNESDAY))
-    assert len(moved_notices(owner)) == 2 and len(moved_notices(stranger)) == 1
-    assert due(first) == first.due_date
+    # The second filing's notice had not gone out: its date is back to the one its person knows.
+    assert len(moved_notices(owner)) == 2 and moved_notices(stranger) == []
+    assert due(first) == first.due_date and due(second) == second.due_date
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.notify_due_dates_moved(*queued[1][0])
+    assert moved_notices(stranger) == []
 
 
 def test_a_filing_received_between_the_change_and_its_notices_is_not_told_the_calendar_moved_its_date(
@@ -348,13 +361,12 @@ def test_a_filing_received_between_the_change_and_its_notices_is_not_told_the_ca
     from public_services.services import filing_receive
 
     received, waiting = dated(submit(owner)), dated(submit(owner, "DOI-LIEN-HE"))
-    queued = []
-    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", lambda *args: queued.append(args))
+    queued = queue_instead(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
         holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory"))
-    [(change, moved)] = queued
-    assert sorted(moved) == sorted([[filing.pk, filing.due_date.isoformat(), filing.submitted_at.isoformat()]
-                                    for filing in (received, waiting)])
+    [((change, moved), _options)] = queued
+    assert sorted(moved) == sorted([[filing.pk, filing.due_date.isoformat(), filing.submitted_at.isoformat(),
+                                     due(filing).isoformat()] for filing in (received, waiting)])
     with django_capture_on_commit_callbacks(execute=True):
         filing_receive(filing=received, officer=district_officer)
         tasks.notify_due_dates_moved(change, moved)
@@ -369,17 +381,130 @@ def test_a_run_out_of_time_with_the_broker_away_tells_the_rest_itself(owner, str
 
     dated(submit(owner))
     dated(submit(stranger))
-    queued = []
-    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", lambda *args: queued.append(args))
+    queued = queue_instead(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
         holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory"))
-    [(change, moved)] = queued
+    [((change, moved), _options)] = queued
 
-    def broker_away(*args):
+    def broker_away(*args, **options):
         raise OSError("broker away")
 
-    monkeypatch.setattr(tasks.notify_due_dates_moved, "delay", broker_away)
+    monkeypatch.setattr(tasks.notify_due_dates_moved, "apply_async", broker_away)
     monkeypatch.setattr(services, "NOTIFY_RUN_SECONDS", 0)  # one filing a run
     with django_capture_on_commit_callbacks(execute=True):
         tasks.notify_due_dates_moved(change, moved)
     assert len(moved_notices(owner)) == len(moved_notices(stranger)) == 1
+
+
+def test_days_off_entered_one_by_one_tell_each_citizen_once_the_final_date_from_the_one_they_knew(
+        owner, stranger, monkeypatch, django_capture_on_commit_callbacks):
+    """Tết entered as five single days: each save moves the due dates again and queues its notices to
+    run a while later. The runs of the earlier saves find the date moved again since and leave it to
+    the last one, which tells each citizen once (in the portal and by SMS) the final date and the one
+    they knew; delivered twice, they tell nobody again."""
+    from public_services import services, tasks
+
+    first, second = dated(submit(owner)), dated(submit(stranger))
+    queued = queue_instead(monkeypatch)
+    tet = (WEDNESDAY, THURSDAY, D(2026, 3, 6), D(2026, 3, 9), D(2026, 3, 10))
+    for day in tet:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert holiday_save(holiday=Holiday(date=day, name="Tết", kind="holiday")) == 2
+    assert len(queued) == len(tet) and moved_notices(owner) == []
+    for _twice in range(2):
+        for args, _options in queued:
+            with django_capture_on_commit_callbacks(execute=True):
+                tasks.notify_due_dates_moved(*args)
+    for filing, user in ((first, owner), (second, stranger)):
+        assert due(filing) == add_working_days(filing.due_date, len(tet))
+        [notice] = moved_notices(user)
+        assert f"từ {vn_date(filing.due_date)} sang {vn_date(due(filing))}" in notice.body
+        assert Message.objects.filter(user=user, channel=Message.Channel.SMS,
+                                      template="public_service_due_date_moved").count() == 1
+    assert all(options.get("countdown") == services.NOTIFY_AFTER_SECONDS > 0 for _args, options in queued)
+
+
+def test_a_day_entered_after_the_notices_of_the_last_went_out_is_told_from_the_date_then_told(
+        owner, monkeypatch, django_capture_on_commit_callbacks):
+    """The earlier run went out before the next day was entered: the next notice starts from the date
+    it told, not from the one the citizen had before it."""
+    from public_services import tasks
+
+    filing = dated(submit(owner))
+    queued = queue_instead(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_save(holiday=Holiday(date=WEDNESDAY, name="Tết", kind="holiday"))
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.notify_due_dates_moved(*queued[0][0])
+    told = due(filing)
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_save(holiday=Holiday(date=THURSDAY, name="Tết", kind="holiday"))
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.notify_due_dates_moved(*queued[1][0])
+    bodies = sorted(notice.body for notice in moved_notices(owner))
+    assert len(bodies) == 2
+    assert any(f"từ {vn_date(filing.due_date)} sang {vn_date(told)}" in body for body in bodies)
+    assert any(f"từ {vn_date(told)} sang {vn_date(due(filing))}" in body for body in bodies)
+
+
+def test_a_filing_received_between_two_changes_is_told_the_second_from_the_date_its_receipt_set(
+        owner, district_officer, monkeypatch, django_capture_on_commit_callbacks):
+    from public_services import tasks
+    from public_services.services import filing_receive
+
+    filing = dated(submit(owner))
+    queued = queue_instead(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_save(holiday=Holiday(date=D(2026, 3, 10), name="Tết", kind="holiday"))
+    with monkeypatch.context() as patched, django_capture_on_commit_callbacks(execute=True):
+        patched.setattr(timezone, "now", lambda: datetime.datetime(2026, 3, 3, 9, tzinfo=HANOI))
+        filing = filing_receive(filing=filing, officer=district_officer)
+    received = due(filing)
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_save(holiday=Holiday(date=D(2026, 3, 11), name="Tết", kind="holiday"))
+    for args, _options in queued:
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.notify_due_dates_moved(*args)
+    [notice] = moved_notices(owner)
+    assert f"từ {vn_date(received)} sang {vn_date(due(filing))}" in notice.body and due(filing) != received
+
+
+def test_with_the_broker_away_each_change_tells_its_date_at_once_and_once(
+        owner, monkeypatch, django_capture_on_commit_callbacks):
+    """No run can wait for the next day entered: each change tells its move itself, once."""
+    from public_services import tasks
+
+    filing = dated(submit(owner))
+
+    def broker_away(*args, **options):
+        raise OSError("broker away")
+
+    monkeypatch.setattr(tasks.notify_due_dates_moved, "apply_async", broker_away)
+    dates = [filing.due_date]
+    for day in (WEDNESDAY, THURSDAY):
+        with django_capture_on_commit_callbacks(execute=True):
+            holiday_save(holiday=Holiday(date=day, name="Tết", kind="holiday"))
+        dates.append(due(filing))
+    bodies = [notice.body for notice in moved_notices(owner)]
+    assert len(bodies) == 2
+    for before, after in zip(dates, dates[1:]):
+        assert sum(f"từ {vn_date(before)} sang {vn_date(after)}" in body for body in bodies) == 1
+
+
+def test_a_notice_queued_before_the_date_set_was_carried_is_still_told_once(
+        owner, monkeypatch, django_capture_on_commit_callbacks):
+    """An entry of a task queued by the release before (filing, date it had, start) is told from the
+    date it had, as then."""
+    from public_services import tasks
+
+    filing = dated(submit(owner))
+    queued = queue_instead(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory"))
+    [((change, moved), _options)] = queued
+    Filing.objects.filter(pk=filing.pk).update(due_date_told=None)  # not kept by the release before
+    for _twice in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.notify_due_dates_moved(change, [entry[:3] for entry in moved])
+    [notice] = moved_notices(owner)
+    assert f"từ {vn_date(filing.due_date)} sang {vn_date(due(filing))}" in notice.body
