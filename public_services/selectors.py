@@ -70,7 +70,7 @@ def resubmit_refused(filing: Filing, *, user=None) -> str:
     rejected. "" when it can, or is not returned."""
     if filing.status != Filing.Status.RETURNED:
         return ""
-    return filing.procedure.unavailable(filing.person, user=user or filing.submitted_by)
+    return filing.procedure.resubmit_unavailable(filing, user=user or filing.submitted_by)
 
 
 def already_open(filing: Filing, procedure, *, user=None) -> str:

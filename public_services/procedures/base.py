@@ -301,6 +301,12 @@ class Procedure:
         The list of procedures and the form say it, and a submission is refused with it."""
         return ""
 
+    def resubmit_unavailable(self, filing, *, user) -> str:
+        """Why `user` may not send the returned `filing` again, in the active language; "" when they
+        may. As `unavailable` says of a new filing, unless the procedure has more to say of one in
+        hand (selectors.resubmit_refused)."""
+        return self.unavailable(filing.person, user=user)
+
     def remembered(self, person) -> dict:
         """What else of the registry a filing is about, kept with its identity at submission (the
         BHYT card to reissue): its completion acts on that, not on what has taken its place since."""

@@ -158,6 +158,17 @@ class ContactChange(Procedure):
                        "riêng đang hoạt động: hãy liên hệ cơ quan BHXH quản lý hoặc gọi %(hotline)s.") % {
                            "name": person.full_name, "hotline": settings.PORTAL_HOTLINE}
 
+    def resubmit_unavailable(self, filing, *, user):
+        person = filing.person
+        if user.person_id != person.pk and not has_own_login(person):
+            # A parent viewing a child without a login that can sign in: what they, and the child, can
+            # do with the filing in hand, rather than the list's sentence on how else to change the details.
+            return gettext("Hồ sơ này chỉ nộp lại được bằng tài khoản riêng của %(name)s trên Cổng BHXH số, mà "
+                           "%(name)s chưa có tài khoản riêng đang hoạt động. Bạn có thể rút hồ sơ; khi %(name)s "
+                           "đăng nhập được bằng tài khoản riêng, hãy để %(name)s tự sửa và nộp lại hồ sơ.") % {
+                               "name": person.full_name}
+        return self.unavailable(person, user=user)
+
     def _new(self, filing) -> dict:
         """The new details, read through the form's own fields as they were declared."""
         fields, data = self.form_class(person=None).fields, filing.data

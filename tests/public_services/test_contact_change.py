@@ -547,3 +547,28 @@ def test_a_parent_viewing_a_child_whose_login_was_deactivated_is_told_to_contact
     assert registry.get(CODE).unavailable(teenager.person) == said
     with pytest.raises(ValidationError, match="chưa có tài khoản riêng đang hoạt động"):
         submit(owner, CODE, person=teenager.person)
+
+
+def test_a_parent_viewing_a_returned_filing_of_a_child_without_a_login_is_told_what_they_can_do(
+        owner, district_officer):
+    """Its status page and its form's page tell the parent the child sends it again with a login of
+    their own, and that the parent may withdraw it, instead of the procedure list's sentence asking
+    them to call the hotline; the child, once registered, may send it again."""
+    son = make_person("7905555556", "Nguyễn Minh Khang", birth=datetime.date(2013, 4, 2), id_number="")
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    filing = submit(owner, CODE)
+    Filing.objects.filter(pk=filing.pk).update(person=son)  # the child's, whom no login of their own may send it
+    filing_return(filing=Filing.objects.get(pk=filing.pk), officer=district_officer, what="Ghi rõ số nhà")
+    said = ("Hồ sơ này chỉ nộp lại được bằng tài khoản riêng của Nguyễn Minh Khang trên Cổng BHXH số, mà Nguyễn "
+            "Minh Khang chưa có tài khoản riêng đang hoạt động. Bạn có thể rút hồ sơ; khi Nguyễn Minh Khang đăng "
+            "nhập được bằng tài khoản riêng, hãy để Nguyễn Minh Khang tự sửa và nộp lại hồ sơ.")
+    status, edit = (reverse(f"public_services:{name}", args=[filing.pk]) for name in ("filing", "edit"))
+    parent = logged(owner)
+    parent.post(reverse("accounts:view_as"), {"child": son.pk})
+    for url in (status, edit):
+        page = parent.get(url).content.decode()
+        assert said in page and "1900 9068" not in page[page.index("<main"):page.index("</main>")], url
+    assert "Hồ sơ này không nộp lại được nữa" in parent.get(status).content.decode()
+    own = User.objects.create_user(username=son.bhxh_code, password="x-Pass-2026!", person=son)
+    page = logged(own).get(status).content.decode()
+    assert "rồi nộp lại" in page and said not in page
