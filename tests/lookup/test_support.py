@@ -141,9 +141,11 @@ def test_the_support_email_is_set_in_one_place_for_the_support_page_and_every_fo
 
 
 def test_support_page_links_to_feedback_and_latest_news(client):
+    """Read in the page's own content: every footer links to the feedback form as well."""
     html = page(client, SUPPORT)
-    assert 'href="/dich-vu-cong/phan-anh/"' in html and 'href="/dich-vu-cong/phan-anh/tra-cuu/"' in html
-    assert 'href="/tin-tuc/dang-ky-tai-khoan-cho-con/"' in html
+    main = html[html.index('<main id="noi-dung"'):html.index("</main>")]
+    assert 'href="/dich-vu-cong/phan-anh/"' in main and 'href="/dich-vu-cong/phan-anh/tra-cuu/"' in main
+    assert 'href="/tin-tuc/dang-ky-tai-khoan-cho-con/"' in main
 
 
 # --- News --------------------------------------------------------------------------------------
