@@ -26,7 +26,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 def opened(user, notice) -> str:
     client = Client()
     client.force_login(user)
-    return client.get(f"/thong-bao/{notice.pk}/").content.decode()
+    response = client.get(f"/thong-bao/{notice.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def test_a_filing_notice_links_to_the_filing_and_the_link_opens_it(owner, django_capture_on_commit_callbacks):
@@ -55,7 +57,9 @@ def test_a_notice_without_a_link_template_shows_no_link():
     user = citizen()
     notice = send_message(channel=Message.Channel.INBOX, template="welcome", user=user, idempotency_key="welcome-1",
                           context={"name": "Nguyễn Văn Đức", "code": "7901234567"})
-    assert notice.link == "" and "Xem chi tiết" not in opened(user, notice)
+    page = opened(user, notice)
+    assert "Xin chào Nguyễn Văn Đức," in page  # the notice itself is shown, without a link
+    assert notice.link == "" and "Xem chi tiết" not in page
 
 
 def test_only_a_path_of_the_portal_is_kept(settings, tmp_path):
