@@ -401,7 +401,9 @@ def test_the_outbox_list_reads_its_recipients_in_one_query(client, records, djan
                                    idempotency_key=f"outbox-{rows}-{number}")
         client.get("/quan-tri/notifications/message/")
         with CaptureQueriesContext(connection) as queries:
-            client.get("/quan-tri/notifications/message/")
+            response = client.get("/quan-tri/notifications/message/")
+        assert response.status_code == 200
+        assert f"<td class=\"field-user nowrap\">nguoi-nhan-{rows}-{rows - 1}</td>" in response.content.decode()
         return len(queries)
 
     assert queries_with(2) == queries_with(12)
