@@ -119,13 +119,15 @@ def test_the_notice_list_reads_the_same_queries_for_one_notice_and_a_full_page()
             Message(channel=Message.Channel.INBOX, user=user, template="t", subject=f"Thông báo {n}", body="Nội dung",
                     idempotency_key=f"count-test-{n}", status=Message.Status.SENT) for n in range(first, count))
 
-    def queries() -> int:
+    def queries(shown: int) -> int:
         client.get("/thong-bao/")  # the session's caches warmed
         with CaptureQueriesContext(connection) as captured:
-            assert client.get("/thong-bao/").status_code == 200
+            response = client.get("/thong-bao/")
+        assert response.status_code == 200
+        assert response.content.decode().count('<li class="card unread">') == shown  # the notices are on the page
         return len(captured)
 
     notices(1)
-    one = queries()
+    one = queries(1)
     notices(45, first=1)
-    assert queries() == one
+    assert queries(20) == one
