@@ -16,9 +16,11 @@ def assert_the_rewrite_reverses_and_keeps_an_edit(migration_name: str, question:
     migration.backwards(apps, None)
     item.refresh_from_db()
     assert item.answer == migration.SEEDED and seeded_words in item.search_key
+    assert new_words not in item.search_key  # words of one text only: the key is seen to change
     migration.forwards(apps, None)
     item.refresh_from_db()
     assert item.answer == migration.NOW and new_words in item.search_key
+    assert seeded_words not in item.search_key
 
     FaqQuestion.objects.filter(pk=item.pk).update(answer="Câu trả lời do cán bộ sửa.")
     migration.backwards(apps, None)

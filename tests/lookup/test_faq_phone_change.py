@@ -30,4 +30,4 @@ def test_the_answer_names_the_procedure_the_portal_offers(client, reference_data
 def test_a_reworded_answer_is_kept_and_the_migration_reverses():
     assert_the_rewrite_reverses_and_keeps_an_edit("0017_faq_phone_change_procedure", QUESTION,
                                                   seeded_words="tai co quan bhxh hoac qua dich vu cong",
-                                                  new_words="dich vu cong")
+                                                  new_words="dieu chinh so dien thoai")
