@@ -119,11 +119,16 @@ def test_unpublished_questions_stay_hidden(client):
     assert "Câu hỏi nháp" not in page(client, SUPPORT) and "Câu hỏi nháp" not in page(client, SUPPORT, q="nhap")
 
 
+def main_of(html: str) -> str:
+    """The page's own content, without the layout's header and footer."""
+    return html[html.index('<main id="noi-dung"'):html.index("</main>")]
+
+
 def test_hotline_and_email_are_on_the_support_page_and_in_every_footer(client, reference_data):
-    html = page(client, SUPPORT)
-    assert '<a class="hotline" href="tel:19009068">1900 9068</a>' in html
+    support = main_of(page(client, SUPPORT))  # the footer carries both as well
+    assert '<dd><a class="hotline" href="tel:19009068">1900 9068</a></dd>' in support
     email = settings.PORTAL_EMAIL
-    assert f'<a href="mailto:{email}">{email}</a>' in html
+    assert f'<dd><a href="mailto:{email}">{email}</a></dd>' in support
     for url in ["/", "/tra-cuu/", "/tra-cuu/co-quan-bhxh/", NEWS, "/dich-vu-cong/phan-anh/"]:
         footer = page(client, url).split('<footer class="site-footer">')[1]
         assert "1900 9068" in footer and email in footer, url
@@ -142,8 +147,7 @@ def test_the_support_email_is_set_in_one_place_for_the_support_page_and_every_fo
 
 def test_support_page_links_to_feedback_and_latest_news(client):
     """Read in the page's own content: every footer links to the feedback form as well."""
-    html = page(client, SUPPORT)
-    main = html[html.index('<main id="noi-dung"'):html.index("</main>")]
+    main = main_of(page(client, SUPPORT))
     assert 'href="/dich-vu-cong/phan-anh/"' in main and 'href="/dich-vu-cong/phan-anh/tra-cuu/"' in main
     assert 'href="/tin-tuc/dang-ky-tai-khoan-cho-con/"' in main
 
