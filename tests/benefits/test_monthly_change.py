@@ -44,7 +44,9 @@ def test_only_the_monthly_benefits_granted_are_changed(person):
 def test_a_decision_that_changes_nothing_writes_nothing(person):
     pension = record(person, Kind.PENSION, **decided(amount=None, monthly_amount=7_000_000, payment_method="cash"))
     assert monthly_benefits_change(person=person, actor=None, payment_method="cash", because="theo hồ sơ X") == 0
-    assert not BenefitEvent.objects.filter(record=pension).exists()
+    assert not BenefitEvent.objects.filter(record=pension).exists() and not Message.objects.exists()
+    stored = BenefitRecord.objects.get(pk=pension.pk)
+    assert (stored.revision, stored.updated_at) == (pension.revision, pension.updated_at)  # the row not saved again
 
 
 def test_without_a_monthly_benefit_the_decision_is_refused(person):
