@@ -2,7 +2,9 @@
 
 allauth's adapter reads the client address behind `TRUSTED_PROXY_COUNT` reverse proxies;
 django-ratelimit uses the same through `client_ip` (`key="vssid_portal.ratelimit.client_ip"`),
-so login limits and the portal's own form limits count the same visitor.
+so login limits and the portal's own form limits count the same visitor: an IPv4 address, or the
+IPv6 network allauth counts as one client (ALLAUTH_RATE_LIMIT_IPV6_PREFIX, a /64), since an IPv6
+subscriber may send each request from another address of its network.
 """
 
 import time
@@ -13,6 +15,11 @@ from django.core.cache import cache
 
 
 def client_ip(group, request) -> str:
+    return ratelimit_internals.get_ip(request) or "unknown"
+
+
+def client_address(request) -> str:
+    """The client's own address (an IPv6 one whole), for records that name the client, not a limit."""
     return get_adapter(request).get_client_ip(request) or "unknown"
 
 

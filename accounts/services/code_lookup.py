@@ -23,7 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 
 from vssid_portal.cache import cache_reachable
-from vssid_portal.ratelimit import client_ip
+from vssid_portal.ratelimit import client_address, client_ip
 
 from ..models import CodeLookupAudit, Person
 
@@ -122,7 +122,7 @@ def code_lookup_audit(*, person: Person, request) -> CodeLookupAudit:
     """Record one answered lookup: who (hashed address, login if any), when, which person."""
     audit = CodeLookupAudit(
         person=person,
-        ip_hash=_hash(client_ip(None, request)),
+        ip_hash=_hash(client_address(request)),
         network_hash=_hash(client_network(None, request)),
         user=request.user if request.user.is_authenticated else None,
         user_agent=request.headers.get("User-Agent", "")[:200],

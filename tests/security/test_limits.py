@@ -325,6 +325,39 @@ def test_public_lookups_stop_at_their_limit(reference_data, url, method, data, r
     assert getattr(Client(REMOTE_ADDR="192.0.2.51"), method)(url, data).status_code != 429
 
 
+@pytest.mark.parametrize(("url", "method", "data", "rate"), [
+    ("/dang-ky/tra-cuu/", "post", {"reference": "DK2611ABC234", "bhxh_code": "7901234567"}, "10/m"),
+    ("/dich-vu-cong/phan-anh/tra-cuu/", "post", {"tracking_number": "PA2611ABCD2345", "contact": "0912345678"},
+     feedback_views.LOOKUP_RATE),
+    ("/xac-thuc/van-ban/", "get", {"ma": "ABCD-EFGH-JKMN-PQRS"}, statement_views.VERIFY_RATE),
+    ("/xac-thuc/the-bhyt/", "post", {"ma_qr": "HS4010120878837|4e67|01/01/2000|1|-|79 - 032|$"},
+     verify_view.PUBLIC_RATE),
+])
+def test_public_lookups_count_an_ipv6_client_by_its_64_network(reference_data, url, method, data, rate):
+    """An IPv6 subscriber is given a /64 and may send each request from another of its addresses:
+    counted per address, no limit would ever stop it. Counted per /64, as allauth's login limits are."""
+    allowed = limit(rate)
+    clients = [Client(REMOTE_ADDR=f"2001:db8:5:6::{n + 1:x}") for n in range(allowed + 1)]
+    results = statuses(clients, method, url, data, allowed + 1)
+    assert 429 not in results[:allowed] and results[allowed] == 429, results
+    assert getattr(Client(REMOTE_ADDR="2001:db8:5:7::1"), method)(url, data).status_code != 429
+
+
+def test_feedbacks_from_one_ipv6_network_count_as_one_client(reference_data):
+    allowed = limit(feedback_services.SUBMIT_RATE)
+    agency = Agency.objects.get(code="07901")
+    data = {"kind": "phan_anh", "topic": "khac", "agency": agency.pk, "full_name": "Nguyễn Văn A",
+            "email": "a@example.com"}
+    results = []
+    for number in range(allowed + 1):
+        client = Client(REMOTE_ADDR=f"2001:db8:5:6::{number + 1:x}")
+        key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get("/dich-vu-cong/phan-anh/")
+                        .content.decode())[1]
+        results.append(client.post("/dich-vu-cong/phan-anh/", {**data, "content": f"Phản ánh số {number}",
+                                                                "idempotency_key": key}).status_code)
+    assert 429 not in results[:allowed] and results[allowed] == 429, results
+
+
 def test_registration_declaration_check_per_code_and_per_address(reference_data):
 
     per_code, per_ip = limit(registration_view.CHECKS_PER_CODE[1]), limit(registration_view.CHECKS_PER_CLIENT[1])
