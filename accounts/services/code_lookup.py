@@ -24,6 +24,7 @@ from django.utils.translation import gettext, pgettext_lazy
 
 from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import client_address, client_ip
+from vssid_portal.text import normalize_code
 
 from ..models import CodeLookupAudit, Person
 
@@ -95,7 +96,9 @@ def code_lookup_challenge_spend(*, token: str, work: str = "", answer: str = "")
         digest = hashlib.sha256(f"{token}:{int(work)}".encode()).digest()
         if leading_zero_bits(digest) >= data["b"]:
             return True
-    answer = (answer or "").strip()
+    answer = normalize_code(answer or "")  # "１２" as some keyboards type it, "1 2"
+    if answer.isascii() and answer.isdigit() and len(answer) <= 4:
+        answer = str(int(answer))  # "07" is 7
     return bool(answer) and len(answer) <= 4 and hmac.compare_digest(_answer_mac(data["n"], answer), data["m"])
 
 

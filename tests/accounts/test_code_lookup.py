@@ -159,6 +159,23 @@ def test_without_javascript_a_failed_attempt_asks_a_new_question_that_the_next_a
     assert "7901234567" in client.post(URL, data, REMOTE_ADDR="203.0.113.7").content.decode()
 
 
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("written", [
+    lambda answer: answer.translate(FULLWIDTH),  # as some keyboards type digits, and the code fields read them
+    lambda answer: "0" + answer,
+])
+def test_the_answer_is_read_as_the_number_it_writes(client, person, written):
+    """Without JavaScript the sum is typed: in fullwidth digits or with a leading zero it is still the
+    right number, as the form's other numbers are read."""
+    page = client.get(URL, REMOTE_ADDR="203.0.113.7")
+    data = {"full_name": "nguyen van duc", "birth_date": "15/03/1988", "province": Province.objects.get(code="79").pk,
+            "id_number": "079088012345", "parent_name": "", "challenge": token_from(page), "work": "",
+            "answer": written(answer_from(page))}
+    assert "7901234567" in client.post(URL, data, REMOTE_ADDR="203.0.113.7").content.decode()
+
+
 @pytest.mark.parametrize("challenge", ["missing", "forged", "wrong_answer", "weak_work", "expired"])
 def test_a_bad_challenge_is_refused_before_any_search(client, person, challenge, monkeypatch):
     page = client.get(URL)
