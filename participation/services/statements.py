@@ -103,7 +103,8 @@ def code_check(text: str) -> str | None:
     (see _code_separator), when its MAC is right; None otherwise. Touches no database."""
     if not text or len(text) > _CODE_INPUT_MAX:
         return None
-    code = "".join(ch for ch in text.upper() if not _code_separator(ch))
+    # NFKC: fullwidth letters and digits ("ＡＢ２３", as some keyboards type them) as the ASCII ones.
+    code = "".join(ch for ch in unicodedata.normalize("NFKC", text).upper() if not _code_separator(ch))
     if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
         return None
     random_part, mac = code[:CODE_RANDOM_LENGTH], code[CODE_RANDOM_LENGTH:]

@@ -330,6 +330,15 @@ def test_a_code_pasted_with_other_spaces_dashes_or_invisible_characters_is_recog
     assert service.code_check("\u200b".join(groups).replace(groups[0][0], "\u200b", 1)) is None  # a symbol lost
 
 
+def test_a_code_typed_in_fullwidth_characters_is_recognised(ready):
+    """Some keyboards type fullwidth letters and digits ("ＡＢ２３"), which the portal's code fields read
+    as the ASCII ones: the statement's code too, rather than calling a genuine document unverified."""
+    fullwidth = "".join(chr(ord(ch) + 0xFEE0) for ch in service.code_display(ready.code))
+    assert service.code_check(fullwidth) == ready.code
+    response = Client().get("/xac-thuc/van-ban/", {"ma": fullwidth})
+    assert response.status_code == 302 and response["Location"] == service.verify_path(ready.code)
+
+
 def test_every_one_character_change_of_a_code_is_refused_without_a_query(settings, django_assert_num_queries):
     code = FIXED_RANDOM + service._mac(FIXED_RANDOM, settings.SECRET_KEY)
     assert service.code_check(code) == code
