@@ -80,7 +80,8 @@ class FeedbacksUnavailable(ValidationError):
 
 
 def _client_allowed(client: str) -> bool:
-    """Count one feedback recorded for `client` (its address); False once SUBMIT_RATE is passed."""
+    """Count one feedback recorded for `client` (an IPv4 address or an IPv6 /64:
+    vssid_portal.ratelimit.client_ip); False once SUBMIT_RATE is passed."""
     return not is_ratelimited(None, group="public_services.feedback", key=lambda group, request: client,
                               rate=SUBMIT_RATE, method=is_ratelimited.ALL, increment=True)
 
@@ -101,8 +102,8 @@ def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phon
                     agency=None, attachment=None, user=None, client: str = "", idempotency_key: str) -> Feedback:
     """Record a feedback for `agency` (by default the agency managing the logged-in sender) and
     confirm its tracking number to the sender. The same key always yields the same feedback
-    (double click, back button, retry). A new one sent from `client` (an address) counts against
-    its SUBMIT_RATE; beyond it, TooManyFeedbacks."""
+    (double click, back button, retry). A new one sent from `client` (an IPv4 address or an IPv6
+    /64) counts against its SUBMIT_RATE; beyond it, TooManyFeedbacks."""
     if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
         raise ValidationError(gettext("Phiên gửi phản ánh không hợp lệ. Hãy mở lại biểu mẫu."))
     existing = Feedback.objects.filter(idempotency_key=idempotency_key).first()

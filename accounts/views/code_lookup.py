@@ -1,8 +1,9 @@
 """The public BHXH-code lookup (menu "Tra cứu", no login).
 
 Every POST spends one challenge. A search — a valid form with the challenge passed — counts
-against two limits (the client address and its /24 or /64 network) before it runs; a caller with
-no search left is refused before anything else, and a typo or a failed challenge costs no search.
+against two limits (the client, an IPv4 address or an IPv6 /64, and its /24 or /64 network)
+before it runs; a caller with no search left is refused before anything else, and a typo or a
+failed challenge costs no search.
 The answer is the code and the masked name of the one
 person who matches every field; anything else — no such person, one field wrong, several
 people alike — gets the same message from the same code path. Labels and messages are lazy
