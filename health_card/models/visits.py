@@ -5,7 +5,7 @@ claim exports): who, where, when, outpatient or inpatient, the primary ICD-10 di
 it cost — in total, paid by the BHYT fund and paid by the patient. Its cost lines break the cost
 down (examination, tests, imaging, medicines, bed days, ...).
 
-Money is whole đồng. The database holds what one row can check (non-negative amounts, BHYT +
+Money is whole đồng. The database holds what one row can check (amounts from 0 to MAX_AMOUNT, BHYT +
 patient = total, discharge not before admission, a line's BHYT share within its amount); that a
 visit's totals equal the sums of its lines spans rows, so services_visits.py checks it on every
 write through `check_totals`.
@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
@@ -26,7 +26,7 @@ from accounts.models import Person
 from lookup.models import MedicalFacility
 from vssid_portal.templatetags.vn_format import vn_number
 
-__all__ = ["ICD10_PATTERN", "CostCategory", "Visit", "VisitEvent", "VisitKind", "VisitLine", "normalize_icd10"]
+__all__ = ["ICD10_PATTERN", "MAX_AMOUNT", "CostCategory", "Visit", "VisitEvent", "VisitKind", "VisitLine", "normalize_icd10"]
 
 # WHO ICD-10 as the Ministry of Health publishes it: a letter, two digits, then optionally a dot
 # and one or two characters (J06.9, K35.8, A09, S72.00).
@@ -63,10 +63,46 @@ class CostCategory(models.TextChoices):
     OTHER = "khac", _("Chi phí khác")
 
 
+# The most any money amount of a visit or of a cost line may be, in đồng: ten times the benefits' cap
+# (benefits.models.MAX_AMOUNT), far above what even a months-long inpatient stay on the dearest
+# treatments costs, so that an amount typed with digits too many is refused instead of shown to the
+# person and summed into their book's yearly totals.
+MAX_AMOUNT = 100_000_000_000
+
+
 def _non_negative(*fields: str) -> list[models.CheckConstraint]:
     return [models.CheckConstraint(condition=Q(**{f"{field}__gte": 0}), name=f"%(class)s_{field}_non_negative",
                                    violation_error_message="Số tiền không được âm.")
             for field in fields]
+
+
+def _at_most_message(label: str) -> str:
+    most = f"{MAX_AMOUNT:,}".replace(",", ".")
+    return f"{label} không được lớn hơn {most} đ: kiểm tra lại số chữ số đã nhập."
+
+
+class AmountAtMost(MaxValueValidator):
+    """The most an amount may be, with a code of its own: a form field's message for its own upper
+    limit (the "max_value" of MoneyField) would otherwise replace the one naming the amount."""
+
+    code = "amount_at_most"
+
+
+def _at_most(label: str) -> list:
+    """The validators of a money amount: not negative, not above MAX_AMOUNT (saying so with `label`)."""
+    return [MinValueValidator(0), AmountAtMost(MAX_AMOUNT, message=_at_most_message(label))]
+
+
+def _at_most_max(**labels: str) -> list[models.CheckConstraint]:
+    return [models.CheckConstraint(condition=Q(**{f"{field}__lte": MAX_AMOUNT}), name=f"%(class)s_{field}_at_most_max",
+                                   violation_error_message=_at_most_message(label))
+            for field, label in labels.items()]
+
+
+# How a message names each amount ("Tổng chi phí không được lớn hơn …").
+VISIT_AMOUNTS = {"total_cost": "Tổng chi phí", "bhyt_paid": "Phần BHYT chi trả",
+                 "patient_paid": "Phần người bệnh chi trả"}
+LINE_AMOUNTS = {"unit_price": "Đơn giá", "amount": "Thành tiền", "bhyt_amount": "Phần BHYT chi trả"}
 
 
 class Visit(models.Model):
@@ -86,9 +122,10 @@ class Visit(models.Model):
     discharged_on = models.DateField("ngày ra")
     diagnosis_code = models.CharField("mã bệnh chính (ICD-10)", max_length=6, help_text="Ví dụ J06.9, K35.8, A09.")
     diagnosis_name = models.CharField("chẩn đoán chính", max_length=255)
-    total_cost = models.BigIntegerField("tổng chi phí (đồng)", validators=[MinValueValidator(0)])
-    bhyt_paid = models.BigIntegerField("BHYT chi trả (đồng)", validators=[MinValueValidator(0)])
-    patient_paid = models.BigIntegerField("người bệnh chi trả (đồng)", validators=[MinValueValidator(0)])
+    total_cost = models.BigIntegerField("tổng chi phí (đồng)", validators=_at_most(VISIT_AMOUNTS["total_cost"]))
+    bhyt_paid = models.BigIntegerField("BHYT chi trả (đồng)", validators=_at_most(VISIT_AMOUNTS["bhyt_paid"]))
+    patient_paid = models.BigIntegerField("người bệnh chi trả (đồng)",
+                                       validators=_at_most(VISIT_AMOUNTS["patient_paid"]))
     revision = models.PositiveIntegerField("lần cập nhật", default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -102,6 +139,7 @@ class Visit(models.Model):
             models.UniqueConstraint(fields=["facility", "reference"], name="visit_reference_unique_per_facility",
                                     violation_error_message="Cơ sở KCB này đã có lượt khám với mã này."),
             *_non_negative("total_cost", "bhyt_paid", "patient_paid"),
+            *_at_most_max(**VISIT_AMOUNTS),
             models.CheckConstraint(condition=Q(total_cost=F("bhyt_paid") + F("patient_paid")),
                                    name="visit_total_is_bhyt_plus_patient",
                                    violation_error_message="Tổng chi phí phải bằng phần BHYT chi trả cộng phần người "
@@ -138,10 +176,10 @@ class VisitLine(models.Model):
     description = models.CharField("nội dung", max_length=255)
     unit = models.CharField("đơn vị tính", max_length=20, blank=True)
     quantity = models.DecimalField("số lượng", max_digits=10, decimal_places=2)
-    unit_price = models.BigIntegerField("đơn giá (đồng)", validators=[MinValueValidator(0)])
-    amount = models.BigIntegerField("thành tiền (đồng)", validators=[MinValueValidator(0)],
+    unit_price = models.BigIntegerField("đơn giá (đồng)", validators=_at_most(LINE_AMOUNTS["unit_price"]))
+    amount = models.BigIntegerField("thành tiền (đồng)", validators=_at_most(LINE_AMOUNTS["amount"]),
                                     help_text="Số lượng × đơn giá, làm tròn đến đồng.")
-    bhyt_amount = models.BigIntegerField("BHYT chi trả (đồng)", validators=[MinValueValidator(0)])
+    bhyt_amount = models.BigIntegerField("BHYT chi trả (đồng)", validators=_at_most(LINE_AMOUNTS["bhyt_amount"]))
 
     class Meta:
         ordering = ["visit", "pk"]
@@ -149,6 +187,7 @@ class VisitLine(models.Model):
         verbose_name_plural = "chi phí chi tiết"
         constraints = [
             *_non_negative("unit_price", "amount", "bhyt_amount"),
+            *_at_most_max(**LINE_AMOUNTS),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="visitline_quantity_positive",
                                    violation_error_message="Số lượng phải lớn hơn 0."),
             models.CheckConstraint(condition=Q(bhyt_amount__lte=F("amount")), name="visitline_bhyt_within_amount",

@@ -110,11 +110,50 @@ def test_validation_messages_are_vietnamese(db):
     assert "Phần BHYT chi trả không được lớn hơn thành tiền." in error.value.messages
 
 
+ABOVE = 100_000_000_001  # one đồng above the most a visit's amount may be
+
+
+def test_amounts_above_the_most_a_visit_may_cost_are_refused_saying_the_most(db):
+    """An amount typed with digits too many (a stay of 3.753.200 đ typed 3.753.200.000.000) was
+    saved and shown to the person; each amount of a visit and of a line is refused above 100 billion."""
+    most = "không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập."
+    obj = visit(citizen().person, lines=[], save=False, total_cost=ABOVE, bhyt_paid=ABOVE, patient_paid=0)
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    assert error.value.message_dict["total_cost"] == [f"Tổng chi phí {most}"]
+    assert error.value.message_dict["bhyt_paid"] == [f"Phần BHYT chi trả {most}"]
+    obj.patient_paid, obj.bhyt_paid = ABOVE, 0
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    assert error.value.message_dict["patient_paid"] == [f"Phần người bệnh chi trả {most}"]
+    with pytest.raises(ValidationError) as error:
+        line(unit_price=ABOVE, bhyt_share=Decimal(1)).full_clean(exclude=["visit"])
+    assert error.value.message_dict == {"unit_price": [f"Đơn giá {most}"], "amount": [f"Thành tiền {most}"],
+                                        "bhyt_amount": [f"Phần BHYT chi trả {most}"]}
+    edge = ABOVE - 1
+    visit(obj.person, lines=[], save=False, total_cost=edge, bhyt_paid=edge, patient_paid=0).full_clean()
+    line(unit_price=edge, bhyt_share=Decimal(1)).full_clean(exclude=["visit"])
+
+
+def test_the_visit_form_refuses_an_amount_above_the_most_beside_its_field(client, db):
+    citizen()
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    data = add_data("7901234567", "79001", total_cost="3.753.200.000.000", bhyt_paid="0", patient_paid="",
+                    **{"lines-TOTAL_FORMS": "0"})
+    response = client.post(ADMIN + "add/", data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["total_cost"] == [
+        "Tổng chi phí không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập."]
+    assert not Visit.objects.exists() and not Message.objects.exists()
+
+
 @pytest.mark.parametrize("fields", [
     {"discharged_on": datetime.date(2025, 3, 1)},
     {"total_cost": 100, "bhyt_paid": 80, "patient_paid": 10},
     {"total_cost": -100, "bhyt_paid": -100, "patient_paid": 0},
     {"diagnosis_code": "J6.9"},
+    {"total_cost": ABOVE, "bhyt_paid": ABOVE, "patient_paid": 0},
+    {"total_cost": ABOVE, "bhyt_paid": 0, "patient_paid": ABOVE},
 ])
 def test_the_database_refuses_an_inconsistent_visit(db, fields):
     obj = visit(citizen().person, lines=[], save=False, **fields)
@@ -122,7 +161,10 @@ def test_the_database_refuses_an_inconsistent_visit(db, fields):
         obj.save()
 
 
-@pytest.mark.parametrize("fields", [{"bhyt_amount": 50_000}, {"quantity": Decimal(0)}, {"unit_price": -1}])
+@pytest.mark.parametrize("fields", [{"bhyt_amount": 50_000}, {"quantity": Decimal(0)}, {"unit_price": -1},
+                                    {"quantity": Decimal("0.5"), "unit_price": ABOVE * 2},
+                                    {"unit_price": ABOVE, "amount": ABOVE, "bhyt_amount": 0},
+                                    {"unit_price": 1, "amount": ABOVE, "bhyt_amount": ABOVE}])
 def test_the_database_refuses_an_inconsistent_line(db, fields):
     obj = visit(citizen().person, lines=[])
     item = line(**fields)
