@@ -209,3 +209,16 @@ def test_the_api_gives_a_card_ended_without_an_end_date_the_day_it_ended_as_its_
                            HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert (answer["maKetQua"], answer["hopLe"]) == (code, False)
     assert answer["gtTheTu"] == "01/01/2024" and answer["gtTheDen"] == "03/03/2026"  # the day in Vietnam
+
+
+@pytest.mark.parametrize("status", [Card.Status.EXPIRED, Card.Status.REVOKED, Card.Status.REPLACED])
+def test_the_clinic_page_gives_a_card_ended_without_an_end_date_the_day_it_ended(holder, card, clinic_user, status):
+    """The API gives that day as gtTheDen; the clinic page said only "từ 01/01/2024 – thẻ …", leaving
+    staff who type or scan the card without the day it stopped being valid."""
+    payload = card_qr(card, purpose=Purpose.PRINT)
+    ended = timezone.make_aware(datetime.datetime(2026, 3, 2, 23, 30))  # 02/03 in Vietnam, 16:30 UTC
+    Card.objects.filter(pk=card.pk).update(status=status, changed_at=ended)
+    checked = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}))
+    # as an expired card with an end date reads
+    assert "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024 đến 02/03/2026</dd>" in checked
+    assert "không thời hạn" not in checked
