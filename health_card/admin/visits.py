@@ -266,6 +266,8 @@ class VisitAdminForm(SeenVersionForm):
         cleaned = super().clean()
         person = self.instance.person if self.instance.person_id else None
         facility = cleaned.get("facility") or (self.instance.facility if self.instance.facility_id else None)
+        if facility is None and own_facility_only(self.user):  # the one facility clinic staff may choose
+            facility = self.user.facility
         # Out of scope (with no facility, by the person's agency), the person is left out: their birth
         # date would tell that the code exists.
         hidden = (self.user is not None and person is not None
@@ -278,13 +280,14 @@ class VisitAdminForm(SeenVersionForm):
                         birth_date_shown=not own_facility_only(self.user))
         except forms.ValidationError as error:
             self.add_error(None, error)
-        if hidden and facility is not None:
-            if "bhxh_code" in self.fields:  # adding: the person was found by the code typed in
-                self.add_error("bhxh_code", PERSON_NOT_FOUND)
-            else:
-                raise forms.ValidationError(
-                    "Lượt khám ngoài phạm vi quản lý của bạn: người bệnh không do cơ quan BHXH của bạn quản lý "
-                    "và cơ sở KCB không thuộc địa bàn của bạn.")
+        if hidden and "bhxh_code" in self.fields:
+            # Adding: the person was found by the code typed in. Told as a code nobody has, with the
+            # facility given or not: the facility left blank must not tell the two apart either.
+            self.add_error("bhxh_code", PERSON_NOT_FOUND)
+        elif hidden and facility is not None:
+            raise forms.ValidationError(
+                "Lượt khám ngoài phạm vi quản lý của bạn: người bệnh không do cơ quan BHXH của bạn quản lý "
+                "và cơ sở KCB không thuộc địa bàn của bạn.")
         return cleaned
 
 

@@ -988,6 +988,45 @@ def test_a_date_before_birth_with_no_facility_does_not_give_the_birth_date_of_a_
     assert not Visit.objects.exists()
 
 
+def form_state(response, code):
+    """What the add page tells of a code: the form's errors and the page as shown, the code typed and
+    the CSRF token (new each time) left out."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode()).replace(code, "CODE")
+    return response.context["adminform"].form.errors, html
+
+
+@pytest.mark.parametrize("dates", [{}, {"admitted_on": "1900-01-01", "discharged_on": "1900-01-02"}])
+def test_with_no_facility_the_visit_form_does_not_tell_a_person_outside_the_scope_from_an_unknown_code(
+        client, db, dates):
+    """With "cơ sở KCB" left blank, a code nobody has was answered "Không tìm thấy …" and the code of a
+    person another agency manages was not, telling the officer the code is in the registry."""
+    citizen("7903000009", "Người Ngoài Phạm Vi", agency="07903", id_number="079088012399")
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    states = {}
+    for code in ("7903000009", "7903000008"):  # someone else's; nobody's
+        response = client.post(ADMIN + "add/", add_data(code, "79001", facility="", **dates))
+        assert response.status_code == 200
+        states[code] = form_state(response, code)
+    assert states["7903000009"] == states["7903000008"]
+    errors = states["7903000009"][0]
+    assert errors["bhxh_code"] == [NOT_FOUND] and set(errors) == {"bhxh_code", "facility"}
+    # A person the officer manages is found, the facility still asked for.
+    citizen()
+    response = client.post(ADMIN + "add/", add_data("7901234567", "79001", facility="", **dates))
+    assert "bhxh_code" not in response.context["adminform"].form.errors
+    assert not Visit.objects.exists()
+
+
+def test_with_no_facility_clinic_staff_are_told_only_that_the_facility_is_missing(client, db):
+    """Clinic staff enter visits of any code at their own facility, the only one they may choose."""
+    citizen("7903000009", "Người Ngoài Phạm Vi", agency="07903", id_number="079088012399")
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    response = client.post(ADMIN + "add/", add_data("7903000009", "79001", facility=""))
+    assert set(response.context["adminform"].form.errors) == {"facility"}
+    response = client.post(ADMIN + "add/", add_data("7903000008", "79001", facility=""))
+    assert response.context["adminform"].form.errors["bhxh_code"] == [NOT_FOUND]
+
+
 def test_clinic_staff_are_not_told_a_patients_birth_date_by_a_date_before_it(client, db):
     """Clinic staff may enter a visit of any code at their facility: the refusal of an admission before
     the patient's birth does not give the birth date, which would be a way round the verify page's limits."""
