@@ -1,4 +1,4 @@
-"""The migration capping a visit's money amounts (health_card 0099_tmp_visit_cost_caps): a visit or
+"""The migration capping a visit's money amounts (health_card 0011_visit_cost_caps): a visit or
 a cost line already stored above the cap does not stop the deploy and is kept as it is, while every
 amount written from then on is held to the cap by the database.
 
