@@ -13,7 +13,13 @@ from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
-from vssid_portal.admin import FoldedKeySearch, NotFoundOutsideScope, SaysWhyNoAgencySeesNothing, year_filter
+from vssid_portal.admin import (
+    FoldedKeySearch,
+    NotFoundOutsideScope,
+    RelationLinksOnlyWhereAllowed,
+    SaysWhyNoAgencySeesNothing,
+    year_filter,
+)
 from vssid_portal.templatetags.vn_format import vnd
 
 from .forms import PeriodAdminForm
@@ -46,7 +52,8 @@ BHXH_SINCE = 1995  # the first year the list filter offers: BHXH as recorded tod
 
 
 @admin.register(Period)
-class PeriodAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, admin.ModelAdmin):
+class PeriodAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
+                  admin.ModelAdmin):
     no_agency_nothing = "quá trình tham gia nào để xem"
     form = PeriodAdminForm
     list_display = ["person", "kind", "first_month", "last_month", "payer", "employer", "base_vnd", "unpaid_months", "agency"]

@@ -592,3 +592,24 @@ def test_the_end_date_help_says_an_empty_date_holds_only_while_the_card_is_in_us
         html = client.get(path).content.decode()
         assert "không thời hạn" not in html, path
         assert "Trống: không có ngày hết hạn, có giá trị khi thẻ đang sử dụng" in html, path
+
+
+def test_a_checks_and_a_cards_page_link_the_holder_only_for_an_officer_who_manages_them(card):
+    """The card is the officer's agency's, its holder managed by none of their agencies: the holder's
+    page is a 404 to them, so the holder reads as text there, while the card, theirs, stays a link."""
+    from health_card.models import CardCheck
+
+    check = CardCheck.objects.create(card=card, person=card.person, channel=CardCheck.Channel.TYPED, result="valid")
+    person_url = f"/quan-tri/accounts/person/{card.person_id}/change/"
+    card_url = f"{CARDS}{card.pk}/change/"
+    pages = [f"/quan-tri/health_card/cardcheck/{check.pk}/change/", card_url]
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    assert client.get(person_url).status_code == 404
+    for page in pages:
+        html = client.get(page).content.decode()
+        assert person_url not in html and f"{card.person.bhxh_code} – {card.person.full_name}" in html, page
+    assert card_url in client.get(pages[0]).content.decode()
+    Person.objects.filter(pk=card.person_id).update(agency=Agency.objects.get(code="07901"))
+    assert client.get(person_url).status_code == 200
+    for page in pages:
+        assert person_url in client.get(page).content.decode(), page

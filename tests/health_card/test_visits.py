@@ -569,6 +569,19 @@ def test_province_officer_sees_their_people_and_every_visit_at_their_provinces_f
     assert listed(client) == {"Q1-HN", "HN-HCM"}
 
 
+def test_a_province_officer_reads_a_patient_managed_in_another_province_as_text_not_a_link_to_a_page_not_found(
+        client, visits):
+    """A visit at a facility of the province is the province officer's; its patient, managed in Hà Nội,
+    is not: the patient's page is a 404 to them, so the visit names the patient as text."""
+    client.force_login(officer("canbo079", "079", PROVINCE))
+    hanoi_url = f"/quan-tri/accounts/person/{visits['hn_hcm'].person_id}/change/"
+    q1_url = f"/quan-tri/accounts/person/{visits['q1_hcm'].person_id}/change/"
+    assert client.get(hanoi_url).status_code == 404
+    html = client.get(f"{ADMIN}{visits['hn_hcm'].pk}/change/").content.decode()
+    assert hanoi_url not in html and "0101000003 – Phạm Minh Tuấn" in html
+    assert q1_url in client.get(f"{ADMIN}{visits['q1_hcm'].pk}/change/").content.decode()
+
+
 def test_clinic_staff_see_their_facility_only(client, visits):
     client.force_login(clinic_staff("nhanvien79001", "79001"))
     assert listed(client) == {"Q1-HCM", "HN-HCM"}

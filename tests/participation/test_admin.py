@@ -134,7 +134,7 @@ def test_the_change_page_reads_as_many_queries_as_before_it_carried_the_values_s
     client.force_login(officer("canbo07903", "07903", DISTRICT))
     url = CHANGE.format(managed_by_thu_duc.pk)
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # 7, and whether the officer may open the person's page
         assert client.get(url).status_code == 200
 
 
@@ -240,6 +240,21 @@ def test_an_officer_edits_their_agencys_period_of_a_person_managed_elsewhere(cli
     assert response.status_code == 302, response.content.decode()[:2000]
     mine.refresh_from_db()
     assert mine.base == 10_500_000 and mine.person == managed_by_thu_duc.person
+
+
+def test_a_person_managed_elsewhere_reads_as_text_on_the_period_not_a_link_to_a_page_not_found(
+        client, managed_by_thu_duc):
+    """The period's agency decides who edits it, the person's who opens the person: editing their
+    agency's period of a person 07903 manages, an officer of 07901 reads the person as text."""
+    person = managed_by_thu_duc.person
+    mine = period(person, "01/2014", "12/2014", agency_code="07901")
+    person_url = f"/quan-tri/accounts/person/{person.pk}/change/"
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    assert client.get(person_url).status_code == 404
+    html = client.get(CHANGE.format(mine.pk)).content.decode()
+    assert person_url not in html and "7903111111 – Hoàng Thị Thu Trang" in html
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    assert person_url in client.get(CHANGE.format(managed_by_thu_duc.pk)).content.decode()
 
 
 @pytest.mark.parametrize("change", [False, True])
