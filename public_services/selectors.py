@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from accounts.selectors import children_of, guardianship_of
-from lookup.selectors import within_officer_scope
+from lookup.selectors import officer_agency_ids, within_officer_scope
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .models import AGENCY_PENDING_STATUSES, BOOK_PROCEDURES, OPEN_STATUSES, Filing, FilingEvent
@@ -147,21 +147,27 @@ DECISION_PAGE_MAX_AGE = 24 * 3600
 
 
 def decision_page_token(filing: Filing, officer) -> str:
-    """Signed on an officer's decision page (reject, return): the filing was theirs to decide when the
-    page was opened (filing_gone_from_scope)."""
-    return signing.dumps([filing.pk, officer.pk], salt=_DECISION_PAGE_SALT)
+    """Signed on an officer's decision page (reject, return): the filing was theirs to decide, in the
+    agency they worked for, when the page was opened (filing_gone_from_scope)."""
+    return signing.dumps([filing.pk, officer.pk, officer.agency_id, filing.agency_id], salt=_DECISION_PAGE_SALT)
 
 
 def filing_gone_from_scope(*, officer, pk: int, token: str | None) -> Filing | None:
     """The filing an officer's decision page was opened on (`token`: decision_page_token) when it has
     left their scope since (resubmitted to another agency), for the page to say so and give the
-    officer's words back instead of a 404. None without a valid token of theirs for it, or while it
-    is still theirs: to anyone else the filing stays unknown."""
+    officer's words back instead of a 404. None without a valid token of theirs for it, while it is
+    still theirs, and once the officer is no longer who decided it then: moved to another agency,
+    deactivated, or no longer allowed to decide filings. To anyone else the filing stays unknown."""
     try:
         opened = signing.loads(token or "", salt=_DECISION_PAGE_SALT, max_age=DECISION_PAGE_MAX_AGE)
     except signing.BadSignature:
         return None
-    if opened != [pk, officer.pk] or filings_visible_to(officer).filter(pk=pk).exists():
+    if not isinstance(opened, list) or len(opened) != 4 or opened[:3] != [pk, officer.pk, officer.agency_id]:
+        return None
+    if not (officer.is_active and officer.is_staff and officer.has_perm("public_services.process_filing")):
+        return None
+    scope = officer_agency_ids(officer)
+    if scope is None or opened[3] not in scope or filings_visible_to(officer).filter(pk=pk).exists():
         return None
     return Filing.objects.filter(pk=pk).first()
 

@@ -195,3 +195,45 @@ def test_someone_elses_record_and_a_record_that_never_was_get_the_same_page(worl
         theirs, never = (client.get(f"{prefix}{pk}/") for pk in (world.objects[key].pk, 2_000_000_000))
         assert theirs.status_code == never.status_code == 404
         assert nonce.sub("", body(theirs)) == nonce.sub("", body(never))
+
+
+def test_an_officers_opened_token_is_a_plain_404_once_they_are_moved_deactivated_or_lose_the_permission(world):
+    """The token says where the filing went only to an officer who still decides the filings of the
+    agency it was opened in: one moved to another agency, deactivated or no longer allowed to decide
+    is told nothing of the filing, the same as with a token that never was."""
+    from django.contrib.auth.models import Permission
+
+    filing = world.objects["filing"]
+    url = f"{QUEUE}{filing.pk}/ghi-chu/reject/"
+
+    def moved(user):
+        user.agency = Agency.objects.get(code="07903")
+
+    def deactivated(user):
+        user.is_active = False
+
+    def without_the_permission(user):
+        user.groups.clear()
+        user.user_permissions.set(Permission.objects.filter(codename="view_filing"))
+
+    failures = []
+    for change, filing_agency in ((moved, "07901"), (moved, "07902"), (deactivated, "07902"),
+                                  (without_the_permission, "07902")):
+        Filing.objects.filter(pk=filing.pk).update(agency=Agency.objects.get(code="07901"))
+        user = officer(f"canbo-{change.__name__}-{filing_agency}", "07901", DISTRICT)
+        token = decision_page_token(filing, user)
+        change(user)
+        user.save()
+        Filing.objects.filter(pk=filing.pk).update(agency=Agency.objects.get(code=filing_agency))
+        client = client_of(user)
+        for post in ({"note": NOTE, "seen": "processing", "opened": token},
+                     {"note": NOTE, "seen": "processing", "opened": "A" * 40}):
+            response = client.post(url, post)
+            text = body(response) + body(client.get(QUEUE))
+            refused = response.status_code in (403, 404) or (
+                response.status_code == 302 and response["Location"].split("?")[0].endswith(LOGIN_PATHS))
+            if not refused or NOTE in text or filing.tracking_number in text:
+                failures.append(f"{change.__name__}, filing at {filing_agency}: {response.status_code} "
+                                f"{response.get('Location', '')}")
+    assert failures == []
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
