@@ -143,8 +143,9 @@ def password_change(request):
     if request.method == "POST" and not ratelimit.consume(request, action="change_password", user=user):
         if not cache_reachable():  # not counted (Redis down): briefly unavailable (503), not "too fast"
             return too_many_requests(request)
-        messages.error(request, get_adapter().error_messages["rate_limited"])
-        return redirect("accounts_auth:password_change")
+        return _refused_too_fast(request, "accounts_auth/password_change.html",
+                                 {"form": ChangePasswordForm(user=user), "code_channel": _code_channel(user)},
+                                 action="change_password", message=CHANGES_LIMITED)
     form = ChangePasswordForm(request.POST or None, user=user)
     if form.is_valid():
         password_hash = make_password(form.cleaned_data["password1"])
@@ -186,6 +187,24 @@ def password_change_confirm(request):
     return render(request, "accounts_auth/password_change_confirm.html", {"form": form, "unsent": unsent})
 
 
+def _refused_too_fast(request, template: str, context: dict, *, action: str, message, key: str | None = None):
+    """A post refused by allauth's limit `action` (`ACCOUNT_RATE_LIMITS`) answered on its own page:
+    429, as the portal's other refused pages answer, with `message` giving the minutes left and
+    Retry-After when the limiter's record tells them (not when it refused because its lock was busy)."""
+    wait = seconds_until_allowed(request, action=action, key=key)
+    minutes = math.ceil(max(wait, 1) / 60) if wait is not None else None
+    messages.error(request, message % {"minutes": minutes} if minutes else get_adapter().error_messages["rate_limited"])
+    response = render(request, template, context, status=429)
+    if wait is not None:
+        response["Retry-After"] = str(math.ceil(max(wait, 1)))
+    return response
+
+
+CHANGES_LIMITED = ngettext_lazy(
+    "Bạn đã thử đổi mật khẩu quá nhiều lần trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút.",
+    "Bạn đã thử đổi mật khẩu quá nhiều lần trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút.",
+    "minutes",
+)
 RESETS_LIMITED = ngettext_lazy(
     "Bạn đã yêu cầu đặt lại mật khẩu quá nhiều lần trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút.",
     "Bạn đã yêu cầu đặt lại mật khẩu quá nhiều lần trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút.",
@@ -208,17 +227,9 @@ def password_reset(request):
             response = render(request, "accounts_auth/password_reset.html", {"form": form}, status=503)
             response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
             return response
-        # Refused by allauth's limit on resets of this code (or from this address): 429, as the portal's
-        # other refused pages answer, with the minutes left when the limiter's record tells them (not
-        # when it refused because its lock was busy).
-        wait = seconds_until_allowed(request, action="reset_password", key=subject)
-        minutes = math.ceil(max(wait, 1) / 60) if wait is not None else None
-        messages.error(request, RESETS_LIMITED % {"minutes": minutes} if minutes
-                       else get_adapter().error_messages["rate_limited"])
-        response = render(request, "accounts_auth/password_reset.html", {"form": form}, status=429)
-        if wait is not None:
-            response["Retry-After"] = str(math.ceil(max(wait, 1)))
-        return response
+        # Refused by allauth's limit on resets of this code (or from this address).
+        return _refused_too_fast(request, "accounts_auth/password_reset.html", {"form": form},
+                                 action="reset_password", key=subject, message=RESETS_LIMITED)
     return render(request, "accounts_auth/password_reset.html", {"form": form})
 
 

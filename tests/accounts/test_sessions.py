@@ -505,6 +505,25 @@ def test_password_reset_requests_are_rate_limited_per_bhxh_code(client):
     assert 0 < int(response["Retry-After"]) <= 60
 
 
+def test_password_change_attempts_too_fast_answer_429_on_the_same_page_with_the_minutes_left(client, sms_outbox):
+    """The sixth try within a minute (allauth's change_password limit, 5/m per user) is refused on
+    the change page itself, as the reset's limit is: 429, the minutes left, Retry-After, and an empty
+    form to try again with (the passwords typed are never sent back)."""
+    make_citizen()
+    log_in(client, sms_outbox)
+    new = "Mat-khau-moi-rat-dai-2026"
+    for _ in range(5):
+        assert client.post(CHANGE, {"oldpassword": "khong-dung", "password1": new, "password2": new}).status_code == 200
+    response = client.post(CHANGE, {"oldpassword": PASSWORD, "password1": new, "password2": new})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "Bạn đã thử đổi mật khẩu quá nhiều lần trong thời gian ngắn. Hãy thử lại sau 1 phút." in html
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert 'name="oldpassword"' in html and 'name="password1"' in html and 'name="password2"' in html
+    assert PASSWORD not in html and new not in html and "Mật khẩu hiện tại không đúng." not in html
+    assert client.get(CHANGE).content.decode().count("quá nhiều lần") == 0  # said once, on the refused page
+
+
 def test_back_on_the_reset_code_step_once_the_code_was_accepted_goes_on_to_the_new_password(sms_outbox, clock):
     """The browser's back button after the code: the used code is not called expired, nor a new
     one asked for; the step is done. Once the 10 minutes for the new password are over, the code
