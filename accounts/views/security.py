@@ -56,8 +56,9 @@ from ..validators import bhxh_code_validator
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
 PASSWORD_CHANGED = "portal_password_changed"  # time the code confirmed the new password
-RESET = PASSWORD_RESET  # {"subject": typed BHXH code, "verified_at": time of the code}
+RESET = PASSWORD_RESET  # {"subject": typed BHXH code, "verified_at": time of the code, "seen_at": last request}
 RESET_WINDOW = 10 * 60  # time to choose the new password once the code is accepted
+RESET_IDLE = 3 * 60  # ... and at most this long between two requests of it (a shared computer left)
 RESET_DONE = "portal_password_reset_done"  # time the reset's new password was saved
 DONE_WINDOW = 10 * 60  # how long Back (or a second submit) on a finished change or reset says it is done
 
@@ -246,14 +247,18 @@ def password_reset_code(request):
         return redirect("accounts_auth:password_reset_code")
     form = CodeForm(request.POST or None, purpose=otp.Purpose.PASSWORD_RESET, subject=reset["subject"])
     if form.is_valid():
-        request.session[RESET] = {**reset, "verified_at": time.time()}
+        now = time.time()
+        request.session[RESET] = {**reset, "verified_at": now, "seen_at": now}
         return redirect("accounts_auth:password_reset_new")
     return render(request, "accounts_auth/password_reset_code.html", {"form": form, "bhxh_code": reset["subject"]})
 
 
 def _reset_verified(reset: dict) -> bool:
-    """Whether the reset's code was accepted less than RESET_WINDOW ago."""
-    return time.time() - reset.get("verified_at", 0) <= RESET_WINDOW
+    """Whether the reset's code was accepted less than RESET_WINDOW ago, and its last request was
+    less than RESET_IDLE ago."""
+    now = time.time()
+    return (now - reset.get("verified_at", 0) <= RESET_WINDOW
+            and now - reset.get("seen_at", reset.get("verified_at", 0)) <= RESET_IDLE)
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -263,19 +268,23 @@ def password_reset_new(request):
     user = None
     if _reset_verified(reset):
         user = user_for_reset(bhxh_code=reset["subject"])
+    elif "verified_at" in reset:  # its time is over: the reset ends, a new one starts from the BHXH code
+        del request.session[RESET]
     if user is None:
         if time.time() - request.session.get(RESET_DONE, 0) <= DONE_WINDOW:  # back, or sent twice: it is done
             messages.info(request, gettext("Mật khẩu mới đã được lưu. Hãy đăng nhập bằng mật khẩu mới."))
             return redirect("account_login")
         messages.error(request, gettext("Phiên đặt lại mật khẩu đã hết hạn. Hãy bắt đầu lại."))
         return redirect("accounts_auth:password_reset")
+    request.session[RESET] = {**reset, "seen_at": time.time()}
     form = NewPasswordForm(request.POST or None, user=user)
     if form.is_valid():
         del request.session[RESET]
         user_password_reset(request=request, user=user, password_hash=make_password(form.cleaned_data["password1"]))
         request.session[RESET_DONE] = time.time()
         return redirect("account_login")
-    return render(request, "accounts_auth/password_reset_new.html", {"form": form})
+    return render(request, "accounts_auth/password_reset_new.html",
+                  {"form": form, "idle_minutes": RESET_IDLE // 60})
 
 
 @login_required
