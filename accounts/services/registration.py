@@ -47,6 +47,10 @@ CHILD_MISMATCH = _(
     "Họ tên hoặc ngày sinh không khớp với hồ sơ BHXH của mã số này. Hãy ghi đúng họ, chữ đệm, tên và ngày sinh "
     "như trên giấy khai sinh của trẻ."
 )
+IDENTITY_MISMATCH = _(
+    "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại cả ba "
+    "theo giấy tờ tùy thân và sổ BHXH."
+)
 STALE_SUBMISSION = _("Phiên đăng ký không hợp lệ. Hãy tải lại trang và gửi lại.")
 
 
@@ -65,29 +69,21 @@ def new_submission_key() -> str:
 
 def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date: datetime.date, id_type: str,
                                    id_number: str, for_child: bool = False) -> Person:
-    """The registry person the declaration names, or a ValidationError that says which field to
-    check without revealing what the registry holds."""
+    """The registry person the declaration names, or a ValidationError that does not reveal what
+    the registry holds: one answer whichever of the identity's fields does not match."""
     person = Person.objects.filter(bhxh_code=bhxh_code).select_related("user").first()
     if person is None:
         raise ValidationError({"bhxh_code": gettext(
             "Không tìm thấy mã số BHXH này. Hãy kiểm tra lại 10 chữ số trên sổ BHXH hoặc thẻ BHYT.")})
-    errors = {}
     matches_name = fold(full_name) == person.name_key
     matches_birth = (birth_date.year == person.birth_date.year) if person.birth_year_only else birth_date == person.birth_date
+    # Anyone may fill in these forms (the adult's with no login at all): an answer per field would let
+    # whoever knows a code find its holder's name or birth date one field at a time.
     if for_child and not (matches_name and matches_birth):
-        # Any logged-in citizen may fill in the child form: one answer for both fields, so it cannot
-        # be used to find a stranger's name or birth date one field at a time.
         raise ValidationError(CHILD_MISMATCH, code="child_mismatch")
-    if not matches_name:
-        errors["full_name"] = gettext(
-            "Họ và tên không khớp với hồ sơ BHXH của mã số này. Hãy ghi đúng họ, chữ đệm và tên như trên giấy tờ.")
-    if not matches_birth:
-        errors["birth_date"] = gettext(
-            "Ngày sinh không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại ngày, tháng, năm sinh.")
-    if not for_child and id_number.strip().upper() != person.id_number.upper():
-        errors["id_number"] = gettext("Số giấy tờ tùy thân không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại.")
-    if errors:
-        raise ValidationError(errors)
+    if not for_child and not (matches_name and matches_birth and id_number.strip().upper() == person.id_number.upper()):
+        # On the first of the three fields, so the error summary links to where checking starts.
+        raise ValidationError({"full_name": ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")})
     # Only after the identity matched: from the code alone this would tell anyone whether a code
     # has an account, which "Quên mật khẩu" keeps to itself.
     if hasattr(person, "user") and not for_child:

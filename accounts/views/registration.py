@@ -144,8 +144,9 @@ def declared_code(group, request) -> str:
     return normalize_code(request.POST.get("bhxh_code") or "")[:10]
 
 
-# The registry check answers field by field (as citizens need), so it must not become an oracle:
-# a few tries per hour per BHXH code and per client. The child registration counts in the same groups.
+# The registry check tells whether a code exists and whether the identity matches it, so it must not
+# become an oracle: a few tries per hour per BHXH code and per client. The child registration counts in
+# the same groups.
 CHECKS_PER_CLIENT = ("registration-ip", "20/h")
 CHECKS_PER_CODE = ("registration-code", "8/h")
 # Each submission texts the declared phone: a few per hour per BHXH code and per phone.

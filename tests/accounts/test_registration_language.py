@@ -53,8 +53,8 @@ def declared(**overrides) -> dict:
 @pytest.mark.parametrize(("overrides", "for_child", "said"), [
     ({"bhxh_code": "0000000001"}, False, "Không tìm thấy mã số BHXH này."),
     ({"bhxh_code": "7903333333", "id_number": "079088033333"}, False, "Mã số BHXH này đã có tài khoản."),
-    ({"full_name": "Nguyễn Văn Đạt"}, False, "Họ và tên không khớp"),
-    ({"birth_date": datetime.date(1988, 3, 16)}, False, "Ngày sinh không khớp"),
+    ({"full_name": "Nguyễn Văn Đạt"}, False, "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
+    ({"birth_date": datetime.date(1988, 3, 16)}, False, "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
     ({"bhxh_code": "7905555555", "full_name": "Nguyễn Gia Huy", "birth_date": datetime.date(2018, 6, 1)}, True,
      "Họ tên hoặc ngày sinh không khớp"),
 ])
@@ -73,8 +73,9 @@ def test_a_wrong_id_number_is_answered_in_the_pages_language(db, marked_english)
     make_person()
     with pytest.raises(ValidationError) as error:
         registration_check_declaration(**declared(id_number="079088099999"))
-    assert messages_of(error.value) == [MARK + "Số giấy tờ tùy thân không khớp với hồ sơ BHXH của mã số này. "
-                                                "Hãy kiểm tra lại."]
+    assert messages_of(error.value) == [MARK + "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp với hồ sơ "
+                                                "BHXH của mã số này. Hãy kiểm tra lại cả ba theo giấy tờ tùy thân và "
+                                                "sổ BHXH."]
 
 
 def child(code, name, birth, **person):
@@ -120,7 +121,7 @@ def test_a_key_of_another_submitter_and_expired_photos_answer_in_the_pages_langu
 
 @pytest.mark.parametrize(("overrides", "said"), [
     ({"bhxh_code": "0000000001"}, "Không tìm thấy mã số BHXH này."),
-    ({"full_name": "Nguyễn Văn Đạt"}, "Họ và tên không khớp"),
+    ({"full_name": "Nguyễn Văn Đạt"}, "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
 ])
 def test_the_registration_page_in_english_shows_the_translated_answer(client, db, marked_english, overrides, said):
     make_person()
