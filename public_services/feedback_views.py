@@ -4,7 +4,8 @@
 A feedback page opens only in a browser session that sent it or proved to know its tracking
 number together with the phone or e-mail given: a tracking number alone shows nothing. A
 well-formed one from elsewhere (the sender's bookmark, days later) leads to that proof, the
-lookup form with the number filled in, whether or not such a feedback exists. Each rendering of
+lookup form with the number filled in, whether or not such a feedback exists; one written in
+lowercase or fullwidth letters is first sent to the address of the number it writes. Each rendering of
 the form carries a new idempotency key kept in the session, so a double submit makes one
 feedback and a key from another browser is refused. Only feedbacks recorded count
 against a client's limit (feedback_services.SUBMIT_RATE).
@@ -28,6 +29,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts.sessions import FEEDBACKS_SEEN
 from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 from vssid_portal.ratelimit import client_ip
+from vssid_portal.text import normalize_code
 
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
 from .feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
@@ -139,6 +141,10 @@ def feedback_form(request):
 @never_cache
 @require_safe
 def feedback_status(request, tracking_number):
+    written = normalize_code(tracking_number).upper()
+    if written != tracking_number and TRACKING_NUMBER.fullmatch(written):
+        # Typed by hand from the SMS ("pa2611…"): the page of the number it writes.
+        return redirect("public_services:feedback_status", tracking_number=written, permanent=True)
     if tracking_number not in request.session.get(SEEN, []):
         if not TRACKING_NUMBER.fullmatch(tracking_number):
             raise Http404

@@ -152,7 +152,24 @@ def test_the_focus_starts_in_the_contact_box_when_the_tracking_number_came_fille
         assert 'class="error-summary"' in errors and not AUTOFOCUSED.search(errors), contact
 
 
-@pytest.mark.parametrize("malformed", ["PA2611ZZZZZZZ", "PA2611ZZZZZZZ0", "pa2611zzzzzzzz", "HS2611ZZZZZZZZ", "x"])
+@pytest.mark.parametrize("tracking", ["sent", "PA2611ZZZZZZZZ"])
+@pytest.mark.parametrize("written", [str.lower, lambda number: number[:6] + number[6:].lower(),
+                                     lambda number: "\uff50" + number[1:]],  # a fullwidth "ｐ"
+                         ids=["lowercase", "letters in lowercase", "fullwidth"])
+def test_a_tracking_number_written_in_lowercase_is_read_as_the_number_it_writes(client, sent, tracking, written):
+    """Typed by hand from the SMS, the link is the same page as the number it writes; a number nobody
+    was given still gets the very same answer as one that exists."""
+    number = sent.tracking_number if tracking == "sent" else tracking
+    canonical = f"/dich-vu-cong/phan-anh/{number}/"
+    response = client.get(f"/dich-vu-cong/phan-anh/{written(number)}/")
+    assert response.status_code == 301 and response["Location"] == canonical
+    if tracking == "sent":
+        assert CONTENT in client.get(canonical).content.decode()
+    assert Client().get(response["Location"])["Location"] == f"{LOOKUP}?ma={number}"
+
+
+@pytest.mark.parametrize("malformed", ["PA2611ZZZZZZZ", "PA2611ZZZZZZZ0", "pa2611zzzzzzz", "HS2611ZZZZZZZZ",
+                                       "hs2611zzzzzzzz", "x"])
 def test_a_malformed_tracking_number_is_not_found(client, sent, malformed):
     assert client.get(f"/dich-vu-cong/phan-anh/{malformed}/").status_code == 404
 
