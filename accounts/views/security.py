@@ -58,7 +58,7 @@ PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting f
 PASSWORD_CHANGED = "portal_password_changed"  # time the code confirmed the new password
 RESET = PASSWORD_RESET  # {"subject": typed BHXH code, "verified_at": time of the code, "seen_at": last request}
 RESET_WINDOW = 10 * 60  # time to choose the new password once the code is accepted
-RESET_IDLE = 3 * 60  # ... and at most this long between two requests of it (a shared computer left)
+RESET_IDLE = 5 * 60  # ... and at most this long between two requests of it (a shared computer left)
 RESET_DONE = "portal_password_reset_done"  # time the reset's new password was saved
 DONE_WINDOW = 10 * 60  # how long Back (or a second submit) on a finished change or reset says it is done
 
