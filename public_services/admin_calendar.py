@@ -88,4 +88,5 @@ class HolidayAdmin(admin.ModelAdmin):
     def _say_moved(self, request, moved):
         if moved:
             messages.info(request, f"Đã tính lại hẹn trả kết quả của {moved} hồ sơ đang giải quyết có thời hạn "
-                                   "qua ngày vừa thay đổi; người tham gia có tài khoản trên Cổng được báo hẹn mới.")
+                                   "qua ngày vừa thay đổi; người tham gia có tài khoản trên Cổng sẽ được báo hẹn mới "
+                                   "sau ít phút.")

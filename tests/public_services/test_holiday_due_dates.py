@@ -296,7 +296,7 @@ def test_the_admin_says_how_many_due_dates_moved_and_that_their_people_are_told(
     response = admin_client.post(ADMIN + "add/", {"date": "04/03/2026", "name": "Nghỉ bù", "kind": "compensatory"},
                                  follow=True)
     assert ("Đã tính lại hẹn trả kết quả của 1 hồ sơ đang giải quyết có thời hạn qua ngày vừa thay đổi; người tham "
-            "gia có tài khoản trên Cổng được báo hẹn mới.") in [str(message) for message in response.context["messages"]]
+            "gia có tài khoản trên Cổng sẽ được báo hẹn mới sau ít phút.") in [str(message) for message in response.context["messages"]]
 
 
 def test_the_notices_of_a_change_go_to_one_task_after_it_is_committed_which_tells_each_once(
