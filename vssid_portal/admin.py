@@ -496,6 +496,64 @@ class PortalAdminSite(admin.AdminSite):
     def autocomplete_view(self, request):
         return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
 
+    def get_log_entries(self, request):
+        """The log the index's recent actions list: see _LogEntriesLinkedWithinScope."""
+        entries = super().get_log_entries(request)
+        linked = _LogEntriesLinkedWithinScope(model=entries.model, query=entries.query.chain(), using=entries.db)
+        linked.request, linked.site = request, self
+        return linked
+
+    def link_entries_within_scope(self, request, entries) -> None:
+        """Leaves each entry's `get_admin_url` only where `request`'s user may open the entry's object now
+        (its model admin's `get_queryset` holds it), asked once per kind of object; any other entry
+        (an object since deleted, moved outside the officer's scope, or of a model they may not open)
+        answers None, and the index names it as text, as Django names a deleted object."""
+        kinds = defaultdict(list)
+        for entry in entries:
+            if entry.content_type_id and entry.object_id and not entry.is_deletion():
+                kinds[entry.content_type].append(entry)
+        for content_type, listed in kinds.items():
+            model = content_type.model_class()
+            try:
+                model_admin = self.get_model_admin(model) if model is not None else None
+            except NotRegistered:
+                model_admin = None  # Django finds no page and shows it as text already
+            if model_admin is None:
+                continue
+            pk = model._meta.pk
+            keys = {pk.to_python(entry.object_id) for entry in listed if _may_be(pk, entry.object_id)}
+            opens = set()
+            if keys and model_admin.has_view_or_change_permission(request):
+                opens = set(model_admin.get_queryset(request).filter(pk__in=keys).order_by()
+                            .values_list("pk", flat=True))
+            for entry in listed:
+                if not _may_be(pk, entry.object_id) or pk.to_python(entry.object_id) not in opens:
+                    entry.get_admin_url = _no_page
+
+
+def _no_page() -> None:
+    return None
+
+
+class _LogEntriesLinkedWithinScope(models.QuerySet):
+    """The admin log as the index's recent actions read it (`get_admin_log` filters it to the officer
+    and slices it): the entries fetched link to their object's page only where the officer may open
+    that object now (PortalAdminSite.link_entries_within_scope). Django links every entry whose model
+    has an admin: an officer met a 404 for a person since moved to another agency."""
+
+    request = site = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.request, clone.site = self.request, self.site
+        return clone
+
+    def _fetch_all(self):
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        if fetching and self.site is not None and self._iterable_class is models.query.ModelIterable:
+            self.site.link_entries_within_scope(self.request, self._result_cache)
+
 
 class PortalAutocompleteJsonView(AutocompleteJsonView):
     """The answers of the admin's autocomplete boxes. A term with a NUL character (typed or put in
