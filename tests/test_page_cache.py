@@ -22,10 +22,12 @@ from lookup.models import Agency, Employer
 from notifications.models import Message
 from notifications.services import send_message
 from participation.models import Period
-from tests.accounts.helpers import make_person, submit
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person, submit
 from tests.conftest import missing
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 from tests.participation.helpers import monthly_periods, period
+
+CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 postgresql_only = pytest.mark.usefixtures("_postgresql")
@@ -181,7 +183,7 @@ def test_renamed_reference_data_shows_on_every_stored_page(citizen, person):
 
 @postgresql_only
 def test_a_child_appears_and_disappears_with_the_guardianship(citizen, user):
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     visit(citizen, "/ca-nhan/")
     guardianship = Guardianship.objects.create(parent=user, child=child, relationship="cha")
     assert "Nguyễn Gia Bảo · 7905555555" in visit(citizen, "/ca-nhan/")[0]
@@ -205,7 +207,7 @@ def test_a_child_appears_and_disappears_with_the_guardianship(citizen, user):
 
 @postgresql_only
 def test_a_pending_child_registration_moves_the_parents_version(user):
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     registration = submit(child)
     before = content_version(user.person_id)
     Registration.objects.filter(pk=registration.pk).update(parent=user)

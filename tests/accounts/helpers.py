@@ -4,11 +4,24 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Person
 from accounts.validators import IdType
 from lookup.models import Agency, Province, Ward
+
+
+def born_years_ago(years: int) -> datetime.date:
+    """A birth date on 01/06 of the year `years` before this one, a day every year has: a child born on
+    it is as old whenever the tests run, so no test relying on a minor fails on the child's 18th birthday."""
+    return datetime.date(timezone.localdate().year - years, 6, 1)
+
+
+def cccd_for(birth: datetime.date, sex: int = 1, serial: str = "012345") -> str:
+    """A CCCD number registered in TP. Hồ Chí Minh whose century/sex and year digits match `birth` and
+    `sex`, as accounts.validators checks them."""
+    return f"079{(birth.year // 100 - 19) * 2 + (sex - 1)}{birth.year % 100:02d}{serial}"
 
 
 def make_person(code="7901234567", name="Nguyễn Văn Đức", birth=datetime.date(1988, 3, 15), sex=1,

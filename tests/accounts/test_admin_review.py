@@ -2,7 +2,6 @@
 and in any case; a person of another agency is a 404; the review page's comparison with the
 registry compares the whole address and claims no match where nothing was declared."""
 
-import datetime
 import re
 import unicodedata
 
@@ -13,7 +12,9 @@ from accounts.models import Person, Registration, User
 from accounts.services.registration import child_registration_submit
 from lookup.models import Agency, Ward
 
-from .helpers import jpeg, make_person, officer, submit
+from .helpers import born_years_ago, jpeg, make_person, officer, submit
+
+CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 DISTRICT = "Cán bộ BHXH cơ sở"
@@ -125,7 +126,7 @@ def registered_by(parent, child):
 def test_a_childs_registration_claims_no_match_for_the_id_it_does_not_declare(client, people):
     parent_person = people["cuong"]
     parent = User.objects.create_user(parent_person.bhxh_code, password="x-Pass-2026!", person=parent_person)
-    child = make_person("7905555555", "Hoàng Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="")
+    child = make_person("7905555555", "Hoàng Gia Bảo", birth=CHILD_BORN, id_number="")
     registration = registered_by(parent, child)
     assert registration.id_number == "" and registration.is_child
     client.force_login(officer("canbo07901", "07901", DISTRICT))
@@ -152,7 +153,7 @@ def test_a_childs_registration_without_a_street_shows_and_compares_no_placeholde
     Person.objects.filter(pk=parent_person.pk).update(street="")
     parent_person.refresh_from_db()
     parent = User.objects.create_user(parent_person.bhxh_code, password="x-Pass-2026!", person=parent_person)
-    child = make_person("7905555555", "Hoàng Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="")
+    child = make_person("7905555555", "Hoàng Gia Bảo", birth=CHILD_BORN, id_number="")
     Person.objects.filter(pk=child.pk).update(street="", ward=parent_person.ward, province=parent_person.province)
     registration = registered_by(parent, child)
     assert registration.street == Registration.NO_STREET

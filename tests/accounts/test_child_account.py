@@ -24,9 +24,10 @@ from lookup.models import Agency
 from notifications.models import Message
 from tests.conftest import require_tool
 
-from .helpers import declaration_data, jpeg, make_person, officer, submit
+from .helpers import born_years_ago, cccd_for, declaration_data, jpeg, make_person, officer, submit
 
 pytestmark = pytest.mark.usefixtures("reference_data")
+CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
 URL = "/ca-nhan/dang-ky-cho-con/"
 
 
@@ -38,11 +39,11 @@ def parent(db, reference_data):
 
 @pytest.fixture
 def child(db, reference_data):
-    return make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    return make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
 
 
 def child_form(photos=True, **overrides):
-    data = {"bhxh_code": "7905555555", "full_name": "Nguyễn Gia Bảo", "birth_date": "01/06/2018",
+    data = {"bhxh_code": "7905555555", "full_name": "Nguyễn Gia Bảo", "birth_date": f"01/06/{CHILD_BORN.year}",
             "birth_certificate_number": "123/2018", "relationship": "cha",
             "agency": str(Agency.objects.get(code="07901").pk)}
     if photos:
@@ -202,8 +203,8 @@ CHILD_MISMATCH = "Họ tên hoặc ngày sinh không khớp với hồ sơ BHXH 
         ({"bhxh_code": "7901234567", "full_name": "Nguyễn Văn Đức", "birth_date": "15/03/1988"}, "chính bạn"),
         ({"birth_certificate_number": ""}, "Nhập số giấy khai sinh"),
         ({"full_name": "Nguyễn Gia Huy"}, CHILD_MISMATCH),
-        ({"birth_date": "02/06/2018"}, CHILD_MISMATCH),
-        ({"full_name": "Nguyễn Gia Huy", "birth_date": "02/06/2018"}, CHILD_MISMATCH),
+        ({"birth_date": f"02/06/{CHILD_BORN.year}"}, CHILD_MISMATCH),
+        ({"full_name": "Nguyễn Gia Huy", "birth_date": f"02/06/{CHILD_BORN.year}"}, CHILD_MISMATCH),
         ({"relationship": ""}, "Chọn quan hệ"),
         ({"birth_date": "15/03/2099"}, "Ngày sinh không được sau ngày hôm nay."),
     ],
@@ -220,7 +221,7 @@ def test_a_wrong_name_and_a_wrong_birth_date_get_the_same_answer(client, parent,
     client.force_login(parent)
     key = form_key(client)
     wrong_name = errors_of(send(client, key, full_name="Nguyễn Gia Huy"))
-    wrong_birth = errors_of(send(client, key, photos=False, birth_date="02/06/2018"))
+    wrong_birth = errors_of(send(client, key, photos=False, birth_date=f"02/06/{CHILD_BORN.year}"))
     assert CHILD_MISMATCH in wrong_name and wrong_name == wrong_birth
     for separate in ("Họ và tên không khớp", "Ngày sinh không khớp"):
         assert separate not in wrong_name
@@ -266,7 +267,7 @@ def test_child_registry_checks_are_limited_per_bhxh_code(client, parent, child):
     client.force_login(parent)
     key = form_key(client)
     for n in range(8):  # each from another address: only the code's own limit can stop the ninth
-        response = send(client, key, photos=n == 0, birth_date=f"{n + 2:02d}/06/2018", ip=f"10.0.1.{n}")
+        response = send(client, key, photos=n == 0, birth_date=f"{n + 2:02d}/06/{CHILD_BORN.year}", ip=f"10.0.1.{n}")
         assert response.status_code == 200 and CHILD_MISMATCH in response.content.decode()
     blocked = send(client, key, photos=False, ip="10.0.1.99")  # even the right answer now
     assert blocked.status_code == 429
@@ -282,7 +283,7 @@ def test_child_registry_checks_count_the_code_however_it_is_written(client, pare
     key = form_key(client)
     for n in range(8):
         written = "７９０５５５５５５５" if n % 2 else "7905 555 555"
-        response = send(client, key, photos=n == 0, bhxh_code=written, birth_date=f"{n + 2:02d}/06/2018",
+        response = send(client, key, photos=n == 0, bhxh_code=written, birth_date=f"{n + 2:02d}/06/{CHILD_BORN.year}",
                         ip=f"10.0.6.{n}")
         assert response.status_code == 200 and CHILD_MISMATCH in response.content.decode()
     assert send(client, key, photos=False, ip="10.0.6.99").status_code == 429

@@ -22,7 +22,9 @@ from accounts.services.registration import (
 )
 from lookup.models import Agency
 
-from .helpers import declaration_data, jpeg, make_person, submit
+from .helpers import born_years_ago, cccd_for, declaration_data, jpeg, make_person, submit
+
+CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 MARK = "[en] "
@@ -55,12 +57,12 @@ def declared(**overrides) -> dict:
     ({"bhxh_code": "7903333333", "id_number": "079088033333"}, False, "Mã số BHXH này đã có tài khoản."),
     ({"full_name": "Nguyễn Văn Đạt"}, False, "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
     ({"birth_date": datetime.date(1988, 3, 16)}, False, "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
-    ({"bhxh_code": "7905555555", "full_name": "Nguyễn Gia Huy", "birth_date": datetime.date(2018, 6, 1)}, True,
+    ({"bhxh_code": "7905555555", "full_name": "Nguyễn Gia Huy", "birth_date": CHILD_BORN}, True,
      "Họ tên hoặc ngày sinh không khớp"),
 ])
 def test_the_declarations_check_answers_in_the_pages_language(db, marked_english, overrides, for_child, said):
     make_person()
-    make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     account = make_person("7903333333", id_number="079088033333")
     User.objects.create_user(account.bhxh_code, password="x-Pass-2026!", person=account)
     with pytest.raises(ValidationError) as error:
@@ -92,7 +94,7 @@ def photos() -> dict:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("case", ["own code", "adult", "own account", "already linked"])
 def test_the_checks_of_a_childs_registration_answer_in_the_pages_language(parent, marked_english, case):
-    kid = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    kid = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     if case == "own code":
         declared_child = child(parent.person.bhxh_code, parent.person.full_name, parent.person.birth_date)
     elif case == "adult":

@@ -2,15 +2,16 @@
 submission or a status lookup whose limit cannot be counted is refused with a note that registration is briefly
 unavailable (503, Retry-After), not with "too many tries"."""
 
-import datetime
 
 import pytest
 
 from accounts.models import Registration, User
 from lookup.models import Agency
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person
 from tests.accounts.test_code_lookup_redis_down import stop_redis
 from tests.accounts.test_registration import declaration_data, person, to_last_step  # noqa: F401 (fixture)
+
+CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_a_childs_registration_during_an_outage_is_said_unavailable_not_too_many
 
     person = make_person()
     client.force_login(User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person))
-    make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     key = form_key(client)
     stop_redis(settings, monkeypatch)
     response = client.post("/ca-nhan/dang-ky-cho-con/", {**child_form(), "submission_key": key})

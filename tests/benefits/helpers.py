@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from accounts.models import Guardianship, User
 from benefits.models import BenefitRecord
 from lookup.models import Agency
-from tests.accounts.helpers import make_person, officer
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person, officer
 
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
 
@@ -18,7 +18,8 @@ def citizen(code="7901234567", name="Nguyễn Văn Đức", **person):
 
 
 def child_of(parent, code="7905555555", name="Nguyễn Gia Bảo"):
-    child = make_person(code, name, birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    born = born_years_ago(16)
+    child = make_person(code, name, birth=born, id_number=cccd_for(born))
     Guardianship.objects.create(parent=parent, child=child, relationship="cha")
     return child
 

@@ -22,9 +22,11 @@ from django.test import Client
 from accounts.models import Guardianship, Person, User
 from benefits.models import BenefitRecord
 from participation.models import Period, Statement
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person
 from tests.benefits.helpers import record
 from tests.e2e.screens import check
+
+CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +35,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def citizen(reference_data):
     call_command("seed_demo", persons=3, seed=2026, verbosity=0)
     user = User.objects.get(username="7901234567")
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     Guardianship.objects.create(parent=user, child=child, relationship="cha")
     Period.objects.create(
         person=child, kind=Period.Kind.BHYT, from_month=datetime.date(2024, 1, 1), to_month=datetime.date(2026, 12, 1),

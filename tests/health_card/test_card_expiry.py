@@ -20,10 +20,12 @@ from health_card.selectors import card_state
 from health_card.services import card_check, card_qr, cards_expire, reissue_card
 from health_card.tasks import expire_cards
 from lookup.models import Agency
-from tests.accounts.helpers import make_person, officer
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person, officer
 
 from .card_fixtures import *  # noqa: F401,F403
 from .card_fixtures import issue, logged_in
+
+CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +177,7 @@ def test_the_holder_and_a_minors_parent_are_told_once_when_a_card_has_just_ended
 
     today = timezone.localdate()
     with_dates(card, valid_to=today - DAY)
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     Guardianship.objects.create(parent=holder, child=child, relationship="cha")
     childs = with_dates(issue(child, card.facility, group="HS"), valid_to=today - 2 * DAY)
     long_ago = Card.objects.get(person=stranger.person)  # ended before the notices' window: marked, not told

@@ -21,9 +21,11 @@ from health_card.selectors_visits import VisitYear, visit_years_for, visits_for,
 from health_card.services_visits import visit_save
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
-from tests.accounts.helpers import make_person, officer
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person, officer
 from tests.benefits.helpers import admin_form, shown_form
 from tests.html_language import languages_of
+
+CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
@@ -246,7 +248,7 @@ def test_a_new_visit_is_told_once_a_change_once_and_a_no_op_never(db, django_cap
 
 def test_a_parent_is_told_about_a_childs_visit(db):
     parent = citizen()
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     Guardianship.objects.create(parent=parent, child=child, relationship="cha")
     visit_save(visit=visit(child, save=False), lines=standard_lines())
     notice = Message.objects.get(user=parent, channel="inbox")
@@ -371,7 +373,7 @@ def test_empty_states(client, db):
 
 def test_a_login_without_a_person_is_not_told_the_visits_are_its_own(client, db):
     guardian = User.objects.create_user("nguoigiamho", password="x-Pass-2026!")
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     Guardianship.objects.create(parent=guardian, child=child, relationship="cha")
     client.force_login(guardian)
     page = re.sub(r"\s+", " ", client.get(reverse(LIST)).content.decode())
@@ -411,7 +413,7 @@ def test_a_form_posted_to_the_pages_is_told_the_pages_are_only_read(client, db):
 def test_someone_elses_visit_is_a_404_and_a_childs_is_shown_to_the_parent(client, db):
     parent = citizen()
     stranger = citizen("7901000002", "Lê Văn Hùng", id_number="079088012346")
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     Guardianship.objects.create(parent=parent, child=child, relationship="cha")
     strangers_visit, childs_visit = visit(stranger.person), visit(child)
     own = visit(parent.person)
@@ -432,7 +434,7 @@ def test_someone_elses_visit_is_a_404_and_a_childs_is_shown_to_the_parent(client
 
 def test_a_parent_reads_the_childs_book_a_year_at_a_time(client, db):
     parent = citizen()
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     Guardianship.objects.create(parent=parent, child=child, relationship="cha")
     visit(parent.person, admitted=datetime.date(2025, 2, 3), diagnosis_name="Viêm phế quản cấp")
     visit(child, admitted=datetime.date(2022, 7, 8), diagnosis_name="Sốt xuất huyết Dengue")
@@ -451,7 +453,7 @@ def test_a_parent_reads_the_childs_book_a_year_at_a_time(client, db):
 def test_a_child_visits_no_one_else(client, db):
     # A 17-year-old's guardian may look; a stranger switching to that child cannot.
     parent = citizen()
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     childs_visit = visit(child)
     client.force_login(parent)
     client.post(reverse("accounts:view_as"), {"child": child.pk})  # no guardianship: refused

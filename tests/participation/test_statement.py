@@ -21,9 +21,11 @@ from lookup.models import Agency, Employer, Province
 from participation.models import Period, Statement
 from participation.services import statements as service
 from participation.tasks import build_statement_pdf
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person
 from tests.conftest import require_tool, wait_for
 from vssid_portal.text import mask_name
+
+CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -416,8 +418,8 @@ def test_the_holder_downloads_the_pdf_from_the_status_and_check_pages(ready, own
 
 def test_a_parent_viewing_a_child_requests_and_downloads_the_childs_statement(client, owner, stranger,
                                                                              django_capture_on_commit_callbacks):
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2018, 6, 1), id_number="079218012345")
-    add_period(child, "bhyt", "06/2018", "05/2024", payer="state", base=2_340_000, rate="4.5")
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
+    add_period(child, "bhyt", f"06/{CHILD_BORN.year}", "05/2024", payer="state", base=2_340_000, rate="4.5")
     Guardianship.objects.create(parent=owner, child=child, relationship="cha")
     client.force_login(owner)
     client.post("/ca-nhan/xem/", {"child": child.pk})
