@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Guardianship, User
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import born_years_ago, make_person
 from tests.public_services.helpers import owner  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ HOTLINE_SENTENCE = ("Số điện thoại, email và địa chỉ liên hệ ch�
 
 
 def test_a_parent_viewing_a_child_is_not_linked_the_contact_change_but_told_whom_to_call(client, owner):
-    son = make_person("7905555556", "Nguyễn Minh Khang", birth=datetime.date(2023, 4, 2), id_number="")
+    son = make_person("7905555556", "Nguyễn Minh Khang", birth=born_years_ago(3), id_number="")
     Guardianship.objects.create(parent=owner, child=son, relationship="cha")
     client.force_login(owner)
     assert CONTACT_URL in client.get("/ca-nhan/").content.decode()

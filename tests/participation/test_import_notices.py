@@ -17,7 +17,7 @@ from notifications.models import Message
 from participation.models import Period
 from participation.services import imports
 from participation.services.imports import periods_import
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person
 
 from .test_import import HEADER, csv_lines
 
@@ -175,14 +175,15 @@ def test_rows_with_errors_are_not_counted(person, django_capture_on_commit_callb
 def test_people_without_anyone_to_tell_get_nothing_and_a_parent_is_told_about_a_child(
         person, django_capture_on_commit_callbacks, sms_outbox):
     no_account = make_person("7901234569", "Lê Văn Hùng", id_number="079085012347")
-    child = make_person("7901234570", "Nguyễn Minh An", birth=datetime.date(2016, 5, 2), id_number="079216012348")
+    born = born_years_ago(10)
+    child = make_person("7901234570", "Nguyễn Minh An", birth=born, id_number=cccd_for(born, serial="012348"))
     Guardianship.objects.create(parent=get_user_model().objects.get(person=person), child=child, relationship="cha")
     rows = (monthly(no_account.bhxh_code, datetime.date(2020, 1, 1), 5)
-            + monthly(child.bhxh_code, datetime.date(2016, 6, 1), 30))
+            + monthly(child.bhxh_code, born, 30))
     assert run(rows, django_capture_on_commit_callbacks).created == 35
     [sms] = sms_outbox()
     assert sms["text"] == ("BHXH: Quá trình tham gia BHYT của Nguyễn Minh An vừa được cập nhật: 30 giai đoạn, "
-                           "06/2016–11/2018. Xem trên Cổng BHXH số.")
+                           f"06/{born.year}–11/{born.year + 2}. Xem trên Cổng BHXH số.")
     assert len(sms["text"]) <= SMS_LIMIT
     [notice] = Message.objects.filter(channel="inbox")
     assert notice.user.person == person and notice.subject == (

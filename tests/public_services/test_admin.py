@@ -331,9 +331,9 @@ def test_a_filing_the_bulk_step_cannot_move_is_named_once_in_its_message(owner, 
 def test_the_filing_page_names_the_parent_who_declared_a_childs_filing(owner, district_officer):
     """The declaration is the parent's, and signed by them; the page named only the child."""
     from accounts.models import Guardianship
-    from tests.accounts.helpers import make_person
+    from tests.accounts.helpers import born_years_ago, make_person
 
-    son = make_person("7905555556", "Nguyễn Minh Khang", birth=datetime.date(2023, 4, 2), id_number="")
+    son = make_person("7905555556", "Nguyễn Minh Khang", birth=born_years_ago(3), id_number="")
     son.agency = owner.person.agency
     son.save(update_fields=["agency"])
     Guardianship.objects.create(parent=owner, child=son, relationship="cha")

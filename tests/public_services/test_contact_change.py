@@ -5,7 +5,6 @@ completing writes, and it is written to the registry and the login; the declarat
 its diacritics; it is filed by the person's own login whatever their age, and a parent viewing a
 child, with or without a login of their own, is told why the procedure is not offered."""
 
-import datetime
 import re
 
 import pytest
@@ -20,7 +19,7 @@ from notifications.models import Message
 from public_services.models import Filing
 from public_services.procedures import registry
 from public_services.services import filing_complete, filing_receive, filing_resubmit, filing_return, filing_start
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import born_years_ago, make_person
 
 from .helpers import answers, correction, district_officer, logged, other_district_officer, owner, submit  # noqa: F401
 from .test_pdf_layout import PLEDGE, declaration, pages, squash
@@ -239,7 +238,7 @@ def test_the_declaration_prints_the_email_registered_until_then_beside_the_phone
 
 
 def test_a_parent_viewing_a_child_is_told_why_it_is_not_offered(client, owner):
-    son = make_person("7905555556", "Nguyễn Minh Khang", birth=datetime.date(2023, 4, 2), id_number="")
+    son = make_person("7905555556", "Nguyễn Minh Khang", birth=born_years_ago(3), id_number="")
     Guardianship.objects.create(parent=owner, child=son, relationship="cha")
     client.force_login(owner)
     client.post(reverse("accounts:view_as"), {"child": son.pk})
@@ -554,7 +553,7 @@ def test_a_parent_viewing_a_returned_filing_of_a_child_without_a_login_is_told_w
     """Its status page and its form's page tell the parent the child sends it again with a login of
     their own, and that the parent may withdraw it, instead of the procedure list's sentence asking
     them to call the hotline; the child, once registered, may send it again."""
-    son = make_person("7905555556", "Nguyễn Minh Khang", birth=datetime.date(2013, 4, 2), id_number="")
+    son = make_person("7905555556", "Nguyễn Minh Khang", birth=born_years_ago(13), id_number="")
     Guardianship.objects.create(parent=owner, child=son, relationship="cha")
     filing = submit(owner, CODE)
     Filing.objects.filter(pk=filing.pk).update(person=son)  # the child's, whom no login of their own may send it

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import Guardianship
 from notifications.models import Message
 from public_services.procedures import registry
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import born_years_ago, make_person
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
 from .helpers import FOR_ACCOUNT_HOLDERS, FOR_BENEFICIARIES, monthly_allowance, owner, stored_upload, submit  # noqa: F401
@@ -26,8 +26,8 @@ FOR_THE_CHILD = {"608A": {"changes": ["full_name"], "new_full_name": "Nguyễn M
 
 @pytest.fixture
 def child(owner):
-    """The owner's son, born 2023: no phone, no ID document of his own."""
-    son = make_person("7905555556", CHILD, birth=datetime.date(2023, 4, 2), id_number="")
+    """The owner's son, three years old or nearly: no phone, no ID document of his own."""
+    son = make_person("7905555556", CHILD, birth=born_years_ago(3), id_number="")
     son.phone = ""
     son.save(update_fields=["phone"])
     Guardianship.objects.create(parent=owner, child=son, relationship="cha")

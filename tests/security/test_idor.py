@@ -7,7 +7,6 @@ parameterised URL that this matrix does not cover fails `test_every_parameterise
 Each case also has a positive control (the owner, the owner's officer or a superuser opens the
 same URL), so a wrong URL in the matrix cannot pass as "refused"."""
 
-import datetime
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,7 +24,7 @@ from accounts.models import Guardianship, Registration, User
 from health_card.keys import sync_public_keys
 from public_services.models import Filing
 from public_services.procedures import registry
-from tests.accounts.helpers import jpeg, make_person, officer
+from tests.accounts.helpers import born_years_ago, jpeg, make_person, officer
 from tests.public_services.helpers import DISTRICT
 
 from .world import PASSWORD, World, build_world, client_for, make_links, use_fresh_signing_keys
@@ -271,7 +270,7 @@ def world(reference_data, settings, tmp_path, django_capture_on_commit_callbacks
     world.officer_without_agency = officer("canbo-chua-gan", None, DISTRICT)  # not yet attached to one
     # A guardian's login without a person record of its own: its pages link to its child's records.
     world.guardian = User.objects.create_user("giamho-khong-ma", password=PASSWORD)
-    child = make_person("7905550099", "Trần Minh An", birth=datetime.date(2020, 5, 1), id_number="")
+    child = make_person("7905550099", "Trần Minh An", birth=born_years_ago(6), id_number="")
     Guardianship.objects.create(parent=world.guardian, child=child, relationship="cha")
     owner = world.owner
     client_for(owner).get("/ca-nhan/")  # a tracked session (allauth.usersessions)
