@@ -222,3 +222,15 @@ def test_the_clinic_page_gives_a_card_ended_without_an_end_date_the_day_it_ended
     # as an expired card with an end date reads
     assert "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024 đến 02/03/2026</dd>" in checked
     assert "không thời hạn" not in checked
+
+
+@pytest.mark.parametrize("status", [Card.Status.EXPIRED, Card.Status.REVOKED, Card.Status.REPLACED])
+def test_the_card_page_gives_a_card_ended_without_an_end_date_the_day_it_ended(holder, card, status):
+    """The clinic page and the API give that day; the citizen's own card page said only
+    "từ 01/01/2024 – thẻ …", leaving the holder without the day the card stopped being valid."""
+    ended = timezone.make_aware(datetime.datetime(2026, 3, 2, 23, 30))  # 02/03 in Vietnam, 16:30 UTC
+    Card.objects.filter(pk=card.pk).update(status=status, changed_at=ended)
+    page = text(logged_in(holder).get("/the-bhyt/"))
+    # as an expired card with an end date reads
+    assert "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024 đến 02/03/2026</dd>" in page
+    assert "không thời hạn" not in page
