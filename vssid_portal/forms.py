@@ -16,6 +16,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import Jinja2, TemplatesSetting
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from .templatetags.vn_format import vnd
 from .text import PERSON_NAME_ERROR, clean_text, is_person_name, normalize_code, normalize_name
 
 
@@ -122,20 +124,44 @@ _GROUPED_AMOUNT = re.compile(r"[0-9]{1,3}([., ])[0-9]{3}(?:\1[0-9]{3})*")
 _CURRENCY = re.compile(r"\s*(?:đ|đồng|vnđ|vnd)$", re.IGNORECASE)
 
 
+class _MoneyLimit:
+    """A limit of a money field that gives the limit as the portal writes money (1.234.567 đ)."""
+
+    def __call__(self, value):
+        try:
+            super().__call__(value)
+        except ValidationError as error:
+            raise ValidationError(self.message, code=self.code,
+                                  params={**error.params, "limit_value": vnd(self.limit_value)}) from None
+
+
+class _MoneyAtLeast(_MoneyLimit, MinValueValidator):
+    message = _("Số tiền không được nhỏ hơn %(limit_value)s.")
+
+
+class _MoneyAtMost(_MoneyLimit, MaxValueValidator):
+    message = _("Số tiền không được lớn hơn %(limit_value)s.")
+
+
 class MoneyField(forms.IntegerField):
     """A whole number of đồng as officers type it (see _GROUPED_AMOUNT), shown grouped with dots as
     the portal writes money (1.234.567). Anything else, a decimal comma included ("1,5"), gets
-    the integer field's message."""
+    the integer field's message.
+
+    The field's own limits carry their messages, not its error_messages: a model form gives a
+    model validator's error the field's message of the same code, which would replace the model's
+    own words ("Tổng chi phí không được lớn hơn …") with the field's."""
 
     default_error_messages = {
         "invalid": _("Nhập số tiền bằng chữ số, không có phần lẻ, ví dụ 1.234.567."),
-        "min_value": _("Số tiền không được nhỏ hơn %(limit_value)s đ."),
-        "max_value": _("Số tiền không được lớn hơn %(limit_value)s đ."),
     }
 
     def __init__(self, **kwargs):
         # Always typed as text: a number input (the admin's own for integer columns) refuses "1.234.567".
         super().__init__(**{**kwargs, "widget": forms.TextInput(attrs={"inputmode": "numeric"})})
+        limits = {MinValueValidator: _MoneyAtLeast, MaxValueValidator: _MoneyAtMost}
+        self.validators = [limits[type(validator)](validator.limit_value) if type(validator) in limits else validator
+                           for validator in self.validators]
 
     def prepare_value(self, value):
         return f"{value:,}".replace(",", ".") if isinstance(value, int) and not isinstance(value, bool) else value

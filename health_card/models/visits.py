@@ -82,10 +82,7 @@ def _at_most_message(label: str) -> str:
 
 
 class AmountAtMost(MaxValueValidator):
-    """The most an amount may be, with a code of its own: a form field's message for its own upper
-    limit (the "max_value" of MoneyField) would otherwise replace the one naming the amount."""
-
-    code = "amount_at_most"
+    """The most an amount may be (MAX_AMOUNT), as the migrations that set it name it."""
 
 
 def _at_most(label: str) -> list:

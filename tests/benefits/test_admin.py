@@ -205,6 +205,21 @@ def test_an_amount_with_digits_too_many_is_refused_naming_the_most(client, db, r
     assert (obj.amount, obj.monthly_amount, obj.revision) == (5_217_200, None, 0)
 
 
+def test_an_amount_past_what_the_column_holds_is_refused_naming_the_most_as_money_is_written(
+        client, db, reference_data):
+    """The form's own limit was given ungrouped ("9223372036854775807 đ"), unlike every other amount."""
+    user = citizen()
+    obj = record(user.person, **decided(amount=5_217_200))
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(change_url(obj), {**admin_form(client, change_url(obj)),
+                                             "amount": "10.000.000.000.000.000.000"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["amount"] == [
+        "Số tiền không được lớn hơn 9.223.372.036.854.775.807 đ."]
+    obj.refresh_from_db()
+    assert (obj.amount, obj.revision) == (5_217_200, 0)
+
+
 def test_the_most_an_amount_may_be_is_saved(client, db, reference_data):
     user = citizen()
     obj = record(user.person, **decided(amount=5_217_200))
