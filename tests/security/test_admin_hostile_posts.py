@@ -13,7 +13,7 @@ from django.test import Client
 
 from accounts.models import Registration
 from benefits.models import BenefitRecord
-from health_card.models import Card, FacilityApiToken, Visit, VisitLine
+from health_card.models import MAX_AMOUNT, Card, FacilityApiToken, Visit, VisitLine
 from public_services.models import Filing
 from tests.accounts.helpers import officer
 from tests.health_card.test_visits import add_data, visit
@@ -118,11 +118,10 @@ def test_an_action_naming_another_agencys_or_provinces_row_changes_nothing(world
 
 # --- The visit form and its cost lines -------------------------------------------------------------------
 
-LARGEST = 2**63 - 1  # the largest amount a money column holds
-OVER_BY_SUM = {  # two lines each within the column, their sum past it
-    "lines-0-quantity": "1", "lines-0-unit_price": str(9 * 10**18), "lines-0-amount": str(9 * 10**18),
+OVER_BY_SUM = {  # two lines each at the most an amount may be, their sum past it
+    "lines-0-quantity": "1", "lines-0-unit_price": str(MAX_AMOUNT), "lines-0-amount": str(MAX_AMOUNT),
     "lines-0-bhyt_amount": "0",
-    "lines-1-quantity": "1", "lines-1-unit_price": str(9 * 10**18), "lines-1-amount": str(9 * 10**18),
+    "lines-1-quantity": "1", "lines-1-unit_price": str(MAX_AMOUNT), "lines-1-amount": str(MAX_AMOUNT),
     "lines-1-bhyt_amount": "0",
 }
 TOO_LARGE = "vượt quá số tiền lớn nhất"
@@ -135,7 +134,7 @@ def visit_officer(world):
 
 def test_cost_lines_whose_sum_no_amount_can_hold_are_a_form_error(world, visit_officer):
     facility = world.objects["visit"].facility.code
-    for shares in ({}, {"lines-0-bhyt_amount": str(9 * 10**18), "lines-1-bhyt_amount": str(9 * 10**18)}):
+    for shares in ({}, {"lines-0-bhyt_amount": str(MAX_AMOUNT), "lines-1-bhyt_amount": str(MAX_AMOUNT)}):
         response = visit_officer.post("/quan-tri/health_card/visit/add/",
                                       add_data(world.owner.person.bhxh_code, facility, **{**OVER_BY_SUM, **shares}))
         assert response.status_code == 200, shares
