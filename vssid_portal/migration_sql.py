@@ -1,5 +1,6 @@
-"""Raw SQL in migrations that only PostgreSQL runs (triggers, sequences); the embedded SQLite
-default skips it."""
+"""SQL of migrations that differs by database: raw SQL that only PostgreSQL runs (triggers,
+sequences; the embedded SQLite default skips it), and a check constraint added for the rows
+written from then on."""
 
 from django.db import migrations
 
@@ -13,3 +14,27 @@ def run_on_postgresql(forwards: list[str], backwards: list[str]) -> migrations.R
         return run
 
     return migrations.RunPython(runner(forwards), runner(backwards))
+
+
+class AddConstraintForRowsWritten(migrations.AddConstraint):
+    """A check constraint that holds every row written from now on and leaves alone one stored
+    before that breaks it: a row stored with an amount above a cap (typed with digits too many)
+    does not stop the deploy, and stays as it was until it is corrected, which saving it then asks
+    for. PostgreSQL adds the constraint NOT VALID; SQLite, which copies the table to add it, copies
+    it with check constraints ignored. Its state is AddConstraint's."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(f"{self.constraint.create_sql(model, schema_editor)} NOT VALID")
+        elif vendor == "sqlite":
+            schema_editor.execute("PRAGMA ignore_check_constraints = ON")
+            try:
+                super().database_forwards(app_label, schema_editor, from_state, to_state)
+            finally:
+                schema_editor.execute("PRAGMA ignore_check_constraints = OFF")
+        else:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from vssid_portal.migration_sql import AddConstraintForRowsWritten
+
 
 class Migration(migrations.Migration):
 
@@ -12,11 +14,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddConstraint(
+        AddConstraintForRowsWritten(
             model_name='benefitrecord',
             constraint=models.CheckConstraint(condition=models.Q(('amount__isnull', True), ('amount__lte', 10000000000), _connector='OR'), name='benefit_amount_at_most_max'),
         ),
-        migrations.AddConstraint(
+        AddConstraintForRowsWritten(
             model_name='benefitrecord',
             constraint=models.CheckConstraint(condition=models.Q(('monthly_amount__isnull', True), ('monthly_amount__lte', 1000000000), _connector='OR'), name='benefit_monthly_amount_at_most_max'),
         ),

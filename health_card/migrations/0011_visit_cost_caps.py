@@ -4,30 +4,7 @@ import django.core.validators
 from django.db import migrations, models
 
 import health_card.models.visits
-
-
-class AddConstraintForRowsWritten(migrations.AddConstraint):
-    """A check constraint that holds every row written from now on and leaves alone one stored
-    before that breaks it: a visit stored with an amount above the cap (typed with digits too many)
-    does not stop the deploy, and stays as it was until it is corrected, which saving it then asks
-    for. PostgreSQL adds the constraint NOT VALID; SQLite, which copies the table to add it, copies
-    it with check constraints ignored."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            schema_editor.execute(f"{self.constraint.create_sql(model, schema_editor)} NOT VALID")
-        elif vendor == "sqlite":
-            schema_editor.execute("PRAGMA ignore_check_constraints = ON")
-            try:
-                super().database_forwards(app_label, schema_editor, from_state, to_state)
-            finally:
-                schema_editor.execute("PRAGMA ignore_check_constraints = OFF")
-        else:
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
+from vssid_portal.migration_sql import AddConstraintForRowsWritten
 
 
 class Migration(migrations.Migration):

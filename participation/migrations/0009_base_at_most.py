@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from vssid_portal.migration_sql import AddConstraintForRowsWritten
+
 
 class Migration(migrations.Migration):
 
@@ -12,7 +14,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddConstraint(
+        AddConstraintForRowsWritten(
             model_name='period',
             constraint=models.CheckConstraint(condition=models.Q(('base__lte', 200000000)), name='period_base_at_most_max'),
         ),

@@ -1,0 +1,51 @@
+"""The migration capping a benefit's amounts (benefits 0007_amount_at_most): a record already stored
+above the cap does not stop the deploy of a database that has not run it yet and is kept as it is,
+while every amount written from then on is held to the cap by the database.
+
+It moves the schema of the test database back and forward, so it commits (transaction=True) and
+puts every migration back on the way out, passing or failing (as test_visit_cost_caps_migration does)."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from benefits.models import MAX_AMOUNT, MAX_MONTHLY_AMOUNT, BenefitRecord
+from lookup.models import Agency
+from tests.accounts.helpers import make_person
+from tests.db_migrations import migrate
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+
+BEFORE = [("benefits", "0006_search_indexes")]
+
+
+def back_to_latest():
+    """Every migration applied again; should the records stored here stop that, without them."""
+    try:
+        migrate()
+    except Exception:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {BenefitRecord._meta.db_table}")
+        migrate()
+        raise
+
+
+def test_amounts_stored_above_the_cap_do_not_stop_the_migration_and_new_ones_are_refused():
+    values = {"person_id": make_person().pk, "agency_id": Agency.objects.get(code="07901").pk, "kind": "om_dau",
+              "received_on": datetime.date(2025, 9, 1), "days_off": 5}
+    try:
+        old_apps = migrate(BEFORE)
+        stored = old_apps.get_model("benefits", "BenefitRecord").objects.create(
+            reference="T-TYPO", amount=MAX_AMOUNT * 10, monthly_amount=MAX_MONTHLY_AMOUNT * 10, **values)
+        Record = migrate().get_model("benefits", "BenefitRecord")
+        kept = Record.objects.get(pk=stored.pk)
+        assert (kept.amount, kept.monthly_amount) == (MAX_AMOUNT * 10, MAX_MONTHLY_AMOUNT * 10)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Record.objects.create(reference="T-NEW", amount=MAX_AMOUNT + 1, **values)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Record.objects.create(reference="T-NEW", monthly_amount=MAX_MONTHLY_AMOUNT + 1, **values)
+        # Within the cap, the record stored above it is put right.
+        Record.objects.filter(pk=kept.pk).update(amount=MAX_AMOUNT, monthly_amount=MAX_MONTHLY_AMOUNT)
+    finally:
+        back_to_latest()  # for the tests after this one, whatever happened above
