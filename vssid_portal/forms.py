@@ -157,6 +157,9 @@ class MoneyField(forms.IntegerField):
     }
 
     def __init__(self, **kwargs):
+        # The portal holds no negative amount: refused here in its words, before a model's bare
+        # MinValueValidator(0) answers in Django's.
+        kwargs["min_value"] = max(kwargs.get("min_value") or 0, 0)
         # Always typed as text: a number input (the admin's own for integer columns) refuses "1.234.567".
         super().__init__(**{**kwargs, "widget": forms.TextInput(attrs={"inputmode": "numeric"})})
         limits = {MinValueValidator: _MoneyAtLeast, MaxValueValidator: _MoneyAtMost}

@@ -149,6 +149,17 @@ def test_the_visit_form_refuses_an_amount_above_the_most_beside_its_field(client
     assert not Visit.objects.exists() and not Message.objects.exists()
 
 
+def test_the_visit_form_refuses_a_negative_amount_in_the_portals_words(client, db):
+    citizen()
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    data = add_data("7901234567", "79001", total_cost="-5.000", bhyt_paid="0", patient_paid="",
+                    **{"lines-TOTAL_FORMS": "0"})
+    response = client.post(ADMIN + "add/", data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["total_cost"] == ["Số tiền không được nhỏ hơn 0 đ."]
+    assert not Visit.objects.exists() and not Message.objects.exists()
+
+
 @pytest.mark.parametrize("fields", [
     {"discharged_on": datetime.date(2025, 3, 1)},
     {"total_cost": 100, "bhyt_paid": 80, "patient_paid": 10},
