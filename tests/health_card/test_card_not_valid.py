@@ -234,3 +234,18 @@ def test_the_card_page_gives_a_card_ended_without_an_end_date_the_day_it_ended(h
     # as an expired card with an end date reads
     assert "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024 đến 02/03/2026</dd>" in page
     assert "không thời hạn" not in page
+
+
+@pytest.mark.parametrize("status", [Card.Status.REVOKED, Card.Status.REPLACED])
+def test_a_card_ended_before_its_first_day_reads_as_ended_not_as_a_range_running_backwards(
+        holder, card, clinic_user, status):
+    """A card without an end date revoked or replaced before the day it was to start was never
+    valid: the clinic page and the card page say what became of it, not "từ 01/01/2024 đến 30/12/2023"."""
+    payload = card_qr(card, purpose=Purpose.PRINT)
+    ended = timezone.make_aware(datetime.datetime(2023, 12, 30, 9, 0))
+    Card.objects.filter(pk=card.pk).update(status=status, changed_at=ended)
+    said = f"<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024 – thẻ {Card.Status(status).label.lower()}</dd>"
+    checked = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}))
+    assert said in checked and "30/12/2023" not in checked
+    page = text(logged_in(holder).get("/the-bhyt/"))
+    assert said in page and "30/12/2023" not in page
