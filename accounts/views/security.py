@@ -276,15 +276,18 @@ def password_reset_new(request):
             return redirect("account_login")
         messages.error(request, gettext("Phiên đặt lại mật khẩu đã hết hạn. Hãy bắt đầu lại."))
         return redirect("accounts_auth:password_reset")
-    request.session[RESET] = {**reset, "seen_at": time.time()}
+    now = time.time()
+    request.session[RESET] = {**reset, "seen_at": now}
     form = NewPasswordForm(request.POST or None, user=user)
     if form.is_valid():
         del request.session[RESET]
         user_password_reset(request=request, user=user, password_hash=make_password(form.cleaned_data["password1"]))
         request.session[RESET_DONE] = time.time()
         return redirect("account_login")
+    # The minutes it has from now: RESET_IDLE, or what is left of RESET_WINDOW when that is less.
+    left = min(RESET_IDLE, RESET_WINDOW - (now - reset["verified_at"]))
     return render(request, "accounts_auth/password_reset_new.html",
-                  {"form": form, "idle_minutes": RESET_IDLE // 60})
+                  {"form": form, "idle_minutes": max(1, math.floor(left / 60))})
 
 
 @login_required
