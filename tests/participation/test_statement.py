@@ -419,7 +419,7 @@ def test_the_holder_downloads_the_pdf_from_the_status_and_check_pages(ready, own
 def test_a_parent_viewing_a_child_requests_and_downloads_the_childs_statement(client, owner, stranger,
                                                                              django_capture_on_commit_callbacks):
     child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
-    add_period(child, "bhyt", f"06/{CHILD_BORN.year}", "05/2024", payer="state", base=2_340_000, rate="4.5")
+    add_period(child, "bhyt", f"06/{CHILD_BORN.year}", f"05/{CHILD_BORN.year + 6}", payer="state", base=2_340_000, rate="4.5")
     Guardianship.objects.create(parent=owner, child=child, relationship="cha")
     client.force_login(owner)
     client.post("/ca-nhan/xem/", {"child": child.pk})
