@@ -2,6 +2,8 @@
 sequences; the embedded SQLite default skips it), and a check constraint added for the rows
 written from then on."""
 
+import contextlib
+
 from django.db import migrations
 
 
@@ -27,14 +29,28 @@ class AddConstraintForRowsWritten(migrations.AddConstraint):
         model = to_state.apps.get_model(app_label, self.model_name)
         if not self.allow_migrate_model(schema_editor.connection.alias, model):
             return
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            schema_editor.execute(f"{self.constraint.create_sql(model, schema_editor)} NOT VALID")
-        elif vendor == "sqlite":
-            schema_editor.execute("PRAGMA ignore_check_constraints = ON")
-            try:
-                super().database_forwards(app_label, schema_editor, from_state, to_state)
-            finally:
-                schema_editor.execute("PRAGMA ignore_check_constraints = OFF")
-        else:
+        if schema_editor.connection.vendor == "postgresql":
+            # params=None: the constraint's SQL is complete; a "%" in it is not a placeholder.
+            schema_editor.execute(f"{self.constraint.create_sql(model, schema_editor)} NOT VALID", params=None)
+            return
+        with _checks_ignored_on_sqlite(schema_editor):
             super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        # SQLite drops it by copying the table under the constraints still in place before it, which
+        # a row stored above a cap breaks as well.
+        with _checks_ignored_on_sqlite(schema_editor):
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+@contextlib.contextmanager
+def _checks_ignored_on_sqlite(schema_editor):
+    """SQLite copies a table to change its constraints: the copy keeps rows stored above a cap."""
+    if schema_editor.connection.vendor != "sqlite":
+        yield
+        return
+    schema_editor.execute("PRAGMA ignore_check_constraints = ON")
+    try:
+        yield
+    finally:
+        schema_editor.execute("PRAGMA ignore_check_constraints = OFF")

@@ -45,7 +45,10 @@ def test_amounts_stored_above_the_cap_do_not_stop_the_migration_and_new_ones_are
             Record.objects.create(reference="T-NEW", amount=MAX_AMOUNT + 1, **values)
         with pytest.raises(IntegrityError), transaction.atomic():
             Record.objects.create(reference="T-NEW", monthly_amount=MAX_MONTHLY_AMOUNT + 1, **values)
+        # Undone with the record still above the cap (SQLite copies the table under the other cap).
+        Before = migrate(BEFORE).get_model("benefits", "BenefitRecord")
+        assert Before.objects.get(pk=stored.pk).amount == MAX_AMOUNT * 10
         # Within the cap, the record stored above it is put right.
-        Record.objects.filter(pk=kept.pk).update(amount=MAX_AMOUNT, monthly_amount=MAX_MONTHLY_AMOUNT)
+        Before.objects.filter(pk=kept.pk).update(amount=MAX_AMOUNT, monthly_amount=MAX_MONTHLY_AMOUNT)
     finally:
         back_to_latest()  # for the tests after this one, whatever happened above
