@@ -20,7 +20,7 @@ from vssid_portal.text import normalize_code
 
 from .adapter import code_attempts_refusal
 from .models import Registration
-from .services.registration import registration_check_declaration
+from .services.registration import registration_check_declaration, validate_child_birth_date
 from .validators import MOBILE_INVALID, IdType, bhxh_code_validator, validate_vn_mobile
 
 
@@ -297,3 +297,8 @@ class ChildRegistrationForm(KeptPhotosMixin, forms.Form):
         if province is not None:
             self.fields["agency"].queryset = Agency.objects.filter(province=province)
         self.mark_kept(kept)
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data["birth_date"]
+        validate_child_birth_date(birth_date)  # from the date typed: before the registry is asked or a try counted
+        return birth_date

@@ -51,6 +51,7 @@ IDENTITY_MISMATCH = _(
     "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại cả ba "
     "theo giấy tờ tùy thân và sổ BHXH."
 )
+CHILD_ADULT = _("Chỉ đăng ký thay cho trẻ dưới 18 tuổi. Người từ 18 tuổi tự đăng ký tài khoản.")
 STALE_SUBMISSION = _("Phiên đăng ký không hợp lệ. Hãy tải lại trang và gửi lại.")
 
 
@@ -67,10 +68,21 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)[:SUBMISSION_KEY_LENGTH]
 
 
+def validate_child_birth_date(birth_date: datetime.date) -> None:
+    """A parent registers only a minor: told from the date typed, before and whatever the registry holds."""
+    if birth_date <= adult_born_by():
+        raise ValidationError(CHILD_ADULT, code="adult")
+
+
 def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date: datetime.date, id_type: str,
                                    id_number: str, for_child: bool = False) -> Person:
     """The registry person the declaration names, or a ValidationError that does not reveal what
     the registry holds: one answer whichever of the identity's fields does not match."""
+    if for_child:
+        try:
+            validate_child_birth_date(birth_date)
+        except ValidationError as error:
+            raise ValidationError({"birth_date": error}) from None
     person = Person.objects.filter(bhxh_code=bhxh_code).select_related("user").first()
     if person is None:
         raise ValidationError({"bhxh_code": gettext(
@@ -79,7 +91,9 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     matches_birth = (birth_date.year == person.birth_date.year) if person.birth_year_only else birth_date == person.birth_date
     # Anyone may fill in these forms (the adult's with no login at all): an answer per field would let
     # whoever knows a code find its holder's name or birth date one field at a time.
-    if for_child and not (matches_name and matches_birth):
+    # A typed minor's date never matches an adult's record, nor may a year-only record of the year
+    # someone turns 18 in: "under 18" after a match would confirm an adult's birth date.
+    if for_child and not (matches_name and matches_birth and person.birth_date > adult_born_by()):
         raise ValidationError(CHILD_MISMATCH, code="child_mismatch")
     if not for_child and not (matches_name and matches_birth and id_number.strip().upper() == person.id_number.upper()):
         # On the first of the three fields, so the error summary links to where checking starts.
@@ -95,7 +109,8 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
 
 
 def _check_child(child: Person, parent: User) -> None:
-    """A parent registers for a minor who is not themself and not already linked to them."""
+    """A parent registers for a child who is not themself and not already linked to them (that the child
+    is a minor, registration_check_declaration checks)."""
     if parent.person_id is None:
         raise ValidationError(gettext("Chỉ người tham gia có tài khoản mới đăng ký được cho con."))
     if not parent.person.phone:  # the registration's SMS and its result go to the parent's phone
@@ -104,9 +119,6 @@ def _check_child(child: Person, parent: User) -> None:
             "BHXH quản lý hoặc gọi %(hotline)s để cập nhật số điện thoại.") % {"hotline": settings.PORTAL_HOTLINE})
     if child.pk == parent.person_id:
         raise ValidationError({"bhxh_code": gettext("Đây là mã số BHXH của chính bạn. Hãy nhập mã số BHXH của con.")})
-    if child.birth_date <= adult_born_by():
-        raise ValidationError({"bhxh_code": gettext(
-            "Chỉ đăng ký thay cho trẻ dưới 18 tuổi. Người từ 18 tuổi tự đăng ký tài khoản.")})
     if User.objects.filter(person=child).exists():
         raise ValidationError({"bhxh_code": gettext("Người này đã có tài khoản riêng nên không đăng ký thay được.")})
     if Guardianship.objects.filter(parent=parent, child=child).exists():

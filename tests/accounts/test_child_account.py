@@ -10,13 +10,16 @@ import re
 import subprocess
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import Guardianship, Registration, User
+from accounts.services.registration import CHILD_MISMATCH as CHILD_MISMATCH_MESSAGE
 from accounts.services.registration import (
     registration_approve,
     registration_build_declaration,
+    registration_check_declaration,
     registration_reject,
     registration_uploads_sweep,
 )
@@ -200,7 +203,8 @@ CHILD_MISMATCH = "Họ tên hoặc ngày sinh không khớp với hồ sơ BHXH 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"bhxh_code": "7901234567", "full_name": "Nguyễn Văn Đức", "birth_date": "15/03/1988"}, "chính bạn"),
+        # The parent's own details: an adult's birth date, told before the code is compared with the parent's.
+        ({"bhxh_code": "7901234567", "full_name": "Nguyễn Văn Đức", "birth_date": "15/03/1988"}, "dưới 18 tuổi"),
         ({"birth_certificate_number": ""}, "Nhập số giấy khai sinh"),
         ({"full_name": "Nguyễn Gia Huy"}, CHILD_MISMATCH),
         ({"birth_date": f"02/06/{CHILD_BORN.year}"}, CHILD_MISMATCH),
@@ -227,11 +231,47 @@ def test_a_wrong_name_and_a_wrong_birth_date_get_the_same_answer(client, parent,
         assert separate not in wrong_name
 
 
+ADULT = "Chỉ đăng ký thay cho trẻ dưới 18 tuổi. Người từ 18 tuổi tự đăng ký tài khoản."
+
+
 def test_adults_cannot_be_registered_as_children(client, parent):
+    """Told from the birth date typed, on its field, before the registry is asked: a code nobody has gets the same."""
     make_person("7906666666", "Nguyễn Văn Tài", birth=datetime.date(2000, 1, 1), id_number="079200012345")
     client.force_login(parent)
-    response = send(client, bhxh_code="7906666666", full_name="Nguyễn Văn Tài", birth_date="01/01/2000")
-    assert "dưới 18 tuổi" in response.content.decode()
+    adult = send(client, bhxh_code="7906666666", full_name="Nguyễn Văn Tài", birth_date="01/01/2000")
+    html = adult.content.decode()
+    assert ADULT in errors_of(adult) and 'href="#id_birth_date"' in errors_of(adult)
+    assert 'aria-invalid="true"' in re.search(r'<input[^>]*name="birth_date"[^>]*>', html).group(0)
+    unknown = send(client, bhxh_code="7909999999", full_name="Nguyễn Văn Tài", birth_date="01/01/2000")
+    assert errors_of(unknown) == errors_of(adult) and not Registration.objects.exists()
+
+
+def test_an_adults_code_and_name_get_the_same_answer_with_the_right_birth_date_or_a_wrong_one(client, parent):
+    """The "under 18" answer must not confirm an adult's birth date one guess at a time."""
+    born = born_years_ago(30)
+    make_person("7906666666", "Nguyễn Văn Tài", birth=born, id_number=cccd_for(born))
+    client.force_login(parent)
+    key = form_key(client)
+    right = errors_of(send(client, key, bhxh_code="7906666666", full_name="Nguyễn Văn Tài",
+                           birth_date=born.strftime("%d/%m/%Y")))
+    wrong = errors_of(send(client, key, photos=False, bhxh_code="7906666666", full_name="Nguyễn Văn Tài",
+                           birth_date=(born + datetime.timedelta(days=1)).strftime("%d/%m/%Y")))
+    assert ADULT in right and right == wrong
+    minor = errors_of(send(client, key, photos=False, bhxh_code="7906666666", full_name="Nguyễn Văn Tài"))
+    assert CHILD_MISMATCH in minor and ADULT not in minor  # a minor's date never matches an adult's record
+
+
+def test_an_adult_recorded_with_a_birth_year_only_is_a_mismatch_for_a_minors_date_in_that_year(
+        parent, monkeypatch):
+    """A year-only record matches any date of its year: one after the 18th-birthday line must not tell the year."""
+    monkeypatch.setattr("accounts.services.registration.adult_born_by", lambda: datetime.date(2008, 6, 1))
+    make_person("7906666666", "Nguyễn Văn Tài", birth=datetime.date(2008, 1, 1), year_only=True,
+                id_number="079208012345")
+    with pytest.raises(ValidationError) as error:
+        registration_check_declaration(bhxh_code="7906666666", full_name="Nguyễn Văn Tài",
+                                       birth_date=datetime.date(2008, 12, 1), id_type="cccd", id_number="",
+                                       for_child=True)
+    assert error.value.messages == [CHILD_MISMATCH_MESSAGE]
 
 
 @pytest.mark.parametrize("bad", ["abc", "²", "٣", "1²", "9" * 30, "-1"])
