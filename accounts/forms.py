@@ -21,7 +21,7 @@ from vssid_portal.text import normalize_code
 from .adapter import code_attempts_refusal
 from .models import Registration
 from .services.registration import registration_check_declaration, validate_child_birth_date
-from .validators import MOBILE_INVALID, IdType, bhxh_code_validator, validate_vn_mobile
+from .validators import MOBILE_INVALID, IdType, bhxh_code_validator, validate_id_document, validate_vn_mobile
 
 
 class VnMobileField(PhoneNumberField):
@@ -213,6 +213,11 @@ class DeclarationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.errors:
+            return cleaned
+        try:  # from what was typed alone, so told on its field without asking the registry or counting a try
+            validate_id_document(cleaned["id_type"], cleaned["id_number"], birth_date=cleaned["birth_date"], sex=None)
+        except ValidationError as error:
+            self.add_error(None, error)
             return cleaned
         if self.registry_check_refused is not None and self.registry_check_refused():
             self.refused_by_limit = True

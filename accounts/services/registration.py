@@ -83,6 +83,8 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
             validate_child_birth_date(birth_date)
         except ValidationError as error:
             raise ValidationError({"birth_date": error}) from None
+    else:  # the number's shape and its digits against the typed birth date: nothing of the registry
+        validate_id_document(id_type, id_number, birth_date=birth_date, sex=None)
     person = Person.objects.filter(bhxh_code=bhxh_code).select_related("user").first()
     if person is None:
         raise ValidationError({"bhxh_code": gettext(
@@ -103,7 +105,7 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     if hasattr(person, "user") and not for_child:
         raise ValidationError({"bhxh_code": gettext(
             "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu.")})
-    if not for_child:
+    if not for_child:  # the sex is the registry's: only once the number is known to be the record's
         validate_id_document(id_type, id_number, birth_date=birth_date, sex=person.sex)
     return person
 

@@ -61,6 +61,31 @@ def test_a_mismatch_gets_one_answer_that_does_not_say_which_field_is_wrong(clien
     assert all(registry_values[field] not in html for field in fields)
 
 
+@pytest.mark.parametrize("typed,message", [
+    ("07908801234", "Số CCCD gồm đúng 12 chữ số"),
+    ("999088012345", "Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ."),
+    ("079090012345", "Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh."),
+])
+def test_a_malformed_id_number_is_told_on_its_field_without_using_a_try(client, person, typed, message):
+    """Its shape and its digits against the birth date typed say nothing of the registry: told as such,
+    before the registry is asked, so a citizen who mistypes it is not locked out for an hour."""
+    for _ in range(9):  # more than the code's limit of registry checks
+        html = client.post("/dang-ky/", declaration_data(id_number=typed)).content.decode()
+        assert message in errors_of(html) and 'href="#id_id_number"' in errors_of(html) and MISMATCH not in html
+    assert client.post("/dang-ky/", declaration_data()).status_code == 302
+
+
+def test_an_id_number_whose_sex_digit_contradicts_the_registry_is_told_only_after_a_match(client, reference_data):
+    """The sex is the registry's: a number that is not the record's gets the single mismatch answer; the
+    record's own number contradicting the recorded sex is told on the number, as before the match was one answer."""
+    make_person(sex=2, id_number="079088012345")  # a woman recorded with a man's century/sex digit
+    other = client.post("/dang-ky/", declaration_data(id_number="079088012399")).content.decode()
+    assert MISMATCH in errors_of(other) and "giới tính" not in other
+    matched = client.post("/dang-ky/", declaration_data()).content.decode()
+    assert "Số CCCD không khớp với giới tính đã khai. Hãy kiểm tra lại." in errors_of(matched)
+    assert 'href="#id_id_number"' in errors_of(matched) and MISMATCH not in matched
+
+
 def test_a_code_not_found_is_linked_to_the_code(client, person):
     html = client.post("/dang-ky/", declaration_data(bhxh_code="7909999999")).content.decode()
     assert "Không tìm thấy mã số BHXH" in html and 'href="#id_bhxh_code"' in html and MISMATCH not in html
@@ -414,7 +439,7 @@ def test_status_lookup_is_rate_limited_per_ip(client, person):
 
 def test_declaration_checks_are_rate_limited_per_bhxh_code(client, person):
     for _ in range(8):
-        assert client.post("/dang-ky/", declaration_data(birth_date="01/01/1990")).status_code == 200
+        assert client.post("/dang-ky/", declaration_data(birth_date="01/01/1988")).status_code == 200
     blocked = client.post("/dang-ky/", declaration_data())  # even the right answer now
     assert blocked.status_code == 429 and "quá nhiều lần" in blocked.content.decode()
     other = client.post("/dang-ky/", declaration_data(bhxh_code="7909999999"), REMOTE_ADDR="10.0.0.9")
@@ -438,7 +463,7 @@ def test_the_code_limit_counts_the_code_however_it_is_written(client, person):
                "7901\u200b234567", "79012345\u206067"]
     for n in range(8):  # each from another address: only the code's own limit can stop the ninth
         response = client.post("/dang-ky/", declaration_data(bhxh_code=written[n % len(written)],
-                                                             birth_date="01/01/1990"), REMOTE_ADDR=f"10.0.5.{n}")
+                                                             birth_date="01/01/1988"), REMOTE_ADDR=f"10.0.5.{n}")
         assert response.status_code == 200 and MISMATCH in response.content.decode()
     blocked = client.post("/dang-ky/", declaration_data(bhxh_code="790 1234 567"), REMOTE_ADDR="10.0.5.99")
     assert blocked.status_code == 429 and "quá nhiều lần" in blocked.content.decode()
