@@ -48,13 +48,14 @@ def test_the_opening_line_of_a_card_without_a_qr_today_promises_none(holder, car
 
 def test_the_opening_line_of_a_childs_card_without_a_qr_today_names_the_child(holder, facility):
     from accounts.models import Guardianship
-    from tests.accounts.helpers import make_person
+    from tests.accounts.helpers import born_years_ago, cccd_for, make_person
 
     from .card_fixtures import issue
 
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2022, 6, 1), id_number="079222012345")
+    born = born_years_ago(2)  # a minor whenever the tests run, whose parent may view the card
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=cccd_for(born))
     Guardianship.objects.create(parent=holder, child=child, relationship="cha")
-    child_card = issue(child, facility, group="TE")
+    child_card = issue(child, facility, group="TE", valid_from=born)
     Card.objects.filter(pk=child_card.pk).update(status=Card.Status.REVOKED)
     client = logged_in(holder)
     client.post("/ca-nhan/xem/", {"child": child.pk})

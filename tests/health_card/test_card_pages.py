@@ -17,7 +17,7 @@ from health_card.models import Card, CardCheck
 from health_card.qr import Kind, Purpose
 from health_card.services import api_token_create, card_qr, reissue_card
 from notifications.models import Message
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person
 from tests.conftest import require_tool
 from vssid_portal.text import mask_name
 
@@ -172,9 +172,10 @@ def test_idor_other_peoples_card_qr_pdf_and_log_are_404(holder, card, stranger):
 
 
 def test_a_parent_sees_the_childs_card_and_its_access_log(holder, facility, clinic_user):
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2022, 6, 1), id_number="079222012345")
+    born = born_years_ago(2)  # a child under six whenever the tests run: the TE card runs past today
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=cccd_for(born))
     Guardianship.objects.create(parent=holder, child=child, relationship="cha")
-    child_card = issue(child, facility, group="TE")
+    child_card = issue(child, facility, group="TE", valid_from=born)
     client = logged_in(holder)
     session = client.session
     session["viewing_person_id"] = child.pk

@@ -13,7 +13,7 @@ from accounts.models import Guardianship, Registration
 from health_card.qr import Purpose
 from health_card.services import card_qr
 from lookup.models import Agency
-from tests.accounts.helpers import jpeg, make_person, submit
+from tests.accounts.helpers import born_years_ago, cccd_for, jpeg, make_person, submit
 from vssid_portal.files import _opened
 
 from .card_fixtures import *  # noqa: F401,F403
@@ -39,9 +39,10 @@ def test_a_clinic_checking_a_card_gets_a_portrait_link_without_the_registration_
 
 
 def test_a_parent_viewing_a_childs_card_gets_a_portrait_link_without_the_registration_reference(holder, facility):
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2022, 6, 1), id_number="079222012345")
+    born = born_years_ago(2)  # a child under six whenever the tests run: the TE card runs past today
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=cccd_for(born))
     Guardianship.objects.create(parent=holder, child=child, relationship="cha")
-    issue(child, facility, group="TE")
+    issue(child, facility, group="TE", valid_from=born)
     # The child's registration sent by the other parent: the portrait shown is theirs.
     registration = Registration.objects.create(
         reference="DK2612ABC234", person=child, status=Registration.Status.APPROVED, bhxh_code=child.bhxh_code,
