@@ -18,7 +18,7 @@ from health_card.selectors import child_card_valid_to
 from health_card.services import card_qr, reissue_card
 from lookup.models import Agency
 from participation.models import Period
-from tests.accounts.helpers import make_person, officer
+from tests.accounts.helpers import cccd_for, make_person, officer
 from tests.conftest import require_tool
 from tests.participation.helpers import period
 
@@ -131,13 +131,17 @@ def test_the_admin_fills_a_te_cards_end_and_refuses_one_past_it(reference_data, 
 
 
 def test_a_reissued_te_card_keeps_to_the_laws_last_day_of_the_birth_date_as_corrected(reference_data, facility):
-    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2022, 11, 15), id_number="079222012345")
-    assert issue(child, facility, group="TE").valid_to == datetime.date(2028, 11, 14)
-    Person.objects.filter(pk=child.pk).update(birth_date=datetime.date(2022, 3, 15))  # an approved 608A
+    # born in November two years ago: six in four years, so the law's last day is still to come whenever the tests run
+    born = datetime.date(timezone.localdate().year - 2, 11, 15)
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=cccd_for(born))
+    assert issue(child, facility, group="TE", valid_from=born).valid_to == datetime.date(born.year + 6, 11, 14)
+    corrected = born.replace(month=3)  # an approved 608A: the sixth birthday now comes before the school year
+    Person.objects.filter(pk=child.pk).update(birth_date=corrected)
     child.refresh_from_db()
-    assert reissue_card(child, "Cấp lại do thông tin ghi trên thẻ không đúng").valid_to == datetime.date(2028, 9, 30)
+    last_day = datetime.date(born.year + 6, 9, 30)
+    assert reissue_card(child, "Cấp lại do thông tin ghi trên thẻ không đúng").valid_to == last_day
     Card.objects.filter(person=child, status=Card.Status.ACTIVE).update(valid_to=None)  # issued before the rule
-    assert reissue_card(child, "Cấp lại do mất thẻ").valid_to == datetime.date(2028, 9, 30)
+    assert reissue_card(child, "Cấp lại do mất thẻ").valid_to == last_day
 
 
 def _child_with_card(facility, valid_from: datetime.date, birth: datetime.date) -> Person:
