@@ -8,27 +8,17 @@ puts every migration back on the way out, passing or failing (as test_visit_cost
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from benefits.models import MAX_AMOUNT, MAX_MONTHLY_AMOUNT, BenefitRecord
 from lookup.models import Agency
 from tests.accounts.helpers import make_person
-from tests.db_migrations import migrate
+from tests.db_migrations import back_to_latest, migrate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 BEFORE = [("benefits", "0006_search_indexes")]
 
-
-def back_to_latest():
-    """Every migration applied again; should the records stored here stop that, without them."""
-    try:
-        migrate()
-    except Exception:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {BenefitRecord._meta.db_table}")
-        migrate()
-        raise
 
 
 def test_amounts_stored_above_the_cap_do_not_stop_the_migration_and_new_ones_are_refused():
@@ -51,4 +41,4 @@ def test_amounts_stored_above_the_cap_do_not_stop_the_migration_and_new_ones_are
         # Within the cap, the record stored above it is put right.
         Before.objects.filter(pk=kept.pk).update(amount=MAX_AMOUNT, monthly_amount=MAX_MONTHLY_AMOUNT)
     finally:
-        back_to_latest()  # for the tests after this one, whatever happened above
+        back_to_latest(BenefitRecord)  # for the tests after this one, whatever happened above

@@ -10,28 +10,17 @@ import datetime
 import importlib
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from health_card.models import FacilityApiToken
 from lookup.models import MedicalFacility, Province
-from tests.db_migrations import migrate
+from tests.db_migrations import back_to_latest, migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("health_card", "0008_card_end_date_help")]
 set_expiry = importlib.import_module("health_card.migrations.0009_api_token_expiry")
 
-
-def back_to_latest():
-    """Every migration applied again; should the tokens made here stop that, without them."""
-    try:
-        migrate()
-    except Exception:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FacilityApiToken._meta.db_table}")
-        migrate()
-        raise
 
 
 def test_tokens_made_before_get_a_year_from_their_making_or_the_grace_days_from_the_deploy():
@@ -51,7 +40,7 @@ def test_tokens_made_before_get_a_year_from_their_making_or_the_grace_days_from_
         new_apps = migrate()
         after = timezone.now()
     finally:
-        back_to_latest()  # for the tests after this one, whatever happened above
+        back_to_latest(FacilityApiToken)  # for the tests after this one, whatever happened above
 
     expiry = dict(new_apps.get_model("health_card", "FacilityApiToken").objects.values_list("name", "expires_at"))
     grace = datetime.timedelta(days=set_expiry.GRACE_DAYS)

@@ -8,28 +8,17 @@ puts every migration back on the way out, passing or failing (as test_token_expi
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from health_card.models import MAX_AMOUNT, Visit, VisitLine
 from tests.accounts.helpers import make_person
-from tests.db_migrations import migrate
+from tests.db_migrations import back_to_latest, migrate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 BEFORE = [("health_card", "0010_api_token_expiry_required")]
 ABOVE = MAX_AMOUNT * 10
 
-
-def back_to_latest():
-    """Every migration applied again; should the visits stored here stop that, without them."""
-    try:
-        migrate()
-    except Exception:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {VisitLine._meta.db_table}")
-            cursor.execute(f"DELETE FROM {Visit._meta.db_table}")
-        migrate()
-        raise
 
 
 def test_amounts_stored_above_the_cap_do_not_stop_the_migration_and_new_ones_are_refused():
@@ -58,4 +47,4 @@ def test_amounts_stored_above_the_cap_do_not_stop_the_migration_and_new_ones_are
         # Within the cap, the visit stored above it is put right.
         Visit.objects.filter(pk=kept.pk).update(total_cost=MAX_AMOUNT, bhyt_paid=MAX_AMOUNT)
     finally:
-        back_to_latest()  # for the tests after this one, whatever happened above
+        back_to_latest(VisitLine, Visit)  # for the tests after this one, whatever happened above

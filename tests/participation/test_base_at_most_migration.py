@@ -9,28 +9,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from lookup.models import Agency, Province
 from participation.models import MAX_BASE, Period
 from tests.accounts.helpers import make_person
-from tests.db_migrations import migrate
+from tests.db_migrations import back_to_latest, migrate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 BEFORE = [("participation", "0008_unpaid_months_help_text")]
 ABOVE = MAX_BASE * 10
 
-
-def back_to_latest():
-    """Every migration applied again; should the periods stored here stop that, without them."""
-    try:
-        migrate()
-    except Exception:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {Period._meta.db_table}")
-        migrate()
-        raise
 
 
 def test_a_base_stored_above_the_cap_does_not_stop_the_migration_and_a_new_one_is_refused():
@@ -50,4 +40,4 @@ def test_a_base_stored_above_the_cap_does_not_stop_the_migration_and_a_new_one_i
         # Within the cap, the period stored above it is put right.
         NewPeriod.objects.filter(pk=stored.pk).update(base=MAX_BASE, amount=MAX_BASE * 22 // 100)
     finally:
-        back_to_latest()  # for the tests after this one, whatever happened above
+        back_to_latest(Period)  # for the tests after this one, whatever happened above
