@@ -310,14 +310,18 @@ def test_code_lookup_per_address_and_per_network(reference_data):
     assert lookup(client, ip="192.0.3.1", full_name="ai do").status_code != 429
 
 
-@pytest.mark.parametrize(("url", "method", "data", "rate"), [
+# The public lookups with their own limit: the address, the method, what is sent, the limit.
+PUBLIC_LOOKUPS = [
     ("/dang-ky/tra-cuu/", "post", {"reference": "DK2611ABC234", "bhxh_code": "7901234567"}, "10/m"),
     ("/dich-vu-cong/phan-anh/tra-cuu/", "post", {"tracking_number": "PA2611ABCD2345", "contact": "0912345678"},
      feedback_views.LOOKUP_RATE),
     ("/xac-thuc/van-ban/", "get", {"ma": "ABCD-EFGH-JKMN-PQRS"}, statement_views.VERIFY_RATE),
     ("/xac-thuc/the-bhyt/", "post", {"ma_qr": "HS4010120878837|4e67|01/01/2000|1|-|79 - 032|$"},
      verify_view.PUBLIC_RATE),
-])
+]
+
+
+@pytest.mark.parametrize(("url", "method", "data", "rate"), PUBLIC_LOOKUPS)
 def test_public_lookups_stop_at_their_limit(reference_data, url, method, data, rate):
     allowed = limit(rate)
     results = statuses(Client(REMOTE_ADDR="192.0.2.50"), method, url, data, allowed + 1)
@@ -325,14 +329,7 @@ def test_public_lookups_stop_at_their_limit(reference_data, url, method, data, r
     assert getattr(Client(REMOTE_ADDR="192.0.2.51"), method)(url, data).status_code != 429
 
 
-@pytest.mark.parametrize(("url", "method", "data", "rate"), [
-    ("/dang-ky/tra-cuu/", "post", {"reference": "DK2611ABC234", "bhxh_code": "7901234567"}, "10/m"),
-    ("/dich-vu-cong/phan-anh/tra-cuu/", "post", {"tracking_number": "PA2611ABCD2345", "contact": "0912345678"},
-     feedback_views.LOOKUP_RATE),
-    ("/xac-thuc/van-ban/", "get", {"ma": "ABCD-EFGH-JKMN-PQRS"}, statement_views.VERIFY_RATE),
-    ("/xac-thuc/the-bhyt/", "post", {"ma_qr": "HS4010120878837|4e67|01/01/2000|1|-|79 - 032|$"},
-     verify_view.PUBLIC_RATE),
-])
+@pytest.mark.parametrize(("url", "method", "data", "rate"), PUBLIC_LOOKUPS)
 def test_public_lookups_count_an_ipv6_client_by_its_64_network(reference_data, url, method, data, rate):
     """An IPv6 subscriber is given a /64 and may send each request from another of its addresses:
     counted per address, no limit would ever stop it. Counted per /64, as allauth's login limits are."""
