@@ -3,7 +3,6 @@
 import django.core.validators
 from django.db import migrations, models
 
-import health_card.models.visits
 from vssid_portal.migration_sql import AddConstraintForRowsWritten
 
 
@@ -19,32 +18,32 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='visit',
             name='bhyt_paid',
-            field=models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0), health_card.models.visits.AmountAtMost(100000000000, message='Phần BHYT chi trả không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='BHYT chi trả (đồng)'),
+            field=models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000000, message='Phần BHYT chi trả không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='BHYT chi trả (đồng)'),
         ),
         migrations.AlterField(
             model_name='visit',
             name='patient_paid',
-            field=models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0), health_card.models.visits.AmountAtMost(100000000000, message='Phần người bệnh chi trả không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='người bệnh chi trả (đồng)'),
+            field=models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000000, message='Phần người bệnh chi trả không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='người bệnh chi trả (đồng)'),
         ),
         migrations.AlterField(
             model_name='visit',
             name='total_cost',
-            field=models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0), health_card.models.visits.AmountAtMost(100000000000, message='Tổng chi phí không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='tổng chi phí (đồng)'),
+            field=models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000000, message='Tổng chi phí không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='tổng chi phí (đồng)'),
         ),
         migrations.AlterField(
             model_name='visitline',
             name='amount',
-            field=models.BigIntegerField(help_text='Số lượng × đơn giá, làm tròn đến đồng.', validators=[django.core.validators.MinValueValidator(0), health_card.models.visits.AmountAtMost(100000000000, message='Thành tiền không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='thành tiền (đồng)'),
+            field=models.BigIntegerField(help_text='Số lượng × đơn giá, làm tròn đến đồng.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000000, message='Thành tiền không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='thành tiền (đồng)'),
         ),
         migrations.AlterField(
             model_name='visitline',
             name='bhyt_amount',
-            field=models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0), health_card.models.visits.AmountAtMost(100000000000, message='Phần BHYT chi trả không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='BHYT chi trả (đồng)'),
+            field=models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000000, message='Phần BHYT chi trả không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='BHYT chi trả (đồng)'),
         ),
         migrations.AlterField(
             model_name='visitline',
             name='unit_price',
-            field=models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0), health_card.models.visits.AmountAtMost(100000000000, message='Đơn giá không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='đơn giá (đồng)'),
+            field=models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000000, message='Đơn giá không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.')], verbose_name='đơn giá (đồng)'),
         ),
         AddConstraintForRowsWritten(
             model_name='visit',

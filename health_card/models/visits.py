@@ -81,13 +81,9 @@ def _at_most_message(label: str) -> str:
     return f"{label} không được lớn hơn {most} đ: kiểm tra lại số chữ số đã nhập."
 
 
-class AmountAtMost(MaxValueValidator):
-    """The most an amount may be (MAX_AMOUNT), as the migrations that set it name it."""
-
-
 def _at_most(label: str) -> list:
     """The validators of a money amount: not negative, not above MAX_AMOUNT (saying so with `label`)."""
-    return [MinValueValidator(0), AmountAtMost(MAX_AMOUNT, message=_at_most_message(label))]
+    return [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT, message=_at_most_message(label))]
 
 
 def _at_most_max(**labels: str) -> list[models.CheckConstraint]:
