@@ -196,10 +196,13 @@ def person_for_code_lookup(
     `birth_date` is a date, or a year alone (an int). A person whose registry holds only the
     birth year (kept as 1 January of it) is matched on the year, as registration does; anyone
     else on the full date only, so a year never finds them. Name, birth date and province narrow
-    the registry through one index (at most two birth dates to look up in it); the ID number —
-    or, for someone with no ID number on record, the mother's or father's name — must then match
-    too. A person who has an ID number is found by it only: their parents' names are no
-    substitute. No partial answer exists: a near miss and a stranger give the same None.
+    the registry through one index (at most two birth dates to look up in it); the ID number typed
+    is compared in the same query (none typed: only people with no ID number on record), and their
+    mother's or father's name, which the registry holds with its accents, is compared on the rows
+    it answers. Nothing cuts the namesakes before those comparisons: old records hold the birth year
+    only, so a common name can be shared by dozens born the same year in a province. A person who
+    has an ID number is found by it only: their parents' names are no substitute. No partial answer
+    exists: a near miss and a stranger give the same None.
     """
     year = birth_date if isinstance(birth_date, int) else birth_date.year
     first_of_year = datetime.date(year, 1, 1)
@@ -208,15 +211,13 @@ def person_for_code_lookup(
     if not isinstance(birth_date, int):
         born |= Q(birth_date=birth_date, birth_year_only=False)
         dates.append(birth_date)
-    candidates = Person.objects.filter(
-        born, name_key=fold(full_name), birth_date__in=dates, province=province,
-    ).only("bhxh_code", "full_name", "id_number", "mother_name", "father_name")[:20]
     id_number, parent_key = id_number.strip(), fold(parent_name)
+    candidates = Person.objects.filter(
+        born, name_key=fold(full_name), birth_date__in=dates, province=province, id_number=id_number,
+    ).only("bhxh_code", "full_name", "id_number", "mother_name", "father_name")
     matches = [
         person for person in candidates
-        if (id_number and person.id_number == id_number)
-        or (not id_number and not person.id_number and parent_key
-            and parent_key in {fold(person.mother_name or ""), fold(person.father_name or "")})
+        if id_number or (parent_key and parent_key in {fold(person.mother_name or ""), fold(person.father_name or "")})
     ]
     return matches[0] if len(matches) == 1 else None
 

@@ -18,7 +18,7 @@ from accounts.services.code_lookup import (
     leading_zero_bits,
 )
 from lookup.models import Province
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import cccd_for, make_person
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
 
@@ -392,3 +392,30 @@ def test_the_lookup_asks_the_name_and_birth_date_index_for_two_dates_at_most(per
     date = r"'(2001-\d\d-\d\d)'(?:::date)?"  # PostgreSQL writes the cast
     assert '"name_key" = ' in by_date and re.search(rf'"birth_date" IN \({date}, {date}\)', by_date)
     assert re.search(rf'"birth_date" IN \({date}\)', by_year)
+
+
+def test_a_namesake_past_the_twentieth_is_found_by_the_id_number_or_the_parent_name(reference_data):
+    """Old records hold the birth year only, so a common name born the same year in the same province
+    can be shared by dozens: the ID number typed (or, without one, the parent's name) finds the one
+    whose code sorts after them all."""
+    from accounts.selectors import person_for_code_lookup
+
+    province = Province.objects.get(code="79")
+    born = datetime.date(1960, 1, 1)
+    for n in range(25):
+        make_person(f"79000000{n:02d}", "Nguyễn Văn Hùng", birth=born, id_number=cccd_for(born, serial=f"1000{n:02d}"),
+                    year_only=True)
+    last = make_person("7999999999", "Nguyễn Văn Hùng", birth=born, id_number=cccd_for(born, serial="999999"),
+                       year_only=True)
+    assert person_for_code_lookup(full_name="nguyen van hung", birth_date=1960, province=province,
+                                  id_number=cccd_for(born, serial="999999")) == last
+    child_born = datetime.date(2020, 5, 10)
+    for n in range(25):
+        child = make_person(f"79200000{n:02d}", "Nguyễn Minh Anh", birth=child_born, id_number="")
+        child.mother_name = f"Trần Thị Mai {n}" if n else "Lê Thị Hoa"
+        child.save()
+    youngest = make_person("7929999999", "Nguyễn Minh Anh", birth=child_born, id_number="")
+    youngest.father_name = "Phạm Văn Bình"
+    youngest.save()
+    assert person_for_code_lookup(full_name="nguyen minh anh", birth_date=child_born, province=province,
+                                  parent_name="pham van binh") == youngest
