@@ -60,6 +60,10 @@ def within_officer_scope(queryset: QuerySet, user, field: str = "agency_id") -> 
 # hyphen or an apostrophe joins one token ("18/879", "tk1-ts"), found from its start.
 WORD_OPENERS = (" ", "(", ".")
 
+# The words of a search that are looked for, the rest being left out: each is four LIKEs on the
+# search key (more for an abbreviation), and the public searches have no rate limit.
+SEARCH_WORDS_MAX = 8
+
 
 # The abbreviations people type for words the reference data writes out (folded): a word that is
 # one also finds what it stands for ("bv cho ray" finds Bệnh viện Chợ Rẫy, "tp hcm" TP. Hồ Chí Minh).
@@ -115,7 +119,7 @@ def words_begin_words(words: list[str]) -> Q:
 
 
 def _matching(queryset: QuerySet, query: str) -> QuerySet:
-    words = search_words(query)
+    words = search_words(query)[:SEARCH_WORDS_MAX]
     if query.strip() and not words:
         return queryset.none()  # punctuation only: nothing to look for
     if not words:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from vssid_portal.text import search_words
 
 from .models_support import FaqQuestion, FaqTopic, NewsArticle
-from .selectors import words_begin_words
+from .selectors import SEARCH_WORDS_MAX, words_begin_words
 
 NEWS_PER_PAGE = 10
 
@@ -21,7 +21,7 @@ def faq_topics(*, query: str = "") -> list[FaqTopic]:
     words = search_words(query)
     if query.strip() and not words:
         questions = questions.none()  # punctuation only: nothing to look for
-    questions = questions.filter(words_begin_words(words[:8]))
+    questions = questions.filter(words_begin_words(words[:SEARCH_WORDS_MAX]))
     topics = FaqTopic.objects.prefetch_related(
         Prefetch("questions", queryset=questions.order_by("position", "pk"), to_attr="shown")
     )

@@ -498,6 +498,24 @@ def test_tampered_query_strings_get_a_page_not_an_error(client, reference_data, 
         assert "kết quả" in response.content.decode(), query
 
 
+@pytest.mark.parametrize("lookup", [selectors.agencies_lookup, selectors.facilities_lookup, selectors.employers_lookup,
+                                    selectors.collection_points_lookup])
+def test_a_search_reads_no_more_words_than_the_faq_search_does(reference_data, lookup):
+    """Each word is four LIKEs on the search key: 50 one-letter words (what the field's 100
+    characters hold) made 200 of them over the 100,000 employer units, with no rate limit."""
+    from lookup.selectors_support import faq_topics
+
+    words = [chr(ord("a") + n % 26) for n in range(50)]
+    kept = words[:selectors.SEARCH_WORDS_MAX]
+    assert 1 < len(kept) < len(words)
+    assert str(lookup(query=" ".join(words)).query) == str(lookup(query=" ".join(kept)).query)
+    with CaptureQueriesContext(connection) as every:
+        faq_topics(query=" ".join(words))
+    with CaptureQueriesContext(connection) as capped:
+        faq_topics(query=" ".join(kept))
+    assert [query["sql"] for query in every.captured_queries] == [query["sql"] for query in capped.captured_queries]
+
+
 def test_like_wildcards_in_the_query_are_literal(client, rows):
     assert count(html(client, EMPLOYERS, q="zz0001a")) == 1 and count(html(client, EMPLOYERS, q="nguyen")) >= 1
     # Each would match as a LIKE pattern ("ngu_en" is "nguyen", "zz000_a" is "ZZ0001A").
