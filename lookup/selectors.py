@@ -160,8 +160,8 @@ def facilities_lookup(
     bhyt_contract: bool = True,
 ) -> QuerySet:
     """KCB facilities with a BHYT contract (or, with `bhyt_contract=False`, those without one), by
-    province, words of name/code/address (or a code written with a separator: that code only) and
-    level."""
+    province, words of name/code/address (or a code written with a separator: that code only, when
+    a facility has it; else its words, as "15 ngo" is an address typed without accents) and level."""
     facilities = MedicalFacility.objects.filter(bhyt_contract=bhyt_contract).select_related("province").order_by("code")
     if province is not None:
         facilities = facilities.filter(province=province)
@@ -170,7 +170,9 @@ def facilities_lookup(
     if sick_leave_only:
         facilities = facilities.filter(issues_sick_leave=True)
     code = facility_code_written(query)
-    return facilities.filter(code=code) if code else _matching(facilities, query)
+    if code and facilities.filter(code=code).exists():
+        return facilities.filter(code=code)
+    return _matching(facilities, query)
 
 
 def employers_lookup(*, query: str = "", province: Province | None = None) -> QuerySet:

@@ -369,6 +369,18 @@ def test_a_facility_code_written_with_a_space_for_its_dash_finds_that_facility_o
     assert selectors.facility_code_written("79 032") == "79032" and selectors.facility_code_written("7 9032") is None
 
 
+def test_two_digits_and_three_letters_that_are_no_facility_code_are_searched_as_words(client, rows):
+    """"15 ngo", an address typed without accents as the hint invites, has the shape of a code
+    written with a space for its dash ("79 032"): no facility has the code 15NGO, so its words are
+    looked for."""
+    hcm = Province.objects.get(code="79")
+    MedicalFacility.objects.create(code="79Z04", name="Phòng khám Đa khoa Bình An", province=hcm,
+                                   address="15 Ngô Quyền, Phường Chợ Lớn")
+    assert headings(html(client, FACILITIES, q="15 ngo")) == ["Phòng khám Đa khoa Bình An"]
+    assert headings(html(client, FACILITIES, q="15 - ngo")) == ["Phòng khám Đa khoa Bình An"]
+    assert headings(html(client, FACILITIES, q="79 z01")) == ["Phòng khám Đa khoa Nguyễn Văn Đức"]
+
+
 def test_whole_word_matches_come_first(client, reference_data):
     """"Quận 1" matched Quận 10, 11 and 12 and every "Quảng …" too, in code order: BHXH Quận 1 was
     thirteenth. The query as whole words comes first, then where it begins a word, then the rest."""
