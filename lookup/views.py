@@ -1,5 +1,6 @@
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from vssid_portal.paging import paginate
 
@@ -7,6 +8,7 @@ from . import selectors
 from .forms import CollectionPointLookupForm, FacilityLookupForm, LookupForm
 
 
+@require_safe
 def index(request):
     return render(request, "lookup/index.html")
 
@@ -27,6 +29,7 @@ def _results_page(request, form, queryset, *, template: str, heading: str, extra
     return render(request, template, context)
 
 
+@require_safe
 def agencies(request):
     form = LookupForm(request.GET or None, query_label=_("Tên, mã hoặc địa chỉ cơ quan BHXH"),
                       query_hint=_("Ví dụ: Phú Nhuận hoặc 07909. Không cần gõ dấu."))
@@ -34,6 +37,7 @@ def agencies(request):
                          template="lookup/agencies.html", heading=_("Cơ quan BHXH"))
 
 
+@require_safe
 def facilities(request, *, sick_leave_only: bool = False):
     form = FacilityLookupForm(request.GET or None, query_label=_("Tên, mã hoặc địa chỉ cơ sở KCB"),
                               query_hint=_("Ví dụ: benh vien cho ray hoặc 79001. Không cần gõ dấu."))
@@ -53,10 +57,12 @@ def facilities(request, *, sick_leave_only: bool = False):
                                 "no_sick_leave": no_sick_leave})
 
 
+@require_safe
 def sick_leave_facilities(request):
     return facilities(request, sick_leave_only=True)
 
 
+@require_safe
 def employers(request):
     form = LookupForm(request.GET or None, query_label=_("Tên đơn vị, mã đơn vị hoặc mã số thuế"),
                       query_hint=_("Ví dụ: det may nam viet, TB9489T hoặc 0375187179."))
@@ -64,6 +70,7 @@ def employers(request):
                          template="lookup/employers.html", heading=_("Đơn vị tham gia BHXH"))
 
 
+@require_safe
 def collection_points(request):
     form = CollectionPointLookupForm(request.GET or None, query_label=_("Tên hoặc địa chỉ điểm thu"),
                                      query_hint=_("Ví dụ: buu cuc sai gon. Không cần gõ dấu."))

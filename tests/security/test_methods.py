@@ -13,6 +13,9 @@ pytestmark = [pytest.mark.security, pytest.mark.django_db]
 PAGES = ["/", "/tra-cuu/co-so-kcb/", "/dang-ky/", "/ca-nhan/", "/quan-tri/", "/dich-vu-cong/phan-anh/tra-cuu/"]
 NO_PAGES = ["/static/css/portal.css", "/api/khong-co/"]
 API = "/api/xac-thuc/the-bhyt/"
+# Pages only read (require_safe): the home page, support and news, the public lookups.
+READ_ONLY_PAGES = ["/", "/ho-tro/", "/tin-tuc/", "/tra-cuu/", "/tra-cuu/co-quan-bhxh/", "/tra-cuu/co-so-kcb/",
+                   "/tra-cuu/co-so-kcb/cap-giay-nghi-om/", "/tra-cuu/don-vi/", "/tra-cuu/diem-thu/"]
 METHODS = ["TRACE", "OPTIONS", "PUT", "PATCH", "DELETE", "CONNECT", "PROPFIND"]
 
 
@@ -74,7 +77,7 @@ def test_the_card_check_api_answers_every_other_method_in_its_own_json_with_allo
         assert response.json() == {"maKetQua": "405", "hopLe": False, "thongBao": "Chỉ nhận yêu cầu POST."}
 
 
-@pytest.mark.parametrize("path", ["/", "/ho-tro/", "/tin-tuc/"])  # pages only read (require_safe), posted to
+@pytest.mark.parametrize("path", READ_ONLY_PAGES)  # posted to
 def test_a_method_a_view_does_not_take_is_answered_with_a_page_not_a_blank(path, reference_data):
     """Django's view decorators answer 405 with an empty body: the visitor is given a page, with the
     headers of any other page and the view's own Allow."""
@@ -104,7 +107,7 @@ def test_the_page_is_in_the_chosen_language_and_a_head_stays_empty(reference_dat
     assert Client().head("/quan-tri/logout/").content == b""
 
 
-@pytest.mark.parametrize("path", ["/", "/ho-tro/", "/tin-tuc/"])  # pages only read (require_safe)
+@pytest.mark.parametrize("path", READ_ONLY_PAGES)
 def test_a_post_without_a_csrf_token_to_a_page_only_read_is_the_405_page_not_an_expired_form(path, reference_data):
     """Reloading and sending again (what the CSRF page asks) would only fail again: the page says
     the address takes no post, as it does for a post with a token."""
