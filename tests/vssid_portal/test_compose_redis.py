@@ -2,9 +2,17 @@
 docker-compose.yml it asks for a password, required from the environment as the database's is,
 and the portal's REDIS_URL carries it; none is committed."""
 
+import json
+import os
 import re
+import secrets
+import shutil
+import subprocess
+import time
+from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, require_tool
+from tests.ports import free_port
 
 from .test_beat import _compose_blocks
 
@@ -15,13 +23,80 @@ def test_redis_asks_for_the_password_given_by_the_environment():
     redis = _compose_blocks()["services.redis"]
     assert any(REQUIRED.fullmatch(line.removeprefix("REDIS_PASSWORD: ")) for line in redis), redis
     command = next(line for line in redis if line.startswith("command:"))
-    # `$$` reaches the container's shell as `$`: the password is read there, not written in the command.
-    assert '--requirepass \\"$$REDIS_PASSWORD\\"' in command
     # Through the image's entrypoint, which drops root for the `redis` user only when redis-server is
     # what it is asked to run: a shell given first would keep Redis running as root.
     assert command.count("exec docker-entrypoint.sh redis-server ") == 1
     check = next(line for line in redis if line.startswith("test:"))
     assert 'REDISCLI_AUTH=\\"$$REDIS_PASSWORD\\"' in check and "grep -q PONG" in check
+
+
+def _redis_argv(key: str) -> list[str]:
+    """The redis service's `command:` or healthcheck `test:` (a flow sequence, JSON as written) as the
+    container receives it: compose turns `$$` into `$`, left to the container's shell."""
+    line = next(line for line in _compose_blocks()["services.redis"] if line.startswith(f"{key}:"))
+    return [arg.replace("$$", "$") for arg in json.loads(line.removeprefix(f"{key}:"))]
+
+
+def _executable(path: Path, text: str) -> None:
+    path.write_text(text)
+    path.chmod(0o755)
+
+
+def _run_redis_command(tmp_path: Path, password: str) -> tuple[int, int, list[str], str]:
+    """Runs the service's command with the image's entrypoint replaced by one that records what it was
+    given (its process, its arguments, its standard input) instead of dropping root and starting Redis."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    _executable(stubs / "docker-entrypoint.sh", '#!/bin/sh\necho $$ > "$RECORD/pid"\n'
+                                                 'printf \'%s\\0\' "$@" > "$RECORD/args"\ncat > "$RECORD/stdin"\n')
+    command = _redis_argv("command")
+    assert command[:2] == ["sh", "-c"], command
+    shell = subprocess.Popen(command, stdin=subprocess.DEVNULL, env={
+        "PATH": f"{stubs}:{os.environ['PATH']}", "REDIS_PASSWORD": password, "RECORD": str(tmp_path)})
+    assert shell.wait(timeout=10) == 0
+    args = (tmp_path / "args").read_text().split("\0")[:-1]
+    return shell.pid, int((tmp_path / "pid").read_text()), args, (tmp_path / "stdin").read_text()
+
+
+def test_redis_reads_its_password_from_its_standard_input_not_its_command_line(tmp_path):
+    """A process's command line is readable by every user of the machine (`ps`, /proc/<pid>/cmdline):
+    Redis is given its password on its standard input, and the healthcheck still gets its PONG."""
+    server_binary, client_binary = (shutil.which(require_tool(name, "redis-server"))
+                                    for name in ("redis-server", "redis-cli"))
+    password = secrets.token_hex(16)
+    shell_pid, entrypoint_pid, args, stdin = _run_redis_command(tmp_path, password)
+    # The shell replaces itself: Redis is the container's first process and gets `docker stop`'s signal.
+    assert entrypoint_pid == shell_pid
+    assert args[0] == "redis-server" and not any(password in arg for arg in args), args
+    # `-` first: Redis reads its configuration from its standard input only when `-` is its first or last
+    # argument, and the image's entrypoint may add options after the command's (its modules).
+    assert args[1] == "-", args
+
+    port = free_port()
+    config = f"{stdin}\nport {port}\nbind 127.0.0.1\ndir {tmp_path}\n"
+    server = subprocess.Popen([server_binary, *args[1:]], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        server.stdin.write(config)
+        server.stdin.close()
+        ping = [client_binary, "-p", str(port), "ping"]
+        deadline = time.monotonic() + 10
+        while subprocess.run(ping, capture_output=True).returncode and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "NOAUTH" in subprocess.run(ping, capture_output=True, text=True).stdout
+        assert password not in Path(f"/proc/{server.pid}/cmdline").read_text()
+
+        client = tmp_path / "client"
+        client.mkdir()
+        _executable(client / "redis-cli", f'#!/bin/sh\nexec {client_binary} -p {port} "$@"\n')
+        check = _redis_argv("test")
+        assert check[0] == "CMD-SHELL", check
+        path = f"{client}:{os.environ['PATH']}"
+        for given, healthy in [(password, True), (password[::-1], False)]:
+            result = subprocess.run(["sh", "-c", check[1]], env={"PATH": path, "REDIS_PASSWORD": given}, timeout=10)
+            assert (result.returncode == 0) is healthy, given
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def test_the_portal_reaches_redis_with_the_password():
