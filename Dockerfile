@@ -19,4 +19,4 @@ RUN DJANGO_ENV=production SECRET_KEY=build-only-not-secret-build-only-not-secret
 USER portal
 ENV DJANGO_ENV=production PRIVATE_FILES_ROOT=/data/private
 EXPOSE 8000
-CMD ["gunicorn", "vssid_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "vssid_portal.wsgi", "--config", "python:vssid_portal.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,64 @@
+"""gunicorn's access log, as the image runs it: each request is named by its path, without its query
+string or the page it came from. The admin's search (`?q=`) carries the ID numbers, phone numbers and
+names officers look citizens up by, and a Referer repeats the query of the page before."""
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+from tests.conftest import ROOT
+from tests.ports import free_port
+
+from .test_beat import _compose_blocks
+
+ID_NUMBER, PHONE = "001099012345", "0912345678"
+
+
+def _image_command() -> list[str]:
+    return json.loads(re.search(r"^CMD (\[.*\])$", (ROOT / "Dockerfile").read_text(), re.MULTILINE).group(1))
+
+
+def test_compose_starts_gunicorn_as_the_image_does():
+    web = next(line for line in _compose_blocks()["services.web"] if line.startswith("command:"))
+    assert web.endswith("&& " + " ".join(_image_command()) + '"'), web
+
+
+def test_the_access_log_holds_no_query_string_and_no_referrer(tmp_path):
+    command = _image_command()
+    assert command[0] == "gunicorn", command
+    port = free_port()
+    command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+    command[command.index("--workers") + 1] = "1"
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    log = tmp_path / "gunicorn.log"
+    with open(log, "w") as output:
+        server = subprocess.Popen([sys.executable, "-m", *command], cwd=ROOT, env=env, stdout=output,
+                                  stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", f"/quan-tri/accounts/person/?q={ID_NUMBER}", headers={
+            "Referer": f"http://127.0.0.1:{port}/quan-tri/notifications/message/?q={PHONE}"})
+        connection.getresponse().read()
+        connection.close()
+        deadline = time.monotonic() + 10
+        while "/quan-tri/accounts/person/" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    written = log.read_text()
+    assert '"GET /quan-tri/accounts/person/ HTTP/1.1" 302' in written, written
+    assert ID_NUMBER not in written and PHONE not in written, written
