@@ -25,7 +25,7 @@ def _image_command() -> list[str]:
 
 def test_compose_starts_gunicorn_as_the_image_does():
     web = next(line for line in _compose_blocks()["services.web"] if line.startswith("command:"))
-    assert web.endswith("&& " + " ".join(_image_command()) + '"'), web
+    assert web.endswith("&& exec " + " ".join(_image_command()) + '"'), web
 
 
 def test_the_access_log_holds_no_query_string_and_no_referrer(tmp_path):
