@@ -118,3 +118,15 @@ def test_the_env_example_and_the_readme_name_the_password_and_commit_none():
     assert "\nREDIS_PASSWORD=\n" in (ROOT / ".env.example").read_text()
     production = (ROOT / "README.md").read_text().split("## Production", 1)[1].split("\n## ", 1)[0]
     assert "REDIS_PASSWORD" in production
+
+
+def test_the_env_example_says_how_to_make_each_password_compose_writes_into_a_url():
+    """A password compose writes into a URL (DATABASE_URL, REDIS_URL) breaks it with a `/`, `?` or `:`
+    (`openssl rand -base64` writes `/`): the portal would stop on a malformed URL the operator never typed."""
+    in_urls = set(re.findall(r"://[^\s@]*\$\{([A-Z_]+):\?[^}]*\}@", (ROOT / "docker-compose.yml").read_text()))
+    assert in_urls == {"POSTGRES_PASSWORD", "REDIS_PASSWORD"}
+    example = (ROOT / ".env.example").read_text()
+    for name in in_urls:
+        comment = re.search(rf"((?:#[^\n]*\n)+){name}=\n", example)
+        assert comment and "letters and digits only" in comment.group(1), name
+        assert "openssl rand -hex 32" in comment.group(1), name
