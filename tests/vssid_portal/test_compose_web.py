@@ -4,8 +4,11 @@ A shell left waiting as the first process ignores that signal, and ten seconds l
 gunicorn with its requests under way."""
 
 import os
+import re
 import shlex
 import subprocess
+
+from django.conf import settings
 
 from .test_beat import _compose_blocks
 
@@ -22,3 +25,15 @@ def test_gunicorn_replaces_the_web_container_shell(tmp_path):
     shell = subprocess.Popen(command, env={"PATH": f"{stubs}:{os.environ['PATH']}", "RECORD": str(tmp_path)})
     assert shell.wait(timeout=10) == 0
     assert int((tmp_path / "gunicorn").read_text()) == shell.pid
+
+
+def test_docker_stop_waits_for_the_worker_to_finish_its_tasks():
+    """`docker stop` sends SIGTERM and kills what still runs after the service's stop_grace_period (10 s
+    unless set). On SIGTERM a Celery worker takes no new task and finishes those under way, which stop
+    at CELERY_TASK_TIME_LIMIT at the latest: killed sooner, a PDF's build and the messages the worker had
+    taken next wait for the hour of the broker's visibility timeout or a sweep, a login code past its life."""
+    worker = _compose_blocks()["services.worker"]
+    grace = next((line.removeprefix("stop_grace_period:").strip() for line in worker
+                  if line.startswith("stop_grace_period:")), "10s")
+    number, unit = re.fullmatch(r"(\d+)([sm])", grace).groups()
+    assert int(number) * {"s": 1, "m": 60}[unit] > settings.CELERY_TASK_TIME_LIMIT, grace
