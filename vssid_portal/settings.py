@@ -22,6 +22,15 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
+# Variables whose value holds a password, with the form they take: their parse error is neither quoted
+# nor chained, since it repeats part of the value ("Port could not be cast to integer value as '<the
+# password's beginning>'" for a password with a `/`), and start-up errors end up in the logs.
+_URLS_WITH_PASSWORDS = {
+    "DATABASE_URL": "postgres://user:password@host:5432/db",
+    "EMAIL_URL": "smtp+tls://user:password@host:587",
+}
+
+
 def _read(name, reader, *args, **kwargs):
     """Read one variable. An empty value reads as unset (`NAME=` in a copied .env.example), and any
     parse error names the variable instead of a bare traceback."""
@@ -30,6 +39,11 @@ def _read(name, reader, *args, **kwargs):
     try:
         return reader(name, *args, **kwargs)
     except Exception as exc:  # ValueError, KeyError, environ's ImproperlyConfigured ("Invalid email schema")...
+        if name in _URLS_WITH_PASSWORDS:
+            raise ImproperlyConfigured(
+                f"Biến môi trường {name} không hợp lệ: cần dạng {_URLS_WITH_PASSWORDS[name]}; trong tên và mật "
+                "khẩu, các ký tự / ? # @ : viết dạng %XX (/ là %2F)."
+            ) from None
         raise ImproperlyConfigured(f"Biến môi trường {name} không hợp lệ: {exc}") from exc
 
 
