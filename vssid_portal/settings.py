@@ -9,6 +9,7 @@ A missing or malformed variable stops start-up with a message that names it.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -194,6 +195,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("Biến môi trường REDIS_URL phải có dạng redis://host:port/db.")
+try:
+    urlsplit(REDIS_URL).port  # what the Redis client reads first; a password with a `/` breaks it
+except ValueError:
+    raise ImproperlyConfigured(
+        "Biến môi trường REDIS_URL không hợp lệ: cần dạng redis://:password@host:6379/0; trong mật khẩu, các ký tự "
+        "/ ? # @ : viết dạng %XX (/ là %2F)."
+    ) from None  # the error quotes the password's beginning as the port
 
 if REDIS_URL:
     CACHES = {
