@@ -372,12 +372,15 @@ def test_the_nightly_expiry_locks_its_cards_in_one_order(holder, card, stranger)
     assert picking and all(BY_KEY.search(sql) for sql in picking), picking
 
 
-def test_a_cards_end_is_unknown_only_in_use_without_an_end_date_or_ended_with_no_recorded_change():
-    """Card.ended_on, as its docstring says: None for a card in use without an end date, and for a
-    card ended with no end date and no recorded change time; else the end date or the change day."""
+def test_a_cards_end_is_unknown_in_use_without_an_end_date_ended_with_no_recorded_change_or_before_its_start():
+    """Card.ended_on, as its docstring says: None for a card in use without an end date, for a card
+    ended with no end date and no recorded change time, and for one so ended before its first day;
+    else the end date or the change day."""
     changed = timezone.make_aware(datetime.datetime(2025, 6, 30, 10))
     assert Card(status=Card.Status.ACTIVE).ended_on is None
     assert Card(status=Card.Status.EXPIRED).ended_on is None
-    assert Card(status=Card.Status.REVOKED, changed_at=changed).ended_on == datetime.date(2025, 6, 30)
+    start = datetime.date(2025, 1, 1)
+    assert Card(status=Card.Status.REVOKED, valid_from=start, changed_at=changed).ended_on == datetime.date(2025, 6, 30)
+    assert Card(status=Card.Status.REVOKED, valid_from=datetime.date(2025, 7, 1), changed_at=changed).ended_on is None
     assert Card(status=Card.Status.EXPIRED, valid_to=datetime.date(2025, 12, 31),
                 changed_at=changed).ended_on == datetime.date(2025, 12, 31)

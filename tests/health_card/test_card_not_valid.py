@@ -250,3 +250,22 @@ def test_a_card_ended_before_its_first_day_reads_as_ended_not_as_a_range_running
     assert said in checked and "30/12/2023" not in checked
     page = text(logged_in(holder).get("/the-bhyt/"))
     assert said in page and "30/12/2023" not in page
+
+
+@pytest.mark.parametrize("status, code", [(Card.Status.REVOKED, "110"), (Card.Status.REPLACED, "003")])
+def test_the_api_gives_a_card_ended_before_its_first_day_no_end_before_its_start(card, facility, status, code):
+    """A card without an end date revoked or replaced before the day it was to start was never
+    valid: the API gives its first day and no end, as the clinic page reads "từ 01/01/2024 – thẻ …",
+    and says what became of it, never gtTheTu 01/01/2024 with gtTheDen 30/12/2023."""
+    from django.test import Client
+
+    from health_card.services import api_token_create
+
+    payload = card_qr(card, purpose=Purpose.PRINT)
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    ended = timezone.make_aware(datetime.datetime(2023, 12, 30, 9, 0))
+    Card.objects.filter(pk=card.pk).update(status=status, changed_at=ended)
+    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert (answer["maKetQua"], answer["hopLe"]) == (code, False)
+    assert answer["gtTheTu"] == "01/01/2024" and answer["gtTheDen"] is None
