@@ -547,7 +547,7 @@ def _payload(text: bytes | str, now: datetime.datetime, *, registry: bool) -> Ch
         card, started = result.card or result.subject, keys.signing_started()
         if card is not None and started is not None and card.issued_on >= started:
             return CheckResult(Kind.FORGED, detail=_("thẻ được in với mã QR có chữ ký"), payload=payload, qr_fault=True)
-        return CheckResult(result.kind, result.card, payload=payload, unsigned=True, subject=result.subject)
+        return replace(result, payload=payload, unsigned=True)
     try:
         qr.verify_signature(payload, now)
     except QrError as error:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Guardianship
 from health_card.models import Card, CardCheck
 from health_card.qr import Kind, Purpose
+from health_card.qr import _hex as qr_hex
 from health_card.services import api_token_create, card_qr, reissue_card
 from notifications.models import Message
 from tests.accounts.helpers import born_years_ago, cccd_for, make_person
@@ -830,6 +831,28 @@ def test_a_cccd_held_by_two_records_names_no_card_when_the_name_and_birth_date_a
     answer = api(maThe="079088012345", hoTen=name, ngaySinh=birth).json()
     assert (answer["maKetQua"], answer["ketQua"], answer["hopLe"]) == ("050", "shared_id", False)
     assert "hoTen" not in answer and "mã số BHXH 10 chữ số" in answer["ghiChu"]
+    assert api(maThe=card.number, hoTen="Nguyễn Văn Đức", ngaySinh="15/03/1988").status_code == 429
+
+
+def test_an_unsigned_qr_naming_a_shared_cccd_with_neither_ones_name_counts_as_a_wrong_guess(
+        card, holder, facility, clinic_user, monkeypatch):
+    """A card printed before the portal is compared with the registry as a typed check is: an unsigned
+    QR whose first field is a CCCD two records share, with a name neither has, is a wrong guess as the
+    typed one is, counted against the desk's and the software's limits; else a QR written by hand
+    would try the birth dates of a shared CCCD without end."""
+    from .test_card_qr import unsigned_qr
+
+    shared_cccd(facility)
+    api = shared_check_limited_to_one_miss(monkeypatch, facility)
+    guess = unsigned_qr(card).replace(card.legacy_number, "079088012345", 1).replace(
+        qr_hex("NGUYỄN VĂN ĐỨC"), qr_hex("Lê Thị Hoa"))
+    client = logged_in(clinic_user)
+    page = text(client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": guess}))
+    assert "Không xác định được thẻ theo số CCCD" in page
+    right = {"cach": "nhap", "so_the": card.number, "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15/03/1988"}
+    assert client.post("/xac-thuc/the-bhyt/", right).status_code == 429
+    answer = api(maQR=guess).json()
+    assert (answer["maKetQua"], answer["ketQua"]) == ("050", "shared_id")
     assert api(maThe=card.number, hoTen="Nguyễn Văn Đức", ngaySinh="15/03/1988").status_code == 429
 
 
