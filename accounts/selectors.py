@@ -98,11 +98,18 @@ def adult_born_by():
         return today.replace(year=today.year - 18, day=28)
 
 
+def active_logins():
+    """The portal logins that can sign in: a login an officer deactivated counts for nothing, as it
+    can neither file anything nor read a notice. Whether a person has a login of their own
+    (has_own_login) and who is told of a person's records (accounts.services.notices,
+    participation.services.periods.people_to_notify) are asked of these."""
+    return User.objects.filter(is_active=True)
+
+
 def has_own_login(person: Person) -> bool:
-    """Whether `person` has a portal login of their own that can sign in: a login an officer
-    deactivated does not count, as it cannot file anything. Every page and service asking whether
-    a person files for themself (the contact change) asks it here."""
-    return User.objects.filter(person=person, is_active=True).exists()
+    """Whether `person` has a portal login of their own that can sign in (active_logins). Every page
+    and service asking whether a person files for themself (the contact change) asks it here."""
+    return active_logins().filter(person=person).exists()
 
 
 def may_change_own_contact(person: Person, *, user=None) -> bool:

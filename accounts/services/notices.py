@@ -3,24 +3,25 @@ and telling one account of something (user_notify, which account security notice
 
 Periods, benefit records and cards call `person_notify` from their services after a real change
 (never on a no-op save). The idempotency key names the change, so retrying the same change
-sends nothing new. Only people with a portal account (who chose electronic transactions) are
-told; a parent who may view a child's records (until the child turns 18) is told too.
+sends nothing new. Only people with a portal login that can sign in (who chose electronic
+transactions; a login an officer deactivated is told nothing) are told; a parent who may view a
+child's records (until the child turns 18) is told too, whether the child has a login or not.
 """
 
 from notifications.models import Message
 from notifications.services import send_message
 
-from ..models import Person, User
-from ..selectors import adult_born_by
+from ..models import Person
+from ..selectors import active_logins, adult_born_by
 
 
 def person_notify(*, person: Person, template: str, context: dict, change_key: str) -> int:
     """Queue the notices for one change of a person's records, to their account and to the
     parents who view a minor's records; returns how many messages were written."""
     sent = 0
-    recipients = list(User.objects.filter(person=person))
+    recipients = list(active_logins().filter(person=person))
     if person.birth_date > adult_born_by():  # a parent is told until the child's 18th birthday
-        recipients += User.objects.filter(guardianships__child=person).select_related("person")
+        recipients += active_logins().filter(guardianships__child=person).select_related("person")
     for user in recipients:
         sent += user_notify(user=user, template=template, key=f"{change_key}-{user.pk}",
                             context={**context, "person": person, "for_child": user.person_id != person.pk})

@@ -520,6 +520,39 @@ def test_at_18_the_parent_loses_the_childs_statements_and_notices(client, parent
     assert people_to_notify({child.pk}) == set()
 
 
+def test_a_login_an_officer_deactivated_is_told_nothing_of_its_records(parent):
+    from participation.services.periods import people_to_notify, period_save
+    from tests.participation.helpers import period
+
+    User.objects.filter(pk=parent.pk).update(is_active=False)
+    assert period_save(period=period(parent.person, "01/2024", "06/2024", save=False))
+    assert not Message.objects.exists()
+    assert people_to_notify({parent.person_id}) == set()
+
+
+def test_a_minor_whose_own_login_was_deactivated_is_told_through_the_parent_only(parent, child):
+    from participation.services.periods import people_to_notify, period_save
+    from tests.participation.helpers import period
+
+    Guardianship.objects.create(parent=parent, child=child, relationship="cha")
+    own = User.objects.create_user(child.bhxh_code, password="x-Pass-2026!", person=child, is_active=False)
+    assert period_save(period=period(child, "01/2024", "06/2024", save=False))
+    assert not Message.objects.filter(user=own).exists()
+    assert Message.objects.filter(user=parent).count() == 2  # inbox + SMS, as for a child without a login
+    assert people_to_notify({child.pk}) == {child.pk}
+
+
+def test_a_parent_whose_login_was_deactivated_is_not_told_of_the_child(parent, child):
+    from participation.services.periods import people_to_notify, period_save
+    from tests.participation.helpers import period
+
+    Guardianship.objects.create(parent=parent, child=child, relationship="cha")
+    User.objects.filter(pk=parent.pk).update(is_active=False)
+    assert period_save(period=period(child, "01/2024", "06/2024", save=False))
+    assert not Message.objects.exists()
+    assert people_to_notify({child.pk}) == set()
+
+
 # --- two submitters for one child: each has their own registration ---------------------------------
 
 
