@@ -19,24 +19,30 @@ def person_notify(*, person: Person, template: str, context: dict, change_key: s
     """Queue the notices for one change of a person's records, to their account and to the
     parents who view a minor's records; returns how many messages were written."""
     sent = 0
-    recipients = list(active_logins().filter(person=person))
+    recipients = list(active_logins().filter(person=person).select_related("person"))
     if person.birth_date > adult_born_by():  # a parent is told until the child's 18th birthday
-        recipients += active_logins().filter(guardianships__child=person).select_related("person")
+        recipients += active_logins().filter(guardianships__child=person).select_related("person").order_by("pk")
+    # A family's one phone (the child's and the parents' in the registry) gets one SMS: the first
+    # login's, in an order that a run told again (a task delivered twice) keeps.
+    texted = set()
     for user in recipients:
-        sent += user_notify(user=user, template=template, key=f"{change_key}-{user.pk}",
+        phone = user.person.phone.as_e164 if user.person_id and user.person.phone else None
+        sent += user_notify(user=user, template=template, key=f"{change_key}-{user.pk}", sms=phone not in texted,
                             context={**context, "person": person, "for_child": user.person_id != person.pk})
+        texted.add(phone)
     return sent
 
 
-def user_notify(*, user, template: str, context: dict, key: str, email: str = "") -> int:
-    """Tell one account: a notice in the portal, an SMS to its person's phone where there is one,
-    and an e-mail to `email` if given. `key` names the occurrence for this account (one message of
-    each kind, however often it is told). Returns how many messages were written."""
+def user_notify(*, user, template: str, context: dict, key: str, email: str = "", sms: bool = True) -> int:
+    """Tell one account: a notice in the portal, an SMS to its person's phone where there is one
+    (unless `sms` is False: the phone was texted of it already), and an e-mail to `email` if given.
+    `key` names the occurrence for this account (one message of each kind, however often it is
+    told). Returns how many messages were written."""
     send_message(channel=Message.Channel.INBOX, template=template, context=context, user=user,
                  idempotency_key=f"{key}-inbox")
     sent = 1
     phone = user.person.phone if user.person_id else None
-    if phone:
+    if phone and sms:
         send_message(channel=Message.Channel.SMS, template=template, context=context, user=user,
                      recipient=phone.as_e164, idempotency_key=f"{key}-sms")
         sent += 1

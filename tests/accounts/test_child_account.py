@@ -553,6 +553,25 @@ def test_a_parent_whose_login_was_deactivated_is_not_told_of_the_child(parent, c
     assert people_to_notify({child.pk}) == set()
 
 
+def test_one_phone_shared_by_the_logins_told_of_a_change_gets_one_sms(parent, mother, child):
+    """A family's one phone, the child's in the registry and both parents': one SMS of a change (the
+    child's own login's, told first), and each login still finds the notice in the portal."""
+    from participation.services.periods import period_save
+    from tests.participation.helpers import period
+
+    type(mother.person).objects.filter(pk=mother.person_id).update(phone=parent.person.phone)
+    mother.refresh_from_db()
+    Guardianship.objects.create(parent=parent, child=child, relationship="cha")
+    Guardianship.objects.create(parent=mother, child=child, relationship="me")
+    own = User.objects.create_user(child.bhxh_code, password="x-Pass-2026!", person=child)
+    assert child.phone == parent.person.phone == mother.person.phone
+    assert period_save(period=period(child, "01/2024", "06/2024", save=False))
+    [sms] = Message.objects.filter(channel=Message.Channel.SMS)
+    assert sms.user == own and sms.recipient == child.phone.as_e164 and "Nguyễn Gia Bảo" not in sms.body
+    inbox = Message.objects.filter(channel=Message.Channel.INBOX)
+    assert sorted(inbox.values_list("user", flat=True)) == sorted([own.pk, parent.pk, mother.pk])
+
+
 # --- two submitters for one child: each has their own registration ---------------------------------
 
 
