@@ -305,10 +305,12 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
     key = f"filing-{filing.tracking_number}-e{event.pk}"
     person_notify(person=filing.person, template="public_service_filing", context=context, change_key=key)
     email = filing.data.get("email") or filing.submitted_by.email
-    if email:  # the submitter's: a parent who filed for a child is told whose filing it is, as in the notice
+    for_child = filing.submitted_by.person_id != filing.person_id
+    # The submitter's: a parent who filed for a child is told whose filing it is, as in the notice, and
+    # only while the child is theirs to view (under 18, still in their care), as person_notify tells them.
+    if email and not (for_child and filing.person_id not in citizen_person_ids(filing.submitted_by)):
         send_message(channel=Message.Channel.EMAIL, template="public_service_filing", recipient=email,
-                     context={**context, "person": filing.person,
-                              "for_child": filing.submitted_by.person_id != filing.person_id},
+                     context={**context, "person": filing.person, "for_child": for_child},
                      idempotency_key=f"{key}-email")
 
 

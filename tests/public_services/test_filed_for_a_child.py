@@ -11,10 +11,19 @@ from django.urls import reverse
 from accounts.models import Guardianship
 from notifications.models import Message
 from public_services.procedures import registry
+from public_services.services import filing_return
 from tests.accounts.helpers import born_years_ago, make_person
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
-from .helpers import FOR_ACCOUNT_HOLDERS, FOR_BENEFICIARIES, monthly_allowance, owner, stored_upload, submit  # noqa: F401
+from .helpers import (  # noqa: F401
+    FOR_ACCOUNT_HOLDERS,
+    FOR_BENEFICIARIES,
+    monthly_allowance,
+    owner,
+    province_officer,
+    stored_upload,
+    submit,
+)
 from .test_pdf_layout import PLEDGE, SIGNER, TYPICAL, assert_signed_where_pledged, declaration, pages, squash
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +94,25 @@ def test_the_email_about_a_childs_filing_names_the_child_as_the_notice_and_sms_d
         in email.body
     for message in sent.exclude(channel=Message.Channel.EMAIL):
         assert f"của {CHILD}" in message.subject + message.body, message.channel
+
+
+@pytest.mark.parametrize("ended", ["grown up", "guardianship ended"])
+def test_a_parent_no_longer_viewing_the_child_gets_no_email_about_the_filing(owner, child, province_officer, ended,
+                                                                            django_capture_on_commit_callbacks):
+    """A parent is told about a child's filing until the child is 18, or no longer theirs to view:
+    the e-mail stops then, as the notice and the SMS do."""
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit(owner, "607A", person=child, email="duc.nguyen@example.vn")
+    if ended == "grown up":
+        child.birth_date = born_years_ago(18) - datetime.timedelta(days=366)
+        child.save(update_fields=["birth_date"])
+    else:
+        Guardianship.objects.filter(parent=owner, child=child).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        filing_return(filing=filing, officer=province_officer, what="Bổ sung ảnh giấy khai sinh")
+    event = filing.events.get(status="returned")
+    assert not Message.objects.filter(idempotency_key__startswith=f"filing-{filing.tracking_number}-e{event.pk}-")
+    assert Message.objects.filter(channel=Message.Channel.EMAIL, recipient="duc.nguyen@example.vn").count() == 1
 
 
 def test_the_email_about_ones_own_filing_names_nobody(owner, django_capture_on_commit_callbacks):
