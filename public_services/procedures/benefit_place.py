@@ -52,12 +52,22 @@ class BenefitPlaceForm(ProcedureForm):
         elif self.person is None:  # reading a stored filing: any agency
             self.fields["new_agency"].queryset = agencies
 
+    for_another = False
+
+    def filled_in_for(self, person):
+        # The allowance is the person's in view (a child's), not the parent's filling in the form.
+        self.for_another = True
+
     def clean(self):
         cleaned = super().clean()
         agency = cleaned.get("new_agency")
         if self.person is not None and agency is not None and agency == paying_agency(person=self.person):
-            self.add_error("new_agency", gettext("Đây là cơ quan BHXH đang chi trả lương hưu, trợ cấp cho bạn. Hãy chọn "
-                                                 "nơi nhận mới."))
+            if self.for_another:
+                message = gettext("Đây là cơ quan BHXH đang chi trả lương hưu, trợ cấp cho %(name)s. Hãy chọn nơi "
+                                  "nhận mới.") % {"name": self.person.full_name}
+            else:
+                message = gettext("Đây là cơ quan BHXH đang chi trả lương hưu, trợ cấp cho bạn. Hãy chọn nơi nhận mới.")
+            self.add_error("new_agency", message)
         return cleaned
 
 

@@ -233,3 +233,25 @@ def test_the_authorisation_asks_the_relationship_to_the_child_not_to_the_parent(
     with default_storage.open(filing.declaration_pdf.name, "rb") as handle:
         text = squash(" ".join(pages(handle.read())))
     assert squash("Quan hệ với người ủy quyền Vợ/chồng") in text and "bạn" not in text
+
+
+def test_the_move_to_the_agency_already_paying_names_the_child_not_the_parent(client, owner, child):
+    """"The agency that already pays you" read by a parent filing for a child is about the child's
+    allowance, not the parent's own (who may receive none)."""
+    from django.conf import settings
+
+    from benefits.selectors import paying_agency
+    from tests.public_services.helpers import answers
+
+    monthly_allowance(child)
+    paying = paying_agency(person=child)
+    url = f"/dich-vu-cong/{registry.get('CHUYEN-NOI-HUONG').slug}/"
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    posted = {**answers("CHUYEN-NOI-HUONG", new_province=str(paying.province_id), new_agency=str(paying.pk)),
+              "idempotency_key": client.get(url).context["key"]}
+    errors = client.post(url, posted).context["form"].errors["new_agency"]
+    assert errors == [f"Đây là cơ quan BHXH đang chi trả lương hưu, trợ cấp cho {CHILD}. Hãy chọn nơi nhận mới."]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.post(url, posted).content.decode()
+    assert f"already pays the pension or allowance of {CHILD}" in html and "already pays your" not in html
