@@ -71,8 +71,10 @@ class AuthorisationForm(ProcedureForm):
             self.fields["benefit"].choices = benefits_to_collect(self.person)
 
     def filled_in_for(self, person):
-        # The child in view gives the authorisation, not the parent filling it in.
+        # The child in view gives the authorisation, not the parent filling it in, whose phone the
+        # contact number starts with: the declaration does not call it the child's.
         self.fields["relationship"].label = format_lazy(_("Quan hệ với {name}"), name=person.full_name)
+        self.fields["phone"].pdf_label = "Số điện thoại liên hệ"
 
     def clean(self):
         cleaned = super().clean()

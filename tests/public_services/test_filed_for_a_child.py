@@ -18,6 +18,7 @@ from tests.health_card.card_fixtures import facility, issue, signing_keys  # noq
 from .helpers import (  # noqa: F401
     FOR_ACCOUNT_HOLDERS,
     FOR_BENEFICIARIES,
+    district_officer,
     monthly_allowance,
     owner,
     province_officer,
@@ -255,3 +256,21 @@ def test_the_move_to_the_agency_already_paying_names_the_child_not_the_parent(cl
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.post(url, posted).content.decode()
     assert f"already pays the pension or allowance of {CHILD}" in html and "already pays your" not in html
+
+
+def test_the_authorisation_filed_for_a_child_does_not_print_the_parents_phone_as_the_childs(owner, child,
+                                                                                             district_officer):
+    """The contact phone a parent's form starts with is the parent's: the declaration, and the
+    officer's page in its wording, name it a contact number, not "the phone of the person
+    authorising", who is the child."""
+    from public_services.models import Filing
+    from tests.public_services.helpers import logged
+
+    monthly_allowance(child)
+    text = squash(" ".join(pages(declaration(owner, "UY-QUYEN", person=child))))
+    assert squash("Số điện thoại liên hệ 0912 345 678") in text, text
+    assert squash("Số điện thoại của người ủy quyền") not in text
+    filing = Filing.objects.get(person=child)
+    html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
+    assert '<th scope="row">Số điện thoại liên hệ</th><td>0912 345 678</td>' in html
+    assert "Số điện thoại của người ủy quyền" not in html
