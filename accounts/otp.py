@@ -116,7 +116,7 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
     reset asked for an unknown BHXH code) the code is recorded all the same and nothing is sent,
     so the pages that follow behave alike whether the account exists or not. With `hide_cap` (the
     password reset, which must not tell a capped account from an unknown code) a refusal at the
-    hourly cap keeps the resend wait, as a sent code would.
+    hourly cap keeps the resend wait and starts a fresh code that nobody receives, as a sent code would.
     """
     key = _key(purpose, subject)
     now = time.time()
@@ -134,14 +134,18 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
                                    "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.", seconds)
                           % {"seconds": seconds})
         cache.set(cooldown, now, RESEND_AFTER)
-    if recipient and not ratelimit.consume(request, action="otp_send", key=recipient.address):
-        if not hide_cap:
-            cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
+    capped = recipient is not None and not ratelimit.consume(request, action="otp_send", key=recipient.address)
+    if capped and not hide_cap:
+        cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
         # (Refused without a full record only when the limiter's lock was busy: a minute then.)
         raise cap_reached(request, recipient) or HourlyCapReached(_cap_message(recipient, 1))
+    # Hidden at the cap, a code is recorded as for an unknown subject: the last one sent, and the
+    # tries spent on it, left in place would tell the account apart on the next code typed.
     nonce = secrets.token_urlsafe(16)
     cache.set(key, {"nonce": nonce, "sent_at": now}, LIFETIME)
     cache.set(f"{key}:tries", 0, LIFETIME)
+    if capped:
+        raise cap_reached(request, recipient) or HourlyCapReached(_cap_message(recipient, 1))
     if recipient:
         send_message(
             channel=recipient.channel,

@@ -495,6 +495,31 @@ def test_password_reset_keeps_quiet_about_a_phone_out_of_codes(sms_outbox, clock
     assert len(sms_outbox()) == 5
 
 
+def test_password_reset_at_the_hourly_cap_answers_the_code_step_as_for_an_unknown_code(sms_outbox, clock):
+    """At the cap no code goes out, but the step behind it must still behave as after a code sent:
+    the last code sent (and the tries spent on it) left in place would tell a capped account from
+    an unknown code by the tries left, or by "expired", on the next code typed."""
+    make_citizen()
+    clients = {"7901234567": Client(), "7909999999": Client()}
+    for attempt in range(5):  # the phone gets its five codes of the hour; the unknown code the same requests
+        for code, client in clients.items():
+            client.post(RESET, {"bhxh_code": code})
+        clock.advance(61)
+    assert len(codes_sent(sms_outbox)) == 5
+    not_the_code = wrong_code(codes_sent(sms_outbox)[-1])
+    for client in clients.values():  # three tries spent on the last code
+        for _ in range(3):
+            client.post(RESET_CODE, {"action": "verify", "code": not_the_code})
+    answers = []
+    for code, client in clients.items():
+        client.post(RESET, {"bhxh_code": code})  # the known one at the cap: nothing sent
+        page = client.post(RESET_CODE, {"action": "verify", "code": not_the_code}).content.decode()
+        answers.append(without_tokens(page).replace(code, "…"))
+    assert len(codes_sent(sms_outbox)) == 5
+    assert answers[0] == answers[1]
+    assert "Bạn còn 4 lần thử" in answers[0]
+
+
 def test_password_reset_requests_are_rate_limited_per_bhxh_code(client):
     for _ in range(5):
         assert client.post(RESET, {"bhxh_code": "7909999999"})["Location"] == RESET_CODE
