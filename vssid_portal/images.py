@@ -21,6 +21,9 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# A phone's JPEG carrying a second picture (a depth map, an HDR gain map: MPF) is read by Pillow as
+# MPO; it is a JPEG all the same, and its first picture is the photo.
+READ_AS = {"MPO": "JPEG"}
 # What a photo field says it accepts (its hint), from the limits above.
 LIMITS_HELP = format_lazy(_("JPEG, PNG hoặc WebP, tối đa {limit} MB."), limit=MAX_BYTES // (1024 * 1024))
 
@@ -48,7 +51,7 @@ def validate_image(upload, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_
     upload.seek(0)
     try:
         with Image.open(upload) as probe:
-            image_format = probe.format
+            image_format = READ_AS.get(probe.format, probe.format)
             width, height = probe.size
     except Image.DecompressionBombError as exc:
         raise ValidationError(

@@ -120,6 +120,20 @@ def test_a_16_bit_grayscale_png_keeps_its_shades_instead_of_turning_white():
     assert shades == [0, 64, 128, 255]
 
 
+def test_a_phone_jpeg_carrying_a_second_picture_is_kept_as_the_jpeg_it_shows():
+    """Phones write a depth map or an HDR gain map into the JPEG as a second picture (MPF), which
+    Pillow reads as MPO: the photo is a JPEG all the same, stored as its first picture."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "MPO", save_all=True,
+                                                   append_images=[Image.new("L", (16, 12), 128)])
+    field = SafeImageField()
+    cleaned = field.clean(upload(out.getvalue(), name="IMG_0412.JPG"))
+    assert cleaned.name == "image.jpg"
+    with Image.open(io.BytesIO(cleaned.read())) as stored:
+        assert (stored.format, stored.size, getattr(stored, "n_frames", 1)) == ("JPEG", (64, 48), 1)
+        assert stored.getpixel((10, 10))[0] > 150
+
+
 def test_polyglot_jpeg_with_trailing_html_is_cleaned():
     clean = validate_image(upload(jpeg_bytes() + b"<html><script>alert(1)</script></html>"))
     assert b"<script>" not in clean.content.read()
