@@ -41,6 +41,11 @@ NO_SECOND_FACTOR = _(
 )
 
 
+PASSWORD_CHANGED_MEANWHILE = _(
+    "Mật khẩu tài khoản vừa được thay đổi, nên lượt đăng nhập này đã kết thúc. Hãy đăng nhập bằng mật khẩu mới."
+)
+
+
 class LoginConfirmStage(LoginStage):
     key = "portal_confirm"
     urlname = "accounts_auth:login_confirm"
@@ -55,9 +60,16 @@ class LoginConfirmStage(LoginStage):
         if not code_required and not live_sessions(user):  # at login, every live session is elsewhere
             return None, True
         self.state["code_required"] = code_required
+        self.state["password"] = user.get_session_auth_hash()  # the password this login was let through by
         if code_required:
             send_login_code(self.request, user)
         return headed_redirect_response(self.urlname), True
+
+    def password_changed(self) -> bool:
+        """Whether the account's password has changed (or been reset) since the password step: the
+        login it let through ends, as the sessions the change ends do."""
+        return self.state.get("password", self.login.user.get_session_auth_hash()) \
+            != self.login.user.get_session_auth_hash()
 
     def _code_required(self, user) -> bool:
         if trust.is_trusted_browser(self.request, user) or is_mfa_enabled(user, [Authenticator.Type.TOTP]):

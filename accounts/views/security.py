@@ -51,7 +51,13 @@ from ..middleware import is_language_switch
 from ..selectors import live_sessions, user_for_reset
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
 from ..sessions import PASSWORD_RESET, SEEN
-from ..stages import LoginConfirmStage, new_browser_factor, send_login_code, trusted_until
+from ..stages import (
+    PASSWORD_CHANGED_MEANWHILE,
+    LoginConfirmStage,
+    new_browser_factor,
+    send_login_code,
+    trusted_until,
+)
 from ..validators import bhxh_code_validator
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
@@ -87,6 +93,9 @@ def login_confirm(request):
     code_required = stage.state["code_required"]
     action = request.POST.get("action")
     if action == "cancel":
+        return stage.abort()
+    if stage.password_changed():
+        messages.error(request, PASSWORD_CHANGED_MEANWHILE)
         return stage.abort()
     if code_required and action == "resend":
         send_login_code(request, user)

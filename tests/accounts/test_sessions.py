@@ -181,6 +181,36 @@ def test_a_trusted_browser_is_warned_too_and_may_cancel(sms_outbox):
     assert lands_on_login_with(first, ELSEWHERE)
 
 
+@pytest.mark.parametrize("changed_by", ["change", "reset"])
+def test_a_login_waiting_at_the_warning_ends_there_once_the_password_has_changed(sms_outbox, changed_by):
+    """A trusted browser's login stops at the warning on the password alone: a password changed or
+    reset meanwhile (the holder locking out whoever learned it) ends that login as it ends the
+    sessions, instead of letting "continue" log in with the password of before."""
+    make_citizen()
+    shared, home = Client(), Client()
+    log_in(shared, sms_outbox)  # a shared computer, trusted since
+    shared.post("/tai-khoan/dang-xuat/")
+    log_in(home, sms_outbox)
+    assert submit_password(shared)["Location"] == CONFIRM  # someone who saw the password typed
+    new = "Mat-khau-moi-rat-dai-2026"
+    if changed_by == "change":
+        home.post(CHANGE, {"oldpassword": PASSWORD, "password1": new, "password2": new})
+        home.post(CHANGE_CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    else:
+        owner = Client()
+        owner.post(RESET, {"bhxh_code": "7901234567"})
+        owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+        owner.post(RESET_NEW, {"password1": new, "password2": new})  # the reset ends every session…
+        home = owner
+        log_in(home, sms_outbox, password=new)  # …and the holder logs in again
+
+    response = shared.post(CONFIRM, {"action": "continue"}, follow=True)
+    assert not is_logged_in(shared) and is_logged_in(home)
+    assert response.redirect_chain[-1][0] == LOGIN
+    assert "Mật khẩu tài khoản vừa được thay đổi, nên lượt đăng nhập này đã kết thúc" in response.content.decode()
+    assert shared.get(CONFIRM)["Location"] == LOGIN  # the login is gone, not only refused once
+
+
 def test_a_session_ends_after_30_idle_minutes(client, sms_outbox, clock):
     make_citizen()
     log_in(client, sms_outbox)
