@@ -14,6 +14,7 @@ from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.utils import timezone
 
+from ..models import User
 from .notices import user_notify
 
 
@@ -107,10 +108,16 @@ def user_password_change(*, request, user, password_hash: str) -> None:
 
 
 @transaction.atomic
-def user_password_reset(*, request, user, password_hash: str) -> None:
+def user_password_reset(*, request, user, password_hash: str, password_seen: str | None = None) -> bool:
     """The new password (hashed) of a holder who proved who they are with a code: the lock on
     failed logins goes, and allauth's end of a reset says so (and to the account: adapter) and ends
-    the account's sessions (signals.py)."""
+    the account's sessions (signals.py). With `password_seen` (the session hash of the password the
+    code was accepted for), nothing changes and False is answered once the password is another: this
+    reset saved already by a request sent at the same time, or the password changed meanwhile."""
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None or (password_seen is not None and locked.get_session_auth_hash() != password_seen):
+        return False
     _password_store(user, password_hash)
     get_adapter().clear_failed_logins(request, user)
     finalize_password_reset(request, user)
+    return True

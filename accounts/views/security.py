@@ -62,7 +62,9 @@ from ..validators import bhxh_code_validator
 
 PENDING_PASSWORD = "portal_pending_password"  # hash of a new password waiting for its code
 PASSWORD_CHANGED = "portal_password_changed"  # time the code confirmed the new password
-RESET = PASSWORD_RESET  # {"subject": typed BHXH code, "verified_at": time of the code, "seen_at": last request}
+# {"subject": typed BHXH code, "verified_at": time of the code, "seen_at": last request, "password": the session
+# hash of the password the code was accepted for}
+RESET = PASSWORD_RESET
 RESET_WINDOW = 10 * 60  # time to choose the new password once the code is accepted
 RESET_IDLE = 5 * 60  # ... and at most this long between two requests of it (a shared computer left)
 RESET_DONE = "portal_password_reset_done"  # time the reset's new password was saved
@@ -257,7 +259,10 @@ def password_reset_code(request):
     form = CodeForm(request.POST or None, purpose=otp.Purpose.PASSWORD_RESET, subject=reset["subject"])
     if form.is_valid():
         now = time.time()
-        request.session[RESET] = {**reset, "verified_at": now, "seen_at": now}
+        user = user_for_reset(bhxh_code=reset["subject"])
+        # The password the code gives the right to replace (its session hash, not the hash itself).
+        password = user.get_session_auth_hash() if user is not None else ""
+        request.session[RESET] = {**reset, "verified_at": now, "seen_at": now, "password": password}
         return redirect("accounts_auth:password_reset_new")
     return render(request, "accounts_auth/password_reset_code.html", {"form": form, "bhxh_code": reset["subject"]})
 
@@ -277,6 +282,9 @@ def password_reset_new(request):
     user = None
     if _reset_verified(reset):
         user = user_for_reset(bhxh_code=reset["subject"])
+        if user is not None and reset.get("password", user.get_session_auth_hash()) != user.get_session_auth_hash():
+            del request.session[RESET]
+            return _reset_overtaken(request, user)
     elif "verified_at" in reset:  # its time is over: the reset ends, a new one starts from the BHXH code
         del request.session[RESET]
     if user is None:
@@ -290,13 +298,29 @@ def password_reset_new(request):
     form = NewPasswordForm(request.POST or None, user=user)
     if form.is_valid():
         del request.session[RESET]
-        user_password_reset(request=request, user=user, password_hash=make_password(form.cleaned_data["password1"]))
+        password_hash = make_password(form.cleaned_data["password1"])
+        if not user_password_reset(request=request, user=user, password_hash=password_hash,
+                                   password_seen=reset.get("password")):
+            user.refresh_from_db(fields=["password"])
+            return _reset_overtaken(request, user)
         request.session[RESET_DONE] = time.time()
         return redirect("account_login")
     # The minutes it has from now: RESET_IDLE, or what is left of RESET_WINDOW when that is less.
     left = min(RESET_IDLE, RESET_WINDOW - (now - reset["verified_at"]))
     return render(request, "accounts_auth/password_reset_new.html",
                   {"form": form, "idle_minutes": max(1, math.floor(left / 60))})
+
+
+def _reset_overtaken(request, user):
+    """The account's password changed after the reset's code was accepted: by this reset sent twice
+    at once (the password typed is the one saved: said saved, as a second submit is), or by the
+    holder meanwhile (the reset starts again from the BHXH code)."""
+    if request.method == "POST" and user.check_password(request.POST.get("password1", "")):
+        request.session[RESET_DONE] = time.time()
+        messages.info(request, gettext("Mật khẩu mới đã được lưu. Hãy đăng nhập bằng mật khẩu mới."))
+        return redirect("account_login")
+    messages.error(request, gettext("Phiên đặt lại mật khẩu đã hết hạn. Hãy bắt đầu lại."))
+    return redirect("accounts_auth:password_reset")
 
 
 @login_required

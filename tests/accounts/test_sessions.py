@@ -664,6 +664,51 @@ def test_back_or_a_second_submit_once_the_new_password_is_saved_says_it_was_save
     assert owner.get(RESET_NEW)["Location"] == RESET
 
 
+def test_a_new_password_sent_twice_at_once_resets_the_password_once(sms_outbox):
+    """A double click sends the new password twice, and the second request reads the session before
+    the first has saved it: it must not reset the password again, ending the sessions and telling
+    the holder a second time; its page (the one the browser shows) says the password was saved."""
+    from notifications.models import Message
+
+    user = make_citizen()
+    owner = Client()
+    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    as_read = store(session_key(owner)).load()  # what the second request read
+    new = "Mat-khau-sau-khi-quen-2026"
+    assert owner.post(RESET_NEW, {"password1": new, "password2": new})["Location"] == LOGIN
+    session = store(session_key(owner))
+    session.update(as_read)
+    session.save()
+    response = owner.post(RESET_NEW, {"password1": new, "password2": new}, follow=True)
+
+    assert response.redirect_chain == [(LOGIN, 302)]
+    html = response.content.decode()
+    assert "Mật khẩu mới đã được lưu. Hãy đăng nhập bằng mật khẩu mới." in html and "hết hạn" not in html
+    assert Message.objects.filter(user=user, template="security_password_reset",
+                                  channel=Message.Channel.SMS).count() == 1
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
+def test_a_reset_whose_password_was_changed_after_its_code_must_start_again(sms_outbox):
+    """The code proved the reset's right to the password of that moment: once the holder has changed
+    it (logged in meanwhile), the reset's window no longer sets another one."""
+    user = make_citizen()
+    owner = Client()
+    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    user.set_password("Mat-khau-doi-trong-luc-do-2026")
+    user.save()
+    new = "Mat-khau-sau-khi-quen-2026"
+    response = owner.post(RESET_NEW, {"password1": new, "password2": new}, follow=True)
+    assert response.redirect_chain == [(RESET, 302)]
+    assert "Phiên đặt lại mật khẩu đã hết hạn. Hãy bắt đầu lại." in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("Mat-khau-doi-trong-luc-do-2026")
+
+
 @pytest.mark.parametrize("ended_by", ["idle", "elsewhere"])
 def test_logging_out_of_a_session_that_has_just_ended_does_not_lead_back_to_logging_out(client, sms_outbox, clock,
                                                                                          ended_by):
