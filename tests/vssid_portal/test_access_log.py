@@ -2,6 +2,7 @@
 string or the page it came from. The admin's search (`?q=`) carries the ID numbers, phone numbers and
 names officers look citizens up by, and a Referer repeats the query of the page before."""
 
+import contextlib
 import http.client
 import json
 import os
@@ -28,13 +29,17 @@ def test_compose_starts_gunicorn_as_the_image_does():
     assert web.endswith("&& exec " + " ".join(_image_command()) + '"'), web
 
 
-def test_the_access_log_holds_no_query_string_and_no_referrer(tmp_path):
+@contextlib.contextmanager
+def image_gunicorn(tmp_path, **environment):
+    """gunicorn started with the image's CMD on a free loopback port and one worker, its output in a file;
+    yields the port and the file once it answers."""
     command = _image_command()
     assert command[0] == "gunicorn", command
     port = free_port()
     command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
     command[command.index("--workers") + 1] = "1"
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(environment)
     log = tmp_path / "gunicorn.log"
     with open(log, "w") as output:
         server = subprocess.Popen([sys.executable, "-m", *command], cwd=ROOT, env=env, stdout=output,
@@ -48,6 +53,14 @@ def test_the_access_log_holds_no_query_string_and_no_referrer(tmp_path):
             except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
+        yield port, log
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_the_access_log_holds_no_query_string_and_no_referrer(tmp_path):
+    with image_gunicorn(tmp_path) as (port, log):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         connection.request("GET", f"/quan-tri/accounts/person/?q={ID_NUMBER}", headers={
             "Referer": f"http://127.0.0.1:{port}/quan-tri/notifications/message/?q={PHONE}"})
@@ -56,9 +69,6 @@ def test_the_access_log_holds_no_query_string_and_no_referrer(tmp_path):
         deadline = time.monotonic() + 10
         while "/quan-tri/accounts/person/" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.1)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     written = log.read_text()
     assert '"GET /quan-tri/accounts/person/ HTTP/1.1" 302' in written, written
     assert ID_NUMBER not in written and PHONE not in written, written
