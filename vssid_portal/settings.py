@@ -86,6 +86,19 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="development-only-key-never-used-in-production-0123456789")
     ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 
+# Rotation: the keys SECRET_KEY replaced, comma-separated. What they signed (sessions and their login,
+# private-file links, signed pages and codes) is still accepted, and signed anew with SECRET_KEY, until
+# they are dropped from here. Read as typed: django-environ would read a value starting with `$` as
+# another variable's name.
+SECRET_KEY_FALLBACKS = [key.strip() for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()]
+if PRODUCTION:
+    for _position, _key in enumerate(SECRET_KEY_FALLBACKS, start=1):
+        if len(_key) < 50 or len(set(_key)) < 5:
+            raise ImproperlyConfigured(
+                f"Biến môi trường SECRET_KEY_FALLBACKS: khóa thứ {_position} quá ngắn, cần ít nhất 50 ký tự "
+                "ngẫu nhiên; các khóa cách nhau bằng dấu phẩy."
+            )
+
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 
 INSTALLED_APPS = [

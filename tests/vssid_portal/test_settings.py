@@ -26,12 +26,12 @@ print(json.dumps({
 """
 
 
-def run(code_or_args, **env):
+def run(code_or_args, stdin_text=None, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE",
                                                              "TRUSTED_PROXY_COUNT", "NEWS_MEDIA_ROOT"}}
     clean.update(env, DJANGO_SETTINGS_MODULE="vssid_portal.settings")
     args = [sys.executable, "-c", code_or_args] if isinstance(code_or_args, str) else [sys.executable, *code_or_args]
-    return subprocess.run(args, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+    return subprocess.run(args, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, input=stdin_text)
 
 
 def probe(**env):
@@ -75,6 +75,8 @@ def test_redis_url_selects_redis_broker_and_cache():
         ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "TRUSTED_PROXY_COUNT": "1"}, "ALLOWED_HOSTS"),
         ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x", "SMS_GATEWAY_URL": "http://x/"},
          "TRUSTED_PROXY_COUNT"),
+        ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x",
+          "SECRET_KEY_FALLBACKS": f"{PROD_KEY},short"}, "SECRET_KEY_FALLBACKS"),
         ({"TRUSTED_PROXY_COUNT": "two"}, "TRUSTED_PROXY_COUNT"),
         ({"NOTIFICATION_MAX_ATTEMPTS": "many"}, "NOTIFICATION_MAX_ATTEMPTS"),
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),  # was read as false
