@@ -7,6 +7,7 @@ A missing or malformed variable stops start-up with a message that names it.
 """
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,8 +20,26 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+class _AsTyped(Mapping):
+    """The environment with each `$` escaped, read by an Env that unescapes them (`escape_proxy`): a value
+    is taken as typed. django-environ reads a value starting with `$` as the name of another variable,
+    falling back to the default when there is none, so a key or token starting with `$` was lost."""
+
+    def __getitem__(self, name):
+        return os.environ[name].replace("$", r"\$")
+
+    def __iter__(self):
+        return iter(os.environ)
+
+    def __len__(self):
+        return len(os.environ)
+
+
+env = environ.Env()
+env.ENVIRON, env.escape_proxy = _AsTyped(), True
 
 
 # Variables whose value holds a password, with the form they take: their parse error is neither quoted
@@ -88,9 +107,8 @@ else:
 
 # Rotation: the keys SECRET_KEY replaced, comma-separated. What they signed (sessions and their login,
 # private-file links, signed pages and codes) is still accepted, and signed anew with SECRET_KEY, until
-# they are dropped from here. Read as typed: django-environ would read a value starting with `$` as
-# another variable's name.
-SECRET_KEY_FALLBACKS = [key.strip() for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()]
+# they are dropped from here.
+SECRET_KEY_FALLBACKS = [key.strip() for key in _read("SECRET_KEY_FALLBACKS", env.list, default=[]) if key.strip()]
 if PRODUCTION:
     for _position, _key in enumerate(SECRET_KEY_FALLBACKS, start=1):
         if len(_key) < 50 or len(set(_key)) < 5:

@@ -134,9 +134,9 @@ def test_the_env_example_says_how_to_make_each_password_compose_writes_into_a_ur
 
 def test_the_env_example_says_how_to_make_a_secret_key_nothing_rewrites():
     """compose reads `$NAME` in .env as a variable to fill in (a key with `$` loses its part after it), a
-    ` #` as the start of a comment, and django-environ a value that starts with `$` as the name of another
-    variable; a shell given the line does the same with `$`, `&`, `(`... Django's get_random_secret_key
-    writes all of them: the recipe the .env.example gives makes letters and digits only."""
+    ` #` as the start of a comment; a shell given the line does the same with `$`, `&`, `(`... Django's
+    get_random_secret_key writes all of them: the recipe the .env.example gives makes letters and digits
+    only."""
     comment = re.search(r"((?:#[^\n]*\n)+)SECRET_KEY=\n", (ROOT / ".env.example").read_text())
     assert comment, "no recipe above SECRET_KEY="
     recipes = [text for text in re.findall(r"`([^`]+)`", comment.group(1)) if text.startswith("openssl rand ")]

@@ -111,6 +111,21 @@ def test_an_empty_variable_reads_as_unset():
     assert config["debug"] is True
 
 
+def test_a_secret_that_starts_with_a_dollar_is_read_as_typed():
+    """django-environ reads a value starting with `$` as the name of another variable to read instead
+    (`$REDIS_PASSWORD`), falling back to the default when none has that name: a key or token that starts
+    with `$` (Django's get_random_secret_key writes one in about 50 keys; compose passes `$$` in .env as
+    one `$`) became an empty SMS gateway token, every code's SMS refused, and stopped production saying
+    SECRET_KEY is missing."""
+    key, token = "$" + PROD_KEY, "$Tok3n-with-a-dollar"
+    shown = run("import json, django; django.setup(); from django.conf import settings as s; "
+                "print(json.dumps([s.SECRET_KEY, s.SMS_GATEWAY_TOKEN, s.DEFAULT_FROM_EMAIL]))",
+                DJANGO_ENV="production", SECRET_KEY=key, ALLOWED_HOSTS="x", TRUSTED_PROXY_COUNT="0",
+                SMS_GATEWAY_URL="http://x/", SMS_GATEWAY_TOKEN=token, DEFAULT_FROM_EMAIL="$HOME@example.vn")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout.strip().splitlines()[-1]) == [key, token, "$HOME@example.vn"]
+
+
 # Production as docker-compose.yml runs it; the services are not contacted by `check`.
 PRODUCTION = dict(
     DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="vssid.example", TRUSTED_PROXY_COUNT="1",
