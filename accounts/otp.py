@@ -4,7 +4,8 @@ The rules are the portal's security rules (DESIGN.md; OWASP ASVS 5 wants out-of-
 live at most 10 minutes): 6 digits, valid 5 minutes, void after 5 wrong tries, a new code 60 s
 after the last one at the earliest, at most 5 codes an hour to one phone (or e-mail address).
 
-pyotp owns the code: an HOTP value whose secret is derived from SECRET_KEY and a random nonce.
+pyotp owns the code: an HOTP value whose secret is derived from SECRET_KEY and a random nonce
+(after a key rotation, a code sent just before is checked with the fallback key it was made with).
 The cache keeps the nonce and the counters, never the code, so neither a copy of the cache nor
 the logs give a code away (the outbox erases the message text once delivered: `sensitive`).
 A code is keyed by purpose and subject (the user for login and password change, the typed BHXH
@@ -142,7 +143,7 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
     # Hidden at the cap, a code is recorded as for an unknown subject: the last one sent, and the
     # tries spent on it, left in place would tell the account apart on the next code typed.
     nonce = secrets.token_urlsafe(16)
-    cache.set(key, {"nonce": nonce, "sent_at": now}, LIFETIME)
+    cache.set(key, {"nonce": nonce, "sent_at": now, "key": _key_id(settings.SECRET_KEY)}, LIFETIME)
     cache.set(f"{key}:tries", 0, LIFETIME)
     if capped:
         raise cap_reached(request, recipient) or HourlyCapReached(_cap_message(recipient, 1))
@@ -206,7 +207,8 @@ def check_code(*, purpose: Purpose, subject: str, code: str) -> None:
     if tries > MAX_ATTEMPTS:
         raise CodeRejected(VOIDED)
     # delete() answers True only once, so a code opens one door even when sent twice at once.
-    if _hotp(purpose, subject, state["nonce"]).verify(code, 0) and cache.delete(key):
+    secret_key = _secret_key_of(state)
+    if secret_key and _hotp(purpose, subject, state["nonce"], secret_key).verify(code, 0) and cache.delete(key):
         cache.delete(f"{key}:cooldown")  # used: the next login may ask for a new code at once
         return
     left = MAX_ATTEMPTS - tries
@@ -221,6 +223,19 @@ def _key(purpose: Purpose, subject: str) -> str:
     return f"accounts:otp:{purpose}:{hashlib.sha256(subject.encode()).hexdigest()}"
 
 
-def _hotp(purpose: Purpose, subject: str, nonce: str) -> pyotp.HOTP:
-    secret = salted_hmac(f"accounts.otp.{purpose}", f"{subject}:{nonce}", algorithm="sha256").digest()
+def _key_id(secret_key: str) -> str:
+    return salted_hmac("accounts.otp.key", "id", secret=secret_key, algorithm="sha256").hexdigest()[:16]
+
+
+def _secret_key_of(state: dict) -> str | None:
+    """The key a code was derived from: SECRET_KEY, or after a rotation the fallback key it was sent
+    with, so that a code sent just before still opens and the other keys make no second code good."""
+    wanted = state.get("key")
+    return next((key for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+                 if wanted is None or _key_id(key) == wanted), None)
+
+
+def _hotp(purpose: Purpose, subject: str, nonce: str, secret_key: str | None = None) -> pyotp.HOTP:
+    secret = salted_hmac(f"accounts.otp.{purpose}", f"{subject}:{nonce}", secret=secret_key,
+                         algorithm="sha256").digest()
     return pyotp.HOTP(base64.b32encode(secret).decode(), digits=CODE_DIGITS)
