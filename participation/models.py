@@ -211,6 +211,8 @@ class Statement(models.Model):
     pdf_attempts = models.PositiveSmallIntegerField("số lần tạo PDF", default=0)  # vssid_portal/jobs.py
     content_hash = models.CharField("mã băm nội dung (SHA-256)", max_length=64, blank=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    # when the current build was asked for: the request, or the last "Tạo lại văn bản"
+    build_started_at = models.DateTimeField("bắt đầu tạo lúc", default=timezone.now, editable=False)
     issued_at = models.DateTimeField("cấp lúc", null=True, blank=True)
 
     class Meta:

@@ -163,7 +163,7 @@ def statement_for_code(text: str) -> Statement | None:
 
 def statement_is_stalled(statement: Statement, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
-    return statement.status == Statement.Status.BUILDING and now - statement.created_at > BUILDING_PATIENCE
+    return statement.status == Statement.Status.BUILDING and now - statement.build_started_at > BUILDING_PATIENCE
 
 
 # --- The document data (hashed, and the only source the PDF is drawn from) --------------------
@@ -369,7 +369,8 @@ def statement_retry(*, statement: Statement, verify_base: str) -> Statement:
         if locked.status == Statement.Status.FAILED or statement_is_stalled(locked):
             locked.status = Statement.Status.BUILDING
             locked.pdf_attempts = 0
-            locked.save(update_fields=["status", "pdf_attempts"])
+            locked.build_started_at = timezone.now()
+            locked.save(update_fields=["status", "pdf_attempts", "build_started_at"])
             transaction.on_commit(lambda: _dispatch_build(locked.pk, verify_base))
     return locked
 

@@ -50,12 +50,14 @@ from ..services.statements import (
 POLL_SECONDS = 5
 VERIFY_RATE = "30/m"
 REQUEST_RATE = "10/h"
+RETRY_RATE = "5/h"  # each retry queues a build of up to JOB_MAX_ATTEMPTS renders
 STATEMENTS_PER_PAGE = 20
 VERIFY_INPUT_MAX = 40  # the form's maxlength
 RATE_LIMITED = _("Bạn đã tra cứu quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 REQUEST_LIMITED = _("Bạn đã yêu cầu quá nhiều bản xác nhận trong một giờ. "
                     "Hãy thử lại sau, hoặc tải bản đã có ở danh sách dưới đây.")
 # A limit that could not be counted (Redis down) is no fault of the visitor's: 503, Retry-After.
+RETRY_LIMITED = _("Bạn đã yêu cầu tạo lại văn bản quá nhiều lần trong một giờ. Hãy thử lại sau.")
 REQUEST_UNAVAILABLE = _("Yêu cầu bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 VERIFY_UNAVAILABLE = _("Kiểm tra bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 
@@ -149,12 +151,18 @@ def statement_list(request):
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="user", rate=RETRY_RATE, method="POST", block=False)
 def statement_status(request, pk: int):
     statement = get_object_or_404(statements_visible_to(request.user), pk=pk)
+    status, limited_message = 200, ""
     if request.method == "POST":
-        statement_retry(statement=statement, verify_base=verify_base_for(request))
-        return redirect("participation:statement_status", pk=statement.pk)
+        if getattr(request, "limited", False):
+            status, limited_message = (429, RETRY_LIMITED) if cache_reachable() else (503, REQUEST_UNAVAILABLE)
+        else:
+            statement_retry(statement=statement, verify_base=verify_base_for(request))
+            return redirect("participation:statement_status", pk=statement.pk)
     context = {
+        "limited_message": limited_message,
         "statement": statement,
         "person": statement.person,
         "verify_url": verify_base_for(request) + verify_path(statement.code),
@@ -162,7 +170,8 @@ def statement_status(request, pk: int):
         **_details(statement),
         **_progress(request, statement),
     }
-    return render(request, "participation/statement_status.html", context)
+    response = render(request, "participation/statement_status.html", context, status=status)
+    return _unavailable_instead(response) if status == 503 else response
 
 
 def _verify_page(request, statement: Statement | None, status: int = 200, limited: bool = False, typed: str = ""):

@@ -576,6 +576,14 @@ def test_pages_check_for_the_result_while_building_and_work_without_javascript(o
     assert 'data-poll="5"' in Client().get(service.verify_path(statement.code)).content.decode()
 
 
+def asked_minutes_ago(statement, minutes):
+    """Every time the statement keeps (the request, the build's start) moved `minutes` back."""
+    past = timezone.now() - datetime.timedelta(minutes=minutes)
+    times = [f.name for f in Statement._meta.concrete_fields if f.get_internal_type() == "DateTimeField"
+             and f.name != "issued_at"]
+    Statement.objects.filter(pk=statement.pk).update(**dict.fromkeys(times, past))
+
+
 def test_a_stalled_or_failed_build_stops_reloading_and_can_be_started_again(owner_client, monkeypatch,
                                                                             django_capture_on_commit_callbacks):
     monkeypatch.setattr(service, "render_pdf", lambda *a, **k: (_ for _ in ()).throw(ValueError("broken template")))
@@ -594,9 +602,46 @@ def test_a_stalled_or_failed_build_stops_reloading_and_can_be_started_again(owne
 
     stalled = Statement.objects.create(code=service.code_new(), person=statement.person,
                                        requested_by=statement.requested_by)
-    Statement.objects.filter(pk=stalled.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=10))
+    asked_minutes_ago(stalled, 10)
     html = owner_client.get(f"/qua-trinh-tham-gia/xac-nhan/{stalled.pk}/").content.decode()
     assert "lâu hơn bình thường" in html and 'data-poll' not in html and "Tạo lại văn bản" in html
+
+
+def test_a_build_started_again_is_waited_for_again_even_for_a_statement_asked_for_long_ago(
+        owner_client, owner, django_capture_on_commit_callbacks):
+    statement = service.statement_request(person=owner.person, requested_by=owner, verify_base="http://testserver")
+    asked_minutes_ago(statement, 10)  # its task was lost
+    status_path = f"/qua-trinh-tham-gia/xac-nhan/{statement.pk}/"
+    assert "lâu hơn bình thường" in owner_client.get(status_path).content.decode()
+
+    with django_capture_on_commit_callbacks() as queued:  # the worker has not picked it up yet
+        assert owner_client.post(status_path).status_code == 302
+    assert len(queued) == 1
+    for path in (status_path, service.verify_path(statement.code)):
+        html = owner_client.get(path).content.decode()
+        assert "đang được tạo" in html and 'data-poll="5"' in html, path
+        assert "lâu hơn bình thường" not in html and "Tạo lại văn bản" not in html, path
+    with django_capture_on_commit_callbacks() as queued:  # a second click while it builds starts nothing
+        assert owner_client.post(status_path).status_code == 302
+    assert queued == []
+
+
+def test_starting_a_build_again_is_limited_per_user(owner_client, owner, django_capture_on_commit_callbacks):
+    statement = service.statement_request(person=owner.person, requested_by=owner, verify_base="http://testserver")
+    status_path = f"/qua-trinh-tham-gia/xac-nhan/{statement.pk}/"
+    for _ in range(5):
+        Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.FAILED, pdf_attempts=11)
+        with django_capture_on_commit_callbacks() as queued:
+            assert owner_client.post(status_path).status_code == 302
+        assert len(queued) == 1
+    Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.FAILED, pdf_attempts=11)
+    with django_capture_on_commit_callbacks() as queued:
+        response = owner_client.post(status_path)
+    html = response.content.decode()
+    assert response.status_code == 429 and queued == []
+    assert "quá nhiều lần trong một giờ" in html and page_title(html).startswith("Lỗi: ")
+    assert Statement.objects.filter(pk=statement.pk, status=Statement.Status.FAILED, pdf_attempts=11).exists()
+    assert owner_client.get(status_path).status_code == 200
 
 
 def test_a_build_that_kills_its_worker_every_time_is_marked_failed_after_the_last_attempt(

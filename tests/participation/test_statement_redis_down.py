@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from participation.models import Statement
+from participation.services import statements as service
 from tests.accounts.test_code_lookup_redis_down import stop_redis
 from tests.participation.test_statement import LIST_URL, employers, owner, owner_client  # noqa: F401 (fixtures)
 
@@ -23,6 +24,18 @@ def test_a_statement_requested_during_an_outage_is_said_unavailable_not_too_many
     assert response.status_code == 503 and response["Retry-After"] == "120"
     assert REQUEST_UNAVAILABLE in html and "quá nhiều" not in html
     assert not Statement.objects.exists()
+
+
+def test_a_build_started_again_during_an_outage_is_said_unavailable_not_too_many(owner_client, owner,  # noqa: F811
+                                                                                  settings, monkeypatch):
+    statement = service.statement_request(person=owner.person, requested_by=owner, verify_base="http://testserver")
+    Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.FAILED)
+    stop_redis(settings, monkeypatch)
+    response = owner_client.post(f"{LIST_URL}{statement.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert REQUEST_UNAVAILABLE in html and "quá nhiều" not in html
+    assert Statement.objects.get(pk=statement.pk).status == Statement.Status.FAILED
 
 
 @pytest.mark.django_db

@@ -1041,7 +1041,7 @@ def test_the_statement_pages_in_english(client, reference_data, django_capture_o
         ">Stop updating automatically</button>", ">Reload to see the latest status</a>"])
     both_languages(client, verify_path(failed.code), None, [f"<p>Mã xác thực: <strong>{code_display(failed.code)}</strong>"],
                    [f"<p>Verification code: <strong>{code_display(failed.code)}</strong>"])
-    Statement.objects.filter(pk=failed.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    Statement.objects.filter(pk=failed.pk).update(build_started_at=timezone.now() - datetime.timedelta(hours=1))
     both_languages(client, f"/qua-trinh-tham-gia/xac-nhan/{failed.pk}/", user,
                    ["<strong>Việc tạo văn bản lâu hơn bình thường.</strong>"],
                    ["<strong>Making the document is taking longer than usual.</strong>"])
