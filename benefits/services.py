@@ -124,12 +124,27 @@ def _write(record: BenefitRecord, *, actor, because: str = "") -> bool:
     return True
 
 
+@transaction.atomic
 def benefit_set_status(*, record: BenefitRecord, status: str, actor=None, reason: str = "",
                        paid_on=None) -> bool:
     """Move a record to another status (the admin's bulk actions). Rejecting needs a reason;
-    leaving "rejected" clears it; paying without a date pays today."""
-    record.status = status
-    record.reject_reason = reason.strip() if status == Status.REJECTED else ""
-    if status == Status.PAID and record.paid_on is None:
-        record.paid_on = paid_on or timezone.localdate()
-    return benefit_save(record=record, actor=actor)
+    leaving "rejected" clears it; paying without a date pays today.
+
+    The actions load the records ticked, then move them one by one, so the record is read again
+    under lock: what another officer saved in between is kept, and a record whose status they
+    changed is left as it is (ValidationError), the step ticked being for the status then shown.
+    `record` is given the values saved."""
+    stored = BenefitRecord.objects.select_for_update().filter(pk=record.pk).first()
+    if stored is None:
+        raise ValidationError("Hồ sơ không còn tồn tại.")
+    if stored.status != record.status:
+        with translation.override(settings.LANGUAGE_CODE):
+            raise ValidationError(f"Hồ sơ này vừa được người khác chuyển sang “{stored.get_status_display()}”: giữ "
+                                  "nguyên. Hãy tải lại danh sách để xem.")
+    stored.status = status
+    stored.reject_reason = reason.strip() if status == Status.REJECTED else ""
+    if status == Status.PAID and stored.paid_on is None:
+        stored.paid_on = paid_on or timezone.localdate()
+    changed = benefit_save(record=stored, actor=actor)
+    record.refresh_from_db()
+    return changed

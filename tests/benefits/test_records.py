@@ -183,3 +183,38 @@ def test_a_save_from_a_stale_page_is_refused_and_others_are_not_checked(db, djan
     fresh = BenefitRecord.objects.get(pk=obj.pk)
     fresh.decision_number = "456/QĐ-BHXH"
     assert benefit_save(record=fresh)
+
+
+def test_a_status_set_on_a_record_loaded_before_another_save_keeps_that_save(db):
+    """The admin's bulk actions load the records ticked, then move them one by one: another officer
+    may save one in between."""
+    user = citizen()
+    obj = record(user.person, **decided(amount=5_217_200))
+    loaded = BenefitRecord.objects.get(pk=obj.pk)
+    newer = BenefitRecord.objects.get(pk=obj.pk)
+    newer.amount = 6_000_000
+    assert benefit_save(record=newer)
+
+    assert benefit_set_status(record=loaded, status=Status.PAID, paid_on=datetime.date(2025, 9, 20))
+    obj.refresh_from_db()
+    assert (obj.status, obj.amount, obj.revision) == (Status.PAID, 6_000_000, 2)
+    events = list(BenefitEvent.objects.filter(record=obj).order_by("revision").values_list("revision", "changes"))
+    assert [revision for revision, _ in events] == [1, 2]
+    assert events[1][1].startswith("trạng thái: Đã giải quyết → Đã chi trả;") and "số tiền" not in events[1][1]
+    assert (loaded.status, loaded.amount, loaded.revision) == (Status.PAID, 6_000_000, 2)
+
+
+def test_a_status_set_on_a_record_whose_status_another_officer_changed_since_is_refused(db):
+    user = citizen()
+    obj = record(user.person)
+    loaded = BenefitRecord.objects.get(pk=obj.pk)  # "Đã tiếp nhận", ticked for "Đang giải quyết"
+    rejected = BenefitRecord.objects.get(pk=obj.pk)
+    assert benefit_set_status(record=rejected, status=Status.REJECTED, reason="Thiếu sổ BHXH")
+
+    with pytest.raises(ValidationError) as error:
+        benefit_set_status(record=loaded, status=Status.PROCESSING)
+    assert error.value.messages == [
+        "Hồ sơ này vừa được người khác chuyển sang “Không giải quyết”: giữ nguyên. Hãy tải lại danh sách để xem."]
+    obj.refresh_from_db()
+    assert (obj.status, obj.reject_reason, obj.revision) == (Status.REJECTED, "Thiếu sổ BHXH", 1)
+    assert BenefitEvent.objects.filter(record=obj).count() == 1
