@@ -66,6 +66,10 @@ class Totals:
     last: datetime.date | None = None
     # (payer, months, what to say) for each payer with months owed, in the order of Period.Payer
     owed_by: list[tuple[str, int, str]] = field(default_factory=list)
+    # months after the month counted to that are paid already, the first and the last of them
+    months_ahead: int = 0
+    ahead_first: datetime.date | None = None
+    ahead_last: datetime.date | None = None
 
     @property
     def months_paid(self) -> int:
@@ -76,9 +80,12 @@ class Totals:
         return format_months(self.months)
 
 
-def totals_of(periods) -> Totals:
+def totals_of(periods, *, until: datetime.date | None = None) -> Totals:
     """Months covered (overlaps counted once), months whose contribution is still owed (and by
-    which payer), and the gaps between the first and last covered month."""
+    which payer), and the gaps between the first and last covered month. With `until` (a month:
+    the current one), only the months up to it: the months after it already paid (voluntary BHXH
+    is paid up to 60 months ahead, a household's BHYT 12) are not contributed yet and are counted
+    apart as `months_ahead`, and those after it still unpaid are not due yet."""
     covered, unpaid = set(), defaultdict(set)
     for period in periods:
         start, end = _ordinal(period.from_month), _ordinal(period.to_month)
@@ -86,17 +93,25 @@ def totals_of(periods) -> Totals:
         covered.update(range(start, paid_until + 1))
         unpaid[period.payer].update(range(paid_until + 1, end + 1))
     owed_by_payer = {payer: unpaid[payer] - covered for payer in Period.Payer.values}  # a month another period paid for is not owed
+    ahead = set()
+    if until is not None:
+        last = _ordinal(until)
+        ahead = {ordinal for ordinal in covered if ordinal > last}
+        covered -= ahead
+        owed_by_payer = {payer: {ordinal for ordinal in owed if ordinal <= last} for payer, owed in owed_by_payer.items()}
+    ahead_first, ahead_last = (_month(min(ahead)), _month(max(ahead))) if ahead else (None, None)
     owed = set().union(*owed_by_payer.values())
     months = covered | owed
     if not months:
-        return Totals()
+        return Totals(months_ahead=len(ahead), ahead_first=ahead_first, ahead_last=ahead_last)
     gaps, previous = [], None
     for ordinal in sorted(months):
         if previous is not None and ordinal > previous + 1:
             gaps.append((_month(previous + 1), _month(ordinal - 1)))
         previous = ordinal
     owed_by = [(payer, len(owed_months), OWED_NOTES[payer]) for payer, owed_months in owed_by_payer.items() if owed_months]
-    return Totals(len(months), len(owed), gaps, _month(min(months)), _month(max(months)), owed_by)
+    return Totals(len(months), len(owed), gaps, _month(min(months)), _month(max(months)), owed_by, len(ahead),
+                  ahead_first, ahead_last)
 
 
 def periods_overlapping(periods):
@@ -125,13 +140,15 @@ class YearBase:
     average_base: int
 
 
-def yearly_average_base(periods) -> list[YearBase]:
+def yearly_average_base(periods, *, until: datetime.date | None = None) -> list[YearBase]:
     """Average monthly contribution base per calendar year. A month's base is the sum of the bases
     of every period covering it (compulsory and voluntary BHXH in the same month, two employers:
-    the rule of the one-time estimator), averaged over the distinct months covered in the year."""
+    the rule of the one-time estimator), averaged over the distinct months covered in the year;
+    with `until` (a month), over the months up to it only (see totals_of)."""
     monthly = defaultdict(int)
     for period in periods:
-        for ordinal in range(_ordinal(period.from_month), _ordinal(period.to_month) + 1):
+        last = _ordinal(period.to_month) if until is None else min(_ordinal(period.to_month), _ordinal(until))
+        for ordinal in range(_ordinal(period.from_month), last + 1):
             monthly[ordinal] += period.base
     sums, counts = defaultdict(int), defaultdict(int)
     for ordinal, base in monthly.items():

@@ -20,6 +20,11 @@ strings with two places, months as `YYYY-MM`, dates as ISO 8601, the issue time 
 (`YYYY-MM-DDTHH:MM:SSZ`). With only ASCII keys, strings and integers in it, that is the form
 RFC 8785 (JCS) gives.
 
+Format `vssid-statement/2` totals each type's months up to the month the statement is issued in and
+states the months already paid after it (`months_ahead`); a `vssid-statement/1` statement, issued
+before, counted those in `months` and has no `months_ahead`. Its snapshot is kept as it was
+hashed, so it still verifies, and its page states what it printed.
+
 The canonical bytes are also kept privately beside the PDF (`<pdf name>.json`): the public page
 reads the totals the document states from them, after checking them against `content_hash`, so a
 verifier can compare the paper with what was issued even when the records change later.
@@ -68,7 +73,7 @@ REUSE_BUILDING_FOR = datetime.timedelta(minutes=5)
 # After this long the building page stops checking for the result and offers to start the task again.
 BUILDING_PATIENCE = datetime.timedelta(minutes=2)
 
-DOCUMENT_FORMAT = "vssid-statement/1"
+DOCUMENT_FORMAT = "vssid-statement/2"
 PDF_TEMPLATE = "participation/pdf/statement.html"
 
 
@@ -209,15 +214,17 @@ def statement_data(statement: Statement, *, issued_at: datetime.datetime, verify
 def _statement_data(statement: Statement, *, issued_at: datetime.datetime, verify_url: str) -> dict:
     person = statement.person
     periods = sorted(periods_for(person=person), key=lambda p: (p.from_month, p.to_month, p.kind, p.pk))
+    issue_month = timezone.localtime(issued_at).date().replace(day=1)
     groups = []
     for tab in TABS:
         rows = [p for p in periods if p.kind in tab.kinds]
-        totals = totals_of(rows)
+        totals = totals_of(rows, until=issue_month)
         groups.append({
             "type": tab.slug,
             "label": _text(str(tab.label)),
             "months": totals.months,
             "months_owed": totals.months_owed,
+            "months_ahead": totals.months_ahead,
             "periods": [_period_data(p) for p in rows],
         })
     return {

@@ -41,8 +41,9 @@ def index(request, tab="bhxh"):
                 page = paginator.page(number)
             except InvalidPage:
                 raise Http404 from None
-            yearly = yearly_average_base(periods)
-            context.update(periods=periods, totals=totals_of(periods), yearly=yearly, page=page,
+            this_month = timezone.localdate().replace(day=1)
+            yearly = yearly_average_base(periods, until=this_month)
+            context.update(periods=periods, totals=totals_of(periods, until=this_month), yearly=yearly, page=page,
                            page_range=list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
                            chart=bar_chart([(str(point.year), point.average_base) for point in yearly]))
         return context

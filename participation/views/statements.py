@@ -98,14 +98,16 @@ class Summary:
     label: str
     duration: str
     months_owed: int
+    months_ahead: int
 
 
 def _summaries(snapshot: dict) -> list[Summary]:
     """The totals the statement states, read from its snapshot, named in the page's language; a
-    type without periods in the words the statement prints for it."""
+    type without periods in the words the statement prints for it. A statement issued before the
+    months paid ahead were stated apart has no `months_ahead` (see the services' module)."""
     return [Summary(TABS_BY_SLUG[group["type"]].label if group["type"] in TABS_BY_SLUG else group["label"],
                     format_months(group["months"], both_units=True) if group["months"] else NO_PARTICIPATION,
-                    group["months_owed"])
+                    group["months_owed"], group.get("months_ahead", 0))
             for group in snapshot["groups"]]
 
 

@@ -31,7 +31,7 @@ def test_a_wide_screen_keeps_its_labels():
 
 
 def test_the_page_marks_which_labels_each_screen_shows(client, citizen, person):
-    monthly_periods(person, 2000 * 12, 40 * 12)  # 40 years
+    monthly_periods(person, 1986 * 12, 40 * 12)  # 40 years, 1986–2025
     client.force_login(citizen)
     html = client.get("/qua-trinh-tham-gia/").content.decode()
     # Nine year labels on a wide screen (some on both), plus the "Cao nhất" line.

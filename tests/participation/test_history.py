@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from participation.models import Period
-from participation.selectors import format_months, totals_of
+from participation.selectors import YearBase, format_months, totals_of, yearly_average_base
 from tests.accounts.helpers import make_person
 
-from .helpers import month, monthly_periods, period
+from .helpers import month, monthly_periods, months_from_now, period
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -47,6 +47,28 @@ def test_months_owed_are_the_unpaid_months_no_other_period_paid(person):
     assert totals.months_paid == 10
 
 
+def test_months_paid_ahead_are_not_time_contributed_yet(person):
+    """Voluntary BHXH may be paid up to 60 months ahead, a household's BHYT 12: a month not reached
+    yet is paid, not contributed, as the pension estimator counts it."""
+    periods = [
+        period(person, "01/2017", "12/2031", kind=Period.Kind.BHXH_VOLUNTARY, payer=Period.Payer.SELF, base=5_000_000,
+               save=False),
+        period(person, "01/2027", "12/2027", kind=Period.Kind.BHXH_VOLUNTARY, payer=Period.Payer.SELF, base=1_000_000,
+               save=False),
+    ]
+    totals = totals_of(periods, until=month("12/2026"))
+    assert (totals.months, totals.months_paid, totals.months_ahead, totals.duration) == (120, 120, 60, "10 năm")
+    assert (totals.first, totals.last, totals.gaps) == (month("01/2017"), month("12/2026"), [])
+    assert totals_of(periods).months == 180  # without a month to count to: every month
+    assert yearly_average_base(periods, until=month("12/2026"))[-1] == YearBase(2026, 5_000_000)
+
+
+def test_months_owed_after_the_current_month_are_not_due_yet(person):
+    totals = totals_of([period(person, "01/2026", "06/2027", kind=Period.Kind.BHXH_VOLUNTARY,
+                               payer=Period.Payer.SELF, unpaid=8, save=False)], until=month("12/2026"))
+    assert (totals.months, totals.months_owed, totals.months_ahead) == (12, 2, 0)  # 11 and 12/2026 owed
+
+
 @pytest.mark.parametrize(("months", "text"), [(0, "0 tháng"), (7, "7 tháng"), (12, "1 năm"), (151, "12 năm 7 tháng")])
 def test_duration_wording(months, text):
     assert format_months(months) == text
@@ -71,6 +93,21 @@ def test_page_shows_totals_tabs_rows_and_chart(client, citizen, person):
     bhyt = client.get("/qua-trinh-tham-gia/bhyt/").content.decode()
     assert 'aria-current="page">BHYT</a>' in bhyt and "2 năm 6 tháng" in bhyt
     assert client.get("/qua-trinh-tham-gia/khong-co/").status_code == 404
+
+
+def test_the_page_counts_the_time_contributed_to_this_month_and_tells_the_months_paid_ahead_apart(
+        client, citizen, person):
+    period(person, months_from_now(-119), months_from_now(60), kind=Period.Kind.BHXH_VOLUNTARY,
+           payer=Period.Payer.SELF)
+    client.force_login(citizen)
+    html = client.get("/qua-trinh-tham-gia/").content.decode()
+    assert "Tổng thời gian tham gia</dt><dd><strong>10 năm</strong>" in html
+    assert f"120 tháng, từ {months_from_now(-119)} đến {months_from_now(0)}" in html
+    assert "<dt>Số tháng đã đóng</dt><dd>120 tháng</dd>" in html
+    assert (f"<dt>Số tháng đã đóng trước</dt><dd>60 tháng ({months_from_now(1)}–{months_from_now(60)}), "
+            "chưa tính vào tổng thời gian tham gia</dd>") in html
+    years = re.findall(r'<th scope="row">(\d{4})</th>', html)
+    assert years and max(years) == months_from_now(0)[-4:]  # the chart stops at this year
 
 
 def test_page_runs_a_constant_number_of_queries(client, citizen, person, monkeypatch):

@@ -23,6 +23,7 @@ from participation.services import statements as service
 from participation.tasks import build_statement_pdf
 from tests.accounts.helpers import born_years_ago, cccd_for, make_person
 from tests.conftest import require_tool, wait_for
+from tests.participation.helpers import months_from_now
 from vssid_portal.text import mask_name
 
 CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
@@ -285,6 +286,42 @@ def test_content_hash_is_the_sha256_of_the_canonical_statement_data(ready):
     assert service.content_hash_of(now) != ready.content_hash
     html = Client().get(service.verify_path(ready.code)).content.decode()
     assert VALID in html and service.hash_display(ready.content_hash) in html
+
+
+def test_months_paid_ahead_are_stated_apart_from_the_time_contributed(client, django_capture_on_commit_callbacks,
+                                                                       tmp_path):
+    """Voluntary BHXH paid 60 months ahead: the statement totals the months up to the month it is
+    issued in, as the page does, and states the months paid ahead beside them."""
+    person = make_person("7909999999", "Trần Thị Mai", birth=datetime.date(1990, 1, 2), id_number="079190012345")
+    add_period(person, "bhxh_tn", months_from_now(-119), months_from_now(60), payer="self", base=5_000_000, rate="22")
+    client.force_login(User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person))
+    statement = request_statement(client, django_capture_on_commit_callbacks)
+    bhxh = service.statement_snapshot(statement)["groups"][0]
+    assert (bhxh["type"], bhxh["months"], bhxh["months_ahead"]) == ("bhxh", 120, 60)
+    path = tmp_path / "statement.pdf"
+    with default_storage.open(statement.pdf.name, "rb") as handle:
+        path.write_bytes(handle.read())
+    flat = squeeze(pdf_text(path))
+    assert squeeze("Tổng thời gian tham gia BHXH: 10 năm 0 tháng (120 tháng;") in flat
+    assert squeeze("Đã đóng trước 60 tháng sau tháng cấp văn bản, chưa tính vào tổng thời gian tham gia.") in flat
+    html = squeeze(Client().get(service.verify_path(statement.code)).content.decode())
+    assert VALID.replace(" ", "") in html
+    assert squeeze("<td>10 năm 0 tháng (đã đóng trước 60 tháng)</td>") in html
+
+
+def test_a_statement_issued_before_months_paid_ahead_were_stated_still_verifies(ready):
+    """Its snapshot has no `months_ahead`: the page states its totals as it printed them."""
+    name = ready.pdf.name.removesuffix(".pdf") + ".json"
+    data = json.loads(default_storage.open(name, "rb").read())
+    for group in data["groups"]:
+        group.pop("months_ahead", None)
+    data["format"] = "vssid-statement/1"
+    content = service.canonical_bytes(data)
+    default_storage.delete(name)
+    default_storage.save(name, io.BytesIO(content))
+    Statement.objects.filter(pk=ready.pk).update(content_hash=hashlib.sha256(content).hexdigest())
+    html = Client().get(service.verify_path(ready.code)).content.decode()
+    assert VALID in html and "<td>4 năm 9 tháng</td>" in html and "đóng trước" not in html
 
 
 def test_the_check_page_shows_the_name_printed_on_the_statement_after_a_correction(ready):
