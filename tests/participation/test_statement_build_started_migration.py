@@ -1,5 +1,5 @@
 """The migration giving statements the time their build was asked for (participation
-0099_tmp_statement_build_started_at): a statement made before it was last asked for at its request,
+0010_statement_build_started_at): a statement made before it was last asked for at its request,
 so one whose task was lost long ago is still offered "Tạo lại văn bản" after the deploy.
 
 It moves the schema of the test database back and forward, so it commits (transaction=True) and
