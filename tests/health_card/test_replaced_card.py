@@ -1,6 +1,9 @@
 """A check of a card that was replaced names the card in use (maTheMoi), read by one selector."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from health_card.models import Card
 from health_card.selectors import replacing_card_number
@@ -59,3 +62,13 @@ def test_the_clinic_page_names_the_card_that_replaced_a_scanned_one_as_the_api_d
     clinic.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     shown = page(clinic)
     assert "Thẻ đã được cấp lại" in shown and "Mã thẻ mới" not in shown and new.legacy_number not in shown
+
+
+def test_a_card_past_its_end_date_is_not_named_for_a_replaced_one(card, holder, django_assert_num_queries):
+    """The card that replaced the checked one has passed its end date, and the nightly expiry has
+    not marked it yet: no card is in use, so none is named as the new one, as for an expired card."""
+    new = reissue_card(holder.person, "Mất thẻ")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Card.objects.filter(pk=new.pk).update(valid_from=min(new.valid_from, yesterday), valid_to=yesterday)
+    with django_assert_num_queries(1):
+        assert replacing_card_number(person=holder.person) is None
