@@ -159,9 +159,10 @@ def guardian_name(person) -> str:
 
 
 def card_checks_for(*, person):
-    """The data-access log of the person's cards, newest first."""
+    """The data-access log of the person's cards, newest first, with the agency of an officer who
+    checked (the log names an officer by it, and another citizen by no name)."""
     return (CardCheck.objects.filter(person=person)
-            .select_related("facility", "checked_by", "token", "card")
+            .select_related("facility", "checked_by__agency", "token", "card")
             .order_by("-at", "-pk"))
 
 

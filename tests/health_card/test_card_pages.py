@@ -201,6 +201,29 @@ def test_access_log_lists_who_checked_and_only_the_holder_sees_it(holder, card, 
     assert "Chưa có lần xác thực nào" in text(logged_in(stranger).get("/the-bhyt/ai-da-xem/"))
 
 
+def test_the_access_log_names_no_citizen_who_checked_the_card(holder, card, clinic_user, stranger, settings):
+    """Another citizen logged in who checks the card on the public page is not named to its holder,
+    by name or BHXH code; an officer is named by their agency, clinic staff with their facility, and
+    the holder's own check as theirs."""
+    from tests.accounts.helpers import officer
+
+    stranger.last_name = stranger.person.full_name  # as the approval of a registration writes it
+    stranger.save()
+    payload = card_qr(card, purpose=Purpose.SCREEN)
+    for user in (stranger, officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"), clinic_user, holder):
+        logged_in(user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
+    client = logged_in(holder)
+    log = text(client.get("/the-bhyt/ai-da-xem/"))
+    assert "Trần Thị Bình" not in log and stranger.person.bhxh_code not in log and "canbo07901" not in log
+    assert 'data-label="Ai xác thực">Người dùng khác (đã đăng nhập)</td>' in log
+    assert 'data-label="Ai xác thực">Cán bộ BHXH Quận 1</td>' in log
+    assert 'data-label="Ai xác thực">Phạm Thu Hà</td>' in log and clinic_user.facility.name in log
+    assert 'data-label="Ai xác thực">Bạn</td>' in log
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    log = text(client.get("/the-bhyt/ai-da-xem/"))
+    assert ">Another user (logged in)</td>" in log and ">Officer of BHXH Quận 1</td>" in log and ">You</td>" in log
+
+
 def test_a_wrong_name_or_birth_date_is_logged_against_the_card_for_its_holder_and_officers(
         holder, card, clinic_user, facility):
     """Guessing a holder's name or birth date against their card number leaves a trace the holder and
