@@ -106,6 +106,17 @@ def active_logins():
     return User.objects.filter(is_active=True)
 
 
+def logins_told_of(person: Person) -> list:
+    """The logins told of a change of `person`'s records, who may view them now: the person's own
+    active logins, then (until the person's 18th birthday) the active logins of their parents and
+    guardians, in an order that a run told again keeps. Every notice of a person's records, in the
+    portal, by SMS or by e-mail, goes to these."""
+    recipients = list(active_logins().filter(person=person).select_related("person"))
+    if person.birth_date > adult_born_by():  # a parent is told until the child's 18th birthday
+        recipients += active_logins().filter(guardianships__child=person).select_related("person").order_by("pk")
+    return recipients
+
+
 def has_own_login(person: Person) -> bool:
     """Whether `person` has a portal login of their own that can sign in (active_logins). Every page
     and service asking whether a person files for themself (the contact change) asks it here."""

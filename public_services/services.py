@@ -54,6 +54,7 @@ from .selectors import (
     completion_changes,
     completion_digest,
     filing_declarant,
+    filing_email_recipient,
     filing_submitted_with,
     filings_visible_to,
     open_filing_of,
@@ -304,11 +305,8 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
     context = {"filing": filing, "event": event, "procedure_name": filing.procedure.name}
     key = f"filing-{filing.tracking_number}-e{event.pk}"
     person_notify(person=filing.person, template="public_service_filing", context=context, change_key=key)
-    email = filing.data.get("email") or filing.submitted_by.email
-    for_child = filing.submitted_by.person_id != filing.person_id
-    # The submitter's: a parent who filed for a child is told whose filing it is, as in the notice, and
-    # only while the child is theirs to view (under 18, still in their care), as person_notify tells them.
-    if email and not (for_child and filing.person_id not in citizen_person_ids(filing.submitted_by)):
+    email, for_child = filing_email_recipient(filing)
+    if email:  # a parent who filed for a child is told whose filing it is, as in the notice
         send_message(channel=Message.Channel.EMAIL, template="public_service_filing", recipient=email,
                      context={**context, "person": filing.person, "for_child": for_child},
                      idempotency_key=f"{key}-email")

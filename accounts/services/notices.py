@@ -12,16 +12,14 @@ from notifications.models import Message
 from notifications.services import send_message
 
 from ..models import Person
-from ..selectors import active_logins, adult_born_by
+from ..selectors import logins_told_of
 
 
 def person_notify(*, person: Person, template: str, context: dict, change_key: str) -> int:
     """Queue the notices for one change of a person's records, to their account and to the
     parents who view a minor's records; returns how many messages were written."""
     sent = 0
-    recipients = list(active_logins().filter(person=person).select_related("person"))
-    if person.birth_date > adult_born_by():  # a parent is told until the child's 18th birthday
-        recipients += active_logins().filter(guardianships__child=person).select_related("person").order_by("pk")
+    recipients = logins_told_of(person)
     # A family's one phone (the child's and the parents' in the registry) gets one SMS: the first
     # login's, in an order that a run told again (a task delivered twice) keeps.
     texted = set()

@@ -8,10 +8,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from accounts.models import Guardianship
+from accounts.models import Guardianship, User
 from notifications.models import Message
 from public_services.procedures import registry
-from public_services.services import filing_return
+from public_services.services import filing_reject, filing_return
 from tests.accounts.helpers import born_years_ago, make_person
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
@@ -121,6 +121,65 @@ def test_the_email_about_ones_own_filing_names_nobody(owner, django_capture_on_c
         filing = submit(owner, "607A", email="duc.nguyen@example.vn")
     email = Message.objects.get(channel=Message.Channel.EMAIL, idempotency_key__startswith=f"filing-{filing.tracking_number}-")
     assert email.subject == f"Hồ sơ {filing.tracking_number}: Đã nộp"
+
+
+def _filed_for(child, owner):
+    """The parent's 607A for the child, whom the parent's agency (the district officer's) manages."""
+    child.agency = owner.person.agency
+    child.save(update_fields=["agency"])
+    return submit(owner, "607A", person=child, email="duc.nguyen@example.vn")
+
+
+def _emails(filing):
+    return Message.objects.filter(channel=Message.Channel.EMAIL, idempotency_key__startswith=f"filing-{filing.tracking_number}-")
+
+
+def test_a_parent_no_longer_linked_to_the_child_is_no_more_written_to_of_the_childs_filing(
+        owner, child, district_officer, django_capture_on_commit_callbacks):
+    """The e-mail follows the notice and the SMS: once the parent may no longer view the child's
+    records, the address the parent typed on the form hears no more of the filing (its return reason
+    included); the child, without a login of their own, has no address to write to instead."""
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = _filed_for(child, owner)
+    Guardianship.objects.filter(parent=owner, child=child).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        filing_return(filing=filing, officer=district_officer, what="Bổ sung giấy khai sinh của trẻ")
+    assert [email.recipient for email in _emails(filing)] == ["duc.nguyen@example.vn"]  # the submission's only
+    assert not Message.objects.filter(body__contains="giấy khai sinh").exists()
+
+
+def test_the_email_of_a_childs_filing_goes_to_the_childs_own_address_once_18(
+        owner, child, district_officer, django_capture_on_commit_callbacks):
+    """A child grown to 18 with a login of their own is written to at that login's address, as their
+    own filing, like their notice and SMS; the parent's typed address, and the parent's login's, are not."""
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = _filed_for(child, owner)
+    child.birth_date = born_years_ago(19)
+    child.save(update_fields=["birth_date"])
+    User.objects.create_user(child.bhxh_code, password="x-Pass-2026!", person=child, email="khang@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        filing_reject(filing=filing, officer=district_officer, reason="Đã cấp sổ trước đó")
+    email = _emails(filing).get(body__contains="Đã cấp sổ trước đó")
+    assert email.recipient == "khang@example.vn"
+    assert email.subject == f"Hồ sơ {filing.tracking_number}: Từ chối giải quyết"
+
+
+def test_a_parent_whose_login_was_deactivated_is_no_more_written_to(
+        owner, child, district_officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = _filed_for(child, owner)
+    User.objects.filter(pk=owner.pk).update(is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        filing_return(filing=filing, officer=district_officer, what="Bổ sung giấy khai sinh của trẻ")
+    assert _emails(filing).count() == 1
+
+
+def test_a_parent_still_viewing_the_childs_records_is_still_written_to_at_the_typed_address(
+        owner, child, district_officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = _filed_for(child, owner)
+        filing_return(filing=filing, officer=district_officer, what="Bổ sung giấy khai sinh của trẻ")
+    assert [email.recipient for email in _emails(filing)] == ["duc.nguyen@example.vn"] * 2
 
 
 @pytest.mark.parametrize("code", FILED_FOR_A_CHILD)
