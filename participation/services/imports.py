@@ -70,6 +70,7 @@ from ..selectors import TABS_BY_KIND
 from .periods import (
     OTHER_AGENCY_OVERLAP,
     TRACKED_FIELDS,
+    kind_labels,
     overlap_message,
     people_to_notify,
     wait_for_writers_of_many_people,
@@ -86,7 +87,6 @@ PAYERS = frozenset(Period.Payer.values)
 KIND_BITS = {kind: 1 << index for index, kind in enumerate(Period.Kind.values)}
 # With three types or more the SMS says "BHXH" for compulsory and voluntary alike, so that an
 # employer's usual four (BHXH, BHTN, BHTNLĐ-BNN, BHYT) keep the text within two SMS segments.
-SHORT_KIND = {Period.Kind.BHXH_COMPULSORY: "BHXH", Period.Kind.BHXH_VOLUNTARY: "BHXH"}
 NOTIFY_CHUNK = 500
 
 # Per person to tell: (periods created or changed, kinds as KIND_BITS, first month, last month).
@@ -322,14 +322,6 @@ def _kinds(kinds: int) -> list:
     return [kind for kind in Period.Kind if kinds & KIND_BITS[kind]]
 
 
-def _kind_labels(kinds: int) -> list:
-    """The insurance types of a summary, in the model's order; short names when there are many."""
-    chosen = _kinds(kinds)
-    if len(chosen) <= 2:
-        return [kind.label for kind in chosen]  # lazy: rendered in Vietnamese by send_message
-    return list(dict.fromkeys(SHORT_KIND.get(kind, kind.label) for kind in chosen))
-
-
 def _notify_told(told: dict[int, _Told], run_id: str) -> None:
     """One summary notice (in-portal + SMS) per person told, for the whole import."""
     ids = sorted(told)
@@ -341,7 +333,7 @@ def _notify_told(told: dict[int, _Told], run_id: str) -> None:
             tab = TABS_BY_KIND[_kinds(kinds)[0]].slug
             person_notify(
                 person=person, template="participation_import",
-                context={"count": count, "kinds": _kind_labels(kinds), "first": first, "last": last, "tab": tab},
+                context={"count": count, "kinds": kind_labels(_kinds(kinds)), "first": first, "last": last, "tab": tab},
                 change_key=f"period-import-{run_id}-{person.pk}",
             )
 

@@ -1,7 +1,8 @@
 """Writes to participation periods: one save path for the admin, the import and the demo data.
 
 A period that really changed tells its person (in-portal notice + SMS) once per change; a save
-that changes nothing tells nobody.
+that changes nothing tells nobody. A deletion tells the people whose history lost periods once,
+summing them up (participation_removed).
 """
 
 import hashlib
@@ -49,6 +50,9 @@ def period_notify(period: Period) -> None:
         change_key=f"period-{period.pk}-{period.updated_at:%Y%m%d%H%M%S%f}-{_fingerprint(period)}",
     )
 
+
+# The short name of a type in a notice naming more than two.
+SHORT_KIND = {Period.Kind.BHXH_COMPULSORY: "BHXH", Period.Kind.BHXH_VOLUNTARY: "BHXH"}
 
 DUPLICATE_PERIOD = "Người này đã có giai đoạn cùng loại, cùng đơn vị bắt đầu từ tháng này."
 
@@ -166,7 +170,38 @@ def period_delete(*, periods: QuerySet) -> None:
     if len(people) > 1:
         wait_for_writers_of_many_people()
     list(Person.objects.select_for_update().filter(pk__in=people).order_by("pk").values_list("pk", flat=True))
+    notify = people_to_notify(people)
+    removed = list(periods.filter(person_id__in=notify).order_by("pk").values("pk", "person_id", "kind", "from_month",
+                                                                              "to_month"))
     periods.delete()
+    _notify_removed(removed)
+
+
+def kind_labels(kinds) -> list:
+    """The insurance types a notice of several periods names, in the model's order; short names when
+    there are many (the SMS stays within two segments)."""
+    chosen = [kind for kind in Period.Kind if kind in set(kinds)]
+    if len(chosen) <= 2:
+        return [kind.label for kind in chosen]  # lazy: rendered in Vietnamese by send_message
+    return list(dict.fromkeys(SHORT_KIND.get(kind, kind.label) for kind in chosen))
+
+
+def _notify_removed(removed: list[dict]) -> None:
+    """One notice (in-portal + SMS) per person whose history lost periods, summing up the types and
+    months taken out; the change is named by the periods deleted, which exist no more."""
+    by_person: dict[int, list[dict]] = {}
+    for row in removed:
+        by_person.setdefault(row["person_id"], []).append(row)
+    for person in Person.objects.filter(pk__in=by_person).order_by("pk"):
+        rows = by_person[person.pk]
+        kinds = [kind for kind in Period.Kind if kind in {row["kind"] for row in rows}]
+        pks = ",".join(str(row["pk"]) for row in rows)
+        person_notify(
+            person=person, template="participation_removed",
+            context={"count": len(rows), "kinds": kind_labels(kinds), "first": min(row["from_month"] for row in rows),
+                     "last": max(row["to_month"] for row in rows), "tab": TABS_BY_KIND[kinds[0]].slug},
+            change_key=f"period-removed-{hashlib.sha256(pks.encode()).hexdigest()[:16]}-{person.pk}",
+        )
 
 
 def people_to_notify(person_ids) -> set[int]:
