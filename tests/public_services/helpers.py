@@ -53,9 +53,12 @@ def monthly_allowance(person) -> BenefitRecord:
     from tests.benefits.helpers import decided, record
 
     found = BenefitRecord.objects.filter(person=person, reference=f"TNLD.{person.bhxh_code}").first()
+    year = max(2025, person.birth_date.year + 1)  # a small child's is dated after the birth, whenever the tests run
+    dated = {"received_on": datetime.date(year, 9, 1), "expected_on": datetime.date(year, 9, 15),
+             "decision_date": datetime.date(year, 9, 10)}
     return found or record(person, BenefitRecord.Kind.ACCIDENT, agency=person.agency.code if person.agency else "07901",
                            reference=f"TNLD.{person.bhxh_code}", impairment_percent=35,
-                           **decided(amount=None, monthly_amount=780_000))
+                           **decided(amount=None, monthly_amount=780_000, **dated))
 
 
 def authorisation_period() -> tuple[datetime.date, datetime.date]:
