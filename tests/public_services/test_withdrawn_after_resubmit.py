@@ -14,7 +14,15 @@ from public_services.models import Filing
 from public_services.services import filing_receive, filing_resubmit, filing_return, filing_withdraw
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .helpers import answers, district_officer, owner, stranger, submit, withdrawn  # noqa: F401
+from .helpers import (  # noqa: F401
+    answers,
+    district_officer,
+    other_district_officer,
+    owner,
+    stranger,
+    submit,
+    withdrawn,
+)
 from .test_admin import QUEUE, logged
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +138,12 @@ def test_the_officers_page_offers_the_first_submissions_declaration_by_that_name
     assert f'filename="to-khai-{filing.tracking_number}-lan-nop-1.pdf"' in response["Content-Disposition"]
 
 
-def test_nobody_else_gets_the_earlier_declaration(resubmitted_then_withdrawn, stranger):
-    html = logged(stranger).get(f"/dich-vu-cong/ho-so/{resubmitted_then_withdrawn.pk}/")
-    assert html.status_code == 404
+def test_nobody_else_gets_the_earlier_declaration(resubmitted_then_withdrawn, owner, stranger, other_district_officer):
+    filing = resubmitted_then_withdrawn
+    link = _download_link(logged(owner).get(f"/dich-vu-cong/ho-so/{filing.pk}/").content.decode())
+    others = logged(stranger)
+    for response in (others.get(f"/dich-vu-cong/ho-so/{filing.pk}/"), others.get(link),
+                     logged(other_district_officer).get(f"{QUEUE}{filing.pk}/to-khai/")):
+        assert response.status_code == 404
+        assert "%PDF" not in response.content.decode(errors="replace")
+    assert logged(owner).get(link).status_code == 200  # the owner's link itself opens
