@@ -508,14 +508,15 @@ def test_at_18_the_parent_loses_the_childs_statements_and_notices(client, parent
     page = f"/qua-trinh-tham-gia/xac-nhan/{statement.pk}/"
     client.force_login(parent)
     assert client.get(page).status_code == 200
-    period_save(period=period(child, "01/2024", "06/2024", save=False))
+    year = CHILD_BORN.year  # periods from the child's birth, whenever the tests run
+    period_save(period=period(child, f"01/{year + 1}", f"06/{year + 1}", save=False))
     assert Message.objects.filter(user=parent).count() == 2 and people_to_notify({child.pk}) == {child.pk}  # inbox + SMS
 
     type(child).objects.filter(pk=child.pk).update(birth_date=datetime.date(2000, 1, 1))
     child.refresh_from_db()
     assert client.get(page).status_code == 404
     assert client.post(page).status_code == 404
-    period_save(period=period(child, "01/2025", "06/2025", save=False))
+    period_save(period=period(child, f"01/{year + 2}", f"06/{year + 2}", save=False))
     assert Message.objects.filter(user=parent).count() == 2  # nothing more about an adult
     assert people_to_notify({child.pk}) == set()
 
