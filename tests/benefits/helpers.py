@@ -24,6 +24,13 @@ def child_of(parent, code="7905555555", name="Nguyễn Gia Bảo"):
     return child
 
 
+def childs_dates(child) -> dict:
+    """record()'s received and promised days in the year the child turns 15: a child's claim is never
+    dated before the birth, whenever the tests run."""
+    year = child.birth_date.year + 15
+    return {"received_on": datetime.date(year, 9, 1), "expected_on": datetime.date(year, 9, 15)}
+
+
 def benefits_officer(username, agency_code, group):
     """An officer in the real role group (accounts.roles): the benefit permissions come from there."""
     user = officer(username, agency_code, group)

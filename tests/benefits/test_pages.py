@@ -13,7 +13,7 @@ from benefits.models import BenefitRecord
 from lookup.models import Agency, Province
 from tests.html_language import languages_of
 
-from .helpers import child_of, citizen, decided, record
+from .helpers import child_of, childs_dates, citizen, decided, record
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 Kind, Status = BenefitRecord.Kind, BenefitRecord.Status
@@ -131,7 +131,7 @@ def test_another_persons_record_is_a_404(client, user):
 def test_parent_sees_the_childs_records_only_while_switched(client, user):
     child = child_of(user)
     mine = record(user.person, Kind.SICKNESS, reference="CUA-TOI")
-    childs = record(child, Kind.SICKNESS, reference="CUA-CON")
+    childs = record(child, Kind.SICKNESS, reference="CUA-CON", **childs_dates(child))
     client.force_login(user)
     html = client.get(INDEX).content.decode()
     assert "CUA-TOI" in html and "CUA-CON" not in html

@@ -11,7 +11,7 @@ from benefits.models import BenefitEvent, BenefitRecord
 from benefits.services import benefit_save, benefit_set_status
 from notifications.models import Message
 
-from .helpers import DISTRICT, PROVINCE, benefits_officer, child_of, citizen, decided, record
+from .helpers import DISTRICT, PROVINCE, benefits_officer, child_of, childs_dates, citizen, decided, record
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 Kind, Status = BenefitRecord.Kind, BenefitRecord.Status
@@ -140,7 +140,7 @@ def test_paying_records_the_date_and_needs_a_decision(db):
 def test_a_parent_who_views_the_child_is_told_too(db):
     parent = citizen()
     child = child_of(parent)
-    benefit_save(record=record(child, save=False))
+    benefit_save(record=record(child, save=False, **childs_dates(child)))
     inbox = Message.objects.get(user=parent, channel="inbox")
     assert "của Nguyễn Gia Bảo" in inbox.subject
 
