@@ -261,7 +261,7 @@ def test_a_parent_is_told_about_a_childs_visit(db):
     parent = citizen()
     child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     Guardianship.objects.create(parent=parent, child=child, relationship="cha")
-    visit_save(visit=visit(child, save=False), lines=standard_lines())
+    visit_save(visit=visit(child, save=False, admitted=datetime.date(CHILD_BORN.year + 15, 3, 4)), lines=standard_lines())
     notice = Message.objects.get(user=parent, channel="inbox")
     assert "Nguyễn Gia Bảo" in notice.subject + notice.body
 
@@ -447,18 +447,19 @@ def test_a_parent_reads_the_childs_book_a_year_at_a_time(client, db):
     parent = citizen()
     child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     Guardianship.objects.create(parent=parent, child=child, relationship="cha")
-    visit(parent.person, admitted=datetime.date(2025, 2, 3), diagnosis_name="Viêm phế quản cấp")
-    visit(child, admitted=datetime.date(2022, 7, 8), diagnosis_name="Sốt xuất huyết Dengue")
-    visit(child, admitted=datetime.date(2024, 9, 10), diagnosis_name="Viêm họng cấp")
+    first, last, parents = CHILD_BORN.year + 1, CHILD_BORN.year + 3, CHILD_BORN.year + 5  # after the birth
+    visit(parent.person, admitted=datetime.date(parents, 2, 3), diagnosis_name="Viêm phế quản cấp")
+    visit(child, admitted=datetime.date(first, 7, 8), diagnosis_name="Sốt xuất huyết Dengue")
+    visit(child, admitted=datetime.date(last, 9, 10), diagnosis_name="Viêm họng cấp")
     client.force_login(parent)
     client.post(reverse("accounts:view_as"), {"child": child.pk})
     html = client.get(reverse(LIST)).content.decode()
     assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in html
-    assert 'aria-current="page">2024</a>' in html and "?nam=2022" in html and "?nam=2025" not in html
+    assert f'aria-current="page">{last}</a>' in html and f"?nam={first}" in html and f"?nam={parents}" not in html
     assert "Viêm họng cấp" in html and "Sốt xuất huyết Dengue" not in html and "Viêm phế quản cấp" not in html
-    html = client.get(reverse(LIST), {"nam": "2022"}).content.decode()
+    html = client.get(reverse(LIST), {"nam": str(first)}).content.decode()
     assert "Sốt xuất huyết Dengue" in html and "Viêm họng cấp" not in html
-    assert client.get(reverse(LIST), {"nam": "2025"}).status_code == 404  # the parent's year, not the child's
+    assert client.get(reverse(LIST), {"nam": str(parents)}).status_code == 404  # the parent's year, not the child's
 
 
 def test_a_child_visits_no_one_else(client, db):
