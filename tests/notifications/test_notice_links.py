@@ -15,7 +15,7 @@ from notifications.models import Message
 from notifications.services import _link, send_message
 from participation.models import Period
 from participation.services.periods import period_save
-from tests.benefits.helpers import child_of, citizen, record
+from tests.benefits.helpers import child_of, childs_dates, citizen, record
 from tests.health_card.test_visits import standard_lines, visit
 from tests.participation.helpers import period
 from tests.public_services.helpers import owner, submit  # noqa: F401
@@ -84,8 +84,15 @@ def parent():
     return user
 
 
+def childs_year(parent) -> int:
+    """The year the child turned 15: the child's visits and periods are never before the birth, whenever the
+    tests run."""
+    return parent.child.birth_date.year + 15
+
+
 def test_a_childs_visit_notice_opens_the_childs_visit_for_the_parent(parent):
-    child_visit = visit(parent.child, save=False, diagnosis_name="Viêm họng cấp")
+    child_visit = visit(parent.child, save=False, admitted=datetime.date(childs_year(parent), 3, 4),
+                        diagnosis_name="Viêm họng cấp")
     visit_save(visit=child_visit, lines=standard_lines())
     own_visit = visit(parent.person, save=False, diagnosis_name="Viêm phế quản cấp")
     visit_save(visit=own_visit, lines=standard_lines())
@@ -102,7 +109,7 @@ def test_a_childs_visit_notice_opens_the_childs_visit_for_the_parent(parent):
 
 
 def test_a_childs_benefit_notice_opens_the_childs_record(parent):
-    childs = record(parent.child, save=False, reference="T-CHILD-1")
+    childs = record(parent.child, save=False, reference="T-CHILD-1", **childs_dates(parent.child))
     benefit_save(record=childs)
     client = Client()
     client.force_login(parent)
@@ -125,7 +132,7 @@ def test_the_switch_refuses_anybody_elses_person_and_leaves_the_portal_never(par
 def test_a_notice_about_a_child_grown_up_since_leads_to_the_personal_page(parent):
     from accounts.models import Person
 
-    benefit_save(record=record(parent.child, save=False, reference="T-CHILD-2"))
+    benefit_save(record=record(parent.child, save=False, reference="T-CHILD-2", **childs_dates(parent.child)))
     link = Message.objects.get(user=parent, channel=Message.Channel.INBOX).link
     Person.objects.filter(pk=parent.child.pk).update(birth_date=datetime.date(2000, 6, 1))
     client = Client()
@@ -140,19 +147,22 @@ def test_a_notice_about_a_child_grown_up_since_leads_to_the_personal_page(parent
     (Period.Kind.BHTNLD, "bhtnld"), (Period.Kind.BHYT, "bhyt"),
 ])
 def test_a_childs_participation_notice_opens_the_tab_of_the_type_that_changed(parent, kind, tab):
-    period_save(period=period(parent.child, "01/2024", "12/2024", kind=kind, payer=Period.Payer.HOUSEHOLD, save=False))
+    year = childs_year(parent)
+    period_save(period=period(parent.child, f"01/{year}", f"12/{year}", kind=kind, payer=Period.Payer.HOUSEHOLD,
+                              save=False))
     link = Message.objects.get(user=parent, channel=Message.Channel.INBOX, template="participation_changed").link
     assert link == f"/ca-nhan/xem/{parent.child.pk}/?tiep=%2Fqua-trinh-tham-gia%2F{tab}%2F"
     client = Client()
     client.force_login(parent)
     where, page = followed(client, link)
     assert where == f"/qua-trinh-tham-gia/{tab}/" and "Nguyễn Gia Bảo" in page
-    assert "từ 01/2024 đến 12/2024" in page and "Chưa có giai đoạn tham gia" not in page
+    assert f"từ 01/{year} đến 12/{year}" in page and "Chưa có giai đoạn tham gia" not in page
 
 
 def test_a_participation_notice_written_without_its_tab_still_opens_the_history(parent):
     """Notices written before they named a tab (their link stored then) open the history as before."""
-    saved = period(parent.child, "01/2024", "12/2024", kind=Period.Kind.BHYT, payer=Period.Payer.HOUSEHOLD)
+    year = childs_year(parent)
+    saved = period(parent.child, f"01/{year}", f"12/{year}", kind=Period.Kind.BHYT, payer=Period.Payer.HOUSEHOLD)
     notice = send_message(channel=Message.Channel.INBOX, template="participation_changed", user=parent,
                           idempotency_key="before-tabs", context={"period": saved, "person": parent.child,
                                                                   "for_child": True})
