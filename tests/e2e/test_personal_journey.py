@@ -37,10 +37,11 @@ def citizen(reference_data):
     user = User.objects.get(username="7901234567")
     child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
     Guardianship.objects.create(parent=user, child=child, relationship="cha")
+    first = datetime.date(CHILD_BORN.year + 14, 1, 1)  # the child's last three years, never before the birth
     Period.objects.create(
-        person=child, kind=Period.Kind.BHYT, from_month=datetime.date(2024, 1, 1), to_month=datetime.date(2026, 12, 1),
+        person=child, kind=Period.Kind.BHYT, from_month=first, to_month=datetime.date(CHILD_BORN.year + 16, 12, 1),
         payer=Period.Payer.STATE, base=0, rate=0, amount=0, province_id=user.person.province_id,
-        agency=user.person.agency, import_key="7905555555|bhyt|2024-01|state")
+        agency=user.person.agency, import_key=f"7905555555|bhyt|{first:%Y-%m}|state")
     return user
 
 
