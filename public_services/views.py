@@ -11,6 +11,8 @@ idempotency key to the submit button, the same however often the form is opened:
 with it (double click, back button, retry) makes one filing. A draft ends when it is submitted.
 """
 
+import hashlib
+import json
 import re
 import secrets
 
@@ -117,6 +119,13 @@ def _switched(request, procedure, person):
         "Hồ sơ này chưa nộp: nó được khai khi bạn xem thông tin của người khác, nay bạn đang xem thông tin "
         "của %(name)s. Hãy khai lại cho %(name)s, hoặc quay về người cần nộp hồ sơ.") % {"name": person.full_name})
     return redirect("public_services:form", slug=procedure.slug)
+
+
+def _answers_shown(draft: dict) -> str:
+    """The fingerprint of a draft's answers and uploads, which its review page posts back: another tab
+    that changed the same form since then changes it."""
+    content = json.dumps({"data": draft.get("data"), "uploads": draft.get("uploads")}, sort_keys=True, default=str)
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def _save_drafts(request) -> None:
@@ -298,6 +307,11 @@ def review(request, slug):
             messages.error(request, gettext("Phiên khai hồ sơ đã hết hoặc đã thay đổi. "
                                             "Hãy kiểm tra lại nội dung và nộp lại."))
             return redirect("public_services:form", slug=procedure.slug)
+        if not secrets.compare_digest(request.POST.get("answers_shown", "").encode(), _answers_shown(draft).encode()):
+            messages.warning(request, gettext(
+                "Nội dung kê khai đã được sửa ở một cửa sổ hoặc thẻ khác sau khi bạn mở trang này, nên hồ sơ "
+                "chưa nộp. Hãy kiểm tra lại nội dung dưới đây rồi bấm “Nộp hồ sơ”."))
+            return redirect("public_services:review", slug=procedure.slug)
         _reauthenticated(request, procedure)
         try:
             filing = filing_submit(procedure=procedure, person=person, user=request.user, data=draft["data"],
@@ -314,7 +328,7 @@ def review(request, slug):
             or procedure.unavailable(person, user=request.user)):
         return redirect("public_services:form", slug=procedure.slug)
     return render(request, "public_services/review.html", {
-        "procedure": procedure, "person": person, "key": draft["key"],
+        "procedure": procedure, "person": person, "key": draft["key"], "answers_shown": _answers_shown(draft),
         "rows": procedure.rows(draft["data"], person=person, user=request.user),
         "previews": _previews(request, procedure, draft["uploads"]), "attached": _attached(request, draft["uploads"]),
     })

@@ -3,6 +3,7 @@ so every procedure is open to them), officers, valid answers for every procedure
 submitted through the service."""
 
 import datetime
+import re
 import threading
 
 import pytest
@@ -176,3 +177,11 @@ def other_district_officer(reference_data):
 def province_officer(reference_data):
     return officer("canbo079", "079", PROVINCE)
 
+
+
+def review_post(client, url: str, key: str) -> dict:
+    """What the review page of the form at `url` posts: the draft's key and the fingerprint of the
+    answers it shows ("" when the page is not shown)."""
+    page = client.get(f"{url}xem-lai/")
+    found = re.search(r'name="answers_shown" value="([^"]*)"', page.content.decode()) if page.status_code == 200 else None
+    return {"idempotency_key": key, "answers_shown": found.group(1) if found else ""}

@@ -23,7 +23,7 @@ from public_services.models import Filing, FilingDocument
 from public_services.services import filing_build_declaration, filing_return, uploads_sweep
 from tests.conftest import require_tool
 
-from .helpers import answers, correction, district_officer, logged, other_district_officer, owner, stranger  # noqa: F401
+from .helpers import answers, correction, district_officer, logged, other_district_officer, owner, review_post, stranger  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +191,7 @@ def submit_with(client, files) -> Filing:
     key = key_of(client)
     response = post_form(client, key, files)
     assert response.status_code == 302, field_errors(response)
-    response = client.post(URL + "xem-lai/", {"idempotency_key": key})
+    response = client.post(URL + "xem-lai/", review_post(client, URL, key))
     assert response.status_code == 302
     return Filing.objects.get(idempotency_key=key)
 
@@ -347,7 +347,7 @@ def test_a_refused_file_or_another_error_keeps_the_answers_and_the_accepted_file
     assert response.status_code == 302
     review = client.get(URL + "xem-lai/").content.decode()
     assert "giay.pdf" in review and "hong.pdf" not in review
-    client.post(URL + "xem-lai/", {"idempotency_key": key})
+    client.post(URL + "xem-lai/", review_post(client, URL, key))
     assert [d.filename for d in Filing.objects.get(idempotency_key=key).documents.all()] == ["giay.pdf"]
 
 
@@ -360,7 +360,7 @@ def test_files_received_beside_an_error_stay_when_the_form_is_opened_again(owner
     assert [name for _key, name, _url in reopened.context["attached"]] == ["giay.pdf"]
     assert key_of(client) == key
     assert post_form(client, key, []).status_code == 302
-    client.post(URL + "xem-lai/", {"idempotency_key": key})
+    client.post(URL + "xem-lai/", review_post(client, URL, key))
     assert [d.filename for d in Filing.objects.get(idempotency_key=key).documents.all()] == ["giay.pdf"]
 
 
@@ -373,8 +373,8 @@ def test_round_trips_and_a_double_submit_do_not_duplicate_files(owner):
     post_form(client, key, [])
     review = client.get(URL + "xem-lai/").content.decode()
     assert review.count("giay.pdf</a>") == 1
-    client.post(URL + "xem-lai/", {"idempotency_key": key})
-    client.post(URL + "xem-lai/", {"idempotency_key": key})
+    client.post(URL + "xem-lai/", review_post(client, URL, key))
+    client.post(URL + "xem-lai/", review_post(client, URL, key))
     assert Filing.objects.count() == 1 and FilingDocument.objects.count() == 1
 
 
@@ -388,7 +388,7 @@ def test_a_failed_submit_deletes_the_files_it_stored(owner, root, monkeypatch):
 
     monkeypatch.setattr(services, "_record", broken)
     with pytest.raises(RuntimeError):
-        client.post(URL + "xem-lai/", {"idempotency_key": key})
+        client.post(URL + "xem-lai/", review_post(client, URL, key))
     assert Filing.objects.count() == 0
     assert [path.name for path in stored(root)] == ["giay.pdf"]  # the draft's copy only
     assert "/filings/tmp/" in str(stored(root)[0])

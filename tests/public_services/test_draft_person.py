@@ -9,7 +9,7 @@ import pytest
 from public_services.models import Filing
 from tests.benefits.helpers import child_of
 
-from .helpers import answers, owner  # noqa: F401
+from .helpers import answers, owner, review_post  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_a_draft_reviewed_for_the_parent_is_not_filed_for_the_child(client, pare
     assert parent.person.full_name in client.get(f"{BOOK}xem-lai/").content.decode()
 
     client.post("/ca-nhan/xem/", {"child": parent.child.pk})  # another tab
-    response = client.post(f"{BOOK}xem-lai/", {"idempotency_key": key}, follow=True)
+    response = client.post(f"{BOOK}xem-lai/", review_post(client, BOOK, key), follow=True)
     assert not Filing.objects.exists()
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == BOOK
@@ -44,7 +44,7 @@ def test_a_draft_reviewed_for_the_parent_is_not_filed_for_the_child(client, pare
 
     # Back to their own records, the parent's draft is still there and files for the parent.
     client.post("/ca-nhan/xem/", {})
-    assert client.post(f"{BOOK}xem-lai/", {"idempotency_key": key}).status_code == 302
+    assert client.post(f"{BOOK}xem-lai/", review_post(client, BOOK, key)).status_code == 302
     assert Filing.objects.get().person == parent.person
 
 
@@ -54,8 +54,8 @@ def test_a_draft_begun_for_the_child_is_filed_for_the_child_only(client, parent)
     key = key_of(client.get(BOOK))
     client.post(BOOK, {**answers("607A"), "idempotency_key": key})
     client.post("/ca-nhan/xem/", {})
-    client.post(f"{BOOK}xem-lai/", {"idempotency_key": key})
+    client.post(f"{BOOK}xem-lai/", review_post(client, BOOK, key))
     assert not Filing.objects.exists()
     client.post("/ca-nhan/xem/", {"child": parent.child.pk})
-    client.post(f"{BOOK}xem-lai/", {"idempotency_key": key})
+    client.post(f"{BOOK}xem-lai/", review_post(client, BOOK, key))
     assert Filing.objects.get().person == parent.child

@@ -27,7 +27,7 @@ from public_services.procedures.base import Procedure, ProcedureForm
 from public_services.procedures.fields import long_text, phone_field
 from tests.conftest import require_tool
 
-from .helpers import district_officer, other_district_officer, owner  # noqa: F401
+from .helpers import district_officer, other_district_officer, owner, review_post  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_a_procedure_declared_in_one_place_goes_from_form_to_done(
     review = html_of(client, f"{FORM}xem-lai/")
     assert "Vay vốn ngân hàng" in review and "48" in review and "Ngân hàng Nông nghiệp chi nhánh Thủ Đức" in review
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"{FORM}xem-lai/", {"idempotency_key": key})
+        response = client.post(f"{FORM}xem-lai/", review_post(client, FORM, key))
     filing = Filing.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
     assert filing.procedure_code == CODE and filing.procedure is procedure

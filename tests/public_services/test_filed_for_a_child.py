@@ -22,6 +22,7 @@ from .helpers import (  # noqa: F401
     monthly_allowance,
     owner,
     province_officer,
+    review_post,
     stored_upload,
     submit,
 )
@@ -286,7 +287,7 @@ def test_the_authorisation_asks_the_relationship_to_the_child_not_to_the_parent(
     assert client.post(url, {**answers("UY-QUYEN"), "idempotency_key": key}).status_code == 302
     review = client.get(f"{url}xem-lai/").content.decode()
     assert f"<dt>Quan hệ với {CHILD}</dt>" in review and "Quan hệ với bạn" not in review
-    status = client.post(f"{url}xem-lai/", {"idempotency_key": key}, follow=True).content.decode()
+    status = client.post(f"{url}xem-lai/", review_post(client, url, key), follow=True).content.decode()
     assert f"<dt>Quan hệ với {CHILD}</dt>" in status and "Quan hệ với bạn" not in status
     # The declaration names the relationship to the one giving the authorisation, the child, as for oneself.
     filing = filing_build_declaration(filing_id=Filing.objects.get(person=child).pk)

@@ -13,7 +13,17 @@ from django.db import connection
 from public_services.models import Filing
 from public_services.services import filing_complete, filing_receive, filing_reject, filing_return, filing_start
 
-from .helpers import answers, citizen, district_officer, owner, stranger, submit, submitted_at_once, withdrawn  # noqa: F401
+from .helpers import (  # noqa: F401
+    answers,
+    citizen,
+    district_officer,
+    owner,
+    review_post,
+    stranger,
+    submit,
+    submitted_at_once,
+    withdrawn,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +51,7 @@ def test_a_form_kept_open_in_another_tab_is_refused_at_submission(client, owner)
     client.force_login(owner)
     first_tab = key_of(client.get(BOOK))
     client.post(BOOK, {**answers("607A"), "idempotency_key": first_tab})
-    first = client.post(f"{BOOK}xem-lai/", {"idempotency_key": first_tab})
+    first = client.post(f"{BOOK}xem-lai/", review_post(client, BOOK, first_tab))
     filing = Filing.objects.get()
     assert first["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
 

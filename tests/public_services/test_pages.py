@@ -16,7 +16,17 @@ from tests.accounts.helpers import jpeg
 from tests.html_language import languages_of
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .helpers import answers, correction, district_officer, owner, province_officer, stranger, submit, withdrawn  # noqa: F401
+from .helpers import (  # noqa: F401
+    answers,
+    correction,
+    district_officer,
+    owner,
+    province_officer,
+    review_post,
+    stranger,
+    submit,
+    withdrawn,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +100,7 @@ def test_a_refused_image_keeps_the_rest_and_an_accepted_one(client, owner):
     assert response.status_code == 302 and response["Location"].endswith("xem-lai/")
     html = page(client, f"{CHANGE}xem-lai/")
     assert "Nguyễn Văn Đức Thành" in html and "Họ và tên, Ngày sinh" in html
-    client.post(f"{CHANGE}xem-lai/", {"idempotency_key": key})
+    client.post(f"{CHANGE}xem-lai/", review_post(client, CHANGE, key))
     filing = Filing.objects.get()
     assert filing.documents.get().field == "evidence_1"
 
@@ -109,7 +119,7 @@ def test_an_image_received_beside_an_error_is_still_there_when_the_form_is_opene
     assert 'value="0912 345 678"' in html  # no answers passed yet: the form starts from the registry
     response = client.post(CHANGE, {**answers("608A"), "idempotency_key": key})
     assert response.status_code == 302 and response["Location"].endswith("xem-lai/")
-    client.post(f"{CHANGE}xem-lai/", {"idempotency_key": key})
+    client.post(f"{CHANGE}xem-lai/", review_post(client, CHANGE, key))
     assert Filing.objects.get().documents.get().field == "evidence_1"
 
 
@@ -119,7 +129,7 @@ def submit_through_pages(client, url=BOOK, code="607A", **overrides):
     assert response.status_code == 302, response.content.decode()[:3000]
     html = page(client, f"{url}xem-lai/")
     assert "Kiểm tra trước khi nộp" in html and f'value="{key}"' in html
-    return key, client.post(f"{url}xem-lai/", {"idempotency_key": key})
+    return key, client.post(f"{url}xem-lai/", review_post(client, url, key))
 
 
 def test_submit_twice_back_button_or_retry_makes_one_filing(client, owner):
@@ -128,11 +138,11 @@ def test_submit_twice_back_button_or_retry_makes_one_filing(client, owner):
     filing = Filing.objects.get()
     assert response["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
     # double click: the same post again
-    again = client.post(f"{BOOK}xem-lai/", {"idempotency_key": key})
+    again = client.post(f"{BOOK}xem-lai/", review_post(client, BOOK, key))
     assert again["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
     # back button to the form page as it was rendered, then through review again
     client.post(BOOK, {**answers("607A"), "idempotency_key": key})
-    retry = client.post(f"{BOOK}xem-lai/", {"idempotency_key": key})
+    retry = client.post(f"{BOOK}xem-lai/", review_post(client, BOOK, key))
     assert retry["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
     assert Filing.objects.count() == 1
     # once that one is withdrawn, a new form rendering is a new filing

@@ -30,7 +30,7 @@ from tests.conftest import require_tool
 from tests.health_card.card_fixtures import clinic_user, facility, issue, signing_keys  # noqa: F401 (fixtures)
 from tests.health_card.test_visits import visit
 from tests.participation.helpers import period
-from tests.public_services.helpers import district_officer  # noqa: F401 (fixture)
+from tests.public_services.helpers import district_officer, review_post  # noqa: F401 (fixture)
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -1893,7 +1893,7 @@ def test_a_filing_made_from_english_pages_is_recorded_declared_and_announced_in_
                                           new_id_number="079188012345"),
                                 "idempotency_key": key, "evidence_1": jpeg()}).status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"{CHANGE}xem-lai/", {"idempotency_key": key})
+        response = client.post(f"{CHANGE}xem-lai/", review_post(client, CHANGE, key))
     filing = Filing.objects.get()
     assert filing.pdf_ready and filing.identity["sex"] == "Nam"
     assert list(filing.documents.values_list("label", flat=True)) == ["Ảnh giấy tờ chứng minh"]
