@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Person
+from accounts.selectors import was_guardian_of
 from accounts.services.notices import person_notify
 from health_card.models import Card
 from notifications.models import Message
@@ -506,7 +507,18 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
 def _officer_locked(filing: Filing, officer) -> Filing:
     if not officer.has_perm("public_services.process_filing") or not filings_visible_to(officer).filter(pk=filing.pk).exists():
         raise PermissionDenied("Cán bộ không có quyền xử lý hồ sơ này.")
+    if _officer_s_own(filing, officer):
+        raise ValidationError(
+            f"Hồ sơ {filing.tracking_number} là của chính bạn, của người bạn là cha, mẹ hoặc người giám hộ, hoặc do "
+            "bạn nộp: cán bộ không xử lý hồ sơ của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
     return Filing.objects.select_for_update().get(pk=filing.pk)
+
+
+def _officer_s_own(filing: Filing, officer) -> bool:
+    """An officer does not decide their own case: a filing for their own record, for a child they are
+    (or were) parent or guardian of, or one they filed from their login."""
+    return (filing.person_id == officer.person_id or filing.submitted_by_id == officer.pk
+            or was_guardian_of(user=officer, person_id=filing.person_id))
 
 
 @transaction.atomic

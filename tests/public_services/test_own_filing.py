@@ -1,0 +1,63 @@
+"""An officer who is also a citizen does not decide a filing of their own, nor one filed for a child
+they are parent or guardian of: every step is refused by the service, and the admin says why, as it
+says other refused steps. A colleague decides it."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.models import Guardianship
+from lookup.models import Agency
+from public_services.models import Filing
+from public_services.services import filing_complete, filing_receive, filing_reject, filing_return, filing_start
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person
+
+from .helpers import district_officer, logged, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/quan-tri/public_services/filing/"
+OWN = "cán bộ không xử lý hồ sơ của chính mình"
+
+
+@pytest.fixture
+def officer_citizen(district_officer):
+    """An officer of 07901 whose login is also that of their own insured record, managed by 07901."""
+    district_officer.person = make_person("7906666666", "Lê Thị Thu", id_number="079188066666")
+    district_officer.person.agency = Agency.objects.get(code="07901")
+    district_officer.person.save(update_fields=["agency"])
+    district_officer.save(update_fields=["person"])
+    return district_officer
+
+
+def child_filing(officer):
+    born = born_years_ago(10)
+    child = make_person("7906666667", "Lê Minh Khang", birth=born, id_number=cccd_for(born))
+    child.agency = Agency.objects.get(code="07901")
+    child.save(update_fields=["agency"])
+    Guardianship.objects.create(parent=officer, child=child, relationship="me")
+    return submit(officer, person=child)
+
+
+@pytest.mark.parametrize("whose", ["own", "child"])
+def test_an_officer_cannot_decide_a_filing_of_their_own_or_of_their_child(officer_citizen, whose):
+    filing = submit(officer_citizen) if whose == "own" else child_filing(officer_citizen)
+    for step in (filing_receive, filing_start, filing_complete):
+        with pytest.raises(ValidationError, match=OWN):
+            step(filing=filing, officer=officer_citizen)
+    for step, argument in ((filing_return, "what"), (filing_reject, "reason")):
+        with pytest.raises(ValidationError, match=OWN):
+            step(filing=filing, officer=officer_citizen, **{argument: "Thiếu giấy tờ"})
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED and not filing.events.exclude(status=Filing.Status.SUBMITTED).exists()
+
+
+def test_the_admin_says_why_the_officer_s_own_filing_is_refused(officer_citizen):
+    filing = submit(officer_citizen)
+    client = logged(officer_citizen)
+    response = client.post(f"{QUEUE}{filing.pk}/buoc/receive/", follow=True)
+    assert response.status_code == 200
+    assert OWN in response.content.decode()
+    response = client.post(f"{QUEUE}{filing.pk}/ghi-chu/reject/", {"note": "Không đủ điều kiện"}, follow=True)
+    assert response.status_code == 200 and OWN in response.content.decode()
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED
