@@ -126,10 +126,11 @@ def sort_key(value: str) -> str:
     return "".join(letters) + "!" + "".join(tones)  # "!" sorts before every digit: a prefix comes first
 
 
-def _with_hotline(message) -> str:
-    return str(message) % {"hotline": settings.PORTAL_HOTLINE}
+def _with_hotline(message, **values) -> str:
+    return str(message) % {"hotline": settings.PORTAL_HOTLINE, **values}
 
 
 # A message that names the portal's hotline as %(hotline)s (settings.PORTAL_HOTLINE), filled in
-# when the message is shown: in the language of that request, and from the one setting.
+# when the message is shown: in the language of that request, and from the one setting. Its other
+# placeholders are filled from `values`.
 with_hotline = lazy(_with_hotline, str)

@@ -240,8 +240,9 @@ def default_agency(person) -> Agency:
         return person.agency
     agency = Agency.objects.filter(province_id=person.province_id, parent__isnull=True).order_by("code").first()
     if agency is None:
-        raise ValidationError(with_hotline(_("Chưa xác định được cơ quan BHXH quản lý bạn. Hãy gọi %(hotline)s để được "
-                                             "hướng dẫn.")))
+        # Named, not "bạn": a parent filing for a child reads it too.
+        raise ValidationError(with_hotline(_("Chưa xác định được cơ quan BHXH quản lý hồ sơ BHXH của %(name)s. Hãy gọi "
+                                             "%(hotline)s để được hướng dẫn."), name=person.full_name))
     return agency
 
 

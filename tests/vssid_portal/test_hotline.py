@@ -57,11 +57,13 @@ def test_the_messages_sent_name_it(hotline):
 
 @pytest.mark.django_db
 def test_a_procedure_without_an_agency_names_it(hotline, reference_data):
-    person = make_person()
+    # Said of whoever the filing is for: a parent filing for a child reads the child's name, not "bạn".
+    person = make_person(name="Nguyễn Gia Bảo")
     person.agency_id = person.province_id = None
     with pytest.raises(ValidationError) as refused:
         default_agency(person)
-    assert refused.value.messages == [f"Chưa xác định được cơ quan BHXH quản lý bạn. Hãy gọi {NEW} để được hướng dẫn."]
+    assert refused.value.messages == [f"Chưa xác định được cơ quan BHXH quản lý hồ sơ BHXH của Nguyễn Gia Bảo. "
+                                      f"Hãy gọi {NEW} để được hướng dẫn."]
 
 
 def test_a_pdf_template_sees_it(hotline, monkeypatch):
