@@ -57,6 +57,11 @@ def validate_vn_mobile(phone) -> None:
         raise ValidationError(MOBILE_INVALID, code="mobile")
 
 
+def cccd_sex(number: str) -> int:
+    """The sex a 12-digit CCCD number's century/sex digit gives: 1 male (even), 2 female (odd)."""
+    return 1 if int(number[3]) % 2 == 0 else 2
+
+
 def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date | None, sex: int | None) -> None:
     """Check the number's shape for its type; for a CCCD also its birth-year and sex digits."""
     if id_type == IdType.CCCD:
@@ -71,7 +76,7 @@ def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date
         if birth_date is not None and year != birth_date.year:
             raise ValidationError({
                 "id_number": _("Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh.")})
-        if sex is not None and (1 if century_sex % 2 == 0 else 2) != sex:
+        if sex is not None and cccd_sex(number) != sex:
             raise ValidationError({"id_number": _("Số CCCD không khớp với giới tính đã khai. Hãy kiểm tra lại.")})
     elif id_type == IdType.CMND:
         if not re.fullmatch(r"[0-9]{9}", number or ""):

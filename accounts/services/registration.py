@@ -11,7 +11,7 @@ import string
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -30,7 +30,7 @@ from vssid_portal.text import fold
 
 from ..models import Guardianship, Person, Registration, RegistrationEvent, User
 from ..selectors import adult_born_by, registrations_visible_to
-from ..validators import validate_id_document
+from ..validators import IdType, cccd_sex, validate_id_document
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,10 @@ CHILD_MISMATCH = _(
 IDENTITY_MISMATCH = _(
     "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại cả ba "
     "theo giấy tờ tùy thân và sổ BHXH."
+)
+REGISTRY_TO_CORRECT = _(
+    "Hồ sơ BHXH của mã số này có thông tin cần được cơ quan BHXH điều chỉnh trước khi đăng ký tài khoản. Hãy mang "
+    "giấy tờ tùy thân đến cơ quan BHXH quản lý hoặc gọi %(hotline)s để được hướng dẫn."
 )
 CHILD_ADULT = _("Chỉ đăng ký thay cho trẻ dưới 18 tuổi. Người từ 18 tuổi tự đăng ký tài khoản.")
 STALE_SUBMISSION = _("Phiên đăng ký không hợp lệ. Hãy tải lại trang và gửi lại.")
@@ -105,8 +109,11 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     if hasattr(person, "user") and not for_child:
         raise ValidationError({"bhxh_code": gettext(
             "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu.")})
-    if not for_child:  # the sex is the registry's: only once the number is known to be the record's
-        validate_id_document(id_type, id_number, birth_date=birth_date, sex=person.sex)
+    # The form asks no sex: the record's own number contradicting the sex it records is the registry's to
+    # correct. Said without naming the field, which would tell whoever typed the number the recorded sex.
+    if not for_child and id_type == IdType.CCCD and cccd_sex(id_number) != person.sex:
+        raise ValidationError({NON_FIELD_ERRORS: ValidationError(
+            REGISTRY_TO_CORRECT, code="registry_to_correct", params={"hotline": settings.PORTAL_HOTLINE})})
     return person
 
 
