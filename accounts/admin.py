@@ -202,14 +202,21 @@ class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
 
     def user_change_password(self, request, id, form_url=""):
         """Django's page setting an account's password or turning off logging in with one
-        (set_unusable_password): the holder is told that the agency did it."""
+        (set_unusable_password): the holder is told that the agency did it. A password set for
+        another's account is known to the officer: temporary, as the portal's others are (changed at
+        the next login), and the browsers logged in with the one of before are told why they were ended."""
         user = self.get_object(request, unquote(id))
         response = super().user_change_password(request, id, form_url)
         if user is not None:
             before, was_usable = user.password, user.has_usable_password()
             user.refresh_from_db(fields=["password"])
             if user.password != before and user.has_usable_password():
-                security_notify(user=user, event=SecurityEvent.PASSWORD_SET_BY_AGENCY)
+                temporary = user.pk != request.user.pk
+                if temporary:
+                    user.must_change_password = True
+                    user.save(update_fields=["must_change_password"])
+                    end_other_sessions(request, user, reason="ended_by_agency")
+                security_notify(user=user, event=SecurityEvent.PASSWORD_SET_BY_AGENCY, temporary=temporary)
             elif was_usable and not user.has_usable_password():
                 security_notify(user=user, event=SecurityEvent.PASSWORD_DISABLED_BY_AGENCY)
         return response

@@ -164,6 +164,40 @@ def test_a_password_set_in_the_admin_is_told_to_the_holder_once(client, sms_outb
     assert Message.objects.filter(user=user).count() == 2  # not also as a change the holder made
 
 
+def test_a_password_set_in_the_admin_is_temporary_and_ends_the_holders_sessions_saying_why(sms_outbox):
+    """The officer who set it knows the password: as the portal's other temporary passwords, the holder
+    must change it at the next login, and is told so; the browsers logged in with the password of before
+    are told on their next request that the agency ended their session."""
+    user = make_citizen()
+    citizen = Client()
+    log_in(citizen, sms_outbox)
+    officer = Client()
+    officer.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    new = {"password1": "Moi-Mat-Khau-2026", "password2": "Moi-Mat-Khau-2026", "usable_password": "true"}
+    assert officer.post(reverse("admin:auth_user_password_change", args=[user.pk]), new).status_code == 302
+
+    user.refresh_from_db()
+    assert user.must_change_password and user.check_password("Moi-Mat-Khau-2026")
+    html = citizen.get(PERSONAL, follow=True).content.decode()
+    assert "Cơ quan BHXH đã kết thúc phiên làm việc của tài khoản này" in html
+    [sms] = [text for text in security_sms(sms_outbox) if "đặt mật khẩu mới" in text]
+    assert "đổi mật khẩu khi đăng nhập" in sms
+
+    log_in(citizen, sms_outbox, password="Moi-Mat-Khau-2026")
+    assert citizen.get(PERSONAL)["Location"].startswith(reverse("accounts_auth:password_change_required"))
+
+
+def test_an_officers_own_password_set_in_the_admin_is_not_temporary(client):
+    """Nobody else knows it: the officer's own session goes on and nothing asks to change it again."""
+    officer = User.objects.create_superuser("quantri", password="x-Pass-2026!")
+    client.force_login(officer)
+    new = {"password1": "Moi-Mat-Khau-2026", "password2": "Moi-Mat-Khau-2026", "usable_password": "true"}
+    assert client.post(reverse("admin:auth_user_password_change", args=[officer.pk]), new).status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password("Moi-Mat-Khau-2026") and not officer.must_change_password
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
 def test_logging_in_with_a_password_turned_off_in_the_admin_is_told_to_the_holder_once(client, sms_outbox):
     """The admin's password page can disable password-based authentication (set_unusable_password):
     the holder is told, once, that the BHXH agency turned off logging in with a password."""
