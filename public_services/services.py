@@ -30,6 +30,7 @@ from accounts.models import Person
 from accounts.selectors import was_guardian_of
 from accounts.services.notices import person_notify
 from health_card.models import Card
+from lookup.selectors import within_officer_scope
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_files_once_committed, delete_stale_uploads, kept_only_if_committed
@@ -505,13 +506,18 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
 
 
 def _officer_locked(filing: Filing, officer) -> Filing:
-    if not officer.has_perm("public_services.process_filing") or not filings_visible_to(officer).filter(pk=filing.pk).exists():
+    # The scope is asked of the row as locked: a filing the citizen resubmitted to another agency
+    # while this step waited for its lock is that agency's (PostgreSQL checks the row it waited for).
+    locked = None
+    if officer.has_perm("public_services.process_filing"):
+        locked = within_officer_scope(Filing.objects.select_for_update().filter(pk=filing.pk), officer).first()
+    if locked is None:
         raise PermissionDenied("Cán bộ không có quyền xử lý hồ sơ này.")
-    if _officer_s_own(filing, officer):
+    if _officer_s_own(locked, officer):
         raise ValidationError(
             f"Hồ sơ {filing.tracking_number} là của chính bạn, của người bạn là cha, mẹ hoặc người giám hộ, hoặc do "
             "bạn nộp: cán bộ không xử lý hồ sơ của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
-    return Filing.objects.select_for_update().get(pk=filing.pk)
+    return locked
 
 
 def _officer_s_own(filing: Filing, officer) -> bool:
