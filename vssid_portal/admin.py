@@ -20,7 +20,7 @@ from django.contrib.admin.utils import (
 )
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
@@ -557,7 +557,15 @@ class _LogEntriesLinkedWithinScope(models.QuerySet):
 
 class PortalAutocompleteJsonView(AutocompleteJsonView):
     """The answers of the admin's autocomplete boxes. A term with a NUL character (typed or put in
-    the address) matches nothing: PostgreSQL refuses it in a query, a server error."""
+    the address) matches nothing: PostgreSQL refuses it in a query, a server error. A field name
+    naming a reverse relation (an agency's `persons`) is refused, as Django refuses a field that is no
+    relation: Django went on to ask it for the limit of its choices, which it has not, a server error."""
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if source_field.auto_created and not source_field.concrete:
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
 
     def get_queryset(self):
         if "\x00" in self.term:

@@ -72,3 +72,17 @@ def test_a_term_with_a_nul_character_finds_nothing(db, model, name):
         response = client.get("/quan-tri/autocomplete/", {**asked, "term": term})
         assert response.status_code == 200, repr(term)
         assert response.json()["results"] == [], repr(term)
+
+
+@pytest.mark.parametrize(("model", "name"), [("lookup.agency", "persons"), ("accounts.person", "filings"),
+                                             ("health_card.benefitlevel", "cards")])
+def test_a_field_name_that_names_a_reverse_relation_is_refused(reference_data, model, name):
+    """The box asks for a form's own field: one naming the rows that point at the model (an agency's
+    persons, typed in the address) is refused as any field that is no relation (403), where Django
+    looked up its choices' limit, which such a relation does not have: a server error."""
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.create_superuser("quantri", password=None))
+    app_label, model_name = model.split(".")
+    response = client.get("/quan-tri/autocomplete/", {"app_label": app_label, "model_name": model_name,
+                                                      "field_name": name, "term": ""})
+    assert response.status_code == 403
