@@ -415,6 +415,9 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
                 done += 1
             except FilingAlreadyInStatus as unchanged:
                 already.append(unchanged.message)
+            except PermissionDenied:  # resubmitted to another agency since the list was read
+                errors.append(f"Hồ sơ {filing.tracking_number} đã chuyển sang cơ quan BHXH khác nên bạn không còn "
+                              "xử lý được; chưa thực hiện.")
             except ValidationError as error:
                 message = " ".join(error.messages)  # check_move's names the filing already
                 errors.append(message if filing.tracking_number in message else f"{filing.tracking_number}: {message}")

@@ -318,6 +318,33 @@ def test_an_officer_attached_to_no_agency_is_told_why_once_after_a_wrong_filter(
         "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc."]
 
 
+def test_a_filing_gone_to_another_agency_after_the_list_was_read_is_named_and_the_others_taken(
+        owner, district_officer, monkeypatch):  # noqa: F811
+    """The citizen resubmitted it to another agency once the list had read the rows ticked: the step
+    refuses it (PermissionDenied), which ended the whole action on a 403 page, the filings after it
+    left undone and nothing said of those done before it."""
+    from lookup.models import Agency
+    from public_services import admin as filings_admin
+
+    first, second = submit(owner), submit(owner, "DOI-LIEN-HE")
+    receive = filings_admin.filing_receive
+
+    def after_the_move(*, filing, **kwargs):
+        if filing.pk == first.pk:
+            Filing.objects.filter(pk=first.pk).update(agency=Agency.objects.get(code="07902"))
+        return receive(filing=filing, **kwargs)
+
+    monkeypatch.setattr(filings_admin, "filing_receive", after_the_move)
+    response = logged(district_officer).post(QUEUE, {"action": "receive_selected",
+                                                     "_selected_action": [first.pk, second.pk]}, follow=True)
+    assert response.status_code == 200
+    assert [str(message) for message in response.context["messages"]] == [
+        "Đã tiếp nhận: 1 hồ sơ; người nộp đã được thông báo.",
+        f"Hồ sơ {first.tracking_number} đã chuyển sang cơ quan BHXH khác nên bạn không còn xử lý được; chưa thực hiện."]
+    statuses = dict(Filing.objects.values_list("pk", "status"))
+    assert (statuses[first.pk], statuses[second.pk]) == (Filing.Status.SUBMITTED, Filing.Status.RECEIVED)
+
+
 def test_a_filing_the_bulk_step_cannot_move_is_named_once_in_its_message(owner, district_officer):
     first, second = submit(owner), submit(owner, "DOI-LIEN-HE")
     client = logged(district_officer)
