@@ -2,7 +2,7 @@
 the one save path in services.py; the salary adjustment table the estimator uses."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
@@ -112,6 +112,9 @@ class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOu
             try:
                 if benefit_set_status(record=record, status=status, actor=request.user):
                     updated += 1
+            except PermissionDenied:  # moved to another agency (a change of paying place) since the list was read
+                errors.append(f"{record.reference}: Hồ sơ đã chuyển sang cơ quan BHXH khác nên bạn không còn xử lý "
+                              "được; giữ nguyên.")
             except ValidationError as error:
                 errors.append(f"{record.reference}: {' '.join(error.messages)}")
         if updated:

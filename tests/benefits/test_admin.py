@@ -485,3 +485,28 @@ def test_a_childs_birth_or_an_accident_before_the_persons_own_birth_is_refused_b
     assert "Ngày bị tai nạn / phát hiện bệnh không thể trước ngày sinh của người hưởng (15/03/1988)." in (
         response.content.decode())
     assert not BenefitRecord.objects.exists() and not Message.objects.exists()
+
+
+def test_a_record_moved_to_another_agency_after_the_list_was_read_is_named_and_the_others_taken(
+        client, db, reference_data, monkeypatch):
+    """A completed change of the paying place moved it once the list had read the rows ticked: the
+    service refuses it (PermissionDenied), which ended the whole action on a 403 page."""
+    from benefits import admin as benefits_admin
+
+    person = citizen().person
+    moved, kept = record(person, reference="Q1-0006"), record(person, reference="Q1-0007")
+    service = benefits_admin.benefit_set_status
+
+    def after_the_move(*, record, **kwargs):
+        if record.pk == moved.pk:
+            BenefitRecord.objects.filter(pk=moved.pk).update(agency=Agency.objects.get(code="07902"))
+        return service(record=record, **kwargs)
+
+    monkeypatch.setattr(benefits_admin, "benefit_set_status", after_the_move)
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(LIST, {"action": "mark_processing", "_selected_action": [moved.pk, kept.pk]}, follow=True)
+    assert response.status_code == 200
+    assert "Q1-0006: Hồ sơ đã chuyển sang cơ quan BHXH khác nên bạn không còn xử lý được; giữ nguyên." in [
+        message for _level, message in said(response)]
+    statuses = dict(BenefitRecord.objects.values_list("reference", "status"))
+    assert (statuses["Q1-0006"], statuses["Q1-0007"]) == ("received", "processing")
