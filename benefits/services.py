@@ -29,6 +29,8 @@ TRACKED_FIELDS = (
     "days_off", "start_date", "child_birth_date", "allowance_months", "impairment_percent", "replacement_rate",
     "event_date", "contribution_months",
 )
+# Tracked fields the audit trail writes as money (1.234.567 đ).
+MONEY_FIELDS = ("amount", "monthly_amount")
 
 
 def _changes(record: BenefitRecord) -> dict[str, tuple]:
@@ -109,7 +111,8 @@ def _write(record: BenefitRecord, *, actor, because: str = "") -> bool:
         if created:
             summary = f"Tiếp nhận hồ sơ {record.get_kind_display()}, trạng thái {record.get_status_display()}."
         else:
-            summary = "; ".join(field_change(BenefitRecord, name, old, new) for name, (old, new) in changes.items())
+            summary = "; ".join(field_change(BenefitRecord, name, old, new, money=MONEY_FIELDS)
+                                for name, (old, new) in changes.items())
         if because:
             summary = f"{summary} ({because})"
         changed = [field_label(BenefitRecord, name) for name in changes]

@@ -218,3 +218,14 @@ def test_a_status_set_on_a_record_whose_status_another_officer_changed_since_is_
     obj.refresh_from_db()
     assert (obj.status, obj.reject_reason, obj.revision) == (Status.REJECTED, "Thiếu sổ BHXH", 1)
     assert BenefitEvent.objects.filter(record=obj).count() == 1
+
+
+def test_the_audit_trail_writes_amounts_as_money(db):
+    """An officer reading a record's history reads "5.217.200 đ", as every amount in the portal is
+    written, not the stored integer 5217200."""
+    obj = record(citizen().person, **decided(amount=5_217_200))
+    obj.amount, obj.monthly_amount = 6_000_000, 1_250_000
+    assert benefit_save(record=obj) is True
+    changes = BenefitEvent.objects.get(record=obj).changes
+    assert "số tiền được hưởng (đ): 5.217.200 đ → 6.000.000 đ" in changes
+    assert "mức hưởng hằng tháng (đ): (trống) → 1.250.000 đ" in changes
