@@ -36,6 +36,7 @@ from .selectors import (
     filing_declarant,
     filing_gone_from_scope,
     filings_visible_to,
+    is_officers_own_case,
 )
 from .services import (
     CompletionChangedMeanwhile,
@@ -399,7 +400,9 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         allowed = TRANSITIONS.get(obj.status, set()) if obj is not None else set()
-        can = obj is not None and self.has_process_permission(request)
+        own = obj is not None and is_officers_own_case(obj, request.user)
+        can = obj is not None and self.has_process_permission(request) and not own
+        context["own_case"] = own
         # (step, label, confirmed on a page of its own): a completion that writes more than the status
         context["steps"] = [(step, label, step == "complete" and bool(completion_changes(obj)))
                             for step, (_s, status, label) in STEPS.items() if can and status in allowed]

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from accounts.selectors import children_of, guardianship_of, logins_told_of
+from accounts.selectors import children_of, guardianship_of, logins_told_of, was_guardian_of
 from lookup.selectors import officer_agency_ids, within_officer_scope
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -282,3 +282,10 @@ def filing_next_step(filing: Filing, *, user=None) -> NextStep:
         return NextStep(gettext("Hồ sơ đã rút sẽ không được giải quyết; nếu vẫn cần, bạn hãy nộp hồ sơ mới."),
                         gettext("Nộp hồ sơ mới"), again)
     raise ValueError(f"no next step for status {filing.status!r}")
+
+
+def is_officers_own_case(filing: Filing, officer) -> bool:
+    """An officer does not decide their own case: a filing for their own record, for a child they are
+    (or were) parent or guardian of, or one they filed from their login."""
+    return (filing.person_id == officer.person_id or filing.submitted_by_id == officer.pk
+            or was_guardian_of(user=officer, person_id=filing.person_id))

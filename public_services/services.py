@@ -27,7 +27,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Person
-from accounts.selectors import was_guardian_of
 from accounts.services.notices import person_notify
 from health_card.models import Card
 from lookup.selectors import within_officer_scope
@@ -59,6 +58,7 @@ from .selectors import (
     filing_email_recipient,
     filing_submitted_with,
     filings_visible_to,
+    is_officers_own_case,
     open_filing_of,
 )
 
@@ -513,18 +513,11 @@ def _officer_locked(filing: Filing, officer) -> Filing:
         locked = within_officer_scope(Filing.objects.select_for_update().filter(pk=filing.pk), officer).first()
     if locked is None:
         raise PermissionDenied("Cán bộ không có quyền xử lý hồ sơ này.")
-    if _officer_s_own(locked, officer):
+    if is_officers_own_case(locked, officer):
         raise ValidationError(
             f"Hồ sơ {filing.tracking_number} là của chính bạn, của người bạn là cha, mẹ hoặc người giám hộ, hoặc do "
             "bạn nộp: cán bộ không xử lý hồ sơ của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
     return locked
-
-
-def _officer_s_own(filing: Filing, officer) -> bool:
-    """An officer does not decide their own case: a filing for their own record, for a child they are
-    (or were) parent or guardian of, or one they filed from their login."""
-    return (filing.person_id == officer.person_id or filing.submitted_by_id == officer.pk
-            or was_guardian_of(user=officer, person_id=filing.person_id))
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from public_services.models import Filing
 from public_services.services import filing_complete, filing_receive, filing_reject, filing_return, filing_start
 from tests.accounts.helpers import born_years_ago, cccd_for, make_person
 
-from .helpers import district_officer, logged, submit  # noqa: F401
+from .helpers import DISTRICT, district_officer, logged, officer, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +61,14 @@ def test_the_admin_says_why_the_officer_s_own_filing_is_refused(officer_citizen)
     assert response.status_code == 200 and OWN in response.content.decode()
     filing.refresh_from_db()
     assert filing.status == Filing.Status.SUBMITTED
+
+
+def test_the_officer_s_own_filing_shows_no_step_and_says_why(officer_citizen):
+    """The page of their own filing offers the officer no step to press only to be refused: it says a
+    colleague decides it. The same filing shows its steps to that colleague."""
+    filing = submit(officer_citizen)
+    page = logged(officer_citizen).get(f"{QUEUE}{filing.pk}/change/").content.decode()
+    assert OWN in page
+    assert f"{filing.pk}/buoc/" not in page and f"{filing.pk}/ghi-chu/" not in page
+    colleague = logged(officer("dongnghiep07901", "07901", DISTRICT)).get(f"{QUEUE}{filing.pk}/change/").content.decode()
+    assert OWN not in colleague and f"{filing.pk}/buoc/receive/" in colleague
