@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -112,6 +113,13 @@ class User(AbstractUser):
         """In Vietnamese order, "Phạm Thu Hà": the family and middle names (`last_name`) before the
         given name (`first_name`); Django's own puts the given name first ("Hà Phạm Thu")."""
         return f"{self.last_name} {self.first_name}".strip()
+
+    def has_session_auth_hash(self, value: str) -> bool:
+        """Whether `value`, a `get_session_auth_hash()` kept earlier (the password a step was let
+        through by), still names the current password: made with SECRET_KEY, or with one of
+        SECRET_KEY_FALLBACKS before the key was rotated, as Django's own check of a session accepts."""
+        return bool(value) and any(constant_time_compare(value, current) for current in
+                                   [self.get_session_auth_hash(), *self.get_session_auth_fallback_hash()])
 
 
 def new_file_folder() -> str:

@@ -68,8 +68,7 @@ class LoginConfirmStage(LoginStage):
     def password_changed(self) -> bool:
         """Whether the account's password has changed (or been reset) since the password step: the
         login it let through ends, as the sessions the change ends do."""
-        return self.state.get("password", self.login.user.get_session_auth_hash()) \
-            != self.login.user.get_session_auth_hash()
+        return "password" in self.state and not self.login.user.has_session_auth_hash(self.state["password"])
 
     def _code_required(self, user) -> bool:
         if trust.is_trusted_browser(self.request, user) or is_mfa_enabled(user, [Authenticator.Type.TOTP]):

@@ -115,7 +115,7 @@ def user_password_reset(*, request, user, password_hash: str, password_seen: str
     code was accepted for), nothing changes and False is answered once the password is another: this
     reset saved already by a request sent at the same time, or the password changed meanwhile."""
     locked = User.objects.select_for_update().filter(pk=user.pk).first()
-    if locked is None or (password_seen is not None and locked.get_session_auth_hash() != password_seen):
+    if locked is None or (password_seen is not None and not locked.has_session_auth_hash(password_seen)):
         return False
     _password_store(user, password_hash)
     get_adapter().clear_failed_logins(request, user)

@@ -282,7 +282,7 @@ def password_reset_new(request):
     user = None
     if _reset_verified(reset):
         user = user_for_reset(bhxh_code=reset["subject"])
-        if user is not None and reset.get("password", user.get_session_auth_hash()) != user.get_session_auth_hash():
+        if user is not None and "password" in reset and not user.has_session_auth_hash(reset["password"]):
             del request.session[RESET]
             return _reset_overtaken(request, user)
     elif "verified_at" in reset:  # its time is over: the reset ends, a new one starts from the BHXH code

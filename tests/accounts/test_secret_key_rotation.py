@@ -1,0 +1,78 @@
+"""SECRET_KEY rotated (the old key moved to SECRET_KEY_FALLBACKS) while a citizen is between two steps:
+a login waiting at its confirmation, a reset whose code was accepted, a logged-in session. What the
+old key signed before the rotation still counts, as the session itself does."""
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+
+from tests.accounts import test_otp
+from tests.accounts.test_login import CONFIRM, LOGIN, is_logged_in, submit_password
+from tests.accounts.test_otp import codes_sent, make_citizen
+from tests.accounts.test_sessions import RESET, RESET_CODE, RESET_NEW
+
+# Codes go out when the transaction commits, as in production: these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The shared fixtures; pytest finds them as attributes of this module.
+clock, fast_password_hashing, fresh_cache = test_otp.clock, test_otp.fast_password_hashing, test_otp.fresh_cache
+
+NEW_KEY = "n3w" + "f6e5d4c3b2a1" * 5
+PASSWORD_CHANGED = "Mật khẩu tài khoản vừa được thay đổi"
+
+
+def rotated():
+    return override_settings(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=[settings.SECRET_KEY])
+
+
+def test_the_session_hash_of_the_password_holds_under_the_old_key_until_the_password_changes():
+    user = make_citizen()
+    seen_before = user.get_session_auth_hash()
+    with rotated():
+        assert user.get_session_auth_hash() != seen_before
+        assert user.has_session_auth_hash(seen_before) and user.has_session_auth_hash(user.get_session_auth_hash())
+        user.set_password("Mat-khau-moi-rat-dai-2026")
+        assert not user.has_session_auth_hash(seen_before)
+    with override_settings(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=[]):
+        assert not user.has_session_auth_hash(seen_before) and not user.has_session_auth_hash("")
+
+
+def test_a_login_waiting_for_its_code_when_the_key_is_rotated_goes_on(sms_outbox):
+    make_citizen()
+    browser = Client()
+    assert submit_password(browser)["Location"] == CONFIRM
+    with rotated():
+        response = browser.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]}, follow=True)
+        assert PASSWORD_CHANGED not in response.content.decode()
+        assert is_logged_in(browser)
+
+
+def test_a_reset_whose_code_was_accepted_before_the_key_was_rotated_saves_the_new_password(sms_outbox):
+    user = make_citizen()
+    owner = Client()
+    owner.post(RESET, {"bhxh_code": "7901234567"})
+    assert owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})["Location"] == RESET_NEW
+    new = "Mat-khau-sau-khi-quen-2026"
+    with rotated():
+        assert owner.get(RESET_NEW).status_code == 200
+        response = owner.post(RESET_NEW, {"password1": new, "password2": new}, follow=True)
+    assert response.redirect_chain[-1][0] == LOGIN
+    assert "Mật khẩu của bạn đã được thay đổi." in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
+def test_a_reset_whose_password_changed_meanwhile_still_starts_again_after_a_rotation(sms_outbox):
+    user = make_citizen()
+    owner = Client()
+    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    user.set_password("Mat-khau-doi-trong-luc-do-2026")
+    user.save()
+    with rotated():
+        new = "Mat-khau-sau-khi-quen-2026"
+        response = owner.post(RESET_NEW, {"password1": new, "password2": new}, follow=True)
+    assert response.redirect_chain == [(RESET, 302)]
+    user.refresh_from_db()
+    assert user.check_password("Mat-khau-doi-trong-luc-do-2026")
+
