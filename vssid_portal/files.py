@@ -29,7 +29,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
@@ -56,11 +56,15 @@ def private_file_url(name: str, *, user, filename: str | None = None, inline: bo
     return reverse("private_file", args=[_sealed(payload)])
 
 
+def _secrets() -> list[str]:
+    """SECRET_KEY, which new links are made with, then the fallback keys, so that a link made just
+    before a key rotation still opens."""
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+
+
 def _keys() -> list[bytes]:
-    """The key links are sealed with (from SECRET_KEY), then those of the fallback keys, so that a
-    link made just before a key rotation still opens."""
-    return [salted_hmac(SALT, "sealed links", secret=secret, algorithm="sha256").digest()
-            for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
+    """The key links are sealed with, then those of the fallback keys (`_secrets`)."""
+    return [salted_hmac(SALT, "sealed links", secret=secret, algorithm="sha256").digest() for secret in _secrets()]
 
 
 def _sealed(payload: dict) -> str:
@@ -85,8 +89,15 @@ def _opened(token: str) -> dict | None:
     return None
 
 
-def _session_tag(session_key: str) -> str:
-    return salted_hmac(SALT, session_key).hexdigest()[:20]
+def _session_tag(session_key: str, secret: str | None = None) -> str:
+    """The browser session a link is bound to, keyed with SECRET_KEY (or `secret`)."""
+    return salted_hmac(SALT, session_key, secret=secret).hexdigest()[:20]
+
+
+def _bound_to(tag, session_key: str | None) -> bool:
+    """Whether a link's session tag names this session, with the key it was made with (`_secrets`)."""
+    return bool(session_key) and isinstance(tag, str) and any(
+        constant_time_compare(tag, _session_tag(session_key, secret)) for secret in _secrets())
 
 
 def private_file_response(name: str, *, filename: str, inline: bool = False) -> FileResponse:
@@ -111,7 +122,7 @@ def private_file(request, token):
     if payload["u"] is not None and request.user.is_authenticated and payload["u"] != request.user.pk:
         raise Http404("Liên kết không dành cho tài khoản này.")
     session_key = request.session.session_key
-    if payload.get("s") and (not session_key or payload["s"] != _session_tag(session_key)):
+    if payload.get("s") and not _bound_to(payload["s"], session_key):
         raise Http404("Liên kết không dành cho phiên làm việc này.")
     if payload["e"] < time.time():  # genuine (sealed here) but late: said, with the way to a fresh one
         return _expired(request, payload)

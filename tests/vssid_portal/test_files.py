@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.utils import timezone
 
 from vssid_portal import files
@@ -177,3 +178,16 @@ def _inflated(raw: bytes, zlib) -> bytes:
         except zlib.error:
             continue
     return b""
+
+
+def test_a_link_bound_to_a_browser_session_before_the_secret_key_was_rotated_still_opens(client, db, stored, settings):
+    """An anonymous visitor's own uploads: the link names their session by a tag keyed like the seal."""
+    session_key = client.session.session_key  # the visitor's session, stored
+    link = files.private_file_url(stored, user=None, session_key=session_key)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    assert client.get(link).status_code == 200
+    assert Client().get(link).status_code == 404  # still only for that session
+    made_now = files.private_file_url(stored, user=None, session_key=session_key)
+    settings.SECRET_KEY_FALLBACKS = []
+    assert client.get(made_now).status_code == 200  # made with the new key alone
