@@ -43,8 +43,16 @@ def _pow_bits() -> int:
     return getattr(settings, "CODE_LOOKUP_POW_BITS", 14)
 
 
-def _answer_mac(nonce: str, answer: str) -> str:
-    return salted_hmac(CHALLENGE_SALT, f"{nonce}:{answer.strip()}").hexdigest()[:32]
+def _answer_mac(nonce: str, answer: str, secret: str | None = None) -> str:
+    """The answer's MAC, keyed with SECRET_KEY (or `secret`)."""
+    return salted_hmac(CHALLENGE_SALT, f"{nonce}:{answer.strip()}", secret=secret).hexdigest()[:32]
+
+
+def _answer_right(nonce: str, answer: str, mac: str) -> bool:
+    """Whether `mac` is the answer's, made with SECRET_KEY or, for a question asked just before the
+    key was rotated, with one of SECRET_KEY_FALLBACKS (as the token's signature is checked)."""
+    return any(hmac.compare_digest(_answer_mac(nonce, answer, secret), mac)
+               for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS])
 
 
 class ChallengeUnavailable(Exception):
@@ -99,7 +107,7 @@ def code_lookup_challenge_spend(*, token: str, work: str = "", answer: str = "")
     answer = normalize_code(answer or "")  # "１２" as some keyboards type it, "1 2"
     if answer.isascii() and answer.isdigit() and len(answer) <= 4:
         answer = str(int(answer))  # "07" is 7
-    return bool(answer) and len(answer) <= 4 and hmac.compare_digest(_answer_mac(data["n"], answer), data["m"])
+    return bool(answer) and len(answer) <= 4 and _answer_right(data["n"], answer, data["m"])
 
 
 def client_network(group, request) -> str:
