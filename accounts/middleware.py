@@ -129,6 +129,11 @@ class UserSessionActivityMiddleware:
     The client is its address as allauth reads it (behind TRUSTED_PROXY_COUNT proxies: from
     X-Forwarded-For, so a pool of proxies whose own addresses vary does not count as a change)
     and its browser string.
+
+    A session given a new key without a login (Django's check of a login signed with one of
+    SECRET_KEY_FALLBACKS cycles the key) has its row moved to the new key at once, keeping its
+    time of login and its place among the account's sessions: a login elsewhere finds it and ends
+    it (the single-session rule), instead of missing it for up to SEEN_PRECISION.
     """
 
     def __init__(self, get_response):
@@ -148,8 +153,20 @@ class UserSessionActivityMiddleware:
                 and user.is_authenticated:
             now = time.time()
             client = [self.adapter.get_client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:200]]
+            key = session.session_key  # read once the user is: a fallback key's login has cycled it
             tracked = session.get(TRACKED)
-            if not tracked or now - tracked[0] >= SEEN_PRECISION or tracked[1:] != client:
+            if not tracked or now - tracked[0] >= SEEN_PRECISION or tracked[1:] != [key, *client]:
+                if tracked and len(tracked) == 4 and tracked[1] != key:
+                    _move_row(user, tracked[1], key)
                 UserSession.objects.create_from_request(request)
-                session[TRACKED] = [now, *client]
+                session[TRACKED] = [now, key, *client]
         return self.get_response(request)
+
+
+def _move_row(user, old_key: str, new_key: str) -> None:
+    """The session list's row of a session whose key changed, under its new key, unless the new key
+    has its own row already (a password change makes one). No other request knows the new key yet."""
+    from allauth.usersessions.models import UserSession
+
+    if not UserSession.objects.filter(session_key=new_key).exists():
+        UserSession.objects.filter(session_key=old_key, user_id=user.pk).update(session_key=new_key)

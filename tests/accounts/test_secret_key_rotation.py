@@ -3,13 +3,14 @@ a login waiting at its confirmation, a reset whose code was accepted, a logged-i
 old key signed before the rotation still counts, as the session itself does."""
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.test import Client, override_settings
 
 from tests.accounts import test_otp
-from tests.accounts.test_login import CONFIRM, LOGIN, is_logged_in, submit_password
+from tests.accounts.test_login import CONFIRM, LOGIN, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import codes_sent, make_citizen
-from tests.accounts.test_sessions import RESET, RESET_CODE, RESET_NEW
+from tests.accounts.test_sessions import ELSEWHERE, RESET, RESET_CODE, RESET_NEW, lands_on_login_with, session_key
 
 # Codes go out when the transaction commits, as in production: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,3 +77,24 @@ def test_a_reset_whose_password_changed_meanwhile_still_starts_again_after_a_rot
     user.refresh_from_db()
     assert user.check_password("Mat-khau-doi-trong-luc-do-2026")
 
+
+def test_a_session_given_a_new_key_by_the_rotation_is_still_ended_by_a_login_elsewhere(sms_outbox):
+    """Django gives a session whose login was signed with a fallback key a new session key: its row in
+    the session list moves to that key at once (keeping its time of login), so a login on another
+    device within the minute ends it as the single-session rule says."""
+    make_citizen()
+    first, second = Client(), Client()
+    log_in(first, sms_outbox)
+    assert is_logged_in(first)
+    before = session_key(first)
+    logged_in_at = UserSession.objects.get(session_key=before).created_at
+    with rotated():
+        assert is_logged_in(first)
+        cycled = session_key(first)
+        assert cycled != before
+        row = UserSession.objects.get()
+        assert (row.session_key, row.created_at) == (cycled, logged_in_at)
+        log_in(second, sms_outbox)
+        assert is_logged_in(second)
+        assert lands_on_login_with(first, ELSEWHERE)
+        assert list(UserSession.objects.values_list("session_key", flat=True)) == [session_key(second)]
