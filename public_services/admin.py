@@ -302,7 +302,9 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             else:
                 service(filing=filing, officer=request.user, **_seen(request))
         except PermissionDenied:
-            raise
+            if not self._left_scope(request, filing):
+                raise
+            return self._gone_from_scope(request, filing)
         except CompletionChangedMeanwhile as changed:  # confirm again what completing now changes
             messages.warning(request, changed.message)
             return self._confirm_complete(request, filing, completion_changes(filing), label)
@@ -359,6 +361,10 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             try:
                 note = posted_text(request, "note")
                 service(filing=filing, officer=request.user, **_seen(request), **{argument: note})
+            except PermissionDenied:
+                if not self._left_scope(request, filing):
+                    raise
+                return self._gone_from_scope(request, filing)
             except FilingAlreadyInStatus as done:
                 return self._already_done(request, done, note)
             except FilingChangedMeanwhile as moved:  # a colleague, or the citizen, was quicker: decide again
@@ -378,6 +384,11 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/public_services/filing/note.html", context)
+
+    def _left_scope(self, request, filing: Filing) -> bool:
+        """Whether a step refused as out of the officer's scope was refused because the filing, theirs
+        when the page checked it, was resubmitted to another agency before the step locked its row."""
+        return self.has_process_permission(request) and not self.get_queryset(request).filter(pk=filing.pk).exists()
 
     def _gone_from_scope(self, request, filing: Filing):
         """A decision written on a filing resubmitted to another agency meanwhile: not made, the

@@ -409,3 +409,60 @@ def test_a_step_taken_on_a_page_opened_before_a_return_and_resubmission_says_the
     message = refused.value.message
     assert f"Hồ sơ {filing.tracking_number} đã được nộp lại ({owner}, lúc " in message
     assert "đã chuyển sang trạng thái" not in message and "sau khi trang này được mở; chưa thực hiện." in message
+
+
+def _moved_before_the_lock(steps: dict, step: str, filing, monkeypatch):
+    """The citizen resubmits `filing` to another agency once the view has found it theirs, before
+    the step locks its row."""
+    from lookup.models import Agency
+
+    service, *rest = steps[step]
+
+    def after_the_move(**kwargs):
+        Filing.objects.filter(pk=filing.pk).update(agency=Agency.objects.get(code="07902"))
+        return service(**kwargs)
+
+    monkeypatch.setitem(steps, step, (after_the_move, *rest))
+
+
+def test_a_step_on_a_filing_gone_to_another_agency_before_its_lock_says_so(owner, district_officer, monkeypatch):
+    """The service refuses it on the locked row (PermissionDenied), which the page answered with a
+    bare 403 instead of why."""
+    from public_services import admin as filings_admin
+
+    filing = submit(owner)
+    _moved_before_the_lock(filings_admin.STEPS, "receive", filing, monkeypatch)
+    response = logged(district_officer).post(f"{QUEUE}{filing.pk}/buoc/receive/", {"seen": "submitted"}, follow=True)
+    assert response.status_code == 200 and response.request["PATH_INFO"] == QUEUE
+    assert [(m.level, m.message) for m in response.context["messages"]] == [(WARNING, (
+        f"Hồ sơ {filing.tracking_number} đã chuyển sang cơ quan BHXH khác sau khi trang này được mở, nên bạn không "
+        "còn xử lý được; chưa thực hiện."))]
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED
+
+
+def test_a_step_by_an_officer_without_the_process_permission_is_still_a_403(owner, district_officer):
+    from django.contrib.auth.models import Permission
+
+    district_officer.groups.first().permissions.remove(Permission.objects.get(codename="process_filing"))
+    filing = submit(owner)
+    assert logged(district_officer).post(f"{QUEUE}{filing.pk}/buoc/receive/").status_code == 403
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED
+
+
+def test_a_reason_on_a_filing_gone_to_another_agency_before_its_lock_is_given_back(owner, district_officer,
+                                                                                  monkeypatch):
+    """Found theirs by the page, refused by the service on the locked row: the PermissionDenied was
+    not caught, a bare 403 page that lost the reason typed."""
+    from public_services import admin as filings_admin
+
+    filing = submit(owner)
+    client = logged(district_officer)
+    html = client.get(f"{QUEUE}{filing.pk}/ghi-chu/reject/").content.decode()
+    form = dict(re.findall(r'name="(seen|seen_revision|opened)" value="([^"]*)"', html))
+    _moved_before_the_lock(filings_admin.NOTE_STEPS, "reject", filing, monkeypatch)
+    response = client.post(f"{QUEUE}{filing.pk}/ghi-chu/reject/", {**form, "note": "Thiếu ảnh sổ cũ"}, follow=True)
+    assert response.status_code == 200 and response.request["PATH_INFO"] == QUEUE
+    assert [(m.level, m.message) for m in response.context["messages"]] == [(WARNING, (
+        f"Hồ sơ {filing.tracking_number} đã chuyển sang cơ quan BHXH khác sau khi trang này được mở, nên bạn không "
+        "còn xử lý được; chưa thực hiện. Nội dung bạn vừa nhập chưa được gửi: “Thiếu ảnh sổ cũ”"))]
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED
