@@ -8,7 +8,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from accounts.models import Person, Registration
+from accounts.models import Guardianship, Person, Registration
 from lookup.selectors import officer_agency_ids, within_officer_scope
 from participation.models import Period
 from participation.selectors import periods_for
@@ -160,9 +160,12 @@ def guardian_name(person) -> str:
 
 def card_checks_for(*, person):
     """The data-access log of the person's cards, newest first, with the agency of an officer who
-    checked (the log names an officer by it, and another citizen by no name)."""
+    checked (the log names an officer by it, and another citizen by no name) and `by_guardian`:
+    whether the login that checked is, or was, the holder's parent or guardian (named as such)."""
     return (CardCheck.objects.filter(person=person)
             .select_related("facility", "checked_by__agency", "token", "card")
+            .annotate(by_guardian=Exists(Guardianship.objects.filter(parent_id=OuterRef("checked_by_id"),
+                                                                     child_id=OuterRef("person_id"))))
             .order_by("-at", "-pk"))
 
 

@@ -224,6 +224,37 @@ def test_the_access_log_names_no_citizen_who_checked_the_card(holder, card, clin
     assert ">Another user (logged in)</td>" in log and ">Officer of BHXH Quận 1</td>" in log and ">You</td>" in log
 
 
+def test_the_access_log_names_the_holders_own_check_and_their_parents_as_such(holder, facility, settings):
+    """A parent checking a child's card, and the child checking it with a login of their own, were
+    each shown to the other as another logged-in user."""
+    from accounts.models import User
+
+    born = born_years_ago(15)
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=cccd_for(born))
+    child_login = User.objects.create_user(username=child.bhxh_code, password="x-Strong-Pass-2026", person=child)
+    Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    payload = card_qr(issue(child, facility, group="HS", valid_from=born), purpose=Purpose.SCREEN)
+    for user in (holder, child_login):
+        logged_in(user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
+    assert CardCheck.objects.filter(person=child).count() == 2
+
+    childs_own = logged_in(child_login)
+    log = text(childs_own.get("/the-bhyt/ai-da-xem/"))
+    assert 'data-label="Ai xác thực">Cha, mẹ hoặc người giám hộ</td>' in log
+    assert 'data-label="Ai xác thực">Bạn</td>' in log and "Người dùng khác (đã đăng nhập)" not in log
+    parents = logged_in(holder)
+    session = parents.session
+    session["viewing_person_id"] = child.pk
+    session.save()
+    log = text(parents.get("/the-bhyt/ai-da-xem/"))
+    assert 'data-label="Ai xác thực">Chủ thẻ</td>' in log
+    assert 'data-label="Ai xác thực">Bạn</td>' in log and "Người dùng khác (đã đăng nhập)" not in log
+    for client in (childs_own, parents):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert ">Parent or guardian</td>" in text(childs_own.get("/the-bhyt/ai-da-xem/"))
+    assert ">Card holder</td>" in text(parents.get("/the-bhyt/ai-da-xem/"))
+
+
 def test_a_wrong_name_or_birth_date_is_logged_against_the_card_for_its_holder_and_officers(
         holder, card, clinic_user, facility):
     """Guessing a holder's name or birth date against their card number leaves a trace the holder and
