@@ -161,7 +161,8 @@ def facilities_lookup(
 ) -> QuerySet:
     """KCB facilities with a BHYT contract (or, with `bhyt_contract=False`, those without one), by
     province, words of name/code/address (or a code written with a separator: that code only, when
-    a facility has it; else its words, as "15 ngo" is an address typed without accents) and level."""
+    a facility has it, whether or not within the other filters; else its words, as "15 ngo" is an
+    address typed without accents) and level."""
     facilities = MedicalFacility.objects.filter(bhyt_contract=bhyt_contract).select_related("province").order_by("code")
     if province is not None:
         facilities = facilities.filter(province=province)
@@ -170,7 +171,7 @@ def facilities_lookup(
     if sick_leave_only:
         facilities = facilities.filter(issues_sick_leave=True)
     code = facility_code_written(query)
-    if code and facilities.filter(code=code).exists():
+    if code and MedicalFacility.objects.filter(code=code).exists():  # outside the filters: none, not its words
         return facilities.filter(code=code)
     return _matching(facilities, query)
 

@@ -381,6 +381,29 @@ def test_two_digits_and_three_letters_that_are_no_facility_code_are_searched_as_
     assert headings(html(client, FACILITIES, q="79 z01")) == ["Phòng khám Đa khoa Nguyễn Văn Đức"]
 
 
+def test_a_facility_code_outside_the_filters_chosen_finds_no_facility_of_its_words(client, rows):
+    """A code a facility has, written with its dash, but that facility outside the filters (another
+    province, no BHYT contract, no sick-leave papers): its words "79" and "Z01" were looked for and
+    listed facilities that had nothing to do with it. Only a code no facility has is searched as words."""
+    hanoi, hcm = Province.objects.get(code="01"), Province.objects.get(code="79")
+    MedicalFacility.objects.create(code="01Z05", name="Phòng khám Hàng Bài", province=hanoi,
+                                   address="Lô Z01, 79 Hàng Bài")
+    MedicalFacility.objects.create(code="79Z06", name="Phòng khám Nguyễn Trãi", province=hcm,
+                                   address="Lô Z03, 79 Nguyễn Trãi")
+    MedicalFacility.objects.create(code="79Z07", name="Phòng khám Trần Hưng Đạo", province=hcm, issues_sick_leave=True,
+                                   address="Lô Z02, 01 Trần Hưng Đạo")
+    for url, params, unrelated in [(FACILITIES, {"q": "79 - Z01", "province": "01"}, "Phòng khám Hàng Bài"),
+                                   (FACILITIES, {"q": "79 - Z03"}, "Phòng khám Nguyễn Trãi"),
+                                   (SICK_LEAVE, {"q": "01 - Z02"}, "Phòng khám Trần Hưng Đạo")]:
+        page = html(client, url, **params)
+        assert count(page) == 0 and unrelated not in page, params
+    assert [f.code for f in selectors.facilities_lookup(query="79 - Z03", bhyt_contract=False)] == ["79Z03"]
+    assert "Trạm y tế Nguyễn Văn Đức (01 - Z02, " in html(client, SICK_LEAVE, q="01 - Z02")  # on the contract list
+    # A code no facility has: its words, within the filters.
+    assert headings(html(client, FACILITIES, q="79 han", province="01")) == ["Phòng khám Hàng Bài"]
+    assert headings(html(client, FACILITIES, q="79 - Z01", province="79")) == ["Phòng khám Đa khoa Nguyễn Văn Đức"]
+
+
 def test_whole_word_matches_come_first(client, reference_data):
     """"Quận 1" matched Quận 10, 11 and 12 and every "Quảng …" too, in code order: BHXH Quận 1 was
     thirteenth. The query as whole words comes first, then where it begins a word, then the rest."""
