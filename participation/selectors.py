@@ -114,6 +114,22 @@ def totals_of(periods, *, until: datetime.date | None = None) -> Totals:
                   ahead_first, ahead_last)
 
 
+def owed_until(*, to_month: datetime.date, unpaid_months: int, until: datetime.date) -> tuple[int, int]:
+    """A period's unpaid months (its last ones) split at the month `until`: those up to it, owed
+    as totals_of counts them, and those after it, not due yet."""
+    not_due = min(unpaid_months, max(_ordinal(to_month) - _ordinal(until), 0))
+    return unpaid_months - not_due, not_due
+
+
+def with_owed_until(periods, *, until: datetime.date):
+    """The periods, each with `months_owed` and `months_not_due` set (see owed_until): what a row
+    says next to totals counted up to `until`."""
+    for period in periods:
+        period.months_owed, period.months_not_due = owed_until(to_month=period.to_month,
+                                                               unpaid_months=period.unpaid_months, until=until)
+    return periods
+
+
 def periods_overlapping(periods):
     """Of `periods`, those whose months another period of the same person, type and payer (the same
     employer when an employer pays) shares: stored before period_save refused them, and refused now on

@@ -23,7 +23,9 @@ RFC 8785 (JCS) gives.
 Format `vssid-statement/2` totals each type's months up to the month the statement is issued in and
 states the months already paid after it (`months_ahead`); a `vssid-statement/1` statement, issued
 before, counted those in `months` and has no `months_ahead`. Its snapshot is kept as it was
-hashed, so it still verifies, and its page states what it printed.
+hashed, so it still verifies, and its page states what it printed. A period's row prints as owed
+its `unpaid_months` up to the issue month only, as the total counts them, and the others as not
+due yet (drawn from `to` and `issued_at`; a PDF, once built, is never drawn again).
 
 The canonical bytes are also kept privately beside the PDF (`<pdf name>.json`): the public page
 reads the totals the document states from them, after checking them against `content_hash`, so a
@@ -56,7 +58,7 @@ from vssid_portal.jobs import dispatch, run_counted
 from vssid_portal.pdf import qr_data_uri, render_pdf
 
 from ..models import Period, Statement
-from ..selectors import TABS, periods_for, totals_of
+from ..selectors import TABS, owed_until, periods_for, totals_of
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +205,11 @@ def _period_data(period: Period) -> dict:
     }
 
 
+def _issue_month(issued_at: datetime.datetime) -> datetime.date:
+    """The month a statement counts to: the one it is issued in, where the portal is."""
+    return timezone.localtime(issued_at).date().replace(day=1)
+
+
 def statement_data(statement: Statement, *, issued_at: datetime.datetime, verify_url: str) -> dict:
     """Everything the statement states, in plain JSON types (see the module docstring). Always in
     Vietnamese: the type and payer labels are lazy translations, and the hashed data must not depend
@@ -214,7 +221,7 @@ def statement_data(statement: Statement, *, issued_at: datetime.datetime, verify
 def _statement_data(statement: Statement, *, issued_at: datetime.datetime, verify_url: str) -> dict:
     person = statement.person
     periods = sorted(periods_for(person=person), key=lambda p: (p.from_month, p.to_month, p.kind, p.pk))
-    issue_month = timezone.localtime(issued_at).date().replace(day=1)
+    issue_month = _issue_month(issued_at)
     groups = []
     for tab in TABS:
         rows = [p for p in periods if p.kind in tab.kinds]
@@ -272,8 +279,19 @@ def _birth(value: str) -> str:
     return f"{day}/{month}/{year}"
 
 
+def _owed(row: dict, issue_month: datetime.date) -> dict:
+    """A row's unpaid months up to the issue month (owed, as its group's total counts them) and
+    after it (not due yet)."""
+    year, month = row["to"].split("-")
+    owed, not_due = owed_until(to_month=datetime.date(int(year), int(month), 1), unpaid_months=row["unpaid_months"],
+                               until=issue_month)
+    return {"months_owed": owed, "months_not_due": not_due}
+
+
 def _pdf_context(data: dict, content_hash: str) -> dict:
     """Display strings drawn only from `data`, so the PDF shows what was hashed."""
+    issued = datetime.datetime.strptime(data["issued_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.UTC)
+    issue_month = _issue_month(issued)
     groups = []
     for group in data["groups"]:
         rows = [
@@ -283,12 +301,12 @@ def _pdf_context(data: dict, content_hash: str) -> dict:
                 "to_display": _month(row["to"]),
                 "payer_display": (f"{row['employer_name']} ({row['employer_code']})" if row["employer_code"]
                                   else row["payer_label"]),
+                **_owed(row, issue_month),
             }
             for row in group["periods"]
         ]
         groups.append({**group, "rows": rows, "duration": duration(group["months"]),
                        "show_kind": len({row["kind"] for row in rows}) > 1 or group["type"] == "bhxh"})
-    issued = datetime.datetime.strptime(data["issued_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.UTC)
     return {
         "data": data,
         "groups": groups,

@@ -15,7 +15,7 @@ from accounts.selectors import person_in_view, viewing
 from vssid_portal.templatetags.vn_format import vn_number
 
 from ..charts import bar_chart
-from ..selectors import TABS, TABS_BY_SLUG, periods_for, totals_of, yearly_average_base
+from ..selectors import TABS, TABS_BY_SLUG, periods_for, totals_of, with_owed_until, yearly_average_base
 
 # Five years of monthly changes a page: a 40-year history is eight pages of ~50 KB instead of
 # one of 400 KB, which a phone would have to lay out as 480 expandable rows.
@@ -42,6 +42,7 @@ def index(request, tab="bhxh"):
             except InvalidPage:
                 raise Http404 from None
             this_month = timezone.localdate().replace(day=1)
+            with_owed_until(page.object_list, until=this_month)
             yearly = yearly_average_base(periods, until=this_month)
             context.update(periods=periods, totals=totals_of(periods, until=this_month), yearly=yearly, page=page,
                            page_range=list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),

@@ -110,6 +110,18 @@ def test_the_page_counts_the_time_contributed_to_this_month_and_tells_the_months
     assert years and max(years) == months_from_now(0)[-4:]  # the chart stops at this year
 
 
+def test_a_period_owes_the_months_up_to_this_month_as_the_totals_count_them(client, citizen, person):
+    """Voluntary BHXH registered for 18 months with its last 8 unpaid: the 2 up to this month are
+    owed, the 6 after it are not due yet, and the row says so as the totals do."""
+    period(person, months_from_now(-11), months_from_now(6), kind=Period.Kind.BHXH_VOLUNTARY,
+           payer=Period.Payer.SELF, unpaid=8)
+    client.force_login(citizen)
+    html = client.get("/qua-trinh-tham-gia/").content.decode()
+    assert "<dt>Số tháng còn nợ</dt><dd><strong>2 tháng</strong>" in html
+    assert "· <strong>nợ 2 tháng</strong> (6 tháng sau chưa đến hạn)" in html
+    assert "nợ 8 tháng" not in html
+
+
 def test_page_runs_a_constant_number_of_queries(client, citizen, person, monkeypatch):
     """One period or 40 years of monthly changes: the same queries, counted on a page rendered, not
     served from the page cache (tests/test_page_cache.py counts that one)."""

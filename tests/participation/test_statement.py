@@ -309,6 +309,26 @@ def test_months_paid_ahead_are_stated_apart_from_the_time_contributed(client, dj
     assert squeeze("<td>10 năm 0 tháng (đã đóng trước 60 tháng)</td>") in html
 
 
+def test_a_period_owes_the_months_up_to_the_issue_month_as_the_totals_count_them(
+        client, django_capture_on_commit_callbacks, tmp_path):
+    """Voluntary BHXH registered for 18 months with its last 8 unpaid: the row owes the 2 up to the
+    month the statement is issued in, as its total does, and says the 6 after it are not due yet."""
+    person = make_person("7909999999", "Trần Thị Mai", birth=datetime.date(1990, 1, 2), id_number="079190012345")
+    add_period(person, "bhxh_tn", months_from_now(-11), months_from_now(6), payer="self", base=5_000_000, rate="22",
+               unpaid=8)
+    client.force_login(User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person))
+    statement = request_statement(client, django_capture_on_commit_callbacks)
+    path = tmp_path / "statement.pdf"
+    with default_storage.open(statement.pdf.name, "rb") as handle:
+        path.write_bytes(handle.read())
+    text = pdf_text(path)
+    assert squeeze("Số tháng còn nợ: 2 tháng") in squeeze(text)
+    row, = [squeeze(block) for block in re.split(r"\n\s*\n", text) if block.strip().startswith(months_from_now(-11))]
+    assert "182tháng" in row  # its months, then those owed
+    assert "(6thángsau" in row and "chưađếnhạn)" in row
+    assert "8tháng" not in squeeze(text)
+
+
 def test_a_statement_issued_before_months_paid_ahead_were_stated_still_verifies(ready):
     """Its snapshot has no `months_ahead`: the page states its totals as it printed them."""
     name = ready.pdf.name.removesuffix(".pdf") + ".json"
