@@ -122,6 +122,18 @@ def test_a_period_owes_the_months_up_to_this_month_as_the_totals_count_them(clie
     assert "nợ 8 tháng" not in html
 
 
+def test_a_history_paid_wholly_ahead_totals_no_months_without_empty_brackets(client, citizen, person):
+    """Household BHYT bought from next month: no month is reached yet, so there is no first or last
+    month to name after the total."""
+    period(person, months_from_now(1), months_from_now(12), kind=Period.Kind.BHYT, payer=Period.Payer.HOUSEHOLD)
+    client.force_login(citizen)
+    html = client.get("/qua-trinh-tham-gia/bhyt/").content.decode()
+    assert "Tổng thời gian tham gia</dt><dd><strong>0 tháng</strong></dd>" in html
+    assert "()" not in html
+    assert (f"<dt>Số tháng đã đóng trước</dt><dd>12 tháng ({months_from_now(1)}–{months_from_now(12)}), "
+            "chưa tính vào tổng thời gian tham gia</dd>") in html
+
+
 def test_page_runs_a_constant_number_of_queries(client, citizen, person, monkeypatch):
     """One period or 40 years of monthly changes: the same queries, counted on a page rendered, not
     served from the page cache (tests/test_page_cache.py counts that one)."""
