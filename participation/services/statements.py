@@ -70,7 +70,8 @@ CODE_GROUP = 4
 _CODE_SALT = "participation.statement.code.v1"
 _CODE_INPUT_MAX = 40  # longer input is refused before any work
 
-# A second request while one is being built returns that one (double clicks, impatient reloads).
+# A second request while one is being built returns that one (double clicks, impatient reloads),
+# counted from when its build was last started (a request, or "Tạo lại văn bản").
 REUSE_BUILDING_FOR = datetime.timedelta(minutes=5)
 # After this long the building page stops checking for the result and offers to start the task again.
 BUILDING_PATIENCE = datetime.timedelta(minutes=2)
@@ -371,8 +372,8 @@ def statement_request(*, person, requested_by, verify_base: str) -> Statement:
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()  # one request per person at a time
         pending = Statement.objects.filter(
-            person=person, status=Statement.Status.BUILDING, created_at__gte=timezone.now() - REUSE_BUILDING_FOR
-        ).first()
+            person=person, status=Statement.Status.BUILDING, build_started_at__gte=timezone.now() - REUSE_BUILDING_FOR
+        ).order_by("-build_started_at").first()
         if pending is not None:
             return pending
         code = code_new()

@@ -683,6 +683,22 @@ def test_a_build_started_again_is_waited_for_again_even_for_a_statement_asked_fo
     assert queued == []
 
 
+def test_a_request_while_a_build_started_again_runs_reuses_that_statement(
+        owner_client, owner, django_capture_on_commit_callbacks):
+    """'Tạo lại văn bản' on a statement asked for long ago: a new request while that build runs is
+    the double click it is for a new statement, and starts no second build."""
+    statement = service.statement_request(person=owner.person, requested_by=owner, verify_base="http://testserver")
+    asked_minutes_ago(statement, 10)  # its task was lost
+    status_path = f"/qua-trinh-tham-gia/xac-nhan/{statement.pk}/"
+    with django_capture_on_commit_callbacks() as queued:  # the worker has not picked it up yet
+        assert owner_client.post(status_path).status_code == 302
+    assert len(queued) == 1
+    with django_capture_on_commit_callbacks() as queued:
+        response = owner_client.post(LIST_URL)
+    assert response.status_code == 302 and response["Location"] == status_path
+    assert queued == [] and Statement.objects.count() == 1
+
+
 def test_starting_a_build_again_is_limited_per_user(owner_client, owner, django_capture_on_commit_callbacks):
     statement = service.statement_request(person=owner.person, requested_by=owner, verify_base="http://testserver")
     status_path = f"/qua-trinh-tham-gia/xac-nhan/{statement.pk}/"
