@@ -537,7 +537,8 @@ def test_a_minor_whose_own_login_was_deactivated_is_told_through_the_parent_only
 
     Guardianship.objects.create(parent=parent, child=child, relationship="cha")
     own = User.objects.create_user(child.bhxh_code, password="x-Pass-2026!", person=child, is_active=False)
-    assert period_save(period=period(child, "01/2024", "06/2024", save=False))
+    year = CHILD_BORN.year + 1  # after the child's birth, whenever the tests run
+    assert period_save(period=period(child, f"01/{year}", f"06/{year}", save=False))
     assert not Message.objects.filter(user=own).exists()
     assert Message.objects.filter(user=parent).count() == 2  # inbox + SMS, as for a child without a login
     assert people_to_notify({child.pk}) == {child.pk}
@@ -549,7 +550,8 @@ def test_a_parent_whose_login_was_deactivated_is_not_told_of_the_child(parent, c
 
     Guardianship.objects.create(parent=parent, child=child, relationship="cha")
     User.objects.filter(pk=parent.pk).update(is_active=False)
-    assert period_save(period=period(child, "01/2024", "06/2024", save=False))
+    year = CHILD_BORN.year + 1  # after the child's birth, whenever the tests run
+    assert period_save(period=period(child, f"01/{year}", f"06/{year}", save=False))
     assert not Message.objects.exists()
     assert people_to_notify({child.pk}) == set()
 
@@ -566,7 +568,8 @@ def test_one_phone_shared_by_the_logins_told_of_a_change_gets_one_sms(parent, mo
     Guardianship.objects.create(parent=mother, child=child, relationship="me")
     own = User.objects.create_user(child.bhxh_code, password="x-Pass-2026!", person=child)
     assert child.phone == parent.person.phone == mother.person.phone
-    assert period_save(period=period(child, "01/2024", "06/2024", save=False))
+    year = CHILD_BORN.year + 1  # after the child's birth, whenever the tests run
+    assert period_save(period=period(child, f"01/{year}", f"06/{year}", save=False))
     [sms] = Message.objects.filter(channel=Message.Channel.SMS)
     assert sms.user == own and sms.recipient == child.phone.as_e164 and "Nguyễn Gia Bảo" not in sms.body
     inbox = Message.objects.filter(channel=Message.Channel.INBOX)
