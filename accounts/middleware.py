@@ -156,10 +156,16 @@ class UserSessionActivityMiddleware:
             key = session.session_key  # read once the user is: a fallback key's login has cycled it
             tracked = session.get(TRACKED)
             if not tracked or now - tracked[0] >= SEEN_PRECISION or tracked[1:] != [key, *client]:
-                if tracked and len(tracked) == 4 and tracked[1] != key:
+                key_is_new = not tracked or len(tracked) != 4 or tracked[1] != key
+                if key_is_new and tracked and len(tracked) == 4:
                     _move_row(user, tracked[1], key)
                 UserSession.objects.create_from_request(request)
                 session[TRACKED] = [now, key, *client]
+                if key_is_new:
+                    # A key Django renewed is stored with the hash the old SECRET_KEY made, the new hash
+                    # being set in memory only: stored now (once per key), a read of this session
+                    # during the request (allauth's session list) does not renew it again under it.
+                    session.save()
         return self.get_response(request)
 
 

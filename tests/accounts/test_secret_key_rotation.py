@@ -10,7 +10,15 @@ from django.test import Client, override_settings
 from tests.accounts import test_otp
 from tests.accounts.test_login import CONFIRM, LOGIN, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import codes_sent, make_citizen
-from tests.accounts.test_sessions import ELSEWHERE, RESET, RESET_CODE, RESET_NEW, lands_on_login_with, session_key
+from tests.accounts.test_sessions import (
+    ELSEWHERE,
+    RESET,
+    RESET_CODE,
+    RESET_NEW,
+    SECURITY,
+    lands_on_login_with,
+    session_key,
+)
 
 # Codes go out when the transaction commits, as in production: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -98,3 +106,17 @@ def test_a_session_given_a_new_key_by_the_rotation_is_still_ended_by_a_login_els
         assert is_logged_in(second)
         assert lands_on_login_with(first, ELSEWHERE)
         assert list(UserSession.objects.values_list("session_key", flat=True)) == [session_key(second)]
+
+
+def test_the_security_page_as_the_first_request_after_the_rotation_keeps_the_citizen_logged_in(sms_outbox):
+    """The security page lists the account's sessions, which has allauth read each listed session's
+    login again: the session whose key the rotation renewed is stored with the hash its new key made,
+    so that read does not renew it a second time under the page (a 400 and a citizen logged out)."""
+    make_citizen()
+    browser = Client()
+    log_in(browser, sms_outbox)
+    with rotated():
+        response = browser.get(SECURITY)
+        assert response.status_code == 200
+        assert is_logged_in(browser)
+        assert list(UserSession.objects.values_list("session_key", flat=True)) == [session_key(browser)]
