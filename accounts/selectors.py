@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
@@ -55,10 +56,26 @@ def live_sessions(user, *, current_key: str | None = None) -> list[UserSession]:
     """The account's live sessions (purging those already gone). A session the idle or 12-hour
     time-out has ended is not live, though it stays stored until its browser's next request
     flushes it (SessionRulesMiddleware). The requesting session (`current_key`) is live: the
-    middleware let it through, and its stored activity stamp is renewed only with the response."""
+    middleware let it through, and its stored activity stamp is renewed only with the response.
+
+    A row is purged when its session is gone or no longer holds this account's login as it stands
+    (an inactive account, a password changed since): read from the stored session, not through
+    Django's get_user as allauth's purge does, which renews the key of a session whose login the
+    old SECRET_KEY signed and so would log out a browser that has made no request since a rotation."""
     now, store = time.time(), import_module(settings.SESSION_ENGINE).SessionStore
-    return [session for session in UserSession.objects.purge_and_list(user)
-            if session.session_key == current_key or not timed_out(store(session.session_key).load(), now)]
+    live = []
+    for session in UserSession.objects.filter(user_id=user.pk):
+        data = store(session.session_key).load()
+        if session.session_key != current_key and not _holds_login_of(data, user):
+            session.delete()
+        elif session.session_key == current_key or not timed_out(data, now):
+            live.append(session)
+    return live
+
+
+def _holds_login_of(data: dict, user) -> bool:
+    return (data.get(SESSION_KEY) == str(user.pk) and user.is_active
+            and user.has_session_auth_hash(data.get(HASH_SESSION_KEY) or ""))
 
 
 def user_for_reset(*, bhxh_code: str) -> User | None:

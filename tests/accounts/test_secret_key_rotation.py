@@ -120,3 +120,17 @@ def test_the_security_page_as_the_first_request_after_the_rotation_keeps_the_cit
         assert response.status_code == 200
         assert is_logged_in(browser)
         assert list(UserSession.objects.values_list("session_key", flat=True)) == [session_key(browser)]
+
+
+def test_a_password_typed_elsewhere_after_the_rotation_leaves_the_logged_in_browser_logged_in(sms_outbox):
+    """The confirmation step lists the account's other sessions: read without Django's check of each
+    one's login, which would renew the key of a session signed with the old key and so log out,
+    without a word, a citizen whose browser has made no request since the rotation."""
+    make_citizen()
+    owner = Client()
+    log_in(owner, sms_outbox)
+    with rotated():
+        stranger = Client()
+        assert submit_password(stranger)["Location"] == CONFIRM
+        assert stranger.get(CONFIRM).status_code == 200
+        assert is_logged_in(owner)
