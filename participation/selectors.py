@@ -115,8 +115,9 @@ def totals_of(periods, *, until: datetime.date | None = None) -> Totals:
 
 
 def owed_until(*, to_month: datetime.date, unpaid_months: int, until: datetime.date) -> tuple[int, int]:
-    """A period's unpaid months (its last ones) split at the month `until`: those up to it, owed
-    as totals_of counts them, and those after it, not due yet."""
+    """A period's unpaid months (its last ones) split at the month `until`: those up to it, owed,
+    and those after it, not due yet. totals_of stops at the same month, and also leaves out of the
+    total a month another period of the type covers, which this row's own figure still names."""
     not_due = min(unpaid_months, max(_ordinal(to_month) - _ordinal(until), 0))
     return unpaid_months - not_due, not_due
 
