@@ -1,8 +1,9 @@
-"""For tests of two transactions on PostgreSQL: wait until the other one is held up by a lock."""
+"""For tests of two transactions on PostgreSQL: run one in a thread, and wait until the other one is
+held up by a lock."""
 
 import time
 
-from django.db import connection
+from django.db import connection, connections
 
 
 def wait_until_blocked(thread, pids: list | None = None, seconds: float = 10) -> bool:
@@ -22,3 +23,14 @@ def wait_until_blocked(thread, pids: list | None = None, seconds: float = 10) ->
                 return True
         time.sleep(0.01)
     return False
+
+
+def run_into(outcome: dict, name: str, work) -> None:
+    """The target of a thread running one side: `outcome[name]` is what `work()` returned or the
+    exception it raised, and the thread's database connections are closed after it."""
+    try:
+        outcome[name] = work()
+    except Exception as error:  # noqa: BLE001 - the test reports what each side ended with
+        outcome[name] = error
+    finally:
+        connections.close_all()

@@ -4,12 +4,13 @@ person's cards, then the person (the card table's trigger moves the person's pag
 officer reissuing the same card at the counter meanwhile waits for the completion instead of
 deadlocking with it."""
 
+import functools
 import threading
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from health_card.models import Card
@@ -17,7 +18,7 @@ from health_card.services import reissue_card
 from public_services import services
 from public_services.models import Filing
 from public_services.services import filing_complete, filing_receive, filing_start
-from tests.db_locks import wait_until_blocked
+from tests.db_locks import run_into, wait_until_blocked
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
 from .helpers import district_officer, owner, submit  # noqa: F401
@@ -64,13 +65,7 @@ def test_a_counter_reissue_during_the_completion_waits_for_it(owner, district_of
         go.wait(10)
         return still_as_seen(*args, **kwargs)
 
-    def run(name, work):
-        try:
-            outcome[name] = work()
-        except Exception as error:  # noqa: BLE001 - the test reports what each side ended with
-            outcome[name] = error
-        finally:
-            connections.close_all()
+    run = functools.partial(run_into, outcome)
 
     def counter():
         with connection.cursor() as cursor:

@@ -3,17 +3,18 @@ the officer's scope then: a citizen resubmitting it to another agency at the sam
 step waiting for the resubmission's lock) leaves it to that agency, instead of the step, whose
 scope was checked before the wait, receiving another agency's filing."""
 
+import functools
 import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection, connections
+from django.db import connection
 
 from lookup.models import Agency
 from public_services.models import Filing
 from public_services.procedures import registry
 from public_services.services import filing_receive, filing_resubmit, filing_return
-from tests.db_locks import wait_until_blocked
+from tests.db_locks import run_into, wait_until_blocked
 
 from .helpers import answers, district_officer, owner, submit  # noqa: F401
 
@@ -41,13 +42,7 @@ def test_a_filing_resubmitted_to_another_agency_while_the_officer_receives_it_is
     monkeypatch.setattr(book, "agency_for", lambda self, *, person, data: other)
     monkeypatch.setattr(book, "on_submit", holding)
 
-    def run(name, work):
-        try:
-            outcome[name] = work()
-        except Exception as error:  # noqa: BLE001 - the test reports what each side ended with
-            outcome[name] = error
-        finally:
-            connections.close_all()
+    run = functools.partial(run_into, outcome)
 
     citizen = threading.Thread(target=run, args=("resubmit", lambda: filing_resubmit(
         filing=filing, user=owner, data=answers(filing.procedure_code), uploads={}, revision=filing.revision)))
