@@ -29,6 +29,7 @@ from . import admin_calendar, feedback_admin  # noqa: F401  (register the holida
 from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
 from .procedures import registry
 from .selectors import (
+    OWN_CASE,
     completion_changes,
     completion_digest,
     completion_digest_shown,
@@ -413,7 +414,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         allowed = TRANSITIONS.get(obj.status, set()) if obj is not None else set()
         own = obj is not None and is_officers_own_case(obj, request.user)
         can = obj is not None and self.has_process_permission(request) and not own
-        context["own_case"] = own
+        context["own_case"] = OWN_CASE if own else ""
         # (step, label, confirmed on a page of its own): a completion that writes more than the status
         context["steps"] = [(step, label, step == "complete" and bool(completion_changes(obj)))
                             for step, (_s, status, label) in STEPS.items() if can and status in allowed]

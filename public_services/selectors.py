@@ -284,6 +284,12 @@ def filing_next_step(filing: Filing, *, user=None) -> NextStep:
     raise ValueError(f"no next step for status {filing.status!r}")
 
 
+# What an officer is told of their own case, after "Hồ sơ <số>": refused by the service, and said on
+# the filing's page in the admin instead of its steps.
+OWN_CASE = ("là của chính bạn, của người bạn là cha, mẹ hoặc người giám hộ, hoặc do bạn nộp: cán bộ không xử lý "
+            "hồ sơ của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
+
+
 def is_officers_own_case(filing: Filing, officer) -> bool:
     """An officer does not decide their own case: a filing for their own record, for a child they are
     (or were) parent or guardian of, or one they filed from their login."""

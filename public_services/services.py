@@ -50,6 +50,7 @@ from .models import (
 )
 from .procedures.base import document_field, file_name, form_to_data, is_several
 from .selectors import (
+    OWN_CASE,
     already_open,
     citizen_person_ids,
     completion_changes,
@@ -514,9 +515,7 @@ def _officer_locked(filing: Filing, officer) -> Filing:
     if locked is None:
         raise PermissionDenied("Cán bộ không có quyền xử lý hồ sơ này.")
     if is_officers_own_case(locked, officer):
-        raise ValidationError(
-            f"Hồ sơ {filing.tracking_number} là của chính bạn, của người bạn là cha, mẹ hoặc người giám hộ, hoặc do "
-            "bạn nộp: cán bộ không xử lý hồ sơ của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
+        raise ValidationError(f"Hồ sơ {filing.tracking_number} {OWN_CASE}")
     return locked
 
 
