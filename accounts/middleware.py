@@ -163,8 +163,9 @@ class UserSessionActivityMiddleware:
                 session[TRACKED] = [now, key, *client]
                 if key_is_new:
                     # A key Django renewed is stored with the hash the old SECRET_KEY made, the new hash
-                    # being set in memory only: stored now (once per key), a read of this session
-                    # during the request (allauth's session list) does not renew it again under it.
+                    # being set in memory only: stored now, a read of this session during the request
+                    # (allauth's session list) does not renew it again under it. Once per key, and on the
+                    # first tracked request after a login, which a rotation may have renewed as well.
                     session.save()
         return self.get_response(request)
 

@@ -85,8 +85,6 @@ MAX_ERRORS_KEPT = 1000
 KINDS = frozenset(Period.Kind.values)
 PAYERS = frozenset(Period.Payer.values)
 KIND_BITS = {kind: 1 << index for index, kind in enumerate(Period.Kind.values)}
-# With three types or more the SMS says "BHXH" for compulsory and voluntary alike, so that an
-# employer's usual four (BHXH, BHTN, BHTNLĐ-BNN, BHYT) keep the text within two SMS segments.
 NOTIFY_CHUNK = 500
 
 # Per person to tell: (periods created or changed, kinds as KIND_BITS, first month, last month).

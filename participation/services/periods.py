@@ -51,7 +51,9 @@ def period_notify(period: Period) -> None:
     )
 
 
-# The short name of a type in a notice naming more than two.
+# The short name of a type in a notice naming more than two: the SMS says "BHXH" for compulsory and
+# voluntary alike, so that an employer's usual four (BHXH, BHTN, BHTNLĐ-BNN, BHYT) keep the text within
+# two SMS segments.
 SHORT_KIND = {Period.Kind.BHXH_COMPULSORY: "BHXH", Period.Kind.BHXH_VOLUNTARY: "BHXH"}
 
 DUPLICATE_PERIOD = "Người này đã có giai đoạn cùng loại, cùng đơn vị bắt đầu từ tháng này."
@@ -180,7 +182,8 @@ def period_delete(*, periods: QuerySet) -> None:
 def kind_labels(kinds) -> list:
     """The insurance types a notice of several periods names, in the model's order; short names when
     there are many (the SMS stays within two segments)."""
-    chosen = [kind for kind in Period.Kind if kind in set(kinds)]
+    named = set(kinds)
+    chosen = [kind for kind in Period.Kind if kind in named]
     if len(chosen) <= 2:
         return [kind.label for kind in chosen]  # lazy: rendered in Vietnamese by send_message
     return list(dict.fromkeys(SHORT_KIND.get(kind, kind.label) for kind in chosen))
