@@ -231,9 +231,8 @@ def replacing_card_number(*, person) -> str | None:
     """The number (15-character form) of the person's card in use: what a check of a card it
     replaced names as the new one (maTheMoi). An active card past its end date, which the nightly
     expiry has not marked yet, is not in use: none is named, as `newer_card_number` names none."""
-    card = (Card.objects.filter(person=person, status=Card.Status.ACTIVE)
-            .only("status", "valid_from", "valid_to", "legacy_number").first())
-    return card.legacy_number if card is not None and card_state(card) in IN_USE else None
+    card = card_in_use(person=person)
+    return card.legacy_number if card is not None else None
 
 
 def newer_card_number(*, card: Card, today: datetime.date | None = None) -> str | None:
