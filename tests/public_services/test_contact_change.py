@@ -21,7 +21,16 @@ from public_services.procedures import registry
 from public_services.services import filing_complete, filing_receive, filing_resubmit, filing_return, filing_start
 from tests.accounts.helpers import born_years_ago, make_person
 
-from .helpers import answers, correction, district_officer, logged, other_district_officer, owner, submit  # noqa: F401
+from .helpers import (  # noqa: F401
+    answers,
+    correction,
+    district_officer,
+    logged,
+    other_district_officer,
+    owner,
+    review_post,
+    submit,
+)
 from .test_pdf_layout import PLEDGE, declaration, pages, squash
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +159,7 @@ def test_the_form_and_review_submit_once_with_the_key(owner):
     assert "Số điện thoại di động mới" in review and "0987 654 321" in review
     assert "<dt>Phường/xã (địa chỉ liên hệ mới)</dt><dd>Phường Sài Gòn</dd>" in review
     for _twice in range(2):
-        client.post(response["Location"], {"idempotency_key": key})
+        client.post(response["Location"], review_post(client, URL, key))
     assert Filing.objects.filter(procedure_code=CODE).count() == 1
 
 
@@ -365,7 +374,7 @@ def test_submitting_asks_for_the_password_again_and_keeps_the_answers(owner):
     client = logged(owner)  # a session alone (a stolen cookie) files nothing
     key = client.get(URL).context["key"]
     review_url = client.post(URL, {**answers(CODE), "idempotency_key": key})["Location"]
-    response = client.post(review_url, {"idempotency_key": key})
+    response = client.post(review_url, review_post(client, URL, key))
     assert response.status_code == 302 and response["Location"].startswith(REAUTHENTICATE)
     assert response["Location"].endswith(f"?next={review_url.replace('/', '%2F')}")
     assert not Filing.objects.filter(procedure_code=CODE).exists()
@@ -399,7 +408,7 @@ def test_only_the_contact_change_asks_for_the_password_again(owner):
     url = f"/dich-vu-cong/{procedure.slug}/"
     key = client.get(url).context["key"]
     review_url = client.post(url, {**answers(code), "idempotency_key": key})["Location"]
-    response = client.post(review_url, {"idempotency_key": key})
+    response = client.post(review_url, review_post(client, url, key))
     assert response.status_code == 302 and not response["Location"].startswith(REAUTHENTICATE)
     assert Filing.objects.filter(procedure_code=code).count() == 1
 
@@ -480,7 +489,7 @@ def test_a_citizen_under_18_with_a_login_of_their_own_files_it(teenager):
     assert 'name="new_phone"' in page.content.decode()
     response = client.post(URL, {**answers(CODE), "idempotency_key": page.context["key"]})
     assert response.status_code == 302, response.context["form"].errors
-    client.post(response["Location"], {"idempotency_key": page.context["key"]})
+    client.post(response["Location"], review_post(client, URL, page.context["key"]))
     filing = Filing.objects.get(procedure_code=CODE)
     assert filing.person == teenager.person and filing.submitted_by == teenager
 
