@@ -2,6 +2,7 @@
 
 import random
 import socket
+import time
 from pathlib import Path
 
 
@@ -30,3 +31,16 @@ def free_port() -> int:
     with socket.socket() as probe:  # every candidate taken: let the kernel choose
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def wait_until_listening(port: int, server, log: Path, seconds: float = 60) -> None:
+    """Return once `server` (a process started by the test) accepts connections on `port`; fail with
+    its log once it has ended, or after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert server.poll() is None and time.monotonic() < deadline, f"did not start: {log.read_text()}"
+            time.sleep(0.2)

@@ -9,7 +9,6 @@ as the TLS-terminating proxy in front of gunicorn does (README, "Production").
 import contextlib
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import ROOT
-from tests.ports import free_port
+from tests.ports import free_port, wait_until_listening
 
 # django_db: so the test database exists (and is the one the server is given) even when only
 # these tests run. On SQLite without a wrapping transaction: its BEGIN IMMEDIATE would hold the
@@ -75,15 +74,7 @@ def production_server(django_db_setup, django_db_blocker, tmp_path_factory):
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "vssid_portal.wsgi", "-b", f"127.0.0.1:{port}",
                                "-w", "1", "--timeout", "60"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("gunicorn did not start: " + (folder / "gunicorn.log").read_text())
-                time.sleep(0.2)
+        wait_until_listening(port, server, folder / "gunicorn.log")
         yield port
     finally:
         server.terminate()

@@ -7,13 +7,12 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 
 from tests.conftest import ROOT
-from tests.ports import free_port
+from tests.ports import free_port, wait_until_listening
 
 from .test_beat import _compose_blocks
 
@@ -45,14 +44,7 @@ def image_gunicorn(tmp_path, **environment):
         server = subprocess.Popen([sys.executable, "-m", *command], cwd=ROOT, env=env, stdout=output,
                                   stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
+        wait_until_listening(port, server, log)
         yield port, log
     finally:
         server.terminate()
