@@ -16,6 +16,7 @@ same number of queries whatever its size.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
@@ -118,8 +119,27 @@ def words_begin_words(words: list[str]) -> Q:
     return condition
 
 
+@dataclass(frozen=True)
+class SearchTerms:
+    """A search as read: the folded words looked for, and the query as typed from its first word
+    that is not (SEARCH_WORDS_MAX), "" when every word is; the results page names those."""
+    words: list[str]
+    left_out: str
+
+
+def search_terms(query: str) -> SearchTerms:
+    tokens = query.split()
+    words, token_of = [], []  # token_of[n]: the token typed that gives words[n]
+    for at, token in enumerate(tokens):
+        for word in search_words(token):
+            words.append(word)
+            token_of.append(at)
+    kept = min(len(words), SEARCH_WORDS_MAX)
+    return SearchTerms(words[:kept], " ".join(tokens[token_of[kept]:]) if kept < len(words) else "")
+
+
 def _matching(queryset: QuerySet, query: str) -> QuerySet:
-    words = search_words(query)[:SEARCH_WORDS_MAX]
+    words = search_terms(query).words
     if query.strip() and not words:
         return queryset.none()  # punctuation only: nothing to look for
     if not words:

@@ -5,10 +5,8 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from vssid_portal.text import search_words
-
 from .models_support import FaqQuestion, FaqTopic, NewsArticle
-from .selectors import SEARCH_WORDS_MAX, words_begin_words
+from .selectors import search_terms, words_begin_words
 
 NEWS_PER_PAGE = 10
 
@@ -18,10 +16,10 @@ def faq_topics(*, query: str = "") -> list[FaqTopic]:
     `query` is given: every folded word must begin a word of the folded question or answer
     (`lookup.selectors.words_begin_words`)."""
     questions = FaqQuestion.objects.filter(is_published=True)
-    words = search_words(query)
+    words = search_terms(query).words
     if query.strip() and not words:
         questions = questions.none()  # punctuation only: nothing to look for
-    questions = questions.filter(words_begin_words(words[:SEARCH_WORDS_MAX]))
+    questions = questions.filter(words_begin_words(words))
     topics = FaqTopic.objects.prefetch_related(
         Prefetch("questions", queryset=questions.order_by("position", "pk"), to_attr="shown")
     )

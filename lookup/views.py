@@ -24,6 +24,7 @@ def _results_page(request, form, queryset, *, template: str, heading: str, extra
     params.pop("trang", None)
     context = {
         "form": form, "heading": heading, "searched": bool(request.GET), "query_string": params.urlencode(),
+        "left_out": selectors.search_terms(form.filters()["query"]).left_out,
         **paginate(queryset, request.GET.get("trang"), per_page=PER_PAGE), **(extra or {}),
     }
     return render(request, template, context)

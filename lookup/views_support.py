@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from vssid_portal.paging import page_number
 
+from .selectors import search_terms
 from .selectors_support import faq_topics, latest_news, news_article, news_page, published_news
 
 MAX_QUERY = 100
@@ -26,6 +27,7 @@ def support(request):
     topics = faq_topics(query=query)
     return render(request, "lookup/support.html", {
         "query": query, "topics": topics, "result_count": sum(len(topic.shown) for topic in topics),
+        "left_out": search_terms(query).left_out,
         "latest": latest_news(),
     })
 

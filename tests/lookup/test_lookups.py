@@ -551,6 +551,19 @@ def test_a_search_reads_no_more_words_than_the_faq_search_does(reference_data, l
     assert [query["sql"] for query in every.captured_queries] == [query["sql"] for query in capped.captured_queries]
 
 
+@pytest.mark.parametrize("url", PAGES)
+def test_the_words_a_long_search_leaves_out_are_named_on_the_results_page(client, settings, rows, url):
+    """The words after those a search reads were dropped without a word: the citizen thought the
+    results matched all they typed."""
+    typed = "N Ng Ngu Nguy Nguyễn V Văn Đức không có từ này"
+    page = html(client, url, q=typed)
+    assert count(page) >= 1  # the first eight words are searched; the rest would find nothing
+    assert "Từ khóa quá dài: các từ “không có từ này” không được tìm." in page
+    assert "không được tìm" not in html(client, url, q="Nguyễn Văn Đức")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "The search is too long: the words “không có từ này” were not searched." in html(client, url, q=typed)
+
+
 def test_like_wildcards_in_the_query_are_literal(client, rows):
     assert count(html(client, EMPLOYERS, q="zz0001a")) == 1 and count(html(client, EMPLOYERS, q="nguyen")) >= 1
     # Each would match as a LIKE pattern ("ngu_en" is "nguyen", "zz000_a" is "ZZ0001A").

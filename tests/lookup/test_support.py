@@ -107,6 +107,17 @@ def test_faq_search_matches_words_from_their_start(client):
     assert "Thẻ có mã QR không?" in sections(page(client, SUPPORT, q="xem the"))["Thẻ BHYT trên VssID"]
 
 
+def test_faq_search_names_the_words_it_leaves_out(client, settings):
+    """The words after those a search reads were dropped without a word."""
+    typed = "q qu que quen m ma mat khẩu không có từ này"
+    html = page(client, SUPPORT, q=typed)
+    assert sections(html) == {"Đăng nhập và mật khẩu": ["Tôi quên mật khẩu thì làm thế nào?"]}
+    assert "Từ khóa quá dài: các từ “không có từ này” không được tìm." in html
+    assert "không được tìm" not in page(client, SUPPORT, q="quên mật khẩu")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "The search is too long: the words “không có từ này” were not searched." in page(client, SUPPORT, q=typed)
+
+
 @pytest.mark.parametrize("query", ["%00", "a%00b", "%25", "_", "x" * 3000, "%ED%A0%80", "%3Cscript%3E"])
 def test_faq_search_survives_tampered_queries(client, query):
     response = client.get(f"{SUPPORT}?q={query}")
