@@ -61,10 +61,12 @@ def within_officer_scope(queryset: QuerySet, user, field: str = "agency_id") -> 
 # hyphen or an apostrophe joins one token ("18/879", "tk1-ts"), found from its start.
 WORD_OPENERS = (" ", "(", ".")
 
-# The words of a search that are looked for, the rest being left out: each is four LIKEs on the
-# search key (more for an abbreviation), and the public searches have no rate limit.
+# The words of a search that are looked for, the rest being left out: each form a word is looked
+# for in (itself, and what it stands for if it is an abbreviation: "tphcm" has four) is four LIKEs
+# on the search key, and the public searches have no rate limit. A word typed again is looked for
+# once and counts once. Eight plain words, or the forms of "bệnh viện đại học y dược tphcm".
 SEARCH_WORDS_MAX = 8
-
+SEARCH_FORMS_MAX = 12
 
 # The abbreviations people type for words the reference data writes out (folded): a word that is
 # one also finds what it stands for ("bv cho ray" finds Bệnh viện Chợ Rẫy, "tp hcm" TP. Hồ Chí Minh).
@@ -89,29 +91,47 @@ _WRITTEN_OUT = sorted(((tuple(written.split()), short) for short, (written, *_) 
                        if " " in written), key=lambda pair: -len(pair[0]))
 
 
-def _as_abbreviations(words: list[str]) -> list[str]:
+def _as_abbreviations(words: list[str]) -> list[tuple[str, int]]:
     """The words with "tp.hcm" (abbreviations joined by full stops) read as "tp" and "hcm", and
-    words written out read as their abbreviation ("thanh pho" as "tp"), which finds either form."""
+    words written out read as their abbreviation ("thanh pho" as "tp"), which finds either form;
+    each with the index in `words` of the word it starts at."""
     spelled = []
-    for word in words:
+    for at, word in enumerate(words):
         parts = word.split(".")
-        spelled.extend(parts if len(parts) > 1 and all(part in ABBREVIATIONS for part in parts) else [word])
+        spelled.extend((part, at) for part in (parts if len(parts) > 1 and all(part in ABBREVIATIONS for part in parts)
+                                               else [word]))
     short, at = [], 0
     while at < len(spelled):
         found = next(((written, abbreviation) for written, abbreviation in _WRITTEN_OUT
-                      if tuple(spelled[at:at + len(written)]) == written), None)
-        short.append(found[1] if found else spelled[at])
+                      if tuple(word for word, _ in spelled[at:at + len(written)]) == written), None)
+        short.append((found[1] if found else spelled[at][0], spelled[at][1]))
         at += len(found[0]) if found else 1
     return short
 
 
+def _looked_for(words: list[str]) -> tuple[list[tuple[str, ...]], int]:
+    """The forms each word of a search is looked for in, once for a word typed again, as many words
+    as SEARCH_WORDS_MAX and SEARCH_FORMS_MAX allow; and how many of `words` these are (the rest are
+    left out, a word of which a part does not fit whole)."""
+    forms: dict[str, tuple[tuple[str, ...], int]] = {}
+    for word, at in _as_abbreviations(words):
+        if word in forms:
+            continue
+        written = (word, *ABBREVIATIONS.get(word, ()))
+        counted = sum(len(each) for each, _ in forms.values())
+        if len(forms) == SEARCH_WORDS_MAX or counted + len(written) > SEARCH_FORMS_MAX:
+            return [each for each, start in forms.values() if start < at], at
+        forms[word] = (written, at)
+    return [each for each, _ in forms.values()], len(words)
+
+
 def words_begin_words(words: list[str]) -> Q:
     """The rows whose folded `search_key` has, for each of `words`, a word that begins with it, or
-    for an abbreviation, the words it stands for (ABBREVIATIONS)."""
+    for an abbreviation, the words it stands for (ABBREVIATIONS); within the limits of a search."""
     condition = Q()
-    for word in _as_abbreviations(words):
+    for forms in _looked_for(words)[0]:
         starts = Q()
-        for written in (word, *ABBREVIATIONS.get(word, ())):
+        for written in forms:
             starts |= Q(search_key__startswith=written)
             for opener in WORD_OPENERS:
                 starts |= Q(search_key__contains=opener + written)
@@ -122,7 +142,8 @@ def words_begin_words(words: list[str]) -> Q:
 @dataclass(frozen=True)
 class SearchTerms:
     """A search as read: the folded words looked for, and the query as typed from its first word
-    that is not (SEARCH_WORDS_MAX), "" when every word is; the results page names those."""
+    that is not (SEARCH_WORDS_MAX, SEARCH_FORMS_MAX), "" when every word is; the results page
+    names those."""
     words: list[str]
     left_out: str
 
@@ -134,7 +155,7 @@ def search_terms(query: str) -> SearchTerms:
         for word in search_words(token):
             words.append(word)
             token_of.append(at)
-    kept = min(len(words), SEARCH_WORDS_MAX)
+    kept = _looked_for(words)[1]
     return SearchTerms(words[:kept], " ".join(tokens[token_of[kept]:]) if kept < len(words) else "")
 
 

@@ -564,6 +564,36 @@ def test_the_words_a_long_search_leaves_out_are_named_on_the_results_page(client
     assert "The search is too long: the words “không có từ này” were not searched." in html(client, url, q=typed)
 
 
+@pytest.mark.parametrize("query", [
+    "tphcm " * 8, "tphcm bvdk pkdk ttyt tyt tp hcm hn bv dk pk tx tt", "bv " * 50,
+    "thanh pho ho chi minh " * 5, "tp.hcm " * 10,
+])
+def test_abbreviations_count_against_the_words_a_search_reads(reference_data, query):
+    """Each abbreviation also searches what it stands for: eight times "tphcm" made 128 LIKEs on
+    the search key, where eight words make 32."""
+    for lookup in (selectors.agencies_lookup, selectors.facilities_lookup):
+        sql = str(lookup(query=query).query)
+        assert sql.count(" LIKE ") <= 4 * 12 + 3, query  # twelve written forms, four LIKEs each; the ranking's 3
+
+
+def test_an_abbreviation_counts_what_it_stands_for_and_is_named_when_left_out():
+    assert selectors.search_terms("TPHCM bvđk PKĐK ttyt tyt Tp Hcm") == selectors.SearchTerms(
+        words=["tphcm", "bvdk", "pkdk", "ttyt", "tyt"], left_out="Tp Hcm")  # 4 + 2 + 2 + 2 + 2 forms
+    # "tp.hcm" is "tp" and "hcm": when only "tp" would fit, the word is left out whole.
+    assert selectors.search_terms("tphcm bvdk pkdk ttyt tp.hcm") == selectors.SearchTerms(
+        words=["tphcm", "bvdk", "pkdk", "ttyt"], left_out="tp.hcm")
+    assert selectors.search_terms("thanh pho ho chi minh " * 5) == selectors.SearchTerms(
+        words=["thanh", "pho", "ho", "chi", "minh"] * 5, left_out="")  # "tp hcm" five times: looked for once
+
+
+def test_a_repeated_word_or_abbreviation_finds_what_it_finds_once(client, reference_data):
+    """Repeated, a word is looked for once: it costs nothing of the words a search reads."""
+    once = headings(html(client, FACILITIES, q="bv tphcm"))
+    assert once and headings(html(client, FACILITIES, q="bv tphcm tphcm bv tphcm bv tphcm bv tphcm")) == once
+    page = html(client, FACILITIES, q="bệnh viện đại học y dược tphcm")  # the abbreviations of a real name
+    assert "Bệnh viện Đại học Y Dược TP.HCM" in headings(page) and "không được tìm" not in page
+
+
 def test_like_wildcards_in_the_query_are_literal(client, rows):
     assert count(html(client, EMPLOYERS, q="zz0001a")) == 1 and count(html(client, EMPLOYERS, q="nguyen")) >= 1
     # Each would match as a LIKE pattern ("ngu_en" is "nguyen", "zz000_a" is "ZZ0001A").
