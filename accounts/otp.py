@@ -36,6 +36,7 @@ from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import seconds_until_allowed
+from vssid_portal.secret_keys import secret_keys
 
 CODE_DIGITS = 6
 LIFETIME = 5 * 60
@@ -231,7 +232,7 @@ def _secret_key_of(state: dict) -> str | None:
     """The key a code was derived from: SECRET_KEY, or after a rotation the fallback key it was sent
     with, so that a code sent just before still opens and the other keys make no second code good."""
     wanted = state.get("key")
-    return next((key for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return next((key for key in secret_keys()
                  if wanted is None or _key_id(key) == wanted), None)
 
 

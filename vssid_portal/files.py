@@ -23,7 +23,6 @@ from pathlib import PurePosixPath
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -31,6 +30,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.http import require_safe
+
+from .secret_keys import secret_keys
 
 logger = logging.getLogger(__name__)
 
@@ -56,15 +57,9 @@ def private_file_url(name: str, *, user, filename: str | None = None, inline: bo
     return reverse("private_file", args=[_sealed(payload)])
 
 
-def _secrets() -> list[str]:
-    """SECRET_KEY, which new links are made with, then the fallback keys, so that a link made just
-    before a key rotation still opens."""
-    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-
-
 def _keys() -> list[bytes]:
-    """The key links are sealed with, then those of the fallback keys (`_secrets`)."""
-    return [salted_hmac(SALT, "sealed links", secret=secret, algorithm="sha256").digest() for secret in _secrets()]
+    """The key links are sealed with, then those of the fallback keys (`secret_keys`)."""
+    return [salted_hmac(SALT, "sealed links", secret=secret, algorithm="sha256").digest() for secret in secret_keys()]
 
 
 def _sealed(payload: dict) -> str:
@@ -95,9 +90,9 @@ def _session_tag(session_key: str, secret: str | None = None) -> str:
 
 
 def _bound_to(tag, session_key: str | None) -> bool:
-    """Whether a link's session tag names this session, with the key it was made with (`_secrets`)."""
+    """Whether a link's session tag names this session, with the key it was made with (`secret_keys`)."""
     return bool(session_key) and isinstance(tag, str) and any(
-        constant_time_compare(tag, _session_tag(session_key, secret)) for secret in _secrets())
+        constant_time_compare(tag, _session_tag(session_key, secret)) for secret in secret_keys())
 
 
 def private_file_response(name: str, *, filename: str, inline: bool = False) -> FileResponse:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext, pgettext_lazy
 
 from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import client_address, client_ip
+from vssid_portal.secret_keys import secret_keys
 from vssid_portal.text import normalize_code
 
 from ..models import CodeLookupAudit, Person
@@ -52,7 +53,7 @@ def _answer_right(nonce: str, answer: str, mac: str) -> bool:
     """Whether `mac` is the answer's, made with SECRET_KEY or, for a question asked just before the
     key was rotated, with one of SECRET_KEY_FALLBACKS (as the token's signature is checked)."""
     return any(hmac.compare_digest(_answer_mac(nonce, answer, secret), mac)
-               for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS])
+               for secret in secret_keys())
 
 
 class ChallengeUnavailable(Exception):

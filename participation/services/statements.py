@@ -56,6 +56,7 @@ from accounts.selectors import adult_born_by
 from vssid_portal.files import kept_only_if_committed
 from vssid_portal.jobs import dispatch, run_counted
 from vssid_portal.pdf import qr_data_uri, render_pdf
+from vssid_portal.secret_keys import secret_keys
 
 from ..models import Period, Statement
 from ..selectors import TABS, owed_until, periods_for, totals_of
@@ -116,8 +117,7 @@ def code_check(text: str) -> str | None:
     if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
         return None
     random_part, mac = code[:CODE_RANDOM_LENGTH], code[CODE_RANDOM_LENGTH:]
-    secrets_to_try = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    if any(constant_time_compare(mac, _mac(random_part, secret)) for secret in secrets_to_try):
+    if any(constant_time_compare(mac, _mac(random_part, secret)) for secret in secret_keys()):
         return code
     return None
 
