@@ -111,6 +111,31 @@ def sms_outbox(settings):
     return read
 
 
+NEW_SECRET_KEY = "n3w" + "f6e5d4c3b2a1" * 5
+
+
+class SecretKeyRotation:
+    """SECRET_KEY rotated as the README tells: the key in use (`old`) moved to SECRET_KEY_FALLBACKS and a
+    new one (`new`) set, when the test calls it; `drop_old()` then removes the old key from the fallbacks."""
+
+    def __init__(self, settings):
+        self._settings = settings
+        self.old, self.new = settings.SECRET_KEY, NEW_SECRET_KEY
+
+    def __call__(self) -> None:
+        self._settings.SECRET_KEY_FALLBACKS = [self.old]
+        self._settings.SECRET_KEY = self.new
+
+    def drop_old(self) -> None:
+        self._settings.SECRET_KEY_FALLBACKS = []
+
+
+@pytest.fixture
+def rotate_secret_key(settings) -> SecretKeyRotation:
+    """Rotates SECRET_KEY when called, for the rest of the test (SecretKeyRotation)."""
+    return SecretKeyRotation(settings)
+
+
 @pytest.fixture
 def reference_data(db):
     from lookup.models import Province

@@ -239,7 +239,7 @@ def test_challenge_unit(settings):
     assert not code_lookup_challenge_spend(token=challenge.token, work=solve(challenge.token, 8))
 
 
-def test_an_answer_to_a_question_asked_before_the_secret_key_was_rotated_is_right(settings, monkeypatch):
+def test_an_answer_to_a_question_asked_before_the_secret_key_was_rotated_is_right(rotate_secret_key, monkeypatch):
     """A visitor reading the question while SECRET_KEY is rotated: the answer's MAC in the token is checked
     with the fallback keys too, as the token's signature is; a new question is keyed with the new key alone."""
     from accounts.services import code_lookup
@@ -247,12 +247,11 @@ def test_an_answer_to_a_question_asked_before_the_secret_key_was_rotated_is_righ
     monkeypatch.setattr(code_lookup.secrets, "randbelow", lambda below: 3)  # "Bốn cộng bốn bằng mấy?"
     asked, wrong = code_lookup_challenge_issue(), code_lookup_challenge_issue()
     assert asked.question == "Bốn cộng bốn bằng mấy?"
-    new_key = "n3w" + "f6e5d4c3b2a1" * 5
-    settings.SECRET_KEY_FALLBACKS, settings.SECRET_KEY = [settings.SECRET_KEY], new_key
+    rotate_secret_key()
     assert code_lookup_challenge_spend(token=asked.token, answer="8")
     assert not code_lookup_challenge_spend(token=wrong.token, answer="9")
     asked_now = code_lookup_challenge_issue()
-    settings.SECRET_KEY_FALLBACKS = []
+    rotate_secret_key.drop_old()
     assert code_lookup_challenge_spend(token=asked_now.token, answer="8")
 
 

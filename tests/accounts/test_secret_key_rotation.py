@@ -4,8 +4,7 @@ old key signed before the rotation still counts, as the session itself does."""
 
 import pytest
 from allauth.usersessions.models import UserSession
-from django.conf import settings
-from django.test import Client, override_settings
+from django.test import Client
 
 from tests.accounts import test_otp
 from tests.accounts.test_login import CONFIRM, LOGIN, is_logged_in, log_in, submit_password
@@ -26,67 +25,63 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # The shared fixtures; pytest finds them as attributes of this module.
 clock, fast_password_hashing, fresh_cache = test_otp.clock, test_otp.fast_password_hashing, test_otp.fresh_cache
 
-NEW_KEY = "n3w" + "f6e5d4c3b2a1" * 5
 PASSWORD_CHANGED = "Mật khẩu tài khoản vừa được thay đổi"
 
 
-def rotated():
-    return override_settings(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=[settings.SECRET_KEY])
-
-
-def test_the_session_hash_of_the_password_holds_under_the_old_key_until_the_password_changes():
+def test_the_session_hash_of_the_password_holds_under_the_old_key_until_the_password_changes(rotate_secret_key):
     user = make_citizen()
     seen_before = user.get_session_auth_hash()
-    with rotated():
-        assert user.get_session_auth_hash() != seen_before
-        assert user.has_session_auth_hash(seen_before) and user.has_session_auth_hash(user.get_session_auth_hash())
-        user.set_password("Mat-khau-moi-rat-dai-2026")
-        assert not user.has_session_auth_hash(seen_before)
-    with override_settings(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=[]):
-        assert not user.has_session_auth_hash(seen_before) and not user.has_session_auth_hash("")
+    rotate_secret_key()
+    assert user.get_session_auth_hash() != seen_before
+    assert user.has_session_auth_hash(seen_before) and user.has_session_auth_hash(user.get_session_auth_hash())
+    user.set_password("Mat-khau-moi-rat-dai-2026")
+    assert not user.has_session_auth_hash(seen_before)
+    rotate_secret_key.drop_old()
+    assert not user.has_session_auth_hash(seen_before) and not user.has_session_auth_hash("")
 
 
-def test_a_login_waiting_for_its_code_when_the_key_is_rotated_goes_on(sms_outbox):
+def test_a_login_waiting_for_its_code_when_the_key_is_rotated_goes_on(sms_outbox, rotate_secret_key):
     make_citizen()
     browser = Client()
     assert submit_password(browser)["Location"] == CONFIRM
-    with rotated():
-        response = browser.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]}, follow=True)
-        assert PASSWORD_CHANGED not in response.content.decode()
-        assert is_logged_in(browser)
+    rotate_secret_key()
+    response = browser.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]}, follow=True)
+    assert PASSWORD_CHANGED not in response.content.decode()
+    assert is_logged_in(browser)
 
 
-def test_a_reset_whose_code_was_accepted_before_the_key_was_rotated_saves_the_new_password(sms_outbox):
+def test_a_reset_whose_code_was_accepted_before_the_key_was_rotated_saves_the_new_password(
+        sms_outbox, rotate_secret_key):
     user = make_citizen()
     owner = Client()
     owner.post(RESET, {"bhxh_code": "7901234567"})
     assert owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})["Location"] == RESET_NEW
     new = "Mat-khau-sau-khi-quen-2026"
-    with rotated():
-        assert owner.get(RESET_NEW).status_code == 200
-        response = owner.post(RESET_NEW, {"password1": new, "password2": new}, follow=True)
+    rotate_secret_key()
+    assert owner.get(RESET_NEW).status_code == 200
+    response = owner.post(RESET_NEW, {"password1": new, "password2": new}, follow=True)
     assert response.redirect_chain[-1][0] == LOGIN
     assert "Mật khẩu của bạn đã được thay đổi." in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(new)
 
 
-def test_a_reset_whose_password_changed_meanwhile_still_starts_again_after_a_rotation(sms_outbox):
+def test_a_reset_whose_password_changed_meanwhile_still_starts_again_after_a_rotation(sms_outbox, rotate_secret_key):
     user = make_citizen()
     owner = Client()
     owner.post(RESET, {"bhxh_code": "7901234567"})
     owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
     user.set_password("Mat-khau-doi-trong-luc-do-2026")
     user.save()
-    with rotated():
-        new = "Mat-khau-sau-khi-quen-2026"
-        response = owner.post(RESET_NEW, {"password1": new, "password2": new}, follow=True)
+    rotate_secret_key()
+    new = "Mat-khau-sau-khi-quen-2026"
+    response = owner.post(RESET_NEW, {"password1": new, "password2": new}, follow=True)
     assert response.redirect_chain == [(RESET, 302)]
     user.refresh_from_db()
     assert user.check_password("Mat-khau-doi-trong-luc-do-2026")
 
 
-def test_a_session_given_a_new_key_by_the_rotation_is_still_ended_by_a_login_elsewhere(sms_outbox):
+def test_a_session_given_a_new_key_by_the_rotation_is_still_ended_by_a_login_elsewhere(sms_outbox, rotate_secret_key):
     """Django gives a session whose login was signed with a fallback key a new session key: its row in
     the session list moves to that key at once (keeping its time of login), so a login on another
     device within the minute ends it as the single-session rule says."""
@@ -96,41 +91,43 @@ def test_a_session_given_a_new_key_by_the_rotation_is_still_ended_by_a_login_els
     assert is_logged_in(first)
     before = session_key(first)
     logged_in_at = UserSession.objects.get(session_key=before).created_at
-    with rotated():
-        assert is_logged_in(first)
-        cycled = session_key(first)
-        assert cycled != before
-        row = UserSession.objects.get()
-        assert (row.session_key, row.created_at) == (cycled, logged_in_at)
-        log_in(second, sms_outbox)
-        assert is_logged_in(second)
-        assert lands_on_login_with(first, ELSEWHERE)
-        assert list(UserSession.objects.values_list("session_key", flat=True)) == [session_key(second)]
+    rotate_secret_key()
+    assert is_logged_in(first)
+    cycled = session_key(first)
+    assert cycled != before
+    row = UserSession.objects.get()
+    assert (row.session_key, row.created_at) == (cycled, logged_in_at)
+    log_in(second, sms_outbox)
+    assert is_logged_in(second)
+    assert lands_on_login_with(first, ELSEWHERE)
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [session_key(second)]
 
 
-def test_the_security_page_as_the_first_request_after_the_rotation_keeps_the_citizen_logged_in(sms_outbox):
+def test_the_security_page_as_the_first_request_after_the_rotation_keeps_the_citizen_logged_in(
+        sms_outbox, rotate_secret_key):
     """The security page lists the account's sessions, which has allauth read each listed session's
     login again: the session whose key the rotation renewed is stored with the hash its new key made,
     so that read does not renew it a second time under the page (a 400 and a citizen logged out)."""
     make_citizen()
     browser = Client()
     log_in(browser, sms_outbox)
-    with rotated():
-        response = browser.get(SECURITY)
-        assert response.status_code == 200
-        assert is_logged_in(browser)
-        assert list(UserSession.objects.values_list("session_key", flat=True)) == [session_key(browser)]
+    rotate_secret_key()
+    response = browser.get(SECURITY)
+    assert response.status_code == 200
+    assert is_logged_in(browser)
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [session_key(browser)]
 
 
-def test_a_password_typed_elsewhere_after_the_rotation_leaves_the_logged_in_browser_logged_in(sms_outbox):
+def test_a_password_typed_elsewhere_after_the_rotation_leaves_the_logged_in_browser_logged_in(
+        sms_outbox, rotate_secret_key):
     """The confirmation step lists the account's other sessions: read without Django's check of each
     one's login, which would renew the key of a session signed with the old key and so log out,
     without a word, a citizen whose browser has made no request since the rotation."""
     make_citizen()
     owner = Client()
     log_in(owner, sms_outbox)
-    with rotated():
-        stranger = Client()
-        assert submit_password(stranger)["Location"] == CONFIRM
-        assert stranger.get(CONFIRM).status_code == 200
-        assert is_logged_in(owner)
+    rotate_secret_key()
+    stranger = Client()
+    assert submit_password(stranger)["Location"] == CONFIRM
+    assert stranger.get(CONFIRM).status_code == 200
+    assert is_logged_in(owner)

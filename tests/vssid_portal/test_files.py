@@ -161,13 +161,12 @@ def test_a_link_reveals_nothing_of_the_file_to_whoever_reads_it(client, owner, s
     assert b"".join(client.get(link).streaming_content) == b"%PDF-1.7 test"
 
 
-def test_a_link_made_before_the_secret_key_was_rotated_still_opens(client, owner, stored, settings):
+def test_a_link_made_before_the_secret_key_was_rotated_still_opens(client, owner, stored, rotate_secret_key):
     link = files.private_file_url(stored, user=owner)
-    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
-    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    rotate_secret_key()
     client.force_login(owner)
     assert client.get(link).status_code == 200
-    settings.SECRET_KEY_FALLBACKS = []
+    rotate_secret_key.drop_old()
     assert client.get(link).status_code == 404
 
 
@@ -180,14 +179,14 @@ def _inflated(raw: bytes, zlib) -> bytes:
     return b""
 
 
-def test_a_link_bound_to_a_browser_session_before_the_secret_key_was_rotated_still_opens(client, db, stored, settings):
+def test_a_link_bound_to_a_browser_session_before_the_secret_key_was_rotated_still_opens(
+        client, db, stored, rotate_secret_key):
     """An anonymous visitor's own uploads: the link names their session by a tag keyed like the seal."""
     session_key = client.session.session_key  # the visitor's session, stored
     link = files.private_file_url(stored, user=None, session_key=session_key)
-    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
-    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    rotate_secret_key()
     assert client.get(link).status_code == 200
     assert Client().get(link).status_code == 404  # still only for that session
     made_now = files.private_file_url(stored, user=None, session_key=session_key)
-    settings.SECRET_KEY_FALLBACKS = []
+    rotate_secret_key.drop_old()
     assert client.get(made_now).status_code == 200  # made with the new key alone

@@ -9,11 +9,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests.accounts.helpers import make_person
+from tests.conftest import NEW_SECRET_KEY as NEW_KEY
 
 from .test_settings import PROD_KEY, run
 
 OLD_KEY = "0ld" + "a1b2c3d4e5f6" * 5
-NEW_KEY = "n3w" + "f6e5d4c3b2a1" * 5
 PASSWORD_HASH = "pbkdf2_sha256$1000000$salt$" + "A" * 43
 
 SIGN = """
@@ -57,14 +57,13 @@ def test_what_the_old_key_signed_still_holds_once_it_is_a_fallback_key():
     assert _checked(signed.stdout, SECRET_KEY=NEW_KEY) == {"session": False, "login": False, "link": False}
 
 
-def test_a_citizen_stays_logged_in_across_a_rotation(client, settings, reference_data):
+def test_a_citizen_stays_logged_in_across_a_rotation(client, rotate_secret_key, reference_data):
     person = make_person()
     user = get_user_model().objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
     client.force_login(user)
     page = reverse("accounts:personal")
     assert client.get(page).status_code == 200
-    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
-    settings.SECRET_KEY = NEW_KEY
+    rotate_secret_key()
     assert client.get(page).status_code == 200
-    settings.SECRET_KEY_FALLBACKS = []  # the session was signed anew with the new key on its first request
+    rotate_secret_key.drop_old()  # the session was signed anew with the new key on its first request
     assert client.get(page).status_code == 200
