@@ -10,7 +10,18 @@ No control socket: from gunicorn 25.1 the master opens one for `gunicornc` in $X
 $HOME/.gunicorn, and the image's `portal` user, whose home is /app, owned by root, cannot create it, so
 every start logged an error. The portal is stopped and reloaded through Docker's signals, never through
 `gunicornc`. (An older gunicorn ignores the setting.)
+
+The master dates its lines in the portal's time zone, as its workers do once Django has set TZ from
+TIME_ZONE (vssid_portal/settings.py), so that every line of the web container reads in one zone, its
+offset written: the master loads no settings, and dated its own lines in the container's UTC between
+the workers' +0700 ones.
 """
+
+import os
+import time
+
+os.environ["TZ"] = "Asia/Ho_Chi_Minh"  # settings.TIME_ZONE
+time.tzset()
 
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 control_socket_disable = True

@@ -31,13 +31,14 @@ def test_compose_starts_gunicorn_as_the_image_does():
 @contextlib.contextmanager
 def image_gunicorn(tmp_path, **environment):
     """gunicorn started with the image's CMD on a free loopback port and one worker, its output in a file;
-    yields the port and the file once it answers."""
+    yields the port and the file once it answers. Without the TZ that Django's settings gave this process:
+    the image sets none."""
     command = _image_command()
     assert command[0] == "gunicorn", command
     port = free_port()
     command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
     command[command.index("--workers") + 1] = "1"
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "TZ"}}
     env.update(environment)
     log = tmp_path / "gunicorn.log"
     with open(log, "w") as output:
