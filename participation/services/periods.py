@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.models import Person
-from accounts.selectors import active_logins, adult_born_by
+from accounts.selectors import logins_told_of_people
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
@@ -208,10 +208,5 @@ def _notify_removed(removed: list[dict]) -> None:
 
 
 def people_to_notify(person_ids) -> set[int]:
-    """Of these people, the ones person_notify tells: those with a login that can sign in, or a parent
-    with one who views their records."""
-    own = active_logins().filter(person_id__in=person_ids).values_list("person_id", flat=True)
-    children = active_logins().filter(
-        guardianships__child_id__in=person_ids, guardianships__child__birth_date__gt=adult_born_by(),
-    ).values_list("guardianships__child_id", flat=True)
-    return set(own) | set(children)
+    """Of these people, the ones person_notify tells anyone of (accounts.selectors.logins_told_of_people)."""
+    return set(logins_told_of_people(person_ids).values_list("told_of", flat=True))
