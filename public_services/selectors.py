@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from accounts.selectors import children_of, guardianship_of, logins_told_of, was_guardian_of
+from accounts.selectors import children_of, guardianship_of, was_guardian_of
 from lookup.selectors import officer_agency_ids, within_officer_scope
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -40,13 +40,12 @@ def filing_declarant(filing: Filing) -> dict | None:
             "relationship": guardianship.get_relationship_display() if guardianship else ""}
 
 
-def filing_email_recipient(filing: Filing) -> tuple[str, bool]:
+def filing_email_recipient(filing: Filing, *, told: list) -> tuple[str, bool]:
     """Where the e-mails of a filing go, and whether they name whose filing it is (a parent's for a
     child): to the address typed on the form, else the submitter's login's, while the submitter may
-    view the filing (logins_told_of, as the notice and the SMS); once they may not (the child is 18,
-    the guardianship ended, the login was deactivated), to the address of the person's own login, if
-    any. ("", False): no e-mail."""
-    told = logins_told_of(filing.person)
+    view the filing (among `told`, logins_told_of(filing.person), who get the notice and the SMS);
+    once they may not (the child is 18, the guardianship ended, the login was deactivated), to the
+    address of the person's own login, if any. ("", False): no e-mail."""
     if any(user.pk == filing.submitted_by_id for user in told):
         return (filing.data.get("email") or filing.submitted_by.email,
                 filing.submitted_by.person_id != filing.person_id)

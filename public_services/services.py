@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Person
+from accounts.selectors import logins_told_of
 from accounts.services.notices import person_notify
 from health_card.models import Card
 from lookup.selectors import within_officer_scope
@@ -307,8 +308,9 @@ def _dispatch_declaration(filing_id: int) -> None:
 def _notify(filing: Filing, event: FilingEvent) -> None:
     context = {"filing": filing, "event": event, "procedure_name": filing.procedure.name}
     key = f"filing-{filing.tracking_number}-e{event.pk}"
-    person_notify(person=filing.person, template="public_service_filing", context=context, change_key=key)
-    email, for_child = filing_email_recipient(filing)
+    told = logins_told_of(filing.person)
+    person_notify(person=filing.person, template="public_service_filing", context=context, change_key=key, told=told)
+    email, for_child = filing_email_recipient(filing, told=told)
     if email:  # a parent who filed for a child is told whose filing it is, as in the notice
         send_message(channel=Message.Channel.EMAIL, template="public_service_filing", recipient=email,
                      context={**context, "person": filing.person, "for_child": for_child},

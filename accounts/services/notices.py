@@ -15,11 +15,12 @@ from ..models import Person
 from ..selectors import logins_told_of
 
 
-def person_notify(*, person: Person, template: str, context: dict, change_key: str) -> int:
+def person_notify(*, person: Person, template: str, context: dict, change_key: str, told: list | None = None) -> int:
     """Queue the notices for one change of a person's records, to their account and to the
-    parents who view a minor's records; returns how many messages were written."""
+    parents who view a minor's records (`told`: logins_told_of(person), if the caller read them
+    already); returns how many messages were written."""
     sent = 0
-    recipients = logins_told_of(person)
+    recipients = logins_told_of(person) if told is None else told
     # A family's one phone (the child's and the parents' in the registry) gets one SMS: the first
     # login's, in an order that a run told again (a task delivered twice) keeps.
     texted = set()

@@ -6,6 +6,8 @@ child having none."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Guardianship, User
@@ -334,3 +336,16 @@ def test_the_authorisation_filed_for_a_child_does_not_print_the_parents_phone_as
     html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
     assert '<th scope="row">Số điện thoại liên hệ</th><td>0912 345 678</td>' in html
     assert "Số điện thoại của người ủy quyền" not in html
+
+
+def test_a_step_on_a_childs_filing_reads_who_is_told_once(owner, child, district_officer,
+                                                          django_capture_on_commit_callbacks):
+    """The notice, the SMS and the e-mail of one step go to the logins told of the child's records,
+    read once for all three."""
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = _filed_for(child, owner)
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        filing_return(filing=filing, officer=district_officer, what="Bổ sung giấy khai sinh của trẻ")
+    told = [query["sql"] for query in queries if 'WHERE ("accounts_user"."is_active"' in query["sql"]]
+    assert len(told) == 1, told
+    assert [email.recipient for email in _emails(filing)] == ["duc.nguyen@example.vn"] * 2
