@@ -304,8 +304,11 @@ TOO_WIDE = """() => Array.from(document.querySelectorAll('body *'))
 def test_pages_fit_a_phone_at_twice_the_text_size(citizen_user, open_page, live_server):
     """WCAG 1.4.4: with the browser's text size doubled, a file number (in a heading too), an
     address, an e-mail address or an employer's name (one long word each) wraps inside its box, and
-    a file field keeps to the screen's width, instead of widening the page."""
+    a file field keeps to the screen's width, instead of widening the page. So do the answers of a
+    filing (a new e-mail address) and a statement's verify address, each one long word in a list of
+    details."""
     from notifications.models import Message
+    from participation.services.statements import statement_request
     from public_services.services import filing_receive, filing_return
     from tests.accounts.helpers import officer
 
@@ -318,8 +321,11 @@ def test_pages_fit_a_phone_at_twice_the_text_size(citizen_user, open_page, live_
     filing_return(filing=returned, officer=agency_officer, what="Chụp lại giấy khai sinh cho rõ.")
     submitted = filings.filter(status=Filing.Status.SUBMITTED).first()
     notice = Message.objects.filter(user=citizen_user, channel=Message.Channel.INBOX).first()
+    contact = submit(citizen_user, "DOI-LIEN-HE", new_email="nguyen.minh.khang.lien.he@example.vn")
+    statement = statement_request(person=citizen_user.person, requested_by=citizen_user, verify_base=live_server.url)
     paths = TWICE_THE_TEXT + [f"/dich-vu-cong/ho-so/{submitted.pk}/", f"/dich-vu-cong/ho-so/{submitted.pk}/rut/",
-                              f"/dich-vu-cong/ho-so/{returned.pk}/sua/", f"/thong-bao/{notice.pk}/"]
+                              f"/dich-vu-cong/ho-so/{returned.pk}/sua/", f"/thong-bao/{notice.pk}/",
+                              f"/dich-vu-cong/ho-so/{contact.pk}/", f"/qua-trinh-tham-gia/xac-nhan/{statement.pk}/"]
     page = open_page(citizen_user)
     page.context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 32}})
     too_wide = {}
