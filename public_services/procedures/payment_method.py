@@ -55,6 +55,14 @@ class PaymentMethodForm(ProcedureForm):
         super().__init__(*args, **kwargs)
         self.fields["bank"].choices = [("", _("– Chọn ngân hàng –")), *_banks().bank_choices()]
 
+    def filled_in_for(self, person):
+        # A parent filing for a child without a phone of their own is the one the form starts with
+        # (PaymentMethod.initial): the number is the one to contact, not the beneficiary's own.
+        field = self.fields["new_phone"]
+        field.label = _("Số điện thoại di động để cơ quan BHXH liên hệ")
+        field.error_messages["required"] = _("Nhập số điện thoại di động để cơ quan BHXH liên hệ.")
+        field.pdf_label = "Số điện thoại liên hệ"
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("method") == BANK:

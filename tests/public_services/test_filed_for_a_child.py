@@ -349,3 +349,28 @@ def test_a_step_on_a_childs_filing_reads_who_is_told_once(owner, child, district
     told = [query["sql"] for query in queries if 'WHERE ("accounts_user"."is_active"' in query["sql"]]
     assert len(told) == 1, told
     assert [email.recipient for email in _emails(filing)] == ["duc.nguyen@example.vn"] * 2
+
+
+def test_the_payment_method_filed_for_a_child_names_the_parents_phone_a_contact_number(client, owner, child,
+                                                                                      district_officer):
+    """The form a parent fills in for a child without a phone starts with the parent's number: the
+    form, the declaration and the officer's page call it the number to contact, not the phone of the
+    beneficiary, who is the child."""
+    from public_services.models import Filing
+    from tests.public_services.helpers import logged
+
+    monthly_allowance(child)
+    client.force_login(owner)
+    assert "Số điện thoại di động của người hưởng" in client.get("/dich-vu-cong/thay-doi-phuong-thuc-nhan/").content.decode()
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    page = client.get("/dich-vu-cong/thay-doi-phuong-thuc-nhan/")
+    html = page.content.decode()
+    assert page.context["form"]["new_phone"].value() == "0912 345 678"
+    assert "Số điện thoại di động để cơ quan BHXH liên hệ" in html and "Số điện thoại di động của người hưởng" not in html
+    text = squash(" ".join(pages(declaration(owner, "THAY-DOI-CHI-TRA", person=child))))
+    assert squash("Số điện thoại liên hệ 0912 345 678") in text, text
+    assert squash("Số điện thoại di động của người hưởng") not in text
+    filing = Filing.objects.get(person=child)
+    html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
+    assert '<th scope="row">Số điện thoại liên hệ</th><td>0912 345 678</td>' in html
+    assert "Số điện thoại di động của người hưởng" not in html
