@@ -38,6 +38,7 @@ from .selectors import (
     filing_gone_from_scope,
     filings_visible_to,
     is_officers_own_case,
+    nobody_to_correct,
 )
 from .services import (
     CompletionChangedMeanwhile,
@@ -415,6 +416,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         own = obj is not None and is_officers_own_case(obj, request.user)
         can = obj is not None and self.has_process_permission(request) and not own
         context["own_case"] = OWN_CASE if own else ""
+        context["nobody_to_correct"] = nobody_to_correct(obj) if obj is not None else ""
         # (step, label, confirmed on a page of its own): a completion that writes more than the status
         context["steps"] = [(step, label, step == "complete" and bool(completion_changes(obj)))
                             for step, (_s, status, label) in STEPS.items() if can and status in allowed]

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from accounts.selectors import children_of, guardianship_of, was_guardian_of
+from accounts.selectors import active_logins, children_of, guardianship_of, logins_told_of, was_guardian_of
 from lookup.selectors import officer_agency_ids, within_officer_scope
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -55,6 +55,16 @@ def filing_email_recipient(filing: Filing, *, told: list) -> tuple[str, bool]:
 
 def filings_of(*, person):
     return Filing.objects.filter(person=person).select_related("agency").order_by("-submitted_at", "-id")
+
+
+def filings_left_by(*, user):
+    """Filings still open that `user` made for someone whose records they may view no more (18 since,
+    or the guardianship ended) and who has no login of their own: nobody follows, corrects or
+    withdraws them on the portal until that person registers, which the user's list says."""
+    own_logins = active_logins().filter(person__isnull=False).values("person")
+    return (Filing.objects.filter(submitted_by=user, status__in=OPEN_STATUSES)
+            .exclude(person_id__in=citizen_person_ids(user)).exclude(person__in=own_logins)
+            .select_related("person").order_by("-submitted_at", "-id"))
 
 
 def open_filing_of(*, person, procedure) -> Filing | None:
@@ -287,6 +297,20 @@ def filing_next_step(filing: Filing, *, user=None) -> NextStep:
 # the filing's page in the admin instead of its steps.
 OWN_CASE = ("là của chính bạn, của người bạn là cha, mẹ hoặc người giám hộ, hoặc do bạn nộp: cán bộ không xử lý "
             "hồ sơ của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
+
+
+def nobody_to_correct(filing: Filing) -> str:
+    """What an officer is told of a returned filing that no login may read (logins_told_of): the
+    person has none that signs in, and no parent or guardian may act for them any more (18 since, or
+    the guardianship ended). It waits for the person to register, or for a rejection to close it;
+    "" for any other filing."""
+    if filing.status != Filing.Status.RETURNED or logins_told_of(filing.person):
+        return ""
+    name = filing.person.full_name
+    return (f"Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng: {name} chưa có tài khoản đăng nhập được, và "
+            f"cha, mẹ, người giám hộ không còn thao tác thay (người đó đã đủ 18 tuổi hoặc không còn liên kết); "
+            f"không ai nhận được thông báo về hồ sơ. Hồ sơ chờ đến khi {name} đăng ký tài khoản; nếu không chờ, "
+            f"hãy từ chối giải quyết và ghi lý do, {name} đọc được lý do khi đăng ký tài khoản.")
 
 
 def is_officers_own_case(filing: Filing, officer) -> bool:

@@ -45,6 +45,7 @@ from .selectors import (
     filing_for_citizen,
     filing_next_step,
     filing_submitted_with,
+    filings_left_by,
     filings_of,
     open_filing_of,
     resubmit_refused,
@@ -347,8 +348,11 @@ def filing_list(request):
     """The person's filings, newest first, FILINGS_PER_PAGE a page."""
     person = _person(request)
     paged = paginate(filings_of(person=person), request.GET.get("trang"), per_page=FILINGS_PER_PAGE)
+    context = viewing(request.user, person)
+    left = [] if context["viewing_child"] else list(filings_left_by(user=request.user))
     return render(request, "public_services/filing_list.html", {
-        **viewing(request.user, person), "filings": [(filing, filing.procedure) for filing in paged["page"]], **paged,
+        **context, "filings": [(filing, filing.procedure) for filing in paged["page"]], **paged,
+        "left": [(filing, filing.procedure) for filing in left],
     })
 
 

@@ -1,0 +1,79 @@
+"""A filing a parent made for a child who has turned 18 since, without a login of their own: the
+parent may view the child's records no more (accounts.selectors.children_of) and the child cannot
+log in, so nobody can correct, send again or withdraw it on the portal. The parent's list says so
+and that the child must register; the officer's page says so and that rejecting it with a reason
+closes it, the child reading the reason once registered."""
+
+import pytest
+
+from accounts.models import Guardianship, User
+from public_services.models import Filing
+from public_services.services import filing_reject, filing_return
+from tests.accounts.helpers import born_years_ago, make_person
+
+from .helpers import district_officer, logged, owner, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+CHILD = "Nguyễn Minh Khang"
+PARENT_NOTE = f"{CHILD} cần đăng ký tài khoản trên Cổng"
+OFFICER_NOTE = "Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng"
+
+
+@pytest.fixture
+def returned(owner, district_officer):  # noqa: F811
+    """The parent's 607A for his son, returned for correction, the son 18 since and without a login."""
+    son = make_person("7905555556", CHILD, birth=born_years_ago(17), id_number="")
+    son.agency = owner.person.agency
+    son.save(update_fields=["agency"])
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    filing = filing_return(filing=submit(owner, person=son), officer=district_officer, what="Bổ sung giấy khai sinh")
+    son.birth_date = born_years_ago(19)
+    son.save(update_fields=["birth_date"])
+    return filing
+
+
+def test_the_parents_list_names_the_filing_and_says_the_grown_child_must_register(owner, returned):
+    client = logged(owner)
+    html = client.get("/dich-vu-cong/ho-so/").content.decode()
+    assert returned.tracking_number in html and PARENT_NOTE in html
+    assert f"/dich-vu-cong/ho-so/{returned.pk}/" not in html  # the adult's filing is theirs to read
+    assert client.get(f"/dich-vu-cong/ho-so/{returned.pk}/").status_code == 404
+
+
+def test_the_parents_list_says_nothing_once_the_child_has_a_login_of_their_own(owner, returned):
+    User.objects.create_user(returned.person.bhxh_code, password="x-Pass-2026!", person=returned.person)
+    html = logged(owner).get("/dich-vu-cong/ho-so/").content.decode()
+    assert returned.tracking_number not in html and PARENT_NOTE not in html
+
+
+def test_the_parents_list_says_nothing_of_a_closed_filing(owner, returned, district_officer):  # noqa: F811
+    filing_reject(filing=returned, officer=district_officer, reason="Người tham gia đã đủ 18 tuổi")
+    html = logged(owner).get("/dich-vu-cong/ho-so/").content.decode()
+    assert returned.tracking_number not in html and PARENT_NOTE not in html
+
+
+def test_the_officer_is_told_nobody_can_correct_it_and_may_reject_it(returned, district_officer):  # noqa: F811
+    url = f"/quan-tri/public_services/filing/{returned.pk}/change/"
+    html = logged(district_officer).get(url).content.decode()
+    assert OFFICER_NOTE in html and CHILD in html
+    assert f"/quan-tri/public_services/filing/{returned.pk}/ghi-chu/reject/" in html
+    filing_reject(filing=returned, officer=district_officer, reason="Người tham gia đã đủ 18 tuổi, cần tự nộp")
+    assert Filing.objects.get(pk=returned.pk).status == Filing.Status.REJECTED
+
+
+def test_the_officer_is_not_told_so_once_the_child_has_a_login(returned, district_officer):  # noqa: F811
+    User.objects.create_user(returned.person.bhxh_code, password="x-Pass-2026!", person=returned.person)
+    html = logged(district_officer).get(f"/quan-tri/public_services/filing/{returned.pk}/change/").content.decode()
+    assert OFFICER_NOTE not in html
+
+
+def test_the_officer_is_not_told_so_while_the_parent_may_still_act(owner, district_officer):  # noqa: F811
+    son = make_person("7905555556", CHILD, birth=born_years_ago(17), id_number="")
+    son.agency = owner.person.agency
+    son.save(update_fields=["agency"])
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    filing = filing_return(filing=submit(owner, person=son), officer=district_officer, what="Bổ sung giấy khai sinh")
+    html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
+    assert OFFICER_NOTE not in html
+
