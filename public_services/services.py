@@ -474,7 +474,8 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
                     revision: int | None) -> Filing:
     """The citizen corrects a returned filing and sends the same filing again. `removed` names
     attached files (keys of a several-files field) the citizen took out; `revision` is the one the
-    correction page was opened on (FilingReturnedAgain when it is no longer the filing's)."""
+    correction page was opened on (FilingReturnedAgain when it is no longer the filing's). `user`
+    becomes who declared it (`submitted_by`): the new revision's declaration is theirs."""
     procedure = filing.procedure
     removed = {key for key in removed if is_several(key) and key not in uploads}
     kept = {document.field: document.file.name for document in filing.documents.all() if document.field not in removed}
@@ -487,6 +488,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         if revision != filing.revision:
             raise FilingReturnedAgain(filing)
         filing.revision += 1
+        filing.submitted_by = user  # who declares this revision: the other parent, or the child grown up since
         filing.pdf_attempts = 0
         filing.data = cleaned
         filing.agency = procedure.agency_for(person=filing.person, data=cleaned)
@@ -500,8 +502,8 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
             replaced.append(document.file.name)
             document.delete()
         _move(filing, to=Filing.Status.SUBMITTED, actor=user, note=NOTE_RESUBMITTED,
-              fields=["revision", "pdf_attempts", "data", "agency", "note", "received_at", "submitted_at", "due_date",
-                      "due_date_told"])
+              fields=["revision", "submitted_by", "pdf_attempts", "data", "agency", "note", "received_at",
+                      "submitted_at", "due_date", "due_date_told"])
         procedure.on_submit(filing=filing)
         delete_files_once_committed([*replaced, *uploads.values()])
         transaction.on_commit(lambda: _dispatch_declaration(filing.pk))

@@ -38,7 +38,7 @@ from vssid_portal.paging import paginate
 
 from .models import Filing
 from .procedures import registry
-from .procedures.base import document_field, documents_kept, file_name, form_to_data, is_several
+from .procedures.base import contact_initial, document_field, documents_kept, file_name, form_to_data, is_several
 from .selectors import (
     already_open,
     declaration_given_up_note,
@@ -487,7 +487,11 @@ def filing_edit(request, pk):
                 messages.success(request, gettext("Đã nộp lại hồ sơ %(number)s.") % {"number": filing.tracking_number})
                 return redirect("public_services:filing", pk=filing.pk)
     else:
-        form = procedure.form(initial=filing.data, person=filing.person, user=request.user, kept=kept)
+        initial = filing.data
+        if filing.submitted_by_id != request.user.pk:  # another declares this revision (the child grown up since)
+            contact = contact_initial(filing.person, request.user)
+            initial = {**initial, **{name: contact[name] for name in ("phone", "email") if name in initial}}
+        form = procedure.form(initial=initial, person=filing.person, user=request.user, kept=kept)
     return _edit_page(request, form, filing, draft, own, removing)
 
 

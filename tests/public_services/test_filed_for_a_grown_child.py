@@ -8,10 +8,11 @@ import pytest
 
 from accounts.models import Guardianship, User
 from public_services.models import Filing
-from public_services.services import filing_reject, filing_return
+from public_services.selectors import filing_declarant
+from public_services.services import filing_reject, filing_resubmit, filing_return
 from tests.accounts.helpers import born_years_ago, make_person
 
-from .helpers import district_officer, logged, owner, submit  # noqa: F401
+from .helpers import answers, district_officer, logged, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,29 @@ def test_the_officer_is_not_told_so_while_the_parent_may_still_act(owner, distri
     html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
     assert OFFICER_NOTE not in html
 
+
+def test_the_child_registered_since_declares_the_filing_they_send_again(returned, district_officer):  # noqa: F811
+    """Once registered, the grown child corrects and sends the filing again from their own login:
+    that revision's declaration is theirs, not signed by the parent "for" an adult any more."""
+    child = User.objects.create_user(returned.person.bhxh_code, password="x-Pass-2026!", person=returned.person)
+    filing = filing_resubmit(filing=returned, user=child, data=answers("607A"), uploads={}, revision=returned.revision)
+    assert filing_declarant(Filing.objects.get(pk=filing.pk)) is None
+    html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
+    assert "Người tham gia tự kê khai" in html and "Nguyễn Văn Đức" not in html
+
+
+def test_the_correction_page_starts_with_the_childs_own_contact_not_the_parents(owner, district_officer):  # noqa: F811
+    """The answers the parent gave stay, but the phone and e-mail to reach the declarant are the
+    child's own: kept, the parent's typed address would go on hearing of an adult's filing."""
+    son = make_person("7905555556", CHILD, birth=born_years_ago(17), id_number="")
+    son.agency, son.phone = owner.person.agency, "+84987654321"
+    son.save(update_fields=["agency", "phone"])
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    filing = submit(owner, person=son, email="duc.nguyen@example.vn")
+    filing_return(filing=filing, officer=district_officer, what="Bổ sung giấy khai sinh")
+    son.birth_date = born_years_ago(19)
+    son.save(update_fields=["birth_date"])
+    child = User.objects.create_user(son.bhxh_code, password="x-Pass-2026!", person=son, email="khang@example.vn")
+    form = logged(child).get(f"/dich-vu-cong/ho-so/{filing.pk}/sua/").context["form"]
+    assert form["email"].value() == "khang@example.vn" and form["phone"].value() == "0987 654 321"
+    assert form["details"].value() == "Mất sổ khi chuyển nhà ở Thủ Đức"
