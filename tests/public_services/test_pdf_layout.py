@@ -195,3 +195,9 @@ def test_the_authorisation_names_its_parties_as_the_paper_form_does(owner):
     assert squash("Nội dung ủy quyền Họ và tên người được ủy quyền Trần Thị Hồng Nhung") in text, page
     assert squash(f"Người ủy quyền (Nộp trực tuyến qua Cổng dịch vụ BHXH số) {SIGNATURE[2]}") in text, page
     assert squash("người đề nghị") not in text.lower() and squash("Người kê khai") not in text, page
+
+
+def test_the_authorisation_prints_its_form_code_above_its_title(owner):
+    """The paper form names itself "Mẫu 13-HSB" above its title, as a TK1-TS prints "Mẫu TK1-TS"."""
+    [page] = pages(declaration(owner, "UY-QUYEN"))
+    assert squash("MẪU 13-HSB GIẤY ỦY QUYỀN") in squash(page).upper(), page
