@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 
-from vssid_portal.text import search_words
+from vssid_portal.text import clean_text, search_words
 
 from .models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
 
@@ -143,26 +143,30 @@ def words_begin_words(words: list[str]) -> Q:
 class SearchTerms:
     """A search as read: the folded words looked for, and the query as typed from its first word
     that is not (SEARCH_WORDS_MAX, SEARCH_FORMS_MAX), "" when every word is; the results page
-    names those."""
+    names those. `punctuation_only`: something was typed but no word ("?", "- –"), which finds
+    nothing, where a query of spaces or invisible characters (a zero-width space) finds all."""
     words: list[str]
     left_out: str
+    punctuation_only: bool = False
 
 
 def search_terms(query: str) -> SearchTerms:
-    tokens = query.split()
+    tokens = clean_text(query).split()
     words, token_of = [], []  # token_of[n]: the token typed that gives words[n]
     for at, token in enumerate(tokens):
         for word in search_words(token):
             words.append(word)
             token_of.append(at)
     kept = _looked_for(words)[1]
-    return SearchTerms(words[:kept], " ".join(tokens[token_of[kept]:]) if kept < len(words) else "")
+    return SearchTerms(words[:kept], " ".join(tokens[token_of[kept]:]) if kept < len(words) else "",
+                       punctuation_only=bool(tokens) and not words)
 
 
 def _matching(queryset: QuerySet, query: str) -> QuerySet:
-    words = search_terms(query).words
-    if query.strip() and not words:
-        return queryset.none()  # punctuation only: nothing to look for
+    terms = search_terms(query)
+    if terms.punctuation_only:
+        return queryset.none()  # nothing to look for
+    words = terms.words
     if not words:
         return queryset
     ordering = queryset.query.order_by

@@ -16,10 +16,10 @@ def faq_topics(*, query: str = "") -> list[FaqTopic]:
     `query` is given: every folded word must begin a word of the folded question or answer
     (`lookup.selectors.words_begin_words`)."""
     questions = FaqQuestion.objects.filter(is_published=True)
-    words = search_terms(query).words
-    if query.strip() and not words:
-        questions = questions.none()  # punctuation only: nothing to look for
-    questions = questions.filter(words_begin_words(words))
+    terms = search_terms(query)
+    if terms.punctuation_only:
+        questions = questions.none()  # nothing to look for
+    questions = questions.filter(words_begin_words(terms.words))
     topics = FaqTopic.objects.prefetch_related(
         Prefetch("questions", queryset=questions.order_by("position", "pk"), to_attr="shown")
     )

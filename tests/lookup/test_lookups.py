@@ -306,6 +306,16 @@ def test_punctuation_around_words_is_not_searched_for(client, rows):
     assert count(page) == 0 and "Không có kết quả phù hợp" in page
 
 
+@pytest.mark.parametrize("url", PAGES)
+def test_a_search_of_invisible_characters_only_lists_what_an_empty_search_lists(client, rows, url):
+    """A zero-width space or a byte order mark pasted alone is nothing typed, not punctuation: the
+    whole list, as for an empty search, instead of no result."""
+    everything = count(html(client, url, q=""))
+    assert everything > 0
+    for query in ["\u200b", "\u200b \ufeff", " \u2060 "]:
+        assert count(html(client, url, q=query)) == everything, repr(query)
+
+
 def test_a_facility_found_only_without_a_bhyt_contract_is_named_as_such(client, rows):
     """"Phòng khám tư Nguyễn Văn Đức" has no BHYT contract: its search answered only "no result,
     try a shorter word", as if misspelt. It now says the card is not used there."""
