@@ -10,6 +10,7 @@ from django.utils.text import normalize_newlines
 from django.views.decorators.http import require_safe
 
 from vssid_portal.paging import page_number
+from vssid_portal.text import clean_text
 
 from .selectors import search_terms
 from .selectors_support import faq_topics, latest_news, news_article, news_page, published_news
@@ -22,8 +23,9 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 @require_safe
 def support(request):
-    # Printable characters only: a NUL byte in a tampered URL is refused by PostgreSQL.
-    query = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:MAX_QUERY]
+    # Without the characters nobody types (a NUL byte in a tampered URL is refused by PostgreSQL),
+    # a tab or a line break read as a space: "quên<tab>mật khẩu" is three words.
+    query = clean_text(request.GET.get("q", "")).strip()[:MAX_QUERY]
     topics = faq_topics(query=query)
     return render(request, "lookup/support.html", {
         "query": query, "topics": topics, "result_count": sum(len(topic.shown) for topic in topics),

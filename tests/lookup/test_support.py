@@ -118,6 +118,13 @@ def test_faq_search_names_the_words_it_leaves_out(client, settings):
     assert "The search is too long: the words “không có từ này” were not searched." in page(client, SUPPORT, q=typed)
 
 
+@pytest.mark.parametrize("query", ["quên\tmật khẩu", "quên\nmật\r\nkhẩu", "quên\u200b mật khẩu"])
+def test_faq_search_reads_a_tab_or_a_line_break_as_a_space(client, query):
+    """"quên<tab>mật khẩu" is three words, not "quênmật khẩu", which finds nothing."""
+    html = page(client, SUPPORT, q=query)
+    assert sections(html) == {"Đăng nhập và mật khẩu": ["Tôi quên mật khẩu thì làm thế nào?"]}
+
+
 @pytest.mark.parametrize("query", ["%00", "a%00b", "%25", "_", "x" * 3000, "%ED%A0%80", "%3Cscript%3E"])
 def test_faq_search_survives_tampered_queries(client, query):
     response = client.get(f"{SUPPORT}?q={query}")
