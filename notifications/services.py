@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -157,10 +158,18 @@ def _send(message: Message) -> None:
 
 
 def messages_redispatch_pending(*, older_than: timedelta = timedelta(minutes=10)) -> int:
-    """Dispatch again the messages left pending (broker outage, lost task). Returns how many."""
+    """Dispatch again the messages left pending (broker outage, lost task) `older_than` after their
+    next try was due: at once for one never tried, `retry_delay(attempts)` after the last failure
+    for one waiting for its retry. Returns how many."""
     cutoff = timezone.now() - older_than
+    due = Q(attempts=0, updated_at__lt=cutoff)
+    attempts = 1
+    while (delay := retry_delay(attempts)) < retry_delay(attempts + 1):  # up to the cap, then all above it
+        due |= Q(attempts=attempts, updated_at__lt=cutoff - timedelta(seconds=delay))
+        attempts += 1
+    due |= Q(attempts__gte=attempts, updated_at__lt=cutoff - timedelta(seconds=retry_delay(attempts)))
     ids = list(
-        Message.objects.filter(status=Message.Status.PENDING, updated_at__lt=cutoff)
+        Message.objects.filter(due, status=Message.Status.PENDING)
         .exclude(channel=Message.Channel.INBOX)
         .values_list("pk", flat=True)[:1000]
     )

@@ -212,6 +212,35 @@ def test_sweep_dispatches_messages_left_pending_by_a_broker_outage(sms_outbox):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_sweep_leaves_a_message_alone_until_its_retry_is_due(settings, sms_outbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.services import messages_redispatch_pending
+
+    settings.NOTIFICATION_MAX_ATTEMPTS = 10
+    waiting = Message.objects.create(channel=Message.Channel.SMS, recipient="+84912345678", template="welcome",
+                                     body="Mã xác thực: 123456", idempotency_key="waiting-1", attempts=6)
+    # The 6th try failed 20 minutes ago: its retry is due 16 minutes after it, 4 minutes ago, and
+    # its task is not yet 10 minutes late.
+    failed_at = timezone.now() - timedelta(minutes=20)
+    Message.objects.filter(pk=waiting.pk).update(updated_at=failed_at)
+    assert retry_delay(6) == 16 * 60
+    assert messages_redispatch_pending() == 0
+    waiting.refresh_from_db()
+    assert waiting.status == Message.Status.PENDING and waiting.attempts == 6
+    assert sms_outbox() == []
+
+    # Its task lost: 10 minutes after the retry was due, the sweep sends it.
+    Message.objects.filter(pk=waiting.pk).update(updated_at=failed_at - timedelta(minutes=7))
+    assert messages_redispatch_pending() == 1
+    waiting.refresh_from_db()
+    assert waiting.status == Message.Status.SENT and waiting.attempts == 7
+    assert [m["text"] for m in sms_outbox()] == ["Mã xác thực: 123456"]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_sensitive_message_text_is_erased_once_delivered(sms_outbox):
     message = send_message(channel=Message.Channel.SMS, template="registration_approved", recipient="+84912345678",
                            context={"registration": {"reference": "DK1", "bhxh_code": "7901234567"}, "password": "Abc123xyz789"},
