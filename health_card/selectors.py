@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Guardianship, Person, Registration
 from lookup.selectors import officer_agency_ids, within_officer_scope
@@ -167,6 +168,29 @@ def card_checks_for(*, person):
             .annotate(by_guardian=Exists(Guardianship.objects.filter(parent_id=OuterRef("checked_by_id"),
                                                                      child_id=OuterRef("person_id"))))
             .order_by("-at", "-pk"))
+
+
+def checker_name(check: CardCheck, *, viewer) -> str:
+    """Who the access log names as having made `check` (a row of card_checks_for) to `viewer`, the
+    login reading the log: the viewer themself, the holder, the holder's parent or guardian, clinic
+    staff by name, an officer by their agency, any other citizen by no name; a clinic's software by
+    its token's name, and a check without login as a guest's."""
+    user = check.checked_by
+    if user is None:
+        if check.token_id is not None:
+            return gettext("Phần mềm: %(name)s") % {"name": check.token.name}
+        return gettext("Khách (không đăng nhập)")
+    if user.pk == viewer.pk:
+        return gettext("Bạn")
+    if user.person_id == check.person_id:
+        return gettext("Chủ thẻ")
+    if check.by_guardian:
+        return gettext("Cha, mẹ hoặc người giám hộ")
+    if user.facility_id:
+        return user.get_full_name() or user.username
+    if user.agency_id:
+        return gettext("Cán bộ %(agency)s") % {"agency": user.agency.name}
+    return gettext("Người dùng khác (đã đăng nhập)")
 
 
 def portrait_for(*, person) -> str:

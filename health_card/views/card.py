@@ -31,7 +31,16 @@ from vssid_portal.pdf import data_uri, qr_data_uri, render_pdf
 
 from ..models import Card
 from ..qr import SCREEN_SECONDS, Purpose
-from ..selectors import card_checks_for, card_for, card_state, guardian_name, portrait_for, printable, shows_qr
+from ..selectors import (
+    card_checks_for,
+    card_for,
+    card_state,
+    checker_name,
+    guardian_name,
+    portrait_for,
+    printable,
+    shows_qr,
+)
 from ..services import card_qr
 
 QR_WINDOW_SECONDS = 5 * 60  # a new on-screen QR every 5 minutes, each good for 10
@@ -174,7 +183,8 @@ def access_log(request):
     """Ai đã xem thẻ của tôi: every check of the person's cards (holder or guardian only), newest
     first, CHECKS_PER_PAGE a page."""
     person = _person(request)
+    paged = paginate(card_checks_for(person=person), request.GET.get("trang"), per_page=CHECKS_PER_PAGE)
     return render(request, "health_card/access_log.html", {
-        **viewing(request.user, person),
-        **paginate(card_checks_for(person=person), request.GET.get("trang"), per_page=CHECKS_PER_PAGE),
+        **viewing(request.user, person), **paged,
+        "checks": [(check, checker_name(check, viewer=request.user)) for check in paged["page"]],
     })

@@ -1,0 +1,70 @@
+"""Who the access log names for each check: one rule (health_card.selectors.checker_name) for the
+log row and the person reading the log, and a page that reads no more for any kind of checker."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from accounts.models import Guardianship, User
+from health_card.models import CardCheck
+from health_card.qr import Kind
+from health_card.selectors import card_checks_for, checker_name
+from health_card.services import api_token_create
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person, officer
+
+from .card_fixtures import *  # noqa: F401,F403
+from .card_fixtures import issue, logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def child_card(holder, facility):
+    """A 15-year-old's card: the holder is the child's parent, and the child has a login of its own."""
+    born = born_years_ago(15)
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=cccd_for(born))
+    User.objects.create_user(username=child.bhxh_code, password="x-Strong-Pass-2026", person=child)
+    Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    return issue(child, facility, group="HS", valid_from=born)
+
+
+def every_kind_of_check(child_card, holder, clinic_user, stranger, facility):
+    """One check by each kind of checker, in the order the log lists them (newest first)."""
+    token, _ = api_token_create(facility=facility, name="Phần mềm HIS")
+    child_login = User.objects.get(person=child_card.person)
+    who = [{"checked_by": child_login}, {"checked_by": holder},
+           {"checked_by": clinic_user, "facility": facility},
+           {"checked_by": officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")},
+           {"checked_by": stranger}, {"token": token, "facility": facility}, {}]
+    CardCheck.objects.bulk_create([CardCheck(card=child_card, person=child_card.person, result=Kind.VALID,
+                                             channel=CardCheck.Channel.QR, **fields) for fields in reversed(who)])
+    return child_login
+
+
+def test_each_checker_is_named_for_the_one_reading_the_log(child_card, holder, clinic_user, stranger, facility):
+    child_login = every_kind_of_check(child_card, holder, clinic_user, stranger, facility)
+    checks = list(card_checks_for(person=child_card.person))
+    with translation.override("vi"):
+        assert [checker_name(check, viewer=child_login) for check in checks] == [
+            "Bạn", "Cha, mẹ hoặc người giám hộ", "Phạm Thu Hà", "Cán bộ BHXH Quận 1",
+            "Người dùng khác (đã đăng nhập)", "Phần mềm: Phần mềm HIS", "Khách (không đăng nhập)"]
+        assert [checker_name(check, viewer=holder) for check in checks][:2] == ["Chủ thẻ", "Bạn"]
+    with translation.override("en"):
+        assert [checker_name(check, viewer=child_login) for check in checks][:5:3] == ["You", "Officer of BHXH Quận 1"]
+
+
+def test_the_log_reads_the_same_queries_whoever_checked(child_card, holder, clinic_user, stranger, facility):
+    """The person in view, the number of checks, and a page of them with the checker's agency and
+    whether they are the holder's parent: three queries, whichever of the checkers a row names."""
+    child_login = every_kind_of_check(child_card, holder, clinic_user, stranger, facility)
+    client = logged_in(child_login)
+    client.get("/the-bhyt/ai-da-xem/")  # session, user and the unread count cached
+    with CaptureQueriesContext(connection) as queries:
+        page = re.sub(r"\s+", " ", client.get("/the-bhyt/ai-da-xem/").content.decode())
+    assert len(queries) == 3
+    names = re.findall(r'data-label="Ai xác thực">([^<]*)</td>', page)
+    assert names == ["Bạn", "Cha, mẹ hoặc người giám hộ", "Phạm Thu Hà", "Cán bộ BHXH Quận 1",
+                     "Người dùng khác (đã đăng nhập)", "Phần mềm: Phần mềm HIS", "Khách (không đăng nhập)"]
