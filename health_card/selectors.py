@@ -11,8 +11,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Guardianship, Person, Registration
 from lookup.selectors import officer_agency_ids, within_officer_scope
-from participation.models import Period
-from participation.selectors import periods_for
+from participation.selectors import bhyt_spans_for
 
 from .models import Card, CardCheck, FacilityApiToken
 from .models.card import add_years
@@ -111,8 +110,7 @@ def five_year_date_for(*, person, valid_from: datetime.date, valid_to: datetime.
     """The five-year date a card of `person` valid from `valid_from` carries, from the person's
     BHYT periods and the card's own validity (coverage too: a card after a long break starts a new
     run, as does a first card without recorded periods)."""
-    spans = list(periods_for(person=person, kinds=[Period.Kind.BHYT]).values_list("from_month", "to_month"))
-    return five_year_date([*spans, (valid_from, valid_to or valid_from)])
+    return five_year_date([*bhyt_spans_for(person=person), (valid_from, valid_to or valid_from)])
 
 
 # Luật BHYT, Điều 16.3.d: the card of a child under six (group TE) is valid until the child turns

@@ -151,6 +151,12 @@ def periods_for(*, person, kinds=None):
     return periods.order_by("-from_month", "kind", "pk")
 
 
+def bhyt_spans_for(*, person) -> list[tuple[datetime.date, datetime.date]]:
+    """The (first month, last month) of each of the person's BHYT periods: the coverage a health
+    card's five-year date counts."""
+    return list(Period.objects.filter(person=person, kind=Period.Kind.BHYT).values_list("from_month", "to_month"))
+
+
 @dataclass(frozen=True)
 class YearBase:
     year: int
