@@ -38,12 +38,16 @@ def other_facility(reference_data, facility):
 
 
 def issue(person, facility, *, group="DN", valid_from=None, valid_to=None):
-    """A card as a test's starting state: its holder is not told of it."""
+    """A card as a test's starting state: its holder is not told of it. Valid from 01/01/2024 and
+    issued on 05/01/2024, or for a holder born since (a child, whenever the tests run) from the
+    birth, and never issued nor valid before it."""
     load(BenefitLevel, BeneficiaryGroup)  # flushed by transactional tests: the migration's rows come back
-    return card_issue(person=person, group=BeneficiaryGroup.objects.get(code=group), facility=facility,
+    card = card_issue(person=person, group=BeneficiaryGroup.objects.get(code=group), facility=facility,
                       agency=Agency.objects.get(code="07901"),
-                      valid_from=valid_from or datetime.date(2024, 1, 1), valid_to=valid_to,
-                      issued_on=datetime.date(2024, 1, 5), notify=False)
+                      valid_from=valid_from or max(datetime.date(2024, 1, 1), person.birth_date), valid_to=valid_to,
+                      issued_on=max(datetime.date(2024, 1, 5), person.birth_date), notify=False)
+    assert min(card.issued_on, card.valid_from) >= person.birth_date, "a card dated before its holder's birth"
+    return card
 
 
 @pytest.fixture
