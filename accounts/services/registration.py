@@ -29,7 +29,7 @@ from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import fold
 
 from ..models import Guardianship, Person, Registration, RegistrationEvent, User
-from ..selectors import adult_born_by, registrations_visible_to
+from ..selectors import adult_born_by, has_own_login, registrations_visible_to
 from ..validators import IdType, cccd_sex, validate_id_document
 
 logger = logging.getLogger(__name__)
@@ -118,8 +118,9 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
 
 
 def _check_child(child: Person, parent: User) -> None:
-    """A parent registers for a child who is not themself and not already linked to them (that the child
-    is a minor, registration_check_declaration checks)."""
+    """A parent registers for a child who is not themself, has no login of their own that can sign in
+    (has_own_login) and is not already linked to them (that the child is a minor,
+    registration_check_declaration checks)."""
     if parent.person_id is None:
         raise ValidationError(gettext("Chỉ người tham gia có tài khoản mới đăng ký được cho con."))
     if not parent.person.phone:  # the registration's SMS and its result go to the parent's phone
@@ -128,7 +129,7 @@ def _check_child(child: Person, parent: User) -> None:
             "BHXH quản lý hoặc gọi %(hotline)s để cập nhật số điện thoại.") % {"hotline": settings.PORTAL_HOTLINE})
     if child.pk == parent.person_id:
         raise ValidationError({"bhxh_code": gettext("Đây là mã số BHXH của chính bạn. Hãy nhập mã số BHXH của con.")})
-    if User.objects.filter(person=child).exists():
+    if has_own_login(child):  # a login an officer deactivated counts for nothing, as everywhere in the portal
         raise ValidationError({"bhxh_code": gettext("Người này đã có tài khoản riêng nên không đăng ký thay được.")})
     if Guardianship.objects.filter(parent=parent, child=child).exists():
         raise ValidationError({"bhxh_code": gettext("Bạn đã được duyệt xem thông tin của trẻ này.")})
@@ -381,7 +382,7 @@ def registration_approve(*, registration: Registration, officer: User) -> Regist
     if registration.is_child:
         # The rule of the child form (no registering for someone with an account of their own),
         # again: the minor's own registration may have been approved since this one was sent.
-        if User.objects.filter(person=person).exists():
+        if has_own_login(person):
             raise ValidationError("Người này đã có tài khoản riêng nên không duyệt được đăng ký thay; "
                                   "hãy từ chối đăng ký này để báo cho người đăng ký thay.")
         Guardianship.objects.get_or_create(

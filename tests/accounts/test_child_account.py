@@ -300,6 +300,31 @@ def test_a_child_with_an_own_account_cannot_be_claimed(client, parent, child):
     assert "đã có tài khoản riêng" in response.content.decode() and not Registration.objects.exists()
 
 
+def test_a_child_whose_own_login_an_officer_deactivated_is_registered_as_a_child_without_a_login(client, parent, child):
+    """A deactivated login counts for nothing in the portal (active_logins): the parent viewing such a
+    child is told to contact the agency, and the child's notices go to the parents. So it does not
+    stand in the way of the parent's registration either, nor of its approval: the child's own login
+    stays as the officer left it."""
+    own = User.objects.create_user(child.bhxh_code, password="x-Pass-2026!", person=child, is_active=False)
+    client.force_login(parent)
+    response = send(client)
+    assert response.status_code == 302, errors_of(response)
+    approver = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    registration_approve(registration=Registration.objects.get(), officer=approver)
+    assert Guardianship.objects.filter(parent=parent, child=child).exists()
+    own.refresh_from_db()
+    assert not own.is_active
+
+
+def test_a_parents_registration_is_approved_once_the_childs_own_login_was_deactivated(client, parent, child):
+    client.force_login(parent)
+    assert send(client).status_code == 302
+    User.objects.create_user(child.bhxh_code, password="x-Pass-2026!", person=child, is_active=False)
+    approver = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    registration_approve(registration=Registration.objects.get(), officer=approver)
+    assert Guardianship.objects.filter(parent=parent, child=child).exists()
+
+
 # --- limits: the form asks the registry about other people's children --------------------------------
 
 
