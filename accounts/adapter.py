@@ -20,8 +20,6 @@ from typing import NamedTuple
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
-from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
-from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -216,28 +214,6 @@ class UserSessionsAdapter(DefaultUserSessionsAdapter):
                 ended = time_out_reason(store(session.session_key).load(), now) or reason
             cache.set(_end_note_key(session.session_key), ended, settings.SESSION_COOKIE_AGE)
         super().end_sessions(sessions)
-
-
-def end_other_sessions(request, user, *, reason: str) -> None:
-    """End every session of `user` except the one of this request."""
-    # Not purge_and_list(): after a password change the other sessions no longer authenticate,
-    # and purging would drop their rows while leaving their data in the session store.
-    others = list(UserSession.objects.filter(user_id=user.pk).exclude(session_key=request.session.session_key or ""))
-    get_usersessions_adapter().end_sessions(others, reason=reason)
-
-
-def end_earlier_sessions(request, user, *, reason: str) -> None:
-    """End the sessions of `user` that began before this request's (at a login), and only those:
-    the rows made before this session's. Each login has its session stored with its user
-    (signals.start_session_clock) and its row made before it looks (signals.end_earlier_sessions_on_login,
-    which lets one login of an account through at a time); so of two logins at the same moment the
-    later ends the earlier, never the reverse. A login already ended by a later one finds its row
-    gone and ends nothing."""
-    mine = UserSession.objects.filter(session_key=request.session.session_key).first()
-    if mine is None:
-        return
-    earlier = list(UserSession.objects.filter(user_id=user.pk, pk__lt=mine.pk))
-    get_usersessions_adapter().end_sessions(earlier, reason=reason)
 
 
 def pop_session_end_message(session_key: str) -> str | None:

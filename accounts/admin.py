@@ -37,7 +37,6 @@ from vssid_portal.forms import NameField
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import fold, normalize_name
 
-from .adapter import end_other_sessions
 from .models import Person, Registration, RegistrationEvent, User
 from .selectors import persons_visible_to, recovery_codes_deleted_with, registrations_visible_to
 from .services.persons import persons_delete
@@ -49,6 +48,7 @@ from .services.registration import (
     registrations_retry_declarations,
 )
 from .services.security import SecurityEvent, authenticators_delete, security_notify, user_email_change_notify
+from .sessions import end_other_sessions
 
 PERMISSION_ACTIONS = {"add": "Được thêm", "change": "Được sửa", "delete": "Được xóa", "view": "Được xem"}
 

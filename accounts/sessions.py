@@ -8,8 +8,14 @@ stamped by signals.py) and of the last activity (SEEN, kept by middleware.py) ar
 session data and read here. SessionRulesMiddleware flushes a timed-out session on its next
 request; the security page's list (selectors.live_sessions) leaves it out, and a session ended
 by a login elsewhere after it timed out is told the time-out (adapter.UserSessionsAdapter).
+
+The ends of a user's sessions asked for by a login (the single-session rule), a password set or
+changed, and the agency live here too, beside the rules, so that the services writing those changes
+(services/security.py, which the adapter imports) can end sessions without importing the adapter.
 """
 
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +62,25 @@ def timed_out(session_data: dict, now: float) -> bool:
 def time_out_message(reason: str) -> str:
     return TIME_OUT_MESSAGES[reason] % {"minutes": settings.SESSION_IDLE_TIMEOUT // 60,
                                         "hours": settings.SESSION_COOKIE_AGE // 3600}
+
+
+def end_other_sessions(request, user, *, reason: str) -> None:
+    """End every session of `user` except the one of this request."""
+    # Not purge_and_list(): after a password change the other sessions no longer authenticate,
+    # and purging would drop their rows while leaving their data in the session store.
+    others = list(UserSession.objects.filter(user_id=user.pk).exclude(session_key=request.session.session_key or ""))
+    get_usersessions_adapter().end_sessions(others, reason=reason)
+
+
+def end_earlier_sessions(request, user, *, reason: str) -> None:
+    """End the sessions of `user` that began before this request's (at a login), and only those:
+    the rows made before this session's. Each login has its session stored with its user
+    (signals.start_session_clock) and its row made before it looks (signals.end_earlier_sessions_on_login,
+    which lets one login of an account through at a time); so of two logins at the same moment the
+    later ends the earlier, never the reverse. A login already ended by a later one finds its row
+    gone and ends nothing."""
+    mine = UserSession.objects.filter(session_key=request.session.session_key).first()
+    if mine is None:
+        return
+    earlier = list(UserSession.objects.filter(user_id=user.pk, pk__lt=mine.pk))
+    get_usersessions_adapter().end_sessions(earlier, reason=reason)

@@ -21,11 +21,10 @@ from django.db.models import signals as model_signals
 
 from vssid_portal.cache import forget
 
-from .adapter import end_earlier_sessions, end_other_sessions
 from .models import User
 from .selectors import user_cache_key
 from .services.security import SecurityEvent, security_notify
-from .sessions import SEEN, STARTED
+from .sessions import SEEN, STARTED, end_earlier_sessions, end_other_sessions
 
 
 def end_earlier_sessions_on_login(sender, request, user, **kwargs):
@@ -50,7 +49,7 @@ def start_session_clock(sender, request, user, **kwargs):
     """Django's signal, sent by every login (allauth's, the test client's): the 12-hour limit
     counts from here. The session is stored at once, with its user: until then another login of
     the account, purging the rows of sessions without a user (allauth), would drop this one's row
-    and so miss it (adapter.end_earlier_sessions)."""
+    and so miss it (sessions.end_earlier_sessions)."""
     request.session[STARTED] = request.session[SEEN] = time.time()
     request.session.save()
 

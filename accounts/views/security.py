@@ -45,12 +45,11 @@ from vssid_portal.views import csrf_failure as portal_csrf_failure
 from vssid_portal.views import too_many_requests
 
 from .. import otp
-from ..adapter import end_other_sessions
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
 from ..middleware import is_language_switch
 from ..selectors import live_sessions, user_for_reset
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
-from ..sessions import PASSWORD_RESET, SEEN
+from ..sessions import PASSWORD_RESET, SEEN, end_other_sessions
 from ..stages import (
     PASSWORD_CHANGED_MEANWHILE,
     LoginConfirmStage,
