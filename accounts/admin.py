@@ -9,6 +9,7 @@ from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -19,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
@@ -47,7 +49,7 @@ from .services.registration import (
     registration_reject,
     registrations_retry_declarations,
 )
-from .services.security import SecurityEvent, authenticators_delete, security_notify, user_email_change_notify
+from .services.security import authenticators_delete, user_email_change_notify, user_password_set_by_agency
 from .sessions import end_other_sessions
 
 PERMISSION_ACTIONS = {"add": "Được thêm", "change": "Được sửa", "delete": "Được xóa", "view": "Được xem"}
@@ -201,25 +203,22 @@ class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
         return [*readonly, "username", "person"] if obj.person_id else [*readonly, "person"]
 
     def user_change_password(self, request, id, form_url=""):
-        """Django's page setting an account's password or turning off logging in with one
-        (set_unusable_password): the holder is told that the agency did it. A password set for
-        another's account is known to the officer: temporary, as the portal's others are (changed at
-        the next login), and the browsers logged in with the one of before are told why they were ended."""
+        """Django's page setting an account's password or turning off logging in with one, whose
+        write is the agency's (user_password_set_by_agency: temporary for another's account, told
+        to the holder once). Django shows the page, and the form again with what it refuses."""
         user = self.get_object(request, unquote(id))
-        response = super().user_change_password(request, id, form_url)
-        if user is not None:
-            before, was_usable = user.password, user.has_usable_password()
-            user.refresh_from_db(fields=["password"])
-            if user.password != before and user.has_usable_password():
-                temporary = user.pk != request.user.pk
-                if temporary:
-                    user.must_change_password = True
-                    user.save(update_fields=["must_change_password"])
-                    end_other_sessions(request, user, reason="ended_by_agency")
-                security_notify(user=user, event=SecurityEvent.PASSWORD_SET_BY_AGENCY, temporary=temporary)
-            elif was_usable and not user.has_usable_password():
-                security_notify(user=user, event=SecurityEvent.PASSWORD_DISABLED_BY_AGENCY)
-        return response
+        if request.method != "POST" or user is None or not self.has_change_permission(request, user):
+            return super().user_change_password(request, id, form_url)  # the page, or Django's 404 or 403
+        form = self.change_password_form(user, request.POST)
+        if not form.is_valid() or not (form.cleaned_data["set_usable_password"] or "unset-password" in request.POST):
+            return super().user_change_password(request, id, form_url)
+        password = form.cleaned_data["password1"] if form.cleaned_data["set_usable_password"] else None
+        if user_password_set_by_agency(request=request, user=user, password=password):
+            self.log_change(request, user, self.construct_change_message(request, form, None))
+        messages.success(request, gettext("Password changed successfully.") if password is not None
+                         else gettext("Password-based authentication was disabled."))
+        update_session_auth_hash(request, user)  # an officer's own password: this session goes on
+        return redirect("admin:accounts_user_change", user.pk)
 
     def save_model(self, request, obj, form, change):
         """An account saved in the admin: a new e-mail (for an officer, where the login codes go) is

@@ -1,7 +1,7 @@
-"""A new password, set by its holder or after a reset by code, and telling the account holder what
-happened to their account: a password changed or reset, a login that made a new browser trusted,
-the authenticator app switched on or off, new recovery codes, a password set or turned off, an
-authenticator removed or the e-mail changed by the agency."""
+"""A new password, set by its holder, after a reset by code or by the agency in the admin, and
+telling the account holder what happened to their account: a password changed or reset, a login
+that made a new browser trusted, the authenticator app switched on or off, new recovery codes, a
+password set or turned off, an authenticator removed or the e-mail changed by the agency."""
 
 from enum import StrEnum
 
@@ -11,10 +11,12 @@ from allauth.account.internal.flows.password_reset import finalize_password_rese
 from allauth.mfa.base.internal.flows import delete_dangling_recovery_codes
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import User
+from ..sessions import end_other_sessions
 from .notices import user_notify
 
 
@@ -24,7 +26,7 @@ class SecurityEvent(StrEnum):
 
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_RESET = "password_reset"
-    PASSWORD_SET_BY_AGENCY = "password_set_by_agency"  # in the admin (accounts.admin.UserAdmin)
+    PASSWORD_SET_BY_AGENCY = "password_set_by_agency"  # in the admin (user_password_set_by_agency)
     PASSWORD_DISABLED_BY_AGENCY = "password_disabled_by_agency"  # set_unusable_password, in the admin
     NEW_BROWSER = "new_browser"  # a login that has just made a browser trusted
     TOTP_ACTIVATED = "totp_activated"  # allauth.mfa's authenticator app switched on (signals.py)
@@ -105,6 +107,39 @@ def user_password_change(*, request, user, password_hash: str) -> None:
     finalize_password_change(request, user)
     if logged_in_at:  # allauth.usersessions has made this session's row anew, under its new key
         UserSession.objects.filter(session_key=request.session.session_key).update(created_at=logged_in_at)
+
+
+@transaction.atomic
+def user_password_set_by_agency(*, request, user, password: str | None) -> bool:
+    """A password an officer sets for an account in the admin, or logging in with one turned off
+    (`password` None); the holder is told that the agency did it. A password set for another's
+    account is known to the officer: temporary, as the portal's others are (changed at the next
+    login), and the browsers logged in with the one of before are told why they were ended.
+
+    Compared with the account as locked: a post that finds it already as it asks (the same page
+    posted twice, a double click whose two posts both read the account before either wrote it)
+    changes and tells nothing, and answers False. `user` is left as the account now stands."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    temporary = locked.pk != request.user.pk
+    if password is None:
+        changed = locked.has_usable_password()
+        if changed:
+            locked.set_unusable_password()
+    else:
+        changed = not (check_password(password, locked.password) and (locked.must_change_password or not temporary))
+        if changed:
+            locked.set_password(password)
+            locked.must_change_password = locked.must_change_password or temporary
+    if changed:
+        locked.save(update_fields=["password", "must_change_password"])
+        if password is None:
+            security_notify(user=locked, event=SecurityEvent.PASSWORD_DISABLED_BY_AGENCY)
+        else:
+            if temporary:
+                end_other_sessions(request, locked, reason="ended_by_agency")
+            security_notify(user=locked, event=SecurityEvent.PASSWORD_SET_BY_AGENCY, temporary=temporary)
+    user.password, user.must_change_password = locked.password, locked.must_change_password
+    return changed
 
 
 @transaction.atomic
