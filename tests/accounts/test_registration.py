@@ -173,6 +173,17 @@ def test_existing_account_is_refused_with_a_pointer_to_password_recovery(client,
     assert "đã có tài khoản" in html and "Quên mật khẩu" in html
 
 
+def test_an_account_an_officer_deactivated_is_refused_with_a_pointer_to_the_agency(client, person):
+    """"Quên mật khẩu" sends no code to a deactivated login: its holder is told to contact the agency,
+    which alone can open it again, instead of being sent to a reset that never comes."""
+    User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person, is_active=False)
+    response = client.post("/dang-ky/", declaration_data())
+    assert response.status_code == 200
+    errors = errors_of(response.content.decode())
+    assert "đang bị khóa" in errors and "cơ quan BHXH" in errors and "1900 9068" in errors
+    assert "Quên mật khẩu" not in errors
+
+
 @pytest.mark.parametrize("field", ["full_name", "birth_date", "id_number"])
 def test_an_existing_account_is_told_only_to_a_declaration_that_matches_the_registry(client, person, field):
     """From the code alone the answer is the same with or without an account, as "Quên mật khẩu" keeps it."""
