@@ -42,6 +42,17 @@ class Status(models.TextChoices):
 
 DECIDED = (Status.APPROVED, Status.PAID)
 
+# The steps a status action may take (benefit_set_status): a claim is examined, then decided or
+# refused; only a decided claim is paid, and a payment is final; a refusal may be examined again
+# (a complaint upheld).
+NEXT_STATUSES = {
+    Status.RECEIVED: (Status.PROCESSING, Status.APPROVED, Status.REJECTED),
+    Status.PROCESSING: (Status.APPROVED, Status.REJECTED),
+    Status.APPROVED: (Status.PAID,),
+    Status.REJECTED: (Status.PROCESSING,),
+    Status.PAID: (),
+}
+
 # The most a record may carry, in đồng: far above any real benefit (the largest one-time BHXH, 2
 # months of the highest base, 20 × the reference level, for each of 45 years, is about 4.2 billion;
 # the largest pension, 75 % of that base, about 35 million a month), so an amount typed with digits

@@ -19,7 +19,7 @@ from lookup.selectors import officer_agency_ids
 from vssid_portal.audit import field_change, field_label
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
 
-from .models import BenefitEvent, BenefitRecord, Status
+from .models import NEXT_STATUSES, BenefitEvent, BenefitRecord, Status
 from .selectors import monthly_benefits_of
 
 # Fields whose change is a change of the record (and so a notice to the person).
@@ -130,8 +130,9 @@ def _write(record: BenefitRecord, *, actor, because: str = "") -> bool:
 @transaction.atomic
 def benefit_set_status(*, record: BenefitRecord, status: str, actor=None, reason: str = "",
                        paid_on=None) -> bool:
-    """Move a record to another status (the admin's bulk actions). Rejecting needs a reason;
-    leaving "rejected" clears it; paying without a date pays today.
+    """Move a record to another status (the admin's bulk actions), one of the steps NEXT_STATUSES
+    allows from the status stored: a record not decided, or refused, is never paid (ValidationError).
+    Rejecting needs a reason; leaving "rejected" clears it; paying without a date pays today.
 
     The actions load the records ticked, then move them one by one, so the record is read again
     under lock: what another officer saved in between is kept, and a record whose status they
@@ -144,6 +145,12 @@ def benefit_set_status(*, record: BenefitRecord, status: str, actor=None, reason
         with translation.override(settings.LANGUAGE_CODE):
             raise ValidationError(f"Hồ sơ này vừa được người khác chuyển sang “{stored.get_status_display()}”: giữ "
                                   "nguyên. Hãy tải lại danh sách để xem.")
+    if status != stored.status and status not in NEXT_STATUSES[stored.status]:
+        with translation.override(settings.LANGUAGE_CODE):
+            before = " hoặc ".join(f"“{Status(step).label}”" for step, after in NEXT_STATUSES.items() if status in after)
+            raise ValidationError(f"Hồ sơ đang ở trạng thái “{stored.get_status_display()}” nên không chuyển sang "
+                                  f"“{Status(status).label}” được" + (f"; chỉ hồ sơ {before} mới chuyển được" if before else "")
+                                  + ": giữ nguyên.")
     stored.status = status
     stored.reject_reason = reason.strip() if status == Status.REJECTED else ""
     if status == Status.PAID and stored.paid_on is None:

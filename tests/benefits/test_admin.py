@@ -510,3 +510,18 @@ def test_a_record_moved_to_another_agency_after_the_list_was_read_is_named_and_t
         message for _level, message in said(response)]
     statuses = dict(BenefitRecord.objects.values_list("reference", "status"))
     assert (statuses["Q1-0006"], statuses["Q1-0007"]) == ("received", "processing")
+
+
+def test_marking_a_refused_record_paid_is_refused_and_says_only_a_decided_one_is_paid(client, db, reference_data):
+    from django.contrib.messages import constants
+
+    person = citizen().person
+    refused = record(person, reference="Q1-0008", **decided(status="rejected", reject_reason="Thiếu sổ BHXH"))
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(LIST, {"action": "mark_paid", "_selected_action": [refused.pk]}, follow=True)
+    assert said(response) == [(constants.ERROR, "Q1-0008: Hồ sơ đang ở trạng thái “Không giải quyết” nên không chuyển "
+                                                "sang “Đã chi trả” được; chỉ hồ sơ “Đã giải quyết” mới chuyển được: "
+                                                "giữ nguyên.")]
+    refused.refresh_from_db()
+    assert (refused.status, refused.paid_on) == ("rejected", None)
+    assert not BenefitEvent.objects.exists() and not Message.objects.exists()

@@ -125,7 +125,7 @@ def test_paying_records_the_date_and_needs_a_decision(db):
     obj = record(user.person, save=False)
     benefit_save(record=obj)
     with pytest.raises(ValidationError) as error:
-        benefit_set_status(record=obj, status=Status.PAID)
+        benefit_set_status(record=obj, status=Status.APPROVED)
     assert {"decision_number", "decision_date", "amount", "payment_method"} <= set(error.value.message_dict)
     obj = BenefitRecord.objects.get(pk=obj.pk)
     for name, value in decided().items():
@@ -229,3 +229,29 @@ def test_the_audit_trail_writes_amounts_as_money(db):
     changes = BenefitEvent.objects.get(record=obj).changes
     assert "số tiền được hưởng (đ): 5.217.200 đ → 6.000.000 đ" in changes
     assert "mức hưởng hằng tháng (đ): (trống) → 1.250.000 đ" in changes
+
+
+@pytest.mark.parametrize("status", ["received", "processing", "rejected"])
+def test_only_a_decided_record_is_paid(db, status):
+    """A payment follows a decision to pay: a record refused, or not decided yet, is left as it is,
+    even with a decision number, an amount and a payment method typed in."""
+    user = citizen()
+    obj = record(user.person, **decided(status=status, reject_reason="Thiếu sổ BHXH" if status == "rejected" else ""))
+    with pytest.raises(ValidationError) as error:
+        benefit_set_status(record=obj, status=Status.PAID)
+    shown = Status(status).label
+    assert error.value.messages == [
+        f"Hồ sơ đang ở trạng thái “{shown}” nên không chuyển sang “Đã chi trả” được; chỉ hồ sơ “Đã giải quyết” "
+        "mới chuyển được: giữ nguyên."]
+    obj.refresh_from_db()
+    assert (obj.status, obj.paid_on, obj.revision) == (status, None, 0)
+    assert not BenefitEvent.objects.exists() and not Message.objects.exists()
+
+
+def test_a_paid_record_moves_no_further_and_a_refused_one_is_examined_again(db):
+    user = citizen()
+    paid = record(user.person, **decided(status="paid", paid_on=datetime.date(2025, 9, 20)))
+    with pytest.raises(ValidationError):
+        benefit_set_status(record=paid, status=Status.PROCESSING)
+    refused = record(user.person, status="rejected", reject_reason="Thiếu sổ BHXH")
+    assert benefit_set_status(record=refused, status=Status.PROCESSING)
