@@ -263,7 +263,10 @@ def hash_display(value: str) -> str:
 
 
 def duration(months: int) -> str:
-    """The statement always says both units: 41 → '3 năm 5 tháng', 5 → '0 năm 5 tháng'."""
+    """The statement says both units: 41 → '3 năm 5 tháng', 5 → '0 năm 5 tháng'; no month at all
+    (every month of the type paid ahead, none reached yet) is '0 tháng', as the history page says it."""
+    if not months:
+        return "0 tháng"
     years, rest = divmod(months, 12)
     return f"{years} năm {rest} tháng"
 

@@ -23,7 +23,7 @@ from participation.services import statements as service
 from participation.tasks import build_statement_pdf
 from tests.accounts.helpers import born_years_ago, cccd_for, make_person
 from tests.conftest import require_tool, wait_for
-from tests.participation.helpers import months_from_now
+from tests.participation.helpers import months_from_now, period
 from vssid_portal.text import mask_name
 
 CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
@@ -327,6 +327,24 @@ def test_a_period_owes_the_months_up_to_the_issue_month_as_the_totals_count_them
     assert "182tháng" in row  # its months, then those owed
     assert "(6thángsau" in row and "chưađếnhạn)" in row
     assert "8tháng" not in squeeze(text)
+
+
+def test_a_type_paid_wholly_ahead_totals_no_months_as_the_history_page_says(client, django_capture_on_commit_callbacks,
+                                                                            tmp_path):
+    """Household BHYT bought from next month: no month of it is reached when the statement is issued,
+    so its total is the page's "0 tháng", with no count of months in brackets after it."""
+    person = make_person("7909999999", "Trần Thị Mai", birth=datetime.date(1990, 1, 2), id_number="079190012345")
+    # stored as the history page's test stores it: a period starting after this month is refused by its clean()
+    period(person, months_from_now(1), months_from_now(12), kind="bhyt", payer="household")
+    client.force_login(User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person))
+    statement = request_statement(client, django_capture_on_commit_callbacks)
+    path = tmp_path / "statement.pdf"
+    with default_storage.open(statement.pdf.name, "rb") as handle:
+        path.write_bytes(handle.read())
+    flat = squeeze(pdf_text(path))
+    assert squeeze("Tổng thời gian tham gia BHYT: 0 tháng Số tháng còn nợ") in flat
+    assert squeeze("0 năm 0 tháng") not in flat and squeeze("(0 tháng;") not in flat
+    assert squeeze("Đã đóng trước 12 tháng sau tháng cấp văn bản, chưa tính vào tổng thời gian tham gia.") in flat
 
 
 def test_a_statement_issued_before_months_paid_ahead_were_stated_still_verifies(ready):
