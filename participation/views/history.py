@@ -15,7 +15,7 @@ from accounts.selectors import person_in_view, viewing
 from vssid_portal.templatetags.vn_format import vn_number
 
 from ..charts import bar_chart
-from ..selectors import TABS, TABS_BY_SLUG, periods_for, totals_of, with_owed_until, yearly_average_base
+from ..selectors import TABS, TABS_BY_SLUG, owed_until, periods_for, totals_of, with_owed_until, yearly_average_base
 
 # Five years of monthly changes a page: a 40-year history is eight pages of ~50 KB instead of
 # one of 400 KB, which a phone would have to lay out as 480 expandable rows.
@@ -73,19 +73,23 @@ def export_csv(request):
     The file is written in Vietnamese, like the statement, whatever the page's language: its column
     names and type and payer labels stay the same for the spreadsheets that read it. Amounts in đồng
     are whole numbers without separators, which a spreadsheet reads as numbers in any language; a
-    rate is written as the pages show it, with a decimal comma ("1,5"), quoted, as vi-VN reads it."""
+    rate is written as the pages show it, with a decimal comma ("1,5"), quoted, as vi-VN reads it.
+    A period's months owed are those up to this month, as its row on the page says (owed_until), and
+    its unpaid months after it are not due yet, in the last column."""
     person = person_in_view(request)
     if person is None:
         raise Http404
     writer = csv.writer(_Echo())
     header = ["Loại", "Từ tháng", "Đến tháng", "Số tháng", "Người đóng / đơn vị", "Mã đơn vị", "Chức vụ",
-              "Mức đóng (đồng)", "Tỷ lệ (%)", "Số tiền (đồng)", "Số tháng nợ", "Tỉnh", "Cơ quan BHXH", "Nơi KCB ban đầu"]
+              "Mức đóng (đồng)", "Tỷ lệ (%)", "Số tiền (đồng)", "Số tháng nợ", "Tỉnh", "Cơ quan BHXH", "Nơi KCB ban đầu", "Số tháng chưa đến hạn"]
+    this_month = timezone.localdate().replace(day=1)
 
     def row(p) -> str:
+        owed, not_due = owed_until(to_month=p.to_month, unpaid_months=p.unpaid_months, until=this_month)
         return writer.writerow([_cell(value) for value in (
             p.get_kind_display(), f"{p.from_month:%m/%Y}", f"{p.to_month:%m/%Y}", p.months, p.payer_label,
             p.employer.code if p.employer_id else "", p.job_title, p.base, vn_number(p.rate), p.amount,
-            p.unpaid_months, p.province.name, str(p.agency), p.facility.display_code if p.facility_id else "",
+            owed, p.province.name, str(p.agency), p.facility.display_code if p.facility_id else "", not_due,
         )])
 
     def rows():

