@@ -68,6 +68,17 @@ def _unavailable_instead(response):
     return response
 
 
+def _limited(message) -> tuple[int, str]:
+    """The status and message of a request over its limit: 429 saying `message`, or 503 when the
+    limit could not be counted."""
+    return (429, message) if cache_reachable() else (503, REQUEST_UNAVAILABLE)
+
+
+def _render_page(request, template: str, context: dict, status: int):
+    response = render(request, template, context, status=status)
+    return _unavailable_instead(response) if status == 503 else response
+
+
 def _download_url(request, statement: Statement) -> str | None:
     if statement.status != Statement.Status.READY or not statement.pdf:
         return None
@@ -135,19 +146,18 @@ def statement_list(request):
     status, limited_message = 200, ""
     if request.method == "POST":
         if getattr(request, "limited", False):
-            status, limited_message = (429, REQUEST_LIMITED) if cache_reachable() else (503, REQUEST_UNAVAILABLE)
+            status, limited_message = _limited(REQUEST_LIMITED)
         else:
             statement = statement_request(person=person, requested_by=request.user,
                                           verify_base=verify_base_for(request))
             return redirect("participation:statement_status", pk=statement.pk)
     paged = paginate(statements_of(person=person), request.GET.get("trang"), per_page=STATEMENTS_PER_PAGE)
-    response = render(
+    return _render_page(
         request, "participation/statement_list.html",
         {"person": person, "statements": [(s, code_display(s.code)) for s in paged["page"]], **paged,
          "limited_message": limited_message},
-        status=status,
+        status,
     )
-    return _unavailable_instead(response) if status == 503 else response
 
 
 @login_required
@@ -159,7 +169,7 @@ def statement_status(request, pk: int):
     status, limited_message = 200, ""
     if request.method == "POST":
         if getattr(request, "limited", False):
-            status, limited_message = (429, RETRY_LIMITED) if cache_reachable() else (503, REQUEST_UNAVAILABLE)
+            status, limited_message = _limited(RETRY_LIMITED)
         else:
             statement_retry(statement=statement, verify_base=verify_base_for(request))
             return redirect("participation:statement_status", pk=statement.pk)
@@ -172,8 +182,7 @@ def statement_status(request, pk: int):
         **_details(statement),
         **_progress(request, statement),
     }
-    response = render(request, "participation/statement_status.html", context, status=status)
-    return _unavailable_instead(response) if status == 503 else response
+    return _render_page(request, "participation/statement_status.html", context, status)
 
 
 def _verify_page(request, statement: Statement | None, status: int = 200, limited: bool = False, typed: str = ""):
