@@ -347,6 +347,19 @@ def test_a_type_paid_wholly_ahead_totals_no_months_as_the_history_page_says(clie
     assert squeeze("Đã đóng trước 12 tháng sau tháng cấp văn bản, chưa tính vào tổng thời gian tham gia.") in flat
 
 
+def test_the_check_page_states_a_type_paid_wholly_ahead_as_the_statement_prints_it(
+        client, django_capture_on_commit_callbacks):
+    """The paper says "Tổng thời gian tham gia BHYT: 0 tháng" and the months paid ahead: the check
+    page, which a verifier compares it with, says 0 months too, not that the type has no participation."""
+    person = make_person("7909999999", "Trần Thị Mai", birth=datetime.date(1990, 1, 2), id_number="079190012345")
+    period(person, months_from_now(1), months_from_now(12), kind="bhyt", payer="household")
+    client.force_login(User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person))
+    statement = request_statement(client, django_capture_on_commit_callbacks)
+    html = squeeze(Client().get(service.verify_path(statement.code)).content.decode())
+    assert squeeze('<th scope="row">BHYT</th><td>0 tháng (đã đóng trước 12 tháng)</td>') in html
+    assert squeeze('<th scope="row">BHXH</th><td>Chưa có thời gian tham gia</td>') in html
+
+
 def test_a_statement_issued_before_months_paid_ahead_were_stated_still_verifies(ready):
     """Its snapshot has no `months_ahead`: the page states its totals as it printed them."""
     name = ready.pdf.name.removesuffix(".pdf") + ".json"
