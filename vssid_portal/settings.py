@@ -487,9 +487,9 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Dated with the offset, as gunicorn's lines are (vssid_portal/gunicorn_conf.py).
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-                             "datefmt": "%Y-%m-%d %H:%M:%S %z"}},
+    # Dated to the millisecond with the offset, as gunicorn's lines are (vssid_portal/gunicorn_conf.py).
+    "formatters": {"plain": {"()": "vssid_portal.log_format.PortalFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

@@ -1,9 +1,12 @@
 """Every line the web container writes (gunicorn's master, its workers, their access log, the portal's
 own logging) is dated in one time zone, the portal's (TIME_ZONE), with its offset written, so that the
 lines of one incident read in order. The master loads no settings: its lines were in the container's UTC,
-between the workers' +0700 ones, and the portal's own lines had no offset at all."""
+between the workers' +0700 ones, and the portal's own lines had no offset at all. The portal's own lines
+keep their milliseconds beside the offset: several lines of one incident fall within one second."""
 
 import http.client
+import logging
+import logging.config
 import re
 import time
 from datetime import datetime
@@ -16,6 +19,8 @@ from .test_access_log import image_gunicorn
 # A time of day and the offset after it: gunicorn's "[2026-12-05 21:31:39 +0700]", its access log's
 # "[05/Dec/2026:21:31:39 +0700]", and the portal's own lines.
 DATED = re.compile(r"\d\d:\d\d:\d\d(?:[.,]\d+)? ?([+-]\d\d:?\d\d)\b")
+# The portal's own lines: "2026-12-05 21:31:39,045 +0700 WARNING django.request Not Found: ...".
+PORTAL_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [+-]\d{4} (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \S")
 
 
 def test_every_line_of_the_web_container_is_dated_in_the_portals_time_zone_with_its_offset(tmp_path):
@@ -36,3 +41,17 @@ def test_every_line_of_the_web_container_is_dated_in_the_portals_time_zone_with_
     for line in lines:
         dated = DATED.search(line)
         assert dated and dated.group(1).replace(":", "") == offset, (line, lines)
+        if not line.startswith("[") and "HTTP/1.1" not in line:  # neither gunicorn's nor its access log's
+            assert PORTAL_LINE.match(line), (line, lines)
+    assert any(PORTAL_LINE.match(line) and "django.request" in line for line in lines), lines
+
+
+def test_the_portals_own_lines_are_dated_to_the_millisecond_with_the_offset():
+    formatter = logging.config.DictConfigurator(settings.LOGGING).configure_formatter(
+        settings.LOGGING["formatters"]["plain"])
+    at = datetime(2026, 12, 5, 21, 31, 39, 45_000, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/x/",), None)
+    record.created, record.msecs = at.timestamp(), 45.0
+    assert formatter.format(record) == (
+        f"2026-12-05 21:31:39,045 {at.strftime('%z')} WARNING django.request Not Found: /x/")
+

@@ -1,0 +1,16 @@
+"""The date at the head of the portal's own log lines (LOGGING's `plain` formatter in settings).
+
+A `datefmt` writes the offset but drops the milliseconds Python's default date carries (time.strftime
+has no field for them), and several lines of one incident fall within one second: this keeps both,
+"2026-12-05 21:31:39,045 +0700", in the process's local time, the portal's (TIME_ZONE), as gunicorn's
+lines beside them are (vssid_portal/gunicorn_conf.py).
+"""
+
+import logging
+import time
+
+
+class PortalFormatter(logging.Formatter):
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        offset = time.strftime("%z", self.converter(record.created))
+        return f"{super().formatTime(record, datefmt)} {offset}"
