@@ -14,13 +14,15 @@ every start logged an error. The portal is stopped and reloaded through Docker's
 The master dates its lines in the portal's time zone, as its workers do once Django has set TZ from
 TIME_ZONE (vssid_portal/settings.py), so that every line of the web container reads in one zone, its
 offset written: the master loads no settings, and dated its own lines in the container's UTC between
-the workers' +0700 ones.
+the workers' +0700 ones. Both read the zone from vssid_portal/time_zone.py, which imports no Django.
 """
 
 import os
 import time
 
-os.environ["TZ"] = "Asia/Ho_Chi_Minh"  # settings.TIME_ZONE
+from vssid_portal import time_zone
+
+os.environ["TZ"] = time_zone.TIME_ZONE  # settings.TIME_ZONE, without loading the settings
 time.tzset()
 
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'

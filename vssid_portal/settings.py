@@ -18,6 +18,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from vssid_portal import time_zone
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -279,7 +281,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Celery's own publish retry (default: 3 retries 0.2 s apart) cost 0.6 s per task while Redis was
 # down, about 2 s per filing submitted: one immediate retry still replaces a stale connection.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
-CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_TIMEZONE = time_zone.TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "notifications-redispatch-pending": {
         "task": "notifications.tasks.redispatch_pending_messages",
@@ -384,7 +386,7 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["vssid_portal.formats"]  # dd/mm/yyyy in both languages, the admin included
-TIME_ZONE = "Asia/Ho_Chi_Minh"
+TIME_ZONE = time_zone.TIME_ZONE  # also gunicorn's master's (vssid_portal/gunicorn_conf.py)
 USE_I18N = True
 USE_TZ = True
 

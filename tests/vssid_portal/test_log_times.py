@@ -7,12 +7,18 @@ keep their milliseconds beside the offset: several lines of one incident fall wi
 import http.client
 import logging
 import logging.config
+import os
 import re
+import subprocess
+import sys
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+
+from tests.conftest import ROOT
+from vssid_portal import time_zone
 
 from .test_access_log import image_gunicorn
 
@@ -55,3 +61,13 @@ def test_the_portals_own_lines_are_dated_to_the_millisecond_with_the_offset():
     assert formatter.format(record) == (
         f"2026-12-05 21:31:39,045 {at.strftime('%z')} WARNING django.request Not Found: /x/")
 
+
+def test_the_portal_its_tasks_and_gunicorns_master_read_one_time_zone_without_the_master_loading_settings():
+    assert settings.TIME_ZONE == settings.CELERY_TIMEZONE == time_zone.TIME_ZONE
+    env = {key: value for key, value in os.environ.items() if key not in {"TZ", "DJANGO_SETTINGS_MODULE"}}
+    probe = ("import os, sys, vssid_portal.gunicorn_conf\n"
+             "print(os.environ['TZ'], 'vssid_portal.settings' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [time_zone.TIME_ZONE, "False"]
