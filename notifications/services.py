@@ -163,11 +163,11 @@ def messages_redispatch_pending(*, older_than: timedelta = timedelta(minutes=10)
     for one waiting for its retry. Returns how many."""
     cutoff = timezone.now() - older_than
     due = Q(attempts=0, updated_at__lt=cutoff)
-    attempts = 1
-    while (delay := retry_delay(attempts)) < retry_delay(attempts + 1):  # up to the cap, then all above it
-        due |= Q(attempts=attempts, updated_at__lt=cutoff - timedelta(seconds=delay))
-        attempts += 1
-    due |= Q(attempts__gte=attempts, updated_at__lt=cutoff - timedelta(seconds=retry_delay(attempts)))
+    for attempts in range(1, settings.NOTIFICATION_MAX_ATTEMPTS + 1):
+        due |= Q(attempts=attempts, updated_at__lt=cutoff - timedelta(seconds=retry_delay(attempts)))
+    # Past the last attempt: a try that ended its process, given up at the next delivery.
+    past_last = settings.NOTIFICATION_MAX_ATTEMPTS + 1
+    due |= Q(attempts__gte=past_last, updated_at__lt=cutoff - timedelta(seconds=retry_delay(past_last)))
     ids = list(
         Message.objects.filter(due, status=Message.Status.PENDING)
         .exclude(channel=Message.Channel.INBOX)
