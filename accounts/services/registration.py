@@ -106,12 +106,12 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
         raise ValidationError({"full_name": ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")})
     # Only after the identity matched: from the code alone this would tell anyone whether a code
     # has an account, which "Quên mật khẩu" keeps to itself.
-    if hasattr(person, "user") and not for_child and not person.user.is_active:
-        # "Quên mật khẩu" sends a login an officer deactivated no code: only the agency opens it again.
-        raise ValidationError({"bhxh_code": gettext(
-            "Tài khoản của mã số BHXH này đang bị khóa. Hãy liên hệ cơ quan BHXH quản lý hoặc gọi tổng đài "
-            "%(hotline)s để được hỗ trợ.") % {"hotline": settings.PORTAL_HOTLINE}})
     if hasattr(person, "user") and not for_child:
+        if not person.user.is_active:
+            # "Quên mật khẩu" sends a login an officer deactivated no code: only the agency opens it again.
+            raise ValidationError({"bhxh_code": gettext(
+                "Tài khoản của mã số BHXH này đang bị khóa. Hãy liên hệ cơ quan BHXH quản lý hoặc gọi tổng đài "
+                "%(hotline)s để được hỗ trợ.") % {"hotline": settings.PORTAL_HOTLINE}})
         raise ValidationError({"bhxh_code": gettext(
             "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu.")})
     # The form asks no sex: the record's own number contradicting the sex it records is the registry's to
