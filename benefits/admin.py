@@ -22,7 +22,7 @@ from vssid_portal.forms import MoneyField
 
 from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status
 from .selectors import benefits_visible_to
-from .services import benefit_save, benefit_set_status
+from .services import benefit_save, benefit_set_status, benefit_status_refusal
 
 
 class BenefitEventInline(AuditTrailInline):
@@ -38,6 +38,16 @@ class BenefitRecordAdminForm(SeenVersionForm):
         model = BenefitRecord
         fields = "__all__"
         field_classes = {"amount": MoneyField, "monthly_amount": MoneyField}
+
+    def _post_clean(self):
+        """A status the stored one does not reach in one save is refused here, beside its field, with
+        the message benefit_save gives (the admin's page runs in one transaction: the row stays locked
+        from this check to the save): a save refused after the form is valid would fail the page."""
+        super()._post_clean()
+        if "status" in self.cleaned_data:
+            refusal = benefit_status_refusal(record=self.instance)
+            if refusal:
+                self.add_error("status", refusal)
 
 
 BENEFITS_SINCE = 1995  # the first year the list filter offers: claims are received by BHXH Việt Nam since 1995

@@ -53,6 +53,25 @@ NEXT_STATUSES = {
     Status.PAID: (),
 }
 
+
+def _reached_in_one_save(status: str) -> tuple[str, ...]:
+    """The statuses one save of the edit page may move a record to from `status`: any the steps of
+    NEXT_STATUSES reach, several at once (a claim entered once decided and paid), but a refusal
+    examined again is a save of its own, so a refused claim is never decided or paid in the save that
+    reopens it."""
+    reached, todo = set(), [status]
+    while todo:
+        current = todo.pop()
+        for step in NEXT_STATUSES[current]:
+            if step not in reached:
+                reached.add(step)
+                if current != Status.REJECTED:
+                    todo.append(step)
+    return tuple(step for step in Status if step in reached and step != status)
+
+
+REACHED_IN_ONE_SAVE = {status: _reached_in_one_save(status) for status in Status}
+
 # The most a record may carry, in đồng: far above any real benefit (the largest one-time BHXH, 2
 # months of the highest base, 20 × the reference level, for each of 45 years, is about 4.2 billion;
 # the largest pension, 75 % of that base, about 35 million a month), so an amount typed with digits

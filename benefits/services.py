@@ -19,7 +19,7 @@ from lookup.selectors import officer_agency_ids
 from vssid_portal.audit import field_change, field_label
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
 
-from .models import NEXT_STATUSES, BenefitEvent, BenefitRecord, Status
+from .models import NEXT_STATUSES, REACHED_IN_ONE_SAVE, BenefitEvent, BenefitRecord, Status
 from .selectors import monthly_benefits_of
 
 # Fields whose change is a change of the record (and so a notice to the person).
@@ -68,11 +68,37 @@ def benefit_save(*, record: BenefitRecord, actor=None, seen_version=None) -> boo
     `seen_version`, the revision the officer's page showed: a record saved by somebody else since
     is refused (ValidationError) rather than overwritten."""
     check_unchanged_since_seen(record, seen=seen_version)
-    previous_agency_id = None
+    stored = {"agency_id": None, "status": None}
     if record.pk is not None:
-        previous_agency_id = BenefitRecord.objects.filter(pk=record.pk).values_list("agency_id", flat=True).first()
-    _check_scope(record=record, actor=actor, previous_agency_id=previous_agency_id)
+        stored = (BenefitRecord.objects.select_for_update().filter(pk=record.pk).values("agency_id", "status").first()
+                  or stored)
+    _check_scope(record=record, actor=actor, previous_agency_id=stored["agency_id"])
+    refusal = _status_move_refusal(stored=stored["status"], status=record.status)
+    if refusal:
+        raise ValidationError({"status": refusal})
     return _write(record, actor=actor)
+
+
+def benefit_status_refusal(*, record: BenefitRecord) -> str:
+    """Why a save may not move `record` from the status stored to the one it carries, or "" when it
+    may: the edit page's form asks it to say so beside the status field (the save asks again). Locks
+    the stored row until the end of the transaction."""
+    if record.pk is None:
+        return ""
+    stored = BenefitRecord.objects.select_for_update().filter(pk=record.pk).values_list("status", flat=True).first()
+    return _status_move_refusal(stored=stored, status=record.status)
+
+
+def _status_move_refusal(*, stored: str | None, status: str) -> str:
+    """Why one save may not move a record from its `stored` status to `status` (REACHED_IN_ONE_SAVE),
+    or "" when it may (a new record, `stored` None, starts at any status)."""
+    if stored is None or status == stored or status not in Status.values or status in REACHED_IN_ONE_SAVE[stored]:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        steps = [f"“{Status(step).label}”" for step in REACHED_IN_ONE_SAVE[stored]]
+        listed = " hoặc ".join(filter(None, [", ".join(steps[:-1]), *steps[-1:]]))
+        return (f"Hồ sơ đang ở trạng thái “{Status(stored).label}” nên không chuyển sang “{Status(status).label}” "
+                f"được: hãy giữ nguyên trạng thái này" + (f" hoặc chọn {listed}." if listed else "."))
 
 
 @transaction.atomic

@@ -525,3 +525,49 @@ def test_marking_a_refused_record_paid_is_refused_and_says_only_a_decided_one_is
     refused.refresh_from_db()
     assert (refused.status, refused.paid_on) == ("rejected", None)
     assert not BenefitEvent.objects.exists() and not Message.objects.exists()
+
+
+@pytest.mark.parametrize("stored, typed, told", [
+    ({"status": "rejected", "reject_reason": "Thiếu sổ BHXH"},
+     {**decided(status="paid", decision_date="10/09/2025"), "paid_on": "20/09/2025", "reject_reason": ""},
+     "Hồ sơ đang ở trạng thái “Không giải quyết” nên không chuyển sang “Đã chi trả” được: hãy giữ nguyên trạng thái "
+     "này hoặc chọn “Đang giải quyết”."),
+    (decided(status="paid", paid_on=datetime.date(2025, 9, 20)), {"status": "processing", "paid_on": ""},
+     "Hồ sơ đang ở trạng thái “Đã chi trả” nên không chuyển sang “Đang giải quyết” được: hãy giữ nguyên trạng thái "
+     "này."),
+])
+def test_the_edit_page_refuses_a_status_the_records_steps_do_not_reach_beside_the_field(
+        client, db, reference_data, stored, typed, told):
+    """The status actions follow the steps a claim takes; the edit page saved any status typed, so a
+    refused record was marked paid in one save, and a paid one moved back."""
+    user = citizen()
+    obj = record(user.person, reference="Q1-0009", **stored)
+    url = change_url(obj)
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    data = {**admin_form(client, url), **{name: str(value) for name, value in typed.items()},
+            "decision_number": "789/QĐ-BHXH"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["status"] == [told]
+    shown_again = shown_form(response)
+    assert {name: shown_again[name] for name in (*typed, "decision_number")} == {
+        **{name: str(value) for name, value in typed.items()}, "decision_number": "789/QĐ-BHXH"}
+    obj.refresh_from_db()
+    assert (obj.status, obj.revision) == (stored["status"], 0)
+    assert not BenefitEvent.objects.exists() and not Message.objects.exists()
+
+
+def test_the_edit_page_takes_a_claim_received_to_paid_in_one_save_with_its_decision_and_payment(
+        client, db, reference_data):
+    user = citizen()
+    obj = record(user.person)
+    url = change_url(obj)
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(url, {**admin_form(client, url), "status": "paid", "paid_on": ""})
+    assert response.context["adminform"].form.errors["paid_on"] == ["Nhập ngày chi trả khi hồ sơ đã chi trả."]
+    assert "status" not in response.context["adminform"].form.errors
+    response = client.post(url, {**admin_form(client, url), **decided(status="paid", decision_date="10/09/2025"),
+                                 "paid_on": "20/09/2025"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    obj.refresh_from_db()
+    assert (obj.status, obj.paid_on, obj.revision) == ("paid", datetime.date(2025, 9, 20), 1)

@@ -255,3 +255,83 @@ def test_a_paid_record_moves_no_further_and_a_refused_one_is_examined_again(db):
         benefit_set_status(record=paid, status=Status.PROCESSING)
     refused = record(user.person, status="rejected", reject_reason="Thiếu sổ BHXH")
     assert benefit_set_status(record=refused, status=Status.PROCESSING)
+
+
+PAID_ON = datetime.date(2025, 9, 20)
+REFUSED = {"status": "rejected", "reject_reason": "Thiếu sổ BHXH"}
+
+
+@pytest.mark.parametrize("stored, status, told", [
+    (REFUSED, "paid", "hãy giữ nguyên trạng thái này hoặc chọn “Đang giải quyết”."),
+    (REFUSED, "approved", "hãy giữ nguyên trạng thái này hoặc chọn “Đang giải quyết”."),
+    (decided(status="paid", paid_on=PAID_ON), "approved", "hãy giữ nguyên trạng thái này."),
+    (decided(status="paid", paid_on=PAID_ON), "processing", "hãy giữ nguyên trạng thái này."),
+    (decided(status="paid", paid_on=PAID_ON), "received", "hãy giữ nguyên trạng thái này."),
+    (decided(), "processing", "hãy giữ nguyên trạng thái này hoặc chọn “Đã chi trả”."),
+    (decided(), "rejected", "hãy giữ nguyên trạng thái này hoặc chọn “Đã chi trả”."),
+    ({"status": "processing"}, "received",
+     "hãy giữ nguyên trạng thái này hoặc chọn “Đã giải quyết”, “Đã chi trả” hoặc “Không giải quyết”."),
+])
+def test_a_save_moves_a_record_only_to_a_status_its_steps_reach(db, stored, status, told):
+    """The edit page saves every field, the status too: a refused record is not paid (nor decided)
+    without being examined again, and a paid one, or a decided one, is not moved back."""
+    user = citizen()
+    obj = record(user.person, **stored)
+    before = obj.status
+    edited = BenefitRecord.objects.get(pk=obj.pk)
+    for name, value in {**decided(), "status": status, "paid_on": PAID_ON, "reject_reason": ""}.items():
+        setattr(edited, name, value)
+    if status == "rejected":
+        edited.reject_reason = "Thiếu sổ BHXH"
+    if status in ("received", "processing"):
+        edited.paid_on = None
+    with pytest.raises(ValidationError) as error:
+        benefit_save(record=edited)
+    assert error.value.message_dict == {"status": [
+        f"Hồ sơ đang ở trạng thái “{Status(before).label}” nên không chuyển sang “{Status(status).label}” được: "
+        f"{told}"]}
+    obj.refresh_from_db()
+    assert (obj.status, obj.revision) == (before, 0)
+    assert not BenefitEvent.objects.exists() and not Message.objects.exists()
+
+
+@pytest.mark.parametrize("stored, status", [
+    ({}, "paid"),  # received, decided and paid: a record entered late, in one save
+    ({}, "approved"),
+    ({"status": "processing"}, "paid"),
+    ({"status": "processing"}, "rejected"),
+    (REFUSED, "processing"),  # a refusal examined again
+    (decided(), "paid"),
+])
+def test_a_save_takes_the_steps_a_claim_takes_several_at_once(db, stored, status):
+    user = citizen()
+    obj = record(user.person, **stored)
+    edited = BenefitRecord.objects.get(pk=obj.pk)
+    edited.status, edited.reject_reason = status, "Thiếu sổ BHXH" if status == "rejected" else ""
+    if status in ("approved", "paid"):
+        for name, value in decided(status=status).items():
+            setattr(edited, name, value)
+        edited.paid_on = PAID_ON if status == "paid" else None
+    assert benefit_save(record=edited)
+    obj.refresh_from_db()
+    assert (obj.status, obj.revision) == (status, 1)
+
+
+def test_a_save_is_checked_against_the_status_stored_when_it_is_saved(db):
+    """Another officer refused the claim after this record was read: paying it now is refused, whatever
+    the record read said."""
+    user = citizen()
+    obj = record(user.person, status="processing")
+    read = BenefitRecord.objects.get(pk=obj.pk)
+    refused = BenefitRecord.objects.get(pk=obj.pk)
+    refused.status, refused.reject_reason = "rejected", "Thiếu sổ BHXH"
+    assert benefit_save(record=refused)
+
+    for name, value in decided(status="paid", paid_on=PAID_ON, revision=refused.revision).items():
+        setattr(read, name, value)
+    with pytest.raises(ValidationError) as error:
+        benefit_save(record=read)
+    assert error.value.message_dict["status"][0].startswith(
+        "Hồ sơ đang ở trạng thái “Không giải quyết” nên không chuyển sang “Đã chi trả” được")
+    obj.refresh_from_db()
+    assert (obj.status, obj.paid_on, obj.revision) == ("rejected", None, 1)
