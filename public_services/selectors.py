@@ -9,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext
+from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from accounts.selectors import active_logins, children_of, guardianship_of, logins_told_of, was_guardian_of
 from lookup.selectors import officer_agency_ids, within_officer_scope
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .models import AGENCY_PENDING_STATUSES, BOOK_PROCEDURES, OPEN_STATUSES, Filing, FilingEvent
+from .procedures.base import contact_initial
 from .procedures.fields import PICKUP, POST
 
 
@@ -135,6 +137,26 @@ def filing_for_citizen(*, user, pk: int) -> Filing | None:
         .prefetch_related(Prefetch("events", queryset=FilingEvent.objects.select_related("actor")), "documents")
         .first()
     )
+
+
+def correction_initial(filing: Filing, *, user) -> dict:
+    """The answers a returned filing's correction page starts with: those stored, unless `user` is
+    not who declared them (the child registered since turning 18, the other parent). Then the phone
+    and e-mail to reach the declarant are `user`'s own, and an answer the form started with from the
+    previous declarant's phone (the beneficiary's number of a child without one: PaymentMethod.initial)
+    is read again for `user`: sent unchanged, it would declare that phone the beneficiary's own. A
+    number the previous declarant typed instead of their own is an answer, and stays."""
+    initial = filing.data
+    if filing.submitted_by_id == user.pk:
+        return initial
+    contact = contact_initial(filing.person, user)
+    initial = {**initial, **{name: contact[name] for name in ("phone", "email") if name in initial}}
+    previous = filing.submitted_by.person.phone if filing.submitted_by.person_id else None
+    if previous:
+        fresh = filing.procedure.initial(filing.person, user=user)
+        initial |= {name: fresh[name] for name, value in initial.items()
+                    if name in fresh and isinstance(value, str) and phone_to_python(value, region="VN") == previous}
+    return initial
 
 
 def completion_changes(filing: Filing) -> list[str]:

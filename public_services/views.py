@@ -38,9 +38,10 @@ from vssid_portal.paging import paginate
 
 from .models import Filing
 from .procedures import registry
-from .procedures.base import contact_initial, document_field, documents_kept, file_name, form_to_data, is_several
+from .procedures.base import document_field, documents_kept, file_name, form_to_data, is_several
 from .selectors import (
     already_open,
+    correction_initial,
     declaration_given_up_note,
     filing_for_citizen,
     filing_next_step,
@@ -487,11 +488,8 @@ def filing_edit(request, pk):
                 messages.success(request, gettext("Đã nộp lại hồ sơ %(number)s.") % {"number": filing.tracking_number})
                 return redirect("public_services:filing", pk=filing.pk)
     else:
-        initial = filing.data
-        if filing.submitted_by_id != request.user.pk:  # another declares this revision (the child grown up since)
-            contact = contact_initial(filing.person, request.user)
-            initial = {**initial, **{name: contact[name] for name in ("phone", "email") if name in initial}}
-        form = procedure.form(initial=initial, person=filing.person, user=request.user, kept=kept)
+        form = procedure.form(initial=correction_initial(filing, user=request.user), person=filing.person,
+                              user=request.user, kept=kept)
     return _edit_page(request, form, filing, draft, own, removing)
 
 

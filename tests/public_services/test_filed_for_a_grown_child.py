@@ -104,3 +104,35 @@ def test_the_correction_page_starts_with_the_childs_own_contact_not_the_parents(
     form = logged(child).get(f"/dich-vu-cong/ho-so/{filing.pk}/sua/").context["form"]
     assert form["email"].value() == "khang@example.vn" and form["phone"].value() == "0987 654 321"
     assert form["details"].value() == "Mất sổ khi chuyển nhà ở Thủ Đức"
+
+
+def _payment_method_returned(owner, district_officer, *, typed="0912345678"):  # noqa: F811
+    """The father's change of payment method for his son, 17 and without a phone, its number to
+    contact `typed` (the father's own, as the form starts), returned; the son 18 since and registered
+    with a mobile of his own."""
+    son = make_person("7905555556", CHILD, birth=born_years_ago(17), id_number="")
+    son.agency, son.phone = owner.person.agency, ""
+    son.save(update_fields=["agency", "phone"])
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    filing = submit(owner, "THAY-DOI-CHI-TRA", person=son, new_phone=typed)
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ điểm chi trả")
+    son.birth_date, son.phone = born_years_ago(19), "+84987654321"
+    son.save(update_fields=["birth_date", "phone"])
+    User.objects.create_user(son.bhxh_code, password="x-Pass-2026!", person=son)
+    return filing
+
+
+def test_the_grown_childs_correction_starts_with_their_own_mobile_not_the_parents_number(owner, district_officer):  # noqa: F811
+    """The father's number, the one to contact while the son had no phone, is not the beneficiary's
+    mobile: sent unchanged from the son's correction it would be declared as the adult's own."""
+    filing = _payment_method_returned(owner, district_officer)
+    page = logged(User.objects.get(person=filing.person)).get(f"/dich-vu-cong/ho-so/{filing.pk}/sua/")
+    assert page.context["form"]["new_phone"].value() == "0987 654 321"
+    assert page.context["form"]["post_office"].value() == "Bưu điện Sài Gòn"
+
+
+def test_the_grown_childs_correction_keeps_a_mobile_the_parent_typed_for_the_child(owner, district_officer):  # noqa: F811
+    """A number the father typed instead of his own is the one he declared the son's: it stays."""
+    filing = _payment_method_returned(owner, district_officer, typed="0977123456")
+    page = logged(User.objects.get(person=filing.person)).get(f"/dich-vu-cong/ho-so/{filing.pk}/sua/")
+    assert page.context["form"]["new_phone"].value() == "0977 123 456"
