@@ -57,7 +57,10 @@ class PaymentMethodForm(ProcedureForm):
 
     def filled_in_for(self, person):
         # A parent filing for a child without a phone of their own is the one the form starts with
-        # (PaymentMethod.initial): the number is the one to contact, not the beneficiary's own.
+        # (PaymentMethod.initial): the number is the one to contact, not the beneficiary's own. A child
+        # with a phone starts with it: the beneficiary's own mobile, which the parent may change.
+        if person.phone:
+            return
         field = self.fields["new_phone"]
         field.label = _("Số điện thoại di động để cơ quan BHXH liên hệ")
         field.error_messages["required"] = _("Nhập số điện thoại di động để cơ quan BHXH liên hệ.")

@@ -374,3 +374,19 @@ def test_the_payment_method_filed_for_a_child_names_the_parents_phone_a_contact_
     html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
     assert '<th scope="row">Số điện thoại liên hệ</th><td>0912 345 678</td>' in html
     assert "Số điện thoại di động của người hưởng" not in html
+
+
+def test_the_payment_method_for_a_child_with_a_phone_asks_the_beneficiarys_own_mobile(client, owner, child):
+    """A child with a mobile of their own: the form starts with the child's number, the beneficiary's,
+    and asks it as such, so the parent may declare the child's new mobile as the beneficiary's."""
+    child.phone = "+84987654321"
+    child.save(update_fields=["phone"])
+    monthly_allowance(child)
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    page = client.get("/dich-vu-cong/thay-doi-phuong-thuc-nhan/")
+    html = page.content.decode()
+    assert page.context["form"]["new_phone"].value() == "0987 654 321"
+    assert "Số điện thoại di động của người hưởng" in html and "Số điện thoại di động để cơ quan BHXH liên hệ" not in html
+    text = squash(" ".join(pages(declaration(owner, "THAY-DOI-CHI-TRA", person=child))))
+    assert squash("Số điện thoại di động của người hưởng") in text and squash("Số điện thoại liên hệ") not in text
