@@ -122,6 +122,12 @@ def active_logins():
     return User.objects.filter(is_active=True)
 
 
+def deactivated_logins():
+    """The portal logins an officer deactivated: they sign in no more, "Quên mật khẩu" sends them no
+    code and registration refuses their BHXH code, so only the agency opens one again."""
+    return User.objects.filter(is_active=False)
+
+
 def logins_told_of_people(person_ids):
     """The logins told of a change of these people's records, who may view them now, each with
     `told_of`, the person it is told of, and `as_guardian`: a person's own active logins, and until

@@ -6,12 +6,20 @@ import hashlib
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext
 from phonenumber_field.phonenumber import to_python as phone_to_python
 
-from accounts.selectors import active_logins, children_of, guardianship_of, logins_told_of, was_guardian_of
+from accounts.selectors import (
+    active_logins,
+    adult_born_by,
+    children_of,
+    deactivated_logins,
+    guardianship_of,
+    logins_told_of,
+    was_guardian_of,
+)
 from lookup.selectors import officer_agency_ids, within_officer_scope
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -61,11 +69,14 @@ def filings_of(*, person):
 
 def filings_left_by(*, user):
     """Filings still open that `user` made for someone whose records they may view no more (18 since,
-    or the guardianship ended) and who has no login of their own: nobody follows, corrects or
-    withdraws them on the portal until that person registers, which the user's list says."""
+    or the guardianship ended) and who has no login of their own that signs in: nobody follows,
+    corrects or withdraws them on the portal until that person registers or, `locked`, the agency
+    opens again the login an officer deactivated (registration refuses its code), which the user's
+    list says."""
     own_logins = active_logins().filter(person__isnull=False).values("person")
     return (Filing.objects.filter(submitted_by=user, status__in=OPEN_STATUSES)
             .exclude(person_id__in=citizen_person_ids(user)).exclude(person__in=own_logins)
+            .annotate(locked=Exists(deactivated_logins().filter(person=OuterRef("person"))))
             .select_related("person").order_by("-submitted_at", "-id"))
 
 
@@ -322,17 +333,33 @@ OWN_CASE = ("là của chính bạn, của người bạn là cha, mẹ hoặc n
 
 
 def nobody_to_correct(filing: Filing) -> str:
-    """What an officer is told of a returned filing that no login may read (logins_told_of): the
-    person has none that signs in, and no parent or guardian may act for them any more (18 since, or
-    the guardianship ended). It waits for the person to register, or for a rejection to close it;
-    "" for any other filing."""
+    """What an officer is told of a returned filing that no login may read (logins_told_of), and why:
+    the person has no login that signs in (none, or one an officer deactivated), and no parent or
+    guardian may act for them (18 since, no longer linked, or each linked one's login deactivated). It
+    waits for the person to register, or for the agency to open a deactivated login again (registration
+    refuses its code), or for a rejection to close it; "" for any other filing."""
     if filing.status != Filing.Status.RETURNED or logins_told_of(filing.person):
         return ""
-    name = filing.person.full_name
-    return (f"Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng: {name} chưa có tài khoản đăng nhập được, và "
-            f"cha, mẹ, người giám hộ không còn thao tác thay (người đó đã đủ 18 tuổi hoặc không còn liên kết); "
-            f"không ai nhận được thông báo về hồ sơ. Hồ sơ chờ đến khi {name} đăng ký tài khoản; nếu không chờ, "
-            f"hãy từ chối giải quyết và ghi lý do, {name} đọc được lý do khi đăng ký tài khoản.")
+    person = filing.person
+    name = person.full_name
+    own_locked = deactivated_logins().filter(person=person).exists()
+    minor = person.birth_date > adult_born_by()
+    guardians_locked = minor and deactivated_logins().filter(guardianships__child=person).exists()
+    own = f"tài khoản của {name} đang bị khóa" if own_locked else f"{name} chưa có tài khoản"
+    if guardians_locked:
+        guardians = f"tài khoản của cha, mẹ, người giám hộ của {name} đang bị khóa"
+    elif minor:
+        guardians = f"không còn cha, mẹ, người giám hộ nào liên kết với {name} trên Cổng"
+    else:
+        guardians = f"{name} đã đủ 18 tuổi nên cha, mẹ, người giám hộ không còn thao tác thay"
+    if own_locked or guardians_locked:
+        waits = ("Hồ sơ chờ đến khi cơ quan BHXH mở lại tài khoản bị khóa; nếu không chờ, hãy từ chối giải quyết "
+                 "và ghi lý do, lý do đọc được khi tài khoản được mở lại.")
+    else:
+        waits = (f"Hồ sơ chờ đến khi {name} đăng ký tài khoản; nếu không chờ, hãy từ chối giải quyết và ghi lý "
+                 f"do, {name} đọc được lý do khi đăng ký tài khoản.")
+    return (f"Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng: {own}, và {guardians}; không ai nhận "
+            f"được thông báo về hồ sơ. {waits}")
 
 
 def is_officers_own_case(filing: Filing, officer) -> bool:

@@ -354,6 +354,7 @@ def filing_list(request):
     return render(request, "public_services/filing_list.html", {
         **context, "filings": [(filing, filing.procedure) for filing in paged["page"]], **paged,
         "left": [(filing, filing.procedure) for filing in left],
+        "to_register": any(not filing.locked for filing in left),  # a locked login is the agency's to open
     })
 
 

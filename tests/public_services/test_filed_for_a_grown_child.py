@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Guardianship, User
 from public_services.models import Filing
-from public_services.selectors import filing_declarant
+from public_services.selectors import filing_declarant, nobody_to_correct
 from public_services.services import filing_reject, filing_resubmit, filing_return
 from tests.accounts.helpers import born_years_ago, make_person
 
@@ -136,3 +136,47 @@ def test_the_grown_childs_correction_keeps_a_mobile_the_parent_typed_for_the_chi
     filing = _payment_method_returned(owner, district_officer, typed="0977123456")
     page = logged(User.objects.get(person=filing.person)).get(f"/dich-vu-cong/ho-so/{filing.pk}/sua/")
     assert page.context["form"]["new_phone"].value() == "0977 123 456"
+
+
+LOCKED_NOTE = f"tài khoản của {CHILD} đang bị khóa"
+
+
+def test_the_parents_list_says_the_grown_childs_locked_account_is_the_agencys_to_open(owner, returned):
+    """Registration refuses the code of a login an officer deactivated: the parent is not told the
+    child must register, but that the agency must open the child's account again."""
+    User.objects.create_user(returned.person.bhxh_code, password="x-Pass-2026!", person=returned.person, is_active=False)
+    html = logged(owner).get("/dich-vu-cong/ho-so/").content.decode()
+    assert returned.tracking_number in html and PARENT_NOTE not in html
+    assert f"Hồ sơ {returned.tracking_number}" in html and LOCKED_NOTE in html and "mở lại tài khoản" in html
+    assert 'href="/dang-ky/"' not in html
+
+
+def test_the_officer_is_told_the_grown_childs_locked_account_must_be_opened_again(returned, district_officer):  # noqa: F811
+    User.objects.create_user(returned.person.bhxh_code, password="x-Pass-2026!", person=returned.person, is_active=False)
+    note = nobody_to_correct(Filing.objects.get(pk=returned.pk))
+    assert note.startswith(OFFICER_NOTE) and LOCKED_NOTE in note and "cơ quan BHXH mở lại tài khoản" in note
+    assert "chưa có tài khoản" not in note and "đăng ký tài khoản" not in note
+    html = logged(district_officer).get(f"/quan-tri/public_services/filing/{returned.pk}/change/").content.decode()
+    assert LOCKED_NOTE in html
+
+
+def test_the_officer_is_told_a_minors_only_parent_is_locked_out_not_that_the_child_is_grown(owner, district_officer):  # noqa: F811
+    """A minor still linked to a parent whose login an officer deactivated: nobody is told of the
+    filing, but not because the child is 18 or no longer linked."""
+    son = make_person("7905555556", CHILD, birth=born_years_ago(12), id_number="")
+    son.agency = owner.person.agency
+    son.save(update_fields=["agency"])
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    filing = filing_return(filing=submit(owner, person=son), officer=district_officer, what="Bổ sung giấy khai sinh")
+    User.objects.filter(pk=owner.pk).update(is_active=False)
+    note = nobody_to_correct(Filing.objects.get(pk=filing.pk))
+    assert note.startswith(OFFICER_NOTE)
+    assert "đủ 18 tuổi" not in note and "không còn liên kết" not in note
+    assert f"tài khoản của cha, mẹ, người giám hộ của {CHILD} đang bị khóa" in note
+    assert "cơ quan BHXH mở lại tài khoản" in note
+
+
+def test_the_officer_is_still_told_the_grown_child_without_a_login_must_register(returned):
+    note = nobody_to_correct(Filing.objects.get(pk=returned.pk))
+    assert f"{CHILD} chưa có tài khoản" in note and "đã đủ 18 tuổi" in note and f"{CHILD} đăng ký tài khoản" in note
+    assert "đang bị khóa" not in note
