@@ -18,9 +18,11 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
@@ -202,10 +204,13 @@ class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
             return readonly
         return [*readonly, "username", "person"] if obj.person_id else [*readonly, "person"]
 
+    @method_decorator(sensitive_post_parameters())
+    @sensitive_variables("password")
     def user_change_password(self, request, id, form_url=""):
         """Django's page setting an account's password or turning off logging in with one, whose
         write is the agency's (user_password_set_by_agency: temporary for another's account, told
-        to the holder once). Django shows the page, and the form again with what it refuses."""
+        to the holder once). Django shows the page, and the form again with what it refuses. An error
+        on the way reports neither the password posted nor the one held here or in the service."""
         user = self.get_object(request, unquote(id))
         if request.method != "POST" or user is None or not self.has_change_permission(request, user):
             return super().user_change_password(request, id, form_url)  # the page, or Django's 404 or 403

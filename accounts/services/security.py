@@ -14,6 +14,7 @@ from allauth.usersessions.models import UserSession
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from ..models import User
 from ..sessions import end_other_sessions
@@ -109,6 +110,7 @@ def user_password_change(*, request, user, password_hash: str) -> None:
         UserSession.objects.filter(session_key=request.session.session_key).update(created_at=logged_in_at)
 
 
+@sensitive_variables()  # outside the transaction, whose wrapper holds the arguments too
 @transaction.atomic
 def user_password_set_by_agency(*, request, user, password: str | None) -> bool:
     """A password an officer sets for an account in the admin, or logging in with one turned off

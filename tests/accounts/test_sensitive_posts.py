@@ -1,8 +1,17 @@
 """The portal's own pages that take a password or a code mark them as sensitive: an error report
 (mailed to ADMINS) shows "********************" in their place, never what was typed."""
 
+import contextlib
+from unittest import mock
+
 import pytest
+from django.db import OperationalError
+from django.db.models import QuerySet
+from django.test import Client
 from django.urls import reverse
+from django.views.debug import ExceptionReporter
+
+from accounts.models import User
 
 SENSITIVE = {
     "accounts_auth:login_confirm": ["code"],
@@ -27,3 +36,38 @@ def test_an_error_report_of_a_password_change_leaves_the_passwords_out(db, clien
                            {"oldpassword": "Cu-bi-mat-2026", "password1": "Moi-bi-mat-2026", "password2": "Moi-bi-mat-2026"})
     cleansed = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
     assert "Cu-bi-mat-2026" not in cleansed.values() and "Moi-bi-mat-2026" not in cleansed.values()
+
+
+class Refusing:
+    """A password validator that fails with an error instead of answering (a service it asks is down)."""
+
+    def validate(self, password, user=None):
+        raise RuntimeError("validator unavailable")
+
+    def get_help_text(self):
+        return ""
+
+
+def error_report(response) -> str:
+    """The report an error mails to ADMINS (its text) and the page the debug view shows (its HTML)."""
+    reporter = ExceptionReporter(response.wsgi_request, *response.exc_info)
+    return reporter.get_traceback_text() + reporter.get_traceback_html()
+
+
+@pytest.mark.parametrize("failing", ["validator", "lock"])
+def test_an_error_setting_a_password_in_the_admin_leaves_the_password_out_of_its_report(db, settings, failing):
+    """The admin's page writes the password an officer sets itself (UserAdmin.user_change_password):
+    a validator or the account's lock failing sends a report without the temporary password."""
+    citizen = User.objects.create_user("7901234567", password="x-Pass-2026!")
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    if failing == "validator":
+        settings.AUTH_PASSWORD_VALIDATORS = [{"NAME": f"{__name__}.Refusing"}]
+    fails = mock.patch.object(QuerySet, "select_for_update", side_effect=OperationalError("lock timeout"))
+    with fails if failing == "lock" else contextlib.nullcontext():
+        response = client.post(reverse("admin:auth_user_password_change", args=[citizen.pk]),
+                               {"password1": "Tam-thoi-2026", "password2": "Tam-thoi-2026", "usable_password": "true"})
+    assert response.status_code == 500
+    report = error_report(response)
+    assert ("Refusing" if failing == "validator" else "user_password_set_by_agency") in report  # where it failed
+    assert "Tam-thoi-2026" not in report
