@@ -4,9 +4,12 @@ Included before allauth's URLs: where allauth has a page for the same job withou
 SMS step (password change and reset, the session list), its path leads to the portal's page.
 """
 
+from allauth.account import views as account_views
 from allauth.mfa.base import views as mfa_views
+from allauth.mfa.totp import views as totp_views
 from django.http import Http404
 from django.urls import path, re_path
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import RedirectView
 
 from .views import security
@@ -21,7 +24,15 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts_auth:security")),
     path("dang-nhap/xac-nhan/", security.login_confirm, name="login_confirm"),
     # allauth.mfa's step for the authenticator app, saying so when the login has expired meanwhile.
-    path("2fa/authenticate/", security.tells_an_expired_login(mfa_views.authenticate)),
+    path("2fa/authenticate/",
+         sensitive_post_parameters("code")(security.tells_an_expired_login(mfa_views.authenticate))),
+    # allauth's pages asking for the password or the app's code again, and the app's first code, whose
+    # views mark nothing sensitive: an error report shows stars in place of what was typed. They keep
+    # allauth's URL names, which the 429 page reads (vssid_portal.ratelimit.PAGE_LIMITS).
+    path("reauthenticate/", sensitive_post_parameters("password")(account_views.reauthenticate),
+         name="account_reauthenticate"),
+    path("2fa/reauthenticate/", sensitive_post_parameters("code")(mfa_views.reauthenticate), name="mfa_reauthenticate"),
+    path("2fa/totp/activate/", sensitive_post_parameters("code")(totp_views.activate_totp), name="mfa_activate_totp"),
     path("bao-mat/", security.security, name="security"),
     path("dat-mat-khau-moi/", security.password_change_required, name="password_change_required"),
     path("doi-mat-khau/", security.password_change, name="password_change"),

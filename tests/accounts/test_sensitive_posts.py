@@ -1,4 +1,4 @@
-"""The portal's own pages that take a password or a code mark them as sensitive: an error report
+"""The portal's pages that take a password or a code mark them as sensitive: an error report
 (mailed to ADMINS) shows "********************" in their place, never what was typed."""
 
 import contextlib
@@ -20,6 +20,12 @@ SENSITIVE = {
     "accounts_auth:password_change_confirm": ["code"],
     "accounts_auth:password_reset_code": ["code"],
     "accounts_auth:password_reset_new": ["password1", "password2"],
+    # allauth's pages the portal keeps, which mark nothing themselves: the password asked again before
+    # switching the authenticator app on, the app's code at login and again, and its first code.
+    "account_reauthenticate": ["password"],
+    "mfa_authenticate": ["code"],
+    "mfa_reauthenticate": ["code"],
+    "mfa_activate_totp": ["code"],
 }
 
 
