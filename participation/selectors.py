@@ -41,9 +41,11 @@ OWED_NOTES = {
 def format_months(months: int, *, both_units: bool = False) -> str:
     """41 → '3 năm 5 tháng'; 12 → '1 năm'; 5 → '5 tháng'; 0 → '0 tháng' (in English: '3 years 5
     months', '1 year', ...): in the active language, for pages; documents build their own.
-    `both_units` says both always ('0 năm 5 tháng'), as a statement does."""
+    `both_units` says both ('0 năm 5 tháng', '1 năm 0 tháng') but for no month at all, as a
+    statement does."""
     years, rest = divmod(months, 12)
-    parts = [ngettext("%(years)d năm", "%(years)d năm", years) % {"years": years}] if years or both_units else []
+    parts = ([ngettext("%(years)d năm", "%(years)d năm", years) % {"years": years}]
+             if years or (both_units and months) else [])
     if rest or not years or both_units:
         parts.append(ngettext("%(months)d tháng", "%(months)d tháng", rest) % {"months": rest})
     return " ".join(parts)

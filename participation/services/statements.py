@@ -264,7 +264,9 @@ def hash_display(value: str) -> str:
 
 def duration(months: int) -> str:
     """The statement says both units: 41 → '3 năm 5 tháng', 5 → '0 năm 5 tháng'; no month at all
-    (every month of the type paid ahead, none reached yet) is '0 tháng', as the history page says it."""
+    (every month of the type paid ahead, none reached yet) is '0 tháng', as the history page says it.
+    The same rule as selectors.format_months(both_units=True), which speaks the page's language; the
+    document is Vietnamese only."""
     if not months:
         return "0 tháng"
     years, rest = divmod(months, 12)

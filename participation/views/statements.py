@@ -118,7 +118,7 @@ def _summaries(snapshot: dict) -> list[Summary]:
     ahead as "0 tháng", as it prints it. A statement issued before the months paid ahead were stated
     apart has no `months_ahead` (see the services' module)."""
     return [Summary(TABS_BY_SLUG[group["type"]].label if group["type"] in TABS_BY_SLUG else group["label"],
-                    format_months(group["months"], both_units=bool(group["months"]))
+                    format_months(group["months"], both_units=True)
                     if group["months"] or group["periods"] else NO_PARTICIPATION,
                     group["months_owed"], group.get("months_ahead", 0))
             for group in snapshot["groups"]]

@@ -74,6 +74,13 @@ def test_duration_wording(months, text):
     assert format_months(months) == text
 
 
+@pytest.mark.parametrize(("months", "text"), [(0, "0 tháng"), (7, "0 năm 7 tháng"), (12, "1 năm 0 tháng"),
+                                              (151, "12 năm 7 tháng")])
+def test_duration_wording_with_both_units_as_a_statement_says_it(months, text):
+    """Both units always, but no month at all is '0 tháng', not '0 năm 0 tháng'."""
+    assert format_months(months, both_units=True) == text
+
+
 def test_page_shows_totals_tabs_rows_and_chart(client, citizen, person):
     period(person, "01/2010", "12/2012", base=5_000_000)
     period(person, "01/2014", "06/2016", base=8_000_000, unpaid=2)
