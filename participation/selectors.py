@@ -156,7 +156,7 @@ def periods_for(*, person, kinds=None):
 def bhyt_spans_for(*, person) -> list[tuple[datetime.date, datetime.date]]:
     """The (first month, last month) of each of the person's BHYT periods: the coverage a health
     card's five-year date counts."""
-    return list(Period.objects.filter(person=person, kind=Period.Kind.BHYT).values_list("from_month", "to_month"))
+    return list(periods_for(person=person, kinds=(Period.Kind.BHYT,)).values_list("from_month", "to_month"))
 
 
 @dataclass(frozen=True)

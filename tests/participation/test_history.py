@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from participation.models import Period
-from participation.selectors import YearBase, format_months, totals_of, yearly_average_base
+from participation.selectors import YearBase, bhyt_spans_for, format_months, totals_of, yearly_average_base
 from tests.accounts.helpers import make_person
 
 from .helpers import month, monthly_periods, months_from_now, period
@@ -79,6 +79,17 @@ def test_duration_wording(months, text):
 def test_duration_wording_with_both_units_as_a_statement_says_it(months, text):
     """Both units always, but no month at all is '0 tháng', not '0 năm 0 tháng'."""
     assert format_months(months, both_units=True) == text
+
+
+def test_bhyt_spans_are_the_persons_bhyt_periods_in_one_query(person, django_assert_num_queries):
+    period(person, "01/2015", "12/2019", kind=Period.Kind.BHYT)
+    period(person, "03/2021", "02/2022", kind=Period.Kind.BHYT)
+    period(person, "01/2015", "12/2022")  # BHXH: not BHYT coverage
+    other = make_person("7902222222", "Lê Thị Hoa", id_number="079190012345", sex=2)
+    period(other, "01/2010", "12/2024", kind=Period.Kind.BHYT)  # someone else's
+    with django_assert_num_queries(1):
+        spans = bhyt_spans_for(person=person)
+    assert spans == [(month("03/2021"), month("02/2022")), (month("01/2015"), month("12/2019"))]
 
 
 def test_page_shows_totals_tabs_rows_and_chart(client, citizen, person):
