@@ -27,9 +27,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.sessions import FEEDBACKS_SEEN
-from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
+from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import normalize_code
+from vssid_portal.views import unavailable_instead
 
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
 from .feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
@@ -46,13 +47,6 @@ LOOKUP_RATE = "10/m"
 KEYS = "feedback_keys"
 SEEN = FEEDBACKS_SEEN
 KEEP = 10
-
-
-def _unavailable_instead(response):
-    """A refusal by a limit that could not be counted (Redis down): 503 with Retry-After."""
-    response.status_code = 503
-    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-    return response
 
 
 def _remember(request, name: str, value: str) -> None:
@@ -127,7 +121,7 @@ def feedback_form(request):
         return _render_form(request, form, status=429)
     except FeedbacksUnavailable as error:
         form.add_error(None, error)
-        return _unavailable_instead(_render_form(request, form))
+        return unavailable_instead(_render_form(request, form))
     except ValidationError as error:
         _add_errors(form, error)
         return _render_form(request, form)
@@ -168,7 +162,7 @@ def feedback_lookup(request):
         form.is_valid()
         if not cache_reachable():
             form.add_error(None, FeedbacksUnavailable())
-            return _unavailable_instead(render(request, "public_services/feedback_lookup.html", {"form": form}))
+            return unavailable_instead(render(request, "public_services/feedback_lookup.html", {"form": form}))
         form.add_error(None, gettext("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."))
         return render(request, "public_services/feedback_lookup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():

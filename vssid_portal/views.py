@@ -37,6 +37,15 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", {"cookies_missing": reason == REASON_NO_CSRF_COOKIE}, status=403)
 
 
+def unavailable_instead(response):
+    """A refusal by a limit that could not be counted (Redis down) is no fault of the visitor's: the
+    page, saying in its own words that it is briefly unavailable, answers 503 with Retry-After
+    instead of 429."""
+    response.status_code = 503
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
+
+
 def too_many_requests(request):
     """allauth's refusal by one of its limits (login attempts, …), saying how long is left before
     the visitor may try again, in minutes and in Retry-After, when the limit can tell
@@ -50,9 +59,7 @@ def too_many_requests(request):
         if wait is not None:
             response["Retry-After"] = str(math.ceil(max(wait, 1)))
         return response
-    response = render(request, "429.html", {"unavailable": True}, status=503)
-    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-    return response
+    return unavailable_instead(render(request, "429.html", {"unavailable": True}))
 
 
 def server_error(request):

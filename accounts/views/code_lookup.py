@@ -23,10 +23,11 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 
 from lookup.models import Province
-from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
+from vssid_portal.cache import cache_reachable
 from vssid_portal.forms import CodeField, DateOrYearField, NameField
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name, with_hotline
+from vssid_portal.views import unavailable_instead
 
 from ..selectors import person_for_code_lookup
 from ..services.code_lookup import (
@@ -148,9 +149,7 @@ def _unavailable(request, form):
     notice to come back in a few minutes."""
     form.is_valid()
     form.errors.clear()
-    response = _render(request, form, limited=UNAVAILABLE, status=503)
-    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-    return response
+    return unavailable_instead(_render(request, form, limited=UNAVAILABLE))
 
 
 @never_cache

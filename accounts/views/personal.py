@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from vssid_portal.cache import cache_reachable
 from vssid_portal.files import private_file_url
+from vssid_portal.views import unavailable_instead
 
 from ..adapter import workplace
 from ..forms import ChildRegistrationForm
@@ -46,7 +47,6 @@ from .registration import (
     limited,
     posted_submission_key,
     status_redirect,
-    unavailable_instead,
 )
 
 CHILD_DRAFT = "child_registration"

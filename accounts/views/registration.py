@@ -30,9 +30,10 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
-from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
+from vssid_portal.cache import cache_reachable
 from vssid_portal.files import private_file_url
 from vssid_portal.text import normalize_code, with_hotline
+from vssid_portal.views import unavailable_instead
 
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
 from ..models import Registration
@@ -120,14 +121,6 @@ def _initial(stored: dict | None) -> dict:
 
 
 UNAVAILABLE = _("Đăng ký tài khoản đang tạm gián đoạn. Hãy thử lại sau vài phút.")
-
-
-def unavailable_instead(response):
-    """A refusal by a limit that could not be counted (Redis down) is no fault of the visitor's: the
-    page says registration is briefly unavailable (503, Retry-After) in place of "too many"."""
-    response.status_code = 503
-    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-    return response
 
 
 TOO_MANY = with_hotline(_(

@@ -38,11 +38,11 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
+from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import seconds_until_allowed
 from vssid_portal.text import normalize_code
 from vssid_portal.views import csrf_failure as portal_csrf_failure
-from vssid_portal.views import too_many_requests
+from vssid_portal.views import too_many_requests, unavailable_instead
 
 from .. import otp
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
@@ -235,9 +235,7 @@ def password_reset(request):
             return redirect("accounts_auth:password_reset_code")
         if not cache_reachable():  # the limit could not be counted (Redis down): no fault of the visitor's
             messages.error(request, otp.UNAVAILABLE)
-            response = render(request, "accounts_auth/password_reset.html", {"form": form}, status=503)
-            response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-            return response
+            return unavailable_instead(render(request, "accounts_auth/password_reset.html", {"form": form}))
         # Refused by allauth's limit on resets of this code (or from this address).
         return _refused_too_fast(request, "accounts_auth/password_reset.html", {"form": form},
                                  action="reset_password", key=subject, message=RESETS_LIMITED)

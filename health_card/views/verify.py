@@ -32,10 +32,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage, is_ratelimited
 
-from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
+from vssid_portal.cache import cache_reachable
 from vssid_portal.middleware import answers_every_method
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
+from vssid_portal.views import unavailable_instead
 
 from ..forms import ScanForm, TypedForm, card_number_in
 from ..keys import published_keys
@@ -101,10 +102,8 @@ def verify(request):
         limited = RATE_LIMITED if is_ratelimited(request, group="health_card.verify", rate=PUBLIC_RATE, method="POST",
                                                  key="vssid_portal.ratelimit.client_ip", increment=True) else ""
     if not cache_reachable():  # the limit could not be read or counted (Redis down): neither lifted nor blamed
-        response = _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=503,
-                           limited=UNAVAILABLE)
-        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-        return response
+        return unavailable_instead(_render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic,
+                                           limited=UNAVAILABLE))
     if limited:
         return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429,
                        limited=limited)
@@ -267,9 +266,8 @@ def _api_verify(request):
     usage = get_usage(request, group="health_card.api", key=lambda _group, _request: str(token.pk), rate=API_RATE,
                       increment=True)
     if not cache_reachable():  # the limits cannot be counted (Redis down): neither lifted nor blamed on the caller
-        response = _api_error(503, "503", "Xác thực thẻ BHYT đang tạm gián đoạn; hãy thử lại sau vài phút.")
-        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-        return response
+        return unavailable_instead(_api_error(503, "503",
+                                              "Xác thực thẻ BHYT đang tạm gián đoạn; hãy thử lại sau vài phút."))
     if usage is not None and usage["should_limit"]:
         response = _api_error(429, "429", "Quá nhiều yêu cầu trong một phút.")
         response["Retry-After"] = str(max(usage["time_left"], 1))

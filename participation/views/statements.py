@@ -24,10 +24,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import person_in_view
-from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
+from vssid_portal.cache import cache_reachable
 from vssid_portal.files import private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.text import mask_name
+from vssid_portal.views import unavailable_instead
 
 from ..models import Statement
 from ..selectors import TABS_BY_SLUG, format_months
@@ -62,21 +63,15 @@ REQUEST_UNAVAILABLE = _("Yêu cầu bản xác nhận quá trình tham gia đang
 VERIFY_UNAVAILABLE = _("Kiểm tra bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 
 
-def _unavailable_instead(response):
-    response.status_code = 503
-    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-    return response
-
-
-def _limited(message) -> tuple[int, str]:
-    """The status and message of a request over its limit: 429 saying `message`, or 503 when the
-    limit could not be counted."""
-    return (429, message) if cache_reachable() else (503, REQUEST_UNAVAILABLE)
+def _limited(message, unavailable=REQUEST_UNAVAILABLE) -> tuple[int, str]:
+    """The status and message of a request over its limit: 429 saying `message`, or 503 saying
+    `unavailable` when the limit could not be counted."""
+    return (429, message) if cache_reachable() else (503, unavailable)
 
 
 def _render_page(request, template: str, context: dict, status: int):
     response = render(request, template, context, status=status)
-    return _unavailable_instead(response) if status == 503 else response
+    return unavailable_instead(response) if status == 503 else response
 
 
 def _download_url(request, statement: Statement) -> str | None:
@@ -187,13 +182,11 @@ def statement_status(request, pk: int):
     return _render_page(request, "participation/statement_status.html", context, status)
 
 
-def _verify_page(request, statement: Statement | None, status: int = 200, limited: bool = False, typed: str = ""):
+def _verify_page(request, statement: Statement | None, status: int = 200, limited_message: str = "", typed: str = ""):
     """`typed`: the code asked for, put back in the form when no statement answers it, so that a
     mistyped character can be corrected without typing the 16 again."""
-    reachable = not limited or cache_reachable()
-    message = "" if not limited else RATE_LIMITED if reachable else VERIFY_UNAVAILABLE
-    context = {"statement": None, "limited_message": message,
-               "typed": "" if limited else typed[:VERIFY_INPUT_MAX]}
+    context = {"statement": None, "limited_message": limited_message,
+               "typed": "" if limited_message else typed[:VERIFY_INPUT_MAX]}
     if statement is not None:
         details = _details(statement)
         # a ready statement whose stored data no longer matches its hash is not vouched for
@@ -201,9 +194,9 @@ def _verify_page(request, statement: Statement | None, status: int = 200, limite
             holder = statement_is_holder(statement, request.user)
             context.update(details, **_progress(request, statement), statement=statement, typed="",
                            download_url=_download_url(request, statement) if holder else None)
-    response = render(request, "participation/statement_verify.html", context, status=status)
+    response = _render_page(request, "participation/statement_verify.html", context, status)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    return response if reachable else _unavailable_instead(response)
+    return response
 
 
 @never_cache
@@ -211,7 +204,7 @@ def _verify_page(request, statement: Statement | None, status: int = 200, limite
 @ratelimit(key="vssid_portal.ratelimit.client_ip", rate=VERIFY_RATE, group="participation.statement_verify", block=False)
 def statement_verify(request, code: str):
     if getattr(request, "limited", False):
-        return _verify_page(request, None, status=429, limited=True)
+        return _verify_page(request, None, *_limited(RATE_LIMITED, VERIFY_UNAVAILABLE))
     return _verify_page(request, statement_for_code(code), typed=code)
 
 
@@ -222,7 +215,7 @@ def statement_verify_form(request):
     """The short code typed by hand (printed under the QR): well-formed codes go to their page."""
     typed = request.GET.get("ma", "").strip()
     if getattr(request, "limited", False):
-        return _verify_page(request, None, status=429, limited=True)
+        return _verify_page(request, None, *_limited(RATE_LIMITED, VERIFY_UNAVAILABLE))
     if not typed:
         return render(request, "participation/statement_verify.html", {"entry_only": True})
     code = code_check(typed)
