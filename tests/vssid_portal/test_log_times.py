@@ -4,6 +4,7 @@ lines of one incident read in order. The master loads no settings: its lines wer
 between the workers' +0700 ones, and the portal's own lines had no offset at all. The portal's own lines
 keep their milliseconds beside the offset: several lines of one incident fall within one second."""
 
+import copy
 import http.client
 import logging
 import logging.config
@@ -53,8 +54,9 @@ def test_every_line_of_the_web_container_is_dated_in_the_portals_time_zone_with_
 
 
 def test_the_portals_own_lines_are_dated_to_the_millisecond_with_the_offset():
+    # configure_formatter rewrites the dict it is given: hand it a copy, not the settings' own.
     formatter = logging.config.DictConfigurator(settings.LOGGING).configure_formatter(
-        settings.LOGGING["formatters"]["plain"])
+        copy.deepcopy(settings.LOGGING["formatters"]["plain"]))
     at = datetime(2026, 12, 5, 21, 31, 39, 45_000, tzinfo=ZoneInfo(settings.TIME_ZONE))
     record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/x/",), None)
     record.created, record.msecs = at.timestamp(), 45.0
