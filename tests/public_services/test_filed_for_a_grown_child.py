@@ -21,14 +21,28 @@ PARENT_NOTE = f"{CHILD} cần đăng ký tài khoản trên Cổng"
 OFFICER_NOTE = "Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng"
 
 
+def _son_of(owner, **fields):
+    """The parent's 17-year-old son, without a login, at the parent's agency, with `fields`."""
+    son = make_person("7905555556", CHILD, birth=born_years_ago(17), id_number="")
+    son.agency = owner.person.agency
+    for name, value in fields.items():
+        setattr(son, name, value)
+    son.save(update_fields=["agency", *fields])
+    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    return son
+
+
+def _returned_for_son(owner, officer):
+    """The parent's 607A for his son (_son_of), returned for correction."""
+    filing = submit(owner, person=_son_of(owner))
+    return filing_return(filing=filing, officer=officer, what="Bổ sung giấy khai sinh")
+
+
 @pytest.fixture
 def returned(owner, district_officer):  # noqa: F811
     """The parent's 607A for his son, returned for correction, the son 18 since and without a login."""
-    son = make_person("7905555556", CHILD, birth=born_years_ago(17), id_number="")
-    son.agency = owner.person.agency
-    son.save(update_fields=["agency"])
-    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
-    filing = filing_return(filing=submit(owner, person=son), officer=district_officer, what="Bổ sung giấy khai sinh")
+    filing = _returned_for_son(owner, district_officer)
+    son = filing.person
     son.birth_date = born_years_ago(19)
     son.save(update_fields=["birth_date"])
     return filing
@@ -70,11 +84,7 @@ def test_the_officer_is_not_told_so_once_the_child_has_a_login(returned, distric
 
 
 def test_the_officer_is_not_told_so_while_the_parent_may_still_act(owner, district_officer):  # noqa: F811
-    son = make_person("7905555556", CHILD, birth=born_years_ago(17), id_number="")
-    son.agency = owner.person.agency
-    son.save(update_fields=["agency"])
-    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
-    filing = filing_return(filing=submit(owner, person=son), officer=district_officer, what="Bổ sung giấy khai sinh")
+    filing = _returned_for_son(owner, district_officer)
     html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
     assert OFFICER_NOTE not in html
 
@@ -92,10 +102,7 @@ def test_the_child_registered_since_declares_the_filing_they_send_again(returned
 def test_the_correction_page_starts_with_the_childs_own_contact_not_the_parents(owner, district_officer):  # noqa: F811
     """The answers the parent gave stay, but the phone and e-mail to reach the declarant are the
     child's own: kept, the parent's typed address would go on hearing of an adult's filing."""
-    son = make_person("7905555556", CHILD, birth=born_years_ago(17), id_number="")
-    son.agency, son.phone = owner.person.agency, "+84987654321"
-    son.save(update_fields=["agency", "phone"])
-    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    son = _son_of(owner, phone="+84987654321")
     filing = submit(owner, person=son, email="duc.nguyen@example.vn")
     filing_return(filing=filing, officer=district_officer, what="Bổ sung giấy khai sinh")
     son.birth_date = born_years_ago(19)
@@ -110,10 +117,7 @@ def _payment_method_returned(owner, district_officer, *, typed="0912345678"):  #
     """The father's change of payment method for his son, 17 and without a phone, its number to
     contact `typed` (the father's own, as the form starts), returned; the son 18 since and registered
     with a mobile of his own."""
-    son = make_person("7905555556", CHILD, birth=born_years_ago(17), id_number="")
-    son.agency, son.phone = owner.person.agency, ""
-    son.save(update_fields=["agency", "phone"])
-    Guardianship.objects.create(parent=owner, child=son, relationship="cha")
+    son = _son_of(owner, phone="")
     filing = submit(owner, "THAY-DOI-CHI-TRA", person=son, new_phone=typed)
     filing_return(filing=filing, officer=district_officer, what="Ghi rõ điểm chi trả")
     son.birth_date, son.phone = born_years_ago(19), "+84987654321"
