@@ -325,17 +325,10 @@ def test_the_authorisation_filed_for_a_child_does_not_print_the_parents_phone_as
     """The contact phone a parent's form starts with is the parent's: the declaration, and the
     officer's page in its wording, name it a contact number, not "the phone of the person
     authorising", who is the child."""
-    from public_services.models import Filing
-    from tests.public_services.helpers import logged
 
     monthly_allowance(child)
-    text = squash(" ".join(pages(declaration(owner, "UY-QUYEN", person=child))))
-    assert squash("Số điện thoại liên hệ 0912 345 678") in text, text
-    assert squash("Số điện thoại của người ủy quyền") not in text
-    filing = Filing.objects.get(person=child)
-    html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
-    assert '<th scope="row">Số điện thoại liên hệ</th><td>0912 345 678</td>' in html
-    assert "Số điện thoại của người ủy quyền" not in html
+    _prints_the_parents_phone_as_a_contact_number(owner, child, district_officer, "UY-QUYEN",
+                                                  not_as="Số điện thoại của người ủy quyền")
 
 
 def test_a_step_on_a_childs_filing_reads_who_is_told_once(owner, child, district_officer,
@@ -356,8 +349,6 @@ def test_the_payment_method_filed_for_a_child_names_the_parents_phone_a_contact_
     """The form a parent fills in for a child without a phone starts with the parent's number: the
     form, the declaration and the officer's page call it the number to contact, not the phone of the
     beneficiary, who is the child."""
-    from public_services.models import Filing
-    from tests.public_services.helpers import logged
 
     monthly_allowance(child)
     client.force_login(owner)
@@ -367,13 +358,8 @@ def test_the_payment_method_filed_for_a_child_names_the_parents_phone_a_contact_
     html = page.content.decode()
     assert page.context["form"]["new_phone"].value() == "0912 345 678"
     assert "Số điện thoại di động để cơ quan BHXH liên hệ" in html and "Số điện thoại di động của người hưởng" not in html
-    text = squash(" ".join(pages(declaration(owner, "THAY-DOI-CHI-TRA", person=child))))
-    assert squash("Số điện thoại liên hệ 0912 345 678") in text, text
-    assert squash("Số điện thoại di động của người hưởng") not in text
-    filing = Filing.objects.get(person=child)
-    html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
-    assert '<th scope="row">Số điện thoại liên hệ</th><td>0912 345 678</td>' in html
-    assert "Số điện thoại di động của người hưởng" not in html
+    _prints_the_parents_phone_as_a_contact_number(owner, child, district_officer, "THAY-DOI-CHI-TRA",
+                                                  not_as="Số điện thoại di động của người hưởng")
 
 
 def test_the_payment_method_for_a_child_with_a_phone_asks_the_beneficiarys_own_mobile(client, owner, child):
@@ -390,3 +376,18 @@ def test_the_payment_method_for_a_child_with_a_phone_asks_the_beneficiarys_own_m
     assert "Số điện thoại di động của người hưởng" in html and "Số điện thoại di động để cơ quan BHXH liên hệ" not in html
     text = squash(" ".join(pages(declaration(owner, "THAY-DOI-CHI-TRA", person=child))))
     assert squash("Số điện thoại di động của người hưởng") in text and squash("Số điện thoại liên hệ") not in text
+
+
+def _prints_the_parents_phone_as_a_contact_number(owner, child, officer, code, *, not_as):
+    """The declaration the parent files for the child, and its officer's page, give the parent's phone
+    as the number to contact, not as `not_as`."""
+    from public_services.models import Filing
+    from tests.public_services.helpers import logged
+
+    text = squash(" ".join(pages(declaration(owner, code, person=child))))
+    assert squash("Số điện thoại liên hệ 0912 345 678") in text, text
+    assert squash(not_as) not in text
+    filing = Filing.objects.get(person=child)
+    html = logged(officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
+    assert '<th scope="row">Số điện thoại liên hệ</th><td>0912 345 678</td>' in html
+    assert not_as not in html
