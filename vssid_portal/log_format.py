@@ -1,4 +1,5 @@
-"""The date at the head of the portal's own log lines (LOGGING's `plain` formatter in settings).
+"""The portal's own log lines: their set-up (`configure`, settings.LOGGING_CONFIG) and the date at their
+head (LOGGING's `plain` formatter in settings).
 
 A `datefmt` writes the offset but drops the milliseconds Python's default date carries (time.strftime
 has no field for them), and several lines of one incident fall within one second: this keeps both,
@@ -7,7 +8,15 @@ lines beside them are (vssid_portal/gunicorn_conf.py).
 """
 
 import logging
+import logging.config
 import time
+
+
+def configure(config: dict) -> None:
+    """settings.LOGGING_CONFIG: Django's dictConfig, then Python's warnings sent to the `py.warnings` logger,
+    so that a warning is dated and written as the portal's other lines instead of printed to stderr bare."""
+    logging.config.dictConfig(config)
+    logging.captureWarnings(True)
 
 
 class PortalFormatter(logging.Formatter):

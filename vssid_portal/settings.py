@@ -486,6 +486,7 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(
         f"Biến môi trường LOG_LEVEL phải là DEBUG, INFO, WARNING, ERROR hoặc CRITICAL, không phải {LOG_LEVEL!r}."
     )
+LOGGING_CONFIG = "vssid_portal.log_format.configure"  # also routes Python's warnings to `py.warnings`
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -6,6 +6,7 @@ keep their milliseconds beside the offset: several lines of one incident fall wi
 
 import copy
 import http.client
+import json
 import logging
 import logging.config
 import os
@@ -73,3 +74,26 @@ def test_the_portal_its_tasks_and_gunicorns_master_read_one_time_zone_without_th
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [time_zone.TIME_ZONE, "False"]
+
+
+def _assert_portal_line(lines: list[str], text: str) -> None:
+    """The line holding `text` is one of the portal's, dated in its time zone with the offset."""
+    offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).strftime("%z")
+    line = next((line for line in lines if text in line), None)
+    assert line and PORTAL_LINE.match(line), (text, lines)
+    assert DATED.search(line).group(1) == offset, (line, lines)
+
+
+def test_python_warnings_are_logged_as_the_portals_lines():
+    """A warning (a naive datetime saved, a deprecation) reached stderr as Python prints it, undated."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "TZ"}}
+    probe = ("import django, warnings\n"
+             "django.setup()\n"
+             "warnings.warn(" + json.dumps("Cảnh báo thử") + ", RuntimeWarning)\n")
+    result = subprocess.run([sys.executable, "-W", "always", "-c", probe], cwd=ROOT,
+                            env={**env, "DJANGO_SETTINGS_MODULE": "vssid_portal.settings"},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    _assert_portal_line(lines, "py.warnings")
+    assert "RuntimeWarning: Cảnh báo thử" in next(line for line in lines if "py.warnings" in line), lines
