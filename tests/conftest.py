@@ -156,10 +156,11 @@ def worker_unavailable() -> str | None:
 
 
 @contextmanager
-def running_worker(settings, pool="solo"):
+def running_worker(settings, pool="solo", loglevel="WARNING", output=None):
     """A real `celery worker` process on Redis, connected to the test database; while it runs,
     tasks are published to Redis instead of running in the test process. `pool="prefork"` runs
-    tasks in one child process, as production does."""
+    tasks in one child process, as production does. `output`: an open file that takes what the
+    worker writes (stdout and stderr), otherwise the test run's own."""
     from django.db import connection
 
     from vssid_portal.celery import app
@@ -184,8 +185,8 @@ def running_worker(settings, pool="solo"):
     name = f"test-{os.getpid()}@localhost"
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "vssid_portal", "worker", "--pool", pool, "--concurrency", "1",
-         "-n", name, "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env,
+         "-n", name, "--loglevel", loglevel, "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
     )
     eager = app.conf.task_always_eager
     try:

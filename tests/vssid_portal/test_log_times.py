@@ -2,7 +2,8 @@
 own logging) is dated in one time zone, the portal's (TIME_ZONE), with its offset written, so that the
 lines of one incident read in order. The master loads no settings: its lines were in the container's UTC,
 between the workers' +0700 ones, and the portal's own lines had no offset at all. The portal's own lines
-keep their milliseconds beside the offset: several lines of one incident fall within one second."""
+keep their milliseconds beside the offset: several lines of one incident fall within one second. The
+worker's and beat's lines are the portal's too: Celery wrote them in its own format, without the offset."""
 
 import copy
 import http.client
@@ -17,9 +18,10 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.conf import settings
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, missing, running_worker, wait_for, worker_unavailable
 from vssid_portal import time_zone
 
 from .test_access_log import image_gunicorn
@@ -76,12 +78,55 @@ def test_the_portal_its_tasks_and_gunicorns_master_read_one_time_zone_without_th
     assert result.stdout.split() == [time_zone.TIME_ZONE, "False"]
 
 
+# Celery's own format, which the worker and beat wrote before: "[2026-12-05 21:31:39,045: INFO/MainProcess] ...".
+CELERY_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: ")
+
+
 def _assert_portal_line(lines: list[str], text: str) -> None:
     """The line holding `text` is one of the portal's, dated in its time zone with the offset."""
     offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).strftime("%z")
     line = next((line for line in lines if text in line), None)
     assert line and PORTAL_LINE.match(line), (text, lines)
     assert DATED.search(line).group(1) == offset, (line, lines)
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_lines_and_its_task_results_are_the_portals(settings, tmp_path):
+    """The worker container's lines read as the web container's beside them, the task results of its
+    pool's processes too, instead of Celery's "[2026-12-05 21:31:39,045: INFO/MainProcess]"."""
+    reason = worker_unavailable()
+    if reason:
+        missing(reason)
+    from vssid_portal.tasks import clear_expired_sessions
+
+    log = tmp_path / "worker.log"
+    with open(log, "w") as output, running_worker(settings, pool="prefork", loglevel="INFO", output=output):
+        clear_expired_sessions.delay()
+        wait_for(lambda: "vssid_portal.tasks.clear_expired_sessions" in log.read_text()
+                 and "succeeded in" in log.read_text())
+    lines = log.read_text().splitlines()
+    assert not [line for line in lines if CELERY_LINE.match(line)], lines
+    for text in ("Connected to redis", " ready.", "succeeded in"):
+        _assert_portal_line(lines, text)
+
+
+def test_beats_lines_are_the_portals(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "TZ"}}
+    log = tmp_path / "beat.log"
+    with open(log, "w") as output:
+        beat = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "vssid_portal", "beat", "--loglevel", "INFO",
+             "--schedule", str(tmp_path / "celerybeat-schedule")],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: "Starting..." in log.read_text() or beat.poll() is not None, timeout=60)
+    finally:
+        beat.terminate()
+        beat.wait(timeout=20)
+    lines = log.read_text().splitlines()
+    assert not [line for line in lines if CELERY_LINE.match(line)], lines
+    _assert_portal_line(lines, "beat: Starting...")
 
 
 def test_python_warnings_are_logged_as_the_portals_lines():
