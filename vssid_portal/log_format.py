@@ -1,5 +1,6 @@
-"""The portal's own log lines: their set-up (`configure`, settings.LOGGING_CONFIG) and the date at their
-head (LOGGING's `plain` formatter in settings).
+"""The portal's own log lines: their set-up (`configure`, settings.LOGGING_CONFIG), their format
+(`formatter`: settings.LOGGING's, and gunicorn's for its own lines, vssid_portal/gunicorn_conf.py) and the
+date at their head. No Django import here: gunicorn's master loads no settings.
 
 A `datefmt` writes the offset but drops the milliseconds Python's default date carries (time.strftime
 has no field for them), and several lines of one incident fall within one second: this keeps both,
@@ -10,6 +11,11 @@ lines beside them are (vssid_portal/gunicorn_conf.py).
 import logging
 import logging.config
 import time
+
+
+def formatter() -> dict:
+    """The portal's line format, as a dictConfig formatter (a new dict each time: dictConfig rewrites it)."""
+    return {"()": "vssid_portal.log_format.PortalFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
 
 
 def configure(config: dict) -> None:

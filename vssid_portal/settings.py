@@ -18,7 +18,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from vssid_portal import time_zone
+from vssid_portal import log_format, time_zone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -490,9 +490,8 @@ LOGGING_CONFIG = "vssid_portal.log_format.configure"  # also routes Python's war
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Dated to the millisecond with the offset, as gunicorn's lines are (vssid_portal/gunicorn_conf.py).
-    "formatters": {"plain": {"()": "vssid_portal.log_format.PortalFormatter",
-                             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Dated to the millisecond with the offset; gunicorn's own lines use the same (vssid_portal/gunicorn_conf.py).
+    "formatters": {"plain": log_format.formatter()},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

@@ -54,6 +54,9 @@ def test_every_line_of_the_web_container_is_dated_in_the_portals_time_zone_with_
         if not line.startswith("[") and "HTTP/1.1" not in line:  # neither gunicorn's nor its access log's
             assert PORTAL_LINE.match(line), (line, lines)
     assert any(PORTAL_LINE.match(line) and "django.request" in line for line in lines), lines
+    # gunicorn's own lines (its error log) are the portal's too, to the millisecond, not "[... 21:31:39 +0700]".
+    for text in ("Listening at", "Booting worker", "Shutting down: Master"):
+        assert any(PORTAL_LINE.match(line) and "gunicorn.error" in line and text in line for line in lines), lines
 
 
 def test_the_portals_own_lines_are_dated_to_the_millisecond_with_the_offset():
