@@ -472,7 +472,10 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_TIMEOUT = 10  # a hung mail server must not hold a delivery worker
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # X-Forwarded-Proto says the request reached the proxy over HTTPS only when a proxy is declared: with
+    # none in front, the client wrote the header itself and would pass plain HTTP off as HTTPS.
+    if ALLAUTH_TRUSTED_PROXY_COUNT > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True

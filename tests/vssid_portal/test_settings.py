@@ -181,3 +181,24 @@ def test_suite_runs_on_postgresql_through_psycopg3_when_database_url_is_set():
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version_num")
         assert int(cursor.fetchone()[0]) >= 150000
+
+
+SHOW_PROXY_HEADER = ("import json, django; django.setup(); from django.conf import settings as s; "
+                     "print(json.dumps(s.SECURE_PROXY_SSL_HEADER))")
+
+
+@pytest.mark.parametrize(("proxies", "header"), [("0", None), ("1", ["HTTP_X_FORWARDED_PROTO", "https"]),
+                                                 ("2", ["HTTP_X_FORWARDED_PROTO", "https"])])
+def test_x_forwarded_proto_says_https_only_when_a_proxy_is_declared(proxies, header):
+    """With no proxy in front, the X-Forwarded-Proto a request carries was written by the client: read as
+    HTTPS, it made a plain-HTTP request secure in Django's eyes (no redirect to HTTPS, secure links)."""
+    shown = run(SHOW_PROXY_HEADER, **{**PRODUCTION, "TRUSTED_PROXY_COUNT": proxies})
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout.strip().splitlines()[-1]) == header
+
+
+def test_production_without_a_proxy_passes_check_deploy_without_warnings():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                 **{**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
