@@ -26,8 +26,11 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from vssid_portal.secret_keys import secret_keys
 
 from . import otp
 from .selectors import live_sessions
@@ -71,7 +74,7 @@ class LoginConfirmStage(LoginStage):
         return "password" in self.state and not self.login.user.has_session_auth_hash(self.state["password"])
 
     def _code_required(self, user) -> bool:
-        if trust.is_trusted_browser(self.request, user) or is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+        if trusted_until(self.request, user) is not None or is_mfa_enabled(user, [Authenticator.Type.TOTP]):
             return False
         if otp.recipient_for(user) is None:
             logger.warning("account %s has no phone or e-mail: new-device code skipped", user.pk)
@@ -101,10 +104,26 @@ def send_login_code(request, user) -> None:
         messages.success(request, gettext("Đã gửi mã xác thực tới %(recipient)s.") % {"recipient": recipient.display})
 
 
+def _config_fingerprints(user) -> list[str]:
+    """allauth.mfa's fingerprint of the account's security setup (trust.create_config_fingerprint: the
+    password hash and the authenticators), a hash keyed with SECRET_KEY, then with each fallback key
+    (`secret_keys`): a browser trusted just before a rotation stays trusted while the old key is kept, as its
+    cookie's signature and the session do."""
+    parts = [str(user.pk), user.password]
+    for authenticator in Authenticator.objects.filter(user_id=user.pk).order_by("pk"):
+        parts += [str(authenticator.pk), str(authenticator.type)]
+        if authenticator.data.get("seed") is not None:
+            parts.append(str(authenticator.data["seed"]))
+    return [salted_hmac("allauth.mfa.trust", "|".join(parts), secret=secret, algorithm="sha256").hexdigest()
+            for secret in secret_keys()]
+
+
 def trusted_until(request, user) -> datetime | None:
     """Until when this browser skips the new-device code for `user`, or None."""
-    fingerprint = trust.create_config_fingerprint(user)
-    issued = [entry.at for entry in trust.decode_trust_cookie(request) if entry.fingerprint == fingerprint]
+    if not mfa_settings._TRUST_STAGE_ENABLED:
+        return None
+    fingerprints = _config_fingerprints(user)
+    issued = [entry.at for entry in trust.decode_trust_cookie(request) if entry.fingerprint in fingerprints]
     if not issued:
         return None
     return datetime.fromtimestamp(max(issued), tz=timezone.get_current_timezone()) + mfa_settings.TRUST_COOKIE_AGE

@@ -7,7 +7,7 @@ from allauth.usersessions.models import UserSession
 from django.test import Client
 
 from tests.accounts import test_otp
-from tests.accounts.test_login import CONFIRM, LOGIN, is_logged_in, log_in, submit_password
+from tests.accounts.test_login import CONFIRM, LOGIN, PERSONAL, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import codes_sent, make_citizen
 from tests.accounts.test_sessions import (
     ELSEWHERE,
@@ -131,3 +131,21 @@ def test_a_password_typed_elsewhere_after_the_rotation_leaves_the_logged_in_brow
     assert submit_password(stranger)["Location"] == CONFIRM
     assert stranger.get(CONFIRM).status_code == 200
     assert is_logged_in(owner)
+
+
+def test_a_browser_trusted_before_the_rotation_logs_in_without_a_code_until_the_old_key_is_dropped(
+        sms_outbox, rotate_secret_key):
+    """The trust is bound to the account's security setup by a hash keyed with SECRET_KEY: made anew with
+    the new key only, every browser was asked for a code at once, one SMS for each citizen logging in."""
+    make_citizen()
+    browser = Client()
+    log_in(browser, sms_outbox)
+    trusted_until = browser.get(SECURITY).content.decode().split("không cần mã xác thực đến ", 1)[1][:16]
+    browser.post("/tai-khoan/dang-xuat/")
+    rotate_secret_key()
+    assert submit_password(browser)["Location"] == PERSONAL
+    assert len(codes_sent(sms_outbox)) == 1
+    assert f"không cần mã xác thực đến {trusted_until}" in browser.get(SECURITY).content.decode()
+    browser.post("/tai-khoan/dang-xuat/")
+    rotate_secret_key.drop_old()
+    assert submit_password(browser)["Location"] == CONFIRM
