@@ -77,3 +77,16 @@ def test_an_error_setting_a_password_in_the_admin_leaves_the_password_out_of_its
     report = error_report(response)
     assert ("Refusing" if failing == "validator" else "user_password_set_by_agency") in report  # where it failed
     assert "Tam-thoi-2026" not in report
+
+
+def test_the_code_lookup_leaves_the_identity_it_was_given_out_of_an_error_report(db, client, reference_data):
+    """The public BHXH-code lookup takes a name, a birth date, an ID number and a parent's name: what
+    anyone could type to find someone else's code stays out of the report."""
+    from django.views.debug import SafeExceptionReporterFilter
+
+    typed = {"full_name": "Nguyễn Văn Đức", "birth_date": "15/03/1988", "id_number": "079088012345",
+             "parent_name": "Trần Thị Hoa"}
+    response = client.post(reverse("accounts:code_lookup"), typed)
+    assert sorted(response.wsgi_request.sensitive_post_parameters) == sorted(typed)
+    cleansed = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert not set(typed.values()) & set(cleansed.values())
