@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 
-from vssid_portal.text import clean_text, search_words
+from vssid_portal.text import SEARCH_WORDS_MAX, clean_text, search_words
 
 from .models import Agency, CollectionPoint, Employer, MedicalFacility, Province, Ward
 
@@ -64,8 +64,8 @@ WORD_OPENERS = (" ", "(", ".")
 # The words of a search that are looked for, the rest being left out: each form a word is looked
 # for in (itself, and what it stands for if it is an abbreviation: "tphcm" has four) is four LIKEs
 # on the search key, and the public searches have no rate limit. A word typed again is looked for
-# once and counts once. Eight plain words, or the forms of "bệnh viện đại học y dược tphcm".
-SEARCH_WORDS_MAX = 8
+# once and counts once. Eight plain words (SEARCH_WORDS_MAX, which the officers' admin shares), or the
+# forms of "bệnh viện đại học y dược tphcm".
 SEARCH_FORMS_MAX = 12
 
 # The abbreviations people type for words the reference data writes out (folded): a word that is

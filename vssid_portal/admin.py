@@ -31,7 +31,7 @@ from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
 
-from .text import search_words
+from .text import SEARCH_WORDS_MAX, search_words
 
 
 def posted_text(request, name: str) -> str:
@@ -401,6 +401,14 @@ def _year_has_utc_bounds(year: int) -> bool:
     return True
 
 
+def search_within_bounds(search_term: str) -> tuple[str, str]:
+    """The first SEARCH_WORDS_MAX words of an admin search (as Django splits it: a quoted phrase
+    is one word), and the rest as typed, "" when there is none. Each word is a condition over every
+    search field: a query pasted whole built one SQL query of thousands of LIKEs."""
+    words = list(smart_split(search_term))
+    return " ".join(words[:SEARCH_WORDS_MAX]), " ".join(words[SEARCH_WORDS_MAX:])
+
+
 class PortalChangeList(ChangeList):
     """The change list of every model admin of the site: a date out of range in its address
     (`?decided_at__year=99999999999`, `?birth_date__year=0`, `?at__month=13`, a year 1 of a date and
@@ -409,7 +417,15 @@ class PortalChangeList(ChangeList):
     `?e=1`. Django checks only that the field exists; the year lookups' ValueError and OverflowError
     came when the page read its rows, and so did the errors of stepping the date hierarchy past year
     9999 to the end of its range: server errors. So was a NUL character in any filter's value
-    (`?status__exact=%00`), which PostgreSQL refuses in a query's text."""
+    (`?status__exact=%00`), which PostgreSQL refuses in a query's text.
+    The search looks for its first SEARCH_WORDS_MAX words, and the page names the others
+    (search_within_bounds)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        self.query, left_out = search_within_bounds(self.query)
+        if left_out:
+            messages.warning(request, gettext("Từ khóa quá dài: các từ “%(words)s” không được tìm.") % {"words": left_out})
+        return super().get_queryset(request, exclude_parameters)
 
     def get_filters(self, request):
         for key, values in self.get_filters_params().items():
@@ -559,13 +575,14 @@ class PortalAutocompleteJsonView(AutocompleteJsonView):
     """The answers of the admin's autocomplete boxes. A term with a NUL character (typed or put in
     the address) matches nothing: PostgreSQL refuses it in a query, a server error. A field name
     naming a reverse relation (an agency's `persons`) is refused, as Django refuses a field that is no
-    relation: Django went on to ask it for the limit of its choices, which it has not, a server error."""
+    relation: Django went on to ask it for the limit of its choices, which it has not, a server error.
+    The term's words past SEARCH_WORDS_MAX are left out, as in the lists (search_within_bounds)."""
 
     def process_request(self, request):
         term, model_admin, source_field, to_field_name = super().process_request(request)
         if source_field.auto_created and not source_field.concrete:
             raise PermissionDenied
-        return term, model_admin, source_field, to_field_name
+        return search_within_bounds(term)[0], model_admin, source_field, to_field_name
 
     def get_queryset(self):
         if "\x00" in self.term:

@@ -78,6 +78,12 @@ def fold(value: str) -> str:
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 
 
+# The words a search looks for, the rest being left out: each word is a condition over every field
+# searched (several LIKEs), and neither the public lookups (lookup.selectors) nor the officers'
+# admin (vssid_portal.admin) would bound a query pasted whole otherwise.
+SEARCH_WORDS_MAX = 8
+
+
 def search_words(query: str) -> list[str]:
     """The folded words of a search, without the punctuation around them: "79 - T04" is 79 and
     t04, "(07909)" is 07909, "nhuận," is nhuan; a hyphen or slash inside a word stays
