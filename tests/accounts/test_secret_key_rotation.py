@@ -3,9 +3,12 @@ a login waiting at its confirmation, a reset whose code was accepted, a logged-i
 old key signed before the rotation still counts, as the session itself does."""
 
 import pytest
+from allauth.mfa.internal.flows import trust
+from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.test import Client
 
+from accounts.stages import _config_fingerprints
 from tests.accounts import test_otp
 from tests.accounts.test_login import CONFIRM, LOGIN, PERSONAL, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import codes_sent, make_citizen
@@ -149,3 +152,15 @@ def test_a_browser_trusted_before_the_rotation_logs_in_without_a_code_until_the_
     browser.post("/tai-khoan/dang-xuat/")
     rotate_secret_key.drop_old()
     assert submit_password(browser)["Location"] == CONFIRM
+
+
+def test_the_trust_fingerprint_under_the_current_key_is_allauths_own(rotate_secret_key):
+    """`_config_fingerprints` repeats allauth.mfa's recipe under each key: under SECRET_KEY it must give what
+    allauth gives, authenticators and their seeds included, or a browser trusted by allauth would never be."""
+    user = make_citizen()
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    Authenticator.objects.create(user=user, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "a1b2c3"})
+    rotate_secret_key()
+    fingerprints = _config_fingerprints(user)
+    assert fingerprints[0] == trust.create_config_fingerprint(user)
+    assert len(set(fingerprints)) == 2
