@@ -265,7 +265,7 @@ def _validated(procedure, *, person, user, data: dict, uploads: dict) -> dict:
     reason = procedure.unavailable(person, user=user)
     if reason:  # the form is not offered to them: a crafted or stale post is refused the same way
         raise ValidationError(reason)
-    form = procedure.form(data=data, person=person, kept=uploads)
+    form = procedure.form(data=data, person=person, user=user, kept=uploads)
     if not form.is_valid():
         raise ValidationError(dict(form.errors.as_data()))
     return form_to_data(form)
@@ -633,7 +633,7 @@ def declaration_render(filing: Filing) -> bytes:
     the request's (the filing read with its agency, person and `submitted_by__person`)."""
     procedure = filing.procedure
     with translation.override(settings.LANGUAGE_CODE):  # the rows' labels and values, as the PDF prints them
-        rows = procedure.rows(filing.data, person=filing.person, user=filing.submitted_by)  # worded for who declared
+        rows = procedure.rows(procedure.answers(filing), person=filing.person, user=filing.submitted_by)  # worded for who declared
         declarant = filing_declarant(filing)
     return render_pdf(procedure.pdf_template, {
         "filing": filing, "procedure": procedure, "identity": filing.identity, "rows": rows,

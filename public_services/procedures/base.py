@@ -47,6 +47,7 @@ class ProcedureForm(forms.Form):
     def __init__(self, *args, person, user=None, kept=(), upload_limit="", **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
+        self.user = user
         if filled_in_for_another(person, user):
             self.filled_in_for(person)
         self.upload_limit = upload_limit
@@ -102,6 +103,15 @@ class ProcedureForm(forms.Form):
     def filled_in_for(self, person) -> None:
         """Word the labels for someone filling the form in for `person` (a parent for a child in view):
         a label saying "bạn" of the person giving the answers names `person` instead."""
+
+    def recorded(self) -> dict:
+        """What the valid answers meant beyond their values when declared (whose number a phone is),
+        stored with them (form_to_data): read again, they are worded from it (`as_declared`) whoever
+        reads them and whatever the registry has said since."""
+        return {}
+
+    def as_declared(self, data: dict) -> None:
+        """Word the labels as the stored answers `data` were asked, from what `recorded` kept with them."""
 
     def require(self, cleaned: dict, names, message=_("Mục này là bắt buộc.")) -> None:
         """Each of `names` left empty gets `message` (one text, or a dict of texts by field name)."""
@@ -208,9 +218,10 @@ def to_raw(value):
 
 def form_to_data(form) -> dict:
     return {
-        name: to_raw(form.cleaned_data.get(name))
-        for name, field in form.fields.items()
-        if not isinstance(field, forms.FileField)
+        **{name: to_raw(form.cleaned_data.get(name))
+           for name, field in form.fields.items()
+           if not isinstance(field, forms.FileField)},
+        **form.recorded(),
     }
 
 
@@ -313,6 +324,11 @@ class Procedure:
         BHYT card to reissue): its completion acts on that, not on what has taken its place since."""
         return {}
 
+    def answers(self, filing) -> dict:
+        """The filing's stored answers, with what was recorded of their meaning (ProcedureForm.recorded);
+        a procedure fills it in for the filings stored before it was recorded."""
+        return filing.data
+
     def agency_for(self, *, person, data: dict) -> Agency:
         """The BHXH agency that handles a filing."""
         return default_agency(person)
@@ -347,6 +363,7 @@ class Procedure:
         form = self.form_class(person=None)
         if filled_in_for_another(person, user):
             form.filled_in_for(person)
+        form.as_declared(data)
         answers = []
         for name, field in form.fields.items():
             if isinstance(field, forms.FileField) or name not in data:

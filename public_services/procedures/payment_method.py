@@ -4,6 +4,8 @@ public_services.banks. Only for someone granted a monthly benefit; completing it
 payment method to each of the person's monthly benefits. The agency that pays them handles it. Handling time: 5 working days
 (unconfirmed)."""
 
+import copy
+
 from django import forms
 from django.conf import settings
 from django.utils import translation
@@ -18,13 +20,35 @@ from public_services.banks import MAX_DIGITS, MIN_DIGITS
 from vssid_portal.forms import CodeField, NameField, TextField
 from vssid_portal.text import fold
 
-from .base import Procedure, ProcedureForm, contact_initial, default_agency, monthly_benefit_missing
+from .base import (
+    Procedure,
+    ProcedureForm,
+    contact_initial,
+    default_agency,
+    filled_in_for_another,
+    monthly_benefit_missing,
+    to_raw,
+)
 from .fields import long_text, phone_field
 from .registry import register
 
 CASH, BANK = "tien_mat", "tai_khoan"
 METHODS = [(CASH, _("Nhận tiền mặt tại điểm chi trả bưu điện")), (BANK, _("Chuyển vào tài khoản ngân hàng"))]
 PAID_AS = {CASH: BenefitRecord.PaymentMethod.CASH, BANK: BenefitRecord.PaymentMethod.BANK}  # on benefit records
+# Whose number `new_phone` was when declared, recorded with the answers: the beneficiary's own mobile,
+# or a number to contact (a parent filing for a child without a phone), the declarant's own or another.
+PHONE_OF = "new_phone_of"
+BENEFICIARY, DECLARANT, CONTACT = "nguoi_huong", "nguoi_khai", "lien_he"
+
+
+def phone_of(number: str, *, beneficiary_phone, for_another: bool, declarant) -> str:
+    """Whose number `number` (E.164) is, declared by `declarant` for a beneficiary whose phone in the
+    registry was `beneficiary_phone`: the form asks a number to contact only of another filing for
+    someone without a phone (PaymentMethodForm.filled_in_for)."""
+    if not for_another or beneficiary_phone:
+        return BENEFICIARY
+    own = declarant.person.phone if declarant.person_id else None
+    return DECLARANT if own and number == own.as_e164 else CONTACT
 
 
 def _banks():
@@ -59,12 +83,28 @@ class PaymentMethodForm(ProcedureForm):
         # A parent filing for a child without a phone of their own is the one the form starts with
         # (PaymentMethod.initial): the number is the one to contact, not the beneficiary's own. A child
         # with a phone starts with it: the beneficiary's own mobile, which the parent may change.
-        if person.phone:
-            return
+        if not person.phone:
+            self._ask_number_to_contact()
+
+    def _ask_number_to_contact(self):
         field = self.fields["new_phone"]
         field.label = _("Số điện thoại di động để cơ quan BHXH liên hệ")
         field.error_messages["required"] = _("Nhập số điện thoại di động để cơ quan BHXH liên hệ.")
         field.pdf_label = "Số điện thoại liên hệ"
+
+    def recorded(self):
+        if self.person is None:
+            return {}
+        return {PHONE_OF: phone_of(to_raw(self.cleaned_data.get("new_phone")), beneficiary_phone=self.person.phone,
+                                   for_another=filled_in_for_another(self.person, self.user), declarant=self.user)}
+
+    def as_declared(self, data):
+        # As asked when declared, not as the beneficiary's phone in the registry would have it asked now.
+        whose = data.get(PHONE_OF)
+        if whose == BENEFICIARY:
+            self.fields["new_phone"] = copy.deepcopy(self.base_fields["new_phone"])
+        elif whose in (DECLARANT, CONTACT):
+            self._ask_number_to_contact()
 
     def clean(self):
         cleaned = super().clean()
@@ -117,6 +157,15 @@ class PaymentMethod(Procedure):
 
     def unavailable(self, person, *, user=None):
         return monthly_benefit_missing(person)
+
+    def answers(self, filing):
+        if PHONE_OF in filing.data:
+            return filing.data
+        # Stored before whose number it was was recorded: the beneficiary's phone as the registry had it
+        # at submission (the identity), the declarant's own as it is now.
+        return {**filing.data, PHONE_OF: phone_of(
+            filing.data.get("new_phone", ""), beneficiary_phone=filing.identity.get("phone"),
+            for_another=filled_in_for_another(filing.person, filing.submitted_by), declarant=filing.submitted_by)}
 
     def agency_for(self, *, person, data):
         return paying_agency(person=person) or default_agency(person)

@@ -391,3 +391,58 @@ def _prints_the_parents_phone_as_a_contact_number(owner, child, officer, code, *
     html = logged(officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
     assert '<th scope="row">Số điện thoại liên hệ</th><td>0912 345 678</td>' in html
     assert not_as not in html
+
+
+def _payment_method_read_after_the_child_got_a_mobile(owner, child):
+    """The payment method the parent filed for the child without a phone, from the parent's number as
+    the form starts; the child given a mobile of their own since."""
+    filing = submit(owner, "THAY-DOI-CHI-TRA", person=child, new_phone="0912345678")
+    child.phone = "+84987654321"
+    child.save(update_fields=["phone"])
+    return filing
+
+
+def _labels_the_parents_number_a_contact_number(owner, filing, officer):
+    from tests.public_services.helpers import logged
+
+    html = logged(officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
+    assert '<th scope="row">Số điện thoại liên hệ</th><td>0912 345 678</td>' in html
+    assert "Số điện thoại di động của người hưởng" not in html
+    client = logged(owner)
+    client.post(reverse("accounts:view_as"), {"child": filing.person.pk})
+    html = client.get(f"/dich-vu-cong/ho-so/{filing.pk}/").content.decode()
+    assert "Số điện thoại di động để cơ quan BHXH liên hệ" in html and "0912 345 678" in html
+    assert "Số điện thoại di động của người hưởng" not in html
+
+
+def test_the_parents_number_filed_for_a_child_without_a_phone_stays_a_contact_number_once_the_child_has_one(
+        owner, child, district_officer):
+    """Whose number it was is recorded when it is declared: the child's mobile recorded since does not
+    make the parent's number, declared as the one to contact, the beneficiary's own on the officer's
+    page and the status page, as the declaration made then prints it."""
+    filing = _payment_method_read_after_the_child_got_a_mobile(owner, child)
+    _labels_the_parents_number_a_contact_number(owner, filing, district_officer)
+
+
+def test_a_payment_method_stored_before_whose_number_it_was_was_recorded_reads_it_from_its_identity(
+        owner, child, district_officer):
+    """A filing stored without the record reads whose number it was from the beneficiary's phone as
+    the registry had it at submission, which the filing kept."""
+    filing = _payment_method_read_after_the_child_got_a_mobile(owner, child)
+    filing.data.pop("new_phone_of", None)
+    filing.save(update_fields=["data"])
+    _labels_the_parents_number_a_contact_number(owner, filing, district_officer)
+
+
+def test_the_beneficiarys_own_mobile_stays_so_once_the_child_has_none(owner, child, district_officer):
+    """A child's mobile the parent declared as the beneficiary's stays the beneficiary's on the officer's
+    page when the registry no longer has it."""
+    child.phone = "+84987654321"
+    child.save(update_fields=["phone"])
+    filing = submit(owner, "THAY-DOI-CHI-TRA", person=child, new_phone="0987654321")
+    child.phone = ""
+    child.save(update_fields=["phone"])
+    from tests.public_services.helpers import logged
+
+    html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
+    assert '<th scope="row">Số điện thoại di động của người hưởng</th><td>0987 654 321</td>' in html
