@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext
-from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from accounts.selectors import (
     active_logins,
@@ -155,19 +154,17 @@ def correction_initial(filing: Filing, *, user) -> dict:
     not who declared them (the child registered since turning 18, the other parent). Then the phone
     and e-mail to reach the declarant are `user`'s own, and an answer the form started with from the
     previous declarant's phone (the beneficiary's number of a child without one: PaymentMethod.initial)
-    is read again for `user`: sent unchanged, it would declare that phone the beneficiary's own. A
-    number the previous declarant typed instead of their own is an answer, and stays."""
-    initial = filing.data
+    is read again for `user`: sent unchanged, it would declare that phone the beneficiary's own. Which
+    answers were the previous declarant's own is what was recorded when they declared them
+    (Procedure.declarants_own): a number they typed instead of their own is an answer, and stays."""
+    procedure = filing.procedure
+    initial = procedure.answers(filing)
     if filing.submitted_by_id == user.pk:
         return initial
     contact = contact_initial(filing.person, user)
     initial = {**initial, **{name: contact[name] for name in ("phone", "email") if name in initial}}
-    previous = filing.submitted_by.person.phone if filing.submitted_by.person_id else None
-    if previous:
-        fresh = filing.procedure.initial(filing.person, user=user)
-        initial |= {name: fresh[name] for name, value in initial.items()
-                    if name in fresh and isinstance(value, str) and phone_to_python(value, region="VN") == previous}
-    return initial
+    fresh = procedure.initial(filing.person, user=user)
+    return initial | {name: fresh[name] for name in procedure.declarants_own(initial) if name in fresh}
 
 
 def completion_changes(filing: Filing) -> list[str]:

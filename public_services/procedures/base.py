@@ -329,6 +329,12 @@ class Procedure:
         a procedure fills it in for the filings stored before it was recorded."""
         return filing.data
 
+    def declarants_own(self, answers: dict) -> list[str]:
+        """The answers, beyond the contact phone and e-mail, that were the declarant's own details when
+        declared (the parent's number to contact for a child without a phone): another declarant
+        correcting the filing starts them from their own (selectors.correction_initial)."""
+        return []
+
     def agency_for(self, *, person, data: dict) -> Agency:
         """The BHXH agency that handles a filing."""
         return default_agency(person)

@@ -167,6 +167,9 @@ class PaymentMethod(Procedure):
             filing.data.get("new_phone", ""), beneficiary_phone=filing.identity.get("phone"),
             for_another=filled_in_for_another(filing.person, filing.submitted_by), declarant=filing.submitted_by)}
 
+    def declarants_own(self, answers):
+        return ["new_phone"] if answers.get(PHONE_OF) == DECLARANT else []
+
     def agency_for(self, *, person, data):
         return paying_agency(person=person) or default_agency(person)
 

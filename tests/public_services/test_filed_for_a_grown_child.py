@@ -184,3 +184,24 @@ def test_the_officer_is_still_told_the_grown_child_without_a_login_must_register
     note = nobody_to_correct(Filing.objects.get(pk=returned.pk))
     assert f"{CHILD} chưa có tài khoản" in note and "đã đủ 18 tuổi" in note and f"{CHILD} đăng ký tài khoản" in note
     assert "đang bị khóa" not in note
+
+
+def test_the_grown_childs_correction_starts_with_their_own_mobile_after_the_parent_changed_number(
+        owner, district_officer):  # noqa: F811
+    """The father's number is recognised as his own as it was when he filed, not as it is now: a
+    father who changed his phone since does not leave his old number declared as the adult son's."""
+    filing = _payment_method_returned(owner, district_officer)
+    owner.person.phone = "+84977000111"
+    owner.person.save(update_fields=["phone"])
+    page = logged(User.objects.get(person=filing.person)).get(f"/dich-vu-cong/ho-so/{filing.pk}/sua/")
+    assert page.context["form"]["new_phone"].value() == "0987 654 321"
+
+
+def test_a_correction_of_a_filing_stored_before_whose_number_it_was_was_recorded_reads_it_as_before(
+        owner, district_officer):  # noqa: F811
+    """Without the record, the father's number is recognised as his phone is now, as it was before."""
+    filing = _payment_method_returned(owner, district_officer)
+    filing.data.pop("new_phone_of")
+    filing.save(update_fields=["data"])
+    page = logged(User.objects.get(person=filing.person)).get(f"/dich-vu-cong/ho-so/{filing.pk}/sua/")
+    assert page.context["form"]["new_phone"].value() == "0987 654 321"
