@@ -8,7 +8,7 @@ import random
 from django.utils import timezone
 
 from lookup.models import MedicalFacility
-from participation.models import Period
+from participation.selectors import Payer, bhyt_periods_by_person
 
 from .beneficiary_data import load
 from .models import BeneficiaryGroup, BenefitLevel, Card
@@ -16,8 +16,7 @@ from .selectors import add_years, child_card_valid_to
 from .services import card_issue, cards_expire
 
 DEMO_CITIZEN_CODE = "7901234567"
-GROUP_BY_PAYER = {Period.Payer.EMPLOYER: "DN", Period.Payer.SELF: "GD", Period.Payer.HOUSEHOLD: "GD",
-                  Period.Payer.STATE: "HN", Period.Payer.FUND: "HT"}
+GROUP_BY_PAYER = {Payer.EMPLOYER: "DN", Payer.SELF: "GD", Payer.HOUSEHOLD: "GD", Payer.STATE: "HN", Payer.FUND: "HT"}
 
 
 def seed(*, persons, seed) -> str:
@@ -26,10 +25,7 @@ def seed(*, persons, seed) -> str:
     today = timezone.localdate()
     groups = {group.code: group for group in BeneficiaryGroup.objects.select_related("level")}
     with_card = set(Card.objects.filter(person__in=persons).values_list("person_id", flat=True))
-    periods: dict[int, list[Period]] = {}
-    for period in (Period.objects.filter(person__in=persons, kind=Period.Kind.BHYT)
-                   .select_related("facility", "agency__province").order_by("from_month")):
-        periods.setdefault(period.person_id, []).append(period)
+    periods = bhyt_periods_by_person(persons=persons)
     data_end = max((p[-1].to_month for p in periods.values()), default=today)
     fallback = {}
     created = 0

@@ -24,6 +24,9 @@ TABS = (
     Tab("bhtnld", _("BHTNLĐ-BNN"), (Period.Kind.BHTNLD,)),
     Tab("bhyt", _("BHYT"), (Period.Kind.BHYT,)),
 )
+# Who pays a period's contributions, for the apps that read periods through these selectors only.
+Payer = Period.Payer
+
 TABS_BY_SLUG = {tab.slug: tab for tab in TABS}
 TABS_BY_KIND = {kind: tab for tab in TABS for kind in tab.kinds}
 
@@ -157,6 +160,16 @@ def bhyt_spans_for(*, person) -> list[tuple[datetime.date, datetime.date]]:
     """The (first month, last month) of each of the person's BHYT periods: the coverage a health
     card's five-year date counts."""
     return list(periods_for(person=person, kinds=(Period.Kind.BHYT,)).values_list("from_month", "to_month"))
+
+
+def bhyt_periods_by_person(*, persons) -> dict[int, list[Period]]:
+    """Each person's BHYT periods, first to last, with their facility and agency (and its province),
+    by person id: what the demo cards are drawn from."""
+    periods: dict[int, list[Period]] = {}
+    for period in (Period.objects.filter(person__in=persons, kind=Period.Kind.BHYT)
+                   .select_related("facility", "agency__province").order_by("from_month")):
+        periods.setdefault(period.person_id, []).append(period)
+    return periods
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The apps import only what DESIGN.md's table lets them: arrows point down the table, never up.
 The one exception, stated in the README: benefits and health_card read the periods from
 participation, and participation imports neither of them. health_card reads them through
-participation's selectors alone, but for its demo cards, drawn from the demo periods."""
+participation's selectors alone, its demo cards too."""
 
 import ast
 from pathlib import Path
@@ -21,7 +21,7 @@ MAY_IMPORT = {
     "public_services": set(APPS) - {"public_services"},
 }
 
-# Of an app the table does not list, the modules an app reads (its demo data, demo*.py, aside).
+# Of an app the table does not list, the modules an app reads.
 ONLY_MODULES = {"health_card": {"participation": {"participation.selectors"}}}
 
 
@@ -46,6 +46,6 @@ def test_no_app_imports_up_the_table():
                 if target not in MAY_IMPORT[app]:
                     wrong.append(f"{path.relative_to(base)} imports {module}")
                 only = ONLY_MODULES.get(app, {}).get(target)
-                if only is not None and module not in only and not path.name.startswith("demo"):
+                if only is not None and module not in only:
                     wrong.append(f"{path.relative_to(base)} imports {module}")
     assert wrong == []
