@@ -172,11 +172,15 @@ def checker_name(check: CardCheck, *, viewer) -> str:
     """Who the access log names as having made `check` (a row of card_checks_for) to `viewer`, the
     login reading the log: the viewer themself, the holder, the holder's parent or guardian, clinic
     staff by name, an officer by their agency, any other citizen by no name; a clinic's software by
-    its token's name, and a check without login as a guest's."""
+    its token's name, a clinic page's check whose staff login was deleted since as clinic staff's, and
+    any other check without login as a guest's."""
     user = check.checked_by
     if user is None:
         if check.token_id is not None:
             return gettext("Phần mềm: %(name)s") % {"name": check.token.name}
+        if check.channel in (CardCheck.Channel.QR, CardCheck.Channel.TYPED):
+            # Only clinic staff check on the clinic page: a login deleted since, not a guest.
+            return gettext("Nhân viên cơ sở KCB")
         return gettext("Khách (không đăng nhập)")
     if user.pk == viewer.pk:
         return gettext("Bạn")

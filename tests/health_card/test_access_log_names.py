@@ -38,9 +38,10 @@ def every_kind_of_check(child_card, holder, clinic_user, stranger, facility):
     who = [{"checked_by": child_login}, {"checked_by": holder},
            {"checked_by": clinic_user, "facility": facility},
            {"checked_by": officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")},
-           {"checked_by": stranger}, {"token": token, "facility": facility}, {}]
+           {"checked_by": stranger, "channel": CardCheck.Channel.PUBLIC},
+           {"token": token, "facility": facility, "channel": CardCheck.Channel.API}, {"channel": CardCheck.Channel.PUBLIC}]
     CardCheck.objects.bulk_create([CardCheck(card=child_card, person=child_card.person, result=Kind.VALID,
-                                             channel=CardCheck.Channel.QR, **fields) for fields in reversed(who)])
+                                             **{"channel": CardCheck.Channel.QR, **fields}) for fields in reversed(who)])
     return child_login
 
 
@@ -68,3 +69,18 @@ def test_the_log_reads_the_same_queries_whoever_checked(child_card, holder, clin
     names = re.findall(r'data-label="Ai xác thực">([^<]*)</td>', page)
     assert names == ["Bạn", "Cha, mẹ hoặc người giám hộ", "Phạm Thu Hà", "Cán bộ BHXH Quận 1",
                      "Người dùng khác (đã đăng nhập)", "Phần mềm: Phần mềm HIS", "Khách (không đăng nhập)"]
+
+
+@pytest.mark.parametrize("channel", [CardCheck.Channel.QR, CardCheck.Channel.TYPED])
+def test_a_clinic_staff_check_is_named_as_such_once_the_staff_login_is_deleted(holder, card, clinic_user, facility,
+                                                                               channel):
+    """Only clinic staff check on the clinic page (by QR or typed): a login deleted since leaves its
+    checks without a checker, which are a clinic's all the same, never a guest's."""
+    CardCheck.objects.create(card=card, person=card.person, checked_by=clinic_user, facility=facility,
+                             channel=channel, result=Kind.VALID)
+    clinic_user.delete()
+    page = re.sub(r"\s+", " ", logged_in(holder).get("/the-bhyt/ai-da-xem/").content.decode())
+    assert re.findall(r'data-label="Ai xác thực">([^<]*)</td>', page) == ["Nhân viên cơ sở KCB"]
+    check = card_checks_for(person=card.person).get()
+    with translation.override("en"):
+        assert checker_name(check, viewer=holder) == "Healthcare facility staff"
