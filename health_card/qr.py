@@ -212,6 +212,8 @@ _FACILITY = re.compile(r"^(\d{2})\s*-?\s*([0-9A-Za-z]{3})$", re.ASCII)
 _CHECK = re.compile(r"^[0-9a-fA-F]{16}-[0-9A-Za-z]{4}$")
 _MANAGEMENT = re.compile(r"^(?P<purpose>\d)(?P<version>\d{3})(?P<code>\d{10})$", re.ASCII)
 _SIGNATURE = re.compile(r"^v1\.(?P<kid>\d{4})\.(?P<at>\d{1,12})\.(?P<sig>[A-Za-z0-9_-]{86})$", re.ASCII)
+# The signature field of any version, to tell one the portal does not sign in from one misread.
+_SIGNATURE_VERSION = re.compile(r"^(?P<version>v\d{1,3})\.", re.ASCII)
 _PARTS = {15: "old", 17: "new", 18: "signed"}
 # A citizen ID card's QR: CCCD number | old CMND number | full name | birth date ddmmyyyy | sex |
 # address | issue date ddmmyyyy, 7 parts, or 11 on some cards; plain text, no closing `$`.
@@ -277,7 +279,8 @@ def trim(text: str) -> str:
 
 def parse(data: bytes | str) -> Payload | IdCard:
     """Parse a scanned string: a BHYT card QR, or a citizen ID card's QR (`IdCard`); raises
-    QrError(JUNK | TRUNCATED | MALFORMED | ID_CARD)."""
+    QrError(JUNK | TRUNCATED | MALFORMED | ID_CARD, or UNKNOWN_KEY for a signature of a version the
+    portal does not sign in)."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -346,6 +349,11 @@ def parse(data: bytes | str) -> Payload | IdCard:
     signed_part = ""
     if layout == "signed":
         match = _SIGNATURE.match(parts[16])
+        other = _SIGNATURE_VERSION.match(parts[16])
+        if not match and other and other["version"] != SIGNATURE_VERSION:  # scanned again, it reads the same
+            raise QrError(Kind.UNKNOWN_KEY, format_lazy(
+                _("chữ ký phiên bản {version}: Cổng chỉ xác thực chữ ký phiên bản {supported}"),
+                version=other["version"], supported=SIGNATURE_VERSION))
         if not match:
             raise QrError(Kind.MALFORMED,
                           _("trường chữ ký không đúng dạng v1.<khóa>.<thời điểm>.<chữ ký>"))

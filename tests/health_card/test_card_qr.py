@@ -372,3 +372,21 @@ def test_a_young_childs_card_names_the_parent_and_an_older_ones_does_not(holder,
     assert young_qr.split("|")[10] == holder.person.full_name.encode().hex()
     assert qr.parse(young_qr).fields.guardian == holder.person.full_name
     assert card_qr(issue(older, facility, group="TE"), purpose=Purpose.PRINT).split("|")[10] == "-"
+
+
+@pytest.mark.parametrize("version", ["v2", "v10"])
+def test_a_qr_signed_in_another_version_is_answered_as_not_verifiable_not_as_a_misread_to_scan_again(
+        card, facility, client, version):
+    """The portal signs in version v1 only: a signature field of another version reads the same however
+    often it is scanned, so the answer is the key's (not verifiable here), not "scan again"."""
+    from health_card.services import api_token_create
+
+    payload = card_qr(card, purpose=Purpose.PRINT).replace("|v1.", f"|{version}.")
+    result = check(payload)
+    assert result.kind == Kind.UNKNOWN_KEY and result.qr_fault
+    assert str(result.detail) == f"chữ ký phiên bản {version}: Cổng chỉ xác thực chữ ký phiên bản v1"
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    answer = client.post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
+                         HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert (answer["maKetQua"], answer["ketQua"]) == ("902", "unknown_key")
+    assert "Hãy quét lại" not in answer["ghiChu"]
