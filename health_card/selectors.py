@@ -168,18 +168,21 @@ def card_checks_for(*, person):
             .order_by("-at", "-pk"))
 
 
+# The checks only clinic staff make: on the clinic page, by a scan or typed.
+CLINIC_CHANNELS = (CardCheck.Channel.QR, CardCheck.Channel.TYPED)
+
+
 def checker_name(check: CardCheck, *, viewer) -> str:
     """Who the access log names as having made `check` (a row of card_checks_for) to `viewer`, the
     login reading the log: the viewer themself, the holder, the holder's parent or guardian, clinic
-    staff by name, an officer by their agency, any other citizen by no name; a clinic's software by
-    its token's name, a clinic page's check whose staff login was deleted since as clinic staff's, and
-    any other check without login as a guest's."""
+    staff (at the check, whatever their login is now) by name, an officer by their agency, any other
+    citizen by no name; a clinic's software by its token's name, a clinic page's check whose staff
+    login was deleted since as clinic staff's, and any other check without login as a guest's."""
     user = check.checked_by
     if user is None:
         if check.token_id is not None:
             return gettext("Phần mềm: %(name)s") % {"name": check.token.name}
-        if check.channel in (CardCheck.Channel.QR, CardCheck.Channel.TYPED):
-            # Only clinic staff check on the clinic page: a login deleted since, not a guest.
+        if check.channel in CLINIC_CHANNELS:  # a clinic staff login deleted since, not a guest
             return gettext("Nhân viên cơ sở KCB")
         return gettext("Khách (không đăng nhập)")
     if user.pk == viewer.pk:
@@ -188,7 +191,9 @@ def checker_name(check: CardCheck, *, viewer) -> str:
         return gettext("Chủ thẻ")
     if check.by_guardian:
         return gettext("Cha, mẹ hoặc người giám hộ")
-    if user.facility_id:
+    # Clinic staff at the check: on the clinic page, or logged with the facility their login still has (a
+    # clinic whose contract lapsed checks on the public page), whatever their login's facility is now.
+    if check.channel in CLINIC_CHANNELS or (check.facility_id is not None and check.facility_id == user.facility_id):
         return user.get_full_name() or user.username
     if user.agency_id:
         return gettext("Cán bộ %(agency)s") % {"agency": user.agency.name}

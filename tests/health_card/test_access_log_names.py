@@ -37,11 +37,13 @@ def every_kind_of_check(child_card, holder, clinic_user, stranger, facility):
     child_login = User.objects.get(person=child_card.person)
     who = [{"checked_by": child_login}, {"checked_by": holder},
            {"checked_by": clinic_user, "facility": facility},
-           {"checked_by": officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")},
+           {"checked_by": officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"), "channel": CardCheck.Channel.PUBLIC},
            {"checked_by": stranger, "channel": CardCheck.Channel.PUBLIC},
-           {"token": token, "facility": facility, "channel": CardCheck.Channel.API}, {"channel": CardCheck.Channel.PUBLIC}]
+           {"token": token, "facility": facility, "channel": CardCheck.Channel.API},
+           {"channel": CardCheck.Channel.PUBLIC}]
     CardCheck.objects.bulk_create([CardCheck(card=child_card, person=child_card.person, result=Kind.VALID,
-                                             **{"channel": CardCheck.Channel.QR, **fields}) for fields in reversed(who)])
+                                             **{"channel": CardCheck.Channel.QR, **fields})
+                                   for fields in reversed(who)])
     return child_login
 
 
@@ -84,3 +86,18 @@ def test_a_clinic_staff_check_is_named_as_such_once_the_staff_login_is_deleted(h
     check = card_checks_for(person=card.person).get()
     with translation.override("en"):
         assert checker_name(check, viewer=holder) == "Healthcare facility staff"
+
+
+def test_a_checker_is_named_for_what_they_were_at_the_check_not_for_what_their_login_is_now(
+        holder, card, clinic_user, stranger, facility):
+    """A citizen's check on the public page stays unnamed once their login is attached to a clinic, and
+    a clinic staff member's check on the clinic page stays theirs once their login has left it."""
+    CardCheck.objects.create(card=card, person=card.person, checked_by=stranger, channel=CardCheck.Channel.PUBLIC,
+                             result=Kind.VALID)
+    CardCheck.objects.create(card=card, person=card.person, checked_by=clinic_user, facility=facility,
+                             channel=CardCheck.Channel.QR, result=Kind.VALID)
+    User.objects.filter(pk=stranger.pk).update(facility=facility)
+    User.objects.filter(pk=clinic_user.pk).update(facility=None)
+    with translation.override("vi"):
+        assert [checker_name(check, viewer=holder) for check in card_checks_for(person=card.person)] == [
+            "Phạm Thu Hà", "Người dùng khác (đã đăng nhập)"]
