@@ -425,8 +425,11 @@ SMS_FILE_PATH = Path(_read("SMS_FILE_PATH", env.str, default=str(BASE_DIR / "var
 SMS_GATEWAY_URL = _read("SMS_GATEWAY_URL", env.str, default="")
 SMS_GATEWAY_TOKEN = _read("SMS_GATEWAY_TOKEN", env.str, default="")
 SMS_GATEWAY_TIMEOUT = _read("SMS_GATEWAY_TIMEOUT", env.float, default=5.0)
-if SMS_BACKEND.endswith("HttpGatewaySmsBackend") and PRODUCTION and not SMS_GATEWAY_URL:
-    raise ImproperlyConfigured("Biến môi trường SMS_GATEWAY_URL là bắt buộc với HttpGatewaySmsBackend.")
+if SMS_BACKEND.endswith("HttpGatewaySmsBackend") and PRODUCTION:
+    # The gateway client sends `Authorization: Bearer <token>` with every SMS: an empty token has each refused.
+    for _name, _value in (("SMS_GATEWAY_URL", SMS_GATEWAY_URL), ("SMS_GATEWAY_TOKEN", SMS_GATEWAY_TOKEN)):
+        if not _value:
+            raise ImproperlyConfigured(f"Biến môi trường {_name} là bắt buộc với HttpGatewaySmsBackend.")
 NOTIFICATION_MAX_ATTEMPTS = _read("NOTIFICATION_MAX_ATTEMPTS", env.int, default=6)
 NOTIFICATION_RETRY_BASE_SECONDS = _read("NOTIFICATION_RETRY_BASE_SECONDS", env.float, default=30.0)
 

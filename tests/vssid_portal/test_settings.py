@@ -73,8 +73,14 @@ def test_redis_url_selects_redis_broker_and_cache():
         ({"DJANGO_ENV": "production", "ALLOWED_HOSTS": "vssid.example"}, "SECRET_KEY"),
         ({"DJANGO_ENV": "production", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
         ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "TRUSTED_PROXY_COUNT": "1"}, "ALLOWED_HOSTS"),
-        ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x", "SMS_GATEWAY_URL": "http://x/"},
-         "TRUSTED_PROXY_COUNT"),
+        ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x", "SMS_GATEWAY_URL": "http://x/",
+          "SMS_GATEWAY_TOKEN": "t"}, "TRUSTED_PROXY_COUNT"),
+        # The gateway client always sends `Authorization: Bearer <token>`: with an empty one every SMS, codes
+        # included, was refused, retried and given up.
+        ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x", "TRUSTED_PROXY_COUNT": "0",
+          "SMS_GATEWAY_URL": "http://x/"}, "SMS_GATEWAY_TOKEN"),
+        ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x", "TRUSTED_PROXY_COUNT": "0",
+          "SMS_GATEWAY_URL": "http://x/", "SMS_GATEWAY_TOKEN": ""}, "SMS_GATEWAY_TOKEN"),
         ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x",
           "SECRET_KEY_FALLBACKS": f"{PROD_KEY},short"}, "SECRET_KEY_FALLBACKS"),
         ({"TRUSTED_PROXY_COUNT": "two"}, "TRUSTED_PROXY_COUNT"),
@@ -129,7 +135,8 @@ def test_a_secret_that_starts_with_a_dollar_is_read_as_typed():
 # Production as docker-compose.yml runs it; the services are not contacted by `check`.
 PRODUCTION = dict(
     DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="vssid.example", TRUSTED_PROXY_COUNT="1",
-    SMS_GATEWAY_URL="http://127.0.0.1:9/sms", HEALTH_CARD_SIGNING_KEYS='{"0001": "%s"}' % ("A" * 43),
+    SMS_GATEWAY_URL="http://127.0.0.1:9/sms", SMS_GATEWAY_TOKEN="gateway-token",
+    HEALTH_CARD_SIGNING_KEYS='{"0001": "%s"}' % ("A" * 43),
     DATABASE_URL="postgres://vssid:secret@127.0.0.1:9/vssid", REDIS_URL="redis://127.0.0.1:9/0",
 )
 
@@ -140,7 +147,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert probe(DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="x", SMS_GATEWAY_URL="http://x/",
-                 TRUSTED_PROXY_COUNT="0")[
+                 SMS_GATEWAY_TOKEN="t", TRUSTED_PROXY_COUNT="0")[
         "debug"] is False
 
 
