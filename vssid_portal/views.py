@@ -46,6 +46,20 @@ def unavailable_instead(response):
     return response
 
 
+def minutes_left(wait: float | None) -> int | None:
+    """The whole minutes a 429 says are left of a wait of `wait` seconds (at least 1), or None when
+    the limit cannot tell it."""
+    return math.ceil(max(wait, 1) / 60) if wait is not None else None
+
+
+def retry_after(response, wait: float | None):
+    """A 429 whose limit can tell the wait (`wait` seconds) says it in Retry-After, as whole seconds,
+    at least 1."""
+    if wait is not None:
+        response["Retry-After"] = str(math.ceil(max(wait, 1)))
+    return response
+
+
 def too_many_requests(request):
     """allauth's refusal by one of its limits (login attempts, …), saying how long is left before
     the visitor may try again, in minutes and in Retry-After, when the limit can tell
@@ -54,11 +68,7 @@ def too_many_requests(request):
     briefly unavailable, since the visitor sent nothing too many."""
     if cache_reachable():
         wait = seconds_until_page_allowed(request)
-        minutes = math.ceil(max(wait, 1) / 60) if wait is not None else None
-        response = render(request, "429.html", {"minutes": minutes}, status=429)
-        if wait is not None:
-            response["Retry-After"] = str(math.ceil(max(wait, 1)))
-        return response
+        return retry_after(render(request, "429.html", {"minutes": minutes_left(wait)}, status=429), wait)
     return unavailable_instead(render(request, "429.html", {"unavailable": True}))
 
 

@@ -42,7 +42,7 @@ from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import seconds_until_allowed
 from vssid_portal.text import normalize_code
 from vssid_portal.views import csrf_failure as portal_csrf_failure
-from vssid_portal.views import too_many_requests, unavailable_instead
+from vssid_portal.views import minutes_left, retry_after, too_many_requests, unavailable_instead
 
 from .. import otp
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
@@ -203,12 +203,9 @@ def _refused_too_fast(request, template: str, context: dict, *, action: str, mes
     429, as the portal's other refused pages answer, with `message` giving the minutes left and
     Retry-After when the limiter's record tells them (not when it refused because its lock was busy)."""
     wait = seconds_until_allowed(request, action=action, key=key)
-    minutes = math.ceil(max(wait, 1) / 60) if wait is not None else None
+    minutes = minutes_left(wait)
     messages.error(request, message % {"minutes": minutes} if minutes else get_adapter().error_messages["rate_limited"])
-    response = render(request, template, context, status=429)
-    if wait is not None:
-        response["Retry-After"] = str(math.ceil(max(wait, 1)))
-    return response
+    return retry_after(render(request, template, context, status=429), wait)
 
 
 CHANGES_LIMITED = ngettext_lazy(
