@@ -27,10 +27,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.sessions import FEEDBACKS_SEEN
-from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import normalize_code
-from vssid_portal.views import unavailable_instead
+from vssid_portal.views import limit_refusal, unavailable_instead
 
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
 from .feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
@@ -160,11 +159,10 @@ def feedback_lookup(request):
                               contact_first=request.method == "GET" and bool(TRACKING_NUMBER.fullmatch(prefilled)))
     if getattr(request, "limited", False):
         form.is_valid()
-        if not cache_reachable():
-            form.add_error(None, FeedbacksUnavailable())
-            return unavailable_instead(render(request, "public_services/feedback_lookup.html", {"form": form}))
-        form.add_error(None, gettext("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."))
-        return render(request, "public_services/feedback_lookup.html", {"form": form}, status=429)
+        refusal = limit_refusal(gettext("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."),
+                                FeedbacksUnavailable())
+        form.add_error(None, refusal.message)
+        return refusal.answer(render(request, "public_services/feedback_lookup.html", {"form": form}))
     if request.method == "POST" and form.is_valid():
         feedback = feedback_for_sender(**form.cleaned_data)
         if feedback is not None:

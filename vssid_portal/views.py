@@ -3,6 +3,7 @@ renders without the request, so without the portal's header and language) and th
 page. The 400, 403 and 404 pages are Django's handlers rendering the portal's templates."""
 
 import math
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpResponseServerError
@@ -44,6 +45,28 @@ def unavailable_instead(response):
     response.status_code = 503
     response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
     return response
+
+
+@dataclass(frozen=True)
+class LimitRefusal:
+    """A request refused by one of the portal's limits: 429 saying `message` when the limit is
+    reached, or 503 saying its own `message` when it could not be counted (Redis down)."""
+
+    status: int
+    message: object
+
+    def answer(self, response):
+        """The page that says `message`, answered with the refusal's status (a 503 with Retry-After)."""
+        if self.status == 503:
+            return unavailable_instead(response)
+        response.status_code = self.status
+        return response
+
+
+def limit_refusal(too_many, unavailable) -> LimitRefusal:
+    """The refusal by a limit: `too_many` with 429 while the limit can be counted, else `unavailable`
+    with 503, since the visitor sent nothing too many."""
+    return LimitRefusal(429, too_many) if cache_reachable() else LimitRefusal(503, unavailable)
 
 
 def minutes_left(wait: float | None) -> int | None:

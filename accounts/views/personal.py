@@ -21,9 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from vssid_portal.cache import cache_reachable
 from vssid_portal.files import private_file_url
-from vssid_portal.views import unavailable_instead
+from vssid_portal.views import limit_refusal
 
 from ..adapter import workplace
 from ..forms import ChildRegistrationForm
@@ -198,11 +197,9 @@ def child_registration(request):
         | limited(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1])
         | limited(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code)
     ):
-        if not cache_reachable():
-            form.add_error(None, UNAVAILABLE)
-            return unavailable_instead(_render_child_form(request, form, draft))
-        form.add_error(None, TOO_MANY)
-        return _render_child_form(request, form, draft, status=429)
+        refusal = limit_refusal(TOO_MANY, UNAVAILABLE)
+        form.add_error(None, refusal.message)
+        return refusal.answer(_render_child_form(request, form, draft))
     try:
         registration = child_registration_submit(parent=parent, child=form.cleaned_data, photos=draft["photos"],
                                                  submission_key=draft["key"])

@@ -30,10 +30,9 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
-from vssid_portal.cache import cache_reachable
 from vssid_portal.files import private_file_url
 from vssid_portal.text import normalize_code, with_hotline
-from vssid_portal.views import unavailable_instead
+from vssid_portal.views import limit_refusal
 
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
 from ..models import Registration
@@ -207,12 +206,9 @@ def declaration(request):
             return redirect("accounts:registration_photos")
         if form.refused_by_limit:
             form.errors.clear()
-            if not cache_reachable():
-                form.add_error(None, UNAVAILABLE)
-                return unavailable_instead(render(request, "accounts/registration/declaration.html",
-                                                  {"form": form, "step": 1}))
-            form.add_error(None, TOO_MANY)
-            return render(request, "accounts/registration/declaration.html", {"form": form, "step": 1}, status=429)
+            refusal = limit_refusal(TOO_MANY, UNAVAILABLE)
+            form.add_error(None, refusal.message)
+            return refusal.answer(render(request, "accounts/registration/declaration.html", {"form": form, "step": 1}))
     else:
         form = DeclarationForm(initial=_initial(state.get("declaration")))
     return render(request, "accounts/registration/declaration.html", {"form": form, "step": 1})
@@ -274,7 +270,7 @@ def agency(request):
         state["submission_key"] = new_submission_key()
         _store(request, state)
     query = request.GET.get("q", "").strip()[:100]
-    status = 200
+    refusal = None
     declaration = _declaration(state["declaration"])
     # Without words, the agencies of the declared province; with words, those they find anywhere.
     found = agencies_lookup(province=None if query else declaration["province"], query=query)
@@ -289,9 +285,8 @@ def agency(request):
         | limited(request, group=SUBMISSIONS_PER_PHONE[0], rate=SUBMISSIONS_PER_PHONE[1],
                   key=lambda g, r: declared["phone"])
     ):
-        reachable = cache_reachable()
-        form.add_error(None, TOO_MANY if reachable else UNAVAILABLE)
-        status = 429 if reachable else 503
+        refusal = limit_refusal(TOO_MANY, UNAVAILABLE)
+        form.add_error(None, refusal.message)
     elif request.method == "POST" and form.is_valid():
         try:
             registration = registration_submit(
@@ -314,9 +309,8 @@ def agency(request):
         "accounts/registration/agency.html",
         {"form": form, "agencies": choices, "more_found": more_found, "listed": AGENCIES_LISTED, "query": query, "step": 3,
          "declaration": declaration, "submission_key": state["submission_key"]},
-        status=status,
     )
-    return unavailable_instead(response) if status == 503 else response
+    return refusal.answer(response) if refusal else response
 
 
 def status(request, token):
@@ -349,11 +343,9 @@ def status_lookup(request):
     form = StatusLookupForm(request.POST or None)
     if getattr(request, "limited", False):
         form.is_valid()
-        if not cache_reachable():
-            form.add_error(None, UNAVAILABLE)
-            return unavailable_instead(render(request, "accounts/registration/status_lookup.html", {"form": form}))
-        form.add_error(None, _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."))
-        return render(request, "accounts/registration/status_lookup.html", {"form": form}, status=429)
+        refusal = limit_refusal(_("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."), UNAVAILABLE)
+        form.add_error(None, refusal.message)
+        return refusal.answer(render(request, "accounts/registration/status_lookup.html", {"form": form}))
     if request.method == "POST" and form.is_valid():
         registration = registration_for_status(**form.cleaned_data)
         if registration is not None:

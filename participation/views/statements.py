@@ -24,11 +24,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import person_in_view
-from vssid_portal.cache import cache_reachable
 from vssid_portal.files import private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.text import mask_name
-from vssid_portal.views import unavailable_instead
+from vssid_portal.views import LimitRefusal, limit_refusal
 
 from ..models import Statement
 from ..selectors import TABS_BY_SLUG, format_months
@@ -63,15 +62,15 @@ REQUEST_UNAVAILABLE = _("Yêu cầu bản xác nhận quá trình tham gia đang
 VERIFY_UNAVAILABLE = _("Kiểm tra bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 
 
-def _limited(message, unavailable=REQUEST_UNAVAILABLE) -> tuple[int, str]:
-    """The status and message of a request over its limit: 429 saying `message`, or 503 saying
-    `unavailable` when the limit could not be counted."""
-    return (429, message) if cache_reachable() else (503, unavailable)
+def _limited(message, unavailable=REQUEST_UNAVAILABLE) -> LimitRefusal:
+    """A request over its limit: 429 saying `message`, or 503 saying `unavailable` when the limit
+    could not be counted."""
+    return limit_refusal(message, unavailable)
 
 
-def _render_page(request, template: str, context: dict, status: int):
-    response = render(request, template, context, status=status)
-    return unavailable_instead(response) if status == 503 else response
+def _render_page(request, template: str, context: dict, refusal: LimitRefusal | None):
+    response = render(request, template, {**context, "limited_message": refusal.message if refusal else ""})
+    return refusal.answer(response) if refusal else response
 
 
 def _download_url(request, statement: Statement) -> str | None:
@@ -140,10 +139,10 @@ def statement_list(request):
     person = person_in_view(request)
     if person is None:
         raise Http404
-    status, limited_message = 200, ""
+    refusal = None
     if request.method == "POST":
         if getattr(request, "limited", False):
-            status, limited_message = _limited(REQUEST_LIMITED)
+            refusal = _limited(REQUEST_LIMITED)
         else:
             statement = statement_request(person=person, requested_by=request.user,
                                           verify_base=verify_base_for(request))
@@ -151,9 +150,8 @@ def statement_list(request):
     paged = paginate(statements_of(person=person), request.GET.get("trang"), per_page=STATEMENTS_PER_PAGE)
     return _render_page(
         request, "participation/statement_list.html",
-        {"person": person, "statements": [(s, code_display(s.code)) for s in paged["page"]], **paged,
-         "limited_message": limited_message},
-        status,
+        {"person": person, "statements": [(s, code_display(s.code)) for s in paged["page"]], **paged},
+        refusal,
     )
 
 
@@ -163,15 +161,14 @@ def statement_list(request):
 @ratelimit(key="user", rate=RETRY_RATE, method="POST", block=False)
 def statement_status(request, pk: int):
     statement = get_object_or_404(statements_visible_to(request.user), pk=pk)
-    status, limited_message = 200, ""
+    refusal = None
     if request.method == "POST":
         if getattr(request, "limited", False):
-            status, limited_message = _limited(RETRY_LIMITED)
+            refusal = _limited(RETRY_LIMITED)
         else:
             statement_retry(statement=statement, verify_base=verify_base_for(request))
             return redirect("participation:statement_status", pk=statement.pk)
     context = {
-        "limited_message": limited_message,
         "statement": statement,
         "person": statement.person,
         "verify_url": verify_base_for(request) + verify_path(statement.code),
@@ -179,14 +176,13 @@ def statement_status(request, pk: int):
         **_details(statement),
         **_progress(request, statement),
     }
-    return _render_page(request, "participation/statement_status.html", context, status)
+    return _render_page(request, "participation/statement_status.html", context, refusal)
 
 
-def _verify_page(request, statement: Statement | None, status: int = 200, limited_message: str = "", typed: str = ""):
+def _verify_page(request, statement: Statement | None, refusal: LimitRefusal | None = None, typed: str = ""):
     """`typed`: the code asked for, put back in the form when no statement answers it, so that a
     mistyped character can be corrected without typing the 16 again."""
-    context = {"statement": None, "limited_message": limited_message,
-               "typed": "" if limited_message else typed[:VERIFY_INPUT_MAX]}
+    context = {"statement": None, "typed": "" if refusal else typed[:VERIFY_INPUT_MAX]}
     if statement is not None:
         details = _details(statement)
         # a ready statement whose stored data no longer matches its hash is not vouched for
@@ -194,7 +190,7 @@ def _verify_page(request, statement: Statement | None, status: int = 200, limite
             holder = statement_is_holder(statement, request.user)
             context.update(details, **_progress(request, statement), statement=statement, typed="",
                            download_url=_download_url(request, statement) if holder else None)
-    response = _render_page(request, "participation/statement_verify.html", context, status)
+    response = _render_page(request, "participation/statement_verify.html", context, refusal)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -204,7 +200,7 @@ def _verify_page(request, statement: Statement | None, status: int = 200, limite
 @ratelimit(key="vssid_portal.ratelimit.client_ip", rate=VERIFY_RATE, group="participation.statement_verify", block=False)
 def statement_verify(request, code: str):
     if getattr(request, "limited", False):
-        return _verify_page(request, None, *_limited(RATE_LIMITED, VERIFY_UNAVAILABLE))
+        return _verify_page(request, None, _limited(RATE_LIMITED, VERIFY_UNAVAILABLE))
     return _verify_page(request, statement_for_code(code), typed=code)
 
 
@@ -215,7 +211,7 @@ def statement_verify_form(request):
     """The short code typed by hand (printed under the QR): well-formed codes go to their page."""
     typed = request.GET.get("ma", "").strip()
     if getattr(request, "limited", False):
-        return _verify_page(request, None, *_limited(RATE_LIMITED, VERIFY_UNAVAILABLE))
+        return _verify_page(request, None, _limited(RATE_LIMITED, VERIFY_UNAVAILABLE))
     if not typed:
         return render(request, "participation/statement_verify.html", {"entry_only": True})
     code = code_check(typed)
