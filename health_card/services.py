@@ -25,6 +25,7 @@ from accounts.services.notices import person_notify
 from lookup.models import MedicalFacility
 from lookup.signals import bulk_updated
 from vssid_portal.cache import forget
+from vssid_portal.secret_keys import secret_keys
 from vssid_portal.text import fold
 
 from . import keys, qr
@@ -293,12 +294,22 @@ def token_hash(raw: str) -> str:
 TOKEN_NONCE_SALT = "health_card.api_token.from_nonce"
 
 
-def api_token_from_nonce(nonce: str) -> str:
+def api_token_from_nonce(nonce: str, *, secret: str | None = None) -> str:
     """The plain token an add form's one-time nonce stands for, shaped like a random one: an HMAC
-    keyed by the server's secret, so the nonce alone (in the officer's browser) is not the token,
-    and what the server keeps (the hash) gives back neither."""
-    digest = salted_hmac(TOKEN_NONCE_SALT, nonce, algorithm="sha256").digest()
+    keyed by the server's secret (SECRET_KEY, or `secret`), so the nonce alone (in the officer's
+    browser) is not the token, and what the server keeps (the hash) gives back neither."""
+    digest = salted_hmac(TOKEN_NONCE_SALT, nonce, secret=secret, algorithm="sha256").digest()
     return TOKEN_PREFIX + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def api_token_made_from_nonce(nonce: str) -> tuple[FacilityApiToken, str] | None:
+    """The token a nonce already made and its plain value, under SECRET_KEY or, when it was made just
+    before a rotation, the fallback key it was made with (`secret_keys`); None when it made none."""
+    for secret in secret_keys():
+        raw = api_token_from_nonce(nonce, secret=secret)
+        if (made := api_token_by_hash(token_hash(raw))) is not None:
+            return made, raw
+    return None
 
 
 def api_token_refusal(token: FacilityApiToken, *, facility, name: str, created_by=None,
@@ -347,7 +358,7 @@ def api_token_create(*, facility, name: str, created_by=None, nonce: str | None 
     if nonce is None:
         token.save()
         return token, raw
-    made = api_token_by_hash(digest)
+    made = api_token_made_from_nonce(nonce)
     if made is None:
         try:
             with transaction.atomic():
@@ -355,9 +366,10 @@ def api_token_create(*, facility, name: str, created_by=None, nonce: str | None 
             return token, raw
         except IntegrityError:
             # The same form posted at the same moment: its first post made the token meanwhile.
-            made = api_token_by_hash(digest)
+            made = api_token_made_from_nonce(nonce)
             if made is None:
                 raise
+    made, raw = made
     if refusal := api_token_refusal(made, facility=facility, name=name, created_by=created_by, expires_at=expires_at):
         raise ValidationError(refusal)
     return made, raw

@@ -348,6 +348,19 @@ def test_a_nonce_gives_its_one_token_to_the_same_post_and_refuses_any_other(faci
     assert FacilityApiToken.objects.count() == 2 and api_token_authenticate(raw) is None
 
 
+def test_a_nonce_gives_the_token_it_made_before_the_secret_key_was_rotated(facility, rotate_secret_key):
+    from django.core.exceptions import ValidationError
+
+    token, raw = api_token_create(facility=facility, name="HIS", nonce="n-1")
+    rotate_secret_key()
+    assert api_token_create(facility=facility, name="HIS", nonce="n-1") == (token, raw)
+    with pytest.raises(ValidationError):
+        api_token_create(facility=facility, name="HIS 2", nonce="n-1")
+    assert FacilityApiToken.objects.get() == token
+    rotate_secret_key.drop_old()  # the old key gone: the nonce no longer names that token
+    assert api_token_create(facility=facility, name="HIS", nonce="n-1")[1] != raw
+
+
 def test_a_nonce_posted_twice_at_once_finds_the_token_at_its_insert(facility, monkeypatch):
     """Neither post saw the other's token before inserting: the unique hash makes the later one
     read the token the first one made."""
