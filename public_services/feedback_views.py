@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -96,6 +97,7 @@ def _render_form(request, form, *, status=200):
     return render(request, "public_services/feedback_form.html", {"form": form, "key": key}, status=status)
 
 
+@sensitive_post_parameters("full_name", "phone", "email", "content")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def feedback_form(request):
@@ -149,6 +151,7 @@ def feedback_status(request, tracking_number):
     return render(request, "public_services/feedback_status.html", {"feedback": feedback})
 
 
+@sensitive_post_parameters("tracking_number", "contact")
 @never_cache
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="vssid_portal.ratelimit.client_ip", rate=LOOKUP_RATE, method="POST", block=False,

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import person_in_view, viewing
@@ -229,6 +230,7 @@ def _previews(request, procedure, kept: dict) -> list[tuple[str, str]]:
             for name, name_ in kept.items() if not is_several(name)]
 
 
+@sensitive_post_parameters()  # every answer: a procedure asks for an ID number, an address, a bank account, ...
 @handles_upload_limits
 @login_required
 @never_cache
@@ -429,6 +431,7 @@ def filing_withdraw_view(request, pk):
     return redirect("public_services:filing", pk=filing.pk)
 
 
+@sensitive_post_parameters()
 @handles_upload_limits
 @login_required
 @never_cache

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from vssid_portal.files import private_file_url
@@ -154,6 +155,7 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
+@sensitive_post_parameters("bhxh_code", "full_name", "birth_date", "birth_certificate_number")
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])

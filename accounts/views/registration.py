@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
@@ -187,6 +188,7 @@ def forget_expired_photos(request, kept: dict, form_class) -> list[str]:
     return expired
 
 
+@sensitive_post_parameters("bhxh_code", "full_name", "id_number", "birth_date", "street", "phone", "email")
 @require_http_methods(["GET", "POST"])
 def declaration(request):
     state = _state(request)
@@ -337,6 +339,7 @@ def status(request, token):
     return render(request, "accounts/registration/status.html", {"registration": registration, "pdf_url": pdf_url})
 
 
+@sensitive_post_parameters("reference", "bhxh_code")
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="vssid_portal.ratelimit.client_ip", rate="10/m", method="POST", block=False)
 def status_lookup(request):

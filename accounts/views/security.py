@@ -220,6 +220,7 @@ RESETS_LIMITED = ngettext_lazy(
 )
 
 
+@sensitive_post_parameters("bhxh_code")
 @require_http_methods(["GET", "POST"])
 def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)

@@ -29,6 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage, is_ratelimited
 
@@ -89,6 +90,7 @@ def _render(request, *, scan_form, typed_form, result=None, clinic=False, status
     return response
 
 
+@sensitive_post_parameters("ma_qr", "so_the", "ho_ten", "ngay_sinh")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request):

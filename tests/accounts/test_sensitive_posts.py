@@ -90,3 +90,80 @@ def test_the_code_lookup_leaves_the_identity_it_was_given_out_of_an_error_report
     assert sorted(response.wsgi_request.sensitive_post_parameters) == sorted(typed)
     cleansed = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
     assert not set(typed.values()) & set(cleansed.values())
+
+
+# The portal's own pages that take a post of identity, contact, bank data or a reference code, and what they mark.
+# Filing forms mark every answer: a procedure's questions change (bank account, address, ID number, ...).
+IDENTITY = {
+    "accounts:registration": ["bhxh_code", "full_name", "id_number", "birth_date", "street", "phone",
+                                          "email"],
+    "accounts:registration_lookup": ["reference", "bhxh_code"],
+    "accounts:child_registration": ["bhxh_code", "full_name", "birth_date", "birth_certificate_number"],
+    "accounts:code_lookup": ["full_name", "birth_date", "id_number", "parent_name"],
+    "accounts_auth:password_reset": ["bhxh_code"],
+    "public_services:form": "__ALL__",
+    "public_services:edit": "__ALL__",
+    "public_services:feedback": ["full_name", "phone", "email", "content"],
+    "public_services:feedback_lookup": ["tracking_number", "contact"],
+    "health_card:verify": ["ma_qr", "so_the", "ho_ten", "ngay_sinh"],
+}
+
+# The portal's pages that take a post of nothing personal: a choice, a button, a key of the portal's own.
+POSTS_NOTHING_PERSONAL = {
+    "accounts:personal", "accounts:registration_photos", "accounts:registration_agency", "accounts:view_as",
+    "accounts_auth:security", "accounts_auth:session_keepalive", "notifications:index", "notifications:mark_all_read",
+    "public_services:index",
+    "health_card:api_verify",  # a clinic's JSON body, not a form post: nothing an error report lists as POST
+}
+
+
+def _portal_patterns(resolver=None, namespace=""):
+    """(name, pattern) of every named page of the portal's own apps."""
+    from django.urls import URLPattern, get_resolver
+
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLPattern):
+            module = getattr(entry.callback, "__module__", "")
+            if entry.name and module.split(".")[0] in {"accounts", "public_services", "health_card", "participation",
+                                                       "benefits", "lookup", "notifications", "vssid_portal"}:
+                yield f"{namespace}{entry.name}", entry
+        else:
+            if entry.namespace != "admin":  # the officers' site: its own pages mark what they take
+                yield from _portal_patterns(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
+
+
+def _unmarked_posts(client) -> set[str]:
+    from django.urls import NoReverseMatch
+
+    samples = {"pk": 1, "document_pk": 1, "person_id": 1, "slug": "thay-doi-phuong-thuc-nhan", "token": "x", "code": "x",
+               "tracking_number": "x", "tab": "bhxh", "uidb36": "x", "key": "x"}
+    unmarked = set()
+    for name, pattern in _portal_patterns():
+        try:
+            url = reverse(name, kwargs={k: samples.get(k, "x") for k in pattern.pattern.converters})
+        except NoReverseMatch:
+            continue
+        response = client.post(url, {})
+        if response.status_code not in (404, 405) and not hasattr(response.wsgi_request, "sensitive_post_parameters"):
+            unmarked.add(name)
+    return unmarked
+
+
+@pytest.mark.parametrize("name", IDENTITY)
+def test_the_page_marks_the_identity_it_is_posted_sensitive(db, reference_data, name):
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.create_user("7901234567", password="x-Pass-2026!"))
+    kwargs = {"slug": "thay-doi-phuong-thuc-nhan"} if name == "public_services:form" else {}
+    url = reverse(name, kwargs={"pk": 1} if name == "public_services:edit" else kwargs)
+    response = client.post(url, {})
+    marked = response.wsgi_request.sensitive_post_parameters
+    assert (marked if marked == "__ALL__" else sorted(marked)) == (
+        IDENTITY[name] if IDENTITY[name] == "__ALL__" else sorted(IDENTITY[name]))
+
+
+def test_every_page_taking_a_post_marks_it_or_takes_nothing_personal(db, reference_data):
+    """A new page that takes a post: list it in IDENTITY with the fields it marks, or here if it takes
+    nothing personal."""
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.create_user("7901234567", password="x-Pass-2026!"))
+    assert _unmarked_posts(client) == POSTS_NOTHING_PERSONAL
