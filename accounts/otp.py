@@ -111,14 +111,16 @@ def recipient_for(user) -> Recipient | None:
 
 
 def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient | None, user=None,
-              hide_cap: bool = False) -> None:
+              quiet: bool = False) -> None:
     """Start a fresh code for (purpose, subject) and send it; the previous code stops working.
 
     Call it on POST requests (allauth's limiter does not count GETs). Without a recipient (a
     reset asked for an unknown BHXH code) the code is recorded all the same and nothing is sent,
-    so the pages that follow behave alike whether the account exists or not. With `hide_cap` (the
-    password reset, which must not tell a capped account from an unknown code) a refusal at the
-    hourly cap keeps the resend wait and starts a fresh code that nobody receives, as a sent code would.
+    so the pages that follow behave alike whether the account exists or not. At the hourly cap
+    nothing is sent and nothing changes: the code sent before stays good until it expires, and the
+    refusal says when the next may be asked. With `quiet` (the password reset, which must not tell
+    an account from an unknown BHXH code) the codes asked for an unknown one are counted under its
+    own name as a phone's are, so it meets the cap as often, and the refusal names no phone.
     """
     key = _key(purpose, subject)
     now = time.time()
@@ -136,18 +138,17 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
                                    "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.", seconds)
                           % {"seconds": seconds})
         cache.set(cooldown, now, RESEND_AFTER)
-    capped = recipient is not None and not ratelimit.consume(request, action="otp_send", key=recipient.address)
-    if capped and not hide_cap:
+    counted = recipient.address if recipient is not None else f"bhxh:{subject}" if quiet else None
+    if counted is not None and not ratelimit.consume(request, action="otp_send", key=counted):
         cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
         # (Refused without a full record only when the limiter's lock was busy: a minute then.)
-        raise cap_reached(request, recipient) or HourlyCapReached(_cap_message(recipient, 1))
-    # Hidden at the cap, a code is recorded as for an unknown subject: the last one sent, and the
-    # tries spent on it, left in place would tell the account apart on the next code typed.
+        minutes = _minutes_until_allowed(request, counted) or 1
+        if quiet:
+            raise HourlyCapReached(_quiet_cap_message(minutes, outstanding=_outstanding(key, now)))
+        raise HourlyCapReached(_cap_message(recipient, minutes))
     nonce = secrets.token_urlsafe(16)
     cache.set(key, {"nonce": nonce, "sent_at": now, "key": _key_id(settings.SECRET_KEY)}, LIFETIME)
     cache.set(f"{key}:tries", 0, LIFETIME)
-    if capped:
-        raise cap_reached(request, recipient) or HourlyCapReached(_cap_message(recipient, 1))
     if recipient:
         send_message(
             channel=recipient.channel,
@@ -166,10 +167,20 @@ def cap_reached(request, recipient: Recipient) -> HourlyCapReached | None:
     lets the next one go; None when a code may be sent. Reads the limiter's record, spends nothing
     (vssid_portal.ratelimit.seconds_until_allowed); tests/accounts/test_code_pages_at_cap.py holds
     the minutes to what allauth does."""
-    wait = seconds_until_allowed(request, action="otp_send", key=recipient.address)
-    if wait is None:
-        return None
-    return HourlyCapReached(_cap_message(recipient, math.ceil(max(wait, 1) / 60)))
+    minutes = _minutes_until_allowed(request, recipient.address)
+    return None if minutes is None else HourlyCapReached(_cap_message(recipient, minutes))
+
+
+def _minutes_until_allowed(request, counted: str) -> int | None:
+    wait = seconds_until_allowed(request, action="otp_send", key=counted)
+    return None if wait is None else math.ceil(max(wait, 1) / 60)
+
+
+def _outstanding(key: str, now: float) -> bool:
+    """Whether the code last sent for `key` may still be typed: not expired, not void."""
+    state = cache.get(key)
+    return (state is not None and now <= state["sent_at"] + LIFETIME
+            and (cache.get(f"{key}:tries") or 0) < MAX_ATTEMPTS)
 
 
 def _cap_message(recipient: Recipient, minutes: int) -> str:
@@ -180,6 +191,27 @@ def _cap_message(recipient: Recipient, minutes: int) -> str:
         "Bạn có thể yêu cầu mã sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
         minutes,
     ) % {"recipient": recipient.display, "minutes": minutes, "hotline": settings.PORTAL_HOTLINE}
+
+
+def _quiet_cap_message(minutes: int, *, outstanding: bool) -> str:
+    """The cap said of a reset, alike for an account and an unknown BHXH code: no phone named."""
+    if outstanding:
+        return ngettext(
+            "Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn dùng được "
+            "tới khi hết hạn. Chưa gửi mã mới vì số điện thoại này đã nhận đủ số mã cho phép trong một giờ; bạn có "
+            "thể yêu cầu mã mới sau %(minutes)s phút.",
+            "Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn dùng được "
+            "tới khi hết hạn. Chưa gửi mã mới vì số điện thoại này đã nhận đủ số mã cho phép trong một giờ; bạn có "
+            "thể yêu cầu mã mới sau %(minutes)s phút.",
+            minutes,
+        ) % {"minutes": minutes}
+    return ngettext(
+        "Nếu mã số BHXH này đã có tài khoản, số điện thoại đăng ký đã nhận đủ số mã cho phép trong một giờ, nên "
+        "chưa gửi mã mới. Bạn có thể yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
+        "Nếu mã số BHXH này đã có tài khoản, số điện thoại đăng ký đã nhận đủ số mã cho phép trong một giờ, nên "
+        "chưa gửi mã mới. Bạn có thể yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
+        minutes,
+    ) % {"minutes": minutes, "hotline": settings.PORTAL_HOTLINE}
 
 
 def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipient | None) -> str | None:

@@ -359,19 +359,16 @@ def _send_change_code(request, user) -> None:
 
 
 def _send_reset_code(request, subject: str) -> None:
-    """The same answer whether the BHXH code has an account or not. A reached hourly cap would
-    betray an account, so it stays silent and keeps the resend wait as a sent code would; the
-    answer mentions the limits instead."""
+    """The same answer whether the BHXH code has an account or not: an unknown code meets the
+    hourly cap as a phone does (otp.send_code's `quiet`), and the cap is said naming no phone."""
     user = user_for_reset(bhxh_code=subject)
     recipient = otp.recipient_for(user) if user else None
     try:
         otp.send_code(request, purpose=otp.Purpose.PASSWORD_RESET, subject=subject, recipient=recipient, user=user,
-                      hide_cap=True)
-    except (otp.TooSoon, otp.Unavailable) as refusal:  # both alike for an account or none
+                      quiet=True)
+    except otp.SendRefused as refusal:  # alike for an account or none
         messages.error(request, refusal.message)
         return
-    except otp.HourlyCapReached:
-        pass
     messages.info(
         request,
         gettext("Nếu mã số BHXH này đã có tài khoản, mã xác thực gồm 6 chữ số đã được gửi tới số điện thoại đăng ký. "

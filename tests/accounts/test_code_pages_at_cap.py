@@ -2,13 +2,22 @@
 and when to ask again, offer no code field as if one had been, and never answer "expired"."""
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from accounts import otp
 from tests.accounts import test_otp
 from tests.accounts.test_login import CONFIRM, PERSONAL, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import PASSWORD, codes_sent, make_citizen, send
-from tests.accounts.test_sessions import CHANGE, CHANGE_CONFIRM, SECURITY
+from tests.accounts.test_sessions import (
+    CHANGE,
+    CHANGE_CONFIRM,
+    RESET,
+    RESET_CODE,
+    RESET_NEW,
+    SECURITY,
+    without_tokens,
+    wrong_code,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -119,3 +128,47 @@ def test_a_password_change_at_the_cap_says_it_in_the_title(client, sms_outbox, c
     client.post(CHANGE, {"oldpassword": PASSWORD, "password1": new, "password2": new})
     page = client.get(CHANGE_CONFIRM).content.decode()
     assert re.search(r"<title>\s*Lỗi: Xác nhận đổi mật khẩu", page) and 'role="alert"' in page
+
+
+RESET_AT_CAP = ("Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn "
+                "dùng được tới khi hết hạn. Chưa gửi mã mới vì số điện thoại này đã nhận đủ số mã cho phép trong "
+                "một giờ; bạn có thể yêu cầu mã mới sau")
+
+
+def test_a_reset_asked_again_at_the_cap_keeps_the_code_already_sent_and_says_when_to_ask(client, sms_outbox, clock):
+    """The citizen asks for a reset code, the phone's other codes of the hour go out, and the citizen
+    asks again before the first has arrived: no code goes, the one on its way still opens the reset,
+    and the page says it was sent and when a new one may be asked."""
+    make_citizen()
+    client.post(RESET, {"bhxh_code": "7901234567"})
+    [code] = codes_sent(sms_outbox)
+    use_up_the_hour(sms_outbox)
+    clock.advance(61)
+    page = client.post(RESET, {"bhxh_code": "7901234567"}, follow=True).content.decode()
+    assert f"{RESET_AT_CAP} 59 phút." in page and 'name="code"' in page
+    page = client.post(RESET_CODE, {"action": "resend"}, follow=True).content.decode()
+    assert f"{RESET_AT_CAP} 59 phút." in page
+    assert len(codes_sent(sms_outbox)) == 5
+    assert client.post(RESET_CODE, {"action": "verify", "code": code})["Location"] == RESET_NEW
+
+
+def test_a_reset_asked_at_the_cap_answers_alike_for_an_unknown_bhxh_code(sms_outbox, clock):
+    """Asked as many times within the hour, a BHXH code without an account meets the cap as a phone
+    does: the same answer, the same minutes, the same tries left on the code step."""
+    make_citizen()
+    clients = {"7901234567": Client(), "7909999999": Client()}
+    for attempt in range(5):  # from a new address each time
+        for code, each in clients.items():
+            each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"10.0.1.{attempt}")
+        clock.advance(61)
+    assert len(codes_sent(sms_outbox)) == 5
+    not_the_code = wrong_code(codes_sent(sms_outbox)[-1])
+    answers = []
+    for code, each in clients.items():
+        each.post(RESET_CODE, {"action": "verify", "code": not_the_code})
+        page = each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR="10.0.1.9", follow=True).content.decode()
+        typed = each.post(RESET_CODE, {"action": "verify", "code": not_the_code}).content.decode()
+        answers.append((without_tokens(page).replace(code, "…"), without_tokens(typed).replace(code, "…")))
+    assert answers[0] == answers[1]
+    assert f"{RESET_AT_CAP} 55 phút." in answers[0][0] and "Bạn còn 3 lần thử" in answers[0][1]
+    assert len(codes_sent(sms_outbox)) == 5
