@@ -11,7 +11,9 @@ the logs give a code away (the outbox erases the message text once delivered: `s
 A code is keyed by purpose and subject (the user for login and password change, the typed BHXH
 code for a reset), not by browser, so starting over from a fresh login or another browser does
 not reset its counters. The hourly cap is allauth's rate limiter (`ACCOUNT_RATE_LIMITS
-["otp_send"]`), which needs a real cache (local memory or Redis).
+["otp_send"]`), which needs a real cache (local memory or Redis); of a phone's codes of the hour,
+one client address may have only a share sent by password resets (`["otp_send_reset_client"]`),
+the codes a stranger who knows a BHXH code can ask for.
 """
 
 import base64
@@ -24,7 +26,6 @@ from datetime import timedelta
 from enum import StrEnum
 
 import pyotp
-from allauth.core import ratelimit
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -35,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.cache import cache_reachable
-from vssid_portal.ratelimit import seconds_until_allowed
+from vssid_portal.ratelimit import client_ip, consume_in_turn, seconds_until_allowed
 from vssid_portal.secret_keys import secret_keys
 
 CODE_DIGITS = 6
@@ -120,7 +121,8 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
     nothing is sent and nothing changes: the code sent before stays good until it expires, and the
     refusal says when the next may be asked. With `quiet` (the password reset, which must not tell
     an account from an unknown BHXH code) the codes asked for an unknown one are counted under its
-    own name as a phone's are, so it meets the cap as often, and the refusal names no phone.
+    own name as a phone's are, so it meets the cap as often, and the refusal names no phone; and
+    one client address has only a share of the codes of the hour (_limits).
     """
     key = _key(purpose, subject)
     now = time.time()
@@ -139,10 +141,11 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
                           % {"seconds": seconds})
         cache.set(cooldown, now, RESEND_AFTER)
     counted = recipient.address if recipient is not None else f"bhxh:{subject}" if quiet else None
-    if counted is not None and not ratelimit.consume(request, action="otp_send", key=counted):
+    limits = _limits(request, counted, quiet=quiet)
+    if limits and consume_in_turn(request, limits):
         cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
         # (Refused without a full record only when the limiter's lock was busy: a minute then.)
-        minutes = _minutes_until_allowed(request, counted) or 1
+        minutes = _minutes_until_allowed(request, limits) or 1
         if quiet:
             raise HourlyCapReached(_quiet_cap_message(minutes, outstanding=_outstanding(key, now)))
         raise HourlyCapReached(_cap_message(recipient, minutes))
@@ -167,13 +170,24 @@ def cap_reached(request, recipient: Recipient) -> HourlyCapReached | None:
     lets the next one go; None when a code may be sent. Reads the limiter's record, spends nothing
     (vssid_portal.ratelimit.seconds_until_allowed); tests/accounts/test_code_pages_at_cap.py holds
     the minutes to what allauth does."""
-    minutes = _minutes_until_allowed(request, recipient.address)
+    minutes = _minutes_until_allowed(request, _limits(request, recipient.address, quiet=False))
     return None if minutes is None else HourlyCapReached(_cap_message(recipient, minutes))
 
 
-def _minutes_until_allowed(request, counted: str) -> int | None:
-    wait = seconds_until_allowed(request, action="otp_send", key=counted)
-    return None if wait is None else math.ceil(max(wait, 1) / 60)
+def _limits(request, counted: str | None, *, quiet: bool) -> list[tuple[str, str]]:
+    """allauth's limits (action, key) a code to `counted` spends: the phone's (or address's) codes
+    of the hour; for a reset (`quiet`), which anyone who knows a BHXH code may ask for, first the
+    share of them one client address may have sent, so that a stranger cannot spend them all."""
+    if counted is None:
+        return []
+    share = [("otp_send_reset_client", f"{client_ip(None, request)} {counted}")] if quiet else []
+    return [*share, ("otp_send", counted)]
+
+
+def _minutes_until_allowed(request, limits: list[tuple[str, str]]) -> int | None:
+    waits = [wait for action, key in limits
+             if (wait := seconds_until_allowed(request, action=action, key=key)) is not None]
+    return math.ceil(max(max(waits), 1) / 60) if waits else None
 
 
 def _outstanding(key: str, now: float) -> bool:
@@ -198,18 +212,18 @@ def _quiet_cap_message(minutes: int, *, outstanding: bool) -> str:
     if outstanding:
         return ngettext(
             "Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn dùng được "
-            "tới khi hết hạn. Chưa gửi mã mới vì số điện thoại này đã nhận đủ số mã cho phép trong một giờ; bạn có "
-            "thể yêu cầu mã mới sau %(minutes)s phút.",
+            "tới khi hết hạn. Chưa gửi mã mới vì đã gửi đủ số mã cho phép trong một giờ; bạn có thể yêu cầu mã "
+            "mới sau %(minutes)s phút.",
             "Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn dùng được "
-            "tới khi hết hạn. Chưa gửi mã mới vì số điện thoại này đã nhận đủ số mã cho phép trong một giờ; bạn có "
-            "thể yêu cầu mã mới sau %(minutes)s phút.",
+            "tới khi hết hạn. Chưa gửi mã mới vì đã gửi đủ số mã cho phép trong một giờ; bạn có thể yêu cầu mã "
+            "mới sau %(minutes)s phút.",
             minutes,
         ) % {"minutes": minutes}
     return ngettext(
-        "Nếu mã số BHXH này đã có tài khoản, số điện thoại đăng ký đã nhận đủ số mã cho phép trong một giờ, nên "
-        "chưa gửi mã mới. Bạn có thể yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
-        "Nếu mã số BHXH này đã có tài khoản, số điện thoại đăng ký đã nhận đủ số mã cho phép trong một giờ, nên "
-        "chưa gửi mã mới. Bạn có thể yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
+        "Nếu mã số BHXH này đã có tài khoản, đã gửi đủ số mã cho phép trong một giờ tới số điện thoại đăng ký, "
+        "nên chưa gửi mã mới. Bạn có thể yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
+        "Nếu mã số BHXH này đã có tài khoản, đã gửi đủ số mã cho phép trong một giờ tới số điện thoại đăng ký, "
+        "nên chưa gửi mã mới. Bạn có thể yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
         minutes,
     ) % {"minutes": minutes, "hotline": settings.PORTAL_HOTLINE}
 

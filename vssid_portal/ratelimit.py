@@ -43,6 +43,21 @@ def seconds_until_allowed(request, *, action: str, key: str | None = None, per: 
     return until
 
 
+def consume_in_turn(request, limits: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """Count one hit on each of allauth's limits `limits` ((action, key) pairs), in turn, and
+    answer None; or answer the first that refuses it, having given back what the limits before it
+    counted, so that what was refused spends nothing."""
+    counted = []
+    for action, key in limits:
+        usage = ratelimit_internals.consume(request, app="allauth.account", action=action, key=key)
+        if not usage:
+            for earlier in counted:
+                earlier.rollback()
+            return action, key
+        counted.append(usage)
+    return None
+
+
 def clear(request, *, action: str, key: str, per: str) -> None:
     """Forget allauth's limiter's records (`ACCOUNT_RATE_LIMITS[action]`) of the rates counted
     `per` "ip" or "key" only, as allauth's `ratelimit.clear` does for all of them."""

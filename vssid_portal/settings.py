@@ -353,12 +353,15 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; the others end (accounts/signals.py)
 ACCOUNT_SESSION_REMEMBER = False
 # Failed logins are limited per IP and per account over one window, so the message can say when
-# to retry. "otp_send": at most 5 one-time codes an hour to one phone or e-mail (accounts/otp.py).
-# Both need a real cache: local memory (embedded) or Redis, never DummyCache.
+# to retry. "otp_send": at most 5 one-time codes an hour to one phone or e-mail (accounts/otp.py);
+# "otp_send_reset_client": of these, at most 3 password reset codes asked from one client address,
+# so that a stranger who knows a BHXH code cannot spend the holder's codes of the hour.
+# They need a real cache: local memory (embedded) or Redis, never DummyCache.
 ACCOUNTS_LOGIN_LOCK_MINUTES = 15
 ACCOUNT_RATE_LIMITS = {
     "login_failed": f"30/{ACCOUNTS_LOGIN_LOCK_MINUTES}m/ip,5/{ACCOUNTS_LOGIN_LOCK_MINUTES}m/key",
     "otp_send": "5/1h/key",
+    "otp_send_reset_client": "3/1h/key",
 }
 USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"
 USERSESSIONS_TRACK_ACTIVITY = True

@@ -131,8 +131,8 @@ def test_a_password_change_at_the_cap_says_it_in_the_title(client, sms_outbox, c
 
 
 RESET_AT_CAP = ("Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn "
-                "dùng được tới khi hết hạn. Chưa gửi mã mới vì số điện thoại này đã nhận đủ số mã cho phép trong "
-                "một giờ; bạn có thể yêu cầu mã mới sau")
+                "dùng được tới khi hết hạn. Chưa gửi mã mới vì đã gửi đủ số mã cho phép trong một giờ; bạn có "
+                "thể yêu cầu mã mới sau")
 
 
 def test_a_reset_asked_again_at_the_cap_keeps_the_code_already_sent_and_says_when_to_ask(client, sms_outbox, clock):

@@ -51,10 +51,11 @@ def limit(rate: str, part: str | None = None) -> int:
 LOGIN_PER_KEY = limit(django_settings.ACCOUNT_RATE_LIMITS["login_failed"], "key")
 LOGIN_PER_IP = limit(django_settings.ACCOUNT_RATE_LIMITS["login_failed"], "ip")
 OTP_PER_PHONE = limit(django_settings.ACCOUNT_RATE_LIMITS["otp_send"], "key")
+RESET_CODES_PER_CLIENT = limit(django_settings.ACCOUNT_RATE_LIMITS["otp_send_reset_client"], "key")
 
 
 def test_the_limits_are_the_documented_ones():
-    assert (LOGIN_PER_KEY, LOGIN_PER_IP, OTP_PER_PHONE) == (5, 30, 5)
+    assert (LOGIN_PER_KEY, LOGIN_PER_IP, OTP_PER_PHONE, RESET_CODES_PER_CLIENT) == (5, 30, 5, 3)
     assert (otp.MAX_ATTEMPTS, otp.LIFETIME, otp.RESEND_AFTER, otp.CODE_DIGITS) == (5, 300, 60, 6)
 
 
@@ -237,6 +238,34 @@ def test_one_phone_gets_at_most_the_hourly_cap_of_codes(reference_data, sms_outb
         cooldown_over(user.username)
         start_reset(Client(REMOTE_ADDR=f"198.51.100.{number + 1}"), user.username)
         assert len(sms_outbox()) == min(number + 1, OTP_PER_PHONE), number
+
+
+def test_resets_from_one_address_leave_the_holder_codes_of_the_hour(reference_data, sms_outbox, clock):
+    """Anyone who knows a BHXH code may ask for its reset: from one address at most
+    RESET_CODES_PER_CLIENT of the phone's codes of the hour go out, so a stranger cannot spend them
+    all, and the holder, from another address, still gets a reset code and a login code."""
+    user = citizen()
+    stranger = Client(REMOTE_ADDR="203.0.113.5")
+    for _ in range(OTP_PER_PHONE):
+        start_reset(stranger, user.username)
+        clock.advance(61)
+    assert len(codes(sms_outbox)) == RESET_CODES_PER_CLIENT < OTP_PER_PHONE
+
+    holder = Client(REMOTE_ADDR="198.51.100.20")
+    start_reset(holder, user.username)
+    assert len(codes(sms_outbox)) == RESET_CODES_PER_CLIENT + 1
+    response = holder.post("/tai-khoan/quen-mat-khau/xac-thuc/", {"code": codes(sms_outbox)[-1]})
+    assert response.status_code == 302 and response["Location"].endswith("/quen-mat-khau/mat-khau-moi/")
+    assert logged_in(login(Client(REMOTE_ADDR="198.51.100.20"), user.username, PASSWORD))
+    assert len(codes(sms_outbox)) == RESET_CODES_PER_CLIENT + 2
+
+
+def test_resets_from_many_addresses_still_stop_at_the_phones_hourly_cap(reference_data, sms_outbox, clock):
+    user = citizen()
+    for number in range(OTP_PER_PHONE * RESET_CODES_PER_CLIENT):
+        start_reset(Client(REMOTE_ADDR=f"203.0.113.{number % (OTP_PER_PHONE + 1) + 1}"), user.username)
+        clock.advance(61)
+    assert len(codes(sms_outbox)) == OTP_PER_PHONE
 
 
 def registration_session(client, photos: dict) -> None:
