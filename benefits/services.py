@@ -33,14 +33,18 @@ TRACKED_FIELDS = (
 MONEY_FIELDS = ("amount", "monthly_amount")
 
 
-def _changes(record: BenefitRecord) -> dict[str, tuple]:
-    """Tracked fields whose value differs from the stored row: name → (old, new)."""
+def _changes(record: BenefitRecord) -> tuple[dict[str, tuple], int]:
+    """Tracked fields whose value differs from the stored row: name → (old, new); and the stored
+    row's revision (0 for a new record), read under the row's lock."""
     if record.pk is None:
-        return {name: (None, getattr(record, name)) for name in TRACKED_FIELDS}
-    stored = BenefitRecord.objects.select_for_update().filter(pk=record.pk).values(*TRACKED_FIELDS).first()
+        return {name: (None, getattr(record, name)) for name in TRACKED_FIELDS}, 0
+    stored = (BenefitRecord.objects.select_for_update().filter(pk=record.pk).values(*TRACKED_FIELDS, "revision")
+              .first())
     if stored is None:
         raise ValidationError("Hồ sơ không còn tồn tại.")
-    return {name: (stored[name], getattr(record, name)) for name in TRACKED_FIELDS if stored[name] != getattr(record, name)}
+    changes = {name: (stored[name], getattr(record, name)) for name in TRACKED_FIELDS
+               if stored[name] != getattr(record, name)}
+    return changes, stored["revision"]
 
 
 def _check_scope(*, record: BenefitRecord, actor, previous_agency_id) -> None:
@@ -126,10 +130,12 @@ def _write(record: BenefitRecord, *, actor, because: str = "") -> bool:
     """Save a record whose writer may write it: audit row and notice when something changed."""
     created = record.pk is None
     record.full_clean()
-    changes = _changes(record)
+    changes, stored_revision = _changes(record)
     if not changes:
         return False
-    record.revision += 1
+    # The stored row's next revision, not the one `record` holds: a record loaded before another
+    # save (a caller that passes no version is not checked) would take that save's revision again.
+    record.revision = stored_revision + 1
     record.save()
     # The audit trail and the notice's list of changes are written in Vietnamese, whatever the
     # language of the officer's page (choice labels and detail names are lazy translations).

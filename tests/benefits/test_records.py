@@ -185,6 +185,29 @@ def test_a_save_from_a_stale_page_is_refused_and_others_are_not_checked(db, djan
     assert benefit_save(record=fresh)
 
 
+def test_a_save_without_a_version_of_a_record_loaded_before_another_save_takes_the_next_revision(
+        db, django_capture_on_commit_callbacks):
+    """A caller that passes no version (an import, a task) is not checked, but its record may have been
+    loaded before another save: its write is the next revision of the stored row, not of the one it
+    holds, which the other save's audit row already took (an IntegrityError, a 500)."""
+    user = citizen()
+    obj = record(user.person, **decided(amount=5_217_200))
+    loaded = BenefitRecord.objects.get(pk=obj.pk)
+    newer = BenefitRecord.objects.get(pk=obj.pk)
+    newer.amount = 6_000_000
+    assert benefit_save(record=newer)
+
+    loaded.decision_number = "456/QĐ-BHXH"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert benefit_save(record=loaded) is True
+    obj.refresh_from_db()
+    assert (obj.decision_number, obj.revision, loaded.revision) == ("456/QĐ-BHXH", 2, 2)
+    events = list(BenefitEvent.objects.filter(record=obj).order_by("revision").values_list("revision", "changes"))
+    assert [revision for revision, _ in events] == [1, 2]
+    assert events[1][1] == "số quyết định: 123/QĐ-BHXH → 456/QĐ-BHXH; số tiền được hưởng (đ): 6.000.000 đ → 5.217.200 đ"
+    assert len(notices(user, "benefit_updated")) == 2 * 2  # each save told once (notice + SMS)
+
+
 def test_a_status_set_on_a_record_loaded_before_another_save_keeps_that_save(db):
     """The admin's bulk actions load the records ticked, then move them one by one: another officer
     may save one in between."""
