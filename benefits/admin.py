@@ -3,6 +3,7 @@ the one save path in services.py; the salary adjustment table the estimator uses
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import ngettext, pgettext
 
 from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
@@ -20,7 +21,7 @@ from vssid_portal.admin import (
 from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField
 
-from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status
+from .models import NEXT_STATUSES, BenefitEvent, BenefitRecord, SalaryAdjustment, Status
 from .selectors import benefits_visible_to
 from .services import benefit_save, benefit_set_status, benefit_status_refusal
 
@@ -48,6 +49,29 @@ class BenefitRecordAdminForm(SeenVersionForm):
             refusal = benefit_status_refusal(record=self.instance)
             if refusal:
                 self.add_error("status", refusal)
+
+
+NAMED_AT_MOST = 10  # records a status action's refusal names by reference; the others it counts
+
+
+def steps_not_taken(records: list[BenefitRecord], status: str) -> str:
+    """One message for the records ticked that a status action may not move to `status` from the
+    status the list showed (NEXT_STATUSES): how many, which (the first NAMED_AT_MOST references,
+    each with its status, the rest counted) and the status they would need."""
+    before = pgettext("các trạng thái", " hoặc ").join(
+        f"“{Status(step).label}”" for step, after in NEXT_STATUSES.items() if status in after)
+    named = sorted(records, key=lambda obj: obj.reference)
+    listed = ", ".join(f"{obj.reference} ({obj.get_status_display()})" for obj in named[:NAMED_AT_MOST])
+    others = len(named) - NAMED_AT_MOST
+    if others > 0:
+        listed = ngettext("%(listed)s và %(others)s hồ sơ khác", "%(listed)s và %(others)s hồ sơ khác",
+                          others) % {"listed": listed, "others": others}
+    return ngettext(
+        "%(count)s hồ sơ đã chọn không chuyển sang “%(status)s” được vì chỉ hồ sơ %(before)s mới chuyển được: "
+        "%(listed)s; giữ nguyên.",
+        "%(count)s hồ sơ đã chọn không chuyển sang “%(status)s” được vì chỉ hồ sơ %(before)s mới chuyển được: "
+        "%(listed)s; giữ nguyên.",
+        len(named)) % {"count": len(named), "status": Status(status).label, "before": before, "listed": listed}
 
 
 BENEFITS_SINCE = 1995  # the first year the list filter offers: claims are received by BHXH Việt Nam since 1995
@@ -117,8 +141,11 @@ class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOu
     def _set_status(self, request, queryset, status, done, *, left=0, left_why=""):
         """`left`: how many of the rows ticked are past the step already, left as they are and said so
         (`left_why`), instead of the action ending without a word."""
-        updated, errors = 0, []
+        updated, errors, refused = 0, [], []
         for record in queryset:
+            if status != record.status and status not in NEXT_STATUSES[record.status]:
+                refused.append(record)  # the service would refuse it (and does, should its status be changed since)
+                continue
             try:
                 if benefit_set_status(record=record, status=status, actor=request.user):
                     updated += 1
@@ -131,6 +158,8 @@ class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOu
             self.message_user(request, f"{done} {updated} hồ sơ; người hưởng đã được thông báo.", messages.SUCCESS)
         if left:
             self.message_user(request, f"{left} hồ sơ đã chọn {left_why}: giữ nguyên.", messages.INFO)
+        if refused:
+            self.message_user(request, steps_not_taken(refused, status), messages.ERROR)
         for error in errors:
             self.message_user(request, error, messages.ERROR)
 

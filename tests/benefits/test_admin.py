@@ -342,7 +342,7 @@ def test_status_actions_go_through_the_service_within_the_scope(client, records)
     assert Message.objects.filter(template="benefit_updated", channel="inbox").count() == 2
 
     response = client.post(LIST, {"action": "mark_paid", "_selected_action": pks[:1]}, follow=True)
-    assert "Q1-0001: " in response.content.decode()  # not decided yet: refused with the reasons
+    assert "Q1-0001 (Đang giải quyết)" in response.content.decode()  # not decided yet: refused with the reasons
     assert BenefitRecord.objects.get(reference="Q1-0001").status == "processing"
 
 
@@ -519,12 +519,49 @@ def test_marking_a_refused_record_paid_is_refused_and_says_only_a_decided_one_is
     refused = record(person, reference="Q1-0008", **decided(status="rejected", reject_reason="Thiếu sổ BHXH"))
     client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
     response = client.post(LIST, {"action": "mark_paid", "_selected_action": [refused.pk]}, follow=True)
-    assert said(response) == [(constants.ERROR, "Q1-0008: Hồ sơ đang ở trạng thái “Không giải quyết” nên không chuyển "
-                                                "sang “Đã chi trả” được; chỉ hồ sơ “Đã giải quyết” mới chuyển được: "
+    assert said(response) == [(constants.ERROR, "1 hồ sơ đã chọn không chuyển sang “Đã chi trả” được vì chỉ hồ sơ "
+                                                "“Đã giải quyết” mới chuyển được: Q1-0008 (Không giải quyết); "
                                                 "giữ nguyên.")]
     refused.refresh_from_db()
     assert (refused.status, refused.paid_on) == ("rejected", None)
     assert not BenefitEvent.objects.exists() and not Message.objects.exists()
+
+
+def test_marking_many_undecided_records_paid_says_once_how_many_and_which_were_left_and_why(client, db, reference_data):
+    """One refusal per record ticked filled the page with the same sentence, twelve times over."""
+    from django.contrib.messages import constants
+
+    person = citizen().person
+    undecided = [record(person, reference=f"Q1-01{number:02d}", status="processing") for number in range(11)]
+    undecided.append(record(person, reference="Q1-0200", **decided(status="rejected", reject_reason="Thiếu sổ BHXH")))
+    approved = record(person, reference="Q1-0300", **decided())
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(LIST, {"action": "mark_paid", "_selected_action": [obj.pk for obj in [*undecided, approved]]},
+                           follow=True)
+    listed = ", ".join(f"Q1-01{number:02d} (Đang giải quyết)" for number in range(10))
+    assert said(response) == [
+        (constants.SUCCESS, "Đã ghi nhận chi trả 1 hồ sơ; người hưởng đã được thông báo."),
+        (constants.ERROR, "12 hồ sơ đã chọn không chuyển sang “Đã chi trả” được vì chỉ hồ sơ “Đã giải quyết” mới "
+                          f"chuyển được: {listed} và 2 hồ sơ khác; giữ nguyên."),
+    ]
+    statuses = dict(BenefitRecord.objects.values_list("reference", "status"))
+    assert statuses.pop("Q1-0300") == "paid" and set(statuses.values()) == {"processing", "rejected"}
+    assert list(BenefitEvent.objects.values_list("record__reference", flat=True)) == ["Q1-0300"]
+
+
+def test_the_refusal_of_a_status_action_is_written_in_english_too():
+    from django.utils import translation
+
+    from benefits.admin import steps_not_taken
+    from benefits.models import Status
+
+    refused = [BenefitRecord(reference=f"Q1-01{number:02d}", status="processing") for number in range(12)]
+    with translation.override("en"):
+        assert steps_not_taken(refused[:1], Status.PAID) == (
+            "1 record ticked cannot be moved to “Paid”, as only a record that is “Approved” can be: Q1-0100 "
+            "(Being processed); left as it was.")
+        assert steps_not_taken(refused, Status.PAID).endswith(
+            "Q1-0109 (Being processed) and 2 other records; left as they were.")
 
 
 @pytest.mark.parametrize("stored, typed, told", [
