@@ -43,7 +43,7 @@ OWED_NOTES = {
 
 def format_months(months: int, *, both_units: bool = False) -> str:
     """41 → '3 năm 5 tháng'; 12 → '1 năm'; 5 → '5 tháng'; 0 → '0 tháng' (in English: '3 years 5
-    months', '1 year', ...): in the active language, for pages; documents build their own.
+    months', '1 year', ...): in the active language (a Vietnamese document forces Vietnamese).
     `both_units` says both ('0 năm 5 tháng', '1 năm 0 tháng') but for no month at all, as a
     statement does."""
     years, rest = divmod(months, 12)

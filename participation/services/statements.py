@@ -59,7 +59,7 @@ from vssid_portal.pdf import qr_data_uri, render_pdf
 from vssid_portal.secret_keys import secret_keys
 
 from ..models import Period, Statement
-from ..selectors import TABS, owed_until, periods_for, totals_of
+from ..selectors import TABS, format_months, owed_until, periods_for, totals_of
 
 logger = logging.getLogger(__name__)
 
@@ -264,13 +264,11 @@ def hash_display(value: str) -> str:
 
 def duration(months: int) -> str:
     """The statement says both units: 41 → '3 năm 5 tháng', 5 → '0 năm 5 tháng'; no month at all
-    (every month of the type paid ahead, none reached yet) is '0 tháng', as the history page says it.
-    The same rule as selectors.format_months(both_units=True), which speaks the page's language; the
-    document is Vietnamese only."""
-    if not months:
-        return "0 tháng"
-    years, rest = divmod(months, 12)
-    return f"{years} năm {rest} tháng"
+    (every month of the type paid ahead, none reached yet) is '0 tháng', as the history page says it
+    (format_months with both units), in Vietnamese whatever language is active: the document is
+    Vietnamese only."""
+    with translation.override("vi"):
+        return format_months(months, both_units=True)
 
 
 def _month(value: str) -> str:
