@@ -15,8 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lookup.selectors import within_officer_scope
-from participation.models import months_between
-from participation.selectors import periods_for
+from participation.selectors import months_between, periods_for
 
 from .estimator import Coefficients, Contribution, OneTimeEstimate, estimate_one_time
 from .models import DECIDED, BenefitRecord, Kind, SalaryAdjustment, Status

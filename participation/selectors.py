@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Period
+from .models import Period, months_between  # noqa: F401  (months_between: what other apps count months with)
 
 
 @dataclass(frozen=True)
