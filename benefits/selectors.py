@@ -161,8 +161,10 @@ def _next_month(month: datetime.date) -> datetime.date:
 
 def months_ahead(period, until: datetime.date) -> int:
     """The months of `period` after the month `until`: paid ahead (voluntary BHXH may be paid for
-    years to come) but not reached yet."""
-    return months_between(_next_month(until), period.to_month) if period.to_month > until else 0
+    years to come) but not reached yet; every month of a period that starts after it."""
+    if period.to_month <= until:
+        return 0
+    return months_between(max(period.from_month, _next_month(until)), period.to_month)
 
 
 def contributions_of(periods, *, after: datetime.date | None = None,

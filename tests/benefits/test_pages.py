@@ -399,6 +399,19 @@ def test_voluntary_months_paid_ahead_do_not_count_before_they_are_reached(client
     assert "(12 months paid ahead, not reached yet: not counted)" in text(client.get(reverse("benefits:estimate")))
 
 
+def test_a_period_paid_ahead_that_starts_after_this_month_says_its_own_months_not_reached(client, user):
+    """A year paid ahead from next year on was said to be paid ahead for every month from this one
+    to its last, months that belong to no period."""
+    from tests.participation.helpers import months_from_now, period
+
+    period(user.person, months_from_now(-178), months_from_now(0), kind="bhxh_tn", payer="self", base=5_000_000)
+    period(user.person, months_from_now(13), months_from_now(24), kind="bhxh_tn", payer="self", base=5_000_000)
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "(đóng trước 12 tháng chưa đến: chưa tính)" in page and "đóng trước 24 tháng" not in page
+    assert "Thời gian đóng BHXH được tính: 14 năm 11 tháng ." in page
+
+
 @pytest.mark.parametrize("status", ["received", "processing", "rejected"])
 def test_a_one_time_claim_not_granted_settles_nothing(client, user, status):
     from tests.participation.helpers import period
