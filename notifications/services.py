@@ -97,8 +97,9 @@ def retry_delay(attempts: int) -> int:
     return min(settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 3600)
 
 
-def message_deliver(*, message_id: int) -> tuple[Message, bool]:
-    """Deliver one pending message at most once. Returns (message, should_retry).
+def message_deliver(*, message_id: int) -> tuple[Message | None, bool]:
+    """Deliver one pending message at most once. Returns (message, should_retry); the message is
+    None when there was nothing to deliver (sent, given up, or deleted by the yearly clean-up).
 
     The attempt is counted and committed before the backend is called: a delivery that ends its
     worker process (the task is then handed out again at once, settings: reject_on_worker_lost)
@@ -106,7 +107,9 @@ def message_deliver(*, message_id: int) -> tuple[Message, bool]:
     try. The row stays locked while the backend is called, so a second run of the same task
     waits and then finds the message sent.
     """
-    attempt_begun(Message.objects.filter(pk=message_id, status=Message.Status.PENDING), "attempts")
+    if attempt_begun(Message.objects.filter(pk=message_id, status=Message.Status.PENDING), "attempts") is None:
+        logger.info("message %s: nothing to deliver (sent, given up or deleted)", message_id)
+        return None, False
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
         if message.status != Message.Status.PENDING:

@@ -546,3 +546,18 @@ def test_the_old_log_is_deleted_a_batch_at_a_time_not_read_whole_into_memory(dja
         assert services.messages_delete_old() == 5
     deletes = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("DELETE")]
     assert len(deletes) == 3 and not Message.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_of_a_message_deleted_meanwhile_ends_quietly(sms_outbox, caplog):
+    """A delivery task that comes after the yearly clean-up deleted its message (a redelivery, the
+    sweep's copy) finds nothing to do and ends, instead of raising DoesNotExist in the worker."""
+    message = Message.objects.create(channel=Message.Channel.SMS, recipient="+84912345678", template="welcome",
+                                     body="Xin chào", idempotency_key="deleted-meanwhile")
+    message_id = message.pk
+    message.delete()
+    with caplog.at_level("INFO", logger="notifications.services"):
+        result = deliver_message.apply(args=[message_id])
+    assert result.successful(), result.traceback
+    assert sms_outbox() == []
+    assert f"message {message_id}" in caplog.text
