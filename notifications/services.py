@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from vssid_portal.cache import forget
-from vssid_portal.jobs import attempt_begun, dispatch
+from vssid_portal.jobs import attempt_begun, attempt_returned, dispatch
 
 from .models import Message
 from .selectors import unread_cache_key
@@ -105,14 +105,19 @@ def message_deliver(*, message_id: int) -> tuple[Message | None, bool]:
     worker process (the task is then handed out again at once, settings: reject_on_worker_lost)
     still counts, so a message is given up after NOTIFICATION_MAX_ATTEMPTS whatever ended each
     try. The row stays locked while the backend is called, so a second run of the same task
-    waits and then finds the message sent.
+    waits and then finds the message sent. Two runs that both counted before either took the lock
+    (the sweep's and a redelivered task) make one try: the one that finds the message no longer
+    pending, or counted again after its own count (that later run tries), gives its attempt back.
     """
-    if attempt_begun(Message.objects.filter(pk=message_id, status=Message.Status.PENDING), "attempts") is None:
+    counted = attempt_begun(Message.objects.filter(pk=message_id, status=Message.Status.PENDING), "attempts")
+    if counted is None:
         logger.info("message %s: nothing to deliver (sent, given up or deleted)", message_id)
         return None, False
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        if message.status != Message.Status.PENDING:
+        if message.status != Message.Status.PENDING or message.attempts > counted:
+            attempt_returned(Message.objects.filter(pk=message_id), "attempts")
+            message.refresh_from_db(fields=["attempts"])
             return message, False
         if message.expires_at and timezone.now() >= message.expires_at:
             _give_up(message, "Hết hạn trước khi gửi được.")
