@@ -140,8 +140,7 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
                                    "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.", seconds)
                           % {"seconds": seconds})
         cache.set(cooldown, now, RESEND_AFTER)
-    counted = recipient.address if recipient is not None else f"bhxh:{subject}" if quiet else None
-    limits = _limits(request, counted, quiet=quiet)
+    limits = _limits(request, _counted(subject, recipient, quiet=quiet), quiet=quiet)
     if limits and consume_in_turn(request, limits):
         cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
         # (Refused without a full record only when the limiter's lock was busy: a minute then.)
@@ -172,6 +171,13 @@ def cap_reached(request, recipient: Recipient) -> HourlyCapReached | None:
     the minutes to what allauth does."""
     minutes = _minutes_until_allowed(request, _limits(request, recipient.address, quiet=False))
     return None if minutes is None else HourlyCapReached(_cap_message(recipient, minutes))
+
+
+def _counted(subject: str, recipient: Recipient | None, *, quiet: bool) -> str | None:
+    """The name a code's sending is counted under for the hourly cap: its recipient's address, or
+    with `quiet` for an unknown BHXH code (no recipient) the code itself, so that it meets the cap
+    as often as a phone does; None when nothing is counted."""
+    return recipient.address if recipient is not None else f"bhxh:{subject}" if quiet else None
 
 
 def _limits(request, counted: str | None, *, quiet: bool) -> list[tuple[str, str]]:
@@ -228,15 +234,23 @@ def _quiet_cap_message(minutes: int, *, outstanding: bool) -> str:
     ) % {"minutes": minutes, "hotline": settings.PORTAL_HOTLINE}
 
 
-def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipient | None) -> str | None:
+def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipient | None,
+                  quiet: bool = False) -> str | None:
     """What a code page says in place of its code field when no code waits to be typed because
     the hourly cap kept it from being sent (with when to ask again); None when a code waits, or
-    a new one may be asked for (a code that has expired is told so when typed)."""
+    a new one may be asked for (a code that has expired is told so when typed). With `quiet` (the
+    password reset), the cap is the one send_code's `quiet` meets, an unknown BHXH code's as a
+    phone's and this client's share of it, said naming no phone."""
     state = cache.get(_key(purpose, subject))
-    if recipient is None or (state is not None and time.time() <= state["sent_at"] + LIFETIME):
+    if state is not None and time.time() <= state["sent_at"] + LIFETIME:
         return None
-    refusal = cap_reached(request, recipient)
-    return refusal.message if refusal else None
+    counted = _counted(subject, recipient, quiet=quiet)
+    if counted is None:
+        return None
+    minutes = _minutes_until_allowed(request, _limits(request, counted, quiet=quiet))
+    if minutes is None:
+        return None
+    return _quiet_cap_message(minutes, outstanding=False) if quiet else _cap_message(recipient, minutes)
 
 
 def check_code(*, purpose: Purpose, subject: str, code: str) -> None:

@@ -251,7 +251,9 @@ def password_reset_code(request):
     if request.POST.get("action") == "resend":
         _send_reset_code(request, reset["subject"])
         return redirect("accounts_auth:password_reset_code")
-    form = CodeForm(request.POST or None, purpose=otp.Purpose.PASSWORD_RESET, subject=reset["subject"])
+    unsent = _reset_unsent_at_cap(request, reset["subject"])
+    form = CodeForm(None if unsent else request.POST or None, purpose=otp.Purpose.PASSWORD_RESET,
+                    subject=reset["subject"])
     if form.is_valid():
         now = time.time()
         user = user_for_reset(bhxh_code=reset["subject"])
@@ -259,7 +261,8 @@ def password_reset_code(request):
         password = user.get_session_auth_hash() if user is not None else ""
         request.session[RESET] = {**reset, "verified_at": now, "seen_at": now, "password": password}
         return redirect("accounts_auth:password_reset_new")
-    return render(request, "accounts_auth/password_reset_code.html", {"form": form, "bhxh_code": reset["subject"]})
+    return render(request, "accounts_auth/password_reset_code.html",
+                  {"form": form, "bhxh_code": reset["subject"], "unsent": unsent})
 
 
 def _reset_verified(reset: dict) -> bool:
@@ -367,7 +370,8 @@ def _send_reset_code(request, subject: str) -> None:
         otp.send_code(request, purpose=otp.Purpose.PASSWORD_RESET, subject=subject, recipient=recipient, user=user,
                       quiet=True)
     except otp.SendRefused as refusal:  # alike for an account or none
-        messages.error(request, refusal.message)
+        if not _reset_unsent_at_cap(request, subject):  # else the page says it in place of the code field
+            messages.error(request, refusal.message)
         return
     messages.info(
         request,
@@ -375,6 +379,13 @@ def _send_reset_code(request, subject: str) -> None:
                 "Chưa nhận được thì sau 60 giây bạn có thể yêu cầu gửi lại (mỗi số điện thoại nhận tối đa 5 mã "
                 "mỗi giờ)."),
     )
+
+
+def _reset_unsent_at_cap(request, subject: str) -> str | None:
+    """otp.unsent_at_cap for the reset of `subject`, alike whether the BHXH code has an account or not."""
+    user = user_for_reset(bhxh_code=subject)
+    return otp.unsent_at_cap(request, purpose=otp.Purpose.PASSWORD_RESET, subject=subject,
+                             recipient=otp.recipient_for(user) if user else None, quiet=True)
 
 
 @login_required

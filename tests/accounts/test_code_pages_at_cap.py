@@ -172,3 +172,42 @@ def test_a_reset_asked_at_the_cap_answers_alike_for_an_unknown_bhxh_code(sms_out
     assert answers[0] == answers[1]
     assert f"{RESET_AT_CAP} 55 phút." in answers[0][0] and "Bạn còn 3 lần thử" in answers[0][1]
     assert len(codes_sent(sms_outbox)) == 5
+
+
+RESET_UNSENT = ("Nếu mã số BHXH này đã có tài khoản, đã gửi đủ số mã cho phép trong một giờ tới số điện thoại đăng "
+                "ký, nên chưa gửi mã mới. Bạn có thể yêu cầu mã mới sau")
+
+
+def test_a_reset_at_the_cap_with_no_code_waiting_offers_no_code_field_alike_for_an_unknown_bhxh_code(sms_outbox,
+                                                                                                     clock):
+    """The reset's code page, once the hour's codes are spent and the last has expired, says that no
+    code was sent and when to ask, in place of a field whose code would only be called expired; a
+    BHXH code without an account, asked as often, gets the same page."""
+    import re
+
+    make_citizen()
+    clients = {"7901234567": Client(), "7909999999": Client()}
+    for attempt in range(5):  # from a new address each time
+        for code, each in clients.items():
+            each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"10.0.4.{attempt}")
+        clock.advance(61)
+    clock.advance(5 * 60)  # the last code has expired: none waits
+    assert len(codes_sent(sms_outbox)) == 5
+    answers = []
+    for code, each in clients.items():
+        page = each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR="10.0.4.9", follow=True).content.decode()
+        assert page.count(RESET_UNSENT) == 1 and f"{RESET_UNSENT} 50 phút" in page
+        assert 'name="code"' not in page and re.search(r"<title>\s*Lỗi: Nhập mã xác thực", page)
+        typed = each.post(RESET_CODE, {"action": "verify", "code": "123456"}).content.decode()
+        assert "hết hạn" not in typed and typed.count(RESET_UNSENT) == 1 and 'name="code"' not in typed
+        again = each.post(RESET_CODE, {"action": "resend"}, follow=True).content.decode()
+        assert again.count(RESET_UNSENT) == 1 and 'name="code"' not in again
+        answers.append(tuple(without_tokens(html).replace(code, "…") for html in (page, typed, again)))
+    assert answers[0] == answers[1]
+    assert len(codes_sent(sms_outbox)) == 5
+
+    clock.advance(50 * 60)  # the hour's codes have left the window
+    known = clients["7901234567"]
+    page = known.post(RESET, {"bhxh_code": "7901234567"}, follow=True).content.decode()
+    assert 'name="code"' in page and RESET_UNSENT not in page and len(codes_sent(sms_outbox)) == 6
+    assert known.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})["Location"] == RESET_NEW
