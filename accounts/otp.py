@@ -237,12 +237,12 @@ def _quiet_cap_message(minutes: int, *, outstanding: bool) -> str:
 def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipient | None,
                   quiet: bool = False) -> str | None:
     """What a code page says in place of its code field when no code waits to be typed because
-    the hourly cap kept it from being sent (with when to ask again); None when a code waits, or
-    a new one may be asked for (a code that has expired is told so when typed). With `quiet` (the
-    password reset), the cap is the one send_code's `quiet` meets, an unknown BHXH code's as a
-    phone's and this client's share of it, said naming no phone."""
-    state = cache.get(_key(purpose, subject))
-    if state is not None and time.time() <= state["sent_at"] + LIFETIME:
+    the hourly cap kept it from being sent (with when to ask again), or the code sent is void after
+    its wrong tries; None when a code waits, or a new one may be asked for (a code that has expired
+    or is void is told so when typed). With `quiet` (the password reset), the cap is the one
+    send_code's `quiet` meets, an unknown BHXH code's as a phone's and this client's share of it,
+    said naming no phone."""
+    if _outstanding(_key(purpose, subject), time.time()):
         return None
     counted = _counted(subject, recipient, quiet=quiet)
     if counted is None:

@@ -211,3 +211,37 @@ def test_a_reset_at_the_cap_with_no_code_waiting_offers_no_code_field_alike_for_
     page = known.post(RESET, {"bhxh_code": "7901234567"}, follow=True).content.decode()
     assert 'name="code"' in page and RESET_UNSENT not in page and len(codes_sent(sms_outbox)) == 6
     assert known.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})["Location"] == RESET_NEW
+
+
+def test_a_reset_code_voided_at_the_cap_is_no_code_waiting_alike_for_an_unknown_bhxh_code(sms_outbox, clock):
+    """Five wrong tries void the last code of the hour: the page says that no new code was sent and
+    when to ask, instead of a field whose every code is called void with "press resend", which the cap
+    refuses."""
+    make_citizen()
+    clients = {"7901234567": Client(), "7909999999": Client()}
+    for attempt in range(5):
+        for code, each in clients.items():
+            each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"10.0.5.{attempt}")
+        clock.advance(61)
+    not_the_code = wrong_code(codes_sent(sms_outbox)[-1])
+    answers = []
+    for code, each in clients.items():
+        for _ in range(5):
+            each.post(RESET_CODE, {"action": "verify", "code": not_the_code})
+        page = each.get(RESET_CODE).content.decode()
+        assert page.count(RESET_UNSENT) == 1 and f"{RESET_UNSENT} 55 phút" in page and 'name="code"' not in page
+        again = each.post(RESET_CODE, {"action": "resend"}, follow=True).content.decode()
+        assert again.count(RESET_UNSENT) == 1 and 'name="code"' not in again
+        answers.append(tuple(without_tokens(html).replace(code, "…") for html in (page, again)))
+    assert answers[0] == answers[1]
+    assert len(codes_sent(sms_outbox)) == 5
+
+
+def test_a_login_code_voided_at_the_cap_is_no_code_waiting(client, sms_outbox, clock):
+    make_citizen()
+    submit_password(client)
+    use_up_the_hour(sms_outbox)
+    for _ in range(5):
+        client.post(CONFIRM, {"action": "verify", "code": wrong_code(codes_sent(sms_outbox)[0])})
+    page = client.get(CONFIRM).content.decode()
+    assert page.count(NOT_SENT) == 1 and "Bạn có thể yêu cầu mã sau 60 phút" in page and 'name="code"' not in page
