@@ -8,7 +8,7 @@ import pytest
 from django.db import OperationalError
 from django.db.models import QuerySet
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.views.debug import ExceptionReporter
 
 from accounts.models import User
@@ -114,6 +114,17 @@ POSTS_NOTHING_PERSONAL = {
     "accounts_auth:security", "accounts_auth:session_keepalive", "notifications:index", "notifications:mark_all_read",
     "public_services:index",
     "health_card:api_verify",  # a clinic's JSON body, not a form post: nothing an error report lists as POST
+    # a button: a statement asked or asked again, a filing withdrawn
+    "participation:statement_list", "participation:statement_status", "public_services:withdraw",
+    "public_services:review",  # the draft's key and a SHA-256 fingerprint of its answers, never the answers
+    # pages answering a post as a GET, reading nothing posted
+    "accounts:registration_status", "notifications:detail", "public_services:filings", "public_services:filing",
+    "public_services:document",
+}
+
+# The pages that answer a post of the citizen's with a 404 though they mark nothing, and why.
+REFUSED_TO_A_CITIZEN = {
+    "notifications:dev_inbox": "the embedded portal's outbox, there only with DEBUG on",
 }
 
 
@@ -132,21 +143,35 @@ def _portal_patterns(resolver=None, namespace=""):
                 yield from _portal_patterns(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
 
 
-def _unmarked_posts(client) -> set[str]:
-    from django.urls import NoReverseMatch
+def _citizens_pages(world) -> dict[str, dict]:
+    """The arguments of every page that takes an id, a key or a choice: the owner's own objects of the
+    security suite's world (and their child), so each page answers as it does to its owner."""
+    from tests.benefits.helpers import child_of
 
-    samples = {"pk": 1, "document_pk": 1, "person_id": 1, "slug": "thay-doi-phuong-thuc-nhan", "token": "x", "code": "x",
-               "tracking_number": "x", "tab": "bhxh", "uidb36": "x", "key": "x"}
-    unmarked = set()
-    for name, pattern in _portal_patterns():
-        try:
-            url = reverse(name, kwargs={k: samples.get(k, "x") for k in pattern.pattern.converters})
-        except NoReverseMatch:
-            continue
-        response = client.post(url, {})
-        if response.status_code not in (404, 405) and not hasattr(response.wsgi_request, "sensitive_post_parameters"):
-            unmarked.add(name)
-    return unmarked
+    objects, links = world.objects, world.links
+    filing, statement = objects["filing"], objects["statement"]
+    return {
+        "accounts:view_person": {"person_id": child_of(world.owner).pk},
+        "accounts:registration_status": resolve(links["registration_status"]).kwargs,
+        "lookup:news_image": {"pk": objects["news"].pk},
+        "lookup:news_article": {"slug": objects["news"].slug},
+        "health_card:qr_image": {"pk": objects["card"].pk},
+        "health_card:pdf": {"pk": objects["card"].pk},
+        "health_card:visit_detail": {"pk": objects["visit"].pk},
+        "participation:tab": {"tab": "bhxh"},
+        "participation:statement_status": {"pk": statement.pk},
+        "participation:statement_verify": {"code": statement.code},
+        "benefits:detail": {"pk": objects["benefit"].pk},
+        "public_services:filing": {"pk": filing.pk},
+        "public_services:withdraw": {"pk": filing.pk},
+        "public_services:edit": {"pk": filing.pk},
+        "public_services:document": {"pk": filing.pk, "document_pk": objects["document"].pk},
+        "public_services:feedback_status": {"tracking_number": objects["feedback"].tracking_number},
+        "public_services:form": {"slug": "thay-doi-phuong-thuc-nhan"},  # open to the owner: granted a monthly benefit
+        "public_services:review": {"slug": "thay-doi-phuong-thuc-nhan"},
+        "notifications:detail": {"pk": objects["notice"].pk},
+        "private_file": resolve(links["filing_document"]).kwargs,
+    }
 
 
 @pytest.mark.parametrize("name", IDENTITY)
@@ -162,8 +187,38 @@ def test_the_page_marks_the_identity_it_is_posted_sensitive(db, reference_data, 
 
 
 def test_every_page_taking_a_post_marks_it_or_takes_nothing_personal(db, reference_data):
-    """A new page that takes a post: list it in IDENTITY with the fields it marks, or here if it takes
-    nothing personal."""
+    """A new page that takes a post: list it in IDENTITY with the fields it marks, or in
+    POSTS_NOTHING_PERSONAL if it takes nothing personal. Posted as a citizen with a full record (a
+    filing with a document, a card, a visit, a benefit, a statement, a notice, a feedback, a
+    registration filed in this browser, a child) to their own objects' pages, every page answers as it
+    does to its owner: a 404 is accepted only from a page that marks its post, or one listed in
+    REFUSED_TO_A_CITIZEN."""
+    from accounts.views.registration import STATUS_SEEN
+    from public_services.feedback_views import SEEN as FEEDBACK_SEEN
+    from tests.security.world import build_world, make_links
+
+    world = build_world()
+    make_links(world)
+    pages = _citizens_pages(world)
     client = Client(raise_request_exception=False)
-    client.force_login(User.objects.create_user("7901234567", password="x-Pass-2026!"))
-    assert _unmarked_posts(client) == POSTS_NOTHING_PERSONAL
+    client.force_login(world.owner)
+    session = client.session
+    session[STATUS_SEEN] = [world.objects["registration"].reference]
+    session[FEEDBACK_SEEN] = [world.objects["feedback"].tracking_number]
+    session.save()
+    unmarked, refused, unreached = set(), set(), set()
+    for name, pattern in _portal_patterns():
+        kwargs = pages.get(name, {})
+        if set(kwargs) != set(pattern.pattern.regex.groupindex):
+            unreached.add(name)
+            continue
+        response = client.post(reverse(name, kwargs=kwargs), {})
+        if hasattr(response.wsgi_request, "sensitive_post_parameters") or response.status_code == 405:
+            continue
+        (refused if response.status_code == 404 else unmarked).add(name)
+    assert not unreached, f"give these pages one of the owner's objects in _citizens_pages: {sorted(unreached)}"
+    assert refused == set(REFUSED_TO_A_CITIZEN), f"a 404 to their owner, marking nothing: {sorted(refused)}"
+    taking = unmarked - POSTS_NOTHING_PERSONAL
+    assert not taking, f"taking a post, marking nothing: {sorted(taking)}"
+    gone = POSTS_NOTHING_PERSONAL - unmarked
+    assert not gone, f"no longer taking a post: {sorted(gone)}"
