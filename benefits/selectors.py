@@ -15,12 +15,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lookup.selectors import within_officer_scope
-from participation.selectors import months_between, periods_for
+from participation.selectors import TABS_BY_SLUG, months_between, periods_for
 
 from .estimator import Coefficients, Contribution, OneTimeEstimate, estimate_one_time
 from .models import DECIDED, BenefitRecord, Kind, SalaryAdjustment, Status
 
-BHXH_KINDS = ("bhxh_bb", "bhxh_tn")  # participation.Period kinds: compulsory and voluntary BHXH
+BHXH_KINDS = TABS_BY_SLUG["bhxh"].kinds  # compulsory and voluntary BHXH: the kinds of participation's BHXH tab
 # The BHXH benefits paid every month for as long as they last: a pension, and the monthly allowance
 # of a labour accident or occupational disease (impairment of 31 % or more). Unemployment allowance
 # is BHTN, with procedures of its own.
