@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lookup.selectors import within_officer_scope
-from participation.selectors import TABS_BY_SLUG, months_between, periods_for
+from participation.selectors import TABS_BY_SLUG, months_spanned, periods_for
 
 from .estimator import Coefficients, Contribution, OneTimeEstimate, estimate_one_time
 from .models import DECIDED, BenefitRecord, Kind, SalaryAdjustment, Status
@@ -164,7 +164,7 @@ def months_ahead(period, until: datetime.date) -> int:
     years to come) but not reached yet; every month of a period that starts after it."""
     if period.to_month <= until:
         return 0
-    return months_between(max(period.from_month, _next_month(until)), period.to_month)
+    return months_spanned(max(period.from_month, _next_month(until)), period.to_month)
 
 
 def contributions_of(periods, *, after: datetime.date | None = None,
@@ -178,7 +178,7 @@ def contributions_of(periods, *, after: datetime.date | None = None,
         last = p.to_month if until is None else min(p.to_month, until)
         if first > last:
             continue
-        months = months_between(first, last)
+        months = months_spanned(first, last)
         unpaid = p.unpaid_months - (months_ahead(p, until) if until is not None else 0)
         contributions.append(Contribution(first=first, last=last, base=p.base, scheme=p.kind,
                                           unpaid_months=min(max(unpaid, 0), months)))

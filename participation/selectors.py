@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Period, months_between  # noqa: F401  (months_between: what other apps count months with)
+from .models import Period, months_between
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,12 @@ def format_months(months: int, *, both_units: bool = False) -> str:
     if rest or not years or both_units:
         parts.append(ngettext("%(months)d tháng", "%(months)d tháng", rest) % {"months": rest})
     return " ".join(parts)
+
+
+def months_spanned(first: datetime.date, last: datetime.date) -> int:
+    """Months from the month `first` to the month `last`, both counted (01/2020–12/2020 is 12), as a
+    period's months are counted: what another app counts a stretch of a period's months with."""
+    return months_between(first, last)
 
 
 def _ordinal(month: datetime.date) -> int:
