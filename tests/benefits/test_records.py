@@ -137,6 +137,18 @@ def test_paying_records_the_date_and_needs_a_decision(db):
     assert "đã chi trả ngày 20/09/2025" in Message.objects.filter(user=user, channel="sms").first().body
 
 
+def test_paying_on_a_date_given_records_that_date_over_one_typed_before_the_payment(db):
+    """A decided record may carry a payment date typed on the edit page before it is paid: paying it on
+    a date given records that date, and paying it without one keeps the date typed."""
+    user = citizen()
+    given = record(user.person, **decided(paid_on=datetime.date(2025, 9, 12)))
+    assert benefit_set_status(record=given, status=Status.PAID, paid_on=datetime.date(2025, 9, 20))
+    assert (given.status, given.paid_on) == (Status.PAID, datetime.date(2025, 9, 20))
+    kept = record(user.person, **decided(paid_on=datetime.date(2025, 9, 12)))
+    assert benefit_set_status(record=kept, status=Status.PAID)
+    assert (kept.status, kept.paid_on) == (Status.PAID, datetime.date(2025, 9, 12))
+
+
 def test_a_parent_who_views_the_child_is_told_too(db):
     parent = citizen()
     child = child_of(parent)
