@@ -15,17 +15,20 @@ link.
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import person_in_view
 from vssid_portal.files import private_file_url
 from vssid_portal.paging import paginate
+from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name
 from vssid_portal.views import LimitRefusal, limit_refusal
 
@@ -49,6 +52,8 @@ from ..services.statements import (
 
 POLL_SECONDS = 5
 VERIFY_RATE = "30/m"
+VERIFY_GROUP = "participation.statement_verify"
+SENT_ON_SECONDS = 60  # a typed code's page, reached by the redirect, is not counted again within this
 REQUEST_RATE = "10/h"
 RETRY_RATE = "5/h"  # each retry queues a build of up to JOB_MAX_ATTEMPTS renders
 STATEMENTS_PER_PAGE = 20
@@ -195,26 +200,46 @@ def _verify_page(request, statement: Statement | None, refusal: LimitRefusal | N
     return response
 
 
+def _lookup_refused(request) -> LimitRefusal | None:
+    """Counts a lookup of a statement (a code given) against the client's VERIFY_RATE: the refusal
+    when it is over the limit, or None. A HEAD counts as a GET: it looks the statement up as well."""
+    if is_ratelimited(request, group=VERIFY_GROUP, key=client_ip, rate=VERIFY_RATE, method=is_ratelimited.ALL,
+                      increment=True):
+        return _limited(RATE_LIMITED, VERIFY_UNAVAILABLE)
+    return None
+
+
+def _sent_on_key(request, code: str) -> str:
+    return f"{VERIFY_GROUP}.sent-on:{client_ip(VERIFY_GROUP, request)}:{code}"
+
+
 @never_cache
 @require_safe
-@ratelimit(key="vssid_portal.ratelimit.client_ip", rate=VERIFY_RATE, group="participation.statement_verify", block=False)
 def statement_verify(request, code: str):
-    if getattr(request, "limited", False):
-        return _verify_page(request, None, _limited(RATE_LIMITED, VERIFY_UNAVAILABLE))
+    """The check of one code: a printed QR's link, or the page a code typed in the form is sent on to,
+    which was counted when it was typed and is not counted again (once, by the same client, within
+    SENT_ON_SECONDS)."""
+    stored = code_check(code)
+    if stored is None or not cache.delete(_sent_on_key(request, stored)):
+        refusal = _lookup_refused(request)
+        if refusal is not None:
+            return _verify_page(request, None, refusal)
     return _verify_page(request, statement_for_code(code), typed=code)
 
 
 @never_cache
 @require_safe
-@ratelimit(key="vssid_portal.ratelimit.client_ip", rate=VERIFY_RATE, group="participation.statement_verify", block=False)
 def statement_verify_form(request):
-    """The short code typed by hand (printed under the QR): well-formed codes go to their page."""
+    """The short code typed by hand (printed under the QR): well-formed codes go to their page. The
+    empty form looks nothing up and is not counted; a code sent is (its page is then not)."""
     typed = request.GET.get("ma", "").strip()
-    if getattr(request, "limited", False):
-        return _verify_page(request, None, _limited(RATE_LIMITED, VERIFY_UNAVAILABLE))
     if not typed:
         return render(request, "participation/statement_verify.html", {"entry_only": True})
+    refusal = _lookup_refused(request)
+    if refusal is not None:
+        return _verify_page(request, None, refusal)
     code = code_check(typed)
     if code is None:
         return _verify_page(request, None, typed=typed)
+    cache.set(_sent_on_key(request, code), True, SENT_ON_SECONDS)
     return redirect("participation:statement_verify", code=code_display(code))

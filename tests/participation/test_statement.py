@@ -541,6 +541,49 @@ def test_verify_page_is_rate_limited_per_ip(ready):
     assert client.get(path, REMOTE_ADDR="203.0.113.8").status_code == 200  # another visitor is not held back
 
 
+def typed_check(client, code: str, address: str):
+    """A check typed by hand as a browser makes it: the empty entry form, the code sent from it and
+    the page its redirect shows; the last answer."""
+    assert client.get("/xac-thuc/van-ban/", REMOTE_ADDR=address).status_code == 200
+    response = client.get("/xac-thuc/van-ban/", {"ma": code}, REMOTE_ADDR=address)
+    if response.status_code != 302:
+        return response
+    return client.get(response["Location"], REMOTE_ADDR=address)
+
+
+def test_a_check_typed_by_hand_counts_once_against_the_limit(ready):
+    """The limit counts lookups: the empty entry form looks nothing up, and the page a typed code is
+    sent on to is the lookup already counted when the code was sent, so 30 typed checks a minute
+    pass as 30 QR scans do, and the 31st is refused."""
+    client, code = Client(), service.code_display(ready.code)
+    for _ in range(40):
+        assert client.get("/xac-thuc/van-ban/", REMOTE_ADDR="203.0.113.9").status_code == 200
+    for _ in range(30):
+        response = typed_check(client, code, "203.0.113.9")
+        assert response.status_code == 200 and VALID in response.content.decode()
+    response = client.get("/xac-thuc/van-ban/", {"ma": code}, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 429 and VALID not in response.content.decode()
+    assert client.get(service.verify_path(ready.code), REMOTE_ADDR="203.0.113.9").status_code == 429
+    assert client.head(service.verify_path(ready.code), REMOTE_ADDR="203.0.113.9").status_code == 429
+    assert client.get("/xac-thuc/van-ban/", REMOTE_ADDR="203.0.113.9").status_code == 200  # nothing looked up
+
+
+def test_the_page_a_typed_code_is_sent_on_to_is_free_only_once_and_only_for_that_code(ready):
+    """Visiting the page of the code just typed costs nothing more; visiting it again, or another
+    code's page, from the same client, is a lookup of its own."""
+    client, code = Client(), service.code_display(ready.code)
+    other = service.verify_path(service.code_new())
+    typed_check(client, code, "203.0.113.10")  # 1
+    assert client.get(other, REMOTE_ADDR="203.0.113.10").status_code == 200  # 2: not the code typed
+    for _ in range(28):  # 3 … 30
+        assert client.get(service.verify_path(ready.code), REMOTE_ADDR="203.0.113.10").status_code == 200
+    assert client.get(service.verify_path(ready.code), REMOTE_ADDR="203.0.113.10").status_code == 429
+    assert client.head(other, REMOTE_ADDR="203.0.113.11").status_code == 200
+    for _ in range(29):
+        client.head(other, REMOTE_ADDR="203.0.113.11")
+    assert client.head(other, REMOTE_ADDR="203.0.113.11").status_code == 429  # a HEAD looks up too
+
+
 def test_a_code_that_cannot_be_verified_stays_in_the_form_to_be_corrected(ready):
     """A checker who mistyped one of the 16 characters is told to check each of them: the code
     they typed is put back in the form instead of an empty field."""
