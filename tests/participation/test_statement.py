@@ -219,6 +219,18 @@ def test_pdf_lists_every_period_with_the_totals_and_is_tagged(ready, pdf_path, e
     assert "Tagged:          yes" in info
 
 
+def test_pdf_tells_the_reader_to_compare_the_totals_the_check_page_shows(ready, pdf_path):
+    """A forger who changes a figure keeps the code, the date, the name and the printed hash, which
+    the reader cannot work out again: the totals and the months owed, which the check page shows, are
+    what tells such a copy, so the paper names them among what to compare, as the check page does."""
+    flat = squeeze(pdf_text(pdf_path))
+    assert squeeze("đối chiếu ngày cấp, họ tên người tham gia, tổng thời gian tham gia và số tháng còn nợ "
+                   "của từng loại bảo hiểm, và mã băm nội dung") in flat
+    assert squeeze("khác nhau ở bất kỳ chỗ nào nghĩa là văn bản đã bị sửa") in flat
+    page = Client().get(service.verify_path(ready.code)).content.decode()
+    assert "Tổng thời gian tham gia" in page and "Số tháng còn nợ" in page
+
+
 def test_a_statement_built_while_a_page_speaks_english_prints_vietnamese_numbers(owner, tmp_path):
     """Eager Celery builds the PDF inside the English request that asked for it."""
     with translation.override("en"):
