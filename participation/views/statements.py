@@ -101,6 +101,13 @@ def _progress(request, statement: Statement) -> dict:
 
 
 NO_PARTICIPATION = _("Chưa có thời gian tham gia")
+STALLED = _("Tạo lâu hơn bình thường; có thể tạo lại")
+
+
+def _status_label(statement: Statement) -> str:
+    """A statement's state in the list: a build past its patience, which its page no longer waits
+    for and offers to start again, is not said to be under way."""
+    return STALLED if statement_is_stalled(statement) else statement.get_status_display()
 
 
 @dataclass(frozen=True)
@@ -155,7 +162,7 @@ def statement_list(request):
     paged = paginate(statements_of(person=person), request.GET.get("trang"), per_page=STATEMENTS_PER_PAGE)
     return _render_page(
         request, "participation/statement_list.html",
-        {"person": person, "statements": [(s, code_display(s.code)) for s in paged["page"]], **paged},
+        {"person": person, "statements": [(s, code_display(s.code), _status_label(s)) for s in paged["page"]], **paged},
         refusal,
     )
 

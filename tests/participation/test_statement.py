@@ -749,6 +749,19 @@ def test_a_stalled_or_failed_build_stops_reloading_and_can_be_started_again(owne
     assert "lâu hơn bình thường" in html and 'data-poll' not in html and "Tạo lại văn bản" in html
 
 
+def test_the_list_does_not_say_a_stalled_build_is_being_made(owner_client, owner):
+    """A build past its patience is no longer waited for: its page says it is taking longer than
+    usual and offers to start it again, and the list says so too instead of "Đang tạo"."""
+    building = service.statement_request(person=owner.person, requested_by=owner, verify_base="http://testserver")
+    stalled = Statement.objects.create(code=service.code_new(), person=owner.person, requested_by=owner)
+    asked_minutes_ago(stalled, 10)
+    html = owner_client.get(LIST_URL).content.decode()
+    rows = {pk: squeeze(re.sub(r"<[^>]+>", " ", row)) for pk, row in
+            re.findall(r'<tr>\s*<td><a href="/qua-trinh-tham-gia/xac-nhan/(\d+)/">(.*?)</tr>', html, re.S)}
+    assert rows[str(building.pk)].endswith(squeeze("Đang tạo"))
+    assert rows[str(stalled.pk)].endswith(squeeze("Tạo lâu hơn bình thường; có thể tạo lại")), rows
+
+
 def test_a_build_started_again_is_waited_for_again_even_for_a_statement_asked_for_long_ago(
         owner_client, owner, django_capture_on_commit_callbacks):
     statement = service.statement_request(person=owner.person, requested_by=owner, verify_base="http://testserver")
