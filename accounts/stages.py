@@ -108,7 +108,7 @@ def _config_fingerprints(user) -> list[str]:
     """allauth.mfa's fingerprint of the account's security setup (trust.create_config_fingerprint: the
     password hash and the authenticators), a hash keyed with SECRET_KEY, then with each fallback key
     (`secret_keys`): a browser trusted just before a rotation stays trusted while the old key is kept, as its
-    cookie's signature and the session do."""
+    cookie's signature and the session do (but for an account with an authenticator app: `trusted_until`)."""
     parts = [str(user.pk), user.password]
     for authenticator in Authenticator.objects.filter(user_id=user.pk).order_by("pk"):
         parts += [str(authenticator.pk), str(authenticator.type)]
@@ -119,10 +119,15 @@ def _config_fingerprints(user) -> list[str]:
 
 
 def trusted_until(request, user) -> datetime | None:
-    """Until when this browser skips the new-device code for `user`, or None."""
+    """Until when this browser skips the new-device code for `user`, or None. An account with an
+    authenticator app is asked for the app's code by allauth.mfa's own stage, which reads the trust under
+    SECRET_KEY only (trust.is_trusted_browser): its browser is trusted as that stage finds it, not under
+    the fallback keys, so the security page never calls trusted a browser that the next login asks."""
     if not mfa_settings._TRUST_STAGE_ENABLED:
         return None
     fingerprints = _config_fingerprints(user)
+    if is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]):  # as AuthenticateStage
+        fingerprints = fingerprints[:1]
     issued = [entry.at for entry in trust.decode_trust_cookie(request) if entry.fingerprint in fingerprints]
     if not issued:
         return None

@@ -3,10 +3,14 @@ a login waiting at its confirmation, a reset whose code was accepted, a logged-i
 old key signed before the rotation still counts, as the session itself does."""
 
 import pytest
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.internal.flows import trust
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
 from allauth.usersessions.models import UserSession
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from accounts.stages import _config_fingerprints
 from tests.accounts import test_otp
@@ -164,3 +168,26 @@ def test_the_trust_fingerprint_under_the_current_key_is_allauths_own(rotate_secr
     fingerprints = _config_fingerprints(user)
     assert fingerprints[0] == trust.create_config_fingerprint(user)
     assert len(set(fingerprints)) == 2
+
+
+def test_a_browser_trusted_for_an_authenticator_app_is_not_said_trusted_once_the_app_step_asks_for_its_code(
+        rotate_secret_key, clock):
+    """allauth.mfa's app-code step reads the trust under SECRET_KEY only (trust.is_trusted_browser): after a
+    rotation it asks for the app's code, and the security page says so instead of calling the browser trusted."""
+    secret = generate_totp_secret()
+    user = make_citizen()
+    TOTP.activate(user, secret)
+    browser = Client()
+    trusted = HttpResponse()  # the cookie allauth.mfa gives a browser it trusts after the app's code
+    trust.trust_browser(RequestFactory().get("/"), user, trusted)
+    browser.cookies[mfa_settings.TRUST_COOKIE_NAME] = trusted.cookies[mfa_settings.TRUST_COOKIE_NAME].value
+    assert submit_password(browser)["Location"] == PERSONAL
+    assert "Trình duyệt này là thiết bị tin cậy" in browser.get(SECURITY).content.decode()
+    rotate_secret_key()
+    html = browser.get(SECURITY).content.decode()
+    assert "Trình duyệt này là thiết bị tin cậy" not in html
+    assert "lần đăng nhập tới sẽ cần mã từ ứng dụng xác thực của bạn" in html
+    browser.post("/tai-khoan/dang-xuat/")
+    assert submit_password(browser)["Location"] == reverse("mfa_authenticate")
+    browser.post(reverse("mfa_authenticate"), {"code": f"{hotp_value(secret, int(clock.now) // 30):06d}"})
+    assert is_logged_in(browser)
