@@ -23,14 +23,13 @@ from vssid_portal.templatetags.vn_format import vn_date
 
 from ..models import FacilityApiToken
 from ..models.card import TOKEN_MAX_YEARS, TOKEN_YEARS, add_years
-from ..selectors import api_token_by_hash, tokens_visible_to
+from ..selectors import tokens_visible_to
 from ..services import (
     api_token_create,
     api_token_expiry,
-    api_token_from_nonce,
+    api_token_made_from_nonce,
     api_token_refusal,
     api_token_revoke,
-    token_hash,
 )
 from .card import _saved_as
 
@@ -79,8 +78,7 @@ class ApiTokenAddForm(forms.ModelForm):
         except signing.SignatureExpired:
             # Posted again too late (a reload or Back of the page showing the token): the token its
             # first post made is not shown again, nor may the officer think none was made.
-            made = api_token_by_hash(token_hash(api_token_from_nonce(
-                signing.loads(data["nonce"], salt=self._salt()))))
+            made, _raw = api_token_made_from_nonce(signing.loads(data["nonce"], salt=self._salt())) or (None, None)
             if made is not None and made.revoked_at is not None:
                 self.add_error(None, api_token_refusal(made, facility=made.facility, name=made.name))  # revoked
                 return data
@@ -102,7 +100,7 @@ class ApiTokenAddForm(forms.ModelForm):
         data["nonce"] = nonce
         if data.get("facility") is None or not data.get("name"):
             return data
-        made = api_token_by_hash(token_hash(api_token_from_nonce(nonce)))  # by an earlier post of this form
+        made, _raw = api_token_made_from_nonce(nonce) or (None, None)  # by an earlier post of this form
         if made is not None and (refusal := api_token_refusal(made, facility=data["facility"], name=data["name"],
                                                               created_by=self.request.user,
                                                               expires_at=data.get("expires_on"))):

@@ -321,7 +321,7 @@ def test_a_token_form_posted_twice_at_once_for_another_name_makes_nothing(facili
     client = logged_in(officer("canbo079", "079", PROVINCE))
     form = {"facility": facility.pk, "name": "HIS", "nonce": token_form_nonce(client)}
     client.post(f"{TOKENS}add/", form, follow=True)
-    monkeypatch.setattr(token_admin, "api_token_by_hash", lambda digest: None)  # the form saw no token yet
+    monkeypatch.setattr(token_admin, "api_token_made_from_nonce", lambda nonce: None)  # the form saw no token yet
     response = client.post(f"{TOKENS}add/", {**form, "name": "HIS khoa Nội"}, follow=True)
     html = response.content.decode()
     assert response.redirect_chain == [(f"{TOKENS}add/", 302)] and "<code>" not in html
@@ -359,6 +359,41 @@ def test_a_nonce_gives_the_token_it_made_before_the_secret_key_was_rotated(facil
     assert FacilityApiToken.objects.get() == token
     rotate_secret_key.drop_old()  # the old key gone: the nonce no longer names that token
     assert api_token_create(facility=facility, name="HIS", nonce="n-1")[1] != raw
+
+
+def test_the_token_form_finds_the_token_its_nonce_made_before_the_secret_key_was_rotated(
+        facility, monkeypatch, rotate_secret_key):
+    """The form reads what its nonce made as api_token_create does, under each key: posted again for
+    another name, or past its 15 minutes, it names that token instead of saying that none was made."""
+    import time
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core import signing
+    from django.test import RequestFactory
+
+    user = officer("canbo079", "079", PROVINCE)
+    request = RequestFactory().post(f"{TOKENS}add/")
+    request.user, request.session = user, SessionStore()
+    request.session.create()
+    form_class = admin.site._registry[FacilityApiToken].get_form(request)
+    posted = {"facility": facility.pk, "name": "HIS", "nonce": form_class().initial["nonce"]}
+    first = form_class(posted)
+    assert first.is_valid()
+    token, _raw = api_token_create(facility=facility, name="HIS", created_by=user, nonce=first.cleaned_data["nonce"])
+    rotate_secret_key()
+    renamed = form_class({**posted, "name": "HIS 2"})
+    assert not renamed.is_valid()
+    assert (f"Biểu mẫu này đã tạo mã truy cập {token.prefix}… cho {facility}, tên “HIS”: không tạo thêm mã nào."
+            in " ".join(renamed.non_field_errors()))
+    later = time.time() + 16 * 60
+    monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: later))
+    again = form_class(posted)
+    assert not again.is_valid()
+    errors = " ".join(again.non_field_errors())
+    assert f"Biểu mẫu này đã tạo mã {token.prefix}… cho {facility}, tên “HIS”" in errors
+    assert "chưa tạo mã nào" not in errors and again.data["nonce"] == posted["nonce"]
 
 
 def test_a_nonce_posted_twice_at_once_finds_the_token_at_its_insert(facility, monkeypatch):
