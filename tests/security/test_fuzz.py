@@ -20,6 +20,8 @@ from accounts.forms import DeclarationForm
 from accounts.views.code_lookup import CodeLookupForm
 from lookup.models import Agency, Province, Ward
 from public_services.feedback_forms import FeedbackForm, FeedbackLookupForm
+from tests.accounts.test_login import LOGIN
+from tests.accounts.test_otp import codes_sent, make_citizen
 
 from .corpus import corpus
 
@@ -128,8 +130,6 @@ PUBLIC_POSTS = [
     ("/dang-ky/tra-cuu/", ["reference", "bhxh_code"]),
     ("/tai-khoan/dang-nhap/", ["login", "password", "remember", "next"]),
     ("/tai-khoan/quen-mat-khau/", ["bhxh_code"]),
-    ("/tai-khoan/quen-mat-khau/xac-thuc/", ["code", "action"]),
-    ("/tai-khoan/quen-mat-khau/mat-khau-moi/", ["password1", "password2"]),
     ("/tai-khoan/dang-nhap/xac-nhan/", ["code", "action", "trust"]),
     ("/xac-thuc/the-bhyt/", ["ma_qr", "so_the", "ho_ten", "ngay_sinh", "cach"]),
     ("/dich-vu-cong/phan-anh/tra-cuu/", list(FeedbackLookupForm.base_fields)),
@@ -148,18 +148,58 @@ def test_public_post_forms(reference_data, url, fields):
     run()
 
 
-def test_password_reset_code_pages_with_a_reset_under_way(reference_data):
+RESET, RESET_CODE, RESET_NEW = ("/tai-khoan/quen-mat-khau/", "/tai-khoan/quen-mat-khau/xac-thuc/",
+                                "/tai-khoan/quen-mat-khau/mat-khau-moi/")
+RESET_CODE_FIELDS, RESET_NEW_FIELDS = ["code", "action"], ["password1", "password2"]
+
+
+def posted(data, name):
+    """The value of `name` a view reads from `data` as posted: the last one of a list."""
+    value = data.get(name)
+    return value[-1] if isinstance(value, list) else value
+
+
+def actions(*names):
+    """A fuzzed `action`, often one of the page's own buttons so that each of its branches is met."""
+    return {"action": st.one_of(VALUE, st.sampled_from(names))}
+
+
+@pytest.fixture
+def citizen(reference_data, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # each example hashes passwords
+    return make_citizen()
+
+
+def test_password_reset_code_and_new_password_pages_with_a_reset_under_way(
+        citizen, sms_outbox, django_capture_on_commit_callbacks):
+    """Each example resets a real account's password: the code page checks the fuzzed code, then
+    the code sent opens the new-password page, which checks the fuzzed passwords. Each answers with
+    its form, or does what its button asks: no redirect before the form reads what was posted."""
     @FUZZ
-    @given(subject=VALUE, code=data_for(["code", "action"]), new=data_for(["password1", "password2"]),
+    @given(code=data_for(RESET_CODE_FIELDS, actions("verify", "resend")), new=data_for(RESET_NEW_FIELDS),
            address=ADDRESSES)
-    def run(subject, code, new, address):
+    def run(code, new, address):
         cache.clear()  # empty rate-limit counters: a failing example replays the same way
         client = Client(REMOTE_ADDR=address)
-        session = client.session
-        session["password_reset"] = {"subject": subject, "verified_at": 0}
-        session.save()
-        no_server_error(client.post("/tai-khoan/quen-mat-khau/xac-thuc/", code))
-        no_server_error(client.post("/tai-khoan/quen-mat-khau/mat-khau-moi/", new))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(RESET, {"bhxh_code": citizen.username})["Location"] == RESET_CODE
+        sent = codes_sent(sms_outbox)[-1]
+
+        response = client.post(RESET_CODE, code)
+        no_server_error(response)
+        if posted(code, "action") == "resend":
+            assert response["Location"] == RESET_CODE
+        else:
+            assert response.status_code == 200 and 'name="code"' in response.content.decode()
+        assert client.post(RESET_CODE, {"action": "verify", "code": sent})["Location"] == RESET_NEW
+
+        response = client.post(RESET_NEW, new)
+        no_server_error(response)
+        citizen.refresh_from_db()
+        if response.status_code == 302:  # passwords the rules accept: saved
+            assert response["Location"] == LOGIN and citizen.check_password(posted(new, "password1"))
+        else:
+            assert response.status_code == 200 and 'name="password1"' in response.content.decode()
 
     run()
 
@@ -249,6 +289,8 @@ FUZZED = {("post", url): set(fields) for url, fields in PUBLIC_POSTS} | {
     ("post", "/dang-ky/"): set(DeclarationForm.base_fields) | {"refresh_wards"},
     ("post", "/tra-cuu/ma-so-bhxh/"): set(CodeLookupForm.base_fields),
     ("post", "/dich-vu-cong/phan-anh/"): set(FeedbackForm.base_fields),
+    ("post", RESET_CODE): set(RESET_CODE_FIELDS),
+    ("post", RESET_NEW): set(RESET_NEW_FIELDS),
 }
 NOT_FUZZED = {"csrfmiddlewaretoken", "idempotency_key"}  # the form's own tokens: a wrong one is refused first
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.DOTALL)
