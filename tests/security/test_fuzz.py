@@ -20,7 +20,7 @@ from accounts.forms import DeclarationForm
 from accounts.views.code_lookup import CodeLookupForm
 from lookup.models import Agency, Province, Ward
 from public_services.feedback_forms import FeedbackForm, FeedbackLookupForm
-from tests.accounts.test_login import LOGIN
+from tests.accounts.test_login import CONFIRM, LOGIN, submit_password
 from tests.accounts.test_otp import codes_sent, make_citizen
 
 from .corpus import corpus
@@ -130,7 +130,6 @@ PUBLIC_POSTS = [
     ("/dang-ky/tra-cuu/", ["reference", "bhxh_code"]),
     ("/tai-khoan/dang-nhap/", ["login", "password", "remember", "next"]),
     ("/tai-khoan/quen-mat-khau/", ["bhxh_code"]),
-    ("/tai-khoan/dang-nhap/xac-nhan/", ["code", "action", "trust"]),
     ("/xac-thuc/the-bhyt/", ["ma_qr", "so_the", "ho_ten", "ngay_sinh", "cach"]),
     ("/dich-vu-cong/phan-anh/tra-cuu/", list(FeedbackLookupForm.base_fields)),
     ("/i18n/setlang/", ["language", "next"]),
@@ -151,6 +150,7 @@ def test_public_post_forms(reference_data, url, fields):
 RESET, RESET_CODE, RESET_NEW = ("/tai-khoan/quen-mat-khau/", "/tai-khoan/quen-mat-khau/xac-thuc/",
                                 "/tai-khoan/quen-mat-khau/mat-khau-moi/")
 RESET_CODE_FIELDS, RESET_NEW_FIELDS = ["code", "action"], ["password1", "password2"]
+CONFIRM_FIELDS = ["code", "action", "trust"]
 
 
 def posted(data, name):
@@ -200,6 +200,27 @@ def test_password_reset_code_and_new_password_pages_with_a_reset_under_way(
             assert response["Location"] == LOGIN and citizen.check_password(posted(new, "password1"))
         else:
             assert response.status_code == 200 and 'name="password1"' in response.content.decode()
+
+    run()
+
+
+def test_login_confirmation_with_a_login_under_way(citizen):
+    """Each example starts a real login of a real account on a new browser, then posts the fuzzed
+    code page: it answers with its form, or does what its button asks."""
+    @FUZZ
+    @given(data=data_for(CONFIRM_FIELDS, actions("continue", "verify", "resend", "cancel")), address=ADDRESSES)
+    def run(data, address):
+        cache.clear()  # empty rate-limit counters: a failing example replays the same way
+        client = Client(REMOTE_ADDR=address)
+        assert submit_password(client)["Location"] == CONFIRM
+        response = client.post(CONFIRM, data)
+        no_server_error(response)
+        if posted(data, "action") == "cancel":
+            assert response["Location"] == LOGIN
+        elif posted(data, "action") == "resend":
+            assert response["Location"] == CONFIRM
+        else:
+            assert response.status_code == 200 and 'name="code"' in response.content.decode()
 
     run()
 
@@ -291,6 +312,7 @@ FUZZED = {("post", url): set(fields) for url, fields in PUBLIC_POSTS} | {
     ("post", "/dich-vu-cong/phan-anh/"): set(FeedbackForm.base_fields),
     ("post", RESET_CODE): set(RESET_CODE_FIELDS),
     ("post", RESET_NEW): set(RESET_NEW_FIELDS),
+    ("post", CONFIRM): set(CONFIRM_FIELDS),
 }
 NOT_FUZZED = {"csrfmiddlewaretoken", "idempotency_key"}  # the form's own tokens: a wrong one is refused first
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.DOTALL)
