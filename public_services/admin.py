@@ -188,7 +188,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     @admin.display(description="nội dung")
     def content(self, obj):
         # The declaration's wording of each label ("Quan hệ với người ủy quyền", not the form's "với bạn").
-        rows = obj.procedure.rows(obj.procedure.answers(obj), person=obj.person, user=obj.submitted_by)  # worded for who declared
+        rows = obj.procedure.filing_rows(obj, user=obj.submitted_by)  # worded for who declared
         return self._table((row.pdf_label or row.label, row.value) for row in rows)
 
     def _table(self, rows):

@@ -633,7 +633,7 @@ def declaration_render(filing: Filing) -> bytes:
     the request's (the filing read with its agency, person and `submitted_by__person`)."""
     procedure = filing.procedure
     with translation.override(settings.LANGUAGE_CODE):  # the rows' labels and values, as the PDF prints them
-        rows = procedure.rows(procedure.answers(filing), person=filing.person, user=filing.submitted_by)  # worded for who declared
+        rows = procedure.filing_rows(filing, user=filing.submitted_by)  # worded for who declared
         declarant = filing_declarant(filing)
     return render_pdf(procedure.pdf_template, {
         "filing": filing, "procedure": procedure, "identity": filing.identity, "rows": rows,

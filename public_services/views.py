@@ -388,7 +388,7 @@ def filing_status(request, pk):
                                    filename=filing.declaration_filename, back=request.path)
     return render(request, "public_services/filing_status.html", {
         "filing": filing, "procedure": procedure,
-        "rows": procedure.rows(procedure.answers(filing), person=filing.person, user=request.user),
+        "rows": procedure.filing_rows(filing, user=request.user),
         "next_step": filing_next_step(filing, user=request.user),
         "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
         "pdf_url": pdf_url, "earlier_submitted_at": earlier_submitted_at, "resubmit_refused": resubmit_refused(filing, user=request.user),

@@ -392,5 +392,11 @@ class Procedure:
                             pdf_value=str(meaning).format_map(shown) if meaning is not None else value))
         return rows
 
+    def filing_rows(self, filing, *, user) -> list[Row]:
+        """The rows (`rows`) of a stored filing about its person, read by `user`: its answers with what
+        was recorded of their meaning (`answers`), never its bare data, which a procedure may read
+        otherwise (whose number a phone was)."""
+        return self.rows(self.answers(filing), person=filing.person, user=user)
+
     def __repr__(self):
         return f"<Procedure {self.code}>"
