@@ -24,11 +24,10 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 
 from lookup.models import Province
-from vssid_portal.cache import cache_reachable
 from vssid_portal.forms import CodeField, DateOrYearField, NameField
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name, with_hotline
-from vssid_portal.views import unavailable_instead
+from vssid_portal.views import LimitRefusal, limit_refusal
 
 from ..selectors import person_for_code_lookup
 from ..services.code_lookup import (
@@ -134,23 +133,17 @@ def _render(request, form, *, result=None, limited=None, status=200):
     return render(request, "accounts/code_lookup.html", context, status=status)
 
 
+def _refused(request, form, refusal: LimitRefusal):
+    """The refusal: the form as typed, without error marks (nothing in it is wrong), and its notice."""
+    form.is_valid()
+    form.errors.clear()
+    return refusal.answer(_render(request, form, limited=refusal.message))
+
+
 def _limited(request, form):
-    """The refusal: the form as typed, without error marks (nothing in it is wrong), and the notice.
-    A limit that could not be counted because the cache is unreachable is no fault of the visitor's:
-    the lookup is unavailable for a while."""
-    if not cache_reachable():
-        return _unavailable(request, form)
-    form.is_valid()
-    form.errors.clear()
-    return _render(request, form, limited=LIMITED, status=429)
-
-
-def _unavailable(request, form):
-    """The challenge cannot be spent or the search counted (Redis is down): the form as typed and a
-    notice to come back in a few minutes."""
-    form.is_valid()
-    form.errors.clear()
-    return unavailable_instead(_render(request, form, limited=UNAVAILABLE))
+    """Refused by a limit: too many searches (429), or the lookup unavailable for a while (503) when
+    the limit could not be counted because the cache is unreachable, no fault of the visitor's."""
+    return _refused(request, form, limit_refusal(LIMITED, UNAVAILABLE))
 
 
 @never_cache
@@ -166,8 +159,8 @@ def code_lookup(request):
         passed = code_lookup_challenge_spend(
             token=request.POST.get("challenge", ""), work=request.POST.get("work", ""), answer=request.POST.get("answer", "")
         )
-    except ChallengeUnavailable:
-        return _unavailable(request, form)
+    except ChallengeUnavailable:  # the cache that records spent challenges is unreachable
+        return _refused(request, form, LimitRefusal(503, UNAVAILABLE))
     if not form.is_valid() or not passed:
         if not passed:
             form.add_error("answer", CHALLENGE_FAILED)
