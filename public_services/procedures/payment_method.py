@@ -4,8 +4,6 @@ public_services.banks. Only for someone granted a monthly benefit; completing it
 payment method to each of the person's monthly benefits. The agency that pays them handles it. Handling time: 5 working days
 (unconfirmed)."""
 
-import copy
-
 from django import forms
 from django.conf import settings
 from django.utils import translation
@@ -82,8 +80,9 @@ class PaymentMethodForm(ProcedureForm):
     def filled_in_for(self, person):
         # A parent filing for a child without a phone of their own is the one the form starts with
         # (PaymentMethod.initial): the number is the one to contact, not the beneficiary's own. A child
-        # with a phone starts with it: the beneficiary's own mobile, which the parent may change.
-        if not person.phone:
+        # with a phone starts with it: the beneficiary's own mobile, which the parent may change. Answers
+        # read again (Procedure.rows, a form without a person) are worded as declared (as_declared).
+        if self.person is not None and not person.phone:
             self._ask_number_to_contact()
 
     def _ask_number_to_contact(self):
@@ -93,17 +92,12 @@ class PaymentMethodForm(ProcedureForm):
         field.pdf_label = "Số điện thoại liên hệ"
 
     def recorded(self):
-        if self.person is None:
-            return {}
         return {PHONE_OF: phone_of(to_raw(self.cleaned_data.get("new_phone")), beneficiary_phone=self.person.phone,
                                    for_another=filled_in_for_another(self.person, self.user), declarant=self.user)}
 
     def as_declared(self, data):
         # As asked when declared, not as the beneficiary's phone in the registry would have it asked now.
-        whose = data.get(PHONE_OF)
-        if whose == BENEFICIARY:
-            self.fields["new_phone"] = copy.deepcopy(self.base_fields["new_phone"])
-        elif whose in (DECLARANT, CONTACT):
+        if data.get(PHONE_OF) in (DECLARANT, CONTACT):
             self._ask_number_to_contact()
 
     def clean(self):
