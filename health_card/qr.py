@@ -349,12 +349,12 @@ def parse(data: bytes | str) -> Payload | IdCard:
     signed_part = ""
     if layout == "signed":
         match = _SIGNATURE.match(parts[16])
-        other = _SIGNATURE_VERSION.match(parts[16])
-        if not match and other and other["version"] != SIGNATURE_VERSION:  # scanned again, it reads the same
-            raise QrError(Kind.UNKNOWN_KEY, format_lazy(
-                _("chữ ký phiên bản {version}: Cổng chỉ xác thực chữ ký phiên bản {supported}"),
-                version=other["version"], supported=SIGNATURE_VERSION))
         if not match:
+            other = _SIGNATURE_VERSION.match(parts[16])
+            if other and other["version"] != SIGNATURE_VERSION:  # scanned again, it reads the same
+                raise QrError(Kind.UNKNOWN_KEY, format_lazy(
+                    _("chữ ký phiên bản {version}: Cổng chỉ xác thực chữ ký phiên bản {supported}"),
+                    version=other["version"], supported=SIGNATURE_VERSION))
             raise QrError(Kind.MALFORMED,
                           _("trường chữ ký không đúng dạng v1.<khóa>.<thời điểm>.<chữ ký>"))
         try:
