@@ -13,7 +13,9 @@ code for a reset), not by browser, so starting over from a fresh login or anothe
 not reset its counters. The hourly cap is allauth's rate limiter (`ACCOUNT_RATE_LIMITS
 ["otp_send"]`), which needs a real cache (local memory or Redis); of a phone's codes of the hour,
 one client address may have only a share sent by password resets (`["otp_send_reset_client"]`),
-the codes a stranger who knows a BHXH code can ask for.
+the codes a stranger who knows a BHXH code can ask for. A reset is refused, visibly, on the same
+limits counted under the BHXH code, whether it has an account or not; the phone's cap, which the
+holder's other codes fill too, then only keeps its code from being sent, without a word.
 """
 
 import base64
@@ -120,9 +122,10 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
     so the pages that follow behave alike whether the account exists or not. At the hourly cap
     nothing is sent and nothing changes: the code sent before stays good until it expires, and the
     refusal says when the next may be asked. With `quiet` (the password reset, which must not tell
-    an account from an unknown BHXH code) the codes asked for an unknown one are counted under its
-    own name as a phone's are, so it meets the cap as often, and the refusal names no phone; and
-    one client address has only a share of the codes of the hour (_limits).
+    an account from an unknown BHXH code) the refusal is decided on the codes asked for the BHXH
+    code, and one client address's share of them (_reset_limits), alike for an account or none, and
+    names no phone; the phone's cap, counted after them, refuses without a word: the code is
+    recorded and sent to nobody, as for an unknown BHXH code.
     """
     key = _key(purpose, subject)
     now = time.time()
@@ -140,7 +143,7 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
                                    "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.", seconds)
                           % {"seconds": seconds})
         cache.set(cooldown, now, RESEND_AFTER)
-    limits = _limits(request, _counted(subject, recipient, quiet=quiet), quiet=quiet)
+    limits = _reset_limits(request, subject) if quiet else _phone_limits(request, recipient)
     if limits and consume_in_turn(request, limits):
         cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
         # (Refused without a full record only when the limiter's lock was busy: a minute then.)
@@ -148,10 +151,13 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
         if quiet:
             raise HourlyCapReached(_quiet_cap_message(minutes, outstanding=_outstanding(key, now)))
         raise HourlyCapReached(_cap_message(recipient, minutes))
+    # A reset's phone, counted after the BHXH code's limits, refuses without a word: the code is
+    # recorded as for an unknown BHXH code, sent to nobody, so the answer is the same.
+    unsent = bool(quiet and consume_in_turn(request, _phone_limits(request, recipient, quiet=True)))
     nonce = secrets.token_urlsafe(16)
     cache.set(key, {"nonce": nonce, "sent_at": now, "key": _key_id(settings.SECRET_KEY)}, LIFETIME)
     cache.set(f"{key}:tries", 0, LIFETIME)
-    if recipient:
+    if recipient and not unsent:
         send_message(
             channel=recipient.channel,
             template=f"otp_{purpose}",
@@ -169,25 +175,28 @@ def cap_reached(request, recipient: Recipient) -> HourlyCapReached | None:
     lets the next one go; None when a code may be sent. Reads the limiter's record, spends nothing
     (vssid_portal.ratelimit.seconds_until_allowed); tests/accounts/test_code_pages_at_cap.py holds
     the minutes to what allauth does."""
-    minutes = _minutes_until_allowed(request, _limits(request, recipient.address, quiet=False))
+    minutes = _minutes_until_allowed(request, _phone_limits(request, recipient))
     return None if minutes is None else HourlyCapReached(_cap_message(recipient, minutes))
 
 
-def _counted(subject: str, recipient: Recipient | None, *, quiet: bool) -> str | None:
-    """The name a code's sending is counted under for the hourly cap: its recipient's address, or
-    with `quiet` for an unknown BHXH code (no recipient) the code itself, so that it meets the cap
-    as often as a phone does; None when nothing is counted."""
-    return recipient.address if recipient is not None else f"bhxh:{subject}" if quiet else None
-
-
-def _limits(request, counted: str | None, *, quiet: bool) -> list[tuple[str, str]]:
-    """allauth's limits (action, key) a code to `counted` spends: the phone's (or address's) codes
-    of the hour; for a reset (`quiet`), which anyone who knows a BHXH code may ask for, first the
-    share of them one client address may have sent, so that a stranger cannot spend them all."""
-    if counted is None:
+def _phone_limits(request, recipient: Recipient | None, *, quiet: bool = False) -> list[tuple[str, str]]:
+    """allauth's limits (action, key) a code to `recipient` spends: its phone's (or address's) codes
+    of the hour; for a reset (`quiet`) first the share of them one client address may have sent, so
+    that one who asks resets of several BHXH codes with the same phone cannot spend them all."""
+    if recipient is None:
         return []
-    share = [("otp_send_reset_client", f"{client_ip(None, request)} {counted}")] if quiet else []
-    return [*share, ("otp_send", counted)]
+    share = [("otp_send_reset_client", f"{client_ip(None, request)} {recipient.address}")] if quiet else []
+    return [*share, ("otp_send", recipient.address)]
+
+
+def _reset_limits(request, subject: str) -> list[tuple[str, str]]:
+    """The limits a reset's refusal is decided on, alike whether the BHXH code `subject` has an
+    account or not: the codes of the hour asked for that BHXH code, as many as to a phone, and first
+    the share of them one client address may have, so that a stranger cannot spend them all. Counted
+    under the BHXH code, never the phone, whose other codes (the holder's login or password change)
+    would tell an account from an unknown code."""
+    counted = f"bhxh:{subject}"
+    return [("otp_send_reset_client", f"{client_ip(None, request)} {counted}"), ("otp_send", counted)]
 
 
 def _minutes_until_allowed(request, limits: list[tuple[str, str]]) -> int | None:
@@ -240,14 +249,12 @@ def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipie
     the hourly cap kept it from being sent (with when to ask again), or the code sent is void after
     its wrong tries; None when a code waits, or a new one may be asked for (a code that has expired
     or is void is told so when typed). With `quiet` (the password reset), the cap is the one
-    send_code's `quiet` meets, an unknown BHXH code's as a phone's and this client's share of it,
-    said naming no phone."""
+    send_code's `quiet` refuses at: the BHXH code's and this client's share of it, said naming no
+    phone."""
     if _outstanding(_key(purpose, subject), time.time()):
         return None
-    counted = _counted(subject, recipient, quiet=quiet)
-    if counted is None:
-        return None
-    minutes = _minutes_until_allowed(request, _limits(request, counted, quiet=quiet))
+    minutes = _minutes_until_allowed(request, _reset_limits(request, subject) if quiet
+                                     else _phone_limits(request, recipient))
     if minutes is None:
         return None
     return _quiet_cap_message(minutes, outstanding=False) if quiet else _cap_message(recipient, minutes)

@@ -362,8 +362,9 @@ def _send_change_code(request, user) -> None:
 
 
 def _send_reset_code(request, subject: str) -> None:
-    """The same answer whether the BHXH code has an account or not: an unknown code meets the
-    hourly cap as a phone does (otp.send_code's `quiet`), and the cap is said naming no phone."""
+    """The same answer whether the BHXH code has an account or not: both meet the limits counted
+    under the BHXH code (otp.send_code's `quiet`), said naming no phone; the phone's own cap only
+    keeps the code from being sent."""
     user = user_for_reset(bhxh_code=subject)
     recipient = otp.recipient_for(user) if user else None
     try:
