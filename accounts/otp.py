@@ -149,7 +149,8 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
         # (Refused without a full record only when the limiter's lock was busy: a minute then.)
         minutes = _minutes_until_allowed(request, limits) or 1
         if quiet:
-            raise HourlyCapReached(_quiet_cap_message(minutes, outstanding=_outstanding(key, now)))
+            raise HourlyCapReached(_quiet_cap_message(minutes, outstanding=_outstanding(key, now),
+                                                      per_client=_per_client(request, limits)))
         raise HourlyCapReached(_cap_message(recipient, minutes))
     # A reset's phone, counted after the BHXH code's limits, refuses without a word: the code is
     # recorded as for an unknown BHXH code, sent to nobody, so the answer is the same.
@@ -199,10 +200,22 @@ def _reset_limits(request, subject: str) -> list[tuple[str, str]]:
     return [("otp_send_reset_client", f"{client_ip(None, request)} {counted}"), ("otp_send", counted)]
 
 
+def _waits(request, limits: list[tuple[str, str]]) -> list[tuple[float, str]]:
+    """The seconds each full limit of `limits` has left, with its action."""
+    return [(wait, action) for action, key in limits
+            if (wait := seconds_until_allowed(request, action=action, key=key)) is not None]
+
+
 def _minutes_until_allowed(request, limits: list[tuple[str, str]]) -> int | None:
-    waits = [wait for action, key in limits
-             if (wait := seconds_until_allowed(request, action=action, key=key)) is not None]
-    return math.ceil(max(max(waits), 1) / 60) if waits else None
+    waits = _waits(request, limits)
+    return math.ceil(max(max(waits)[0], 1) / 60) if waits else None
+
+
+def _per_client(request, limits: list[tuple[str, str]]) -> bool:
+    """Whether, of a reset's limits, the one that lets a code through last is the client's share
+    (else the BHXH code's codes of the hour): the refusal names what refused."""
+    waits = _waits(request, limits)
+    return bool(waits) and max(waits)[1] == "otp_send_reset_client"
 
 
 def _outstanding(key: str, now: float) -> bool:
@@ -222,25 +235,29 @@ def _cap_message(recipient: Recipient, minutes: int) -> str:
     ) % {"recipient": recipient.display, "minutes": minutes, "hotline": settings.PORTAL_HOTLINE}
 
 
-def _quiet_cap_message(minutes: int, *, outstanding: bool) -> str:
+# Why a reset's code was not sent: the codes of the hour of the BHXH code, or of this client's share.
+CODE_HAD_ITS_CODES = _("mã số BHXH này đã được yêu cầu đủ số mã cho phép trong một giờ")
+CLIENT_HAD_ITS_CODES = _("mạng bạn đang dùng đã yêu cầu đủ số mã cho phép trong một giờ cho mã số BHXH này")
+
+
+def _quiet_cap_message(minutes: int, *, outstanding: bool, per_client: bool = False) -> str:
     """The cap said of a reset, alike for an account and an unknown BHXH code: no phone named."""
+    reason = CLIENT_HAD_ITS_CODES if per_client else CODE_HAD_ITS_CODES
     if outstanding:
         return ngettext(
             "Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn dùng được "
-            "tới khi hết hạn. Chưa gửi mã mới vì đã gửi đủ số mã cho phép trong một giờ; bạn có thể yêu cầu mã "
-            "mới sau %(minutes)s phút.",
+            "tới khi hết hạn. Chưa gửi mã mới vì %(reason)s; bạn có thể yêu cầu mã mới sau %(minutes)s phút.",
             "Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn dùng được "
-            "tới khi hết hạn. Chưa gửi mã mới vì đã gửi đủ số mã cho phép trong một giờ; bạn có thể yêu cầu mã "
-            "mới sau %(minutes)s phút.",
+            "tới khi hết hạn. Chưa gửi mã mới vì %(reason)s; bạn có thể yêu cầu mã mới sau %(minutes)s phút.",
             minutes,
-        ) % {"minutes": minutes}
+        ) % {"minutes": minutes, "reason": reason}
     return ngettext(
-        "Nếu mã số BHXH này đã có tài khoản, đã gửi đủ số mã cho phép trong một giờ tới số điện thoại đăng ký, "
-        "nên chưa gửi mã mới. Bạn có thể yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
-        "Nếu mã số BHXH này đã có tài khoản, đã gửi đủ số mã cho phép trong một giờ tới số điện thoại đăng ký, "
-        "nên chưa gửi mã mới. Bạn có thể yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
+        "Nếu mã số BHXH này đã có tài khoản, chưa gửi mã mới tới số điện thoại đăng ký vì %(reason)s. Bạn có thể "
+        "yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
+        "Nếu mã số BHXH này đã có tài khoản, chưa gửi mã mới tới số điện thoại đăng ký vì %(reason)s. Bạn có thể "
+        "yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
         minutes,
-    ) % {"minutes": minutes, "hotline": settings.PORTAL_HOTLINE}
+    ) % {"minutes": minutes, "reason": reason, "hotline": settings.PORTAL_HOTLINE}
 
 
 def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipient | None,
@@ -253,11 +270,13 @@ def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipie
     phone."""
     if _outstanding(_key(purpose, subject), time.time()):
         return None
-    minutes = _minutes_until_allowed(request, _reset_limits(request, subject) if quiet
-                                     else _phone_limits(request, recipient))
+    limits = _reset_limits(request, subject) if quiet else _phone_limits(request, recipient)
+    minutes = _minutes_until_allowed(request, limits)
     if minutes is None:
         return None
-    return _quiet_cap_message(minutes, outstanding=False) if quiet else _cap_message(recipient, minutes)
+    if quiet:
+        return _quiet_cap_message(minutes, outstanding=False, per_client=_per_client(request, limits))
+    return _cap_message(recipient, minutes)
 
 
 def check_code(*, purpose: Purpose, subject: str, code: str) -> None:

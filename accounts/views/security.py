@@ -377,8 +377,8 @@ def _send_reset_code(request, subject: str) -> None:
     messages.info(
         request,
         gettext("Nếu mã số BHXH này đã có tài khoản, mã xác thực gồm 6 chữ số đã được gửi tới số điện thoại đăng ký. "
-                "Chưa nhận được thì sau 60 giây bạn có thể yêu cầu gửi lại (mỗi số điện thoại nhận tối đa 5 mã "
-                "mỗi giờ)."),
+                "Chưa nhận được thì sau 60 giây bạn có thể yêu cầu gửi lại (tối đa 5 mã mỗi giờ, và 3 mã khi yêu cầu "
+                "từ cùng một mạng)."),
     )
 
 

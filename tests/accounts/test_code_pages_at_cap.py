@@ -131,8 +131,8 @@ def test_a_password_change_at_the_cap_says_it_in_the_title(client, sms_outbox, c
 
 
 RESET_AT_CAP = ("Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn "
-                "dùng được tới khi hết hạn. Chưa gửi mã mới vì đã gửi đủ số mã cho phép trong một giờ; bạn có "
-                "thể yêu cầu mã mới sau")
+                "dùng được tới khi hết hạn. Chưa gửi mã mới vì mã số BHXH này đã được yêu cầu đủ số mã cho phép "
+                "trong một giờ; bạn có thể yêu cầu mã mới sau")
 
 
 def test_a_reset_asked_again_once_the_phone_had_its_codes_answers_as_for_an_unknown_bhxh_code(sms_outbox, clock):
@@ -176,8 +176,8 @@ def test_a_reset_asked_at_the_cap_answers_alike_for_an_unknown_bhxh_code(sms_out
     assert len(codes_sent(sms_outbox)) == 5
 
 
-RESET_UNSENT = ("Nếu mã số BHXH này đã có tài khoản, đã gửi đủ số mã cho phép trong một giờ tới số điện thoại đăng "
-                "ký, nên chưa gửi mã mới. Bạn có thể yêu cầu mã mới sau")
+RESET_UNSENT = ("Nếu mã số BHXH này đã có tài khoản, chưa gửi mã mới tới số điện thoại đăng ký vì mã số BHXH này "
+                "đã được yêu cầu đủ số mã cho phép trong một giờ. Bạn có thể yêu cầu mã mới sau")
 
 
 def test_a_reset_at_the_cap_with_no_code_waiting_offers_no_code_field_alike_for_an_unknown_bhxh_code(sms_outbox,

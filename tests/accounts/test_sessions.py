@@ -442,6 +442,7 @@ def test_password_reset_by_sms_answers_alike_for_unknown_codes(sms_outbox):
         assert response.redirect_chain == [(RESET_CODE, 302)]
     assert answers[0] == answers[1]
     assert "Nếu mã số BHXH này đã có tài khoản, mã xác thực gồm 6 chữ số đã được gửi" in answers[0]
+    assert "(tối đa 5 mã mỗi giờ, và 3 mã khi yêu cầu từ cùng một mạng)" in answers[0]
     assert len(sms_outbox()) == 1 and "mã đặt lại mật khẩu" in sms_outbox()[0]["text"]
 
     not_the_code = wrong_code(codes_sent(sms_outbox)[-1])
@@ -515,7 +516,8 @@ def test_password_reset_at_the_cap_answers_alike_for_an_unknown_code_asked_as_of
         for code in ("7901234567", "7909999999")
     ]
     assert answers[0] == answers[1]  # the cap, met as often, tells no account from an unknown code
-    assert "đã gửi đủ số mã cho phép trong một giờ" in answers[0] and "yêu cầu mã mới sau 55 phút" in answers[0]
+    assert "mã số BHXH này đã được yêu cầu đủ số mã cho phép trong một giờ" in answers[0]
+    assert "yêu cầu mã mới sau 55 phút" in answers[0]
     # Asked again at once, both say the same again: nothing was sent, so there is no resend wait.
     again = [
         without_tokens(Client().post(RESET, {"bhxh_code": code}, follow=True).content.decode()).replace(code, "…")
