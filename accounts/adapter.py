@@ -13,7 +13,6 @@ password changed or reset, and a login that trusts a new browser, are told to th
 
 import hashlib
 import ipaddress
-import math
 import time
 from importlib import import_module
 from typing import NamedTuple
@@ -30,6 +29,7 @@ from django.utils.translation import ngettext_lazy
 
 from vssid_portal.ratelimit import clear, seconds_until_allowed
 from vssid_portal.text import with_hotline
+from vssid_portal.views import minutes_left
 
 from .services.security import SecurityEvent, security_notify
 from .sessions import TIME_OUT_MESSAGES, time_out_message, time_out_reason
@@ -102,7 +102,7 @@ class AccountAdapter(DefaultAccountAdapter):
             else:  # refused without a full record (the limiter's lock was busy): as allauth says
                 raise
             wait = seconds_until_allowed(request, action="login_failed", key=key)  # the lock that lifts last
-            minutes = math.ceil(max(wait, 1) / 60)
+            minutes = minutes_left(wait)
             raise ValidationError(message % {"minutes": minutes},
                                   code="too_many_login_attempts") from None
 
@@ -160,7 +160,7 @@ def code_attempts_refusal(request, user) -> ValidationError:
         message = CODE_LOCKED
     else:  # refused without a full record (the limiter's lock was busy): the whole window
         message, wait = CODE_LOCKED, settings.ACCOUNTS_LOGIN_LOCK_MINUTES * 60
-    minutes = math.ceil(max(wait, 1) / 60)
+    minutes = minutes_left(wait)
     return ValidationError(message % {"minutes": minutes}, code="too_many_login_attempts")
 
 

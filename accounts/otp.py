@@ -40,6 +40,7 @@ from notifications.services import send_message
 from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import client_ip, consume_in_turn, seconds_until_allowed
 from vssid_portal.secret_keys import secret_keys
+from vssid_portal.views import minutes_left
 
 CODE_DIGITS = 6
 LIFETIME = 5 * 60
@@ -208,7 +209,7 @@ def _waits(request, limits: list[tuple[str, str]]) -> list[tuple[float, str]]:
 
 def _minutes_until_allowed(request, limits: list[tuple[str, str]]) -> int | None:
     waits = _waits(request, limits)
-    return math.ceil(max(max(waits)[0], 1) / 60) if waits else None
+    return minutes_left(max(waits)[0]) if waits else None
 
 
 def _per_client(request, limits: list[tuple[str, str]]) -> bool:
@@ -218,11 +219,14 @@ def _per_client(request, limits: list[tuple[str, str]]) -> bool:
     return bool(waits) and max(waits)[1] == "otp_send_reset_client"
 
 
+def _live(state: dict | None, now: float) -> bool:
+    """Whether a code's state is there and `now` is within its LIFETIME."""
+    return state is not None and now <= state["sent_at"] + LIFETIME
+
+
 def _outstanding(key: str, now: float) -> bool:
     """Whether the code last sent for `key` may still be typed: not expired, not void."""
-    state = cache.get(key)
-    return (state is not None and now <= state["sent_at"] + LIFETIME
-            and (cache.get(f"{key}:tries") or 0) < MAX_ATTEMPTS)
+    return _live(cache.get(key), now) and (cache.get(f"{key}:tries") or 0) < MAX_ATTEMPTS
 
 
 def _cap_message(recipient: Recipient, minutes: int) -> str:
@@ -285,7 +289,7 @@ def check_code(*, purpose: Purpose, subject: str, code: str) -> None:
     state = cache.get(key)
     if state is None and not cache_reachable():
         raise CodeRejected(UNAVAILABLE)
-    if state is None or time.time() > state["sent_at"] + LIFETIME:
+    if not _live(state, time.time()):
         raise CodeRejected(EXPIRED)
     try:
         tries = cache.incr(f"{key}:tries")  # atomic: parallel guesses cannot share one try
