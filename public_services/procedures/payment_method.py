@@ -156,9 +156,11 @@ class PaymentMethod(Procedure):
         if PHONE_OF in filing.data:
             return filing.data
         # Stored before whose number it was was recorded: the beneficiary's phone as the registry had it
-        # at submission (the identity), the declarant's own as it is now.
+        # at submission (the identity, kept at the first one only: of a filing sent again, the phone as it
+        # is now), the declarant's own as it is now.
+        beneficiary_phone = filing.identity.get("phone") if filing.revision == 1 else filing.person.phone
         return {**filing.data, PHONE_OF: phone_of(
-            filing.data.get("new_phone", ""), beneficiary_phone=filing.identity.get("phone"),
+            filing.data.get("new_phone", ""), beneficiary_phone=beneficiary_phone,
             for_another=filled_in_for_another(filing.person, filing.submitted_by), declarant=filing.submitted_by)}
 
     def declarants_own(self, answers):

@@ -434,6 +434,29 @@ def test_a_payment_method_stored_before_whose_number_it_was_was_recorded_reads_i
     _labels_the_parents_number_a_contact_number(owner, filing, district_officer)
 
 
+def test_a_payment_method_stored_before_whose_number_it_was_was_recorded_and_resubmitted_reads_todays_phone(
+        owner, child, district_officer):
+    """The identity kept is the registry's at the first submission only: a filing corrected and sent
+    again since, with the child's new mobile as the beneficiary's own, reads whose number it was from
+    the child's phone as it is now, as before the record, not from the child without a phone of then."""
+    from public_services.services import filing_resubmit
+    from tests.public_services.helpers import answers, logged
+
+    filing = submit(owner, "THAY-DOI-CHI-TRA", person=child, new_phone="0912345678")
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ điểm chi trả")
+    child.phone = "+84987654321"
+    child.save(update_fields=["phone"])
+    filing.refresh_from_db()
+    filing_resubmit(filing=filing, user=owner, data=answers("THAY-DOI-CHI-TRA", new_phone="0987654321"), uploads={},
+                    revision=filing.revision)
+    filing.refresh_from_db()
+    filing.data.pop("new_phone_of", None)
+    filing.save(update_fields=["data"])
+    html = logged(district_officer).get(f"/quan-tri/public_services/filing/{filing.pk}/change/").content.decode()
+    assert '<th scope="row">Số điện thoại di động của người hưởng</th><td>0987 654 321</td>' in html
+    assert "Số điện thoại liên hệ" not in html
+
+
 def test_the_beneficiarys_own_mobile_stays_so_once_the_child_has_none(owner, child, district_officer):
     """A child's mobile the parent declared as the beneficiary's stays the beneficiary's on the officer's
     page when the registry no longer has it."""
