@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.views.decorators.debug import sensitive_variables
 
 from lookup.selectors import within_officer_scope
 from notifications.selectors import unread_cache_key
@@ -238,6 +239,7 @@ def content_version(*person_ids) -> str | None:
     return f"{reference}:{'.'.join(map(str, ids))}:{'.'.join(map(str, versions))}"
 
 
+@sensitive_variables()  # every local is the identity typed or drawn from it (dates, filters, matches)
 def person_for_code_lookup(
     *, full_name: str, birth_date: datetime.date | int, province, id_number: str = "", parent_name: str = ""
 ) -> Person | None:

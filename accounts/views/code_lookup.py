@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 
@@ -149,6 +149,7 @@ def _limited(request, form):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("full_name", "birth_date", "id_number", "parent_name")
+@sensitive_variables("cleaned")
 def code_lookup(request):
     if request.method != "POST":
         return _render(request, CodeLookupForm())

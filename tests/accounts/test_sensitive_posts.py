@@ -90,6 +90,19 @@ def test_the_code_lookup_leaves_the_identity_it_was_given_out_of_an_error_report
     assert sorted(response.wsgi_request.sensitive_post_parameters) == sorted(typed)
     cleansed = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
     assert not set(typed.values()) & set(cleansed.values())
+    # Nor does it in the frames' locals: the view's cleaned answers, the selector's arguments.
+    from lookup.models import Province
+
+    failing = Client(raise_request_exception=False)
+    with mock.patch("accounts.views.code_lookup.code_lookup_challenge_spend", return_value=True), \
+            mock.patch("accounts.selectors.fold", side_effect=RuntimeError("registry unavailable")):
+        response = failing.post(reverse("accounts:code_lookup"),
+                                {**typed, "province": Province.objects.get(code="79").pk})
+    assert response.status_code == 500
+    report = error_report(response)
+    assert "person_for_code_lookup" in report  # where it failed
+    dates = ["datetime.date(1988, 3, 15)", "datetime.date(1988, 1, 1)"]  # as typed, and its year's first day
+    assert not [value for value in [*typed.values(), *dates] if value in report]
 
 
 # The portal's own pages that take a post of identity, contact, bank data or a reference code, and what they mark.
