@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
 from vssid_portal.audit import field_change, field_label
-from vssid_portal.concurrent_edits import check_unchanged_since_seen
+from vssid_portal.concurrent_edits import STALE_EDIT, check_unchanged_since_seen
 
 from .models import NEXT_STATUSES, REACHED_IN_ONE_SAVE, BenefitEvent, BenefitRecord, Status
 from .selectors import monthly_benefits_of
@@ -70,7 +70,8 @@ def benefit_save(*, record: BenefitRecord, actor=None, seen_version=None) -> boo
     """Validate and save a new or edited record. Returns whether anything changed (and so whether
     an audit row was written and the person told). `actor` is the officer (None for imports);
     `seen_version`, the revision the officer's page showed: a record saved by somebody else since
-    is refused (ValidationError) rather than overwritten."""
+    is refused (ValidationError) rather than overwritten. Without it, the revision `record` was
+    loaded with is compared instead, so a copy loaded before another save is refused as well."""
     check_unchanged_since_seen(record, seen=seen_version)
     stored = {"agency_id": None, "status": None}
     if record.pk is not None:
@@ -131,11 +132,13 @@ def _write(record: BenefitRecord, *, actor, because: str = "") -> bool:
     created = record.pk is None
     record.full_clean()
     changes, stored_revision = _changes(record)
+    if not created and record.revision != stored_revision:
+        # A copy loaded before another save, saved without a version: its values would go back over
+        # that save's (a lost update), so it is refused as a page opened before it is.
+        raise ValidationError(STALE_EDIT, code="stale")
     if not changes:
         return False
-    # The stored row's next revision, not the one `record` holds: a record loaded before another
-    # save (a caller that passes no version is not checked) would take that save's revision again.
-    record.revision = stored_revision + 1
+    record.revision += 1
     record.save()
     # The audit trail and the notice's list of changes are written in Vietnamese, whatever the
     # language of the officer's page (choice labels and detail names are lazy translations).

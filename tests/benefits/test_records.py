@@ -191,17 +191,18 @@ def test_a_save_from_a_stale_page_is_refused_and_others_are_not_checked(db, djan
     assert BenefitRecord.objects.get(pk=obj.pk).amount == 6_000_000
     assert BenefitEvent.objects.filter(record=obj).count() == 1
 
-    # A caller that passes no version (an import, a bulk action) is not checked.
+    # A caller that passes no version (an import, a bulk action) with a copy loaded since is not refused.
     fresh = BenefitRecord.objects.get(pk=obj.pk)
     fresh.decision_number = "456/QĐ-BHXH"
     assert benefit_save(record=fresh)
 
 
-def test_a_save_without_a_version_of_a_record_loaded_before_another_save_takes_the_next_revision(
+def test_a_save_without_a_version_of_a_record_loaded_before_another_save_is_refused(
         db, django_capture_on_commit_callbacks):
-    """A caller that passes no version (an import, a task) is not checked, but its record may have been
-    loaded before another save: its write is the next revision of the stored row, not of the one it
-    holds, which the other save's audit row already took (an IntegrityError, a 500)."""
+    """A caller that passes no version (an import, a task) is checked against the revision its copy
+    holds: a copy loaded before another save would write back the values it was loaded with over that
+    save's (a lost update, and the person told their amount went down), so it is refused as a stale
+    page is, and the other save's values and revision stay."""
     user = citizen()
     obj = record(user.person, **decided(amount=5_217_200))
     loaded = BenefitRecord.objects.get(pk=obj.pk)
@@ -210,14 +211,15 @@ def test_a_save_without_a_version_of_a_record_loaded_before_another_save_takes_t
     assert benefit_save(record=newer)
 
     loaded.decision_number = "456/QĐ-BHXH"
-    with django_capture_on_commit_callbacks(execute=True):
-        assert benefit_save(record=loaded) is True
+    with pytest.raises(ValidationError) as error, django_capture_on_commit_callbacks(execute=True):
+        benefit_save(record=loaded)
+    assert error.value.code == "stale"
+    assert error.value.messages == [
+        "Hồ sơ này vừa được người khác sửa sau khi bạn mở trang. Hãy tải lại trang để xem bản mới rồi sửa lại."]
     obj.refresh_from_db()
-    assert (obj.decision_number, obj.revision, loaded.revision) == ("456/QĐ-BHXH", 2, 2)
-    events = list(BenefitEvent.objects.filter(record=obj).order_by("revision").values_list("revision", "changes"))
-    assert [revision for revision, _ in events] == [1, 2]
-    assert events[1][1] == "số quyết định: 123/QĐ-BHXH → 456/QĐ-BHXH; số tiền được hưởng (đ): 6.000.000 đ → 5.217.200 đ"
-    assert len(notices(user, "benefit_updated")) == 2 * 2  # each save told once (notice + SMS)
+    assert (obj.amount, obj.decision_number, obj.revision) == (6_000_000, "123/QĐ-BHXH", 1)
+    assert list(BenefitEvent.objects.filter(record=obj).values_list("revision", flat=True)) == [1]
+    assert len(notices(user, "benefit_updated")) == 2  # the other save's notice and SMS only
 
 
 def test_a_status_set_on_a_record_loaded_before_another_save_keeps_that_save(db):
