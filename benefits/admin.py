@@ -21,7 +21,7 @@ from vssid_portal.admin import (
 from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField
 
-from .models import NEXT_STATUSES, BenefitEvent, BenefitRecord, SalaryAdjustment, Status
+from .models import BenefitEvent, BenefitRecord, SalaryAdjustment, Status, statuses_before, step_allowed
 from .selectors import benefits_visible_to
 from .services import benefit_save, benefit_set_status, benefit_status_refusal
 
@@ -58,8 +58,7 @@ def steps_not_taken(records: list[BenefitRecord], status: str) -> str:
     """One message for the records ticked that a status action may not move to `status` from the
     status the list showed (NEXT_STATUSES): how many, which (the first NAMED_AT_MOST references,
     each with its status, the rest counted) and the status they would need."""
-    before = pgettext("các trạng thái", " hoặc ").join(
-        f"“{Status(step).label}”" for step, after in NEXT_STATUSES.items() if status in after)
+    before = pgettext("các trạng thái", " hoặc ").join(f"“{Status(step).label}”" for step in statuses_before(status))
     named = sorted(records, key=lambda obj: obj.reference)
     listed = ", ".join(f"{obj.reference} ({obj.get_status_display()})" for obj in named[:NAMED_AT_MOST])
     others = len(named) - NAMED_AT_MOST
@@ -143,8 +142,10 @@ class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOu
         (`left_why`), instead of the action ending without a word."""
         updated, errors, refused = 0, [], []
         for record in queryset:
-            if status != record.status and status not in NEXT_STATUSES[record.status]:
-                refused.append(record)  # the service would refuse it (and does, should its status be changed since)
+            if not step_allowed(record.status, status):
+                # Refused here, all in one message, by the rule the service holds: the service's own refusal of
+                # the step is never met from here (a status changed since the list was read it refuses as moved).
+                refused.append(record)
                 continue
             try:
                 if benefit_set_status(record=record, status=status, actor=request.user):

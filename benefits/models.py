@@ -54,6 +54,16 @@ NEXT_STATUSES = {
 }
 
 
+def step_allowed(current: str, status: str) -> bool:
+    """Whether a status action may move a record from `current` to `status` (staying is no step)."""
+    return status == current or status in NEXT_STATUSES[current]
+
+
+def statuses_before(status: str) -> tuple[str, ...]:
+    """The statuses from which a status action moves a record to `status` in one step."""
+    return tuple(step for step, after in NEXT_STATUSES.items() if status in after)
+
+
 def _reached_in_one_save(status: str) -> tuple[str, ...]:
     """The statuses one save of the edit page may move a record to from `status`: any the steps of
     NEXT_STATUSES reach, several at once (a claim entered once decided and paid), but a refusal

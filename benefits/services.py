@@ -19,7 +19,7 @@ from lookup.selectors import officer_agency_ids
 from vssid_portal.audit import field_change, field_label
 from vssid_portal.concurrent_edits import STALE_EDIT, check_unchanged_since_seen
 
-from .models import NEXT_STATUSES, REACHED_IN_ONE_SAVE, BenefitEvent, BenefitRecord, Status
+from .models import REACHED_IN_ONE_SAVE, BenefitEvent, BenefitRecord, Status, statuses_before, step_allowed
 from .selectors import monthly_benefits_of
 
 # Fields whose change is a change of the record (and so a notice to the person).
@@ -181,9 +181,9 @@ def benefit_set_status(*, record: BenefitRecord, status: str, actor=None, reason
         with translation.override(settings.LANGUAGE_CODE):
             raise ValidationError(f"Hồ sơ này vừa được người khác chuyển sang “{stored.get_status_display()}”: giữ "
                                   "nguyên. Hãy tải lại danh sách để xem.")
-    if status != stored.status and status not in NEXT_STATUSES[stored.status]:
+    if not step_allowed(stored.status, status):
         with translation.override(settings.LANGUAGE_CODE):
-            before = " hoặc ".join(f"“{Status(step).label}”" for step, after in NEXT_STATUSES.items() if status in after)
+            before = " hoặc ".join(f"“{Status(step).label}”" for step in statuses_before(status))
             raise ValidationError(f"Hồ sơ đang ở trạng thái “{stored.get_status_display()}” nên không chuyển sang "
                                   f"“{Status(status).label}” được" + (f"; chỉ hồ sơ {before} mới chuyển được" if before else "")
                                   + ": giữ nguyên.")
