@@ -67,12 +67,6 @@ REQUEST_UNAVAILABLE = _("Yêu cầu bản xác nhận quá trình tham gia đang
 VERIFY_UNAVAILABLE = _("Kiểm tra bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 
 
-def _limited(message, unavailable=REQUEST_UNAVAILABLE) -> LimitRefusal:
-    """A request over its limit: 429 saying `message`, or 503 saying `unavailable` when the limit
-    could not be counted."""
-    return limit_refusal(message, unavailable)
-
-
 def _render_page(request, template: str, context: dict, refusal: LimitRefusal | None):
     response = render(request, template, {**context, "limited_message": refusal.message if refusal else ""})
     return refusal.answer(response) if refusal else response
@@ -154,7 +148,7 @@ def statement_list(request):
     refusal = None
     if request.method == "POST":
         if getattr(request, "limited", False):
-            refusal = _limited(REQUEST_LIMITED)
+            refusal = limit_refusal(REQUEST_LIMITED, REQUEST_UNAVAILABLE)
         else:
             statement = statement_request(person=person, requested_by=request.user,
                                           verify_base=verify_base_for(request))
@@ -176,7 +170,7 @@ def statement_status(request, pk: int):
     refusal = None
     if request.method == "POST":
         if getattr(request, "limited", False):
-            refusal = _limited(RETRY_LIMITED)
+            refusal = limit_refusal(RETRY_LIMITED, REQUEST_UNAVAILABLE)
         else:
             statement_retry(statement=statement, verify_base=verify_base_for(request))
             return redirect("participation:statement_status", pk=statement.pk)
@@ -212,7 +206,7 @@ def _lookup_refused(request) -> LimitRefusal | None:
     when it is over the limit, or None. A HEAD counts as a GET: it looks the statement up as well."""
     if is_ratelimited(request, group=VERIFY_GROUP, key=client_ip, rate=VERIFY_RATE, method=is_ratelimited.ALL,
                       increment=True):
-        return _limited(RATE_LIMITED, VERIFY_UNAVAILABLE)
+        return limit_refusal(RATE_LIMITED, VERIFY_UNAVAILABLE)
     return None
 
 
