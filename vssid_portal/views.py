@@ -50,23 +50,26 @@ def unavailable_instead(response):
 @dataclass(frozen=True)
 class LimitRefusal:
     """A request refused by one of the portal's limits: 429 saying `message` when the limit is
-    reached, or 503 saying its own `message` when it could not be counted (Redis down)."""
+    reached, or 503 saying its own `message` when it could not be counted (Redis down). `wait`: the
+    seconds left before the limit lets the visitor through, when it can tell."""
 
     status: int
     message: object
+    wait: float | None = None
 
     def answer(self, response):
-        """The page that says `message`, answered with the refusal's status (a 503 with Retry-After)."""
+        """The page that says `message`, answered with the refusal's status (a 503 with Retry-After,
+        a 429 with it when the wait is known)."""
         if self.status == 503:
             return unavailable_instead(response)
         response.status_code = self.status
-        return response
+        return retry_after(response, self.wait)
 
 
-def limit_refusal(too_many, unavailable) -> LimitRefusal:
-    """The refusal by a limit: `too_many` with 429 while the limit can be counted, else `unavailable`
-    with 503, since the visitor sent nothing too many."""
-    return LimitRefusal(429, too_many) if cache_reachable() else LimitRefusal(503, unavailable)
+def limit_refusal(too_many, unavailable, wait: float | None = None) -> LimitRefusal:
+    """The refusal by a limit: `too_many` with 429 (and Retry-After, when `wait` is known) while the
+    limit can be counted, else `unavailable` with 503, since the visitor sent nothing too many."""
+    return LimitRefusal(429, too_many, wait) if cache_reachable() else LimitRefusal(503, unavailable)
 
 
 def minutes_left(wait: float | None) -> int | None:

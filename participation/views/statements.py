@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import person_in_view
@@ -202,11 +202,15 @@ def _verify_page(request, statement: Statement | None, refusal: LimitRefusal | N
 
 
 def _lookup_refused(request) -> LimitRefusal | None:
-    """Counts a lookup of a statement (a code given) against the client's VERIFY_RATE: the refusal
-    when it is over the limit, or None. A HEAD counts as a GET: it looks the statement up as well."""
-    if is_ratelimited(request, group=VERIFY_GROUP, key=client_ip, rate=VERIFY_RATE, method=is_ratelimited.ALL,
-                      increment=True):
-        return limit_refusal(RATE_LIMITED, VERIFY_UNAVAILABLE)
+    """Counts a lookup of a statement (a code given) against the client's VERIFY_RATE: the refusal,
+    with the seconds left of the limit's window, when it is over the limit, or None. A HEAD counts as
+    a GET: it looks the statement up as well."""
+    usage = get_usage(request, group=VERIFY_GROUP, key=client_ip, rate=VERIFY_RATE, method=get_usage.ALL,
+                      increment=True)
+    if usage is not None and usage["should_limit"]:
+        # a count the cache failed to keep has no window (time_left -1)
+        wait = usage["time_left"] if usage["time_left"] >= 0 else None
+        return limit_refusal(RATE_LIMITED, VERIFY_UNAVAILABLE, wait)
     return None
 
 

@@ -553,6 +553,19 @@ def test_verify_page_is_rate_limited_per_ip(ready):
     assert client.get(path, REMOTE_ADDR="203.0.113.8").status_code == 200  # another visitor is not held back
 
 
+def test_the_check_pages_refusal_says_in_retry_after_when_it_may_be_tried_again(ready):
+    """As the login and password pages' 429s do, the check page's says how many seconds are left of
+    the limit's minute, typed or scanned alike."""
+    client = Client()
+    path = service.verify_path(ready.code)
+    for _ in range(30):
+        assert not client.get(path, REMOTE_ADDR="203.0.113.12").has_header("Retry-After")
+    for response in (client.get(path, REMOTE_ADDR="203.0.113.12"),
+                     client.get("/xac-thuc/van-ban/", {"ma": "x"}, REMOTE_ADDR="203.0.113.12")):
+        assert response.status_code == 429
+        assert 1 <= int(response["Retry-After"]) <= 60
+
+
 def typed_check(client, code: str, address: str):
     """A check typed by hand as a browser makes it: the empty entry form, the code sent from it and
     the page its redirect shows; the last answer."""
