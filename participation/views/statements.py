@@ -26,7 +26,7 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import person_in_view
-from vssid_portal.files import private_file_url
+from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name
@@ -179,6 +179,7 @@ def statement_status(request, pk: int):
         "person": statement.person,
         "verify_url": verify_base_for(request) + verify_path(statement.code),
         "download_url": _download_url(request, statement),
+        "link_minutes": DEFAULT_MAX_AGE // 60,
         **_details(statement),
         **_progress(request, statement),
     }

@@ -532,6 +532,15 @@ def test_a_parent_viewing_a_child_requests_and_downloads_the_childs_statement(cl
     assert other.get(f"/qua-trinh-tham-gia/xac-nhan/{statement.pk}/").status_code == 404
 
 
+def test_the_download_links_life_on_the_status_page_is_the_links_own(ready, owner_client, monkeypatch):
+    from participation.views import statements as views
+
+    url = f"/qua-trinh-tham-gia/xac-nhan/{ready.pk}/"
+    assert "Liên kết tải có hiệu lực 15 phút;" in owner_client.get(url).content.decode()
+    monkeypatch.setattr(views, "DEFAULT_MAX_AGE", 10 * 60)
+    assert "Liên kết tải có hiệu lực 10 phút;" in owner_client.get(url).content.decode()
+
+
 def test_another_users_statement_status_page_is_a_404(ready, stranger, client):
     client.force_login(stranger)
     assert client.get(f"/qua-trinh-tham-gia/xac-nhan/{ready.pk}/").status_code == 404
