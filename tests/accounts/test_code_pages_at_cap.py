@@ -1,6 +1,8 @@
 """The code pages when the phone has had its codes for the hour: they say that no code was sent
 and when to ask again, offer no code field as if one had been, and never answer "expired"."""
 
+import re
+
 import pytest
 from django.test import Client, RequestFactory
 
@@ -107,8 +109,6 @@ def test_the_cap_refusal_says_when_the_next_code_may_go(clock):
 
 def test_the_code_pages_at_the_cap_say_it_in_the_title_and_announce_the_notice(client, sms_outbox, clock):
     """"No code was sent" is the page's error: the title starts with "Lỗi:" and the notice is an alert."""
-    import re
-
     make_citizen()
     use_up_the_hour(sms_outbox)
     clock.advance(15 * 60)
@@ -119,8 +119,6 @@ def test_the_code_pages_at_the_cap_say_it_in_the_title_and_announce_the_notice(c
 
 
 def test_a_password_change_at_the_cap_says_it_in_the_title(client, sms_outbox, clock):
-    import re
-
     make_citizen()
     log_in(client, sms_outbox)
     use_up_the_hour(sms_outbox)
@@ -154,15 +152,22 @@ def test_a_reset_asked_again_once_the_phone_had_its_codes_answers_as_for_an_unkn
     assert len(codes_sent(sms_outbox)) == 5
 
 
+def reset_five_times_a_minute_apart(clock, *, network) -> dict:
+    """A browser for a BHXH code with an account and one for a code without, each asking a reset five
+    times a minute apart, from a new address of `network` each time: the hour's codes spent alike."""
+    clients = {"7901234567": Client(), "7909999999": Client()}
+    for attempt in range(5):
+        for code, each in clients.items():
+            each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"{network}.{attempt}")
+        clock.advance(61)
+    return clients
+
+
 def test_a_reset_asked_at_the_cap_answers_alike_for_an_unknown_bhxh_code(sms_outbox, clock):
     """Asked as many times within the hour, a BHXH code without an account meets the cap as a phone
     does: the same answer, the same minutes, the same tries left on the code step."""
     make_citizen()
-    clients = {"7901234567": Client(), "7909999999": Client()}
-    for attempt in range(5):  # from a new address each time
-        for code, each in clients.items():
-            each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"10.0.1.{attempt}")
-        clock.advance(61)
+    clients = reset_five_times_a_minute_apart(clock, network="10.0.1")
     assert len(codes_sent(sms_outbox)) == 5
     not_the_code = wrong_code(codes_sent(sms_outbox)[-1])
     answers = []
@@ -185,14 +190,8 @@ def test_a_reset_at_the_cap_with_no_code_waiting_offers_no_code_field_alike_for_
     """The reset's code page, once the hour's codes are spent and the last has expired, says that no
     code was sent and when to ask, in place of a field whose code would only be called expired; a
     BHXH code without an account, asked as often, gets the same page."""
-    import re
-
     make_citizen()
-    clients = {"7901234567": Client(), "7909999999": Client()}
-    for attempt in range(5):  # from a new address each time
-        for code, each in clients.items():
-            each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"10.0.4.{attempt}")
-        clock.advance(61)
+    clients = reset_five_times_a_minute_apart(clock, network="10.0.4")
     clock.advance(5 * 60)  # the last code has expired: none waits
     assert len(codes_sent(sms_outbox)) == 5
     answers = []
@@ -220,11 +219,7 @@ def test_a_reset_code_voided_at_the_cap_is_no_code_waiting_alike_for_an_unknown_
     when to ask, instead of a field whose every code is called void with "press resend", which the cap
     refuses."""
     make_citizen()
-    clients = {"7901234567": Client(), "7909999999": Client()}
-    for attempt in range(5):
-        for code, each in clients.items():
-            each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"10.0.5.{attempt}")
-        clock.advance(61)
+    clients = reset_five_times_a_minute_apart(clock, network="10.0.5")
     not_the_code = wrong_code(codes_sent(sms_outbox)[-1])
     answers = []
     for code, each in clients.items():

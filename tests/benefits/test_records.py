@@ -197,6 +197,16 @@ def test_a_save_from_a_stale_page_is_refused_and_others_are_not_checked(db, djan
     assert benefit_save(record=fresh)
 
 
+def loaded_before_another_save(user):
+    """A decided record of `user`'s and a copy of it loaded before another copy saved a new amount."""
+    obj = record(user.person, **decided(amount=5_217_200))
+    loaded = BenefitRecord.objects.get(pk=obj.pk)
+    newer = BenefitRecord.objects.get(pk=obj.pk)
+    newer.amount = 6_000_000
+    assert benefit_save(record=newer)
+    return obj, loaded
+
+
 def test_a_save_without_a_version_of_a_record_loaded_before_another_save_is_refused(
         db, django_capture_on_commit_callbacks):
     """A caller that passes no version (an import, a task) is checked against the revision its copy
@@ -204,11 +214,7 @@ def test_a_save_without_a_version_of_a_record_loaded_before_another_save_is_refu
     save's (a lost update, and the person told their amount went down), so it is refused as a stale
     page is, and the other save's values and revision stay."""
     user = citizen()
-    obj = record(user.person, **decided(amount=5_217_200))
-    loaded = BenefitRecord.objects.get(pk=obj.pk)
-    newer = BenefitRecord.objects.get(pk=obj.pk)
-    newer.amount = 6_000_000
-    assert benefit_save(record=newer)
+    obj, loaded = loaded_before_another_save(user)
 
     loaded.decision_number = "456/QĐ-BHXH"
     with pytest.raises(ValidationError) as error, django_capture_on_commit_callbacks(execute=True):
@@ -226,11 +232,7 @@ def test_a_status_set_on_a_record_loaded_before_another_save_keeps_that_save(db)
     """The admin's bulk actions load the records ticked, then move them one by one: another officer
     may save one in between."""
     user = citizen()
-    obj = record(user.person, **decided(amount=5_217_200))
-    loaded = BenefitRecord.objects.get(pk=obj.pk)
-    newer = BenefitRecord.objects.get(pk=obj.pk)
-    newer.amount = 6_000_000
-    assert benefit_save(record=newer)
+    obj, loaded = loaded_before_another_save(user)
 
     assert benefit_set_status(record=loaded, status=Status.PAID, paid_on=datetime.date(2025, 9, 20))
     obj.refresh_from_db()
