@@ -61,8 +61,8 @@ VERIFY_INPUT_MAX = 40  # the form's maxlength
 RATE_LIMITED = _("Bạn đã tra cứu quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 REQUEST_LIMITED = _("Bạn đã yêu cầu quá nhiều bản xác nhận trong một giờ. "
                     "Hãy thử lại sau, hoặc tải bản đã có ở danh sách dưới đây.")
-# A limit that could not be counted (Redis down) is no fault of the visitor's: 503, Retry-After.
 RETRY_LIMITED = _("Bạn đã yêu cầu tạo lại văn bản quá nhiều lần trong một giờ. Hãy thử lại sau.")
+# A limit that could not be counted (Redis down) is no fault of the visitor's: 503, Retry-After.
 REQUEST_UNAVAILABLE = _("Yêu cầu bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 VERIFY_UNAVAILABLE = _("Kiểm tra bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 
