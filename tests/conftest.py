@@ -41,6 +41,18 @@ def require_tool(name: str, package: str) -> str:
     return name
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashes():
+    """Django's PBKDF2 takes 0.3 s a hash, and the suite hashes and checks thousands of
+    passwords. Tests hash with MD5: which password is right is decided the same way, and a hash
+    made with the production hasher (PBKDF2) is still read."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher",
+                                             "django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _private_and_sms_dirs(settings, tmp_path):
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"
@@ -134,6 +146,16 @@ class SecretKeyRotation:
 def rotate_secret_key(settings) -> SecretKeyRotation:
     """Rotates SECRET_KEY when called, for the rest of the test (SecretKeyRotation)."""
     return SecretKeyRotation(settings)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The reference data (provinces, wards, agencies, clinics, employers, collection points:
+    3,700 rows) is loaded once into the test database instead of in every test that reads it.
+    A test run outside a transaction (`transaction=True`) empties the tables when it ends; the
+    `reference_data` fixture loads it again for those."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", stdout=open(os.devnull, "w"))
 
 
 @pytest.fixture
