@@ -166,6 +166,18 @@ def reference_data(db):
         call_command("load_reference_data", stdout=open(os.devnull, "w"))
 
 
+@pytest.fixture
+def no_reference_data(db):
+    """The reference data taken out, as on a database it was never loaded into (the test's
+    transaction puts it back)."""
+    from lookup.models import Agency
+    from lookup.services import LOADED
+
+    Agency.objects.update(parent=None)  # parents are protected from deletion before their children
+    for model in reversed(LOADED.values()):
+        model.objects.all().delete()
+
+
 def worker_unavailable() -> str | None:
     """Why a real worker cannot run here, or None when it can (Redis and PostgreSQL present)."""
     from django.db import connection

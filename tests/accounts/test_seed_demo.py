@@ -61,7 +61,7 @@ def test_a_reader_that_stops_early_ends_no_run_and_gets_no_traceback(reference_d
 
 
 @pytest.mark.django_db
-def test_seed_needs_reference_data_first(db):
+def test_seed_needs_reference_data_first(no_reference_data):
     with pytest.raises(CommandError, match="load_reference_data"):
         seed()
 
