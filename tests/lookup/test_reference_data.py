@@ -18,7 +18,7 @@ HCMC_DISTRICTS = {"07901": "BHXH Quận 1", "07902": "BHXH Quận 12", "07903": 
 
 
 @pytest.mark.django_db
-def test_loads_the_two_level_division_and_the_hcmc_agency_tree():
+def test_loads_the_two_level_division_and_the_hcmc_agency_tree(no_reference_data):
     results = reference_data_load()
     assert results["provinces"].created == 34 and Province.objects.count() == 34
     assert results["wards"].created == 3321 and Ward.objects.count() == 3321
@@ -41,7 +41,7 @@ def test_loads_the_two_level_division_and_the_hcmc_agency_tree():
 
 
 @pytest.mark.django_db
-def test_second_run_changes_nothing_keeps_an_officers_edit_and_update_restores_the_data():
+def test_second_run_changes_nothing_keeps_an_officers_edit_and_update_restores_the_data(no_reference_data):
     reference_data_load()
     again = reference_data_load()
     assert all(r.created == 0 and r.updated == 0 for r in again.values()), again
@@ -55,7 +55,7 @@ def test_second_run_changes_nothing_keeps_an_officers_edit_and_update_restores_t
 
 
 @pytest.mark.django_db
-def test_a_row_missing_from_the_database_is_added_back():
+def test_a_row_missing_from_the_database_is_added_back(no_reference_data):
     reference_data_load()
     facility = MedicalFacility.objects.order_by("code").last()
     code = facility.code
@@ -65,14 +65,14 @@ def test_a_row_missing_from_the_database_is_added_back():
 
 
 @pytest.mark.django_db
-def test_search_keys_fold_accents():
+def test_search_keys_fold_accents(no_reference_data):
     reference_data_load()
     assert Agency.objects.filter(search_key__contains="ho chi minh").count() >= 1
     assert MedicalFacility.objects.filter(search_key__contains="cho ray").exists()
 
 
 @pytest.mark.django_db
-def test_command_prints_a_line_per_table():
+def test_command_prints_a_line_per_table(no_reference_data):
     out = io.StringIO()
     call_command("load_reference_data", stdout=out)
     assert "wards: 3321 mới, 0 cập nhật, 0 không đổi" in out.getvalue()
@@ -122,7 +122,7 @@ def test_an_officers_agencies_are_read_once_per_user_object(reference_data, djan
 
 
 @pytest.mark.django_db
-def test_the_planner_knows_the_reference_tables_once_loaded():
+def test_the_planner_knows_the_reference_tables_once_loaded(no_reference_data):
     """PostgreSQL: the tables just filled are analysed in the loading transaction, so that the
     planner does not take the 3,321 wards for an empty table (a few registrations joined with them
     row by row took minutes) until autovacuum reads them, a minute after the commit."""
@@ -192,7 +192,7 @@ def broken(data_dir, name: str, change) -> None:
      "collection_points.csv, dòng 62: không có mã “79” (cột ward_code)."),
 ])
 def test_a_malformed_data_file_stops_the_command_naming_the_file_and_line_and_changes_nothing(
-        data_dir, name, change, said):
+        data_dir, no_reference_data, name, change, said):
     reference_data_load()
     before = {model: model.objects.count() for model in (Agency, MedicalFacility, Employer, CollectionPoint)}
     Agency.objects.filter(code="07901").update(phone="028 0000 0000")
@@ -205,7 +205,7 @@ def test_a_malformed_data_file_stops_the_command_naming_the_file_and_line_and_ch
     assert Agency.objects.get(code="07901").phone == "028 0000 0000"
 
 
-def test_a_missing_data_file_is_named(data_dir, db):
+def test_a_missing_data_file_is_named(data_dir, no_reference_data):
     (data_dir / "employers.csv").unlink()
     with pytest.raises(CommandError, match="employers.csv"):
         call_command("load_reference_data", stdout=io.StringIO())
