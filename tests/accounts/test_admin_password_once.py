@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from notifications.models import Message
-from tests.accounts.test_otp import fast_password_hashing, make_citizen  # noqa: F401
+from tests.accounts.test_otp import make_citizen
 from tests.db_locks import run_into
 
 NEW = {"password1": "Moi-Mat-Khau-2026", "password2": "Moi-Mat-Khau-2026", "usable_password": "true"}

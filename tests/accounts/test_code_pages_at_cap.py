@@ -24,7 +24,7 @@ from tests.accounts.test_sessions import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The shared fixtures; pytest finds them as attributes of this module.
-clock, fast_password_hashing, fresh_cache = test_otp.clock, test_otp.fast_password_hashing, test_otp.fresh_cache
+clock, fresh_cache = test_otp.clock, test_otp.fresh_cache
 
 NOT_SENT = "Đã gửi đủ số mã cho phép trong một giờ tới số điện thoại có đuôi 678, nên chưa gửi mã mới."
 

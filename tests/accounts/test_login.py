@@ -23,7 +23,7 @@ from tests.security.test_limits import LOGIN_PER_IP, LOGIN_PER_KEY
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The shared fixtures; pytest finds them as attributes of this module.
-clock, fast_password_hashing, fresh_cache = test_otp.clock, test_otp.fast_password_hashing, test_otp.fresh_cache
+clock, fresh_cache = test_otp.clock, test_otp.fresh_cache
 
 LOGIN = "/tai-khoan/dang-nhap/"
 CONFIRM = "/tai-khoan/dang-nhap/xac-nhan/"

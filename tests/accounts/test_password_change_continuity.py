@@ -16,7 +16,7 @@ from tests.accounts.test_sessions import CHANGE, CHANGE_CONFIRM, SECURITY, sessi
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The shared fixtures; pytest finds them as attributes of this module.
-clock, fast_password_hashing, fresh_cache = test_otp.clock, test_otp.fast_password_hashing, test_otp.fresh_cache
+clock, fresh_cache = test_otp.clock, test_otp.fresh_cache
 
 NEW = "một câu dài dễ nhớ về con mèo"
 

@@ -12,7 +12,7 @@ from tests.accounts.test_otp import make_citizen
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The shared fixtures; pytest finds them as attributes of this module.
-fast_password_hashing, fresh_cache = test_otp.fast_password_hashing, test_otp.fresh_cache
+fresh_cache = test_otp.fresh_cache
 
 PERSONAL_DATA = "Mật khẩu gần như chỉ gồm thông tin cá nhân của bạn"
 

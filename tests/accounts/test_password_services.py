@@ -13,7 +13,7 @@ from tests.accounts.test_otp import PASSWORD, PHONE, make_citizen
 
 pytestmark = pytest.mark.django_db
 
-fast_password_hashing, fresh_cache = test_otp.fast_password_hashing, test_otp.fresh_cache
+fresh_cache = test_otp.fresh_cache
 
 
 def test_a_reset_is_for_an_active_login_read_with_its_person(django_assert_num_queries):

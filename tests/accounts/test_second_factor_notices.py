@@ -21,7 +21,7 @@ from tests.accounts.test_otp import PASSWORD, PHONE, make_citizen
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 # The shared fixtures; pytest finds them as attributes of this module.
-fast_password_hashing, fresh_cache = test_otp.fast_password_hashing, test_otp.fresh_cache
+fresh_cache = test_otp.fresh_cache
 
 HOTLINE = "1900 9068"
 REAUTHENTICATE = "/tai-khoan/reauthenticate/"

@@ -23,7 +23,7 @@ from tests.benefits.helpers import admin_form
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The shared fixtures; pytest finds them as attributes of this module.
-clock, fast_password_hashing, fresh_cache = test_otp.clock, test_otp.fast_password_hashing, test_otp.fresh_cache
+clock, fresh_cache = test_otp.clock, test_otp.fresh_cache
 
 HOTLINE = "1900 9068"
 

@@ -17,7 +17,7 @@ from .helpers import declaration_data, jpeg, make_person, register
 pytestmark = pytest.mark.usefixtures("reference_data")
 
 # The shared fixtures; pytest finds them as attributes of this module.
-clock, fast_password_hashing, fresh_cache = test_otp.clock, test_otp.fast_password_hashing, test_otp.fresh_cache
+clock, fresh_cache = test_otp.clock, test_otp.fresh_cache
 
 IDLE = settings.SESSION_IDLE_TIMEOUT
 LEFT = {"just before the idle time-out": IDLE - 1, "past the idle time-out": IDLE + 1}

@@ -13,7 +13,7 @@ from tests.conftest import wait_for
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The shared fixtures; pytest finds them as attributes of this module.
-fast_password_hashing, fresh_cache = test_otp.fast_password_hashing, test_otp.fresh_cache
+fresh_cache = test_otp.fresh_cache
 
 TEMPORARY = "Tam-thoi-2026-xyz"
 CHOSEN = "một câu dài dễ nhớ về con mèo"

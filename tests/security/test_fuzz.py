@@ -175,8 +175,7 @@ def actions(*names):
 
 
 @pytest.fixture
-def citizen(reference_data, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # each example hashes passwords
+def citizen(reference_data):
     return make_citizen()
 
 
