@@ -249,8 +249,9 @@ def _tracking_number() -> str:
 
 
 def _identity(person) -> dict:
-    """Who the filing is for, as the registry said at submission (the declaration prints it, in
-    Vietnamese whatever the language of the page it was filed from)."""
+    """Who the filing is for, as the registry said at submission, taken again at each resubmission (the
+    declaration of that submission prints it, in Vietnamese whatever the language of the page it was
+    filed from)."""
     with translation.override(settings.LANGUAGE_CODE):
         sex, id_type = person.get_sex_display(), person.get_id_type_display()
     return {
@@ -492,6 +493,8 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         filing.pdf_attempts = 0
         filing.data = cleaned
         filing.agency = procedure.agency_for(person=filing.person, data=cleaned)
+        # Declared again: the person as the registry has them now (a new phone or address since).
+        filing.identity = {**_identity(filing.person), **procedure.remembered(filing.person, before=filing.identity)}
         filing.note = ""
         filing.received_at = None
         filing.submitted_at = timezone.now()
@@ -502,8 +505,8 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
             replaced.append(document.file.name)
             document.delete()
         _move(filing, to=Filing.Status.SUBMITTED, actor=user, note=NOTE_RESUBMITTED,
-              fields=["revision", "submitted_by", "pdf_attempts", "data", "agency", "note", "received_at",
-                      "submitted_at", "due_date", "due_date_told"])
+              fields=["revision", "submitted_by", "pdf_attempts", "data", "agency", "identity", "note",
+                      "received_at", "submitted_at", "due_date", "due_date_told"])
         procedure.on_submit(filing=filing)
         delete_files_once_committed([*replaced, *uploads.values()])
         transaction.on_commit(lambda: _dispatch_declaration(filing.pk))

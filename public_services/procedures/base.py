@@ -319,9 +319,10 @@ class Procedure:
         hand (selectors.resubmit_refused)."""
         return self.unavailable(filing.person, user=user)
 
-    def remembered(self, person) -> dict:
-        """What else of the registry a filing is about, kept with its identity at submission (the
-        BHYT card to reissue): its completion acts on that, not on what has taken its place since."""
+    def remembered(self, person, *, before: dict | None = None) -> dict:
+        """What else of the registry a filing is about, kept with its identity at each submission (the
+        BHYT card to reissue): its completion acts on that, not on what has taken its place since.
+        `before`: the identity kept until then, at a resubmission (None at the first submission)."""
         return {}
 
     def answers(self, filing) -> dict:

@@ -54,7 +54,9 @@ class CardReissue(Procedure):
         return gettext("%(name)s chưa có thẻ BHYT đang sử dụng nên không cấp lại được. Hãy liên hệ cơ quan BHXH "
                        "quản lý.") % {"name": person.full_name}
 
-    def remembered(self, person):
+    def remembered(self, person, *, before=None):
+        if before and before.get("bhyt_card_version"):  # sent again: still about the card first filed about
+            return {"bhyt_card_version": before["bhyt_card_version"]}
         card = card_in_use(person=person)
         return {"bhyt_card_version": card.version} if card is not None else {}
 

@@ -143,7 +143,7 @@ class ContactChange(Procedure):
         # The ward list opens on the province of the address in the registry.
         return {"new_province": person.province_id} if person and person.province_id else {}
 
-    def remembered(self, person):
+    def remembered(self, person, *, before=None):
         # The declaration prints it beside the phone and the address registered until then.
         return {"email": current_email(person)}
 

@@ -156,8 +156,9 @@ class PaymentMethod(Procedure):
         if PHONE_OF in filing.data:
             return filing.data
         # Stored before whose number it was was recorded: the beneficiary's phone as the registry had it
-        # at submission (the identity, kept at the first one only: of a filing sent again, the phone as it
-        # is now), the declarant's own as it is now.
+        # at submission (the identity; such a filing was last sent before a resubmission took it again,
+        # so that of a filing sent again is its first submission's: the phone as it is now), the
+        # declarant's own as it is now.
         beneficiary_phone = filing.identity.get("phone") if filing.revision == 1 else filing.person.phone
         return {**filing.data, PHONE_OF: phone_of(
             filing.data.get("new_phone", ""), beneficiary_phone=beneficiary_phone,
