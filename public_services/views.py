@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import person_in_view, viewing
 from vssid_portal.documents import DocumentsField
-from vssid_portal.files import private_file_response, private_file_url
+from vssid_portal.files import DEFAULT_MAX_AGE, private_file_response, private_file_url
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
 
@@ -392,6 +392,7 @@ def filing_status(request, pk):
         "next_step": filing_next_step(filing, user=request.user),
         "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
         "pdf_url": pdf_url, "earlier_submitted_at": earlier_submitted_at, "resubmit_refused": resubmit_refused(filing, user=request.user),
+        "link_minutes": DEFAULT_MAX_AGE // 60,
         **_pdf_state(filing, request.user),
     })
 
