@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.cache import cache_reachable
-from vssid_portal.ratelimit import client_ip, consume_in_turn, seconds_until_allowed
+from vssid_portal.ratelimit import client_ip, consume_in_turn, key_rate, seconds_until_allowed
 from vssid_portal.secret_keys import secret_keys
 from vssid_portal.views import minutes_left
 
@@ -278,6 +278,49 @@ def _quiet_cap_message(minutes: int, *, outstanding: bool, per_client: bool = Fa
         "yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
         minutes,
     ) % {"minutes": minutes, "reason": reason, "hotline": settings.PORTAL_HOTLINE}
+
+
+def _every(seconds: float) -> str:
+    """A limit's window as the notes say it: "mỗi giờ", "mỗi 2 giờ", "mỗi 30 phút"."""
+    if seconds % 3600:
+        minutes = math.ceil(seconds / 60)
+        return ngettext("mỗi %(minutes)s phút", "mỗi %(minutes)s phút", minutes) % {"minutes": minutes}
+    hours = int(seconds // 3600)
+    return gettext("mỗi giờ") if hours == 1 else ngettext("mỗi %(hours)s giờ", "mỗi %(hours)s giờ", hours) % {
+        "hours": hours}
+
+
+def reset_sent_note() -> str:
+    """What the reset's code page says once a code is asked, alike for an account or an unknown BHXH code:
+    the code's digits, the wait before a new one (RESEND_AFTER) and the codes a BHXH code, and one network,
+    may be sent (ACCOUNT_RATE_LIMITS "otp_send" and "otp_send_reset_client", _reset_limits), as set now."""
+    sent = gettext("Nếu mã số BHXH này đã có tài khoản, mã xác thực gồm %(digits)s chữ số đã được gửi tới số điện "
+                   "thoại đăng ký.") % {"digits": CODE_DIGITS}
+    codes, share = key_rate("otp_send"), key_rate("otp_send_reset_client")
+    wait = {"seconds": RESEND_AFTER}
+    if codes is None:
+        return f"{sent} " + ngettext("Chưa nhận được thì sau %(seconds)s giây bạn có thể yêu cầu gửi lại.",
+                                     "Chưa nhận được thì sau %(seconds)s giây bạn có thể yêu cầu gửi lại.",
+                                     RESEND_AFTER) % wait
+    limits = {"codes": codes.amount, "every": _every(codes.duration)}
+    if share is None:
+        resend = ngettext("Chưa nhận được thì sau %(seconds)s giây bạn có thể yêu cầu gửi lại (tối đa %(codes)s mã "
+                          "%(every)s).",
+                          "Chưa nhận được thì sau %(seconds)s giây bạn có thể yêu cầu gửi lại (tối đa %(codes)s mã "
+                          "%(every)s).", codes.amount)
+    elif share.duration == codes.duration:
+        resend = ngettext("Chưa nhận được thì sau %(seconds)s giây bạn có thể yêu cầu gửi lại (tối đa %(codes)s mã "
+                          "%(every)s, và %(share)s mã khi yêu cầu từ cùng một mạng).",
+                          "Chưa nhận được thì sau %(seconds)s giây bạn có thể yêu cầu gửi lại (tối đa %(codes)s mã "
+                          "%(every)s, và %(share)s mã khi yêu cầu từ cùng một mạng).", codes.amount)
+    else:
+        resend = ngettext("Chưa nhận được thì sau %(seconds)s giây bạn có thể yêu cầu gửi lại (tối đa %(codes)s mã "
+                          "%(every)s, và %(share)s mã %(share_every)s khi yêu cầu từ cùng một mạng).",
+                          "Chưa nhận được thì sau %(seconds)s giây bạn có thể yêu cầu gửi lại (tối đa %(codes)s mã "
+                          "%(every)s, và %(share)s mã %(share_every)s khi yêu cầu từ cùng một mạng).", codes.amount)
+    if share is not None:
+        limits |= {"share": share.amount, "share_every": _every(share.duration)}
+    return f"{sent} {resend % {**wait, **limits}}"
 
 
 def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipient | None,

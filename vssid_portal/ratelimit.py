@@ -43,6 +43,13 @@ def seconds_until_allowed(request, *, action: str, key: str | None = None, per: 
     return until
 
 
+def key_rate(action: str) -> ratelimit_internals.Rate | None:
+    """The first rate of allauth's limit `ACCOUNT_RATE_LIMITS[action]` counted per key (a phone, a BHXH
+    code), as the settings set it now, for the pages that say it; None when it has none."""
+    return next((rate for rate in ratelimit_internals.get_rates(app="allauth.account", action=action)
+                 if rate.per == "key"), None)
+
+
 def consume_in_turn(request, limits: list[tuple[str, str]]) -> tuple[str, str] | None:
     """Count one hit on each of allauth's limits `limits` ((action, key) pairs), in turn, and
     answer None; or answer the first that refuses it, having given back what the limits before it

@@ -374,12 +374,7 @@ def _send_reset_code(request, subject: str) -> None:
         if not _reset_unsent_at_cap(request, subject):  # else the page says it in place of the code field
             messages.error(request, refusal.message)
         return
-    messages.info(
-        request,
-        gettext("Nếu mã số BHXH này đã có tài khoản, mã xác thực gồm 6 chữ số đã được gửi tới số điện thoại đăng ký. "
-                "Chưa nhận được thì sau 60 giây bạn có thể yêu cầu gửi lại (tối đa 5 mã mỗi giờ, và 3 mã khi yêu cầu "
-                "từ cùng một mạng)."),
-    )
+    messages.info(request, otp.reset_sent_note())
 
 
 def _reset_unsent_at_cap(request, subject: str) -> str | None:

@@ -464,6 +464,30 @@ def test_password_reset_by_sms_answers_alike_for_unknown_codes(sms_outbox):
     assert submit_password(Client(), password=new)["Location"] == CONFIRM
 
 
+@pytest.mark.parametrize(("limits", "said", "said_in_english"), [
+    ({"otp_send": "8/2h/key", "otp_send_reset_client": "2/2h/key"},
+     "sau 90 giây bạn có thể yêu cầu gửi lại (tối đa 8 mã mỗi 2 giờ, và 2 mã khi yêu cầu từ cùng một mạng).",
+     "after 90 seconds (at most 8 codes every 2 hours, and 2 when asked from the same network)."),
+    ({"otp_send": "4/1h/key", "otp_send_reset_client": "1/30m/key"},
+     "sau 90 giây bạn có thể yêu cầu gửi lại (tối đa 4 mã mỗi giờ, và 1 mã mỗi 30 phút khi yêu cầu từ cùng một mạng).",
+     "after 90 seconds (at most 4 codes an hour, and 1 every 30 minutes when asked from the same network)."),
+])
+def test_the_note_after_a_reset_code_gives_the_limits_as_the_settings_set_them(settings, monkeypatch, limits, said,
+                                                                                said_in_english):
+    """The wait before a new code (otp.RESEND_AFTER) and the codes of the hour a BHXH code and one network
+    may ask for (ACCOUNT_RATE_LIMITS) are read where they are set: changing them changes the note."""
+    from accounts import otp
+
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, **limits}
+    monkeypatch.setattr(otp, "RESEND_AFTER", 90)
+    page = Client().post(RESET, {"bhxh_code": "7909999999"}, follow=True).content.decode()
+    assert said in page and "60 giây" not in page
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = english.post(RESET, {"bhxh_code": "7909999998"}, follow=True).content.decode()
+    assert said_in_english in page
+
+
 def test_password_reset_ends_sessions_and_lifts_the_failed_login_lock(sms_outbox):
     user = make_citizen()
     device = Client()
