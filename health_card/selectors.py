@@ -176,14 +176,18 @@ def checker_name(check: CardCheck, *, viewer) -> str:
     """Who the access log names as having made `check` (a row of card_checks_for) to `viewer`, the
     login reading the log: the viewer themself, the holder, the holder's parent or guardian, clinic
     staff (at the check, whatever their login is now) by name, an officer by their agency, any other
-    citizen by no name; a clinic's software by its token's name, a clinic page's check whose staff
-    login was deleted since as clinic staff's, and any other check without login as a guest's."""
+    citizen by no name; a clinic's software by its token's name; a check whose login was deleted since
+    as clinic staff's when made on the clinic page or logged with the login's facility, else as another
+    signed-in user's; and a check made without login as a guest's."""
     user = check.checked_by
     if user is None:
         if check.token_id is not None:
             return gettext("Phần mềm: %(name)s") % {"name": check.token.name}
-        if check.channel in CLINIC_CHANNELS:  # a clinic staff login deleted since, not a guest
+        # A login deleted since, not a guest: without a token, only a login's facility is logged.
+        if check.channel in CLINIC_CHANNELS or check.facility_id is not None:
             return gettext("Nhân viên cơ sở KCB")
+        if check.signed_in:
+            return gettext("Người dùng khác (đã đăng nhập)")
         return gettext("Khách (không đăng nhập)")
     if user.pk == viewer.pk:
         return gettext("Bạn")

@@ -598,7 +598,7 @@ def card_check(*, channel: str, user=None, token: FacilityApiToken | None = None
     user = user if user is not None and user.is_authenticated else None
     CardCheck.objects.create(
         card=logged_card, person_id=logged_card.person_id if logged_card else None, checked_by=user,
-        facility_id=(token.facility_id if token else getattr(user, "facility_id", None)), token=token,
+        signed_in=user is not None, facility_id=(token.facility_id if token else getattr(user, "facility_id", None)), token=token,
         channel=channel, result=str(result.kind),
     )
     return result

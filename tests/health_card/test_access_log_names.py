@@ -1,18 +1,24 @@
 """Who the access log names for each check: one rule (health_card.selectors.checker_name) for the
 log row and the person reading the log, and a page that reads no more for any kind of checker."""
 
+import importlib
+import pkgutil
 import re
 
 import pytest
+from django.apps import apps
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.models import Guardianship, User
+from health_card import migrations
 from health_card.models import CardCheck
-from health_card.qr import Kind
+from health_card.qr import Kind, Purpose
 from health_card.selectors import card_checks_for, checker_name
-from health_card.services import api_token_create
+from health_card.services import api_token_create, card_qr
+from lookup.models import MedicalFacility
 from tests.accounts.helpers import born_years_ago, cccd_for, make_person, officer
 
 from .card_fixtures import *  # noqa: F401,F403
@@ -101,3 +107,36 @@ def test_a_checker_is_named_for_what_they_were_at_the_check_not_for_what_their_l
     with translation.override("vi"):
         assert [checker_name(check, viewer=holder) for check in card_checks_for(person=card.person)] == [
             "Phạm Thu Hà", "Người dùng khác (đã đăng nhập)"]
+
+
+def test_a_public_check_by_a_login_deleted_since_is_named_a_signed_in_checkers_not_a_guests(
+        holder, card, stranger, clinic_user, facility):
+    """A citizen's check on the public page stays a signed-in citizen's, unnamed, once their login is
+    deleted, and that of staff of a clinic whose contract had ended stays clinic staff's; a guest's
+    check stays a guest's."""
+    scan = {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}
+    MedicalFacility.objects.filter(pk=facility.pk).update(bhyt_contract=False)
+    for client in (Client(), logged_in(stranger), logged_in(clinic_user)):
+        assert client.post("/xac-thuc/the-bhyt/", scan).status_code == 200
+    assert list(CardCheck.objects.order_by("pk").values_list("channel", flat=True)) == ["public"] * 3
+    stranger.delete()
+    clinic_user.delete()
+    page = re.sub(r"\s+", " ", logged_in(holder).get("/the-bhyt/ai-da-xem/").content.decode())
+    assert re.findall(r'data-label="Ai xác thực">([^<]*)</td>', page) == [
+        "Nhân viên cơ sở KCB", "Người dùng khác (đã đăng nhập)", "Khách (không đăng nhập)"]
+    with translation.override("en"):
+        assert [checker_name(check, viewer=holder) for check in card_checks_for(person=card.person)] == [
+            "Healthcare facility staff", "Another user (logged in)", "Visitor (not logged in)"]
+
+
+def test_the_migration_marks_the_checks_logged_before_with_a_login_as_signed_in(holder, card, stranger):
+    [name] = [module.name for module in pkgutil.iter_modules(migrations.__path__) if module.name.endswith("_signed_in")]
+    migration = importlib.import_module(f"health_card.migrations.{name}")
+    CardCheck.objects.bulk_create([CardCheck(card=card, person=card.person, checked_by=checker, result=Kind.VALID,
+                                             channel=CardCheck.Channel.PUBLIC) for checker in (stranger, None)])
+    migration.mark_signed_in(apps, None)
+    assert list(CardCheck.objects.order_by("pk").values_list("signed_in", flat=True)) == [True, False]
+    stranger.delete()
+    with translation.override("vi"):
+        assert [checker_name(check, viewer=holder) for check in card_checks_for(person=card.person)] == [
+            "Khách (không đăng nhập)", "Người dùng khác (đã đăng nhập)"]
