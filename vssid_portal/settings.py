@@ -515,6 +515,10 @@ LOGGING = {
 HEALTH_CARD_SIGNING_KEYS = _read("HEALTH_CARD_SIGNING_KEYS", env.json, default={})
 HEALTH_CARD_SIGNING_KEY_ID = _read("HEALTH_CARD_SIGNING_KEY_ID", env.str, default="")
 HEALTH_CARD_DEV_KEY_FILE = BASE_DIR / "var" / "health_card_keys.json"
+# Answers of the card API to a missing or wrong token, per client address (health_card/views/verify.py):
+# past them the address is refused before its token is looked at. A clinic's software whose token was
+# changed gets a handful; one refused waits at most the minute once its token is right.
+HEALTH_CARD_API_UNAUTHORISED_RATE = "60/m"
 
 PORTAL_NAME = "Cổng dịch vụ BHXH số"
 # The portal's public address, printed in documents (statement QR codes); empty: taken from the request.
