@@ -32,13 +32,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import get_usage, is_ratelimited
+from django_ratelimit.core import get_usage
 
 from vssid_portal.cache import cache_reachable
 from vssid_portal.middleware import answers_every_method
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
-from vssid_portal.views import unavailable_instead
+from vssid_portal.views import retry_after, unavailable_instead
 
 from ..forms import ScanForm, TypedForm, card_number_in
 from ..keys import published_keys
@@ -100,16 +100,17 @@ def verify(request):
         return _render(request, scan_form=ScanForm(autofocus=clinic), typed_form=TypedForm(), clinic=clinic)
     caller = f"user-{request.user.pk}"
     if clinic:
-        limited = MISMATCHES_LIMITED if _mismatches_used_up(request, caller, CLINIC_MISMATCHES) else ""
+        used_up, limited = _mismatches_used_up(request, caller, CLINIC_MISMATCHES), MISMATCHES_LIMITED
     else:
-        limited = RATE_LIMITED if is_ratelimited(request, group="health_card.verify", rate=PUBLIC_RATE, method="POST",
-                                                 key="vssid_portal.ratelimit.client_ip", increment=True) else ""
+        used_up = get_usage(request, group="health_card.verify", rate=PUBLIC_RATE, method="POST",
+                            key="vssid_portal.ratelimit.client_ip", increment=True)
+        used_up, limited = (used_up if used_up is not None and used_up["should_limit"] else None), RATE_LIMITED
     if not cache_reachable():  # the limit could not be read or counted (Redis down): neither lifted nor blamed
         return unavailable_instead(_render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic,
                                            limited=UNAVAILABLE))
-    if limited:
-        return _render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429,
-                       limited=limited)
+    if used_up:  # told in Retry-After how long is left of the limit's window, as the portal's other 429s
+        return retry_after(_render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429,
+                                   limited=limited), used_up["time_left"])
     scan_form, typed_form = ScanForm(), TypedForm()
     result = None
     if clinic and request.POST.get("cach") == "nhap":

@@ -531,6 +531,7 @@ def test_public_checks_are_rate_limited_per_ip(card):
         assert client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}).status_code == 200
     response = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload})
     assert response.status_code == 429 and "quá nhiều lần" in text(response)
+    assert 1 <= int(response["Retry-After"]) <= 60  # what is left of the limit's minute
     assert Client(REMOTE_ADDR="203.0.113.10").post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}).status_code == 200
 
 

@@ -44,6 +44,7 @@ def test_wrong_birth_dates_are_answered_thirty_times_an_hour_per_clinic_login(ca
     limited = client.post(URL, {**TYPED, "ngay_sinh": "15/03/1988"})
     page = text(limited)
     assert limited.status_code == 429 and LIMITED in page
+    assert 1 <= int(limited["Retry-After"]) <= 3600  # what is left of the limit's hour
     assert "Thẻ hợp lệ" not in page and "NGUYỄN VĂN ĐỨC" not in page and facility.name in page
     assert client.post(URL, {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}).status_code == 429
     assert CardCheck.objects.count() == 30  # a refused post checks nothing
