@@ -70,7 +70,8 @@ class SeenVersionForm(forms.ModelForm):
     holds the version the page showed (put it in the admin's fieldsets so that it is posted), and
     a stale one is a form error, so the officer sees the page again with what they typed, the
     values now stored that the other save changed, and the version now stored (see the module).
-    `cleaned_data["seen_version"]` is the version alone, what the save service compares. The
+    `cleaned_data["seen_version"]` is the version alone, what the save service compares (a post
+    without it, the version of the record as read for the request). The
     admin validates and saves in one transaction: the lock taken here holds until the save.
 
     `money_fields` are shown in VND; `seen_extras` names what else the page saves with the record
@@ -117,6 +118,10 @@ class SeenVersionForm(forms.ModelForm):
     def clean_seen_version(self):
         version, _sep, digests = (self.cleaned_data.get("seen_version") or "").partition(DIGESTS)
         self._seen_digests = {digests[i:i + DIGEST_LENGTH] for i in range(0, len(digests), DIGEST_LENGTH)}
+        if not version and self.instance.pk is not None:
+            # A post without the version (made by hand) is what it edits as read for this request: another
+            # save since that read is refused here, as a stale page is, not by the save service after it.
+            version = version_token(getattr(self.instance, self.version_field))
         return version
 
     def clean(self):

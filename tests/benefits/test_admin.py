@@ -312,6 +312,41 @@ def test_a_page_that_carried_only_the_version_is_shown_every_stored_value_it_wou
     assert (obj.amount, obj.decision_number, obj.revision) == (5_217_200, "456/QĐ-BHXH", 2)
 
 
+def test_a_post_without_a_version_meeting_another_save_is_refused_as_a_stale_page_and_writes_nothing(
+        client, db, reference_data, monkeypatch):
+    """A hand-made post with a blank version was not checked by the form, so another save between the
+    page's read of the record and its save reached the service's refusal of a stale copy: a 500."""
+    from benefits import admin as benefits_admin
+    from benefits.services import benefit_save
+
+    user = citizen()
+    obj = record(user.person, **decided(amount=5_217_200))
+    url = change_url(obj)
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    page_of_a = {**admin_form(client, url), "seen_version": "", "decision_number": "456/QĐ-BHXH"}
+    read = benefits_admin.BenefitRecordAdmin.get_object
+
+    def read_then_another_save(self, request, object_id, from_field=None):
+        shown = read(self, request, object_id, from_field)
+        other = BenefitRecord.objects.get(pk=obj.pk)
+        other.amount = 6_000_000
+        benefit_save(record=other)  # officer B, between A's read and A's save
+        return shown
+
+    monkeypatch.setattr(benefits_admin.BenefitRecordAdmin, "get_object", read_then_another_save)
+    response = client.post(url, page_of_a)
+    monkeypatch.undo()
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert STALE in html and '<a href="#id_amount">Số tiền được hưởng (đ): 6.000.000 đ</a>' in html
+    obj.refresh_from_db()
+    assert (obj.amount, obj.decision_number, obj.revision) == (6_000_000, "123/QĐ-BHXH", 1)
+    assert BenefitEvent.objects.filter(record=obj).count() == 1
+    assert client.post(url, shown_form(response)).status_code == 302  # A, having seen B's amount
+    obj.refresh_from_db()
+    assert (obj.amount, obj.decision_number, obj.revision) == (5_217_200, "456/QĐ-BHXH", 2)
+
+
 def test_the_change_page_reads_as_many_queries_as_before_it_carried_the_values_shown(
         client, db, reference_data, django_assert_num_queries):
     obj = record(citizen().person, **decided())
