@@ -3,9 +3,9 @@ the one save path in services.py; the salary adjustment table the estimator uses
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext, ngettext_lazy, pgettext
 
-from accounts.selectors import persons_visible_to
+from accounts.selectors import logins_told_of_people, persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
@@ -71,6 +71,31 @@ def steps_not_taken(records: list[BenefitRecord], status: str) -> str:
         "%(count)s hồ sơ đã chọn không chuyển sang “%(status)s” được vì chỉ hồ sơ %(before)s mới chuyển được: "
         "%(listed)s; giữ nguyên.",
         len(named)) % {"count": len(named), "status": Status(status).label, "before": before, "listed": listed}
+
+
+# What a status action did, counted (`count`): the start of its success message (steps_taken).
+MOVED_TO_PROCESSING = ngettext_lazy("Đã chuyển sang đang giải quyết %(count)s hồ sơ",
+                                    "Đã chuyển sang đang giải quyết %(count)s hồ sơ", "count")
+MARKED_PAID = ngettext_lazy("Đã ghi nhận chi trả %(count)s hồ sơ", "Đã ghi nhận chi trả %(count)s hồ sơ", "count")
+
+
+def steps_taken(done, count: int, *, untold: int) -> str:
+    """The success message of a status action that moved `count` records (`done`, e.g. MARKED_PAID),
+    saying whether their people were told: `untold` of them belong to a person nobody could tell (no
+    login that signs in, nor a parent's of a minor: accounts.selectors.logins_told_of_people)."""
+    done = done % {"count": count}
+    if not untold:
+        return ngettext("%(done)s; người hưởng đã được thông báo.", "%(done)s; người hưởng đã được thông báo.",
+                        count) % {"done": done}
+    if untold == count:
+        return ngettext("%(done)s; không gửi thông báo vì người hưởng không có tài khoản đang hoạt động trên Cổng.",
+                        "%(done)s; không gửi thông báo vì người hưởng không có tài khoản đang hoạt động trên Cổng.",
+                        count) % {"done": done}
+    return ngettext("%(done)s; người hưởng đã được thông báo, trừ %(untold)s hồ sơ mà người hưởng không có tài khoản "
+                    "đang hoạt động trên Cổng nên không gửi thông báo.",
+                    "%(done)s; người hưởng đã được thông báo, trừ %(untold)s hồ sơ mà người hưởng không có tài khoản "
+                    "đang hoạt động trên Cổng nên không gửi thông báo.",
+                    untold) % {"done": done, "untold": untold}
 
 
 BENEFITS_SINCE = 1995  # the first year the list filter offers: claims are received by BHXH Việt Nam since 1995
@@ -140,7 +165,7 @@ class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOu
     def _set_status(self, request, queryset, status, done, *, left=0, left_why=""):
         """`left`: how many of the rows ticked are past the step already, left as they are and said so
         (`left_why`), instead of the action ending without a word."""
-        updated, errors, refused = 0, [], []
+        updated, errors, refused = [], [], []
         for record in queryset:
             if not step_allowed(record.status, status):
                 # Refused here, all in one message, by the rule the service holds: the service's own refusal of
@@ -149,14 +174,16 @@ class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOu
                 continue
             try:
                 if benefit_set_status(record=record, status=status, actor=request.user):
-                    updated += 1
+                    updated.append(record)
             except PermissionDenied:  # moved to another agency (a change of paying place) since the list was read
                 errors.append(f"{record.reference}: Hồ sơ đã chuyển sang cơ quan BHXH khác nên bạn không còn xử lý "
                               "được; giữ nguyên.")
             except ValidationError as error:
                 errors.append(f"{record.reference}: {' '.join(error.messages)}")
         if updated:
-            self.message_user(request, f"{done} {updated} hồ sơ; người hưởng đã được thông báo.", messages.SUCCESS)
+            told = set(logins_told_of_people({obj.person_id for obj in updated}).values_list("told_of", flat=True))
+            untold = sum(obj.person_id not in told for obj in updated)
+            self.message_user(request, steps_taken(done, len(updated), untold=untold), messages.SUCCESS)
         if left:
             self.message_user(request, f"{left} hồ sơ đã chọn {left_why}: giữ nguyên.", messages.INFO)
         if refused:
@@ -166,13 +193,13 @@ class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOu
 
     @admin.action(description="Chuyển hồ sơ đã chọn sang “Đang giải quyết”", permissions=["change"])
     def mark_processing(self, request, queryset):
-        self._set_status(request, queryset.filter(status=Status.RECEIVED), Status.PROCESSING, "Đã chuyển sang đang giải quyết",
+        self._set_status(request, queryset.filter(status=Status.RECEIVED), Status.PROCESSING, MOVED_TO_PROCESSING,
                          left=queryset.exclude(status=Status.RECEIVED).count(),
                          left_why="không còn ở trạng thái “Đã tiếp nhận”")
 
     @admin.action(description="Ghi nhận đã chi trả hôm nay cho hồ sơ đã chọn", permissions=["change"])
     def mark_paid(self, request, queryset):
-        self._set_status(request, queryset.exclude(status=Status.PAID), Status.PAID, "Đã ghi nhận chi trả",
+        self._set_status(request, queryset.exclude(status=Status.PAID), Status.PAID, MARKED_PAID,
                          left=queryset.filter(status=Status.PAID).count(), left_why="đã chi trả từ trước")
 
 

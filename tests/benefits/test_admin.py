@@ -467,6 +467,57 @@ def said(response) -> list[tuple[int, str]]:
     return [(message.level, message.message) for message in response.context["messages"]]
 
 
+def test_a_status_action_says_the_people_were_told_only_when_a_login_could_be_told(client, db, reference_data):
+    """A step was said to have been told to the person whether or not anyone could be: a person without a
+    login that signs in (none, or one an officer deactivated) is told nothing."""
+    from django.contrib.messages import constants
+
+    from tests.accounts.helpers import make_person
+
+    with_login = citizen().person
+    without_login = make_person("7901000003", "Trần Thị Lan", id_number="079188012347")
+    deactivated = citizen("7901000004", "Lê Văn Hùng", id_number="079088012348")
+    deactivated.is_active = False
+    deactivated.save(update_fields=["is_active"])
+    told = record(with_login, reference="Q1-0011")
+    untold = [record(without_login, reference="Q1-0012"), record(deactivated.person, reference="Q1-0013")]
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+
+    response = client.post(LIST, {"action": "mark_processing", "_selected_action": [obj.pk for obj in untold]},
+                           follow=True)
+    assert said(response) == [(constants.SUCCESS, "Đã chuyển sang đang giải quyết 2 hồ sơ; không gửi thông báo vì "
+                                                  "người hưởng không có tài khoản đang hoạt động trên Cổng.")]
+    assert not Message.objects.exists()
+
+    for obj in untold:
+        BenefitRecord.objects.filter(pk=obj.pk).update(status="received")
+    response = client.post(LIST, {"action": "mark_processing", "_selected_action": [told.pk, *(obj.pk for obj in untold)]},
+                           follow=True)
+    assert said(response) == [(constants.SUCCESS, "Đã chuyển sang đang giải quyết 3 hồ sơ; người hưởng đã được thông "
+                                                  "báo, trừ 2 hồ sơ mà người hưởng không có tài khoản đang hoạt động "
+                                                  "trên Cổng nên không gửi thông báo.")]
+
+    BenefitRecord.objects.filter(pk=told.pk).update(status="received")
+    response = client.post(LIST, {"action": "mark_processing", "_selected_action": [told.pk]}, follow=True)
+    assert said(response) == [(constants.SUCCESS, "Đã chuyển sang đang giải quyết 1 hồ sơ; người hưởng đã được thông báo.")]
+    assert set(Message.objects.values_list("user__person", flat=True)) == {with_login.pk}
+
+
+def test_what_a_status_action_says_of_who_was_told_is_written_in_english_too():
+    from django.utils import translation
+
+    from benefits.admin import MOVED_TO_PROCESSING, steps_taken
+
+    with translation.override("en"):
+        assert steps_taken(MOVED_TO_PROCESSING, 1, untold=0) == "1 record moved to “Being processed”; the beneficiary was told."
+        assert steps_taken(MOVED_TO_PROCESSING, 2, untold=2) == (
+            "2 records moved to “Being processed”; nobody was told, as the beneficiaries have no active login on the "
+            "portal.")
+        assert steps_taken(MOVED_TO_PROCESSING, 3, untold=1) == (
+            "3 records moved to “Being processed”; the beneficiaries were told, except for 1 record whose beneficiary "
+            "has no active login on the portal, so nobody was told of it.")
+
+
 def test_a_status_action_on_records_already_past_that_step_says_they_were_left_as_they_were(client, db, reference_data):
     from django.contrib.messages import constants
 
