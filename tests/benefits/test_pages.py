@@ -541,3 +541,17 @@ def test_the_estimate_under_one_year_writes_its_months_once(client, user):
     page = text(client.get(reverse("benefits:estimate")))
     assert "Từ năm 2014 7 tháng Tổng cộng 7 tháng Bước 3" in page
     assert "7 tháng (7 tháng)" not in page
+
+
+@pytest.mark.parametrize("fields", [
+    {"status": Status.REJECTED, "reject_reason": "Chưa đủ 12 tháng nghỉ việc", "amount": 11_531_338},
+    {"status": Status.PROCESSING, "amount": 11_531_338, "monthly_amount": 2_000_000},
+])
+def test_an_amount_entered_on_a_claim_not_granted_is_not_shown_as_the_amount_received(client, user, fields):
+    """A refused claim, or one still being examined, that carried an amount showed it as "Số tiền được
+    hưởng", as if granted: only a decision grants one."""
+    obj = record(user.person, Kind.ONE_TIME, reference="BH-9", **fields)
+    client.force_login(user)
+    for page in (text(client.get(INDEX)), text(client.get(reverse("benefits:detail", args=[obj.pk])))):
+        assert "BH-9" in page
+        assert "11.531.338" not in page and "Số tiền được hưởng" not in page and "2.000.000" not in page
