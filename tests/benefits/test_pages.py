@@ -555,3 +555,15 @@ def test_an_amount_entered_on_a_claim_not_granted_is_not_shown_as_the_amount_rec
     for page in (text(client.get(INDEX)), text(client.get(reverse("benefits:detail", args=[obj.pk])))):
         assert "BH-9" in page
         assert "11.531.338" not in page and "Số tiền được hưởng" not in page and "2.000.000" not in page
+
+
+def test_a_payment_date_entered_on_a_claim_not_paid_is_not_shown_as_its_payment(client, user):
+    """A decided claim carrying a payment date typed ahead of the payment showed "Ngày chi trả" beside the
+    status "Đã giải quyết", as if paid: only a paid claim has a payment date."""
+    obj = record(user.person, Kind.ONE_TIME, reference="BH-8", **decided(paid_on=datetime.date(2025, 9, 20)))
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:detail", args=[obj.pk])))
+    assert "Đã giải quyết" in page and "11.531.338" in page
+    assert "Ngày chi trả" not in page and "20/09/2025" not in page
+    BenefitRecord.objects.filter(pk=obj.pk).update(status=Status.PAID)
+    assert "Ngày chi trả 20/09/2025" in text(client.get(reverse("benefits:detail", args=[obj.pk])))
