@@ -31,7 +31,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
-from vssid_portal.files import private_file_url
+from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.text import normalize_code, with_hotline
 from vssid_portal.views import limit_refusal
 
@@ -336,7 +336,8 @@ def status(request, token):
         request.session.save()
         pdf_url = private_file_url(registration.declaration_pdf.name, user=None, filename=f"to-khai-{reference}.pdf",
                                    session_key=request.session.session_key)  # no back: the status link is secret
-    return render(request, "accounts/registration/status.html", {"registration": registration, "pdf_url": pdf_url})
+    return render(request, "accounts/registration/status.html",
+                  {"registration": registration, "pdf_url": pdf_url, "link_minutes": DEFAULT_MAX_AGE // 60})
 
 
 @sensitive_post_parameters("reference", "bhxh_code")

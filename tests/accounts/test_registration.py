@@ -403,6 +403,17 @@ def test_the_status_link_alone_shows_nothing_in_another_browser(client, person, 
     assert "Tải tờ khai đăng ký (PDF)" in stranger.get(link).content.decode()
 
 
+def test_the_declaration_links_life_on_the_status_page_is_the_links_own(client, person, monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+    from accounts.views import registration as views
+
+    with django_capture_on_commit_callbacks(execute=True):
+        link = register(client)["Location"]
+    assert "liên kết có hiệu lực 15 phút;" in client.get(link).content.decode()
+    monkeypatch.setattr(views, "DEFAULT_MAX_AGE", 10 * 60)
+    assert "liên kết có hiệu lực 10 phút;" in client.get(link).content.decode()
+
+
 def test_steps_cannot_be_skipped(client, person):
     assert client.get("/dang-ky/anh/")["Location"] == "/dang-ky/"
     client.post("/dang-ky/", declaration_data())
