@@ -72,6 +72,16 @@ def limit_refusal(too_many, unavailable, wait: float | None = None) -> LimitRefu
     return LimitRefusal(429, too_many, wait) if cache_reachable() else LimitRefusal(503, unavailable)
 
 
+def usage_refusal(usage: dict | None, too_many, unavailable) -> LimitRefusal | None:
+    """The refusal by a django-ratelimit limit whose count (`get_usage`'s answer, the request counted)
+    is over, as `limit_refusal` gives it, with the seconds left of the limit's window; None while it
+    lets the request through."""
+    if usage is None or not usage["should_limit"]:
+        return None
+    # a count the cache failed to keep has no window (time_left -1)
+    return limit_refusal(too_many, unavailable, usage["time_left"] if usage["time_left"] >= 0 else None)
+
+
 def minutes_left(wait: float | None) -> int | None:
     """The whole minutes a 429 says are left of a wait of `wait` seconds (at least 1), or None when
     the limit cannot tell it."""

@@ -23,14 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
-from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import person_in_view
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name
-from vssid_portal.views import LimitRefusal, limit_refusal
+from vssid_portal.views import LimitRefusal, usage_refusal
 
 from ..models import Statement
 from ..selectors import TABS_BY_SLUG, format_months
@@ -55,7 +54,9 @@ VERIFY_RATE = "30/m"
 VERIFY_GROUP = "participation.statement_verify"
 SENT_ON_SECONDS = 60  # a typed code's page, reached by the redirect, is not counted again within this
 REQUEST_RATE = "10/h"
+REQUEST_GROUP = "participation.statement_request"
 RETRY_RATE = "5/h"  # each retry queues a build of up to JOB_MAX_ATTEMPTS renders
+RETRY_GROUP = "participation.statement_retry"
 STATEMENTS_PER_PAGE = 20
 VERIFY_INPUT_MAX = 40  # the form's maxlength
 RATE_LIMITED = _("Bạn đã tra cứu quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
@@ -137,19 +138,24 @@ def _details(statement: Statement) -> dict:
     }
 
 
+def _post_refused(request, group: str, rate: str, too_many) -> LimitRefusal | None:
+    """Counts a POST of the user's against `rate`: the refusal, with the seconds left of the limit's
+    window, when it is over the limit, or None."""
+    usage = get_usage(request, group=group, key="user", rate=rate, method="POST", increment=True)
+    return usage_refusal(usage, too_many, REQUEST_UNAVAILABLE)
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="user", rate=REQUEST_RATE, method="POST", block=False)
 def statement_list(request):
     person = person_in_view(request)
     if person is None:
         raise Http404
     refusal = None
     if request.method == "POST":
-        if getattr(request, "limited", False):
-            refusal = limit_refusal(REQUEST_LIMITED, REQUEST_UNAVAILABLE)
-        else:
+        refusal = _post_refused(request, REQUEST_GROUP, REQUEST_RATE, REQUEST_LIMITED)
+        if refusal is None:
             statement = statement_request(person=person, requested_by=request.user,
                                           verify_base=verify_base_for(request))
             return redirect("participation:statement_status", pk=statement.pk)
@@ -164,14 +170,12 @@ def statement_list(request):
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="user", rate=RETRY_RATE, method="POST", block=False)
 def statement_status(request, pk: int):
     statement = get_object_or_404(statements_visible_to(request.user), pk=pk)
     refusal = None
     if request.method == "POST":
-        if getattr(request, "limited", False):
-            refusal = limit_refusal(RETRY_LIMITED, REQUEST_UNAVAILABLE)
-        else:
+        refusal = _post_refused(request, RETRY_GROUP, RETRY_RATE, RETRY_LIMITED)
+        if refusal is None:
             statement_retry(statement=statement, verify_base=verify_base_for(request))
             return redirect("participation:statement_status", pk=statement.pk)
     context = {
@@ -208,11 +212,7 @@ def _lookup_refused(request) -> LimitRefusal | None:
     a GET: it looks the statement up as well."""
     usage = get_usage(request, group=VERIFY_GROUP, key=client_ip, rate=VERIFY_RATE, method=get_usage.ALL,
                       increment=True)
-    if usage is not None and usage["should_limit"]:
-        # a count the cache failed to keep has no window (time_left -1)
-        wait = usage["time_left"] if usage["time_left"] >= 0 else None
-        return limit_refusal(RATE_LIMITED, VERIFY_UNAVAILABLE, wait)
-    return None
+    return usage_refusal(usage, RATE_LIMITED, VERIFY_UNAVAILABLE)
 
 
 def _sent_on_key(request, code: str) -> str:

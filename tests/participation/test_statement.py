@@ -188,6 +188,21 @@ def test_double_requests_reuse_the_statement_being_built_and_requests_are_limite
     assert "quá nhiều bản xác nhận" in response.content.decode()
 
 
+def test_the_request_and_retry_refusals_say_in_retry_after_when_they_may_be_tried_again(owner_client, owner):
+    """As the check page's 429 does, the list's and the retry's say how many seconds are left of
+    their limit's hour, each of its own count."""
+    from participation.views import statements as views
+
+    statement = service.statement_request(person=owner.person, requested_by=owner, verify_base="http://testserver")
+    status_path = f"{LIST_URL}{statement.pk}/"
+    for path, rate in ((LIST_URL, views.REQUEST_RATE), (status_path, views.RETRY_RATE)):
+        for _ in range(int(rate.split("/")[0])):
+            assert not owner_client.post(path).has_header("Retry-After"), path
+        response = owner_client.post(path)
+        assert response.status_code == 429, path
+        assert 1 <= int(response["Retry-After"]) <= 3600, path
+
+
 # --- The PDF ----------------------------------------------------------------------------------
 
 def test_pdf_lists_every_period_with_the_totals_and_is_tagged(ready, pdf_path, employers):
