@@ -25,15 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import get_usage, is_ratelimited
 from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.text import normalize_code, with_hotline
-from vssid_portal.views import limit_refusal
+from vssid_portal.views import limit_refusal, usage_refusal
 
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
 from ..models import Registration
@@ -340,14 +339,18 @@ def status(request, token):
                   {"registration": registration, "pdf_url": pdf_url, "link_minutes": DEFAULT_MAX_AGE // 60})
 
 
+STATUS_LOOKUP_RATE = "10/m"
+
+
 @sensitive_post_parameters("reference", "bhxh_code")
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="vssid_portal.ratelimit.client_ip", rate="10/m", method="POST", block=False)
 def status_lookup(request):
     form = StatusLookupForm(request.POST or None)
-    if getattr(request, "limited", False):
+    usage = get_usage(request, group="accounts.registration_status_lookup", key="vssid_portal.ratelimit.client_ip",
+                      rate=STATUS_LOOKUP_RATE, method="POST", increment=True)
+    refusal = usage_refusal(usage, _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."), UNAVAILABLE)
+    if refusal is not None:
         form.is_valid()
-        refusal = limit_refusal(_("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."), UNAVAILABLE)
         form.add_error(None, refusal.message)
         return refusal.answer(render(request, "accounts/registration/status_lookup.html", {"form": form}))
     if request.method == "POST" and form.is_valid():

@@ -468,6 +468,16 @@ def test_status_lookup_is_rate_limited_per_ip(client, person):
     assert "quá nhiều lần" in blocked.content.decode()
 
 
+def test_the_status_lookups_refusal_says_in_retry_after_when_it_may_be_tried_again(client, person):
+    """As the statement check page's 429 does, the lookup's says how many seconds are left of its
+    limit's minute."""
+    asked = {"reference": "DK0000AAAAAA", "bhxh_code": "7901234567"}
+    for _ in range(10):
+        assert not client.post("/dang-ky/tra-cuu/", asked).has_header("Retry-After")
+    blocked = client.post("/dang-ky/tra-cuu/", asked)
+    assert blocked.status_code == 429 and 1 <= int(blocked["Retry-After"]) <= 60
+
+
 def test_declaration_checks_are_rate_limited_per_bhxh_code(client, person):
     for _ in range(8):
         assert client.post("/dang-ky/", declaration_data(birth_date="01/01/1988")).status_code == 200
