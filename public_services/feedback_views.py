@@ -25,12 +25,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import get_usage
 
 from accounts.sessions import FEEDBACKS_SEEN
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import normalize_code
-from vssid_portal.views import limit_refusal, unavailable_instead
+from vssid_portal.views import unavailable_instead, usage_refusal
 
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
 from .feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
@@ -154,16 +154,16 @@ def feedback_status(request, tracking_number):
 @sensitive_post_parameters("tracking_number", "contact")
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="vssid_portal.ratelimit.client_ip", rate=LOOKUP_RATE, method="POST", block=False,
-           group="public_services.feedback_lookup")
 def feedback_lookup(request):
     prefilled = request.GET.get("ma", "")
     form = FeedbackLookupForm(request.POST or None, initial={"tracking_number": prefilled},
                               contact_first=request.method == "GET" and bool(TRACKING_NUMBER.fullmatch(prefilled)))
-    if getattr(request, "limited", False):
+    usage = get_usage(request, group="public_services.feedback_lookup", key="vssid_portal.ratelimit.client_ip",
+                      rate=LOOKUP_RATE, method="POST", increment=True)
+    refusal = usage_refusal(usage, gettext("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."),
+                            FeedbacksUnavailable())
+    if refusal is not None:
         form.is_valid()
-        refusal = limit_refusal(gettext("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."),
-                                FeedbacksUnavailable())
         form.add_error(None, refusal.message)
         return refusal.answer(render(request, "public_services/feedback_lookup.html", {"form": form}))
     if request.method == "POST" and form.is_valid():

@@ -291,6 +291,17 @@ def test_a_key_this_browser_was_not_given_is_refused(client, agency):
     assert response.status_code == 302 and Feedback.objects.count() == 1
 
 
+def test_the_lookups_refusal_says_in_retry_after_when_it_may_be_tried_again(client):
+    """As the registration status lookup's 429 does, the feedback lookup's says how many seconds are
+    left of its limit's minute."""
+    asked = {"tracking_number": "PA2611000000", "contact": "0912345678"}
+    for _ in range(10):
+        assert not client.post(LOOKUP, asked).has_header("Retry-After")
+    limited = client.post(LOOKUP, asked)
+    assert limited.status_code == 429 and "quá nhiều lần" in limited.content.decode()
+    assert 1 <= int(limited["Retry-After"]) <= 60
+
+
 def test_sending_is_rate_limited_per_address(client, agency, django_capture_on_commit_callbacks):
     for number in range(5):
         response, _ = send(client, agency, capture=django_capture_on_commit_callbacks, content=f"{CONTENT} ({number})")
