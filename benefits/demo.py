@@ -35,6 +35,7 @@ from accounts.selectors import adult_born_by
 from lookup.models import Agency
 from participation.demo import pensioner_bhyt, retirement_month
 from participation.models import Period
+from participation.selectors import periods_by_person
 
 from .estimator import Contribution, contributed_months, estimate_one_time, round_odd_months
 from .models import BenefitEvent, BenefitRecord, Kind, Status
@@ -284,9 +285,7 @@ def seed(*, persons, seed) -> str:
     rng = random.Random(f"benefits-{seed}")
     pick_agency = _agency_picker(rng)
     table = coefficients()
-    history: dict[int, list[Period]] = {}
-    for period in Period.objects.filter(person__in=persons, kind__in=BHXH_KINDS).order_by("from_month", "pk"):
-        history.setdefault(period.person_id, []).append(period)
+    history = periods_by_person(persons=persons, kinds=BHXH_KINDS)
     records: list[BenefitRecord] = []
     adults_from = adult_born_by()
     for person in sorted(persons, key=lambda p: p.bhxh_code):

@@ -8,7 +8,7 @@ import random
 from django.utils import timezone
 
 from lookup.models import MedicalFacility
-from participation.selectors import Payer, bhyt_periods_by_person
+from participation.selectors import TABS_BY_SLUG, Payer, periods_by_person
 
 from .beneficiary_data import load
 from .models import BeneficiaryGroup, BenefitLevel, Card
@@ -25,7 +25,7 @@ def seed(*, persons, seed) -> str:
     today = timezone.localdate()
     groups = {group.code: group for group in BeneficiaryGroup.objects.select_related("level")}
     with_card = set(Card.objects.filter(person__in=persons).values_list("person_id", flat=True))
-    periods = bhyt_periods_by_person(persons=persons)
+    periods = periods_by_person(persons=persons, kinds=TABS_BY_SLUG["bhyt"].kinds)
     data_end = max((p[-1].to_month for p in periods.values()), default=today)
     fallback = {}
     created = 0

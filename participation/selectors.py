@@ -168,12 +168,12 @@ def bhyt_spans_for(*, person) -> list[tuple[datetime.date, datetime.date]]:
     return list(periods_for(person=person, kinds=(Period.Kind.BHYT,)).values_list("from_month", "to_month"))
 
 
-def bhyt_periods_by_person(*, persons) -> dict[int, list[Period]]:
-    """Each person's BHYT periods, first to last, with their facility and agency (and its province),
-    by person id: what the demo cards are drawn from."""
+def periods_by_person(*, persons, kinds) -> dict[int, list[Period]]:
+    """Each person's periods of `kinds`, first to last, with their facility and agency (and its
+    province), by person id: what the demo benefit records and cards are drawn from."""
     periods: dict[int, list[Period]] = {}
-    for period in (Period.objects.filter(person__in=persons, kind=Period.Kind.BHYT)
-                   .select_related("facility", "agency__province").order_by("from_month")):
+    for period in (Period.objects.filter(person__in=persons, kind__in=kinds)
+                   .select_related("facility", "agency__province").order_by("from_month", "pk")):
         periods.setdefault(period.person_id, []).append(period)
     return periods
 
