@@ -117,8 +117,7 @@ class PaymentMethodForm(ProcedureForm):
                         self.add_error("account_number", message)
             holder, person = cleaned.get("account_holder"), self.person
             # Banks write the holder in capitals without diacritics: "NGUYEN VAN DUC" is Nguyễn Văn Đức.
-            if (holder and person is not None and "account_holder" not in self.errors
-                    and fold(holder) != fold(person.full_name)):
+            if holder and "account_holder" not in self.errors and fold(holder) != fold(person.full_name):
                 self.add_error("account_holder", gettext("Tài khoản phải đứng tên người hưởng: nhập tên chủ tài khoản "
                                                          "là %(name)s, như trong hồ sơ BHXH.")
                                % {"name": person.full_name})
