@@ -177,15 +177,6 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
         )
 
 
-def cap_reached(request, recipient: Recipient) -> HourlyCapReached | None:
-    """The refusal a code to `recipient` would meet now at the hourly cap, saying when the cap
-    lets the next one go; None when a code may be sent. Reads the limiter's record, spends nothing
-    (vssid_portal.ratelimit.seconds_until_allowed); tests/accounts/test_code_pages_at_cap.py holds
-    the minutes to what allauth does."""
-    minutes = _minutes_until_allowed(request, _phone_limits(request, recipient))
-    return None if minutes is None else HourlyCapReached(_cap_message(recipient, minutes))
-
-
 def _phone_limits(request, recipient: Recipient | None, *, quiet: bool = False) -> list[tuple[str, str]]:
     """allauth's limits (action, key) a code to `recipient` spends: its phone's (or address's) codes
     of the hour; for a reset (`quiet`) first the share of them one client address may have sent, so
