@@ -85,7 +85,7 @@ class AuthorisationForm(ProcedureForm):
             except forms.ValidationError as error:
                 for message in error.message_dict.get("id_number", error.messages):
                     self.add_error("authorised_id_number", message)
-            if self.person is not None and number == self.person.id_number:
+            if number == self.person.id_number:
                 self.add_error("authorised_id_number",
                                gettext("Người được ủy quyền phải là người khác, không phải người ủy quyền."))
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")

@@ -38,7 +38,8 @@ class ProcedureForm(forms.Form):
     without files and without the answers after the cut, and the form says so, so it never passes.
 
     `user` is who fills it in: when that is not `person` (a parent filing for a child), the form's
-    labels are worded for that (`filled_in_for`)."""
+    labels are worded for that (`filled_in_for`). `person` is None only for a form that reads a
+    stored filing's answers (`rows`), which is never bound: a bound form's `clean` has its person."""
 
     # A select whose choices hang on another's (province → ward): {the select chosen first: (the
     # list it fills, the label of the button that fills it without JavaScript)}.

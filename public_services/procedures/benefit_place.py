@@ -61,7 +61,7 @@ class BenefitPlaceForm(ProcedureForm):
     def clean(self):
         cleaned = super().clean()
         agency = cleaned.get("new_agency")
-        if self.person is not None and agency is not None and agency == paying_agency(person=self.person):
+        if agency is not None and agency == paying_agency(person=self.person):
             if self.for_another:
                 message = gettext("Đây là cơ quan BHXH đang chi trả lương hưu, trợ cấp cho %(name)s. Hãy chọn nơi "
                                   "nhận mới.") % {"name": self.person.full_name}

@@ -74,18 +74,17 @@ class BookChangeForm(DeliveryForm):
             else:
                 cleaned[name] = None if name in {"new_birth_date", "new_sex"} else ""
         person = self.person
-        if person is not None:
-            same = {
-                "new_full_name": lambda value: fold(value) == fold(person.full_name),
-                "new_birth_date": lambda value: value == person.birth_date,
-                "new_sex": lambda value: value == person.sex,
-                "new_id_number": lambda value: value == person.id_number,
-            }
-            for name, is_same in same.items():
-                if cleaned.get(name) not in (None, "") and name not in self.errors and is_same(cleaned[name]):
-                    self.add_error(name, _("Giá trị mới trùng với thông tin hiện có trong hồ sơ BHXH."))
-        birth = cleaned.get("new_birth_date") or (person.birth_date if person else None)
-        sex = cleaned.get("new_sex") or (person.sex if person else None)
+        same = {
+            "new_full_name": lambda value: fold(value) == fold(person.full_name),
+            "new_birth_date": lambda value: value == person.birth_date,
+            "new_sex": lambda value: value == person.sex,
+            "new_id_number": lambda value: value == person.id_number,
+        }
+        for name, is_same in same.items():
+            if cleaned.get(name) not in (None, "") and name not in self.errors and is_same(cleaned[name]):
+                self.add_error(name, _("Giá trị mới trùng với thông tin hiện có trong hồ sơ BHXH."))
+        birth = cleaned.get("new_birth_date") or person.birth_date
+        sex = cleaned.get("new_sex") or person.sex
         if cleaned.get("new_id_number") and "new_id_number" not in self.errors:
             try:
                 validate_id_document(IdType.CCCD, cleaned["new_id_number"], birth_date=birth, sex=sex)
@@ -93,9 +92,9 @@ class BookChangeForm(DeliveryForm):
                 for message in error.message_dict.get("id_number", error.messages):
                     self.add_error("new_id_number", message)
             else:
-                if person is not None and id_number_taken(cleaned["new_id_number"], person=person):
+                if id_number_taken(cleaned["new_id_number"], person=person):
                     self.add_error("new_id_number", taken_message())
-        elif (person is not None and person.id_type == IdType.CCCD and "id_number" not in changes
+        elif (person.id_type == IdType.CCCD and "id_number" not in changes
               and (cleaned.get("new_birth_date") or cleaned.get("new_sex"))):
             # A CCCD encodes the birth year and sex: the registry cannot take new ones beside the old number.
             try:

@@ -101,8 +101,6 @@ class ContactChangeForm(ProcedureForm):
             else:
                 cleaned.update({name: None if name in {"new_province", "new_ward"} else "" for name in messages})
         person = self.person
-        if person is None:
-            return cleaned
         if cleaned.get("new_phone") and "new_phone" not in self.errors and cleaned["new_phone"] == person.phone:
             self.add_error("new_phone", _("Số điện thoại mới trùng với số đang đăng ký trong hồ sơ BHXH."))
         email = cleaned.get("new_email")
