@@ -46,6 +46,14 @@ class FileSmsBackend:
             handle.write(line + "\n")
 
 
+class _RedirectRefused(urllib.request.HTTPRedirectHandler):
+    """A 3xx from the gateway's address is an answer of its own (HTTPError), not followed: urllib
+    would follow a POST's redirect with a GET and take whatever page answers 200 for the SMS sent."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 class HttpGatewaySmsBackend:
     """POSTs JSON `{"to", "text", "id"}` to `SMS_GATEWAY_URL` with a bearer token.
 
@@ -67,7 +75,8 @@ class HttpGatewaySmsBackend:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:
+            opener = urllib.request.build_opener(_RedirectRefused)
+            with opener.open(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:
                 status = response.status
         except urllib.error.HTTPError as exc:
             error = SmsRejected if exc.code in REJECTING_STATUSES else SmsDeliveryError

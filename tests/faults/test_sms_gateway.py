@@ -68,12 +68,12 @@ def test_a_hanging_gateway_holds_the_worker_not_the_web_request(client, referenc
         # the worker, another process, sends: the web side never calls the gateway itself.
         web_calls = []
 
-        def web_side_urlopen(request, *args, **kwargs):
+        def web_side_open(opener, request, *args, **kwargs):
             web_calls.append(getattr(request, "full_url", request))
             raise OSError("the web request called the SMS gateway")
 
         with monkeypatch.context() as web_side:
-            web_side.setattr(urllib.request, "urlopen", web_side_urlopen)
+            web_side.setattr(urllib.request.OpenerDirector, "open", web_side_open)
             _key, second = submit_through_pages(client, url="/dich-vu-cong/uy-quyen-nhan-thay/", code="UY-QUYEN")
         assert web_calls == [], "the web request called the gateway"
         assert gateway.hanging and second.status_code == 302

@@ -40,3 +40,47 @@ def test_a_gateway_answer_about_set_up_or_load_is_retried(settings, status):
     assert message.status == Message.Status.SENT
     assert message.attempts == 3
     assert [r["status"] for r in gateway.requests] == [status, status, 202]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("status", [301, 302, 303])
+def test_a_gateway_address_answering_with_a_redirect_is_not_taken_for_a_sent_message(settings, status):
+    """urllib would follow the redirect of a POST with a GET (an http:// address of an https
+    gateway, a moved URL) and take the 200 of whatever page it finds there for the SMS sent."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    seen = []
+
+    class Moved(BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append(("POST", self.path))
+            self.send_response(status)
+            self.send_header("Location", "/trang-chu")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self):
+            seen.append(("GET", self.path))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Moved)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.NOTIFICATION_MAX_ATTEMPTS = 1
+        settings.SMS_BACKEND = "notifications.sms.HttpGatewaySmsBackend"
+        settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/sms"
+        message = sms(f"moved-{status}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    message.refresh_from_db()
+    assert (message.status, message.sent_at) == (Message.Status.FAILED, None)
+    assert f"HTTP {status}" in message.last_error
+    assert seen == [("POST", "/sms")]
