@@ -27,8 +27,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
     AuditTrailInline,
+    DeclarationFilter,
     FoldedKeySearch,
-    GivenUpFilter,
     NotFoundOutsideScope,
     RecentDateFilter,
     RelationLinksOnlyWhereAllowed,
@@ -302,11 +302,6 @@ class RegistrationEventInline(AuditTrailInline):
     model = RegistrationEvent
     fields = ["at", "action", "actor", "note"]
     view_permissions = ("accounts.view_registration",)
-
-
-class DeclarationFilter(GivenUpFilter):
-    def given_up(self, queryset):
-        return queryset.declaration_given_up()
 
 
 # A registration replaced by a newer one lost its photos on the spot and never gets a declaration.

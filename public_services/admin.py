@@ -14,8 +14,8 @@ from django.utils.html import format_html, format_html_join
 
 from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
+    DeclarationFilter,
     FoldedKeySearch,
-    GivenUpFilter,
     NotFoundOutsideScope,
     RelationLinksOnlyWhereAllowed,
     SaysWhyNoAgencySeesNothing,
@@ -108,11 +108,6 @@ class ProcedureFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(procedure_code=self.value()) if self.value() else queryset
-
-
-class DeclarationFilter(GivenUpFilter):
-    def given_up(self, queryset):
-        return queryset.declaration_given_up()
 
 
 @admin.register(Filing)

@@ -83,6 +83,14 @@ class GivenUpFilter(admin.SimpleListFilter):
         raise NotImplementedError
 
 
+class DeclarationFilter(GivenUpFilter):
+    """The registrations, or the filings, whose declaration PDF was given up: each queryset says which
+    in `declaration_given_up()`."""
+
+    def given_up(self, queryset):
+        return queryset.declaration_given_up()
+
+
 class NotFoundOutsideScope:
     """Mixin for a model admin whose `get_queryset` narrows the rows to an officer's scope (their
     agency, or a province and its districts): an object page (change, history, delete) of a row
