@@ -14,7 +14,15 @@ from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from lookup.models import Agency, Province, Ward
-from vssid_portal.forms import CodeField, DayMonthYearField, EmailField, NameField, TextField, validate_birth_date
+from vssid_portal.forms import (
+    CodeField,
+    DayMonthYearField,
+    EmailField,
+    FirstRefusalOnly,
+    NameField,
+    TextField,
+    validate_birth_date,
+)
 from vssid_portal.images import LIMITS_HELP, SafeImageField
 from vssid_portal.text import normalize_code
 
@@ -24,7 +32,7 @@ from .services.registration import registration_check_declaration, validate_chil
 from .validators import MOBILE_INVALID, IdType, bhxh_code_validator, validate_id_document, validate_vn_mobile
 
 
-class VnMobileField(PhoneNumberField):
+class VnMobileField(FirstRefusalOnly, PhoneNumberField):
     """A form field for a Vietnamese mobile number, typed in national form (a tel input).
 
     phonenumber_field's own check (not a number at all) and `validate_vn_mobile` (not a
@@ -37,12 +45,6 @@ class VnMobileField(PhoneNumberField):
             widget=widget or forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
             error_messages={"invalid": MOBILE_INVALID, **(error_messages or {})}, **kwargs,
         )
-
-    def run_validators(self, value):
-        try:
-            super().run_validators(value)
-        except ValidationError as error:
-            raise ValidationError(error.error_list[:1]) from None
 
     def prepare_value(self, value):
         """A stored number ("+84786414824", as a filing's answers keep it) is shown the way the

@@ -188,7 +188,18 @@ class TextField(forms.CharField):
         return super().to_python(value)
 
 
-class EmailField(forms.EmailField):
+class FirstRefusalOnly:
+    """Mixin for a form field whose validators can refuse one value for several reasons at once: only
+    the first is told, so the error summary and the field each say it once."""
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError(error.error_list[:1]) from None
+
+
+class EmailField(FirstRefusalOnly, forms.EmailField):
     """An e-mail address as typed or pasted: the invisible characters a clipboard adds (a byte order
     mark, a zero-width space: format characters) are not part of it, and an address refused for
     several reasons (a NUL is both malformed and forbidden) is told once, the first reason. A NUL
@@ -198,12 +209,6 @@ class EmailField(forms.EmailField):
         if isinstance(value, str):
             value = "".join(char for char in value if unicodedata.category(char) != "Cf")
         return super().to_python(value)
-
-    def run_validators(self, value):
-        try:
-            super().run_validators(value)
-        except ValidationError as error:
-            raise ValidationError(error.error_list[:1]) from None
 
 
 class NameField(TextField):
