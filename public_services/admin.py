@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
@@ -36,6 +37,7 @@ from .selectors import (
     decision_page_token,
     filing_declarant,
     filing_gone_from_scope,
+    filings_told_nobody,
     filings_visible_to,
     is_officers_own_case,
     nobody_to_correct,
@@ -65,6 +67,37 @@ NOTE_STEPS = {
     "return": (filing_return, Filing.Status.RETURNED, "what", "Trả lại để bổ sung, sửa đổi",
                f"Nội dung người nộp cần bổ sung, sửa đổi ({_SENT})"),
 }
+# What a step did to one filing (`number`), and what a bulk action did to `count` filings: the start of
+# its success message (filer_told).
+STEP_DONE = {
+    "receive": gettext_lazy("Tiếp nhận hồ sơ: hồ sơ %(number)s đã cập nhật"),
+    "start": gettext_lazy("Bắt đầu giải quyết: hồ sơ %(number)s đã cập nhật"),
+    "complete": gettext_lazy("Hoàn thành, có kết quả: hồ sơ %(number)s đã cập nhật"),
+    "reject": gettext_lazy("Từ chối giải quyết: hồ sơ %(number)s đã cập nhật"),
+    "return": gettext_lazy("Trả lại để bổ sung, sửa đổi: hồ sơ %(number)s đã cập nhật"),
+}
+RECEIVED_MANY = ngettext_lazy("Đã tiếp nhận: %(count)s hồ sơ", "Đã tiếp nhận: %(count)s hồ sơ", "count")
+STARTED_MANY = ngettext_lazy("Đã chuyển sang đang giải quyết: %(count)s hồ sơ",
+                             "Đã chuyển sang đang giải quyết: %(count)s hồ sơ", "count")
+
+
+def filer_told(done: str, count: int = 1, *, untold: int) -> str:
+    """The success message of a step that moved `count` filings (`done`, e.g. from STEP_DONE), saying
+    whether anyone was told: `untold` of them no login may view, so their notice went to nobody
+    (selectors.filings_told_nobody)."""
+    if not untold:
+        return ngettext("%(done)s; người nộp đã được thông báo.", "%(done)s; người nộp đã được thông báo.",
+                        count) % {"done": done}
+    if untold == count:
+        return ngettext("%(done)s; không gửi thông báo vì không có tài khoản đang hoạt động nào trên Cổng được "
+                        "xem hồ sơ.",
+                        "%(done)s; không gửi thông báo vì không có tài khoản đang hoạt động nào trên Cổng được "
+                        "xem hồ sơ.", count) % {"done": done}
+    return ngettext("%(done)s; người nộp đã được thông báo, trừ %(untold)s hồ sơ không có tài khoản đang hoạt "
+                    "động nào trên Cổng được xem nên không gửi thông báo.",
+                    "%(done)s; người nộp đã được thông báo, trừ %(untold)s hồ sơ không có tài khoản đang hoạt "
+                    "động nào trên Cổng được xem nên không gửi thông báo.",
+                    untold) % {"done": done, "untold": untold}
 
 
 def _seen(request) -> dict:
@@ -310,7 +343,8 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         except ValidationError as refused:
             return self._step_refused(request, filing, refused)
         else:
-            messages.success(request, f"{label}: hồ sơ {filing.tracking_number} đã cập nhật, người nộp đã được thông báo.")
+            done = STEP_DONE[step] % {"number": filing.tracking_number}
+            messages.success(request, filer_told(done, untold=filings_told_nobody([filing])))
         return redirect("admin:public_services_filing_change", filing.pk)
 
     def _step_refused(self, request, filing, refused: ValidationError):
@@ -370,7 +404,8 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
-                messages.success(request, f"{title}: hồ sơ {filing.tracking_number} đã cập nhật, người nộp đã được thông báo.")
+                done = STEP_DONE[step] % {"number": filing.tracking_number}
+                messages.success(request, filer_told(done, untold=filings_told_nobody([filing])))
                 return redirect("admin:public_services_filing_change", filing.pk)
         context = {
             **self.admin_site.each_context(request), "title": f"{title} – hồ sơ {filing.tracking_number}",
@@ -420,11 +455,12 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def _bulk(self, request, queryset, service, label):
-        done, already, errors = 0, [], []
+        """`label`: what the step did, counted (RECEIVED_MANY, STARTED_MANY)."""
+        done, already, errors = [], [], []
         for filing in queryset:
             try:
                 service(filing=filing, officer=request.user)
-                done += 1
+                done.append(filing)
             except FilingAlreadyInStatus as unchanged:
                 already.append(unchanged.message)
             except PermissionDenied:  # resubmitted to another agency since the list was read
@@ -434,7 +470,8 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
                 message = " ".join(error.messages)  # check_move's names the filing already
                 errors.append(message if filing.tracking_number in message else f"{filing.tracking_number}: {message}")
         if done:
-            self.message_user(request, f"{label}: {done} hồ sơ; người nộp đã được thông báo.", messages.SUCCESS)
+            self.message_user(request, filer_told(label % {"count": len(done)}, len(done),
+                                                  untold=filings_told_nobody(done)), messages.SUCCESS)
         for message in already:
             self.message_user(request, message, messages.INFO)
         for error in errors:
@@ -442,11 +479,11 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
 
     @admin.action(description="Tiếp nhận các hồ sơ đã chọn", permissions=["process"])
     def receive_selected(self, request, queryset):
-        self._bulk(request, queryset, filing_receive, "Đã tiếp nhận")
+        self._bulk(request, queryset, filing_receive, RECEIVED_MANY)
 
     @admin.action(description="Bắt đầu giải quyết các hồ sơ đã chọn", permissions=["process"])
     def start_selected(self, request, queryset):
-        self._bulk(request, queryset, filing_start, "Đã chuyển sang đang giải quyết")
+        self._bulk(request, queryset, filing_start, STARTED_MANY)
 
     @admin.action(description="Tạo lại tờ khai", permissions=["process"])
     def retry_declarations_selected(self, request, queryset):

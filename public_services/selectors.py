@@ -17,6 +17,7 @@ from accounts.selectors import (
     deactivated_logins,
     guardianship_of,
     logins_told_of,
+    logins_told_of_people,
     was_guardian_of,
 )
 from lookup.selectors import officer_agency_ids, within_officer_scope
@@ -357,6 +358,14 @@ def nobody_to_correct(filing: Filing) -> str:
                  f"do, {name} đọc được lý do khi đăng ký tài khoản.")
     return (f"Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng: {own}, và {guardians}; không ai nhận "
             f"được thông báo về hồ sơ. {waits}")
+
+
+def filings_told_nobody(filings) -> int:
+    """How many of these filings a step tells nobody of: their person has no login that signs in, nor
+    (a minor) a parent or guardian whose login does (logins_told_of_people, whom the step's notice goes
+    to); one query however many filings."""
+    told = set(logins_told_of_people({filing.person_id for filing in filings}).values_list("told_of", flat=True))
+    return sum(filing.person_id not in told for filing in filings)
 
 
 def is_officers_own_case(filing: Filing, officer) -> bool:

@@ -355,6 +355,74 @@ def test_a_filing_the_bulk_step_cannot_move_is_named_once_in_its_message(owner, 
         f"Hồ sơ {first.tracking_number} đang ở trạng thái “Từ chối giải quyết” nên không thể chuyển sang “Đã tiếp nhận”."]
 
 
+UNTOLD = "không gửi thông báo vì không có tài khoản đang hoạt động nào trên Cổng được xem hồ sơ."
+
+
+def test_a_step_on_one_filing_says_the_filer_was_told_only_when_a_login_could_be_told(owner, district_officer):
+    """A step was said to have been told to the filer whether or not anyone could be: a filing whose
+    person has no login that signs in (here one an officer deactivated), nor a parent's of a minor, is
+    told to nobody."""
+    from accounts.models import User
+
+    first, second = submit(owner), submit(owner, "DOI-LIEN-HE")
+    client = logged(district_officer)
+    User.objects.filter(pk=owner.pk).update(is_active=False)
+    sent = Message.objects.count()
+    response = client.post(f"{QUEUE}{first.pk}/buoc/receive/", follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Tiếp nhận hồ sơ: hồ sơ {first.tracking_number} đã cập nhật; {UNTOLD}"]
+    response = client.post(f"{QUEUE}{first.pk}/ghi-chu/return/", {"note": "Bổ sung ảnh sổ cũ"}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Trả lại để bổ sung, sửa đổi: hồ sơ {first.tracking_number} đã cập nhật; {UNTOLD}"]
+    assert Message.objects.count() == sent
+    User.objects.filter(pk=owner.pk).update(is_active=True)
+    response = client.post(f"{QUEUE}{second.pk}/buoc/receive/", follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Tiếp nhận hồ sơ: hồ sơ {second.tracking_number} đã cập nhật; người nộp đã được thông báo."]
+    response = client.post(f"{QUEUE}{second.pk}/ghi-chu/reject/", {"note": "Không thuộc diện"}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Từ chối giải quyết: hồ sơ {second.tracking_number} đã cập nhật; người nộp đã được thông báo."]
+
+
+def test_a_bulk_step_says_which_filers_were_told_only_of_those_a_login_could_be_told(owner, district_officer):
+    from accounts.models import User
+
+    from .helpers import citizen
+
+    alone = citizen("7901000003", "Trần Thị Lan", sex=2, id_number="079188012347")
+    told, untold = submit(owner), submit(alone)
+    User.objects.filter(pk=alone.pk).update(is_active=False)
+    client = logged(district_officer)
+    response = client.post(QUEUE, {"action": "receive_selected", "_selected_action": [told.pk, untold.pk]}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        "Đã tiếp nhận: 2 hồ sơ; người nộp đã được thông báo, trừ 1 hồ sơ không có tài khoản đang hoạt động nào trên "
+        "Cổng được xem nên không gửi thông báo."]
+    response = client.post(QUEUE, {"action": "start_selected", "_selected_action": [untold.pk]}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Đã chuyển sang đang giải quyết: 1 hồ sơ; {UNTOLD}"]
+    response = client.post(QUEUE, {"action": "start_selected", "_selected_action": [told.pk]}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        "Đã chuyển sang đang giải quyết: 1 hồ sơ; người nộp đã được thông báo."]
+
+
+def test_what_a_filing_step_says_of_who_was_told_is_written_in_english_too():
+    from django.utils import translation
+
+    from public_services.admin import RECEIVED_MANY, STEP_DONE, filer_told
+
+    with translation.override("en"):
+        done = STEP_DONE["return"] % {"number": "HS-1"}
+        assert filer_told(done, untold=0) == "Application HS-1 returned for correction; the applicant was told."
+        assert filer_told(done, untold=1) == (
+            "Application HS-1 returned for correction; nobody was told, as no active login on the portal may view "
+            "the application.")
+        assert filer_told(RECEIVED_MANY % {"count": 2}, 2, untold=2) == (
+            "2 applications received; nobody was told, as no active login on the portal may view the applications.")
+        assert filer_told(RECEIVED_MANY % {"count": 3}, 3, untold=1) == (
+            "3 applications received; the applicants were told, except for 1 application that no active login on "
+            "the portal may view, so nobody was told of it.")
+
+
 def test_the_filing_page_names_the_parent_who_declared_a_childs_filing(owner, district_officer):
     """The declaration is the parent's, and signed by them; the page named only the child."""
     from accounts.models import Guardianship
