@@ -48,6 +48,9 @@ class IdType:
     PASSPORT = "passport"
     CHOICES = [(CCCD, _("Căn cước công dân / Căn cước (12 số)")), (CMND, _("Chứng minh nhân dân (9 số)")),
                (PASSPORT, _("Hộ chiếu"))]
+    # The label of the number on a declaration: the choices' "(12 số)" is a hint for typing it on a screen.
+    # Declarations are Vietnamese whatever the page's language, so these are plain Vietnamese.
+    NUMBER_ON_PAPER = {CCCD: "Số CCCD/Căn cước", CMND: "Số CMND", PASSPORT: "Số hộ chiếu"}
 
 
 def validate_vn_mobile(phone) -> None:

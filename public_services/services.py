@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 from accounts.models import Person
 from accounts.selectors import logins_told_of
 from accounts.services.notices import person_notify
+from accounts.validators import IdType
 from health_card.models import Card
 from lookup.selectors import within_officer_scope
 from notifications.models import Message
@@ -251,13 +252,14 @@ def _tracking_number() -> str:
 def _identity(person) -> dict:
     """Who the filing is for, as the registry said at submission, taken again at each resubmission (the
     declaration of that submission prints it, in Vietnamese whatever the language of the page it was
-    filed from)."""
+    filed from). "id_type" is the label of the identity paper's number on that declaration."""
     with translation.override(settings.LANGUAGE_CODE):
-        sex, id_type = person.get_sex_display(), person.get_id_type_display()
+        sex = person.get_sex_display()
     return {
         "bhxh_code": person.bhxh_code, "full_name": person.full_name,
         "birth_date": vn_date(person.birth_date, person.birth_year_only),
-        "sex": sex, "id_type": id_type, "id_number": person.id_number,
+        "sex": sex, "id_type": IdType.NUMBER_ON_PAPER[person.id_type],
+        "id_number": person.id_number,
         "address": person.address, "phone": person.phone.as_national if person.phone else "",
     }
 

@@ -201,3 +201,15 @@ def test_the_authorisation_prints_its_form_code_above_its_title(owner):
     """The paper form names itself "Mẫu 13-HSB" above its title, as a TK1-TS prints "Mẫu TK1-TS"."""
     [page] = pages(declaration(owner, "UY-QUYEN"))
     assert squash("MẪU 13-HSB GIẤY ỦY QUYỀN") in squash(page).upper(), page
+
+
+@pytest.mark.parametrize(("id_type", "number", "label"), [
+    ("cccd", "079088012345", "Số CCCD/Căn cước"), ("cmnd", "025123456", "Số CMND"), ("passport", "C1234567", "Số hộ chiếu")])
+def test_the_identity_papers_number_is_labelled_as_a_number_without_the_screens_hint(owner, id_type, number, label):
+    """The row of the person's identity paper reads "Số CCCD/Căn cước 079…", not the screen's choice
+    "Căn cước công dân / Căn cước (12 số)", whose count of digits is a hint for typing it."""
+    owner.person.id_type, owner.person.id_number = id_type, number
+    owner.person.save(update_fields=["id_type", "id_number"])
+    text = squash(pages(declaration(owner, "607A"))[0])
+    assert squash(f"{label} {number}") in text, text
+    assert "(12số)" not in text and "(9số)" not in text and squash("Căn cước công dân") not in text and squash("Chứng minh nhân dân") not in text
