@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 
 PLEDGE = "Tôi xin cam đoan những nội dung kê khai trên là đúng sự thật"
 SIGNATURE = ["Người kê khai", "(Nộp trực tuyến qua Cổng dịch vụ BHXH số)", "Nguyễn Văn Đức"]
-# Who signs, as each paper form calls them: an authorisation is signed by the person who authorises.
-SIGNER = {"UY-QUYEN": "Người ủy quyền"}
+# Who signs, as each paper form calls them: an authorisation is signed by the person who authorises,
+# a request ("Đơn đề nghị") by the person requesting.
+SIGNER = {"UY-QUYEN": "Người ủy quyền", "CHUYEN-NOI-HUONG": "Người đề nghị", "THAY-DOI-CHI-TRA": "Người đề nghị"}
 EMAIL = {"email": "duc.nguyen@example.vn"}
 ADDRESS = "12 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh"
 # Typical answers, every optional box filled the way people fill it.
@@ -213,3 +214,14 @@ def test_the_identity_papers_number_is_labelled_as_a_number_without_the_screens_
     text = squash(pages(declaration(owner, "607A"))[0])
     assert squash(f"{label} {number}") in text, text
     assert "(12số)" not in text and "(9số)" not in text and squash("Căn cước công dân") not in text and squash("Chứng minh nhân dân") not in text
+
+
+@pytest.mark.parametrize("code", ["CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA"])
+def test_a_request_is_signed_by_the_person_requesting_as_its_heading_names_them(owner, code):
+    """An "Đơn đề nghị" names its applicant "người đề nghị" above their details and under their
+    signature; "người kê khai" signs a "Tờ khai" (TK1-TS, the Decree 166/2016 declaration)."""
+    [page] = pages(declaration(owner, code))
+    text = squash(page)
+    assert squash("Thông tin người đề nghị") in text, page
+    assert squash(f"Người đề nghị {SIGNATURE[1]} {SIGNATURE[2]}") in text, page
+    assert squash("Người kê khai") not in text, page
