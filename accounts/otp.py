@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -48,9 +49,29 @@ MAX_ATTEMPTS = 5
 RESEND_AFTER = 60
 
 # What the user reads on the page, in its language (the code itself goes out in Vietnamese:
-# notifications/templates/notifications/messages/otp_*.txt).
-EXPIRED = _("Mã xác thực đã hết hạn (mã chỉ có hiệu lực 5 phút). Hãy bấm “Gửi lại mã” để nhận mã mới.")
-VOIDED = _("Mã xác thực đã bị hủy vì nhập sai 5 lần. Hãy bấm “Gửi lại mã” để nhận mã mới.")
+# notifications/templates/notifications/messages/otp_*.txt). EXPIRED and VOIDED are worded when
+# shown, from LIFETIME (in whole minutes, as the SMS says it) and MAX_ATTEMPTS as set then.
+
+
+def _expired() -> str:
+    minutes = LIFETIME // 60
+    return ngettext(
+        "Mã xác thực đã hết hạn (mã chỉ có hiệu lực %(minutes)s phút). Hãy bấm “Gửi lại mã” để nhận mã mới.",
+        "Mã xác thực đã hết hạn (mã chỉ có hiệu lực %(minutes)s phút). Hãy bấm “Gửi lại mã” để nhận mã mới.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _voided() -> str:
+    return ngettext(
+        "Mã xác thực đã bị hủy vì nhập sai %(tries)s lần. Hãy bấm “Gửi lại mã” để nhận mã mới.",
+        "Mã xác thực đã bị hủy vì nhập sai %(tries)s lần. Hãy bấm “Gửi lại mã” để nhận mã mới.",
+        MAX_ATTEMPTS,
+    ) % {"tries": MAX_ATTEMPTS}
+
+
+EXPIRED = lazy(_expired, str)()
+VOIDED = lazy(_voided, str)()
 # While the cache is unreachable (Redis down) a code can be neither kept nor checked.
 UNAVAILABLE = _("Hệ thống mã xác thực đang tạm gián đoạn, nên chưa gửi hoặc kiểm tra được mã. Hãy thử lại sau vài phút.")
 

@@ -13,6 +13,7 @@ import time
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
+from django.utils import translation
 
 from accounts import otp
 from accounts.models import Person, User
@@ -128,6 +129,29 @@ def test_five_wrong_tries_void_the_code(request_, sms_outbox):
     with pytest.raises(otp.CodeRejected) as rejected:
         check(code)  # the right code is void now too
     assert rejected.value.message == otp.VOIDED
+
+
+def test_the_expired_and_void_messages_say_the_lifetime_and_tries_as_set(request_, sms_outbox, clock, monkeypatch):
+    """The code's life (otp.LIFETIME) and its wrong tries (otp.MAX_ATTEMPTS) are read where they are set:
+    changing them changes what the messages say, in Vietnamese and English."""
+    monkeypatch.setattr(otp, "LIFETIME", 10 * 60)
+    monkeypatch.setattr(otp, "MAX_ATTEMPTS", 3)
+    send(request_, subject="1")
+    send(request_, subject="2")
+    [_first, second] = codes_sent(sms_outbox)
+    wrong = f"{(int(second) + 1) % 1000000:06d}"
+    for _try in range(3):
+        with pytest.raises(otp.CodeRejected) as voided:
+            check(wrong, subject="2")
+    clock.advance(10 * 60 + 1)
+    with pytest.raises(otp.CodeRejected) as expired:
+        check("123456", subject="1")
+    assert str(expired.value.message) == ("Mã xác thực đã hết hạn (mã chỉ có hiệu lực 10 phút). "
+                                          "Hãy bấm “Gửi lại mã” để nhận mã mới.")
+    assert str(voided.value.message) == "Mã xác thực đã bị hủy vì nhập sai 3 lần. Hãy bấm “Gửi lại mã” để nhận mã mới."
+    with translation.override("en"):
+        assert "(a code is valid for 10 minutes only)" in str(expired.value.message)
+        assert "because it was typed wrong 3 times" in str(voided.value.message)
 
 
 def test_a_new_code_only_after_sixty_seconds_and_it_replaces_the_old(request_, sms_outbox, clock):
