@@ -257,24 +257,35 @@ def _outstanding(key: str, now: float) -> bool:
     return _live(cache.get(key), now) and (cache.get(f"{key}:tries") or 0) < MAX_ATTEMPTS
 
 
+def _window(action: str) -> str:
+    """The window of allauth's limit `action` per key (ACCOUNT_RATE_LIMITS), as set now and said as
+    _every says it; an hour for a limit that has none, which never refuses."""
+    rate = key_rate(action)
+    return _every(rate.duration if rate is not None else 3600)
+
+
 def _cap_message(recipient: Recipient, minutes: int) -> str:
     return ngettext(
-        "Đã gửi đủ số mã cho phép trong một giờ tới %(recipient)s, nên chưa gửi mã mới. "
+        "Đã gửi đủ số mã cho phép %(every)s tới %(recipient)s, nên chưa gửi mã mới. "
         "Bạn có thể yêu cầu mã sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
-        "Đã gửi đủ số mã cho phép trong một giờ tới %(recipient)s, nên chưa gửi mã mới. "
+        "Đã gửi đủ số mã cho phép %(every)s tới %(recipient)s, nên chưa gửi mã mới. "
         "Bạn có thể yêu cầu mã sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
         minutes,
-    ) % {"recipient": recipient.display, "minutes": minutes, "hotline": settings.PORTAL_HOTLINE}
+    ) % {"every": _window("otp_send"), "recipient": recipient.display, "minutes": minutes,
+         "hotline": settings.PORTAL_HOTLINE}
 
 
-# Why a reset's code was not sent: the codes of the hour of the BHXH code, or of this client's share.
-CODE_HAD_ITS_CODES = _("mã số BHXH này đã được yêu cầu đủ số mã cho phép trong một giờ")
-CLIENT_HAD_ITS_CODES = _("mạng bạn đang dùng đã yêu cầu đủ số mã cho phép trong một giờ cho mã số BHXH này")
+# Why a reset's code was not sent: the BHXH code had its codes of the window, or this client its share.
+CODE_HAD_ITS_CODES = _("mã số BHXH này đã được yêu cầu đủ số mã cho phép %(every)s")
+CLIENT_HAD_ITS_CODES = _("mạng bạn đang dùng đã yêu cầu đủ số mã cho phép %(every)s cho mã số BHXH này")
 
 
 def _quiet_cap_message(minutes: int, *, outstanding: bool, per_client: bool = False) -> str:
     """The cap said of a reset, alike for an account and an unknown BHXH code: no phone named."""
-    reason = CLIENT_HAD_ITS_CODES if per_client else CODE_HAD_ITS_CODES
+    if per_client:
+        reason = CLIENT_HAD_ITS_CODES % {"every": _window("otp_send_reset_client")}
+    else:
+        reason = CODE_HAD_ITS_CODES % {"every": _window("otp_send")}
     if outstanding:
         return ngettext(
             "Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn dùng được "

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import Client, RequestFactory
+from django.utils import translation
 
 from accounts import otp
 from tests.accounts import test_otp
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # The shared fixtures; pytest finds them as attributes of this module.
 clock, fresh_cache = test_otp.clock, test_otp.fresh_cache
 
-NOT_SENT = "Đã gửi đủ số mã cho phép trong một giờ tới số điện thoại có đuôi 678, nên chưa gửi mã mới."
+NOT_SENT = "Đã gửi đủ số mã cho phép mỗi giờ tới số điện thoại có đuôi 678, nên chưa gửi mã mới."
 
 
 def use_up_the_hour(sms_outbox):
@@ -105,6 +106,55 @@ def test_the_cap_refusal_says_when_the_next_code_may_go(clock):
     assert "Bạn có thể yêu cầu mã sau 55 phút" in refused.value.message
 
 
+@pytest.mark.parametrize(("limit", "every", "every_in_english"), [
+    ("5/2h/key", "mỗi 2 giờ", "every 2 hours"), ("5/30m/key", "mỗi 30 phút", "every 30 minutes")])
+def test_the_cap_refusal_says_the_window_the_settings_set(settings, clock, limit, every, every_in_english):
+    """The phone's window is read from ACCOUNT_RATE_LIMITS["otp_send"]: changing it changes the refusal."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "otp_send": limit}
+    request = RequestFactory().post("/")
+    for number in range(5):
+        send(request, subject=str(number))
+    with pytest.raises(otp.HourlyCapReached) as refused:
+        send(request, subject="5")
+    assert (f"Đã gửi đủ số mã cho phép {every} tới số điện thoại có đuôi 678, nên chưa gửi mã mới."
+            in refused.value.message)
+    with translation.override("en"):
+        english = otp.cap_reached(request, otp.Recipient("sms", test_otp.PHONE)).message
+    assert (f"The number of codes allowed {every_in_english} has already been sent to the phone number ending in 678"
+            in english)
+
+
+def test_a_resets_cap_refusal_says_the_window_of_the_limit_that_refused(settings, clock):
+    """A reset's refusal names the window of the limit that refused, as ACCOUNT_RATE_LIMITS sets it: the
+    network's share ("otp_send_reset_client") or the BHXH code's codes ("otp_send")."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "otp_send": "5/2h/key",
+                                    "otp_send_reset_client": "2/30m/key"}
+
+    def reset(address):
+        otp.send_code(RequestFactory().post("/", REMOTE_ADDR=address), purpose=otp.Purpose.PASSWORD_RESET,
+                      subject="7909999999", recipient=None, quiet=True)
+
+    def refusal(address):
+        with pytest.raises(otp.HourlyCapReached) as refused:
+            reset(address)
+        with translation.override("en"), pytest.raises(otp.HourlyCapReached) as in_english:
+            reset(address)
+        return refused.value.message, in_english.value.message
+
+    for address in ("10.0.5.1", "10.0.5.1"):
+        reset(address)
+        clock.advance(61)
+    said, in_english = refusal("10.0.5.1")
+    assert "vì mạng bạn đang dùng đã yêu cầu đủ số mã cho phép mỗi 30 phút cho mã số BHXH này" in said
+    assert "the network you are using has asked for all the codes allowed every 30 minutes for" in in_english
+    for address in ("10.0.5.2", "10.0.5.2", "10.0.5.3"):
+        reset(address)
+        clock.advance(61)
+    said, in_english = refusal("10.0.5.3")
+    assert "vì mã số BHXH này đã được yêu cầu đủ số mã cho phép mỗi 2 giờ" in said
+    assert "this social insurance code has been asked for all the codes allowed every 2 hours" in in_english
+
+
 def test_the_code_pages_at_the_cap_say_it_in_the_title_and_announce_the_notice(client, sms_outbox, clock):
     """"No code was sent" is the page's error: the title starts with "Lỗi:" and the notice is an alert."""
     make_citizen()
@@ -128,7 +178,7 @@ def test_a_password_change_at_the_cap_says_it_in_the_title(client, sms_outbox, c
 
 RESET_AT_CAP = ("Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn "
                 "dùng được tới khi hết hạn. Chưa gửi mã mới vì mã số BHXH này đã được yêu cầu đủ số mã cho phép "
-                "trong một giờ; bạn có thể yêu cầu mã mới sau")
+                "mỗi giờ; bạn có thể yêu cầu mã mới sau")
 
 
 def test_a_reset_asked_again_once_the_phone_had_its_codes_answers_as_for_an_unknown_bhxh_code(sms_outbox, clock):
@@ -203,7 +253,7 @@ def test_a_reset_asked_at_the_cap_answers_alike_for_an_unknown_bhxh_code(sms_out
 
 
 RESET_UNSENT = ("Nếu mã số BHXH này đã có tài khoản, chưa gửi mã mới tới số điện thoại đăng ký vì mã số BHXH này "
-                "đã được yêu cầu đủ số mã cho phép trong một giờ. Bạn có thể yêu cầu mã mới sau")
+                "đã được yêu cầu đủ số mã cho phép mỗi giờ. Bạn có thể yêu cầu mã mới sau")
 
 
 def test_a_reset_at_the_cap_with_no_code_waiting_offers_no_code_field_alike_for_an_unknown_bhxh_code(sms_outbox,

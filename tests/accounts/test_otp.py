@@ -175,7 +175,7 @@ def test_at_most_five_codes_an_hour_to_one_phone(request_, sms_outbox, clock):
         clock.advance(61)
     with pytest.raises(otp.HourlyCapReached) as refused:
         send(request_, subject="4")
-    assert "trong một giờ tới số điện thoại có đuôi 678" in refused.value.message
+    assert "cho phép mỗi giờ tới số điện thoại có đuôi 678" in refused.value.message
     send(request_, subject="4", to="+84987654321")  # another phone is not affected
     assert len(codes_sent(sms_outbox)) == 5
     clock.advance(started + 3600 - clock.now + 1)  # the first code of the hour leaves the window

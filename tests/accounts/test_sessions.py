@@ -540,7 +540,7 @@ def test_password_reset_at_the_cap_answers_alike_for_an_unknown_code_asked_as_of
         for code in ("7901234567", "7909999999")
     ]
     assert answers[0] == answers[1]  # the cap, met as often, tells no account from an unknown code
-    assert "mã số BHXH này đã được yêu cầu đủ số mã cho phép trong một giờ" in answers[0]
+    assert "mã số BHXH này đã được yêu cầu đủ số mã cho phép mỗi giờ" in answers[0]
     assert "yêu cầu mã mới sau 55 phút" in answers[0]
     # Asked again at once, both say the same again: nothing was sent, so there is no resend wait.
     again = [

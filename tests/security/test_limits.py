@@ -251,7 +251,7 @@ def test_resets_from_one_address_leave_the_holder_codes_of_the_hour(reference_da
         clock.advance(61)
     assert len(codes(sms_outbox)) == RESET_CODES_PER_CLIENT < OTP_PER_PHONE
     page = stranger.post("/tai-khoan/quen-mat-khau/", {"bhxh_code": user.username}, follow=True).content.decode()
-    assert "Chưa gửi mã mới vì mạng bạn đang dùng đã yêu cầu đủ số mã cho phép trong một giờ" in page
+    assert "Chưa gửi mã mới vì mạng bạn đang dùng đã yêu cầu đủ số mã cho phép mỗi giờ" in page
     assert "đã gửi đủ số mã" not in page  # fewer than the phone's codes went out
 
     holder = Client(REMOTE_ADDR="198.51.100.20")
