@@ -13,6 +13,7 @@ from allauth.account.fields import PasswordField, SetPasswordField
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -24,11 +25,37 @@ from vssid_portal.text import fold
 from . import otp
 from .validators import bhxh_code_validator
 
-PASSWORD_HELP = _(
-    "Dùng ít nhất 8 ký tự, tốt nhất từ 12 ký tự trở lên, ví dụ một cụm vài từ chỉ bạn biết. "
-    "Không bắt buộc phải có chữ hoa, chữ số hay ký tự đặc biệt: độ dài mới là điều làm mật khẩu khó đoán. "
-    "Tránh mật khẩu quá phổ biến, mã số BHXH, họ tên hay ngày sinh của bạn."
-)
+RECOMMENDED_LENGTH = 12  # ASVS 5 (6.2): at least 8 characters, 12 recommended
+
+
+def minimum_length() -> int | None:
+    """The least length AUTH_PASSWORD_VALIDATORS asks of a password, as set now; None without a length rule."""
+    return next((validator.min_length for validator in password_validation.get_default_password_validators()
+                 if isinstance(validator, password_validation.MinimumLengthValidator)), None)
+
+
+def _password_help() -> str:
+    minimum = minimum_length()
+    if minimum is None:
+        length = ngettext("Tốt nhất dùng từ %(recommended)s ký tự trở lên, ví dụ một cụm vài từ chỉ bạn biết.",
+                          "Tốt nhất dùng từ %(recommended)s ký tự trở lên, ví dụ một cụm vài từ chỉ bạn biết.",
+                          RECOMMENDED_LENGTH)
+    elif minimum < RECOMMENDED_LENGTH:
+        length = ngettext("Dùng ít nhất %(minimum)s ký tự, tốt nhất từ %(recommended)s ký tự trở lên, ví dụ một cụm "
+                          "vài từ chỉ bạn biết.",
+                          "Dùng ít nhất %(minimum)s ký tự, tốt nhất từ %(recommended)s ký tự trở lên, ví dụ một cụm "
+                          "vài từ chỉ bạn biết.", minimum)
+    else:
+        length = ngettext("Dùng ít nhất %(minimum)s ký tự, ví dụ một cụm vài từ chỉ bạn biết.",
+                          "Dùng ít nhất %(minimum)s ký tự, ví dụ một cụm vài từ chỉ bạn biết.", minimum)
+    rest = gettext("Không bắt buộc phải có chữ hoa, chữ số hay ký tự đặc biệt: độ dài mới là điều làm mật khẩu khó "
+                   "đoán. Tránh mật khẩu quá phổ biến, mã số BHXH, họ tên hay ngày sinh của bạn.")
+    lengths = {"minimum": minimum, "recommended": RECOMMENDED_LENGTH}
+    return f"{length % lengths} {rest}"
+
+
+# Worded when shown, with the least length the validators ask as set then.
+PASSWORD_HELP = lazy(_password_help, str)()
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):

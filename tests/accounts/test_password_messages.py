@@ -30,6 +30,30 @@ def test_a_short_password_is_told_it_is_short_and_nothing_more():
     assert form.errors["password1"] == ["Mật khẩu quá ngắn: cần ít nhất 8 ký tự.", "Mật khẩu này quá phổ biến."]
 
 
+@pytest.mark.parametrize("minimum", [10, 12])
+def test_the_password_help_gives_the_minimum_length_the_validators_set(settings, minimum):
+    """The least length the help text asks for is the length validator's, as AUTH_PASSWORD_VALIDATORS
+    sets it: changing it changes the help, in Vietnamese and English."""
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        {**each, "OPTIONS": {"min_length": minimum}} if each["NAME"].endswith(".MinimumLengthValidator") else each
+        for each in settings.AUTH_PASSWORD_VALIDATORS]
+    form = NewPasswordForm(user=make_citizen())
+    said = str(form.fields["password1"].help_text)
+    assert said.startswith(f"Dùng ít nhất {minimum} ký tự") and "ít nhất 8 ký tự" not in said
+    with translation.override("en"):
+        assert str(form.fields["password1"].help_text).startswith(f"Use at least {minimum} characters")
+    too_short = "Kq-7zv!" + "x" * (minimum - 8)
+    form = NewPasswordForm({"password1": too_short, "password2": too_short}, user=make_citizen(code="7907654321"))
+    assert form.errors["password1"] == [f"Mật khẩu quá ngắn: cần ít nhất {minimum} ký tự."]
+
+
+def test_the_password_help_asks_no_least_length_the_validators_do_not_ask(settings):
+    settings.AUTH_PASSWORD_VALIDATORS = [each for each in settings.AUTH_PASSWORD_VALIDATORS
+                                         if not each["NAME"].endswith(".MinimumLengthValidator")]
+    said = str(NewPasswordForm(user=make_citizen()).fields["password1"].help_text)
+    assert said.startswith("Tốt nhất dùng từ 12 ký tự trở lên") and "ít nhất" not in said
+
+
 def test_personal_data_with_little_else_is_still_refused():
     user = make_citizen()
     for password in ("!!duc1988!!", "Đức!", "7901234567€€"):
