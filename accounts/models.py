@@ -229,6 +229,12 @@ class Registration(models.Model):
     def is_child(self):
         return self.parent_id is not None
 
+    @property
+    def id_number_label(self) -> str:
+        """The label of the identity paper's number on the declaration, as the filings' declarations
+        print it (the choices' "(12 số)" is a hint for typing it on a screen)."""
+        return IdType.NUMBER_ON_PAPER[self.id_type]
+
     # The street of a child's registration whose parent has none in the registry (the field is required).
     NO_STREET = "-"
 

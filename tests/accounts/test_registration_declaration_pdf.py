@@ -68,3 +68,10 @@ def test_the_declaration_says_it_was_sent_online_instead_of_asking_for_a_signatu
     signed = pages[-1][pages[-1].index(squash(PLEDGE)):]
     assert squash("Người kê khai (Nộp trực tuyến qua Cổng dịch vụ BHXH số) Nguyễn Văn Đức") in signed, signed
     assert squash("Ký, ghi rõ họ tên") not in signed
+
+
+def test_the_identity_papers_number_is_labelled_as_a_number_without_the_screens_hint(reference_data):
+    person = make_person()
+    text = "".join(declaration_pages(submit(person)))
+    assert squash(f"[04] Số CCCD/Căn cước {person.id_number} [05]") in text, text
+    assert squash("(12 số)") not in text
