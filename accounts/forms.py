@@ -203,10 +203,11 @@ class DeclarationForm(forms.Form):
 
     def __init__(self, *args, registry_check_refused=None, **kwargs):
         """`registry_check_refused`: asked (and counted) only when the registry is about to be
-        checked; True refuses the check (`refused_by_limit`)."""
+        checked; whatever it answers but None (the limit's refusal, kept in `refused_by_limit`)
+        refuses the check."""
         super().__init__(*args, **kwargs)
         self.registry_check_refused = registry_check_refused
-        self.refused_by_limit = False
+        self.refused_by_limit = None
         province_id = str((self.data.get("province") if self.is_bound else self.initial.get("province")) or "")
         # isdigit() alone lets "²" or "٣" through, which int() and the database then refuse.
         if province_id.isascii() and province_id.isdigit() and len(province_id) < 10:
@@ -221,9 +222,10 @@ class DeclarationForm(forms.Form):
         except ValidationError as error:
             self.add_error(None, error)
             return cleaned
-        if self.registry_check_refused is not None and self.registry_check_refused():
-            self.refused_by_limit = True
-            raise ValidationError("", code="limited")
+        if self.registry_check_refused is not None:
+            self.refused_by_limit = self.registry_check_refused()
+            if self.refused_by_limit is not None:
+                raise ValidationError("", code="limited")
         try:
             self.person = registration_check_declaration(
                 bhxh_code=cleaned["bhxh_code"], full_name=cleaned["full_name"], birth_date=cleaned["birth_date"],

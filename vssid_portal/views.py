@@ -76,10 +76,20 @@ def usage_refusal(usage: dict | None, too_many, unavailable) -> LimitRefusal | N
     """The refusal by a django-ratelimit limit whose count (`get_usage`'s answer, the request counted)
     is over, as `limit_refusal` gives it, with the seconds left of the limit's window; None while it
     lets the request through."""
-    if usage is None or not usage["should_limit"]:
+    return usages_refusal([usage], too_many, unavailable)
+
+
+def usages_refusal(usages: list[dict | None], too_many, unavailable) -> LimitRefusal | None:
+    """The refusal by the django-ratelimit limits checked at once (`get_usage`'s answers, the request
+    counted by each) when any is over, as `limit_refusal` gives it, with the seconds left of the
+    window of the limit that refused: of several, the longest, since the request is let through
+    only once each of them lets it. None while all let it through."""
+    over = [usage for usage in usages if usage is not None and usage["should_limit"]]
+    if not over:
         return None
-    # a count the cache failed to keep has no window (time_left -1)
-    return limit_refusal(too_many, unavailable, usage["time_left"] if usage["time_left"] >= 0 else None)
+    waits = [usage["time_left"] for usage in over]
+    # a count the cache failed to keep has no window (time_left -1): the longest wait is not known
+    return limit_refusal(too_many, unavailable, max(waits) if min(waits) >= 0 else None)
 
 
 def minutes_left(wait: float | None) -> int | None:

@@ -32,7 +32,7 @@ from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.text import normalize_code, with_hotline
-from vssid_portal.views import limit_refusal, usage_refusal
+from vssid_portal.views import usage_refusal, usages_refusal
 
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
 from ..models import Registration
@@ -131,6 +131,12 @@ def limited(request, *, group: str, rate: str, key="vssid_portal.ratelimit.clien
     return is_ratelimited(request, group=group, key=key, rate=rate, method=ALL, increment=True)
 
 
+def counted_try(request, *, group: str, rate: str, key="vssid_portal.ratelimit.client_ip") -> dict | None:
+    """One try counted against the limit `group`: django-ratelimit's count, which says whether the
+    limit is now over and how long is left of its window (`usages_refusal`)."""
+    return get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=True)
+
+
 def declared_code(group, request) -> str:
     """The BHXH code as the form reads it: "７９０…" or "7901 234 567" count as 7901234567."""
     return normalize_code(request.POST.get("bhxh_code") or "")[:10]
@@ -196,10 +202,10 @@ def declaration(request):
         form = DeclarationForm(initial={key: request.POST.get(key) for key in DeclarationForm.base_fields})
     elif request.method == "POST":
         # Only a declaration complete enough to be checked against the registry counts against the limits.
-        form = DeclarationForm(request.POST, registry_check_refused=lambda: (
-            limited(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1])
-            | limited(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code)
-        ))
+        form = DeclarationForm(request.POST, registry_check_refused=lambda: usages_refusal([
+            counted_try(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1]),
+            counted_try(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code),
+        ], TOO_MANY, UNAVAILABLE))
         if form.is_valid():
             state["declaration"] = _serialize(form.cleaned_data)
             state.setdefault("token", secrets.token_hex(12))
@@ -207,7 +213,7 @@ def declaration(request):
             return redirect("accounts:registration_photos")
         if form.refused_by_limit:
             form.errors.clear()
-            refusal = limit_refusal(TOO_MANY, UNAVAILABLE)
+            refusal = form.refused_by_limit
             form.add_error(None, refusal.message)
             return refusal.answer(render(request, "accounts/registration/declaration.html", {"form": form, "step": 1}))
     else:
@@ -279,14 +285,15 @@ def agency(request):
     more_found, choices = len(choices) > AGENCIES_LISTED, choices[:AGENCIES_LISTED]
     form = AgencyForm(request.POST or None)
     declared = state["declaration"]
-    if request.method == "POST" and form.is_valid() and (
+    if request.method == "POST" and form.is_valid():
         # A post refused for its agency texts nothing and is not counted.
-        limited(request, group=SUBMISSIONS_PER_CODE[0], rate=SUBMISSIONS_PER_CODE[1],
-                key=lambda g, r: declared["bhxh_code"])
-        | limited(request, group=SUBMISSIONS_PER_PHONE[0], rate=SUBMISSIONS_PER_PHONE[1],
-                  key=lambda g, r: declared["phone"])
-    ):
-        refusal = limit_refusal(TOO_MANY, UNAVAILABLE)
+        refusal = usages_refusal([
+            counted_try(request, group=SUBMISSIONS_PER_CODE[0], rate=SUBMISSIONS_PER_CODE[1],
+                        key=lambda g, r: declared["bhxh_code"]),
+            counted_try(request, group=SUBMISSIONS_PER_PHONE[0], rate=SUBMISSIONS_PER_PHONE[1],
+                        key=lambda g, r: declared["phone"]),
+        ], TOO_MANY, UNAVAILABLE)
+    if refusal is not None:
         form.add_error(None, refusal.message)
     elif request.method == "POST" and form.is_valid():
         try:

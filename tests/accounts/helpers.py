@@ -44,6 +44,16 @@ def managed_person(code, name, agency_code, id_number, **person):
     return person
 
 
+def seconds_left(rate: str, value: str) -> int:
+    """The seconds left of the django-ratelimit window of `rate` that counts `value` (a client address,
+    a BHXH code, a phone) now: what the 429 of a limit keyed by it says in Retry-After. Counts nothing."""
+    from django.test import RequestFactory
+    from django_ratelimit.core import get_usage
+
+    usage = get_usage(RequestFactory().get("/"), group="tests.window", key=lambda group, request: value, rate=rate)
+    return max(usage["time_left"], 1)
+
+
 def jpeg(name="anh.jpg", color=(20, 120, 200), size=(120, 90)):
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, "JPEG")

@@ -17,7 +17,7 @@ from notifications.models import Message
 from tests.html_language import languages_of
 from tests.security.test_limits import limit
 
-from .helpers import declaration_data, jpeg, make_person, register
+from .helpers import declaration_data, jpeg, make_person, register, seconds_left
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -483,6 +483,8 @@ def test_declaration_checks_are_rate_limited_per_bhxh_code(client, person):
         assert client.post("/dang-ky/", declaration_data(birth_date="01/01/1988")).status_code == 200
     blocked = client.post("/dang-ky/", declaration_data())  # even the right answer now
     assert blocked.status_code == 429 and "quá nhiều lần" in blocked.content.decode()
+    # the seconds left of the code's hour, which refused, not of the client's, which let it through
+    assert abs(int(blocked["Retry-After"]) - seconds_left("8/h", "7901234567")) <= 1
     other = client.post("/dang-ky/", declaration_data(bhxh_code="7909999999"), REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200  # another code from another client is still answered
 
@@ -513,7 +515,10 @@ def test_the_code_limit_counts_the_code_however_it_is_written(client, person):
 def test_declaration_checks_are_rate_limited_per_client(client, person):
     for n in range(20):
         client.post("/dang-ky/", declaration_data(bhxh_code=f"79000000{n:02d}"))
-    assert client.post("/dang-ky/", declaration_data()).status_code == 429
+    blocked = client.post("/dang-ky/", declaration_data())
+    assert blocked.status_code == 429
+    # the seconds left of the client's hour, which refused, not of the code's, which let it through
+    assert abs(int(blocked["Retry-After"]) - seconds_left("20/h", "127.0.0.1")) <= 1
 
 
 def test_status_link_expires_after_30_days_and_sends_to_the_lookup_with_the_reason(client, person, monkeypatch):
@@ -902,7 +907,8 @@ def test_an_expired_registration_declaration_link_says_so_without_handing_on_the
 @pytest.mark.parametrize("shared", ["code", "phone"])
 def test_submissions_stop_at_the_named_limit_per_code_and_per_phone(person, shared):
     """Each submission texts the declared phone: past the limit per BHXH code, or per phone, the
-    last step is refused (each from another address and with another phone or code)."""
+    last step is refused (each from another address and with another phone or code), saying in
+    Retry-After the seconds left of the hour of the limit that refused."""
     from accounts.views import registration as registration_view
 
     group, rate = (registration_view.SUBMISSIONS_PER_CODE if shared == "code"
@@ -919,6 +925,8 @@ def test_submissions_stop_at_the_named_limit_per_code_and_per_phone(person, shar
             assert response.status_code == 302 and "/dang-ky/ho-so/" in response["Location"], (group, n)
         else:
             assert response.status_code == 429 and "thử quá nhiều lần" in response.content.decode(), group
+            refusing = "7901234567" if shared == "code" else "+84987654321"
+            assert abs(int(response["Retry-After"]) - seconds_left(rate, refusing)) <= 1, group
     pending = Registration.objects.filter(status=Registration.Status.PENDING).count()
     assert pending == (1 if shared == "code" else allowed)  # a code's submission replaces its earlier one
 
