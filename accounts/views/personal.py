@@ -23,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from vssid_portal.files import private_file_url
-from vssid_portal.views import limit_refusal
+from vssid_portal.views import usages_refusal
 
 from ..adapter import workplace
 from ..forms import ChildRegistrationForm
@@ -41,10 +41,10 @@ from .registration import (
     CHECKS_PER_CODE,
     TOO_MANY,
     UNAVAILABLE,
+    counted_try,
     declared_code,
     forget_expired_photos,
     keep_photos,
-    limited,
     posted_submission_key,
     status_redirect,
 )
@@ -194,12 +194,12 @@ def child_registration(request):
     if not valid:
         return _render_child_form(request, form, draft)
     # Only a complete form reaches the registry: that is what the limits count.
-    if (
-        limited(request, group="child-registration-user", rate=CHILD_CHECKS_PER_USER, key="user")
-        | limited(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1])
-        | limited(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code)
-    ):
-        refusal = limit_refusal(TOO_MANY, UNAVAILABLE)
+    refusal = usages_refusal([
+        counted_try(request, group="child-registration-user", rate=CHILD_CHECKS_PER_USER, key="user"),
+        counted_try(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1]),
+        counted_try(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code),
+    ], TOO_MANY, UNAVAILABLE)
+    if refusal is not None:
         form.add_error(None, refusal.message)
         return refusal.answer(_render_child_form(request, form, draft))
     try:

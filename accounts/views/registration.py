@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_ratelimit import ALL
-from django_ratelimit.core import get_usage, is_ratelimited
+from django_ratelimit.core import get_usage
 from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Province, Ward
@@ -125,10 +125,6 @@ UNAVAILABLE = _("Đăng ký tài khoản đang tạm gián đoạn. Hãy thử l
 TOO_MANY = with_hotline(_(
     "Bạn đã thử quá nhiều lần. Để bảo vệ thông tin của người tham gia, hãy thử lại sau 1 giờ hoặc gọi %(hotline)s."
 ))
-
-
-def limited(request, *, group: str, rate: str, key="vssid_portal.ratelimit.client_ip") -> bool:
-    return is_ratelimited(request, group=group, key=key, rate=rate, method=ALL, increment=True)
 
 
 def counted_try(request, *, group: str, rate: str, key="vssid_portal.ratelimit.client_ip") -> dict | None:

@@ -23,11 +23,13 @@ from accounts.services.registration import (
     registration_reject,
     registration_uploads_sweep,
 )
+from accounts.views.personal import CHILD_CHECKS_PER_USER
+from accounts.views.registration import CHECKS_PER_CLIENT, CHECKS_PER_CODE
 from lookup.models import Agency
 from notifications.models import Message
 from tests.conftest import require_tool
 
-from .helpers import born_years_ago, cccd_for, declaration_data, jpeg, make_person, officer, submit
+from .helpers import born_years_ago, cccd_for, declaration_data, jpeg, make_person, officer, seconds_left, submit
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 CHILD_BORN = born_years_ago(16)  # a minor (15 or 16) whenever the tests run
@@ -338,6 +340,8 @@ def test_child_registry_checks_are_limited_per_bhxh_code(client, parent, child):
     assert blocked.status_code == 429
     html = blocked.content.decode()
     assert "quá nhiều lần" in html and "1900 9068" in html and CHILD_MISMATCH not in html
+    # the seconds left of the code's hour, which refused, not of the parent's or the address's
+    assert abs(int(blocked["Retry-After"]) - seconds_left(CHECKS_PER_CODE[1], "7905555555")) <= 1
     assert not Registration.objects.exists()
     other = send(client, key, photos=False, bhxh_code="7909999999", ip="10.0.1.100")
     assert other.status_code == 200 and "Không tìm thấy mã số BHXH" in other.content.decode()
@@ -363,6 +367,7 @@ def test_child_registry_checks_are_limited_per_parent(client, parent, child):
         assert response.status_code == 200, n
     blocked = send(client, key, photos=False, ip="10.0.2.99")
     assert blocked.status_code == 429 and "quá nhiều lần" in blocked.content.decode()
+    assert abs(int(blocked["Retry-After"]) - seconds_left(CHILD_CHECKS_PER_USER, str(parent.pk))) <= 1
     assert not Registration.objects.exists()
 
 
@@ -378,6 +383,7 @@ def test_child_registry_checks_are_limited_per_client_address(client, parent, ch
     client.force_login(parent)
     blocked = send(client)
     assert blocked.status_code == 429 and not Registration.objects.exists()
+    assert abs(int(blocked["Retry-After"]) - seconds_left(CHECKS_PER_CLIENT[1], "127.0.0.1")) <= 1
     assert send(client, ip="10.0.3.1").status_code == 302  # the same parent from elsewhere
 
 
