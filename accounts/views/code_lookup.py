@@ -21,13 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import get_usage, is_ratelimited
+from django_ratelimit.core import get_usage
 
 from lookup.models import Province
 from vssid_portal.forms import CodeField, DateOrYearField, NameField
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name, with_hotline
-from vssid_portal.views import LimitRefusal, limit_refusal
+from vssid_portal.views import LimitRefusal, usages_refusal
 
 from ..selectors import person_for_code_lookup
 from ..services.code_lookup import (
@@ -59,21 +59,24 @@ def _rate(kind):
 LIMITS = [("code_lookup_ip", client_ip, _rate("ip")), ("code_lookup_net", client_network, _rate("network"))]
 
 
-def _no_search_left(request) -> bool:
-    """Whether either limit is used up already; counts nothing. A cache that cannot answer says
-    0 of 0 left: refused."""
-    for group, key, rate in LIMITS:
-        usage = get_usage(request, group=group, key=key, rate=rate, method="POST")
-        if usage is not None and usage["count"] >= usage["limit"]:
-            return True
-    return False
+def _usages(request, *, count: bool) -> list[dict | None]:
+    """django-ratelimit's count of each limit, the request counted by each when `count`."""
+    return [get_usage(request, group=group, key=key, rate=rate, method="POST", increment=count)
+            for group, key, rate in LIMITS]
 
 
-def _count_search(request) -> bool:
-    """Counts one search against both limits (both move, no short-circuit); whether either is now
-    over, as when another request took the last search in the meantime."""
-    return any([is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
-                for group, key, rate in LIMITS])
+def _no_search_left(request) -> LimitRefusal | None:
+    """The refusal when either limit is used up already (a search would go over it), saying the
+    wait of the one used up; counts nothing. A cache that cannot answer says 0 of 0 left: refused."""
+    used_up = [usage and {**usage, "should_limit": usage["count"] >= usage["limit"]}
+               for usage in _usages(request, count=False)]
+    return usages_refusal(used_up, LIMITED, UNAVAILABLE)
+
+
+def _count_search(request) -> LimitRefusal | None:
+    """Counts one search against both limits (both move); the refusal when either is now over, as
+    when another request took the last search in the meantime, saying the wait of the one over."""
+    return usages_refusal(_usages(request, count=True), LIMITED, UNAVAILABLE)
 
 
 class CodeLookupForm(forms.Form):
@@ -134,16 +137,12 @@ def _render(request, form, *, result=None, limited=None, status=200):
 
 
 def _refused(request, form, refusal: LimitRefusal):
-    """The refusal: the form as typed, without error marks (nothing in it is wrong), and its notice."""
+    """The refusal: the form as typed, without error marks (nothing in it is wrong), and its notice:
+    too many searches (429), or the lookup unavailable for a while (503) when the limit could not be
+    counted because the cache is unreachable, no fault of the visitor's."""
     form.is_valid()
     form.errors.clear()
     return refusal.answer(_render(request, form, limited=refusal.message))
-
-
-def _limited(request, form):
-    """Refused by a limit: too many searches (429), or the lookup unavailable for a while (503) when
-    the limit could not be counted because the cache is unreachable, no fault of the visitor's."""
-    return _refused(request, form, limit_refusal(LIMITED, UNAVAILABLE))
 
 
 @never_cache
@@ -154,8 +153,9 @@ def code_lookup(request):
     if request.method != "POST":
         return _render(request, CodeLookupForm())
     form = CodeLookupForm(request.POST)
-    if _no_search_left(request):
-        return _limited(request, form)
+    refusal = _no_search_left(request)
+    if refusal is not None:
+        return _refused(request, form, refusal)
     try:
         passed = code_lookup_challenge_spend(
             token=request.POST.get("challenge", ""), work=request.POST.get("work", ""), answer=request.POST.get("answer", "")
@@ -166,8 +166,9 @@ def code_lookup(request):
         if not passed:
             form.add_error("answer", CHALLENGE_FAILED)
         return _render(request, form, status=400)
-    if _count_search(request):
-        return _limited(request, form)
+    refusal = _count_search(request)
+    if refusal is not None:
+        return _refused(request, form, refusal)
     cleaned = form.cleaned_data
     person = person_for_code_lookup(
         full_name=cleaned["full_name"], birth_date=cleaned["birth_date"], province=cleaned["province"],

@@ -18,7 +18,7 @@ from accounts.services.code_lookup import (
     leading_zero_bits,
 )
 from lookup.models import Province
-from tests.accounts.helpers import cccd_for, make_person
+from tests.accounts.helpers import cccd_for, make_person, seconds_left
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
 
@@ -263,14 +263,43 @@ def test_rate_limit_per_address(client, person, settings):
     assert limited.status_code == 429 and "quá nhiều lần" in limited.content.decode()
     assert "<title>Lỗi: Tra cứu mã số BHXH" in limited.content.decode()  # the error is in the title too
     assert "7901234567" not in limited.content.decode()
+    # the seconds left of the address's hour, which refused, not of its network's, which let it through
+    assert abs(int(limited["Retry-After"]) - seconds_left("3/h", "198.51.100.10")) <= 1
     assert "7901234567" in lookup(client, ip="192.0.2.44").content.decode()  # another address is served
+
+
+def test_a_search_whose_last_one_another_took_meanwhile_says_its_wait_too(client, person, settings, monkeypatch):
+    """Checked as having a search left, then refused when counted because another request from the
+    same address took the last one in the meantime: the 429 says the seconds left of the address's
+    hour as well."""
+    from django.test import RequestFactory
+    from django_ratelimit.core import get_usage
+
+    from accounts.views import code_lookup as views
+
+    settings.CODE_LOOKUP_RATES = {"ip": "1/h", "network": "100/h"}
+    spend = views.code_lookup_challenge_spend
+
+    def spent_while_another_searches(**kwargs):
+        group, key, rate = views.LIMITS[0]
+        get_usage(RequestFactory().post(URL, REMOTE_ADDR="198.51.100.10"), group=group, key=key, rate=rate,
+                  method="POST", increment=True)
+        return spend(**kwargs)
+
+    monkeypatch.setattr(views, "code_lookup_challenge_spend", spent_while_another_searches)
+    limited = lookup(client, ip="198.51.100.10")
+    assert limited.status_code == 429 and "7901234567" not in limited.content.decode()
+    assert abs(int(limited["Retry-After"]) - seconds_left("1/h", "198.51.100.10")) <= 1
 
 
 def test_rate_limit_per_network_ipv4_and_ipv6(client, person, settings):
     settings.CODE_LOOKUP_RATES = {"ip": "100/h", "network": "3/h"}
     for last in (1, 2, 3):
         assert lookup(client, ip=f"198.51.100.{last}", full_name="ai do").status_code == 200
-    assert lookup(client, ip="198.51.100.200").status_code == 429  # same /24, new address
+    limited = lookup(client, ip="198.51.100.200")  # same /24, new address
+    assert limited.status_code == 429
+    # the seconds left of the network's hour, which refused, not of the address's, which let it through
+    assert abs(int(limited["Retry-After"]) - seconds_left("3/h", "198.51.100.0/24")) <= 1
     assert lookup(client, ip="198.51.101.1").status_code == 200     # next /24
     for n in (1, 2, 3):
         assert lookup(client, ip=f"2001:db8:1:2::{n}", full_name="ai do").status_code == 200
