@@ -181,14 +181,7 @@ def checker_name(check: CardCheck, *, viewer) -> str:
     signed-in user's; and a check made without login as a guest's."""
     user = check.checked_by
     if user is None:
-        if check.token_id is not None:
-            return gettext("Phần mềm: %(name)s") % {"name": check.token.name}
-        # A login deleted since, not a guest: without a token, only a login's facility is logged.
-        if check.channel in CLINIC_CHANNELS or check.facility_id is not None:
-            return gettext("Nhân viên cơ sở KCB")
-        if check.signed_in:
-            return gettext("Người dùng khác (đã đăng nhập)")
-        return gettext("Khách (không đăng nhập)")
+        return checker_name_without_login(check)
     if user.pk == viewer.pk:
         return gettext("Bạn")
     if user.person_id == check.person_id:
@@ -202,6 +195,21 @@ def checker_name(check: CardCheck, *, viewer) -> str:
     if user.agency_id:
         return gettext("Cán bộ %(agency)s") % {"agency": user.agency.name}
     return gettext("Người dùng khác (đã đăng nhập)")
+
+
+def checker_name_without_login(check: CardCheck) -> str:
+    """Who made `check`, which has no login (now): what checker_name names it to anyone reading the
+    access log, and what the officers' log names it. A clinic's software by its token's name; a check
+    whose login was deleted since as clinic staff's when made on the clinic page or logged with the
+    login's facility, else as another signed-in user's; a check made without login as a guest's."""
+    if check.token_id is not None:
+        return gettext("Phần mềm: %(name)s") % {"name": check.token.name}
+    # A login deleted since, not a guest: without a token, only a login's facility is logged.
+    if check.channel in CLINIC_CHANNELS or check.facility_id is not None:
+        return gettext("Nhân viên cơ sở KCB")
+    if check.signed_in:
+        return gettext("Người dùng khác (đã đăng nhập)")
+    return gettext("Khách (không đăng nhập)")
 
 
 def portrait_for(*, person) -> str:

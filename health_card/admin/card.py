@@ -24,7 +24,13 @@ from vssid_portal.text import sentence
 
 from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, SigningKey
 from ..results import OUTCOMES
-from ..selectors import card_in_use, cards_visible_to, checks_visible_to, child_card_dates_error
+from ..selectors import (
+    card_in_use,
+    cards_visible_to,
+    checker_name_without_login,
+    checks_visible_to,
+    child_card_dates_error,
+)
 from ..services import card_issue, card_revoke, reissue_card
 
 
@@ -244,12 +250,24 @@ CHECKS_SINCE = 2025  # the first year the list filter offers: checks are logged 
 @admin.register(CardCheck)
 class CardCheckAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     no_agency_nothing = "lượt xác thực thẻ nào để xem"
-    list_display = ["at", "card", "channel", "result_label", "facility", "checked_by", "token_name"]
+    list_display = ["at", "card", "channel", "result_label", "facility", "checker", "token_name"]
     # A row for every check of the country: no date hierarchy, no count of the whole table.
     list_filter = ["channel", CheckResultFilter, year_filter("at", since=CHECKS_SINCE)]
     show_full_result_count = False
     fields = ["at", "card", "person", "channel", "result_label", "facility", "checked_by", "token_name"]
-    readonly_fields = fields
+    readonly_fields = [*fields, "checker"]
+
+    def get_fields(self, request, obj=None):
+        # A check without a login names who made it as the access log does, not with an empty login.
+        if obj is not None and obj.checked_by_id is None:
+            return [name if name != "checked_by" else "checker" for name in self.fields]
+        return self.fields
+
+    @admin.display(description="người xác thực")
+    def checker(self, obj):
+        # A login by its login (linked on the page where the officer may open it); a check without one
+        # (a guest's, a clinic's software, or a login deleted since) as the access log names it.
+        return str(obj.checked_by) if obj.checked_by_id else checker_name_without_login(obj)
 
     @admin.display(description="mã API")
     def token_name(self, obj):

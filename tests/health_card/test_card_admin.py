@@ -611,6 +611,33 @@ def test_a_checks_page_links_only_where_the_officer_may_go(card, clinic_user, fa
     assert f"/quan-tri/health_card/facilityapitoken/{token.pk}/" not in html
 
 
+def test_a_check_without_a_login_is_named_in_the_officers_log_as_the_access_log_names_it(
+        card, clinic_user, stranger, facility):
+    """A guest's check and a check whose login was deleted since both lack a checker: the officer's
+    list and page tell them apart as the holder's access log does (checker_name), and name a login
+    still there by its login."""
+    from health_card.models import CardCheck
+
+    token, _raw = api_token_create(facility=facility, name="HIS bệnh viện")
+    made = [CardCheck.objects.create(card=card, person=card.person, result="valid", **fields) for fields in (
+        {"channel": CardCheck.Channel.PUBLIC},
+        {"channel": CardCheck.Channel.PUBLIC, "checked_by": stranger, "signed_in": True},
+        {"channel": CardCheck.Channel.QR, "checked_by": clinic_user, "signed_in": True, "facility": facility},
+        {"channel": CardCheck.Channel.API, "token": token, "facility": facility},
+        {"channel": CardCheck.Channel.TYPED, "checked_by": clinic_user, "signed_in": True, "facility": facility})]
+    stranger.delete()
+    made.pop()  # the one check whose login stays
+    CardCheck.objects.filter(pk=made[2].pk).update(checked_by=None)  # its login deleted since, the other's kept
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    html = re.sub(r"\s+", " ", client.get("/quan-tri/health_card/cardcheck/").content.decode())
+    names = re.findall(r'<td class="field-checker">([^<]*)</td>', html)
+    assert names == ["nhanvienkcb", "Phần mềm: HIS bệnh viện", "Nhân viên cơ sở KCB",
+                     "Người dùng khác (đã đăng nhập)", "Khách (không đăng nhập)"]
+    for check, name in zip(made, reversed(names[1:]), strict=True):
+        page = client.get(f"/quan-tri/health_card/cardcheck/{check.pk}/change/").content.decode()
+        assert re.search(rf"Người xác thực:</label>\s*<div class=\"readonly\">{re.escape(name)}</div>", page), name
+
+
 # --- A card reissued through a filing belongs to the agency that handled it ---------------------------
 
 def test_a_card_reissued_by_a_filing_is_issued_by_the_filings_agency(facility, django_capture_on_commit_callbacks):

@@ -52,6 +52,15 @@ def _card_check(n):
                              facility=_facility(), checked_by=User.objects.create_user(f"nhanvien-{n}"), token=token)
 
 
+def _card_check_without_login(n):
+    """A guest's check, a clinic's software's, or one whose login (a citizen's, clinic staff's) was
+    deleted since: named as the access log names them, from the row alone."""
+    card = issue(_person(n), _facility())
+    kind = [{}, {"signed_in": True}, {"signed_in": True, "facility": _facility()},
+            {"token": api_token_create(facility=_facility(), name=f"HIS {n}")[0], "facility": _facility()}][n % 4]
+    CardCheck.objects.create(card=card, person=card.person, channel=CardCheck.Channel.PUBLIC, result="valid", **kind)
+
+
 def _visit(n):
     Visit.objects.create(person=_person(n), facility=_facility(), reference=f"LK-{n:02d}", kind="ngoai_tru",
                          admitted_on=datetime.date(2025, 3, 4), discharged_on=datetime.date(2025, 3, 4),
@@ -76,6 +85,7 @@ LISTS = {
         DISTRICT, lambda n: SalaryAdjustment.objects.create(scheme="bhxh_tn", year=2060 + n, coefficient=1, source="—")),
     "/quan-tri/health_card/card/": (DISTRICT, lambda n: issue(_person(n), _facility())),
     "/quan-tri/health_card/cardcheck/": (DISTRICT, _card_check),
+    "/quan-tri/health_card/cardcheck/?channel=public": (DISTRICT, _card_check_without_login),
     "/quan-tri/health_card/beneficiarygroup/": (
         DISTRICT, lambda n: BeneficiaryGroup.objects.create(code=f"Z{chr(64 + n)}", name=f"Nhóm {n}", payer="nsnn",
                                                             level=BenefitLevel.objects.get(level=4))),
