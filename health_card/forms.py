@@ -71,7 +71,7 @@ class TypedForm(forms.Form):
                        error_messages={"required": _("Nhập họ và tên ghi trên thẻ.")},
                        widget=forms.TextInput(attrs={"autocomplete": "off"}))
     ngay_sinh = DateOrYearField(
-        label=_("Ngày sinh"), help_text=_("dd/mm/yyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm."),
+        label=_("Ngày sinh"), help_text=_("dd/mm/yyyy hoặc ddmmyyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm."),
         error_messages={
             "required": _("Nhập ngày sinh theo dạng dd/mm/yyyy."),
             "invalid": _("Nhập ngày sinh theo dạng dd/mm/yyyy, ví dụ 15/03/1988, hoặc năm sinh yyyy."),

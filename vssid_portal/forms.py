@@ -70,11 +70,14 @@ def validate_birth_date(value: datetime.date | int) -> None:
 # (15-03-1988, 15.03.1988); a field shows and stores a date with slashes.
 DAY_MONTH_YEAR_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 _DATE_SHAPE = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{4}")
+# Or two digits of day, two of month and four of year one after the other (15031988): a date box
+# brings up a phone's number pad (inputmode numeric), which on an iPhone has no slash, dash or dot.
+_DIGITS_ONLY_DATE = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")
 
 
 class DayMonthYearField(forms.DateField):
-    """A date typed as day/month/year (25/12/1990, or 25-12-1990 and 25.12.1990), fullwidth digits
-    read as ASCII and other scripts' digits refused. A value of that shape naming no day of the calendar (31/02/1988,
+    """A date typed as day/month/year (25/12/1990, or 25-12-1990, 25.12.1990 and 25121990 on a phone's
+    number pad), fullwidth digits read as ASCII and other scripts' digits refused. A value of that shape naming no day of the calendar (31/02/1988,
     29/02/2023, 12/13/1990) is told so, quoting what was typed; any other value gets the field's
     "invalid" message, which says the shape to type."""
 
@@ -94,6 +97,8 @@ class DayMonthYearField(forms.DateField):
             value = unicodedata.normalize("NFKC", clean_text(value))
             if not value.isascii():  # other scripts' digits, which strptime would take
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
+            if digits := _DIGITS_ONLY_DATE.fullmatch(value.strip()):
+                value = "/".join(digits.groups())
         try:
             return super().to_python(value)
         except ValidationError as error:

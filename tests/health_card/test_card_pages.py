@@ -336,6 +336,18 @@ def test_a_failed_typed_check_keeps_what_was_typed_and_a_valid_one_clears_it(car
     assert not re.search(r'<input[^>]*name="(so_the|ho_ten|ngay_sinh)"[^>]*value=', page)
 
 
+def test_a_birth_date_typed_on_a_phones_number_pad_checks_the_card(card, clinic_user):
+    """The birth date box brings up a phone's number pad, which on an iPhone has no slash: its hint
+    says the date may be typed as eight digits, and so typed it is read as the date."""
+    client = logged_in(clinic_user)
+    page = client.get("/xac-thuc/the-bhyt/").content.decode()
+    assert re.search(r'<input[^>]*name="ngay_sinh"[^>]*inputmode="numeric"|<input[^>]*inputmode="numeric"[^>]*'
+                     r'name="ngay_sinh"', page)
+    assert "ddmmyyyy" in page
+    typed = {"cach": "nhap", "so_the": "7901234567", "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15031988"}
+    assert "Thẻ hợp lệ" in text(client.post("/xac-thuc/the-bhyt/", typed))
+
+
 @pytest.mark.parametrize("data, message", [
     ({"cach": "nhap", "so_the": "12", "ho_ten": "A", "ngay_sinh": "15/03/1988"}, "Mã thẻ gồm 10 chữ số"),
     ({"cach": "nhap", "so_the": "7901234567", "ho_ten": "A", "ngay_sinh": "31/02/1988"}, "Ngày sinh không có thật"),

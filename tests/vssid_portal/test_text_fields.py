@@ -82,6 +82,30 @@ def test_a_date_written_with_dashes_or_dots_is_read_as_with_slashes(typed):
     assert DateOrYearField().clean(typed) == datetime.date(1988, 3, 15)
 
 
+@pytest.mark.parametrize("typed", ["15031988", "１５０３１９８８", " 15031988 "])
+def test_a_date_typed_as_eight_digits_on_a_phones_number_pad_is_read_as_day_month_year(typed):
+    """A date box brings up a phone's number pad (inputmode numeric), which on an iPhone has no slash,
+    dash or dot: the day, month and year typed one after the other are the date."""
+    import datetime
+
+    from vssid_portal.forms import DateOrYearField, DayMonthYearField
+
+    assert DayMonthYearField().clean(typed) == datetime.date(1988, 3, 15)
+    assert DateOrYearField().clean(typed) == datetime.date(1988, 3, 15)
+
+
+@pytest.mark.parametrize("typed, code", [("31021988", "nonexistent"), ("19880315", "nonexistent"),
+                                         ("1531988", "invalid"), ("150319880", "invalid")])
+def test_eight_digits_naming_no_day_are_told_so_with_the_date_they_read_as(typed, code):
+    from vssid_portal.forms import DayMonthYearField
+
+    with pytest.raises(ValidationError) as refused:
+        DayMonthYearField().clean(typed)
+    assert refused.value.code == code
+    if code == "nonexistent":
+        assert f"{typed[:2]}/{typed[2:4]}/{typed[4:]}" in str(refused.value.messages)
+
+
 @pytest.mark.parametrize("typed, shown", [("31-02-1988", "31-02-1988"), ("29.02.2023", "29.02.2023")])
 def test_a_date_with_dashes_or_dots_naming_no_day_is_told_so(typed, shown):
     from django.core.exceptions import ValidationError

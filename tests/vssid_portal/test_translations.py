@@ -1124,14 +1124,15 @@ def test_the_card_verify_forms_results_and_camera_messages_in_english(client, ho
     page_vi = [
         ">Chuỗi mã QR trên thẻ</label>", "Đặt con trỏ vào ô này rồi quét mã QR bằng máy quét cầm tay",
         ">Mã thẻ BHYT</label>", "Mã số BHXH 10 chữ số, mã thẻ cũ 15 ký tự", ">Họ và tên</label>", ">Ngày sinh</label>",
-        "dd/mm/yyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm.", 'data-say-opening="Đang mở camera…"',
+        "dd/mm/yyyy hoặc ddmmyyyy, hoặc chỉ năm sinh (yyyy) nếu thẻ chỉ ghi năm.", 'data-say-opening="Đang mở camera…"',
         'data-say-aim="Đưa mã QR vào khung hình."', 'data-say-read="Đã đọc được mã QR, đang xác thực…"',
         'data-say-failed="Không mở được camera. Hãy cho phép dùng camera', 'data-say-stopped="Đã dừng camera."',
     ]
     page_en = [
         ">QR code string on the card</label>", "Put the cursor in this box and scan the QR code",
         ">Health insurance card number</label>", "The 10-digit social insurance code", ">Full name</label>",
-        ">Date of birth</label>", 'data-say-opening="Opening the camera…"', 'data-say-aim="Hold the QR code inside the frame."',
+        ">Date of birth</label>", "dd/mm/yyyy or ddmmyyyy, or only the year of birth (yyyy) if the card shows only the year.",
+        'data-say-opening="Opening the camera…"', 'data-say-aim="Hold the QR code inside the frame."',
         'data-say-read="QR code read, verifying…"', 'data-say-failed="The camera could not be opened.',
         'data-say-stopped="Camera stopped."',
     ]
