@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Person
 from lookup.models import Agency, MedicalFacility
@@ -236,7 +237,7 @@ class CardCheck(models.Model):
     """One verification of a card: who asked, from which facility, how, when and the answer."""
 
     class Channel(models.TextChoices):
-        QR = "qr", _("Quét mã QR")
+        QR = "qr", pgettext_lazy("cách xác thực", "Quét mã QR")  # how a check was made, not the page's "scan it"
         TYPED = "typed", _("Nhập mã thẻ, họ tên, ngày sinh")
         API = "api", _("Phần mềm của cơ sở KCB (API)")
         PUBLIC = "public", _("Trang xác thực công khai")

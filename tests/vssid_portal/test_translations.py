@@ -1221,7 +1221,7 @@ def test_card_status_visit_kinds_cost_groups_and_check_channels_in_english(clien
         ">Phần mềm của cơ sở KCB (API)</td>", ">Quét mã QR</td>", ">Trang xác thực công khai</td>",
         ">Nhập mã thẻ, họ tên, ngày sinh</td>", ">Thẻ hợp lệ</td>", ">Mã QR đã hết hạn</td>",
     ], [
-        ">Healthcare facility software (API)</td>", ">Scan the QR code</td>", ">Public verification page</td>",
+        ">Healthcare facility software (API)</td>", ">Scanned QR code</td>", ">Public verification page</td>",
         ">Typed card number, name and date of birth</td>", ">Valid card</td>", ">QR code expired</td>",
     ])
     card_revoke(card=card, reason="Thu hồi theo quyết định")
