@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.adapter import workplace
 from accounts.pages import render_personal_page
 from accounts.selectors import person_in_view, viewing
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
@@ -75,6 +76,8 @@ def card(request):
     def context(person):  # a login without a registry person sees the "no card" notice
         card = card_for(person=person)
         context = {**viewing(request.user, person), "card": card}
+        if person is None:  # clinic staff or an officer: where their work is, as their personal page says
+            context["workplace"] = workplace(request.user)
         if card is not None:
             # What the card is depends on the day as well as on its row: a stored page is kept
             # for one day at most (vssid_portal.pagecache keys it by the date).

@@ -90,6 +90,12 @@ def test_a_login_without_a_person_is_not_offered_the_access_log(clinic_user, log
     assert "Chưa có thẻ BHYT" in page
     assert "Quyền riêng tư" not in page and 'href="/the-bhyt/ai-da-xem/"' not in page
     assert client.get("/the-bhyt/ai-da-xem/").status_code == 404  # what the link led to
+    # where their work is instead, as on their personal page: clinic staff check patients' cards
+    html = client.get("/the-bhyt/").content.decode()
+    if login == "clinic staff":
+        assert '<a href="/xac-thuc/the-bhyt/">Đến trang xác thực thẻ BHYT</a>' in html
+    else:
+        assert '<a href="/quan-tri/">Đến trang quản trị</a>' in html
 
 
 def test_portrait_is_shown_through_a_signed_private_link(holder, card):
