@@ -1421,7 +1421,7 @@ def test_what_leaves_the_portal_stays_vietnamese_when_the_page_speaks_english(cl
         assert person.get_sex_display() == "Male"  # the pages do follow the language
         identity = _identity(person)
         pdf = render_pdf("health_card/card_pdf.html", {"card": card, "person": person, "qr_uri": "", "photo_uri": ""})
-    assert (identity["sex"], identity["id_type"]) == ("Nam", "Căn cước công dân / Căn cước (12 số)")
+    assert (identity["sex"], identity["id_type"]) == ("Nam", "Số CCCD/Căn cước")
     require_tool("pdftotext", "poppler-utils")
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "Nam" in text and "Male" not in text
