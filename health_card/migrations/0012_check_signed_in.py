@@ -1,13 +1,9 @@
 """A card check records whether a login made it, so the access log still reads a check whose login
-was deleted since as a signed-in user's, not a guest's. Checks logged before with a login still
-there are marked so; those whose login is gone already cannot be told apart."""
+was deleted since as a signed-in user's, not a guest's. The column comes with a default kept in the
+database: adding it rewrites no row, and a check logged by a worker still on the code before it is
+written as not signed in instead of failing its NOT NULL. Checks logged before are marked in 0013."""
 
 from django.db import migrations, models
-
-
-def mark_signed_in(apps, schema_editor):
-    CardCheck = apps.get_model("health_card", "CardCheck")
-    CardCheck.objects.filter(checked_by__isnull=False).update(signed_in=True)
 
 
 class Migration(migrations.Migration):
@@ -20,7 +16,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='cardcheck',
             name='signed_in',
-            field=models.BooleanField(default=False, verbose_name='đã đăng nhập'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='đã đăng nhập'),
         ),
-        migrations.RunPython(mark_signed_in, migrations.RunPython.noop),
     ]

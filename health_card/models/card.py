@@ -254,7 +254,7 @@ class CardCheck(models.Model):
                               verbose_name="mã API")
     channel = models.CharField("cách xác thực", max_length=8, choices=Channel.choices)
     # Made by a login: the access log names it so once `checked_by` is gone with a deleted login.
-    signed_in = models.BooleanField("đã đăng nhập", default=False)
+    signed_in = models.BooleanField("đã đăng nhập", default=False, db_default=False)
     result = models.CharField("kết quả", max_length=16)
     at = models.DateTimeField("lúc", auto_now_add=True, db_index=True)
 

@@ -130,7 +130,8 @@ def test_a_public_check_by_a_login_deleted_since_is_named_a_signed_in_checkers_n
 
 
 def test_the_migration_marks_the_checks_logged_before_with_a_login_as_signed_in(holder, card, stranger):
-    [name] = [module.name for module in pkgutil.iter_modules(migrations.__path__) if module.name.endswith("_signed_in")]
+    [name] = [module.name for module in pkgutil.iter_modules(migrations.__path__)
+              if module.name.endswith("_signed_in_marked")]
     migration = importlib.import_module(f"health_card.migrations.{name}")
     CardCheck.objects.bulk_create([CardCheck(card=card, person=card.person, checked_by=checker, result=Kind.VALID,
                                              channel=CardCheck.Channel.PUBLIC) for checker in (stranger, None)])
