@@ -16,7 +16,8 @@
   field names and codes of the BHXH card-check service; every other method gets its JSON 405 with
   `Allow: POST`. It reads a JSON object or the scanned string itself; a form post gets a 415. CSRF-exempt
   because the token, not a cookie, authenticates it. Its answers to a missing or wrong token are counted
-  per client address: past settings.HEALTH_CARD_API_UNAUTHORISED_RATE, a 429 before any token is read.
+  per client address: past settings.HEALTH_CARD_API_UNAUTHORISED_RATE, they are 429s (a right token
+  from that address is still answered).
 - `/.well-known/bhyt-keys.json`: the public keys that verify the QR signatures offline.
 Every check is logged (services.card_check).
 """
@@ -236,15 +237,6 @@ API_FIELDS = {"so_the": "maThe", "ho_ten": "hoTen", "ngay_sinh": "ngaySinh"}
 API_UNAVAILABLE = "Xác thực thẻ BHYT đang tạm gián đoạn; hãy thử lại sau vài phút."
 
 
-def _unauthorised_used_up(request, *, count: bool = False) -> dict | None:
-    """The usage (django-ratelimit's, with "time_left") when the client's address has had all its
-    answers to a missing or wrong token (settings.HEALTH_CARD_API_UNAUTHORISED_RATE), else None;
-    `count` adds the one being given."""
-    usage = get_usage(request, group="health_card.api.unauthorised", key="vssid_portal.ratelimit.client_ip",
-                      rate=settings.HEALTH_CARD_API_UNAUTHORISED_RATE, increment=count)
-    return usage if usage is not None and usage["count"] >= usage["limit"] else None
-
-
 @csrf_exempt
 @answers_every_method  # clinic software gets the API's JSON 405 and "Allow: POST" for every other method
 def api_verify(request):
@@ -262,23 +254,26 @@ def _api_verify(request):
         response = _api_error(405, "405", "Chỉ nhận yêu cầu POST.")
         response["Allow"] = "POST"
         return response
-    # An address past its answers to a missing or wrong token is refused whatever token it sends now:
-    # a right guess is told apart from a wrong one by nothing.
-    unauthorised = _unauthorised_used_up(request)
-    if not cache_reachable():  # the answers cannot be counted: neither lifted nor blamed on the caller
-        return unavailable_instead(_api_error(503, "503", API_UNAVAILABLE))
-    if unauthorised:
-        wait = max(unauthorised["time_left"], 1)
-        response = _api_error(429, "429", "Quá nhiều yêu cầu thiếu hoặc sai mã truy cập API từ địa chỉ này. Kiểm "
-                                          f"tra mã truy cập của cơ sở KCB rồi thử lại sau {wait} giây.")
-        response["Retry-After"] = str(wait)
-        return response
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     raw = raw.strip() if scheme.lower() == "bearer" else ""
     token = api_token_authenticate(raw)
     if token is None:
-        _unauthorised_used_up(request, count=True)
+        # Answers to a missing or wrong token are counted per client address, and refused past
+        # settings.HEALTH_CARD_API_UNAUTHORISED_RATE, so tokens cannot be tried without end. A right token
+        # from that address is still answered: it is never guessed (256 bits), and one clinic's broken
+        # token must not stop the other clinics' software behind the same address.
+        unauthorised = get_usage(request, group="health_card.api.unauthorised",
+                                 key="vssid_portal.ratelimit.client_ip",
+                                 rate=settings.HEALTH_CARD_API_UNAUTHORISED_RATE, increment=True)
+        if not cache_reachable():  # the answers cannot be counted: neither lifted nor blamed on the caller
+            return unavailable_instead(_api_error(503, "503", API_UNAVAILABLE))
+        if unauthorised is not None and unauthorised["should_limit"]:
+            wait = max(unauthorised["time_left"], 1)
+            response = _api_error(429, "429", "Quá nhiều yêu cầu thiếu hoặc sai mã truy cập API từ địa chỉ này. "
+                                              f"Kiểm tra mã truy cập của cơ sở KCB rồi thử lại sau {wait} giây.")
+            response["Retry-After"] = str(wait)
+            return response
         message = "Thiếu hoặc sai mã truy cập API của cơ sở KCB."
         if ended := api_token_ended(raw):  # told apart for the clinic's IT: its holder knows the token already
             revoked, when = api_token_end(ended)
