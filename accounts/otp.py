@@ -147,8 +147,7 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
     an account from an unknown BHXH code) the refusal is decided on the codes asked for the BHXH
     code, and one client address's share of them (_reset_limits), alike for an account or none, and
     names no phone; the phone's cap, counted after them, refuses without a word: the code is
-    recorded and sent to nobody, as for an unknown BHXH code, and the code the phone has, while it may
-    still be typed, stays good beside it.
+    recorded and sent to nobody, as for an unknown BHXH code.
     """
     key = _key(purpose, subject)
     now = time.time()
@@ -176,14 +175,10 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
                                                       per_client=_per_client(request, limits)))
         raise HourlyCapReached(_cap_message(recipient, minutes))
     # A reset's phone, counted after the BHXH code's limits, refuses without a word: the code is
-    # recorded as for an unknown BHXH code, sent to nobody, so the answer is the same; the code the
-    # phone was sent last, while it may still be typed, stays good beside it (_kept_code).
+    # recorded as for an unknown BHXH code, sent to nobody, so the answer is the same.
     unsent = bool(quiet and consume_in_turn(request, _phone_limits(request, recipient, quiet=True)))
     nonce = secrets.token_urlsafe(16)
-    state = {"nonce": nonce, "sent_at": now, "key": _key_id(settings.SECRET_KEY)}
-    if unsent and (kept := _kept_code(key, now)):
-        state["kept"] = kept
-    cache.set(key, state, LIFETIME)
+    cache.set(key, {"nonce": nonce, "sent_at": now, "key": _key_id(settings.SECRET_KEY)}, LIFETIME)
     cache.set(f"{key}:tries", 0, LIFETIME)
     if recipient and not unsent:
         send_message(
@@ -239,17 +234,6 @@ def _per_client(request, limits: list[tuple[str, str]]) -> bool:
 def _live(state: dict | None, now: float) -> bool:
     """Whether a code's state is there and `now` is within its LIFETIME."""
     return state is not None and now <= state["sent_at"] + LIFETIME
-
-
-def _kept_code(key: str, now: float) -> dict | None:
-    """The state of the code last sent for `key` while it may still be typed, to stay good beside a
-    code recorded and sent to nobody (a reset the phone's cap kept from being sent): else the
-    stranger's reset, answered as if sent, would void the holder's code in the phone."""
-    state = cache.get(key)
-    if state is None or not _outstanding(key, now):
-        return None
-    sent = state.get("kept", state)  # the one sent, past any recorded since and sent to nobody
-    return sent if _live(sent, now) else None
 
 
 def _outstanding(key: str, now: float) -> bool:
@@ -380,9 +364,8 @@ def check_code(*, purpose: Purpose, subject: str, code: str) -> None:
     if tries > MAX_ATTEMPTS:
         raise CodeRejected(VOIDED)
     # delete() answers True only once, so a code opens one door even when sent twice at once.
-    now = time.time()
-    good = [each for each in (state, state.get("kept")) if _live(each, now)]  # kept: see send_code
-    if any(_opens(purpose, subject, each, code) for each in good) and cache.delete(key):
+    secret_key = _secret_key_of(state)
+    if secret_key and _hotp(purpose, subject, state["nonce"], secret_key).verify(code, 0) and cache.delete(key):
         cache.delete(f"{key}:cooldown")  # used: the next login may ask for a new code at once
         return
     left = MAX_ATTEMPTS - tries
@@ -390,12 +373,6 @@ def check_code(*, purpose: Purpose, subject: str, code: str) -> None:
         raise CodeRejected(VOIDED)
     raise CodeRejected(ngettext("Mã xác thực không đúng. Bạn còn %(left)s lần thử.",
                                 "Mã xác thực không đúng. Bạn còn %(left)s lần thử.", left) % {"left": left})
-
-
-def _opens(purpose: Purpose, subject: str, state: dict, code: str) -> bool:
-    """Whether `code` is the one of the code `state`, under the key it was made with."""
-    secret_key = _secret_key_of(state)
-    return bool(secret_key) and _hotp(purpose, subject, state["nonce"], secret_key).verify(code, 0)
 
 
 def _key(purpose: Purpose, subject: str) -> str:

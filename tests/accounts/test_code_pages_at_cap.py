@@ -200,29 +200,6 @@ def test_a_reset_asked_again_once_the_phone_had_its_codes_answers_as_for_an_unkn
     assert len(codes_sent(sms_outbox)) == 5
 
 
-def test_a_reset_asked_by_another_once_the_holders_logins_had_the_phones_codes_leaves_the_holders_code_good(
-        sms_outbox, clock):
-    """The holder asks a reset and, before typing its code, logs in with codes until the phone has had
-    its codes of the hour; a stranger then asks a reset of the same BHXH code, which the phone's cap
-    keeps from being sent, and is answered as if it was: the holder's reset code still opens."""
-    user = make_citizen()
-    holder = Client()
-    holder.post(RESET, {"bhxh_code": user.username})
-    reset_code = codes_sent(sms_outbox)[-1]
-    while len(codes_sent(sms_outbox)) < 5:
-        clock.advance(61)
-        log_in(Client(), sms_outbox)
-    clock.advance(10)
-    page = Client().post(RESET, {"bhxh_code": user.username}, REMOTE_ADDR="10.0.7.1", follow=True).content.decode()
-    assert "mã xác thực gồm 6 chữ số đã được gửi tới số điện thoại đăng ký" in page and 'name="code"' in page
-    assert len(codes_sent(sms_outbox)) == 5
-    assert holder.post(RESET_CODE, {"action": "verify", "code": reset_code})["Location"] == RESET_NEW
-    new = "Mat-khau-sau-khi-quen-2026"
-    holder.post(RESET_NEW, {"password1": new, "password2": new})
-    user.refresh_from_db()
-    assert user.check_password(new)
-
-
 def reset_five_times_a_minute_apart(clock, *, network) -> dict:
     """A browser for a BHXH code with an account and one for a code without, each asking a reset five
     times a minute apart, from a new address of `network` each time: the hour's codes spent alike."""
