@@ -507,8 +507,11 @@ def clinic_staff_user():
     from accounts.roles import CLINIC_STAFF, sync_groups
     from lookup.models import MedicalFacility, Province
 
-    province = Province.objects.create(code="79", name="Thành phố Hồ Chí Minh", division_type="thành phố trung ương")
-    facility = MedicalFacility.objects.create(code="79001", name="Bệnh viện Chợ Rẫy", province=province)
+    # The clinic of the reference data, or made for a test run outside a transaction, which finds it emptied.
+    province, _ = Province.objects.get_or_create(
+        code="79", defaults={"name": "Thành phố Hồ Chí Minh", "division_type": "thành phố trung ương"})
+    facility, _ = MedicalFacility.objects.get_or_create(
+        code="79001", defaults={"name": "Bệnh viện Chợ Rẫy", "province": province})
     user = get_user_model().objects.create_user("nhanvienkcb", password=PASSWORD, email="ha@kcb.example",
                                                 facility=facility, is_staff=True)
     user.groups.add(sync_groups(Group, Permission)[CLINIC_STAFF])
