@@ -83,11 +83,13 @@ def usages_refusal(usages: list[dict | None], too_many, unavailable) -> LimitRef
     """The refusal by the django-ratelimit limits checked at once (`get_usage`'s answers, the request
     counted by each) when any is over, as `limit_refusal` gives it, with the seconds left of the
     window of the limit that refused: of several, the longest, since the request is let through
-    only once each of them lets it. None while all let it through."""
-    over = [usage for usage in usages if usage is not None and usage["should_limit"]]
-    if not over:
+    only once each of them lets it, a limit just filled by this one included. None while all let
+    it through."""
+    counted = [usage for usage in usages if usage is not None]
+    if not any(usage["should_limit"] for usage in counted):
         return None
-    waits = [usage["time_left"] for usage in over]
+    # The next try is counted by every limit: one this request has just filled refuses it too.
+    waits = [usage["time_left"] for usage in counted if usage["count"] >= usage["limit"]]
     # a count the cache failed to keep has no window (time_left -1): the longest wait is not known
     return limit_refusal(too_many, unavailable, max(waits) if min(waits) >= 0 else None)
 

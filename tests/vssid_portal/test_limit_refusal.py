@@ -26,6 +26,14 @@ def test_of_several_refusing_limits_the_longest_wait_is_said():
     assert response.status_code == 429 and response["Retry-After"] == "2000"
 
 
+def test_a_limit_this_request_has_just_filled_counts_in_the_wait():
+    """The address's 20th check of 20 an hour, refused by the BHXH code's 9th of 8: the next try,
+    counted by both, would meet the address's limit after the code's 100 s."""
+    from vssid_portal.views import usages_refusal
+
+    assert usages_refusal([usage(20, 20, 3000), usage(9, 8, 100)], "Quá nhiều lần", "").wait == 3000
+
+
 def test_a_limit_that_cannot_tell_its_wait_leaves_retry_after_unsaid():
     """A count the cache failed to keep has no window: the longest wait is then unknown."""
     from vssid_portal.views import usages_refusal
