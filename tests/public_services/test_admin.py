@@ -358,6 +358,11 @@ def test_a_filing_the_bulk_step_cannot_move_is_named_once_in_its_message(owner, 
 UNTOLD = "không gửi thông báo vì không có tài khoản đang hoạt động nào trên Cổng được xem hồ sơ."
 
 
+def said(client, url: str, data: dict | None = None) -> list[str]:
+    """The messages the officer's page shows after posting a step."""
+    return [str(message) for message in client.post(url, data or {}, follow=True).context["messages"]]
+
+
 def test_a_step_on_one_filing_says_the_filer_was_told_only_when_a_login_could_be_told(owner, district_officer):
     """A step was said to have been told to the filer whether or not anyone could be: a filing whose
     person has no login that signs in (here one an officer deactivated), nor a parent's of a minor, is
@@ -368,21 +373,16 @@ def test_a_step_on_one_filing_says_the_filer_was_told_only_when_a_login_could_be
     client = logged(district_officer)
     User.objects.filter(pk=owner.pk).update(is_active=False)
     sent = Message.objects.count()
-    response = client.post(f"{QUEUE}{first.pk}/buoc/receive/", follow=True)
-    assert [str(message) for message in response.context["messages"]] == [
+    assert said(client, f"{QUEUE}{first.pk}/buoc/receive/") == [
         f"Tiếp nhận hồ sơ: hồ sơ {first.tracking_number} đã cập nhật; {UNTOLD}"]
-    response = client.post(f"{QUEUE}{first.pk}/ghi-chu/return/", {"note": "Bổ sung ảnh sổ cũ"}, follow=True)
-    assert [str(message) for message in response.context["messages"]] == [
+    assert said(client, f"{QUEUE}{first.pk}/ghi-chu/return/", {"note": "Bổ sung ảnh sổ cũ"}) == [
         f"Trả lại để bổ sung, sửa đổi: hồ sơ {first.tracking_number} đã cập nhật; {UNTOLD}"]
     assert Message.objects.count() == sent
     User.objects.filter(pk=owner.pk).update(is_active=True)
-    response = client.post(f"{QUEUE}{second.pk}/buoc/receive/", follow=True)
-    assert [str(message) for message in response.context["messages"]] == [
+    assert said(client, f"{QUEUE}{second.pk}/buoc/receive/") == [
         f"Tiếp nhận hồ sơ: hồ sơ {second.tracking_number} đã cập nhật; người nộp đã được thông báo."]
-    response = client.post(f"{QUEUE}{second.pk}/ghi-chu/reject/", {"note": "Không thuộc diện"}, follow=True)
-    assert [str(message) for message in response.context["messages"]] == [
+    assert said(client, f"{QUEUE}{second.pk}/ghi-chu/reject/", {"note": "Không thuộc diện"}) == [
         f"Từ chối giải quyết: hồ sơ {second.tracking_number} đã cập nhật; người nộp đã được thông báo."]
-
 
 def test_a_bulk_step_says_which_filers_were_told_only_of_those_a_login_could_be_told(owner, district_officer):
     from accounts.models import User
