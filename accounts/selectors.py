@@ -134,13 +134,18 @@ def logins_told_of_people(person_ids):
     `told_of`, the person it is told of, and `as_guardian`: a person's own active logins, and until
     the person's 18th birthday the active logins of their parents and guardians (whether the person
     has a login or not). The one rule of who is told: one person's notice (logins_told_of) and a run
-    over many people (participation's people_to_notify) read it here, in one query however many."""
+    over many people (people_told_of) read it here, in one query however many."""
     own = (active_logins().filter(person_id__in=person_ids).select_related("person")
            .annotate(told_of=F("person_id"), as_guardian=Value(False)))
     guardians = (active_logins().filter(guardianships__child_id__in=person_ids,
                                         guardianships__child__birth_date__gt=adult_born_by())
                  .select_related("person").annotate(told_of=F("guardianships__child_id"), as_guardian=Value(True)))
     return own.union(guardians, all=True)
+
+
+def people_told_of(person_ids) -> set[int]:
+    """Of these people, the ones anyone is told of (logins_told_of_people), in one query."""
+    return set(logins_told_of_people(person_ids).values_list("told_of", flat=True))
 
 
 def logins_told_of(person: Person) -> list:

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import ngettext, ngettext_lazy, pgettext
 
-from accounts.selectors import logins_told_of_people, persons_visible_to
+from accounts.selectors import people_told_of, persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
@@ -181,7 +181,7 @@ class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOu
             except ValidationError as error:
                 errors.append(f"{record.reference}: {' '.join(error.messages)}")
         if updated:
-            told = set(logins_told_of_people({obj.person_id for obj in updated}).values_list("told_of", flat=True))
+            told = people_told_of({obj.person_id for obj in updated})
             untold = sum(obj.person_id not in told for obj in updated)
             self.message_user(request, steps_taken(done, len(updated), untold=untold), messages.SUCCESS)
         if left:

@@ -17,7 +17,7 @@ from accounts.selectors import (
     deactivated_logins,
     guardianship_of,
     logins_told_of,
-    logins_told_of_people,
+    people_told_of,
     was_guardian_of,
 )
 from lookup.selectors import officer_agency_ids, within_officer_scope
@@ -364,7 +364,7 @@ def filings_told_nobody(filings) -> int:
     """How many of these filings a step tells nobody of: their person has no login that signs in, nor
     (a minor) a parent or guardian whose login does (logins_told_of_people, whom the step's notice goes
     to); one query however many filings."""
-    told = set(logins_told_of_people({filing.person_id for filing in filings}).values_list("told_of", flat=True))
+    told = people_told_of({filing.person_id for filing in filings})
     return sum(filing.person_id not in told for filing in filings)
 
 

@@ -38,7 +38,7 @@ the registry. A real import leaves one admin log entry naming the officer and th
 Notices: one import tells each person whose periods it created or changed once — one in-portal
 notice and one SMS (`person_notify`, template `participation_import`) summing up the insurance
 types, the overall month range and the number of periods — however many rows or batches that
-person's periods span. Who is told is what `people_to_notify` decides. While the batches run, a
+person's periods span. Who is told is what `people_told_of` decides. While the batches run, a
 small summary is kept per person to tell (`_Told`: count, kinds as bits, first and last month;
 ≈ 220 bytes each with its dict entry, measured: an import touching 500,000 people with accounts
 holds ≈ 110 MB), never the periods themselves; people without anyone to tell are not kept. The notices are written at
@@ -62,6 +62,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Person
+from accounts.selectors import people_told_of
 from accounts.services.notices import person_notify
 from lookup.models import Agency, Employer, MedicalFacility, Province
 
@@ -72,7 +73,6 @@ from .periods import (
     TRACKED_FIELDS,
     kind_labels,
     overlap_message,
-    people_to_notify,
     wait_for_writers_of_many_people,
 )
 
@@ -306,7 +306,7 @@ def _overlap(period: Period, line: int, spans: _Spans, scope: set[int] | None) -
 
 def _remember(touched: list[Period], told: dict[int, _Told]) -> None:
     """Add this batch's created and changed periods to the summaries of the people to tell."""
-    notify = people_to_notify({p.person_id for p in touched})
+    notify = people_told_of({p.person_id for p in touched})
     for period in touched:
         if period.person_id not in notify:
             continue

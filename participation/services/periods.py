@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.models import Person
-from accounts.selectors import logins_told_of_people
+from accounts.selectors import people_told_of
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
@@ -172,7 +172,7 @@ def period_delete(*, periods: QuerySet) -> None:
     if len(people) > 1:
         wait_for_writers_of_many_people()
     list(Person.objects.select_for_update().filter(pk__in=people).order_by("pk").values_list("pk", flat=True))
-    notify = people_to_notify(people)
+    notify = people_told_of(people)
     removed = list(periods.filter(person_id__in=notify).order_by("pk").values("pk", "person_id", "kind", "from_month",
                                                                               "to_month"))
     periods.delete()
@@ -206,7 +206,3 @@ def _notify_removed(removed: list[dict]) -> None:
             change_key=f"period-removed-{hashlib.sha256(pks.encode()).hexdigest()[:16]}-{person.pk}",
         )
 
-
-def people_to_notify(person_ids) -> set[int]:
-    """Of these people, the ones person_notify tells anyone of (accounts.selectors.logins_told_of_people)."""
-    return set(logins_told_of_people(person_ids).values_list("told_of", flat=True))

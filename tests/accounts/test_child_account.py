@@ -529,8 +529,9 @@ def test_photos_swept_between_the_form_and_the_submission_are_asked_for_again(cl
 
 
 def test_at_18_the_parent_loses_the_childs_statements_and_notices(client, parent, child):
+    from accounts.selectors import people_told_of
     from notifications.models import Message
-    from participation.services.periods import people_to_notify, period_save
+    from participation.services.periods import period_save
     from participation.services.statements import statement_request
     from tests.participation.helpers import period
 
@@ -541,7 +542,7 @@ def test_at_18_the_parent_loses_the_childs_statements_and_notices(client, parent
     assert client.get(page).status_code == 200
     year = CHILD_BORN.year  # periods from the child's birth, whenever the tests run
     period_save(period=period(child, f"01/{year + 1}", f"06/{year + 1}", save=False))
-    assert Message.objects.filter(user=parent).count() == 2 and people_to_notify({child.pk}) == {child.pk}  # inbox + SMS
+    assert Message.objects.filter(user=parent).count() == 2 and people_told_of({child.pk}) == {child.pk}  # inbox + SMS
 
     type(child).objects.filter(pk=child.pk).update(birth_date=datetime.date(2000, 1, 1))
     child.refresh_from_db()
@@ -549,21 +550,23 @@ def test_at_18_the_parent_loses_the_childs_statements_and_notices(client, parent
     assert client.post(page).status_code == 404
     period_save(period=period(child, f"01/{year + 2}", f"06/{year + 2}", save=False))
     assert Message.objects.filter(user=parent).count() == 2  # nothing more about an adult
-    assert people_to_notify({child.pk}) == set()
+    assert people_told_of({child.pk}) == set()
 
 
 def test_a_login_an_officer_deactivated_is_told_nothing_of_its_records(parent):
-    from participation.services.periods import people_to_notify, period_save
+    from accounts.selectors import people_told_of
+    from participation.services.periods import period_save
     from tests.participation.helpers import period
 
     User.objects.filter(pk=parent.pk).update(is_active=False)
     assert period_save(period=period(parent.person, "01/2024", "06/2024", save=False))
     assert not Message.objects.exists()
-    assert people_to_notify({parent.person_id}) == set()
+    assert people_told_of({parent.person_id}) == set()
 
 
 def test_a_minor_whose_own_login_was_deactivated_is_told_through_the_parent_only(parent, child):
-    from participation.services.periods import people_to_notify, period_save
+    from accounts.selectors import people_told_of
+    from participation.services.periods import period_save
     from tests.participation.helpers import period
 
     Guardianship.objects.create(parent=parent, child=child, relationship="cha")
@@ -572,11 +575,12 @@ def test_a_minor_whose_own_login_was_deactivated_is_told_through_the_parent_only
     assert period_save(period=period(child, f"01/{year}", f"06/{year}", save=False))
     assert not Message.objects.filter(user=own).exists()
     assert Message.objects.filter(user=parent).count() == 2  # inbox + SMS, as for a child without a login
-    assert people_to_notify({child.pk}) == {child.pk}
+    assert people_told_of({child.pk}) == {child.pk}
 
 
 def test_a_parent_whose_login_was_deactivated_is_not_told_of_the_child(parent, child):
-    from participation.services.periods import people_to_notify, period_save
+    from accounts.selectors import people_told_of
+    from participation.services.periods import period_save
     from tests.participation.helpers import period
 
     Guardianship.objects.create(parent=parent, child=child, relationship="cha")
@@ -584,7 +588,7 @@ def test_a_parent_whose_login_was_deactivated_is_not_told_of_the_child(parent, c
     year = CHILD_BORN.year + 1  # after the child's birth, whenever the tests run
     assert period_save(period=period(child, f"01/{year}", f"06/{year}", save=False))
     assert not Message.objects.exists()
-    assert people_to_notify({child.pk}) == set()
+    assert people_told_of({child.pk}) == set()
 
 
 def test_one_phone_shared_by_the_logins_told_of_a_change_gets_one_sms(parent, mother, child):

@@ -1,14 +1,13 @@
 """Who is told of a change of a person's records: their own active logins, and while they are a minor
 their parents' and guardians' active logins. One person's notice (logins_told_of) and a run over many
-people (people_to_notify) read the same rule, each in one query."""
+people (people_told_of) read the same rule, each in one query."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Guardianship, User
-from accounts.selectors import logins_told_of
-from participation.services.periods import people_to_notify
+from accounts.selectors import logins_told_of, people_told_of
 
 from .helpers import born_years_ago, cccd_for, make_person
 
@@ -49,7 +48,7 @@ def test_each_person_is_told_through_their_own_login_first_then_their_parents_wh
 
 def test_a_run_over_many_people_names_those_one_notice_would_tell(family):
     people, _ = family
-    assert people_to_notify({person.pk for person in people.values()}) == {
+    assert people_told_of({person.pk for person in people.values()}) == {
         people[name].pk for name in ("father", "mother", "teen", "small")}
 
 
@@ -62,7 +61,7 @@ def test_one_persons_logins_told_are_read_in_one_query(family, name):
     assert len(names) == {"teen": 3, "small": 1, "grown": 0}[name]
 
 
-def test_the_people_to_notify_of_a_run_are_read_in_one_query(family):
+def test_the_people_told_of_of_a_run_are_read_in_one_query(family):
     with CaptureQueriesContext(connection) as queries:
-        people_to_notify({person.pk for person in family[0].values()})
+        people_told_of({person.pk for person in family[0].values()})
     assert len(queries) == 1, [query["sql"] for query in queries]

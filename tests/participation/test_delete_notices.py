@@ -1,6 +1,6 @@
 """An officer's correction that deletes periods tells the people whose history lost them as an added
 or changed period does: one in-portal notice and one SMS per person per deletion, naming the types
-and months taken out, to whom people_to_notify names, and only once the deletion is committed."""
+and months taken out, to whom people_told_of names, and only once the deletion is committed."""
 
 import pytest
 from django.db import transaction
@@ -52,7 +52,7 @@ def test_a_deletion_rolled_back_tells_nobody(citizen):
     assert not Message.objects.exists()
 
 
-def test_the_people_told_are_those_people_to_notify_names(reference_data, django_capture_on_commit_callbacks):
+def test_the_people_told_are_those_people_told_of_names(reference_data, django_capture_on_commit_callbacks):
     parent = citizen_with()
     child = child_of(parent)
     without_login = make_person("7901234599", "Lê Văn Tâm", id_number="079088012399")
