@@ -270,10 +270,9 @@ def _api_verify(request):
             return unavailable_instead(_api_error(503, "503", API_UNAVAILABLE))
         if unauthorised is not None and unauthorised["should_limit"]:
             wait = max(unauthorised["time_left"], 1)
-            response = _api_error(429, "429", "Quá nhiều yêu cầu thiếu hoặc sai mã truy cập API từ địa chỉ này. "
-                                              f"Kiểm tra mã truy cập của cơ sở KCB rồi thử lại sau {wait} giây.")
-            response["Retry-After"] = str(wait)
-            return response
+            return retry_after(_api_error(429, "429", "Quá nhiều yêu cầu thiếu hoặc sai mã truy cập API từ địa chỉ "
+                                                      f"này. Kiểm tra mã truy cập của cơ sở KCB rồi thử lại sau {wait} "
+                                                      "giây."), wait)
         message = "Thiếu hoặc sai mã truy cập API của cơ sở KCB."
         if ended := api_token_ended(raw):  # told apart for the clinic's IT: its holder knows the token already
             revoked, when = api_token_end(ended)
@@ -291,15 +290,11 @@ def _api_verify(request):
     if not cache_reachable():  # the limits cannot be counted (Redis down): neither lifted nor blamed on the caller
         return unavailable_instead(_api_error(503, "503", API_UNAVAILABLE))
     if usage is not None and usage["should_limit"]:
-        response = _api_error(429, "429", "Quá nhiều yêu cầu trong một phút.")
-        response["Retry-After"] = str(max(usage["time_left"], 1))
-        return response
+        return retry_after(_api_error(429, "429", "Quá nhiều yêu cầu trong một phút."), usage["time_left"])
     caller = f"token-{token.pk}"
     if used_up := _mismatches_used_up(request, caller, API_MISMATCHES):
-        response = _api_error(429, "429", "Quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ; "
-                                          "hãy thử lại sau hoặc liên hệ cơ quan BHXH.")
-        response["Retry-After"] = str(max(used_up["time_left"], 1))
-        return response
+        return retry_after(_api_error(429, "429", "Quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ; "
+                                                  "hãy thử lại sau hoặc liên hệ cơ quan BHXH."), used_up["time_left"])
     if request.content_type in FORM_CONTENT_TYPES:
         return _api_error(415, "415", "Gửi một đối tượng JSON (Content-Type: application/json) có maQR, hoặc maThe + "
                                       "hoTen + ngaySinh (dd/mm/yyyy); hoặc gửi chuỗi mã QR dạng text/plain.")
