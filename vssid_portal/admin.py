@@ -66,9 +66,9 @@ class AdminTextareaAsTyped(_LineBreaksAsTyped, widgets.AdminTextareaWidget):
     """Django's admin text box, its line breaks as typed: every model's long text (PortalModelAdmin)."""
 
 
-class GivenUpFilter(admin.SimpleListFilter):
-    """"tờ khai: Chưa tạo được": the rows whose declaration was given up (vssid_portal/jobs.py);
-    a subclass says which they are in `given_up(queryset)`."""
+class DeclarationFilter(admin.SimpleListFilter):
+    """"tờ khai: Chưa tạo được": the registrations, or the filings, whose declaration PDF was given up
+    (vssid_portal/jobs.py); each queryset says which in `declaration_given_up()`."""
 
     title = "tờ khai"
     parameter_name = "to_khai"
@@ -77,18 +77,7 @@ class GivenUpFilter(admin.SimpleListFilter):
         return [("chua_tao_duoc", "Chưa tạo được")]
 
     def queryset(self, request, queryset):
-        return self.given_up(queryset) if self.value() == "chua_tao_duoc" else queryset
-
-    def given_up(self, queryset):
-        raise NotImplementedError
-
-
-class DeclarationFilter(GivenUpFilter):
-    """The registrations, or the filings, whose declaration PDF was given up: each queryset says which
-    in `declaration_given_up()`."""
-
-    def given_up(self, queryset):
-        return queryset.declaration_given_up()
+        return queryset.declaration_given_up() if self.value() == "chua_tao_duoc" else queryset
 
 
 class NotFoundOutsideScope:
