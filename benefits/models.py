@@ -270,6 +270,11 @@ class BenefitRecord(models.Model):
         return self.status in DECIDED
 
     @property
+    def paid_date(self):
+        """The day it was paid, once it is: a date typed ahead of the payment is no payment yet."""
+        return self.paid_on if self.status == Status.PAID else None
+
+    @property
     def is_overdue(self) -> bool:
         """Still awaiting a decision after the day the agency promised the result."""
         return (self.status in (self.Status.RECEIVED, self.Status.PROCESSING) and self.expected_on is not None

@@ -40,12 +40,12 @@ def test_reasons_and_notes_end_in_one_full_stop(reason):
     assert text.strip().endswith("- đã trả kết quả. Xem tại mục Dịch vụ công trên Cổng BHXH số.")
 
     record = SimpleNamespace(kind_phrase="ốm đau", reference="OD-1", status="rejected", reject_reason=reason,
-                             get_status_display=lambda: "Không giải quyết", decision_number="", paid_on=None)
+                             get_status_display=lambda: "Không giải quyết", decision_number="", paid_date=None)
     text = body("benefit_updated", record=record)
     assert "lý do: Ảnh CCCD mờ, vui lòng chụp lại. Xem chi tiết" in text and ".." not in text
     record = SimpleNamespace(kind_phrase="ốm đau", reference="OD-1", status="paid", reject_reason="",
                              get_status_display=lambda: "Đã chi trả", decision_number="12/QĐ",
-                             decision_date=datetime.date(2026, 11, 2), paid_on=datetime.date(2026, 11, 20))
+                             decision_date=datetime.date(2026, 11, 2), paid_date=datetime.date(2026, 11, 20))
     assert ("Trạng thái: Đã chi trả, quyết định số 12/QĐ ngày 02/11/2026, đã chi trả ngày 20/11/2026. Xem chi tiết"
             in body("benefit_updated", record=record))
 
