@@ -9,7 +9,9 @@
 Pages that wait for the build check it every few seconds with static/js/poll.js (served by the
 portal; CSP forbids inline script) and show the result in place once it is done, announced to
 screen readers; the visitor can stop the checks, and without JavaScript the page offers a reload
-link.
+link. On the check page those checks (sent with `X-Requested-With: poll`) of a code its visitor has
+found are not lookups: a slow build does not spend the visitor's lookups, and they have a limit
+of their own.
 """
 
 from dataclasses import dataclass
@@ -53,6 +55,12 @@ POLL_SECONDS = 5
 VERIFY_RATE = "30/m"
 VERIFY_GROUP = "participation.statement_verify"
 SENT_ON_SECONDS = 60  # a typed code's page, reached by the redirect, is not counted again within this
+# The waiting page's checks (static/js/poll.js, every POLL_SECONDS) of a code its client has found are
+# not lookups: they have a limit of their own, per client, room for several pages waiting at once.
+POLL_HEADER_VALUE = "poll"  # the X-Requested-With poll.js sends
+RECHECK_RATE = "120/m"
+RECHECK_GROUP = "participation.statement_recheck"
+FOUND_SECONDS = 10 * 60  # a code found by a client stays found for it this long after it was last shown
 REQUEST_RATE = "10/h"
 REQUEST_GROUP = "participation.statement_request"
 RETRY_RATE = "5/h"  # each retry queues a build of up to JOB_MAX_ATTEMPTS renders
@@ -215,22 +223,49 @@ def _lookup_refused(request) -> LimitRefusal | None:
     return usage_refusal(usage, RATE_LIMITED, VERIFY_UNAVAILABLE)
 
 
+def _recheck_refused(request) -> LimitRefusal | None:
+    """Counts a waiting page's check of a code its client has found against the client's RECHECK_RATE,
+    as `_lookup_refused` counts a lookup."""
+    usage = get_usage(request, group=RECHECK_GROUP, key=client_ip, rate=RECHECK_RATE, method=get_usage.ALL,
+                      increment=True)
+    return usage_refusal(usage, RATE_LIMITED, VERIFY_UNAVAILABLE)
+
+
 def _sent_on_key(request, code: str) -> str:
     return f"{VERIFY_GROUP}.sent-on:{client_ip(VERIFY_GROUP, request)}:{code}"
+
+
+def _found_key(request, code: str) -> str:
+    return f"{VERIFY_GROUP}.found:{client_ip(VERIFY_GROUP, request)}:{code}"
+
+
+def _refusal_of_check(request, code: str | None) -> LimitRefusal | None:
+    """The limit a check of `code` (its stored form, None when malformed) is counted against, and its
+    refusal: none for the page a typed code is sent on to (counted when typed); the waiting page's
+    own limit for its checks of a code this client has found (a guess is never one of them, so
+    guessing stays limited); the lookups' for everything else, reloads included."""
+    if code is not None and cache.delete(_sent_on_key(request, code)):
+        return None
+    if (code is not None and request.headers.get("X-Requested-With") == POLL_HEADER_VALUE
+            and cache.get(_found_key(request, code))):
+        return _recheck_refused(request)
+    return _lookup_refused(request)
 
 
 @never_cache
 @require_safe
 def statement_verify(request, code: str):
-    """The check of one code: a printed QR's link, or the page a code typed in the form is sent on to,
+    """The check of one code: a printed QR's link, the page a code typed in the form is sent on to,
     which was counted when it was typed and is not counted again (once, by the same client, within
-    SENT_ON_SECONDS)."""
-    stored = code_check(code)
-    if stored is None or not cache.delete(_sent_on_key(request, stored)):
-        refusal = _lookup_refused(request)
-        if refusal is not None:
-            return _verify_page(request, None, refusal)
-    return _verify_page(request, statement_for_code(code), typed=code)
+    SENT_ON_SECONDS), or the waiting page's check for the PDF of a code it shows (see
+    `_refusal_of_check`)."""
+    refusal = _refusal_of_check(request, code_check(code))
+    if refusal is not None:
+        return _verify_page(request, None, refusal)
+    statement = statement_for_code(code)
+    if statement is not None:
+        cache.set(_found_key(request, statement.code), True, FOUND_SECONDS)
+    return _verify_page(request, statement, typed=code)
 
 
 @never_cache

@@ -82,7 +82,11 @@
     checks += 1;
     // A redirect is not followed here: it would be this check that reads the page it leads to, and
     // with it the message that says why (the session ended elsewhere or timed out).
-    window.fetch(window.location.href, { credentials: "same-origin", cache: "no-store", redirect: "manual" })
+    // X-Requested-With tells a page with a limit on lookups (a statement's public check page) that
+    // this is the waiting page's check, not a new lookup.
+    window.fetch(window.location.href, {
+      credentials: "same-origin", cache: "no-store", redirect: "manual", headers: {"X-Requested-With": "poll"}
+    })
       .then(function (response) {
         if (response.type === "opaqueredirect") {  // the session ended meanwhile: go where the portal sends
           stopped = true;

@@ -1,0 +1,77 @@
+"""What the statements' limits count: the check page's lookups of a code, not the waiting page's
+checks of a code already looked up."""
+
+import pytest
+from django.test import Client
+
+from participation.services import statements as service
+from participation.views import statements as views
+from tests.participation.test_statement import (  # noqa: F401 (fixtures)
+    LIST_URL,
+    VALID,
+    employers,
+    owner,
+    owner_client,
+    ready,
+)
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+POLL = {"HTTP_X_REQUESTED_WITH": "poll"}  # what static/js/poll.js sends with each check
+LOOKUPS = int(views.VERIFY_RATE.split("/")[0])
+
+
+def building(owner):
+    """A statement whose build has not run yet (its task is queued on commit, never reached here)."""
+    return service.statement_request(person=owner.person, requested_by=owner, verify_base="http://testserver")
+
+
+def test_the_checks_of_a_waiting_check_page_are_not_counted_as_lookups(owner):
+    """A check page waiting for the PDF checks again every 5 seconds: those checks of the code its
+    visitor has looked up are not lookups, so a slow build does not spend the visitor's limit, and
+    the page still shows the statement once it is ready."""
+    statement = building(owner)
+    client, path, address = Client(), service.verify_path(statement.code), "203.0.113.20"
+    assert client.get(path, REMOTE_ADDR=address).status_code == 200  # lookup 1
+    for _ in range(LOOKUPS + 10):  # more checks than the limit's lookups
+        response = client.get(path, REMOTE_ADDR=address, **POLL)
+        assert response.status_code == 200 and "đang được tạo" in response.content.decode()
+    service.statement_build(statement_id=statement.pk, verify_base="http://testserver")
+    response = client.get(path, REMOTE_ADDR=address, **POLL)
+    assert response.status_code == 200 and VALID in response.content.decode()
+    for _ in range(LOOKUPS - 1):  # lookups 2 … 30
+        assert client.get(service.verify_path(service.code_new()), REMOTE_ADDR=address).status_code == 200
+    assert client.get(path, REMOTE_ADDR=address).status_code == 429  # a reload is a lookup, as before
+
+
+def test_a_check_of_a_code_the_client_has_not_found_is_a_lookup(owner):
+    """Only a code this client has looked up and found is checked again for free: codes guessed,
+    sent as the waiting page's checks, are lookups like any other, and one client's lookup frees
+    no other client's checks."""
+    statement = building(owner)
+    client, address = Client(), "203.0.113.21"
+    unknown = service.verify_path(service.code_new())
+    for _ in range(LOOKUPS):
+        assert client.get(unknown, REMOTE_ADDR=address, **POLL).status_code == 200
+    assert client.get(service.verify_path(service.code_new()), REMOTE_ADDR=address, **POLL).status_code == 429
+    assert client.get(service.verify_path(statement.code), REMOTE_ADDR=address, **POLL).status_code == 429
+
+    assert client.get(service.verify_path(statement.code), REMOTE_ADDR="203.0.113.22").status_code == 200
+    for _ in range(LOOKUPS):
+        client.get(service.verify_path(service.code_new()), REMOTE_ADDR="203.0.113.23", **POLL)
+    assert client.get(service.verify_path(statement.code), REMOTE_ADDR="203.0.113.23", **POLL).status_code == 429
+
+
+def test_the_checks_of_a_waiting_page_have_a_limit_of_their_own(owner):
+    """Checks again of a code already found are not free without end: past their own, generous limit
+    they are refused with Retry-After, and lookups of other codes are not held back by them."""
+    statement = building(owner)
+    client, path, address = Client(), service.verify_path(statement.code), "203.0.113.24"
+    assert client.get(path, REMOTE_ADDR=address).status_code == 200
+    for _ in range(int(views.RECHECK_RATE.split("/")[0])):
+        assert client.get(path, REMOTE_ADDR=address, **POLL).status_code == 200
+    response = client.get(path, REMOTE_ADDR=address, **POLL)
+    assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 60
+    assert "đang được tạo" not in response.content.decode()
+    assert client.get(service.verify_path(service.code_new()), REMOTE_ADDR=address).status_code == 200
+
