@@ -16,6 +16,7 @@ of their own.
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404
@@ -71,6 +72,7 @@ RATE_LIMITED = _("Bạn đã tra cứu quá nhiều lần trong một phút. Hã
 REQUEST_LIMITED = _("Bạn đã yêu cầu quá nhiều bản xác nhận trong một giờ. "
                     "Hãy thử lại sau, hoặc tải bản đã có ở danh sách dưới đây.")
 RETRY_LIMITED = _("Bạn đã yêu cầu tạo lại văn bản quá nhiều lần trong một giờ. Hãy thử lại sau.")
+ALREADY_READY = _("Văn bản đã sẵn sàng nên không cần tạo lại. Hãy tải bản xác nhận (PDF) dưới đây.")
 # A limit that could not be counted (Redis down) is no fault of the visitor's: 503, Retry-After.
 REQUEST_UNAVAILABLE = _("Yêu cầu bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 VERIFY_UNAVAILABLE = _("Kiểm tra bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
@@ -181,6 +183,10 @@ def statement_list(request):
 def statement_status(request, pk: int):
     statement = get_object_or_404(statements_visible_to(request.user), pk=pk)
     refusal = None
+    if request.method == "POST" and statement.status == Statement.Status.READY:
+        # nothing to build again (a page left open from before the build ended): not counted
+        messages.info(request, ALREADY_READY)
+        return redirect("participation:statement_status", pk=statement.pk)
     if request.method == "POST":
         refusal = _post_refused(request, RETRY_GROUP, RETRY_RATE, RETRY_LIMITED)
         if refusal is None:

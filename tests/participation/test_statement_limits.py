@@ -1,9 +1,11 @@
-"""What the statements' limits count: the check page's lookups of a code, not the waiting page's
-checks of a code already looked up."""
+"""What the statements' limits count: the check page's lookups of a code and the owner's requests
+to build a statement again, not the waiting page's checks of a code already looked up nor a request
+to build again a statement that is ready."""
 
 import pytest
 from django.test import Client
 
+from participation.models import Statement
 from participation.services import statements as service
 from participation.views import statements as views
 from tests.participation.test_statement import (  # noqa: F401 (fixtures)
@@ -75,3 +77,24 @@ def test_the_checks_of_a_waiting_page_have_a_limit_of_their_own(owner):
     assert "đang được tạo" not in response.content.decode()
     assert client.get(service.verify_path(service.code_new()), REMOTE_ADDR=address).status_code == 200
 
+
+def test_building_again_a_ready_statement_is_not_counted_and_says_it_is_ready(
+        ready, owner_client, django_capture_on_commit_callbacks):
+    """A ready statement has nothing to build again (a page left open from before the build ended, a
+    form sent twice): the request starts nothing, is not counted against the limit of builds started
+    again, and the page says the statement is ready."""
+    status_path = f"{LIST_URL}{ready.pk}/"
+    retries = int(views.RETRY_RATE.split("/")[0])
+    for _ in range(retries + 1):
+        with django_capture_on_commit_callbacks() as queued:
+            response = owner_client.post(status_path, follow=True)
+        html = response.content.decode()
+        assert response.status_code == 200 and queued == []
+        assert "Văn bản đã sẵn sàng nên không cần tạo lại." in html and "quá nhiều lần" not in html
+    failed = Statement.objects.create(code=service.code_new(), person=ready.person, requested_by=ready.requested_by,
+                                      status=Statement.Status.FAILED)
+    for _ in range(retries):  # the limit is whole for builds that are started again
+        Statement.objects.filter(pk=failed.pk).update(status=Statement.Status.FAILED)
+        with django_capture_on_commit_callbacks() as queued:
+            assert owner_client.post(f"{LIST_URL}{failed.pk}/").status_code == 302
+        assert len(queued) == 1
