@@ -98,3 +98,17 @@ def test_building_again_a_ready_statement_is_not_counted_and_says_it_is_ready(
         with django_capture_on_commit_callbacks() as queued:
             assert owner_client.post(f"{LIST_URL}{failed.pk}/").status_code == 302
         assert len(queued) == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_check_page_waiting_in_a_browser_shows_the_statement_whatever_the_lookups_left(
+        page, live_server, reference_data, owner, monkeypatch):  # noqa: F811
+    """static/js/poll.js's checks are the waiting page's: a visitor whose page load was their last
+    lookup of the minute still sees the statement once it is built, without a reload."""
+    monkeypatch.setattr(views, "VERIFY_RATE", "1/m")
+    statement = Statement.objects.create(code=service.code_new(), person=owner.person, requested_by=owner)
+    page.goto(live_server.url + service.verify_path(statement.code))
+    assert "đang được tạo" in page.content()
+    service.statement_build(statement_id=statement.pk, verify_base=live_server.url)
+    page.get_by_text(VALID).first.wait_for(timeout=15000)  # shown by the page's own check
