@@ -34,6 +34,7 @@ from ..services import (
 from .card import _saved_as
 
 TOKEN_FORM_MINUTES = 15  # how long an opened "add a token" form may be posted
+TOKEN_FORM_SESSION_TAG = "health_card.api_token_form"  # the session value a form's nonce is bound to
 
 
 class ApiTokenAddForm(forms.ModelForm):
@@ -60,7 +61,17 @@ class ApiTokenAddForm(forms.ModelForm):
         return api_token_expiry(day) if day else None  # None: the default life (api_token_create)
 
     def _salt(self) -> str:
-        return f"health_card.api_token_form:{self.request.user.pk}:{self.request.session.session_key}"
+        return f"health_card.api_token_form:{self.request.user.pk}:{self._session_tag()}"
+
+    def _session_tag(self) -> str:
+        """A random value kept in the officer's session, which binds the nonce to it: not the session's key,
+        which Django renews within the same session (on its first request after SECRET_KEY was rotated),
+        so that the form posted again there finds the token its first post made instead of being refused
+        as another session's, and its form shown again making a second one."""
+        session = self.request.session
+        if TOKEN_FORM_SESSION_TAG not in session:
+            session[TOKEN_FORM_SESSION_TAG] = secrets.token_urlsafe(16)
+        return session[TOKEN_FORM_SESSION_TAG]
 
     def _new_nonce(self) -> str:
         return signing.dumps(secrets.token_urlsafe(32), salt=self._salt())

@@ -282,6 +282,23 @@ def test_a_token_form_posted_again_after_15_minutes_says_the_token_it_made_and_m
     assert "hãy thu hồi" not in html and FacilityApiToken.objects.count() == 1
 
 
+def test_a_token_form_posted_again_after_its_session_key_was_renewed_makes_no_second_token(
+        facility, rotate_secret_key):
+    """Django renews a session's key on its first request after SECRET_KEY was rotated (its login was signed
+    with the old key): the form posted again in the renewed session (a reload, a double click across the
+    rotation) was refused as another session's, with a new nonce whose Save made a second live token beside
+    the one its first post had made. It shows that one token again, as it does without a rotation."""
+    client = logged_in(officer("canbo079", "079", PROVINCE))
+    form = {"facility": facility.pk, "name": "HIS", "nonce": token_form_nonce(client)}
+    raw = shown_token(client.post(f"{TOKENS}add/", form))
+    key = client.session.session_key
+    rotate_secret_key()
+    again = client.post(f"{TOKENS}add/", form)
+    assert client.session.session_key != key  # the same browser's session, under a new key
+    assert again.status_code == 200 and shown_token(again) == raw
+    assert FacilityApiToken.objects.count() == 1
+
+
 def test_a_revoked_tokens_form_posted_again_does_not_bring_it_back(facility):
     client = logged_in(officer("canbo079", "079", PROVINCE))
     form = {"facility": facility.pk, "name": "HIS", "nonce": token_form_nonce(client)}
