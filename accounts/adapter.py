@@ -5,7 +5,8 @@ registration (`/dang-ky/`), never through allauth's sign-up form. Messages a cit
 at login are worded in Vietnamese here (allauth ships no Vietnamese catalogue).
 
 Logins run through the portal's confirmation stage (accounts/stages.py) and, for accounts that
-set up an authenticator app, allauth.mfa's own stage. Sessions end through allauth.usersessions,
+set up an authenticator app, allauth.mfa's own stage, its trusted browsers read under the fallback
+keys too (accounts.stages.AuthenticateStage). Sessions end through allauth.usersessions,
 leaving a note so that the browser whose session ended is told why (accounts/middleware.py). A
 password changed or reset, and a login that trusts a new browser, are told to the account holder
 (`security_notify`).
@@ -63,7 +64,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return place.url if place else super().get_login_redirect_url(request)
 
     def get_login_stages(self):
-        return ["accounts.stages.LoginConfirmStage", "allauth.mfa.stages.AuthenticateStage"]
+        return ["accounts.stages.LoginConfirmStage", "accounts.stages.AuthenticateStage"]
 
     def get_client_ip(self, request):
         """The client's address in its plain form: every rate limit keys by it (allauth's, and the

@@ -11,7 +11,7 @@ and before the user is logged in. This stage
 allauth's LoginByCodeStage is not used: it prefers an e-mail address, keeps the code itself in
 the session, asks a separate "trust this browser?" question, and has no resend cooldown or cap.
 Accounts with an authenticator app skip the SMS code: allauth.mfa's stage asks for the stronger
-factor. An account with neither phone nor e-mail (an officer created without contact details)
+factor (`AuthenticateStage`, which reads a browser's trust as this stage does). An account with neither phone nor e-mail (an officer created without contact details)
 cannot receive a code; it skips the step with a warning in the log rather than being locked out.
 """
 
@@ -23,6 +23,7 @@ from allauth.core.internal.httpkit import headed_redirect_response
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.internal.flows import trust
 from allauth.mfa.models import Authenticator
+from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.utils import timezone
@@ -108,7 +109,7 @@ def _config_fingerprints(user) -> list[str]:
     """allauth.mfa's fingerprint of the account's security setup (trust.create_config_fingerprint: the
     password hash and the authenticators), a hash keyed with SECRET_KEY, then with each fallback key
     (`secret_keys`): a browser trusted just before a rotation stays trusted while the old key is kept, as its
-    cookie's signature and the session do (but for an account with an authenticator app: `trusted_until`)."""
+    cookie's signature and the session do."""
     parts = [str(user.pk), user.password]
     for authenticator in Authenticator.objects.filter(user_id=user.pk).order_by("pk"):
         parts += [str(authenticator.pk), str(authenticator.type)]
@@ -119,16 +120,24 @@ def _config_fingerprints(user) -> list[str]:
 
 
 def trusted_until(request, user) -> datetime | None:
-    """Until when this browser skips the new-device code for `user`, or None. An account with an
-    authenticator app is asked for the app's code by allauth.mfa's own stage, which reads the trust under
-    SECRET_KEY only (trust.is_trusted_browser): its browser is trusted as that stage finds it, not under
-    the fallback keys, so the security page never calls trusted a browser that the next login asks."""
+    """Until when this browser skips the new-device code for `user`, the SMS code (LoginConfirmStage) or the
+    authenticator app's (AuthenticateStage), or None."""
     if not mfa_settings._TRUST_STAGE_ENABLED:
         return None
     fingerprints = _config_fingerprints(user)
-    if is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]):  # as AuthenticateStage
-        fingerprints = fingerprints[:1]
     issued = [entry.at for entry in trust.decode_trust_cookie(request) if entry.fingerprint in fingerprints]
     if not issued:
         return None
     return datetime.fromtimestamp(max(issued), tz=timezone.get_current_timezone()) + mfa_settings.TRUST_COOKIE_AGE
+
+
+class AuthenticateStage(AllauthAuthenticateStage):
+    """allauth.mfa's step asking an account with an authenticator app for the app's code, skipped by a
+    browser trusted under SECRET_KEY or a fallback key (`trusted_until`), as the SMS step is: allauth's own
+    reads the trust under SECRET_KEY only (trust.is_trusted_browser), which asked every such account for
+    the app's code at once after a rotation."""
+
+    def handle(self):
+        if self.login.user is not None and trusted_until(self.request, self.login.user) is not None:
+            return None, True
+        return super().handle()

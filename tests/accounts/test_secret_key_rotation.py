@@ -170,10 +170,12 @@ def test_the_trust_fingerprint_under_the_current_key_is_allauths_own(rotate_secr
     assert len(set(fingerprints)) == 2
 
 
-def test_a_browser_trusted_for_an_authenticator_app_is_not_said_trusted_once_the_app_step_asks_for_its_code(
+def test_a_browser_trusted_for_an_authenticator_app_before_the_rotation_logs_in_without_its_code_until_the_old_key_is_dropped(
         rotate_secret_key, clock):
-    """allauth.mfa's app-code step reads the trust under SECRET_KEY only (trust.is_trusted_browser): after a
-    rotation it asks for the app's code, and the security page says so instead of calling the browser trusted."""
+    """allauth.mfa's app-code step read the trust under SECRET_KEY only (trust.is_trusted_browser): after a
+    rotation it asked every account with an authenticator app for the app's code at once, while the SMS step
+    kept its trusted browsers. Both read it under each key now, and the security page says what the next
+    login does."""
     secret = generate_totp_secret()
     user = make_citizen()
     TOTP.activate(user, secret)
@@ -181,13 +183,14 @@ def test_a_browser_trusted_for_an_authenticator_app_is_not_said_trusted_once_the
     trusted = HttpResponse()  # the cookie allauth.mfa gives a browser it trusts after the app's code
     trust.trust_browser(RequestFactory().get("/"), user, trusted)
     browser.cookies[mfa_settings.TRUST_COOKIE_NAME] = trusted.cookies[mfa_settings.TRUST_COOKIE_NAME].value
+    rotate_secret_key()
     assert submit_password(browser)["Location"] == PERSONAL
     assert "Trình duyệt này là thiết bị tin cậy" in browser.get(SECURITY).content.decode()
-    rotate_secret_key()
-    html = browser.get(SECURITY).content.decode()
-    assert "Trình duyệt này là thiết bị tin cậy" not in html
-    assert "lần đăng nhập tới sẽ cần mã từ ứng dụng xác thực của bạn" in html
     browser.post("/tai-khoan/dang-xuat/")
+    rotate_secret_key.drop_old()
     assert submit_password(browser)["Location"] == reverse("mfa_authenticate")
     browser.post(reverse("mfa_authenticate"), {"code": f"{hotp_value(secret, int(clock.now) // 30):06d}"})
     assert is_logged_in(browser)
+    html = browser.get(SECURITY).content.decode()
+    assert "Trình duyệt này là thiết bị tin cậy" not in html
+    assert "lần đăng nhập tới sẽ cần mã từ ứng dụng xác thực của bạn" in html
