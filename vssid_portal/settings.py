@@ -119,6 +119,12 @@ if PRODUCTION:
                 "ngẫu nhiên; các khóa cách nhau bằng dấu phẩy."
             )
 
+# The key the BHXH-code lookup's audit hashes a client's address and network with (accounts.services.code_lookup):
+# its own, never rotated with SECRET_KEY, so that one address keeps one hash and the lookups from one place stay
+# linked across a rotation. Required in production (`check --deploy`: accounts.E001).
+CODE_LOOKUP_AUDIT_KEY = _read("CODE_LOOKUP_AUDIT_KEY", env.str,
+                              default="" if PRODUCTION else "development-only-code-lookup-audit-key-0123456789")
+
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 
 INSTALLED_APPS = [

@@ -354,6 +354,28 @@ def test_every_answered_lookup_is_audited(client, person):
     assert audit.network_hash != audit.ip_hash
 
 
+def test_the_lookups_from_one_address_stay_linked_across_a_secret_key_rotation(client, person, rotate_secret_key):
+    """The audit links the lookups from one place by its hashed address, keyed with SECRET_KEY: the same address
+    hashed otherwise after a rotation, so counting or joining by it split one client in two. The hash has its own
+    key, CODE_LOOKUP_AUDIT_KEY, which no rotation of SECRET_KEY changes."""
+    lookup(client, ip="203.0.113.7")
+    rotate_secret_key()
+    rotate_secret_key.drop_old()
+    lookup(client, ip="203.0.113.7")
+    lookup(client, ip="198.51.100.9")
+    before, after, elsewhere = CodeLookupAudit.objects.order_by("pk")
+    assert (after.ip_hash, after.network_hash) == (before.ip_hash, before.network_hash)
+    assert elsewhere.ip_hash != before.ip_hash and elsewhere.network_hash != before.network_hash
+
+
+def test_the_address_hash_is_keyed_with_its_own_key(client, person, settings):
+    lookup(client, ip="203.0.113.7")
+    settings.CODE_LOOKUP_AUDIT_KEY = "another-audit-key-" + "0" * 40
+    lookup(client, ip="203.0.113.7")
+    first, second = CodeLookupAudit.objects.order_by("pk")
+    assert first.ip_hash != second.ip_hash  # keyed: the address alone does not give its hash
+
+
 def test_a_missing_id_and_parent_name_is_a_form_error(client, person):
     response = lookup(client, id_number="", parent_name="")
     assert response.status_code == 400 and "Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ" in response.content.decode()

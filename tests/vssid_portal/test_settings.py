@@ -136,7 +136,7 @@ def test_a_secret_that_starts_with_a_dollar_is_read_as_typed():
 PRODUCTION = dict(
     DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="vssid.example", TRUSTED_PROXY_COUNT="1",
     SMS_GATEWAY_URL="http://127.0.0.1:9/sms", SMS_GATEWAY_TOKEN="gateway-token",
-    HEALTH_CARD_SIGNING_KEYS='{"0001": "%s"}' % ("A" * 43),
+    HEALTH_CARD_SIGNING_KEYS='{"0001": "%s"}' % ("A" * 43), CODE_LOOKUP_AUDIT_KEY="a1" * 32,
     DATABASE_URL="postgres://vssid:secret@127.0.0.1:9/vssid", REDIS_URL="redis://127.0.0.1:9/0",
 )
 
@@ -155,6 +155,8 @@ def test_production_settings_pass_check_deploy_without_warnings():
     ("missing", "error"),
     [
         ("HEALTH_CARD_SIGNING_KEYS", "health_card.E001"),
+        # The lookup audit's addresses hashed with SECRET_KEY: a rotation hashes one address otherwise.
+        ("CODE_LOOKUP_AUDIT_KEY", "accounts.E001"),
         # The embedded SQLite file; per-process caches: a code sent by one gunicorn worker was
         # refused by the others, and rate limits were counted per worker.
         ("DATABASE_URL", "vssid_portal.E001"),
