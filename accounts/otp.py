@@ -15,7 +15,8 @@ not reset its counters. The hourly cap is allauth's rate limiter (`ACCOUNT_RATE_
 one client address may have only a share sent by password resets (`["otp_send_reset_client"]`),
 the codes a stranger who knows a BHXH code can ask for. A reset is refused, visibly, on the same
 limits counted under the BHXH code, whether it has an account or not; the phone's cap, which the
-holder's other codes fill too, then only keeps its code from being sent, without a word.
+holder's other codes fill too, then only keeps its code from being sent, without a word, and leaves
+the code the phone has good with the tries spent on it.
 """
 
 import base64
@@ -146,8 +147,10 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
     refusal says when the next may be asked. With `quiet` (the password reset, which must not tell
     an account from an unknown BHXH code) the refusal is decided on the codes asked for the BHXH
     code, and one client address's share of them (_reset_limits), alike for an account or none, and
-    names no phone; the phone's cap, counted after them, refuses without a word: the code is
-    recorded and sent to nobody, as for an unknown BHXH code.
+    names no phone; the phone's cap, counted after them, refuses without a word: a new code is
+    recorded and sent to nobody, as for an unknown BHXH code, but it opens nothing and the code the
+    phone has, while it may still be typed, stays the one checked, with the tries spent on it
+    (_kept_code).
     """
     key = _key(purpose, subject)
     now = time.time()
@@ -174,12 +177,16 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
             raise HourlyCapReached(_quiet_cap_message(minutes, outstanding=_outstanding(key, now),
                                                       per_client=_per_client(request, limits)))
         raise HourlyCapReached(_cap_message(recipient, minutes))
-    # A reset's phone, counted after the BHXH code's limits, refuses without a word: the code is
-    # recorded as for an unknown BHXH code, sent to nobody, so the answer is the same.
+    # A reset's phone, counted after the BHXH code's limits, refuses without a word: a code is
+    # recorded as for an unknown BHXH code, sent to nobody, so the answer is the same; the code the
+    # phone has, while it may still be typed, stays the one checked (_kept_code).
     unsent = bool(quiet and consume_in_turn(request, _phone_limits(request, recipient, quiet=True)))
     nonce = secrets.token_urlsafe(16)
-    cache.set(key, {"nonce": nonce, "sent_at": now, "key": _key_id(settings.SECRET_KEY)}, LIFETIME)
-    cache.set(f"{key}:tries", 0, LIFETIME)
+    state = {"nonce": nonce, "sent_at": now, "key": _key_id(settings.SECRET_KEY)}
+    if unsent and (kept := _kept_code(key, now)):
+        state["kept"] = kept
+    cache.set(key, state, LIFETIME)
+    cache.set(_tries_key(key, state), 0, LIFETIME)
     if recipient and not unsent:
         send_message(
             channel=recipient.channel,
@@ -238,7 +245,44 @@ def _live(state: dict | None, now: float) -> bool:
 
 def _outstanding(key: str, now: float) -> bool:
     """Whether the code last sent for `key` may still be typed: not expired, not void."""
-    return _live(cache.get(key), now) and (cache.get(f"{key}:tries") or 0) < MAX_ATTEMPTS
+    state = cache.get(key)
+    return _live(state, now) and (cache.get(_tries_key(key, state)) or 0) < MAX_ATTEMPTS
+
+
+def _tries_key(key: str, state: dict) -> str:
+    """Where the wrong tries typed at `state`, those the pages tell of, are counted: under `key`'s own
+    count, except for a code recorded and sent to nobody beside a kept code (_kept_code), whose tries
+    start anew under its nonce, as an unknown BHXH code's new code's do, while the kept code's go on
+    under `key`'s own."""
+    return f"{key}:tries:{state['nonce']}" if "kept" in state else f"{key}:tries"
+
+
+def _kept_code(key: str, now: float) -> dict | None:
+    """The code for `key` that may still be typed (the one the phone has: not expired, fewer than
+    MAX_ATTEMPTS wrong tries in all), to stay the one checked when a reset the phone's cap keeps from
+    being sent records another: else a stranger's reset, answered as if sent, would void it. Its
+    tries go on counting under `key`'s own, never anew, so such resets give no guess more at it."""
+    state = cache.get(key)
+    if state is None:
+        return None
+    code = state.get("kept", state)
+    return code if _live(code, now) and (cache.get(f"{key}:tries") or 0) < MAX_ATTEMPTS else None
+
+
+def _checked(key: str, state: dict, now: float) -> dict | None:
+    """The code a typed one is checked against: the one of `state`; for a code recorded and sent to
+    nobody beside a kept code, the kept one, while it lives and, counting this try under its own
+    count, has had no more than MAX_ATTEMPTS; else none (the code sent to nobody opens nothing)."""
+    kept = state.get("kept")
+    if kept is None:
+        return state
+    if not _live(kept, now):
+        return None
+    try:
+        tries = cache.incr(f"{key}:tries")  # the kept code's own count: see _tries_key
+    except ValueError:  # expired with the code
+        return None
+    return kept if tries <= MAX_ATTEMPTS else None
 
 
 def _window(action: str) -> str:
@@ -355,17 +399,18 @@ def check_code(*, purpose: Purpose, subject: str, code: str) -> None:
     state = cache.get(key)
     if state is None and not cache_reachable():
         raise CodeRejected(UNAVAILABLE)
-    if not _live(state, time.time()):
+    now = time.time()
+    if not _live(state, now):
         raise CodeRejected(EXPIRED)
     try:
-        tries = cache.incr(f"{key}:tries")  # atomic: parallel guesses cannot share one try
+        tries = cache.incr(_tries_key(key, state))  # atomic: parallel guesses cannot share one try
     except ValueError:
         raise CodeRejected(EXPIRED if cache_reachable() else UNAVAILABLE) from None
     if tries > MAX_ATTEMPTS:
         raise CodeRejected(VOIDED)
     # delete() answers True only once, so a code opens one door even when sent twice at once.
-    secret_key = _secret_key_of(state)
-    if secret_key and _hotp(purpose, subject, state["nonce"], secret_key).verify(code, 0) and cache.delete(key):
+    checked = _checked(key, state, now)
+    if checked is not None and _opens(purpose, subject, checked, code) and cache.delete(key):
         cache.delete(f"{key}:cooldown")  # used: the next login may ask for a new code at once
         return
     left = MAX_ATTEMPTS - tries
@@ -373,6 +418,12 @@ def check_code(*, purpose: Purpose, subject: str, code: str) -> None:
         raise CodeRejected(VOIDED)
     raise CodeRejected(ngettext("Mã xác thực không đúng. Bạn còn %(left)s lần thử.",
                                 "Mã xác thực không đúng. Bạn còn %(left)s lần thử.", left) % {"left": left})
+
+
+def _opens(purpose: Purpose, subject: str, state: dict, code: str) -> bool:
+    """Whether `code` is the one of the code `state`, under the key it was made with."""
+    secret_key = _secret_key_of(state)
+    return bool(secret_key) and _hotp(purpose, subject, state["nonce"], secret_key).verify(code, 0)
 
 
 def _key(purpose: Purpose, subject: str) -> str:

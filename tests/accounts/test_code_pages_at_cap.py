@@ -201,6 +201,74 @@ def test_a_reset_asked_again_once_the_phone_had_its_codes_answers_as_for_an_unkn
     assert len(codes_sent(sms_outbox)) == 5
 
 
+def holders_reset_code_then_the_phones_codes_on_logins(sms_outbox) -> tuple[Client, str]:
+    """The holder asks a reset and, before typing its code, logs in with codes on other browsers
+    until the phone has had its codes of the hour: the holder's browser and the reset code it holds."""
+    holder = Client()
+    holder.post(RESET, {"bhxh_code": "7901234567"}, follow=True)
+    reset_code = codes_sent(sms_outbox)[-1]
+    while len(codes_sent(sms_outbox)) < 5:  # a code used opens the next login's at once
+        log_in(Client(), sms_outbox)
+    return holder, reset_code
+
+
+@pytest.mark.parametrize(("wrong_tries", "opens"), [((0,), True), ((2, 2), True), ((2, 2, 1), False)],
+                         ids=["no-try", "four-tries", "five-tries"])
+def test_a_strangers_resets_at_the_phones_cap_keep_the_holders_code_and_its_tries(sms_outbox, clock,
+                                                                                     wrong_tries, opens):
+    """Resets of the holder's BHXH code that the phone's cap keeps from being sent, answered as if sent,
+    neither void the holder's reset code nor give it tries anew: it opens until MAX_ATTEMPTS wrong tries
+    in all, however they are spread over such resets, and then no more."""
+    user = make_citizen()
+    holder, reset_code = holders_reset_code_then_the_phones_codes_on_logins(sms_outbox)
+    for number, tries in enumerate(wrong_tries):
+        clock.advance(61)
+        stranger = Client()
+        page = stranger.post(RESET, {"bhxh_code": user.username}, REMOTE_ADDR=f"10.0.7.{number}",
+                             follow=True).content.decode()
+        assert "mã xác thực gồm 6 chữ số đã được gửi tới số điện thoại đăng ký" in page and 'name="code"' in page
+        for _ in range(tries):
+            stranger.post(RESET_CODE, {"action": "verify", "code": wrong_code(reset_code)})
+    assert len(codes_sent(sms_outbox)) == 5
+    response = holder.post(RESET_CODE, {"action": "verify", "code": reset_code})
+    if not opens:
+        assert response.status_code == 200 and 'name="code"' in response.content.decode()
+        assert holder.get(RESET_NEW)["Location"] == RESET
+        return
+    assert response["Location"] == RESET_NEW
+    new = "Mat-khau-sau-khi-quen-2026"
+    holder.post(RESET_NEW, {"password1": new, "password2": new})
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
+def test_a_reset_at_the_phones_cap_with_the_holders_code_kept_answers_as_for_an_unknown_bhxh_code(sms_outbox,
+                                                                                                   clock):
+    """Tries spent before a reset the phone's cap keeps from being sent stay on the holder's code, yet the
+    stranger reads the same pages as for a BHXH code without an account, whose reset starts a new code:
+    the same "sent" answer and the same tries left after it."""
+    make_citizen()
+    unknown = Client()
+    unknown.post(RESET, {"bhxh_code": "7909999999"}, follow=True)
+    holder, reset_code = holders_reset_code_then_the_phones_codes_on_logins(sms_outbox)
+    clients = {"7901234567": Client(), "7909999999": unknown}
+    not_the_code = wrong_code(reset_code)
+    for attempt in range(2):
+        clock.advance(61)
+        answers = []
+        for code, each in clients.items():
+            page = each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"10.0.8.{attempt}", follow=True)
+            typed = [each.post(RESET_CODE, {"action": "verify", "code": not_the_code}).content.decode()
+                     for _ in range(3 - 2 * attempt)]
+            answers.append([without_tokens(html).replace(code, "…") for html in (page.content.decode(), *typed)])
+        assert answers[0] == answers[1], attempt
+        assert "mã xác thực gồm 6 chữ số đã được gửi tới số điện thoại đăng ký" in answers[0][0]
+        assert "Bạn còn 4 lần thử" in answers[0][1]
+    assert len(codes_sent(sms_outbox)) == 5
+    # 3 + 1 wrong tries on the holder's code: its fifth is still the holder's.
+    assert holder.post(RESET_CODE, {"action": "verify", "code": reset_code})["Location"] == RESET_NEW
+
+
 def reset_five_times_a_minute_apart(clock, *, network) -> dict:
     """A browser for a BHXH code with an account and one for a code without, each asking a reset five
     times a minute apart, from a new address of `network` each time: the hour's codes spent alike."""
