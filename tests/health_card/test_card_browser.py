@@ -31,6 +31,9 @@ def test_clinic_staff_verify_a_scanned_then_a_tampered_payload(page, live_server
     accessible(page)
     field = page.get_by_label("Chuỗi mã QR trên thẻ")
     assert page.evaluate("document.activeElement.name") == "ma_qr"  # focused for the scanner
+    # each form's button is told apart by its accessible name, as a screen reader lists them
+    expect(page.get_by_role("button", name="Xác thực mã QR", exact=True)).to_have_count(1)
+    expect(page.get_by_role("button", name="Xác thực thông tin thẻ", exact=True)).to_have_count(1)
     payload = card_qr(card, purpose=Purpose.SCREEN)
     field.fill(payload)
     field.press("Enter")

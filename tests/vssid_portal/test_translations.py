@@ -817,9 +817,9 @@ def test_the_card_verify_page_in_english(client, holder, clinic_user, monkeypatc
     qr = card_qr(Card.objects.get(person=holder.person), purpose=Purpose.SCREEN)
     public_vi = ["<h1>Xác thực thẻ BHYT</h1>", "Trang dành cho cơ sở khám chữa bệnh.", "<h2>Quét mã QR</h2>",
                  ">Quét bằng camera</button>", ">Dừng camera</button>", 'aria-label="Hình ảnh từ camera"',
-                 ">Xác thực</button>", "Phần mềm của cơ sở KCB có thể xác thực qua API"]
+                 ">Xác thực mã QR</button>", "Phần mềm của cơ sở KCB có thể xác thực qua API"]
     public_en = ["<h1>Verify a health insurance card</h1>", "This page is for healthcare facilities.",
-                 "<h2>Scan the QR code</h2>", ">Scan with the camera</button>", ">Verify</button>",
+                 "<h2>Scan the QR code</h2>", ">Scan with the camera</button>", ">Verify the QR code</button>",
                  'the public keys to check the signatures yourself: <a href="/.well-known/bhyt-keys.json">']
     both_languages(client, "/xac-thuc/the-bhyt/", None, public_vi, public_en)
     answer = {"cach": "quet", "ma_qr": qr}
