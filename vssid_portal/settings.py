@@ -525,6 +525,10 @@ HEALTH_CARD_DEV_KEY_FILE = BASE_DIR / "var" / "health_card_keys.json"
 # past them the address is refused before its token is looked at. A clinic's software whose token was
 # changed gets a handful; one refused waits at most the minute once its token is right.
 HEALTH_CARD_API_UNAUTHORISED_RATE = "60/m"
+# Checks of one clinic login on the verify page, scans and typed alike, right answers or wrong
+# (health_card/views/verify.py): far more than a busy reception desk sends, so that only a scanner
+# stuck sending or a script meets it.
+HEALTH_CARD_CLINIC_CHECK_RATE = "600/m"
 
 PORTAL_NAME = "Cổng dịch vụ BHXH số"
 # The portal's public address, printed in documents (statement QR codes); empty: taken from the request.

@@ -6,7 +6,9 @@
   or type card number + full name + birth date; they see the whole result. A check that answers
   "wrong name" or "wrong birth date" (typed, or from a CCCD's QR; `CheckResult.wrong_guess`) is
   counted per login (per token on the API), and past `CLINIC_MISMATCHES` the page checks nothing more for a while: those answers would otherwise let a
-  login try birth dates for a known card number and name. Scans are not limited. For clinic staff
+  login try birth dates for a known card number and name. Every check of a clinic login, scanned or
+  typed, right or wrong, is counted too, up to settings.HEALTH_CARD_CLINIC_CHECK_RATE, far more than a
+  busy desk sends, so that a scanner stuck sending or a script is stopped. For clinic staff
   the scan field has the focus on the first visit (a handheld scanner types into it); after a check
   the verdict has it, for a screen reader to read first (scan.js sends the next scan's keys to the
   field; without JavaScript, Tab once). Anyone else may check a scanned string only, sees
@@ -22,13 +24,14 @@
 Every check is logged (services.card_check).
 """
 
+import dataclasses
 import json
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -39,7 +42,14 @@ from vssid_portal.cache import cache_reachable
 from vssid_portal.middleware import answers_every_method
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
-from vssid_portal.views import retry_after, unavailable_instead
+from vssid_portal.views import (
+    LimitRefusal,
+    minutes_left,
+    retry_after,
+    unavailable_instead,
+    usage_refusal,
+    usages_refusal,
+)
 
 from ..forms import ScanForm, TypedForm, card_number_in
 from ..keys import published_keys
@@ -62,6 +72,21 @@ UNAVAILABLE = gettext_lazy("Xác thực thẻ BHYT đang tạm gián đoạn. H�
 MISMATCHES_LIMITED = gettext_lazy(
     "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
     "xác thực được. Hãy thử lại sau 1 giờ; nếu cần ngay, liên hệ cơ quan BHXH.")
+
+
+def clinic_checks_limited(wait: float | None) -> str:
+    """What a clinic login past settings.HEALTH_CARD_CLINIC_CHECK_RATE is told: the minutes left of
+    the limit's window when it can tell them (`wait` seconds)."""
+    minutes = minutes_left(wait)
+    if minutes is None:
+        return gettext("Tài khoản này đã xác thực quá nhiều thẻ trong thời gian ngắn nên tạm thời không xác thực "
+                       "được. Hãy thử lại sau vài phút; nếu máy quét tự gửi liên tục, hãy kiểm tra lại máy quét.")
+    return ngettext(
+        "Tài khoản này đã xác thực quá nhiều thẻ trong thời gian ngắn nên tạm thời không xác thực được. "
+        "Hãy thử lại sau %(minutes)s phút; nếu máy quét tự gửi liên tục, hãy kiểm tra lại máy quét.",
+        "Tài khoản này đã xác thực quá nhiều thẻ trong thời gian ngắn nên tạm thời không xác thực được. "
+        "Hãy thử lại sau %(minutes)s phút; nếu máy quét tự gửi liên tục, hãy kiểm tra lại máy quét.",
+        minutes) % {"minutes": minutes}
 
 
 def _render(request, *, scan_form, typed_form, result=None, clinic=False, status=200, limited=""):
@@ -101,17 +126,17 @@ def verify(request):
         return _render(request, scan_form=ScanForm(autofocus=clinic), typed_form=TypedForm(), clinic=clinic)
     caller = f"user-{request.user.pk}"
     if clinic:
-        used_up, limited = _mismatches_used_up(request, caller, CLINIC_MISMATCHES), MISMATCHES_LIMITED
+        refusal = _clinic_refusal(request, caller)
     else:
-        used_up = get_usage(request, group="health_card.verify", rate=PUBLIC_RATE, method="POST",
-                            key="vssid_portal.ratelimit.client_ip", increment=True)
-        used_up, limited = (used_up if used_up is not None and used_up["should_limit"] else None), RATE_LIMITED
+        refusal = usage_refusal(get_usage(request, group="health_card.verify", rate=PUBLIC_RATE, method="POST",
+                                          key="vssid_portal.ratelimit.client_ip", increment=True),
+                                RATE_LIMITED, UNAVAILABLE)
     if not cache_reachable():  # the limit could not be read or counted (Redis down): neither lifted nor blamed
         return unavailable_instead(_render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic,
                                            limited=UNAVAILABLE))
-    if used_up:  # told in Retry-After how long is left of the limit's window, as the portal's other 429s
-        return retry_after(_render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic, status=429,
-                                   limited=limited), used_up["time_left"])
+    if refusal is not None:  # told in Retry-After how long is left of the limit's window, as the portal's other 429s
+        return refusal.answer(_render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic,
+                                      limited=refusal.message))
     scan_form, typed_form = ScanForm(), TypedForm()
     result = None
     if clinic and request.POST.get("cach") == "nhap":
@@ -135,6 +160,21 @@ def verify(request):
         _mismatches_used_up(request, caller, CLINIC_MISMATCHES, count=True)
     status = 400 if result is None else 200
     return _render(request, scan_form=scan_form, typed_form=typed_form, result=result, clinic=clinic, status=status)
+
+
+def _clinic_refusal(request, caller: str) -> LimitRefusal | None:
+    """The refusal of a clinic login's check, this one counted against
+    settings.HEALTH_CARD_CLINIC_CHECK_RATE: past its answers of a wrong name or birth date (the
+    reason told when both limits refuse), or past its checks of any kind; Retry-After the longest
+    wait of the two the next check would meet. None while both let it through."""
+    checks = get_usage(request, group="health_card.verify.clinic", key=lambda _group, _request: caller,
+                       rate=settings.HEALTH_CARD_CLINIC_CHECK_RATE, method="POST", increment=True)
+    mismatches = _mismatches_used_up(request, caller, CLINIC_MISMATCHES)
+    refusal = usages_refusal([checks, mismatches and {**mismatches, "should_limit": True}], MISMATCHES_LIMITED,
+                             UNAVAILABLE)
+    if refusal is None or mismatches or refusal.status != 429:
+        return refusal
+    return dataclasses.replace(refusal, message=clinic_checks_limited(refusal.wait))
 
 
 def _mismatches_used_up(request, caller: str, rate: str, *, count: bool = False) -> dict | None:

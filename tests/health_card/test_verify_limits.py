@@ -105,3 +105,48 @@ def test_the_apis_answer_past_its_wrong_guesses_says_when_to_try_again(card, fac
     assert [check(guess(number)).json()["maKetQua"] for number in range(2)] == ["070", "070"]
     refused = check("15/03/1988")
     assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 3600
+
+
+CHECKS_LIMITED = ("Tài khoản này đã xác thực quá nhiều thẻ trong thời gian ngắn nên tạm thời không xác thực được. "
+                  "Hãy thử lại sau 1 phút")
+
+
+def test_every_check_of_a_clinic_login_is_counted_against_a_limit_no_desk_meets(card, clinic_user, facility,
+                                                                                   settings):
+    """Scans and right answers were not limited at all: a scanner stuck sending, or a script behind
+    a clinic login, checked without end."""
+    assert settings.HEALTH_CARD_CLINIC_CHECK_RATE == "600/m"  # ten a second, a minute long
+    settings.HEALTH_CARD_CLINIC_CHECK_RATE = "4/m"
+    client = logged_in(clinic_user)
+    scan = {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}
+    for _ in range(2):
+        assert "Thẻ hợp lệ" in text(client.post(URL, scan))
+        assert "Thẻ hợp lệ" in text(client.post(URL, {**TYPED, "ngay_sinh": "15/03/1988"}))
+    limited = client.post(URL, scan)
+    page = text(limited)
+    assert limited.status_code == 429 and CHECKS_LIMITED in page and facility.name in page
+    assert 1 <= int(limited["Retry-After"]) <= 60  # what is left of the limit's minute
+    assert "Thẻ hợp lệ" not in page and "NGUYỄN VĂN ĐỨC" not in page and LIMITED not in page
+    assert client.post(URL, {**TYPED, "ngay_sinh": "15/03/1988"}).status_code == 429
+    assert CardCheck.objects.count() == 4  # a refused post checks nothing
+    assert client.get(URL).status_code == 200
+
+    groups = sync_groups(Group, Permission)
+    colleague = User.objects.create_user(username="nhanvienkcb2", password="x-Strong-Pass-2026", facility=facility,
+                                         is_staff=True)
+    colleague.groups.add(groups[CLINIC_STAFF])
+    assert "Thẻ hợp lệ" in text(logged_in(colleague).post(URL, scan))  # counted per login
+    assert "Thẻ hợp lệ" in text(Client().post(URL, scan))  # the public page keeps its own limit
+
+
+def test_the_clinic_check_limit_is_said_in_english(card, clinic_user, settings):
+    from django.conf import settings as django_settings
+
+    settings.HEALTH_CARD_CLINIC_CHECK_RATE = "1/m"
+    client = logged_in(clinic_user)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    scan = {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}
+    assert client.post(URL, scan).status_code == 200
+    limited = client.post(URL, scan)
+    assert limited.status_code == 429 and "This account has checked too many cards in a short time" in text(limited)
+    assert "Tài khoản này" not in text(limited)

@@ -57,3 +57,13 @@ def test_an_api_check_during_an_outage_is_said_unavailable_not_too_many(card, fa
     assert response.json() == {"maKetQua": "503", "hopLe": False,
                                "thongBao": "Xác thực thẻ BHYT đang tạm gián đoạn; hãy thử lại sau vài phút."}
     assert not CardCheck.objects.exists()
+
+
+def test_a_clinic_scan_is_refused_while_its_checks_cannot_be_counted(card, clinic_user, settings, monkeypatch):
+    client = logged_in(clinic_user)
+    stop_redis(settings, monkeypatch)
+    response = client.post(URL, {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)})
+    page = text(response)
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert UNAVAILABLE in page and "quá nhiều" not in page and "Thẻ hợp lệ" not in page
+    assert not CardCheck.objects.exists()
