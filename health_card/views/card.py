@@ -7,6 +7,7 @@ image and the PDF carry the card's id, and a card of anybody else is a 404.
 """
 
 import datetime
+import hashlib
 import io
 import mimetypes
 import time
@@ -126,13 +127,16 @@ def _window(now: float) -> int:
 
 
 def screen_qr_png(card: Card, now: float | None = None) -> bytes:
-    """The on-screen QR of a card for the current window, built once per window."""
+    """The on-screen QR of a card for the current window, drawn once for what it encodes: kept under
+    the hash of its string (signed for the window), so that a change of anything it carries, a name
+    corrected without a reissue as much as a reissue or another signing key, shows at once. Signing
+    is cheap; drawing is what the cache spares."""
     window = _window(time.time() if now is None else now)
-    key = f"health_card:qr:{card.pk}:{card.version}:{window}"
+    payload = card_qr(card, purpose=Purpose.SCREEN, issued_at=window)
+    key = f"health_card:qr:{hashlib.sha256(payload.encode('utf-8')).hexdigest()}"
     png = cache.get(key)
     if png is None:
-        image = qrcode.make(card_qr(card, purpose=Purpose.SCREEN, issued_at=window),
-                            error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
+        image = qrcode.make(payload, error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
         out = io.BytesIO()
         image.save(out, format="PNG")
         png = out.getvalue()

@@ -390,3 +390,36 @@ def test_a_qr_signed_in_another_version_is_answered_as_not_verifiable_not_as_a_m
                          HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert (answer["maKetQua"], answer["ketQua"]) == ("902", "unknown_key")
     assert "Hãy quét lại" not in answer["ghiChu"]
+
+
+def test_the_on_screen_qr_carries_a_name_corrected_without_a_reissue_at_once(card, holder, monkeypatch):
+    """The image was kept by card, issue and window: a name an officer corrected without reissuing the
+    card went on showing, signed, in the QR for the rest of the window (up to 5 minutes)."""
+    import types
+
+    from health_card.views import card as card_views
+
+    from .card_fixtures import logged_in
+
+    frozen = time.time()  # one window for the whole test, wherever it starts in it
+    monkeypatch.setattr(card_views, "time", types.SimpleNamespace(time=lambda: frozen))
+    window = int(frozen // card_views.QR_WINDOW_SECONDS) * card_views.QR_WINDOW_SECONDS
+    client = logged_in(holder)
+    drawn, draw = [], qrcode.make
+    monkeypatch.setattr(qrcode, "make", lambda payload, **kwargs: drawn.append(payload) or draw(payload, **kwargs))
+
+    def decoded(png: bytes) -> str:
+        return subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", "-"],
+                              input=png, capture_output=True, check=True).stdout.decode("utf-8").rstrip("\n")
+
+    before = client.get(f"/the-bhyt/{card.pk}/ma-qr.png").content
+    assert qr._hex("Nguyễn Văn Đức") in decoded(before)
+    holder.person.full_name = "Nguyễn Văn Đức Anh"
+    holder.person.save(update_fields=["full_name"])
+    card.refresh_from_db()
+    assert card.version == 1  # corrected, not reissued
+    after = client.get(f"/the-bhyt/{card.pk}/ma-qr.png").content
+    assert decoded(after) == card_qr(card, purpose=Purpose.SCREEN, issued_at=window)
+    assert qr._hex("Nguyễn Văn Đức Anh") in decoded(after)
+    assert client.get(f"/the-bhyt/{card.pk}/ma-qr.png").content == after
+    assert len(drawn) == 2  # each QR drawn once, then kept for the window
