@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
@@ -232,6 +233,14 @@ class BenefitRecord(models.Model):
                                    name="benefit_decided_has_payment_method"),
             models.CheckConstraint(condition=~Q(status=Status.PAID) | Q(paid_on__isnull=False),
                                    name="benefit_paid_has_date"),
+            # Only a decision grants an amount, and only a payment has a date: an amount typed on a claim
+            # received, examined or refused, or a payment date typed ahead of the payment, is no amount
+            # granted nor a payment (added for the rows written from then on, as the caps below are).
+            models.CheckConstraint(
+                condition=Q(status__in=DECIDED) | (Q(amount__isnull=True) & Q(monthly_amount__isnull=True)),
+                name="benefit_amount_only_when_decided"),
+            models.CheckConstraint(condition=Q(status=Status.PAID) | Q(paid_on__isnull=True),
+                                   name="benefit_paid_on_only_when_paid"),
             models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="benefit_amount_not_negative"),
             models.CheckConstraint(condition=Q(monthly_amount__isnull=True) | Q(monthly_amount__gte=0),
                                    name="benefit_monthly_amount_not_negative"),
@@ -326,10 +335,22 @@ class BenefitRecord(models.Model):
                 error("payment_method", "Chọn hình thức nhận tiền khi hồ sơ đã được giải quyết.")
         if self.status == Status.PAID and self.paid_on is None:
             error("paid_on", "Nhập ngày chi trả khi hồ sơ đã chi trả.")
+        labels = {"approved": Status.APPROVED.label, "paid": Status.PAID.label}
+        if self.status != Status.PAID and self.paid_on is not None:
+            error("paid_on", gettext("Chỉ hồ sơ “%(paid)s” mới có ngày chi trả: để trống ô này, hoặc chọn trạng thái "
+                                     "“%(paid)s” khi đã chi trả.") % labels)
+        not_granted = {
+            "amount": gettext("Chỉ hồ sơ “%(approved)s” hoặc “%(paid)s” mới có số tiền được hưởng: để trống ô này, "
+                              "hoặc chọn một trong hai trạng thái đó khi đã có quyết định.") % labels,
+            "monthly_amount": gettext("Chỉ hồ sơ “%(approved)s” hoặc “%(paid)s” mới có mức hưởng hằng tháng: để trống "
+                                      "ô này, hoặc chọn một trong hai trạng thái đó khi đã có quyết định.") % labels,
+        }
         for name, label, most in (("amount", "Số tiền được hưởng", MAX_AMOUNT),
                                   ("monthly_amount", "Mức hưởng hằng tháng", MAX_MONTHLY_AMOUNT)):
             value = getattr(self, name)
-            if value is not None and value < 0:
+            if value is not None and not decided:
+                error(name, not_granted[name])
+            elif value is not None and value < 0:
                 error(name, "Số tiền không được âm.")
             elif value is not None and value > most:
                 most = f"{most:,}".replace(",", ".")

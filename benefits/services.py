@@ -167,8 +167,8 @@ def benefit_set_status(*, record: BenefitRecord, status: str, actor=None, reason
                        paid_on=None) -> bool:
     """Move a record to another status (the admin's bulk actions), one of the steps NEXT_STATUSES
     allows from the status stored: a record not decided, or refused, is never paid (ValidationError).
-    Rejecting needs a reason; leaving "rejected" clears it; paying records `paid_on`, or without it the
-    date the record carries already, or today.
+    Rejecting needs a reason; leaving "rejected" clears it; paying records `paid_on`, or today without
+    it (a record not paid carries no payment date: BenefitRecord.clean).
 
     The actions load the records ticked, then move them one by one, so the record is read again
     under lock: what another officer saved in between is kept, and a record whose status they
@@ -188,7 +188,7 @@ def benefit_set_status(*, record: BenefitRecord, status: str, actor=None, reason
                                   f"“{Status(status).label}” được" + (f"; chỉ hồ sơ {before} mới chuyển được" if before else "")
                                   + ": giữ nguyên.")
     if status == Status.PAID and stored.status != Status.PAID:
-        stored.paid_on = paid_on or stored.paid_on or timezone.localdate()
+        stored.paid_on = paid_on or timezone.localdate()
     stored.status = status
     stored.reject_reason = reason.strip() if status == Status.REJECTED else ""
     changed = benefit_save(record=stored, actor=actor)

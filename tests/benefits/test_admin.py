@@ -602,7 +602,7 @@ def test_marking_a_refused_record_paid_is_refused_and_says_only_a_decided_one_is
     from django.contrib.messages import constants
 
     person = citizen().person
-    refused = record(person, reference="Q1-0008", **decided(status="rejected", reject_reason="Thiếu sổ BHXH"))
+    refused = record(person, reference="Q1-0008", **decided(status="rejected", reject_reason="Thiếu sổ BHXH", amount=None))
     client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
     response = client.post(LIST, {"action": "mark_paid", "_selected_action": [refused.pk]}, follow=True)
     assert said(response) == [(constants.ERROR, "1 hồ sơ đã chọn không chuyển sang “Đã chi trả” được vì chỉ hồ sơ "
@@ -619,7 +619,7 @@ def test_marking_many_undecided_records_paid_says_once_how_many_and_which_were_l
 
     person = citizen().person
     undecided = [record(person, reference=f"Q1-01{number:02d}", status="processing") for number in range(11)]
-    undecided.append(record(person, reference="Q1-0200", **decided(status="rejected", reject_reason="Thiếu sổ BHXH")))
+    undecided.append(record(person, reference="Q1-0200", **decided(status="rejected", reject_reason="Thiếu sổ BHXH", amount=None)))
     approved = record(person, reference="Q1-0300", **decided())
     client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
     response = client.post(LIST, {"action": "mark_paid", "_selected_action": [obj.pk for obj in [*undecided, approved]]},
@@ -694,3 +694,34 @@ def test_the_edit_page_takes_a_claim_received_to_paid_in_one_save_with_its_decis
     assert response.status_code == 302, response.content.decode()[:2000]
     obj.refresh_from_db()
     assert (obj.status, obj.paid_on, obj.revision) == ("paid", datetime.date(2025, 9, 20), 1)
+
+
+def test_the_edit_page_refuses_an_amount_before_the_decision_and_a_payment_date_before_the_payment_beside_the_fields(
+        client, db, reference_data):
+    """An amount typed on a claim still examined, and a payment date on one only decided, were saved and
+    told to the person as granted and paid; the same values with the status that grants and pays them are
+    saved in that one save."""
+    user = citizen()
+    obj = record(user.person, status="processing")
+    url = change_url(obj)
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(url, {**admin_form(client, url), "amount": "5.217.200", "monthly_amount": "1.250.000"})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["amount"] == ["Chỉ hồ sơ “Đã giải quyết” hoặc “Đã chi trả” mới có số tiền được hưởng: để trống ô "
+                                "này, hoặc chọn một trong hai trạng thái đó khi đã có quyết định."]
+    assert errors["monthly_amount"] == ["Chỉ hồ sơ “Đã giải quyết” hoặc “Đã chi trả” mới có mức hưởng hằng tháng: để "
+                                        "trống ô này, hoặc chọn một trong hai trạng thái đó khi đã có quyết định."]
+    typed = {**decided(decision_date="10/09/2025", amount="5.217.200"), "paid_on": "20/09/2025"}
+    response = client.post(url, {**admin_form(client, url), **typed})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "paid_on": ["Chỉ hồ sơ “Đã chi trả” mới có ngày chi trả: để trống ô này, hoặc chọn trạng thái “Đã chi trả” "
+                    "khi đã chi trả."]}
+    obj.refresh_from_db()
+    assert (obj.status, obj.amount, obj.paid_on, obj.revision) == ("processing", None, None, 0)
+    assert not BenefitEvent.objects.exists() and not Message.objects.exists()
+    response = client.post(url, {**admin_form(client, url), **typed, "status": "paid"})
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert (obj.status, obj.amount, obj.paid_on, obj.revision) == ("paid", 5_217_200, datetime.date(2025, 9, 20), 1)

@@ -35,6 +35,10 @@ def stored_breaks(person, **fields):
     {**decided(), "amount": None},  # decided ⇒ an amount
     {**decided(), "payment_method": ""},  # decided ⇒ a payment method
     {**decided(), "status": "paid"},  # paid ⇒ a payment date
+    {"status": "processing", "amount": 1000},  # an amount only once decided
+    {"monthly_amount": 1000},
+    {"status": "rejected", "reject_reason": "Thiếu sổ BHXH", "amount": 1000},
+    {**decided(), "paid_on": datetime.date(2025, 9, 20)},  # a payment date only once paid
     {"decision_date": datetime.date(2025, 8, 1)},  # before receipt
     {"expected_on": datetime.date(2025, 8, 1)},
     {"days_off": None},  # sickness ⇒ days off
@@ -137,16 +141,78 @@ def test_paying_records_the_date_and_needs_a_decision(db):
     assert "đã chi trả ngày 20/09/2025" in Message.objects.filter(user=user, channel="sms").first().body
 
 
-def test_paying_on_a_date_given_records_that_date_over_one_typed_before_the_payment(db):
-    """A decided record may carry a payment date typed on the edit page before it is paid: paying it on
-    a date given records that date, and paying it without one keeps the date typed."""
+UNDECIDED = [{"status": "received"}, {"status": "processing"}, {"status": "rejected", "reject_reason": "Thiếu sổ BHXH"}]
+NOT_GRANTED = {
+    "amount": "Chỉ hồ sơ “Đã giải quyết” hoặc “Đã chi trả” mới có số tiền được hưởng: để trống ô này, hoặc chọn một "
+              "trong hai trạng thái đó khi đã có quyết định.",
+    "monthly_amount": "Chỉ hồ sơ “Đã giải quyết” hoặc “Đã chi trả” mới có mức hưởng hằng tháng: để trống ô này, "
+                      "hoặc chọn một trong hai trạng thái đó khi đã có quyết định.",
+}
+NOT_PAID = "Chỉ hồ sơ “Đã chi trả” mới có ngày chi trả: để trống ô này, hoặc chọn trạng thái “Đã chi trả” khi đã chi trả."
+
+
+@pytest.mark.parametrize("field", ["amount", "monthly_amount"])
+@pytest.mark.parametrize("stored", UNDECIDED)
+def test_an_amount_on_a_claim_not_decided_is_refused_beside_its_field(db, stored, field):
+    """Only a decision grants an amount: one typed on a claim received, examined or refused was saved,
+    and told to the person in the notice of the change, as if granted."""
     user = citizen()
-    given = record(user.person, **decided(paid_on=datetime.date(2025, 9, 12)))
-    assert benefit_set_status(record=given, status=Status.PAID, paid_on=datetime.date(2025, 9, 20))
-    assert (given.status, given.paid_on) == (Status.PAID, datetime.date(2025, 9, 20))
-    kept = record(user.person, **decided(paid_on=datetime.date(2025, 9, 12)))
-    assert benefit_set_status(record=kept, status=Status.PAID)
-    assert (kept.status, kept.paid_on) == (Status.PAID, datetime.date(2025, 9, 12))
+    obj = record(user.person, save=False, **stored, **{field: 5_217_200})
+    with pytest.raises(ValidationError) as error:
+        benefit_save(record=obj)
+    assert error.value.message_dict == {field: [NOT_GRANTED[field]]}
+    assert not BenefitRecord.objects.exists() and not Message.objects.exists()
+
+
+@pytest.mark.parametrize("stored", [*UNDECIDED, decided()])
+def test_a_payment_date_on_a_record_not_paid_is_refused_beside_its_field(db, stored):
+    """Only a payment has a payment date: one typed ahead of it was saved on a record not paid."""
+    user = citizen()
+    obj = record(user.person, **stored)
+    obj.paid_on = datetime.date(2025, 9, 20)
+    with pytest.raises(ValidationError) as error:
+        benefit_save(record=obj)
+    assert error.value.message_dict == {"paid_on": [NOT_PAID]}
+    obj.refresh_from_db()
+    assert (obj.paid_on, obj.revision) == (None, 0)
+    assert not BenefitEvent.objects.exists() and not Message.objects.exists()
+
+
+def test_the_rules_on_amounts_and_payment_dates_are_written_in_english_too(db):
+    from django.utils import translation
+
+    obj = record(citizen().person, save=False, status="processing", amount=1, monthly_amount=1,
+                 paid_on=datetime.date(2025, 9, 20))
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    assert error.value.message_dict == {
+        "amount": ["Only a record that is “Approved” or “Paid” has an amount: leave this box empty, or choose one of "
+                   "those statuses once the decision is made."],
+        "monthly_amount": ["Only a record that is “Approved” or “Paid” has a monthly amount: leave this box empty, or "
+                           "choose one of those statuses once the decision is made."],
+        "paid_on": ["Only a record that is “Paid” has a payment date: leave this box empty, or choose “Paid” once it "
+                    "has been paid."],
+    }
+
+
+def test_a_claim_takes_its_steps_to_payment_with_its_amount_given_at_the_decision(db):
+    """The steps of NEXT_STATUSES still move a record: examined, decided with its amount, then paid on a
+    date given (or today without one); a refusal examined again."""
+    user = citizen()
+    obj = record(user.person)
+    assert benefit_set_status(record=obj, status=Status.PROCESSING)
+    for name, value in decided(monthly_amount=1_250_000).items():
+        setattr(obj, name, value)
+    assert benefit_save(record=obj)
+    assert benefit_set_status(record=obj, status=Status.PAID, paid_on=datetime.date(2025, 9, 20))
+    assert (obj.status, obj.amount, obj.monthly_amount, obj.paid_on) == (
+        Status.PAID, 11_531_338, 1_250_000, datetime.date(2025, 9, 20))
+    without_date = record(user.person, **decided())
+    assert benefit_set_status(record=without_date, status=Status.PAID)
+    assert without_date.paid_on is not None and without_date.paid_on >= datetime.date(2025, 9, 10)
+    refused = record(user.person, status="rejected", reject_reason="Thiếu sổ BHXH")
+    assert benefit_set_status(record=refused, status=Status.PROCESSING)
+    assert (refused.status, refused.reject_reason, refused.amount) == (Status.PROCESSING, "", None)
 
 
 def test_a_parent_who_views_the_child_is_told_too(db):
@@ -273,9 +339,10 @@ def test_the_audit_trail_writes_amounts_as_money(db):
 @pytest.mark.parametrize("status", ["received", "processing", "rejected"])
 def test_only_a_decided_record_is_paid(db, status):
     """A payment follows a decision to pay: a record refused, or not decided yet, is left as it is,
-    even with a decision number, an amount and a payment method typed in."""
+    even with a decision number and a payment method typed in."""
     user = citizen()
-    obj = record(user.person, **decided(status=status, reject_reason="Thiếu sổ BHXH" if status == "rejected" else ""))
+    obj = record(user.person, **decided(status=status, amount=None,
+                                        reject_reason="Thiếu sổ BHXH" if status == "rejected" else ""))
     with pytest.raises(ValidationError) as error:
         benefit_set_status(record=obj, status=Status.PAID)
     shown = Status(status).label
