@@ -168,7 +168,8 @@ def benefit_set_status(*, record: BenefitRecord, status: str, actor=None, reason
     """Move a record to another status (the admin's bulk actions), one of the steps NEXT_STATUSES
     allows from the status stored: a record not decided, or refused, is never paid (ValidationError).
     Rejecting needs a reason; leaving "rejected" clears it; paying records `paid_on`, or today without
-    it (a record not paid carries no payment date: BenefitRecord.clean).
+    it (a record not paid carries no payment date: BenefitRecord.clean); a payment date after today is
+    refused (ValidationError on "paid_on") and nothing is saved.
 
     The actions load the records ticked, then move them one by one, so the record is read again
     under lock: what another officer saved in between is kept, and a record whose status they

@@ -215,6 +215,23 @@ def test_a_claim_takes_its_steps_to_payment_with_its_amount_given_at_the_decisio
     assert (refused.status, refused.reject_reason, refused.amount) == (Status.PROCESSING, "", None)
 
 
+def test_paying_on_a_date_after_today_is_refused_and_saves_nothing(db):
+    """A payment is recorded on a day that has come: a date typed ahead is refused beside the payment
+    date, and the record stays decided, unpaid."""
+    from django.utils import timezone
+
+    user = citizen()
+    obj = record(user.person, **decided())
+    ahead = timezone.localdate() + datetime.timedelta(days=3)
+    with pytest.raises(ValidationError) as error:
+        benefit_set_status(record=obj, status=Status.PAID, paid_on=ahead)
+    assert error.value.message_dict == {
+        "paid_on": [f"Ngày chi trả không được sau ngày hôm nay ({timezone.localdate():%d/%m/%Y})."]}
+    obj.refresh_from_db()
+    assert (obj.status, obj.paid_on, obj.revision) == (Status.APPROVED, None, 0)
+    assert not BenefitEvent.objects.exists() and not Message.objects.exists()
+
+
 def test_a_parent_who_views_the_child_is_told_too(db):
     parent = citizen()
     child = child_of(parent)
