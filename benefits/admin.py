@@ -3,7 +3,8 @@ the one save path in services.py; the salary adjustment table the estimator uses
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import ngettext, ngettext_lazy, pgettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import people_told_of, persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
@@ -77,6 +78,11 @@ def steps_not_taken(records: list[BenefitRecord], status: str) -> str:
 MOVED_TO_PROCESSING = ngettext_lazy("Đã chuyển sang đang giải quyết %(count)s hồ sơ",
                                     "Đã chuyển sang đang giải quyết %(count)s hồ sơ", "count")
 MARKED_PAID = ngettext_lazy("Đã ghi nhận chi trả %(count)s hồ sơ", "Đã ghi nhận chi trả %(count)s hồ sơ", "count")
+# Why a status action left `count` of the records ticked as they were: past its step already.
+NO_LONGER_RECEIVED = ngettext_lazy("%(count)s hồ sơ đã chọn không còn ở trạng thái “%(status)s”: giữ nguyên.",
+                                   "%(count)s hồ sơ đã chọn không còn ở trạng thái “%(status)s”: giữ nguyên.", "count")
+PAID_BEFORE = ngettext_lazy("%(count)s hồ sơ đã chọn đã chi trả từ trước: giữ nguyên.",
+                            "%(count)s hồ sơ đã chọn đã chi trả từ trước: giữ nguyên.", "count")
 
 
 def steps_taken(done, count: int, *, untold: int) -> str:
@@ -160,11 +166,11 @@ class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOu
         # PermissionDenied outside the officer's scope
         changed = benefit_save(record=obj, actor=request.user, seen_version=form.cleaned_data.get("seen_version"))
         if change and not changed:
-            messages.info(request, "Không có thay đổi nào: không gửi thông báo.")
+            messages.info(request, gettext("Không có thay đổi nào: không gửi thông báo."))
 
-    def _set_status(self, request, queryset, status, done, *, left=0, left_why=""):
-        """`left`: how many of the rows ticked are past the step already, left as they are and said so
-        (`left_why`), instead of the action ending without a word."""
+    def _set_status(self, request, queryset, status, done, *, left_said=""):
+        """`left_said`: what the rows ticked that are past the step already were left as they are for
+        (e.g. PAID_BEFORE, counted), said instead of the action ending without a word."""
         updated, errors, refused = [], [], []
         for record in queryset:
             if not step_allowed(record.status, status):
@@ -176,31 +182,32 @@ class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOu
                 if benefit_set_status(record=record, status=status, actor=request.user):
                     updated.append(record)
             except PermissionDenied:  # moved to another agency (a change of paying place) since the list was read
-                errors.append(f"{record.reference}: Hồ sơ đã chuyển sang cơ quan BHXH khác nên bạn không còn xử lý "
-                              "được; giữ nguyên.")
+                errors.append(gettext("%(reference)s: Hồ sơ đã chuyển sang cơ quan BHXH khác nên bạn không còn xử lý "
+                                      "được; giữ nguyên.") % {"reference": record.reference})
             except ValidationError as error:
                 errors.append(f"{record.reference}: {' '.join(error.messages)}")
         if updated:
             told = people_told_of({obj.person_id for obj in updated})
             untold = sum(obj.person_id not in told for obj in updated)
             self.message_user(request, steps_taken(done, len(updated), untold=untold), messages.SUCCESS)
-        if left:
-            self.message_user(request, f"{left} hồ sơ đã chọn {left_why}: giữ nguyên.", messages.INFO)
+        if left_said:
+            self.message_user(request, left_said, messages.INFO)
         if refused:
             self.message_user(request, steps_not_taken(refused, status), messages.ERROR)
         for error in errors:
             self.message_user(request, error, messages.ERROR)
 
-    @admin.action(description="Chuyển hồ sơ đã chọn sang “Đang giải quyết”", permissions=["change"])
+    @admin.action(description=_("Chuyển hồ sơ đã chọn sang “Đang giải quyết”"), permissions=["change"])
     def mark_processing(self, request, queryset):
+        left = queryset.exclude(status=Status.RECEIVED).count()
         self._set_status(request, queryset.filter(status=Status.RECEIVED), Status.PROCESSING, MOVED_TO_PROCESSING,
-                         left=queryset.exclude(status=Status.RECEIVED).count(),
-                         left_why="không còn ở trạng thái “Đã tiếp nhận”")
+                         left_said=NO_LONGER_RECEIVED % {"count": left, "status": Status.RECEIVED.label} if left else "")
 
-    @admin.action(description="Ghi nhận đã chi trả hôm nay cho hồ sơ đã chọn", permissions=["change"])
+    @admin.action(description=_("Ghi nhận đã chi trả hôm nay cho hồ sơ đã chọn"), permissions=["change"])
     def mark_paid(self, request, queryset):
+        left = queryset.filter(status=Status.PAID).count()
         self._set_status(request, queryset.exclude(status=Status.PAID), Status.PAID, MARKED_PAID,
-                         left=queryset.filter(status=Status.PAID).count(), left_why="đã chi trả từ trước")
+                         left_said=PAID_BEFORE % {"count": left} if left else "")
 
 
 @admin.register(SalaryAdjustment)

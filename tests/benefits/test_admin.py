@@ -725,3 +725,55 @@ def test_the_edit_page_refuses_an_amount_before_the_decision_and_a_payment_date_
     assert response.status_code == 302
     obj.refresh_from_db()
     assert (obj.status, obj.amount, obj.paid_on, obj.revision) == ("paid", 5_217_200, datetime.date(2025, 9, 20), 1)
+
+
+def test_the_admins_own_messages_and_action_names_are_written_in_english_too(db, reference_data, monkeypatch):
+    """The status actions' names, what they left as it was and why, a record moved away meanwhile and an
+    unchanged save were Vietnamese only, unlike the actions' other messages (the admin's pages are
+    Vietnamese, vssid_portal.middleware: the actions are run here in English, as those messages' tests do)."""
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from benefits import admin as benefits_admin
+
+    person = citizen().person
+    processing = record(person, reference="Q1-0002", status="processing")
+    paid = record(person, reference="Q1-0003", **decided(status="paid", paid_on=datetime.date(2025, 9, 20)))
+    moved = record(person, reference="Q1-0006")
+    model_admin = admin.site._registry[BenefitRecord]
+    service = benefits_admin.benefit_set_status
+
+    def after_the_move(*, record, **kwargs):
+        BenefitRecord.objects.filter(pk=moved.pk).update(agency=Agency.objects.get(code="07902"))
+        return service(record=record, **kwargs)
+
+    monkeypatch.setattr(benefits_admin, "benefit_set_status", after_the_move)
+
+    officer = benefits_officer("canbo07901", "07901", DISTRICT)
+
+    def told(act):
+        request = RequestFactory().post(LIST)
+        request.user, request.session = officer, {}
+        request._messages = FallbackStorage(request)
+        with translation.override("en"):
+            act(request)
+        return [message.message for message in get_messages(request)]
+
+    with translation.override("en"):
+        assert (str(model_admin.mark_processing.short_description), str(model_admin.mark_paid.short_description)) == (
+            "Move the records ticked to “Being processed”", "Mark the records ticked as paid today")
+    listed = BenefitRecord.objects.filter(pk__in=[processing.pk, paid.pk])
+    assert told(lambda request: model_admin.mark_processing(request, listed)) == [
+        "2 records ticked are no longer “Received”: left as they were."]
+    assert told(lambda request: model_admin.mark_paid(request, listed.filter(pk=paid.pk))) == [
+        "1 record ticked was paid already: left as it was."]
+    assert told(lambda request: model_admin.mark_processing(request, BenefitRecord.objects.filter(pk=moved.pk))) == [
+        "Q1-0006: the record has moved to another BHXH agency, so it is no longer yours to process; left as it was."]
+    form = SimpleNamespace(cleaned_data={"seen_version": processing.revision})
+    assert told(lambda request: model_admin.save_model(request, processing, form, True)) == [
+        "Nothing was changed: no notice was sent."]
