@@ -35,6 +35,12 @@ class Message(models.Model):
                             help_text="Trang của cổng mà thông báo nói đến (chỉ thông báo trên cổng).")
     status = models.CharField("trạng thái", max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
+    # The lease of the run that is trying to send it (services.message_deliver): another run finds
+    # it and stays away until then; a dead worker's lease runs out and the message is taken over.
+    claimed_until = models.DateTimeField(
+        "giữ để gửi đến", null=True, blank=True, editable=False,
+        help_text="Một lần gửi đang giữ tin nhắn đến lúc này; lần gửi khác không gửi trùng trước lúc đó.",
+    )
     last_error = models.TextField("lỗi gần nhất", blank=True)
     idempotency_key = models.CharField("khóa chống gửi trùng", max_length=200, unique=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)

@@ -2,8 +2,9 @@
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -15,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from vssid_portal.cache import forget
-from vssid_portal.jobs import attempt_begun, attempt_returned, dispatch
+from vssid_portal.jobs import dispatch
 
 from .models import Message
 from .selectors import unread_cache_key
@@ -97,61 +98,99 @@ def retry_delay(attempts: int) -> int:
     return min(settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 3600)
 
 
-def message_deliver(*, message_id: int) -> tuple[Message | None, bool]:
-    """Deliver one pending message at most once. Returns (message, should_retry); the message is
-    None when there was nothing to deliver (sent, given up, or deleted by the yearly clean-up).
+class Delivery(NamedTuple):
+    """What one run of a message's delivery ended with."""
 
-    The attempt is counted and committed before the backend is called: a delivery that ends its
-    worker process (the task is then handed out again at once, settings: reject_on_worker_lost)
-    still counts, so a message is given up after NOTIFICATION_MAX_ATTEMPTS whatever ended each
-    try. The row stays locked while the backend is called, so a second run of the same task
-    waits and then finds the message sent. Two runs that both counted before either took the lock
-    (the sweep's and a redelivered task) make one try: the one that finds the message no longer
-    pending, or counted again after its own count (that later run tries), gives its attempt back.
+    message: Message | None  # None: nothing to deliver (sent, given up, or deleted by the yearly clean-up)
+    retry_in: float | None = None  # run again in this many seconds: a failed try's backoff, or another run's claim
+    waiting_for: datetime | None = None  # the claim of another run that the next run waits for
+
+
+def message_deliver(*, message_id: int, waiting_for: datetime | None = None) -> Delivery:
+    """Deliver one pending message at most once.
+
+    A try first claims the message in a short transaction of its own, the row locked: it counts
+    the attempt and holds the message NOTIFICATION_CLAIM_SECONDS, longer than a gateway call may
+    take. The claim is committed before the backend is called, so a try that ends its worker
+    process (the task is then handed out again at once, settings: reject_on_worker_lost) still
+    counts, and a message is given up after NOTIFICATION_MAX_ATTEMPTS whatever ended each try. The
+    backend is called outside any transaction, and the try's end (sent, given up or left for its
+    retry) releases the claim.
+
+    Another run of the same task (a redelivery, the sweep's copy) that finds a live claim neither
+    counts nor sends: it comes back once the claim runs out (`waiting_for` that claim). A claim
+    released meanwhile means that try ended, and its own retry, if any, follows; a claim run out
+    was a dead worker's, and the message is taken over.
     """
-    counted = attempt_begun(Message.objects.filter(pk=message_id, status=Message.Status.PENDING), "attempts")
-    if counted is None:
-        logger.info("message %s: nothing to deliver (sent, given up or deleted)", message_id)
-        return None, False
     with transaction.atomic():
-        message = Message.objects.select_for_update().get(pk=message_id)
-        if message.status != Message.Status.PENDING or message.attempts > counted:
-            attempt_returned(Message.objects.filter(pk=message_id), "attempts")
-            message.refresh_from_db(fields=["attempts"])
-            return message, False
-        if message.expires_at and timezone.now() >= message.expires_at:
+        message = Message.objects.select_for_update().filter(pk=message_id, status=Message.Status.PENDING).first()
+        if message is None:
+            logger.info("message %s: nothing to deliver (sent, given up or deleted)", message_id)
+            return Delivery(None)
+        now = timezone.now()
+        claim = message.claimed_until
+        if claim and claim > now:
+            if claim == waiting_for:  # back before it ran out: an eager run, or clocks that disagree
+                logger.warning("message %s: its claim has not run out yet; left to the sweep", message_id)
+                return Delivery(message)
+            logger.info("message %s: another run is sending it; back once its claim runs out", message_id)
+            return Delivery(message, retry_in=(claim - now).total_seconds() + 1, waiting_for=claim)
+        if claim is None and waiting_for is not None:
+            logger.info("message %s: the run it waited for ended its try", message_id)
+            return Delivery(message)
+        message.claimed_until = None  # a dead worker's claim, run out, if any
+        if message.expires_at and now >= message.expires_at:
             _give_up(message, "Hết hạn trước khi gửi được.")
-            return message, False
-        if message.attempts > settings.NOTIFICATION_MAX_ATTEMPTS:  # the tries before ended their process
-            message.attempts = settings.NOTIFICATION_MAX_ATTEMPTS
+            return Delivery(message)
+        if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:  # the last try ended its process
             _give_up(message, f"Đã thử gửi {message.attempts} lần; lần cuối dừng giữa chừng.")
-            return message, False
-        try:
-            _send(message)
-        except Exception as exc:  # every failure is an attempt, or a message could be resent for ever
-            if not isinstance(exc, (SmsDeliveryError, smtplib.SMTPException, OSError)):
-                logger.error("message %s: unexpected delivery failure", message.pk, exc_info=True)
-            if isinstance(exc, SmsRejected) or message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                _give_up(message, str(exc))
-                return message, False
-            message.last_error = str(exc)[:2000]
-            message.save(update_fields=["last_error", "updated_at"])
-            return message, True
-        message.status = Message.Status.SENT
-        message.sent_at = timezone.now()
-        message.last_error = ""
-        if message.sensitive:
-            message.body = REDACTED
-        message.save(update_fields=["last_error", "status", "sent_at", "updated_at", "body"])
-        return message, False
+            return Delivery(message)
+        message.attempts += 1
+        message.claimed_until = now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS)
+        message.save(update_fields=["attempts", "claimed_until", "updated_at"])
+    try:
+        _send(message)
+    except Exception as exc:  # every failure is an attempt, or a message could be resent for ever
+        if not isinstance(exc, (SmsDeliveryError, smtplib.SMTPException, OSError)):
+            logger.error("message %s: unexpected delivery failure", message.pk, exc_info=True)
+        return _try_failed(message, exc)
+    message.status = Message.Status.SENT
+    message.sent_at = timezone.now()
+    message.last_error = ""
+    message.claimed_until = None
+    if message.sensitive:
+        message.body = REDACTED
+    message.save(update_fields=["last_error", "status", "sent_at", "claimed_until", "updated_at", "body"])
+    return Delivery(message)
+
+
+def _try_failed(message: Message, exc: Exception) -> Delivery:
+    """End a failed try and release its claim: the message given up, or left for its retry. A try
+    that outlived its claim leaves the message to the run that took it over."""
+    with transaction.atomic():
+        held = Message.objects.select_for_update().filter(
+            pk=message.pk, status=Message.Status.PENDING, claimed_until=message.claimed_until
+        ).exists()
+        if not held:
+            logger.warning("message %s: a failed try outlived its claim; left to the run that took it over",
+                           message.pk)
+            return Delivery(message)
+        message.claimed_until = None
+        if isinstance(exc, SmsRejected) or message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            _give_up(message, str(exc))
+            return Delivery(message)
+        message.last_error = str(exc)[:2000]
+        message.save(update_fields=["last_error", "claimed_until", "updated_at"])
+        return Delivery(message, retry_in=retry_delay(message.attempts))
 
 
 def _give_up(message: Message, reason: str) -> None:
     message.status = Message.Status.FAILED
     message.last_error = reason[:2000]
+    message.claimed_until = None
     if message.sensitive:
         message.body = REDACTED
-    message.save(update_fields=["attempts", "last_error", "status", "body", "updated_at"])
+    message.save(update_fields=["last_error", "status", "claimed_until", "body", "updated_at"])
 
 
 def _send(message: Message) -> None:
@@ -168,17 +207,18 @@ def _send(message: Message) -> None:
 def messages_redispatch_pending(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     """Dispatch again the messages left pending (broker outage, lost task) `older_than` after their
     next try was due: at once for one never tried, `retry_delay(attempts)` after the last failure
-    for one waiting for its retry. Returns how many."""
+    for one waiting for its retry; never one held by a try in progress. Returns how many."""
     cutoff = timezone.now() - older_than
     due = Q(attempts=0, updated_at__lt=cutoff)
     for attempts in range(1, settings.NOTIFICATION_MAX_ATTEMPTS + 1):
         due |= Q(attempts=attempts, updated_at__lt=cutoff - timedelta(seconds=retry_delay(attempts)))
-    # Past the last attempt: a try that ended its process, given up at the next delivery.
+    # Past the last attempt (NOTIFICATION_MAX_ATTEMPTS lowered since): given up at the next delivery.
     past_last = settings.NOTIFICATION_MAX_ATTEMPTS + 1
     due |= Q(attempts__gte=past_last, updated_at__lt=cutoff - timedelta(seconds=retry_delay(past_last)))
     ids = list(
         Message.objects.filter(due, status=Message.Status.PENDING)
         .exclude(channel=Message.Channel.INBOX)
+        .exclude(claimed_until__gt=timezone.now())
         .values_list("pk", flat=True)[:1000]
     )
     for message_id in ids:

@@ -45,8 +45,7 @@ def attempt_begun(queryset: QuerySet, field: str) -> int | None:
 def attempt_returned(queryset: QuerySet, field: str) -> None:
     """Give back the attempt counted by `attempt_begun` for a failure that is not the job's (the
     storage away: its task retries with a growing delay and the sweeps queue it again), so an
-    outage does not use up the attempts of every job that ran during it; or for a run that, once
-    it held the row, found the job done or left to another run, and so tried nothing."""
+    outage does not use up the attempts of every job that ran during it."""
     with transaction.atomic():
         queryset.filter(**{f"{field}__gt": 0}).update(**{field: F(field) - 1})
 

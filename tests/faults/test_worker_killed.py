@@ -22,6 +22,7 @@ from vssid_portal.celery import app
 pytestmark = [pytest.mark.faults, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 VISIBILITY_TIMEOUT = 2  # seconds; production keeps an hour
+CLAIM_SECONDS = 3
 
 
 @pytest.fixture
@@ -35,6 +36,8 @@ def hanging_gateway(settings, monkeypatch, transactional_db):
         settings.NOTIFICATION_RETRY_BASE_SECONDS = 0.2
         monkeypatch.setenv("SMS_GATEWAY_TIMEOUT", "60")  # the worker waits on the gateway until it is killed
         monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", str(VISIBILITY_TIMEOUT))
+        # The killed try's hold on its message runs out this soon (production: past the gateway's timeout).
+        monkeypatch.setenv("NOTIFICATION_CLAIM_SECONDS", str(CLAIM_SECONDS))
         gateway.hang()
         yield gateway
 
@@ -49,8 +52,9 @@ def test_a_killed_pool_process_gives_its_task_back_at_once(settings, hanging_gat
         wait_for(lambda: hanging_gateway.hanging, timeout=60)  # the child is inside the delivery
         [child] = pool_children(worker.pid)
         os.kill(child, signal.SIGKILL)
-        # The pool notices the lost child and puts the task back; a new child takes it and calls
-        # the gateway again while the first call still hangs there.
+        # The pool notices the lost child and puts the task back; a new child takes it, finds the
+        # killed try's hold on the message, and comes back once that has run out to call the
+        # gateway again, while the first call still hangs there.
         wait_for(lambda: hanging_gateway.hanging == 2, timeout=60)
         assert pool_children(worker.pid) not in ([], [child])
         hanging_gateway.release()  # both hung calls end in 504; the task's own retry then succeeds
@@ -126,12 +130,15 @@ def test_a_build_that_kills_its_worker_every_time_is_given_up_not_handed_out_for
 def test_a_message_whose_sending_kills_its_worker_every_time_is_given_up(settings, monkeypatch, tmp_path):
     """The same loop for the outbox: each delivery is counted before the backend is called, so
     after NOTIFICATION_MAX_ATTEMPTS deaths the next delivery marks the message failed, sends
-    nothing and is acknowledged; the worker goes on with the next message."""
+    nothing and is acknowledged; the worker goes on with the next message. The task handed out
+    again after each death finds the dead try's claim and takes the message over once it has
+    run out."""
     reason = worker_unavailable()
     if reason:
         missing(reason)
     log = replace_in_workers(monkeypatch, tmp_path, "notifications.services._send", KILLS_ITS_PROCESS)
     monkeypatch.setenv("NOTIFICATION_MAX_ATTEMPTS", "3")  # the worker's setting
+    monkeypatch.setenv("NOTIFICATION_CLAIM_SECONDS", str(CLAIM_SECONDS))  # each death's hold runs out, then taken over
     broker = redis.Redis.from_url(app.conf.broker_url)
 
     with running_worker(settings, pool="prefork") as worker:
