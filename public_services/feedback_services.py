@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from notifications.models import Message
 from notifications.services import send_message
@@ -63,9 +63,12 @@ def _confirmation_allowed(recipient: str) -> bool:
 
 
 class TooManyFeedbacks(ValidationError):
-    """The client has sent SUBMIT_RATE feedbacks already: this one is not recorded."""
+    """The client has sent SUBMIT_RATE feedbacks already: this one is not recorded. `usage`:
+    django-ratelimit's count of the client's feedbacks, this one counted, which says how long is
+    left of the limit's window (vssid_portal.views.usage_refusal)."""
 
-    def __init__(self):
+    def __init__(self, usage: dict):
+        self.usage = usage
         super().__init__(with_hotline(gettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau "
                                               "ít phút hoặc gọi tổng đài %(hotline)s.")), code="too_many")
 
@@ -79,11 +82,11 @@ class FeedbacksUnavailable(ValidationError):
                          code="unavailable")
 
 
-def _client_allowed(client: str) -> bool:
+def _client_counted(client: str) -> dict | None:
     """Count one feedback recorded for `client` (an IPv4 address or an IPv6 /64:
-    vssid_portal.ratelimit.client_ip); False once SUBMIT_RATE is passed."""
-    return not is_ratelimited(None, group="public_services.feedback", key=lambda group, request: client,
-                              rate=SUBMIT_RATE, method=is_ratelimited.ALL, increment=True)
+    vssid_portal.ratelimit.client_ip): django-ratelimit's count, over once SUBMIT_RATE is passed."""
+    return get_usage(None, group="public_services.feedback", key=lambda group, request: client,
+                     rate=SUBMIT_RATE, method=get_usage.ALL, increment=True)
 
 
 def _notify(feedback: Feedback, *, template: str, event: str, capped: bool = False) -> None:
@@ -128,8 +131,9 @@ def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phon
                 feedback.attachment.save(f"{feedback.tracking_number}/dinh-kem.{extension}", attachment, save=False)
                 stored = feedback.attachment.name
             feedback.save()  # first: a twin post of the same key waits here, then finds this feedback
-            if client and not _client_allowed(client):
-                raise TooManyFeedbacks() if cache_reachable() else FeedbacksUnavailable()
+            usage = _client_counted(client) if client else None
+            if usage is not None and usage["should_limit"]:
+                raise TooManyFeedbacks(usage) if cache_reachable() else FeedbacksUnavailable()
             _notify(feedback, template="feedback_received", event="received", capped=True)
     except Exception as exc:
         if stored:

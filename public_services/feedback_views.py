@@ -8,7 +8,8 @@ lookup form with the number filled in, whether or not such a feedback exists; on
 lowercase or fullwidth letters is first sent to the address of the number it writes. Each rendering of
 the form carries a new idempotency key kept in the session, so a double submit makes one
 feedback and a key from another browser is refused. Only feedbacks recorded count
-against a client's limit (feedback_services.SUBMIT_RATE).
+against a client's limit (feedback_services.SUBMIT_RATE); its 429 says in Retry-After how long is
+left of the limit's window, as the portal's other limits do (vssid_portal.views.usage_refusal).
 
 Whatever the service still refuses (a rule the form does not know) comes back as errors on the
 form, never as a server error.
@@ -117,9 +118,10 @@ def feedback_form(request):
                                    agency=data["agency"], full_name=data["full_name"], phone=data["phone"],
                                    email=data["email"], attachment=data["attachment"], user=request.user,
                                    client=client_ip(None, request), idempotency_key=key)
-    except TooManyFeedbacks as error:
-        form.add_error(None, error)
-        return _render_form(request, form, status=429)
+    except TooManyFeedbacks as refused:
+        refusal = usage_refusal(refused.usage, refused, FeedbacksUnavailable())
+        form.add_error(None, refusal.message)
+        return refusal.answer(_render_form(request, form))
     except FeedbacksUnavailable as error:
         form.add_error(None, error)
         return unavailable_instead(_render_form(request, form))

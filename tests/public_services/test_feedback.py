@@ -311,6 +311,18 @@ def test_sending_is_rate_limited_per_address(client, agency, django_capture_on_c
     assert Feedback.objects.count() == 5
 
 
+def test_the_sending_refusal_says_in_retry_after_when_it_may_be_sent_again(client, agency,
+                                                                          django_capture_on_commit_callbacks):
+    """As the lookup's 429 does, the form's own says how many seconds are left of the window of
+    its limit (SUBMIT_RATE, 5 in 10 minutes), counted in the service."""
+    for number in range(5):
+        response, _ = send(client, agency, capture=django_capture_on_commit_callbacks, content=f"{CONTENT} ({number})")
+        assert response.status_code == 302 and not response.has_header("Retry-After")
+    limited, _ = send(client, agency, capture=django_capture_on_commit_callbacks)
+    assert limited.status_code == 429 and "quá nhiều phản ánh" in limited.content.decode()
+    assert 1 <= int(limited["Retry-After"]) <= 600
+
+
 def test_refused_and_repeated_posts_do_not_use_up_the_limit(client, agency, django_capture_on_commit_callbacks):
     """Only feedbacks recorded count, once per form: five refused posts and a form posted four
     times leave room for four more feedbacks; the fifth after them is refused."""
