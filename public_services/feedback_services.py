@@ -15,7 +15,6 @@ own). The officer's answer is not capped: an officer sends it, once per feedback
 """
 
 import re
-import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -30,28 +29,20 @@ from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import normalize_name, with_hotline
 
 from .feedback_selectors import feedback_message_key, feedback_visible_to
+from .keys import KEY_LENGTH, TRACKING_ALPHABET, new_tracking_number
 from .models import Feedback
 
-KEY_LENGTH = 32
 SUBMIT_RATE = "5/10m"
 # As many as one client may send in 10 minutes (SUBMIT_RATE) and as the OTP's hourly cap per
 # phone: a sender who does not switch addresses never meets it.
 CONFIRMATIONS_PER_HOUR = 5
-_TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
-TRACKING_NUMBER = re.compile(rf"PA\d{{4}}[{_TRACKING_ALPHABET}]{{8}}")  # what _tracking_number makes
-
-
-def new_feedback_key() -> str:
-    """One per rendering of the feedback form: whatever is posted with it makes one feedback."""
-    return secrets.token_urlsafe(24)[:KEY_LENGTH]
+TRACKING_PREFIX, TRACKING_LENGTH = "PA", 8
+TRACKING_NUMBER = re.compile(rf"{TRACKING_PREFIX}\d{{4}}[{TRACKING_ALPHABET}]{{{TRACKING_LENGTH}}}")  # what _tracking_number makes
 
 
 def _tracking_number() -> str:
     """PA + year and month + 8 random characters (40 bits): not guessable, and useless alone."""
-    while True:
-        number = "PA" + timezone.localdate().strftime("%y%m") + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(8))
-        if not Feedback.objects.filter(tracking_number=number).exists():
-            return number
+    return new_tracking_number(Feedback, prefix=TRACKING_PREFIX, length=TRACKING_LENGTH)
 
 
 def _confirmation_allowed(recipient: str) -> bool:

@@ -41,8 +41,8 @@ from .feedback_services import (
     FeedbacksUnavailable,
     TooManyFeedbacks,
     feedback_submit,
-    new_feedback_key,
 )
+from .keys import new_idempotency_key
 
 LOOKUP_RATE = "10/m"
 KEYS = "feedback_keys"
@@ -93,7 +93,7 @@ def _unconfirmed_notice(feedback, channels) -> str:
 
 def _render_form(request, form, *, status=200):
     form.attachment_not_sent()
-    key = new_feedback_key()
+    key = new_idempotency_key()
     _remember(request, KEYS, key)
     return render(request, "public_services/feedback_form.html", {"form": form, "key": key}, status=status)
 

@@ -40,6 +40,7 @@ from vssid_portal.locks import Lock, advisory_xact_lock
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_date, vn_time_date
 
+from .keys import KEY_LENGTH, new_tracking_number
 from .models import (
     AGENCY_PENDING_STATUSES,
     NOTE_RESUBMITTED,
@@ -66,15 +67,8 @@ from .selectors import (
 )
 
 UPLOAD_DIR = "filings/tmp"
-_TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
-KEY_LENGTH = 32
 
 logger = logging.getLogger(__name__)
-
-
-def new_idempotency_key() -> str:
-    """One per rendering of a procedure's form: every submission that carries it is one filing."""
-    return secrets.token_urlsafe(24)[:KEY_LENGTH]
 
 
 def wait_for_holiday_changes() -> None:
@@ -240,13 +234,6 @@ def holidays_add_missing(*, rows) -> int:
     added = add_missing(Holiday, rows)
     due_dates_recounted([holiday.date for holiday in added])
     return len(added)
-
-
-def _tracking_number() -> str:
-    while True:
-        number = "HS" + timezone.localdate().strftime("%y%m") + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(6))
-        if not Filing.objects.filter(tracking_number=number).exists():
-            return number
 
 
 def _identity(person) -> dict:
@@ -418,7 +405,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             if in_hand is not None:
                 raise ValidationError(already_open(in_hand, procedure, user=user))
             filing = Filing(
-                tracking_number=_tracking_number(), procedure_code=procedure.code, person=person, submitted_by=user,
+                tracking_number=new_tracking_number(Filing, prefix="HS", length=6), procedure_code=procedure.code, person=person, submitted_by=user,
                 agency=agency, data=cleaned, identity={**_identity(person), **procedure.remembered(person)},
                 idempotency_key=idempotency_key, submitted_at=now, due_date=due_date_from(timezone.localdate(now), procedure.handling_days),
             )

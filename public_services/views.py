@@ -37,6 +37,7 @@ from vssid_portal.files import DEFAULT_MAX_AGE, private_file_response, private_f
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
 
+from .keys import KEY_LENGTH, new_idempotency_key
 from .models import Filing
 from .procedures import registry
 from .procedures.base import document_field, documents_kept, file_name, form_to_data, is_several
@@ -58,7 +59,6 @@ from .services import (
     filing_resubmit,
     filing_submit,
     filing_withdraw,
-    new_idempotency_key,
 )
 
 DRAFTS = "public_services_drafts"
@@ -66,7 +66,7 @@ REMOVE_FILES = "remove_files"
 POLL_SECONDS = 3
 PDF_PATIENCE_SECONDS = 120
 FILINGS_PER_PAGE = 20
-_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
+_KEY_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{16,{KEY_LENGTH}}}$")
 
 
 def index(request):

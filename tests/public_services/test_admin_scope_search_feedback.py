@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from public_services.feedback_services import feedback_answer, new_feedback_key
+from public_services.feedback_services import feedback_answer
+from public_services.keys import new_idempotency_key
 from public_services.models import Feedback
 
 from .helpers import citizen, district_officer, logged, other_district_officer, province_officer  # noqa: F401
@@ -25,7 +26,7 @@ def feedback(agency_code: str, tracking_number: str, full_name: str = "Trần Th
     return Feedback.objects.create(
         tracking_number=tracking_number, topic=Feedback.Topic.CONTRIBUTION, content=f"{SECRET} ({tracking_number}).",
         agency=Agency.objects.get(code=agency_code), full_name=full_name, phone="+84912345678",
-        idempotency_key=new_feedback_key())
+        idempotency_key=new_idempotency_key())
 
 
 @pytest.mark.parametrize("url_end", ["change/", "history/", "delete/"])

@@ -15,9 +15,10 @@ from django.utils import timezone
 from accounts.models import Guardianship
 from benefits.models import BenefitEvent, BenefitRecord
 from lookup.models import Agency
+from public_services.keys import new_idempotency_key
 from public_services.models import Filing
 from public_services.procedures import registry
-from public_services.services import filing_complete, filing_receive, filing_start, filing_submit, new_idempotency_key
+from public_services.services import filing_complete, filing_receive, filing_start, filing_submit
 from tests.accounts.helpers import make_person
 from tests.benefits.helpers import decided, record
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from health_card.models import Card
 from notifications.models import Message
+from public_services.keys import new_idempotency_key
 from public_services.models import TRANSITIONS, Filing, FilingEvent
 from public_services.procedures import registry
 from public_services.services import (
@@ -18,7 +19,6 @@ from public_services.services import (
     filing_start,
     filing_submit,
     filing_withdraw,
-    new_idempotency_key,
 )
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 

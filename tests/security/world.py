@@ -17,7 +17,8 @@ from lookup.models_support import NewsArticle
 from notifications.models import Message
 from notifications.services import send_message
 from participation.services.statements import statement_request
-from public_services.feedback_services import feedback_submit, new_feedback_key
+from public_services.feedback_services import feedback_submit
+from public_services.keys import new_idempotency_key
 from tests.accounts.helpers import jpeg, make_person
 from tests.accounts.helpers import submit as registration_submit
 from tests.benefits.helpers import record
@@ -92,7 +93,7 @@ def build_world() -> World:
     objects["feedback"] = feedback_submit(
         kind="phan_anh", topic="khac", content=f"Phản ánh của {OWNER_NAME}, mã {OWNER_CODE}", full_name=OWNER_NAME,
         phone="+84912345678", email="", attachment=ContentFile(jpeg().read(), name="anh.jpg"), user=owner,
-        idempotency_key=new_feedback_key(),
+        idempotency_key=new_idempotency_key(),
     )
     applicant = make_person(APPLICANT_CODE, APPLICANT_NAME, sex=2, id_number="079188012346")
     objects["registration"] = registration_submit(applicant)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Registration
 from lookup.models import Agency
-from public_services.feedback_services import new_feedback_key
+from public_services.keys import new_idempotency_key
 from public_services.models import Feedback
 from tests.accounts.helpers import make_person, officer
 from tests.benefits.helpers import record
@@ -95,7 +95,7 @@ def _feedback(agency: str, year: int, number: int) -> str:
     feedback = Feedback.objects.create(
         tracking_number=f"PA-{number:02d}", topic=Feedback.Topic.CONTRIBUTION, content="Chưa nhận được sổ BHXH.",
         agency=Agency.objects.get(code=agency), full_name="Trần Thị Mai", phone="+84912345678",
-        idempotency_key=new_feedback_key())
+        idempotency_key=new_idempotency_key())
     Feedback.objects.filter(pk=feedback.pk).update(created_at=_on(year))
     return feedback.tracking_number
 

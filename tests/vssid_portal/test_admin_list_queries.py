@@ -13,7 +13,7 @@ from benefits.models import SalaryAdjustment
 from health_card.models import BeneficiaryGroup, BenefitLevel, CardCheck, Visit
 from health_card.services import api_token_create
 from lookup.models import Agency, Employer, MedicalFacility, Province
-from public_services.feedback_services import new_feedback_key
+from public_services.keys import new_idempotency_key
 from public_services.models import Feedback
 from tests.accounts.helpers import make_person, officer
 from tests.benefits.helpers import record
@@ -71,7 +71,7 @@ def _visit(n):
 def _feedback(n):
     Feedback.objects.create(tracking_number=f"PA-{n:02d}", topic=Feedback.Topic.CONTRIBUTION,
                             content="Chưa nhận được sổ BHXH.", agency=Agency.objects.get(code="07901"),
-                            full_name="Trần Thị Mai", phone="+84912345678", idempotency_key=new_feedback_key(),
+                            full_name="Trần Thị Mai", phone="+84912345678", idempotency_key=new_idempotency_key(),
                             user=User.objects.create_user(f"nguoigui-{n}"))
 
 

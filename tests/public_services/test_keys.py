@@ -1,0 +1,41 @@
+"""The keys of a filing and of a feedback come from one maker, public_services.keys: the key each
+form carries, within what both models' columns and the procedure form's check take, and the
+tracking numbers, each in its own format (HS… for a filing, PA… for a feedback, which its page's
+URL is read with)."""
+
+import re
+
+import pytest
+
+from public_services import keys
+from public_services.feedback_services import TRACKING_NUMBER, feedback_submit
+from public_services.models import Feedback, Filing
+
+from .helpers import logged, owner, submit  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
+
+
+@pytest.fixture
+def made_by_keys(monkeypatch):
+    """The random parts public_services.keys draws, fixed: what carries them was made there."""
+    monkeypatch.setattr(keys, "token_urlsafe", lambda size: "K" * (size * 4 // 3))
+    monkeypatch.setattr(keys, "choice", lambda alphabet: "Q")
+
+
+def test_both_forms_carry_a_key_of_the_one_maker_that_fits_both_columns(client, owner, made_by_keys):  # noqa: F811
+    feedback_key = KEY.search(client.get("/dich-vu-cong/phan-anh/").content.decode()).group(1)
+    filing_key = KEY.search(logged(owner).get("/dich-vu-cong/cap-lai-so-bhxh/").content.decode()).group(1)
+    assert feedback_key == filing_key == "K" * keys.KEY_LENGTH
+    assert keys.KEY_LENGTH <= min(Feedback._meta.get_field("idempotency_key").max_length,
+                                  Filing._meta.get_field("idempotency_key").max_length)
+
+
+def test_each_tracking_number_comes_from_the_one_maker_in_its_own_format(owner, made_by_keys):  # noqa: F811
+    filing = submit(owner)
+    feedback = feedback_submit(kind="phan_anh", topic="thu_so", content="Chưa chốt sổ BHXH.", full_name="Trần Thị Mai",
+                               phone="0912345678", agency=owner.person.agency, idempotency_key=keys.new_idempotency_key())
+    assert re.fullmatch(r"HS\d{4}Q{6}", filing.tracking_number)
+    assert re.fullmatch(r"PA\d{4}Q{8}", feedback.tracking_number) and TRACKING_NUMBER.fullmatch(feedback.tracking_number)
