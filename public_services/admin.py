@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy
 
 from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
@@ -31,13 +31,14 @@ from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
 from .procedures import registry
 from .selectors import (
     OWN_CASE,
+    FilingsTold,
     completion_changes,
     completion_digest,
     completion_digest_shown,
     decision_page_token,
     filing_declarant,
     filing_gone_from_scope,
-    filings_told_nobody,
+    filings_told,
     filings_visible_to,
     is_officers_own_case,
     nobody_to_correct,
@@ -68,7 +69,7 @@ NOTE_STEPS = {
                f"Nội dung người nộp cần bổ sung, sửa đổi ({_SENT})"),
 }
 # What a step did to one filing (`number`), and what a bulk action did to `count` filings: the start of
-# its success message (filer_told).
+# its success message (told_message).
 STEP_DONE = {
     "receive": gettext_lazy("Tiếp nhận hồ sơ: hồ sơ %(number)s đã cập nhật"),
     "start": gettext_lazy("Bắt đầu giải quyết: hồ sơ %(number)s đã cập nhật"),
@@ -81,23 +82,48 @@ STARTED_MANY = ngettext_lazy("Đã chuyển sang đang giải quyết: %(count)s
                              "Đã chuyển sang đang giải quyết: %(count)s hồ sơ", "count")
 
 
-def filer_told(done: str, count: int = 1, *, untold: int) -> str:
-    """The success message of a step that moved `count` filings (`done`, e.g. from STEP_DONE), saying
-    whether anyone was told: `untold` of them no login may view, so their notice went to nobody
-    (selectors.filings_told_nobody)."""
-    if not untold:
-        return ngettext("%(done)s; người nộp đã được thông báo.", "%(done)s; người nộp đã được thông báo.",
-                        count) % {"done": done}
-    if untold == count:
+# Who a step's notice of filings went to (selectors.FilingsTold), when all of them told went to the
+# same kind of recipient, and when they went to several: one clause each, with its count of filings.
+TOLD = {
+    "filer": ngettext_lazy("người nộp đã được thông báo", "người nộp đã được thông báo", "count"),
+    "person": ngettext_lazy("người tham gia đã được thông báo", "người tham gia đã được thông báo", "count"),
+    "guardian": ngettext_lazy("cha, mẹ, người giám hộ của người tham gia đã được thông báo",
+                              "cha, mẹ, người giám hộ của người tham gia đã được thông báo", "count"),
+}
+TOLD_OF_SOME = {
+    "filer": ngettext_lazy("người nộp của %(count)s hồ sơ đã được thông báo",
+                           "người nộp của %(count)s hồ sơ đã được thông báo", "count"),
+    "person": ngettext_lazy("người tham gia của %(count)s hồ sơ đã được thông báo",
+                            "người tham gia của %(count)s hồ sơ đã được thông báo", "count"),
+    "guardian": ngettext_lazy("cha, mẹ, người giám hộ của người tham gia của %(count)s hồ sơ đã được thông báo",
+                              "cha, mẹ, người giám hộ của người tham gia của %(count)s hồ sơ đã được thông báo",
+                              "count"),
+}
+
+
+def told_message(done: str, told: FilingsTold) -> str:
+    """The success message of a step (`done`, e.g. from STEP_DONE), saying whom its notice of each
+    filing went to (selectors.filings_told): the filer, the person, a minor person's parent or
+    guardian, or nobody, as no login may view the filing."""
+    count = told.filer + told.person + told.guardian + told.nobody
+    if told.nobody == count:
         return ngettext("%(done)s; không gửi thông báo vì không có tài khoản đang hoạt động nào trên Cổng được "
                         "xem hồ sơ.",
                         "%(done)s; không gửi thông báo vì không có tài khoản đang hoạt động nào trên Cổng được "
                         "xem hồ sơ.", count) % {"done": done}
-    return ngettext("%(done)s; người nộp đã được thông báo, trừ %(untold)s hồ sơ không có tài khoản đang hoạt "
-                    "động nào trên Cổng được xem nên không gửi thông báo.",
-                    "%(done)s; người nộp đã được thông báo, trừ %(untold)s hồ sơ không có tài khoản đang hoạt "
-                    "động nào trên Cổng được xem nên không gửi thông báo.",
-                    untold) % {"done": done, "untold": untold}
+    kinds = {kind: getattr(told, kind) for kind in TOLD if getattr(told, kind)}
+    if len(kinds) == 1:
+        ((kind, number),) = kinds.items()
+        whom = TOLD[kind] % {"count": number}
+    else:
+        whom = "; ".join(TOLD_OF_SOME[kind] % {"count": number} for kind, number in kinds.items())
+    if not told.nobody:
+        return gettext("%(done)s; %(told)s.") % {"done": done, "told": whom}
+    return ngettext("%(done)s; %(told)s, trừ %(untold)s hồ sơ không có tài khoản đang hoạt động nào trên Cổng được "
+                    "xem nên không gửi thông báo.",
+                    "%(done)s; %(told)s, trừ %(untold)s hồ sơ không có tài khoản đang hoạt động nào trên Cổng được "
+                    "xem nên không gửi thông báo.",
+                    told.nobody) % {"done": done, "told": whom, "untold": told.nobody}
 
 
 def _seen(request) -> dict:
@@ -327,10 +353,10 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             if step == "complete":
                 # A one-click completion confirms that nothing but the status is written: what
                 # appeared to write since the page was shown is shown, not written unseen.
-                service(filing=filing, officer=request.user, **_seen(request),
-                        confirmed=confirmed if confirmed is not None else completion_digest(changes))
+                moved = service(filing=filing, officer=request.user, **_seen(request),
+                                confirmed=confirmed if confirmed is not None else completion_digest(changes))
             else:
-                service(filing=filing, officer=request.user, **_seen(request))
+                moved = service(filing=filing, officer=request.user, **_seen(request))
         except PermissionDenied:
             if not self._left_scope(request, filing):
                 raise
@@ -344,7 +370,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             return self._step_refused(request, filing, refused)
         else:
             done = STEP_DONE[step] % {"number": filing.tracking_number}
-            messages.success(request, filer_told(done, untold=filings_told_nobody([filing])))
+            messages.success(request, told_message(done, filings_told([moved])))
         return redirect("admin:public_services_filing_change", filing.pk)
 
     def _step_refused(self, request, filing, refused: ValidationError):
@@ -391,7 +417,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         else:
             try:
                 note = posted_text(request, "note")
-                service(filing=filing, officer=request.user, **_seen(request), **{argument: note})
+                moved = service(filing=filing, officer=request.user, **_seen(request), **{argument: note})
             except PermissionDenied:
                 if not self._left_scope(request, filing):
                     raise
@@ -405,7 +431,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
                 error = " ".join(exc.messages)
             else:
                 done = STEP_DONE[step] % {"number": filing.tracking_number}
-                messages.success(request, filer_told(done, untold=filings_told_nobody([filing])))
+                messages.success(request, told_message(done, filings_told([moved])))
                 return redirect("admin:public_services_filing_change", filing.pk)
         context = {
             **self.admin_site.each_context(request), "title": f"{title} – hồ sơ {filing.tracking_number}",
@@ -459,8 +485,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         done, already, errors = [], [], []
         for filing in queryset:
             try:
-                service(filing=filing, officer=request.user)
-                done.append(filing)
+                done.append(service(filing=filing, officer=request.user))
             except FilingAlreadyInStatus as unchanged:
                 already.append(unchanged.message)
             except PermissionDenied:  # resubmitted to another agency since the list was read
@@ -470,8 +495,8 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
                 message = " ".join(error.messages)  # check_move's names the filing already
                 errors.append(message if filing.tracking_number in message else f"{filing.tracking_number}: {message}")
         if done:
-            self.message_user(request, filer_told(label % {"count": len(done)}, len(done),
-                                                  untold=filings_told_nobody(done)), messages.SUCCESS)
+            self.message_user(request, told_message(label % {"count": len(done)}, filings_told(done)),
+                              messages.SUCCESS)
         for message in already:
             self.message_user(request, message, messages.INFO)
         for error in errors:

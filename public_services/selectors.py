@@ -17,7 +17,7 @@ from accounts.selectors import (
     deactivated_logins,
     guardianship_of,
     logins_told_of,
-    people_told_of,
+    logins_told_of_people,
     was_guardian_of,
 )
 from lookup.selectors import officer_agency_ids, within_officer_scope
@@ -360,12 +360,65 @@ def nobody_to_correct(filing: Filing) -> str:
             f"được thông báo về hồ sơ. {waits}")
 
 
-def filings_told_nobody(filings) -> int:
-    """How many of these filings a step tells nobody of: their person has no login that signs in, nor
-    (a minor) a parent or guardian whose login does (logins_told_of_people, whom the step's notice goes
-    to); one query however many filings."""
-    told = people_told_of({filing.person_id for filing in filings})
-    return sum(filing.person_id not in told for filing in filings)
+# The officer's decisions a filer is told of when nobody may view the filing (filer_told_instead).
+FILER_TOLD_INSTEAD = frozenset({Filing.Status.REJECTED, Filing.Status.RETURNED})
+
+
+def _filers_told_instead(filings) -> set[int]:
+    """Of these filings, which nobody may view (the caller's read of logins_told_of_people), the ones
+    whose filer is told of the decision they stand in (filer_told_instead); one query however many."""
+    asked = [filing for filing in filings if filing.status in FILER_TOLD_INSTEAD]
+    if not asked:
+        return set()
+    linked = set(active_logins().filter(pk__in={filing.submitted_by_id for filing in asked},
+                                        guardianships__child_id__in={filing.person_id for filing in asked})
+                 .values_list("pk", "guardianships__child_id"))
+    return {filing.pk for filing in asked if (filing.submitted_by_id, filing.person_id) in linked}
+
+
+def filer_told_instead(filing: Filing):
+    """The login told of `filing`'s rejection or return for correction (FILER_TOLD_INSTEAD) when no
+    login may view it (logins_told_of(filing.person) is empty, which the caller read): the parent or
+    guardian, still linked and with an active login, who filed it for a child grown to 18 since
+    without a login of their own that signs in. They may view and act on it no more (filings_left_by),
+    but a decision on what they filed would otherwise wait unheard of: they are told that it was
+    taken, not its reason, which is the grown child's to read once registered. None for any other
+    filing."""
+    return filing.submitted_by if filing.pk in _filers_told_instead([filing]) else None
+
+
+@dataclasses.dataclass(frozen=True)
+class FilingsTold:
+    """Of the filings a step moved, how many its notice went to (filings_told): to the filer (among
+    the logins that may view it, or told instead of nobody: filer_told_instead); else to the person's
+    own login; else only to a parent's or guardian's of the minor person, not the one who filed it;
+    and to nobody."""
+
+    filer: int = 0
+    person: int = 0
+    guardian: int = 0
+    nobody: int = 0
+
+
+def filings_told(filings) -> FilingsTold:
+    """Whom a step's notice of each of these filings (in the status the step put them in) went to, as
+    services._notify sends it: the logins told of the person (logins_told_of_people), or the filer
+    told instead of nobody (filer_told_instead); two queries at most however many filings."""
+    told: dict[int, list[tuple[int, bool]]] = {}
+    people = logins_told_of_people({filing.person_id for filing in filings})
+    for login, person_id, as_guardian in people.values_list("pk", "told_of", "as_guardian"):
+        told.setdefault(person_id, []).append((login, as_guardian))
+    instead = _filers_told_instead([filing for filing in filings if filing.person_id not in told])
+    counts = {"filer": 0, "person": 0, "guardian": 0, "nobody": 0}
+    for filing in filings:
+        logins = told.get(filing.person_id, [])
+        if filing.pk in instead or any(login == filing.submitted_by_id for login, _ in logins):
+            counts["filer"] += 1
+        elif any(not as_guardian for _, as_guardian in logins):
+            counts["person"] += 1
+        else:
+            counts["guardian" if logins else "nobody"] += 1
+    return FilingsTold(**counts)
 
 
 def is_officers_own_case(filing: Filing, officer) -> bool:

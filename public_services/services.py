@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Person
 from accounts.selectors import logins_told_of
-from accounts.services.notices import person_notify
+from accounts.services.notices import person_notify, user_notify
 from accounts.validators import IdType
 from health_card.models import Card
 from lookup.selectors import within_officer_scope
@@ -58,6 +58,7 @@ from .selectors import (
     citizen_person_ids,
     completion_changes,
     completion_digest,
+    filer_told_instead,
     filing_declarant,
     filing_email_recipient,
     filing_submitted_with,
@@ -296,9 +297,18 @@ def _dispatch_declaration(filing_id: int) -> None:
 
 
 def _notify(filing: Filing, event: FilingEvent) -> None:
+    """Tell the logins that may view the filing of its new status; when there are none, a rejection
+    or a return for correction is told to the parent or guardian who filed it (filer_told_instead),
+    without its reason. What the officer is told of it: selectors.filings_told."""
     context = {"filing": filing, "event": event, "procedure_name": filing.procedure.name}
     key = f"filing-{filing.tracking_number}-e{event.pk}"
     told = logins_told_of(filing.person)
+    filer = None if told else filer_told_instead(filing)
+    if filer is not None:
+        user_notify(user=filer, template="public_service_filing_left", key=f"{key}-{filer.pk}",
+                    context={**context, "person": filing.person, "filer": filer},
+                    email=filer.email)
+        return
     person_notify(person=filing.person, template="public_service_filing", context=context, change_key=key, told=told)
     email, for_child = filing_email_recipient(filing, told=told)
     if email:  # a parent who filed for a child is told whose filing it is, as in the notice

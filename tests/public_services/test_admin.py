@@ -408,17 +408,18 @@ def test_a_bulk_step_says_which_filers_were_told_only_of_those_a_login_could_be_
 def test_what_a_filing_step_says_of_who_was_told_is_written_in_english_too():
     from django.utils import translation
 
-    from public_services.admin import RECEIVED_MANY, STEP_DONE, filer_told
+    from public_services.admin import RECEIVED_MANY, STEP_DONE, told_message
+    from public_services.selectors import FilingsTold
 
     with translation.override("en"):
         done = STEP_DONE["return"] % {"number": "HS-1"}
-        assert filer_told(done, untold=0) == "Application HS-1 returned for correction; the applicant was told."
-        assert filer_told(done, untold=1) == (
+        assert told_message(done, FilingsTold(filer=1)) == "Application HS-1 returned for correction; the applicant was told."
+        assert told_message(done, FilingsTold(nobody=1)) == (
             "Application HS-1 returned for correction; nobody was told, as no active login on the portal may view "
             "the application.")
-        assert filer_told(RECEIVED_MANY % {"count": 2}, 2, untold=2) == (
+        assert told_message(RECEIVED_MANY % {"count": 2}, FilingsTold(nobody=2)) == (
             "2 applications received; nobody was told, as no active login on the portal may view the applications.")
-        assert filer_told(RECEIVED_MANY % {"count": 3}, 3, untold=1) == (
+        assert told_message(RECEIVED_MANY % {"count": 3}, FilingsTold(filer=2, nobody=1)) == (
             "3 applications received; the applicants were told, except for 1 application that no active login on "
             "the portal may view, so nobody was told of it.")
 

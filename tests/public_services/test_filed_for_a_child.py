@@ -104,7 +104,9 @@ def test_the_email_about_a_childs_filing_names_the_child_as_the_notice_and_sms_d
 def test_a_parent_no_longer_viewing_the_child_gets_no_email_about_the_filing(owner, child, province_officer, ended,
                                                                             django_capture_on_commit_callbacks):
     """A parent is told about a child's filing until the child is 18, or no longer theirs to view:
-    the e-mail stops then, as the notice and the SMS do."""
+    the e-mail stops then, as the notice and the SMS do. Of a grown child's filing nobody else may
+    read, the parent still linked hears that it was returned, at their login's address, never what
+    the officer wrote (selectors.filer_told_instead)."""
     with django_capture_on_commit_callbacks(execute=True):
         filing = submit(owner, "607A", person=child, email="duc.nguyen@example.vn")
     if ended == "grown up":
@@ -115,7 +117,12 @@ def test_a_parent_no_longer_viewing_the_child_gets_no_email_about_the_filing(own
     with django_capture_on_commit_callbacks(execute=True):
         filing_return(filing=filing, officer=province_officer, what="Bổ sung ảnh giấy khai sinh")
     event = filing.events.get(status="returned")
-    assert not Message.objects.filter(idempotency_key__startswith=f"filing-{filing.tracking_number}-e{event.pk}-")
+    told = Message.objects.filter(idempotency_key__startswith=f"filing-{filing.tracking_number}-e{event.pk}-")
+    if ended == "grown up":
+        assert {message.template for message in told} == {"public_service_filing_left"}
+        assert not any("giấy khai sinh" in message.subject + message.body for message in told)
+    else:
+        assert not told
     assert Message.objects.filter(channel=Message.Channel.EMAIL, recipient="duc.nguyen@example.vn").count() == 1
 
 
