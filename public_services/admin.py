@@ -3,6 +3,8 @@ sorted by due date with overdue ones marked, the filing page with the declared d
 shown through a permission-checked view, and the steps receive / start / complete / reject /
 return for correction, each through the one service function that logs it in FilingEvent."""
 
+import dataclasses
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
@@ -386,6 +388,8 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             **self.admin_site.each_context(request), "title": f"{label} – hồ sơ {filing.tracking_number}",
             "filing": filing, "changes": changes, "confirmed": completion_digest(changes), "button": label,
             "seen": filing.status, "seen_revision": filing.revision, "done": Filing.Status.DONE.label,
+            # whom the completion will tell: as of now, since only a rejection or a return is told otherwise
+            "told": next(kind for kind, count in dataclasses.asdict(filings_told([filing])).items() if count),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/public_services/filing/complete_confirm.html", context)

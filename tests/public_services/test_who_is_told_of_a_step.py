@@ -113,3 +113,19 @@ def test_whom_a_step_was_told_to_is_written_in_english_too():
             "4 applications received; the applicant of 1 application was told; the insured person of 1 application "
             "was told; the parent or guardian of the insured person of 1 application was told, except for 1 "
             "application that no active login on the portal may view, so nobody was told of it.")
+
+
+def test_the_completion_page_says_whom_the_completion_will_tell(owner, district_officer):  # noqa: F811
+    from public_services.services import filing_receive, filing_start
+
+    filing = submit(owner, person=_son_of(owner))
+    for step in (filing_receive, filing_start):
+        step(filing=filing, officer=district_officer)
+    client, page = logged(district_officer), f"{QUEUE}{filing.pk}/buoc/complete/"
+    assert "và người nộp được thông báo." in client.get(page).content.decode()
+    _grown(filing)
+    html = client.get(page).content.decode()
+    assert "người nộp được thông báo" not in html
+    assert "; không ai được thông báo vì không có tài khoản đang hoạt động nào trên Cổng được xem hồ sơ." in html
+    User.objects.create_user(filing.person.bhxh_code, password="x-Pass-2026!", person=filing.person)
+    assert "và người tham gia được thông báo." in client.get(page).content.decode()
