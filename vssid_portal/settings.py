@@ -484,10 +484,10 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_TIMEOUT = 10  # a hung mail server must not hold a delivery worker
 # A delivery holds its message this many seconds (notifications.services.message_deliver): a second
 # run of the same task (a redelivery, the sweep's copy) stays away meanwhile, and takes over once a
-# dead worker's hold runs out. Longer than a gateway or mail server call may take, with a margin for
-# the rest of a try (its database writes, an attachment read from storage).
-NOTIFICATION_CLAIM_SECONDS = _read("NOTIFICATION_CLAIM_SECONDS", env.float,
-                                   default=max(SMS_GATEWAY_TIMEOUT, EMAIL_TIMEOUT) + 60)
+# dead worker's hold runs out. Longer than a live try can last, the task's hard time limit, after
+# which its process is ended: the gateway's and mail server's timeouts bound each socket operation,
+# not a whole call, so a slow answer could otherwise outlast the hold and be sent again beside it.
+NOTIFICATION_CLAIM_SECONDS = _read("NOTIFICATION_CLAIM_SECONDS", env.float, default=CELERY_TASK_TIME_LIMIT + 30)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", default=True)
     # X-Forwarded-Proto says the request reached the proxy over HTTPS only when a proxy is declared: with

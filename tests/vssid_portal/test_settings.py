@@ -211,3 +211,14 @@ def test_production_without_a_proxy_passes_check_deploy_without_warnings():
                  **{**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("time_limit", [None, "600"])
+def test_a_deliverys_hold_on_its_message_outlasts_any_live_try(time_limit):
+    """The gateway's and mail timeouts bound each socket operation, not a whole call: only the task's
+    hard time limit bounds a try, so the hold a second run waits out is longer than that limit."""
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "print(settings.NOTIFICATION_CLAIM_SECONDS - settings.CELERY_TASK_TIME_LIMIT)")
+    result = run(code, **({"CELERY_TASK_TIME_LIMIT": time_limit} if time_limit else {}))
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout.strip().splitlines()[-1]) > 0
