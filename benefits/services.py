@@ -10,9 +10,10 @@ the person's monthly benefits on that filing's authority.
 import hashlib
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
@@ -114,17 +115,39 @@ def monthly_benefits_change(*, person, actor, because: str, agency=None, payment
     audit trail. The officer's right to decide is the filing's, checked where it is completed: a
     move leaves the records' former agency, which is outside the new one's scope. Each record
     changed gets its audit row and notice as any save does; returns how many changed. A person
-    without a monthly benefit is refused: there is nothing to apply the decision to."""
+    without a monthly benefit is refused: there is nothing to apply the decision to. A record the
+    change may not save (one stored before a rule it breaks) refuses it all, the message naming that
+    record and what is wrong with it."""
     records = list(monthly_benefits_of(person=person).select_for_update())
     if not records:
         raise ValidationError(f"Người hưởng {person.bhxh_code} không có khoản lương hưu, trợ cấp BHXH hằng tháng nào "
                               "để cập nhật.")
     changed = 0
     for record in records:
+        managing = record.agency
         record.agency = agency or record.agency
         record.payment_method = payment_method or record.payment_method
-        changed += _write(record, actor=actor, because=because)
+        try:
+            changed += _write(record, actor=actor, because=because)
+        except ValidationError as refused:
+            raise ValidationError(_record_refused(record, refused, agency=managing)) from refused
     return changed
+
+
+def _record_refused(record: BenefitRecord, refused: ValidationError, *, agency) -> str:
+    """Why a record a decision reaches may not be saved, naming the record, the agency that manages it
+    and each field at fault: the officer deciding sees no edit page of the record, whose fields its own
+    messages speak of ("để trống ô này"), and may not be the one allowed to correct it."""
+    by_field = refused.message_dict if hasattr(refused, "error_dict") else {NON_FIELD_ERRORS: refused.messages}
+    reasons = []
+    for field, messages in by_field.items():
+        label = "" if field == NON_FIELD_ERRORS else field_label(BenefitRecord, field).capitalize()
+        # "Ngày chi trả: Chỉ hồ sơ … để trống ô này", but not twice where the message names it already.
+        reasons += [f"{label}: {message}" if label and not message.startswith(label) else message
+                    for message in messages]
+    return gettext("Chưa thực hiện được vì hồ sơ hưởng chế độ số %(reference)s (do %(agency)s quản lý) không cập nhật "
+                   "được: %(reasons)s Hồ sơ hưởng đó cần được %(agency)s sửa trước.") % {
+        "reference": record.reference, "agency": agency.name, "reasons": " ".join(reasons)}
 
 
 def _write(record: BenefitRecord, *, actor, because: str = "") -> bool:

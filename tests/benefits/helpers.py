@@ -1,8 +1,11 @@
 """Builders shared by the benefits tests: people with logins, records, officers with the benefit
 permissions, and the admin's form read back as POST data."""
 
+import contextlib
 import datetime
 from html.parser import HTMLParser
+
+from django.db import connection
 
 from accounts.models import Guardianship, User
 from benefits.models import BenefitRecord
@@ -61,6 +64,30 @@ def decided(**fields):
     """Fields of an approved record (decision, amount, payment)."""
     return {"status": "approved", "decision_number": "123/QĐ-BHXH", "decision_date": datetime.date(2025, 9, 10),
             "amount": 11_531_338, "payment_method": "bank", **fields}
+
+
+@contextlib.contextmanager
+def stored_before(constraint_name: str):
+    """Rows written inside are not held to the record's check constraint `constraint_name`, as a row
+    stored before the constraint was added for the rows written from then on (NOT VALID): SQLite
+    ignores check constraints meanwhile; PostgreSQL drops it and adds it back NOT VALID, in the test's
+    transaction."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+            try:
+                yield
+            finally:
+                cursor.execute("PRAGMA ignore_check_constraints = OFF")
+            return
+        constraint = next(each for each in BenefitRecord._meta.constraints if each.name == constraint_name)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no ALTER TABLE with foreign key checks pending
+        with connection.schema_editor(atomic=False) as editor:
+            editor.remove_constraint(BenefitRecord, constraint)
+        yield
+        with connection.schema_editor(atomic=False) as editor:
+            editor.execute(f"{constraint.create_sql(BenefitRecord, editor)} NOT VALID", params=None)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class _FormReader(HTMLParser):

@@ -18,12 +18,15 @@ from tests.db_migrations import back_to_latest, migrate
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 BEFORE = [("benefits", "0006_search_indexes")]
-
+# A decided claim: the amounts it carries are kept by the migrations after the caps (0008 clears
+# those of a claim not decided).
+DECIDED = {"status": "approved", "decision_number": "123/QĐ-BHXH", "decision_date": datetime.date(2025, 9, 10),
+           "payment_method": "bank"}
 
 
 def test_amounts_stored_above_the_cap_do_not_stop_the_migration_and_new_ones_are_refused():
     values = {"person_id": make_person().pk, "agency_id": Agency.objects.get(code="07901").pk, "kind": "om_dau",
-              "received_on": datetime.date(2025, 9, 1), "days_off": 5}
+              "received_on": datetime.date(2025, 9, 1), "days_off": 5, **DECIDED}
     try:
         old_apps = migrate(BEFORE)
         stored = old_apps.get_model("benefits", "BenefitRecord").objects.create(

@@ -2,16 +2,19 @@
 filing) reaches each of their monthly benefits — a pension, a monthly labour-accident allowance —
 and nothing else, with its audit row and notice; a decision that changes nothing writes nothing."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.models import Person
 from benefits.models import BenefitEvent, BenefitRecord
 from benefits.selectors import kinds_to_collect, monthly_benefits_of
 from benefits.services import monthly_benefits_change
 from lookup.models import Agency
 from notifications.models import Message
 
-from .helpers import citizen, decided, record
+from .helpers import citizen, decided, record, stored_before
 
 pytestmark = pytest.mark.django_db
 Kind = BenefitRecord.Kind
@@ -64,3 +67,30 @@ def test_what_is_still_to_receive(person):
     record(person, Kind.PENSION, **decided(status="paid", paid_on=record(person, save=False).received_on,
                                            amount=None, monthly_amount=7_000_000))
     assert kinds_to_collect(person=person) == {Kind.MATERNITY, Kind.PENSION}
+
+
+def test_a_record_stored_before_a_rule_it_breaks_is_named_with_the_field_at_fault_and_nothing_is_saved(person):
+    """A payment date typed on a pension decided, not paid, before the rule that only a payment has one."""
+    pension = record(person, Kind.PENSION, **decided(amount=None, monthly_amount=7_000_000))
+    allowance = record(person, Kind.ACCIDENT, impairment_percent=35, **decided(amount=None, monthly_amount=780_000))
+    with stored_before("benefit_paid_on_only_when_paid"):
+        BenefitRecord.objects.filter(pk=pension.pk).update(paid_on=datetime.date(2025, 9, 20))
+    with pytest.raises(ValidationError) as refused:
+        monthly_benefits_change(person=person, actor=None, agency=Agency.objects.get(code="07902"),
+                                because="theo hồ sơ HS2601ABCDEF")
+    assert refused.value.messages == [
+        f"Chưa thực hiện được vì hồ sơ hưởng chế độ số {pension.reference} (do BHXH Quận 1 quản lý) không cập nhật "
+        "được: Ngày chi trả: Chỉ hồ sơ “Đã chi trả” mới có ngày chi trả: để trống ô này, hoặc chọn trạng thái “Đã "
+        "chi trả” khi đã chi trả. Hồ sơ hưởng đó cần được BHXH Quận 1 sửa trước."]
+    assert {(r.agency.code, r.revision) for r in BenefitRecord.objects.filter(pk__in=[pension.pk, allowance.pk])} \
+        == {("07901", 0)}
+    assert not BenefitEvent.objects.exists() and not Message.objects.exists()
+
+
+def test_a_message_naming_its_field_is_not_prefixed_with_it(person):
+    record(person, Kind.PENSION, **decided(amount=None, monthly_amount=7_000_000))
+    # Stored before the person's birth date was corrected to a later day than the claim's receipt.
+    Person.objects.filter(pk=person.pk).update(birth_date=datetime.date(2025, 9, 2))
+    with pytest.raises(ValidationError, match=r"không cập nhật được: Ngày tiếp nhận hồ sơ không thể trước ngày sinh "
+                                              r"của người hưởng \(02/09/2025\)\. Hồ sơ hưởng đó"):
+        monthly_benefits_change(person=person, actor=None, payment_method="cash", because="theo hồ sơ X")
