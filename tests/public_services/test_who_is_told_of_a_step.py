@@ -43,7 +43,8 @@ def test_a_rejection_nobody_may_read_is_told_to_the_parent_who_filed_it_without_
     for message in told.values():
         assert returned.tracking_number in message.body and CHILD in message.body and REASON not in message.body
     assert "từ chối giải quyết" in told[Message.Channel.SMS].body and "đủ 18 tuổi" in told[Message.Channel.SMS].body
-    assert told[Message.Channel.INBOX].link == (f"/ca-nhan/xem/{owner.person_id}/?tiep=%2Fdich-vu-cong%2Fho-so%2F")
+    # No link: the parent's list of filings shows the open ones only, of which a refused one is no more.
+    assert told[Message.Channel.INBOX].link == ""
     assert told[Message.Channel.EMAIL].recipient == owner.email
 
 
@@ -53,8 +54,13 @@ def test_a_return_nobody_may_read_is_told_to_the_parent_who_filed_it(owner, dist
     with django_capture_on_commit_callbacks(execute=True):
         assert said(logged(district_officer), f"{QUEUE}{filing.pk}/ghi-chu/return/", {"note": "Bổ sung giấy khai sinh"}) == [
             f"Trả lại để bổ sung, sửa đổi: hồ sơ {filing.tracking_number} đã cập nhật; người nộp đã được thông báo."]
-    sms = _told(owner)[Message.Channel.SMS]
+    told = _told(owner)
+    sms = told[Message.Channel.SMS]
     assert "cần bổ sung, sửa đổi" in sms.body and "sửa và nộp lại" in sms.body and "giấy khai sinh" not in sms.body
+    # The parent's list of filings, where the returned one is still listed (selectors.filings_left_by).
+    link = told[Message.Channel.INBOX].link
+    assert link == f"/ca-nhan/xem/{owner.person_id}/?tiep=%2Fdich-vu-cong%2Fho-so%2F"
+    assert filing.tracking_number in logged(owner).get(link, follow=True).content.decode()
 
 
 def test_another_step_nobody_may_read_still_tells_nobody(owner, district_officer):  # noqa: F811
