@@ -70,7 +70,7 @@ def test_by_sms_a_long_note_is_cut_at_a_word_on_one_line_elsewhere_it_is_whole()
 
 def test_the_longest_sms_of_a_filing_or_an_answer_stays_within_a_few_parts():
     filing = SimpleNamespace(tracking_number="HS2612ABCDEF", due_date=datetime.date(2026, 12, 10))
-    person = SimpleNamespace(full_name="Nguyễn Thị Hồng Nhung Phương")
+    person = SimpleNamespace(full_name="Công Tằng Tôn Nữ Thị Hoàng Phương Thảo")
     name = "Thay đổi phương thức nhận lương hưu, trợ cấp hoặc thông tin người hưởng"  # the longest procedure name
     for status, label in [("rejected", "Từ chối giải quyết"), ("returned", "Cần bổ sung, sửa đổi")]:
         event = SimpleNamespace(status=status, note=LONG_NOTE, get_status_display=lambda label=label: label)
@@ -78,6 +78,10 @@ def test_the_longest_sms_of_a_filing_or_an_answer_stays_within_a_few_parts():
         text = body("public_service_filing", channel="sms", **context).strip()
         assert len(text) <= 6 * UCS2_PART and "… Xem tại mục Dịch vụ công" in text, len(text)
         assert LONG_NOTE.strip() in body("public_service_filing", channel="inbox", **context)
+        # Told instead to the parent who filed it for a child grown to 18 since: the reason is not quoted,
+        # and the person is named once.
+        text = body("public_service_filing_left", channel="sms", **context).strip()
+        assert len(text) <= 6 * UCS2_PART and text.count(person.full_name) == 1, len(text)
     feedback = SimpleNamespace(tracking_number="PA2612ABCDEFGH", answer=LONG_NOTE)
     text = body("feedback_answered", channel="sms", feedback=feedback).strip()
     assert len(text) <= 4 * UCS2_PART and "… Xem đầy đủ tại mục Hỗ trợ" in text, len(text)
