@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy, npgettext_lazy
 
 from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
@@ -84,23 +84,21 @@ STARTED_MANY = ngettext_lazy("Đã chuyển sang đang giải quyết: %(count)s
                              "Đã chuyển sang đang giải quyết: %(count)s hồ sơ", "count")
 
 
-# Who a step's notice of filings went to (selectors.FilingsTold), when all of them told went to the
-# same kind of recipient, and when they went to several: one clause each, with its count of filings.
-TOLD = {
-    "filer": ngettext_lazy("người nộp đã được thông báo", "người nộp đã được thông báo", "count"),
-    "person": ngettext_lazy("người tham gia đã được thông báo", "người tham gia đã được thông báo", "count"),
-    "guardian": ngettext_lazy("cha, mẹ, người giám hộ của người tham gia đã được thông báo",
-                              "cha, mẹ, người giám hộ của người tham gia đã được thông báo", "count"),
+# Who a step's notice of a filing goes to (selectors.FilingsTold), by kind, `count` of them: said
+# once, for the step's message (told_message) and the page confirming a completion (will_tell).
+WHOM = {
+    "filer": npgettext_lazy("người được thông báo", "người nộp", "người nộp", "count"),
+    "person": npgettext_lazy("người được thông báo", "người tham gia", "người tham gia", "count"),
+    "guardian": npgettext_lazy("người được thông báo", "cha, mẹ, người giám hộ của người tham gia",
+                               "cha, mẹ, người giám hộ của người tham gia", "count"),
 }
-TOLD_OF_SOME = {
-    "filer": ngettext_lazy("người nộp của %(count)s hồ sơ đã được thông báo",
-                           "người nộp của %(count)s hồ sơ đã được thông báo", "count"),
-    "person": ngettext_lazy("người tham gia của %(count)s hồ sơ đã được thông báo",
-                            "người tham gia của %(count)s hồ sơ đã được thông báo", "count"),
-    "guardian": ngettext_lazy("cha, mẹ, người giám hộ của người tham gia của %(count)s hồ sơ đã được thông báo",
-                              "cha, mẹ, người giám hộ của người tham gia của %(count)s hồ sơ đã được thông báo",
-                              "count"),
-}
+# Why nobody is told of `count` filings.
+NO_LOGIN_MAY_VIEW = ngettext_lazy("không có tài khoản đang hoạt động nào trên Cổng được xem hồ sơ",
+                                  "không có tài khoản đang hoạt động nào trên Cổng được xem hồ sơ", "count")
+
+
+def _whom(kind: str, count: int) -> str:
+    return WHOM[kind] % {"count": count}
 
 
 def told_message(done: str, told: FilingsTold) -> str:
@@ -109,16 +107,17 @@ def told_message(done: str, told: FilingsTold) -> str:
     guardian, or nobody, as no login may view the filing."""
     count = told.filer + told.person + told.guardian + told.nobody
     if told.nobody == count:
-        return ngettext("%(done)s; không gửi thông báo vì không có tài khoản đang hoạt động nào trên Cổng được "
-                        "xem hồ sơ.",
-                        "%(done)s; không gửi thông báo vì không có tài khoản đang hoạt động nào trên Cổng được "
-                        "xem hồ sơ.", count) % {"done": done}
-    kinds = {kind: getattr(told, kind) for kind in TOLD if getattr(told, kind)}
+        return ngettext("%(done)s; không gửi thông báo vì %(why)s.", "%(done)s; không gửi thông báo vì %(why)s.",
+                        count) % {"done": done, "why": NO_LOGIN_MAY_VIEW % {"count": count}}
+    kinds = {kind: getattr(told, kind) for kind in WHOM if getattr(told, kind)}
     if len(kinds) == 1:
         ((kind, number),) = kinds.items()
-        whom = TOLD[kind] % {"count": number}
+        whom = ngettext("%(whom)s đã được thông báo", "%(whom)s đã được thông báo", number) % {
+            "whom": _whom(kind, number)}
     else:
-        whom = "; ".join(TOLD_OF_SOME[kind] % {"count": number} for kind, number in kinds.items())
+        whom = "; ".join(ngettext("%(whom)s của %(count)s hồ sơ đã được thông báo",
+                                  "%(whom)s của %(count)s hồ sơ đã được thông báo", number) % {
+            "whom": _whom(kind, number), "count": number} for kind, number in kinds.items())
     if not told.nobody:
         return gettext("%(done)s; %(told)s.") % {"done": done, "told": whom}
     return ngettext("%(done)s; %(told)s, trừ %(untold)s hồ sơ không có tài khoản đang hoạt động nào trên Cổng được "
@@ -126,6 +125,15 @@ def told_message(done: str, told: FilingsTold) -> str:
                     "%(done)s; %(told)s, trừ %(untold)s hồ sơ không có tài khoản đang hoạt động nào trên Cổng được "
                     "xem nên không gửi thông báo.",
                     told.nobody) % {"done": done, "told": whom, "untold": told.nobody}
+
+
+def will_tell(told: FilingsTold) -> str:
+    """Whom a step on one filing will tell (`told`, selectors.filings_told of it as of now), for the
+    page confirming a completion: "và … được thông báo", or that nobody will be and why."""
+    kind = next(kind for kind, count in dataclasses.asdict(told).items() if count)
+    if kind in WHOM:
+        return gettext("và %(whom)s được thông báo") % {"whom": _whom(kind, 1)}
+    return gettext("không ai được thông báo vì %(why)s") % {"why": NO_LOGIN_MAY_VIEW % {"count": 1}}
 
 
 def _seen(request) -> dict:
@@ -384,12 +392,13 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
 
     def _confirm_complete(self, request, filing, changes, label):
         """Like Django's delete confirmation: what completing will write, "Xác nhận" and "Quay lại"."""
+        # whom the completion will tell: as of now, since only a rejection or a return is told otherwise
+        told = filings_told([filing])
         context = {
             **self.admin_site.each_context(request), "title": f"{label} – hồ sơ {filing.tracking_number}",
             "filing": filing, "changes": changes, "confirmed": completion_digest(changes), "button": label,
             "seen": filing.status, "seen_revision": filing.revision, "done": Filing.Status.DONE.label,
-            # whom the completion will tell: as of now, since only a rejection or a return is told otherwise
-            "told": next(kind for kind, count in dataclasses.asdict(filings_told([filing])).items() if count),
+            "told": will_tell(told), "told_anyone": not told.nobody,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/public_services/filing/complete_confirm.html", context)

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from accounts.models import Guardianship, User
 from notifications.models import Message
-from public_services.admin import RECEIVED_MANY, told_message
+from public_services.admin import RECEIVED_MANY, told_message, will_tell
 from public_services.selectors import FilingsTold
 from tests.accounts.helpers import born_years_ago
 
@@ -135,3 +135,13 @@ def test_the_completion_page_says_whom_the_completion_will_tell(owner, district_
     assert "; không ai được thông báo vì không có tài khoản đang hoạt động nào trên Cổng được xem hồ sơ." in html
     User.objects.create_user(filing.person.bhxh_code, password="x-Pass-2026!", person=filing.person)
     assert "và người tham gia được thông báo." in client.get(page).content.decode()
+
+
+def test_whom_a_completion_will_tell_is_said_from_the_words_of_the_steps_message_in_english_too():
+    """The page confirming a completion names whom it will tell with the step message's words (WHOM,
+    NO_LOGIN_MAY_VIEW), in the officer's language."""
+    assert will_tell(FilingsTold(guardian=1)) == "và cha, mẹ, người giám hộ của người tham gia được thông báo"
+    with translation.override("en"):
+        assert will_tell(FilingsTold(filer=1)) == "and the applicant will be told"
+        assert will_tell(FilingsTold(nobody=1)) == (
+            "nobody will be told, as no active login on the portal may view the application")
