@@ -14,15 +14,11 @@ refused by those caps, and the record is corrected as they ask.
 
 The records are a large table (every claim and pensioner of the country): it is cleared 10,000 ids
 at a time, each batch committed on its own (as health_card 0013), so a record written meanwhile waits
-for one batch at most. The constraints are then added for the rows written from then on, as 0007's
-caps are, without reading the table under its lock: a row written by the old code during the deploy
-does not stop it, and saving it then asks for it to be corrected (the model's clean). Undone, the
-constraints go and the cleared values stay cleared."""
+for one batch at most; stopped midway, it is run again from the start. The constraints follow in
+0009, a migration of its own, whole or not at all. Undone, the cleared values stay cleared."""
 
-from django.db import migrations, models
+from django.db import migrations
 from django.db.models import Q
-
-from vssid_portal.migration_sql import AddConstraintForRowsWritten
 
 BATCH = 10_000
 DECIDED = ("approved", "paid")
@@ -52,12 +48,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(clear_not_granted, migrations.RunPython.noop),
-        AddConstraintForRowsWritten(
-            model_name='benefitrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ('approved', 'paid')), models.Q(('amount__isnull', True), ('monthly_amount__isnull', True)), _connector='OR'), name='benefit_amount_only_when_decided'),
-        ),
-        AddConstraintForRowsWritten(
-            model_name='benefitrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'paid'), ('paid_on__isnull', True), _connector='OR'), name='benefit_paid_on_only_when_paid'),
-        ),
     ]

@@ -1,5 +1,5 @@
-"""The migration holding an amount to a decided claim and a payment date to a paid one (benefits
-..._amount_and_payment_date_only_when_granted): what a record stored before it carries against them,
+"""The migrations holding an amount to a decided claim and a payment date to a paid one (benefits
+0008, which clears, and 0009, which adds the rules): what a record stored before it carries against them,
 which the portal already ignored, is cleared (a payment date on a record not paid, an amount on a
 claim not decided), so a later save of the record is not refused for it; a record the update cannot
 clear (an amount above 0007's caps) does not stop the deploy and is kept as it is; every record
