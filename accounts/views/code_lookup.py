@@ -16,7 +16,6 @@ is briefly unavailable (503, Retry-After) instead of blaming the answer or the n
 from django import forms
 from django.conf import settings
 from django.shortcuts import render
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -29,24 +28,15 @@ from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name, with_hotline
 from vssid_portal.views import LimitRefusal, usages_refusal
 
+from ..forms_challenge import ChallengeForm
 from ..selectors import person_for_code_lookup
-from ..services.code_lookup import (
-    ChallengeUnavailable,
-    client_network,
-    code_lookup_audit,
-    code_lookup_challenge_issue,
-    code_lookup_challenge_spend,
-)
+from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challenge_issue, challenge_spend
+from ..services.code_lookup import client_network, code_lookup_audit
 
 NOT_FOUND = with_hotline(_(
     "Không tìm thấy mã số BHXH khớp với các thông tin đã nhập. Hãy kiểm tra họ tên, ngày sinh, tỉnh/thành phố và số giấy tờ "
     "(hoặc họ tên cha/mẹ), hoặc gọi tổng đài %(hotline)s."
 ))
-CHALLENGE_FAILED = _("Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới.")
-ANSWER_HINT = _("Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời.")
-# After a failed check everyone is asked the new question (code-lookup-pow.js leaves it in sight
-# while its error is shown): its hint no longer says that a browser may skip it.
-ASKED_AGAIN_HINT = _("Nhập kết quả bằng chữ số.")
 LIMITED = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau một giờ.")
 UNAVAILABLE = _("Tra cứu mã số BHXH đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 DEFAULT_RATES = {"ip": "10/h", "network": "50/h"}
@@ -79,7 +69,9 @@ def _count_search(request) -> LimitRefusal | None:
     return usages_refusal(_usages(request, count=True), LIMITED, UNAVAILABLE)
 
 
-class CodeLookupForm(forms.Form):
+class CodeLookupForm(ChallengeForm):
+    field_order = ["full_name", "birth_date", "province", "id_number", "parent_name"]
+
     full_name = NameField(
         label=_("Họ và tên"), help_text=_("Như trên giấy tờ; có dấu hay không dấu đều được."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}), error_messages={"required": _("Nhập họ và tên.")},
@@ -107,12 +99,6 @@ class CodeLookupForm(forms.Form):
         help_text=_("Chỉ cần khi không có số CCCD/CMND."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
-    work = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
-    answer = forms.CharField(
-        label=_("Câu hỏi kiểm tra"), max_length=4, required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
 
     def clean(self):
         cleaned = super().clean()
@@ -122,17 +108,8 @@ class CodeLookupForm(forms.Form):
 
 
 def _render(request, form, *, result=None, limited=None, status=200):
-    challenge = code_lookup_challenge_issue()
-    answer = form["answer"]  # the bound field the page renders: a validated form has built it already
-    answer.label = gettext("Câu hỏi kiểm tra: %(question)s") % {"question": challenge.question}
-    answer.help_text = ASKED_AGAIN_HINT if form.errors.get("answer") else ANSWER_HINT
-    data = form.data.copy() if form.is_bound else None
-    if data is not None:  # a fresh challenge each time: the old one is spent
-        data.update({"challenge": challenge.token, "work": "", "answer": ""})
-        form.data = data
-    else:
-        form.initial = {**form.initial, "challenge": challenge.token}
-    context = {"form": form, "result": result, "limited_message": limited, "challenge": challenge}
+    form.ask(challenge_issue(purpose=ChallengePurpose.CODE_LOOKUP))  # a fresh challenge each time: the old one is spent
+    context = {"form": form, "result": result, "limited_message": limited}
     return render(request, "accounts/code_lookup.html", context, status=status)
 
 
@@ -157,14 +134,15 @@ def code_lookup(request):
     if refusal is not None:
         return _refused(request, form, refusal)
     try:
-        passed = code_lookup_challenge_spend(
-            token=request.POST.get("challenge", ""), work=request.POST.get("work", ""), answer=request.POST.get("answer", "")
+        passed = challenge_spend(
+            purpose=ChallengePurpose.CODE_LOOKUP, token=request.POST.get("challenge", ""),
+            work=request.POST.get("work", ""), answer=request.POST.get("answer", ""),
         )
     except ChallengeUnavailable:  # the cache that records spent challenges is unreachable
         return _refused(request, form, LimitRefusal(503, UNAVAILABLE))
     if not form.is_valid() or not passed:
         if not passed:
-            form.add_error("answer", CHALLENGE_FAILED)
+            form.challenge_failed()
         return _render(request, form, status=400)
     refusal = _count_search(request)
     if refusal is not None:

@@ -1,6 +1,7 @@
 """Builders shared by the accounts tests: a registry person, valid photos, a submitted registration."""
 
 import datetime
+import hashlib
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Person
+from accounts.services.challenge import leading_zero_bits
 from accounts.validators import IdType
 from lookup.models import Agency, Province, Ward
 
@@ -106,3 +108,12 @@ def officer(username, agency_code, group):
                                     agency=Agency.objects.get(code=agency_code) if agency_code else None)
     user.groups.add(sync_groups(Group, Permission)[group])  # groups may be gone after a flush
     return user
+
+
+def solve(token: str, bits: int) -> str:
+    """The work a browser's code-lookup-pow.js finds for the challenge `token` asking `bits` zero bits."""
+    counter = 0
+    while leading_zero_bits(hashlib.sha256(f"{token}:{counter}".encode()).digest()) < bits:
+        counter += 1
+    return str(counter)
+

@@ -11,14 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CodeLookupAudit
-from accounts.services.code_lookup import (
-    CHALLENGE_SALT,
-    code_lookup_challenge_issue,
-    code_lookup_challenge_spend,
-    leading_zero_bits,
-)
+from accounts.services.challenge import ChallengePurpose, challenge_issue, challenge_spend, leading_zero_bits
 from lookup.models import Province
-from tests.accounts.helpers import cccd_for, make_person, seconds_left
+from tests.accounts.helpers import cccd_for, make_person, seconds_left, solve
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
 
@@ -32,13 +27,6 @@ def person(reference_data):
     person.mother_name = "Trần Thị Hoa"
     person.save()
     return person
-
-
-def solve(token: str, bits: int) -> str:
-    counter = 0
-    while leading_zero_bits(hashlib.sha256(f"{token}:{counter}".encode()).digest()) < bits:
-        counter += 1
-    return str(counter)
 
 
 def token_from(response) -> str:
@@ -186,7 +174,7 @@ def test_a_bad_challenge_is_refused_before_any_search(client, person, challenge,
         data["challenge"] = ""
         data["answer"] = answer_from(page)
     elif challenge == "forged":
-        payload = signing.loads(token, salt=CHALLENGE_SALT)
+        payload = signing.loads(token, salt=ChallengePurpose.CODE_LOOKUP.salt)
         data["challenge"] = signing.dumps({**payload, "b": 0}, salt="another-salt")
         data["work"] = "0"
     elif challenge == "wrong_answer":
@@ -198,7 +186,7 @@ def test_a_bad_challenge_is_refused_before_any_search(client, person, challenge,
         data["work"] = str(counter)
     elif challenge == "expired":
         data["work"] = solve(token, 14)
-        monkeypatch.setattr("accounts.services.code_lookup.CHALLENGE_MAX_AGE", -1)
+        monkeypatch.setattr("accounts.services.challenge.CHALLENGE_MAX_AGE", -1)
     response = client.post(URL, data)
     html = response.content.decode()
     assert response.status_code == 400
@@ -232,27 +220,27 @@ def test_a_challenge_serves_once(client, person):
 
 
 def test_challenge_unit(settings):
-    settings.CODE_LOOKUP_POW_BITS = 8
-    challenge = code_lookup_challenge_issue()
+    settings.CHALLENGE_POW_BITS = 8
+    challenge = challenge_issue(purpose=ChallengePurpose.CODE_LOOKUP)
     assert challenge.bits == 8 and "cộng" in challenge.question
-    assert code_lookup_challenge_spend(token=challenge.token, work=solve(challenge.token, 8))
-    assert not code_lookup_challenge_spend(token=challenge.token, work=solve(challenge.token, 8))
+    assert challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=challenge.token, work=solve(challenge.token, 8))
+    assert not challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=challenge.token, work=solve(challenge.token, 8))
 
 
 def test_an_answer_to_a_question_asked_before_the_secret_key_was_rotated_is_right(rotate_secret_key, monkeypatch):
     """A visitor reading the question while SECRET_KEY is rotated: the answer's MAC in the token is checked
     with the fallback keys too, as the token's signature is; a new question is keyed with the new key alone."""
-    from accounts.services import code_lookup
+    from accounts.services import challenge
 
-    monkeypatch.setattr(code_lookup.secrets, "randbelow", lambda below: 3)  # "Bốn cộng bốn bằng mấy?"
-    asked, wrong = code_lookup_challenge_issue(), code_lookup_challenge_issue()
+    monkeypatch.setattr(challenge.secrets, "randbelow", lambda below: 3)  # "Bốn cộng bốn bằng mấy?"
+    asked, wrong = challenge_issue(purpose=ChallengePurpose.CODE_LOOKUP), challenge_issue(purpose=ChallengePurpose.CODE_LOOKUP)
     assert asked.question == "Bốn cộng bốn bằng mấy?"
     rotate_secret_key()
-    assert code_lookup_challenge_spend(token=asked.token, answer="8")
-    assert not code_lookup_challenge_spend(token=wrong.token, answer="9")
-    asked_now = code_lookup_challenge_issue()
+    assert challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=asked.token, answer="8")
+    assert not challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=wrong.token, answer="9")
+    asked_now = challenge_issue(purpose=ChallengePurpose.CODE_LOOKUP)
     rotate_secret_key.drop_old()
-    assert code_lookup_challenge_spend(token=asked_now.token, answer="8")
+    assert challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=asked_now.token, answer="8")
 
 
 def test_rate_limit_per_address(client, person, settings):
@@ -278,7 +266,7 @@ def test_a_search_whose_last_one_another_took_meanwhile_says_its_wait_too(client
     from accounts.views import code_lookup as views
 
     settings.CODE_LOOKUP_RATES = {"ip": "1/h", "network": "100/h"}
-    spend = views.code_lookup_challenge_spend
+    spend = views.challenge_spend
 
     def spent_while_another_searches(**kwargs):
         group, key, rate = views.LIMITS[0]
@@ -286,7 +274,7 @@ def test_a_search_whose_last_one_another_took_meanwhile_says_its_wait_too(client
                   method="POST", increment=True)
         return spend(**kwargs)
 
-    monkeypatch.setattr(views, "code_lookup_challenge_spend", spent_while_another_searches)
+    monkeypatch.setattr(views, "challenge_spend", spent_while_another_searches)
     limited = lookup(client, ip="198.51.100.10")
     assert limited.status_code == 429 and "7901234567" not in limited.content.decode()
     assert abs(int(limited["Retry-After"]) - seconds_left("1/h", "198.51.100.10")) <= 1

@@ -48,7 +48,7 @@ def test_a_lookup_while_redis_is_down_says_it_is_briefly_unavailable(client, per
 
 def test_a_search_that_cannot_be_counted_is_refused_as_unavailable_not_as_too_many(
         client, person, redis_down, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(code_lookup_views, "code_lookup_challenge_spend", lambda **kwargs: True)
+    monkeypatch.setattr(code_lookup_views, "challenge_spend", lambda **kwargs: True)
     response = lookup(client)
     html = response.content.decode()
     assert response.status_code == 503 and UNAVAILABLE in html and "quá nhiều lần" not in html

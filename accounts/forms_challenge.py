@@ -1,0 +1,46 @@
+"""The fields of the portal's challenge (accounts.services.challenge) on a public form, and the
+question they ask, for each form that carries one (the BHXH-code lookup's)."""
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .services.challenge import Challenge
+
+CHALLENGE_FAILED = _("Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới.")
+ANSWER_HINT = _("Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời.")
+# After a failed check everyone is asked the new question (code-lookup-pow.js leaves it in sight
+# while its error is shown): its hint no longer says that a browser may skip it.
+ASKED_AGAIN_HINT = _("Nhập kết quả bằng chữ số.")
+
+
+class ChallengeForm(forms.Form):
+    """A form that carries a challenge: its token, the browser's proof of work, the typed answer.
+    `ask` puts a new challenge on it before it is shown (the one posted is spent); `asked` is that
+    challenge, whose token and bits the page gives code-lookup-pow.js."""
+
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
+    work = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
+    answer = forms.CharField(
+        label=_("Câu hỏi kiểm tra"), max_length=4, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    asked: Challenge | None = None
+
+    def challenge_failed(self) -> None:
+        """Say beside the answer that the challenge posted was not passed."""
+        self.add_error("answer", CHALLENGE_FAILED)
+
+    def ask(self, challenge: Challenge) -> None:
+        """Show `challenge`: its question as the answer's label, its token in place of the one posted,
+        and neither the work nor the answer posted with that one."""
+        answer = self["answer"]  # the bound field the page renders: a validated form has built it already
+        answer.label = gettext("Câu hỏi kiểm tra: %(question)s") % {"question": challenge.question}
+        answer.help_text = ASKED_AGAIN_HINT if self.errors.get("answer") else ANSWER_HINT
+        if self.is_bound:
+            data = self.data.copy()
+            data.update({"challenge": challenge.token, "work": "", "answer": ""})
+            self.data = data
+        else:
+            self.initial = {**self.initial, "challenge": challenge.token}
+        self.asked = challenge
