@@ -23,6 +23,7 @@ from vssid_portal.forms import CodeField
 from vssid_portal.text import fold
 
 from . import otp
+from .forms_challenge import ChallengeForm
 from .validators import bhxh_code_validator
 
 RECOMMENDED_LENGTH = 12  # ASVS 5 (6.2): at least 8 characters, 12 recommended
@@ -229,7 +230,11 @@ class ChangePasswordForm(NewPasswordForm):
         return self.cleaned_data["oldpassword"]
 
 
-class PasswordResetRequestForm(forms.Form):
+class PasswordResetRequestForm(ChallengeForm):
+    """The BHXH code whose reset code is sent, and the challenge that each sending costs."""
+
+    field_order = ["bhxh_code"]
+
     bhxh_code = CodeField(
         label=_("Mã số BHXH"),
         help_text=_("Gồm 10 chữ số, in trên thẻ BHYT hoặc sổ BHXH."),

@@ -1,5 +1,5 @@
 """The fields of the portal's challenge (accounts.services.challenge) on a public form, and the
-question they ask, for each form that carries one (the BHXH-code lookup's)."""
+question they ask: the BHXH-code lookup and the password reset request take them from here."""
 
 from django import forms
 from django.utils.translation import gettext

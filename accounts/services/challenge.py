@@ -1,12 +1,12 @@
 """The portal's own challenge (no outside service) on the public forms a script would abuse: the
-BHXH-code lookup.
+BHXH-code lookup and the password reset request, which sends a text message.
 
 The page carries a signed, single-use token. A browser with JavaScript proves work on it
 (`static/js/code-lookup-pow.js`: a counter whose SHA-256 over `token:counter` starts with `bits`
 zero bits); without JavaScript the visitor answers the arithmetic question printed on the page (in
 the page's language: it is shown, never stored). The answer travels only as a keyed MAC inside the
 token, and a token is spent by its first use, right or wrong, so a replay is refused. Each form
-has its own purpose: a token made for one is refused by another.
+has its own purpose: a token made for one is refused by the other.
 """
 
 import dataclasses
@@ -39,6 +39,7 @@ class ChallengePurpose(StrEnum):
     """The form a challenge is made for: its signing salt and its record of spent tokens."""
 
     CODE_LOOKUP = "code_lookup"
+    PASSWORD_RESET = "password_reset"
 
     @property
     def salt(self) -> str:

@@ -5,7 +5,8 @@
 - The forced password change, and the password change confirmed by a code: allauth's change
   form has no code step. Until the code confirms it, the session holds the new password's hash.
 - The password reset by SMS (allauth resets by e-mail only): BHXH code → code → new password,
-  answering alike whether the BHXH code has an account or not.
+  answering alike whether the BHXH code has an account or not. Asking for the code costs a solved
+  challenge (accounts.services.challenge).
 - The security page: the account's sessions (allauth.usersessions), the trusted-browser state and
   "log out everywhere else".
 - "Stay signed in" of the warning shown before the idle timeout (static/js/session-timeout.js).
@@ -41,13 +42,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import seconds_until_allowed
 from vssid_portal.text import normalize_code
+from vssid_portal.views import LimitRefusal, minutes_left, retry_after, too_many_requests
 from vssid_portal.views import csrf_failure as portal_csrf_failure
-from vssid_portal.views import minutes_left, retry_after, too_many_requests, unavailable_instead
 
 from .. import otp
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
 from ..middleware import is_language_switch
 from ..selectors import live_sessions, user_for_reset
+from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challenge_issue, challenge_spend
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
 from ..sessions import PASSWORD_RESET, SEEN, end_other_sessions
 from ..stages import (
@@ -223,21 +225,54 @@ RESETS_LIMITED = ngettext_lazy(
 @sensitive_post_parameters("bhxh_code")
 @require_http_methods(["GET", "POST"])
 def password_reset(request):
-    form = PasswordResetRequestForm(request.POST or None)
-    if form.is_valid():
-        subject = form.cleaned_data["bhxh_code"]
-        if ratelimit.consume(request, action="reset_password", key=subject):
-            request.session.pop(RESET_DONE, None)
-            request.session[RESET] = {"subject": subject}
-            _send_reset_code(request, subject)
-            return redirect("accounts_auth:password_reset_code")
-        if not cache_reachable():  # the limit could not be counted (Redis down): no fault of the visitor's
-            messages.error(request, otp.UNAVAILABLE)
-            return unavailable_instead(render(request, "accounts_auth/password_reset.html", {"form": form}))
-        # Refused by allauth's limit on resets of this code (or from this address).
-        return _refused_too_fast(request, "accounts_auth/password_reset.html", {"form": form},
-                                 action="reset_password", key=subject, message=RESETS_LIMITED)
+    """The BHXH code whose reset code is sent. Each post spends a challenge, and only a request
+    with a valid code and the challenge passed meets allauth's limits and the send. Nothing here
+    looks at whether the code has an account: refusals and answers are alike for both."""
+    if request.method != "POST":
+        return _reset_page(request, PasswordResetRequestForm())
+    form = PasswordResetRequestForm(request.POST)
+    try:
+        passed = challenge_spend(
+            purpose=ChallengePurpose.PASSWORD_RESET, token=request.POST.get("challenge", ""),
+            work=request.POST.get("work", ""), answer=request.POST.get("answer", ""),
+        )
+    except ChallengeUnavailable:  # the cache that records spent challenges is unreachable
+        return _reset_refused(request, form, LimitRefusal(503, otp.UNAVAILABLE))
+    if not form.is_valid() or not passed:
+        if not passed:
+            form.challenge_failed()
+        return _reset_page(request, form)
+    subject = form.cleaned_data["bhxh_code"]
+    if ratelimit.consume(request, action="reset_password", key=subject):
+        request.session.pop(RESET_DONE, None)
+        request.session[RESET] = {"subject": subject}
+        _send_reset_code(request, subject)
+        return redirect("accounts_auth:password_reset_code")
+    if not cache_reachable():  # the limit could not be counted (Redis down): no fault of the visitor's
+        return _reset_refused(request, form, LimitRefusal(503, otp.UNAVAILABLE))
+    # Refused by allauth's limit on resets of this code (or from this address).
+    wait = seconds_until_allowed(request, action="reset_password", key=subject)
+    return _reset_refused(request, form, LimitRefusal(429, RESETS_LIMITED, wait))
+
+
+def _reset_page(request, form):
+    """The reset request page, with a new challenge: the one posted is spent."""
+    form.ask(challenge_issue(purpose=ChallengePurpose.PASSWORD_RESET))
     return render(request, "accounts_auth/password_reset.html", {"form": form})
+
+
+def _reset_refused(request, form, refusal: LimitRefusal):
+    """A reset request refused by a limit: the form as typed, without error marks (nothing in it is
+    wrong), and the refusal's message, with the minutes left when a 429 can tell them (allauth's
+    own words when not), as its status says (429, or 503 while Redis is down)."""
+    form.is_valid()
+    form.errors.clear()
+    message = refusal.message
+    if refusal.status == 429:
+        minutes = minutes_left(refusal.wait)
+        message = message % {"minutes": minutes} if minutes else get_adapter().error_messages["rate_limited"]
+    messages.error(request, message)
+    return refusal.answer(_reset_page(request, form))
 
 
 @sensitive_post_parameters("code")

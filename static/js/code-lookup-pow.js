@@ -1,9 +1,10 @@
-// Proof of work for the BHXH-code lookup: find a counter whose SHA-256 over "token:counter"
+// Proof of work for the portal's challenge (templates/includes/challenge.html), on the BHXH-code
+// lookup and the password reset request: find a counter whose SHA-256 over "token:counter"
 // starts with the asked number of zero bits, then drop the arithmetic question. Without
 // JavaScript (or Web Crypto) the question stays and the form works the same.
 // After a failed check (expired, or sent twice) the page asks its new question with the error
 // beside it, and the error summary links there: the question then stays in sight, as without
-// JavaScript, and the work done quietly still lets the next search through unanswered.
+// JavaScript, and the work done quietly still lets the next post through unanswered.
 (function () {
   "use strict";
   var box = document.querySelector("[data-pow-token]");

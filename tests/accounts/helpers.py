@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Person
-from accounts.services.challenge import leading_zero_bits
+from accounts.services.challenge import ChallengePurpose, challenge_issue, leading_zero_bits
 from accounts.validators import IdType
 from lookup.models import Agency, Province, Ward
 
@@ -117,3 +117,13 @@ def solve(token: str, bits: int) -> str:
         counter += 1
     return str(counter)
 
+
+def solved_challenge(purpose: ChallengePurpose = ChallengePurpose.PASSWORD_RESET) -> dict:
+    """A challenge made for `purpose` and solved as the page's script solves it: the fields to post."""
+    challenge = challenge_issue(purpose=purpose)
+    return {"challenge": challenge.token, "work": solve(challenge.token, challenge.bits)}
+
+
+def reset_request(bhxh_code: str) -> dict:
+    """The password reset request for `bhxh_code`, its challenge solved."""
+    return {"bhxh_code": bhxh_code, **solved_challenge()}

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from accounts import otp
 from tests.accounts import test_otp
+from tests.accounts.helpers import reset_request
 from tests.accounts.test_login import CONFIRM, PERSONAL, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import PASSWORD, codes_sent, make_citizen, send
 from tests.accounts.test_sessions import (
@@ -189,12 +190,12 @@ def test_a_reset_asked_again_once_the_phone_had_its_codes_answers_as_for_an_unkn
     make_citizen()
     clients = {"7901234567": Client(), "7909999999": Client()}
     for code, each in clients.items():
-        each.post(RESET, {"bhxh_code": code})
+        each.post(RESET, reset_request(code))
     use_up_the_hour(sms_outbox)
     clock.advance(61)
     answers = []
     for code, each in clients.items():
-        page = each.post(RESET, {"bhxh_code": code}, follow=True).content.decode()
+        page = each.post(RESET, reset_request(code), follow=True).content.decode()
         assert "mã xác thực gồm 6 chữ số đã được gửi tới số điện thoại đăng ký" in page and 'name="code"' in page
         answers.append(without_tokens(page).replace(code, "…"))
     assert answers[0] == answers[1]
@@ -205,7 +206,7 @@ def holders_reset_code_then_the_phones_codes_on_logins(sms_outbox) -> tuple[Clie
     """The holder asks a reset and, before typing its code, logs in with codes on other browsers
     until the phone has had its codes of the hour: the holder's browser and the reset code it holds."""
     holder = Client()
-    holder.post(RESET, {"bhxh_code": "7901234567"}, follow=True)
+    holder.post(RESET, reset_request("7901234567"), follow=True)
     reset_code = codes_sent(sms_outbox)[-1]
     while len(codes_sent(sms_outbox)) < 5:  # a code used opens the next login's at once
         log_in(Client(), sms_outbox)
@@ -224,7 +225,7 @@ def test_a_strangers_resets_at_the_phones_cap_keep_the_holders_code_and_its_trie
     for number, tries in enumerate(wrong_tries):
         clock.advance(61)
         stranger = Client()
-        page = stranger.post(RESET, {"bhxh_code": user.username}, REMOTE_ADDR=f"10.0.7.{number}",
+        page = stranger.post(RESET, reset_request(user.username), REMOTE_ADDR=f"10.0.7.{number}",
                              follow=True).content.decode()
         assert "mã xác thực gồm 6 chữ số đã được gửi tới số điện thoại đăng ký" in page and 'name="code"' in page
         for _ in range(tries):
@@ -249,7 +250,7 @@ def test_a_reset_at_the_phones_cap_with_the_holders_code_kept_answers_as_for_an_
     the same "sent" answer and the same tries left after it."""
     make_citizen()
     unknown = Client()
-    unknown.post(RESET, {"bhxh_code": "7909999999"}, follow=True)
+    unknown.post(RESET, reset_request("7909999999"), follow=True)
     holder, reset_code = holders_reset_code_then_the_phones_codes_on_logins(sms_outbox)
     clients = {"7901234567": Client(), "7909999999": unknown}
     not_the_code = wrong_code(reset_code)
@@ -257,7 +258,7 @@ def test_a_reset_at_the_phones_cap_with_the_holders_code_kept_answers_as_for_an_
         clock.advance(61)
         answers = []
         for code, each in clients.items():
-            page = each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"10.0.8.{attempt}", follow=True)
+            page = each.post(RESET, reset_request(code), REMOTE_ADDR=f"10.0.8.{attempt}", follow=True)
             typed = [each.post(RESET_CODE, {"action": "verify", "code": not_the_code}).content.decode()
                      for _ in range(3 - 2 * attempt)]
             answers.append([without_tokens(html).replace(code, "…") for html in (page.content.decode(), *typed)])
@@ -275,7 +276,7 @@ def reset_five_times_a_minute_apart(clock, *, network) -> dict:
     clients = {"7901234567": Client(), "7909999999": Client()}
     for attempt in range(5):
         for code, each in clients.items():
-            each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"{network}.{attempt}")
+            each.post(RESET, reset_request(code), REMOTE_ADDR=f"{network}.{attempt}")
         clock.advance(61)
     return clients
 
@@ -290,7 +291,7 @@ def test_a_reset_asked_at_the_cap_answers_alike_for_an_unknown_bhxh_code(sms_out
     answers = []
     for code, each in clients.items():
         each.post(RESET_CODE, {"action": "verify", "code": not_the_code})
-        page = each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR="10.0.1.9", follow=True).content.decode()
+        page = each.post(RESET, reset_request(code), REMOTE_ADDR="10.0.1.9", follow=True).content.decode()
         typed = each.post(RESET_CODE, {"action": "verify", "code": not_the_code}).content.decode()
         answers.append((without_tokens(page).replace(code, "…"), without_tokens(typed).replace(code, "…")))
     assert answers[0] == answers[1]
@@ -313,7 +314,7 @@ def test_a_reset_at_the_cap_with_no_code_waiting_offers_no_code_field_alike_for_
     assert len(codes_sent(sms_outbox)) == 5
     answers = []
     for code, each in clients.items():
-        page = each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR="10.0.4.9", follow=True).content.decode()
+        page = each.post(RESET, reset_request(code), REMOTE_ADDR="10.0.4.9", follow=True).content.decode()
         assert page.count(RESET_UNSENT) == 1 and f"{RESET_UNSENT} 50 phút" in page
         assert 'name="code"' not in page and re.search(r"<title>\s*Lỗi: Nhập mã xác thực", page)
         typed = each.post(RESET_CODE, {"action": "verify", "code": "123456"}).content.decode()
@@ -326,7 +327,7 @@ def test_a_reset_at_the_cap_with_no_code_waiting_offers_no_code_field_alike_for_
 
     clock.advance(50 * 60)  # the hour's codes have left the window
     known = clients["7901234567"]
-    page = known.post(RESET, {"bhxh_code": "7901234567"}, follow=True).content.decode()
+    page = known.post(RESET, reset_request("7901234567"), follow=True).content.decode()
     assert 'name="code"' in page and RESET_UNSENT not in page and len(codes_sent(sms_outbox)) == 6
     assert known.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})["Location"] == RESET_NEW
 
@@ -372,7 +373,7 @@ def test_a_reset_of_an_account_whose_phone_had_a_login_code_answers_as_an_unknow
     for attempt in range(6):
         answers = []
         for code, each in clients.items():
-            page = each.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"10.0.6.{attempt % 2}", follow=True)
+            page = each.post(RESET, reset_request(code), REMOTE_ADDR=f"10.0.6.{attempt % 2}", follow=True)
             answers.append(without_tokens(page.content.decode()).replace(code, "…"))
         assert answers[0] == answers[1], attempt
         assert len(codes_sent(sms_outbox)) == min(attempt + 2, 5)

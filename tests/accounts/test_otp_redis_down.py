@@ -7,6 +7,7 @@ from django.test import RequestFactory
 
 from accounts import otp
 from notifications.models import Message
+from tests.accounts.helpers import reset_request
 from tests.accounts.test_code_lookup_redis_down import redis_down, stop_redis  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,7 +40,7 @@ def test_a_reset_code_asked_again_during_an_outage_is_said_not_sent(settings, mo
 
     make_citizen()
     client = Client()
-    asked = client.post("/tai-khoan/quen-mat-khau/", {"bhxh_code": "7901234567"}, follow=True)
+    asked = client.post("/tai-khoan/quen-mat-khau/", reset_request("7901234567"), follow=True)
     assert asked.redirect_chain == [("/tai-khoan/quen-mat-khau/xac-thuc/", 302)] and len(sms_outbox()) == 1
     stop_redis(settings, monkeypatch)
     response = client.post("/tai-khoan/quen-mat-khau/xac-thuc/", {"action": "resend"}, follow=True)
@@ -56,7 +57,7 @@ def test_a_reset_asked_during_an_outage_is_said_unavailable_not_too_fast(setting
 
     make_citizen()
     stop_redis(settings, monkeypatch)
-    response = Client().post("/tai-khoan/quen-mat-khau/", {"bhxh_code": "7901234567"})
+    response = Client().post("/tai-khoan/quen-mat-khau/", reset_request("7901234567"))
     html = response.content.decode()
     assert response.status_code == 503 and response["Retry-After"] == "120"
     assert "Hệ thống mã xác thực đang tạm gián đoạn" in html and "quá nhanh" not in html

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts.stages import _config_fingerprints
 from tests.accounts import test_otp
+from tests.accounts.helpers import reset_request
 from tests.accounts.test_login import CONFIRM, LOGIN, PERSONAL, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import codes_sent, make_citizen
 from tests.accounts.test_sessions import (
@@ -61,7 +62,7 @@ def test_a_reset_whose_code_was_accepted_before_the_key_was_rotated_saves_the_ne
         sms_outbox, rotate_secret_key):
     user = make_citizen()
     owner = Client()
-    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET, reset_request("7901234567"))
     assert owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})["Location"] == RESET_NEW
     new = "Mat-khau-sau-khi-quen-2026"
     rotate_secret_key()
@@ -76,7 +77,7 @@ def test_a_reset_whose_code_was_accepted_before_the_key_was_rotated_saves_the_ne
 def test_a_reset_whose_password_changed_meanwhile_still_starts_again_after_a_rotation(sms_outbox, rotate_secret_key):
     user = make_citizen()
     owner = Client()
-    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET, reset_request("7901234567"))
     owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
     user.set_password("Mat-khau-doi-trong-luc-do-2026")
     user.save()

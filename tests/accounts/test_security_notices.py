@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.services.security import SecurityEvent, security_notify
 from notifications.models import Message
 from tests.accounts import test_otp
+from tests.accounts.helpers import reset_request
 from tests.accounts.test_login import PERSONAL, log_in, submit_password
 from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen
 from tests.accounts.test_sessions import CHANGE, CHANGE_CONFIRM, RESET, RESET_CODE, RESET_NEW
@@ -92,7 +93,7 @@ def test_the_forced_password_change_is_told_without_email_when_the_account_has_n
 def test_a_password_reset_is_told(sms_outbox):
     user = make_citizen()
     owner = Client()
-    owner.post(RESET, {"bhxh_code": user.username})
+    owner.post(RESET, reset_request(user.username))
     owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
     assert not notices(user, "security_password_reset")
     new = "Mat-khau-sau-khi-quen-2026"

@@ -14,6 +14,7 @@ from accounts import middleware
 from accounts.middleware import SEEN_PRECISION
 from accounts.sessions import SEEN, STARTED
 from tests.accounts import test_otp
+from tests.accounts.helpers import reset_request
 from tests.accounts.test_login import CONFIRM, LOGIN, PERSONAL, is_logged_in, log_in, submit_password
 from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen
 from tests.security.test_limits import LOGIN_PER_IP, LOGIN_PER_KEY
@@ -198,7 +199,7 @@ def test_a_login_waiting_at_the_warning_ends_there_once_the_password_has_changed
         home.post(CHANGE_CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
     else:
         owner = Client()
-        owner.post(RESET, {"bhxh_code": "7901234567"})
+        owner.post(RESET, reset_request("7901234567"))
         owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
         owner.post(RESET_NEW, {"password1": new, "password2": new})  # the reset ends every session…
         home = owner
@@ -437,7 +438,7 @@ def test_password_reset_by_sms_answers_alike_for_unknown_codes(sms_outbox):
     known, unknown = Client(), Client()
     answers = []
     for client, code in ((known, "7901234567"), (unknown, "7909999999")):
-        response = client.post(RESET, {"bhxh_code": code}, follow=True)
+        response = client.post(RESET, reset_request(code), follow=True)
         answers.append(without_tokens(response.content.decode()).replace(code, "…"))
         assert response.redirect_chain == [(RESET_CODE, 302)]
     assert answers[0] == answers[1]
@@ -480,11 +481,11 @@ def test_the_note_after_a_reset_code_gives_the_limits_as_the_settings_set_them(s
 
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, **limits}
     monkeypatch.setattr(otp, "RESEND_AFTER", 90)
-    page = Client().post(RESET, {"bhxh_code": "7909999999"}, follow=True).content.decode()
+    page = Client().post(RESET, reset_request("7909999999"), follow=True).content.decode()
     assert said in page and "60 giây" not in page
     english = Client()
     english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = english.post(RESET, {"bhxh_code": "7909999998"}, follow=True).content.decode()
+    page = english.post(RESET, reset_request("7909999998"), follow=True).content.decode()
     assert said_in_english in page
 
 
@@ -498,7 +499,7 @@ def test_password_reset_ends_sessions_and_lifts_the_failed_login_lock(sms_outbox
     assert "Hãy thử lại sau 15 phút" in submit_password(Client()).content.decode()
 
     owner = Client()
-    owner.post(RESET, {"bhxh_code": user.username})
+    owner.post(RESET, reset_request(user.username))
     owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
     new = "Mat-khau-sau-khi-quen-2026"
     owner.post(RESET_NEW, {"password1": new, "password2": new})
@@ -520,7 +521,7 @@ def test_password_reset_lifts_the_accounts_lock_and_not_the_networks(sms_outbox,
     clock.advance(60)  # past the limit on logins a minute, which is not the one at stake
 
     owner = Client(REMOTE_ADDR=network)
-    owner.post(RESET, {"bhxh_code": user.username})
+    owner.post(RESET, reset_request(user.username))
     owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
     new = "Mat-khau-sau-khi-quen-2026"
     owner.post(RESET_NEW, {"password1": new, "password2": new})
@@ -532,11 +533,11 @@ def test_password_reset_at_the_cap_answers_alike_for_an_unknown_code_asked_as_of
     make_citizen()
     for attempt in range(5):  # the phone gets its five codes of the hour; the unknown code as many requests
         for code in ("7901234567", "7909999999"):
-            Client(REMOTE_ADDR=f"10.0.2.{attempt}").post(RESET, {"bhxh_code": code})
+            Client(REMOTE_ADDR=f"10.0.2.{attempt}").post(RESET, reset_request(code))
         clock.advance(61)
     assert len(sms_outbox()) == 5
     answers = [
-        without_tokens(Client().post(RESET, {"bhxh_code": code}, follow=True).content.decode()).replace(code, "…")
+        without_tokens(Client().post(RESET, reset_request(code), follow=True).content.decode()).replace(code, "…")
         for code in ("7901234567", "7909999999")
     ]
     assert answers[0] == answers[1]  # the cap, met as often, tells no account from an unknown code
@@ -544,7 +545,7 @@ def test_password_reset_at_the_cap_answers_alike_for_an_unknown_code_asked_as_of
     assert "yêu cầu mã mới sau 55 phút" in answers[0]
     # Asked again at once, both say the same again: nothing was sent, so there is no resend wait.
     again = [
-        without_tokens(Client().post(RESET, {"bhxh_code": code}, follow=True).content.decode()).replace(code, "…")
+        without_tokens(Client().post(RESET, reset_request(code), follow=True).content.decode()).replace(code, "…")
         for code in ("7901234567", "7909999999")
     ]
     assert again[0] == again[1] == answers[0]
@@ -558,7 +559,7 @@ def test_password_reset_at_the_hourly_cap_keeps_the_code_step_as_for_an_unknown_
     clients = {"7901234567": Client(), "7909999999": Client()}
     for attempt in range(5):  # the phone gets its five codes of the hour; the unknown code the same requests
         for code, client in clients.items():
-            client.post(RESET, {"bhxh_code": code}, REMOTE_ADDR=f"10.0.3.{attempt}")
+            client.post(RESET, reset_request(code), REMOTE_ADDR=f"10.0.3.{attempt}")
         clock.advance(61)
     assert len(codes_sent(sms_outbox)) == 5
     not_the_code = wrong_code(codes_sent(sms_outbox)[-1])
@@ -567,7 +568,7 @@ def test_password_reset_at_the_hourly_cap_keeps_the_code_step_as_for_an_unknown_
             client.post(RESET_CODE, {"action": "verify", "code": not_the_code})
     answers = []
     for code, client in clients.items():
-        client.post(RESET, {"bhxh_code": code})  # at the cap: nothing sent
+        client.post(RESET, reset_request(code))  # at the cap: nothing sent
         page = client.post(RESET_CODE, {"action": "verify", "code": not_the_code}).content.decode()
         answers.append(without_tokens(page).replace(code, "…"))
     assert len(codes_sent(sms_outbox)) == 5
@@ -577,8 +578,8 @@ def test_password_reset_at_the_hourly_cap_keeps_the_code_step_as_for_an_unknown_
 
 def test_password_reset_requests_are_rate_limited_per_bhxh_code(client):
     for _ in range(5):
-        assert client.post(RESET, {"bhxh_code": "7909999999"})["Location"] == RESET_CODE
-    response = client.post(RESET, {"bhxh_code": "7909999999"})
+        assert client.post(RESET, reset_request("7909999999"))["Location"] == RESET_CODE
+    response = client.post(RESET, reset_request("7909999999"))
     assert response.status_code == 429  # as the portal's own limits answer, and allauth's (templates/429.html)
     assert ("Bạn đã yêu cầu đặt lại mật khẩu quá nhiều lần trong thời gian ngắn. Hãy thử lại sau 1 phút."
             in response.content.decode())
@@ -610,7 +611,7 @@ def test_back_on_the_reset_code_step_once_the_code_was_accepted_goes_on_to_the_n
     step asks for a code again."""
     make_citizen()
     owner = Client()
-    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET, reset_request("7901234567"))
     code = codes_sent(sms_outbox)[-1]
     assert owner.post(RESET_CODE, {"action": "verify", "code": code})["Location"] == RESET_NEW
     assert owner.get(RESET_CODE)["Location"] == RESET_NEW
@@ -619,7 +620,7 @@ def test_back_on_the_reset_code_step_once_the_code_was_accepted_goes_on_to_the_n
     assert "hết hạn" not in again.content.decode() and len(codes_sent(sms_outbox)) == 1
     clock.advance(10 * 60 + 1)
     assert owner.get(RESET_NEW)["Location"] == RESET
-    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET, reset_request("7901234567"))
     assert owner.get(RESET_CODE).status_code == 200  # a fresh reset asks for its code
 
 
@@ -629,7 +630,7 @@ def test_a_reset_left_idle_for_5_minutes_after_the_code_ends_and_the_page_says_s
     keeps it, up to the 10 minutes of the whole step. The page tells them in one sentence."""
     user = make_citizen()
     owner = Client()
-    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET, reset_request("7901234567"))
     assert owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})["Location"] == RESET_NEW
     page = owner.get(RESET_NEW)
     assert page.status_code == 200
@@ -646,7 +647,7 @@ def test_a_reset_left_idle_for_5_minutes_after_the_code_ends_and_the_page_says_s
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
 
-    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET, reset_request("7901234567"))
     assert owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})["Location"] == RESET_NEW
     for _ in range(5):  # active all along: kept past 5 minutes, and the 10 minutes of the step still end it
         clock.advance(2 * 60)
@@ -660,7 +661,7 @@ def test_the_new_password_page_gives_the_minutes_left_of_the_step_when_fewer_tha
     2, not the 5 a request buys, which would end sooner than it says."""
     make_citizen()
     owner = Client()
-    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET, reset_request("7901234567"))
     assert owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})["Location"] == RESET_NEW
     clock.advance(4 * 60)
     assert "trong vòng 5 phút" in owner.get(RESET_NEW).content.decode()
@@ -675,7 +676,7 @@ def test_back_or_a_second_submit_once_the_new_password_is_saved_says_it_was_save
     reads as if the new password were lost)."""
     make_citizen()
     owner = Client()
-    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET, reset_request("7901234567"))
     owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
     new = "Mat-khau-sau-khi-quen-2026"
     assert owner.post(RESET_NEW, {"password1": new, "password2": new})["Location"] == LOGIN
@@ -685,7 +686,7 @@ def test_back_or_a_second_submit_once_the_new_password_is_saved_says_it_was_save
         assert again.redirect_chain == [(LOGIN, 302)]
         assert "Mật khẩu mới đã được lưu. Hãy đăng nhập bằng mật khẩu mới." in html and "hết hạn" not in html
     assert submit_password(owner, password=new)["Location"] == CONFIRM
-    owner.post(RESET, {"bhxh_code": "7901234567"})  # a new reset starts afresh
+    owner.post(RESET, reset_request("7901234567"))  # a new reset starts afresh
     assert owner.get(RESET_NEW)["Location"] == RESET
 
 
@@ -697,7 +698,7 @@ def test_a_new_password_sent_twice_at_once_resets_the_password_once(sms_outbox):
 
     user = make_citizen()
     owner = Client()
-    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET, reset_request("7901234567"))
     owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
     store = import_module(settings.SESSION_ENGINE).SessionStore
     as_read = store(session_key(owner)).load()  # what the second request read
@@ -722,7 +723,7 @@ def test_a_reset_whose_password_was_changed_after_its_code_must_start_again(sms_
     it (logged in meanwhile), the reset's window no longer sets another one."""
     user = make_citizen()
     owner = Client()
-    owner.post(RESET, {"bhxh_code": "7901234567"})
+    owner.post(RESET, reset_request("7901234567"))
     owner.post(RESET_CODE, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
     user.set_password("Mat-khau-doi-trong-luc-do-2026")
     user.save()

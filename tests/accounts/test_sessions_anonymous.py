@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.accounts import test_otp
+from tests.accounts.helpers import reset_request
 from tests.accounts.test_login import is_logged_in, log_in
 from tests.accounts.test_otp import make_citizen
 
@@ -65,7 +66,7 @@ def test_the_registration_status_is_gone_after_the_idle_time(client, person, clo
 @pytest.mark.parametrize("left", LEFT)
 def test_the_password_reset_under_way_is_gone_after_the_idle_time(client, sms_outbox, clock, left):
     make_citizen()
-    assert client.post(RESET, {"bhxh_code": "7901234567"})["Location"] == RESET_CODE
+    assert client.post(RESET, reset_request("7901234567"))["Location"] == RESET_CODE
     clock.advance(LEFT[left])
     response = client.get(RESET_CODE)
     if left == "just before the idle time-out":
@@ -83,7 +84,7 @@ def test_a_session_holding_a_visitors_data_ends_with_the_browser(client, person,
     elif start == "registration status":
         register(client)
     else:
-        client.post(RESET, {"bhxh_code": "7901234567"})
+        client.post(RESET, reset_request("7901234567"))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie.value and cookie["max-age"] == "" and cookie["expires"] == ""
 

@@ -116,6 +116,8 @@ def test_security_and_password_pages_have_no_axe_violations(page, live_server, b
     page.goto(live_server.url + "/tai-khoan/quen-mat-khau/")
     assert_accessible(page)
     page.get_by_label("Mã số BHXH").fill("7901234567")
+    page.locator("[data-pow-token][data-solved]").wait_for(state="attached", timeout=30_000)  # the challenge
+    assert page.locator(".challenge__question").is_hidden()  # solved by the browser: no question to answer
     sent = len(codes_sent(sms_outbox))
     page.get_by_role("button", name="Gửi mã xác thực").click()
     page.wait_for_url("**/tai-khoan/quen-mat-khau/xac-thuc/")

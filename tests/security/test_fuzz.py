@@ -21,6 +21,7 @@ from accounts.views.code_lookup import CodeLookupForm
 from health_card.services import api_token_create
 from lookup.models import Agency, MedicalFacility, Province, Ward
 from public_services.feedback_forms import FeedbackForm, FeedbackLookupForm
+from tests.accounts.helpers import reset_request
 from tests.accounts.test_login import CONFIRM, LOGIN, submit_password
 from tests.accounts.test_otp import codes_sent, make_citizen
 
@@ -139,7 +140,7 @@ def test_a_registration_the_registry_refuses_at_submission_is_a_message(registra
 PUBLIC_POSTS = [
     ("/dang-ky/tra-cuu/", ["reference", "bhxh_code"]),
     ("/tai-khoan/dang-nhap/", ["login", "password", "remember", "next"]),
-    ("/tai-khoan/quen-mat-khau/", ["bhxh_code"]),
+    ("/tai-khoan/quen-mat-khau/", ["bhxh_code", "challenge", "work", "answer"]),
     ("/xac-thuc/the-bhyt/", ["ma_qr", "so_the", "ho_ten", "ngay_sinh", "cach"]),
     ("/dich-vu-cong/phan-anh/tra-cuu/", list(FeedbackLookupForm.base_fields)),
     ("/i18n/setlang/", ["language", "next"]),
@@ -191,7 +192,7 @@ def test_password_reset_code_and_new_password_pages_with_a_reset_under_way(
         cache.clear()  # empty rate-limit counters: a failing example replays the same way
         client = Client(REMOTE_ADDR=address)
         with django_capture_on_commit_callbacks(execute=True):
-            assert client.post(RESET, {"bhxh_code": citizen.username})["Location"] == RESET_CODE
+            assert client.post(RESET, reset_request(citizen.username))["Location"] == RESET_CODE
         sent = codes_sent(sms_outbox)[-1]
 
         response = client.post(RESET_CODE, code)

@@ -22,7 +22,7 @@ from health_card.views import verify as verify_view
 from lookup.models import Agency, Province, Ward
 from participation.views import statements as statement_views
 from public_services import feedback_services, feedback_views
-from tests.accounts.helpers import jpeg, make_person
+from tests.accounts.helpers import jpeg, make_person, reset_request
 from tests.accounts.test_otp import clock  # noqa: F401 (a fixture)
 from tests.public_services.helpers import citizen
 
@@ -173,7 +173,7 @@ def test_authenticator_app_codes_stop_after_the_configured_failures(reference_da
 # --- OTP brute force ----------------------------------------------------------------------------
 
 def start_reset(client, username):
-    response = client.post("/tai-khoan/quen-mat-khau/", {"bhxh_code": username})
+    response = client.post("/tai-khoan/quen-mat-khau/", reset_request(username))
     assert response.status_code == 302 and response["Location"].endswith("/quen-mat-khau/xac-thuc/")
 
 
@@ -250,7 +250,7 @@ def test_resets_from_one_address_leave_the_holder_codes_of_the_hour(reference_da
         start_reset(stranger, user.username)
         clock.advance(61)
     assert len(codes(sms_outbox)) == RESET_CODES_PER_CLIENT < OTP_PER_PHONE
-    page = stranger.post("/tai-khoan/quen-mat-khau/", {"bhxh_code": user.username}, follow=True).content.decode()
+    page = stranger.post("/tai-khoan/quen-mat-khau/", reset_request(user.username), follow=True).content.decode()
     assert "Chưa gửi mã mới vì mạng bạn đang dùng đã yêu cầu đủ số mã cho phép mỗi giờ" in page
     assert "đã gửi đủ số mã" not in page  # fewer than the phone's codes went out
 
