@@ -369,6 +369,10 @@ ACCOUNT_RATE_LIMITS = {
     "otp_send": "5/1h/key",
     "otp_send_reset_client": "3/1h/key",
 }
+# Password reset requests that would send a code, from one client address (an IPv4 address or an
+# IPv6 /64) whatever the BHXH code: allauth's "reset_password" lets 20 a minute through, each a text
+# message to another phone (accounts/services/password_reset.py).
+ACCOUNT_RESET_PER_CLIENT_RATE = "10/h"
 USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"
 USERSESSIONS_TRACK_ACTIVITY = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

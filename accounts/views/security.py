@@ -6,7 +6,7 @@
   form has no code step. Until the code confirms it, the session holds the new password's hash.
 - The password reset by SMS (allauth resets by e-mail only): BHXH code → code → new password,
   answering alike whether the BHXH code has an account or not. Asking for the code costs a solved
-  challenge (accounts.services.challenge).
+  challenge (accounts.services.challenge) and counts against the client's limit on resets.
 - The security page: the account's sessions (allauth.usersessions), the trusted-browser state and
   "log out everywhere else".
 - "Stay signed in" of the warning shown before the idle timeout (static/js/session-timeout.js).
@@ -42,7 +42,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import seconds_until_allowed
 from vssid_portal.text import normalize_code
-from vssid_portal.views import LimitRefusal, minutes_left, retry_after, too_many_requests
+from vssid_portal.views import LimitRefusal, minutes_left, retry_after, too_many_requests, usage_refusal
 from vssid_portal.views import csrf_failure as portal_csrf_failure
 
 from .. import otp
@@ -50,6 +50,7 @@ from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, Password
 from ..middleware import is_language_switch
 from ..selectors import live_sessions, user_for_reset
 from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challenge_issue, challenge_spend
+from ..services.password_reset import password_reset_client_count
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
 from ..sessions import PASSWORD_RESET, SEEN, end_other_sessions
 from ..stages import (
@@ -225,12 +226,18 @@ RESETS_LIMITED = ngettext_lazy(
 @sensitive_post_parameters("bhxh_code")
 @require_http_methods(["GET", "POST"])
 def password_reset(request):
-    """The BHXH code whose reset code is sent. Each post spends a challenge, and only a request
-    with a valid code and the challenge passed meets allauth's limits and the send. Nothing here
-    looks at whether the code has an account: refusals and answers are alike for both."""
+    """The BHXH code whose reset code is sent. Each post spends a challenge, and a request that
+    would send (a valid code, the challenge passed) is counted against the client's limit
+    (accounts.services.password_reset) before allauth's limits and the send; a client with no
+    request left is refused before anything else. Nothing here looks at whether the code has an
+    account: refusals and answers are alike for both."""
     if request.method != "POST":
         return _reset_page(request, PasswordResetRequestForm())
     form = PasswordResetRequestForm(request.POST)
+    refusal = usage_refusal(password_reset_client_count(request=request, count=False), RESETS_LIMITED,
+                            otp.UNAVAILABLE)
+    if refusal is not None:
+        return _reset_refused(request, form, refusal)
     try:
         passed = challenge_spend(
             purpose=ChallengePurpose.PASSWORD_RESET, token=request.POST.get("challenge", ""),
@@ -242,6 +249,10 @@ def password_reset(request):
         if not passed:
             form.challenge_failed()
         return _reset_page(request, form)
+    refusal = usage_refusal(password_reset_client_count(request=request, count=True), RESETS_LIMITED,
+                            otp.UNAVAILABLE)
+    if refusal is not None:
+        return _reset_refused(request, form, refusal)
     subject = form.cleaned_data["bhxh_code"]
     if ratelimit.consume(request, action="reset_password", key=subject):
         request.session.pop(RESET_DONE, None)

@@ -1,6 +1,7 @@
 """The password reset request against SMS pumping: each request that sends a code costs a solved
-challenge (accounts.services.challenge, as the BHXH-code lookup's), spent by its first use; an
-account and an unknown BHXH code are answered alike."""
+challenge (accounts.services.challenge, as the BHXH-code lookup's), spent by its first use, and the
+requests that would send are limited per client address whatever BHXH code they name
+(ACCOUNT_RESET_PER_CLIENT_RATE); an account and an unknown BHXH code are answered alike."""
 
 import re
 
@@ -9,7 +10,7 @@ from django.test import Client
 
 from accounts.services.challenge import ChallengePurpose
 from tests.accounts import test_otp
-from tests.accounts.helpers import reset_request, solved_challenge
+from tests.accounts.helpers import reset_request, seconds_left, solved_challenge
 from tests.accounts.test_code_lookup import answer_from, token_from
 from tests.accounts.test_otp import codes_sent, make_citizen
 
@@ -20,6 +21,7 @@ clock = test_otp.clock  # the shared fixture; pytest finds it as an attribute of
 RESET, RESET_CODE = "/tai-khoan/quen-mat-khau/", "/tai-khoan/quen-mat-khau/xac-thuc/"
 KNOWN, UNKNOWN = "7901234567", "7909999999"
 CHALLENGE_FAILED = "Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới."
+LIMITED = "Bạn đã yêu cầu đặt lại mật khẩu quá nhiều lần trong thời gian ngắn. Hãy thử lại sau"
 
 
 def page_alike(response, code) -> str:
@@ -91,3 +93,40 @@ def test_a_spent_challenge_cannot_be_replayed(sms_outbox, clock):
     assert replay.status_code == 200 and CHALLENGE_FAILED in replay.content.decode()
     assert len(codes_sent(sms_outbox)) == 1
 
+
+def test_the_requests_of_one_client_are_limited_across_bhxh_codes(settings, sms_outbox):
+    """One address asking resets for many BHXH codes, each a text message to another phone, is
+    refused past ACCOUNT_RESET_PER_CLIENT_RATE, whichever code it names, an account or none alike."""
+    settings.ACCOUNT_RESET_PER_CLIENT_RATE = "3/h"
+    make_citizen()
+    address = "198.51.100.7"
+    for code in ("7909999991", "7909999992", "7909999993"):
+        assert Client(REMOTE_ADDR=address).post(RESET, reset_request(code))["Location"] == RESET_CODE
+    refused = []
+    for code in (KNOWN, UNKNOWN):
+        response = Client(REMOTE_ADDR=address).post(RESET, reset_request(code))
+        html = response.content.decode()
+        assert response.status_code == 429 and LIMITED in html
+        assert abs(int(response["Retry-After"]) - seconds_left("3/h", address)) <= 1
+        assert f'value="{code}"' in html and 'id="id_answer_error"' not in html  # kept as typed, nothing wrong in it
+        refused.append(page_alike(response, code))
+    assert refused[0] == refused[1]
+    assert codes_sent(sms_outbox) == []
+    # another address is served
+    assert Client(REMOTE_ADDR="192.0.2.44").post(RESET, reset_request(KNOWN))["Location"] == RESET_CODE
+    assert len(codes_sent(sms_outbox)) == 1
+
+
+def test_the_limit_counts_an_ipv6_network_as_one_client(settings):
+    settings.ACCOUNT_RESET_PER_CLIENT_RATE = "1/h"
+    assert Client(REMOTE_ADDR="2001:db8:1:2::1").post(RESET, reset_request(UNKNOWN))["Location"] == RESET_CODE
+    assert Client(REMOTE_ADDR="2001:db8:1:2::99").post(RESET, reset_request("7909999991")).status_code == 429
+
+
+def test_a_refused_challenge_or_a_mistyped_code_counts_no_request(settings):
+    settings.ACCOUNT_RESET_PER_CLIENT_RATE = "1/h"
+    client = Client()
+    assert client.post(RESET, {"bhxh_code": UNKNOWN}).status_code == 200  # no challenge
+    assert client.post(RESET, reset_request("12345")).status_code == 200  # not a BHXH code
+    assert client.post(RESET, reset_request(UNKNOWN))["Location"] == RESET_CODE
+    assert client.post(RESET, reset_request("7909999991")).status_code == 429  # the one request it had
