@@ -36,6 +36,7 @@ from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -223,6 +224,7 @@ RESETS_LIMITED = ngettext_lazy(
 )
 
 
+@never_cache  # its challenge serves once: a page shown again from a cache would post a spent one
 @sensitive_post_parameters("bhxh_code")
 @require_http_methods(["GET", "POST"])
 def password_reset(request):

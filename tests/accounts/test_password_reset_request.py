@@ -40,6 +40,12 @@ def test_the_page_asks_the_challenge_with_a_question_for_a_browser_without_javas
     assert "<script>" not in html  # CSP: no inline script
 
 
+def test_the_page_is_kept_by_no_cache_since_its_challenge_serves_once(client):
+    """A page shown again from a cache (Back, a reopened tab) would post a challenge already spent."""
+    first, again = client.get(RESET), client.get(RESET)
+    assert "no-store" in first["Cache-Control"] and token_from(first) != token_from(again)
+
+
 @pytest.mark.parametrize("challenge", ["missing", "wrong_answer", "other_form"])
 def test_a_reset_without_a_solved_challenge_is_refused_and_sends_nothing(sms_outbox, challenge):
     make_citizen()
