@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .services.challenge import Challenge
+from .services.challenge import Challenge, ChallengePurpose, challenge_spend
 
 CHALLENGE_FAILED = _("Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới.")
 ANSWER_HINT = _("Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời.")
@@ -26,6 +26,16 @@ class ChallengeForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     asked: Challenge | None = None
+
+    def challenge_passed(self, purpose: ChallengePurpose) -> bool:
+        """Spend the challenge posted (each serves once, whatever the outcome) and say whether it was
+        passed; when not, the answer's error says so. Raises ChallengeUnavailable when it cannot be
+        spent (the cache that records spent challenges is unreachable)."""
+        passed = challenge_spend(purpose=purpose, token=self.data.get("challenge", ""),
+                                 work=self.data.get("work", ""), answer=self.data.get("answer", ""))
+        if not passed:
+            self.challenge_failed()
+        return passed
 
     def challenge_failed(self) -> None:
         """Say beside the answer that the challenge posted was not passed."""

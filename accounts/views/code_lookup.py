@@ -30,7 +30,7 @@ from vssid_portal.views import LimitRefusal, usages_refusal
 
 from ..forms_challenge import ChallengeForm
 from ..selectors import person_for_code_lookup
-from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challenge_issue, challenge_spend
+from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challenge_issue
 from ..services.code_lookup import client_network, code_lookup_audit
 
 NOT_FOUND = with_hotline(_(
@@ -134,15 +134,10 @@ def code_lookup(request):
     if refusal is not None:
         return _refused(request, form, refusal)
     try:
-        passed = challenge_spend(
-            purpose=ChallengePurpose.CODE_LOOKUP, token=request.POST.get("challenge", ""),
-            work=request.POST.get("work", ""), answer=request.POST.get("answer", ""),
-        )
+        passed = form.challenge_passed(ChallengePurpose.CODE_LOOKUP)
     except ChallengeUnavailable:  # the cache that records spent challenges is unreachable
         return _refused(request, form, LimitRefusal(503, UNAVAILABLE))
     if not form.is_valid() or not passed:
-        if not passed:
-            form.challenge_failed()
         return _render(request, form, status=400)
     refusal = _count_search(request)
     if refusal is not None:

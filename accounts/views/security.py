@@ -50,7 +50,7 @@ from .. import otp
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm
 from ..middleware import is_language_switch
 from ..selectors import live_sessions, user_for_reset
-from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challenge_issue, challenge_spend
+from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challenge_issue
 from ..services.password_reset import password_reset_client_count
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
 from ..sessions import PASSWORD_RESET, SEEN, end_other_sessions
@@ -241,15 +241,10 @@ def password_reset(request):
     if refusal is not None:
         return _reset_refused(request, form, refusal)
     try:
-        passed = challenge_spend(
-            purpose=ChallengePurpose.PASSWORD_RESET, token=request.POST.get("challenge", ""),
-            work=request.POST.get("work", ""), answer=request.POST.get("answer", ""),
-        )
+        passed = form.challenge_passed(ChallengePurpose.PASSWORD_RESET)
     except ChallengeUnavailable:  # the cache that records spent challenges is unreachable
         return _reset_refused(request, form, LimitRefusal(503, otp.UNAVAILABLE))
     if not form.is_valid() or not passed:
-        if not passed:
-            form.challenge_failed()
         return _reset_page(request, form)
     refusal = usage_refusal(password_reset_client_count(request=request, count=True), RESETS_LIMITED,
                             otp.UNAVAILABLE)

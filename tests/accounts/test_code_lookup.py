@@ -263,10 +263,11 @@ def test_a_search_whose_last_one_another_took_meanwhile_says_its_wait_too(client
     from django.test import RequestFactory
     from django_ratelimit.core import get_usage
 
+    from accounts import forms_challenge
     from accounts.views import code_lookup as views
 
     settings.CODE_LOOKUP_RATES = {"ip": "1/h", "network": "100/h"}
-    spend = views.challenge_spend
+    spend = forms_challenge.challenge_spend
 
     def spent_while_another_searches(**kwargs):
         group, key, rate = views.LIMITS[0]
@@ -274,7 +275,7 @@ def test_a_search_whose_last_one_another_took_meanwhile_says_its_wait_too(client
                   method="POST", increment=True)
         return spend(**kwargs)
 
-    monkeypatch.setattr(views, "challenge_spend", spent_while_another_searches)
+    monkeypatch.setattr(forms_challenge, "challenge_spend", spent_while_another_searches)
     limited = lookup(client, ip="198.51.100.10")
     assert limited.status_code == 429 and "7901234567" not in limited.content.decode()
     assert abs(int(limited["Retry-After"]) - seconds_left("1/h", "198.51.100.10")) <= 1

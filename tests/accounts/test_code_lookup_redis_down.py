@@ -5,7 +5,6 @@ wrong or that he searched too often, and no search runs uncounted."""
 import pytest
 
 from accounts.models import CodeLookupAudit
-from accounts.views import code_lookup as code_lookup_views
 from tests.accounts.test_code_lookup import URL, lookup, person  # noqa: F401 (fixture)
 from vssid_portal.cache import ResilientRedisCache, cache_reachable
 
@@ -48,7 +47,7 @@ def test_a_lookup_while_redis_is_down_says_it_is_briefly_unavailable(client, per
 
 def test_a_search_that_cannot_be_counted_is_refused_as_unavailable_not_as_too_many(
         client, person, redis_down, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(code_lookup_views, "challenge_spend", lambda **kwargs: True)
+    monkeypatch.setattr("accounts.forms_challenge.challenge_spend", lambda **kwargs: True)
     response = lookup(client)
     html = response.content.decode()
     assert response.status_code == 503 and UNAVAILABLE in html and "quá nhiều lần" not in html
