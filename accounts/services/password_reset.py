@@ -1,5 +1,6 @@
-"""The password reset request's limit per client: every request that would send a reset code, to
-an account's phone or for a BHXH code without one alike, is counted against
+"""The password reset request's limit per client: every request for a reset code, asked on the reset
+page (a valid BHXH code, the challenge passed) or again on the code page, to an account's phone or
+for a BHXH code without one alike, is counted against
 ACCOUNT_RESET_PER_CLIENT_RATE under the client's address (an IPv4 address or an IPv6 /64:
 vssid_portal.ratelimit.client_ip), whatever BHXH code it names. allauth's own limit on resets
 (20 a minute from one address) would let one client send a code to another phone every three

@@ -275,12 +275,17 @@ def _reset_refused(request, form, refusal: LimitRefusal):
     own words when not), as its status says (429, or 503 while Redis is down)."""
     form.is_valid()
     form.errors.clear()
-    message = refusal.message
-    if refusal.status == 429:
-        minutes = minutes_left(refusal.wait)
-        message = message % {"minutes": minutes} if minutes else get_adapter().error_messages["rate_limited"]
-    messages.error(request, message)
+    messages.error(request, _reset_refusal_text(refusal))
     return refusal.answer(_reset_page(request, form))
+
+
+def _reset_refusal_text(refusal: LimitRefusal) -> str:
+    """A reset refusal's message, with the minutes left when a 429 can tell them (allauth's own words
+    when not)."""
+    if refusal.status != 429:
+        return refusal.message
+    minutes = minutes_left(refusal.wait)
+    return refusal.message % {"minutes": minutes} if minutes else get_adapter().error_messages["rate_limited"]
 
 
 @sensitive_post_parameters("code")
@@ -291,11 +296,22 @@ def password_reset_code(request):
         return redirect("accounts_auth:password_reset")
     if _reset_verified(reset):  # back here from the next step: the code was used, the step is done
         return redirect("accounts_auth:password_reset_new")
-    if request.POST.get("action") == "resend":
-        _send_reset_code(request, reset["subject"])
-        return redirect("accounts_auth:password_reset_code")
+    if request.POST.get("action") == "resend":  # a request that would send: the client's limit counts it too
+        refusal = usage_refusal(password_reset_client_count(request=request, count=True), RESETS_LIMITED,
+                                otp.UNAVAILABLE)
+        if refusal is None:
+            _send_reset_code(request, reset["subject"])
+            return redirect("accounts_auth:password_reset_code")
+        messages.error(request, _reset_refusal_text(refusal))
+        return refusal.answer(_reset_code_page(request, reset, post=False))
+    return _reset_code_page(request, reset, post=True)
+
+
+def _reset_code_page(request, reset: dict, *, post: bool):
+    """The page asking the reset's code, checking the one posted when `post`; a right code moves the
+    reset to its new password."""
     unsent = _reset_unsent_at_cap(request, reset["subject"])
-    form = CodeForm(None if unsent else request.POST or None, purpose=otp.Purpose.PASSWORD_RESET,
+    form = CodeForm((request.POST or None) if post and not unsent else None, purpose=otp.Purpose.PASSWORD_RESET,
                     subject=reset["subject"])
     if form.is_valid():
         now = time.time()

@@ -136,3 +136,22 @@ def test_a_refused_challenge_or_a_mistyped_code_counts_no_request(settings):
     assert client.post(RESET, reset_request("12345")).status_code == 200  # not a BHXH code
     assert client.post(RESET, reset_request(UNKNOWN))["Location"] == RESET_CODE
     assert client.post(RESET, reset_request("7909999991")).status_code == 429  # the one request it had
+
+
+def test_a_code_sent_again_counts_against_the_clients_requests(settings, sms_outbox, clock):
+    """"Gửi lại mã" on the code page sends another code: it is a request of the client, counted and
+    refused past ACCOUNT_RESET_PER_CLIENT_RATE as the first one is, with the code field still there."""
+    settings.ACCOUNT_RESET_PER_CLIENT_RATE = "2/h"
+    make_citizen()
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    assert client.post(RESET, reset_request(KNOWN))["Location"] == RESET_CODE
+    clock.advance(61)
+    assert client.post(RESET_CODE, {"action": "resend"})["Location"] == RESET_CODE
+    clock.advance(61)
+    refused = client.post(RESET_CODE, {"action": "resend"})
+    html = refused.content.decode()
+    assert refused.status_code == 429 and LIMITED in html
+    assert abs(int(refused["Retry-After"]) - seconds_left("2/h", "198.51.100.7")) <= 1
+    assert 'name="code"' in html and "errorlist" not in html  # the code already sent may still be typed
+    assert len(codes_sent(sms_outbox)) == 2
+    assert Client(REMOTE_ADDR="198.51.100.7").post(RESET, reset_request(UNKNOWN)).status_code == 429
