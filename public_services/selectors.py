@@ -4,10 +4,12 @@ filing's status means for the citizen next."""
 import dataclasses
 import hashlib
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext
 
 from accounts.selectors import (
@@ -21,6 +23,7 @@ from accounts.selectors import (
     was_guardian_of,
 )
 from lookup.selectors import officer_agency_ids, within_officer_scope
+from vssid_portal.secret_keys import secret_keys
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .models import AGENCY_PENDING_STATUSES, BOOK_PROCEDURES, OPEN_STATUSES, Filing, FilingEvent
@@ -52,15 +55,72 @@ def filing_declarant(filing: Filing) -> dict | None:
 
 def filing_email_recipient(filing: Filing, *, told: list) -> tuple[str, bool]:
     """Where the e-mails of a filing go, and whether they name whose filing it is (a parent's for a
-    child): to the address typed on the form, else the submitter's login's, while the submitter may
-    view the filing (among `told`, logins_told_of(filing.person), who get the notice and the SMS);
-    once they may not (the child is 18, the guardianship ended, the login was deactivated), to the
-    address of the person's own login, if any. ("", False): no e-mail."""
+    child): to the address typed on the form once it is confirmed (typed_email_confirmed), else
+    nowhere, and without one to the submitter's login's, while the submitter may view the filing
+    (among `told`, logins_told_of(filing.person), who get the notice and the SMS); once they may not
+    (the child is 18, the guardianship ended, the login was deactivated), to the address of the
+    person's own login, if any. ("", False): no e-mail."""
     if any(user.pk == filing.submitted_by_id for user in told):
-        return (filing.data.get("email") or filing.submitted_by.email,
-                filing.submitted_by.person_id != filing.person_id)
+        typed = typed_email(filing)
+        if typed and not typed_email_confirmed(filing):
+            return "", False
+        return typed or filing.submitted_by.email, filing.submitted_by.person_id != filing.person_id
     own = next((user.email for user in told if user.person_id == filing.person_id and user.email), "")
     return own, False
+
+
+def typed_email(filing: Filing) -> str:
+    """The e-mail address typed on the filing's form, "" when none was."""
+    return (filing.data.get("email") or "").strip()
+
+
+def typed_email_confirmed(filing: Filing) -> bool:
+    """Whether the address typed on the filing's form may receive the filing's e-mails: its owner
+    confirmed it by the link mailed to it (filing.email_confirmed), or it is the submitter's login's,
+    which the portal mails the account's notices to without asking (ACCOUNT_EMAIL_VERIFICATION is
+    "none": the address given at registration or changed by an approved contact change is the
+    account's, as for the security notices), compared without regard to case. True without one."""
+    typed = typed_email(filing).lower()
+    return not typed or typed in {filing.email_confirmed.lower(), (filing.submitted_by.email or "").lower()}
+
+
+_EMAIL_CONFIRMATION_SALT = "public_services.filing-email-confirmation"
+EMAIL_CONFIRMATION_DAYS = 7
+
+
+def email_key(address: str) -> str:
+    """A short name of an address, the same whatever its case, for the idempotency key of its
+    confirmation e-mail (one per address per filing)."""
+    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:16]
+
+
+def _address_mac(address: str, secret: str) -> str:
+    return salted_hmac(_EMAIL_CONFIRMATION_SALT, address.strip().lower(), secret=secret,
+                       algorithm="sha256").hexdigest()[:32]
+
+
+def email_confirmation_token(filing: Filing, address: str) -> str:
+    """The signed token of the link confirming `address` for `filing`, good EMAIL_CONFIRMATION_DAYS:
+    it names the filing and a keyed digest of the address (not the address itself, which a link
+    logged on the way would show), so that it confirms nothing once the filing's address changed."""
+    return signing.dumps([filing.pk, _address_mac(address, settings.SECRET_KEY)], salt=_EMAIL_CONFIRMATION_SALT)
+
+
+def filing_of_email_confirmation(token: str, *, queryset=None) -> Filing | None:
+    """The filing whose typed address the link's `token` (email_confirmation_token) confirms; None for
+    a forged or expired token, or one of an address the filing no longer has. The digest is checked
+    under SECRET_KEY and the fallback keys (secret_keys), as the signature is by Django."""
+    try:
+        signed = signing.loads(token or "", salt=_EMAIL_CONFIRMATION_SALT, max_age=EMAIL_CONFIRMATION_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    if not (isinstance(signed, list) and len(signed) == 2 and type(signed[0]) is int and isinstance(signed[1], str)):
+        return None
+    filing = (Filing.objects if queryset is None else queryset).filter(pk=signed[0]).first()
+    typed = typed_email(filing) if filing is not None else ""
+    if not typed or not any(constant_time_compare(signed[1], _address_mac(typed, secret)) for secret in secret_keys()):
+        return None
+    return filing
 
 
 def filings_of(*, person):

@@ -3,7 +3,8 @@ steps (receive, start, complete, reject, return for correction) and the declarat
 
 Each function is one transaction. A status change goes through `_move`, which allows only the
 transitions in models.TRANSITIONS, writes the FilingEvent (who, when, note) and queues the
-citizen's notices once for that event (in-portal + SMS, and e-mail when an address is known);
+citizen's notices once for that event (in-portal + SMS, and e-mail when an address is known and,
+typed on the form, confirmed by its owner: _ask_email_confirmation, filing_email_confirm);
 PDF tasks and message delivery start on commit, so a broker outage loses nothing: the outbox and
 the PDF sweep (tasks.build_missing_filing_declarations) catch up.
 
@@ -23,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -53,18 +55,24 @@ from .models import (
 )
 from .procedures.base import document_field, file_name, form_to_data, is_several
 from .selectors import (
+    EMAIL_CONFIRMATION_DAYS,
     OWN_CASE,
     already_open,
     citizen_person_ids,
     completion_changes,
     completion_digest,
+    email_confirmation_token,
+    email_key,
     filer_told_instead,
     filing_declarant,
     filing_email_recipient,
+    filing_of_email_confirmation,
     filing_submitted_with,
     filings_visible_to,
     is_officers_own_case,
     open_filing_of,
+    typed_email,
+    typed_email_confirmed,
 )
 
 UPLOAD_DIR = "filings/tmp"
@@ -317,6 +325,34 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
                      idempotency_key=f"{key}-email")
 
 
+def _ask_email_confirmation(filing: Filing, *, link_base: str) -> None:
+    """Mail the address typed on a submitted or resubmitted filing's form, when its e-mails may not go
+    there yet (typed_email_confirmed), the link confirming it: once per address per filing (its
+    idempotency key), whichever step or revision asks. The e-mail says nothing of the filing, its
+    person or its procedure: a mistyped address reaches a stranger. The link starts with
+    PORTAL_PUBLIC_URL when set, else `link_base` (the scheme and host of the request)."""
+    address = typed_email(filing)
+    if not address or typed_email_confirmed(filing):
+        return
+    path = reverse("public_services:email_confirm", args=[email_confirmation_token(filing, address)])
+    send_message(channel=Message.Channel.EMAIL, template="public_service_email_confirm", recipient=address,
+                 context={"confirm_url": (settings.PORTAL_PUBLIC_URL or link_base).rstrip("/") + path,
+                          "days": EMAIL_CONFIRMATION_DAYS},
+                 idempotency_key=f"filing-{filing.tracking_number}-email-confirm-{email_key(address)}")
+
+
+@transaction.atomic
+def filing_email_confirm(*, token: str) -> Filing | None:
+    """Confirm the address typed on a filing's form by the link mailed to it (`token`): the filing's
+    later e-mails go there. None, nothing written, for a forged or expired link, or one of an
+    address the filing no longer has (checked again on the locked row: a resubmission meanwhile)."""
+    filing = filing_of_email_confirmation(token, queryset=Filing.objects.select_for_update())
+    if filing is not None and not typed_email_confirmed(filing):
+        filing.email_confirmed = typed_email(filing)
+        filing.save(update_fields=["email_confirmed", "updated_at"])
+    return filing
+
+
 def _record(filing: Filing, *, from_status: str, actor, note: str = "") -> FilingEvent:
     event = FilingEvent.objects.create(filing=filing, from_status=from_status, status=filing.status, actor=actor,
                                        note=note)
@@ -385,14 +421,16 @@ def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filin
     return filing
 
 
-def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str], idempotency_key: str) -> Filing:
+def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str], idempotency_key: str,
+                  link_base: str = "") -> Filing:
     """Record a filing from the form's answers (validated again here) and the uploaded images
     (temporary names in private storage). The same idempotency key always yields the same filing:
     a double click, the back button or a retry after a timeout submits once. A person has at most
     one filing of a procedure in hand, and one of the procedures reissuing the book (607A/608A):
     another is refused until that one is finished (checked here, and held by the constraints
     filing_one_open_per_procedure and filing_one_open_book_reissue when two forms are sent at the
-    same moment)."""
+    same moment). `link_base`: the scheme and host the link confirming a typed e-mail address starts
+    with (_ask_email_confirmation)."""
     if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
         raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
     existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)
@@ -428,6 +466,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             filing.save()
             _attach(filing, uploads, saved)
             _record(filing, from_status="", actor=user)
+            _ask_email_confirmation(filing, link_base=link_base)
             procedure.on_submit(filing=filing)
             delete_files_once_committed(uploads.values())
             transaction.on_commit(lambda: _dispatch_declaration(filing.pk))
@@ -471,11 +510,12 @@ class FilingReturnedAgain(ValidationError):
 
 
 def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str], removed=(),
-                    revision: int | None) -> Filing:
+                    revision: int | None, link_base: str = "") -> Filing:
     """The citizen corrects a returned filing and sends the same filing again. `removed` names
     attached files (keys of a several-files field) the citizen took out; `revision` is the one the
     correction page was opened on (FilingReturnedAgain when it is no longer the filing's). `user`
-    becomes who declared it (`submitted_by`): the new revision's declaration is theirs."""
+    becomes who declared it (`submitted_by`): the new revision's declaration is theirs. A typed e-mail
+    address not confirmed yet for the filing is asked to confirm (`link_base`: as for filing_submit)."""
     procedure = filing.procedure
     removed = {key for key in removed if is_several(key) and key not in uploads}
     kept = {document.field: document.file.name for document in filing.documents.all() if document.field not in removed}
@@ -506,6 +546,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         _move(filing, to=Filing.Status.SUBMITTED, actor=user, note=NOTE_RESUBMITTED,
               fields=["revision", "submitted_by", "pdf_attempts", "data", "agency", "identity", "note",
                       "received_at", "submitted_at", "due_date", "due_date_told"])
+        _ask_email_confirmation(filing, link_base=link_base)
         procedure.on_submit(filing=filing)
         delete_files_once_committed([*replaced, *uploads.values()])
         transaction.on_commit(lambda: _dispatch_declaration(filing.pk))

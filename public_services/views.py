@@ -32,6 +32,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import person_in_view, viewing
+from participation.services.statements import verify_base_for
 from vssid_portal.documents import DocumentsField
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_response, private_file_url
 from vssid_portal.middleware import handles_upload_limits, upload_limit
@@ -47,15 +48,19 @@ from .selectors import (
     declaration_given_up_note,
     filing_for_citizen,
     filing_next_step,
+    filing_of_email_confirmation,
     filing_submitted_with,
     filings_left_by,
     filings_of,
     open_filing_of,
     resubmit_refused,
+    typed_email,
+    typed_email_confirmed,
 )
 from .services import (
     UPLOAD_DIR,
     FilingReturnedAgain,
+    filing_email_confirm,
     filing_resubmit,
     filing_submit,
     filing_withdraw,
@@ -319,7 +324,8 @@ def review(request, slug):
         _reauthenticated(request, procedure)
         try:
             filing = filing_submit(procedure=procedure, person=person, user=request.user, data=draft["data"],
-                                   uploads=draft["uploads"], idempotency_key=key)
+                                   uploads=draft["uploads"], idempotency_key=key,
+                                   link_base=verify_base_for(request))
         except ValidationError as error:
             messages.error(request, gettext("Hồ sơ chưa nộp được: %(reasons)s") % {"reasons": " ".join(error.messages)})
             return redirect("public_services:form", slug=procedure.slug)
@@ -393,6 +399,8 @@ def filing_status(request, pk):
         "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
         "pdf_url": pdf_url, "earlier_submitted_at": earlier_submitted_at, "resubmit_refused": resubmit_refused(filing, user=request.user),
         "link_minutes": DEFAULT_MAX_AGE // 60,
+        # Beside the address typed on the form: whether its owner confirmed it (else no e-mail goes there).
+        "email_confirmed": typed_email_confirmed(filing) if typed_email(filing) else None,
         **_pdf_state(filing, request.user),
     })
 
@@ -475,7 +483,8 @@ def filing_edit(request, pk):
             _reauthenticated(request, procedure)
             try:
                 filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"],
-                                removed=sorted(removing), revision=_posted_revision(request))
+                                removed=sorted(removing), revision=_posted_revision(request),
+                                link_base=verify_base_for(request))
             except FilingReturnedAgain as error:  # opened before a later return: its request is shown now
                 filing.refresh_from_db(fields=["revision", "note"])
                 form.add_error(None, error)
@@ -552,3 +561,20 @@ def filing_document(request, pk, document_pk):
     if document is None:
         raise Http404
     return private_file_response(document.file.name, filename=document.filename, inline=not document.is_several)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_confirm(request, token):
+    """The link mailed to an address typed on a filing's form, opened without a login. GET: what
+    confirming means and its button (a mail scanner that follows the link confirms nothing); POST:
+    confirm, then the page says so. Nothing of the filing is shown: the address may be a stranger's.
+    A forged or expired link, or one of an address the filing no longer has, is a 404 saying only that."""
+    if request.method == "POST":
+        filing = filing_email_confirm(token=token)
+    else:
+        filing = filing_of_email_confirmation(token)
+    if filing is None:
+        return render(request, "public_services/email_confirm_invalid.html", status=404)
+    return render(request, "public_services/email_confirm.html",
+                  {"token": token, "confirmed": request.method == "POST"})

@@ -76,6 +76,9 @@ class Filing(models.Model):
     # has not gone out yet (services.due_dates_recounted, due_dates_moved_notify); None when they
     # were told the one it has (at submission, receipt, resubmission, or by that notice).
     due_date_told = models.DateField("hẹn trả kết quả đã báo", null=True, blank=True, editable=False)
+    # The address typed on the form (data["email"]) once its owner confirmed it by the link mailed to
+    # it (services.filing_email_confirm): the filing's e-mails go to a typed address only then.
+    email_confirmed = models.EmailField("email đã xác nhận", blank=True, default="", editable=False)
     note = models.TextField("lý do / nội dung cần sửa", blank=True)
     declaration_pdf = models.FileField("tờ khai (PDF)", upload_to=filing_upload_path, blank=True)
     pdf_revision = models.PositiveSmallIntegerField("tờ khai của lần nộp", default=0)

@@ -125,6 +125,14 @@ def submit(user, code="607A", *, person=None, uploads=None, **overrides):
                          uploads=uploads, idempotency_key=new_idempotency_key())
 
 
+def confirm_email(filing) -> None:
+    """The address typed on `filing`'s form confirmed by its owner, as the link mailed to it does."""
+    from public_services.selectors import email_confirmation_token, typed_email
+    from public_services.services import filing_email_confirm
+
+    assert filing_email_confirm(token=email_confirmation_token(filing, typed_email(filing))) is not None
+
+
 def submitted_at_once(first, second):
     """`first()` in a transaction left open while `second()` runs on another connection and waits on
     it, then committed: the first's filing, and what the second gave, {"filing": …} or {"refused": message}.

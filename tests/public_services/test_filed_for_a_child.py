@@ -20,6 +20,7 @@ from tests.health_card.card_fixtures import facility, issue, signing_keys  # noq
 from .helpers import (  # noqa: F401
     FOR_ACCOUNT_HOLDERS,
     FOR_BENEFICIARIES,
+    confirm_email,
     district_officer,
     monthly_allowance,
     owner,
@@ -89,10 +90,10 @@ def test_a_declaration_filed_for_oneself_names_no_parent(owner):
 def test_the_email_about_a_childs_filing_names_the_child_as_the_notice_and_sms_do(owner, child,
                                                                                   django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        filing = submit(owner, "607A", person=child, email="duc.nguyen@example.vn")
+        filing = submit(owner, "607A", person=child, email=owner.email)  # the login's: no confirmation asked
     sent = Message.objects.filter(idempotency_key__startswith=f"filing-{filing.tracking_number}-")
     email = sent.get(channel=Message.Channel.EMAIL)
-    assert email.recipient == "duc.nguyen@example.vn"
+    assert email.recipient == owner.email
     assert email.subject == f"Hồ sơ {filing.tracking_number} của {CHILD}: Đã nộp"
     assert f"Hồ sơ {filing.tracking_number} (Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin)) của {CHILD}" \
         in email.body
@@ -128,16 +129,20 @@ def test_a_parent_no_longer_viewing_the_child_gets_no_email_about_the_filing(own
 
 def test_the_email_about_ones_own_filing_names_nobody(owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        filing = submit(owner, "607A", email="duc.nguyen@example.vn")
+        filing = submit(owner, "607A", email=owner.email)
     email = Message.objects.get(channel=Message.Channel.EMAIL, idempotency_key__startswith=f"filing-{filing.tracking_number}-")
     assert email.subject == f"Hồ sơ {filing.tracking_number}: Đã nộp"
 
 
 def _filed_for(child, owner):
-    """The parent's 607A for the child, whom the parent's agency (the district officer's) manages."""
+    """The parent's 607A for the child, whom the parent's agency (the district officer's) manages, with
+    an address typed on the form: mailed the link confirming it, then confirmed."""
     child.agency = owner.person.agency
     child.save(update_fields=["agency"])
-    return submit(owner, "607A", person=child, email="duc.nguyen@example.vn")
+    filing = submit(owner, "607A", person=child, email="duc.nguyen@example.vn")
+    confirm_email(filing)
+    filing.refresh_from_db()
+    return filing
 
 
 def _emails(filing):
@@ -154,7 +159,7 @@ def test_a_parent_no_longer_linked_to_the_child_is_no_more_written_to_of_the_chi
     Guardianship.objects.filter(parent=owner, child=child).delete()
     with django_capture_on_commit_callbacks(execute=True):
         filing_return(filing=filing, officer=district_officer, what="Bổ sung giấy khai sinh của trẻ")
-    assert [email.recipient for email in _emails(filing)] == ["duc.nguyen@example.vn"]  # the submission's only
+    assert [email.recipient for email in _emails(filing)] == ["duc.nguyen@example.vn"]  # the confirmation's only
     assert not Message.objects.filter(body__contains="giấy khai sinh").exists()
 
 

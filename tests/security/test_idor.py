@@ -97,6 +97,12 @@ CITIZEN_CASES = {
                                              control=None),  # only a returned filing can be corrected
     "dich-vu-cong/ho-so/<id:pk>/giay-to/<id:document_pk>/": Case(
         lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/giay-to/{pk('document')(w)}/"]),
+    # The link mailed to an address typed on a filing's form opens without a login, by design: its page
+    # shows nothing of the filing; a forged one is the "not valid or expired" 404 (POST: test_typed_email_confirmation).
+    "dich-vu-cong/xac-nhan-email/<str:token>/": Case(
+        lambda w: [w.links["email_confirm"]] + [f"/dich-vu-cong/xac-nhan-email/{t}/"
+                                                for t in forged(w.links["email_confirm"].split("/")[3])],
+        public=True, control="anyone"),
     "dich-vu-cong/phan-anh/<str:tracking_number>/": Case(
         lambda w: [f"/dich-vu-cong/phan-anh/{w.objects['feedback'].tracking_number}/"], control="sender"),
     "dich-vu-cong/<slug:slug>/": Case(lambda w: [f"/dich-vu-cong/{p.slug}/" for p in registry.all_procedures()],

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.views.registration import status_url
@@ -19,6 +20,7 @@ from notifications.services import send_message
 from participation.services.statements import statement_request
 from public_services.feedback_services import feedback_submit
 from public_services.keys import new_idempotency_key
+from public_services.selectors import email_confirmation_token
 from tests.accounts.helpers import jpeg, make_person
 from tests.accounts.helpers import submit as registration_submit
 from tests.benefits.helpers import record
@@ -35,6 +37,7 @@ OWNER_NAME, OWNER_CODE = "Nguyễn Văn Đức", "7901234567"
 TOKEN_NAME = "Phần mềm HIS khoa Khám bệnh tầng 3"
 APPLICANT_NAME, APPLICANT_CODE = "Lê Thị Hồng Nhung", "7905550001"
 CONTACT_EMAIL = "duc.lien.he.moi@example.vn"  # the new e-mail of the owner's contact change filing
+TYPED_EMAIL = "duc.nhan.thong.bao@example.vn"  # typed on the owner's 608A: mailed the link confirming it
 
 
 @dataclass
@@ -50,7 +53,7 @@ class World:
     def secrets(self) -> list[str]:
         """Text that must never appear on a page served to someone else."""
         return [OWNER_NAME, OWNER_CODE, APPLICANT_NAME, APPLICANT_CODE, "079088012345", "079188012346", TOKEN_NAME,
-                CONTACT_EMAIL]
+                CONTACT_EMAIL, TYPED_EMAIL]
 
 
 def use_fresh_signing_keys(settings, tmp_path):
@@ -72,7 +75,7 @@ def build_world() -> World:
     objects = world.objects
 
     period(person, "01/2015", "12/2020")
-    objects["filing"] = filing = filing_submit(owner, "608A")
+    objects["filing"] = filing = filing_submit(owner, "608A", email=TYPED_EMAIL)
     objects["document"] = filing.documents.first()
     # A change of contact details: its pages show the new phone and e-mail (CONTACT_EMAIL).
     objects["contact_filing"] = filing_submit(owner, "DOI-LIEN-HE", new_email=CONTACT_EMAIL)
@@ -121,6 +124,7 @@ def make_links(world: World) -> None:
         "registration_pdf": private_file_url(registration.declaration_pdf.name, user=None, session_key="owner-session")
         if registration.declaration_pdf else None,
         "feedback_attachment": private_file_url(objects["feedback"].attachment.name, user=owner),
+        "email_confirm": reverse("public_services:email_confirm", args=[email_confirmation_token(filing, TYPED_EMAIL)]),
     }
 
 
