@@ -12,10 +12,11 @@ from django.test import Client
 
 from notifications.models import Message
 from public_services.models import Filing
+from public_services.procedures import registry
 from public_services.selectors import EMAIL_CONFIRMATION_DAYS, email_confirmation_token
 from public_services.services import filing_receive, filing_resubmit, filing_return, filing_start
 
-from .helpers import correction, district_officer, owner, stranger, submit  # noqa: F401
+from .helpers import answers, correction, district_officer, owner, review_post, stranger, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,16 @@ def test_a_resubmission_with_a_new_address_asks_again_and_mails_nothing_there_me
     with django_capture_on_commit_callbacks(execute=True):
         filing_start(filing=filing, officer=district_officer)
     assert emails_to("moi@example.vn").last().subject == f"Hồ sơ {filing.tracking_number}: Đang giải quyết"
+
+
+def test_the_link_filed_from_the_form_starts_with_the_portals_address(
+        client, owner, django_capture_on_commit_callbacks):  # noqa: F811
+    """Without PORTAL_PUBLIC_URL the link is made from the host the form was sent to."""
+    url = f"/dich-vu-cong/{registry.get('607A').slug}/"
+    client.force_login(owner)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    assert client.post(url, {**answers("607A", email=TYPED), "idempotency_key": key}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{url}xem-lai/", review_post(client, url, key)).status_code == 302
+    [message] = emails_to(TYPED)
+    assert f"http://testserver{confirmation_path()}" in message.body
