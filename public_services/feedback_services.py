@@ -20,11 +20,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from django_ratelimit.core import get_usage, is_ratelimited
+from django_ratelimit.core import get_usage
 
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.cache import cache_reachable
+from vssid_portal.ratelimit import recipient_counted
 from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import normalize_name, with_hotline
 
@@ -47,10 +48,10 @@ def _tracking_number() -> str:
 
 def _confirmation_allowed(recipient: str) -> bool:
     """Count one confirmation to `recipient` (E.164 number or case-folded e-mail address); False
-    once the hour's cap is reached. django-ratelimit's counter in the shared cache, as for the
-    portal's other limits, keyed by the recipient alone (no request: the client does not matter)."""
-    return not is_ratelimited(None, group="public_services.feedback_confirmation", key=lambda group, request: recipient,
-                              rate=f"{CONFIRMATIONS_PER_HOUR}/h", method=is_ratelimited.ALL, increment=True)
+    once the hour's cap is reached (vssid_portal.ratelimit.recipient_counted)."""
+    usage = recipient_counted(group="public_services.feedback_confirmation", recipient=recipient,
+                              rate=f"{CONFIRMATIONS_PER_HOUR}/h")
+    return usage is None or not usage["should_limit"]
 
 
 class TooManyFeedbacks(ValidationError):

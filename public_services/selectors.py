@@ -84,6 +84,12 @@ def typed_email_confirmed(filing: Filing) -> bool:
     return not typed or typed in {filing.email_confirmed.lower(), (filing.submitted_by.email or "").lower()}
 
 
+def email_confirmation_resend_offered(filing: Filing) -> bool:
+    """Whether the citizen may ask the link confirming the filing's typed address again: the filing
+    is open and that address is not confirmed (services.filing_email_confirmation_resend)."""
+    return filing.status in OPEN_STATUSES and not typed_email_confirmed(filing)
+
+
 _EMAIL_CONFIRMATION_SALT = "public_services.filing-email-confirmation"
 EMAIL_CONFIRMATION_DAYS = 7
 

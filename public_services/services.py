@@ -40,6 +40,7 @@ from vssid_portal.files import delete_files_once_committed, delete_stale_uploads
 from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.locks import Lock, advisory_xact_lock
 from vssid_portal.pdf import render_pdf
+from vssid_portal.ratelimit import recipient_counted
 from vssid_portal.templatetags.vn_format import vn_date, vn_time_date
 
 from .keys import KEY_LENGTH, new_tracking_number
@@ -61,6 +62,7 @@ from .selectors import (
     citizen_person_ids,
     completion_changes,
     completion_digest,
+    email_confirmation_resend_offered,
     email_confirmation_token,
     email_key,
     filer_told_instead,
@@ -325,20 +327,88 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
                      idempotency_key=f"{key}-email")
 
 
-def _ask_email_confirmation(filing: Filing, *, link_base: str) -> None:
-    """Mail the address typed on a submitted or resubmitted filing's form, when its e-mails may not go
-    there yet (typed_email_confirmed), the link confirming it: once per address per filing (its
-    idempotency key), whichever step or revision asks. The e-mail says nothing of the filing, its
-    person or its procedure: a mistyped address reaches a stranger. The link starts with
-    PORTAL_PUBLIC_URL when set, else `link_base` (the scheme and host of the request)."""
-    address = typed_email(filing)
-    if not address or typed_email_confirmed(filing):
-        return
+# Confirmation e-mails to one address, whichever filing, login or client asks them (a stranger's
+# address typed, withdrawn and typed again), and those asked again for one filing by its button.
+CONFIRMATIONS_PER_ADDRESS = "3/d"
+RESENDS_PER_FILING = "3/h"
+
+
+def _confirmation_mail(filing: Filing, address: str, *, link_base: str, key: str) -> None:
     path = reverse("public_services:email_confirm", args=[email_confirmation_token(filing, address)])
+    # sensitive: the working link is kept out of the outbox (and its backups) once sent, as an OTP is.
     send_message(channel=Message.Channel.EMAIL, template="public_service_email_confirm", recipient=address,
                  context={"confirm_url": (settings.PORTAL_PUBLIC_URL or link_base).rstrip("/") + path,
                           "days": EMAIL_CONFIRMATION_DAYS},
-                 idempotency_key=f"filing-{filing.tracking_number}-email-confirm-{email_key(address)}")
+                 idempotency_key=key, sensitive=True,
+                 expires_at=timezone.now() + datetime.timedelta(days=EMAIL_CONFIRMATION_DAYS))
+
+
+def _address_counted(address: str) -> dict | None:
+    return recipient_counted(group="public_services.filing_email_confirmation", recipient=address.casefold(),
+                             rate=CONFIRMATIONS_PER_ADDRESS)
+
+
+def _ask_email_confirmation(filing: Filing, *, link_base: str) -> None:
+    """Mail the address typed on a submitted or resubmitted filing's form, when its e-mails may not go
+    there yet (typed_email_confirmed), the link confirming it: once per address per filing (its
+    idempotency key), whichever step or revision asks, and at most CONFIRMATIONS_PER_ADDRESS to one
+    address (beyond it, or while the count cannot be kept, the filing is still recorded and the
+    citizen may ask the e-mail again from its page: filing_email_confirmation_resend). The e-mail
+    says nothing of the filing, its person or its procedure: a mistyped address reaches a stranger.
+    The link starts with PORTAL_PUBLIC_URL when set, else `link_base` (the scheme and host of the
+    request)."""
+    address = typed_email(filing)
+    if not address or typed_email_confirmed(filing):
+        return
+    key = f"filing-{filing.tracking_number}-email-confirm-{email_key(address)}"
+    if Message.objects.filter(idempotency_key=key).exists():
+        return
+    usage = _address_counted(address)
+    if usage is not None and usage["should_limit"]:
+        return
+    _confirmation_mail(filing, address, link_base=link_base, key=key)
+
+
+class ConfirmationsRefused(ValidationError):
+    """The confirmation e-mail is not sent again: the filing's RESENDS_PER_FILING or the address's
+    CONFIRMATIONS_PER_ADDRESS is reached. `usages`: django-ratelimit's counts, this request counted,
+    which say how long is left (vssid_portal.views.usages_refusal)."""
+
+    def __init__(self, usages: list):
+        self.usages = usages
+        super().__init__(gettext("Thư xác nhận đã được gửi lại nhiều lần. Hãy mở thư đã gửi hoặc thử lại sau."),
+                         code="too_many")
+
+
+class ConfirmationsUnavailable(ValidationError):
+    """The limits could not be counted (Redis down): nothing is sent, and it is no fault of the citizen's."""
+
+    def __init__(self):
+        super().__init__(gettext("Gửi lại thư xác nhận đang tạm gián đoạn. Hãy thử lại sau vài phút."),
+                         code="unavailable")
+
+
+def filing_email_confirmation_resend(*, filing: Filing, link_base: str) -> str:
+    """Send the address typed on an open filing's form, not confirmed yet, a new link confirming it
+    (the citizen deleted the first, let it expire, or its delivery was given up), under a key of its
+    own so that it is sent again; the address it went to. At most RESENDS_PER_FILING for the
+    filing and CONFIRMATIONS_PER_ADDRESS to the address (ConfirmationsRefused). ValidationError,
+    nothing sent, when there is nothing to confirm any more (confirmed, address changed or filing
+    ended meanwhile). The caller has checked that the login may view the filing."""
+    with transaction.atomic():
+        filing = Filing.objects.select_for_update().get(pk=filing.pk)
+        if not email_confirmation_resend_offered(filing):
+            raise ValidationError(gettext("Không cần gửi lại thư xác nhận: địa chỉ email đã được xác nhận, "
+                                          "đã thay đổi hoặc hồ sơ đã kết thúc."), code="not_needed")
+        address = typed_email(filing)
+        usages = [recipient_counted(group="public_services.filing_email_resend", recipient=str(filing.pk),
+                                    rate=RESENDS_PER_FILING), _address_counted(address)]
+        if any(usage is not None and usage["should_limit"] for usage in usages):
+            raise ConfirmationsRefused(usages)
+        prefix = f"filing-{filing.tracking_number}-email-confirm-{email_key(address)}"
+        sent = Message.objects.filter(idempotency_key__startswith=prefix).count()
+        _confirmation_mail(filing, address, link_base=link_base, key=f"{prefix}-{sent + 1}")
+    return address
 
 
 @transaction.atomic

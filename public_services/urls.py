@@ -10,6 +10,7 @@ urlpatterns = [
     path("ho-so/<id:pk>/rut/", views.filing_withdraw_view, name="withdraw"),  # GET asks, POST withdraws
     path("ho-so/<id:pk>/sua/", views.filing_edit, name="edit"),
     path("ho-so/<id:pk>/giay-to/<id:document_pk>/", views.filing_document, name="document"),
+    path("ho-so/<id:pk>/gui-lai-xac-nhan-email/", views.filing_email_resend, name="email_resend"),  # POST only
     path("xac-nhan-email/<str:token>/", views.email_confirm, name="email_confirm"),  # GET asks, POST confirms
     path("phan-anh/", feedback_views.feedback_form, name="feedback"),
     path("phan-anh/tra-cuu/", feedback_views.feedback_lookup, name="feedback_lookup"),

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import person_in_view, viewing
 from participation.services.statements import verify_base_for
@@ -37,6 +37,7 @@ from vssid_portal.documents import DocumentsField
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_response, private_file_url
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
+from vssid_portal.views import usages_refusal
 
 from .keys import KEY_LENGTH, new_idempotency_key
 from .models import Filing
@@ -46,6 +47,7 @@ from .selectors import (
     already_open,
     correction_initial,
     declaration_given_up_note,
+    email_confirmation_resend_offered,
     filing_for_citizen,
     filing_next_step,
     filing_of_email_confirmation,
@@ -59,8 +61,11 @@ from .selectors import (
 )
 from .services import (
     UPLOAD_DIR,
+    ConfirmationsRefused,
+    ConfirmationsUnavailable,
     FilingReturnedAgain,
     filing_email_confirm,
+    filing_email_confirmation_resend,
     filing_resubmit,
     filing_submit,
     filing_withdraw,
@@ -384,14 +389,18 @@ def _pdf_state(filing: Filing, user) -> dict:
 @login_required
 @never_cache
 def filing_status(request, pk):
-    filing = _filing(request, pk)
+    return _status_page(request, _filing(request, pk))
+
+
+def _status_page(request, filing: Filing):
     procedure = filing.procedure
     pdf_url = earlier_submitted_at = None
     if filing.declaration_is_earlier:  # withdrawn before the declaration of its last submission was built
         earlier_submitted_at = filing.submitted_at_of(filing.declaration_revision)
     if filing.declaration_revision:
         pdf_url = private_file_url(filing.declaration_pdf.name, user=request.user,
-                                   filename=filing.declaration_filename, back=request.path)
+                                   filename=filing.declaration_filename,
+                                   back=reverse("public_services:filing", args=[filing.pk]))
     return render(request, "public_services/filing_status.html", {
         "filing": filing, "procedure": procedure,
         "rows": procedure.filing_rows(filing, user=request.user),
@@ -399,10 +408,34 @@ def filing_status(request, pk):
         "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
         "pdf_url": pdf_url, "earlier_submitted_at": earlier_submitted_at, "resubmit_refused": resubmit_refused(filing, user=request.user),
         "link_minutes": DEFAULT_MAX_AGE // 60,
-        # Beside the address typed on the form: whether its owner confirmed it (else no e-mail goes there).
+        # Beside the address typed on the form: whether its owner confirmed it (else no e-mail goes
+        # there), and while the filing is open the button asking the confirmation e-mail again.
         "email_confirmed": typed_email_confirmed(filing) if typed_email(filing) else None,
+        "email_resend": email_confirmation_resend_offered(filing),
         **_pdf_state(filing, request.user),
     })
+
+
+@login_required
+@never_cache
+@require_POST
+def filing_email_resend(request, pk):
+    """The status page's button sending the address typed on the form a new link confirming it, for
+    a login that may view the filing (a foreign one is a 404). Refused past the limits with the
+    status page saying why: 429 with Retry-After, 503 while they cannot be counted (Redis down)."""
+    filing = _filing(request, pk)
+    try:
+        address = filing_email_confirmation_resend(filing=filing, link_base=verify_base_for(request))
+    except ConfirmationsRefused as refused:
+        refusal = usages_refusal(refused.usages, refused.messages[0], ConfirmationsUnavailable().messages[0])
+        messages.error(request, refusal.message)
+        return refusal.answer(_status_page(request, filing))
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, gettext("Đã gửi lại thư xác nhận đến %(address)s. Hãy mở thư và bấm nút xác "
+                                          "nhận.") % {"address": address})
+    return redirect("public_services:filing", pk=filing.pk)
 
 
 def _cannot_withdraw(request, filing: Filing):

@@ -12,6 +12,7 @@ import time
 from allauth.account.adapter import get_adapter
 from allauth.core.internal import ratelimit as ratelimit_internals
 from django.core.cache import cache
+from django_ratelimit.core import get_usage
 
 
 def client_ip(group, request) -> str:
@@ -21,6 +22,16 @@ def client_ip(group, request) -> str:
 def client_address(request) -> str:
     """The client's own address (an IPv6 one whole), for records that name the client, not a limit."""
     return get_adapter(request).get_client_ip(request) or "unknown"
+
+
+def recipient_counted(*, group: str, recipient: str, rate: str) -> dict | None:
+    """Count one message to `recipient` (an E.164 number or a case-folded e-mail address) against
+    `rate` (django-ratelimit's "3/d"): its count (`get_usage`'s answer, this one counted), over once
+    the rate is passed or when the cache could not count it. Keyed by the recipient alone, whichever
+    client or login asks (django-ratelimit keeps a digest of it, not the address), so that nobody can
+    text or mail a stranger over and over by asking from several places."""
+    return get_usage(None, group=group, key=lambda group, request: recipient, rate=rate, method=get_usage.ALL,
+                     increment=True)
 
 
 def seconds_until_allowed(request, *, action: str, key: str | None = None, per: str | None = None) -> float | None:

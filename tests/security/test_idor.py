@@ -97,6 +97,9 @@ CITIZEN_CASES = {
                                              control=None),  # only a returned filing can be corrected
     "dich-vu-cong/ho-so/<id:pk>/giay-to/<id:document_pk>/": Case(
         lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/giay-to/{pk('document')(w)}/"]),
+    # POST only (GET is a 405 for all): the owner's post sends, as test_typed_email_resend holds.
+    "dich-vu-cong/ho-so/<id:pk>/gui-lai-xac-nhan-email/": Case(
+        lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/gui-lai-xac-nhan-email/"], post=True, control=None),
     # The link mailed to an address typed on a filing's form opens without a login, by design: its page
     # shows nothing of the filing; a forged one is the "not valid or expired" 404 (POST: test_typed_email_confirmation).
     "dich-vu-cong/xac-nhan-email/<str:token>/": Case(
