@@ -1,10 +1,19 @@
 """SQL of migrations that differs by database: raw SQL that only PostgreSQL runs (triggers,
 sequences; the embedded SQLite default skips it), and a check constraint added for the rows
-written from then on."""
+written from then on; and the batches a data migration of a large table updates one at a time."""
 
 import contextlib
 
 from django.db import migrations
+
+
+def id_batches(model, size: int = 10_000):
+    """The rows of `model` in ranges of `size` ids, oldest first, for a data migration (atomic = False)
+    that updates a large table one batch at a time, each committed on its own: a row written meanwhile
+    waits for one batch at most, not for the whole table."""
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for start in range(0, last, size):
+        yield model.objects.filter(pk__gt=start, pk__lte=start + size)
 
 
 def run_on_postgresql(forwards: list[str], backwards: list[str]) -> migrations.RunPython:

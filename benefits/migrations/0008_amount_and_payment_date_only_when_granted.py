@@ -20,7 +20,8 @@ for one batch at most; stopped midway, it is run again from the start. The const
 from django.db import migrations
 from django.db.models import Q
 
-BATCH = 10_000
+from vssid_portal.migration_sql import id_batches
+
 DECIDED = ("approved", "paid")
 # 0007's caps: a row above them is refused by any update.
 WITHIN_CAPS = (Q(amount__isnull=True) | Q(amount__lte=10_000_000_000)) & (
@@ -28,10 +29,7 @@ WITHIN_CAPS = (Q(amount__isnull=True) | Q(amount__lte=10_000_000_000)) & (
 
 
 def clear_not_granted(apps, schema_editor):
-    BenefitRecord = apps.get_model("benefits", "BenefitRecord")
-    last = BenefitRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    for start in range(0, last, BATCH):
-        batch = BenefitRecord.objects.filter(pk__gt=start, pk__lte=start + BATCH)
+    for batch in id_batches(apps.get_model("benefits", "BenefitRecord")):
         batch.exclude(status__in=DECIDED).filter(
             Q(amount__isnull=False) | Q(monthly_amount__isnull=False) | Q(paid_on__isnull=False),
         ).update(amount=None, monthly_amount=None, paid_on=None)

@@ -5,15 +5,12 @@ waits for one batch at most, not for the whole table."""
 
 from django.db import migrations
 
-BATCH = 10_000
+from vssid_portal.migration_sql import id_batches
 
 
 def mark_signed_in(apps, schema_editor):
-    CardCheck = apps.get_model("health_card", "CardCheck")
-    last = CardCheck.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    for start in range(0, last, BATCH):
-        CardCheck.objects.filter(pk__gt=start, pk__lte=start + BATCH, checked_by__isnull=False,
-                                 signed_in=False).update(signed_in=True)
+    for batch in id_batches(apps.get_model("health_card", "CardCheck")):
+        batch.filter(checked_by__isnull=False, signed_in=False).update(signed_in=True)
 
 
 class Migration(migrations.Migration):

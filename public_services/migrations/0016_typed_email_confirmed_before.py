@@ -10,15 +10,12 @@ from django.db import migrations
 from django.db.models.fields.json import KT
 from django.db.models.functions import Trim
 
-BATCH = 10_000
+from vssid_portal.migration_sql import id_batches
 
 
 def mark_typed_confirmed(apps, schema_editor):
-    Filing = apps.get_model("public_services", "Filing")
-    last = Filing.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    for start in range(0, last, BATCH):
-        (Filing.objects.filter(pk__gt=start, pk__lte=start + BATCH, email_confirmed="")
-         .annotate(typed=Trim(KT("data__email"))).filter(typed__gt="")
+    for batch in id_batches(apps.get_model("public_services", "Filing")):
+        (batch.filter(email_confirmed="").annotate(typed=Trim(KT("data__email"))).filter(typed__gt="")
          .update(email_confirmed=Trim(KT("data__email"))))
 
 
