@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import person_in_view, viewing
 from participation.services.statements import verify_base_for
@@ -418,12 +418,16 @@ def _status_page(request, filing: Filing):
 
 @login_required
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def filing_email_resend(request, pk):
     """The status page's button sending the address typed on the form a new link confirming it, for
     a login that may view the filing (a foreign one is a 404). Refused past the limits with the
-    status page saying why: 429 with Retry-After, 503 while they cannot be counted (Redis down)."""
+    status page saying why: 429 with Retry-After, 503 while they cannot be counted (Redis down).
+    GET sends nothing: it is the page a login sends back to when the session ended before the
+    button's POST, and leads to the status page."""
     filing = _filing(request, pk)
+    if request.method == "GET":
+        return redirect("public_services:filing", pk=filing.pk)
     try:
         address = filing_email_confirmation_resend(filing=filing, link_base=verify_base_for(request))
     except ConfirmationsRefused as refused:

@@ -5,6 +5,7 @@ Redis is down). Every confirmation e-mail to one address is capped, whichever fi
 keeps its working link in the outbox once sent."""
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from django.core import mail as django_mail
@@ -78,7 +79,7 @@ def test_only_a_login_that_may_view_an_open_filing_may_ask_and_only_by_post(
         filing = filed(owner)
     assert logged(stranger).post(resend_url(filing)).status_code == 404
     assert Client().post(resend_url(filing)).status_code == 302  # to the login page
-    assert logged(owner).get(resend_url(filing)).status_code == 405
+    assert logged(owner).get(resend_url(filing))["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"  # sends nothing
     csrf = Client(enforce_csrf_checks=True)
     csrf.force_login(owner)
     assert csrf.post(resend_url(filing)).status_code == 403
@@ -133,6 +134,23 @@ def test_asking_while_redis_is_down_is_said_unavailable(owner, settings, monkeyp
     html = response.content.decode()
     assert response.status_code == 503 and response["Retry-After"] == "120"
     assert UNAVAILABLE in html and "nhiều lần" not in html
+    assert confirmations().count() == 1
+
+
+def test_the_page_a_login_leads_back_to_after_the_session_ended_opens_the_filing(
+        owner, stranger, django_capture_on_commit_callbacks):  # noqa: F811
+    """The button's POST after the session expired goes to the login page with next= this URL, which
+    the browser then GETs: the owner lands on the status page, nothing sent; anyone else gets a 404."""
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = filed(owner)
+    login = Client().post(resend_url(filing))
+    assert login.status_code == 302 and f"next={resend_url(filing)}" in unquote(login["Location"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged(owner).get(resend_url(filing), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(f"/dich-vu-cong/ho-so/{filing.pk}/", 302)]
+    assert BUTTON in response.content.decode()
+    assert logged(stranger).get(resend_url(filing)).status_code == 404
     assert confirmations().count() == 1
 
 

@@ -97,7 +97,8 @@ CITIZEN_CASES = {
                                              control=None),  # only a returned filing can be corrected
     "dich-vu-cong/ho-so/<id:pk>/giay-to/<id:document_pk>/": Case(
         lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/giay-to/{pk('document')(w)}/"]),
-    # POST only (GET is a 405 for all): the owner's post sends, as test_typed_email_resend holds.
+    # The owner's POST sends and the owner's GET (back from a login) leads to the filing, as
+    # test_typed_email_resend holds; anyone else's GET or POST is a 404.
     "dich-vu-cong/ho-so/<id:pk>/gui-lai-xac-nhan-email/": Case(
         lambda w: [f"/dich-vu-cong/ho-so/{pk('filing')(w)}/gui-lai-xac-nhan-email/"], post=True, control=None),
     # The link mailed to an address typed on a filing's form opens without a login, by design: its page
