@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext
@@ -82,6 +83,15 @@ def typed_email_confirmed(filing: Filing) -> bool:
     account's, as for the security notices), compared without regard to case. True without one."""
     typed = typed_email(filing).lower()
     return not typed or typed in {filing.email_confirmed.lower(), (filing.submitted_by.email or "").lower()}
+
+
+def typed_email_confirmed_elsewhere(filing: Filing) -> bool:
+    """Whether the address typed on the filing's form was confirmed, by its link, on another filing
+    submitted by the same login (a parent filing for each child with one address), compared without
+    regard to case: its owner need not confirm it once more (services._confirmed_elsewhere)."""
+    address = typed_email(filing).lower()
+    return bool(address) and (Filing.objects.filter(submitted_by_id=filing.submitted_by_id).exclude(pk=filing.pk)
+                              .alias(confirmed=Lower("email_confirmed")).filter(confirmed=address).exists())
 
 
 def email_confirmation_resend_offered(filing: Filing) -> bool:

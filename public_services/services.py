@@ -75,6 +75,7 @@ from .selectors import (
     open_filing_of,
     typed_email,
     typed_email_confirmed,
+    typed_email_confirmed_elsewhere,
 )
 
 UPLOAD_DIR = "filings/tmp"
@@ -348,17 +349,28 @@ def _address_counted(address: str) -> dict | None:
                              rate=CONFIRMATIONS_PER_ADDRESS)
 
 
+def _confirmed_elsewhere(filing: Filing) -> bool:
+    """Confirm the address typed on the filing's form, sending nothing and counting nothing, when
+    it was confirmed on another filing of the same login (typed_email_confirmed_elsewhere)."""
+    if not typed_email_confirmed_elsewhere(filing):
+        return False
+    filing.email_confirmed = typed_email(filing)
+    filing.save(update_fields=["email_confirmed", "updated_at"])
+    return True
+
+
 def _ask_email_confirmation(filing: Filing, *, link_base: str) -> None:
     """Mail the address typed on a submitted or resubmitted filing's form, when its e-mails may not go
     there yet (typed_email_confirmed), the link confirming it: once per address per filing (its
-    idempotency key), whichever step or revision asks, and at most CONFIRMATIONS_PER_ADDRESS to one
+    idempotency key), whichever step or revision asks, none when the same login's other filing has it
+    confirmed (_confirmed_elsewhere), and at most CONFIRMATIONS_PER_ADDRESS to one
     address (beyond it, or while the count cannot be kept, the filing is still recorded and the
     citizen may ask the e-mail again from its page: filing_email_confirmation_resend). The e-mail
     says nothing of the filing, its person or its procedure: a mistyped address reaches a stranger.
     The link starts with PORTAL_PUBLIC_URL when set, else `link_base` (the scheme and host of the
     request)."""
     address = typed_email(filing)
-    if not address or typed_email_confirmed(filing):
+    if not address or typed_email_confirmed(filing) or _confirmed_elsewhere(filing):
         return
     key = f"filing-{filing.tracking_number}-email-confirm-{email_key(address)}"
     if Message.objects.filter(idempotency_key=key).exists():
@@ -393,21 +405,24 @@ def filing_email_confirmation_resend(*, filing: Filing, link_base: str) -> str:
     (the citizen deleted the first, let it expire, or its delivery was given up), under a key of its
     own so that it is sent again; the address it went to. At most RESENDS_PER_FILING for the
     filing and CONFIRMATIONS_PER_ADDRESS to the address (ConfirmationsRefused). ValidationError,
-    nothing sent, when there is nothing to confirm any more (confirmed, address changed or filing
-    ended meanwhile). The caller has checked that the login may view the filing."""
+    nothing sent, when there is nothing to confirm any more (confirmed, here or on another filing of
+    the same login, which confirms it here: _confirmed_elsewhere; address changed or filing ended
+    meanwhile). The caller has checked that the login may view the filing."""
     with transaction.atomic():
         filing = Filing.objects.select_for_update().get(pk=filing.pk)
-        if not email_confirmation_resend_offered(filing):
-            raise ValidationError(gettext("Không cần gửi lại thư xác nhận: địa chỉ email đã được xác nhận, "
-                                          "đã thay đổi hoặc hồ sơ đã kết thúc."), code="not_needed")
-        address = typed_email(filing)
-        usages = [recipient_counted(group="public_services.filing_email_resend", recipient=str(filing.pk),
-                                    rate=RESENDS_PER_FILING), _address_counted(address)]
-        if any(usage is not None and usage["should_limit"] for usage in usages):
-            raise ConfirmationsRefused(usages)
-        prefix = f"filing-{filing.tracking_number}-email-confirm-{email_key(address)}"
-        sent = Message.objects.filter(idempotency_key__startswith=prefix).count()
-        _confirmation_mail(filing, address, link_base=link_base, key=f"{prefix}-{sent + 1}")
+        needed = email_confirmation_resend_offered(filing) and not _confirmed_elsewhere(filing)
+        if needed:
+            address = typed_email(filing)
+            usages = [recipient_counted(group="public_services.filing_email_resend", recipient=str(filing.pk),
+                                        rate=RESENDS_PER_FILING), _address_counted(address)]
+            if any(usage is not None and usage["should_limit"] for usage in usages):
+                raise ConfirmationsRefused(usages)
+            prefix = f"filing-{filing.tracking_number}-email-confirm-{email_key(address)}"
+            sent = Message.objects.filter(idempotency_key__startswith=prefix).count()
+            _confirmation_mail(filing, address, link_base=link_base, key=f"{prefix}-{sent + 1}")
+    if not needed:  # raised once the address confirmed from another filing is committed
+        raise ValidationError(gettext("Không cần gửi lại thư xác nhận: địa chỉ email đã được xác nhận, "
+                                      "đã thay đổi hoặc hồ sơ đã kết thúc."), code="not_needed")
     return address
 
 

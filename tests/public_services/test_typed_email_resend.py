@@ -15,8 +15,9 @@ from notifications.models import Message
 from public_services.models import Filing
 from public_services.services import CONFIRMATIONS_PER_ADDRESS, RESENDS_PER_FILING, filing_reject
 from tests.accounts.test_code_lookup_redis_down import stop_redis
+from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
-from .helpers import district_officer, logged, owner, stranger, submit, withdrawn  # noqa: F401
+from .helpers import confirm_email, district_officer, logged, owner, stranger, submit, withdrawn  # noqa: F401
 from .test_typed_email_confirmation import LINK, TYPED, emails_to
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +153,31 @@ def test_the_page_a_login_leads_back_to_after_the_session_ended_opens_the_filing
     assert BUTTON in response.content.decode()
     assert logged(stranger).get(resend_url(filing)).status_code == 404
     assert confirmations().count() == 1
+
+
+def test_an_address_confirmed_on_another_filing_of_the_login_is_confirmed_without_a_mail(
+        owner, stranger, facility, django_capture_on_commit_callbacks):  # noqa: F811
+    """A parent filing for several children with one address: confirmed once, by the link of one
+    filing, it is not mailed nor counted again for the login's other filings, asked or filed."""
+    issue(owner.person, facility), issue(stranger.person, facility)  # a card to ask again (BHYT-CL)
+    with django_capture_on_commit_callbacks(execute=True):
+        book, card = filed(owner), submit(owner, "BHYT-CL", email=TYPED.upper())
+    assert confirmations().count() == 1 and confirmations(TYPED.upper()).count() == 1
+    confirm_email(book)
+    client = logged(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(resend_url(card), follow=True)
+    assert "Không cần gửi lại thư xác nhận" in response.content.decode()
+    assert Filing.objects.get(pk=card.pk).email_confirmed == TYPED.upper()
+    assert re.search(r"<br><small>Đã xác nhận", client.get(f"/dich-vu-cong/ho-so/{card.pk}/").content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn(card)
+        card = submit(owner, "BHYT-CL", email=TYPED)
+    assert Filing.objects.get(pk=card.pk).email_confirmed == TYPED
+    assert confirmations().count() == 1 and confirmations(TYPED.upper()).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # another login's filing is not confirmed by it
+        theirs = submit(stranger, "BHYT-CL", email=TYPED)
+    assert confirmations().count() == 2 and Filing.objects.get(pk=theirs.pk).email_confirmed == ""
 
 
 def test_the_expired_links_page_says_where_to_ask_a_new_one(client):
