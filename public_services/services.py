@@ -332,6 +332,9 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
 # address typed, withdrawn and typed again), and those asked again for one filing by its button.
 CONFIRMATIONS_PER_ADDRESS = "3/d"
 RESENDS_PER_FILING = "3/h"
+# Asked again within this of the filing's last confirmation e-mail to the address (a double click),
+# nothing is sent nor counted against the limits above.
+RESEND_WAIT = datetime.timedelta(seconds=60)
 
 
 def _confirmation_mail(filing: Filing, address: str, *, link_base: str, key: str) -> None:
@@ -405,6 +408,7 @@ def filing_email_confirmation_resend(*, filing: Filing, link_base: str) -> str:
     (the citizen deleted the first, let it expire, or its delivery was given up), under a key of its
     own so that it is sent again; the address it went to. At most RESENDS_PER_FILING for the
     filing and CONFIRMATIONS_PER_ADDRESS to the address (ConfirmationsRefused). ValidationError,
+    nothing sent nor counted, within RESEND_WAIT of the last one (a double click). ValidationError,
     nothing sent, when there is nothing to confirm any more (confirmed, here or on another filing of
     the same login, which confirms it here: _confirmed_elsewhere; address changed or filing ended
     meanwhile). The caller has checked that the login may view the filing."""
@@ -413,11 +417,15 @@ def filing_email_confirmation_resend(*, filing: Filing, link_base: str) -> str:
         needed = email_confirmation_resend_offered(filing) and not _confirmed_elsewhere(filing)
         if needed:
             address = typed_email(filing)
+            prefix = f"filing-{filing.tracking_number}-email-confirm-{email_key(address)}"
+            last = Message.objects.filter(idempotency_key__startswith=prefix).order_by("-created_at").first()
+            if last is not None and timezone.now() - last.created_at < RESEND_WAIT:
+                raise ValidationError(gettext("Thư xác nhận vừa được gửi. Hãy kiểm tra hộp thư, kể cả mục thư rác, "
+                                              "rồi thử lại sau 1 phút nếu chưa nhận được."), code="just_sent")
             usages = [recipient_counted(group="public_services.filing_email_resend", recipient=str(filing.pk),
                                         rate=RESENDS_PER_FILING), _address_counted(address)]
             if any(usage is not None and usage["should_limit"] for usage in usages):
                 raise ConfirmationsRefused(usages)
-            prefix = f"filing-{filing.tracking_number}-email-confirm-{email_key(address)}"
             sent = Message.objects.filter(idempotency_key__startswith=prefix).count()
             _confirmation_mail(filing, address, link_base=link_base, key=f"{prefix}-{sent + 1}")
     if not needed:  # raised once the address confirmed from another filing is committed

@@ -9,11 +9,12 @@ from urllib.parse import unquote
 
 import pytest
 from django.core import mail as django_mail
+from django.db.models import F
 from django.test import Client
 
 from notifications.models import Message
 from public_services.models import Filing
-from public_services.services import CONFIRMATIONS_PER_ADDRESS, RESENDS_PER_FILING, filing_reject
+from public_services.services import CONFIRMATIONS_PER_ADDRESS, RESEND_WAIT, RESENDS_PER_FILING, filing_reject
 from tests.accounts.test_code_lookup_redis_down import stop_redis
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db
 BUTTON = "Gửi lại thư xác nhận</button>"
 TOO_MANY = "Thư xác nhận đã được gửi lại nhiều lần. Hãy mở thư đã gửi hoặc thử lại sau."
 UNAVAILABLE = "Gửi lại thư xác nhận đang tạm gián đoạn. Hãy thử lại sau vài phút."
+JUST_SENT = "Thư xác nhận vừa được gửi. Hãy kiểm tra hộp thư, kể cả mục thư rác, rồi thử lại sau 1 phút nếu chưa nhận được."
 
 
 def filed(user, address=TYPED):
@@ -44,10 +46,16 @@ def confirmations(address=TYPED):
     return emails_to(address).filter(template="public_service_email_confirm")
 
 
+def a_minute_passed() -> None:
+    """As if RESEND_WAIT had passed since every confirmation e-mail sent so far."""
+    Message.objects.filter(template="public_service_email_confirm").update(created_at=F("created_at") - RESEND_WAIT)
+
+
 def test_the_button_sends_a_new_link_that_confirms(owner, django_capture_on_commit_callbacks):  # noqa: F811
     with django_capture_on_commit_callbacks(execute=True):
         filing = filed(owner)
     client = logged(owner)
+    a_minute_passed()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(resend_url(filing), follow=True)
     assert response.redirect_chain == [(f"/dich-vu-cong/ho-so/{filing.pk}/", 302)]
@@ -67,6 +75,7 @@ def test_the_button_sends_a_new_link_that_confirms(owner, django_capture_on_comm
 def test_the_confirmation_keeps_no_working_link_in_the_outbox(owner, django_capture_on_commit_callbacks):  # noqa: F811
     with django_capture_on_commit_callbacks(execute=True):
         filing = filed(owner)
+        a_minute_passed()
         logged(owner).post(resend_url(filing))
     assert len(links_mailed()) == 2  # delivered with the link
     for message in confirmations():
@@ -98,7 +107,9 @@ def test_asking_again_is_capped_per_filing_with_retry_after(owner, django_captur
     client = logged(owner)
     allowed = int(RESENDS_PER_FILING.split("/")[0])
     for _ in range(allowed - 1):  # the address's daily cap counts the first e-mail too
+        a_minute_passed()
         assert client.post(resend_url(filing)).status_code == 302
+    a_minute_passed()
     response = client.post(resend_url(filing))
     html = response.content.decode()
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
@@ -116,6 +127,7 @@ def test_every_confirmation_to_one_address_is_capped_whichever_filing_asks(
     assert confirmations("nguoi.la@example.vn").count() == cap
     with django_capture_on_commit_callbacks(execute=True):
         filing = filed(owner, "nguoi.la@example.vn")
+    a_minute_passed()
     response = logged(owner).post(resend_url(filing))
     assert response.status_code == 429 and TOO_MANY in response.content.decode()
     assert confirmations("nguoi.la@example.vn").count() == cap
@@ -130,6 +142,7 @@ def test_asking_while_redis_is_down_is_said_unavailable(owner, settings, monkeyp
     with django_capture_on_commit_callbacks(execute=True):
         filing = filed(owner)
     client = logged(owner)
+    a_minute_passed()
     stop_redis(settings, monkeypatch)
     response = client.post(resend_url(filing))
     html = response.content.decode()
@@ -178,6 +191,25 @@ def test_an_address_confirmed_on_another_filing_of_the_login_is_confirmed_withou
     with django_capture_on_commit_callbacks(execute=True):  # another login's filing is not confirmed by it
         theirs = submit(stranger, "BHYT-CL", email=TYPED)
     assert confirmations().count() == 2 and Filing.objects.get(pk=theirs.pk).email_confirmed == ""
+
+
+def test_a_second_click_within_a_minute_sends_and_counts_nothing(owner, django_capture_on_commit_callbacks):  # noqa: F811
+    """A double click, or a click just after filing: one e-mail, the limits left for a genuine resend."""
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = filed(owner)
+    client = logged(owner)
+    for _ in range(2):  # within a minute of the submission's e-mail
+        response = client.post(resend_url(filing), follow=True)
+        assert response.status_code == 200 and JUST_SENT in response.content.decode()
+    assert confirmations().count() == 1
+    a_minute_passed()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(resend_url(filing)).status_code == 302
+        response = client.post(resend_url(filing), follow=True)  # the double click's second
+    assert JUST_SENT in response.content.decode() and confirmations().count() == 2
+    a_minute_passed()  # the clicks held back counted nothing: the address's last e-mail of the day goes
+    assert client.post(resend_url(filing)).status_code == 302
+    assert confirmations().count() == int(CONFIRMATIONS_PER_ADDRESS.split("/")[0])
 
 
 def test_the_expired_links_page_says_where_to_ask_a_new_one(client):
