@@ -16,6 +16,7 @@ a complete file. Both use the working-day calendar (weekends and public holidays
 
 import datetime
 import logging
+import math
 import secrets
 import time
 
@@ -26,7 +27,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import Person
 from accounts.selectors import logins_told_of
@@ -420,8 +421,12 @@ def filing_email_confirmation_resend(*, filing: Filing, link_base: str) -> str:
             prefix = f"filing-{filing.tracking_number}-email-confirm-{email_key(address)}"
             last = Message.objects.filter(idempotency_key__startswith=prefix).order_by("-created_at").first()
             if last is not None and timezone.now() - last.created_at < RESEND_WAIT:
-                raise ValidationError(gettext("Thư xác nhận vừa được gửi. Hãy kiểm tra hộp thư, kể cả mục thư rác, "
-                                              "rồi thử lại sau 1 phút nếu chưa nhận được."), code="just_sent")
+                minutes = math.ceil(RESEND_WAIT.total_seconds() / 60)
+                raise ValidationError(ngettext(
+                    "Thư xác nhận vừa được gửi. Hãy kiểm tra hộp thư, kể cả mục thư rác, rồi thử lại sau %(minutes)s "
+                    "phút nếu chưa nhận được.",
+                    "Thư xác nhận vừa được gửi. Hãy kiểm tra hộp thư, kể cả mục thư rác, rồi thử lại sau %(minutes)s "
+                    "phút nếu chưa nhận được.", minutes) % {"minutes": minutes}, code="just_sent")
             usages = [recipient_counted(group="public_services.filing_email_resend", recipient=str(filing.pk),
                                         rate=RESENDS_PER_FILING), _address_counted(address)]
             if any(usage is not None and usage["should_limit"] for usage in usages):

@@ -4,6 +4,7 @@ view the filing only, within a cap per filing and per address (429 with Retry-Af
 Redis is down). Every confirmation e-mail to one address is capped, whichever filing asks, and none
 keeps its working link in the outbox once sent."""
 
+import datetime
 import re
 from urllib.parse import unquote
 
@@ -210,6 +211,14 @@ def test_a_second_click_within_a_minute_sends_and_counts_nothing(owner, django_c
     a_minute_passed()  # the clicks held back counted nothing: the address's last e-mail of the day goes
     assert client.post(resend_url(filing)).status_code == 302
     assert confirmations().count() == int(CONFIRMATIONS_PER_ADDRESS.split("/")[0])
+
+
+def test_the_wait_said_after_a_click_is_the_one_set(owner, monkeypatch, django_capture_on_commit_callbacks):  # noqa: F811
+    monkeypatch.setattr("public_services.services.RESEND_WAIT", datetime.timedelta(minutes=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = filed(owner)
+    html = logged(owner).post(resend_url(filing), follow=True).content.decode()
+    assert JUST_SENT.replace("sau 1 phút", "sau 2 phút") in html and confirmations().count() == 1
 
 
 def test_the_expired_links_page_says_where_to_ask_a_new_one(client):
