@@ -127,8 +127,10 @@ POSTS_NOTHING_PERSONAL = {
     "accounts_auth:security", "accounts_auth:session_keepalive", "notifications:index", "notifications:mark_all_read",
     "public_services:index",
     "health_card:api_verify",  # a clinic's JSON body, not a form post: nothing an error report lists as POST
-    # a button: a statement asked or asked again, a filing withdrawn
+    # a button: a statement asked or asked again, a filing withdrawn, its typed e-mail address's
+    # confirmation asked again or given
     "participation:statement_list", "participation:statement_status", "public_services:withdraw",
+    "public_services:email_resend", "public_services:email_confirm",
     "public_services:review",  # the draft's key and a SHA-256 fingerprint of its answers, never the answers
     # pages answering a post as a GET, reading nothing posted
     "accounts:registration_status", "notifications:detail", "public_services:filings", "public_services:filing",
@@ -177,6 +179,8 @@ def _citizens_pages(world) -> dict[str, dict]:
         "benefits:detail": {"pk": objects["benefit"].pk},
         "public_services:filing": {"pk": filing.pk},
         "public_services:withdraw": {"pk": filing.pk},
+        "public_services:email_resend": {"pk": filing.pk},
+        "public_services:email_confirm": resolve(links["email_confirm"]).kwargs,
         "public_services:edit": {"pk": filing.pk},
         "public_services:document": {"pk": filing.pk, "document_pk": objects["document"].pk},
         "public_services:feedback_status": {"tracking_number": objects["feedback"].tracking_number},
