@@ -35,6 +35,14 @@ def guess(number: int) -> str:
     return f"{number % 28 + 1:02d}/{number % 12 + 1:02d}/1987"
 
 
+
+def colleague_at(facility):
+    """Another clinic-staff login of the same facility, whose checks are counted apart."""
+    colleague = User.objects.create_user(username="nhanvienkcb2", password="x-Strong-Pass-2026", facility=facility,
+                                         is_staff=True)
+    colleague.groups.add(sync_groups(Group, Permission)[CLINIC_STAFF])
+    return colleague
+
 def test_wrong_birth_dates_are_answered_thirty_times_an_hour_per_clinic_login(card, clinic_user, facility):
     assert CLINIC_MISMATCHES == "30/h"
     client = logged_in(clinic_user)
@@ -50,10 +58,7 @@ def test_wrong_birth_dates_are_answered_thirty_times_an_hour_per_clinic_login(ca
     assert CardCheck.objects.count() == 30  # a refused post checks nothing
     assert client.get(URL).status_code == 200
 
-    groups = sync_groups(Group, Permission)
-    colleague = User.objects.create_user(username="nhanvienkcb2", password="x-Strong-Pass-2026", facility=facility,
-                                         is_staff=True)
-    colleague.groups.add(groups[CLINIC_STAFF])
+    colleague = colleague_at(facility)
     assert "Thẻ hợp lệ" in text(logged_in(colleague).post(URL, {**TYPED, "ngay_sinh": "15/03/1988"}))
     public = Client().post(URL, {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)})
     assert public.status_code == 200 and "Thẻ hợp lệ" in text(public)
@@ -131,10 +136,7 @@ def test_every_check_of_a_clinic_login_is_counted_against_a_limit_no_desk_meets(
     assert CardCheck.objects.count() == 4  # a refused post checks nothing
     assert client.get(URL).status_code == 200
 
-    groups = sync_groups(Group, Permission)
-    colleague = User.objects.create_user(username="nhanvienkcb2", password="x-Strong-Pass-2026", facility=facility,
-                                         is_staff=True)
-    colleague.groups.add(groups[CLINIC_STAFF])
+    colleague = colleague_at(facility)
     assert "Thẻ hợp lệ" in text(logged_in(colleague).post(URL, scan))  # counted per login
     assert "Thẻ hợp lệ" in text(Client().post(URL, scan))  # the public page keeps its own limit
 
