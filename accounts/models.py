@@ -41,6 +41,9 @@ class Person(models.Model):
     # Asked by the public BHXH-code lookup of people who have no ID number.
     mother_name = models.CharField("họ tên mẹ", max_length=100, null=True, blank=True)
     father_name = models.CharField("họ tên cha", max_length=100, null=True, blank=True)
+    # Their folded keys (fold, as name_key), so the lookup compares a parent's name in its query.
+    mother_key = models.CharField("khóa tên mẹ", max_length=100, editable=False, default="")
+    father_key = models.CharField("khóa tên cha", max_length=100, editable=False, default="")
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="persons",
         verbose_name="cơ quan BHXH quản lý", help_text="Cơ quan đã duyệt đăng ký giao dịch điện tử.",
@@ -74,13 +77,23 @@ class Person(models.Model):
             raise ValidationError({"full_name": PERSON_NAME_ERROR})
         validate_id_document(self.id_type, self.id_number, birth_date=self.birth_date, sex=self.sex)
 
+    # Each name and the accent-folded key kept with it.
+    FOLDED_NAMES = {"full_name": "name_key", "mother_name": "mother_key", "father_name": "father_key"}
+
     def normalize(self):
-        """Store the name in NFC and its accent-folded key; kept with the name whatever writes it."""
+        """Store the name in NFC and the accent-folded keys of the person's and their parents' names;
+        kept with the names whatever writes them."""
         self.full_name = normalize_name(self.full_name)
         self.name_key = fold(self.full_name)
+        self.mother_key = fold(self.mother_name or "")
+        self.father_key = fold(self.father_name or "")
 
     def save(self, *args, **kwargs):
         self.normalize()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:  # a name saved alone takes its key along
+            kwargs["update_fields"] = {*update_fields, *(key for name, key in self.FOLDED_NAMES.items()
+                                                         if name in update_fields)}
         super().save(*args, **kwargs)
 
     @property

@@ -254,12 +254,13 @@ def person_for_code_lookup(
     birth year (kept as 1 January of it) is matched on the year, as registration does; anyone
     else on the full date only, so a year never finds them. Name, birth date and province narrow
     the registry through one index (at most two birth dates to look up in it); the ID number typed
-    is compared in the same query (none typed: only people with no ID number on record), and their
-    mother's or father's name, which the registry holds with its accents, is compared on the rows
-    it answers. Nothing cuts the namesakes before those comparisons: old records hold the birth year
-    only, so a common name can be shared by dozens born the same year in a province. A person who
-    has an ID number is found by it only: their parents' names are no substitute. No partial answer
-    exists: a near miss and a stranger give the same None.
+    is compared in the same query, and so, when none is typed, is the parent's name, with the folded
+    keys of the mother's and father's names (only people with no ID number on record, whose mother's
+    or father's name is the one typed). Nothing cuts the namesakes before those comparisons: old
+    records hold the birth year only, so a common name can be shared by dozens born the same year in
+    a province; the query answers two rows at most, enough to tell one match from several. A person
+    who has an ID number is found by it only: their parents' names are no substitute. No partial
+    answer exists: a near miss and a stranger give the same None.
     """
     year = birth_date if isinstance(birth_date, int) else birth_date.year
     first_of_year = datetime.date(year, 1, 1)
@@ -269,13 +270,15 @@ def person_for_code_lookup(
         born |= Q(birth_date=birth_date, birth_year_only=False)
         dates.append(birth_date)
     id_number, parent_key = id_number.strip(), fold(parent_name)
-    candidates = Person.objects.filter(
-        born, name_key=fold(full_name), birth_date__in=dates, province=province, id_number=id_number,
-    ).only("bhxh_code", "full_name", "id_number", "mother_name", "father_name")
-    matches = [
-        person for person in candidates
-        if id_number or (parent_key and parent_key in {fold(person.mother_name or ""), fold(person.father_name or "")})
-    ]
+    if id_number:
+        identified = Q()
+    elif parent_key:
+        identified = Q(mother_key=parent_key) | Q(father_key=parent_key)
+    else:
+        return None
+    matches = list(Person.objects.filter(
+        born, identified, name_key=fold(full_name), birth_date__in=dates, province=province, id_number=id_number,
+    ).order_by().only("bhxh_code", "full_name")[:2])
     return matches[0] if len(matches) == 1 else None
 
 

@@ -382,7 +382,7 @@ def build_persons(cursor, ref: Reference, *, total: int, histories: bool, rng, f
     group_level = dict(cursor.fetchall())
     person_columns = ["id", "bhxh_code", "full_name", "name_key", "birth_date", "birth_year_only", "sex", "id_type",
                       "id_number", "phone", "province_id", "ward_id", "street", "mother_name", "father_name",
-                      "agency_id", "created_at", "updated_at"]
+                      "mother_key", "father_key", "agency_id", "created_at", "updated_at"]
     period_columns = ["person_id", "kind", "from_month", "to_month", "payer", "employer_id", "job_title", "base", "rate",
                       "amount", "unpaid_months", "province_id", "agency_id", "facility_id", "import_key",
                       "created_at", "updated_at"]
@@ -429,12 +429,12 @@ def build_persons(cursor, ref: Reference, *, total: int, histories: bool, rng, f
             if valid_prefix[block]:
                 break
         ward_id, _ward_name = rng.choice(ref.wards[province[0]])
-        mother, _ = namer.name(2)
-        father, _ = namer.name(1, surname)
+        mother, mother_key = namer.name(2)
+        father, father_key = namer.name(1, surname)
         agency_id = rng.choice(ref.agencies[province[0]])
         rows.persons.add(person_id, code, full_name, name_key, birth, year_only, sex, "cccd", id_number, phone,
                          province[0], ward_id, f"{rng.randrange(1, 500)} {rng.choice(STREETS)}", mother, father,
-                         agency_id, now, now)
+                         mother_key, father_key, agency_id, now, now)
         if histories:
             _history(rows, rng, person_id=person_id, code=code, birth=birth, ref=ref, province=province,
                      employer_pool=employer_pool, this_month=this_month, now=now, group_level=group_level,
@@ -578,6 +578,8 @@ def check_search_keys(fold, sample: int = 2000) -> None:
 
     for person in Person.objects.order_by("?")[:sample]:
         assert person.name_key == fold(person.full_name), (person.bhxh_code, person.name_key, fold(person.full_name))
+        assert (person.mother_key, person.father_key) == (fold(person.mother_name or ""), fold(person.father_name or "")), \
+            (person.bhxh_code, person.mother_key, person.father_key)
     for model in (Employer, MedicalFacility):
         for row in model.objects.order_by("?")[:sample // 4]:
             assert row.search_key == fold(row.search_text()), (row.code, row.search_key)

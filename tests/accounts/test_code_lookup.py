@@ -475,3 +475,77 @@ def test_a_namesake_past_the_twentieth_is_found_by_the_id_number_or_the_parent_n
     youngest.save()
     assert person_for_code_lookup(full_name="nguyen minh anh", birth_date=child_born, province=province,
                                   parent_name="pham van binh") == youngest
+
+
+def namesakes_without_id(count: int, born: datetime.date) -> list:
+    """`count` people called Nguyễn Minh Anh born on `born` in TP. Hồ Chí Minh, none with an ID number,
+    each with a mother of their own (Trần Thị Mai 0, 1, ...)."""
+    people = []
+    for n in range(count):
+        person = make_person(f"79300000{n:02d}", "Nguyễn Minh Anh", birth=born, id_number="")
+        person.mother_name = f"Trần Thị Mai {n}"
+        person.save()
+        people.append(person)
+    return people
+
+
+def test_among_many_namesakes_the_parent_name_decides_in_one_query_of_two_rows_at_most(reference_data):
+    """Thirty namesakes born the same day, none with an ID number: the query itself compares the parent's
+    name (the folded keys of the mother's and father's names) and asks two rows at most, enough to tell
+    one match from several, instead of reading every namesake to compare the names in Python."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.selectors import person_for_code_lookup
+
+    province, born = Province.objects.get(code="79"), datetime.date(2020, 5, 10)
+    people = namesakes_without_id(30, born)
+    people[17].father_name = "Phạm Văn Bình"
+    people[17].save()
+    people[3].father_name = "Trần Thị Mai 5"  # a father's name equal to another's mother's: two alike
+    people[3].save()
+    answers = {}
+    with CaptureQueriesContext(connection) as queries:
+        for typed in ("TRẦN THỊ MAI 12", "pham van binh", "tran thi mai 5", "tran thi mai", "Lê Văn Tám"):
+            answers[typed] = person_for_code_lookup(full_name="nguyen minh anh", birth_date=born, province=province,
+                                                    parent_name=typed)
+    assert answers == {"TRẦN THỊ MAI 12": people[12], "pham van binh": people[17], "tran thi mai 5": None,
+                       "tran thi mai": None, "Lê Văn Tám": None}
+    assert len(queries) == 5
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        assert '"mother_key" = ' in sql and '"father_key" = ' in sql and sql.rstrip().endswith("LIMIT 2"), sql
+
+
+def test_without_an_id_number_nor_a_parent_name_nobody_is_looked_for(reference_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.selectors import person_for_code_lookup
+
+    province, born = Province.objects.get(code="79"), datetime.date(2020, 5, 10)
+    namesakes_without_id(1, born)
+    with CaptureQueriesContext(connection) as queries:
+        assert person_for_code_lookup(full_name="nguyen minh anh", birth_date=born, province=province,
+                                      parent_name=" ") is None
+    assert not queries.captured_queries
+
+
+def test_the_parent_name_keys_follow_the_names_however_they_are_saved(reference_data):
+    from accounts.models import Person
+    from accounts.selectors import person_for_code_lookup
+
+    province, born = Province.objects.get(code="79"), datetime.date(2020, 5, 10)
+    child = namesakes_without_id(1, born)[0]
+    child.mother_name, child.father_name = "Đặng Thị Ngọc", "  Võ   Văn Đức "
+    child.save(update_fields=["mother_name", "father_name"])
+    stored = Person.objects.get(pk=child.pk)
+    assert (stored.mother_key, stored.father_key) == ("dang thi ngoc", "vo van duc")
+    assert person_for_code_lookup(full_name="nguyen minh anh", birth_date=born, province=province,
+                                  parent_name="vo van duc") == child
+    child.mother_name = None
+    child.save()
+    assert Person.objects.get(pk=child.pk).mother_key == ""
+    assert person_for_code_lookup(full_name="nguyen minh anh", birth_date=born, province=province,
+                                  parent_name="dang thi ngoc") is None
+
