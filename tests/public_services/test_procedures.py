@@ -185,6 +185,7 @@ def test_declaration_pdf_carries_the_declared_values(owner, code, expected):
 def test_card_reissue_declaration(owner, facility):  # noqa: F811
     issue(owner.person, facility)
     text = pdf_text(submit(owner, "BHYT-CL"))
+    assert "MẫuTK1-TSTỜKHAI" in text, text[:300]  # the form code above the title, as 607A's and 608A's
     assert "Thẻbịhỏng,rách,khôngđọcđược" in text and "Thẻbịướt,mờchữ" in text
     assert Card.objects.filter(person=owner.person, status=Card.Status.ACTIVE).count() == 1
 
