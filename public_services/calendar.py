@@ -8,12 +8,20 @@ table, editable in the admin and seeded from HOLIDAYS below by a data migration.
 at most one query (the rows of the years it needs); a caller that counts for many filings at once
 loads a `WorkingCalendar` once and asks it.
 
-A year without rows in the table (beyond the last year entered) falls back to the statutory
-fixed-date holidays only (1/1, 30/4, 1/5, 2/9), with a warning logged once per year: the lunar
-holidays and the yearly arrangements must be entered in the admin when they are announced.
+A year without rows in the table (beyond the last year entered) falls back to an estimate of its
+statutory holidays, with a warning logged once per year: the eleven days of Labour Code 2019 art.
+112.1, Tết and Giỗ Tổ Hùng Vương on the solar dates of the Vietnamese lunar calendar, and a holiday
+on a Saturday or Sunday made up on the next working day (art. 111.3), as the `holidays` package
+(python-holidays) computes them. It is an estimate, not the year's arrangement: the Prime Minister
+chooses the 5 Tết days and the day next to 2/9 and may swap days (art. 112.3), which the estimate
+cannot know (it takes the last day of the lunar year and mùng 1–4 as the Tết days, one on a Saturday
+made up on the working day before them and one on a Sunday on the working day after, and the day
+next to 2/9 before or after it by the weekday). Enter the year's rows in the admin when they are
+announced: a year with rows counts its rows only, whatever the package says.
 """
 
 import datetime
+import functools
 import logging
 from collections.abc import Iterable
 
@@ -27,8 +35,9 @@ HOLIDAY, COMPENSATORY, WORKING_SATURDAY = "holiday", "compensatory", "working_sa
 SATURDAY = 5  # date.weekday(): Monday is 0
 WEEKDAY_NAMES = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
-# Statutory holidays on a fixed solar date (Labour Code 2019 art. 112.1 a, c, d, đ): the only ones
-# known for a year the table does not cover.
+# Statutory holidays on a fixed solar date (Labour Code 2019 art. 112.1 a, c, d, đ): kept in the
+# estimate of a year the table does not cover even where the `holidays` package knows nothing of
+# the year (its lunar calendar ends in 2100).
 FIXED_DATE_HOLIDAYS = [
     (1, 1, "Tết Dương lịch"),
     (4, 30, "Ngày Chiến thắng (30/4)"),
@@ -133,6 +142,29 @@ def add_missing(model, rows) -> list:
     return added
 
 
+# What the `holidays` package gives for Vietnam beyond art. 112.1 as the seeded years have it, by
+# the package's English name: Ngày Văn hóa Việt Nam (24/11, from 2026 in the package), which the
+# Politburo chose as a paid day off (Resolution 80-NQ/TW) and an amendment of art. 112.1 is to make
+# statutory; the arrangements of 2026 and 2027 do not give it. Empty this when the amended Labour
+# Code gives it.
+NOT_IN_ARTICLE_112 = ("Vietnam Cultural Day",)
+
+
+@functools.lru_cache(maxsize=32)
+def estimated_days(year: int) -> tuple[frozenset[datetime.date], frozenset[datetime.date]]:
+    """An estimate of `year`'s days off and of its weekend days worked in their place (these only
+    where the package carries a swap the government announced), for a year without rows in the
+    table: see the module's docstring. An estimate, not the year's arrangement. No query."""
+    import holidays  # imported on first use: most calls ask about years the table covers
+
+    found = holidays.country_holidays("VN", years=year, language="en_US")
+    dropped = {day for name in NOT_IN_ARTICLE_112 for day in found.get_named(name, lookup="startswith")}
+    days_off = {day for day in found if day.year == year and day not in dropped}
+    days_off |= {datetime.date(year, month, day) for month, day, _name in FIXED_DATE_HOLIDAYS}
+    worked = {day for day in found.weekend_workdays if day.year == year}
+    return frozenset(days_off), frozenset(worked)
+
+
 _warned_years: set[int] = set()
 
 
@@ -151,7 +183,7 @@ class WorkingCalendar:
         self._days_off: set[datetime.date] = set()
         self._working_weekend_days: set[datetime.date] = set()
         self._covered_years: set[int] = set()
-        self._fallback: dict[int, set[datetime.date]] = {}
+        self._estimates: dict[int, tuple[frozenset[datetime.date], frozenset[datetime.date]]] = {}
         for day, kind in rows:
             self._covered_years.add(day.year)
             if kind == WORKING_SATURDAY:
@@ -169,29 +201,30 @@ class WorkingCalendar:
             rows = rows.filter(date__lte=datetime.date(last_year, 12, 31))
         return cls(rows.values_list("date", "kind"), first.year, last_year)
 
-    def _fixed_date_holidays(self, year: int) -> set[datetime.date]:
-        if year not in self._fallback:
+    def _estimate(self, year: int) -> tuple[frozenset[datetime.date], frozenset[datetime.date]]:
+        if year not in self._estimates:
             if year not in _warned_years:
                 _warned_years.add(year)
                 logger.warning(
-                    "The holiday table has no row for %s: only the fixed-date holidays (1/1, 30/4, 1/5, 2/9) "
-                    "are skipped in due dates of that year. Enter the year's holidays in the admin.",
+                    "The holiday table has no row for %s: due dates of that year skip an estimate of its "
+                    "statutory holidays (Labour Code 2019 art. 112, Tết and Giỗ Tổ Hùng Vương from the lunar "
+                    "calendar, weekend holidays made up on the next working day), not the government's "
+                    "arrangement for the year. Enter the year's holidays in the admin when they are announced.",
                     year,
                 )
-            self._fallback[year] = {datetime.date(year, month, day) for month, day, _name in FIXED_DATE_HOLIDAYS}
-        return self._fallback[year]
+            self._estimates[year] = estimated_days(year)
+        return self._estimates[year]
 
     def is_working_day(self, day: datetime.date) -> bool:
         day = _as_date(day)
         if day.year < self.first_year or (self.last_year is not None and day.year > self.last_year):
             raise ValueError(f"{day:%d/%m/%Y} is outside the loaded years {self.first_year}–{self.last_year}")
+        if day.year not in self._covered_years:
+            days_off, weekend_days_worked = self._estimate(day.year)
+            return day in weekend_days_worked or (day.weekday() < SATURDAY and day not in days_off)
         if day in self._working_weekend_days:
             return True
-        if day in self._days_off or day.weekday() >= SATURDAY:
-            return False
-        if day.year not in self._covered_years:
-            return day not in self._fixed_date_holidays(day.year)
-        return True
+        return day.weekday() < SATURDAY and day not in self._days_off
 
     def add_working_days(self, start: datetime.date, days: int) -> datetime.date:
         """The day on which `days` working days after `start` (not counting `start`) are over."""

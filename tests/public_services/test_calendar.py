@@ -1,6 +1,7 @@
 """Working days for due dates: weekends, public holidays and their compensatory days skipped, make-up
-Saturdays worked, one query per call, the statutory fixed dates beyond the table; the holiday table
-itself (2025–2027 seed, lunar dates) and its admin."""
+Saturdays worked, one query per call, an estimate of the statutory holidays (lunar ones and weekend
+make-up days included) beyond the table; the holiday table itself (2025–2027 seed, lunar dates) and
+its admin."""
 
 import datetime
 import logging
@@ -185,23 +186,64 @@ def test_one_query_per_call_whatever_the_range(django_assert_num_queries):
 
 # ---- beyond the table ----------------------------------------------------------------------------
 
-def test_beyond_the_table_only_the_fixed_date_holidays_count_and_a_warning_is_logged_once(
+def test_beyond_the_table_the_estimated_statutory_holidays_count_and_a_warning_is_logged_once_a_year(
     caplog, fresh_warnings, django_assert_num_queries
 ):
+    """2028 has no rows (its arrangement is not announced): Tết and Giỗ Tổ Hùng Vương fall on the
+    solar dates of the lunar calendar, and a holiday on a weekend is made up (art. 111.3)."""
     caplog.set_level(logging.WARNING, logger="public_services.calendar")
     with django_assert_num_queries(1):
-        assert add_working_days(D(2028, 4, 28), 1) == D(2028, 5, 2)  # Mon 01/05/2028 is off
-    assert not is_working_day(D(2028, 4, 30))
-    assert is_working_day(D(2028, 9, 1))  # the day next to 2/9 is not known: worked
-    assert is_working_day(D(2028, 1, 26))  # Tết Mậu Thân is not in the table: worked
-    assert not is_working_day(D(2028, 1, 1)) and not is_working_day(D(2028, 9, 2))
-    warnings = [record for record in caplog.records if record.name == "public_services.calendar"]
-    assert len(warnings) == 1 and "2028" in warnings[0].getMessage()
+        assert weekdays_off(2028) == [
+            D(2028, 1, 3),  # Tết Dương lịch on Saturday 01/01, made up on Monday
+            D(2028, 1, 24), D(2028, 1, 25), D(2028, 1, 26), D(2028, 1, 27), D(2028, 1, 28),  # Tết Mậu Thân
+            D(2028, 4, 4),  # Giỗ Tổ Hùng Vương (10/3 năm Mậu Thân)
+            D(2028, 5, 1), D(2028, 5, 2),  # 1/5, and 30/4 on Sunday made up on Tuesday
+            D(2028, 9, 1), D(2028, 9, 4),  # the day next to 2/9, and 2/9 on Saturday made up on Monday
+        ]
+    assert not is_working_day(D(2028, 1, 26))  # mùng 1 Tết Mậu Thân
+    assert add_working_days(D(2028, 1, 21), 1) == D(2028, 1, 31)  # Friday before Tết → Monday after it
+    assert add_working_days(D(2028, 3, 31), 3) == D(2028, 4, 6)  # Giỗ Tổ on Tuesday 04/04 skipped
+    assert is_working_day(D(2028, 11, 24))  # Ngày Văn hóa Việt Nam is not in art. 112.1 (NOT_IN_ARTICLE_112)
+    assert not is_working_day(D(2029, 2, 13))  # mùng 1 Tết Kỷ Dậu
+    warnings = [record.getMessage() for record in caplog.records if record.name == "public_services.calendar"]
+    assert len(warnings) == 2 and "2028" in warnings[0] and "2029" in warnings[1]
+    assert all("estimate" in warning and "not the government's arrangement" in warning for warning in warnings)
+
+
+@pytest.mark.parametrize("holiday,made_up_on", [
+    (D(2028, 1, 1), D(2028, 1, 3)),  # Saturday → Monday
+    (D(2028, 4, 30), D(2028, 5, 2)),  # Sunday → Tuesday, Monday being 1/5
+    (D(2028, 9, 2), D(2028, 9, 4)),  # Saturday → Monday
+    (D(2029, 9, 2), D(2029, 9, 4)),  # Sunday → Tuesday, Monday being the day next to 2/9
+])
+def test_beyond_the_table_a_holiday_on_a_weekend_is_made_up_on_the_next_working_day(fresh_warnings, holiday, made_up_on):
+    assert holiday.weekday() >= 5 and made_up_on.weekday() < 5
+    assert not is_working_day(made_up_on)
+    assert is_working_day(made_up_on + datetime.timedelta(days=1))
+
+
+def test_beyond_the_lunar_calendar_of_the_package_the_fixed_date_holidays_still_count(fresh_warnings):
+    # the package's lunar calendar ends in 2100; of 2101's fixed dates only Friday 02/09 is a weekday
+    assert weekdays_off(2101) == [D(2101, 9, 2)]
+
+
+def test_a_year_with_rows_counts_its_rows_and_not_the_estimate(caplog):
+    caplog.set_level(logging.WARNING, logger="public_services.calendar")
+    # 2027: the estimate moves mùng 1 (Saturday) back to Thursday 04/02; the rows make it up on 11/02
+    estimate, _worked = calendar.estimated_days(2027)
+    assert D(2027, 2, 4) in estimate and D(2027, 2, 11) not in estimate
+    assert is_working_day(D(2027, 2, 4)) and not is_working_day(D(2027, 2, 11))
+    # 2026: the swap of Friday 02/01 with Saturday 10/01 is the government's, unknown to the estimate
+    estimate, worked = calendar.estimated_days(2026)
+    assert D(2026, 1, 2) not in estimate and D(2026, 1, 10) not in worked
+    assert not is_working_day(D(2026, 1, 2)) and is_working_day(D(2026, 1, 10))
+    assert is_working_day(D(2026, 11, 24))
+    assert not caplog.records
 
 
 def test_a_due_date_runs_from_the_table_into_the_fallback(fresh_warnings):
-    # Fri 31/12/2027, then Sat 01/01/2028 (fixed holiday anyway), Sunday, Monday 03/01/2028
-    assert add_working_days(D(2027, 12, 31), 1) == D(2028, 1, 3)
+    # Fri 31/12/2027, then Saturday 01/01/2028 (Tết Dương lịch), Sunday, Monday 03/01 (its make-up day)
+    assert add_working_days(D(2027, 12, 31), 1) == D(2028, 1, 4)
     assert add_working_days(D(2027, 12, 30), 1) == D(2027, 12, 31)
 
 
@@ -209,7 +251,7 @@ def test_a_year_entered_in_the_admin_replaces_the_fallback(fresh_warnings, caplo
     Holiday.objects.create(date=D(2028, 1, 26), name="Tết Âm lịch (mùng 1 Tết Mậu Thân)")
     caplog.set_level(logging.WARNING, logger="public_services.calendar")
     assert not is_working_day(D(2028, 1, 26))
-    assert is_working_day(D(2028, 5, 2))
+    assert is_working_day(D(2028, 5, 2)) and is_working_day(D(2028, 1, 24))  # the estimate's days no longer count
     assert not caplog.records
 
 

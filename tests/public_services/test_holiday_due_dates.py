@@ -128,15 +128,16 @@ def test_counting_again_costs_the_same_queries_whatever_the_number_of_filings(ow
     assert recount() == one
 
 
-def test_a_years_first_row_added_or_its_last_deleted_counts_again_over_its_fixed_date_holidays(admin_client, owner):
-    """A year without rows skips only 1/1, 30/4, 1/5 and 2/9; once it has a row, only its rows count."""
-    filing = dated(submit(owner), on=D(2028, 4, 28))  # Friday; Monday 01/05/2028 skipped: 10 working days end 15/05
-    assert filing.due_date == D(2028, 5, 15)
+def test_a_years_first_row_added_or_its_last_deleted_counts_again_over_its_estimated_holidays(admin_client, owner):
+    """A year without rows skips an estimate of its statutory holidays; once it has a row, only its rows count."""
+    # Friday; Monday 01/05/2028 and Tuesday 02/05 (30/4 on Sunday made up) skipped: 10 working days end 16/05
+    filing = dated(submit(owner), on=D(2028, 4, 28))
+    assert filing.due_date == D(2028, 5, 16)
     admin_client.post(ADMIN + "add/", {"date": "15/06/2028", "name": "Nghỉ bù", "kind": "compensatory"})
-    assert due(filing) == D(2028, 5, 12)  # 2028 now has a row and none for 01/05: a working day
+    assert due(filing) == D(2028, 5, 12)  # 2028 now has a row and none for 01/05 and 02/05: working days
     holiday = Holiday.objects.get(date=D(2028, 6, 15))
     admin_client.post(f"{ADMIN}{holiday.pk}/delete/", {"post": "yes"})
-    assert due(filing) == D(2028, 5, 15)
+    assert due(filing) == D(2028, 5, 16)
 
 
 def test_an_edit_in_a_year_with_other_rows_leaves_filings_over_its_fixed_date_holidays_alone(admin_client, owner):
