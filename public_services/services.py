@@ -121,16 +121,18 @@ def due_dates_recounted(days) -> int:
     (tasks.notify_due_dates_moved, due_dates_moved_notify), NOTIFY_AFTER_SECONDS later: the admin's
     request writes no notice, and the days of a holiday entered one by one give one notice of the
     final date. Until then the filing keeps the date its person was last told (due_date_told)."""
-    from .calendar import FIXED_DATE_HOLIDAYS, WorkingCalendar
+    from .calendar import WorkingCalendar, estimated_days
 
     changed = {day for day in days if day is not None}
     days = set(changed)
-    # A year without rows skips its fixed-date holidays only: its first row added (or its last
-    # deleted) makes them working days (or days off again), so they are changed days too. A year
-    # with other rows kept them as they were (one query per year touched).
+    # A year without rows counts an estimate of its holidays (calendar.estimated_days): its first row
+    # added (or its last deleted) makes the estimate's days off working days and its weekend days
+    # worked rest days (or the reverse), so they are changed days too. A year with other rows kept
+    # them as they were (one query per year touched).
     for year in {day.year for day in changed}:
         if not Holiday.objects.filter(date__year=year).exclude(date__in=changed).exists():
-            days |= {datetime.date(year, month, date) for month, date, _name in FIXED_DATE_HOLIDAYS}
+            days_off, weekend_days_worked = estimated_days(year)
+            days |= days_off | weekend_days_worked
     days = sorted(days)
     if not days:
         return 0

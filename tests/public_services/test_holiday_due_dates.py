@@ -140,6 +140,15 @@ def test_a_years_first_row_added_or_its_last_deleted_counts_again_over_its_estim
     assert due(filing) == D(2028, 5, 16)
 
 
+def test_a_years_first_row_counts_again_a_filing_submitted_after_2_9_over_an_estimated_make_up_day(admin_client, owner):
+    """The estimate's last day off of 2028 is Monday 04/09 (2/9 on Saturday made up): a filing submitted
+    on Sunday 03/09 runs over it, so the year's first row, entered in January, counts it again."""
+    filing = dated(submit(owner), on=D(2028, 9, 3))
+    assert filing.due_date == D(2028, 9, 18)  # 04/09 skipped
+    admin_client.post(ADMIN + "add/", {"date": "14/01/2028", "name": "Nghỉ bù", "kind": "compensatory"})
+    assert due(filing) == D(2028, 9, 15)  # 2028 has a row now, and none for 04/09
+
+
 def test_an_edit_in_a_year_with_other_rows_leaves_filings_over_its_fixed_date_holidays_alone(admin_client, owner):
     """2026 has its rows: a day off added in June leaves 30/04 and 01/05 as they were, and a filing
     running over them (not over the day) is neither read nor written again."""
