@@ -10,10 +10,11 @@ Pages that wait for the build check it every few seconds with static/js/poll.js 
 portal; CSP forbids inline script) and show the result in place once it is done, announced to
 screen readers; the visitor can stop the checks, and without JavaScript the page offers a reload
 link. On the check page those checks (sent with `X-Requested-With: poll`) of a code its visitor has
-found are not lookups: a slow build does not spend the visitor's lookups, and they have a limit
-of their own.
+found are not lookups for FOUND_SECONDS from the lookup that found it: a slow build does not spend
+the visitor's lookups, and they have a limit of their own; past it, a check is a lookup again.
 """
 
+import time
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -61,7 +62,9 @@ SENT_ON_SECONDS = 60  # a typed code's page, reached by the redirect, is not cou
 POLL_HEADER_VALUE = "poll"  # the X-Requested-With poll.js sends
 RECHECK_RATE = "120/m"
 RECHECK_GROUP = "participation.statement_recheck"
-FOUND_SECONDS = 10 * 60  # a code found by a client stays found for it this long after it was last shown
+# A code found by a client stays found for it this long from the lookup that found it, long enough for
+# a slow build (BUILDING_PATIENCE, then the page stops checking); the checks do not extend it.
+FOUND_SECONDS = 10 * 60
 REQUEST_RATE = "10/h"
 REQUEST_GROUP = "participation.statement_request"
 RETRY_RATE = "5/h"  # each retry queues a build of up to JOB_MAX_ATTEMPTS renders
@@ -245,17 +248,25 @@ def _found_key(request, code: str) -> str:
     return f"{VERIFY_GROUP}.found:{client_ip(VERIFY_GROUP, request)}:{code}"
 
 
-def _refusal_of_check(request, code: str | None) -> LimitRefusal | None:
-    """The limit a check of `code` (its stored form, None when malformed) is counted against, and its
-    refusal: none for the page a typed code is sent on to (counted when typed); the waiting page's
-    own limit for its checks of a code this client has found (a guess is never one of them, so
-    guessing stays limited); the lookups' for everything else, reloads included."""
+def _found_lately(request, code: str) -> bool:
+    """This client found `code` less than FOUND_SECONDS ago, by the portal's clock: the time of the
+    lookup that found it is kept and compared, not left to the cache key's expiry alone."""
+    found_at = cache.get(_found_key(request, code))
+    return isinstance(found_at, (int, float)) and 0 <= time.time() - found_at < FOUND_SECONDS
+
+
+def _refusal_of_check(request, code: str | None) -> tuple[LimitRefusal | None, bool]:
+    """The limit a check of `code` (its stored form, None when malformed) is counted against, its
+    refusal and whether the check is the waiting page's: no limit for the page a typed code is sent
+    on to (counted when typed); the waiting page's own limit for its checks of a code this client
+    has found within FOUND_SECONDS (a guess is never one of them, so guessing stays limited); the
+    lookups' for everything else, reloads and the waiting page's later checks included."""
     if code is not None and cache.delete(_sent_on_key(request, code)):
-        return None
+        return None, False
     if (code is not None and request.headers.get("X-Requested-With") == POLL_HEADER_VALUE
-            and cache.get(_found_key(request, code))):
-        return _recheck_refused(request)
-    return _lookup_refused(request)
+            and _found_lately(request, code)):
+        return _recheck_refused(request), True
+    return _lookup_refused(request), False
 
 
 @never_cache
@@ -264,13 +275,13 @@ def statement_verify(request, code: str):
     """The check of one code: a printed QR's link, the page a code typed in the form is sent on to,
     which was counted when it was typed and is not counted again (once, by the same client, within
     SENT_ON_SECONDS), or the waiting page's check for the PDF of a code it shows (see
-    `_refusal_of_check`)."""
-    refusal = _refusal_of_check(request, code_check(code))
+    `_refusal_of_check`). A lookup that finds the code opens its FOUND_SECONDS; a check does not."""
+    refusal, recheck = _refusal_of_check(request, code_check(code))
     if refusal is not None:
         return _verify_page(request, None, refusal)
     statement = statement_for_code(code)
-    if statement is not None:
-        cache.set(_found_key(request, statement.code), True, FOUND_SECONDS)
+    if statement is not None and not recheck:
+        cache.set(_found_key(request, statement.code), time.time(), FOUND_SECONDS)
     return _verify_page(request, statement, typed=code)
 
 

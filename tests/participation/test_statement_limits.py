@@ -1,6 +1,8 @@
 """What the statements' limits count: the check page's lookups of a code and the owner's requests
-to build a statement again, not the waiting page's checks of a code already looked up nor a request
-to build again a statement that is ready."""
+to build a statement again, not the waiting page's checks of a code looked up within FOUND_SECONDS
+nor a request to build again a statement that is ready."""
+
+import time
 
 import pytest
 from django.test import Client
@@ -76,6 +78,65 @@ def test_the_checks_of_a_waiting_page_have_a_limit_of_their_own(owner):
     assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 60
     assert "đang được tạo" not in response.content.decode()
     assert client.get(service.verify_path(service.code_new()), REMOTE_ADDR=address).status_code == 200
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Sets the clock (time.time: the found window's, the cache's and the limits' windows') to a number
+    of seconds after the test's start, where it stands until set again."""
+    start = time.time()
+
+    def set_to(seconds: int):
+        monkeypatch.setattr(time, "time", lambda: start + seconds)
+
+    return set_to
+
+
+def new_code_path() -> str:
+    return service.verify_path(service.code_new())
+
+
+def test_a_found_code_is_checked_again_free_only_for_a_while_after_the_lookup_that_found_it(owner, clock):
+    """The waiting page's checks of a code its visitor found are free for FOUND_SECONDS (a slow build's
+    time) from the lookup that found it, however often the page checks meanwhile; its next check is
+    a lookup again, which still shows the statement, costs one of the visitor's lookups and, having
+    found the code, frees the checks for another FOUND_SECONDS."""
+    statement = building(owner)
+    client, path, address = Client(), service.verify_path(statement.code), "203.0.113.25"
+    clock(0)
+    assert client.get(path, REMOTE_ADDR=address).status_code == 200  # the lookup that finds the code
+    last_free = views.FOUND_SECONDS - 60
+    for second in range(60, last_free + 1, 60):  # the page checks all along (here once a minute)
+        clock(second)
+        assert client.get(path, REMOTE_ADDR=address, **POLL).status_code == 200
+    for _ in range(LOOKUPS):
+        assert client.get(new_code_path(), REMOTE_ADDR=address).status_code == 200
+    assert client.get(path, REMOTE_ADDR=address, **POLL).status_code == 200  # not a lookup yet
+
+    clock(views.FOUND_SECONDS + 60)  # another minute of the lookups' limit
+    response = client.get(path, REMOTE_ADDR=address, **POLL)
+    assert response.status_code == 200 and "đang được tạo" in response.content.decode()
+    for _ in range(LOOKUPS - 1):
+        assert client.get(new_code_path(), REMOTE_ADDR=address).status_code == 200
+    assert client.get(new_code_path(), REMOTE_ADDR=address).status_code == 429  # the check was a lookup
+    assert client.get(path, REMOTE_ADDR=address, **POLL).status_code == 200  # which found the code again
+
+
+def test_checks_of_a_found_code_do_not_extend_its_window(owner, clock):
+    """A check just before the window ends does not move its end: past it, with the visitor's lookups
+    spent, the page's check is refused as a lookup, with Retry-After."""
+    statement = building(owner)
+    client, path, address = Client(), service.verify_path(statement.code), "203.0.113.26"
+    clock(0)
+    assert client.get(path, REMOTE_ADDR=address).status_code == 200
+    clock(views.FOUND_SECONDS - 60)
+    assert client.get(path, REMOTE_ADDR=address, **POLL).status_code == 200
+    clock(views.FOUND_SECONDS + 60)
+    for _ in range(LOOKUPS):
+        assert client.get(new_code_path(), REMOTE_ADDR=address).status_code == 200
+    response = client.get(path, REMOTE_ADDR=address, **POLL)
+    assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 60
+    assert "đang được tạo" not in response.content.decode()
 
 
 def test_building_again_a_ready_statement_is_not_counted_and_says_it_is_ready(
