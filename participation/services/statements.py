@@ -174,6 +174,11 @@ def statement_is_stalled(statement: Statement, now: datetime.datetime | None = N
     return statement.status == Statement.Status.BUILDING and now - statement.build_started_at > BUILDING_PATIENCE
 
 
+def statement_is_building(statement: Statement, now: datetime.datetime | None = None) -> bool:
+    """Its build is under way and still waited for: asking to start it again starts nothing."""
+    return statement.status == Statement.Status.BUILDING and not statement_is_stalled(statement, now)
+
+
 # --- The document data (hashed, and the only source the PDF is drawn from) --------------------
 
 def _text(value: str) -> str:

@@ -42,6 +42,7 @@ from ..services.statements import (
     code_display,
     hash_display,
     statement_for_code,
+    statement_is_building,
     statement_is_holder,
     statement_is_stalled,
     statement_request,
@@ -76,6 +77,8 @@ REQUEST_LIMITED = _("Bạn đã yêu cầu quá nhiều bản xác nhận trong 
                     "Hãy thử lại sau, hoặc tải bản đã có ở danh sách dưới đây.")
 RETRY_LIMITED = _("Bạn đã yêu cầu tạo lại văn bản quá nhiều lần trong một giờ. Hãy thử lại sau.")
 ALREADY_READY = _("Văn bản đã sẵn sàng nên không cần tạo lại. Hãy tải bản xác nhận (PDF) dưới đây.")
+ALREADY_BUILDING = _("Văn bản đang được tạo nên không cần tạo lại. "
+                     "Bản xác nhận (PDF) sẽ có ở trang này khi văn bản sẵn sàng.")
 # A limit that could not be counted (Redis down) is no fault of the visitor's: 503, Retry-After.
 REQUEST_UNAVAILABLE = _("Yêu cầu bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 VERIFY_UNAVAILABLE = _("Kiểm tra bản xác nhận quá trình tham gia đang tạm gián đoạn. Hãy thử lại sau vài phút.")
@@ -99,10 +102,9 @@ def _download_url(request, statement: Statement) -> str | None:
 def _progress(request, statement: Statement) -> dict:
     """What a page says about a statement that is not ready yet (a build past its patience is
     "stalled" and no longer waited for)."""
-    stalled = statement_is_stalled(statement)
     return {
-        "building": statement.status == Statement.Status.BUILDING and not stalled,
-        "stalled": stalled,
+        "building": statement_is_building(statement),
+        "stalled": statement_is_stalled(statement),
         "failed": statement.status == Statement.Status.FAILED,
         "poll_seconds": POLL_SECONDS,
     }
@@ -151,6 +153,15 @@ def _details(statement: Statement) -> dict:
     }
 
 
+def _nothing_to_build(statement: Statement):
+    """What the page says to a request to build again a statement that needs no build (a page left
+    open from before the build ended or was started again, a button sent twice), which is not
+    counted: it is ready, or being built; None when the request starts a build."""
+    if statement.status == Statement.Status.READY:
+        return ALREADY_READY
+    return ALREADY_BUILDING if statement_is_building(statement) else None
+
+
 def _post_refused(request, group: str, rate: str, too_many) -> LimitRefusal | None:
     """Counts a POST of the user's against `rate`: the refusal, with the seconds left of the limit's
     window, when it is over the limit, or None."""
@@ -186,9 +197,9 @@ def statement_list(request):
 def statement_status(request, pk: int):
     statement = get_object_or_404(statements_visible_to(request.user), pk=pk)
     refusal = None
-    if request.method == "POST" and statement.status == Statement.Status.READY:
-        # nothing to build again (a page left open from before the build ended): not counted
-        messages.info(request, ALREADY_READY)
+    nothing_to_build = _nothing_to_build(statement) if request.method == "POST" else None
+    if nothing_to_build is not None:
+        messages.info(request, nothing_to_build)
         return redirect("participation:statement_status", pk=statement.pk)
     if request.method == "POST":
         refusal = _post_refused(request, RETRY_GROUP, RETRY_RATE, RETRY_LIMITED)

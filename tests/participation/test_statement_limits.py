@@ -1,6 +1,6 @@
 """What the statements' limits count: the check page's lookups of a code and the owner's requests
 to build a statement again, not the waiting page's checks of a code looked up within FOUND_SECONDS
-nor a request to build again a statement that is ready."""
+nor a request to build again a statement that is ready or being built."""
 
 import time
 
@@ -159,6 +159,33 @@ def test_building_again_a_ready_statement_is_not_counted_and_says_it_is_ready(
         with django_capture_on_commit_callbacks() as queued:
             assert owner_client.post(f"{LIST_URL}{failed.pk}/").status_code == 302
         assert len(queued) == 1
+
+
+def test_building_again_a_statement_being_built_is_not_counted_and_says_it_is_being_built(
+        owner, owner_client, django_capture_on_commit_callbacks):
+    """A build under way has nothing to start again (the button sent twice, or from a page left open
+    while another one started the build again): the request starts nothing, is not counted against
+    the limit of builds started again, and the page says the statement is being built."""
+    retries = int(views.RETRY_RATE.split("/")[0])
+    failed = Statement.objects.create(code=service.code_new(), person=owner.person, requested_by=owner,
+                                      status=Statement.Status.FAILED)
+    status_path = f"{LIST_URL}{failed.pk}/"
+    with django_capture_on_commit_callbacks() as queued:  # the build is started, and not run here
+        assert owner_client.post(status_path).status_code == 302
+    assert len(queued) == 1
+    for _ in range(retries + 1):
+        with django_capture_on_commit_callbacks() as queued:
+            response = owner_client.post(status_path, follow=True)
+        html = response.content.decode()
+        assert response.status_code == 200 and queued == []
+        assert "Văn bản đang được tạo nên không cần tạo lại." in html and "quá nhiều lần" not in html
+    for _ in range(retries - 1):  # the limit less the one build started
+        Statement.objects.filter(pk=failed.pk).update(status=Statement.Status.FAILED)
+        with django_capture_on_commit_callbacks() as queued:
+            assert owner_client.post(status_path).status_code == 302
+        assert len(queued) == 1
+    Statement.objects.filter(pk=failed.pk).update(status=Statement.Status.FAILED)
+    assert owner_client.post(status_path).status_code == 429
 
 
 @pytest.mark.browser
