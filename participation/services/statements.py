@@ -374,14 +374,20 @@ def _dispatch_build(statement_id: int, verify_base: str) -> None:
     dispatch(build_statement_pdf, statement_id, verify_base)  # broker away: the status page offers to start again
 
 
+def statement_pending_for(person) -> Statement | None:
+    """The person's statement being built, started within REUSE_BUILDING_FOR, which a new request
+    gives back instead of building another; None when there is none."""
+    return Statement.objects.filter(
+        person=person, status=Statement.Status.BUILDING, build_started_at__gte=timezone.now() - REUSE_BUILDING_FOR
+    ).order_by("-build_started_at").first()
+
+
 def statement_request(*, person, requested_by, verify_base: str) -> Statement:
     """Create a statement for `person` and start its PDF on commit. `verify_base` is the scheme and
     host the printed verify URL starts with (see `verify_base_for`)."""
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()  # one request per person at a time
-        pending = Statement.objects.filter(
-            person=person, status=Statement.Status.BUILDING, build_started_at__gte=timezone.now() - REUSE_BUILDING_FOR
-        ).order_by("-build_started_at").first()
+        pending = statement_pending_for(person)
         if pending is not None:
             return pending
         code = code_new()

@@ -45,6 +45,7 @@ from ..services.statements import (
     statement_is_building,
     statement_is_holder,
     statement_is_stalled,
+    statement_pending_for,
     statement_request,
     statement_retry,
     statement_snapshot,
@@ -178,6 +179,10 @@ def statement_list(request):
         raise Http404
     refusal = None
     if request.method == "POST":
+        pending = statement_pending_for(person)
+        if pending is not None:  # a button sent twice, a page left open: the build under way, not counted
+            messages.info(request, ALREADY_BUILDING)
+            return redirect("participation:statement_status", pk=pending.pk)
         refusal = _post_refused(request, REQUEST_GROUP, REQUEST_RATE, REQUEST_LIMITED)
         if refusal is None:
             statement = statement_request(person=person, requested_by=request.user,
