@@ -16,7 +16,9 @@ one client address may have only a share sent by password resets (`["otp_send_re
 the codes a stranger who knows a BHXH code can ask for. A reset is refused, visibly, on the same
 limits counted under the BHXH code, whether it has an account or not; the phone's cap, which the
 holder's other codes fill too, then only keeps its code from being sent, without a word, and leaves
-the code the phone has good with the tries spent on it.
+the code the phone has good with the tries spent on it. The reset's request does the same work for
+both (reset_code_ask): it records a code sent to nobody and the worker alone looks the account up,
+counts the phone's cap and sends the code (reset_code_deliver), so its time tells no account apart.
 """
 
 import base64
@@ -136,24 +138,76 @@ def recipient_for(user) -> Recipient | None:
     return None
 
 
-def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient | None, user=None,
-              quiet: bool = False) -> None:
+def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient | None, user=None) -> None:
     """Start a fresh code for (purpose, subject) and send it; the previous code stops working.
 
-    Call it on POST requests (allauth's limiter does not count GETs). Without a recipient (a
-    reset asked for an unknown BHXH code) the code is recorded all the same and nothing is sent,
-    so the pages that follow behave alike whether the account exists or not. At the hourly cap
-    nothing is sent and nothing changes: the code sent before stays good until it expires, and the
-    refusal says when the next may be asked. With `quiet` (the password reset, which must not tell
-    an account from an unknown BHXH code) the refusal is decided on the codes asked for the BHXH
-    code, and one client address's share of them (_reset_limits), alike for an account or none, and
-    names no phone; the phone's cap, counted after them, refuses without a word: a new code is
-    recorded and sent to nobody, as for an unknown BHXH code, but it opens nothing and the code the
-    phone has, while it may still be typed, stays the one checked, with the tries spent on it
-    (_kept_code).
+    Call it on POST requests (allauth's limiter does not count GETs). Without a recipient (an
+    officer with neither phone nor e-mail) the code is recorded all the same and nothing is sent.
+    At the hourly cap nothing is sent and nothing changes: the code sent before stays good until it
+    expires, and the refusal says when the next may be asked. The password reset, which must not
+    tell an account from an unknown BHXH code, asks its code by reset_code_ask instead.
     """
     key = _key(purpose, subject)
     now = time.time()
+    cooldown = _start_cooldown(key, now)
+    limits = _phone_limits(recipient)
+    if limits and consume_in_turn(request, limits):
+        cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
+        # (Refused without a full record only when the limiter's lock was busy: a minute then.)
+        raise HourlyCapReached(_cap_message(recipient, _minutes_until_allowed(request, limits) or 1))
+    state = _record(key, now)
+    if recipient:
+        _send(purpose, subject, state, recipient=recipient, user=user, now=now)
+
+
+def reset_code_ask(request, *, subject: str) -> str:
+    """The request's part of a password reset's code, the same work whether the BHXH code `subject`
+    has an account or not, so that neither its answer nor its time tells them apart: the wait since
+    the last code, the limits counted under the BHXH code and this client's share of them
+    (_reset_limits), and a new code recorded for the code page, sent to nobody yet. Returns the
+    code's nonce, for reset_code_deliver, which the worker runs: it alone looks the account up.
+
+    Until then the code the phone has, while it may still be typed, stays the one checked (_kept_code):
+    the new one opens nothing unless delivered, and is delivered only if the phone's cap allows.
+    Raises SendRefused, naming no phone, when a limit refuses."""
+    key = _key(Purpose.PASSWORD_RESET, subject)
+    now = time.time()
+    cooldown = _start_cooldown(key, now)
+    limits = _reset_limits(request, subject)
+    if consume_in_turn(request, limits):
+        cache.delete(cooldown)  # nothing was recorded: no reason to make the visitor wait
+        minutes = _minutes_until_allowed(request, limits) or 1
+        raise HourlyCapReached(_quiet_cap_message(minutes, outstanding=_outstanding(key, now),
+                                                  per_client=_per_client(request, limits)))
+    return _record(key, now, kept=_kept_code(key, now))["nonce"]
+
+
+def reset_code_deliver(*, subject: str, nonce: str, client: str, recipient: Recipient, user) -> bool:
+    """The worker's part of the reset code `nonce` that reset_code_ask recorded for the BHXH code
+    `subject` of `user`'s account: sent to `recipient` if it is still the code recorded, still lives and
+    the phone's cap allows, counted against the phone's codes of the hour and first against the share
+    of them the client (its address, as client_ip says it) may have; then it is the code checked. Held
+    by the phone's cap, it is sent to nobody without a word, and the code the phone has, if any, stays
+    the one checked with the tries already spent on it. Answers whether the code was sent."""
+    key = _key(Purpose.PASSWORD_RESET, subject)
+    now = time.time()
+    state = cache.get(key)
+    if state is None or state["nonce"] != nonce or not _live(state, now):  # used, replaced or expired meanwhile
+        return False
+    if consume_in_turn(None, _phone_limits(recipient, client=client)):
+        return False
+    if "kept" in state:  # from now the new code is the one checked, its tries so far counted on it
+        state = {name: value for name, value in state.items() if name != "kept"}
+        left = max(state["sent_at"] + LIFETIME - now, 1)
+        cache.set(_tries_key(key, state), cache.get(f"{key}:tries:{nonce}") or 0, left)
+        cache.set(key, state, left)
+    _send(Purpose.PASSWORD_RESET, subject, state, recipient=recipient, user=user, now=now)
+    return True
+
+
+def _start_cooldown(key: str, now: float) -> str:
+    """Start the RESEND_AFTER wait of `key`'s codes, or raise TooSoon while the last one's lasts
+    (Unavailable when the cache does not answer). Returns the wait's own cache key."""
     # cache.add is atomic: of two requests at the same moment only one may send. The stored time,
     # not only the cache's own expiry, decides when the wait is over.
     cooldown = f"{key}:cooldown"
@@ -168,45 +222,43 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
                                    "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.", seconds)
                           % {"seconds": seconds})
         cache.set(cooldown, now, RESEND_AFTER)
-    limits = _reset_limits(request, subject) if quiet else _phone_limits(request, recipient)
-    if limits and consume_in_turn(request, limits):
-        cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
-        # (Refused without a full record only when the limiter's lock was busy: a minute then.)
-        minutes = _minutes_until_allowed(request, limits) or 1
-        if quiet:
-            raise HourlyCapReached(_quiet_cap_message(minutes, outstanding=_outstanding(key, now),
-                                                      per_client=_per_client(request, limits)))
-        raise HourlyCapReached(_cap_message(recipient, minutes))
-    # A reset's phone, counted after the BHXH code's limits, refuses without a word: a code is
-    # recorded as for an unknown BHXH code, sent to nobody, so the answer is the same; the code the
-    # phone has, while it may still be typed, stays the one checked (_kept_code).
-    unsent = bool(quiet and consume_in_turn(request, _phone_limits(request, recipient, quiet=True)))
-    nonce = secrets.token_urlsafe(16)
-    state = {"nonce": nonce, "sent_at": now, "key": _key_id(settings.SECRET_KEY)}
-    if unsent and (kept := _kept_code(key, now)):
+    return cooldown
+
+
+def _record(key: str, now: float, *, kept: dict | None = None) -> dict:
+    """Record a new code for `key`, its wrong tries none yet, and return its state; beside the `kept`
+    code (_kept_code), if any, which stays the one checked."""
+    state = {"nonce": secrets.token_urlsafe(16), "sent_at": now, "key": _key_id(settings.SECRET_KEY)}
+    if kept:
         state["kept"] = kept
     cache.set(key, state, LIFETIME)
     cache.set(_tries_key(key, state), 0, LIFETIME)
-    if recipient and not unsent:
-        send_message(
-            channel=recipient.channel,
-            template=f"otp_{purpose}",
-            context={"code": _hotp(purpose, subject, nonce).at(0), "minutes": LIFETIME // 60},
-            recipient=recipient.address,
-            idempotency_key=f"otp-{purpose}-{nonce}",
-            user=user,
-            sensitive=True,
-            expires_at=timezone.now() + timedelta(seconds=LIFETIME),
-        )
+    return state
 
 
-def _phone_limits(request, recipient: Recipient | None, *, quiet: bool = False) -> list[tuple[str, str]]:
+def _send(purpose: Purpose, subject: str, state: dict, *, recipient: Recipient, user, now: float) -> None:
+    """Queue the code of `state` to `recipient`, dropped rather than sent once it has expired."""
+    left = state["sent_at"] + LIFETIME - now
+    send_message(
+        channel=recipient.channel,
+        template=f"otp_{purpose}",
+        context={"code": _hotp(purpose, subject, state["nonce"], _secret_key_of(state)).at(0),
+                 "minutes": LIFETIME // 60},
+        recipient=recipient.address,
+        idempotency_key=f"otp-{purpose}-{state['nonce']}",
+        user=user,
+        sensitive=True,
+        expires_at=timezone.now() + timedelta(seconds=left),
+    )
+
+
+def _phone_limits(recipient: Recipient | None, *, client: str | None = None) -> list[tuple[str, str]]:
     """allauth's limits (action, key) a code to `recipient` spends: its phone's (or address's) codes
-    of the hour; for a reset (`quiet`) first the share of them one client address may have sent, so
-    that one who asks resets of several BHXH codes with the same phone cannot spend them all."""
+    of the hour; for a reset, first the share of them one `client` address may have sent, so that
+    one who asks resets of several BHXH codes with the same phone cannot spend them all."""
     if recipient is None:
         return []
-    share = [("otp_send_reset_client", f"{client_ip(None, request)} {recipient.address}")] if quiet else []
+    share = [("otp_send_reset_client", f"{client} {recipient.address}")] if client is not None else []
     return [*share, ("otp_send", recipient.address)]
 
 
@@ -259,9 +311,10 @@ def _tries_key(key: str, state: dict) -> str:
 
 def _kept_code(key: str, now: float) -> dict | None:
     """The code for `key` that may still be typed (the one the phone has: not expired, fewer than
-    MAX_ATTEMPTS wrong tries in all), to stay the one checked when a reset the phone's cap keeps from
-    being sent records another: else a stranger's reset, answered as if sent, would void it. Its
-    tries go on counting under `key`'s own, never anew, so such resets give no guess more at it."""
+    MAX_ATTEMPTS wrong tries in all), to stay the one checked when a reset records another, until
+    the worker delivers it (reset_code_deliver), and for good when the phone's cap keeps it from
+    being sent: else a stranger's reset, answered as if sent, would void it. Its tries go on counting
+    under `key`'s own, never anew, so such resets give no guess more at it."""
     state = cache.get(key)
     if state is None:
         return None
@@ -380,11 +433,11 @@ def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipie
     the hourly cap kept it from being sent (with when to ask again), or the code sent is void after
     its wrong tries; None when a code waits, or a new one may be asked for (a code that has expired
     or is void is told so when typed). With `quiet` (the password reset), the cap is the one
-    send_code's `quiet` refuses at: the BHXH code's and this client's share of it, said naming no
+    reset_code_ask refuses at: the BHXH code's and this client's share of it, said naming no
     phone."""
     if _outstanding(_key(purpose, subject), time.time()):
         return None
-    limits = _reset_limits(request, subject) if quiet else _phone_limits(request, recipient)
+    limits = _reset_limits(request, subject) if quiet else _phone_limits(recipient)
     minutes = _minutes_until_allowed(request, limits)
     if minutes is None:
         return None

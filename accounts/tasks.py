@@ -4,12 +4,19 @@ from celery import shared_task
 
 from vssid_portal.jobs import dispatch
 
+from .services import password_reset as password_reset_services
 from .services import registration as registration_services
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def build_registration_declaration(registration_id: int):
     registration_services.registration_build_declaration(registration_id=registration_id)
+
+
+@shared_task
+def send_password_reset_code(subject: str, nonce: str, client: str):
+    """A password reset's code, sent by the worker so that the request's time tells no account apart."""
+    password_reset_services.password_reset_code_send(subject=subject, nonce=nonce, client=client)
 
 
 @shared_task

@@ -64,10 +64,12 @@ def key_rate(action: str) -> ratelimit_internals.Rate | None:
 def consume_in_turn(request, limits: list[tuple[str, str]]) -> tuple[str, str] | None:
     """Count one hit on each of allauth's limits `limits` ((action, key) pairs), in turn, and
     answer None; or answer the first that refuses it, having given back what the limits before it
-    counted, so that what was refused spends nothing."""
+    counted, so that what was refused spends nothing. `request` None: counted by a worker, for
+    limits whose rates are all counted per key."""
     counted = []
     for action, key in limits:
-        usage = ratelimit_internals.consume(request, app="allauth.account", action=action, key=key)
+        usage = ratelimit_internals.consume(request, app="allauth.account", action=action, key=key,
+                                            limit_get=request is None)
         if not usage:
             for earlier in counted:
                 earlier.rollback()

@@ -5,12 +5,20 @@ ACCOUNT_RESET_PER_CLIENT_RATE under the client's address (an IPv4 address or an 
 vssid_portal.ratelimit.client_ip), whatever BHXH code it names. allauth's own limit on resets
 (20 a minute from one address) would let one client send a code to another phone every three
 seconds; the challenge each request solves (accounts.services.challenge) makes each one cost work,
-this limit caps their number."""
+this limit caps their number.
+
+A reset's code is asked in two parts, so that the request's time does not tell an account from an
+unknown BHXH code: the request does the same work for both (password_reset_code_ask) and queues one
+task, in whose worker alone the account is looked up and its code sent (password_reset_code_send)."""
 
 from django.conf import settings
 from django_ratelimit.core import get_usage
 
+from vssid_portal.jobs import dispatch
 from vssid_portal.ratelimit import client_ip
+
+from .. import otp
+from ..selectors import user_for_reset
 
 RESET_CLIENT_GROUP = "accounts.password_reset_client"
 
@@ -27,3 +35,26 @@ def password_reset_client_count(*, request, count: bool) -> dict | None:
     if usage is not None and not count:
         usage = {**usage, "should_limit": usage["count"] >= usage["limit"]}
     return usage
+
+
+def password_reset_code_ask(*, request, subject: str) -> None:
+    """Ask a reset code for the BHXH code `subject`, alike whether it has an account or not: the
+    limits counted under the BHXH code and the client, a code recorded for the code page
+    (otp.reset_code_ask), and the task that sends it queued. Raises otp.SendRefused, naming no phone.
+    Queued at once, not on commit: the request writes nothing to the database that could roll back."""
+    from ..tasks import send_password_reset_code
+
+    nonce = otp.reset_code_ask(request, subject=subject)
+    dispatch(send_password_reset_code, subject, nonce, client_ip(None, request))
+
+
+def password_reset_code_send(*, subject: str, nonce: str, client: str) -> bool:
+    """The worker's part of a reset code asked by password_reset_code_ask from the `client` address:
+    sent to the phone (or an officer's e-mail) of the account of the BHXH code `subject`, as the
+    phone's limits allow (otp.reset_code_deliver); for a BHXH code without an account, nothing.
+    Answers whether a code was sent."""
+    user = user_for_reset(bhxh_code=subject)
+    recipient = otp.recipient_for(user) if user is not None else None
+    if recipient is None:
+        return False
+    return otp.reset_code_deliver(subject=subject, nonce=nonce, client=client, recipient=recipient, user=user)

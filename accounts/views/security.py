@@ -51,7 +51,7 @@ from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, Password
 from ..middleware import is_language_switch
 from ..selectors import live_sessions, user_for_reset
 from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challenge_issue
-from ..services.password_reset import password_reset_client_count
+from ..services.password_reset import password_reset_client_count, password_reset_code_ask
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
 from ..sessions import PASSWORD_RESET, SEEN, end_other_sessions
 from ..stages import (
@@ -421,14 +421,11 @@ def _send_change_code(request, user) -> None:
 
 
 def _send_reset_code(request, subject: str) -> None:
-    """The same answer whether the BHXH code has an account or not: both meet the limits counted
-    under the BHXH code (otp.send_code's `quiet`), said naming no phone; the phone's own cap only
-    keeps the code from being sent."""
-    user = user_for_reset(bhxh_code=subject)
-    recipient = otp.recipient_for(user) if user else None
+    """The same answer, and the same work, whether the BHXH code has an account or not: both meet the
+    limits counted under the BHXH code, said naming no phone; the account is looked up, and its
+    phone's own cap counted, by the worker that sends the code (password_reset_code_ask)."""
     try:
-        otp.send_code(request, purpose=otp.Purpose.PASSWORD_RESET, subject=subject, recipient=recipient, user=user,
-                      quiet=True)
+        password_reset_code_ask(request=request, subject=subject)
     except otp.SendRefused as refusal:  # alike for an account or none
         if not _reset_unsent_at_cap(request, subject):  # else the page says it in place of the code field
             messages.error(request, refusal.message)
@@ -437,10 +434,10 @@ def _send_reset_code(request, subject: str) -> None:
 
 
 def _reset_unsent_at_cap(request, subject: str) -> str | None:
-    """otp.unsent_at_cap for the reset of `subject`, alike whether the BHXH code has an account or not."""
-    user = user_for_reset(bhxh_code=subject)
-    return otp.unsent_at_cap(request, purpose=otp.Purpose.PASSWORD_RESET, subject=subject,
-                             recipient=otp.recipient_for(user) if user else None, quiet=True)
+    """otp.unsent_at_cap for the reset of `subject`, alike whether the BHXH code has an account or not:
+    counted under the BHXH code, it needs no account looked up."""
+    return otp.unsent_at_cap(request, purpose=otp.Purpose.PASSWORD_RESET, subject=subject, recipient=None,
+                             quiet=True)
 
 
 @login_required

@@ -133,8 +133,7 @@ def test_a_resets_cap_refusal_says_the_window_of_the_limit_that_refused(settings
                                     "otp_send_reset_client": "2/30m/key"}
 
     def reset(address):
-        otp.send_code(RequestFactory().post("/", REMOTE_ADDR=address), purpose=otp.Purpose.PASSWORD_RESET,
-                      subject="7909999999", recipient=None, quiet=True)
+        otp.reset_code_ask(RequestFactory().post("/", REMOTE_ADDR=address), subject="7909999999")
 
     def refusal(address):
         with pytest.raises(otp.HourlyCapReached) as refused:

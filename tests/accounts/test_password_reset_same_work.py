@@ -1,0 +1,117 @@
+"""A password reset's request does the same work whether the BHXH code has an account or not, so that
+its time tells no account apart: the same queries, the same cache operations and one task queued; the
+worker that runs the task alone looks the account up and sends the holder the code, which opens."""
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.services import password_reset
+from accounts.tasks import send_password_reset_code
+from notifications.models import Message
+from tests.accounts import test_otp
+from tests.accounts.helpers import reset_request
+from tests.accounts.test_otp import PHONE, codes_sent, make_citizen
+from tests.accounts.test_sessions import RESET, RESET_CODE, RESET_NEW, wrong_code
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+fresh_cache = test_otp.fresh_cache  # the shared fixture; pytest finds it as an attribute of this module
+
+CACHE_OPERATIONS = ("add", "get", "set", "delete", "incr", "decr", "touch", "has_key", "get_many", "set_many",
+                    "delete_many", "get_or_set")
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The tasks the reset's requests queue, kept instead of run: what the request itself does."""
+    tasks = []
+    monkeypatch.setattr(password_reset, "dispatch", lambda task, *args: tasks.append((task, args)), raising=False)
+    return tasks
+
+
+@pytest.fixture
+def cache_operations(monkeypatch):
+    """The names of the cache operations made while recording (a list that the test empties)."""
+    made = []
+    backend = caches["default"]
+
+    def recorded(name, operation):
+        def record(*args, **kwargs):
+            made.append(name)
+            return operation(*args, **kwargs)
+        return record
+
+    for name in CACHE_OPERATIONS:
+        monkeypatch.setattr(backend, name, recorded(name, getattr(backend, name)))
+    return made
+
+
+def ask_reset(code: str, address: str, cache_operations: list) -> tuple[Client, dict]:
+    """A reset asked for `code` from `address` by a new browser: the browser and what its request did."""
+    browser = Client()
+    data = reset_request(code)
+    del cache_operations[:]
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.post(RESET, data, REMOTE_ADDR=address)
+    assert response["Location"] == RESET_CODE
+    return browser, {"queries": len(queries), "cache": list(cache_operations)}
+
+
+def test_a_reset_request_does_the_same_work_for_an_account_and_an_unknown_bhxh_code(queued, cache_operations,
+                                                                                     sms_outbox):
+    user = make_citizen()
+    ask_reset("7905555555", "10.0.9.9", cache_operations)  # the process's first request warms its caches
+    holder, for_account = ask_reset(user.username, "10.0.9.1", cache_operations)
+    stranger, for_unknown = ask_reset("7909999999", "10.0.9.2", cache_operations)
+
+    assert for_account == for_unknown
+    assert [(task, args[0], args[2]) for task, args in queued[1:]] == [
+        (send_password_reset_code, user.username, "10.0.9.1"), (send_password_reset_code, "7909999999", "10.0.9.2")]
+    assert not Message.objects.exists()  # nothing written for the account by the request
+
+    for _task, args in queued:  # the worker's part
+        send_password_reset_code(*args)
+    assert [message.recipient for message in Message.objects.all()] == [PHONE]
+    code = codes_sent(sms_outbox)[-1]
+    page = stranger.post(RESET_CODE, {"action": "verify", "code": code}).content.decode()
+    assert "Bạn còn 4 lần thử" in page
+    assert holder.post(RESET_CODE, {"action": "verify", "code": code})["Location"] == RESET_NEW
+
+
+def test_the_worker_sends_nothing_for_an_unknown_bhxh_code_nor_for_a_code_replaced_meanwhile(queued,
+                                                                                             cache_operations,
+                                                                                             sms_outbox):
+    user = make_citizen()
+    ask_reset("7909999999", "10.0.9.2", cache_operations)
+    assert not password_reset.password_reset_code_send(subject="7909999999", nonce=queued[0][1][1],
+                                                       client="10.0.9.2")
+    ask_reset(user.username, "10.0.9.1", cache_operations)
+    assert not password_reset.password_reset_code_send(subject=user.username, nonce="another-nonce",
+                                                       client="10.0.9.1")
+    for _run in range(2):  # a task handed out again (acks_late) sends the code once
+        assert password_reset.password_reset_code_send(subject=user.username, nonce=queued[1][1][1],
+                                                       client="10.0.9.1")
+    assert len(codes_sent(sms_outbox)) == 1
+
+
+def test_the_holder_receives_the_code_from_the_worker_and_it_opens(task_worker, sms_outbox):
+    """With Redis and PostgreSQL present a real `celery worker` sends the code; otherwise the task runs
+    in-process. An unknown BHXH code's reset sends nothing."""
+    user = make_citizen()
+    stranger = Client()
+    assert stranger.post(RESET, reset_request("7909999999"))["Location"] == RESET_CODE
+    holder = Client()
+    assert holder.post(RESET, reset_request(user.username))["Location"] == RESET_CODE
+    wait_for(lambda: codes_sent(sms_outbox), timeout=60)
+    code = codes_sent(sms_outbox)[0]
+    assert holder.post(RESET_CODE, {"action": "verify", "code": wrong_code(code)}).status_code == 200
+    assert holder.post(RESET_CODE, {"action": "verify", "code": code})["Location"] == RESET_NEW
+    new = "Mat-khau-sau-khi-quen-2026"
+    holder.post(RESET_NEW, {"password1": new, "password2": new})
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert Message.objects.filter(template="otp_password_reset").count() == 1  # none for the unknown BHXH code
