@@ -23,13 +23,15 @@ from django.db.models import F, QuerySet
 logger = logging.getLogger(__name__)
 
 
-def dispatch(task, *args) -> None:
+def dispatch(task, *args, personal: bool = False) -> None:
     """Queue `task(*args)` for the worker; when the broker cannot take it (or an eager run raised),
-    log a warning and leave the job to be started again."""
+    log a warning and leave the job to be started again. The warning names the arguments unless
+    they are `personal` (a BHXH code, a client's address), which no log keeps."""
     try:
         task.delay(*args)
     except Exception:  # broker down: the row still says the job is to do
-        logger.warning("%s%r not dispatched; left to be started again", task.name, args, exc_info=True)
+        logger.warning("%s%s not dispatched; left to be started again", task.name,
+                       "(…)" if personal else repr(args), exc_info=True)
 
 
 def attempt_begun(queryset: QuerySet, field: str) -> int | None:

@@ -45,7 +45,7 @@ def password_reset_code_ask(*, request, subject: str) -> None:
     from ..tasks import send_password_reset_code
 
     nonce = otp.reset_code_ask(request, subject=subject)
-    dispatch(send_password_reset_code, subject, nonce, client_ip(None, request))
+    dispatch(send_password_reset_code, subject, nonce, client_ip(None, request), personal=True)
 
 
 def password_reset_code_send(*, subject: str, nonce: str, client: str) -> bool:

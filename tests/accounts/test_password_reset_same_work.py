@@ -29,7 +29,12 @@ CACHE_OPERATIONS = ("add", "get", "set", "delete", "incr", "decr", "touch", "has
 def queued(monkeypatch):
     """The tasks the reset's requests queue, kept instead of run: what the request itself does."""
     tasks = []
-    monkeypatch.setattr(password_reset, "dispatch", lambda task, *args: tasks.append((task, args)), raising=False)
+
+    def dispatch(task, *args, personal=False):
+        assert personal, "a reset's task carries a BHXH code and an address, which no log may keep"
+        tasks.append((task, args))
+
+    monkeypatch.setattr(password_reset, "dispatch", dispatch, raising=False)
     return tasks
 
 

@@ -32,3 +32,16 @@ def test_a_broker_away_is_logged_and_the_write_goes_on(caplog):
     [record] = caplog.records
     assert record.levelno == logging.WARNING and record.exc_info
     assert record.getMessage() == "app.build(7,) not dispatched; left to be started again"
+
+
+def test_personal_arguments_are_queued_but_not_logged(caplog):
+    """A password reset's task carries a BHXH code and a client's address: queued as any, named by no
+    warning when the broker is away."""
+    task = Task()
+    dispatch(task, "7901234567", "203.0.113.9", personal=True)
+    assert task.queued == [("7901234567", "203.0.113.9")]
+    with caplog.at_level(logging.WARNING, logger="vssid_portal.jobs"):
+        dispatch(Task(OperationalError("Error 111")), "7901234567", "203.0.113.9", personal=True)
+    [record] = caplog.records
+    assert record.getMessage() == "app.build(…) not dispatched; left to be started again"
+    assert "7901234567" not in record.getMessage() and "203.0.113" not in record.getMessage()
