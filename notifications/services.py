@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
@@ -110,12 +111,12 @@ def message_deliver(*, message_id: int, waiting_for: datetime | None = None) -> 
     """Deliver one pending message at most once.
 
     A try first claims the message in a short transaction of its own, the row locked: it counts
-    the attempt and holds the message NOTIFICATION_CLAIM_SECONDS, longer than a gateway call may
-    take. The claim is committed before the backend is called, so a try that ends its worker
-    process (the task is then handed out again at once, settings: reject_on_worker_lost) still
-    counts, and a message is given up after NOTIFICATION_MAX_ATTEMPTS whatever ended each try. The
-    backend is called outside any transaction, and the try's end (sent, given up or left for its
-    retry) releases the claim.
+    the attempt and holds the message NOTIFICATION_CLAIM_SECONDS, longer than the delivery task's
+    hard time limit (NOTIFICATION_TASK_TIME_LIMIT) lets a try live. The claim is committed before
+    the backend is called, so a try that ends its worker process (the task is then handed out
+    again at once, settings: reject_on_worker_lost) still counts, and a message is given up after
+    NOTIFICATION_MAX_ATTEMPTS whatever ended each try. The backend is called outside any
+    transaction, and the try's end (sent, given up or left for its retry) releases the claim.
 
     Another run of the same task (a redelivery, the sweep's copy) that finds a live claim neither
     counts nor sends: it comes back once the claim runs out (`waiting_for` that claim). A claim
@@ -151,7 +152,7 @@ def message_deliver(*, message_id: int, waiting_for: datetime | None = None) -> 
     try:
         _send(message)
     except Exception as exc:  # every failure is an attempt, or a message could be resent for ever
-        if not isinstance(exc, (SmsDeliveryError, smtplib.SMTPException, OSError)):
+        if not isinstance(exc, (SmsDeliveryError, smtplib.SMTPException, OSError, SoftTimeLimitExceeded)):
             logger.error("message %s: unexpected delivery failure", message.pk, exc_info=True)
         return _try_failed(message, exc)
     message.status = Message.Status.SENT

@@ -486,12 +486,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 EMAIL_TIMEOUT = 10  # a hung mail server must not hold a delivery worker
+# Sending one SMS or one e-mail takes seconds: the delivery task (notifications.tasks.deliver_message)
+# has limits of its own, far shorter than a PDF's, so that its hold on a message can be short too. A
+# worker killed mid-send then leaves a one-time code held about a minute, not three of its five.
+NOTIFICATION_TASK_SOFT_TIME_LIMIT = _read("NOTIFICATION_TASK_SOFT_TIME_LIMIT", env.int, default=20)
+NOTIFICATION_TASK_TIME_LIMIT = _read("NOTIFICATION_TASK_TIME_LIMIT", env.int, default=30)
 # A delivery holds its message this many seconds (notifications.services.message_deliver): a second
 # run of the same task (a redelivery, the sweep's copy) stays away meanwhile, and takes over once a
-# dead worker's hold runs out. Longer than a live try can last, the task's hard time limit, after
+# dead worker's hold runs out. Longer than a live try can last, the delivery task's hard time limit, after
 # which its process is ended: the gateway's and mail server's timeouts bound each socket operation,
-# not a whole call, so a slow answer could otherwise outlast the hold and be sent again beside it.
-NOTIFICATION_CLAIM_SECONDS = _read("NOTIFICATION_CLAIM_SECONDS", env.float, default=CELERY_TASK_TIME_LIMIT + 30)
+# not a whole call, so a slow answer could otherwise outlast the hold and be sent again beside it
+# (system check notifications.E002).
+NOTIFICATION_CLAIM_SECONDS = _read("NOTIFICATION_CLAIM_SECONDS", env.float,
+                                   default=NOTIFICATION_TASK_TIME_LIMIT + 30)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", default=True)
     # X-Forwarded-Proto says the request reached the proxy over HTTPS only when a proxy is declared: with
