@@ -1,6 +1,7 @@
 """Writes to the outbox: queue a message, deliver it once, mark notices read."""
 
 import logging
+import math
 import smtplib
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
@@ -41,7 +42,8 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
     key never makes a second message. An e-mail may
     carry one private file (`attachment`: its name in private storage). A `sensitive` message
     (a temporary password, a one-time code) loses its text once delivered or given up; a message
-    with `expires_at` (a code that lives 5 minutes) is dropped rather than sent late.
+    with `expires_at` (a code that lives 5 minutes) is dropped rather than sent late, or with less
+    than NOTIFICATION_MIN_USEFUL_SECONDS left.
     """
     # What leaves the portal is Vietnamese whatever the language of the page that caused it: a
     # choice label or other lazy text in the context would otherwise follow the active language.
@@ -140,8 +142,8 @@ def message_deliver(*, message_id: int, waiting_for: datetime | None = None) -> 
             logger.info("message %s: the run it waited for ended its try", message_id)
             return Delivery(message)
         message.claimed_until = None  # a dead worker's claim, run out, if any
-        if message.expires_at and now >= message.expires_at:
-            _give_up(message, "Hết hạn trước khi gửi được.")
+        if too_late := _too_late_reason(message, now):
+            _give_up(message, too_late)
             return Delivery(message)
         if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:  # the last try ended its process
             _give_up(message, f"Đã thử gửi {message.attempts} lần; lần cuối dừng giữa chừng.")
@@ -163,6 +165,20 @@ def message_deliver(*, message_id: int, waiting_for: datetime | None = None) -> 
         message.body = REDACTED
     message.save(update_fields=["last_error", "status", "sent_at", "claimed_until", "updated_at", "body"])
     return Delivery(message)
+
+
+def _too_late_reason(message: Message, now: datetime) -> str:
+    """Why a message with `expires_at` (a one-time code, a confirmation link) is not to be sent at
+    `now`: it has run out, or it would arrive with less than NOTIFICATION_MIN_USEFUL_SECONDS left,
+    too late to be typed. Empty when it may go."""
+    if not message.expires_at:
+        return ""
+    if now >= message.expires_at:
+        return "Hết hạn trước khi gửi được."
+    left = (message.expires_at - now).total_seconds()
+    if left < settings.NOTIFICATION_MIN_USEFUL_SECONDS:
+        return f"Chỉ còn {math.ceil(left)} giây là hết hạn, không kịp dùng nên không gửi."
+    return ""
 
 
 def _try_failed(message: Message, exc: Exception) -> Delivery:

@@ -499,6 +499,9 @@ NOTIFICATION_TASK_TIME_LIMIT = _read("NOTIFICATION_TASK_TIME_LIMIT", env.int, de
 # (system check notifications.E002).
 NOTIFICATION_CLAIM_SECONDS = _read("NOTIFICATION_CLAIM_SECONDS", env.float,
                                    default=NOTIFICATION_TASK_TIME_LIMIT + 30)
+# A message that must not go out after `expires_at` (a one-time code) is not sent either with less
+# than this left: the holder could not type it in time, and a code that arrives useless only misleads.
+NOTIFICATION_MIN_USEFUL_SECONDS = _read("NOTIFICATION_MIN_USEFUL_SECONDS", env.int, default=60)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", default=True)
     # X-Forwarded-Proto says the request reached the proxy over HTTPS only when a proxy is declared: with
