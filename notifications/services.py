@@ -4,8 +4,10 @@ import logging
 import math
 import smtplib
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from pathlib import PurePosixPath
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -214,11 +216,24 @@ def _send(message: Message) -> None:
     if message.channel == Message.Channel.SMS:
         get_sms_backend().send(to=message.recipient, text=message.body, idempotency_key=message.idempotency_key)
     elif message.channel == Message.Channel.EMAIL:
-        email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
+        email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient],
+                             headers={"Message-ID": email_message_id(message)})
         if message.attachment:
             with default_storage.open(message.attachment, "rb") as handle:
                 email.attach(PurePosixPath(message.attachment).name, handle.read())
         email.send(fail_silently=False)
+
+
+def email_message_id(message: Message) -> str:
+    """The Message-ID of the e-mail of `message`, the same on every try: a mail server that took the
+    e-mail but whose answer was lost (a timeout) is sent it again by the retry, and the servers and
+    mail programs that see the same Message-ID twice drop the copy. Made of the row's id and the
+    time it was written (an id used again after a database rebuilt is another message), on the
+    portal's domain: PORTAL_PUBLIC_URL's host, else the domain of DEFAULT_FROM_EMAIL."""
+    sender_domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    domain = urlsplit(settings.PORTAL_PUBLIC_URL).hostname or sender_domain or "localhost"
+    domain = domain.encode("idna").decode("ascii")
+    return f"<message.{message.pk}.{message.created_at:%Y%m%d%H%M%S%f}@{domain}>"
 
 
 def messages_redispatch_pending(*, older_than: timedelta = timedelta(minutes=10)) -> int:
