@@ -3,8 +3,9 @@ BHXH-code lookup and the password reset request, which sends a text message.
 
 The page carries a signed, single-use token. A browser with JavaScript proves work on it
 (`static/js/code-lookup-pow.js`: a counter whose SHA-256 over `token:counter` starts with `bits`
-zero bits); without JavaScript the visitor answers the arithmetic question printed on the page (in
-the page's language: it is shown, never stored). The answer travels only as a keyed MAC inside the
+zero bits); without JavaScript the visitor answers the arithmetic question printed on the page, the
+sum of two two-digit numbers (in the page's language: it is shown, never stored), whose 179 answers
+a script guessing is right once in 90 tries at best. The answer travels only as a keyed MAC inside the
 token, and a token is spent by its first use, right or wrong, so a replay is refused. Each form
 has its own purpose: a token made for one is refused by the other.
 """
@@ -19,20 +20,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
-from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 
 from vssid_portal.cache import cache_reachable
 from vssid_portal.secret_keys import secret_keys
 from vssid_portal.text import normalize_code
 
 CHALLENGE_MAX_AGE = 10 * 60
-NUMBER_WORDS = [
-    pgettext_lazy("số đếm", "không"), pgettext_lazy("số đếm", "một"), pgettext_lazy("số đếm", "hai"),
-    pgettext_lazy("số đếm", "ba"), pgettext_lazy("số đếm", "bốn"), pgettext_lazy("số đếm", "năm"),
-    pgettext_lazy("số đếm", "sáu"), pgettext_lazy("số đếm", "bảy"), pgettext_lazy("số đếm", "tám"),
-    pgettext_lazy("số đếm", "chín"),
-]
+OPERANDS = range(10, 100)  # the question's two numbers: their sums run from 20 to 198
 
 
 class ChallengePurpose(StrEnum):
@@ -78,11 +73,11 @@ class Challenge:
 
 def challenge_issue(*, purpose: ChallengePurpose) -> Challenge:
     nonce = secrets.token_urlsafe(16)
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    a, b = (OPERANDS[secrets.randbelow(len(OPERANDS))] for _ in range(2))
     bits = _pow_bits()
     token = signing.dumps({"n": nonce, "m": _answer_mac(purpose, nonce, str(a + b)), "b": bits}, salt=purpose.salt,
                           compress=True)
-    question = capfirst(gettext("%(a)s cộng %(b)s bằng mấy?") % {"a": NUMBER_WORDS[a], "b": NUMBER_WORDS[b]})
+    question = gettext("%(a)s cộng %(b)s bằng mấy?") % {"a": a, "b": b}
     return Challenge(token=token, question=question, bits=bits)
 
 

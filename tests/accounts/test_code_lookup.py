@@ -34,9 +34,8 @@ def token_from(response) -> str:
 
 
 def answer_from(response) -> str:
-    words = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
-    match = re.search(r"Câu hỏi kiểm tra: (\w+) cộng (\w+) bằng mấy", response.content.decode())
-    return str(words.index(match.group(1).lower()) + words.index(match.group(2)))
+    match = re.search(r"Câu hỏi kiểm tra: (\d+) cộng (\d+) bằng mấy", response.content.decode())
+    return str(int(match.group(1)) + int(match.group(2)))
 
 
 def lookup(client, *, work=True, ip="203.0.113.7", **fields):
@@ -227,20 +226,34 @@ def test_challenge_unit(settings):
     assert not challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=challenge.token, work=solve(challenge.token, 8))
 
 
+@pytest.mark.parametrize("drawn", ["lowest", "highest"])
+def test_the_question_adds_two_two_digit_numbers_so_a_guess_is_right_once_in_90_tries_at_most(monkeypatch, drawn):
+    """Without JavaScript the question is the sum of two numbers from 10 to 99: its answers run from 20
+    to 198, the likeliest (109) drawn once in 90; a sum of two digits had 17, one of them right once in 9."""
+    from accounts.services import challenge
+
+    monkeypatch.setattr(challenge.secrets, "randbelow", lambda below: 0 if drawn == "lowest" else below - 1)
+    asked = challenge_issue(purpose=ChallengePurpose.CODE_LOOKUP)
+    first, second, total = {"lowest": (10, 10, 20), "highest": (99, 99, 198)}[drawn]
+    assert asked.question == f"{first} cộng {second} bằng mấy?"
+    assert challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=asked.token, answer=str(total))
+    assert list(challenge.OPERANDS) == list(range(10, 100))
+
+
 def test_an_answer_to_a_question_asked_before_the_secret_key_was_rotated_is_right(rotate_secret_key, monkeypatch):
     """A visitor reading the question while SECRET_KEY is rotated: the answer's MAC in the token is checked
     with the fallback keys too, as the token's signature is; a new question is keyed with the new key alone."""
     from accounts.services import challenge
 
-    monkeypatch.setattr(challenge.secrets, "randbelow", lambda below: 3)  # "Bốn cộng bốn bằng mấy?"
+    monkeypatch.setattr(challenge.secrets, "randbelow", lambda below: 3)  # "13 cộng 13 bằng mấy?"
     asked, wrong = challenge_issue(purpose=ChallengePurpose.CODE_LOOKUP), challenge_issue(purpose=ChallengePurpose.CODE_LOOKUP)
-    assert asked.question == "Bốn cộng bốn bằng mấy?"
+    assert asked.question == "13 cộng 13 bằng mấy?"
     rotate_secret_key()
-    assert challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=asked.token, answer="8")
-    assert not challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=wrong.token, answer="9")
+    assert challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=asked.token, answer="26")
+    assert not challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=wrong.token, answer="27")
     asked_now = challenge_issue(purpose=ChallengePurpose.CODE_LOOKUP)
     rotate_secret_key.drop_old()
-    assert challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=asked_now.token, answer="8")
+    assert challenge_spend(purpose=ChallengePurpose.CODE_LOOKUP, token=asked_now.token, answer="26")
 
 
 def test_rate_limit_per_address(client, person, settings):
