@@ -1,17 +1,35 @@
 """The fields of the portal's challenge (accounts.services.challenge) on a public form, and the
 question they ask: the BHXH-code lookup and the password reset request take them from here."""
 
+import dataclasses
+
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .services.challenge import Challenge, ChallengePurpose, challenge_spend
+from vssid_portal.views import LimitRefusal, minutes_left, usage_refusal
+
+from .services.challenge import Challenge, ChallengePurpose, challenge_failure_count, challenge_spend
 
 CHALLENGE_FAILED = _("Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới.")
 ANSWER_HINT = _("Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời.")
 # After a failed check everyone is asked the new question (code-lookup-pow.js leaves it in sight
 # while its error is shown): its hint no longer says that a browser may skip it.
 ASKED_AGAIN_HINT = _("Nhập kết quả bằng chữ số.")
+FAILURES_LIMITED_SOON = _("Câu hỏi kiểm tra đã bị trả lời sai quá nhiều lần từ mạng bạn đang dùng. Hãy thử lại sau ít "
+                          "phút.")
+
+
+def failures_limited(wait: float | None) -> str:
+    """What a client refused for its failed challenges reads: the minutes left of its window when known."""
+    minutes = minutes_left(wait)
+    if minutes is None:
+        return str(FAILURES_LIMITED_SOON)
+    return ngettext(
+        "Câu hỏi kiểm tra đã bị trả lời sai quá nhiều lần từ mạng bạn đang dùng. Hãy thử lại sau %(minutes)s phút.",
+        "Câu hỏi kiểm tra đã bị trả lời sai quá nhiều lần từ mạng bạn đang dùng. Hãy thử lại sau %(minutes)s phút.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 class ChallengeForm(forms.Form):
@@ -27,15 +45,29 @@ class ChallengeForm(forms.Form):
     )
     asked: Challenge | None = None
 
-    def challenge_passed(self, purpose: ChallengePurpose) -> bool:
+    def challenge_passed(self, purpose: ChallengePurpose, *, request) -> bool:
         """Spend the challenge posted (each serves once, whatever the outcome) and say whether it was
-        passed; when not, the answer's error says so. Raises ChallengeUnavailable when it cannot be
-        spent (the cache that records spent challenges is unreachable)."""
+        passed; when not, the answer's error says so and the failure counts against the client's
+        CHALLENGE_FAILURE_RATE. Raises ChallengeUnavailable when it cannot be spent (the cache that
+        records spent challenges is unreachable)."""
         passed = challenge_spend(purpose=purpose, token=self.data.get("challenge", ""),
                                  work=self.data.get("work", ""), answer=self.data.get("answer", ""))
         if not passed:
+            challenge_failure_count(request=request, count=True)
             self.challenge_failed()
         return passed
+
+    @staticmethod
+    def failures_refusal(request, *, unavailable) -> LimitRefusal | None:
+        """The refusal of a try from a client that has failed as many challenges as CHALLENGE_FAILURE_RATE
+        allows, on either form: 429 saying the minutes left, as Retry-After does, or 503 saying
+        `unavailable` when they cannot be counted (Redis down); None while it has tries left. Asked
+        before the challenge is spent: it counts and spends nothing."""
+        refusal = usage_refusal(challenge_failure_count(request=request, count=False), FAILURES_LIMITED_SOON,
+                                unavailable)
+        if refusal is None or refusal.status != 429:
+            return refusal
+        return dataclasses.replace(refusal, message=failures_limited(refusal.wait))
 
     def challenge_failed(self) -> None:
         """Say beside the answer that the challenge posted was not passed."""

@@ -373,6 +373,10 @@ ACCOUNT_RATE_LIMITS = {
 # IPv6 /64) whatever the BHXH code: allauth's "reset_password" lets 20 a minute through, each a text
 # message to another phone (accounts/services/password_reset.py).
 ACCOUNT_RESET_PER_CLIENT_RATE = "10/h"
+# Challenges (accounts.services.challenge) one client address (an IPv4 address or an IPv6 /64) may
+# fail on the BHXH-code lookup and the password reset together before its tries are refused: a
+# script guessing the question without JavaScript instead of doing the work stops there.
+CHALLENGE_FAILURE_RATE = "20/h"
 USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"
 USERSESSIONS_TRACK_ACTIVITY = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

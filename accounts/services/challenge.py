@@ -8,6 +8,11 @@ sum of two two-digit numbers (in the page's language: it is shown, never stored)
 a script guessing is right once in 90 tries at best. The answer travels only as a keyed MAC inside the
 token, and a token is spent by its first use, right or wrong, so a replay is refused. Each form
 has its own purpose: a token made for one is refused by the other.
+
+Every challenge failed (a wrong answer or work, a forged, expired or replayed token) is counted
+under the client's address (an IPv4 address or an IPv6 /64: vssid_portal.ratelimit.client_ip), on
+either form alike, against CHALLENGE_FAILURE_RATE: past it the client's tries are refused until its
+window ends, so that a script cannot pass by guessing the question instead of doing the work.
 """
 
 import dataclasses
@@ -21,12 +26,15 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
+from django_ratelimit.core import get_usage
 
 from vssid_portal.cache import cache_reachable
+from vssid_portal.ratelimit import client_ip
 from vssid_portal.secret_keys import secret_keys
 from vssid_portal.text import normalize_code
 
 CHALLENGE_MAX_AGE = 10 * 60
+FAILURES_GROUP = "accounts.challenge_failures"
 OPERANDS = range(10, 100)  # the question's two numbers: their sums run from 20 to 198
 
 
@@ -114,3 +122,19 @@ def challenge_spend(*, purpose: ChallengePurpose, token: str, work: str = "", an
     if answer.isascii() and answer.isdigit() and len(answer) <= 4:
         answer = str(int(answer))  # "07" is 7
     return bool(answer) and len(answer) <= 4 and _answer_right(purpose, data["n"], answer, data["m"])
+
+
+def _failure_rate(group, request) -> str:
+    return settings.CHALLENGE_FAILURE_RATE
+
+
+def challenge_failure_count(*, request, count: bool) -> dict | None:
+    """django-ratelimit's count of the challenges the client failed on either form (`get_usage`'s
+    answer), this request's failure counted when `count`. Uncounted, its `should_limit` says whether
+    the client has failed as many as CHALLENGE_FAILURE_RATE allows: no try is left to it. A cache that
+    cannot answer says 0 of 0 left: refused."""
+    usage = get_usage(request, group=FAILURES_GROUP, key=client_ip, rate=_failure_rate, method="POST",
+                      increment=count)
+    if usage is not None and not count:
+        usage = {**usage, "should_limit": usage["count"] >= usage["limit"]}
+    return usage

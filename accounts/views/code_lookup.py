@@ -2,8 +2,9 @@
 
 Every POST spends one challenge. A search — a valid form with the challenge passed — counts
 against two limits (the client, an IPv4 address or an IPv6 /64, and its /24 or /64 network)
-before it runs; a caller with no search left is refused before anything else, and a typo or a
-failed challenge costs no search.
+before it runs; a caller with no search left, or no challenge left to fail (CHALLENGE_FAILURE_RATE,
+counted with the password reset's), is refused before anything else, and a typo or a failed
+challenge costs no search.
 The answer is the code and the masked name of the one
 person who matches every field; anything else — no such person, one field wrong, several
 people alike — gets the same message from the same code path. Labels and messages are lazy
@@ -130,11 +131,11 @@ def code_lookup(request):
     if request.method != "POST":
         return _render(request, CodeLookupForm())
     form = CodeLookupForm(request.POST)
-    refusal = _no_search_left(request)
+    refusal = _no_search_left(request) or form.failures_refusal(request, unavailable=UNAVAILABLE)
     if refusal is not None:
         return _refused(request, form, refusal)
     try:
-        passed = form.challenge_passed(ChallengePurpose.CODE_LOOKUP)
+        passed = form.challenge_passed(ChallengePurpose.CODE_LOOKUP, request=request)
     except ChallengeUnavailable:  # the cache that records spent challenges is unreachable
         return _refused(request, form, LimitRefusal(503, UNAVAILABLE))
     if not form.is_valid() or not passed:

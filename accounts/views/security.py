@@ -231,17 +231,20 @@ def password_reset(request):
     """The BHXH code whose reset code is sent. Each post spends a challenge, and a request that
     would send (a valid code, the challenge passed) is counted against the client's limit
     (accounts.services.password_reset) before allauth's limits and the send; a client with no
-    request left is refused before anything else. Nothing here looks at whether the code has an
-    account: refusals and answers are alike for both."""
+    request left, or no challenge left to fail (CHALLENGE_FAILURE_RATE), is refused before anything
+    else. Nothing here looks at whether the code has an account: refusals and answers are alike for
+    both."""
     if request.method != "POST":
         return _reset_page(request, PasswordResetRequestForm())
     form = PasswordResetRequestForm(request.POST)
     refusal = usage_refusal(password_reset_client_count(request=request, count=False), RESETS_LIMITED,
                             otp.UNAVAILABLE)
+    if refusal is None:
+        refusal = form.failures_refusal(request, unavailable=otp.UNAVAILABLE)
     if refusal is not None:
         return _reset_refused(request, form, refusal)
     try:
-        passed = form.challenge_passed(ChallengePurpose.PASSWORD_RESET)
+        passed = form.challenge_passed(ChallengePurpose.PASSWORD_RESET, request=request)
     except ChallengeUnavailable:  # the cache that records spent challenges is unreachable
         return _reset_refused(request, form, LimitRefusal(503, otp.UNAVAILABLE))
     if not form.is_valid() or not passed:
@@ -280,9 +283,9 @@ def _reset_refused(request, form, refusal: LimitRefusal):
 
 
 def _reset_refusal_text(refusal: LimitRefusal) -> str:
-    """A reset refusal's message, with the minutes left when a 429 can tell them (allauth's own words
-    when not)."""
-    if refusal.status != 429:
+    """A reset refusal's message, with the minutes left when a 429 of the resets' limits can tell them
+    (allauth's own words when not); another limit's refusal (the challenges failed) is worded already."""
+    if refusal.status != 429 or refusal.message is not RESETS_LIMITED:
         return refusal.message
     minutes = minutes_left(refusal.wait)
     return refusal.message % {"minutes": minutes} if minutes else get_adapter().error_messages["rate_limited"]

@@ -562,3 +562,45 @@ def test_the_parent_name_keys_follow_the_names_however_they_are_saved(reference_
     assert person_for_code_lookup(full_name="nguyen minh anh", birth_date=born, province=province,
                                   parent_name="dang thi ngoc") is None
 
+
+
+FAILURES_LIMITED = "Câu hỏi kiểm tra đã bị trả lời sai quá nhiều lần từ mạng bạn đang dùng. Hãy thử lại sau"
+
+
+def fail_challenge(client, ip="203.0.113.7"):
+    """A lookup posted with a wrong answer to its question, as a script guessing it would."""
+    page = client.get(URL, REMOTE_ADDR=ip)
+    data = {"full_name": "nguyen van duc", "birth_date": "15/03/1988", "province": Province.objects.get(code="79").pk,
+            "id_number": "079088012345", "challenge": token_from(page), "answer": str(int(answer_from(page)) + 1)}
+    return client.post(URL, data, REMOTE_ADDR=ip)
+
+
+def test_past_the_failed_challenges_a_client_may_have_its_tries_are_refused_with_the_wait(client, person, settings):
+    """A script guessing the question instead of doing the work fails most tries: each failure is counted under
+    the client's address, and past CHALLENGE_FAILURE_RATE even a solved challenge is refused, with a 429 saying the
+    wait, until the window ends; another address is served."""
+    settings.CHALLENGE_FAILURE_RATE = "3/h"
+    for _ in range(3):
+        assert fail_challenge(client, ip="198.51.100.10").status_code == 400
+    limited = lookup(client, ip="198.51.100.10")
+    html = limited.content.decode()
+    assert limited.status_code == 429 and FAILURES_LIMITED in html and "7901234567" not in html
+    assert abs(int(limited["Retry-After"]) - seconds_left("3/h", "198.51.100.10")) <= 1
+    assert "Câu trả lời kiểm tra chưa đúng" not in html and 'value="nguyen van duc"' in html  # nothing typed is wrong
+    assert not CodeLookupAudit.objects.exists()
+    assert "7901234567" in lookup(client, ip="192.0.2.44").content.decode()
+
+
+def test_the_failed_challenges_of_an_ipv6_network_are_counted_as_one_clients(client, person, settings):
+    settings.CHALLENGE_FAILURE_RATE = "2/h"
+    assert fail_challenge(client, ip="2001:db8:1:2::1").status_code == 400
+    assert fail_challenge(client, ip="2001:db8:1:2::99").status_code == 400
+    assert lookup(client, ip="2001:db8:1:2:ffff::9").status_code == 429
+    assert "7901234567" in lookup(client, ip="2001:db8:1:3::1").content.decode()
+
+
+def test_challenges_passed_count_no_failure(client, person, settings):
+    settings.CHALLENGE_FAILURE_RATE = "1/h"
+    for _ in range(3):
+        assert "7901234567" in lookup(client).content.decode()
+        assert lookup(client, work=False, full_name="ai do").status_code == 200  # found nobody: no failed challenge

@@ -155,3 +155,48 @@ def test_a_code_sent_again_counts_against_the_clients_requests(settings, sms_out
     assert 'name="code"' in html and "errorlist" not in html  # the code already sent may still be typed
     assert len(codes_sent(sms_outbox)) == 2
     assert Client(REMOTE_ADDR="198.51.100.7").post(RESET, reset_request(UNKNOWN)).status_code == 429
+
+
+FAILURES_LIMITED = "Câu hỏi kiểm tra đã bị trả lời sai quá nhiều lần từ mạng bạn đang dùng. Hãy thử lại sau"
+
+
+def wrong_answer(client, code=UNKNOWN) -> dict:
+    """The reset request for `code` with a wrong answer to the page's question, as a script guessing it posts."""
+    page = client.get(RESET)
+    return {"bhxh_code": code, "challenge": token_from(page), "answer": str(int(answer_from(page)) + 1)}
+
+
+def test_past_the_failed_challenges_a_client_may_have_its_resets_are_refused_alike(settings, sms_outbox):
+    """Each challenge failed is counted under the client's address; past CHALLENGE_FAILURE_RATE even a solved one
+    is refused, with a 429 saying the wait, alike for an account and an unknown BHXH code, and sends nothing."""
+    settings.CHALLENGE_FAILURE_RATE = "3/h"
+    make_citizen()
+    address = "198.51.100.7"
+    for code in (KNOWN, UNKNOWN, KNOWN):
+        client = Client(REMOTE_ADDR=address)
+        failed = client.post(RESET, wrong_answer(client, code))
+        assert failed.status_code == 200 and CHALLENGE_FAILED in failed.content.decode()
+    refused = []
+    for code in (KNOWN, UNKNOWN):
+        client = Client(REMOTE_ADDR=address)
+        response = client.post(RESET, reset_request(code))
+        html = response.content.decode()
+        assert response.status_code == 429 and FAILURES_LIMITED in html
+        assert abs(int(response["Retry-After"]) - seconds_left("3/h", address)) <= 1
+        assert f'value="{code}"' in html and 'id="id_answer_error"' not in html  # kept as typed, nothing wrong in it
+        assert "portal_password_reset" not in client.session
+        refused.append(page_alike(response, code))
+    assert refused[0] == refused[1]
+    assert codes_sent(sms_outbox) == []
+    assert Client(REMOTE_ADDR="192.0.2.44").post(RESET, reset_request(KNOWN))["Location"] == RESET_CODE
+
+
+def test_the_challenges_failed_on_the_code_lookup_count_against_the_reset_too(settings, reference_data):
+    """One count for both forms: a script cannot double its guesses by turning to the other."""
+    settings.CHALLENGE_FAILURE_RATE = "3/h"
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    for _ in range(2):
+        assert client.post("/tra-cuu/ma-so-bhxh/", {"challenge": ""}).status_code == 400
+    assert client.post(RESET, wrong_answer(client)).status_code == 200
+    assert client.post(RESET, reset_request(UNKNOWN)).status_code == 429
+    assert client.post("/tra-cuu/ma-so-bhxh/", {"challenge": ""}).status_code == 429

@@ -1291,6 +1291,17 @@ def test_the_code_lookup_question_and_answers_in_english(client, reference_data,
 
 
 @pytest.mark.django_db
+def test_the_refusal_past_the_failed_challenges_in_english(client, reference_data, settings):
+    settings.CHALLENGE_FAILURE_RATE = "1/h"
+    assert answered(client, "en", answer="999").status_code == 400
+    response = answered(client, "en")
+    html = response.content.decode()
+    assert response.status_code == 429 and "Câu hỏi kiểm tra đã bị" not in html
+    assert re.search(r"The check question has been answered wrongly too many times from the network you are using\. "
+                     r"Try again in \d+ minutes\.", html)
+
+
+@pytest.mark.django_db
 def test_the_registration_steps_and_status_in_english(client, reference_data):
     """The three steps, their messages and the status page follow the language; the SMS that the
     registration sends stays Vietnamese."""
