@@ -11,7 +11,9 @@ import time
 
 from allauth.account.adapter import get_adapter
 from allauth.core.internal import ratelimit as ratelimit_internals
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django_ratelimit import core as django_ratelimit_internals
 from django_ratelimit.core import get_usage
 
 
@@ -32,6 +34,25 @@ def recipient_counted(*, group: str, recipient: str, rate: str) -> dict | None:
     text or mail a stranger over and over by asking from several places."""
     return get_usage(None, group=group, key=lambda group, request: recipient, rate=rate, method=get_usage.ALL,
                      increment=True)
+
+
+def usage_give_back(request, *, group: str, key, rate, method: str) -> None:
+    """Take back the hit that django-ratelimit's `get_usage` (the same `group`, `key`, `rate` and
+    `method`, callables as it takes them) has just counted for this request, once what was counted
+    turns out not to have been done, so that it spends nothing of the limit. Counting first and giving
+    back keeps the limit whole when requests come at once, where checking first would let them all
+    through. django-ratelimit has no public way back: its cache key is made by its internal helpers,
+    as get_usage makes it. A window ended meanwhile, or a cache that does not answer, has nothing to
+    take back."""
+    value = key(group, request) if callable(key) else key
+    rate = rate(group, request) if callable(rate) else rate
+    _amount, period = django_ratelimit_internals._split_rate(rate)
+    window = django_ratelimit_internals._get_window(value, period)
+    cache_key = django_ratelimit_internals._make_cache_key(group, window, rate, value, method)
+    try:
+        caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].decr(cache_key)
+    except ValueError:  # no such count (its window over, or the cache down): nothing to give back
+        pass
 
 
 def seconds_until_allowed(request, *, action: str, key: str | None = None, per: str | None = None) -> float | None:

@@ -2,7 +2,9 @@
 page (a valid BHXH code, the challenge passed) or again on the code page, to an account's phone or
 for a BHXH code without one alike, is counted against
 ACCOUNT_RESET_PER_CLIENT_RATE under the client's address (an IPv4 address or an IPv6 /64:
-vssid_portal.ratelimit.client_ip), whatever BHXH code it names. allauth's own limit on resets
+vssid_portal.ratelimit.client_ip), whatever BHXH code it names, unless the BHXH code's own limits
+refuse it (a code asked again within a minute, the code's codes of the hour): it is counted before
+them, so that requests at once cannot all pass, and given back when they refuse it. allauth's own limit on resets
 (20 a minute from one address) would let one client send a code to another phone every three
 seconds; the challenge each request solves (accounts.services.challenge) makes each one cost work,
 this limit caps their number.
@@ -15,7 +17,7 @@ from django.conf import settings
 from django_ratelimit.core import get_usage
 
 from vssid_portal.jobs import dispatch
-from vssid_portal.ratelimit import client_ip
+from vssid_portal.ratelimit import client_ip, usage_give_back
 
 from .. import otp
 from ..selectors import user_for_reset
@@ -58,3 +60,9 @@ def password_reset_code_send(*, subject: str, nonce: str, client: str) -> bool:
     if recipient is None:
         return False
     return otp.reset_code_deliver(subject=subject, nonce=nonce, client=client, recipient=recipient, user=user)
+
+
+def password_reset_client_give_back(*, request) -> None:
+    """Give back the request `password_reset_client_count` has just counted, which the BHXH code's own
+    limits refused: it sent nothing, and a citizen who clicked twice keeps the address's share."""
+    usage_give_back(request, group=RESET_CLIENT_GROUP, key=client_ip, rate=_rate, method="POST")

@@ -51,7 +51,11 @@ from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, Password
 from ..middleware import is_language_switch
 from ..selectors import live_sessions, user_for_reset
 from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challenge_issue
-from ..services.password_reset import password_reset_client_count, password_reset_code_ask
+from ..services.password_reset import (
+    password_reset_client_count,
+    password_reset_client_give_back,
+    password_reset_code_ask,
+)
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
 from ..sessions import PASSWORD_RESET, SEEN, end_other_sessions
 from ..stages import (
@@ -230,10 +234,10 @@ RESETS_LIMITED = ngettext_lazy(
 def password_reset(request):
     """The BHXH code whose reset code is sent. Each post spends a challenge, and a request that
     would send (a valid code, the challenge passed) is counted against the client's limit
-    (accounts.services.password_reset) before allauth's limits and the send; a client with no
-    request left, or no challenge left to fail (CHALLENGE_FAILURE_RATE), is refused before anything
-    else. Nothing here looks at whether the code has an account: refusals and answers are alike for
-    both."""
+    (accounts.services.password_reset) before allauth's limits and the send, and given back when
+    they refuse it; a client with no request left, or no challenge left to fail
+    (CHALLENGE_FAILURE_RATE), is refused before anything else. Nothing here looks at whether the
+    code has an account: refusals and answers are alike for both."""
     if request.method != "POST":
         return _reset_page(request, PasswordResetRequestForm())
     form = PasswordResetRequestForm(request.POST)
@@ -257,8 +261,10 @@ def password_reset(request):
     if ratelimit.consume(request, action="reset_password", key=subject):
         request.session.pop(RESET_DONE, None)
         request.session[RESET] = {"subject": subject}
-        _send_reset_code(request, subject)
+        if not _send_reset_code(request, subject):  # refused by the BHXH code's limits: it sent nothing
+            password_reset_client_give_back(request=request)
         return redirect("accounts_auth:password_reset_code")
+    password_reset_client_give_back(request=request)  # refused by allauth's limit: nothing sent
     if not cache_reachable():  # the limit could not be counted (Redis down): no fault of the visitor's
         return _reset_refused(request, form, LimitRefusal(503, otp.UNAVAILABLE))
     # Refused by allauth's limit on resets of this code (or from this address).
@@ -303,7 +309,8 @@ def password_reset_code(request):
         refusal = usage_refusal(password_reset_client_count(request=request, count=True), RESETS_LIMITED,
                                 otp.UNAVAILABLE)
         if refusal is None:
-            _send_reset_code(request, reset["subject"])
+            if not _send_reset_code(request, reset["subject"]):  # asked again too soon, or the code's hour full
+                password_reset_client_give_back(request=request)
             return redirect("accounts_auth:password_reset_code")
         messages.error(request, _reset_refusal_text(refusal))
         return refusal.answer(_reset_code_page(request, reset, post=False))
@@ -423,17 +430,19 @@ def _send_change_code(request, user) -> None:
         messages.success(request, gettext("Đã gửi mã xác thực tới %(recipient)s.") % {"recipient": recipient.display})
 
 
-def _send_reset_code(request, subject: str) -> None:
+def _send_reset_code(request, subject: str) -> bool:
     """The same answer, and the same work, whether the BHXH code has an account or not: both meet the
     limits counted under the BHXH code, said naming no phone; the account is looked up, and its
-    phone's own cap counted, by the worker that sends the code (password_reset_code_ask)."""
+    phone's own cap counted, by the worker that sends the code (password_reset_code_ask). Whether the
+    code was answered as sent, alike for both: False when the BHXH code's limits refused it."""
     try:
         password_reset_code_ask(request=request, subject=subject)
     except otp.SendRefused as refusal:  # alike for an account or none
         if not _reset_unsent_at_cap(request, subject):  # else the page says it in place of the code field
             messages.error(request, refusal.message)
-        return
+        return False
     messages.info(request, otp.reset_sent_note())
+    return True
 
 
 def _reset_unsent_at_cap(request, subject: str) -> str | None:

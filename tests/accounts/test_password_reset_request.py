@@ -200,3 +200,54 @@ def test_the_challenges_failed_on_the_code_lookup_count_against_the_reset_too(se
     assert client.post(RESET, wrong_answer(client)).status_code == 200
     assert client.post(RESET, reset_request(UNKNOWN)).status_code == 429
     assert client.post("/tra-cuu/ma-so-bhxh/", {"challenge": ""}).status_code == 429
+
+
+def requests_counted(address: str) -> int:
+    """The reset requests ACCOUNT_RESET_PER_CLIENT_RATE has counted for the client `address`; counts nothing."""
+    from django.test import RequestFactory
+
+    from accounts.services.password_reset import password_reset_client_count
+
+    return password_reset_client_count(request=RequestFactory().post(RESET, REMOTE_ADDR=address), count=False)["count"]
+
+
+def test_a_reset_asked_again_at_once_spends_none_of_the_clients_requests_alike_for_an_unknown_code(sms_outbox):
+    """A double click, or four: the BHXH code's own limits refuse the requests after the first (the code was just
+    sent, then allauth's 5 a minute for one BHXH code), and a request they refuse sends nothing, so it is not
+    counted against the client's ACCOUNT_RESET_PER_CLIENT_RATE; answered alike for an account and an unknown code."""
+    make_citizen()
+    answers = {}
+    for address, code in (("198.51.100.7", KNOWN), ("198.51.100.8", UNKNOWN)):
+        client = Client(REMOTE_ADDR=address)
+        assert client.post(RESET, reset_request(code))["Location"] == RESET_CODE
+        assert requests_counted(address) == 1
+        again = client.post(RESET, reset_request(code), follow=True)  # within the minute: the code was just sent
+        assert again.redirect_chain == [(RESET_CODE, 302)] and "Mã vừa được gửi." in again.content.decode()
+        for _ in range(3):
+            client.post(RESET, reset_request(code))
+        refused = client.post(RESET, reset_request(code))  # allauth's limit on resets of one BHXH code
+        assert refused.status_code == 429 and LIMITED in refused.content.decode()
+        assert requests_counted(address) == 1
+        answers[code] = (page_alike(again, code), page_alike(refused, code))
+    assert answers[KNOWN] == answers[UNKNOWN]
+    assert len(codes_sent(sms_outbox)) == 1
+
+
+def test_a_code_asked_again_too_soon_or_past_the_codes_hourly_share_spends_none_of_the_clients_requests(
+        sms_outbox, clock):
+    """"Gửi lại mã" clicked within the minute, or once the BHXH code had this client's share of its codes of the
+    hour, sends nothing: the client's count of requests stays as it was."""
+    make_citizen()
+    address = "198.51.100.7"
+    client = Client(REMOTE_ADDR=address)
+    assert client.post(RESET, reset_request(KNOWN))["Location"] == RESET_CODE
+    too_soon = client.post(RESET_CODE, {"action": "resend"}, follow=True)
+    assert "Mã vừa được gửi." in too_soon.content.decode() and requests_counted(address) == 1
+    for sent in (2, 3):  # the client's share of the BHXH code's codes of the hour ("otp_send_reset_client")
+        clock.advance(61)
+        assert client.post(RESET_CODE, {"action": "resend"})["Location"] == RESET_CODE
+        assert requests_counted(address) == sent
+    clock.advance(61)
+    at_share = client.post(RESET_CODE, {"action": "resend"}, follow=True)
+    assert "mạng bạn đang dùng đã yêu cầu đủ số mã cho phép" in at_share.content.decode()
+    assert requests_counted(address) == 3 and len(codes_sent(sms_outbox)) == 3
