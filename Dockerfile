@@ -12,8 +12,9 @@ RUN pip install -c constraints.txt -e . \
  && useradd --system --uid 1000 --home /app portal \
  && mkdir -p /data/private /data/news /data/beat /app/var \
  && chown -R portal /data /app/var
-# collectstatic needs settings that load; a throwaway key is used only for this build step.
+# collectstatic needs settings that load; throwaway keys are used only for this build step.
 RUN DJANGO_ENV=production SECRET_KEY=build-only-not-secret-build-only-not-secret-0123456789 ALLOWED_HOSTS=build TRUSTED_PROXY_COUNT=0 \
+    CODE_LOOKUP_AUDIT_KEY=build-only-not-secret \
     SMS_GATEWAY_URL=http://build.invalid/ SMS_GATEWAY_TOKEN=build-only python manage.py collectstatic --noinput
 
 USER portal

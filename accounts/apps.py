@@ -6,7 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tài khoản và người tham gia"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (checks registers the system checks)
+        from . import signals
         from .allauth_names import name_allauth_models
 
         name_allauth_models(self.apps)

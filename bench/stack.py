@@ -66,6 +66,7 @@ class Stack:
         self.pg_started = False
         # Made for this run only: the stack is thrown away afterwards and signs nothing real.
         self.secret_key = secrets.token_urlsafe(64)
+        self.audit_key = secrets.token_hex(32)
         seed = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
         self.signing_keys = json.dumps({"0001": seed})
 
@@ -83,6 +84,7 @@ class Stack:
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "HEALTH_CARD_SIGNING_KEYS": self.signing_keys,
             "HEALTH_CARD_SIGNING_KEY_ID": "0001",
+            "CODE_LOOKUP_AUDIT_KEY": self.audit_key,
             # Codes of the benchmark's logins are read back from this file (the real gateway is not here).
             "SMS_BACKEND": "notifications.sms.FileSmsBackend",
             "SMS_FILE_PATH": str(self.folder / "sms"),

@@ -30,9 +30,9 @@ def client_network(group, request) -> str:
 
 def _hash(value: str) -> str:
     """An address's hash in the audit, keyed with CODE_LOOKUP_AUDIT_KEY, not SECRET_KEY: a rotation of
-    SECRET_KEY would hash one address otherwise and split the lookups from one place. Without it (a production
-    that ignored accounts.E001 of `check --deploy`) SECRET_KEY, as before it existed."""
-    return salted_hmac(AUDIT_SALT, value, secret=settings.CODE_LOOKUP_AUDIT_KEY or settings.SECRET_KEY).hexdigest()
+    SECRET_KEY would hash one address otherwise and split the lookups from one place (production does not start
+    without it)."""
+    return salted_hmac(AUDIT_SALT, value, secret=settings.CODE_LOOKUP_AUDIT_KEY).hexdigest()
 
 
 @transaction.atomic

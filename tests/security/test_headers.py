@@ -63,7 +63,7 @@ def production_server(django_db_setup, django_db_blocker, tmp_path_factory):
     env.update(
         DJANGO_ENV="production", SECRET_KEY=SECRET, ALLOWED_HOSTS="127.0.0.1", TRUSTED_PROXY_COUNT="0",
         SMS_GATEWAY_URL="http://127.0.0.1:9/sms", SMS_GATEWAY_TOKEN="test-token", DATABASE_URL=database_url,
-        DB_CONN_MAX_AGE="0",
+        DB_CONN_MAX_AGE="0", CODE_LOOKUP_AUDIT_KEY="a1" * 32,
         HEALTH_CARD_SIGNING_KEYS='{"0001": "%s"}' % ("A" * 43), STATIC_ROOT=str(folder / "static"),
         PRIVATE_FILES_ROOT=str(folder / "private"), DJANGO_SETTINGS_MODULE="vssid_portal.settings",
     )
