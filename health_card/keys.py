@@ -128,6 +128,12 @@ def signer(now: datetime | None = None) -> Signer:
     return Signer(usable[-1], keys[usable[-1]])
 
 
+def signing_key_ids() -> str:
+    """What picks the signing key, read without the database: HEALTH_CARD_SIGNING_KEY_ID and the
+    configured ids. A key retired in the admin moves the pick among these ids without changing it."""
+    return f"{settings.HEALTH_CARD_SIGNING_KEY_ID}:{','.join(sorted(configured_texts()))}"
+
+
 def signing_started():
     """The day the portal's first signing key was made, or None if it never signed: a card issued
     since then was printed with a signed QR, so an unsigned QR of it is not genuine."""

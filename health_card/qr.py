@@ -183,6 +183,12 @@ def _field_list(values: CardFields) -> list[str]:
     ]
 
 
+def unsigned_text(values: CardFields) -> str:
+    """Fields 0–15 as a QR of `values` carries them, before its check string and signature: with the
+    key and the issued-at, all that a signed QR is made from."""
+    return "|".join(_field_list(values))
+
+
 def _mac(mac_key: bytes, fields: list[str]) -> str:
     message = "|".join(fields[:13] + fields[14:16]).encode("utf-8")
     return hmac.new(mac_key, message, hashlib.sha256).digest()[:8].hex()

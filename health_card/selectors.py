@@ -5,7 +5,8 @@ import functools
 from collections.abc import Callable, Iterable
 
 from django.db import connections, router
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -29,6 +30,17 @@ def card_for(*, person) -> Card | None:
         return None
     cards = Card.objects.filter(person=person).select_related(*CARD_RELATED)
     return cards.filter(status=Card.Status.ACTIVE).first() or cards.order_by("-version").first()
+
+
+def card_of(*, pk: int, person) -> Card | None:
+    """A card of `person` by its id, None for anybody else's (a 404 to the view). Read in one query
+    with what its QR and printed card carry: its person, group, level, facility and agency, and as
+    `first_guardian_name` the name guardian_name would look up for a young child's card ("" when no
+    parent or guardian is linked), so that neither the QR nor its cache key costs another query."""
+    first_guardian = (Guardianship.objects.filter(child_id=OuterRef("person_id")).order_by("pk")
+                      .values("parent__person__full_name")[:1])
+    return (Card.objects.filter(pk=pk, person=person).select_related(*CARD_RELATED)
+            .annotate(first_guardian_name=Coalesce(Subquery(first_guardian), Value(""))).first())
 
 
 def card_version_of(*, person, version: int) -> Card | None:
@@ -146,13 +158,16 @@ def child_card_dates_error(*, person, group, valid_from: datetime.date,
 GUARDIAN_NAMED_UNDER = 6
 
 
-def guardian_name(person) -> str:
+def guardian_name(person, *, first_guardian: str | None = None) -> str:
     """The name the card of a child under six carries: the first parent or guardian whose account
-    was linked to the child (accounts.Guardianship); "" for anyone else."""
+    was linked to the child (accounts.Guardianship); "" for anyone else. `first_guardian` is that
+    name when the caller read it already (card_of), so that it is not looked up again."""
     today = timezone.localdate()
     born = person.birth_date
     if (today.year - born.year - ((today.month, today.day) < (born.month, born.day))) >= GUARDIAN_NAMED_UNDER:
         return ""
+    if first_guardian is not None:
+        return first_guardian
     guardianship = person.guardians.select_related("parent__person").order_by("pk").first()
     return guardianship.parent.person.full_name if guardianship and guardianship.parent.person else ""
 

@@ -268,7 +268,7 @@ def card_fields(card: Card, *, purpose: Purpose) -> qr.CardFields:
         valid_to=card.valid_to,
         issued_on=card.issued_on,
         management_code=qr.management_code(purpose=purpose, version=card.version, bhxh_code=card.number),
-        guardian=guardian_name(person),
+        guardian=guardian_name(person, first_guardian=getattr(card, "first_guardian_name", None)),  # read by card_of
         five_year_date=card.five_year_date,
         living_area={"K1": "5", "K2": "6", "K3": "7"}.get(card.living_area, "4"),
         level=str(card.level_id),

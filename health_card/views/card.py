@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -31,11 +31,13 @@ from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.pdf import data_uri, qr_data_uri, render_pdf
 
+from .. import keys, qr
 from ..models import Card
 from ..qr import SCREEN_SECONDS, Purpose
 from ..selectors import (
     card_checks_for,
     card_for,
+    card_of,
     card_state,
     checker_name,
     guardian_name,
@@ -43,7 +45,7 @@ from ..selectors import (
     printable,
     shows_qr,
 )
-from ..services import card_qr
+from ..services import card_fields, card_qr
 
 QR_WINDOW_SECONDS = 5 * 60  # a new on-screen QR every 5 minutes, each good for 10
 REFRESH_SECONDS = 60
@@ -59,8 +61,10 @@ def _person(request):
 
 
 def _own_card(request, pk: int) -> Card:
-    return get_object_or_404(Card.objects.select_related("person", "group", "level", "facility", "agency"),
-                             pk=pk, person=_person(request))
+    card = card_of(pk=pk, person=_person(request))
+    if card is None:
+        raise Http404("Không có thẻ này trong thẻ của người đang xem.")
+    return card
 
 
 def photo_url(request, person) -> str:
@@ -128,15 +132,17 @@ def _window(now: float) -> int:
 
 def screen_qr_png(card: Card, now: float | None = None) -> bytes:
     """The on-screen QR of a card for the current window, drawn once for what it encodes: kept under
-    the hash of its string (signed for the window), so that a change of anything it carries, a name
-    corrected without a reissue as much as a reissue or another signing key, shows at once. Signing
-    is cheap; drawing is what the cache spares."""
+    the hash of the fields it carries, the window and the configured signing keys, so that a change
+    of anything it carries, a name corrected without a reissue as much as a reissue or a new key,
+    shows at once. The fields come from the card as card_of read it, with no query; the signature,
+    whose key choice reads the database, is made only for an image not yet drawn."""
     window = _window(time.time() if now is None else now)
-    payload = card_qr(card, purpose=Purpose.SCREEN, issued_at=window)
-    key = f"health_card:qr:{hashlib.sha256(payload.encode('utf-8')).hexdigest()}"
+    made_of = f"{keys.signing_key_ids()}|{window}|{qr.unsigned_text(card_fields(card, purpose=Purpose.SCREEN))}"
+    key = f"health_card:qr:{hashlib.sha256(made_of.encode('utf-8')).hexdigest()}"
     png = cache.get(key)
     if png is None:
-        image = qrcode.make(payload, error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
+        image = qrcode.make(card_qr(card, purpose=Purpose.SCREEN, issued_at=window),
+                            error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
         out = io.BytesIO()
         image.save(out, format="PNG")
         png = out.getvalue()
@@ -174,7 +180,7 @@ def card_pdf(request, pk: int):
         except (FileNotFoundError, OSError):
             photo = ""
     pdf = render_pdf("health_card/card_pdf.html", {
-        "card": card, "person": card.person, "guardian": guardian_name(card.person),
+        "card": card, "person": card.person, "guardian": guardian_name(card.person, first_guardian=card.first_guardian_name),
         "qr_uri": qr_data_uri(card_qr(card, purpose=Purpose.PRINT), border=2), "photo_uri": photo,
     })
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -423,3 +423,44 @@ def test_the_on_screen_qr_carries_a_name_corrected_without_a_reissue_at_once(car
     assert qr._hex("Nguyễn Văn Đức Anh") in decoded(after)
     assert client.get(f"/the-bhyt/{card.pk}/ma-qr.png").content == after
     assert len(drawn) == 2  # each QR drawn once, then kept for the window
+
+
+def test_a_drawn_on_screen_qr_is_fetched_again_with_no_query_but_the_cards_own(
+        card, holder, facility, monkeypatch, django_assert_num_queries):
+    """Looking the image up by the hash of its signed string signed it first on every fetch, and the
+    signing key's choice read the database twice: 4 queries where a drawn image had cost 2, the person
+    in view and the card. The key is made of what the card's one query read, a young child's parent's
+    name included, so a change of that name shows at once as a corrected holder's name does."""
+    import types
+
+    from accounts.models import Guardianship
+    from health_card.selectors import child_card_valid_to
+    from health_card.views import card as card_views
+    from tests.accounts.helpers import make_person
+
+    from .card_fixtures import logged_in
+
+    frozen = time.time()  # one window for the whole test, wherever it starts in it
+    monkeypatch.setattr(card_views, "time", types.SimpleNamespace(time=lambda: frozen))
+    born = timezone.localdate().replace(day=1) - datetime.timedelta(days=2 * 365)
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=f"0792{born:%y}012345")
+    Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    child_card = issue(child, facility, group="TE", valid_to=child_card_valid_to(born))
+    client = logged_in(holder)
+    url = f"/the-bhyt/{card.pk}/ma-qr.png"
+    drawn = client.get(url).content
+    with django_assert_num_queries(2):  # the person in view, the card
+        assert client.get(url).content == drawn
+
+    session = client.session
+    session["viewing_person_id"] = child.pk  # the parent viewing the child
+    session.save()
+    url = f"/the-bhyt/{child_card.pk}/ma-qr.png"
+    drawn = client.get(url).content
+    with django_assert_num_queries(2):
+        assert client.get(url).content == drawn
+    holder.person.full_name = "Nguyễn Văn Đức Anh"
+    holder.person.save(update_fields=["full_name"])
+    renamed = subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", "-"],
+                             input=client.get(url).content, capture_output=True, check=True).stdout.decode("utf-8")
+    assert qr.parse(renamed.rstrip("\n")).fields.guardian == "Nguyễn Văn Đức Anh"
