@@ -36,6 +36,7 @@ from lookup.models import Agency
 from participation.demo import pensioner_bhyt, retirement_month
 from participation.models import Period
 from participation.selectors import periods_by_person
+from vssid_portal.dates import age_on, month_from_ordinal, month_ordinal
 
 from .estimator import Contribution, contributed_months, estimate_one_time, round_odd_months
 from .models import BenefitEvent, BenefitRecord, Kind, Status
@@ -52,10 +53,6 @@ ONE_TIME_WAIT_MONTHS = 12
 ONE_TIME_BELOW_MONTHS = 20 * 12
 NOT_YET_12_MONTHS = "Chưa đủ 12 tháng sau khi nghỉ việc mà không tiếp tục đóng BHXH."
 PaymentMethod = BenefitRecord.PaymentMethod
-
-
-def _age(birth: datetime.date, on: datetime.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def _round(value: float, step: int = 100) -> int:
@@ -90,14 +87,6 @@ def _maternity(rng, record, base, today):
     _decided(rng, record, days_to_decide=rng.randrange(3, 7), paid=True, today=today)
 
 
-def _ordinal(month: datetime.date) -> int:
-    return month.year * 12 + month.month - 1
-
-
-def _month(ordinal: int) -> datetime.date:
-    return datetime.date(ordinal // 12, ordinal % 12 + 1, 1)
-
-
 def _until(contributions: list[Contribution], last: datetime.date) -> list[Contribution]:
     """The contributions of the months up to `last` (a month a claim settles)."""
     kept = []
@@ -115,19 +104,19 @@ def claim_windows(contributions: list[Contribution], today: datetime.date) -> li
     contributions and with fewer than ONE_TIME_BELOW_MONTHS contributed. A claim before a return to
     work is received at least a month before it, so that it is decided and paid first."""
     covered = sorted({ordinal for item in contributions
-                      for ordinal in range(_ordinal(item.first), _ordinal(item.last) + 1)})
+                      for ordinal in range(month_ordinal(item.first), month_ordinal(item.last) + 1)})
     paid = sorted(contributed_months(contributions))  # the months owed are not contributed
     windows = []
     for index, last in enumerate(covered):
         following = covered[index + 1] if index + 1 < len(covered) else None
         first_claim = last + ONE_TIME_WAIT_MONTHS + 1
-        last_claim = following - 2 if following is not None else _ordinal(today)
+        last_claim = following - 2 if following is not None else month_ordinal(today)
         if first_claim > last_claim:
             continue
-        if first_claim >= _ordinal(LAW_2024) and covered[0] >= _ordinal(LAW_2024):
+        if first_claim >= month_ordinal(LAW_2024) and covered[0] >= month_ordinal(LAW_2024):
             continue  # art. 70.1.d is only for those who contributed before the 2024 law
         if 0 < bisect.bisect_right(paid, last) < ONE_TIME_BELOW_MONTHS:
-            windows.append((_month(last), first_claim, last_claim))
+            windows.append((month_from_ordinal(last), first_claim, last_claim))
     return windows
 
 
@@ -210,14 +199,14 @@ def _accident(rng, record, base, today, *, impairment=None):
 
 def _records_for(rng, person, agency, today, contributions, table, *, citizen=False) -> list[BenefitRecord]:
     base = rng.randrange(5_000_000, 25_000_001, 50_000)
-    age = _age(person.birth_date, today)
+    age = age_on(person.birth_date, today)
     days = datetime.timedelta
     plans: list[tuple[str, datetime.date, dict]] = []  # (kind, the day the claim was received, details)
     if citizen:  # a monthly labour-accident allowance too: the procedures about monthly benefits open to him
         plans = [(Kind.SICKNESS, today - days(140), {}), (Kind.ACCIDENT, today - days(420), {}),
                  (Kind.ONE_TIME, today - days(40), {})]
     else:
-        pension_from = _month(_ordinal(retirement_month(person.birth_date, person.sex)) + 1)
+        pension_from = month_from_ordinal(month_ordinal(retirement_month(person.birth_date, person.sex)) + 1)
         retired = pension_from <= today
         months = estimate_one_time(contributions, table).months_total
         if retired and months >= pension_months_needed(pension_from):
@@ -235,7 +224,7 @@ def _records_for(rng, person, agency, today, contributions, table, *, citizen=Fa
         if windows and rng.random() < 0.5:
             last, first_claim, last_claim = rng.choice(windows)
             month = rng.randrange(first_claim, last_claim + 1)
-            received = min(_month(month) + days(rng.randrange(0, 28)), today)
+            received = min(month_from_ordinal(month) + days(rng.randrange(0, 28)), today)
             plans.append((Kind.ONE_TIME, received, {"last": last}))
         if not plans:
             plans.append((Kind.SICKNESS, today - days(rng.randrange(10, 700)), {}))

@@ -37,9 +37,12 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext, gettext_noop
+
+from vssid_portal.dates import month_ordinal
+from vssid_portal.money import round_vnd
 
 CUTOFF_YEAR = 2014  # art. 70.3: 1.5 months a year before, 2 months a year from this year
 MONTHS_PER_YEAR_BEFORE = Decimal("1.5")
@@ -50,10 +53,6 @@ PENSION_YEARS = 15  # Law 41/2024 art. 64 and art. 98
 PENSION_YEARS_OLD_LAW = 20  # Law 58/2014 art. 54 and art. 73
 SCHEMES = ("bhxh_bb", "bhxh_tn")
 MISSING = gettext_noop("không có trong bảng: tính 1,00")
-
-
-def round_vnd(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -156,10 +155,6 @@ class OneTimeEstimate:
         return max(PENSION_YEARS_OLD_LAW * 12 - self.months_total, 0)
 
 
-def _ordinal(month: datetime.date) -> int:
-    return month.year * 12 + month.month - 1
-
-
 def round_odd_months(months: int) -> tuple[int, int, Decimal]:
     """Art. 5.6: (whole years, odd months, odd months as years): 1–6 → 0.5, 7–11 → 1."""
     whole, odd = divmod(months, 12)
@@ -176,7 +171,7 @@ def contributed_months(contributions: Iterable[Contribution]) -> dict[int, list[
     """Each month actually contributed (as an ordinal) → the contributions covering it."""
     months: dict[int, list[Contribution]] = defaultdict(list)
     for item in contributions:
-        start, end = _ordinal(item.first), _ordinal(item.last)
+        start, end = month_ordinal(item.first), month_ordinal(item.last)
         for ordinal in range(start, end - item.unpaid_months + 1):
             months[ordinal].append(item)
     return months
@@ -187,7 +182,7 @@ def estimate_one_time(contributions: Iterable[Contribution], coefficients: Coeff
     estimate = OneTimeEstimate()
     all_months: set[int] = set()
     for item in contributions:
-        all_months.update(range(_ordinal(item.first), _ordinal(item.last) + 1))
+        all_months.update(range(month_ordinal(item.first), month_ordinal(item.last) + 1))
     months = contributed_months(contributions)
     estimate.owed_months = len(all_months - set(months))
     if not months:

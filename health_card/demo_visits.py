@@ -15,13 +15,15 @@ nobody: it is not a change of anybody's record.
 
 import datetime
 import random
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.selectors import adult_born_by
 from lookup.models import MedicalFacility
+from vssid_portal.dates import age_on
+from vssid_portal.money import round_vnd
 
 from .models import CostCategory, Visit, VisitKind, VisitLine
 from .services_visits import check_totals
@@ -120,14 +122,6 @@ def _base_salary(on: datetime.date) -> int:
     return next((amount for since, amount in BASE_SALARY if on >= since), BASE_SALARY[-1][1])
 
 
-def _age(birth: datetime.date, on: datetime.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def _round(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def _visit(rng, person, facility, key: str, index: int, admitted: datetime.date) -> tuple[Visit, list[VisitLine]]:
     kind, code, name, days, items = CATALOGUE[key]
     if kind == VisitKind.INPATIENT:
@@ -137,16 +131,16 @@ def _visit(rng, person, facility, key: str, index: int, admitted: datetime.date)
     for category, description, unit, quantity, price, covered in items:
         quantity = Decimal(days if quantity == "days" else quantity)
         lines.append(VisitLine(category=category, description=description, unit=unit, quantity=quantity,
-                               unit_price=price, amount=_round(quantity * price),
+                               unit_price=price, amount=round_vnd(quantity * price),
                                bhyt_amount=None if covered else 0))
     covered_total = sum(line.amount for line in lines if line.bhyt_amount is None)
-    if covered_total < _base_salary(admitted) * 15 // 100 or _age(person.birth_date, admitted) < 6:
+    if covered_total < _base_salary(admitted) * 15 // 100 or age_on(person.birth_date, admitted) < 6:
         rate = Decimal(1)  # Law on Health Insurance art. 22: low-cost visit, or a child under six
     else:
         rate = Decimal("0.8")
     for line in lines:
         if line.bhyt_amount is None:
-            line.bhyt_amount = _round(line.amount * rate)
+            line.bhyt_amount = round_vnd(line.amount * rate)
     total = sum(line.amount for line in lines)
     bhyt = sum(line.bhyt_amount for line in lines)
     visit = Visit(person=person, facility=facility, reference=f"{person.bhxh_code}.{index:02d}", kind=kind,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from accounts.models import Guardianship, Person, Registration
 from lookup.selectors import officer_agency_ids, within_officer_scope
 from participation.selectors import bhyt_spans_for
+from vssid_portal.dates import age_on
 
 from .models import Card, CardCheck, FacilityApiToken
 from .models.card import add_years
@@ -162,9 +163,7 @@ def guardian_name(person, *, first_guardian: str | None = None) -> str:
     """The name the card of a child under six carries: the first parent or guardian whose account
     was linked to the child (accounts.Guardianship); "" for anyone else. `first_guardian` is that
     name when the caller read it already (card_of), so that it is not looked up again."""
-    today = timezone.localdate()
-    born = person.birth_date
-    if (today.year - born.year - ((today.month, today.day) < (born.month, born.day))) >= GUARDIAN_NAMED_UNDER:
+    if age_on(person.birth_date, timezone.localdate()) >= GUARDIAN_NAMED_UNDER:
         return ""
     if first_guardian is not None:
         return first_guardian

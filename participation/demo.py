@@ -14,6 +14,7 @@ import random
 
 from accounts.models import Person
 from lookup.models import Agency, Employer, MedicalFacility
+from vssid_portal.dates import age_on
 
 from .models import Period
 
@@ -73,15 +74,10 @@ def _period(person, kind, start, end, base, *, employer=None, payer=Period.Payer
     return period
 
 
-def _age(person, on: datetime.date) -> int:
-    birth = person.birth_date
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def _childhood(person, agencies, facilities) -> list[Period]:
     """A minor (no random numbers drawn, so the adults after them keep theirs): BHYT from the month of
     birth at the first facility of their province when under six, else nothing."""
-    if _age(person, TODAY) >= 6:
+    if age_on(person.birth_date, TODAY) >= 6:
         return []
     agency = agencies.get(person.province_id) or next(iter(agencies.values()))
     facility = (facilities.get(person.province_id) or [None])[0]
@@ -90,7 +86,7 @@ def _childhood(person, agencies, facilities) -> list[Period]:
 
 
 def _career(person, rng, employers, agencies, facilities) -> list[Period]:
-    if _age(person, TODAY) < 18:
+    if age_on(person.birth_date, TODAY) < 18:
         return _childhood(person, agencies, facilities)
     periods = []
     local_employers = [e for e in employers if e.province_id == person.province_id] or employers

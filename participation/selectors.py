@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from vssid_portal.dates import month_from_ordinal, month_ordinal
+
 from .models import Period, months_between
 
 
@@ -60,14 +62,6 @@ def months_spanned(first: datetime.date, last: datetime.date) -> int:
     return months_between(first, last)
 
 
-def _ordinal(month: datetime.date) -> int:
-    return month.year * 12 + month.month - 1
-
-
-def _month(ordinal: int) -> datetime.date:
-    return datetime.date(ordinal // 12, ordinal % 12 + 1, 1)
-
-
 @dataclass
 class Totals:
     months: int = 0
@@ -99,18 +93,18 @@ def totals_of(periods, *, until: datetime.date | None = None) -> Totals:
     apart as `months_ahead`, and those after it still unpaid are not due yet."""
     covered, unpaid = set(), defaultdict(set)
     for period in periods:
-        start, end = _ordinal(period.from_month), _ordinal(period.to_month)
+        start, end = month_ordinal(period.from_month), month_ordinal(period.to_month)
         paid_until = end - period.unpaid_months
         covered.update(range(start, paid_until + 1))
         unpaid[period.payer].update(range(paid_until + 1, end + 1))
     owed_by_payer = {payer: unpaid[payer] - covered for payer in Period.Payer.values}  # a month another period paid for is not owed
     ahead = set()
     if until is not None:
-        last = _ordinal(until)
+        last = month_ordinal(until)
         ahead = {ordinal for ordinal in covered if ordinal > last}
         covered -= ahead
         owed_by_payer = {payer: {ordinal for ordinal in owed if ordinal <= last} for payer, owed in owed_by_payer.items()}
-    ahead_first, ahead_last = (_month(min(ahead)), _month(max(ahead))) if ahead else (None, None)
+    ahead_first, ahead_last = (month_from_ordinal(min(ahead)), month_from_ordinal(max(ahead))) if ahead else (None, None)
     owed = set().union(*owed_by_payer.values())
     months = covered | owed
     if not months:
@@ -118,10 +112,10 @@ def totals_of(periods, *, until: datetime.date | None = None) -> Totals:
     gaps, previous = [], None
     for ordinal in sorted(months):
         if previous is not None and ordinal > previous + 1:
-            gaps.append((_month(previous + 1), _month(ordinal - 1)))
+            gaps.append((month_from_ordinal(previous + 1), month_from_ordinal(ordinal - 1)))
         previous = ordinal
     owed_by = [(payer, len(owed_months), OWED_NOTES[payer]) for payer, owed_months in owed_by_payer.items() if owed_months]
-    return Totals(len(months), len(owed), gaps, _month(min(months)), _month(max(months)), owed_by, len(ahead),
+    return Totals(len(months), len(owed), gaps, month_from_ordinal(min(months)), month_from_ordinal(max(months)), owed_by, len(ahead),
                   ahead_first, ahead_last)
 
 
@@ -129,7 +123,7 @@ def owed_until(*, to_month: datetime.date, unpaid_months: int, until: datetime.d
     """A period's unpaid months (its last ones) split at the month `until`: those up to it, owed,
     and those after it, not due yet. totals_of stops at the same month, and also leaves out of the
     total a month another period of the type covers, which this row's own figure still names."""
-    not_due = min(unpaid_months, max(_ordinal(to_month) - _ordinal(until), 0))
+    not_due = min(unpaid_months, max(month_ordinal(to_month) - month_ordinal(until), 0))
     return unpaid_months - not_due, not_due
 
 
@@ -191,8 +185,8 @@ def yearly_average_base(periods, *, until: datetime.date | None = None) -> list[
     with `until` (a month), over the months up to it only (see totals_of)."""
     monthly = defaultdict(int)
     for period in periods:
-        last = _ordinal(period.to_month) if until is None else min(_ordinal(period.to_month), _ordinal(until))
-        for ordinal in range(_ordinal(period.from_month), last + 1):
+        last = month_ordinal(period.to_month) if until is None else min(month_ordinal(period.to_month), month_ordinal(until))
+        for ordinal in range(month_ordinal(period.from_month), last + 1):
             monthly[ordinal] += period.base
     sums, counts = defaultdict(int), defaultdict(int)
     for ordinal, base in monthly.items():

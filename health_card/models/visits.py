@@ -12,7 +12,7 @@ write through `check_totals`.
 """
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import MedicalFacility
+from vssid_portal.money import round_vnd
 from vssid_portal.templatetags.vn_format import vn_number
 
 __all__ = ["ICD10_PATTERN", "MAX_AMOUNT", "CostCategory", "Visit", "VisitEvent", "VisitKind", "VisitLine", "normalize_icd10"]
@@ -204,7 +205,7 @@ class VisitLine(models.Model):
     def expected_amount(self) -> int | None:
         if self.quantity is None or self.unit_price is None:
             return None
-        return int((Decimal(self.quantity) * self.unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return round_vnd(Decimal(self.quantity) * self.unit_price)
 
     def clean(self):
         self.description = " ".join((self.description or "").split())

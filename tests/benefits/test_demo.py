@@ -19,6 +19,7 @@ from benefits.selectors import contributions_of, one_time_estimate_for
 from participation import demo as participation_demo
 from participation.demo import retirement_month
 from participation.models import Period
+from vssid_portal.dates import month_ordinal
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 FIELDS = ("reference", "person__bhxh_code", "kind", "status", "agency__code", "received_on", "amount", "monthly_amount",
@@ -68,10 +69,6 @@ def test_same_seed_same_records(db):
 
 
 
-def _ordinal(month: datetime.date) -> int:
-    return month.year * 12 + month.month - 1
-
-
 def _bhxh_months(person) -> list[int]:
     """The months the person contributed BHXH (compulsory or voluntary), as ordinals, in order."""
     return sorted(contributed_months(contributions_of(Period.objects.filter(person=person, kind__in=demo.BHXH_KINDS))))
@@ -87,9 +84,9 @@ def test_records_follow_the_participation_history(db):
     assert pensions.count() >= 3 and one_time.filter(status="paid").count() >= 2
     for record in pensions:
         months = _bhxh_months(record.person)
-        start = _ordinal(record.start_date)
+        start = month_ordinal(record.start_date)
         # From the month after the person reached retirement age, when their contributions stopped.
-        assert start == _ordinal(retirement_month(record.person.birth_date, record.person.sex)) + 1
+        assert start == month_ordinal(retirement_month(record.person.birth_date, record.person.sex)) + 1
         assert months[-1] < start and record.received_on <= today
         assert record.contribution_months == len(months) >= (180 if record.start_date >= demo.LAW_2024 else 240)
         assert record.replacement_rate == demo.pension_rate(len(months), record.person.sex, record.start_date)
@@ -98,13 +95,13 @@ def test_records_follow_the_participation_history(db):
         assert [p.from_month for p in bhyt] == ([record.start_date] if record.start_date <= participation_demo.TODAY else [])
     for record in one_time.select_related("person"):
         months = _bhxh_months(record.person)
-        received = _ordinal(record.received_on)
+        received = month_ordinal(record.received_on)
         before = [m for m in months if m < received]
         # 12 months without contributions before the claim, and none until it is settled.
         assert before and before[-1] + 12 < received
         assert len(before) < 240  # Law 41/2024 art. 70.1.d: under 20 years
         if record.status != "rejected":
-            assert not [m for m in months if received <= m <= _ordinal(record.paid_on or today)]
+            assert not [m for m in months if received <= m <= month_ordinal(record.paid_on or today)]
         if record.status in ("approved", "paid"):
             assert record.contribution_months == len(before)
             settled = one_time_estimate_for(person=record.person)
@@ -118,7 +115,7 @@ def test_the_demo_citizen_still_contributes_when_his_one_time_claim_is_refused(d
     demo.seed(persons=persons, seed=2026)
     claim = BenefitRecord.objects.get(person__bhxh_code=demo.DEMO_CITIZEN_CODE, kind="bhxh_1lan")
     last = _bhxh_months(claim.person)[-1]
-    assert claim.status == "rejected" and _ordinal(claim.received_on) - last <= 12
+    assert claim.status == "rejected" and month_ordinal(claim.received_on) - last <= 12
 
 
 @pytest.mark.parametrize("months, sex, start, rate", [

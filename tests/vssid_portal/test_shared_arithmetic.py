@@ -1,0 +1,24 @@
+"""The date and money arithmetic the apps share (vssid_portal.dates, vssid_portal.money)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from vssid_portal.dates import age_on, month_from_ordinal, month_ordinal
+from vssid_portal.money import round_vnd
+
+
+def test_consecutive_months_are_consecutive_numbers_across_a_year_end():
+    assert month_ordinal(datetime.date(2025, 1, 31)) - month_ordinal(datetime.date(2024, 12, 1)) == 1
+    assert month_from_ordinal(month_ordinal(datetime.date(2024, 12, 15)) + 2) == datetime.date(2025, 2, 1)
+
+
+@pytest.mark.parametrize(("on", "age"), [(datetime.date(2030, 2, 27), 5), (datetime.date(2030, 2, 28), 5),
+                                         (datetime.date(2030, 3, 1), 6), (datetime.date(2028, 2, 29), 4)])
+def test_an_age_grows_on_the_birthday_and_a_29_february_birth_on_1_march_of_common_years(on, age):
+    assert age_on(datetime.date(2024, 2, 29), on) == age
+
+
+def test_an_amount_is_rounded_to_the_nearest_dong_half_up():
+    assert [round_vnd(Decimal(text)) for text in ("1.5", "2.5", "2.49", "11531338.2")] == [2, 3, 2, 11531338]
