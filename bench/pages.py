@@ -259,10 +259,10 @@ def pdf_ratio(*, user_code: str, repeat: int = 15) -> dict:
     from weasyprint import HTML
 
     from accounts.models import User
-    from public_services.keys import new_idempotency_key
     from public_services.models import Filing
     from public_services.procedures import registry
     from public_services.services import declaration_render, filing_submit
+    from vssid_portal.form_keys import new_idempotency_key
     from vssid_portal.pdf import render_pdf
 
     user = User.objects.get(username=user_code)

@@ -25,12 +25,12 @@ from django_ratelimit.core import get_usage
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.cache import cache_reachable
+from vssid_portal.form_keys import KEY_LENGTH, REFERENCE_ALPHABET, new_reference
 from vssid_portal.ratelimit import recipient_counted
 from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import normalize_name, with_hotline
 
 from .feedback_selectors import feedback_message_key, feedback_visible_to
-from .keys import KEY_LENGTH, TRACKING_ALPHABET, new_tracking_number
 from .models import Feedback
 
 SUBMIT_RATE = "5/10m"
@@ -38,12 +38,12 @@ SUBMIT_RATE = "5/10m"
 # phone: a sender who does not switch addresses never meets it.
 CONFIRMATIONS_PER_HOUR = 5
 TRACKING_PREFIX, TRACKING_LENGTH = "PA", 8
-TRACKING_NUMBER = re.compile(rf"{TRACKING_PREFIX}\d{{4}}[{TRACKING_ALPHABET}]{{{TRACKING_LENGTH}}}")  # what _tracking_number makes
+TRACKING_NUMBER = re.compile(rf"{TRACKING_PREFIX}\d{{4}}[{REFERENCE_ALPHABET}]{{{TRACKING_LENGTH}}}")  # what _tracking_number makes
 
 
 def _tracking_number() -> str:
     """PA + year and month + 8 random characters (40 bits): not guessable, and useless alone."""
-    return new_tracking_number(Feedback, prefix=TRACKING_PREFIX, length=TRACKING_LENGTH)
+    return new_reference(Feedback, field="tracking_number", prefix=TRACKING_PREFIX, length=TRACKING_LENGTH)
 
 
 def _confirmation_allowed(recipient: str) -> bool:

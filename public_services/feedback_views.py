@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 
 from accounts.sessions import FEEDBACKS_SEEN
+from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import normalize_code
 from vssid_portal.views import unavailable_instead, usage_refusal
@@ -42,7 +43,6 @@ from .feedback_services import (
     TooManyFeedbacks,
     feedback_submit,
 )
-from .keys import new_idempotency_key
 
 LOOKUP_RATE = "10/m"
 KEYS = "feedback_keys"

@@ -38,13 +38,13 @@ from lookup.selectors import within_officer_scope
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_files_once_committed, delete_stale_uploads, kept_only_if_committed
+from vssid_portal.form_keys import KEY_LENGTH, new_reference
 from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.locks import Lock, advisory_xact_lock
 from vssid_portal.pdf import render_pdf
 from vssid_portal.ratelimit import recipient_counted
 from vssid_portal.templatetags.vn_format import vn_date, vn_time_date
 
-from .keys import KEY_LENGTH, new_tracking_number
 from .models import (
     AGENCY_PENDING_STATUSES,
     NOTE_RESUBMITTED,
@@ -553,7 +553,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             if in_hand is not None:
                 raise ValidationError(already_open(in_hand, procedure, user=user))
             filing = Filing(
-                tracking_number=new_tracking_number(Filing, prefix="HS", length=6), procedure_code=procedure.code, person=person, submitted_by=user,
+                tracking_number=new_reference(Filing, field="tracking_number", prefix="HS", length=6), procedure_code=procedure.code, person=person, submitted_by=user,
                 agency=agency, data=cleaned, identity={**_identity(person), **procedure.remembered(person)},
                 idempotency_key=idempotency_key, submitted_at=now, due_date=due_date_from(timezone.localdate(now), procedure.handling_days),
             )

@@ -35,11 +35,11 @@ from accounts.selectors import person_in_view, viewing
 from participation.services.statements import verify_base_for
 from vssid_portal.documents import DocumentsField
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_response, private_file_url
+from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
 from vssid_portal.views import usages_refusal
 
-from .keys import KEY_LENGTH, new_idempotency_key
 from .models import Filing
 from .procedures import registry
 from .procedures.base import document_field, documents_kept, file_name, form_to_data, is_several

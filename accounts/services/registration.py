@@ -23,6 +23,7 @@ from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.files import delete_files, delete_files_once_committed, delete_stale_uploads, kept_only_if_committed
+from vssid_portal.form_keys import KEY_LENGTH, new_reference
 from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_time_date
@@ -38,8 +39,6 @@ PHOTO_FIELDS = ("portrait", "id_front", "id_back")
 PHOTO_RETENTION = timedelta(days=30)
 UPLOAD_DIR = "registrations/tmp"
 UPLOAD_RETENTION = timedelta(days=1)  # longer than any session that could still submit them
-_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I lookalikes
-SUBMISSION_KEY_LENGTH = 32
 PHOTO_EXPIRED = _(
     "Ảnh đã tải lên trước đó không còn được lưu (ảnh chỉ được lưu tạm trong 1 ngày). Hãy tải lên lại ảnh này."
 )
@@ -65,11 +64,6 @@ class PhotosExpired(ValidationError):
     def __init__(self, fields):
         self.fields = list(fields)
         super().__init__({field: PHOTO_EXPIRED for field in self.fields})
-
-
-def new_submission_key() -> str:
-    """One per rendering of a registration's last step: whatever is posted with it is one registration."""
-    return secrets.token_urlsafe(24)[:SUBMISSION_KEY_LENGTH]
 
 
 def validate_child_birth_date(birth_date: datetime.date) -> None:
@@ -140,13 +134,6 @@ def _check_child(child: Person, parent: User) -> None:
         raise ValidationError({"bhxh_code": gettext("Bạn đã được duyệt xem thông tin của trẻ này.")})
 
 
-def _new_reference() -> str:
-    while True:
-        reference = "DK" + timezone.localdate().strftime("%y%m") + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
-        if not Registration.objects.filter(reference=reference).exists():
-            return reference
-
-
 def _photo_names(registration: Registration) -> list[str]:
     return [getattr(registration, field).name for field in PHOTO_FIELDS if getattr(registration, field)]
 
@@ -157,7 +144,7 @@ def registration_submitted_with(*, submission_key: str, parent: User | None = No
     A key is a secret of one browser session (adults) or one parent's form (children): a key
     that exists under another submitter is refused, not answered.
     """
-    if not submission_key or len(submission_key) > SUBMISSION_KEY_LENGTH:
+    if not submission_key or len(submission_key) > KEY_LENGTH:
         return None
     existing = Registration.objects.filter(submission_key=submission_key).first()
     if existing is not None and existing.parent_id != (parent.pk if parent is not None else None):
@@ -217,7 +204,7 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                 RegistrationEvent.objects.create(registration=old, action=RegistrationEvent.Action.REPLACED)
                 replaced.append(old)
             registration = Registration(
-                reference=_new_reference(), person=person, agency=agency, parent=parent, relationship=relationship,
+                reference=new_reference(Registration, field="reference", prefix="DK", length=6), person=person, agency=agency, parent=parent, relationship=relationship,
                 birth_certificate_number=birth_certificate_number, submission_key=submission_key,
                 **{key: declaration[key] for key in ("bhxh_code", "full_name", "id_type", "id_number", "birth_date",
                                                      "province", "ward", "street", "phone", "email")},

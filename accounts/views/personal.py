@@ -23,6 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from vssid_portal.files import private_file_url
+from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.views import usages_refusal
 
 from ..adapter import workplace
@@ -33,7 +34,6 @@ from ..services.registration import (
     UPLOAD_DIR,
     PhotosExpired,
     child_registration_submit,
-    new_submission_key,
     registration_submitted_with,
 )
 from .registration import (
@@ -130,7 +130,7 @@ def view_person(request, person_id: int):
 
 
 def _new_draft(key: str | None = None) -> dict:
-    return {"key": key or new_submission_key(), "folder": secrets.token_hex(8), "photos": {}}
+    return {"key": key or new_idempotency_key(), "folder": secrets.token_hex(8), "photos": {}}
 
 
 def _render_child_form(request, form, draft: dict, *, status: int = 200):

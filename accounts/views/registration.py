@@ -31,6 +31,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
+from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.text import normalize_code, with_hotline
 from vssid_portal.views import usage_refusal, usages_refusal
 
@@ -41,7 +42,6 @@ from ..services.registration import (
     PHOTO_FIELDS,
     UPLOAD_DIR,
     PhotosExpired,
-    new_submission_key,
     registration_submit,
     registration_submitted_with,
 )
@@ -270,7 +270,7 @@ def agency(request):
     if set(state.get("photos", {})) != set(PHOTO_FIELDS):
         return redirect("accounts:registration_photos")
     if "submission_key" not in state:
-        state["submission_key"] = new_submission_key()
+        state["submission_key"] = new_idempotency_key()
         _store(request, state)
     query = request.GET.get("q", "").strip()[:100]
     refusal = None

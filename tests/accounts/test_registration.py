@@ -781,11 +781,26 @@ def service_declaration(person) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_service_makes_one_registration_per_submission_key(person):
-    from accounts.services.registration import new_submission_key, registration_submit
+def test_a_registrations_reference_and_key_come_from_the_portals_one_maker(person, monkeypatch):
+    """Accounts made them with a copy of the filings' maker of its own: one maker, vssid_portal.form_keys."""
+    from accounts.services.registration import registration_submit
     from lookup.models import Agency
+    from vssid_portal import form_keys
 
-    agency, key, photos = Agency.objects.get(code="07901"), new_submission_key(), photos_in_storage("a")
+    monkeypatch.setattr(form_keys, "choice", lambda alphabet: "Q")
+    registration = registration_submit(declaration=service_declaration(person), photos=photos_in_storage("a"),
+                                       agency=Agency.objects.get(code="07901"), submission_key="K" * form_keys.KEY_LENGTH)
+    assert re.fullmatch(r"DK\d{4}Q{6}", registration.reference)
+    assert form_keys.KEY_LENGTH <= Registration._meta.get_field("submission_key").max_length
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_service_makes_one_registration_per_submission_key(person):
+    from accounts.services.registration import registration_submit
+    from lookup.models import Agency
+    from vssid_portal.form_keys import new_idempotency_key
+
+    agency, key, photos = Agency.objects.get(code="07901"), new_idempotency_key(), photos_in_storage("a")
     first = registration_submit(declaration=service_declaration(person), photos=photos, agency=agency, submission_key=key)
     assert not any(default_storage.exists(name) for name in photos.values())  # moved on commit
     # the same form again (a second request that read the session before the first one ended)
@@ -793,7 +808,7 @@ def test_the_service_makes_one_registration_per_submission_key(person):
     assert again.pk == first.pk and Registration.objects.count() == 1
     assert Message.objects.filter(template="registration_received").count() == 1
     other = registration_submit(declaration=service_declaration(person), photos=photos_in_storage("b"), agency=agency,
-                                submission_key=new_submission_key())
+                                submission_key=new_idempotency_key())
     assert other.pk != first.pk  # another form replaces, as before
     first.refresh_from_db()
     assert first.status == Registration.Status.REPLACED
@@ -803,8 +818,9 @@ def test_the_service_makes_one_registration_per_submission_key(person):
 def test_a_missing_temporary_photo_is_a_message_and_changes_nothing(person):
     from django.core.exceptions import ValidationError
 
-    from accounts.services.registration import PhotosExpired, new_submission_key, registration_submit
+    from accounts.services.registration import PhotosExpired, registration_submit
     from lookup.models import Agency
+    from vssid_portal.form_keys import new_idempotency_key
 
     agency = Agency.objects.get(code="07901")
     pending = registration_submit(declaration=service_declaration(person), photos=photos_in_storage("a"), agency=agency)
@@ -812,7 +828,7 @@ def test_a_missing_temporary_photo_is_a_message_and_changes_nothing(person):
     default_storage.delete(photos["id_back"])
     with pytest.raises(PhotosExpired) as error:
         registration_submit(declaration=service_declaration(person), photos=photos, agency=agency,
-                            submission_key=new_submission_key())
+                            submission_key=new_idempotency_key())
     assert isinstance(error.value, ValidationError) and error.value.fields == ["id_back"]
     assert "Hãy tải lên lại ảnh này" in error.value.message_dict["id_back"][0]
     pending.refresh_from_db()

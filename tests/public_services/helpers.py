@@ -16,11 +16,11 @@ from django.utils import timezone
 from accounts.models import User
 from benefits.models import BenefitRecord
 from lookup.models import Agency, Ward
-from public_services.keys import new_idempotency_key
 from public_services.procedures import registry
 from public_services.services import filing_submit, filing_withdraw
 from tests.accounts.helpers import jpeg, make_person, officer
 from tests.db_locks import wait_until_blocked
+from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.templatetags.vn_format import vn_date
 
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"

@@ -15,12 +15,12 @@ from django.utils import timezone
 from accounts.models import Guardianship
 from benefits.models import BenefitEvent, BenefitRecord
 from lookup.models import Agency
-from public_services.keys import new_idempotency_key
 from public_services.models import Filing
 from public_services.procedures import registry
 from public_services.services import filing_complete, filing_receive, filing_start, filing_submit
 from tests.accounts.helpers import make_person
 from tests.benefits.helpers import decided, record
+from vssid_portal.form_keys import new_idempotency_key
 
 from .helpers import answers, citizen, district_officer, other_district_officer, owner, submit  # noqa: F401
 

@@ -5,9 +5,9 @@ pages and the services all ask it. A form posted again finds the filing it made,
 import pytest
 from django.core.exceptions import ValidationError
 
-from public_services.keys import new_idempotency_key
 from public_services.models import Filing
 from public_services.selectors import filing_submitted_with
+from vssid_portal.form_keys import new_idempotency_key
 
 from .helpers import owner, stranger, submit  # noqa: F401
 

@@ -1,15 +1,15 @@
-"""The keys of a filing and of a feedback come from one maker, public_services.keys: the key each
-form carries, within what both models' columns and the procedure form's check take, and the
-tracking numbers, each in its own format (HS… for a filing, PA… for a feedback, which its page's
-URL is read with)."""
+"""The keys of a registration, a filing and a feedback come from one maker, vssid_portal.form_keys: the
+key each form carries, within what every model's column and the procedure form's check take, and the
+reference numbers, each in its own format (DK… for a registration, HS… for a filing, PA… for a
+feedback, which its page's URL is read with)."""
 
 import re
 
 import pytest
 
-from public_services import keys
 from public_services.feedback_services import TRACKING_NUMBER, feedback_submit
 from public_services.models import Feedback, Filing
+from vssid_portal import form_keys as keys
 
 from .helpers import logged, owner, submit  # noqa: F401 (fixture)
 
@@ -20,7 +20,7 @@ KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 
 @pytest.fixture
 def made_by_keys(monkeypatch):
-    """The random parts public_services.keys draws, fixed: what carries them was made there."""
+    """The random parts vssid_portal.form_keys draws, fixed: what carries them was made there."""
     monkeypatch.setattr(keys, "token_urlsafe", lambda size: "K" * (size * 4 // 3))
     monkeypatch.setattr(keys, "choice", lambda alphabet: "Q")
 

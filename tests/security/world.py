@@ -19,7 +19,6 @@ from notifications.models import Message
 from notifications.services import send_message
 from participation.services.statements import statement_request
 from public_services.feedback_services import feedback_submit
-from public_services.keys import new_idempotency_key
 from public_services.selectors import email_confirmation_token
 from tests.accounts.helpers import jpeg, make_person
 from tests.accounts.helpers import submit as registration_submit
@@ -30,6 +29,7 @@ from tests.participation.helpers import period
 from tests.public_services.helpers import DISTRICT, citizen, officer
 from tests.public_services.helpers import submit as filing_submit
 from vssid_portal.files import private_file_url
+from vssid_portal.form_keys import new_idempotency_key
 
 PASSWORD = "x-Pass-2026!"
 OWNER_NAME, OWNER_CODE = "Nguyễn Văn Đức", "7901234567"

@@ -15,12 +15,12 @@ from django.utils.translation import gettext
 
 from accounts.models import Registration
 from lookup.models import Agency
-from public_services.keys import new_idempotency_key
 from public_services.models import Feedback
 from tests.accounts.helpers import make_person, officer
 from tests.benefits.helpers import record
 from tests.participation.helpers import period
 from vssid_portal.admin import RecentDateFilter
+from vssid_portal.form_keys import new_idempotency_key
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

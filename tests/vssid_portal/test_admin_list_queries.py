@@ -13,13 +13,13 @@ from benefits.models import SalaryAdjustment
 from health_card.models import BeneficiaryGroup, BenefitLevel, CardCheck, Visit
 from health_card.services import api_token_create
 from lookup.models import Agency, Employer, MedicalFacility, Province
-from public_services.keys import new_idempotency_key
 from public_services.models import Feedback
 from tests.accounts.helpers import make_person, officer
 from tests.benefits.helpers import record
 from tests.health_card.card_fixtures import issue, signing_keys  # noqa: F401  (keys for the cards issued)
 from tests.participation.helpers import period
 from tests.public_services.helpers import citizen, submit
+from vssid_portal.form_keys import new_idempotency_key
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
