@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from lookup.admin_filters import OfficerAgencyFilter
@@ -187,9 +187,57 @@ class GroupAdmin(PermissionsInVietnamese, DjangoGroupAdmin):
     pass
 
 
+class OfficerPersonField(forms.ModelChoiceField):
+    """The officer's own record in the registry, typed as its BHXH code and found there."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Person.objects.all(), to_field_name="bhxh_code", required=False,
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10, "autocomplete": "off"}),
+            label=gettext_lazy("Mã số BHXH của cán bộ"),
+            help_text=gettext_lazy("Mã số BHXH của chính cán bộ (10 chữ số), bắt buộc với tài khoản cán bộ của một "
+                                   "cơ quan BHXH: cán bộ không xử lý hồ sơ, đăng ký của chính mình và của con, "
+                                   "dù nộp từ tài khoản nào."),
+            error_messages={"invalid_choice": gettext_lazy(
+                "Không có người tham gia nào mang mã số BHXH này. Nhập đúng mã số BHXH 10 chữ số của cán bộ.")},
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        """The code, not the key, in the box of an account that names its record already."""
+        if isinstance(value, int):
+            return Person.objects.filter(pk=value).values_list("bhxh_code", flat=True).first() or ""
+        return super().prepare_value(value)
+
+
+class UserChangeForm(DjangoUserAdmin.form):
+    """An officer of an agency (a staff account attached to one) names their own record in the
+    registry, so that every own-case check knows each of their logins: a staff login with no
+    record of its own is not saved. A login that logs in as a record names that one."""
+
+    officer_person = OfficerPersonField()
+
+    def clean(self):
+        cleaned = super().clean()
+        officer_person = cleaned.get("officer_person")
+        person = cleaned.get("person") or self.instance.person
+        if officer_person is None and person is not None and cleaned.get("is_staff"):
+            cleaned["officer_person"] = officer_person = person
+        if officer_person is None and cleaned.get("is_staff") and cleaned.get("agency"):
+            self.add_error("officer_person", gettext(
+                "Nhập mã số BHXH của cán bộ: tài khoản cán bộ của một cơ quan BHXH cần hồ sơ BHXH của chính cán bộ."))
+        elif officer_person is not None and person is not None and officer_person != person:
+            self.add_error("officer_person", gettext(
+                "Tài khoản này đăng nhập bằng hồ sơ mã số %(code)s: mã số BHXH của cán bộ phải là mã số đó.")
+                % {"code": person.bhxh_code})
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
-    fieldsets = DjangoUserAdmin.fieldsets + (("BHXH", {"fields": ("person", "agency", "facility", "must_change_password")}),)
+    form = UserChangeForm
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        ("BHXH", {"fields": ("person", "officer_person", "agency", "facility", "must_change_password")}),)
     list_display = ["username", "first_name", "last_name", "agency", "facility", "is_staff", "is_active"]
     list_select_related = ["agency", "facility"]
     raw_id_fields = ["person"]

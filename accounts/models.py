@@ -114,6 +114,13 @@ class User(AbstractUser):
     facility = models.ForeignKey(
         MedicalFacility, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name="cơ sở KCB"
     )
+    # An officer's own record in the registry, which their staff login does not log in as when the
+    # person has a citizen login of their own (`person` is one login's): what makes a filing or a
+    # registration the officer's own case, whichever of their logins filed it (accounts.selectors.holder_logins).
+    officer_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="officer_logins",
+        verbose_name="hồ sơ BHXH của cán bộ",
+    )
     must_change_password = models.BooleanField(
         "phải đổi mật khẩu", default=False, help_text="Mật khẩu tạm (vừa duyệt hoặc vừa cấp lại): đổi ở lần đăng nhập tới."
     )

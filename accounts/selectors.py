@@ -187,6 +187,20 @@ def was_guardian_of(*, user, person_id) -> bool:
     return user.guardianships.filter(child_id=person_id).exists()
 
 
+def holder_person_ids(user) -> set[int]:
+    """The records in the registry that are `user`'s own: the one the login logs in as and, for an
+    officer's staff login, the officer's own (User.officer_person). No query."""
+    return {pk for pk in (user.person_id, getattr(user, "officer_person_id", None)) if pk is not None}
+
+
+def holder_logins(user):
+    """Every login of the holder of `user`: itself, and the logins, active or not, that log in as
+    or name as the officer's one of its records (holder_person_ids): an officer's staff login and
+    citizen login are one holder's."""
+    ids = holder_person_ids(user)
+    return User.objects.filter(Q(pk=user.pk) | Q(person_id__in=ids) | Q(officer_person_id__in=ids))
+
+
 def guardianship_of(*, user, person_id):
     """The user's link as parent or guardian to this person (and how they are related), if any."""
     return user.guardianships.filter(child_id=person_id).first()

@@ -356,6 +356,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             if request.method != "POST" or ((changes or confirmed is not None) and not completion_digest_shown(confirmed)):
                 try:  # a step the filing can no longer take is said before the officer confirms it
                     check_move(filing, to=status)
+                    self._not_own_case(request, filing)
                 except ValidationError as refused:
                     return self._step_refused(request, filing, refused)
                 return self._confirm_complete(request, filing, changes, label)
@@ -382,6 +383,12 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             done = STEP_DONE[step] % {"number": filing.tracking_number}
             messages.success(request, told_message(done, filings_told([moved])))
         return redirect("admin:public_services_filing_change", filing.pk)
+
+    def _not_own_case(self, request, filing):
+        """The officer's own case (is_officers_own_case) refused as its steps refuse it, said before they
+        confirm a completion or write a reason for nothing."""
+        if is_officers_own_case(filing, request.user):
+            raise ValidationError(f"Hồ sơ {filing.tracking_number} {OWN_CASE}")
 
     def _step_refused(self, request, filing, refused: ValidationError):
         if isinstance(refused, FilingAlreadyInStatus):
@@ -421,6 +428,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         if request.method != "POST":
             try:  # a step the filing can no longer take is said before the officer writes a reason for it
                 check_move(filing, to=status)
+                self._not_own_case(request, filing)
             except FilingAlreadyInStatus as done:
                 messages.info(request, done.message)
                 return redirect("admin:public_services_filing_change", filing.pk)

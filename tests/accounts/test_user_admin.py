@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from lookup.models import Agency
 from tests.benefits.helpers import admin_form
 
 from .helpers import make_person
@@ -76,3 +77,50 @@ def test_an_account_deactivated_in_the_admin_is_logged_out_everywhere_and_stays_
     response = phone.get("/ca-nhan/")
     assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]
     assert client.get("/quan-tri/").status_code == 200  # the officer who did it stays logged in
+
+
+def test_an_officers_account_is_saved_only_with_the_bhxh_code_of_the_officers_own_record(db, client):
+    """The code an own-case check knows the officer's other logins by (a citizen login of their own
+    record): asked of every staff account of an agency, and looked up in the registry."""
+    from .helpers import officer
+
+    person = make_person("7906666666", "Lê Thị Thu", sex=2, id_number="079188066666")
+    staff = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[staff.pk])
+    form = change_form(client, url)
+    assert form["officer_person"] == ""
+    for code, error in (("", "Nhập mã số BHXH của cán bộ"), ("7906666699", "Không có người tham gia nào mang mã số")):
+        response = client.post(url, {**form, "officer_person": code, "first_name": "Thu"})
+        assert response.status_code == 200 and error in response.content.decode()
+        staff.refresh_from_db()
+        assert (staff.officer_person_id, staff.first_name) == (None, "")
+    assert client.post(url, {**form, "officer_person": "7906666666", "first_name": "Thu"}).status_code == 302
+    staff.refresh_from_db()
+    assert (staff.officer_person_id, staff.first_name) == (person.pk, "Thu")
+    assert change_form(client, url)["officer_person"] == "7906666666"  # shown as the code, not the key
+
+
+def test_a_staff_login_that_logs_in_as_a_record_names_that_record_and_no_other(db, client):
+    person = make_person("7906666666", "Lê Thị Thu", sex=2, id_number="079188066666")
+    make_person("7906666667", "Lê Văn Minh", id_number="079088066667")
+    staff = User.objects.create_user("canbo07901", password="x-Pass-2026!", is_staff=True, person=person,
+                                     agency=Agency.objects.get(code="07901"))
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[staff.pk])
+    form = change_form(client, url)
+    response = client.post(url, {**form, "officer_person": "7906666667"})
+    assert response.status_code == 200 and "mã số BHXH của cán bộ phải là mã số đó" in response.content.decode()
+    assert client.post(url, {**form, "officer_person": ""}).status_code == 302
+    staff.refresh_from_db()
+    assert staff.officer_person_id == person.pk
+
+
+def test_a_clinics_staff_account_and_a_superuser_need_no_officers_code(db, client):
+    from lookup.models import MedicalFacility
+
+    clinic = User.objects.create_user("bv79032", password="x-Pass-2026!", is_staff=True,
+                                      facility=MedicalFacility.objects.first())
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[clinic.pk])
+    assert client.post(url, {**change_form(client, url), "first_name": "Lan"}).status_code == 302
