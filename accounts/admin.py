@@ -42,9 +42,15 @@ from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import fold, normalize_name
 
 from .models import Person, Registration, RegistrationEvent, User
-from .selectors import persons_visible_to, recovery_codes_deleted_with, registrations_visible_to
+from .selectors import (
+    is_officers_own_registration,
+    persons_visible_to,
+    recovery_codes_deleted_with,
+    registrations_visible_to,
+)
 from .services.persons import persons_delete
 from .services.registration import (
+    OWN_REGISTRATION,
     PHOTO_FIELDS,
     RegistrationAlreadyDecided,
     registration_approve,
@@ -522,6 +528,11 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
         if not self.has_decide_permission(request):  # refused before a reason is typed for nothing
             raise PermissionDenied
         error = None
+        if request.method != "POST" and is_officers_own_registration(registration, request.user):
+            # Their own case: said before the officer writes a reason that could not be sent.
+            messages.error(request, gettext("Đăng ký %(reference)s %(own_case)s")
+                           % {"reference": registration.reference, "own_case": OWN_REGISTRATION})
+            return redirect("admin:accounts_registration_change", registration.pk)
         if request.method != "POST" and registration.status != Registration.Status.PENDING:
             # Decided already (a colleague, an old tab): said before the officer writes a reason for nothing.
             done = RegistrationAlreadyDecided(registration, wanted=Registration.Status.REJECTED)
@@ -560,8 +571,8 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
         return redirect("admin:accounts_registration_change", done.registration.pk)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        context["can_decide"] = (
-            obj is not None and obj.status == Registration.Status.PENDING
-            and self.has_decide_permission(request)
-        )
+        pending = obj is not None and obj.status == Registration.Status.PENDING and self.has_decide_permission(request)
+        own = pending and is_officers_own_registration(obj, request.user)
+        context["can_decide"] = pending and not own
+        context["own_case"] = OWN_REGISTRATION if own else ""
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)

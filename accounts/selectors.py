@@ -201,6 +201,16 @@ def holder_logins(user):
     return User.objects.filter(Q(pk=user.pk) | Q(person_id__in=ids) | Q(officer_person_id__in=ids))
 
 
+def is_officers_own_registration(registration: Registration, officer) -> bool:
+    """An officer does not decide a registration of their own case: for their own record, for a child
+    one of their logins registered, or for a person one of their logins is (or was) parent or guardian
+    of. One query at most."""
+    if registration.person_id in holder_person_ids(officer) or registration.parent_id == officer.pk:
+        return True
+    return holder_logins(officer).filter(
+        Q(pk=registration.parent_id) | Q(guardianships__child_id=registration.person_id)).exists()
+
+
 def guardianship_of(*, user, person_id):
     """The user's link as parent or guardian to this person (and how they are related), if any."""
     return user.guardianships.filter(child_id=person_id).first()

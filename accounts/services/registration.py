@@ -30,7 +30,7 @@ from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import fold
 
 from ..models import Guardianship, Person, Registration, RegistrationEvent, User
-from ..selectors import adult_born_by, has_own_login, registrations_visible_to
+from ..selectors import adult_born_by, has_own_login, is_officers_own_registration, registrations_visible_to
 from ..validators import IdType, cccd_sex, validate_id_document
 
 logger = logging.getLogger(__name__)
@@ -352,10 +352,19 @@ class RegistrationAlreadyDecided(ValidationError):
                          else f"{said} nên không {self.VERBS[wanted]} được nữa.")
 
 
+# What an officer is told of a registration of their own case, after "Đăng ký <số>": refused by the
+# service, and said on the registration's page in the admin instead of its buttons.
+OWN_REGISTRATION = _("là của chính bạn, của con hoặc người bạn là cha, mẹ, người giám hộ, hoặc do bạn đăng ký thay: "
+                     "cán bộ không xử lý đăng ký của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
+
+
 def _locked_for_decision(registration: Registration, officer: User, *, wanted: str) -> Registration:
     locked = registrations_visible_to(officer).select_for_update().filter(pk=registration.pk).first()
     if locked is None or not officer.has_perm("accounts.decide_registration"):
         raise PermissionDenied("Cán bộ không có quyền xử lý đăng ký này.")
+    if is_officers_own_registration(locked, officer):
+        raise ValidationError(gettext("Đăng ký %(reference)s %(own_case)s")
+                              % {"reference": locked.reference, "own_case": OWN_REGISTRATION})
     if locked.status != Registration.Status.PENDING:
         raise RegistrationAlreadyDecided(locked, wanted=wanted)
     return locked
