@@ -28,10 +28,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from vssid_portal.middleware import language_switched_to
 from vssid_portal.ratelimit import clear, seconds_until_allowed
 from vssid_portal.text import with_hotline
 from vssid_portal.views import minutes_left
 
+from .services.language import user_language_set
 from .services.security import SecurityEvent, security_notify
 from .sessions import TIME_OUT_MESSAGES, time_out_message, time_out_reason
 
@@ -62,6 +64,14 @@ class AccountAdapter(DefaultAccountAdapter):
         staff go to where they work, citizens to their personal area."""
         place = workplace(request.user)
         return place.url if place else super().get_login_redirect_url(request)
+
+    def pre_login(self, request, user, **kwargs):
+        """A login from a browser whose visitor chose a language with the switcher remembers it
+        for the account's notices, before the login stages send the new device's code in it."""
+        response = super().pre_login(request, user, **kwargs)
+        if response is None and (chosen := language_switched_to(request)):
+            user_language_set(user=user, language=chosen)
+        return response
 
     def get_login_stages(self):
         return ["accounts.stages.LoginConfirmStage", "accounts.stages.AuthenticateStage"]

@@ -124,6 +124,12 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         "phải đổi mật khẩu", default=False, help_text="Mật khẩu tạm (vừa duyệt hoặc vừa cấp lại): đổi ở lần đăng nhập tới."
     )
+    # The language its holder chose on the portal (accounts.services.language): SMS, e-mails and
+    # in-portal notices to this login are written in it (notifications.services.send_message).
+    language = models.CharField(
+        "ngôn ngữ nhận thông báo", max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text="Ngôn ngữ người dùng chọn trên cổng; tin nhắn, email và thông báo gửi tài khoản này viết bằng ngôn ngữ đó.",
+    )
 
     class Meta:
         verbose_name = "tài khoản"

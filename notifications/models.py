@@ -24,6 +24,8 @@ class Message(models.Model):
     template = models.CharField("mẫu", max_length=100)
     subject = models.CharField("tiêu đề", max_length=200, blank=True)
     body = models.TextField("nội dung")
+    language = models.CharField("ngôn ngữ", max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+                                help_text="Ngôn ngữ viết tiêu đề và nội dung.")
     sensitive = models.BooleanField(
         "nội dung nhạy cảm", default=False, help_text="Mật khẩu tạm, mã xác thực: nội dung được xóa khỏi hộp thư đi khi đã gửi."
     )

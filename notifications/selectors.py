@@ -15,7 +15,7 @@ def unread_cache_key(user_id) -> str:
 
 def notices_for(*, user):
     return Message.objects.filter(user=user, channel=Message.Channel.INBOX).only(
-        "id", "subject", "body", "link", "created_at", "read_at"
+        "id", "subject", "body", "language", "link", "created_at", "read_at"
     )
 
 

@@ -33,7 +33,7 @@ REDACTED = "(Nội dung nhạy cảm đã được xóa sau khi gửi.)"
 
 def send_message(*, channel: str, template: str, context: dict, idempotency_key: str,
                  user=None, recipient: str = "", attachment: str = "", sensitive: bool = False,
-                 expires_at=None) -> Message:
+                 expires_at=None, language: str = "") -> Message:
     """Queue one message; delivery starts when the surrounding transaction commits.
 
     Templates: `notifications/messages/<template>.subject.txt` (e-mail and notices),
@@ -46,11 +46,20 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
     (a temporary password, a one-time code) loses its text once delivered or given up; a message
     with `expires_at` (a code that lives 5 minutes) is dropped rather than sent late, or with less
     than NOTIFICATION_MIN_USEFUL_SECONDS left.
+
+    The message is written, here and once, in its reader's language, never in the language of the
+    page whose action caused it (an officer's step, a citizen's page read in English): to a login
+    (`user`), the language its holder chose on the portal (`User.language`); to a phone or address
+    without a login (a filing's typed e-mail address, a registration's phone, a feedback's
+    contact), Vietnamese, unless the caller passes `language`: the language of the request that
+    caused it when that request was the recipient's own (made by whoever filed, registered or wrote
+    and typed that phone or address), never an officer's. Dates and amounts follow the language
+    (vssid_portal.templatetags.vn_format), as the pages do.
     """
-    # What leaves the portal is Vietnamese whatever the language of the page that caused it: a
-    # choice label or other lazy text in the context would otherwise follow the active language.
+    language = _language_of(user, language)
+    # A choice label or other lazy text in the context follows the language written in.
     context = {**context, "channel": channel, "hotline": settings.PORTAL_HOTLINE}
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language):
         subject = ""
         if channel != Message.Channel.SMS:
             subject = " ".join(render_to_string(f"notifications/messages/{template}.subject.txt", context).split())
@@ -68,6 +77,7 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
                 "template": template,
                 "subject": subject,
                 "body": body,
+                "language": language,
                 "attachment": attachment,
                 "link": link,
                 "sensitive": sensitive,
@@ -79,6 +89,14 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
         if created and not delivered_on_write:
             transaction.on_commit(lambda: dispatch_delivery(message.pk))
     return message
+
+
+def _language_of(user, language: str) -> str:
+    """The language a message is written in (send_message): the login's, else `language`, else
+    Vietnamese; one the portal offers."""
+    offered = dict(settings.LANGUAGES)
+    chosen = getattr(user, "language", "") if user is not None else language
+    return chosen if chosen in offered else settings.LANGUAGE_CODE
 
 
 def _link(template: str, context: dict) -> str:

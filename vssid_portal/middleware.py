@@ -25,10 +25,16 @@ def answers_every_method(view):
 def chosen_language(request) -> str:
     """The language of the answer to `request` (see ChosenLanguageMiddleware): the visitor's choice
     of the language switcher, else Vietnamese; Vietnamese always in the officers' admin."""
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if chosen not in {code for code, _name in settings.LANGUAGES} or request.path.startswith(reverse("admin:index")):
+    chosen = language_switched_to(request)
+    if chosen is None or request.path.startswith(reverse("admin:index")):
         return settings.LANGUAGE_CODE
     return chosen
+
+
+def language_switched_to(request) -> str | None:
+    """The language the visitor chose with the language switcher, if they ever did (its cookie)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in {code for code, _name in settings.LANGUAGES} else None
 
 
 def methods_taken(view) -> tuple[str, ...] | None:

@@ -32,6 +32,6 @@ urlpatterns = [
     path("tai-khoan/dang-nhap/", account_views.login, name="account_login"),
     path("tai-khoan/dang-xuat/", account_views.logout, name="account_logout"),
     path("tep/<str:token>/", files.private_file, name="private_file"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/", include("accounts.urls_language")),  # Django's switch, remembered for a logged-in citizen
     path("quan-tri/", admin.site.urls),
 ]

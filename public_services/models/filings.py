@@ -45,7 +45,7 @@ BOOK_PROCEDURES = ("607A", "608A")
 
 class Filing(models.Model):
     class Status(models.TextChoices):
-        # Lazy: the citizen's pages follow their language; the notices render in Vietnamese.
+        # Lazy: the citizen's pages and notices follow the language each is read or written in.
         SUBMITTED = "submitted", _("Đã nộp")
         RECEIVED = "received", _("Đã tiếp nhận")
         PROCESSING = "processing", _("Đang giải quyết")

@@ -1,7 +1,8 @@
-"""What leaves the portal (SMS, e-mail, in-portal notices) is Vietnamese whatever the language of
-the page whose action sent it: a choice label is a lazy translation, and a message rendered while
-English is active (an officer or a citizen browsing in English) would otherwise say "Received"
-instead of "Đã tiếp nhận"."""
+"""What leaves the portal (SMS, e-mail, in-portal notices) is written in its reader's language,
+Vietnamese unless they chose English (tests/notifications/test_notice_language.py), whatever the
+language of the page whose action sent it: a choice label is a lazy translation, and a message to a
+Vietnamese reader rendered while English is active (an officer or a citizen browsing in English)
+would otherwise say "Received" instead of "Đã tiếp nhận"."""
 
 import pytest
 from django.utils import translation

@@ -1,0 +1,113 @@
+"""Notices in the citizen's language: the language a logged-in citizen chose on the portal is kept
+on their login (User.language), by the language switch and by a login from a browser where a
+language was chosen, and each SMS, e-mail and in-portal notice to that login is written in it
+when it is sent, whoever's action caused it and in whatever language that page was read."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+
+from accounts.models import User
+from notifications.models import Message
+from public_services.services import filing_receive
+from tests.accounts.test_login import CONFIRM, submit_password
+from tests.accounts.test_otp import codes_sent, make_citizen
+from tests.html_language import languages_of
+from tests.public_services.helpers import district_officer, logged, owner, submit  # noqa: F401
+
+SWITCH = "/i18n/setlang/"
+
+
+def switched(client, language: str):
+    return client.post(SWITCH, {"language": language, "next": "/ca-nhan/"})
+
+
+@pytest.mark.django_db
+def test_the_language_switch_while_logged_in_is_kept_for_the_notices(owner):
+    client = logged(owner)
+    assert owner.language == "vi"
+    assert switched(client, "en").status_code == 302
+    owner.refresh_from_db()
+    assert owner.language == "en"
+    switched(client, "vi")
+    owner.refresh_from_db()
+    assert owner.language == "vi"
+
+
+@pytest.mark.django_db
+def test_a_switch_without_a_login_or_to_an_unknown_language_changes_no_login(owner):
+    assert switched(Client(), "en").status_code == 302
+    switched(logged(owner), "fr")
+    owner.refresh_from_db()
+    assert owner.language == "vi"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_login_with_english_chosen_sends_the_code_in_english_and_keeps_the_choice(client, sms_outbox):
+    make_citizen()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert submit_password(client)["Location"] == CONFIRM
+    [code] = codes_sent(sms_outbox)
+    [text] = [message["text"] for message in sms_outbox()]
+    assert text == (f"{code} is your Digital Social Insurance Portal login code for a new device, valid for 5 minutes. "
+                    "Never give this code to anyone, social insurance staff included.")
+    assert User.objects.get().language == "en"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vietnamese_citizen_gets_the_code_in_vietnamese(client, sms_outbox):
+    make_citizen()
+    assert submit_password(client)["Location"] == CONFIRM  # no language chosen: Vietnamese
+    [text] = [message["text"] for message in sms_outbox()]
+    assert "là mã xác thực đăng nhập Cổng BHXH số trên thiết bị mới, hiệu lực 5 phút." in text
+    assert User.objects.get().language == "vi"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_login_without_a_choice_keeps_the_language_chosen_before(client, sms_outbox):
+    make_citizen(language="en")
+    submit_password(client)
+    [text] = [message["text"] for message in sms_outbox()]
+    assert "login code" in text and User.objects.get().language == "en"
+
+
+def received(filing, officer) -> dict[str, Message]:
+    """The officer receives the filing: the messages telling of it, by channel."""
+    before = Message.objects.order_by("-pk").values_list("pk", flat=True).first()
+    filing_receive(filing=filing, officer=officer)
+    return {message.channel: message for message in Message.objects.filter(pk__gt=before)}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
+def test_a_filing_status_change_is_told_in_english_to_a_citizen_who_chose_it(owner, district_officer):
+    filing = submit(owner)
+    User.objects.filter(pk=owner.pk).update(language="en")
+    filing.refresh_from_db()
+    with translation.override("vi"):  # the officer's page is Vietnamese
+        told = received(filing, district_officer)
+    assert set(told) == {Message.Channel.INBOX, Message.Channel.SMS, Message.Channel.EMAIL}
+    number = filing.tracking_number
+    assert told[Message.Channel.INBOX].subject == f"Application {number}: Received"
+    for message in told.values():
+        assert message.language == "en"
+        assert message.body.startswith(f"BHXH: Application {number} (Reissue of a lost or damaged social insurance book")
+        assert ", result due " in message.body and message.body.endswith(
+            "See Public services on the Digital Social Insurance Portal.")
+    notice = told[Message.Channel.INBOX]
+    page = logged(owner).get(f"/thong-bao/{notice.pk}/").content.decode()
+    assert languages_of(page, notice.subject) == ["en"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
+def test_a_vietnamese_citizen_is_told_in_vietnamese_whatever_the_officers_language(owner, district_officer):
+    filing = submit(owner)
+    with translation.override("en"):  # an officer reading the portal in English
+        told = received(filing, district_officer)
+    assert told[Message.Channel.INBOX].subject == f"Hồ sơ {filing.tracking_number}: Đã tiếp nhận"
+    for message in told.values():
+        assert message.language == "vi"
+        assert message.body.startswith(f"BHXH: Hồ sơ {filing.tracking_number} (")
+        assert "đã tiếp nhận, hẹn trả kết quả" in message.body
