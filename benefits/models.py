@@ -92,12 +92,12 @@ MAX_MONTHLY_AMOUNT = 1_000_000_000
 
 # How a sentence names each type ("hồ sơ … đã được tiếp nhận").
 KIND_PHRASES = {
-    Kind.ONE_TIME: "hưởng BHXH một lần",
-    Kind.SICKNESS: "hưởng chế độ ốm đau",
-    Kind.MATERNITY: "hưởng chế độ thai sản",
-    Kind.PENSION: "hưởng lương hưu hằng tháng",
-    Kind.UNEMPLOYMENT: "hưởng trợ cấp thất nghiệp",
-    Kind.ACCIDENT: "hưởng chế độ tai nạn lao động, bệnh nghề nghiệp",
+    Kind.ONE_TIME: _("hưởng BHXH một lần"),
+    Kind.SICKNESS: _("hưởng chế độ ốm đau"),
+    Kind.MATERNITY: _("hưởng chế độ thai sản"),
+    Kind.PENSION: _("hưởng lương hưu hằng tháng"),
+    Kind.UNEMPLOYMENT: _("hưởng trợ cấp thất nghiệp"),
+    Kind.ACCIDENT: _("hưởng chế độ tai nạn lao động, bệnh nghề nghiệp"),
 }
 
 

@@ -3,13 +3,20 @@ on their login (User.language), by the language switch and by a login from a bro
 language was chosen, and each SMS, e-mail and in-portal notice to that login is written in it
 when it is sent, whoever's action caused it and in whatever language that page was read."""
 
+import datetime
+import re
+from types import SimpleNamespace
+
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
 from accounts.models import User
+from accounts.services.security import SecurityEvent
+from benefits.models import KIND_PHRASES, BenefitRecord
 from notifications.models import Message
+from notifications.services import send_message
 from public_services.services import filing_receive
 from tests.accounts.test_login import CONFIRM, submit_password
 from tests.accounts.test_otp import codes_sent, make_citizen
@@ -111,3 +118,34 @@ def test_a_vietnamese_citizen_is_told_in_vietnamese_whatever_the_officers_langua
         assert message.language == "vi"
         assert message.body.startswith(f"BHXH: Hồ sơ {filing.tracking_number} (")
         assert "đã tiếp nhận, hẹn trả kết quả" in message.body
+
+
+NOW = datetime.datetime(2026, 11, 22, 7, 5, tzinfo=datetime.UTC)
+RECORD = SimpleNamespace(agency=SimpleNamespace(name="Agency 07901"), kind_phrase=KIND_PHRASES[BenefitRecord.Kind.MATERNITY],
+                         reference="TS-1", received_on=datetime.date(2026, 11, 2),
+                         expected_on=datetime.date(2026, 11, 20), status="paid", reject_reason="",
+                         get_status_display=lambda: "Paid", decision_number="12/QD",
+                         decision_date=datetime.date(2026, 11, 10), paid_date=datetime.date(2026, 11, 20))
+CARD = SimpleNamespace(number="7901234567", issued_on=datetime.date(2026, 11, 2), valid_from=datetime.date(2026, 11, 2),
+                       valid_to=datetime.date(2027, 11, 1), version=2, changed_at=NOW,
+                       agency=SimpleNamespace(name="Agency 07901"))
+WRITTEN_IN_ENGLISH = [
+    *[(f"security_{event}", {"at": NOW, "temporary": True, "codes_removed": True}) for event in SecurityEvent],
+    ("benefit_received", {"record": RECORD}),
+    ("benefit_updated", {"record": RECORD}),
+    *[(f"bhyt_card_{change}", {"card": CARD, "reason": "Lost"}) for change in ("issued", "reissued", "revoked", "expired")],
+]
+VIETNAMESE_LETTERS = re.compile("[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.IGNORECASE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("template", "context"), WRITTEN_IN_ENGLISH, ids=[t for t, _c in WRITTEN_IN_ENGLISH])
+def test_the_account_benefit_and_card_notices_are_written_in_english(owner, template, context):
+    User.objects.filter(pk=owner.pk).update(language="en")
+    owner.refresh_from_db()
+    with translation.override("vi"):
+        notice = send_message(channel=Message.Channel.EMAIL, template=template, user=owner, context=context,
+                              recipient=owner.email, idempotency_key=f"en-{template}")
+    said = f"{notice.subject}\n{notice.body}"
+    assert notice.language == "en" and notice.subject and not VIETNAMESE_LETTERS.search(said), said
+    assert "Digital Social Insurance Portal" in said or "health insurance card" in said
