@@ -129,11 +129,21 @@ RECORD = SimpleNamespace(agency=SimpleNamespace(name="Agency 07901"), kind_phras
 CARD = SimpleNamespace(number="7901234567", issued_on=datetime.date(2026, 11, 2), valid_from=datetime.date(2026, 11, 2),
                        valid_to=datetime.date(2027, 11, 1), version=2, changed_at=NOW,
                        agency=SimpleNamespace(name="Agency 07901"))
+VISIT = SimpleNamespace(get_kind_display=lambda: "Outpatient", facility=SimpleNamespace(name="Clinic 79032"),
+                        admitted_on=datetime.date(2026, 11, 2), discharged_on=datetime.date(2026, 11, 4),
+                        total_cost=1234567, bhyt_paid=987654, patient_paid=246913)
+FILING = SimpleNamespace(tracking_number="HS2611ABCDEF")
+GROWN_CHILD = SimpleNamespace(full_name="Tran Gia Bao")
 WRITTEN_IN_ENGLISH = [
     *[(f"security_{event}", {"at": NOW, "temporary": True, "codes_removed": True}) for event in SecurityEvent],
     ("benefit_received", {"record": RECORD}),
     ("benefit_updated", {"record": RECORD}),
     *[(f"bhyt_card_{change}", {"card": CARD, "reason": "Lost"}) for change in ("issued", "reissued", "revoked", "expired")],
+    *[(f"visit_{change}", {"visit": VISIT}) for change in ("added", "updated")],
+    ("public_service_due_date_moved", {"filing": FILING, "procedure_name": "Reissue", "before": NOW.date(),
+                                       "after": NOW.date() + datetime.timedelta(days=3)}),
+    ("public_service_filing_left", {"filing": FILING, "procedure_name": "Reissue", "person": GROWN_CHILD,
+                                    "event": SimpleNamespace(status="returned", get_status_display=lambda: "Returned")}),
 ]
 VIETNAMESE_LETTERS = re.compile("[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.IGNORECASE)
 
@@ -149,3 +159,5 @@ def test_the_account_benefit_and_card_notices_are_written_in_english(owner, temp
     said = f"{notice.subject}\n{notice.body}"
     assert notice.language == "en" and notice.subject and not VIETNAMESE_LETTERS.search(said), said
     assert "Digital Social Insurance Portal" in said or "health insurance card" in said
+    if template.startswith("visit_"):
+        assert "total cost 1,234,567 VND, paid by health insurance 987,654 VND" in said  # as the pages say it in English
