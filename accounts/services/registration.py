@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -224,6 +224,7 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
             send_message(
                 channel=Message.Channel.SMS, template="registration_received", recipient=registration.phone.as_e164,
                 context={"registration": registration}, idempotency_key=f"registration-{registration.reference}-received",
+                language=translation.get_language(),  # the registrant's own request: in the language they read it in
             )
             # Whoever sent a registration this one replaces is told, on the number they gave: if
             # it was not them, someone else holds their identity data.
@@ -452,15 +453,17 @@ def _notify(registration: Registration, template: str, context: dict) -> None:
     parent_phone = registration.parent.person.phone if registration.is_child and registration.parent.person else None
     phone = parent_phone or registration.phone  # a parent's removed since: the number the registration gave
     sensitive = "password" in context
+    # A parent's phone and address hear in the parent's language; a registrant without a login yet, in Vietnamese.
+    language = registration.parent.language if registration.is_child else ""
     if registration.is_child:
         send_message(channel=Message.Channel.INBOX, template=template, user=registration.parent, context=context,
                      idempotency_key=f"{key}-inbox")
     send_message(channel=Message.Channel.SMS, template=template, recipient=phone.as_e164, context=context,
-                 idempotency_key=f"{key}-sms", sensitive=sensitive)
+                 idempotency_key=f"{key}-sms", sensitive=sensitive, language=language)
     if registration.email:  # never verified: no temporary password goes there
         context = {name: value for name, value in context.items() if name != "password"}
         send_message(channel=Message.Channel.EMAIL, template=template, recipient=registration.email, context=context,
-                     idempotency_key=f"{key}-email")
+                     idempotency_key=f"{key}-email", language=language)
 
 
 def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -> int:

@@ -736,3 +736,31 @@ def test_the_status_page_of_a_childs_registration_leads_to_the_child_not_to_the_
     else:
         assert buttons == [(URL, "Đăng ký lại cho con")]
         assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_parent_who_chose_english_hears_of_the_childs_registration_in_english(client, settings, parent, child,
+                                                                                 approve):
+    User.objects.filter(pk=parent.pk).update(language="en")
+    client.force_login(parent)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert send(client).status_code == 302
+    registration, approver = Registration.objects.get(), officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    received = Message.objects.get(template="registration_received")
+    assert received.language == "en" and received.body == (
+        f"BHXH: Registration {registration.reference} for your child, code 7905555555, has been received. "
+        "You will be told the result by SMS.")
+    if approve:
+        registration_approve(registration=registration, officer=approver)
+    else:
+        registration_reject(registration=registration, officer=approver, reason="Blurred birth certificate")
+    notice = Message.objects.get(user=parent, channel=Message.Channel.INBOX)
+    sms = Message.objects.get(channel=Message.Channel.SMS, template=notice.template)
+    assert notice.body == sms.body and notice.language == sms.language == "en"
+    if approve:
+        assert notice.subject == "The registration of an account for your child has been approved"
+        assert notice.body.endswith("has been approved. Log in to your account to see your child's information.")
+    else:
+        assert notice.subject == "The registration of an account for your child was not approved"
+        assert notice.body.endswith("was not approved. Reason: Blurred birth certificate. Please register again "
+                                    "or call 1900 9068.")
