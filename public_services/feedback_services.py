@@ -18,7 +18,7 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_ratelimit.core import get_usage
 
@@ -81,15 +81,16 @@ def _client_counted(client: str) -> dict | None:
                      rate=SUBMIT_RATE, method=get_usage.ALL, increment=True)
 
 
-def _notify(feedback: Feedback, *, template: str, event: str, capped: bool = False) -> None:
-    """SMS and/or e-mail to the sender; with `capped`, only within the hourly cap per recipient."""
+def _notify(feedback: Feedback, *, template: str, event: str, capped: bool = False, language: str = "") -> None:
+    """SMS and/or e-mail to the sender; with `capped`, only within the hourly cap per recipient; in
+    `language`, else Vietnamese (notifications.services.send_message)."""
     if feedback.phone and (not capped or _confirmation_allowed(feedback.phone.as_e164)):
         send_message(channel=Message.Channel.SMS, template=template, recipient=feedback.phone.as_e164,
-                     context={"feedback": feedback},
+                     context={"feedback": feedback}, language=language,
                      idempotency_key=feedback_message_key(feedback, event=event, channel=Message.Channel.SMS))
     if feedback.email and (not capped or _confirmation_allowed(feedback.email.casefold())):
         send_message(channel=Message.Channel.EMAIL, template=template, recipient=feedback.email,
-                     context={"feedback": feedback},
+                     context={"feedback": feedback}, language=language,
                      idempotency_key=feedback_message_key(feedback, event=event, channel=Message.Channel.EMAIL))
 
 
@@ -126,7 +127,9 @@ def feedback_submit(*, kind: str, topic: str, content: str, full_name: str, phon
             usage = _client_counted(client) if client else None
             if usage is not None and usage["should_limit"]:
                 raise TooManyFeedbacks(usage) if cache_reachable() else FeedbacksUnavailable()
-            _notify(feedback, template="feedback_received", event="received", capped=True)
+            # The sender's own request: acknowledged in the language they wrote it in.
+            _notify(feedback, template="feedback_received", event="received", capped=True,
+                    language=translation.get_language())
     except Exception as exc:
         if stored:
             Feedback._meta.get_field("attachment").storage.delete(stored)

@@ -349,7 +349,8 @@ def _confirmation_mail(filing: Filing, address: str, *, link_base: str, key: str
                  context={"confirm_url": (settings.PORTAL_PUBLIC_URL or link_base).rstrip("/") + path,
                           "days": EMAIL_CONFIRMATION_DAYS},
                  idempotency_key=key, sensitive=True,
-                 expires_at=timezone.now() + datetime.timedelta(days=EMAIL_CONFIRMATION_DAYS))
+                 expires_at=timezone.now() + datetime.timedelta(days=EMAIL_CONFIRMATION_DAYS),
+                 language=translation.get_language())  # asked by the filer's own request, in its language
 
 
 def _address_counted(address: str) -> dict | None:

@@ -21,7 +21,7 @@ __all__ = ["Feedback"]
 
 class Feedback(models.Model):
     class Kind(models.TextChoices):
-        # Lazy labels: the sender's pages follow their language; SMS and e-mail render in Vietnamese.
+        # Lazy labels: the sender's pages follow their language, and so do the messages to the sender.
         REPORT = "phan_anh", _("Phản ánh")
         PROPOSAL = "kien_nghi", _("Kiến nghị")
 

@@ -15,8 +15,10 @@ from django.utils import translation
 from accounts.models import User
 from accounts.services.security import SecurityEvent
 from benefits.models import KIND_PHRASES, BenefitRecord
+from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
+from public_services.feedback_services import feedback_answer, feedback_submit
 from public_services.services import filing_receive
 from tests.accounts.test_login import CONFIRM, submit_password
 from tests.accounts.test_otp import codes_sent, make_citizen
@@ -161,3 +163,45 @@ def test_the_account_benefit_and_card_notices_are_written_in_english(owner, temp
     assert "Digital Social Insurance Portal" in said or "health insurance card" in said
     if template.startswith("visit_"):
         assert "total cost 1,234,567 VND, paid by health insurance 987,654 VND" in said  # as the pages say it in English
+
+
+# --- To a phone or address without a login: the language of the request that caused it ---------
+
+TYPED = "nguoi.nop@example.vn"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_a_typed_address_is_asked_to_confirm_in_the_language_of_the_filing_page(owner, district_officer, language):
+    with translation.override(language):  # the filer's form, read in that language
+        filing = submit(owner, "607A", email=TYPED)
+    [confirm] = Message.objects.filter(recipient=TYPED, template="public_service_email_confirm")
+    assert confirm.language == language
+    if language == "en":
+        assert confirm.subject == ("Confirm the e-mail address for notices about an application on the Digital "
+                                   "Social Insurance Portal")
+        assert "(it works for 7 days) and press the “Confirm your email address” button" in confirm.body
+    else:
+        assert "(dùng được trong 7 ngày) và bấm nút “Xác nhận địa chỉ email”" in confirm.body
+    with translation.override("en"):  # an officer's step, whatever their language, says nothing to it
+        filing_receive(filing=filing, officer=district_officer)
+    assert not Message.objects.filter(recipient=TYPED).exclude(template="public_service_email_confirm").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
+def test_a_feedback_sent_in_english_is_acknowledged_in_english_and_answered_in_vietnamese(district_officer):
+    with translation.override("en"):
+        feedback = feedback_submit(kind="phan_anh", topic="thu_so", agency=Agency.objects.get(code="07901"),
+                                   content="My employer has not closed my book.", full_name="Tran Thi Mai",
+                                   phone="+84912345678", email="mai@example.vn", user=None,
+                                   idempotency_key="feedback-en")
+    received = {m.channel: m for m in Message.objects.filter(template="feedback_received")}
+    assert received[Message.Channel.SMS].body.startswith(f"BHXH: Your complaint has been received, code "
+                                                         f"{feedback.tracking_number}.")
+    assert received[Message.Channel.EMAIL].subject == f"Feedback {feedback.tracking_number} received"
+    assert received[Message.Channel.EMAIL].body.startswith("Dear Tran Thi Mai,")
+    with translation.override("en"):  # the officer's answer is no request of the sender's
+        feedback_answer(feedback=feedback, officer=district_officer, answer="Đã đề nghị đơn vị chốt sổ.")
+    assert {m.language for m in Message.objects.filter(template="feedback_answered")} == {"vi"}
