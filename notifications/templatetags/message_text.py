@@ -38,3 +38,10 @@ def records_link(person, viewname, *args):
     """A notice's link to a page of `person`'s records, through accounts:view_person: the personal
     pages switch to that person (the user, or their child) before the page opens."""
     return f"{reverse('accounts:view_person', args=[person.pk])}?{urlencode({'tiep': reverse(viewname, args=args)})}"
+
+
+@register.filter
+def listed(names) -> str:
+    """Names, lazy translations among them (insurance types), as one text in the language the message
+    is written in: ["BHXH", "BHYT"] → "BHXH, BHYT"."""
+    return ", ".join(str(name) for name in names)

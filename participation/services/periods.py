@@ -185,7 +185,7 @@ def kind_labels(kinds) -> list:
     named = set(kinds)
     chosen = [kind for kind in Period.Kind if kind in named]
     if len(chosen) <= 2:
-        return [kind.label for kind in chosen]  # lazy: rendered in Vietnamese by send_message
+        return [kind.label for kind in chosen]  # lazy: rendered in the message's language by send_message
     return list(dict.fromkeys(SHORT_KIND.get(kind, kind.label) for kind in chosen))
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services.security import SecurityEvent
@@ -18,6 +19,7 @@ from benefits.models import KIND_PHRASES, BenefitRecord
 from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
+from participation.models import Period
 from public_services.feedback_services import feedback_answer, feedback_submit
 from public_services.services import filing_receive
 from tests.accounts.test_login import CONFIRM, submit_password
@@ -135,6 +137,9 @@ VISIT = SimpleNamespace(get_kind_display=lambda: "Outpatient", facility=SimpleNa
                         admitted_on=datetime.date(2026, 11, 2), discharged_on=datetime.date(2026, 11, 4),
                         total_cost=1234567, bhyt_paid=987654, patient_paid=246913)
 FILING = SimpleNamespace(tracking_number="HS2611ABCDEF")
+PERIOD = SimpleNamespace(get_kind_display=lambda: Period.Kind.BHYT.label, from_month=datetime.date(2025, 1, 1),
+                         to_month=datetime.date(2026, 6, 1), payer_label="Employer 0101", base_label=_("Mức đóng"),
+                         base=1234567)
 GROWN_CHILD = SimpleNamespace(full_name="Tran Gia Bao")
 WRITTEN_IN_ENGLISH = [
     *[(f"security_{event}", {"at": NOW, "temporary": True, "codes_removed": True}) for event in SecurityEvent],
@@ -142,6 +147,9 @@ WRITTEN_IN_ENGLISH = [
     ("benefit_updated", {"record": RECORD}),
     *[(f"bhyt_card_{change}", {"card": CARD, "reason": "Lost"}) for change in ("issued", "reissued", "revoked", "expired")],
     *[(f"visit_{change}", {"visit": VISIT}) for change in ("added", "updated")],
+    ("participation_changed", {"period": PERIOD}),
+    *[(f"participation_{change}", {"kinds": [Period.Kind.BHYT.label, "BHXH"], "count": 2, "first": datetime.date(2025, 1, 1),
+                                   "last": datetime.date(2026, 6, 1)}) for change in ("import", "removed")],
     ("public_service_due_date_moved", {"filing": FILING, "procedure_name": "Reissue", "before": NOW.date(),
                                        "after": NOW.date() + datetime.timedelta(days=3)}),
     ("public_service_filing_left", {"filing": FILING, "procedure_name": "Reissue", "person": GROWN_CHILD,
@@ -161,6 +169,8 @@ def test_the_account_benefit_and_card_notices_are_written_in_english(owner, temp
     said = f"{notice.subject}\n{notice.body}"
     assert notice.language == "en" and notice.subject and not VIETNAMESE_LETTERS.search(said), said
     assert "Digital Social Insurance Portal" in said or "health insurance card" in said
+    if template.startswith("participation_"):
+        assert "participation history" in said and "01/2025–06/2026" in said
     if template.startswith("visit_"):
         assert "total cost 1,234,567 VND, paid by health insurance 987,654 VND" in said  # as the pages say it in English
 
