@@ -285,8 +285,8 @@ class Procedure:
     """One public-service procedure. Subclasses set the attributes and may override the hooks."""
 
     # The texts (name, summary, documents, declaration_name, the form's labels) are lazy translations:
-    # the pages show them in the visitor's language; the declaration PDF and the notices render them
-    # in Vietnamese (vssid_portal.pdf.render_pdf, notifications.services.send_message).
+    # the pages show them in the visitor's language; the declaration PDF renders them in Vietnamese
+    # (vssid_portal.pdf.render_pdf), the notices in their reader's (notifications.services.send_message).
     code: str = ""             # the registry's key, stored on each filing: "607A", "UY-QUYEN"
     public_code: str = ""      # VssID's own code of the procedure, shown to citizens; only some have one
     slug: str = ""             # its URL: /dich-vu-cong/<slug>/

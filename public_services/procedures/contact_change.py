@@ -36,7 +36,7 @@ from .registry import register
 PHONE, EMAIL, ADDRESS = "phone", "email", "address"
 CHANGES = [(PHONE, _("Số điện thoại di động")), (EMAIL, _("Email")), (ADDRESS, _("Địa chỉ liên hệ"))]
 # What each change is called in the message to the phone (else the e-mail) registered until then.
-NAMED = {PHONE: "số điện thoại", EMAIL: "email", ADDRESS: "địa chỉ liên hệ"}
+NAMED = {PHONE: _("số điện thoại"), EMAIL: _("email"), ADDRESS: _("địa chỉ liên hệ")}  # in the message's language
 
 
 class ContactChangeForm(ProcedureForm):
@@ -217,5 +217,5 @@ class ContactChange(Procedure):
         event = "done" if done else f"submitted-r{filing.revision}"
         changed = [NAMED[change] for change, _label in CHANGES if change in filing.data.get("changes", [])]
         send_message(channel=recipient.channel, template="contact_change", recipient=recipient.address, user=user,
-                     context={"filing": filing, "done": done, "changed": ", ".join(changed)},
+                     context={"filing": filing, "done": done, "changed": changed},
                      idempotency_key=f"filing-{filing.tracking_number}-contact-{event}-{recipient.channel}")

@@ -149,6 +149,17 @@ def test_submitting_tells_the_registered_phone_once(owner, django_capture_on_com
     assert contact_sms(filing).count() == 1
 
 
+def test_a_holder_who_chose_english_is_told_in_english(owner, django_capture_on_commit_callbacks):
+    User.objects.filter(pk=owner.pk).update(language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit(owner, CODE)
+    sms = contact_sms(filing).get()
+    assert sms.language == "en" and sms.body == (
+        f"BHXH: Application {filing.tracking_number} has just been filed to change the phone number, e-mail address, "
+        "contact address of the Digital Social Insurance Portal account with code 7901234567. If you did not ask "
+        "for this, call the helpline on 1900 9068 at once.")
+
+
 def test_the_form_and_review_submit_once_with_the_key(owner):
     client = logged(owner)
     client.post(REAUTHENTICATE, {"password": "x-Pass-2026!"})
