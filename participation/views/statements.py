@@ -181,7 +181,8 @@ def statement_list(request):
     if request.method == "POST":
         pending = statement_pending_for(person)
         if pending is not None:  # a button sent twice, a page left open: the build under way, not counted
-            messages.info(request, ALREADY_BUILDING)
+            if statement_is_building(pending):  # else its page says it is stalled and offers to start again
+                messages.info(request, ALREADY_BUILDING)
             return redirect("participation:statement_status", pk=pending.pk)
         refusal = _post_refused(request, REQUEST_GROUP, REQUEST_RATE, REQUEST_LIMITED)
         if refusal is None:

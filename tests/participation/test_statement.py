@@ -199,6 +199,19 @@ def test_double_requests_reuse_the_statement_being_built_uncounted_and_requests_
     assert "quá nhiều bản xác nhận" in response.content.decode()
 
 
+def test_a_request_while_the_build_is_stalled_leads_to_its_page_without_saying_it_is_being_built(owner_client):
+    """A request 3 minutes into a build that has stalled (past BUILDING_PATIENCE, within
+    REUSE_BUILDING_FOR) leads to that statement's page, which says the build is taking longer than it
+    should and offers to start it again; it is not told the build is under way and will appear there."""
+    assert owner_client.post(LIST_URL).status_code == 302
+    Statement.objects.update(build_started_at=timezone.now() - datetime.timedelta(minutes=3))
+    response = owner_client.post(LIST_URL, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200 and Statement.objects.count() == 1
+    assert "Việc tạo văn bản lâu hơn bình thường." in html
+    assert "Văn bản đang được tạo nên không cần tạo lại." not in html
+
+
 def test_the_request_and_retry_refusals_say_in_retry_after_when_they_may_be_tried_again(owner_client, owner):
     """As the check page's 429 does, the list's and the retry's say how many seconds are left of
     their limit's hour, each of its own count."""
