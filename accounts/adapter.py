@@ -65,13 +65,14 @@ class AccountAdapter(DefaultAccountAdapter):
         place = workplace(request.user)
         return place.url if place else super().get_login_redirect_url(request)
 
-    def pre_login(self, request, user, **kwargs):
-        """A login from a browser whose visitor chose a language with the switcher remembers it
-        for the account's notices, before the login stages send the new device's code in it."""
-        response = super().pre_login(request, user, **kwargs)
-        if response is None and (chosen := language_switched_to(request)):
+    def post_login(self, request, user, **kwargs):
+        """A login from a browser whose visitor chose a language with the switcher, before logging in
+        or on the code step, remembers it for the account's notices, once every login stage is passed:
+        the password alone changes nothing on the account (the new device's code is only written in
+        that language, accounts.stages.send_login_code)."""
+        if chosen := language_switched_to(request):
             user_language_set(user=user, language=chosen)
-        return response
+        return super().post_login(request, user, **kwargs)
 
     def get_login_stages(self):
         return ["accounts.stages.LoginConfirmStage", "accounts.stages.AuthenticateStage"]

@@ -51,7 +51,7 @@ LIFETIME = 5 * 60
 MAX_ATTEMPTS = 5
 RESEND_AFTER = 60
 
-# What the user reads on the page, in its language (the code itself goes out in Vietnamese:
+# What the user reads on the page, in its language (the code itself goes out in its reader's:
 # notifications/templates/notifications/messages/otp_*.txt). EXPIRED and VOIDED are worded when
 # shown, from LIFETIME (in whole minutes, as the SMS says it) and MAX_ATTEMPTS as set then.
 
@@ -138,14 +138,16 @@ def recipient_for(user) -> Recipient | None:
     return None
 
 
-def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient | None, user=None) -> None:
+def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient | None, user=None,
+              language: str = "") -> None:
     """Start a fresh code for (purpose, subject) and send it; the previous code stops working.
 
     Call it on POST requests (allauth's limiter does not count GETs). Without a recipient (an
     officer with neither phone nor e-mail) the code is recorded all the same and nothing is sent.
     At the hourly cap nothing is sent and nothing changes: the code sent before stays good until it
     expires, and the refusal says when the next may be asked. The password reset, which must not
-    tell an account from an unknown BHXH code, asks its code by reset_code_ask instead.
+    tell an account from an unknown BHXH code, asks its code by reset_code_ask instead. The code is
+    written in `language` when given, else in `user`'s (notifications.services.send_message).
     """
     key = _key(purpose, subject)
     now = time.time()
@@ -157,7 +159,7 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
         raise HourlyCapReached(_cap_message(recipient, _minutes_until_allowed(request, limits) or 1))
     state = _record(key, now)
     if recipient:
-        _send(purpose, subject, state, recipient=recipient, user=user, now=now)
+        _send(purpose, subject, state, recipient=recipient, user=user, now=now, language=language)
 
 
 def reset_code_ask(request, *, subject: str) -> str:
@@ -236,7 +238,8 @@ def _record(key: str, now: float, *, kept: dict | None = None) -> dict:
     return state
 
 
-def _send(purpose: Purpose, subject: str, state: dict, *, recipient: Recipient, user, now: float) -> None:
+def _send(purpose: Purpose, subject: str, state: dict, *, recipient: Recipient, user, now: float,
+          language: str = "") -> None:
     """Queue the code of `state` to `recipient`, dropped rather than sent once it has expired."""
     left = state["sent_at"] + LIFETIME - now
     send_message(
@@ -249,6 +252,7 @@ def _send(purpose: Purpose, subject: str, state: dict, *, recipient: Recipient, 
         user=user,
         sensitive=True,
         expires_at=timezone.now() + timedelta(seconds=left),
+        language=language,
     )
 
 

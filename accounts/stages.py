@@ -31,6 +31,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from vssid_portal.middleware import language_switched_to
 from vssid_portal.secret_keys import secret_keys
 
 from . import otp
@@ -94,9 +95,12 @@ def new_browser_factor(user) -> str | None:
 
 
 def send_login_code(request, user) -> None:
+    """The new device's code, written in the language chosen on this browser if one was (else the
+    account's), which is kept on the account only once the login is done (AccountAdapter.post_login)."""
     recipient = otp.recipient_for(user)
     try:
-        otp.send_code(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk), recipient=recipient, user=user)
+        otp.send_code(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk), recipient=recipient, user=user,
+                      language=language_switched_to(request) or "")
     except otp.SendRefused as refusal:
         if not otp.unsent_at_cap(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk),
                                  recipient=recipient):  # else the page says it in place of the code field

@@ -53,7 +53,9 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
     without a login (a filing's typed e-mail address, a registration's phone, a feedback's
     contact), Vietnamese, unless the caller passes `language`: the language of the request that
     caused it when that request was the recipient's own (made by whoever filed, registered or wrote
-    and typed that phone or address), never an officer's. Dates and amounts follow the language
+    and typed that phone or address), never an officer's. A caller may pass `language` for one
+    message to a login too, without changing the login's (the new device's code, written in the
+    language chosen on the browser logging in). Dates and amounts follow the language
     (vssid_portal.templatetags.vn_format), as the pages do.
     """
     language = _language_of(user, language)
@@ -92,11 +94,13 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
 
 
 def _language_of(user, language: str) -> str:
-    """The language a message is written in (send_message): the login's, else `language`, else
-    Vietnamese; one the portal offers."""
+    """The language a message is written in (send_message): `language` when the caller gives one,
+    else the login's, else Vietnamese; one the portal offers."""
     offered = dict(settings.LANGUAGES)
-    chosen = getattr(user, "language", "") if user is not None else language
-    return chosen if chosen in offered else settings.LANGUAGE_CODE
+    for chosen in (language, getattr(user, "language", "")):
+        if chosen in offered:
+            return chosen
+    return settings.LANGUAGE_CODE
 
 
 def _link(template: str, context: dict) -> str:

@@ -55,7 +55,7 @@ def test_a_switch_without_a_login_or_to_an_unknown_language_changes_no_login(own
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_login_with_english_chosen_sends_the_code_in_english_and_keeps_the_choice(client, sms_outbox):
+def test_a_login_with_english_chosen_sends_the_code_in_english_and_keeps_the_choice_once_done(client, sms_outbox):
     make_citizen()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert submit_password(client)["Location"] == CONFIRM
@@ -63,6 +63,30 @@ def test_a_login_with_english_chosen_sends_the_code_in_english_and_keeps_the_cho
     [text] = [message["text"] for message in sms_outbox()]
     assert text == (f"{code} is your Digital Social Insurance Portal login code for a new device, valid for 5 minutes. "
                     "Never give this code to anyone, social insurance staff included.")
+    assert User.objects.get().language == "vi"  # the password alone: not yet the account's language
+    assert client.post(CONFIRM, {"action": "verify", "code": code})["Location"] == "/ca-nhan/"
+    assert User.objects.get().language == "en"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_password_alone_does_not_change_the_language_of_the_accounts_notices(client, sms_outbox):
+    make_citizen()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert submit_password(client)["Location"] == CONFIRM
+    client.post(CONFIRM, {"action": "verify", "code": "000000"})  # the code is not known
+    client.post(CONFIRM, {"action": "cancel"})
+    assert User.objects.get().language == "vi"
+    [code_message] = Message.objects.filter(template="otp_login")
+    assert code_message.language == "en"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_language_switched_on_the_code_step_is_kept_once_the_login_is_done(client, sms_outbox):
+    make_citizen()
+    assert submit_password(client)["Location"] == CONFIRM
+    assert switched(client, "en").status_code == 302
+    assert User.objects.get().language == "vi"
+    assert client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})["Location"] == "/ca-nhan/"
     assert User.objects.get().language == "en"
 
 
