@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
 from vssid_portal.paging import paginate
@@ -18,7 +18,11 @@ def notice_list(request):
     paged = paginate(selectors.notices_for(user=request.user), request.GET.get("trang"), per_page=NOTICES_PER_PAGE)
     unread = selectors.unread_notice_count(user=request.user)
     newest = selectors.newest_notice_id(user=request.user) if unread else None
-    return render(request, "notifications/notice_list.html", {**paged, "unread": unread, "newest": newest})
+    # Each notice is written in the language its reader had chosen when it was sent: said when one
+    # listed is not in the page's.
+    other_language = any(notice.language != get_language() for notice in paged["page"].object_list)
+    return render(request, "notifications/notice_list.html",
+                  {**paged, "unread": unread, "newest": newest, "other_language": other_language})
 
 
 @login_required

@@ -3,6 +3,8 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from notifications.models import Message
 from tests.benefits.helpers import citizen
@@ -93,16 +95,40 @@ def test_a_tampered_newest_notice_marks_all_or_none_and_never_fails(den, marked)
     assert (one.read_at is not None) is marked
 
 
-def test_an_english_reader_is_told_the_notices_are_in_vietnamese_as_the_news_and_faq_say():
+def test_a_notice_in_another_language_than_the_pages_says_so_and_one_in_the_pages_does_not():
     user = citizen()
-    one = notice(user, "english")
+    vietnamese = notice(user, "vietnamese")
+    english = Message.objects.create(channel=Message.Channel.INBOX, user=user, template="t", subject="A notice",
+                                     body="Text", language="en", idempotency_key="english",
+                                     status=Message.Status.SENT)
     client = Client()
     client.force_login(user)
-    said = "Notices are available in Vietnamese only."
-    assert "chỉ có bằng tiếng Việt" not in client.get("/thong-bao/").content.decode()  # not said in Vietnamese
     client.cookies["django_language"] = "en"
-    assert said in client.get("/thong-bao/").content.decode()
-    assert said in client.get(f"/thong-bao/{one.pk}/").content.decode()
+    assert "This notice is available in Vietnamese only." in client.get(f"/thong-bao/{vietnamese.pk}/").content.decode()
+    html = client.get(f"/thong-bao/{english.pk}/").content.decode()
+    assert "only." not in html and "chỉ có bằng" not in html  # an English notice on an English page
+    client.cookies["django_language"] = "vi"
+    assert "Thông báo này chỉ có bằng tiếng Anh." in client.get(f"/thong-bao/{english.pk}/").content.decode()
+    assert "chỉ có bằng" not in client.get(f"/thong-bao/{vietnamese.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("languages, page, said", [
+    (["en"], "en", False), (["vi"], "vi", False), (["en", "vi"], "en", True), (["vi"], "en", True), (["en"], "vi", True),
+])
+def test_the_list_says_some_notices_are_in_another_language_only_when_one_listed_is(languages, page, said):
+    user = citizen()
+    for n, language in enumerate(languages):
+        Message.objects.create(channel=Message.Channel.INBOX, user=user, template="t", subject=f"Notice {n}",
+                               body="Text", language=language, idempotency_key=f"list-{n}",
+                               status=Message.Status.SENT)
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = page
+    with translation.override(page):
+        note = gettext("Một số thông báo dưới đây được viết bằng ngôn ngữ khác với ngôn ngữ của trang này.")
+    html = client.get("/thong-bao/").content.decode()
+    assert (note in html) is said
+    assert "only." not in html and "chỉ có bằng" not in html  # the list says no notice is Vietnamese only
 
 
 def test_the_notice_list_reads_the_same_queries_for_one_notice_and_a_full_page():
