@@ -326,8 +326,10 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
     person_notify(person=filing.person, template="public_service_filing", context=context, change_key=key, told=told)
     email, for_child = filing_email_recipient(filing, told=told)
     if email:  # a parent who filed for a child is told whose filing it is, as in the notice
-        # In the language of the login whose address it is; a typed address of no login's, in Vietnamese.
-        reader = next((user for user in [filing.submitted_by, *told] if user.email and user.email == email), None)
+        # In the language of the login whose address it is, however its case was typed (as
+        # typed_email_confirmed compares it); a typed address of no login's, in Vietnamese.
+        reader = next((user for user in [filing.submitted_by, *told]
+                       if user.email and user.email.casefold() == email.casefold()), None)
         send_message(channel=Message.Channel.EMAIL, template="public_service_filing", recipient=email,
                      context={**context, "person": filing.person, "for_child": for_child},
                      idempotency_key=f"{key}-email", language=reader.language if reader else "")

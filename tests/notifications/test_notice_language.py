@@ -137,6 +137,18 @@ def test_a_filing_status_change_is_told_in_english_to_a_citizen_who_chose_it(own
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("reference_data")
+def test_the_logins_address_typed_in_another_case_is_told_in_the_logins_language(owner, district_officer):
+    User.objects.filter(pk=owner.pk).update(language="en")
+    owner.refresh_from_db()
+    filing = submit(owner, email=owner.email.upper())
+    with translation.override("vi"):
+        email = received(filing, district_officer)[Message.Channel.EMAIL]
+    assert email.recipient == owner.email.upper()
+    assert email.language == "en" and email.subject == f"Application {filing.tracking_number}: Received"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
 def test_a_vietnamese_citizen_is_told_in_vietnamese_whatever_the_officers_language(owner, district_officer):
     filing = submit(owner)
     with translation.override("en"):  # an officer reading the portal in English
