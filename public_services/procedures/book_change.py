@@ -32,6 +32,8 @@ CHANGES = [("full_name", _("Họ và tên")), ("birth_date", _("Ngày sinh")), (
 # What the BHYT card prints and its QR carries (fields 1–3), as its reissue reason names it; the
 # CCCD is not on the card.
 ON_THE_CARD = {"full_name": "họ tên", "birth_date": "ngày sinh", "sex": "giới tính"}
+# The same, as the holder's notice of the new card names them: in the notice's language.
+ON_THE_CARD_TOLD = {"full_name": _("họ tên"), "birth_date": _("ngày sinh"), "sex": _("giới tính")}
 EVIDENCE_HELP = format_lazy("{} {}", _("Ảnh chụp giấy tờ chứng minh thay đổi (giấy khai sinh, CCCD, quyết định …)."),
                             LIMITS_HELP)
 
@@ -163,10 +165,15 @@ class BookChange(Procedure):
             return None
         # The card in use now is reissued, whichever it is (no `replacing=`, unlike BHYT-CL): every
         # card given before this correction, since the submission too, prints the old details.
-        # The card's history and the holder's notice keep this reason: Vietnamese, not a translation.
+        # The card's history keeps this reason: Vietnamese, not a translation; the holder's notice
+        # gives it in its reader's language.
+        told = [words for change, words in ON_THE_CARD_TOLD.items() if change in new]
+        notice_reason = format_lazy(_("Cấp lại do thay đổi {changes} (hồ sơ {number})"),
+                                    changes=format_lazy(", ".join("{}" for _words in told), *told),
+                                    number=filing.tracking_number)
         try:
             card = reissue_card(person, f"Cấp lại do thay đổi {', '.join(printed)} (hồ sơ {filing.tracking_number})",
-                                agency=filing.agency)
+                                agency=filing.agency, notice_reason=notice_reason)
         except CardWouldBeExpired as ended:
             # An earlier birth date can end a child's (TE) card before today, or before its first day:
             # the card printed with the old one must not go on working. Which card comes next (the

@@ -4,6 +4,7 @@ holder; a card given since in its place is left alone.
 Handling time: 7 working days for a lost card (unconfirmed; 2 days where the data is unchanged)."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -72,8 +73,11 @@ class CardReissue(Procedure):
                 "thế”: mã QR của thẻ này không còn dùng được."]
 
     def on_complete(self, *, filing, actor):
-        # The card's history keeps this reason: Vietnamese, not a translation.
-        reason = "Cấp lại do mất thẻ" if filing.data.get("reason") == "mat" else "Cấp lại do thẻ hỏng"
+        # The card's history keeps this reason: Vietnamese, not a translation. The holder's notice
+        # gives it in its reader's language.
+        lost = filing.data.get("reason") == "mat"
+        reason = "Cấp lại do mất thẻ" if lost else "Cấp lại do thẻ hỏng"
+        told = (_("Cấp lại do mất thẻ (hồ sơ {number})") if lost else _("Cấp lại do thẻ hỏng (hồ sơ {number})"))
         # Only the card the citizen filed about is reissued: one given since (reissued by an officer,
         # by a 608A, or a new card after it expired) is the citizen's new card, and reissuing it
         # would make it fail at clinics. Filings made before cards were remembered have none.
@@ -82,7 +86,7 @@ class CardReissue(Procedure):
         try:
             # The card is issued by the agency that handled the filing: its officers find it in their card list.
             reissue_card(filing.person, f"{reason} (hồ sơ {filing.tracking_number})", agency=filing.agency,
-                         replacing=filed_about)
+                         replacing=filed_about, notice_reason=format_lazy(told, number=filing.tracking_number))
         except CardReplacedMeanwhile as replaced:
             card = replaced.card
             return (f"Không cấp lại thẻ BHYT theo hồ sơ này: thẻ lần {version} đã được thay bằng thẻ lần "

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from health_card.models import Card, CardCheck
 from health_card.qr import Purpose
 from health_card.results import Kind
@@ -16,6 +17,7 @@ from notifications.models import Message
 from public_services.models import Filing
 from public_services.services import filing_complete, filing_receive, filing_start
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
+from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
 
 from .helpers import district_officer, owner, submit  # noqa: F401
 
@@ -51,6 +53,21 @@ def test_a_new_name_and_birth_date_give_a_new_card_and_the_old_print_reads_repla
     assert filing.tracking_number in notice.body and "Mã QR của thẻ cũ không còn dùng được" in notice.body
     done = Filing.objects.get(pk=filing.pk).events.get(status=Filing.Status.DONE)
     assert done.note == "Đã cấp lại thẻ BHYT (lần cấp 2) theo thông tin mới; mã QR của thẻ cũ không còn dùng được."
+
+
+def test_a_holder_who_chose_english_is_told_the_new_cards_reason_in_english(owner, district_officer,
+                                                                           facility):  # noqa: F811
+    issue(owner.person, facility)
+    User.objects.filter(pk=owner.pk).update(language="en")
+    filing = complete(submit(owner, "608A"), district_officer)
+    number = filing.tracking_number
+    assert Card.objects.get(person=owner.person, status=Card.Status.ACTIVE).reason == (
+        f"Cấp lại do thay đổi họ tên, ngày sinh (hồ sơ {number})")  # the card's history: as stored
+    told = Message.objects.filter(user=owner, template="bhyt_card_reissued")
+    assert {message.channel for message in told} == {Message.Channel.INBOX, Message.Channel.SMS}
+    for message in told:
+        assert message.language == "en" and not VIETNAMESE_LETTERS.search(message.body), message.body
+        assert f"Reason: Reissued because of a change of full name, date of birth (application {number})." in message.body
 
 
 def test_a_new_sex_gives_a_new_card(owner, district_officer, facility):  # noqa: F811
