@@ -223,6 +223,12 @@ class Registration(models.Model):
     # The one-time key of the form that sent it: the same form posted twice (double click, back
     # button, a retry) is this registration again, never a second one.
     submission_key = models.CharField("khóa chống gửi trùng", max_length=32, blank=True, default="", editable=False)
+    # The language of the pages it was sent from (registration_submit): the registrant's own request,
+    # so its answers and the login it opens are in that language, never the deciding officer's.
+    language = models.CharField(
+        "ngôn ngữ đăng ký", max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE, editable=False,
+        help_text="Ngôn ngữ của trang người đăng ký dùng để gửi đăng ký; kết quả và tài khoản được duyệt dùng ngôn ngữ này.",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

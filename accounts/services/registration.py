@@ -206,6 +206,7 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
             registration = Registration(
                 reference=new_reference(Registration, field="reference", prefix="DK", length=6), person=person, agency=agency, parent=parent, relationship=relationship,
                 birth_certificate_number=birth_certificate_number, submission_key=submission_key,
+                language=_request_language(),
                 **{key: declaration[key] for key in ("bhxh_code", "full_name", "id_type", "id_number", "birth_date",
                                                      "province", "ward", "street", "phone", "email")},
             )
@@ -224,7 +225,7 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
             send_message(
                 channel=Message.Channel.SMS, template="registration_received", recipient=registration.phone.as_e164,
                 context={"registration": registration}, idempotency_key=f"registration-{registration.reference}-received",
-                language=translation.get_language(),  # the registrant's own request: in the language they read it in
+                language=registration.language,  # the registrant's own request: in the language they read it in
             )
             # Whoever sent a registration this one replaces is told, on the number they gave: if
             # it was not them, someone else holds their identity data.
@@ -233,6 +234,7 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                     send_message(
                         channel=Message.Channel.SMS, template="registration_replaced", recipient=old.phone.as_e164,
                         context={"registration": old}, idempotency_key=f"registration-{old.reference}-replaced",
+                        language=old.language,  # the number that sender typed, told in the language they sent it in
                     )
             delete_files_once_committed(replaced_photos + list(photos.values()))
             transaction.on_commit(lambda: _dispatch_declaration(registration.pk))
@@ -247,6 +249,12 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
         delete_files(saved)
         raise
     return registration
+
+
+def _request_language() -> str:
+    """The language of the pages the registration is sent from, one the portal offers, else Vietnamese."""
+    language = translation.get_language()
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def child_registration_submit(*, parent: User, child: dict, photos: dict[str, str], submission_key: str) -> Registration:
@@ -306,6 +314,7 @@ def _declaration_rendered(registration_id: int) -> Registration:
                 channel=Message.Channel.EMAIL, template="registration_declaration", recipient=registration.email,
                 context={"registration": registration}, attachment=registration.declaration_pdf.name,
                 idempotency_key=f"registration-{registration.reference}-declaration",
+                language=registration.language,  # what the registrant declared, in the language they declared it in
             )
     return registration
 
@@ -376,7 +385,8 @@ def registration_approve(*, registration: Registration, officer: User) -> Regist
     """Approve: create the login (temporary password, changed at first login) or, for a child, the
     parent's right to view the child's records; tell the citizen by SMS and e-mail (the temporary
     password by SMS only: the e-mail address was never verified), and welcome a new account in its
-    inbox."""
+    inbox; a new login, and what an adult registrant is told, take the language the registration was
+    sent in (Registration.language), never the officer's."""
     registration = _locked_for_decision(registration, officer, wanted=Registration.Status.APPROVED)
     person = registration.person
     now = timezone.now()
@@ -398,6 +408,7 @@ def registration_approve(*, registration: Registration, officer: User) -> Regist
         user = User.objects.create_user(
             username=person.bhxh_code, password=password, person=person, email=registration.email,
             must_change_password=True, last_name=person.full_name,
+            language=registration.language,  # what the registrant read the portal in, never the officer's
         )
         send_message(channel=Message.Channel.INBOX, template="welcome", user=user,
                      context={"name": person.full_name, "code": person.bhxh_code},
@@ -453,8 +464,9 @@ def _notify(registration: Registration, template: str, context: dict) -> None:
     parent_phone = registration.parent.person.phone if registration.is_child and registration.parent.person else None
     phone = parent_phone or registration.phone  # a parent's removed since: the number the registration gave
     sensitive = "password" in context
-    # A parent's phone and address hear in the parent's language; a registrant without a login yet, in Vietnamese.
-    language = registration.parent.language if registration.is_child else ""
+    # A parent's phone and address hear in the parent's language; a registrant without a login yet, in the
+    # language they registered in (their own request), never in the deciding officer's.
+    language = registration.parent.language if registration.is_child else registration.language
     if registration.is_child:
         send_message(channel=Message.Channel.INBOX, template=template, user=registration.parent, context=context,
                      idempotency_key=f"{key}-inbox")

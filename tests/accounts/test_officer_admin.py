@@ -4,7 +4,9 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Registration, RegistrationEvent, User
@@ -12,7 +14,7 @@ from accounts.services.registration import registrations_delete_stale_photos
 from lookup.models import Agency
 from notifications.models import Message
 
-from .helpers import make_person, officer, submit
+from .helpers import make_person, officer, register, submit
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
@@ -542,3 +544,73 @@ def test_the_officers_end_sessions_action_leaves_a_staff_login_of_a_person_alone
                                                           "_selected_action": [colleague_person.pk]}, follow=True)
     assert response.status_code == 200 and "Đã kết thúc 0 phiên đăng nhập." in response.content.decode()
     assert UserSession.objects.filter(user=colleague).exists()
+
+
+APPROVED_IN = {
+    "en": ("The registration for electronic transactions has been approved",
+           "BHXH: Registration {reference} has been approved. User name: 7901234567. Temporary password: {password} "
+           "(change your password at your first login).",
+           "BHXH: Registration {reference} has been approved. User name: 7901234567. The temporary password has been "
+           "sent by SMS to the registered phone number.", "Hello Nguyễn Văn Đức,"),
+    "vi": ("Đăng ký giao dịch điện tử đã được duyệt",
+           "BHXH: Đăng ký {reference} đã được duyệt. Tên đăng nhập: 7901234567. Mật khẩu tạm: {password} "
+           "(đổi mật khẩu khi đăng nhập lần đầu).",
+           "BHXH: Đăng ký {reference} đã được duyệt. Tên đăng nhập: 7901234567. Mật khẩu tạm đã được gửi bằng SMS "
+           "đến số điện thoại đã đăng ký.", "Xin chào Nguyễn Văn Đức,"),
+}
+
+
+@pytest.mark.parametrize(("registered_in", "officer_reads"), [("en", "vi"), ("vi", "en")])
+def test_an_approval_opens_the_login_and_tells_it_in_the_language_registered_in_never_the_officers(
+        client, reference_data, django_capture_on_commit_callbacks, sms_outbox, mailoutbox, registered_in, officer_reads):
+    make_person()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = registered_in  # the registrant's pages
+    with django_capture_on_commit_callbacks(execute=True):
+        assert register(client).status_code == 302
+    registration = Registration.objects.get(bhxh_code="7901234567")
+    assert registration.language == registered_in
+    [declaration] = mailoutbox
+    assert declaration.subject.startswith({"en": "Declaration", "vi": "Tờ khai"}[registered_in])
+
+    approver = officer("canbo07901", "07901", DISTRICT)
+    User.objects.filter(pk=approver.pk).update(language=officer_reads)  # the officer's own choice
+    officer_client = Client()
+    officer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = officer_reads
+    officer_client.force_login(approver)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(f"/quan-tri/accounts/registration/{registration.pk}/duyet/")
+    assert response.status_code == 302
+
+    user = User.objects.get(username="7901234567")
+    assert user.language == registered_in
+    subject, sms_text, mail_text, hello = APPROVED_IN[registered_in]
+    [sms] = [m for m in sms_outbox() if re.search(r"(Mật khẩu tạm|Temporary password): ", m["text"])]
+    assert sms["to"] == "+84987654321"
+    password = re.search(r"(?:Mật khẩu tạm|Temporary password): (\w{12}) ", sms["text"]).group(1)
+    assert user.check_password(password)
+    assert sms["text"] == sms_text.format(reference=registration.reference, password=password)
+    [mail] = mailoutbox[1:]
+    assert mail.to == ["duc@example.vn"] and mail.subject == subject
+    assert mail.body == mail_text.format(reference=registration.reference)
+    assert {m.language for m in Message.objects.filter(template="registration_approved")} == {registered_in}
+    welcome = Message.objects.get(template="welcome", user=user)
+    assert welcome.language == registered_in and welcome.body.startswith(hello)
+    # The registry's own number hears in Vietnamese: the registration may not have been its holder's.
+    warning = Message.objects.get(template="registration_approved_elsewhere")
+    assert warning.language == "vi" and warning.recipient == "+84912345678"
+
+
+def test_a_registration_replaced_is_told_in_the_language_it_was_sent_in(reference_data):
+    from django.utils import translation
+
+    person = make_person()
+    with translation.override("en"):
+        first = submit(person, phone="+84987654321")
+    with translation.override("vi"):
+        second = submit(person, phone="+84987650000")
+    replaced = Message.objects.get(template="registration_replaced")
+    assert (replaced.recipient, replaced.language) == ("+84987654321", "en")
+    assert replaced.body == (f"BHXH: Registration {first.reference} for code 7901234567 has been replaced by a new "
+                             "registration. If you did not send it, call 1900 9068 now.")
+    assert Message.objects.get(template="registration_received", recipient="+84987650000").language == "vi"
+    assert (first.language, second.language) == ("en", "vi")
