@@ -243,7 +243,9 @@ class UserChangeForm(DjangoUserAdmin.form):
 class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
     form = UserChangeForm
     fieldsets = DjangoUserAdmin.fieldsets + (
-        ("BHXH", {"fields": ("person", "officer_person", "agency", "facility", "must_change_password")}),)
+        ("BHXH", {"fields": ("person", "officer_person", "agency", "facility", "must_change_password",
+                             "notice_language")}),)
+    readonly_fields = ["notice_language"]
     list_display = ["username", "first_name", "last_name", "agency", "facility", "is_staff", "is_active"]
     list_select_related = ["agency", "facility"]
     raw_id_fields = ["person"]
@@ -257,6 +259,13 @@ class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
         if obj is None:
             return readonly
         return [*readonly, "username", "person"] if obj.person_id else [*readonly, "person"]
+
+    @admin.display(description=gettext_lazy("Ngôn ngữ nhận thông báo"))
+    def notice_language(self, obj):
+        """The language the account's SMS, e-mails and notices are written in: shown so that an officer
+        knows what the holder reads, and not editable, as it is the holder's own choice on the portal
+        (accounts.services.language) or that of the pages they registered from."""
+        return obj.get_language_display()
 
     @method_decorator(sensitive_post_parameters())
     @sensitive_variables("password")

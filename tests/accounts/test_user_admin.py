@@ -1,6 +1,8 @@
 """The accounts in the admin: the person an account logs in as (whose phone receives its login
 codes) is set when the account is added and never moved to another person afterwards."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -124,3 +126,20 @@ def test_a_clinics_staff_account_and_a_superuser_need_no_officers_code(db, clien
     client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
     url = reverse("admin:accounts_user_change", args=[clinic.pk])
     assert client.post(url, {**change_form(client, url), "first_name": "Lan"}).status_code == 302
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "Tiếng Anh"), ("vi", "Tiếng Việt")])
+def test_an_accounts_change_page_shows_the_language_of_its_notices_which_the_holder_alone_chooses(
+        db, client, language, shown):
+    citizen = User.objects.create_user("7901234567", password="x-Pass-2026!", person=make_person(), language=language)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[citizen.pk])
+    html = client.get(url).content.decode()
+    field = re.search(r'<div class="form-row field-notice_language">.*?</div>\s*</div>', html, re.S).group(0)
+    assert "<label>Ngôn ngữ nhận thông báo:</label>" in field and f'<div class="readonly">{shown}</div>' in field
+    form = change_form(client, url)
+    assert "language" not in form and "notice_language" not in form
+    other = "vi" if language == "en" else "en"
+    assert client.post(url, {**form, "language": other, "first_name": "Đức"}).status_code == 302
+    citizen.refresh_from_db()
+    assert (citizen.language, citizen.first_name) == (language, "Đức")  # the holder's choice, not the officer's
