@@ -261,18 +261,40 @@ def email_message_id(message: Message) -> str:
 def messages_redispatch_pending(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     """Dispatch again the messages left pending (broker outage, lost task) `older_than` after their
     next try was due: at once for one never tried, `retry_delay(attempts)` after the last failure
-    for one waiting for its retry; never one held by a try in progress. Returns how many."""
-    cutoff = timezone.now() - older_than
+    for one waiting for its retry; at once for one whose hold has run out
+    (messages_redispatch_lapsed_holds); never one held by a try in progress. Returns how many."""
+    now = timezone.now()
+    cutoff = now - older_than
     due = Q(attempts=0, updated_at__lt=cutoff)
     for attempts in range(1, settings.NOTIFICATION_MAX_ATTEMPTS + 1):
         due |= Q(attempts=attempts, updated_at__lt=cutoff - timedelta(seconds=retry_delay(attempts)))
     # Past the last attempt (NOTIFICATION_MAX_ATTEMPTS lowered since): given up at the next delivery.
     past_last = settings.NOTIFICATION_MAX_ATTEMPTS + 1
     due |= Q(attempts__gte=past_last, updated_at__lt=cutoff - timedelta(seconds=retry_delay(past_last)))
+    return _redispatch(due | _hold_lapsed(now), now)
+
+
+def messages_redispatch_lapsed_holds() -> int:
+    """Dispatch at once the pending messages whose hold (claimed_until) has run out: the try that
+    held it never ended, its worker died or was ended by the delivery task's hard time limit, whose
+    task Celery acknowledges and hands out to nobody again. Run every minute (beat), so that a
+    one-time code whose try was killed is sent again within about a minute of its hold's end, not
+    left to messages_redispatch_pending's 10 minutes. Returns how many."""
+    now = timezone.now()
+    return _redispatch(_hold_lapsed(now), now)
+
+
+def _hold_lapsed(now: datetime) -> Q:
+    """A hold run out: every try that ends releases its hold (sent, given up or failed)."""
+    return Q(claimed_until__lte=now)
+
+
+def _redispatch(due: Q, now: datetime) -> int:
+    """Dispatch the pending SMS and e-mails that are `due`, save those held by a try in progress."""
     ids = list(
         Message.objects.filter(due, status=Message.Status.PENDING)
         .exclude(channel=Message.Channel.INBOX)
-        .exclude(claimed_until__gt=timezone.now())
+        .exclude(claimed_until__gt=now)
         .values_list("pk", flat=True)[:1000]
     )
     for message_id in ids:

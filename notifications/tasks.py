@@ -30,5 +30,10 @@ def redispatch_pending_messages():
 
 
 @shared_task
+def redispatch_lapsed_holds():
+    return services.messages_redispatch_lapsed_holds()
+
+
+@shared_task
 def delete_old_messages():
     return services.messages_delete_old()

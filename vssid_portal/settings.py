@@ -298,6 +298,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.redispatch_pending_messages",
         "schedule": timedelta(minutes=5),
     },
+    # A delivery ended by its hard time limit is acknowledged, handed out to nobody again: its message,
+    # a one-time code of 5 minutes, is sent again within a minute of its hold's end.
+    "notifications-redispatch-lapsed-holds": {
+        "task": "notifications.tasks.redispatch_lapsed_holds",
+        "schedule": timedelta(minutes=1),
+    },
     # The daily sweeps run at a fixed hour of the night (Vietnam time): an entry every 24 hours
     # would count again from each start of beat, and never run on a portal deployed every day.
     "notifications-delete-old-messages": {

@@ -127,3 +127,24 @@ def test_compose_keeps_the_beat_schedule_on_a_named_volume_its_user_can_write():
     made = re.search(r"mkdir -p ([^&\\\n]+)\\?\s*&& chown -R portal ([^\n]+)", (ROOT / "Dockerfile").read_text())
     assert directory in made.group(1).split(), f"the image does not make {directory}"
     assert any(directory.startswith(owned.rstrip("/")) for owned in made.group(2).split()), directory
+
+
+def test_the_messages_whose_hold_has_run_out_are_swept_every_minute():
+    """A delivery ended by its hard time limit is handed out to nobody again: beat's sweep of the
+    holds run out sends its message, a 5-minute code, again within a minute of its hold's end."""
+    entries = [name for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+               if entry["task"] == "notifications.tasks.redispatch_lapsed_holds"]
+    assert entries, "no beat entry sweeps the messages whose hold has run out"
+    started = datetime.datetime(2026, 12, 1, 9, 2, tzinfo=datetime.UTC)
+    assert all(runs_between_minutes(name, started, minutes=1) for name in entries)
+
+
+def runs_between_minutes(name: str, started, minutes: int) -> bool:
+    """Whether beat, having sent the entry at `started`, sends it again within `minutes`."""
+    from celery.schedules import maybe_schedule
+
+    from vssid_portal.celery import app
+
+    schedule = maybe_schedule(copy.copy(settings.CELERY_BEAT_SCHEDULE[name]["schedule"]), app=app)
+    schedule.nowfun = lambda: started + datetime.timedelta(minutes=minutes)
+    return schedule.is_due(started).is_due
