@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
@@ -243,7 +243,25 @@ def _send(message: Message) -> None:
         if message.attachment:
             with default_storage.open(message.attachment, "rb") as handle:
                 email.attach(PurePosixPath(message.attachment).name, handle.read())
-        email.send(fail_silently=False)
+        _send_email(email, message)
+
+
+def _send_email(email: EmailMessage, message: Message) -> None:
+    """Send `email` on a connection of our own, closed once the server has accepted it (or failed).
+
+    The backend would close a connection it opened itself in a `finally`, and an error closing it
+    (a timeout or a reset during QUIT, the soft time limit arriving then) would fail a try whose
+    e-mail the server had already accepted, and the retries would send it again. Closing is only
+    tidying up: its errors are logged, never a failed try; an error opening or sending still is."""
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+        connection.send_messages([email])
+    finally:
+        try:
+            connection.close()
+        except Exception as exc:  # the message's fate was settled before
+            logger.info("message %s: closing the mail server's connection failed: %r", message.pk, exc)
 
 
 def email_message_id(message: Message) -> str:
