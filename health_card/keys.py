@@ -14,17 +14,22 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import os
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+
+from vssid_portal.cache import forget
 
 from .models import SigningKey
 
@@ -128,10 +133,25 @@ def signer(now: datetime | None = None) -> Signer:
     return Signer(usable[-1], keys[usable[-1]])
 
 
-def signing_key_ids() -> str:
-    """What picks the signing key, read without the database: HEALTH_CARD_SIGNING_KEY_ID and the
-    configured ids. A key retired in the admin moves the pick among these ids without changing it."""
-    return f"{settings.HEALTH_CARD_SIGNING_KEY_ID}:{','.join(sorted(configured_texts()))}"
+# A token in the shared cache that a save or delete of a SigningKey row renews (forget_verifying_keys):
+# the key's choice, which the database decides, read with one cache read and no query.
+SIGNING_CHOICE_CACHE_KEY = "health_card:signing_choice"
+
+
+def signing_choice() -> str:
+    """What picks the signing key, read without a query on a cache hit: HEALTH_CARD_SIGNING_KEY_ID, the
+    configured ids, and a token renewed whenever a key row changes (a key retired or ended in the
+    admin) and when the next retirement set for later comes, so an image kept under it is never one
+    signed by a key that stopped signing. A missing token is made anew, the next retirement read then."""
+    token = cache.get(SIGNING_CHOICE_CACHE_KEY)
+    if token is None:
+        now = timezone.now()
+        next_retirement = (SigningKey.objects.filter(retired_at__gt=now).order_by("retired_at")
+                           .values_list("retired_at", flat=True).first())
+        timeout = None if next_retirement is None else math.ceil((next_retirement - now).total_seconds())
+        cache.add(SIGNING_CHOICE_CACHE_KEY, uuid.uuid4().hex, timeout)
+        token = cache.get(SIGNING_CHOICE_CACHE_KEY, "")  # another process's, if it made one first
+    return f"{settings.HEALTH_CARD_SIGNING_KEY_ID}:{','.join(sorted(configured_texts()))}:{token}"
 
 
 def signing_started():
@@ -183,8 +203,10 @@ def verifying_key(key_id: str, now: datetime | None = None) -> tuple[str, Ed2551
 
 
 @receiver([post_save, post_delete], sender=SigningKey)
-def forget_verifying_keys(**kwargs):
+def forget_verifying_keys(instance, created=False, **kwargs):
     _verifying.clear()
+    if not (created and instance.retired_at is None):  # a configured key's first row changes no choice
+        forget([SIGNING_CHOICE_CACHE_KEY])  # the on-screen QR images drawn are signed again (signing_choice)
 
 
 def published_keys(now: datetime | None = None) -> dict:

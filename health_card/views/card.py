@@ -132,12 +132,13 @@ def _window(now: float) -> int:
 
 def screen_qr_png(card: Card, now: float | None = None) -> bytes:
     """The on-screen QR of a card for the current window, drawn once for what it encodes: kept under
-    the hash of the fields it carries, the window and the configured signing keys, so that a change
-    of anything it carries, a name corrected without a reissue as much as a reissue or a new key,
-    shows at once. The fields come from the card as card_of read it, with no query; the signature,
-    whose key choice reads the database, is made only for an image not yet drawn."""
+    the hash of the fields it carries, the window and the signing key's choice (keys.signing_choice),
+    so that a change of anything it carries, a name corrected without a reissue as much as a reissue,
+    a new key or a key retired in the admin, shows at once. The fields come from the card as card_of
+    read it, with no query; the signature, whose key choice reads the database, is made only for an
+    image not yet drawn."""
     window = _window(time.time() if now is None else now)
-    made_of = f"{keys.signing_key_ids()}|{window}|{qr.unsigned_text(card_fields(card, purpose=Purpose.SCREEN))}"
+    made_of = f"{keys.signing_choice()}|{window}|{qr.unsigned_text(card_fields(card, purpose=Purpose.SCREEN))}"
     key = f"health_card:qr:{hashlib.sha256(made_of.encode('utf-8')).hexdigest()}"
     png = cache.get(key)
     if png is None:

@@ -464,3 +464,65 @@ def test_a_drawn_on_screen_qr_is_fetched_again_with_no_query_but_the_cards_own(
     renamed = subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", "-"],
                              input=client.get(url).content, capture_output=True, check=True).stdout.decode("utf-8")
     assert qr.parse(renamed.rstrip("\n")).fields.guardian == "Nguyễn Văn Đức Anh"
+
+
+def test_a_signing_key_retired_in_the_admin_stops_signing_the_on_screen_qr_at_once(
+        card, holder, monkeypatch, django_assert_num_queries):
+    """The drawn image was kept under the configured key ids, which a key retired and ended in the admin
+    (the way to stop a leaked key) leaves alone: citizens went on being shown, for the rest of the
+    window, a QR signed by the ended key, which clinics' checks refused as an unknown key."""
+    import types
+
+    from health_card.views import card as card_views
+
+    from .card_fixtures import logged_in
+
+    frozen = time.time()  # one window for the whole test, wherever it starts in it
+    monkeypatch.setattr(card_views, "time", types.SimpleNamespace(time=lambda: frozen))
+
+    def decoded(png: bytes) -> str:
+        return subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", "-"],
+                              input=png, capture_output=True, check=True).stdout.decode("utf-8").rstrip("\n")
+
+    client = logged_in(holder)
+    url = f"/the-bhyt/{card.pk}/ma-qr.png"
+    before = decoded(client.get(url).content)
+    assert qr.parse(before).signature.key_id == "1001"
+    leaked = SigningKey.objects.get(key_id="1001")
+    leaked.retired_at = leaked.verify_until = timezone.now() - datetime.timedelta(seconds=1)
+    leaked.save()  # as the admin does
+    assert check(before).kind == Kind.UNKNOWN_KEY
+    after = client.get(url).content
+    assert qr.parse(decoded(after)).signature.key_id == "1000"
+    assert check(decoded(after)).kind == Kind.VALID
+    with django_assert_num_queries(2):  # the person in view, the card: the new image is kept
+        assert client.get(url).content == after
+
+
+def test_a_signing_key_retired_for_later_stops_signing_the_on_screen_qr_when_that_time_comes(card, holder, monkeypatch):
+    """A retirement set in the admin for a later time changes no row when it comes: the image drawn
+    before it, signed by that key, is not kept past it."""
+    import types
+
+    from health_card.views import card as card_views
+
+    from .card_fixtures import logged_in
+
+    frozen = time.time()  # one window for the whole test, wherever it starts in it
+    monkeypatch.setattr(card_views, "time", types.SimpleNamespace(time=lambda: frozen))
+
+    def key_id(png: bytes) -> str:
+        payload = subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", "-"],
+                                 input=png, capture_output=True, check=True).stdout.decode("utf-8").rstrip("\n")
+        return qr.parse(payload).signature.key_id
+
+    client = logged_in(holder)
+    url = f"/the-bhyt/{card.pk}/ma-qr.png"
+    keys.sync_public_keys()  # the configured keys' rows, made by the first signing
+    retiring = SigningKey.objects.get(key_id="1001")
+    retiring.retired_at = timezone.now() + datetime.timedelta(seconds=3)
+    retiring.save()  # as the admin does
+    assert key_id(client.get(url).content) == "1001"
+    while timezone.now() < retiring.retired_at + datetime.timedelta(seconds=1.1):  # a cache's whole seconds
+        time.sleep(0.2)
+    assert key_id(client.get(url).content) == "1000"
