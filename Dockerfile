@@ -14,7 +14,7 @@ RUN pip install -c constraints.txt -e . \
  && chown -R portal /data /app/var
 # collectstatic needs settings that load; throwaway keys are used only for this build step.
 RUN DJANGO_ENV=production SECRET_KEY=build-only-not-secret-build-only-not-secret-0123456789 ALLOWED_HOSTS=build TRUSTED_PROXY_COUNT=0 \
-    CODE_LOOKUP_AUDIT_KEY=build-only-not-secret \
+    CODE_LOOKUP_AUDIT_KEY=build-only-not-secret-build-only-not-secret-0123456789 \
     SMS_GATEWAY_URL=http://build.invalid/ SMS_GATEWAY_TOKEN=build-only python manage.py collectstatic --noinput
 
 USER portal

@@ -121,13 +121,19 @@ if PRODUCTION:
 
 # The key the BHXH-code lookup's audit hashes a client's address and network with (accounts.services.code_lookup):
 # its own, never rotated with SECRET_KEY, so that one address keeps one hash and the lookups from one place stay
-# linked across a rotation. Required in production: without it the portal does not start.
+# linked across a rotation. Required in production, at least 32 characters: without it the portal does not start.
 CODE_LOOKUP_AUDIT_KEY = _read("CODE_LOOKUP_AUDIT_KEY", env.str,
                               default="" if PRODUCTION else "development-only-code-lookup-audit-key-0123456789")
 if PRODUCTION and not CODE_LOOKUP_AUDIT_KEY.strip():
     raise ImproperlyConfigured(
         "Biến môi trường CODE_LOOKUP_AUDIT_KEY là bắt buộc khi DJANGO_ENV=production (một khóa ngẫu nhiên, ví dụ "
         "`openssl rand -hex 32`, giữ nguyên khi đổi SECRET_KEY)."
+    )
+CODE_LOOKUP_AUDIT_KEY_MIN_LENGTH = 32
+if PRODUCTION and len(CODE_LOOKUP_AUDIT_KEY.strip()) < CODE_LOOKUP_AUDIT_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"Biến môi trường CODE_LOOKUP_AUDIT_KEY quá ngắn: cần ít nhất {CODE_LOOKUP_AUDIT_KEY_MIN_LENGTH} ký tự "
+        "ngẫu nhiên (ví dụ `openssl rand -hex 32`)."
     )
 
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])

@@ -81,6 +81,11 @@ def test_redis_url_selects_redis_broker_and_cache():
          "CODE_LOOKUP_AUDIT_KEY"),
         ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x", "CODE_LOOKUP_AUDIT_KEY": " "},
          "CODE_LOOKUP_AUDIT_KEY"),
+        # A trivially short key was taken: only an empty or blank one was refused.
+        ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x", "CODE_LOOKUP_AUDIT_KEY": "x"},
+         "CODE_LOOKUP_AUDIT_KEY"),
+        ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x", "CODE_LOOKUP_AUDIT_KEY": "a1" * 15 + "b"},
+         "CODE_LOOKUP_AUDIT_KEY"),
         ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x", "CODE_LOOKUP_AUDIT_KEY": AUDIT_KEY,
           "SMS_GATEWAY_URL": "http://x/", "SMS_GATEWAY_TOKEN": "t"}, "TRUSTED_PROXY_COUNT"),
         # The gateway client always sends `Authorization: Bearer <token>`: with an empty one every SMS, codes
@@ -253,3 +258,13 @@ def test_the_images_collectstatic_step_starts_with_the_production_settings():
     assert env["DJANGO_ENV"] == "production"
     result = run("import django; django.setup()", **env)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_code_lookup_audit_key_shorter_than_32_characters_stops_production_saying_the_minimum():
+    short = run("import django; django.setup()", DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="x",
+                TRUSTED_PROXY_COUNT="0", SMS_GATEWAY_URL="http://x/", SMS_GATEWAY_TOKEN="t",
+                CODE_LOOKUP_AUDIT_KEY="build-only-not-secret")
+    assert short.returncode != 0
+    assert "CODE_LOOKUP_AUDIT_KEY" in short.stderr and "32 ký tự" in short.stderr.strip().splitlines()[-1]
+    assert probe(DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="x", SMS_GATEWAY_URL="http://x/",
+                 SMS_GATEWAY_TOKEN="t", TRUSTED_PROXY_COUNT="0", CODE_LOOKUP_AUDIT_KEY="a1" * 16)["debug"] is False
