@@ -43,7 +43,9 @@ from vssid_portal.text import fold, normalize_name
 
 from .models import Person, Registration, RegistrationEvent, User
 from .selectors import (
+    OFFICER_RECORD_UNKNOWN,
     is_officers_own_registration,
+    officer_record_unknown,
     persons_visible_to,
     recovery_codes_deleted_with,
     registrations_visible_to,
@@ -203,7 +205,8 @@ class OfficerPersonField(forms.ModelChoiceField):
             label=gettext_lazy("Mã số BHXH của cán bộ"),
             help_text=gettext_lazy("Mã số BHXH của chính cán bộ (10 chữ số), bắt buộc với tài khoản cán bộ của một "
                                    "cơ quan BHXH: cán bộ không xử lý hồ sơ, đăng ký của chính mình và của con, "
-                                   "dù nộp từ tài khoản nào."),
+                                   "dù nộp từ tài khoản nào. Tài khoản chưa có mã số này, kể cả tài khoản quản trị, "
+                                   "không xử lý được hồ sơ, đăng ký."),
             error_messages={"invalid_choice": gettext_lazy(
                 "Không có người tham gia nào mang mã số BHXH này. Nhập đúng mã số BHXH 10 chữ số của cán bộ.")},
             **kwargs,
@@ -219,7 +222,9 @@ class OfficerPersonField(forms.ModelChoiceField):
 class UserChangeForm(DjangoUserAdmin.form):
     """An officer of an agency (a staff account attached to one) names their own record in the
     registry, so that every own-case check knows each of their logins: a staff login with no
-    record of its own is not saved. A login that logs in as a record names that one."""
+    record of its own is not saved. A login that logs in as a record names that one. A superuser is
+    not asked: without a record they decide no filing nor registration
+    (accounts.selectors.officer_record_unknown) but still manage the accounts."""
 
     officer_person = OfficerPersonField()
 
@@ -537,6 +542,10 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
         if not self.has_decide_permission(request):  # refused before a reason is typed for nothing
             raise PermissionDenied
         error = None
+        if request.method != "POST" and officer_record_unknown(request.user):
+            # Said before the officer writes a reason that could not be sent.
+            messages.error(request, OFFICER_RECORD_UNKNOWN)
+            return redirect("admin:accounts_registration_change", registration.pk)
         if request.method != "POST" and is_officers_own_registration(registration, request.user):
             # Their own case: said before the officer writes a reason that could not be sent.
             messages.error(request, gettext("Đăng ký %(reference)s %(own_case)s")
@@ -581,7 +590,9 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         pending = obj is not None and obj.status == Registration.Status.PENDING and self.has_decide_permission(request)
-        own = pending and is_officers_own_registration(obj, request.user)
-        context["can_decide"] = pending and not own
+        unknown = pending and officer_record_unknown(request.user)
+        own = pending and not unknown and is_officers_own_registration(obj, request.user)
+        context["can_decide"] = pending and not own and not unknown
         context["own_case"] = OWN_REGISTRATION if own else ""
+        context["record_unknown"] = OFFICER_RECORD_UNKNOWN if unknown else ""
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)

@@ -51,6 +51,17 @@ DEMO_CHILDREN = [
 ]
 LINKED_CHILD = DEMO_CHILDREN[0]["bhxh_code"]
 
+# The demo officers' and the superuser's own records (User.officer_person), fixed too: without one an
+# account decides no filing nor registration, since its own cases could not be told.
+DEMO_OFFICERS = {
+    "canbo07901": {"bhxh_code": "7901234590", "full_name": "Trần Thị Lan", "birth_date": datetime.date(1985, 5, 20),
+                   "sex": Person.Sex.FEMALE, "id_type": IdType.CCCD, "id_number": "079185004590"},
+    "canbo079": {"bhxh_code": "7901234591", "full_name": "Lê Quốc Minh", "birth_date": datetime.date(1979, 11, 2),
+                 "sex": Person.Sex.MALE, "id_type": IdType.CCCD, "id_number": "079079004591"},
+    "quantri": {"bhxh_code": "7901234592", "full_name": "Đỗ Văn Hùng", "birth_date": datetime.date(1982, 7, 15),
+                "sex": Person.Sex.MALE, "id_type": IdType.CCCD, "id_number": "079082004592"},
+}
+
 
 def _mobile(rng: random.Random) -> str:
     """A mobile number on an assigned prefix that the phonenumbers metadata also accepts."""
@@ -105,8 +116,9 @@ def seed_persons(*, count: int, seed: int) -> tuple[list[Person], int]:
     local_agencies: dict[int, list[Agency]] = {}
     for agency in Agency.objects.filter(parent__isnull=False).order_by("code"):
         local_agencies.setdefault(agency.province_id, []).append(agency)
-    codes = {first.bhxh_code}
-    people = [first] + [_person(rng, codes, provinces, wards_by_province) for _ in range(max(count - 1, 0))]
+    drawn = {first.bhxh_code, *(record["bhxh_code"] for record in DEMO_OFFICERS.values())}  # not drawn again
+    people = [first] + [_person(rng, drawn, provinces, wards_by_province) for _ in range(max(count - 1, 0))]
+    codes = {person.bhxh_code for person in people}
     for person in people[1:]:
         person.agency = rng.choice(local_agencies.get(person.province_id) or [None])
     for person in people:
@@ -130,6 +142,13 @@ def seed_children() -> tuple[list[Person], int]:
         child.normalize()
     Person.objects.bulk_create(new)
     return list(Person.objects.filter(bhxh_code__in=codes).order_by("bhxh_code")), len(new)
+
+
+def _officer_record(fields: dict, citizen: Person) -> Person:
+    """A demo officer's own record, living in the demo citizen's ward."""
+    record, _ = Person.objects.get_or_create(bhxh_code=fields["bhxh_code"], defaults={
+        **fields, "province": citizen.province, "ward": citizen.ward})
+    return record
 
 
 def seed_accounts() -> list[tuple[str, str]]:
@@ -162,6 +181,9 @@ def seed_accounts() -> list[tuple[str, str]]:
             user.save(update_fields=["password"])
             if group:
                 user.groups.add(groups[group])
+        if username in DEMO_OFFICERS and user.officer_person_id is None:  # a login of an earlier run too
+            user.officer_person = _officer_record(DEMO_OFFICERS[username], citizen)
+            user.save(update_fields=["officer_person"])
         logins.append((label, username))
     Guardianship.objects.get_or_create(parent=User.objects.get(username=citizen.bhxh_code),
                                        child=Person.objects.get(bhxh_code=LINKED_CHILD),

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q, Value
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from lookup.selectors import within_officer_scope
@@ -199,6 +199,23 @@ def holder_logins(user):
     citizen login are one holder's."""
     ids = holder_person_ids(user)
     return User.objects.filter(Q(pk=user.pk) | Q(person_id__in=ids) | Q(officer_person_id__in=ids))
+
+
+# What an officer whose own record is not known (officer_record_unknown) is told instead of the
+# steps of a filing or the decision of a registration, and by the services that refuse them.
+OFFICER_RECORD_UNKNOWN = gettext_lazy(
+    "Tài khoản cán bộ của bạn chưa có mã số BHXH của chính cán bộ nên chưa xử lý được hồ sơ, đăng ký: đề nghị "
+    "quản trị viên nhập mã số đó trên trang tài khoản của bạn trước khi xử lý.")
+
+
+def officer_record_unknown(user) -> bool:
+    """Whether `user` decides cases, an officer of an agency (a staff login attached to one) or a
+    superuser (who decides every agency's), and their own record in the registry is not known: no
+    User.officer_person, and the login logs in as no record. Their own-case checks could not see their
+    citizen login nor their children, so they decide nothing until an administrator types their code
+    (fail closed). No query."""
+    decides = user.is_superuser or (user.is_staff and user.agency_id is not None)
+    return decides and not holder_person_ids(user)
 
 
 def is_officers_own_registration(registration: Registration, officer) -> bool:

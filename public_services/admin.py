@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy, npgettext_lazy
 
+from accounts.selectors import OFFICER_RECORD_UNKNOWN, officer_record_unknown
 from lookup.admin_filters import OfficerAgencyFilter
 from vssid_portal.admin import (
     DeclarationFilter,
@@ -385,8 +386,11 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         return redirect("admin:public_services_filing_change", filing.pk)
 
     def _not_own_case(self, request, filing):
-        """The officer's own case (is_officers_own_case) refused as its steps refuse it, said before they
-        confirm a completion or write a reason for nothing."""
+        """The officer's own case (is_officers_own_case), or any case of an officer whose own record is
+        not known (officer_record_unknown), refused as its steps refuse it, said before they confirm a
+        completion or write a reason for nothing."""
+        if officer_record_unknown(request.user):
+            raise ValidationError(str(OFFICER_RECORD_UNKNOWN))
         if is_officers_own_case(filing, request.user):
             raise ValidationError(f"Hồ sơ {filing.tracking_number} {OWN_CASE}")
 
@@ -490,9 +494,11 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         allowed = TRANSITIONS.get(obj.status, set()) if obj is not None else set()
-        own = obj is not None and is_officers_own_case(obj, request.user)
-        can = obj is not None and self.has_process_permission(request) and not own
+        unknown = bool(allowed) and self.has_process_permission(request) and officer_record_unknown(request.user)
+        own = obj is not None and not unknown and is_officers_own_case(obj, request.user)
+        can = obj is not None and self.has_process_permission(request) and not own and not unknown
         context["own_case"] = OWN_CASE if own else ""
+        context["record_unknown"] = OFFICER_RECORD_UNKNOWN if unknown else ""
         context["nobody_to_correct"] = nobody_to_correct(obj) if obj is not None else ""
         # (step, label, confirmed on a page of its own): a completion that writes more than the status
         context["steps"] = [(step, label, step == "complete" and bool(completion_changes(obj)))
@@ -503,6 +509,9 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
 
     def _bulk(self, request, queryset, service, label):
         """`label`: what the step did, counted (RECEIVED_MANY, STARTED_MANY)."""
+        if officer_record_unknown(request.user):  # said once, not once a filing
+            self.message_user(request, OFFICER_RECORD_UNKNOWN, messages.ERROR)
+            return
         done, already, errors = [], [], []
         for filing in queryset:
             try:

@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import Person
-from accounts.selectors import logins_told_of
+from accounts.selectors import OFFICER_RECORD_UNKNOWN, logins_told_of, officer_record_unknown
 from accounts.services.notices import person_notify, user_notify
 from accounts.validators import IdType
 from health_card.models import Card
@@ -666,6 +666,8 @@ def _officer_locked(filing: Filing, officer) -> Filing:
         locked = within_officer_scope(Filing.objects.select_for_update().filter(pk=filing.pk), officer).first()
     if locked is None:
         raise PermissionDenied("Cán bộ không có quyền xử lý hồ sơ này.")
+    if officer_record_unknown(officer):  # whether it is their own case cannot be known
+        raise ValidationError(str(OFFICER_RECORD_UNKNOWN))
     if is_officers_own_case(locked, officer):
         raise ValidationError(f"Hồ sơ {filing.tracking_number} {OWN_CASE}")
     return locked

@@ -30,7 +30,14 @@ from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import fold
 
 from ..models import Guardianship, Person, Registration, RegistrationEvent, User
-from ..selectors import adult_born_by, has_own_login, is_officers_own_registration, registrations_visible_to
+from ..selectors import (
+    OFFICER_RECORD_UNKNOWN,
+    adult_born_by,
+    has_own_login,
+    is_officers_own_registration,
+    officer_record_unknown,
+    registrations_visible_to,
+)
 from ..validators import IdType, cccd_sex, validate_id_document
 
 logger = logging.getLogger(__name__)
@@ -372,6 +379,8 @@ def _locked_for_decision(registration: Registration, officer: User, *, wanted: s
     locked = registrations_visible_to(officer).select_for_update().filter(pk=registration.pk).first()
     if locked is None or not officer.has_perm("accounts.decide_registration"):
         raise PermissionDenied("Cán bộ không có quyền xử lý đăng ký này.")
+    if officer_record_unknown(officer):  # whether it is their own case cannot be known
+        raise ValidationError(str(OFFICER_RECORD_UNKNOWN))
     if is_officers_own_registration(locked, officer):
         raise ValidationError(gettext("Đăng ký %(reference)s %(own_case)s")
                               % {"reference": locked.reference, "own_case": OWN_REGISTRATION})

@@ -97,15 +97,29 @@ def submit(person, agency_code="07901", **declared):
     return registration_submit(declaration=declaration, photos=photos, agency=Agency.objects.get(code=agency_code))
 
 
-def officer(username, agency_code, group):
-    """A staff account in an officer role; `agency_code=None` makes one not yet attached to an agency."""
+def officer_record(username: str) -> Person:
+    """The officer's own record in the registry, as their account names it (User.officer_person): a code
+    of its own made from the username (starting 98, no test's person's), managed by no agency, no phone."""
+    digits = int(hashlib.sha256(username.encode()).hexdigest(), 16)
+    birth = datetime.date(1985, 5, 20)
+    record, _ = Person.objects.get_or_create(bhxh_code=f"98{digits % 10**8:08d}", defaults={
+        "full_name": "Trần Thị Lan", "birth_date": birth, "sex": 2, "id_type": IdType.CCCD,
+        "id_number": cccd_for(birth, sex=2, serial=f"{digits // 10**8 % 10**6:06d}")})
+    return record
+
+
+def officer(username, agency_code, group, *, own_record=True):
+    """A staff account in an officer role; `agency_code=None` makes one not yet attached to an agency.
+    An officer of an agency names their own record (officer_record), without which they decide no
+    filing nor registration; `own_record=False` makes one whose record is not known."""
     from django.contrib.auth.models import Group, Permission
 
     from accounts.models import User
     from accounts.roles import sync_groups
 
     user = User.objects.create_user(username, password="x-Pass-2026!", is_staff=True, email=f"{username}@vssid.local",
-                                    agency=Agency.objects.get(code=agency_code) if agency_code else None)
+                                    agency=Agency.objects.get(code=agency_code) if agency_code else None,
+                                    officer_person=officer_record(username) if agency_code and own_record else None)
     user.groups.add(sync_groups(Group, Permission)[group])  # groups may be gone after a flush
     return user
 

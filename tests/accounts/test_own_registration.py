@@ -124,3 +124,51 @@ def test_a_strangers_registration_is_still_decided_by_the_officer(staff):
     registration.refresh_from_db()
     assert registration.status == Registration.Status.APPROVED and registration.decided_by == staff
     assert User.objects.filter(person=stranger).exists()
+
+
+UNKNOWN = "chưa có mã số BHXH của chính cán bộ nên chưa xử lý được hồ sơ, đăng ký"
+
+
+@pytest.fixture(params=["officer", "superuser"])
+def unknown(request, reference_data):
+    """An officer of 07901, or a superuser, whose account names no record of their own: whose own
+    registrations cannot be told, so who decides none (fail closed)."""
+    if request.param == "officer":
+        return officer("canbo07901", "07901", DISTRICT, own_record=False)
+    return User.objects.create_superuser("quantri", password="x-Pass-2026!")
+
+
+def test_the_service_refuses_a_decision_to_an_officer_whose_record_is_not_known(unknown):
+    registration = submit(make_person("7909999999", "Trần Thị Mai", sex=2, id_number="079188012345"))
+    with pytest.raises(ValidationError, match=UNKNOWN):
+        registration_approve(registration=registration, officer=unknown)
+    with pytest.raises(ValidationError, match=UNKNOWN):
+        registration_reject(registration=registration, officer=unknown, reason="Ảnh không rõ")
+    assert_undecided(registration, 0, 0)
+
+
+def test_the_admin_offers_no_decision_to_an_officer_whose_record_is_not_known_and_refuses_one(unknown):
+    registration = submit(make_person("7909999999", "Trần Thị Mai", sex=2, id_number="079188012345"))
+    client = logged(unknown)
+    page = client.get(f"{REGISTRATIONS}{registration.pk}/change/").content.decode()
+    assert UNKNOWN in page
+    assert f"{registration.pk}/duyet/" not in page and f"{registration.pk}/tu-choi/" not in page
+    response = client.post(f"{REGISTRATIONS}{registration.pk}/duyet/", follow=True)
+    assert response.status_code == 200 and UNKNOWN in response.content.decode()
+    response = client.get(f"{REGISTRATIONS}{registration.pk}/tu-choi/", follow=True)  # before a reason is typed
+    assert response.status_code == 200 and UNKNOWN in response.content.decode()
+    response = client.post(f"{REGISTRATIONS}{registration.pk}/tu-choi/", {"reason": "Ảnh không rõ"})
+    assert response.status_code == 200 and UNKNOWN in response.content.decode()
+    assert_undecided(registration, 0, 0)
+
+
+def test_a_superuser_who_names_their_record_decides_registrations_but_not_their_own(reference_data):
+    record = make_person("7906666666", "Lê Thị Thu", sex=2, id_number="079188066666")
+    admin = User.objects.create_superuser("quantri", password="x-Pass-2026!", officer_person=record)
+    own = submit(record)
+    with pytest.raises(ValidationError, match=OWN):
+        registration_approve(registration=own, officer=admin)
+    stranger = submit(make_person("7909999999", "Trần Thị Mai", sex=2, id_number="079188012345"))
+    registration_approve(registration=stranger, officer=admin)
+    stranger.refresh_from_db()
+    assert stranger.status == Registration.Status.APPROVED and stranger.decided_by == admin

@@ -6,8 +6,9 @@ import os
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.demo import DEMO_CHILDREN
+from accounts.demo import DEMO_CHILDREN, DEMO_OFFICERS
 from accounts.models import Guardianship, Person, User
+from accounts.selectors import officer_record_unknown
 from accounts.services.registration import registration_check_declaration
 from health_card.models import Card
 from participation.models import Period
@@ -22,7 +23,7 @@ def seed(persons=60, seed=7):
 @pytest.mark.django_db
 def test_seed_makes_valid_people_and_the_demo_logins(reference_data):
     output = seed()
-    assert Person.objects.count() == 60 + len(DEMO_CHILDREN)
+    assert Person.objects.count() == 60 + len(DEMO_CHILDREN) + len(DEMO_OFFICERS)
     for person in Person.objects.select_related("province", "ward"):
         person.full_clean()  # codes, CCCD digits vs birth date and sex, mobile numbers
         assert person.ward.province_id == person.province_id
@@ -36,6 +37,9 @@ def test_seed_makes_valid_people_and_the_demo_logins(reference_data):
     assert citizen.check_password("BhxhDemo@2026")
     for username in ("7901234567", "canbo07901", "canbo079", "nhanvienkcb", "quantri"):
         assert username in output
+    for username, record in DEMO_OFFICERS.items():  # so that they decide filings and registrations
+        login = User.objects.get(username=username)
+        assert login.officer_person.bhxh_code == record["bhxh_code"] and not officer_record_unknown(login)
 
 
 @pytest.mark.django_db
@@ -57,7 +61,8 @@ def test_a_reader_that_stops_early_ends_no_run_and_gets_no_traceback(reference_d
     os.close(read)
     with open(write, "w", encoding="utf-8", buffering=1) as closed_pipe:  # line by line, as to a terminal
         call_command("seed_demo", persons=3, seed=7, stdout=closed_pipe)
-    assert Person.objects.count() == 3 + len(DEMO_CHILDREN) and User.objects.filter(username="quantri").exists()
+    assert Person.objects.count() == 3 + len(DEMO_CHILDREN) + len(DEMO_OFFICERS)
+    assert User.objects.filter(username="quantri").exists()
 
 
 @pytest.mark.django_db

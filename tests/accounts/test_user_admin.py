@@ -87,7 +87,7 @@ def test_an_officers_account_is_saved_only_with_the_bhxh_code_of_the_officers_ow
     from .helpers import officer
 
     person = make_person("7906666666", "Lê Thị Thu", sex=2, id_number="079188066666")
-    staff = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    staff = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở", own_record=False)
     client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
     url = reverse("admin:accounts_user_change", args=[staff.pk])
     form = change_form(client, url)
