@@ -203,10 +203,10 @@ class OfficerPersonField(forms.ModelChoiceField):
             queryset=Person.objects.all(), to_field_name="bhxh_code", required=False,
             widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10, "autocomplete": "off"}),
             label=gettext_lazy("Mã số BHXH của cán bộ"),
-            help_text=gettext_lazy("Mã số BHXH của chính cán bộ (10 chữ số), bắt buộc với tài khoản cán bộ của một "
-                                   "cơ quan BHXH: cán bộ không xử lý hồ sơ, đăng ký của chính mình và của con, "
-                                   "dù nộp từ tài khoản nào. Tài khoản chưa có mã số này, kể cả tài khoản quản trị, "
-                                   "không xử lý được hồ sơ, đăng ký."),
+            help_text=gettext_lazy("Mã số BHXH của chính cán bộ (10 chữ số), bắt buộc với tài khoản cán bộ đang hoạt "
+                                   "động của một cơ quan BHXH: cán bộ không xử lý hồ sơ, đăng ký của chính mình và "
+                                   "của con, dù nộp từ tài khoản nào. Tài khoản chưa có mã số này, kể cả tài khoản "
+                                   "quản trị, không xử lý được hồ sơ, đăng ký."),
             error_messages={"invalid_choice": gettext_lazy(
                 "Không có người tham gia nào mang mã số BHXH này. Nhập đúng mã số BHXH 10 chữ số của cán bộ.")},
             **kwargs,
@@ -221,10 +221,11 @@ class OfficerPersonField(forms.ModelChoiceField):
 
 class UserChangeForm(DjangoUserAdmin.form):
     """An officer of an agency (a staff account attached to one) names their own record in the
-    registry, so that every own-case check knows each of their logins: a staff login with no
-    record of its own is not saved. A login that logs in as a record names that one. A superuser is
-    not asked: without a record they decide no filing nor registration
-    (accounts.selectors.officer_record_unknown) but still manage the accounts."""
+    registry, so that every own-case check knows each of their logins: an active staff login with no
+    record of its own is not saved (a deactivated one is, so that an officer who left is locked out
+    at once). A login that logs in as a record names that one. A superuser is not asked: without a
+    record they decide no filing nor registration (accounts.selectors.officer_record_unknown) but
+    still manage the accounts."""
 
     officer_person = OfficerPersonField()
 
@@ -234,7 +235,10 @@ class UserChangeForm(DjangoUserAdmin.form):
         person = cleaned.get("person") or self.instance.person
         if officer_person is None and person is not None and cleaned.get("is_staff"):
             cleaned["officer_person"] = officer_person = person
-        if officer_person is None and cleaned.get("is_staff") and cleaned.get("agency"):
+        # Asked of an account that stays active: an officer who left, or whose login was taken, is
+        # locked out at once, without their code.
+        active = cleaned.get("is_active", self.instance.is_active)
+        if officer_person is None and cleaned.get("is_staff") and cleaned.get("agency") and active:
             self.add_error("officer_person", gettext(
                 "Nhập mã số BHXH của cán bộ: tài khoản cán bộ của một cơ quan BHXH cần hồ sơ BHXH của chính cán bộ."))
         elif officer_person is not None and person is not None and officer_person != person:

@@ -143,3 +143,24 @@ def test_an_accounts_change_page_shows_the_language_of_its_notices_which_the_hol
     assert client.post(url, {**form, "language": other, "first_name": "Đức"}).status_code == 302
     citizen.refresh_from_db()
     assert (citizen.language, citizen.first_name) == (language, "Đức")  # the holder's choice, not the officer's
+
+
+def test_an_officers_account_is_deactivated_without_the_officers_code(db, client):
+    """A departed or compromised officer is locked out at once: the code is asked only of an account
+    that stays active."""
+    from .helpers import officer
+
+    staff = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở", own_record=False)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[staff.pk])
+    form = change_form(client, url)
+    assert form["is_active"] == "on" and form["officer_person"] == ""
+    deactivated = {name: value for name, value in form.items() if name != "is_active"}  # the box unticked
+    assert client.post(url, deactivated).status_code == 302
+    staff.refresh_from_db()
+    assert (staff.is_active, staff.officer_person_id) == (False, None)
+    response = client.post(url, form)  # active again: the code is asked
+    assert response.status_code == 200 and "Nhập mã số BHXH của cán bộ" in response.content.decode()
+    staff.refresh_from_db()
+    assert not staff.is_active
+
