@@ -49,6 +49,7 @@ from .selectors import (
     persons_visible_to,
     recovery_codes_deleted_with,
     registrations_visible_to,
+    staff_login_of_record,
 )
 from .services.persons import persons_delete
 from .services.registration import (
@@ -223,9 +224,9 @@ class UserChangeForm(DjangoUserAdmin.form):
     """An officer of an agency (a staff account attached to one) names their own record in the
     registry, so that every own-case check knows each of their logins: an active staff login with no
     record of its own is not saved (a deactivated one is, so that an officer who left is locked out
-    at once). A login that logs in as a record names that one. A superuser is not asked: without a
-    record they decide no filing nor registration (accounts.selectors.officer_record_unknown) but
-    still manage the accounts."""
+    at once), nor one naming a record another staff login names or logs in as. A login that logs in
+    as a record names that one. A superuser is not asked: without a record they decide no filing nor
+    registration (accounts.selectors.officer_record_unknown) but still manage the accounts."""
 
     officer_person = OfficerPersonField()
 
@@ -245,6 +246,10 @@ class UserChangeForm(DjangoUserAdmin.form):
             self.add_error("officer_person", gettext(
                 "Tài khoản này đăng nhập bằng hồ sơ mã số %(code)s: mã số BHXH của cán bộ phải là mã số đó.")
                 % {"code": person.bhxh_code})
+        elif officer_person is not None and (other := staff_login_of_record(officer_person, besides=self.instance)):
+            self.add_error("officer_person", gettext(
+                "Hồ sơ mã số %(code)s đã là hồ sơ của tài khoản cán bộ %(username)s. Mỗi hồ sơ BHXH chỉ gắn với "
+                "một tài khoản cán bộ: kiểm tra lại mã số.") % {"code": officer_person.bhxh_code, "username": other})
         return cleaned
 
 

@@ -218,6 +218,14 @@ def officer_record_unknown(user) -> bool:
     return decides and not holder_person_ids(user)
 
 
+def staff_login_of_record(record: Person, *, besides: User) -> str:
+    """The username of a staff login other than `besides` that names `record` as the officer's own
+    (User.officer_person) or logs in as it, "" if none: one record is one officer's, so that no
+    officer's own-case checks follow a colleague's family."""
+    return (User.objects.filter(Q(officer_person=record) | Q(person=record), is_staff=True)
+            .exclude(pk=besides.pk).values_list("username", flat=True).first()) or ""
+
+
 def is_officers_own_registration(registration: Registration, officer) -> bool:
     """An officer does not decide a registration of their own case: for their own record, for a child
     one of their logins registered, or for a person one of their logins is (or was) parent or guardian

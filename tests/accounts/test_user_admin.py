@@ -164,3 +164,38 @@ def test_an_officers_account_is_deactivated_without_the_officers_code(db, client
     staff.refresh_from_db()
     assert not staff.is_active
 
+
+@pytest.mark.parametrize("taken_by", ["names it", "logs in as it"])
+def test_a_record_another_staff_login_names_or_logs_in_as_is_not_an_officers_own(db, client, taken_by):
+    from .helpers import officer
+
+    record = make_person("7906666666", "Lê Thị Thu", sex=2, id_number="079188066666")
+    colleague = officer("canbo07901b", "07901", "Cán bộ BHXH cơ sở", own_record=False)
+    if taken_by == "names it":
+        colleague.officer_person = record
+    else:
+        colleague.person = record
+    colleague.save()
+    staff = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    own = staff.officer_person
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[staff.pk])
+    form = change_form(client, url)
+    response = client.post(url, {**form, "officer_person": "7906666666", "first_name": "Thu"})
+    assert response.status_code == 200
+    assert "Hồ sơ mã số 7906666666 đã là hồ sơ của tài khoản cán bộ canbo07901b" in response.content.decode()
+    staff.refresh_from_db()
+    assert (staff.officer_person_id, staff.first_name) == (own.pk, "")
+
+
+def test_an_officers_record_may_be_the_one_their_citizen_login_logs_in_as(db, client):
+    from .helpers import officer
+
+    record = make_person("7906666666", "Lê Thị Thu", sex=2, id_number="079188066666")
+    User.objects.create_user(record.bhxh_code, password="x-Pass-2026!", person=record)
+    staff = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở", own_record=False)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[staff.pk])
+    assert client.post(url, {**change_form(client, url), "officer_person": "7906666666"}).status_code == 302
+    staff.refresh_from_db()
+    assert staff.officer_person_id == record.pk
