@@ -132,6 +132,7 @@ POSTS_NOTHING_PERSONAL = {
     "participation:statement_list", "participation:statement_status", "public_services:withdraw",
     "public_services:email_resend", "public_services:email_confirm",
     "public_services:review",  # the draft's key and a SHA-256 fingerprint of its answers, never the answers
+    "set_language",  # the language chosen and the page to go back to
     # pages answering a post as a GET, reading nothing posted
     "accounts:registration_status", "notifications:detail", "public_services:filings", "public_services:filing",
     "public_services:document",
