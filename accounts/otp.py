@@ -181,7 +181,7 @@ def reset_code_ask(request, *, subject: str) -> str:
         minutes = _minutes_until_allowed(request, limits) or 1
         raise HourlyCapReached(_quiet_cap_message(minutes, outstanding=_outstanding(key, now),
                                                   per_client=_per_client(request, limits)))
-    return _record(key, now, kept=_kept_code(key, now))["nonce"]
+    return _record(key, now, kept=_kept_code(key, now), held=True)["nonce"]
 
 
 def reset_code_deliver(*, subject: str, nonce: str, client: str, recipient: Recipient, user) -> bool:
@@ -196,13 +196,14 @@ def reset_code_deliver(*, subject: str, nonce: str, client: str, recipient: Reci
     state = cache.get(key)
     if state is None or state["nonce"] != nonce or not _live(state, now):  # used, replaced or expired meanwhile
         return False
+    left = max(state["sent_at"] + LIFETIME - now, 1)
     if consume_in_turn(None, _phone_limits(recipient, client=client)):
         return False
-    if "kept" in state:  # from now the new code is the one checked, its tries so far counted on it
-        state = {name: value for name, value in state.items() if name != "kept"}
-        left = max(state["sent_at"] + LIFETIME - now, 1)
-        cache.set(_tries_key(key, state), cache.get(f"{key}:tries:{nonce}") or 0, left)
-        cache.set(key, state, left)
+    # From now the new code is the one checked, its tries so far counted on it: kept beside itself, so
+    # that a delivered code's state has the shape of an unknown BHXH code's, and checking it the same work.
+    own = {name: value for name, value in state.items() if name != "kept"}
+    cache.set(f"{key}:tries", cache.get(_tries_key(key, state)) or 0, left)
+    cache.set(key, {**own, "kept": own}, left)
     _send(Purpose.PASSWORD_RESET, subject, state, recipient=recipient, user=user, now=now)
     return True
 
@@ -227,11 +228,12 @@ def _start_cooldown(key: str, now: float) -> str:
     return cooldown
 
 
-def _record(key: str, now: float, *, kept: dict | None = None) -> dict:
-    """Record a new code for `key`, its wrong tries none yet, and return its state; beside the `kept`
-    code (_kept_code), if any, which stays the one checked."""
+def _record(key: str, now: float, *, kept: dict | None = None, held: bool = False) -> dict:
+    """Record a new code for `key`, its wrong tries none yet, and return its state. A `held` code (a
+    reset's, until the worker delivers it) is recorded beside the `kept` code (_kept_code), which stays
+    the one checked, or beside none (`kept` None) and opens nothing until delivered."""
     state = {"nonce": secrets.token_urlsafe(16), "sent_at": now, "key": _key_id(settings.SECRET_KEY)}
-    if kept:
+    if held:
         state["kept"] = kept
     cache.set(key, state, LIFETIME)
     cache.set(_tries_key(key, state), 0, LIFETIME)
@@ -307,9 +309,8 @@ def _outstanding(key: str, now: float) -> bool:
 
 def _tries_key(key: str, state: dict) -> str:
     """Where the wrong tries typed at `state`, those the pages tell of, are counted: under `key`'s own
-    count, except for a code recorded and sent to nobody beside a kept code (_kept_code), whose tries
-    start anew under its nonce, as an unknown BHXH code's new code's do, while the kept code's go on
-    under `key`'s own."""
+    count, except for a reset's code (recorded beside a kept code or none, _record), whose tries
+    start anew under its nonce, whether delivered or not, while the kept code's go on under `key`'s own."""
     return f"{key}:tries:{state['nonce']}" if "kept" in state else f"{key}:tries"
 
 
@@ -318,28 +319,28 @@ def _kept_code(key: str, now: float) -> dict | None:
     MAX_ATTEMPTS wrong tries in all), to stay the one checked when a reset records another, until
     the worker delivers it (reset_code_deliver), and for good when the phone's cap keeps it from
     being sent: else a stranger's reset, answered as if sent, would void it. Its tries go on counting
-    under `key`'s own, never anew, so such resets give no guess more at it."""
+    under `key`'s own, never anew, so such resets give no guess more at it. The same cache reads
+    whatever the state holds, so that their time tells no account apart."""
     state = cache.get(key)
-    if state is None:
-        return None
-    code = state.get("kept", state)
-    return code if _live(code, now) and (cache.get(f"{key}:tries") or 0) < MAX_ATTEMPTS else None
+    tries = cache.get(f"{key}:tries") or 0
+    code = state.get("kept", state) if state is not None else None
+    return code if _live(code, now) and tries < MAX_ATTEMPTS else None
 
 
 def _checked(key: str, state: dict, now: float) -> dict | None:
-    """The code a typed one is checked against: the one of `state`; for a code recorded and sent to
-    nobody beside a kept code, the kept one, while it lives and, counting this try under its own
-    count, has had no more than MAX_ATTEMPTS; else none (the code sent to nobody opens nothing)."""
-    kept = state.get("kept")
-    if kept is None:
+    """The code a typed one is checked against: the one of `state`; for a reset's code, the kept one
+    (the code delivered itself once the worker has sent it), while it lives and, counting this try under
+    its own count, has had no more than MAX_ATTEMPTS; else none (a code sent to nobody opens nothing).
+    A reset's try is counted whether a code is kept or not, alive or not: the same cache calls for an
+    account as for an unknown BHXH code."""
+    if "kept" not in state:  # a code sent at once (a login's, a password change's)
         return state
-    if not _live(kept, now):
-        return None
+    kept = state["kept"]
     try:
         tries = cache.incr(f"{key}:tries")  # the kept code's own count: see _tries_key
-    except ValueError:  # expired with the code
+    except ValueError:  # expired with the code, or none kept
         return None
-    return kept if tries <= MAX_ATTEMPTS else None
+    return kept if _live(kept, now) and tries <= MAX_ATTEMPTS else None
 
 
 def _window(action: str) -> str:

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from accounts import otp
 from accounts.services import password_reset
 from accounts.tasks import send_password_reset_code
 from notifications.models import Message
@@ -20,6 +21,7 @@ from tests.conftest import wait_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 fresh_cache = test_otp.fresh_cache  # the shared fixture; pytest finds it as an attribute of this module
+clock = test_otp.clock
 
 CACHE_OPERATIONS = ("add", "get", "set", "delete", "incr", "decr", "touch", "has_key", "get_many", "set_many",
                     "delete_many", "get_or_set")
@@ -120,3 +122,62 @@ def test_the_holder_receives_the_code_from_the_worker_and_it_opens(task_worker, 
     user.refresh_from_db()
     assert user.check_password(new)
     assert Message.objects.filter(template="otp_password_reset").count() == 1  # none for the unknown BHXH code
+
+
+def post_code(browser: Client, code: str, cache_operations: list) -> list[str]:
+    """`code` typed on the reset's code page by `browser`, refused: the cache operations it made."""
+    del cache_operations[:]
+    page = browser.post(RESET_CODE, {"action": "verify", "code": code})
+    assert page.status_code == 200 and "Mã xác thực không đúng" in page.content.decode()
+    return list(cache_operations)
+
+
+def run_worker(queued: list) -> None:
+    """The queued tasks run, as the worker runs them, and forgotten."""
+    for _task, args in queued:
+        send_password_reset_code(*args)
+    del queued[:]
+
+
+def clear_of_window_ends(clock, addresses: tuple[str, ...], seconds: int) -> None:
+    """Move the clock on until no hourly window of the limits counted per client address (django-ratelimit's,
+    each ending at a second of the hour of its own) of `addresses` ends within `seconds`: a count starting
+    again for one address and not another would make their requests' cache operations differ."""
+    from django_ratelimit.core import _get_window
+
+    while any(_get_window(address, 3600) - clock.now < seconds for address in addresses):
+        clock.advance(10)
+
+
+def test_asking_again_and_typing_wrong_codes_do_the_same_work_for_an_account_and_an_unknown_bhxh_code(
+        queued, cache_operations, sms_outbox, clock):
+    """Once the worker has sent the holder's code, a reset asked again and a wrong code typed make the
+    same cache operations for an account as for an unknown BHXH code, whose code the worker never sends:
+    the second ask, wrong codes after it, and a third ask once the first code has expired."""
+    user = make_citizen()
+    clear_of_window_ends(clock, ("10.0.9.1", "10.0.9.2"), otp.LIFETIME + 60)
+    ask_reset("7905555555", "10.0.9.9", cache_operations)  # the process's first request warms its caches
+    ask_reset(user.username, "10.0.9.1", cache_operations)
+    ask_reset("7909999999", "10.0.9.2", cache_operations)
+    run_worker(queued)
+
+    clock.advance(otp.RESEND_AFTER + 1)
+    holder, second_for_account = ask_reset(user.username, "10.0.9.1", cache_operations)
+    stranger, second_for_unknown = ask_reset("7909999999", "10.0.9.2", cache_operations)
+    assert second_for_account == second_for_unknown
+    run_worker(queued)
+    wrong = wrong_code(codes_sent(sms_outbox)[-1])
+    for _try in range(2):
+        assert post_code(holder, wrong, cache_operations) == post_code(stranger, wrong, cache_operations)
+
+    clock.advance(otp.LIFETIME - otp.RESEND_AFTER)  # the first codes have expired, the second live
+    holder, third_for_account = ask_reset(user.username, "10.0.9.1", cache_operations)
+    stranger, third_for_unknown = ask_reset("7909999999", "10.0.9.2", cache_operations)
+    assert third_for_account == third_for_unknown
+    run_worker(queued)
+    code = codes_sent(sms_outbox)[-1]
+    assert post_code(holder, wrong_code(code), cache_operations) == post_code(stranger, wrong_code(code),
+                                                                              cache_operations)
+    assert len(codes_sent(sms_outbox)) == 3
+    assert holder.post(RESET_CODE, {"action": "verify", "code": code})["Location"] == RESET_NEW
+
