@@ -190,14 +190,23 @@ def reset_code_deliver(*, subject: str, nonce: str, client: str, recipient: Reci
     the phone's cap allows, counted against the phone's codes of the hour and first against the share
     of them the client (its address, as client_ip says it) may have; then it is the code checked. Held
     by the phone's cap, it is sent to nobody without a word, and the code the phone has, if any, stays
-    the one checked with the tries already spent on it. Answers whether the code was sent."""
+    the one checked with the tries already spent on it. A task run again (handed out again after a worker
+    was lost) sends it again, which the outbox drops as a copy, and counts nothing more. Answers whether
+    the code was sent."""
     key = _key(Purpose.PASSWORD_RESET, subject)
     now = time.time()
     state = cache.get(key)
     if state is None or state["nonce"] != nonce or not _live(state, now):  # used, replaced or expired meanwhile
         return False
     left = max(state["sent_at"] + LIFETIME - now, 1)
-    if consume_in_turn(None, _phone_limits(recipient, client=client)):
+    # Counted once, however many times the task runs (a worker lost mid-send, the task handed out
+    # again); a refusal counted nothing, so a run again may count.
+    counted = f"{key}:delivered:{nonce}"
+    if cache.add(counted, True, left):
+        if consume_in_turn(None, _phone_limits(recipient, client=client)):
+            cache.delete(counted)
+            return False
+    elif not cache_reachable():  # not known to be counted: nothing sent
         return False
     # From now the new code is the one checked, its tries so far counted on it: kept beside itself, so
     # that a delivered code's state has the shape of an unknown BHXH code's, and checking it the same work.

@@ -181,3 +181,20 @@ def test_asking_again_and_typing_wrong_codes_do_the_same_work_for_an_account_and
     assert len(codes_sent(sms_outbox)) == 3
     assert holder.post(RESET_CODE, {"action": "verify", "code": code})["Location"] == RESET_NEW
 
+
+def test_a_task_run_again_counts_the_phones_codes_once(queued, cache_operations, sms_outbox, clock):
+    """A reset's task handed out again (a worker lost mid-send) sends its code once and counts it once
+    against the phone's codes of the hour and the client's share of them (3 an hour): the holder's next
+    reset from the same network is still sent."""
+    user = make_citizen()
+    ask_reset(user.username, "10.0.9.1", cache_operations)
+    (_task, args), = queued
+    for _run in range(3):
+        send_password_reset_code(*args)
+    assert len(codes_sent(sms_outbox)) == 1
+    del queued[:]
+
+    clock.advance(otp.RESEND_AFTER + 1)
+    ask_reset(user.username, "10.0.9.1", cache_operations)
+    run_worker(queued)
+    assert len(codes_sent(sms_outbox)) == 2
