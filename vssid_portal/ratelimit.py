@@ -36,21 +36,35 @@ def recipient_counted(*, group: str, recipient: str, rate: str) -> dict | None:
                      increment=True)
 
 
-def usage_give_back(request, *, group: str, key, rate, method: str) -> None:
-    """Take back the hit that django-ratelimit's `get_usage` (the same `group`, `key`, `rate` and
-    `method`, callables as it takes them) has just counted for this request, once what was counted
-    turns out not to have been done, so that it spends nothing of the limit. Counting first and giving
-    back keeps the limit whole when requests come at once, where checking first would let them all
-    through. django-ratelimit has no public way back: its cache key is made by its internal helpers,
-    as get_usage makes it. A window ended meanwhile, or a cache that does not answer, has nothing to
-    take back."""
+def usage_counted(request, *, group: str, key, rate, method: str) -> dict | None:
+    """Count this request with django-ratelimit's `get_usage` (`group`, `key`, `rate` and `method`,
+    callables as it takes them) and answer its answer, with under "counted" the cache key of the window
+    counted, which usage_give_back takes back: a request counted in a window's last second and given
+    back in the next is taken from the window that counted it, not from the one the clock says then.
+    get_usage does not say which window it counted: it is the one the clock says both before and
+    after it; when these differ (a window ended during the call), or nothing was counted, "counted" is
+    left out and nothing will be given back. django-ratelimit has no public way to the window or the
+    cache key: its internal helpers make them, as get_usage does."""
     value = key(group, request) if callable(key) else key
-    rate = rate(group, request) if callable(rate) else rate
-    _amount, period = django_ratelimit_internals._split_rate(rate)
-    window = django_ratelimit_internals._get_window(value, period)
-    cache_key = django_ratelimit_internals._make_cache_key(group, window, rate, value, method)
+    amount_rate = rate(group, request) if callable(rate) else rate
+    period = django_ratelimit_internals._split_rate(amount_rate)[1] if amount_rate is not None else None
+    before = django_ratelimit_internals._get_window(value, period) if period else None
+    usage = get_usage(request, group=group, key=key, rate=rate, method=method, increment=True)
+    if usage is None or usage["time_left"] < 0 or before != django_ratelimit_internals._get_window(value, period):
+        return usage
+    return {**usage, "counted": django_ratelimit_internals._make_cache_key(group, before, amount_rate, value, method)}
+
+
+def usage_give_back(usage: dict | None) -> None:
+    """Take back the hit that usage_counted has counted (its answer `usage`), once what was counted
+    turns out not to have been done, so that it spends nothing of the limit: from the window that
+    counted it, even once the next has begun. Counting first and giving back keeps the limit whole
+    when requests come at once, where checking first would let them all through. Nothing counted, a
+    window over meanwhile, or a cache that does not answer has nothing to take back."""
+    if not usage or "counted" not in usage:
+        return
     try:
-        caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].decr(cache_key)
+        caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].decr(usage["counted"])
     except ValueError:  # no such count (its window over, or the cache down): nothing to give back
         pass
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django_ratelimit.core import get_usage
 
 from vssid_portal.jobs import dispatch
-from vssid_portal.ratelimit import client_ip, usage_give_back
+from vssid_portal.ratelimit import client_ip, usage_counted, usage_give_back
 
 from .. import otp
 from ..selectors import user_for_reset
@@ -32,9 +32,12 @@ def _rate(group, request) -> str:
 def password_reset_client_count(*, request, count: bool) -> dict | None:
     """django-ratelimit's count of the client's reset requests (`get_usage`'s answer), this request
     counted when `count`. Uncounted, its `should_limit` says whether one more would go over: the
-    client has none left. A cache that cannot answer says 0 of 0 left: refused."""
-    usage = get_usage(request, group=RESET_CLIENT_GROUP, key=client_ip, rate=_rate, method="POST", increment=count)
-    if usage is not None and not count:
+    client has none left. A cache that cannot answer says 0 of 0 left: refused. Counted, it is what
+    password_reset_client_give_back takes to give the request back."""
+    if count:
+        return usage_counted(request, group=RESET_CLIENT_GROUP, key=client_ip, rate=_rate, method="POST")
+    usage = get_usage(request, group=RESET_CLIENT_GROUP, key=client_ip, rate=_rate, method="POST")
+    if usage is not None:
         usage = {**usage, "should_limit": usage["count"] >= usage["limit"]}
     return usage
 
@@ -62,7 +65,8 @@ def password_reset_code_send(*, subject: str, nonce: str, client: str) -> bool:
     return otp.reset_code_deliver(subject=subject, nonce=nonce, client=client, recipient=recipient, user=user)
 
 
-def password_reset_client_give_back(*, request) -> None:
-    """Give back the request `password_reset_client_count` has just counted, which the BHXH code's own
-    limits refused: it sent nothing, and a citizen who clicked twice keeps the address's share."""
-    usage_give_back(request, group=RESET_CLIENT_GROUP, key=client_ip, rate=_rate, method="POST")
+def password_reset_client_give_back(*, counted: dict | None) -> None:
+    """Give back the request `password_reset_client_count` has just `counted` (its answer), which the BHXH
+    code's own limits refused: it sent nothing, and a citizen who clicked twice keeps the address's share.
+    Taken from the window that counted it, whenever given back."""
+    usage_give_back(counted)

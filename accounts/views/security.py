@@ -253,8 +253,8 @@ def password_reset(request):
         return _reset_refused(request, form, LimitRefusal(503, otp.UNAVAILABLE))
     if not form.is_valid() or not passed:
         return _reset_page(request, form)
-    refusal = usage_refusal(password_reset_client_count(request=request, count=True), RESETS_LIMITED,
-                            otp.UNAVAILABLE)
+    counted = password_reset_client_count(request=request, count=True)
+    refusal = usage_refusal(counted, RESETS_LIMITED, otp.UNAVAILABLE)
     if refusal is not None:
         return _reset_refused(request, form, refusal)
     subject = form.cleaned_data["bhxh_code"]
@@ -262,9 +262,9 @@ def password_reset(request):
         request.session.pop(RESET_DONE, None)
         request.session[RESET] = {"subject": subject}
         if not _send_reset_code(request, subject):  # refused by the BHXH code's limits: it sent nothing
-            password_reset_client_give_back(request=request)
+            password_reset_client_give_back(counted=counted)
         return redirect("accounts_auth:password_reset_code")
-    password_reset_client_give_back(request=request)  # refused by allauth's limit: nothing sent
+    password_reset_client_give_back(counted=counted)  # refused by allauth's limit: nothing sent
     if not cache_reachable():  # the limit could not be counted (Redis down): no fault of the visitor's
         return _reset_refused(request, form, LimitRefusal(503, otp.UNAVAILABLE))
     # Refused by allauth's limit on resets of this code (or from this address).
@@ -306,11 +306,11 @@ def password_reset_code(request):
     if _reset_verified(reset):  # back here from the next step: the code was used, the step is done
         return redirect("accounts_auth:password_reset_new")
     if request.POST.get("action") == "resend":  # a request that would send: the client's limit counts it too
-        refusal = usage_refusal(password_reset_client_count(request=request, count=True), RESETS_LIMITED,
-                                otp.UNAVAILABLE)
+        counted = password_reset_client_count(request=request, count=True)
+        refusal = usage_refusal(counted, RESETS_LIMITED, otp.UNAVAILABLE)
         if refusal is None:
             if not _send_reset_code(request, reset["subject"]):  # asked again too soon, or the code's hour full
-                password_reset_client_give_back(request=request)
+                password_reset_client_give_back(counted=counted)
             return redirect("accounts_auth:password_reset_code")
         messages.error(request, _reset_refusal_text(refusal))
         return refusal.answer(_reset_code_page(request, reset, post=False))

@@ -6,7 +6,7 @@ requests that would send are limited per client address whatever BHXH code they 
 import re
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from accounts.services.challenge import ChallengePurpose
 from tests.accounts import test_otp
@@ -251,3 +251,31 @@ def test_a_code_asked_again_too_soon_or_past_the_codes_hourly_share_spends_none_
     at_share = client.post(RESET_CODE, {"action": "resend"}, follow=True)
     assert "mạng bạn đang dùng đã yêu cầu đủ số mã cho phép" in at_share.content.decode()
     assert requests_counted(address) == 3 and len(codes_sent(sms_outbox)) == 3
+
+
+def test_a_request_given_back_after_its_window_ended_takes_nothing_from_the_next(monkeypatch, clock):
+    """A double click counted in the last second of the client's window of ACCOUNT_RESET_PER_CLIENT_RATE and
+    given back in the next second, the next window's, is taken back from the window that counted it: a request
+    the next window has counted meanwhile (another browser behind the same address) stays counted."""
+    from django_ratelimit.core import _get_window
+
+    from accounts import otp
+    from accounts.services.password_reset import password_reset_client_count
+
+    address = "198.51.100.9"
+    last_second = _get_window(address, 3600)  # the window's end, its last second counted in it
+    clock.now = last_second - 10 + 0.5
+    client = Client(REMOTE_ADDR=address)
+    assert client.post(RESET, reset_request(UNKNOWN))["Location"] == RESET_CODE
+    asked = otp.reset_code_ask
+
+    def at_the_windows_end(request, *, subject):
+        clock.advance(1)  # the request counted in the last second, given back in the next window's first
+        password_reset_client_count(request=RequestFactory().post(RESET, REMOTE_ADDR=address), count=True)
+        return asked(request, subject=subject)
+
+    clock.now = last_second + 0.5
+    monkeypatch.setattr(otp, "reset_code_ask", at_the_windows_end)
+    again = client.post(RESET, reset_request(UNKNOWN), follow=True)  # within the minute: refused, given back
+    assert "Mã vừa được gửi." in again.content.decode()
+    assert requests_counted(address) == 1
