@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from vssid_portal.views import LimitRefusal, minutes_left, usage_refusal
 
-from .services.challenge import Challenge, ChallengePurpose, challenge_failure_count, challenge_spend
+from .services.challenge import (
+    Challenge,
+    ChallengePurpose,
+    ChallengeSpent,
+    challenge_failure_count,
+    challenge_spend,
+)
 
 CHALLENGE_FAILED = _("Câu trả lời kiểm tra chưa đúng hoặc đã hết hạn. Hãy trả lời câu hỏi mới bên dưới.")
 ANSWER_HINT = _("Nhập kết quả bằng chữ số. Trình duyệt có JavaScript sẽ tự xác minh, không cần trả lời.")
@@ -47,15 +53,17 @@ class ChallengeForm(forms.Form):
 
     def challenge_passed(self, purpose: ChallengePurpose, *, request) -> bool:
         """Spend the challenge posted (each serves once, whatever the outcome) and say whether it was
-        passed; when not, the answer's error says so and the failure counts against the client's
-        CHALLENGE_FAILURE_RATE. Raises ChallengeUnavailable when it cannot be spent (the cache that
-        records spent challenges is unreachable)."""
-        passed = challenge_spend(purpose=purpose, token=self.data.get("challenge", ""),
-                                 work=self.data.get("work", ""), answer=self.data.get("answer", ""))
-        if not passed:
-            challenge_failure_count(request=request, count=True)
+        passed; when not, the answer's error says so, and a wrong answer or wrong work on a challenge
+        still good counts against the client's CHALLENGE_FAILURE_RATE (a spent or expired one, a
+        double click's or a page left open's, does not). Raises ChallengeUnavailable when it cannot be
+        spent (the cache that records spent challenges is unreachable)."""
+        spent = challenge_spend(purpose=purpose, token=self.data.get("challenge", ""),
+                                work=self.data.get("work", ""), answer=self.data.get("answer", ""))
+        if not spent:
+            if spent is ChallengeSpent.WRONG:
+                challenge_failure_count(request=request, count=True)
             self.challenge_failed()
-        return passed
+        return bool(spent)
 
     @staticmethod
     def failures_refusal(request, *, unavailable) -> LimitRefusal | None:

@@ -9,17 +9,20 @@ a script guessing is right once in 90 tries at best. The answer travels only as 
 token, and a token is spent by its first use, right or wrong, so a replay is refused. Each form
 has its own purpose: a token made for one is refused by the other.
 
-Every challenge failed (a wrong answer or work, a forged, expired or replayed token) is counted
+Every challenge failed by a wrong answer or wrong work on a genuine, fresh, unspent token is counted
 under the client's address (an IPv4 address or an IPv6 /64: vssid_portal.ratelimit.client_ip), on
 either form alike, against CHALLENGE_FAILURE_RATE: past it the client's tries are refused until its
-window ends, so that a script cannot pass by guessing the question instead of doing the work.
+window ends, so that a script cannot pass by guessing the question instead of doing the work. A
+forged, expired or replayed token is refused too, and the page asks again, but not counted: it can
+never pass, and it is what a double click (the second post carries the spent token) or a page left
+open sends, which would spend the count a carrier's address shares among its subscribers.
 """
 
 import dataclasses
 import hashlib
 import hmac
 import secrets
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from django.conf import settings
 from django.core import signing
@@ -68,6 +71,17 @@ def _answer_right(purpose: ChallengePurpose, nonce: str, answer: str, mac: str) 
                for secret in secret_keys())
 
 
+class ChallengeSpent(Enum):
+    """What spending a challenge found (challenge_spend); true only when it was passed."""
+
+    PASSED = "passed"
+    WRONG = "wrong"  # a genuine, fresh, unspent token, its answer or its work wrong: a failure counted
+    STALE = "stale"  # a forged, expired or replayed token, or another form's: refused, counted as no failure
+
+    def __bool__(self) -> bool:
+        return self is ChallengeSpent.PASSED
+
+
 class ChallengeUnavailable(Exception):
     """The challenge cannot be spent: the cache that records spent tokens does not answer."""
 
@@ -99,29 +113,32 @@ def leading_zero_bits(digest: bytes) -> int:
     return bits
 
 
-def challenge_spend(*, purpose: ChallengePurpose, token: str, work: str = "", answer: str = "") -> bool:
-    """True when the token is genuine, made for `purpose`, fresh, unused, and its work or its answer is right.
+def challenge_spend(*, purpose: ChallengePurpose, token: str, work: str = "", answer: str = "") -> ChallengeSpent:
+    """PASSED (true) when the token is genuine, made for `purpose`, fresh, unused, and its work or its answer
+    is right; WRONG when such a token's work and answer are both wrong; STALE for any other token.
 
     The token is spent whatever the outcome: each one allows a single attempt. Raises
     ChallengeUnavailable when it cannot be spent because the cache is unreachable.
     """
     try:
         data = signing.loads(token or "", salt=purpose.salt, max_age=CHALLENGE_MAX_AGE)
-    except signing.BadSignature:
-        return False
+    except signing.BadSignature:  # forged, another form's, or expired (SignatureExpired)
+        return ChallengeSpent.STALE
     if not cache.add(purpose.spent_key(data["n"]), 1, timeout=CHALLENGE_MAX_AGE + 60):
         if not cache_reachable():
             raise ChallengeUnavailable
-        return False  # replayed
+        return ChallengeSpent.STALE  # replayed
     work = (work or "").strip()
     if work.isascii() and work.isdigit() and len(work) <= 12:  # isdigit() alone admits "²", which int() refuses
         digest = hashlib.sha256(f"{token}:{int(work)}".encode()).digest()
         if leading_zero_bits(digest) >= data["b"]:
-            return True
+            return ChallengeSpent.PASSED
     answer = normalize_code(answer or "")  # "１２" as some keyboards type it, "1 2"
     if answer.isascii() and answer.isdigit() and len(answer) <= 4:
         answer = str(int(answer))  # "07" is 7
-    return bool(answer) and len(answer) <= 4 and _answer_right(purpose, data["n"], answer, data["m"])
+    if answer and len(answer) <= 4 and _answer_right(purpose, data["n"], answer, data["m"]):
+        return ChallengeSpent.PASSED
+    return ChallengeSpent.WRONG
 
 
 def _failure_rate(group, request) -> str:

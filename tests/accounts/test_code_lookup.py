@@ -4,6 +4,7 @@ address and per network, the challenge (proof of work or arithmetic; single use)
 import datetime
 import hashlib
 import re
+import time
 
 import pytest
 from django.core import signing
@@ -604,3 +605,23 @@ def test_challenges_passed_count_no_failure(client, person, settings):
     for _ in range(3):
         assert "7901234567" in lookup(client).content.decode()
         assert lookup(client, work=False, full_name="ai do").status_code == 200  # found nobody: no failed challenge
+
+
+def test_a_spent_expired_or_forged_challenge_is_stale_and_only_a_wrong_answer_on_a_good_one_is_wrong(monkeypatch):
+    """What spending a challenge found: a wrong answer or wrong work on a challenge still good is WRONG, the
+    failure CHALLENGE_FAILURE_RATE counts; a replayed, expired, forged or other form's token is STALE,
+    refused too but counted as no failure."""
+    from accounts.services.challenge import CHALLENGE_MAX_AGE, ChallengeSpent
+
+    purpose = ChallengePurpose.CODE_LOOKUP
+    wrong = challenge_issue(purpose=purpose)
+    assert challenge_spend(purpose=purpose, token=wrong.token, answer="1") is ChallengeSpent.WRONG
+    assert challenge_spend(purpose=purpose, token=wrong.token, answer="1") is ChallengeSpent.STALE  # replayed
+    assert challenge_spend(purpose=purpose, token=wrong.token[:-2] + "xx", answer="1") is ChallengeSpent.STALE
+    other = challenge_issue(purpose=ChallengePurpose.PASSWORD_RESET)
+    assert challenge_spend(purpose=purpose, token=other.token, answer="1") is ChallengeSpent.STALE
+    old = challenge_issue(purpose=purpose)
+    later = time.time() + CHALLENGE_MAX_AGE + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert challenge_spend(purpose=purpose, token=old.token, answer="1") is ChallengeSpent.STALE
+    assert not ChallengeSpent.WRONG and not ChallengeSpent.STALE and ChallengeSpent.PASSED

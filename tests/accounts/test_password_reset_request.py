@@ -8,10 +8,10 @@ import re
 import pytest
 from django.test import Client, RequestFactory
 
-from accounts.services.challenge import ChallengePurpose
+from accounts.services.challenge import CHALLENGE_MAX_AGE, ChallengePurpose
 from tests.accounts import test_otp
 from tests.accounts.helpers import reset_request, seconds_left, solved_challenge
-from tests.accounts.test_code_lookup import answer_from, token_from
+from tests.accounts.test_code_lookup import answer_from, fail_challenge, token_from
 from tests.accounts.test_otp import codes_sent, make_citizen
 
 pytestmark = pytest.mark.django_db(transaction=True)  # codes are sent on commit
@@ -196,10 +196,32 @@ def test_the_challenges_failed_on_the_code_lookup_count_against_the_reset_too(se
     settings.CHALLENGE_FAILURE_RATE = "3/h"
     client = Client(REMOTE_ADDR="198.51.100.7")
     for _ in range(2):
-        assert client.post("/tra-cuu/ma-so-bhxh/", {"challenge": ""}).status_code == 400
+        assert fail_challenge(client, ip="198.51.100.7").status_code == 400
     assert client.post(RESET, wrong_answer(client)).status_code == 200
     assert client.post(RESET, reset_request(UNKNOWN)).status_code == 429
     assert client.post("/tra-cuu/ma-so-bhxh/", {"challenge": ""}).status_code == 429
+
+
+def test_a_double_click_or_a_page_left_open_is_asked_again_and_counts_no_failed_challenge(settings, sms_outbox,
+                                                                                         clock):
+    """A challenge posted again (a double click: the second post carries the spent one) or past its 10 minutes (a
+    page left open) is refused, the page asking a new question, but not counted against CHALLENGE_FAILURE_RATE,
+    which a carrier's address shares: only a wrong answer or wrong work on a challenge still good is."""
+    settings.CHALLENGE_FAILURE_RATE = "1/h"
+    make_citizen()
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    page = client.get(RESET)
+    clock.advance(CHALLENGE_MAX_AGE + 1)
+    late = client.post(RESET, {"bhxh_code": KNOWN, "challenge": token_from(page), "answer": answer_from(page)})
+    assert late.status_code == 200 and CHALLENGE_FAILED in late.content.decode()
+    data = reset_request(KNOWN)
+    assert client.post(RESET, data)["Location"] == RESET_CODE
+    twice = client.post(RESET, data)
+    assert twice.status_code == 200 and CHALLENGE_FAILED in twice.content.decode()
+    assert client.post(RESET, reset_request(UNKNOWN))["Location"] == RESET_CODE
+    assert client.post(RESET, wrong_answer(client)).status_code == 200  # a wrong answer is counted
+    assert client.post(RESET, reset_request(UNKNOWN)).status_code == 429
+    assert len(codes_sent(sms_outbox)) == 1
 
 
 def requests_counted(address: str) -> int:
