@@ -246,7 +246,8 @@ class UserChangeForm(DjangoUserAdmin.form):
             self.add_error("officer_person", gettext(
                 "Tài khoản này đăng nhập bằng hồ sơ mã số %(code)s: mã số BHXH của cán bộ phải là mã số đó.")
                 % {"code": person.bhxh_code})
-        elif officer_person is not None and (other := staff_login_of_record(officer_person, besides=self.instance)):
+        elif active and officer_person is not None and (
+                other := staff_login_of_record(officer_person, besides=self.instance)):
             self.add_error("officer_person", gettext(
                 "Hồ sơ mã số %(code)s đã là hồ sơ của tài khoản cán bộ %(username)s. Mỗi hồ sơ BHXH chỉ gắn với "
                 "một tài khoản cán bộ: kiểm tra lại mã số.") % {"code": officer_person.bhxh_code, "username": other})

@@ -219,10 +219,12 @@ def officer_record_unknown(user) -> bool:
 
 
 def staff_login_of_record(record: Person, *, besides: User) -> str:
-    """The username of a staff login other than `besides` that names `record` as the officer's own
-    (User.officer_person) or logs in as it, "" if none: one record is one officer's, so that no
-    officer's own-case checks follow a colleague's family."""
-    return (User.objects.filter(Q(officer_person=record) | Q(person=record), is_staff=True)
+    """The username of an active staff login other than `besides` that names `record` as the officer's
+    own (User.officer_person) or logs in as it, "" if none: one record is one officer's, so that no
+    officer's own-case checks follow a colleague's family. A deactivated login (an officer's account
+    of an earlier post) does not count: it decides nothing, and would otherwise keep the officer's
+    new account from naming their record."""
+    return (User.objects.filter(Q(officer_person=record) | Q(person=record), is_staff=True, is_active=True)
             .exclude(pk=besides.pk).values_list("username", flat=True).first()) or ""
 
 

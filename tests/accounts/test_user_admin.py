@@ -199,3 +199,31 @@ def test_an_officers_record_may_be_the_one_their_citizen_login_logs_in_as(db, cl
     assert client.post(url, {**change_form(client, url), "officer_person": "7906666666"}).status_code == 302
     staff.refresh_from_db()
     assert staff.officer_person_id == record.pk
+
+
+def test_an_officers_earlier_account_kept_deactivated_neither_blocks_the_lock_out_nor_the_new_account(db, client):
+    """An officer moved to another post has a new staff account while the old one, deactivated, still
+    names their record: the new account names it too, is deactivated at once when its login is taken,
+    and the old one is not made active again beside it."""
+    from .helpers import officer
+
+    earlier = officer("canbo07901cu", "07901", "Cán bộ BHXH cơ sở")
+    record = earlier.officer_person
+    User.objects.filter(pk=earlier.pk).update(is_active=False)
+    staff = officer("canbo07902", "07902", "Cán bộ BHXH cơ sở", own_record=False)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    url = reverse("admin:accounts_user_change", args=[staff.pk])
+    assert client.post(url, {**change_form(client, url), "officer_person": record.bhxh_code}).status_code == 302
+    staff.refresh_from_db()
+    assert staff.officer_person_id == record.pk
+    form = change_form(client, url)
+    deactivated = {name: value for name, value in form.items() if name != "is_active"}
+    assert client.post(url, deactivated).status_code == 302
+    staff.refresh_from_db()
+    assert not staff.is_active
+    url = reverse("admin:accounts_user_change", args=[earlier.pk])
+    User.objects.filter(pk=staff.pk).update(is_active=True)
+    response = client.post(url, {**change_form(client, url), "is_active": "on"})
+    assert response.status_code == 200 and "đã là hồ sơ của tài khoản cán bộ canbo07902" in response.content.decode()
+    earlier.refresh_from_db()
+    assert not earlier.is_active
