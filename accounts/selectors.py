@@ -20,7 +20,7 @@ from lookup.selectors import within_officer_scope
 from notifications.selectors import unread_cache_key
 from vssid_portal.text import fold
 
-from .models import Person, Registration, User
+from .models import Guardianship, Person, Registration, User
 from .sessions import timed_out
 
 # The logged-in user is read on every request; the row is kept in the cache for a minute and
@@ -228,14 +228,49 @@ def staff_login_of_record(record: Person, *, besides: User) -> str:
             .exclude(pk=besides.pk).values_list("username", flat=True).first()) or ""
 
 
+def is_officers_own_person(officer, person_id, *, by_login=None) -> bool:
+    """Whether `person_id` is the officer's own record or that of a person one of their logins
+    (holder_logins: the staff login and a citizen login of their own record) is, or was, parent or
+    guardian of: an officer does not decide, nor write the money and entitlements of, themselves or
+    their child. `by_login`: the login that filed or registered the case, their own case too when it is
+    one of theirs. One query at most."""
+    if person_id in holder_person_ids(officer) or (by_login is not None and by_login == officer.pk):
+        return True
+    theirs = Q(pk=by_login) if by_login is not None else Q()
+    if person_id is not None:
+        theirs |= Q(guardianships__child_id=person_id)
+    return bool(theirs) and holder_logins(officer).filter(theirs).exists()
+
+
+def officers_own_person_ids(officer) -> set[int]:
+    """Every record is_officers_own_person names for the officer: their own and those of the people one
+    of their logins is, or was, parent or guardian of. One query, for the rows of a list action."""
+    children = Guardianship.objects.filter(parent__in=holder_logins(officer)).values_list("child_id", flat=True)
+    return holder_person_ids(officer) | set(children)
+
+
+# What an officer is told of a row of their own record or of their child's in the admins of periods,
+# benefit records and cards: shown, not written (own_record_refusal).
+OWN_RECORD = gettext_lazy(
+    "Đây là dữ liệu của chính bạn hoặc của người bạn là cha, mẹ, người giám hộ: cán bộ chỉ được xem, không được "
+    "thêm, sửa hay xóa dữ liệu của chính mình. Hãy để một cán bộ khác của cơ quan thực hiện.")
+
+
+def own_record_refusal(officer, person_id, *, own_ids: set[int] | None = None) -> str:
+    """Why the officer may not write a row of `person_id` (a period, a benefit record, a card): an officer
+    whose own record is not known (officer_record_unknown) writes none, and nobody writes their own or their
+    child's (is_officers_own_person); "" when they may. `own_ids`: officers_own_person_ids, when already read."""
+    if officer_record_unknown(officer):
+        return str(OFFICER_RECORD_UNKNOWN)
+    own = person_id in own_ids if own_ids is not None else is_officers_own_person(officer, person_id)
+    return str(OWN_RECORD) if own else ""
+
+
 def is_officers_own_registration(registration: Registration, officer) -> bool:
     """An officer does not decide a registration of their own case: for their own record, for a child
     one of their logins registered, or for a person one of their logins is (or was) parent or guardian
-    of. One query at most."""
-    if registration.person_id in holder_person_ids(officer) or registration.parent_id == officer.pk:
-        return True
-    return holder_logins(officer).filter(
-        Q(pk=registration.parent_id) | Q(guardianships__child_id=registration.person_id)).exists()
+    of (is_officers_own_person). One query at most."""
+    return is_officers_own_person(officer, registration.person_id, by_login=registration.parent_id)
 
 
 def guardianship_of(*, user, person_id):

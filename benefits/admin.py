@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_own_records import OwnRecordsReadOnly
 from accounts.selectors import people_told_of, persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
@@ -108,7 +109,7 @@ BENEFITS_SINCE = 1995  # the first year the list filter offers: claims are recei
 
 
 @admin.register(BenefitRecord)
-class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
+class BenefitRecordAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
                          admin.ModelAdmin):
     no_agency_nothing = "hồ sơ hưởng chế độ nào để xem"
     list_display = ["reference", "person", "kind", "received_on", "agency", "status", "decision_number"]
@@ -172,7 +173,7 @@ class BenefitRecordAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOu
         """`left_said`: what the rows ticked that are past the step already were left as they are for
         (e.g. PAID_BEFORE, counted), said instead of the action ending without a word."""
         updated, errors, refused = [], [], []
-        for record in queryset:
+        for record in self.own_rows_left(request, list(queryset)):
             if not step_allowed(record.status, status):
                 # Refused here, all in one message, by the rule the service holds: the service's own refusal of
                 # the step is never met from here (a status changed since the list was read it refuses as moved).

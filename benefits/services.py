@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from accounts.selectors import own_record_refusal
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
 from vssid_portal.audit import field_change, field_label
@@ -70,6 +71,7 @@ def change_key(record: BenefitRecord, changes: dict[str, tuple]) -> str:
 def benefit_save(*, record: BenefitRecord, actor=None, seen_version=None) -> bool:
     """Validate and save a new or edited record. Returns whether anything changed (and so whether
     an audit row was written and the person told). `actor` is the officer (None for imports);
+    an officer writes no record of their own nor of their child's (own_record_refusal: ValidationError);
     `seen_version`, the revision the officer's page showed: a record saved by somebody else since
     is refused (ValidationError) rather than overwritten. Without it, the revision `record` was
     loaded with is compared instead, so a copy loaded before another save is refused as well."""
@@ -79,6 +81,8 @@ def benefit_save(*, record: BenefitRecord, actor=None, seen_version=None) -> boo
         stored = (BenefitRecord.objects.select_for_update().filter(pk=record.pk).values("agency_id", "status").first()
                   or stored)
     _check_scope(record=record, actor=actor, previous_agency_id=stored["agency_id"])
+    if actor is not None and (own := own_record_refusal(actor, record.person_id)):  # their own or their child's
+        raise ValidationError(own)
     refusal = _status_move_refusal(stored=stored["status"], status=record.status)
     if refusal:
         raise ValidationError({"status": refusal})

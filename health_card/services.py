@@ -21,6 +21,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import own_record_refusal
 from accounts.services.notices import person_notify
 from lookup.models import MedicalFacility
 from lookup.signals import bulk_updated
@@ -58,13 +59,23 @@ def legacy_number(*, group: BeneficiaryGroup, level: int, province_code: str, bh
     return f"{group.code}{level}{province_code}{bhxh_code}"
 
 
+def _officer_may_write(officer, person) -> None:
+    """An officer (None: a filing's completion, whose own-case check is the filing's, or the demo data)
+    does not issue, reissue nor revoke the card of their own record or of their child's, nor any card
+    while their own record is not known (accounts.selectors.own_record_refusal): ValidationError."""
+    if officer is not None and (refusal := own_record_refusal(officer, person.pk)):
+        raise ValidationError(refusal)
+
+
 def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from: datetime.date,
                valid_to: datetime.date | None = None, issued_on: datetime.date | None = None,
-               living_area: str = "", reason: str = "Cấp mới", notify: bool = True) -> Card:
+               living_area: str = "", reason: str = "Cấp mới", notify: bool = True, officer=None) -> Card:
     """A first card for a person without an active one (version 1, or the next after a revoked
     or expired card). Its five-year date comes from the person's BHYT participation; a child's
     (TE) card without an end runs to the last day the law gives it. The holder (and a minor's
-    parents) are told, unless `notify` is off (demo data)."""
+    parents) are told, unless `notify` is off (demo data). `officer`, the officer issuing it in the
+    admin, issues no card of their own nor of their child's (_officer_may_write)."""
+    _officer_may_write(officer, person)
     if error := child_card_dates_error(person=person, group=group, valid_from=valid_from, valid_to=valid_to):
         raise ValidationError(error)
     if group.pk == CHILD_GROUP and valid_to is None:
@@ -118,7 +129,7 @@ class CardWouldBeExpired(ValidationError):
 
 def reissue_card(person, reason: str, *, agency=None, facility=None, group: BeneficiaryGroup | None = None,
                  valid_to: datetime.date | None | bool = False, replacing: Card | None = None,
-                 notice_reason: Promise | None = None) -> Card:
+                 notice_reason: Promise | None = None, officer=None) -> Card:
     """Reissue the person's card (damaged, lost, changed details): a new version, the old one
     marked replaced so its QR fails as "replaced", the holder (and guardians) notified.
 
@@ -130,7 +141,9 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
     whose officers must find the card), by default the old card's. `replacing`: the card an officer
     chose, or a filing was made about; if it is no longer the active one (reissued, or replaced by a
     new card, meanwhile: a second click, a colleague, another filing) nothing is reissued again
-    (CardReplacedMeanwhile). Nor is a card that would be expired from the start (CardWouldBeExpired)."""
+    (CardReplacedMeanwhile). Nor is a card that would be expired from the start (CardWouldBeExpired).
+    `officer`: as for card_issue."""
+    _officer_may_write(officer, person)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Cần ghi lý do cấp lại thẻ.")
@@ -192,9 +205,10 @@ def card_expire(*, card: Card) -> Card:
     return card
 
 
-def card_revoke(*, card: Card, reason: str) -> Card:
+def card_revoke(*, card: Card, reason: str, officer=None) -> Card:
     """Revoke an active card: its QR fails as "revoked" from now on, and the holder (and
-    guardians) are told why, rather than learning it at a clinic."""
+    guardians) are told why, rather than learning it at a clinic. `officer`: as for card_issue."""
+    _officer_may_write(officer, card.person)
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError("Cần ghi lý do thu hồi thẻ.")

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from accounts.admin_own_records import OwnRecordsReadOnly
 from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
@@ -52,7 +53,7 @@ BHXH_SINCE = 1995  # the first year the list filter offers: BHXH as recorded tod
 
 
 @admin.register(Period)
-class PeriodAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
+class PeriodAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
                   admin.ModelAdmin):
     no_agency_nothing = "quá trình tham gia nào để xem"
     form = PeriodAdminForm
@@ -117,10 +118,10 @@ class PeriodAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             messages.info(request, "Không có thay đổi nào: không gửi thông báo.")
 
     def delete_model(self, request, obj):
-        period_delete(periods=Period.objects.filter(pk=obj.pk))
+        period_delete(periods=Period.objects.filter(pk=obj.pk), actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        period_delete(periods=queryset)
+        period_delete(periods=queryset, actor=request.user)
 
     def get_urls(self):
         return [path("nhap-csv/", self.admin_site.admin_view(self.import_view), name="participation_period_import")] + super().get_urls()

@@ -30,7 +30,8 @@ class PeriodAdminForm(SeenVersionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amount"].required = False  # left empty, Period.clean computes it
+        if "amount" in self.fields:  # not on a page shown read-only (an officer's own period: no fields)
+            self.fields["amount"].required = False  # left empty, Period.clean computes it
 
     def clean(self):
         if self.instance.person_id:  # the person's row before the period's, locked by super().clean()

@@ -7,7 +7,7 @@ import hashlib
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -19,8 +19,7 @@ from accounts.selectors import (
     children_of,
     deactivated_logins,
     guardianship_of,
-    holder_logins,
-    holder_person_ids,
+    is_officers_own_person,
     logins_told_of,
     logins_told_of_people,
 )
@@ -503,7 +502,4 @@ def is_officers_own_case(filing: Filing, officer) -> bool:
     (or were) parent or guardian of, or one they filed, whichever of their logins (holder_logins: the
     staff login and a citizen login of their own record) filed it or is linked to the child. One
     query at most."""
-    if filing.person_id in holder_person_ids(officer) or filing.submitted_by_id == officer.pk:
-        return True
-    return holder_logins(officer).filter(
-        Q(pk=filing.submitted_by_id) | Q(guardianships__child_id=filing.person_id)).exists()
+    return is_officers_own_person(officer, filing.person_id, by_login=filing.submitted_by_id)

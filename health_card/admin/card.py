@@ -8,6 +8,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
+from accounts.admin_own_records import OwnRecordsReadOnly
 from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency, MedicalFacility
@@ -123,7 +124,7 @@ class CardReasonForm(forms.Form):
 
 
 @admin.register(Card)
-class CardAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
+class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
                 admin.ModelAdmin):
     no_agency_nothing = "thẻ BHYT nào để xem"
     list_display = ["legacy_number", "person", "version", "status", "facility", "valid_from", "valid_to", "agency"]
@@ -172,7 +173,8 @@ class CardAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScop
             return
         data = form.cleaned_data
         card = card_issue(person=data["person"], group=data["group"], facility=data["facility"], agency=data["agency"],
-                          valid_from=data["valid_from"], valid_to=data["valid_to"], living_area=data["living_area"])
+                          valid_from=data["valid_from"], valid_to=data["valid_to"], living_area=data["living_area"],
+                          officer=request.user)
         _saved_as(obj, card)
 
     # Both actions first show the selected active cards and ask for the reason (the holder is told
@@ -189,7 +191,10 @@ class CardAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScop
                                  title="Thu hồi thẻ BHYT", button="Thu hồi thẻ", apply=self._revoke_one)
 
     def _with_reason(self, request, queryset, *, action, reasons, title, button, apply):
-        cards = list(queryset.filter(status=Card.Status.ACTIVE))
+        active = list(queryset.filter(status=Card.Status.ACTIVE))
+        cards = self.own_rows_left(request, active)
+        if active and not cards:  # each said why
+            return None
         if not cards:
             self.message_user(request, "Không có thẻ đang sử dụng nào trong các thẻ đã chọn: không có gì thay đổi.",
                               messages.WARNING)
@@ -208,7 +213,7 @@ class CardAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScop
 
     def _reissue_one(self, request, card, reason):
         try:
-            new = reissue_card(card.person, reason, replacing=card)
+            new = reissue_card(card.person, reason, replacing=card, officer=request.user)
         except ValidationError as error:  # revoked or replaced meanwhile
             self.message_user(request, f"{card.legacy_number}: {' '.join(error.messages)}", messages.ERROR)
             return
@@ -220,7 +225,7 @@ class CardAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScop
 
     def _revoke_one(self, request, card, reason):
         try:
-            card = card_revoke(card=card, reason=reason)
+            card = card_revoke(card=card, reason=reason, officer=request.user)
         except ValidationError as error:  # revoked or replaced meanwhile
             self.message_user(request, f"{card.legacy_number}: {' '.join(error.messages)}", messages.ERROR)
             return

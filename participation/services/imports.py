@@ -60,9 +60,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Person
-from accounts.selectors import people_told_of
+from accounts.selectors import OFFICER_RECORD_UNKNOWN, officer_record_unknown, officers_own_person_ids, people_told_of
 from accounts.services.notices import person_notify
 from lookup.models import Agency, Employer, MedicalFacility, Province
 
@@ -132,7 +133,9 @@ def _amount(value: str, column: str) -> int:
 class _Lookups:
     """Reference rows by code, loaded once per import; people loaded per batch."""
 
-    def __init__(self, agency_scope: set[int] | None, persons: QuerySet | None):
+    def __init__(self, agency_scope: set[int] | None, persons: QuerySet | None, actor=None):
+        # The records of the officer and of their children: their periods are not theirs to write.
+        self.own_ids = officers_own_person_ids(actor) if actor is not None else set()
         self.provinces = dict(Province.objects.values_list("code", "id"))
         self.agencies = dict(Agency.objects.values_list("code", "id"))
         self.employers = dict(Employer.objects.values_list("code", "id"))
@@ -161,6 +164,10 @@ def _period_from_row(row: dict, people: dict[str, Person], lookups: _Lookups) ->
         # One answer for "no such code" and "someone you may not see": no registry probe.
         raise RowError(f"mã số BHXH {row['ma_so_bhxh'].strip()} không có trong hồ sơ hoặc không thuộc phạm vi quản lý "
                        "của bạn")
+    if person.pk in lookups.own_ids:
+        raise RowError(gettext("mã số BHXH %(code)s là của chính bạn hoặc của người bạn là cha, mẹ, người giám hộ: "
+                               "cán bộ không nhập quá trình tham gia của chính mình, hãy để một cán bộ khác của cơ "
+                               "quan nhập") % {"code": person.bhxh_code})
     kind = row["loai"].strip()
     if kind not in KINDS:
         raise RowError(f"loại “{kind}” không hợp lệ (dùng {', '.join(Period.Kind.values)})")
@@ -351,7 +358,8 @@ def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int
                    run_id: str | None = None) -> ImportReport:
     """Import periods from CSV text lines. `agency_scope`: agency ids the importing officer may
     write for (None: all); `persons`: the people the officer may see (None: everyone); `actor`:
-    the officer, named in the admin log of a real import; `source`: the file's name, for that log;
+    the officer, named in the admin log of a real import, whose own and whose children's rows are
+    refused (an officer whose own record is not known imports nothing); `source`: the file's name, for that log;
     `run_id`: names this import in the notices' idempotency keys (a task that may run twice passes
     its own; default: a new one per call). Returns what happened, or would happen on a dry run."""
     report = ImportReport(dry_run=dry_run)
@@ -361,8 +369,11 @@ def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int
     if missing:
         report.add_error(1, "thiếu cột " + ", ".join(missing) + ". Cột cần có: " + ", ".join(COLUMNS))
         return report
+    if actor is not None and officer_record_unknown(actor):  # whose periods are their own cannot be known
+        report.add_error(1, str(OFFICER_RECORD_UNKNOWN))
+        return report
     reader.fieldnames = header
-    lookups = _Lookups(agency_scope, persons)
+    lookups = _Lookups(agency_scope, persons, actor)
     told: dict[int, _Told] = {}
     with transaction.atomic():
         wait_for_writers_of_many_people()

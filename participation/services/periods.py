@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.models import Person
-from accounts.selectors import people_told_of
+from accounts.selectors import officer_record_unknown, officers_own_person_ids, own_record_refusal, people_told_of
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
@@ -137,7 +137,8 @@ def period_conflict(period: Period, scope: set[int] | None = None) -> dict[str, 
 def period_save(*, period: Period, actor=None, seen_version=None) -> bool:
     """Validate and save; returns whether anything changed (and so whether the person was told).
     `actor`, the officer saving it (None for an import or the demo data): the period's agency, the
-    stored one and the new one, must be within their scope, else PermissionDenied. `seen_version`,
+    stored one and the new one, must be within their scope, else PermissionDenied, and the person neither
+    theirs nor their child's (own_record_refusal), else ValidationError. `seen_version`,
     the `updated_at` the officer's page showed: a period saved by somebody else since is refused
     (ValidationError) rather than overwritten. Locks the person's row, then the period's (the
     import's order too), until the end of the transaction."""
@@ -145,6 +146,8 @@ def period_save(*, period: Period, actor=None, seen_version=None) -> bool:
     check_unchanged_since_seen(period, seen=seen_version, field="updated_at")
     scope = officer_agency_ids(actor) if actor is not None else None
     if actor is not None:
+        if refusal := own_record_refusal(actor, period.person_id):  # their own or their child's period
+            raise ValidationError(refusal)
         stored = Period.objects.filter(pk=period.pk).values_list("agency_id", flat=True).first() if period.pk else None
         if scope is not None and not {period.agency_id, stored} - {None} <= scope:
             raise PermissionDenied("Quá trình thuộc cơ quan BHXH ngoài phạm vi quản lý của bạn.")
@@ -162,13 +165,19 @@ def period_save(*, period: Period, actor=None, seen_version=None) -> bool:
 
 
 @transaction.atomic
-def period_delete(*, periods: QuerySet) -> None:
-    """Delete these periods (the admin's delete page, "delete selected"). Their people's rows are locked
+def period_delete(*, periods: QuerySet, actor=None) -> None:
+    """Delete these periods (the admin's delete page, "delete selected"); `actor`, the officer deleting
+    them, deletes none of their own or their child's (own_record_refusal: ValidationError, nothing
+    deleted). Their people's rows are locked
     first, in key order, then the periods deleted: the lock order of every writer (lock_person). Deleting
     first would lock the period rows, then the people (the table's trigger, accounts/content_version.py),
     and wait in a circle with an edit or an import of the same person. Periods of several people wait
     for a running import first."""
     people = sorted(set(periods.values_list("person_id", flat=True)))
+    if actor is not None and people:
+        own = set() if officer_record_unknown(actor) else officers_own_person_ids(actor)
+        if refusal := next(filter(None, (own_record_refusal(actor, pk, own_ids=own) for pk in people)), ""):
+            raise ValidationError(refusal)
     if len(people) > 1:
         wait_for_writers_of_many_people()
     list(Person.objects.select_for_update().filter(pk__in=people).order_by("pk").values_list("pk", flat=True))

@@ -141,3 +141,24 @@ def solved_challenge(purpose: ChallengePurpose = ChallengePurpose.PASSWORD_RESET
 def reset_request(bhxh_code: str) -> dict:
     """The password reset request for `bhxh_code`, its challenge solved."""
     return {"bhxh_code": bhxh_code, **solved_challenge()}
+
+
+def officer_with_family(username, agency_code, group):
+    """An officer of `agency_code` whose staff login names their own record (managed by that agency), which a
+    citizen login of theirs logs in as, that citizen login the guardian of a child of 10 the agency manages
+    too: (staff login, own record, child)."""
+    from accounts.models import Guardianship, User
+
+    agency = Agency.objects.get(code=agency_code)
+    own = make_person("7906666666", "Lê Thị Thu", sex=2, id_number="079188066666")
+    born = born_years_ago(10)
+    child = make_person("7906666667", "Lê Minh Khang", birth=born, id_number=cccd_for(born))
+    Person.objects.filter(pk__in=[own.pk, child.pk]).update(agency=agency)
+    staff = officer(username, agency_code, group)
+    staff.officer_person = own
+    staff.save(update_fields=["officer_person"])
+    login = User.objects.create_user(own.bhxh_code, password="x-Pass-2026!", person=own)
+    Guardianship.objects.create(parent=login, child=child, relationship="me")
+    own.refresh_from_db()
+    child.refresh_from_db()
+    return staff, own, child

@@ -14,7 +14,7 @@ from lookup.models import Employer
 from participation.models import Period
 from participation.services.imports import periods_import
 from participation.services.periods import lock_person, period_save
-from tests.accounts.helpers import managed_person
+from tests.accounts.helpers import managed_person, officer_record
 from tests.db_locks import wait_until_blocked
 
 from .helpers import period
@@ -30,7 +30,9 @@ two_transactions = pytest.mark.skipif(connection.vendor != "postgresql",
 
 
 def superuser():
-    return get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!")
+    # Naming their own record, without which a superuser writes no period (own_record_refusal).
+    return get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!",
+                                                     officer_person=officer_record("quantri"))
 
 
 class Side(threading.Thread):
