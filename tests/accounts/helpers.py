@@ -162,3 +162,18 @@ def officer_with_family(username, agency_code, group):
     own.refresh_from_db()
     child.refresh_from_db()
     return staff, own, child
+
+
+# What the participation, benefits and health card admins say to an officer of a row of their own, and
+# to one whose own record is not known.
+OWN_RECORD_SAID = "cán bộ chỉ được xem, không được thêm, sửa hay xóa dữ liệu của chính mình"
+RECORD_UNKNOWN_SAID = "chưa có mã số BHXH của chính cán bộ"
+
+
+def officer_family_and_stranger(agency_code, group):
+    """officer_with_family's staff login, and by whose: its own record, its child and a stranger the
+    agency manages too."""
+    staff, own, child = officer_with_family("canbo07901", agency_code, group)
+    stranger = make_person("7901777777", "Phan Văn Tài", id_number="079087077777")
+    Person.objects.filter(pk=stranger.pk).update(agency=Agency.objects.get(code=agency_code))
+    return staff, {"own": own, "child": child, "stranger": Person.objects.get(pk=stranger.pk)}

@@ -6,27 +6,26 @@ An officer whose own record is not known writes none."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Person
 from benefits.models import BenefitRecord
 from benefits.services import benefit_save, benefit_set_status
-from lookup.models import Agency
-from tests.accounts.helpers import make_person, officer, officer_with_family
+from tests.accounts.helpers import (
+    OWN_RECORD_SAID,
+    RECORD_UNKNOWN_SAID,
+    officer,
+    officer_family_and_stranger,
+)
 
 from .helpers import DISTRICT, admin_form, decided, record
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 LIST = "/quan-tri/benefits/benefitrecord/"
 CHANGE = LIST + "{}/change/"
-OWN = "cán bộ chỉ được xem, không được thêm, sửa hay xóa dữ liệu của chính mình"
-UNKNOWN = "chưa có mã số BHXH của chính cán bộ"
+OWN, UNKNOWN = OWN_RECORD_SAID, RECORD_UNKNOWN_SAID
 
 
 @pytest.fixture
 def family(db, reference_data):
-    staff, own, child = officer_with_family("canbo07901", "07901", DISTRICT)
-    stranger = make_person("7901777777", "Phan Văn Tài", id_number="079087077777")
-    Person.objects.filter(pk=stranger.pk).update(agency=Agency.objects.get(code="07901"))
-    return staff, {"own": own, "child": child, "stranger": Person.objects.get(pk=stranger.pk)}
+    return officer_family_and_stranger("07901", DISTRICT)
 
 
 @pytest.mark.parametrize("whose", ["own", "child"])

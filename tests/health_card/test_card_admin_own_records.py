@@ -6,11 +6,15 @@ writes no card. A filing's completion, whose own-case check is the filing's, sti
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Person
 from health_card.models import BeneficiaryGroup, Card
 from health_card.services import card_issue, card_revoke, reissue_card
 from lookup.models import Agency
-from tests.accounts.helpers import make_person, officer, officer_with_family
+from tests.accounts.helpers import (
+    OWN_RECORD_SAID,
+    RECORD_UNKNOWN_SAID,
+    officer,
+    officer_family_and_stranger,
+)
 
 from .card_fixtures import *  # noqa: F401,F403
 from .card_fixtures import issue, logged_in
@@ -19,16 +23,12 @@ pytestmark = pytest.mark.django_db
 
 DISTRICT = "Cán bộ BHXH cơ sở"
 CARDS = "/quan-tri/health_card/card/"
-OWN = "cán bộ chỉ được xem, không được thêm, sửa hay xóa dữ liệu của chính mình"
-UNKNOWN = "chưa có mã số BHXH của chính cán bộ"
+OWN, UNKNOWN = OWN_RECORD_SAID, RECORD_UNKNOWN_SAID
 
 
 @pytest.fixture
 def family(reference_data, facility):
-    staff, own, child = officer_with_family("canbo07901", "07901", DISTRICT)
-    stranger = make_person("7901777777", "Phan Văn Tài", id_number="079087077777")
-    Person.objects.filter(pk=stranger.pk).update(agency=Agency.objects.get(code="07901"))
-    people = {"own": own, "child": child, "stranger": Person.objects.get(pk=stranger.pk)}
+    staff, people = officer_family_and_stranger("07901", DISTRICT)
     return staff, people, {whose: issue(person, facility) for whose, person in people.items()}
 
 

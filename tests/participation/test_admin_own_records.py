@@ -9,11 +9,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import Person
-from lookup.models import Agency
 from participation.models import Period
 from participation.services.imports import periods_import
 from participation.services.periods import period_delete, period_save
-from tests.accounts.helpers import make_person, officer, officer_with_family
+from tests.accounts.helpers import (
+    OWN_RECORD_SAID,
+    RECORD_UNKNOWN_SAID,
+    officer,
+    officer_family_and_stranger,
+)
 from tests.benefits.helpers import admin_form
 
 from .helpers import period
@@ -22,18 +26,14 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 DISTRICT = "Cán bộ BHXH cơ sở"
 LIST = "/quan-tri/participation/period/"
 CHANGE = LIST + "{}/change/"
-OWN = "cán bộ chỉ được xem, không được thêm, sửa hay xóa dữ liệu của chính mình"
-UNKNOWN = "chưa có mã số BHXH của chính cán bộ"
+OWN, UNKNOWN = OWN_RECORD_SAID, RECORD_UNKNOWN_SAID
 HEADER = ("ma_so_bhxh,loai,tu_thang,den_thang,nguoi_dong,ma_don_vi,chuc_vu,muc_dong,ty_le,so_tien,so_thang_no,"
           "ma_tinh,ma_co_quan,ma_kcb\n")
 
 
 @pytest.fixture
 def family(db, reference_data):
-    staff, own, child = officer_with_family("canbo07901", "07901", DISTRICT)
-    stranger = make_person("7901777777", "Phan Văn Tài", id_number="079087077777")
-    Person.objects.filter(pk=stranger.pk).update(agency=Agency.objects.get(code="07901"))
-    return staff, {"own": own, "child": child, "stranger": Person.objects.get(pk=stranger.pk)}
+    return officer_family_and_stranger("07901", DISTRICT)
 
 
 @pytest.mark.parametrize("whose", ["own", "child"])
