@@ -96,20 +96,26 @@ def test_the_service_refuses_an_officers_own_registration(staff, whose):
     assert_undecided(registration, links, logins)
 
 
+def assert_admin_refuses(client, registration, said):
+    """The registration's admin page offers no decision and says why; its approve address, and its
+    reject page before and after a reason is typed, refuse saying the same."""
+    page = client.get(f"{REGISTRATIONS}{registration.pk}/change/").content.decode()
+    assert said in page
+    assert f"{registration.pk}/duyet/" not in page and f"{registration.pk}/tu-choi/" not in page
+    response = client.post(f"{REGISTRATIONS}{registration.pk}/duyet/", follow=True)
+    assert response.status_code == 200 and said in response.content.decode()
+    response = client.get(f"{REGISTRATIONS}{registration.pk}/tu-choi/", follow=True)  # before a reason is typed
+    assert response.status_code == 200 and said in response.content.decode()
+    response = client.post(f"{REGISTRATIONS}{registration.pk}/tu-choi/", {"reason": "Ảnh không rõ"})
+    assert response.status_code == 200 and said in response.content.decode()
+
+
 @pytest.mark.parametrize("whose", WHOSE)
 def test_the_admin_offers_no_decision_on_an_officers_own_registration_and_refuses_one(staff, whose):
     registration = registration_of(whose, staff)
     links, logins = linked(registration)
     client = logged(staff)
-    page = client.get(f"{REGISTRATIONS}{registration.pk}/change/").content.decode()
-    assert OWN in page
-    assert f"{registration.pk}/duyet/" not in page and f"{registration.pk}/tu-choi/" not in page
-    response = client.post(f"{REGISTRATIONS}{registration.pk}/duyet/", follow=True)
-    assert response.status_code == 200 and OWN in response.content.decode()
-    response = client.get(f"{REGISTRATIONS}{registration.pk}/tu-choi/", follow=True)  # before a reason is typed
-    assert response.status_code == 200 and OWN in response.content.decode()
-    response = client.post(f"{REGISTRATIONS}{registration.pk}/tu-choi/", {"reason": "Ảnh không rõ"})
-    assert response.status_code == 200 and OWN in response.content.decode()
+    assert_admin_refuses(client, registration, OWN)
     assert_undecided(registration, links, logins)
 
 
@@ -150,15 +156,7 @@ def test_the_service_refuses_a_decision_to_an_officer_whose_record_is_not_known(
 def test_the_admin_offers_no_decision_to_an_officer_whose_record_is_not_known_and_refuses_one(unknown):
     registration = submit(make_person("7909999999", "Trần Thị Mai", sex=2, id_number="079188012345"))
     client = logged(unknown)
-    page = client.get(f"{REGISTRATIONS}{registration.pk}/change/").content.decode()
-    assert UNKNOWN in page
-    assert f"{registration.pk}/duyet/" not in page and f"{registration.pk}/tu-choi/" not in page
-    response = client.post(f"{REGISTRATIONS}{registration.pk}/duyet/", follow=True)
-    assert response.status_code == 200 and UNKNOWN in response.content.decode()
-    response = client.get(f"{REGISTRATIONS}{registration.pk}/tu-choi/", follow=True)  # before a reason is typed
-    assert response.status_code == 200 and UNKNOWN in response.content.decode()
-    response = client.post(f"{REGISTRATIONS}{registration.pk}/tu-choi/", {"reason": "Ảnh không rõ"})
-    assert response.status_code == 200 and UNKNOWN in response.content.decode()
+    assert_admin_refuses(client, registration, UNKNOWN)
     assert_undecided(registration, 0, 0)
 
 
