@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Person
 from participation.models import Period
 from participation.services.periods import lock_person, period_save
-from tests.accounts.helpers import managed_person
+from tests.accounts.helpers import managed_person, officer_record
 from tests.db_locks import wait_until_blocked
 from tests.participation.helpers import period
 from tests.participation.test_locks import Side, two_transactions
@@ -22,7 +22,8 @@ DELETE = "/quan-tri/accounts/person/{}/delete/"
 
 
 def superuser():
-    return get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!")
+    return get_user_model().objects.create_superuser("quantri", password="x-Pass-2026!",
+                                                     officer_person=officer_record("quantri"))
 
 
 @two_transactions

@@ -24,7 +24,7 @@ from accounts.models import Guardianship, Registration, User
 from health_card.keys import sync_public_keys
 from public_services.models import Filing
 from public_services.procedures import registry
-from tests.accounts.helpers import born_years_ago, jpeg, make_person, officer
+from tests.accounts.helpers import born_years_ago, jpeg, make_person, officer, officer_record
 from tests.public_services.helpers import DISTRICT
 
 from .world import PASSWORD, World, build_world, client_for, make_links, use_fresh_signing_keys
@@ -276,7 +276,9 @@ def world(reference_data, settings, tmp_path, django_capture_on_commit_callbacks
     settings.NEWS_MEDIA_ROOT = tmp_path / "news"
     image = world.objects["news"].lead_image
     assert image.storage.save(image.name, ContentFile(jpeg().read())) == image.name
-    world.superuser = User.objects.create_superuser("quantri", password=PASSWORD)
+    # a superuser naming a record of their own, without which they would decide and write nothing
+    world.superuser = User.objects.create_superuser("quantri", password=PASSWORD,
+                                                    officer_person=officer_record("quantri"))
     world.officer_without_agency = officer("canbo-chua-gan", None, DISTRICT)  # not yet attached to one
     # A guardian's login without a person record of its own: its pages link to its child's records.
     world.guardian = User.objects.create_user("giamho-khong-ma", password=PASSWORD)
