@@ -27,6 +27,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests in a transaction run before those that empty the tables when they end (live
+    server, `transaction=True`), as pytest-django orders them. pytest then groups the tests that
+    share a parametrized session fixture, such as Playwright's `browser_name`, which any test
+    naming a Playwright fixture (`page`, `context`) takes; that grouping can move browser tests
+    among the others, whose reference rows they leave emptied. Sorted again last (stably)."""
+    from pytest_django.plugin import pytest_collection_modifyitems as in_django_order
+
+    in_django_order(items)
+
+
 def missing(reason: str):
     """A missing real part fails in CI and skips on a developer's machine."""
     if IN_CI:

@@ -195,12 +195,12 @@ VIETNAMESE_LETTERS = re.compile("[ăâđêôơưáàảãạấầẩẫậắ�
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("template", "context"), WRITTEN_IN_ENGLISH, ids=[t for t, _c in WRITTEN_IN_ENGLISH])
-def test_the_account_benefit_and_card_notices_are_written_in_english(owner, template, context):
+@pytest.mark.parametrize(("template", "values"), WRITTEN_IN_ENGLISH, ids=[t for t, _v in WRITTEN_IN_ENGLISH])
+def test_the_account_benefit_and_card_notices_are_written_in_english(owner, template, values):
     User.objects.filter(pk=owner.pk).update(language="en")
     owner.refresh_from_db()
     with translation.override("vi"):
-        notice = send_message(channel=Message.Channel.EMAIL, template=template, user=owner, context=context,
+        notice = send_message(channel=Message.Channel.EMAIL, template=template, user=owner, context=values,
                               recipient=owner.email, idempotency_key=f"en-{template}")
     said = f"{notice.subject}\n{notice.body}"
     assert notice.language == "en" and notice.subject and not VIETNAMESE_LETTERS.search(said), said

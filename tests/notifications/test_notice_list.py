@@ -112,10 +112,10 @@ def test_a_notice_in_another_language_than_the_pages_says_so_and_one_in_the_page
     assert "chỉ có bằng" not in client.get(f"/thong-bao/{vietnamese.pk}/").content.decode()
 
 
-@pytest.mark.parametrize("languages, page, said", [
+@pytest.mark.parametrize("languages, page_language, said", [
     (["en"], "en", False), (["vi"], "vi", False), (["en", "vi"], "en", True), (["vi"], "en", True), (["en"], "vi", True),
 ])
-def test_the_list_says_some_notices_are_in_another_language_only_when_one_listed_is(languages, page, said):
+def test_the_list_says_some_notices_are_in_another_language_only_when_one_listed_is(languages, page_language, said):
     user = citizen()
     for n, language in enumerate(languages):
         Message.objects.create(channel=Message.Channel.INBOX, user=user, template="t", subject=f"Notice {n}",
@@ -123,8 +123,8 @@ def test_the_list_says_some_notices_are_in_another_language_only_when_one_listed
                                status=Message.Status.SENT)
     client = Client()
     client.force_login(user)
-    client.cookies["django_language"] = page
-    with translation.override(page):
+    client.cookies["django_language"] = page_language
+    with translation.override(page_language):
         note = gettext("Một số thông báo dưới đây được viết bằng ngôn ngữ khác với ngôn ngữ của trang này.")
     html = client.get("/thong-bao/").content.decode()
     assert (note in html) is said
