@@ -14,7 +14,7 @@ import random
 
 from accounts.models import Person
 from lookup.models import Agency, Employer, MedicalFacility
-from vssid_portal.dates import age_on
+from vssid_portal.dates import add_months, age_on
 
 from .models import Period
 
@@ -26,11 +26,6 @@ BHTN_START = datetime.date(2009, 1, 1)
 BHTNLD_START = datetime.date(2016, 7, 1)
 TODAY = datetime.date(2026, 10, 1)  # fixed, so the same seed gives the same data every year
 BASE_SALARY = 2_340_000  # mức lương cơ sở: a child's BHYT is 4.5 % of it, paid by the state budget
-
-
-def _add_months(month: datetime.date, count: int) -> datetime.date:
-    ordinal = month.year * 12 + month.month - 1 + count
-    return datetime.date(ordinal // 12, ordinal % 12 + 1, 1)
 
 
 def retirement_month(birth: datetime.date, sex: int) -> datetime.date:
@@ -98,7 +93,7 @@ def _career(person, rng, employers, agencies, facilities) -> list[Period]:
     stop = min(TODAY, retirement_month(person.birth_date, person.sex))  # the last month of the working life
     while start < stop:
         length = rng.randint(14, 80)
-        end = min(_add_months(start, length - 1), stop)
+        end = min(add_months(start, length - 1), stop)
         if rng.random() < 0.15:  # a stretch of voluntary contributions
             base = int(round(_base_for(start.year, 0.8), -4))
             periods.append(_period(person, Period.Kind.BHXH_VOLUNTARY, start, end, base, payer=Period.Payer.SELF,
@@ -111,7 +106,7 @@ def _career(person, rng, employers, agencies, facilities) -> list[Period]:
             # salary steps: a raise every couple of years within one employer
             step_start = start
             while step_start <= end:
-                step_end = min(_add_months(step_start, rng.randint(12, 30) - 1), end)
+                step_end = min(add_months(step_start, rng.randint(12, 30) - 1), end)
                 base = _base_for(step_start.year, grade)
                 # the months owed are those of an employer the reference data list as in arrears (the
                 # public employer lookup says so), for every one of its current employees
@@ -123,9 +118,9 @@ def _career(person, rng, employers, agencies, facilities) -> list[Period]:
                     if first <= step_end:
                         periods.append(_period(person, kind, first, step_end, base, employer=employer, job=job,
                                                agency=employer.agency, facility=facility, unpaid=unpaid))
-                step_start = _add_months(step_end, 1)
+                step_start = add_months(step_end, 1)
                 grade *= rng.uniform(1.0, 1.12)
-        start = _add_months(end, 1 + (rng.choice([0, 0, 0, 1, 3, 6, 14]) if end < stop else 0))
+        start = add_months(end, 1 + (rng.choice([0, 0, 0, 1, 3, 6, 14]) if end < stop else 0))
     return periods
 
 

@@ -11,18 +11,13 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Person
 from lookup.models import Agency, Employer, MedicalFacility, Province
+from vssid_portal.dates import add_months
 from vssid_portal.templatetags.vn_format import vnd
 
 
 def months_between(first, last) -> int:
     """Months from `first` to `last`, both counted (01/2020–12/2020 is 12)."""
     return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
-def add_months(month, count: int):
-    """The first day of the month `count` months after `month` (before it when negative)."""
-    ordinal = month.year * 12 + month.month - 1 + count
-    return month.replace(year=ordinal // 12, month=ordinal % 12 + 1, day=1)
 
 
 # The most a month's contribution base may be, in đồng: the law caps it at 20 × the reference level

@@ -15,6 +15,11 @@ def month_from_ordinal(ordinal: int) -> datetime.date:
     return datetime.date(ordinal // 12, ordinal % 12 + 1, 1)
 
 
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    """The first day of the month `count` months after the one `month` falls in (before it when negative)."""
+    return month_from_ordinal(month_ordinal(month) + count)
+
+
 def age_on(birth: datetime.date, on: datetime.date) -> int:
     """The age in whole years on the day `on` of a person born on `birth`: one more from each birthday."""
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

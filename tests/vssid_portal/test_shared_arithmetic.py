@@ -5,13 +5,19 @@ from decimal import Decimal
 
 import pytest
 
-from vssid_portal.dates import age_on, month_from_ordinal, month_ordinal
+from vssid_portal.dates import add_months, age_on, month_from_ordinal, month_ordinal
 from vssid_portal.money import round_vnd
 
 
 def test_consecutive_months_are_consecutive_numbers_across_a_year_end():
     assert month_ordinal(datetime.date(2025, 1, 31)) - month_ordinal(datetime.date(2024, 12, 1)) == 1
     assert month_from_ordinal(month_ordinal(datetime.date(2024, 12, 15)) + 2) == datetime.date(2025, 2, 1)
+
+
+@pytest.mark.parametrize(("count", "month"), [(0, datetime.date(2024, 12, 1)), (2, datetime.date(2025, 2, 1)),
+                                               (-12, datetime.date(2023, 12, 1)), (60, datetime.date(2029, 12, 1))])
+def test_months_after_a_day_start_on_the_first_of_their_month(count, month):
+    assert add_months(datetime.date(2024, 12, 31), count) == month
 
 
 @pytest.mark.parametrize(("on", "age"), [(datetime.date(2030, 2, 27), 5), (datetime.date(2030, 2, 28), 5),
