@@ -134,6 +134,15 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "tài khoản"
         verbose_name_plural = "tài khoản"
+        constraints = [
+            # One record is one officer's (accounts.selectors.staff_login_of_record, which the admin's
+            # form asks first, naming the other account): held here too, against two saves at once.
+            models.UniqueConstraint(
+                fields=["officer_person"], condition=models.Q(is_staff=True, is_active=True),
+                name="user_officer_person_one_active_staff",
+                violation_error_message="Hồ sơ BHXH này đã là hồ sơ của một tài khoản cán bộ khác đang hoạt động.",
+            ),
+        ]
 
     def get_full_name(self):
         """In Vietnamese order, "Phạm Thu Hà": the family and middle names (`last_name`) before the

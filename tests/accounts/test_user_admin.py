@@ -227,3 +227,20 @@ def test_an_officers_earlier_account_kept_deactivated_neither_blocks_the_lock_ou
     assert response.status_code == 200 and "đã là hồ sơ của tài khoản cán bộ canbo07902" in response.content.decode()
     earlier.refresh_from_db()
     assert not earlier.is_active
+
+
+def test_the_database_keeps_one_record_to_one_active_officer_whatever_saves_it(db):
+    """The admin's form refuses a record another active staff account names (above); the table holds
+    it too, against two saves at once or a save outside the form. A deactivated account does not count."""
+    from django.db import IntegrityError, transaction
+
+    from .helpers import officer
+
+    staff = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    colleague = officer("canbo07901b", "07901", "Cán bộ BHXH cơ sở", own_record=False)
+    colleague.officer_person = staff.officer_person
+    with pytest.raises(IntegrityError), transaction.atomic():
+        colleague.save()
+    User.objects.filter(pk=staff.pk).update(is_active=False)  # the officer's account of an earlier post
+    colleague.save()
+    assert User.objects.filter(officer_person=staff.officer_person).count() == 2
