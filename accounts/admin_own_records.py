@@ -1,6 +1,7 @@
 """The rule of the officers' admins of a person's money and entitlements (participation periods, benefit
-records, BHYT cards): an officer views the rows of their own record and of their child's, and writes none
-of them (accounts.selectors.own_record_refusal), as they decide no filing nor registration of their own."""
+records, BHYT cards, medical visits): an officer views the rows of their own record and of their child's,
+and writes none of them (accounts.selectors.own_record_refusal), as they decide no filing nor registration
+of their own."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -37,8 +38,11 @@ class OwnRecordsReadOnly:
         return super().has_delete_permission(request, obj) and not self.own_record_refusal(request, obj)
 
     def get_fieldsets(self, request, obj=None):
+        return self.fieldsets_shown(request, obj, super().get_fieldsets(request, obj))
+
+    def fieldsets_shown(self, request, obj, fieldsets):
+        """`fieldsets` as the page of `obj` shows them: an admin that builds its own calls this too."""
         # A page shown read-only sends nothing back: not the version a save would carry (SeenVersionForm).
-        fieldsets = super().get_fieldsets(request, obj)
         if obj is None or self.has_change_permission(request, obj):
             return fieldsets
         return [(name, {**options, "fields": [field for field in options["fields"] if field != "seen_version"]})

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator
 from django.db import transaction
 from django.utils import timezone, translation
 
+from accounts.selectors import own_record_refusal
 from accounts.services.notices import person_notify
 from vssid_portal.audit import field_change
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
@@ -136,7 +137,8 @@ def visit_save(*, visit: Visit, lines, actor=None, seen_version=None) -> bool:
     left out are deleted). Returns whether anything changed, and so whether an audit row was
     written and the person told. `actor` is the officer or clinic staff member (None for imports);
     `seen_version`, the revision their page showed: a visit saved by somebody else since is
-    refused rather than overwritten.
+    refused rather than overwritten. The actor writes no visit of their own record nor of their
+    child's, nor any while their own record is not known (own_record_refusal: ValidationError).
 
     Raises ValidationError (Vietnamese messages, per field) or PermissionDenied outside the
     actor's scope."""
@@ -155,6 +157,8 @@ def visit_save(*, visit: Visit, lines, actor=None, seen_version=None) -> bool:
         previous = Visit.objects.select_related("person", "facility").get(pk=visit.pk) if stored else None
         if not visit_in_scope(actor, visit) or (previous is not None and not visit_in_scope(actor, previous)):
             raise PermissionDenied("Lượt khám ngoài phạm vi quản lý của bạn.")
+        if refusal := own_record_refusal(actor, visit.person_id):  # their own or their child's visit
+            raise ValidationError(refusal)
     stored_ids = {line.pk for line in stored_lines}
     if any(line.pk is not None and line.pk not in stored_ids for line in lines):
         raise ValidationError("Dòng chi phí không thuộc lượt khám này.")

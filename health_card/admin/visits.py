@@ -3,7 +3,8 @@ cost lines, each in their own scope (selectors_visits.visit_scope), through the 
 services_visits.py.
 
 The patient is chosen by BHXH code (clinic staff have no access to the registry's list); a visit
-stays with its person once saved. Totals may be left empty when cost lines are entered: they are
+stays with its person once saved. The visits of one's own record or child's are only shown
+(accounts/admin_own_records.py). Totals may be left empty when cost lines are entered: they are
 then the lines' sums, and entered totals must equal them.
 """
 
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 
+from accounts.admin_own_records import OwnRecordsReadOnly
 from accounts.models import Person
 from accounts.validators import bhxh_code_validator
 from lookup.models import MedicalFacility
@@ -295,8 +297,8 @@ VISITS_SINCE = 2015  # the first year the list filter offers; an older visit is 
 
 
 @admin.register(Visit)
-class VisitAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
-                 admin.ModelAdmin):
+class VisitAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope,
+                 RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     no_agency_nothing = "lượt khám chữa bệnh nào để xem"
     form = VisitAdminForm
     list_display = ["reference", "person", "facility", "kind", "admitted_on", "discharged_on", "diagnosis_code",
@@ -330,14 +332,14 @@ class VisitAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSco
     def get_fieldsets(self, request, obj=None):
         who = ["bhxh_code"] if obj is None else ["person", "seen_version"]  # the revision shown, hidden
         facility = ["facility"] if obj is None or self._may_move(request) else []
-        return [
+        return self.fieldsets_shown(request, obj, [
             ("Người bệnh và nơi điều trị", {"fields": [*who, *facility, "reference", "kind"]}),
             ("Thời gian và chẩn đoán", {"fields": ["admitted_on", "discharged_on", "diagnosis_code",
                                                    "diagnosis_name"]}),
             ("Chi phí", {"fields": list(TOTAL_FIELDS),
                          "description": "Tổng chi phí = phần BHYT chi trả + phần người bệnh chi trả. Khi có các dòng "
                                         "chi phí bên dưới, các tổng phải bằng tổng của các dòng."}),
-        ]
+        ])
 
     @staticmethod
     def _may_move(request) -> bool:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.models import User
+from tests.accounts.helpers import officer_record
 from tests.health_card.test_visits import citizen, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def admin_page(page, live_server, reference_data):
     client = Client()
-    client.force_login(User.objects.create_superuser("quantri", password=None))
+    # a superuser naming a record of their own, without which the visits' pages would be read-only
+    client.force_login(User.objects.create_superuser("quantri", password=None,
+                                                     officer_person=officer_record("quantri")))
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
                                "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
     page.errors = []
