@@ -41,6 +41,7 @@ from vssid_portal.forms import NameField
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import fold, normalize_name
 
+from .admin_own_records import OwnRecordsReadOnly
 from .models import Person, Registration, RegistrationEvent, User
 from .selectors import (
     OFFICER_RECORD_UNKNOWN,
@@ -137,9 +138,10 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
-                  admin.ModelAdmin):
+class PersonAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope,
+                  RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     no_agency_nothing = "người tham gia nào để xem"
+    person_key = "pk"  # the row is the person: the officer's own and their child's are only shown
     form = PersonAdminForm
     list_display = ["bhxh_code", "full_name", "birth_date", "sex", "id_number", "province", "agency"]
     search_fields = ["bhxh_code", "name_key", "id_number"]
@@ -171,8 +173,13 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     def end_sessions(self, request, queryset):
         """End every session of the selected people's citizen logins (the people this officer's agency
         manages: the queryset is scoped), as UserAdmin's action does for an account. A staff login a
-        person may also have is left alone: ending a colleague's sessions is changing accounts."""
-        end_sessions_of(self, request, {person.user: person for person in queryset.select_related("user")
+        person may also have is left alone: ending a colleague's sessions is changing accounts. The officer's
+        own record and child's are left too (own_rows_left), as the other admins' actions leave them."""
+        people = list(queryset.select_related("user"))
+        left = self.own_rows_left(request, people)
+        if people and not left:  # each said why
+            return
+        end_sessions_of(self, request, {person.user: person for person in left
                                         if hasattr(person, "user") and not person.user.is_staff})
 
     def get_readonly_fields(self, request, obj=None):
@@ -182,10 +189,10 @@ class PersonAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         return [*readonly, *self.lifelong_fields, *self.identity_fields, *self.contact_fields]
 
     def delete_model(self, request, obj):
-        persons_delete(persons=Person.objects.filter(pk=obj.pk))
+        persons_delete(persons=Person.objects.filter(pk=obj.pk), actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        persons_delete(persons=queryset)
+        persons_delete(persons=queryset, actor=request.user)
 
 
 admin.site.unregister(Group)

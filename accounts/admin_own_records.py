@@ -1,7 +1,7 @@
-"""The rule of the officers' admins of a person's money and entitlements (participation periods, benefit
-records, BHYT cards, medical visits): an officer views the rows of their own record and of their child's,
-and writes none of them (accounts.selectors.own_record_refusal), as they decide no filing nor registration
-of their own."""
+"""The rule of the officers' admins of a person's money, entitlements and registry details (participation
+periods, benefit records, BHYT cards, medical visits, the person's own row): an officer views the rows of
+their own record and of their child's, and writes none of them (accounts.selectors.own_record_refusal), as
+they decide no filing nor registration of their own."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,14 +22,20 @@ class OwnRecordsReadOnly:
     """A ModelAdmin mixin for models with a `person`: the change page of a row of the officer's own
     record or child's is read-only and says why, its POST and its deletion are refused (403), an add
     form naming such a person is refused beside the person, and the list's actions leave such rows
-    (own_rows_left) as they are. The list page reads nothing more."""
+    (own_rows_left) as they are. The list page reads nothing more.
+
+    `person_key`: the attribute of a row holding its person's id; "pk" for the registry's own rows,
+    where the row is the person."""
+
+    person_key = "person_id"
 
     def own_record_refusal(self, request, obj) -> str:
         if obj is None:
             return ""
+        person_id = getattr(obj, self.person_key)
         if officer_record_unknown(request.user):
-            return own_record_refusal(request.user, obj.person_id)
-        return own_record_refusal(request.user, obj.person_id, own_ids=own_ids_of(request))
+            return own_record_refusal(request.user, person_id)
+        return own_record_refusal(request.user, person_id, own_ids=own_ids_of(request))
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not self.own_record_refusal(request, obj)
@@ -56,12 +62,13 @@ class OwnRecordsReadOnly:
 
     def get_form(self, request, obj=None, *args, **kwargs):
         form = super().get_form(request, obj, *args, **kwargs)
-        officer = request.user
+        officer, key = request.user, self.person_key
 
         def clean(self):
             cleaned = form.clean(self)
-            person = cleaned.get("person") or (self.instance.person if self.instance.person_id else None)
-            refusal = own_record_refusal(officer, person.pk) if person is not None else ""
+            chosen = cleaned.get("person")
+            # No person yet (a person added, none chosen): refused only to an officer whose record is not known.
+            refusal = own_record_refusal(officer, chosen.pk if chosen is not None else getattr(self.instance, key))
             if refusal:
                 self.add_error("person" if "person" in self.fields else None, ValidationError(refusal))
             return cleaned

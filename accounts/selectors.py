@@ -266,6 +266,13 @@ def own_record_refusal(officer, person_id, *, own_ids: set[int] | None = None) -
     return str(OWN_RECORD) if own else ""
 
 
+def own_records_refusal(officer, person_ids) -> str:
+    """own_record_refusal of the first of several people whose rows a write touches (a deletion of many),
+    "" when the officer may write them all. One query at most."""
+    own = set() if officer_record_unknown(officer) else officers_own_person_ids(officer)
+    return next(filter(None, (own_record_refusal(officer, pk, own_ids=own) for pk in person_ids)), "")
+
+
 def is_officers_own_registration(registration: Registration, officer) -> bool:
     """An officer does not decide a registration of their own case: for their own record, for a child
     one of their logins registered, or for a person one of their logins is (or was) parent or guardian

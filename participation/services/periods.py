@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.models import Person
-from accounts.selectors import officer_record_unknown, officers_own_person_ids, own_record_refusal, people_told_of
+from accounts.selectors import own_record_refusal, own_records_refusal, people_told_of
 from accounts.services.notices import person_notify
 from lookup.selectors import officer_agency_ids
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
@@ -175,8 +175,7 @@ def period_delete(*, periods: QuerySet, actor=None) -> None:
     for a running import first."""
     people = sorted(set(periods.values_list("person_id", flat=True)))
     if actor is not None and people:
-        own = set() if officer_record_unknown(actor) else officers_own_person_ids(actor)
-        if refusal := next(filter(None, (own_record_refusal(actor, pk, own_ids=own) for pk in people)), ""):
+        if refusal := own_records_refusal(actor, people):
             raise ValidationError(refusal)
     if len(people) > 1:
         wait_for_writers_of_many_people()

@@ -9,7 +9,7 @@ from accounts.admin import PersonAdminForm
 from accounts.models import Person, User
 from accounts.services.identity import person_correct_identity
 
-from .helpers import make_person
+from .helpers import make_person, officer_record
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -88,7 +88,9 @@ def change_page(client, **person):
     """A stored person (make_person's, with `person`'s changes), a superuser logged in on `client`,
     the person's change page and what its form holds."""
     person = make_person(**person)
-    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    # a superuser naming a record of their own, without which they would write no person
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!",
+                                                     officer_person=officer_record("quantri")))
     data = {key: value for key, value in model_to_dict(person).items() if value is not None}
     return person, f"/quan-tri/accounts/person/{person.pk}/change/", data
 
