@@ -25,9 +25,11 @@ class OwnRecordsReadOnly:
     (own_rows_left) as they are. The list page reads nothing more.
 
     `person_key`: the attribute of a row holding its person's id; "pk" for the registry's own rows,
-    where the row is the person."""
+    where the row is the person. `person_field`: the add form's field naming the person, beside which
+    a refusal is said."""
 
     person_key = "person_id"
+    person_field = "person"
 
     def own_record_refusal(self, request, obj) -> str:
         if obj is None:
@@ -62,7 +64,7 @@ class OwnRecordsReadOnly:
 
     def get_form(self, request, obj=None, *args, **kwargs):
         form = super().get_form(request, obj, *args, **kwargs)
-        officer, key = request.user, self.person_key
+        officer, key, field = request.user, self.person_key, self.person_field
 
         def clean(self):
             cleaned = form.clean(self)
@@ -70,7 +72,7 @@ class OwnRecordsReadOnly:
             # No person yet (a person added, none chosen): refused only to an officer whose record is not known.
             refusal = own_record_refusal(officer, chosen.pk if chosen is not None else getattr(self.instance, key))
             if refusal:
-                self.add_error("person" if "person" in self.fields else None, ValidationError(refusal))
+                self.add_error(field if field in self.fields else None, ValidationError(refusal))
             return cleaned
 
         return type(form.__name__, (form,), {"clean": clean})

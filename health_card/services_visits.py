@@ -1,6 +1,7 @@
 """Writes to the medical-visit history: one save path for a visit and its cost lines.
 
-The admin (officers and clinic staff) and anything else that enters visits call `visit_save`.
+The admin (officers and clinic staff) and anything else that enters visits call `visit_save`, and
+`visits_delete` to delete them.
 A save that really changes the visit or its lines bumps its revision, writes an audit row (who,
 when, what) and tells the person (in-portal notice + SMS) once for that change; a save that
 changes nothing writes nothing and tells nobody. The messages name the facility, the dates and
@@ -14,9 +15,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 
-from accounts.selectors import own_record_refusal
+from accounts.selectors import own_record_refusal, own_records_refusal
 from accounts.services.notices import person_notify
 from vssid_portal.audit import field_change
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
@@ -217,3 +219,14 @@ def visit_save(*, visit: Visit, lines, actor=None, seen_version=None) -> bool:
         change_key=change_key(visit, fingerprint),
     )
     return True
+
+
+@transaction.atomic
+def visits_delete(*, visits: QuerySet, actor) -> None:
+    """Delete these visits with their cost lines and history (one entered for the wrong person is
+    deleted and entered again). The actor deletes none of their own record nor of their child's, nor
+    any while their own record is not known (own_records_refusal: ValidationError, nothing deleted)."""
+    if refusal := own_records_refusal(actor, sorted(set(visits.values_list("person_id", flat=True)))):
+        raise ValidationError(refusal)
+    visits.delete()
+

@@ -35,7 +35,15 @@ from vssid_portal.templatetags.vn_format import vn_number, vnd
 
 from ..models import Visit, VisitEvent, VisitLine
 from ..selectors_visits import own_facility_only, visit_in_scope, visits_visible_to
-from ..services_visits import MONEY_FIELDS, TOTAL_FIELDS, check_dates, check_totals, fill_totals, visit_save
+from ..services_visits import (
+    MONEY_FIELDS,
+    TOTAL_FIELDS,
+    check_dates,
+    check_totals,
+    fill_totals,
+    visit_save,
+    visits_delete,
+)
 
 # One answer for a code that does not exist and for a person outside the user's scope: the form
 # must not tell whether a BHXH code is in the registry.
@@ -300,6 +308,7 @@ VISITS_SINCE = 2015  # the first year the list filter offers; an older visit is 
 class VisitAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope,
                  RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
     no_agency_nothing = "lượt khám chữa bệnh nào để xem"
+    person_field = "bhxh_code"  # the add form asks the patient's code, not a person
     form = VisitAdminForm
     list_display = ["reference", "person", "facility", "kind", "admitted_on", "discharged_on", "diagnosis_code",
                     "total_cost_vnd"]
@@ -381,3 +390,9 @@ class VisitAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch
 
     def construct_change_message(self, request, form, formsets, add=False):
         return super().construct_change_message(request, form, None, add)
+
+    def delete_model(self, request, obj):
+        visits_delete(visits=Visit.objects.filter(pk=obj.pk), actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        visits_delete(visits=queryset, actor=request.user)

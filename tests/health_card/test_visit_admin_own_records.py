@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from health_card.models import Visit
-from health_card.services_visits import visit_save
+from health_card.services_visits import visit_save, visits_delete
 from tests.accounts.helpers import (
     OWN_RECORD_SAID,
     RECORD_UNKNOWN_SAID,
@@ -73,6 +73,7 @@ def test_the_add_form_refuses_a_visit_of_the_officers_own_or_childs_code(client,
     for whose in ("own", "child"):
         response = client.post(ADMIN + "add/", add_data(people[whose].bhxh_code, "79001"))
         assert response.status_code == 200 and OWN in response.content.decode()
+        assert OWN in " ".join(response.context["adminform"].form.errors["bhxh_code"])  # beside the code typed
     assert not Visit.objects.exists()
     response = client.post(ADMIN + "add/", add_data(people["stranger"].bhxh_code, "79001"))
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -92,6 +93,19 @@ def test_the_save_service_refuses_the_officer_their_own_and_childs_visits(family
             visit_save(visit=new, lines=standard_lines(), actor=staff)
         assert new.pk is None
     assert visit_save(visit=visit(people["stranger"], save=False), lines=standard_lines(), actor=staff)
+
+
+def test_the_deletion_service_refuses_the_officer_their_own_and_childs_visits_and_deletes_none(family):
+    staff, people = family
+    theirs, strangers = visit(people["child"]), visit(people["stranger"])
+    with pytest.raises(ValidationError, match=OWN):
+        visits_delete(visits=Visit.objects.filter(pk__in=[theirs.pk, strangers.pk]), actor=staff)
+    assert Visit.objects.count() == 2
+    visits_delete(visits=Visit.objects.filter(pk=strangers.pk), actor=staff)
+    assert list(Visit.objects.all()) == [theirs]
+    with pytest.raises(ValidationError, match=UNKNOWN):
+        visits_delete(visits=Visit.objects.all(), actor=officer("canbo07901b", "07901", DISTRICT, own_record=False))
+    assert list(Visit.objects.all()) == [theirs]
 
 
 def test_an_officer_whose_own_record_is_not_known_writes_no_visit(client, family):
