@@ -204,8 +204,8 @@ def holder_logins(user):
 # What an officer whose own record is not known (officer_record_unknown) is told instead of the
 # steps of a filing or the decision of a registration, and by the services that refuse them.
 OFFICER_RECORD_UNKNOWN = gettext_lazy(
-    "Tài khoản cán bộ của bạn chưa có mã số BHXH của chính cán bộ nên chưa xử lý được hồ sơ, đăng ký: đề nghị "
-    "quản trị viên nhập mã số đó trên trang tài khoản của bạn trước khi xử lý.")
+    "Tài khoản cán bộ của bạn chưa có mã số BHXH của chính cán bộ nên chưa xử lý được hồ sơ, đăng ký, cũng chưa "
+    "sửa được dữ liệu của người tham gia: đề nghị quản trị viên nhập mã số đó trên trang tài khoản của bạn trước.")
 
 
 def officer_record_unknown(user) -> bool:
