@@ -16,6 +16,7 @@ from lookup.models import Agency, MedicalFacility, Province, Ward
 from . import roles
 from .models import Guardianship, Person, Registration, User
 from .roles import sync_groups
+from .selectors import staff_login_of_record
 from .validators import CCCD_PROVINCE_CODES, MOBILE_PREFIXES, IdType
 
 DEMO_PASSWORD = "BhxhDemo@2026"
@@ -182,8 +183,10 @@ def seed_accounts() -> list[tuple[str, str]]:
             if group:
                 user.groups.add(groups[group])
         if username in DEMO_OFFICERS and user.officer_person_id is None:  # a login of an earlier run too
-            user.officer_person = _officer_record(DEMO_OFFICERS[username], citizen)
-            user.save(update_fields=["officer_person"])
+            record = _officer_record(DEMO_OFFICERS[username], citizen)
+            if not staff_login_of_record(record, besides=user):  # not given since to another officer in the admin
+                user.officer_person = record
+                user.save(update_fields=["officer_person"])
         logins.append((label, username))
     Guardianship.objects.get_or_create(parent=User.objects.get(username=citizen.bhxh_code),
                                        child=Person.objects.get(bhxh_code=LINKED_CHILD),

@@ -43,6 +43,19 @@ def test_seed_makes_valid_people_and_the_demo_logins(reference_data):
 
 
 @pytest.mark.django_db
+def test_a_run_again_leaves_a_demo_officers_record_given_since_to_another_officer(reference_data):
+    """A demo superuser's record cleared in the admin and given to another staff account: the next run
+    does not give it back to the superuser (one record, one active officer), and does not fail."""
+    seed(persons=3)
+    record = User.objects.get(username="quantri").officer_person
+    User.objects.filter(username="quantri").update(officer_person=None)
+    User.objects.filter(username="canbo079").update(officer_person=record)
+    seed(persons=3)
+    assert User.objects.get(username="quantri").officer_person is None
+    assert User.objects.get(username="canbo079").officer_person == record
+
+
+@pytest.mark.django_db
 def test_same_seed_same_people_and_second_run_changes_nothing(reference_data):
     seed(seed=11)
     first = list(Person.objects.order_by("bhxh_code").values_list("bhxh_code", "full_name", "birth_date", "id_number"))
