@@ -45,8 +45,10 @@ from .admin_own_records import OwnRecordsReadOnly
 from .models import Person, Registration, RegistrationEvent, User
 from .selectors import (
     OFFICER_RECORD_UNKNOWN,
+    OWN_RECORD,
     is_officers_own_registration,
     officer_record_unknown,
+    officers_own_person_ids,
     persons_visible_to,
     recovery_codes_deleted_with,
     registrations_visible_to,
@@ -214,7 +216,8 @@ class OfficerPersonField(forms.ModelChoiceField):
             help_text=gettext_lazy("Mã số BHXH của chính cán bộ (10 chữ số), bắt buộc với tài khoản cán bộ đang hoạt "
                                    "động của một cơ quan BHXH: cán bộ không xử lý hồ sơ, đăng ký của chính mình và "
                                    "của con, dù nộp từ tài khoản nào. Tài khoản chưa có mã số này, kể cả tài khoản "
-                                   "quản trị, không xử lý được hồ sơ, đăng ký."),
+                                   "quản trị, không xử lý được hồ sơ, đăng ký, cũng không sửa được dữ liệu của "
+                                   "người tham gia."),
             error_messages={"invalid_choice": gettext_lazy(
                 "Không có người tham gia nào mang mã số BHXH này. Nhập đúng mã số BHXH 10 chữ số của cán bộ.")},
             **kwargs,
@@ -233,7 +236,8 @@ class UserChangeForm(DjangoUserAdmin.form):
     record of its own is not saved (a deactivated one is, so that an officer who left is locked out
     at once), nor one naming a record another staff login names or logs in as. A login that logs in
     as a record names that one. A superuser is not asked: without a record they decide no filing nor
-    registration (accounts.selectors.officer_record_unknown) but still manage the accounts."""
+    registration and change no participant's data (accounts.selectors.officer_record_unknown) but still
+    manage the accounts."""
 
     officer_person = OfficerPersonField()
 
@@ -325,8 +329,16 @@ class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
     @admin.action(description="Đăng xuất tài khoản đã chọn khỏi mọi thiết bị", permissions=["change"])
     def end_sessions(self, request, queryset):
         """End every session of the selected accounts (the owner is told why on their next
-        request) and record it in the admin log of each account."""
-        end_sessions_of(self, request, {user: user for user in queryset})
+        request) and record it in the admin log of each account. The citizen logins of the officer's
+        own record and child's are left, said once, as the person admin's action leaves them; an
+        account without a record of its own still manages the others (UserChangeForm)."""
+        accounts = list(queryset)
+        own = officers_own_person_ids(request.user)
+        if refused := [user for user in accounts if user.person_id in own and user.pk != request.user.pk]:
+            self.message_user(request, f"{', '.join(map(str, refused))}: {OWN_RECORD}", messages.ERROR)
+            if len(refused) == len(accounts):
+                return
+        end_sessions_of(self, request, {user: user for user in accounts if user not in refused})
 
 
 def end_sessions_of(model_admin, request, logged: dict) -> None:

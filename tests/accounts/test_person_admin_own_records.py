@@ -135,3 +135,18 @@ def test_a_superuser_whose_own_record_is_not_known_writes_no_person(client, fami
     with pytest.raises(ValidationError, match=UNKNOWN):
         persons_delete(persons=Person.objects.filter(pk=strangers.pk), actor=unknown)
     assert Person.objects.get(pk=strangers.pk).mother_name == strangers.mother_name
+
+
+def test_the_account_lists_action_leaves_the_superusers_own_and_childs_citizen_logins_too(client, superuser_family):
+    """As the person list's action: a superuser with a record of their own ends neither their own citizen
+    login's sessions nor their child's from the account list; a stranger's they end."""
+    staff, people = superuser_family
+    logged_in_logins(people)
+    client.force_login(staff)
+    logins = User.objects.filter(person__in=people.values())
+    response = client.post("/quan-tri/accounts/user/", {"action": "end_sessions",
+                                                         "_selected_action": [login.pk for login in logins]},
+                           follow=True)
+    html = response.content.decode()
+    assert OWN in html and "Đã kết thúc 1 phiên đăng nhập." in html
+    assert still_logged_in(people) == {"own": True, "child": True, "stranger": False}
