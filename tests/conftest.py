@@ -179,6 +179,15 @@ def reference_data(db):
 
 
 @pytest.fixture
+def own_record_family(db, reference_data):
+    """A district officer of 07901 naming their own record, with a child of theirs and a stranger
+    (tests.accounts.helpers.officer_family_and_stranger), for the admins' own-record rule."""
+    from tests.accounts.helpers import officer_family_and_stranger
+
+    return officer_family_and_stranger("07901", "Cán bộ BHXH cơ sở")
+
+
+@pytest.fixture
 def no_reference_data(db):
     """The reference data taken out, as on a database it was never loaded into (the test's
     transaction puts it back)."""

@@ -16,26 +16,19 @@ from tests.accounts.helpers import (
     OWN_RECORD_SAID,
     RECORD_UNKNOWN_SAID,
     cccd_for,
-    officer_family_and_stranger,
 )
 from tests.benefits.helpers import admin_form
 
 pytestmark = pytest.mark.usefixtures("reference_data")
-DISTRICT = "Cán bộ BHXH cơ sở"
 LIST = "/quan-tri/accounts/person/"
 CHANGE = LIST + "{}/change/"
 OWN, UNKNOWN = OWN_RECORD_SAID, RECORD_UNKNOWN_SAID
 
 
 @pytest.fixture
-def family(db, reference_data):
-    return officer_family_and_stranger("07901", DISTRICT)
-
-
-@pytest.fixture
-def superuser_family(family):
+def superuser_family(own_record_family):
     """The officer made a superuser: a district officer changes and deletes no person, a superuser does."""
-    staff, people = family
+    staff, people = own_record_family
     staff.is_superuser = True
     staff.save(update_fields=["is_superuser"])
     return staff, people
@@ -95,8 +88,8 @@ def test_a_strangers_person_the_officer_still_changes_and_deletes_and_a_new_one_
     assert response.status_code == 302 and not Person.objects.filter(pk=strangers.pk).exists()
 
 
-def test_ending_sessions_leaves_the_officers_own_and_childs_logins_saying_why_and_ends_a_strangers(client, family):
-    staff, people = family
+def test_ending_sessions_leaves_the_officers_own_and_childs_logins_saying_why_and_ends_a_strangers(client, own_record_family):
+    staff, people = own_record_family
     logged_in_logins(people)
     client.force_login(staff)
     response = client.post(LIST, {"action": "end_sessions", "_selected_action": [p.pk for p in people.values()]},
@@ -117,8 +110,8 @@ def test_the_deletion_service_refuses_the_officer_their_own_and_childs_person(su
     assert not Person.objects.filter(pk=people["stranger"].pk).exists()
 
 
-def test_a_superuser_whose_own_record_is_not_known_writes_no_person(client, family):
-    _staff, people = family
+def test_a_superuser_whose_own_record_is_not_known_writes_no_person(client, own_record_family):
+    _staff, people = own_record_family
     logged_in_logins(people)
     strangers = people["stranger"]
     unknown = User.objects.create_superuser("quantri", password="x-Pass-2026!")

@@ -12,7 +12,6 @@ from tests.accounts.helpers import (
     OWN_RECORD_SAID,
     RECORD_UNKNOWN_SAID,
     officer,
-    officer_family_and_stranger,
 )
 
 from .helpers import DISTRICT, admin_form, decided, record
@@ -23,14 +22,9 @@ CHANGE = LIST + "{}/change/"
 OWN, UNKNOWN = OWN_RECORD_SAID, RECORD_UNKNOWN_SAID
 
 
-@pytest.fixture
-def family(db, reference_data):
-    return officer_family_and_stranger("07901", DISTRICT)
-
-
 @pytest.mark.parametrize("whose", ["own", "child"])
-def test_the_officers_own_or_childs_record_is_shown_read_only_saying_why_and_its_post_refused(client, family, whose):
-    staff, people = family
+def test_the_officers_own_or_childs_record_is_shown_read_only_saying_why_and_its_post_refused(client, own_record_family, whose):
+    staff, people = own_record_family
     theirs = record(people[whose], **decided())
     client.force_login(staff)
     html = client.get(CHANGE.format(theirs.pk)).content.decode()
@@ -41,8 +35,8 @@ def test_the_officers_own_or_childs_record_is_shown_read_only_saying_why_and_its
     assert (theirs.amount, theirs.status, theirs.revision) == (11_531_338, "approved", 0)
 
 
-def test_a_strangers_record_the_officer_still_changes(client, family):
-    staff, people = family
+def test_a_strangers_record_the_officer_still_changes(client, own_record_family):
+    staff, people = own_record_family
     strangers = record(people["stranger"], **decided())
     client.force_login(staff)
     data = admin_form(client, CHANGE.format(strangers.pk))
@@ -51,8 +45,8 @@ def test_a_strangers_record_the_officer_still_changes(client, family):
     assert BenefitRecord.objects.get(pk=strangers.pk).amount == 12_000_000
 
 
-def test_the_add_form_refuses_a_record_of_the_officers_child_beside_the_person(client, family):
-    staff, people = family
+def test_the_add_form_refuses_a_record_of_the_officers_child_beside_the_person(client, own_record_family):
+    staff, people = own_record_family
     client.force_login(staff)
     data = {**admin_form(client, LIST + "add/"), "reference": "079-2025-000777", "kind": "om_dau",
             "received_on": "2025-09-01", "agency": str(people["child"].agency_id), "expected_on": "2025-09-10",
@@ -66,8 +60,8 @@ def test_the_add_form_refuses_a_record_of_the_officers_child_beside_the_person(c
 
 
 def test_the_status_actions_leave_the_officers_own_and_childs_records_saying_why_and_move_a_strangers(
-        client, family):
-    staff, people = family
+        client, own_record_family):
+    staff, people = own_record_family
     rows = {whose: record(person, **decided()) for whose, person in people.items()}
     client.force_login(staff)
     response = client.post(LIST, {"action": "mark_paid", "_selected_action": [obj.pk for obj in rows.values()]},
@@ -77,8 +71,8 @@ def test_the_status_actions_leave_the_officers_own_and_childs_records_saying_why
     assert statuses == {"own": "approved", "child": "approved", "stranger": "paid"}
 
 
-def test_the_services_refuse_the_officer_their_own_and_childs_records(family):
-    staff, people = family
+def test_the_services_refuse_the_officer_their_own_and_childs_records(own_record_family):
+    staff, people = own_record_family
     for whose in ("own", "child"):
         theirs = record(people[whose], **decided())
         with pytest.raises(ValidationError, match=OWN):
@@ -91,8 +85,8 @@ def test_the_services_refuse_the_officer_their_own_and_childs_records(family):
         benefit_save(record=record(people["child"], save=False), actor=staff)
 
 
-def test_an_officer_whose_own_record_is_not_known_writes_no_record(client, family):
-    _staff, people = family
+def test_an_officer_whose_own_record_is_not_known_writes_no_record(client, own_record_family):
+    _staff, people = own_record_family
     strangers = record(people["stranger"], **decided())
     unknown = officer("canbo07901b", "07901", DISTRICT, own_record=False)
     client.force_login(unknown)

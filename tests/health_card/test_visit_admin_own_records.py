@@ -12,7 +12,6 @@ from tests.accounts.helpers import (
     OWN_RECORD_SAID,
     RECORD_UNKNOWN_SAID,
     officer,
-    officer_family_and_stranger,
 )
 from tests.benefits.helpers import admin_form
 
@@ -23,14 +22,9 @@ CHANGE = ADMIN + "{}/change/"
 OWN, UNKNOWN = OWN_RECORD_SAID, RECORD_UNKNOWN_SAID
 
 
-@pytest.fixture
-def family(db, reference_data):
-    return officer_family_and_stranger("07901", DISTRICT)
-
-
 @pytest.mark.parametrize("whose", ["own", "child"])
-def test_the_officers_own_or_childs_visit_is_shown_read_only_saying_why_and_its_post_refused(client, family, whose):
-    staff, people = family
+def test_the_officers_own_or_childs_visit_is_shown_read_only_saying_why_and_its_post_refused(client, own_record_family, whose):
+    staff, people = own_record_family
     theirs = visit(people[whose])
     client.force_login(staff)
     html = client.get(CHANGE.format(theirs.pk)).content.decode()
@@ -43,8 +37,8 @@ def test_the_officers_own_or_childs_visit_is_shown_read_only_saying_why_and_its_
 
 
 @pytest.mark.parametrize("whose", ["own", "child"])
-def test_the_officers_own_or_childs_visit_is_not_deleted_even_by_a_superuser(client, family, whose):
-    staff, people = family
+def test_the_officers_own_or_childs_visit_is_not_deleted_even_by_a_superuser(client, own_record_family, whose):
+    staff, people = own_record_family
     staff.is_superuser = True  # a district officer deletes no visit: a superuser does, their own not either
     staff.save(update_fields=["is_superuser"])
     theirs, strangers = visit(people[whose]), visit(people["stranger"])
@@ -56,8 +50,8 @@ def test_the_officers_own_or_childs_visit_is_not_deleted_even_by_a_superuser(cli
     assert response.status_code == 302 and not Visit.objects.filter(pk=strangers.pk).exists()
 
 
-def test_a_strangers_visit_the_officer_still_changes(client, family):
-    staff, people = family
+def test_a_strangers_visit_the_officer_still_changes(client, own_record_family):
+    staff, people = own_record_family
     strangers = visit(people["stranger"])
     client.force_login(staff)
     assert OWN not in client.get(CHANGE.format(strangers.pk)).content.decode()
@@ -67,8 +61,8 @@ def test_a_strangers_visit_the_officer_still_changes(client, family):
     assert Visit.objects.get(pk=strangers.pk).diagnosis_name == "Viêm họng cấp"
 
 
-def test_the_add_form_refuses_a_visit_of_the_officers_own_or_childs_code(client, family):
-    staff, people = family
+def test_the_add_form_refuses_a_visit_of_the_officers_own_or_childs_code(client, own_record_family):
+    staff, people = own_record_family
     client.force_login(staff)
     for whose in ("own", "child"):
         response = client.post(ADMIN + "add/", add_data(people[whose].bhxh_code, "79001"))
@@ -80,8 +74,8 @@ def test_the_add_form_refuses_a_visit_of_the_officers_own_or_childs_code(client,
     assert Visit.objects.get().person == people["stranger"]
 
 
-def test_the_save_service_refuses_the_officer_their_own_and_childs_visits(family):
-    staff, people = family
+def test_the_save_service_refuses_the_officer_their_own_and_childs_visits(own_record_family):
+    staff, people = own_record_family
     for whose in ("own", "child"):
         theirs = visit(people[whose])
         theirs.diagnosis_name = "Viêm họng cấp"
@@ -95,8 +89,8 @@ def test_the_save_service_refuses_the_officer_their_own_and_childs_visits(family
     assert visit_save(visit=visit(people["stranger"], save=False), lines=standard_lines(), actor=staff)
 
 
-def test_the_deletion_service_refuses_the_officer_their_own_and_childs_visits_and_deletes_none(family):
-    staff, people = family
+def test_the_deletion_service_refuses_the_officer_their_own_and_childs_visits_and_deletes_none(own_record_family):
+    staff, people = own_record_family
     theirs, strangers = visit(people["child"]), visit(people["stranger"])
     with pytest.raises(ValidationError, match=OWN):
         visits_delete(visits=Visit.objects.filter(pk__in=[theirs.pk, strangers.pk]), actor=staff)
@@ -108,8 +102,8 @@ def test_the_deletion_service_refuses_the_officer_their_own_and_childs_visits_an
     assert list(Visit.objects.all()) == [theirs]
 
 
-def test_an_officer_whose_own_record_is_not_known_writes_no_visit(client, family):
-    _staff, people = family
+def test_an_officer_whose_own_record_is_not_known_writes_no_visit(client, own_record_family):
+    _staff, people = own_record_family
     strangers = visit(people["stranger"])
     unknown = officer("canbo07901b", "07901", DISTRICT, own_record=False)
     client.force_login(unknown)

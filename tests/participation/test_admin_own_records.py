@@ -16,7 +16,6 @@ from tests.accounts.helpers import (
     OWN_RECORD_SAID,
     RECORD_UNKNOWN_SAID,
     officer,
-    officer_family_and_stranger,
 )
 from tests.benefits.helpers import admin_form
 
@@ -31,14 +30,9 @@ HEADER = ("ma_so_bhxh,loai,tu_thang,den_thang,nguoi_dong,ma_don_vi,chuc_vu,muc_d
           "ma_tinh,ma_co_quan,ma_kcb\n")
 
 
-@pytest.fixture
-def family(db, reference_data):
-    return officer_family_and_stranger("07901", DISTRICT)
-
-
 @pytest.mark.parametrize("whose", ["own", "child"])
-def test_the_officers_own_or_childs_period_is_shown_read_only_saying_why_and_its_post_refused(client, family, whose):
-    staff, people = family
+def test_the_officers_own_or_childs_period_is_shown_read_only_saying_why_and_its_post_refused(client, own_record_family, whose):
+    staff, people = own_record_family
     theirs = period(people[whose], "01/2020", "12/2020")
     client.force_login(staff)
     html = client.get(CHANGE.format(theirs.pk)).content.decode()
@@ -51,8 +45,8 @@ def test_the_officers_own_or_childs_period_is_shown_read_only_saying_why_and_its
     assert Period.objects.filter(pk=theirs.pk).exists()
 
 
-def test_a_strangers_period_the_officer_still_changes(client, family):
-    staff, people = family
+def test_a_strangers_period_the_officer_still_changes(client, own_record_family):
+    staff, people = own_record_family
     strangers = period(people["stranger"], "01/2020", "12/2020")
     client.force_login(staff)
     data = admin_form(client, CHANGE.format(strangers.pk), form_id="period_form")
@@ -62,8 +56,8 @@ def test_a_strangers_period_the_officer_still_changes(client, family):
     assert Period.objects.get(pk=strangers.pk).base == 10_500_000
 
 
-def test_the_add_form_refuses_a_period_of_the_officers_child_beside_the_person(client, family):
-    staff, people = family
+def test_the_add_form_refuses_a_period_of_the_officers_child_beside_the_person(client, own_record_family):
+    staff, people = own_record_family
     strangers = period(people["stranger"], "01/2020", "12/2020")
     client.force_login(staff)
     data = {**admin_form(client, CHANGE.format(strangers.pk), form_id="period_form"), "from_month": "01/01/2021",
@@ -76,8 +70,8 @@ def test_the_add_form_refuses_a_period_of_the_officers_child_beside_the_person(c
     assert Period.objects.filter(person=people["stranger"]).count() == 2
 
 
-def test_the_import_refuses_the_rows_of_the_officers_own_and_childs_records_and_takes_a_strangers(family):
-    staff, people = family
+def test_the_import_refuses_the_rows_of_the_officers_own_and_childs_records_and_takes_a_strangers(own_record_family):
+    staff, people = own_record_family
     employer = period(people["stranger"], "01/2010", "12/2010").employer.code
     lines = "".join(f"{people[whose].bhxh_code},bhxh_bb,01/2020,12/2020,employer,{employer},,10000000,25,2500000,0,"
                     "79,07901,\n" for whose in ("own", "child", "stranger"))
@@ -88,8 +82,8 @@ def test_the_import_refuses_the_rows_of_the_officers_own_and_childs_records_and_
     assert not Period.objects.filter(person__in=[people["own"], people["child"]]).exists()
 
 
-def test_the_services_refuse_the_officer_their_own_and_childs_periods(family):
-    staff, people = family
+def test_the_services_refuse_the_officer_their_own_and_childs_periods(own_record_family):
+    staff, people = own_record_family
     for whose in ("own", "child"):
         theirs = period(people[whose], "01/2020", "12/2020")
         theirs.base, theirs.amount = 99_000_000, 24_750_000
@@ -104,8 +98,8 @@ def test_the_services_refuse_the_officer_their_own_and_childs_periods(family):
     assert new.pk is None
 
 
-def test_an_officer_whose_own_record_is_not_known_writes_no_period(client, family):
-    _staff, people = family
+def test_an_officer_whose_own_record_is_not_known_writes_no_period(client, own_record_family):
+    _staff, people = own_record_family
     strangers = period(people["stranger"], "01/2020", "12/2020")
     unknown = officer("canbo07901b", "07901", DISTRICT, own_record=False)
     client.force_login(unknown)
