@@ -157,6 +157,15 @@ class SafeImageField(forms.FileField):
         upload = super().to_python(data)
         if upload is None:
             return None
-        clean = validate_image(upload)
+        try:
+            clean = validate_image(upload)
+        except ValidationError as error:
+            if not self.label:
+                raise
+            # As for a missing photo: three refusals "not a valid image" in the error summary
+            # would not say which photo each is about.
+            problem = " ".join(error.messages)
+            raise ValidationError(format_lazy(_("{photo}: {problem}"), photo=self.label, problem=_lower_first(problem)),
+                                  code=error.code) from error
         clean.content.name = f"image.{ALLOWED_FORMATS[clean.format]}"
         return clean.content

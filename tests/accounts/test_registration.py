@@ -238,11 +238,11 @@ def gif():
 
 
 @pytest.mark.parametrize(("upload", "message"), [
-    (text_renamed_jpg, "Tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ."),
-    (truncated_jpg, "Ảnh bị hỏng hoặc không đầy đủ."),
-    (over_10_mb, "Ảnh quá lớn: tối đa 10 MB."),
-    (pixel_bomb_png, "Ảnh có kích thước quá lớn"),
-    (gif, "Chỉ nhận ảnh JPEG, PNG hoặc WebP."),
+    (text_renamed_jpg, "Ảnh chân dung: tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ."),
+    (truncated_jpg, "Ảnh chân dung: ảnh bị hỏng hoặc không đầy đủ."),
+    (over_10_mb, "Ảnh chân dung: ảnh quá lớn: tối đa 10 MB."),
+    (pixel_bomb_png, "Ảnh chân dung: ảnh có kích thước quá lớn"),
+    (gif, "Ảnh chân dung: chỉ nhận ảnh JPEG, PNG hoặc WebP."),
 ], ids=["text-renamed-jpg", "truncated", "over-10-mb", "pixel-bomb", "gif"])
 def test_bad_photo_is_rejected_and_the_good_ones_are_kept(client, person, upload, message):
     client.post("/dang-ky/", declaration_data())

@@ -92,7 +92,7 @@ def test_a_refused_image_keeps_the_rest_and_an_accepted_one(client, owner):
                                     "evidence_2": fake})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ." in html
+    assert "Ảnh giấy tờ khác (không bắt buộc): tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ." in html
     assert 'value="Nguyễn Văn Đức Thành"' in html and 'value="16/03/1988"' in html
     assert "Ảnh đã nhận" in html and 'alt="Ảnh giấy tờ chứng minh đã tải lên"' in html
     # The accepted image need not be chosen again.

@@ -149,7 +149,7 @@ def test_608a_evidence_is_required_and_must_be_a_real_image(owner):
     assert missing.errors["evidence_1"] == ["Hãy chọn ảnh giấy tờ chứng minh để tải lên."]
     fake = SimpleUploadedFile("giay-khai-sinh.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
     refused = procedure.form(data=answers("608A"), files={"evidence_1": fake}, person=owner.person)
-    assert refused.errors["evidence_1"] == ["Tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ."]
+    assert refused.errors["evidence_1"] == ["Ảnh giấy tờ chứng minh: tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ."]
     assert "new_full_name" not in refused.errors  # the rest of the form is fine
 
 

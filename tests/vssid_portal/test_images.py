@@ -182,6 +182,30 @@ def test_the_error_summary_names_each_missing_photo(client, reference_data, url,
     assert links == [f"Hãy chọn {photo} để tải lên." for photo in named]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "named"), [
+    ("/dang-ky/anh/", ["Ảnh chân dung", "Ảnh mặt trước giấy tờ", "Ảnh mặt sau giấy tờ"]),
+    ("/ca-nhan/dang-ky-cho-con/", ["Ảnh chân dung của trẻ", "Ảnh giấy khai sinh",
+                                   "Ảnh giấy tờ chứng minh quan hệ (hoặc mặt sau giấy khai sinh)"]),
+])
+def test_the_error_summary_names_each_refused_photo(client, reference_data, url, named):
+    """A PDF renamed .jpg chosen for every photo: each refusal says which photo it is about."""
+    from tests.accounts.helpers import declaration_data, make_person
+    from tests.public_services.helpers import citizen
+
+    if url == "/dang-ky/anh/":
+        make_person()
+        client.post("/dang-ky/", declaration_data())
+    else:
+        client.force_login(citizen())
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    html = client.post(url, {name: upload(pdf, name="scan.jpg") for name in ("portrait", "id_front", "id_back")}
+                       ).content.decode()
+    summary = html[html.index('class="error-summary"'):]
+    links = re.findall(r'<a href="#id_(?:portrait|id_front|id_back)">([^<]+)</a>', summary[:summary.index("</div>")])
+    assert links == [f"{photo}: tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ." for photo in named]
+
+
 def test_a_photo_with_damaged_exif_is_turned_upright_and_kept():
     from tests.security.corpus import corpus
 
