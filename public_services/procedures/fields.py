@@ -30,13 +30,20 @@ def enter(label) -> str:
     return format_lazy(_("Nhập {label}."), label=_first_lower(label))
 
 
+def named(label, problem) -> str:
+    """A refusal that names its field ("Hồ sơ kèm theo: nhập tối đa 1000 ký tự."), for a form with
+    two fields refused alike (607A's two texts): the error summary then lists two sentences that
+    say which field each is about, not the same sentence twice."""
+    return format_lazy(_("{label}: {problem}"), label=label, problem=_first_lower(problem))
+
+
 def long_text(label, *, required: bool = True, help_text="", missing="") -> TextField:
     return TextField(
         label=label, required=required, max_length=TEXT_LIMIT,
         help_text=help_text or format_lazy(_("Tối đa {limit} ký tự."), limit=TEXT_LIMIT),
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": missing or enter(label),
-                        "max_length": format_lazy(_("Nhập tối đa {limit} ký tự."), limit=TEXT_LIMIT)},
+                        "max_length": named(label, format_lazy(_("Nhập tối đa {limit} ký tự."), limit=TEXT_LIMIT))},
     )
 
 

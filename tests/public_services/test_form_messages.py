@@ -65,6 +65,15 @@ def test_the_feedback_form_gives_a_wrong_phone_one_error(reference_data, phone):
     assert not bound.is_valid() and bound.errors["phone"] == [MOBILE_INVALID]
 
 
+# --- two texts too long: two different messages --------------------------------------------
+
+def test_each_text_too_long_on_607a_names_itself(client, owner):
+    """607A's request and attached-documents texts refused alike: the summary says which is which."""
+    client.force_login(owner)
+    messages = summary(post(client, BOOK, "607A", details="x" * 1001, attachments="x" * 1001))
+    assert messages == ["Nội dung yêu cầu: nhập tối đa 1000 ký tự.", "Hồ sơ kèm theo: nhập tối đa 1000 ký tự."]
+
+
 # --- two phone fields: two different questions ----------------------------------------------
 
 def test_each_empty_phone_field_asks_for_itself_by_its_label(client, owner):

@@ -73,7 +73,7 @@ def test_valid_answers_are_accepted(owner, code):
 @pytest.mark.parametrize(("code", "overrides", "field", "message"), [
     ("607A", {"reason": ""}, "reason", "Chọn lý do cấp lại sổ."),
     ("607A", {"details": ""}, "details", "Nhập nội dung yêu cầu cấp lại sổ."),
-    ("607A", {"details": "x" * 1001}, "details", "Nhập tối đa 1000 ký tự."),
+    ("607A", {"details": "x" * 1001}, "details", "Nội dung yêu cầu: nhập tối đa 1000 ký tự."),
     ("607A", {"delivery_address": ""}, "delivery_address", "Nhập địa chỉ nhận kết quả qua bưu điện."),
     ("607A", {"phone": "0123"}, "phone", "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."),
     ("608A", {"changes": []}, "changes", "Chọn ít nhất một thông tin cần thay đổi."),
