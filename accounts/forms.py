@@ -283,6 +283,9 @@ class ChildRegistrationForm(KeptPhotosMixin, forms.Form):
     full_name = NameField(label=_("Họ và tên của trẻ"), error_messages={"required": _("Nhập họ và tên của trẻ.")})
     birth_date = copy.deepcopy(DeclarationForm.base_fields["birth_date"])
     birth_date.widget.attrs["autocomplete"] = "off"  # the child's: "bday" would offer the parent's own
+    # A minor's date as the example, not the adult's of the citizen's own declaration.
+    birth_date.help_text = _("Dạng ngày/tháng/năm, ví dụ 25/12/2015.")
+    birth_date.error_messages["invalid"] = _("Nhập ngày sinh của trẻ dạng ngày/tháng/năm, ví dụ 25/12/2015.")
     birth_certificate_number = TextField(
         label=_("Số giấy khai sinh"), max_length=20, error_messages={"required": _("Nhập số giấy khai sinh của trẻ.")}
     )

@@ -233,6 +233,16 @@ def test_a_wrong_name_and_a_wrong_birth_date_get_the_same_answer(client, parent,
         assert separate not in wrong_name
 
 
+def test_the_childs_birth_date_is_asked_with_a_minors_date_as_the_example(client, parent):
+    """The example is a date a child may have: the adult's 1990 of the citizen's own declaration,
+    typed as shown, would be refused as an adult's."""
+    client.force_login(parent)
+    form_page = client.get(URL).content.decode()
+    assert "ví dụ 25/12/2015." in form_page and "1990" not in form_page
+    errors = errors_of(send(client, birth_date="2015-12-25"))
+    assert "Nhập ngày sinh của trẻ dạng ngày/tháng/năm, ví dụ 25/12/2015." in errors and "1990" not in errors
+
+
 ADULT = "Chỉ đăng ký thay cho trẻ dưới 18 tuổi. Người từ 18 tuổi tự đăng ký tài khoản."
 
 
