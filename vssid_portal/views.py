@@ -68,8 +68,11 @@ class LimitRefusal:
 
 def limit_refusal(too_many, unavailable, wait: float | None = None) -> LimitRefusal:
     """The refusal by a limit: `too_many` with 429 (and Retry-After, when `wait` is known) while the
-    limit can be counted, else `unavailable` with 503, since the visitor sent nothing too many."""
-    return LimitRefusal(429, too_many, wait) if cache_reachable() else LimitRefusal(503, unavailable)
+    limit can be counted, else `unavailable` with 503, since the visitor sent nothing too many.
+    `too_many` may be a function of `wait` giving the message, for one that says the minutes left."""
+    if not cache_reachable():
+        return LimitRefusal(503, unavailable)
+    return LimitRefusal(429, too_many(wait) if callable(too_many) else too_many, wait)
 
 
 def usage_refusal(usage: dict | None, too_many, unavailable) -> LimitRefusal | None:

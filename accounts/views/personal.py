@@ -39,7 +39,6 @@ from ..services.registration import (
 from .registration import (
     CHECKS_PER_CLIENT,
     CHECKS_PER_CODE,
-    TOO_MANY,
     UNAVAILABLE,
     counted_try,
     declared_code,
@@ -47,6 +46,7 @@ from .registration import (
     keep_photos,
     posted_submission_key,
     status_redirect,
+    too_many,
 )
 
 CHILD_DRAFT = "child_registration"
@@ -198,7 +198,7 @@ def child_registration(request):
         counted_try(request, group="child-registration-user", rate=CHILD_CHECKS_PER_USER, key="user"),
         counted_try(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1]),
         counted_try(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code),
-    ], TOO_MANY, UNAVAILABLE)
+    ], too_many, UNAVAILABLE)
     if refusal is not None:
         form.add_error(None, refusal.message)
         return refusal.answer(_render_child_form(request, form, draft))

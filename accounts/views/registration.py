@@ -13,6 +13,7 @@ import datetime
 import re
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -33,7 +34,7 @@ from lookup.selectors import agencies_lookup
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.text import normalize_code, with_hotline
-from vssid_portal.views import usage_refusal, usages_refusal
+from vssid_portal.views import minutes_left, usage_refusal, usages_refusal
 
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
 from ..models import Registration
@@ -122,9 +123,26 @@ def _initial(stored: dict | None) -> dict:
 UNAVAILABLE = _("Đăng ký tài khoản đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 
 
-TOO_MANY = with_hotline(_(
+# Said when the wait is not known (the count the cache kept has no window): at most the limits' hour.
+TOO_MANY_WITHIN_THE_HOUR = with_hotline(_(
     "Bạn đã thử quá nhiều lần. Để bảo vệ thông tin của người tham gia, hãy thử lại sau 1 giờ hoặc gọi %(hotline)s."
 ))
+
+
+def too_many(wait: float | None) -> str:
+    """The refusal by the registration's limits, with the minutes left of the window that refused (as
+    Retry-After says them), not a fixed hour a citizen refused near the window's end would wait for
+    nothing."""
+    minutes = minutes_left(wait)
+    if minutes is None:
+        return str(TOO_MANY_WITHIN_THE_HOUR)
+    return ngettext(
+        "Bạn đã thử quá nhiều lần. Để bảo vệ thông tin của người tham gia, hãy thử lại sau %(minutes)s phút "
+        "hoặc gọi %(hotline)s.",
+        "Bạn đã thử quá nhiều lần. Để bảo vệ thông tin của người tham gia, hãy thử lại sau %(minutes)s phút "
+        "hoặc gọi %(hotline)s.",
+        minutes,
+    ) % {"minutes": minutes, "hotline": settings.PORTAL_HOTLINE}
 
 
 def counted_try(request, *, group: str, rate: str, key="vssid_portal.ratelimit.client_ip") -> dict | None:
@@ -201,7 +219,7 @@ def declaration(request):
         form = DeclarationForm(request.POST, registry_check_refused=lambda: usages_refusal([
             counted_try(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1]),
             counted_try(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code),
-        ], TOO_MANY, UNAVAILABLE))
+        ], too_many, UNAVAILABLE))
         if form.is_valid():
             state["declaration"] = _serialize(form.cleaned_data)
             state.setdefault("token", secrets.token_hex(12))
@@ -288,7 +306,7 @@ def agency(request):
                         key=lambda g, r: declared["bhxh_code"]),
             counted_try(request, group=SUBMISSIONS_PER_PHONE[0], rate=SUBMISSIONS_PER_PHONE[1],
                         key=lambda g, r: declared["phone"]),
-        ], TOO_MANY, UNAVAILABLE)
+        ], too_many, UNAVAILABLE)
     if refusal is not None:
         form.add_error(None, refusal.message)
     elif request.method == "POST" and form.is_valid():

@@ -489,6 +489,28 @@ def test_declaration_checks_are_rate_limited_per_bhxh_code(client, person):
     assert other.status_code == 200  # another code from another client is still answered
 
 
+def test_the_declaration_refusal_says_the_minutes_left_of_the_window_that_refused(client, person):
+    """The page says the wait Retry-After gives, in minutes, not a fixed hour: a citizen refused in the
+    last minutes of the code's window is not sent away for an hour."""
+    for _ in range(8):
+        client.post("/dang-ky/", declaration_data(birth_date="01/01/1988"))
+    blocked = client.post("/dang-ky/", declaration_data())
+    minutes = -(-int(blocked["Retry-After"]) // 60)
+    html = blocked.content.decode()
+    assert blocked.status_code == 429
+    assert f"hãy thử lại sau {minutes} phút hoặc gọi 1900 9068." in html and "sau 1 giờ" not in html
+
+
+def test_the_declaration_refusal_says_the_minutes_left_in_english_too(client, person):
+    client.cookies["django_language"] = "en"
+    for _ in range(8):
+        client.post("/dang-ky/", declaration_data(birth_date="01/01/1988"))
+    blocked = client.post("/dang-ky/", declaration_data())
+    minutes = -(-int(blocked["Retry-After"]) // 60)
+    unit = "minute" if minutes == 1 else "minutes"
+    assert f"try again in {minutes} {unit} or call 1900 9068." in blocked.content.decode()
+
+
 def test_declarations_refused_before_the_registry_check_do_not_count_against_its_limits(client, person):
     """The limits guard the registry's answers: a citizen who mistypes the phone number or leaves a
     field empty again and again is told what to fix, never locked out for an hour."""
