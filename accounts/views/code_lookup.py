@@ -18,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
@@ -27,7 +28,7 @@ from lookup.models import Province
 from vssid_portal.forms import CodeField, DateOrYearField, NameField
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import mask_name, with_hotline
-from vssid_portal.views import LimitRefusal, usages_refusal
+from vssid_portal.views import LimitRefusal, minutes_left, usages_refusal
 
 from ..forms_challenge import ChallengeForm
 from ..selectors import person_for_code_lookup
@@ -38,7 +39,19 @@ NOT_FOUND = with_hotline(_(
     "Không tìm thấy mã số BHXH khớp với các thông tin đã nhập. Hãy kiểm tra họ tên, ngày sinh, tỉnh/thành phố và số giấy tờ "
     "(hoặc họ tên cha/mẹ), hoặc gọi tổng đài %(hotline)s."
 ))
-LIMITED = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau một giờ.")
+# Said when the wait is not known (the count the cache kept has no window).
+LIMITED_FOR_A_WHILE = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau một giờ.")
+
+
+def lookups_limited(wait: float | None) -> str:
+    """The refusal by the lookup's limits, with the minutes left of the window that refused (as
+    Retry-After says them), not a fixed hour, which neither a refusal near the window's end nor a
+    limit configured per minute (CODE_LOOKUP_RATES) waits."""
+    minutes = minutes_left(wait)
+    if minutes is None:
+        return str(LIMITED_FOR_A_WHILE)
+    return ngettext("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau %(minutes)s phút.",
+                    "Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau %(minutes)s phút.", minutes) % {"minutes": minutes}
 UNAVAILABLE = _("Tra cứu mã số BHXH đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 DEFAULT_RATES = {"ip": "10/h", "network": "50/h"}
 
@@ -61,13 +74,13 @@ def _no_search_left(request) -> LimitRefusal | None:
     wait of the one used up; counts nothing. A cache that cannot answer says 0 of 0 left: refused."""
     used_up = [usage and {**usage, "should_limit": usage["count"] >= usage["limit"]}
                for usage in _usages(request, count=False)]
-    return usages_refusal(used_up, LIMITED, UNAVAILABLE)
+    return usages_refusal(used_up, lookups_limited, UNAVAILABLE)
 
 
 def _count_search(request) -> LimitRefusal | None:
     """Counts one search against both limits (both move); the refusal when either is now over, as
     when another request took the last search in the meantime, saying the wait of the one over."""
-    return usages_refusal(_usages(request, count=True), LIMITED, UNAVAILABLE)
+    return usages_refusal(_usages(request, count=True), lookups_limited, UNAVAILABLE)
 
 
 class CodeLookupForm(ChallengeForm):

@@ -270,6 +270,31 @@ def test_rate_limit_per_address(client, person, settings):
     assert "7901234567" in lookup(client, ip="192.0.2.44").content.decode()  # another address is served
 
 
+@pytest.mark.parametrize("rate", ["3/h", "3/m"])
+def test_the_refusal_says_the_minutes_left_of_the_window_that_refused(client, person, settings, rate):
+    """The page says the wait Retry-After gives, in minutes, whatever the configured window, not a
+    fixed hour."""
+    settings.CODE_LOOKUP_RATES = {"ip": rate, "network": "100/h"}
+    for _ in range(3):
+        lookup(client, ip="198.51.100.11", full_name="ai do")
+    limited = lookup(client, ip="198.51.100.11")
+    minutes = -(-int(limited["Retry-After"]) // 60)
+    html = limited.content.decode()
+    assert limited.status_code == 429
+    assert f"Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau {minutes} phút." in html and "một giờ" not in html
+
+
+def test_the_english_refusal_says_the_minutes_left_too(client, person, settings):
+    settings.CODE_LOOKUP_RATES = {"ip": "3/h", "network": "100/h"}
+    client.cookies["django_language"] = "en"
+    for _ in range(3):
+        lookup(client, ip="198.51.100.12", full_name="ai do")
+    limited = lookup(client, ip="198.51.100.12")
+    minutes = -(-int(limited["Retry-After"]) // 60)
+    unit = "minute" if minutes == 1 else "minutes"
+    assert f"You have made too many look-ups. Try again in {minutes} {unit}." in limited.content.decode()
+
+
 def test_a_search_whose_last_one_another_took_meanwhile_says_its_wait_too(client, person, settings, monkeypatch):
     """Checked as having a search left, then refused when counted because another request from the
     same address took the last one in the meantime: the 429 says the seconds left of the address's
