@@ -69,9 +69,24 @@ API_MISMATCHES = "300/h"
 API_RATE = "600/m"
 RATE_LIMITED = gettext_lazy("Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 UNAVAILABLE = gettext_lazy("Xác thực thẻ BHYT đang tạm gián đoạn. Hãy thử lại sau vài phút.")
+# Said when the wait is not known (the count the cache kept has no window): at most the limit's hour.
 MISMATCHES_LIMITED = gettext_lazy(
     "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
     "xác thực được. Hãy thử lại sau 1 giờ; nếu cần ngay, liên hệ cơ quan BHXH.")
+
+
+def mismatches_limited(wait: float | None) -> str:
+    """What a clinic login past its answers of a wrong name or birth date is told: the minutes left of
+    the limit's hour (as Retry-After says them), not a whole hour whenever it is refused."""
+    minutes = minutes_left(wait)
+    if minutes is None:
+        return str(MISMATCHES_LIMITED)
+    return ngettext(
+        "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
+        "xác thực được. Hãy thử lại sau %(minutes)s phút; nếu cần ngay, liên hệ cơ quan BHXH.",
+        "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
+        "xác thực được. Hãy thử lại sau %(minutes)s phút; nếu cần ngay, liên hệ cơ quan BHXH.",
+        minutes) % {"minutes": minutes}
 
 
 def clinic_checks_limited(wait: float | None) -> str:
@@ -170,7 +185,7 @@ def _clinic_refusal(request, caller: str) -> LimitRefusal | None:
     checks = get_usage(request, group="health_card.verify.clinic", key=lambda _group, _request: caller,
                        rate=settings.HEALTH_CARD_CLINIC_CHECK_RATE, method="POST", increment=True)
     mismatches = _mismatches_used_up(request, caller, CLINIC_MISMATCHES)
-    refusal = usages_refusal([checks, mismatches and {**mismatches, "should_limit": True}], MISMATCHES_LIMITED,
+    refusal = usages_refusal([checks, mismatches and {**mismatches, "should_limit": True}], mismatches_limited,
                              UNAVAILABLE)
     if refusal is None or mismatches or refusal.status != 429:
         return refusal

@@ -53,6 +53,8 @@ def test_wrong_birth_dates_are_answered_thirty_times_an_hour_per_clinic_login(ca
     page = text(limited)
     assert limited.status_code == 429 and LIMITED in page
     assert 1 <= int(limited["Retry-After"]) <= 3600  # what is left of the limit's hour
+    minutes = -(-int(limited["Retry-After"]) // 60)  # said in minutes too, not a whole hour whenever refused
+    assert f"Hãy thử lại sau {minutes} phút; nếu cần ngay, liên hệ cơ quan BHXH." in page and "sau 1 giờ" not in page
     assert "Thẻ hợp lệ" not in page and "NGUYỄN VĂN ĐỨC" not in page and facility.name in page
     assert client.post(URL, {"cach": "quet", "ma_qr": card_qr(card, purpose=Purpose.SCREEN)}).status_code == 429
     assert CardCheck.objects.count() == 30  # a refused post checks nothing
