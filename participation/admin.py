@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext
 
 from accounts.admin_own_records import OwnRecordsReadOnly
 from accounts.selectors import persons_visible_to
@@ -21,13 +22,22 @@ from vssid_portal.admin import (
     SaysWhyNoAgencySeesNothing,
     year_filter,
 )
-from vssid_portal.templatetags.vn_format import vnd
+from vssid_portal.templatetags.vn_format import vn_number, vnd
 
 from .forms import PeriodAdminForm
 from .models import Period, Statement
 from .selectors import periods_overlapping
 from .services.imports import COLUMNS, periods_import
 from .services.periods import period_delete, period_save
+
+
+def csv_error_message(error: csv.Error) -> str:
+    """The import's refusal of a file the csv module cannot read, in Vietnamese: its own message is
+    English. In practice a cell past its size limit, left open by a missing closing quote."""
+    if "field larger than field limit" in str(error):
+        return gettext("Tệp có một ô dài quá %(limit)s ký tự, thường do thiếu dấu ngoặc kép (\") đóng ở một ô. "
+                       "Hãy kiểm tra lại tệp.") % {"limit": vn_number(csv.field_size_limit())}
+    return gettext("Tệp không đọc được dạng CSV. Hãy lưu lại tệp dạng CSV UTF-8, các cột cách nhau bằng dấu phẩy.")
 
 
 class ImportForm(forms.Form):
@@ -141,8 +151,8 @@ class PeriodAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearc
                                         source=upload.name)
             except UnicodeDecodeError:
                 form.add_error("file", "Tệp không phải văn bản UTF-8. Hãy lưu lại tệp dạng CSV UTF-8.")
-            except csv.Error as error:  # e.g. a field longer than the csv module's limit
-                form.add_error("file", f"Tệp không đọc được dạng CSV ({error}). Hãy kiểm tra lại tệp.")
+            except csv.Error as error:
+                form.add_error("file", csv_error_message(error))
         context = {
             **self.admin_site.each_context(request), "title": "Nhập quá trình tham gia từ CSV", "form": form,
             "report": report, "columns": COLUMNS, "opts": self.model._meta,

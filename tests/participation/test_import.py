@@ -195,11 +195,23 @@ def test_admin_lists_and_imports_within_the_officers_scope(client, person):
     huge = io.BytesIO((HEADER + '7901234567,bhxh_bb,01/2015,12/2018,employer,X,"' + "a" * 200_000 + '",1,25,1,0,79,07901,\n').encode())
     huge.name = "qua-dai.csv"
     response = client.post("/quan-tri/participation/period/nhap-csv/", {"file": huge})
-    assert response.status_code == 200 and "Tệp không đọc được dạng CSV" in response.content.decode()
+    assert response.status_code == 200 and "ký tự, thường do thiếu dấu ngoặc kép" in response.content.decode()
     assert Period.objects.count() == 3
 
 
 IMPORT = "/quan-tri/participation/period/nhap-csv/"
+
+
+def test_a_field_past_the_csv_limit_is_refused_in_vietnamese_naming_the_limit(client, person):
+    """The csv module's own words ("field larger than field limit (131072)") are not shown to the
+    officer: the refusal says in Vietnamese how long a cell may be and the usual cause."""
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    huge = io.BytesIO((HEADER + '7901234567,bhxh_bb,01/2015,12/2018,self,,"' + "a" * 200_000 + "\n").encode())
+    huge.name = "thieu-ngoac.csv"
+    page = client.post(IMPORT, {"file": huge, "dry_run": "on"}).content.decode()
+    assert "field larger" not in page and "field limit" not in page
+    assert "131.072 ký tự" in page and "dấu ngoặc kép" in page
+    assert Period.objects.count() == 0
 
 
 def upload(*rows, dry_run):
