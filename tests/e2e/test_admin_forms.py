@@ -94,3 +94,22 @@ def test_a_visit_saved_by_someone_else_meanwhile_is_shown_before_a_second_save(a
     assert page.get_by_role("alert").filter(has_text="Người khác đã lưu").count() == 0
     stored = Visit.objects.get(pk=saved.pk)
     assert (stored.diagnosis_name, stored.discharged_on.day, stored.revision) == ("Viêm họng cấp", 4, 2)
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_a_visits_cost_lines_keep_the_page_from_scrolling_sideways_on_a_desktop(admin_page, live_server, width):
+    """The table of cost lines, seven inputs wide, scrolls inside its own box if it must, as Django's
+    admin does below 1024 px, and its money inputs are no wider than a sum needs: the page itself,
+    with its save buttons, never scrolls sideways on a desktop."""
+    saved = visit(citizen().person)
+    page = admin_page
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in ["health_card/visit/add/", f"health_card/visit/{saved.pk}/change/"]:
+        page.goto(f"{live_server.url}/quan-tri/{path}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+            path, page.evaluate("document.documentElement.scrollWidth"))
+        amount = page.locator("#id_lines-0-amount")
+        amount.scroll_into_view_if_needed()
+        assert amount.is_visible() and amount.evaluate("box => box.getBoundingClientRect().width") < 160
+        amount.fill("1.234.567.890")
+    check(page)
