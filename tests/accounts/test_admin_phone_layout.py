@@ -1,6 +1,7 @@
 """The officers' pages where a reason is typed (rejecting a registration; rejecting or returning a
 filing) fit a phone 390 px wide in a real Chromium: the text box is as wide as the screen allows,
-so the page does not scroll sideways; on a desktop it keeps its 60 characters."""
+so the page does not scroll sideways; on a desktop it keeps its 60 characters. A list's count of results links
+its "Hiện tất cả" underlined."""
 
 import pytest
 from django.conf import settings
@@ -48,3 +49,18 @@ def test_the_reason_boxes_fit_a_phone(officer_page, live_server):
         page.set_viewport_size(DESKTOP)
         wide = page.locator(box).evaluate("box => box.getBoundingClientRect().width")
         assert 400 < wide < 800, (path, wide)  # about 60 characters, not the whole desktop
+
+
+def test_the_link_beside_a_lists_count_of_results_is_told_by_more_than_colour_on_a_phone(officer_page, live_server):
+    """The "Hiện tất cả" or "tổng số" link after the count of a search's or a filter's results is
+    underlined: on a phone, where it sits in the line of text, colour alone tells it (WCAG 1.4.1)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    submit(make_person())
+    submit_filing(citizen("7909000001", "Trần Thị Mai", sex=2, id_number="079188012345"))
+    page = officer_page
+    for path in ["/quan-tri/accounts/registration/?q=7901", "/quan-tri/public_services/filing/?q=HS"]:
+        assert page.goto(live_server.url + path).status == 200, path
+        assert page.locator("#toolbar .quiet a").count() == 1, path
+        results = Axe().run(page)
+        assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
