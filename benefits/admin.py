@@ -1,8 +1,10 @@
 """Officers' admin: benefit records of their agency (or province), entered and corrected through
 the one save path in services.py; the salary adjustment table the estimator uses."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -211,6 +213,18 @@ class BenefitRecordAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedK
                          left_said=PAID_BEFORE % {"count": left} if left else "")
 
 
+class SalaryAdjustmentRowForm(forms.ModelForm):
+    """A row of the adjustment list's inputs, which have no <label>: each is named by its column and
+    the row's scheme and year ("Mức điều chỉnh – Tiền lương đóng BHXH bắt buộc, năm 2020")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = gettext("%(column)s – %(scheme)s, năm %(year)s") % {
+                "column": capfirst(field.label), "scheme": self.instance.get_scheme_display(),
+                "year": self.instance.year}
+
+
 @admin.register(SalaryAdjustment)
 class SalaryAdjustmentAdmin(admin.ModelAdmin):
     list_display = ["scheme", "year", "coefficient", "source", "updated_at"]
@@ -218,3 +232,6 @@ class SalaryAdjustmentAdmin(admin.ModelAdmin):
     list_filter = ["scheme"]
     search_fields = ["year", "source"]
     ordering = ["scheme", "-year"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, **{"form": SalaryAdjustmentRowForm, **kwargs})

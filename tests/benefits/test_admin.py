@@ -395,6 +395,18 @@ def test_adjustment_coefficients_are_edited_in_the_admin_and_used_by_the_estimat
     assert response.status_code == 200  # a coefficient below 1 is refused
 
 
+def test_each_input_of_the_adjustment_list_is_named_by_its_column_scheme_and_year(client, db, reference_data):
+    """The list edits the coefficient and its source in place, inputs without a <label>: each is named
+    (aria-label) by its column and its row's scheme and year, so that a screen reader tells 2019's box
+    from 2020's and axe finds no unlabelled input."""
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    html = client.get("/quan-tri/benefits/salaryadjustment/?scheme__exact=bhxh_bb").content.decode()
+    inputs = re.findall(r'<input[^>]*name="form-\d+-(?:coefficient|source)"[^>]*>', html)
+    assert inputs and all("aria-label=" in tag for tag in inputs)
+    assert 'aria-label="Mức điều chỉnh – Tiền lương đóng BHXH bắt buộc, năm 2020"' in html
+    assert 'aria-label="Căn cứ – Tiền lương đóng BHXH bắt buộc, năm 2020"' in html
+
+
 def test_officer_can_view_the_adjustment_table_but_not_edit_it(client, db, reference_data):
     client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
     row = SalaryAdjustment.objects.get(scheme="bhxh_bb", year=2020)
