@@ -138,6 +138,35 @@ def child_card_valid_to(birth_date: datetime.date) -> datetime.date:
 CHILD_GROUP = "TE"
 
 
+# A card begins at most a year ahead (a household's BHYT is paid up to 12 months in advance) and,
+# when it has an end, ends within ten years of its start: past either, a year was mistyped (9999 for
+# 2026). A card without an end date is left empty, as new cards print "-".
+CARD_START_AHEAD_YEARS = 1
+CARD_MAX_YEARS = 10
+
+
+def card_dates_error(*, person, valid_from: datetime.date | None,
+                     valid_to: datetime.date | None) -> dict[str, str] | None:
+    """What makes a new card's dates impossible (field → message), or None: a start before the
+    holder's birth or more than CARD_START_AHEAD_YEARS ahead, an end more than CARD_MAX_YEARS after
+    the start."""
+    if valid_from is None:
+        return None
+    latest_start = add_years(timezone.localdate(), CARD_START_AHEAD_YEARS)
+    if person is not None and valid_from < person.birth_date:
+        return {"valid_from": gettext("Ngày bắt đầu có giá trị không thể trước ngày sinh của người tham gia "
+                                      "(%(birth)s).") % {"birth": f"{person.birth_date:%d/%m/%Y}"}}
+    if valid_from > latest_start:
+        return {"valid_from": gettext("Ngày bắt đầu có giá trị không được sau %(day)s (một năm kể từ hôm nay): "
+                                      "kiểm tra lại năm đã nhập.") % {"day": f"{latest_start:%d/%m/%Y}"}}
+    latest_end = add_years(valid_from, CARD_MAX_YEARS)
+    if valid_to is not None and valid_to > latest_end:
+        return {"valid_to": gettext("Ngày hết hạn không được sau %(day)s (10 năm sau ngày bắt đầu có giá trị): "
+                                    "kiểm tra lại năm đã nhập; thẻ không có ngày hết hạn thì để trống.")
+                % {"day": f"{latest_end:%d/%m/%Y}"}}
+    return None
+
+
 def child_card_dates_error(*, person, group, valid_from: datetime.date,
                            valid_to: datetime.date | None) -> dict[str, str] | None:
     """What makes a TE card's dates unlawful (field → message), or None. The card must begin by

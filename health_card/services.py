@@ -40,6 +40,7 @@ from .selectors import (
     SharedIdNumber,
     api_token_by_hash,
     card_by_number,
+    card_dates_error,
     card_for_check,
     card_state,
     cards_past_end,
@@ -76,7 +77,8 @@ def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from:
     parents) are told, unless `notify` is off (demo data). `officer`, the officer issuing it in the
     admin, issues no card of their own nor of their child's (_officer_may_write)."""
     _officer_may_write(officer, person)
-    if error := child_card_dates_error(person=person, group=group, valid_from=valid_from, valid_to=valid_to):
+    if error := (card_dates_error(person=person, valid_from=valid_from, valid_to=valid_to)
+                 or child_card_dates_error(person=person, group=group, valid_from=valid_from, valid_to=valid_to)):
         raise ValidationError(error)
     if group.pk == CHILD_GROUP and valid_to is None:
         valid_to = child_card_valid_to(person.birth_date)

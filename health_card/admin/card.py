@@ -26,6 +26,7 @@ from vssid_portal.text import sentence
 from ..models import BeneficiaryGroup, BenefitLevel, Card, CardCheck, SigningKey
 from ..results import OUTCOMES
 from ..selectors import (
+    card_dates_error,
     card_in_use,
     cards_visible_to,
     checker_name_without_login,
@@ -68,8 +69,9 @@ class CardAddForm(forms.ModelForm):
         person = data.get("person")
         if person is not None and card_in_use(person=person) is not None:
             raise ValidationError("Người này đã có thẻ BHYT đang sử dụng: hãy dùng thao tác “Cấp lại thẻ”.")
-        if error := child_card_dates_error(person=person, group=data.get("group"), valid_from=data.get("valid_from"),
-                                           valid_to=data.get("valid_to")):
+        dates = {"valid_from": data.get("valid_from"), "valid_to": data.get("valid_to")}
+        if error := (card_dates_error(person=person, **dates)
+                     or child_card_dates_error(person=person, group=data.get("group"), **dates)):
             raise ValidationError(error)
         return data
 

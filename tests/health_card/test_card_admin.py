@@ -2,6 +2,7 @@
 reissue from the list, API tokens shown once and stored hashed and kept to the clinics of the
 officer's province; clinic staff see no cards."""
 
+import datetime
 import re
 
 import pytest
@@ -63,6 +64,33 @@ def test_a_card_is_added_only_for_a_person_the_officer_manages(facility, referen
     assert response.status_code == 302, response.content.decode()[:3000]
     card = Card.objects.get(person=managed)
     assert card.status == Card.Status.ACTIVE and card.version == 1
+
+
+@pytest.mark.parametrize(("valid_from", "valid_to", "said"), [
+    ("31/12/9999", "", "Ngày bắt đầu có giá trị không được sau "),
+    ("01/01/1900", "", "Ngày bắt đầu có giá trị không thể trước ngày sinh của người tham gia (15/03/1988)."),
+    ("01/01/2026", "31/12/9999", "Ngày hết hạn không được sau 01/01/2036 (10 năm sau ngày bắt đầu có giá trị)"),
+])
+def test_a_card_dated_by_a_mistyped_year_is_refused_beside_its_date(facility, reference_data, valid_from, valid_to, said):
+    """A year typed wrong (9999 for 2026, 1900 for 2019) is a clear error beside the date, not a
+    server error (the five-year date of a card from 9999 is past the calendar) nor a card valid
+    before its holder was born; the service refuses it too."""
+    from django.core.exceptions import ValidationError
+
+    from health_card.services import card_issue
+
+    person = make_person("7901000011", "Phạm Văn Nam", id_number="079088000011")  # born 15/03/1988
+    Person.objects.filter(pk=person.pk).update(agency=Agency.objects.get(code="07901"))
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    form = {"person": person.pk, "group": "DN", "facility": facility.pk, "agency": Agency.objects.get(code="07901").pk,
+            "valid_from": valid_from, "valid_to": valid_to, "living_area": ""}
+    response = client.post(f"{CARDS}add/", form)
+    assert response.status_code == 200 and said in response.content.decode()
+    assert not Card.objects.filter(person=person).exists()
+    day = lambda text: datetime.datetime.strptime(text, "%d/%m/%Y").date() if text else None  # noqa: E731
+    with pytest.raises(ValidationError, match=re.escape(said)):
+        card_issue(person=person, group=BeneficiaryGroup.objects.get(code="DN"), facility=facility,
+                   agency=Agency.objects.get(code="07901"), valid_from=day(valid_from), valid_to=day(valid_to))
 
 
 def reissue(client, card, follow=False, **reason):
