@@ -113,3 +113,16 @@ def test_a_visits_cost_lines_keep_the_page_from_scrolling_sideways_on_a_desktop(
         assert amount.is_visible() and amount.evaluate("box => box.getBoundingClientRect().width") < 160
         amount.fill("1.234.567.890")
     check(page)
+
+
+@pytest.mark.parametrize("path", ["auth/group/add/", "accounts/user/{pk}/change/"])
+def test_the_two_list_pickers_of_permissions_and_groups_pass_axe(admin_page, live_server, path):
+    """Django's picker of two lists (filter_horizontal: a group's permissions, an account's groups and
+    permissions) labels the magnifier beside each filter box with an aria-label on a plain span, which
+    ARIA forbids (axe: aria-prohibited-attr): the span is named as the image it is."""
+    page = admin_page
+    page.goto(f"{live_server.url}/quan-tri/{path.format(pk=User.objects.get(username='quantri').pk)}")
+    icons = page.locator(".selector .search-label-icon")
+    icons.first.wait_for(state="attached")
+    assert icons.count() >= 2
+    check(page)
