@@ -14,6 +14,7 @@ from accounts.models import Guardianship, Person, Registration
 from lookup.selectors import officer_agency_ids, within_officer_scope
 from participation.selectors import bhyt_spans_for
 from vssid_portal.dates import age_on
+from vssid_portal.templatetags.vn_format import vn_date
 
 from .models import Card, CardCheck, FacilityApiToken
 from .models.card import add_years
@@ -155,7 +156,7 @@ def card_dates_error(*, person, valid_from: datetime.date | None,
     latest_start = add_years(timezone.localdate(), CARD_START_AHEAD_YEARS)
     if person is not None and valid_from < person.birth_date:
         return {"valid_from": gettext("Ngày bắt đầu có giá trị không thể trước ngày sinh của người tham gia "
-                                      "(%(birth)s).") % {"birth": f"{person.birth_date:%d/%m/%Y}"}}
+                                      "(%(birth)s).") % {"birth": vn_date(person.birth_date, person.birth_year_only)}}
     if valid_from > latest_start:
         return {"valid_from": gettext("Ngày bắt đầu có giá trị không được sau %(day)s (một năm kể từ hôm nay): "
                                       "kiểm tra lại năm đã nhập.") % {"day": f"{latest_start:%d/%m/%Y}"}}

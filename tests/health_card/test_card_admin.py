@@ -733,3 +733,15 @@ def test_a_checks_and_a_cards_page_link_the_holder_only_for_an_officer_who_manag
     assert client.get(person_url).status_code == 200
     for page in pages:
         assert person_url in client.get(page).content.decode(), page
+
+
+def test_a_start_before_a_birth_known_only_by_its_year_names_the_year_not_a_day(reference_data):
+    """A person recorded with a birth year only is stored as born on 01/01 of it: the refusal of a
+    start before it names the year the registry holds, not a day it does not."""
+    from health_card.selectors import card_dates_error
+
+    person = make_person("7901000012", "Lê Thị Hoa", birth=datetime.date(1960, 1, 1), id_number="079160000012")
+    Person.objects.filter(pk=person.pk).update(birth_year_only=True)
+    person.refresh_from_db()
+    error = card_dates_error(person=person, valid_from=datetime.date(1900, 1, 1), valid_to=None)
+    assert error == {"valid_from": "Ngày bắt đầu có giá trị không thể trước ngày sinh của người tham gia (1960)."}
