@@ -21,6 +21,7 @@ from vssid_portal.forms import (
     FirstRefusalOnly,
     NameField,
     TextField,
+    name_alike_refusals,
     validate_birth_date,
 )
 from vssid_portal.images import LIMITS_HELP, SafeImageField
@@ -206,6 +207,7 @@ class DeclarationForm(forms.Form):
         checked; whatever it answers but None (the limit's refusal, kept in `refused_by_limit`)
         refuses the check."""
         super().__init__(*args, **kwargs)
+        name_alike_refusals(self)
         self.registry_check_refused = registry_check_refused
         self.refused_by_limit = None
         province_id = str((self.data.get("province") if self.is_bound else self.initial.get("province")) or "")
@@ -306,6 +308,7 @@ class ChildRegistrationForm(KeptPhotosMixin, forms.Form):
 
     def __init__(self, *args, province=None, kept=(), **kwargs):
         super().__init__(*args, **kwargs)
+        name_alike_refusals(self)
         if province is not None:
             self.fields["agency"].queryset = Agency.objects.filter(province=province)
         self.mark_kept(kept)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from .forms import first_lower, named
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -131,7 +132,6 @@ def _reencode(image: Image.Image, image_format: str) -> CleanImage:
     return CleanImage(ContentFile(out.getvalue()), image_format, width, height)
 
 
-_lower_first = lazy(lambda text: str(text)[:1].lower() + str(text)[1:], str)
 
 
 class SafeImageField(forms.FileField):
@@ -151,7 +151,7 @@ class SafeImageField(forms.FileField):
             # A form asks for several photos: the message names the one missing (in the error
             # summary, three links "Choose a photo" would not say which is which).
             self.error_messages["required"] = format_lazy(_("Hãy chọn {photo} để tải lên."),
-                                                          photo=_lower_first(self.label))
+                                                          photo=first_lower(self.label))
 
     def to_python(self, data):
         upload = super().to_python(data)
@@ -165,7 +165,6 @@ class SafeImageField(forms.FileField):
             # As for a missing photo: three refusals "not a valid image" in the error summary
             # would not say which photo each is about.
             problem = " ".join(error.messages)
-            raise ValidationError(format_lazy(_("{photo}: {problem}"), photo=self.label, problem=_lower_first(problem)),
-                                  code=error.code) from error
+            raise ValidationError(named(self.label, problem), code=error.code) from error
         clean.content.name = f"image.{ALLOWED_FORMATS[clean.format]}"
         return clean.content

@@ -58,10 +58,10 @@ class AuthorisationForm(ProcedureForm):
     benefit = forms.ChoiceField(label=_("Khoản được nhận thay"), choices=BENEFITS, widget=forms.RadioSelect,
                                 error_messages={"required": _("Chọn khoản được nhận thay."),
                                                 "invalid_choice": _("Chọn khoản được nhận thay trong danh sách.")})
-    valid_from = _date_field(_("Ủy quyền từ ngày"), missing=_("Nhập ủy quyền từ ngày."),
-                             invalid=_("Nhập ủy quyền từ ngày dạng ngày/tháng/năm."))
-    valid_to = _date_field(_("Ủy quyền đến ngày"), missing=_("Nhập ủy quyền đến ngày."),
-                           invalid=_("Nhập ủy quyền đến ngày dạng ngày/tháng/năm."),
+    valid_from = _date_field(_("Ủy quyền từ ngày"), missing=_("Nhập ngày bắt đầu ủy quyền."),
+                             invalid=_("Nhập ngày bắt đầu ủy quyền dạng ngày/tháng/năm."))
+    valid_to = _date_field(_("Ủy quyền đến ngày"), missing=_("Nhập ngày kết thúc ủy quyền."),
+                           invalid=_("Nhập ngày kết thúc ủy quyền dạng ngày/tháng/năm."),
                            help_text=format_lazy(_("Tối đa {months} tháng kể từ ngày bắt đầu."), months=MAX_MONTHS))
     phone = pdf_wording(phone_field(), "Số điện thoại của người ủy quyền")
 

@@ -20,6 +20,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from benefits.selectors import monthly_benefits_of
 from lookup.models import Agency
 from vssid_portal.documents import DocumentsField, no_room_for, too_large_total, too_many_files, too_many_files_sent
+from vssid_portal.forms import name_alike_refusals
 from vssid_portal.middleware import upload_limit_message
 from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import with_hotline
@@ -51,6 +52,7 @@ class ProcedureForm(forms.Form):
         self.user = user
         if filled_in_for_another(person, user):
             self.filled_in_for(person)
+        name_alike_refusals(self)  # by the labels as worded for who fills it in
         self.upload_limit = upload_limit
         self.kept_paths = dict(kept) if isinstance(kept, dict) else {}
         self.kept = set(kept)

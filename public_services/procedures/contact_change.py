@@ -18,7 +18,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import VnMobileField
 from accounts.models import User
 from accounts.otp import recipient_for
 from accounts.selectors import has_own_login, may_change_own_contact
@@ -30,7 +29,7 @@ from vssid_portal.templatetags.vn_format import masked_phone
 from vssid_portal.text import fold
 
 from .base import Procedure, ProcedureForm, pdf_wording
-from .fields import email_field
+from .fields import email_field, phone_field
 from .registry import register
 
 PHONE, EMAIL, ADDRESS = "phone", "email", "address"
@@ -45,8 +44,8 @@ class ContactChangeForm(ProcedureForm):
         error_messages={"required": _("Chọn ít nhất một thông tin cần thay đổi."),
                         "invalid_choice": _("Chọn thông tin cần thay đổi trong danh sách.")},
     )
-    new_phone = pdf_wording(VnMobileField(
-        label=_("Số điện thoại di động mới"), required=False,
+    new_phone = pdf_wording(phone_field(
+        _("Số điện thoại di động mới"), required=False,
         help_text=_("Mã xác thực và tin nhắn của Cổng BHXH số được gửi đến số này sau khi hồ sơ được giải quyết."),
     ), "Điện thoại di động nhận mã xác thực mới")
     new_email = email_field(_("Email mới"), pdf="Email nhận thông báo mới")

@@ -1,12 +1,12 @@
 """Form parts several procedures share: contact details, how the result is delivered."""
 
 from django import forms
-from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import VnMobileField
-from vssid_portal.forms import EmailField, TextField
+from accounts.validators import MOBILE_INVALID
+from vssid_portal.forms import EmailField, TextField, first_lower, named
 
 from .base import ProcedureForm, pdf_wording
 
@@ -20,21 +20,11 @@ TEXT_LIMIT = 1000  # "Nội dung thay đổi, yêu cầu" and "Hồ sơ kèm the
 EMAIL_LIMIT = 254  # what an address may hold (RFC 5321) and what the outbox stores (Message.recipient)
 
 
-_first_lower = lazy(lambda label: str(label)[:1].lower() + str(label)[1:], str)
-
-
 def enter(label) -> str:
     """The message of a required field left empty, from its label: "Nhập số điện thoại …". The
     procedures give their own messages (a sentence made of a label reads badly in English); this
     is the fallback of a field declared without one."""
-    return format_lazy(_("Nhập {label}."), label=_first_lower(label))
-
-
-def named(label, problem) -> str:
-    """A refusal that names its field ("Hồ sơ kèm theo: nhập tối đa 1000 ký tự."), for a form with
-    two fields refused alike (607A's two texts): the error summary then lists two sentences that
-    say which field each is about, not the same sentence twice."""
-    return format_lazy(_("{label}: {problem}"), label=label, problem=_first_lower(problem))
+    return format_lazy(_("Nhập {label}."), label=first_lower(label))
 
 
 def long_text(label, *, required: bool = True, help_text="", missing="") -> TextField:
@@ -47,20 +37,28 @@ def long_text(label, *, required: bool = True, help_text="", missing="") -> Text
     )
 
 
-def phone_field(label=None, missing=None) -> VnMobileField:
-    """A mobile number; left empty, it asks for itself by its label, so a form with two phone
-    fields (authorisation) never lists the same sentence twice. Without a label: the number the
-    agency may call about the filing. Messages about the filing go to the phone registered with
-    the account (services._notify), never to a number typed in a form, which nobody verified."""
+def phone_field(label=None, missing=None, **kwargs) -> VnMobileField:
+    """A mobile number; left empty, it asks for itself by its label, and a wrong number names the
+    field (`named`), so a form with two phone fields (authorisation) never lists the same sentence
+    twice. Without a label: the number the agency may call about the filing. Messages about the
+    filing go to the phone registered with the account (services._notify), never to a number typed
+    in a form, which nobody verified."""
     if label is None:
+        label = _("Số điện thoại di động để cơ quan BHXH liên hệ")
         missing = missing or _("Nhập số điện thoại di động để cơ quan BHXH liên hệ.")
         return pdf_wording(VnMobileField(
-            label=_("Số điện thoại di động để cơ quan BHXH liên hệ"), error_messages={"required": missing},
+            label=label, error_messages={"required": missing, **_wrong_number(label)},
             help_text=_("Cán bộ BHXH gọi số này khi cần trao đổi về hồ sơ. Tin nhắn về hồ sơ được gửi đến số "
-                        "điện thoại đã đăng ký với tài khoản."),
+                        "điện thoại đã đăng ký với tài khoản."), **kwargs,
         ), "Số điện thoại liên hệ")
-    return VnMobileField(label=label, error_messages={"required": missing or enter(label)})
+    return VnMobileField(label=label, error_messages={"required": missing or enter(label), **_wrong_number(label)},
+                         **kwargs)
 
+
+def _wrong_number(label) -> dict:
+    """Not a number at all (`invalid`) and not a Vietnamese mobile (`mobile`): one advice, naming the field."""
+    wrong = named(label, MOBILE_INVALID)
+    return {"invalid": wrong, "mobile": wrong}
 
 
 def email_field(label, *, pdf: str):

@@ -212,6 +212,8 @@ CHILD_MISMATCH = "Họ tên hoặc ngày sinh không khớp với hồ sơ BHXH 
         ({"birth_date": f"02/06/{CHILD_BORN.year}"}, CHILD_MISMATCH),
         ({"full_name": "Nguyễn Gia Huy", "birth_date": f"02/06/{CHILD_BORN.year}"}, CHILD_MISMATCH),
         ({"relationship": ""}, "Chọn quan hệ"),
+        ({"relationship": "ong"}, "Quan hệ với trẻ: hãy chọn một giá trị trong danh sách."),
+        ({"birth_date": "31/02/2016"}, "Ngày sinh: ngày 31/02/2016 không có thật. Kiểm tra lại ngày, tháng."),
         ({"birth_date": "15/03/2099"}, "Ngày sinh không được sau ngày hôm nay."),
     ],
 )

@@ -70,7 +70,7 @@ def test_valid_answers_are_accepted(owner):
     ({"changes": ["fax"]}, "changes", "Chọn thông tin cần thay đổi trong danh sách."),
     ({"new_phone": ""}, "new_phone", "Nhập số điện thoại di động mới."),
     ({"new_phone": "0283829 1234"}, "new_phone",
-     "Nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."),
+     "Số điện thoại di động mới: nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."),
     ({"new_email": ""}, "new_email", "Nhập địa chỉ email mới."),
     ({"new_email": "duc@"}, "new_email", "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
     ({"new_province": ""}, "new_province", "Chọn tỉnh/thành phố."),

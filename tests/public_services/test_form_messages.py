@@ -10,6 +10,7 @@ from lookup.models import Agency
 from public_services.feedback_forms import FeedbackForm
 from public_services.models import Filing
 from public_services.procedures import registry
+from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
 from .helpers import answers, owner, submit  # noqa: F401
 
@@ -43,18 +44,67 @@ def summary(html) -> list[str]:
 
 # --- a wrong phone number: one message ------------------------------------------------------
 
+CONTACT = "Số điện thoại di động để cơ quan BHXH liên hệ: nhập số điện thoại di động Việt Nam gồm 10 chữ số, ví dụ 0912 345 678."
+
+
 @pytest.mark.parametrize("phone", ["12345", "abc", "0123", "02838123456", "+14155550100"])
-@pytest.mark.parametrize(("code", "field"), [("607A", "phone"), ("UY-QUYEN", "authorised_phone"),
-                                             ("THAY-DOI-CHI-TRA", "new_phone"), ("CHUYEN-NOI-HUONG", "phone")])
-def test_a_wrong_phone_gives_one_error_on_every_procedure_phone_field(owner, code, field, phone):
-    assert form(code, owner.person, **{field: phone}).errors[field] == [MOBILE_INVALID]
+@pytest.mark.parametrize(("code", "field", "message"), [
+    ("607A", "phone", CONTACT),
+    ("UY-QUYEN", "authorised_phone", "Số điện thoại người được ủy quyền: nhập số điện thoại di động Việt Nam gồm 10 "
+                                     "chữ số, ví dụ 0912 345 678."),
+    ("UY-QUYEN", "phone", CONTACT),
+    ("THAY-DOI-CHI-TRA", "new_phone", "Số điện thoại di động của người hưởng: nhập số điện thoại di động Việt Nam "
+                                      "gồm 10 chữ số, ví dụ 0912 345 678."),
+    ("CHUYEN-NOI-HUONG", "phone", CONTACT)])
+def test_a_wrong_phone_gives_one_error_on_every_procedure_phone_field(owner, code, field, message, phone):
+    """One error, whether the number is no number at all or no Vietnamese mobile, naming its field."""
+    assert form(code, owner.person, **{field: phone}).errors[field] == [message]
 
 
 def test_the_procedure_page_shows_a_wrong_phone_once(client, owner):
     client.force_login(owner)
     html = post(client, BOOK, "607A", phone="12345")
-    assert summary(html) == [MOBILE_INVALID]
-    assert html.count(MOBILE_INVALID) == 2 and html.count('id="id_phone_error"') == 1
+    assert summary(html) == [CONTACT]
+    assert html.count(CONTACT) == 2 and html.count('id="id_phone_error"') == 1
+
+
+# --- every field wrong at once: no line twice in the summary --------------------------------
+
+def wrong_answer(name, field):
+    """A value the field refuses by itself, the same for every field of its kind."""
+    from django import forms as django_forms
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.forms import VnMobileField
+    from vssid_portal.documents import DocumentsField
+    from vssid_portal.forms import CodeField, DayMonthYearField, EmailField, NameField
+    from vssid_portal.images import SafeImageField
+
+    kinds = [(VnMobileField, "12345"), (DayMonthYearField, "31/02/2027"), (EmailField, "ten@"), (NameField, "Văn 123"),
+             (CodeField, "1" * 40), (DocumentsField, None),
+             (SafeImageField, lambda: SimpleUploadedFile(f"{name}.jpg", b"%PDF-1.4 no image", "image/jpeg")),
+             (django_forms.MultipleChoiceField, ["khong-co"]), (django_forms.ChoiceField, "khong-co"),
+             (django_forms.ModelChoiceField, "khong-co"),
+             (django_forms.CharField, lambda: "x" * ((field.max_length or 1000) + 1))]
+    value = next(value for kind, value in kinds if isinstance(field, kind))
+    return value() if callable(value) else value
+
+
+@pytest.mark.parametrize("code", [procedure.code for procedure in registry.all_procedures()])
+def test_every_field_wrong_at_once_lists_no_sentence_twice(client, owner, facility, code):  # noqa: F811
+    """Two fields refused alike (two phone numbers, the same impossible date typed in two dates, two
+    choices not offered) are two different lines of the error summary, each naming its field."""
+    procedure = registry.get(code)
+    issue(owner.person, facility)  # a card in use, for its reissue
+    wrong = {name: wrong_answer(name, field) for name, field in procedure.form_class.base_fields.items()}
+    client.force_login(owner)
+    url = f"/dich-vu-cong/{procedure.slug}/"
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    data = {**answers(code), **{name: value for name, value in wrong.items() if value is not None}}
+    response = client.post(url, {**data, "idempotency_key": key})
+    assert response.status_code == 200
+    messages = summary(response.content.decode())
+    assert len(messages) > 1 and len(messages) == len(set(messages)), messages
 
 
 @pytest.mark.parametrize("phone", ["12345", "02838123456"])
@@ -161,3 +211,12 @@ def test_the_review_names_the_declaration_as_written_and_608a_does_not_send_to_i
     assert "Dùng thủ tục 608A để điều chỉnh" in client.get(BOOK).content.decode()
     change = client.get("/dich-vu-cong/cap-lai-so-bhxh-thay-doi-thong-tin/").content.decode()
     assert "Dùng thủ tục 608A" not in change and "Kê khai thông tin cần điều chỉnh ở phần dưới" in change
+
+
+def test_the_authorisation_asks_for_its_start_and_end_dates_by_name(owner):
+    errors = form("UY-QUYEN", owner.person, valid_from="", valid_to="").errors
+    assert errors["valid_from"] == ["Nhập ngày bắt đầu ủy quyền."]
+    assert errors["valid_to"] == ["Nhập ngày kết thúc ủy quyền."]
+    errors = form("UY-QUYEN", owner.person, valid_from="1 tháng 5", valid_to="hết năm").errors
+    assert errors["valid_from"] == ["Nhập ngày bắt đầu ủy quyền dạng ngày/tháng/năm."]
+    assert errors["valid_to"] == ["Nhập ngày kết thúc ủy quyền dạng ngày/tháng/năm."]

@@ -159,17 +159,17 @@ def bound(code, person, **overrides):
     return form
 
 
-@pytest.mark.parametrize(("code", "field", "typed", "extra"), [
-    ("608A", "new_birth_date", "31/02/1988", {}),
-    ("608A", "new_birth_date", "29/02/1990", {}),
-    ("608A", "new_birth_date", "15/13/1988", {}),
-    ("UY-QUYEN", "authorised_birth_date", "30/02/1990", {}),
-    ("UY-QUYEN", "valid_from", "31/04/2027", {}),
-    ("UY-QUYEN", "valid_to", "31/06/2027", {}),
+@pytest.mark.parametrize(("code", "field", "label", "typed", "extra"), [
+    ("608A", "new_birth_date", "Ngày sinh mới", "31/02/1988", {}),
+    ("608A", "new_birth_date", "Ngày sinh mới", "29/02/1990", {}),
+    ("608A", "new_birth_date", "Ngày sinh mới", "15/13/1988", {}),
+    ("UY-QUYEN", "authorised_birth_date", "Ngày sinh người được ủy quyền", "30/02/1990", {}),
+    ("UY-QUYEN", "valid_from", "Ủy quyền từ ngày", "31/04/2027", {}),
+    ("UY-QUYEN", "valid_to", "Ủy quyền đến ngày", "31/06/2027", {}),
 ])
-def test_a_date_that_does_not_exist_is_told_so_and_kept_as_typed(owner, code, field, typed, extra):
+def test_a_date_that_does_not_exist_is_told_so_and_kept_as_typed(owner, code, field, label, typed, extra):
     form = bound(code, owner.person, **{field: f" {typed} "}, **extra)
-    assert form.errors[field] == [f"Ngày {typed} không có thật. Kiểm tra lại ngày, tháng."]
+    assert form.errors[field] == [f"{label}: ngày {typed} không có thật. Kiểm tra lại ngày, tháng."]
     assert form[field].value().strip() == typed
     assert f'value=" {typed} "' in str(form[field])
 
