@@ -94,7 +94,12 @@ class SendRefused(Exception):
 
 
 class TooSoon(SendRefused):
-    """A code went out less than RESEND_AFTER seconds ago; it is still the valid one."""
+    """A code went out less than RESEND_AFTER seconds ago; it is still the valid one, and a new one
+    may be asked in `seconds`."""
+
+    def __init__(self, message: str, *, seconds: int):
+        super().__init__(message)
+        self.seconds = seconds
 
 
 class HourlyCapReached(SendRefused):
@@ -232,7 +237,7 @@ def _start_cooldown(key: str, now: float) -> str:
             seconds = math.ceil(wait)
             raise TooSoon(ngettext("Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.",
                                    "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.", seconds)
-                          % {"seconds": seconds})
+                          % {"seconds": seconds}, seconds=seconds)
         cache.set(cooldown, now, RESEND_AFTER)
     return cooldown
 

@@ -95,7 +95,8 @@ def test_resend_waits_sixty_seconds_and_the_code_expires_after_five_minutes(clie
     submit_password(client)
     clock.advance(30)
     page = client.post(CONFIRM, {"action": "resend"}, follow=True).content.decode()
-    assert "Bạn có thể yêu cầu mã mới sau 30 giây." in page
+    assert ("Mã xác thực vừa gửi tới số điện thoại có đuôi 678 vẫn dùng được: hãy nhập mã đó. Chưa nhận được thì "
+            "sau 30 giây bạn có thể yêu cầu mã mới.") in page
     assert len(sms_outbox()) == 1
     clock.advance(270)  # 5 minutes after the code was sent: still valid…
     clock.advance(1)  # …and now not
@@ -108,8 +109,9 @@ def test_resend_waits_sixty_seconds_and_the_code_expires_after_five_minutes(clie
 
 
 def test_logging_in_again_before_the_code_arrives_keeps_the_code_already_sent(client, sms_outbox, clock):
-    """A citizen who gives up waiting and logs in again within the minute is told to wait, and the
-    code that then arrives still opens the door: the second login neither sends nor voids one."""
+    """A citizen who gives up waiting and logs in again within the minute, from a new browser, is told
+    that the code sent a moment ago still works and when a new one may be asked, not as an error, and
+    the code that then arrives still opens the door: the second login neither sends nor voids one."""
     make_citizen()
     submit_password(client)
     [code] = codes_sent(sms_outbox)
@@ -118,7 +120,9 @@ def test_logging_in_again_before_the_code_arrives_keeps_the_code_already_sent(cl
     response = submit_password(again)
     assert response.status_code == 302 and response["Location"] == CONFIRM
     page = again.get(CONFIRM).content.decode()
-    assert "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau 40 giây." in page
+    told = ("Mã xác thực vừa gửi tới số điện thoại có đuôi 678 vẫn dùng được: hãy nhập mã đó. Chưa nhận được thì "
+            "sau 40 giây bạn có thể yêu cầu mã mới.")
+    assert f'<li class="notice notice--info">{told}</li>' in page and "notice--error" not in page
     assert "Mã gồm 6 chữ số trong tin nhắn chúng tôi vừa gửi" in page  # by SMS to a citizen
     assert len(sms_outbox()) == 1
     response = again.post(CONFIRM, {"action": "verify", "code": code})

@@ -1813,7 +1813,8 @@ def test_the_login_code_page_and_its_messages_in_english(client, applicant):
         assert wanted in html and unwanted not in html
     assert client.post("/tai-khoan/dang-nhap/xac-nhan/", {"action": "resend"}).status_code == 302  # too soon: refused
     html = read(client, "/tai-khoan/dang-nhap/xac-nhan/", "en")
-    assert "A code has just been sent. You can ask for a new code in " in html and "Mã vừa được gửi" not in html
+    assert ("The verification code just sent to the phone number ending in 678 still works: type it in. If it has "
+            "not arrived, you can ask for a new code in ") in html and "Mã xác thực vừa gửi" not in html
 
 
 @pytest.mark.django_db
