@@ -81,16 +81,33 @@ def _client_counted(client: str) -> dict | None:
                      rate=SUBMIT_RATE, method=get_usage.ALL, increment=True)
 
 
+def _sender_language(feedback: Feedback, channel: str) -> str:
+    """The language chosen by the login that sent the feedback when the phone or address typed for
+    `channel` is that login's own (its holder's phone, its e-mail address, in any case), as a
+    filing's e-mail is written for the login whose address it is; else "" (Vietnamese)."""
+    user = feedback.user
+    if user is None:
+        return ""
+    if channel == Message.Channel.SMS:
+        own = user.person is not None and bool(user.person.phone) and user.person.phone == feedback.phone
+    else:
+        own = bool(user.email) and user.email.casefold() == feedback.email.casefold()
+    return user.language if own else ""
+
+
 def _notify(feedback: Feedback, *, template: str, event: str, capped: bool = False, language: str = "") -> None:
     """SMS and/or e-mail to the sender; with `capped`, only within the hourly cap per recipient; in
-    `language`, else Vietnamese (notifications.services.send_message)."""
+    `language`, else, to a contact of the sending login's own, in that login's language
+    (_sender_language), else Vietnamese (notifications.services.send_message)."""
     if feedback.phone and (not capped or _confirmation_allowed(feedback.phone.as_e164)):
         send_message(channel=Message.Channel.SMS, template=template, recipient=feedback.phone.as_e164,
-                     context={"feedback": feedback}, language=language,
+                     context={"feedback": feedback},
+                     language=language or _sender_language(feedback, Message.Channel.SMS),
                      idempotency_key=feedback_message_key(feedback, event=event, channel=Message.Channel.SMS))
     if feedback.email and (not capped or _confirmation_allowed(feedback.email.casefold())):
         send_message(channel=Message.Channel.EMAIL, template=template, recipient=feedback.email,
-                     context={"feedback": feedback}, language=language,
+                     context={"feedback": feedback},
+                     language=language or _sender_language(feedback, Message.Channel.EMAIL),
                      idempotency_key=feedback_message_key(feedback, event=event, channel=Message.Channel.EMAIL))
 
 
@@ -155,7 +172,8 @@ class FeedbackAlreadyAnswered(ValidationError):
 @transaction.atomic
 def feedback_answer(*, feedback: Feedback, officer, answer: str) -> Feedback:
     """An officer of the receiving agency (or one above it) answers: the answer is shown on the
-    sender's status page and sent by SMS and/or e-mail. A feedback is answered once; a
+    sender's status page and sent by SMS and/or e-mail, in Vietnamese or, to the phone or address
+    of the login that sent it, in the language its holder chose (User.language). A feedback is answered once; a
     correction is a new feedback thread."""
     if not (officer.is_active and officer.has_perm("public_services.answer_feedback")
             and feedback_visible_to(officer).filter(pk=feedback.pk).exists()):
@@ -170,5 +188,6 @@ def feedback_answer(*, feedback: Feedback, officer, answer: str) -> Feedback:
     feedback.answered_by, feedback.answered_at = officer, timezone.now()
     feedback.full_clean(exclude=["attachment"])
     feedback.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+    # Not the officer's request: in the sending login's language to its own phone and address.
     _notify(feedback, template="feedback_answered", event="answered")
     return feedback

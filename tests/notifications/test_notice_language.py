@@ -251,3 +251,41 @@ def test_a_feedback_sent_in_english_is_acknowledged_in_english_and_answered_in_v
     with translation.override("en"):  # the officer's answer is no request of the sender's
         feedback_answer(feedback=feedback, officer=district_officer, answer="Đã đề nghị đơn vị chốt sổ.")
     assert {m.language for m in Message.objects.filter(template="feedback_answered")} == {"vi"}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
+def test_a_feedback_sent_by_a_login_that_chose_english_is_answered_in_english(owner, district_officer):
+    """The answer to the login's own phone and address, typed in its own feedback, is in the language
+    its holder chose, as every other notice to them; never in the answering officer's."""
+    owner.language, owner.email = "en", "Duc@Example.vn"
+    owner.save(update_fields=["language", "email"])
+    feedback = feedback_submit(kind="phan_anh", topic="thu_so", content="Đơn vị chưa chốt sổ.",
+                               full_name=owner.person.full_name, phone=owner.person.phone, email="duc@example.vn",
+                               user=owner, idempotency_key="feedback-login-en")
+    feedback_answer(feedback=feedback, officer=district_officer, answer="Đã đề nghị đơn vị chốt sổ.")
+    answered = {m.channel: m for m in Message.objects.filter(template="feedback_answered")}
+    assert {m.language for m in answered.values()} == {"en"}
+    assert answered[Message.Channel.SMS].body == (f"BHXH: Answer to {feedback.tracking_number}: Đã đề nghị đơn vị "
+                                                  "chốt sổ. Read it in full under Help on the Digital Social "
+                                                  "Insurance Portal.")
+    email = answered[Message.Channel.EMAIL]
+    assert email.subject == f"Answer to feedback {feedback.tracking_number}"
+    assert email.body.startswith(f"Dear {owner.person.full_name},\n\nThe social insurance agency answers your "
+                                 f"complaint {feedback.tracking_number} about “Social and health insurance contributions; "
+                                 "social insurance book” as follows:")
+    assert "Đã đề nghị đơn vị chốt sổ." in email.body and "Kính gửi" not in email.body
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
+def test_a_feedback_of_a_login_that_chose_english_answers_a_contact_not_its_own_in_vietnamese(owner, district_officer):
+    """A phone or address the login typed that is not its holder's (a relative's) may be read by
+    somebody who chose nothing: the answer goes there in Vietnamese, as to a feedback without a login."""
+    owner.language = "en"
+    owner.save(update_fields=["language"])
+    feedback = feedback_submit(kind="phan_anh", topic="thu_so", content="Đơn vị chưa chốt sổ.",
+                               full_name="Nguyễn Thị Lan", phone="+84987654321", email="lan@example.vn",
+                               user=owner, idempotency_key="feedback-login-en-other")
+    feedback_answer(feedback=feedback, officer=district_officer, answer="Đã đề nghị đơn vị chốt sổ.")
+    assert {m.language for m in Message.objects.filter(template="feedback_answered")} == {"vi"}
