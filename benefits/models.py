@@ -90,6 +90,14 @@ REACHED_IN_ONE_SAVE = {status: _reached_in_one_save(status) for status in Status
 MAX_AMOUNT = 10_000_000_000
 MAX_MONTHLY_AMOUNT = 1_000_000_000
 
+
+def _at_most(label: str, most: int) -> list:
+    """The validator of an amount: not above `most`, saying so with `label`. A validator of the field,
+    not a check of clean(), so that the admin's form field takes no limit of its own (own_limits):
+    it refused first what passed the column's range, naming 9.223.372.036.854.775.807 đ."""
+    written = f"{most:,}".replace(",", ".")
+    return [MaxValueValidator(most, message=f"{label} không được lớn hơn {written} đ: kiểm tra lại số chữ số đã nhập.")]
+
 # How a sentence names each type ("hồ sơ … đã được tiếp nhận").
 KIND_PHRASES = {
     Kind.ONE_TIME: _("hưởng BHXH một lần"),
@@ -170,11 +178,12 @@ class BenefitRecord(models.Model):
     decision_number = models.CharField("số quyết định", max_length=40, blank=True)
     decision_date = models.DateField("ngày quyết định", null=True, blank=True)
     amount = models.BigIntegerField(
-        "số tiền được hưởng (đ)", null=True, blank=True,
+        "số tiền được hưởng (đ)", null=True, blank=True, validators=_at_most("Số tiền được hưởng", MAX_AMOUNT),
         help_text="Số tiền một lần (BHXH một lần, ốm đau, thai sản, trợ cấp một lần) hoặc tổng số tiền của quyết định.",
     )
     monthly_amount = models.BigIntegerField(
         "mức hưởng hằng tháng (đ)", null=True, blank=True,
+        validators=_at_most("Mức hưởng hằng tháng", MAX_MONTHLY_AMOUNT),
         help_text="Lương hưu, trợ cấp thất nghiệp, trợ cấp TNLĐ-BNN hằng tháng.",
     )
     payment_method = models.CharField("hình thức nhận", max_length=10, choices=PaymentMethod.choices, blank=True)
@@ -345,16 +354,14 @@ class BenefitRecord(models.Model):
             "monthly_amount": gettext("Chỉ hồ sơ “%(approved)s” hoặc “%(paid)s” mới có mức hưởng hằng tháng: để trống "
                                       "ô này, hoặc chọn một trong hai trạng thái đó khi đã có quyết định.") % labels,
         }
-        for name, label, most in (("amount", "Số tiền được hưởng", MAX_AMOUNT),
-                                  ("monthly_amount", "Mức hưởng hằng tháng", MAX_MONTHLY_AMOUNT)):
+        for name, most in (("amount", MAX_AMOUNT), ("monthly_amount", MAX_MONTHLY_AMOUNT)):
             value = getattr(self, name)
-            if value is not None and not decided:
+            if value is None or value > most:  # above the most: the field's validator (_at_most) says so
+                continue
+            if not decided:
                 error(name, not_granted[name])
-            elif value is not None and value < 0:
+            elif value < 0:
                 error(name, "Số tiền không được âm.")
-            elif value is not None and value > most:
-                most = f"{most:,}".replace(",", ".")
-                error(name, f"{label} không được lớn hơn {most} đ: kiểm tra lại số chữ số đã nhập.")
         # A claim is received, decided and paid (an accident happens) on days that have come, by a
         # person already born; the day promised for the result and the days a benefit runs may be ahead.
         today = timezone.localdate()
@@ -409,9 +416,13 @@ class SalaryAdjustment(models.Model):
         COMPULSORY = "bhxh_bb", "Tiền lương đóng BHXH bắt buộc"
         VOLUNTARY = "bhxh_tn", "Thu nhập đóng BHXH tự nguyện"
 
+    # A year's limits in the model's own words: a number's, Django's or the admin's (own_limits), write 1.960.
+    YEAR_RANGE = _("Nhập năm từ 1960 đến 2100.")
+
     scheme = models.CharField("loại", max_length=8, choices=Scheme.choices)
     year = models.PositiveSmallIntegerField(
-        "năm đóng", validators=[MinValueValidator(1960), MaxValueValidator(2100)],
+        "năm đóng", validators=[MinValueValidator(1960, message=YEAR_RANGE),
+                                MaxValueValidator(2100, message=YEAR_RANGE)],
         help_text="Dòng của năm sớm nhất cũng áp dụng cho mọi năm trước đó (ví dụ “trước 1995”).")
     coefficient = models.DecimalField("mức điều chỉnh", max_digits=5, decimal_places=2,
                                       validators=[MinValueValidator(1)])

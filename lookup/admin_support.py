@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.validators import validate_image_file_extension
 
-from vssid_portal.admin import FoldedKeySearch
+from vssid_portal.admin import FoldedKeySearch, PortalFormFields
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
 
 from .models_support import FaqQuestion, FaqTopic, NewsArticle
@@ -14,7 +14,7 @@ from .services_support import faq_question_save
 LEAD_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
 
-class FaqQuestionInline(admin.StackedInline):
+class FaqQuestionInline(PortalFormFields, admin.StackedInline):
     model = FaqQuestion
     fields = ["question", "answer", "position", "is_published"]
     extra = 0

@@ -31,6 +31,7 @@ from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
 
+from .forms import limits_in_words, own_limits
 from .text import SEARCH_WORDS_MAX, search_words
 
 
@@ -464,10 +465,23 @@ def _may_be(field, text: str) -> bool:
     return True
 
 
-class PortalModelAdmin(admin.ModelAdmin):
+class PortalFormFields:
+    """Mixin for a model admin or an inline: the form fields of its model's fields, in the portal's
+    words. A number's limits are written as the portal writes numbers ("Nhập số không lớn hơn
+    32.767.", own_limits and limits_in_words), not in Django's ("… nhỏ hơn hoặc bằng với 32767 .")."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if not db_field.choices:
+            kwargs = {**own_limits(db_field), **kwargs}
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        return limits_in_words(field) if isinstance(field, forms.IntegerField) else field
+
+
+class PortalModelAdmin(PortalFormFields, admin.ModelAdmin):
     """What every model admin of the site shares (PortalAdminSite adds it to those that do not
     derive from it, the installed packages' included): see PortalChangeList and
-    PortalAutocompleteSelect; a long text's line breaks as typed (AdminTextareaAsTyped)."""
+    PortalAutocompleteSelect; a long text's line breaks as typed (AdminTextareaAsTyped); numbers'
+    limits in the portal's words (PortalFormFields)."""
 
     formfield_overrides = {models.TextField: {"widget": AdminTextareaAsTyped}}
 

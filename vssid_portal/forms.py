@@ -17,6 +17,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.forms.renderers import Jinja2, TemplatesSetting
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
@@ -25,7 +26,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .templatetags.vn_format import vnd
+from .templatetags.vn_format import vn_number, vnd
 from .text import PERSON_NAME_ERROR, clean_text, is_person_name, normalize_code, normalize_name
 
 
@@ -155,23 +156,68 @@ _GROUPED_AMOUNT = re.compile(r"[0-9]{1,3}([., ])[0-9]{3}(?:\1[0-9]{3})*")
 _CURRENCY = re.compile(r"\s*(?:đ|đồng|vnđ|vnd)$", re.IGNORECASE)
 
 
-class _MoneyLimit:
-    """A limit of a money field that gives the limit as the portal writes money (1.234.567 đ)."""
+class _WordedLimit:
+    """A limit of a number field that gives the limit as the portal writes numbers (32.767), or
+    money (1.234.567 đ) with `written = vnd`: Django's own words ("Đảm bảo giá trị này là nhỏ hơn
+    hoặc bằng với 32767 .") leave its digits ungrouped and a space before the full stop."""
+
+    written = staticmethod(vn_number)
 
     def __call__(self, value):
         try:
             super().__call__(value)
         except ValidationError as error:
             raise ValidationError(self.message, code=self.code,
-                                  params={**error.params, "limit_value": vnd(self.limit_value)}) from None
+                                  params={**error.params, "limit_value": self.written(self.limit_value)}) from None
 
 
-class _MoneyAtLeast(_MoneyLimit, MinValueValidator):
+class _NumberAtLeast(_WordedLimit, MinValueValidator):
+    message = _("Nhập số không nhỏ hơn %(limit_value)s.")
+
+
+class _NumberAtMost(_WordedLimit, MaxValueValidator):
+    message = _("Nhập số không lớn hơn %(limit_value)s.")
+
+
+class _MoneyAtLeast(_WordedLimit, MinValueValidator):
+    written = staticmethod(vnd)
     message = _("Số tiền không được nhỏ hơn %(limit_value)s.")
 
 
-class _MoneyAtMost(_MoneyLimit, MaxValueValidator):
+class _MoneyAtMost(_WordedLimit, MaxValueValidator):
+    written = staticmethod(vnd)
     message = _("Số tiền không được lớn hơn %(limit_value)s.")
+
+
+def _worded(validators: list, at_least: type, at_most: type) -> list:
+    """`validators` with Django's own limits (MinValueValidator, MaxValueValidator) said in the portal's words."""
+    limits = {MinValueValidator: at_least, MaxValueValidator: at_most}
+    return [limits[type(validator)](validator.limit_value) if type(validator) in limits else validator
+            for validator in validators]
+
+
+def limits_in_words(field: forms.Field) -> forms.Field:
+    """`field`, an integer form field, with its limits said as the portal writes numbers (32.767)."""
+    field.validators = _worded(field.validators, _NumberAtLeast, _NumberAtMost)
+    return field
+
+
+def own_limits(db_field) -> dict:
+    """The `min_value` and `max_value` of the form field of a model's integer field `db_field`: the
+    tightest of its limits said in Django's words (a bare MinValueValidator(1), or the range of the
+    database's column that Django adds), which the form field then says in the portal's. A limit
+    with the model's own message is left to the model, which says it ("Tổng chi phí không được lớn
+    hơn 100.000.000.000 đ: …"): without this, a BigIntegerField's form field refused first
+    whatever passed the column's range, in words naming 9.223.372.036.854.775.807 đ."""
+    if not isinstance(db_field, models.IntegerField):
+        return {}
+    found = {"min_value": [], "max_value": []}
+    for validator in db_field.validators:
+        if type(validator) in (MinValueValidator, MaxValueValidator) and not callable(validator.limit_value):
+            if validator.message == type(validator).message:  # Django's words, not the model's own
+                found["min_value" if type(validator) is MinValueValidator else "max_value"].append(
+                    validator.limit_value)
+    return {"min_value": max(found["min_value"], default=None), "max_value": min(found["max_value"], default=None)}
 
 
 class MoneyField(forms.IntegerField):
@@ -193,9 +239,7 @@ class MoneyField(forms.IntegerField):
         kwargs["min_value"] = max(kwargs.get("min_value") or 0, 0)
         # Always typed as text: a number input (the admin's own for integer columns) refuses "1.234.567".
         super().__init__(**{**kwargs, "widget": forms.TextInput(attrs={"inputmode": "numeric"})})
-        limits = {MinValueValidator: _MoneyAtLeast, MaxValueValidator: _MoneyAtMost}
-        self.validators = [limits[type(validator)](validator.limit_value) if type(validator) in limits else validator
-                           for validator in self.validators]
+        self.validators = _worded(self.validators, _MoneyAtLeast, _MoneyAtMost)
 
     def prepare_value(self, value):
         return f"{value:,}".replace(",", ".") if isinstance(value, int) and not isinstance(value, bool) else value

@@ -24,13 +24,14 @@ from vssid_portal.admin import (
     AuditTrailInline,
     FoldedKeySearch,
     NotFoundOutsideScope,
+    PortalFormFields,
     RelationLinksOnlyWhereAllowed,
     SaysWhyNoAgencySeesNothing,
     year_filter,
 )
 from vssid_portal.audit import EMPTY
 from vssid_portal.concurrent_edits import SeenVersionForm
-from vssid_portal.forms import MoneyField
+from vssid_portal.forms import MoneyField, own_limits
 from vssid_portal.templatetags.vn_format import vn_number, vnd
 
 from ..models import Visit, VisitEvent, VisitLine
@@ -82,8 +83,8 @@ LINE_FORMFIELD_OVERRIDES = {models.BigIntegerField: {"form_class": MoneyField}}
 
 def _line_formfield(name: str):
     field = VisitLine._meta.get_field(name)
-    return field.formfield(**next((kwargs for kind, kwargs in LINE_FORMFIELD_OVERRIDES.items()
-                                   if isinstance(field, kind)), {}))
+    return field.formfield(**own_limits(field), **next((kwargs for kind, kwargs in LINE_FORMFIELD_OVERRIDES.items()
+                                                       if isinstance(field, kind)), {}))
 
 
 def _posted_line(row: dict, shown: bool) -> dict | None:
@@ -206,7 +207,7 @@ class VisitLineFormSet(BaseInlineFormSet):
                 [message for messages_ in error.message_dict.values() for message in messages_])
 
 
-class VisitLineInline(admin.TabularInline):
+class VisitLineInline(PortalFormFields, admin.TabularInline):
     model = VisitLine
     formset = VisitLineFormSet
     fields = ["category", "description", "unit", "quantity", "unit_price", "amount", "bhyt_amount"]

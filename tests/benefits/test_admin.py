@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -205,19 +206,48 @@ def test_an_amount_with_digits_too_many_is_refused_naming_the_most(client, db, r
     assert (obj.amount, obj.monthly_amount, obj.revision) == (5_217_200, None, 0)
 
 
-def test_an_amount_past_what_the_column_holds_is_refused_naming_the_most_as_money_is_written(
-        client, db, reference_data):
-    """The form's own limit was given ungrouped ("9223372036854775807 đ"), unlike every other amount."""
+@pytest.mark.parametrize("field, words", [
+    ("amount", "Số tiền được hưởng không được lớn hơn 10.000.000.000 đ"),
+    ("monthly_amount", "Mức hưởng hằng tháng không được lớn hơn 1.000.000.000 đ"),
+])
+def test_an_amount_past_what_the_column_holds_is_refused_naming_the_records_own_most(
+        client, db, reference_data, field, words):
+    """The form's own limit, the column's, named 9.223.372.036.854.775.807 đ: no benefit's ceiling."""
     user = citizen()
     obj = record(user.person, **decided(amount=5_217_200))
     client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
     response = client.post(change_url(obj), {**admin_form(client, change_url(obj)),
-                                             "amount": "10.000.000.000.000.000.000"})
+                                             field: "10.000.000.000.000.000.000"})
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["amount"] == [
-        "Số tiền không được lớn hơn 9.223.372.036.854.775.807 đ."]
+    assert response.context["adminform"].form.errors[field] == [f"{words}: kiểm tra lại số chữ số đã nhập."]
     obj.refresh_from_db()
-    assert (obj.amount, obj.revision) == (5_217_200, 0)
+    assert (obj.amount, obj.monthly_amount, obj.revision) == (5_217_200, None, 0)
+
+
+def test_a_number_past_its_limit_is_refused_with_the_limit_written_as_numbers_are(client, db, reference_data):
+    """Django's own words, "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 32767 .", wrote the limit
+    without its dots and put a space before the full stop."""
+    user = managed_citizen()
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(ADD, new_record_data(client, user.person, "07901", days_off="99999999999999999999"))
+    most = connection.ops.integer_field_range("PositiveSmallIntegerField")[1]  # 32767 on PostgreSQL
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["days_off"][0] == f"Nhập số không lớn hơn {most:,}.".replace(",", ".")
+    response = client.post(ADD, new_record_data(client, user.person, "07901", kind="that_nghiep", days_off="",
+                                                allowance_months="13"))
+    assert response.context["adminform"].form.errors["allowance_months"] == ["Nhập số không lớn hơn 12."]
+    response = client.post(ADD, new_record_data(client, user.person, "07901", days_off="0"))
+    assert response.context["adminform"].form.errors["days_off"][0] == "Nhập số không nhỏ hơn 1."
+    assert not BenefitRecord.objects.exists() and not Message.objects.exists()
+
+
+def test_the_years_of_the_adjustment_table_are_refused_as_years_are_written(client, db, reference_data):
+    """Not "1.960": a year's limit in the number's words would be written with a dot."""
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    row = SalaryAdjustment.objects.get(scheme="bhxh_bb", year=2020)
+    url = f"/quan-tri/benefits/salaryadjustment/{row.pk}/change/"
+    response = client.post(url, {**admin_form(client, url, form_id="salaryadjustment_form"), "year": "1959"})
+    assert response.context["adminform"].form.errors["year"] == ["Nhập năm từ 1960 đến 2100."]
 
 
 def test_the_most_an_amount_may_be_is_saved(client, db, reference_data):

@@ -149,6 +149,25 @@ def test_the_visit_form_refuses_an_amount_above_the_most_beside_its_field(client
     assert not Visit.objects.exists() and not Message.objects.exists()
 
 
+def test_an_amount_past_what_the_column_holds_is_refused_naming_the_visits_own_most(client, db):
+    """The form's own limit, the column's, named 9.223.372.036.854.775.807 đ: no visit's ceiling."""
+    citizen()
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    huge = "10.000.000.000.000.000.000"
+    data = add_data("7901234567", "79001", total_cost=huge, bhyt_paid="0", patient_paid="",
+                    **{"lines-0-unit_price": huge, "lines-0-amount": huge, "lines-0-bhyt_amount": huge})
+    response = client.post(ADMIN + "add/", data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["total_cost"] == [
+        "Tổng chi phí không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập."]
+    line_errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
+    assert {name: line_errors[name] for name in ("unit_price", "amount", "bhyt_amount")} == {
+        name: [f"{words} không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập."]
+        for name, words in (("unit_price", "Đơn giá"), ("amount", "Thành tiền"), ("bhyt_amount", "Phần BHYT chi trả"))}
+    assert "9.223.372.036.854.775.807" not in response.content.decode()
+    assert not Visit.objects.exists() and not Message.objects.exists()
+
+
 def test_the_visit_form_refuses_a_negative_amount_in_the_portals_words(client, db):
     citizen()
     client.force_login(clinic_staff("nhanvien79001", "79001"))

@@ -1,0 +1,45 @@
+"""The admin's form fields in the portal's words (PortalFormFields): a number's limit written as the
+portal writes numbers, in either language."""
+
+import pytest
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import RequestFactory
+from django.utils import translation
+
+from benefits.models import BenefitRecord
+from health_card.admin.visits import VisitLineInline
+from health_card.models import Visit, VisitLine
+
+
+def form_field(model, name: str):
+    request = RequestFactory().get("/quan-tri/")
+    return admin.site.get_model_admin(model).formfield_for_dbfield(model._meta.get_field(name), request)
+
+
+def refusal(field, typed: str) -> list[str]:
+    with pytest.raises(ValidationError) as error:
+        field.clean(typed)
+    return error.value.messages
+
+
+@pytest.mark.parametrize("language, words, separator", [
+    ("vi", "Nhập số không lớn hơn {}.", "."), ("en", "Enter a number no greater than {}.", ",")])
+def test_a_number_past_its_column_is_refused_with_the_limit_written_as_numbers_are(db, language, words, separator):
+    """Django's "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 32767 ." (PostgreSQL's smallint) had no
+    dots in its number and a space before its full stop."""
+    most = connection.ops.integer_field_range("PositiveSmallIntegerField")[1]  # 32767 on PostgreSQL
+    field = form_field(BenefitRecord, "days_off")
+    with translation.override(language):
+        assert refusal(field, "99999999999999999999") == [words.format(f"{most:,}".replace(",", separator))]
+
+
+def test_a_money_field_leaves_its_limit_to_the_models_own_words(db):
+    """A BigIntegerField's form field took the column's range, 9.223.372.036.854.775.807 đ, and refused
+    first in words naming it; the model's own validator names the line's ceiling."""
+    field = VisitLineInline(Visit, admin.site).formfield_for_dbfield(VisitLine._meta.get_field("unit_price"),
+                                                                     RequestFactory().get("/quan-tri/"))
+    assert isinstance(field, forms.IntegerField) and field.max_value is None
+    assert field.clean("10.000.000.000.000.000.000") == 10**19
