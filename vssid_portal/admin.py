@@ -31,7 +31,7 @@ from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
 
-from .forms import limits_in_words, own_limits
+from .forms import DATE_FORMAT_ERROR, limits_in_words, own_limits
 from .text import SEARCH_WORDS_MAX, search_words
 
 
@@ -468,11 +468,16 @@ def _may_be(field, text: str) -> bool:
 class PortalFormFields:
     """Mixin for a model admin or an inline: the form fields of its model's fields, in the portal's
     words. A number's limits are written as the portal writes numbers ("Nhập số không lớn hơn
-    32.767.", own_limits and limits_in_words), not in Django's ("… nhỏ hơn hoặc bằng với 32767 .")."""
+    32.767.", own_limits and limits_in_words), not in Django's ("… nhỏ hơn hoặc bằng với 32767 ."),
+    and a date typed wrong is told the format to type (DATE_FORMAT_ERROR), not only "Nhập một ngày
+    hợp lệ."."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if not db_field.choices:
             kwargs = {**own_limits(db_field), **kwargs}
+        if isinstance(db_field, models.DateField):  # a DateTimeField's date box too
+            invalid = "invalid_date" if isinstance(db_field, models.DateTimeField) else "invalid"
+            kwargs["error_messages"] = {invalid: DATE_FORMAT_ERROR, **(kwargs.get("error_messages") or {})}
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         return limits_in_words(field) if isinstance(field, forms.IntegerField) else field
 
@@ -481,7 +486,7 @@ class PortalModelAdmin(PortalFormFields, admin.ModelAdmin):
     """What every model admin of the site shares (PortalAdminSite adds it to those that do not
     derive from it, the installed packages' included): see PortalChangeList and
     PortalAutocompleteSelect; a long text's line breaks as typed (AdminTextareaAsTyped); numbers'
-    limits in the portal's words (PortalFormFields)."""
+    limits and dates typed wrong in the portal's words (PortalFormFields)."""
 
     formfield_overrides = {models.TextField: {"widget": AdminTextareaAsTyped}}
 

@@ -98,6 +98,11 @@ _DATE_SHAPE = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{4}")
 _DIGITS_ONLY_DATE = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")
 
 
+# What a date typed wrong is told, where the format is not said beside the box (the admin's date
+# fields): Django's "Nhập một ngày hợp lệ." says neither the order of day and month nor the separator.
+DATE_FORMAT_ERROR = _("Nhập ngày theo dạng dd/mm/yyyy, ví dụ 25/12/2026.")
+
+
 class DayMonthYearField(forms.DateField):
     """A date typed as day/month/year (25/12/1990, or 25-12-1990, 25.12.1990 and 25121990 on a phone's
     number pad), fullwidth digits read as ASCII and other scripts' digits refused. A value of that shape naming no day of the calendar (31/02/1988,

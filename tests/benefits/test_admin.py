@@ -241,6 +241,18 @@ def test_a_number_past_its_limit_is_refused_with_the_limit_written_as_numbers_ar
     assert not BenefitRecord.objects.exists() and not Message.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["31/02/2025", "2025-13-01", "01.09", "hôm qua"])
+def test_a_date_typed_wrong_is_told_the_format_to_type(client, db, reference_data, typed):
+    """Django's "Nhập một ngày hợp lệ." said neither the order of day and month nor the separator."""
+    user = managed_citizen()
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(ADD, new_record_data(client, user.person, "07901", received_on=typed))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["received_on"] == [
+        "Nhập ngày theo dạng dd/mm/yyyy, ví dụ 25/12/2026."]
+    assert not BenefitRecord.objects.exists() and not Message.objects.exists()
+
+
 def test_the_years_of_the_adjustment_table_are_refused_as_years_are_written(client, db, reference_data):
     """Not "1.960": a year's limit in the number's words would be written with a dot."""
     client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))

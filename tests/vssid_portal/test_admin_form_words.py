@@ -1,5 +1,5 @@
 """The admin's form fields in the portal's words (PortalFormFields): a number's limit written as the
-portal writes numbers, in either language."""
+portal writes numbers, a date typed wrong told the format to type, in either language."""
 
 import pytest
 from django import forms
@@ -12,6 +12,7 @@ from django.utils import translation
 from benefits.models import BenefitRecord
 from health_card.admin.visits import VisitLineInline
 from health_card.models import Visit, VisitLine
+from lookup.models_support import NewsArticle
 
 
 def form_field(model, name: str):
@@ -34,6 +35,20 @@ def test_a_number_past_its_column_is_refused_with_the_limit_written_as_numbers_a
     field = form_field(BenefitRecord, "days_off")
     with translation.override(language):
         assert refusal(field, "99999999999999999999") == [words.format(f"{most:,}".replace(",", separator))]
+
+
+@pytest.mark.parametrize("language, words", [
+    ("vi", ["Nhập ngày theo dạng dd/mm/yyyy, ví dụ 25/12/2026."]),
+    ("en", ["Enter the date as dd/mm/yyyy, for example 25/12/2026."])])
+def test_a_date_typed_wrong_is_told_the_format_to_type(db, language, words):
+    field = form_field(BenefitRecord, "received_on")
+    with translation.override(language):
+        assert refusal(field, "12/31/2026") == words
+
+
+def test_the_date_box_of_a_date_and_time_typed_wrong_is_told_the_format_to_type(db):
+    field = form_field(NewsArticle, "published_at")
+    assert refusal(field, ["12/31/2026", "08:00"]) == ["Nhập ngày theo dạng dd/mm/yyyy, ví dụ 25/12/2026."]
 
 
 def test_a_money_field_leaves_its_limit_to_the_models_own_words(db):
