@@ -321,6 +321,11 @@ def _outstanding(key: str, now: float) -> bool:
     return _live(state, now) and (cache.get(_tries_key(key, state)) or 0) < MAX_ATTEMPTS
 
 
+def code_outstanding(*, purpose: Purpose, subject: str) -> bool:
+    """Whether the code last sent for `subject` may still be typed: not expired, not void."""
+    return _outstanding(_key(purpose, subject), time.time())
+
+
 def _tries_key(key: str, state: dict) -> str:
     """Where the wrong tries typed at `state`, those the pages tell of, are counted: under `key`'s own
     count, except for a reset's code (recorded beside a kept code or none, _record), whose tries

@@ -103,8 +103,9 @@ def send_login_code(request, user) -> None:
                       language=language_switched_to(request) or "")
     except otp.TooSoon as refusal:
         # Logged in again, from another browser, within the minute: the code sent the first time
-        # opens this login too (it is the account's, not the browser's), so this is no error.
-        if recipient is None:
+        # opens this login too (it is the account's, not the browser's), so this is no error —
+        # unless wrong tries have voided it, when only the wait is said.
+        if recipient is None or not otp.code_outstanding(purpose=otp.Purpose.LOGIN, subject=str(user.pk)):
             messages.error(request, refusal.message)
         elif not otp.unsent_at_cap(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk),
                                    recipient=recipient):  # else the page says why no code waits

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from accounts import otp
 from accounts.forms_auth import NewPasswordForm
 from tests.accounts import test_otp
 from tests.accounts.test_otp import PASSWORD, PHONE, codes_sent, make_citizen
@@ -128,6 +129,24 @@ def test_logging_in_again_before_the_code_arrives_keeps_the_code_already_sent(cl
     response = again.post(CONFIRM, {"action": "verify", "code": code})
     assert response.status_code == 302 and response["Location"] == PERSONAL
     assert is_logged_in(again)
+
+
+def test_logging_in_again_within_the_minute_after_wrong_tries_voided_the_code_is_not_told_it_works(
+        client, sms_outbox, clock):
+    """A code voided by its wrong tries no longer opens the door: a login again within the minute is
+    told only when a new one may be asked, not that the code sent still works."""
+    make_citizen()
+    submit_password(client)
+    [code] = codes_sent(sms_outbox)
+    wrong = "000000" if code != "000000" else "111111"
+    for _try in range(otp.MAX_ATTEMPTS):
+        client.post(CONFIRM, {"action": "verify", "code": wrong})
+    clock.advance(20)
+    again = Client()
+    assert submit_password(again)["Location"] == CONFIRM
+    page = again.get(CONFIRM).content.decode()
+    assert "vẫn dùng được" not in page
+    assert "Bạn có thể yêu cầu mã mới sau 40 giây." in page and len(sms_outbox()) == 1
 
 
 def test_a_code_typed_after_the_login_step_expired_is_told_to_start_again(client, sms_outbox, clock):
