@@ -47,15 +47,15 @@ def phone_field(label=None, missing=None, **kwargs) -> VnMobileField:
         label = _("Số điện thoại di động để cơ quan BHXH liên hệ")
         missing = missing or _("Nhập số điện thoại di động để cơ quan BHXH liên hệ.")
         return pdf_wording(VnMobileField(
-            label=label, error_messages={"required": missing, **_wrong_number(label)},
+            label=label, error_messages={"required": missing, **wrong_number(label)},
             help_text=_("Cán bộ BHXH gọi số này khi cần trao đổi về hồ sơ. Tin nhắn về hồ sơ được gửi đến số "
                         "điện thoại đã đăng ký với tài khoản."), **kwargs,
         ), "Số điện thoại liên hệ")
-    return VnMobileField(label=label, error_messages={"required": missing or enter(label), **_wrong_number(label)},
+    return VnMobileField(label=label, error_messages={"required": missing or enter(label), **wrong_number(label)},
                          **kwargs)
 
 
-def _wrong_number(label) -> dict:
+def wrong_number(label) -> dict:
     """Not a number at all (`invalid`) and not a Vietnamese mobile (`mobile`): one advice, naming the field."""
     wrong = named(label, MOBILE_INVALID)
     return {"invalid": wrong, "mobile": wrong}

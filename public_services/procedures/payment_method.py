@@ -27,7 +27,7 @@ from .base import (
     monthly_benefit_missing,
     to_raw,
 )
-from .fields import long_text, phone_field
+from .fields import long_text, phone_field, wrong_number
 from .registry import register
 
 CASH, BANK = "tien_mat", "tai_khoan"
@@ -88,7 +88,8 @@ class PaymentMethodForm(ProcedureForm):
     def _ask_number_to_contact(self):
         field = self.fields["new_phone"]
         field.label = _("Số điện thoại di động để cơ quan BHXH liên hệ")
-        field.error_messages["required"] = _("Nhập số điện thoại di động để cơ quan BHXH liên hệ.")
+        field.error_messages |= {"required": _("Nhập số điện thoại di động để cơ quan BHXH liên hệ."),
+                                 **wrong_number(field.label)}
         field.pdf_label = "Số điện thoại liên hệ"
 
     def recorded(self):

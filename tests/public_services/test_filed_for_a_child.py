@@ -4,6 +4,7 @@ notice and the SMS, say which child it is for; and the form starts with the pare
 child having none."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -372,6 +373,20 @@ def test_the_payment_method_filed_for_a_child_names_the_parents_phone_a_contact_
     assert "Số điện thoại di động để cơ quan BHXH liên hệ" in html and "Số điện thoại di động của người hưởng" not in html
     _prints_the_parents_phone_as_a_contact_number(owner, child, district_officer, "THAY-DOI-CHI-TRA",
                                                   not_as="Số điện thoại di động của người hưởng")
+
+
+def test_a_wrong_contact_number_for_a_child_is_refused_under_the_label_the_form_shows(client, owner, child):
+    """The child's form asks the number to contact: a wrong number is refused by that name, not by
+    the beneficiary's phone the form no longer shows."""
+    monthly_allowance(child)
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    url = "/dich-vu-cong/thay-doi-phuong-thuc-nhan/"
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    page = client.post(url, {"new_phone": "0123", "idempotency_key": key})
+    errors = page.context["form"].errors["new_phone"]
+    assert errors == ["Số điện thoại di động để cơ quan BHXH liên hệ: nhập số điện thoại di động Việt Nam gồm 10 chữ "
+                      "số, ví dụ 0912 345 678."]
 
 
 def test_the_payment_method_for_a_child_with_a_phone_asks_the_beneficiarys_own_mobile(client, owner, child):
