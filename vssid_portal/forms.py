@@ -100,7 +100,7 @@ _DIGITS_ONLY_DATE = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")
 
 # What a date typed wrong is told, where the format is not said beside the box (the admin's date
 # fields): Django's "Nhập một ngày hợp lệ." says neither the order of day and month nor the separator.
-DATE_FORMAT_ERROR = _("Nhập ngày theo dạng dd/mm/yyyy, ví dụ 25/12/2026.")
+DATE_FORMAT_ERROR = _("Nhập một ngày có thật theo dạng dd/mm/yyyy, ví dụ 25/12/2026.")
 
 
 class DayMonthYearField(forms.DateField):

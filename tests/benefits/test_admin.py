@@ -243,13 +243,14 @@ def test_a_number_past_its_limit_is_refused_with_the_limit_written_as_numbers_ar
 
 @pytest.mark.parametrize("typed", ["31/02/2025", "2025-13-01", "01.09", "hôm qua"])
 def test_a_date_typed_wrong_is_told_the_format_to_type(client, db, reference_data, typed):
-    """Django's "Nhập một ngày hợp lệ." said neither the order of day and month nor the separator."""
+    """Django's "Nhập một ngày hợp lệ." said neither the order of day and month nor the separator; a day
+    that does not exist (31/02) typed in that very form is told to be a real one."""
     user = managed_citizen()
     client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
     response = client.post(ADD, new_record_data(client, user.person, "07901", received_on=typed))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["received_on"] == [
-        "Nhập ngày theo dạng dd/mm/yyyy, ví dụ 25/12/2026."]
+        "Nhập một ngày có thật theo dạng dd/mm/yyyy, ví dụ 25/12/2026."]
     assert not BenefitRecord.objects.exists() and not Message.objects.exists()
 
 

@@ -38,8 +38,8 @@ def test_a_number_past_its_column_is_refused_with_the_limit_written_as_numbers_a
 
 
 @pytest.mark.parametrize("language, words", [
-    ("vi", ["Nhập ngày theo dạng dd/mm/yyyy, ví dụ 25/12/2026."]),
-    ("en", ["Enter the date as dd/mm/yyyy, for example 25/12/2026."])])
+    ("vi", ["Nhập một ngày có thật theo dạng dd/mm/yyyy, ví dụ 25/12/2026."]),
+    ("en", ["Enter a real date as dd/mm/yyyy, for example 25/12/2026."])])
 def test_a_date_typed_wrong_is_told_the_format_to_type(db, language, words):
     field = form_field(BenefitRecord, "received_on")
     with translation.override(language):
@@ -48,7 +48,7 @@ def test_a_date_typed_wrong_is_told_the_format_to_type(db, language, words):
 
 def test_the_date_box_of_a_date_and_time_typed_wrong_is_told_the_format_to_type(db):
     field = form_field(NewsArticle, "published_at")
-    assert refusal(field, ["12/31/2026", "08:00"]) == ["Nhập ngày theo dạng dd/mm/yyyy, ví dụ 25/12/2026."]
+    assert refusal(field, ["12/31/2026", "08:00"]) == ["Nhập một ngày có thật theo dạng dd/mm/yyyy, ví dụ 25/12/2026."]
 
 
 def test_a_money_field_leaves_its_limit_to_the_models_own_words(db):
