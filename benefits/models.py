@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import Agency
+from vssid_portal.money import amount_at_most
 from vssid_portal.templatetags.vn_format import vn_date
 
 
@@ -92,11 +93,8 @@ MAX_MONTHLY_AMOUNT = 1_000_000_000
 
 
 def _at_most(label: str, most: int) -> list:
-    """The validator of an amount: not above `most`, saying so with `label`. A validator of the field,
-    not a check of clean(), so that the admin's form field takes no limit of its own (own_limits):
-    it refused first what passed the column's range, naming 9.223.372.036.854.775.807 đ."""
-    written = f"{most:,}".replace(",", ".")
-    return [MaxValueValidator(most, message=f"{label} không được lớn hơn {written} đ: kiểm tra lại số chữ số đã nhập.")]
+    """The validator of an amount: not above `most`, saying so with `label` (amount_at_most)."""
+    return [amount_at_most(label, most)]
 
 # How a sentence names each type ("hồ sơ … đã được tiếp nhận").
 KIND_PHRASES = {

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Person
 from lookup.models import Agency, Employer, MedicalFacility, Province
 from vssid_portal.dates import add_months
+from vssid_portal.money import amount_at_most
 from vssid_portal.templatetags.vn_format import vnd
 
 
@@ -23,6 +24,7 @@ def months_between(first, last) -> int:
 # The most a month's contribution base may be, in đồng: the law caps it at 20 × the reference level
 # (46,800,000 đ since 07/2025), so this leaves room for years of rises while refusing a base typed
 # with a digit or more too many, which would show on the person's pages and in the one-time estimate.
+# The monthly amount, the base times a rate of at most 100 %, is never above it either.
 MAX_BASE = 200_000_000
 
 
@@ -51,9 +53,11 @@ class Period(models.Model):
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="periods",
                                  verbose_name="đơn vị")
     job_title = models.CharField("chức vụ, chức danh nghề", max_length=200, blank=True)
-    base = models.PositiveBigIntegerField("tiền lương / mức thu nhập làm căn cứ đóng (đ)")
+    base = models.PositiveBigIntegerField("tiền lương / mức thu nhập làm căn cứ đóng (đ)",
+                                          validators=[amount_at_most("Căn cứ đóng", MAX_BASE, per=" một tháng")])
     rate = models.DecimalField("tỷ lệ đóng (%)", max_digits=5, decimal_places=2)
-    amount = models.PositiveBigIntegerField("số tiền đóng mỗi tháng (đ)")
+    amount = models.PositiveBigIntegerField("số tiền đóng mỗi tháng (đ)",
+                                            validators=[amount_at_most("Số tiền đóng mỗi tháng", MAX_BASE)])
     unpaid_months = models.PositiveSmallIntegerField(
         "số tháng còn nợ", default=0,
         help_text="Số tháng cuối của giai đoạn mà người đóng (đơn vị, người tham gia, hộ gia đình, ngân sách "
@@ -159,12 +163,10 @@ class Period(models.Model):
         bound = self.latest_month(this_month) if self.to_month and self.kind else None
         if bound and self.to_month > bound[0] and "to_month" not in errors:
             errors["to_month"] = f"Tháng kết thúc không được sau {bound[0]:%m/%Y}: {bound[1]}."
-        if self.base is not None and self.base > MAX_BASE:
-            most = f"{MAX_BASE:,}".replace(",", ".")
-            errors["base"] = f"Căn cứ đóng không được lớn hơn {most} đ một tháng: kiểm tra lại số chữ số đã nhập."
         if self.rate is not None and not 0 <= self.rate <= 100:
             errors["rate"] = "Tỷ lệ đóng phải từ 0 đến 100 %."
-        expected = self.expected_amount()
+        # A base or an amount above MAX_BASE is refused by its field's validator: no amount is compared.
+        expected = self.expected_amount() if max(self.base or 0, self.amount or 0) <= MAX_BASE else None
         if self.amount is None:  # left empty on the officers' form: computed by the same rule
             self.amount = expected
         elif expected is not None and self.kind == self.Kind.BHXH_VOLUNTARY:

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from lookup.models import MedicalFacility
-from vssid_portal.money import round_vnd
+from vssid_portal.money import amount_at_most, at_most_message, round_vnd
 from vssid_portal.templatetags.vn_format import vn_number
 
 __all__ = ["ICD10_PATTERN", "MAX_AMOUNT", "CostCategory", "Visit", "VisitEvent", "VisitKind", "VisitLine", "normalize_icd10"]
@@ -78,13 +78,12 @@ def _non_negative(*fields: str) -> list[models.CheckConstraint]:
 
 
 def _at_most_message(label: str) -> str:
-    most = f"{MAX_AMOUNT:,}".replace(",", ".")
-    return f"{label} không được lớn hơn {most} đ: kiểm tra lại số chữ số đã nhập."
+    return at_most_message(label, MAX_AMOUNT)
 
 
 def _at_most(label: str) -> list:
     """The validators of a money amount: not negative, not above MAX_AMOUNT (saying so with `label`)."""
-    return [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT, message=_at_most_message(label))]
+    return [MinValueValidator(0), amount_at_most(label, MAX_AMOUNT)]
 
 
 def _at_most_max(**labels: str) -> list[models.CheckConstraint]:

@@ -309,6 +309,24 @@ def test_a_base_with_digits_too_many_is_refused_naming_the_most(client, managed_
     assert managed_by_thu_duc.base == 9_876_543 and not Message.objects.exists() and not sms_outbox()
 
 
+@pytest.mark.parametrize(("typed", "errors"), [
+    ({"base": "10.000.000.000.000.000.000", "amount": ""},
+     {"base": ["Căn cứ đóng không được lớn hơn 200.000.000 đ một tháng: kiểm tra lại số chữ số đã nhập."]}),
+    ({"amount": "10.000.000.000.000.000.000"},
+     {"amount": ["Số tiền đóng mỗi tháng không được lớn hơn 200.000.000 đ: kiểm tra lại số chữ số đã nhập."]}),
+])
+def test_a_base_or_amount_past_what_the_column_holds_is_refused_naming_the_periods_own_most(
+        client, managed_by_thu_duc, sms_outbox, typed, errors):
+    """The form's own limit, the column's, named 9.223.372.036.854.775.807 đ: no period's ceiling."""
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    url = CHANGE.format(managed_by_thu_duc.pk)
+    response = client.post(url, {**admin_form(client, url, "period_form"), **typed})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == errors
+    managed_by_thu_duc.refresh_from_db()
+    assert managed_by_thu_duc.base == 9_876_543 and not Message.objects.exists() and not sms_outbox()
+
+
 def test_the_list_shows_months_as_mm_yyyy_and_the_base_in_dong(client, managed_by_thu_duc):
     client.force_login(officer("canbo07903", "07903", DISTRICT))
     html = client.get("/quan-tri/participation/period/").content.decode()

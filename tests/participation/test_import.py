@@ -74,6 +74,11 @@ def test_import_then_same_file_again_creates_nothing(person):
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,mười,25,1,0,79,07901,", "muc_dong"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1000000000000000,25,250000000000000,0,79,07901,",
          "Căn cứ đóng không được lớn hơn 200.000.000 đ một tháng"),
+        # Past what the column holds: the period's own ceiling, not Django's "… bằng với 9223372036854775807 ."
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,99999999999999999999,25,1,0,79,07901,",
+         "Căn cứ đóng không được lớn hơn 200.000.000 đ một tháng: kiểm tra lại số chữ số đã nhập."),
+        ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1000000,25,99999999999999999999,0,79,07901,",
+         "Số tiền đóng mỗi tháng không được lớn hơn 200.000.000 đ: kiểm tra lại số chữ số đã nhập."),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,0,79,99999,", "Cơ quan BHXH “99999”"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,0,79,,", "thiếu ma_co_quan"),
         ("7901234567,bhxh_bb,01/2015,12/2018,employer,{E},,1,25,1,²,79,07901,", "cột so_thang_no phải là số tháng"),
