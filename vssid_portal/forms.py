@@ -202,19 +202,22 @@ def _worded(validators: list, at_least: type, at_most: type) -> list:
 
 
 def limits_in_words(field: forms.Field) -> forms.Field:
-    """`field`, an integer form field, with its limits said as the portal writes numbers (32.767)."""
+    """`field`, an integer or decimal form field (forms.DecimalField is an IntegerField), with its
+    limits said as the portal writes numbers (32.767, 0,5)."""
     field.validators = _worded(field.validators, _NumberAtLeast, _NumberAtMost)
     return field
 
 
 def own_limits(db_field) -> dict:
-    """The `min_value` and `max_value` of the form field of a model's integer field `db_field`: the
+    """The `min_value` and `max_value` of the form field of a model's integer or decimal field `db_field`: the
     tightest of its limits said in Django's words (a bare MinValueValidator(1), or the range of the
     database's column that Django adds), which the form field then says in the portal's. A limit
     with the model's own message is left to the model, which says it ("Tổng chi phí không được lớn
     hơn 100.000.000.000 đ: …"): without this, a BigIntegerField's form field refused first
-    whatever passed the column's range, in words naming 9.223.372.036.854.775.807 đ."""
-    if not isinstance(db_field, models.IntegerField):
+    whatever passed the column's range, in words naming 9.223.372.036.854.775.807 đ. A decimal
+    field's limits, which its form field does not take by itself, were said by the model in Django's
+    words ("… lớn hơn hoặc bằng với 1 .")."""
+    if not isinstance(db_field, (models.IntegerField, models.DecimalField)):
         return {}
     found = {"min_value": [], "max_value": []}
     for validator in db_field.validators:

@@ -263,6 +263,17 @@ def test_the_years_of_the_adjustment_table_are_refused_as_years_are_written(clie
     assert response.context["adminform"].form.errors["year"] == ["Nhập năm từ 1960 đến 2100."]
 
 
+def test_a_coefficient_below_its_least_is_refused_with_the_limit_written_as_numbers_are(client, db, reference_data):
+    """Django's own words, "Đảm bảo giá trị này là lớn hơn hoặc bằng với 1 .", put a space before the full stop."""
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    row = SalaryAdjustment.objects.get(scheme="bhxh_bb", year=2020)
+    url = f"/quan-tri/benefits/salaryadjustment/{row.pk}/change/"
+    response = client.post(url, {**admin_form(client, url, form_id="salaryadjustment_form"), "coefficient": "0.5"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["coefficient"] == ["Nhập số không nhỏ hơn 1."]
+    assert SalaryAdjustment.objects.get(pk=row.pk).coefficient == row.coefficient
+
+
 def test_the_most_an_amount_may_be_is_saved(client, db, reference_data):
     user = citizen()
     obj = record(user.person, **decided(amount=5_217_200))

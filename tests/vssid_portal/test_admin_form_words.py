@@ -1,11 +1,14 @@
 """The admin's form fields in the portal's words (PortalFormFields): a number's limit written as the
-portal writes numbers, a date typed wrong told the format to type, in either language."""
+portal writes numbers (a decimal with its comma), a date typed wrong told the format to type, in either language."""
+
+from decimal import Decimal
 
 import pytest
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.core.validators import MinValueValidator
+from django.db import connection, models
 from django.test import RequestFactory
 from django.utils import translation
 
@@ -13,6 +16,7 @@ from benefits.models import BenefitRecord
 from health_card.admin.visits import VisitLineInline
 from health_card.models import Visit, VisitLine
 from lookup.models_support import NewsArticle
+from vssid_portal.admin import PortalFormFields
 
 
 def form_field(model, name: str):
@@ -35,6 +39,21 @@ def test_a_number_past_its_column_is_refused_with_the_limit_written_as_numbers_a
     field = form_field(BenefitRecord, "days_off")
     with translation.override(language):
         assert refusal(field, "99999999999999999999") == [words.format(f"{most:,}".replace(",", separator))]
+
+
+@pytest.mark.parametrize("language, words", [
+    ("vi", ["Nhập số không nhỏ hơn 0,5."]), ("en", ["Enter a number no smaller than 0.5."])])
+def test_a_decimal_past_its_limit_is_refused_with_the_limit_written_as_decimals_are(language, words):
+    """Django's "Đảm bảo giá trị này là lớn hơn hoặc bằng với 0.5 ." wrote a decimal point, not the
+    decimal comma of the portal's numbers, and put a space before the full stop."""
+    class ModelFormFields:  # what PortalFormFields comes before in a model admin
+        def formfield_for_dbfield(self, db_field, request, **kwargs):
+            return db_field.formfield(**kwargs)
+
+    db_field = models.DecimalField(max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.5"))])
+    field = type("Admin", (PortalFormFields, ModelFormFields), {})().formfield_for_dbfield(db_field, None)
+    with translation.override(language):
+        assert refusal(field, "0.25") == words
 
 
 @pytest.mark.parametrize("language, words", [
