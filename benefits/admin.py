@@ -3,7 +3,7 @@ the one save path in services.py; the salary adjustment table the estimator uses
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -47,8 +47,14 @@ class BenefitRecordAdminForm(SeenVersionForm):
     def _post_clean(self):
         """A status the stored one does not reach in one save is refused here, beside its field, with
         the message benefit_save gives (the admin's page runs in one transaction: the row stays locked
-        from this check to the save): a save refused after the form is valid would fail the page."""
+        from this check to the save): a save refused after the form is valid would fail the page.
+        A field the form refused keeps the form's words alone: the record, which never got the value
+        typed, would add what it says of the value it holds instead, "Nhập số ngày nghỉ cho hồ sơ Ốm
+        đau." beside a days_off past its limit."""
+        refused = {name: len(errors) for name, errors in self.errors.items() if name != NON_FIELD_ERRORS}
         super()._post_clean()
+        for name, count in refused.items():
+            del self._errors[name][count:]
         if "status" in self.cleaned_data:
             refusal = benefit_status_refusal(record=self.instance)
             if refusal:

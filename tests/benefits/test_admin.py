@@ -241,6 +241,21 @@ def test_a_number_past_its_limit_is_refused_with_the_limit_written_as_numbers_ar
     assert not BenefitRecord.objects.exists() and not Message.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["99999999999999999999", "mười"])
+def test_a_detail_the_form_refuses_is_not_also_told_missing(client, db, reference_data, typed):
+    """The refused value never reached the record, whose clean() added "Nhập số ngày nghỉ cho hồ sơ
+    Ốm đau." to the field's own error."""
+    user = managed_citizen()
+    client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
+    response = client.post(ADD, new_record_data(client, user.person, "07901", days_off=typed))
+    assert response.status_code == 200
+    [refusal] = response.context["adminform"].form.errors["days_off"]
+    assert "Nhập số ngày nghỉ" not in refusal
+    response = client.post(ADD, new_record_data(client, user.person, "07901", days_off=""))
+    assert response.context["adminform"].form.errors["days_off"] == ["Nhập số ngày nghỉ cho hồ sơ Ốm đau."]
+    assert not BenefitRecord.objects.exists() and not Message.objects.exists()
+
+
 @pytest.mark.parametrize("typed", ["31/02/2025", "2025-13-01", "01.09", "hôm qua"])
 def test_a_date_typed_wrong_is_told_the_format_to_type(client, db, reference_data, typed):
     """Django's "Nhập một ngày hợp lệ." said neither the order of day and month nor the separator; a day
