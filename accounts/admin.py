@@ -25,6 +25,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from lookup.admin_filters import OfficerAgencyFilter
+from notifications.texts import SENT_AS_TYPED
 from vssid_portal.admin import (
     AuditTrailInline,
     DeclarationFilter,
@@ -600,7 +601,7 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
         context = {
             **self.admin_site.each_context(request), "title": f"Từ chối đăng ký {registration.reference}",
             "registration": registration, "error": error, "reason": request.POST.get("reason", ""),
-            "opts": self.model._meta,
+            "sent_as_typed": SENT_AS_TYPED, "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/accounts/registration/reject.html", context)
 

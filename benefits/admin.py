@@ -13,6 +13,7 @@ from accounts.selectors import people_told_of, persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
+from notifications.texts import SENT_AS_TYPED
 from vssid_portal.admin import (
     AuditTrailInline,
     FoldedKeySearch,
@@ -43,6 +44,12 @@ class BenefitRecordAdminForm(SeenVersionForm):
         model = BenefitRecord
         fields = "__all__"
         field_classes = {"amount": MoneyField, "monthly_amount": MoneyField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "reject_reason" in self.fields:  # told to the holder as typed (benefit_updated)
+            field = self.fields["reject_reason"]
+            field.help_text = f"{field.help_text} {SENT_AS_TYPED}"
 
     def _post_clean(self):
         """A status the stored one does not reach in one save is refused here, beside its field, with

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from lookup.admin_filters import OfficerAgencyFilter
+from notifications.texts import SENT_AS_TYPED
 from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
@@ -35,6 +36,7 @@ class FeedbackAnswerForm(forms.ModelForm):
         model = Feedback
         fields = ["answer"]
         widgets = {"answer": TextareaAsTyped(attrs={"rows": 8})}
+        help_texts = {"answer": SENT_AS_TYPED}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,12 +7,14 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils.text import format_lazy
 
 from accounts.admin_own_records import OwnRecordsReadOnly
 from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency, MedicalFacility
 from lookup.selectors import within_officer_scope
+from notifications.texts import SENT_AS_TYPED
 from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
@@ -101,8 +103,8 @@ class CardReasonForm(forms.Form):
     reason = forms.ChoiceField(label="Lý do", widget=forms.RadioSelect,
                                error_messages={"required": "Chọn lý do."})
     details = forms.CharField(label="Ghi chú", required=False, max_length=200, widget=TextareaAsTyped(attrs={"rows": 3}),
-                              help_text="Gửi cho người tham gia cùng lý do. Bắt buộc khi chọn “Lý do khác”. "
-                                        "Tối đa 200 ký tự.")
+                              help_text=format_lazy("{} Bắt buộc khi chọn “Lý do khác”. Tối đa 200 ký tự.",
+                                                    SENT_AS_TYPED))
 
     def __init__(self, *args, reasons, **kwargs):
         super().__init__(*args, **kwargs)
