@@ -314,7 +314,8 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
     """Tell the logins that may view the filing of its new status; when there are none, a rejection
     or a return for correction is told to the parent or guardian who filed it (filer_told_instead),
     without its reason. What the officer is told of it: selectors.filings_told."""
-    context = {"filing": filing, "event": event, "procedure_name": filing.procedure.name}
+    context = {"filing": filing, "event": event, "procedure_name": filing.procedure.name,
+               "procedure_sms_name": filing.procedure.sms_name}
     key = f"filing-{filing.tracking_number}-e{event.pk}"
     told = logins_told_of(filing.person)
     filer = None if told else filer_told_instead(filing)

@@ -145,6 +145,7 @@ class Authorisation(Procedure):
     code = "UY-QUYEN"
     slug = "uy-quyen-nhan-thay"
     name = _("Ủy quyền nhận thay lương hưu, trợ cấp BHXH")
+    sms_title = pgettext_lazy("tên ngắn của thủ tục trong SMS", "Ủy quyền nhận thay")
     summary = _("Cho người thân nhận thay các khoản BHXH trong một thời hạn.")
     form_class = AuthorisationForm
     documents = [_("Giấy ủy quyền (cổng tạo sẵn từ nội dung bạn khai)"),

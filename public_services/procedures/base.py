@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
@@ -293,6 +294,7 @@ class Procedure:
     public_code: str = ""      # VssID's own code of the procedure, shown to citizens; only some have one
     slug: str = ""             # its URL: /dich-vu-cong/<slug>/
     name: str = ""
+    sms_title: str = ""        # a short name for SMS, where the full name would make a step's SMS 3–4 parts (sms_name)
     summary: str = ""          # one sentence on the list of procedures
     form_class: type[ProcedureForm]
     documents: list[str] = []  # the papers it needs, listed before the form
@@ -303,6 +305,14 @@ class Procedure:
     # Submitted and resubmitted only after the password is given again (allauth's reauthentication):
     # a filing that changes where the login and password codes go must not be made with a stolen session.
     reauthenticate: bool = False
+
+    @property
+    def sms_name(self):
+        """The procedure as a filing's step SMS names it: VssID's code, if it has one, and its short
+        title ("607A Cấp lại sổ BHXH"); lazy, as `name`, so the SMS says it in its reader's language.
+        The notice on the portal and the e-mail name it in full."""
+        title = self.sms_title or self.name
+        return format_lazy("{} {}", self.public_code, title) if self.public_code else title
 
     def initial(self, person, *, user=None) -> dict:
         """Values the form starts with, taken from the registry: the contact answers the form asks

@@ -8,7 +8,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from benefits.selectors import monthly_benefits_of, paying_agency
@@ -76,6 +76,7 @@ class BenefitPlace(Procedure):
     code = "CHUYEN-NOI-HUONG"
     slug = "chuyen-noi-huong"
     name = _("Chuyển nơi hưởng lương hưu, trợ cấp BHXH")
+    sms_title = pgettext_lazy("tên ngắn của thủ tục trong SMS", "Chuyển nơi hưởng")
     summary = _("Nhận lương hưu, trợ cấp hằng tháng ở tỉnh/thành phố khác.")
     form_class = BenefitPlaceForm
     documents = [_("Đơn đề nghị chuyển nơi hưởng (cổng tạo sẵn từ nội dung bạn khai)")]

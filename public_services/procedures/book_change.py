@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Person
 from accounts.services.identity import id_number_taken, person_correct_identity, taken_message
@@ -113,6 +114,7 @@ class BookChange(Procedure):
     public_code = "608A"
     slug = "cap-lai-so-bhxh-thay-doi-thong-tin"
     name = _("Cấp lại sổ BHXH do thay đổi họ tên, ngày sinh, giới tính, số CCCD")
+    sms_title = pgettext_lazy("tên ngắn của thủ tục trong SMS", "Đổi thông tin sổ BHXH")
     summary = _("Điều chỉnh thông tin cá nhân trên sổ BHXH, kèm ảnh giấy tờ chứng minh.")
     form_class = BookChangeForm
     documents = [_("Tờ khai TK1-TS (cổng tạo sẵn từ nội dung bạn khai)"),

@@ -8,6 +8,7 @@ or pick-up. Handling time: 10 working days (unconfirmed: check the current list 
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vssid_portal.documents import DocumentsField
 
@@ -45,6 +46,7 @@ class BookReissue(Procedure):
     public_code = "607A"
     slug = "cap-lai-so-bhxh"
     name = _("Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin)")
+    sms_title = pgettext_lazy("tên ngắn của thủ tục trong SMS", "Cấp lại sổ BHXH")
     summary = _("Sổ BHXH bị mất hoặc hỏng, thông tin cá nhân không thay đổi.")
     form_class = BookReissueForm
     documents = [_("Tờ khai TK1-TS (cổng tạo sẵn từ nội dung bạn khai)"), _("Sổ BHXH cũ nếu sổ bị hỏng")]

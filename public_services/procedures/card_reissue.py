@@ -5,7 +5,7 @@ Handling time: 7 working days for a lost card (unconfirmed; 2 days where the dat
 
 from django import forms
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from health_card.qr import Kind
@@ -31,6 +31,7 @@ class CardReissue(Procedure):
     code = "BHYT-CL"
     slug = "cap-lai-the-bhyt"
     name = _("Cấp lại thẻ BHYT do mất, hỏng")
+    sms_title = pgettext_lazy("tên ngắn của thủ tục trong SMS", "Cấp lại thẻ BHYT")
     summary = _("Thẻ BHYT bị mất hoặc hỏng; thẻ mới giữ nguyên quyền lợi và nơi đăng ký KCB.")
     form_class = CardReissueForm
     documents = [_("Tờ khai TK1-TS (cổng tạo sẵn từ nội dung bạn khai)")]

@@ -15,7 +15,7 @@ details (accounts.services.contact). Handling time: 3 working days (unconfirmed)
 from django import forms
 from django.conf import settings
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -126,6 +126,7 @@ class ContactChange(Procedure):
     code = "DOI-LIEN-HE"
     slug = "dieu-chinh-thong-tin-lien-he"
     name = _("Điều chỉnh số điện thoại, email, địa chỉ liên hệ")
+    sms_title = pgettext_lazy("tên ngắn của thủ tục trong SMS", "Đổi thông tin liên hệ")
     summary = _("Đổi số điện thoại nhận mã xác thực, email nhận thông báo hoặc địa chỉ liên hệ trong hồ sơ BHXH.")
     form_class = ContactChangeForm
     declaration_name = _("Tờ khai đăng ký sử dụng, điều chỉnh thông tin và ngừng sử dụng phương thức giao dịch điện "

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils import translation
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import BenefitRecord
@@ -134,6 +134,7 @@ class PaymentMethod(Procedure):
     code = "THAY-DOI-CHI-TRA"
     slug = "thay-doi-phuong-thuc-nhan"
     name = _("Thay đổi phương thức nhận lương hưu, trợ cấp hoặc thông tin người hưởng")
+    sms_title = pgettext_lazy("tên ngắn của thủ tục trong SMS", "Đổi phương thức chi trả")
     summary = _("Nhận tiền mặt tại bưu điện hay qua tài khoản ngân hàng; đổi số điện thoại, địa chỉ của người hưởng.")
     form_class = PaymentMethodForm
     documents = [_("Đơn đề nghị thay đổi phương thức nhận (cổng tạo sẵn từ nội dung bạn khai)")]

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import pytest
 from django.template.loader import render_to_string
 
-from notifications.templatetags.message_text import SMS_QUOTE_LENGTH, quoted
+from notifications.templatetags.message_text import SMS_QUOTE_LENGTH, quoted, sms_parts
+from public_services.procedures import registry
 from vssid_portal.text import sentence
 
 
@@ -71,12 +72,14 @@ def test_by_sms_a_long_note_is_cut_at_a_word_on_one_line_elsewhere_it_is_whole()
 def test_the_longest_sms_of_a_filing_or_an_answer_stays_within_a_few_parts():
     filing = SimpleNamespace(tracking_number="HS2612ABCDEF", due_date=datetime.date(2026, 12, 10))
     person = SimpleNamespace(full_name="Công Tằng Tôn Nữ Thị Hoàng Phương Thảo")
-    name = "Thay đổi phương thức nhận lương hưu, trợ cấp hoặc thông tin người hưởng"  # the longest procedure name
+    procedure = registry.get("THAY-DOI-CHI-TRA")  # the longest procedure name
     for status, label in [("rejected", "Từ chối giải quyết"), ("returned", "Cần bổ sung, sửa đổi")]:
         event = SimpleNamespace(status=status, note=LONG_NOTE, get_status_display=lambda label=label: label)
-        context = {"filing": filing, "event": event, "procedure_name": name, "person": person, "for_child": True}
+        context = {"filing": filing, "event": event, "procedure_name": procedure.name, "person": person,
+                   "procedure_sms_name": procedure.sms_name, "for_child": True}
         text = body("public_service_filing", channel="sms", **context).strip()
-        assert len(text) <= 6 * UCS2_PART and "… Xem tại mục Dịch vụ công" in text, len(text)
+        # the step named short (at most 2 parts: test_filing_sms_parts), the note cut on top
+        assert sms_parts(text) <= 5 and text.endswith("…") and str(procedure.name) not in text, len(text)
         assert LONG_NOTE.strip() in body("public_service_filing", channel="inbox", **context)
         # Told instead to the parent who filed it for a child grown to 18 since: the reason is not quoted,
         # and the person is named once.

@@ -1,0 +1,66 @@
+"""A filing's step SMS names its procedure by a short name (Procedure.sms_name: VssID's code, if it has
+one, and a short title) and leaves the pointer to the portal to the notice and the e-mail, so that each
+step's SMS of each procedure, Vietnamese (UCS-2) or English, takes at most 2 parts, counted as the
+gateway counts them (message_text.sms_parts); the notice and the e-mail name the procedure in full."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from notifications.models import Message
+from notifications.templatetags.message_text import sms_parts
+from public_services.models import Filing
+from public_services.procedures import registry
+from tests.public_services.helpers import owner, submit  # noqa: F401
+
+# The longest values a step's SMS prints: a tracking number as new_reference makes it (HS, year and
+# month, 6 characters), a date of two-digit day and month, a child's long name.
+FILING = SimpleNamespace(tracking_number="HS2612ABCDEF", due_date=datetime.date(2026, 12, 28))
+CHILD = SimpleNamespace(full_name="Nguyễn Thị Hồng Nhung Phương")
+REASON = "REASON-AS-TYPED"  # stands for the officer's words, which come on top (cut at SMS_QUOTE_LENGTH)
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("a" * 160, 1), ("a" * 161, 2), ("a" * 306, 2), ("a" * 307, 3), ("[" * 80, 1), ("[" * 81, 2),
+    ("ă" * 70, 1), ("ă" * 71, 2), ("ă" * 134, 2), ("ă" * 135, 3), ("a" * 69 + "…", 1), ("a" * 70 + "…", 2),
+])
+def test_sms_parts_counts_as_gsm_7_bit_or_ucs_2(text, parts):
+    assert sms_parts(text) == parts
+
+
+def step_sms(procedure, status, *, for_child):
+    event = SimpleNamespace(status=status, note=REASON,
+                            get_status_display=lambda: Filing.Status(status).label)
+    context = {"filing": FILING, "event": event, "procedure_name": procedure.name,
+               "procedure_sms_name": procedure.sms_name, "person": CHILD, "for_child": for_child, "channel": "sms"}
+    return render_to_string("notifications/messages/public_service_filing.body.txt", context).strip()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("for_child", [False, True])
+@pytest.mark.parametrize("status", Filing.Status.values)
+@pytest.mark.parametrize("code", [procedure.code for procedure in registry.all_procedures()])
+def test_each_step_sms_of_each_procedure_takes_at_most_two_parts(code, status, for_child, language):
+    procedure = registry.get(code)
+    with translation.override(language):
+        sms = step_sms(procedure, status, for_child=for_child)
+        assert str(procedure.sms_name) in sms and str(procedure.name) not in sms
+    assert FILING.tracking_number in sms and (CHILD.full_name in sms) == for_child
+    # A rejection's or a return's reason is the officer's, quoted on top of the step (SMS_QUOTE_LENGTH)
+    assert sms_parts(sms.replace(f"{REASON}.", "")) <= 2, (len(sms), sms)
+
+
+@pytest.mark.django_db
+def test_a_filing_s_sms_names_its_procedure_short_and_its_notice_in_full(owner):
+    filing = submit(owner, "607A")
+    sms = Message.objects.get(channel=Message.Channel.SMS, template="public_service_filing")
+    notice = Message.objects.get(channel=Message.Channel.INBOX, template="public_service_filing")
+    assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} (607A Cấp lại sổ BHXH) - đã nộp, "
+                        f"hẹn trả kết quả {filing.due_date:%d/%m/%Y}.")
+    assert sms_parts(sms.body) <= 2
+    assert notice.body == (f"BHXH: Hồ sơ {filing.tracking_number} (Cấp lại sổ BHXH do mất, hỏng (không thay đổi "
+                           f"thông tin)) - đã nộp, hẹn trả kết quả {filing.due_date:%d/%m/%Y}. "
+                           "Xem tại mục Dịch vụ công trên Cổng BHXH số.")
