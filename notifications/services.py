@@ -53,7 +53,9 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
     without a login (a filing's typed e-mail address, a registration's phone, a feedback's
     contact), Vietnamese, unless the caller passes `language`: the language of the request that
     caused it when that request was the recipient's own (made by whoever filed, registered or wrote
-    and typed that phone or address), never an officer's. A caller may pass `language` for one
+    and typed that phone or address), or the language such a request left on the record a later
+    message is about (a filing's typed address: the page it was confirmed from, Filing.email_language),
+    never an officer's. A caller may pass `language` for one
     message to a login too, without changing the login's (the new device's code, written in the
     language chosen on the browser logging in). Dates and amounts follow the language
     (vssid_portal.templatetags.vn_format), as the pages do.

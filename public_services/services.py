@@ -77,6 +77,7 @@ from .selectors import (
     typed_email,
     typed_email_confirmed,
     typed_email_confirmed_elsewhere,
+    typed_email_language_elsewhere,
 )
 
 UPLOAD_DIR = "filings/tmp"
@@ -328,12 +329,15 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
     email, for_child = filing_email_recipient(filing, told=told)
     if email:  # a parent who filed for a child is told whose filing it is, as in the notice
         # In the language of the login whose address it is, however its case was typed (as
-        # typed_email_confirmed compares it); a typed address of no login's, in Vietnamese.
+        # typed_email_confirmed compares it); a typed address of no login's, in the language of the
+        # page its owner confirmed it from (Filing.email_language; "", Vietnamese, before it was kept).
         reader = next((user for user in [filing.submitted_by, *told]
                        if user.email and user.email.casefold() == email.casefold()), None)
+        typed = email.casefold() == filing.email_confirmed.casefold()
+        language = reader.language if reader else filing.email_language if typed else ""
         send_message(channel=Message.Channel.EMAIL, template="public_service_filing", recipient=email,
                      context={**context, "person": filing.person, "for_child": for_child},
-                     idempotency_key=f"{key}-email", language=reader.language if reader else "")
+                     idempotency_key=f"{key}-email", language=language)
 
 
 # Confirmation e-mails to one address, whichever filing, login or client asks them (a stranger's
@@ -367,7 +371,8 @@ def _confirmed_elsewhere(filing: Filing) -> bool:
     if not typed_email_confirmed_elsewhere(filing):
         return False
     filing.email_confirmed = typed_email(filing)
-    filing.save(update_fields=["email_confirmed", "updated_at"])
+    filing.email_language = typed_email_language_elsewhere(filing)
+    filing.save(update_fields=["email_confirmed", "email_language", "updated_at"])
     return True
 
 
@@ -450,12 +455,16 @@ def filing_email_confirmation_resend(*, filing: Filing, link_base: str) -> str:
 @transaction.atomic
 def filing_email_confirm(*, token: str) -> Filing | None:
     """Confirm the address typed on a filing's form by the link mailed to it (`token`): the filing's
-    later e-mails go there. None, nothing written, for a forged or expired link, or one of an
-    address the filing no longer has (checked again on the locked row: a resubmission meanwhile)."""
+    later e-mails go there, in the language of the page it was confirmed from (the request of the
+    address's owner: Filing.email_language). None, nothing written, for a forged or expired link, or
+    one of an address the filing no longer has (checked again on the locked row: a resubmission
+    meanwhile)."""
     filing = filing_of_email_confirmation(token, queryset=Filing.objects.select_for_update())
     if filing is not None and not typed_email_confirmed(filing):
+        language = translation.get_language()
         filing.email_confirmed = typed_email(filing)
-        filing.save(update_fields=["email_confirmed", "updated_at"])
+        filing.email_language = language if language in dict(settings.LANGUAGES) else ""
+        filing.save(update_fields=["email_confirmed", "email_language", "updated_at"])
     return filing
 
 
