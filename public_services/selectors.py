@@ -94,16 +94,6 @@ def typed_email_confirmed_elsewhere(filing: Filing) -> bool:
                               .alias(confirmed=Lower("email_confirmed")).filter(confirmed=address).exists())
 
 
-def typed_email_language_elsewhere(filing: Filing) -> str:
-    """The language the address typed on the filing's form was confirmed in on the latest other filing
-    of the same login that confirmed it (typed_email_confirmed_elsewhere); "" when none kept one."""
-    address = typed_email(filing).lower()
-    other = (Filing.objects.filter(submitted_by_id=filing.submitted_by_id).exclude(pk=filing.pk)
-             .alias(confirmed=Lower("email_confirmed")).filter(confirmed=address).exclude(email_language="")
-             .order_by("-updated_at", "-pk").values_list("email_language", flat=True).first())
-    return other or ""
-
-
 def email_confirmation_resend_offered(filing: Filing) -> bool:
     """Whether the citizen may ask the link confirming the filing's typed address again: the filing
     is open and that address is not confirmed (services.filing_email_confirmation_resend)."""

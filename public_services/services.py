@@ -77,7 +77,6 @@ from .selectors import (
     typed_email,
     typed_email_confirmed,
     typed_email_confirmed_elsewhere,
-    typed_email_language_elsewhere,
 )
 
 UPLOAD_DIR = "filings/tmp"
@@ -330,7 +329,7 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
     if email:  # a parent who filed for a child is told whose filing it is, as in the notice
         # In the language of the login whose address it is, however its case was typed (as
         # typed_email_confirmed compares it); a typed address of no login's, in the language of the
-        # page its owner confirmed it from (Filing.email_language; "", Vietnamese, before it was kept).
+        # filer's request that asked it confirmed (Filing.email_language; "", Vietnamese, before it was kept).
         reader = next((user for user in [filing.submitted_by, *told]
                        if user.email and user.email.casefold() == email.casefold()), None)
         typed = email.casefold() == filing.email_confirmed.casefold()
@@ -357,7 +356,17 @@ def _confirmation_mail(filing: Filing, address: str, *, link_base: str, key: str
                           "days": EMAIL_CONFIRMATION_DAYS},
                  idempotency_key=key, sensitive=True,
                  expires_at=timezone.now() + datetime.timedelta(days=EMAIL_CONFIRMATION_DAYS),
-                 language=translation.get_language())  # asked by the filer's own request, in its language
+                 language=_filer_language(filing))  # asked by the filer's own request, in its language
+
+
+def _filer_language(filing: Filing) -> str:
+    """The language of the filer's own request that asks the typed address to be confirmed (the
+    confirmation e-mail's), kept on the filing for the address's later e-mails (Filing.email_language),
+    whichever page or phone then opens the link."""
+    language = translation.get_language()
+    filing.email_language = language if language in dict(settings.LANGUAGES) else ""
+    filing.save(update_fields=["email_language", "updated_at"])
+    return filing.email_language
 
 
 def _address_counted(address: str) -> dict | None:
@@ -371,8 +380,8 @@ def _confirmed_elsewhere(filing: Filing) -> bool:
     if not typed_email_confirmed_elsewhere(filing):
         return False
     filing.email_confirmed = typed_email(filing)
-    filing.email_language = typed_email_language_elsewhere(filing)
-    filing.save(update_fields=["email_confirmed", "email_language", "updated_at"])
+    filing.save(update_fields=["email_confirmed", "updated_at"])
+    _filer_language(filing)
     return True
 
 
@@ -455,16 +464,14 @@ def filing_email_confirmation_resend(*, filing: Filing, link_base: str) -> str:
 @transaction.atomic
 def filing_email_confirm(*, token: str) -> Filing | None:
     """Confirm the address typed on a filing's form by the link mailed to it (`token`): the filing's
-    later e-mails go there, in the language of the page it was confirmed from (the request of the
-    address's owner: Filing.email_language). None, nothing written, for a forged or expired link, or
-    one of an address the filing no longer has (checked again on the locked row: a resubmission
-    meanwhile)."""
+    later e-mails go there, in the language the filer asked the confirmation in (Filing.email_language,
+    not the page's that opens the link: a phone without the portal's cookie reads Vietnamese). None,
+    nothing written, for a forged or expired link, or one of an address the filing no longer has
+    (checked again on the locked row: a resubmission meanwhile)."""
     filing = filing_of_email_confirmation(token, queryset=Filing.objects.select_for_update())
     if filing is not None and not typed_email_confirmed(filing):
-        language = translation.get_language()
         filing.email_confirmed = typed_email(filing)
-        filing.email_language = language if language in dict(settings.LANGUAGES) else ""
-        filing.save(update_fields=["email_confirmed", "email_language", "updated_at"])
+        filing.save(update_fields=["email_confirmed", "updated_at"])
     return filing
 
 

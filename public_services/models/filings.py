@@ -79,9 +79,9 @@ class Filing(models.Model):
     # The address typed on the form (data["email"]) once its owner confirmed it by the link mailed to
     # it (services.filing_email_confirm): the filing's e-mails go to a typed address only then.
     email_confirmed = models.EmailField("email đã xác nhận", blank=True, default="", editable=False)
-    # The language of the page its owner confirmed it from (services.filing_email_confirm): the filing's
-    # e-mails to it, an address of no login's, are written in that language; "" (confirmed before the
-    # portal kept it) is Vietnamese.
+    # The language of the filer's request that asked the typed address confirmed (its confirmation
+    # e-mail's, services._filer_language): the filing's e-mails to it, an address of no login's, are
+    # written in that language; "" (confirmed before the portal kept it) is Vietnamese.
     email_language = models.CharField("ngôn ngữ của email đã xác nhận", max_length=8, choices=settings.LANGUAGES,
                                       blank=True, default="", editable=False)
     note = models.TextField("lý do / nội dung cần sửa", blank=True)
