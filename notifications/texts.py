@@ -5,5 +5,5 @@ internal note is not sent by mistake."""
 
 from django.utils.translation import gettext_lazy
 
-SENT_AS_TYPED = gettext_lazy("Nội dung này được gửi nguyên văn cho người dân qua SMS, thư điện tử và hộp thư trên "
-                             "Cổng; không ghi chú nội bộ.")
+SENT_AS_TYPED = gettext_lazy("Nội dung này được gửi cho người dân đúng như đã nhập, qua thư điện tử và hộp thư "
+                             "trên Cổng (tin nhắn SMS chỉ mang phần đầu); không ghi chú nội bộ.")

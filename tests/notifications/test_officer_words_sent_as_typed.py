@@ -13,7 +13,8 @@ from tests.accounts.helpers import make_person, officer
 from tests.accounts.helpers import submit as submit_registration
 from tests.public_services.helpers import district_officer, owner, submit  # noqa: F401
 
-SENT = "Nội dung này được gửi nguyên văn cho người dân qua SMS, thư điện tử và hộp thư trên Cổng; không ghi chú nội bộ."
+SENT = ("Nội dung này được gửi cho người dân đúng như đã nhập, qua thư điện tử và hộp thư trên Cổng (tin nhắn SMS chỉ "
+        "mang phần đầu); không ghi chú nội bộ.")
 
 
 def test_the_shared_text_says_the_words_go_as_typed():
