@@ -1,7 +1,8 @@
 """A filing's step SMS names its procedure by a short name (Procedure.sms_name: VssID's code, if it has
 one, and a short title) and leaves the pointer to the portal to the notice and the e-mail, so that each
 step's SMS of each procedure, Vietnamese (UCS-2) or English, takes at most 2 parts, counted as the
-gateway counts them (message_text.sms_parts); the notice and the e-mail name the procedure in full."""
+gateway counts them (message_text.sms_parts), for a child's name of up to 28 characters; a longer name,
+never cut, adds a third part. The notice and the e-mail name the procedure in full."""
 
 import datetime
 from types import SimpleNamespace
@@ -17,9 +18,10 @@ from public_services.procedures import registry
 from tests.public_services.helpers import owner, submit  # noqa: F401
 
 # The longest values a step's SMS prints: a tracking number as new_reference makes it (HS, year and
-# month, 6 characters), a date of two-digit day and month, a child's long name.
+# month, 6 characters), a date of two-digit day and month, a child's name of 28 characters.
 FILING = SimpleNamespace(tracking_number="HS2612ABCDEF", due_date=datetime.date(2026, 12, 28))
 CHILD = SimpleNamespace(full_name="Nguyễn Thị Hồng Nhung Phương")
+LONGEST_NAME = SimpleNamespace(full_name="Công Tằng Tôn Nữ Thị Hoàng Phương Thảo")  # 38 characters
 REASON = "REASON-AS-TYPED"  # stands for the officer's words, which come on top (cut at SMS_QUOTE_LENGTH)
 
 
@@ -31,11 +33,11 @@ def test_sms_parts_counts_as_gsm_7_bit_or_ucs_2(text, parts):
     assert sms_parts(text) == parts
 
 
-def step_sms(procedure, status, *, for_child):
+def step_sms(procedure, status, *, for_child, child=CHILD):
     event = SimpleNamespace(status=status, note=REASON,
                             get_status_display=lambda: Filing.Status(status).label)
     context = {"filing": FILING, "event": event, "procedure_name": procedure.name,
-               "procedure_sms_name": procedure.sms_name, "person": CHILD, "for_child": for_child, "channel": "sms"}
+               "procedure_sms_name": procedure.sms_name, "person": child, "for_child": for_child, "channel": "sms"}
     return render_to_string("notifications/messages/public_service_filing.body.txt", context).strip()
 
 
@@ -51,6 +53,14 @@ def test_each_step_sms_of_each_procedure_takes_at_most_two_parts(code, status, f
     assert FILING.tracking_number in sms and (CHILD.full_name in sms) == for_child
     # A rejection's or a return's reason is the officer's, quoted on top of the step (SMS_QUOTE_LENGTH)
     assert sms_parts(sms.replace(f"{REASON}.", "")) <= 2, (len(sms), sms)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("status", Filing.Status.values)
+def test_a_longer_childs_name_adds_at_most_one_part(status, language):
+    with translation.override(language):
+        sms = step_sms(registry.get("607A"), status, for_child=True, child=LONGEST_NAME)
+    assert LONGEST_NAME.full_name in sms and sms_parts(sms.replace(f"{REASON}.", "")) <= 3, (len(sms), sms)
 
 
 @pytest.mark.django_db
