@@ -168,6 +168,13 @@ def test_a_missing_photo_is_named_in_its_message():
                                    "ảnh giấy tờ chứng minh quan hệ (hoặc mặt sau giấy khai sinh)"]),
 ])
 def test_the_error_summary_names_each_missing_photo(client, reference_data, url, named):
+    links = photo_errors_summed_up(client, url, {"portrait": ""})  # sent with no photo chosen
+    assert links == [f"Hãy chọn {photo} để tải lên." for photo in named]
+
+
+def photo_errors_summed_up(client, url: str, data: dict) -> list[str]:
+    """The photo page at `url` (a newcomer's registration, or a citizen's child's) posted with `data`:
+    the error summary's links to its photos, in order."""
     from tests.accounts.helpers import declaration_data, make_person
     from tests.public_services.helpers import citizen
 
@@ -176,10 +183,9 @@ def test_the_error_summary_names_each_missing_photo(client, reference_data, url,
         client.post("/dang-ky/", declaration_data())
     else:
         client.force_login(citizen())
-    html = client.post(url, {"portrait": ""}).content.decode()  # sent with no photo chosen
+    html = client.post(url, data).content.decode()
     summary = html[html.index('class="error-summary"'):]
-    links = re.findall(r'<a href="#id_(?:portrait|id_front|id_back)">([^<]+)</a>', summary[:summary.index("</div>")])
-    assert links == [f"Hãy chọn {photo} để tải lên." for photo in named]
+    return re.findall(r'<a href="#id_(?:portrait|id_front|id_back)">([^<]+)</a>', summary[:summary.index("</div>")])
 
 
 @pytest.mark.django_db
@@ -190,19 +196,9 @@ def test_the_error_summary_names_each_missing_photo(client, reference_data, url,
 ])
 def test_the_error_summary_names_each_refused_photo(client, reference_data, url, named):
     """A PDF renamed .jpg chosen for every photo: each refusal says which photo it is about."""
-    from tests.accounts.helpers import declaration_data, make_person
-    from tests.public_services.helpers import citizen
-
-    if url == "/dang-ky/anh/":
-        make_person()
-        client.post("/dang-ky/", declaration_data())
-    else:
-        client.force_login(citizen())
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    html = client.post(url, {name: upload(pdf, name="scan.jpg") for name in ("portrait", "id_front", "id_back")}
-                       ).content.decode()
-    summary = html[html.index('class="error-summary"'):]
-    links = re.findall(r'<a href="#id_(?:portrait|id_front|id_back)">([^<]+)</a>', summary[:summary.index("</div>")])
+    links = photo_errors_summed_up(client, url, {name: upload(pdf, name="scan.jpg")
+                                                 for name in ("portrait", "id_front", "id_back")})
     assert links == [f"{photo}: tệp không phải là ảnh JPEG, PNG hoặc WebP hợp lệ." for photo in named]
 
 
