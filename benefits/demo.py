@@ -203,8 +203,15 @@ def _records_for(rng, person, agency, today, contributions, table, *, citizen=Fa
     days = datetime.timedelta
     plans: list[tuple[str, datetime.date, dict]] = []  # (kind, the day the claim was received, details)
     if citizen:  # a monthly labour-accident allowance too: the procedures about monthly benefits open to him
+        # His one-time claim is refused as filed before 12 months without contributions: it is
+        # received in the 12th month after his last one at the latest, however long after the
+        # history's fixed end (participation.demo.TODAY) the demo is seeded.
+        paid = contributed_months(contributions)
+        refused = today - days(40)
+        if paid:
+            refused = min(refused, month_from_ordinal(max(paid) + ONE_TIME_WAIT_MONTHS))
         plans = [(Kind.SICKNESS, today - days(140), {}), (Kind.ACCIDENT, today - days(420), {}),
-                 (Kind.ONE_TIME, today - days(40), {})]
+                 (Kind.ONE_TIME, refused, {})]
     else:
         pension_from = month_from_ordinal(month_ordinal(retirement_month(person.birth_date, person.sex)) + 1)
         retired = pension_from <= today

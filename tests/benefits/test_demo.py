@@ -109,7 +109,12 @@ def test_records_follow_the_participation_history(db):
             assert settled.result.months_total == len(months) - len(before)
 
 
-def test_the_demo_citizen_still_contributes_when_his_one_time_claim_is_refused(db):
+@pytest.mark.parametrize("seeded_on", [None, datetime.date(2027, 12, 31), datetime.date(2028, 2, 29)])
+def test_the_demo_citizen_still_contributes_when_his_one_time_claim_is_refused(db, monkeypatch, seeded_on):
+    """Refused as filed before 12 months without contributions, on whatever day the demo is seeded,
+    though the history it follows ends on a fixed day (participation.demo.TODAY)."""
+    if seeded_on:
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: seeded_on)
     persons, _ = seed_persons(count=3, seed=2026)
     participation_demo.seed(persons=persons, seed=2026)
     demo.seed(persons=persons, seed=2026)
