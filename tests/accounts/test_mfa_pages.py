@@ -269,7 +269,9 @@ def test_the_trust_this_browser_page(staff):
     allauth's page is translated all the same."""
     request = RequestFactory().get("/")
     request.user = staff
-    now = timezone.now()
+    # Django's timeuntil counts calendar months: 90 days read "3 tháng" from 06/12 (to 06/03) but
+    # "2 tháng, 4 tuần" from 31/12 (to 30/03), so the day is fixed.
+    now = timezone.make_aware(timezone.datetime(2026, 12, 6, 10, 0))
     with translation.override("vi"):
         html = render_to_string("mfa/trust.html", {"form": Form(), "trust_from": now,
                                                    "trust_until": now + timezone.timedelta(days=90)}, request)
