@@ -1,7 +1,6 @@
 """Filters for the texts of messages (templates/notifications/messages): how an officer's words
 are quoted on each channel. `send_message` gives every template the `channel` it renders for."""
 
-import math
 from urllib.parse import urlencode
 
 from django import template
@@ -16,25 +15,9 @@ register = template.Library()
 # Vietnamese with its diacritics travels by SMS in UCS-2: 70 characters in one part, 67 in each
 # part of a longer message. Quoted by SMS, an officer's words are cut to this many characters, so
 # the longest filing step SMS (its procedure named short, for a child) stays within 5 parts and a
-# feedback answer within 4; the notice on the portal and the e-mail carry them whole.
+# feedback answer within 4, as the tests count them (tests/notifications/sms_parts.py); the notice on
+# the portal and the e-mail carry them whole.
 SMS_QUOTE_LENGTH = 160
-# The GSM 03.38 alphabet: a text written only in it travels in 7 bits, 160 characters in one part, 153
-# in each part of a longer one, a character of the extension table counting two; any other character
-# (a Vietnamese letter with its diacritics, "…", "–") makes the whole text UCS-2.
-GSM7_BASIC = frozenset("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
-                       "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
-GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
-
-
-def sms_parts(text: str) -> int:
-    """How many parts an SMS of `text` takes: in GSM 7-bit when every character is of its alphabet
-    (160 in one part, 153 in each of several), else in UCS-2 (70, then 67; a character outside the
-    Basic Multilingual Plane takes two units)."""
-    if all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in text):
-        units, one, each = len(text) + sum(char in GSM7_EXTENSION for char in text), 160, 153
-    else:
-        units, one, each = len(text) + sum(ord(char) > 0xFFFF for char in text), 70, 67
-    return 1 if units <= one else math.ceil(units / each)
 
 
 @register.filter

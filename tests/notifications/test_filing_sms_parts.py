@@ -1,8 +1,8 @@
 """A filing's step SMS names its procedure by a short name (Procedure.sms_name: VssID's code, if it has
 one, and a short title) and leaves the pointer to the portal to the notice and the e-mail, so that each
 step's SMS of each procedure, Vietnamese (UCS-2) or English, takes at most 2 parts, counted as the
-gateway counts them (message_text.sms_parts), for a child's name of up to 28 characters; a longer name,
-never cut, adds a third part. The notice and the e-mail name the procedure in full."""
+gateway counts them (tests/notifications/sms_parts.py), for a child's name of up to 28 characters; a
+longer name, never cut, adds a third part. The notice and the e-mail name the procedure in full."""
 
 import datetime
 from types import SimpleNamespace
@@ -12,9 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from notifications.models import Message
-from notifications.templatetags.message_text import sms_parts
 from public_services.models import Filing
 from public_services.procedures import registry
+from tests.notifications.sms_parts import sms_parts
 from tests.public_services.helpers import owner, submit  # noqa: F401
 
 # The longest values a step's SMS prints: a tracking number as new_reference makes it (HS, year and

@@ -7,8 +7,9 @@ from types import SimpleNamespace
 import pytest
 from django.template.loader import render_to_string
 
-from notifications.templatetags.message_text import SMS_QUOTE_LENGTH, quoted, sms_parts
+from notifications.templatetags.message_text import SMS_QUOTE_LENGTH, quoted
 from public_services.procedures import registry
+from tests.notifications.sms_parts import sms_parts
 from vssid_portal.text import sentence
 
 

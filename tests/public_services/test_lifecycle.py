@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from health_card.models import Card
 from notifications.models import Message
-from notifications.templatetags.message_text import sms_parts
 from public_services.models import TRANSITIONS, Filing, FilingEvent
 from public_services.procedures import registry
 from public_services.services import (
@@ -21,6 +20,7 @@ from public_services.services import (
     filing_withdraw,
 )
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
+from tests.notifications.sms_parts import sms_parts
 from vssid_portal.form_keys import new_idempotency_key
 
 from .helpers import (  # noqa: F401
