@@ -210,6 +210,7 @@ def due_dates_moved_notify(*, change: str, moved: list, seconds: float | None = 
                                          due_date_told=filing.due_date_told).update(due_date_told=None):
                     person_notify(person=filing.person, template="public_service_due_date_moved",
                                   context={"filing": filing, "procedure_name": filing.procedure.name,
+                                           "procedure_sms_name": filing.procedure.sms_name,
                                            "before": told, "after": filing.due_date},
                                   change_key=f"filing-{filing.tracking_number}-due-{change}")
         if stop_at is not None and time.monotonic() >= stop_at:

@@ -2,7 +2,9 @@
 one, and a short title) and leaves the pointer to the portal to the notice and the e-mail, so that each
 step's SMS of each procedure, Vietnamese (UCS-2) or English, takes at most 2 parts, counted as the
 gateway counts them (tests/notifications/sms_parts.py), for a child's name of up to 28 characters; a
-longer name, never cut, adds a third part. The notice and the e-mail name the procedure in full."""
+longer name, never cut, adds a third part. The notice and the e-mail name the procedure in full. The
+SMS of a due date moved names it short too, within the same 2 parts, and so does the one to a parent
+told of a step of a child grown to 18, which takes 3 to say where the grown person reads it."""
 
 import datetime
 from types import SimpleNamespace
@@ -74,3 +76,57 @@ def test_a_filing_s_sms_names_its_procedure_short_and_its_notice_in_full(owner):
     assert notice.body == (f"BHXH: Hồ sơ {filing.tracking_number} (Cấp lại sổ BHXH do mất, hỏng (không thay đổi "
                            f"thông tin)) - đã nộp, hẹn trả kết quả {filing.due_date:%d/%m/%Y}. "
                            "Xem tại mục Dịch vụ công trên Cổng BHXH số.")
+
+
+def moved_sms(procedure, *, for_child):
+    context = {"filing": FILING, "procedure_name": procedure.name, "procedure_sms_name": procedure.sms_name,
+               "before": FILING.due_date, "after": datetime.date(2026, 12, 30), "person": CHILD,
+               "for_child": for_child, "channel": "sms"}
+    return render_to_string("notifications/messages/public_service_due_date_moved.body.txt", context).strip()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("for_child", [False, True])
+@pytest.mark.parametrize("code", [procedure.code for procedure in registry.all_procedures()])
+def test_each_procedure_s_sms_of_a_moved_due_date_names_it_short_and_takes_at_most_two_parts(code, for_child,
+                                                                                              language):
+    procedure = registry.get(code)
+    with translation.override(language):
+        sms = moved_sms(procedure, for_child=for_child)
+        assert str(procedure.sms_name) in sms and str(procedure.name) not in sms
+    assert FILING.tracking_number in sms and "30/12/2026" in sms and (CHILD.full_name in sms) == for_child
+    assert sms_parts(sms) <= 2, (len(sms), sms)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("status", ["returned", "rejected"])
+@pytest.mark.parametrize("code", [procedure.code for procedure in registry.all_procedures()])
+def test_each_procedure_s_sms_to_the_parent_of_a_child_grown_to_18_names_it_short(code, status, language):
+    """Told to the parent who filed it, in place of the grown person's own step SMS: it names the person,
+    says they are 18 and where they see the reason, which takes a third part, not 2 as a step does."""
+    procedure = registry.get(code)
+    event = SimpleNamespace(status=status, note=REASON, get_status_display=lambda: Filing.Status(status).label)
+    context = {"filing": FILING, "event": event, "procedure_name": procedure.name,
+               "procedure_sms_name": procedure.sms_name, "person": CHILD, "channel": "sms"}
+    with translation.override(language):
+        sms = render_to_string("notifications/messages/public_service_filing_left.body.txt", context).strip()
+        assert str(procedure.sms_name) in sms and str(procedure.name) not in sms
+    assert FILING.tracking_number in sms and CHILD.full_name in sms and REASON not in sms
+    assert sms_parts(sms) <= 3, (len(sms), sms)
+
+
+@pytest.mark.django_db
+def test_the_sms_of_a_moved_due_date_names_the_procedure_short_and_its_notice_in_full(owner):
+    from public_services.services import due_dates_moved_notify
+
+    filing = submit(owner, "607A")
+    told = filing.due_date - datetime.timedelta(days=2)
+    Filing.objects.filter(pk=filing.pk).update(due_date_told=told)
+    due_dates_moved_notify(change="test", moved=[[filing.pk, told.isoformat(), filing.submitted_at.isoformat(),
+                                                  filing.due_date.isoformat()]])
+    sms = Message.objects.get(channel=Message.Channel.SMS, template="public_service_due_date_moved")
+    notice = Message.objects.get(channel=Message.Channel.INBOX, template="public_service_due_date_moved")
+    assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} (607A Cấp lại sổ BHXH) - hẹn trả kết quả đổi sang "
+                        f"{filing.due_date:%d/%m/%Y}.")
+    assert notice.body.startswith(f"BHXH: Hồ sơ {filing.tracking_number} (Cấp lại sổ BHXH do mất, hỏng (không thay "
+                                  f"đổi thông tin)) - hẹn trả kết quả đổi từ {told:%d/%m/%Y} sang")
