@@ -57,6 +57,15 @@ def test_each_step_sms_of_each_procedure_takes_at_most_two_parts(code, status, f
     assert sms_parts(sms.replace(f"{REASON}.", "")) <= 2, (len(sms), sms)
 
 
+@pytest.mark.parametrize(("language", "where"), [("vi", "cần bổ sung, sửa trên Cổng/ứng dụng VssID: "),
+                                               ("en", "correct it on the VssID portal/app: ")])
+@pytest.mark.parametrize("for_child", [False, True])
+def test_a_return_s_sms_says_where_to_correct_the_filing_before_the_officer_s_words(for_child, language, where):
+    with translation.override(language):
+        sms = step_sms(registry.get("608A"), "returned", for_child=for_child)
+    assert sms.endswith(f" - {where}{REASON}."), sms
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("status", Filing.Status.values)
 def test_a_longer_childs_name_adds_at_most_one_part(status, language):
