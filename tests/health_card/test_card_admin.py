@@ -169,7 +169,8 @@ def test_revoke_asks_the_reason_and_tells_the_holder(card, holder):
     notice = Message.objects.get(user=holder, channel=Message.Channel.INBOX, template="bhyt_card_revoked")
     sms = Message.objects.get(user=holder, channel=Message.Channel.SMS, template="bhyt_card_revoked")
     assert notice.subject == "Thẻ BHYT đã bị thu hồi" and notice.link == f"/ca-nhan/xem/{holder.person_id}/?tiep=%2Fthe-bhyt%2F"
-    assert "Lý do: Người tham gia đã có thẻ do đơn vị khác cấp." in sms.body and card.number in sms.body
+    assert "Lý do: Người tham gia đã có thẻ do đơn vị khác cấp." in sms.body and card.number not in sms.body
+    assert sms.body.endswith("Xem chi tiết tại mục Thẻ BHYT trên Cổng BHXH số.") and card.number in notice.body
     # Confirmed twice (the page sent again): the card is revoked once, the holder told once.
     revoke(client, card, reason="gian_lan")
     assert Message.objects.filter(template="bhyt_card_revoked").count() == 2

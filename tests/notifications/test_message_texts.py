@@ -107,3 +107,19 @@ def test_an_officers_reason_is_cut_by_sms_in_every_message_that_quotes_one():
         sms = body(template, channel="sms", person=person, for_child=True, **context).strip()
         assert "…" in sms and LONG_NOTE.strip() not in sms and len(sms) <= 6 * UCS2_PART, (template, len(sms))
         assert LONG_NOTE.strip() in body(template, channel="inbox", person=person, for_child=True, **context), template
+
+
+@pytest.mark.parametrize("for_child", [False, True])
+def test_a_revoked_card_s_sms_says_what_happened_and_where_to_read_more_without_the_card_s_number(for_child):
+    """Read on a lock screen, it names the holder as the other card SMS do, a child by name, and leaves
+    the card's number and the agency to ask to the notice."""
+    person = SimpleNamespace(full_name="Nguyễn Gia Bảo")
+    card = SimpleNamespace(number="7901234567", changed_at=datetime.datetime(2026, 12, 1, 9, 0),
+                           agency=SimpleNamespace(name="BHXH Quận 1"))
+    context = {"card": card, "reason": "Gian lận trong việc cấp thẻ BHYT", "person": person, "for_child": for_child}
+    holder = "Thẻ BHYT của Nguyễn Gia Bảo" if for_child else "Thẻ BHYT"
+    assert body("bhyt_card_revoked", channel="sms", **context).strip() == (
+        f"BHXH: {holder} đã bị thu hồi ngày 01/12/2026, không còn dùng được để khám chữa bệnh BHYT. Lý do: Gian lận "
+        "trong việc cấp thẻ BHYT. Xem chi tiết tại mục Thẻ BHYT trên Cổng BHXH số.")
+    notice = body("bhyt_card_revoked", **context)
+    assert "7901234567" in notice and "BHXH Quận 1" in notice and (person.full_name in notice) == for_child
