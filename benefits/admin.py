@@ -13,7 +13,7 @@ from accounts.selectors import people_told_of, persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
-from notifications.texts import SENT_AS_TYPED
+from notifications.texts import SENT_AS_TYPED_IN_NOTICE
 from vssid_portal.admin import (
     AuditTrailInline,
     FoldedKeySearch,
@@ -49,7 +49,7 @@ class BenefitRecordAdminForm(SeenVersionForm):
         super().__init__(*args, **kwargs)
         if "reject_reason" in self.fields:  # told to the holder as typed (benefit_updated)
             field = self.fields["reject_reason"]
-            field.help_text = f"{field.help_text} {SENT_AS_TYPED}"
+            field.help_text = f"{field.help_text} {SENT_AS_TYPED_IN_NOTICE}"
 
     def _post_clean(self):
         """A status the stored one does not reach in one save is refused here, beside its field, with

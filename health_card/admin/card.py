@@ -14,7 +14,7 @@ from accounts.selectors import persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency, MedicalFacility
 from lookup.selectors import within_officer_scope
-from notifications.texts import SENT_AS_TYPED
+from notifications.texts import SENT_AS_TYPED_IN_NOTICE
 from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
@@ -104,7 +104,7 @@ class CardReasonForm(forms.Form):
                                error_messages={"required": "Chọn lý do."})
     details = forms.CharField(label="Ghi chú", required=False, max_length=200, widget=TextareaAsTyped(attrs={"rows": 3}),
                               help_text=format_lazy("{} Bắt buộc khi chọn “Lý do khác”. Tối đa 200 ký tự.",
-                                                    SENT_AS_TYPED))
+                                                    SENT_AS_TYPED_IN_NOTICE))
 
     def __init__(self, *args, reasons, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,8 +182,8 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
         _saved_as(obj, card)
 
     # Both actions first show the selected active cards and ask for the reason (the holder is told
-    # it by notice and SMS); each card done leaves a row in its admin log (who, when, what), as
-    # every officer action does.
+    # it by notice and SMS, as the note's help says: SENT_AS_TYPED_IN_NOTICE); each card done leaves
+    # a row in its admin log (who, when, what), as every officer action does.
     @admin.action(description="Cấp lại thẻ đã chọn (thẻ mới, thẻ cũ thành “đã thay”)", permissions=["reissue"])
     def reissue(self, request, queryset):
         return self._with_reason(request, queryset, action="reissue", reasons=REISSUE_REASONS,

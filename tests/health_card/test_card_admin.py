@@ -12,6 +12,7 @@ from health_card.models import BeneficiaryGroup, Card, FacilityApiToken
 from health_card.services import api_token_authenticate, api_token_create, card_revoke, reissue_card
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
+from notifications.texts import SENT_AS_TYPED_IN_NOTICE
 from tests.accounts.helpers import make_person, officer
 
 from .card_fixtures import *  # noqa: F401,F403
@@ -151,6 +152,16 @@ def test_details_that_fill_the_box_with_line_breaks_are_taken(card, holder):
     assert revoke(client, card, reason="khac", details=typed.replace("\n", "\r\n")).status_code == 302
     card.refresh_from_db()
     assert card.status == Card.Status.REVOKED and card.reason == " ".join(typed.split())
+
+
+@pytest.mark.parametrize("action", ["reissue", "revoke"])
+def test_the_reason_page_says_once_how_the_holder_is_told_and_names_no_e_mail(card, action):
+    """Card notices go to the portal's inbox and by SMS (person_notify), never by e-mail: the page says
+    so in the one shared sentence, beside the note, and not a second time in words of its own."""
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    html = client.post(CARDS, {"action": action, "_selected_action": [card.pk]}).content.decode()
+    assert html.count(str(SENT_AS_TYPED_IN_NOTICE)) == 1
+    assert "Người tham gia được báo lý do" not in html and "thư điện tử" not in html
 
 
 def test_revoke_asks_the_reason_and_tells_the_holder(card, holder):

@@ -1,13 +1,14 @@
 """Every field where an officer types words the citizen receives as typed (a filing's rejection or
 return, a registration's refusal, a benefit's refusal, a card's reason, a feedback's answer) says so
-beside it, with the one shared text, so that an internal note is not sent by mistake."""
+beside it, with a shared text, so that an internal note is not sent by mistake; a card's reason and a
+benefit's refusal, told by notice and SMS only (person_notify), say so without the e-mail."""
 
 import pytest
 from django.test import Client
 
 from benefits.admin import BenefitRecordAdminForm
 from health_card.admin.card import REISSUE_REASONS, REVOKE_REASONS, CardReasonForm
-from notifications.texts import SENT_AS_TYPED
+from notifications.texts import SENT_AS_TYPED, SENT_AS_TYPED_IN_NOTICE
 from public_services.feedback_admin import FeedbackAnswerForm
 from tests.accounts.helpers import make_person, officer
 from tests.accounts.helpers import submit as submit_registration
@@ -15,10 +16,12 @@ from tests.public_services.helpers import district_officer, owner, submit  # noq
 
 SENT = ("Nội dung này được gửi cho người dân đúng như đã nhập, qua thư điện tử và hộp thư trên Cổng (tin nhắn SMS chỉ "
         "mang phần đầu); không ghi chú nội bộ.")
+SENT_IN_NOTICE = ("Nội dung này được gửi cho người dân đúng như đã nhập, qua thông báo trên Cổng và tin nhắn SMS (SMS "
+                  "chỉ mang phần đầu); không ghi chú nội bộ.")
 
 
-def test_the_shared_text_says_the_words_go_as_typed():
-    assert str(SENT_AS_TYPED) == SENT
+def test_the_shared_texts_say_the_words_go_as_typed():
+    assert str(SENT_AS_TYPED) == SENT and str(SENT_AS_TYPED_IN_NOTICE) == SENT_IN_NOTICE
 
 
 @pytest.mark.django_db
@@ -45,12 +48,12 @@ def test_a_registration_s_reject_page_says_the_reason_goes_to_the_citizen_as_typ
 
 
 @pytest.mark.parametrize("reasons", [REISSUE_REASONS, REVOKE_REASONS])
-def test_a_card_s_reason_details_say_they_go_to_the_holder_as_typed(reasons):
-    assert SENT in str(CardReasonForm(reasons=reasons).fields["details"].help_text)
+def test_a_card_s_reason_details_say_they_go_to_the_holder_as_typed_by_notice_and_sms(reasons):
+    assert SENT_IN_NOTICE in str(CardReasonForm(reasons=reasons).fields["details"].help_text)
 
 
-def test_a_benefit_s_refusal_says_it_goes_to_the_holder_as_typed():
-    assert SENT in str(BenefitRecordAdminForm().fields["reject_reason"].help_text)
+def test_a_benefit_s_refusal_says_it_goes_to_the_holder_as_typed_by_notice_and_sms():
+    assert SENT_IN_NOTICE in str(BenefitRecordAdminForm().fields["reject_reason"].help_text)
 
 
 def test_a_feedback_s_answer_says_it_goes_to_the_sender_as_typed():
