@@ -31,7 +31,7 @@ from django_ratelimit.core import get_usage
 from accounts.sessions import FEEDBACKS_SEEN
 from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.ratelimit import client_ip
-from vssid_portal.text import normalize_code
+from vssid_portal.text import clean_text, normalize_code
 from vssid_portal.views import unavailable_instead, usage_refusal
 
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
@@ -157,7 +157,7 @@ def feedback_status(request, tracking_number):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def feedback_lookup(request):
-    prefilled = request.GET.get("ma", "")
+    prefilled = clean_text(request.GET.get("ma", ""))  # put back in its box: no NUL
     form = FeedbackLookupForm(request.POST or None, initial={"tracking_number": prefilled},
                               contact_first=request.method == "GET" and bool(TRACKING_NUMBER.fullmatch(prefilled)))
     usage = get_usage(request, group="public_services.feedback_lookup", key="vssid_portal.ratelimit.client_ip",

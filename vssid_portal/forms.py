@@ -18,7 +18,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.forms.boundfield import BoundField
 from django.forms.renderers import Jinja2, TemplatesSetting
+from django.forms.widgets import ChoiceWidget
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
 from django.utils.functional import cached_property, lazy
@@ -30,9 +32,30 @@ from .templatetags.vn_format import vn_number, vnd
 from .text import PERSON_NAME_ERROR, clean_text, is_person_name, normalize_code, normalize_name
 
 
+class EchoedBoundField(BoundField):
+    """A field that puts back what was typed without the characters nobody types on purpose
+    (`clean_text`: a NUL, other control and format characters), a textarea keeping its line breaks
+    and tabs: Django puts back the raw data, so a search refused for its NUL ("Không được chứa ký
+    tự rỗng (NUL).") showed the NUL again in its box. Only typed text is put back so: not a choice,
+    lest a value not offered become one offered, nor a value the form did not receive (a record's
+    own, in the admin)."""
+
+    def value(self):
+        value = super().value()
+        if not self.form.is_bound or self.field.disabled or isinstance(self.field.widget, ChoiceWidget):
+            return value
+        multiline = isinstance(self.field.widget, forms.Textarea)
+        if isinstance(value, str):
+            return clean_text(value, multiline=multiline)
+        if isinstance(value, (list, tuple)):  # the boxes of a MultiWidget (a date and a time)
+            return [clean_text(part, multiline=multiline) if isinstance(part, str) else part for part in value]
+        return value
+
+
 class PortalFormRenderer(Jinja2):
     field_template_name = "forms/field.html"
     fallback = TemplatesSetting()
+    bound_field_class = EchoedBoundField  # every form the portal renders (its own, allauth's, the admin's)
 
     @cached_property
     def engine(self):

@@ -33,7 +33,7 @@ from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.form_keys import new_idempotency_key
-from vssid_portal.text import normalize_code, with_hotline
+from vssid_portal.text import clean_text, normalize_code, with_hotline
 from vssid_portal.views import minutes_left, usage_refusal, usages_refusal
 
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
@@ -290,7 +290,7 @@ def agency(request):
     if "submission_key" not in state:
         state["submission_key"] = new_idempotency_key()
         _store(request, state)
-    query = request.GET.get("q", "").strip()[:100]
+    query = clean_text(request.GET.get("q", "")).strip()[:100]  # put back in its box: no NUL
     refusal = None
     declaration = _declaration(state["declaration"])
     # Without words, the agencies of the declared province; with words, those they find anywhere.

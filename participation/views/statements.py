@@ -32,7 +32,7 @@ from accounts.selectors import person_in_view
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.ratelimit import client_ip
-from vssid_portal.text import mask_name
+from vssid_portal.text import clean_text, mask_name
 from vssid_portal.views import LimitRefusal, usage_refusal
 
 from ..models import Statement
@@ -227,7 +227,7 @@ def statement_status(request, pk: int):
 def _verify_page(request, statement: Statement | None, refusal: LimitRefusal | None = None, typed: str = ""):
     """`typed`: the code asked for, put back in the form when no statement answers it, so that a
     mistyped character can be corrected without typing the 16 again."""
-    context = {"statement": None, "typed": "" if refusal else typed[:VERIFY_INPUT_MAX]}
+    context = {"statement": None, "typed": "" if refusal else clean_text(typed)[:VERIFY_INPUT_MAX]}  # no NUL put back
     if statement is not None:
         details = _details(statement)
         # a ready statement whose stored data no longer matches its hash is not vouched for

@@ -1,0 +1,89 @@
+"""Every public form puts back what was typed without a NUL or another control character: the
+lookups, the BHXH-code lookup, the clinic verify page's two forms, the registration's steps and
+status lookup, the feedback lookup and the statement check. A NUL the field refuses is told in
+Vietnamese; before, the box held the NUL again (a NUL refused by the lookups came back with it)."""
+
+import re
+import unicodedata
+
+import pytest
+
+from accounts.services.challenge import ChallengePurpose, challenge_issue
+from tests.accounts.helpers import declaration_data, jpeg, make_person, solve
+from tests.health_card.card_fixtures import clinic_user, facility, logged_in, signing_keys  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+NUL_REFUSED = "Không được chứa ký tự rỗng (NUL)."
+TYPED = "Nguyễn\x00 Văn\x01 Đức\x7f"  # a NUL, a control character and DEL
+SHOWN = "Nguyễn Văn Đức"
+
+
+def control_characters(page: str) -> list[str]:
+    return [char for char in page if unicodedata.category(char) == "Cc" and char not in "\n\r\t"]
+
+
+def box_value(page: str, name: str) -> str:
+    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page).group(0)
+    return re.search(r'value="([^"]*)"', tag).group(1)
+
+
+def assert_put_back_clean(response, name: str, shown: str = SHOWN) -> str:
+    page = response.content.decode()
+    assert response.status_code in (200, 400)
+    assert control_characters(page) == []
+    assert box_value(page, name) == shown
+    return page
+
+
+@pytest.mark.parametrize("url", ["/tra-cuu/co-quan-bhxh/", "/tra-cuu/co-so-kcb/", "/tra-cuu/co-so-kcb/cap-giay-nghi-om/",
+                                 "/tra-cuu/don-vi/", "/tra-cuu/diem-thu/"])
+def test_a_lookup_refuses_a_nul_and_puts_back_the_words_without_it(client, reference_data, url):
+    page = assert_put_back_clean(client.get(url, {"q": TYPED}), "q")
+    assert NUL_REFUSED in page
+
+
+def test_the_bhxh_code_lookup_puts_back_the_name_without_control_characters(client, reference_data):
+    token = challenge_issue(purpose=ChallengePurpose.CODE_LOOKUP).token
+    response = client.post("/tra-cuu/ma-so-bhxh/", {
+        "full_name": TYPED, "birth_date": "15/03/1988", "province": "", "id_number": "079088012345",
+        "parent_name": "", "challenge": token, "work": solve(token, 14), "answer": "",
+    })
+    assert_put_back_clean(response, "full_name")
+
+
+def test_the_public_card_check_refuses_a_nul_and_puts_back_the_string_without_it(client):
+    response = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": "0111077012|4e67\x00|$"})
+    page = assert_put_back_clean(response, "ma_qr", "0111077012|4e67|$")
+    assert NUL_REFUSED in page
+
+
+def test_the_clinic_typed_check_puts_back_the_name_without_control_characters(clinic_user):
+    response = logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {
+        "cach": "nhap", "so_the": "7901234567", "ho_ten": TYPED, "ngay_sinh": "31/02/1988"})
+    assert_put_back_clean(response, "ho_ten")
+
+
+def test_the_registration_puts_back_the_name_and_the_agency_search_without_control_characters(client, reference_data):
+    make_person()
+    response = client.post("/dang-ky/", declaration_data(full_name=TYPED, phone="12"))
+    assert_put_back_clean(response, "full_name")
+    assert client.post("/dang-ky/", declaration_data()).status_code == 302
+    assert client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()}).status_code == 302
+    assert_put_back_clean(client.get("/dang-ky/co-quan/", {"q": "Phú\x00 Nhuận"}), "q", "Phú Nhuận")
+
+
+def test_the_registration_status_lookup_puts_back_the_reference_without_control_characters(client, reference_data):
+    response = client.post("/dang-ky/tra-cuu/", {"reference": "DK26\x0011ABC234", "bhxh_code": "123"})
+    assert_put_back_clean(response, "reference", "DK2611ABC234")
+
+
+def test_the_feedback_lookup_puts_back_the_number_and_contact_without_control_characters(client, reference_data):
+    assert_put_back_clean(client.get("/dich-vu-cong/phan-anh/tra-cuu/", {"ma": "PA\x0026"}), "tracking_number", "PA26")
+    response = client.post("/dich-vu-cong/phan-anh/tra-cuu/", {"tracking_number": "PA\x0026", "contact": "09\x0087"})
+    page = assert_put_back_clean(response, "tracking_number", "PA26")
+    assert box_value(page, "contact") == "0987"
+
+
+def test_the_statement_check_puts_back_the_code_without_control_characters(client):
+    assert_put_back_clean(client.get("/xac-thuc/van-ban/", {"ma": "ABCD\x00EFGH"}), "ma", "ABCDEFGH")
