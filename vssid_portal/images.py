@@ -26,7 +26,8 @@ ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # MPO; it is a JPEG all the same, and its first picture is the photo.
 READ_AS = {"MPO": "JPEG"}
 # What a photo field says it accepts (its hint), from the limits above.
-LIMITS_HELP = format_lazy(_("JPEG, PNG hoặc WebP, tối đa {limit} MB."), limit=MAX_BYTES // (1024 * 1024))
+LIMITS_HELP = format_lazy(_("JPEG, PNG hoặc WebP, tối đa {limit} MB và {pixels} triệu điểm ảnh."),
+                          limit=MAX_BYTES // (1024 * 1024), pixels=MAX_PIXELS // 1_000_000)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def validate_image(upload, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_
             width, height = probe.size
     except Image.DecompressionBombError as exc:
         raise ValidationError(
-            _("Ảnh có kích thước quá lớn; tối đa %(mp)s megapixel."),
+            _("Ảnh có kích thước quá lớn; tối đa %(mp)s triệu điểm ảnh."),
             code="too_many_pixels",
             params={"mp": max_pixels // 1_000_000},
         ) from exc
@@ -67,7 +68,7 @@ def validate_image(upload, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_
     # Checked from the header, before any pixel is decoded: a decompression bomb stops here.
     if width * height > max_pixels:
         raise ValidationError(
-            _("Ảnh có kích thước quá lớn (%(w)s × %(h)s điểm ảnh); tối đa %(mp)s megapixel."),
+            _("Ảnh có kích thước quá lớn (%(w)s × %(h)s điểm ảnh); tối đa %(mp)s triệu điểm ảnh."),
             code="too_many_pixels",
             params={"w": width, "h": height, "mp": max_pixels // 1_000_000},
         )

@@ -1,4 +1,5 @@
-"""Every photo field of the registrations says which formats and size are accepted, read with the field."""
+"""Every photo field of the registrations says which formats, size and number of pixels are accepted, read with
+the field, the pixels in Vietnamese words ("triệu điểm ảnh"), not "megapixel"."""
 
 import re
 
@@ -9,7 +10,7 @@ from accounts.models import User
 from .helpers import declaration_data, make_person
 
 pytestmark = pytest.mark.usefixtures("reference_data")
-LIMITS = "JPEG, PNG hoặc WebP, tối đa 10 MB."
+LIMITS = "JPEG, PNG hoặc WebP, tối đa 10 MB và 40 triệu điểm ảnh."
 
 
 def hint_of(html: str, name: str) -> str:
@@ -41,4 +42,4 @@ def test_the_hints_in_english(client, db):
     assert client.post("/dang-ky/", declaration_data()).status_code == 302
     client.cookies["django_language"] = "en"
     html = client.get("/dang-ky/anh/").content.decode()
-    assert hint_of(html, "id_back").endswith("JPEG, PNG or WebP, at most 10 MB.")
+    assert hint_of(html, "id_back").endswith("JPEG, PNG or WebP, at most 10 MB and 40 megapixels.")

@@ -8,6 +8,7 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from vssid_portal.images import SafeImageField, validate_image
@@ -64,13 +65,18 @@ def test_png_declaring_30000_by_30000_pixels_is_rejected_before_decoding():
     with pytest.raises(ValidationError) as error:
         validate_image(upload(png_header_only(30000, 30000), name="bom.png", content_type="image/png"))
     assert error.value.code == "too_many_pixels"
-    assert "megapixel" in error.value.messages[0]
+    assert error.value.messages == ["Ảnh có kích thước quá lớn; tối đa 40 triệu điểm ảnh."]  # Vietnamese words, not "megapixel"
+    with translation.override("en"):
+        assert error.value.messages == ["The image has too many pixels; 40 megapixels at most."]
 
 
 def test_png_just_over_40_megapixels_is_rejected_by_the_portal_cap():
     with pytest.raises(ValidationError) as error:
         validate_image(upload(png_header_only(8000, 5001), name="lon.png", content_type="image/png"))
     assert error.value.code == "too_many_pixels"
+    assert error.value.messages == ["Ảnh có kích thước quá lớn (8000 × 5001 điểm ảnh); tối đa 40 triệu điểm ảnh."]
+    with translation.override("en"):
+        assert error.value.messages == ["The image has too many pixels (8000 × 5001); 40 megapixels at most."]
 
 
 def test_text_file_renamed_jpg_is_rejected():
