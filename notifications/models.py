@@ -2,18 +2,19 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Message(models.Model):
     class Channel(models.TextChoices):
         SMS = "sms", "SMS"
         EMAIL = "email", "Email"
-        INBOX = "inbox", "Thông báo trên cổng"
+        INBOX = "inbox", _("Thông báo trên cổng")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Đang chờ gửi"
-        SENT = "sent", "Đã gửi"
-        FAILED = "failed", "Gửi không thành công"
+        PENDING = "pending", _("Đang chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        FAILED = "failed", _("Gửi không thành công")
 
     channel = models.CharField("kênh", max_length=8, choices=Channel.choices)
     user = models.ForeignKey(

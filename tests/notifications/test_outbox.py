@@ -334,6 +334,34 @@ def test_the_development_inbox_is_closed_unless_debug(client, settings):
     assert "+84987654321" in html and "duc@example.vn" in html and "7901234567" in html
 
 
+
+DEV_INBOX_TEXTS = [  # (Vietnamese, English): the title, the notice, the table's name and headings, a status
+    ("<h1>Hộp thư thử nghiệm</h1>", "<h1>Test inbox</h1>"),
+    ("Chỉ có ở chế độ phát triển: SMS và email mà cổng đã gửi, mới nhất trước.",
+     "In development only: the SMS and e-mails the portal has sent, newest first."),
+    ('aria-label="Các tin nhắn đã gửi"', 'aria-label="Messages sent"'),
+    ('<th scope="col">Thời gian</th><th scope="col">Kênh</th><th scope="col">Người nhận</th>'
+     '<th scope="col">Nội dung</th><th scope="col">Trạng thái</th>',
+     '<th scope="col">Time</th><th scope="col">Channel</th><th scope="col">Recipient</th>'
+     '<th scope="col">Message</th><th scope="col">Status</th>'),
+    ("<td>Đang chờ gửi</td>", "<td>Waiting to be sent</td>"),  # delivered on commit, which this test has none of
+]
+
+
+@pytest.mark.django_db
+def test_the_development_inbox_speaks_the_language_chosen(client, settings):
+    """Its texts were Vietnamese on the English portal, the only page left untranslated."""
+    settings.DEBUG = True
+    sms(key="dev-inbox-en", to="+84987654321")
+    vietnamese = client.get("/thong-bao/hop-thu-thu-nghiem/").content.decode()
+    assert [vi for vi, _ in DEV_INBOX_TEXTS if vi not in vietnamese] == []
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/thong-bao/hop-thu-thu-nghiem/").content.decode()
+    assert [en for _, en in DEV_INBOX_TEXTS if en not in english] == []
+    assert [vi for vi, _ in DEV_INBOX_TEXTS if vi in english] == []
+    Message.objects.all().delete()
+    assert "<td colspan=\"5\">No messages yet.</td>" in client.get("/thong-bao/hop-thu-thu-nghiem/").content.decode()
+
 @pytest.mark.django_db
 def test_marking_all_notices_read_marks_only_ones_own(client):
     user_model = get_user_model()
