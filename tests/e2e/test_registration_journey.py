@@ -44,8 +44,10 @@ def fill_declaration(page):
     page.get_by_label("Số giấy tờ").fill("079088012345")
     page.get_by_label("Ngày sinh").fill("15/03/1988")
     page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hồ Chí Minh")
-    page.get_by_role("button", name="Cập nhật danh sách phường/xã").click()
-    page.get_by_label("Phường/xã").select_option(label="Phường Sài Gòn")
+    refresh = page.get_by_role("button", name="Cập nhật danh sách phường/xã")
+    if refresh.is_visible():  # without JavaScript; with it the list follows the province by itself
+        refresh.click()
+    page.get_by_label("Phường/xã").select_option(label="Phường Sài Gòn")  # waits for the option
     page.get_by_label("Số nhà, đường/thôn/xóm").fill("12 Lê Lợi")
 
 

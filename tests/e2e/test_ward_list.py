@@ -1,0 +1,53 @@
+"""The registration's ward list follows the province chosen: with JavaScript as soon as the province
+changes, without reloading the page (static/js/refresh-list.js, no inline script under the CSP),
+its "update the list" button hidden and its hint no longer asking for it; without JavaScript by
+that button. Before, a citizen with JavaScript had to find and press the button too."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BUTTON = "Cập nhật danh sách phường/xã"
+
+
+def options(page) -> list[str]:
+    return page.get_by_label("Phường/xã").locator("option").all_inner_texts()
+
+
+def test_the_ward_list_follows_the_province_as_soon_as_it_changes(browser, live_server, reference_data):
+    context = browser.new_context()
+    page = context.new_page()
+    console_errors = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    page.goto(live_server.url + "/dang-ky/")
+    assert not page.get_by_role("button", name=BUTTON).is_visible()
+    assert page.locator("#id_ward_helptext").inner_text() == "Danh sách theo tỉnh/thành phố đã chọn."
+    page.evaluate("window.samePage = true")  # gone if the page were loaded again
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn Đức")
+    page.get_by_label("Tỉnh/thành phố").focus()
+
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_label("Phường/xã").select_option(label="Phường Sài Gòn")  # waits for the option to come
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hà Nội")
+    page.get_by_label("Phường/xã").locator("option", has_text="Phường Hoàn Kiếm").wait_for(state="attached")
+    assert "Phường Sài Gòn" not in options(page)
+    assert page.get_by_label("Phường/xã").input_value() == ""  # the ward of the other province is not kept
+
+    assert page.evaluate("window.samePage") is True and page.url == live_server.url + "/dang-ky/"
+    assert page.get_by_label("Họ và tên").input_value() == "Nguyễn Văn Đức"
+    assert page.evaluate("document.activeElement.id") == "id_province"  # where the citizen left it
+    assert console_errors == []  # no script refused by the content security policy
+    context.close()
+
+
+def test_without_javascript_the_button_refreshes_the_ward_list(browser, live_server, reference_data):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/dang-ky/")
+    assert "đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”" in page.locator("#id_ward_helptext").inner_text()
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hồ Chí Minh")
+    assert "Phường Sài Gòn" not in options(page)
+    page.get_by_role("button", name=BUTTON).click()
+    page.wait_for_url("**/dang-ky/#id_ward")
+    assert "Phường Sài Gòn" in options(page)
+    context.close()
