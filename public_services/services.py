@@ -74,6 +74,7 @@ from .selectors import (
     filings_visible_to,
     is_officers_own_case,
     open_filing_of,
+    resubmit_refused,
     typed_email,
     typed_email_confirmed,
     typed_email_confirmed_elsewhere,
@@ -316,7 +317,9 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
     or a return for correction is told to the parent or guardian who filed it (filer_told_instead),
     without its reason. What the officer is told of it: selectors.filings_told."""
     context = {"filing": filing, "event": event, "procedure_name": filing.procedure.name,
-               "procedure_sms_name": filing.procedure.sms_name}
+               "procedure_sms_name": filing.procedure.sms_name,
+               # a return's SMS says where to correct the filing only when it can still be sent again
+               "correctable": event.status == Filing.Status.RETURNED and not resubmit_refused(filing)}
     key = f"filing-{filing.tracking_number}-e{event.pk}"
     told = logins_told_of(filing.person)
     filer = None if told else filer_told_instead(filing)

@@ -35,11 +35,12 @@ def test_sms_parts_counts_as_gsm_7_bit_or_ucs_2(text, parts):
     assert sms_parts(text) == parts
 
 
-def step_sms(procedure, status, *, for_child, child=CHILD):
+def step_sms(procedure, status, *, for_child, child=CHILD, correctable=True):
     event = SimpleNamespace(status=status, note=REASON,
                             get_status_display=lambda: Filing.Status(status).label)
     context = {"filing": FILING, "event": event, "procedure_name": procedure.name,
-               "procedure_sms_name": procedure.sms_name, "person": child, "for_child": for_child, "channel": "sms"}
+               "procedure_sms_name": procedure.sms_name, "person": child, "for_child": for_child, "channel": "sms",
+               "correctable": correctable and status == "returned"}
     return render_to_string("notifications/messages/public_service_filing.body.txt", context).strip()
 
 
@@ -57,13 +58,16 @@ def test_each_step_sms_of_each_procedure_takes_at_most_two_parts(code, status, f
     assert sms_parts(sms.replace(f"{REASON}.", "")) <= 2, (len(sms), sms)
 
 
-@pytest.mark.parametrize(("language", "where"), [("vi", "cần bổ sung, sửa trên Cổng/ứng dụng VssID: "),
-                                               ("en", "correct it on the VssID portal/app: ")])
+@pytest.mark.parametrize(("language", "where"), [("vi", "cần bổ sung, sửa trên Cổng BHXH số: "),
+                                               ("en", "correct it on the portal: ")])
 @pytest.mark.parametrize("for_child", [False, True])
 def test_a_return_s_sms_says_where_to_correct_the_filing_before_the_officer_s_words(for_child, language, where):
     with translation.override(language):
         sms = step_sms(registry.get("608A"), "returned", for_child=for_child)
+        closed = step_sms(registry.get("608A"), "returned", for_child=for_child, correctable=False)
     assert sms.endswith(f" - {where}{REASON}."), sms
+    # one that can no longer be sent again (its procedure closed to the person since) says only its step
+    assert where not in closed and closed.endswith(f"{REASON}.") and sms_parts(closed.replace(f"{REASON}.", "")) <= 2
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -121,6 +125,8 @@ def test_each_procedure_s_sms_to_the_parent_of_a_child_grown_to_18_names_it_shor
         sms = render_to_string("notifications/messages/public_service_filing_left.body.txt", context).strip()
         assert str(procedure.sms_name) in sms and str(procedure.name) not in sms
     assert FILING.tracking_number in sms and CHILD.full_name in sms and REASON not in sms
+    # told only when the grown person has no login able to read it: an account, not a login, is what they need
+    assert {"vi": "cần có tài khoản Cổng BHXH số", "en": "need a portal account"}[language] in sms, sms
     assert sms_parts(sms) <= 3, (len(sms), sms)
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from health_card.models import Card
+from notifications.models import Message
 from public_services.models import Filing
 from public_services.procedures import registry
 from public_services.selectors import open_filing_of
@@ -81,3 +82,17 @@ def test_the_officer_rejects_it_from_the_admin(owner, district_officer, returned
 def test_the_reject_service_ends_a_returned_filing(owner, district_officer, returned):
     assert filing_reject(filing=returned, officer=district_officer, reason="Thẻ đã hết hạn").status == \
         Filing.Status.REJECTED
+
+
+def test_its_sms_points_to_the_correction_only_while_it_can_be_sent_again(owner, district_officer, facility):  # noqa: F811
+    issue(owner.person, facility)
+    open_one = filing_return(filing=submit(owner, "BHYT-CL"), officer=district_officer, what="Ghi rõ nơi mất thẻ")
+    sms = Message.objects.filter(channel=Message.Channel.SMS, template="public_service_filing").latest("pk")
+    assert open_one.tracking_number in sms.body and "sửa trên Cổng BHXH số: Ghi rõ nơi mất thẻ." in sms.body
+    filing_reject(filing=open_one, officer=district_officer, reason="Trùng hồ sơ")
+    filing = submit(owner, "BHYT-CL")
+    Card.objects.filter(person=owner.person).update(valid_to=timezone.localdate() - datetime.timedelta(days=1))
+    closed = filing_return(filing=filing, officer=district_officer, what="Ghi rõ nơi mất thẻ")
+    sms = Message.objects.filter(channel=Message.Channel.SMS, template="public_service_filing").latest("pk")
+    assert closed.tracking_number in sms.body and "sửa trên Cổng" not in sms.body
+    assert sms.body.endswith("Cần bổ sung: Ghi rõ nơi mất thẻ.")
