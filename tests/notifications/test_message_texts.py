@@ -123,3 +123,26 @@ def test_a_revoked_card_s_sms_says_what_happened_and_where_to_read_more_without_
         "trong việc cấp thẻ BHYT. Xem chi tiết tại mục Thẻ BHYT trên Cổng BHXH số.")
     notice = body("bhyt_card_revoked", **context)
     assert "7901234567" in notice and "BHXH Quận 1" in notice and (person.full_name in notice) == for_child
+
+
+# The most parts each card SMS takes for the suite's longest name (38 characters), for a child: the
+# expired card's says also how to be given a new one.
+CARD_SMS_PARTS = {"bhyt_card_issued": 3, "bhyt_card_reissued": 4, "bhyt_card_expired": 5}
+
+
+@pytest.mark.parametrize("for_child", [False, True])
+@pytest.mark.parametrize("template", sorted(CARD_SMS_PARTS))
+def test_no_card_s_sms_carries_the_card_s_number_which_the_notice_keeps(template, for_child):
+    """As the revoked card's: read on a lock screen, an issued, reissued or expired card's SMS says what
+    happened, naming the holder as before, and not the card's number, which the notice keeps (the
+    reissued one never carried it): the citizen uses the card from the portal's Thẻ BHYT page."""
+    person = SimpleNamespace(full_name="Công Tằng Tôn Nữ Thị Hoàng Phương Thảo")
+    card = SimpleNamespace(number="7901234567", version=2, issued_on=datetime.date(2026, 12, 1),
+                           valid_from=datetime.date(2027, 1, 1), valid_to=datetime.date(2027, 12, 31))
+    context = {"card": card, "reason": "Thẻ bị hỏng", "person": person, "for_child": for_child}
+    sms = body(template, channel="sms", **context).strip()
+    holder = "Thẻ BHYT của Công Tằng Tôn Nữ Thị Hoàng Phương Thảo" if for_child else "Thẻ BHYT"
+    assert "7901234567" not in sms and sms.startswith(f"BHXH: {holder} "), sms
+    assert sms_parts(sms) <= CARD_SMS_PARTS[template], (len(sms), sms)
+    if template != "bhyt_card_reissued":
+        assert "7901234567" in body(template, **context)
