@@ -25,7 +25,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from lookup.admin_filters import OfficerAgencyFilter
-from notifications.texts import SENT_AS_TYPED
+from notifications.texts import sent_as_typed
 from vssid_portal.admin import (
     AuditTrailInline,
     DeclarationFilter,
@@ -52,6 +52,7 @@ from .selectors import (
     officers_own_person_ids,
     persons_visible_to,
     recovery_codes_deleted_with,
+    registration_told_by,
     registrations_visible_to,
     staff_login_of_record,
 )
@@ -601,7 +602,7 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
         context = {
             **self.admin_site.each_context(request), "title": f"Từ chối đăng ký {registration.reference}",
             "registration": registration, "error": error, "reason": request.POST.get("reason", ""),
-            "sent_as_typed": SENT_AS_TYPED, "opts": self.model._meta,
+            "sent_as_typed": sent_as_typed(registration_told_by(registration)), "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/accounts/registration/reject.html", context)
 

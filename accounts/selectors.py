@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from lookup.selectors import within_officer_scope
+from notifications.models import Message
 from notifications.selectors import unread_cache_key
 from vssid_portal.text import fold
 
@@ -104,6 +105,19 @@ VIEWING_SESSION_KEY = "viewing_person_id"
 
 # What the personal pages show with a person (agency, address): one query instead of four.
 PERSON_PAGE_RELATIONS = ("agency", "ward__province", "province")
+
+
+def registration_told_by(registration: Registration) -> list[str]:
+    """The channels a decision on `registration` is told by (services.registration._notify), which the
+    reject page names beside the reason (notifications.texts.sent_as_typed): an SMS to the phone, an
+    e-mail if an address was given and, for a child's registered by a parent, a notice in the parent's
+    portal; a registrant without a login yet has no notice to read."""
+    channels = [Message.Channel.SMS]
+    if registration.is_child:
+        channels.append(Message.Channel.INBOX)
+    if registration.email:
+        channels.append(Message.Channel.EMAIL)
+    return channels
 
 
 def adult_born_by():

@@ -17,7 +17,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_l
 
 from accounts.selectors import OFFICER_RECORD_UNKNOWN, officer_record_unknown
 from lookup.admin_filters import OfficerAgencyFilter
-from notifications.texts import SENT_AS_TYPED
+from notifications.texts import sent_as_typed
 from vssid_portal.admin import (
     DeclarationFilter,
     FoldedKeySearch,
@@ -42,6 +42,7 @@ from .selectors import (
     decision_page_token,
     filing_declarant,
     filing_gone_from_scope,
+    filing_note_told_by,
     filings_told,
     filings_visible_to,
     is_officers_own_case,
@@ -462,7 +463,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         context = {
             **self.admin_site.each_context(request), "title": f"{title} – hồ sơ {filing.tracking_number}",
             "filing": filing, "error": error, "note": request.POST.get("note", ""), "label": label, "button": title,
-            "sent_as_typed": SENT_AS_TYPED,
+            "sent_as_typed": sent_as_typed(filing_note_told_by(filing)),
             "seen": request.POST.get("seen", "") if request.method == "POST" else filing.status,
             "seen_revision": request.POST.get("seen_revision", "") if request.method == "POST" else filing.revision,
             "opened": decision_page_token(filing, request.user),

@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from lookup.admin_filters import OfficerAgencyFilter
-from notifications.texts import SENT_AS_TYPED
+from notifications.texts import sent_as_typed
 from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
@@ -23,7 +23,7 @@ from vssid_portal.admin import (
 )
 from vssid_portal.files import private_file_response
 
-from .feedback_selectors import feedback_visible_to
+from .feedback_selectors import feedback_contact_channels, feedback_visible_to
 from .feedback_services import FeedbackAlreadyAnswered, feedback_answer
 from .models import Feedback
 
@@ -36,12 +36,12 @@ class FeedbackAnswerForm(forms.ModelForm):
         model = Feedback
         fields = ["answer"]
         widgets = {"answer": TextareaAsTyped(attrs={"rows": 8})}
-        help_texts = {"answer": SENT_AS_TYPED}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "answer" in self.fields:  # absent once answered: the page is read-only
             self.fields["answer"].required = True  # marked so; the model allows none until answered
+            self.fields["answer"].help_text = sent_as_typed(feedback_contact_channels(self.instance))
             self.fields["answer"].error_messages["required"] = "Nhập nội dung trả lời trước khi lưu."
 
     def clean_answer(self):

@@ -31,14 +31,19 @@ def feedback_message_key(feedback: Feedback, *, event: str, channel: str) -> str
     return f"feedback-{feedback.tracking_number}-{event}-{channel}"
 
 
+def feedback_contact_channels(feedback: Feedback) -> list[str]:
+    """The channels the sender is told on (feedback_services._notify), and the answer form names
+    beside the answer (notifications.texts.sent_as_typed): an SMS to the phone and an e-mail to the
+    address the sender gave, whether or not sent by a login, and never a notice in the portal."""
+    return [channel for channel, given in [(Message.Channel.SMS, feedback.phone), (Message.Channel.EMAIL, feedback.email)]
+            if given]
+
+
 def feedback_unconfirmed_channels(*, feedback: Feedback) -> list[str]:
     """The channels (SMS, e-mail) the sender gave on which no confirmation of receipt was queued:
     the hourly cap per recipient held it back."""
-    wanted = {}
-    if feedback.phone:
-        wanted[feedback_message_key(feedback, event="received", channel=Message.Channel.SMS)] = Message.Channel.SMS
-    if feedback.email:
-        wanted[feedback_message_key(feedback, event="received", channel=Message.Channel.EMAIL)] = Message.Channel.EMAIL
+    wanted = {feedback_message_key(feedback, event="received", channel=channel): channel
+              for channel in feedback_contact_channels(feedback)}
     if not wanted:
         return []
     queued = set(Message.objects.filter(idempotency_key__in=wanted).values_list("idempotency_key", flat=True))

@@ -30,7 +30,7 @@ from vssid_portal.ratelimit import recipient_counted
 from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import normalize_name, with_hotline
 
-from .feedback_selectors import feedback_message_key, feedback_visible_to
+from .feedback_selectors import feedback_contact_channels, feedback_message_key, feedback_visible_to
 from .models import Feedback
 
 SUBMIT_RATE = "5/10m"
@@ -99,12 +99,13 @@ def _notify(feedback: Feedback, *, template: str, event: str, capped: bool = Fal
     """SMS and/or e-mail to the sender; with `capped`, only within the hourly cap per recipient; in
     `language`, else, to a contact of the sending login's own, in that login's language
     (_sender_language), else Vietnamese (notifications.services.send_message)."""
-    if feedback.phone and (not capped or _confirmation_allowed(feedback.phone.as_e164)):
+    channels = feedback_contact_channels(feedback)  # named beside the answer on the officer's form
+    if Message.Channel.SMS in channels and (not capped or _confirmation_allowed(feedback.phone.as_e164)):
         send_message(channel=Message.Channel.SMS, template=template, recipient=feedback.phone.as_e164,
                      context={"feedback": feedback},
                      language=language or _sender_language(feedback, Message.Channel.SMS),
                      idempotency_key=feedback_message_key(feedback, event=event, channel=Message.Channel.SMS))
-    if feedback.email and (not capped or _confirmation_allowed(feedback.email.casefold())):
+    if Message.Channel.EMAIL in channels and (not capped or _confirmation_allowed(feedback.email.casefold())):
         send_message(channel=Message.Channel.EMAIL, template=template, recipient=feedback.email,
                      context={"feedback": feedback},
                      language=language or _sender_language(feedback, Message.Channel.EMAIL),

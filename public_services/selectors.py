@@ -24,6 +24,7 @@ from accounts.selectors import (
     logins_told_of_people,
 )
 from lookup.selectors import officer_agency_ids, within_officer_scope
+from notifications.models import Message
 from vssid_portal.secret_keys import secret_keys
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -68,6 +69,23 @@ def filing_email_recipient(filing: Filing, *, told: list) -> tuple[str, bool]:
         return typed or filing.submitted_by.email, filing.submitted_by.person_id != filing.person_id
     own = next((user.email for user in told if user.person_id == filing.person_id and user.email), "")
     return own, False
+
+
+def filing_note_told_by(filing: Filing) -> list[str]:
+    """The channels that would carry an officer's note on a step of `filing` now (services._notify),
+    which the note's page names beside it (notifications.texts.sent_as_typed): to the logins that may
+    view it, a notice and an SMS to their person's phone (person_notify), and an e-mail where
+    filing_email_recipient gives an address; none when no login may view it (the parent who filed is
+    told of the step without the note: filer_told_instead)."""
+    told = logins_told_of(filing.person)
+    if not told:
+        return []
+    channels = [Message.Channel.INBOX]
+    if any(user.person_id and user.person.phone for user in told):
+        channels.append(Message.Channel.SMS)
+    if filing_email_recipient(filing, told=told)[0]:
+        channels.append(Message.Channel.EMAIL)
+    return channels
 
 
 def typed_email(filing: Filing) -> str:

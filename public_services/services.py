@@ -315,7 +315,8 @@ def _dispatch_declaration(filing_id: int) -> None:
 def _notify(filing: Filing, event: FilingEvent) -> None:
     """Tell the logins that may view the filing of its new status; when there are none, a rejection
     or a return for correction is told to the parent or guardian who filed it (filer_told_instead),
-    without its reason. What the officer is told of it: selectors.filings_told."""
+    without its reason. What the officer is told of it: selectors.filings_told; the channels that carry
+    a note, named beside it on the officer's page: selectors.filing_note_told_by."""
     context = {"filing": filing, "event": event, "procedure_name": filing.procedure.name,
                "procedure_sms_name": filing.procedure.sms_name,
                # a return's SMS says where to correct the filing only when it can still be sent again

@@ -36,6 +36,7 @@ from ..selectors import (
     has_own_login,
     is_officers_own_registration,
     officer_record_unknown,
+    registration_told_by,
     registrations_visible_to,
 )
 from ..validators import IdType, cccd_sex, validate_id_document
@@ -476,12 +477,13 @@ def _notify(registration: Registration, template: str, context: dict) -> None:
     # A parent's phone and address hear in the parent's language; a registrant without a login yet, in the
     # language they registered in (their own request), never in the deciding officer's.
     language = registration.parent.language if registration.is_child else registration.language
-    if registration.is_child:
+    channels = registration_told_by(registration)  # named beside the reason on the reject page
+    if Message.Channel.INBOX in channels:
         send_message(channel=Message.Channel.INBOX, template=template, user=registration.parent, context=context,
                      idempotency_key=f"{key}-inbox")
     send_message(channel=Message.Channel.SMS, template=template, recipient=phone.as_e164, context=context,
                  idempotency_key=f"{key}-sms", sensitive=sensitive, language=language)
-    if registration.email:  # never verified: no temporary password goes there
+    if Message.Channel.EMAIL in channels:  # never verified: no temporary password goes there
         context = {name: value for name, value in context.items() if name != "password"}
         send_message(channel=Message.Channel.EMAIL, template=template, recipient=registration.email, context=context,
                      idempotency_key=f"{key}-email", language=language)

@@ -1,60 +1,155 @@
 """Every field where an officer types words the citizen receives as typed (a filing's rejection or
 return, a registration's refusal, a benefit's refusal, a card's reason, a feedback's answer) says so
-beside it, with a shared text, so that an internal note is not sent by mistake; a card's reason and a
-benefit's refusal, told by notice and SMS only (person_notify), say so without the e-mail."""
+beside it, so that an internal note is not sent by mistake, in the one sentence that names the
+channels (notifications.texts.sent_as_typed); and the channels it names are those on which the words
+then really go: the messages sent after the page was read are compared with it."""
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
+from accounts.models import Registration
+from accounts.services.registration import registration_reject
 from benefits.admin import BenefitRecordAdminForm
 from health_card.admin.card import REISSUE_REASONS, REVOKE_REASONS, CardReasonForm
-from notifications.texts import SENT_AS_TYPED, SENT_AS_TYPED_IN_NOTICE
+from lookup.models import Agency
+from notifications.models import Message
+from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed
 from public_services.feedback_admin import FeedbackAnswerForm
+from public_services.feedback_services import feedback_answer, feedback_submit
+from public_services.services import filing_receive, filing_reject, filing_return
 from tests.accounts.helpers import make_person, officer
 from tests.accounts.helpers import submit as submit_registration
+from tests.accounts.test_child_account import child, parent, send  # noqa: F401
 from tests.public_services.helpers import district_officer, owner, submit  # noqa: F401
+from tests.public_services.test_filed_for_a_grown_child import returned  # noqa: F401
 
-SENT = ("Nội dung này được gửi cho người dân đúng như đã nhập, qua thư điện tử và hộp thư trên Cổng (tin nhắn SMS chỉ "
-        "mang phần đầu); không ghi chú nội bộ.")
-SENT_IN_NOTICE = ("Nội dung này được gửi cho người dân đúng như đã nhập, qua thông báo trên Cổng và tin nhắn SMS (SMS "
-                  "chỉ mang phần đầu); không ghi chú nội bộ.")
+INBOX, SMS, EMAIL = Message.Channel.INBOX, Message.Channel.SMS, Message.Channel.EMAIL
+DISTRICT = "Cán bộ BHXH cơ sở"
 
 
-def test_the_shared_texts_say_the_words_go_as_typed():
-    assert str(SENT_AS_TYPED) == SENT and str(SENT_AS_TYPED_IN_NOTICE) == SENT_IN_NOTICE
+def carrying(words: str, template: str) -> list[str]:
+    """The channels of the messages of `template` that quote `words`, in the order sent_as_typed names them."""
+    sent = {message.channel for message in Message.objects.filter(template=template) if words in message.body}
+    return [channel for channel in (INBOX, SMS, EMAIL) if channel in sent]
+
+
+@pytest.mark.parametrize("channels, said", [
+    ([INBOX, SMS, EMAIL], "qua thông báo trên Cổng, tin nhắn SMS (chỉ mang phần đầu) và thư điện tử;"),
+    ([EMAIL, SMS], "qua tin nhắn SMS (chỉ mang phần đầu) và thư điện tử;"),
+    ([SMS], "qua tin nhắn SMS (chỉ mang phần đầu);"),
+    ([EMAIL], "qua thư điện tử;"),
+])
+def test_the_sentence_names_the_channels_it_is_given_and_no_other(channels, said):
+    assert str(sent_as_typed(channels)) == (f"Nội dung này được gửi cho người dân đúng như đã nhập, {said} không "
+                                            "ghi chú nội bộ.")
+
+
+def test_the_sentence_is_written_in_the_language_of_the_page():
+    with translation.override("en"):
+        assert str(sent_as_typed([INBOX, SMS, EMAIL])) == (
+            "This text is sent to the citizen exactly as typed, by a notice on the portal, by SMS (its beginning "
+            "only) and by e-mail; write no internal notes.")
+    assert str(SENT_AS_TYPED_IN_NOTICE) == ("Nội dung này được gửi cho người dân đúng như đã nhập, qua thông báo "
+                                            "trên Cổng và tin nhắn SMS (chỉ mang phần đầu); không ghi chú nội bộ.")
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("with_email", [True, False])
 @pytest.mark.parametrize("step", ["reject", "return"])
-def test_a_filing_s_note_page_says_the_note_goes_to_the_citizen_as_typed(owner, district_officer, step):
+def test_a_filing_s_note_page_names_the_channels_the_note_goes_by(owner, district_officer, step, with_email):
+    """The notice and the SMS to the logins that view it, and an e-mail only where there is an address."""
+    if not with_email:
+        owner.email = ""
+        owner.save(update_fields=["email"])
     filing = submit(owner)
+    filing_receive(filing=filing, officer=district_officer)
     client = Client()
     client.force_login(district_officer)
-    client.post(f"/quan-tri/public_services/filing/{filing.pk}/buoc/receive/")
     html = client.get(f"/quan-tri/public_services/filing/{filing.pk}/ghi-chu/{step}/").content.decode()
-    assert f'<div class="help" id="note-sent">{SENT}</div>' in html
+    note = "Ảnh giấy khai sinh bị mờ"
+    if step == "reject":
+        filing_reject(filing=filing, officer=district_officer, reason=note)
+    else:
+        filing_return(filing=filing, officer=district_officer, what=note)
+    channels = carrying(note, "public_service_filing")
+    assert channels == ([INBOX, SMS, EMAIL] if with_email else [INBOX, SMS])
+    assert f'<div class="help" id="note-sent">{sent_as_typed(channels)}</div>' in html
     assert 'aria-describedby="note-sent"' in html
 
 
 @pytest.mark.django_db
+def test_a_filing_nobody_may_view_says_its_note_goes_in_no_message(returned, district_officer):
+    """A child's filing, the child 18 since without a login: the parent who filed is told of the step
+    without the note (filer_told_instead), which the grown person reads once registered."""
+    client = Client()
+    client.force_login(district_officer)
+    html = client.get(f"/quan-tri/public_services/filing/{returned.pk}/ghi-chu/reject/").content.decode()
+    note = "Hồ sơ không được bổ sung trong thời hạn"
+    filing_reject(filing=returned, officer=district_officer, reason=note)
+    assert Message.objects.filter(template="public_service_filing_left").exists()
+    assert not [message for message in Message.objects.all() if note in message.body]
+    assert f'<div class="help" id="note-sent">{sent_as_typed([])}</div>' in html
+    assert str(sent_as_typed([])).startswith("Nội dung này chưa được gửi cho người dân qua tin nhắn nào")
+
+
+@pytest.mark.django_db
 @pytest.mark.usefixtures("reference_data")
-def test_a_registration_s_reject_page_says_the_reason_goes_to_the_citizen_as_typed(client):
+@pytest.mark.parametrize("email", ["lan@example.vn", ""])
+def test_a_registration_s_reject_page_names_no_inbox_the_registrant_has_not(client, email):
+    """A registrant without a login yet is told by SMS and, if an address was given, by e-mail."""
     registration = submit_registration(make_person("7901000001", "Trần Thị Lan", id_number="079188012345", sex=2),
-                                       "07901")
-    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+                                       "07901", email=email)
+    approver = officer("canbo07901", "07901", DISTRICT)
+    client.force_login(approver)
     html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/").content.decode()
-    assert f'<div class="help" id="reason-sent">{SENT}</div>' in html
+    reason = "Ảnh CCCD mờ, vui lòng chụp lại"
+    registration_reject(registration=registration, officer=approver, reason=reason)
+    channels = carrying(reason, "registration_rejected")
+    assert channels == ([SMS, EMAIL] if email else [SMS])
+    assert f'<div class="help" id="reason-sent">{sent_as_typed(channels)}</div>' in html
+    assert "thông báo trên Cổng" not in html and "hộp thư" not in html
     assert 'aria-describedby="reason-sent"' in html
 
 
+@pytest.mark.usefixtures("reference_data")
+def test_a_child_s_registration_reject_page_names_the_parent_s_notice(client, parent, child):
+    client.force_login(parent)
+    assert send(client).status_code == 302
+    registration = Registration.objects.get()
+    approver = officer("canbo07901", "07901", DISTRICT)
+    client.force_login(approver)
+    html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/").content.decode()
+    reason = "Giấy khai sinh không khớp với họ tên"
+    registration_reject(registration=registration, officer=approver, reason=reason)
+    channels = carrying(reason, "registration_rejected")
+    assert INBOX in channels and SMS in channels
+    assert f'<div class="help" id="reason-sent">{sent_as_typed(channels)}</div>' in html
+
+
 @pytest.mark.parametrize("reasons", [REISSUE_REASONS, REVOKE_REASONS])
-def test_a_card_s_reason_details_say_they_go_to_the_holder_as_typed_by_notice_and_sms(reasons):
-    assert SENT_IN_NOTICE in str(CardReasonForm(reasons=reasons).fields["details"].help_text)
+def test_a_card_s_reason_details_say_they_go_to_the_holder_by_notice_and_sms(reasons):
+    assert str(SENT_AS_TYPED_IN_NOTICE) in str(CardReasonForm(reasons=reasons).fields["details"].help_text)
 
 
-def test_a_benefit_s_refusal_says_it_goes_to_the_holder_as_typed_by_notice_and_sms():
-    assert SENT_IN_NOTICE in str(BenefitRecordAdminForm().fields["reject_reason"].help_text)
+def test_a_benefit_s_refusal_says_it_goes_to_the_holder_by_notice_and_sms():
+    assert str(SENT_AS_TYPED_IN_NOTICE) in str(BenefitRecordAdminForm().fields["reject_reason"].help_text)
 
 
-def test_a_feedback_s_answer_says_it_goes_to_the_sender_as_typed():
-    assert str(FeedbackAnswerForm().fields["answer"].help_text) == SENT
+@pytest.mark.django_db
+@pytest.mark.parametrize("contact", [{"phone": "+84912345678"}, {"email": "mai@example.vn"},
+                                     {"phone": "+84912345678", "email": "mai@example.vn"}])
+@pytest.mark.parametrize("by_login", [False, True])
+def test_a_feedback_s_answer_names_the_contacts_the_sender_gave_and_no_inbox(owner, district_officer, contact,
+                                                                               by_login):
+    """Answered by SMS to the phone and by e-mail to the address typed on the feedback, whether sent by
+    a login or not, never by a notice in the portal."""
+    feedback = feedback_submit(kind="phan_anh", topic="thu_so", content="Đơn vị chưa chốt sổ.",
+                               full_name="Trần Thị Mai", agency=Agency.objects.get(code="07901"),
+                               user=owner if by_login else None, idempotency_key="feedback-channels", **contact)
+    said = str(FeedbackAnswerForm(instance=feedback).fields["answer"].help_text)
+    answer = "Đã đề nghị đơn vị chốt sổ"
+    feedback_answer(feedback=feedback, officer=district_officer, answer=answer)
+    channels = carrying(answer, "feedback_answered")
+    assert channels == [channel for channel, given in [(SMS, "phone"), (EMAIL, "email")] if given in contact]
+    assert said == str(sent_as_typed(channels))
