@@ -29,27 +29,38 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .templatetags.vn_format import vn_number, vnd
-from .text import PERSON_NAME_ERROR, clean_text, is_person_name, normalize_code, normalize_name
+from .text import PERSON_NAME_ERROR, clean_text, is_person_name, normalize_code, normalize_name, without_controls
+
+
+def echoed(field: forms.Field, value):
+    """What was typed in `field` as it is put back in its box: without what the field itself drops when
+    it reads the value, so that the next save stores what the box shows. A field of the portal's own
+    that cleans its text (`TextField`, `NameField`, `CodeField`: `clean_text`) loses the characters
+    nobody types on purpose, a textarea keeping its line breaks and tabs; any other field, which
+    stores format characters and tabs as typed (an emoji's zero-width joiners, a soft hyphen: the
+    admin's titles and bodies), loses only its control characters but tabs and line breaks
+    (`without_controls`), enough never to show a NUL again. The boxes of a MultiWidget (a date and a
+    time) are each put back so."""
+    if isinstance(value, (list, tuple)):
+        return [echoed(field, part) for part in value]
+    if not isinstance(value, str):
+        return value
+    if isinstance(field, (TextField, CodeField)):
+        return clean_text(value, multiline=isinstance(field.widget, forms.Textarea))
+    return without_controls(value)
 
 
 class EchoedBoundField(BoundField):
-    """A field that puts back what was typed without the characters nobody types on purpose
-    (`clean_text`: a NUL, other control and format characters), a textarea keeping its line breaks
-    and tabs: Django puts back the raw data, so a search refused for its NUL ("Không được chứa ký
-    tự rỗng (NUL).") showed the NUL again in its box. Only typed text is put back so: not a choice,
-    lest a value not offered become one offered, nor a value the form did not receive (a record's
-    own, in the admin)."""
+    """A field that puts back what was typed as `echoed`: Django puts back the raw data, so a search
+    refused for its NUL ("Không được chứa ký tự rỗng (NUL).") showed the NUL again in its box. Only
+    typed text is put back so: not a choice, lest a value not offered become one offered, nor a value
+    the form did not receive (a record's own, in the admin)."""
 
     def value(self):
         value = super().value()
         if not self.form.is_bound or self.field.disabled or isinstance(self.field.widget, ChoiceWidget):
             return value
-        multiline = isinstance(self.field.widget, forms.Textarea)
-        if isinstance(value, str):
-            return clean_text(value, multiline=multiline)
-        if isinstance(value, (list, tuple)):  # the boxes of a MultiWidget (a date and a time)
-            return [clean_text(part, multiline=multiline) if isinstance(part, str) else part for part in value]
-        return value
+        return echoed(self.field, value)
 
 
 class PortalFormRenderer(Jinja2):

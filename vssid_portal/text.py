@@ -31,6 +31,15 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
                    for char in value)
 
 
+def without_controls(value: str) -> str:
+    """Text as a field that keeps it as typed stores it, less the control characters (Cc) other than
+    a tab and line breaks: a NUL, which such a field refuses, or another nobody types. Format
+    characters stay (a zero-width joiner inside an emoji, a soft hyphen, a direction mark)."""
+    if value.isprintable():
+        return value
+    return "".join(char for char in value if char in "\t\n\r" or unicodedata.category(char) != "Cc")
+
+
 def normalize_name(value: str) -> str:
     """NFC, single spaces, trimmed, without invisible characters: the form every name is stored in."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", clean_text(value or ""))).strip()

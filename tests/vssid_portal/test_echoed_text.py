@@ -1,13 +1,16 @@
 """Every public form puts back what was typed without a NUL or another control character: the
 lookups, the BHXH-code lookup, the clinic verify page's two forms, the registration's steps and
 status lookup, the feedback lookup and the statement check. A NUL the field refuses is told in
-Vietnamese; before, the box held the NUL again (a NUL refused by the lookups came back with it)."""
+Vietnamese; before, the box held the NUL again (a NUL refused by the lookups came back with it).
+A field that stores its text as typed (the admin's) keeps on its page shown again all but its
+control characters, lest the next save store it altered."""
 
 import re
 import unicodedata
 
 import pytest
 
+from accounts.models import User
 from accounts.services.challenge import ChallengePurpose, challenge_issue
 from tests.accounts.helpers import declaration_data, jpeg, make_person, solve
 from tests.health_card.card_fixtures import clinic_user, facility, logged_in, signing_keys  # noqa: F401
@@ -87,3 +90,22 @@ def test_the_feedback_lookup_puts_back_the_number_and_contact_without_control_ch
 
 def test_the_statement_check_puts_back_the_code_without_control_characters(client):
     assert_put_back_clean(client.get("/xac-thuc/van-ban/", {"ma": "ABCD\x00EFGH"}), "ma", "ABCDEFGH")
+
+
+# What an officer may type that the admin's plain text fields store as typed: an emoji joined by
+# zero-width joiners, a soft hyphen, a tab.
+AS_TYPED = "Ngày hội gia đình 👨\u200d👩\u200d👧\tđăng\u00adký"
+
+
+def test_an_admin_text_shown_again_after_an_error_keeps_what_its_field_stores_but_a_nul(client):
+    client.force_login(User.objects.create_superuser("quantri", password="Mk-quantri-2026"))
+    response = client.post("/quan-tri/lookup/newsarticle/add/", {
+        "title": AS_TYPED, "slug": "ngay-hoi", "summary": f"Tóm\x00 tắt {AS_TYPED}", "body": f"Đoạn một\n{AS_TYPED}",
+        "published_at_0": "01/12/2026", "published_at_1": "08:00:00",
+        "lead_image": jpeg(), "lead_image_alt": ""})  # refused: an image without its description
+    page = response.content.decode()
+    assert response.status_code == 200 and "Hãy mô tả ngắn nội dung ảnh" in page
+    assert control_characters(page) == []
+    assert box_value(page, "title") == AS_TYPED
+    assert box_value(page, "summary") == f"Tóm tắt {AS_TYPED}"
+    assert re.search(r'<textarea[^>]*\bname="body"[^>]*>\n?([^<]*)</textarea>', page).group(1) == f"Đoạn một\n{AS_TYPED}"
