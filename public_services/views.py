@@ -36,6 +36,7 @@ from participation.services.statements import verify_base_for
 from vssid_portal.documents import DocumentsField
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_response, private_file_url
 from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
+from vssid_portal.forms import posted_as_initial
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
 from vssid_portal.views import usages_refusal
@@ -143,14 +144,6 @@ def _answers_shown(draft: dict) -> str:
 
 def _save_drafts(request) -> None:
     request.session.modified = True
-
-
-def _refresh_initial(form_class, post) -> dict:
-    """A posted form shown again without judging it (the no-JavaScript "update the list" button)."""
-    return {
-        name: post.getlist(name) if isinstance(field, forms.MultipleChoiceField) else post.get(name)
-        for name, field in form_class.base_fields.items() if not isinstance(field, forms.FileField)
-    }
 
 
 def _posted(request, procedure, **kwargs):
@@ -266,7 +259,7 @@ def procedure_form(request, slug):
         if draft is None or draft["key"] != posted_key:
             draft = {"key": posted_key, "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
         if "refresh" in request.POST:
-            form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=person,
+            form = procedure.form(initial=posted_as_initial(procedure.form_class, request.POST), person=person,
                                   user=request.user, kept=draft["uploads"])
         else:
             _remove_files(request, draft["uploads"])
@@ -507,7 +500,7 @@ def filing_edit(request, pk):
         removing = {key for key in request.POST.getlist(REMOVE_FILES) if is_several(key) and key in own}
     kept = {key: path for key, path in own.items() if key not in removing} | draft["uploads"]
     if request.method == "POST" and "refresh" in request.POST:
-        form = procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person,
+        form = procedure.form(initial=posted_as_initial(procedure.form_class, request.POST), person=filing.person,
                               user=request.user, kept=kept)
     elif request.method == "POST":
         form = _posted(request, procedure, person=filing.person, user=request.user, kept=kept)
@@ -585,7 +578,7 @@ def _not_returned(request, filing: Filing, form=None):
         return redirect("public_services:filing", pk=filing.pk)
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": filing.person, "filing": filing, "not_sent": True,
-        "form": procedure.form(initial=_refresh_initial(procedure.form_class, request.POST), person=filing.person,
+        "form": procedure.form(initial=posted_as_initial(procedure.form_class, request.POST), person=filing.person,
                                user=request.user),
         "multipart": bool(procedure.upload_fields), "action": request.path,
     }, status=409)

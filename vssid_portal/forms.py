@@ -63,6 +63,24 @@ class EchoedBoundField(BoundField):
         return echoed(self.field, value)
 
 
+def posted_as_initial(form_class, post) -> dict:
+    """A posted form's values as the `initial` of the same form shown again without judging it (the
+    no-JavaScript "update the list" button): every value of a several-choices field, no file, and each
+    typed text as its box would put it back once bound (`echoed`): an unbound form's initial is shown
+    as given, so a NUL typed came back in its box."""
+    initial = {}
+    for name, field in form_class.base_fields.items():
+        if isinstance(field, forms.FileField):
+            continue
+        if isinstance(field, forms.MultipleChoiceField):
+            initial[name] = post.getlist(name)
+        elif isinstance(field.widget, ChoiceWidget):
+            initial[name] = post.get(name)
+        else:
+            initial[name] = echoed(field, post.get(name))
+    return initial
+
+
 class PortalFormRenderer(Jinja2):
     field_template_name = "forms/field.html"
     fallback = TemplatesSetting()

@@ -33,6 +33,7 @@ from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.form_keys import new_idempotency_key
+from vssid_portal.forms import posted_as_initial
 from vssid_portal.text import clean_text, normalize_code, with_hotline
 from vssid_portal.views import minutes_left, usage_refusal, usages_refusal
 
@@ -213,7 +214,7 @@ def declaration(request):
     state = _state(request)
     if request.method == "POST" and "refresh_wards" in request.POST:
         # No-JavaScript province → ward: redisplay with the wards of the chosen province.
-        form = DeclarationForm(initial={key: request.POST.get(key) for key in DeclarationForm.base_fields})
+        form = DeclarationForm(initial=posted_as_initial(DeclarationForm, request.POST))
     elif request.method == "POST":
         # Only a declaration complete enough to be checked against the registry counts against the limits.
         form = DeclarationForm(request.POST, registry_check_refused=lambda: usages_refusal([

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.services.challenge import ChallengePurpose, challenge_issue
 from tests.accounts.helpers import declaration_data, jpeg, make_person, solve
 from tests.health_card.card_fixtures import clinic_user, facility, logged_in, signing_keys  # noqa: F401
+from tests.public_services.helpers import answers, owner  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,20 @@ def test_an_admin_text_shown_again_after_an_error_keeps_what_its_field_stores_bu
     assert box_value(page, "title") == AS_TYPED
     assert box_value(page, "summary") == f"Tóm tắt {AS_TYPED}"
     assert re.search(r'<textarea[^>]*\bname="body"[^>]*>\n?([^<]*)</textarea>', page).group(1) == f"Đoạn một\n{AS_TYPED}"
+
+
+def test_the_registration_shown_again_by_its_ward_button_puts_back_the_name_without_control_characters(client, reference_data):
+    response = client.post("/dang-ky/", declaration_data(full_name=TYPED, refresh_wards="1"))
+    assert_put_back_clean(response, "full_name")
+
+
+def test_a_procedure_shown_again_by_its_list_button_puts_back_what_was_typed_without_control_characters(client, owner):
+    client.force_login(owner)
+    url = "/dich-vu-cong/chuyen-noi-huong/"
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    response = client.post(url, {**answers("CHUYEN-NOI-HUONG", new_address=f"45 {TYPED}",
+                                           details="Chuyển về\x00 ở\r\nvới con gái"),
+                                 "idempotency_key": key, "refresh": "1"})
+    page = assert_put_back_clean(response, "new_address", f"45 {SHOWN}")
+    assert 'class="error-summary"' not in page  # shown again, not judged
+    assert re.search(r'<textarea[^>]*\bname="details"[^>]*>\n?([^<]*)</textarea>', page).group(1) == "Chuyển về ở\nvới con gái"
