@@ -4,7 +4,10 @@
    in place of the old without reloading the page, so the focus stays where it was and nothing
    typed is lost. The button, which is what refreshes the list without JavaScript, is then hidden,
    and the list's hint no longer asks for it (data-refresh-hint). Should the server not answer,
-   the button comes back. */
+   the button comes back. A page loaded again or come back to by Back whose select the browser put
+   back as chosen before, without telling it changed (Firefox, Chromium), would keep the list the
+   server sent for the select as it sent it, with the button hidden: the list is then refreshed
+   once, on arrival or when the page is shown again (pageshow), for the select as it now stands. */
 (function () {
   "use strict";
   if (!window.fetch || !window.DOMParser || !window.FormData) {
@@ -30,10 +33,21 @@
       holder.hidden = false;
     }
 
-    source.addEventListener("change", function () {
+    function chosenByServer() {
+      for (var index = 0; index < source.options.length; index++) {
+        if (source.options[index].defaultSelected) {
+          return source.options[index].value;
+        }
+      }
+      return source.options.length ? source.options[0].value : "";
+    }
+    var listFor = chosenByServer(); // the value of the select the list shown was made for
+
+    function refresh() {
       var mine = ++asked;
       var body = new FormData(form);
       body.append(button.name, button.value);
+      listFor = source.value;
       list.setAttribute("aria-busy", "true");
       fetch(form.action, {method: "POST", body: body, credentials: "same-origin"})
         .then(function (response) {
@@ -59,6 +73,16 @@
             failed();
           }
         });
-    });
+    }
+
+    function refreshIfPutBack() {
+      if (source.value !== listFor) {
+        refresh();
+      }
+    }
+
+    source.addEventListener("change", refresh);
+    window.addEventListener("pageshow", refreshIfPutBack);
+    refreshIfPutBack();
   });
 })();

@@ -51,3 +51,26 @@ def test_without_javascript_the_button_refreshes_the_ward_list(browser, live_ser
     page.wait_for_url("**/dang-ky/#id_ward")
     assert "Phường Sài Gòn" in options(page)
     context.close()
+
+
+
+def test_a_province_the_browser_puts_back_on_back_brings_its_wards(browser, live_server, reference_data):
+    """Back to the page (or loading it again), the browser puts back the province chosen without
+    telling the page it changed (no `change`): the ward list is refreshed for it once, as a change
+    would. Before, the list stayed the one the server sent for no province, the button hidden and
+    the hint saying the list follows the province."""
+    context = browser.new_context()
+    page = context.new_page()
+    posted = []
+    page.on("request", lambda request: request.method == "POST" and posted.append(request.url))
+    page.goto(live_server.url + "/dang-ky/", wait_until="networkidle")
+    assert posted == []  # a page as the server sent it needs no refresh
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_label("Phường/xã").select_option(label="Phường Sài Gòn")  # waits for the option to come
+    page.goto(live_server.url + "/ho-tro/")
+
+    page.go_back()
+    assert page.get_by_label("Tỉnh/thành phố").locator("option:checked").inner_text() == "Thành phố Hồ Chí Minh"
+    page.get_by_label("Phường/xã").locator("option", has_text="Phường Sài Gòn").wait_for(state="attached")
+    assert not page.get_by_role("button", name=BUTTON).is_visible()
+    context.close()
