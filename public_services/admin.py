@@ -61,17 +61,16 @@ from .services import (
     filings_retry_declarations,
 )
 
-_SENT = "gửi đầy đủ trong thông báo trên Cổng và thư điện tử; tin nhắn SMS chỉ mang phần đầu"
 STEPS = {
     "receive": (filing_receive, Filing.Status.RECEIVED, "Tiếp nhận hồ sơ"),
     "start": (filing_start, Filing.Status.PROCESSING, "Bắt đầu giải quyết"),
     "complete": (filing_complete, Filing.Status.DONE, "Hoàn thành, có kết quả"),
 }
+# The field's label names no channel: sent_as_typed, under it, says where the words go for this filing.
 NOTE_STEPS = {
-    "reject": (filing_reject, Filing.Status.REJECTED, "reason", "Từ chối giải quyết",
-               f"Lý do từ chối ({_SENT})"),
+    "reject": (filing_reject, Filing.Status.REJECTED, "reason", "Từ chối giải quyết", gettext_lazy("Lý do từ chối")),
     "return": (filing_return, Filing.Status.RETURNED, "what", "Trả lại để bổ sung, sửa đổi",
-               f"Nội dung người nộp cần bổ sung, sửa đổi ({_SENT})"),
+               gettext_lazy("Nội dung người nộp cần bổ sung, sửa đổi")),
 }
 # What a step did to one filing (`number`), and what a bulk action did to `count` filings: the start of
 # its success message (told_message).

@@ -28,6 +28,14 @@ INBOX, SMS, EMAIL = Message.Channel.INBOX, Message.Channel.SMS, Message.Channel.
 DISTRICT = "Cán bộ BHXH cơ sở"
 
 
+LABELS = {"reject": "Lý do từ chối", "return": "Nội dung người nộp cần bổ sung, sửa đổi"}
+
+
+def field(html: str) -> str:
+    """The officer's field on a decision page, its label, box and the sentence under it."""
+    return html.split('<div class="form-row">', 1)[1].split('<div class="submit-row">', 1)[0]
+
+
 def carrying(words: str, template: str) -> list[str]:
     """The channels of the messages of `template` that quote `words`, in the order sent_as_typed names them."""
     sent = {message.channel for message in Message.objects.filter(template=template) if words in message.body}
@@ -76,6 +84,10 @@ def test_a_filing_s_note_page_names_the_channels_the_note_goes_by(owner, distric
     assert channels == ([INBOX, SMS, EMAIL] if with_email else [INBOX, SMS])
     assert f'<div class="help" id="note-sent">{sent_as_typed(channels)}</div>' in html
     assert 'aria-describedby="note-sent"' in html
+    # The label names no channel: the sentence under it alone says where the words go.
+    assert f'<label for="id_note" class="required">{LABELS[step]}</label>' in html
+    if not with_email:
+        assert "thư điện tử" not in field(html)
 
 
 @pytest.mark.django_db
@@ -90,6 +102,8 @@ def test_a_filing_nobody_may_view_says_its_note_goes_in_no_message(returned, dis
     assert Message.objects.filter(template="public_service_filing_left").exists()
     assert not [message for message in Message.objects.all() if note in message.body]
     assert f'<div class="help" id="note-sent">{sent_as_typed([])}</div>' in html
+    assert f'<label for="id_note" class="required">{LABELS["reject"]}</label>' in html
+    assert "thư điện tử" not in field(html)
     assert str(sent_as_typed([])).startswith("Nội dung này chưa được gửi cho người dân qua tin nhắn nào")
 
 
@@ -109,6 +123,10 @@ def test_a_registration_s_reject_page_names_no_inbox_the_registrant_has_not(clie
     assert channels == ([SMS, EMAIL] if email else [SMS])
     assert f'<div class="help" id="reason-sent">{sent_as_typed(channels)}</div>' in html
     assert "thông báo trên Cổng" not in html and "hộp thư" not in html
+    # The label names no channel: the sentence under it alone says where the words go.
+    assert '<label for="id_reason" class="required">Lý do từ chối</label>' in html
+    if not email:
+        assert "thư điện tử" not in field(html)
     assert 'aria-describedby="reason-sent"' in html
 
 
