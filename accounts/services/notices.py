@@ -21,20 +21,27 @@ def person_notify(*, person: Person, template: str, context: dict, change_key: s
     already); returns how many messages were written."""
     sent = 0
     recipients = logins_told_of(person) if told is None else told
+    phones = [user.person.phone.as_e164 if user.person_id and user.person.phone else None for user in recipients]
     # A family's one phone (the child's and the parents' in the registry) gets one SMS: the first
-    # login's, in an order that a run told again (a task delivered twice) keeps.
+    # login's, in an order that a run told again (a task delivered twice) keeps. It names whose records
+    # changed, by the branch each template's SMS has for a parent told of a child (`for_child`), so that
+    # a minor's own SMS does not read as the parent's own on the phone they share; the notices in the
+    # portal, each read by its login, are not changed.
+    shared = {phone for phone in phones if phone and phones.count(phone) > 1}
     texted = set()
-    for user in recipients:
-        phone = user.person.phone.as_e164 if user.person_id and user.person.phone else None
+    for user, phone in zip(recipients, phones):
+        own = {**context, "person": person, "for_child": user.person_id != person.pk}
         sent += user_notify(user=user, template=template, key=f"{change_key}-{user.pk}", sms=phone not in texted,
-                            context={**context, "person": person, "for_child": user.person_id != person.pk})
+                            context=own, sms_context={**own, "for_child": True} if phone in shared else None)
         texted.add(phone)
     return sent
 
 
-def user_notify(*, user, template: str, context: dict, key: str, email: str = "", sms: bool = True) -> int:
+def user_notify(*, user, template: str, context: dict, key: str, email: str = "", sms: bool = True,
+                sms_context: dict | None = None) -> int:
     """Tell one account: a notice in the portal, an SMS to its person's phone where there is one
-    (unless `sms` is False: the phone was texted of it already), and an e-mail to `email` if given.
+    (unless `sms` is False: the phone was texted of it already; written with `sms_context` if given,
+    else `context`), and an e-mail to `email` if given.
     `key` names the occurrence for this account (one message of each kind, however often it is
     told). Returns how many messages were written."""
     send_message(channel=Message.Channel.INBOX, template=template, context=context, user=user,
@@ -42,7 +49,7 @@ def user_notify(*, user, template: str, context: dict, key: str, email: str = ""
     sent = 1
     phone = user.person.phone if user.person_id else None
     if phone and sms:
-        send_message(channel=Message.Channel.SMS, template=template, context=context, user=user,
+        send_message(channel=Message.Channel.SMS, template=template, context=sms_context or context, user=user,
                      recipient=phone.as_e164, idempotency_key=f"{key}-sms")
         sent += 1
     if email:

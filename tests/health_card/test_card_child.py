@@ -189,3 +189,38 @@ def test_the_qr_page_of_a_childs_card_says_whose_it_is_and_leads_back_to_the_par
     assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>." in page
     assert "Quay về tài khoản của tôi" in page
     assert "Đang xem thông tin của" not in logged_in(holder).get("/the-bhyt/ma-qr/").content.decode()
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_card_sms_to_a_phone_the_child_shares_with_the_parent_names_the_child(holder, facility, shared):
+    """A minor with a login of their own and the parent's phone in the registry: the one SMS to that
+    phone names whose card it is, as the parent's own card SMS on it never does; a child alone on
+    their phone is told as before, without their name, and the notices in the portal are unchanged."""
+    from accounts.models import User
+    from health_card.models import BeneficiaryGroup
+    from health_card.services import card_issue
+    from notifications.models import Message
+    from tests.accounts.helpers import born_years_ago
+
+    born = born_years_ago(16)
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=born, id_number=cccd_for(born))
+    if not shared:
+        Person.objects.filter(pk=child.pk).update(phone="+84398765432")
+        child.refresh_from_db()
+    Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    own = User.objects.create_user(username=child.bhxh_code, password="x-Strong-Pass-2026", person=child)
+    assert (child.phone == holder.person.phone) == shared
+    card_issue(person=child, group=BeneficiaryGroup.objects.get(code="HS"), facility=facility,
+               agency=Agency.objects.get(code="07901"), valid_from=datetime.date(2024, 1, 1))
+    texts = {message.recipient: message.body for message in
+             Message.objects.filter(template="bhyt_card_issued", channel=Message.Channel.SMS)}
+    if shared:
+        assert texts == {child.phone.as_e164: texts[child.phone.as_e164]}
+        assert texts[child.phone.as_e164].startswith("BHXH: Thẻ BHYT của Nguyễn Gia Bảo đã được cấp ngày")
+    else:
+        assert texts[child.phone.as_e164].startswith("BHXH: Thẻ BHYT đã được cấp ngày")
+        assert texts[holder.person.phone.as_e164].startswith("BHXH: Thẻ BHYT của Nguyễn Gia Bảo đã được cấp ngày")
+    notices = {message.user: message.body for message in
+               Message.objects.filter(template="bhyt_card_issued", channel=Message.Channel.INBOX)}
+    assert notices[own].startswith("BHXH: Thẻ BHYT mã 7905555555 đã được cấp ngày")
+    assert notices[holder].startswith("BHXH: Thẻ BHYT của Nguyễn Gia Bảo mã 7905555555 đã được cấp ngày")
