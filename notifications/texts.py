@@ -24,9 +24,9 @@ CARRIED_BY = {
 def _sent_as_typed(channels: Iterable[str]) -> str:
     channels = set(channels)
     names = [str(name) for channel, name in CARRIED_BY.items() if channel in channels]
-    if not names:  # told of the step without the words (no login to tell): they are read on the portal
-        return gettext("Nội dung này chưa được gửi cho người dân qua tin nhắn nào, nhưng họ xem được đúng như "
-                       "đã nhập trên Cổng; không ghi chú nội bộ.")
+    if not names:  # no login may view the record yet: the words are read on the portal once one can
+        return gettext("Nội dung này không được gửi qua thông báo, SMS hay thư nào; người dân chỉ xem được trên "
+                       "Cổng khi có tài khoản; không ghi chú nội bộ.")
     listed = names[0] if len(names) == 1 else gettext("%(items)s và %(last)s") % {
         "items": ", ".join(names[:-1]), "last": names[-1]}
     return gettext("Nội dung này được gửi cho người dân đúng như đã nhập, qua %(channels)s; không ghi chú nội bộ.") % {

@@ -104,7 +104,17 @@ def test_a_filing_nobody_may_view_says_its_note_goes_in_no_message(returned, dis
     assert f'<div class="help" id="note-sent">{sent_as_typed([])}</div>' in html
     assert f'<label for="id_note" class="required">{LABELS["reject"]}</label>' in html
     assert "thư điện tử" not in field(html)
-    assert str(sent_as_typed([])).startswith("Nội dung này chưa được gửi cho người dân qua tin nhắn nào")
+
+
+def test_words_sent_by_no_message_are_said_to_go_by_none_and_to_be_read_once_there_is_an_account():
+    """Nobody may view the filing yet: no notice, SMS or e-mail carries the words, and the citizen reads
+    them on the portal only once they have an account there."""
+    assert str(sent_as_typed([])) == ("Nội dung này không được gửi qua thông báo, SMS hay thư nào; người dân chỉ xem "
+                                      "được trên Cổng khi có tài khoản; không ghi chú nội bộ.")
+    with translation.override("en"):
+        assert str(sent_as_typed([])) == ("This text is not sent by any notice, SMS or e-mail; the citizen can read it "
+                                          "on the portal only once they have an account there; write no internal "
+                                          "notes.")
 
 
 @pytest.mark.django_db
