@@ -111,9 +111,10 @@ def registration_told_by(registration: Registration) -> list[str]:
     """The channels a decision on `registration` is told by (services.registration._notify), which the
     reject page names beside the reason (notifications.texts.sent_as_typed): an SMS to the phone, an
     e-mail if an address was given and, for a child's registered by a parent, a notice in the parent's
-    portal; a registrant without a login yet has no notice to read."""
+    portal while that login can sign in (active_logins: one an officer deactivated reads no notice); a
+    registrant without a login yet has no notice to read."""
     channels = [Message.Channel.SMS]
-    if registration.is_child:
+    if registration.is_child and registration.parent.is_active:
         channels.append(Message.Channel.INBOX)
     if registration.email:
         channels.append(Message.Channel.EMAIL)

@@ -469,7 +469,8 @@ def registration_reject(*, registration: Registration, officer: User, reason: st
 
 def _notify(registration: Registration, template: str, context: dict) -> None:
     """Tell the registrant of a decision: by SMS, by e-mail if an address was given and, a parent
-    registering a child having an account already, in the parent's inbox too."""
+    registering a child having an account already, in the parent's inbox too while that login is active
+    (registration_told_by)."""
     key = f"registration-{registration.reference}-{template}"
     parent_phone = registration.parent.person.phone if registration.is_child and registration.parent.person else None
     phone = parent_phone or registration.phone  # a parent's removed since: the number the registration gave

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from accounts.models import Registration
+from accounts.models import Registration, User
 from accounts.services.registration import registration_reject
 from benefits.admin import BenefitRecordAdminForm
 from health_card.admin.card import REISSUE_REASONS, REVOKE_REASONS, CardReasonForm
@@ -153,6 +153,26 @@ def test_a_child_s_registration_reject_page_names_the_parent_s_notice(client, pa
     channels = carrying(reason, "registration_rejected")
     assert INBOX in channels and SMS in channels
     assert f'<div class="help" id="reason-sent">{sent_as_typed(channels)}</div>' in html
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_a_child_s_registration_reject_page_names_no_notice_to_a_parent_whose_login_was_deactivated(
+        client, parent, child):
+    """A login an officer deactivated reads no notice: none is written, and the page names none."""
+    client.force_login(parent)
+    assert send(client).status_code == 302
+    User.objects.filter(pk=parent.pk).update(is_active=False)
+    registration = Registration.objects.get()
+    approver = officer("canbo07901", "07901", DISTRICT)
+    client.force_login(approver)
+    html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/").content.decode()
+    reason = "Giấy khai sinh không khớp với họ tên"
+    registration_reject(registration=registration, officer=approver, reason=reason)
+    assert not Message.objects.filter(template="registration_rejected", channel=INBOX).exists()
+    channels = carrying(reason, "registration_rejected")
+    assert SMS in channels and INBOX not in channels
+    assert f'<div class="help" id="reason-sent">{sent_as_typed(channels)}</div>' in html
+    assert "thông báo trên Cổng" not in field(html)
 
 
 @pytest.mark.parametrize("reasons", [REISSUE_REASONS, REVOKE_REASONS])
