@@ -170,6 +170,18 @@ def logins_told_of(person: Person) -> list:
     return list(logins_told_of_people([person.pk]).order_by("as_guardian", "pk"))
 
 
+def notice_channels(told: list) -> list[str]:
+    """The channels person_notify tells `told` (logins_told_of) on, which a page names beside an
+    officer's words it sends (notifications.texts.sent_as_typed): a notice in the portal and an SMS
+    to a told login's person's phone; none when no login is told (a person without an account)."""
+    if not told:
+        return []
+    channels = [Message.Channel.INBOX]
+    if any(user.person_id and user.person.phone for user in told):
+        channels.append(Message.Channel.SMS)
+    return channels
+
+
 def has_own_login(person: Person) -> bool:
     """Whether `person` has a portal login of their own that can sign in (active_logins). Every page
     and service asking whether a person files for themself (the contact change) asks it here."""

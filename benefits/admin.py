@@ -9,11 +9,11 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_own_records import OwnRecordsReadOnly
-from accounts.selectors import people_told_of, persons_visible_to
+from accounts.selectors import logins_told_of, notice_channels, people_told_of, persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
-from notifications.texts import SENT_AS_TYPED_IN_NOTICE
+from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed
 from vssid_portal.admin import (
     AuditTrailInline,
     FoldedKeySearch,
@@ -47,9 +47,11 @@ class BenefitRecordAdminForm(SeenVersionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "reject_reason" in self.fields:  # told to the holder as typed (benefit_updated)
+        if "reject_reason" in self.fields:  # told to the holder as typed (benefit_updated), if anyone is told
             field = self.fields["reject_reason"]
-            field.help_text = f"{field.help_text} {SENT_AS_TYPED_IN_NOTICE}"
+            person = self.instance.person if self.instance.person_id else None
+            sent = sent_as_typed(notice_channels(logins_told_of(person))) if person else SENT_AS_TYPED_IN_NOTICE
+            field.help_text = f"{field.help_text} {sent}"
 
     def _post_clean(self):
         """A status the stored one does not reach in one save is refused here, beside its field, with

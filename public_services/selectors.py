@@ -22,6 +22,7 @@ from accounts.selectors import (
     is_officers_own_person,
     logins_told_of,
     logins_told_of_people,
+    notice_channels,
 )
 from lookup.selectors import officer_agency_ids, within_officer_scope
 from notifications.models import Message
@@ -78,12 +79,8 @@ def filing_note_told_by(filing: Filing) -> list[str]:
     filing_email_recipient gives an address; none when no login may view it (the parent who filed is
     told of the step without the note: filer_told_instead)."""
     told = logins_told_of(filing.person)
-    if not told:
-        return []
-    channels = [Message.Channel.INBOX]
-    if any(user.person_id and user.person.phone for user in told):
-        channels.append(Message.Channel.SMS)
-    if filing_email_recipient(filing, told=told)[0]:
+    channels = notice_channels(told)
+    if told and filing_email_recipient(filing, told=told)[0]:
         channels.append(Message.Channel.EMAIL)
     return channels
 

@@ -422,8 +422,9 @@ def test_the_change_page_reads_as_many_queries_as_before_it_carried_the_values_s
     client.force_login(benefits_officer("canbo07901", "07901", DISTRICT))
     client.get(change_url(obj))
     # The digests of the values shown are of the record already read; one query asks whether the
-    # officer may open the person's page, one which records are their children's (own_record_refusal).
-    with django_assert_num_queries(7):
+    # officer may open the person's page, one which records are their children's (own_record_refusal),
+    # one who is told of the holder, whom the refusal's help names (notice_channels).
+    with django_assert_num_queries(8):
         assert client.get(change_url(obj)).status_code == 200
 
 

@@ -21,6 +21,7 @@ from public_services.services import filing_receive, filing_reject, filing_retur
 from tests.accounts.helpers import make_person, officer
 from tests.accounts.helpers import submit as submit_registration
 from tests.accounts.test_child_account import child, parent, send  # noqa: F401
+from tests.benefits.helpers import record
 from tests.public_services.helpers import district_officer, owner, submit  # noqa: F401
 from tests.public_services.test_filed_for_a_grown_child import returned  # noqa: F401
 
@@ -182,6 +183,17 @@ def test_a_card_s_reason_details_say_they_go_to_the_holder_by_notice_and_sms(rea
 
 def test_a_benefit_s_refusal_says_it_goes_to_the_holder_by_notice_and_sms():
     assert str(SENT_AS_TYPED_IN_NOTICE) in str(BenefitRecordAdminForm().fields["reject_reason"].help_text)
+
+
+@pytest.mark.django_db
+def test_a_benefit_s_refusal_names_no_message_for_a_holder_nobody_is_told_of(owner):
+    """benefit_updated goes by person_notify to the logins told of the holder: a holder without an
+    account (and no parent's) is sent neither a notice nor an SMS, as the refusal's help then says."""
+    unregistered = make_person("7901000002", "Lê Văn Hòa", id_number="079090012345")
+    without = BenefitRecordAdminForm(instance=record(unregistered)).fields["reject_reason"].help_text
+    assert str(sent_as_typed([])) in str(without) and str(SENT_AS_TYPED_IN_NOTICE) not in str(without)
+    told = BenefitRecordAdminForm(instance=record(owner.person)).fields["reject_reason"].help_text
+    assert str(SENT_AS_TYPED_IN_NOTICE) in str(told)
 
 
 @pytest.mark.django_db
