@@ -10,11 +10,11 @@ from django.template.response import TemplateResponse
 from django.utils.text import format_lazy
 
 from accounts.admin_own_records import OwnRecordsReadOnly
-from accounts.selectors import persons_visible_to
+from accounts.selectors import logins_told_of_people, notice_channels, persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency, MedicalFacility
 from lookup.selectors import within_officer_scope
-from notifications.texts import SENT_AS_TYPED_IN_NOTICE
+from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed
 from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
@@ -106,9 +106,11 @@ class CardReasonForm(forms.Form):
                               help_text=format_lazy("{} Bắt buộc khi chọn “Lý do khác”. Tối đa 200 ký tự.",
                                                     SENT_AS_TYPED_IN_NOTICE))
 
-    def __init__(self, *args, reasons, **kwargs):
+    def __init__(self, *args, reasons, sent=SENT_AS_TYPED_IN_NOTICE, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = reasons
+        # `sent`: the channels that carry the reason to the holders of the cards (person_notify)
+        self.fields["details"].help_text = format_lazy("{} Bắt buộc khi chọn “Lý do khác”. Tối đa 200 ký tự.", sent)
 
     def clean(self):
         data = super().clean()
@@ -203,7 +205,10 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
             self.message_user(request, "Không có thẻ đang sử dụng nào trong các thẻ đã chọn: không có gì thay đổi.",
                               messages.WARNING)
             return None
-        form = CardReasonForm(request.POST if "confirm" in request.POST else None, reasons=reasons)
+        # told by a notice and an SMS to the logins told of each holder, by no message when nobody is
+        told = list(logins_told_of_people({card.person_id for card in cards}))
+        form = CardReasonForm(request.POST if "confirm" in request.POST else None, reasons=reasons,
+                              sent=sent_as_typed(notice_channels(told)))
         if form.is_valid():
             for card in cards:
                 apply(request, card, form.text)

@@ -12,7 +12,7 @@ from health_card.models import BeneficiaryGroup, Card, FacilityApiToken
 from health_card.services import api_token_authenticate, api_token_create, card_revoke, reissue_card
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
-from notifications.texts import SENT_AS_TYPED_IN_NOTICE
+from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed
 from tests.accounts.helpers import make_person, officer
 
 from .card_fixtures import *  # noqa: F401,F403
@@ -155,13 +155,26 @@ def test_details_that_fill_the_box_with_line_breaks_are_taken(card, holder):
 
 
 @pytest.mark.parametrize("action", ["reissue", "revoke"])
-def test_the_reason_page_says_once_how_the_holder_is_told_and_names_no_e_mail(card, action):
+def test_the_reason_page_says_once_how_the_holder_is_told_and_names_no_e_mail(card, holder, action):
     """Card notices go to the portal's inbox and by SMS (person_notify), never by e-mail: the page says
     so in the one shared sentence, beside the note, and not a second time in words of its own."""
     client = logged_in(officer("canbo07901", "07901", DISTRICT))
     html = client.post(CARDS, {"action": action, "_selected_action": [card.pk]}).content.decode()
     assert html.count(str(SENT_AS_TYPED_IN_NOTICE)) == 1
     assert "Người tham gia được báo lý do" not in html and "thư điện tử" not in html
+
+
+@pytest.mark.parametrize("action", ["reissue", "revoke"])
+def test_the_reason_page_names_no_message_for_a_holder_without_an_account(facility, reference_data, action):
+    """person_notify tells the logins told of the holder: a holder without one gets no notice and no
+    SMS of the reason, which the page then says instead of naming them."""
+    card = issue(make_person("7901000009", "Phạm Văn Tâm", id_number="079090099999"), facility)
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    html = client.post(CARDS, {"action": action, "_selected_action": [card.pk]}).content.decode()
+    assert str(sent_as_typed([])) in html and str(SENT_AS_TYPED_IN_NOTICE) not in html
+    if action == "revoke":
+        assert revoke(client, card, reason="khac", details="Cấp trùng").status_code == 302
+        assert not Message.objects.filter(template="bhyt_card_revoked").exists()
 
 
 def test_revoke_asks_the_reason_and_tells_the_holder(card, holder):
