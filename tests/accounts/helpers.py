@@ -177,3 +177,13 @@ def officer_family_and_stranger(agency_code, group):
     stranger = make_person("7901777777", "Phan Văn Tài", id_number="079087077777")
     Person.objects.filter(pk=stranger.pk).update(agency=Agency.objects.get(code=agency_code))
     return staff, {"own": own, "child": child, "stranger": Person.objects.get(pk=stranger.pk)}
+
+
+def clear_of_window_ends(clock, addresses: tuple[str, ...], seconds: int) -> None:
+    """Move the clock on until no hourly window of the limits counted per client address (django-ratelimit's,
+    each ending at a second of the hour of its own) of `addresses` ends within `seconds`: a count starting
+    again midway would make what a test counts depend on the minute of the hour it runs."""
+    from django_ratelimit.core import _get_window
+
+    while any(_get_window(address, 3600) - clock.now < seconds for address in addresses):
+        clock.advance(10)

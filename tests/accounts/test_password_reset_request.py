@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory
 
 from accounts.services.challenge import CHALLENGE_MAX_AGE, ChallengePurpose
 from tests.accounts import test_otp
-from tests.accounts.helpers import reset_request, seconds_left, solved_challenge
+from tests.accounts.helpers import clear_of_window_ends, reset_request, seconds_left, solved_challenge
 from tests.accounts.test_code_lookup import answer_from, fail_challenge, token_from
 from tests.accounts.test_otp import codes_sent, make_citizen
 
@@ -143,6 +143,7 @@ def test_a_code_sent_again_counts_against_the_clients_requests(settings, sms_out
     refused past ACCOUNT_RESET_PER_CLIENT_RATE as the first one is, with the code field still there."""
     settings.ACCOUNT_RESET_PER_CLIENT_RATE = "2/h"
     make_citizen()
+    clear_of_window_ends(clock, ("198.51.100.7",), 2 * 61 + 60)
     client = Client(REMOTE_ADDR="198.51.100.7")
     assert client.post(RESET, reset_request(KNOWN))["Location"] == RESET_CODE
     clock.advance(61)
@@ -261,6 +262,7 @@ def test_a_code_asked_again_too_soon_or_past_the_codes_hourly_share_spends_none_
     hour, sends nothing: the client's count of requests stays as it was."""
     make_citizen()
     address = "198.51.100.7"
+    clear_of_window_ends(clock, (address,), 3 * 61 + 60)
     client = Client(REMOTE_ADDR=address)
     assert client.post(RESET, reset_request(KNOWN))["Location"] == RESET_CODE
     too_soon = client.post(RESET_CODE, {"action": "resend"}, follow=True)

@@ -13,7 +13,7 @@ from accounts.services import password_reset
 from accounts.tasks import send_password_reset_code
 from notifications.models import Message
 from tests.accounts import test_otp
-from tests.accounts.helpers import reset_request
+from tests.accounts.helpers import clear_of_window_ends, reset_request
 from tests.accounts.test_otp import PHONE, codes_sent, make_citizen
 from tests.accounts.test_sessions import RESET, RESET_CODE, RESET_NEW, wrong_code
 from tests.conftest import wait_for
@@ -137,16 +137,6 @@ def run_worker(queued: list) -> None:
     for _task, args in queued:
         send_password_reset_code(*args)
     del queued[:]
-
-
-def clear_of_window_ends(clock, addresses: tuple[str, ...], seconds: int) -> None:
-    """Move the clock on until no hourly window of the limits counted per client address (django-ratelimit's,
-    each ending at a second of the hour of its own) of `addresses` ends within `seconds`: a count starting
-    again for one address and not another would make their requests' cache operations differ."""
-    from django_ratelimit.core import _get_window
-
-    while any(_get_window(address, 3600) - clock.now < seconds for address in addresses):
-        clock.advance(10)
 
 
 def test_asking_again_and_typing_wrong_codes_do_the_same_work_for_an_account_and_an_unknown_bhxh_code(
