@@ -14,8 +14,9 @@ that count contribution months follow the history seeded before them (participat
   record and a monthly labour-accident allowance (so that the procedures about monthly benefits
   open to him).
 The same persons, history and seed give the same records (the other dates are counted back from the
-day the demo is seeded, so an in-progress claim is always recent); a record is known by its
-reference, so a second run creates nothing.
+day the demo is seeded, so an in-progress claim is always recent, the demo citizen's from the fixed
+end of his history, so that they stay within it); a record is known by its reference, so a second
+run creates nothing.
 
 Demo rows are written in bulk, validated by the model's rules, and tell nobody: seeding is not a
 change of anybody's record (the demo logins do not exist yet when apps seed). A pension brings the
@@ -203,14 +204,17 @@ def _records_for(rng, person, agency, today, contributions, table, *, citizen=Fa
     days = datetime.timedelta
     plans: list[tuple[str, datetime.date, dict]] = []  # (kind, the day the claim was received, details)
     if citizen:  # a monthly labour-accident allowance too: the procedures about monthly benefits open to him
-        # His one-time claim is refused as filed before 12 months without contributions: it is
-        # received in the 12th month after his last one at the latest, however long after the
-        # history's fixed end (participation.demo.TODAY) the demo is seeded.
+        # His records are dated back from the end of his history (participation.demo.TODAY, a fixed
+        # day), not from the day the demo is seeded, however long after it that is: his sick days
+        # and his accident fall in months he contributed, and his one-time claim, refused as filed
+        # before 12 months without contributions, is received in the 12th month after his last one
+        # at the latest.
         paid = contributed_months(contributions)
-        refused = today - days(40)
+        contributing, refused = today, today - days(40)
         if paid:
+            contributing = min(today, month_from_ordinal(max(paid) + 1) - days(1))
             refused = min(refused, month_from_ordinal(max(paid) + ONE_TIME_WAIT_MONTHS))
-        plans = [(Kind.SICKNESS, today - days(140), {}), (Kind.ACCIDENT, today - days(420), {}),
+        plans = [(Kind.SICKNESS, contributing - days(140), {}), (Kind.ACCIDENT, contributing - days(420), {}),
                  (Kind.ONE_TIME, refused, {})]
     else:
         pension_from = month_from_ordinal(month_ordinal(retirement_month(person.birth_date, person.sex)) + 1)

@@ -123,6 +123,25 @@ def test_the_demo_citizen_still_contributes_when_his_one_time_claim_is_refused(d
     assert claim.status == "rejected" and month_ordinal(claim.received_on) - last <= 12
 
 
+@pytest.mark.parametrize("seeded_on", [None, datetime.date(2027, 12, 31), datetime.date(2028, 2, 29),
+                                       datetime.date(2031, 6, 30)])
+def test_the_demo_citizens_sick_days_and_accident_fall_in_months_he_contributed(db, monkeypatch, seeded_on):
+    """His sickness and labour-accident records follow his history, which ends on a fixed day
+    (participation.demo.TODAY), on whatever day the demo is seeded."""
+    if seeded_on:
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: seeded_on)
+    persons, _ = seed_persons(count=3, seed=2026)
+    participation_demo.seed(persons=persons, seed=2026)
+    demo.seed(persons=persons, seed=2026)
+    records = BenefitRecord.objects.filter(person__bhxh_code=demo.DEMO_CITIZEN_CODE)
+    sickness, accident = records.get(kind="om_dau"), records.get(kind="tnld_bnn")
+    months = set(_bhxh_months(sickness.person))
+    sick_days = [sickness.start_date + datetime.timedelta(days=day) for day in range(sickness.days_off)]
+    assert {month_ordinal(day) for day in sick_days} <= months
+    assert month_ordinal(accident.event_date) in months
+    assert sickness.received_on > sick_days[-1] and accident.received_on > accident.event_date
+
+
 @pytest.mark.parametrize("months, sex, start, rate", [
     (352, 1, datetime.date(2026, 10, 1), "64"),  # 29 years 4 months: 29.5 years, 45 % + 2 % × 9.5
     (347, 1, datetime.date(2026, 10, 1), "63"),  # 28 years 11 months: 29 years
