@@ -118,6 +118,16 @@ def test_words_sent_by_no_message_are_said_to_go_by_none_and_to_be_read_once_the
                                           "notes.")
 
 
+def refused_from_its_page(client, registration, reason):
+    """The reject page as the district officer opens it, then the refusal: the page and the channels
+    of the messages that carry the reason."""
+    approver = officer("canbo07901", "07901", DISTRICT)
+    client.force_login(approver)
+    html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/").content.decode()
+    registration_reject(registration=registration, officer=approver, reason=reason)
+    return html, carrying(reason, "registration_rejected")
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("reference_data")
 @pytest.mark.parametrize("email", ["lan@example.vn", ""])
@@ -125,12 +135,7 @@ def test_a_registration_s_reject_page_names_no_inbox_the_registrant_has_not(clie
     """A registrant without a login yet is told by SMS and, if an address was given, by e-mail."""
     registration = submit_registration(make_person("7901000001", "Trần Thị Lan", id_number="079188012345", sex=2),
                                        "07901", email=email)
-    approver = officer("canbo07901", "07901", DISTRICT)
-    client.force_login(approver)
-    html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/").content.decode()
-    reason = "Ảnh CCCD mờ, vui lòng chụp lại"
-    registration_reject(registration=registration, officer=approver, reason=reason)
-    channels = carrying(reason, "registration_rejected")
+    html, channels = refused_from_its_page(client, registration, "Ảnh CCCD mờ, vui lòng chụp lại")
     assert channels == ([SMS, EMAIL] if email else [SMS])
     assert f'<div class="help" id="reason-sent">{sent_as_typed(channels)}</div>' in html
     assert "thông báo trên Cổng" not in html and "hộp thư" not in html
@@ -142,38 +147,20 @@ def test_a_registration_s_reject_page_names_no_inbox_the_registrant_has_not(clie
 
 
 @pytest.mark.usefixtures("reference_data")
-def test_a_child_s_registration_reject_page_names_the_parent_s_notice(client, parent, child):
-    client.force_login(parent)
-    assert send(client).status_code == 302
-    registration = Registration.objects.get()
-    approver = officer("canbo07901", "07901", DISTRICT)
-    client.force_login(approver)
-    html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/").content.decode()
-    reason = "Giấy khai sinh không khớp với họ tên"
-    registration_reject(registration=registration, officer=approver, reason=reason)
-    channels = carrying(reason, "registration_rejected")
-    assert INBOX in channels and SMS in channels
-    assert f'<div class="help" id="reason-sent">{sent_as_typed(channels)}</div>' in html
-
-
-@pytest.mark.usefixtures("reference_data")
-def test_a_child_s_registration_reject_page_names_no_notice_to_a_parent_whose_login_was_deactivated(
-        client, parent, child):
+@pytest.mark.parametrize("deactivated", [False, True])
+def test_a_child_s_registration_reject_page_names_the_parent_s_notice_while_their_login_is_active(
+        client, parent, child, deactivated):
     """A login an officer deactivated reads no notice: none is written, and the page names none."""
     client.force_login(parent)
     assert send(client).status_code == 302
-    User.objects.filter(pk=parent.pk).update(is_active=False)
+    if deactivated:
+        User.objects.filter(pk=parent.pk).update(is_active=False)
     registration = Registration.objects.get()
-    approver = officer("canbo07901", "07901", DISTRICT)
-    client.force_login(approver)
-    html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/").content.decode()
-    reason = "Giấy khai sinh không khớp với họ tên"
-    registration_reject(registration=registration, officer=approver, reason=reason)
-    assert not Message.objects.filter(template="registration_rejected", channel=INBOX).exists()
-    channels = carrying(reason, "registration_rejected")
-    assert SMS in channels and INBOX not in channels
+    html, channels = refused_from_its_page(client, registration, "Giấy khai sinh không khớp với họ tên")
+    assert SMS in channels and (INBOX in channels) == (not deactivated)
+    assert Message.objects.filter(template="registration_rejected", channel=INBOX).exists() == (not deactivated)
     assert f'<div class="help" id="reason-sent">{sent_as_typed(channels)}</div>' in html
-    assert "thông báo trên Cổng" not in field(html)
+    assert ("thông báo trên Cổng" in field(html)) == (not deactivated)
 
 
 @pytest.mark.parametrize("reasons", [REISSUE_REASONS, REVOKE_REASONS])
