@@ -102,14 +102,12 @@ class CardReasonForm(forms.Form):
 
     reason = forms.ChoiceField(label="Lý do", widget=forms.RadioSelect,
                                error_messages={"required": "Chọn lý do."})
-    details = forms.CharField(label="Ghi chú", required=False, max_length=200, widget=TextareaAsTyped(attrs={"rows": 3}),
-                              help_text=format_lazy("{} Bắt buộc khi chọn “Lý do khác”. Tối đa 200 ký tự.",
-                                                    SENT_AS_TYPED_IN_NOTICE))
+    details = forms.CharField(label="Ghi chú", required=False, max_length=200, widget=TextareaAsTyped(attrs={"rows": 3}))
 
     def __init__(self, *args, reasons, sent=SENT_AS_TYPED_IN_NOTICE, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = reasons
-        # `sent`: the channels that carry the reason to the holders of the cards (person_notify)
+        # `sent`: the sentence naming the channels that carry the reason to the cards' holders (person_notify)
         self.fields["details"].help_text = format_lazy("{} Bắt buộc khi chọn “Lý do khác”. Tối đa 200 ký tự.", sent)
 
     def clean(self):
@@ -184,8 +182,8 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
         _saved_as(obj, card)
 
     # Both actions first show the selected active cards and ask for the reason (the holder is told
-    # it by notice and SMS, as the note's help says: SENT_AS_TYPED_IN_NOTICE); each card done leaves
-    # a row in its admin log (who, when, what), as every officer action does.
+    # it by notice and SMS when a login is told of them, as the note's help then says); each card
+    # done leaves a row in its admin log (who, when, what), as every officer action does.
     @admin.action(description="Cấp lại thẻ đã chọn (thẻ mới, thẻ cũ thành “đã thay”)", permissions=["reissue"])
     def reissue(self, request, queryset):
         return self._with_reason(request, queryset, action="reissue", reasons=REISSUE_REASONS,
