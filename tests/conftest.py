@@ -46,6 +46,11 @@ def missing(reason: str):
     pytest.skip(reason)
 
 
+# zbarimg reading QR codes only, as raw bytes: with every symbology on, a QR's modules could also be
+# read as a linear barcode, whose digits binary mode (no newline between symbols) glued to the payload.
+ZBAR_QR = ("-q", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", "-Sqrcode.binary")
+
+
 def require_tool(name: str, package: str) -> str:
     """A command-line tool the test needs (pdftotext, zbarimg, ...): fails in CI when missing."""
     if not shutil.which(name):

@@ -19,7 +19,7 @@ from health_card.qr import _hex as qr_hex
 from health_card.services import api_token_create, card_qr, reissue_card
 from notifications.models import Message
 from tests.accounts.helpers import born_years_ago, cccd_for, make_person
-from tests.conftest import require_tool
+from tests.conftest import ZBAR_QR, require_tool
 from vssid_portal.text import mask_name
 
 from .card_fixtures import *  # noqa: F401,F403
@@ -148,7 +148,7 @@ def test_pdf_of_the_card_has_its_text_and_a_print_qr(holder, card, tmp_path):
     subprocess.run([require_tool("pdftoppm", "poppler-utils"), "-r", "150", "-png", str(path), str(tmp_path / "page")],
                    check=True)
     page = sorted(tmp_path.glob("page*.png"))[0]
-    decoded = subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", str(page)],
+    decoded = subprocess.run([require_tool("zbarimg", "zbar-tools"), *ZBAR_QR, str(page)],
                              capture_output=True, check=True).stdout.decode().strip()
     from health_card import qr
     assert qr.parse(decoded).purpose == Purpose.PRINT

@@ -13,7 +13,7 @@ from health_card.models import Card, SigningKey
 from health_card.qr import Kind, Purpose, QrError
 from health_card.selectors import add_years
 from health_card.services import card_check, card_qr, card_revoke, reissue_card
-from tests.conftest import require_tool
+from tests.conftest import ZBAR_QR, require_tool
 
 from .card_fixtures import *  # noqa: F401,F403
 from .card_fixtures import issue
@@ -316,7 +316,7 @@ def test_qr_png_decoded_by_zbarimg_equals_the_signed_payload(card, tmp_path, hol
     window = int(frozen // card_views.QR_WINDOW_SECONDS) * card_views.QR_WINDOW_SECONDS
     path = tmp_path / "qr.png"
     path.write_bytes(card_views.screen_qr_png(card, now=frozen))
-    decoded = subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", str(path)],
+    decoded = subprocess.run([require_tool("zbarimg", "zbar-tools"), *ZBAR_QR, str(path)],
                              capture_output=True,
                              check=True).stdout.decode("utf-8").rstrip("\n")
     assert decoded == card_qr(card, purpose=Purpose.SCREEN, issued_at=window)
@@ -409,7 +409,7 @@ def test_the_on_screen_qr_carries_a_name_corrected_without_a_reissue_at_once(car
     monkeypatch.setattr(qrcode, "make", lambda payload, **kwargs: drawn.append(payload) or draw(payload, **kwargs))
 
     def decoded(png: bytes) -> str:
-        return subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", "-"],
+        return subprocess.run([require_tool("zbarimg", "zbar-tools"), *ZBAR_QR, "-"],
                               input=png, capture_output=True, check=True).stdout.decode("utf-8").rstrip("\n")
 
     before = client.get(f"/the-bhyt/{card.pk}/ma-qr.png").content
@@ -461,7 +461,7 @@ def test_a_drawn_on_screen_qr_is_fetched_again_with_no_query_but_the_cards_own(
         assert client.get(url).content == drawn
     holder.person.full_name = "Nguyễn Văn Đức Anh"
     holder.person.save(update_fields=["full_name"])
-    renamed = subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", "-"],
+    renamed = subprocess.run([require_tool("zbarimg", "zbar-tools"), *ZBAR_QR, "-"],
                              input=client.get(url).content, capture_output=True, check=True).stdout.decode("utf-8")
     assert qr.parse(renamed.rstrip("\n")).fields.guardian == "Nguyễn Văn Đức Anh"
 
@@ -481,7 +481,7 @@ def test_a_signing_key_retired_in_the_admin_stops_signing_the_on_screen_qr_at_on
     monkeypatch.setattr(card_views, "time", types.SimpleNamespace(time=lambda: frozen))
 
     def decoded(png: bytes) -> str:
-        return subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", "-"],
+        return subprocess.run([require_tool("zbarimg", "zbar-tools"), *ZBAR_QR, "-"],
                               input=png, capture_output=True, check=True).stdout.decode("utf-8").rstrip("\n")
 
     client = logged_in(holder)
@@ -512,7 +512,7 @@ def test_a_signing_key_retired_for_later_stops_signing_the_on_screen_qr_when_tha
     monkeypatch.setattr(card_views, "time", types.SimpleNamespace(time=lambda: frozen))
 
     def key_id(png: bytes) -> str:
-        payload = subprocess.run([require_tool("zbarimg", "zbar-tools"), "-q", "--raw", "--nodbus", "-Sbinary", "-"],
+        payload = subprocess.run([require_tool("zbarimg", "zbar-tools"), *ZBAR_QR, "-"],
                                  input=png, capture_output=True, check=True).stdout.decode("utf-8").rstrip("\n")
         return qr.parse(payload).signature.key_id
 

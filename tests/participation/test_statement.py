@@ -22,7 +22,7 @@ from participation.models import Period, Statement
 from participation.services import statements as service
 from participation.tasks import build_statement_pdf
 from tests.accounts.helpers import born_years_ago, cccd_for, make_person
-from tests.conftest import require_tool, wait_for
+from tests.conftest import ZBAR_QR, require_tool, wait_for
 from tests.participation.helpers import months_from_now, period
 from vssid_portal.text import mask_name
 
@@ -291,7 +291,7 @@ def test_printed_qr_decodes_to_the_verify_url_which_confirms_the_statement(ready
     subprocess.run([tool("pdftoppm"), "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf_path), str(tmp_path / "page")],
                    check=True)
     (png,) = tmp_path.glob("page*.png")
-    decoded = subprocess.run([tool("zbarimg"), "-q", "--raw", "--nodbus", "-Sbinary", str(png)],
+    decoded = subprocess.run([tool("zbarimg"), *ZBAR_QR, str(png)],
                              capture_output=True, text=True, check=True).stdout.strip()
     assert decoded == f"http://testserver/xac-thuc/van-ban/{service.code_display(ready.code)}/"
 
@@ -308,7 +308,7 @@ def test_printed_qr_decodes_to_the_verify_url_which_confirms_the_statement(ready
     with Image.open(png) as image:
         area = (int((x - 40) * scale), int((y - 130) * scale), image.width, int(y * scale))
         image.crop(area).save(tmp_path / "above.png")
-    above = subprocess.run([tool("zbarimg"), "-q", "--raw", "--nodbus", "-Sbinary", str(tmp_path / "above.png")],
+    above = subprocess.run([tool("zbarimg"), *ZBAR_QR, str(tmp_path / "above.png")],
                            capture_output=True, text=True).stdout.strip()
     assert above == decoded
 
