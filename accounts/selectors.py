@@ -182,6 +182,16 @@ def notice_channels(told: list) -> list[str]:
     return channels
 
 
+def notice_channels_of_people(person_ids) -> dict[int, list[str]]:
+    """For each of these people, the channels person_notify tells of a change of their records
+    (notice_channels of the logins told of them, logins_told_of_people), read in one query: a page
+    sending words to several people at once names them for each (notifications.texts.sent_as_typed_to_each)."""
+    told = {pk: [] for pk in person_ids}
+    for user in logins_told_of_people(list(told)):
+        told[user.told_of].append(user)
+    return {pk: notice_channels(users) for pk, users in told.items()}
+
+
 def has_own_login(person: Person) -> bool:
     """Whether `person` has a portal login of their own that can sign in (active_logins). Every page
     and service asking whether a person files for themself (the contact change) asks it here."""

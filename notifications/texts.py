@@ -6,10 +6,11 @@ the officer knows where it goes. Each service that sends such words says which c
 record (registration_told_by, filing_note_told_by, feedback_contact_channels; person_notify: a notice
 and an SMS), and the page asks it, so the sentence cannot name a channel the words never take."""
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.utils.functional import lazy
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from .models import Message
 
@@ -21,20 +22,47 @@ CARRIED_BY = {
 }
 
 
-def _sent_as_typed(channels: Iterable[str]) -> str:
+def _carried_by(channels: Iterable[str]) -> str:
+    """The channels named in the sentence's order: "a, b và c"; empty for none."""
     channels = set(channels)
     names = [str(name) for channel, name in CARRIED_BY.items() if channel in channels]
-    if not names:  # no login may view the record yet: the words are read on the portal once one can
+    if len(names) < 2:
+        return "".join(names)
+    return gettext("%(items)s và %(last)s") % {"items": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _sent_as_typed(channels: Iterable[str]) -> str:
+    listed = _carried_by(channels)
+    if not listed:  # no login may view the record yet: the words are read on the portal once one can
         return gettext("Nội dung này không được gửi qua thông báo, SMS hay thư nào; người dân chỉ xem được trên "
                        "Cổng khi có tài khoản; không ghi chú nội bộ.")
-    listed = names[0] if len(names) == 1 else gettext("%(items)s và %(last)s") % {
-        "items": ", ".join(names[:-1]), "last": names[-1]}
     return gettext("Nội dung này được gửi cho người dân đúng như đã nhập, qua %(channels)s; không ghi chú nội bộ.") % {
         "channels": listed}
 
 
+def _sent_as_typed_to_each(people: Iterable[Iterable[str]]) -> str:
+    people = [list(channels) for channels in people]
+    listed = Counter(_carried_by(channels) for channels in people)  # how many are told on each set of channels
+    if len(listed) < 2:  # told alike, or nobody selected: the sentence for one person
+        return _sent_as_typed(people[0] if people else ())
+    parts = [ngettext("%(count)s người qua %(channels)s", "%(count)s người qua %(channels)s", count) % {
+        "count": count, "channels": channels} for channels, count in listed.items() if channels]
+    if untold := listed.get(""):
+        parts.append(ngettext("%(count)s người không nhận tin nào vì không có tài khoản trên Cổng (của mình hay của "
+                              "cha mẹ)",
+                              "%(count)s người không nhận tin nào vì không có tài khoản trên Cổng (của mình hay của "
+                              "cha mẹ)", untold) % {"count": untold})
+    return gettext("Nội dung này được gửi đúng như đã nhập: %(parts)s. Không ghi chú nội bộ.") % {
+        "parts": "; ".join(parts)}
+
+
 # The sentence for the words sent on `channels` (Message.Channel values), in the language of the page.
 sent_as_typed = lazy(_sent_as_typed, str)
+
+# The sentence for words sent to several people at once, `people` giving each person's channels (a
+# card reason for the cards of several holders): the one of sent_as_typed when all are told alike, else
+# how many are told on which channels and how many receive no message.
+sent_as_typed_to_each = lazy(_sent_as_typed_to_each, str)
 
 # What a change of a person's records tells (accounts.services.notices.person_notify: a card's reason,
 # a benefit's refusal): the notice in the portal and an SMS quoting the words' beginning, no e-mail.

@@ -10,11 +10,11 @@ from django.template.response import TemplateResponse
 from django.utils.text import format_lazy
 
 from accounts.admin_own_records import OwnRecordsReadOnly
-from accounts.selectors import logins_told_of_people, notice_channels, persons_visible_to
+from accounts.selectors import notice_channels_of_people, persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency, MedicalFacility
 from lookup.selectors import within_officer_scope
-from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed
+from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed_to_each
 from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
@@ -203,10 +203,11 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
             self.message_user(request, "Không có thẻ đang sử dụng nào trong các thẻ đã chọn: không có gì thay đổi.",
                               messages.WARNING)
             return None
-        # told by a notice and an SMS to the logins told of each holder, by no message when nobody is
-        told = list(logins_told_of_people({card.person_id for card in cards}))
+        # each holder told by a notice and an SMS to the logins told of them, by no message when nobody is:
+        # the sentence says how many are told how when the selected cards' holders differ
+        told = notice_channels_of_people({card.person_id for card in cards})
         form = CardReasonForm(request.POST if "confirm" in request.POST else None, reasons=reasons,
-                              sent=sent_as_typed(notice_channels(told)))
+                              sent=sent_as_typed_to_each(told.values()))
         if form.is_valid():
             for card in cards:
                 apply(request, card, form.text)

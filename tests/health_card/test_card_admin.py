@@ -12,7 +12,7 @@ from health_card.models import BeneficiaryGroup, Card, FacilityApiToken
 from health_card.services import api_token_authenticate, api_token_create, card_revoke, reissue_card
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
-from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed
+from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed, sent_as_typed_to_each
 from tests.accounts.helpers import make_person, officer
 
 from .card_fixtures import *  # noqa: F401,F403
@@ -175,6 +175,46 @@ def test_the_reason_page_names_no_message_for_a_holder_without_an_account(facili
     if action == "revoke":
         assert revoke(client, card, reason="khac", details="Cấp trùng").status_code == 302
         assert not Message.objects.filter(template="bhyt_card_revoked").exists()
+
+
+def holders_cards(facility, told: tuple[bool, ...]) -> list[Card]:
+    """A card for each holder of `told`: True a holder with a login of their own, False one without
+    an account; each with a phone of their own."""
+    from accounts.models import User
+
+    cards = []
+    for n, with_login in enumerate(told):
+        person = make_person(f"79010000{n + 20}", f"Phạm Văn Tâm {n}", id_number=f"0790900999{n + 20}")
+        Person.objects.filter(pk=person.pk).update(phone=f"+849123456{n + 20}")
+        if with_login:
+            User.objects.create_user(username=person.bhxh_code, password="x-Strong-Pass-2026", person=person)
+        cards.append(issue(person, facility))
+    return cards
+
+
+@pytest.mark.parametrize(("told", "said"), [
+    ((True, True), "qua thông báo trên Cổng và tin nhắn SMS (chỉ mang phần đầu); không ghi chú nội bộ."),
+    ((False, False), "không được gửi qua thông báo, SMS hay thư nào"),
+    ((True, False, True), "Nội dung này được gửi đúng như đã nhập: 2 người qua thông báo trên Cổng và tin nhắn "
+                          "SMS (chỉ mang phần đầu); 1 người không nhận tin nào vì không có tài khoản trên Cổng"),
+])
+@pytest.mark.parametrize("action", ["reissue", "revoke"])
+def test_the_reason_page_of_several_cards_says_what_their_holders_are_each_sent(facility, reference_data, action,
+                                                                                 told, said):
+    """Several cards selected: the sentence is true of every holder, not of the first one told. Holders
+    told alike read the one-person sentence; holders told differently, how many get a notice and an SMS
+    and how many no message; as the messages then sent show, holder by holder."""
+    cards = holders_cards(facility, told)
+    selected = {"action": action, "_selected_action": [card.pk for card in cards]}
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    html = client.post(CARDS, selected).content.decode()
+    assert said in html
+    assert client.post(CARDS, {**selected, "confirm": "1", "reason": "khac", "details": "Cấp trùng"}).status_code == 302
+    sent = {card.person_id: [] for card in cards}
+    for message in Message.objects.filter(template=f"bhyt_card_{action}d").select_related("user"):
+        sent[message.user.person_id].append(message.channel)
+    assert [bool(channels) for channels in sent.values()] == list(told)
+    assert html.count(str(sent_as_typed_to_each(sent.values()))) == 1
 
 
 def test_revoke_asks_the_reason_and_tells_the_holder(card, holder):

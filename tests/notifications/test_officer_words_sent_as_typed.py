@@ -14,7 +14,7 @@ from benefits.admin import BenefitRecordAdminForm
 from health_card.admin.card import REISSUE_REASONS, REVOKE_REASONS, CardReasonForm
 from lookup.models import Agency
 from notifications.models import Message
-from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed
+from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed, sent_as_typed_to_each
 from public_services.feedback_admin import FeedbackAnswerForm
 from public_services.feedback_services import feedback_answer, feedback_submit
 from public_services.services import filing_receive, filing_reject, filing_return
@@ -61,6 +61,21 @@ def test_the_sentence_is_written_in_the_language_of_the_page():
             "only) and by e-mail; write no internal notes.")
     assert str(SENT_AS_TYPED_IN_NOTICE) == ("Nội dung này được gửi cho người dân đúng như đã nhập, qua thông báo "
                                             "trên Cổng và tin nhắn SMS (chỉ mang phần đầu); không ghi chú nội bộ.")
+
+
+def test_words_sent_to_several_people_told_differently_say_how_many_are_told_how():
+    """A card reason for the cards of several holders: the sentence is true of each of them."""
+    told, untold = [INBOX, SMS], []
+    assert str(sent_as_typed_to_each([told, told])) == str(SENT_AS_TYPED_IN_NOTICE)
+    assert str(sent_as_typed_to_each([untold, untold])) == str(sent_as_typed([]))
+    mixed = sent_as_typed_to_each([told, untold, told, [INBOX]])
+    assert str(mixed) == ("Nội dung này được gửi đúng như đã nhập: 2 người qua thông báo trên Cổng và tin nhắn SMS "
+                          "(chỉ mang phần đầu); 1 người qua thông báo trên Cổng; 1 người không nhận tin nào vì không "
+                          "có tài khoản trên Cổng (của mình hay của cha mẹ). Không ghi chú nội bộ.")
+    with translation.override("en"):
+        assert str(mixed) == ("This text is sent exactly as typed: 2 people by a notice on the portal and by SMS (its "
+                              "beginning only); 1 person by a notice on the portal; 1 person receives no message, "
+                              "having no account on the portal (their own or a parent's). Write no internal notes.")
 
 
 @pytest.mark.django_db
