@@ -600,7 +600,7 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
                 messages.success(request, f"Đã từ chối đăng ký {registration.reference} và báo cho người đăng ký.")
                 return redirect("admin:accounts_registration_change", registration.pk)
         context = {
-            **self.admin_site.each_context(request), "title": f"Từ chối đăng ký {registration.reference}",
+            **self.admin_site.each_context(request), "title": gettext("Từ chối đăng ký %(reference)s") % {"reference": registration.reference},
             "registration": registration, "error": error, "reason": request.POST.get("reason", ""),
             "sent_as_typed": sent_as_typed(registration_told_by(registration)), "opts": self.model._meta,
         }

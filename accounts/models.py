@@ -241,8 +241,8 @@ class Registration(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
-        verbose_name = "đăng ký giao dịch điện tử"
-        verbose_name_plural = "đăng ký giao dịch điện tử"
+        verbose_name = _("đăng ký giao dịch điện tử")
+        verbose_name_plural = _("đăng ký giao dịch điện tử")
         constraints = [
             # One open registration per submitter: the citizen's own, and each parent's for a child
             # (two constraints, as NULL parents never collide in a unique key).

@@ -4,7 +4,7 @@ the one save path in services.py; the salary adjustment table the estimator uses
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +51,7 @@ class BenefitRecordAdminForm(SeenVersionForm):
             field = self.fields["reject_reason"]
             person = self.instance.person if self.instance.person_id else None
             sent = sent_as_typed(notice_channels(logins_told_of(person))) if person else SENT_AS_TYPED_IN_NOTICE
-            field.help_text = f"{field.help_text} {sent}"
+            field.help_text = format_lazy("{} {}", field.help_text, sent)
 
     def _post_clean(self):
         """A status the stored one does not reach in one save is refused here, beside its field, with
@@ -144,13 +144,13 @@ class BenefitRecordAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedK
     actions = ["mark_processing", "mark_paid"]
     fieldsets = [
         # seen_version: hidden, the revision this page shows (SeenVersionForm)
-        ("Hồ sơ", {"fields": ["reference", "person", "kind", "received_on", "agency", "expected_on",
+        (_("Hồ sơ"), {"fields": ["reference", "person", "kind", "received_on", "agency", "expected_on",
                              "seen_version"]}),
-        ("Kết quả giải quyết", {"fields": ["status", "reject_reason", "decision_number", "decision_date", "amount",
+        (_("Kết quả giải quyết"), {"fields": ["status", "reject_reason", "decision_number", "decision_date", "amount",
                                            "monthly_amount", "payment_method", "paid_on"]}),
-        ("Thông tin riêng của từng chế độ", {
-            "description": "Chỉ điền các ô của chế độ đang nhập: ốm đau – số ngày nghỉ; thai sản – ngày sinh của con; "
-                           "thất nghiệp – số tháng hưởng; TNLĐ-BNN – tỷ lệ suy giảm khả năng lao động; …",
+        (_("Thông tin riêng của từng chế độ"), {
+            "description": _("Chỉ điền các ô của chế độ đang nhập: ốm đau – số ngày nghỉ; thai sản – ngày sinh của con; "
+                             "thất nghiệp – số tháng hưởng; TNLĐ-BNN – tỷ lệ suy giảm khả năng lao động; …"),
             "fields": ["days_off", "start_date", "child_birth_date", "allowance_months", "impairment_percent",
                        "replacement_rate", "event_date", "contribution_months"],
         }),

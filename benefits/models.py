@@ -162,56 +162,56 @@ class BenefitRecord(models.Model):
         EMPLOYER = "employer", _("Qua đơn vị sử dụng lao động")
 
     reference = models.CharField(
-        "số hồ sơ", max_length=30, unique=True,
-        help_text="Số biên nhận in trên giấy tiếp nhận hồ sơ và hẹn trả kết quả.",
+        _("số hồ sơ"), max_length=30, unique=True,
+        help_text=_("Số biên nhận in trên giấy tiếp nhận hồ sơ và hẹn trả kết quả."),
     )
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefits", verbose_name="người hưởng")
-    kind = models.CharField("chế độ", max_length=12, choices=Kind.choices)
-    received_on = models.DateField("ngày tiếp nhận hồ sơ")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefits", verbose_name=_("người hưởng"))
+    kind = models.CharField(_("chế độ"), max_length=12, choices=Kind.choices)
+    received_on = models.DateField(_("ngày tiếp nhận hồ sơ"))
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="benefits",
-                               verbose_name="cơ quan BHXH giải quyết", db_index=False)  # first in benefit_agency_order_idx
-    expected_on = models.DateField("ngày hẹn trả kết quả", null=True, blank=True)
-    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True)
-    reject_reason = models.TextField("lý do không giải quyết", blank=True, help_text="Bắt buộc khi không giải quyết.")
-    decision_number = models.CharField("số quyết định", max_length=40, blank=True)
-    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+                               verbose_name=_("cơ quan BHXH giải quyết"), db_index=False)  # first in benefit_agency_order_idx
+    expected_on = models.DateField(_("ngày hẹn trả kết quả"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    reject_reason = models.TextField(_("lý do không giải quyết"), blank=True, help_text=_("Bắt buộc khi không giải quyết."))
+    decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     amount = models.BigIntegerField(
-        "số tiền được hưởng (đ)", null=True, blank=True, validators=_at_most("Số tiền được hưởng", MAX_AMOUNT),
-        help_text="Số tiền một lần (BHXH một lần, ốm đau, thai sản, trợ cấp một lần) hoặc tổng số tiền của quyết định.",
+        _("số tiền được hưởng (đ)"), null=True, blank=True, validators=_at_most("Số tiền được hưởng", MAX_AMOUNT),
+        help_text=_("Số tiền một lần (BHXH một lần, ốm đau, thai sản, trợ cấp một lần) hoặc tổng số tiền của quyết định."),
     )
     monthly_amount = models.BigIntegerField(
-        "mức hưởng hằng tháng (đ)", null=True, blank=True,
+        _("mức hưởng hằng tháng (đ)"), null=True, blank=True,
         validators=_at_most("Mức hưởng hằng tháng", MAX_MONTHLY_AMOUNT),
-        help_text="Lương hưu, trợ cấp thất nghiệp, trợ cấp TNLĐ-BNN hằng tháng.",
+        help_text=_("Lương hưu, trợ cấp thất nghiệp, trợ cấp TNLĐ-BNN hằng tháng."),
     )
-    payment_method = models.CharField("hình thức nhận", max_length=10, choices=PaymentMethod.choices, blank=True)
-    paid_on = models.DateField("ngày chi trả", null=True, blank=True)
+    payment_method = models.CharField(_("hình thức nhận"), max_length=10, choices=PaymentMethod.choices, blank=True)
+    paid_on = models.DateField(_("ngày chi trả"), null=True, blank=True)
     # The type's own details (see DETAIL_FIELDS).
     days_off = models.PositiveSmallIntegerField(
-        _("số ngày nghỉ"), null=True, blank=True, validators=[MinValueValidator(1)], help_text="Ốm đau (bắt buộc), thai sản.")
+        _("số ngày nghỉ"), null=True, blank=True, validators=[MinValueValidator(1)], help_text=_("Ốm đau (bắt buộc), thai sản."))
     start_date = models.DateField(_("hưởng từ ngày"), null=True, blank=True,
-                                  help_text="Ngày bắt đầu nghỉ hoặc bắt đầu hưởng (ốm đau, thai sản, lương hưu, thất nghiệp).")
-    child_birth_date = models.DateField(_("ngày sinh của con"), null=True, blank=True, help_text="Thai sản (bắt buộc).")
+                                  help_text=_("Ngày bắt đầu nghỉ hoặc bắt đầu hưởng (ốm đau, thai sản, lương hưu, thất nghiệp)."))
+    child_birth_date = models.DateField(_("ngày sinh của con"), null=True, blank=True, help_text=_("Thai sản (bắt buộc)."))
     allowance_months = models.PositiveSmallIntegerField(
         _("số tháng hưởng trợ cấp"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Thất nghiệp (bắt buộc khi đã có quyết định): 1–12 tháng.")
+        help_text=_("Thất nghiệp (bắt buộc khi đã có quyết định): 1–12 tháng."))
     impairment_percent = models.PositiveSmallIntegerField(
         _("tỷ lệ suy giảm khả năng lao động (%)"), null=True, blank=True,
-        validators=[MinValueValidator(5), MaxValueValidator(100)], help_text="TNLĐ-BNN (bắt buộc): 5–100 %.")
+        validators=[MinValueValidator(5), MaxValueValidator(100)], help_text=_("TNLĐ-BNN (bắt buộc): 5–100 %."))
     replacement_rate = models.DecimalField(
         _("tỷ lệ hưởng lương hưu (%)"), max_digits=4, decimal_places=1, null=True, blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(75)], help_text="Lương hưu: tối đa 75 %.")
-    event_date = models.DateField(_("ngày bị tai nạn / phát hiện bệnh"), null=True, blank=True, help_text="TNLĐ-BNN.")
+        validators=[MinValueValidator(0), MaxValueValidator(75)], help_text=_("Lương hưu: tối đa 75 %."))
+    event_date = models.DateField(_("ngày bị tai nạn / phát hiện bệnh"), null=True, blank=True, help_text=_("TNLĐ-BNN."))
     contribution_months = models.PositiveSmallIntegerField(
-        _("số tháng đóng BHXH được tính"), null=True, blank=True, help_text="BHXH một lần, lương hưu.")
-    revision = models.PositiveIntegerField("lần cập nhật", default=0, editable=False)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+        _("số tháng đóng BHXH được tính"), null=True, blank=True, help_text=_("BHXH một lần, lương hưu."))
+    revision = models.PositiveIntegerField(_("lần cập nhật"), default=0, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         ordering = ["-received_on", "-id"]
-        verbose_name = "hồ sơ hưởng chế độ"
-        verbose_name_plural = "thông tin hưởng"
+        verbose_name = _("hồ sơ hưởng chế độ")
+        verbose_name_plural = _("thông tin hưởng")
         indexes = [models.Index(fields=["person", "kind", "-received_on"], name="benefit_person_kind_idx"),
                    # The officers' list in this order ("-id" ends it, so Django adds no "-pk"), newest receipts
                    # first, without sorting every record of the country (or of a province) for a page.
@@ -387,18 +387,18 @@ class BenefitRecord(models.Model):
 class BenefitEvent(models.Model):
     """Audit trail of a benefit record: who changed what, and when."""
 
-    record = models.ForeignKey(BenefitRecord, on_delete=models.CASCADE, related_name="events", verbose_name="hồ sơ")
-    revision = models.PositiveIntegerField("lần cập nhật")
-    status = models.CharField("trạng thái sau thay đổi", max_length=10, choices=Status.choices)
-    changes = models.TextField("nội dung thay đổi")
+    record = models.ForeignKey(BenefitRecord, on_delete=models.CASCADE, related_name="events", verbose_name=_("hồ sơ"))
+    revision = models.PositiveIntegerField(_("lần cập nhật"))
+    status = models.CharField(_("trạng thái sau thay đổi"), max_length=10, choices=Status.choices)
+    changes = models.TextField(_("nội dung thay đổi"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name="người thực hiện")
-    at = models.DateTimeField("lúc", auto_now_add=True)
+                              related_name="+", verbose_name=_("người thực hiện"))
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name = "nhật ký cập nhật"
-        verbose_name_plural = "nhật ký cập nhật"
+        verbose_name = _("nhật ký cập nhật")
+        verbose_name_plural = _("nhật ký cập nhật")
         constraints = [models.UniqueConstraint(fields=["record", "revision"], name="benefit_event_one_per_revision")]
 
     def __str__(self):

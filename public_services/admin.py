@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy, npgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy, npgettext_lazy, pgettext_lazy
 
 from accounts.selectors import OFFICER_RECORD_UNKNOWN, officer_record_unknown
 from lookup.admin_filters import OfficerAgencyFilter
@@ -68,8 +68,10 @@ STEPS = {
 }
 # The field's label names no channel: sent_as_typed, under it, says where the words go for this filing.
 NOTE_STEPS = {
-    "reject": (filing_reject, Filing.Status.REJECTED, "reason", "Từ chối giải quyết", gettext_lazy("Lý do từ chối")),
-    "return": (filing_return, Filing.Status.RETURNED, "what", "Trả lại để bổ sung, sửa đổi",
+    "reject": (filing_reject, Filing.Status.REJECTED, "reason", pgettext_lazy("bước của hồ sơ", "Từ chối giải quyết"),
+               gettext_lazy("Lý do từ chối")),
+    "return": (filing_return, Filing.Status.RETURNED, "what",
+               pgettext_lazy("bước của hồ sơ", "Trả lại để bổ sung, sửa đổi"),
                gettext_lazy("Nội dung người nộp cần bổ sung, sửa đổi")),
 }
 # What a step did to one filing (`number`), and what a bulk action did to `count` filings: the start of
@@ -460,7 +462,8 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
                 messages.success(request, told_message(done, filings_told([moved])))
                 return redirect("admin:public_services_filing_change", filing.pk)
         context = {
-            **self.admin_site.each_context(request), "title": f"{title} – hồ sơ {filing.tracking_number}",
+            **self.admin_site.each_context(request),
+            "title": gettext("%(step)s – hồ sơ %(number)s") % {"step": title, "number": filing.tracking_number},
             "filing": filing, "error": error, "note": request.POST.get("note", ""), "label": label, "button": title,
             "sent_as_typed": sent_as_typed(filing_note_told_by(filing)),
             "seen": request.POST.get("seen", "") if request.method == "POST" else filing.status,

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicServicesConfig(AppConfig):
     name = "public_services"
-    verbose_name = "Dịch vụ công"
+    verbose_name = _("Dịch vụ công")

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from lookup.admin_filters import OfficerAgencyFilter
 from notifications.texts import sent_as_typed
@@ -31,6 +32,9 @@ READ_ONLY = ["tracking_number", "kind", "topic", "agency", "created_at", "full_n
              "content", "attachment_link", "status", "answered_by", "answered_at"]
 
 
+ANSWER_MISSING = gettext_lazy("Nhập nội dung trả lời trước khi lưu.")
+
+
 class FeedbackAnswerForm(forms.ModelForm):
     class Meta:
         model = Feedback
@@ -42,12 +46,12 @@ class FeedbackAnswerForm(forms.ModelForm):
         if "answer" in self.fields:  # absent once answered: the page is read-only
             self.fields["answer"].required = True  # marked so; the model allows none until answered
             self.fields["answer"].help_text = sent_as_typed(feedback_contact_channels(self.instance))
-            self.fields["answer"].error_messages["required"] = "Nhập nội dung trả lời trước khi lưu."
+            self.fields["answer"].error_messages["required"] = ANSWER_MISSING
 
     def clean_answer(self):
         answer = (self.cleaned_data.get("answer") or "").strip()
         if not answer:
-            raise ValidationError("Nhập nội dung trả lời trước khi lưu.")
+            raise ValidationError(ANSWER_MISSING)
         return answer
 
 
@@ -94,12 +98,12 @@ class FeedbackAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutside
     def has_change_permission(self, request, obj=None):
         return self._can_answer(request) and (obj is None or obj.status == Feedback.Status.RECEIVED)
 
-    @admin.display(description="Tệp đính kèm")
+    @admin.display(description=gettext_lazy("Tệp đính kèm"))
     def attachment_link(self, obj):
         if not obj.attachment:
-            return "Không có"
-        return format_html('<a href="{}">Mở tệp đính kèm</a>',
-                           reverse("admin:public_services_feedback_attachment", args=[obj.pk]))
+            return gettext_lazy("Không có")
+        return format_html('<a href="{}">{}</a>', reverse("admin:public_services_feedback_attachment", args=[obj.pk]),
+                           gettext_lazy("Mở tệp đính kèm"))
 
     def get_urls(self):
         own = [path("<id:pk>/dinh-kem/", self.admin_site.admin_view(self.attachment_view),

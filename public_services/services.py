@@ -764,7 +764,8 @@ def _need_note(note: str, field: str, message: str) -> str:
     if not note:
         raise ValidationError({field: message})
     if len(note) > NOTE_MAX_LENGTH:  # refused, not cut: the citizen must read all the officer wrote
-        raise ValidationError({field: f"Tối đa {NOTE_MAX_LENGTH} ký tự (hiện có {len(note)})."})
+        raise ValidationError({field: gettext("Tối đa %(max)s ký tự (hiện có %(count)s).") % {
+            "max": NOTE_MAX_LENGTH, "count": len(note)}})
     return note
 
 
@@ -773,7 +774,7 @@ def filing_reject(*, filing: Filing, officer, reason: str, seen: str | None = No
                   seen_revision: int | str | None = None) -> Filing:
     """`seen`, `seen_revision`: the status and the revision the officer's page showed
     (FilingChangedMeanwhile when either has moved)."""
-    reason = _need_note(reason, "reason", "Hãy ghi lý do từ chối để người nộp biết.")
+    reason = _need_note(reason, "reason", gettext("Hãy ghi lý do từ chối để người nộp biết."))
     filing = _officer_locked(filing, officer)
     _still_as_seen(filing, seen, to=Filing.Status.REJECTED, seen_revision=seen_revision)
     filing.note, filing.finished_at = reason, timezone.now()
@@ -784,7 +785,7 @@ def filing_reject(*, filing: Filing, officer, reason: str, seen: str | None = No
 def filing_return(*, filing: Filing, officer, what: str, seen: str | None = None,
                   seen_revision: int | str | None = None) -> Filing:
     """`seen`: as for filing_reject."""
-    what = _need_note(what, "what", "Hãy ghi nội dung người nộp cần bổ sung, sửa đổi.")
+    what = _need_note(what, "what", gettext("Hãy ghi nội dung người nộp cần bổ sung, sửa đổi."))
     filing = _officer_locked(filing, officer)
     _still_as_seen(filing, seen, to=Filing.Status.RETURNED, seen_revision=seen_revision)
     filing.note = what

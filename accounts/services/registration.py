@@ -453,9 +453,10 @@ def registration_reject(*, registration: Registration, officer: User, reason: st
     registration = _locked_for_decision(registration, officer, wanted=Registration.Status.REJECTED)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Hãy ghi lý do từ chối để người đăng ký biết cần sửa gì."})
+        raise ValidationError({"reason": gettext("Hãy ghi lý do từ chối để người đăng ký biết cần sửa gì.")})
     if len(reason) > REJECT_REASON_MAX_LENGTH:  # it goes out by SMS
-        raise ValidationError({"reason": f"Lý do tối đa {REJECT_REASON_MAX_LENGTH} ký tự (hiện có {len(reason)})."})
+        raise ValidationError({"reason": gettext("Lý do tối đa %(max)s ký tự (hiện có %(count)s).") % {
+            "max": REJECT_REASON_MAX_LENGTH, "count": len(reason)}})
     registration.status = Registration.Status.REJECTED
     registration.decided_at, registration.decided_by = timezone.now(), officer
     registration.reject_reason = reason

@@ -3,11 +3,14 @@ the verification log and QR signing keys (superusers only; the private halves li
 environment). Clinic API tokens are in tokens.py."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.admin_own_records import OwnRecordsReadOnly
 from accounts.selectors import notice_channels_of_people, persons_visible_to
@@ -82,17 +85,17 @@ OTHER_REASON = "khac"
 # Luật BHYT, Điều 17–18: a card is reissued when lost, and exchanged when torn or damaged or when
 # what it shows is wrong. The words are kept as the card's reason and told to the holder.
 REISSUE_REASONS = [
-    ("mat", "Cấp lại do mất thẻ"),
-    ("hong", "Cấp lại do thẻ hỏng"),
-    ("sai_thong_tin", "Cấp lại do thông tin ghi trên thẻ không đúng"),
-    (OTHER_REASON, "Lý do khác (ghi rõ bên dưới)"),
+    ("mat", gettext_lazy("Cấp lại do mất thẻ")),
+    ("hong", gettext_lazy("Cấp lại do thẻ hỏng")),
+    ("sai_thong_tin", gettext_lazy("Cấp lại do thông tin ghi trên thẻ không đúng")),
+    (OTHER_REASON, gettext_lazy("Lý do khác (ghi rõ bên dưới)")),
 ]
 # Luật BHYT, Điều 19.1: a card is revoked for fraud in its issue, or when its holder no longer
 # takes part in BHYT.
 REVOKE_REASONS = [
-    ("gian_lan", "Gian lận trong việc cấp thẻ BHYT"),
-    ("ngung_tham_gia", "Người có tên trong thẻ không tiếp tục tham gia BHYT"),
-    (OTHER_REASON, "Lý do khác (ghi rõ bên dưới)"),
+    ("gian_lan", gettext_lazy("Gian lận trong việc cấp thẻ BHYT")),
+    ("ngung_tham_gia", gettext_lazy("Người có tên trong thẻ không tiếp tục tham gia BHYT")),
+    (OTHER_REASON, gettext_lazy("Lý do khác (ghi rõ bên dưới)")),
 ]
 
 
@@ -100,30 +103,33 @@ class CardReasonForm(forms.Form):
     """The reason an officer gives for reissuing or revoking cards, on the action's confirmation
     page: one of the usual reasons, with details, or details alone."""
 
-    reason = forms.ChoiceField(label="Lý do", widget=forms.RadioSelect,
-                               error_messages={"required": "Chọn lý do."})
-    details = forms.CharField(label="Ghi chú", required=False, max_length=200, widget=TextareaAsTyped(attrs={"rows": 3}))
+    reason = forms.ChoiceField(label=gettext_lazy("Lý do"), widget=forms.RadioSelect,
+                               error_messages={"required": gettext_lazy("Chọn lý do.")})
+    details = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=200, widget=TextareaAsTyped(attrs={"rows": 3}))
 
     def __init__(self, *args, reasons, sent=SENT_AS_TYPED_IN_NOTICE, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = reasons
         # `sent`: the sentence naming the channels that carry the reason to the cards' holders (person_notify)
-        self.fields["details"].help_text = format_lazy("{} Bắt buộc khi chọn “Lý do khác”. Tối đa 200 ký tự.", sent)
+        self.fields["details"].help_text = format_lazy("{} {}", sent, gettext_lazy(
+            "Bắt buộc khi chọn “Lý do khác”. Tối đa 200 ký tự."))
 
     def clean(self):
         data = super().clean()
         data["details"] = " ".join(data.get("details", "").split())
         if data.get("reason") == OTHER_REASON and not data["details"] and "details" not in self.errors:
-            self.add_error("details", "Ghi rõ lý do khi chọn “Lý do khác”.")
+            self.add_error("details", gettext_lazy("Ghi rõ lý do khi chọn “Lý do khác”."))
         return data
 
     @property
     def text(self) -> str:
-        """The reason as the card keeps it and the holder reads it."""
+        """The reason as the card keeps it and the holder reads it: in the portal's language
+        (settings.LANGUAGE_CODE), as every record's own words are, whatever the page's."""
         reason, details = self.cleaned_data["reason"], self.cleaned_data["details"]
         if reason == OTHER_REASON:
             return details
-        label = dict(self.fields["reason"].choices)[reason]
+        with translation.override(settings.LANGUAGE_CODE):
+            label = str(dict(self.fields["reason"].choices)[reason])
         return f"{label}: {details}" if details else label
 
 
@@ -187,12 +193,14 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
     @admin.action(description="Cấp lại thẻ đã chọn (thẻ mới, thẻ cũ thành “đã thay”)", permissions=["reissue"])
     def reissue(self, request, queryset):
         return self._with_reason(request, queryset, action="reissue", reasons=REISSUE_REASONS,
-                                 title="Cấp lại thẻ BHYT", button="Cấp lại thẻ", apply=self._reissue_one)
+                                 title=gettext_lazy("Cấp lại thẻ BHYT"), button=gettext_lazy("Cấp lại thẻ"),
+                                 apply=self._reissue_one)
 
     @admin.action(description="Thu hồi thẻ đã chọn", permissions=["reissue"])
     def revoke(self, request, queryset):
         return self._with_reason(request, queryset, action="revoke", reasons=REVOKE_REASONS,
-                                 title="Thu hồi thẻ BHYT", button="Thu hồi thẻ", apply=self._revoke_one)
+                                 title=gettext_lazy("Thu hồi thẻ BHYT"), button=gettext_lazy("Thu hồi thẻ"),
+                                 apply=self._revoke_one)
 
     def _with_reason(self, request, queryset, *, action, reasons, title, button, apply):
         active = list(queryset.filter(status=Card.Status.ACTIVE))

@@ -38,26 +38,26 @@ class Feedback(models.Model):
         RECEIVED = "received", _("Đã tiếp nhận, đang xem xét")
         ANSWERED = "answered", _("Đã trả lời")
 
-    tracking_number = models.CharField("mã phản ánh", max_length=16, unique=True)
-    kind = models.CharField("loại", max_length=12, choices=Kind.choices, default=Kind.REPORT)
-    topic = models.CharField("lĩnh vực", max_length=16, choices=Topic.choices)
-    content = models.TextField("nội dung", max_length=3000)
-    attachment = models.FileField("tệp đính kèm", upload_to="feedback", blank=True)
+    tracking_number = models.CharField(_("mã phản ánh"), max_length=16, unique=True)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.REPORT)
+    topic = models.CharField(_("lĩnh vực"), max_length=16, choices=Topic.choices)
+    content = models.TextField(_("nội dung"), max_length=3000)
+    attachment = models.FileField(_("tệp đính kèm"), upload_to="feedback", blank=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="feedback",
-                               verbose_name="cơ quan BHXH nhận phản ánh", db_index=False)  # first in ps_feedback_agency_order_idx
-    full_name = models.CharField("họ và tên", max_length=100)
-    name_key = models.CharField("khóa tìm kiếm", max_length=100, editable=False, default="")  # fold(full_name)
-    phone = PhoneNumberField("số điện thoại di động", blank=True, validators=[validate_vn_mobile])
-    email = models.EmailField("thư điện tử", blank=True)
+                               verbose_name=_("cơ quan BHXH nhận phản ánh"), db_index=False)  # first in ps_feedback_agency_order_idx
+    full_name = models.CharField(_("họ và tên"), max_length=100)
+    name_key = models.CharField(_("khóa tìm kiếm"), max_length=100, editable=False, default="")  # fold(full_name)
+    phone = PhoneNumberField(_("số điện thoại di động"), blank=True, validators=[validate_vn_mobile])
+    email = models.EmailField(_("thư điện tử"), blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="feedback", verbose_name="tài khoản gửi")
-    status = models.CharField("trạng thái", max_length=12, choices=Status.choices, default=Status.RECEIVED)
-    answer = models.TextField("nội dung trả lời", max_length=3000, blank=True)
+                             related_name="feedback", verbose_name=_("tài khoản gửi"))
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    answer = models.TextField(_("nội dung trả lời"), max_length=3000, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name="cán bộ trả lời")
-    answered_at = models.DateTimeField("ngày trả lời", null=True, blank=True)
+                                    related_name="+", verbose_name=_("cán bộ trả lời"))
+    answered_at = models.DateTimeField(_("ngày trả lời"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=32, unique=True, editable=False)
-    created_at = models.DateTimeField("ngày gửi", auto_now_add=True)
+    created_at = models.DateTimeField(_("ngày gửi"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -78,8 +78,8 @@ class Feedback(models.Model):
             ),
         ]
         permissions = [("answer_feedback", "Trả lời phản ánh, kiến nghị")]
-        verbose_name = "phản ánh, kiến nghị"
-        verbose_name_plural = "phản ánh, kiến nghị"
+        verbose_name = _("phản ánh, kiến nghị")
+        verbose_name_plural = _("phản ánh, kiến nghị")
 
     def save(self, *args, **kwargs):
         # The accent-folded key the officers' search looks in, kept with the name whatever writes it.

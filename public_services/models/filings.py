@@ -92,8 +92,8 @@ class Filing(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
-        verbose_name = "hồ sơ dịch vụ công"
-        verbose_name_plural = "hồ sơ dịch vụ công"
+        verbose_name = _("hồ sơ dịch vụ công")
+        verbose_name_plural = _("hồ sơ dịch vụ công")
         permissions = [("process_filing", "Tiếp nhận và giải quyết hồ sơ dịch vụ công")]
         indexes = [models.Index(fields=["agency", "status", "due_date"], name="filing_queue_idx")]
         constraints = [

@@ -29,8 +29,9 @@ from tests.benefits.helpers import child_of, citizen, decided, record
 from tests.conftest import require_tool
 from tests.health_card.card_fixtures import clinic_user, facility, issue, signing_keys  # noqa: F401 (fixtures)
 from tests.health_card.test_visits import visit
+from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
 from tests.participation.helpers import period
-from tests.public_services.helpers import district_officer, review_post  # noqa: F401 (fixture)
+from tests.public_services.helpers import district_officer, owner, review_post  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -202,6 +203,75 @@ def test_the_admin_stays_vietnamese_when_english_is_chosen_on_the_portal(client,
     assert json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S).group(1))["Monday"] == "Thứ hai"
 
     assert client.get("/")["Content-Language"] == "en"  # the portal's own pages keep the visitor's choice
+
+
+def page_text_in_vietnamese(html: str, data: list[str]) -> list[str]:
+    """The Vietnamese interface text of an admin page: its title, breadcrumbs and content (not the
+    admin's frame and menu), its texts and its buttons' and fields' attributes, less `data` (the
+    citizen's name and details, which stay as they are)."""
+    title = html.split("<title>", 1)[1].split(" | ", 1)[0]
+    crumbs = html.split('<div class="breadcrumbs">', 1)[1].split("</div>", 1)[0]
+    content = html.split('id="content"', 1)[1].split('id="footer"', 1)[0]
+    page = re.sub(r"<script.*?</script>", "", f"<p>{title}</p>{crumbs}<div {content}", flags=re.S)
+    texts = [html_lib.unescape(text) for text in re.findall(r'(?:value|title|aria-label|placeholder)="([^"]*)"', page)]
+    texts += [html_lib.unescape(text) for text in re.split(r"<[^>]+>", page)]
+    for text in data:
+        texts = [part.replace(text, "") for part in texts]
+    return [text.strip() for text in texts if VIETNAMESE_LETTERS.search(text)]
+
+
+@pytest.mark.django_db
+def test_the_admin_decision_pages_speak_english_around_the_officers_field(client, settings, owner, district_officer,
+                                                                         facility):
+    """With the admin in English (LANGUAGE_CODE), the pages where an officer types words sent to a
+    citizen (a registration's refusal, a filing's rejection or return, a feedback's answer, a card's
+    reason, a benefit's refusal) are English around the field: heading, breadcrumbs, intro, labels,
+    help, choices, buttons and the errors of an empty field; the citizen's details stay as they are."""
+    from lookup.models import Agency
+    from public_services.feedback_services import feedback_submit
+    from public_services.services import filing_receive
+    from tests.accounts.helpers import make_person
+    from tests.accounts.helpers import submit as submit_registration
+    from tests.public_services.helpers import submit
+
+    registrant = make_person("7901000001", "Trần Thị Lan", id_number="079188012345", sex=2)
+    registration = submit_registration(registrant, "07901", email="")
+    filing = submit(owner)
+    filing_receive(filing=filing, officer=district_officer)
+    feedback = feedback_submit(kind="phan_anh", topic="thu_so", content="Đơn vị chưa chốt sổ.",
+                               full_name="Trần Thị Mai", agency=Agency.objects.get(code="07901"),
+                               phone="+84912345678", idempotency_key="feedback-english-admin")
+    card = issue(owner.person, facility)
+    benefit = record(owner.person)
+    data = [owner.person.full_name, registrant.full_name, "Trần Thị Mai", "Đơn vị chưa chốt sổ.",
+            str(Agency.objects.get(code="07901"))]
+    registration_page = f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/"
+    note_page = f"/quan-tri/public_services/filing/{filing.pk}/ghi-chu/"
+    cards = "/quan-tri/health_card/card/"
+    pages = {  # each page, and each with the error of an empty field
+        "registration": lambda: client.get(registration_page),
+        "registration, empty": lambda: client.post(registration_page, {"reason": ""}),
+        "filing rejected": lambda: client.get(f"{note_page}reject/"),
+        "filing returned": lambda: client.get(f"{note_page}return/"),
+        "filing rejected, empty": lambda: client.post(f"{note_page}reject/", {"note": ""}),
+        "filing returned, empty": lambda: client.post(f"{note_page}return/", {"note": ""}),
+        "feedback": lambda: client.get(f"/quan-tri/public_services/feedback/{feedback.pk}/change/"),
+        "card reissued": lambda: client.post(cards, {"action": "reissue", "_selected_action": [card.pk]}),
+        "card revoked, empty": lambda: client.post(cards, {"action": "revoke", "_selected_action": [card.pk],
+                                                           "confirm": "1", "details": "x" * 201}),
+        "benefit": lambda: client.get(f"/quan-tri/benefits/benefitrecord/{benefit.pk}/change/"),
+    }
+    client.force_login(district_officer)
+    vietnamese = {name: page_text_in_vietnamese(page().content.decode(), data) for name, page in pages.items()}
+    assert all(vietnamese.values()), vietnamese  # the control: the pages are Vietnamese in a Vietnamese admin
+    settings.LANGUAGE_CODE = "en"
+    english = {name: page().content.decode() for name, page in pages.items()}
+    assert {name: page_text_in_vietnamese(html, data) for name, html in english.items()} == {name: [] for name in pages}
+    assert "<h1>Refuse registration " in english["registration"] and "Write the reason for the refusal" in english[
+        "registration, empty"]
+    assert 'value="Revoke the cards"' in english["card revoked, empty"] and "Choose a reason." in english[
+        "card revoked, empty"]
+    assert 'value="Send the answer"' in english["feedback"] and "Reason for the refusal:" in english["benefit"]
 
 
 @pytest.mark.django_db
