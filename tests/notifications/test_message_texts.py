@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from notifications.templatetags.message_text import SMS_QUOTE_LENGTH, quoted
 from public_services.procedures import registry
@@ -125,9 +126,8 @@ def test_a_revoked_card_s_sms_says_what_happened_and_where_to_read_more_without_
     assert "7901234567" in notice and "BHXH Quận 1" in notice and (person.full_name in notice) == for_child
 
 
-# The most parts each card SMS takes for the suite's longest name (38 characters), for a child: the
-# expired card's says also how to be given a new one.
-CARD_SMS_PARTS = {"bhyt_card_issued": 3, "bhyt_card_reissued": 4, "bhyt_card_expired": 5}
+# The most parts each card SMS takes for the suite's longest name (38 characters), for a child.
+CARD_SMS_PARTS = {"bhyt_card_issued": 3, "bhyt_card_reissued": 4, "bhyt_card_expired": 3}
 
 
 @pytest.mark.parametrize("for_child", [False, True])
@@ -146,3 +146,24 @@ def test_no_card_s_sms_carries_the_card_s_number_which_the_notice_keeps(template
     assert sms_parts(sms) <= CARD_SMS_PARTS[template], (len(sms), sms)
     if template != "bhyt_card_reissued":
         assert "7901234567" in body(template, **context)
+
+
+@pytest.mark.parametrize(("language", "sms"), [
+    ("vi", "BHXH: Thẻ BHYT của Công Tằng Tôn Nữ Thị Hoàng Phương Thảo có giá trị sử dụng đến ngày 31/12/2027, nay đã "
+           "hết hạn. Để có thẻ mới, hãy tiếp tục tham gia BHYT qua nơi làm việc, nhà trường hoặc đại lý thu."),
+    ("en", "BHXH: The health insurance card of Công Tằng Tôn Nữ Thị Hoàng Phương Thảo, valid until 31/12/2027, has "
+           "expired. For a new one, keep up health insurance via an employer, a school or a collection agent."),
+])
+def test_an_expired_card_s_sms_to_a_parent_says_whose_card_until_when_and_what_to_do_in_3_parts(language, sms):
+    """On a phone the family shares, it names the child and says until when the card served and how a new one
+    is had, in 3 parts for the suite's longest name; that it no longer serves for care and the hotline are left
+    to the notice, which still says them."""
+    person = SimpleNamespace(full_name="Công Tằng Tôn Nữ Thị Hoàng Phương Thảo")
+    card = SimpleNamespace(number="7901234567", valid_to=datetime.date(2027, 12, 31))
+    context = {"card": card, "person": person, "for_child": True, "hotline": "1900 9068"}
+    with translation.override(language):
+        assert body("bhyt_card_expired", channel="sms", **context).strip() == sms
+        notice = body("bhyt_card_expired", **context)
+    assert sms_parts(sms) <= 3
+    assert {"vi": "không còn dùng được để khám chữa bệnh BHYT", "en": "can no longer be used for insured medical care"
+            }[language] in notice and "1900 9068" in notice
