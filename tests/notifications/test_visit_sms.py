@@ -1,6 +1,7 @@
 """A visit's SMS says only that the medical-visit history changed: the facility (a cancer or a
 psychiatric hospital), the dates and the amounts are health data, not for a lock screen or an
-outbox kept for a year. The in-portal notice, behind the login, keeps them."""
+outbox kept for a year. The in-portal notice, behind the login, keeps them. Both name the history as its page
+does, Lịch sử khám chữa bệnh, not a "Sổ khám chữa bệnh" that the portal has no page of."""
 
 import datetime
 
@@ -26,8 +27,7 @@ def test_the_sms_of_a_new_and_a_changed_visit_names_neither_the_facility_nor_the
         visit_save(visit=new, lines=standard_lines())
     facility = new.facility.name
     added = bodies(user, "visit_added")
-    assert added["sms"] == ("BHXH: Sổ khám chữa bệnh của bạn có lượt khám mới. Xem chi tiết tại mục Lịch sử khám "
-                            "chữa bệnh trên Cổng BHXH số.")
+    assert added["sms"] == "BHXH: Lịch sử khám chữa bệnh của bạn có lượt khám mới. Xem chi tiết trên Cổng BHXH số."
     assert facility in added["inbox"] and "tổng chi phí 103.300 đ" in added["inbox"] and "04/03/2025" in added["inbox"]
 
     stored = type(new).objects.get(pk=new.pk)
@@ -37,8 +37,8 @@ def test_the_sms_of_a_new_and_a_changed_visit_names_neither_the_facility_nor_the
     with django_capture_on_commit_callbacks(execute=True):
         visit_save(visit=stored, lines=lines)
     updated = bodies(user, "visit_updated")
-    assert updated["sms"] == ("BHXH: Một lượt khám trong Sổ khám chữa bệnh vừa được cập nhật. Xem chi tiết tại mục "
-                              "Lịch sử khám chữa bệnh trên Cổng BHXH số.")
+    assert updated["sms"] == ("BHXH: Một lượt khám trong Lịch sử khám chữa bệnh của bạn vừa được cập nhật. Xem chi tiết "
+                              "trên Cổng BHXH số.")
     assert facility in updated["inbox"] and "04/03/2025" in updated["inbox"]
 
 
@@ -49,5 +49,4 @@ def test_a_childs_visit_sms_names_the_child_only(django_capture_on_commit_callba
         visit_save(visit=visit(child, save=False, admitted=datetime.date(child.birth_date.year + 15, 3, 4)),
                    lines=standard_lines())  # after the birth, whenever the tests run
     sms = bodies(parent, "visit_added")["sms"]
-    assert sms == ("BHXH: Sổ khám chữa bệnh của Nguyễn Gia Bảo có lượt khám mới. Xem chi tiết tại mục Lịch sử khám "
-                   "chữa bệnh trên Cổng BHXH số.")
+    assert sms == "BHXH: Lịch sử khám chữa bệnh của Nguyễn Gia Bảo có lượt khám mới. Xem chi tiết trên Cổng BHXH số."
