@@ -153,7 +153,7 @@ def test_the_sms_that_a_childs_registration_was_received_says_it_is_for_the_chil
     send(client)
     sms = Message.objects.get(template="registration_received")
     reference = Registration.objects.get().reference
-    assert sms.body == f"BHXH: Đã nhận đăng ký {reference} cho con, mã số 7905555555. Kết quả sẽ được báo qua SMS."
+    assert sms.body == f"BHXH: Đã nhận đăng ký {reference} cho con, mã số BHXH 7905555555. Kết quả sẽ được báo qua SMS."
     assert sms.recipient == parent.person.phone.as_e164
 
 
@@ -779,8 +779,8 @@ def test_a_parent_who_chose_english_hears_of_the_childs_registration_in_english(
     registration, approver = Registration.objects.get(), officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
     received = Message.objects.get(template="registration_received")
     assert received.language == "en" and received.body == (
-        f"BHXH: Registration {registration.reference} for your child, code 7905555555, has been received. "
-        "You will be told the result by SMS.")
+        f"BHXH: Registration {registration.reference} for your child, social insurance code 7905555555, has been "
+        "received. You will be told the result by SMS.")
     if approve:
         registration_approve(registration=registration, officer=approver)
     else:

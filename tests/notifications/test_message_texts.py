@@ -167,3 +167,22 @@ def test_an_expired_card_s_sms_to_a_parent_says_whose_card_until_when_and_what_t
     assert sms_parts(sms) <= 3
     assert {"vi": "không còn dùng được để khám chữa bệnh BHYT", "en": "can no longer be used for insured medical care"
             }[language] in notice and "1900 9068" in notice
+
+
+@pytest.mark.parametrize("template", ["registration_received", "registration_child_approved", "registration_rejected",
+                                      "registration_replaced", "registration_approved_elsewhere"])
+def test_a_registration_s_sms_names_the_code_as_a_social_insurance_code(template):
+    """As the portal names it everywhere, not a bare "mã số" that could be any number's."""
+    registration = SimpleNamespace(reference="DK2612ABCD", bhxh_code="7905555555", is_child=True, reject_reason="Ảnh mờ",
+                                   phone="0912345678")
+    sms = body(template, channel="sms", registration=registration, hotline="1900 9068")
+    assert "mã số BHXH 7905555555" in sms, sms
+    with translation.override("en"):
+        assert "social insurance code 7905555555" in body(template, channel="sms", registration=registration)
+
+
+def test_a_contact_change_s_sms_names_the_account_by_its_social_insurance_code():
+    filing = SimpleNamespace(tracking_number="HS2612ABCDEF", person=SimpleNamespace(bhxh_code="7901234567"))
+    for done in (True, False):
+        sms = body("contact_change", channel="sms", filing=filing, changed=["email"], done=done, hotline="1900 9068")
+        assert "của tài khoản Cổng BHXH số của mã số BHXH 7901234567" in sms and "số mã số" not in sms, sms

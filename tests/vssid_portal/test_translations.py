@@ -1421,7 +1421,8 @@ def test_the_registration_steps_and_status_in_english(client, reference_data):
     ])
     sms = Message.objects.get(channel=Message.Channel.SMS)  # the registrant's own request, read in English
     assert sms.body.startswith("BHXH: Registration DK") and sms.body.endswith(
-        "for electronic transactions of code 7901234567 has been received. You will be told the result by SMS."), sms.body
+        "for electronic transactions of social insurance code 7901234567 has been received. You will be told the result "
+        "by SMS."), sms.body
 
     unknown = posted(client, "/dang-ky/tra-cuu/", {"reference": "DK0000000000", "bhxh_code": "7901234567"}, "en")
     assert "No registration was found with this reference number and social insurance code." in unknown
