@@ -2,6 +2,7 @@
 message reads "… chụp lại. Vui lòng …", never "chụp lại.. Vui lòng"."""
 
 import datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -186,3 +187,18 @@ def test_a_contact_change_s_sms_names_the_account_by_its_social_insurance_code()
     for done in (True, False):
         sms = body("contact_change", channel="sms", filing=filing, changed=["email"], done=done, hotline="1900 9068")
         assert "của tài khoản Cổng BHXH số của mã số BHXH 7901234567" in sms and "số mã số" not in sms, sms
+
+
+SECURITY_TEMPLATES = sorted(path.name.removesuffix(".body.txt") for path in (
+    Path(__file__).resolve().parents[2] / "notifications/templates/notifications/messages").glob("security_*.body.txt"))
+
+
+@pytest.mark.parametrize("codes_removed", [False, True])
+@pytest.mark.parametrize("template", SECURITY_TEMPLATES)
+def test_an_account_s_security_sms_takes_at_most_4_parts_and_says_whom_to_call(template, codes_removed):
+    """What happened to the account, when, and to call the hotline if it was not the holder: the app removed
+    by the agency with its recovery codes says the codes once, not a second time in other words."""
+    at = datetime.datetime(2026, 12, 31, 23, 59, tzinfo=datetime.UTC)
+    sms = body(template, channel="sms", at=at, temporary=True, codes_removed=codes_removed, hotline="1900 9068").strip()
+    assert sms.startswith("BHXH: ") and sms.endswith("1900 9068.") and "01/01/2027" in sms, sms
+    assert sms_parts(sms) <= 4, (len(sms), sms)
