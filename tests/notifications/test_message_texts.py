@@ -35,10 +35,13 @@ def test_reasons_and_notes_end_in_one_full_stop(reason):
         "registration_rejected", registration=registration)
 
     filing = SimpleNamespace(tracking_number="HS26XYZ", due_date=datetime.date(2026, 12, 10))
-    for status, label, said in [("rejected", "Từ chối", "Lý do"), ("returned", "Cần bổ sung", "Cần bổ sung")]:
+    # a return's request follows its status after a colon, not after "Cần bổ sung" said again
+    for status, label, said in [("rejected", "Từ chối", "từ chối. Lý do"),
+                                ("returned", "Cần bổ sung, sửa đổi", "cần bổ sung, sửa đổi")]:
         event = SimpleNamespace(status=status, note=reason, get_status_display=lambda label=label: label)
         text = body("public_service_filing", filing=filing, event=event, procedure_name="Cấp lại thẻ BHYT")
-        assert f"{said}: Ảnh CCCD mờ, vui lòng chụp lại. Xem tại mục" in text and ".." not in text, text
+        assert f"- {said}: Ảnh CCCD mờ, vui lòng chụp lại. Xem tại mục" in text and ".." not in text, text
+        assert "Cần bổ sung:" not in text, text
     event = SimpleNamespace(status="done", note="", get_status_display=lambda: "Đã trả kết quả")
     text = body("public_service_filing", filing=filing, event=event, procedure_name="Cấp lại thẻ BHYT")
     assert text.strip().endswith("- đã trả kết quả. Xem tại mục Dịch vụ công trên Cổng BHXH số.")
