@@ -205,3 +205,14 @@ def test_an_account_s_security_sms_takes_at_most_4_parts_and_says_whom_to_call(t
     sms = body(template, channel="sms", at=at, temporary=True, codes_removed=codes_removed, hotline="1900 9068").strip()
     assert sms.startswith("BHXH: ") and sms.endswith("1900 9068.") and "01/01/2027" in sms, sms
     assert sms_parts(sms) <= 4, (len(sms), sms)
+
+
+@pytest.mark.parametrize(("status", "label", "said"), [("received", "Đã tiếp nhận", ""),
+                                                       ("paid", "Đã chi trả", " Trạng thái: Đã chi trả.")])
+def test_a_benefit_record_received_names_its_status_only_when_it_is_further_on(status, label, said):
+    record = SimpleNamespace(agency=SimpleNamespace(name="BHXH Quận 1"), kind_phrase="hưởng chế độ ốm đau",
+                             reference="OD-1", received_on=datetime.date(2026, 11, 2), expected_on=None, status=status,
+                             get_status_display=lambda: label)
+    assert body("benefit_received", channel="sms", record=record).strip() == (
+        f"BHXH: BHXH Quận 1 đã tiếp nhận hồ sơ hưởng chế độ ốm đau số OD-1 ngày 02/11/2026.{said} Xem chi tiết tại "
+        "mục Thông tin hưởng trên Cổng BHXH số.")

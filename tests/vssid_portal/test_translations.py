@@ -1564,7 +1564,8 @@ def test_a_benefit_saved_from_an_english_page_is_logged_and_announced_in_vietnam
         "Tiếp nhận hồ sơ Thai sản, trạng thái Đã tiếp nhận.", "trạng thái: Đã tiếp nhận → Đang giải quyết"]
     bodies = list(Message.objects.filter(user=holder).order_by("pk").values_list("body", flat=True))
     assert len(bodies) == 4  # a notice and an SMS for each change
-    assert all("Trạng thái: Đã tiếp nhận." in body for body in bodies[:2])
+    # received: said once, by "đã tiếp nhận", not by a status saying it again
+    assert all("đã tiếp nhận hồ sơ hưởng chế độ thai sản" in body and "Trạng thái" not in body for body in bodies[:2])
     assert all("Trạng thái: Đang giải quyết." in body for body in bodies[2:])
     assert [body for body in bodies if "Received" in body or "Being processed" in body] == []
 
