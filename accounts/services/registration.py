@@ -471,15 +471,10 @@ def registration_reject(*, registration: Registration, officer: User, reason: st
 def _notify(registration: Registration, template: str, context: dict) -> None:
     """Tell the registrant of a decision: by SMS, by e-mail if an address was given and, a parent
     registering a child having an account already, in the parent's inbox too while that login is active
-    (registration_told_by). The SMS goes to the parent's number in the registry while that login is
-    active, else to the number the registration gave."""
+    (registration_told_by)."""
     key = f"registration-{registration.reference}-{template}"
-    # The parent's number in the registry while their login is active (registration_told_by); one an officer
-    # deactivated is not reached through its account: the number the registration gave, as when the parent's
-    # number was removed since.
-    parent = registration.parent if registration.is_child and registration.parent.is_active else None
-    parent_phone = parent.person.phone if parent is not None and parent.person else None
-    phone = parent_phone or registration.phone
+    parent_phone = registration.parent.person.phone if registration.is_child and registration.parent.person else None
+    phone = parent_phone or registration.phone  # a parent's removed since: the number the registration gave
     sensitive = "password" in context
     # A parent's phone and address hear in the parent's language; a registrant without a login yet, in the
     # language they registered in (their own request), never in the deciding officer's.

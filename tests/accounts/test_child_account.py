@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from accounts.models import Guardianship, Person, Registration, User
+from accounts.models import Guardianship, Registration, User
 from accounts.services.registration import CHILD_MISMATCH as CHILD_MISMATCH_MESSAGE
 from accounts.services.registration import (
     registration_approve,
@@ -192,23 +192,6 @@ def test_a_decision_after_the_parents_phone_was_removed_is_texted_to_the_number_
         template="registration_child_approved" if decide == "approve" else "registration_rejected")
     assert decided.get(channel=Message.Channel.SMS).recipient == "+84912345678"
     assert decided.filter(channel=Message.Channel.INBOX, user=parent).exists()
-
-
-@pytest.mark.parametrize("deactivated", [False, True])
-def test_a_refusal_is_texted_to_the_parents_number_in_the_registry_only_while_their_login_is_active(
-        client, parent, child, deactivated):
-    """The parent's number changed in the registry after the registration was sent: the refusal goes to
-    the new number while the parent's login is active; once an officer deactivated that login, nothing
-    is sent through its account, the SMS going to the number the registration gave."""
-    client.force_login(parent)
-    send(client)
-    Person.objects.filter(pk=parent.person_id).update(phone="+84987654321")
-    if deactivated:
-        User.objects.filter(pk=parent.pk).update(is_active=False)
-    registration_reject(registration=Registration.objects.get(), officer=officer("canbo07901", "07901",
-                        "Cán bộ BHXH cơ sở"), reason="Ảnh mờ")
-    texted = Message.objects.filter(template="registration_rejected", channel=Message.Channel.SMS)
-    assert list(texted.values_list("recipient", flat=True)) == ["+84912345678" if deactivated else "+84987654321"]
 
 
 def test_switching_to_someone_elses_child_is_a_404(client, parent, child):
