@@ -44,7 +44,8 @@ class ProcedureForm(forms.Form):
     stored filing's answers (`rows`), which is never bound: a bound form's `clean` has its person."""
 
     # A select whose choices hang on another's (province → ward): {the select chosen first: (the
-    # list it fills, the label of the button that fills it without JavaScript)}.
+    # list it fills, the label of the button that fills it without JavaScript, the list's hint where
+    # JavaScript fills it as soon as the first changes and the button is hidden)}.
     refreshed_lists: dict = {}
 
     def __init__(self, *args, person, user=None, kept=(), upload_limit="", **kwargs):
@@ -101,8 +102,10 @@ class ProcedureForm(forms.Form):
             self.add_error(name, problems)
 
     def refresh_buttons(self) -> list[tuple]:
-        """(the select chosen first, the bound list it fills, the button's label), for the page."""
-        return [(name, self[target], label) for name, (target, label) in self.refreshed_lists.items()]
+        """(the bound select chosen first, the bound list it fills, the button's label, the list's hint
+        with JavaScript), for the page (templates/includes/refresh_list.html)."""
+        return [(self[name], self[target], label, hint)
+                for name, (target, label, hint) in self.refreshed_lists.items()]
 
     def filled_in_for(self, person) -> None:
         """Word the labels for someone filling the form in for `person` (a parent for a child in view):

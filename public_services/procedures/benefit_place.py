@@ -40,7 +40,8 @@ class BenefitPlaceForm(ProcedureForm):
                             error_messages={"required": _("Nhập địa chỉ nơi ở mới.")})
     details = long_text(_("Lý do chuyển nơi hưởng"), missing=_("Nhập lý do chuyển nơi hưởng."))
     phone = phone_field()
-    refreshed_lists = {"new_province": ("new_agency", _("Cập nhật danh sách cơ quan BHXH"))}
+    refreshed_lists = {"new_province": ("new_agency", _("Cập nhật danh sách cơ quan BHXH"),
+                                        _("Danh sách theo tỉnh/thành phố đã chọn."))}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

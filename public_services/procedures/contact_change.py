@@ -65,7 +65,8 @@ class ContactChangeForm(ProcedureForm):
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
         error_messages={"max_length": _("Nhập số nhà, đường tối đa 200 ký tự.")},
     )
-    refreshed_lists = {"new_province": ("new_ward", _("Cập nhật danh sách phường/xã"))}
+    refreshed_lists = {"new_province": ("new_ward", _("Cập nhật danh sách phường/xã"),
+                                        _("Danh sách theo tỉnh/thành phố đã chọn."))}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -429,6 +429,31 @@ def test_without_javascript_the_agency_list_follows_the_chosen_province(client, 
     assert "[07902] BHXH Quận 12" in html and 'value="45 Hà Huy Giáp"' in html
 
 
+def test_a_list_hanging_on_a_province_follows_it_by_the_registrations_script(client, owner, district_officer):
+    """Every procedure's list that hangs on another select (province → agency, province → ward), on
+    a new filing's form and on a returned one's correction page, has its update button wired to
+    static/js/refresh-list.js, as the registration's ward list, and the page loads that script: with
+    JavaScript the list follows the province at once (tests/e2e/test_procedure_lists.py). Before,
+    the button was the only way, JavaScript or not. A form without such a list loads no script."""
+    from public_services.procedures.registry import all_procedures
+
+    client.force_login(owner)
+    with_lists = [procedure for procedure in all_procedures() if procedure.form_class.refreshed_lists]
+    assert {procedure.code for procedure in with_lists} == {"CHUYEN-NOI-HUONG", "DOI-LIEN-HE"}
+    pages = {procedure.code: [page(client, f"/dich-vu-cong/{procedure.slug}/")] for procedure in with_lists}
+    returned = submit(owner, "DOI-LIEN-HE")
+    filing_receive(filing=returned, officer=district_officer)
+    filing_return(filing=returned, officer=district_officer, what="Ghi rõ phường/xã.")
+    pages["DOI-LIEN-HE"].append(page(client, f"/dich-vu-cong/ho-so/{returned.pk}/sua/"))
+    for procedure in with_lists:
+        for html in pages[procedure.code]:
+            for source, (target, label, hint) in procedure.form_class.refreshed_lists.items():
+                assert (f'data-refresh-from="{source}" data-refresh-list="{target}" data-refresh-hint="{hint}">'
+                        f"{label}</button>") in html
+            assert len(re.findall(r'<script src="[^"]*/js/refresh-list\.[^"]*js" defer></script>', html)) == 1
+    assert "refresh-list" not in page(client, BOOK)
+
+
 AUTHORISATION = "/dich-vu-cong/uy-quyen-nhan-thay/"
 BENEFIT_PLACE = "/dich-vu-cong/chuyen-noi-huong/"
 

@@ -1,0 +1,104 @@
+"""A procedure's list that hangs on a province (the receiving agency of "Chuyển nơi hưởng", the ward
+of "Thay đổi thông tin liên hệ") follows the province chosen as the registration's ward list does:
+with JavaScript as soon as the province changes, without reloading the page, by the same script
+(static/js/refresh-list.js) and the same button (templates/includes/refresh_list.html), the button
+hidden and its hint no longer asking for it; without JavaScript by that button. Before, a citizen
+with JavaScript had to find and press the button on a procedure's form."""
+
+import pytest
+
+from lookup.models import Province
+from tests.e2e.test_public_services_journey import logged_in_page
+from tests.public_services.helpers import citizen
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGE = "/dich-vu-cong/chuyen-noi-huong/"
+BUTTON = "Cập nhật danh sách cơ quan BHXH"
+# Counts the lists asked of the server (refresh-list.js asks with fetch, at once on the event it
+# follows), so that what was not asked reads as surely as what was, with no waiting.
+COUNT_ASKED = """window.asked = 0; var fetched = window.fetch;
+window.fetch = function () { window.asked++; return fetched.apply(this, arguments); };"""
+PROVINCE, AGENCY = "Tỉnh/thành phố nơi muốn nhận", "Cơ quan BHXH nơi muốn nhận"
+REASON = "Lý do chuyển nơi hưởng"
+
+
+def agencies(page) -> list[str]:
+    return page.get_by_label(AGENCY).locator("option").all_inner_texts()
+
+
+@pytest.fixture
+def page_of(browser, live_server, reference_data):
+    """A page of a new browser context, JavaScript on or off, logged in as a citizen granted a monthly
+    allowance (the procedure is open to him), on the procedure's form."""
+    user, contexts = citizen(), []
+
+    def make(javascript=True):
+        context = browser.new_context(java_script_enabled=javascript)
+        contexts.append(context)
+        context.add_init_script(COUNT_ASKED)
+        page = logged_in_page(context, live_server, user)
+        page.goto(live_server.url + PAGE, wait_until="networkidle")
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def test_the_agency_list_follows_the_province_as_soon_as_it_changes(page_of, live_server):
+    page = page_of()
+    assert not page.get_by_role("button", name=BUTTON).is_visible()
+    assert page.locator("#id_new_agency_helptext").inner_text() == "Danh sách theo tỉnh/thành phố đã chọn."
+    assert page.evaluate("window.asked") == 0  # a page as the server sent it needs no refresh
+    page.evaluate("window.samePage = true")  # gone if the page were loaded again
+    page.get_by_label(REASON).fill("Chuyển về ở với con gái")
+    page.get_by_label(PROVINCE).focus()
+
+    page.get_by_label(PROVINCE).select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_label(AGENCY).select_option(label="[07902] BHXH Quận 12")  # waits for the option to come
+    page.get_by_label(PROVINCE).select_option(label="Thành phố Hà Nội")
+    page.get_by_label(AGENCY).locator("option", has_text="BHXH cơ sở Cầu Giấy").wait_for(state="attached")
+    assert "[07902] BHXH Quận 12" not in agencies(page)
+    assert page.get_by_label(AGENCY).input_value() == ""  # the agency of the other province is not kept
+
+    assert page.evaluate("window.samePage") is True and page.url == live_server.url + PAGE
+    assert page.get_by_label(REASON).input_value() == "Chuyển về ở với con gái"
+    assert page.evaluate("document.activeElement.id") == "id_new_province"  # where the citizen left it
+    assert not page.get_by_role("button", name=BUTTON).is_visible()
+    assert page.console_errors == []  # no script refused by the content security policy
+
+
+def test_without_javascript_the_button_refreshes_the_agency_list(page_of):
+    page = page_of(javascript=False)
+    assert "đổi tỉnh thì bấm “Cập nhật danh sách cơ quan BHXH”" in page.locator("#id_new_agency_helptext").inner_text()
+    page.get_by_label(REASON).fill("Chuyển về ở với con gái")
+    page.get_by_label(PROVINCE).select_option(label="Thành phố Hồ Chí Minh")
+    assert "[07902] BHXH Quận 12" not in agencies(page)
+
+    page.get_by_role("button", name=BUTTON).click()
+    page.wait_for_url("**" + PAGE + "#id_new_agency")
+    assert "[07902] BHXH Quận 12" in agencies(page)
+    assert page.get_by_label(PROVINCE).locator("option:checked").inner_text() == "Thành phố Hồ Chí Minh"
+    assert page.get_by_label(REASON).input_value() == "Chuyển về ở với con gái"
+
+
+def test_a_page_shown_again_with_a_province_put_back_brings_its_agencies(page_of):
+    """A page restored from the back-forward cache, whose province the browser put back without a
+    `change`: on `pageshow` the list is refreshed, once, for the province as it now stands."""
+    page = page_of()
+    hanoi = Province.objects.get(code="01").pk
+    page.get_by_label(REASON).fill("Chuyển về ở với con gái")
+    page.evaluate("id => { document.getElementById('id_new_province').value = String(id); }", hanoi)
+    assert page.evaluate("window.asked") == 0  # no `change`: nothing asked
+    assert "[00101] BHXH cơ sở Cầu Giấy" not in agencies(page)
+
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+    assert page.evaluate("window.asked") == 1
+    page.get_by_label(AGENCY).locator("option", has_text="BHXH cơ sở Cầu Giấy").wait_for(state="attached")
+    assert "[07902] BHXH Quận 12" not in agencies(page)
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+    assert page.evaluate("window.asked") == 1  # the list is the province's now: not asked again
+    assert page.get_by_label(REASON).input_value() == "Chuyển về ở với con gái"
+    assert not page.get_by_role("button", name=BUTTON).is_visible()
+    assert page.console_errors == []
