@@ -775,6 +775,27 @@ def test_a_stale_page_with_a_line_id_that_is_a_superscript_digit_is_refused_not_
     assert (obj.discharged_on, obj.revision, obj.lines.count()) == (datetime.date(2025, 3, 6), 2, 4)
 
 
+def test_the_edit_conflict_page_puts_back_what_was_typed_without_a_nul_or_another_control_character(
+        client, db, django_capture_on_commit_callbacks):
+    """The page shown again after another's save keeps what the officer typed, in the visit's boxes
+    and in its cost lines' (vssid_portal.forms.EchoedBoundField), without the NUL, the control
+    characters and the DEL typed with it: not showing them again, nor saving them with the page."""
+    from tests.vssid_portal.test_echoed_text import box_value, control_characters
+
+    user, obj, url, page_of_a = page_opened_by_clinic_staff(client)
+    with django_capture_on_commit_callbacks(execute=True):  # a colleague, from a page opened since
+        client.post(url, {**admin_form(client, url, form_id="visit_form"), "discharged_on": "2025-03-06"})
+    response = client.post(url, {**page_of_a, "diagnosis_name": "Viêm\x00 họng\x01 cấp\x7f",
+                                 "lines-3-description": "Vitamin\x00 C\x1b 500 mg"})
+    html = response.content.decode()
+    assert response.status_code == 200 and SHOWN_AGAIN in html
+    assert control_characters(html) == []
+    assert box_value(html, "diagnosis_name") == "Viêm họng cấp"
+    assert box_value(html, "lines-3-description") == "Vitamin C 500 mg"
+    obj.refresh_from_db()
+    assert (obj.diagnosis_name.startswith("Nhiễm trùng"), obj.revision) == (True, 2)  # nothing of it saved
+
+
 def test_clinic_staff_read_the_patient_and_the_audit_actor_as_text_not_links_to_refused_pages(
         client, db, django_capture_on_commit_callbacks):
     user, obj, url, page = page_opened_by_clinic_staff(client)
