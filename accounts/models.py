@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from lookup.models import Agency, MedicalFacility, Province, Ward
@@ -242,7 +243,7 @@ class Registration(models.Model):
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("đăng ký giao dịch điện tử")
-        verbose_name_plural = _("đăng ký giao dịch điện tử")
+        verbose_name_plural = pgettext_lazy("số nhiều", "đăng ký giao dịch điện tử")
         constraints = [
             # One open registration per submitter: the citizen's own, and each parent's for a child
             # (two constraints, as NULL parents never collide in a unique key).

@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
@@ -398,7 +398,7 @@ class BenefitEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("nhật ký cập nhật")
-        verbose_name_plural = _("nhật ký cập nhật")
+        verbose_name_plural = pgettext_lazy("số nhiều", "nhật ký cập nhật")
         constraints = [models.UniqueConstraint(fields=["record", "revision"], name="benefit_event_one_per_revision")]
 
     def __str__(self):

@@ -109,7 +109,7 @@ class Card(models.Model):
     class Meta:
         ordering = ["person", "-version"]
         verbose_name = _("thẻ BHYT")
-        verbose_name_plural = _("thẻ BHYT")
+        verbose_name_plural = pgettext_lazy("số nhiều", "thẻ BHYT")
         permissions = [
             ("verify_card", "Xác thực thẻ BHYT tại cơ sở KCB"),
             ("reissue_card", "Cấp lại hoặc thu hồi thẻ BHYT"),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.validators import validate_vn_mobile
@@ -79,7 +80,7 @@ class Feedback(models.Model):
         ]
         permissions = [("answer_feedback", "Trả lời phản ánh, kiến nghị")]
         verbose_name = _("phản ánh, kiến nghị")
-        verbose_name_plural = _("phản ánh, kiến nghị")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phản ánh, kiến nghị")
 
     def save(self, *args, **kwargs):
         # The accent-folded key the officers' search looks in, kept with the name whatever writes it.

@@ -10,7 +10,7 @@ services.py, along the transitions listed in `TRANSITIONS`, and each leaves a Fi
 from django.conf import settings
 from django.db import models
 from django.utils import translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
@@ -93,7 +93,7 @@ class Filing(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("hồ sơ dịch vụ công")
-        verbose_name_plural = _("hồ sơ dịch vụ công")
+        verbose_name_plural = pgettext_lazy("số nhiều", "hồ sơ dịch vụ công")
         permissions = [("process_filing", "Tiếp nhận và giải quyết hồ sơ dịch vụ công")]
         indexes = [models.Index(fields=["agency", "status", "due_date"], name="filing_queue_idx")]
         constraints = [

@@ -273,6 +273,59 @@ def test_the_admin_decision_pages_speak_english_around_the_officers_field(client
         "card revoked, empty"]
     assert 'value="Send the answer"' in english["feedback"] and "Reason for the refusal:" in english["benefit"]
 
+@pytest.mark.django_db
+def test_the_english_admin_names_its_lists_in_the_plural(client, settings, owner, district_officer, facility):
+    """Vietnamese names a list as it names one record ("thẻ BHYT"); English does not: an English
+    admin's index and the decision pages' breadcrumbs name the lists in the plural, and one record
+    of them in the singular."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Registration
+    from benefits.models import BenefitEvent
+    from health_card.models import Card
+    from public_services.models import Feedback, Filing
+    from public_services.services import filing_receive
+    from tests.accounts.helpers import make_person
+    from tests.accounts.helpers import submit as submit_registration
+    from tests.public_services.helpers import submit
+
+    registrant = make_person("7901000001", "Trần Thị Lan", id_number="079188012345", sex=2)
+    registration = submit_registration(registrant, "07901", email="")
+    filing = submit(owner)
+    filing_receive(filing=filing, officer=district_officer)
+    card = issue(owner.person, facility)
+    benefit = record(owner.person)
+    settings.LANGUAGE_CODE = "en"
+    names = {
+        Card: ("health insurance card", "health insurance cards"),
+        Registration: ("registration for electronic transactions", "registrations for electronic transactions"),
+        Filing: ("public service application", "public service applications"),
+        Feedback: ("feedback", "feedback"),
+        BenefitEvent: ("update log entry", "update log"),
+    }
+    with translation.override("en"):
+        assert {model: (str(model._meta.verbose_name), str(model._meta.verbose_name_plural))
+                for model in names} == names
+    client.force_login(district_officer)
+
+    def breadcrumbs(response) -> str:
+        return response.content.decode().split('<div class="breadcrumbs">', 1)[1].split("</div>", 1)[0]
+
+    assert ">Registrations for electronic transactions</a>" in breadcrumbs(
+        client.get(f"/quan-tri/accounts/registration/{registration.pk}/tu-choi/"))
+    assert ">Public service applications</a>" in breadcrumbs(
+        client.get(f"/quan-tri/public_services/filing/{filing.pk}/ghi-chu/return/"))
+    assert ">Health insurance cards</a>" in breadcrumbs(
+        client.post("/quan-tri/health_card/card/", {"action": "reissue", "_selected_action": [card.pk]}))
+    assert '"inline-heading">Update log</h2>' in client.get(
+        f"/quan-tri/benefits/benefitrecord/{benefit.pk}/change/").content.decode()
+    client.force_login(get_user_model().objects.create_superuser("quantri", password=None))
+    index = client.get("/quan-tri/").content.decode()
+    assert [name for name in ("Health insurance cards", "Registrations for electronic transactions",
+                              "Public service applications", "Two-step verification methods", "Login sessions")
+            if f">{name}</a>" not in index] == []
+
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("before", "chosen"), [(None, "en"), ("vi", "en"), ("en", "vi")])
