@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -320,13 +321,15 @@ class BenefitRecord(models.Model):
             label = self._meta.get_field(name).verbose_name
             value = getattr(self, name)
             if value is not None and name not in fields:
-                error(name, f"Chế độ {kind_label} không có thông tin “{label}”: để trống ô này.")
+                error(name, gettext("Chế độ %(kind)s không có thông tin “%(field)s”: để trống ô này.")
+                      % {"kind": kind_label, "field": label})
             elif value is None and fields.get(name):
-                error(name, f"Nhập {label} cho hồ sơ {kind_label}.")
+                error(name, gettext("Nhập %(field)s cho hồ sơ %(kind)s.") % {"field": label, "kind": kind_label})
         decided = self.status in DECIDED
         for name in DECIDED_DETAILS.get(self.kind, ()):
             if decided and getattr(self, name) is None:
-                error(name, f"Nhập {self._meta.get_field(name).verbose_name} khi hồ sơ đã có quyết định.")
+                error(name, gettext("Nhập %(field)s khi hồ sơ đã có quyết định.")
+                      % {"field": self._meta.get_field(name).verbose_name})
         if self.status == Status.REJECTED and not self.reject_reason:
             error("reject_reason", "Nhập lý do không giải quyết để báo cho người lao động.")
         if self.status != Status.REJECTED and self.reject_reason:
@@ -366,20 +369,21 @@ class BenefitRecord(models.Model):
         for name in ("received_on", "decision_date", "paid_on", "event_date"):
             value = getattr(self, name)
             if value is not None and value > today:
-                error(name, f"{self._meta.get_field(name).verbose_name.capitalize()} không được sau ngày hôm nay "
-                            f"({vn_date(today)}).")
+                error(name, gettext("%(field)s không được sau ngày hôm nay (%(today)s).")
+                      % {"field": capfirst(self._meta.get_field(name).verbose_name), "today": vn_date(today)})
         birth_date = self.person.birth_date if self.person_id else None
         for name in ("received_on", "start_date", "child_birth_date", "event_date") if birth_date else ():
             value = getattr(self, name)
             if value is not None and value < birth_date:
                 born = vn_date(birth_date, year_only=self.person.birth_year_only)
-                error(name, f"{self._meta.get_field(name).verbose_name.capitalize()} không thể trước ngày sinh của "
-                            f"người hưởng ({born}).")
+                error(name, gettext("%(field)s không thể trước ngày sinh của người hưởng (%(born)s).")
+                      % {"field": capfirst(self._meta.get_field(name).verbose_name), "born": born})
         if self.received_on:
             for name in ("decision_date", "expected_on", "paid_on"):
                 value = getattr(self, name)
                 if value is not None and value < self.received_on:
-                    error(name, f"{self._meta.get_field(name).verbose_name.capitalize()} không thể trước ngày tiếp nhận hồ sơ.")
+                    error(name, gettext("%(field)s không thể trước ngày tiếp nhận hồ sơ.")
+                          % {"field": capfirst(self._meta.get_field(name).verbose_name)})
         if errors:
             raise ValidationError(errors)
 

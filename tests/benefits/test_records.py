@@ -458,3 +458,44 @@ def test_a_save_is_checked_against_the_status_stored_when_it_is_saved(db):
         "Hồ sơ đang ở trạng thái “Không giải quyết” nên không chuyển sang “Đã chi trả” được")
     obj.refresh_from_db()
     assert (obj.status, obj.paid_on, obj.revision) == ("rejected", None, 1)
+
+
+def test_a_records_errors_that_name_its_fields_are_one_sentence_in_the_admins_language(db):
+    """An officer whose admin speaks English read "Decision date không được sau ngày hôm nay (…)": the
+    field's English name inside a Vietnamese sentence. Each such error is a sentence of the catalogue
+    around the field's name, in Vietnamese or in English, its dates dd/mm/yyyy."""
+    from django.utils import timezone, translation
+
+    user = citizen()  # born on 15/03/1988
+    today = timezone.localdate()
+    sickness = record(user.person, save=False, days_off=None, impairment_percent=21, start_date=datetime.date(1980, 1, 1),
+                      expected_on=datetime.date(2025, 8, 2),
+                      **decided(status="paid", decision_date=today + datetime.timedelta(days=1)))
+    unemployment = record(user.person, BenefitRecord.Kind.UNEMPLOYMENT, save=False, **decided())
+    wanted = {
+        "vi": {
+            "days_off": "Nhập số ngày nghỉ cho hồ sơ Ốm đau.",
+            "impairment_percent": "Chế độ Ốm đau không có thông tin “tỷ lệ suy giảm khả năng lao động (%)”: để trống ô này.",
+            "decision_date": f"Ngày quyết định không được sau ngày hôm nay ({today:%d/%m/%Y}).",
+            "start_date": "Hưởng từ ngày không thể trước ngày sinh của người hưởng (15/03/1988).",
+            "expected_on": "Ngày hẹn trả kết quả không thể trước ngày tiếp nhận hồ sơ.",
+            "allowance_months": "Nhập số tháng hưởng trợ cấp khi hồ sơ đã có quyết định.",
+        },
+        "en": {
+            "days_off": "Enter the days off of a “Sickness” record.",
+            "impairment_percent": "A “Sickness” record has no “reduction in working capacity (%)”: leave this box empty.",
+            "decision_date": f"Decision date cannot be after today ({today:%d/%m/%Y}).",
+            "start_date": "Benefit starts on cannot be before the beneficiary's date of birth (15/03/1988).",
+            "expected_on": "Result expected on cannot be before the date the application was received.",
+            "allowance_months": "Enter the months of benefit once the record has a decision.",
+        },
+    }
+    for language, messages in wanted.items():
+        with translation.override(language):
+            errors = {}
+            for obj in (sickness, unemployment):
+                with pytest.raises(ValidationError) as error:
+                    obj.full_clean()
+                errors.update(error.value.message_dict)
+            assert {field: errors.get(field) for field in messages} == {
+                field: [message] for field, message in messages.items()}
