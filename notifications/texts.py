@@ -47,11 +47,11 @@ def _sent_as_typed_to_each(people: Iterable[Iterable[str]]) -> str:
         return _sent_as_typed(people[0] if people else ())
     parts = [ngettext("%(count)s người qua %(channels)s", "%(count)s người qua %(channels)s", count) % {
         "count": count, "channels": channels} for channels, count in listed.items() if channels]
-    if untold := listed.get(""):
-        parts.append(ngettext("%(count)s người không nhận tin nào vì không có tài khoản trên Cổng (của mình hay của "
-                              "cha mẹ)",
-                              "%(count)s người không nhận tin nào vì không có tài khoản trên Cổng (của mình hay của "
-                              "cha mẹ)", untold) % {"count": untold})
+    if untold := listed.get(""):  # no login of theirs or of a minor's parent, or a deactivated one
+        parts.append(ngettext("%(count)s người không nhận tin nào vì không có tài khoản đang hoạt động nào trên Cổng "
+                              "được xem hồ sơ của họ",
+                              "%(count)s người không nhận tin nào vì không có tài khoản đang hoạt động nào trên Cổng "
+                              "được xem hồ sơ của họ", untold) % {"count": untold})
     return gettext("Nội dung này được gửi đúng như đã nhập: %(parts)s. Không ghi chú nội bộ.") % {
         "parts": "; ".join(parts)}
 

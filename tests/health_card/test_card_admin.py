@@ -177,34 +177,47 @@ def test_the_reason_page_names_no_message_for_a_holder_without_an_account(facili
         assert not Message.objects.filter(template="bhyt_card_revoked").exists()
 
 
-def holders_cards(facility, told: tuple[bool, ...]) -> list[Card]:
-    """A card for each holder of `told`: True a holder with a login of their own, False one without
-    an account; each with a phone of their own."""
-    from accounts.models import User
+def holders_cards(facility, logins: tuple[str, ...]) -> list[Card]:
+    """A card for each holder of `logins`, each with a phone of their own: "own" a holder with a login
+    of their own, "none" one without an account, "deactivated" one whose own login was deactivated,
+    "parent's" an adult whose only login is a parent's."""
+    from accounts.models import Guardianship, User
 
     cards = []
-    for n, with_login in enumerate(told):
+    for n, login in enumerate(logins):
         person = make_person(f"79010000{n + 20}", f"Phạm Văn Tâm {n}", id_number=f"0790900999{n + 20}")
         Person.objects.filter(pk=person.pk).update(phone=f"+849123456{n + 20}")
-        if with_login:
-            User.objects.create_user(username=person.bhxh_code, password="x-Strong-Pass-2026", person=person)
+        if login in ("own", "deactivated"):
+            User.objects.create_user(username=person.bhxh_code, password="x-Strong-Pass-2026", person=person,
+                                     is_active=login == "own")
+        elif login == "parent's":
+            parent = make_person(f"79010001{n + 20}", f"Phạm Văn Sơn {n}", birth=datetime.date(1960, 1, 1),
+                                 id_number=f"0790600999{n + 20}")
+            parent_login = User.objects.create_user(username=parent.bhxh_code, password="x-Strong-Pass-2026",
+                                                    person=parent)
+            Guardianship.objects.create(parent=parent_login, child=person, relationship="cha")
         cards.append(issue(person, facility))
     return cards
 
 
-@pytest.mark.parametrize(("told", "said"), [
-    ((True, True), "qua thông báo trên Cổng và tin nhắn SMS (chỉ mang phần đầu); không ghi chú nội bộ."),
-    ((False, False), "không được gửi qua thông báo, SMS hay thư nào"),
-    ((True, False, True), "Nội dung này được gửi đúng như đã nhập: 2 người qua thông báo trên Cổng và tin nhắn "
-                          "SMS (chỉ mang phần đầu); 1 người không nhận tin nào vì không có tài khoản trên Cổng"),
+@pytest.mark.parametrize(("logins", "said"), [
+    (("own", "own"), "qua thông báo trên Cổng và tin nhắn SMS (chỉ mang phần đầu); không ghi chú nội bộ."),
+    (("none", "none"), "không được gửi qua thông báo, SMS hay thư nào"),
+    (("own", "none", "own"), "Nội dung này được gửi đúng như đã nhập: 2 người qua thông báo trên Cổng và tin nhắn "
+                             "SMS (chỉ mang phần đầu); 1 người không nhận tin nào vì không có tài khoản đang hoạt "
+                             "động nào trên Cổng được xem hồ sơ của họ."),
+    # A deactivated login and a parent's login of an adult view nothing: no account the sentence names.
+    (("own", "deactivated", "parent's"), "Nội dung này được gửi đúng như đã nhập: 1 người qua thông báo trên Cổng "
+                                         "và tin nhắn SMS (chỉ mang phần đầu); 2 người không nhận tin nào vì không "
+                                         "có tài khoản đang hoạt động nào trên Cổng được xem hồ sơ của họ."),
 ])
 @pytest.mark.parametrize("action", ["reissue", "revoke"])
 def test_the_reason_page_of_several_cards_says_what_their_holders_are_each_sent(facility, reference_data, action,
-                                                                                 told, said):
+                                                                                 logins, said):
     """Several cards selected: the sentence is true of every holder, not of the first one told. Holders
     told alike read the one-person sentence; holders told differently, how many get a notice and an SMS
     and how many no message; as the messages then sent show, holder by holder."""
-    cards = holders_cards(facility, told)
+    cards = holders_cards(facility, logins)
     selected = {"action": action, "_selected_action": [card.pk for card in cards]}
     client = logged_in(officer("canbo07901", "07901", DISTRICT))
     html = client.post(CARDS, selected).content.decode()
@@ -212,8 +225,8 @@ def test_the_reason_page_of_several_cards_says_what_their_holders_are_each_sent(
     assert client.post(CARDS, {**selected, "confirm": "1", "reason": "khac", "details": "Cấp trùng"}).status_code == 302
     sent = {card.person_id: [] for card in cards}
     for message in Message.objects.filter(template=f"bhyt_card_{action}d").select_related("user"):
-        sent[message.user.person_id].append(message.channel)
-    assert [bool(channels) for channels in sent.values()] == list(told)
+        sent.setdefault(message.user.person_id, []).append(message.channel)  # a parent's login: a key more
+    assert [bool(channels) for channels in sent.values()] == [login == "own" for login in logins]
     assert html.count(str(sent_as_typed_to_each(sent.values()))) == 1
 
 

@@ -71,11 +71,11 @@ def test_words_sent_to_several_people_told_differently_say_how_many_are_told_how
     mixed = sent_as_typed_to_each([told, untold, told, [INBOX]])
     assert str(mixed) == ("Nội dung này được gửi đúng như đã nhập: 2 người qua thông báo trên Cổng và tin nhắn SMS "
                           "(chỉ mang phần đầu); 1 người qua thông báo trên Cổng; 1 người không nhận tin nào vì không "
-                          "có tài khoản trên Cổng (của mình hay của cha mẹ). Không ghi chú nội bộ.")
+                          "có tài khoản đang hoạt động nào trên Cổng được xem hồ sơ của họ. Không ghi chú nội bộ.")
     with translation.override("en"):
         assert str(mixed) == ("This text is sent exactly as typed: 2 people by a notice on the portal and by SMS (its "
-                              "beginning only); 1 person by a notice on the portal; 1 person receives no message, "
-                              "having no account on the portal (their own or a parent's). Write no internal notes.")
+                              "beginning only); 1 person by a notice on the portal; 1 person receives no message, as "
+                              "no active login on the portal may view their records. Write no internal notes.")
 
 
 @pytest.mark.django_db
