@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from accounts.models import Guardianship, Registration, User
+from accounts.models import Guardianship, Person, Registration, User
 from accounts.services.registration import CHILD_MISMATCH as CHILD_MISMATCH_MESSAGE
 from accounts.services.registration import (
     registration_approve,
@@ -192,6 +192,26 @@ def test_a_decision_after_the_parents_phone_was_removed_is_texted_to_the_number_
         template="registration_child_approved" if decide == "approve" else "registration_rejected")
     assert decided.get(channel=Message.Channel.SMS).recipient == "+84912345678"
     assert decided.filter(channel=Message.Channel.INBOX, user=parent).exists()
+
+
+@pytest.mark.parametrize("deactivated", [False, True])
+def test_a_refusal_is_texted_to_the_parents_number_in_the_registry_as_it_stands(client, parent, child, deactivated):
+    """The parent's number changed in the registry after the registration was sent (a lost phone's, say):
+    the refusal, the child's code and the officer's reason, goes to the number now recorded, whether the
+    parent's login is still active or was deactivated since, never to the copy the registration took
+    when it was sent, whose SIM may be in someone else's hands; a deactivated login gets no notice."""
+    client.force_login(parent)
+    send(client)
+    Person.objects.filter(pk=parent.person_id).update(phone="+84987654321")
+    if deactivated:
+        User.objects.filter(pk=parent.pk).update(is_active=False)
+    registration = Registration.objects.get()
+    assert registration.phone.as_e164 == "+84912345678"  # the copy taken at submission
+    registration_reject(registration=registration, officer=officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"),
+                        reason="Ảnh mờ")
+    refused = Message.objects.filter(template="registration_rejected")
+    assert list(refused.filter(channel=Message.Channel.SMS).values_list("recipient", flat=True)) == ["+84987654321"]
+    assert refused.filter(channel=Message.Channel.INBOX, user=parent).exists() is not deactivated
 
 
 def test_switching_to_someone_elses_child_is_a_404(client, parent, child):
