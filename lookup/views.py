@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
+from django_ratelimit.core import get_usage
 
 from vssid_portal.paging import paginate
+from vssid_portal.ratelimit import client_ip
+from vssid_portal.views import usage_refusal
 
 from . import selectors
 from .forms import CollectionPointLookupForm, FacilityLookupForm, LookupForm
@@ -17,17 +21,39 @@ def index(request):
 
 PER_PAGE = 20
 UNCONTRACTED_SHOWN = 5
+LOOKUP_GROUP = "lookup.public_search"
+RATE_LIMITED = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút.")
+UNAVAILABLE = _("Tra cứu đang tạm gián đoạn. Hãy thử lại sau vài phút.")
+
+
+def _search_refused(request):
+    """Counts a search or a page of results (any query string) of the four lookups together against
+    the client's settings.PUBLIC_LOOKUP_RATE (an IPv4 address or an IPv6 /64): each one is a search
+    of whole tables, which a script could otherwise ask for without end. The empty page is not
+    counted. The refusal (429 with Retry-After, 503 while the limit cannot be counted) or None."""
+    if not request.GET:
+        return None
+    usage = get_usage(request, group=LOOKUP_GROUP, key=client_ip, rate=settings.PUBLIC_LOOKUP_RATE,
+                      method=get_usage.ALL, increment=True)
+    return usage_refusal(usage, RATE_LIMITED, UNAVAILABLE)
 
 
 def _results_page(request, form, queryset, *, template: str, heading: str, extra: dict | None = None):
     params = request.GET.copy()
     params.pop("trang", None)
+    refusal = _search_refused(request)
+    if refusal is not None:  # nothing searched, the suggestions neither: the refusal in the error summary
+        form.is_valid()
+        form.add_error(None, refusal.message)
+        queryset = queryset.none()
+        extra = {key: [] if callable(value) else value for key, value in (extra or {}).items()}
     context = {
         "form": form, "heading": heading, "searched": bool(request.GET), "query_string": params.urlencode(),
         "left_out": selectors.search_terms(form.filters()["query"]).left_out,
         **paginate(queryset, request.GET.get("trang"), per_page=PER_PAGE), **(extra or {}),
     }
-    return render(request, template, context)
+    response = render(request, template, context)
+    return refusal.answer(response) if refusal is not None else response
 
 
 @require_safe

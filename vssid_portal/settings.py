@@ -571,6 +571,13 @@ HEALTH_CARD_API_UNAUTHORISED_RATE = "60/m"
 # stuck sending or a script meets it.
 HEALTH_CARD_CLINIC_CHECK_RATE = "600/m"
 
+# Searches and result pages of the public reference lookups (lookup/views.py: agencies, KCB facilities,
+# employers, collection points, together) from one client address (an IPv4 address or an IPv6 /64):
+# a citizen paging through results never meets it, a script reading the tables meets it at once.
+# Read from the environment only for the benchmark (bench/stack.py), whose wrk connections all come
+# from one address.
+PUBLIC_LOOKUP_RATE = _read("PUBLIC_LOOKUP_RATE", env.str, default="60/m")
+
 PORTAL_NAME = "Cổng dịch vụ BHXH số"
 # The portal's public address, printed in documents (statement QR codes); empty: taken from the request.
 PORTAL_PUBLIC_URL = _read("PORTAL_PUBLIC_URL", env.str, default="").rstrip("/")

@@ -350,6 +350,8 @@ PUBLIC_LOOKUPS = [
     ("/xac-thuc/van-ban/", "get", {"ma": "ABCD-EFGH-JKMN-PQRS"}, statement_views.VERIFY_RATE),
     ("/xac-thuc/the-bhyt/", "post", {"ma_qr": "HS4010120878837|4e67|01/01/2000|1|-|79 - 032|$"},
      verify_view.PUBLIC_RATE),
+    ("/tra-cuu/co-so-kcb/", "get", {"q": "benh vien", "province": "79"}, django_settings.PUBLIC_LOOKUP_RATE),
+    ("/tra-cuu/don-vi/", "get", {"q": "det may"}, django_settings.PUBLIC_LOOKUP_RATE),
 ]
 
 
@@ -421,3 +423,25 @@ def test_a_code_refused_for_both_the_account_and_the_network_says_the_network_an
     message = " ".join(code_attempts_refusal(request, user).messages)
     assert "việc nhập mã xác thực từ mạng này tạm bị khóa" in message
     assert "Hãy thử lại sau" in message and "đăng nhập" not in message
+
+
+# The public reference lookups, counted together per client (lookup/views.py).
+REFERENCE_LOOKUPS = ["/tra-cuu/co-quan-bhxh/", "/tra-cuu/co-so-kcb/", "/tra-cuu/co-so-kcb/cap-giay-nghi-om/",
+                     "/tra-cuu/don-vi/", "/tra-cuu/diem-thu/"]
+
+
+def test_reference_lookups_share_one_limit_refused_in_vietnamese_with_retry_after(reference_data, settings):
+    settings.PUBLIC_LOOKUP_RATE = "5/m"
+    client = Client(REMOTE_ADDR="192.0.2.60")
+    for _ in range(3):  # the empty pages search nothing and are not counted
+        assert [client.get(url).status_code for url in REFERENCE_LOOKUPS] == [200] * len(REFERENCE_LOOKUPS)
+    assert [client.get(url, {"q": "phu nhuan"}).status_code for url in REFERENCE_LOOKUPS] == [200] * 5
+    for url in REFERENCE_LOOKUPS:
+        refused = client.get(url, {"q": "phu nhuan", "trang": "2"})
+        assert refused.status_code == 429, url
+        assert 1 <= int(refused["Retry-After"]) <= 60
+        text = refused.content.decode()
+        assert "Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút." in text
+        assert 'value="phu nhuan"' in text  # the search is put back for the next try
+        assert refused.context["page"].paginator.count == 0
+    assert Client(REMOTE_ADDR="192.0.2.61").get(REFERENCE_LOOKUPS[0], {"q": "phu nhuan"}).status_code == 200
