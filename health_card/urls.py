@@ -4,7 +4,7 @@ from .views import card, verify
 
 app_name = "health_card"
 urlpatterns = [
-    path("the-bhyt/", card.card, name="index"),
+    path("the-bhyt/", card.card_page, name="index"),
     path("the-bhyt/ma-qr/", card.card_qr_page, name="qr"),
     path("the-bhyt/<id:pk>/ma-qr.png", card.card_qr_image, name="qr_image"),
     path("the-bhyt/<id:pk>/in/", card.card_pdf, name="pdf"),

@@ -20,9 +20,10 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_ratelimit.core import get_usage
 
 from accounts.adapter import workplace
 from accounts.pages import render_personal_page
@@ -30,6 +31,7 @@ from accounts.selectors import person_in_view, viewing
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.pdf import data_uri, qr_data_uri, render_pdf
+from vssid_portal.views import LimitRefusal, usage_refusal
 
 from .. import keys, qr
 from ..models import Card
@@ -51,6 +53,13 @@ QR_WINDOW_SECONDS = 5 * 60  # a new on-screen QR every 5 minutes, each good for 
 REFRESH_SECONDS = 60
 CHECKS_PER_PAGE = 50
 PHOTO_LINK_WINDOW_SECONDS = DEFAULT_MAX_AGE // 3  # a stored card page serves a third of its portrait link's life
+# The printable PDF is drawn by WeasyPrint in the request, about a second of a web worker each: a login
+# may have it drawn this many times (all the cards it views together), enough to print again after a
+# paper jam, while a script looping on the link no longer holds the workers.
+PRINT_RATE = "10/h"
+PRINT_LIMITED = gettext_lazy("Bạn đã tải bản in thẻ BHYT quá nhiều lần trong một giờ. Hãy thử lại sau; bản đã "
+                             "tải về vẫn dùng được.")
+PRINT_UNAVAILABLE = gettext_lazy("In thẻ BHYT đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 
 
 def _person(request):
@@ -77,7 +86,7 @@ def photo_url(request, person) -> str:
 @login_required
 @never_cache
 @require_safe
-def card(request):
+def card_page(request):
     def context(person):  # a login without a registry person sees the "no card" notice
         card = card_for(person=person)
         context = {**viewing(request.user, person), "card": card}
@@ -172,6 +181,9 @@ def card_pdf(request, pk: int):
         return _back_to_card(request, gettext(
             "Thẻ này không in được: chỉ in được thẻ đang sử dụng hoặc sắp có giá trị sử dụng. "
             "Tình trạng thẻ ở ngay bên dưới."))
+    if refusal := _print_refused(request):  # the card page saying so, with the wait in Retry-After
+        messages.error(request, refusal.message)
+        return refusal.answer(card_page(request))
     photo = ""
     name = portrait_for(person=card.person)
     if name:
@@ -188,6 +200,14 @@ def card_pdf(request, pk: int):
     response["Content-Disposition"] = f'attachment; filename="the-bhyt-{card.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _print_refused(request) -> LimitRefusal | None:
+    """Counts a PDF drawn for this login against PRINT_RATE: the refusal, with the seconds left of the
+    limit's window, when it is over the limit, or None."""
+    usage = get_usage(request, group="health_card.card_pdf", key="user", rate=PRINT_RATE, method=get_usage.ALL,
+                      increment=True)
+    return usage_refusal(usage, PRINT_LIMITED, PRINT_UNAVAILABLE)
 
 
 @login_required
