@@ -186,6 +186,19 @@ def test_production_without_a_required_variable_fails_check_deploy(missing, erro
     assert "Traceback" not in output
 
 
+@pytest.mark.security
+@pytest.mark.parametrize("hosts", ["*", ".example.vn", "vssid.example,*"])
+def test_production_taking_any_host_without_a_public_url_fails_check_deploy(hosts):
+    """The links mailed and printed were built from the request's Host header, which a wildcard in
+    ALLOWED_HOSTS lets any client choose; with PORTAL_PUBLIC_URL set they never are."""
+    result = run(["manage.py", "check", "--deploy"], **{**PRODUCTION, "ALLOWED_HOSTS": hosts})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "vssid_portal.E003" in output and "PORTAL_PUBLIC_URL" in output
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                 **{**PRODUCTION, "ALLOWED_HOSTS": hosts, "PORTAL_PUBLIC_URL": "https://vssid.example"})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("backend", ["ConsoleSmsBackend", "FileSmsBackend"])
 def test_production_with_an_sms_backend_that_writes_messages_down_is_warned(backend):
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
