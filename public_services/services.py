@@ -27,7 +27,8 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
+from django_ratelimit.core import get_usage
 
 from accounts.models import Person
 from accounts.selectors import OFFICER_RECORD_UNKNOWN, logins_told_of, officer_record_unknown
@@ -548,6 +549,25 @@ def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filin
     return filing
 
 
+# New filings one login may submit, whatever the procedure or the person: each tells its holder (and a
+# minor's parents) by SMS, and one withdrawn by SMS again, and has its declaration PDF built. A family
+# filing for each of its members stays far below; a script submitting and withdrawing in a loop stops.
+SUBMISSIONS_PER_LOGIN = "10/h"
+SUBMISSIONS_UNAVAILABLE = gettext_lazy("Nộp hồ sơ đang tạm gián đoạn. Hãy thử lại sau vài phút; nội dung đã khai "
+                                       "vẫn được giữ.")
+
+
+class FilingsRefused(ValidationError):
+    """The login has submitted SUBMISSIONS_PER_LOGIN filings already: this one is not recorded.
+    `usage`: django-ratelimit's count, this one counted, which says how long is left of the limit's
+    window (vssid_portal.views.usage_refusal)."""
+
+    def __init__(self, usage: dict):
+        self.usage = usage
+        super().__init__(gettext("Bạn đã nộp quá nhiều hồ sơ trong một giờ. Hãy thử lại sau; nội dung đã khai "
+                                 "vẫn được giữ."), code="too_many")
+
+
 def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str], idempotency_key: str,
                   link_base: str = "") -> Filing:
     """Record a filing from the form's answers (validated again here) and the uploaded images
@@ -557,7 +577,8 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     another is refused until that one is finished (checked here, and held by the constraints
     filing_one_open_per_procedure and filing_one_open_book_reissue when two forms are sent at the
     same moment). `link_base`: the scheme and host the link confirming a typed e-mail address starts
-    with (_ask_email_confirmation)."""
+    with (_ask_email_confirmation). A new filing counts against the login's SUBMISSIONS_PER_LOGIN;
+    beyond it, FilingsRefused (a retry of one recorded is not counted)."""
     if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
         raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
     existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)
@@ -568,6 +589,10 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
                if procedure.form_class.base_fields[name].required and not uploads.get(name)]
     if missing:
         raise ValidationError({name: gettext("Hãy tải lên ảnh giấy tờ này.") for name in missing})
+    usage = get_usage(None, group="public_services.filing_submit", key=lambda group, request: str(user.pk),
+                      rate=SUBMISSIONS_PER_LOGIN, method=get_usage.ALL, increment=True)
+    if usage is not None and usage["should_limit"]:
+        raise FilingsRefused(usage)
     agency = procedure.agency_for(person=person, data=cleaned)
     try:
         with kept_only_if_committed() as saved, transaction.atomic():

@@ -39,7 +39,7 @@ from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
 from vssid_portal.forms import posted_as_initial
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
-from vssid_portal.views import usages_refusal
+from vssid_portal.views import usage_refusal, usages_refusal
 
 from .models import Filing
 from .procedures import registry
@@ -61,10 +61,12 @@ from .selectors import (
     typed_email_confirmed,
 )
 from .services import (
+    SUBMISSIONS_UNAVAILABLE,
     UPLOAD_DIR,
     ConfirmationsRefused,
     ConfirmationsUnavailable,
     FilingReturnedAgain,
+    FilingsRefused,
     filing_email_confirm,
     filing_email_confirmation_resend,
     filing_resubmit,
@@ -324,6 +326,10 @@ def review(request, slug):
             filing = filing_submit(procedure=procedure, person=person, user=request.user, data=draft["data"],
                                    uploads=draft["uploads"], idempotency_key=key,
                                    link_base=verify_base_for(request))
+        except FilingsRefused as refused:  # the review again, saying so, with the wait in Retry-After
+            refusal = usage_refusal(refused.usage, refused.message, SUBMISSIONS_UNAVAILABLE)
+            messages.error(request, refusal.message)
+            return refusal.answer(_review_page(request, procedure, person, draft))
         except ValidationError as error:
             messages.error(request, gettext("Hồ sơ chưa nộp được: %(reasons)s") % {"reasons": " ".join(error.messages)})
             return redirect("public_services:form", slug=procedure.slug)
@@ -335,6 +341,10 @@ def review(request, slug):
     if (draft is None or draft.get("data") is None or open_filing_of(person=person, procedure=procedure)
             or procedure.unavailable(person, user=request.user)):
         return redirect("public_services:form", slug=procedure.slug)
+    return _review_page(request, procedure, person, draft)
+
+
+def _review_page(request, procedure, person, draft: dict):
     return render(request, "public_services/review.html", {
         "procedure": procedure, "person": person, "key": draft["key"], "answers_shown": _answers_shown(draft),
         "rows": procedure.rows(draft["data"], person=person, user=request.user),

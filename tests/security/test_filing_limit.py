@@ -1,0 +1,52 @@
+"""A login submits at most public_services.services.SUBMISSIONS_PER_LOGIN new filings: each one texts
+its holder (a minor's parents too), a withdrawal again, and has its declaration PDF built, so that a
+script submitting and withdrawing in a loop would otherwise make the portal send SMS and build PDFs
+without end. Past the limit nothing is recorded nor sent, and the review page answers 429 with
+Retry-After, saying so in Vietnamese, the answers kept."""
+
+import re
+
+import pytest
+
+from notifications.models import Message
+from public_services import services
+from public_services.models import Filing
+from tests.public_services.helpers import answers, logged, owner, review_post, submit, withdrawn  # noqa: F401
+
+pytestmark = [pytest.mark.security, pytest.mark.django_db]
+
+URL = "/dich-vu-cong/cap-lai-so-bhxh/"
+REFUSED = "Bạn đã nộp quá nhiều hồ sơ trong một giờ."
+
+
+@pytest.fixture
+def two_an_hour(monkeypatch):
+    monkeypatch.setattr(services, "SUBMISSIONS_PER_LOGIN", "2/h", raising=False)  # fails, not errs, without it
+
+
+def test_submitting_and_withdrawing_in_a_loop_stops_at_the_logins_limit(owner, two_an_hour,  # noqa: F811
+                                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            withdrawn(submit(owner))
+    texts = Message.objects.filter(channel=Message.Channel.SMS).count()
+    assert texts >= 4  # each submission and each withdrawal texted the holder
+    with pytest.raises(services.FilingsRefused) as refused:
+        submit(owner)
+    assert REFUSED in refused.value.messages[0]
+    assert Filing.objects.filter(person=owner.person).count() == 2
+    assert Message.objects.filter(channel=Message.Channel.SMS).count() == texts
+
+
+def test_the_review_page_refuses_past_the_limit_with_429_retry_after_and_the_answers_kept(owner, two_an_hour):  # noqa: F811
+    for _ in range(2):
+        withdrawn(submit(owner))
+    client = logged(owner)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
+    assert client.post(URL, {**answers("607A"), "idempotency_key": key}).status_code == 302
+    response = client.post(URL + "xem-lai/", review_post(client, URL, key))
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    page = response.content.decode()
+    assert REFUSED in page and 'name="answers_shown"' in page  # the review again, ready to be sent later
+    assert not Filing.objects.filter(idempotency_key=key).exists()
