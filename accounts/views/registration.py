@@ -165,6 +165,10 @@ CHECKS_PER_CODE = ("registration-code", "8/h")
 # Each submission texts the declared phone: a few per hour per BHXH code and per phone.
 SUBMISSIONS_PER_CODE = ("registration-submit-code", "3/h")
 SUBMISSIONS_PER_PHONE = ("registration-submit-phone", "3/h")
+# Posts of photos to the second step from one client: each photo is decoded, checked and re-encoded
+# (up to three of 40 million pixels each), work that a script past the first step could otherwise ask
+# for without end. A registrant choosing again a blurred photo or two stays far below.
+PHOTO_POSTS_PER_CLIENT = ("registration-photos-ip", "30/h")
 
 SUBMISSION_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
@@ -244,6 +248,14 @@ def photos(request):
     kept: dict = state.setdefault("photos", {})
     if forget_expired_photos(request, kept, PhotosForm):
         _store(request, state)
+    refusal = usage_refusal(counted_try(request, group=PHOTO_POSTS_PER_CLIENT[0], rate=PHOTO_POSTS_PER_CLIENT[1]),
+                            too_many, UNAVAILABLE) if request.method == "POST" and request.FILES else None
+    if refusal is not None:  # nothing posted is read: the step again, saying so, its kept photos still there
+        form = PhotosForm({}, {}, kept=kept.keys())
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, refusal.message)
+        return refusal.answer(_photos_page(request, form, kept))
     form = PhotosForm(request.POST or None, request.FILES or None, kept=kept.keys())
     if request.method == "POST":
         valid = form.is_valid()
@@ -251,6 +263,10 @@ def photos(request):
         _store(request, state)
         if valid:
             return redirect("accounts:registration_agency")
+    return _photos_page(request, form, kept)
+
+
+def _photos_page(request, form, kept: dict):
     request.session.save()  # previews are bound to this session's key
     previews = {
         field: private_file_url(name, user=None, inline=True, session_key=request.session.session_key)

@@ -1,0 +1,28 @@
+"""The registration's photo step decodes, checks and re-encodes every photo posted (up to three of 40
+million pixels): one client may post photos there accounts.views.registration.PHOTO_POSTS_PER_CLIENT
+times, then nothing posted is read and the step answers 429 with Retry-After, saying so in Vietnamese,
+the photos kept before still there. A post without a photo (the step opened again) is not counted."""
+
+import pytest
+from django.test import Client
+
+from accounts.views import registration as views
+from tests.accounts.helpers import declaration_data, jpeg, make_person
+
+pytestmark = [pytest.mark.security, pytest.mark.django_db]
+
+
+def test_photo_posts_stop_at_the_clients_limit_reading_nothing_more(reference_data, monkeypatch):
+    monkeypatch.setattr(views, "PHOTO_POSTS_PER_CLIENT", ("registration-photos-ip", "2/h"),
+                        raising=False)  # fails, not errs, without it
+    make_person()
+    client = Client(REMOTE_ADDR="192.0.2.70")
+    assert client.post("/dang-ky/", declaration_data()).status_code == 302
+    assert client.post("/dang-ky/anh/", {}).status_code == 200  # nothing chosen: not counted
+    for _ in range(2):
+        assert client.post("/dang-ky/anh/", {"portrait": jpeg()}).status_code == 200  # the ID card still missing
+    refused = client.post("/dang-ky/anh/", {"id_front": jpeg(), "id_back": jpeg()})
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    assert "Bạn đã thử quá nhiều lần." in refused.content.decode()
+    assert set(refused.context["previews"]) == {"portrait"}  # the ID card's sides were not read nor kept
