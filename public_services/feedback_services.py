@@ -74,6 +74,19 @@ class FeedbacksUnavailable(ValidationError):
                          code="unavailable")
 
 
+# Posts of the feedback form carrying an attachment from one client, sent or refused: each attachment
+# is decoded and re-encoded (an image) or parsed (a PDF) before the form is judged, so a post left
+# invalid on purpose would otherwise never meet SUBMIT_RATE and have this work done without end.
+ATTACHMENT_POSTS_RATE = "20/h"
+
+
+def feedback_attachment_counted(*, client: str) -> dict | None:
+    """Count one post carrying an attachment from `client` (an IPv4 address or an IPv6 /64), before
+    the attachment is read: django-ratelimit's count, over once ATTACHMENT_POSTS_RATE is passed."""
+    return get_usage(None, group="public_services.feedback_attachment", key=lambda group, request: client,
+                     rate=ATTACHMENT_POSTS_RATE, method=get_usage.ALL, increment=True)
+
+
 def _client_counted(client: str) -> dict | None:
     """Count one feedback recorded for `client` (an IPv4 address or an IPv6 /64:
     vssid_portal.ratelimit.client_ip): django-ratelimit's count, over once SUBMIT_RATE is passed."""

@@ -41,6 +41,7 @@ from .feedback_services import (
     TRACKING_NUMBER,
     FeedbacksUnavailable,
     TooManyFeedbacks,
+    feedback_attachment_counted,
     feedback_submit,
 )
 
@@ -104,6 +105,15 @@ def _render_form(request, form, *, status=200):
 def feedback_form(request):
     if request.method == "GET":
         return _render_form(request, FeedbackForm(initial=_initial(request.user)))
+    if request.FILES:  # counted before the attachment is read, whether the feedback is then sent or not
+        usage = feedback_attachment_counted(client=client_ip(None, request))
+        refusal = usage_refusal(usage, TooManyFeedbacks(usage), FeedbacksUnavailable()) if usage is not None else None
+        if refusal is not None:  # the form again without the file, saying so
+            form = FeedbackForm(request.POST)
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, refusal.message)
+            return refusal.answer(_render_form(request, form))
     form = FeedbackForm(request.POST, request.FILES)
     key = request.POST.get("idempotency_key", "")
     if key not in request.session.get(KEYS, []):

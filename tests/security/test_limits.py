@@ -445,3 +445,29 @@ def test_reference_lookups_share_one_limit_refused_in_vietnamese_with_retry_afte
         assert 'value="phu nhuan"' in text  # the search is put back for the next try
         assert refused.context["page"].paginator.count == 0
     assert Client(REMOTE_ADDR="192.0.2.61").get(REFERENCE_LOOKUPS[0], {"q": "phu nhuan"}).status_code == 200
+
+
+def test_feedback_posts_with_an_attachment_stop_at_the_limit_before_it_is_read(reference_data, monkeypatch):
+    """An attachment is decoded and re-encoded before the form is judged: posts left invalid on purpose
+    (no content) never reach SUBMIT_RATE, so those carrying a file are counted before it is read."""
+    from public_services import feedback_forms
+
+    monkeypatch.setattr(feedback_services, "ATTACHMENT_POSTS_RATE", "3/h", raising=False)  # fails, not errs, without it
+    read = []
+    original = feedback_forms.clean_attachment
+    monkeypatch.setattr(feedback_forms, "clean_attachment", lambda upload: read.append(upload.name) or original(upload))
+    client = Client(REMOTE_ADDR="198.51.100.40")
+    data = {"kind": "phan_anh", "topic": "khac", "full_name": "Trần Văn Bình", "phone": "0912345678",
+            "agency": Agency.objects.get(code="07901").pk}
+
+    def post(**files):
+        key = re.search(r'name="idempotency_key" value="([^"]+)"',
+                        client.get("/dich-vu-cong/phan-anh/").content.decode()).group(1)
+        return client.post("/dich-vu-cong/phan-anh/", {**data, "idempotency_key": key, **files})
+
+    assert [post(attachment=jpeg()).status_code for _ in range(3)] == [200] * 3  # no content: refused, not sent
+    refused = post(attachment=jpeg())
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 3600
+    assert "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn." in refused.content.decode()
+    assert len(read) == 3
+    assert post().status_code == 200  # without a file: judged as before (no content), not refused
