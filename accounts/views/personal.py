@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from vssid_portal.files import private_file_url
 from vssid_portal.form_keys import new_idempotency_key
-from vssid_portal.views import usages_refusal
+from vssid_portal.views import usage_refusal, usages_refusal
 
 from ..adapter import workplace
 from ..forms import ChildRegistrationForm
@@ -51,6 +51,9 @@ from .registration import (
 
 CHILD_DRAFT = "child_registration"
 CHILD_CHECKS_PER_USER = "10/h"
+# Posts of a child's registration carrying photos, per login: each photo is decoded, checked and
+# re-encoded before the form is judged (as on the registration's photo step, PHOTO_POSTS_PER_CLIENT).
+CHILD_PHOTO_POSTS_PER_USER = "30/h"
 STALE_FORM = _("Phiên khai đã hết hạn. Hãy kiểm tra lại các thông tin bên dưới, chọn lại ảnh và bấm “Gửi đăng ký”.")
 
 
@@ -180,6 +183,15 @@ def child_registration(request):
         if draft is not None and draft["key"] == key:
             request.session.pop(CHILD_DRAFT, None)
         return status_redirect(request, sent)
+    if request.FILES and (refusal := usage_refusal(counted_try(
+            request, group="child-registration-photos-user", rate=CHILD_PHOTO_POSTS_PER_USER, key="user"),
+            too_many, UNAVAILABLE)):  # nothing posted is read: the form again, saying so
+        draft = draft if draft is not None and draft["key"] == key else _new_draft(key or None)
+        form = ChildRegistrationForm(request.POST, province=province, kept=draft["photos"])
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, refusal.message)
+        return refusal.answer(_render_child_form(request, form, draft))
     if not key:  # not a form this portal rendered for this account: judged, but nothing kept or sent
         form = ChildRegistrationForm(request.POST, request.FILES, province=province)
         form.is_valid()

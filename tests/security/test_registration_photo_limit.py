@@ -3,6 +3,8 @@ million pixels): one client may post photos there accounts.views.registration.PH
 times, then nothing posted is read and the step answers 429 with Retry-After, saying so in Vietnamese,
 the photos kept before still there. A post without a photo (the step opened again) is not counted."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -26,3 +28,21 @@ def test_photo_posts_stop_at_the_clients_limit_reading_nothing_more(reference_da
     assert 1 <= int(refused["Retry-After"]) <= 3600
     assert "Bạn đã thử quá nhiều lần." in refused.content.decode()
     assert set(refused.context["previews"]) == {"portrait"}  # the ID card's sides were not read nor kept
+
+
+def test_a_childs_registration_posts_with_photos_stop_at_the_logins_limit(reference_data, monkeypatch):
+    from accounts.views import personal
+    from tests.public_services.helpers import citizen
+
+    monkeypatch.setattr(personal, "CHILD_PHOTO_POSTS_PER_USER", "2/h", raising=False)  # fails, not errs, without it
+    client = Client()
+    client.force_login(citizen())
+    key = re.search(r'name="submission_key" value="([^"]+)"',
+                    client.get("/ca-nhan/dang-ky-cho-con/").content.decode()).group(1)
+    for _ in range(2):  # the child's details missing: the form again, the portrait kept
+        assert client.post("/ca-nhan/dang-ky-cho-con/", {"submission_key": key, "portrait": jpeg()}).status_code == 200
+    refused = client.post("/ca-nhan/dang-ky-cho-con/", {"submission_key": key, "id_front": jpeg()})
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    assert "Bạn đã thử quá nhiều lần." in refused.content.decode()
+    assert set(refused.context["previews"]) == {"portrait"}  # the new photo was not read nor kept
