@@ -26,10 +26,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import get_usage
 
 from accounts.selectors import person_in_view, viewing
 from participation.services.statements import verify_base_for
@@ -80,6 +81,23 @@ POLL_SECONDS = 3
 PDF_PATIENCE_SECONDS = 120
 FILINGS_PER_PAGE = 20
 _KEY_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{16,{KEY_LENGTH}}}$")
+# Posts of a procedure's form or a correction carrying files, per login: each photo is decoded, checked
+# and re-encoded and each PDF parsed before the form is judged, work that a script could otherwise ask
+# for without end. A citizen choosing a file again now and then stays far below.
+UPLOAD_POSTS_PER_LOGIN = "60/h"
+UPLOADS_LIMITED = gettext_lazy("Bạn đã gửi tệp quá nhiều lần trong một giờ. Hãy thử lại sau; các câu trả lời và "
+                               "tệp đã gửi trước đó vẫn được giữ.")
+
+
+def _uploads_refused(request):
+    """Counts a post carrying files (not the no-JavaScript refresh, which reads none) against the login's
+    UPLOAD_POSTS_PER_LOGIN: the refusal, with the seconds left of the limit's window, or None."""
+    if not request.FILES or "refresh" in request.POST:
+        return None
+    usage = get_usage(request, group="public_services.upload_posts", key="user", rate=UPLOAD_POSTS_PER_LOGIN,
+                      method="POST", increment=True)
+    return usage_refusal(usage, UPLOADS_LIMITED, SUBMISSIONS_UNAVAILABLE)
+
 
 
 def index(request):
@@ -253,6 +271,7 @@ def procedure_form(request, slug):
     drafts, name = _drafts(request), _draft_name(procedure, person.pk)
     draft = drafts.get(name)
     posted_key = request.POST.get("idempotency_key", "")
+    refusal = None
     if request.method == "POST":
         if not _KEY_PATTERN.match(posted_key):
             raise PermissionDenied
@@ -260,9 +279,12 @@ def procedure_form(request, slug):
             return _switched(request, procedure, person)
         if draft is None or draft["key"] != posted_key:
             draft = {"key": posted_key, "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
-        if "refresh" in request.POST:
+        refusal = _uploads_refused(request)
+        if "refresh" in request.POST or refusal is not None:  # refused: shown again as refreshed, no file read
             form = procedure.form(initial=posted_as_initial(procedure.form_class, request.POST), person=person,
                                   user=request.user, kept=draft["uploads"])
+            if refusal is not None:
+                messages.error(request, refusal.message)
         else:
             _remove_files(request, draft["uploads"])
             form = _posted(request, procedure, person=person, user=request.user, kept=draft["uploads"])
@@ -286,11 +308,12 @@ def procedure_form(request, slug):
         drafts[name] = draft
         _save_drafts(request)
         form = procedure.form(initial=procedure.initial(person, user=request.user), person=person, user=request.user)
-    return render(request, "public_services/procedure_form.html", {
+    response = render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": person, "form": form, "key": draft["key"],
         "previews": _previews(request, procedure, draft["uploads"]), "attached": _attached(request, draft["uploads"]),
         "removable": True, "multipart": bool(procedure.upload_fields), "action": request.path,
     })
+    return refusal.answer(response) if refusal is not None else response
 
 
 @login_required
@@ -503,15 +526,19 @@ def filing_edit(request, pk):
     # tab's resubmission must not drop a file ticked in a post that was refused. The page shows them
     # ticked again, so the next post asks for them too.
     removing = set()
+    refusal = _uploads_refused(request) if request.method == "POST" else None
     if request.method == "POST":
-        if "refresh" not in request.POST:
+        if "refresh" not in request.POST and refusal is None:
             _remove_files(request, draft["uploads"])
             _save_drafts(request)
         removing = {key for key in request.POST.getlist(REMOVE_FILES) if is_several(key) and key in own}
     kept = {key: path for key, path in own.items() if key not in removing} | draft["uploads"]
-    if request.method == "POST" and "refresh" in request.POST:
+    if request.method == "POST" and ("refresh" in request.POST or refusal is not None):  # refused: as refreshed
         form = procedure.form(initial=posted_as_initial(procedure.form_class, request.POST), person=filing.person,
                               user=request.user, kept=kept)
+        if refusal is not None:
+            messages.error(request, refusal.message)
+            return refusal.answer(_edit_page(request, form, filing, draft, own, removing))
     elif request.method == "POST":
         form = _posted(request, procedure, person=filing.person, user=request.user, kept=kept)
         valid = form.is_valid()

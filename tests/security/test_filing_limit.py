@@ -11,7 +11,17 @@ import pytest
 from notifications.models import Message
 from public_services import services
 from public_services.models import Filing
-from tests.public_services.helpers import answers, logged, owner, review_post, submit, withdrawn  # noqa: F401
+from tests.accounts.helpers import jpeg
+from tests.public_services.helpers import (  # noqa: F401
+    answers,
+    correction,
+    district_officer,
+    logged,
+    owner,
+    review_post,
+    submit,
+    withdrawn,
+)
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db]
 
@@ -50,3 +60,41 @@ def test_the_review_page_refuses_past_the_limit_with_429_retry_after_and_the_ans
     page = response.content.decode()
     assert REFUSED in page and 'name="answers_shown"' in page  # the review again, ready to be sent later
     assert not Filing.objects.filter(idempotency_key=key).exists()
+
+
+def test_posts_with_files_stop_at_the_logins_limit_reading_nothing_more(owner, monkeypatch):  # noqa: F811
+    """Each file posted to a procedure's form is decoded and re-encoded (or parsed) before the form is
+    judged: past views.UPLOAD_POSTS_PER_LOGIN posts carrying files, nothing posted is read and the form
+    comes back as a 429 with Retry-After, saying so, the files kept before still listed."""
+    from public_services import views
+
+    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "2/h", raising=False)  # fails, not errs, without it
+    client = logged(owner)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
+    incomplete = {**answers("607A"), "reason": "", "idempotency_key": key}  # refused for the reason missing
+    for name in ("a.jpg", "b.jpg"):
+        response = client.post(URL, {**incomplete, "attached_files": [jpeg(name)]})
+        assert response.status_code == 200 and response.context["form"].errors
+    assert len(response.context["attached"]) == 2
+    refused = client.post(URL, {**incomplete, "attached_files": [jpeg("c.jpg")]})
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 3600
+    assert "Bạn đã gửi tệp quá nhiều lần trong một giờ." in refused.content.decode()
+    assert len(refused.context["attached"]) == 2  # c.jpg was not read nor kept
+
+
+def test_the_correction_page_counts_posts_with_files_as_the_form_does(owner, district_officer, monkeypatch):  # noqa: F811
+    from public_services import views
+    from public_services.services import filing_return
+
+    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)  # fails, not errs, without it
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Gửi kèm bản chụp giấy tờ.")
+    filing.refresh_from_db()
+    client, url = logged(owner), f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    incomplete = {**correction(filing, "607A"), "reason": ""}
+    assert client.post(url, {**incomplete, "attached_files": [jpeg("a.jpg")]}).status_code == 200
+    refused = client.post(url, {**incomplete, "attached_files": [jpeg("b.jpg")]})
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 3600
+    assert "Bạn đã gửi tệp quá nhiều lần trong một giờ." in refused.content.decode()
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.RETURNED

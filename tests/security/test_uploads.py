@@ -180,6 +180,17 @@ def test_the_corpus_is_large_and_varied():
     assert len({item.name for item in items}) == len(items)
 
 
+@pytest.fixture(autouse=True)
+def posts_with_files_not_limited(monkeypatch):
+    """One login posts the whole corpus to a form: the limits of posts carrying files per login
+    (tests/security/test_registration_photo_limit.py, test_filing_limit.py) would stop it midway."""
+    from accounts.views import personal
+    from public_services import views
+
+    monkeypatch.setattr(personal, "CHILD_PHOTO_POSTS_PER_USER", "1000/h")
+    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1000/h")
+
+
 def registration_client(reference_data, address: str = "127.0.0.1") -> Client:
     client = Client(REMOTE_ADDR=address)
     session = client.session
@@ -205,11 +216,8 @@ def test_registration_photos(reference_data, private_root):
     assert failures == []
 
 
-def test_child_registration_photos(reference_data, private_root, monkeypatch):
-    from accounts.views import personal
+def test_child_registration_photos(reference_data, private_root):
     from tests.public_services.helpers import citizen
-
-    monkeypatch.setattr(personal, "CHILD_PHOTO_POSTS_PER_USER", "1000/h")  # one login posts the whole corpus
 
     client = Client()
     client.force_login(citizen())
