@@ -85,8 +85,6 @@ class Stack:
             "HEALTH_CARD_SIGNING_KEYS": self.signing_keys,
             "HEALTH_CARD_SIGNING_KEY_ID": "0001",
             "CODE_LOOKUP_AUDIT_KEY": self.audit_key,
-            # wrk's connections all come from 127.0.0.1: the lookups' limit per address would answer 429.
-            "PUBLIC_LOOKUP_RATE": "1000000/m",
             # Codes of the benchmark's logins are read back from this file (the real gateway is not here).
             "SMS_BACKEND": "notifications.sms.FileSmsBackend",
             "SMS_FILE_PATH": str(self.folder / "sms"),
