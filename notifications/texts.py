@@ -33,9 +33,9 @@ def _carried_by(channels: Iterable[str]) -> str:
 
 def _sent_as_typed(channels: Iterable[str]) -> str:
     listed = _carried_by(channels)
-    if not listed:  # no login may view the record yet: the words are read on the portal once one can
-        return gettext("Nội dung này không được gửi qua thông báo, SMS hay thư nào; người dân chỉ xem được trên "
-                       "Cổng khi có tài khoản; không ghi chú nội bộ.")
+    if not listed:  # no active login may view the records: none yet, a deactivated one, or a parent's of an adult
+        return gettext("Nội dung này không được gửi qua thông báo, SMS hay thư nào vì không có tài khoản đang hoạt "
+                       "động nào trên Cổng được xem hồ sơ của họ; không ghi chú nội bộ.")
     return gettext("Nội dung này được gửi cho người dân đúng như đã nhập, qua %(channels)s; không ghi chú nội bộ.") % {
         "channels": listed}
 

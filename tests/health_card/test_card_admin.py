@@ -202,7 +202,11 @@ def holders_cards(facility, logins: tuple[str, ...]) -> list[Card]:
 
 @pytest.mark.parametrize(("logins", "said"), [
     (("own", "own"), "qua thông báo trên Cổng và tin nhắn SMS (chỉ mang phần đầu); không ghi chú nội bộ."),
-    (("none", "none"), "không được gửi qua thông báo, SMS hay thư nào"),
+    # Holders told alike by no message read the one-holder sentence, in the several holders' words: a
+    # deactivated login's holder cannot register again, nor does an adult have an account to wait for.
+    *[(logins, "Nội dung này không được gửi qua thông báo, SMS hay thư nào vì không có tài khoản đang hoạt động "
+                "nào trên Cổng được xem hồ sơ của họ; không ghi chú nội bộ.")
+      for logins in (("none", "none"), ("deactivated", "parent's"))],
     (("own", "none", "own"), "Nội dung này được gửi đúng như đã nhập: 2 người qua thông báo trên Cổng và tin nhắn "
                              "SMS (chỉ mang phần đầu); 1 người không nhận tin nào vì không có tài khoản đang hoạt "
                              "động nào trên Cổng được xem hồ sơ của họ."),

@@ -122,15 +122,16 @@ def test_a_filing_nobody_may_view_says_its_note_goes_in_no_message(returned, dis
     assert "thư điện tử" not in field(html)
 
 
-def test_words_sent_by_no_message_are_said_to_go_by_none_and_to_be_read_once_there_is_an_account():
-    """Nobody may view the filing yet: no notice, SMS or e-mail carries the words, and the citizen reads
-    them on the portal only once they have an account there."""
-    assert str(sent_as_typed([])) == ("Nội dung này không được gửi qua thông báo, SMS hay thư nào; người dân chỉ xem "
-                                      "được trên Cổng khi có tài khoản; không ghi chú nội bộ.")
+def test_words_sent_by_no_message_are_said_to_go_by_none_as_no_active_login_may_view_the_records():
+    """Nobody may view the records: no notice, SMS or e-mail carries the words, said in the words of
+    the several holders' sentence, since the holder may also be one whose own login was deactivated (a
+    code that cannot register again) or an adult whose only login is a parent's, for whom "once they
+    have an account" was untrue."""
+    assert str(sent_as_typed([])) == ("Nội dung này không được gửi qua thông báo, SMS hay thư nào vì không có tài "
+                                      "khoản đang hoạt động nào trên Cổng được xem hồ sơ của họ; không ghi chú nội bộ.")
     with translation.override("en"):
-        assert str(sent_as_typed([])) == ("This text is not sent by any notice, SMS or e-mail; the citizen can read it "
-                                          "on the portal only once they have an account there; write no internal "
-                                          "notes.")
+        assert str(sent_as_typed([])) == ("This text is not sent by any notice, SMS or e-mail, as no active login on "
+                                          "the portal may view their records; write no internal notes.")
 
 
 def refused_from_its_page(client, registration, reason):
