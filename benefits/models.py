@@ -177,12 +177,12 @@ class BenefitRecord(models.Model):
     decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     amount = models.BigIntegerField(
-        _("số tiền được hưởng (đ)"), null=True, blank=True, validators=_at_most("Số tiền được hưởng", MAX_AMOUNT),
+        _("số tiền được hưởng (đ)"), null=True, blank=True, validators=_at_most(_("Số tiền được hưởng"), MAX_AMOUNT),
         help_text=_("Số tiền một lần (BHXH một lần, ốm đau, thai sản, trợ cấp một lần) hoặc tổng số tiền của quyết định."),
     )
     monthly_amount = models.BigIntegerField(
         _("mức hưởng hằng tháng (đ)"), null=True, blank=True,
-        validators=_at_most("Mức hưởng hằng tháng", MAX_MONTHLY_AMOUNT),
+        validators=_at_most(_("Mức hưởng hằng tháng"), MAX_MONTHLY_AMOUNT),
         help_text=_("Lương hưu, trợ cấp thất nghiệp, trợ cấp TNLĐ-BNN hằng tháng."),
     )
     payment_method = models.CharField(_("hình thức nhận"), max_length=10, choices=PaymentMethod.choices, blank=True)
@@ -331,20 +331,21 @@ class BenefitRecord(models.Model):
                 error(name, gettext("Nhập %(field)s khi hồ sơ đã có quyết định.")
                       % {"field": self._meta.get_field(name).verbose_name})
         if self.status == Status.REJECTED and not self.reject_reason:
-            error("reject_reason", "Nhập lý do không giải quyết để báo cho người lao động.")
+            error("reject_reason", gettext("Nhập lý do không giải quyết để báo cho người lao động."))
         if self.status != Status.REJECTED and self.reject_reason:
-            error("reject_reason", "Chỉ ghi lý do khi hồ sơ không được giải quyết: xóa lý do hoặc chọn trạng thái “Không giải quyết”.")
+            error("reject_reason", gettext("Chỉ ghi lý do khi hồ sơ không được giải quyết: xóa lý do hoặc chọn trạng thái "
+                                           "“%(rejected)s”.") % {"rejected": Status.REJECTED.label})
         if decided:
             if not self.decision_number:
-                error("decision_number", "Nhập số quyết định khi hồ sơ đã được giải quyết.")
+                error("decision_number", gettext("Nhập số quyết định khi hồ sơ đã được giải quyết."))
             if self.decision_date is None:
-                error("decision_date", "Nhập ngày quyết định khi hồ sơ đã được giải quyết.")
+                error("decision_date", gettext("Nhập ngày quyết định khi hồ sơ đã được giải quyết."))
             if self.amount is None and self.monthly_amount is None:
-                error("amount", "Nhập số tiền được hưởng hoặc mức hưởng hằng tháng.")
+                error("amount", gettext("Nhập số tiền được hưởng hoặc mức hưởng hằng tháng."))
             if not self.payment_method:
-                error("payment_method", "Chọn hình thức nhận tiền khi hồ sơ đã được giải quyết.")
+                error("payment_method", gettext("Chọn hình thức nhận tiền khi hồ sơ đã được giải quyết."))
         if self.status == Status.PAID and self.paid_on is None:
-            error("paid_on", "Nhập ngày chi trả khi hồ sơ đã chi trả.")
+            error("paid_on", gettext("Nhập ngày chi trả khi hồ sơ đã chi trả."))
         labels = {"approved": Status.APPROVED.label, "paid": Status.PAID.label}
         if self.status != Status.PAID and self.paid_on is not None:
             error("paid_on", gettext("Chỉ hồ sơ “%(paid)s” mới có ngày chi trả: để trống ô này, hoặc chọn trạng thái "
@@ -362,7 +363,7 @@ class BenefitRecord(models.Model):
             if not decided:
                 error(name, not_granted[name])
             elif value < 0:
-                error(name, "Số tiền không được âm.")
+                error(name, gettext("Số tiền không được âm."))
         # A claim is received, decided and paid (an accident happens) on days that have come, by a
         # person already born; the day promised for the result and the days a benefit runs may be ahead.
         today = timezone.localdate()

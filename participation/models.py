@@ -54,10 +54,10 @@ class Period(models.Model):
                                  verbose_name="đơn vị")
     job_title = models.CharField("chức vụ, chức danh nghề", max_length=200, blank=True)
     base = models.PositiveBigIntegerField("tiền lương / mức thu nhập làm căn cứ đóng (đ)",
-                                          validators=[amount_at_most("Căn cứ đóng", MAX_BASE, per=" một tháng")])
+                                          validators=[amount_at_most(_("Căn cứ đóng"), MAX_BASE, per_month=True)])
     rate = models.DecimalField("tỷ lệ đóng (%)", max_digits=5, decimal_places=2)
     amount = models.PositiveBigIntegerField("số tiền đóng mỗi tháng (đ)",
-                                            validators=[amount_at_most("Số tiền đóng mỗi tháng", MAX_BASE)])
+                                            validators=[amount_at_most(_("Số tiền đóng mỗi tháng"), MAX_BASE)])
     unpaid_months = models.PositiveSmallIntegerField(
         "số tháng còn nợ", default=0,
         help_text="Số tháng cuối của giai đoạn mà người đóng (đơn vị, người tham gia, hộ gia đình, ngân sách "

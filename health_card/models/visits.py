@@ -93,9 +93,9 @@ def _at_most_max(**labels: str) -> list[models.CheckConstraint]:
 
 
 # How a message names each amount ("Tổng chi phí không được lớn hơn …").
-VISIT_AMOUNTS = {"total_cost": "Tổng chi phí", "bhyt_paid": "Phần BHYT chi trả",
-                 "patient_paid": "Phần người bệnh chi trả"}
-LINE_AMOUNTS = {"unit_price": "Đơn giá", "amount": "Thành tiền", "bhyt_amount": "Phần BHYT chi trả"}
+VISIT_AMOUNTS = {"total_cost": _("Tổng chi phí"), "bhyt_paid": _("Phần BHYT chi trả"),
+                 "patient_paid": _("Phần người bệnh chi trả")}
+LINE_AMOUNTS = {"unit_price": _("Đơn giá"), "amount": _("Thành tiền"), "bhyt_amount": _("Phần BHYT chi trả")}
 
 
 class Visit(models.Model):

@@ -460,42 +460,77 @@ def test_a_save_is_checked_against_the_status_stored_when_it_is_saved(db):
     assert (obj.status, obj.paid_on, obj.revision) == ("rejected", None, 1)
 
 
-def test_a_records_errors_that_name_its_fields_are_one_sentence_in_the_admins_language(db):
+def test_a_records_errors_are_one_sentence_in_the_admins_language(db):
     """An officer whose admin speaks English read "Decision date không được sau ngày hôm nay (…)": the
-    field's English name inside a Vietnamese sentence. Each such error is a sentence of the catalogue
-    around the field's name, in Vietnamese or in English, its dates dd/mm/yyyy."""
+    field's English name inside a Vietnamese sentence, and the errors naming no field (a decision, an
+    amount, a refusal's reason or a payment date missing, a negative amount, one with digits too many)
+    in Vietnamese alone. Each error is a sentence of the catalogue, around the field's name where it
+    names one, in Vietnamese or in English, its dates dd/mm/yyyy and its amounts as the page writes
+    money."""
     from django.utils import timezone, translation
 
     user = citizen()  # born on 15/03/1988
     today = timezone.localdate()
-    sickness = record(user.person, save=False, days_off=None, impairment_percent=21, start_date=datetime.date(1980, 1, 1),
-                      expected_on=datetime.date(2025, 8, 2),
-                      **decided(status="paid", decision_date=today + datetime.timedelta(days=1)))
-    unemployment = record(user.person, BenefitRecord.Kind.UNEMPLOYMENT, save=False, **decided())
+    records = {
+        "sickness": record(user.person, save=False, days_off=None, impairment_percent=21,
+                           start_date=datetime.date(1980, 1, 1), expected_on=datetime.date(2025, 8, 2),
+                           **decided(status="paid", decision_date=today + datetime.timedelta(days=1))),
+        "unemployment": record(user.person, BenefitRecord.Kind.UNEMPLOYMENT, save=False, **decided()),
+        "refused": record(user.person, save=False, status="rejected", reject_reason=" "),
+        "examined": record(user.person, save=False, status="processing", reject_reason="Thiếu sổ BHXH"),
+        "paid": record(user.person, save=False, status="paid", payment_method=""),
+        "amounts": record(user.person, BenefitRecord.Kind.PENSION, save=False,
+                          **decided(amount=-1, monthly_amount=1_000_000_001)),
+    }
     wanted = {
         "vi": {
-            "days_off": "Nhập số ngày nghỉ cho hồ sơ Ốm đau.",
-            "impairment_percent": "Chế độ Ốm đau không có thông tin “tỷ lệ suy giảm khả năng lao động (%)”: để trống ô này.",
-            "decision_date": f"Ngày quyết định không được sau ngày hôm nay ({today:%d/%m/%Y}).",
-            "start_date": "Hưởng từ ngày không thể trước ngày sinh của người hưởng (15/03/1988).",
-            "expected_on": "Ngày hẹn trả kết quả không thể trước ngày tiếp nhận hồ sơ.",
-            "allowance_months": "Nhập số tháng hưởng trợ cấp khi hồ sơ đã có quyết định.",
+            ("sickness", "days_off"): "Nhập số ngày nghỉ cho hồ sơ Ốm đau.",
+            ("sickness", "impairment_percent"):
+                "Chế độ Ốm đau không có thông tin “tỷ lệ suy giảm khả năng lao động (%)”: để trống ô này.",
+            ("sickness", "decision_date"): f"Ngày quyết định không được sau ngày hôm nay ({today:%d/%m/%Y}).",
+            ("sickness", "start_date"): "Hưởng từ ngày không thể trước ngày sinh của người hưởng (15/03/1988).",
+            ("sickness", "expected_on"): "Ngày hẹn trả kết quả không thể trước ngày tiếp nhận hồ sơ.",
+            ("unemployment", "allowance_months"): "Nhập số tháng hưởng trợ cấp khi hồ sơ đã có quyết định.",
+            ("refused", "reject_reason"): "Nhập lý do không giải quyết để báo cho người lao động.",
+            ("examined", "reject_reason"): "Chỉ ghi lý do khi hồ sơ không được giải quyết: xóa lý do hoặc chọn "
+                                           "trạng thái “Không giải quyết”.",
+            ("paid", "decision_number"): "Nhập số quyết định khi hồ sơ đã được giải quyết.",
+            ("paid", "decision_date"): "Nhập ngày quyết định khi hồ sơ đã được giải quyết.",
+            ("paid", "amount"): "Nhập số tiền được hưởng hoặc mức hưởng hằng tháng.",
+            ("paid", "payment_method"): "Chọn hình thức nhận tiền khi hồ sơ đã được giải quyết.",
+            ("paid", "paid_on"): "Nhập ngày chi trả khi hồ sơ đã chi trả.",
+            ("amounts", "amount"): "Số tiền không được âm.",
+            ("amounts", "monthly_amount"): "Mức hưởng hằng tháng không được lớn hơn 1.000.000.000 đ: kiểm tra lại "
+                                           "số chữ số đã nhập.",
         },
         "en": {
-            "days_off": "Enter the days off of a “Sickness” record.",
-            "impairment_percent": "A “Sickness” record has no “reduction in working capacity (%)”: leave this box empty.",
-            "decision_date": f"Decision date cannot be after today ({today:%d/%m/%Y}).",
-            "start_date": "Benefit starts on cannot be before the beneficiary's date of birth (15/03/1988).",
-            "expected_on": "Result expected on cannot be before the date the application was received.",
-            "allowance_months": "Enter the months of benefit once the record has a decision.",
+            ("sickness", "days_off"): "Enter the days off of a “Sickness” record.",
+            ("sickness", "impairment_percent"):
+                "A “Sickness” record has no “reduction in working capacity (%)”: leave this box empty.",
+            ("sickness", "decision_date"): f"Decision date cannot be after today ({today:%d/%m/%Y}).",
+            ("sickness", "start_date"):
+                "Benefit starts on cannot be before the beneficiary's date of birth (15/03/1988).",
+            ("sickness", "expected_on"):
+                "Result expected on cannot be before the date the application was received.",
+            ("unemployment", "allowance_months"): "Enter the months of benefit once the record has a decision.",
+            ("refused", "reject_reason"): "Enter the reason for the refusal, which the worker is told.",
+            ("examined", "reject_reason"): "Give a reason only when the claim is refused: delete the reason or "
+                                           "choose the status “Rejected”.",
+            ("paid", "decision_number"): "Enter the decision number once the claim is approved.",
+            ("paid", "decision_date"): "Enter the decision date once the claim is approved.",
+            ("paid", "amount"): "Enter the amount granted or the monthly amount.",
+            ("paid", "payment_method"): "Choose the payment method once the claim is approved.",
+            ("paid", "paid_on"): "Enter the payment date once the record is paid.",
+            ("amounts", "amount"): "The amount cannot be negative.",
+            ("amounts", "monthly_amount"): "Monthly benefit cannot be more than 1.000.000.000 đ: check the digits "
+                                           "typed.",
         },
     }
     for language, messages in wanted.items():
         with translation.override(language):
             errors = {}
-            for obj in (sickness, unemployment):
+            for name, obj in records.items():
                 with pytest.raises(ValidationError) as error:
                     obj.full_clean()
-                errors.update(error.value.message_dict)
-            assert {field: errors.get(field) for field in messages} == {
-                field: [message] for field, message in messages.items()}
+                errors.update({(name, field): said for field, said in error.value.message_dict.items()})
+            assert {key: errors.get(key) for key in messages} == {key: [message] for key, message in messages.items()}
