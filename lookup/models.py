@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vssid_portal.text import fold, normalize_name, sort_key
@@ -124,7 +125,8 @@ class Agency(Searchable):
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if ancestor.pk == self.pk:
-                raise ValidationError({"parent": "Cơ quan cấp trên không được là chính cơ quan này hoặc cơ quan cấp dưới của nó."})
+                raise ValidationError({"parent": gettext(
+                    "Cơ quan cấp trên không được là chính cơ quan này hoặc cơ quan cấp dưới của nó.")})
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import Person
 from lookup.models import Agency, Employer, MedicalFacility, Province
@@ -132,13 +132,13 @@ class Period(models.Model):
         monthly = {self.Kind.BHTN, self.Kind.BHTNLD}
         if (self.kind in monthly or (self.kind == self.Kind.BHXH_COMPULSORY and self.payer != self.Payer.SELF)
                 or (self.kind == self.Kind.BHYT and self.payer == self.Payer.EMPLOYER)):
-            return this_month, "loại bảo hiểm này được kê khai, đóng theo từng tháng, không đóng trước"
+            return this_month, gettext("loại bảo hiểm này được kê khai, đóng theo từng tháng, không đóng trước")
         if self.kind == self.Kind.BHXH_VOLUNTARY:
             # The Law on Social Insurance: voluntary contributions may be paid ahead, at most 5 years at once.
-            return add_months(this_month, 60), "BHXH tự nguyện được đóng trước tối đa 5 năm (60 tháng)"
+            return add_months(this_month, 60), gettext("BHXH tự nguyện được đóng trước tối đa 5 năm (60 tháng)")
         if self.kind == self.Kind.BHYT and self.payer == self.Payer.HOUSEHOLD:
             # Decree 146/2018/NĐ-CP on health insurance: a household pays for 3, 6 or 12 months at once.
-            return add_months(this_month, 12), "BHYT hộ gia đình được đóng trước tối đa 12 tháng"
+            return add_months(this_month, 12), gettext("BHYT hộ gia đình được đóng trước tối đa 12 tháng")
         return None
 
     def clean(self):
@@ -152,19 +152,22 @@ class Period(models.Model):
         # household's BHYT and compulsory BHXH paid by the person are paid ahead).
         this_month = timezone.localdate().replace(day=1)
         if self.from_month and self.from_month > this_month:
-            errors["from_month"] = f"Tháng bắt đầu không được sau tháng hiện tại ({this_month:%m/%Y})."
+            errors["from_month"] = gettext("Tháng bắt đầu không được sau tháng hiện tại (%(month)s).") % {
+                "month": f"{this_month:%m/%Y}"}
         # A child's BHYT starts in the month of birth at the earliest; nobody contributes before it.
         birth_date = self.person.birth_date if self.person_id else None
         if self.from_month and birth_date and self.from_month < birth_date.replace(day=1):
             born = f"{birth_date:%Y}" if self.person.birth_year_only else f"{birth_date:%m/%Y}"
-            errors["from_month"] = f"Tháng bắt đầu không thể trước tháng sinh của người tham gia ({born})."
+            errors["from_month"] = gettext("Tháng bắt đầu không thể trước tháng sinh của người tham gia (%(born)s).") % {
+                "born": born}
         if self.from_month and self.to_month and self.from_month > self.to_month:
-            errors["to_month"] = "Tháng kết thúc phải sau hoặc bằng tháng bắt đầu."
+            errors["to_month"] = gettext("Tháng kết thúc phải sau hoặc bằng tháng bắt đầu.")
         bound = self.latest_month(this_month) if self.to_month and self.kind else None
         if bound and self.to_month > bound[0] and "to_month" not in errors:
-            errors["to_month"] = f"Tháng kết thúc không được sau {bound[0]:%m/%Y}: {bound[1]}."
+            errors["to_month"] = gettext("Tháng kết thúc không được sau %(month)s: %(why)s.") % {
+                "month": f"{bound[0]:%m/%Y}", "why": bound[1]}
         if self.rate is not None and not 0 <= self.rate <= 100:
-            errors["rate"] = "Tỷ lệ đóng phải từ 0 đến 100 %."
+            errors["rate"] = gettext("Tỷ lệ đóng phải từ 0 đến 100 %.")
         # A base or an amount above MAX_BASE is refused by its field's validator: no amount is compared.
         expected = self.expected_amount() if max(self.base or 0, self.amount or 0) <= MAX_BASE else None
         if self.amount is None:  # left empty on the officers' form: computed by the same rule
@@ -173,19 +176,20 @@ class Period(models.Model):
             # 22 % of the income less the state's support, a fixed sum in đồng: no rate expresses it.
             if self.amount > expected:
                 with translation.override(settings.LANGUAGE_CODE):
-                    errors["amount"] = ("Số tiền đóng mỗi tháng của BHXH tự nguyện không được lớn hơn căn cứ đóng × "
-                                        f"tỷ lệ đóng (làm tròn xuống đến đồng): {vnd(expected)}. Số tiền nhỏ hơn là "
-                                        "số đã trừ phần Nhà nước hỗ trợ.")
+                    errors["amount"] = gettext(
+                        "Số tiền đóng mỗi tháng của BHXH tự nguyện không được lớn hơn căn cứ đóng × tỷ lệ đóng (làm "
+                        "tròn xuống đến đồng): %(expected)s. Số tiền nhỏ hơn là số đã trừ phần Nhà nước hỗ trợ.") % {
+                        "expected": vnd(expected)}
         elif expected is not None and self.amount != expected:
             with translation.override(settings.LANGUAGE_CODE):
-                errors["amount"] = ("Số tiền đóng mỗi tháng phải bằng căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến "
-                                    f"đồng): {vnd(expected)}.")
+                errors["amount"] = gettext("Số tiền đóng mỗi tháng phải bằng căn cứ đóng × tỷ lệ đóng (làm tròn "
+                                           "xuống đến đồng): %(expected)s.") % {"expected": vnd(expected)}
         if self.payer == self.Payer.EMPLOYER and not self.employer_id:
-            errors["employer"] = "Giai đoạn do đơn vị đóng phải có đơn vị."
+            errors["employer"] = gettext("Giai đoạn do đơn vị đóng phải có đơn vị.")
         if self.kind != self.Kind.BHYT and self.facility_id:
-            errors["facility"] = "Chỉ giai đoạn BHYT mới có nơi đăng ký KCB ban đầu."
+            errors["facility"] = gettext("Chỉ giai đoạn BHYT mới có nơi đăng ký KCB ban đầu.")
         if self.from_month and self.to_month and self.unpaid_months > months_between(self.from_month, self.to_month):
-            errors["unpaid_months"] = "Số tháng nợ không thể lớn hơn số tháng của giai đoạn."
+            errors["unpaid_months"] = gettext("Số tháng nợ không thể lớn hơn số tháng của giai đoạn.")
         if errors:
             raise ValidationError(errors)
 

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import Person
 from lookup.models import Agency, MedicalFacility
@@ -129,7 +129,7 @@ class Card(models.Model):
 
     def clean(self):
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
-            raise ValidationError({"valid_to": "Ngày hết hạn phải sau ngày bắt đầu có giá trị."})
+            raise ValidationError({"valid_to": gettext("Ngày hết hạn phải sau ngày bắt đầu có giá trị.")})
 
     @property
     def percent(self) -> int:

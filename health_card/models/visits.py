@@ -20,6 +20,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
@@ -32,7 +33,7 @@ __all__ = ["ICD10_PATTERN", "MAX_AMOUNT", "CostCategory", "Visit", "VisitEvent",
 # WHO ICD-10 as the Ministry of Health publishes it: a letter, two digits, then optionally a dot
 # and one or two characters (J06.9, K35.8, A09, S72.00).
 ICD10_PATTERN = r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$"
-ICD10_MESSAGE = "Mã ICD-10 gồm một chữ cái, hai chữ số và có thể thêm dấu chấm với 1–2 ký tự, ví dụ J06.9, K35.8, A09."
+ICD10_MESSAGE = _("Mã ICD-10 gồm một chữ cái, hai chữ số và có thể thêm dấu chấm với 1–2 ký tự, ví dụ J06.9, K35.8, A09.")
 
 
 def normalize_icd10(code: str) -> str:
@@ -210,8 +211,9 @@ class VisitLine(models.Model):
         self.description = " ".join((self.description or "").split())
         expected = self.expected_amount()
         if expected is not None and self.amount is not None and self.amount != expected:
-            raise ValidationError({"amount": f"Thành tiền phải bằng số lượng × đơn giá ({expected:,} đồng)."
-                                   .replace(",", ".")})
+            written = f"{expected:,}".replace(",", ".")
+            raise ValidationError({"amount": gettext("Thành tiền phải bằng số lượng × đơn giá (%(expected)s đồng).")
+                                   % {"expected": written}})
 
 
 class VisitEvent(models.Model):

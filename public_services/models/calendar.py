@@ -8,6 +8,7 @@ bù). public_services.calendar turns the rows into working days; its HOLIDAYS ta
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -47,7 +48,7 @@ class Holiday(models.Model):
         weekend = self.date.weekday() >= SATURDAY
         if self.kind == self.Kind.WORKING_SATURDAY and not weekend:
             raise ValidationError(
-                {"kind": "Ngày làm bù phải là thứ Bảy hoặc Chủ nhật: ngày thường vốn đã là ngày làm việc."}
+                {"kind": gettext("Ngày làm bù phải là thứ Bảy hoặc Chủ nhật: ngày thường vốn đã là ngày làm việc.")}
             )
         if self.kind == self.Kind.COMPENSATORY and weekend:
-            raise ValidationError({"kind": "Ngày nghỉ bù phải là ngày làm việc (thứ Hai đến thứ Sáu)."})
+            raise ValidationError({"kind": gettext("Ngày nghỉ bù phải là ngày làm việc (thứ Hai đến thứ Sáu).")})

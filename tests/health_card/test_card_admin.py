@@ -827,3 +827,16 @@ def test_a_start_before_a_birth_known_only_by_its_year_names_the_year_not_a_day(
     person.refresh_from_db()
     error = card_dates_error(person=person, valid_from=datetime.date(1900, 1, 1), valid_to=None)
     assert error == {"valid_from": "Ngày bắt đầu có giá trị không thể trước ngày sinh của người tham gia (1960)."}
+
+
+def test_a_cards_expiry_before_its_validity_is_refused_in_the_admins_language():
+    """An English admin read "Ngày hết hạn phải sau ngày bắt đầu có giá trị." beside the expiry date."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    card = Card(valid_from=datetime.date(2026, 1, 2), valid_to=datetime.date(2026, 1, 1))
+    for language, said in (("vi", "Ngày hết hạn phải sau ngày bắt đầu có giá trị."),
+                           ("en", "The expiry date must be after the first day of validity.")):
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            card.clean()
+        assert refused.value.message_dict == {"valid_to": [said]}

@@ -1168,3 +1168,30 @@ def test_a_line_of_another_visit_posted_on_a_visits_page_is_refused_and_left_alo
     assert lines_of(obj) == before and lines_of(other) == their_before
     obj.refresh_from_db()
     assert obj.revision == 1 and len(messages_of(user)) == 0
+
+
+def test_a_visits_errors_are_said_in_the_admins_language(db):
+    """An English admin read a visit's errors in Vietnamese: a malformed ICD-10 code, a line's amount
+    that is not its quantity × its unit price, and an amount with digits too many are sentences of the
+    catalogue, the amounts written 1.234.567 as before."""
+    obj = visit(citizen().person, diagnosis_code="J6.9", total_cost=10**12, save=False)
+    wanted = {
+        "vi": {"diagnosis_code": "Mã ICD-10 gồm một chữ cái, hai chữ số và có thể thêm dấu chấm với 1–2 ký tự, "
+                                 "ví dụ J06.9, K35.8, A09.",
+               "total_cost": "Tổng chi phí không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.",
+               "amount": "Thành tiền phải bằng số lượng × đơn giá (42.100 đồng)."},
+        "en": {"diagnosis_code": "An ICD-10 code is one letter and two digits, possibly followed by a dot and 1–2 "
+                                 "characters, for example J06.9, K35.8, A09.",
+               "total_cost": "Total cost cannot be more than 100.000.000.000 đ: check the digits typed.",
+               "amount": "The amount must equal the quantity × the unit price (42.100 đ)."},
+    }
+    for language, messages in wanted.items():
+        with translation.override(language):
+            with pytest.raises(ValidationError) as error:
+                obj.full_clean()
+            said = error.value.message_dict
+            with pytest.raises(ValidationError) as error:
+                line(amount=1).full_clean(exclude=["visit"])
+            said["amount"] = error.value.message_dict["amount"]
+            assert {field: said.get(field) for field in messages} == {
+                field: [message] for field, message in messages.items()}

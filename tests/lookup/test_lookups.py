@@ -687,3 +687,16 @@ def test_an_invalid_filter_in_the_address_says_error_in_the_title_and_sums_it_up
     summary = re.search(r'</h1>\s*<div class="error-summary" role="alert" tabindex="-1".*?</div>', page, re.S)
     assert summary and '<a href="#id_province">' in summary.group(0)
     assert "<title>Lỗi:" not in html(client, url, province="79")
+
+
+def test_an_agency_under_itself_is_refused_in_the_admins_language(reference_data):
+    """An English admin read in Vietnamese that an agency cannot be its own parent or its child's."""
+    from django.core.exceptions import ValidationError
+
+    province = Agency.objects.get(code="079")
+    province.parent = Agency.objects.get(code="07901")
+    for language, said in (("vi", "Cơ quan cấp trên không được là chính cơ quan này hoặc cơ quan cấp dưới của nó."),
+                           ("en", "The parent agency cannot be this agency itself or one of the agencies under it.")):
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            province.clean()
+        assert refused.value.message_dict == {"parent": [said]}

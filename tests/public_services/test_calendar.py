@@ -334,3 +334,22 @@ def test_the_date_box_is_labelled_like_the_others(client):
     html = client.get(ADMIN + "add/").content.decode()
     labels = re.findall(r'<label[^>]*for="id_(?:date|name|kind)"[^>]*>([^<]*)</label>', html)
     assert labels == ["Ngày:", "Tên:", "Loại:"]
+
+
+def test_a_make_up_day_or_a_day_off_in_lieu_on_the_wrong_day_is_refused_in_the_admins_language():
+    """An English admin read in Vietnamese why a make-up working day or a day off in lieu was refused."""
+    from django.utils import translation
+
+    cases = [
+        (Holiday(date=D(2028, 1, 27), name="Làm bù", kind="working_saturday"), {
+            "vi": "Ngày làm bù phải là thứ Bảy hoặc Chủ nhật: ngày thường vốn đã là ngày làm việc.",
+            "en": "A make-up working day must be a Saturday or a Sunday: a weekday is a working day already."}),
+        (Holiday(date=D(2028, 1, 29), name="Nghỉ bù", kind="compensatory"), {
+            "vi": "Ngày nghỉ bù phải là ngày làm việc (thứ Hai đến thứ Sáu).",
+            "en": "A compensatory day off must be a working day (Monday to Friday)."}),
+    ]
+    for holiday, said in cases:
+        for language, message in said.items():
+            with translation.override(language), pytest.raises(ValidationError) as refused:
+                holiday.clean()
+            assert refused.value.message_dict == {"kind": [message]}
