@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
+from django.utils.translation import gettext
 
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -50,7 +51,8 @@ class HolidayForm(forms.ModelForm):
         held = Holiday.objects.filter(date=date).exclude(pk=self.instance.pk).first()
         if held is not None:
             raise forms.ValidationError(
-                f"Ngày {vn_date(date)} đã có trong lịch ({held.name}): mỗi ngày chỉ có một dòng, hãy sửa dòng đó.")
+                gettext("Ngày %(date)s đã có trong lịch (%(name)s): mỗi ngày chỉ có một dòng, hãy sửa dòng đó.")
+                % {"date": vn_date(date), "name": held.name})
         return date
 
 

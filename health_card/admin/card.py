@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.admin_own_records import OwnRecordsReadOnly
 from accounts.selectors import notice_channels_of_people, persons_visible_to
@@ -73,7 +73,7 @@ class CardAddForm(forms.ModelForm):
         data = super().clean()
         person = data.get("person")
         if person is not None and card_in_use(person=person) is not None:
-            raise ValidationError("Người này đã có thẻ BHYT đang sử dụng: hãy dùng thao tác “Cấp lại thẻ”.")
+            raise ValidationError(gettext("Người này đã có thẻ BHYT đang sử dụng: hãy dùng thao tác “Cấp lại thẻ”."))
         dates = {"valid_from": data.get("valid_from"), "valid_to": data.get("valid_to")}
         if error := (card_dates_error(person=person, **dates)
                      or child_card_dates_error(person=person, group=data.get("group"), **dates)):

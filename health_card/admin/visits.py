@@ -15,6 +15,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_own_records import OwnRecordsReadOnly
 from accounts.models import Person
@@ -48,8 +49,8 @@ from ..services_visits import (
 
 # One answer for a code that does not exist and for a person outside the user's scope: the form
 # must not tell whether a BHXH code is in the registry.
-PERSON_NOT_FOUND = ("Không tìm thấy người tham gia có mã số BHXH này trong phạm vi của bạn. "
-                    "Kiểm tra lại mã trên thẻ BHYT.")
+PERSON_NOT_FOUND = _("Không tìm thấy người tham gia có mã số BHXH này trong phạm vi của bạn. "
+                      "Kiểm tra lại mã trên thẻ BHYT.")
 TOTALS_HELP = "Để trống để tính từ các dòng chi phí."
 # A row whose hidden line id or visit is not of this visit (a page altered before posting).
 LINE_NOT_OF_VISIT = "Dòng chi phí không thuộc lượt khám này. Hãy tải lại trang rồi sửa lại."

@@ -840,3 +840,22 @@ def test_a_cards_expiry_before_its_validity_is_refused_in_the_admins_language():
         with translation.override(language), pytest.raises(ValidationError) as refused:
             card.clean()
         assert refused.value.message_dict == {"valid_to": [said]}
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("vi", "Người này đã có thẻ BHYT đang sử dụng: hãy dùng thao tác “Cấp lại thẻ”."),
+    ("en", "This person already has a health insurance card in use: use the “Cấp lại thẻ” (reissue) action."),
+])
+def test_a_second_card_in_use_is_refused_in_the_admins_language(facility, reference_data, settings, language, said):
+    """An English admin (LANGUAGE_CODE) read in Vietnamese that the person already has a card in use."""
+    settings.LANGUAGE_CODE = language
+    person = make_person("7901000011", "Phạm Văn Nam", id_number="079088000011")
+    Person.objects.filter(pk=person.pk).update(agency=Agency.objects.get(code="07901"))
+    issue(person, facility)
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    response = client.post(f"{CARDS}add/", {
+        "person": person.pk, "group": "DN", "facility": facility.pk, "agency": Agency.objects.get(code="07901").pk,
+        "valid_from": "01/01/2026", "valid_to": "", "living_area": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [said]
+    assert Card.objects.filter(person=person).count() == 1

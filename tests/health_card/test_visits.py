@@ -1195,3 +1195,16 @@ def test_a_visits_errors_are_said_in_the_admins_language(db):
             said["amount"] = error.value.message_dict["amount"]
             assert {field: said.get(field) for field in messages} == {
                 field: [message] for field, message in messages.items()}
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("vi", NOT_FOUND),
+    ("en", "No participant with this social insurance code was found within your remit. Check the code on the "
+           "health insurance card."),
+])
+def test_a_code_not_found_is_said_in_the_admins_language(client, db, settings, language, said):
+    """An English admin (LANGUAGE_CODE) read in Vietnamese that the code typed was not found."""
+    settings.LANGUAGE_CODE = language
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    response = client.post(ADMIN + "add/", add_data("7903000008", "79001"))
+    assert response.context["adminform"].form.errors == {"bhxh_code": [said]}

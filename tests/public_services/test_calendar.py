@@ -317,12 +317,18 @@ def test_a_holiday_before_the_year_1000_is_shown_and_edited_with_four_digits(cli
     assert old.date == D(900, 1, 2) and old.name == "Ngày thử đã sửa"
 
 
-def test_a_date_already_in_the_table_names_the_row_that_holds_it(client):
-    """Django's message read "Ngày nghỉ lễ hoặc làm bù có Ngày đã tồn tại." without saying which row."""
+@pytest.mark.parametrize(("language", "said"), [
+    ("vi", "Ngày 01/01/2026 đã có trong lịch (Tết Dương lịch): mỗi ngày chỉ có một dòng, hãy sửa dòng đó."),
+    ("en", "01/01/2026 is already in the calendar (Tết Dương lịch): each day has one row only, edit that row."),
+])
+def test_a_date_already_in_the_table_names_the_row_that_holds_it(client, settings, language, said):
+    """Django's message read "Ngày nghỉ lễ hoặc làm bù có Ngày đã tồn tại." without saying which row;
+    an English admin (LANGUAGE_CODE) read the portal's in Vietnamese."""
+    settings.LANGUAGE_CODE = language
     client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
     response = client.post(ADMIN + "add/", {"date": "01/01/2026", "name": "Tết", "kind": "holiday"})
     errors = re.findall(r'errorlist[^<]*<li>([^<]*)', response.content.decode())
-    assert errors == ["Ngày 01/01/2026 đã có trong lịch (Tết Dương lịch): mỗi ngày chỉ có một dòng, hãy sửa dòng đó."]
+    assert errors == [said]
     assert Holiday.objects.filter(date=D(2026, 1, 1)).count() == 1
     held = Holiday.objects.get(date=D(2026, 1, 1))
     kept = client.post(f"{ADMIN}{held.pk}/change/", {"date": "01/01/2026", "name": "Tết Dương lịch 2026", "kind": "holiday"})
