@@ -614,7 +614,8 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
         if done.same and reason == done.registration.reject_reason:
             messages.info(request, done.message)
         elif reason:
-            messages.warning(request, f"{done.message} Lý do bạn vừa nhập chưa được gửi: “{reason}”")
+            messages.warning(request, gettext("%(message)s Lý do bạn vừa nhập chưa được gửi: “%(reason)s”") % {
+                "message": done.message, "reason": reason})
         else:
             messages.warning(request, done.message)
         return redirect("admin:accounts_registration_change", done.registration.pk)

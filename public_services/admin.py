@@ -83,6 +83,8 @@ STEP_DONE = {
     "reject": gettext_lazy("Từ chối giải quyết: hồ sơ %(number)s đã cập nhật"),
     "return": gettext_lazy("Trả lại để bổ sung, sửa đổi: hồ sơ %(number)s đã cập nhật"),
 }
+# A decision not made (taken already, or the filing moved meanwhile): why, then the officer's words given back.
+NOT_SENT = gettext_lazy("%(message)s Nội dung bạn vừa nhập chưa được gửi: “%(note)s”")
 RECEIVED_MANY = ngettext_lazy("Đã tiếp nhận: %(count)s hồ sơ", "Đã tiếp nhận: %(count)s hồ sơ", "count")
 STARTED_MANY = ngettext_lazy("Đã chuyển sang đang giải quyết: %(count)s hồ sơ",
                              "Đã chuyển sang đang giải quyết: %(count)s hồ sơ", "count")
@@ -453,7 +455,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             except FilingAlreadyInStatus as done:
                 return self._already_done(request, done, note)
             except FilingChangedMeanwhile as moved:  # a colleague, or the citizen, was quicker: decide again
-                messages.warning(request, f"{moved.message} Nội dung bạn vừa nhập chưa được gửi: “{note.strip()}”")
+                messages.warning(request, NOT_SENT % {"message": moved.message, "note": note.strip()})
                 return redirect("admin:public_services_filing_change", filing.pk)
             except ValidationError as exc:
                 error = " ".join(exc.messages)
@@ -494,7 +496,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         if note.strip() == done.event.note:
             messages.info(request, done.message)
         else:
-            messages.warning(request, f"{done.message} Nội dung bạn vừa nhập chưa được gửi: “{note.strip()}”")
+            messages.warning(request, NOT_SENT % {"message": done.message, "note": note.strip()})
         return redirect("admin:public_services_filing_change", done.filing.pk)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):

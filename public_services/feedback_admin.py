@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from lookup.admin_filters import OfficerAgencyFilter
 from notifications.texts import sent_as_typed
@@ -135,7 +135,8 @@ class FeedbackAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutside
         if feedback.answered_by_id == request.user.pk and typed == feedback.answer:  # a double click
             self._answered_message(request, feedback)
         elif typed:
-            messages.warning(request, f"{answered.message} Câu trả lời bạn vừa nhập chưa được gửi: “{typed}”")
+            messages.warning(request, gettext("%(message)s Câu trả lời bạn vừa nhập chưa được gửi: “%(answer)s”") % {
+                "message": answered.message, "answer": typed})
         else:
             messages.info(request, answered.message)
         return redirect("admin:public_services_feedback_change", feedback.pk)

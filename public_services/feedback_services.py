@@ -178,9 +178,9 @@ class FeedbackAlreadyAnswered(ValidationError):
 
     def __init__(self, feedback: Feedback):
         self.feedback = feedback
-        super().__init__(
-            f"Phản ánh {feedback.tracking_number} đã được trả lời bởi {feedback.answered_by} "
-            f"lúc {vn_time_date(feedback.answered_at)}.")
+        super().__init__(gettext("Phản ánh %(number)s đã được trả lời bởi %(officer)s lúc %(when)s.") % {
+            "number": feedback.tracking_number, "officer": feedback.answered_by,
+            "when": vn_time_date(feedback.answered_at)})
 
 
 @transaction.atomic

@@ -497,8 +497,9 @@ class FilingAlreadyInStatus(ValidationError):
         self.filing = filing
         self.event = event = filing.events.order_by("-at", "-id").select_related("actor").first()
         super().__init__(
-            f"Hồ sơ {filing.tracking_number} đã ở trạng thái “{filing.get_status_display()}” ({event.actor or '–'}, "
-            f"lúc {vn_time_date(event.at)}); không cần thực hiện lại.")
+            gettext("Hồ sơ %(number)s đã ở trạng thái “%(status)s” (%(actor)s, lúc %(when)s); không cần thực hiện lại.")
+            % {"number": filing.tracking_number, "status": filing.get_status_display(), "actor": event.actor or "–",
+               "when": vn_time_date(event.at)})
 
 
 class FilingChangedMeanwhile(ValidationError):
@@ -511,11 +512,15 @@ class FilingChangedMeanwhile(ValidationError):
         self.filing = filing
         self.event = event = filing.events.order_by("-at", "-id").select_related("actor").first()
         resubmitted = resubmitted and event.from_status == Filing.Status.RETURNED  # not taken on since
-        moved = "đã được nộp lại" if resubmitted else f"đã chuyển sang trạng thái “{filing.get_status_display()}”"
-        super().__init__(
-            f"Hồ sơ {filing.tracking_number} {moved} "
-            f"({event.actor or '–'}, lúc {vn_time_date(event.at)}) sau khi trang này được mở; chưa thực hiện. "
-            "Xem lại hồ sơ rồi quyết định.")
+        said = {"number": filing.tracking_number, "status": filing.get_status_display(), "actor": event.actor or "–",
+                "when": vn_time_date(event.at)}
+        if resubmitted:
+            message = gettext("Hồ sơ %(number)s đã được nộp lại (%(actor)s, lúc %(when)s) sau khi trang này được mở; "
+                              "chưa thực hiện. Xem lại hồ sơ rồi quyết định.")
+        else:
+            message = gettext("Hồ sơ %(number)s đã chuyển sang trạng thái “%(status)s” (%(actor)s, lúc %(when)s) sau "
+                              "khi trang này được mở; chưa thực hiện. Xem lại hồ sơ rồi quyết định.")
+        super().__init__(message % said)
 
 
 def _still_as_seen(filing: Filing, seen: str | None, *, to: str, seen_revision: int | str | None = None) -> None:

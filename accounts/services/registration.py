@@ -350,24 +350,33 @@ class RegistrationAlreadyDecided(ValidationError):
     the same moment. Nothing changed (no second account, no second notice). The message says what
     was decided, by whom and when; `same` tells whether it was the decision asked for."""
 
-    VERBS = {Registration.Status.APPROVED: "duyệt", Registration.Status.REJECTED: "từ chối"}
+    # {(the status it has, the decision asked for): the sentence}; a refusal's sentence names its reason
+    SAID = {
+        (Registration.Status.APPROVED, Registration.Status.APPROVED): _(
+            "Đăng ký %(reference)s đã được duyệt (%(by)s); không cần thực hiện lại."),
+        (Registration.Status.APPROVED, Registration.Status.REJECTED): _(
+            "Đăng ký %(reference)s đã được duyệt (%(by)s) nên không từ chối được nữa."),
+        (Registration.Status.REJECTED, Registration.Status.REJECTED): _(
+            "Đăng ký %(reference)s đã bị từ chối (%(by)s) với lý do “%(reason)s”; không cần thực hiện lại."),
+        (Registration.Status.REJECTED, Registration.Status.APPROVED): _(
+            "Đăng ký %(reference)s đã bị từ chối (%(by)s) với lý do “%(reason)s” nên không duyệt được nữa."),
+        (Registration.Status.REPLACED, Registration.Status.APPROVED): _(
+            "Đăng ký %(reference)s đã được thay bằng một đăng ký mới của người nộp (%(by)s) nên không duyệt được nữa."),
+        (Registration.Status.REPLACED, Registration.Status.REJECTED): _(
+            "Đăng ký %(reference)s đã được thay bằng một đăng ký mới của người nộp (%(by)s) nên không từ chối được "
+            "nữa."),
+    }
 
     def __init__(self, registration: Registration, *, wanted: str):
         self.registration = registration
         self.same = registration.status == wanted
-        done = {
-            Registration.Status.APPROVED: "đã được duyệt",
-            Registration.Status.REJECTED: "đã bị từ chối",
-            Registration.Status.REPLACED: "đã được thay bằng một đăng ký mới của người nộp",
-        }[registration.status]
         officer = registration.decided_by
-        by = [officer.get_full_name() or officer.get_username()] if officer else []
-        said = (f"Đăng ký {registration.reference} {done} "
-                f"({', '.join([*by, f'lúc {vn_time_date(registration.decided_at)}'])})")
-        if registration.status == Registration.Status.REJECTED:
-            said += f" với lý do “{registration.reject_reason}”"
-        super().__init__(f"{said}; không cần thực hiện lại." if self.same
-                         else f"{said} nên không {self.VERBS[wanted]} được nữa.")
+        when = vn_time_date(registration.decided_at)
+        by = (gettext("%(officer)s, lúc %(when)s") % {"officer": officer.get_full_name() or officer.get_username(),
+                                                       "when": when}
+              if officer else gettext("lúc %(when)s") % {"when": when})
+        super().__init__(str(self.SAID[registration.status, wanted]) % {
+            "reference": registration.reference, "by": by, "reason": registration.reject_reason})
 
 
 # What an officer is told of a registration of their own case, after "Đăng ký <số>": refused by the

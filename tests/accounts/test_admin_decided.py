@@ -4,7 +4,7 @@ one a warning, and a rejection reason typed but not sent is given back. Nothing 
 
 import pytest
 from django.contrib.messages import constants
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from accounts.models import Registration, RegistrationEvent, User
@@ -170,3 +170,16 @@ def test_rejecting_with_no_reason_what_a_colleague_approved_says_it_was_approved
     response = reject(client, registration, "")
     assert said(response) == [(constants.WARNING, f"Đăng ký {registration.reference} đã được duyệt (Lê Quốc Minh, "
                                                   f"lúc {when(registration)}) nên không từ chối được nữa.")]
+
+
+def test_an_english_admin_is_told_in_english_that_a_colleague_decided_already(client, registration, colleague):
+    """The sentence is the catalogue's whole, in the admin's language: before, an English admin read
+    "Đăng ký … đã bị từ chối (Lê Quốc Minh, lúc 07:51 on 07/12/2026)" and a Vietnamese "not sent"."""
+    registration_reject(registration=registration, officer=colleague, reason="Ảnh CCCD bị mờ")
+    with override_settings(LANGUAGE_CODE="en"):
+        response = reject(client, registration, "Thiếu ảnh mặt sau")
+    at = when(registration).replace(" ngày ", " on ")
+    assert said(response) == [(constants.WARNING, f"Registration {registration.reference} has already been refused "
+                                                  f"(Lê Quốc Minh, at {at}) with the reason “Ảnh CCCD bị mờ”; there is "
+                                                  "nothing more to do. The reason you have just typed was not sent: "
+                                                  "“Thiếu ảnh mặt sau”")]
