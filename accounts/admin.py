@@ -597,7 +597,8 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
                 error = " ".join(exc.messages)
             else:
                 self.log_change(request, registration, f"Từ chối đăng ký: {reason.strip()}")
-                messages.success(request, f"Đã từ chối đăng ký {registration.reference} và báo cho người đăng ký.")
+                messages.success(request, gettext("Đã từ chối đăng ký %(reference)s và báo cho người đăng ký.")
+                                 % {"reference": registration.reference})
                 return redirect("admin:accounts_registration_change", registration.pk)
         context = {
             **self.admin_site.each_context(request), "title": gettext("Từ chối đăng ký %(reference)s") % {"reference": registration.reference},

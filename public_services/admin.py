@@ -484,9 +484,9 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         """A decision written on a filing resubmitted to another agency meanwhile: not made, the
         officer's words given back, and their queue (the filing's page is no longer theirs)."""
         note = as_typed(request.POST.get("note", "")).replace("\x00", "").strip()
-        given_back = f" Nội dung bạn vừa nhập chưa được gửi: “{note}”" if note else ""
-        messages.warning(request, f"Hồ sơ {filing.tracking_number} đã chuyển sang cơ quan BHXH khác sau khi trang "
-                                  f"này được mở, nên bạn không còn xử lý được; chưa thực hiện.{given_back}")
+        moved = gettext("Hồ sơ %(number)s đã chuyển sang cơ quan BHXH khác sau khi trang này được mở, nên bạn không "
+                        "còn xử lý được; chưa thực hiện.") % {"number": filing.tracking_number}
+        messages.warning(request, NOT_SENT % {"message": moved, "note": note} if note else moved)
         return redirect("admin:public_services_filing_changelist")
 
     def _already_done(self, request, done: FilingAlreadyInStatus, note: str):

@@ -157,4 +157,5 @@ class FeedbackAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutside
 
     @staticmethod
     def _answered_message(request, feedback):
-        messages.success(request, f"Đã trả lời phản ánh {feedback.tracking_number}; câu trả lời đang được gửi đến người gửi.")
+        messages.success(request, gettext("Đã trả lời phản ánh %(number)s; câu trả lời đang được gửi đến người gửi.")
+                         % {"number": feedback.tracking_number})

@@ -183,3 +183,10 @@ def test_an_english_admin_is_told_in_english_that_a_colleague_decided_already(cl
                                                   f"(Lê Quốc Minh, at {at}) with the reason “Ảnh CCCD bị mờ”; there is "
                                                   "nothing more to do. The reason you have just typed was not sent: "
                                                   "“Thiếu ảnh mặt sau”")]
+
+
+def test_an_english_admin_is_told_in_english_that_the_registration_was_refused(client, registration):
+    with override_settings(LANGUAGE_CODE="en"):
+        response = reject(client, registration, "Ảnh CCCD bị mờ")
+    assert said(response) == [(constants.SUCCESS, f"Registration {registration.reference} refused; the applicant has "
+                                                  "been told.")]

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.messages import INFO, WARNING
+from django.test import override_settings
 
 from notifications.models import Message
 from public_services.models import Filing, FilingEvent
@@ -535,3 +536,19 @@ def test_a_reason_on_a_filing_gone_to_another_agency_before_its_lock_is_given_ba
         f"Hồ sơ {filing.tracking_number} đã chuyển sang cơ quan BHXH khác sau khi trang này được mở, nên bạn không "
         "còn xử lý được; chưa thực hiện. Nội dung bạn vừa nhập chưa được gửi: “Thiếu ảnh sổ cũ”"))]
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED
+
+
+def test_an_english_admin_is_told_in_english_that_the_filing_moved_to_another_agency(owner, district_officer):
+    """The note page's outcome in the admin's language, as the page itself: it was Vietnamese alone."""
+    from lookup.models import Agency
+
+    filing = submit(owner)
+    client = logged(district_officer)
+    with override_settings(LANGUAGE_CODE="en"):
+        html = client.get(f"{QUEUE}{filing.pk}/ghi-chu/return/").content.decode()
+        form = dict(re.findall(r'name="(seen|opened)" value="([^"]*)"', html))
+        Filing.objects.filter(pk=filing.pk).update(agency=Agency.objects.get(code="07902"))
+        response = client.post(f"{QUEUE}{filing.pk}/ghi-chu/return/", {**form, "note": "Thiếu ảnh sổ cũ"}, follow=True)
+    assert [m.message for m in response.context["messages"]] == [
+        f"Application {filing.tracking_number} moved to another social insurance agency after this page was opened, "
+        "so you can no longer handle it; nothing was done. What you have just typed was not sent: “Thiếu ảnh sổ cũ”"]

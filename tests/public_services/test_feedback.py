@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from lookup.models import Agency
 from public_services.feedback_admin import FeedbackAdmin
@@ -623,3 +623,11 @@ def test_the_name_of_a_file_asked_for_again_is_shown_as_text_not_markup(client, 
     assert response.status_code == 200 and not Feedback.objects.exists()
     assert "<b id=injected>" not in html
     assert "Tệp “&lt;b id=injected&gt;anh.jpg” bạn đã chọn chưa được gửi" in html
+
+
+def test_an_english_admin_is_told_in_english_that_the_answer_is_sent(sent, district_officer):
+    with override_settings(LANGUAGE_CODE="en"):
+        response = logged(district_officer).post(f"{ADMIN}{sent.pk}/change/", {"answer": "Đơn vị đã chốt sổ.",
+                                                                                "_save": "1"}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Feedback {sent.tracking_number} answered; the answer is being sent to its sender."]
