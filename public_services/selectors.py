@@ -171,6 +171,13 @@ def filings_left_by(*, user):
             .select_related("person").order_by("-submitted_at", "-id"))
 
 
+def filings_sent_since(*, user, since, latest: int) -> list:
+    """When `user` sent the latest `latest` of the filings they sent after `since`, newest first: new
+    ones and corrections sent again, withdrawn or not (what services.SUBMISSIONS_PER_LOGIN counts)."""
+    return list(Filing.objects.filter(submitted_by=user, submitted_at__gt=since).order_by("-submitted_at")
+                .values_list("submitted_at", flat=True)[:latest])
+
+
 def open_filing_of(*, person, procedure) -> Filing | None:
     """The person's filing of this procedure that is still being handled, if any: a procedure is
     filed again only once the last filing of it is done, refused or withdrawn. A filing of either

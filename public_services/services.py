@@ -28,7 +28,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
-from django_ratelimit.core import get_usage
 
 from accounts.models import Person
 from accounts.selectors import OFFICER_RECORD_UNKNOWN, logins_told_of, officer_record_unknown
@@ -72,6 +71,7 @@ from .selectors import (
     filing_email_recipient,
     filing_of_email_confirmation,
     filing_submitted_with,
+    filings_sent_since,
     filings_visible_to,
     is_officers_own_case,
     open_filing_of,
@@ -554,23 +554,39 @@ def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filin
     return filing
 
 
-# New filings one login may submit, whatever the procedure or the person: each tells its holder (and a
-# minor's parents) by SMS, and one withdrawn by SMS again, and has its declaration PDF built. A family
-# filing for each of its members stays far below; a script submitting and withdrawing in a loop stops.
-SUBMISSIONS_PER_LOGIN = "10/h"
+# New filings one login may submit in SUBMISSIONS_WINDOW, whatever the procedure or the person: each tells
+# its holder (and a minor's parents) by SMS, and one withdrawn by SMS again, and has its declaration PDF
+# built. A family filing for each of its members stays far below; a script submitting and withdrawing in
+# a loop stops. Counted from the filings themselves in PostgreSQL (selectors.filings_sent_since), not in
+# Redis, so that filings are still taken while Redis is down.
+SUBMISSIONS_PER_LOGIN = 10
+SUBMISSIONS_WINDOW = datetime.timedelta(hours=1)
 SUBMISSIONS_UNAVAILABLE = gettext_lazy("Nộp hồ sơ đang tạm gián đoạn. Hãy thử lại sau vài phút; nội dung đã khai "
                                        "vẫn được giữ.")
 
 
 class FilingsRefused(ValidationError):
-    """The login has submitted SUBMISSIONS_PER_LOGIN filings already: this one is not recorded.
-    `usage`: django-ratelimit's count, this one counted, which says how long is left of the limit's
-    window (vssid_portal.views.usage_refusal)."""
+    """The login has sent SUBMISSIONS_PER_LOGIN filings within SUBMISSIONS_WINDOW already: this one is
+    not recorded. `wait`: the seconds until the oldest of them leaves the window."""
 
-    def __init__(self, usage: dict):
-        self.usage = usage
+    def __init__(self, wait: float):
+        self.wait = wait
         super().__init__(gettext("Bạn đã nộp quá nhiều hồ sơ trong một giờ. Hãy thử lại sau; nội dung đã khai "
                                  "vẫn được giữ."), code="too_many")
+
+
+def _submissions_refused(user) -> FilingsRefused | None:
+    """The refusal of a new filing by `user` once SUBMISSIONS_PER_LOGIN filings it sent are within
+    SUBMISSIONS_WINDOW (withdrawn ones too: the loop this guards withdraws each; a correction sent again
+    too, texted and built as well), with the wait until the oldest of the last SUBMISSIONS_PER_LOGIN
+    leaves the window; None while the login is below. Read without a lock: submissions sent at the
+    same moment all read the count before any of them is committed, so a login may overrun the limit
+    by one or two, which costs a text or two and is not worth serialising every submission for."""
+    now = timezone.now()
+    sent = filings_sent_since(user=user, since=now - SUBMISSIONS_WINDOW, latest=SUBMISSIONS_PER_LOGIN)
+    if len(sent) < SUBMISSIONS_PER_LOGIN:
+        return None
+    return FilingsRefused((sent[-1] + SUBMISSIONS_WINDOW - now).total_seconds())
 
 
 def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str], idempotency_key: str,
@@ -582,8 +598,8 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     another is refused until that one is finished (checked here, and held by the constraints
     filing_one_open_per_procedure and filing_one_open_book_reissue when two forms are sent at the
     same moment). `link_base`: the scheme and host the link confirming a typed e-mail address starts
-    with (_ask_email_confirmation). A new filing counts against the login's SUBMISSIONS_PER_LOGIN;
-    beyond it, FilingsRefused (a retry of one recorded is not counted)."""
+    with (_ask_email_confirmation). A new filing is refused (FilingsRefused) once the login has sent
+    SUBMISSIONS_PER_LOGIN within SUBMISSIONS_WINDOW (a retry of one recorded is not refused)."""
     if not idempotency_key or len(idempotency_key) > KEY_LENGTH:
         raise ValidationError(gettext("Phiên khai hồ sơ không hợp lệ. Hãy mở lại biểu mẫu."))
     existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)
@@ -594,10 +610,9 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
                if procedure.form_class.base_fields[name].required and not uploads.get(name)]
     if missing:
         raise ValidationError({name: gettext("Hãy tải lên ảnh giấy tờ này.") for name in missing})
-    usage = get_usage(None, group="public_services.filing_submit", key=lambda group, request: str(user.pk),
-                      rate=SUBMISSIONS_PER_LOGIN, method=get_usage.ALL, increment=True)
-    if usage is not None and usage["should_limit"]:
-        raise FilingsRefused(usage)
+    refused = _submissions_refused(user)
+    if refused is not None:
+        raise refused
     agency = procedure.agency_for(person=person, data=cleaned)
     try:
         with kept_only_if_committed() as saved, transaction.atomic():

@@ -40,7 +40,7 @@ from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
 from vssid_portal.forms import posted_as_initial
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
-from vssid_portal.views import usage_refusal, usages_refusal
+from vssid_portal.views import LimitRefusal, usage_refusal, usages_refusal
 
 from .models import Filing
 from .procedures import registry
@@ -350,7 +350,7 @@ def review(request, slug):
                                    uploads=draft["uploads"], idempotency_key=key,
                                    link_base=verify_base_for(request))
         except FilingsRefused as refused:  # the review again, saying so, with the wait in Retry-After
-            refusal = usage_refusal(refused.usage, refused.message, SUBMISSIONS_UNAVAILABLE)
+            refusal = LimitRefusal(429, refused.message, refused.wait)
             messages.error(request, refusal.message)
             return refusal.answer(_review_page(request, procedure, person, draft))
         except ValidationError as error:

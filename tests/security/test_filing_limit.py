@@ -2,8 +2,10 @@
 its holder (a minor's parents too), a withdrawal again, and has its declaration PDF built, so that a
 script submitting and withdrawing in a loop would otherwise make the portal send SMS and build PDFs
 without end. Past the limit nothing is recorded nor sent, and the review page answers 429 with
-Retry-After, saying so in Vietnamese, the answers kept."""
+Retry-After, saying so in Vietnamese, the answers kept. The limit is counted from the filings in
+PostgreSQL, so that it holds, and filings are still taken, while Redis is down."""
 
+import datetime
 import re
 
 import pytest
@@ -12,6 +14,7 @@ from notifications.models import Message
 from public_services import services
 from public_services.models import Filing
 from tests.accounts.helpers import jpeg
+from tests.accounts.test_code_lookup_redis_down import stop_redis
 from tests.public_services.helpers import (  # noqa: F401
     answers,
     correction,
@@ -31,7 +34,11 @@ REFUSED = "Bạn đã nộp quá nhiều hồ sơ trong một giờ."
 
 @pytest.fixture
 def two_an_hour(monkeypatch):
-    monkeypatch.setattr(services, "SUBMISSIONS_PER_LOGIN", "2/h", raising=False)  # fails, not errs, without it
+    monkeypatch.setattr(services, "SUBMISSIONS_PER_LOGIN", 2, raising=False)  # fails, not errs, without it
+
+
+def sent_minutes_ago(filing, minutes: int):
+    Filing.objects.filter(pk=filing.pk).update(submitted_at=filing.submitted_at - datetime.timedelta(minutes=minutes))
 
 
 def test_submitting_and_withdrawing_in_a_loop_stops_at_the_logins_limit(owner, two_an_hour,  # noqa: F811
@@ -60,6 +67,35 @@ def test_the_review_page_refuses_past_the_limit_with_429_retry_after_and_the_ans
     page = response.content.decode()
     assert REFUSED in page and 'name="answers_shown"' in page  # the review again, ready to be sent later
     assert not Filing.objects.filter(idempotency_key=key).exists()
+
+
+def test_the_wait_is_until_the_oldest_filing_in_the_window_leaves_it(owner, two_an_hour):  # noqa: F811
+    sent_minutes_ago(withdrawn(submit(owner)), 50)
+    withdrawn(submit(owner))
+    with pytest.raises(services.FilingsRefused) as refused:
+        submit(owner)
+    assert 9 * 60 < refused.value.wait <= 10 * 60  # the one sent 50 minutes ago leaves the hour in 10
+
+
+def test_filings_sent_over_an_hour_ago_no_longer_count(owner, two_an_hour):  # noqa: F811
+    sent_minutes_ago(withdrawn(submit(owner)), 61)
+    withdrawn(submit(owner))
+    assert submit(owner).status == Filing.Status.SUBMITTED
+
+
+def test_the_limit_holds_and_filings_are_taken_while_redis_is_down(owner, two_an_hour, settings,  # noqa: F811
+                                                                    monkeypatch):
+    stop_redis(settings, monkeypatch)
+    client = logged(owner)
+    for expected in (302, 302, 429):
+        key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
+        assert client.post(URL, {**answers("607A"), "idempotency_key": key}).status_code == 302
+        response = client.post(URL + "xem-lai/", review_post(client, URL, key))
+        assert response.status_code == expected
+        if expected == 302:
+            withdrawn(Filing.objects.get(idempotency_key=key))
+    assert 3500 <= int(response["Retry-After"]) <= 3600 and REFUSED in response.content.decode()
+    assert Filing.objects.filter(submitted_by=owner).count() == 2
 
 
 def test_posts_with_files_stop_at_the_logins_limit_reading_nothing_more(owner, monkeypatch):  # noqa: F811
