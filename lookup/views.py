@@ -2,11 +2,10 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
-from django_ratelimit.core import get_usage
 
 from vssid_portal.paging import paginate
 from vssid_portal.ratelimit import client_ip
-from vssid_portal.views import usage_refusal
+from vssid_portal.views import counted_or_let_through
 
 from . import selectors
 from .forms import CollectionPointLookupForm, FacilityLookupForm, LookupForm
@@ -23,19 +22,18 @@ PER_PAGE = 20
 UNCONTRACTED_SHOWN = 5
 LOOKUP_GROUP = "lookup.public_search"
 RATE_LIMITED = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút.")
-UNAVAILABLE = _("Tra cứu đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 
 
 def _search_refused(request):
     """Counts a search or a page of results (any query string) of the four lookups together against
     the client's settings.PUBLIC_LOOKUP_RATE (an IPv4 address or an IPv6 /64): each one is a search
     of whole tables, which a script could otherwise ask for without end. The empty page is not
-    counted. The refusal (429 with Retry-After, 503 while the limit cannot be counted) or None."""
+    counted. The refusal (429 with Retry-After) or None. Public information: while Redis is down the
+    searches are let through uncounted rather than the directory taken down."""
     if not request.GET:
         return None
-    usage = get_usage(request, group=LOOKUP_GROUP, key=client_ip, rate=settings.PUBLIC_LOOKUP_RATE,
-                      method=get_usage.ALL, increment=True)
-    return usage_refusal(usage, RATE_LIMITED, UNAVAILABLE)
+    return counted_or_let_through(request, group=LOOKUP_GROUP, key=client_ip, rate=settings.PUBLIC_LOOKUP_RATE,
+                                  too_many=RATE_LIMITED)
 
 
 def _results_page(request, form, queryset, *, template: str, heading: str, extra: dict | None = None):

@@ -27,7 +27,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import Person
 from accounts.selectors import OFFICER_RECORD_UNKNOWN, logins_told_of, officer_record_unknown
@@ -561,8 +561,6 @@ def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filin
 # Redis, so that filings are still taken while Redis is down.
 SUBMISSIONS_PER_LOGIN = 10
 SUBMISSIONS_WINDOW = datetime.timedelta(hours=1)
-SUBMISSIONS_UNAVAILABLE = gettext_lazy("Nộp hồ sơ đang tạm gián đoạn. Hãy thử lại sau vài phút; nội dung đã khai "
-                                       "vẫn được giữ.")
 
 
 class FilingsRefused(ValidationError):

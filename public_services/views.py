@@ -30,7 +30,6 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import get_usage
 
 from accounts.selectors import person_in_view, viewing
 from participation.services.statements import verify_base_for
@@ -40,7 +39,7 @@ from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
 from vssid_portal.forms import posted_as_initial
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
-from vssid_portal.views import LimitRefusal, usage_refusal, usages_refusal
+from vssid_portal.views import LimitRefusal, counted_or_let_through, usages_refusal
 
 from .models import Filing
 from .procedures import registry
@@ -62,7 +61,6 @@ from .selectors import (
     typed_email_confirmed,
 )
 from .services import (
-    SUBMISSIONS_UNAVAILABLE,
     UPLOAD_DIR,
     ConfirmationsRefused,
     ConfirmationsUnavailable,
@@ -91,12 +89,12 @@ UPLOADS_LIMITED = gettext_lazy("Bạn đã gửi tệp quá nhiều lần trong 
 
 def _uploads_refused(request):
     """Counts a post carrying files (not the no-JavaScript refresh, which reads none) against the login's
-    UPLOAD_POSTS_PER_LOGIN: the refusal, with the seconds left of the limit's window, or None."""
+    UPLOAD_POSTS_PER_LOGIN: the refusal, with the seconds left of the limit's window, or None. Let through
+    uncounted while Redis is down: a citizen then still files with attachments."""
     if not request.FILES or "refresh" in request.POST:
         return None
-    usage = get_usage(request, group="public_services.upload_posts", key="user", rate=UPLOAD_POSTS_PER_LOGIN,
-                      method="POST", increment=True)
-    return usage_refusal(usage, UPLOADS_LIMITED, SUBMISSIONS_UNAVAILABLE)
+    return counted_or_let_through(request, group="public_services.upload_posts", key="user",
+                                  rate=UPLOAD_POSTS_PER_LOGIN, too_many=UPLOADS_LIMITED, method="POST")
 
 
 

@@ -2,6 +2,7 @@
 renders without the request, so without the portal's header and language) and the server error
 page. The 400, 403 and 404 pages are Django's handlers rendering the portal's templates."""
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -12,11 +13,13 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_safe
+from django_ratelimit.core import get_usage
 
 from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 from vssid_portal.middleware import methods_taken
 from vssid_portal.ratelimit import seconds_until_page_allowed
 
+logger = logging.getLogger(__name__)
 
 @require_safe
 def home(request):
@@ -95,6 +98,24 @@ def usages_refusal(usages: list[dict | None], too_many, unavailable) -> LimitRef
     waits = [usage["time_left"] for usage in counted if usage["count"] >= usage["limit"]]
     # a count the cache failed to keep has no window (time_left -1): the longest wait is not known
     return limit_refusal(too_many, unavailable, max(waits) if min(waits) >= 0 else None)
+
+
+def counted_or_let_through(request, *, group: str, key, rate: str, too_many,
+                           method=get_usage.ALL) -> LimitRefusal | None:
+    """Count this request against a django-ratelimit limit (`get_usage`'s `group`, `key`, `rate` and
+    `method`) that only spares the portal work a citizen may need done (the public directory, the
+    printable card, files attached to a filing): the refusal, 429 saying `too_many` with the seconds
+    left of the window, once it is over; else None. While the count cannot be kept (Redis down) the
+    request is let through uncounted, with a warning logged, since an outage of the counter must not
+    take those pages down. The limits that guard enumeration, SMS or accounts refuse instead, with 503
+    (usage_refusal)."""
+    usage = get_usage(request, group=group, key=key, rate=rate, method=method, increment=True)
+    if usage is not None and usage["time_left"] < 0:  # get_usage's answer for a count the cache failed to keep
+        logger.warning("Limit %s not counted (cache unavailable): the request is let through", group)
+        return None
+    if usage is None or not usage["should_limit"]:
+        return None
+    return LimitRefusal(429, too_many, usage["time_left"])
 
 
 def minutes_left(wait: float | None) -> int | None:

@@ -23,7 +23,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django_ratelimit.core import get_usage
 
 from accounts.adapter import workplace
 from accounts.pages import render_personal_page
@@ -31,7 +30,7 @@ from accounts.selectors import person_in_view, viewing
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.pdf import data_uri, qr_data_uri, render_pdf
-from vssid_portal.views import LimitRefusal, usage_refusal
+from vssid_portal.views import LimitRefusal, counted_or_let_through
 
 from .. import keys, qr
 from ..models import Card
@@ -59,7 +58,6 @@ PHOTO_LINK_WINDOW_SECONDS = DEFAULT_MAX_AGE // 3  # a stored card page serves a 
 PRINT_RATE = "10/h"
 PRINT_LIMITED = gettext_lazy("Bạn đã tải bản in thẻ BHYT quá nhiều lần trong một giờ. Hãy thử lại sau; bản đã "
                              "tải về vẫn dùng được.")
-PRINT_UNAVAILABLE = gettext_lazy("In thẻ BHYT đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 
 
 def _person(request):
@@ -204,10 +202,10 @@ def card_pdf(request, pk: int):
 
 def _print_refused(request) -> LimitRefusal | None:
     """Counts a PDF drawn for this login against PRINT_RATE: the refusal, with the seconds left of the
-    limit's window, when it is over the limit, or None."""
-    usage = get_usage(request, group="health_card.card_pdf", key="user", rate=PRINT_RATE, method=get_usage.ALL,
-                      increment=True)
-    return usage_refusal(usage, PRINT_LIMITED, PRINT_UNAVAILABLE)
+    limit's window, when it is over the limit, or None. Let through uncounted while Redis is down: the
+    holder's own card, which a clinic may be waiting for."""
+    return counted_or_let_through(request, group="health_card.card_pdf", key="user", rate=PRINT_RATE,
+                                  too_many=PRINT_LIMITED)
 
 
 @login_required
