@@ -110,7 +110,9 @@ def counted_or_let_through(request, *, group: str, key, rate: str, too_many,
     take those pages down. The limits that guard enumeration, SMS or accounts refuse instead, with 503
     (usage_refusal)."""
     usage = get_usage(request, group=group, key=key, rate=rate, method=method, increment=True)
-    if usage is not None and usage["time_left"] < 0:  # get_usage's answer for a count the cache failed to keep
+    # get_usage's answer for a count the cache failed to keep: a count kept is at least this request's
+    # (a kept one may have time_left -1 too, when the window ends while it is counted)
+    if usage is not None and usage["count"] == 0:
         logger.warning("Limit %s not counted (cache unavailable): the request is let through", group)
         return None
     if usage is None or not usage["should_limit"]:

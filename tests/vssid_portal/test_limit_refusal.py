@@ -48,3 +48,18 @@ def test_limits_that_let_the_request_through_refuse_nothing():
 
     assert usages_refusal([usage(20, 20, 300), None], "Quá nhiều lần", "Tạm gián đoạn") is None
     assert usages_refusal([], "Quá nhiều lần", "Tạm gián đoạn") is None
+
+
+def test_a_count_kept_as_its_window_ends_is_refused_not_let_through(monkeypatch):
+    """get_usage answers time_left -1 for a count kept in the second its window ends, as it does for one
+    the cache failed to keep: only the count (at least this request's when kept) tells them apart."""
+    from vssid_portal import views
+
+    answers = {"kept": usage(61, 60, -1), "lost": {"count": 0, "limit": 0, "should_limit": True, "time_left": -1}}
+    for case, answer in answers.items():
+        monkeypatch.setattr(views, "get_usage", lambda *args, answer=answer, **kwargs: answer)
+        refusal = views.counted_or_let_through(None, group="g", key="ip", rate="60/m", too_many="Quá nhiều lần")
+        if case == "kept":
+            assert refusal is not None and refusal.status == 429
+        else:
+            assert refusal is None
