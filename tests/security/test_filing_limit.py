@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 
 from notifications.models import Message
 from public_services import services
@@ -23,6 +24,7 @@ from tests.public_services.helpers import (  # noqa: F401
     owner,
     review_post,
     submit,
+    submitted_at_once,
     withdrawn,
 )
 
@@ -81,6 +83,18 @@ def test_filings_sent_over_an_hour_ago_no_longer_count(owner, two_an_hour):  # n
     sent_minutes_ago(withdrawn(submit(owner)), 61)
     withdrawn(submit(owner))
     assert submit(owner).status == Filing.Status.SUBMITTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submissions_sent_at_once_are_counted_one_after_another(owner, two_an_hour):  # noqa: F811
+    """A script sending its submissions together (other procedures, other people) does not have them all
+    read the count before any is committed: the second waits for the first and sees it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    withdrawn(submit(owner))
+    first, outcome = submitted_at_once(lambda: submit(owner, "608A"), lambda: submit(owner, "DOI-LIEN-HE"))
+    assert outcome == {"refused": services.FilingsRefused(0).messages[0]}
+    assert list(Filing.objects.filter(submitted_by=owner).exclude(status=Filing.Status.WITHDRAWN)) == [first]
 
 
 def test_the_limit_holds_and_filings_are_taken_while_redis_is_down(owner, two_an_hour, settings,  # noqa: F811
