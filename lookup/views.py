@@ -40,13 +40,16 @@ def _results_page(request, form, queryset, *, template: str, heading: str, extra
     params = request.GET.copy()
     params.pop("trang", None)
     refusal = _search_refused(request)
-    if refusal is not None:  # nothing searched, the suggestions neither: the refusal in the error summary
+    # Refused, nothing is searched, the suggestions neither: the refusal in the error summary, and no
+    # count or "no result" advice (`refused`) that would have the citizen change a query that may be right.
+    if refusal is not None:
         form.is_valid()
         form.add_error(None, refusal.message)
         queryset = queryset.none()
         extra = {key: [] if callable(value) else value for key, value in (extra or {}).items()}
     context = {
-        "form": form, "heading": heading, "searched": bool(request.GET), "query_string": params.urlencode(),
+        "form": form, "heading": heading, "searched": bool(request.GET), "refused": refusal is not None,
+        "query_string": params.urlencode(),
         "left_out": selectors.search_terms(form.filters()["query"]).left_out,
         **paginate(queryset, request.GET.get("trang"), per_page=PER_PAGE), **(extra or {}),
     }
