@@ -19,7 +19,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django_ratelimit.core import get_usage
 
 from notifications.models import Message
@@ -29,6 +29,7 @@ from vssid_portal.form_keys import KEY_LENGTH, REFERENCE_ALPHABET, new_reference
 from vssid_portal.ratelimit import recipient_counted
 from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import normalize_name, with_hotline
+from vssid_portal.views import minutes_left
 
 from .feedback_selectors import feedback_contact_channels, feedback_message_key, feedback_visible_to
 from .models import Feedback
@@ -55,14 +56,23 @@ def _confirmation_allowed(recipient: str) -> bool:
 
 
 class TooManyFeedbacks(ValidationError):
-    """The client has sent SUBMIT_RATE feedbacks already: this one is not recorded. `usage`:
-    django-ratelimit's count of the client's feedbacks, this one counted, which says how long is
-    left of the limit's window (vssid_portal.views.usage_refusal)."""
+    """The client has sent SUBMIT_RATE feedbacks, or ATTACHMENT_POSTS_RATE posts with an attachment,
+    already: this one is not recorded (nor its attachment read). `usage`: django-ratelimit's count
+    that refused, this one counted, which says how long is left of the limit's window
+    (vssid_portal.views.usage_refusal): the message says those minutes, up to the attachments' hour."""
 
     def __init__(self, usage: dict):
         self.usage = usage
-        super().__init__(with_hotline(gettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau "
-                                              "ít phút hoặc gọi tổng đài %(hotline)s.")), code="too_many")
+        minutes = minutes_left(usage["time_left"]) if usage["time_left"] >= 0 else None
+        if minutes is None:  # a count the cache failed to keep has no window
+            message = gettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau ít phút hoặc gọi "
+                              "tổng đài %(hotline)s.")
+        else:
+            message = ngettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút "
+                               "hoặc gọi tổng đài %(hotline)s.",
+                               "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút "
+                               "hoặc gọi tổng đài %(hotline)s.", minutes)
+        super().__init__(with_hotline(message, minutes=minutes), code="too_many")
 
 
 class FeedbacksUnavailable(ValidationError):

@@ -44,6 +44,7 @@ from vssid_portal.locks import Lock, advisory_xact_lock
 from vssid_portal.pdf import render_pdf
 from vssid_portal.ratelimit import recipient_counted
 from vssid_portal.templatetags.vn_format import vn_date, vn_time_date
+from vssid_portal.views import minutes_left
 
 from .models import (
     AGENCY_PENDING_STATUSES,
@@ -565,12 +566,15 @@ SUBMISSIONS_WINDOW = datetime.timedelta(hours=1)
 
 class FilingsRefused(ValidationError):
     """The login has sent SUBMISSIONS_PER_LOGIN filings within SUBMISSIONS_WINDOW already: this one is
-    not recorded. `wait`: the seconds until the oldest of them leaves the window."""
+    not recorded. `wait`: the seconds until the oldest of them leaves the window, said in minutes."""
 
     def __init__(self, wait: float):
         self.wait = wait
-        super().__init__(gettext("Bạn đã nộp quá nhiều hồ sơ trong một giờ. Hãy thử lại sau; nội dung đã khai "
-                                 "vẫn được giữ."), code="too_many")
+        minutes = minutes_left(wait)
+        super().__init__(ngettext("Bạn đã nộp quá nhiều hồ sơ trong một giờ. Hãy thử lại sau %(minutes)s phút; "
+                                  "nội dung đã khai vẫn được giữ.",
+                                  "Bạn đã nộp quá nhiều hồ sơ trong một giờ. Hãy thử lại sau %(minutes)s phút; "
+                                  "nội dung đã khai vẫn được giữ.", minutes) % {"minutes": minutes}, code="too_many")
 
 
 def _submissions_refused(user) -> FilingsRefused | None:

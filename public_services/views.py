@@ -26,7 +26,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -39,7 +39,7 @@ from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
 from vssid_portal.forms import posted_as_initial
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
-from vssid_portal.views import LimitRefusal, counted_or_let_through, usages_refusal
+from vssid_portal.views import LimitRefusal, counted_or_let_through, minutes_left, usages_refusal
 
 from .models import Filing
 from .procedures import registry
@@ -83,8 +83,16 @@ _KEY_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{16,{KEY_LENGTH}}}$")
 # and re-encoded and each PDF parsed before the form is judged, work that a script could otherwise ask
 # for without end. A citizen choosing a file again now and then stays far below.
 UPLOAD_POSTS_PER_LOGIN = "60/h"
-UPLOADS_LIMITED = gettext_lazy("Bạn đã gửi tệp quá nhiều lần trong một giờ. Hãy thử lại sau; các câu trả lời và "
-                               "tệp đã gửi trước đó vẫn được giữ.")
+
+
+def uploads_limited(wait: float) -> str:
+    """The refusal past UPLOAD_POSTS_PER_LOGIN, with the minutes left of its hour (`wait` seconds), as
+    Retry-After says them."""
+    minutes = minutes_left(wait)
+    return ngettext("Bạn đã gửi tệp quá nhiều lần trong một giờ. Hãy thử lại sau %(minutes)s phút; các câu trả lời "
+                    "và tệp đã gửi trước đó vẫn được giữ.",
+                    "Bạn đã gửi tệp quá nhiều lần trong một giờ. Hãy thử lại sau %(minutes)s phút; các câu trả lời "
+                    "và tệp đã gửi trước đó vẫn được giữ.", minutes) % {"minutes": minutes}
 
 
 def _uploads_refused(request):
@@ -94,7 +102,7 @@ def _uploads_refused(request):
     if not request.FILES or "refresh" in request.POST:
         return None
     return counted_or_let_through(request, group="public_services.upload_posts", key="user",
-                                  rate=UPLOAD_POSTS_PER_LOGIN, too_many=UPLOADS_LIMITED, method="POST")
+                                  rate=UPLOAD_POSTS_PER_LOGIN, too_many=uploads_limited, method="POST")
 
 
 

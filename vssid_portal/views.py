@@ -105,7 +105,8 @@ def counted_or_let_through(request, *, group: str, key, rate: str, too_many,
     """Count this request against a django-ratelimit limit (`get_usage`'s `group`, `key`, `rate` and
     `method`) that only spares the portal work a citizen may need done (the public directory, the
     printable card, files attached to a filing): the refusal, 429 saying `too_many` with the seconds
-    left of the window, once it is over; else None. While the count cannot be kept (Redis down) the
+    left of the window, once it is over; else None. `too_many` may be a function of those seconds
+    giving the message, for one that says the minutes left (minutes_left). While the count cannot be kept (Redis down) the
     request is let through uncounted, with a warning logged, since an outage of the counter must not
     take those pages down. The limits that guard enumeration, SMS or accounts refuse instead, with 503
     (usage_refusal)."""
@@ -117,7 +118,8 @@ def counted_or_let_through(request, *, group: str, key, rate: str, too_many,
         return None
     if usage is None or not usage["should_limit"]:
         return None
-    return LimitRefusal(429, too_many, usage["time_left"])
+    wait = usage["time_left"]
+    return LimitRefusal(429, too_many(wait) if callable(too_many) else too_many, wait)
 
 
 def minutes_left(wait: float | None) -> int | None:

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -30,7 +30,7 @@ from accounts.selectors import person_in_view, viewing
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.pdf import data_uri, qr_data_uri, render_pdf
-from vssid_portal.views import LimitRefusal, counted_or_let_through
+from vssid_portal.views import LimitRefusal, counted_or_let_through, minutes_left
 
 from .. import keys, qr
 from ..models import Card
@@ -56,8 +56,15 @@ PHOTO_LINK_WINDOW_SECONDS = DEFAULT_MAX_AGE // 3  # a stored card page serves a 
 # may have it drawn this many times (all the cards it views together), enough to print again after a
 # paper jam, while a script looping on the link no longer holds the workers.
 PRINT_RATE = "10/h"
-PRINT_LIMITED = gettext_lazy("Bạn đã tải bản in thẻ BHYT quá nhiều lần trong một giờ. Hãy thử lại sau; bản đã "
-                             "tải về vẫn dùng được.")
+
+
+def print_limited(wait: float) -> str:
+    """The refusal past PRINT_RATE, with the minutes left of its hour (`wait` seconds), as Retry-After says them."""
+    minutes = minutes_left(wait)
+    return ngettext("Bạn đã tải bản in thẻ BHYT quá nhiều lần trong một giờ. Hãy thử lại sau %(minutes)s phút; "
+                    "bản đã tải về vẫn dùng được.",
+                    "Bạn đã tải bản in thẻ BHYT quá nhiều lần trong một giờ. Hãy thử lại sau %(minutes)s phút; "
+                    "bản đã tải về vẫn dùng được.", minutes) % {"minutes": minutes}
 
 
 def _person(request):
@@ -205,7 +212,7 @@ def _print_refused(request) -> LimitRefusal | None:
     limit's window, when it is over the limit, or None. Let through uncounted while Redis is down: the
     holder's own card, which a clinic may be waiting for."""
     return counted_or_let_through(request, group="health_card.card_pdf", key="user", rate=PRINT_RATE,
-                                  too_many=PRINT_LIMITED)
+                                  too_many=print_limited)
 
 
 @login_required

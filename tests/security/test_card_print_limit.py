@@ -2,6 +2,8 @@
 health_card.views.card.PRINT_RATE times, then is refused with a 429 saying so in Vietnamese and the
 wait in Retry-After, nothing drawn, so that a script looping on its link cannot hold the web workers."""
 
+import math
+
 import pytest
 
 from health_card.models import Card
@@ -29,6 +31,8 @@ def test_the_printed_card_stops_at_the_logins_limit_with_a_vietnamese_429_and_re
     assert refused.status_code == 429 and refused["Content-Type"].startswith("text/html")
     assert 1 <= int(refused["Retry-After"]) <= 3600
     assert "Bạn đã tải bản in thẻ BHYT quá nhiều lần trong một giờ." in refused.content.decode()
+    # the minutes left of the hour, as Retry-After says them, not "later" for a wait of up to an hour
+    assert f"Hãy thử lại sau {math.ceil(int(refused['Retry-After']) / 60)} phút;" in refused.content.decode()
     assert "NGUYỄN VĂN ĐỨC" in refused.content.decode()  # the card page, where the card is still shown
     assert len(drawn) == 2
     # Another login's prints are its own.

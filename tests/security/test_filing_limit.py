@@ -6,10 +6,12 @@ Retry-After, saying so in Vietnamese, the answers kept. The limit is counted fro
 PostgreSQL, so that it holds, and filings are still taken, while Redis is down."""
 
 import datetime
+import math
 import re
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from notifications.models import Message
 from public_services import services
@@ -68,6 +70,7 @@ def test_the_review_page_refuses_past_the_limit_with_429_retry_after_and_the_ans
     assert 1 <= int(response["Retry-After"]) <= 3600
     page = response.content.decode()
     assert REFUSED in page and 'name="answers_shown"' in page  # the review again, ready to be sent later
+    assert f"Hãy thử lại sau {math.ceil(int(response['Retry-After']) / 60)} phút;" in page
     assert not Filing.objects.filter(idempotency_key=key).exists()
 
 
@@ -77,6 +80,16 @@ def test_the_wait_is_until_the_oldest_filing_in_the_window_leaves_it(owner, two_
     with pytest.raises(services.FilingsRefused) as refused:
         submit(owner)
     assert 9 * 60 < refused.value.wait <= 10 * 60  # the one sent 50 minutes ago leaves the hour in 10
+    assert "Hãy thử lại sau 10 phút;" in refused.value.messages[0]  # the wait, not "later"
+
+
+def test_the_english_refusal_says_the_minutes_left_too(owner, two_an_hour):  # noqa: F811
+    sent_minutes_ago(withdrawn(submit(owner)), 59)
+    withdrawn(submit(owner))
+    with translation.override("en"), pytest.raises(services.FilingsRefused) as refused:
+        submit(owner)
+    assert ("You have submitted too many applications in an hour. Try again in 1 minute; what you entered is kept."
+            == refused.value.messages[0])
 
 
 def test_filings_sent_over_an_hour_ago_no_longer_count(owner, two_an_hour):  # noqa: F811
@@ -93,7 +106,7 @@ def test_submissions_sent_at_once_are_counted_one_after_another(owner, two_an_ho
         pytest.skip("row locks need PostgreSQL")
     withdrawn(submit(owner))
     first, outcome = submitted_at_once(lambda: submit(owner, "608A"), lambda: submit(owner, "DOI-LIEN-HE"))
-    assert outcome == {"refused": services.FilingsRefused(0).messages[0]}
+    assert list(outcome) == ["refused"] and outcome["refused"].startswith(REFUSED), outcome
     assert list(Filing.objects.filter(submitted_by=owner).exclude(status=Filing.Status.WITHDRAWN)) == [first]
 
 
@@ -129,6 +142,7 @@ def test_posts_with_files_stop_at_the_logins_limit_reading_nothing_more(owner, m
     refused = client.post(URL, {**incomplete, "attached_files": [jpeg("c.jpg")]})
     assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 3600
     assert "Bạn đã gửi tệp quá nhiều lần trong một giờ." in refused.content.decode()
+    assert f"Hãy thử lại sau {math.ceil(int(refused['Retry-After']) / 60)} phút;" in refused.content.decode()
     assert len(refused.context["attached"]) == 2  # c.jpg was not read nor kept
 
 

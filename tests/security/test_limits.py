@@ -6,6 +6,7 @@ the views' rate constants), so a changed limit moves the boundary these tests pr
 allowed attempt still works, the next one is refused.
 """
 
+import math
 import re
 
 import pytest
@@ -484,5 +485,7 @@ def test_feedback_posts_with_an_attachment_stop_at_the_limit_before_it_is_read(r
     refused = post(attachment=jpeg())
     assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 3600
     assert "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn." in refused.content.decode()
+    # the minutes left of the hour, as Retry-After says them, not "a few minutes" for a wait of up to an hour
+    assert f"Hãy thử lại sau {math.ceil(int(refused['Retry-After']) / 60)} phút" in refused.content.decode()
     assert len(read) == 3
     assert post().status_code == 200  # without a file: judged as before (no content), not refused
