@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from accounts.models import Person, User
+from accounts.models import Person
 from accounts.selectors import OFFICER_RECORD_UNKNOWN, logins_told_of, officer_record_unknown
 from accounts.services.notices import person_notify, user_notify
 from accounts.validators import IdType
@@ -581,7 +581,7 @@ def _submissions_refused(user) -> FilingsRefused | None:
     """The refusal of a new filing by `user` once SUBMISSIONS_PER_LOGIN filings it sent are within
     SUBMISSIONS_WINDOW (withdrawn ones too: the loop this guards withdraws each; a correction sent again
     too, texted and built as well), with the wait until the oldest of the last SUBMISSIONS_PER_LOGIN
-    leaves the window; None while the login is below. Read once the login's own row is locked
+    leaves the window; None while the login is below. Read once the login's submissions are locked
     (filing_submit), so that its submissions sent at the same moment are counted one after another,
     each seeing those committed before it, instead of all reading the same count."""
     now = timezone.now()
@@ -616,9 +616,9 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
     try:
         with kept_only_if_committed() as saved, transaction.atomic():
             wait_for_holiday_changes()  # first in the transaction: before any row is locked
-            # The login's submissions one at a time, for the count of its filings (no key update: the
-            # rows that only refer to the login, its sessions or messages, are written meanwhile).
-            User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").first()
+            # The login's submissions one at a time, for the count of its filings: an advisory lock, not
+            # the login's row, which an officer's completion of a contact change locks after the person's.
+            advisory_xact_lock(Lock.LOGIN_SUBMISSIONS, of=user.pk)
             now = timezone.now()  # after the wait for a holiday change, which may end past midnight
             existing = filing_submitted_with(idempotency_key=idempotency_key, user=user)  # committed meanwhile
             if existing is not None:

@@ -11,12 +11,20 @@ class Lock(enum.IntEnum):
     MANY_PEOPLE_PERIODS = 79010001
     # public_services: the holiday table's changes against the due dates counted with it
     CALENDAR = 79010002
+    # public_services: one login's submissions, each counted against the filings it sent before (with
+    # the login's id, `of`)
+    LOGIN_SUBMISSIONS = 79010003
 
 
-def advisory_xact_lock(key: Lock, *, shared: bool = False) -> None:
-    """Wait for the lock `key` and hold it until the end of the transaction: exclusive, or shared with
-    the others that take it shared. PostgreSQL only; SQLite writes one transaction at a time anyway."""
+def advisory_xact_lock(key: Lock, *, shared: bool = False, of: int | None = None) -> None:
+    """Wait for the lock `key` (of one row, `of`: its id) and hold it until the end of the transaction:
+    exclusive, or shared with the others that take it shared. PostgreSQL only; SQLite writes one
+    transaction at a time anyway. A lock of a row is PostgreSQL's two-key lock, apart from the one-key
+    locks; ids beyond the 32-bit key share a key, which only makes their holders wait on each other."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-            cursor.execute(f"SELECT {function}(%s)", [int(key)])
+            if of is None:
+                cursor.execute(f"SELECT {function}(%s)", [int(key)])
+            else:
+                cursor.execute(f"SELECT {function}(%s::integer, %s::integer)", [int(key), int(of) % 2**31])

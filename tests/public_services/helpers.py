@@ -13,12 +13,12 @@ from django.db import connections, transaction
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Guardianship, User
 from benefits.models import BenefitRecord
 from lookup.models import Agency, Ward
 from public_services.procedures import registry
 from public_services.services import filing_submit, filing_withdraw
-from tests.accounts.helpers import jpeg, make_person, officer
+from tests.accounts.helpers import born_years_ago, cccd_for, jpeg, make_person, officer
 from tests.db_locks import wait_until_blocked
 from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.templatetags.vn_format import vn_date
@@ -155,6 +155,20 @@ def submitted_at_once(first, second):
     thread.join(10)
     assert waited, "the second submission did not wait for the first's lock"
     return filing, outcome
+
+
+def two_parents_and_their_child():
+    """Two logins that may each file for the same child: whose submissions are not counted one after
+    another (filing_submit locks each login's own), so two sent at once meet in the database."""
+    mother = citizen(code="7909990001", name="Lê Thị Hoa", sex=2, id_number="079190099901")
+    father = citizen(code="7909990002", name="Trần Văn Nam", id_number="079088099902")
+    born = born_years_ago(10)
+    child = make_person("7909990003", "Trần Minh Khang", birth=born, id_number=cccd_for(born))
+    child.agency = mother.person.agency
+    child.save(update_fields=["agency"])
+    for parent, relationship in ((mother, "me"), (father, "cha")):
+        Guardianship.objects.create(parent=parent, child=child, relationship=relationship)
+    return mother, father, child
 
 
 def withdrawn(filing):

@@ -11,7 +11,16 @@ from django.db import IntegrityError, connection
 from public_services.models import Filing
 from public_services.services import filing_receive
 
-from .helpers import citizen, district_officer, owner, stranger, submit, submitted_at_once, withdrawn  # noqa: F401
+from .helpers import (  # noqa: F401
+    citizen,
+    district_officer,
+    owner,
+    stranger,
+    submit,
+    submitted_at_once,
+    two_parents_and_their_child,
+    withdrawn,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +72,10 @@ def test_the_database_refuses_a_second_open_book_filing(owner):
 def test_a_607a_and_a_608a_sent_at_the_same_moment_make_one_filing(reference_data):
     if connection.vendor != "postgresql":
         pytest.skip("two transactions at once need PostgreSQL")
-    user = citizen(code="7909990001", name="Lê Thị Hoa")
-    first, outcome = submitted_at_once(lambda: submit(user, "607A"), lambda: submit(user, "608A"))
+    mother, father, child = two_parents_and_their_child()
+    first, outcome = submitted_at_once(lambda: submit(mother, "607A", person=child),
+                                       lambda: submit(father, "608A", person=child, changes=["full_name"],
+                                                      new_birth_date=""))
     assert "filing" not in outcome, "a 608A was filed while a 607A was being committed"
     assert first.tracking_number in outcome["refused"]
     assert Filing.objects.count() == 1

@@ -22,6 +22,7 @@ from .helpers import (  # noqa: F401
     stranger,
     submit,
     submitted_at_once,
+    two_parents_and_their_child,
     withdrawn,
 )
 
@@ -119,13 +120,14 @@ def test_the_same_form_posted_again_still_returns_its_filing(owner):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_forms_sent_at_the_same_moment_make_one_filing(reference_data):
-    """The second submission sees nothing committed yet, so its insert waits on the first's row in
-    the constraint's index (filing_one_open_per_procedure) and is refused once the first commits,
-    naming it. Without the constraint both would be filed."""
+    """Two parents file the same procedure for their child at once: the second submission sees nothing
+    committed yet, so its insert waits on the first's row in the constraint's index
+    (filing_one_open_per_procedure) and is refused once the first commits, naming it. Without the
+    constraint both would be filed."""
     if connection.vendor != "postgresql":
         pytest.skip("two transactions at once need PostgreSQL")
-    user = citizen(code="7909990001", name="Lê Thị Hoa")
-    first, outcome = submitted_at_once(lambda: submit(user), lambda: submit(user))
+    mother, father, child = two_parents_and_their_child()
+    first, outcome = submitted_at_once(lambda: submit(mother, person=child), lambda: submit(father, person=child))
     assert "filing" not in outcome, "a second filing was made while the first was being committed"
     assert first.tracking_number in outcome["refused"]
     assert Filing.objects.count() == 1
