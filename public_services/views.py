@@ -105,7 +105,6 @@ def _uploads_refused(request):
                                   rate=UPLOAD_POSTS_PER_LOGIN, too_many=uploads_limited, method="POST")
 
 
-
 def index(request):
     """The procedures; for a signed-in visitor, why any of them is not open to the person in view."""
     person = person_in_view(request) if request.user.is_authenticated else None
