@@ -794,8 +794,10 @@ def filing_complete(*, filing: Filing, officer, note: str = "", seen: str | None
     # officer reissuing or revoking that card, or the nightly expiry, which lock card then person.
     list(Card.objects.select_for_update().filter(person_id=filing.person_id).order_by("pk").values_list("pk", flat=True))
     # The changes confirmed are checked against, and written from, the person's row locked for the
-    # write: a detail another transaction commits meanwhile is seen.
-    filing.person = Person.objects.select_for_update().get(pk=filing.person_id)
+    # write: a detail another transaction commits meanwhile is seen. FOR NO KEY UPDATE, as no hook
+    # changes the person's keys: a filing committed meanwhile for the person is not waited for
+    # (vssid_portal/locks.py).
+    filing.person = Person.objects.select_for_update(no_key=True).get(pk=filing.person_id)
     _still_as_seen(filing, seen, to=Filing.Status.DONE, seen_revision=seen_revision)
     check_move(filing, to=Filing.Status.DONE)  # a second click changes nothing, the hook included
     if confirmed is not None and confirmed != completion_digest(completion_changes(filing)):

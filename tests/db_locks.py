@@ -1,6 +1,7 @@
 """For tests of two transactions on PostgreSQL: run one in a thread, and wait until the other one is
 held up by a lock."""
 
+import contextlib
 import time
 
 from django.db import connection, connections
@@ -34,3 +35,45 @@ def run_into(outcome: dict, name: str, work) -> None:
         outcome[name] = error
     finally:
         connections.close_all()
+
+
+def _foreign_keys(cursor, table: str) -> list[tuple[str, str, str]]:
+    """The foreign keys of `table` as (column, name, definition), in the order PostgreSQL checks them
+    for a row: that of their triggers' names, in bytes."""
+    cursor.execute(
+        "SELECT a.attname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+        "JOIN pg_trigger t ON t.tgconstraint = c.oid AND t.tgrelid = c.conrelid "
+        "AND t.tgname LIKE 'RI_ConstraintTrigger_c_%%' "
+        "WHERE c.conrelid = %s::regclass AND c.contype = 'f' GROUP BY 1, 2, 3 ORDER BY min(t.tgname COLLATE \"C\")",
+        [table])
+    return cursor.fetchall()
+
+
+def _made_again(cursor, table: str, keys) -> None:
+    for _column, name, definition in keys:
+        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}", ADD CONSTRAINT "{name}" {definition}')
+
+
+@contextlib.contextmanager
+def key_checked_first(table: str, column: str):
+    """The foreign key of `table`.`column` checked at COMMIT before the table's others, as in a database
+    restored from pg_dump, which makes a table's foreign keys in the order of their names
+    ("public_services_fili_submitted_by_…" before "public_services_filing_person_…"), where a fresh
+    migration makes them in the order of the model's fields. PostgreSQL checks a row's deferred keys in
+    the order of their triggers' names, which carry the constraints' oids: all are made again, it
+    first. Each key stays as it was declared; their first order is made again on leaving. Needs a test
+    with `django_db(transaction=True)`."""
+    with connection.cursor() as cursor:
+        before = _foreign_keys(cursor, table)
+        for _attempt in range(3):  # again if the oids reached one more digit meanwhile
+            keys = _foreign_keys(cursor, table)
+            if keys[0][0] == column:
+                break
+            _made_again(cursor, table, sorted(keys, key=lambda key: key[0] != column))
+        assert _foreign_keys(cursor, table)[0][0] == column
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            _made_again(cursor, table, before)

@@ -1,4 +1,17 @@
-"""Transaction-level advisory locks: the portal's keys in one place, so that no two uses share one."""
+"""Transaction-level advisory locks: the portal's keys in one place, so that no two uses share one.
+
+Row locks of a person and of their login, by a write that changes none of their keys (the columns a
+foreign key may refer to: the id, the BHXH code, the username, the login's person): the person's row
+first, then the login's, both FOR NO KEY UPDATE (select_for_update(no_key=True)). A row committed
+meanwhile that refers to them (a new filing: its person and the login that sent it) has its keys checked
+at COMMIT, Django's foreign keys being DEFERRABLE INITIALLY DEFERRED, each check taking a FOR KEY SHARE
+lock of the row, in the order of the keys' trigger names, which is not the same in every database (a
+restored dump makes a table's keys in the order of their names). FOR NO KEY UPDATE does not conflict
+with FOR KEY SHARE; FOR UPDATE would, and such a commit holding the login and waiting for the person
+would wait in a circle with a write holding the person and waiting for the login, which PostgreSQL ends
+as a deadlock (tests/public_services/test_contact_change_concurrency.py). A login's submissions are
+ordered by an advisory lock (LOGIN_SUBMISSIONS), never by its row.
+"""
 
 import enum
 

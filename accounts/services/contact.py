@@ -14,8 +14,9 @@ def person_change_contact(*, person: Person, phone=None, province=None, ward=Non
                           email: str | None = None) -> Person:
     """Write the approved new details (only those given, None leaving one as it is): the phone and
     the address (province, ward and street together) to the registry, the e-mail to the person's
-    login. Saved through the models, so the cached user and the stored pages are dropped."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    login. Saved through the models, so the cached user and the stored pages are dropped. The person's
+    row, then the login's, locked FOR NO KEY UPDATE: none of their keys change (vssid_portal/locks.py)."""
+    person = Person.objects.select_for_update(no_key=True).get(pk=person.pk)
     fields = []
     if phone is not None:
         person.phone = phone
@@ -34,7 +35,7 @@ def person_change_contact(*, person: Person, phone=None, province=None, ward=Non
                                   % {"code": person.bhxh_code, "reasons": " ".join(error.messages)}) from error
         person.save(update_fields=[*fields, "updated_at"])
     if email is not None:
-        for user in User.objects.select_for_update().filter(person=person):
+        for user in User.objects.select_for_update(no_key=True).filter(person=person):
             user.email = email
             user.save(update_fields=["email"])  # post_save drops the cached user (signals.py)
     return person
