@@ -103,7 +103,8 @@ def test_submissions_sent_at_once_are_counted_one_after_another(owner, two_an_ho
     """A script sending its submissions together (other procedures, other people) does not have them all
     read the count before any is committed: the second waits for the first and sees it."""
     if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
+        pytest.skip("the advisory lock ordering a login's submissions is PostgreSQL's; SQLite writes one "
+                    "transaction at a time, so two cannot be held open together")
     withdrawn(submit(owner))
     first, outcome = submitted_at_once(lambda: submit(owner, "608A"), lambda: submit(owner, "DOI-LIEN-HE"))
     assert list(outcome) == ["refused"] and outcome["refused"].startswith(REFUSED), outcome
