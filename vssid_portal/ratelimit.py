@@ -11,9 +11,7 @@ import time
 
 from allauth.account.adapter import get_adapter
 from allauth.core.internal import ratelimit as ratelimit_internals
-from django.conf import settings
-from django.core.cache import cache, caches
-from django_ratelimit import core as django_ratelimit_internals
+from django.core.cache import cache
 from django_ratelimit.core import get_usage
 
 
@@ -36,56 +34,52 @@ def recipient_counted(*, group: str, recipient: str, rate: str) -> dict | None:
                      increment=True)
 
 
-def usage_counted(request, *, group: str, key, rate, method: str) -> dict | None:
-    """Count this request with django-ratelimit's `get_usage` (`group`, `key`, `rate` and `method`,
-    callables as it takes them) and answer its answer, with under "counted" the cache key of the window
-    counted, which usage_give_back takes back: a request counted in a window's last second and given
-    back in the next is taken from the window that counted it, not from the one the clock says then.
-    get_usage does not say which window it counted: it is the one the clock says both before and
-    after it; when these differ (a window ended during the call), or nothing was counted, "counted" is
-    left out and nothing will be given back. django-ratelimit has no public way to the window or the
-    cache key: its internal helpers make them, as get_usage does."""
-    value = key(group, request) if callable(key) else key
-    amount_rate = rate(group, request) if callable(rate) else rate
-    period = django_ratelimit_internals._split_rate(amount_rate)[1] if amount_rate is not None else None
-    before = django_ratelimit_internals._get_window(value, period) if period else None
-    usage = get_usage(request, group=group, key=key, rate=rate, method=method, increment=True)
-    if usage is None or usage["time_left"] < 0 or before != django_ratelimit_internals._get_window(value, period):
-        return usage
-    return {**usage, "counted": django_ratelimit_internals._make_cache_key(group, before, amount_rate, value, method)}
+def counted_in_the_last(request, *, action: str, rate: str,
+                        count: bool = True) -> ratelimit_internals.RateLimitUsage | None:
+    """Count this request against `rate` ("10/h", per client address unless it says "/key" or "/user"), a
+    limit of the portal's own named `action`, with allauth's limiter, as ACCOUNT_RATE_LIMITS's are counted:
+    the requests of the last hour (or whatever the rate's window), whatever its minute, not of hours ending
+    at a given second, in which a script spends the limit just before such an end and again just after.
+    Answers what give_back takes back (this request's own hit, whenever given back, the others left
+    counted), or None when the limit is reached, or when the count cannot be kept (the cache down, or
+    its lock busy): refused. Not `count`ed, it spends nothing and answers whether one more would pass."""
+    return ratelimit_internals.consume(request, app="allauth.account", action=action, config={action: rate},
+                                       dry_run=not count)
 
 
-def usage_give_back(usage: dict | None) -> None:
-    """Take back the hit that usage_counted has counted (its answer `usage`), once what was counted
-    turns out not to have been done, so that it spends nothing of the limit: from the window that
-    counted it, even once the next has begun. Counting first and giving back keeps the limit whole
-    when requests come at once, where checking first would let them all through. Nothing counted, a
-    window over meanwhile, or a cache that does not answer has nothing to take back."""
-    if not usage or "counted" not in usage:
-        return
-    try:
-        caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].decr(usage["counted"])
-    except ValueError:  # no such count (its window over, or the cache down): nothing to give back
-        pass
+def give_back(usage: ratelimit_internals.RateLimitUsage | None) -> None:
+    """Take back the hits that counted_in_the_last has counted (its answer `usage`), once what was counted
+    turns out not to have been done, so that it spends nothing of the limit: one hit of each rate, its own
+    time's, whenever given back. allauth's own rollback would take back every hit of that time, another
+    request's counted in the same instant too. A cache that does not answer (or a lock busy) keeps the
+    hit: the limit is then only stricter."""
+    for counted in usage.usage if usage else ():
+        with ratelimit_internals.cache_lock(counted.cache_key) as locked:
+            history = cache.get(counted.cache_key, []) if locked else []
+            if counted.timestamp in history:
+                history.remove(counted.timestamp)
+                cache.set(counted.cache_key, history, counted.cache_duration)
 
 
-def seconds_until_allowed(request, *, action: str, key: str | None = None, per: str | None = None) -> float | None:
-    """How long until allauth's limiter (`ACCOUNT_RATE_LIMITS[action]`, only its rates counted
-    `per` "ip" or "key" when given) lets this client and `key` through again, or None when it
-    would now. Reads the limiter's records and spends nothing:
+def seconds_until_allowed(request, *, action: str, key: str | None = None, per: str | None = None,
+                          rate: str | None = None) -> float | None:
+    """How long until allauth's limiter (`ACCOUNT_RATE_LIMITS[action]`, or `rate` for a limit counted by
+    counted_in_the_last, only its rates counted `per` "ip" or "key" when given) lets this client and
+    `key` through again, or None when it would now. Reads the limiter's records and spends nothing:
     allauth's public `ratelimit.consume(dry_run=True)` says whether, not when, so the records are
     read through its internal helpers (the cache key and the rates as allauth makes them). A rate
     is full while it holds `amount` hits within its window, and frees a slot when the oldest of
     them leaves it."""
     now, until = time.time(), None
-    for rate in ratelimit_internals.get_rates(app="allauth.account", action=action):
-        if per is not None and rate.per != per:
+    config = {action: rate} if rate is not None else None
+    for counted in ratelimit_internals.get_rates(app="allauth.account", action=action, config=config):
+        if per is not None and counted.per != per:
             continue
-        cache_key = ratelimit_internals.get_cache_key(request, app="allauth.account", action=action, rate=rate,
+        cache_key = ratelimit_internals.get_cache_key(request, app="allauth.account", action=action, rate=counted,
                                                       key=key)
-        hits = sorted((at for at in cache.get(cache_key, []) if at > now - rate.duration), reverse=True)
-        if len(hits) >= rate.amount:
-            until = max(until or 0, hits[rate.amount - 1] + rate.duration - now)
+        hits = sorted((at for at in cache.get(cache_key, []) if at > now - counted.duration), reverse=True)
+        if len(hits) >= counted.amount:
+            until = max(until or 0, hits[counted.amount - 1] + counted.duration - now)
     return until
 
 

@@ -4,7 +4,10 @@ for a BHXH code without one alike, is counted against
 ACCOUNT_RESET_PER_CLIENT_RATE under the client's address (an IPv4 address or an IPv6 /64:
 vssid_portal.ratelimit.client_ip), whatever BHXH code it names, unless the BHXH code's own limits
 refuse it (a code asked again within a minute, the code's codes of the hour): it is counted before
-them, so that requests at once cannot all pass, and given back when they refuse it. allauth's own limit on resets
+them, so that requests at once cannot all pass, and given back when they refuse it. It counts the requests
+of the last hour whatever its minute (vssid_portal.ratelimit.counted_in_the_last, allauth's limiter, by which
+the codes of a phone or a BHXH code are counted too), not in hours ending at a given second, in which a script
+would send the limit just before such an end and as many again just after. allauth's own limit on resets
 (20 a minute from one address) would let one client send a code to another phone every three
 seconds; the challenge each request solves (accounts.services.challenge) makes each one cost work,
 this limit caps their number.
@@ -14,32 +17,29 @@ unknown BHXH code: the request does the same work for both (password_reset_code_
 task, in whose worker alone the account is looked up and its code sent (password_reset_code_send)."""
 
 from django.conf import settings
-from django_ratelimit.core import get_usage
 
 from vssid_portal.jobs import dispatch
-from vssid_portal.ratelimit import client_ip, usage_counted, usage_give_back
+from vssid_portal.ratelimit import client_ip, counted_in_the_last, give_back, seconds_until_allowed
 
 from .. import otp
 from ..selectors import user_for_reset
 
-RESET_CLIENT_GROUP = "accounts.password_reset_client"
+RESET_CLIENT_ACTION = "password_reset_client"
 
 
-def _rate(group, request) -> str:
-    return settings.ACCOUNT_RESET_PER_CLIENT_RATE
+def password_reset_client_count(*, request, count: bool):
+    """The client's count of reset requests against ACCOUNT_RESET_PER_CLIENT_RATE, this request counted when
+    `count`: what password_reset_client_give_back takes to give it back, or None when the client has no
+    request left (or the cache cannot count it: refused). Uncounted, it spends nothing and says whether
+    one more would pass."""
+    return counted_in_the_last(request, action=RESET_CLIENT_ACTION, rate=settings.ACCOUNT_RESET_PER_CLIENT_RATE,
+                               count=count)
 
 
-def password_reset_client_count(*, request, count: bool) -> dict | None:
-    """django-ratelimit's count of the client's reset requests (`get_usage`'s answer), this request
-    counted when `count`. Uncounted, its `should_limit` says whether one more would go over: the
-    client has none left. A cache that cannot answer says 0 of 0 left: refused. Counted, it is what
-    password_reset_client_give_back takes to give the request back."""
-    if count:
-        return usage_counted(request, group=RESET_CLIENT_GROUP, key=client_ip, rate=_rate, method="POST")
-    usage = get_usage(request, group=RESET_CLIENT_GROUP, key=client_ip, rate=_rate, method="POST")
-    if usage is not None:
-        usage = {**usage, "should_limit": usage["count"] >= usage["limit"]}
-    return usage
+def password_reset_client_wait(*, request) -> float | None:
+    """The seconds until the client's oldest reset request of the last hour leaves it, letting one more
+    through; None when one may pass now (or the limit refused because its count was busy)."""
+    return seconds_until_allowed(request, action=RESET_CLIENT_ACTION, rate=settings.ACCOUNT_RESET_PER_CLIENT_RATE)
 
 
 def password_reset_code_ask(*, request, subject: str) -> None:
@@ -65,8 +65,8 @@ def password_reset_code_send(*, subject: str, nonce: str, client: str) -> bool:
     return otp.reset_code_deliver(subject=subject, nonce=nonce, client=client, recipient=recipient, user=user)
 
 
-def password_reset_client_give_back(*, counted: dict | None) -> None:
+def password_reset_client_give_back(*, counted) -> None:
     """Give back the request `password_reset_client_count` has just `counted` (its answer), which the BHXH
     code's own limits refused: it sent nothing, and a citizen who clicked twice keeps the address's share.
-    Taken from the window that counted it, whenever given back."""
-    usage_give_back(counted)
+    Its own hit is taken back, whenever given back: another request counted meanwhile stays counted."""
+    give_back(counted)

@@ -43,7 +43,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import seconds_until_allowed
 from vssid_portal.text import normalize_code
-from vssid_portal.views import LimitRefusal, minutes_left, retry_after, too_many_requests, usage_refusal
+from vssid_portal.views import LimitRefusal, limit_refusal, minutes_left, retry_after, too_many_requests
 from vssid_portal.views import csrf_failure as portal_csrf_failure
 
 from .. import otp
@@ -54,6 +54,7 @@ from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challen
 from ..services.password_reset import (
     password_reset_client_count,
     password_reset_client_give_back,
+    password_reset_client_wait,
     password_reset_code_ask,
 )
 from ..services.security import SecurityEvent, security_notify, user_password_change, user_password_reset
@@ -241,8 +242,7 @@ def password_reset(request):
     if request.method != "POST":
         return _reset_page(request, PasswordResetRequestForm())
     form = PasswordResetRequestForm(request.POST)
-    refusal = usage_refusal(password_reset_client_count(request=request, count=False), RESETS_LIMITED,
-                            otp.UNAVAILABLE)
+    refusal = None if password_reset_client_count(request=request, count=False) else _client_refusal(request)
     if refusal is None:
         refusal = form.failures_refusal(request, unavailable=otp.UNAVAILABLE)
     if refusal is not None:
@@ -254,9 +254,8 @@ def password_reset(request):
     if not form.is_valid() or not passed:
         return _reset_page(request, form)
     counted = password_reset_client_count(request=request, count=True)
-    refusal = usage_refusal(counted, RESETS_LIMITED, otp.UNAVAILABLE)
-    if refusal is not None:
-        return _reset_refused(request, form, refusal)
+    if not counted:
+        return _reset_refused(request, form, _client_refusal(request))
     subject = form.cleaned_data["bhxh_code"]
     if ratelimit.consume(request, action="reset_password", key=subject):
         request.session.pop(RESET_DONE, None)
@@ -270,6 +269,12 @@ def password_reset(request):
     # Refused by allauth's limit on resets of this code (or from this address).
     wait = seconds_until_allowed(request, action="reset_password", key=subject)
     return _reset_refused(request, form, LimitRefusal(429, RESETS_LIMITED, wait))
+
+
+def _client_refusal(request) -> LimitRefusal:
+    """The refusal of a reset request past the client's ACCOUNT_RESET_PER_CLIENT_RATE: 429 with the wait
+    until its oldest request of the hour leaves it, or 503 while Redis cannot count it."""
+    return limit_refusal(RESETS_LIMITED, otp.UNAVAILABLE, password_reset_client_wait(request=request))
 
 
 def _reset_page(request, form):
@@ -307,7 +312,7 @@ def password_reset_code(request):
         return redirect("accounts_auth:password_reset_new")
     if request.POST.get("action") == "resend":  # a request that would send: the client's limit counts it too
         counted = password_reset_client_count(request=request, count=True)
-        refusal = usage_refusal(counted, RESETS_LIMITED, otp.UNAVAILABLE)
+        refusal = None if counted else _client_refusal(request)
         if refusal is None:
             if not _send_reset_code(request, reset["subject"]):  # asked again too soon, or the code's hour full
                 password_reset_client_give_back(counted=counted)
