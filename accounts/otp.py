@@ -233,13 +233,23 @@ def _start_cooldown(key: str, now: float) -> str:
             raise Unavailable(str(UNAVAILABLE))
         sent_at = cache.get(cooldown) or now
         if now < sent_at + RESEND_AFTER:
-            wait = max(sent_at + RESEND_AFTER - now, 1)
-            seconds = math.ceil(wait)
-            raise TooSoon(ngettext("Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.",
-                                   "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.", seconds)
-                          % {"seconds": seconds}, seconds=seconds)
+            raise _too_soon(sent_at + RESEND_AFTER - now)
+        # The wait is over, but the cache still holds it: Redis lets a record outlive the time it holds by
+        # the moments between them, and by the difference of two web servers' clocks. Of the requests
+        # that find it so at once (a double click), only the one that takes the wait over from that time
+        # sends; the others, as if they came just after it, send nothing: one code, not one each.
+        if not cache.add(f"{cooldown}:after:{sent_at!r}", True, RESEND_AFTER):
+            raise _too_soon(RESEND_AFTER)
         cache.set(cooldown, now, RESEND_AFTER)
     return cooldown
+
+
+def _too_soon(wait: float) -> TooSoon:
+    """The refusal of a code asked `wait` seconds before the last one's RESEND_AFTER is over."""
+    seconds = math.ceil(max(wait, 1))
+    return TooSoon(ngettext("Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.",
+                            "Mã vừa được gửi. Bạn có thể yêu cầu mã mới sau %(seconds)s giây.", seconds)
+                   % {"seconds": seconds}, seconds=seconds)
 
 
 def _record(key: str, now: float, *, kept: dict | None = None, held: bool = False) -> dict:

@@ -115,6 +115,39 @@ def test_a_code_lives_five_minutes(request_, sms_outbox, clock):
     assert rejected.value.message == otp.EXPIRED
 
 
+def test_a_login_code_asked_twice_at_once_as_the_minute_ends_is_sent_once(request_, sms_outbox, clock, monkeypatch):
+    """Two asks at once (a double click on "Gửi lại mã") just as the last code's minute ends, while the cache
+    still holds its time, as Redis may a moment longer: one new code is sent, the other ask refused as too soon."""
+    from django.core.cache import caches
+
+    send(request_)
+    wait = f"{otp._key(otp.Purpose.LOGIN, '1')}:cooldown"
+    backend = caches["default"]
+    backend.set(wait, backend.get(wait), 600)  # the record outlives the minute it holds
+    clock.advance(otp.RESEND_AFTER + 1)
+    read, outcomes = backend.get, []
+
+    def ask():
+        try:
+            send(request_)
+        except otp.TooSoon:
+            outcomes.append("too soon")
+        else:
+            outcomes.append("sent")
+
+    def second_ask_meanwhile(key, *args, **kwargs):
+        value = read(key, *args, **kwargs)
+        if key == wait and not getattr(second_ask_meanwhile, "asked", False):
+            second_ask_meanwhile.asked = True  # the first ask has read the last code's time: the second comes
+            ask()
+        return value
+
+    monkeypatch.setattr(backend, "get", second_ask_meanwhile)
+    ask()
+    assert sorted(outcomes) == ["sent", "too soon"]
+    assert len(codes_sent(sms_outbox)) == 2
+
+
 def test_five_wrong_tries_void_the_code(request_, sms_outbox):
     send(request_)
     [code] = codes_sent(sms_outbox)
