@@ -577,6 +577,15 @@ HEALTH_CARD_CLINIC_CHECK_RATE = "600/m"
 # share one IPv4 address (a school's or an office's network, a mobile operator's NAT), each spending
 # a few searches a minute: a class choosing its clinics together stays far below.
 PUBLIC_LOOKUP_RATE = "600/m"
+# Searches of the registration's agency step (accounts/views/registration.py: words typed in its box, by a
+# session past the first two steps) from one client address: a registrant looks for their agency a few
+# times, a class registering together behind one address a few times each, while a script that has
+# passed the first step once would otherwise search the agencies without end.
+REGISTRATION_AGENCY_SEARCHES_PER_CLIENT = "120/h"
+# Downloads of the participation history as CSV (participation/views/history.py) by one login, all the
+# persons it views together: each reads and writes every period of a history of up to 40 years; enough
+# to download it again after a file lost, while a script looping on the link no longer holds the workers.
+PARTICIPATION_EXPORTS_PER_LOGIN = "10/h"
 
 PORTAL_NAME = "Cổng dịch vụ BHXH số"
 # The portal's public address, printed in documents (statement QR codes); empty: taken from the request.

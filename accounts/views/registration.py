@@ -34,8 +34,9 @@ from lookup.selectors import agencies_lookup
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.forms import posted_as_initial
+from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import clean_text, normalize_code, with_hotline
-from vssid_portal.views import minutes_left, usage_refusal, usages_refusal
+from vssid_portal.views import LimitRefusal, counted_or_let_through, minutes_left, usage_refusal, usages_refusal
 
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
 from ..models import Registration
@@ -310,10 +311,6 @@ def agency(request):
     query = clean_text(request.GET.get("q", "")).strip()[:100]  # put back in its box: no NUL
     refusal = None
     declaration = _declaration(state["declaration"])
-    # Without words, the agencies of the declared province; with words, those they find anywhere.
-    found = agencies_lookup(province=None if query else declaration["province"], query=query)
-    choices = list(found[:AGENCIES_LISTED + 1])
-    more_found, choices = len(choices) > AGENCIES_LISTED, choices[:AGENCIES_LISTED]
     form = AgencyForm(request.POST or None)
     declared = state["declaration"]
     if request.method == "POST" and form.is_valid():
@@ -343,6 +340,19 @@ def agency(request):
         else:
             request.session.pop(SESSION_KEY, None)
             return status_redirect(request, registration)
+    search_refusal = _agency_search_refused(request, query)
+    if search_refusal is not None:  # nothing searched: the words kept in their box, the refusal at the top
+        if not form.is_bound:
+            form = AgencyForm({})
+            form.is_valid()
+            form.errors.clear()
+        form.add_error(None, search_refusal.message)
+    # Without words, the agencies of the declared province; with words, those they find anywhere.
+    searched = query if search_refusal is None else ""
+    found = agencies_lookup(province=None if searched else declaration["province"], query=searched)
+    choices = list(found[:AGENCIES_LISTED + 1])
+    more_found, choices = len(choices) > AGENCIES_LISTED, choices[:AGENCIES_LISTED]
+    refusal = refusal or search_refusal
     response = render(
         request,
         "accounts/registration/agency.html",
@@ -350,6 +360,33 @@ def agency(request):
          "declaration": declaration, "submission_key": state["submission_key"]},
     )
     return refusal.answer(response) if refusal else response
+
+
+def agency_searches_limited(wait: float) -> str:
+    """The refusal past REGISTRATION_AGENCY_SEARCHES_PER_CLIENT, with the minutes left of its hour (`wait`
+    seconds), as Retry-After says them."""
+    minutes = minutes_left(wait)
+    return ngettext(
+        "Bạn đã tìm cơ quan BHXH quá nhiều lần trong một giờ. Hãy thử tìm lại sau %(minutes)s phút, hoặc chọn một "
+        "cơ quan BHXH ở tỉnh, thành phố bạn đã khai trong danh sách bên dưới.",
+        "Bạn đã tìm cơ quan BHXH quá nhiều lần trong một giờ. Hãy thử tìm lại sau %(minutes)s phút, hoặc chọn một "
+        "cơ quan BHXH ở tỉnh, thành phố bạn đã khai trong danh sách bên dưới.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _agency_search_refused(request, query: str) -> LimitRefusal | None:
+    """Counts a search of the agency step (words typed in its box; the step without them lists the declared
+    province's agencies and counts nothing) against the client's settings.REGISTRATION_AGENCY_SEARCHES_PER_CLIENT:
+    the refusal, with the seconds left of the limit's window, when it is over the limit, or None. The limit
+    only spares the servers' work: the agencies are public (the lookup's directory shows them), and a search
+    tells nothing of a person nor sends anything, so while Redis cannot count it the search is let through
+    uncounted (counted_or_let_through), as the public directory's are, rather than the registrations of an
+    outage refused at their last step; the registration's limits that guard the registry and the SMS refuse."""
+    if not query:
+        return None
+    return counted_or_let_through(request, group="registration-agency-search-ip", key=client_ip,
+                                  rate=settings.REGISTRATION_AGENCY_SEARCHES_PER_CLIENT, too_many=agency_searches_limited)
 
 
 def status(request, token):

@@ -4,15 +4,18 @@ import csv
 import re
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from accounts.pages import render_personal_page
 from accounts.selectors import person_in_view, viewing
 from vssid_portal.templatetags.vn_format import vn_number
+from vssid_portal.views import LimitRefusal, counted_or_let_through, minutes_left
 
 from ..charts import bar_chart
 from ..selectors import TABS, TABS_BY_SLUG, owed_until, periods_for, totals_of, with_owed_until, yearly_average_base
@@ -31,7 +34,11 @@ def index(request, tab="bhxh"):
     # served, so each page is stored once.
     if current is None or not re.fullmatch(r"[1-9][0-9]{0,5}", number):
         raise Http404
+    return _history_page(request, current, number)
 
+
+def _history_page(request, current, number: str):
+    """The history's page `number` of the tab `current`."""
     def context(person):
         context = {"tabs": TABS, "tab": current, **viewing(request.user, person)}
         if person is not None:
@@ -79,6 +86,9 @@ def export_csv(request):
     person = person_in_view(request)
     if person is None:
         raise Http404
+    if refusal := _export_refused(request):  # the history's first page saying so, with the wait in Retry-After
+        messages.error(request, refusal.message)
+        return refusal.answer(_history_page(request, TABS[0], "1"))
     writer = csv.writer(_Echo())
     header = ["Loại", "Từ tháng", "Đến tháng", "Số tháng", "Người đóng / đơn vị", "Mã đơn vị", "Chức vụ",
               "Mức đóng (đồng)", "Tỷ lệ (%)", "Số tiền (đồng)", "Số tháng nợ", "Tỉnh", "Cơ quan BHXH", "Nơi KCB ban đầu", "Số tháng chưa đến hạn"]
@@ -103,3 +113,23 @@ def export_csv(request):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def exports_limited(wait: float) -> str:
+    """The refusal past PARTICIPATION_EXPORTS_PER_LOGIN, with the minutes left of its hour (`wait` seconds),
+    as Retry-After says them."""
+    minutes = minutes_left(wait)
+    return ngettext("Bạn đã tải quá trình tham gia (tệp CSV) quá nhiều lần trong một giờ. Hãy thử lại sau "
+                    "%(minutes)s phút; tệp đã tải về vẫn dùng được.",
+                    "Bạn đã tải quá trình tham gia (tệp CSV) quá nhiều lần trong một giờ. Hãy thử lại sau "
+                    "%(minutes)s phút; tệp đã tải về vẫn dùng được.", minutes) % {"minutes": minutes}
+
+
+def _export_refused(request) -> LimitRefusal | None:
+    """Counts an export by this login (all the persons it views together) against
+    settings.PARTICIPATION_EXPORTS_PER_LOGIN: the refusal, with the seconds left of the limit's window, when
+    it is over the limit, or None. The limit only spares the servers' work, the login's own records that
+    PostgreSQL holds and nothing a stranger could learn or send: while Redis cannot count it the export is
+    let through uncounted (counted_or_let_through), as the printable card is, rather than refused."""
+    return counted_or_let_through(request, group="participation.export_csv", key="user",
+                                  rate=settings.PARTICIPATION_EXPORTS_PER_LOGIN, too_many=exports_limited)

@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import math
 import os
 import re
 import subprocess
@@ -979,3 +980,27 @@ def test_agency_step_offers_no_submit_button_when_the_search_lists_no_agency(cli
     assert "Không tìm thấy cơ quan BHXH nào. Hãy thử từ khóa khác." in nothing
     assert 'id="tim-co-quan"' in nothing and "Gửi đăng ký" not in nothing
     assert "Gửi đăng ký" in client.get("/dang-ky/co-quan/").content.decode()
+
+
+def test_agency_step_searches_past_their_limit_are_refused_with_the_words_kept(client, person, settings):
+    """A session past the first steps searches the agencies from one client at most
+    settings.REGISTRATION_AGENCY_SEARCHES_PER_CLIENT times an hour: past it nothing is searched, the page answers 429
+    with Retry-After and says in Vietnamese how many minutes are left, the words typed kept in their box, and the
+    declared province's agencies still listed to choose from (the step without words counts nothing)."""
+    settings.REGISTRATION_AGENCY_SEARCHES_PER_CLIENT = "2/h"
+    client.post("/dang-ky/", declaration_data())
+    client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
+    for query in ("cau giay", "thu duc"):
+        assert client.get("/dang-ky/co-quan/", {"q": query}).status_code == 200
+    assert client.get("/dang-ky/co-quan/").status_code == 200  # no words: not a search
+    refused = client.get("/dang-ky/co-quan/", {"q": "cau giay"})
+    html = refused.content.decode()
+    assert refused.status_code == 429
+    minutes = math.ceil(int(refused["Retry-After"]) / 60)
+    assert f"Bạn đã tìm cơ quan BHXH quá nhiều lần trong một giờ. Hãy thử tìm lại sau {minutes} phút" in html
+    assert 'name="q" value="cau giay"' in html
+    assert "[07901] BHXH Quận 1" in html and "[00101]" not in html  # nothing searched: the declared province's
+    from lookup.models import Agency
+
+    chosen = client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code="07901").pk})
+    assert chosen.status_code == 302  # the registration goes on

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import math
 import re
 from decimal import Decimal
 
@@ -364,3 +365,22 @@ def test_the_csv_export_runs_the_same_queries_for_one_month_and_forty_years(clie
     monthly_periods(person, 1986 * 12 + 1, 479)
     forty_years, rows = export()
     assert rows == 480 and forty_years == one
+
+
+def test_a_login_past_its_csv_exports_of_the_hour_is_refused_with_the_minutes_left(client, citizen, person, settings):
+    """Each export reads and writes every period of the persons the login views: past
+    settings.PARTICIPATION_EXPORTS_PER_LOGIN of them an hour, a script looping on the link gets the history page
+    with a 429 saying in Vietnamese how many minutes are left, as Retry-After does, and no file."""
+    settings.PARTICIPATION_EXPORTS_PER_LOGIN = "2/h"
+    period(person, "01/2010", "12/2012")
+    client.force_login(citizen)
+    for _ in range(2):
+        assert client.get("/qua-trinh-tham-gia/xuat-csv/")["Content-Type"] == "text/csv; charset=utf-8"
+    refused = client.get("/qua-trinh-tham-gia/xuat-csv/")
+    assert refused.status_code == 429 and refused["Content-Type"].startswith("text/html")
+    minutes = math.ceil(int(refused["Retry-After"]) / 60)
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    html = refused.content.decode()
+    assert (f"Bạn đã tải quá trình tham gia (tệp CSV) quá nhiều lần trong một giờ. Hãy thử lại sau {minutes} phút"
+            in html)
+    assert "01/2010" in html  # the history itself, read from the page as before

@@ -1,8 +1,9 @@
 """The limits that only spare the portal work a citizen may need done let the request through
 uncounted, with a warning logged, while Redis (where they are counted) is down, instead of answering
 503: files attached to a procedure's form or a correction (public_services.views.UPLOAD_POSTS_PER_LOGIN),
-the public directory's searches (settings.PUBLIC_LOOKUP_RATE) and the printable card
-(health_card.views.card.PRINT_RATE). PostgreSQL holds what they serve. The limits that guard
+the public directory's searches (settings.PUBLIC_LOOKUP_RATE), the printable card
+(health_card.views.card.PRINT_RATE), the registration's agency search (settings.REGISTRATION_AGENCY_SEARCHES_PER_CLIENT)
+and the participation history's CSV export (settings.PARTICIPATION_EXPORTS_PER_LOGIN). PostgreSQL holds what they serve. The limits that guard
 enumeration, SMS or accounts keep refusing with 503 (their own *_redis_down tests)."""
 
 import logging
@@ -16,7 +17,7 @@ from health_card.views import card as card_views
 from public_services import views as filing_views
 from public_services.models import Filing
 from public_services.services import filing_return
-from tests.accounts.helpers import jpeg
+from tests.accounts.helpers import declaration_data, jpeg, make_person
 from tests.accounts.test_code_lookup_redis_down import stop_redis
 from tests.health_card.card_fixtures import *  # noqa: F401,F403
 from tests.health_card.card_fixtures import logged_in
@@ -90,3 +91,27 @@ def test_the_printable_card_is_drawn_while_redis_is_down(holder, card, one_allow
     assert [response.status_code for response in responses] == [200, 200]
     assert responses[1]["Content-Type"] == "application/pdf" and len(drawn) == 2
     assert Card.objects.filter(pk=card.pk).exists()
+
+
+def test_the_registrations_agency_search_answers_while_redis_is_down(reference_data, settings, monkeypatch, caplog):
+    settings.REGISTRATION_AGENCY_SEARCHES_PER_CLIENT = "1/h"
+    make_person()
+    client = Client(REMOTE_ADDR="192.0.2.71")
+    client.post("/dang-ky/", declaration_data())
+    client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
+    stop_redis(settings, monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="vssid_portal.views"):
+        for _ in range(2):
+            response = client.get("/dang-ky/co-quan/", {"q": "cau giay"})
+            assert response.status_code == 200
+            assert "[00101] BHXH cơ sở Cầu Giấy" in response.content.decode()
+    assert NOT_COUNTED in caplog.text
+
+
+def test_the_participation_history_is_exported_while_redis_is_down(holder, settings, monkeypatch):  # noqa: F811
+    settings.PARTICIPATION_EXPORTS_PER_LOGIN = "1/h"
+    client = logged_in(holder)
+    stop_redis(settings, monkeypatch)
+    responses = [client.get("/qua-trinh-tham-gia/xuat-csv/") for _ in range(2)]
+    assert [response.status_code for response in responses] == [200, 200]
+    assert responses[1]["Content-Type"] == "text/csv; charset=utf-8"
