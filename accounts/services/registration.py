@@ -386,7 +386,13 @@ OWN_REGISTRATION = _("là của chính bạn, của con hoặc người bạn l�
 
 
 def _locked_for_decision(registration: Registration, officer: User, *, wanted: str) -> Registration:
-    locked = registrations_visible_to(officer).select_for_update().filter(pk=registration.pk).first()
+    # The registration and its person (whose login the approval checks, then creates), not the agency,
+    # province and ward it is read with: a filing, card or registration referring to them commits
+    # without waiting for the decision, and a parent's filing whose commit holds the parent's person
+    # (checking its keys) and waits for the agency cannot meet the decision in a circle when saving the
+    # registration locks the parent's person (accounts/content_version.py).
+    locked = (registrations_visible_to(officer).select_for_update(of=("self", "person"))
+              .filter(pk=registration.pk).first())
     if locked is None or not officer.has_perm("accounts.decide_registration"):
         raise PermissionDenied("Cán bộ không có quyền xử lý đăng ký này.")
     if officer_record_unknown(officer):  # whether it is their own case cannot be known
