@@ -248,10 +248,13 @@ def cards_expire(*, today: datetime.date | None = None, seconds: float | None = 
     due = cards_past_end(today=today)
     expired = 0
     # Cards are taken and locked in the order of their keys: two runs at once (the beat's and a
-    # re-delivered one), or a run and an officer, never wait on each other in a circle.
+    # re-delivered one), or a run and an officer, never wait on each other in a circle. The cards only,
+    # not their holders read with them: the update's trigger locks the holders in their own key order,
+    # as every writer of several people does, where locked with the cards they came in the cards' order.
     while ids := list(due.order_by("pk").values_list("pk", flat=True)[:EXPIRE_BATCH]):
         with transaction.atomic():
-            cards = list(due.filter(pk__in=ids).order_by("pk").select_for_update().select_related("person"))
+            cards = list(due.filter(pk__in=ids).order_by("pk").select_for_update(of=("self",))
+                         .select_related("person"))
             expired += due.filter(pk__in=[card.pk for card in cards]).update(
                 status=Card.Status.EXPIRED, changed_at=timezone.now())
             for card in cards:
