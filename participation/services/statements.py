@@ -427,7 +427,10 @@ def statement_build(*, statement_id: int, verify_base: str) -> Statement | None:
 
 def _statement_rendered(statement_id: int, verify_base: str) -> Statement | None:
     with kept_only_if_committed(_storage()) as saved, transaction.atomic():
-        statement = Statement.objects.select_for_update().select_related("person").filter(pk=statement_id).first()
+        # The statement only (one build of it at a time), not the person read with it: a filing, a card or
+        # a change of the person committed while the PDF is drawn waits for none of it.
+        statement = (Statement.objects.select_for_update(of=("self",)).select_related("person")
+                     .filter(pk=statement_id).first())
         if statement is None or statement.pdf:
             return statement
         issued_at = timezone.now().replace(microsecond=0)
