@@ -1,12 +1,13 @@
-"""An officer deciding a child's registration while the parent's new filing commits. The decision locks
-the registration and the child's person row; saving the registration (and, on approval, adding the
-guardianship) then locks the parent's person row FOR UPDATE in the tables' content-version triggers
-(accounts/content_version.py). The filing's commit checks its foreign keys, each taking a FOR KEY SHARE
-lock of the row it refers to, in the order of the keys' triggers' names: the parent's person before the
-agency in some databases. Had the decision locked
-the rows the registration was read with too (its agency, province and ward, select_related), the
-filing's commit would hold the parent's person and wait for the agency while the decision held the
-agency and waited for the parent's person, and PostgreSQL would end one of them as a deadlock."""
+"""An officer deciding a child's registration while a write of the parent's commits. The decision locks the
+registration and the child's person row; saving the registration (and, on approval, adding the guardianship)
+then locks the parent's person row FOR UPDATE in the tables' content-version triggers
+(accounts/content_version.py). PostgreSQL checks a row's new foreign keys at COMMIT, each check taking a FOR
+KEY SHARE lock of the row it refers to. Had the decision locked the rows the registration is read with too
+(its agency, province and ward: select_related), a commit holding the parent's person and checking one of
+them would wait for the decision while the decision waited for the parent's person, and PostgreSQL would end
+one of them as a deadlock: the parent's new filing, whose person key is checked before its agency in some
+databases (the order of the keys' triggers' names), and an officer's completion of the parent's move to the
+ward the registration gives, which holds the parent's person FOR NO KEY UPDATE."""
 
 import functools
 import threading
@@ -16,13 +17,15 @@ import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from accounts.models import Guardianship, Registration
+from accounts.models import Guardianship, Person, Registration, User
 from accounts.services import registration as registration_services
 from accounts.services.registration import child_registration_submit, registration_approve, registration_reject
-from lookup.models import Agency
+from lookup.models import Agency, Ward
 from public_services.models import Filing
+from public_services.services import filing_complete
 from tests.db_locks import key_checked_first, run_into, wait_until_blocked
-from tests.public_services.helpers import citizen, submit
+from tests.public_services.helpers import answers, citizen, submit
+from tests.public_services.test_contact_change import CODE, in_hand
 
 from .helpers import born_years_ago, cccd_for, jpeg, make_person, officer
 
@@ -49,18 +52,20 @@ def child_registration(parent) -> Registration:
         "agency": Agency.objects.get(code="07901"), "relationship": "cha", "birth_certificate_number": "123/2018"})
 
 
-@pytest.mark.parametrize("decide", [
-    lambda registration, officer: registration_approve(registration=registration, officer=officer),
-    lambda registration, officer: registration_reject(registration=registration, officer=officer,
-                                                      reason="Ảnh giấy khai sinh bị mờ."),
-], ids=["approve", "reject"])
-def test_a_parents_filing_committed_while_the_childs_registration_is_decided_waits_for_neither(
-        reference_data, person_key_checked_first, decide):
-    parent = citizen()  # managed by 07901, the agency the child's registration is sent to
-    registration = child_registration(parent)
-    deciding_officer = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+DECISIONS = {
+    "approve": lambda registration, officer: registration_approve(registration=registration, officer=officer),
+    "reject": lambda registration, officer: registration_reject(registration=registration, officer=officer,
+                                                                reason="Ảnh giấy khai sinh bị mờ."),
+}
+
+
+def meanwhile(registration, decide, other) -> tuple[dict, bool]:
+    """`decide` the registration in a thread, paused once its rows are locked, while `other()` runs and
+    commits in another: what each ended with ({"decide": …, "other": …}) and whether `other` waited for a
+    lock."""
+    deciding_officer = officer("canbo07901b", "07901", "Cán bộ BHXH cơ sở")
     locked, go = threading.Event(), threading.Event()
-    outcome, citizen_pid = {}, []
+    outcome, other_pid = {}, []
     own_registration = registration_services.is_officers_own_registration
 
     def paused(*args, **kwargs):  # the decision holds its locks here, before it writes
@@ -69,28 +74,69 @@ def test_a_parents_filing_committed_while_the_childs_registration_is_decided_wai
             go.wait(10)
         return own_registration(*args, **kwargs)
 
-    def citizen_files():
+    def other_side():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
-            citizen_pid.append(cursor.fetchone()[0])
-        return submit(parent, "607A")
+            other_pid.append(cursor.fetchone()[0])
+        return other()
 
     run = functools.partial(run_into, outcome)
     with mock.patch.object(registration_services, "is_officers_own_registration", paused):
         deciding = threading.Thread(target=run, args=("decide", lambda: decide(registration, deciding_officer)))
         deciding.start()
         assert locked.wait(10)
-        filing = threading.Thread(target=run, args=("filing", citizen_files))
-        filing.start()
-        waited = wait_until_blocked(filing, citizen_pid, seconds=5)
+        other_thread = threading.Thread(target=run, args=("other", other_side))
+        other_thread.start()
+        waited = wait_until_blocked(other_thread, other_pid, seconds=5)
         go.set()
         deciding.join(15)
-        filing.join(15)
+        other_thread.join(15)
+    return outcome, waited
 
+
+def decided_as_told(registration, outcome) -> None:
     assert isinstance(outcome["decide"], Registration), outcome
-    assert isinstance(outcome["filing"], Filing), outcome
-    assert not waited, "the filing's commit waited for the decision's lock of the agency"
-    assert Filing.objects.get(pk=outcome["filing"].pk).agency.code == "07901"
     decided = Registration.objects.get(pk=registration.pk)
     assert decided.status == outcome["decide"].status != Registration.Status.PENDING
-    assert Guardianship.objects.filter(parent=parent).exists() == (decided.status == Registration.Status.APPROVED)
+    assert (Guardianship.objects.filter(parent=registration.parent).exists()
+            == (decided.status == Registration.Status.APPROVED))
+
+
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_a_parents_filing_committed_while_the_childs_registration_is_decided_waits_for_neither(
+        reference_data, person_key_checked_first, decision):
+    parent = citizen()  # managed by 07901, the agency the child's registration is sent to
+    registration = child_registration(parent)
+
+    outcome, waited = meanwhile(registration, DECISIONS[decision], lambda: submit(parent, "607A"))
+
+    assert isinstance(outcome["other"], Filing), outcome
+    assert not waited, "the filing's commit waited for the decision's lock of the agency"
+    assert Filing.objects.get(pk=outcome["other"].pk).agency.code == "07901"
+    decided_as_told(registration, outcome)
+
+
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_the_parents_move_completed_while_the_childs_registration_is_decided_waits_for_neither(
+        reference_data, decision):
+    """The completion of the parent's contact change holds the parent's person (FOR NO KEY UPDATE) and,
+    at COMMIT, checks the person's new ward, the one the child's registration gave: had the decision
+    locked that ward, each would wait for the other."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes no row locks: it writes one transaction at a time, so no commit waits for a row")
+    parent = citizen()
+    new_ward = Ward.objects.get(pk=answers(CODE)["new_ward"])
+    moved_from = Ward.objects.filter(province=new_ward.province).exclude(pk=new_ward.pk).first()
+    Person.objects.filter(pk=parent.person_id).update(ward=new_ward)  # the address the registration gives
+    registration = child_registration(User.objects.get(pk=parent.pk))
+    Person.objects.filter(pk=parent.person_id).update(ward=moved_from)  # the registry's, before the move
+    completing_officer = officer("canbo07901", "07901", "Cán bộ BHXH cơ sở")
+    move = in_hand(submit(parent, CODE), completing_officer)
+
+    outcome, waited = meanwhile(registration, DECISIONS[decision],
+                                lambda: filing_complete(filing=move, officer=completing_officer))
+
+    assert isinstance(outcome["other"], Filing), outcome
+    assert not waited, "the completion's commit waited for the decision's lock of the ward"
+    assert Person.objects.get(pk=parent.person_id).ward_id == new_ward.pk
+    decided_as_told(registration, outcome)
