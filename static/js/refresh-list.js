@@ -7,7 +7,13 @@
    the button comes back. A page loaded again or come back to by Back whose select the browser put
    back as chosen before, without telling it changed (Firefox, Chromium), would keep the list the
    server sent for the select as it sent it, with the button hidden: the list is then refreshed
-   once, on arrival or when the page is shown again (pageshow), for the select as it now stands. */
+   once, on arrival or when the page is shown again (pageshow), for the select as it now stands.
+   The browser cannot put back a choice in a list that does not hold it (the list the server sent
+   was made for the select as it stood then, and a page marked no-store is loaded again, not kept
+   as it was): the list's choice is remembered in the page's own history entry (history.state, with
+   the select it was made for), and the list refreshed then keeps it, or the one the browser put
+   back, while it is in the list. A choice made while a list is asked is kept too if it is in the
+   list that comes. */
 (function () {
   "use strict";
   if (!window.fetch || !window.DOMParser || !window.FormData) {
@@ -43,7 +49,28 @@
     }
     var listFor = chosenByServer(); // the value of the select the list shown was made for
 
-    function refresh() {
+    var remembered = "refresh-list:" + list.name;
+
+    function remember() {
+      var state = history.state && typeof history.state === "object" ? history.state : {};
+      var entry = {};
+      entry[remembered] = {from: source.value, chosen: list.value};
+      try {
+        history.replaceState(Object.assign({}, state, entry), "");
+      } catch (error) {
+        // not remembered: the choice is then kept only where the browser keeps it
+      }
+    }
+
+    function choiceToKeep(putBack) {
+      var state = history.state && history.state[remembered];
+      if (list.value) {
+        return list.value; // chosen meanwhile, or put back by the browser in the list as the server sent it
+      }
+      return putBack && state && state.from === source.value ? state.chosen : "";
+    }
+
+    function refresh(putBack) {
       var mine = ++asked;
       var body = new FormData(form);
       body.append(button.name, button.value);
@@ -65,7 +92,12 @@
           if (!fresh) {
             throw new Error("no list");
           }
+          var kept = choiceToKeep(putBack === true);
           list.innerHTML = fresh.innerHTML;
+          if (kept && Array.prototype.some.call(list.options, function (option) { return option.value === kept; })) {
+            list.value = kept;
+          }
+          remember();
           list.removeAttribute("aria-busy");
         })
         .catch(function () {
@@ -77,11 +109,12 @@
 
     function refreshIfPutBack() {
       if (source.value !== listFor) {
-        refresh();
+        refresh(true);
       }
     }
 
     source.addEventListener("change", refresh);
+    list.addEventListener("change", remember);
     window.addEventListener("pageshow", refreshIfPutBack);
     refreshIfPutBack();
   });

@@ -102,3 +102,44 @@ def test_a_page_shown_again_with_a_province_put_back_brings_its_agencies(page_of
     assert page.get_by_label(REASON).input_value() == "Chuyển về ở với con gái"
     assert not page.get_by_role("button", name=BUTTON).is_visible()
     assert page.console_errors == []
+
+
+def test_the_agency_chosen_is_kept_on_coming_back(page_of, live_server):
+    """Left by a link and come back to by Back, the page is loaded again (no-store: the browser keeps
+    no copy), with the list the server sends for the province it knows; the browser puts back the
+    province and the reason, and the agency chosen comes back too, in the list refreshed for that
+    province. Before, the agency came back empty: the browser could not put it back in a list without it."""
+    page = page_of()
+    page.get_by_label(REASON).fill("Chuyển về ở với con gái")
+    page.get_by_label(PROVINCE).select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_label(AGENCY).select_option(label="[07902] BHXH Quận 12")  # waits for the option to come
+    page.goto(live_server.url + "/ho-tro/")
+
+    page.go_back(wait_until="networkidle")
+    assert page.get_by_label(PROVINCE).locator("option:checked").inner_text() == "Thành phố Hồ Chí Minh"
+    assert page.get_by_label(AGENCY).locator("option:checked").inner_text() == "[07902] BHXH Quận 12"
+    assert page.get_by_label(REASON).input_value() == "Chuyển về ở với con gái"
+    assert not page.get_by_role("button", name=BUTTON).is_visible()
+    assert page.console_errors == []
+
+
+CONTACT = "/dich-vu-cong/dieu-chinh-thong-tin-lien-he/"
+NEW_PROVINCE, NEW_WARD = "Tỉnh/thành phố (địa chỉ liên hệ mới)", "Phường/xã (địa chỉ liên hệ mới)"
+NEW_STREET, WARD_BUTTON = "Số nhà, đường/thôn/xóm (địa chỉ liên hệ mới)", "Cập nhật danh sách phường/xã"
+
+
+def test_the_contact_changes_ward_chosen_is_kept_on_coming_back(page_of, live_server):
+    """The contact change's ward list, as the agency's above: the ward chosen comes back by Back."""
+    page = page_of()
+    page.goto(live_server.url + CONTACT, wait_until="networkidle")
+    page.get_by_label("Địa chỉ liên hệ", exact=True).check()
+    page.get_by_label(NEW_STREET).fill("12 Hàng Bài")
+    page.get_by_label(NEW_PROVINCE).select_option(label="Thành phố Hà Nội")  # the registry's is Hồ Chí Minh
+    page.get_by_label(NEW_WARD).select_option(label="Phường Hoàn Kiếm")  # waits for the option to come
+    page.goto(live_server.url + "/ho-tro/")
+
+    page.go_back(wait_until="networkidle")
+    assert page.get_by_label(NEW_PROVINCE).locator("option:checked").inner_text() == "Thành phố Hà Nội"
+    assert page.get_by_label(NEW_WARD).locator("option:checked").inner_text() == "Phường Hoàn Kiếm"
+    assert page.get_by_label(NEW_STREET).input_value() == "12 Hàng Bài"
+    assert page.console_errors == []
