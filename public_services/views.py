@@ -285,12 +285,20 @@ def procedure_form(request, slug):
         if draft is None or draft["key"] != posted_key:
             draft = {"key": posted_key, "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
         refusal = _uploads_refused(request)
-        if "refresh" in request.POST or refusal is not None:  # refused: shown again as refreshed, no file read
+        if "refresh" in request.POST and refusal is None:
+            # Kept as typed and shown by a GET, the list made for the province chosen: Back to the page
+            # loads it again (no-store) with that list, in which the browser puts back the choice in it,
+            # and never to this post, which a browser would offer only to send again.
+            draft["typed"] = posted_as_initial(procedure.form_class, request.POST)
+            drafts[name] = draft
+            _save_drafts(request)
+            return redirect("public_services:form", slug=procedure.slug)  # the browser keeps the button's #fragment
+        if refusal is not None:  # refused: shown again as refreshed, no file read
             form = procedure.form(initial=posted_as_initial(procedure.form_class, request.POST), person=person,
                                   user=request.user, kept=draft["uploads"])
-            if refusal is not None:
-                messages.error(request, refusal.message)
+            messages.error(request, refusal.message)
         else:
+            draft.pop("typed", None)  # sent to be judged: opened again, the form shows what passed
             _remove_files(request, draft["uploads"])
             form = _posted(request, procedure, person=person, user=request.user, kept=draft["uploads"])
             valid = form.is_valid()
@@ -306,7 +314,8 @@ def procedure_form(request, slug):
         drafts[name] = draft
         _save_drafts(request)
     elif draft is not None:  # opened again (back link, menu, language, another tab): what it holds stays
-        initial = draft["data"] if draft.get("data") is not None else procedure.initial(person, user=request.user)
+        initial = (draft["typed"] if draft.get("typed") is not None
+                   else draft["data"] if draft.get("data") is not None else procedure.initial(person, user=request.user))
         form = procedure.form(initial=initial, person=person, user=request.user, kept=draft["uploads"])
     else:
         draft = {"key": new_idempotency_key(), "data": None, "uploads": {}, "folder": secrets.token_hex(8)}

@@ -123,6 +123,26 @@ def test_the_agency_chosen_is_kept_on_coming_back(page_of, live_server):
     assert page.console_errors == []
 
 
+def test_without_javascript_the_agency_chosen_is_kept_on_coming_back(page_of, live_server):
+    """Without JavaScript the button's post answers with the page by a GET, the province and what was
+    typed kept by the server: Back comes to that page, loaded again with the province's agencies, and the
+    browser puts back the agency chosen. Before, Back came to the post, which Chromium would only send
+    again (ERR_CACHE_MISS, "Confirm Form Resubmission")."""
+    page = page_of(javascript=False)
+    page.get_by_label(REASON).fill("Chuyển về ở với con gái")
+    page.get_by_label(PROVINCE).select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_role("button", name=BUTTON).click()
+    page.wait_for_url("**" + PAGE + "#id_new_agency")
+    page.get_by_label(AGENCY).select_option(label="[07902] BHXH Quận 12")
+    page.goto(live_server.url + "/ho-tro/")
+
+    page.go_back()
+    assert page.url == live_server.url + PAGE + "#id_new_agency"
+    assert page.get_by_label(PROVINCE).locator("option:checked").inner_text() == "Thành phố Hồ Chí Minh"
+    assert page.get_by_label(AGENCY).locator("option:checked").inner_text() == "[07902] BHXH Quận 12"
+    assert page.get_by_label(REASON).input_value() == "Chuyển về ở với con gái"
+
+
 CONTACT = "/dich-vu-cong/dieu-chinh-thong-tin-lien-he/"
 NEW_PROVINCE, NEW_WARD = "Tỉnh/thành phố (địa chỉ liên hệ mới)", "Phường/xã (địa chỉ liên hệ mới)"
 NEW_STREET, WARD_BUTTON = "Số nhà, đường/thôn/xóm (địa chỉ liên hệ mới)", "Cập nhật danh sách phường/xã"
@@ -143,3 +163,21 @@ def test_the_contact_changes_ward_chosen_is_kept_on_coming_back(page_of, live_se
     assert page.get_by_label(NEW_WARD).locator("option:checked").inner_text() == "Phường Hoàn Kiếm"
     assert page.get_by_label(NEW_STREET).input_value() == "12 Hàng Bài"
     assert page.console_errors == []
+
+
+def test_without_javascript_the_contact_changes_ward_chosen_is_kept_on_coming_back(page_of, live_server):
+    page = page_of(javascript=False)
+    page.goto(live_server.url + CONTACT)
+    page.get_by_label("Địa chỉ liên hệ", exact=True).check()
+    page.get_by_label(NEW_STREET).fill("12 Hàng Bài")
+    page.get_by_label(NEW_PROVINCE).select_option(label="Thành phố Hà Nội")
+    page.get_by_role("button", name=WARD_BUTTON).click()
+    page.wait_for_url("**" + CONTACT + "#id_new_ward")
+    page.get_by_label(NEW_WARD).select_option(label="Phường Hoàn Kiếm")
+    page.goto(live_server.url + "/ho-tro/")
+
+    page.go_back()
+    assert page.get_by_label(NEW_PROVINCE).locator("option:checked").inner_text() == "Thành phố Hà Nội"
+    assert page.get_by_label(NEW_WARD).locator("option:checked").inner_text() == "Phường Hoàn Kiếm"
+    assert page.get_by_label(NEW_STREET).input_value() == "12 Hàng Bài"
+    assert page.get_by_label("Địa chỉ liên hệ", exact=True).is_checked()

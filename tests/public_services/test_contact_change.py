@@ -118,7 +118,7 @@ def test_the_form_without_javascript_refreshes_the_wards_of_the_province_chosen(
     assert 'name="refresh"' in html and "Cập nhật danh sách phường/xã" in html
     ha_noi = Province.objects.get(code="01")
     response = client.post(URL, {"idempotency_key": key, "refresh": "1", "changes": ["address"],
-                                 "new_province": str(ha_noi.pk)})
+                                 "new_province": str(ha_noi.pk)}, follow=True)
     wards = list(response.context["form"].fields["new_ward"].queryset)
     assert wards and {ward.province_id for ward in wards} == {ha_noi.pk}
     assert not response.context["form"].errors
@@ -316,7 +316,7 @@ def test_hostile_posts_are_refused_with_a_message(owner, overrides, field):
     key = client.get(URL).context["key"]
     response = client.post(URL, {**answers(CODE, **overrides), "idempotency_key": key})
     assert response.status_code == 200 and field in response.context["form"].errors
-    response = client.post(URL, {**answers(CODE, **overrides), "idempotency_key": key, "refresh": "1"})
+    response = client.post(URL, {**answers(CODE, **overrides), "idempotency_key": key, "refresh": "1"}, follow=True)
     assert response.status_code == 200
     assert not Filing.objects.filter(procedure_code=CODE).exists()
 

@@ -123,7 +123,7 @@ def test_a_procedure_shown_again_by_its_list_button_puts_back_what_was_typed_wit
     key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
     response = client.post(url, {**answers("CHUYEN-NOI-HUONG", new_address=f"45 {TYPED}",
                                            details="Chuyển về\x00 ở\r\nvới con gái"),
-                                 "idempotency_key": key, "refresh": "1"})
+                                 "idempotency_key": key, "refresh": "1"}, follow=True)
     page = assert_put_back_clean(response, "new_address", f"45 {SHOWN}")
     assert 'class="error-summary"' not in page  # shown again, not judged
     assert re.search(r'<textarea[^>]*\bname="details"[^>]*>\n?([^<]*)</textarea>', page).group(1) == "Chuyển về ở\nvới con gái"
