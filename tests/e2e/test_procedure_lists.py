@@ -1,5 +1,5 @@
 """A procedure's list that hangs on a province (the receiving agency of "Chuyển nơi hưởng", the ward
-of "Thay đổi thông tin liên hệ") follows the province chosen as the registration's ward list does:
+of "Điều chỉnh thông tin liên hệ") follows the province chosen as the registration's ward list does:
 with JavaScript as soon as the province changes, without reloading the page, by the same script
 (static/js/refresh-list.js) and the same button (templates/includes/refresh_list.html), the button
 hidden and its hint no longer asking for it; without JavaScript by that button. Before, a citizen
@@ -179,5 +179,46 @@ def test_without_javascript_the_contact_changes_ward_chosen_is_kept_on_coming_ba
     page.go_back()
     assert page.get_by_label(NEW_PROVINCE).locator("option:checked").inner_text() == "Thành phố Hà Nội"
     assert page.get_by_label(NEW_WARD).locator("option:checked").inner_text() == "Phường Hoàn Kiếm"
+    assert page.get_by_label(NEW_STREET).input_value() == "12 Hàng Bài"
+    assert page.get_by_label("Địa chỉ liên hệ", exact=True).is_checked()
+
+
+def test_the_contact_changes_ward_list_follows_the_province_as_soon_as_it_changes(page_of, live_server):
+    page = page_of()
+    page.goto(live_server.url + CONTACT, wait_until="networkidle")
+    assert not page.get_by_role("button", name=WARD_BUTTON).is_visible()
+    assert page.locator("#id_new_ward_helptext").inner_text() == "Danh sách theo tỉnh/thành phố đã chọn."
+    assert page.evaluate("window.asked") == 0  # a page as the server sent it needs no refresh
+    page.evaluate("window.samePage = true")  # gone if the page were loaded again
+    page.get_by_label("Địa chỉ liên hệ", exact=True).check()
+    page.get_by_label(NEW_STREET).fill("12 Hàng Bài")
+    assert "Phường Sài Gòn" in page.get_by_label(NEW_WARD).locator("option").all_inner_texts()  # the registry's province
+    page.get_by_label(NEW_PROVINCE).focus()
+
+    page.get_by_label(NEW_PROVINCE).select_option(label="Thành phố Hà Nội")
+    page.get_by_label(NEW_WARD).locator("option", has_text="Phường Hoàn Kiếm").wait_for(state="attached")
+    assert "Phường Sài Gòn" not in page.get_by_label(NEW_WARD).locator("option").all_inner_texts()
+    assert page.evaluate("window.samePage") is True and page.url == live_server.url + CONTACT
+    assert page.get_by_label(NEW_STREET).input_value() == "12 Hàng Bài"
+    assert page.get_by_label("Địa chỉ liên hệ", exact=True).is_checked()
+    assert page.evaluate("document.activeElement.id") == "id_new_province"
+    assert not page.get_by_role("button", name=WARD_BUTTON).is_visible()
+    assert page.console_errors == []
+
+
+def test_without_javascript_the_button_refreshes_the_contact_changes_ward_list(page_of, live_server):
+    page = page_of(javascript=False)
+    page.goto(live_server.url + CONTACT)
+    assert "đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”" in page.locator("#id_new_ward_helptext").inner_text()
+    page.get_by_label("Địa chỉ liên hệ", exact=True).check()
+    page.get_by_label(NEW_STREET).fill("12 Hàng Bài")
+    page.get_by_label(NEW_PROVINCE).select_option(label="Thành phố Hà Nội")
+    assert "Phường Hoàn Kiếm" not in page.get_by_label(NEW_WARD).locator("option").all_inner_texts()
+
+    page.get_by_role("button", name=WARD_BUTTON).click()
+    page.wait_for_url("**" + CONTACT + "#id_new_ward")
+    wards = page.get_by_label(NEW_WARD).locator("option").all_inner_texts()
+    assert "Phường Hoàn Kiếm" in wards and "Phường Sài Gòn" not in wards
+    assert page.get_by_label(NEW_PROVINCE).locator("option:checked").inner_text() == "Thành phố Hà Nội"
     assert page.get_by_label(NEW_STREET).input_value() == "12 Hàng Bài"
     assert page.get_by_label("Địa chỉ liên hệ", exact=True).is_checked()
