@@ -57,7 +57,8 @@ WARD_CODE = re.compile(r"[0-9]{5}")
 class CollectionPointLookupForm(LookupForm):
     ward = forms.ModelChoiceField(label=_("Phường/xã"), required=False, queryset=Ward.objects.none(),
                                   empty_label=_("Tất cả phường/xã"), to_field_name="code",
-                                  help_text=_("Chọn tỉnh/thành phố rồi bấm Tìm để chọn phường/xã."),
+                                  help_text=_("Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh "
+                                              "sách phường/xã”."),
                                   error_messages={"invalid_choice": _("Chọn phường/xã trong danh sách.")})
 
     def __init__(self, data=None, **kwargs):
@@ -66,7 +67,6 @@ class CollectionPointLookupForm(LookupForm):
         code = code if PROVINCE_CODE.fullmatch(code) else ""  # only a well-formed code reaches a query
         if code:
             self.fields["ward"].queryset = Ward.objects.filter(province__code=code)
-            self.fields["ward"].help_text = ""
         ward = self.data.get("ward") or ""
         if WARD_CODE.fullmatch(ward) and Ward.objects.filter(code=ward).exclude(province__code=code).exists():
             # The ward chosen before the province was changed: nothing the citizen did wrong. It is

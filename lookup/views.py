@@ -36,10 +36,15 @@ def _search_refused(request):
                                   too_many=RATE_LIMITED)
 
 
-def _results_page(request, form, queryset, *, template: str, heading: str, extra: dict | None = None):
+def _results_page(request, form, queryset, *, template: str, heading: str, extra: dict | None = None,
+                  refreshed: bool = False):
+    """`refreshed`: the form is only shown again, a list in it made for the select it hangs on (its
+    "update the list" button, or static/js/refresh-list.js asking for it): nothing is searched."""
     params = request.GET.copy()
     params.pop("trang", None)
     refusal = _search_refused(request)
+    if refreshed:
+        queryset = queryset.none()
     # Refused, nothing is searched, the suggestions neither: the refusal in the error summary, and no
     # count or "no result" advice (`refused`) that would have the citizen change a query that may be right.
     if refusal is not None:
@@ -49,6 +54,7 @@ def _results_page(request, form, queryset, *, template: str, heading: str, extra
         extra = {key: [] if callable(value) else value for key, value in (extra or {}).items()}
     context = {
         "form": form, "heading": heading, "searched": bool(request.GET), "refused": refusal is not None,
+        "refreshed": refreshed,
         "query_string": params.urlencode(),
         "left_out": selectors.search_terms(form.filters()["query"]).left_out,
         **paginate(queryset, request.GET.get("trang"), per_page=PER_PAGE), **(extra or {}),
@@ -98,9 +104,15 @@ def employers(request):
                          template="lookup/employers.html", heading=_("Đơn vị tham gia BHXH"))
 
 
+# The collection points' "update the ward list" button: the page again with the wards of the province
+# chosen, nothing searched.
+REFRESH_WARDS = "cap-nhat"
+
+
 @require_safe
 def collection_points(request):
     form = CollectionPointLookupForm(request.GET or None, query_label=_("Tên hoặc địa chỉ điểm thu"),
                                      query_hint=_("Ví dụ: buu cuc sai gon. Không cần gõ dấu."))
     return _results_page(request, form, selectors.collection_points_lookup(**form.filters()),
-                         template="lookup/collection_points.html", heading=_("Điểm thu BHXH, BHYT"))
+                         template="lookup/collection_points.html", heading=_("Điểm thu BHXH, BHYT"),
+                         refreshed=REFRESH_WARDS in request.GET, extra={"refresh_param": REFRESH_WARDS})

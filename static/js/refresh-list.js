@@ -1,7 +1,8 @@
 /* A list whose choices hang on another select (province → ward) is refreshed as soon as that
    select changes: the page asks the server for the form again, as its "update the list" button
    does (templates/includes/refresh_list.html, data-refresh-from), and puts the new list's options
-   in place of the old without reloading the page, so the focus stays where it was and nothing
+   in place of the old without reloading the page (a GET form, such as a public search, is asked
+   for by its query, as the button would send it), so the focus stays where it was and nothing
    typed is lost. The button, which is what refreshes the list without JavaScript, is then hidden,
    and the list's hint no longer asks for it (data-refresh-hint). Should the server not answer,
    the button comes back. A page loaded again or come back to by Back whose select the browser put
@@ -16,7 +17,7 @@
    list that comes. */
 (function () {
   "use strict";
-  if (!window.fetch || !window.DOMParser || !window.FormData) {
+  if (!window.fetch || !window.DOMParser || !window.FormData || !window.URLSearchParams) {
     return;
   }
   Array.prototype.forEach.call(document.querySelectorAll("button[data-refresh-from]"), function (button) {
@@ -70,13 +71,26 @@
       return putBack && state && state.from === source.value ? state.chosen : "";
     }
 
+    // A GET form (a public search) is asked for by its query, as its button sends it.
+    var byGet = (form.getAttribute("method") || "get").toLowerCase() === "get";
+
+    function askedFor(body) {
+      if (!byGet) {
+        return form.action;
+      }
+      var url = new URL(button.formAction || form.action, window.location.href);
+      url.search = new URLSearchParams(body).toString();
+      url.hash = "";
+      return url.href;
+    }
+
     function refresh(putBack) {
       var mine = ++asked;
       var body = new FormData(form);
       body.append(button.name, button.value);
       listFor = source.value;
       list.setAttribute("aria-busy", "true");
-      fetch(form.action, {method: "POST", body: body, credentials: "same-origin"})
+      fetch(askedFor(body), byGet ? {credentials: "same-origin"} : {method: "POST", body: body, credentials: "same-origin"})
         .then(function (response) {
           if (!response.ok) {
             throw new Error(response.status);

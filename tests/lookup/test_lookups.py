@@ -171,7 +171,7 @@ def test_employers_from_the_reference_data_carry_the_arrears_flag(client, refere
 def test_collection_points_by_province_and_ward(client, rows):
     ward = rows["ward"]
     page = html(client, POINTS)
-    assert "Chọn tỉnh/thành phố rồi bấm Tìm để chọn phường/xã." in page
+    assert "Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”." in page
     assert f'<option value="{ward.code}"' not in page  # no ward list before a province is chosen
     by_province = html(client, POINTS, province="79")
     assert f'<option value="{ward.code}">{ward.name}</option>' in by_province
@@ -183,6 +183,22 @@ def test_collection_points_by_province_and_ward(client, rows):
     other_ward = Ward.objects.filter(province__code="79").exclude(pk=ward.pk).exclude(collection_points__isnull=False).first()
     assert count(html(client, POINTS, province="79", ward=other_ward.code)) == 0
     assert "Đại lý thu Nguyễn Văn Đức" not in html(client, POINTS, province="01")
+
+
+def test_the_ward_list_button_shows_the_provinces_wards_without_searching(client, rows):
+    """Without JavaScript "Cập nhật danh sách phường/xã" sends the GET form with its name: the page
+    again with the province's wards and what was typed, nothing searched (no results, no count), so
+    that the ward is chosen before "Tìm". With JavaScript static/js/refresh-list.js asks for the same
+    page as soon as the province changes (tests/e2e/test_lookup_lists.py). Before, the list followed
+    the province only after a search."""
+    ward = rows["ward"]
+    page = html(client, POINTS, q="nguyen van duc", province="79", **{"cap-nhat": "1"})
+    assert f'<option value="{ward.code}">{ward.name}</option>' in page
+    assert 'value="nguyen van duc"' in page and '<option value="79" selected>' in page
+    assert 'class="result-count"' not in page and 'class="results"' not in page
+    assert 'data-refresh-from="province" data-refresh-list="ward"' in page
+    assert len(re.findall(r'<script src="[^"]*/js/refresh-list\.[^"]*js" defer></script>', page)) == 1
+    assert "refresh-list" not in html(client, AGENCIES)  # no list hanging on another: no script
 
 
 def test_collection_points_are_found_by_their_kind(client, reference_data):

@@ -265,7 +265,7 @@ PUBLIC_SEARCHES = [
     ("/tra-cuu/co-so-kcb/", ["q", "province", "level", "trang"]),
     ("/tra-cuu/co-so-kcb/cap-giay-nghi-om/", ["q", "province", "level", "trang"]),
     ("/tra-cuu/don-vi/", ["q", "province", "trang"]),
-    ("/tra-cuu/diem-thu/", ["q", "province", "ward", "trang"]),
+    ("/tra-cuu/diem-thu/", ["q", "province", "ward", "trang", "cap-nhat"]),
     ("/ho-tro/", ["q", "chu-de"]),
     ("/tin-tuc/", ["trang"]),
     ("/xac-thuc/van-ban/", ["ma"]),

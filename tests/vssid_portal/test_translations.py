@@ -1359,10 +1359,12 @@ def test_card_status_visit_kinds_cost_groups_and_check_channels_in_english(clien
 def test_lookup_filters_that_are_not_valid_and_empty_results_in_english(client, reference_data):
     both_languages(client, "/tra-cuu/diem-thu/?province=xx&ward=1", None, [
         "Chọn tỉnh/thành phố trong danh sách.", "Chọn phường/xã trong danh sách.",
-        "Chọn tỉnh/thành phố rồi bấm Tìm để chọn phường/xã.",
+        "Danh sách theo tỉnh/thành phố đã chọn; đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”.",
+        "Cập nhật danh sách phường/xã</button>",
     ], [
         "Choose a province or city from the list.", "Choose a ward or commune from the list.",
-        "Choose a province or city, then press Search to choose a ward or commune.",
+        "The list follows the chosen province or city; after changing it, press “Update the list of wards and "
+        "communes”.", "Update the list of wards and communes</button>",
     ])
     both_languages(client, "/tra-cuu/co-so-kcb/?level=x&q=zzzz", None, [
         "Chọn tuyến trong danh sách.", ">0 kết quả</p>", "Không có kết quả phù hợp. Hãy thử từ khóa ngắn hơn",
