@@ -2,7 +2,8 @@
 
 A URL may be edited by hand: a value that is not valid is shown as an error beside its field and
 left out of the search, while the valid filters still apply. A ward of another province than the
-one chosen (picked before the province was changed) is dropped without a word. Labels, hints and
+one chosen (picked before the province was changed) is dropped, the page saying so beside the list
+as no error. Labels, hints and
 messages are lazy translations: the pages speak the visitor's language.
 """
 
@@ -68,9 +69,13 @@ class CollectionPointLookupForm(LookupForm):
         if code:
             self.fields["ward"].queryset = Ward.objects.filter(province__code=code)
         ward = self.data.get("ward") or ""
-        if WARD_CODE.fullmatch(ward) and Ward.objects.filter(code=ward).exclude(province__code=code).exists():
+        self.dropped_ward = None
+        if WARD_CODE.fullmatch(ward):
+            self.dropped_ward = Ward.objects.filter(code=ward).exclude(province__code=code).first()
+        if self.dropped_ward is not None:
             # The ward chosen before the province was changed: nothing the citizen did wrong. It is
-            # dropped, the list shows the new province's wards and the search covers the province.
+            # dropped, the list shows the new province's wards and the search covers the province; the
+            # page says so beside the list (`dropped_ward`), as no error.
             self.data = self.data.copy()
             self.data["ward"] = ""
 

@@ -223,9 +223,10 @@ def test_the_migration_gives_existing_collection_points_their_kind(reference_dat
     assert point.search_key == CollectionPoint.objects.get(pk=point.pk).search_key  # as the model writes it
 
 
-def test_a_ward_left_from_the_province_chosen_before_is_dropped_quietly(client, reference_data):
+def test_a_ward_left_from_the_province_chosen_before_is_dropped_and_said_as_no_error(client, reference_data):
     """TP. Hồ Chí Minh, then Phường Sài Gòn, then Hà Nội: the ward field said "Chọn phường/xã trong
-    danh sách." though the citizen did nothing wrong."""
+    danh sách." though the citizen did nothing wrong. The page says beside the list, as no error, that
+    the ward was not used: before, the search covered the province without a word."""
     saigon = Ward.objects.get(province__code="79", name="Phường Sài Gòn")
     assert "Chọn phường/xã trong danh sách." not in html(client, POINTS, province="79", ward=saigon.code)
     for province in ("01", ""):
@@ -237,6 +238,12 @@ def test_a_ward_left_from_the_province_chosen_before_is_dropped_quietly(client, 
     hanoi = html(client, POINTS, province="01", ward=saigon.code)
     assert '<option value="" selected>Tất cả phường/xã</option>' in hanoi
     assert f'<option value="{Ward.objects.filter(province__code="01").first().code}">' in hanoi
+    # said beside the list, as no error: the search is not the one the URL or the form asked for
+    assert ('<p class="notice" role="status">Phường Sài Gòn không thuộc Thành phố Hà Nội nên không được dùng để '
+            'tìm: kết quả là các điểm thu của cả tỉnh/thành phố.</p>') in hanoi
+    assert ("Phường Sài Gòn chỉ được dùng để tìm khi đã chọn tỉnh/thành phố của phường/xã đó: kết quả là các "
+            "điểm thu của mọi tỉnh/thành phố.") in html(client, POINTS, ward=saigon.code)
+    assert 'class="notice"' not in html(client, POINTS, province="79", ward=saigon.code)
 
 
 # The 34 provinces by their proper name: a city's "Thành phố" does not put it under T.

@@ -1366,6 +1366,12 @@ def test_lookup_filters_that_are_not_valid_and_empty_results_in_english(client, 
         "The list follows the chosen province or city; after changing it, press “Update the list of wards and "
         "communes”.", "Update the list of wards and communes</button>",
     ])
+    from lookup.models import Ward
+
+    saigon = Ward.objects.get(province__code="79", name="Phường Sài Gòn").code
+    both_languages(client, f"/tra-cuu/diem-thu/?province=01&ward={saigon}", None, [
+        "Phường Sài Gòn không thuộc Thành phố Hà Nội nên không được dùng để tìm",
+    ], ["Phường Sài Gòn is not in Thành phố Hà Nội, so it was not used in the search"])
     both_languages(client, "/tra-cuu/co-so-kcb/?level=x&q=zzzz", None, [
         "Chọn tuyến trong danh sách.", ">0 kết quả</p>", "Không có kết quả phù hợp. Hãy thử từ khóa ngắn hơn",
     ], ["Choose a level from the list.", ">0 results</p>", "No matching results. Try shorter keywords"])
