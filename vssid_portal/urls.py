@@ -2,13 +2,14 @@ from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from . import files, views
 
-admin.site.site_header = "Quản trị Cổng BHXH số"
-admin.site.site_title = "Quản trị BHXH số"
-admin.site.index_title = "Nghiệp vụ"
+admin.site.site_header = _("Quản trị Cổng BHXH số")
+admin.site.site_title = _("Quản trị BHXH số")
+admin.site.index_title = _("Nghiệp vụ")
 # Officers log in through allauth (rate limits, device codes), never through the admin's own form.
 admin.site.login = secure_admin_login(admin.site.login)
 # Password changes go through the portal's page (SMS code, other sessions ended), admins included.
