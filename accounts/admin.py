@@ -59,6 +59,7 @@ from .selectors import (
 from .services.persons import persons_delete
 from .services.registration import (
     OWN_REGISTRATION,
+    OWN_REGISTRATION_HERE,
     PHOTO_FIELDS,
     RegistrationAlreadyDecided,
     registration_approve,
@@ -579,8 +580,7 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
             return redirect("admin:accounts_registration_change", registration.pk)
         if request.method != "POST" and is_officers_own_registration(registration, request.user):
             # Their own case: said before the officer writes a reason that could not be sent.
-            messages.error(request, gettext("Đăng ký %(reference)s %(own_case)s")
-                           % {"reference": registration.reference, "own_case": OWN_REGISTRATION})
+            messages.error(request, OWN_REGISTRATION % {"reference": registration.reference})
             return redirect("admin:accounts_registration_change", registration.pk)
         if request.method != "POST" and registration.status != Registration.Status.PENDING:
             # Decided already (a colleague, an old tab): said before the officer writes a reason for nothing.
@@ -626,6 +626,6 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
         unknown = pending and officer_record_unknown(request.user)
         own = pending and not unknown and is_officers_own_registration(obj, request.user)
         context["can_decide"] = pending and not own and not unknown
-        context["own_case"] = OWN_REGISTRATION if own else ""
+        context["own_case"] = OWN_REGISTRATION_HERE if own else ""
         context["record_unknown"] = OFFICER_RECORD_UNKNOWN if unknown else ""
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)

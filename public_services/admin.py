@@ -35,6 +35,7 @@ from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
 from .procedures import registry
 from .selectors import (
     OWN_CASE,
+    OWN_CASE_HERE,
     FilingsTold,
     completion_changes,
     completion_digest,
@@ -397,7 +398,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         if officer_record_unknown(request.user):
             raise ValidationError(str(OFFICER_RECORD_UNKNOWN))
         if is_officers_own_case(filing, request.user):
-            raise ValidationError(f"Hồ sơ {filing.tracking_number} {OWN_CASE}")
+            raise ValidationError(OWN_CASE % {"number": filing.tracking_number})
 
     def _step_refused(self, request, filing, refused: ValidationError):
         if isinstance(refused, FilingAlreadyInStatus):
@@ -504,7 +505,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         unknown = bool(allowed) and self.has_process_permission(request) and officer_record_unknown(request.user)
         own = obj is not None and not unknown and is_officers_own_case(obj, request.user)
         can = obj is not None and self.has_process_permission(request) and not own and not unknown
-        context["own_case"] = OWN_CASE if own else ""
+        context["own_case"] = OWN_CASE_HERE if own else ""
         context["record_unknown"] = OFFICER_RECORD_UNKNOWN if unknown else ""
         context["nobody_to_correct"] = nobody_to_correct(obj) if obj is not None else ""
         # (step, label, confirmed on a page of its own): a completion that writes more than the status

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.selectors import (
     active_logins,
@@ -422,10 +422,12 @@ def filing_next_step(filing: Filing, *, user=None) -> NextStep:
     raise ValueError(f"no next step for status {filing.status!r}")
 
 
-# What an officer is told of their own case, after "Hồ sơ <số>": refused by the service, and said on
-# the filing's page in the admin instead of its steps.
-OWN_CASE = ("là của chính bạn, của người bạn là cha, mẹ hoặc người giám hộ, hoặc do bạn nộp: cán bộ không xử lý "
-            "hồ sơ của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
+# What an officer is told of their own case, one whole sentence for each use: the refusal of a step of
+# filing `number` by the service, and the filing's page in the admin, instead of its steps.
+OWN_CASE = gettext_lazy("Hồ sơ %(number)s là của chính bạn, của người bạn là cha, mẹ hoặc người giám hộ, hoặc do "
+                        "bạn nộp: cán bộ không xử lý hồ sơ của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
+OWN_CASE_HERE = gettext_lazy("Hồ sơ này là của chính bạn, của người bạn là cha, mẹ hoặc người giám hộ, hoặc do bạn "
+                             "nộp: cán bộ không xử lý hồ sơ của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
 
 
 def nobody_to_correct(filing: Filing) -> str:

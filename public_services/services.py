@@ -741,7 +741,7 @@ def _officer_locked(filing: Filing, officer) -> Filing:
     if officer_record_unknown(officer):  # whether it is their own case cannot be known
         raise ValidationError(str(OFFICER_RECORD_UNKNOWN))
     if is_officers_own_case(locked, officer):
-        raise ValidationError(f"Hồ sơ {filing.tracking_number} {OWN_CASE}")
+        raise ValidationError(OWN_CASE % {"number": filing.tracking_number})
     return locked
 
 

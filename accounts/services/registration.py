@@ -379,10 +379,15 @@ class RegistrationAlreadyDecided(ValidationError):
             "reference": registration.reference, "by": by, "reason": registration.reject_reason})
 
 
-# What an officer is told of a registration of their own case, after "Đăng ký <số>": refused by the
-# service, and said on the registration's page in the admin instead of its buttons.
-OWN_REGISTRATION = _("là của chính bạn, của con hoặc người bạn là cha, mẹ, người giám hộ, hoặc do bạn đăng ký thay: "
-                     "cán bộ không xử lý đăng ký của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
+# What an officer is told of a registration of their own case, one whole sentence for each use: the
+# refusal of registration `reference` (by the service, and by the admin before a reason is typed),
+# and the registration's page in the admin, instead of its buttons.
+OWN_REGISTRATION = _("Đăng ký %(reference)s là của chính bạn, của con hoặc người bạn là cha, mẹ, người giám hộ, hoặc "
+                     "do bạn đăng ký thay: cán bộ không xử lý đăng ký của chính mình. Hãy để một cán bộ khác của cơ "
+                     "quan xử lý.")
+OWN_REGISTRATION_HERE = _("Đăng ký này là của chính bạn, của con hoặc người bạn là cha, mẹ, người giám hộ, hoặc do bạn "
+                          "đăng ký thay: cán bộ không xử lý đăng ký của chính mình. Hãy để một cán bộ khác của cơ quan "
+                          "xử lý.")
 
 
 def _locked_for_decision(registration: Registration, officer: User, *, wanted: str) -> Registration:
@@ -398,8 +403,7 @@ def _locked_for_decision(registration: Registration, officer: User, *, wanted: s
     if officer_record_unknown(officer):  # whether it is their own case cannot be known
         raise ValidationError(str(OFFICER_RECORD_UNKNOWN))
     if is_officers_own_registration(locked, officer):
-        raise ValidationError(gettext("Đăng ký %(reference)s %(own_case)s")
-                              % {"reference": locked.reference, "own_case": OWN_REGISTRATION})
+        raise ValidationError(OWN_REGISTRATION % {"reference": locked.reference})
     if locked.status != Registration.Status.PENDING:
         raise RegistrationAlreadyDecided(locked, wanted=wanted)
     return locked

@@ -170,3 +170,35 @@ def test_a_superuser_who_names_their_record_decides_registrations_but_not_their_
     registration_approve(registration=stranger, officer=admin)
     stranger.refresh_from_db()
     assert stranger.status == Registration.Status.APPROVED and stranger.decided_by == admin
+
+
+OWN_SENTENCE = ("là của chính bạn, của con hoặc người bạn là cha, mẹ, người giám hộ, hoặc do bạn đăng ký thay: cán bộ "
+                "không xử lý đăng ký của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
+OWN_ENGLISH = ("is your own, your child's or that of someone you are the parent or guardian of, or you registered it "
+               "on their behalf: officers do not decide their own registrations. Leave it to another officer of the "
+               "agency.")
+
+
+def said_on_the_page_and_refusing(client, registration) -> tuple[str, list[str]]:
+    """What the registration's page says instead of its buttons, and the refusal of its reject page."""
+    import html
+
+    page = html.unescape(client.get(f"{REGISTRATIONS}{registration.pk}/change/").content.decode())
+    response = client.get(f"{REGISTRATIONS}{registration.pk}/tu-choi/", follow=True)
+    return page.split('<div class="registration-decision">', 1)[1].split("</div>", 1)[0], [
+        str(message) for message in response.context["messages"]]
+
+
+def test_an_english_admin_is_told_in_whole_english_sentences_that_the_registration_is_their_own(staff, settings):
+    registration = registration_of("own", staff)
+    settings.LANGUAGE_CODE = "en"
+    page, refused = said_on_the_page_and_refusing(logged(staff), registration)
+    assert f"<p>This registration {OWN_ENGLISH}</p>" in page
+    assert refused == [f"Registration {registration.reference} {OWN_ENGLISH}"]
+
+
+def test_a_vietnamese_admin_is_told_as_before_that_the_registration_is_their_own(staff):
+    registration = registration_of("own", staff)
+    page, refused = said_on_the_page_and_refusing(logged(staff), registration)
+    assert f"<p>Đăng ký này {OWN_SENTENCE}</p>" in page
+    assert refused == [f"Đăng ký {registration.reference} {OWN_SENTENCE}"]

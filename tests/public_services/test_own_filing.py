@@ -72,3 +72,39 @@ def test_the_officer_s_own_filing_shows_no_step_and_says_why(officer_citizen):
     assert f"{filing.pk}/buoc/" not in page and f"{filing.pk}/ghi-chu/" not in page
     colleague = logged(officer("dongnghiep07901", "07901", DISTRICT)).get(f"{QUEUE}{filing.pk}/change/").content.decode()
     assert OWN not in colleague and f"{filing.pk}/buoc/receive/" in colleague
+
+
+OWN_SENTENCE = ("là của chính bạn, của người bạn là cha, mẹ hoặc người giám hộ, hoặc do bạn nộp: cán bộ không xử lý "
+                "hồ sơ của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
+OWN_ENGLISH = ("is your own, that of someone you are the parent or guardian of, or one you filed: officers do not "
+               "decide their own cases. Leave it to another officer of the agency.")
+
+
+def said_of_the_officers_own_filing(officer_citizen) -> tuple[str, list[str], str]:
+    """What the filing's page says instead of its steps, the refusal of its reject page, and the
+    service's refusal of a step."""
+    import html
+
+    filing = submit(officer_citizen)
+    client = logged(officer_citizen)
+    page = html.unescape(client.get(f"{QUEUE}{filing.pk}/change/").content.decode())
+    response = client.get(f"{QUEUE}{filing.pk}/ghi-chu/reject/", follow=True)
+    with pytest.raises(ValidationError) as refused:
+        filing_receive(filing=filing, officer=officer_citizen)
+    return (page.split('<div class="filing-actions">', 1)[1].split("</div>", 1)[0],
+            [str(message) for message in response.context["messages"]], " ".join(refused.value.messages))
+
+
+def test_an_english_admin_is_told_in_whole_english_sentences_that_the_filing_is_their_own(officer_citizen, settings):
+    settings.LANGUAGE_CODE = "en"
+    page, refused, by_service = said_of_the_officers_own_filing(officer_citizen)
+    number = Filing.objects.get().tracking_number
+    assert f"<p>This application {OWN_ENGLISH}</p>" in page
+    assert refused == [f"Application {number} {OWN_ENGLISH}"] and by_service == f"Application {number} {OWN_ENGLISH}"
+
+
+def test_a_vietnamese_admin_is_told_as_before_that_the_filing_is_their_own(officer_citizen):
+    page, refused, by_service = said_of_the_officers_own_filing(officer_citizen)
+    number = Filing.objects.get().tracking_number
+    assert f"<p>Hồ sơ này {OWN_SENTENCE}</p>" in page
+    assert refused == [f"Hồ sơ {number} {OWN_SENTENCE}"] and by_service == f"Hồ sơ {number} {OWN_SENTENCE}"
