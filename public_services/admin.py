@@ -63,9 +63,9 @@ from .services import (
 )
 
 STEPS = {
-    "receive": (filing_receive, Filing.Status.RECEIVED, "Tiếp nhận hồ sơ"),
-    "start": (filing_start, Filing.Status.PROCESSING, "Bắt đầu giải quyết"),
-    "complete": (filing_complete, Filing.Status.DONE, "Hoàn thành, có kết quả"),
+    "receive": (filing_receive, Filing.Status.RECEIVED, pgettext_lazy("bước của hồ sơ", "Tiếp nhận hồ sơ")),
+    "start": (filing_start, Filing.Status.PROCESSING, pgettext_lazy("bước của hồ sơ", "Bắt đầu giải quyết")),
+    "complete": (filing_complete, Filing.Status.DONE, pgettext_lazy("bước của hồ sơ", "Hoàn thành, có kết quả")),
 }
 # The field's label names no channel: sent_as_typed, under it, says where the words go for this filing.
 NOTE_STEPS = {
@@ -412,7 +412,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         # whom the completion will tell: as of now, since only a rejection or a return is told otherwise
         told = filings_told([filing])
         context = {
-            **self.admin_site.each_context(request), "title": f"{label} – hồ sơ {filing.tracking_number}",
+            **self.admin_site.each_context(request), "title": gettext("%(step)s – hồ sơ %(number)s") % {"step": label, "number": filing.tracking_number},
             "filing": filing, "changes": changes, "confirmed": completion_digest(changes), "button": label,
             "seen": filing.status, "seen_revision": filing.revision, "done": Filing.Status.DONE.label,
             "told": will_tell(told), "told_anyone": not told.nobody,
@@ -527,8 +527,8 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             except FilingAlreadyInStatus as unchanged:
                 already.append(unchanged.message)
             except PermissionDenied:  # resubmitted to another agency since the list was read
-                errors.append(f"Hồ sơ {filing.tracking_number} đã chuyển sang cơ quan BHXH khác nên bạn không còn "
-                              "xử lý được; chưa thực hiện.")
+                errors.append(gettext("Hồ sơ %(number)s đã chuyển sang cơ quan BHXH khác nên bạn không còn xử lý "
+                                      "được; chưa thực hiện.") % {"number": filing.tracking_number})
             except ValidationError as error:
                 message = " ".join(error.messages)  # check_move's names the filing already
                 errors.append(message if filing.tracking_number in message else f"{filing.tracking_number}: {message}")
@@ -540,18 +540,21 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         for error in errors:
             self.message_user(request, error, messages.ERROR)
 
-    @admin.action(description="Tiếp nhận các hồ sơ đã chọn", permissions=["process"])
+    @admin.action(description=gettext_lazy("Tiếp nhận các hồ sơ đã chọn"), permissions=["process"])
     def receive_selected(self, request, queryset):
         self._bulk(request, queryset, filing_receive, RECEIVED_MANY)
 
-    @admin.action(description="Bắt đầu giải quyết các hồ sơ đã chọn", permissions=["process"])
+    @admin.action(description=gettext_lazy("Bắt đầu giải quyết các hồ sơ đã chọn"), permissions=["process"])
     def start_selected(self, request, queryset):
         self._bulk(request, queryset, filing_start, STARTED_MANY)
 
-    @admin.action(description="Tạo lại tờ khai", permissions=["process"])
+    @admin.action(description=gettext_lazy("Tạo lại tờ khai"), permissions=["process"])
     def retry_declarations_selected(self, request, queryset):
         started = filings_retry_declarations(filings=queryset, officer=request.user)
         if started:
-            self.message_user(request, f"Đã bắt đầu tạo lại {started} tờ khai.", messages.SUCCESS)
+            self.message_user(request, ngettext("Đã bắt đầu tạo lại %(count)s tờ khai.",
+                                                "Đã bắt đầu tạo lại %(count)s tờ khai.", started) % {"count": started},
+                              messages.SUCCESS)
         else:
-            self.message_user(request, "Trong các hồ sơ đã chọn, không có tờ khai nào cần tạo lại.", messages.WARNING)
+            self.message_user(request, gettext("Trong các hồ sơ đã chọn, không có tờ khai nào cần tạo lại."),
+                              messages.WARNING)

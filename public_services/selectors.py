@@ -430,6 +430,36 @@ OWN_CASE_HERE = gettext_lazy("Hồ sơ này là của chính bạn, của ngư�
                              "nộp: cán bộ không xử lý hồ sơ của chính mình. Hãy để một cán bộ khác của cơ quan xử lý.")
 
 
+# Why nobody may correct a returned filing of `name` (nobody_to_correct), one whole sentence for each
+# case: whether their own login is deactivated, and whether a parent's or guardian's login is
+# deactivated ("locked"), no parent or guardian is linked to a minor ("unlinked"), or they are 18 ("adult").
+NOBODY_TO_CORRECT = {
+    (True, "locked"): gettext_lazy(
+        "Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng: tài khoản của %(name)s đang bị khóa, và tài khoản "
+        "của cha, mẹ, người giám hộ của %(name)s đang bị khóa; không ai nhận được thông báo về hồ sơ."),
+    (True, "unlinked"): gettext_lazy(
+        "Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng: tài khoản của %(name)s đang bị khóa, và không còn "
+        "cha, mẹ, người giám hộ nào liên kết với %(name)s trên Cổng; không ai nhận được thông báo về hồ sơ."),
+    (True, "adult"): gettext_lazy(
+        "Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng: tài khoản của %(name)s đang bị khóa, và %(name)s "
+        "đã đủ 18 tuổi nên cha, mẹ, người giám hộ không còn thao tác thay; không ai nhận được thông báo về hồ sơ."),
+    (False, "locked"): gettext_lazy(
+        "Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng: %(name)s chưa có tài khoản, và tài khoản của cha, "
+        "mẹ, người giám hộ của %(name)s đang bị khóa; không ai nhận được thông báo về hồ sơ."),
+    (False, "unlinked"): gettext_lazy(
+        "Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng: %(name)s chưa có tài khoản, và không còn cha, mẹ, "
+        "người giám hộ nào liên kết với %(name)s trên Cổng; không ai nhận được thông báo về hồ sơ."),
+    (False, "adult"): gettext_lazy(
+        "Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng: %(name)s chưa có tài khoản, và %(name)s đã đủ 18 "
+        "tuổi nên cha, mẹ, người giám hộ không còn thao tác thay; không ai nhận được thông báo về hồ sơ."),
+}
+# What the filing waits for, after NOBODY_TO_CORRECT: a deactivated login opened again, or `name` registering.
+WAITS_FOR_REOPENING = gettext_lazy("Hồ sơ chờ đến khi cơ quan BHXH mở lại tài khoản bị khóa; nếu không chờ, hãy từ "
+                                   "chối giải quyết và ghi lý do, lý do đọc được khi tài khoản được mở lại.")
+WAITS_FOR_REGISTRATION = gettext_lazy("Hồ sơ chờ đến khi %(name)s đăng ký tài khoản; nếu không chờ, hãy từ chối giải "
+                                      "quyết và ghi lý do, %(name)s đọc được lý do khi đăng ký tài khoản.")
+
+
 def nobody_to_correct(filing: Filing) -> str:
     """What an officer is told of a returned filing that no login may read (logins_told_of), and why:
     the person has no login that signs in (none, or one an officer deactivated), and no parent or
@@ -439,25 +469,14 @@ def nobody_to_correct(filing: Filing) -> str:
     if filing.status != Filing.Status.RETURNED or logins_told_of(filing.person):
         return ""
     person = filing.person
-    name = person.full_name
     own_locked = deactivated_logins().filter(person=person).exists()
     minor = person.birth_date > adult_born_by()
-    guardians_locked = minor and deactivated_logins().filter(guardianships__child=person).exists()
-    own = f"tài khoản của {name} đang bị khóa" if own_locked else f"{name} chưa có tài khoản"
-    if guardians_locked:
-        guardians = f"tài khoản của cha, mẹ, người giám hộ của {name} đang bị khóa"
-    elif minor:
-        guardians = f"không còn cha, mẹ, người giám hộ nào liên kết với {name} trên Cổng"
-    else:
-        guardians = f"{name} đã đủ 18 tuổi nên cha, mẹ, người giám hộ không còn thao tác thay"
-    if own_locked or guardians_locked:
-        waits = ("Hồ sơ chờ đến khi cơ quan BHXH mở lại tài khoản bị khóa; nếu không chờ, hãy từ chối giải quyết "
-                 "và ghi lý do, lý do đọc được khi tài khoản được mở lại.")
-    else:
-        waits = (f"Hồ sơ chờ đến khi {name} đăng ký tài khoản; nếu không chờ, hãy từ chối giải quyết và ghi lý "
-                 f"do, {name} đọc được lý do khi đăng ký tài khoản.")
-    return (f"Không ai sửa, nộp lại hoặc rút được hồ sơ này trên Cổng: {own}, và {guardians}; không ai nhận "
-            f"được thông báo về hồ sơ. {waits}")
+    guardians = ("locked" if minor and deactivated_logins().filter(guardianships__child=person).exists()
+                 else "unlinked" if minor else "adult")
+    why = str(NOBODY_TO_CORRECT[own_locked, guardians]) % {"name": person.full_name}
+    if own_locked or guardians == "locked":
+        return f"{why} {WAITS_FOR_REOPENING}"
+    return f"{why} {WAITS_FOR_REGISTRATION % {'name': person.full_name}}"
 
 
 # The officer's decisions a filer is told of when nobody may view the filing (filer_told_instead).

@@ -205,3 +205,22 @@ def test_a_correction_of_a_filing_stored_before_whose_number_it_was_was_recorded
     filing.save(update_fields=["data"])
     page = logged(User.objects.get(person=filing.person)).get(f"/dich-vu-cong/ho-so/{filing.pk}/sua/")
     assert page.context["form"]["new_phone"].value() == "0987 654 321"
+
+
+def test_an_english_admin_is_told_in_english_why_nobody_can_correct_the_filing(returned, district_officer,  # noqa: F811
+                                                                               settings):
+    settings.LANGUAGE_CODE = "en"
+    english = (f"Nobody can correct, resubmit or withdraw this application on the portal: {CHILD} has no account yet, "
+               f"and {CHILD} has turned 18, so parents or guardians can no longer act for them; nobody receives "
+               f"notices about the application. The application waits until {CHILD} registers an account; not to "
+               f"wait, reject it and write the reason, which {CHILD} can read once registered.")
+    assert nobody_to_correct(Filing.objects.get(pk=returned.pk)) == english
+    html = logged(district_officer).get(f"/quan-tri/public_services/filing/{returned.pk}/change/").content.decode()
+    assert f"<p>{english}</p>" in html
+
+
+def test_a_vietnamese_admin_is_told_as_before_why_nobody_can_correct_the_filing(returned):
+    assert nobody_to_correct(Filing.objects.get(pk=returned.pk)) == (
+        f"{OFFICER_NOTE}: {CHILD} chưa có tài khoản, và {CHILD} đã đủ 18 tuổi nên cha, mẹ, người giám hộ không còn "
+        f"thao tác thay; không ai nhận được thông báo về hồ sơ. Hồ sơ chờ đến khi {CHILD} đăng ký tài khoản; nếu "
+        f"không chờ, hãy từ chối giải quyết và ghi lý do, {CHILD} đọc được lý do khi đăng ký tài khoản.")

@@ -1,0 +1,82 @@
+"""A filing's page in the English admin (settings LANGUAGE_CODE="en"): the steps an officer takes on
+it, the list's actions and the page confirming a completion speak English, as the decision pages
+already do; the Vietnamese admin says the same as before."""
+
+import html as html_lib
+import re
+
+import pytest
+
+from public_services.models import Filing
+from public_services.services import filing_receive, filing_start
+from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
+
+from .helpers import district_officer, logged, owner, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/quan-tri/public_services/filing/"
+
+
+def steps_box(client, filing) -> str:
+    page = html_lib.unescape(client.get(f"{QUEUE}{filing.pk}/change/").content.decode())
+    return page.split('<div class="filing-actions">', 1)[1].split("</div>", 1)[0]
+
+
+def actions(client) -> list[str]:
+    listed = html_lib.unescape(client.get(QUEUE).content.decode())
+    select = listed.split('<select name="action"', 1)[1].split("</select>", 1)[0]
+    return [text for value, text in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select) if value]
+
+
+def confirmation(client, filing) -> str:
+    """The text of the page confirming the completion of `filing`, in hand."""
+    for step in (filing_receive, filing_start):
+        step(filing=filing, officer=client.officer)
+    html = html_lib.unescape(client.get(f"{QUEUE}{filing.pk}/buoc/complete/").content.decode())
+    crumbs = html.split('<div class="breadcrumbs">', 1)[1].split("</div>", 1)[0]
+    content = crumbs + html.split('id="content"', 1)[1].split("</main>", 1)[0]
+    buttons = " ".join(re.findall(r'type="submit" value="([^"]*)"', content))
+    return " ".join(f"{re.sub(r'<[^>]+>', ' ', content)} {buttons}".split())
+
+
+@pytest.fixture
+def client(district_officer):  # noqa: F811
+    client = logged(district_officer)
+    client.officer = district_officer
+    return client
+
+
+def test_an_english_admin_offers_the_steps_of_a_filing_in_english(client, owner, settings):  # noqa: F811
+    filing = submit(owner)
+    settings.LANGUAGE_CODE = "en"
+    box = steps_box(client, filing)
+    assert "<h2>Process the application</h2>" in box and ">Receive</button>" in box
+    assert not VIETNAMESE_LETTERS.search(box), box
+    assert actions(client) == ["Receive the selected applications", "Start processing the selected applications",
+                               "Build the declarations again"]
+
+
+def test_a_vietnamese_admin_offers_the_steps_of_a_filing_as_before(client, owner):  # noqa: F811
+    box = steps_box(client, submit(owner))
+    assert "<h2>Xử lý hồ sơ</h2>" in box and ">Tiếp nhận hồ sơ</button>" in box
+    assert actions(client) == ["Tiếp nhận các hồ sơ đã chọn", "Bắt đầu giải quyết các hồ sơ đã chọn",
+                               "Tạo lại tờ khai"]
+
+
+def test_an_english_admin_confirms_a_completion_in_english(client, owner, settings):  # noqa: F811
+    filing = submit(owner)
+    settings.LANGUAGE_CODE = "en"
+    page = confirmation(client, filing)
+    assert f"Application {filing.tracking_number} – {filing.person} will move to the status" in page
+    assert not VIETNAMESE_LETTERS.search(page.replace(str(filing.person), "")), page
+    assert "Complete with a result" in page and "Confirm" in page and "Back" in page
+
+
+def test_a_vietnamese_admin_confirms_a_completion_as_before(client, owner):  # noqa: F811
+    filing = submit(owner)
+    page = confirmation(client, filing)
+    assert (f"Hồ sơ {filing.tracking_number} – {filing.person} sẽ chuyển sang trạng thái "
+            "“Đã có kết quả”") in page
+    assert "Trang chủ" in page and "Xác nhận" in page and "Quay lại" in page
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
