@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import get_text_list
 from django.utils.translation import gettext
 
 from accounts.selectors import own_record_refusal
@@ -43,7 +44,7 @@ def _changes(record: BenefitRecord) -> tuple[dict[str, tuple], int]:
     stored = (BenefitRecord.objects.select_for_update().filter(pk=record.pk).values(*TRACKED_FIELDS, "revision")
               .first())
     if stored is None:
-        raise ValidationError("Hồ sơ không còn tồn tại.")
+        raise ValidationError(gettext("Hồ sơ không còn tồn tại."))
     changes = {name: (stored[name], getattr(record, name)) for name in TRACKED_FIELDS
                if stored[name] != getattr(record, name)}
     return changes, stored["revision"]
@@ -56,7 +57,7 @@ def _check_scope(*, record: BenefitRecord, actor, previous_agency_id) -> None:
     if allowed is None:
         return
     if record.agency_id not in allowed or (previous_agency_id is not None and previous_agency_id not in allowed):
-        raise PermissionDenied("Hồ sơ thuộc cơ quan BHXH ngoài phạm vi quản lý của bạn.")
+        raise PermissionDenied(gettext("Hồ sơ thuộc cơ quan BHXH ngoài phạm vi quản lý của bạn."))
 
 
 def change_key(record: BenefitRecord, changes: dict[str, tuple]) -> str:
@@ -105,10 +106,18 @@ def _status_move_refusal(*, stored: str | None, status: str) -> str:
     if stored is None or status == stored or status not in Status.values or status in REACHED_IN_ONE_SAVE[stored]:
         return ""
     with translation.override(settings.LANGUAGE_CODE):
-        steps = [f"“{Status(step).label}”" for step in REACHED_IN_ONE_SAVE[stored]]
-        listed = " hoặc ".join(filter(None, [", ".join(steps[:-1]), *steps[-1:]]))
-        return (f"Hồ sơ đang ở trạng thái “{Status(stored).label}” nên không chuyển sang “{Status(status).label}” "
-                f"được: hãy giữ nguyên trạng thái này" + (f" hoặc chọn {listed}." if listed else "."))
+        statuses = {"stored": Status(stored).label, "status": Status(status).label,
+                    "listed": _either(REACHED_IN_ONE_SAVE[stored])}
+        if statuses["listed"]:
+            return gettext("Hồ sơ đang ở trạng thái “%(stored)s” nên không chuyển sang “%(status)s” được: hãy giữ "
+                           "nguyên trạng thái này hoặc chọn %(listed)s.") % statuses
+        return gettext("Hồ sơ đang ở trạng thái “%(stored)s” nên không chuyển sang “%(status)s” được: hãy giữ "
+                       "nguyên trạng thái này.") % statuses
+
+
+def _either(steps) -> str:
+    """The statuses `steps`, quoted, as a choice in the active language: “A”, “B” hoặc “C”."""
+    return get_text_list([f"“{Status(step).label}”" for step in steps], gettext("hoặc"))
 
 
 @transaction.atomic
@@ -124,8 +133,8 @@ def monthly_benefits_change(*, person, actor, because: str, agency=None, payment
     record and what is wrong with it."""
     records = list(monthly_benefits_of(person=person).select_for_update())
     if not records:
-        raise ValidationError(f"Người hưởng {person.bhxh_code} không có khoản lương hưu, trợ cấp BHXH hằng tháng nào "
-                              "để cập nhật.")
+        raise ValidationError(gettext("Người hưởng %(code)s không có khoản lương hưu, trợ cấp BHXH hằng tháng nào để "
+                                      "cập nhật.") % {"code": person.bhxh_code})
     changed = 0
     for record in records:
         managing = record.agency
@@ -204,17 +213,20 @@ def benefit_set_status(*, record: BenefitRecord, status: str, actor=None, reason
     `record` is given the values saved."""
     stored = BenefitRecord.objects.select_for_update().filter(pk=record.pk).first()
     if stored is None:
-        raise ValidationError("Hồ sơ không còn tồn tại.")
+        raise ValidationError(gettext("Hồ sơ không còn tồn tại."))
     if stored.status != record.status:
         with translation.override(settings.LANGUAGE_CODE):
-            raise ValidationError(f"Hồ sơ này vừa được người khác chuyển sang “{stored.get_status_display()}”: giữ "
-                                  "nguyên. Hãy tải lại danh sách để xem.")
+            raise ValidationError(gettext("Hồ sơ này vừa được người khác chuyển sang “%(status)s”: giữ nguyên. Hãy "
+                                          "tải lại danh sách để xem.") % {"status": stored.get_status_display()})
     if not step_allowed(stored.status, status):
         with translation.override(settings.LANGUAGE_CODE):
-            before = " hoặc ".join(f"“{Status(step).label}”" for step in statuses_before(status))
-            raise ValidationError(f"Hồ sơ đang ở trạng thái “{stored.get_status_display()}” nên không chuyển sang "
-                                  f"“{Status(status).label}” được" + (f"; chỉ hồ sơ {before} mới chuyển được" if before else "")
-                                  + ": giữ nguyên.")
+            statuses = {"stored": stored.get_status_display(), "status": Status(status).label,
+                        "before": _either(statuses_before(status))}
+            if statuses["before"]:
+                raise ValidationError(gettext("Hồ sơ đang ở trạng thái “%(stored)s” nên không chuyển sang “%(status)s” "
+                                              "được; chỉ hồ sơ %(before)s mới chuyển được: giữ nguyên.") % statuses)
+            raise ValidationError(gettext("Hồ sơ đang ở trạng thái “%(stored)s” nên không chuyển sang “%(status)s” "
+                                          "được: giữ nguyên.") % statuses)
     if status == Status.PAID and stored.status != Status.PAID:
         stored.paid_on = paid_on or timezone.localdate()
     stored.status = status

@@ -534,3 +534,36 @@ def test_a_records_errors_are_one_sentence_in_the_admins_language(db):
                     obj.full_clean()
                 errors.update({(name, field): said for field, said in error.value.message_dict.items()})
             assert {key: errors.get(key) for key in messages} == {key: [message] for key, message in messages.items()}
+
+
+def test_a_status_an_english_admin_may_not_give_is_refused_in_english(db, settings):
+    """The service's refusals of a status were Vietnamese sentences around English status names."""
+    settings.LANGUAGE_CODE = "en"
+    user = citizen()
+    obj = record(user.person, status="processing")
+    with pytest.raises(ValidationError) as error:
+        benefit_set_status(record=obj, status=Status.PAID)
+    assert error.value.messages == ["The record is “Being processed”, so it cannot be moved to “Paid”; only a record "
+                                    "that is “Approved” can be: left as it was."]
+    received = record(user.person, reference="BH-2")
+    edited = BenefitRecord.objects.get(pk=received.pk)
+    received.status, received.reject_reason = Status.PROCESSING, ""
+    received.save(update_fields=["status", "reject_reason"])
+    with pytest.raises(ValidationError) as error:
+        benefit_save(record=edited)  # back to "received" from "processing"
+    assert error.value.message_dict == {"status": [
+        "The record is “Being processed”, so it cannot be moved to “Received”: keep this status or choose "
+        "“Approved”, “Paid” or “Rejected”."]}
+
+
+def test_a_status_a_vietnamese_admin_may_not_give_is_refused_as_before(db):
+    user = citizen()
+    received = record(user.person)
+    edited = BenefitRecord.objects.get(pk=received.pk)
+    received.status = Status.PROCESSING
+    received.save(update_fields=["status"])
+    with pytest.raises(ValidationError) as error:
+        benefit_save(record=edited)
+    assert error.value.message_dict == {"status": [
+        "Hồ sơ đang ở trạng thái “Đang giải quyết” nên không chuyển sang “Đã tiếp nhận” được: hãy giữ nguyên trạng "
+        "thái này hoặc chọn “Đã giải quyết”, “Đã chi trả” hoặc “Không giải quyết”."]}
