@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from lookup.admin_filters import OfficerAgencyFilter
@@ -470,13 +470,16 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
             return "Chưa tạo được. Chọn đăng ký trong danh sách và dùng thao tác “Tạo lại tờ khai”."
         return "Đang tạo tờ khai…"
 
-    @admin.action(description="Tạo lại tờ khai", permissions=["decide"])
+    @admin.action(description=gettext_lazy("Tạo lại tờ khai"), permissions=["decide"])
     def retry_declarations_selected(self, request, queryset):
         started = registrations_retry_declarations(registrations=queryset, officer=request.user)
         if started:
-            self.message_user(request, f"Đã bắt đầu tạo lại {started} tờ khai.", messages.SUCCESS)
+            self.message_user(request, ngettext("Đã bắt đầu tạo lại %(count)s tờ khai.",
+                                                "Đã bắt đầu tạo lại %(count)s tờ khai.", started) % {"count": started},
+                              messages.SUCCESS)
         else:
-            self.message_user(request, "Trong các đăng ký đã chọn, không có tờ khai nào cần tạo lại.", messages.WARNING)
+            self.message_user(request, gettext("Trong các đăng ký đã chọn, không có tờ khai nào cần tạo lại."),
+                              messages.WARNING)
 
     @admin.display(description="So sánh")
     def comparison(self, obj):
@@ -566,7 +569,8 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
             messages.error(request, " ".join(error.messages))
         else:
             self.log_change(request, registration, "Duyệt đăng ký.")
-            messages.success(request, f"Đã duyệt đăng ký {registration.reference} và báo kết quả qua SMS.")
+            messages.success(request, gettext("Đã duyệt đăng ký %(reference)s và báo kết quả qua SMS.")
+                             % {"reference": registration.reference})
         return redirect("admin:accounts_registration_change", registration.pk)
 
     def reject_view(self, request, pk):

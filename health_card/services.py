@@ -148,7 +148,7 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
     _officer_may_write(officer, person)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Cần ghi lý do cấp lại thẻ.")
+        raise ValidationError(_("Cần ghi lý do cấp lại thẻ."))
     with transaction.atomic():
         # Only the card is locked: not the group, agency and province it is read with, which
         # every other reissue (and any card or filing naming them) would then wait for.
@@ -161,12 +161,13 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
             # began, was not in its snapshot. A second query sees it (READ COMMITTED).
             old = in_use.first()
         if old is None:
-            raise ValidationError("Người này không có thẻ BHYT đang sử dụng để cấp lại.")
+            raise ValidationError(_("Người này không có thẻ BHYT đang sử dụng để cấp lại."))
         if replacing is not None and old.pk != replacing.pk:
             raise CardReplacedMeanwhile(replacing, old)
         if card_state(old) == Kind.EXPIRED:  # a reissue keeps the dates: it would be expired too
-            raise ValidationError(f"Thẻ BHYT của người này đã hết hạn ngày {old.valid_to:%d/%m/%Y}: không cấp lại "
-                                  "thẻ đã hết hạn, hãy cấp thẻ mới khi người này tiếp tục tham gia BHYT.")
+            raise ValidationError(_("Thẻ BHYT của người này đã hết hạn ngày %(date)s: không cấp lại thẻ đã hết hạn, "
+                                    "hãy cấp thẻ mới khi người này tiếp tục tham gia BHYT.")
+                                  % {"date": f"{old.valid_to:%d/%m/%Y}"})
         group = group or old.group
         agency = agency or old.agency
         valid_to = old.valid_to if valid_to is False else valid_to
@@ -213,11 +214,11 @@ def card_revoke(*, card: Card, reason: str, officer=None) -> Card:
     _officer_may_write(officer, card.person)
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError("Cần ghi lý do thu hồi thẻ.")
+        raise ValidationError(_("Cần ghi lý do thu hồi thẻ."))
     with transaction.atomic():
         card = Card.objects.select_for_update().get(pk=card.pk)
         if card.status != Card.Status.ACTIVE:
-            raise ValidationError("Chỉ thu hồi được thẻ đang sử dụng.")
+            raise ValidationError(_("Chỉ thu hồi được thẻ đang sử dụng."))
         card.status, card.changed_at = Card.Status.REVOKED, timezone.now()
         card.reason = reason[:300]
         card.save(update_fields=["status", "changed_at", "reason"])

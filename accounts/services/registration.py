@@ -424,15 +424,15 @@ def registration_approve(*, registration: Registration, officer: User) -> Regist
         # The rule of the child form (no registering for someone with an account of their own),
         # again: the minor's own registration may have been approved since this one was sent.
         if has_own_login(person):
-            raise ValidationError("Người này đã có tài khoản riêng nên không duyệt được đăng ký thay; "
-                                  "hãy từ chối đăng ký này để báo cho người đăng ký thay.")
+            raise ValidationError(gettext("Người này đã có tài khoản riêng nên không duyệt được đăng ký thay; hãy từ "
+                                          "chối đăng ký này để báo cho người đăng ký thay."))
         Guardianship.objects.get_or_create(
             parent=registration.parent, child=person, defaults={"relationship": registration.relationship}
         )
         template = "registration_child_approved"
     else:
         if User.objects.filter(person=person).exists() or User.objects.filter(username=person.bhxh_code).exists():
-            raise ValidationError("Mã số BHXH này đã có tài khoản.")
+            raise ValidationError(gettext("Mã số BHXH này đã có tài khoản."))
         password = _temporary_password()
         user = User.objects.create_user(
             username=person.bhxh_code, password=password, person=person, email=registration.email,

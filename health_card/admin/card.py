@@ -190,13 +190,13 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
     # Both actions first show the selected active cards and ask for the reason (the holder is told
     # it by notice and SMS when a login is told of them, as the note's help then says); each card
     # done leaves a row in its admin log (who, when, what), as every officer action does.
-    @admin.action(description="Cấp lại thẻ đã chọn (thẻ mới, thẻ cũ thành “đã thay”)", permissions=["reissue"])
+    @admin.action(description=gettext_lazy("Cấp lại thẻ đã chọn (thẻ mới, thẻ cũ thành “đã thay”)"), permissions=["reissue"])
     def reissue(self, request, queryset):
         return self._with_reason(request, queryset, action="reissue", reasons=REISSUE_REASONS,
                                  title=gettext_lazy("Cấp lại thẻ BHYT"), button=gettext_lazy("Cấp lại thẻ"),
                                  apply=self._reissue_one)
 
-    @admin.action(description="Thu hồi thẻ đã chọn", permissions=["reissue"])
+    @admin.action(description=gettext_lazy("Thu hồi thẻ đã chọn"), permissions=["reissue"])
     def revoke(self, request, queryset):
         return self._with_reason(request, queryset, action="revoke", reasons=REVOKE_REASONS,
                                  title=gettext_lazy("Thu hồi thẻ BHYT"), button=gettext_lazy("Thu hồi thẻ"),
@@ -208,8 +208,8 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
         if active and not cards:  # each said why
             return None
         if not cards:
-            self.message_user(request, "Không có thẻ đang sử dụng nào trong các thẻ đã chọn: không có gì thay đổi.",
-                              messages.WARNING)
+            self.message_user(request, gettext("Không có thẻ đang sử dụng nào trong các thẻ đã chọn: không có gì thay "
+                                               "đổi."), messages.WARNING)
             return None
         # each holder told by a notice and an SMS to the logins told of them, by no message when nobody is:
         # the sentence says how many are told how when the selected cards' holders differ
@@ -237,7 +237,8 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
         self.log_change(request, card, f"Cấp lại thẻ: thay bằng thẻ lần {new.version}. {sentence(reason)}")
         self.log_addition(request, new, f"Cấp lại thẻ lần {new.version}, thay thẻ lần {card.version}. "
                                         f"{sentence(reason)}")
-        self.message_user(request, f"Đã cấp lại thẻ {new.legacy_number} (lần {new.version}).", messages.SUCCESS)
+        self.message_user(request, gettext("Đã cấp lại thẻ %(number)s (lần %(version)s).")
+                          % {"number": new.legacy_number, "version": new.version}, messages.SUCCESS)
 
     def _revoke_one(self, request, card, reason):
         try:
@@ -246,7 +247,8 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
             self.message_user(request, f"{card.legacy_number}: {' '.join(error.messages)}", messages.ERROR)
             return
         self.log_change(request, card, f"Thu hồi thẻ. {sentence(reason)}")
-        self.message_user(request, f"Đã thu hồi thẻ {card.legacy_number} (lần {card.version}).", messages.SUCCESS)
+        self.message_user(request, gettext("Đã thu hồi thẻ %(number)s (lần %(version)s).")
+                          % {"number": card.legacy_number, "version": card.version}, messages.SUCCESS)
 
     def has_reissue_permission(self, request):
         return request.user.has_perm("health_card.reissue_card")

@@ -190,3 +190,25 @@ def test_an_english_admin_is_told_in_english_that_the_registration_was_refused(c
         response = reject(client, registration, "Ảnh CCCD bị mờ")
     assert said(response) == [(constants.SUCCESS, f"Registration {registration.reference} refused; the applicant has "
                                                   "been told.")]
+
+
+def decision_box(client, registration) -> str:
+    page = client.get(f"/quan-tri/accounts/registration/{registration.pk}/change/").content.decode()
+    return page.split('<div class="registration-decision">', 1)[1].split("</div>", 1)[0]
+
+
+def test_an_english_admin_approves_a_registration_in_english(client, registration):
+    with override_settings(LANGUAGE_CODE="en"):
+        box = decision_box(client, registration)
+        response = approve(client, registration)
+    assert "<h2>Process the registration</h2>" in box and ">Approve and create the account</button>" in box
+    assert ">Refuse…</a>" in box
+    assert said(response) == [(constants.SUCCESS, f"Registration {registration.reference} approved; the result "
+                                                  "was sent by SMS.")]
+
+
+def test_a_vietnamese_admin_approves_a_registration_as_before(client, registration):
+    box = decision_box(client, registration)
+    assert "<h2>Xử lý đăng ký</h2>" in box and ">Duyệt và cấp tài khoản</button>" in box and ">Từ chối…</a>" in box
+    assert said(approve(client, registration)) == [
+        (constants.SUCCESS, f"Đã duyệt đăng ký {registration.reference} và báo kết quả qua SMS.")]

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from accounts.models import Person
 from health_card.models import BeneficiaryGroup, Card, FacilityApiToken
@@ -859,3 +860,39 @@ def test_a_second_card_in_use_is_refused_in_the_admins_language(facility, refere
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors() == [said]
     assert Card.objects.filter(person=person).count() == 1
+
+
+def card_actions_said(client, card) -> tuple[list[str], list[str], list[str]]:
+    """The list's card actions, what reissuing `card` says, and what reissuing it again says."""
+    listed = client.get(CARDS).content.decode()
+    actions = [text for value, text in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', listed)
+                if value in ("reissue", "revoke")]
+    done = reissue(client, card, follow=True, reason="hong", details="Thẻ bị ướt")
+    again = reissue(client, card, follow=True, reason="hong", details="Thẻ bị ướt")
+    return (actions, [str(message) for message in done.context["messages"]],
+            [str(message) for message in again.context["messages"]])
+
+
+def test_an_english_admin_is_told_in_english_that_a_card_was_reissued(card, settings):
+    settings.LANGUAGE_CODE = "en"
+    actions, done, again = card_actions_said(logged_in(officer("canbo07901", "07901", DISTRICT)), card)
+    new = Card.objects.get(person=card.person, status=Card.Status.ACTIVE)
+    assert actions == ["Reissue the selected cards (a new card; the old one becomes “replaced”)",
+                       "Revoke the selected cards"]
+    assert done == [f"Card {new.legacy_number} reissued (issue {new.version})."]
+    assert again == ["None of the selected cards is in use: nothing was changed."]
+
+
+def test_a_vietnamese_admin_is_told_as_before_that_a_card_was_reissued(card):
+    actions, done, again = card_actions_said(logged_in(officer("canbo07901", "07901", DISTRICT)), card)
+    new = Card.objects.get(person=card.person, status=Card.Status.ACTIVE)
+    assert actions == ["Cấp lại thẻ đã chọn (thẻ mới, thẻ cũ thành “đã thay”)", "Thu hồi thẻ đã chọn"]
+    assert done == [f"Đã cấp lại thẻ {new.legacy_number} (lần {new.version})."]
+    assert again == ["Không có thẻ đang sử dụng nào trong các thẻ đã chọn: không có gì thay đổi."]
+
+
+def test_a_card_reissue_the_service_refuses_is_said_in_english_to_an_english_admin(card, settings):
+    settings.LANGUAGE_CODE = "en"
+    with pytest.raises(ValidationError) as refused:
+        reissue_card(card.person, " ")
+    assert refused.value.messages == ["Write the reason for reissuing the card."]
