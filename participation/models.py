@@ -45,38 +45,38 @@ class Period(models.Model):
         STATE = "state", _("Ngân sách nhà nước")
         FUND = "fund", _("Quỹ BHXH, BHTN đóng")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="periods", verbose_name="người tham gia")
-    kind = models.CharField("loại bảo hiểm", max_length=8, choices=Kind.choices)
-    from_month = models.DateField("từ tháng", help_text="Ngày đầu tháng.")
-    to_month = models.DateField("đến tháng", help_text="Ngày đầu tháng cuối cùng (tính cả tháng này).")
-    payer = models.CharField("người đóng", max_length=10, choices=Payer.choices, default=Payer.EMPLOYER)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="periods", verbose_name=_("người tham gia"))
+    kind = models.CharField(_("loại bảo hiểm"), max_length=8, choices=Kind.choices)
+    from_month = models.DateField(_("từ tháng"), help_text=_("Ngày đầu tháng."))
+    to_month = models.DateField(_("đến tháng"), help_text=_("Ngày đầu tháng cuối cùng (tính cả tháng này)."))
+    payer = models.CharField(_("người đóng"), max_length=10, choices=Payer.choices, default=Payer.EMPLOYER)
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="periods",
-                                 verbose_name="đơn vị")
-    job_title = models.CharField("chức vụ, chức danh nghề", max_length=200, blank=True)
-    base = models.PositiveBigIntegerField("tiền lương / mức thu nhập làm căn cứ đóng (đ)",
+                                 verbose_name=_("đơn vị"))
+    job_title = models.CharField(_("chức vụ, chức danh nghề"), max_length=200, blank=True)
+    base = models.PositiveBigIntegerField(_("tiền lương / mức thu nhập làm căn cứ đóng (đ)"),
                                           validators=[amount_at_most(_("Căn cứ đóng"), MAX_BASE, per_month=True)])
-    rate = models.DecimalField("tỷ lệ đóng (%)", max_digits=5, decimal_places=2)
-    amount = models.PositiveBigIntegerField("số tiền đóng mỗi tháng (đ)",
+    rate = models.DecimalField(_("tỷ lệ đóng (%)"), max_digits=5, decimal_places=2)
+    amount = models.PositiveBigIntegerField(_("số tiền đóng mỗi tháng (đ)"),
                                             validators=[amount_at_most(_("Số tiền đóng mỗi tháng"), MAX_BASE)])
     unpaid_months = models.PositiveSmallIntegerField(
-        "số tháng còn nợ", default=0,
-        help_text="Số tháng cuối của giai đoạn mà người đóng (đơn vị, người tham gia, hộ gia đình, ngân sách "
-                  "hoặc quỹ) chưa đóng đủ."
+        _("số tháng còn nợ"), default=0,
+        help_text=_("Số tháng cuối của giai đoạn mà người đóng (đơn vị, người tham gia, hộ gia đình, ngân sách "
+                    "hoặc quỹ) chưa đóng đủ.")
     )
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name="tỉnh/thành phố")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="periods", verbose_name="cơ quan BHXH quản lý",
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name=_("tỉnh/thành phố"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="periods", verbose_name=_("cơ quan BHXH quản lý"),
                                db_index=False)  # first in period_agency_order_idx
     facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, null=True, blank=True,
-                                 verbose_name="nơi đăng ký KCB ban đầu", help_text="Chỉ với BHYT.")
+                                 verbose_name=_("nơi đăng ký KCB ban đầu"), help_text=_("Chỉ với BHYT."))
     import_key = models.CharField(max_length=120, unique=True, editable=False,
-                                  help_text="Khóa tự nhiên: mã số BHXH, loại, từ tháng, đơn vị/người đóng.")
+                                  help_text=_("Khóa tự nhiên: mã số BHXH, loại, từ tháng, đơn vị/người đóng."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-from_month", "kind"]
-        verbose_name = "giai đoạn tham gia"
-        verbose_name_plural = "quá trình tham gia"
+        verbose_name = _("giai đoạn tham gia")
+        verbose_name_plural = _("quá trình tham gia")
         indexes = [models.Index(fields=["person", "kind", "-from_month"], name="period_person_kind_idx"),
                    # The officers' list in its default order (this ordering, then Django's "-pk"), newest
                    # months first, without sorting every period of the country (or of a province) for a page.

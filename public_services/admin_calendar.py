@@ -8,7 +8,7 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -20,7 +20,7 @@ _YEAR = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is True b
 
 
 class YearFilter(admin.SimpleListFilter):
-    title = "năm"
+    title = gettext_lazy("năm")
     parameter_name = "nam"
 
     def lookups(self, request, model_admin):
@@ -38,8 +38,9 @@ class YearFilter(admin.SimpleListFilter):
 class HolidayForm(forms.ModelForm):
     # Django's Vietnamese locale has no date input format: officers type dd/mm/yyyy; the admin's
     # date picker fills in yyyy-mm-dd, accepted too.
-    date = forms.DateField(label="Ngày", input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                           widget=AdminDateWidget(format="%d/%m/%Y"), help_text="dd/mm/yyyy, ví dụ 02/09/2026.")
+    date = forms.DateField(label=gettext_lazy("Ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                           widget=AdminDateWidget(format="%d/%m/%Y"),
+                           help_text=gettext_lazy("dd/mm/yyyy, ví dụ 02/09/2026."))
 
     class Meta:
         model = Holiday
@@ -67,11 +68,11 @@ class HolidayAdmin(admin.ModelAdmin):
     list_per_page = 100
     form = HolidayForm
 
-    @admin.display(description="ngày", ordering="date")
+    @admin.display(description=gettext_lazy("ngày"), ordering="date")
     def day(self, obj):
         return vn_date(obj.date)
 
-    @admin.display(description="thứ")
+    @admin.display(description=gettext_lazy("thứ"))
     def weekday(self, obj):
         return WEEKDAY_NAMES[obj.date.weekday()]
 

@@ -66,8 +66,8 @@ class CardAddForm(forms.ModelForm):
     class Meta:
         model = Card
         fields = ["person", "group", "facility", "agency", "valid_from", "valid_to", "living_area"]
-        help_texts = {"valid_to": "Trống: không có ngày hết hạn, có giá trị khi thẻ đang sử dụng; "
-                                  "thẻ trẻ em dưới 6 tuổi (TE): đến ngày cuối luật cho."}
+        help_texts = {"valid_to": gettext_lazy("Trống: không có ngày hết hạn, có giá trị khi thẻ đang sử dụng; thẻ "
+                                               "trẻ em dưới 6 tuổi (TE): đến ngày cuối luật cho.")}
 
     def clean(self):
         data = super().clean()

@@ -226,8 +226,8 @@ class VisitAdminForm(SeenVersionForm):
     """`user` is set by VisitAdmin.get_form: the scope the form checks against."""
 
     user = None
-    bhxh_code = forms.CharField(label="Mã số BHXH của người bệnh", max_length=10, required=False,
-                                help_text="10 chữ số, in trên thẻ BHYT.")
+    bhxh_code = forms.CharField(label=_("Mã số BHXH của người bệnh"), max_length=10, required=False,
+                                help_text=_("10 chữ số, in trên thẻ BHYT."))
 
     money_fields = MONEY_FIELDS
 

@@ -83,28 +83,28 @@ class Card(models.Model):
         K2 = "K2", _("K2 – vùng có điều kiện kinh tế – xã hội khó khăn")
         K3 = "K3", _("K3 – vùng có điều kiện kinh tế – xã hội đặc biệt khó khăn")
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bhyt_cards", verbose_name="người tham gia")
-    number = models.CharField("mã thẻ", max_length=10, db_index=True,
-                              help_text="Mã số BHXH 10 chữ số (thẻ cấp từ 04/2021).")
-    legacy_number = models.CharField("mã thẻ 15 ký tự", max_length=15, db_index=True,
-                                     help_text="Mã đối tượng + mức hưởng + mã tỉnh + mã số BHXH.")
-    group = models.ForeignKey(BeneficiaryGroup, on_delete=models.PROTECT, related_name="cards", verbose_name="đối tượng")
-    level = models.ForeignKey(BenefitLevel, on_delete=models.PROTECT, related_name="cards", verbose_name="mức hưởng")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bhyt_cards", verbose_name=_("người tham gia"))
+    number = models.CharField(_("mã thẻ"), max_length=10, db_index=True,
+                              help_text=_("Mã số BHXH 10 chữ số (thẻ cấp từ 04/2021)."))
+    legacy_number = models.CharField(_("mã thẻ 15 ký tự"), max_length=15, db_index=True,
+                                     help_text=_("Mã đối tượng + mức hưởng + mã tỉnh + mã số BHXH."))
+    group = models.ForeignKey(BeneficiaryGroup, on_delete=models.PROTECT, related_name="cards", verbose_name=_("đối tượng"))
+    level = models.ForeignKey(BenefitLevel, on_delete=models.PROTECT, related_name="cards", verbose_name=_("mức hưởng"))
     facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, related_name="bhyt_cards",
-                                 verbose_name="nơi đăng ký KCB ban đầu")
-    valid_from = models.DateField("giá trị sử dụng từ ngày")
-    valid_to = models.DateField("đến ngày", null=True, blank=True,
-                                help_text="Trống: không có ngày hết hạn, có giá trị khi thẻ đang sử dụng.")
-    five_year_date = models.DateField("thời điểm đủ 5 năm liên tục", null=True, blank=True)
-    issued_on = models.DateField("ngày cấp")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="bhyt_cards", verbose_name="cơ quan cấp thẻ")
-    living_area = models.CharField("nơi sinh sống", max_length=2, choices=LivingArea.choices, blank=True)
-    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
-    version = models.PositiveSmallIntegerField("lần cấp", default=1,
+                                 verbose_name=_("nơi đăng ký KCB ban đầu"))
+    valid_from = models.DateField(_("giá trị sử dụng từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True,
+                                help_text=_("Trống: không có ngày hết hạn, có giá trị khi thẻ đang sử dụng."))
+    five_year_date = models.DateField(_("thời điểm đủ 5 năm liên tục"), null=True, blank=True)
+    issued_on = models.DateField(_("ngày cấp"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="bhyt_cards", verbose_name=_("cơ quan cấp thẻ"))
+    living_area = models.CharField(_("nơi sinh sống"), max_length=2, choices=LivingArea.choices, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    version = models.PositiveSmallIntegerField(_("lần cấp"), default=1,
                                                validators=[MinValueValidator(1), MaxValueValidator(999)])
-    reason = models.CharField("lý do cấp", max_length=300, blank=True)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    changed_at = models.DateTimeField("đổi trạng thái lúc", null=True, blank=True)
+    reason = models.CharField(_("lý do cấp"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("đổi trạng thái lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["person", "-version"]

@@ -20,7 +20,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
@@ -104,30 +104,30 @@ class Visit(models.Model):
 
     Kind = VisitKind
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="visits", verbose_name="người bệnh")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="visits", verbose_name=_("người bệnh"))
     facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, related_name="visits",
-                                 verbose_name="cơ sở KCB")
+                                 verbose_name=_("cơ sở KCB"))
     reference = models.CharField(
-        "mã lượt khám chữa bệnh", max_length=30,
-        help_text="Mã do cơ sở KCB cấp cho lượt khám (mã liên kết trên dữ liệu đề nghị thanh toán BHYT).",
+        _("mã lượt khám chữa bệnh"), max_length=30,
+        help_text=_("Mã do cơ sở KCB cấp cho lượt khám (mã liên kết trên dữ liệu đề nghị thanh toán BHYT)."),
     )
-    kind = models.CharField("hình thức điều trị", max_length=10, choices=VisitKind.choices)
-    admitted_on = models.DateField("ngày vào")
-    discharged_on = models.DateField("ngày ra")
-    diagnosis_code = models.CharField("mã bệnh chính (ICD-10)", max_length=6, help_text="Ví dụ J06.9, K35.8, A09.")
-    diagnosis_name = models.CharField("chẩn đoán chính", max_length=255)
-    total_cost = models.BigIntegerField("tổng chi phí (đồng)", validators=_at_most(VISIT_AMOUNTS["total_cost"]))
-    bhyt_paid = models.BigIntegerField("BHYT chi trả (đồng)", validators=_at_most(VISIT_AMOUNTS["bhyt_paid"]))
-    patient_paid = models.BigIntegerField("người bệnh chi trả (đồng)",
+    kind = models.CharField(_("hình thức điều trị"), max_length=10, choices=VisitKind.choices)
+    admitted_on = models.DateField(_("ngày vào"))
+    discharged_on = models.DateField(_("ngày ra"))
+    diagnosis_code = models.CharField(_("mã bệnh chính (ICD-10)"), max_length=6, help_text=_("Ví dụ J06.9, K35.8, A09."))
+    diagnosis_name = models.CharField(_("chẩn đoán chính"), max_length=255)
+    total_cost = models.BigIntegerField(_("tổng chi phí (đồng)"), validators=_at_most(VISIT_AMOUNTS["total_cost"]))
+    bhyt_paid = models.BigIntegerField(_("BHYT chi trả (đồng)"), validators=_at_most(VISIT_AMOUNTS["bhyt_paid"]))
+    patient_paid = models.BigIntegerField(_("người bệnh chi trả (đồng)"),
                                        validators=_at_most(VISIT_AMOUNTS["patient_paid"]))
-    revision = models.PositiveIntegerField("lần cập nhật", default=0, editable=False)
+    revision = models.PositiveIntegerField(_("lần cập nhật"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-admitted_on", "-pk"]
-        verbose_name = "lượt khám chữa bệnh"
-        verbose_name_plural = "lượt khám chữa bệnh"
+        verbose_name = _("lượt khám chữa bệnh")
+        verbose_name_plural = pgettext_lazy("số nhiều", "lượt khám chữa bệnh")
         indexes = [models.Index(F("person"), F("admitted_on").desc(), name="visit_person_admitted_idx")]
         constraints = [
             models.UniqueConstraint(fields=["facility", "reference"], name="visit_reference_unique_per_facility",
@@ -165,20 +165,20 @@ class Visit(models.Model):
 class VisitLine(models.Model):
     """One line of a visit's bill: a service, medicine, supply or bed day, and who paid for it."""
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="lines", verbose_name="lượt khám")
-    category = models.CharField("nhóm chi phí", max_length=12, choices=CostCategory.choices)
-    description = models.CharField("nội dung", max_length=255)
-    unit = models.CharField("đơn vị tính", max_length=20, blank=True)
-    quantity = models.DecimalField("số lượng", max_digits=10, decimal_places=2)
-    unit_price = models.BigIntegerField("đơn giá (đồng)", validators=_at_most(LINE_AMOUNTS["unit_price"]))
-    amount = models.BigIntegerField("thành tiền (đồng)", validators=_at_most(LINE_AMOUNTS["amount"]),
-                                    help_text="Số lượng × đơn giá, làm tròn đến đồng.")
-    bhyt_amount = models.BigIntegerField("BHYT chi trả (đồng)", validators=_at_most(LINE_AMOUNTS["bhyt_amount"]))
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="lines", verbose_name=_("lượt khám"))
+    category = models.CharField(_("nhóm chi phí"), max_length=12, choices=CostCategory.choices)
+    description = models.CharField(_("nội dung"), max_length=255)
+    unit = models.CharField(_("đơn vị tính"), max_length=20, blank=True)
+    quantity = models.DecimalField(_("số lượng"), max_digits=10, decimal_places=2)
+    unit_price = models.BigIntegerField(_("đơn giá (đồng)"), validators=_at_most(LINE_AMOUNTS["unit_price"]))
+    amount = models.BigIntegerField(_("thành tiền (đồng)"), validators=_at_most(LINE_AMOUNTS["amount"]),
+                                    help_text=_("Số lượng × đơn giá, làm tròn đến đồng."))
+    bhyt_amount = models.BigIntegerField(_("BHYT chi trả (đồng)"), validators=_at_most(LINE_AMOUNTS["bhyt_amount"]))
 
     class Meta:
         ordering = ["visit", "pk"]
-        verbose_name = "dòng chi phí"
-        verbose_name_plural = "chi phí chi tiết"
+        verbose_name = _("dòng chi phí")
+        verbose_name_plural = _("chi phí chi tiết")
         constraints = [
             *_non_negative("unit_price", "amount", "bhyt_amount"),
             *_at_most_max(**LINE_AMOUNTS),

@@ -9,6 +9,7 @@ bù). public_services.calendar turns the rows into working days; its HOLIDAYS ta
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -19,18 +20,18 @@ SATURDAY = 5  # date.weekday(): Monday is 0
 
 class Holiday(models.Model):
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "Ngày nghỉ lễ, Tết"
-        COMPENSATORY = "compensatory", "Ngày nghỉ bù, nghỉ hoán đổi"
-        WORKING_SATURDAY = "working_saturday", "Ngày làm bù (cuối tuần đi làm)"
+        HOLIDAY = "holiday", _("Ngày nghỉ lễ, Tết")
+        COMPENSATORY = "compensatory", _("Ngày nghỉ bù, nghỉ hoán đổi")
+        WORKING_SATURDAY = "working_saturday", _("Ngày làm bù (cuối tuần đi làm)")
 
-    date = models.DateField("ngày", unique=True)
-    name = models.CharField("tên", max_length=200)
-    kind = models.CharField("loại", max_length=20, choices=Kind.choices, default=Kind.HOLIDAY)
+    date = models.DateField(_("ngày"), unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.HOLIDAY)
 
     class Meta:
         ordering = ["date"]
-        verbose_name = "ngày nghỉ lễ hoặc làm bù"
-        verbose_name_plural = "lịch nghỉ lễ, Tết"
+        verbose_name = _("ngày nghỉ lễ hoặc làm bù")
+        verbose_name_plural = _("lịch nghỉ lễ, Tết")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=["holiday", "compensatory", "working_saturday"]),

@@ -25,3 +25,61 @@ def test_the_vietnamese_admin_names_itself_as_before(client, reference_data):
     index = _officer_index(client)
     assert "<title>Nghiệp vụ | Quản trị BHXH số</title>" in index
     assert ">Quản trị Cổng BHXH số</a>" in index
+
+
+LABELLED = ["participation.Period", "health_card.Visit", "health_card.VisitLine", "health_card.Card",
+            "public_services.Holiday"]
+
+
+def labels_of(label: str) -> list[str]:
+    """The names, field labels and help texts of a model, and its choices' labels, as an admin shows them."""
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    fields = [field for field in model._meta.get_fields() if hasattr(field, "verbose_name") and not field.auto_created]
+    texts = [model._meta.verbose_name, model._meta.verbose_name_plural]
+    for field in fields:
+        texts += [field.verbose_name, field.help_text, *(name for _value, name in field.choices or [])]
+    return [str(text) for text in texts if text]
+
+
+def test_the_english_admin_labels_participation_visits_cards_and_holidays_in_english(settings):
+    from django.utils import translation
+
+    from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        vietnamese = {label: [text for text in labels_of(label) if VIETNAMESE_LETTERS.search(text)]
+                      for label in LABELLED}
+        assert vietnamese == {label: [] for label in LABELLED}
+        shown = {label: labels_of(label) for label in LABELLED}
+    assert {"participation period", "participation history", "monthly contribution (VND)", "from month",
+            "The first day of the month."} <= set(shown["participation.Period"])
+    assert {"medical visit", "medical visits", "admitted on", "main disease code (ICD-10)"} <= set(
+        shown["health_card.Visit"])
+    assert {"card number", "valid from", "issuing agency", "status"} <= set(shown["health_card.Card"])
+    assert {"holiday or make-up working day", "holiday calendar", "date", "name", "Public holiday or Tet"} <= set(
+        shown["public_services.Holiday"])
+
+
+def test_the_vietnamese_admin_labels_them_as_before():
+    from django.utils import translation
+
+    with translation.override("vi"):
+        shown = {label: labels_of(label) for label in LABELLED}
+    assert {"giai đoạn tham gia", "quá trình tham gia", "số tiền đóng mỗi tháng (đ)", "từ tháng",
+            "Ngày đầu tháng."} <= set(shown["participation.Period"])
+    assert {"lượt khám chữa bệnh", "ngày vào", "mã bệnh chính (ICD-10)"} <= set(shown["health_card.Visit"])
+    assert {"mã thẻ", "giá trị sử dụng từ ngày", "cơ quan cấp thẻ", "trạng thái"} <= set(shown["health_card.Card"])
+    assert {"ngày nghỉ lễ hoặc làm bù", "lịch nghỉ lễ, Tết", "ngày", "tên", "Ngày nghỉ lễ, Tết"} <= set(
+        shown["public_services.Holiday"])
+
+
+@pytest.mark.django_db
+def test_the_english_admin_labels_the_holiday_form_in_english(client, settings, reference_data):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(get_user_model().objects.create_superuser("quantri", password=None))
+    page = html_lib.unescape(client.get("/quan-tri/public_services/holiday/add/").content.decode())
+    assert '<label class="required" for="id_date">Date:</label>' in page
+    assert "dd/mm/yyyy, for example 02/09/2026." in page and ">Make-up working day (a weekend day worked)</option>" in page
