@@ -4,9 +4,13 @@ naming the most it may be."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator
+from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext
+
+from vssid_portal.templatetags.vn_format import vnd
 
 
 def round_vnd(value: Decimal) -> int:
@@ -15,17 +19,21 @@ def round_vnd(value: Decimal) -> int:
 
 
 def _at_most_message(label: str, most: int, per_month: bool = False) -> str:
-    # Written 1.234.567 in either language, as the admin's amount boxes take it (vssid_portal.forms),
-    # and not in the active language's format, so that a constraint's message is the same whatever
-    # language its migration is written in.
-    amounts = {"field": label, "most": f"{most:,}".replace(",", ".")}
+    # `most` written as the portal writes money in the active language (vnd: 1.234.567 đ, in English
+    # 1,234,567 VND), as every other amount of the same pages and messages is. With no language
+    # active (makemigrations writes a constraint's message so), in the settings' language, Vietnamese:
+    # the format the migrations hold, not Django's default 1,234,567.
+    with translation.override(translation.get_language() or settings.LANGUAGE_CODE):
+        most_written = vnd(most)
+    amounts = {"field": label, "most": most_written}
     if per_month:
-        return gettext("%(field)s không được lớn hơn %(most)s đ một tháng: kiểm tra lại số chữ số đã nhập.") % amounts
-    return gettext("%(field)s không được lớn hơn %(most)s đ: kiểm tra lại số chữ số đã nhập.") % amounts
+        return gettext("%(field)s không được lớn hơn %(most)s một tháng: kiểm tra lại số chữ số đã nhập.") % amounts
+    return gettext("%(field)s không được lớn hơn %(most)s: kiểm tra lại số chữ số đã nhập.") % amounts
 
 
 # Why an amount above `most` is refused, in the language of the page that shows it: "Tổng chi phí không
-# được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.", "… đ một tháng: …" `per_month`;
+# được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập." (in English "… 100,000,000,000 VND
+# …"), "… đ một tháng: …" `per_month`;
 # `label` a lazy text, so that it follows the language too.
 at_most_message = lazy(_at_most_message, str)
 

@@ -211,9 +211,9 @@ class VisitLine(models.Model):
         self.description = " ".join((self.description or "").split())
         expected = self.expected_amount()
         if expected is not None and self.amount is not None and self.amount != expected:
-            written = f"{expected:,}".replace(",", ".")
+            # grouped as the page's language writes money: 1.234.567 đồng, in English 1,234,567 VND
             raise ValidationError({"amount": gettext("Thành tiền phải bằng số lượng × đơn giá (%(expected)s đồng).")
-                                   % {"expected": written}})
+                                   % {"expected": vn_number(expected)}})
 
 
 class VisitEvent(models.Model):

@@ -522,7 +522,7 @@ def test_a_records_errors_are_one_sentence_in_the_admins_language(db):
             ("paid", "payment_method"): "Choose the payment method once the claim is approved.",
             ("paid", "paid_on"): "Enter the payment date once the record is paid.",
             ("amounts", "amount"): "The amount cannot be negative.",
-            ("amounts", "monthly_amount"): "Monthly benefit cannot be more than 1.000.000.000 đ: check the digits "
+            ("amounts", "monthly_amount"): "Monthly benefit cannot be more than 1,000,000,000 VND: check the digits "
                                            "typed.",
         },
     }

@@ -1182,8 +1182,8 @@ def test_a_visits_errors_are_said_in_the_admins_language(db):
                "amount": "Thành tiền phải bằng số lượng × đơn giá (42.100 đồng)."},
         "en": {"diagnosis_code": "An ICD-10 code is one letter and two digits, possibly followed by a dot and 1–2 "
                                  "characters, for example J06.9, K35.8, A09.",
-               "total_cost": "Total cost cannot be more than 100.000.000.000 đ: check the digits typed.",
-               "amount": "The amount must equal the quantity × the unit price (42.100 đ)."},
+               "total_cost": "Total cost cannot be more than 100,000,000,000 VND: check the digits typed.",
+               "amount": "The amount must equal the quantity × the unit price (42,100 VND)."},
     }
     for language, messages in wanted.items():
         with translation.override(language):

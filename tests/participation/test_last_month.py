@@ -120,8 +120,9 @@ def test_a_periods_errors_are_said_in_the_admins_language(insured, settings):
             ("voluntary", "amount"): "The monthly voluntary social insurance contribution cannot be more than the "
                                      "contribution base × the rate (rounded down to the đồng): 2,500,000 VND. A "
                                      "smaller amount is the one less the State's support.",
-            ("too_much", "base"): f"The contribution base cannot be more than {MAX_BASE:,} đ a month: check the "
-                                  "digits typed.".replace(",", "."),
+            # the amount written as the English admin writes every other: 2,500,000 VND above
+            ("too_much", "base"): f"The contribution base cannot be more than {MAX_BASE:,} VND a month: check the "
+                                  "digits typed.",
         },
     }
     for language, messages in wanted.items():

@@ -83,3 +83,20 @@ def test_the_english_admin_labels_the_holiday_form_in_english(client, settings, 
     page = html_lib.unescape(client.get("/quan-tri/public_services/holiday/add/").content.decode())
     assert '<label class="required" for="id_date">Date:</label>' in page
     assert "dd/mm/yyyy, for example 02/09/2026." in page and ">Make-up working day (a weekend day worked)</option>" in page
+
+
+def test_a_limit_is_written_as_the_admins_language_writes_money_and_as_its_migration_with_none_active():
+    """An English admin read "1.000.000.000 đ" in a limit's refusal and "2,500,000 VND" in the next
+    message; with no language active, as makemigrations writes a constraint's message, the amount is
+    the Vietnamese the migrations hold, not Django's default 100,000,000,000."""
+    from django.utils import translation
+
+    from vssid_portal.money import at_most_message
+
+    message = at_most_message("Tổng chi phí", 100_000_000_000)
+    with translation.override("en"):
+        assert str(at_most_message("Total cost", 100_000_000_000)) == (
+            "Total cost cannot be more than 100,000,000,000 VND: check the digits typed.")
+    for language in ("vi", None):
+        with translation.override(language):
+            assert str(message) == "Tổng chi phí không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập."
