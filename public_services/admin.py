@@ -200,12 +200,13 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     actions = ["receive_selected", "start_selected", "retry_declarations_selected"]
     change_form_template = "admin/public_services/filing/change_form.html"
     fieldsets = [
-        ("Hồ sơ", {"fields": ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at",
-                               "received_at", "due", "finished_at", "declaration"]}),
-        ("Người tham gia (theo hồ sơ BHXH khi nộp)", {"fields": ["identity_table", "declarant"]}),
-        ("Nội dung kê khai", {"fields": ["content"]}),
-        ("Giấy tờ kèm theo", {"fields": ["evidence"]}),
-        ("Lịch sử xử lý", {"fields": ["history"]}),
+        (pgettext_lazy("một hồ sơ dịch vụ công", "Hồ sơ"), {
+            "fields": ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at", "received_at",
+                       "due", "finished_at", "declaration"]}),
+        (gettext_lazy("Người tham gia (theo hồ sơ BHXH khi nộp)"), {"fields": ["identity_table", "declarant"]}),
+        (pgettext_lazy("phần trang hồ sơ của cán bộ", "Nội dung kê khai"), {"fields": ["content"]}),
+        (gettext_lazy("Giấy tờ kèm theo"), {"fields": ["evidence"]}),
+        (gettext_lazy("Lịch sử xử lý"), {"fields": ["history"]}),
     ]
     readonly_fields = ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at", "received_at",
                        "due", "finished_at", "declaration", "identity_table", "declarant", "content", "evidence", "history"]
@@ -229,34 +230,37 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         return request.user.has_perm("public_services.process_filing")
 
 
-    @admin.display(description="thủ tục", ordering="procedure_code")
+    @admin.display(description=gettext_lazy("thủ tục"), ordering="procedure_code")
     def procedure_name(self, obj):
         return f"{obj.procedure_code} – {obj.procedure.name}"
 
-    @admin.display(description="hẹn trả kết quả", ordering="due_date")
+    @admin.display(description=gettext_lazy("hẹn trả kết quả"), ordering="due_date")
     def due(self, obj):
         if obj.status == Filing.Status.RETURNED:
-            return "– (chờ người nộp bổ sung)"
+            return gettext("– (chờ người nộp bổ sung)")
         if obj.has_due_date and obj.due_date < timezone.localdate():
-            return format_html('<span class="filing-overdue">{} – quá hạn</span>', vn_date(obj.due_date))
+            return format_html('<span class="filing-overdue">{}</span>',
+                               gettext("%(date)s – quá hạn") % {"date": vn_date(obj.due_date)})
         return vn_date(obj.due_date)
 
-    @admin.display(description="người tham gia")
+    @admin.display(description=gettext_lazy("người tham gia"))
     def identity_table(self, obj):
-        labels = [("full_name", "Họ và tên"), ("bhxh_code", "Mã số BHXH"), ("birth_date", "Ngày sinh"), ("sex", "Giới tính"),
-                  ("id_number", "Số giấy tờ"), ("address", "Địa chỉ"), ("phone", "Điện thoại")]
+        labels = [("full_name", gettext("Họ và tên")), ("bhxh_code", gettext("Mã số BHXH")),
+                  ("birth_date", gettext("Ngày sinh")), ("sex", gettext("Giới tính")),
+                  ("id_number", gettext("Số giấy tờ")), ("address", gettext("Địa chỉ")),
+                  ("phone", gettext("Điện thoại"))]
         return self._table((label, obj.identity.get(key, "")) for key, label in labels)
 
-    @admin.display(description="người kê khai")
+    @admin.display(description=gettext_lazy("người kê khai"))
     def declarant(self, obj):
         """Who declared and signs the filing: a parent filing for a child is named with the relationship."""
         declarant = filing_declarant(obj)
         if declarant is None:
-            return "Người tham gia tự kê khai"
+            return gettext("Người tham gia tự kê khai")
         relationship = declarant["relationship"]
         return f"{declarant['full_name']} ({relationship})" if relationship else declarant["full_name"]
 
-    @admin.display(description="nội dung")
+    @admin.display(description=gettext_lazy("nội dung"))
     def content(self, obj):
         # The declaration's wording of each label ("Quan hệ với người ủy quyền", not the form's "với bạn").
         rows = obj.procedure.filing_rows(obj, user=obj.submitted_by)  # worded for who declared
@@ -266,7 +270,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         body = format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows)
         return format_html('<table class="comparison"><tbody>{}</tbody></table>', body)
 
-    @admin.display(description="các bước")
+    @admin.display(description=gettext_lazy("các bước"))
     def history(self, obj):
         # A read-only table with a header on every column (the admin's tabular inline leaves two
         # header cells empty, which screen readers announce as nothing).
@@ -274,16 +278,16 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
             (vn_datetime(event.at), event.get_from_status_display() or "–",
              event.get_status_display(), event.actor or "–", event.note or "–") for event in events))
-        return format_html(
-            '<table class="comparison"><thead><tr><th scope="col">Lúc</th><th scope="col">Từ trạng thái</th>'
-            '<th scope="col">Trạng thái</th><th scope="col">Người thực hiện</th><th scope="col">Ghi chú</th></tr>'
-            "</thead><tbody>{}</tbody></table>", body)
+        head = format_html_join("", '<th scope="col">{}</th>', ((label,) for label in (
+            gettext("Lúc"), gettext("Từ trạng thái"), gettext("Trạng thái"), gettext("Người thực hiện"),
+            gettext("Ghi chú"))))
+        return format_html('<table class="comparison"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, body)
 
-    @admin.display(description="giấy tờ, tệp kèm theo")
+    @admin.display(description=gettext_lazy("giấy tờ, tệp kèm theo"))
     def evidence(self, obj):
         documents = list(obj.documents.all())
         if not documents:
-            return "Không có"
+            return gettext("Không có")
         images = format_html_join(
             "", '<figure class="filing-evidence"><a href="{0}"><img src="{0}" alt="{1}" width="320"></a><figcaption>{1}</figcaption></figure>',
             ((reverse("admin:public_services_filing_document", args=[obj.pk, document.pk]), document.label)
@@ -298,24 +302,32 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         label = files[0].label.replace(" (không bắt buộc)", "")
         return format_html('{}<p>{}:</p><ul class="filing-files">{}</ul>', images, label, links)
 
-    @admin.display(description="tờ khai")
+    @admin.display(description=gettext_lazy("tờ khai"))
     def declaration(self, obj):
         if obj.pdf_given_up:
-            return "Chưa tạo được tờ khai. Chọn hồ sơ trong danh sách và dùng thao tác “Tạo lại tờ khai”."
+            return gettext("Chưa tạo được tờ khai. Chọn hồ sơ trong danh sách và dùng thao tác “Tạo lại tờ khai”.")
         if obj.declaration_is_earlier:
             earlier = obj.declaration_revision
             sent = obj.submitted_at_of(earlier)
-            return format_html(
-                "Không có tờ khai của lần nộp thứ {}: người nộp đã rút hồ sơ trước khi tờ khai đó được tạo. "
-                'Tờ khai hiện có là của lần nộp thứ {}{}, trước khi hồ sơ được sửa và nộp lại; nội dung có thể khác '
-                'nội dung kê khai dưới đây. <a href="{}">Tải tờ khai lần nộp thứ {} (PDF)</a>',
-                obj.revision, earlier, f" (ngày {vn_date(sent)})" if sent else "",
-                reverse("admin:public_services_filing_pdf", args=[obj.pk]), earlier)
+            words = {"revision": obj.revision, "earlier": earlier, "date": vn_date(sent) if sent else "",
+                     "link": reverse("admin:public_services_filing_pdf", args=[obj.pk])}
+            if sent:
+                return format_html(gettext(
+                    "Không có tờ khai của lần nộp thứ {revision}: người nộp đã rút hồ sơ trước khi tờ khai đó được "
+                    "tạo. Tờ khai hiện có là của lần nộp thứ {earlier} (ngày {date}), trước khi hồ sơ được sửa và "
+                    'nộp lại; nội dung có thể khác nội dung kê khai dưới đây. <a href="{link}">Tải tờ khai lần nộp '
+                    "thứ {earlier} (PDF)</a>"), **words)
+            return format_html(gettext(
+                "Không có tờ khai của lần nộp thứ {revision}: người nộp đã rút hồ sơ trước khi tờ khai đó được tạo. "
+                "Tờ khai hiện có là của lần nộp thứ {earlier}, trước khi hồ sơ được sửa và nộp lại; nội dung có thể "
+                'khác nội dung kê khai dưới đây. <a href="{link}">Tải tờ khai lần nộp thứ {earlier} (PDF)</a>'),
+                **words)
         if obj.withdrawn_without_declaration:
-            return "Không có: người nộp đã rút hồ sơ trước khi tờ khai được tạo."
+            return gettext("Không có: người nộp đã rút hồ sơ trước khi tờ khai được tạo.")
         if not obj.declaration_revision:
-            return "Đang tạo tờ khai…"
-        return format_html('<a href="{}">Tải tờ khai (PDF)</a>', reverse("admin:public_services_filing_pdf", args=[obj.pk]))
+            return gettext("Đang tạo tờ khai…")
+        return format_html('<a href="{}">{}</a>', reverse("admin:public_services_filing_pdf", args=[obj.pk]),
+                           gettext("Tải tờ khai (PDF)"))
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -80,3 +80,32 @@ def test_a_vietnamese_admin_confirms_a_completion_as_before(client, owner):  # n
             "“Đã có kết quả”") in page
     assert "Trang chủ" in page and "Xác nhận" in page and "Quay lại" in page
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
+
+
+def page_of(client, filing) -> str:
+    html = html_lib.unescape(client.get(f"{QUEUE}{filing.pk}/change/").content.decode())
+    return html.split('id="content"', 1)[1].split('<div class="filing-actions">', 1)[0]
+
+
+def test_an_english_admin_reads_a_filings_page_in_english(client, owner, settings):  # noqa: F811
+    filing = submit(owner)
+    filing_receive(filing=filing, officer=client.officer)
+    settings.LANGUAGE_CODE = "en"
+    page = page_of(client, filing)
+    for english in ("Insured person (as in the social insurance records when submitted)", "Declared answers",
+                    "Documents attached", "Processing history", '<th scope="row">Full name</th>',
+                    '<th scope="col">From status</th>', "<label>Declarant:</label>", "<label>Result due:</label>"):
+        assert english in page, english
+    for vietnamese in ("Người tham gia (theo", "Lịch sử xử lý", "Họ và tên", "Từ trạng thái", "hẹn trả kết quả",
+                       "người kê khai", "Tải tờ khai"):
+        assert vietnamese not in page, vietnamese
+
+
+def test_a_vietnamese_admin_reads_a_filings_page_as_before(client, owner):  # noqa: F811
+    filing = submit(owner)
+    filing_receive(filing=filing, officer=client.officer)
+    page = page_of(client, filing)
+    for vietnamese in ("Người tham gia (theo hồ sơ BHXH khi nộp)", "Nội dung kê khai", "Giấy tờ kèm theo",
+                       "Lịch sử xử lý", '<th scope="row">Họ và tên</th>', '<th scope="col">Từ trạng thái</th>',
+                       "<label>Người kê khai:</label>", "<label>Hẹn trả kết quả:</label>"):
+        assert vietnamese in page, vietnamese
