@@ -44,6 +44,7 @@ from .registration import (
     declared_code,
     forget_expired_photos,
     keep_photos,
+    photos_too_many,
     posted_submission_key,
     status_redirect,
     too_many,
@@ -185,7 +186,7 @@ def child_registration(request):
         return status_redirect(request, sent)
     if request.FILES and (refusal := usage_refusal(counted_try(
             request, group="child-registration-photos-user", rate=CHILD_PHOTO_POSTS_PER_USER, key="user"),
-            too_many, UNAVAILABLE)):  # nothing posted is read: the form again, saying so
+            photos_too_many, UNAVAILABLE)):  # nothing posted is read: the form again, saying so
         draft = draft if draft is not None and draft["key"] == key else _new_draft(key or None)
         form = ChildRegistrationForm(request.POST, province=province, kept=draft["photos"])
         form.is_valid()

@@ -147,6 +147,18 @@ def too_many(wait: float | None) -> str:
     ) % {"minutes": minutes, "hotline": settings.PORTAL_HOTLINE}
 
 
+def photos_too_many(wait: float | None) -> str:
+    """The refusal of a post of photos past PHOTO_POSTS_PER_CLIENT or a child's CHILD_PHOTO_POSTS_PER_USER:
+    what was sent too often (photos, not a check of the registry's records) and the minutes left of the
+    window that refused, as Retry-After says them (the hour when it cannot tell), the photos received
+    before kept."""
+    minutes = minutes_left(wait) or 60
+    return ngettext("Bạn đã gửi ảnh quá nhiều lần trong một giờ. Hãy thử lại sau %(minutes)s phút; các ảnh đã "
+                    "nhận trước đó và nội dung đã khai vẫn được giữ.",
+                    "Bạn đã gửi ảnh quá nhiều lần trong một giờ. Hãy thử lại sau %(minutes)s phút; các ảnh đã "
+                    "nhận trước đó và nội dung đã khai vẫn được giữ.", minutes) % {"minutes": minutes}
+
+
 def counted_try(request, *, group: str, rate: str, key="vssid_portal.ratelimit.client_ip") -> dict | None:
     """One try counted against the limit `group`: django-ratelimit's count, which says whether the
     limit is now over and how long is left of its window (`usages_refusal`)."""
@@ -250,7 +262,7 @@ def photos(request):
     if forget_expired_photos(request, kept, PhotosForm):
         _store(request, state)
     refusal = usage_refusal(counted_try(request, group=PHOTO_POSTS_PER_CLIENT[0], rate=PHOTO_POSTS_PER_CLIENT[1]),
-                            too_many, UNAVAILABLE) if request.method == "POST" and request.FILES else None
+                            photos_too_many, UNAVAILABLE) if request.method == "POST" and request.FILES else None
     if refusal is not None:  # nothing posted is read: the step again, saying so, its kept photos still there
         form = PhotosForm({}, {}, kept=kept.keys())
         form.is_valid()

@@ -1,8 +1,9 @@
 """The registration's photo step decodes, checks and re-encodes every photo posted (up to three of 40
 million pixels): one client may post photos there accounts.views.registration.PHOTO_POSTS_PER_CLIENT
-times, then nothing posted is read and the step answers 429 with Retry-After, saying so in Vietnamese,
-the photos kept before still there. A post without a photo (the step opened again) is not counted."""
+times, then nothing posted is read and the step answers 429 with Retry-After, saying in Vietnamese that
+photos were sent too often and the minutes left, the photos kept before still there. A post without a photo (the step opened again) is not counted."""
 
+import math
 import re
 
 import pytest
@@ -26,7 +27,12 @@ def test_photo_posts_stop_at_the_clients_limit_reading_nothing_more(reference_da
     refused = client.post("/dang-ky/anh/", {"id_front": jpeg(), "id_back": jpeg()})
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 3600
-    assert "Bạn đã thử quá nhiều lần." in refused.content.decode()
+    minutes = math.ceil(int(refused["Retry-After"]) / 60)
+    page = refused.content.decode()
+    # what was sent too often, not a check of the registry's records, with the wait Retry-After says
+    assert (f"Bạn đã gửi ảnh quá nhiều lần trong một giờ. Hãy thử lại sau {minutes} phút; các ảnh đã nhận trước "
+            "đó và nội dung đã khai vẫn được giữ.") in page
+    assert "Để bảo vệ thông tin của người tham gia" not in page
     assert set(refused.context["previews"]) == {"portrait"}  # the ID card's sides were not read nor kept
 
 
@@ -44,5 +50,9 @@ def test_a_childs_registration_posts_with_photos_stop_at_the_logins_limit(refere
     refused = client.post("/ca-nhan/dang-ky-cho-con/", {"submission_key": key, "id_front": jpeg()})
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 3600
-    assert "Bạn đã thử quá nhiều lần." in refused.content.decode()
+    minutes = math.ceil(int(refused["Retry-After"]) / 60)
+    page = refused.content.decode()
+    assert (f"Bạn đã gửi ảnh quá nhiều lần trong một giờ. Hãy thử lại sau {minutes} phút; các ảnh đã nhận trước "
+            "đó và nội dung đã khai vẫn được giữ.") in page
+    assert "Để bảo vệ thông tin của người tham gia" not in page
     assert set(refused.context["previews"]) == {"portrait"}  # the new photo was not read nor kept
