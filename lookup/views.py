@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from vssid_portal.paging import paginate
 from vssid_portal.ratelimit import client_ip
-from vssid_portal.views import counted_or_let_through
+from vssid_portal.views import counted_or_let_through, refusal_on_form
 
 from . import selectors
 from .forms import CollectionPointLookupForm, FacilityLookupForm, LookupForm
@@ -49,7 +49,7 @@ def _results_page(request, form, queryset, *, template: str, heading: str, extra
     # count or "no result" advice (`refused`) that would have the citizen change a query that may be right.
     if refusal is not None:
         form.is_valid()
-        form.add_error(None, refusal.message)
+        refusal_on_form(form, refusal.message)
         queryset = queryset.none()
         extra = {key: [] if callable(value) else value for key, value in (extra or {}).items()}
     context = {

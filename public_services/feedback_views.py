@@ -32,7 +32,7 @@ from accounts.sessions import FEEDBACKS_SEEN
 from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import clean_text, normalize_code
-from vssid_portal.views import unavailable_instead, usage_refusal
+from vssid_portal.views import refusal_on_form, unavailable_instead, usage_refusal
 
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
 from .feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
@@ -112,7 +112,7 @@ def feedback_form(request):
             form = FeedbackForm(request.POST)
             form.is_valid()
             form.errors.clear()
-            form.add_error(None, refusal.message)
+            refusal_on_form(form, refusal.message)
             return refusal.answer(_render_form(request, form))
     form = FeedbackForm(request.POST, request.FILES)
     key = request.POST.get("idempotency_key", "")
@@ -130,10 +130,10 @@ def feedback_form(request):
                                    client=client_ip(None, request), idempotency_key=key)
     except TooManyFeedbacks as refused:
         refusal = usage_refusal(refused.usage, refused, FeedbacksUnavailable())
-        form.add_error(None, refusal.message)
+        refusal_on_form(form, refusal.message)
         return refusal.answer(_render_form(request, form))
     except FeedbacksUnavailable as error:
-        form.add_error(None, error)
+        refusal_on_form(form, error)
         return unavailable_instead(_render_form(request, form))
     except ValidationError as error:
         _add_errors(form, error)
@@ -176,7 +176,7 @@ def feedback_lookup(request):
                             FeedbacksUnavailable())
     if refusal is not None:
         form.is_valid()
-        form.add_error(None, refusal.message)
+        refusal_on_form(form, refusal.message)
         return refusal.answer(render(request, "public_services/feedback_lookup.html", {"form": form}))
     if request.method == "POST" and form.is_valid():
         feedback = feedback_for_sender(**form.cleaned_data)

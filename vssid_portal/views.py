@@ -69,6 +69,15 @@ class LimitRefusal:
         return retry_after(response, self.wait)
 
 
+def refusal_on_form(form, message) -> None:
+    """Say a limit's refusal (`message`: too many requests, or the limit uncounted while Redis is down)
+    at the top of `form`, marked `refused`, so that the error summary heads it as a request not
+    carried out, not as errors for the visitor to fix: nothing typed is wrong, and an outage is the
+    portal's fault (as the BHXH-code lookup's refusal is a notice, not a form error)."""
+    form.add_error(None, message)
+    form.refused = True
+
+
 def limit_refusal(too_many, unavailable, wait: float | None = None) -> LimitRefusal:
     """The refusal by a limit: `too_many` with 429 (and Retry-After, when `wait` is known) while the
     limit can be counted, else `unavailable` with 503, since the visitor sent nothing too many.

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from vssid_portal.files import private_file_url
 from vssid_portal.form_keys import new_idempotency_key
-from vssid_portal.views import usage_refusal, usages_refusal
+from vssid_portal.views import refusal_on_form, usage_refusal, usages_refusal
 
 from ..adapter import workplace
 from ..forms import ChildRegistrationForm
@@ -191,7 +191,7 @@ def child_registration(request):
         form = ChildRegistrationForm(request.POST, province=province, kept=draft["photos"])
         form.is_valid()
         form.errors.clear()
-        form.add_error(None, refusal.message)
+        refusal_on_form(form, refusal.message)
         return refusal.answer(_render_child_form(request, form, draft))
     if not key:  # not a form this portal rendered for this account: judged, but nothing kept or sent
         form = ChildRegistrationForm(request.POST, request.FILES, province=province)
@@ -213,7 +213,7 @@ def child_registration(request):
         counted_try(request, group=CHECKS_PER_CODE[0], rate=CHECKS_PER_CODE[1], key=declared_code),
     ], too_many, UNAVAILABLE)
     if refusal is not None:
-        form.add_error(None, refusal.message)
+        refusal_on_form(form, refusal.message)
         return refusal.answer(_render_child_form(request, form, draft))
     try:
         registration = child_registration_submit(parent=parent, child=form.cleaned_data, photos=draft["photos"],

@@ -36,7 +36,14 @@ from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.forms import posted_as_initial
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import clean_text, normalize_code, with_hotline
-from vssid_portal.views import LimitRefusal, counted_or_let_through, minutes_left, usage_refusal, usages_refusal
+from vssid_portal.views import (
+    LimitRefusal,
+    counted_or_let_through,
+    minutes_left,
+    refusal_on_form,
+    usage_refusal,
+    usages_refusal,
+)
 
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
 from ..models import Registration
@@ -246,7 +253,7 @@ def declaration(request):
         if form.refused_by_limit:
             form.errors.clear()
             refusal = form.refused_by_limit
-            form.add_error(None, refusal.message)
+            refusal_on_form(form, refusal.message)
             return refusal.answer(render(request, "accounts/registration/declaration.html", {"form": form, "step": 1}))
     else:
         form = DeclarationForm(initial=_initial(state.get("declaration")))
@@ -267,7 +274,7 @@ def photos(request):
         form = PhotosForm({}, {}, kept=kept.keys())
         form.is_valid()
         form.errors.clear()
-        form.add_error(None, refusal.message)
+        refusal_on_form(form, refusal.message)
         return refusal.answer(_photos_page(request, form, kept))
     form = PhotosForm(request.POST or None, request.FILES or None, kept=kept.keys())
     if request.method == "POST":
@@ -334,7 +341,7 @@ def agency(request):
                         key=lambda g, r: declared["phone"]),
         ], too_many, UNAVAILABLE)
     if refusal is not None:
-        form.add_error(None, refusal.message)
+        refusal_on_form(form, refusal.message)
     elif request.method == "POST" and form.is_valid():
         try:
             registration = registration_submit(
@@ -438,7 +445,7 @@ def status_lookup(request):
     refusal = usage_refusal(usage, _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau 1 phút."), UNAVAILABLE)
     if refusal is not None:
         form.is_valid()
-        form.add_error(None, refusal.message)
+        refusal_on_form(form, refusal.message)
         return refusal.answer(render(request, "accounts/registration/status_lookup.html", {"form": form}))
     if request.method == "POST" and form.is_valid():
         registration = registration_for_status(**form.cleaned_data)

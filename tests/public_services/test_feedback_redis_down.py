@@ -26,6 +26,16 @@ def test_a_feedback_sent_during_an_outage_is_said_unavailable_not_too_many(clien
     assert not Feedback.objects.exists()
 
 
+def test_a_feedback_refused_during_an_outage_asks_nothing_to_be_fixed(client, agency, settings,  # noqa: F811
+                                                                       monkeypatch):
+    """The outage is the portal's fault: the summary heads the note as a request not carried out,
+    not as errors in what was typed."""
+    key = key_of(client.get(FORM))
+    stop_redis(settings, monkeypatch)
+    html = client.post(FORM, {**fields(agency), "idempotency_key": key}).content.decode()
+    assert "Yêu cầu chưa được thực hiện" in html and "Có lỗi cần sửa" not in html
+
+
 def test_a_lookup_during_an_outage_is_said_unavailable_not_too_many(client, settings, monkeypatch):
     stop_redis(settings, monkeypatch)
     response = client.post(LOOKUP, {"tracking_number": "PA2611ABCDEFGH", "contact": "0912345678"})

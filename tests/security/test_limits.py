@@ -454,6 +454,25 @@ def test_reference_lookups_share_one_limit_refused_in_vietnamese_with_retry_afte
     assert Client(REMOTE_ADDR="192.0.2.61").get(REFERENCE_LOOKUPS[0], {"q": "phu nhuan"}).status_code == 200
 
 
+def test_a_refused_lookup_is_headed_as_a_request_not_carried_out_not_as_errors_to_fix(reference_data, settings):
+    """Nothing in a refused search is wrong: its summary does not ask the citizen to fix anything,
+    in either language, while a query that is wrong still does."""
+    settings.PUBLIC_LOOKUP_RATE = "1/m"
+    client = Client(REMOTE_ADDR="192.0.2.63")
+    assert client.get(REFERENCE_LOOKUPS[0], {"q": "phu nhuan"}).status_code == 200
+    refused = client.get(REFERENCE_LOOKUPS[0], {"q": "phu nhuan"})
+    assert refused.status_code == 429
+    text = refused.content.decode()
+    assert "Yêu cầu chưa được thực hiện" in text and "Có lỗi cần sửa" not in text
+    client.cookies["django_language"] = "en"
+    text = client.get(REFERENCE_LOOKUPS[0], {"q": "phu nhuan"}).content.decode()
+    assert "Your request was not carried out" in text and "There is a problem" not in text
+    client = Client(REMOTE_ADDR="192.0.2.64")
+    client.get(REFERENCE_LOOKUPS[0])  # the session's language: Vietnamese
+    wrong = client.get(REFERENCE_LOOKUPS[0], {"q": "x" * 101})  # longer than the box takes
+    assert wrong.status_code == 200 and "Có lỗi cần sửa" in wrong.content.decode()
+
+
 def test_reference_lookups_let_a_class_on_one_address_search_together(reference_data):
     """Many people share one IPv4 address (a school's network, a mobile operator's NAT): 40 pupils
     each searching and paging 4 times in the same minute are not refused."""
