@@ -365,7 +365,7 @@ def agency(request):
             form = AgencyForm({})
             form.is_valid()
             form.errors.clear()
-        form.add_error(None, search_refusal.message)
+        refusal_on_form(form, search_refusal.message)
     # Without words, the agencies of the declared province; with words, those they find anywhere.
     searched = query if search_refusal is None else ""
     found = agencies_lookup(province=None if searched else declaration["province"], query=searched)

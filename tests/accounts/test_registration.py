@@ -999,6 +999,7 @@ def test_agency_step_searches_past_their_limit_are_refused_with_the_words_kept(c
     minutes = math.ceil(int(refused["Retry-After"]) / 60)
     assert f"Bạn đã tìm cơ quan BHXH quá nhiều lần trong một giờ. Hãy thử tìm lại sau {minutes} phút" in html
     assert 'name="q" value="cau giay"' in html
+    assert "Yêu cầu chưa được thực hiện" in html and "Có lỗi cần sửa" not in html  # nothing typed is wrong
     assert "[07901] BHXH Quận 1" in html and "[00101]" not in html  # nothing searched: the declared province's
     from lookup.models import Agency
 
