@@ -75,6 +75,27 @@ class TooManyFeedbacks(ValidationError):
         super().__init__(with_hotline(message, minutes=minutes), code="too_many")
 
 
+class TooManyAttachments(TooManyFeedbacks):
+    """The client has sent ATTACHMENT_POSTS_RATE posts with an attachment already, sent or not: this
+    one is neither recorded nor its attachment read, and the form comes back without the file. The
+    message says so, and that a feedback without a file may be sent meanwhile (SUBMIT_RATE still
+    judges it), since the sender may have sent no feedback at all (posts left invalid count too)."""
+
+    def __init__(self, usage: dict):
+        self.usage = usage
+        minutes = minutes_left(usage["time_left"]) if usage["time_left"] >= 0 else None
+        if minutes is None:  # a count the cache failed to keep has no window
+            message = gettext("Bạn đã gửi kèm tệp quá nhiều lần trong một giờ nên phản ánh này chưa được gửi và tệp "
+                              "chưa được nhận. Hãy gửi kèm tệp sau ít phút, hoặc gửi phản ánh không kèm tệp.")
+        else:
+            message = ngettext("Bạn đã gửi kèm tệp quá nhiều lần trong một giờ nên phản ánh này chưa được gửi và tệp "
+                               "chưa được nhận. Hãy gửi kèm tệp sau %(minutes)s phút, hoặc gửi phản ánh không kèm tệp.",
+                               "Bạn đã gửi kèm tệp quá nhiều lần trong một giờ nên phản ánh này chưa được gửi và tệp "
+                               "chưa được nhận. Hãy gửi kèm tệp sau %(minutes)s phút, hoặc gửi phản ánh không kèm tệp.",
+                               minutes) % {"minutes": minutes}
+        ValidationError.__init__(self, message, code="too_many")
+
+
 class FeedbacksUnavailable(ValidationError):
     """The client's limit could not be counted (Redis down): this one is not recorded, and it is no
     fault of the sender's."""

@@ -40,6 +40,7 @@ from .feedback_services import (
     CONFIRMATIONS_PER_HOUR,
     TRACKING_NUMBER,
     FeedbacksUnavailable,
+    TooManyAttachments,
     TooManyFeedbacks,
     feedback_attachment_counted,
     feedback_submit,
@@ -107,7 +108,7 @@ def feedback_form(request):
         return _render_form(request, FeedbackForm(initial=_initial(request.user)))
     if request.FILES:  # counted before the attachment is read, whether the feedback is then sent or not
         usage = feedback_attachment_counted(client=client_ip(None, request))
-        refusal = usage_refusal(usage, TooManyFeedbacks(usage), FeedbacksUnavailable()) if usage is not None else None
+        refusal = usage_refusal(usage, TooManyAttachments(usage), FeedbacksUnavailable()) if usage is not None else None
         if refusal is not None:  # the form again without the file, saying so
             form = FeedbackForm(request.POST)
             form.is_valid()

@@ -503,8 +503,12 @@ def test_feedback_posts_with_an_attachment_stop_at_the_limit_before_it_is_read(r
     assert [post(attachment=jpeg()).status_code for _ in range(3)] == [200] * 3  # no content: refused, not sent
     refused = post(attachment=jpeg())
     assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 3600
-    assert "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn." in refused.content.decode()
-    # the minutes left of the hour, as Retry-After says them, not "a few minutes" for a wait of up to an hour
-    assert f"Hãy thử lại sau {math.ceil(int(refused['Retry-After']) / 60)} phút" in refused.content.decode()
+    # what was sent too often, that nothing was sent nor the file kept, and that a feedback without a
+    # file may go meanwhile (three posts left invalid sent no feedback at all); the minutes left of the
+    # hour, as Retry-After says them, not "a few minutes" for a wait of up to an hour
+    minutes = math.ceil(int(refused["Retry-After"]) / 60)
+    assert (f"Bạn đã gửi kèm tệp quá nhiều lần trong một giờ nên phản ánh này chưa được gửi và tệp chưa được nhận. "
+            f"Hãy gửi kèm tệp sau {minutes} phút, hoặc gửi phản ánh không kèm tệp.") in refused.content.decode()
+    assert "quá nhiều phản ánh" not in refused.content.decode()
     assert len(read) == 3
     assert post().status_code == 200  # without a file: judged as before (no content), not refused
