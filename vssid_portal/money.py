@@ -4,7 +4,6 @@ naming the most it may be."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.utils import translation
 from django.utils.functional import lazy
@@ -21,9 +20,10 @@ def round_vnd(value: Decimal) -> int:
 def _at_most_message(label: str, most: int, per_month: bool = False) -> str:
     # `most` written as the portal writes money in the active language (vnd: 1.234.567 đ, in English
     # 1,234,567 VND), as every other amount of the same pages and messages is. With no language
-    # active (makemigrations writes a constraint's message so), in the settings' language, Vietnamese:
-    # the format the migrations hold, not Django's default 1,234,567.
-    with translation.override(translation.get_language() or settings.LANGUAGE_CODE):
+    # active (makemigrations writes a constraint's message so: the sentence is then the Vietnamese
+    # msgid), in Vietnamese, whatever LANGUAGE_CODE says: the format the migrations hold, not Django's
+    # default 1,234,567 nor an English amount inside a Vietnamese sentence.
+    with translation.override(translation.get_language() or "vi"):
         most_written = vnd(most)
     amounts = {"field": label, "most": most_written}
     if per_month:

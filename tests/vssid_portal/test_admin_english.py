@@ -100,3 +100,17 @@ def test_a_limit_is_written_as_the_admins_language_writes_money_and_as_its_migra
     for language in ("vi", None):
         with translation.override(language):
             assert str(message) == "Tổng chi phí không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập."
+
+
+def test_a_limit_with_no_language_active_is_written_in_vietnamese_under_an_english_admin_too(settings):
+    """With the admin in English (LANGUAGE_CODE "en") and no language active, as makemigrations runs,
+    the sentence is the Vietnamese msgid: its amount is Vietnamese too, as the migrations hold it, not
+    "10,000,000,000 VND" inside a Vietnamese sentence, which made makemigrations want new migrations."""
+    from django.utils import translation
+
+    from vssid_portal.money import at_most_message
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override(None):
+        assert str(at_most_message("Tổng chi phí", 100_000_000_000)) == (
+            "Tổng chi phí không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.")
