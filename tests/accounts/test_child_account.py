@@ -112,7 +112,7 @@ def test_the_parent_finds_the_decision_in_the_inbox_with_a_link_to_act_on_it(cli
         assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in client.get("/ca-nhan/").content.decode()
     else:
         assert "Ảnh giấy khai sinh bị mờ." in notice.body and notice.link == URL
-        assert notice.subject == "Đăng ký tài khoản cho con chưa được duyệt"  # not as if the parent's own
+        assert notice.subject == "Đăng ký tài khoản cho con bị từ chối"  # not as if the parent's own
     assert notice.subject in client.get("/thong-bao/").content.decode()
 
 
@@ -795,6 +795,6 @@ def test_a_parent_who_chose_english_hears_of_the_childs_registration_in_english(
         assert notice.subject == "The registration of an account for your child has been approved"
         assert notice.body.endswith("has been approved. Log in to your account to see your child's information.")
     else:
-        assert notice.subject == "The registration of an account for your child was not approved"
-        assert notice.body.endswith("was not approved. Reason: Blurred birth certificate. Please register again "
+        assert notice.subject == "The registration of an account for your child was refused"
+        assert notice.body.endswith("was refused. Reason: Blurred birth certificate. Please register again "
                                     "or call 1900 9068.")

@@ -218,3 +218,25 @@ def test_a_benefit_record_received_names_its_status_only_when_it_is_further_on(s
     assert body("benefit_received", channel="sms", record=record).strip() == (
         f"BHXH: BHXH Quận 1 đã tiếp nhận hồ sơ hưởng chế độ ốm đau số OD-1 ngày 02/11/2026.{said} Xem chi tiết tại "
         "mục Thông tin hưởng trên Cổng BHXH số.")
+
+
+@pytest.mark.parametrize(("language", "is_child", "sms", "subject"), [
+    ("vi", True, "BHXH: Đăng ký DK2612ABCD cho mã số BHXH 7905555555 bị từ chối. Lý do: Ảnh mờ. ",
+     "Đăng ký tài khoản cho con bị từ chối"),
+    ("vi", False, "BHXH: Đăng ký DK2612ABCD bị từ chối. Lý do: Ảnh mờ. ", "Đăng ký giao dịch điện tử bị từ chối"),
+    ("en", True, "BHXH: Registration DK2612ABCD for social insurance code 7905555555 was refused. Reason: Blurred photo. ",
+     "The registration of an account for your child was refused"),
+    ("en", False, "BHXH: Registration DK2612ABCD was refused. Reason: Blurred photo. ",
+     "The registration for electronic transactions was refused"),
+])
+def test_a_refused_registration_says_it_was_refused_not_that_it_is_not_yet_approved(language, is_child, sms, subject):
+    """"chưa được duyệt" reads as still waiting: the SMS, the notice and the subject say it was refused, the
+    reason as typed, then what to do, in no more parts than before."""
+    registration = SimpleNamespace(reference="DK2612ABCD", bhxh_code="7905555555", is_child=is_child,
+                                   reject_reason={"vi": "Ảnh mờ", "en": "Blurred photo"}[language])
+    with translation.override(language):
+        text = body("registration_rejected", channel="sms", registration=registration, hotline="1900 9068").strip()
+        said = render_to_string("notifications/messages/registration_rejected.subject.txt",
+                                {"registration": registration}).strip()
+    assert text.startswith(sms) and "1900 9068" in text and said == subject, (text, said)
+    assert "chưa" not in text and "not approved" not in text and sms_parts(text) <= 2, text
