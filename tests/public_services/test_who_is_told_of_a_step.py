@@ -42,7 +42,7 @@ def test_a_rejection_nobody_may_read_is_told_to_the_parent_who_filed_it_without_
     assert set(told) == {Message.Channel.INBOX, Message.Channel.SMS, Message.Channel.EMAIL}
     for message in told.values():
         assert returned.tracking_number in message.body and CHILD in message.body and REASON not in message.body
-    assert "từ chối giải quyết" in told[Message.Channel.SMS].body and "đủ 18 tuổi" in told[Message.Channel.SMS].body
+    assert "bị từ chối" in told[Message.Channel.SMS].body and "đủ 18 tuổi" in told[Message.Channel.SMS].body
     # No link: the parent's list of filings shows the open ones only, of which a refused one is no more.
     assert told[Message.Channel.INBOX].link == ""
     assert told[Message.Channel.EMAIL].recipient == owner.email
@@ -56,7 +56,7 @@ def test_a_return_nobody_may_read_is_told_to_the_parent_who_filed_it(owner, dist
             f"Trả lại để bổ sung, sửa đổi: hồ sơ {filing.tracking_number} đã cập nhật; người nộp đã được thông báo."]
     told = _told(owner)
     sms = told[Message.Channel.SMS]
-    assert "cần bổ sung, sửa đổi" in sms.body and "sửa và nộp lại" in sms.body and "giấy khai sinh" not in sms.body
+    assert "cần sửa" in sms.body and "sửa và nộp lại" in sms.body and "giấy khai sinh" not in sms.body
     # The parent's list of filings, where the returned one is still listed (selectors.filings_left_by).
     link = told[Message.Channel.INBOX].link
     assert link == f"/ca-nhan/xem/{owner.person_id}/?tiep=%2Fdich-vu-cong%2Fho-so%2F"
