@@ -139,6 +139,12 @@ def child_card_valid_to(birth_date: datetime.date) -> datetime.date:
 CHILD_GROUP = "TE"
 
 
+def child_card_due(*, person, on: datetime.date | None = None) -> bool:
+    """Whether `person` is still of age on `on` (today) for a child's (TE) card, which the state budget
+    pays: a child under six, or six until child_card_valid_to."""
+    return (on or timezone.localdate()) <= child_card_valid_to(person.birth_date)
+
+
 # A card begins at most a year ahead (a household's BHYT is paid up to 12 months in advance) and,
 # when it has an end, ends within ten years of its start: past either, a year was mistyped (9999 for
 # 2026). A card without an end date is left empty, as new cards print "-".

@@ -45,6 +45,7 @@ from .selectors import (
     card_state,
     cards_past_end,
     child_card_dates_error,
+    child_card_due,
     child_card_valid_to,
     five_year_date_for,
     guardian_name,
@@ -271,7 +272,8 @@ def _expiry_notify(card: Card) -> None:
     card expired and the other cards of the batch to go on."""
     try:
         with transaction.atomic():
-            person_notify(person=card.person, template="bhyt_card_expired", context={"card": card},
+            person_notify(person=card.person, template="bhyt_card_expired",
+                          context={"card": card, "child_card": child_card_due(person=card.person)},
                           change_key=f"card-{card.pk}-expired")
     except SoftTimeLimitExceeded:  # the task is told to stop: not a broken record
         raise

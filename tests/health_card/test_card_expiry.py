@@ -193,7 +193,27 @@ def test_the_holder_and_a_minors_parent_are_told_once_when_a_card_has_just_ended
     client.force_login(holder)
     response = client.get(notices.get(subject__contains="Gia Bảo").link)  # opens the child's card page
     assert response.status_code == 302 and "Thẻ hết hạn." in text(client.get(response.url))
+    # a child of 16 is told, as an adult, to keep up BHYT through school or work; not the under-6's free card
+    child_notice = notices.get(subject__contains="Gia Bảo")
+    assert "nhà trường" in child_notice.body and "dưới 6 tuổi" not in child_notice.body
     assert Card.objects.get(pk=childs.pk).status == Card.Status.EXPIRED
+
+
+def test_a_parent_is_told_where_the_free_card_of_a_child_under_6_is_had(holder, card):
+    """A card of a child under 6 that ended before the child's last day of a TE card (health_card.selectors.
+    child_card_valid_to): the child is insured by the state budget, not by work or school."""
+    from accounts.models import Guardianship
+    from notifications.models import Message
+
+    today = timezone.localdate()
+    born = born_years_ago(3)
+    child = make_person("7905555556", "Nguyễn Gia Huy", birth=born, id_number=cccd_for(born))
+    Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    with_dates(issue(child, card.facility, group="TE"), valid_to=today - DAY)
+    assert cards_expire() == 1
+    told = {message.channel: message for message in Message.objects.filter(template="bhyt_card_expired", user=holder)}
+    for channel in (Message.Channel.INBOX, Message.Channel.SMS):
+        assert "dưới 6 tuổi được cấp thẻ" in told[channel].body and "nhà trường" not in told[channel].body, channel
 
 
 def test_the_beat_runs_the_expiry_task_every_night(settings):

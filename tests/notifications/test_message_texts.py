@@ -240,3 +240,30 @@ def test_a_refused_registration_says_it_was_refused_not_that_it_is_not_yet_appro
                                 {"registration": registration}).strip()
     assert text.startswith(sms) and "1900 9068" in text and said == subject, (text, said)
     assert "chưa" not in text and "not approved" not in text and sms_parts(text) <= 2, text
+
+
+@pytest.mark.parametrize(("language", "sms", "advice"), [
+    ("vi", "BHXH: Thẻ BHYT của Công Tằng Tôn Nữ Thị Hoàng Phương Thảo có giá trị sử dụng đến ngày 31/12/2027, nay đã "
+           "hết hạn. Trẻ dưới 6 tuổi được cấp thẻ miễn phí: hãy liên hệ UBND xã, phường hoặc cơ quan BHXH.",
+     "Trẻ em dưới 6 tuổi được cấp thẻ BHYT miễn phí"),
+    ("en", "BHXH: The health insurance card of Công Tằng Tôn Nữ Thị Hoàng Phương Thảo, valid until 31/12/2027, has "
+           "expired. A child under 6 gets one free: ask the commune or ward office or social insurance.",
+     "A child under 6 is given a health insurance card free of charge"),
+])
+def test_an_expired_card_of_a_child_under_6_advises_the_free_child_s_card_not_work_or_school(language, sms, advice):
+    """Luật BHYT, Điều 16.3.d: a child under 6 is insured by the state budget (group TE), not through a workplace,
+    a school or a collection agent: the SMS and the notice say where the free card is had, in 3 parts as the
+    adult's; the adult's advice stays for a child of 6 or more."""
+    person = SimpleNamespace(full_name="Công Tằng Tôn Nữ Thị Hoàng Phương Thảo")
+    card = SimpleNamespace(number="7901234567", valid_to=datetime.date(2027, 12, 31))
+    context = {"card": card, "person": person, "hotline": "1900 9068", "child_card": True}
+    with translation.override(language):
+        for for_child in (True, False):
+            text = body("bhyt_card_expired", channel="sms", **{**context, "for_child": for_child}).strip()
+            assert sms_parts(text) <= 3, (len(text), text)
+        assert body("bhyt_card_expired", channel="sms", **context, for_child=True).strip() == sms
+        notice = body("bhyt_card_expired", **context, for_child=True)
+        older = body("bhyt_card_expired", **{**context, "child_card": False}, for_child=True)
+    work = {"vi": "nơi làm việc", "en": "employer"}[language]
+    assert advice in notice and "1900 9068" in notice and work not in notice and work not in sms
+    assert advice not in older and work in older
