@@ -83,11 +83,11 @@ def test_a_filing_s_sms_names_its_procedure_short_and_its_notice_in_full(owner):
     filing = submit(owner, "607A")
     sms = Message.objects.get(channel=Message.Channel.SMS, template="public_service_filing")
     notice = Message.objects.get(channel=Message.Channel.INBOX, template="public_service_filing")
-    assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} (607A Cấp lại sổ BHXH) - đã nộp, "
+    assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} - 607A Cấp lại sổ BHXH - đã nộp, "
                         f"hẹn trả kết quả {filing.due_date:%d/%m/%Y}.")
     assert sms_parts(sms.body) <= 2
-    assert notice.body == (f"BHXH: Hồ sơ {filing.tracking_number} (Cấp lại sổ BHXH do mất, hỏng (không thay đổi "
-                           f"thông tin)) - đã nộp, hẹn trả kết quả {filing.due_date:%d/%m/%Y}. "
+    assert notice.body == (f"BHXH: Hồ sơ {filing.tracking_number} - Cấp lại sổ BHXH do mất, hỏng (không thay đổi "
+                           f"thông tin) - đã nộp, hẹn trả kết quả {filing.due_date:%d/%m/%Y}. "
                            "Xem tại mục Dịch vụ công trên Cổng BHXH số.")
 
 
@@ -154,7 +154,36 @@ def test_the_sms_of_a_moved_due_date_names_the_procedure_short_and_its_notice_in
                                                   filing.due_date.isoformat()]])
     sms = Message.objects.get(channel=Message.Channel.SMS, template="public_service_due_date_moved")
     notice = Message.objects.get(channel=Message.Channel.INBOX, template="public_service_due_date_moved")
-    assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} (607A Cấp lại sổ BHXH) - hẹn trả kết quả đổi sang "
+    assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} - 607A Cấp lại sổ BHXH - hẹn trả kết quả đổi sang "
                         f"{filing.due_date:%d/%m/%Y}.")
-    assert notice.body.startswith(f"BHXH: Hồ sơ {filing.tracking_number} (Cấp lại sổ BHXH do mất, hỏng (không thay "
-                                  f"đổi thông tin)) - hẹn trả kết quả đổi từ {told:%d/%m/%Y} sang")
+    assert notice.body.startswith(f"BHXH: Hồ sơ {filing.tracking_number} - Cấp lại sổ BHXH do mất, hỏng (không thay "
+                                  f"đổi thông tin) - hẹn trả kết quả đổi từ {told:%d/%m/%Y} sang")
+
+
+def bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("channel", ["sms", "inbox", "email"])
+@pytest.mark.parametrize("code", [procedure.code for procedure in registry.all_procedures()])
+def test_no_message_of_a_filing_puts_its_procedure_s_name_in_brackets(code, channel, language):
+    """A procedure's name may hold brackets of its own ("… (không thay đổi thông tin)"): a filing's step, its due
+    date moved and the word to the parent of a child grown to 18 name it between dashes, so brackets never nest."""
+    procedure = registry.get(code)
+    for status in Filing.Status.values:
+        event = SimpleNamespace(status=status, note="Bổ sung giấy tờ", get_status_display=lambda status=status:
+                                Filing.Status(status).label)
+        context = {"filing": FILING, "event": event, "procedure_name": procedure.name, "before": FILING.due_date,
+                   "after": datetime.date(2026, 12, 30), "procedure_sms_name": procedure.sms_name, "person": CHILD,
+                   "channel": channel, "correctable": status == "returned"}
+        for template in ("public_service_filing", "public_service_due_date_moved", "public_service_filing_left"):
+            for for_child in (False, True):
+                with translation.override(language):
+                    text = render_to_string(f"notifications/messages/{template}.body.txt",
+                                            {**context, "for_child": for_child})
+                assert bracket_depth(text) <= 1, (template, text)
