@@ -796,5 +796,5 @@ def test_a_parent_who_chose_english_hears_of_the_childs_registration_in_english(
         assert notice.body.endswith("has been approved. Log in to your account to see your child's information.")
     else:
         assert notice.subject == "The registration of an account for your child was refused"
-        assert notice.body.endswith("was refused. Reason: Blurred birth certificate. Please register again "
-                                    "or call 1900 9068.")
+        assert notice.body.endswith("was refused. Reason: Blurred birth certificate. Please register again. "
+                                    "Helpline: 1900 9068.")

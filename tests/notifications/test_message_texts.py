@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from notifications.templatetags.message_text import SMS_QUOTE_LENGTH, quoted
+from public_services.models import Feedback
 from public_services.procedures import registry
 from tests.notifications.sms_parts import sms_parts
 from vssid_portal.text import sentence
@@ -31,7 +32,7 @@ def body(template, channel="inbox", **context):
 @pytest.mark.parametrize("reason", ["Ảnh CCCD mờ, vui lòng chụp lại", "Ảnh CCCD mờ, vui lòng chụp lại."])
 def test_reasons_and_notes_end_in_one_full_stop(reason):
     registration = SimpleNamespace(reference="DK26ABC", reject_reason=reason)
-    assert "Lý do: Ảnh CCCD mờ, vui lòng chụp lại. Vui lòng đăng ký lại" in body(
+    assert "Lý do: Ảnh CCCD mờ, vui lòng chụp lại. Hãy đăng ký lại" in body(
         "registration_rejected", registration=registration)
 
     filing = SimpleNamespace(tracking_number="HS26XYZ", due_date=datetime.date(2026, 12, 10))
@@ -267,3 +268,45 @@ def test_an_expired_card_of_a_child_under_6_advises_the_free_child_s_card_not_wo
     work = {"vi": "nơi làm việc", "en": "employer"}[language]
     assert advice in notice and "1900 9068" in notice and work not in notice and work not in sms
     assert advice not in older and work in older
+
+
+HELP = {"vi": "Tổng đài hỗ trợ: 1900 9068.", "en": "Helpline: 1900 9068."}
+# Other words a message once introduced the hotline with, each its own entry of the catalogue
+OTHER_HELP = ["Hỗ trợ: 1900", "Tổng đài 1900", "gọi tổng đài 1900", "hoặc gọi 1900", "Help: 1900", "call the helpline",
+              "or call 1900"]
+
+
+def help_cases():
+    feedback = SimpleNamespace(tracking_number="PA2612ABCDEFGH", full_name="Nguyễn Văn An", answer="Đã xử lý.",
+                               get_kind_display=lambda: Feedback.Kind.REPORT.label,
+                               get_topic_display=lambda: Feedback.Topic.ACCOUNT.label)
+    card = SimpleNamespace(number="7901234567", valid_to=datetime.date(2027, 12, 31), version=2,
+                           changed_at=datetime.datetime(2026, 12, 1, 9, 0), agency=SimpleNamespace(name="BHXH Quận 1"))
+    registration = SimpleNamespace(reference="DK2612ABCD", bhxh_code="7905555555", is_child=False, reject_reason="Ảnh mờ",
+                                   person=SimpleNamespace(full_name="Nguyễn Văn An"), agency="BHXH Quận 1",
+                                   status="pending")
+    return [
+        ("welcome", "email", {"name": "Nguyễn Văn An", "code": "7905555555"}),
+        ("registration_declaration", "email", {"registration": registration}),
+        ("registration_rejected", "sms", {"registration": registration}),
+        ("registration_rejected", "inbox", {"registration": registration}),
+        ("feedback_received", "sms", {"feedback": feedback}),
+        ("feedback_received", "email", {"feedback": feedback}),
+        ("feedback_answered", "email", {"feedback": feedback}),
+        ("public_service_email_confirm", "email", {"days": 7, "confirm_url": "https://example.test/x"}),
+        ("bhyt_card_expired", "inbox", {"card": card, "person": registration.person, "child_card": False}),
+        ("bhyt_card_expired", "inbox", {"card": card, "person": registration.person, "child_card": True}),
+        ("bhyt_card_revoked", "inbox", {"card": card, "person": registration.person, "reason": "Gian lận"}),
+    ]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(("template", "channel", "values"), help_cases())
+def test_every_message_offering_the_hotline_introduces_it_in_one_wording(template, channel, values, language):
+    """notifications/messages/help.txt: one sentence, one entry of the catalogue, wherever a message points to
+    help, by SMS, notice or e-mail alike (a security message's "if it was not you, call …" says what to do)."""
+    with translation.override(language):
+        text = body(template, channel=channel, hotline="1900 9068", **values)
+    assert text.count(HELP[language]) == 1 and not [words for words in OTHER_HELP if words in text], text
+    if channel == "sms":
+        assert sms_parts(text.strip()) <= 2, (len(text.strip()), text)
