@@ -361,7 +361,7 @@ def _result_delivery(filing: Filing) -> str:
             return gettext("bạn nhận kết quả tại %(agency)s, %(address)s") % {"agency": agency.name,
                                                                                "address": agency.address}
         return gettext("bạn nhận kết quả tại %(agency)s") % {"agency": agency.name}
-    return gettext("kết quả được trả điện tử qua thông báo trên Cổng BHXH số")
+    return gettext("kết quả được trả điện tử qua thông báo trên Cổng dịch vụ BHXH số")
 
 
 def declaration_given_up_note(filing: Filing, *, user=None) -> str:

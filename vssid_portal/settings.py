@@ -476,7 +476,7 @@ else:
         else "django.core.mail.backends.smtp.EmailBackend"
     )
     EMAIL_FILE_PATH = BASE_DIR / "var" / "email"
-DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, default="Cổng BHXH số <no-reply@vssid.local>")
+DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, default="Cổng dịch vụ BHXH số <no-reply@vssid.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security ---------------------------------------------------------------------------------

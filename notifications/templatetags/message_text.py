@@ -9,6 +9,7 @@ from django.urls import reverse
 from vssid_portal.text import sentence
 
 from ..models import Message
+from ..texts import PORTAL_NAME, PORTAL_SMS_NAME
 
 register = template.Library()
 
@@ -32,6 +33,14 @@ def quoted(value, channel=""):
     cut = text[:SMS_QUOTE_LENGTH - 1]
     at_word = cut.rpartition(" ")[0]
     return (at_word if len(at_word) > SMS_QUOTE_LENGTH // 2 else cut).rstrip(" ,;:.!?-–") + "…"
+
+
+@register.simple_tag(takes_context=True)
+def portal_name(context):
+    """The portal's name for the channel the message renders for: its short form by SMS
+    (notifications.texts.PORTAL_SMS_NAME), else its name (PORTAL_NAME). Used as
+    `{% portal_name as portal %}`, then `{{ portal }}` inside the sentences."""
+    return str(PORTAL_SMS_NAME if context.get("channel") == Message.Channel.SMS else PORTAL_NAME)
 
 
 @register.simple_tag

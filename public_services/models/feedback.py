@@ -27,7 +27,7 @@ class Feedback(models.Model):
         PROPOSAL = "kien_nghi", _("Kiến nghị")
 
     class Topic(models.TextChoices):
-        ACCOUNT = "tai_khoan", _("Tài khoản VssID, Cổng BHXH số")
+        ACCOUNT = "tai_khoan", _("Tài khoản VssID, Cổng dịch vụ BHXH số")
         CONTRIBUTION = "thu_so", _("Thu BHXH, BHYT; sổ BHXH")
         HEALTH_CARD = "bhyt", _("Thẻ BHYT, khám chữa bệnh BHYT")
         BENEFITS = "che_do", _("Chế độ BHXH, BHTN, lương hưu")

@@ -62,7 +62,7 @@ def test_two_messages_have_two_message_ids_on_the_portals_domain(settings):
 
 def test_without_a_public_address_the_message_id_is_on_the_senders_domain(settings):
     settings.PORTAL_PUBLIC_URL = ""
-    settings.DEFAULT_FROM_EMAIL = "Cổng BHXH số <no-reply@vssid.example.vn>"
+    settings.DEFAULT_FROM_EMAIL = "Cổng dịch vụ BHXH số <no-reply@vssid.example.vn>"
     message_deliver(message_id=pending_email("mail-c").pk)
     [message_id] = message_ids()
     assert message_id.endswith("@vssid.example.vn>")

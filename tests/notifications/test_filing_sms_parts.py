@@ -88,7 +88,7 @@ def test_a_filing_s_sms_names_its_procedure_short_and_its_notice_in_full(owner):
     assert sms_parts(sms.body) <= 2
     assert notice.body == (f"BHXH: Hồ sơ {filing.tracking_number} - Cấp lại sổ BHXH do mất, hỏng (không thay đổi "
                            f"thông tin) - đã nộp, hẹn trả kết quả {filing.due_date:%d/%m/%Y}. "
-                           "Xem tại mục Dịch vụ công trên Cổng BHXH số.")
+                           "Xem tại mục Dịch vụ công trên Cổng dịch vụ BHXH số.")
 
 
 def moved_sms(procedure, *, for_child):

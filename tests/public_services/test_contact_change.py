@@ -156,7 +156,7 @@ def test_a_holder_who_chose_english_is_told_in_english(owner, django_capture_on_
     sms = contact_sms(filing).get()
     assert sms.language == "en" and sms.body == (
         f"BHXH: Application {filing.tracking_number} has just been filed to change the phone number, e-mail address, "
-        "contact address of the Digital Social Insurance Portal account (social insurance code 7901234567). If you "
+        "contact address of the portal account (social insurance code 7901234567). If you "
         "did not ask for this, call the helpline on 1900 9068 at once.")
 
 
@@ -263,7 +263,7 @@ def test_a_parent_viewing_a_child_is_told_why_it_is_not_offered(client, owner):
     client.force_login(owner)
     client.post(reverse("accounts:view_as"), {"child": son.pk})
     html = client.get(URL).content.decode()
-    assert ("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. Nguyễn Minh Khang chưa có tài khoản riêng đang "
+    assert ("Thủ tục này dành cho người có tài khoản trên Cổng dịch vụ BHXH số. Nguyễn Minh Khang chưa có tài khoản riêng đang "
             "hoạt động: hãy liên hệ cơ quan BHXH quản lý hoặc gọi 1900 9068.") in html
     assert 'name="new_phone"' not in html
     assert client.post(URL, {**answers(CODE), "idempotency_key": "k" * 20}).status_code == 403
@@ -272,7 +272,7 @@ def test_a_parent_viewing_a_child_is_told_why_it_is_not_offered(client, owner):
 def test_a_grown_up_without_a_login_of_their_own_is_not_offered_it(reference_data):
     person = make_person("7907777777", "Lê Văn Tâm", id_number="079077012345")
     assert registry.get(CODE).unavailable(person) == (
-        "Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. Lê Văn Tâm chưa có tài khoản riêng đang hoạt động: "
+        "Thủ tục này dành cho người có tài khoản trên Cổng dịch vụ BHXH số. Lê Văn Tâm chưa có tài khoản riêng đang hoạt động: "
         "hãy liên hệ cơ quan BHXH quản lý hoặc gọi 1900 9068.")
 
 
@@ -444,7 +444,7 @@ def test_without_a_phone_the_email_registered_until_then_is_told(owner, district
     assert (sent.channel, sent.recipient) == (Message.Channel.EMAIL, "7901234567@example.vn")
     assert sent.subject == "Hồ sơ đổi thông tin liên hệ của tài khoản Cổng dịch vụ BHXH số vừa được nộp"
     assert sent.body == (
-        f"BHXH: Hồ sơ {filing.tracking_number} vừa được nộp để đổi email của tài khoản Cổng BHXH số (mã "
+        f"BHXH: Hồ sơ {filing.tracking_number} vừa được nộp để đổi email của tài khoản Cổng dịch vụ BHXH số (mã "
         "số BHXH 7901234567). Nếu không phải bạn đề nghị, hãy gọi ngay tổng đài 1900 9068.")
     with django_capture_on_commit_callbacks(execute=True):
         filing_complete(filing=filing, officer=district_officer)
@@ -507,7 +507,7 @@ def test_a_citizen_under_18_with_a_login_of_their_own_files_it(teenager):
 
 def test_a_parent_viewing_a_child_with_a_login_of_their_own_cannot_file_it(owner, teenager, district_officer):
     Guardianship.objects.create(parent=owner, child=teenager.person, relationship="cha")
-    said = ("Thủ tục này chỉ do chính chủ tài khoản tự nộp trên Cổng BHXH số. Nguyễn Ngọc Hân đã có tài khoản "
+    said = ("Thủ tục này chỉ do chính chủ tài khoản tự nộp trên Cổng dịch vụ BHXH số. Nguyễn Ngọc Hân đã có tài khoản "
             "riêng: hãy để Nguyễn Ngọc Hân đăng nhập bằng tài khoản của mình và tự nộp hồ sơ.")
     client = logged(owner)
     client.post(REAUTHENTICATE, {"password": "x-Pass-2026!"})
@@ -556,7 +556,7 @@ def test_a_parent_viewing_a_child_whose_login_was_deactivated_is_told_to_contact
     parent is told whom to call, on the procedure list, the form and a submission alike."""
     User.objects.filter(pk=teenager.pk).update(is_active=False)
     Guardianship.objects.create(parent=owner, child=teenager.person, relationship="cha")
-    said = ("Thủ tục này dành cho người có tài khoản trên Cổng BHXH số. Nguyễn Ngọc Hân chưa có tài khoản riêng đang "
+    said = ("Thủ tục này dành cho người có tài khoản trên Cổng dịch vụ BHXH số. Nguyễn Ngọc Hân chưa có tài khoản riêng đang "
             "hoạt động: hãy liên hệ cơ quan BHXH quản lý hoặc gọi 1900 9068.")
     client = logged(owner)
     client.post(REAUTHENTICATE, {"password": "x-Pass-2026!"})
@@ -578,7 +578,7 @@ def test_a_parent_viewing_a_returned_filing_of_a_child_without_a_login_is_told_w
     filing = submit(owner, CODE)
     Filing.objects.filter(pk=filing.pk).update(person=son)  # the child's, whom no login of their own may send it
     filing_return(filing=Filing.objects.get(pk=filing.pk), officer=district_officer, what="Ghi rõ số nhà")
-    said = ("Hồ sơ này chỉ nộp lại được bằng tài khoản riêng của Nguyễn Minh Khang trên Cổng BHXH số, mà Nguyễn "
+    said = ("Hồ sơ này chỉ nộp lại được bằng tài khoản riêng của Nguyễn Minh Khang trên Cổng dịch vụ BHXH số, mà Nguyễn "
             "Minh Khang chưa có tài khoản riêng đang hoạt động. Bạn có thể rút hồ sơ; khi Nguyễn Minh Khang đăng "
             "nhập được bằng tài khoản riêng, hãy để Nguyễn Minh Khang tự sửa và nộp lại hồ sơ.")
     status, edit = (reverse(f"public_services:{name}", args=[filing.pk]) for name in ("filing", "edit"))
