@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
@@ -37,10 +38,13 @@ def index(request, tab="bhxh"):
     return _history_page(request, current, number)
 
 
-def _history_page(request, current, number: str):
-    """The history's page `number` of the tab `current`."""
+def _history_page(request, current, number: str, *, own_path: str | None = None):
+    """The history's page `number` of the tab `current`. Shown at another address (a refused export's), its
+    page links and the layout's `next` lead to `own_path`, the tab's: not to that address again."""
     def context(person):
         context = {"tabs": TABS, "tab": current, **viewing(request.user, person)}
+        if own_path is not None:
+            context.update(pages_path=own_path, next_path=own_path)
         if person is not None:
             periods = list(periods_for(person=person, kinds=current.kinds))
             paginator = Paginator(periods, PERIODS_PER_PAGE)
@@ -88,7 +92,7 @@ def export_csv(request):
         raise Http404
     if refusal := _export_refused(request):  # the history's first page saying so, with the wait in Retry-After
         messages.error(request, refusal.message)
-        return refusal.answer(_history_page(request, TABS[0], "1"))
+        return refusal.answer(_history_page(request, TABS[0], "1", own_path=reverse("participation:index")))
     writer = csv.writer(_Echo())
     header = ["Loại", "Từ tháng", "Đến tháng", "Số tháng", "Người đóng / đơn vị", "Mã đơn vị", "Chức vụ",
               "Mức đóng (đồng)", "Tỷ lệ (%)", "Số tiền (đồng)", "Số tháng nợ", "Tỉnh", "Cơ quan BHXH", "Nơi KCB ban đầu", "Số tháng chưa đến hạn"]

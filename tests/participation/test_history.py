@@ -384,3 +384,21 @@ def test_a_login_past_its_csv_exports_of_the_hour_is_refused_with_the_minutes_le
     assert (f"Bạn đã tải quá trình tham gia (tệp CSV) quá nhiều lần trong một giờ. Hãy thử lại sau {minutes} phút"
             in html)
     assert "01/2010" in html  # the history itself, read from the page as before
+
+
+def test_the_refused_exports_page_leads_to_the_history_not_to_another_export(client, citizen, person, settings):
+    """The history shown with a refused export is not at the history's address: its page links, the language
+    form and the session dialog's "continue" lead to the history's address, so that a click on page 2 shows
+    page 2 instead of counting another export (refused again, or, once the hour is over, a CSV download)."""
+    settings.PARTICIPATION_EXPORTS_PER_LOGIN = "1/h"
+    monthly_periods(person, 2016 * 12, 130)
+    client.force_login(citizen)
+    client.get("/qua-trinh-tham-gia/xuat-csv/")
+    refused = client.get("/qua-trinh-tham-gia/xuat-csv/")
+    html = refused.content.decode()
+    assert refused.status_code == 429
+    assert 'href="/qua-trinh-tham-gia/?trang=2#chi-tiet" rel="next"' in html
+    assert 'name="next" type="hidden" value="/qua-trinh-tham-gia/"' in html
+    assert 'value="/qua-trinh-tham-gia/xuat-csv/"' not in html and 'href="?trang=' not in html
+    second = client.get(re.search(r'href="([^"]+)#chi-tiet" rel="next"', html)[1])
+    assert second.status_code == 200 and "Giai đoạn 61–120 trong 130, trang 2/3." in second.content.decode()

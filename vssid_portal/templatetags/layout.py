@@ -81,7 +81,8 @@ def layout_part(context, template_name):
             "authenticated": authenticated, "menu_item": item, "menu_current": current,
         }).strip()
     values = {"csrf_token": conditional_escape(context.get("csrf_token", "")),
-              "next_path": escape(request.get_full_path()) if request is not None else "",
+              # a page shown at another address than its own (a refused download's) names its own
+              "next_path": escape(context.get("next_path") or request.get_full_path()) if request is not None else "",
               "unread_notice_badge": conditional_escape(context.get("unread_notice_badge", ""))}
     for name in HOLES:
         html = html.replace(hole(name), values[name])
