@@ -14,6 +14,8 @@ from allauth.core.internal import ratelimit as ratelimit_internals
 from django.core.cache import cache
 from django_ratelimit.core import get_usage
 
+from vssid_portal.cache import cache_reachable
+
 
 def client_ip(group, request) -> str:
     return ratelimit_internals.get_ip(request) or "unknown"
@@ -42,7 +44,11 @@ def counted_in_the_last(request, *, action: str, rate: str,
     at a given second, in which a script spends the limit just before such an end and again just after.
     Answers what give_back takes back (this request's own hit, whenever given back, the others left
     counted), or None when the limit is reached, or when the count cannot be kept (the cache down, or
-    its lock busy): refused. Not `count`ed, it spends nothing and answers whether one more would pass."""
+    its lock busy): refused. Not `count`ed, it spends nothing and answers whether one more would pass.
+    While Redis is known to be down it is refused at once: allauth's lock would try for a second a cache
+    that refuses every try."""
+    if not cache_reachable():
+        return None
     return ratelimit_internals.consume(request, app="allauth.account", action=action, config={action: rate},
                                        dry_run=not count)
 
@@ -52,7 +58,9 @@ def give_back(usage: ratelimit_internals.RateLimitUsage | None) -> None:
     turns out not to have been done, so that it spends nothing of the limit: one hit of each rate, its own
     time's, whenever given back. allauth's own rollback would take back every hit of that time, another
     request's counted in the same instant too. A cache that does not answer (or a lock busy) keeps the
-    hit: the limit is then only stricter."""
+    hit: the limit is then only stricter, and while Redis is known to be down nothing is tried."""
+    if not cache_reachable():
+        return
     for counted in usage.usage if usage else ():
         with ratelimit_internals.cache_lock(counted.cache_key) as locked:
             history = cache.get(counted.cache_key, []) if locked else []

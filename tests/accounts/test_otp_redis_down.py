@@ -94,3 +94,43 @@ def test_a_password_change_during_an_outage_is_said_unavailable_not_too_fast(set
     assert response.status_code == 503 and response["Retry-After"] == "120"
     assert "các thao tác với tài khoản đang tạm gián đoạn" in html and "quá nhanh" not in html
     assert sms_outbox() == []
+
+
+def test_a_reset_asked_during_an_outage_waits_on_no_lock_of_the_clients_count(settings, monkeypatch, sms_outbox):
+    """The client's count of reset requests (vssid_portal.ratelimit.counted_in_the_last) is not kept while Redis
+    is down: the request and "Gửi lại mã" are refused at once, without trying for a second the lock of a count
+    that the cache cannot hold (allauth's cache_lock, whose every try the cache refuses then)."""
+    from allauth.core.internal import ratelimit as ratelimit_internals
+    from django.core.cache import cache
+    from django.test import Client
+
+    from tests.accounts.test_otp import make_citizen
+
+    make_citizen()
+    client = Client()
+    client.post("/tai-khoan/quen-mat-khau/", reset_request("7901234567"))
+    stop_redis(settings, monkeypatch)
+    cache.get("anything")  # the outage is known
+    lock, locks = ratelimit_internals.cache_lock, []
+    monkeypatch.setattr(ratelimit_internals, "cache_lock", lambda key: locks.append(key) or lock(key))
+    asked = client.post("/tai-khoan/quen-mat-khau/", reset_request("7901234567"))
+    again = client.post("/tai-khoan/quen-mat-khau/xac-thuc/", {"action": "resend"})
+    assert [asked.status_code, again.status_code] == [503, 503] and locks == []
+    assert len(sms_outbox()) == 1
+
+
+def test_a_request_given_back_during_an_outage_waits_on_no_lock(settings, monkeypatch):
+    """A count given back (vssid_portal.ratelimit.give_back) once Redis has gone down meanwhile is left as it is at
+    once, without trying for a second the lock of a record that the cache cannot hold."""
+    from allauth.core.internal import ratelimit as ratelimit_internals
+    from django.core.cache import cache
+
+    from vssid_portal.ratelimit import give_back
+
+    stop_redis(settings, monkeypatch)
+    cache.get("anything")  # the outage is known
+    lock, locks = ratelimit_internals.cache_lock, []
+    monkeypatch.setattr(ratelimit_internals, "cache_lock", lambda key: locks.append(key) or lock(key))
+    counted = ratelimit_internals.SingleRateLimitUsage(cache_key="allauth:rl:x", cache_duration=3600, timestamp=1.0)
+    give_back(ratelimit_internals.RateLimitUsage(usage=[counted]))
+    assert locks == []
