@@ -31,6 +31,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 import pyotp
+from allauth.core.internal import ratelimit as ratelimit_internals
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -225,22 +226,28 @@ def reset_code_deliver(*, subject: str, nonce: str, client: str, recipient: Reci
 def _start_cooldown(key: str, now: float) -> str:
     """Start the RESEND_AFTER wait of `key`'s codes, or raise TooSoon while the last one's lasts
     (Unavailable when the cache does not answer). Returns the wait's own cache key."""
-    # cache.add is atomic: of two requests at the same moment only one may send. The stored time,
-    # not only the cache's own expiry, decides when the wait is over.
     cooldown = f"{key}:cooldown"
-    if not cache.add(cooldown, now, RESEND_AFTER):
-        if not cache_reachable():
-            raise Unavailable(str(UNAVAILABLE))
-        sent_at = cache.get(cooldown) or now
-        if now < sent_at + RESEND_AFTER:
-            raise _too_soon(sent_at + RESEND_AFTER - now)
-        # The wait is over, but the cache still holds it: Redis lets a record outlive the time it holds by
-        # the moments between them, and by the difference of two web servers' clocks. Of the requests
-        # that find it so at once (a double click), only the one that takes the wait over from that time
-        # sends; the others, as if they came just after it, send nothing: one code, not one each.
-        if not cache.add(f"{cooldown}:after:{sent_at!r}", True, RESEND_AFTER):
+    # Read once before the lock, so that an outage is told at once, as when nothing is locked: allauth's
+    # lock would try for a second a cache that refuses every try.
+    if cache.get(cooldown) is None and not cache_reachable():
+        raise Unavailable(str(UNAVAILABLE))
+    # The asks of one code are put one after another, each reading the last one's time and writing its own
+    # alone: of two at the same moment (a double click) only one may send. The stored time, not only the
+    # cache's own expiry, decides when the wait is over, since Redis lets a record outlive the time it holds
+    # by the moments between them, and by the difference of two web servers' clocks; without the lock, the
+    # record going while one ask takes the wait over from it would let the other start a wait of its own.
+    with ratelimit_internals.cache_lock(cooldown) as locked:
+        if not locked:  # another ask of this code holds it (or the cache has just gone)
+            if not cache_reachable():
+                raise Unavailable(str(UNAVAILABLE))
             raise _too_soon(RESEND_AFTER)
-        cache.set(cooldown, now, RESEND_AFTER)
+        if not cache.add(cooldown, now, RESEND_AFTER):
+            if not cache_reachable():
+                raise Unavailable(str(UNAVAILABLE))
+            sent_at = cache.get(cooldown) or now
+            if now < sent_at + RESEND_AFTER:
+                raise _too_soon(sent_at + RESEND_AFTER - now)
+            cache.set(cooldown, now, RESEND_AFTER)
     return cooldown
 
 

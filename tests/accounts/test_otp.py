@@ -120,10 +120,12 @@ def test_a_login_code_asked_twice_at_once_as_the_minute_ends_is_sent_once(task_w
     """Two asks at once (a double click on "Gửi lại mã") just as the last code's minute ends, while the cache
     still holds its time, as Redis may a moment longer: one new code is queued and sent (by a real worker where
     Redis and PostgreSQL are at hand), the other ask refused as too soon."""
+    from allauth.core.internal import ratelimit as ratelimit_internals
     from django.core.cache import caches
 
     from tests.conftest import wait_for
 
+    monkeypatch.setattr(ratelimit_internals, "CACHE_LOCK_WAIT_TIMEOUT", 0.05)  # the test need not wait a second
     send(request_)
     wait = f"{otp._key(otp.Purpose.LOGIN, '1')}:cooldown"
     backend = caches["default"]
@@ -141,7 +143,7 @@ def test_a_login_code_asked_twice_at_once_as_the_minute_ends_is_sent_once(task_w
 
     def second_ask_meanwhile(key, *args, **kwargs):
         value = read(key, *args, **kwargs)
-        if key == wait and not getattr(second_ask_meanwhile, "asked", False):
+        if key == wait and read(f"{wait}:lock") and not getattr(second_ask_meanwhile, "asked", False):
             second_ask_meanwhile.asked = True  # the first ask has read the last code's time: the second comes
             ask()
         return value
@@ -151,6 +153,43 @@ def test_a_login_code_asked_twice_at_once_as_the_minute_ends_is_sent_once(task_w
     assert sorted(outcomes) == ["sent", "too soon"]
     assert Message.objects.filter(template="otp_login").count() == 2  # queued: the first code and one new
     assert len(wait_for(lambda: len(codes_sent(sms_outbox)) == 2 and codes_sent(sms_outbox), timeout=60)) == 2
+
+
+def test_a_login_code_asked_as_the_last_ones_time_leaves_the_cache_is_sent_once(request_, sms_outbox, clock,
+                                                                                  monkeypatch):
+    """Two asks at once as the minute ends, the cache letting the last code's time go between the first ask's
+    reading it and its taking the wait over: the second ask, finding no time at all, does not send a code of
+    its own beside the first's; the two are put one after the other (allauth's cache_lock of the wait)."""
+    from allauth.core.internal import ratelimit as ratelimit_internals
+    from django.core.cache import caches
+
+    monkeypatch.setattr(ratelimit_internals, "CACHE_LOCK_WAIT_TIMEOUT", 0.05)  # the test need not wait a second
+    send(request_)
+    wait = f"{otp._key(otp.Purpose.LOGIN, '1')}:cooldown"
+    backend = caches["default"]
+    backend.set(wait, backend.get(wait), 600)  # the record outlives the minute it holds
+    clock.advance(otp.RESEND_AFTER + 1)
+    write, outcomes = backend.set, []
+
+    def ask():
+        try:
+            send(request_)
+        except otp.TooSoon:
+            outcomes.append("too soon")
+        else:
+            outcomes.append("sent")
+
+    def second_ask_as_the_time_leaves(key, *args, **kwargs):
+        if key == wait and not outcomes and not getattr(second_ask_as_the_time_leaves, "asked", False):
+            second_ask_as_the_time_leaves.asked = True  # the first ask takes the wait over: the record has gone
+            backend.delete(wait)
+            ask()
+        return write(key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "set", second_ask_as_the_time_leaves)
+    ask()
+    assert sorted(outcomes) == ["sent", "too soon"]
+    assert Message.objects.filter(template="otp_login").count() == 2  # queued: the first code and one new
 
 
 def test_five_wrong_tries_void_the_code(request_, sms_outbox):

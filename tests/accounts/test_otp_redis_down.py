@@ -134,3 +134,17 @@ def test_a_request_given_back_during_an_outage_waits_on_no_lock(settings, monkey
     counted = ratelimit_internals.SingleRateLimitUsage(cache_key="allauth:rl:x", cache_duration=3600, timestamp=1.0)
     give_back(ratelimit_internals.RateLimitUsage(usage=[counted]))
     assert locks == []
+
+
+def test_a_code_asked_as_the_outage_begins_waits_on_no_lock_of_its_resend_wait(redis_down, monkeypatch):  # noqa: F811
+    """The asks of one code are put one after another by a lock of its resend wait (allauth's cache_lock), which
+    the cache refuses while Redis is down: the first ask to find the outage is told so at once, without trying
+    the lock for a second."""
+    from allauth.core.internal import ratelimit as ratelimit_internals
+
+    lock, locks = ratelimit_internals.cache_lock, []
+    monkeypatch.setattr(ratelimit_internals, "cache_lock", lambda key: locks.append(key) or lock(key))
+    with pytest.raises(otp.Unavailable):
+        otp.send_code(RequestFactory().post("/"), purpose=otp.Purpose.LOGIN, subject="1",
+                      recipient=otp.Recipient(Message.Channel.SMS, PHONE))
+    assert locks == []
