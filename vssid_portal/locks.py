@@ -27,6 +27,9 @@ class Lock(enum.IntEnum):
     # public_services: one login's submissions, each counted against the filings it sent before (with
     # the login's id, `of`)
     LOGIN_SUBMISSIONS = 79010003
+    # accounts: one person's registrations sent one after another, each replacing the one before (with the
+    # person's id, `of`); not the person's row, which a decision locks after the registration's
+    REGISTRATION_SUBMISSIONS = 79010004
 
 
 def advisory_xact_lock(key: Lock, *, shared: bool = False, of: int | None = None) -> None:

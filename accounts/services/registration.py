@@ -25,6 +25,7 @@ from notifications.services import send_message
 from vssid_portal.files import delete_files, delete_files_once_committed, delete_stale_uploads, kept_only_if_committed
 from vssid_portal.form_keys import KEY_LENGTH, new_reference
 from vssid_portal.jobs import dispatch, restart_given_up, run_counted
+from vssid_portal.locks import Lock, advisory_xact_lock
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import fold
@@ -186,8 +187,11 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                 birth_date=declaration["birth_date"], id_type=declaration["id_type"],
                 id_number=declaration["id_number"], for_child=parent is not None,
             )
-            # One registration at a time per person: a second submit waits here, then replaces.
-            Person.objects.select_for_update().filter(pk=person.pk).first()
+            # One registration at a time per person: a second submit waits here, then replaces. An advisory
+            # lock, not the person's row: a decision or a declaration's PDF locks the registration, then the
+            # person (saving it: accounts/content_version.py), and would wait in a circle with a submit
+            # holding the person and waiting for that registration.
+            advisory_xact_lock(Lock.REGISTRATION_SUBMISSIONS, of=person.pk)
             # A second post of the same form waited here for the first: it gets the first's result.
             existing = registration_submitted_with(submission_key=submission_key, parent=parent)
             if existing is not None:
@@ -195,14 +199,16 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
             expired = [field for field in PHOTO_FIELDS if not default_storage.exists(photos[field])]
             if expired:
                 raise PhotosExpired(expired)
+            # Every pending registration of the person, whoever sent it, in key order: a decision of one
+            # (the only writer of a login or a guardianship for it) commits before the checks below read.
+            pending = list(Registration.objects.select_for_update().filter(
+                bhxh_code=person.bhxh_code, status=Registration.Status.PENDING).order_by("pk"))
             if parent is not None:
                 _check_child(person, parent)
             replaced_photos, replaced = [], []
             # Only the submitter's own earlier registration is replaced: each parent registers for
             # their own right to the child's records, and a minor's own registration is theirs.
-            for old in Registration.objects.select_for_update().filter(
-                bhxh_code=person.bhxh_code, parent=parent, status=Registration.Status.PENDING
-            ):
+            for old in [mine for mine in pending if mine.parent_id == (parent.pk if parent is not None else None)]:
                 replaced_photos += _photo_names(old) + ([old.declaration_pdf.name] if old.declaration_pdf else [])
                 old.status = Registration.Status.REPLACED
                 old.decided_at = timezone.now()

@@ -1,0 +1,165 @@
+"""A registration sent again while the one it replaces is locked: an officer deciding it, or its declaration's
+PDF being drawn. Both lock the registration, then its person: the decision FOR UPDATE OF the registration and
+the person, the PDF when saving the registration (the table's content-version trigger locks its persons,
+accounts/content_version.py). Had sending again locked the person's row before the pending registrations, it
+would wait for the registration while the other waited for the person, and PostgreSQL would end one of them as
+a deadlock. Sends of one person wait for each other on an advisory lock instead (Lock.REGISTRATION_SUBMISSIONS)."""
+
+import functools
+import threading
+from unittest import mock
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from accounts.models import Guardianship, Registration
+from accounts.services import registration as registration_services
+from lookup.models import Agency
+from tests.db_locks import run_into, wait_until_blocked
+from tests.public_services.helpers import citizen
+
+from .helpers import jpeg, officer
+from .test_registration_decision_locks import DECISIONS, child_registration, meanwhile
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes no row locks: it writes one transaction at a time, so no send waits for a decision "
+                    "or a declaration's PDF")
+
+
+def send_again(parent, child):
+    """The parent sends their child's registration again (a new form, new photos)."""
+    photos = {field: default_storage.save(f"registrations/tmp/again/{field}.jpg", jpeg())
+              for field in ("portrait", "id_front", "id_back")}
+    return registration_services.child_registration_submit(parent=parent, photos=photos, submission_key="", child={
+        "bhxh_code": child.bhxh_code, "full_name": child.full_name, "birth_date": child.birth_date,
+        "agency": Agency.objects.get(code="07901"), "relationship": "cha", "birth_certificate_number": "123/2018"})
+
+
+def own_pid(pids: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pids.append(cursor.fetchone()[0])
+
+
+def sent_while(pause_at: str, *, first_side, parent, child) -> tuple[dict, bool]:
+    """Run `first_side()` in a thread paused at the first call it makes of registration_services.`pause_at`, then
+    send the child's registration again in another thread: what each ended with ({"first": …, "send": …}) and
+    whether the send waited for a lock."""
+    paused_there, go = threading.Event(), threading.Event()
+    outcome, send_pid = {}, []
+    real = getattr(registration_services, pause_at)
+
+    def paused(*args, **kwargs):
+        if threading.current_thread() is first and not paused_there.is_set():
+            paused_there.set()
+            go.wait(10)
+        return real(*args, **kwargs)
+
+    def send():
+        own_pid(send_pid)
+        return send_again(parent, child)
+
+    run = functools.partial(run_into, outcome)
+    with mock.patch.object(registration_services, pause_at, paused):
+        first = threading.Thread(target=run, args=("first", first_side))
+        first.start()
+        assert paused_there.wait(10)
+        sending = threading.Thread(target=run, args=("send", send))
+        sending.start()
+        waited = wait_until_blocked(sending, send_pid, seconds=5)
+        go.set()
+        first.join(20)
+        sending.join(20)
+    return outcome, waited
+
+
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_sent_again_while_an_officer_decides_the_pending_one_waits_for_the_decision(reference_data, decision):
+    """The send takes its lock first, then the officer locks the pending registration and its person: the send
+    waits for the decision's registration, the decision for nothing of the send's."""
+    parent = citizen()
+    first = child_registration(parent)
+    deciding_officer = officer("canbo07901b", "07901", "Cán bộ BHXH cơ sở")
+    sends, real_submitted_with = [], registration_services.registration_submitted_with
+    holding, go = threading.Event(), threading.Event()
+    outcome, decide_pid = {}, []
+
+    def after_the_send_locked(*args, **kwargs):  # its second call: right after the send's lock of the person
+        if threading.current_thread() is sending:
+            sends.append(1)
+            if len(sends) == 2:
+                holding.set()
+                go.wait(10)
+        return real_submitted_with(*args, **kwargs)
+
+    def decide():
+        own_pid(decide_pid)
+        return DECISIONS[decision](first, deciding_officer)
+
+    run = functools.partial(run_into, outcome)
+    with mock.patch.object(registration_services, "registration_submitted_with", after_the_send_locked):
+        sending = threading.Thread(target=run, args=("send", lambda: send_again(parent, first.person)))
+        sending.start()
+        assert holding.wait(10)
+        deciding = threading.Thread(target=run, args=("decide", decide))
+        deciding.start()
+        decision_waited = wait_until_blocked(deciding, decide_pid, seconds=2)
+        go.set()
+        sending.join(20)
+        deciding.join(20)
+
+    assert isinstance(outcome["decide"], Registration), outcome
+    assert not decision_waited, "the decision waited for the send's lock of the person"
+    decided = Registration.objects.get(pk=first.pk)
+    assert decided.status == outcome["decide"].status
+    if decided.status == Registration.Status.APPROVED:  # the send read the guardianship the approval committed
+        assert "Bạn đã được duyệt xem thông tin của trẻ này." in str(outcome["send"]), outcome
+        assert not Registration.objects.filter(status=Registration.Status.PENDING).exists()
+    else:  # refused, not replaced: the send's registration is the pending one
+        assert decided.status == Registration.Status.REJECTED
+        assert isinstance(outcome["send"], Registration), outcome
+        assert Registration.objects.get(status=Registration.Status.PENDING).pk == outcome["send"].pk
+
+
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_sent_again_once_an_officer_locked_the_pending_one_reads_what_was_decided(reference_data, decision):
+    """The officer locks first: the send waits for the registration, then reads the decision committed, so a
+    parent approved meanwhile is told so and has no second registration pending."""
+    parent = citizen()
+    first = child_registration(parent)
+
+    outcome, waited = meanwhile(first, DECISIONS[decision], lambda: send_again(parent, first.person))
+
+    assert waited, "the send did not wait for the registration the officer was deciding"
+    decided = Registration.objects.get(pk=first.pk)
+    assert decided.status == outcome["decide"].status
+    if decided.status == Registration.Status.APPROVED:
+        assert "Bạn đã được duyệt xem thông tin của trẻ này." in str(outcome["other"]), outcome
+        assert Guardianship.objects.filter(parent=parent, child=first.person).exists()
+        assert not Registration.objects.filter(status=Registration.Status.PENDING).exists()
+    else:
+        assert isinstance(outcome["other"], Registration), outcome
+        assert Registration.objects.get(status=Registration.Status.PENDING).pk == outcome["other"].pk
+
+
+def test_sent_again_while_the_first_declaration_is_drawn_replaces_it_once_drawn(reference_data):
+    parent = citizen()
+    first = child_registration(parent)
+    Registration.objects.filter(pk=first.pk).update(declaration_pdf="")  # as before its task ran
+
+    outcome, waited = sent_while("render_pdf", first_side=lambda: registration_services._declaration_rendered(first.pk),
+                                 parent=parent, child=first.person)
+
+    assert waited, "the send did not wait for the registration whose declaration was drawn"
+    assert isinstance(outcome["first"], Registration), outcome
+    assert isinstance(outcome["send"], Registration), outcome
+    replaced = Registration.objects.get(pk=first.pk)
+    assert replaced.status == Registration.Status.REPLACED
+    assert not replaced.declaration_pdf  # the PDF drawn meanwhile deleted with the photos
+    assert Registration.objects.get(status=Registration.Status.PENDING).pk == outcome["send"].pk
