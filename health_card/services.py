@@ -21,6 +21,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Person
 from accounts.selectors import own_record_refusal
 from accounts.services.notices import person_notify
 from lookup.models import MedicalFacility
@@ -253,15 +254,19 @@ def cards_expire(*, today: datetime.date | None = None, seconds: float | None = 
     # re-delivered one), or a run and an officer, never wait on each other in a circle. The cards only,
     # not their holders read with them: the update's trigger locks the holders in their own key order,
     # as every writer of several people does, where locked with the cards they came in the cards' order.
+    # The holders are read once the update locked them, in one query: read with the cards, a holder
+    # whose card the run waited for is the row before the wait (PostgreSQL reads again only the rows it
+    # locks), and a name corrected meanwhile (a 608A's completion) would be told by the old one.
     while ids := list(due.order_by("pk").values_list("pk", flat=True)[:EXPIRE_BATCH]):
         with transaction.atomic():
-            cards = list(due.filter(pk__in=ids).order_by("pk").select_for_update(of=("self",))
-                         .select_related("person"))
+            cards = list(due.filter(pk__in=ids).order_by("pk").select_for_update(of=("self",)))
             expired += due.filter(pk__in=[card.pk for card in cards]).update(
                 status=Card.Status.EXPIRED, changed_at=timezone.now())
-            for card in cards:
-                if card.valid_to >= today - datetime.timedelta(days=EXPIRY_NOTICE_DAYS):
-                    _expiry_notify(card)
+            told = [card for card in cards if card.valid_to >= today - datetime.timedelta(days=EXPIRY_NOTICE_DAYS)]
+            holders = Person.objects.in_bulk({card.person_id for card in told})
+            for card in told:
+                card.person = holders[card.person_id]
+                _expiry_notify(card)
         if stop_at is not None and time.monotonic() >= stop_at:
             break
     return expired

@@ -392,6 +392,19 @@ def test_the_nightly_expiry_locks_its_cards_in_one_order(holder, card, stranger)
     assert picking and all(BY_KEY.search(sql) for sql in picking), picking
 
 
+def test_the_nightly_expiry_reads_the_holders_of_a_batch_in_one_query_after_marking_their_cards(holder, card,
+                                                                                                stranger):
+    """The notices name each holder as read once the batch is marked, all in one query, none per card
+    (test_card_expiry_locks.py: the name corrected while the run waited for a card)."""
+    Card.objects.update(valid_to=timezone.localdate() - DAY)
+    with CaptureQueriesContext(connection) as queries:
+        assert cards_expire() == 2
+    sql = [query["sql"] for query in queries.captured_queries]
+    marking = next(i for i, query in enumerate(sql) if query.startswith('UPDATE "health_card_card"'))
+    reading = [i for i, query in enumerate(sql) if query.startswith('SELECT "accounts_person"."id"')]
+    assert len(reading) == 1 and reading[0] > marking and ' IN (' in sql[reading[0]], [sql[i] for i in reading]
+
+
 def test_a_cards_end_is_unknown_in_use_without_an_end_date_ended_with_no_recorded_change_or_before_its_start():
     """Card.ended_on, as its docstring says: None for a card in use without an end date, for a card
     ended with no end date and no recorded change time, and for one so ended before its first day;

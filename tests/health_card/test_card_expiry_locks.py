@@ -11,16 +11,18 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import Guardianship, Person
 from health_card.models import Card
 from health_card.services import cards_expire
+from notifications.models import Message
 from participation.models import Period
 from participation.services.periods import period_delete
-from tests.accounts.helpers import make_person
+from tests.accounts.helpers import born_years_ago, cccd_for, make_person
 from tests.db_locks import wait_until_blocked
 from tests.participation.helpers import period
 from tests.participation.test_locks import Side
 
-from .card_fixtures import facility, issue, signing_keys  # noqa: F401
+from .card_fixtures import facility, holder, issue, signing_keys  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,3 +55,28 @@ def test_the_expiry_and_a_writer_of_its_holders_periods_wait_in_no_circle(refere
     assert set(Card.objects.filter(pk__in=[earlier_card.pk, later_card.pk]).values_list("status", flat=True)) == {
         Card.Status.EXPIRED}
     assert not Period.objects.exists()
+
+
+def test_a_childs_name_corrected_while_the_expiry_waits_for_the_card_is_the_one_the_parent_is_told(
+        reference_data, facility, holder):  # noqa: F811
+    """A 608A's completion correcting the child's name commits while the run waits for the child's card: the
+    run reads the holder once it marked the card, not with the card, which is all PostgreSQL reads again after
+    the wait."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes no row locks: it writes one transaction at a time, so no run waits for a card")
+    born = born_years_ago(10)
+    child = make_person("7905555556", "Nguyễn Gia Bảo", birth=born, id_number=cccd_for(born))
+    Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    childs_card = issue(child, facility, group="HS", valid_to=timezone.localdate() - datetime.timedelta(days=1))
+    expiring = Side(cards_expire)
+    try:
+        with transaction.atomic():  # the officer's completion: the card locked, then the name corrected
+            Card.objects.select_for_update().get(pk=childs_card.pk)
+            expiring.start()
+            assert wait_until_blocked(expiring, expiring.pid), "the expiry did not wait for the card"
+            Person.objects.filter(pk=child.pk).update(full_name="Nguyễn Gia Bảo Anh")
+    finally:
+        expiring.join()
+    assert expiring.error is None and expiring.result == 1, expiring.error
+    told = Message.objects.get(template="bhyt_card_expired", channel=Message.Channel.INBOX, user=holder)
+    assert told.subject == "Thẻ BHYT của Nguyễn Gia Bảo Anh đã hết hạn"
