@@ -13,14 +13,14 @@ import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from accounts.models import Guardianship, Registration
+from accounts.models import Guardianship, Person, Registration, User
 from accounts.services import registration as registration_services
 from lookup.models import Agency
 from tests.db_locks import run_into, wait_until_blocked
 from tests.public_services.helpers import citizen
 
-from .helpers import jpeg, officer
-from .test_registration_decision_locks import DECISIONS, child_registration, meanwhile
+from .helpers import cccd_for, jpeg, make_person, officer, submit
+from .test_registration_decision_locks import CHILD_BORN, DECISIONS, child_registration, meanwhile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -146,6 +146,22 @@ def test_sent_again_once_an_officer_locked_the_pending_one_reads_what_was_decide
     else:
         assert isinstance(outcome["other"], Registration), outcome
         assert Registration.objects.get(status=Registration.Status.PENDING).pk == outcome["other"].pk
+
+
+def test_a_parents_registration_sent_while_the_childs_own_is_approved_reads_the_childs_new_login(reference_data):
+    """The send waits for every pending registration of the child, whoever sent it: once the officer approved the
+    child's own, the parent is told the child has a login of their own, and nothing of theirs is pending."""
+    parent = citizen()
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=CHILD_BORN, id_number=cccd_for(CHILD_BORN))
+    childs_own = submit(Person.objects.get(pk=child.pk))
+
+    outcome, waited = meanwhile(childs_own, DECISIONS["approve"], lambda: send_again(parent, child))
+
+    assert waited, "the send did not wait for the child's own registration the officer was approving"
+    assert Registration.objects.get(pk=childs_own.pk).status == Registration.Status.APPROVED
+    assert User.objects.filter(person=child).exists()
+    assert "Người này đã có tài khoản riêng nên không đăng ký thay được." in str(outcome["other"]), outcome
+    assert not Registration.objects.filter(status=Registration.Status.PENDING).exists()
 
 
 def test_sent_again_while_the_first_declaration_is_drawn_replaces_it_once_drawn(reference_data):
