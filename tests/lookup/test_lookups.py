@@ -246,6 +246,18 @@ def test_a_ward_left_from_the_province_chosen_before_is_dropped_and_said_as_no_e
     assert 'class="notice"' not in html(client, POINTS, province="79", ward=saigon.code)
 
 
+def test_a_refreshed_ward_list_says_nothing_of_results_never_searched(client, reference_data):
+    """Without JavaScript, a search in TP. Hồ Chí Minh for Phường Sài Gòn, then Hà Nội chosen and
+    "Cập nhật danh sách phường/xã" pressed: the page, nothing searched, said the ward was not used and
+    that the results cover the whole province. Only the list is refreshed, so nothing is said of results."""
+    saigon = Ward.objects.get(province__code="79", name="Phường Sài Gòn")
+    for province in ("01", ""):
+        page = html(client, POINTS, province=province, ward=saigon.code, **{"cap-nhat": "1"})
+        assert 'class="notice"' not in page and "không được dùng để tìm" not in page
+        assert "chỉ được dùng để tìm" not in page and 'class="result-count"' not in page
+        assert '<option value="" selected>Tất cả phường/xã</option>' in page  # the ward is still dropped
+
+
 # The 34 provinces by their proper name: a city's "Thành phố" does not put it under T.
 PROVINCES_BY_NAME = [
     "An Giang", "Bắc Ninh", "Cà Mau", "Cao Bằng", "Thành phố Cần Thơ", "Thành phố Đà Nẵng", "Đắk Lắk", "Điện Biên",
