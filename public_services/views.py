@@ -36,7 +36,7 @@ from participation.services.statements import verify_base_for
 from vssid_portal.documents import DocumentsField
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_response, private_file_url
 from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
-from vssid_portal.forms import posted_as_initial
+from vssid_portal.forms import kept_as_typed, posted_as_initial
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
 from vssid_portal.views import LimitRefusal, counted_or_let_through, minutes_left, usages_refusal
@@ -289,7 +289,8 @@ def procedure_form(request, slug):
             # Kept as typed and shown by a GET, the list made for the province chosen: Back to the page
             # loads it again (no-store) with that list, in which the browser puts back the choice in it,
             # and never to this post, which a browser would offer only to send again.
-            draft["typed"] = posted_as_initial(procedure.form_class, request.POST)
+            typed = posted_as_initial(procedure.form_class, request.POST)
+            draft["typed"] = kept_as_typed(procedure.form(initial=typed, person=person, user=request.user), typed)
             drafts[name] = draft
             _save_drafts(request)
             return redirect("public_services:form", slug=procedure.slug)  # the browser keeps the button's #fragment

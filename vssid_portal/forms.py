@@ -81,6 +81,51 @@ def posted_as_initial(form_class, post) -> dict:
     return initial
 
 
+# What is kept of a posted form to show it again later (a procedure's draft in the session): a text
+# without a length of its own is cut there, a choice value longer than this is no choice.
+KEPT_TEXT_LENGTH = 1000
+KEPT_CHOICE_LENGTH = 100
+
+
+def _offered(field: forms.Field, value) -> bool:
+    """Whether `value` is one of `field`'s choices as the form offers them (a list made for the
+    province chosen included), or no choice at all."""
+    if value in (None, ""):
+        return True
+    if not isinstance(value, str) or len(value) > KEPT_CHOICE_LENGTH:
+        return False
+    if isinstance(field, forms.ModelChoiceField):
+        try:
+            field.to_python(value)
+        except ValidationError:
+            return False
+        return True
+    return field.valid_value(value) if isinstance(field, forms.ChoiceField) else True
+
+
+def kept_as_typed(form, initial: dict) -> dict:
+    """`initial` (`posted_as_initial` of `form`'s class), bounded to be kept beyond the request (a
+    procedure's draft in the session, read on every request): only `form`'s own fields, each text
+    cut to its field's max_length (KEPT_TEXT_LENGTH when it has none), a choice only if `form`,
+    made with that `initial`, offers it, and of a several-choices field only the choices offered,
+    each once. A forged post of megabytes keeps at most what the form itself could hold."""
+    kept = {}
+    for name, field in form.fields.items():
+        if name not in initial:
+            continue
+        value = initial[name]
+        if isinstance(field, forms.MultipleChoiceField):
+            values = value if isinstance(value, (list, tuple)) else []
+            kept[name] = list(dict.fromkeys(part for part in values if part and _offered(field, part)))
+        elif isinstance(field.widget, ChoiceWidget):
+            kept[name] = value if _offered(field, value) else None
+        elif isinstance(value, str):
+            kept[name] = value[:getattr(field, "max_length", None) or KEPT_TEXT_LENGTH]
+        else:
+            kept[name] = None
+    return kept
+
+
 class PortalFormRenderer(Jinja2):
     field_template_name = "forms/field.html"
     fallback = TemplatesSetting()

@@ -3,6 +3,7 @@ every answer kept, an image refused without losing the rest, review and submit w
 whatever is posted twice, status and history, withdraw, correct-and-resubmit, IDOR (someone
 else's filing or file is a 404) and page query counts that do not grow with the data."""
 
+import json
 import re
 
 import pytest
@@ -434,6 +435,39 @@ def test_without_javascript_the_agency_list_follows_the_chosen_province(client, 
         assert "[07902] BHXH Quận 12" in html and 'value="45 Hà Huy Giáp"' in html
         assert key_of(response) == key
         assert f'<option value="{target.province_id}" selected>' in html
+
+
+def test_a_forged_refresh_keeps_in_the_session_only_what_the_form_could_hold(client, owner):
+    """The no-JavaScript refresh keeps what was typed in the session (read on every request, for up
+    to 12 hours): a forged post of megabytes in the texts, of a choice not offered and of hundreds of
+    list values was kept whole. Only the form's own fields are kept, each text cut to its field's
+    length, a choice only if offered and each choice of a several-choices field once."""
+    from lookup.models import Agency, Province
+
+    client.force_login(owner)
+    key = key_of(client.get(BENEFIT_PLACE))
+    hcm = Province.objects.get(code="79")
+    big = "x" * 600_000
+    response = client.post(BENEFIT_PLACE, {"idempotency_key": key, "refresh": "1", "new_province": str(hcm.pk),
+                                           "new_agency": str(Agency.objects.get(code="00101").pk),  # Hà Nội's
+                                           "new_address": big, "details": big, "phone": big, "forged": big})
+    assert response.status_code == 302
+    typed = client.session["public_services_drafts"][f"CHUYEN-NOI-HUONG:{owner.person.pk}"]["typed"]
+    assert set(typed) <= {"new_province", "new_agency", "new_address", "details", "phone"}
+    assert typed["new_province"] == str(hcm.pk) and typed["new_agency"] is None
+    assert len(typed["new_address"]) == 300 and len(typed["details"]) == 1000 and len(typed["phone"]) <= 1000
+    assert len(json.dumps(client.session["public_services_drafts"])) < 5_000
+    response = client.post(BENEFIT_PLACE, {"idempotency_key": key, "refresh": "1", "new_province": "9" * 500_000,
+                                           "new_agency": "1" * 500_000, "details": "Về ở với con"})
+    typed = client.session["public_services_drafts"][f"CHUYEN-NOI-HUONG:{owner.person.pk}"]["typed"]
+    assert typed["new_province"] is None and typed["new_agency"] is None and typed["details"] == "Về ở với con"
+
+    contact = "/dich-vu-cong/dieu-chinh-thong-tin-lien-he/"
+    key = key_of(client.get(contact))
+    response = client.post(contact, {"idempotency_key": key, "refresh": "1",
+                                     "changes": ["address", "address", "forged", big] + ["phone"] * 500})
+    typed = client.session["public_services_drafts"][f"DOI-LIEN-HE:{owner.person.pk}"]["typed"]
+    assert typed["changes"] == ["address", "phone"]
 
 
 def test_a_list_hanging_on_a_province_follows_it_by_the_registrations_script(client, owner, district_officer):
