@@ -258,6 +258,16 @@ def _previews(request, procedure, kept: dict) -> list[tuple[str, str]]:
             for name, name_ in kept.items() if not is_several(name)]
 
 
+# What static/js/refresh-list.js sends with its request for a list (X-Requested-With): the form
+# is answered as it was posted, nothing kept, since the script's page stays and what is typed
+# after it would not be; only the button without JavaScript keeps what was typed (`kept_as_typed`).
+REFRESH_LIST_HEADER_VALUE = "refresh-list"
+
+
+def _refreshed_by_script(request) -> bool:
+    return request.headers.get("X-Requested-With") == REFRESH_LIST_HEADER_VALUE
+
+
 @sensitive_post_parameters()  # every answer: a procedure asks for an ID number, an address, a bank account, ...
 @handles_upload_limits
 @login_required
@@ -285,7 +295,8 @@ def procedure_form(request, slug):
         if draft is None or draft["key"] != posted_key:
             draft = {"key": posted_key, "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
         refusal = _uploads_refused(request)
-        if "refresh" in request.POST and refusal is None:
+        refreshed = "refresh" in request.POST
+        if refreshed and refusal is None and not _refreshed_by_script(request):
             # Kept as typed and shown by a GET, the list made for the province chosen: Back to the page
             # loads it again (no-store) with that list, in which the browser puts back the choice in it,
             # and never to this post, which a browser would offer only to send again.
@@ -294,10 +305,11 @@ def procedure_form(request, slug):
             drafts[name] = draft
             _save_drafts(request)
             return redirect("public_services:form", slug=procedure.slug)  # the browser keeps the button's #fragment
-        if refusal is not None:  # refused: shown again as refreshed, no file read
+        if refreshed or refusal is not None:  # the script's list, or refused: shown again as posted, no file read
             form = procedure.form(initial=posted_as_initial(procedure.form_class, request.POST), person=person,
                                   user=request.user, kept=draft["uploads"])
-            messages.error(request, refusal.message)
+            if refusal is not None:
+                messages.error(request, refusal.message)
         else:
             draft.pop("typed", None)  # sent to be judged: opened again, the form shows what passed
             _remove_files(request, draft["uploads"])
@@ -312,8 +324,9 @@ def procedure_form(request, slug):
                 return redirect("public_services:review", slug=procedure.slug)
             form = _posted(request, procedure, person=person, user=request.user, kept=draft["uploads"])
             form.is_valid()
-        drafts[name] = draft
-        _save_drafts(request)
+        if not refreshed or refusal is not None:  # the script's list only: the draft as it was
+            drafts[name] = draft
+            _save_drafts(request)
     elif draft is not None:  # opened again (back link, menu, language, another tab): what it holds stays
         initial = (draft["typed"] if draft.get("typed") is not None
                    else draft["data"] if draft.get("data") is not None else procedure.initial(person, user=request.user))

@@ -90,7 +90,11 @@
       body.append(button.name, button.value);
       listFor = source.value;
       list.setAttribute("aria-busy", "true");
-      fetch(askedFor(body), byGet ? {credentials: "same-origin"} : {method: "POST", body: body, credentials: "same-origin"})
+      // Marked as the script's (X-Requested-With): a procedure's form answers with the list and keeps
+      // nothing, as what is typed after it on this page would not be kept (public_services/views.py).
+      var headers = {"X-Requested-With": "refresh-list"};
+      fetch(askedFor(body), byGet ? {credentials: "same-origin", headers: headers}
+                                  : {method: "POST", body: body, credentials: "same-origin", headers: headers})
         .then(function (response) {
           if (!response.ok) {
             throw new Error(response.status);

@@ -123,6 +123,25 @@ def test_the_agency_chosen_is_kept_on_coming_back(page_of, live_server):
     assert page.console_errors == []
 
 
+def test_the_scripts_refresh_leaves_no_snapshot_to_come_back_later(page_of, live_server):
+    """The script's refresh is the button's post marked as the script's, which keeps nothing: the
+    form opened again from the menu never shows what was typed when the province changed. Before,
+    each change kept a snapshot, which came back out of date: the reason as it was before being
+    corrected, the agency chosen after it empty."""
+    page = page_of()
+    page.get_by_label(REASON).fill("Chuyen ve o voi con gai")  # a typo, then the province
+    page.get_by_label(PROVINCE).select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_label(AGENCY).select_option(label="[07902] BHXH Quận 12")  # waits for the option to come
+    assert page.evaluate("window.asked") == 1
+    page.get_by_label(REASON).fill("Chuyển về ở với con gái")  # corrected
+    page.goto(live_server.url + "/ho-tro/")
+
+    page.goto(live_server.url + PAGE, wait_until="networkidle")  # from the menu, not by Back
+    assert page.get_by_label(REASON).input_value() != "Chuyen ve o voi con gai"
+    assert page.get_by_label(PROVINCE).locator("option:checked").inner_text() != "Thành phố Hồ Chí Minh"
+    assert page.evaluate("window.asked") == 0
+
+
 def test_without_javascript_the_agency_chosen_is_kept_on_coming_back(page_of, live_server):
     """Without JavaScript the button's post answers with the page by a GET, the province and what was
     typed kept by the server: Back comes to that page, loaded again with the province's agencies, and the

@@ -470,6 +470,26 @@ def test_a_forged_refresh_keeps_in_the_session_only_what_the_form_could_hold(cli
     assert typed["changes"] == ["address", "phone"]
 
 
+def test_the_scripts_refresh_answers_the_list_and_keeps_nothing(client, owner):
+    """static/js/refresh-list.js asks for the list with the same `refresh` post, marked as its own: the
+    form is answered with the province's agencies and nothing is kept, since what is typed after it on
+    the page would not be. Before, each province changed kept a snapshot in the draft, which the form
+    opened again from the menu showed, out of date (a typo fixed, a text cleared back, no agency)."""
+    from lookup.models import Agency
+
+    client.force_login(owner)
+    key = key_of(client.get(BENEFIT_PLACE))
+    target = Agency.objects.get(code="07902")
+    response = client.post(BENEFIT_PLACE, {"idempotency_key": key, "new_province": str(target.province_id),
+                                           "refresh": "1", "new_address": "45 Hà Huy Giáp, Quận 12 (typo)"},
+                           HTTP_X_REQUESTED_WITH="refresh-list")
+    html = response.content.decode()
+    assert response.status_code == 200 and "[07902] BHXH Quận 12" in html and 'class="error-summary"' not in html
+    assert "typed" not in client.session["public_services_drafts"][f"CHUYEN-NOI-HUONG:{owner.person.pk}"]
+    html = page(client, BENEFIT_PLACE)  # opened again from the menu: no snapshot of the refresh
+    assert "(typo)" not in html and key_of(client.get(BENEFIT_PLACE)) == key
+
+
 def test_a_list_hanging_on_a_province_follows_it_by_the_registrations_script(client, owner, district_officer):
     """Every procedure's list that hangs on another select (province → agency, province → ward), on
     a new filing's form and on a returned one's correction page, has its update button wired to
