@@ -88,3 +88,27 @@ def test_without_javascript_the_button_refreshes_the_list(correction_page, code)
     assert page.get_by_label(province).locator("option:checked").inner_text() == "Thành phố Hà Nội"
     assert page.get_by_label(box).input_value() == "12 Hàng Bài"
     assert "Ghi rõ địa chỉ mới." in page.content()  # still the correction page of the filing
+
+
+@pytest.mark.parametrize("code", LISTS)
+def test_the_choice_is_kept_on_coming_back(correction_page, live_server, code):
+    """Left by a link and come back to by Back, the correction page is loaded again (no-store) with the
+    list the server makes for the filing's stored province (Hồ Chí Minh); the browser puts back Hà Nội
+    and what was typed, the list is refreshed for Hà Nội, once, and its choice made again from the
+    page's history entry (history.state). Without it, the choice came back empty."""
+    province, listed, button, box, stored, other, _ = LISTS[code]
+    page = correction_page(code)
+    page.get_by_label(box).fill("12 Hàng Bài")
+    page.get_by_label(province).select_option(label="Thành phố Hà Nội")
+    page.get_by_label(listed).locator("option", has_text=other).wait_for(state="attached")
+    choice = next(option for option in options(page, listed) if other in option)
+    page.get_by_label(listed).select_option(label=choice)
+    page.goto(live_server.url + "/ho-tro/")
+
+    page.go_back(wait_until="networkidle")
+    assert page.evaluate("window.asked") == 1
+    assert page.get_by_label(province).locator("option:checked").inner_text() == "Thành phố Hà Nội"
+    assert page.get_by_label(listed).locator("option:checked").inner_text() == choice
+    assert page.get_by_label(box).input_value() == "12 Hàng Bài"
+    assert not page.get_by_role("button", name=button).is_visible()
+    assert page.console_errors == []

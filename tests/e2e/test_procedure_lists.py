@@ -116,6 +116,10 @@ def test_the_agency_chosen_is_kept_on_coming_back(page_of, live_server):
     page.goto(live_server.url + "/ho-tro/")
 
     page.go_back(wait_until="networkidle")
+    # The server kept nothing of the script's refresh: the page came with no province's agencies, and
+    # the list was refreshed for the province the browser put back, the agency chosen again from the
+    # page's history entry (history.state).
+    assert page.evaluate("window.asked") == 1
     assert page.get_by_label(PROVINCE).locator("option:checked").inner_text() == "Thành phố Hồ Chí Minh"
     assert page.get_by_label(AGENCY).locator("option:checked").inner_text() == "[07902] BHXH Quận 12"
     assert page.get_by_label(REASON).input_value() == "Chuyển về ở với con gái"
@@ -178,6 +182,7 @@ def test_the_contact_changes_ward_chosen_is_kept_on_coming_back(page_of, live_se
     page.goto(live_server.url + "/ho-tro/")
 
     page.go_back(wait_until="networkidle")
+    assert page.evaluate("window.asked") == 1  # the list refreshed for the province put back
     assert page.get_by_label(NEW_PROVINCE).locator("option:checked").inner_text() == "Thành phố Hà Nội"
     assert page.get_by_label(NEW_WARD).locator("option:checked").inner_text() == "Phường Hoàn Kiếm"
     assert page.get_by_label(NEW_STREET).input_value() == "12 Hàng Bài"
