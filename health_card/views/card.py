@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -91,10 +92,14 @@ def photo_url(request, person) -> str:
 @login_required
 @never_cache
 @require_safe
-def card_page(request):
+def card_page(request, *, own_path: str | None = None):
+    """The card page. Shown at another address (a refused print's), the layout's `next` (the language
+    switch, the session dialog) leads to `own_path`, the card page's: not to that address again."""
     def context(person):  # a login without a registry person sees the "no card" notice
         card = card_for(person=person)
         context = {**viewing(request.user, person), "card": card}
+        if own_path is not None:
+            context["next_path"] = own_path
         if person is None:  # clinic staff or an officer: where their work is, as their personal page says
             context["workplace"] = workplace(request.user)
         if card is not None:
@@ -188,7 +193,7 @@ def card_pdf(request, pk: int):
             "Tình trạng thẻ ở ngay bên dưới."))
     if refusal := _print_refused(request):  # the card page saying so, with the wait in Retry-After
         messages.error(request, refusal.message)
-        return refusal.answer(card_page(request))
+        return refusal.answer(card_page(request, own_path=reverse("health_card:index")))
     photo = ""
     name = portrait_for(person=card.person)
     if name:

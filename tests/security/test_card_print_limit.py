@@ -34,6 +34,10 @@ def test_the_printed_card_stops_at_the_logins_limit_with_a_vietnamese_429_and_re
     # the minutes left of the hour, as Retry-After says them, not "later" for a wait of up to an hour
     assert f"Hãy thử lại sau {math.ceil(int(refused['Retry-After']) / 60)} phút;" in refused.content.decode()
     assert "NGUYỄN VĂN ĐỨC" in refused.content.decode()  # the card page, where the card is still shown
+    # shown at the print's address, its language switch and session dialog lead to the card page, not
+    # to another print (refused again, or a download once the hour is over)
+    assert 'name="next" type="hidden" value="/the-bhyt/"' in refused.content.decode()
+    assert f'value="/the-bhyt/{card.pk}/in/"' not in refused.content.decode()
     assert len(drawn) == 2
     # Another login's prints are its own.
     other = Card.objects.get(person=stranger.person)
