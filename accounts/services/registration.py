@@ -81,6 +81,19 @@ def validate_child_birth_date(birth_date: datetime.date) -> None:
         raise ValidationError(CHILD_ADULT, code="adult")
 
 
+def _refuse_a_login(user: User | None) -> None:
+    """A person's own registration is refused once the code has a login (`user`), saying whether it is
+    locked: "Quên mật khẩu" sends a login an officer deactivated no code, only the agency opens it again."""
+    if user is None:
+        return
+    if not user.is_active:
+        raise ValidationError({"bhxh_code": gettext(
+            "Tài khoản của mã số BHXH này đang bị khóa. Hãy liên hệ cơ quan BHXH quản lý hoặc gọi tổng đài "
+            "%(hotline)s để được hỗ trợ.") % {"hotline": settings.PORTAL_HOTLINE}})
+    raise ValidationError({"bhxh_code": gettext(
+        "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu.")})
+
+
 def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date: datetime.date, id_type: str,
                                    id_number: str, for_child: bool = False) -> Person:
     """The registry person the declaration names, or a ValidationError that does not reveal what
@@ -109,14 +122,8 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
         raise ValidationError({"full_name": ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")})
     # Only after the identity matched: from the code alone this would tell anyone whether a code
     # has an account, which "Quên mật khẩu" keeps to itself.
-    if hasattr(person, "user") and not for_child:
-        if not person.user.is_active:
-            # "Quên mật khẩu" sends a login an officer deactivated no code: only the agency opens it again.
-            raise ValidationError({"bhxh_code": gettext(
-                "Tài khoản của mã số BHXH này đang bị khóa. Hãy liên hệ cơ quan BHXH quản lý hoặc gọi tổng đài "
-                "%(hotline)s để được hỗ trợ.") % {"hotline": settings.PORTAL_HOTLINE}})
-        raise ValidationError({"bhxh_code": gettext(
-            "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu.")})
+    if not for_child:
+        _refuse_a_login(getattr(person, "user", None))
     # The form asks no sex: the record's own number contradicting the sex it records is the registry's to
     # correct. Said without naming the field, which would tell whoever typed the number the recorded sex.
     if not for_child and id_type == IdType.CCCD and cccd_sex(id_number) != person.sex:
@@ -205,6 +212,8 @@ def registration_submit(*, declaration: dict, photos: dict[str, str], agency: Ag
                 bhxh_code=person.bhxh_code, status=Registration.Status.PENDING).order_by("pk"))
             if parent is not None:
                 _check_child(person, parent)
+            else:  # read again now: a decision approving the pending one may have made the login meanwhile
+                _refuse_a_login(User.objects.filter(person=person).first())
             replaced_photos, replaced = [], []
             # Only the submitter's own earlier registration is replaced: each parent registers for
             # their own right to the child's records, and a minor's own registration is theirs.

@@ -10,6 +10,7 @@ import threading
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection
 
@@ -179,3 +180,20 @@ def test_sent_again_while_the_first_declaration_is_drawn_replaces_it_once_drawn(
     assert replaced.status == Registration.Status.REPLACED
     assert not replaced.declaration_pdf  # the PDF drawn meanwhile deleted with the photos
     assert Registration.objects.get(status=Registration.Status.PENDING).pk == outcome["send"].pk
+
+
+def test_sent_again_by_an_adult_while_their_pending_one_is_approved_is_refused_for_the_login_it_made(reference_data):
+    """A citizen sends their own form again while an officer approves the pending one: the send waits for the
+    approval, which makes the login, then reads it and is refused as any registration of a code with a login
+    is, instead of saving a second pending registration (and texting "received") for a person with a login."""
+    person = make_person("7906666666", "Nguyễn Văn An")
+    first = submit(Person.objects.get(pk=person.pk))
+    outcome, waited = meanwhile(first, DECISIONS["approve"], lambda: submit(Person.objects.get(pk=person.pk)))
+    assert waited
+    assert isinstance(outcome["decide"], Registration), outcome
+    assert User.objects.filter(person=person).exists()
+    refused = outcome["other"]
+    assert isinstance(refused, ValidationError), outcome
+    assert refused.message_dict["bhxh_code"] == [
+        "Mã số BHXH này đã có tài khoản. Nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu."]
+    assert not Registration.objects.filter(person=person, status=Registration.Status.PENDING).exists()
