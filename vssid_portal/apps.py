@@ -5,7 +5,7 @@ from django.urls import register_converter
 
 class PortalConfig(AppConfig):
     name = "vssid_portal"
-    verbose_name = "Cổng BHXH số"
+    verbose_name = "Cổng dịch vụ BHXH số"
     default = True  # the app's own config, not AdminConfig below
 
     def ready(self):

@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 
 from . import files, views
 
-admin.site.site_header = _("Quản trị Cổng BHXH số")
+admin.site.site_header = _("Quản trị Cổng dịch vụ BHXH số")
 admin.site.site_title = _("Quản trị BHXH số")
 admin.site.index_title = _("Nghiệp vụ")
 # Officers log in through allauth (rate limits, device codes), never through the admin's own form.
