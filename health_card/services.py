@@ -266,19 +266,20 @@ def cards_expire(*, today: datetime.date | None = None, seconds: float | None = 
             holders = Person.objects.in_bulk({card.person_id for card in told})
             for card in told:
                 card.person = holders[card.person_id]
-                _expiry_notify(card)
+                _expiry_notify(card, today)
         if stop_at is not None and time.monotonic() >= stop_at:
             break
     return expired
 
 
-def _expiry_notify(card: Card) -> None:
-    """Tell of one card's expiry; a notice that fails (a broken record) is logged and leaves the
-    card expired and the other cards of the batch to go on."""
+def _expiry_notify(card: Card, today: datetime.date) -> None:
+    """Tell of one card's expiry on the run's day `today` (a run queued again for its day may start
+    after midnight: a child's last day of a TE card is judged on the day the run is for); a notice that
+    fails (a broken record) is logged and leaves the card expired and the other cards of the batch to go on."""
     try:
         with transaction.atomic():
             person_notify(person=card.person, template="bhyt_card_expired",
-                          context={"card": card, "child_card": child_card_due(person=card.person)},
+                          context={"card": card, "child_card": child_card_due(person=card.person, on=today)},
                           change_key=f"card-{card.pk}-expired")
     except SoftTimeLimitExceeded:  # the task is told to stop: not a broken record
         raise

@@ -216,6 +216,31 @@ def test_a_parent_is_told_where_the_free_card_of_a_child_under_6_is_had(holder, 
         assert "dưới 6 tuổi được cấp thẻ" in told[channel].body and "nhà trường" not in told[channel].body, channel
 
 
+@pytest.mark.parametrize("ended, free", [("the day before the child's last TE day", True),
+                                          ("on the child's last TE day, the child now six", False)])
+def test_a_childs_card_is_judged_on_the_runs_day_and_a_child_grown_past_the_te_card_gets_no_free_card_advice(
+        holder, card, ended, free):
+    """A run for a day past (queued again for that day, it may start after midnight) judges the child's
+    age on that day: a card ending the day before the child's last day of a TE card is told of the free
+    card even when the run starts later; a card that ended because the child grew past it (its end is
+    child_card_valid_to) is told of work and school, not of a free card the child no longer has."""
+    from accounts.models import Guardianship
+    from health_card.selectors import child_card_valid_to
+    from notifications.models import Message
+
+    born = born_years_ago(7)
+    last_te_day = child_card_valid_to(born)
+    child = make_person("7905555557", "Nguyễn Gia Bảo", birth=born, id_number=cccd_for(born))
+    Guardianship.objects.create(parent=holder, child=child, relationship="cha")
+    valid_to = last_te_day - DAY if free else last_te_day
+    with_dates(issue(child, card.facility, group="TE"), valid_to=valid_to)
+    assert cards_expire(today=valid_to + DAY) == 1  # the child's: the parent's own card is still in use
+    told = {message.channel: message for message in Message.objects.filter(template="bhyt_card_expired", user=holder)}
+    for channel in (Message.Channel.INBOX, Message.Channel.SMS):
+        body = told[channel].body
+        assert ("dưới 6 tuổi được cấp thẻ" in body) is free and ("nhà trường" in body) is not free, (channel, body)
+
+
 def test_the_beat_runs_the_expiry_task_every_night(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["cards-expire"]
     assert entry["task"] == "health_card.tasks.expire_cards"
