@@ -248,7 +248,7 @@ def test_a_refused_registration_says_it_was_refused_not_that_it_is_not_yet_appro
            "hết hạn. Trẻ dưới 6 tuổi được cấp thẻ miễn phí: hãy liên hệ UBND xã, phường hoặc cơ quan BHXH.",
      "Trẻ em dưới 6 tuổi được cấp thẻ BHYT miễn phí"),
     ("en", "BHXH: The health insurance card of Công Tằng Tôn Nữ Thị Hoàng Phương Thảo, valid until 31/12/2027, has "
-           "expired. A child under 6 gets one free: ask the commune or ward office or social insurance.",
+           "expired. A child under 6 gets one free: ask the commune, ward or social insurance office.",
      "A child under 6 is given a health insurance card free of charge"),
 ])
 def test_an_expired_card_of_a_child_under_6_advises_the_free_child_s_card_not_work_or_school(language, sms, advice):
