@@ -29,15 +29,21 @@
       return;
     }
     var hint = document.getElementById(list.id + "_helptext");
+    var hintWithButton = hint && hint.textContent;  // the server's, which asks for the button
     if (hint && button.getAttribute("data-refresh-hint")) {
       hint.textContent = button.getAttribute("data-refresh-hint");
     }
     holder.hidden = true;
     var asked = 0;
 
+    // The list was not refreshed (no answer, a limit, an error): the button comes back and the hint
+    // asks for it again, instead of saying the list is the chosen province's while it is not.
     function failed() {
       list.removeAttribute("aria-busy");
       holder.hidden = false;
+      if (hint) {
+        hint.textContent = hintWithButton;
+      }
     }
 
     function chosenByServer() {
@@ -117,6 +123,9 @@
           }
           remember();
           list.removeAttribute("aria-busy");
+          if (hint && button.getAttribute("data-refresh-hint")) {
+            hint.textContent = button.getAttribute("data-refresh-hint");
+          }
         })
         .catch(function () {
           if (mine === asked) {

@@ -53,6 +53,26 @@ def test_without_javascript_the_button_refreshes_the_ward_list(browser, live_ser
     context.close()
 
 
+def test_a_list_not_refreshed_brings_the_button_back_and_its_hint_asks_for_it(browser, live_server, reference_data):
+    """The server not answering the script (a limit, an outage, the network): the list stays the one
+    for the province before, so the button comes back and the hint asks for it again, instead of
+    saying the list follows the province chosen; once a refresh comes, the hint says so again."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server.url + "/dang-ky/", wait_until="networkidle")
+    page.route("**/dang-ky/**", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_role("button", name=BUTTON).wait_for(state="visible")
+    assert "Phường Sài Gòn" not in options(page)
+    assert "đổi tỉnh thì bấm “Cập nhật danh sách phường/xã”" in page.locator("#id_ward_helptext").inner_text()
+
+    page.unroute("**/dang-ky/**")
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hà Nội")
+    page.get_by_label("Phường/xã").locator("option", has_text="Phường Hoàn Kiếm").wait_for(state="attached")
+    assert page.locator("#id_ward_helptext").inner_text() == "Danh sách theo tỉnh/thành phố đã chọn."
+    context.close()
+
+
 
 def test_a_province_the_browser_puts_back_on_back_brings_its_wards(browser, live_server, reference_data):
     """Back to the page (or loading it again), the browser puts back the province chosen without
