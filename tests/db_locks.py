@@ -2,7 +2,9 @@
 held up by a lock."""
 
 import contextlib
+import threading
 import time
+from unittest import mock
 
 from django.db import connection, connections
 
@@ -35,6 +37,43 @@ def run_into(outcome: dict, name: str, work) -> None:
         outcome[name] = error
     finally:
         connections.close_all()
+
+
+def paused_while(target, attribute: str, first, second, *, at_call: int = 1, seconds: float = 5,
+                 names: tuple[str, str] = ("first", "second")) -> tuple[dict, bool]:
+    """Run `first()` in a thread, paused at its `at_call`-th call of `target.attribute` (before the call runs,
+    its locks held), then `second()` in another thread with its own connection; let `first` go on after
+    `seconds` at most of waiting for `second` to wait for a lock. What each ended with ({names[0]: …,
+    names[1]: …}) and whether `second` waited for a lock."""
+    real = getattr(target, attribute)
+    paused_there, go = threading.Event(), threading.Event()
+    outcome, second_pid, calls = {}, [], []
+
+    def paused(*args, **kwargs):
+        if threading.current_thread() is first_thread and not paused_there.is_set():
+            calls.append(1)
+            if len(calls) == at_call:
+                paused_there.set()
+                go.wait(10)
+        return real(*args, **kwargs)
+
+    def second_side():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            second_pid.append(cursor.fetchone()[0])
+        return second()
+
+    with mock.patch.object(target, attribute, paused):
+        first_thread = threading.Thread(target=run_into, args=(outcome, names[0], first))
+        first_thread.start()
+        assert paused_there.wait(10), f"{names[0]} did not call {attribute}"
+        second_thread = threading.Thread(target=run_into, args=(outcome, names[1], second_side))
+        second_thread.start()
+        waited = wait_until_blocked(second_thread, second_pid, seconds=seconds)
+        go.set()
+        first_thread.join(30)
+        second_thread.join(30)
+    return outcome, waited
 
 
 def _foreign_keys(cursor, table: str) -> list[tuple[str, str, str]]:

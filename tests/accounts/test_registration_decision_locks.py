@@ -9,10 +9,6 @@ one of them as a deadlock: the parent's new filing, whose person key is checked 
 databases (the order of the keys' triggers' names), and an officer's completion of the parent's move to the
 ward the registration gives, which holds the parent's person FOR NO KEY UPDATE."""
 
-import functools
-import threading
-from unittest import mock
-
 import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -23,7 +19,7 @@ from accounts.services.registration import child_registration_submit, registrati
 from lookup.models import Agency, Ward
 from public_services.models import Filing
 from public_services.services import filing_complete
-from tests.db_locks import key_checked_first, run_into, wait_until_blocked
+from tests.db_locks import key_checked_first, paused_while
 from tests.public_services.helpers import answers, citizen, submit
 from tests.public_services.test_contact_change import CODE, in_hand
 
@@ -64,34 +60,9 @@ def meanwhile(registration, decide, other) -> tuple[dict, bool]:
     commits in another: what each ended with ({"decide": …, "other": …}) and whether `other` waited for a
     lock."""
     deciding_officer = officer("canbo07901b", "07901", "Cán bộ BHXH cơ sở")
-    locked, go = threading.Event(), threading.Event()
-    outcome, other_pid = {}, []
-    own_registration = registration_services.is_officers_own_registration
-
-    def paused(*args, **kwargs):  # the decision holds its locks here, before it writes
-        if threading.current_thread() is deciding:
-            locked.set()
-            go.wait(10)
-        return own_registration(*args, **kwargs)
-
-    def other_side():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            other_pid.append(cursor.fetchone()[0])
-        return other()
-
-    run = functools.partial(run_into, outcome)
-    with mock.patch.object(registration_services, "is_officers_own_registration", paused):
-        deciding = threading.Thread(target=run, args=("decide", lambda: decide(registration, deciding_officer)))
-        deciding.start()
-        assert locked.wait(10)
-        other_thread = threading.Thread(target=run, args=("other", other_side))
-        other_thread.start()
-        waited = wait_until_blocked(other_thread, other_pid, seconds=5)
-        go.set()
-        deciding.join(15)
-        other_thread.join(15)
-    return outcome, waited
+    # paused where the decision holds its locks, before it writes
+    return paused_while(registration_services, "is_officers_own_registration",
+                        lambda: decide(registration, deciding_officer), other, names=("decide", "other"))
 
 
 def decided_as_told(registration, outcome) -> None:

@@ -5,10 +5,6 @@ accounts/content_version.py). Had sending again locked the person's row before t
 would wait for the registration while the other waited for the person, and PostgreSQL would end one of them as
 a deadlock. Sends of one person wait for each other on an advisory lock instead (Lock.REGISTRATION_SUBMISSIONS)."""
 
-import functools
-import threading
-from unittest import mock
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -17,7 +13,7 @@ from django.db import connection
 from accounts.models import Guardianship, Person, Registration, User
 from accounts.services import registration as registration_services
 from lookup.models import Agency
-from tests.db_locks import run_into, wait_until_blocked
+from tests.db_locks import paused_while
 from tests.public_services.helpers import citizen
 
 from .helpers import cccd_for, jpeg, make_person, officer, submit
@@ -42,42 +38,12 @@ def send_again(parent, child):
         "agency": Agency.objects.get(code="07901"), "relationship": "cha", "birth_certificate_number": "123/2018"})
 
 
-def own_pid(pids: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pids.append(cursor.fetchone()[0])
-
-
 def sent_while(pause_at: str, *, first_side, parent, child) -> tuple[dict, bool]:
     """Run `first_side()` in a thread paused at the first call it makes of registration_services.`pause_at`, then
     send the child's registration again in another thread: what each ended with ({"first": …, "send": …}) and
     whether the send waited for a lock."""
-    paused_there, go = threading.Event(), threading.Event()
-    outcome, send_pid = {}, []
-    real = getattr(registration_services, pause_at)
-
-    def paused(*args, **kwargs):
-        if threading.current_thread() is first and not paused_there.is_set():
-            paused_there.set()
-            go.wait(10)
-        return real(*args, **kwargs)
-
-    def send():
-        own_pid(send_pid)
-        return send_again(parent, child)
-
-    run = functools.partial(run_into, outcome)
-    with mock.patch.object(registration_services, pause_at, paused):
-        first = threading.Thread(target=run, args=("first", first_side))
-        first.start()
-        assert paused_there.wait(10)
-        sending = threading.Thread(target=run, args=("send", send))
-        sending.start()
-        waited = wait_until_blocked(sending, send_pid, seconds=5)
-        go.set()
-        first.join(20)
-        sending.join(20)
-    return outcome, waited
+    return paused_while(registration_services, pause_at, first_side, lambda: send_again(parent, child),
+                        names=("first", "send"))
 
 
 @pytest.mark.parametrize("decision", DECISIONS)
@@ -87,33 +53,11 @@ def test_sent_again_while_an_officer_decides_the_pending_one_waits_for_the_decis
     parent = citizen()
     first = child_registration(parent)
     deciding_officer = officer("canbo07901b", "07901", "Cán bộ BHXH cơ sở")
-    sends, real_submitted_with = [], registration_services.registration_submitted_with
-    holding, go = threading.Event(), threading.Event()
-    outcome, decide_pid = {}, []
 
-    def after_the_send_locked(*args, **kwargs):  # its second call: right after the send's lock of the person
-        if threading.current_thread() is sending:
-            sends.append(1)
-            if len(sends) == 2:
-                holding.set()
-                go.wait(10)
-        return real_submitted_with(*args, **kwargs)
-
-    def decide():
-        own_pid(decide_pid)
-        return DECISIONS[decision](first, deciding_officer)
-
-    run = functools.partial(run_into, outcome)
-    with mock.patch.object(registration_services, "registration_submitted_with", after_the_send_locked):
-        sending = threading.Thread(target=run, args=("send", lambda: send_again(parent, first.person)))
-        sending.start()
-        assert holding.wait(10)
-        deciding = threading.Thread(target=run, args=("decide", decide))
-        deciding.start()
-        decision_waited = wait_until_blocked(deciding, decide_pid, seconds=2)
-        go.set()
-        sending.join(20)
-        deciding.join(20)
+    # paused at the send's second call of registration_submitted_with: right after its lock of the person
+    outcome, decision_waited = paused_while(
+        registration_services, "registration_submitted_with", lambda: send_again(parent, first.person),
+        lambda: DECISIONS[decision](first, deciding_officer), at_call=2, seconds=2, names=("send", "decide"))
 
     assert isinstance(outcome["decide"], Registration), outcome
     assert not decision_waited, "the decision waited for the send's lock of the person"

@@ -7,17 +7,13 @@ UPDATE, which such a check does not wait for: had it locked them FOR UPDATE, the
 hold the login and wait for the person while the completion held the person and waited for the login,
 and PostgreSQL would end one of them as a deadlock (a 500 for the citizen or the officer)."""
 
-import functools
-import threading
-from unittest import mock
-
 import pytest
 from django.db import connection
 
 from accounts.models import Person, User
 from public_services.models import Filing
 from public_services.services import filing_complete
-from tests.db_locks import key_checked_first, run_into, wait_until_blocked
+from tests.db_locks import key_checked_first, paused_while
 
 from .helpers import district_officer, owner, submit  # noqa: F401
 from .test_contact_change import CODE, in_hand
@@ -36,34 +32,11 @@ def login_key_checked_first():
 def test_a_filing_committed_while_the_contact_change_is_completed_waits_for_neither(
         owner, district_officer, login_key_checked_first):  # noqa: F811
     contact_change = in_hand(submit(owner, CODE), district_officer)
-    between, go = threading.Event(), threading.Event()
-    outcome, citizen_pid = {}, []
-    lock_logins = User.objects.select_for_update
-
-    def paused(*args, **kwargs):  # the completion holds the person's row here, before the login's
-        if threading.current_thread() is completing:
-            between.set()
-            go.wait(10)
-        return lock_logins(*args, **kwargs)
-
-    def citizen():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            citizen_pid.append(cursor.fetchone()[0])
-        return submit(owner, "607A")
-
-    run = functools.partial(run_into, outcome)
-    with mock.patch.object(User.objects, "select_for_update", paused):
-        completing = threading.Thread(target=run, args=(
-            "complete", lambda: filing_complete(filing=contact_change, officer=district_officer)))
-        completing.start()
-        assert between.wait(10)
-        submitting = threading.Thread(target=run, args=("submit", citizen))
-        submitting.start()
-        waited = wait_until_blocked(submitting, citizen_pid, seconds=5)
-        go.set()
-        completing.join(15)
-        submitting.join(15)
+    # paused where the completion holds the person's row, before it locks the login's
+    outcome, waited = paused_while(
+        User.objects, "select_for_update",
+        lambda: filing_complete(filing=contact_change, officer=district_officer),
+        lambda: submit(owner, "607A"), names=("complete", "submit"))
 
     assert isinstance(outcome["complete"], Filing), outcome
     assert isinstance(outcome["submit"], Filing), outcome
