@@ -56,23 +56,24 @@ def _confirmation_allowed(recipient: str) -> bool:
 
 
 class TooManyFeedbacks(ValidationError):
-    """The client has sent SUBMIT_RATE feedbacks, or ATTACHMENT_POSTS_RATE posts with an attachment,
-    already: this one is not recorded (nor its attachment read). `usage`: django-ratelimit's count
-    that refused, this one counted, which says how long is left of the limit's window
-    (vssid_portal.views.usage_refusal): the message says those minutes, up to the attachments' hour."""
+    """The client has sent SUBMIT_RATE feedbacks already: this one is not recorded. `usage`:
+    django-ratelimit's count that refused, this one counted, which says how long is left of the limit's
+    window (vssid_portal.views.usage_refusal): the message (`said`) says those minutes."""
 
     def __init__(self, usage: dict):
         self.usage = usage
-        minutes = minutes_left(usage["time_left"]) if usage["time_left"] >= 0 else None
+        minutes = minutes_left(usage["time_left"]) if usage["time_left"] >= 0 else None  # None: a lost count
+        super().__init__(with_hotline(self.said(minutes), minutes=minutes), code="too_many")
+
+    @staticmethod
+    def said(minutes: int | None) -> str:
         if minutes is None:  # a count the cache failed to keep has no window
-            message = gettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau ít phút hoặc gọi "
-                              "tổng đài %(hotline)s.")
-        else:
-            message = ngettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút "
-                               "hoặc gọi tổng đài %(hotline)s.",
-                               "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút "
-                               "hoặc gọi tổng đài %(hotline)s.", minutes)
-        super().__init__(with_hotline(message, minutes=minutes), code="too_many")
+            return gettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau ít phút hoặc gọi "
+                           "tổng đài %(hotline)s.")
+        return ngettext("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút "
+                        "hoặc gọi tổng đài %(hotline)s.",
+                        "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau %(minutes)s phút "
+                        "hoặc gọi tổng đài %(hotline)s.", minutes)
 
 
 class TooManyAttachments(TooManyFeedbacks):
@@ -81,19 +82,16 @@ class TooManyAttachments(TooManyFeedbacks):
     message says so, and that a feedback without a file may be sent meanwhile (SUBMIT_RATE still
     judges it), since the sender may have sent no feedback at all (posts left invalid count too)."""
 
-    def __init__(self, usage: dict):
-        self.usage = usage
-        minutes = minutes_left(usage["time_left"]) if usage["time_left"] >= 0 else None
+    @staticmethod
+    def said(minutes: int | None) -> str:
         if minutes is None:  # a count the cache failed to keep has no window
-            message = gettext("Bạn đã gửi kèm tệp quá nhiều lần trong một giờ nên phản ánh này chưa được gửi và tệp "
-                              "chưa được nhận. Hãy gửi kèm tệp sau ít phút, hoặc gửi phản ánh không kèm tệp.")
-        else:
-            message = ngettext("Bạn đã gửi kèm tệp quá nhiều lần trong một giờ nên phản ánh này chưa được gửi và tệp "
-                               "chưa được nhận. Hãy gửi kèm tệp sau %(minutes)s phút, hoặc gửi phản ánh không kèm tệp.",
-                               "Bạn đã gửi kèm tệp quá nhiều lần trong một giờ nên phản ánh này chưa được gửi và tệp "
-                               "chưa được nhận. Hãy gửi kèm tệp sau %(minutes)s phút, hoặc gửi phản ánh không kèm tệp.",
-                               minutes) % {"minutes": minutes}
-        ValidationError.__init__(self, message, code="too_many")
+            return gettext("Bạn đã gửi kèm tệp quá nhiều lần trong một giờ nên phản ánh này chưa được gửi và tệp "
+                           "chưa được nhận. Hãy gửi kèm tệp sau ít phút, hoặc gửi phản ánh không kèm tệp.")
+        return ngettext("Bạn đã gửi kèm tệp quá nhiều lần trong một giờ nên phản ánh này chưa được gửi và tệp "
+                        "chưa được nhận. Hãy gửi kèm tệp sau %(minutes)s phút, hoặc gửi phản ánh không kèm tệp.",
+                        "Bạn đã gửi kèm tệp quá nhiều lần trong một giờ nên phản ánh này chưa được gửi và tệp "
+                        "chưa được nhận. Hãy gửi kèm tệp sau %(minutes)s phút, hoặc gửi phản ánh không kèm tệp.",
+                        minutes)
 
 
 class FeedbacksUnavailable(ValidationError):
