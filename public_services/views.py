@@ -36,7 +36,7 @@ from participation.services.statements import verify_base_for
 from vssid_portal.documents import DocumentsField
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_response, private_file_url
 from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
-from vssid_portal.forms import kept_as_typed, posted_as_initial
+from vssid_portal.forms import posted_as_initial, typed_to_keep
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
 from vssid_portal.views import LimitRefusal, counted_or_let_through, minutes_left, usages_refusal
@@ -260,7 +260,7 @@ def _previews(request, procedure, kept: dict) -> list[tuple[str, str]]:
 
 # What static/js/refresh-list.js sends with its request for a list (X-Requested-With): the form
 # is answered as it was posted, nothing kept, since the script's page stays and what is typed
-# after it would not be; only the button without JavaScript keeps what was typed (`kept_as_typed`).
+# after it would not be; only the button without JavaScript keeps what was typed (`typed_to_keep`).
 REFRESH_LIST_HEADER_VALUE = "refresh-list"
 
 
@@ -300,8 +300,8 @@ def procedure_form(request, slug):
             # Kept as typed and shown by a GET, the list made for the province chosen: Back to the page
             # loads it again (no-store) with that list, in which the browser puts back the choice in it,
             # and never to this post, which a browser would offer only to send again.
-            typed = posted_as_initial(procedure.form_class, request.POST)
-            draft["typed"] = kept_as_typed(procedure.form(initial=typed, person=person, user=request.user), typed)
+            draft["typed"] = typed_to_keep(procedure.form_class, request.POST, lambda initial: procedure.form(
+                initial=initial, person=person, user=request.user))
             drafts[name] = draft
             _save_drafts(request)
             return redirect("public_services:form", slug=procedure.slug)  # the browser keeps the button's #fragment
@@ -540,6 +540,7 @@ def filing_edit(request, pk):
     """A returned filing: the answers again, corrected, and sent back as the same filing."""
     filing = _filing(request, pk)
     if not filing.can_edit:
+        _forget_corrections(request, filing)
         return _not_returned(request, filing)
     procedure = filing.procedure
     if reason := resubmit_refused(filing, user=request.user):  # the resubmission would be refused: said before any correction
@@ -547,20 +548,31 @@ def filing_edit(request, pk):
             "procedure": procedure, "person": filing.person, "reason": reason, "filing": filing,
         }, status=403 if request.method == "POST" else 200)
     drafts = _drafts(request)
-    draft_name = f"edit-{filing.pk}-r{filing.revision}"
+    draft_name = _correction_name(filing)
     draft = drafts.setdefault(draft_name, {"uploads": {}, "folder": secrets.token_hex(8)})
     own = {document.field: document.file.name for document in filing.documents.all()}
-    # The filing's own files taken out are those this post ticks, never kept in the session: another
-    # tab's resubmission must not drop a file ticked in a post that was refused. The page shows them
-    # ticked again, so the next post asks for them too.
+    # The filing's own files taken out are those this post ticks, never kept in the session as taken
+    # out: another tab's resubmission must not drop a file ticked in a post that was refused. The page
+    # shows them ticked again, so the next post asks for them too; so does the page shown after the
+    # no-JavaScript refresh, which keeps the ticks with what was typed (`_keep_typed`).
     removing = set()
     refusal = _uploads_refused(request) if request.method == "POST" else None
     if request.method == "POST":
         if "refresh" not in request.POST and refusal is None:
+            draft.pop("typed", None)  # sent to be judged: opened again, the page shows the filing's answers
+            draft.pop("ticked", None)
             _remove_files(request, draft["uploads"])
             _save_drafts(request)
         removing = {key for key in request.POST.getlist(REMOVE_FILES) if is_several(key) and key in own}
+    elif draft.get("typed") is not None:
+        removing = set(draft.get("ticked", ())) & (own.keys() | draft["uploads"].keys())
     kept = {key: path for key, path in own.items() if key not in removing} | draft["uploads"]
+    if (request.method == "POST" and "refresh" in request.POST and refusal is None
+            and not _refreshed_by_script(request)):
+        # As a new filing's form (procedure_form): kept for this filing's correction and shown by a GET,
+        # so that Back comes to the page with the province's list, never to this post.
+        _keep_typed(request, draft, filing, own, kept)
+        return redirect("public_services:edit", pk=filing.pk)  # the browser keeps the button's #fragment
     if request.method == "POST" and ("refresh" in request.POST or refusal is not None):  # refused: as refreshed
         form = procedure.form(initial=posted_as_initial(procedure.form_class, request.POST), person=filing.person,
                               user=request.user, kept=kept)
@@ -597,9 +609,37 @@ def filing_edit(request, pk):
                 messages.success(request, gettext("Đã nộp lại hồ sơ %(number)s.") % {"number": filing.tracking_number})
                 return redirect("public_services:filing", pk=filing.pk)
     else:
-        form = procedure.form(initial=correction_initial(filing, user=request.user), person=filing.person,
-                              user=request.user, kept=kept)
+        initial = draft["typed"] if draft.get("typed") is not None else correction_initial(filing, user=request.user)
+        form = procedure.form(initial=initial, person=filing.person, user=request.user, kept=kept)
     return _edit_page(request, form, filing, draft, own, removing)
+
+
+def _correction_name(filing: Filing) -> str:
+    """The draft of a returned filing's correction, in the session of the login correcting it: of its
+    revision, so that a filing returned again after a resubmission starts from what it holds then."""
+    return f"edit-{filing.pk}-r{filing.revision}"
+
+
+def _keep_typed(request, draft: dict, filing: Filing, own: dict, kept: dict) -> None:
+    """Keep in the correction's `draft` what the no-JavaScript refresh posted: the answers as typed
+    (`typed_to_keep`), and the "Bỏ tệp này" boxes ticked, only of files the page lists (the filing's
+    own and those added since), each once."""
+    procedure = filing.procedure
+    draft["typed"] = typed_to_keep(procedure.form_class, request.POST, lambda initial: procedure.form(
+        initial=initial, person=filing.person, user=request.user, kept=kept))
+    listed = own.keys() | draft["uploads"].keys()
+    draft["ticked"] = [key for key in dict.fromkeys(request.POST.getlist(REMOVE_FILES))
+                       if is_several(key) and key in listed]
+    _save_drafts(request)
+
+
+def _forget_corrections(request, filing: Filing) -> None:
+    """Forget the drafts of `filing`'s correction, every revision's, once it is no longer returned:
+    what was typed there is never shown again (its files, if any, are swept with the others)."""
+    drafts = _drafts(request)
+    for name in [name for name in drafts if name.startswith(f"edit-{filing.pk}-r")]:
+        del drafts[name]
+        _save_drafts(request)
 
 
 def _posted_revision(request) -> int | None:

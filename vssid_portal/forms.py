@@ -126,6 +126,16 @@ def kept_as_typed(form, initial: dict) -> dict:
     return kept
 
 
+def typed_to_keep(form_class, post, make_form=None) -> dict:
+    """What the no-JavaScript "update the list" button keeps of `post` in the session, to show the form
+    again by a GET (post/redirect/get: Back then never comes to a post a browser would only send
+    again): `posted_as_initial` bounded by `kept_as_typed` against the form made with it by
+    `make_form(initial)` (`form_class(initial=…)` when None), which offers the list of the choice
+    posted. No file: a file chosen is never kept so, and must be chosen again."""
+    initial = posted_as_initial(form_class, post)
+    return kept_as_typed((make_form or (lambda initial: form_class(initial=initial)))(initial), initial)
+
+
 class PortalFormRenderer(Jinja2):
     field_template_name = "forms/field.html"
     fallback = TemplatesSetting()

@@ -112,3 +112,28 @@ def test_the_choice_is_kept_on_coming_back(correction_page, live_server, code):
     assert page.get_by_label(box).input_value() == "12 Hàng Bài"
     assert not page.get_by_role("button", name=button).is_visible()
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("code", LISTS)
+def test_without_javascript_the_choice_is_kept_on_coming_back(correction_page, live_server, code):
+    """Without JavaScript the button's post answers with the correction page by a GET, what was typed
+    kept by the server for this filing: Back comes to that page, loaded again with the province's list,
+    and the browser puts back the choice made in it. Before, the post answered with the page itself,
+    and Back came to the post, which Chromium would only send again (ERR_CACHE_MISS, "Confirm Form
+    Resubmission")."""
+    province, listed, button, box, stored, other, list_id = LISTS[code]
+    page = correction_page(code, javascript=False)
+    page.get_by_label(box).fill("12 Hàng Bài")
+    page.get_by_label(province).select_option(label="Thành phố Hà Nội")
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(page.url_of_form + "#" + list_id)
+    choice = next(option for option in options(page, listed) if other in option)
+    page.get_by_label(listed).select_option(label=choice)
+    page.goto(live_server.url + "/ho-tro/")
+
+    page.go_back()
+    assert page.url == page.url_of_form + "#" + list_id
+    assert "Ghi rõ địa chỉ mới." in page.content()  # the correction page, not Chromium's error
+    assert page.get_by_label(province).locator("option:checked").inner_text() == "Thành phố Hà Nội"
+    assert page.get_by_label(listed).locator("option:checked").inner_text() == choice
+    assert page.get_by_label(box).input_value() == "12 Hàng Bài"

@@ -573,3 +573,25 @@ def test_the_printer_settings_excel_writes_are_no_active_part(owner):
     filing = submit_with(logged(owner), [upload("bang-luong.xlsx", workbook)])
     assert [document.filename for document in filing.documents.all()] == ["bang-luong.xlsx"]
 
+
+
+def test_a_file_ticked_before_a_refresh_without_javascript_stays_ticked_on_the_page_shown_after(
+        owner, district_officer):
+    """The refresh's post answers with the correction page by a GET (post/redirect/get): the "Bỏ tệp"
+    boxes it ticked are kept with what was typed, only of the files the page lists, and shown ticked,
+    so that the next post asks for them again; nothing is taken out until the correction is sent."""
+    client = logged(owner)
+    filing = submit_with(client, [upload("giay.pdf", real_pdf()), upload("bang.xlsx", real_xlsx())])
+    filing_return(filing=filing, officer=district_officer, what="Bảng lương gửi nhầm")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    gone = filing.documents.get(file__endswith="bang.xlsx")
+    response = client.post(url, {**correction(filing, "607A", details="Sổ bị ướt (sửa)"), "refresh": "1",
+                                 "remove_files": [gone.field, gone.field, "attached_files-99", "x" * 10_000]})
+    assert response.status_code == 302 and response["Location"] == url
+    html = client.get(url).content.decode()
+    assert re.findall(r'name="remove_files" value="([^"]+)" checked', html) == [gone.field]
+    assert "Sổ bị ướt (sửa)" in html
+    assert sorted(document.filename for document in filing.documents.all()) == ["bang.xlsx", "giay.pdf"]
+    response = client.post(url, {**correction(filing, "607A"), "remove_files": [gone.field]})
+    assert response.status_code == 302
+    assert [document.filename for document in filing.documents.all()] == ["giay.pdf"]

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from public_services.models import Filing
-from public_services.services import filing_receive, filing_reject, filing_return
+from public_services.services import filing_receive, filing_reject, filing_return, filing_withdraw
 from tests.accounts.helpers import jpeg
 from tests.html_language import languages_of
 from vssid_portal.templatetags.vn_format import vn_date
@@ -489,6 +489,90 @@ def test_the_scripts_refresh_answers_the_list_and_keeps_nothing(client, owner):
     assert "typed" not in client.session["public_services_drafts"][f"CHUYEN-NOI-HUONG:{owner.person.pk}"]
     html = page(client, BENEFIT_PLACE)  # opened again from the menu: no snapshot of the refresh
     assert "(typo)" not in html and key_of(client.get(BENEFIT_PLACE)) == key
+
+
+def _returned(owner, officer, code="CHUYEN-NOI-HUONG"):
+    filing = submit(owner, code)
+    filing_receive(filing=filing, officer=officer)
+    return filing_return(filing=filing, officer=officer, what="Ghi rõ địa chỉ mới.")
+
+
+def test_without_javascript_a_corrections_refresh_is_shown_by_a_get_for_that_filing_and_login(
+        client, owner, province_officer):
+    """A returned filing's correction page refreshed without JavaScript keeps what was typed for that
+    filing's correction and answers with the page by a GET, which Back loads again with the list of
+    the province chosen, never the post, which the browser offers only to send again. Before, the post
+    answered with the page itself. Another filing's correction page, and the same one after logging out
+    and in again, show their filing's answers."""
+    from lookup.models import Agency
+
+    filing, other = _returned(owner, province_officer), _returned(owner, province_officer, "DOI-LIEN-HE")
+    client.force_login(owner)
+    url, target = f"/dich-vu-cong/ho-so/{filing.pk}/sua/", Agency.objects.get(code="00101")
+    response = client.post(url, {**correction(filing, "CHUYEN-NOI-HUONG", new_province=str(target.province_id),
+                                              new_address="12 Hàng Bài"), "new_agency": "", "refresh": "1"})
+    assert response.status_code == 302 and response["Location"] == url
+    for _ in range(2):  # and so whenever the page is opened again
+        html = page(client, url)
+        assert 'value="12 Hàng Bài"' in html and "[00101] BHXH cơ sở Cầu Giấy" in html
+        assert f'<option value="{target.province_id}" selected>' in html and "Ghi rõ địa chỉ mới." in html
+        assert 'class="error-summary"' not in html
+    assert "12 Hàng Bài" not in page(client, f"/dich-vu-cong/ho-so/{other.pk}/sua/")
+    client.logout()
+    client.force_login(owner)
+    html = page(client, url)
+    assert "12 Hàng Bài" not in html and "[07902] BHXH Quận 12" in html  # the filing's own answers
+
+
+def test_a_corrections_refresh_is_forgotten_once_sent_or_once_the_filing_is_no_longer_returned(
+        client, owner, province_officer):
+    client.force_login(owner)
+    filing = _returned(owner, province_officer)
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    refresh = {**correction(filing, "CHUYEN-NOI-HUONG", new_address="12 Hàng Bài (chưa gửi)"), "refresh": "1"}
+    assert client.post(url, refresh).status_code == 302
+    response = client.post(url, correction(filing, "CHUYEN-NOI-HUONG", new_address=""))  # judged: refused
+    assert response.status_code == 200 and 'class="error-summary"' in response.content.decode()
+    assert "(chưa gửi)" not in page(client, url)  # opened again: the filing's answers, not the refresh's
+
+    assert client.post(url, refresh).status_code == 302
+    filing_withdraw(filing=filing, user=owner)
+    assert client.get(url)["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+    assert not any(name.startswith(f"edit-{filing.pk}-") for name in client.session["public_services_drafts"])
+
+    filing = _returned(owner, province_officer)
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    assert client.post(url, {**refresh, "revision": "1"}).status_code == 302
+    response = client.post(url, correction(filing, "CHUYEN-NOI-HUONG"))
+    assert response["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"  # resubmitted
+    filing_receive(filing=filing, officer=province_officer)
+    filing_return(filing=filing, officer=province_officer, what="Ghi rõ số nhà.")
+    html = page(client, url)
+    assert "Ghi rõ số nhà." in html and "(chưa gửi)" not in html
+
+
+def test_a_forged_corrections_refresh_keeps_only_what_the_form_could_hold(client, owner, province_officer):
+    client.force_login(owner)
+    filing = _returned(owner, province_officer)
+    url, big = f"/dich-vu-cong/ho-so/{filing.pk}/sua/", "x" * 600_000
+    response = client.post(url, {"revision": "1", "refresh": "1", "new_province": "9" * 500_000,
+                                 "new_address": big, "forged": big, "remove_files": [big, "attached_files-1"] * 50})
+    assert response.status_code == 302
+    draft = client.session["public_services_drafts"][f"edit-{filing.pk}-r1"]
+    assert set(draft["typed"]) <= set(filing.procedure.form_class.base_fields)
+    assert draft["typed"]["new_province"] is None and len(draft["typed"]["new_address"]) == 300
+    assert draft["ticked"] == []  # no file of the filing's: nothing to keep ticked
+    assert len(json.dumps(client.session["public_services_drafts"])) < 5_000
+
+
+def test_the_scripts_refresh_of_a_correction_answers_the_list_and_keeps_nothing(client, owner, province_officer):
+    client.force_login(owner)
+    filing = _returned(owner, province_officer)
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    response = client.post(url, {**correction(filing, "CHUYEN-NOI-HUONG", new_address="12 Hàng Bài (typo)"),
+                                 "refresh": "1"}, HTTP_X_REQUESTED_WITH="refresh-list")
+    assert response.status_code == 200 and "(typo)" in response.content.decode()
+    assert "(typo)" not in page(client, url)
 
 
 def test_a_list_hanging_on_a_province_follows_it_by_the_registrations_script(client, owner, district_officer):
