@@ -36,7 +36,7 @@ from participation.services.statements import verify_base_for
 from vssid_portal.documents import DocumentsField
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_response, private_file_url
 from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
-from vssid_portal.forms import posted_as_initial, typed_to_keep
+from vssid_portal.forms import posted_as_initial, refreshed_by_script, typed_to_keep
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
 from vssid_portal.views import LimitRefusal, counted_or_let_through, minutes_left, usages_refusal
@@ -258,16 +258,6 @@ def _previews(request, procedure, kept: dict) -> list[tuple[str, str]]:
             for name, name_ in kept.items() if not is_several(name)]
 
 
-# What static/js/refresh-list.js sends with its request for a list (X-Requested-With): the form
-# is answered as it was posted, nothing kept, since the script's page stays and what is typed
-# after it would not be; only the button without JavaScript keeps what was typed (`typed_to_keep`).
-REFRESH_LIST_HEADER_VALUE = "refresh-list"
-
-
-def _refreshed_by_script(request) -> bool:
-    return request.headers.get("X-Requested-With") == REFRESH_LIST_HEADER_VALUE
-
-
 @sensitive_post_parameters()  # every answer: a procedure asks for an ID number, an address, a bank account, ...
 @handles_upload_limits
 @login_required
@@ -296,7 +286,7 @@ def procedure_form(request, slug):
             draft = {"key": posted_key, "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
         refusal = _uploads_refused(request)
         refreshed = "refresh" in request.POST
-        if refreshed and refusal is None and not _refreshed_by_script(request):
+        if refreshed and refusal is None and not refreshed_by_script(request):
             # Kept as typed and shown by a GET, the list made for the province chosen: Back to the page
             # loads it again (no-store) with that list, in which the browser puts back the choice in it,
             # and never to this post, which a browser would offer only to send again.
@@ -568,7 +558,7 @@ def filing_edit(request, pk):
         removing = set(draft.get("ticked", ())) & (own.keys() | draft["uploads"].keys())
     kept = {key: path for key, path in own.items() if key not in removing} | draft["uploads"]
     if (request.method == "POST" and "refresh" in request.POST and refusal is None
-            and not _refreshed_by_script(request)):
+            and not refreshed_by_script(request)):
         # As a new filing's form (procedure_form): kept for this filing's correction and shown by a GET,
         # so that Back comes to the page with the province's list, never to this post.
         _keep_typed(request, draft, filing, own, kept)

@@ -126,6 +126,17 @@ def kept_as_typed(form, initial: dict) -> dict:
     return kept
 
 
+# What static/js/refresh-list.js sends with its request for a list (X-Requested-With): the form is
+# answered as it was posted, nothing kept, since the script's page stays and what is typed after it
+# would not be; only the button without JavaScript keeps what was typed (`typed_to_keep`).
+REFRESH_LIST_HEADER_VALUE = "refresh-list"
+
+
+def refreshed_by_script(request) -> bool:
+    """Whether a list's "update" post is refresh-list.js's, not the button's without JavaScript."""
+    return request.headers.get("X-Requested-With") == REFRESH_LIST_HEADER_VALUE
+
+
 def typed_to_keep(form_class, post, make_form=None) -> dict:
     """What the no-JavaScript "update the list" button keeps of `post` in the session, to show the form
     again by a GET (post/redirect/get: Back then never comes to a post a browser would only send

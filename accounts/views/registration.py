@@ -33,7 +33,7 @@ from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.form_keys import new_idempotency_key
-from vssid_portal.forms import posted_as_initial
+from vssid_portal.forms import posted_as_initial, refreshed_by_script, typed_to_keep
 from vssid_portal.ratelimit import client_ip
 from vssid_portal.text import clean_text, normalize_code, with_hotline
 from vssid_portal.views import (
@@ -236,10 +236,20 @@ def forget_expired_photos(request, kept: dict, form_class) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def declaration(request):
     state = _state(request)
+    if request.method == "POST" and "refresh_wards" in request.POST and not refreshed_by_script(request):
+        # No-JavaScript province → ward: kept as typed in the registration's session and shown by a GET
+        # with the wards of the chosen province, so that Back to the page loads it again (no-store, the
+        # visitor having a session) with that list, in which the browser puts back the ward chosen, and
+        # never comes to this post, which a browser would offer only to send again.
+        state["typed"] = typed_to_keep(DeclarationForm, request.POST)
+        _store(request, state)
+        return redirect("accounts:registration")  # the browser keeps the button's #fragment
     if request.method == "POST" and "refresh_wards" in request.POST:
-        # No-JavaScript province → ward: redisplay with the wards of the chosen province.
+        # refresh-list.js's: the page as posted, with the wards of the chosen province, nothing kept.
         form = DeclarationForm(initial=posted_as_initial(DeclarationForm, request.POST))
     elif request.method == "POST":
+        if state.pop("typed", None) is not None:  # sent to be judged: opened again, step 1 shows what passed
+            _store(request, state)
         # Only a declaration complete enough to be checked against the registry counts against the limits.
         form = DeclarationForm(request.POST, registry_check_refused=lambda: usages_refusal([
             counted_try(request, group=CHECKS_PER_CLIENT[0], rate=CHECKS_PER_CLIENT[1]),
@@ -256,7 +266,8 @@ def declaration(request):
             refusal_on_form(form, refusal.message)
             return refusal.answer(render(request, "accounts/registration/declaration.html", {"form": form, "step": 1}))
     else:
-        form = DeclarationForm(initial=_initial(state.get("declaration")))
+        typed = state.get("typed")
+        form = DeclarationForm(initial=typed if typed is not None else _initial(state.get("declaration")))
     return render(request, "accounts/registration/declaration.html", {"form": form, "step": 1})
 
 

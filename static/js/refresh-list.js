@@ -96,8 +96,8 @@
       body.append(button.name, button.value);
       listFor = source.value;
       list.setAttribute("aria-busy", "true");
-      // Marked as the script's (X-Requested-With): a procedure's form answers with the list and keeps
-      // nothing, as what is typed after it on this page would not be kept (public_services/views.py).
+      // Marked as the script's (X-Requested-With): a form answers with the list and keeps nothing, as
+      // what is typed after it on this page would not be kept (vssid_portal/forms.py refreshed_by_script).
       var headers = {"X-Requested-With": "refresh-list"};
       fetch(askedFor(body), byGet ? {credentials: "same-origin", headers: headers}
                                   : {method: "POST", body: body, credentials: "same-origin", headers: headers})

@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import json
 import math
 import os
 import re
@@ -13,7 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from accounts.forms import DeclarationForm
 from accounts.models import Registration, RegistrationEvent, User
+from accounts.sessions import REGISTRATION_DRAFT
 from notifications.models import Message
 from tests.html_language import languages_of
 from tests.security.test_limits import limit
@@ -142,13 +145,46 @@ def test_ward_must_belong_to_the_chosen_province(client, person):
 
 
 def test_province_change_lists_its_wards_without_javascript(client, person):
+    """The button's post keeps what was typed in the registration's session and answers with step 1 by a
+    GET (post/redirect/get), which Back loads again with the province's wards, never the post, which a
+    browser would offer only to send again; so whenever step 1 is opened again, until it is sent."""
     from lookup.models import Province
 
     hanoi = Province.objects.get(code="01")
-    response = client.post("/dang-ky/", {**declaration_data(province=str(hanoi.pk), ward=""), "refresh_wards": "1"})
-    html = response.content.decode()
-    assert "Phường Hoàn Kiếm" in html and "Phường Sài Gòn" not in html
-    assert 'class="error-summary"' not in html  # a refresh is not a failed submit
+    response = client.post("/dang-ky/", {**declaration_data(province=str(hanoi.pk), ward="", street="12 Hàng Bài"),
+                                         "refresh_wards": "1"})
+    assert response.status_code == 302 and response["Location"] == "/dang-ky/"
+    for _ in range(2):
+        html = client.get("/dang-ky/").content.decode()
+        assert "Phường Hoàn Kiếm" in html and "Phường Sài Gòn" not in html and 'value="12 Hàng Bài"' in html
+        assert f'<option value="{hanoi.pk}" selected>' in html
+        assert 'class="error-summary"' not in html  # a refresh is not a failed submit
+    response = client.post("/dang-ky/", declaration_data(street="45 Lê Lợi"))  # sent: judged, and passed
+    assert response.status_code == 302 and response["Location"] == "/dang-ky/anh/"
+    html = client.get("/dang-ky/").content.decode()
+    assert 'value="45 Lê Lợi"' in html and "12 Hàng Bài" not in html and "Phường Hoàn Kiếm" not in html
+
+
+def test_the_scripts_ward_refresh_answers_the_list_and_keeps_nothing(client, person):
+    from lookup.models import Province
+
+    hanoi = Province.objects.get(code="01")
+    response = client.post("/dang-ky/", {**declaration_data(province=str(hanoi.pk), ward="", street="12 Hàng Bài"),
+                                         "refresh_wards": "1"}, HTTP_X_REQUESTED_WITH="refresh-list")
+    assert response.status_code == 200 and "Phường Hoàn Kiếm" in response.content.decode()
+    assert "12 Hàng Bài" not in client.get("/dang-ky/").content.decode()
+
+
+def test_a_forged_ward_refresh_keeps_in_the_session_only_what_the_form_could_hold(client, person):
+    big = "x" * 600_000
+    response = client.post("/dang-ky/", {**declaration_data(full_name=big, street=big, email=big, forged=big),
+                                         "province": "9" * 500_000, "ward": "1" * 60, "refresh_wards": "1"})
+    assert response.status_code == 302
+    typed = client.session[REGISTRATION_DRAFT]["typed"]
+    assert set(typed) <= set(DeclarationForm.base_fields)
+    assert typed["province"] is None and typed["ward"] is None
+    assert len(typed["full_name"]) == 100 and len(typed["street"]) == 200
+    assert len(json.dumps(client.session[REGISTRATION_DRAFT])) < 5_000
 
 
 def test_the_street_says_it_is_the_first_address_line_for_autofill(client, person):
@@ -643,7 +679,7 @@ def test_a_province_that_is_no_ascii_number_is_refused_not_a_500(client, person,
     data = declaration_data(province=province)
     if refresh:
         data["refresh_wards"] = "1"
-    response = client.post("/dang-ky/", data)
+    response = client.post("/dang-ky/", data, follow=True)
     assert response.status_code == 200
     if not refresh and province != "٣":  # int() reads "٣" as 3, so Django's field takes it for a province id
         assert "Chọn tỉnh/thành phố trong danh sách." in response.content.decode()

@@ -98,3 +98,37 @@ def test_a_province_the_browser_puts_back_on_back_brings_its_wards(browser, live
     assert page.get_by_label("Phường/xã").locator("option:checked").inner_text() == "Phường Sài Gòn"
     assert not page.get_by_role("button", name=BUTTON).is_visible()
     context.close()
+
+
+def test_without_javascript_the_ward_chosen_is_kept_on_coming_back(browser, live_server, reference_data):
+    """A registration in progress has a session, whose pages are no-store: without JavaScript the
+    button's post answers with step 1 by a GET, what was typed kept in the registration's session, so
+    that Back comes to that page, loaded again with the province's wards, and the browser puts back
+    the ward chosen. Before, the post answered with the page itself, and Back came to the post, which
+    Chromium would only send again (ERR_CACHE_MISS, "Confirm Form Resubmission")."""
+    from tests.accounts.helpers import make_person
+    from tests.e2e.test_registration_journey import fill_declaration
+
+    make_person()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/dang-ky/")
+    fill_declaration(page)
+    page.get_by_label("Số điện thoại di động").fill("0987654321")
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.wait_for_url("**/dang-ky/anh/")
+    page.goto(live_server.url + "/dang-ky/")  # back to step 1 to change the address
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hà Nội")
+    page.get_by_label("Số nhà, đường/thôn/xóm").fill("12 Hàng Bài")
+    page.get_by_role("button", name=BUTTON).click()
+    page.wait_for_url("**/dang-ky/#id_ward")
+    page.get_by_label("Phường/xã").select_option(label="Phường Hoàn Kiếm")
+    page.goto(live_server.url + "/ho-tro/")
+
+    page.go_back()
+    assert page.url == live_server.url + "/dang-ky/#id_ward"
+    assert page.get_by_label("Tỉnh/thành phố").locator("option:checked").inner_text() == "Thành phố Hà Nội"
+    assert page.get_by_label("Phường/xã").locator("option:checked").inner_text() == "Phường Hoàn Kiếm"
+    assert page.get_by_label("Số nhà, đường/thôn/xóm").input_value() == "12 Hàng Bài"
+    assert page.get_by_label("Họ và tên").input_value() == "Nguyễn Văn Đức"
+    context.close()

@@ -113,7 +113,7 @@ def test_an_admin_text_shown_again_after_an_error_keeps_what_its_field_stores_bu
 
 
 def test_the_registration_shown_again_by_its_ward_button_puts_back_the_name_without_control_characters(client, reference_data):
-    response = client.post("/dang-ky/", declaration_data(full_name=TYPED, refresh_wards="1"))
+    response = client.post("/dang-ky/", declaration_data(full_name=TYPED, refresh_wards="1"), follow=True)
     assert_put_back_clean(response, "full_name")
 
 
