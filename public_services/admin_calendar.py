@@ -8,7 +8,7 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from vssid_portal.templatetags.vn_format import vn_date
 
@@ -90,6 +90,8 @@ class HolidayAdmin(admin.ModelAdmin):
 
     def _say_moved(self, request, moved):
         if moved:
-            messages.info(request, f"Đã tính lại hẹn trả kết quả của {moved} hồ sơ đang giải quyết có thời hạn "
-                                   "qua ngày vừa thay đổi; người tham gia có tài khoản trên Cổng sẽ được báo hẹn mới "
-                                   "sau ít phút.")
+            messages.info(request, ngettext(
+                "Đã tính lại hẹn trả kết quả của %(count)s hồ sơ đang giải quyết có thời hạn qua ngày vừa thay đổi; "
+                "người tham gia có tài khoản trên Cổng sẽ được báo hẹn mới sau ít phút.",
+                "Đã tính lại hẹn trả kết quả của %(count)s hồ sơ đang giải quyết có thời hạn qua ngày vừa thay đổi; "
+                "người tham gia có tài khoản trên Cổng sẽ được báo hẹn mới sau ít phút.", moved) % {"count": moved})

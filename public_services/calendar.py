@@ -26,6 +26,7 @@ import logging
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from .models import Holiday
 
@@ -33,7 +34,10 @@ logger = logging.getLogger(__name__)
 
 HOLIDAY, COMPENSATORY, WORKING_SATURDAY = "holiday", "compensatory", "working_saturday"
 SATURDAY = 5  # date.weekday(): Monday is 0
-WEEKDAY_NAMES = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+WEEKDAY_NAMES = [pgettext_lazy("thứ trong tuần", "Thứ Hai"), pgettext_lazy("thứ trong tuần", "Thứ Ba"),
+                 pgettext_lazy("thứ trong tuần", "Thứ Tư"), pgettext_lazy("thứ trong tuần", "Thứ Năm"),
+                 pgettext_lazy("thứ trong tuần", "Thứ Sáu"), pgettext_lazy("thứ trong tuần", "Thứ Bảy"),
+                 pgettext_lazy("thứ trong tuần", "Chủ nhật")]
 
 # Statutory holidays on a fixed solar date (Labour Code 2019 art. 112.1 a, c, d, đ): kept in the
 # estimate of a year the table does not cover even where the `holidays` package knows nothing of

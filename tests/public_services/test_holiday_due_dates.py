@@ -309,6 +309,27 @@ def test_the_admin_says_how_many_due_dates_moved_and_that_their_people_are_told(
             "gia có tài khoản trên Cổng sẽ được báo hẹn mới sau ít phút.") in [str(message) for message in response.context["messages"]]
 
 
+def test_an_english_admin_says_how_many_due_dates_moved_in_english(admin_client, owner, settings):
+    dated(submit(owner))
+    settings.LANGUAGE_CODE = "en"
+    response = admin_client.post(ADMIN + "add/", {"date": "04/03/2026", "name": "Nghỉ bù", "kind": "compensatory"},
+                                 follow=True)
+    assert ("The result due date of 1 application in progress whose handling time runs over the day just changed "
+            "was counted again; its insured person, if they have an account on the portal, will be told the new date "
+            "in a few minutes.") in [str(message) for message in response.context["messages"]]
+
+
+def test_the_holiday_list_names_the_weekdays_in_the_admins_language(admin_client, settings):
+    def weekday_of(day: str) -> str:  # the list's "weekday" cell on the row of `day`
+        page = admin_client.get(ADMIN, {"nam": "2026"}).content.decode()
+        row = page.split(f">{day}</a>", 1)[1].split("</tr>", 1)[0]
+        return row.split('<td class="field-weekday">', 1)[1].split("</td>", 1)[0]
+
+    assert weekday_of("02/09/2026") == "Thứ Tư" and weekday_of("26/04/2026") == "Chủ nhật"
+    settings.LANGUAGE_CODE = "en"
+    assert weekday_of("02/09/2026") == "Wednesday" and weekday_of("26/04/2026") == "Sunday"
+
+
 def test_the_notices_of_a_change_go_to_one_task_after_it_is_committed_which_tells_each_once(
         owner, stranger, monkeypatch, django_capture_on_commit_callbacks):
     """The admin's request writes no notice: once the change is committed it queues one task with the
