@@ -174,7 +174,7 @@ class PersonAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearc
     def has_end_sessions_permission(self, request):
         return request.user.has_perm("accounts.end_sessions_person")
 
-    @admin.action(description="Đăng xuất người đã chọn khỏi mọi thiết bị", permissions=["end_sessions"])
+    @admin.action(description=gettext_lazy("Đăng xuất người đã chọn khỏi mọi thiết bị"), permissions=["end_sessions"])
     def end_sessions(self, request, queryset):
         """End every session of the selected people's citizen logins (the people this officer's agency
         manages: the queryset is scoped), as UserAdmin's action does for an account. A staff login a
@@ -329,7 +329,7 @@ class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
         if change and was_active and not obj.is_active:
             end_other_sessions(request, obj, reason="ended_by_agency")
 
-    @admin.action(description="Đăng xuất tài khoản đã chọn khỏi mọi thiết bị", permissions=["change"])
+    @admin.action(description=gettext_lazy("Đăng xuất tài khoản đã chọn khỏi mọi thiết bị"), permissions=["change"])
     def end_sessions(self, request, queryset):
         """End every session of the selected accounts (the owner is told why on their next
         request) and record it in the admin log of each account. The citizen logins of the officer's
@@ -338,7 +338,8 @@ class UserAdmin(PermissionsInVietnamese, DjangoUserAdmin):
         accounts = list(queryset)
         own = officers_own_person_ids(request.user)
         if refused := [user for user in accounts if user.person_id in own and user.pk != request.user.pk]:
-            self.message_user(request, f"{', '.join(map(str, refused))}: {OWN_RECORD}", messages.ERROR)
+            self.message_user(request, gettext("%(accounts)s: %(why)s") % {
+                "accounts": ", ".join(map(str, refused)), "why": OWN_RECORD}, messages.ERROR)
             if len(refused) == len(accounts):
                 return
         end_sessions_of(self, request, {user: user for user in accounts if user not in refused})
@@ -352,7 +353,8 @@ def end_sessions_of(model_admin, request, logged: dict) -> None:
     get_usersessions_adapter().end_sessions(sessions, reason="ended_by_agency")
     for user, obj in logged.items():
         model_admin.log_change(request, obj, f"Kết thúc mọi phiên đăng nhập ({sum(s.user_id == user.pk for s in sessions)} phiên).")
-    model_admin.message_user(request, f"Đã kết thúc {len(sessions)} phiên đăng nhập.", messages.SUCCESS)
+    ended = ngettext("Đã kết thúc %(count)s phiên đăng nhập.", "Đã kết thúc %(count)s phiên đăng nhập.", len(sessions))
+    model_admin.message_user(request, ended % {"count": len(sessions)}, messages.SUCCESS)
 
 
 admin.site.unregister(Authenticator)

@@ -546,6 +546,46 @@ def test_the_officers_end_sessions_action_leaves_a_staff_login_of_a_person_alone
     assert UserSession.objects.filter(user=colleague).exists()
 
 
+def test_an_english_admin_offers_and_reports_the_end_of_sessions_in_english(client, registrations, settings):
+    """The person list's action and the account list's, and the message saying how many sessions
+    ended, in the admin's language; the Vietnamese admin's are held above."""
+    from django.test import Client
+
+    from accounts.models import Person
+
+    Person.objects.filter(bhxh_code="7901000001").update(agency=Agency.objects.get(code="07901"))
+    person = Person.objects.get(bhxh_code="7901000001")
+    login = User.objects.create_user(person.bhxh_code, password="x-Pass-2026!", person=person)
+
+    def logged_in_on_a_phone():
+        phone = Client()
+        phone.force_login(login)
+        assert phone.get("/ca-nhan/").status_code == 200
+
+    logged_in_on_a_phone()
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    assert "Log the selected people out of every device" in client.get("/quan-tri/accounts/person/").content.decode()
+    response = client.post("/quan-tri/accounts/person/", {"action": "end_sessions", "_selected_action": [person.pk]},
+                           follow=True)
+    assert [str(message) for message in response.context["messages"]] == ["1 login session ended."]
+    client.force_login(User.objects.create_superuser("quantri", password=None))
+    page = client.get("/quan-tri/accounts/user/").content.decode()
+    assert "Log the selected accounts out of every device" in page and "Đăng xuất" not in page
+    logged_in_on_a_phone()
+    response = client.post("/quan-tri/accounts/user/", {"action": "end_sessions",
+                                                         "_selected_action": [login.pk]}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == ["1 login session ended."]
+
+
+def test_a_vietnamese_admin_offers_the_end_of_sessions_of_accounts_as_before(client, registrations):
+    client.force_login(User.objects.create_superuser("quantri", password=None))
+    assert "Đăng xuất tài khoản đã chọn khỏi mọi thiết bị" in client.get("/quan-tri/accounts/user/").content.decode()
+    response = client.post("/quan-tri/accounts/user/", {"action": "end_sessions",
+                                                         "_selected_action": [User.objects.get().pk]}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == ["Đã kết thúc 0 phiên đăng nhập."]
+
+
 APPROVED_IN = {
     "en": ("The registration for electronic transactions has been approved",
            "BHXH: Registration {reference} has been approved. User name: 7901234567. Temporary password: {password} "
