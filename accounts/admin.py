@@ -27,6 +27,9 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from lookup.admin_filters import OfficerAgencyFilter
 from notifications.texts import sent_as_typed
 from vssid_portal.admin import (
+    DECLARATION,
+    DECLARATION_BUILDING,
+    DECLARATION_DOWNLOAD,
     AuditTrailInline,
     DeclarationFilter,
     FoldedKeySearch,
@@ -407,7 +410,7 @@ class RegistrationEventInline(AuditTrailInline):
 
 
 # A registration replaced by a newer one lost its photos on the spot and never gets a declaration.
-GONE_WITH_REPLACEMENT = "Không còn: đăng ký đã được thay bằng một đăng ký mới của người nộp."
+GONE_WITH_REPLACEMENT = gettext_lazy("Không còn: đăng ký đã được thay bằng một đăng ký mới của người nộp.")
 
 class SubmittedOnFilter(RecentDateFilter):
     """The filter by the submission date, titled "ngày nộp" (the column's "nộp lúc" read "Theo nộp lúc")."""
@@ -461,16 +464,16 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
     def has_decide_permission(self, request):
         return request.user.has_perm("accounts.decide_registration")
 
-    @admin.display(description="tờ khai")
+    @admin.display(description=DECLARATION)
     def declaration(self, obj):
         if obj.declaration_pdf:
-            return format_html('<a href="{}">Tải tờ khai (PDF)</a>',
-                               reverse("admin:accounts_registration_declaration", args=[obj.pk]))
+            return format_html('<a href="{}">{}</a>', reverse("admin:accounts_registration_declaration", args=[obj.pk]),
+                               DECLARATION_DOWNLOAD)
         if obj.status == Registration.Status.REPLACED:
             return GONE_WITH_REPLACEMENT
         if obj.declaration_given_up:
-            return "Chưa tạo được. Chọn đăng ký trong danh sách và dùng thao tác “Tạo lại tờ khai”."
-        return "Đang tạo tờ khai…"
+            return gettext("Chưa tạo được. Chọn đăng ký trong danh sách và dùng thao tác “Tạo lại tờ khai”.")
+        return DECLARATION_BUILDING
 
     @admin.action(description=gettext_lazy("Tạo lại tờ khai"), permissions=["decide"])
     def retry_declarations_selected(self, request, queryset):

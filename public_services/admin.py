@@ -19,6 +19,9 @@ from accounts.selectors import OFFICER_RECORD_UNKNOWN, officer_record_unknown
 from lookup.admin_filters import OfficerAgencyFilter
 from notifications.texts import sent_as_typed
 from vssid_portal.admin import (
+    DECLARATION,
+    DECLARATION_BUILDING,
+    DECLARATION_DOWNLOAD,
     DeclarationFilter,
     FoldedKeySearch,
     NotFoundOutsideScope,
@@ -302,7 +305,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         label = files[0].label.replace(" (không bắt buộc)", "")
         return format_html('{}<p>{}:</p><ul class="filing-files">{}</ul>', images, label, links)
 
-    @admin.display(description=gettext_lazy("tờ khai"))
+    @admin.display(description=DECLARATION)
     def declaration(self, obj):
         if obj.pdf_given_up:
             return gettext("Chưa tạo được tờ khai. Chọn hồ sơ trong danh sách và dùng thao tác “Tạo lại tờ khai”.")
@@ -325,9 +328,9 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         if obj.withdrawn_without_declaration:
             return gettext("Không có: người nộp đã rút hồ sơ trước khi tờ khai được tạo.")
         if not obj.declaration_revision:
-            return gettext("Đang tạo tờ khai…")
+            return DECLARATION_BUILDING
         return format_html('<a href="{}">{}</a>', reverse("admin:public_services_filing_pdf", args=[obj.pk]),
-                           gettext("Tải tờ khai (PDF)"))
+                           DECLARATION_DOWNLOAD)
 
     def get_urls(self):
         view = self.admin_site.admin_view

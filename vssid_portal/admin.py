@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from .forms import DATE_FORMAT_ERROR, limits_in_words, own_limits
 from .text import SEARCH_WORDS_MAX, search_words
@@ -65,6 +65,12 @@ class TextareaAsTyped(_LineBreaksAsTyped, forms.Textarea):
 
 class AdminTextareaAsTyped(_LineBreaksAsTyped, widgets.AdminTextareaWidget):
     """Django's admin text box, its line breaks as typed: every model's long text (PortalModelAdmin)."""
+
+
+# A declaration PDF as a registration's and a filing's admin name it: its column, its state, its link.
+DECLARATION = gettext_lazy("tờ khai")
+DECLARATION_BUILDING = gettext_lazy("Đang tạo tờ khai…")
+DECLARATION_DOWNLOAD = gettext_lazy("Tải tờ khai (PDF)")
 
 
 class DeclarationFilter(admin.SimpleListFilter):
