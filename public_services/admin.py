@@ -152,16 +152,20 @@ def _seen(request) -> dict:
     return {"seen": request.POST.get("seen") or None, "seen_revision": request.POST.get("seen_revision") or None}
 
 
+PROCEDURE = gettext_lazy("thủ tục")  # a filing's procedure: its column and its filter
+
+
 class OpenFilter(admin.SimpleListFilter):
     """Pending and overdue are the agency's work; a filing returned for correction waits for the
     citizen (its due date is set again when it is resubmitted), so it has a value of its own."""
 
-    title = "tình trạng"
+    title = pgettext_lazy("lọc hồ sơ", "tình trạng")
     parameter_name = "tinh_trang"
 
     def lookups(self, request, model_admin):
-        return [("mo", "Đang chờ xử lý"), ("qua_han", "Quá hạn"), ("cho_bo_sung", "Chờ người nộp bổ sung"),
-                ("xong", "Đã kết thúc")]
+        return [("mo", pgettext_lazy("lọc hồ sơ", "Đang chờ xử lý")), ("qua_han", pgettext_lazy("lọc hồ sơ", "Quá hạn")),
+                ("cho_bo_sung", pgettext_lazy("lọc hồ sơ", "Chờ người nộp bổ sung")),
+                ("xong", pgettext_lazy("lọc hồ sơ", "Đã kết thúc"))]
 
     def queryset(self, request, queryset):
         if self.value() == "mo":
@@ -179,7 +183,7 @@ class ProcedureFilter(admin.SimpleListFilter):
     """The procedures by code and name, from the registry: Django's filter of the field offered the
     bare codes the filings held ("607A"), found by reading every filing of the list on each view."""
 
-    title = "thủ tục"
+    title = PROCEDURE
     parameter_name = "procedure_code__exact"  # the address Django's filter of the field gave
 
     def lookups(self, request, model_admin):
@@ -233,7 +237,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         return request.user.has_perm("public_services.process_filing")
 
 
-    @admin.display(description=gettext_lazy("thủ tục"), ordering="procedure_code")
+    @admin.display(description=PROCEDURE, ordering="procedure_code")
     def procedure_name(self, obj):
         return f"{obj.procedure_code} – {obj.procedure.name}"
 

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from .forms import DATE_FORMAT_ERROR, limits_in_words, own_limits
 from .text import SEARCH_WORDS_MAX, search_words
@@ -77,11 +77,11 @@ class DeclarationFilter(admin.SimpleListFilter):
     """"tờ khai: Chưa tạo được": the registrations, or the filings, whose declaration PDF was given up
     (vssid_portal/jobs.py); each queryset says which in `declaration_given_up()`."""
 
-    title = "tờ khai"
+    title = DECLARATION
     parameter_name = "to_khai"
 
     def lookups(self, request, model_admin):
-        return [("chua_tao_duoc", "Chưa tạo được")]
+        return [("chua_tao_duoc", pgettext_lazy("tờ khai", "Chưa tạo được"))]
 
     def queryset(self, request, queryset):
         return queryset.declaration_given_up() if self.value() == "chua_tao_duoc" else queryset

@@ -63,10 +63,12 @@ class Filing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="filings", verbose_name="người nộp",
         db_index=False,
     )
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="filings", verbose_name="cơ quan BHXH giải quyết")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="filings",
+                               verbose_name=_("cơ quan BHXH giải quyết"))
     data = models.JSONField("nội dung kê khai", default=dict)
     identity = models.JSONField("thông tin người tham gia khi nộp", default=dict)
-    status = models.CharField("trạng thái", max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.SUBMITTED,
+                              db_index=True)
     revision = models.PositiveSmallIntegerField("lần nộp", default=1)
     idempotency_key = models.CharField("khóa chống nộp trùng", max_length=64, unique=True, editable=False)
     submitted_at = models.DateTimeField("nộp lúc")

@@ -109,3 +109,31 @@ def test_a_vietnamese_admin_reads_a_filings_page_as_before(client, owner):  # no
                        "Lịch sử xử lý", '<th scope="row">Họ và tên</th>', '<th scope="col">Từ trạng thái</th>',
                        "<label>Người kê khai:</label>", "<label>Hẹn trả kết quả:</label>"):
         assert vietnamese in page, vietnamese
+
+
+def filters(client) -> str:
+    """The text of the filings list's filter panel: each filter's title and choices."""
+    listed = html_lib.unescape(client.get(QUEUE).content.decode())
+    panel = listed.split('id="changelist-filter"', 1)[1].split("</nav>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", panel.split(">", 1)[1]).split())
+
+
+def test_an_english_admin_filters_the_filings_in_english(client, owner, settings):  # noqa: F811
+    submit(owner)
+    settings.LANGUAGE_CODE = "en"
+    panel = filters(client)
+    for english in ("By progress All Waiting for the agency Overdue Waiting for the applicant's correction Closed",
+                    "By status All Submitted", "By procedure All 607A – Reissue of a lost or damaged social insurance "
+                    "book", "BHYT-CL – Reissue of a lost or damaged health insurance card",
+                    "By declaration All Could not be built"):
+        assert english in panel, panel
+    assert not VIETNAMESE_LETTERS.search(panel), panel
+
+
+def test_a_vietnamese_admin_filters_the_filings_as_before(client, owner):  # noqa: F811
+    submit(owner)
+    panel = filters(client)
+    for vietnamese in ("tình trạng Tất cả Đang chờ xử lý Quá hạn Chờ người nộp bổ sung Đã kết thúc",
+                       "trạng thái Tất cả Đã nộp", "thủ tục Tất cả 607A – Cấp lại sổ BHXH do mất, hỏng",
+                       "BHYT-CL – Cấp lại thẻ BHYT do mất, hỏng", "tờ khai Tất cả Chưa tạo được"):
+        assert vietnamese in panel, panel
