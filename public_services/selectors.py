@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext, gettext_lazy
 
@@ -269,9 +270,12 @@ def correction_initial(filing: Filing, *, user) -> dict:
 def completion_changes(filing: Filing) -> list[str]:
     """What completing the filing will write beyond its status (the new card, the registry's new
     details), one sentence each, for the officer to confirm; empty: a one-click step (also when the
-    declared data no longer reads: completing then refuses with the reason)."""
+    declared data no longer reads: completing then refuses with the reason). In the admin's language
+    (settings.LANGUAGE_CODE), whatever is active: the page confirming them and the completion's check
+    of what it confirmed (completion_digest) read the same sentences."""
     try:
-        return filing.procedure.completion_changes(filing)
+        with translation.override(settings.LANGUAGE_CODE):
+            return [str(line) for line in filing.procedure.completion_changes(filing)]
     except ValidationError:
         return []
 

@@ -365,8 +365,9 @@ class Procedure:
         returns (Vietnamese, stored: "Đã cấp lại thẻ BHYT …") is added to the completion's note."""
 
     def completion_changes(self, filing) -> list[str]:
-        """What on_complete will write beyond the filing's status, one sentence each (Vietnamese,
-        for the officer's confirmation page): the new card, the details written to the registry.
+        """What on_complete will write beyond the filing's status, one sentence each (in the active
+        language, for the officer's confirmation page: selectors.completion_changes makes it the
+        admin's): the new card, the details written to the registry.
         Empty: completing changes the status only, and takes one click."""
         return []
 

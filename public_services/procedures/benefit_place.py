@@ -6,8 +6,6 @@ the person's monthly benefits. Handling time: 5 working days (unconfirmed)."""
 import re
 
 from django import forms
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -94,11 +92,11 @@ class BenefitPlace(Procedure):
 
     def completion_changes(self, filing):
         agency = Agency.objects.get(pk=filing.data["new_agency"])
-        with translation.override(settings.LANGUAGE_CODE):  # the officer's page is Vietnamese
-            return [f"Khoản {record.reference} – {record.get_kind_display()}: cơ quan BHXH chi trả "
-                    f"{record.agency} → {agency}"
-                    for record in monthly_benefits_of(person=filing.person).select_related("agency")
-                    if record.agency_id != agency.pk]
+        return [gettext("Khoản %(reference)s – %(kind)s: cơ quan BHXH chi trả %(before)s → %(after)s") % {
+                    "reference": record.reference, "kind": record.get_kind_display(), "before": record.agency,
+                    "after": agency}
+                for record in monthly_benefits_of(person=filing.person).select_related("agency")
+                if record.agency_id != agency.pk]
 
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, agency=Agency.objects.get(pk=filing.data["new_agency"]),

@@ -8,11 +8,10 @@ reissues the card (health_card.services.reissue_card, as the BHYT-CL procedure d
 """
 
 from django import forms
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import Person
 from accounts.services.identity import id_number_taken, person_correct_identity, taken_message
@@ -132,13 +131,13 @@ class BookChange(Procedure):
 
     def completion_changes(self, filing):
         person, new = filing.person, self._new_details(filing)
-        with translation.override(settings.LANGUAGE_CODE):  # the officer's page is Vietnamese
-            now = {"full_name": person.full_name, "birth_date": vn_date(person.birth_date, person.birth_year_only),
-                   "sex": person.get_sex_display(), "id_number": person.id_number}
-            shown = {"full_name": new.get("full_name"), "birth_date": vn_date(new.get("birth_date")),
-                     "sex": Person.Sex(new["sex"]).label if "sex" in new else "", "id_number": new.get("id_number")}
-            lines = [f"{label} trong hồ sơ BHXH mã số {person.bhxh_code}: {now[change]} → {shown[change]}"
-                     for change, label in CHANGES if change in new]
+        now = {"full_name": person.full_name, "birth_date": vn_date(person.birth_date, person.birth_year_only),
+               "sex": person.get_sex_display(), "id_number": person.id_number}
+        shown = {"full_name": new.get("full_name"), "birth_date": vn_date(new.get("birth_date")),
+                 "sex": Person.Sex(new["sex"]).label if "sex" in new else "", "id_number": new.get("id_number")}
+        lines = [gettext("%(detail)s trong hồ sơ BHXH mã số %(code)s: %(before)s → %(after)s") % {
+                     "detail": label, "code": person.bhxh_code, "before": now[change], "after": shown[change]}
+                 for change, label in CHANGES if change in new]
         card = card_in_use(person=person)
         printed = [words for change, words in ON_THE_CARD.items() if change in new]
         if printed and card is not None and card.group_id == CHILD_GROUP and "birth_date" in new:
@@ -146,12 +145,14 @@ class BookChange(Procedure):
             last_day = child_card_valid_to(new["birth_date"])
             last_day = min(card.valid_to, last_day) if card.valid_to else last_day
             if last_day < timezone.localdate() or last_day < card.valid_from:
-                lines.append(f"Thẻ BHYT trẻ em đang dùng (lần cấp {card.version}) chuyển sang hết hạn, vì theo ngày "
-                             f"sinh mới thẻ chỉ có giá trị đến hết ngày {last_day:%d/%m/%Y}; không cấp thẻ mới.")
+                lines.append(gettext("Thẻ BHYT trẻ em đang dùng (lần cấp %(version)s) chuyển sang hết hạn, vì theo "
+                                     "ngày sinh mới thẻ chỉ có giá trị đến hết ngày %(date)s; không cấp thẻ mới.") % {
+                                         "version": card.version, "date": f"{last_day:%d/%m/%Y}"})
                 return lines
         if printed and card is not None:
-            lines.append(f"Thẻ BHYT đang dùng (lần cấp {card.version}) được cấp lại theo thông tin mới (lần cấp "
-                         f"{card.version + 1}); mã QR của thẻ cũ không còn dùng được.")
+            lines.append(gettext("Thẻ BHYT đang dùng (lần cấp %(version)s) được cấp lại theo thông tin mới (lần cấp "
+                                 "%(next)s); mã QR của thẻ cũ không còn dùng được.") % {
+                                     "version": card.version, "next": card.version + 1})
         return lines
 
     def on_complete(self, *, filing, actor):

@@ -68,10 +68,11 @@ class CardReissue(Procedure):
         card = card_in_use(person=filing.person)
         if card is None or (version and card.version != version):
             return []  # nothing is reissued: on_complete says why in the history
-        return [f"Cấp thẻ BHYT mới cho {filing.person.full_name} (mã số {card.number}, lần cấp {card.version + 1}), "
-                "giữ quyền lợi, hạn sử dụng và nơi đăng ký KCB ban đầu của thẻ đang dùng.",
-                f"Thẻ đang dùng (lần cấp {card.version}, cấp ngày {card.issued_on:%d/%m/%Y}) chuyển sang “đã thay "
-                "thế”: mã QR của thẻ này không còn dùng được."]
+        return [gettext("Cấp thẻ BHYT mới cho %(name)s (mã số %(number)s, lần cấp %(version)s), giữ quyền lợi, hạn "
+                        "sử dụng và nơi đăng ký KCB ban đầu của thẻ đang dùng.") % {
+                            "name": filing.person.full_name, "number": card.number, "version": card.version + 1},
+                gettext("Thẻ đang dùng (lần cấp %(version)s, cấp ngày %(date)s) chuyển sang “đã thay thế”: mã QR của "
+                        "thẻ này không còn dùng được.") % {"version": card.version, "date": f"{card.issued_on:%d/%m/%Y}"}]
 
     def on_complete(self, *, filing, actor):
         # The card's history keeps this reason: Vietnamese, not a translation. The holder's notice

@@ -183,13 +183,15 @@ class ContactChange(Procedure):
         lines = []
         if PHONE in new:
             old = person.phone.as_national if person.phone else "–"
-            lines.append(f"Số điện thoại di động trong hồ sơ BHXH mã số {person.bhxh_code}: {old} → "
-                         f"{new[PHONE].as_national} (nhận mã xác thực đăng nhập, đổi mật khẩu từ nay)")
+            lines.append(gettext("Số điện thoại di động trong hồ sơ BHXH mã số %(code)s: %(before)s → %(after)s (nhận "
+                                 "mã xác thực đăng nhập, đổi mật khẩu từ nay)") % {
+                                     "code": person.bhxh_code, "before": old, "after": new[PHONE].as_national})
         if EMAIL in new:
-            lines.append(f"Email của tài khoản {person.bhxh_code}: {current_email(person) or '–'} → {new[EMAIL]}")
+            lines.append(gettext("Email của tài khoản %(code)s: %(before)s → %(after)s") % {
+                "code": person.bhxh_code, "before": current_email(person) or "–", "after": new[EMAIL]})
         if ADDRESS in new:
-            lines.append(f"Địa chỉ liên hệ trong hồ sơ BHXH mã số {person.bhxh_code}: {person.address or '–'} → "
-                         f"{_address(*new[ADDRESS])}")
+            lines.append(gettext("Địa chỉ liên hệ trong hồ sơ BHXH mã số %(code)s: %(before)s → %(after)s") % {
+                "code": person.bhxh_code, "before": person.address or "–", "after": _address(*new[ADDRESS])})
         return lines
 
     def on_submit(self, *, filing):

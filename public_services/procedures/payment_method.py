@@ -5,8 +5,6 @@ payment method to each of the person's monthly benefits. The agency that pays th
 (unconfirmed)."""
 
 from django import forms
-from django.conf import settings
-from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -173,10 +171,10 @@ class PaymentMethod(Procedure):
 
     def completion_changes(self, filing):
         method = PAID_AS[filing.data["method"]]
-        with translation.override(settings.LANGUAGE_CODE):  # the officer's page is Vietnamese
-            return [f"Khoản {record.reference} – {record.get_kind_display()}: phương thức nhận "
-                    f"“{record.get_payment_method_display()}” → “{method.label}”"
-                    for record in monthly_benefits_of(person=filing.person) if record.payment_method != method]
+        return [gettext("Khoản %(reference)s – %(kind)s: phương thức nhận “%(before)s” → “%(after)s”") % {
+                    "reference": record.reference, "kind": record.get_kind_display(),
+                    "before": record.get_payment_method_display(), "after": method.label}
+                for record in monthly_benefits_of(person=filing.person) if record.payment_method != method]
 
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, payment_method=PAID_AS[filing.data["method"]],

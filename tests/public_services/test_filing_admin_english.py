@@ -9,6 +9,7 @@ import pytest
 
 from public_services.models import Filing
 from public_services.services import filing_receive, filing_start
+from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
 
 from .helpers import district_officer, logged, owner, submit  # noqa: F401
@@ -137,3 +138,57 @@ def test_a_vietnamese_admin_filters_the_filings_as_before(client, owner):  # noq
                        "trạng thái Tất cả Đã nộp", "thủ tục Tất cả 607A – Cấp lại sổ BHXH do mất, hỏng",
                        "BHYT-CL – Cấp lại thẻ BHYT do mất, hỏng", "tờ khai Tất cả Chưa tạo được"):
         assert vietnamese in panel, panel
+
+
+CHANGED_BY = ("BHYT-CL", "THAY-DOI-CHI-TRA", "CHUYEN-NOI-HUONG", "608A", "DOI-LIEN-HE")
+
+
+def test_an_english_admin_lists_what_a_completion_changes_in_english(client, owner, facility, settings):  # noqa: F811
+    """Each procedure's changes, on the confirmation page and as the completion checks them; the
+    agencies' names, the people's and the addresses are the records' own."""
+    from lookup.models import Agency
+    from public_services.selectors import completion_changes
+
+    card, code = issue(owner.person, facility), owner.person.bhxh_code
+    filings = {code: submit(owner, code) for code in CHANGED_BY}
+    new_agency = Agency.objects.get(pk=filings["CHUYEN-NOI-HUONG"].data["new_agency"])
+    settings.LANGUAGE_CODE = "en"
+    page = confirmation(client, filings["BHYT-CL"])
+    assert (f"A new health insurance card for Nguyễn Văn Đức (number {card.number}, issue no. 2), keeping the benefit "
+            "level, validity and initial place of medical registration of the card in use.") in page
+    assert (f"The card in use (issue no. 1, issued on {card.issued_on:%d/%m/%Y}) becomes “replaced”: its QR code can "
+            "no longer be used.") in page
+    shown = {procedure: completion_changes(filing) for procedure, filing in filings.items()}
+    assert shown["THAY-DOI-CHI-TRA"] == [
+        f"Benefit TNLD.{code} – Occupational accident or disease: payment method “Transfer to a personal bank "
+        "account” → “Cash at a payment point (post office)”"]
+    assert shown["CHUYEN-NOI-HUONG"] == [
+        f"Benefit TNLD.{code} – Occupational accident or disease: paying social insurance agency "
+        f"{owner.person.agency} → {new_agency}"]
+    assert shown["608A"][:2] == [
+        f"Full name in the social insurance record {code}: Nguyễn Văn Đức → Nguyễn Văn Đức Thành",
+        f"Date of birth in the social insurance record {code}: {owner.person.birth_date:%d/%m/%Y} → 16/03/1988"]
+    assert shown["608A"][2] == ("The health insurance card in use (issue no. 1) is reissued with the new details "
+                                "(issue no. 2); the old card's QR code can no longer be used.")
+    assert shown["DOI-LIEN-HE"][0].startswith(f"Mobile phone number in the social insurance record {code}: ")
+    assert shown["DOI-LIEN-HE"][1].startswith(f"Email of the account {code}: ")
+    assert shown["DOI-LIEN-HE"][2].startswith(f"Contact address in the social insurance record {code}: ")
+    for lines in shown.values():
+        assert not any(VIETNAMESE_LETTERS.search(line.replace(owner.person.full_name, "").replace("Thành", ""))
+                       for line in lines if "agency" not in line and "address" not in line), lines
+
+
+def test_a_vietnamese_admin_lists_what_a_completion_changes_as_before(client, owner, facility):  # noqa: F811
+    from public_services.selectors import completion_changes
+
+    card, code = issue(owner.person, facility), owner.person.bhxh_code
+    filings = {code: submit(owner, code) for code in CHANGED_BY}
+    page = confirmation(client, filings["BHYT-CL"])
+    assert (f"Thẻ đang dùng (lần cấp 1, cấp ngày {card.issued_on:%d/%m/%Y}) chuyển sang “đã thay thế”: mã QR của "
+            "thẻ này không còn dùng được.") in page
+    shown = {procedure: completion_changes(filing) for procedure, filing in filings.items()}
+    assert shown["608A"][2] == ("Thẻ BHYT đang dùng (lần cấp 1) được cấp lại theo thông tin mới (lần cấp 2); mã QR "
+                                "của thẻ cũ không còn dùng được.")
+    assert shown["DOI-LIEN-HE"][0].startswith(f"Số điện thoại di động trong hồ sơ BHXH mã số {code}: ")
+    assert shown["DOI-LIEN-HE"][1].startswith(f"Email của tài khoản {code}: ")
+    assert shown["DOI-LIEN-HE"][2].startswith(f"Địa chỉ liên hệ trong hồ sơ BHXH mã số {code}: ")
