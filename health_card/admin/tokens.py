@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from vssid_portal.admin import NotFoundOutsideScope, SaysWhyNoAgencySeesNothing
 from vssid_portal.templatetags.vn_format import vn_date
@@ -45,13 +47,16 @@ class ApiTokenAddForm(forms.ModelForm):
 
     nonce = forms.CharField(widget=forms.HiddenInput, required=False)  # its errors are the form's own
     expires_on = forms.DateField(
-        label="Dùng được đến hết ngày", required=False,
-        help_text=f"dd/mm/yyyy; để trống: {TOKEN_YEARS} năm kể từ hôm nay; tối đa {TOKEN_MAX_YEARS} năm. "
-                  "Khi hết hạn, phần mềm của cơ sở KCB cần được cấp mã mới.")
+        label=gettext_lazy("Dùng được đến hết ngày"), required=False)
     request = None  # the admin's get_form binds the form to the officer's request
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["expires_on"].help_text = " ".join([  # each number with its own plural, in the page's language
+            ngettext("dd/mm/yyyy; để trống: %(count)s năm kể từ hôm nay;", "dd/mm/yyyy; để trống: %(count)s năm kể từ "
+                     "hôm nay;", TOKEN_YEARS) % {"count": TOKEN_YEARS},
+            ngettext("tối đa %(count)s năm.", "tối đa %(count)s năm.", TOKEN_MAX_YEARS) % {"count": TOKEN_MAX_YEARS},
+            gettext("Khi hết hạn, phần mềm của cơ sở KCB cần được cấp mã mới.")])
         if not self.is_bound:
             self.initial["nonce"] = self._new_nonce()
             self.initial["expires_on"] = add_years(timezone.localdate(), TOKEN_YEARS)
@@ -94,19 +99,20 @@ class ApiTokenAddForm(forms.ModelForm):
                 self.add_error(None, api_token_refusal(made, facility=made.facility, name=made.name))  # revoked
                 return data
             if made is not None:
-                self.add_error(None, f"Biểu mẫu này đã tạo mã {made.prefix}… cho {made.facility}, tên “{made.name}” "
-                                     f"(trang tạo mã đã mở quá {TOKEN_FORM_MINUTES} phút nên không hiện lại mã "
-                                     "được): không tạo thêm mã nào. Nếu chưa chép được mã đó, hãy thu hồi nó "
-                                     "trong danh sách mã rồi mở lại trang “Thêm mã truy cập API xác thực thẻ” để "
-                                     "tạo mã mới.")
+                self.add_error(None, gettext(
+                    "Biểu mẫu này đã tạo mã %(prefix)s… cho %(facility)s, tên “%(name)s” (trang tạo mã đã mở quá "
+                    "%(minutes)s phút nên không hiện lại mã được): không tạo thêm mã nào. Nếu chưa chép được mã đó, "
+                    "hãy thu hồi nó trong danh sách mã rồi mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo "
+                    "mã mới.") % {"prefix": made.prefix, "facility": made.facility, "name": made.name,
+                                  "minutes": TOKEN_FORM_MINUTES})
                 return data
-            self._refuse(f"Trang tạo mã đã mở quá {TOKEN_FORM_MINUTES} phút: chưa tạo mã nào. "
-                         "Hãy kiểm tra lại cơ sở KCB và tên gợi nhớ rồi bấm “Lưu lại”.")
+            self._refuse(gettext("Trang tạo mã đã mở quá %(minutes)s phút: chưa tạo mã nào. Hãy kiểm tra lại cơ sở "
+                                 "KCB và tên gợi nhớ rồi bấm “Lưu lại”.") % {"minutes": TOKEN_FORM_MINUTES})
             return data
         except signing.BadSignature:
-            self._refuse("Trang tạo mã không hợp lệ hoặc được mở trong một phiên đăng nhập khác. Nếu trang đó đã "
-                         "tạo mã, mã ấy có trong danh sách mã truy cập API. Để tạo mã mới, hãy kiểm tra lại cơ sở "
-                         "KCB và tên gợi nhớ rồi bấm “Lưu lại”.")
+            self._refuse(gettext("Trang tạo mã không hợp lệ hoặc được mở trong một phiên đăng nhập khác. Nếu trang "
+                                 "đó đã tạo mã, mã ấy có trong danh sách mã truy cập API. Để tạo mã mới, hãy kiểm tra "
+                                 "lại cơ sở KCB và tên gợi nhớ rồi bấm “Lưu lại”."))
             return data
         data["nonce"] = nonce
         if data.get("facility") is None or not data.get("name"):
@@ -126,11 +132,13 @@ class ExpiryFilter(admin.SimpleListFilter):
     """Tokens past their expiry, or live ones reaching it within EXPIRING_DAYS (whose clinics need a
     new one soon; a revoked token needs none)."""
 
-    title = "hạn sử dụng"
+    title = pgettext_lazy("mã truy cập API", "hạn sử dụng")
     parameter_name = "het_han"
 
     def lookups(self, request, model_admin):
-        return [("da_het", "Đã hết hạn"), ("sap_het", f"Hết hạn trong {EXPIRING_DAYS} ngày tới")]
+        return [("da_het", pgettext_lazy("mã truy cập API", "Đã hết hạn")),
+                ("sap_het", ngettext("Hết hạn trong %(days)s ngày tới", "Hết hạn trong %(days)s ngày tới",
+                                     EXPIRING_DAYS) % {"days": EXPIRING_DAYS})]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -159,7 +167,7 @@ class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, ad
         tokens = super().get_queryset(request).select_related("facility", "created_by__agency")
         return tokens_visible_to(request.user, tokens)
 
-    @admin.display(description="người tạo", ordering="created_by__username")
+    @admin.display(description=gettext_lazy("người tạo"), ordering="created_by__username")
     def creator(self, obj):
         user = obj.created_by
         if user is None:
@@ -224,14 +232,16 @@ class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, ad
         raw = obj.plain_token  # save_model sets it on every token it makes
         token_url = reverse("admin:health_card_facilityapitoken_change", args=[obj.pk])
         # The admin's own words, without its "below" (what is below here is the way on).
-        self.message_user(request, format_html('{} “<a href="{}">{}</a>” được thêm vào thành công.',
-                                               capfirst(self.opts.verbose_name), token_url, obj), messages.SUCCESS)
+        added = format_html(gettext('{name} “<a href="{url}">{token}</a>” được thêm vào thành công.'),
+                            name=self.opts.verbose_name, url=token_url, token=obj)
+        # Capitalised once made (the English sentence starts with "The"): only its first letter, of the escaped name.
+        self.message_user(request, mark_safe(capfirst(added)), messages.SUCCESS)
         if "_addanother" in request.POST:
-            next_url, next_label = request.get_full_path(), "Thêm mã khác"
+            next_url, next_label = request.get_full_path(), gettext("Thêm mã khác")
         else:
-            next_url, next_label = self.response_post_save_add(request, obj).url, "Về danh sách mã truy cập"
+            next_url, next_label = self.response_post_save_add(request, obj).url, gettext("Về danh sách mã truy cập")
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "title": "Mã truy cập API vừa tạo",
+            **self.admin_site.each_context(request), "opts": self.opts, "title": gettext("Mã truy cập API vừa tạo"),
             "token": obj, "raw": raw, "expires_on": vn_date(obj.expires_at), "next_url": next_url,
             "next_label": next_label, "list_url": reverse("admin:health_card_facilityapitoken_changelist"),
         }
@@ -250,7 +260,7 @@ class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, ad
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Thu hồi mã đã chọn", permissions=["change"])
+    @admin.action(description=gettext_lazy("Thu hồi mã đã chọn"), permissions=["change"])
     def revoke(self, request, queryset):
         tokens, revoked = list(queryset), []
         for token in tokens:
@@ -260,7 +270,10 @@ class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, ad
         already = len(tokens) - len(revoked)
         if revoked:
             names = ", ".join(str(token) for token in revoked)
-            self.message_user(request, f"Đã thu hồi {len(revoked)} mã: {names}.", messages.SUCCESS)
+            done = ngettext("Đã thu hồi %(count)s mã: %(names)s.", "Đã thu hồi %(count)s mã: %(names)s.", len(revoked))
+            self.message_user(request, done % {"count": len(revoked), "names": names}, messages.SUCCESS)
         if already:
-            self.message_user(request, f"{already} mã đã chọn đã bị thu hồi từ trước: không thay đổi.",
+            self.message_user(request, ngettext("%(count)s mã đã chọn đã bị thu hồi từ trước: không thay đổi.",
+                                                "%(count)s mã đã chọn đã bị thu hồi từ trước: không thay đổi.",
+                                                already) % {"count": already},
                               messages.WARNING if not revoked else messages.INFO)

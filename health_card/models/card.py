@@ -210,21 +210,22 @@ class FacilityApiToken(models.Model):
     is made; migration 0009 gave older ones more), then the clinic asks the agency for a new one."""
 
     facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, related_name="bhyt_api_tokens",
-                                 verbose_name="cơ sở KCB")
-    name = models.CharField("tên gợi nhớ", max_length=100, help_text="Ví dụ: Phần mềm HIS khoa Khám bệnh.")
-    prefix = models.CharField("phần đầu của mã", max_length=12, editable=False)
+                                 verbose_name=_("cơ sở KCB"))
+    name = models.CharField(_("tên gợi nhớ"), max_length=100,
+                            help_text=_("Ví dụ: Phần mềm HIS khoa Khám bệnh."))
+    prefix = models.CharField(_("phần đầu của mã"), max_length=12, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="người tạo", editable=False)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True, editable=False)
-    expires_at = models.DateTimeField("hết hạn lúc", default=token_expiry_default, db_index=True, editable=False)
+                                   related_name="+", verbose_name=_("người tạo"), editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), default=token_expiry_default, db_index=True, editable=False)
 
     class Meta:
         ordering = ["facility", "-created_at"]
-        verbose_name = "mã truy cập API xác thực thẻ"
-        verbose_name_plural = "mã truy cập API xác thực thẻ"
+        verbose_name = _("mã truy cập API xác thực thẻ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "mã truy cập API xác thực thẻ")
 
     def __str__(self):
         return f"{self.prefix}… – {self.name}"

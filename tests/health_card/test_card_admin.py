@@ -896,3 +896,61 @@ def test_a_card_reissue_the_service_refuses_is_said_in_english_to_an_english_adm
     with pytest.raises(ValidationError) as refused:
         reissue_card(card.person, " ")
     assert refused.value.messages == ["Write the reason for reissuing the card."]
+
+
+# --- API tokens in the English admin (LANGUAGE_CODE "en"); the Vietnamese are held above --------------
+
+def test_an_english_admin_makes_lists_and_revokes_api_tokens_in_english(facility, settings, monkeypatch):
+    import html as html_lib
+    import time
+    from types import SimpleNamespace
+
+    from django.core import signing
+
+    from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
+    from vssid_portal.templatetags.vn_format import vn_date
+
+    settings.LANGUAGE_CODE = "en"
+    client = logged_in(officer("canbo079", "079", PROVINCE))
+    form = html_lib.unescape(client.get(f"{TOKENS}add/").content.decode())
+    assert "Usable until the end of" in form and "left empty: 1 year from today; at most 2 years. Once it expires" in form
+    nonce = token_form_nonce(client)
+    response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS", "nonce": nonce}, follow=True)
+    token = FacilityApiToken.objects.get()
+    [added] = [str(message) for message in response.context["messages"]]
+    assert added.startswith("The card verification API token “<a href=") and added.endswith(
+        f"{token.prefix}… – HIS</a>” was added successfully.")
+    made = html_lib.unescape(response.content.decode())
+    content = made.split('id="content"', 1)[1].split("</main>", 1)[0].replace(str(facility), "")
+    assert (f"usable until the end of {vn_date(token.expires_at)}:" in content and "Copy it now" in content
+            and ">Back to the list of tokens</a>" in content and not VIETNAMESE_LETTERS.search(content)), content
+    assert "API token just made</div>" in made  # the breadcrumbs' end
+
+    later = time.time() + 16 * 60  # the same form posted again once its nonce expired
+    monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: later))
+    again = html_lib.unescape(client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS", "nonce": nonce})
+                              .content.decode())
+    assert f"This form already made the token {token.prefix}… for {facility}, named “HIS”" in again
+    monkeypatch.undo()
+
+    listed = html_lib.unescape(client.get(TOKENS).content.decode())
+    assert "Revoke the selected tokens" in listed and "Expiring within the next 30 days" in listed
+    response = client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [f"1 token revoked: {token}."]
+    response = client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        "1 selected token had been revoked already: nothing changed."]
+
+
+def test_a_vietnamese_admin_shows_a_new_api_token_and_its_list_as_before(facility):
+    import html as html_lib
+
+    client = logged_in(officer("canbo079", "079", PROVINCE))
+    response = client.post(f"{TOKENS}add/", {"facility": facility.pk, "name": "HIS", "nonce": token_form_nonce(client)},
+                           follow=True)
+    made = html_lib.unescape(response.content.decode())
+    assert (f"Mã truy cập API của {facility}, tên “HIS”, dùng được đến hết ngày" in made
+            and "<strong>Hãy sao chép ngay, mã chỉ hiện một lần này.</strong>" in made
+            and ">Về danh sách mã truy cập</a>" in made and "Trang chủ</a>" in made)
+    listed = html_lib.unescape(client.get(TOKENS).content.decode())
+    assert "Thu hồi mã đã chọn" in listed and "Hết hạn trong 30 ngày tới" in listed
