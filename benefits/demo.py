@@ -38,6 +38,7 @@ from participation.demo import pensioner_bhyt, retirement_month
 from participation.models import Period
 from participation.selectors import periods_by_person
 from vssid_portal.dates import age_on, month_from_ordinal, month_ordinal
+from vssid_portal.money import round_vnd
 
 from .estimator import Contribution, contributed_months, estimate_one_time, round_odd_months
 from .models import BenefitEvent, BenefitRecord, Kind, Status
@@ -56,8 +57,9 @@ NOT_YET_12_MONTHS = "Chưa đủ 12 tháng sau khi nghỉ việc mà không ti�
 PaymentMethod = BenefitRecord.PaymentMethod
 
 
-def _round(value: float, step: int = 100) -> int:
-    return int(round(value / step) * step)
+def _round(value: float | Decimal, step: int = 100) -> int:
+    """`value` to the nearest `step` đồng, half up: the portal's one rule (round_vnd), in steps."""
+    return round_vnd(Decimal(value) / step) * step
 
 
 def _decided(rng, record: BenefitRecord, *, days_to_decide: int, paid: bool, today: datetime.date) -> None:

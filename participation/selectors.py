@@ -3,12 +3,14 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from vssid_portal.dates import month_from_ordinal, month_ordinal
+from vssid_portal.money import round_vnd
 
 from .models import Period, months_between
 
@@ -182,7 +184,8 @@ def yearly_average_base(periods, *, until: datetime.date | None = None) -> list[
     """Average monthly contribution base per calendar year. A month's base is the sum of the bases
     of every period covering it (compulsory and voluntary BHXH in the same month, two employers:
     the rule of the one-time estimator), averaged over the distinct months covered in the year;
-    with `until` (a month), over the months up to it only (see totals_of)."""
+    with `until` (a month), over the months up to it only (see totals_of). Rounded to the đồng half
+    up (round_vnd), as every amount of the portal is."""
     monthly = defaultdict(int)
     for period in periods:
         last = month_ordinal(period.to_month) if until is None else min(month_ordinal(period.to_month), month_ordinal(until))
@@ -192,4 +195,4 @@ def yearly_average_base(periods, *, until: datetime.date | None = None) -> list[
     for ordinal, base in monthly.items():
         sums[ordinal // 12] += base
         counts[ordinal // 12] += 1
-    return [YearBase(year, round(sums[year] / counts[year])) for year in sorted(sums)]
+    return [YearBase(year, round_vnd(Decimal(sums[year]) / counts[year])) for year in sorted(sums)]

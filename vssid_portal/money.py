@@ -9,8 +9,6 @@ from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
-from vssid_portal.templatetags.vn_format import vnd
-
 
 def round_vnd(value: Decimal) -> int:
     """`value` rounded to whole đồng, half up (1.5 → 2), as an int."""
@@ -23,6 +21,8 @@ def _at_most_message(label: str, most: int, per_month: bool = False) -> str:
     # active (makemigrations writes a constraint's message so: the sentence is then the Vietnamese
     # msgid), in Vietnamese, whatever LANGUAGE_CODE says: the format the migrations hold, not Django's
     # default 1,234,567 nor an English amount inside a Vietnamese sentence.
+    from vssid_portal.templatetags.vn_format import vnd  # here: vnd rounds with round_vnd, imported from here
+
     with translation.override(translation.get_language() or "vi"):
         most_written = vnd(most)
     amounts = {"field": label, "most": most_written}

@@ -156,3 +156,11 @@ def test_the_pension_rate_follows_the_months(months, sex, start, rate):
     from decimal import Decimal
 
     assert demo.pension_rate(months, sex, start) == Decimal(rate)
+
+
+@pytest.mark.parametrize(("value", "rounded"), [(12_250, 12_300), (12_350, 12_400), (12_249.9, 12_200),
+                                                (1_755_000.0, 1_755_000)])
+def test_demo_amounts_are_rounded_to_the_hundred_half_up(value, rounded):
+    """The portal's one rounding rule (round_vnd), in steps of 100 đ: 12.250 đ is 12.300 đ, not
+    12.200 đ by half to even."""
+    assert demo._round(value) == rounded

@@ -299,6 +299,24 @@ def test_estimator_page_shows_every_step(client, user):
         assert expected in page, expected
 
 
+def test_the_adjusted_salaries_are_shown_rounded_as_the_average_takes_them(client, user):
+    """4.680.010 đ × 1,05 = 4.914.010,5 đ: the row, the total and the average all say 4.914.011 đ, so
+    that "Tổng ÷ tháng = bình quân" holds on the page."""
+    from benefits.models import SalaryAdjustment
+    from participation.models import Period
+
+    Period.objects.create(person=user.person, kind="bhxh_tn", from_month=datetime.date(2020, 3, 1),
+                          to_month=datetime.date(2020, 3, 1), payer="self", base=4_680_010, rate=22, amount=1_029_602,
+                          province=Province.objects.get(code="79"), agency=Agency.objects.get(code="07901"),
+                          import_key=f"{user.person.bhxh_code}|bhxh_tn|2020-03|self")
+    SalaryAdjustment.objects.filter(scheme="bhxh_tn").delete()
+    SalaryAdjustment.objects.create(scheme="bhxh_tn", year=2020, coefficient="1.05", source="kiểm thử")
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert "2020 Tự nguyện 1 4.680.010 đ 1,05 4.914.011 đ Tổng 4.914.011 đ" in page
+    assert "Mức bình quân = 4.914.011 đ ÷ 1 tháng = 4.914.011 đ" in page
+
+
 def test_estimator_without_history_says_so(client, user):
     client.force_login(user)
     page = text(client.get(reverse("benefits:estimate")))

@@ -322,6 +322,16 @@ def test_the_yearly_average_adds_the_bases_of_a_month_paid_twice(person):
     assert yearly_average_base(periods) == [YearBase(2000, 9_500_000), YearBase(2001, 4_000_000)]
 
 
+def test_the_yearly_average_is_rounded_half_a_dong_up(person):
+    """8.000.001 đ over two months is 4.000.000,5 đ a month: 4.000.001 đ, the portal's one rounding
+    rule (round_vnd), not 4.000.000 đ by half to even."""
+    from participation.selectors import YearBase, yearly_average_base
+
+    periods = [period(person, "01/2000", "01/2000", base=4_000_001, save=False),
+               period(person, "02/2000", "02/2000", base=4_000_000, save=False)]
+    assert yearly_average_base(periods) == [YearBase(2000, 4_000_001)]
+
+
 @pytest.mark.parametrize("url", ["/qua-trinh-tham-gia/", "/qua-trinh-tham-gia/bhyt/", "/qua-trinh-tham-gia/xuat-csv/"])
 def test_a_form_posted_to_the_history_is_told_the_page_is_only_read(client, citizen, person, url):
     period(person, "01/2020", "12/2020")

@@ -15,9 +15,17 @@ from vssid_portal.text import fold, normalize_name, search_words
 @pytest.mark.parametrize(
     ("value", "shown"),
     [(1234567, "1.234.567 đ"), (0, "0 đ"), (Decimal("11531338.4"), "11.531.338 đ"), (-50000, "-50.000 đ"),
-     ("2340000", "2.340.000 đ"), (None, ""), ("abc", "")],
+     ("2340000", "2.340.000 đ"), (None, ""), ("abc", ""), (float("nan"), ""), ("Infinity", "")],
 )
 def test_vnd(value, shown):
+    assert vnd(value) == shown
+
+
+@pytest.mark.parametrize(("value", "shown"), [(Decimal("4914010.5"), "4.914.011 đ"), (Decimal("2.5"), "3 đ"),
+                                              ("0.5", "1 đ"), (Decimal("-2.5"), "-3 đ")])
+def test_vnd_rounds_half_a_dong_up_as_the_amounts_worked_out_are(value, shown):
+    """An amount shown is the amount a sum or an average worked out from it uses (round_vnd): a row
+    of 4.680.010 đ × 1,05 shows 4.914.011 đ, not 4.914.010 đ by half to even."""
     assert vnd(value) == shown
 
 

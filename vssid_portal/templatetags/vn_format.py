@@ -16,6 +16,8 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import pgettext
 
+from vssid_portal.money import round_vnd
+
 register = template.Library()
 
 
@@ -25,16 +27,17 @@ def _grouped(whole: int) -> str:
 
 @register.filter
 def vnd(value):
-    """1234567 → '1.234.567 đ', in English '1,234,567 VND' (rounded to the đồng; negative amounts
-    keep their sign)."""
+    """1234567 → '1.234.567 đ', in English '1,234,567 VND' (rounded to the đồng by the portal's one
+    rule, round_vnd: 4914010.5 → '4.914.011 đ', the amount a sum or an average worked out from it
+    uses; negative amounts keep their sign)."""
     if value is None or value == "":
         return ""
     try:
-        amount = Decimal(str(value)).quantize(Decimal(1))
+        amount = round_vnd(Decimal(str(value)))
     except (InvalidOperation, ValueError):
         return ""
     sign = "-" if amount < 0 else ""
-    return pgettext("money", "%(amount)s đ") % {"amount": f"{sign}{_grouped(abs(int(amount)))}"}
+    return pgettext("money", "%(amount)s đ") % {"amount": f"{sign}{_grouped(abs(amount))}"}
 
 
 @register.filter
