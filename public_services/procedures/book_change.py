@@ -78,7 +78,8 @@ class BookChangeForm(DeliveryForm):
         person = self.person
         same = {
             "new_full_name": lambda value: fold(value) == fold(person.full_name),
-            "new_birth_date": lambda value: value == person.birth_date,
+            # A year-only record stores 01/01 of its year: a full date of that day is new information.
+            "new_birth_date": lambda value: value == person.birth_date and not person.birth_year_only,
             "new_sex": lambda value: value == person.sex,
             "new_id_number": lambda value: value == person.id_number,
         }

@@ -39,6 +39,30 @@ def test_the_approved_name_and_birth_date_reach_the_registry_and_the_pages(clien
     assert "Nguyễn Văn Đức Thành" in html and "16/03/1988" in html
 
 
+@pytest.mark.parametrize(("year_only", "refused"), [(True, False), (False, True)])
+def test_a_full_birth_date_of_01_01_is_new_only_to_a_record_of_the_year_alone(owner, district_officer, year_only,
+                                                                                refused):
+    """A year-only record stores 01/01 of its year: someone recorded as born in 1988 alone, born on
+    01/01/1988, may declare it, as the completion writes it; a record of that full date may not."""
+    Person.objects.filter(pk=owner.person_id).update(birth_date=datetime.date(1988, 1, 1), birth_year_only=year_only)
+    owner.person.refresh_from_db()
+    from public_services.procedures import registry
+
+    procedure = registry.get("608A")
+    form = procedure.form(data=answers("608A", changes=["birth_date"], new_full_name="", new_birth_date="01/01/1988"),
+                          person=owner.person, kept=procedure.upload_fields)  # the evidence kept from before
+    form.is_valid()
+    errors = form.errors
+    same = "Giá trị mới trùng với thông tin hiện có trong hồ sơ BHXH."
+    assert (same in errors.get("new_birth_date", [])) is refused, errors
+    if not refused:
+        assert errors == {}
+        complete(submit(owner, "608A", changes=["birth_date"], new_full_name="", new_birth_date="01/01/1988"),
+                 district_officer)
+        person = Person.objects.get(pk=owner.person_id)
+        assert (person.birth_date, person.birth_year_only) == (datetime.date(1988, 1, 1), False)
+
+
 def test_a_new_sex_with_a_new_cccd_is_written_together(owner, district_officer):
     filing = submit(owner, "608A", changes=["sex", "id_number"], new_full_name="", new_birth_date="",
                     new_sex="2", new_id_number="079188012345")
