@@ -23,15 +23,13 @@ from django.utils import timezone
 from accounts.selectors import adult_born_by
 from lookup.models import MedicalFacility
 from vssid_portal.dates import age_on
-from vssid_portal.money import round_vnd
+from vssid_portal.money import base_salary_on, round_vnd
 
 from .models import CostCategory, Visit, VisitKind, VisitLine
 from .services_visits import check_totals
 
 DEMO_CITIZEN_CODE = "7901234567"
 SHARE = 0.3  # of the other persons, who get visits
-BASE_SALARY = [(datetime.date(2024, 7, 1), 2_340_000), (datetime.date(2023, 7, 1), 1_800_000),
-               (datetime.date(2019, 7, 1), 1_490_000)]  # mức lương cơ sở, from the date it applies
 C = CostCategory
 
 # A line: (category, description, unit, quantity or "days", unit price, inside the BHYT list).
@@ -118,10 +116,6 @@ CITIZEN_PLAN = [("cold", 20), ("gastritis", 150), ("appendicitis", 400), ("back"
                 ("throat", 1300)]
 
 
-def _base_salary(on: datetime.date) -> int:
-    return next((amount for since, amount in BASE_SALARY if on >= since), BASE_SALARY[-1][1])
-
-
 def _visit(rng, person, facility, key: str, index: int, admitted: datetime.date) -> tuple[Visit, list[VisitLine]]:
     kind, code, name, days, items = CATALOGUE[key]
     if kind == VisitKind.INPATIENT:
@@ -134,7 +128,7 @@ def _visit(rng, person, facility, key: str, index: int, admitted: datetime.date)
                                unit_price=price, amount=round_vnd(quantity * price),
                                bhyt_amount=None if covered else 0))
     covered_total = sum(line.amount for line in lines if line.bhyt_amount is None)
-    if covered_total < _base_salary(admitted) * 15 // 100 or age_on(person.birth_date, admitted) < 6:
+    if covered_total < base_salary_on(admitted) * 15 // 100 or age_on(person.birth_date, admitted) < 6:
         rate = Decimal(1)  # Law on Health Insurance art. 22: low-cost visit, or a child under six
     else:
         rate = Decimal("0.8")

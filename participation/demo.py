@@ -3,7 +3,8 @@
 Each person gets a working life from their early twenties to the month they reach retirement age:
 employers in turn (with raises, gaps and, at an employer listed as in arrears, the last months still
 owed), a voluntary stretch for some, and the BHTN (from 2009), BHTNLĐ-BNN (from 07/2016) and BHYT
-periods that go with employment. (A pensioner's BHYT, paid by the BHXH fund, comes with the demo
+periods that go with employment, or in a voluntary stretch the household BHYT on the base salary of
+its months. (A pensioner's BHYT, paid by the BHXH fund, comes with the demo
 pension: `pensioner_bhyt`.) A child
 under six has BHYT paid by the state budget from the month of birth; an older minor has nothing yet.
 Periods already present (same natural key) are left alone, so a second run creates nothing.
@@ -15,6 +16,7 @@ import random
 from accounts.models import Person
 from lookup.models import Agency, Employer, MedicalFacility
 from vssid_portal.dates import add_months, age_on
+from vssid_portal.money import BASE_SALARY, base_salary_on
 
 from .models import Period
 
@@ -25,7 +27,6 @@ JOBS = ["Công nhân may", "Kỹ sư phần mềm", "Kế toán viên", "Nhân v
 BHTN_START = datetime.date(2009, 1, 1)
 BHTNLD_START = datetime.date(2016, 7, 1)
 TODAY = datetime.date(2026, 10, 1)  # fixed, so the same seed gives the same data every year
-BASE_SALARY = 2_340_000  # mức lương cơ sở: a child's BHYT is 4.5 % of it, paid by the state budget
 
 
 def retirement_month(birth: datetime.date, sex: int) -> datetime.date:
@@ -69,6 +70,19 @@ def _period(person, kind, start, end, base, *, employer=None, payer=Period.Payer
     return period
 
 
+def _on_base_salary(person, start, end, *, payer, agency, facility) -> list[Period]:
+    """The BHYT a household or the state budget pays: 4.5 % of the base salary of its months, one
+    period from each change of the base salary (vssid_portal.money.BASE_SALARY) to the next."""
+    periods, first = [], start
+    while first <= end:
+        change = min((since for since, _amount in BASE_SALARY if since > first), default=None)
+        last = end if change is None else min(end, add_months(change, -1))
+        periods.append(_period(person, Period.Kind.BHYT, first, last, base_salary_on(first), payer=payer,
+                               agency=agency, facility=facility))
+        first = add_months(last, 1)
+    return periods
+
+
 def _childhood(person, agencies, facilities) -> list[Period]:
     """A minor (no random numbers drawn, so the adults after them keep theirs): BHYT from the month of
     birth at the first facility of their province when under six, else nothing."""
@@ -76,8 +90,8 @@ def _childhood(person, agencies, facilities) -> list[Period]:
         return []
     agency = agencies.get(person.province_id) or next(iter(agencies.values()))
     facility = (facilities.get(person.province_id) or [None])[0]
-    return [_period(person, Period.Kind.BHYT, person.birth_date.replace(day=1), TODAY, BASE_SALARY,
-                    payer=Period.Payer.STATE, agency=person.agency or agency, facility=facility)]
+    return _on_base_salary(person, person.birth_date.replace(day=1), TODAY, payer=Period.Payer.STATE,
+                           agency=person.agency or agency, facility=facility)
 
 
 def _career(person, rng, employers, agencies, facilities) -> list[Period]:
@@ -98,8 +112,8 @@ def _career(person, rng, employers, agencies, facilities) -> list[Period]:
             base = int(round(_base_for(start.year, 0.8), -4))
             periods.append(_period(person, Period.Kind.BHXH_VOLUNTARY, start, end, base, payer=Period.Payer.SELF,
                                    agency=home_agency))
-            periods.append(_period(person, Period.Kind.BHYT, start, end, base, payer=Period.Payer.HOUSEHOLD,
-                                   agency=home_agency, facility=facility))
+            periods.extend(_on_base_salary(person, start, end, payer=Period.Payer.HOUSEHOLD, agency=home_agency,
+                                           facility=facility))
         else:
             employer = rng.choice(local_employers)
             job = rng.choice(JOBS)

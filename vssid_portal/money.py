@@ -1,13 +1,36 @@
 """Amounts in đồng, one rule for every app: an amount worked out to a fraction of a đồng is paid and
 shown rounded to the nearest đồng, half a đồng up; an amount typed with digits too many is refused
-naming the most it may be."""
+naming the most it may be. And the one table of the base salary (mức lương cơ sở) by date."""
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.validators import MaxValueValidator
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext
+
+# Mức lương cơ sở (before 07/2013 mức lương tối thiểu chung), from the day each applies, newest first:
+# the base of the BHYT that households and the state budget pay (4.5 % of it) and of the 15 % under which
+# a visit is paid in full (Law on Health Insurance art. 22). Decrees 38/2019, 24/2023 and 73/2024 for
+# the last three; before 2019 as the decree of each raise set it.
+BASE_SALARY = [
+    (datetime.date(2024, 7, 1), 2_340_000), (datetime.date(2023, 7, 1), 1_800_000),
+    (datetime.date(2019, 7, 1), 1_490_000), (datetime.date(2018, 7, 1), 1_390_000),
+    (datetime.date(2017, 7, 1), 1_300_000), (datetime.date(2016, 5, 1), 1_210_000),
+    (datetime.date(2013, 7, 1), 1_150_000), (datetime.date(2012, 5, 1), 1_050_000),
+    (datetime.date(2011, 5, 1), 830_000), (datetime.date(2010, 5, 1), 730_000),
+    (datetime.date(2009, 5, 1), 650_000), (datetime.date(2008, 1, 1), 540_000),
+    (datetime.date(2006, 10, 1), 450_000), (datetime.date(2005, 10, 1), 350_000),
+    (datetime.date(2003, 1, 1), 290_000), (datetime.date(2001, 1, 1), 210_000),
+    (datetime.date(2000, 1, 1), 180_000), (datetime.date(1997, 1, 1), 144_000),
+    (datetime.date(1993, 4, 1), 120_000),
+]
+
+
+def base_salary_on(day: datetime.date) -> int:
+    """The base salary that applies on `day` (the earliest known before the table begins)."""
+    return next((amount for since, amount in BASE_SALARY if day >= since), BASE_SALARY[-1][1])
 
 
 def round_vnd(value: Decimal) -> int:
