@@ -4,9 +4,10 @@ The demo citizen 7901234567 always gets six visits over about four years — out
 cold, gastritis, back pain and a sore throat, inpatient stays for appendicitis and dengue — and a
 share of the other adults get one to three visits from the same catalogue (an adult's), at
 facilities of their province. Every visit has its cost lines at prices close to the Ministry of
-Health's BHYT price lists, and the BHYT share follows the Law on Health Insurance: the card's
-benefit level (80 %, 100 % for children under six), 100 % for a visit costing less than 15 % of
-the base salary, nothing for items outside the BHYT list.
+Health's BHYT price lists, and the BHYT share follows the Law on Health Insurance: the benefit level
+of the person's card (95 % on a pensioner's HT card, 80 % on most, and 80 % for a person without a
+card), 100 % for a child under six and for a visit costing less than 15 % of the base salary, nothing
+for items outside the BHYT list.
 
 The same persons and seed give the same visits (dates are counted back from the day the demo is
 seeded); a visit is known by its reference, so a second run creates nothing. Seeding tells
@@ -26,10 +27,12 @@ from vssid_portal.dates import age_on
 from vssid_portal.money import base_salary_on, round_vnd
 
 from .models import CostCategory, Visit, VisitKind, VisitLine
+from .selectors import benefit_percents
 from .services_visits import check_totals
 
 DEMO_CITIZEN_CODE = "7901234567"
 SHARE = 0.3  # of the other persons, who get visits
+WITHOUT_CARD_PERCENT = 80  # the share of most cards (level 4), for a person the demo gave none
 C = CostCategory
 
 # A line: (category, description, unit, quantity or "days", unit price, inside the BHYT list).
@@ -116,7 +119,8 @@ CITIZEN_PLAN = [("cold", 20), ("gastritis", 150), ("appendicitis", 400), ("back"
                 ("throat", 1300)]
 
 
-def _visit(rng, person, facility, key: str, index: int, admitted: datetime.date) -> tuple[Visit, list[VisitLine]]:
+def _visit(rng, person, facility, key: str, index: int, admitted: datetime.date, *,
+           percent: int) -> tuple[Visit, list[VisitLine]]:
     kind, code, name, days, items = CATALOGUE[key]
     if kind == VisitKind.INPATIENT:
         days += rng.randrange(0, 3)
@@ -131,7 +135,7 @@ def _visit(rng, person, facility, key: str, index: int, admitted: datetime.date)
     if covered_total < base_salary_on(admitted) * 15 // 100 or age_on(person.birth_date, admitted) < 6:
         rate = Decimal(1)  # Law on Health Insurance art. 22: low-cost visit, or a child under six
     else:
-        rate = Decimal("0.8")
+        rate = Decimal(percent) / 100  # the benefit level of the person's card
     for line in lines:
         if line.bhyt_amount is None:
             line.bhyt_amount = round_vnd(line.amount * rate)
@@ -181,6 +185,7 @@ def seed(*, persons, seed) -> str:
     pick_facility = _facility_picker(rng)
     planned: list[tuple[Visit, list[VisitLine]]] = []
     adults_from = adult_born_by()
+    percents = benefit_percents(persons=persons)  # the cards demo.py seeded before the visits
     for person in sorted(persons, key=lambda p: p.bhxh_code):
         if person.birth_date > adults_from:  # skipped before drawing: the others keep their numbers
             continue
@@ -195,7 +200,8 @@ def seed(*, persons, seed) -> str:
             facility = pick_facility(person, CATALOGUE[key][0])
             if facility is None:
                 return "chưa có cơ sở KCB: bỏ qua lượt khám mẫu"
-            planned.append(_visit(rng, person, facility, key, index, admitted))
+            planned.append(_visit(rng, person, facility, key, index, admitted,
+                                  percent=percents.get(person.pk, WITHOUT_CARD_PERCENT)))
     existing = set(Visit.objects.filter(reference__in=[visit.reference for visit, _ in planned])
                    .values_list("facility_id", "reference"))
     new = [(visit, lines) for visit, lines in planned if (visit.facility_id, visit.reference) not in existing

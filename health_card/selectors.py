@@ -34,6 +34,18 @@ def card_for(*, person) -> Card | None:
     return cards.filter(status=Card.Status.ACTIVE).first() or cards.order_by("-version").first()
 
 
+def benefit_percents(*, persons) -> dict[int, int]:
+    """The share of covered costs the fund pays (the benefit level's percent) by person id, read from
+    the card card_for shows each of `persons`: the active one, else the latest version. A person
+    without a card is left out."""
+    shown: dict[int, Card] = {}
+    for card in Card.objects.filter(person__in=persons).select_related("level").order_by("person_id", "-version"):
+        if card.person_id not in shown or (card.status == Card.Status.ACTIVE
+                                           and shown[card.person_id].status != Card.Status.ACTIVE):
+            shown[card.person_id] = card
+    return {person_id: card.level.percent for person_id, card in shown.items()}
+
+
 def card_of(*, pk: int, person) -> Card | None:
     """A card of `person` by its id, None for anybody else's (a 404 to the view). Read in one query
     with what its QR and printed card carry: its person, group, level, facility and agency, and as

@@ -1148,6 +1148,32 @@ def test_seed_demo_gives_the_demo_citizen_several_visits_and_is_idempotent(db):
     assert not Message.objects.filter(template__startswith="visit_").exists()
 
 
+@pytest.mark.parametrize(("group", "share"), [("HT", Decimal("0.95")), ("DN", Decimal("0.8")), (None, Decimal("0.8"))])
+def test_a_demo_visit_is_paid_at_the_benefit_level_of_the_persons_card(db, group, share):
+    """A demo pensioner's visits are paid at 95 %, as the HT card's page says (Mức 3 – 95 %), not
+    the 80 % of most cards; a person without a card at 80 %. A low-cost visit is paid in full."""
+    from health_card import demo_visits
+    from vssid_portal.money import base_salary_on, round_vnd
+
+    from .card_fixtures import issue
+
+    person = make_person("7901234567", birth=datetime.date(1960, 5, 1))  # the demo citizen: six visits
+    if group:
+        issue(person, MedicalFacility.objects.filter(province__code="79", bhyt_contract=True).order_by("code").first(),
+              group=group)
+    demo_visits.seed(persons=[person], seed=2026)
+    visits = list(Visit.objects.filter(person=person).prefetch_related("lines"))
+    assert len(visits) == 6
+    paid_at_the_level = 0
+    for visit in visits:
+        covered = [line for line in visit.lines.all() if line.bhyt_amount]
+        full = sum(line.amount for line in covered) < base_salary_on(visit.admitted_on) * 15 // 100
+        for line in covered:
+            assert line.bhyt_amount == round_vnd(line.amount * (Decimal(1) if full else share)), (visit.diagnosis_code, line)
+        paid_at_the_level += not full
+    assert paid_at_the_level >= 3
+
+
 @pytest.mark.parametrize("field", ["id", "visit"])
 def test_a_line_of_another_visit_posted_on_a_visits_page_is_refused_and_left_alone(
         client, db, django_capture_on_commit_callbacks, field):
