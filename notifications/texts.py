@@ -10,17 +10,9 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from .models import Message
-
-# The portal's name as the citizen reads it on every page, notice and e-mail (README, the header): one entry
-# of the catalogue with the header's. An SMS says the one short form instead, where each character of
-# UCS-2 counts towards a part (tests/notifications/sms_parts.py) and the full name would push some into
-# another; the message templates name the portal through message_text.portal_name, which picks one of
-# the two by the channel, and never write either themselves.
-PORTAL_NAME = gettext_lazy("Cổng dịch vụ BHXH số")
-PORTAL_SMS_NAME = gettext_lazy("Cổng BHXH số")
 
 # How each channel carries the words, in the order the sentence names them (after "qua": "by").
 CARRIED_BY = {

@@ -2,10 +2,12 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.urls import register_converter
 
+from .text import PORTAL_NAME
+
 
 class PortalConfig(AppConfig):
     name = "vssid_portal"
-    verbose_name = "Cổng dịch vụ BHXH số"
+    verbose_name = PORTAL_NAME
     default = True  # the app's own config, not AdminConfig below
 
     def ready(self):

@@ -587,7 +587,6 @@ REGISTRATION_AGENCY_SEARCHES_PER_CLIENT = "120/h"
 # to download it again after a file lost, while a script looping on the link no longer holds the workers.
 PARTICIPATION_EXPORTS_PER_LOGIN = "10/h"
 
-PORTAL_NAME = "Cổng dịch vụ BHXH số"
 # The portal's public address, printed in documents (statement QR codes); empty: taken from the request.
 PORTAL_PUBLIC_URL = _read("PORTAL_PUBLIC_URL", env.str, default="").rstrip("/")
 PORTAL_HOTLINE = "1900 9068"

@@ -8,6 +8,15 @@ from django.conf import settings
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+# The portal's name, the one definition every page, the admin's header, notice, e-mail and SMS takes (the
+# context processor's PORTAL_NAME, notifications' {% portal_name %}), in the language of the page or message:
+# "Digital Social Insurance Portal" in English. An SMS says the one short form instead, where each character
+# of UCS-2 counts towards a part (tests/notifications/sms_parts.py) and the full name would push some into
+# another; the message templates name the portal through message_text.portal_name, which picks one of the
+# two by the channel, and never write either themselves.
+PORTAL_NAME = _("Cổng dịch vụ BHXH số")
+PORTAL_SMS_NAME = _("Cổng BHXH số")
+
 _SPACES = re.compile(r"\s+")
 
 

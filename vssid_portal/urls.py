@@ -2,12 +2,14 @@ from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from . import files, views
+from .text import PORTAL_NAME
 
-admin.site.site_header = _("Quản trị Cổng dịch vụ BHXH số")
+admin.site.site_header = format_lazy(_("Quản trị {portal}"), portal=PORTAL_NAME)
 admin.site.site_title = _("Quản trị BHXH số")
 admin.site.index_title = _("Nghiệp vụ")
 # Officers log in through allauth (rate limits, device codes), never through the admin's own form.

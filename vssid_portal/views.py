@@ -18,6 +18,7 @@ from django_ratelimit.core import get_usage
 from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER, cache_reachable
 from vssid_portal.middleware import methods_taken
 from vssid_portal.ratelimit import seconds_until_page_allowed
+from vssid_portal.text import PORTAL_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,8 @@ def too_many_requests(request):
 
 
 def server_error(request):
-    """Django's server_error, with the hotline of the setting: the page is rendered without the
-    request or the context processors, so that whatever failed cannot fail it again."""
-    return HttpResponseServerError(loader.get_template("500.html").render({"PORTAL_HOTLINE": settings.PORTAL_HOTLINE}))
+    """Django's server_error, with the portal's name and the hotline of the setting: the page is
+    rendered without the request or the context processors, so that whatever failed cannot fail it
+    again."""
+    return HttpResponseServerError(loader.get_template("500.html").render(
+        {"PORTAL_NAME": PORTAL_NAME, "PORTAL_HOTLINE": settings.PORTAL_HOTLINE}))

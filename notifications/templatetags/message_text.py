@@ -6,10 +6,9 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from vssid_portal.text import sentence
+from vssid_portal.text import PORTAL_NAME, PORTAL_SMS_NAME, sentence
 
 from ..models import Message
-from ..texts import PORTAL_NAME, PORTAL_SMS_NAME
 
 register = template.Library()
 
@@ -38,7 +37,7 @@ def quoted(value, channel=""):
 @register.simple_tag(takes_context=True)
 def portal_name(context):
     """The portal's name for the channel the message renders for: its short form by SMS
-    (notifications.texts.PORTAL_SMS_NAME), else its name (PORTAL_NAME). Used as
+    (vssid_portal.text.PORTAL_SMS_NAME), else its name (PORTAL_NAME). Used as
     `{% portal_name as portal %}`, then `{{ portal }}` inside the sentences."""
     return str(PORTAL_SMS_NAME if context.get("channel") == Message.Channel.SMS else PORTAL_NAME)
 
