@@ -567,7 +567,8 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
             return HttpResponseNotAllowed(["POST"])
         registration = self._visible(request, pk)
         try:
-            registration_approve(registration=registration, officer=request.user)
+            registration_approve(registration=registration, officer=request.user,
+                                 link_base=request.build_absolute_uri("/"))
         except RegistrationAlreadyDecided as done:
             return self._already_decided(request, done)
         except ValidationError as error:

@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -425,16 +426,18 @@ def _locked_for_decision(registration: Registration, officer: User, *, wanted: s
 
 
 @transaction.atomic
-def registration_approve(*, registration: Registration, officer: User) -> Registration:
+def registration_approve(*, registration: Registration, officer: User, link_base: str = "") -> Registration:
     """Approve: create the login (temporary password, changed at first login) or, for a child, the
     parent's right to view the child's records; tell the citizen by SMS and e-mail (the temporary
     password by SMS only: the e-mail address was never verified), and welcome a new account in its
     inbox; a new login, and what an adult registrant is told, take the language the registration was
-    sent in (Registration.language), never the officer's."""
+    sent in (Registration.language), never the officer's. The e-mail and the notice say where to log
+    in (`login_url`): the login page under PORTAL_PUBLIC_URL when set, else under `link_base` (the
+    scheme and host of the officer's request), neither: not said."""
     registration = _locked_for_decision(registration, officer, wanted=Registration.Status.APPROVED)
     person = registration.person
     now = timezone.now()
-    context = {"registration": registration}
+    context = {"registration": registration, "login_url": _login_url(link_base)}
     if registration.is_child:
         # The rule of the child form (no registering for someone with an account of their own),
         # again: the minor's own registration may have been approved since this one was sent.
@@ -476,6 +479,12 @@ def registration_approve(*, registration: Registration, officer: User) -> Regist
     RegistrationEvent.objects.create(registration=registration, action=RegistrationEvent.Action.APPROVED, actor=officer)
     _notify(registration, template, context)
     return registration
+
+
+def _login_url(link_base: str) -> str:
+    """The portal's login page as a message writes it, PORTAL_PUBLIC_URL's or `link_base`'s, or ""."""
+    base = (settings.PORTAL_PUBLIC_URL or link_base).rstrip("/")
+    return base + reverse("account_login") if base else ""
 
 
 REJECT_REASON_MAX_LENGTH = 500

@@ -194,6 +194,27 @@ def test_a_decision_after_the_parents_phone_was_removed_is_texted_to_the_number_
     assert decided.filter(channel=Message.Channel.INBOX, user=parent).exists()
 
 
+def test_the_approval_of_a_childs_registration_says_where_to_log_in_by_notice_not_by_sms(client, parent, child,
+                                                                                        settings):
+    """The notice (and the e-mail) end with the portal's login page, under PORTAL_PUBLIC_URL rather than
+    the officer's host; the SMS keeps its 2 parts without it (tests/notifications/sms_parts.py)."""
+    from tests.notifications.sms_parts import sms_parts
+
+    settings.PORTAL_PUBLIC_URL = "https://dichvucong.baohiemxahoi.gov.vn"
+    client.force_login(parent)
+    send(client)
+    registration = Registration.objects.get()
+    registration_approve(registration=registration, officer=officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"),
+                         link_base="http://quantri.noibo")
+    approved = Message.objects.filter(template="registration_child_approved")
+    said = (f"BHXH: Đăng ký {registration.reference} cho mã số BHXH 7905555555 đã được duyệt. Đăng nhập tài khoản "
+            "của bạn để xem thông tin của con.")
+    assert approved.get(channel=Message.Channel.INBOX, user=parent).body == (
+        f"{said} Trang đăng nhập: https://dichvucong.baohiemxahoi.gov.vn/tai-khoan/dang-nhap/")
+    sms = approved.get(channel=Message.Channel.SMS).body
+    assert sms == said and sms_parts(sms) == 2
+
+
 @pytest.mark.parametrize("deactivated", [False, True])
 def test_a_refusal_is_texted_to_the_parents_number_in_the_registry_as_it_stands(client, parent, child, deactivated):
     """The parent's number changed in the registry after the registration was sent (a lost phone's, say):

@@ -591,12 +591,14 @@ APPROVED_IN = {
            "BHXH: Registration {reference} has been approved. User name: 7901234567. Temporary password: {password} "
            "(change your password at your first login).",
            "BHXH: Registration {reference} has been approved. User name: 7901234567. The temporary password has been "
-           "sent by SMS to the registered phone number.", "Hello Nguyễn Văn Đức,"),
+           "sent by SMS to the registered phone number. Log in at: http://testserver/tai-khoan/dang-nhap/",
+           "Hello Nguyễn Văn Đức,"),
     "vi": ("Đăng ký giao dịch điện tử đã được duyệt",
            "BHXH: Đăng ký {reference} đã được duyệt. Tên đăng nhập: 7901234567. Mật khẩu tạm: {password} "
            "(đổi mật khẩu khi đăng nhập lần đầu).",
            "BHXH: Đăng ký {reference} đã được duyệt. Tên đăng nhập: 7901234567. Mật khẩu tạm đã được gửi bằng SMS "
-           "đến số điện thoại đã đăng ký.", "Xin chào Nguyễn Văn Đức,"),
+           "đến số điện thoại đã đăng ký. Trang đăng nhập: http://testserver/tai-khoan/dang-nhap/",
+           "Xin chào Nguyễn Văn Đức,"),
 }
 
 
