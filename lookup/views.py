@@ -39,7 +39,11 @@ def _search_refused(request):
 def _results_page(request, form, queryset, *, template: str, heading: str, extra: dict | None = None,
                   refreshed: bool = False):
     """`refreshed`: the form is only shown again, a list in it made for the select it hangs on (its
-    "update the list" button, or static/js/refresh-list.js asking for it): nothing is searched."""
+    "update the list" button, or static/js/refresh-list.js asking for it): nothing is searched. An
+    empty result advises what was searched with: other or shorter words for words typed (`queried`),
+    less of the lists' choices besides them (`filtered`), another province, level or ward chosen
+    without words (the page's block no_query_advice)."""
+    filters = form.filters()
     params = request.GET.copy()
     params.pop("trang", None)
     refusal = _search_refused(request)
@@ -56,7 +60,9 @@ def _results_page(request, form, queryset, *, template: str, heading: str, extra
         "form": form, "heading": heading, "searched": bool(request.GET), "refused": refusal is not None,
         "refreshed": refreshed,
         "query_string": params.urlencode(),
-        "left_out": selectors.search_terms(form.filters()["query"]).left_out,
+        "left_out": selectors.search_terms(filters["query"]).left_out,
+        "queried": bool(filters["query"]),
+        "filtered": any(value for name, value in filters.items() if name != "query"),
         **paginate(queryset, request.GET.get("trang"), per_page=PER_PAGE), **(extra or {}),
     }
     response = render(request, template, context)

@@ -735,3 +735,38 @@ def test_an_agency_under_itself_is_refused_in_the_admins_language(reference_data
         with translation.override(language), pytest.raises(ValidationError) as refused:
             province.clean()
         assert refused.value.message_dict == {"parent": [said]}
+
+
+
+def empty_advice(page: str) -> str:
+    found = re.search(r'<p class="result-count" role="status">(\d+) [^<]*</p>\s*<p>(.*?)</p>', page, re.S)
+    assert found.group(1) == "0"
+    return found.group(2)
+
+
+def test_no_result_for_words_typed_advises_shorter_or_other_words_and_fewer_choices_only_when_made(client, rows):
+    assert empty_advice(html(client, AGENCIES, q="khong co gi ca")) == (
+        "Không có kết quả phù hợp. Hãy thử từ khóa ngắn hơn hoặc từ khóa khác.")
+    assert empty_advice(html(client, FACILITIES, q="khong co gi ca", province="79")) == (
+        "Không có kết quả phù hợp. Hãy thử từ khóa ngắn hơn hoặc bỏ bớt điều kiện.")
+
+
+def test_no_result_without_words_advises_another_province_level_or_ward_not_shorter_words(client, rows):
+    """Only a province, a level or a ward chosen, nothing typed: "try shorter words" was no advice."""
+    Employer.objects.filter(province__code="01").delete()
+    assert empty_advice(html(client, EMPLOYERS, province="01")) == (
+        "Không có kết quả ở tỉnh/thành phố đã chọn. Hãy chọn tỉnh/thành phố khác.")
+    lacking = Province.objects.exclude(facilities__level=MedicalFacility.Level.CENTRAL).first()
+    assert empty_advice(html(client, FACILITIES, province=lacking.code, level="trung_uong")) == (
+        "Không có cơ sở nào thuộc tuyến đã chọn ở tỉnh/thành phố đã chọn. Hãy chọn tuyến khác hoặc tỉnh/thành phố "
+        "khác.")
+    MedicalFacility.objects.filter(level=MedicalFacility.Level.CENTRAL).delete()
+    assert empty_advice(html(client, SICK_LEAVE, level="trung_uong")) == (
+        "Không có cơ sở nào thuộc tuyến đã chọn. Hãy chọn tuyến khác.")
+    ward = Ward.objects.filter(province__code="79", collection_points__isnull=True).first()
+    page = html(client, POINTS, province="79", ward=ward.code)
+    assert empty_advice(page) == (
+        "Không có điểm thu nào ở phường/xã đã chọn. Hãy chọn phường/xã khác hoặc “Tất cả phường/xã”.")
+    client.cookies["django_language"] = "en"
+    assert empty_advice(html(client, EMPLOYERS, province="01")) == (
+        "No results in the province or city chosen. Choose another province or city.")
