@@ -50,17 +50,55 @@ def echoed(field: forms.Field, value):
     return without_controls(value)
 
 
+def dropped_unseen(field: forms.Field, value) -> bool:
+    """Whether `echoed` drops a character of `value` rather than keeping it or making it a space: a
+    control character other than a tab or a line break, or, in a field that cleans its text, a format
+    character (a zero-width space) or a noncharacter. A line break sent as CR LF, which such a field
+    reads as one, is no such drop."""
+    if isinstance(value, (list, tuple)):
+        return any(dropped_unseen(field, part) for part in value)
+    if not isinstance(value, str) or value.isprintable():
+        return False
+    read_as_one = value.count("\r\n") if isinstance(field, (TextField, CodeField)) else 0
+    return len(echoed(field, value)) < len(value) - read_as_one
+
+
+# Beside a box put back without characters nobody sees (EchoedBoundField.unseen_note): the box shows
+# text as typed but for them, and the next send stores what it shows.
+UNSEEN_DROPPED = _("Đã bỏ các ký tự không nhìn thấy được (ký tự điều khiển hoặc định dạng) khỏi nội dung đã nhập. "
+                   "Hãy kiểm tra lại ô này trước khi gửi.")
+
+
 class EchoedBoundField(BoundField):
     """A field that puts back what was typed as `echoed`: Django puts back the raw data, so a search
     refused for its NUL ("Không được chứa ký tự rỗng (NUL).") showed the NUL again in its box. Only
     typed text is put back so: not a choice, lest a value not offered become one offered, nor a value
-    the form did not receive (a record's own, in the admin)."""
+    the form did not receive (a record's own, in the admin). A box that lost characters so says it
+    beside it (`unseen_note`), rather than change what was typed without a word."""
+
+    def _echoes(self) -> bool:
+        return self.form.is_bound and not self.field.disabled and not isinstance(self.field.widget, ChoiceWidget)
 
     def value(self):
         value = super().value()
-        if not self.form.is_bound or self.field.disabled or isinstance(self.field.widget, ChoiceWidget):
-            return value
-        return echoed(self.field, value)
+        return echoed(self.field, value) if self._echoes() else value
+
+    @cached_property
+    def unseen_note(self):
+        """UNSEEN_DROPPED when the box puts back what was typed less a character (`dropped_unseen`),
+        else "": not for a NUL the field refuses in its own words ("Không được chứa ký tự rỗng")."""
+        if not self._echoes() or not dropped_unseen(self.field, self.data):
+            return ""
+        if self.form.has_error(self.name, "null_characters_not_allowed"):
+            return ""
+        return UNSEEN_DROPPED
+
+    @property
+    def aria_describedby(self):
+        described = super().aria_describedby
+        if described is None or not self.unseen_note:
+            return described
+        return " ".join(filter(None, [described, f"{self.auto_id}_note"]))
 
 
 def posted_as_initial(form_class, post) -> dict:

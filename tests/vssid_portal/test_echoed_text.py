@@ -127,3 +127,45 @@ def test_a_procedure_shown_again_by_its_list_button_puts_back_what_was_typed_wit
     page = assert_put_back_clean(response, "new_address", f"45 {SHOWN}")
     assert 'class="error-summary"' not in page  # shown again, not judged
     assert re.search(r'<textarea[^>]*\bname="details"[^>]*>\n?([^<]*)</textarea>', page).group(1) == "Chuyển về ở\nvới con gái"
+
+
+UNSEEN_NOTE = ("Đã bỏ các ký tự không nhìn thấy được (ký tự điều khiển hoặc định dạng) khỏi nội dung đã nhập. Hãy "
+               "kiểm tra lại ô này trước khi gửi.")
+
+
+def test_a_form_shown_again_for_another_error_says_beside_the_box_that_invisible_characters_were_removed(
+        client, reference_data):
+    """The registration refused for its phone: the name typed with an escape character comes back without
+    it, and the box says so (linked to it by aria-describedby), instead of changing what was typed without
+    a word; the other boxes say nothing."""
+    make_person()
+    response = client.post("/dang-ky/", declaration_data(full_name="Nguyễn Văn\x1b Đức", phone="12"))
+    page = assert_put_back_clean(response, "full_name")
+    assert page.count(UNSEEN_NOTE) == 1
+    assert f'<span class="hint field-note" id="id_full_name_note">{UNSEEN_NOTE}</span>' in page
+    tag = re.search(r'<input[^>]*\bname="full_name"[^>]*>', page).group(0)
+    assert "id_full_name_note" in re.search(r'aria-describedby="([^"]*)"', tag).group(1)
+    client.cookies["django_language"] = "en"
+    english = client.post("/dang-ky/", declaration_data(full_name="Nguyễn Văn\x1b Đức", phone="12")).content.decode()
+    assert "Invisible characters (control or formatting characters) were removed from what was typed." in english
+
+
+def test_the_note_is_for_characters_dropped_not_for_line_breaks_tabs_or_a_nul_refused_in_words():
+    from django import forms
+
+    from vssid_portal.forms import UNSEEN_DROPPED, TextField
+
+    class Form(forms.Form):
+        text = TextField(widget=forms.Textarea, required=False)
+        line = TextField(required=False)
+        title = forms.CharField(required=False)
+
+    def notes(**data):
+        form = Form(data)
+        return {name: str(form[name].unseen_note) for name in data if form[name].unseen_note}
+
+    assert notes(text="dòng 1\r\ndòng 2\tcuối", line="a\tb c", title="Tiêu\tđề") == {}
+    assert notes(text="dòng\u200b 1\r\n", line="a\x07b", title="Tiêu\x1fđề") == {
+        "text": str(UNSEEN_DROPPED), "line": str(UNSEEN_DROPPED), "title": str(UNSEEN_DROPPED)}
+    form = Form({"title": "Tiêu\x00đề"})
+    assert form.errors["title"] == [NUL_REFUSED] and form["title"].unseen_note == ""
