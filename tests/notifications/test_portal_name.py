@@ -33,9 +33,11 @@ def test_the_portal_s_name_and_its_sms_form_are_the_header_s_and_one_short_form(
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda path: path.name)
-def test_no_message_template_writes_the_short_name_itself(path):
-    """The short form is said in one place: a template names the portal through {% portal_name %}."""
-    assert "Cổng BHXH số" not in path.read_text(), path
+def test_no_message_template_writes_the_portal_s_name_itself(path):
+    """The name and its short form are said in one place: a template, its e-mail subject too, names the
+    portal through {% portal_name %}."""
+    text = path.read_text()
+    assert "Cổng BHXH số" not in text and "Cổng dịch vụ BHXH số" not in text, path
 
 
 @pytest.mark.parametrize(("template", "values"), [
