@@ -2,7 +2,7 @@
 it speaks, and posts over Django's upload limits."""
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFilesSent
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParser
@@ -207,7 +207,7 @@ class UploadLimitsMiddleware:
     CsrfViewMiddleware. A view marked `handles_upload_limits` gets a multipart post cut at the limit
     with the answers read before it (the CSRF token and the form's key come first in its forms) and
     no file, and `upload_limit(request)` set; any other view's post is answered with a page (413) that
-    says what to do."""
+    says what to do. A post it cannot read at all gets the 400 page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -229,6 +229,10 @@ class UploadLimitsMiddleware:
                 "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
                 "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
             }, status=413)
+        except BadRequest:
+            # A form post declared in a charset other than UTF-8: the 400 page production shows, in
+            # development too, where Django's debug page would read the post again and fail (a 500).
+            return render(request, "400.html", status=400)
         if reader is not None:
             request.upload_limit = reader.limit
         return None
