@@ -56,7 +56,7 @@ from ..keys import published_keys
 from ..models import CardCheck
 from ..qr import MAX_LENGTH, Kind, trim
 from ..results import NEWER_CARD_NOTE, UNSIGNED_NOTE
-from ..selectors import facility_checks_cards, is_clinic_staff, lapsed_facility, replacing_card_number
+from ..selectors import card_in_use, facility_checks_cards, is_clinic_staff, lapsed_facility, replacing_card_number
 from ..services import api_token_authenticate, api_token_end, api_token_ended, card_check
 from .card import photo_url
 
@@ -124,7 +124,7 @@ def _render(request, *, scan_form, typed_form, result=None, clinic=False, status
             # The card in use that took this one's place, as the API names it (maTheMoi): clinics only.
             context.update(card=card, person=card.person, photo_url=photo_url(request, card.person),
                            own_facility=card.facility_id == request.user.facility_id,
-                           new_card_number=new_card_number(result))
+                           new_card=new_card(result))
         elif card is not None:
             context["masked_name"] = mask_name(card.person.full_name, given_initial=True)
     response = render(request, "health_card/verify.html", context, status=status)
@@ -204,10 +204,18 @@ def _mismatches_used_up(request, caller: str, rate: str, *, count: bool = False)
 def new_card_number(result) -> str | None:
     """The number (15-character form) of the card in use that a checked card gave way to: the one
     that replaced it (a reissue), or one issued to the holder after it expired; None for any other
-    answer or when no card is in use. What the API answers in maTheMoi and the clinic page shows."""
+    answer or when no card is in use. What the API answers in maTheMoi (the clinic page: new_card)."""
     if result.kind == Kind.REPLACED and result.card is not None:
         return replacing_card_number(person=result.card.person)
     return result.newer_card
+
+
+def new_card(result):
+    """The card new_card_number names, for the clinic page, which names its issue too: a reissue keeps
+    the card's number, and the new card would read as the one just scanned."""
+    if (result.kind == Kind.REPLACED or result.newer_card) and result.card is not None:
+        return card_in_use(person=result.card.person)
+    return None
 
 
 # --- JSON API -------------------------------------------------------------------------------

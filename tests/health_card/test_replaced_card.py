@@ -72,3 +72,27 @@ def test_a_card_past_its_end_date_is_not_named_for_a_replaced_one(card, holder, 
     Card.objects.filter(pk=new.pk).update(valid_from=min(new.valid_from, yesterday), valid_to=yesterday)
     with django_assert_num_queries(1):
         assert replacing_card_number(person=holder.person) is None
+
+
+def test_the_clinic_page_names_the_issue_of_a_new_card_that_kept_the_old_ones_number(card, holder, clinic_user,
+                                                                                   settings):
+    """A reissue keeps the card's number: the clinic page names the card in use by its issue too, so
+    that the new card it asks for is not read as the card just scanned, whose number it shows."""
+    import re
+
+    from health_card.qr import Purpose
+    from health_card.services import card_qr
+
+    from .card_fixtures import logged_in
+
+    printed = card_qr(card, purpose=Purpose.PRINT)
+    new = reissue_card(holder.person, "Mất thẻ")
+    assert (new.legacy_number, new.version) == (card.legacy_number, 2)
+    clinic = logged_in(clinic_user)
+
+    def page() -> str:
+        return re.sub(r"\s+", " ", clinic.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": printed}).content.decode())
+
+    assert f"Mã thẻ mới: <strong>{new.legacy_number}</strong>, lần cấp 2" in page()
+    clinic.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert f"New card number: <strong>{new.legacy_number}</strong>, issue no. 2" in page()
