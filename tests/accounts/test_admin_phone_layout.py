@@ -64,3 +64,20 @@ def test_the_link_beside_a_lists_count_of_results_is_told_by_more_than_colour_on
         assert page.locator("#toolbar .quiet a").count() == 1, path
         results = Axe().run(page)
         assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
+
+
+def test_the_registrations_comparison_with_the_registry_fits_a_phone(officer_page, live_server):
+    """The review page's comparison (declared, registry, its verdict) sits in Django's form row, which
+    hides what overflows it: on a phone 360 px wide its last column, the "⚠ Khác" an officer looks for,
+    was cut off. Its cells break a long value (an e-mail address, a CCCD number) instead."""
+    person = make_person()
+    registration = submit(person, email="nguyen.van.duc.quan.mot@example.com.vn")
+    page = officer_page
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.goto(live_server.url + f"/quan-tri/accounts/registration/{registration.pk}/change/").status == 200
+    table = page.locator("table.comparison")
+    row = page.locator(".form-row.field-comparison")
+    table_right = table.evaluate("table => table.getBoundingClientRect().right")
+    row_right = row.evaluate("row => row.getBoundingClientRect().right")
+    assert table_right <= row_right, (table_right, row_right)
+    assert table.locator("td", has_text="⚠ Khác").count() >= 1  # the phone declared is not the registry's
