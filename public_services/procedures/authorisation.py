@@ -154,6 +154,7 @@ class Authorisation(Procedure):
     pdf_template = "public_services/pdf/authorisation.html"
     declaration_name = _("Giấy ủy quyền làm thủ tục hưởng, nhận thay chế độ BHXH")
     order = 60
+    reauthenticate = True
 
     def unavailable(self, person, *, user=None):
         if benefits_to_collect(person):

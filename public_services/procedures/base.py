@@ -306,7 +306,8 @@ class Procedure:
     declaration_name: str = ""
     order: int = 100
     # Submitted and resubmitted only after the password is given again (allauth's reauthentication):
-    # a filing that changes where the login and password codes go must not be made with a stolen session.
+    # a filing that changes where the login and password codes go, or where and to whom the benefit money
+    # is paid, must not be made with a stolen session or at a browser left signed in.
     reauthenticate: bool = False
 
     @property

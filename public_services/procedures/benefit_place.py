@@ -83,6 +83,7 @@ class BenefitPlace(Procedure):
     pdf_template = "public_services/pdf/benefit_place.html"
     declaration_name = _("Đơn đề nghị chuyển nơi hưởng lương hưu, trợ cấp BHXH")
     order = 40
+    reauthenticate = True
 
     def agency_for(self, *, person, data):
         return Agency.objects.get(pk=data["new_agency"])

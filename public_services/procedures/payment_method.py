@@ -140,6 +140,7 @@ class PaymentMethod(Procedure):
     pdf_template = "public_services/pdf/payment_method.html"
     declaration_name = _("Đơn đề nghị thay đổi phương thức nhận lương hưu, trợ cấp BHXH, thông tin người hưởng")
     order = 50
+    reauthenticate = True
 
     def initial(self, person, *, user=None):
         # The beneficiary's details as the registry has them; a small child has no phone of its own,

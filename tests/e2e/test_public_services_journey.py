@@ -222,3 +222,28 @@ def test_every_procedure_form_is_accessible_empty_and_with_errors(pages, live_se
     page.goto(f"{live_server.url}/dich-vu-cong/ho-so/")
     check(page, "Hồ sơ đã nộp")
     assert page.console_errors == []
+
+
+def test_a_change_of_payment_method_is_sent_only_with_the_password_given_again(pages, live_server):
+    """Moving the benefits' money: "Nộp hồ sơ" asks the password of the login; a wrong one is refused
+    and nothing is sent; the right one sends the answers reviewed, not typed again."""
+    page, _officer_page = pages
+    page.goto(live_server.url + "/dich-vu-cong/thay-doi-phuong-thuc-nhan/")
+    page.get_by_label("Nhận tiền mặt tại điểm chi trả bưu điện").check()
+    page.get_by_label("Điểm chi trả bưu điện muốn nhận").fill("Bưu điện Sài Gòn")
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.wait_for_url("**/xem-lai/")
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+
+    page.wait_for_url("**/tai-khoan/reauthenticate/**")
+    check(page, "Xác nhận quyền truy cập")
+    page.get_by_label("Mật khẩu", exact=True).fill("sai-Pass-2026!")
+    page.get_by_role("button", name="Xác nhận").click()
+    assert page.locator(".error-summary").is_visible() and "Mật khẩu không đúng." in page.content()
+    assert not Filing.objects.exists()
+    page.get_by_label("Mật khẩu", exact=True).fill("x-Pass-2026!")
+    page.get_by_role("button", name="Xác nhận").click()
+    page.wait_for_url(re.compile(r".*/dich-vu-cong/ho-so/\d+/$"))
+    filing = Filing.objects.get()
+    assert filing.procedure_code == "THAY-DOI-CHI-TRA" and filing.data["post_office"] == "Bưu điện Sài Gòn"
+    assert "Đã nộp hồ sơ." in page.content()

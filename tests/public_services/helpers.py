@@ -33,6 +33,16 @@ def logged(user) -> Client:
     return client
 
 
+REAUTHENTICATE = "/tai-khoan/reauthenticate/"
+
+
+def reauthenticated(client: Client, password: str = "x-Pass-2026!") -> Client:
+    """`client` having just given its login's password again, as the procedures that change where
+    the codes or the benefits' money go ask before they are sent (Procedure.reauthenticate)."""
+    assert client.post(REAUTHENTICATE, {"password": password}).status_code == 302
+    return client
+
+
 def citizen(code="7901234567", name="Nguyễn Văn Đức", agency_code="07901", *, monthly_benefit=True, **kwargs):
     person = make_person(code, name, **kwargs)
     person.agency = Agency.objects.get(code=agency_code)

@@ -17,12 +17,30 @@ from benefits.models import BenefitEvent, BenefitRecord
 from lookup.models import Agency
 from public_services.models import Filing
 from public_services.procedures import registry
-from public_services.services import filing_complete, filing_receive, filing_start, filing_submit
+from public_services.services import (
+    filing_complete,
+    filing_receive,
+    filing_return,
+    filing_start,
+    filing_submit,
+)
 from tests.accounts.helpers import make_person
 from tests.benefits.helpers import decided, record
 from vssid_portal.form_keys import new_idempotency_key
 
-from .helpers import answers, citizen, district_officer, other_district_officer, owner, submit  # noqa: F401
+from .helpers import (  # noqa: F401
+    REAUTHENTICATE,
+    answers,
+    citizen,
+    correction,
+    district_officer,
+    logged,
+    other_district_officer,
+    owner,
+    province_officer,
+    review_post,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +209,49 @@ def test_after_a_move_the_paying_agency_handles_the_method_and_the_authorisation
 def test_the_method_goes_to_the_managing_agency_while_it_pays(owner):
     assert submit(owner, "THAY-DOI-CHI-TRA").agency.code == "07901"
     assert submit(owner, "UY-QUYEN").agency.code == "07901"
+
+
+MOVE_THE_MONEY = {"CHUYEN-NOI-HUONG": "/dich-vu-cong/chuyen-noi-huong/",
+                  "THAY-DOI-CHI-TRA": "/dich-vu-cong/thay-doi-phuong-thuc-nhan/",
+                  "UY-QUYEN": "/dich-vu-cong/uy-quyen-nhan-thay/"}
+PHONE = {"CHUYEN-NOI-HUONG": "phone", "THAY-DOI-CHI-TRA": "new_phone", "UY-QUYEN": "phone"}  # one answer of each
+
+
+@pytest.mark.parametrize("code", MOVE_THE_MONEY)
+def test_a_filing_that_moves_the_benefits_money_is_sent_only_after_the_password_again(owner, code):
+    """A new bank account, another place or another person to receive the benefits: a session alone (a
+    stolen cookie, a browser left signed in) sends nothing; the password asked on sending, a wrong one
+    refused in Vietnamese, the answers kept for the right one."""
+    url = MOVE_THE_MONEY[code]
+    client = logged(owner)
+    key = client.get(url).context["key"]
+    review_url = client.post(url, {**answers(code), "idempotency_key": key})["Location"]
+    response = client.post(review_url, review_post(client, url, key))
+    assert response.status_code == 302 and response["Location"].startswith(REAUTHENTICATE)
+    assert not Filing.objects.filter(procedure_code=code).exists()
+    assert "Nhập mật khẩu của bạn" in client.get(response["Location"]).content.decode()
+    refused = client.post(response["Location"], {"password": "wrong-Pass-1", "next": review_url})
+    assert refused.status_code == 200 and "Mật khẩu không đúng." in refused.content.decode()
+    assert not Filing.objects.filter(procedure_code=code).exists()
+    response = client.post(REAUTHENTICATE, {"password": "x-Pass-2026!", "next": review_url})
+    filing = Filing.objects.get(procedure_code=code)  # the answers given before, not typed again
+    assert response.status_code == 302 and response["Location"] == reverse("public_services:filing", args=[filing.pk])
+    assert filing.data[PHONE[code]] == "+84912345678"
+
+
+@pytest.mark.parametrize("code", MOVE_THE_MONEY)
+def test_a_returned_filing_that_moves_the_benefits_money_is_sent_again_only_after_the_password(
+        owner, province_officer, code):
+    filing = submit(owner, code)
+    filing_receive(filing=filing, officer=province_officer)  # the move's filing is the new place's agency's
+    filing_return(filing=filing, officer=province_officer, what="Ghi rõ địa chỉ")
+    client = logged(owner)
+    url = reverse("public_services:edit", args=[filing.pk])
+    response = client.post(url, correction(filing, code, phone="0987654321", new_phone="0987654321"))
+    assert response.status_code == 302 and response["Location"].startswith(REAUTHENTICATE)
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.RETURNED
+    response = client.post(REAUTHENTICATE, {"password": "x-Pass-2026!", "next": url})
+    assert response.status_code == 302 and response["Location"] == reverse("public_services:filing", args=[filing.pk])
+    filing = Filing.objects.get(pk=filing.pk)
+    assert filing.status != Filing.Status.RETURNED
+    assert filing.data[PHONE[code]] == "+84987654321"

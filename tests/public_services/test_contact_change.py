@@ -411,10 +411,12 @@ def test_a_correction_is_resubmitted_only_after_the_password_again(owner, distri
     assert filing.status != Filing.Status.RETURNED and filing.data["new_street"] == "45A Hà Huy Giáp"
 
 
-def test_only_the_contact_change_asks_for_the_password_again(owner):
-    assert [procedure.code for procedure in registry.all_procedures() if procedure.reauthenticate] == [CODE]
+def test_only_the_changes_of_where_codes_or_benefits_go_ask_for_the_password_again(owner):
+    """The contact change, and the procedures that move the benefits' money (test_benefit_procedures.py)."""
+    assert {procedure.code for procedure in registry.all_procedures() if procedure.reauthenticate} == {
+        CODE, "CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA", "UY-QUYEN"}
     client = logged(owner)
-    code = "UY-QUYEN"  # the owner is granted a monthly benefit
+    code = "607A"
     procedure = registry.get(code)
     url = f"/dich-vu-cong/{procedure.slug}/"
     key = client.get(url).context["key"]

@@ -26,6 +26,7 @@ from .helpers import (  # noqa: F401
     monthly_allowance,
     owner,
     province_officer,
+    reauthenticated,
     review_post,
     stored_upload,
     submit,
@@ -299,6 +300,7 @@ def test_the_authorisation_asks_the_relationship_to_the_child_not_to_the_parent(
     assert f"<legend>Relationship to {CHILD}</legend>" in client.get(url).content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     # The review page and the status page read the answer as the form asked it.
+    reauthenticated(client)  # the parent's password, asked before benefits are authorised to another
     assert client.post(url, {**answers("UY-QUYEN"), "idempotency_key": key}).status_code == 302
     review = client.get(f"{url}xem-lai/").content.decode()
     assert f"<dt>Quan hệ với {CHILD}</dt>" in review and "Quan hệ với bạn" not in review

@@ -23,6 +23,7 @@ from .helpers import (  # noqa: F401
     district_officer,
     owner,
     province_officer,
+    reauthenticated,
     review_post,
     stranger,
     submit,
@@ -343,6 +344,7 @@ def test_a_correction_page_opened_before_a_second_return_is_not_sent_until_the_n
 def test_the_same_correction_posted_again_after_it_was_sent_is_the_status_page(client, owner, province_officer, code):
     """What the page posts and what the filing holds compare equal for every procedure."""
     client.force_login(owner)
+    reauthenticated(client)  # asked by the procedures that move the benefits' money
     filing = submit(owner, code)
     filing_return(filing=filing, officer=province_officer, what="Bổ sung.")
     url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
