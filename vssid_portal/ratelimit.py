@@ -36,10 +36,11 @@ def recipient_counted(*, group: str, recipient: str, rate: str) -> dict | None:
                      increment=True)
 
 
-def counted_in_the_last(request, *, action: str, rate: str,
-                        count: bool = True) -> ratelimit_internals.RateLimitUsage | None:
-    """Count this request against `rate` ("10/h", per client address unless it says "/key" or "/user"), a
-    limit of the portal's own named `action`, with allauth's limiter, as ACCOUNT_RATE_LIMITS's are counted:
+def counted_in_the_last(request, *, action: str, rate: str, count: bool = True,
+                        key: str | None = None) -> ratelimit_internals.RateLimitUsage | None:
+    """Count this request against `rate` ("10/h", per client address unless it says "/key", counted under
+    `key`, or "/user"), a limit of the portal's own named `action`, with allauth's limiter, as
+    ACCOUNT_RATE_LIMITS's are counted (`request` None: a limit whose rates are all counted per key):
     the requests of the last hour (or whatever the rate's window), whatever its minute, not of hours ending
     at a given second, in which a script spends the limit just before such an end and again just after.
     Answers what give_back takes back (this request's own hit, whenever given back, the others left
@@ -50,7 +51,7 @@ def counted_in_the_last(request, *, action: str, rate: str,
     if not cache_reachable():
         return None
     return ratelimit_internals.consume(request, app="allauth.account", action=action, config={action: rate},
-                                       dry_run=not count)
+                                       key=key, dry_run=not count, limit_get=request is None)
 
 
 def give_back(usage: ratelimit_internals.RateLimitUsage | None) -> None:

@@ -24,7 +24,6 @@
 Every check is logged (services.card_check).
 """
 
-import dataclasses
 import json
 
 from django.conf import settings
@@ -44,51 +43,35 @@ from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import mask_name
 from vssid_portal.views import (
     LimitRefusal,
+    limit_refusal,
     minutes_left,
     retry_after,
     unavailable_instead,
     usage_refusal,
-    usages_refusal,
 )
 
 from ..forms import ScanForm, TypedForm, card_number_in
 from ..keys import published_keys
+from ..mismatches import (
+    API_MISMATCHES,
+    CLINIC_MISMATCHES,
+    clinic_caller,
+    mismatch_give_back,
+    mismatch_reserve,
+    mismatches_limited,
+    mismatches_wait,
+)
 from ..models import CardCheck
 from ..qr import MAX_LENGTH, Kind, trim
 from ..results import NEWER_CARD_NOTE, UNSIGNED_NOTE
 from ..selectors import card_in_use, facility_checks_cards, is_clinic_staff, lapsed_facility, replacing_card_number
-from ..services import api_token_authenticate, api_token_end, api_token_ended, card_check
+from ..services import CheckResult, api_token_authenticate, api_token_end, api_token_ended, card_check
 from .card import photo_url
 
 PUBLIC_RATE = "20/m"
-# Answers of a wrong name or birth date, per clinic login on the page and per token on the API (all
-# of a clinic's desks through its software). A desk mistypes now and then; trying the birth dates
-# of a decade takes thousands.
-CLINIC_MISMATCHES = "30/h"
-API_MISMATCHES = "300/h"
 API_RATE = "600/m"
 RATE_LIMITED = gettext_lazy("Bạn đã xác thực quá nhiều lần trong một phút. Hãy thử lại sau 1 phút.")
 UNAVAILABLE = gettext_lazy("Xác thực thẻ BHYT đang tạm gián đoạn. Hãy thử lại sau vài phút.")
-# Said when the wait is not known (the count the cache kept has no window): at most the limit's hour.
-MISMATCHES_LIMITED = gettext_lazy(
-    "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
-    "xác thực được. Hãy thử lại sau 1 giờ; nếu cần ngay, liên hệ cơ quan BHXH.")
-
-
-def mismatches_limited(wait: float | None) -> str:
-    """What a clinic login past its answers of a wrong name or birth date is told: the minutes left of
-    the limit's hour (as Retry-After says them), not a whole hour whenever it is refused."""
-    minutes = minutes_left(wait)
-    if minutes is None:
-        return str(MISMATCHES_LIMITED)
-    return ngettext(
-        "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
-        "xác thực được. Hãy thử lại sau %(minutes)s phút; nếu cần ngay, liên hệ cơ quan BHXH.",
-        "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
-        "xác thực được. Hãy thử lại sau %(minutes)s phút; nếu cần ngay, liên hệ cơ quan BHXH.",
-        minutes) % {"minutes": minutes}
-
-
 def clinic_checks_limited(wait: float | None) -> str:
     """What a clinic login past settings.HEALTH_CARD_CLINIC_CHECK_RATE is told: the minutes left of
     the limit's window when it can tell them (`wait` seconds)."""
@@ -139,9 +122,9 @@ def verify(request):
     clinic = is_clinic_staff(request.user)
     if request.method == "GET":
         return _render(request, scan_form=ScanForm(autofocus=clinic), typed_form=TypedForm(), clinic=clinic)
-    caller = f"user-{request.user.pk}"
+    caller, reserved = clinic_caller(request.user), None
     if clinic:
-        refusal = _clinic_refusal(request, caller)
+        refusal, reserved = _clinic_refusal(request, caller)
     else:
         refusal = usage_refusal(get_usage(request, group="health_card.verify", rate=PUBLIC_RATE, method="POST",
                                           key="vssid_portal.ratelimit.client_ip", increment=True),
@@ -171,34 +154,33 @@ def verify(request):
             scan_form = ScanForm()
         elif clinic and scan_form.card_number:  # a card number typed by hand: the typed check begins with it
             typed_form = TypedForm(initial={"so_the": scan_form.card_number})
-    if clinic and result is not None and result.wrong_guess:
-        _mismatches_used_up(request, caller, CLINIC_MISMATCHES, count=True)
+    if result is None or not result.wrong_guess:  # the slot taken for a wrong guess, given back
+        mismatch_give_back(reserved)
     status = 400 if result is None else 200
     return _render(request, scan_form=scan_form, typed_form=typed_form, result=result, clinic=clinic, status=status)
 
 
-def _clinic_refusal(request, caller: str) -> LimitRefusal | None:
+def _clinic_refusal(request, caller: str) -> tuple[LimitRefusal | None, object]:
     """The refusal of a clinic login's check, this one counted against
     settings.HEALTH_CARD_CLINIC_CHECK_RATE: past its answers of a wrong name or birth date (the
     reason told when both limits refuse), or past its checks of any kind; Retry-After the longest
-    wait of the two the next check would meet. None while both let it through."""
+    wait of the two the next check would meet. None while both let it through, with the slot of a
+    wrong guess taken for the check (mismatches.mismatch_reserve), to give back unless it answers one."""
     checks = get_usage(request, group="health_card.verify.clinic", key=lambda _group, _request: caller,
                        rate=settings.HEALTH_CARD_CLINIC_CHECK_RATE, method="POST", increment=True)
-    mismatches = _mismatches_used_up(request, caller, CLINIC_MISMATCHES)
-    refusal = usages_refusal([checks, mismatches and {**mismatches, "should_limit": True}], mismatches_limited,
-                             UNAVAILABLE)
-    if refusal is None or mismatches or refusal.status != 429:
-        return refusal
-    return dataclasses.replace(refusal, message=clinic_checks_limited(refusal.wait))
-
-
-def _mismatches_used_up(request, caller: str, rate: str, *, count: bool = False) -> dict | None:
-    """The usage (django-ratelimit's, with "time_left") when `caller` (a clinic login or an API
-    token) has used up its answers of a wrong name or birth date, else None; `count` adds the one
-    just given."""
-    usage = get_usage(request, group="health_card.verify.mismatch", key=lambda _group, _request: caller, rate=rate,
-                      increment=count)
-    return usage if usage is not None and usage["count"] >= usage["limit"] else None
+    reserved = mismatch_reserve(caller=caller, rate=CLINIC_MISMATCHES)
+    if reserved is not None:
+        refusal = usage_refusal(checks, clinic_checks_limited, UNAVAILABLE)
+        if refusal is not None:  # nothing is checked
+            mismatch_give_back(reserved)
+            reserved = None
+        return refusal, reserved
+    if not cache_reachable():
+        return limit_refusal(mismatches_limited, UNAVAILABLE), None
+    waits = [mismatches_wait(caller=caller, rate=CLINIC_MISMATCHES)]
+    if checks is not None and checks["count"] >= checks["limit"]:  # the next check meets this one too
+        waits.append(checks["time_left"] if checks["time_left"] >= 0 else None)
+    return limit_refusal(mismatches_limited, UNAVAILABLE, None if None in waits else max(waits)), None
 
 
 def new_card_number(result) -> str | None:
@@ -354,10 +336,25 @@ def _api_verify(request):
         return unavailable_instead(_api_error(503, "503", API_UNAVAILABLE))
     if usage is not None and usage["should_limit"]:
         return retry_after(_api_error(429, "429", "Quá nhiều yêu cầu trong một phút."), usage["time_left"])
+    # The slot of a wrong guess taken before the check, given back unless it answers one.
     caller = f"token-{token.pk}"
-    if used_up := _mismatches_used_up(request, caller, API_MISMATCHES):
+    reserved = mismatch_reserve(caller=caller, rate=API_MISMATCHES)
+    if reserved is None:
+        if not cache_reachable():
+            return unavailable_instead(_api_error(503, "503", API_UNAVAILABLE))
         return retry_after(_api_error(429, "429", "Quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ; "
-                                                  "hãy thử lại sau hoặc liên hệ cơ quan BHXH."), used_up["time_left"])
+                                                  "hãy thử lại sau hoặc liên hệ cơ quan BHXH."),
+                           mismatches_wait(caller=caller, rate=API_MISMATCHES))
+    result = _api_result(request, token)
+    if isinstance(result, JsonResponse) or not result.wrong_guess:
+        mismatch_give_back(reserved)
+    if isinstance(result, JsonResponse):  # refused before any check
+        return result
+    return JsonResponse(api_answer(result), json_dumps_params={"ensure_ascii": False})
+
+
+def _api_result(request, token) -> CheckResult | JsonResponse:
+    """The check the API's caller sent, or the refusal of a request that holds none to make."""
     if request.content_type in FORM_CONTENT_TYPES:
         return _api_error(415, "415", "Gửi một đối tượng JSON (Content-Type: application/json) có maQR, hoặc maThe + "
                                       "hoTen + ngaySinh (dd/mm/yyyy); hoặc gửi chuỗi mã QR dạng text/plain.")
@@ -390,9 +387,7 @@ def _api_verify(request):
         if refusal := _api_not_a_qr(request.body):
             return refusal
         result = card_check(channel=CardCheck.Channel.API, token=token, payload=request.body)
-    if result.wrong_guess:
-        _mismatches_used_up(request, caller, API_MISMATCHES, count=True)
-    return JsonResponse(api_answer(result), json_dumps_params={"ensure_ascii": False})
+    return result
 
 
 @require_safe

@@ -4,10 +4,15 @@ a clinic login could try birth dates for a known card number and name until one 
 signed QRs are not limited: a busy desk scans all day. The public page keeps its own limit per IP
 (test_card_pages.py)."""
 
+import datetime
 import re
+import threading
+import time
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connections
 from django.test import Client
 
 from accounts.models import User
@@ -154,3 +159,95 @@ def test_the_clinic_check_limit_is_said_in_english(card, clinic_user, settings):
     limited = client.post(URL, scan)
     assert limited.status_code == 429 and "This account has checked too many cards in a short time" in text(limited)
     assert "Tài khoản này" not in text(limited)
+
+
+def sent_at_once(posts: list, checked) -> list:
+    """`posts` (functions sending one check each) sent in threads together, each check held at the card
+    check (`checked`: what it answers) until every post has reached it or been answered without it, so
+    that none is answered before all have passed the limit's test: the responses, in order."""
+    from health_card.views import verify
+
+    held, go, entered, responses = threading.Lock(), threading.Event(), [], [None] * len(posts)
+
+    def card_check(**_kwargs):
+        with held:
+            entered.append(1)
+        go.wait(10)
+        return checked
+
+    def send(index):
+        try:
+            responses[index] = posts[index]()
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(verify, "card_check", card_check):
+        threads = [threading.Thread(target=send, args=(index,)) for index in range(len(posts))]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 20
+        while len(entered) + sum(not thread.is_alive() for thread in threads) < len(posts):
+            assert time.monotonic() < deadline, "the posts neither reached the check nor were answered"
+            time.sleep(0.01)
+        go.set()
+        for thread in threads:
+            thread.join(20)
+    return responses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_guesses_sent_at_once_are_answered_no_more_than_the_limit(card, clinic_user, monkeypatch):
+    """Each check takes its slot before the card is checked: read first and counted after the check,
+    six sent together all found the limit of three unused, and all six were answered."""
+    from health_card.services import card_check
+    from health_card.views import verify
+
+    monkeypatch.setattr(verify, "CLINIC_MISMATCHES", "3/h")
+    wrong = card_check(channel=CardCheck.Channel.TYPED, user=clinic_user, number="7901234567",
+                       full_name="Nguyễn Văn Đức", birth_date=datetime.date(1987, 1, 1), birth_year=1987)
+    assert wrong.wrong_guess
+    clients = [logged_in(clinic_user) for _ in range(6)]
+    responses = sent_at_once([lambda client=client: client.post(URL, {**TYPED, "ngay_sinh": "01/01/1987"})
+                              for client in clients], wrong)
+    answered = [response for response in responses if response.status_code == 200]
+    assert len(answered) == 3 and all("Sai ngày sinh" in text(response) for response in answered)
+    assert [response.status_code for response in responses].count(429) == 3
+    assert client_refused(clients[0])  # the three answered are counted: the next is refused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_apis_wrong_guesses_sent_at_once_are_answered_no_more_than_the_limit(card, facility, monkeypatch):
+    from health_card.services import api_token_create, card_check
+    from health_card.views import verify
+
+    monkeypatch.setattr(verify, "API_MISMATCHES", "3/h")
+    token, raw = api_token_create(facility=facility, name="HIS")
+    wrong = card_check(channel=CardCheck.Channel.API, token=token, number="7901234567", full_name="Nguyễn Văn Đức",
+                       birth_date=datetime.date(1987, 1, 1), birth_year=1987)
+
+    def post():
+        return Client().post("/api/xac-thuc/the-bhyt/", {"maThe": "7901234567", "hoTen": "Nguyễn Văn Đức",
+                                                          "ngaySinh": "01/01/1987"},
+                             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    responses = sent_at_once([post] * 6, wrong)
+    assert sorted(response.status_code for response in responses) == [200] * 3 + [429] * 3
+    assert all(response.json()["maKetQua"] == "070" for response in responses if response.status_code == 200)
+
+
+def client_refused(client) -> bool:
+    return client.post(URL, {**TYPED, "ngay_sinh": "15/03/1988"}).status_code == 429
+
+
+@pytest.mark.parametrize("posted", [{**TYPED, "ngay_sinh": "15/03/1988"}, {**TYPED, "ngay_sinh": "31/02/1988"},
+                                    {"cach": "quet", "ma_qr": ""}])
+def test_a_check_that_answers_no_wrong_guess_gives_its_slot_back(card, clinic_user, monkeypatch, posted):
+    """A right answer, or a form refused before any check, leaves the slot it took for the next wrong guess."""
+    from health_card.views import verify
+
+    monkeypatch.setattr(verify, "CLINIC_MISMATCHES", "1/h")
+    client = logged_in(clinic_user)
+    for _ in range(3):
+        assert client.post(URL, posted).status_code in (200, 400)
+    assert "Sai ngày sinh" in text(client.post(URL, {**TYPED, "ngay_sinh": guess(1)}))
+    assert client.post(URL, {**TYPED, "ngay_sinh": guess(2)}).status_code == 429

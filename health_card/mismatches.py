@@ -1,0 +1,62 @@
+"""The limit on answers of a wrong name or birth date about a card or a BHXH code, per clinic login
+(the verify page and the visit admin's patient, which share it) and per API token: such answers would
+otherwise let a caller try birth dates (or names) for a known code until one matched.
+
+A check takes its slot before it is made and gives it back when its answer is not a wrong guess, so
+that checks sent at once cannot all pass a "used up?" reading made before any of them is counted.
+Counted with allauth's limiter (vssid_portal.ratelimit), over the last hour whatever its minute.
+"""
+
+from django.utils.translation import gettext_lazy, ngettext
+
+from vssid_portal.ratelimit import counted_in_the_last, give_back, seconds_until_allowed
+from vssid_portal.views import minutes_left
+
+# A desk mistypes now and then; trying the birth dates of a decade takes thousands. The API's is
+# per token: all of a clinic's desks through its software.
+CLINIC_MISMATCHES = "30/h"
+API_MISMATCHES = "300/h"
+ACTION = "health_card_mismatch"
+
+# Said when the wait is not known (the count the cache kept has no window): at most the limit's hour.
+MISMATCHES_LIMITED = gettext_lazy(
+    "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
+    "xác thực được. Hãy thử lại sau 1 giờ; nếu cần ngay, liên hệ cơ quan BHXH.")
+
+
+def mismatches_limited(wait: float | None) -> str:
+    """What a clinic login past its answers of a wrong name or birth date is told: the minutes left of
+    the limit's hour (as Retry-After says them), not a whole hour whenever it is refused."""
+    minutes = minutes_left(wait)
+    if minutes is None:
+        return str(MISMATCHES_LIMITED)
+    return ngettext(
+        "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
+        "xác thực được. Hãy thử lại sau %(minutes)s phút; nếu cần ngay, liên hệ cơ quan BHXH.",
+        "Tài khoản này đã có quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ nên tạm thời không "
+        "xác thực được. Hãy thử lại sau %(minutes)s phút; nếu cần ngay, liên hệ cơ quan BHXH.",
+        minutes) % {"minutes": minutes}
+
+
+def clinic_caller(user) -> str:
+    """The key a clinic login's wrong guesses are counted under, wherever it makes them."""
+    return f"user-{user.pk}"
+
+
+def mismatch_reserve(*, caller: str, rate: str):
+    """Take one of `caller`'s answers of a wrong guess before a check: what mismatch_give_back takes
+    back once the answer is not one, or None when they are used up (or the cache cannot count it)."""
+    return counted_in_the_last(None, action=ACTION, rate=f"{rate}/key", key=caller)
+
+
+def mismatch_give_back(reserved) -> None:
+    """Give back the slot `mismatch_reserve` took (its answer) for a check that answered no wrong guess,
+    or that was not made."""
+    give_back(reserved)
+
+
+def mismatches_wait(*, caller: str, rate: str) -> float | None:
+    """The seconds until `caller`'s oldest wrong guess of the window leaves it, letting one more
+    check through; None when one may pass now."""
+    return seconds_until_allowed(None, action=ACTION, key=caller, rate=f"{rate}/key")
+
