@@ -60,3 +60,11 @@ def mismatches_wait(*, caller: str, rate: str) -> float | None:
     check through; None when one may pass now."""
     return seconds_until_allowed(None, action=ACTION, key=caller, rate=f"{rate}/key")
 
+
+class MismatchesUsedUp(Exception):
+    """A check refused before it is made: the caller's answers of a wrong guess are used up (or cannot
+    be counted, Redis down); `wait`, the seconds until one more is let through, when known."""
+
+    def __init__(self, wait: float | None = None):
+        super().__init__(wait)
+        self.wait = wait

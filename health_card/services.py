@@ -28,7 +28,6 @@ from lookup.models import MedicalFacility
 from lookup.signals import bulk_updated
 from vssid_portal.cache import forget
 from vssid_portal.secret_keys import secret_keys
-from vssid_portal.text import fold
 
 from . import keys, qr
 from .models import BeneficiaryGroup, Card, CardCheck, FacilityApiToken
@@ -50,6 +49,7 @@ from .selectors import (
     child_card_valid_to,
     five_year_date_for,
     guardian_name,
+    is_holders_name,
     newer_card_number,
 )
 
@@ -538,7 +538,7 @@ class CheckResult:
 
 def _matches(person, *, full_name: str, birth_date: datetime.date | None, birth_year: int | None) -> Kind | None:
     """What a typed name and birth date get wrong about `person` (the holder of a card), or None."""
-    if fold(full_name) != fold(person.full_name):
+    if not is_holders_name(person, full_name):
         return Kind.WRONG_NAME
     if person.birth_year_only:  # the card shows the year only: the year is what can be compared
         if birth_year != person.birth_date.year:

@@ -1,7 +1,7 @@
 """Writes to the medical-visit history: one save path for a visit and its cost lines.
 
 The admin (officers and clinic staff) and anything else that enters visits call `visit_save`, and
-`visits_delete` to delete them.
+`visits_delete` to delete them; a visit added by BHXH code finds its patient with `visit_patient_find`.
 A save that really changes the visit or its lines bumps its revision, writes an audit row (who,
 when, what) and tells the person (in-portal notice + SMS) once for that change; a save that
 changes nothing writes nothing and tells nobody. The messages name the facility, the dates and
@@ -18,13 +18,18 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
+from accounts.models import Person
 from accounts.selectors import own_record_refusal, own_records_refusal
 from accounts.services.notices import person_notify
 from vssid_portal.audit import field_change
+from vssid_portal.cache import cache_reachable
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
 from vssid_portal.templatetags.vn_format import vn_date, vnd
 
+from . import mismatches
+from .mismatches import MismatchesUsedUp, clinic_caller, mismatch_give_back, mismatch_reserve, mismatches_wait
 from .models import Visit, VisitEvent, VisitLine
+from .selectors import is_holders_name
 from .selectors_visits import own_facility_only, visit_in_scope
 
 TOTAL_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
@@ -134,6 +139,24 @@ def _fingerprint(values: dict, line_keys: list[tuple]) -> str:
 
 
 @transaction.atomic
+def visit_patient_find(*, user, bhxh_code: str, full_name: str) -> Person | None:
+    """The patient of a visit `user` adds: the person of `bhxh_code`, if `full_name` is theirs by the
+    card checks' rule (selectors.is_holders_name). None alike for a code nobody has and for a name
+    that is not its holder's, each counted as a wrong guess against the login's CLINIC_MISMATCHES,
+    the limit of its wrong names on the verify page: the visit saved, its page and the list name the
+    patient, so a code alone would name its holder. Raises MismatchesUsedUp, looking nothing up, once
+    they are used up (or cannot be counted: Redis down)."""
+    caller, rate = clinic_caller(user), mismatches.CLINIC_MISMATCHES
+    reserved = mismatch_reserve(caller=caller, rate=rate)
+    if reserved is None:
+        raise MismatchesUsedUp(mismatches_wait(caller=caller, rate=rate) if cache_reachable() else None)
+    person = Person.objects.select_related("agency").filter(bhxh_code=bhxh_code).first()
+    if person is None or not is_holders_name(person, full_name):
+        return None
+    mismatch_give_back(reserved)
+    return person
+
+
 def visit_save(*, visit: Visit, lines, actor=None, seen_version=None) -> bool:
     """Validate and save a new or corrected visit with its complete list of cost lines (lines
     left out are deleted). Returns whether anything changed, and so whether an audit row was

@@ -2,10 +2,11 @@
 cost lines, each in their own scope (selectors_visits.visit_scope), through the one save path in
 services_visits.py.
 
-The patient is chosen by BHXH code (clinic staff have no access to the registry's list); a visit
-stays with its person once saved. The visits of one's own record or child's are only shown
-(accounts/admin_own_records.py). Totals may be left empty when cost lines are entered: they are
-then the lines' sums, and entered totals must equal them.
+The patient is chosen by BHXH code and full name, checked together (clinic staff have no access to
+the registry's list, and a code alone would name its holder); a visit stays with its person once
+saved. The visits of one's own record or child's are only shown (accounts/admin_own_records.py).
+Totals may be left empty when cost lines are entered: they are then the lines' sums, and entered
+totals must equal them.
 """
 
 import re
@@ -18,7 +19,6 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_own_records import OwnRecordsReadOnly
-from accounts.models import Person
 from accounts.validators import bhxh_code_validator
 from lookup.models import MedicalFacility
 from vssid_portal.admin import (
@@ -34,7 +34,9 @@ from vssid_portal.audit import EMPTY
 from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField, own_limits
 from vssid_portal.templatetags.vn_format import vn_number, vnd
+from vssid_portal.views import limit_refusal
 
+from ..mismatches import MismatchesUsedUp, mismatches_limited
 from ..models import Visit, VisitEvent, VisitLine
 from ..selectors_visits import own_facility_only, visit_in_scope, visits_visible_to
 from ..services_visits import (
@@ -43,14 +45,16 @@ from ..services_visits import (
     check_dates,
     check_totals,
     fill_totals,
+    visit_patient_find,
     visit_save,
     visits_delete,
 )
 
-# One answer for a code that does not exist and for a person outside the user's scope: the form
-# must not tell whether a BHXH code is in the registry.
-PERSON_NOT_FOUND = _("Không tìm thấy người tham gia có mã số BHXH này trong phạm vi của bạn. "
-                      "Kiểm tra lại mã trên thẻ BHYT.")
+# One answer for a code that does not exist, a name that is not its holder's and a person outside the
+# user's scope: the form must not tell whether a BHXH code is in the registry, nor whose it is.
+PERSON_NOT_FOUND = _("Không tìm thấy người tham gia có mã số BHXH và họ tên này trong phạm vi của bạn. "
+                     "Kiểm tra lại mã số BHXH và họ tên trên thẻ BHYT.")
+PATIENT_UNCHECKED = _("Chưa kiểm tra được mã số BHXH và họ tên người bệnh lúc này. Hãy thử lại sau vài phút.")
 TOTALS_HELP = "Để trống để tính từ các dòng chi phí."
 # A row whose hidden line id or visit is not of this visit (a page altered before posting).
 LINE_NOT_OF_VISIT = "Dòng chi phí không thuộc lượt khám này. Hãy tải lại trang rồi sửa lại."
@@ -228,6 +232,9 @@ class VisitAdminForm(SeenVersionForm):
     user = None
     bhxh_code = forms.CharField(label=_("Mã số BHXH của người bệnh"), max_length=10, required=False,
                                 help_text=_("10 chữ số, in trên thẻ BHYT."))
+    patient_name = forms.CharField(label=_("Họ và tên người bệnh"), max_length=100, required=False,
+                                   help_text=_("Như in trên thẻ BHYT, có dấu hoặc không."))
+    refusal = None  # the limit of wrong names refused the check (visit_patient_find): VisitAdmin answers 429
 
     money_fields = MONEY_FIELDS
 
@@ -240,10 +247,11 @@ class VisitAdminForm(SeenVersionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         adding = self.instance.pk is None
-        if not adding:
-            del self.fields["bhxh_code"]
-        else:
-            self.fields["bhxh_code"].required = True
+        for name in ("bhxh_code", "patient_name"):
+            if not adding:
+                del self.fields[name]
+            else:
+                self.fields[name].required = True
         for name in TOTAL_FIELDS:
             if name in self.fields:
                 self.fields[name].required = False
@@ -268,11 +276,25 @@ class VisitAdminForm(SeenVersionForm):
     def clean_bhxh_code(self):
         code = "".join(self.cleaned_data.get("bhxh_code", "").split())
         bhxh_code_validator(code)
-        person = Person.objects.select_related("agency").filter(bhxh_code=code).first()
-        if person is None:
-            raise forms.ValidationError(PERSON_NOT_FOUND)
-        self.instance.person = person
         return code
+
+    def clean_patient_name(self):
+        """The patient found by the code and the name together, as the verify page checks a typed card;
+        the answer to a wrong name is the answer to a code nobody has, beside the code."""
+        name, code = self.cleaned_data.get("patient_name", ""), self.cleaned_data.get("bhxh_code")
+        if not code or not name.strip():
+            return name
+        try:
+            person = visit_patient_find(user=self.user, bhxh_code=code, full_name=name)
+        except MismatchesUsedUp as used_up:
+            self.refusal = limit_refusal(mismatches_limited, PATIENT_UNCHECKED, used_up.wait)
+            self.add_error(None, self.refusal.message)
+            return name
+        if person is None:
+            self.add_error("bhxh_code", PERSON_NOT_FOUND)
+        else:
+            self.instance.person = person
+        return name
 
     def clean(self):
         cleaned = super().clean()
@@ -341,7 +363,8 @@ class VisitAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch
         return vnd(obj.total_cost)
 
     def get_fieldsets(self, request, obj=None):
-        who = ["bhxh_code"] if obj is None else ["person", "seen_version"]  # the revision shown, hidden
+        # Adding, the patient's code and name; changing, the person and the revision shown (hidden).
+        who = ["bhxh_code", "patient_name"] if obj is None else ["person", "seen_version"]
         facility = ["facility"] if obj is None or self._may_move(request) else []
         return self.fieldsets_shown(request, obj, [
             ("Người bệnh và nơi điều trị", {"fields": [*who, *facility, "reference", "kind"]}),
@@ -366,6 +389,14 @@ class VisitAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch
 
     def get_fields(self, request, obj=None):
         return [field for _name, options in self.get_fieldsets(request, obj) for field in options["fields"]]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """A patient's check refused by the limit of wrong names is answered 429 with Retry-After (503
+        while Redis cannot count it), the form as typed."""
+        response = super().add_view(request, form_url, extra_context)
+        adminform = (getattr(response, "context_data", None) or {}).get("adminform")
+        refusal = getattr(adminform.form, "refusal", None) if adminform else None
+        return refusal.answer(response) if refusal is not None else response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

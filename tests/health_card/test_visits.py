@@ -631,8 +631,12 @@ def test_other_logins_see_nothing(client, visits):
 
 
 def add_data(person_code, facility_code, **overrides):
+    """The add form's post of a visit of the person of `person_code`, named as the registry has them
+    (any name for a code nobody has)."""
+    holder = Person.objects.filter(bhxh_code=person_code).first() if person_code else None
     data = {
-        "bhxh_code": person_code, "facility": str(MedicalFacility.objects.get(code=facility_code).pk),
+        "bhxh_code": person_code, "patient_name": holder.full_name if holder else "Nguyễn Văn Đức",
+        "facility": str(MedicalFacility.objects.get(code=facility_code).pk),
         "reference": "079-LK-0001", "kind": "noi_tru", "admitted_on": "2025-10-01", "discharged_on": "2025-10-05",
         "diagnosis_code": "k358", "diagnosis_name": "Viêm ruột thừa cấp, khác và không đặc hiệu",
         "total_cost": "", "bhyt_paid": "", "patient_paid": "",
@@ -917,7 +921,8 @@ def test_the_change_page_reads_the_cost_lines_once_more_to_carry_them_as_shown(
         assert client.get(url).status_code == 200
 
 
-NOT_FOUND = "Không tìm thấy người tham gia có mã số BHXH này trong phạm vi của bạn. Kiểm tra lại mã trên thẻ BHYT."
+NOT_FOUND = ("Không tìm thấy người tham gia có mã số BHXH và họ tên này trong phạm vi của bạn. Kiểm tra lại mã số BHXH "
+             "và họ tên trên thẻ BHYT.")
 
 
 def test_a_bhyt_share_above_the_total_without_cost_lines_is_a_form_error(client, db):
@@ -1072,8 +1077,9 @@ def test_with_no_facility_the_visit_form_does_not_tell_a_person_outside_the_scop
     citizen("7903000009", "Người Ngoài Phạm Vi", agency="07903", id_number="079088012399")
     client.force_login(officer("canbo07901", "07901", DISTRICT))
     states = {}
-    for code in ("7903000009", "7903000008"):  # someone else's; nobody's
-        response = client.post(ADMIN + "add/", add_data(code, "79001", facility="", **dates))
+    for code in ("7903000009", "7903000008"):  # someone else's; nobody's, typed with the same name
+        response = client.post(ADMIN + "add/", add_data(code, "79001", facility="", patient_name="Người Ngoài Phạm Vi",
+                                                        **dates))
         assert response.status_code == 200
         states[code] = form_state(response, code)
     assert states["7903000009"] == states["7903000008"]
@@ -1225,8 +1231,8 @@ def test_a_visits_errors_are_said_in_the_admins_language(db):
 
 @pytest.mark.parametrize(("language", "said"), [
     ("vi", NOT_FOUND),
-    ("en", "No participant with this social insurance code was found within your remit. Check the code on the "
-           "health insurance card."),
+    ("en", "No participant with this social insurance code and full name was found within your remit. Check the "
+           "code and the name on the health insurance card."),
 ])
 def test_a_code_not_found_is_said_in_the_admins_language(client, db, settings, language, said):
     """An English admin (LANGUAGE_CODE) read in Vietnamese that the code typed was not found."""
@@ -1234,3 +1240,50 @@ def test_a_code_not_found_is_said_in_the_admins_language(client, db, settings, l
     client.force_login(officer("canbo07901", "07901", DISTRICT))
     response = client.post(ADMIN + "add/", add_data("7903000008", "79001"))
     assert response.context["adminform"].form.errors == {"bhxh_code": [said]}
+
+
+def test_the_visit_form_asks_the_patients_name_and_a_wrong_one_is_answered_as_a_code_nobody_has(client, db):
+    """A code alone named its holder: saved, the visit's page and the list showed "code – full name". A
+    name that is not the holder's gets the very answer of a code nobody has, and names nobody."""
+    user = citizen()
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    form = client.get(ADMIN + "add/").content.decode()
+    assert 'name="patient_name"' in form and "Họ và tên người bệnh" in form
+    states = {}
+    for code, name in (("7901234567", "Trần Văn Nam"), ("7901234568", "Trần Văn Nam")):  # someone's; nobody's
+        response = client.post(ADMIN + "add/", add_data(code, "79001", patient_name=name))
+        assert response.status_code == 200 and "Nguyễn Văn Đức" not in response.content.decode()
+        states[code] = form_state(response, code)
+    assert states["7901234567"] == states["7901234568"]
+    assert states["7901234567"][0] == {"bhxh_code": [NOT_FOUND]}
+    response = client.post(ADMIN + "add/", add_data("7901234567", "79001", patient_name=""))
+    assert response.context["adminform"].form.errors == {"patient_name": ["Trường này là bắt buộc."]}
+    assert not Visit.objects.exists() and not Message.objects.exists()
+    # The name as the card checks compare it: in capitals, without diacritics, spaces aside.
+    response = client.post(ADMIN + "add/", add_data("7901234567", "79001", patient_name="  NGUYEN  VAN DUC "))
+    assert response.status_code == 302
+    assert Visit.objects.get().person == user.person
+
+
+def test_wrong_patient_names_are_counted_against_the_verify_pages_limit_of_the_login(client, db, monkeypatch):
+    """The visit form and the verify page answer the same question (whose is this code?): a login's
+    wrong names on either count against one limit, and past it the form checks nothing, with 429."""
+    from health_card import mismatches
+    from health_card.views import verify
+
+    monkeypatch.setattr(mismatches, "CLINIC_MISMATCHES", "2/h")
+    monkeypatch.setattr(verify, "CLINIC_MISMATCHES", "2/h")
+    citizen()
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    for number in range(3):  # a right name is not counted
+        assert client.post(ADMIN + "add/", add_data("7901234567", "79001", reference=f"R-{number}")).status_code == 302
+    for code in ("7901234567", "7901234568"):  # a wrong name, a code nobody has
+        response = client.post(ADMIN + "add/", add_data(code, "79001", patient_name="Trần Văn Nam", reference="X"))
+        assert response.context["adminform"].form.errors == {"bhxh_code": [NOT_FOUND]}
+    refused = client.post(ADMIN + "add/", add_data("7901234567", "79001", reference="X"))  # even the right name
+    page = re.sub(r"\s+", " ", refused.content.decode())
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 3600
+    assert "quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ" in page and NOT_FOUND not in page
+    assert not Visit.objects.filter(reference="X").exists()
+    typed = {"cach": "nhap", "so_the": "7901234567", "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15/03/1988"}
+    assert client.post("/xac-thuc/the-bhyt/", typed).status_code == 429  # the verify page's limit is the same
