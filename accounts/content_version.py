@@ -4,7 +4,8 @@ pages show, so a page rendered once can be served until the version changes.
 Every write to a table below — by the ORM, `bulk_update`, `QuerySet.update()`, raw SQL or COPY —
 adds one to the version of each person its rows belong to (PostgreSQL statement triggers with
 transition tables: one UPDATE per statement, whatever the number of rows; persons locked in id
-order, so two concurrent writers cannot deadlock on them). A write to the person row itself
+order, so two concurrent writers cannot deadlock on them, FOR NO KEY UPDATE, as the version is no
+key: a filing committed meanwhile for the person does not wait for the write, vssid_portal/locks.py). A write to the person row itself
 moves the version too, and a write to a child's row moves their parents' (the dashboard lists
 children: accounts/migrations/0009_guardian_content_version.py). Reference data shown beside a
 person's records (agencies, wards, facilities, employers, card levels) moves one shared sequence
@@ -20,7 +21,7 @@ BEGIN
     -- UPDATE) that names the persons whose pages show these rows.
     EXECUTE format(
         'UPDATE accounts_person SET content_version = content_version + 1 WHERE id IN ('
-        'SELECT id FROM accounts_person WHERE id IN (%s) ORDER BY id FOR UPDATE)', TG_ARGV[0]);
+        'SELECT id FROM accounts_person WHERE id IN (%s) ORDER BY id FOR NO KEY UPDATE)', TG_ARGV[0]);
     RETURN NULL;
 END $$;
 """

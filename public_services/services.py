@@ -795,12 +795,9 @@ def filing_complete(*, filing: Filing, officer, note: str = "", seen: str | None
     list(Card.objects.select_for_update().filter(person_id=filing.person_id).order_by("pk").values_list("pk", flat=True))
     # The changes confirmed are checked against, and written from, the person's row locked for the
     # write: a detail another transaction commits meanwhile is seen. FOR NO KEY UPDATE, as no hook
-    # changes the person's keys: a filing committed meanwhile for the person is not waited for while
-    # the hook writes only columns no key refers to (the contact change: vssid_portal/locks.py). A card
-    # reissue (BHYT-CL, 608A: the card table's trigger) and the 608A's correction of the details
-    # (accounts.services.identity.person_correct_identity) take the person FOR UPDATE again, which such
-    # a filing's commit, checking its person key, waits for but cannot deadlock with, as neither locks a
-    # login or an agency, the other rows that commit checks.
+    # changes the person's keys: a filing committed meanwhile for the person is not waited for, the
+    # hooks locking the person FOR NO KEY UPDATE too (the contact change, the 608A's correction of the
+    # details, a card reissue by the card table's trigger: vssid_portal/locks.py).
     filing.person = Person.objects.select_for_update(no_key=True).get(pk=filing.person_id)
     _still_as_seen(filing, seen, to=Filing.Status.DONE, seen_revision=seen_revision)
     check_move(filing, to=Filing.Status.DONE)  # a second click changes nothing, the hook included

@@ -11,6 +11,15 @@ with FOR KEY SHARE; FOR UPDATE would, and such a commit holding the login and wa
 would wait in a circle with a write holding the person and waiting for the login, which PostgreSQL ends
 as a deadlock (tests/public_services/test_contact_change_concurrency.py). A login's submissions are
 ordered by an advisory lock (LOGIN_SUBMISSIONS), never by its row.
+
+So do the other writes of a person that change none of their keys, for a filing for that person to commit
+while they run instead of waiting for them (tests/public_services/test_person_lock_filings_meanwhile.py):
+a 608A's correction of the details (accounts.services.identity.person_correct_identity), and the triggers
+that move a person's page version, and their parents', on every write of their cards, periods and
+registrations (accounts/content_version.py): a card reissued or revoked, at the counter or by a filing's
+completion. An UPDATE whose SET names a key column, the BHXH code, locks the row FOR UPDATE even when the
+value stays the same (the person table has a BEFORE UPDATE trigger, for which PostgreSQL picks the lock by
+the columns named): such a write saves only the columns it changes (update_fields).
 """
 
 import enum

@@ -28,8 +28,10 @@ def person_correct_identity(*, person: Person, full_name: str = "", birth_date: 
     year-only one; a new ID number is a CCCD. The ID number must still agree with the birth date
     and sex (a CCCD encodes both): a change that leaves it disagreeing is refused as a whole.
     A caller that then reissues the person's card locks the cards first, as every card write does
-    (card, then person): the 608A's completion, public_services.services.filing_complete."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    (card, then person): the 608A's completion, public_services.services.filing_complete. The person is
+    locked FOR NO KEY UPDATE, as none of their keys changes: a filing for them committed meanwhile is
+    not waited for (vssid_portal/locks.py)."""
+    person = Person.objects.select_for_update(no_key=True).get(pk=person.pk)
     if full_name:
         person.full_name = full_name
     if birth_date is not None:
@@ -45,5 +47,8 @@ def person_correct_identity(*, person: Person, full_name: str = "", birth_date: 
     except ValidationError as error:
         raise ValidationError(gettext("Không cập nhật được hồ sơ BHXH của %(code)s: %(reasons)s")
                               % {"code": person.bhxh_code, "reasons": " ".join(error.messages)}) from error
-    person.save()
+    # The columns corrected alone: an UPDATE that names the BHXH code, a key, locks the row FOR UPDATE, even
+    # to the same value (the person table's BEFORE UPDATE trigger: vssid_portal/locks.py).
+    person.save(update_fields=["full_name", "birth_date", "birth_year_only", "sex", "id_type", "id_number",
+                               "updated_at"])
     return person
