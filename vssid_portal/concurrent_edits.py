@@ -42,11 +42,13 @@ def version_token(value) -> str:
 def check_unchanged_since_seen(instance, *, seen, field: str = "revision") -> None:
     """Lock `instance`'s stored row until the end of the transaction and raise ValidationError
     (STALE_EDIT) if its `field` no longer holds `seen`, the version the writer was shown. No
-    `seen` (None or empty) or a new instance: nothing to compare."""
+    `seen` (None or empty) or a new instance: nothing to compare. Only that row is locked, not one the
+    model's ordering or its manager's select_related joins (a card's holder), which every writer of
+    that row would wait for until the end of the transaction."""
     seen = version_token(seen)
     if not seen or instance.pk is None:
         return
-    stored = (type(instance)._default_manager.select_for_update().filter(pk=instance.pk)
+    stored = (type(instance)._default_manager.select_for_update(of=("self",)).filter(pk=instance.pk)
               .values_list(field, flat=True).first())
     if stored is not None and version_token(stored) != seen:
         raise ValidationError(STALE_EDIT, code="stale")
