@@ -17,9 +17,14 @@ while they run instead of waiting for them (tests/public_services/test_person_lo
 a 608A's correction of the details (accounts.services.identity.person_correct_identity), and the triggers
 that move a person's page version, and their parents', on every write of their cards, periods and
 registrations (accounts/content_version.py): a card reissued or revoked, at the counter or by a filing's
-completion. An UPDATE whose SET names a key column, the BHXH code, locks the row FOR UPDATE even when the
-value stays the same (the person table has a BEFORE UPDATE trigger, for which PostgreSQL picks the lock by
-the columns named): such a write saves only the columns it changes (update_fields).
+completion; and the locks that put one person's writers one after another, of their periods
+(participation.services.periods.lock_person, the import, a deletion) and of their statement requests
+(tests/participation/test_person_lock_filings_meanwhile.py). A deletion of the person locks them FOR UPDATE
+(accounts.services.persons.persons_delete), as does the admin's save of their page, which writes every
+column. An UPDATE whose SET names a key column, the BHXH code,
+locks the row FOR UPDATE even when the value stays the same (the person table has a BEFORE UPDATE trigger,
+for which PostgreSQL picks the lock by the columns named): such a write saves only the columns it changes
+(update_fields).
 """
 
 import enum

@@ -231,8 +231,9 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
             report.add_error(line, f"trùng với dòng {parsed[period.import_key][0]} (cùng người, loại, tháng bắt đầu, đơn vị)")
             continue
         parsed[period.import_key] = (line, period)
-    # The people first, in key order, then their periods (the lock order of period_save and the form).
-    list(Person.objects.select_for_update().filter(pk__in={p.person_id for _line, p in parsed.values()})
+    # The people first, in key order, then their periods (the lock order of period_save and the form),
+    # FOR NO KEY UPDATE as lock_person.
+    list(Person.objects.select_for_update(no_key=True).filter(pk__in={p.person_id for _line, p in parsed.values()})
          .order_by("pk").values_list("pk", flat=True))
     existing = {p.import_key: p for p in Period.objects.filter(import_key__in=parsed.keys())}
     spans = _payer_spans([period for _line, period in parsed.values()])

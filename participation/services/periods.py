@@ -105,8 +105,10 @@ def lock_person(person_id) -> None:
     period_save, the import, period_delete) takes it before reading their periods or locking a period's row, so
     overlapping periods of one person are checked one after the other, and in one order (no deadlock).
     The writers of many people's periods (the import, period_delete of several people) run one at a
-    time (wait_for_writers_of_many_people): an import locks its people batch by batch, not in one order."""
-    list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
+    time (wait_for_writers_of_many_people): an import locks its people batch by batch, not in one order.
+    FOR NO KEY UPDATE, as no writer of periods changes a key of the person: a filing for them committed
+    meanwhile is not waited for (vssid_portal/locks.py)."""
+    list(Person.objects.select_for_update(no_key=True).filter(pk=person_id).values_list("pk", flat=True))
 
 
 def wait_for_writers_of_many_people() -> None:
@@ -179,7 +181,8 @@ def period_delete(*, periods: QuerySet, actor=None) -> None:
             raise ValidationError(refusal)
     if len(people) > 1:
         wait_for_writers_of_many_people()
-    list(Person.objects.select_for_update().filter(pk__in=people).order_by("pk").values_list("pk", flat=True))
+    list(Person.objects.select_for_update(no_key=True).filter(pk__in=people).order_by("pk")
+         .values_list("pk", flat=True))
     notify = people_told_of(people)
     removed = list(periods.filter(person_id__in=notify).order_by("pk").values("pk", "person_id", "kind", "from_month",
                                                                               "to_month"))

@@ -386,7 +386,9 @@ def statement_request(*, person, requested_by, verify_base: str) -> Statement:
     """Create a statement for `person` and start its PDF on commit. `verify_base` is the scheme and
     host the printed verify URL starts with (see `verify_base_for`)."""
     with transaction.atomic():
-        Person.objects.select_for_update().filter(pk=person.pk).first()  # one request per person at a time
+        # One request per person at a time; FOR NO KEY UPDATE, as it changes no key of the person: a filing
+        # for them committed meanwhile is not waited for (vssid_portal/locks.py).
+        Person.objects.select_for_update(no_key=True).filter(pk=person.pk).first()
         pending = statement_pending_for(person)
         if pending is not None:
             return pending

@@ -1,6 +1,6 @@
 """An officer deciding a child's registration while a write of the parent's commits. The decision locks the
 registration and the child's person row; saving the registration (and, on approval, adding the guardianship)
-then locks the parent's person row FOR UPDATE in the tables' content-version triggers
+then locks the parent's person row in the tables' content-version triggers
 (accounts/content_version.py). PostgreSQL checks a row's new foreign keys at COMMIT, each check taking a FOR
 KEY SHARE lock of the row it refers to. Had the decision locked the rows the registration is read with too
 (its agency, province and ward: select_related), a commit holding the parent's person and checking one of

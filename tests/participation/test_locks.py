@@ -103,7 +103,8 @@ def test_delete_selected_locks_the_people_before_deleting_their_periods(client):
     assert list(Period.objects.values_list("pk", flat=True)) == [kept.pk]
     if connection.vendor == "postgresql":  # SQLite takes no row locks
         sql = [q["sql"] for q in queries]
-        lock = next(i for i, q in enumerate(sql) if "FOR UPDATE" in q and '"accounts_person"' in q.split(" WHERE ")[0])
+        lock = next(i for i, q in enumerate(sql)
+                    if "FOR NO KEY UPDATE" in q and '"accounts_person"' in q.split(" WHERE ")[0])
         delete = next(i for i, q in enumerate(sql) if q.startswith('DELETE FROM "participation_period"'))
         assert lock < delete
 
