@@ -4,7 +4,8 @@ A save that really changes a record bumps its revision, writes an audit row (who
 and tells the person (in-portal notice + SMS) once for that change; a save that changes nothing
 writes nothing and tells nobody. An officer may only write records of their agency's scope; a
 completed public-service filing (moving the paying place, changing the payment method) writes
-the person's monthly benefits on that filing's authority.
+the person's monthly benefits on that filing's authority, and the filing's completion tells of
+it: those records send nothing of their own.
 """
 
 import hashlib
@@ -127,7 +128,9 @@ def monthly_benefits_change(*, person, actor, because: str, agency=None, payment
     records, as a completed public-service filing decides it; `because` names that filing in the
     audit trail. The officer's right to decide is the filing's, checked where it is completed: a
     move leaves the records' former agency, which is outside the new one's scope. Each record
-    changed gets its audit row and notice as any save does; returns how many changed. A person
+    changed gets its audit row as any save does, but no notice: the filing's completion message
+    names the decision once (Procedure.completion_outcome), rather than one notice and SMS per
+    record saying only that it was updated; returns how many changed. A person
     without a monthly benefit is refused: there is nothing to apply the decision to. A record the
     change may not save (one stored before a rule it breaks) refuses it all, the message naming that
     record and what is wrong with it."""
@@ -141,7 +144,7 @@ def monthly_benefits_change(*, person, actor, because: str, agency=None, payment
         record.agency = agency or record.agency
         record.payment_method = payment_method or record.payment_method
         try:
-            changed += _write(record, actor=actor, because=because)
+            changed += _write(record, actor=actor, because=because, tell=False)
         except ValidationError as refused:
             raise ValidationError(_record_refused(record, refused, agency=managing)) from refused
     return changed
@@ -163,8 +166,9 @@ def _record_refused(record: BenefitRecord, refused: ValidationError, *, agency) 
         "reference": record.reference, "agency": agency.name, "reasons": " ".join(reasons)}
 
 
-def _write(record: BenefitRecord, *, actor, because: str = "") -> bool:
-    """Save a record whose writer may write it: audit row and notice when something changed."""
+def _write(record: BenefitRecord, *, actor, because: str = "", tell: bool = True) -> bool:
+    """Save a record whose writer may write it: audit row when something changed, and a notice
+    unless `tell` is False (the decision that changed it is told of by its own message)."""
     created = record.pk is None
     record.full_clean()
     changes, stored_revision = _changes(record)
@@ -189,6 +193,8 @@ def _write(record: BenefitRecord, *, actor, because: str = "") -> bool:
         changed = [field_label(BenefitRecord, name) for name in changes]
     BenefitEvent.objects.create(record=record, revision=record.revision, status=record.status, changes=summary,
                                 actor=actor)
+    if not tell:
+        return True
     person_notify(
         person=record.person,
         template="benefit_received" if created else "benefit_updated",

@@ -322,7 +322,9 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
     context = {"filing": filing, "event": event, "procedure_name": filing.procedure.name,
                "procedure_sms_name": filing.procedure.sms_name,
                # a return's SMS says where to correct the filing only when it can still be sent again
-               "correctable": event.status == Filing.Status.RETURNED and not resubmit_refused(filing)}
+               "correctable": event.status == Filing.Status.RETURNED and not resubmit_refused(filing),
+               # what a completion decided, said by the notice and the e-mail (the SMS keeps to its step)
+               "outcome": filing.procedure.completion_outcome(filing) if event.status == Filing.Status.DONE else ""}
     key = f"filing-{filing.tracking_number}-e{event.pk}"
     told = logins_told_of(filing.person)
     filer = None if told else filer_told_instead(filing)

@@ -365,6 +365,13 @@ class Procedure:
         """Called in the transaction that marks a filing done, before its status changes. What it
         returns (Vietnamese, stored: "Đã cấp lại thẻ BHYT …") is added to the completion's note."""
 
+    def completion_outcome(self, filing) -> str:
+        """What a completed filing decided, one sentence (lazy: written in each reader's language) that
+        its completion's notice and e-mail add to the step (services._notify), "" when the step says
+        it all. The records the decision writes send nothing of their own (benefits.services
+        monthly_benefits_change), so this is where the person reads what changed."""
+        return ""
+
     def completion_changes(self, filing) -> list[str]:
         """What on_complete will write beyond the filing's status, one sentence each (in the active
         language, for the officer's confirmation page: selectors.completion_changes makes it the

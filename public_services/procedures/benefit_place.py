@@ -6,6 +6,7 @@ the person's monthly benefits. Handling time: 5 working days (unconfirmed)."""
 import re
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -98,6 +99,10 @@ class BenefitPlace(Procedure):
                     "after": agency}
                 for record in monthly_benefits_of(person=filing.person).select_related("agency")
                 if record.agency_id != agency.pk]
+
+    def completion_outcome(self, filing):
+        agency = Agency.objects.get(pk=filing.data["new_agency"])
+        return format_lazy(_("Lương hưu, trợ cấp hằng tháng từ nay do {agency} chi trả."), agency=agency.name)
 
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, agency=Agency.objects.get(pk=filing.data["new_agency"]),

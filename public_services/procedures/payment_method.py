@@ -177,6 +177,13 @@ class PaymentMethod(Procedure):
                     "before": record.get_payment_method_display(), "after": method.label}
                 for record in monthly_benefits_of(person=filing.person) if record.payment_method != method]
 
+    def completion_outcome(self, filing):
+        if filing.data["method"] == CASH:
+            return _("Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt tại điểm chi trả bưu điện.")
+        bank = _banks().bank_by_code(filing.data.get("bank", ""))
+        return format_lazy(_("Lương hưu, trợ cấp hằng tháng từ nay được chuyển vào tài khoản ngân hàng {bank}."),
+                           bank=bank.short_name if bank else filing.data.get("bank", ""))
+
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, payment_method=PAID_AS[filing.data["method"]],
                                 because=f"theo hồ sơ {filing.tracking_number}")

@@ -1,0 +1,87 @@
+"""Completing a move of the paying place or a change of the payment method tells the person once, by
+the filing's own completion (a notice, an SMS and an e-mail), whose notice and e-mail name what was
+decided: the agency that pays from now on, the new way of receiving. The monthly benefits it writes
+send nothing of their own, however many there are, while an officer's own change of a benefit
+record is told as before."""
+
+import pytest
+from django.utils import translation
+
+from benefits.models import BenefitRecord
+from benefits.services import benefit_set_status
+from notifications.models import Message
+from public_services.procedures import registry
+from public_services.services import filing_complete, filing_receive, filing_start
+from tests.benefits.helpers import decided, record
+
+from .helpers import district_officer, other_district_officer, owner, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+POINTER = {"vi": "Xem tại mục Dịch vụ công trên Cổng dịch vụ BHXH số.",
+           "en": "See Public services on the Digital Social Insurance Portal."}
+OUTCOME = {
+    ("CHUYEN-NOI-HUONG", "vi"): "Lương hưu, trợ cấp hằng tháng từ nay do BHXH Quận 12 chi trả.",
+    ("CHUYEN-NOI-HUONG", "en"): "Monthly pensions and allowances are paid by BHXH Quận 12 from now on.",
+    ("THAY-DOI-CHI-TRA", "vi"): "Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt tại điểm chi trả bưu "
+                                "điện.",
+    ("THAY-DOI-CHI-TRA", "en"): "Monthly pensions and allowances are received in cash at a post office paying "
+                                "point from now on.",
+}
+
+
+def completed_with_two_monthly_benefits(user, code, officer):
+    record(user.person, BenefitRecord.Kind.PENSION, **decided(amount=None, monthly_amount=7_000_000))
+    filing = submit(user, code)
+    filing_receive(filing=filing, officer=officer)
+    filing_start(filing=filing, officer=officer)
+    Message.objects.all().delete()
+    return filing_complete(filing=filing, officer=officer)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("code", ["CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA"])
+def test_the_completion_alone_tells_the_person_and_names_what_was_decided(owner, district_officer,
+                                                                          other_district_officer, code, language):
+    owner.language = language
+    owner.save(update_fields=["language"])
+    officer = other_district_officer if code == "CHUYEN-NOI-HUONG" else district_officer
+    filing = completed_with_two_monthly_benefits(owner, code, officer)
+    assert BenefitRecord.objects.filter(person=owner.person, revision=1).count() == 2  # both written
+    messages = {message.channel: message for message in Message.objects.all()}
+    assert Message.objects.count() == 3 and set(messages) == {"inbox", "sms", "email"}
+    assert {message.template for message in messages.values()} == {"public_service_filing"}
+    with translation.override(language):
+        name, short = registry.get(code).name, registry.get(code).sms_name
+        status = str(filing.get_status_display()).lower()
+        step = f"BHXH: Hồ sơ {filing.tracking_number} - {name} - {status}."
+        sms = f"BHXH: Hồ sơ {filing.tracking_number} - {short} - {status}."
+    if language == "en":
+        step, sms = (text.replace("BHXH: Hồ sơ", "BHXH: Application") for text in (step, sms))
+    for channel in ("inbox", "email"):
+        assert messages[channel].body == f"{step} {OUTCOME[code, language]} {POINTER[language]}"
+    assert messages["sms"].body == sms
+
+
+def test_a_change_into_a_bank_account_names_the_bank(owner, district_officer):
+    record(owner.person, BenefitRecord.Kind.PENSION, **decided(amount=None, monthly_amount=7_000_000, payment_method="cash"))
+    filing = submit(owner, "THAY-DOI-CHI-TRA", method="tai_khoan", bank="VCB", account_number="0123456789",
+                    account_holder="NGUYEN VAN DUC", post_office="")
+    filing_receive(filing=filing, officer=district_officer)
+    filing_start(filing=filing, officer=district_officer)
+    Message.objects.all().delete()
+    filing_complete(filing=filing, officer=district_officer)
+    assert Message.objects.count() == 3 and not Message.objects.exclude(template="public_service_filing").exists()
+    assert ("Lương hưu, trợ cấp hằng tháng từ nay được chuyển vào tài khoản ngân hàng Vietcombank. Xem tại mục"
+            in Message.objects.get(channel="inbox").body)
+    assert "0123456789" not in Message.objects.get(channel="inbox").body
+
+
+def test_an_officer_s_own_change_of_a_benefit_is_still_told(owner, district_officer):
+    allowance = BenefitRecord.objects.get(person=owner.person)
+    benefit_set_status(record=allowance, status="paid", actor=district_officer)
+    told = Message.objects.filter(template="benefit_updated", user=owner)
+    assert sorted(told.values_list("channel", flat=True)) == ["inbox", "sms"]
+    assert told.get(channel="sms").body.startswith(
+        f"BHXH: Hồ sơ hưởng chế độ tai nạn lao động, bệnh nghề nghiệp số {allowance.reference} vừa được cập nhật. "
+        "Trạng thái: Đã chi trả")
