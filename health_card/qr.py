@@ -55,7 +55,10 @@ class Kind(enum.StrEnum):
     REVOKED = "revoked"
     FORGED = "forged"
     UNKNOWN_KEY = "unknown_key"
-    MALFORMED = "malformed"
+    MALFORMED = "malformed"  # text that is no card's QR: no closing `$`, not the card's number of fields
+    # The card's layout read whole, a field of which does not decode or check (a name's hex that is no
+    # UTF-8, a date that is none): written so, it reads the same scanned again.
+    INVALID_QR = "invalid_qr"
     TRUNCATED = "truncated"
     JUNK = "junk"
     NOT_FOUND = "not_found"
@@ -285,8 +288,9 @@ def trim(text: str) -> str:
 
 def parse(data: bytes | str) -> Payload | IdCard:
     """Parse a scanned string: a BHYT card QR, or a citizen ID card's QR (`IdCard`); raises
-    QrError(JUNK | TRUNCATED | MALFORMED | ID_CARD, or UNKNOWN_KEY for a signature of a version the
-    portal does not sign in)."""
+    QrError(JUNK | TRUNCATED | MALFORMED | ID_CARD, INVALID_QR for a string in the card's layout with a
+    field that does not decode or check, or UNKNOWN_KEY for a signature of a version the portal does
+    not sign in)."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -313,6 +317,19 @@ def parse(data: bytes | str) -> Payload | IdCard:
         if len(parts) < 15:
             raise QrError(Kind.TRUNCATED, format_lazy(_("chỉ có {count} trường"), count=len(parts) - 1))
         raise QrError(Kind.MALFORMED, format_lazy(_("số trường không đúng ({count})"), count=len(parts) - 1))
+    try:
+        return _card(text, parts, layout)
+    except QrError as error:
+        if error.kind != Kind.MALFORMED:
+            raise
+        # Read whole, in the card's layout: a scanner misreads no single field, so what does not decode
+        # or check was written so, and scanning again would read the same.
+        raise QrError(Kind.INVALID_QR, error.detail) from error
+
+
+def _card(text: str, parts: list[str], layout: str) -> Payload:
+    """The fields of a string in one of the card's layouts (`parts`: `text` split on `|`, ending `$`);
+    QrError(MALFORMED) for a field that does not decode or check."""
     number = parts[0].upper()
     if not _NUMBER.match(number):
         raise QrError(Kind.MALFORMED, _("mã thẻ không đúng dạng"))

@@ -47,6 +47,10 @@ OUTCOMES = {
         "Chữ ký hoặc chuỗi kiểm tra không đúng: nội dung mã QR đã bị sửa hoặc không do BHXH Việt Nam cấp.")),
     Kind.UNKNOWN_KEY: Outcome("902", _("Khóa ký không xác định"), "error", "✖",
                               _("Mã QR được ký bằng khóa mà Cổng không công bố hoặc đã hết hạn xác thực.")),
+    # A QR whose content does not decode or check: FORGED's code, as clinic software knows it (content
+    # changed or not issued by BHXH: do not accept), not MALFORMED's "scan again", which would read the same.
+    Kind.INVALID_QR: Outcome("901", _("Mã QR không hợp lệ"), "error", "✖", _(
+        "Thông tin trên mã đã bị thay đổi hoặc không đúng định dạng; không xác nhận được thẻ.")),
     Kind.MALFORMED: Outcome("205", _("Không đọc được mã QR"), "error", "?",
                             _("Chuỗi không đúng định dạng mã QR thẻ BHYT. Hãy quét lại.")),
     Kind.TRUNCATED: Outcome("205", _("Mã QR bị đọc thiếu"), "error", "?",

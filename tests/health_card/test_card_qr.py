@@ -89,9 +89,9 @@ def test_year_only_birth_date_is_signed_as_a_year(card):
     ("", Kind.MALFORMED),
     (REAL_NEW[:80], Kind.TRUNCATED),
     ("0111077012|4e67|29/03/1988|$", Kind.TRUNCATED),
-    (REAL_NEW.replace("|29/03/1988|", "|31/02/1988|"), Kind.MALFORMED),
-    (REAL_NEW.replace("4e677579e1bb856e2056c4836e2041", "zz"), Kind.MALFORMED),
-    (REAL_NEW.replace("|1|-|", "|3|-|"), Kind.MALFORMED),
+    (REAL_NEW.replace("|29/03/1988|", "|31/02/1988|"), Kind.INVALID_QR),
+    (REAL_NEW.replace("4e677579e1bb856e2056c4836e2041", "zz"), Kind.INVALID_QR),
+    (REAL_NEW.replace("|1|-|", "|3|-|"), Kind.INVALID_QR),
     (REAL_NEW.replace("|$", "|extra|more|$"), Kind.MALFORMED),
 ])
 def test_parse_failures_have_their_kind(payload, kind):
