@@ -559,6 +559,14 @@ def filing_edit(request, pk):
     kept = {key: path for key, path in own.items() if key not in removing} | draft["uploads"]
     if (request.method == "POST" and "refresh" in request.POST and refusal is None
             and not refreshed_by_script(request)):
+        if _posted_revision(request) != filing.revision:
+            # Typed on a page opened before a later return: refused as its send would be, the new request
+            # shown, and nothing kept, which would be this revision's draft on every page opened after.
+            # Said as the refresh's other refusal (of the uploads, below): the form is not judged.
+            messages.error(request, FilingReturnedAgain(filing).message)
+            form = procedure.form(initial=posted_as_initial(procedure.form_class, request.POST),
+                                  person=filing.person, user=request.user, kept=kept)
+            return _edit_page(request, form, filing, draft, own, removing, status=409)
         # As a new filing's form (procedure_form): kept for this filing's correction and shown by a GET,
         # so that Back comes to the page with the province's list, never to this post.
         _keep_typed(request, draft, filing, own, kept)

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from public_services.models import Filing
-from public_services.services import filing_receive, filing_reject, filing_return, filing_withdraw
+from public_services.services import filing_receive, filing_reject, filing_resubmit, filing_return, filing_withdraw
 from tests.accounts.helpers import jpeg
 from tests.html_language import languages_of
 from vssid_portal.templatetags.vn_format import vn_date
@@ -542,15 +542,40 @@ def test_a_corrections_refresh_is_forgotten_once_sent_or_once_the_filing_is_no_l
     assert client.get(url)["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
     assert not any(name.startswith(f"edit-{filing.pk}-") for name in client.session["public_services_drafts"])
 
+    # Resubmitted from another device (this session's draft of revision 1 stays) and returned again:
+    # the page of revision 2 starts from the filing's answers, not from revision 1's refresh.
     filing = _returned(owner, province_officer)
     url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
     assert client.post(url, {**refresh, "revision": "1"}).status_code == 302
-    response = client.post(url, correction(filing, "CHUYEN-NOI-HUONG"))
-    assert response["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"  # resubmitted
+    filing_resubmit(filing=filing, user=owner, data=answers("CHUYEN-NOI-HUONG"), uploads={}, revision=1)
     filing_receive(filing=filing, officer=province_officer)
     filing_return(filing=filing, officer=province_officer, what="Ghi rõ số nhà.")
     html = page(client, url)
     assert "Ghi rõ số nhà." in html and "(chưa gửi)" not in html
+
+
+def test_a_refresh_from_a_page_opened_before_a_later_return_is_refused_and_keeps_nothing(
+        client, owner, province_officer):
+    """Tab A opened the correction of revision 1; tab B sent the correction (revision 2), which the
+    agency returned again. Tab A's refresh without JavaScript is answered as its send would be (409,
+    the filing returned again, the new request shown), and keeps nothing: before, its answers were
+    kept as revision 2's draft, shown on every correction page opened after and sent from it."""
+    client.force_login(owner)
+    filing = _returned(owner, province_officer)
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    tab_a = {**correction(filing, "CHUYEN-NOI-HUONG", new_address="12 Hàng Bài (trang cũ)"), "refresh": "1"}
+    sent = client.post(url, correction(filing, "CHUYEN-NOI-HUONG"))  # tab B, of the same browser
+    assert sent["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+    filing_receive(filing=filing, officer=province_officer)
+    filing_return(filing=filing, officer=province_officer, what="Ghi rõ số nhà.")
+
+    response = client.post(url, tab_a)
+    html = response.content.decode()
+    assert response.status_code == 409 and "đã được trả lại lần nữa sau khi trang này được mở" in html
+    assert "Ghi rõ số nhà." in html and 'name="revision" value="2"' in html
+    assert not any("typed" in draft for draft in client.session.get("public_services_drafts", {}).values())
+    html = page(client, url)  # opened again: revision 2's answers, not tab A's
+    assert "(trang cũ)" not in html and "Ghi rõ số nhà." in html and "trang này được mở" not in html
 
 
 def test_a_forged_corrections_refresh_keeps_only_what_the_form_could_hold(client, owner, province_officer):
@@ -638,7 +663,7 @@ def test_a_province_that_is_not_ascii_digits_is_no_province(client, owner, provi
 def test_a_correction_of_an_earlier_revision_is_refused_under_the_filings_lock(owner, district_officer):
     """The check is made on the locked row: a return landing between the page's read and the
     resubmission is seen too."""
-    from public_services.services import FilingReturnedAgain, filing_resubmit
+    from public_services.services import FilingReturnedAgain
 
     filing = submit(owner)
     filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
