@@ -129,6 +129,14 @@ def _initial(stored: dict | None) -> dict:
     return {**stored, "birth_date": birth, "phone": phone}
 
 
+def _unsaved_changes(state: dict) -> bool:
+    """Whether step 1 shows values its no-JavaScript ward refresh kept (`typed`) other than those of the
+    declaration it accepted before, which steps 2 and 3 would go on with and register: until "Tiếp
+    tục" sends them, step 1 says they are not saved and the later steps send the visitor back to it."""
+    typed, declared = state.get("typed"), state.get("declaration")
+    return typed is not None and declared is not None and DeclarationForm(typed, initial=_initial(declared)).has_changed()
+
+
 UNAVAILABLE = _("Đăng ký tài khoản đang tạm gián đoạn. Hãy thử lại sau vài phút.")
 
 
@@ -268,7 +276,8 @@ def declaration(request):
     else:
         typed = state.get("typed")
         form = DeclarationForm(initial=typed if typed is not None else _initial(state.get("declaration")))
-    return render(request, "accounts/registration/declaration.html", {"form": form, "step": 1})
+    return render(request, "accounts/registration/declaration.html", {
+        "form": form, "step": 1, "unsaved": request.method == "GET" and _unsaved_changes(state)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -276,6 +285,8 @@ def photos(request):
     state = _state(request)
     if "declaration" not in state:
         return _restart(request)
+    if _unsaved_changes(state):  # step 1 shows other answers than those accepted: sent first, or nothing goes on
+        return redirect("accounts:registration")
     kept: dict = state.setdefault("photos", {})
     if forget_expired_photos(request, kept, PhotosForm):
         _store(request, state)
@@ -330,6 +341,8 @@ def agency(request):
             return status_redirect(request, sent)
     if "declaration" not in state:
         return _restart(request)
+    if _unsaved_changes(state):  # never registered with answers other than those step 1 shows
+        return redirect("accounts:registration")
     if request.method == "GET" and forget_expired_photos(request, state.get("photos", {}), PhotosForm):
         _store(request, state)
         return redirect("accounts:registration_photos")

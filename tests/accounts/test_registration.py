@@ -165,6 +165,48 @@ def test_province_change_lists_its_wards_without_javascript(client, person):
     assert 'value="45 Lê Lợi"' in html and "12 Hàng Bài" not in html and "Phường Hoàn Kiếm" not in html
 
 
+UNSAVED = "Thông tin bạn vừa sửa dưới đây chưa được lưu."
+
+
+def test_changes_kept_by_a_ward_refresh_after_step_1_passed_hold_steps_2_and_3_until_sent(client, person):
+    """Step 1 passed with "12 Lê Lợi", then changed and its ward list refreshed without JavaScript
+    ("12 Hàng Bài", another province): step 1 shows what was typed and says it is not saved, and steps
+    2 and 3 send the visitor back to it until "Tiếp tục" sends it, instead of going on with, and
+    registering, the address accepted before while step 1 showed another."""
+    from lookup.models import Agency, Province, Ward
+
+    hanoi = Province.objects.get(code="01")
+    hoan_kiem = Ward.objects.get(name="Phường Hoàn Kiếm")
+    assert client.post("/dang-ky/", declaration_data()).status_code == 302
+    assert client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()}).status_code == 302
+    assert UNSAVED not in client.get("/dang-ky/").content.decode()
+    changed = {**declaration_data(province=str(hanoi.pk), ward="", street="12 Hàng Bài"), "refresh_wards": "1"}
+    assert client.post("/dang-ky/", changed).status_code == 302
+    html = client.get("/dang-ky/").content.decode()
+    assert UNSAVED in html and 'value="12 Hàng Bài"' in html
+    agency = Agency.objects.get(code="07901").pk
+    for response in (client.get("/dang-ky/anh/"), client.get("/dang-ky/co-quan/"),
+                     client.post("/dang-ky/anh/", {"portrait": jpeg()}),
+                     client.post("/dang-ky/co-quan/", {"agency": agency})):
+        assert response.status_code == 302 and response["Location"] == "/dang-ky/"
+    assert not Registration.objects.exists()
+
+    response = client.post("/dang-ky/", declaration_data(province=str(hanoi.pk), ward=str(hoan_kiem.pk),
+                                                         street="12 Hàng Bài"))
+    assert response["Location"] == "/dang-ky/anh/" and UNSAVED not in client.get("/dang-ky/").content.decode()
+    assert client.get("/dang-ky/co-quan/").status_code == 200
+    assert client.post("/dang-ky/co-quan/", {"agency": agency}).status_code == 302
+    assert Registration.objects.get().street == "12 Hàng Bài"
+
+
+def test_a_ward_refresh_that_changed_nothing_accepted_lets_the_steps_go_on(client, person):
+    assert client.post("/dang-ky/", declaration_data()).status_code == 302
+    same = {**declaration_data(phone="0987 654 321", birth_date="15/3/1988"), "refresh_wards": "1"}
+    assert client.post("/dang-ky/", same).status_code == 302
+    assert UNSAVED not in client.get("/dang-ky/").content.decode()
+    assert client.get("/dang-ky/anh/").status_code == 200
+
+
 def test_the_scripts_ward_refresh_answers_the_list_and_keeps_nothing(client, person):
     from lookup.models import Province
 
