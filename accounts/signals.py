@@ -23,6 +23,7 @@ from vssid_portal.cache import forget
 
 from .models import User
 from .selectors import user_cache_key
+from .services.registration import registration_draft_discard
 from .services.security import SecurityEvent, security_notify
 from .sessions import SEEN, STARTED, end_earlier_sessions, end_other_sessions
 
@@ -49,7 +50,10 @@ def start_session_clock(sender, request, user, **kwargs):
     """Django's signal, sent by every login (allauth's, the test client's): the 12-hour limit
     counts from here. The session is stored at once, with its user: until then another login of
     the account, purging the rows of sessions without a user (allauth), would drop this one's row
-    and so miss it (sessions.end_earlier_sessions)."""
+    and so miss it (sessions.end_earlier_sessions). A registration left half-way in the browser
+    before the login, which Django's login keeps in the session, is dropped with its photos: at a
+    shared computer it may be another person's (registration_draft_discard)."""
+    registration_draft_discard(session=request.session)
     request.session[STARTED] = request.session[SEEN] = time.time()
     request.session.save()
 

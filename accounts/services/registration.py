@@ -41,6 +41,7 @@ from ..selectors import (
     registration_told_by,
     registrations_visible_to,
 )
+from ..sessions import REGISTRATION_DRAFT
 from ..validators import IdType, cccd_sex, validate_id_document
 
 logger = logging.getLogger(__name__)
@@ -562,6 +563,17 @@ def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -
             continue
         count += 1
     return count
+
+
+def registration_draft_discard(*, session) -> None:
+    """Forget the registration typed in this browser's `session` (its answers, accepted or typed, and
+    the photos kept between the steps) and delete those photos: at a login, which keeps what the
+    session held before (Django's login), so that whoever logs in at a shared computer never finds the
+    registration another person left half-way. Tidying as the sweep's: a photo the storage will not
+    delete is logged and left to it (registration_uploads_sweep)."""
+    draft = session.pop(REGISTRATION_DRAFT, None) or {}
+    delete_files_once_committed(name for name in (draft.get("photos") or {}).values()
+                                if isinstance(name, str) and name.startswith(f"{UPLOAD_DIR}/"))
 
 
 def registration_uploads_sweep(*, now: datetime.datetime | None = None) -> int:

@@ -207,6 +207,36 @@ def test_a_ward_refresh_that_changed_nothing_accepted_lets_the_steps_go_on(clien
     assert client.get("/dang-ky/anh/").status_code == 200
 
 
+def test_a_login_drops_the_registration_typed_before_in_that_browser_and_its_photos(
+        client, person, sms_outbox, django_capture_on_commit_callbacks):
+    """At a shared computer A left a registration half-way (step 1 accepted, photos kept, an address
+    typed since) without logging in; B logs in on the same browser. Django's login keeps what the
+    session held: B's GET /dang-ky/ showed A's name and address. The login now drops the registration
+    and deletes its photos at once, instead of leaving them to the sweep a day later."""
+    from lookup.models import Province
+    from tests.accounts.test_login import CONFIRM, is_logged_in, submit_password
+    from tests.accounts.test_otp import codes_sent, make_citizen
+
+    assert client.post("/dang-ky/", declaration_data(full_name="Nguyễn Văn Đức")).status_code == 302
+    assert client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()}).status_code == 302
+    hanoi = Province.objects.get(code="01")
+    client.post("/dang-ky/", {**declaration_data(province=str(hanoi.pk), street="12 Hàng Bài"), "refresh_wards": "1"})
+    photos = list(client.session[REGISTRATION_DRAFT]["photos"].values())
+    assert len(photos) == 3 and all(default_storage.exists(name) for name in photos)
+
+    make_citizen(code="7902345678")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert submit_password(client, "7902345678")["Location"] == CONFIRM
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    assert response.status_code == 302 and is_logged_in(client)
+    assert REGISTRATION_DRAFT not in client.session
+    assert not any(default_storage.exists(name) for name in photos)
+    html = client.get("/dang-ky/").content.decode()
+    assert 'value="Nguyễn Văn Đức"' not in html and "12 Hàng Bài" not in html and "7901234567" not in html
+    assert client.get("/dang-ky/anh/")["Location"] == "/dang-ky/"
+
+
 def test_the_scripts_ward_refresh_answers_the_list_and_keeps_nothing(client, person):
     from lookup.models import Province
 
