@@ -169,3 +169,20 @@ def test_the_note_is_for_characters_dropped_not_for_line_breaks_tabs_or_a_nul_re
         "text": str(UNSEEN_DROPPED), "line": str(UNSEEN_DROPPED), "title": str(UNSEEN_DROPPED)}
     form = Form({"title": "Tiêu\x00đề"})
     assert form.errors["title"] == [NUL_REFUSED] and form["title"].unseen_note == ""
+
+
+def test_the_admin_says_beside_a_box_that_invisible_characters_were_removed_and_links_it(client):
+    """The officers' admin, refused for its date, puts back the holiday's name without the escape
+    character and says so beside the box, the id the box's aria-describedby names being on the page."""
+    client.force_login(User.objects.create_superuser("quantri", password="Mk-quantri-2026"))
+    response = client.post("/quan-tri/public_services/holiday/add/", {
+        "date": "31/02/2027", "name": "Tết\x1b Dương lịch", "kind": "holiday"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'class="errornote"' in page
+    assert box_value(page, "name") == "Tết Dương lịch"
+    assert page.count(UNSEEN_NOTE) == 1
+    tag = re.search(r'<input[^>]*\bname="name"[^>]*>', page).group(0)
+    described = re.search(r'aria-describedby="([^"]*)"', tag).group(1).split()
+    assert "id_name_note" in described
+    assert all(f'id="{id_}"' in page for id_ in described)
+    assert re.search(rf'id="id_name_note"[^>]*>\s*(?:<div>)?{re.escape(UNSEEN_NOTE)}', page)
