@@ -76,8 +76,11 @@ class EchoedBoundField(BoundField):
     the form did not receive (a record's own, in the admin). A box that lost characters so says it
     beside it (`unseen_note`), rather than change what was typed without a word."""
 
+    def _typed(self) -> bool:
+        return not self.field.disabled and not isinstance(self.field.widget, ChoiceWidget)
+
     def _echoes(self) -> bool:
-        return self.form.is_bound and not self.field.disabled and not isinstance(self.field.widget, ChoiceWidget)
+        return self.form.is_bound and self._typed()
 
     def value(self):
         value = super().value()
@@ -86,7 +89,12 @@ class EchoedBoundField(BoundField):
     @cached_property
     def unseen_note(self):
         """UNSEEN_DROPPED when the box puts back what was typed less a character (`dropped_unseen`),
-        else "": not for a NUL the field refuses in its own words ("Không được chứa ký tự rỗng")."""
+        else "": not for a NUL the field refuses in its own words ("Không được chứa ký tự rỗng"). A form
+        shown again unbound from what was posted (`posted_as_initial`, `typed_to_keep`) says it of the
+        boxes its `initial` names under UNSEEN_KEY, what they show having lost them already."""
+        if not self.form.is_bound:
+            dropped = self.form.initial.get(UNSEEN_KEY)
+            return UNSEEN_DROPPED if self._typed() and isinstance(dropped, list) and self.name in dropped else ""
         if not self._echoes() or not dropped_unseen(self.field, self.data):
             return ""
         if self.form.has_error(self.name, "null_characters_not_allowed"):
@@ -101,12 +109,19 @@ class EchoedBoundField(BoundField):
         return " ".join(filter(None, [described, f"{self.auto_id}_note"]))
 
 
+# The key of an `initial` made from a post (`posted_as_initial`) that lists the fields whose text lost
+# characters nobody sees (`dropped_unseen`), for the form shown again unbound to say so beside them
+# (`EchoedBoundField.unseen_note`): no field is so named.
+UNSEEN_KEY = "__unseen__"
+
+
 def posted_as_initial(form_class, post) -> dict:
     """A posted form's values as the `initial` of the same form shown again without judging it (the
     no-JavaScript "update the list" button): every value of a several-choices field, no file, and each
     typed text as its box would put it back once bound (`echoed`): an unbound form's initial is shown
-    as given, so a NUL typed came back in its box."""
-    initial = {}
+    as given, so a NUL typed came back in its box. The texts that lost a character so are named under
+    UNSEEN_KEY, when there are any."""
+    initial, unseen = {}, []
     for name, field in form_class.base_fields.items():
         if isinstance(field, forms.FileField):
             continue
@@ -116,6 +131,10 @@ def posted_as_initial(form_class, post) -> dict:
             initial[name] = post.get(name)
         else:
             initial[name] = echoed(field, post.get(name))
+            if dropped_unseen(field, post.get(name)):
+                unseen.append(name)
+    if unseen:
+        initial[UNSEEN_KEY] = unseen
     return initial
 
 
@@ -146,8 +165,12 @@ def kept_as_typed(form, initial: dict) -> dict:
     procedure's draft in the session, read on every request): only `form`'s own fields, each text
     cut to its field's max_length (KEPT_TEXT_LENGTH when it has none), a choice only if `form`,
     made with that `initial`, offers it, and of a several-choices field only the choices offered,
-    each once. A forged post of megabytes keeps at most what the form itself could hold."""
+    each once. A forged post of megabytes keeps at most what the form itself could hold. The fields
+    named under UNSEEN_KEY are kept, of `form`'s own, to say beside them that characters were removed."""
     kept = {}
+    unseen = initial.get(UNSEEN_KEY)
+    if isinstance(unseen, list) and (unseen := [name for name in form.fields if name in unseen]):
+        kept[UNSEEN_KEY] = unseen
     for name, field in form.fields.items():
         if name not in initial:
             continue

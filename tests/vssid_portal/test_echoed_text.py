@@ -186,3 +186,43 @@ def test_the_admin_says_beside_a_box_that_invisible_characters_were_removed_and_
     assert "id_name_note" in described
     assert all(f'id="{id_}"' in page for id_ in described)
     assert re.search(rf'id="id_name_note"[^>]*>\s*(?:<div>)?{re.escape(UNSEEN_NOTE)}', page)
+
+
+def note_linked(page: str, name: str, tag: str = "input") -> bool:
+    """Whether the box `name` has the note beside it, named by its aria-describedby."""
+    box = re.search(rf'<{tag}[^>]*\bname="{name}"[^>]*>', page).group(0)
+    described = re.search(r'aria-describedby="([^"]*)"', box)
+    return (f'<span class="hint field-note" id="id_{name}_note">{UNSEEN_NOTE}</span>' in page
+            and described is not None and f"id_{name}_note" in described.group(1).split())
+
+
+def test_the_registration_shown_again_by_its_ward_button_says_beside_the_box_that_invisible_characters_were_removed(
+        client, reference_data):
+    """Step 1 refreshed without JavaScript is shown again by a GET from what the session kept: the name
+    typed with an escape character comes back without it and says so, as a form shown again for an
+    error does, and says it again when opened again, until the step is sent."""
+    response = client.post("/dang-ky/", declaration_data(full_name="Nguyễn Văn\x1b Đức", refresh_wards="1"))
+    assert response.status_code == 302
+    for _ in range(2):
+        page = assert_put_back_clean(client.get("/dang-ky/"), "full_name")
+        assert page.count(UNSEEN_NOTE) == 1 and note_linked(page, "full_name")
+    client.post("/dang-ky/", declaration_data(full_name="Nguyễn Văn Đức", refresh_wards="1"))
+    assert UNSEEN_NOTE not in client.get("/dang-ky/").content.decode()  # typed again clean: no note
+
+
+def test_a_procedure_shown_again_by_its_list_button_says_beside_the_box_that_invisible_characters_were_removed(
+        client, owner):
+    """A new filing's list refreshed without JavaScript is shown again by a GET from the draft: the
+    address typed with a zero-width space comes back without it and says so beside it, the other boxes
+    saying nothing; a refresh by the script, shown from the post, says it too."""
+    client.force_login(owner)
+    url = "/dich-vu-cong/chuyen-noi-huong/"
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    posted = {**answers("CHUYEN-NOI-HUONG", new_address="45 Hà Huy\u200b Giáp", details="Về ở với con"),
+              "idempotency_key": key, "refresh": "1"}
+    assert client.post(url, posted).status_code == 302
+    page = client.get(url).content.decode()
+    assert box_value(page, "new_address") == "45 Hà Huy Giáp"
+    assert page.count(UNSEEN_NOTE) == 1 and note_linked(page, "new_address")
+    page = client.post(url, posted, HTTP_X_REQUESTED_WITH="refresh-list").content.decode()
+    assert page.count(UNSEEN_NOTE) == 1 and note_linked(page, "new_address")
