@@ -15,10 +15,18 @@ from vssid_portal.text import fold, normalize_name, search_words
 @pytest.mark.parametrize(
     ("value", "shown"),
     [(1234567, "1.234.567 đ"), (0, "0 đ"), (Decimal("11531338.4"), "11.531.338 đ"), (-50000, "-50.000 đ"),
-     ("2340000", "2.340.000 đ"), (None, ""), ("abc", ""), (float("nan"), ""), ("Infinity", "")],
+     ("2340000", "2.340.000 đ"), (None, ""), ("abc", "")],
 )
 def test_vnd(value, shown):
     assert vnd(value) == shown
+
+
+@pytest.mark.parametrize("value", [float("nan"), Decimal("NaN"), "Infinity", float("-inf")])
+def test_vnd_raises_for_a_number_that_is_no_amount(value):
+    """A NaN or an infinity is no amount typed but one worked out wrong before (a sum of floats gone
+    bad): shown blank, a benefit page or a declaration would hide the bug behind a missing amount."""
+    with pytest.raises(ValueError):
+        vnd(value)
 
 
 @pytest.mark.parametrize(("value", "shown"), [(Decimal("4914010.5"), "4.914.011 đ"), (Decimal("2.5"), "3 đ"),

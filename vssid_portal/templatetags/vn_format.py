@@ -29,13 +29,18 @@ def _grouped(whole: int) -> str:
 def vnd(value):
     """1234567 → '1.234.567 đ', in English '1,234,567 VND' (rounded to the đồng by the portal's one
     rule, round_vnd: 4914010.5 → '4.914.011 đ', the amount a sum or an average worked out from it
-    uses; negative amounts keep their sign)."""
+    uses; negative amounts keep their sign). What is not a number ("abc") shows nothing; a NaN or an
+    infinity is a number worked out wrong before it came here, and raises ValueError rather than be
+    shown as a blank amount on a benefit page or a document."""
     if value is None or value == "":
         return ""
     try:
-        amount = round_vnd(Decimal(str(value)))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return ""
+    if not number.is_finite():
+        raise ValueError(f"vnd: an amount that is no finite number: {value!r}")
+    amount = round_vnd(number)
     sign = "-" if amount < 0 else ""
     return pgettext("money", "%(amount)s đ") % {"amount": f"{sign}{_grouped(abs(amount))}"}
 
