@@ -27,6 +27,12 @@ Choices the law leaves to practice, made here and shown to the user:
   contributed for it. Months the employer still owes are not contributed and do not count.
 - The average is rounded to the đồng before it is multiplied (as TT 59/2015's worked example
   does: 6.5 × 1,774,052 = 11,531,338); every amount is rounded half up to the đồng.
+- Each row of adjusted salaries (a scheme's months of one base in one year) is an amount, rounded
+  so; their total is the sum of the rows so rounded, and the average and the 22 % are worked out
+  from it: the law's average is the sum of the adjusted salaries over the months, which sets no
+  rounding between them, and so the Tổng shown is the sum of the rows shown and divides into the
+  average shown (4.680.010 × 1,05 in two years: 2 × 4.914.011 = 9.828.022, not 9.828.021). A row
+  differs from its unrounded amount by at most half a đồng.
 - A year with no coefficient in the table counts 1.00 and is flagged; a year before the table's
   first year takes the first year's coefficient (the "before 1995" row); the current year's
   salaries are not adjusted (1.00).
@@ -78,8 +84,10 @@ class AdjustedRow:
     coefficient_note: str
 
     @property
-    def adjusted(self) -> Decimal:
-        return self.base * self.coefficient * self.months
+    def adjusted(self) -> int:
+        """The row's salaries after adjustment, rounded to the đồng: the amount shown, which the total
+        and the average add up (see the module's choices)."""
+        return round_vnd(self.base * self.coefficient * self.months)
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,7 @@ class OneTimeEstimate:
     odd_months: int = 0
     odd_months_as_years: Decimal = Decimal(0)  # 0, 0.5 or 1 (art. 5.6)
     years_from: Decimal = Decimal(0)  # after rounding
-    adjusted_total: Decimal = Decimal(0)
+    adjusted_total: int = 0  # the sum of the rows' adjusted salaries, each rounded to the đồng
     average_salary: int = 0
     salary_months: Decimal = Decimal(0)  # 1.5 × years before + 2 × years from
     under_one_year: bool = False
@@ -198,7 +206,7 @@ def estimate_one_time(contributions: Iterable[Contribution], coefficients: Coeff
         if note == gettext(MISSING):  # the note is in the active language
             estimate.missing_coefficients.append((scheme, year))
         estimate.rows.append(AdjustedRow(scheme, year, count, base, coefficient, note))
-    estimate.adjusted_total = sum((row.adjusted for row in estimate.rows), Decimal(0))
+    estimate.adjusted_total = sum(row.adjusted for row in estimate.rows)
 
     # Step 2: months before and from 2014 (a month counts once, whatever covers it).
     estimate.months_total = len(months)
@@ -206,7 +214,7 @@ def estimate_one_time(contributions: Iterable[Contribution], coefficients: Coeff
     estimate.months_from = estimate.months_total - estimate.months_before
 
     # Step 3: average salary (art. 72 / art. 104), rounded to the đồng.
-    estimate.average_salary = round_vnd(estimate.adjusted_total / estimate.months_total)
+    estimate.average_salary = round_vnd(Decimal(estimate.adjusted_total) / estimate.months_total)
 
     # Step 4: years after rounding; under one year the amount contributed instead.
     if estimate.months_total < 12:

@@ -317,6 +317,29 @@ def test_the_adjusted_salaries_are_shown_rounded_as_the_average_takes_them(clien
     assert "Mức bình quân = 4.914.011 đ ÷ 1 tháng = 4.914.011 đ" in page
 
 
+
+def test_the_total_of_the_adjusted_salaries_is_the_sum_of_the_rows_shown(client, user):
+    """Two years of one month at 4.680.010 đ × 1,05: each row says 4.914.011 đ, and the Tổng is their
+    sum, 9.828.022 đ, the one the average divides, instead of 9.828.021 đ, the sum of the rows unrounded
+    (4.914.010,5 đ each) that the page showed under rows adding up to one đồng more."""
+    from benefits.models import SalaryAdjustment
+    from participation.models import Period
+
+    SalaryAdjustment.objects.filter(scheme="bhxh_tn").delete()
+    for year in (2020, 2021):
+        Period.objects.create(person=user.person, kind="bhxh_tn", from_month=datetime.date(year, 3, 1),
+                              to_month=datetime.date(year, 3, 1), payer="self", base=4_680_010, rate=22,
+                              amount=1_029_602, province=Province.objects.get(code="79"),
+                              agency=Agency.objects.get(code="07901"),
+                              import_key=f"{user.person.bhxh_code}|bhxh_tn|{year}-03|self")
+        SalaryAdjustment.objects.create(scheme="bhxh_tn", year=year, coefficient="1.05", source="kiểm thử")
+    client.force_login(user)
+    page = text(client.get(reverse("benefits:estimate")))
+    assert ("2020 Tự nguyện 1 4.680.010 đ 1,05 4.914.011 đ 2021 Tự nguyện 1 4.680.010 đ 1,05 4.914.011 đ "
+            "Tổng 9.828.022 đ") in page
+    assert "Mức bình quân = 9.828.022 đ ÷ 2 tháng = 4.914.011 đ" in page
+    assert "22 % × 9.828.022 đ = 2.162.165 đ" in page
+
 def test_estimator_without_history_says_so(client, user):
     client.force_login(user)
     page = text(client.get(reverse("benefits:estimate")))
