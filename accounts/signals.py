@@ -25,7 +25,7 @@ from .models import User
 from .selectors import user_cache_key
 from .services.registration import registration_draft_discard
 from .services.security import SecurityEvent, security_notify
-from .sessions import SEEN, STARTED, end_earlier_sessions, end_other_sessions
+from .sessions import FEEDBACKS_SEEN, REGISTRATIONS_SEEN, SEEN, STARTED, end_earlier_sessions, end_other_sessions
 
 
 def end_earlier_sessions_on_login(sender, request, user, **kwargs):
@@ -51,9 +51,12 @@ def start_session_clock(sender, request, user, **kwargs):
     counts from here. The session is stored at once, with its user: until then another login of
     the account, purging the rows of sessions without a user (allauth), would drop this one's row
     and so miss it (sessions.end_earlier_sessions). A registration left half-way in the browser
-    before the login, which Django's login keeps in the session, is dropped with its photos: at a
-    shared computer it may be another person's (registration_draft_discard)."""
+    before the login, which Django's login keeps in the session, is dropped with its photos, and so
+    are the registrations and feedbacks the browser sent or looked up, whose pages it could open
+    again: at a shared computer they may be another person's (registration_draft_discard)."""
     registration_draft_discard(session=request.session)
+    for key in (REGISTRATIONS_SEEN, FEEDBACKS_SEEN):
+        request.session.pop(key, None)
     request.session[STARTED] = request.session[SEEN] = time.time()
     request.session.save()
 

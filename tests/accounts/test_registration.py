@@ -237,6 +237,30 @@ def test_a_login_drops_the_registration_typed_before_in_that_browser_and_its_pho
     assert client.get("/dang-ky/anh/")["Location"] == "/dang-ky/"
 
 
+def test_a_login_drops_the_registrations_the_browser_sent_before_so_their_status_pages_ask_for_the_lookup(
+        client, person, sms_outbox, django_capture_on_commit_callbacks):
+    """A registers at a shared computer and leaves; B logs in on the same browser and opens A's status
+    link from the history. The login kept the references the browser had sent: B saw A's registration
+    and was given a fresh link to its declaration (name, ID number, address)."""
+    from tests.accounts.test_login import CONFIRM, is_logged_in, submit_password
+    from tests.accounts.test_otp import codes_sent, make_citizen
+
+    with django_capture_on_commit_callbacks(execute=True):
+        link = register(client)["Location"]
+    assert "Tải tờ khai đăng ký (PDF)" in client.get(link).content.decode()
+
+    make_citizen(code="7902345678")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert submit_password(client, "7902345678")["Location"] == CONFIRM
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    assert response.status_code == 302 and is_logged_in(client)
+    refused = client.get(link, follow=True)
+    assert refused.redirect_chain[-1][0] == "/dang-ky/tra-cuu/"
+    page = refused.content.decode()
+    assert "Tải tờ khai đăng ký (PDF)" not in page and "/tep/" not in page
+
+
 def test_the_scripts_ward_refresh_answers_the_list_and_keeps_nothing(client, person):
     from lookup.models import Province
 
