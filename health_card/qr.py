@@ -320,10 +320,13 @@ def parse(data: bytes | str) -> Payload | IdCard:
     try:
         return _card(text, parts, layout)
     except QrError as error:
-        if error.kind != Kind.MALFORMED:
+        if error.kind != Kind.MALFORMED or not text.isascii():
             raise
         # Read whole, in the card's layout: a scanner misreads no single field, so what does not decode
-        # or check was written so, and scanning again would read the same.
+        # or check was written so, and scanning again would read the same. Not so for a letter no card's
+        # QR holds (hex, digits, dates, base64url are ASCII): a scanner typing into the page through a
+        # Vietnamese keyboard (Telex turns "aa" into "â", "dd" into "đ") changed it, and the card may be
+        # genuine.
         raise QrError(Kind.INVALID_QR, error.detail) from error
 
 

@@ -44,6 +44,9 @@ def test_a_field_that_does_not_decode_is_an_invalid_qr_and_text_that_is_no_card_
     assert card_check(channel="qr", payload=REAL_OLD.replace("|04/09/1985|", "|31/02/1985|")).kind == Kind.INVALID_QR
     assert card_check(channel="qr", payload=REAL_OLD.replace("4cc3aa", "4cc3zz")).kind == Kind.INVALID_QR
     assert card_check(channel="qr", payload="xin chào").kind == Kind.MALFORMED
+    # A genuine card typed in by a scanner through a Vietnamese keyboard (Telex: "aa" became "â"): not
+    # called changed, since scanning with the keyboard in English reads it.
+    assert card_check(channel="qr", payload=REAL_OLD.replace("4cc3aa", "4cc3â")).kind == Kind.MALFORMED
     assert card_check(channel="qr", payload=REAL_OLD.replace("|$", "|thừa|$")).kind == Kind.MALFORMED
 
 
