@@ -6,7 +6,7 @@ import threading
 import time
 from unittest import mock
 
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections, transaction
 
 
 def wait_until_blocked(thread, pids: list | None = None, seconds: float = 10) -> bool:
@@ -25,6 +25,20 @@ def wait_until_blocked(thread, pids: list | None = None, seconds: float = 10) ->
             if cursor.fetchone()[0]:
                 return True
         time.sleep(0.01)
+    return False
+
+
+def row_locked(model, pk) -> bool:
+    """Whether another transaction holds the row of `model` whose id is `pk` with a lock that FOR NO KEY
+    UPDATE conflicts with (FOR SHARE, FOR NO KEY UPDATE, FOR UPDATE), asked without waiting in a transaction
+    of its own. With a filing's commit that did not wait for it (its key check's FOR KEY SHARE conflicts with
+    FOR UPDATE only), the row is held FOR NO KEY UPDATE (or FOR SHARE, which the portal takes nowhere):
+    a test of a writer that took no lock at all, or FOR UPDATE, fails."""
+    try:
+        with transaction.atomic():
+            model.objects.select_for_update(no_key=True, nowait=True).filter(pk=pk).exists()
+    except DatabaseError:  # OperationalError: could not obtain lock on row
+        return True
     return False
 
 

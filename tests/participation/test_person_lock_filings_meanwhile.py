@@ -1,17 +1,19 @@
 """The writers of a person's periods (an officer's edit, a deletion, an import) and a citizen's request for
 a statement lock the person's row, one after another, FOR NO KEY UPDATE: none of them changes a key of the
 person, and a filing for that person, whose commit checks its person key with a FOR KEY SHARE lock,
-commits while they run instead of waiting for their transaction to end (vssid_portal/locks.py)."""
+commits while they run instead of waiting for their transaction to end (vssid_portal/locks.py). The filing
+first asks whether the person is held (tests.db_locks.row_locked): a write that took no lock fails too."""
 
 import io
 
 import pytest
 from django.db import connection
 
+from accounts.models import Person
 from participation.models import Period, Statement
 from participation.services import imports, periods, statements
 from public_services.models import Filing
-from tests.db_locks import paused_while
+from tests.db_locks import paused_while, row_locked
 from tests.public_services.helpers import citizen, submit
 
 from .helpers import period
@@ -63,14 +65,17 @@ def test_a_filing_for_the_person_commits_while_their_periods_or_statement_are_wr
     work = write(owner)
 
     def filed_meanwhile():
-        return submit(owner, "607A"), Period.objects.filter(person=owner.person).count(), Statement.objects.count()
+        locked = row_locked(Person, owner.person.pk)
+        return (locked, submit(owner, "607A"), Period.objects.filter(person=owner.person).count(),
+                Statement.objects.count())
 
     before = (Period.objects.filter(person=owner.person).count(), Statement.objects.count())
     outcome, waited = paused_while(target, attribute, work, filed_meanwhile, names=("write", "filing"))
 
     assert not isinstance(outcome["write"], Exception), outcome
     assert not isinstance(outcome["filing"], Exception), outcome
-    filing, *seen_then = outcome["filing"]
+    locked, filing, *seen_then = outcome["filing"]
+    assert locked, "the write did not hold the person's row"
     assert not waited, "the filing's commit waited for the lock of the person"
     assert tuple(seen_then) == before, "the filing committed only after the other write"
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED

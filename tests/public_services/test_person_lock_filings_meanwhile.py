@@ -9,13 +9,14 @@ open, instead of waiting for it to end, as it did while they locked the person F
 import pytest
 from django.db import connection
 
+from accounts.models import Person
 from health_card import services as card_services
 from health_card.models import Card
 from health_card.services import card_revoke, reissue_card
 from public_services.models import Filing
 from public_services.procedures import book_change
 from public_services.services import filing_complete, filing_receive, filing_start
-from tests.db_locks import paused_while
+from tests.db_locks import paused_while, row_locked
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
 from .helpers import district_officer, owner, submit, two_parents_and_their_child  # noqa: F401
@@ -31,12 +32,15 @@ def postgresql_only():
 
 def filed_meanwhile(user, code: str, officers_filing: Filing | None = None):
     """The citizen's new filing, sent on another connection, with the status the officer's filing had once
-    it committed (its commit waited for the officer's transaction if that status is already DONE)."""
+    it committed (its commit waited for the officer's transaction if that status is already DONE); asked
+    first, whether the officer's transaction holds the citizen's person (tests.db_locks.row_locked), so
+    that a write that took no lock of them fails as one that took it FOR UPDATE."""
     def work():
+        locked = row_locked(Person, user.person_id)
         filing = submit(user, code)
         if officers_filing is None:
-            return filing, None
-        return filing, Filing.objects.get(pk=officers_filing.pk).status
+            return locked, filing, None
+        return locked, filing, Filing.objects.get(pk=officers_filing.pk).status
     return work
 
 
@@ -64,7 +68,8 @@ def test_a_filing_for_the_person_commits_while_a_completion_corrects_them_or_rei
 
     assert isinstance(outcome["complete"], Filing), outcome
     assert not isinstance(outcome["submit"], Exception), outcome
-    filing, officers_status_then = outcome["submit"]
+    locked, filing, officers_status_then = outcome["submit"]
+    assert locked, "the completion did not hold the person's row"
     assert not waited, "the filing's commit waited for the completion's lock of the person"
     assert officers_status_then == Filing.Status.PROCESSING, "the filing committed only after the completion"
     assert Filing.objects.get(pk=officers.pk).status == Filing.Status.DONE
@@ -89,8 +94,10 @@ def test_a_filing_for_the_person_commits_while_an_officer_writes_their_card_at_t
 
     assert isinstance(outcome["counter"], Card), outcome
     assert not isinstance(outcome["submit"], Exception), outcome
+    locked, filing, _ = outcome["submit"]
+    assert locked, "the card write did not hold its holder's row"
     assert not waited, "the filing's commit waited for the card write's lock of its holder"
-    assert Filing.objects.get(pk=outcome["submit"][0].pk).status == Filing.Status.SUBMITTED
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED
 
 
 def test_a_parents_filing_commits_while_a_completion_corrects_their_childs_name(
@@ -108,7 +115,8 @@ def test_a_parents_filing_commits_while_a_completion_corrects_their_childs_name(
 
     assert isinstance(outcome["complete"], Filing), outcome
     assert not isinstance(outcome["submit"], Exception), outcome
-    filing, officers_status_then = outcome["submit"]
+    locked, filing, officers_status_then = outcome["submit"]
+    assert locked, "the completion did not hold the parent's row"
     assert not waited, "the parent's filing waited for the completion's lock of the parent"
     assert officers_status_then == Filing.Status.PROCESSING
     assert Filing.objects.get(pk=filing.pk).person == mother.person
