@@ -19,7 +19,10 @@ that move a person's page version, and their parents', on every write of their c
 registrations (accounts/content_version.py): a card reissued or revoked, at the counter or by a filing's
 completion; and the locks that put one person's writers one after another, of their periods
 (participation.services.periods.lock_person, the import, a deletion) and of their statement requests
-(tests/participation/test_person_lock_filings_meanwhile.py). A deletion of the person locks them FOR UPDATE
+(tests/participation/test_person_lock_filings_meanwhile.py); and a decision of a registration, which locks
+the registration and its person, and writes only the registration's status and decision and, approving,
+the person's phone and agency (accounts.services.registration._locked_for_decision: a guardian's filing for
+a child, tests/accounts/test_registration_decision_locks.py). A deletion of the person locks them FOR UPDATE
 (accounts.services.persons.persons_delete), as does the admin's save of their page, which writes every
 column. An UPDATE whose SET names a key column, the BHXH code,
 locks the row FOR UPDATE even when the value stays the same (the person table has a BEFORE UPDATE trigger,

@@ -412,8 +412,11 @@ def _locked_for_decision(registration: Registration, officer: User, *, wanted: s
     # province and ward it is read with: a filing, card or registration referring to them commits
     # without waiting for the decision, and a parent's filing whose commit holds the parent's person
     # (checking its keys) and waits for the agency cannot meet the decision in a circle when saving the
-    # registration locks the parent's person (accounts/content_version.py).
-    locked = (registrations_visible_to(officer).select_for_update(of=("self", "person"))
+    # registration locks the parent's person (accounts/content_version.py). FOR NO KEY UPDATE, as the
+    # decision changes no key of either (the registration's status and decision, the person's phone and
+    # agency, each saved alone): a filing for the person, a guardian's for a child, committed meanwhile is
+    # not waited for (vssid_portal/locks.py).
+    locked = (registrations_visible_to(officer).select_for_update(no_key=True, of=("self", "person"))
               .filter(pk=registration.pk).first())
     if locked is None or not officer.has_perm("accounts.decide_registration"):
         raise PermissionDenied("Cán bộ không có quyền xử lý đăng ký này.")

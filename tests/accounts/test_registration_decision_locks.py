@@ -19,7 +19,7 @@ from accounts.services.registration import child_registration_submit, registrati
 from lookup.models import Agency, Ward
 from public_services.models import Filing
 from public_services.services import filing_complete
-from tests.db_locks import key_checked_first, paused_while
+from tests.db_locks import key_checked_first, paused_while, row_locked
 from tests.public_services.helpers import answers, citizen, submit
 from tests.public_services.test_contact_change import CODE, in_hand
 
@@ -110,4 +110,32 @@ def test_the_parents_move_completed_while_the_childs_registration_is_decided_wai
     assert isinstance(outcome["other"], Filing), outcome
     assert not waited, "the completion's commit waited for the decision's lock of the ward"
     assert Person.objects.get(pk=parent.person_id).ward_id == new_ward.pk
+    decided_as_told(registration, outcome)
+
+
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_a_guardians_filing_for_the_child_commits_while_another_parents_registration_of_them_is_decided(
+        reference_data, decision):
+    """The decision locks the child's person FOR NO KEY UPDATE, as it changes no key of theirs (approving, it
+    writes their phone and agency alone, and the registration's status and decision): the mother's filing
+    for the child, whose commit checks its person key with a FOR KEY SHARE lock, commits while the father's
+    registration of the child is decided, instead of waiting for the decision to end (vssid_portal/locks.py)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes no row locks: it writes one transaction at a time, so no commit waits for a row")
+    father = citizen()
+    registration = child_registration(father)
+    child = registration.person
+    child.agency = Agency.objects.get(code="07901")
+    child.save(update_fields=["agency"])
+    mother = citizen(code="7909990001", name="Lê Thị Hoa", sex=2, id_number="079190099901")
+    Guardianship.objects.create(parent=mother, child=child, relationship="me")
+
+    outcome, waited = meanwhile(registration, DECISIONS[decision],
+                                lambda: (row_locked(Person, child.pk), submit(mother, "607A", person=child)))
+
+    assert not isinstance(outcome["other"], Exception), outcome
+    locked, filing = outcome["other"]
+    assert locked, "the decision did not hold the child's row"
+    assert not waited, "the mother's filing waited for the decision's lock of the child"
+    assert Filing.objects.get(pk=filing.pk).person == child
     decided_as_told(registration, outcome)
