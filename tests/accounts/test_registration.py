@@ -207,6 +207,20 @@ def test_a_ward_refresh_that_changed_nothing_accepted_lets_the_steps_go_on(clien
     assert client.get("/dang-ky/anh/").status_code == 200
 
 
+def another_citizen_logs_in(client, sms_outbox, capture) -> None:
+    """Another citizen logs in on the browser `client` (password, then the SMS code), as at a shared
+    computer after a visitor left."""
+    from tests.accounts.test_login import CONFIRM, is_logged_in, submit_password
+    from tests.accounts.test_otp import codes_sent, make_citizen
+
+    make_citizen(code="7902345678")
+    with capture(execute=True):
+        assert submit_password(client, "7902345678")["Location"] == CONFIRM
+    with capture(execute=True):
+        response = client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
+    assert response.status_code == 302 and is_logged_in(client)
+
+
 def test_a_login_drops_the_registration_typed_before_in_that_browser_and_its_photos(
         client, person, sms_outbox, django_capture_on_commit_callbacks):
     """At a shared computer A left a registration half-way (step 1 accepted, photos kept, an address
@@ -214,9 +228,6 @@ def test_a_login_drops_the_registration_typed_before_in_that_browser_and_its_pho
     session held: B's GET /dang-ky/ showed A's name and address. The login now drops the registration
     and deletes its photos at once, instead of leaving them to the sweep a day later."""
     from lookup.models import Province
-    from tests.accounts.test_login import CONFIRM, is_logged_in, submit_password
-    from tests.accounts.test_otp import codes_sent, make_citizen
-
     assert client.post("/dang-ky/", declaration_data(full_name="Nguyễn Văn Đức")).status_code == 302
     assert client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()}).status_code == 302
     hanoi = Province.objects.get(code="01")
@@ -224,12 +235,7 @@ def test_a_login_drops_the_registration_typed_before_in_that_browser_and_its_pho
     photos = list(client.session[REGISTRATION_DRAFT]["photos"].values())
     assert len(photos) == 3 and all(default_storage.exists(name) for name in photos)
 
-    make_citizen(code="7902345678")
-    with django_capture_on_commit_callbacks(execute=True):
-        assert submit_password(client, "7902345678")["Location"] == CONFIRM
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
-    assert response.status_code == 302 and is_logged_in(client)
+    another_citizen_logs_in(client, sms_outbox, django_capture_on_commit_callbacks)
     assert REGISTRATION_DRAFT not in client.session
     assert not any(default_storage.exists(name) for name in photos)
     html = client.get("/dang-ky/").content.decode()
@@ -242,19 +248,11 @@ def test_a_login_drops_the_registrations_the_browser_sent_before_so_their_status
     """A registers at a shared computer and leaves; B logs in on the same browser and opens A's status
     link from the history. The login kept the references the browser had sent: B saw A's registration
     and was given a fresh link to its declaration (name, ID number, address)."""
-    from tests.accounts.test_login import CONFIRM, is_logged_in, submit_password
-    from tests.accounts.test_otp import codes_sent, make_citizen
-
     with django_capture_on_commit_callbacks(execute=True):
         link = register(client)["Location"]
     assert "Tải tờ khai đăng ký (PDF)" in client.get(link).content.decode()
 
-    make_citizen(code="7902345678")
-    with django_capture_on_commit_callbacks(execute=True):
-        assert submit_password(client, "7902345678")["Location"] == CONFIRM
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(CONFIRM, {"action": "verify", "code": codes_sent(sms_outbox)[-1]})
-    assert response.status_code == 302 and is_logged_in(client)
+    another_citizen_logs_in(client, sms_outbox, django_capture_on_commit_callbacks)
     refused = client.get(link, follow=True)
     assert refused.redirect_chain[-1][0] == "/dang-ky/tra-cuu/"
     page = refused.content.decode()
