@@ -2,10 +2,13 @@
 (the verify page and the visit admin's patient, which share it) and per API token: such answers would
 otherwise let a caller try birth dates (or names) for a known code until one matched.
 
-A check takes its slot before it is made and gives it back when its answer is not a wrong guess, so
-that checks sent at once cannot all pass a "used up?" reading made before any of them is counted.
+A check takes its slot before it is made and gives it back when its answer is not a wrong guess, or
+when it fails before any answer (given_back_if_raised), so that checks sent at once cannot all pass a
+"used up?" reading made before any of them is counted.
 Counted with allauth's limiter (vssid_portal.ratelimit), over the last hour whatever its minute.
 """
+
+from contextlib import contextmanager
 
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -53,6 +56,18 @@ def mismatch_give_back(reserved) -> None:
     """Give back the slot `mismatch_reserve` took (its answer) for a check that answered no wrong guess,
     or that was not made."""
     give_back(reserved)
+
+
+@contextmanager
+def given_back_if_raised(reserved):
+    """Give back the slot `mismatch_reserve` took (its answer) when what runs inside raises, whatever
+    it raises (a body too big or unreadable, the database's error, a client gone): the check it was
+    taken for was not answered, so it spends nothing of the limit; the error goes on as it was."""
+    try:
+        yield
+    except BaseException:
+        mismatch_give_back(reserved)
+        raise
 
 
 def mismatches_wait(*, caller: str, rate: str) -> float | None:

@@ -27,7 +27,14 @@ from vssid_portal.concurrent_edits import check_unchanged_since_seen
 from vssid_portal.templatetags.vn_format import vn_date, vnd
 
 from . import mismatches
-from .mismatches import MismatchesUsedUp, clinic_caller, mismatch_give_back, mismatch_reserve, mismatches_wait
+from .mismatches import (
+    MismatchesUsedUp,
+    clinic_caller,
+    given_back_if_raised,
+    mismatch_give_back,
+    mismatch_reserve,
+    mismatches_wait,
+)
 from .models import Visit, VisitEvent, VisitLine
 from .selectors import is_holders_name
 from .selectors_visits import own_facility_only, visit_in_scope
@@ -150,9 +157,10 @@ def visit_patient_find(*, user, bhxh_code: str, full_name: str) -> Person | None
     reserved = mismatch_reserve(caller=caller, rate=rate)
     if reserved is None:
         raise MismatchesUsedUp(mismatches_wait(caller=caller, rate=rate) if cache_reachable() else None)
-    person = Person.objects.select_related("agency").filter(bhxh_code=bhxh_code).first()
-    if person is None or not is_holders_name(person, full_name):
-        return None
+    with given_back_if_raised(reserved):  # the check not made (the database's error): nothing spent
+        person = Person.objects.select_related("agency").filter(bhxh_code=bhxh_code).first()
+        if person is None or not is_holders_name(person, full_name):
+            return None
     mismatch_give_back(reserved)
     return person
 

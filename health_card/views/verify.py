@@ -56,6 +56,7 @@ from ..mismatches import (
     API_MISMATCHES,
     CLINIC_MISMATCHES,
     clinic_caller,
+    given_back_if_raised,
     mismatch_give_back,
     mismatch_reserve,
     mismatches_limited,
@@ -135,6 +136,17 @@ def verify(request):
     if refusal is not None:  # told in Retry-After how long is left of the limit's window, as the portal's other 429s
         return refusal.answer(_render(request, scan_form=ScanForm(), typed_form=TypedForm(), clinic=clinic,
                                       limited=refusal.message))
+    with given_back_if_raised(reserved):
+        scan_form, typed_form, result = _page_check(request, clinic)
+    if result is None or not result.wrong_guess:  # the slot taken for a wrong guess, given back
+        mismatch_give_back(reserved)
+    status = 400 if result is None else 200
+    return _render(request, scan_form=scan_form, typed_form=typed_form, result=result, clinic=clinic, status=status)
+
+
+def _page_check(request, clinic: bool):
+    """The check the page's post asks for: the scan and typed forms to show again and its result, None
+    when the post holds none to make."""
     scan_form, typed_form = ScanForm(), TypedForm()
     result = None
     if clinic and request.POST.get("cach") == "nhap":
@@ -154,10 +166,7 @@ def verify(request):
             scan_form = ScanForm()
         elif clinic and scan_form.card_number:  # a card number typed by hand: the typed check begins with it
             typed_form = TypedForm(initial={"so_the": scan_form.card_number})
-    if result is None or not result.wrong_guess:  # the slot taken for a wrong guess, given back
-        mismatch_give_back(reserved)
-    status = 400 if result is None else 200
-    return _render(request, scan_form=scan_form, typed_form=typed_form, result=result, clinic=clinic, status=status)
+    return scan_form, typed_form, result
 
 
 def _clinic_refusal(request, caller: str) -> tuple[LimitRefusal | None, object]:
@@ -345,7 +354,8 @@ def _api_verify(request):
         return retry_after(_api_error(429, "429", "Quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ; "
                                                   "hãy thử lại sau hoặc liên hệ cơ quan BHXH."),
                            mismatches_wait(caller=caller, rate=API_MISMATCHES))
-    result = _api_result(request, token)
+    with given_back_if_raised(reserved):
+        result = _api_result(request, token)
     if isinstance(result, JsonResponse) or not result.wrong_guess:
         mismatch_give_back(reserved)
     if isinstance(result, JsonResponse):  # refused before any check

@@ -251,3 +251,46 @@ def test_a_check_that_answers_no_wrong_guess_gives_its_slot_back(card, clinic_us
         assert client.post(URL, posted).status_code in (200, 400)
     assert "Sai ngày sinh" in text(client.post(URL, {**TYPED, "ngay_sinh": guess(1)}))
     assert client.post(URL, {**TYPED, "ngay_sinh": guess(2)}).status_code == 429
+
+
+API_URL = "/api/xac-thuc/the-bhyt/"
+RIGHT_API = {"maThe": "7901234567", "hoTen": "Nguyễn Văn Đức", "ngaySinh": "15/03/1988"}
+
+
+def test_a_body_too_big_to_read_gives_the_apis_slot_back(card, facility, monkeypatch, settings):
+    """The body was read after the slot of a wrong guess was taken: one too big for
+    DATA_UPLOAD_MAX_MEMORY_SIZE was answered 400, nothing checked, and the slot kept, so that the token's
+    next right check was refused for an hour."""
+    from health_card.services import api_token_create
+    from health_card.views import verify
+
+    monkeypatch.setattr(verify, "API_MISMATCHES", "1/h")
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    _token, raw = api_token_create(facility=facility, name="HIS")
+
+    def post(body):
+        return Client().post(API_URL, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    assert post({"maQR": "x" * 2000}).status_code == 400
+    right = post(RIGHT_API)
+    assert right.status_code == 200 and right.json()["maKetQua"] == "000"
+    assert post({**RIGHT_API, "ngaySinh": guess(1)}).json()["maKetQua"] == "070"  # the slot counts still
+    assert post(RIGHT_API).status_code == 429
+    assert CardCheck.objects.count() == 2
+
+
+def test_a_check_that_fails_on_the_page_gives_its_slot_back(card, clinic_user, monkeypatch):
+    """A database error in the check (or any other) kept the slot of a wrong guess the check had taken."""
+    from django.db import DatabaseError
+
+    from health_card.views import verify
+
+    monkeypatch.setattr(verify, "CLINIC_MISMATCHES", "1/h")
+    client = logged_in(clinic_user)
+    with mock.patch.object(verify, "card_check", side_effect=DatabaseError("the database went away")):
+        with pytest.raises(DatabaseError):
+            client.post(URL, {**TYPED, "ngay_sinh": "15/03/1988"})
+    right = client.post(URL, {**TYPED, "ngay_sinh": "15/03/1988"})
+    assert right.status_code == 200 and "Thẻ hợp lệ" in text(right)
+    assert "Sai ngày sinh" in text(client.post(URL, {**TYPED, "ngay_sinh": guess(1)}))
+    assert client_refused(client)

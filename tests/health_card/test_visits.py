@@ -1287,3 +1287,29 @@ def test_wrong_patient_names_are_counted_against_the_verify_pages_limit_of_the_l
     assert not Visit.objects.filter(reference="X").exists()
     typed = {"cach": "nhap", "so_the": "7901234567", "ho_ten": "Nguyễn Văn Đức", "ngay_sinh": "15/03/1988"}
     assert client.post("/xac-thuc/the-bhyt/", typed).status_code == 429  # the verify page's limit is the same
+
+
+def test_a_patients_check_that_fails_gives_its_slot_of_a_wrong_name_back(db, monkeypatch):
+    """The registry read after the slot of a wrong name was taken: its error (the database's) kept the
+    slot, and the login's next right name was refused."""
+    from django.db import DatabaseError
+
+    from health_card import mismatches, services_visits
+    from health_card.mismatches import MismatchesUsedUp
+    from health_card.services_visits import visit_patient_find
+
+    monkeypatch.setattr(mismatches, "CLINIC_MISMATCHES", "1/h")
+    person = citizen().person
+    staff = clinic_staff("nhanvien79001", "79001")
+
+    def registry_gone(*_args, **_kwargs):
+        raise DatabaseError("the database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(services_visits, "is_holders_name", registry_gone)
+        with pytest.raises(DatabaseError):
+            visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name)
+    assert visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name) == person
+    assert visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name="Trần Văn Nam") is None
+    with pytest.raises(MismatchesUsedUp):
+        visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name)
