@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from django.utils.translation import gettext_lazy, ngettext
 
+from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import counted_in_the_last, give_back, seconds_until_allowed
 from vssid_portal.views import minutes_left
 
@@ -76,9 +77,18 @@ def mismatches_wait(*, caller: str, rate: str) -> float | None:
     return seconds_until_allowed(None, action=ACTION, key=caller, rate=f"{rate}/key")
 
 
+def mismatches_refused_wait(*, caller: str, rate: str) -> float | None:
+    """Why mismatch_reserve refused `caller`'s check: the seconds until its answers of a wrong guess let
+    one more through, their window being full; or None, the window not full, when the count could not
+    be kept (Redis down, or allauth's lock of the count busy past its second): a refusal of the portal's,
+    answered 503 as an outage, not as a wrong guess too many of a caller that may have made none."""
+    return mismatches_wait(caller=caller, rate=rate) if cache_reachable() else None
+
+
 class MismatchesUsedUp(Exception):
-    """A check refused before it is made: the caller's answers of a wrong guess are used up (or cannot
-    be counted, Redis down); `wait`, the seconds until one more is let through, when known."""
+    """A check refused before it is made: the caller's answers of a wrong guess are used up, `wait` the
+    seconds until one more is let through; or (`wait` None) they could not be counted
+    (mismatches_refused_wait)."""
 
     def __init__(self, wait: float | None = None):
         super().__init__(wait)

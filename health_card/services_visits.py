@@ -22,7 +22,6 @@ from accounts.models import Person
 from accounts.selectors import own_record_refusal, own_records_refusal
 from accounts.services.notices import person_notify
 from vssid_portal.audit import field_change
-from vssid_portal.cache import cache_reachable
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
 from vssid_portal.templatetags.vn_format import vn_date, vnd
 
@@ -33,7 +32,7 @@ from .mismatches import (
     given_back_if_raised,
     mismatch_give_back,
     mismatch_reserve,
-    mismatches_wait,
+    mismatches_refused_wait,
 )
 from .models import Visit, VisitEvent, VisitLine
 from .selectors import is_holders_name
@@ -152,11 +151,11 @@ def visit_patient_find(*, user, bhxh_code: str, full_name: str) -> Person | None
     that is not its holder's, each counted as a wrong guess against the login's CLINIC_MISMATCHES,
     the limit of its wrong names on the verify page: the visit saved, its page and the list name the
     patient, so a code alone would name its holder. Raises MismatchesUsedUp, looking nothing up, once
-    they are used up (or cannot be counted: Redis down)."""
+    they are used up (or cannot be counted: Redis down, the limiter's lock busy)."""
     caller, rate = clinic_caller(user), mismatches.CLINIC_MISMATCHES
     reserved = mismatch_reserve(caller=caller, rate=rate)
     if reserved is None:
-        raise MismatchesUsedUp(mismatches_wait(caller=caller, rate=rate) if cache_reachable() else None)
+        raise MismatchesUsedUp(mismatches_refused_wait(caller=caller, rate=rate))
     with given_back_if_raised(reserved):  # the check not made (the database's error): nothing spent
         person = Person.objects.select_related("agency").filter(bhxh_code=bhxh_code).first()
         if person is None or not is_holders_name(person, full_name):

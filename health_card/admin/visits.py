@@ -34,7 +34,7 @@ from vssid_portal.audit import EMPTY
 from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField, own_limits
 from vssid_portal.templatetags.vn_format import vn_number, vnd
-from vssid_portal.views import limit_refusal
+from vssid_portal.views import LimitRefusal, limit_refusal
 
 from ..mismatches import MismatchesUsedUp, mismatches_limited
 from ..models import Visit, VisitEvent, VisitLine
@@ -287,7 +287,8 @@ class VisitAdminForm(SeenVersionForm):
         try:
             person = visit_patient_find(user=self.user, bhxh_code=code, full_name=name)
         except MismatchesUsedUp as used_up:
-            self.refusal = limit_refusal(mismatches_limited, PATIENT_UNCHECKED, used_up.wait)
+            self.refusal = (LimitRefusal(503, PATIENT_UNCHECKED) if used_up.wait is None  # not counted
+                            else limit_refusal(mismatches_limited, PATIENT_UNCHECKED, used_up.wait))
             self.add_error(None, self.refusal.message)
             return name
         if person is None:

@@ -60,7 +60,7 @@ from ..mismatches import (
     mismatch_give_back,
     mismatch_reserve,
     mismatches_limited,
-    mismatches_wait,
+    mismatches_refused_wait,
 )
 from ..models import CardCheck
 from ..qr import MAX_LENGTH, Kind, trim
@@ -184,9 +184,10 @@ def _clinic_refusal(request, caller: str) -> tuple[LimitRefusal | None, object]:
             mismatch_give_back(reserved)
             reserved = None
         return refusal, reserved
-    if not cache_reachable():
-        return limit_refusal(mismatches_limited, UNAVAILABLE), None
-    waits = [mismatches_wait(caller=caller, rate=CLINIC_MISMATCHES)]
+    wait = mismatches_refused_wait(caller=caller, rate=CLINIC_MISMATCHES)
+    if wait is None:  # not counted (Redis down, its lock busy): no wrong guess too many, unless checks refuse it
+        return usage_refusal(checks, clinic_checks_limited, UNAVAILABLE) or LimitRefusal(503, UNAVAILABLE), None
+    waits = [wait]
     if checks is not None and checks["count"] >= checks["limit"]:  # the next check meets this one too
         waits.append(checks["time_left"] if checks["time_left"] >= 0 else None)
     return limit_refusal(mismatches_limited, UNAVAILABLE, None if None in waits else max(waits)), None
@@ -349,11 +350,11 @@ def _api_verify(request):
     caller = f"token-{token.pk}"
     reserved = mismatch_reserve(caller=caller, rate=API_MISMATCHES)
     if reserved is None:
-        if not cache_reachable():
+        wait = mismatches_refused_wait(caller=caller, rate=API_MISMATCHES)
+        if wait is None:  # not counted (Redis down, its lock busy): no wrong guess too many
             return unavailable_instead(_api_error(503, "503", API_UNAVAILABLE))
         return retry_after(_api_error(429, "429", "Quá nhiều lần xác thực sai họ tên hoặc ngày sinh trong một giờ; "
-                                                  "hãy thử lại sau hoặc liên hệ cơ quan BHXH."),
-                           mismatches_wait(caller=caller, rate=API_MISMATCHES))
+                                                  "hãy thử lại sau hoặc liên hệ cơ quan BHXH."), wait)
     with given_back_if_raised(reserved):
         result = _api_result(request, token)
     if isinstance(result, JsonResponse) or not result.wrong_guess:

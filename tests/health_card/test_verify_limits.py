@@ -294,3 +294,56 @@ def test_a_check_that_fails_on_the_page_gives_its_slot_back(card, clinic_user, m
     assert right.status_code == 200 and "Thẻ hợp lệ" in text(right)
     assert "Sai ngày sinh" in text(client.post(URL, {**TYPED, "ngay_sinh": guess(1)}))
     assert client_refused(client)
+
+
+def holding_the_limiters_lock(caller: str, rate: str, monkeypatch):
+    """Take allauth's cache_lock of `caller`'s count of wrong guesses, as a request counting at that
+    moment holds it, the lock's wait shortened from its second: the key of the lock held."""
+    from allauth.core.internal import ratelimit as ratelimit_internals
+    from django.core.cache import cache
+
+    from health_card.mismatches import ACTION
+
+    monkeypatch.setattr(ratelimit_internals, "CACHE_LOCK_WAIT_TIMEOUT", 0.05)
+    (counted,) = ratelimit_internals.get_rates(app="allauth.account", action=ACTION, config={ACTION: f"{rate}/key"})
+    key = ratelimit_internals.get_cache_key(None, app="allauth.account", action=ACTION, rate=counted, key=caller)
+    assert cache.add(f"{key}:lock", True, 60)
+    return f"{key}:lock"
+
+
+UNAVAILABLE_SAID = "Xác thực thẻ BHYT đang tạm gián đoạn. Hãy thử lại sau vài phút."
+
+
+def test_a_busy_count_of_wrong_guesses_is_answered_as_a_count_not_kept_not_as_too_many(card, clinic_user, facility,
+                                                                                      monkeypatch):
+    """allauth's lock of the count, held by another request past its second, refused the check as if the
+    login's wrong guesses were used up: 429 "Quá nhiều lần xác thực sai …" to a login that made none,
+    without Retry-After, the API's too."""
+    from django.core.cache import cache
+
+    from health_card.mismatches import clinic_caller
+    from health_card.services import api_token_create
+    from health_card.views import verify
+    from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER
+
+    monkeypatch.setattr(verify, "CLINIC_MISMATCHES", "5/h")
+    monkeypatch.setattr(verify, "API_MISMATCHES", "5/h")
+    client = logged_in(clinic_user)
+    token, raw = api_token_create(facility=facility, name="HIS")
+    locks = [holding_the_limiters_lock(clinic_caller(clinic_user), "5/h", monkeypatch),
+             holding_the_limiters_lock(f"token-{token.pk}", "5/h", monkeypatch)]
+
+    busy = client.post(URL, {**TYPED, "ngay_sinh": "15/03/1988"})
+    page = text(busy)
+    assert busy.status_code == 503 and busy["Retry-After"] == str(UNAVAILABLE_RETRY_AFTER)
+    assert UNAVAILABLE_SAID in page and LIMITED not in page and "NGUYỄN VĂN ĐỨC" not in page
+    answer = Client().post(API_URL, RIGHT_API, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert answer.status_code == 503 and answer["Retry-After"] == str(UNAVAILABLE_RETRY_AFTER)
+    assert answer.json()["maKetQua"] == "503" and "sai họ tên" not in answer.json()["thongBao"]
+    assert CardCheck.objects.count() == 0
+
+    for lock in locks:
+        cache.delete(lock)
+    assert "Thẻ hợp lệ" in text(client.post(URL, {**TYPED, "ngay_sinh": "15/03/1988"}))
+    assert Client().post(API_URL, RIGHT_API, content_type="application/json",
+                         HTTP_AUTHORIZATION=f"Bearer {raw}").json()["maKetQua"] == "000"

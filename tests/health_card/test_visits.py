@@ -1313,3 +1313,27 @@ def test_a_patients_check_that_fails_gives_its_slot_of_a_wrong_name_back(db, mon
     assert visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name="Trần Văn Nam") is None
     with pytest.raises(MismatchesUsedUp):
         visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name)
+
+
+def test_a_busy_count_of_wrong_names_is_answered_on_the_visit_form_as_a_check_not_made(client, db, monkeypatch):
+    """allauth's lock of the login's count of wrong names, held past its second, was answered 429 "quá nhiều
+    lần xác thực sai …" to a login that had typed no wrong name."""
+    from django.core.cache import cache
+
+    from health_card import mismatches
+    from tests.health_card.test_verify_limits import holding_the_limiters_lock
+    from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER
+
+    monkeypatch.setattr(mismatches, "CLINIC_MISMATCHES", "5/h")
+    citizen()
+    staff = clinic_staff("nhanvien79001", "79001")
+    client.force_login(staff)
+    lock = holding_the_limiters_lock(mismatches.clinic_caller(staff), "5/h", monkeypatch)
+    busy = client.post(ADMIN + "add/", add_data("7901234567", "79001"))
+    page = re.sub(r"\s+", " ", busy.content.decode())
+    assert busy.status_code == 503 and busy["Retry-After"] == str(UNAVAILABLE_RETRY_AFTER)
+    assert ("Chưa kiểm tra được mã số BHXH và họ tên người bệnh lúc này. Hãy thử lại sau vài phút." in page
+            and "quá nhiều lần xác thực sai" not in page)
+    assert not Visit.objects.exists()
+    cache.delete(lock)
+    assert client.post(ADMIN + "add/", add_data("7901234567", "79001")).status_code == 302
