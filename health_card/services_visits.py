@@ -145,20 +145,23 @@ def _fingerprint(values: dict, line_keys: list[tuple]) -> str:
 
 
 @transaction.atomic
-def visit_patient_find(*, user, bhxh_code: str, full_name: str) -> Person | None:
-    """The patient of a visit `user` adds: the person of `bhxh_code`, if `full_name` is theirs by the
-    card checks' rule (selectors.is_holders_name). None alike for a code nobody has and for a name
-    that is not its holder's, each counted as a wrong guess against the login's CLINIC_MISMATCHES,
-    the limit of its wrong names on the verify page: the visit saved, its page and the list name the
-    patient, so a code alone would name its holder. Raises MismatchesUsedUp, looking nothing up, once
-    they are used up (or cannot be counted: Redis down, the limiter's lock busy)."""
+def visit_patient_find(*, user, bhxh_code: str, full_name: str, facility=None) -> Person | None:
+    """The patient of a visit `user` adds at `facility` (None: not chosen yet): the person of `bhxh_code`,
+    if `full_name` is theirs by the card checks' rule (selectors.is_holders_name) and such a visit is in
+    the user's scope (selectors_visits.visit_in_scope). None alike for a code nobody has, a name that is
+    not its holder's and a person outside the scope, each counted as a wrong guess against the login's
+    CLINIC_MISMATCHES, the limit of its wrong names on the verify page: the visit saved, its page and the
+    list name the patient, so a code alone would name its holder, and a right name outside the scope
+    left uncounted would tell the count apart from a wrong one. Raises MismatchesUsedUp, looking nothing
+    up, once they are used up (or cannot be counted: Redis down, the limiter's lock busy)."""
     caller, rate = clinic_caller(user), mismatches.CLINIC_MISMATCHES
     reserved = mismatch_reserve(caller=caller, rate=rate)
     if reserved is None:
         raise MismatchesUsedUp(mismatches_refused_wait(caller=caller, rate=rate))
     with given_back_if_raised(reserved):  # the check not made (the database's error): nothing spent
         person = Person.objects.select_related("agency").filter(bhxh_code=bhxh_code).first()
-        if person is None or not is_holders_name(person, full_name):
+        if (person is None or not is_holders_name(person, full_name)
+                or not visit_in_scope(user, Visit(person=person, facility=facility))):
             return None
     mismatch_give_back(reserved)
     return person

@@ -278,33 +278,35 @@ class VisitAdminForm(SeenVersionForm):
         bhxh_code_validator(code)
         return code
 
-    def clean_patient_name(self):
-        """The patient found by the code and the name together, as the verify page checks a typed card;
-        the answer to a wrong name is the answer to a code nobody has, beside the code."""
-        name, code = self.cleaned_data.get("patient_name", ""), self.cleaned_data.get("bhxh_code")
+    def _find_patient(self, cleaned, facility) -> None:
+        """The patient found by the code and the name together, as the verify page checks a typed card,
+        and in the user's scope for a visit at `facility`: a wrong name and a person outside the scope
+        are answered, and counted, as a code nobody has, beside the code."""
+        name, code = cleaned.get("patient_name") or "", cleaned.get("bhxh_code")
         if not code or not name.strip():
-            return name
+            return
         try:
-            person = visit_patient_find(user=self.user, bhxh_code=code, full_name=name)
+            person = visit_patient_find(user=self.user, bhxh_code=code, full_name=name, facility=facility)
         except MismatchesUsedUp as used_up:
             self.refusal = (LimitRefusal(503, PATIENT_UNCHECKED) if used_up.wait is None  # not counted
                             else limit_refusal(mismatches_limited, PATIENT_UNCHECKED, used_up.wait))
             self.add_error(None, self.refusal.message)
-            return name
+            return
         if person is None:
             self.add_error("bhxh_code", PERSON_NOT_FOUND)
         else:
             self.instance.person = person
-        return name
 
     def clean(self):
         cleaned = super().clean()
-        person = self.instance.person if self.instance.person_id else None
         facility = cleaned.get("facility") or (self.instance.facility if self.instance.facility_id else None)
         if facility is None and own_facility_only(self.user):  # the one facility clinic staff may choose
             facility = self.user.facility
-        # Out of scope (with no facility, by the person's agency), the person is left out: their birth
-        # date would tell that the code exists.
+        if "bhxh_code" in self.fields:  # adding: found only in the scope, with the facility given or not
+            self._find_patient(cleaned, facility)
+        person = self.instance.person if self.instance.person_id else None
+        # Changing, out of scope (with no facility, by the person's agency): the person is left out,
+        # their birth date not told.
         hidden = (self.user is not None and person is not None
                   and not visit_in_scope(self.user, Visit(person=person, facility=facility)))
         try:
@@ -315,11 +317,7 @@ class VisitAdminForm(SeenVersionForm):
                         birth_date_shown=not own_facility_only(self.user))
         except forms.ValidationError as error:
             self.add_error(None, error)
-        if hidden and "bhxh_code" in self.fields:
-            # Adding: the person was found by the code typed in. Told as a code nobody has, with the
-            # facility given or not: the facility left blank must not tell the two apart either.
-            self.add_error("bhxh_code", PERSON_NOT_FOUND)
-        elif hidden and facility is not None:
+        if hidden and facility is not None:
             raise forms.ValidationError(
                 "Lượt khám ngoài phạm vi quản lý của bạn: người bệnh không do cơ quan BHXH của bạn quản lý "
                 "và cơ sở KCB không thuộc địa bàn của bạn.")

@@ -1308,11 +1308,15 @@ def test_a_patients_check_that_fails_gives_its_slot_of_a_wrong_name_back(db, mon
     with monkeypatch.context() as patched:
         patched.setattr(services_visits, "is_holders_name", registry_gone)
         with pytest.raises(DatabaseError):
-            visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name)
-    assert visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name) == person
-    assert visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name="Trần Văn Nam") is None
+            visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name,
+                               facility=staff.facility)
+    assert visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name,
+                               facility=staff.facility) == person
+    assert visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name="Trần Văn Nam",
+                              facility=staff.facility) is None
     with pytest.raises(MismatchesUsedUp):
-        visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name)
+        visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name,
+                           facility=staff.facility)
 
 
 def test_a_busy_count_of_wrong_names_is_answered_on_the_visit_form_as_a_check_not_made(client, db, monkeypatch):
@@ -1337,3 +1341,22 @@ def test_a_busy_count_of_wrong_names_is_answered_on_the_visit_form_as_a_check_no
     assert not Visit.objects.exists()
     cache.delete(lock)
     assert client.post(ADMIN + "add/", add_data("7901234567", "79001")).status_code == 302
+
+
+def test_the_right_name_of_a_person_outside_the_scope_is_counted_as_a_wrong_one(client, db, monkeypatch):
+    """The form gave the slot of a wrong name back whenever code and name matched, and only later told a
+    person outside the scope as a code nobody has: the right name was never refused and a wrong one was,
+    so that the counter told the officer whose the code was."""
+    from health_card import mismatches
+
+    monkeypatch.setattr(mismatches, "CLINIC_MISMATCHES", "1/h")
+    citizen()
+    citizen("7903000009", "Người Ngoài Phạm Vi", agency="07903", id_number="079088012399")
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    for number in range(3):  # the right name of a person the officer manages is not counted
+        assert client.post(ADMIN + "add/", add_data("7901234567", "79001", reference=f"R-{number}")).status_code == 302
+    answers = [client.post(ADMIN + "add/", add_data("7903000009", "79001", reference="X")) for _ in range(3)]
+    assert answers[0].status_code == 200
+    assert answers[0].context["adminform"].form.errors == {"bhxh_code": [NOT_FOUND]}
+    assert [answer.status_code for answer in answers[1:]] == [429, 429]  # as after one wrong name
+    assert not Visit.objects.filter(reference="X").exists()
