@@ -561,6 +561,7 @@ def test_a_refresh_from_a_page_opened_before_a_later_return_is_refused_and_keeps
     the filing returned again, the new request shown), and keeps nothing: before, its answers were
     kept as revision 2's draft, shown on every correction page opened after and sent from it."""
     client.force_login(owner)
+    reauthenticated(client)  # asked by the procedures that move the benefits' money
     filing = _returned(owner, province_officer)
     url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
     tab_a = {**correction(filing, "CHUYEN-NOI-HUONG", new_address="12 Hàng Bài (trang cũ)"), "refresh": "1"}
