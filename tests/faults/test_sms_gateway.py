@@ -11,7 +11,7 @@ from notifications.models import Message
 from notifications.services import send_message
 from tests.conftest import missing, running_worker, wait_for, worker_unavailable
 from tests.notifications.gateway import FakeGateway
-from tests.public_services.helpers import citizen
+from tests.public_services.helpers import citizen, reauthenticated
 from tests.public_services.test_pages import page, submit_through_pages
 
 pytestmark = [pytest.mark.faults, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -58,6 +58,7 @@ def test_a_hanging_gateway_holds_the_worker_not_the_web_request(client, referenc
     monkeypatch.setenv("SMS_GATEWAY_TIMEOUT", "1")  # the worker's
     owner = citizen()
     client.force_login(owner)
+    reauthenticated(client)  # the authorisation filed second moves the benefits' money: the password again
     with FakeGateway() as gateway, running_worker(gateway_backend(gateway)):
         gateway.hang()
         first = submit_through_pages(client)[1]
