@@ -173,6 +173,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     `reference_data` fixture loads it again for those."""
     with django_db_blocker.unblock():
         call_command("load_reference_data", stdout=open(os.devnull, "w"))
+        row_locks_readable()
+
+
+def row_locks_readable() -> None:
+    """PostgreSQL's contrib extension pgrowlocks in the test database, where PostgreSQL ships it (Debian's
+    package does), so that the tests of two transactions read the mode of a row's lock
+    (tests.db_locks.row_lock_modes). The tests' alone, made here: the portal does not use it, and no
+    migration makes it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'pgrowlocks'")
+        if cursor.fetchone() is not None:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pgrowlocks")
 
 
 @pytest.fixture

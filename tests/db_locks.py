@@ -28,18 +28,57 @@ def wait_until_blocked(thread, pids: list | None = None, seconds: float = 10) ->
     return False
 
 
-def row_locked(model, pk) -> bool:
-    """Whether another transaction holds the row of `model` whose id is `pk` with a lock that FOR NO KEY
-    UPDATE conflicts with (FOR SHARE, FOR NO KEY UPDATE, FOR UPDATE), asked without waiting in a transaction
-    of its own. With a filing's commit that did not wait for it (its key check's FOR KEY SHARE conflicts with
-    FOR UPDATE only), the row is held FOR NO KEY UPDATE (or FOR SHARE, which the portal takes nowhere):
-    a test of a writer that took no lock at all, or FOR UPDATE, fails."""
-    try:
-        with transaction.atomic():
-            model.objects.select_for_update(no_key=True, nowait=True).filter(pk=pk).exists()
-    except DatabaseError:  # OperationalError: could not obtain lock on row
-        return True
-    return False
+# The row locks from the weakest to the strongest, as SELECT … FOR names them. FOR KEY SHARE, which a
+# foreign key's check takes of the row it refers to, conflicts with FOR UPDATE alone.
+LOCKS = ("FOR KEY SHARE", "FOR SHARE", "FOR NO KEY UPDATE", "FOR UPDATE")
+# pgrowlocks's modes as the locks they are: a row locked by SELECT … FOR, or updated, by an UPDATE that
+# named no key column ("No Key Update") or one ("Update": FOR UPDATE, even when the key kept its value and
+# the table has a BEFORE UPDATE trigger, as the person table does).
+MODES = {"For Key Share": "FOR KEY SHARE", "For Share": "FOR SHARE", "For No Key Update": "FOR NO KEY UPDATE",
+         "For Update": "FOR UPDATE", "No Key Update": "FOR NO KEY UPDATE", "Update": "FOR UPDATE"}
+# Without pgrowlocks: each lock asked for without waiting, the strongest first; the first one taken tells
+# the lock held (FOR UPDATE taken: none; FOR NO KEY UPDATE taken: FOR KEY SHARE at most; …).
+FOUND_BY_ASKING = (("FOR UPDATE", None), ("FOR NO KEY UPDATE", "FOR KEY SHARE"), ("FOR SHARE", "FOR SHARE"),
+                   ("FOR KEY SHARE", "FOR NO KEY UPDATE"))
+
+
+def row_lock_modes(model, pk) -> frozenset[str] | None:
+    """The modes in which other transactions hold the row of `model` whose id is `pk`, as PostgreSQL's
+    contrib extension pgrowlocks names them (MODES); None when the test database has no pgrowlocks
+    (tests/conftest.py creates it where PostgreSQL ships it)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    key = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pgrowlocks'")
+        if cursor.fetchone() is None:
+            return None
+        # the version of the row this transaction sees: the one a transaction still open locked or updated
+        cursor.execute(f"SELECT held.modes FROM pgrowlocks(%s) held "
+                       f"WHERE held.locked_row = (SELECT ctid FROM {table} WHERE {key} = %s)", [table, pk])
+        return frozenset(mode for (modes,) in cursor.fetchall() for mode in modes)
+
+
+def row_lock(model, pk) -> str | None:
+    """The strongest lock other transactions hold on the row of `model` whose id is `pk`, as SELECT … FOR
+    names it ("FOR NO KEY UPDATE"), an update counting as the lock it takes; None when the row is not
+    locked. Read from pgrowlocks (row_lock_modes); without it, found by asking for each lock without
+    waiting (FOUND_BY_ASKING), in transactions of its own, which tells the four locks apart as well but not
+    a row locked from a row updated. A filing's commit, whose key check takes FOR KEY SHARE, waits for
+    FOR UPDATE only: a test of a write that must not hold it up asserts FOR NO KEY UPDATE, so that a write
+    that took no lock, FOR SHARE or FOR UPDATE fails."""
+    modes = row_lock_modes(model, pk)
+    if modes is not None:
+        return max((MODES[mode] for mode in modes), key=LOCKS.index, default=None)
+    table = connection.ops.quote_name(model._meta.db_table)
+    key = connection.ops.quote_name(model._meta.pk.column)
+    for asked, held in FOUND_BY_ASKING:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SELECT 1 FROM {table} WHERE {key} = %s {asked} NOWAIT", [pk])
+        except DatabaseError:  # OperationalError: could not obtain lock on row
+            continue
+        return held
+    return "FOR UPDATE"
 
 
 def run_into(outcome: dict, name: str, work) -> None:

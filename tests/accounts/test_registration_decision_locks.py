@@ -19,7 +19,7 @@ from accounts.services.registration import child_registration_submit, registrati
 from lookup.models import Agency, Ward
 from public_services.models import Filing
 from public_services.services import filing_complete
-from tests.db_locks import key_checked_first, paused_while, row_locked
+from tests.db_locks import key_checked_first, paused_while, row_lock
 from tests.public_services.helpers import answers, citizen, submit
 from tests.public_services.test_contact_change import CODE, in_hand
 
@@ -131,11 +131,11 @@ def test_a_guardians_filing_for_the_child_commits_while_another_parents_registra
     Guardianship.objects.create(parent=mother, child=child, relationship="me")
 
     outcome, waited = meanwhile(registration, DECISIONS[decision],
-                                lambda: (row_locked(Person, child.pk), submit(mother, "607A", person=child)))
+                                lambda: (row_lock(Person, child.pk), submit(mother, "607A", person=child)))
 
     assert not isinstance(outcome["other"], Exception), outcome
     locked, filing = outcome["other"]
-    assert locked, "the decision did not hold the child's row"
+    assert locked == "FOR NO KEY UPDATE", f"the decision held the child's row {locked or 'not at all'}"
     assert not waited, "the mother's filing waited for the decision's lock of the child"
     assert Filing.objects.get(pk=filing.pk).person == child
     decided_as_told(registration, outcome)

@@ -2,7 +2,8 @@
 a statement lock the person's row, one after another, FOR NO KEY UPDATE: none of them changes a key of the
 person, and a filing for that person, whose commit checks its person key with a FOR KEY SHARE lock,
 commits while they run instead of waiting for their transaction to end (vssid_portal/locks.py). The filing
-first asks whether the person is held (tests.db_locks.row_locked): a write that took no lock fails too."""
+first asks which lock of the person is held (tests.db_locks.row_lock): a write that took none, or another
+than FOR NO KEY UPDATE, fails too."""
 
 import io
 
@@ -13,7 +14,7 @@ from accounts.models import Person
 from participation.models import Period, Statement
 from participation.services import imports, periods, statements
 from public_services.models import Filing
-from tests.db_locks import paused_while, row_locked
+from tests.db_locks import paused_while, row_lock
 from tests.public_services.helpers import citizen, submit
 
 from .helpers import period
@@ -65,7 +66,7 @@ def test_a_filing_for_the_person_commits_while_their_periods_or_statement_are_wr
     work = write(owner)
 
     def filed_meanwhile():
-        locked = row_locked(Person, owner.person.pk)
+        locked = row_lock(Person, owner.person.pk)
         return (locked, submit(owner, "607A"), Period.objects.filter(person=owner.person).count(),
                 Statement.objects.count())
 
@@ -75,7 +76,7 @@ def test_a_filing_for_the_person_commits_while_their_periods_or_statement_are_wr
     assert not isinstance(outcome["write"], Exception), outcome
     assert not isinstance(outcome["filing"], Exception), outcome
     locked, filing, *seen_then = outcome["filing"]
-    assert locked, "the write did not hold the person's row"
+    assert locked == "FOR NO KEY UPDATE", f"the write held the person's row {locked or 'not at all'}"
     assert not waited, "the filing's commit waited for the lock of the person"
     assert tuple(seen_then) == before, "the filing committed only after the other write"
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED

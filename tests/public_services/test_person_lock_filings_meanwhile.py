@@ -16,7 +16,7 @@ from health_card.services import card_revoke, reissue_card
 from public_services.models import Filing
 from public_services.procedures import book_change
 from public_services.services import filing_complete, filing_receive, filing_start
-from tests.db_locks import paused_while, row_locked
+from tests.db_locks import paused_while, row_lock
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
 from .helpers import district_officer, owner, submit, two_parents_and_their_child  # noqa: F401
@@ -33,10 +33,10 @@ def postgresql_only():
 def filed_meanwhile(user, code: str, officers_filing: Filing | None = None):
     """The citizen's new filing, sent on another connection, with the status the officer's filing had once
     it committed (its commit waited for the officer's transaction if that status is already DONE); asked
-    first, whether the officer's transaction holds the citizen's person (tests.db_locks.row_locked), so
-    that a write that took no lock of them fails as one that took it FOR UPDATE."""
+    first, which lock the officer's transaction holds of the citizen's person (tests.db_locks.row_lock), so
+    that a write that took no lock of them, or another than FOR NO KEY UPDATE, fails."""
     def work():
-        locked = row_locked(Person, user.person_id)
+        locked = row_lock(Person, user.person_id)
         filing = submit(user, code)
         if officers_filing is None:
             return locked, filing, None
@@ -69,7 +69,7 @@ def test_a_filing_for_the_person_commits_while_a_completion_corrects_them_or_rei
     assert isinstance(outcome["complete"], Filing), outcome
     assert not isinstance(outcome["submit"], Exception), outcome
     locked, filing, officers_status_then = outcome["submit"]
-    assert locked, "the completion did not hold the person's row"
+    assert locked == "FOR NO KEY UPDATE", f"the completion held the person's row {locked or 'not at all'}"
     assert not waited, "the filing's commit waited for the completion's lock of the person"
     assert officers_status_then == Filing.Status.PROCESSING, "the filing committed only after the completion"
     assert Filing.objects.get(pk=officers.pk).status == Filing.Status.DONE
@@ -95,7 +95,7 @@ def test_a_filing_for_the_person_commits_while_an_officer_writes_their_card_at_t
     assert isinstance(outcome["counter"], Card), outcome
     assert not isinstance(outcome["submit"], Exception), outcome
     locked, filing, _ = outcome["submit"]
-    assert locked, "the card write did not hold its holder's row"
+    assert locked == "FOR NO KEY UPDATE", f"the card write held its holder's row {locked or 'not at all'}"
     assert not waited, "the filing's commit waited for the card write's lock of its holder"
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED
 
@@ -116,7 +116,7 @@ def test_a_parents_filing_commits_while_a_completion_corrects_their_childs_name(
     assert isinstance(outcome["complete"], Filing), outcome
     assert not isinstance(outcome["submit"], Exception), outcome
     locked, filing, officers_status_then = outcome["submit"]
-    assert locked, "the completion did not hold the parent's row"
+    assert locked == "FOR NO KEY UPDATE", f"the completion held the parent's row {locked or 'not at all'}"
     assert not waited, "the parent's filing waited for the completion's lock of the parent"
     assert officers_status_then == Filing.Status.PROCESSING
     assert Filing.objects.get(pk=filing.pk).person == mother.person
