@@ -59,7 +59,7 @@ from .selectors import (
     registrations_visible_to,
     staff_login_of_record,
 )
-from .services.persons import persons_delete
+from .services.persons import person_columns, person_save, persons_delete
 from .services.registration import (
     OWN_REGISTRATION,
     OWN_REGISTRATION_HERE,
@@ -133,6 +133,11 @@ class PersonAdminForm(forms.ModelForm):
         model = Person
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the person as read, before the form changes them: person_save writes only what changed since
+        self.person_as_read = person_columns(self.instance)
+
     def _update_errors(self, errors):
         """What the model's check says of a stored detail this form does not edit (the identity and
         contact details, read-only on the change page) does not hold up what it edits: like a name
@@ -195,6 +200,11 @@ class PersonAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearc
         if obj is None:
             return readonly
         return [*readonly, *self.lifelong_fields, *self.identity_fields, *self.contact_fields]
+
+    def save_model(self, request, obj, form, change):
+        """Only the columns the page changed are written (person_save): an officer's save does not hold up
+        a citizen's filing for the person, as a write of the BHXH code would."""
+        person_save(person=obj, as_read=form.person_as_read if change else None)
 
     def delete_model(self, request, obj):
         persons_delete(persons=Person.objects.filter(pk=obj.pk), actor=request.user)

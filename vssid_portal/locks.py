@@ -22,12 +22,14 @@ completion; and the locks that put one person's writers one after another, of th
 (tests/participation/test_person_lock_filings_meanwhile.py); and a decision of a registration, which locks
 the registration and its person, and writes only the registration's status and decision and, approving,
 the person's phone and agency (accounts.services.registration._locked_for_decision: a guardian's filing for
-a child, tests/accounts/test_registration_decision_locks.py). A deletion of the person locks them FOR UPDATE
-(accounts.services.persons.persons_delete), as does the admin's save of their page, which writes every
-column. An UPDATE whose SET names a key column, the BHXH code,
-locks the row FOR UPDATE even when the value stays the same (the person table has a BEFORE UPDATE trigger,
-for which PostgreSQL picks the lock by the columns named): such a write saves only the columns it changes
-(update_fields).
+a child, tests/accounts/test_registration_decision_locks.py); and the admin's save of their page, which
+writes only the columns the page changed (accounts.services.persons.person_save,
+tests/accounts/test_person_admin_locks.py). A deletion of the person locks them FOR UPDATE
+(accounts.services.persons.persons_delete), as does a write that changes their BHXH code. An UPDATE whose
+SET names a key column, the BHXH code, locks the row FOR UPDATE even when the value stays the same (the
+person table has a BEFORE UPDATE trigger, for which PostgreSQL picks the lock by the columns named): such a
+write saves only the columns it changes (update_fields). The tests read which lock a transaction holds of a
+row with PostgreSQL's pgrowlocks (tests.db_locks.row_lock).
 """
 
 import enum
