@@ -203,8 +203,12 @@ class PersonAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearc
 
     def save_model(self, request, obj, form, change):
         """Only the columns the page changed are written (person_save): an officer's save does not hold up
-        a citizen's filing for the person, as a write of the BHXH code would."""
-        person_save(person=obj, as_read=form.person_as_read if change else None)
+        a citizen's filing for the person, as a write of the BHXH code would. A person deleted meanwhile
+        is not found, as their page would not be."""
+        try:
+            person_save(person=obj, as_read=form.person_as_read if change else None)
+        except Person.DoesNotExist:
+            raise Http404 from None
 
     def delete_model(self, request, obj):
         persons_delete(persons=Person.objects.filter(pk=obj.pk), actor=request.user)

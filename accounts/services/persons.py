@@ -30,7 +30,8 @@ def person_save(*, person: Person, as_read: dict | None = None) -> Person:
     code, a key, and lock the row FOR UPDATE even when the code stays the same (the person table's BEFORE
     UPDATE trigger): a citizen's filing for that person committed meanwhile would wait for the officer's
     save (vssid_portal/locks.py). A code that changes still locks the row FOR UPDATE, as it must. Nor is a
-    column the page did not change written back as it was read: a 608A's correction committed since stays."""
+    column the page did not change written back as it was read: a 608A's correction committed since stays.
+    A person deleted since the page read them raises Person.DoesNotExist: the save does not bring them back."""
     if as_read is None or person._state.adding:
         person.save()
         return person
@@ -38,6 +39,9 @@ def person_save(*, person: Person, as_read: dict | None = None) -> Person:
     changed = [name for name, value in person_columns(person).items()
                if name not in NEVER_SAVED and value != as_read.get(name)]
     if changed:
+        # the row the UPDATE would lock anyway, read first: gone, it has nothing to update
+        if not Person.objects.select_for_update(no_key=True).filter(pk=person.pk).exists():
+            raise Person.DoesNotExist
         person.save(update_fields=[*changed, "updated_at"])
     return person
 

@@ -23,7 +23,7 @@ from tests.db_locks import paused_while, row_lock
 from tests.public_services.helpers import citizen, submit
 from vssid_portal.text import fold
 
-from .helpers import officer_record
+from .helpers import make_person, officer_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -149,3 +149,22 @@ def test_a_save_that_changes_nothing_writes_nothing(reference_data, client):
 
     stored = Person.objects.get(pk=owner.person_id)
     assert (stored.updated_at, stored.content_version) == (before.updated_at, before.content_version)
+
+
+def test_a_person_deleted_while_the_page_is_saved_is_not_found_nor_brought_back(reference_data, client):
+    """Another officer's deletion committed after the save read the person: the save answers 404, as the
+    page of a deleted person does, and does not write them back (an UPDATE of no row, then an INSERT)."""
+    person = make_person()
+    url, data = page_of(client, person)
+
+    def delete():
+        Person.objects.filter(pk=person.pk).delete()
+
+    outcome, _ = paused_while(PersonAdmin, "save_model",
+                              lambda: client.post(url, {**data, "mother_name": "Trần Thị Mai"}),
+                              delete, names=("save", "delete"))
+
+    assert not isinstance(outcome["delete"], Exception), outcome
+    assert not isinstance(outcome["save"], Exception), outcome
+    assert outcome["save"].status_code == 404
+    assert not Person.objects.filter(pk=person.pk).exists()
