@@ -547,6 +547,8 @@ def filing_edit(request, pk):
     # no-JavaScript refresh, which keeps the ticks with what was typed (`_keep_typed`).
     removing = set()
     refusal = _uploads_refused(request) if request.method == "POST" else None
+    if request.method == "POST" and refusal is None and _posted_revision(request) != filing.revision:
+        return _returned_again(request, filing)  # before anything of this revision's draft is changed
     if request.method == "POST":
         if "refresh" not in request.POST and refusal is None:
             draft.pop("typed", None)  # sent to be judged: opened again, the page shows the filing's answers
@@ -559,14 +561,6 @@ def filing_edit(request, pk):
     kept = {key: path for key, path in own.items() if key not in removing} | draft["uploads"]
     if (request.method == "POST" and "refresh" in request.POST and refusal is None
             and not refreshed_by_script(request)):
-        if _posted_revision(request) != filing.revision:
-            # Typed on a page opened before a later return: refused as its send would be, the new request
-            # shown, and nothing kept, which would be this revision's draft on every page opened after.
-            # Said as the refresh's other refusal (of the uploads, below): the form is not judged.
-            messages.error(request, FilingReturnedAgain(filing).message)
-            form = procedure.form(initial=posted_as_initial(procedure.form_class, request.POST),
-                                  person=filing.person, user=request.user, kept=kept)
-            return _edit_page(request, form, filing, draft, own, removing, status=409)
         # As a new filing's form (procedure_form): kept for this filing's correction and shown by a GET,
         # so that Back comes to the page with the province's list, never to this post.
         _keep_typed(request, draft, filing, own, kept)
@@ -590,10 +584,8 @@ def filing_edit(request, pk):
                 filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"],
                                 removed=sorted(removing), revision=_posted_revision(request),
                                 link_base=verify_base_for(request))
-            except FilingReturnedAgain as error:  # opened before a later return: its request is shown now
-                filing.refresh_from_db(fields=["revision", "note"])
-                form.add_error(None, error)
-                return _edit_page(request, form, filing, draft, own, removing, status=409)
+            except FilingReturnedAgain:  # returned again while this post was read: as a post of a page opened before
+                return _returned_again(request, _filing(request, pk))
             except ValidationError as error:
                 filing.refresh_from_db(fields=["status", "revision", "data"])
                 if not filing.can_edit:  # resubmitted meanwhile: by this tap's twin, or another tab
@@ -638,6 +630,32 @@ def _forget_corrections(request, filing: Filing) -> None:
     for name in [name for name in drafts if name.startswith(f"edit-{filing.pk}-r")]:
         del drafts[name]
         _save_drafts(request)
+
+
+def _returned_again(request, filing: Filing):
+    """A post of a correction page opened at an earlier revision than `filing`'s, returned again since
+    with a request that page did not show: its send, its refresh without JavaScript and the script's are
+    refused alike (409), the page shown again with the new request and what was posted, and nothing of
+    the post is kept. Not its answers, which would be this revision's draft on every page opened after,
+    nor its files, neither read nor stored (the page says to choose them again), nor its "Bỏ tệp này"
+    boxes, whose keys name the files that page listed, maybe others now. What another, up-to-date page
+    kept for this revision (answers typed, boxes ticked, files) stays as it was."""
+    procedure = filing.procedure
+    draft = _drafts(request).get(_correction_name(filing)) or {"uploads": {}}
+    own = {document.field: document.file.name for document in filing.documents.all()}
+    kept = own | draft["uploads"]
+    if "refresh" in request.POST:  # said as the refresh's other refusal (of the uploads): the form is not judged
+        messages.error(request, FilingReturnedAgain(filing).message)
+        form = procedure.form(initial=posted_as_initial(procedure.form_class, request.POST), person=filing.person,
+                              user=request.user, kept=kept)
+    else:
+        if request.FILES:
+            messages.warning(request, gettext("Các tệp vừa chọn chưa được lưu. Hãy chọn lại nếu vẫn cần gửi kèm."))
+        form = procedure.form(request.POST, person=filing.person, user=request.user, kept=kept,
+                              upload_limit=upload_limit(request))
+        form.is_valid()
+        form.add_error(None, FilingReturnedAgain(filing))
+    return _edit_page(request, form, filing, draft, own, status=409)
 
 
 def _posted_revision(request) -> int | None:

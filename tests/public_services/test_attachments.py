@@ -595,3 +595,62 @@ def test_a_file_ticked_before_a_refresh_without_javascript_stays_ticked_on_the_p
     response = client.post(url, {**correction(filing, "607A"), "remove_files": [gone.field]})
     assert response.status_code == 302
     assert [document.filename for document in filing.documents.all()] == ["giay.pdf"]
+
+
+def _returned_for_a_child(owner, officer) -> Filing:
+    """A 607A `owner` filed for their child, returned: a filing of another person the same login corrects."""
+    from accounts.models import Guardianship
+    from tests.accounts.helpers import born_years_ago, cccd_for, make_person
+
+    from .helpers import submit
+
+    born = born_years_ago(10)
+    child = make_person("7909990003", "Trần Minh Khang", birth=born, id_number=cccd_for(born))
+    child.agency = owner.person.agency
+    child.save(update_fields=["agency"])
+    Guardianship.objects.create(parent=owner, child=child, relationship="cha")
+    return filing_return(filing=submit(owner, person=child), officer=officer, what="Bổ sung giấy xác nhận")
+
+
+def test_a_send_from_a_page_opened_before_a_later_return_stores_none_of_its_files_and_leaves_the_others(
+        owner, district_officer, root):
+    """Tab A opened the correction of revision 1; tab B sent it (revision 2), which the agency returned
+    again; tab C, opened after, kept a file beside a refused answer, then ticked one of the filing's to
+    take out and typed on, refreshed without JavaScript. Tab A's send, with a file and a box ticked, is
+    refused (409): its file is not stored, and the files kept for revision 2, the box ticked there and
+    the files kept for another filing's correction stay. Before, tab A's file was stored with revision
+    2's, its tick deleted the file tab C kept, and its file waited for the sweep once forgotten."""
+    client = logged(owner)
+    filing = submit_with(client, [upload("giay.pdf", real_pdf())])
+    other = _returned_for_a_child(owner, district_officer)
+    other_url = f"/dich-vu-cong/ho-so/{other.pk}/sua/"
+    assert client.post(other_url, {**correction(other, "607A", details=""),
+                                   FIELD: [upload("cua-con.pdf", real_pdf("của con"))]}).status_code == 200
+    filing_return(filing=filing, officer=district_officer, what="Bổ sung bảng lương")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    tab_a = correction(filing, "607A", details="Sổ bị ướt (trang cũ)")
+    assert client.post(url, correction(filing, "607A")).status_code == 302  # tab B
+    filing.refresh_from_db()
+    filing_return(filing=filing, officer=district_officer, what="Gửi bảng lương có dấu")
+    filing.refresh_from_db()
+    own = filing.documents.get().field
+    response = client.post(url, {**correction(filing, "607A", details=""), FIELD: [upload("bang.pdf", real_pdf())]})
+    assert response.status_code == 200  # tab C: its file kept for revision 2 beside the refused answer
+    [(kept_key, _name, _url)] = [row for row in response.context["attached"] if row[1] == "bang.pdf"]
+    tab_c = {**correction(filing, "607A", details="Sổ bị ướt (trang mới)"), "refresh": "1", "remove_files": [own]}
+    assert client.post(url, tab_c).status_code == 302
+    before = stored(root)
+
+    response = client.post(url, {**tab_a, FIELD: [upload("cu.pdf", real_pdf("trang cũ"))],
+                                 "remove_files": [kept_key]})
+    html = response.content.decode()
+    assert response.status_code == 409 and "đã được trả lại lần nữa sau khi trang này được mở" in html
+    assert stored(root) == before  # nothing stored of tab A's, nothing of the others' deleted
+    assert "Các tệp vừa chọn chưa được lưu. Hãy chọn lại nếu vẫn cần gửi kèm." in html
+    html = client.get(url).content.decode()  # tab C's page, as it kept it
+    assert "Sổ bị ướt (trang mới)" in html and "bang.pdf" in html and "cu.pdf" not in html
+    assert re.findall(r'name="remove_files" value="([^"]+)" checked', html) == [own]
+    assert "cua-con.pdf" in client.get(other_url).content.decode()
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.RETURNED and filing.revision == 2
+

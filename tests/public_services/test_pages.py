@@ -579,6 +579,60 @@ def test_a_refresh_from_a_page_opened_before_a_later_return_is_refused_and_keeps
     assert "(trang cũ)" not in html and "Ghi rõ số nhà." in html and "trang này được mở" not in html
 
 
+def test_a_send_from_a_page_opened_before_a_later_return_leaves_what_this_revisions_refresh_kept(
+        client, owner, province_officer):
+    """Tab A opened the correction of revision 1; tab B sent it (revision 2), which the agency returned
+    again; tab C, opened after, kept what it typed by a refresh without JavaScript. Tab A's send is
+    refused (409) and leaves tab C's answers as they were: before, it cleared them, as a send of this
+    revision does once judged, and the page opened again showed the filing's answers instead."""
+    client.force_login(owner)
+    reauthenticated(client)  # asked by the procedures that move the benefits' money
+    filing = _returned(owner, province_officer)
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    tab_a = correction(filing, "CHUYEN-NOI-HUONG", new_address="12 Hàng Bài (trang cũ)")
+    assert client.post(url, correction(filing, "CHUYEN-NOI-HUONG")).status_code == 302  # tab B
+    filing_receive(filing=filing, officer=province_officer)
+    filing_return(filing=filing, officer=province_officer, what="Ghi rõ số nhà.")
+    filing.refresh_from_db()
+    tab_c = {**correction(filing, "CHUYEN-NOI-HUONG", new_address="12 Hàng Bài, số nhà 5 (trang mới)"), "refresh": "1"}
+    assert client.post(url, tab_c).status_code == 302
+
+    response = client.post(url, tab_a)
+    html = response.content.decode()
+    assert response.status_code == 409 and "đã được trả lại lần nữa sau khi trang này được mở" in html
+    assert "(trang cũ)" in html and 'name="revision" value="2"' in html  # what tab A sent, to send again
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.RETURNED and "(trang cũ)" not in filing.data["new_address"]
+    html = page(client, url)  # tab C's answers, kept for revision 2
+    assert "(trang mới)" in html and "(trang cũ)" not in html
+
+
+def test_the_scripts_refresh_from_a_page_opened_before_a_later_return_is_refused_as_the_buttons_is(
+        client, owner, province_officer):
+    """refresh-list.js's request from a correction page opened before the filing was sent and returned
+    again is refused as the button's is, 409 and nothing kept, so that the script shows the button
+    again, whose post shows the new request: before, it answered the list of a page whose send would be
+    refused, saying nothing of the new request."""
+    client.force_login(owner)
+    reauthenticated(client)
+    filing = _returned(owner, province_officer)
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    tab_a = {**correction(filing, "CHUYEN-NOI-HUONG", new_address="12 Hàng Bài (trang cũ)"), "refresh": "1"}
+    assert client.post(url, correction(filing, "CHUYEN-NOI-HUONG")).status_code == 302  # tab B
+    filing_receive(filing=filing, officer=province_officer)
+    filing_return(filing=filing, officer=province_officer, what="Ghi rõ số nhà.")
+
+    response = client.post(url, tab_a, HTTP_X_REQUESTED_WITH="refresh-list")
+    html = response.content.decode()
+    assert response.status_code == 409 and "đã được trả lại lần nữa sau khi trang này được mở" in html
+    assert not any("typed" in draft for draft in client.session.get("public_services_drafts", {}).values())
+    html = page(client, url)
+    assert "(trang cũ)" not in html and "trang này được mở" not in html
+    filing.refresh_from_db()
+    response = client.post(url, {**tab_a, "revision": str(filing.revision)}, HTTP_X_REQUESTED_WITH="refresh-list")
+    assert response.status_code == 200 and "(trang cũ)" in response.content.decode()  # an up-to-date page's
+
+
 def test_a_forged_corrections_refresh_keeps_only_what_the_form_could_hold(client, owner, province_officer):
     client.force_login(owner)
     filing = _returned(owner, province_officer)
