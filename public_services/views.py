@@ -585,12 +585,12 @@ def filing_edit(request, pk):
                                 removed=sorted(removing), revision=_posted_revision(request),
                                 link_base=verify_base_for(request))
             except FilingReturnedAgain:  # returned again while this post was read: as a post of a page opened before
+                _forget_correction(request, draft_name)  # of a revision no page sends any more
                 return _returned_again(request, _filing(request, pk))
             except ValidationError as error:
                 filing.refresh_from_db(fields=["status", "revision", "data"])
                 if not filing.can_edit:  # resubmitted meanwhile: by this tap's twin, or another tab
-                    drafts.pop(draft_name, None)
-                    _save_drafts(request)
+                    _forget_correction(request, draft_name)
                     return _not_returned(request, filing, form)
                 form.add_error(None, error)
             else:
@@ -625,11 +625,23 @@ def _keep_typed(request, draft: dict, filing: Filing, own: dict, kept: dict) -> 
 
 def _forget_corrections(request, filing: Filing) -> None:
     """Forget the drafts of `filing`'s correction, every revision's, once it is no longer returned:
-    what was typed there is never shown again (its files, if any, are swept with the others)."""
-    drafts = _drafts(request)
-    for name in [name for name in drafts if name.startswith(f"edit-{filing.pk}-r")]:
-        del drafts[name]
-        _save_drafts(request)
+    what was typed there is never shown again, and the files uploaded to them are deleted at once."""
+    for name in [name for name in _drafts(request) if name.startswith(f"edit-{filing.pk}-r")]:
+        _forget_correction(request, name)
+
+
+def _forget_correction(request, name: str) -> None:
+    """Forget the correction draft `name`, which no page sends any more (the filing is no longer returned,
+    or returned again at a later revision, whose draft is another), and delete the files uploaded to it:
+    never the filing's own documents, stored elsewhere, nor another draft's, each in a folder of its own.
+    Without it they waited for the sweep of stale uploads (`uploads_sweep`)."""
+    draft = _drafts(request).pop(name, None)
+    if draft is None:
+        return
+    for path in draft.get("uploads", {}).values():
+        if path.startswith(f"{UPLOAD_DIR}/"):
+            default_storage.delete(path)
+    _save_drafts(request)
 
 
 def _returned_again(request, filing: Filing):

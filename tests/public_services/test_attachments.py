@@ -654,3 +654,57 @@ def test_a_send_from_a_page_opened_before_a_later_return_stores_none_of_its_file
     filing.refresh_from_db()
     assert filing.status == Filing.Status.RETURNED and filing.revision == 2
 
+
+def test_files_of_a_send_refused_as_the_filing_was_returned_again_meanwhile_are_deleted_at_once(
+        owner, district_officer, root, monkeypatch):
+    """The filing is sent from another tab and returned again while this send, read as of the filing's
+    revision, is being judged: refused (409) with the new request, and the files this correction kept
+    for the revision gone by, which no page sends any more, are deleted at once, not left to the sweep;
+    the filing's own stay."""
+    from public_services import views
+    from public_services.services import filing_receive, filing_resubmit
+
+    client = logged(owner)
+    filing = submit_with(client, [upload("giay.pdf", real_pdf())])
+    filing_return(filing=filing, officer=district_officer, what="Bổ sung bảng lương")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    assert client.post(url, {**correction(filing, "607A", details=""),
+                             FIELD: [upload("truoc.pdf", real_pdf("trước"))]}).status_code == 200
+    before = stored(root)
+    assert "truoc.pdf" in [path.name for path in before]
+
+    def returned_again_meanwhile(**kwargs):
+        filing_resubmit(**{**kwargs, "uploads": {}, "removed": ()})  # another tab's send
+        filing_receive(filing=Filing.objects.get(pk=filing.pk), officer=district_officer)
+        filing_return(filing=Filing.objects.get(pk=filing.pk), officer=district_officer, what="Gửi bảng lương có dấu")
+        filing_resubmit(**kwargs)
+
+    monkeypatch.setattr(views, "filing_resubmit", returned_again_meanwhile)
+    response = client.post(url, {**correction(filing, "607A"), FIELD: [upload("bang.pdf", real_pdf("bảng"))]})
+    html = response.content.decode()
+    assert response.status_code == 409 and "Gửi bảng lương có dấu" in html and 'name="revision" value="2"' in html
+    names = [path.name for path in stored(root)]
+    assert "truoc.pdf" not in names and "bang.pdf" not in names
+    assert all(default_storage.exists(document.file.name) for document in filing.documents.all())
+    assert "truoc.pdf" not in client.get(url).content.decode()
+
+
+def test_files_kept_for_a_correction_are_deleted_at_once_when_the_filing_is_no_longer_returned(
+        owner, district_officer, root):
+    """A file kept beside a refused answer, then the filing withdrawn from another tab: the send that
+    follows is refused (409, not sent) and the file, which no page can send any more, is deleted at
+    once, as the correction's draft is forgotten, not left to the sweep of stale uploads."""
+    from public_services.services import filing_withdraw
+
+    client = logged(owner)
+    filing = submit_with(client, [upload("giay.pdf", real_pdf())])
+    filing_return(filing=filing, officer=district_officer, what="Bổ sung bảng lương")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    assert client.post(url, {**correction(filing, "607A", details=""),
+                             FIELD: [upload("bang.pdf", real_pdf("bảng"))]}).status_code == 200
+    assert "bang.pdf" in [path.name for path in stored(root)]
+    filing_withdraw(filing=filing, user=owner)
+    response = client.post(url, correction(filing, "607A"))
+    assert response.status_code == 409 and "đã được rút" in response.content.decode()
+    assert "bang.pdf" not in [path.name for path in stored(root)]
+    assert default_storage.exists(filing.documents.get().file.name)
