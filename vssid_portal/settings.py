@@ -592,7 +592,7 @@ PORTAL_PUBLIC_URL = _read("PORTAL_PUBLIC_URL", env.str, default="").rstrip("/")
 PORTAL_HOTLINE = "1900 9068"
 PORTAL_EMAIL = "baohiemxahoi@vss.gov.vn"
 CSRF_FAILURE_VIEW = "accounts.views.security.csrf_failure"  # the login page's own, else the portal's
-FORM_RENDERER = "vssid_portal.forms.PortalFormRenderer"
+FORM_RENDERER = "vssid_portal.forms.renderer.PortalFormRenderer"
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 MFA_FORMS = {"authenticate": "accounts.forms.AuthenticateForm", "reauthenticate": "accounts.forms.ReauthenticateForm",
              "activate_totp": "accounts.forms.ActivateTOTPForm"}

@@ -97,7 +97,7 @@
       listFor = source.value;
       list.setAttribute("aria-busy", "true");
       // Marked as the script's (X-Requested-With): a form answers with the list and keeps nothing, as
-      // what is typed after it on this page would not be kept (vssid_portal/forms.py refreshed_by_script).
+      // what is typed after it on this page would not be kept (vssid_portal/forms/kept.py refreshed_by_script).
       var headers = {"X-Requested-With": "refresh-list"};
       fetch(askedFor(body), byGet ? {credentials: "same-origin", headers: headers}
                                   : {method: "POST", body: body, credentials: "same-origin", headers: headers})
