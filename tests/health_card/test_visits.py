@@ -782,7 +782,7 @@ def test_a_stale_page_with_a_line_id_that_is_a_superscript_digit_is_refused_not_
 def test_the_edit_conflict_page_puts_back_what_was_typed_without_a_nul_or_another_control_character(
         client, db, django_capture_on_commit_callbacks):
     """The page shown again after another's save keeps what the officer typed, in the visit's boxes
-    and in its cost lines' (vssid_portal.forms.EchoedBoundField), without the NUL, the control
+    and in its cost lines' (vssid_portal.forms.echo.EchoedBoundField), without the NUL, the control
     characters and the DEL typed with it: not showing them again, nor saving them with the page."""
     from tests.vssid_portal.test_echoed_text import box_value, control_characters
 
