@@ -172,11 +172,13 @@ def filings_left_by(*, user):
             .select_related("person").order_by("-submitted_at", "-id"))
 
 
-def filings_sent_since(*, user, since, latest: int) -> list:
-    """When `user` sent the latest `latest` of the filings they sent after `since`, newest first: new
-    ones and corrections sent again, withdrawn or not (what services.SUBMISSIONS_PER_LOGIN counts)."""
-    return list(Filing.objects.filter(submitted_by=user, submitted_at__gt=since).order_by("-submitted_at")
-                .values_list("submitted_at", flat=True)[:latest])
+def filings_made_since(*, user, since, latest: int) -> list:
+    """When `user` made the latest `latest` of the new filings they made after `since`, newest first,
+    withdrawn or not (what services.SUBMISSIONS_PER_LOGIN counts): each filing's first submission, the
+    event that recorded it, never a correction sent again later, which moves the filing's
+    `submitted_at` but makes no new filing."""
+    return list(FilingEvent.objects.filter(actor=user, from_status="", at__gt=since).order_by("-at")
+                .values_list("at", flat=True)[:latest])
 
 
 def open_filing_of(*, person, procedure) -> Filing | None:

@@ -72,7 +72,7 @@ from .selectors import (
     filing_email_recipient,
     filing_of_email_confirmation,
     filing_submitted_with,
-    filings_sent_since,
+    filings_made_since,
     filings_visible_to,
     is_officers_own_case,
     open_filing_of,
@@ -560,8 +560,11 @@ def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filin
 # New filings one login may submit in SUBMISSIONS_WINDOW, whatever the procedure or the person: each tells
 # its holder (and a minor's parents) by SMS, and one withdrawn by SMS again, and has its declaration PDF
 # built. A family filing for each of its members stays far below; a script submitting and withdrawing in
-# a loop stops. Counted from the filings themselves in PostgreSQL (selectors.filings_sent_since), not in
-# Redis, so that filings are still taken while Redis is down.
+# a loop stops. Counted from the filings' first submissions in PostgreSQL (selectors.filings_made_since),
+# not in Redis, so that filings are still taken while Redis is down. A returned filing corrected and sent
+# again (filing_resubmit) is no new filing and is not counted, nor refused by this limit: it is texted and
+# built again too, but is sent only while the filing is returned, once per return (its row locked, the
+# revision its page was opened on checked), so that an officer's return, not the citizen, bounds it.
 SUBMISSIONS_PER_LOGIN = 10
 SUBMISSIONS_WINDOW = datetime.timedelta(hours=1)
 
@@ -580,14 +583,14 @@ class FilingsRefused(ValidationError):
 
 
 def _submissions_refused(user) -> FilingsRefused | None:
-    """The refusal of a new filing by `user` once SUBMISSIONS_PER_LOGIN filings it sent are within
-    SUBMISSIONS_WINDOW (withdrawn ones too: the loop this guards withdraws each; a correction sent again
-    too, texted and built as well), with the wait until the oldest of the last SUBMISSIONS_PER_LOGIN
+    """The refusal of a new filing by `user` once SUBMISSIONS_PER_LOGIN new filings it made are within
+    SUBMISSIONS_WINDOW (withdrawn ones too: the loop this guards withdraws each; not a correction sent
+    again, which makes no new filing), with the wait until the oldest of the last SUBMISSIONS_PER_LOGIN
     leaves the window; None while the login is below. Read once the login's submissions are locked
     (filing_submit), so that its submissions sent at the same moment are counted one after another,
     each seeing those committed before it, instead of all reading the same count."""
     now = timezone.now()
-    sent = filings_sent_since(user=user, since=now - SUBMISSIONS_WINDOW, latest=SUBMISSIONS_PER_LOGIN)
+    sent = filings_made_since(user=user, since=now - SUBMISSIONS_WINDOW, latest=SUBMISSIONS_PER_LOGIN)
     if len(sent) < SUBMISSIONS_PER_LOGIN:
         return None
     return FilingsRefused((sent[-1] + SUBMISSIONS_WINDOW - now).total_seconds())

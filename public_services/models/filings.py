@@ -99,8 +99,8 @@ class Filing(models.Model):
         verbose_name_plural = pgettext_lazy("số nhiều", "hồ sơ dịch vụ công")
         permissions = [("process_filing", "Tiếp nhận và giải quyết hồ sơ dịch vụ công")]
         indexes = [models.Index(fields=["agency", "status", "due_date"], name="filing_queue_idx"),
-                   # the filings a login sent within the last hour (services.SUBMISSIONS_PER_LOGIN), read
-                   # without scanning the login's whole history
+                   # a login's filings, newest first (selectors.filings_left_by), read without scanning
+                   # the login's whole history
                    models.Index(fields=["submitted_by", "submitted_at"], name="filing_submitter_recent_idx")]
         constraints = [
             models.CheckConstraint(
@@ -272,6 +272,10 @@ class FilingEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = "lịch sử xử lý"
         verbose_name_plural = "lịch sử xử lý"
+        # the new filings a login made within the last hour (services.SUBMISSIONS_PER_LOGIN): their first
+        # events, read without scanning the login's whole history
+        indexes = [models.Index(fields=["actor", "at"], condition=models.Q(from_status=""),
+                                name="filingevent_made_by_idx")]
 
     def __str__(self):
         # Vietnamese whatever the page's language, as the admin's change log would keep it.

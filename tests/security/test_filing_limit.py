@@ -3,19 +3,23 @@ its holder (a minor's parents too), a withdrawal again, and has its declaration 
 script submitting and withdrawing in a loop would otherwise make the portal send SMS and build PDFs
 without end. Past the limit nothing is recorded nor sent, and the review page answers 429 with
 Retry-After, saying so in Vietnamese, the answers kept. The limit is counted from the filings in
-PostgreSQL, so that it holds, and filings are still taken, while Redis is down."""
+PostgreSQL, so that it holds, and filings are still taken, while Redis is down. A returned filing
+corrected and sent again is no new filing: it is neither counted nor refused, and is sent once per
+return."""
 
 import datetime
 import math
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import translation
 
 from notifications.models import Message
 from public_services import services
-from public_services.models import Filing
+from public_services.models import Filing, FilingEvent
+from public_services.services import filing_resubmit, filing_return
 from tests.accounts.helpers import jpeg
 from tests.accounts.test_code_lookup_redis_down import stop_redis
 from tests.public_services.helpers import (  # noqa: F401
@@ -24,6 +28,7 @@ from tests.public_services.helpers import (  # noqa: F401
     district_officer,
     logged,
     owner,
+    reauthenticated,
     review_post,
     submit,
     submitted_at_once,
@@ -42,7 +47,26 @@ def two_an_hour(monkeypatch):
 
 
 def sent_minutes_ago(filing, minutes: int):
-    Filing.objects.filter(pk=filing.pk).update(submitted_at=filing.submitted_at - datetime.timedelta(minutes=minutes))
+    """The filing made `minutes` earlier than it was: its submission and the event that recorded it."""
+    earlier = datetime.timedelta(minutes=minutes)
+    Filing.objects.filter(pk=filing.pk).update(submitted_at=filing.submitted_at - earlier)
+    first = FilingEvent.objects.get(filing=filing, from_status="")
+    FilingEvent.objects.filter(pk=first.pk).update(at=first.at - earlier)
+    filing.refresh_from_db()
+    return filing
+
+
+def returned_made_two_hours_ago(owner, officer):
+    """A filing the login made two hours ago, which the agency has just returned for correction."""
+    filing = sent_minutes_ago(submit(owner, "THAY-DOI-CHI-TRA"), 120)
+    filing_return(filing=filing, officer=officer, what="Ghi rõ bưu điện nhận tiền.")
+    filing.refresh_from_db()
+    return filing
+
+
+def corrected(filing, user):
+    return filing_resubmit(filing=filing, user=user, data=answers(filing.procedure_code), uploads={},
+                           revision=filing.revision)
 
 
 def test_submitting_and_withdrawing_in_a_loop_stops_at_the_logins_limit(owner, two_an_hour,  # noqa: F811
@@ -163,3 +187,51 @@ def test_the_correction_page_counts_posts_with_files_as_the_form_does(owner, dis
     assert "Bạn đã gửi tệp quá nhiều lần trong một giờ." in refused.content.decode()
     filing.refresh_from_db()
     assert filing.status == Filing.Status.RETURNED
+
+
+def test_a_login_at_its_limit_still_sends_a_correction(owner, district_officer, two_an_hour):  # noqa: F811
+    """A correction is no new filing: a login that has made its filings of the hour still sends the
+    correction of a returned one from its page."""
+    filing = returned_made_two_hours_ago(owner, district_officer)
+    for _ in range(2):
+        withdrawn(submit(owner))
+    with pytest.raises(services.FilingsRefused):
+        submit(owner)
+    response = reauthenticated(logged(owner)).post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/",
+                                                   correction(filing, "THAY-DOI-CHI-TRA"))
+    assert response.status_code == 302 and response["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED and filing.revision == 2
+
+
+def test_corrections_do_not_use_up_the_logins_limit(owner, district_officer, two_an_hour):  # noqa: F811
+    corrected(returned_made_two_hours_ago(owner, district_officer), owner)
+    for _ in range(2):  # the correction took none of the hour's two new filings
+        withdrawn(submit(owner))
+    with pytest.raises(services.FilingsRefused):
+        submit(owner)
+
+
+def test_a_new_filing_corrected_within_the_hour_still_counts_once(owner, district_officer, two_an_hour):  # noqa: F811
+    filing = filing_return(filing=submit(owner, "THAY-DOI-CHI-TRA"), officer=district_officer,
+                           what="Ghi rõ bưu điện nhận tiền.")
+    corrected(filing, owner)
+    withdrawn(submit(owner))
+    with pytest.raises(services.FilingsRefused):
+        submit(owner)
+
+
+def test_a_correction_is_sent_once_per_return(owner, district_officer,  # noqa: F811
+                                              django_capture_on_commit_callbacks):
+    """What bounds corrections instead of the limit: one is sent only while the filing is returned, so a
+    second send of the same page (a double submit) records, texts and builds nothing more."""
+    filing = returned_made_two_hours_ago(owner, district_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        corrected(filing, owner)
+    texts = Message.objects.filter(channel=Message.Channel.SMS).count()
+    with pytest.raises(ValidationError, match="Chỉ sửa được hồ sơ cơ quan BHXH đã trả lại"):
+        corrected(filing, owner)  # the same revision, the page's own
+    filing.refresh_from_db()
+    assert filing.revision == 2
+    assert filing.events.filter(from_status=Filing.Status.RETURNED, status=Filing.Status.SUBMITTED).count() == 1
+    assert Message.objects.filter(channel=Message.Channel.SMS).count() == texts
