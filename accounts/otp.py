@@ -27,7 +27,7 @@ import math
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import pyotp
@@ -45,6 +45,7 @@ from notifications.services import send_message
 from vssid_portal.cache import cache_reachable
 from vssid_portal.ratelimit import client_ip, consume_in_turn, key_rate, seconds_until_allowed
 from vssid_portal.secret_keys import secret_keys
+from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.views import minutes_left
 
 CODE_DIGITS = 6
@@ -151,18 +152,28 @@ def send_code(request, *, purpose: Purpose, subject: str, recipient: Recipient |
     Call it on POST requests (allauth's limiter does not count GETs). Without a recipient (an
     officer with neither phone nor e-mail) the code is recorded all the same and nothing is sent.
     At the hourly cap nothing is sent and nothing changes: the code sent before stays good until it
-    expires, and the refusal says when the next may be asked. The password reset, which must not
-    tell an account from an unknown BHXH code, asks its code by reset_code_ask instead. The code is
+    expires, and the refusal (HourlyCapReached) says so and when the next may be asked, also when
+    asked within RESEND_AFTER of the last code if the cap would refuse it even then (not TooSoon,
+    whose seconds would end in that refusal). The password reset, which must not tell an account
+    from an unknown BHXH code, asks its code by reset_code_ask instead. The code is
     written in `language` when given, else in `user`'s (notifications.services.send_message).
     """
     key = _key(purpose, subject)
     now = time.time()
-    cooldown = _start_cooldown(key, now)
     limits = _phone_limits(recipient)
+    try:
+        cooldown = _start_cooldown(key, now)
+    except TooSoon as too_soon:
+        # Once the wait is over the cap would refuse the code all the same: said, not "ask again in 40 s".
+        wait = _wait_until_allowed(request, limits)
+        if wait is not None and wait > too_soon.seconds:
+            raise HourlyCapReached(_cap_message(recipient, wait, now=now, kept=_outstanding_until(key, now))) from None
+        raise
     if limits and consume_in_turn(request, limits):
         cache.delete(cooldown)  # nothing was sent: no reason to make the visitor wait
         # (Refused without a full record only when the limiter's lock was busy: a minute then.)
-        raise HourlyCapReached(_cap_message(recipient, _minutes_until_allowed(request, limits) or 1))
+        raise HourlyCapReached(_cap_message(recipient, _wait_until_allowed(request, limits) or 60, now=now,
+                                            kept=_outstanding_until(key, now)))
     state = _record(key, now)
     if recipient:
         _send(purpose, subject, state, recipient=recipient, user=user, now=now, language=language)
@@ -177,15 +188,24 @@ def reset_code_ask(request, *, subject: str) -> str:
 
     Until then the code the phone has, while it may still be typed, stays the one checked (_kept_code):
     the new one opens nothing unless delivered, and is delivered only if the phone's cap allows.
-    Raises SendRefused, naming no phone, when a limit refuses."""
+    Raises SendRefused, naming no phone, when a limit refuses: HourlyCapReached also when asked within
+    RESEND_AFTER if the BHXH code's limits would refuse it even then; TooSoon worded as the reset's
+    other answers, alike for an account and an unknown BHXH code."""
     key = _key(Purpose.PASSWORD_RESET, subject)
     now = time.time()
-    cooldown = _start_cooldown(key, now)
     limits = _reset_limits(request, subject)
+    try:
+        cooldown = _start_cooldown(key, now)
+    except TooSoon as too_soon:
+        wait = _wait_until_allowed(request, limits)
+        if wait is not None and wait > too_soon.seconds:  # the cap would refuse it once the wait is over
+            raise HourlyCapReached(_quiet_cap_message(wait, now=now, outstanding=_outstanding(key, now),
+                                                      per_client=_per_client(request, limits))) from None
+        raise _reset_too_soon(too_soon.seconds) from None
     if consume_in_turn(request, limits):
         cache.delete(cooldown)  # nothing was recorded: no reason to make the visitor wait
-        minutes = _minutes_until_allowed(request, limits) or 1
-        raise HourlyCapReached(_quiet_cap_message(minutes, outstanding=_outstanding(key, now),
+        raise HourlyCapReached(_quiet_cap_message(_wait_until_allowed(request, limits) or 60, now=now,
+                                                  outstanding=_outstanding(key, now),
                                                   per_client=_per_client(request, limits)))
     return _record(key, now, kept=_kept_code(key, now), held=True)["nonce"]
 
@@ -259,6 +279,27 @@ def _too_soon(wait: float) -> TooSoon:
                    % {"seconds": seconds}, seconds=seconds)
 
 
+def still_good(recipient: Recipient, refusal: TooSoon) -> str:
+    """What a code page says of a code asked again within RESEND_AFTER while the last one may still be
+    typed: that one, and when a new one may be asked."""
+    return ngettext(
+        "Mã xác thực vừa gửi tới %(recipient)s vẫn dùng được: hãy nhập mã đó. Chưa nhận được thì sau "
+        "%(seconds)s giây bạn có thể yêu cầu mã mới.",
+        "Mã xác thực vừa gửi tới %(recipient)s vẫn dùng được: hãy nhập mã đó. Chưa nhận được thì sau "
+        "%(seconds)s giây bạn có thể yêu cầu mã mới.", refusal.seconds,
+    ) % {"recipient": recipient.display, "seconds": refusal.seconds}
+
+
+def _reset_too_soon(seconds: int) -> TooSoon:
+    """_too_soon said of a reset, alike for an account and an unknown BHXH code, as its other answers are:
+    a code went out only if the BHXH code has an account."""
+    return TooSoon(ngettext(
+        "Nếu mã số BHXH này đã có tài khoản, mã xác thực vừa được gửi tới số điện thoại đăng ký. Bạn có thể "
+        "yêu cầu mã mới sau %(seconds)s giây.",
+        "Nếu mã số BHXH này đã có tài khoản, mã xác thực vừa được gửi tới số điện thoại đăng ký. Bạn có thể "
+        "yêu cầu mã mới sau %(seconds)s giây.", seconds) % {"seconds": seconds}, seconds=seconds)
+
+
 def _record(key: str, now: float, *, kept: dict | None = None, held: bool = False) -> dict:
     """Record a new code for `key`, its wrong tries none yet, and return its state. A `held` code (a
     reset's, until the worker delivers it) is recorded beside the `kept` code (_kept_code), which stays
@@ -315,9 +356,21 @@ def _waits(request, limits: list[tuple[str, str]]) -> list[tuple[float, str]]:
             if (wait := seconds_until_allowed(request, action=action, key=key)) is not None]
 
 
-def _minutes_until_allowed(request, limits: list[tuple[str, str]]) -> int | None:
+def _wait_until_allowed(request, limits: list[tuple[str, str]]) -> float | None:
+    """The seconds until every limit of `limits` lets a code through, or None while none is full."""
     waits = _waits(request, limits)
-    return minutes_left(max(waits)[0]) if waits else None
+    return max(waits)[0] if waits else None
+
+
+def _clock(at: float, *, up: bool) -> str:
+    """The moment `at` (a time.time() value) as the portal's local time, hh:mm, rounded `up` to the next
+    minute (a time from which something may be done) or down (a time until which something lasts); with
+    its date (vn_time_date) when it is not today."""
+    minute = (math.ceil(at / 60) if up else math.floor(at / 60)) * 60
+    moment = timezone.localtime(datetime.fromtimestamp(minute, tz=UTC))
+    if moment.date() != timezone.localtime(datetime.fromtimestamp(time.time(), tz=UTC)).date():
+        return vn_time_date(moment)
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def _per_client(request, limits: list[tuple[str, str]]) -> bool:
@@ -336,6 +389,15 @@ def _outstanding(key: str, now: float) -> bool:
     """Whether the code last sent for `key` may still be typed: not expired, not void."""
     state = cache.get(key)
     return _live(state, now) and (cache.get(_tries_key(key, state)) or 0) < MAX_ATTEMPTS
+
+
+def _outstanding_until(key: str, now: float) -> float | None:
+    """Until when the code last sent for `key` may still be typed (its expiry), or None when it may not
+    (expired, void, or none), as _outstanding tells it."""
+    state = cache.get(key)
+    if not _live(state, now) or (cache.get(_tries_key(key, state)) or 0) >= MAX_ATTEMPTS:
+        return None
+    return state["sent_at"] + LIFETIME
 
 
 def code_outstanding(*, purpose: Purpose, subject: str) -> bool:
@@ -386,15 +448,22 @@ def _window(action: str) -> str:
     return _every(rate.duration if rate is not None else 3600)
 
 
-def _cap_message(recipient: Recipient, minutes: int) -> str:
-    return ngettext(
-        "Đã gửi đủ số mã cho phép %(every)s tới %(recipient)s, nên chưa gửi mã mới. "
-        "Bạn có thể yêu cầu mã sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
-        "Đã gửi đủ số mã cho phép %(every)s tới %(recipient)s, nên chưa gửi mã mới. "
-        "Bạn có thể yêu cầu mã sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
+def _cap_message(recipient: Recipient, wait: float, *, now: float, kept: float | None = None) -> str:
+    """The phone's cap said: no new code was sent, the code sent before still good until `kept` (its
+    expiry, when it may still be typed), and when (in `wait` seconds: the minutes and the local time) a
+    new one may be asked."""
+    minutes = minutes_left(wait)
+    said = [gettext("Đã gửi đủ số mã cho phép %(every)s tới %(recipient)s, nên chưa gửi mã mới.")
+            % {"every": _window("otp_send"), "recipient": recipient.display}]
+    if kept is not None:
+        said.append(gettext("Mã đã gửi trước đó vẫn dùng được tới %(until)s: hãy nhập mã đó.")
+                    % {"until": _clock(kept, up=False)})
+    said.append(ngettext(
+        "Bạn có thể yêu cầu mã sau %(minutes)s phút (từ %(time)s), hoặc gọi tổng đài %(hotline)s.",
+        "Bạn có thể yêu cầu mã sau %(minutes)s phút (từ %(time)s), hoặc gọi tổng đài %(hotline)s.",
         minutes,
-    ) % {"every": _window("otp_send"), "recipient": recipient.display, "minutes": minutes,
-         "hotline": settings.PORTAL_HOTLINE}
+    ) % {"minutes": minutes, "time": _clock(now + wait, up=True), "hotline": settings.PORTAL_HOTLINE})
+    return " ".join(said)
 
 
 # Why a reset's code was not sent: the BHXH code had its codes of the window, or this client its share.
@@ -402,8 +471,10 @@ CODE_HAD_ITS_CODES = _("mã số BHXH này đã được yêu cầu đủ số m
 CLIENT_HAD_ITS_CODES = _("mạng bạn đang dùng đã yêu cầu đủ số mã cho phép %(every)s cho mã số BHXH này")
 
 
-def _quiet_cap_message(minutes: int, *, outstanding: bool, per_client: bool = False) -> str:
-    """The cap said of a reset, alike for an account and an unknown BHXH code: no phone named."""
+def _quiet_cap_message(wait: float, *, now: float, outstanding: bool, per_client: bool = False) -> str:
+    """The cap said of a reset, alike for an account and an unknown BHXH code: no phone named; a new code
+    may be asked in `wait` seconds, said in minutes and as the local time."""
+    minutes, at = minutes_left(wait), _clock(now + wait, up=True)
     if per_client:
         reason = CLIENT_HAD_ITS_CODES % {"every": _window("otp_send_reset_client")}
     else:
@@ -411,18 +482,20 @@ def _quiet_cap_message(minutes: int, *, outstanding: bool, per_client: bool = Fa
     if outstanding:
         return ngettext(
             "Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn dùng được "
-            "tới khi hết hạn. Chưa gửi mã mới vì %(reason)s; bạn có thể yêu cầu mã mới sau %(minutes)s phút.",
+            "tới khi hết hạn. Chưa gửi mã mới vì %(reason)s; bạn có thể yêu cầu mã mới sau %(minutes)s phút "
+            "(từ %(time)s).",
             "Nếu mã số BHXH này đã có tài khoản, mã xác thực đã được gửi tới số điện thoại đăng ký và vẫn dùng được "
-            "tới khi hết hạn. Chưa gửi mã mới vì %(reason)s; bạn có thể yêu cầu mã mới sau %(minutes)s phút.",
+            "tới khi hết hạn. Chưa gửi mã mới vì %(reason)s; bạn có thể yêu cầu mã mới sau %(minutes)s phút "
+            "(từ %(time)s).",
             minutes,
-        ) % {"minutes": minutes, "reason": reason}
+        ) % {"minutes": minutes, "time": at, "reason": reason}
     return ngettext(
         "Nếu mã số BHXH này đã có tài khoản, chưa gửi mã mới tới số điện thoại đăng ký vì %(reason)s. Bạn có thể "
-        "yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
+        "yêu cầu mã mới sau %(minutes)s phút (từ %(time)s), hoặc gọi tổng đài %(hotline)s.",
         "Nếu mã số BHXH này đã có tài khoản, chưa gửi mã mới tới số điện thoại đăng ký vì %(reason)s. Bạn có thể "
-        "yêu cầu mã mới sau %(minutes)s phút, hoặc gọi tổng đài %(hotline)s.",
+        "yêu cầu mã mới sau %(minutes)s phút (từ %(time)s), hoặc gọi tổng đài %(hotline)s.",
         minutes,
-    ) % {"minutes": minutes, "reason": reason, "hotline": settings.PORTAL_HOTLINE}
+    ) % {"minutes": minutes, "time": at, "reason": reason, "hotline": settings.PORTAL_HOTLINE}
 
 
 def _every(seconds: float) -> str:
@@ -476,15 +549,16 @@ def unsent_at_cap(request, *, purpose: Purpose, subject: str, recipient: Recipie
     or is void is told so when typed). With `quiet` (the password reset), the cap is the one
     reset_code_ask refuses at: the BHXH code's and this client's share of it, said naming no
     phone."""
-    if _outstanding(_key(purpose, subject), time.time()):
+    now = time.time()
+    if _outstanding(_key(purpose, subject), now):
         return None
     limits = _reset_limits(request, subject) if quiet else _phone_limits(recipient)
-    minutes = _minutes_until_allowed(request, limits)
-    if minutes is None:
+    wait = _wait_until_allowed(request, limits)
+    if wait is None:
         return None
     if quiet:
-        return _quiet_cap_message(minutes, outstanding=False, per_client=_per_client(request, limits))
-    return _cap_message(recipient, minutes)
+        return _quiet_cap_message(wait, now=now, outstanding=False, per_client=_per_client(request, limits))
+    return _cap_message(recipient, wait, now=now)
 
 
 def check_code(*, purpose: Purpose, subject: str, code: str) -> None:

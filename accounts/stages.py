@@ -28,7 +28,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vssid_portal.middleware import language_switched_to
@@ -109,12 +109,7 @@ def send_login_code(request, user) -> None:
             messages.error(request, refusal.message)
         elif not otp.unsent_at_cap(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk),
                                    recipient=recipient):  # else the page says why no code waits
-            messages.info(request, ngettext(
-                "Mã xác thực vừa gửi tới %(recipient)s vẫn dùng được: hãy nhập mã đó. Chưa nhận được thì sau "
-                "%(seconds)s giây bạn có thể yêu cầu mã mới.",
-                "Mã xác thực vừa gửi tới %(recipient)s vẫn dùng được: hãy nhập mã đó. Chưa nhận được thì sau "
-                "%(seconds)s giây bạn có thể yêu cầu mã mới.", refusal.seconds,
-            ) % {"recipient": recipient.display, "seconds": refusal.seconds})
+            messages.info(request, otp.still_good(recipient, refusal))
     except otp.SendRefused as refusal:
         if not otp.unsent_at_cap(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk),
                                  recipient=recipient):  # else the page says it in place of the code field

@@ -427,6 +427,11 @@ def _send_change_code(request, user) -> None:
         otp.send_code(
             request, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk), recipient=recipient, user=user
         )
+    except otp.TooSoon as refusal:  # the code sent less than a minute ago: the one to type, unless void
+        if otp.code_outstanding(purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk)):
+            messages.info(request, otp.still_good(recipient, refusal))
+        else:
+            messages.error(request, refusal.message)
     except otp.SendRefused as refusal:
         if not otp.unsent_at_cap(request, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk),
                                  recipient=recipient):  # else the page says it in place of the code field

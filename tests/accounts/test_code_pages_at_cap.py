@@ -294,7 +294,7 @@ def test_a_reset_asked_at_the_cap_answers_alike_for_an_unknown_bhxh_code(sms_out
         typed = each.post(RESET_CODE, {"action": "verify", "code": not_the_code}).content.decode()
         answers.append((without_tokens(page).replace(code, "…"), without_tokens(typed).replace(code, "…")))
     assert answers[0] == answers[1]
-    assert f"{RESET_AT_CAP} 55 phút." in answers[0][0] and "Bạn còn 3 lần thử" in answers[0][1]
+    assert f"{RESET_AT_CAP} 55 phút (từ " in answers[0][0] and "Bạn còn 3 lần thử" in answers[0][1]
     assert len(codes_sent(sms_outbox)) == 5
 
 
@@ -377,7 +377,7 @@ def test_a_reset_of_an_account_whose_phone_had_a_login_code_answers_as_an_unknow
         assert answers[0] == answers[1], attempt
         assert len(codes_sent(sms_outbox)) == min(attempt + 2, 5)
         clock.advance(61)
-    assert f"{RESET_AT_CAP} 55 phút." in answers[0]
+    assert f"{RESET_AT_CAP} 55 phút (từ " in answers[0]
     not_the_code = wrong_code(codes_sent(sms_outbox)[-1])
     typed = [without_tokens(each.post(RESET_CODE, {"action": "verify", "code": not_the_code}).content.decode())
              .replace(code, "…") for code, each in clients.items()]
