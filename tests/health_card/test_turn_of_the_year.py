@@ -102,3 +102,24 @@ def test_a_check_at_00_30_is_listed_by_its_time_in_vietnam(holder, card, clinic_
                                                             "ma_qr": card_qr(card, purpose=Purpose.SCREEN)})
         log = text(logged_in(holder).get("/the-bhyt/ai-da-xem/"))
     assert "01/01/2027 00:30" in log and "31/12/2026" not in log
+
+
+def test_the_qr_page_at_00_30_says_until_when_in_vietnams_time(holder, card):
+    with at(NEW_YEAR):
+        page = text(logged_in(holder).get("/the-bhyt/ma-qr/"))
+    until = re.search(r"Mã QR đang hiện dùng được đến (\d\d):(\d\d)\.", page)
+    assert until and until[1] == "00" and 30 < int(until[2]) <= 45  # a 5-minute window, then 10 minutes
+
+
+def test_a_demo_card_of_the_year_made_at_00_30_on_01_01_runs_to_the_end_of_the_new_year(reference_data):
+    from health_card import demo_cards
+    from participation.models import Period
+    from tests.participation.helpers import period
+
+    person = make_person("7909999999", "Trần Thị Bình", birth=datetime.date(1990, 5, 2), id_number="079190012345")
+    period(person, "01/2025", "12/2027", kind=Period.Kind.BHYT, payer=Period.Payer.HOUSEHOLD)
+    with at(NEW_YEAR):
+        demo_cards.seed(persons=[person], seed=1)
+        demo_card = Card.objects.get(person=person)
+        assert card_state(demo_card) == Kind.VALID
+    assert (demo_card.group_id, demo_card.valid_to) == ("GD", datetime.date(NEW_YEAR.year, 12, 31))
