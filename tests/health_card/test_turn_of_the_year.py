@@ -17,7 +17,7 @@ from health_card.qr import Kind, Purpose
 from health_card.selectors import card_state
 from health_card.services import api_token_create, card_qr
 from tests.accounts.helpers import cccd_for, make_person
-from tests.clock import NEW_YEAR, YEAR_END, at
+from tests.clock import NEW_YEAR, YEAR_END, at, in_vietnam
 
 from .card_fixtures import *  # noqa: F401,F403
 from .card_fixtures import issue, logged_in
@@ -123,3 +123,15 @@ def test_a_demo_card_of_the_year_made_at_00_30_on_01_01_runs_to_the_end_of_the_n
         demo_card = Card.objects.get(person=person)
         assert card_state(demo_card) == Kind.VALID
     assert (demo_card.group_id, demo_card.valid_to) == ("GD", datetime.date(NEW_YEAR.year, 12, 31))
+
+
+def test_the_nightly_expiry_at_00_05_on_01_01_marks_the_card_that_ended_on_31_12(ends_this_year):
+    """Beat runs it at 00:05 in Vietnam (settings: CELERY_TIMEZONE), while the UTC date is still 31/12."""
+    from health_card.tasks import expire_cards
+
+    with at(YEAR_END):
+        expire_cards()
+        assert Card.objects.get(pk=ends_this_year.pk).status == Card.Status.ACTIVE
+    with at(in_vietnam(2027, 1, 1, 0, 5)):
+        expire_cards()
+    assert Card.objects.get(pk=ends_this_year.pk).status == Card.Status.EXPIRED
