@@ -8,6 +8,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from public_services.models import Filing
 from public_services.services import due_dates_recounted
@@ -29,7 +30,7 @@ def locking_queries(queries) -> list[str]:
 def test_the_due_date_recount_locks_the_filings_in_key_order(owner):
     submit(owner)
     with CaptureQueriesContext(connection) as queries:
-        due_dates_recounted([datetime.date.today() + datetime.timedelta(days=3)])
+        due_dates_recounted([timezone.localdate() + datetime.timedelta(days=3)])
     [locking] = [sql for sql in locking_queries(queries) if 'FROM "public_services_filing"' in sql]
     assert IN_KEY_ORDER.search(locking.rstrip()), locking
 
