@@ -135,3 +135,17 @@ def test_the_nightly_expiry_at_00_05_on_01_01_marks_the_card_that_ended_on_31_12
     with at(in_vietnam(2027, 1, 1, 0, 5)):
         expire_cards()
     assert Card.objects.get(pk=ends_this_year.pk).status == Card.Status.EXPIRED
+
+
+def test_a_token_made_at_00_30_on_01_01_works_to_the_end_of_that_day_a_year_on_in_vietnam(card, facility):
+    with at(NEW_YEAR):
+        _token, raw = api_token_create(facility=facility, name="HIS")
+
+    def answered() -> int:
+        return Client().post("/api/xac-thuc/the-bhyt/", {"maQR": card_qr(card, purpose=Purpose.SCREEN)},
+                             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
+
+    with at(in_vietnam(2028, 1, 1, 23, 30)):
+        assert answered() == 200
+    with at(in_vietnam(2028, 1, 2, 0, 30)):  # 01/01/2028 17:30 in UTC
+        assert answered() == 401
