@@ -29,6 +29,7 @@ from lookup.selectors import officer_agency_ids, within_officer_scope
 from notifications.models import Message
 from vssid_portal.secret_keys import secret_keys
 from vssid_portal.templatetags.vn_format import vn_date
+from vssid_portal.text import PORTAL_NAME
 
 from .models import AGENCY_PENDING_STATUSES, BOOK_PROCEDURES, OPEN_STATUSES, Filing, FilingEvent
 from .procedures.base import contact_initial
@@ -367,7 +368,7 @@ def _result_delivery(filing: Filing) -> str:
             return gettext("bạn nhận kết quả tại %(agency)s, %(address)s") % {"agency": agency.name,
                                                                                "address": agency.address}
         return gettext("bạn nhận kết quả tại %(agency)s") % {"agency": agency.name}
-    return gettext("kết quả được trả điện tử qua thông báo trên Cổng dịch vụ BHXH số")
+    return gettext("kết quả được trả điện tử qua thông báo trên %(portal)s") % {"portal": PORTAL_NAME}
 
 
 def declaration_given_up_note(filing: Filing, *, user=None) -> str:

@@ -19,6 +19,8 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .text import PORTAL_NAME
+
 PDF_BASE_URL = "https://pdf.vssid.invalid/"
 
 
@@ -57,9 +59,10 @@ def _collected(relative: str) -> str | None:
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a Django template to a tagged PDF and return its bytes. Declarations and cards are
     Vietnamese documents whatever language the page that asked for them speaks. The template sees
-    PORTAL_HOTLINE, as pages do."""
+    PORTAL_NAME (in Vietnamese) and PORTAL_HOTLINE, as pages do."""
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(template_name, {"PORTAL_HOTLINE": settings.PORTAL_HOTLINE, **context})
+        html = render_to_string(template_name, {"PORTAL_NAME": PORTAL_NAME, "PORTAL_HOTLINE": settings.PORTAL_HOTLINE,
+                                                **context})
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher(fail_on_errors=True))
     return document.write_pdf(pdf_variant="pdf/ua-1")
 

@@ -9,13 +9,14 @@ and/or e-mail.
 from django.conf import settings
 from django.db import models
 from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.validators import validate_vn_mobile
 from lookup.models import Agency
-from vssid_portal.text import fold
+from vssid_portal.text import PORTAL_NAME, fold
 
 __all__ = ["Feedback"]
 
@@ -27,7 +28,7 @@ class Feedback(models.Model):
         PROPOSAL = "kien_nghi", _("Kiến nghị")
 
     class Topic(models.TextChoices):
-        ACCOUNT = "tai_khoan", _("Tài khoản VssID, Cổng dịch vụ BHXH số")
+        ACCOUNT = "tai_khoan", format_lazy(_("Tài khoản VssID, {portal}"), portal=PORTAL_NAME)
         CONTRIBUTION = "thu_so", _("Thu BHXH, BHYT; sổ BHXH")
         HEALTH_CARD = "bhyt", _("Thẻ BHYT, khám chữa bệnh BHYT")
         BENEFITS = "che_do", _("Chế độ BHXH, BHTN, lương hưu")

@@ -26,7 +26,7 @@ from lookup.models import Province, Ward
 from notifications.services import send_message
 from vssid_portal.forms import TextField
 from vssid_portal.templatetags.vn_format import masked_phone
-from vssid_portal.text import fold
+from vssid_portal.text import PORTAL_NAME, fold
 
 from .base import Procedure, ProcedureForm, pdf_wording
 from .fields import email_field, phone_field
@@ -46,7 +46,8 @@ class ContactChangeForm(ProcedureForm):
     )
     new_phone = pdf_wording(phone_field(
         _("Số điện thoại di động mới"), required=False,
-        help_text=_("Mã xác thực và tin nhắn của Cổng dịch vụ BHXH số được gửi đến số này sau khi hồ sơ được giải quyết."),
+        help_text=format_lazy(_("Mã xác thực và tin nhắn của {portal} được gửi đến số này sau khi hồ sơ được giải quyết."),
+                              portal=PORTAL_NAME),
     ), "Điện thoại di động nhận mã xác thực mới")
     new_email = email_field(_("Email mới"), pdf="Email nhận thông báo mới")
     new_province = forms.ModelChoiceField(
@@ -150,22 +151,22 @@ class ContactChange(Procedure):
         if may_change_own_contact(person, user=user):
             return ""
         if has_own_login(person):  # filed by another login (a parent's)
-            return gettext("Thủ tục này chỉ do chính chủ tài khoản tự nộp trên Cổng dịch vụ BHXH số. %(name)s đã có tài "
+            return gettext("Thủ tục này chỉ do chính chủ tài khoản tự nộp trên %(portal)s. %(name)s đã có tài "
                            "khoản riêng: hãy để %(name)s đăng nhập bằng tài khoản của mình và tự nộp hồ sơ.") % {
-                               "name": person.full_name}
-        return gettext("Thủ tục này dành cho người có tài khoản trên Cổng dịch vụ BHXH số. %(name)s chưa có tài khoản "
+                               "name": person.full_name, "portal": PORTAL_NAME}
+        return gettext("Thủ tục này dành cho người có tài khoản trên %(portal)s. %(name)s chưa có tài khoản "
                        "riêng đang hoạt động: hãy liên hệ cơ quan BHXH quản lý hoặc gọi %(hotline)s.") % {
-                           "name": person.full_name, "hotline": settings.PORTAL_HOTLINE}
+                           "name": person.full_name, "hotline": settings.PORTAL_HOTLINE, "portal": PORTAL_NAME}
 
     def resubmit_unavailable(self, filing, *, user):
         person = filing.person
         if user.person_id != person.pk and not has_own_login(person):
             # A parent viewing a child without a login that can sign in: what they, and the child, can
             # do with the filing in hand, rather than the list's sentence on how else to change the details.
-            return gettext("Hồ sơ này chỉ nộp lại được bằng tài khoản riêng của %(name)s trên Cổng dịch vụ BHXH số, mà "
+            return gettext("Hồ sơ này chỉ nộp lại được bằng tài khoản riêng của %(name)s trên %(portal)s, mà "
                            "%(name)s chưa có tài khoản riêng đang hoạt động. Bạn có thể rút hồ sơ; khi %(name)s "
                            "đăng nhập được bằng tài khoản riêng, hãy để %(name)s tự sửa và nộp lại hồ sơ.") % {
-                               "name": person.full_name}
+                               "name": person.full_name, "portal": PORTAL_NAME}
         return self.unavailable(person, user=user)
 
     def _new(self, filing) -> dict:

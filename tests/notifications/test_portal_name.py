@@ -81,3 +81,96 @@ def test_pages_the_admin_and_messages_take_the_portal_s_name_from_its_one_defini
     client.force_login(get_user_model().objects.create_superuser("quantri", password=None))
     admin_index = html_lib.unescape(client.get("/quan-tri/").content.decode())
     assert {"vi": f">Quản trị {name}</a>", "en": f">{name} administration</a>"}[language] in admin_index
+
+
+# Where the portal's name may still be written out: its one definition, the sender's name the
+# settings read from the environment by default (as .env.example writes it), and what migrations
+# stored (a FAQ's answer, a field's past choices), which is data and history rather than the portal's own text.
+NAME_WRITTEN_ELSEWHERE = {"vssid_portal/text.py", "vssid_portal/settings.py"}
+
+
+def portal_source_files():
+    for path in sorted(ROOT.rglob("*")):
+        relative = path.relative_to(ROOT).as_posix()
+        if (path.suffix in {".py", ".html", ".txt"} and path.is_file()
+                and not relative.startswith((".venv/", "tests/", "bench/", "var/"))
+                and "/migrations/" not in relative and relative not in NAME_WRITTEN_ELSEWHERE):
+            yield relative, path
+
+
+def test_no_page_pdf_or_message_writes_the_portal_s_name_itself():
+    """A sentence of a page, a PDF, a form or a model's label names the portal through PORTAL_NAME (a
+    blocktranslate's variable, format_lazy, %(portal)s), and its English says the name only through it too,
+    so that a change of the name is one edit of vssid_portal.text and of its one translation."""
+    written = [relative for relative, path in portal_source_files()
+               if re.search(r"Cổng(?:\s|&nbsp;)+(?:dịch(?:\s|&nbsp;)+vụ(?:\s|&nbsp;)+)?BHXH(?:\s|&nbsp;)+số",
+                            path.read_text(encoding="utf-8"))]
+    assert written == []
+    catalogue = (ROOT / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    english = [entry for entry in catalogue.split("\n\n")
+               if "Digital Social Insurance Portal" in entry.replace('"\n"', "") and 'msgid "Cổng dịch vụ BHXH số"' not in entry]
+    assert english == []
+
+
+@pytest.fixture
+def renamed(monkeypatch):
+    """The portal renamed in its one definition's translations: Vietnamese and English."""
+    from django.utils.translation import trans_real
+
+    from vssid_portal.templatetags import layout
+
+    names = {"vi": "Cổng Thử Đổi Tên", "en": "Renamed Test Portal"}
+    for language, name in names.items():
+        monkeypatch.setitem(trans_real.translation(language)._catalog._catalogs[0], "Cổng dịch vụ BHXH số", name)
+    monkeypatch.setattr(layout, "_parts", {})  # the footer, rendered once per language, again
+    return names
+
+
+def page(template, context=None):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/trang/")
+    request.user, request.session = AnonymousUser(), {}
+    request._messages = FallbackStorage(request)
+    return html_lib.unescape(render_to_string(template, context or {}, request=request))
+
+
+@pytest.mark.parametrize(("language", "sentences"), [
+    ("vi", ["Bạn muốn đăng xuất khỏi {name} trên thiết bị này?", "Bảo hiểm xã hội Việt Nam – {name}.",
+            "Bản xác nhận quá trình tham gia này do {name} cấp.",
+            "Địa chỉ email của bạn đã được khai trên {name} để nhận thông báo",
+            "Tài khoản VssID, {name}", "Mã xác thực và tin nhắn của {name} được gửi",
+            "kết quả được trả điện tử qua thông báo trên {name}", "chính chủ tài khoản tự nộp trên {name}.",
+            "dành cho người có tài khoản trên {name}.", "tài khoản riêng của Nguyễn Văn An trên {name},"]),
+    ("en", ["Do you want to log out of the {name} on this device?", "Vietnam Social Security – {name}.",
+            "This statement of contribution history was issued by the {name}.",
+            "Your email address was given on the {name} to receive", "VssID account, {name}",
+            "verification codes and messages of the {name} are sent", "as a notice on the {name}",
+            "on their own account on the {name}.", "for people with an account on the {name}.",
+            "with Nguyễn Văn An's own account on the {name},"]),
+])
+def test_the_pages_sentences_naming_the_portal_say_its_one_name(renamed, monkeypatch, language, sentences):
+    from public_services.models import Feedback
+    from public_services.procedures import contact_change
+    from public_services.selectors import _result_delivery
+
+    person = SimpleNamespace(pk=1, full_name="Nguyễn Văn An")
+    procedure = contact_change.ContactChange()
+    monkeypatch.setattr(contact_change, "may_change_own_contact", lambda person, user=None: False)
+    with translation.override(language):
+        said = [page("account/logout.html"),
+                page("participation/statement_verify.html", {"statement": SimpleNamespace(
+                    status="ready", issued_at=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC))}),
+                page("public_services/email_confirm.html", {"token": "abc"}),
+                str(Feedback.Topic.ACCOUNT.label), str(contact_change.ContactChangeForm.base_fields["new_phone"].help_text),
+                _result_delivery(SimpleNamespace(data={}))]
+        for own_login in (True, False):
+            monkeypatch.setattr(contact_change, "has_own_login", lambda person, own_login=own_login: own_login)
+            said.append(procedure.unavailable(person))
+        said.append(procedure.resubmit_unavailable(SimpleNamespace(person=person), user=SimpleNamespace(person_id=2)))
+    text = "\n".join(said)
+    for sentence in sentences:
+        assert sentence.format(name=renamed[language]) in text, sentence
+    assert "Cổng dịch vụ BHXH số" not in text and "Digital Social Insurance Portal" not in text
