@@ -24,7 +24,7 @@ from vssid_portal.jobs import dispatch
 
 from .models import Message
 from .selectors import unread_cache_key
-from .sms import SmsDeliveryError, SmsRejected, get_sms_backend
+from .sms import SmsDeliveryError, SmsRejected, get_sms_backend, sms_text
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,8 @@ def send_message(*, channel: str, template: str, context: dict, idempotency_key:
         if channel != Message.Channel.SMS:
             subject = " ".join(render_to_string(f"notifications/messages/{template}.subject.txt", context).split())
         body = render_to_string(f"notifications/messages/{template}.body.txt", context).strip()
+        if channel == Message.Channel.SMS:
+            body = sms_text(body)
         link = _link(template, context) if channel == Message.Channel.INBOX else ""
     now = timezone.now()
     delivered_on_write = channel == Message.Channel.INBOX

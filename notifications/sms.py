@@ -89,5 +89,22 @@ class HttpGatewaySmsBackend:
             raise SmsDeliveryError(f"gateway answered HTTP {status}")
 
 
+# The GSM 03.38 alphabet, basic and extension tables: a text written only in it travels in 7 bits, 160
+# characters in one part (153 in each of several); any other character makes the whole text UCS-2,
+# 70 characters in one part (67 in each of several).
+GSM7_ALPHABET = frozenset("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+                          "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€\f")
+
+
+def sms_text(text: str) -> str:
+    """The text of an SMS as it is sent: its en dashes (a break in a sentence, a range of months) as
+    hyphens when they are all that keeps it out of the GSM 7-bit alphabet (an English SMS), so that
+    they do not make it UCS-2, of less than half as many characters a part; a text that is UCS-2
+    anyway (Vietnamese with its diacritics, a name with them) keeps them, at no cost."""
+    if "–" in text and all(char in GSM7_ALPHABET for char in text.replace("–", "-")):
+        return text.replace("–", "-")
+    return text
+
+
 def get_sms_backend():
     return import_string(settings.SMS_BACKEND)()
