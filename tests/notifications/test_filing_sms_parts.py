@@ -59,7 +59,7 @@ def test_each_step_sms_of_each_procedure_takes_at_most_two_parts(code, status, f
 
 
 @pytest.mark.parametrize(("language", "where"), [("vi", "cần bổ sung, sửa trên Cổng BHXH số: "),
-                                               ("en", "correct it on the portal: ")])
+                                               ("en", "correct it on the Digital SI Portal: ")])
 @pytest.mark.parametrize("for_child", [False, True])
 def test_a_return_s_sms_says_where_to_correct_the_filing_before_the_officer_s_words(for_child, language, where):
     with translation.override(language):
@@ -116,10 +116,10 @@ GROWN_SMS = {
                         "Cổng BHXH số để xem, sửa và nộp lại.",
     ("vi", "rejected"): "BHXH: Hồ sơ HS2612ABCDEF bị từ chối. Nguyễn Thị Hồng Nhung Phương đã đủ 18 tuổi, cần có tài "
                         "khoản Cổng BHXH số để xem lý do.",
-    ("en", "returned"): "BHXH: Application HS2612ABCDEF needs correcting. Nguyễn Thị Hồng Nhung Phương, now 18, needs a "
-                        "portal account to fix and resend it.",
+    ("en", "returned"): "BHXH: Application HS2612ABCDEF needs fixing. Nguyễn Thị Hồng Nhung Phương, now 18, needs a "
+                        "Digital SI Portal account to resend it.",
     ("en", "rejected"): "BHXH: Application HS2612ABCDEF was refused. Nguyễn Thị Hồng Nhung Phương, now 18, needs a "
-                        "portal account to see why.",
+                        "Digital SI Portal account to see why.",
 }
 
 

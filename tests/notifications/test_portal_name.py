@@ -28,8 +28,8 @@ def test_the_portal_s_name_and_its_sms_form_are_the_header_s_and_one_short_form(
     header = (ROOT / "templates/includes/site_header.html").read_text()
     assert "{{ PORTAL_NAME }}</a>" in header and "Cổng dịch vụ BHXH số" not in header
     assert settings.DEFAULT_FROM_EMAIL.startswith("Cổng dịch vụ BHXH số <")
-    with translation.override("en"):  # "the portal" by SMS, as the English SMS said it already
-        assert (str(PORTAL_NAME), str(PORTAL_SMS_NAME)) == ("Digital Social Insurance Portal", "portal")
+    with translation.override("en"):
+        assert str(PORTAL_NAME) == "Digital Social Insurance Portal"
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda path: path.name)
@@ -174,3 +174,94 @@ def test_the_pages_sentences_naming_the_portal_say_its_one_name(renamed, monkeyp
     for sentence in sentences:
         assert sentence.format(name=renamed[language]) in text, sentence
     assert "Cổng dịch vụ BHXH số" not in text and "Digital Social Insurance Portal" not in text
+
+
+def sms_context(name, for_child):
+    """Values for every message template, as long as the messages meet them: a child's name of the
+    suite's longest (with diacritics, UCS-2) or a short one in ASCII (GSM 7-bit, when the rest is)."""
+    from public_services.models import Feedback, Filing
+    from public_services.procedures import registry
+
+    day, at = datetime.date(2026, 12, 28), datetime.datetime(2026, 12, 31, 23, 59, tzinfo=datetime.UTC)
+    procedure = registry.get("THAY-DOI-CHI-TRA")  # the longest procedure name
+    person = SimpleNamespace(full_name=name, bhxh_code="7901234567")
+    return {
+        "record": SimpleNamespace(agency=SimpleNamespace(name="BHXH Quan 1"), kind_phrase="sickness benefit",
+                                  reference="OD-2026-001", received_on=day, expected_on=day, status="paid",
+                                  get_status_display=lambda: "Paid", reject_reason="Blurred photo",
+                                  decision_number="12/QD", decision_date=day, paid_date=day),
+        "card": SimpleNamespace(number="7901234567", version=2, issued_on=day, valid_from=day, valid_to=day,
+                                changed_at=at, agency=SimpleNamespace(name="BHXH Quan 1")),
+        "reason": "The card was damaged", "feedback": SimpleNamespace(
+            tracking_number="PA2612ABCDEFGH", full_name=name, answer="Done.",
+            get_kind_display=lambda: Feedback.Kind.REPORT.label, get_topic_display=lambda: Feedback.Topic.ACCOUNT.label),
+        "filing": SimpleNamespace(tracking_number="HS2612ABCDEF", due_date=day, person=person),
+        "event": SimpleNamespace(status="returned", note="Add the birth certificate",
+                                 get_status_display=lambda: Filing.Status.RETURNED.label),
+        "procedure_name": procedure.name, "procedure_sms_name": procedure.sms_name, "correctable": True,
+        "before": day, "after": day, "person": person, "for_child": for_child, "code": "123456", "minutes": 5,
+        "at": at, "temporary": True, "codes_removed": True, "hotline": "1900 9068", "kinds": ["BHXH", "BHYT"],
+        "count": 12, "first": day, "last": day.replace(year=2027),
+        "period": SimpleNamespace(get_kind_display=lambda: "compulsory social insurance", from_month=day, to_month=day,
+                                  payer_label="ABC Company Limited", base_label="Salary", base=12345678),
+        "registration": SimpleNamespace(reference="DK2612ABCD", bhxh_code="7905555555", is_child=for_child,
+                                        reject_reason="Blurred photo", person=person, phone="0912345678"),
+        "visit": None, "changed": ["email"], "done": True, "days": 7, "confirm_url": "https://example.test/x",
+        "name": name, "channel": "sms"}
+
+
+def english_sms():
+    """Every message template's SMS in English as it is sent (notifications.sms.sms_text), for each kind of
+    name and for a child or not."""
+    from notifications.sms import sms_text
+
+    bodies = sorted(path.name.removesuffix(".body.txt") for folder in ("notifications", "public_services")
+                    for path in (ROOT / folder / "templates/notifications/messages").glob("*.body.txt"))
+    with translation.override("en"):
+        return {(template, name, for_child): sms_text(render_to_string(f"notifications/messages/{template}.body.txt",
+                                                                       sms_context(name, for_child)).strip())
+                for template in bodies for name in ("Công Tằng Tôn Nữ Thị Hoàng Phương Thảo", "Nguyen Van An")
+                for for_child in (False, True)}
+
+
+def test_an_english_sms_names_the_portal_by_its_short_name_where_the_vietnamese_does():
+    """The Vietnamese SMS says Cổng BHXH số; the English one its English, a name, not "the portal"."""
+    with translation.override("en"):
+        name = str(PORTAL_SMS_NAME)
+    texts = english_sms()
+    naming = {key: text for key, text in texts.items() if name in text}
+    assert {template for template, *_ in naming} >= {"otp_login", "security_password_changed", "benefit_received",
+                                                     "bhyt_card_issued", "public_service_filing", "contact_change"}
+    for key, text in texts.items():
+        assert not re.search(r"\bportal\b", text), (key, text)  # no portal named as a common noun
+    assert name[0].isupper() and "Portal" in name
+
+
+# The most parts each English SMS naming the portal took when it said "the portal", for a short name in
+# ASCII and for the suite's longest name (with diacritics: UCS-2), a child's or not. The e-mail to a typed
+# address (public_service_email_confirm) is never an SMS.
+ENGLISH_SMS_PARTS = {
+    "benefit_received": (2, 4), "benefit_updated": (2, 4), "bhyt_card_issued": (2, 4), "bhyt_card_reissued": (2, 4),
+    "bhyt_card_revoked": (2, 4), "contact_change": (2, 2), "feedback_answered": (1, 1), "feedback_received": (1, 1),
+    "otp_login": (1, 1), "otp_password_change": (1, 1), "otp_password_reset": (1, 1), "participation_changed": (3, 4),
+    "participation_import": (2, 3), "participation_removed": (3, 3), "public_service_filing": (1, 3),
+    "public_service_filing_left": (1, 3), "security_email_changed_by_agency": (2, 2), "security_new_browser": (2, 2),
+    "security_password_changed": (1, 1), "security_password_disabled_by_agency": (2, 2),
+    "security_password_reset": (1, 1), "security_password_set_by_agency": (2, 2),
+    "security_recovery_codes_generated": (2, 2), "security_recovery_codes_removed_by_agency": (2, 2),
+    "security_totp_activated": (2, 2), "security_totp_deactivated": (2, 2), "security_totp_removed_by_agency": (2, 2),
+    "visit_added": (1, 2), "visit_updated": (1, 2),
+}
+
+
+def test_the_portal_s_english_short_name_costs_no_sms_a_part():
+    """Longer than "portal", the name is paid for by shorter words where it would have added a part
+    (tests/notifications/sms_parts.py counts them as the gateway does)."""
+    from tests.notifications.sms_parts import sms_parts
+
+    with translation.override("en"):
+        name = str(PORTAL_SMS_NAME)
+    more = [(key, sms_parts(text), text) for key, text in english_sms().items()
+            if name in text and key[0] != "public_service_email_confirm"
+            and sms_parts(text) > ENGLISH_SMS_PARTS[key[0]][key[1] != "Nguyen Van An"]]
+    assert more == []

@@ -156,7 +156,7 @@ def test_a_holder_who_chose_english_is_told_in_english(owner, django_capture_on_
     sms = contact_sms(filing).get()
     assert sms.language == "en" and sms.body == (
         f"BHXH: Application {filing.tracking_number} has just been filed to change the phone number, e-mail address, "
-        "contact address of the portal account (social insurance code 7901234567). If you "
+        "contact address of the Digital SI Portal account (social insurance code 7901234567). If you "
         "did not ask for this, call the helpline on 1900 9068 at once.")
 
 
