@@ -65,7 +65,7 @@ def test_a_return_s_sms_says_where_to_correct_the_filing_before_the_officer_s_wo
     with translation.override(language):
         sms = step_sms(registry.get("608A"), "returned", for_child=for_child)
         closed = step_sms(registry.get("608A"), "returned", for_child=for_child, correctable=False)
-    assert sms.endswith(f" - {where}{REASON}."), sms
+    assert sms.endswith(f" – {where}{REASON}."), sms
     # one that can no longer be sent again (its procedure closed to the person since) says only its step
     assert where not in closed and closed.endswith(f"{REASON}.") and sms_parts(closed.replace(f"{REASON}.", "")) <= 2
 
@@ -83,11 +83,11 @@ def test_a_filing_s_sms_names_its_procedure_short_and_its_notice_in_full(owner):
     filing = submit(owner, "607A")
     sms = Message.objects.get(channel=Message.Channel.SMS, template="public_service_filing")
     notice = Message.objects.get(channel=Message.Channel.INBOX, template="public_service_filing")
-    assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} - 607A Cấp lại sổ BHXH - đã nộp, "
+    assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} – 607A Cấp lại sổ BHXH – đã nộp, "
                         f"hẹn trả kết quả {filing.due_date:%d/%m/%Y}.")
     assert sms_parts(sms.body) <= 2
-    assert notice.body == (f"BHXH: Hồ sơ {filing.tracking_number} - Cấp lại sổ BHXH do mất, hỏng (không thay đổi "
-                           f"thông tin) - đã nộp, hẹn trả kết quả {filing.due_date:%d/%m/%Y}. "
+    assert notice.body == (f"BHXH: Hồ sơ {filing.tracking_number} – Cấp lại sổ BHXH do mất, hỏng (không thay đổi "
+                           f"thông tin) – đã nộp, hẹn trả kết quả {filing.due_date:%d/%m/%Y}. "
                            "Xem tại mục Dịch vụ công trên Cổng dịch vụ BHXH số.")
 
 
@@ -154,10 +154,10 @@ def test_the_sms_of_a_moved_due_date_names_the_procedure_short_and_its_notice_in
                                                   filing.due_date.isoformat()]])
     sms = Message.objects.get(channel=Message.Channel.SMS, template="public_service_due_date_moved")
     notice = Message.objects.get(channel=Message.Channel.INBOX, template="public_service_due_date_moved")
-    assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} - 607A Cấp lại sổ BHXH - hẹn trả kết quả đổi sang "
+    assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} – 607A Cấp lại sổ BHXH – hẹn trả kết quả đổi sang "
                         f"{filing.due_date:%d/%m/%Y}.")
-    assert notice.body.startswith(f"BHXH: Hồ sơ {filing.tracking_number} - Cấp lại sổ BHXH do mất, hỏng (không thay "
-                                  f"đổi thông tin) - hẹn trả kết quả đổi từ {told:%d/%m/%Y} sang")
+    assert notice.body.startswith(f"BHXH: Hồ sơ {filing.tracking_number} – Cấp lại sổ BHXH do mất, hỏng (không thay "
+                                  f"đổi thông tin) – hẹn trả kết quả đổi từ {told:%d/%m/%Y} sang")
 
 
 def bracket_depth(text: str) -> int:

@@ -41,11 +41,11 @@ def test_reasons_and_notes_end_in_one_full_stop(reason):
                                 ("returned", "Cần bổ sung, sửa đổi", "cần bổ sung, sửa đổi")]:
         event = SimpleNamespace(status=status, note=reason, get_status_display=lambda label=label: label)
         text = body("public_service_filing", filing=filing, event=event, procedure_name="Cấp lại thẻ BHYT")
-        assert f"- {said}: Ảnh CCCD mờ, vui lòng chụp lại. Xem tại mục" in text and ".." not in text, text
+        assert f"– {said}: Ảnh CCCD mờ, vui lòng chụp lại. Xem tại mục" in text and ".." not in text, text
         assert "Cần bổ sung:" not in text, text
     event = SimpleNamespace(status="done", note="", get_status_display=lambda: "Đã trả kết quả")
     text = body("public_service_filing", filing=filing, event=event, procedure_name="Cấp lại thẻ BHYT")
-    assert text.strip().endswith("- đã trả kết quả. Xem tại mục Dịch vụ công trên Cổng dịch vụ BHXH số.")
+    assert text.strip().endswith("– đã trả kết quả. Xem tại mục Dịch vụ công trên Cổng dịch vụ BHXH số.")
 
     record = SimpleNamespace(kind_phrase="ốm đau", reference="OD-1", status="rejected", reject_reason=reason,
                              get_status_display=lambda: "Không giải quyết", decision_number="", paid_date=None)

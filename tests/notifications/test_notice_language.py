@@ -128,10 +128,10 @@ def test_a_filing_status_change_is_told_in_english_to_a_citizen_who_chose_it(own
     for message in told.values():
         assert message.language == "en"
         assert ", result due " in message.body
-        if message.channel == Message.Channel.SMS:  # named short, and no pointer to the portal
+        if message.channel == Message.Channel.SMS:  # named short, no pointer to the portal, in 7 bits: hyphens
             assert message.body.startswith(f"BHXH: Application {number} - 607A Book reissue - received")
-        else:
-            assert message.body.startswith(f"BHXH: Application {number} - Reissue of a lost or damaged social insurance book")
+        else:  # between en dashes
+            assert message.body.startswith(f"BHXH: Application {number} – Reissue of a lost or damaged social insurance book")
             assert message.body.endswith("See Public services on the Digital Social Insurance Portal.")
     notice = told[Message.Channel.INBOX]
     page = logged(owner).get(f"/thong-bao/{notice.pk}/").content.decode()
@@ -159,7 +159,7 @@ def test_a_vietnamese_citizen_is_told_in_vietnamese_whatever_the_officers_langua
     assert told[Message.Channel.INBOX].subject == f"Hồ sơ {filing.tracking_number}: Đã tiếp nhận"
     for message in told.values():
         assert message.language == "vi"
-        assert message.body.startswith(f"BHXH: Hồ sơ {filing.tracking_number} - ")
+        assert message.body.startswith(f"BHXH: Hồ sơ {filing.tracking_number} – ")
         assert "đã tiếp nhận, hẹn trả kết quả" in message.body
 
 

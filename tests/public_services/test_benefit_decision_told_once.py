@@ -54,8 +54,9 @@ def test_the_completion_alone_tells_the_person_and_names_what_was_decided(owner,
     with translation.override(language):
         name, short = registry.get(code).name, registry.get(code).sms_name
         status = str(filing.get_status_display()).lower()
-        step = f"BHXH: Hồ sơ {filing.tracking_number} - {name} - {status}."
-        sms = f"BHXH: Hồ sơ {filing.tracking_number} - {short} - {status}."
+        step = f"BHXH: Hồ sơ {filing.tracking_number} – {name} – {status}."
+        dash = "-" if language == "en" else "–"  # an SMS in 7 bits but for its dashes sends them as hyphens
+        sms = f"BHXH: Hồ sơ {filing.tracking_number} {dash} {short} {dash} {status}."
     if language == "en":
         step, sms = (text.replace("BHXH: Hồ sơ", "BHXH: Application") for text in (step, sms))
     for channel in ("inbox", "email"):

@@ -97,7 +97,7 @@ def test_the_email_about_a_childs_filing_names_the_child_as_the_notice_and_sms_d
     email = sent.get(channel=Message.Channel.EMAIL)
     assert email.recipient == owner.email
     assert email.subject == f"Hồ sơ {filing.tracking_number} của {CHILD}: Đã nộp"
-    assert f"Hồ sơ {filing.tracking_number} của {CHILD} - Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin) - " \
+    assert f"Hồ sơ {filing.tracking_number} của {CHILD} – Cấp lại sổ BHXH do mất, hỏng (không thay đổi thông tin) – " \
         in email.body
     for message in sent.exclude(channel=Message.Channel.EMAIL):
         assert f"của {CHILD}" in message.subject + message.body, message.channel

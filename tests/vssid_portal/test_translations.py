@@ -2045,7 +2045,7 @@ def test_a_filing_made_from_english_pages_is_recorded_declared_and_announced_in_
     assert ">Photo of the supporting document</a>" in html  # the page names the stored document in English
     bodies = list(Message.objects.filter(user=applicant).values_list("body", flat=True))
     # the notice names the procedure in full, the SMS by its short name (Procedure.sms_name)
-    assert bodies and all(("Cấp lại sổ BHXH do thay đổi họ tên" in body or "- 608A Đổi thông tin sổ BHXH -" in body)
+    assert bodies and all(("Cấp lại sổ BHXH do thay đổi họ tên" in body or "– 608A Đổi thông tin sổ BHXH –" in body)
                           and "đã nộp" in body for body in bodies), bodies
     require_tool("pdftotext", "poppler-utils")
     with filing.declaration_pdf.open("rb") as handle:
