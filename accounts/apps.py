@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Tài khoản và người tham gia"
+    verbose_name = _("Tài khoản và người tham gia")
 
     def ready(self):
         from . import signals

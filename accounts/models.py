@@ -25,29 +25,29 @@ class Person(models.Model):
         MALE = 1, _("Nam")
         FEMALE = 2, _("Nữ")
 
-    bhxh_code = models.CharField("mã số BHXH", max_length=10, unique=True, validators=[bhxh_code_validator])
-    full_name = models.CharField("họ và tên", max_length=100)
-    name_key = models.CharField("khóa tìm kiếm", max_length=100, editable=False, db_index=True)
-    birth_date = models.DateField("ngày sinh")
+    bhxh_code = models.CharField(_("mã số BHXH"), max_length=10, unique=True, validators=[bhxh_code_validator])
+    full_name = models.CharField(_("họ và tên"), max_length=100)
+    name_key = models.CharField(_("khóa tìm kiếm"), max_length=100, editable=False, db_index=True)
+    birth_date = models.DateField(_("ngày sinh"))
     birth_year_only = models.BooleanField(
-        "chỉ có năm sinh", default=False, help_text="Sổ gốc chỉ ghi năm sinh; ngày sinh lưu là 01/01 của năm đó."
+        _("chỉ có năm sinh"), default=False, help_text=_("Sổ gốc chỉ ghi năm sinh; ngày sinh lưu là 01/01 của năm đó.")
     )
-    sex = models.PositiveSmallIntegerField("giới tính", choices=Sex.choices)
-    id_type = models.CharField("loại giấy tờ", max_length=10, choices=IdType.CHOICES, default=IdType.CCCD)
-    id_number = models.CharField("số giấy tờ", max_length=12, db_index=True)
-    phone = PhoneNumberField("số điện thoại", blank=True, validators=[validate_vn_mobile])
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name="tỉnh/thành phố")
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, verbose_name="phường/xã")
-    street = models.CharField("số nhà, đường", max_length=200, blank=True)
+    sex = models.PositiveSmallIntegerField(_("giới tính"), choices=Sex.choices)
+    id_type = models.CharField(_("loại giấy tờ"), max_length=10, choices=IdType.CHOICES, default=IdType.CCCD)
+    id_number = models.CharField(_("số giấy tờ"), max_length=12, db_index=True)
+    phone = PhoneNumberField(_("số điện thoại"), blank=True, validators=[validate_vn_mobile])
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("tỉnh/thành phố"))
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("phường/xã"))
+    street = models.CharField(_("số nhà, đường"), max_length=200, blank=True)
     # Asked by the public BHXH-code lookup of people who have no ID number.
-    mother_name = models.CharField("họ tên mẹ", max_length=100, null=True, blank=True)
-    father_name = models.CharField("họ tên cha", max_length=100, null=True, blank=True)
+    mother_name = models.CharField(_("họ tên mẹ"), max_length=100, null=True, blank=True)
+    father_name = models.CharField(_("họ tên cha"), max_length=100, null=True, blank=True)
     # Their folded keys (fold, as name_key), so the lookup compares a parent's name in its query.
-    mother_key = models.CharField("khóa tên mẹ", max_length=100, editable=False, default="")
-    father_key = models.CharField("khóa tên cha", max_length=100, editable=False, default="")
+    mother_key = models.CharField(_("khóa tên mẹ"), max_length=100, editable=False, default="")
+    father_key = models.CharField(_("khóa tên cha"), max_length=100, editable=False, default="")
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="persons",
-        verbose_name="cơ quan BHXH quản lý", help_text="Cơ quan đã duyệt đăng ký giao dịch điện tử.",
+        verbose_name=_("cơ quan BHXH quản lý"), help_text=_("Cơ quan đã duyệt đăng ký giao dịch điện tử."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -56,8 +56,8 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["bhxh_code"]
-        verbose_name = "người tham gia"
-        verbose_name_plural = "người tham gia"
+        verbose_name = _("người tham gia")
+        verbose_name_plural = pgettext_lazy("số nhiều", "người tham gia")
         # Officers log a citizen out everywhere (a lost phone, a login that was not theirs) without
         # the right to change accounts, which is not scoped to their agency.
         permissions = [("end_sessions_person", "Được đăng xuất người tham gia khỏi mọi thiết bị")]
@@ -107,34 +107,34 @@ class User(AbstractUser):
     staff are staff users attached to one agency or one KCB facility."""
 
     person = models.OneToOneField(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="user", verbose_name="người tham gia"
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="user", verbose_name=_("người tham gia")
     )
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="officers", verbose_name="cơ quan BHXH"
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="officers", verbose_name=_("cơ quan BHXH")
     )
     facility = models.ForeignKey(
-        MedicalFacility, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name="cơ sở KCB"
+        MedicalFacility, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("cơ sở KCB")
     )
     # An officer's own record in the registry, which their staff login does not log in as when the
     # person has a citizen login of their own (`person` is one login's): what makes a filing or a
     # registration the officer's own case, whichever of their logins filed it (accounts.selectors.holder_logins).
     officer_person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="officer_logins",
-        verbose_name="hồ sơ BHXH của cán bộ",
+        verbose_name=_("hồ sơ BHXH của cán bộ"),
     )
     must_change_password = models.BooleanField(
-        "phải đổi mật khẩu", default=False, help_text="Mật khẩu tạm (vừa duyệt hoặc vừa cấp lại): đổi ở lần đăng nhập tới."
+        _("phải đổi mật khẩu"), default=False, help_text=_("Mật khẩu tạm (vừa duyệt hoặc vừa cấp lại): đổi ở lần đăng nhập tới.")
     )
     # The language its holder chose on the portal (accounts.services.language): SMS, e-mails and
     # in-portal notices to this login are written in it (notifications.services.send_message).
     language = models.CharField(
-        "ngôn ngữ nhận thông báo", max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
-        help_text="Ngôn ngữ người dùng chọn trên cổng; tin nhắn, email và thông báo gửi tài khoản này viết bằng ngôn ngữ đó.",
+        _("ngôn ngữ nhận thông báo"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("Ngôn ngữ người dùng chọn trên cổng; tin nhắn, email và thông báo gửi tài khoản này viết bằng ngôn ngữ đó."),
     )
 
     class Meta:
-        verbose_name = "tài khoản"
-        verbose_name_plural = "tài khoản"
+        verbose_name = _("tài khoản")
+        verbose_name_plural = pgettext_lazy("số nhiều", "tài khoản")
         constraints = [
             # One record is one officer's (accounts.selectors.staff_login_of_record, which the admin's
             # form asks first, naming the other account): held here too, against two saves at once.
@@ -196,48 +196,48 @@ class Registration(models.Model):
         MOTHER = "me", _("Mẹ")
         GUARDIAN = "giam_ho", _("Người giám hộ")
 
-    reference = models.CharField("số tham chiếu", max_length=20, unique=True, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="registrations", verbose_name="người tham gia")
-    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    reference = models.CharField(_("số tham chiếu"), max_length=20, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("người tham gia"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     # Declared data, kept as typed so officers can compare it with the registry.
-    bhxh_code = models.CharField("mã số BHXH", max_length=10, validators=[bhxh_code_validator])
-    full_name = models.CharField("họ và tên", max_length=100)
-    id_type = models.CharField("loại giấy tờ", max_length=10, choices=IdType.CHOICES, blank=True)
-    id_number = models.CharField("số giấy tờ", max_length=12, blank=True, help_text="Trống khi đăng ký cho trẻ chưa có CCCD.")
-    birth_date = models.DateField("ngày sinh")
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name="tỉnh/thành phố")
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, verbose_name="phường/xã")
-    street = models.CharField("số nhà, đường", max_length=200)
-    phone = PhoneNumberField("số điện thoại di động", validators=[validate_vn_mobile])
+    bhxh_code = models.CharField(_("mã số BHXH"), max_length=10, validators=[bhxh_code_validator])
+    full_name = models.CharField(_("họ và tên"), max_length=100)
+    id_type = models.CharField(_("loại giấy tờ"), max_length=10, choices=IdType.CHOICES, blank=True)
+    id_number = models.CharField(_("số giấy tờ"), max_length=12, blank=True, help_text=_("Trống khi đăng ký cho trẻ chưa có CCCD."))
+    birth_date = models.DateField(_("ngày sinh"))
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name=_("tỉnh/thành phố"))
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, verbose_name=_("phường/xã"))
+    street = models.CharField(_("số nhà, đường"), max_length=200)
+    phone = PhoneNumberField(_("số điện thoại di động"), validators=[validate_vn_mobile])
     email = models.EmailField("email", blank=True)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="registrations", verbose_name="cơ quan BHXH tiếp nhận")
-    portrait = models.FileField("ảnh chân dung", upload_to=registration_upload_path, blank=True)
-    id_front = models.FileField("ảnh mặt trước giấy tờ", upload_to=registration_upload_path, blank=True)
-    id_back = models.FileField("ảnh mặt sau giấy tờ", upload_to=registration_upload_path, blank=True)
-    declaration_pdf = models.FileField("tờ khai (PDF)", upload_to=registration_upload_path, blank=True)
-    file_folder = models.CharField("thư mục tệp", max_length=32, default=new_file_folder, editable=False)
-    pdf_attempts = models.PositiveSmallIntegerField("số lần tạo tờ khai", default=0)  # vssid_portal/jobs.py
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("cơ quan BHXH tiếp nhận"))
+    portrait = models.FileField(_("ảnh chân dung"), upload_to=registration_upload_path, blank=True)
+    id_front = models.FileField(_("ảnh mặt trước giấy tờ"), upload_to=registration_upload_path, blank=True)
+    id_back = models.FileField(_("ảnh mặt sau giấy tờ"), upload_to=registration_upload_path, blank=True)
+    declaration_pdf = models.FileField(_("tờ khai (PDF)"), upload_to=registration_upload_path, blank=True)
+    file_folder = models.CharField(_("thư mục tệp"), max_length=32, default=new_file_folder, editable=False)
+    pdf_attempts = models.PositiveSmallIntegerField(_("số lần tạo tờ khai"), default=0)  # vssid_portal/jobs.py
     # A child's account, registered by a parent who already has one.
     parent = models.ForeignKey(
-        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="child_registrations", verbose_name="người đăng ký thay"
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="child_registrations", verbose_name=_("người đăng ký thay")
     )
-    relationship = models.CharField("quan hệ với trẻ", max_length=10, choices=Relationship.choices, blank=True)
-    birth_certificate_number = models.CharField("số giấy khai sinh", max_length=20, blank=True)
-    submitted_at = models.DateTimeField("nộp lúc", auto_now_add=True, db_index=True)
-    decided_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+    relationship = models.CharField(_("quan hệ với trẻ"), max_length=10, choices=Relationship.choices, blank=True)
+    birth_certificate_number = models.CharField(_("số giấy khai sinh"), max_length=20, blank=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="cán bộ xử lý"
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("cán bộ xử lý")
     )
-    reject_reason = models.TextField("lý do từ chối", blank=True)
-    photos_deleted_at = models.DateTimeField("xóa ảnh lúc", null=True, blank=True)
+    reject_reason = models.TextField(_("lý do từ chối"), blank=True)
+    photos_deleted_at = models.DateTimeField(_("xóa ảnh lúc"), null=True, blank=True)
     # The one-time key of the form that sent it: the same form posted twice (double click, back
     # button, a retry) is this registration again, never a second one.
-    submission_key = models.CharField("khóa chống gửi trùng", max_length=32, blank=True, default="", editable=False)
+    submission_key = models.CharField(_("khóa chống gửi trùng"), max_length=32, blank=True, default="", editable=False)
     # The language of the pages it was sent from (registration_submit): the registrant's own request,
     # so its answers and the login it opens are in that language, never the deciding officer's.
     language = models.CharField(
-        "ngôn ngữ đăng ký", max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE, editable=False,
-        help_text="Ngôn ngữ của trang người đăng ký dùng để gửi đăng ký; kết quả và tài khoản được duyệt dùng ngôn ngữ này.",
+        _("ngôn ngữ đăng ký"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE, editable=False,
+        help_text=_("Ngôn ngữ của trang người đăng ký dùng để gửi đăng ký; kết quả và tài khoản được duyệt dùng ngôn ngữ này."),
     )
 
     class Meta:
@@ -301,22 +301,22 @@ class RegistrationEvent(models.Model):
     """Audit trail of a registration: who did what, when."""
 
     class Action(models.TextChoices):
-        SUBMITTED = "submitted", "Nộp đăng ký"
-        REPLACED = "replaced", "Thay bằng đăng ký mới"
-        APPROVED = "approved", "Duyệt"
-        REJECTED = "rejected", "Từ chối"
-        PHOTOS_DELETED = "photos_deleted", "Xóa ảnh"
+        SUBMITTED = "submitted", _("Nộp đăng ký")
+        REPLACED = "replaced", _("Thay bằng đăng ký mới")
+        APPROVED = "approved", _("Duyệt")
+        REJECTED = "rejected", _("Từ chối")
+        PHOTOS_DELETED = "photos_deleted", _("Xóa ảnh")
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("hành động", max_length=20, choices=Action.choices)
-    actor = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="người thực hiện")
-    note = models.TextField("ghi chú", blank=True)
-    at = models.DateTimeField("lúc", auto_now_add=True)
+    action = models.CharField(_("hành động"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người thực hiện"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name = "nhật ký xử lý"
-        verbose_name_plural = "nhật ký xử lý"
+        verbose_name = _("nhật ký xử lý")
+        verbose_name_plural = pgettext_lazy("số nhiều", "nhật ký xử lý")
 
 
 class Guardianship(models.Model):
@@ -328,8 +328,8 @@ class Guardianship(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "quan hệ giám hộ"
-        verbose_name_plural = "quan hệ giám hộ"
+        verbose_name = _("quan hệ giám hộ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "quan hệ giám hộ")
         constraints = [models.UniqueConstraint(fields=["parent", "child"], name="guardianship_unique")]
 
 
@@ -340,19 +340,19 @@ class CodeLookupAudit(models.Model):
     link repeated lookups from one place without storing the address itself.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="code_lookups", verbose_name="người tham gia")
-    ip_hash = models.CharField("mã băm địa chỉ IP", max_length=64, db_index=True)
-    network_hash = models.CharField("mã băm dải mạng", max_length=64, db_index=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="code_lookups", verbose_name=_("người tham gia"))
+    ip_hash = models.CharField(_("mã băm địa chỉ IP"), max_length=64, db_index=True)
+    network_hash = models.CharField(_("mã băm dải mạng"), max_length=64, db_index=True)
     user = models.ForeignKey(
-        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="tài khoản tra cứu"
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("tài khoản tra cứu")
     )
-    user_agent = models.CharField("trình duyệt", max_length=200, blank=True)
-    answered_at = models.DateTimeField("tra cứu lúc", auto_now_add=True, db_index=True)
+    user_agent = models.CharField(_("trình duyệt"), max_length=200, blank=True)
+    answered_at = models.DateTimeField(_("tra cứu lúc"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-answered_at"]
-        verbose_name = "lượt tra cứu mã số BHXH"
-        verbose_name_plural = "lượt tra cứu mã số BHXH"
+        verbose_name = _("lượt tra cứu mã số BHXH")
+        verbose_name_plural = pgettext_lazy("số nhiều", "lượt tra cứu mã số BHXH")
 
     def __str__(self):
         return f"{self.person.bhxh_code} – {vn_datetime(self.answered_at)}"

@@ -416,26 +416,26 @@ class SalaryAdjustment(models.Model):
     41/2024. The Ministry publishes a new table every year: officers update the rows here."""
 
     class Scheme(models.TextChoices):
-        COMPULSORY = "bhxh_bb", "Tiền lương đóng BHXH bắt buộc"
-        VOLUNTARY = "bhxh_tn", "Thu nhập đóng BHXH tự nguyện"
+        COMPULSORY = "bhxh_bb", _("Tiền lương đóng BHXH bắt buộc")
+        VOLUNTARY = "bhxh_tn", _("Thu nhập đóng BHXH tự nguyện")
 
     # A year's limits in the model's own words: a number's, Django's or the admin's (own_limits), write 1.960.
     YEAR_RANGE = _("Nhập năm từ 1960 đến 2100.")
 
-    scheme = models.CharField("loại", max_length=8, choices=Scheme.choices)
+    scheme = models.CharField(_("loại"), max_length=8, choices=Scheme.choices)
     year = models.PositiveSmallIntegerField(
-        "năm đóng", validators=[MinValueValidator(1960, message=YEAR_RANGE),
+        _("năm đóng"), validators=[MinValueValidator(1960, message=YEAR_RANGE),
                                 MaxValueValidator(2100, message=YEAR_RANGE)],
-        help_text="Dòng của năm sớm nhất cũng áp dụng cho mọi năm trước đó (ví dụ “trước 1995”).")
-    coefficient = models.DecimalField("mức điều chỉnh", max_digits=5, decimal_places=2,
+        help_text=_("Dòng của năm sớm nhất cũng áp dụng cho mọi năm trước đó (ví dụ “trước 1995”)."))
+    coefficient = models.DecimalField(_("mức điều chỉnh"), max_digits=5, decimal_places=2,
                                       validators=[MinValueValidator(1)])
-    source = models.CharField("căn cứ", max_length=200, help_text="Văn bản công bố hệ số, hoặc “minh họa”.")
-    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    source = models.CharField(_("căn cứ"), max_length=200, help_text=_("Văn bản công bố hệ số, hoặc “minh họa”."))
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         ordering = ["scheme", "year"]
-        verbose_name = "mức điều chỉnh tiền lương, thu nhập đã đóng"
-        verbose_name_plural = "mức điều chỉnh tiền lương, thu nhập đã đóng"
+        verbose_name = _("mức điều chỉnh tiền lương, thu nhập đã đóng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "mức điều chỉnh tiền lương, thu nhập đã đóng")
         constraints = [
             models.UniqueConstraint(fields=["scheme", "year"], name="salary_adjustment_one_per_year"),
             models.CheckConstraint(condition=Q(coefficient__gte=1), name="salary_adjustment_at_least_one"),

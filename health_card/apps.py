@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HealthCardConfig(AppConfig):
     name = "health_card"
-    verbose_name = "Thẻ BHYT"
+    verbose_name = _("Thẻ BHYT")
 
     def ready(self):
         from . import (

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from vssid_portal.text import fold, normalize_name, sort_key
@@ -46,7 +46,7 @@ class Named(models.Model):
     """A place listed by name in Vietnamese dictionary order (vssid_portal.text.sort_key): the
     database compares the key byte by byte, whatever its collation."""
 
-    name = models.CharField("tên", max_length=100)
+    name = models.CharField(_("tên"), max_length=100)
     sort_key = models.CharField(max_length=SORT_KEY_LENGTH, editable=False)
 
     class Meta:
@@ -76,44 +76,44 @@ def province_sort_key(name: str) -> str:
 
 
 class Province(Named):
-    code = models.CharField("mã", max_length=2, unique=True)
-    division_type = models.CharField("loại", max_length=40)
+    code = models.CharField(_("mã"), max_length=2, unique=True)
+    division_type = models.CharField(_("loại"), max_length=40)
 
     sort_key_for = staticmethod(province_sort_key)
 
     class Meta(Named.Meta):
-        verbose_name = "tỉnh/thành phố"
-        verbose_name_plural = "tỉnh/thành phố"
+        verbose_name = _("tỉnh/thành phố")
+        verbose_name_plural = pgettext_lazy("số nhiều", "tỉnh/thành phố")
 
 
 class Ward(Named):
-    code = models.CharField("mã", max_length=5, unique=True)
-    division_type = models.CharField("loại", max_length=40)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="wards", verbose_name="tỉnh/thành phố")
+    code = models.CharField(_("mã"), max_length=5, unique=True)
+    division_type = models.CharField(_("loại"), max_length=40)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="wards", verbose_name=_("tỉnh/thành phố"))
 
     class Meta(Named.Meta):
-        verbose_name = "phường/xã"
-        verbose_name_plural = "phường/xã"
+        verbose_name = _("phường/xã")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phường/xã")
 
 
 class Agency(Searchable):
     """A BHXH agency; `parent` makes the tree (province 079 → district 07901, or any depth)."""
 
-    code = models.CharField("mã", max_length=10, unique=True, validators=[RegexValidator(r"^[0-9]{3,7}$")])
-    name = models.CharField("tên", max_length=200)
+    code = models.CharField(_("mã"), max_length=10, unique=True, validators=[RegexValidator(r"^[0-9]{3,7}$")])
+    name = models.CharField(_("tên"), max_length=200)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="cơ quan cấp trên"
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("cơ quan cấp trên")
     )
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="agencies", verbose_name="tỉnh/thành phố")
-    address = models.CharField("địa chỉ", max_length=300, blank=True)
-    phone = models.CharField("điện thoại", max_length=40, blank=True)
-    working_hours = models.CharField("giờ làm việc", max_length=200, blank=True, default=DEFAULT_WORKING_HOURS)
-    is_demo = models.BooleanField("dữ liệu mẫu", default=False)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("tỉnh/thành phố"))
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
+    working_hours = models.CharField(_("giờ làm việc"), max_length=200, blank=True, default=DEFAULT_WORKING_HOURS)
+    is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "cơ quan BHXH"
-        verbose_name_plural = "cơ quan BHXH"
+        verbose_name = _("cơ quan BHXH")
+        verbose_name_plural = pgettext_lazy("số nhiều", "cơ quan BHXH")
 
     def __str__(self):
         return f"[{self.code}] {self.name}"
@@ -138,23 +138,23 @@ class MedicalFacility(Searchable):
         GRASSROOTS = "co_so", _("Tuyến cơ sở")
 
     code = models.CharField(
-        "mã KCB",
+        _("mã KCB"),
         max_length=5,
         unique=True,
         validators=[RegexValidator(r"^[0-9]{2}[0-9A-Z]{3}$", "Mã cơ sở KCB gồm 2 chữ số tỉnh và 3 ký tự.")],
     )
-    name = models.CharField("tên", max_length=200)
-    address = models.CharField("địa chỉ", max_length=300, blank=True)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="facilities", verbose_name="tỉnh/thành phố")
-    level = models.CharField("tuyến", max_length=12, choices=Level.choices, default=Level.GRASSROOTS)
-    bhyt_contract = models.BooleanField("có hợp đồng KCB BHYT", default=True)
-    issues_sick_leave = models.BooleanField("cấp giấy nghỉ ốm", default=False)
-    is_demo = models.BooleanField("dữ liệu mẫu", default=False)
+    name = models.CharField(_("tên"), max_length=200)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("tỉnh/thành phố"))
+    level = models.CharField(_("tuyến"), max_length=12, choices=Level.choices, default=Level.GRASSROOTS)
+    bhyt_contract = models.BooleanField(_("có hợp đồng KCB BHYT"), default=True)
+    issues_sick_leave = models.BooleanField(_("cấp giấy nghỉ ốm"), default=False)
+    is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "cơ sở KCB"
-        verbose_name_plural = "cơ sở KCB"
+        verbose_name = _("cơ sở KCB")
+        verbose_name_plural = pgettext_lazy("số nhiều", "cơ sở KCB")
 
     def __str__(self):
         return f"{self.display_code} {self.name}"
@@ -169,19 +169,19 @@ class MedicalFacility(Searchable):
 
 
 class Employer(Searchable):
-    code = models.CharField("mã đơn vị", max_length=10, unique=True)
-    name = models.CharField("tên đơn vị", max_length=200)
-    tax_code = models.CharField("mã số thuế", max_length=14, unique=True)
-    address = models.CharField("địa chỉ", max_length=300, blank=True)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="employers", verbose_name="tỉnh/thành phố")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="employers", verbose_name="cơ quan BHXH quản lý")
-    in_arrears = models.BooleanField("đang nợ đóng BHXH", default=False)
-    is_demo = models.BooleanField("dữ liệu mẫu", default=False)
+    code = models.CharField(_("mã đơn vị"), max_length=10, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=200)
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, unique=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="employers", verbose_name=_("tỉnh/thành phố"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="employers", verbose_name=_("cơ quan BHXH quản lý"))
+    in_arrears = models.BooleanField(_("đang nợ đóng BHXH"), default=False)
+    is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "đơn vị sử dụng lao động"
-        verbose_name_plural = "đơn vị sử dụng lao động"
+        verbose_name = _("đơn vị sử dụng lao động")
+        verbose_name_plural = pgettext_lazy("số nhiều", "đơn vị sử dụng lao động")
 
     def __str__(self):
         return f"{self.code} – {self.name}"
@@ -196,20 +196,20 @@ class CollectionPoint(Searchable):
         COMMUNE = "ubnd", _("UBND phường/xã")
         AGENT = "dai_ly", _("Đại lý thu")
 
-    code = models.CharField("mã", max_length=12, unique=True)
-    name = models.CharField("tên", max_length=200)
-    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
-    address = models.CharField("địa chỉ", max_length=300, blank=True)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="collection_points", verbose_name="tỉnh/thành phố")
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="collection_points", verbose_name="phường/xã")
-    phone = models.CharField("điện thoại", max_length=40, blank=True)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="collection_points", verbose_name="cơ quan BHXH")
-    is_demo = models.BooleanField("dữ liệu mẫu", default=False)
+    code = models.CharField(_("mã"), max_length=12, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="collection_points", verbose_name=_("tỉnh/thành phố"))
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="collection_points", verbose_name=_("phường/xã"))
+    phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="collection_points", verbose_name=_("cơ quan BHXH"))
+    is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "điểm thu BHXH, BHYT"
-        verbose_name_plural = "điểm thu BHXH, BHYT"
+        verbose_name = _("điểm thu BHXH, BHYT")
+        verbose_name_plural = pgettext_lazy("số nhiều", "điểm thu BHXH, BHYT")
 
     def __str__(self):
         return f"{self.code} – {self.name}"

@@ -11,6 +11,8 @@ import os
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["FaqTopic", "FaqQuestion", "NewsArticle", "news_image_storage"]
 
@@ -38,47 +40,47 @@ def news_image_storage():
 
 
 class FaqTopic(models.Model):
-    title = models.CharField("chủ đề", max_length=120)
-    slug = models.SlugField("đường dẫn", max_length=60, unique=True)
-    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+    title = models.CharField(_("chủ đề"), max_length=120)
+    slug = models.SlugField(_("đường dẫn"), max_length=60, unique=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         ordering = ["position", "title"]
-        verbose_name = "chủ đề câu hỏi thường gặp"
-        verbose_name_plural = "chủ đề câu hỏi thường gặp"
+        verbose_name = _("chủ đề câu hỏi thường gặp")
+        verbose_name_plural = pgettext_lazy("số nhiều", "chủ đề câu hỏi thường gặp")
 
     def __str__(self):
         return self.title
 
 
 class FaqQuestion(models.Model):
-    topic = models.ForeignKey(FaqTopic, on_delete=models.PROTECT, related_name="questions", verbose_name="chủ đề")
-    question = models.CharField("câu hỏi", max_length=300)
-    answer = models.TextField("trả lời", max_length=5000)
-    position = models.PositiveSmallIntegerField("thứ tự", default=0)
-    is_published = models.BooleanField("hiển thị", default=True)
+    topic = models.ForeignKey(FaqTopic, on_delete=models.PROTECT, related_name="questions", verbose_name=_("chủ đề"))
+    question = models.CharField(_("câu hỏi"), max_length=300)
+    answer = models.TextField(_("trả lời"), max_length=5000)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_published = models.BooleanField(_("hiển thị"), default=True)
     # Accent- and case-folded question + answer (vssid_portal.text.fold), set by the service.
     search_key = models.TextField(editable=False, default="")
-    updated_at = models.DateTimeField("cập nhật", auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
     class Meta:
         ordering = ["topic__position", "position", "pk"]
-        verbose_name = "câu hỏi thường gặp"
-        verbose_name_plural = "câu hỏi thường gặp"
+        verbose_name = _("câu hỏi thường gặp")
+        verbose_name_plural = pgettext_lazy("số nhiều", "câu hỏi thường gặp")
 
     def __str__(self):
         return self.question
 
 
 class NewsArticle(models.Model):
-    title = models.CharField("tiêu đề", max_length=200)
-    slug = models.SlugField("đường dẫn", max_length=120, unique=True)
-    summary = models.CharField("tóm tắt", max_length=400)
-    body = models.TextField("nội dung", help_text="Văn bản thuần; mỗi đoạn cách nhau một dòng trống.")
-    lead_image = models.ImageField("ảnh đại diện", storage=news_image_storage, upload_to="lead", blank=True)
-    lead_image_alt = models.CharField("mô tả ảnh (cho người khiếm thị)", max_length=200, blank=True)
-    published_at = models.DateTimeField("ngày đăng")
-    is_published = models.BooleanField("đã đăng", default=False)
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    slug = models.SlugField(_("đường dẫn"), max_length=120, unique=True)
+    summary = models.CharField(_("tóm tắt"), max_length=400)
+    body = models.TextField(_("nội dung"), help_text=_("Văn bản thuần; mỗi đoạn cách nhau một dòng trống."))
+    lead_image = models.ImageField(_("ảnh đại diện"), storage=news_image_storage, upload_to="lead", blank=True)
+    lead_image_alt = models.CharField(_("mô tả ảnh (cho người khiếm thị)"), max_length=200, blank=True)
+    published_at = models.DateTimeField(_("ngày đăng"))
+    is_published = models.BooleanField(_("đã đăng"), default=False)
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -88,8 +90,8 @@ class NewsArticle(models.Model):
                 condition=models.Q(lead_image="") | ~models.Q(lead_image_alt=""), name="lookup_news_image_has_alt"
             )
         ]
-        verbose_name = "tin tức"
-        verbose_name_plural = "tin tức"
+        verbose_name = _("tin tức")
+        verbose_name_plural = pgettext_lazy("số nhiều", "tin tức")
 
     def __str__(self):
         return self.title

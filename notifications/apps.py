@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
-    verbose_name = "Thông báo"
+    verbose_name = _("Thông báo")
 
     def ready(self):
         from django.db.models import signals

@@ -16,45 +16,45 @@ class Message(models.Model):
         SENT = "sent", _("Đã gửi")
         FAILED = "failed", _("Gửi không thành công")
 
-    channel = models.CharField("kênh", max_length=8, choices=Channel.choices)
+    channel = models.CharField(_("kênh"), max_length=8, choices=Channel.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="messages", verbose_name="người nhận",
+        related_name="messages", verbose_name=_("người nhận"),
     )
-    recipient = models.CharField("địa chỉ nhận", max_length=254, blank=True, help_text="Số điện thoại E.164 hoặc email.")
-    template = models.CharField("mẫu", max_length=100)
-    subject = models.CharField("tiêu đề", max_length=200, blank=True)
-    body = models.TextField("nội dung")
-    language = models.CharField("ngôn ngữ", max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
-                                help_text="Ngôn ngữ viết tiêu đề và nội dung.")
+    recipient = models.CharField(_("địa chỉ nhận"), max_length=254, blank=True, help_text=_("Số điện thoại E.164 hoặc email."))
+    template = models.CharField(_("mẫu"), max_length=100)
+    subject = models.CharField(_("tiêu đề"), max_length=200, blank=True)
+    body = models.TextField(_("nội dung"))
+    language = models.CharField(_("ngôn ngữ"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+                                help_text=_("Ngôn ngữ viết tiêu đề và nội dung."))
     sensitive = models.BooleanField(
-        "nội dung nhạy cảm", default=False, help_text="Mật khẩu tạm, mã xác thực: nội dung được xóa khỏi hộp thư đi khi đã gửi."
+        _("nội dung nhạy cảm"), default=False, help_text=_("Mật khẩu tạm, mã xác thực: nội dung được xóa khỏi hộp thư đi khi đã gửi.")
     )
     expires_at = models.DateTimeField(
-        "hết hạn lúc", null=True, blank=True, help_text="Không gửi nữa sau lúc này (ví dụ mã xác thực 5 phút)."
+        _("hết hạn lúc"), null=True, blank=True, help_text=_("Không gửi nữa sau lúc này (ví dụ mã xác thực 5 phút).")
     )
-    attachment = models.CharField("tệp đính kèm", max_length=300, blank=True, help_text="Tên tệp trong kho riêng tư (chỉ email).")
-    link = models.CharField("trang liên quan", max_length=200, blank=True,
-                            help_text="Trang của cổng mà thông báo nói đến (chỉ thông báo trên cổng).")
-    status = models.CharField("trạng thái", max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
+    attachment = models.CharField(_("tệp đính kèm"), max_length=300, blank=True, help_text=_("Tên tệp trong kho riêng tư (chỉ email)."))
+    link = models.CharField(_("trang liên quan"), max_length=200, blank=True,
+                            help_text=_("Trang của cổng mà thông báo nói đến (chỉ thông báo trên cổng)."))
+    status = models.CharField(_("trạng thái"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     # The lease of the run that is trying to send it (services.message_deliver): another run finds
     # it and stays away until then; a dead worker's lease runs out and the message is taken over.
     claimed_until = models.DateTimeField(
-        "giữ để gửi đến", null=True, blank=True, editable=False,
-        help_text="Một lần gửi đang giữ tin nhắn đến lúc này; lần gửi khác không gửi trùng trước lúc đó.",
+        _("giữ để gửi đến"), null=True, blank=True, editable=False,
+        help_text=_("Một lần gửi đang giữ tin nhắn đến lúc này; lần gửi khác không gửi trùng trước lúc đó."),
     )
-    last_error = models.TextField("lỗi gần nhất", blank=True)
-    idempotency_key = models.CharField("khóa chống gửi trùng", max_length=200, unique=True)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
-    sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
-    read_at = models.DateTimeField("đọc lúc", null=True, blank=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    idempotency_key = models.CharField(_("khóa chống gửi trùng"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "tin nhắn"
-        verbose_name_plural = "hộp thư đi"
+        verbose_name = _("tin nhắn")
+        verbose_name_plural = _("hộp thư đi")
         indexes = [
             models.Index(fields=["user", "channel", "read_at"], name="message_inbox_idx"),
             models.Index(fields=["status", "updated_at"], name="message_pending_idx"),

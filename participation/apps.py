@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ParticipationConfig(AppConfig):
     name = "participation"
-    verbose_name = "Quá trình tham gia"
+    verbose_name = _("Quá trình tham gia")

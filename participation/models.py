@@ -202,24 +202,24 @@ class Statement(models.Model):
         READY = "ready", _("Sẵn sàng")
         FAILED = "failed", pgettext_lazy("trạng thái bản xác nhận", "Lỗi")
 
-    code = models.CharField("mã xác thực", max_length=16, unique=True, editable=False)
+    code = models.CharField(_("mã xác thực"), max_length=16, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="statements",
-                               verbose_name="người tham gia")
+                               verbose_name=_("người tham gia"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                     verbose_name="người yêu cầu")
-    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.BUILDING)
+                                     verbose_name=_("người yêu cầu"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.BUILDING)
     pdf = models.FileField(upload_to="statements/", blank=True)
-    pdf_attempts = models.PositiveSmallIntegerField("số lần tạo PDF", default=0)  # vssid_portal/jobs.py
-    content_hash = models.CharField("mã băm nội dung (SHA-256)", max_length=64, blank=True)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    pdf_attempts = models.PositiveSmallIntegerField(_("số lần tạo PDF"), default=0)  # vssid_portal/jobs.py
+    content_hash = models.CharField(_("mã băm nội dung (SHA-256)"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     # when the current build was asked for: the request, or the last "Tạo lại văn bản"
-    build_started_at = models.DateTimeField("bắt đầu tạo lúc", default=timezone.now, editable=False)
-    issued_at = models.DateTimeField("cấp lúc", null=True, blank=True)
+    build_started_at = models.DateTimeField(_("bắt đầu tạo lúc"), default=timezone.now, editable=False)
+    issued_at = models.DateTimeField(_("cấp lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "bản xác nhận quá trình tham gia"
-        verbose_name_plural = "bản xác nhận quá trình tham gia"
+        verbose_name = _("bản xác nhận quá trình tham gia")
+        verbose_name_plural = pgettext_lazy("số nhiều", "bản xác nhận quá trình tham gia")
 
     def __str__(self):
         return f"{self.code} – {self.person.bhxh_code}"

@@ -26,14 +26,14 @@ class BenefitLevel(models.Model):
     """Benefit level 1–5 printed in the card number, with the share of costs the fund pays."""
 
     level = models.PositiveSmallIntegerField(
-        "mức hưởng", primary_key=True, validators=[MinValueValidator(1), MaxValueValidator(5)])
-    percent = models.PositiveSmallIntegerField("tỷ lệ hưởng (%)", validators=[MaxValueValidator(100)])
-    description = models.CharField("mô tả", max_length=200)
+        _("mức hưởng"), primary_key=True, validators=[MinValueValidator(1), MaxValueValidator(5)])
+    percent = models.PositiveSmallIntegerField(_("tỷ lệ hưởng (%)"), validators=[MaxValueValidator(100)])
+    description = models.CharField(_("mô tả"), max_length=200)
 
     class Meta:
         ordering = ["level"]
-        verbose_name = "mức hưởng BHYT"
-        verbose_name_plural = "mức hưởng BHYT"
+        verbose_name = _("mức hưởng BHYT")
+        verbose_name_plural = pgettext_lazy("số nhiều", "mức hưởng BHYT")
         constraints = [
             models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="benefit_level_1_to_5"),
             models.CheckConstraint(condition=models.Q(percent__lte=100), name="benefit_level_percent"),
@@ -47,22 +47,22 @@ class BeneficiaryGroup(models.Model):
     """A beneficiary group (the card number's two letters, QĐ 1351/QĐ-BHXH) and its level."""
 
     class Payer(models.TextChoices):
-        EMPLOYMENT = "employment", "Người lao động và người sử dụng lao động đóng"
-        FUND = "fund", "Tổ chức BHXH đóng"
-        STATE = "state", "Ngân sách nhà nước đóng"
-        SUPPORTED = "supported", "Ngân sách nhà nước hỗ trợ mức đóng"
-        HOUSEHOLD = "household", "Tham gia theo hộ gia đình"
+        EMPLOYMENT = "employment", _("Người lao động và người sử dụng lao động đóng")
+        FUND = "fund", _("Tổ chức BHXH đóng")
+        STATE = "state", _("Ngân sách nhà nước đóng")
+        SUPPORTED = "supported", _("Ngân sách nhà nước hỗ trợ mức đóng")
+        HOUSEHOLD = "household", _("Tham gia theo hộ gia đình")
 
-    code = models.CharField("mã đối tượng", max_length=2, primary_key=True,
+    code = models.CharField(_("mã đối tượng"), max_length=2, primary_key=True,
                             validators=[RegexValidator(r"^[A-Z]{2}$", "Mã đối tượng gồm 2 chữ cái in hoa.")])
-    name = models.CharField("tên đối tượng", max_length=200)
-    payer = models.CharField("nhóm đóng", max_length=10, choices=Payer.choices)
-    level = models.ForeignKey(BenefitLevel, on_delete=models.PROTECT, related_name="groups", verbose_name="mức hưởng")
+    name = models.CharField(_("tên đối tượng"), max_length=200)
+    payer = models.CharField(_("nhóm đóng"), max_length=10, choices=Payer.choices)
+    level = models.ForeignKey(BenefitLevel, on_delete=models.PROTECT, related_name="groups", verbose_name=_("mức hưởng"))
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "đối tượng tham gia BHYT"
-        verbose_name_plural = "đối tượng tham gia BHYT"
+        verbose_name = _("đối tượng tham gia BHYT")
+        verbose_name_plural = pgettext_lazy("số nhiều", "đối tượng tham gia BHYT")
 
     def __str__(self):
         return f"{self.code} – {self.name}"
@@ -165,20 +165,20 @@ class SigningKey(models.Model):
     signed still verify until `verify_until`. The private half never enters the database: it comes
     from the environment (settings.HEALTH_CARD_SIGNING_KEYS, see health_card/keys.py)."""
 
-    key_id = models.CharField("mã khóa", max_length=4, unique=True,
+    key_id = models.CharField(_("mã khóa"), max_length=4, unique=True,
                               validators=[RegexValidator(r"^\d{4}$", "Mã khóa gồm 4 chữ số.")])
-    public_key = models.CharField("khóa công khai Ed25519 (base64url)", max_length=64, editable=False)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    retired_at = models.DateTimeField("ngừng ký từ", null=True, blank=True,
-                                      help_text="Sau thời điểm này khóa không ký mã QR mới.")
-    verify_until = models.DateTimeField("còn xác thực đến", null=True, blank=True,
-                                        help_text="Mã QR đã ký bằng khóa này được chấp nhận đến thời điểm này. Trống: không hạn.")
-    note = models.CharField("ghi chú", max_length=200, blank=True)
+    public_key = models.CharField(_("khóa công khai Ed25519 (base64url)"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("ngừng ký từ"), null=True, blank=True,
+                                      help_text=_("Sau thời điểm này khóa không ký mã QR mới."))
+    verify_until = models.DateTimeField(_("còn xác thực đến"), null=True, blank=True,
+                                        help_text=_("Mã QR đã ký bằng khóa này được chấp nhận đến thời điểm này. Trống: không hạn."))
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-key_id"]
-        verbose_name = "khóa ký mã QR"
-        verbose_name_plural = "khóa ký mã QR"
+        verbose_name = _("khóa ký mã QR")
+        verbose_name_plural = pgettext_lazy("số nhiều", "khóa ký mã QR")
 
     def __str__(self):
         return f"Khóa {self.key_id}"
@@ -244,25 +244,25 @@ class CardCheck(models.Model):
         PUBLIC = "public", _("Trang xác thực công khai")
 
     card = models.ForeignKey(Card, on_delete=models.SET_NULL, null=True, blank=True, related_name="checks",
-                             verbose_name="thẻ")
+                             verbose_name=_("thẻ"))
     person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="bhyt_card_checks",
-                               verbose_name="chủ thẻ")
+                               verbose_name=_("chủ thẻ"))
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name="người xác thực")
+                                   related_name="+", verbose_name=_("người xác thực"))
     facility = models.ForeignKey(MedicalFacility, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                 verbose_name="cơ sở KCB")
+                                 verbose_name=_("cơ sở KCB"))
     token = models.ForeignKey(FacilityApiToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="checks",
-                              verbose_name="mã API")
-    channel = models.CharField("cách xác thực", max_length=8, choices=Channel.choices)
+                              verbose_name=_("mã API"))
+    channel = models.CharField(_("cách xác thực"), max_length=8, choices=Channel.choices)
     # Made by a login: the access log names it so once `checked_by` is gone with a deleted login.
-    signed_in = models.BooleanField("đã đăng nhập", default=False, db_default=False)
-    result = models.CharField("kết quả", max_length=16)
-    at = models.DateTimeField("lúc", auto_now_add=True, db_index=True)
+    signed_in = models.BooleanField(_("đã đăng nhập"), default=False, db_default=False)
+    result = models.CharField(_("kết quả"), max_length=16)
+    at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-at"]
-        verbose_name = "lượt xác thực thẻ"
-        verbose_name_plural = "nhật ký xác thực thẻ"
+        verbose_name = _("lượt xác thực thẻ")
+        verbose_name_plural = _("nhật ký xác thực thẻ")
         indexes = [models.Index(fields=["person", "-at"], name="cardcheck_person_at_idx"),
                    # the officers' log, newest first, without sorting every check of the country
                    models.Index(fields=["-at"], name="cardcheck_at_idx")]

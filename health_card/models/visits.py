@@ -219,14 +219,14 @@ class VisitLine(models.Model):
 class VisitEvent(models.Model):
     """Audit trail of a visit: who entered or corrected it, when, and what changed."""
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events", verbose_name="lượt khám")
-    revision = models.PositiveIntegerField("lần cập nhật")
-    changes = models.TextField("nội dung thay đổi")
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events", verbose_name=_("lượt khám"))
+    revision = models.PositiveIntegerField(_("lần cập nhật"))
+    changes = models.TextField(_("nội dung thay đổi"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name="người thực hiện")
-    at = models.DateTimeField("lúc", auto_now_add=True)
+                              related_name="+", verbose_name=_("người thực hiện"))
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["at", "pk"]
-        verbose_name = "nhật ký cập nhật"
-        verbose_name_plural = "nhật ký cập nhật"
+        verbose_name = _("nhật ký cập nhật")
+        verbose_name_plural = pgettext_lazy("số nhiều", "nhật ký cập nhật")

@@ -56,41 +56,41 @@ class Filing(models.Model):
 
     objects = FilingQuerySet.as_manager()
 
-    tracking_number = models.CharField("số hồ sơ", max_length=20, unique=True, editable=False)
-    procedure_code = models.CharField("thủ tục", max_length=20, db_index=True)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="filings", verbose_name="người tham gia")
+    tracking_number = models.CharField(_("số hồ sơ"), max_length=20, unique=True, editable=False)
+    procedure_code = models.CharField(_("thủ tục"), max_length=20, db_index=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="filings", verbose_name=_("người tham gia"))
     submitted_by = models.ForeignKey(  # indexed by filing_submitter_recent_idx, which leads with it
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="filings", verbose_name="người nộp",
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="filings", verbose_name=_("người nộp"),
         db_index=False,
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="filings",
                                verbose_name=_("cơ quan BHXH giải quyết"))
-    data = models.JSONField("nội dung kê khai", default=dict)
-    identity = models.JSONField("thông tin người tham gia khi nộp", default=dict)
+    data = models.JSONField(_("nội dung kê khai"), default=dict)
+    identity = models.JSONField(_("thông tin người tham gia khi nộp"), default=dict)
     status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.SUBMITTED,
                               db_index=True)
-    revision = models.PositiveSmallIntegerField("lần nộp", default=1)
-    idempotency_key = models.CharField("khóa chống nộp trùng", max_length=64, unique=True, editable=False)
-    submitted_at = models.DateTimeField("nộp lúc")
-    received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
-    finished_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
-    due_date = models.DateField("hẹn trả kết quả", db_index=True)
+    revision = models.PositiveSmallIntegerField(_("lần nộp"), default=1)
+    idempotency_key = models.CharField(_("khóa chống nộp trùng"), max_length=64, unique=True, editable=False)
+    submitted_at = models.DateTimeField(_("nộp lúc"))
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    due_date = models.DateField(_("hẹn trả kết quả"), db_index=True)
     # The due date the citizen was last told, while holiday changes have moved it and their notice
     # has not gone out yet (services.due_dates_recounted, due_dates_moved_notify); None when they
     # were told the one it has (at submission, receipt, resubmission, or by that notice).
-    due_date_told = models.DateField("hẹn trả kết quả đã báo", null=True, blank=True, editable=False)
+    due_date_told = models.DateField(_("hẹn trả kết quả đã báo"), null=True, blank=True, editable=False)
     # The address typed on the form (data["email"]) once its owner confirmed it by the link mailed to
     # it (services.filing_email_confirm): the filing's e-mails go to a typed address only then.
-    email_confirmed = models.EmailField("email đã xác nhận", blank=True, default="", editable=False)
+    email_confirmed = models.EmailField(_("email đã xác nhận"), blank=True, default="", editable=False)
     # The language of the filer's request that asked the typed address confirmed (its confirmation
     # e-mail's, services._filer_language): the filing's e-mails to it, an address of no login's, are
     # written in that language; "" (confirmed before the portal kept it) is Vietnamese.
-    email_language = models.CharField("ngôn ngữ của email đã xác nhận", max_length=8, choices=settings.LANGUAGES,
+    email_language = models.CharField(_("ngôn ngữ của email đã xác nhận"), max_length=8, choices=settings.LANGUAGES,
                                       blank=True, default="", editable=False)
-    note = models.TextField("lý do / nội dung cần sửa", blank=True)
-    declaration_pdf = models.FileField("tờ khai (PDF)", upload_to=filing_upload_path, blank=True)
-    pdf_revision = models.PositiveSmallIntegerField("tờ khai của lần nộp", default=0)
-    pdf_attempts = models.PositiveSmallIntegerField("số lần tạo tờ khai của lần nộp", default=0)  # vssid_portal/jobs.py
+    note = models.TextField(_("lý do / nội dung cần sửa"), blank=True)
+    declaration_pdf = models.FileField(_("tờ khai (PDF)"), upload_to=filing_upload_path, blank=True)
+    pdf_revision = models.PositiveSmallIntegerField(_("tờ khai của lần nộp"), default=0)
+    pdf_attempts = models.PositiveSmallIntegerField(_("số lần tạo tờ khai của lần nộp"), default=0)  # vssid_portal/jobs.py
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -225,15 +225,15 @@ class FilingDocument(models.Model):
     file keeps the citizen's name, made safe, as the last part of its path)."""
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="documents")
-    field = models.CharField("mục", max_length=40)
-    label = models.CharField("tên giấy tờ", max_length=200)
-    file = models.FileField("tệp", upload_to=filing_upload_path, max_length=255)
-    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+    field = models.CharField(_("mục"), max_length=40)
+    label = models.CharField(_("tên giấy tờ"), max_length=200)
+    file = models.FileField(_("tệp"), upload_to=filing_upload_path, max_length=255)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["field", "id"]
-        verbose_name = "giấy tờ kèm theo"
-        verbose_name_plural = "giấy tờ kèm theo"
+        verbose_name = _("giấy tờ kèm theo")
+        verbose_name_plural = pgettext_lazy("số nhiều", "giấy tờ kèm theo")
         constraints = [models.UniqueConstraint(fields=["filing", "field"], name="filing_document_one_per_field")]
 
     def __str__(self):
@@ -259,19 +259,19 @@ class FilingEvent(models.Model):
     """Status history of a filing: every change, who made it and when (the audit trail)."""
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField("từ trạng thái", max_length=12, choices=Filing.Status.choices, blank=True)
-    status = models.CharField("trạng thái", max_length=12, choices=Filing.Status.choices)
+    from_status = models.CharField(_("từ trạng thái"), max_length=12, choices=Filing.Status.choices, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Filing.Status.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="người thực hiện",
+        verbose_name=_("người thực hiện"),
     )
-    note = models.TextField("ghi chú", blank=True)
-    at = models.DateTimeField("lúc", auto_now_add=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name = "lịch sử xử lý"
-        verbose_name_plural = "lịch sử xử lý"
+        verbose_name = _("lịch sử xử lý")
+        verbose_name_plural = pgettext_lazy("số nhiều", "lịch sử xử lý")
         # the new filings a login made within the last hour (services.SUBMISSIONS_PER_LOGIN): their first
         # events, read without scanning the login's whole history
         indexes = [models.Index(fields=["actor", "at"], condition=models.Q(from_status=""),

@@ -114,3 +114,65 @@ def test_a_limit_with_no_language_active_is_written_in_vietnamese_under_an_engli
     with translation.override(None):
         assert str(at_most_message("Tổng chi phí", 100_000_000_000)) == (
             "Tổng chi phí không được lớn hơn 100.000.000.000 đ: kiểm tra lại số chữ số đã nhập.")
+
+
+def shown_models() -> list[str]:
+    """Every model the admin has a page for, and every model shown inline on one."""
+    from django.contrib import admin
+
+    models = {*admin.site._registry, *(inline.model for model_admin in admin.site._registry.values()
+                                       for inline in model_admin.inlines)}
+    return sorted(model._meta.label for model in models)
+
+
+def test_the_english_admin_labels_every_model_it_shows_and_their_apps_in_english(settings):
+    """Every model of the admin, its fields, help texts and choices, and every app's name: none was
+    left a plain Vietnamese string ("Select người tham gia to view" on an English list)."""
+    from django.apps import apps
+    from django.utils import translation
+
+    from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        vietnamese = {label: [text for text in labels_of(label) if VIETNAMESE_LETTERS.search(text)]
+                      for label in shown_models()}
+        assert {label: texts for label, texts in vietnamese.items() if texts} == {}
+        assert [str(app.verbose_name) for app in apps.get_app_configs()
+                if VIETNAMESE_LETTERS.search(str(app.verbose_name))] == []
+        shown = {label: labels_of(label) for label in ("accounts.Person", "accounts.Registration",
+                                                       "public_services.Filing", "notifications.Message")}
+        assert str(apps.get_app_config("accounts").verbose_name) == "Accounts and insured persons"
+    assert {"insured person", "insured persons", "social insurance code", "house number, street"} <= set(
+        shown["accounts.Person"])
+    assert {"reference number", "portrait photo", "receiving social insurance agency"} <= set(
+        shown["accounts.Registration"])
+    assert {"received at", "finished at", "submitted by", "reason / what to correct"} <= set(
+        shown["public_services.Filing"])
+    assert {"message", "outbox", "recipient", "send attempts"} <= set(shown["notifications.Message"])
+
+
+def test_the_vietnamese_admin_labels_every_model_and_app_as_before():
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("vi"):
+        shown = {label: labels_of(label) for label in ("accounts.Person", "accounts.Registration",
+                                                       "public_services.Filing", "notifications.Message")}
+        assert str(apps.get_app_config("accounts").verbose_name) == "Tài khoản và người tham gia"
+        assert str(apps.get_app_config("lookup").verbose_name) == "Dữ liệu tra cứu"
+    assert {"người tham gia", "mã số BHXH", "số nhà, đường"} <= set(shown["accounts.Person"])
+    assert {"số tham chiếu", "ảnh chân dung", "cơ quan BHXH tiếp nhận"} <= set(shown["accounts.Registration"])
+    assert {"tiếp nhận lúc", "kết thúc lúc", "người nộp", "lý do / nội dung cần sửa"} <= set(
+        shown["public_services.Filing"])
+    assert {"tin nhắn", "hộp thư đi", "người nhận", "số lần gửi"} <= set(shown["notifications.Message"])
+
+
+@pytest.mark.django_db
+def test_an_english_list_of_people_an_officer_may_only_view_is_titled_in_english(client, settings, reference_data):
+    from tests.accounts.helpers import officer
+
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    page = html_lib.unescape(client.get("/quan-tri/accounts/person/").content.decode())
+    assert "<h1>Select insured person to view</h1>" in page and ">Insured persons</" in page
