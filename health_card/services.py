@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
@@ -88,7 +89,7 @@ def card_issue(*, person, group: BeneficiaryGroup, facility, agency, valid_from:
         previous = Card.objects.select_for_update().filter(person=person).order_by("-version").first()
         if previous is not None and previous.status == Card.Status.ACTIVE:
             if card_state(previous) in IN_USE:
-                raise ValidationError("Người này đã có thẻ BHYT đang sử dụng: hãy cấp lại thẻ thay vì cấp mới.")
+                raise ValidationError(gettext("Người này đã có thẻ BHYT đang sử dụng: hãy cấp lại thẻ thay vì cấp mới."))
             # Past its end date, not yet marked by the nightly cards_expire: marked now, as it would be.
             previous.status, previous.changed_at = Card.Status.EXPIRED, timezone.now()
             previous.save(update_fields=["status", "changed_at"])
@@ -115,8 +116,10 @@ class CardReplacedMeanwhile(ValidationError):
 
     def __init__(self, replacing: Card, card: Card):
         self.card = card
-        super().__init__(f"Thẻ lần {replacing.version} đã được cấp lại: thẻ đang sử dụng là thẻ lần {card.version}, "
-                         f"mã thẻ {card.legacy_number}, cấp ngày {card.issued_on:%d/%m/%Y}; không cấp lại thêm.")
+        super().__init__(gettext("Thẻ lần %(replaced)s đã được cấp lại: thẻ đang sử dụng là thẻ lần %(version)s, "
+                                 "mã thẻ %(number)s, cấp ngày %(issued_on)s; không cấp lại thêm.") % {
+            "replaced": replacing.version, "version": card.version, "number": card.legacy_number,
+            "issued_on": f"{card.issued_on:%d/%m/%Y}"})
 
 
 class CardWouldBeExpired(ValidationError):
@@ -126,9 +129,13 @@ class CardWouldBeExpired(ValidationError):
 
     def __init__(self, card: Card, valid_to: datetime.date, today: datetime.date):
         self.card, self.valid_to = card, valid_to
-        when = "đã qua" if valid_to < today else f"trước ngày bắt đầu có giá trị {card.valid_from:%d/%m/%Y}"
-        super().__init__(f"Thẻ cấp lại chỉ có giá trị đến hết ngày {valid_to:%d/%m/%Y}, {when}: không cấp lại thẻ đã "
-                         "hết hạn, hãy cấp thẻ mới theo đối tượng phù hợp.")
+        if valid_to < today:
+            message = gettext("Thẻ cấp lại chỉ có giá trị đến hết ngày %(valid_to)s, đã qua: không cấp lại thẻ đã "
+                              "hết hạn, hãy cấp thẻ mới theo đối tượng phù hợp.")
+        else:
+            message = gettext("Thẻ cấp lại chỉ có giá trị đến hết ngày %(valid_to)s, trước ngày bắt đầu có giá trị "
+                              "%(valid_from)s: không cấp lại thẻ đã hết hạn, hãy cấp thẻ mới theo đối tượng phù hợp.")
+        super().__init__(message % {"valid_to": f"{valid_to:%d/%m/%Y}", "valid_from": f"{card.valid_from:%d/%m/%Y}"})
 
 
 def reissue_card(person, reason: str, *, agency=None, facility=None, group: BeneficiaryGroup | None = None,
@@ -204,7 +211,7 @@ def card_expire(*, card: Card) -> Card:
     with transaction.atomic():
         card = Card.objects.select_for_update().get(pk=card.pk)
         if card.status != Card.Status.ACTIVE:
-            raise ValidationError("Chỉ chuyển sang hết hạn được thẻ đang sử dụng.")
+            raise ValidationError(gettext("Chỉ chuyển sang hết hạn được thẻ đang sử dụng."))
         card.status, card.changed_at = Card.Status.EXPIRED, timezone.now()
         card.save(update_fields=["status", "changed_at"])
     return card
@@ -351,12 +358,13 @@ def api_token_refusal(token: FacilityApiToken, *, facility, name: str, created_b
     """Why a form whose nonce already made `token` may not give it again; None when it may (the
     same officer posting the same clinic, name and expiry: a double click, a browser re-post)."""
     if token.revoked_at is not None:
-        return (f"Mã truy cập {token.prefix}… tạo từ biểu mẫu này đã bị thu hồi: không tạo lại mã đó. "
-                "Hãy mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo mã mới.")
+        return gettext("Mã truy cập %(prefix)s… tạo từ biểu mẫu này đã bị thu hồi: không tạo lại mã đó. "
+                       "Hãy mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo mã mới.") % {"prefix": token.prefix}
     if ((token.facility_id, token.name, token.created_by_id) != (facility.pk, name, getattr(created_by, "pk", None))
             or (expires_at is not None and token.expires_at != expires_at)):
-        return (f"Biểu mẫu này đã tạo mã truy cập {token.prefix}… cho {token.facility}, tên “{token.name}”: "
-                "không tạo thêm mã nào. Hãy mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo một mã khác.")
+        return gettext("Biểu mẫu này đã tạo mã truy cập %(prefix)s… cho %(facility)s, tên “%(name)s”: không tạo "
+                       "thêm mã nào. Hãy mở lại trang “Thêm mã truy cập API xác thực thẻ” để tạo một mã khác.") % {
+            "prefix": token.prefix, "facility": token.facility, "name": token.name}
     return None
 
 
@@ -365,11 +373,14 @@ def api_token_expiry(day: datetime.date, *, today: datetime.date | None = None) 
     the day is after today and at most TOKEN_MAX_YEARS on (by the calendar)."""
     today = today or timezone.localdate()
     if day <= today:
-        raise ValidationError("Ngày hết hạn phải sau hôm nay.")
+        raise ValidationError(gettext("Ngày hết hạn phải sau hôm nay."))
     last = add_years(today, TOKEN_MAX_YEARS)
     if day > last:
-        raise ValidationError(f"Mã truy cập API có giá trị tối đa {TOKEN_MAX_YEARS} năm: chọn ngày hết hạn "
-                              f"không muộn hơn {last:%d/%m/%Y}.")
+        raise ValidationError(ngettext("Mã truy cập API có giá trị tối đa %(count)s năm: chọn ngày hết hạn "
+                                       "không muộn hơn %(last)s.",
+                                       "Mã truy cập API có giá trị tối đa %(count)s năm: chọn ngày hết hạn "
+                                       "không muộn hơn %(last)s.", TOKEN_MAX_YEARS)
+                              % {"count": TOKEN_MAX_YEARS, "last": f"{last:%d/%m/%Y}"})
     return token_day_end(day)
 
 

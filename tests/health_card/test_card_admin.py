@@ -898,6 +898,31 @@ def test_a_card_reissue_the_service_refuses_is_said_in_english_to_an_english_adm
     assert refused.value.messages == ["Write the reason for reissuing the card."]
 
 
+def test_the_card_services_refusals_are_said_in_english_to_an_english_admin(card, holder, settings):
+    """A card reissued meanwhile, a second card in use and an expiry of a card not in use are refused in
+    English (their Vietnamese held in test_a_reissue_confirmed_for_a_card_replaced_meanwhile_reissues_nothing
+    and tests/health_card/test_card_child.py)."""
+    from health_card.services import card_expire, card_issue
+    from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
+
+    settings.LANGUAGE_CODE = "en"
+    new = reissue_card(holder.person, "Cấp lại do mất thẻ", replacing=card)
+    with pytest.raises(ValidationError) as replaced:
+        reissue_card(holder.person, "Cấp lại do mất thẻ", replacing=card)
+    with pytest.raises(ValidationError) as second:
+        card_issue(person=holder.person, group=new.group, facility=new.facility, agency=new.agency,
+                   valid_from=new.valid_from)
+    with pytest.raises(ValidationError) as not_in_use:
+        card_expire(card=card)
+    assert replaced.value.messages == [
+        f"Card issue 1 has already been reissued: the card in use is issue 2, card number {new.legacy_number}, "
+        f"issued on {new.issued_on:%d/%m/%Y}; no further card is issued."]
+    assert second.value.messages == ["This person already has a health insurance card in use: reissue the card "
+                                     "instead of issuing a new one."]
+    assert not_in_use.value.messages == ["Only a card in use can be marked expired."]
+    assert not VIETNAMESE_LETTERS.search(" ".join(second.value.messages + not_in_use.value.messages))
+
+
 # --- API tokens in the English admin (LANGUAGE_CODE "en"); the Vietnamese are held above --------------
 
 def test_an_english_admin_makes_lists_and_revokes_api_tokens_in_english(facility, settings, monkeypatch):
@@ -954,3 +979,43 @@ def test_a_vietnamese_admin_shows_a_new_api_token_and_its_list_as_before(facilit
             and ">Về danh sách mã truy cập</a>" in made and "Trang chủ</a>" in made)
     listed = html_lib.unescape(client.get(TOKENS).content.decode())
     assert "Thu hồi mã đã chọn" in listed and "Hết hạn trong 30 ngày tới" in listed
+
+
+def test_an_english_admin_reads_why_a_token_form_posted_again_makes_nothing_in_english(facility, settings):
+    """A form whose token was made for another name, or revoked since, and an expiry out of bounds are
+    refused in English (their Vietnamese held above, in test_a_token_form_posted_again_for_another_clinic_or_name_makes_nothing,
+    test_a_revoked_tokens_form_posted_again_does_not_bring_it_back and the token expiry tests)."""
+    import html as html_lib
+
+    from health_card.services import TOKEN_MAX_YEARS, api_token_expiry
+    from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
+
+    settings.LANGUAGE_CODE = "en"
+    client = logged_in(officer("canbo079", "079", PROVINCE))
+    form = {"facility": facility.pk, "name": "HIS", "nonce": token_form_nonce(client)}
+    shown_token(client.post(f"{TOKENS}add/", form, follow=True))
+    token = FacilityApiToken.objects.get()
+
+    def refusal(posted) -> str:
+        html = html_lib.unescape(client.post(f"{TOKENS}add/", posted).content.decode())
+        return html.split('class="errornote"', 1)[1].split('<fieldset', 1)[0]
+
+    renamed = refusal({**form, "name": "HIS khoa Nhi"})
+    assert (f"This form already made the access token {token.prefix}… for {facility}, named “HIS”: no other token "
+            "was made. Open “Add card verification API token” again to make another token.") in renamed
+    assert not VIETNAMESE_LETTERS.search(renamed.replace(str(facility), "")), renamed
+    client.post(TOKENS, {"action": "revoke", "_selected_action": [token.pk]})
+    revoked = refusal(form)
+    assert (f"The access token {token.prefix}… made from this form has been revoked: it is not made again. Open "
+            "“Add card verification API token” again to make a new token.") in revoked
+    assert not VIETNAMESE_LETTERS.search(revoked), revoked
+    assert FacilityApiToken.objects.count() == 1
+
+    today = datetime.date(2026, 3, 10)
+    with pytest.raises(ValidationError) as past:
+        api_token_expiry(today, today=today)
+    with pytest.raises(ValidationError) as late:
+        api_token_expiry(datetime.date(2030, 1, 1), today=today)
+    assert past.value.messages == ["The expiry date must be after today."]
+    assert late.value.messages == [f"An API token is valid for at most {TOKEN_MAX_YEARS} years: choose an expiry date "
+                                   f"no later than 10/03/{2026 + TOKEN_MAX_YEARS}."]

@@ -172,6 +172,26 @@ def test_a_te_card_the_corrected_birth_date_has_ended_is_not_reissued(facility, 
     assert list(Card.objects.filter(person=child).values_list("version", "status")) == [(1, "active")]
 
 
+@pytest.mark.parametrize("case", ["past", "before its first day"])
+def test_a_te_card_the_corrected_birth_date_has_ended_is_refused_in_english_to_an_english_admin(facility, settings, case):
+    today = timezone.localdate()
+    if case == "past":
+        child = _child_with_card(facility, datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 3, 1, 15))
+        corrected, message = datetime.date(today.year - 8, 1, 15), "which has passed"
+    else:
+        child = _child_with_card(facility, datetime.date(today.year + 1, 10, 1), datetime.date(today.year - 2, 1, 15))
+        corrected = datetime.date(today.year - 5, 3, 1)
+        message = f"before its first valid day 01/10/{today.year + 1}"
+    Person.objects.filter(pk=child.pk).update(birth_date=corrected)
+    child.refresh_from_db()
+    settings.LANGUAGE_CODE = "en"
+    with pytest.raises(ValidationError) as refused:
+        reissue_card(child, "Cấp lại do thông tin ghi trên thẻ không đúng")
+    assert refused.value.messages == [
+        f"A reissued card would only be valid until the end of {child_card_valid_to(corrected):%d/%m/%Y}, {message}: "
+        "an expired card is not reissued; issue a new card for the right beneficiary group."]
+
+
 def test_a_parent_opening_the_qr_of_a_childs_expired_card_is_told_it_is_the_childs(holder, young_child):
     Card.objects.filter(person=young_child).update(valid_to=timezone.localdate() - datetime.timedelta(days=1))
     client = viewing(logged_in(holder), young_child)
