@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from lookup.admin_filters import OfficerAgencyFilter
@@ -72,7 +72,8 @@ from .services.registration import (
 from .services.security import authenticators_delete, user_email_change_notify, user_password_set_by_agency
 from .sessions import end_other_sessions
 
-PERMISSION_ACTIONS = {"add": "Được thêm", "change": "Được sửa", "delete": "Được xóa", "view": "Được xem"}
+PERMISSION_ACTIONS = {"add": gettext_lazy("Được thêm %(model)s"), "change": gettext_lazy("Được sửa %(model)s"),
+                      "delete": gettext_lazy("Được xóa %(model)s"), "view": gettext_lazy("Được xem %(model)s")}
 
 
 def permission_label(permission) -> str:
@@ -82,7 +83,7 @@ def permission_label(permission) -> str:
     action, _, model_name = permission.codename.partition("_")
     model = permission.content_type.model_class()
     if action in PERMISSION_ACTIONS and model is not None and model_name == model._meta.model_name:
-        return f"{permission.content_type} | {PERMISSION_ACTIONS[action]} {model._meta.verbose_name}"
+        return f"{permission.content_type} | {PERMISSION_ACTIONS[action] % {'model': model._meta.verbose_name}}"
     return str(permission)
 
 
@@ -93,18 +94,21 @@ class PermissionChoiceField(forms.ModelMultipleChoiceField):
         return permission_label(permission)
 
 
-def _name_relation_rows(through, name: str, describe) -> None:
+def _name_relation_rows(through, name, plural, describe) -> None:
     """A table Django makes for a many-to-many field, named in Vietnamese: a delete confirmation
     lists its rows ("Quyền của nhóm: Cán bộ BHXH cơ sở – … | Được xem tài khoản") instead of
     "Quan hệ group-permission: Group_permissions object (2)"."""
-    through._meta.verbose_name = through._meta.verbose_name_plural = name
+    through._meta.verbose_name, through._meta.verbose_name_plural = name, plural
     through.__str__ = describe
 
 
-_name_relation_rows(Group.permissions.through, "quyền của nhóm",
+_name_relation_rows(Group.permissions.through, gettext_lazy("quyền của nhóm"),
+                    pgettext_lazy("số nhiều", "quyền của nhóm"),
                     lambda row: f"{row.group} – {permission_label(row.permission)}")
-_name_relation_rows(User.groups.through, "nhóm của tài khoản", lambda row: f"{row.user} – {row.group}")
-_name_relation_rows(User.user_permissions.through, "quyền của tài khoản",
+_name_relation_rows(User.groups.through, gettext_lazy("nhóm của tài khoản"),
+                    pgettext_lazy("số nhiều", "nhóm của tài khoản"), lambda row: f"{row.user} – {row.group}")
+_name_relation_rows(User.user_permissions.through, gettext_lazy("quyền của tài khoản"),
+                    pgettext_lazy("số nhiều", "quyền của tài khoản"),
                     lambda row: f"{row.user} – {permission_label(row.permission)}")
 
 
@@ -127,7 +131,7 @@ class PersonAdminForm(forms.ModelForm):
     """The registry's name follows the rule of every form that takes a name (letters, spaces,
     hyphens, apostrophes, dots; invisible characters dropped)."""
 
-    full_name = NameField(label="Họ và tên")
+    full_name = NameField(label=gettext_lazy("Họ và tên"))
 
     class Meta:
         model = Person
@@ -153,7 +157,8 @@ class PersonAdminForm(forms.ModelForm):
 @admin.register(Person)
 class PersonAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope,
                   RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
-    no_agency_nothing = "người tham gia nào để xem"
+    no_agency_warning = gettext_lazy("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có người tham gia nào để xem. "
+                                     "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
     person_key = "pk"  # the row is the person: the officer's own and their child's are only shown
     form = PersonAdminForm
     list_display = ["bhxh_code", "full_name", "birth_date", "sex", "id_number", "province", "agency"]
@@ -431,7 +436,7 @@ class SubmittedOnFilter(RecentDateFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.title = "ngày nộp"
+        self.title = gettext_lazy("ngày nộp")
 
 
 REGISTRATIONS_SINCE = 2025  # the first year the list filter offers: the portal takes registrations from its start
@@ -440,7 +445,8 @@ REGISTRATIONS_SINCE = 2025  # the first year the list filter offers: the portal 
 @admin.register(Registration)
 class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
                         admin.ModelAdmin):
-    no_agency_nothing = "đăng ký giao dịch điện tử nào để xét duyệt"
+    no_agency_warning = gettext_lazy("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có đăng ký giao dịch điện tử nào để xét duyệt. "
+                                     "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
     list_display = ["reference", "bhxh_code", "full_name", "agency", "status", "submitted_at"]
     # Millions of registrations for a superuser: no date hierarchy, no count of the whole table.
     list_filter = ["status", ("agency", OfficerAgencyFilter), ("submitted_at", SubmittedOnFilter),
@@ -451,11 +457,11 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
     inlines = [RegistrationEventInline]
     change_form_template = "admin/accounts/registration/change_form.html"
     fieldsets = [
-        ("Đăng ký", {"fields": ["reference", "status", "agency", "submitted_at", "decided_at", "decided_by", "reject_reason",
+        (pgettext_lazy("một đăng ký giao dịch điện tử", "Đăng ký"), {"fields": ["reference", "status", "agency", "submitted_at", "decided_at", "decided_by", "reject_reason",
                                  "declaration"]}),
-        ("Kê khai so với hồ sơ BHXH", {"fields": ["comparison"]}),
-        ("Ảnh", {"fields": ["photos"]}),
-        ("Đăng ký cho con", {"fields": ["parent", "relationship", "birth_certificate_number"], "classes": ["collapse"]}),
+        (gettext_lazy("Kê khai so với hồ sơ BHXH"), {"fields": ["comparison"]}),
+        (gettext_lazy("Ảnh"), {"fields": ["photos"]}),
+        (gettext_lazy("Đăng ký cho con"), {"fields": ["parent", "relationship", "birth_certificate_number"], "classes": ["collapse"]}),
     ]
     readonly_fields = ["reference", "status", "agency", "submitted_at", "decided_at", "decided_by", "reject_reason",
                        "declaration", "comparison", "photos", "parent", "relationship", "birth_certificate_number"]
@@ -500,50 +506,53 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
             self.message_user(request, gettext("Trong các đăng ký đã chọn, không có tờ khai nào cần tạo lại."),
                               messages.WARNING)
 
-    @admin.display(description="So sánh")
+    @admin.display(description=gettext_lazy("So sánh"))
     def comparison(self, obj):
         person = obj.person
         registry_birth = vn_date(person.birth_date, person.birth_year_only)
         rows = [
-            ("Mã số BHXH", obj.bhxh_code, person.bhxh_code, obj.bhxh_code == person.bhxh_code),
-            ("Họ và tên", obj.full_name, person.full_name, fold(obj.full_name) == person.name_key),
-            ("Ngày sinh", vn_date(obj.birth_date), registry_birth,
+            (gettext("Mã số BHXH"), obj.bhxh_code, person.bhxh_code, obj.bhxh_code == person.bhxh_code),
+            (gettext("Họ và tên"), obj.full_name, person.full_name, fold(obj.full_name) == person.name_key),
+            (gettext("Ngày sinh"), vn_date(obj.birth_date), registry_birth,
              obj.birth_date.year == person.birth_date.year if person.birth_year_only else obj.birth_date == person.birth_date),
             # A child's registration declares no ID document: nothing to compare, no row.
             *([(obj.get_id_type_display(), obj.id_number, person.id_number,
                 obj.id_number.upper() == person.id_number.upper())] if obj.id_number else []),
             # A child's registration gives the parent's number, which is not the child's to compare.
-            *([("Điện thoại", obj.phone.as_national if obj.phone else "", person.phone.as_national if person.phone else "",
+            *([(gettext("Điện thoại"), obj.phone.as_national if obj.phone else "", person.phone.as_national if person.phone else "",
                 obj.phone == person.phone)] if not obj.is_child else []),
             # The whole address: the house number and street as well as the ward and province.
-            ("Địa chỉ", obj.address, person.address,
+            (gettext("Địa chỉ"), obj.address, person.address,
              (obj.province_id, obj.ward_id, _comparable(obj.declared_street))
              == (person.province_id, person.ward_id, _comparable(person.street))),
             # Approving an adult's registration moves the person to the receiving agency: a person
             # another agency manages is flagged, so that the officer checks with it first.
-            *([("Cơ quan BHXH quản lý", str(obj.agency), str(person.agency) if person.agency else "Chưa có",
+            *([(gettext("Cơ quan BHXH quản lý"), str(obj.agency), str(person.agency) if person.agency else gettext("Chưa có"),
                 person.agency_id in (None, obj.agency_id))] if not obj.is_child else []),
         ]
         body = format_html_join(
             "", '<tr class="{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
-            ((("" if same else "mismatch"), label, declared, registry, "Khớp" if same else "⚠ Khác")
+            ((("" if same else "mismatch"), label, declared, registry, gettext("Khớp") if same else gettext("⚠ Khác"))
              for label, declared, registry, same in rows),
         )
         return format_html(
-            '<table class="comparison"><thead><tr><th scope="col">Mục</th><th scope="col">Kê khai</th>'
-            '<th scope="col">Hồ sơ BHXH</th><th scope="col">Đối chiếu</th></tr></thead><tbody>{}</tbody></table>', body
+            '<table class="comparison"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            gettext("Mục"), gettext("Kê khai"), gettext("Hồ sơ BHXH"), gettext("Đối chiếu"), body,
         )
 
-    @admin.display(description="Ảnh đã nộp")
+    @admin.display(description=gettext_lazy("Ảnh đã nộp"))
     def photos(self, obj):
         if obj.status == Registration.Status.REPLACED:
             return GONE_WITH_REPLACEMENT
         if obj.photos_deleted_at:
-            return "Ảnh đã được xóa theo thời hạn lưu trữ."
-        labels = {"portrait": "Chân dung", "id_front": "Mặt trước", "id_back": "Mặt sau"}
+            return gettext("Ảnh đã được xóa theo thời hạn lưu trữ.")
+        labels = {"portrait": (gettext("Chân dung"), gettext("Ảnh chân dung")),
+                  "id_front": (gettext("Mặt trước"), gettext("Ảnh mặt trước")),
+                  "id_back": (gettext("Mặt sau"), gettext("Ảnh mặt sau"))}
         return format_html_join(
             "", '<figure class="registration-photo"><img src="{}" alt="{}" width="280"><figcaption>{}</figcaption></figure>',
-            ((reverse("admin:accounts_registration_photo", args=[obj.pk, field]), f"Ảnh {labels[field].lower()}", labels[field])
+            ((reverse("admin:accounts_registration_photo", args=[obj.pk, field]), labels[field][1], labels[field][0])
              for field in PHOTO_FIELDS if getattr(obj, field)),
         )
 

@@ -128,7 +128,8 @@ BENEFITS_SINCE = 1995  # the first year the list filter offers: claims are recei
 @admin.register(BenefitRecord)
 class BenefitRecordAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
                          admin.ModelAdmin):
-    no_agency_nothing = "hồ sơ hưởng chế độ nào để xem"
+    no_agency_warning = _("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có hồ sơ hưởng chế độ nào để xem. "
+                          "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
     list_display = ["reference", "person", "kind", "received_on", "agency", "status", "decision_number"]
     # A record for every pensioner and claim of the country: no date hierarchy, no count of the whole table.
     list_filter = ["kind", "status", ("agency", OfficerAgencyFilter), ("received_on", RecentDateFilter),

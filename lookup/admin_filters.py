@@ -1,6 +1,7 @@
 """List filters the officers' admin lists share."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
 
 from .models import Agency
 from .selectors import officer_agency_ids
@@ -17,7 +18,7 @@ class OfficerAgencyFilter(admin.RelatedFieldListFilter):
     def __init__(self, field, request, params, model, model_admin, field_path):
         self.every_agency = officer_agency_ids(request.user) is None
         super().__init__(field, request, params, model, model_admin, field_path)
-        self.empty_value_display = "Chưa có cơ quan BHXH"
+        self.empty_value_display = gettext("Chưa có cơ quan BHXH")
 
     @property
     def include_empty_choice(self):

@@ -4,6 +4,7 @@ images checked and re-encoded like every other upload."""
 from django import forms
 from django.contrib import admin
 from django.core.validators import validate_image_file_extension
+from django.utils.translation import gettext
 
 from vssid_portal.admin import FoldedKeySearch, PortalFormFields
 from vssid_portal.images import ALLOWED_FORMATS, validate_image
@@ -68,7 +69,7 @@ class NewsArticleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("lead_image") and not cleaned.get("lead_image_alt"):
-            self.add_error("lead_image_alt", "Hãy mô tả ngắn nội dung ảnh cho người dùng trình đọc màn hình.")
+            self.add_error("lead_image_alt", gettext("Hãy mô tả ngắn nội dung ảnh cho người dùng trình đọc màn hình."))
         return cleaned
 
 

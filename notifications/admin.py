@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from .models import Message
 
@@ -13,7 +14,7 @@ class MessageAdmin(admin.ModelAdmin):
     exclude = ["body"]
     readonly_fields = [f.name if f.name != "body" else "body_shown" for f in Message._meta.fields]
 
-    @admin.display(description="nội dung")
+    @admin.display(description=gettext_lazy("nội dung"))
     def body_shown(self, message):
         """A code or a temporary password waiting to go is not shown (it is blanked once sent)."""
         return Message.SENSITIVE_HIDDEN if message.sensitive else message.body

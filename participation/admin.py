@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.admin_own_records import OwnRecordsReadOnly
 from accounts.selectors import persons_visible_to
@@ -41,19 +41,21 @@ def csv_error_message(error: csv.Error) -> str:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp CSV (UTF-8)", help_text="Mỗi dòng một giai đoạn; dòng đầu là tên cột.")
-    dry_run = forms.BooleanField(label="Chạy thử: chỉ kiểm tra và báo cáo, chưa ghi dữ liệu", required=False, initial=True)
+    file = forms.FileField(label=gettext_lazy("Tệp CSV (UTF-8)"),
+                           help_text=gettext_lazy("Mỗi dòng một giai đoạn; dòng đầu là tên cột."))
+    dry_run = forms.BooleanField(label=gettext_lazy("Chạy thử: chỉ kiểm tra và báo cáo, chưa ghi dữ liệu"), required=False,
+                                 initial=True)
 
 
 class OverlapFilter(admin.SimpleListFilter):
     """The periods whose months another of the same person, type and payer shares (stored before such
     periods were refused): an edit of either is refused until one is corrected, so officers find them here."""
 
-    title = "trùng giai đoạn"
+    title = gettext_lazy("trùng giai đoạn")
     parameter_name = "trung"
 
     def lookups(self, request, model_admin):
-        return [("co", "Trùng giai đoạn")]
+        return [("co", gettext("Trùng giai đoạn"))]
 
     def queryset(self, request, queryset):
         return periods_overlapping(queryset) if self.value() == "co" else queryset
@@ -65,7 +67,8 @@ BHXH_SINCE = 1995  # the first year the list filter offers: BHXH as recorded tod
 @admin.register(Period)
 class PeriodAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
                   admin.ModelAdmin):
-    no_agency_nothing = "quá trình tham gia nào để xem"
+    no_agency_warning = gettext_lazy("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có quá trình tham gia nào để xem. "
+                                     "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
     form = PeriodAdminForm
     list_display = ["person", "kind", "first_month", "last_month", "payer", "employer", "base_vnd", "unpaid_months", "agency"]
     # Tens of millions of periods: no date hierarchy, no count of the whole table.
@@ -83,15 +86,15 @@ class PeriodAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearc
     autocomplete_fields = ["person", "facility", "employer"]
     change_list_template = "admin/participation/period/change_list.html"
 
-    @admin.display(description="từ tháng", ordering="from_month")
+    @admin.display(description=gettext_lazy("từ tháng"), ordering="from_month")
     def first_month(self, obj):
         return f"{obj.from_month:%m/%Y}"
 
-    @admin.display(description="đến tháng", ordering="to_month")
+    @admin.display(description=gettext_lazy("đến tháng"), ordering="to_month")
     def last_month(self, obj):
         return f"{obj.to_month:%m/%Y}"
 
-    @admin.display(description="tiền lương / mức thu nhập làm căn cứ đóng", ordering="base")
+    @admin.display(description=gettext_lazy("tiền lương / mức thu nhập làm căn cứ đóng"), ordering="base")
     def base_vnd(self, obj):
         return vnd(obj.base)
 
@@ -125,7 +128,7 @@ class PeriodAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearc
         # The form has checked what period_save checks (PeriodAdminForm).
         changed = period_save(period=obj, actor=request.user, seen_version=form.cleaned_data.get("seen_version"))
         if change and not changed:
-            messages.info(request, "Không có thay đổi nào: không gửi thông báo.")
+            messages.info(request, gettext("Không có thay đổi nào: không gửi thông báo."))
 
     def delete_model(self, request, obj):
         period_delete(periods=Period.objects.filter(pk=obj.pk), actor=request.user)
@@ -150,11 +153,11 @@ class PeriodAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearc
                                         persons=persons_visible_to(request.user), actor=request.user,
                                         source=upload.name)
             except UnicodeDecodeError:
-                form.add_error("file", "Tệp không phải văn bản UTF-8. Hãy lưu lại tệp dạng CSV UTF-8.")
+                form.add_error("file", gettext("Tệp không phải văn bản UTF-8. Hãy lưu lại tệp dạng CSV UTF-8."))
             except csv.Error as error:
                 form.add_error("file", csv_error_message(error))
         context = {
-            **self.admin_site.each_context(request), "title": "Nhập quá trình tham gia từ CSV", "form": form,
+            **self.admin_site.each_context(request), "title": gettext("Nhập quá trình tham gia từ CSV"), "form": form,
             "report": report, "columns": COLUMNS, "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/participation/period/import.html", context)
@@ -168,7 +171,7 @@ class StatementAdmin(admin.ModelAdmin):
                                 "issued_at"]
     list_select_related = ["person"]
 
-    @admin.display(description="tệp PDF")
+    @admin.display(description=gettext_lazy("tệp PDF"))
     def pdf_name(self, obj):
         # The file sits in private storage, which has no URL: the name only, never a link.
         return obj.pdf.name if obj.pdf else "–"

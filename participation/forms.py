@@ -1,5 +1,7 @@
 """Forms of the officers' admin of participation periods."""
 
+from django.utils.translation import gettext_lazy as _
+
 from lookup.selectors import officer_agency_ids
 from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField
@@ -24,9 +26,9 @@ class PeriodAdminForm(SeenVersionForm):
         model = Period
         fields = "__all__"
         field_classes = {"base": MoneyField, "amount": MoneyField}
-        help_texts = {"amount": "Để trống để tự tính: căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến đồng). Số tiền "
-                                "nhập vào phải bằng đúng số đó; với BHXH tự nguyện có thể nhỏ hơn (đã trừ phần Nhà "
-                                "nước hỗ trợ), không được lớn hơn."}
+        help_texts = {"amount": _("Để trống để tự tính: căn cứ đóng × tỷ lệ đóng (làm tròn xuống đến đồng). Số tiền "
+                                  "nhập vào phải bằng đúng số đó; với BHXH tự nguyện có thể nhỏ hơn (đã trừ phần Nhà "
+                                  "nước hỗ trợ), không được lớn hơn.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

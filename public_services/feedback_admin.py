@@ -61,7 +61,8 @@ FEEDBACK_SINCE = 2025  # the first year the list filter offers: feedback is sent
 @admin.register(Feedback)
 class FeedbackAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
                     admin.ModelAdmin):
-    no_agency_nothing = "phản ánh, kiến nghị nào để xử lý"
+    no_agency_warning = gettext_lazy("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có phản ánh, kiến nghị nào để xử lý. "
+                                     "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
     form = FeedbackAnswerForm
     change_form_template = "admin/public_services/feedback/change_form.html"
     list_display = ["tracking_number", "kind", "topic", "agency", "full_name", "status", "created_at"]

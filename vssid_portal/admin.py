@@ -103,9 +103,11 @@ class NotFoundOutsideScope:
 class SaysWhyNoAgencySeesNothing:
     """Mixin for a model admin whose rows are an agency's (officer_agency_ids): an officer whose
     account is attached to no agency sees an empty list, and is told why and whom to ask, instead of
-    an empty list with no reason. `no_agency_nothing`: what the list would hold, and for what."""
+    an empty list with no reason. `no_agency_warning`: that whole sentence, naming what the list would hold
+    and for what, one sentence of the catalogue for each list."""
 
-    no_agency_nothing = "hồ sơ nào để xử lý"
+    no_agency_warning = gettext_lazy("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có hồ sơ nào để xử lý. "
+                                     "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
 
     def sees_nothing_without_agency(self, request) -> bool:
         """Whether the list is empty for this login because it has no agency (officer_agency_ids: none)."""
@@ -116,9 +118,7 @@ class SaysWhyNoAgencySeesNothing:
         # Only on the list itself: not before a 403 (PermissionDenied) nor a redirect (a wrong filter, an
         # action), whose next page would say it again; the list renders after this, with the message.
         if response.status_code == 200 and self.sees_nothing_without_agency(request):
-            messages.warning(request, f"Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có "
-                                      f"{self.no_agency_nothing}. Hãy đề nghị quản trị viên gắn tài khoản với cơ "
-                                      "quan BHXH nơi bạn làm việc.")
+            messages.warning(request, self.no_agency_warning)
         return response
 
 
@@ -327,7 +327,7 @@ def year_filter(field: str, *, since: int) -> type[admin.SimpleListFilter]:
     the list on each page view. A year that is not offered filters nothing."""
 
     class YearFilter(admin.SimpleListFilter):
-        title = "năm"
+        title = gettext_lazy("năm")
         parameter_name = f"{field}_nam"
 
         def lookups(self, request, model_admin):

@@ -136,7 +136,8 @@ class CardReasonForm(forms.Form):
 @admin.register(Card)
 class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
                 admin.ModelAdmin):
-    no_agency_nothing = "thẻ BHYT nào để xem"
+    no_agency_warning = gettext_lazy("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có thẻ BHYT nào để xem. "
+                                     "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
     list_display = ["legacy_number", "person", "version", "status", "facility", "valid_from", "valid_to", "agency"]
     list_filter = ["status", "level", ("agency", OfficerAgencyFilter)]
     # A card number (10 digits or 15 characters) or a BHXH code from its start, a name anywhere in its
@@ -257,7 +258,7 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
 class CheckResultFilter(admin.SimpleListFilter):
     """The answers of card checks by their words (results.OUTCOMES), not their stored codes."""
 
-    title = "kết quả"
+    title = gettext_lazy("kết quả")
     parameter_name = "result"
 
     def lookups(self, request, model_admin):
@@ -272,7 +273,8 @@ CHECKS_SINCE = 2025  # the first year the list filter offers: checks are logged 
 
 @admin.register(CardCheck)
 class CardCheckAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
-    no_agency_nothing = "lượt xác thực thẻ nào để xem"
+    no_agency_warning = gettext_lazy("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có lượt xác thực thẻ nào để xem. "
+                                     "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
     list_display = ["at", "card", "channel", "result_label", "facility", "checker", "token_name"]
     # A row for every check of the country: no date hierarchy, no count of the whole table.
     list_filter = ["channel", CheckResultFilter, year_filter("at", since=CHECKS_SINCE)]
@@ -286,13 +288,13 @@ class CardCheckAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, RelationL
             return [name if name != "checked_by" else "checker" for name in self.fields]
         return self.fields
 
-    @admin.display(description="người xác thực")
+    @admin.display(description=gettext_lazy("người xác thực"))
     def checker(self, obj):
         # A login by its login (linked on the page where the officer may open it); a check without one
         # (a guest's, a clinic's software, or a login deleted since) as the access log names it.
         return str(obj.checked_by) if obj.checked_by_id else checker_name_without_login(obj)
 
-    @admin.display(description="mã API")
+    @admin.display(description=gettext_lazy("mã API"))
     def token_name(self, obj):
         # As text: a token another agency made is outside this officer's scope (its page a 404).
         return str(obj.token) if obj.token_id else self.get_empty_value_display()
@@ -300,7 +302,7 @@ class CardCheckAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, RelationL
     def get_queryset(self, request):
         return checks_visible_to(request.user)
 
-    @admin.display(description="kết quả", ordering="result")
+    @admin.display(description=gettext_lazy("kết quả"), ordering="result")
     def result_label(self, obj):
         return obj.result_label
 

@@ -156,7 +156,8 @@ class _TokenRefused(Exception):
 
 @admin.register(FacilityApiToken)
 class FacilityApiTokenAdmin(SaysWhyNoAgencySeesNothing, NotFoundOutsideScope, admin.ModelAdmin):
-    no_agency_nothing = "mã truy cập API nào để xem"
+    no_agency_warning = gettext_lazy("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có mã truy cập API nào để xem. "
+                                     "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
     list_display = ["prefix", "name", "facility", "creator", "created_at", "expires_at", "last_used_at", "revoked_at"]
     list_filter = [ExpiryFilter]
     fields = ["facility", "name", "expires_on"]

@@ -16,6 +16,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_own_records import OwnRecordsReadOnly
@@ -55,9 +56,9 @@ from ..services_visits import (
 PERSON_NOT_FOUND = _("Không tìm thấy người tham gia có mã số BHXH và họ tên này trong phạm vi của bạn. "
                      "Kiểm tra lại mã số BHXH và họ tên trên thẻ BHYT.")
 PATIENT_UNCHECKED = _("Chưa kiểm tra được mã số BHXH và họ tên người bệnh lúc này. Hãy thử lại sau vài phút.")
-TOTALS_HELP = "Để trống để tính từ các dòng chi phí."
+TOTALS_HELP = _("Để trống để tính từ các dòng chi phí.")
 # A row whose hidden line id or visit is not of this visit (a page altered before posting).
-LINE_NOT_OF_VISIT = "Dòng chi phí không thuộc lượt khám này. Hãy tải lại trang rồi sửa lại."
+LINE_NOT_OF_VISIT = _("Dòng chi phí không thuộc lượt khám này. Hãy tải lại trang rồi sửa lại.")
 
 
 def _line_forms(formset):
@@ -164,12 +165,12 @@ def lines_shown_again(data, stored_lines) -> tuple[object, list[tuple[str, str, 
     for held, row in deleted:
         shown = line_shown(VisitLine(**held)) if held is not None else "—"
         if row is None:
-            items.append((f"#{LINES}-group", "Đã xóa dòng chi phí", shown))
+            items.append((f"#{LINES}-group", gettext("Đã xóa dòng chi phí"), shown))
         else:
-            items.append((place[id(row)], "Đã xóa dòng chi phí (bạn đã sửa dòng này trên trang nên dòng được giữ "
-                                          "lại như một dòng mới)", shown))
+            items.append((place[id(row)], gettext("Đã xóa dòng chi phí (bạn đã sửa dòng này trên trang nên dòng được "
+                                                  "giữ lại như một dòng mới)"), shown))
     for line, row in added:
-        items.append((place[id(row)], "Đã thêm dòng chi phí (đã đưa vào trang)", line_shown(line)))
+        items.append((place[id(row)], gettext("Đã thêm dòng chi phí (đã đưa vào trang)"), line_shown(line)))
     return rest, items
 
 
@@ -263,7 +264,7 @@ class VisitAdminForm(SeenVersionForm):
     def seen_extras(self, instance):
         """The cost lines are saved with the visit: another save's change of them is shown too."""
         lines = "; ".join(line_shown(line) for line in instance.lines.order_by("pk"))
-        return {"lines": ("Các dòng chi phí", lines or EMPTY)}
+        return {"lines": (gettext("Các dòng chi phí"), lines or EMPTY)}
 
     def stale_items(self, stored):
         """A line the other save deleted or added, said so; the page's lines put in step with the
@@ -319,8 +320,8 @@ class VisitAdminForm(SeenVersionForm):
             self.add_error(None, error)
         if hidden and facility is not None:
             raise forms.ValidationError(
-                "Lượt khám ngoài phạm vi quản lý của bạn: người bệnh không do cơ quan BHXH của bạn quản lý "
-                "và cơ sở KCB không thuộc địa bàn của bạn.")
+                _("Lượt khám ngoài phạm vi quản lý của bạn: người bệnh không do cơ quan BHXH của bạn quản lý "
+                  "và cơ sở KCB không thuộc địa bàn của bạn."))
         return cleaned
 
 
@@ -330,7 +331,8 @@ VISITS_SINCE = 2015  # the first year the list filter offers; an older visit is 
 @admin.register(Visit)
 class VisitAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope,
                  RelationLinksOnlyWhereAllowed, admin.ModelAdmin):
-    no_agency_nothing = "lượt khám chữa bệnh nào để xem"
+    no_agency_warning = _("Tài khoản của bạn chưa được gắn với cơ quan BHXH nào nên không có lượt khám chữa bệnh nào để xem. "
+                          "Hãy đề nghị quản trị viên gắn tài khoản với cơ quan BHXH nơi bạn làm việc.")
     person_field = "bhxh_code"  # the add form asks the patient's code, not a person
     form = VisitAdminForm
     list_display = ["reference", "person", "facility", "kind", "admitted_on", "discharged_on", "diagnosis_code",
@@ -357,7 +359,7 @@ class VisitAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch
         # An officer searches the country's facilities; clinic staff choose their own from a list of one.
         return [] if own_facility_only(request.user) else ["facility"]
 
-    @admin.display(description="tổng chi phí", ordering="total_cost")
+    @admin.display(description=_("tổng chi phí"), ordering="total_cost")
     def total_cost_vnd(self, obj):
         return vnd(obj.total_cost)
 
@@ -366,12 +368,13 @@ class VisitAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch
         who = ["bhxh_code", "patient_name"] if obj is None else ["person", "seen_version"]
         facility = ["facility"] if obj is None or self._may_move(request) else []
         return self.fieldsets_shown(request, obj, [
-            ("Người bệnh và nơi điều trị", {"fields": [*who, *facility, "reference", "kind"]}),
-            ("Thời gian và chẩn đoán", {"fields": ["admitted_on", "discharged_on", "diagnosis_code",
-                                                   "diagnosis_name"]}),
-            ("Chi phí", {"fields": list(TOTAL_FIELDS),
-                         "description": "Tổng chi phí = phần BHYT chi trả + phần người bệnh chi trả. Khi có các dòng "
-                                        "chi phí bên dưới, các tổng phải bằng tổng của các dòng."}),
+            (gettext("Người bệnh và nơi điều trị"), {"fields": [*who, *facility, "reference", "kind"]}),
+            (gettext("Thời gian và chẩn đoán"), {"fields": ["admitted_on", "discharged_on", "diagnosis_code",
+                                                            "diagnosis_name"]}),
+            (gettext("Chi phí"), {"fields": list(TOTAL_FIELDS),
+                                  "description": gettext("Tổng chi phí = phần BHYT chi trả + phần người bệnh chi trả. Khi "
+                                                         "có các dòng chi phí bên dưới, các tổng phải bằng tổng của các "
+                                                         "dòng.")}),
         ])
 
     @staticmethod
@@ -418,7 +421,7 @@ class VisitAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch
         changed = visit_save(visit=form.instance, lines=lines, actor=request.user,
                              seen_version=form.cleaned_data.get("seen_version"))
         if change and not changed:
-            messages.info(request, "Không có thay đổi nào: không gửi thông báo.")
+            messages.info(request, gettext("Không có thay đổi nào: không gửi thông báo."))
 
     def construct_change_message(self, request, form, formsets, add=False):
         return super().construct_change_message(request, form, None, add)

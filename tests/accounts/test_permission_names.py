@@ -36,3 +36,24 @@ def test_the_group_delete_confirmation_lists_the_groups_permissions_and_members(
     assert "<li>Quyền của nhóm: Cán bộ thử – Tài khoản và người tham gia | người tham gia | Được xem người tham gia</li>" in page
     assert "<li>Nhóm của tài khoản: canbothu – Cán bộ thử</li>" in page
     assert "object (" not in page and "group-permission" not in page
+
+
+def test_an_english_admin_names_the_permissions_and_a_deleted_groups_rows_in_english(client, settings):
+    """The Vietnamese are held above; the group's name, stored, stays as written."""
+    from django.utils import translation
+
+    group = Group.objects.create(name="Cán bộ thử")
+    group.permissions.add(Permission.objects.get(codename="view_person"))
+    member = User.objects.create_user("canbothu", password="x-Pass-2026!", is_staff=True)
+    member.groups.add(group)
+    permission = Permission.objects.get(content_type__app_label="auth", codename="add_group")
+    with translation.override("en"):
+        assert PermissionChoiceField(queryset=Permission.objects.all()).label_from_instance(permission) == (
+            "Authentication and Authorization | group | Can add group")
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    settings.LANGUAGE_CODE = "en"
+    page = client.get(f"/quan-tri/auth/group/{group.pk}/delete/").content.decode()
+    assert "<li>Group permissions: 1</li>" in page and "<li>Account groups: 1</li>" in page
+    assert ("<li>Group permission: Cán bộ thử – Accounts and insured persons | insured person | Can view insured "
+            "person</li>") in page
+    assert "<li>Account group: canbothu – Cán bộ thử</li>" in page

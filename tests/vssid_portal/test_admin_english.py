@@ -2,6 +2,7 @@
 same words unchanged in the Vietnamese admin."""
 
 import html as html_lib
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -176,3 +177,87 @@ def test_an_english_list_of_people_an_officer_may_only_view_is_titled_in_english
     client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
     page = html_lib.unescape(client.get("/quan-tri/accounts/person/").content.decode())
     assert "<h1>Select insured person to view</h1>" in page and ">Insured persons</" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "what"), [
+    ("/quan-tri/accounts/person/", "are no insured persons to view"),
+    ("/quan-tri/accounts/registration/", "are no registrations for electronic transactions to review"),
+    ("/quan-tri/public_services/filing/", "are no applications to process"),
+    ("/quan-tri/participation/period/", "is no participation history to view"),
+    ("/quan-tri/health_card/card/", "are no health insurance cards to view"),
+    ("/quan-tri/health_card/facilityapitoken/", "are no API tokens to view"),
+])
+def test_an_english_admin_tells_an_officer_without_an_agency_why_the_list_is_empty_in_english(
+        client, settings, reference_data, path, what):
+    """The Vietnamese of each list is held in tests/health_card/test_admin_no_agency.py and the
+    accounts' and filings' admin tests."""
+    from tests.accounts.helpers import officer
+
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(officer("canbo-chua-co-quan", None, "Cán bộ BHXH cơ sở"))
+    response = client.get(path)
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Your account is not attached to any social insurance agency, so there {what}. Ask an administrator to "
+        "attach your account to the social insurance agency where you work."]
+
+
+def registration_review(client, language_code: str, settings) -> str:
+    """The review page of a registration whose phone differs from the registry's, as a district officer reads it."""
+    from tests.accounts.helpers import make_person, officer, submit
+
+    person = make_person("7901000001", "Trần Thị Lan", id_number="079188012345", sex=2)
+    registration = submit(person, "07901")
+    settings.LANGUAGE_CODE = language_code
+    client.force_login(officer("canbo07901", "07901", "Cán bộ BHXH cơ sở"))
+    return html_lib.unescape(client.get(f"/quan-tri/accounts/registration/{registration.pk}/change/").content.decode())
+
+
+@pytest.mark.django_db
+def test_an_english_admin_compares_a_registration_with_the_registry_and_names_its_photos_in_english(
+        client, settings, reference_data):
+    from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
+
+    page = registration_review(client, "en", settings)
+    table = page.split('<table class="comparison">', 1)[1].split("</table>", 1)[0]
+    assert ('<th scope="col">Item</th><th scope="col">Declared</th><th scope="col">Social insurance record</th>'
+            '<th scope="col">Check</th>') in table
+    assert '<th scope="row">Full name</th>' in table and "Matches" in table
+    assert 'class="mismatch"><th scope="row">Phone</th>' in table and "⚠ Different" in table
+    assert not VIETNAMESE_LETTERS.search(re.sub(r"<td>[^<]*</td>", "", table)), table  # the answers stay as typed
+    assert "Declared details against the social insurance record</h2>" in page and ">Photos submitted:</" in page
+    assert 'alt="Portrait photo"' in page and "<figcaption>Portrait</figcaption>" in page
+    assert 'alt="Photo of the back"' in page and "<figcaption>Front</figcaption>" in page
+
+
+@pytest.mark.django_db
+def test_the_vietnamese_admin_compares_a_registration_and_names_its_photos_as_before(client, settings, reference_data):
+    page = registration_review(client, "vi", settings)
+    assert ('<th scope="col">Mục</th><th scope="col">Kê khai</th><th scope="col">Hồ sơ BHXH</th>'
+            '<th scope="col">Đối chiếu</th>') in page
+    assert '<th scope="row">Họ và tên</th>' in page and "Khớp" in page and "⚠ Khác" in page
+    assert "Kê khai so với hồ sơ BHXH</h2>" in page and ">Ảnh đã nộp:</" in page
+    assert 'alt="Ảnh chân dung"' in page and "<figcaption>Chân dung</figcaption>" in page
+    assert 'alt="Ảnh mặt sau"' in page and "<figcaption>Mặt trước</figcaption>" in page
+
+
+@pytest.mark.django_db
+def test_the_english_admin_imports_participation_periods_in_english(client, settings, reference_data):
+    from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
+
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(get_user_model().objects.create_superuser("quantri", password=None))
+    assert ">Import from CSV</a>" in client.get("/quan-tri/participation/period/").content.decode()
+    page = html_lib.unescape(client.get("/quan-tri/participation/period/nhap-csv/").content.decode())
+    content = page.split('<div class="breadcrumbs">', 1)[1].split('id="footer"', 1)[0]
+    assert "› Import from CSV</div>" in content and ">Participation history</a>" in content
+    assert "CSV file (UTF-8)" in content and 'value="Upload"' in content
+    assert not VIETNAMESE_LETTERS.search(re.sub(r"<script.*?</script>", "", content, flags=re.S)), content
+
+
+@pytest.mark.django_db
+def test_the_vietnamese_admin_imports_participation_periods_as_before(client, reference_data):
+    client.force_login(get_user_model().objects.create_superuser("quantri", password=None))
+    page = html_lib.unescape(client.get("/quan-tri/participation/period/nhap-csv/").content.decode())
+    assert "› Nhập từ CSV</div>" in page and ">Quá trình tham gia</a>" in page and ">Trang chủ</a>" in page
+    assert "Tệp CSV (UTF-8)" in page and 'value="Tải lên"' in page
