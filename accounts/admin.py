@@ -77,14 +77,17 @@ PERMISSION_ACTIONS = {"add": gettext_lazy("Được thêm %(model)s"), "change":
 
 
 def permission_label(permission) -> str:
-    """Django's own permissions (add, change, delete, view) read in Vietnamese with the model's
-    name, not as the English name Django stored; the portal's own permissions keep the name they
-    were given."""
+    """Django's own permissions (add, change, delete, view) read in the admin's language with the
+    model's name, not as the English name Django stored; the portal's own permissions read as their
+    model declares them."""
     action, _, model_name = permission.codename.partition("_")
     model = permission.content_type.model_class()
     if action in PERMISSION_ACTIONS and model is not None and model_name == model._meta.model_name:
         return f"{permission.content_type} | {PERMISSION_ACTIONS[action] % {'model': model._meta.verbose_name}}"
-    return str(permission)
+    # The portal's own permissions by the name their model declares, in the admin's language (the
+    # stored name is the Vietnamese one migrate wrote); a permission no model declares, by its stored name.
+    declared = dict(model._meta.permissions).get(permission.codename) if model is not None else None
+    return f"{permission.content_type} | {declared}" if declared is not None else str(permission)
 
 
 class PermissionChoiceField(forms.ModelMultipleChoiceField):

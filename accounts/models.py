@@ -60,7 +60,7 @@ class Person(models.Model):
         verbose_name_plural = pgettext_lazy("số nhiều", "người tham gia")
         # Officers log a citizen out everywhere (a lost phone, a login that was not theirs) without
         # the right to change accounts, which is not scoped to their agency.
-        permissions = [("end_sessions_person", "Được đăng xuất người tham gia khỏi mọi thiết bị")]
+        permissions = [("end_sessions_person", _("Được đăng xuất người tham gia khỏi mọi thiết bị"))]
         constraints = [
             models.CheckConstraint(condition=models.Q(sex__in=[1, 2]), name="person_sex_valid"),
         ]
@@ -262,7 +262,7 @@ class Registration(models.Model):
                 fields=["submission_key"], condition=~models.Q(submission_key=""), name="registration_submission_key_unique"
             ),
         ]
-        permissions = [("decide_registration", "Duyệt hoặc từ chối đăng ký")]
+        permissions = [("decide_registration", _("Duyệt hoặc từ chối đăng ký"))]
 
     def __str__(self):
         return f"{self.reference} – {self.bhxh_code} {self.full_name}"

@@ -111,8 +111,8 @@ class Card(models.Model):
         verbose_name = _("thẻ BHYT")
         verbose_name_plural = pgettext_lazy("số nhiều", "thẻ BHYT")
         permissions = [
-            ("verify_card", "Xác thực thẻ BHYT tại cơ sở KCB"),
-            ("reissue_card", "Cấp lại hoặc thu hồi thẻ BHYT"),
+            ("verify_card", _("Xác thực thẻ BHYT tại cơ sở KCB")),
+            ("reissue_card", _("Cấp lại hoặc thu hồi thẻ BHYT")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number", "version"], name="card_number_version_unique"),

@@ -79,7 +79,7 @@ class Feedback(models.Model):
                 name="ps_feedback_answered_has_answer",
             ),
         ]
-        permissions = [("answer_feedback", "Trả lời phản ánh, kiến nghị")]
+        permissions = [("answer_feedback", _("Trả lời phản ánh, kiến nghị"))]
         verbose_name = _("phản ánh, kiến nghị")
         verbose_name_plural = pgettext_lazy("số nhiều", "phản ánh, kiến nghị")
 

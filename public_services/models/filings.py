@@ -97,7 +97,7 @@ class Filing(models.Model):
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("hồ sơ dịch vụ công")
         verbose_name_plural = pgettext_lazy("số nhiều", "hồ sơ dịch vụ công")
-        permissions = [("process_filing", "Tiếp nhận và giải quyết hồ sơ dịch vụ công")]
+        permissions = [("process_filing", _("Tiếp nhận và giải quyết hồ sơ dịch vụ công"))]
         indexes = [models.Index(fields=["agency", "status", "due_date"], name="filing_queue_idx"),
                    # a login's filings, newest first (selectors.filings_left_by), read without scanning
                    # the login's whole history

@@ -57,3 +57,26 @@ def test_an_english_admin_names_the_permissions_and_a_deleted_groups_rows_in_eng
     assert ("<li>Group permission: Cán bộ thử – Accounts and insured persons | insured person | Can view insured "
             "person</li>") in page
     assert "<li>Account group: canbothu – Cán bộ thử</li>" in page
+
+
+def test_the_portals_own_permissions_read_as_their_models_declare_them_in_the_admins_language(client, settings):
+    """Stored in Vietnamese by migrate, an English admin read "Cấp lại hoặc thu hồi thẻ BHYT" among English
+    permissions; the Vietnamese admin reads them as stored."""
+    from django.utils import translation
+
+    field = PermissionChoiceField(queryset=Permission.objects.all())
+    reissue = Permission.objects.get(codename="reissue_card")
+    decide = Permission.objects.get(codename="decide_registration")
+    with translation.override("en"):
+        assert field.label_from_instance(reissue) == (
+            "Health insurance card | health insurance card | Can reissue or revoke health insurance cards")
+        assert field.label_from_instance(decide).endswith("| Can approve or refuse registrations")
+    with translation.override("vi"):
+        assert field.label_from_instance(reissue) == "Thẻ BHYT | thẻ BHYT | Cấp lại hoặc thu hồi thẻ BHYT" == str(reissue)
+    group = Group.objects.create(name="Cán bộ thử")
+    group.permissions.add(reissue)
+    client.force_login(User.objects.create_superuser("quantri", password="x-Pass-2026!"))
+    settings.LANGUAGE_CODE = "en"
+    page = client.get(f"/quan-tri/auth/group/{group.pk}/delete/").content.decode()
+    assert ("<li>Group permission: Cán bộ thử – Health insurance card | health insurance card | Can reissue or revoke "
+            "health insurance cards</li>") in page

@@ -1,6 +1,6 @@
-"""Every page of the officers' admin, walked in English: its lists, add forms and a change form of
-one object of each, as a superuser and as a district officer, show no Vietnamese interface text;
-the stored data (names, addresses, agencies, notes) stays as written."""
+"""Every page of the officers' admin, walked in English: its lists, add forms and the change, history
+and delete pages of one object of each, as a superuser and as a district officer, show no
+Vietnamese interface text; the stored data (names, addresses, agencies, notes) stays as written."""
 
 import html as html_lib
 import re
@@ -65,8 +65,8 @@ def interface_text_in_vietnamese(html: str, data: list[str]) -> list[str]:
 
 
 def admin_pages(user) -> list[str]:
-    """Each registered model's list, its add form and the change form of the first object the user
-    may see of it."""
+    """Each registered model's list, its add form and the change, history and delete pages of the
+    first object the user may see of it."""
     request = RequestFactory().get("/quan-tri/")
     request.user = user
     urls = []
@@ -75,7 +75,7 @@ def admin_pages(user) -> list[str]:
         urls += [base, f"{base}add/"]
         first = model_admin.get_queryset(request).order_by("pk").first()
         if first is not None:
-            urls.append(f"{base}{first.pk}/change/")
+            urls += [f"{base}{first.pk}/{page}/" for page in ("change", "history", "delete")]
     return urls
 
 
