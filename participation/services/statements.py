@@ -53,7 +53,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import Person
 from accounts.selectors import adult_born_by
-from vssid_portal.files import kept_only_if_committed
+from vssid_portal.files import delete_files_once_committed, kept_only_if_committed
 from vssid_portal.jobs import dispatch, run_counted
 from vssid_portal.pdf import qr_data_uri, render_pdf
 from vssid_portal.secret_keys import secret_keys
@@ -347,6 +347,15 @@ def _save_snapshot(pdf_name: str, content: bytes) -> None:
     stored = storage.save(name, ContentFile(content))
     if stored != name:
         raise OSError(f"snapshot stored as {stored!r} instead of {name!r}")
+
+
+def statement_files_deleted(sender, instance: Statement, **kwargs) -> None:
+    """Receiver of post_delete of Statement (participation/apps.py): a statement deleted, on its own or
+    cascaded away with the login that asked for it or the person it states (Statement.requested_by,
+    Statement.person), takes its PDF and snapshot with it once the deletion commits; a deletion rolled
+    back keeps them. In a receiver, not the deletion services: a cascade reaches it from either side."""
+    if instance.pdf:
+        delete_files_once_committed([instance.pdf.name, _snapshot_name(instance.pdf.name)])
 
 
 def statement_snapshot(statement: Statement) -> dict | None:
