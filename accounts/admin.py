@@ -494,6 +494,8 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
                                DECLARATION_DOWNLOAD)
         if obj.status == Registration.Status.REPLACED:
             return GONE_WITH_REPLACEMENT
+        if obj.photos_deleted_at:  # swept with the photos of a registration refused long ago
+            return gettext("Tờ khai đã được xóa cùng ảnh theo thời hạn lưu trữ.")
         if obj.declaration_given_up:
             return gettext("Chưa tạo được. Chọn đăng ký trong danh sách và dùng thao tác “Tạo lại tờ khai”.")
         return DECLARATION_BUILDING

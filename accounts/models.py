@@ -172,8 +172,9 @@ def registration_upload_path(instance, filename):
 
 class RegistrationQuerySet(models.QuerySet):
     def declaration_missing(self):
-        """Registrations whose declaration PDF is still to be built (a replaced one never is)."""
-        return self.filter(declaration_pdf="").exclude(status=Registration.Status.REPLACED)
+        """Registrations whose declaration PDF is still to be built (a replaced one never is, nor one
+        whose files were swept: registrations_delete_stale_photos)."""
+        return self.filter(declaration_pdf="", photos_deleted_at__isnull=True).exclude(status=Registration.Status.REPLACED)
 
     def declaration_given_up(self):
         """Those whose declaration could not be built in `JOB_MAX_ATTEMPTS` attempts (vssid_portal/jobs.py)."""
@@ -294,7 +295,7 @@ class Registration(models.Model):
     def declaration_given_up(self):
         """As `RegistrationQuerySet.declaration_given_up`, for one registration."""
         return (not self.declaration_pdf and self.pdf_attempts > settings.JOB_MAX_ATTEMPTS
-                and self.status != self.Status.REPLACED)
+                and self.status != self.Status.REPLACED and self.photos_deleted_at is None)
 
 
 class RegistrationEvent(models.Model):

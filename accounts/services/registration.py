@@ -328,7 +328,8 @@ def _declaration_rendered(registration_id: int) -> Registration:
             .select_related("agency", "province", "ward", "person", "parent__person")
             .get(pk=registration_id)
         )
-        if registration.declaration_pdf or registration.status == Registration.Status.REPLACED:
+        if registration.declaration_pdf or registration.status == Registration.Status.REPLACED or (
+                registration.photos_deleted_at is not None):  # replaced or swept: its files are not kept
             return registration
         pdf = render_pdf("accounts/pdf/registration_declaration.html", {"registration": registration})
         registration.declaration_pdf.save("to-khai-dang-ky.pdf", ContentFile(pdf), save=False)
@@ -539,9 +540,12 @@ def _notify(registration: Registration, template: str, context: dict) -> None:
 
 
 def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -> int:
-    """Delete the photos of registrations rejected more than 30 days ago. Returns how many. A
-    registration whose photos cannot be deleted (the storage refuses) is logged and left as it
-    was, for the next sweep; the others are still done."""
+    """Delete the photos and the declaration PDF of registrations rejected more than 30 days ago (an
+    approved registration's are the agency's dossier and stay). Returns how many. A registration whose
+    files cannot be deleted (the storage refuses) is logged and left as it was, for the next sweep; the
+    others are still done. Deleted in the transaction, not once it commits: a refusal then keeps the row
+    pointing to its files, and a commit that fails afterwards leaves a row whose files are gone, which
+    the next sweep marks done (a file already gone is no error)."""
     cutoff = (now or timezone.now()) - PHOTO_RETENTION
     count = 0
     stale = Registration.objects.filter(
@@ -553,10 +557,12 @@ def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -
                 registration = stale.select_for_update().filter(pk=registration_id).first()
                 if registration is None:  # done meanwhile by a sweep running at the same time
                     continue
-                names = _photo_names(registration)
+                names = [*_photo_names(registration), registration.declaration_pdf.name]
                 registration.portrait = registration.id_front = registration.id_back = ""
+                registration.declaration_pdf = ""
                 registration.photos_deleted_at = timezone.now()
-                registration.save(update_fields=["portrait", "id_front", "id_back", "photos_deleted_at"])
+                registration.save(update_fields=["portrait", "id_front", "id_back", "declaration_pdf",
+                                                 "photos_deleted_at"])
                 RegistrationEvent.objects.create(registration=registration,
                                                  action=RegistrationEvent.Action.PHOTOS_DELETED)
                 delete_files(names)  # a file already gone is no error; a refusal keeps the row as it was

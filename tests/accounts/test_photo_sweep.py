@@ -1,10 +1,12 @@
 """The nightly sweep of rejected registrations' photos: run twice at once (two beats, a sweep
 still running when the next starts), each registration's photos are deleted and recorded once;
-photos the storage refuses to delete are logged and kept for the next sweep, the others go."""
+photos the storage refuses to delete are logged and kept for the next sweep, the others go. The
+declaration PDF goes with the photos, swept or replaced."""
 
 import datetime
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import Registration, RegistrationEvent
@@ -78,3 +80,39 @@ def test_photos_that_cannot_be_deleted_are_logged_kept_for_the_next_sweep_and_th
     stuck.refresh_from_db()
     assert stuck.photos_deleted_at is not None
     assert RegistrationEvent.objects.filter(action=RegistrationEvent.Action.PHOTOS_DELETED).count() == 2
+
+
+def rejected_with_declaration(code, name, id_number) -> Registration:
+    registration = submit(make_person(code, name, id_number=id_number))
+    registration_services.registration_build_declaration(registration_id=registration.pk)
+    Registration.objects.filter(pk=registration.pk).update(
+        status=Registration.Status.REJECTED, reject_reason="Ảnh mờ", decided_at=timezone.now())
+    registration.refresh_from_db()
+    assert registration.declaration_pdf and default_storage.exists(registration.declaration_pdf.name)
+    return registration
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_of_a_refused_registration_deletes_its_declaration_with_its_photos():
+    registration = rejected_with_declaration("7901000001", "Trần Văn Lâm", "079088012345")
+    declaration = registration.declaration_pdf.name
+    assert registration_services.registrations_delete_stale_photos(now=timezone.now() + LATER) == 1
+    registration.refresh_from_db()
+    assert not registration.declaration_pdf and not default_storage.exists(declaration)
+    # Not built again for it: the sweep of missing declarations leaves a swept registration alone.
+    assert registration.pk not in registration_services.registrations_missing_declarations()
+    assert registration_services.registration_build_declaration(registration_id=registration.pk) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replaced_registration_loses_its_declaration_with_its_photos():
+    person = make_person()
+    first = submit(person)
+    registration_services.registration_build_declaration(registration_id=first.pk)
+    first.refresh_from_db()
+    declaration = first.declaration_pdf.name
+    assert declaration and default_storage.exists(declaration)
+    submit(person, agency_code="07903")
+    first.refresh_from_db()
+    assert first.status == Registration.Status.REPLACED and not first.declaration_pdf
+    assert not default_storage.exists(declaration)
