@@ -269,11 +269,22 @@ class AgencyForm(forms.Form):
 
 
 class StatusLookupForm(forms.Form):
+    """The reference the SMS holds, the BHXH code and the birth date declared: the SMS alone (read on a
+    lock screen, or by the holder of a mistyped number) does not open a registration's status page."""
+
     reference = CodeField(label=_("Số tham chiếu"), max_length=20, upper=True,
                           help_text=_("Ví dụ DK2611ABC234, có trong SMS xác nhận."),
                           error_messages={"required": _("Nhập số tham chiếu.")})
     bhxh_code = CodeField(label=_("Mã số BHXH"), validators=[bhxh_code_validator],
                           error_messages={"required": _("Nhập mã số BHXH.")})
+    birth_date = DayMonthYearField(
+        label=_("Ngày sinh"),
+        help_text=_("Như đã khai khi đăng ký (của trẻ, nếu đăng ký cho con), dạng ngày/tháng/năm, ví dụ 25/12/1990."),
+        # "bday" would offer the browser's owner's own, not the child's a parent registered
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        error_messages={"required": _("Nhập ngày sinh."),
+                        "invalid": _("Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990.")},
+    )
 
 
 class ChildRegistrationForm(KeptPhotosMixin, forms.Form):

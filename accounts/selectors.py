@@ -96,8 +96,11 @@ def persons_visible_to(user, persons=None):
     return within_officer_scope(Person.objects.all() if persons is None else persons, user)
 
 
-def registration_for_status(*, reference: str, bhxh_code: str):
-    return Registration.objects.select_related("agency").filter(reference=reference, bhxh_code=bhxh_code).first()
+def registration_for_status(*, reference: str, bhxh_code: str, birth_date):
+    """The registration of this reference, BHXH code and birth date as declared in it, or None, the
+    same whichever of the three does not match."""
+    return Registration.objects.select_related("agency").filter(
+        reference=reference, bhxh_code=bhxh_code, birth_date=birth_date).first()
 
 
 VIEWING_SESSION_KEY = "viewing_person_id"

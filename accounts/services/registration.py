@@ -314,7 +314,9 @@ def registrations_missing_declarations(limit: int = 500) -> list[int]:
 
 
 def registration_build_declaration(*, registration_id: int) -> Registration | None:
-    """Render the declaration PDF once, store it privately, e-mail it when an address was given.
+    """Render the declaration PDF once and store it privately; an address given is told the registration
+    was received (its reference and what follows, never the PDF nor the registrant's identity: nobody
+    confirmed that address, which may be a stranger's).
     After `JOB_MAX_ATTEMPTS` attempts it is given up, for an officer to start again
     (`registrations_retry_declarations`). Returns None when there was nothing to build."""
     return run_counted(Registration.objects.declaration_missing().filter(pk=registration_id), "pdf_attempts",
@@ -335,10 +337,10 @@ def _declaration_rendered(registration_id: int) -> Registration:
         registration.declaration_pdf.save("to-khai-dang-ky.pdf", ContentFile(pdf), save=False)
         saved.append(registration.declaration_pdf.name)
         registration.save(update_fields=["declaration_pdf"])
-        if registration.email:
+        if registration.email:  # typed, never confirmed, maybe a stranger's: the reference and what follows, no PDF
             send_message(
                 channel=Message.Channel.EMAIL, template="registration_declaration", recipient=registration.email,
-                context={"registration": registration}, attachment=registration.declaration_pdf.name,
+                context={"registration": registration},
                 idempotency_key=f"registration-{registration.reference}-declaration",
                 language=registration.language,  # what the registrant declared, in the language they declared it in
             )

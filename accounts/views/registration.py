@@ -75,7 +75,7 @@ def status_url(registration: Registration) -> str:
 
 def status_redirect(request, registration: Registration):
     """To the status page, which opens only in a browser that filed the registration or looked it
-    up with its reference and BHXH code: the link alone (in a history, a log) shows nothing."""
+    up with its reference, BHXH code and birth date: the link alone (in a history, a log) shows nothing."""
     seen = [reference for reference in request.session.get(STATUS_SEEN, []) if reference != registration.reference]
     request.session[STATUS_SEEN] = [*seen[-9:], registration.reference]
     return redirect(status_url(registration))
@@ -438,18 +438,20 @@ def status(request, token):
     except signing.SignatureExpired:  # a bookmark kept too long: looked up again, it opens anew
         messages.info(request, gettext(
             "Đường dẫn xem đăng ký chỉ dùng được trong %(days)s ngày và đã hết hạn. "
-            "Hãy nhập số tham chiếu và mã số BHXH để xem lại.") % {"days": STATUS_LINK_DAYS})
+            "Hãy nhập số tham chiếu, mã số BHXH và ngày sinh để xem lại.") % {"days": STATUS_LINK_DAYS})
         return redirect("accounts:registration_lookup")
     except signing.BadSignature as exc:  # forged
         raise Http404 from exc
     if reference not in request.session.get(STATUS_SEEN, []):
-        messages.info(request, gettext("Để xem đăng ký, hãy nhập số tham chiếu và mã số BHXH."))
+        messages.info(request, gettext("Để xem đăng ký, hãy nhập số tham chiếu, mã số BHXH và ngày sinh."))
         return redirect("accounts:registration_lookup")
     registration = Registration.objects.select_related("agency").filter(reference=reference).first()
     if registration is None:
         raise Http404
     pdf_url = None
-    if registration.declaration_pdf:
+    # Only while it waits for a decision: approved, the person logs in (the agency keeps the declaration);
+    # refused, it is of no use. It holds the whole identity: no longer offered is no longer at risk.
+    if registration.declaration_pdf and registration.status == Registration.Status.PENDING:
         request.session.save()
         pdf_url = private_file_url(registration.declaration_pdf.name, user=None, filename=f"to-khai-{reference}.pdf",
                                    session_key=request.session.session_key)  # no back: the status link is secret
@@ -460,7 +462,7 @@ def status(request, token):
 STATUS_LOOKUP_RATE = "10/m"
 
 
-@sensitive_post_parameters("reference", "bhxh_code")
+@sensitive_post_parameters("reference", "bhxh_code", "birth_date")
 @require_http_methods(["GET", "POST"])
 def status_lookup(request):
     form = StatusLookupForm(request.POST or None)
@@ -476,5 +478,6 @@ def status_lookup(request):
         if registration is not None:
             return status_redirect(request, registration)
         form.add_error(None, _(
-            "Không tìm thấy đăng ký với số tham chiếu và mã số BHXH này. Hãy kiểm tra lại SMS xác nhận."))
+            "Không tìm thấy đăng ký với số tham chiếu, mã số BHXH và ngày sinh này. Hãy kiểm tra lại số tham chiếu "
+            "trong SMS xác nhận, mã số BHXH và ngày sinh đã khai khi đăng ký."))
     return render(request, "accounts/registration/status_lookup.html", {"form": form})

@@ -48,7 +48,8 @@ def test_a_declaration_with_spaced_codes_goes_through_and_a_spaced_lookup_finds_
     register(client)
     reference = Registration.objects.get().reference
     spaced_reference = f"{reference[:2]} {reference[2:6]} {reference[6:]}"
-    response = client.post("/dang-ky/tra-cuu/", {"reference": spaced_reference.lower(), "bhxh_code": SPACED["bhxh_code"]})
+    response = client.post("/dang-ky/tra-cuu/", {"reference": spaced_reference.lower(), "bhxh_code": SPACED["bhxh_code"],
+                                                 "birth_date": "15/03/1988"})
     assert response.status_code == 302 and "/dang-ky/ho-so/" in response["Location"]
 
 

@@ -405,7 +405,8 @@ def test_photo_preview_is_private_to_the_session(client, person):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_submit_records_the_registration_builds_the_pdf_and_emails_it(client, person, mailoutbox, sms_outbox, tmp_path):
+def test_submit_records_the_registration_builds_the_pdf_and_tells_the_typed_address(client, person, mailoutbox, sms_outbox,
+                                                                                    tmp_path):
     response = register(client, full_name="Nguyễn Văn Đức")
     assert response.status_code == 302
     registration = Registration.objects.get()
@@ -421,8 +422,9 @@ def test_submit_records_the_registration_builds_the_pdf_and_emails_it(client, pe
     assert registration.reference in sms["text"]
     [mail] = mailoutbox
     assert mail.to == ["duc@example.vn"] and registration.reference in mail.subject
-    [(filename, content, _mime)] = mail.attachments
-    assert filename == "to-khai-dang-ky.pdf" and content.startswith(b"%PDF")
+    assert mail.attachments == []  # the address was never confirmed: the declaration is on the status page
+    with default_storage.open(registration.declaration_pdf.name, "rb") as handle:
+        content = handle.read()
     path = tmp_path / "tk.pdf"
     path.write_bytes(content)
     text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
@@ -502,12 +504,14 @@ def test_database_refuses_two_open_registrations_for_one_code(person):
         Registration.objects.create(reference="DK2", **common)
 
 
-def test_status_lookup_by_reference_and_code(client, person):
+def test_status_lookup_by_reference_code_and_birth_date(client, person):
     register(client)
     registration = Registration.objects.get()
-    found = client.post("/dang-ky/tra-cuu/", {"reference": registration.reference.lower(), "bhxh_code": "7901234567"})
+    found = client.post("/dang-ky/tra-cuu/", {"reference": registration.reference.lower(), "bhxh_code": "7901234567",
+                                              "birth_date": "15/03/1988"})
     assert found.status_code == 302
-    missing = client.post("/dang-ky/tra-cuu/", {"reference": registration.reference, "bhxh_code": "7909999999"})
+    missing = client.post("/dang-ky/tra-cuu/", {"reference": registration.reference, "bhxh_code": "7909999999",
+                                                "birth_date": "15/03/1988"})
     assert missing.content.decode().count("Không tìm thấy đăng ký") == 1  # in the summary, not again above the fields
     assert client.get("/dang-ky/ho-so/gia-mao/").status_code == 404
 
@@ -527,10 +531,11 @@ def test_the_status_link_alone_shows_nothing_in_another_browser(client, person, 
     refused = stranger.get(link, follow=True)
     assert refused.redirect_chain[-1][0] == "/dang-ky/tra-cuu/"
     page = refused.content.decode()
-    assert "nhập số tham chiếu và mã số BHXH" in page
+    assert "nhập số tham chiếu, mã số BHXH và ngày sinh" in page
     assert registration.bhxh_code not in page and "/tep/" not in page
 
-    found = stranger.post("/dang-ky/tra-cuu/", {"reference": registration.reference, "bhxh_code": registration.bhxh_code})
+    found = stranger.post("/dang-ky/tra-cuu/", {"reference": registration.reference, "bhxh_code": registration.bhxh_code,
+                                                "birth_date": "15/03/1988"})
     assert found["Location"].startswith(f"/dang-ky/ho-so/{registration.reference}:")  # signed anew, maybe a second later
     assert "Tải tờ khai đăng ký (PDF)" in stranger.get(link).content.decode()
 
@@ -691,7 +696,8 @@ def test_status_link_expires_after_30_days_and_sends_to_the_lookup_with_the_reas
     page = expired.content.decode()
     assert "Đường dẫn xem đăng ký chỉ dùng được trong 30 ngày và đã hết hạn." in page
     assert registration.reference not in page and registration.full_name not in page
-    found = client.post("/dang-ky/tra-cuu/", {"reference": registration.reference, "bhxh_code": registration.bhxh_code})
+    found = client.post("/dang-ky/tra-cuu/", {"reference": registration.reference, "bhxh_code": registration.bhxh_code,
+                                              "birth_date": "15/03/1988"})
     assert client.get(found["Location"]).status_code == 200  # signed anew
     forged = url[:-2] + ("B" if url[-2] == "A" else "A") + "/"
     assert client.get(forged).status_code == 404

@@ -110,7 +110,7 @@ def test_the_code_lookup_leaves_the_identity_it_was_given_out_of_an_error_report
 IDENTITY = {
     "accounts:registration": ["bhxh_code", "full_name", "id_number", "birth_date", "street", "phone",
                                           "email"],
-    "accounts:registration_lookup": ["reference", "bhxh_code"],
+    "accounts:registration_lookup": ["reference", "bhxh_code", "birth_date"],
     "accounts:child_registration": ["bhxh_code", "full_name", "birth_date", "birth_certificate_number"],
     "accounts:code_lookup": ["full_name", "birth_date", "id_number", "parent_name"],
     "accounts_auth:password_reset": ["bhxh_code"],

@@ -174,10 +174,11 @@ def test_an_expired_card_s_sms_to_a_parent_says_whose_card_until_when_and_what_t
             }[language] in notice and "1900 9068" in notice
 
 
-@pytest.mark.parametrize("template", ["registration_received", "registration_child_approved", "registration_rejected",
+@pytest.mark.parametrize("template", ["registration_child_approved", "registration_rejected",
                                       "registration_replaced", "registration_approved_elsewhere"])
 def test_a_registration_s_sms_names_the_code_as_a_social_insurance_code(template):
-    """As the portal names it everywhere, not a bare "mã số" that could be any number's."""
+    """As the portal names it everywhere, not a bare "mã số" that could be any number's. (The SMS that a
+    registration was received names no code: with its reference, it would open the status page.)"""
     registration = SimpleNamespace(reference="DK2612ABCDEF", bhxh_code="7905555555", is_child=True, reject_reason="Ảnh mờ",
                                    phone="0912345678")
     sms = body(template, channel="sms", registration=registration, hotline="1900 9068")

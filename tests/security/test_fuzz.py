@@ -138,7 +138,7 @@ def test_a_registration_the_registry_refuses_at_submission_is_a_message(registra
 
 
 PUBLIC_POSTS = [
-    ("/dang-ky/tra-cuu/", ["reference", "bhxh_code"]),
+    ("/dang-ky/tra-cuu/", ["reference", "bhxh_code", "birth_date"]),
     ("/tai-khoan/dang-nhap/", ["login", "password", "remember", "next"]),
     ("/tai-khoan/quen-mat-khau/", ["bhxh_code", "challenge", "work", "answer"]),
     ("/xac-thuc/the-bhyt/", ["ma_qr", "so_the", "ho_ten", "ngay_sinh", "cach"]),

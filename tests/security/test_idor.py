@@ -36,7 +36,7 @@ LOGIN_PATHS = ("/tai-khoan/dang-nhap/", "/quan-tri/login/")
 # "… does not exist": a refusal that says nothing about the object.
 ADMIN_INDEX = "/quan-tri/"
 REFUSED = {403, 404, 405}
-# A registration's status link opened in another browser asks for its reference and BHXH code; a
+# A registration's status link opened in another browser asks for its reference, BHXH code and birth date; a
 # feedback's, for the phone or e-mail given.
 REGISTRATION_LOOKUP = "/dang-ky/tra-cuu/"
 FEEDBACK_LOOKUP = "/dich-vu-cong/phan-anh/tra-cuu/"

@@ -347,7 +347,8 @@ def test_code_lookup_per_address_and_per_network(reference_data):
 # reference lookups' limit, far above what a test should send to reach it, is lowered to REFERENCE_RATE.
 REFERENCE_RATE = "8/m"
 PUBLIC_LOOKUPS = [
-    ("/dang-ky/tra-cuu/", "post", {"reference": "DK2611ABC234", "bhxh_code": "7901234567"}, "10/m"),
+    ("/dang-ky/tra-cuu/", "post", {"reference": "DK2611ABC234", "bhxh_code": "7901234567", "birth_date": "15/03/1988"},
+     "10/m"),
     ("/dich-vu-cong/phan-anh/tra-cuu/", "post", {"tracking_number": "PA2611ABCD2345", "contact": "0912345678"},
      feedback_views.LOOKUP_RATE),
     ("/xac-thuc/van-ban/", "get", {"ma": "ABCD-EFGH-JKMN-PQRS"}, statement_views.VERIFY_RATE),

@@ -643,9 +643,10 @@ PAGES = {
     ),
     "/dang-ky/tra-cuu/": (
         ["<h1>Tra cứu trạng thái đăng ký</h1>", ">Số tham chiếu</label>", "Ví dụ DK2611ABC234, có trong SMS xác nhận.",
-         ">Tra cứu</button>"],
+         ">Ngày sinh</label>", ">Tra cứu</button>"],
         ["<h1>Check the status of a registration</h1>", ">Reference number</label>",
-         "For example DK2611ABC234; it is in the confirmation SMS.", ">Look up</button>"],
+         "For example DK2611ABC234; it is in the confirmation SMS.", ">Date of birth</label>",
+         "As given in the registration (the child&#39;s, if you registered for your child)", ">Look up</button>"],
     ),
 }
 # Pages read by a visitor who has not logged in (/dich-vu-cong/ then asks to log in).
@@ -1482,11 +1483,11 @@ def test_the_registration_steps_and_status_in_english(client, reference_data):
     ])
     sms = Message.objects.get(channel=Message.Channel.SMS)  # the registrant's own request, read in English
     assert sms.body.startswith("BHXH: Registration DK") and sms.body.endswith(
-        "for electronic transactions of social insurance code 7901234567 has been received. You will be told the result "
-        "by SMS."), sms.body
+        "for electronic transactions has been received. You will be told the result by SMS."), sms.body
 
-    unknown = posted(client, "/dang-ky/tra-cuu/", {"reference": "DK0000000000", "bhxh_code": "7901234567"}, "en")
-    assert "No registration was found with this reference number and social insurance code." in unknown
+    unknown = posted(client, "/dang-ky/tra-cuu/", {"reference": "DK0000000000", "bhxh_code": "7901234567",
+                                                   "birth_date": "15/03/1988"}, "en")
+    assert "No registration was found with this reference number, social insurance code and date of birth." in unknown
     assert "Không tìm thấy đăng ký" not in unknown
 
 
