@@ -140,13 +140,14 @@ class CardWouldBeExpired(ValidationError):
 
 def reissue_card(person, reason: str, *, agency=None, facility=None, group: BeneficiaryGroup | None = None,
                  valid_to: datetime.date | None | bool = False, replacing: Card | None = None,
-                 notice_reason: Promise | None = None, officer=None) -> Card:
+                 notify: bool = True, officer=None) -> Card:
     """Reissue the person's card (damaged, lost, changed details): a new version, the old one
-    marked replaced so its QR fails as "replaced", the holder (and guardians) notified.
+    marked replaced so its QR fails as "replaced", the holder (and guardians) notified, unless
+    `notify` is off: a filing's completion (BHYT-CL, 608A) tells of the new card in the filing's
+    own message (public_services.procedures.base.Procedure.completion_outcome), one set in all.
 
-    `reason` is kept on the card, as written (an officer's words, or a procedure's in Vietnamese);
-    the notice gives it too, unless `notice_reason` is given: the same reason as a translatable text
-    (gettext_lazy), which each notice writes in its reader's language.
+    `reason` is kept on the card, as written (an officer's words, or a procedure's in Vietnamese),
+    and the notice gives it.
 
     The new card belongs to the agency that reissues it (`agency`: a filing's handling agency,
     whose officers must find the card), by default the old card's. `replacing`: the card an officer
@@ -199,9 +200,9 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
         )
         card.full_clean()
         card.save()
-        person_notify(person=person, template="bhyt_card_reissued",
-                      context={"card": card, "reason": reason if notice_reason is None else notice_reason},
-                      change_key=f"bhyt-card-{card.number}-v{card.version}")
+        if notify:
+            person_notify(person=person, template="bhyt_card_reissued", context={"card": card, "reason": reason},
+                          change_key=f"bhyt-card-{card.number}-v{card.version}")
     return card
 
 

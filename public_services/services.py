@@ -323,8 +323,11 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
                "procedure_sms_name": filing.procedure.sms_name,
                # a return's SMS says where to correct the filing only when it can still be sent again
                "correctable": event.status == Filing.Status.RETURNED and not resubmit_refused(filing),
-               # what a completion decided, said by the notice and the e-mail (the SMS keeps to its step)
-               "outcome": filing.procedure.completion_outcome(filing) if event.status == Filing.Status.DONE else ""}
+               # what a completion decided, said by the notice and the e-mail, and shorter by the SMS when
+               # the procedure has it said there too (the SMS otherwise keeps to its step)
+               "outcome": filing.procedure.completion_outcome(filing) if event.status == Filing.Status.DONE else "",
+               "sms_outcome": (filing.procedure.completion_sms_outcome(filing)
+                               if event.status == Filing.Status.DONE else "")}
     key = f"filing-{filing.tracking_number}-e{event.pk}"
     told = logins_told_of(filing.person)
     filer = None if told else filer_told_instead(filing)

@@ -369,7 +369,14 @@ class Procedure:
         """What a completed filing decided, one sentence (lazy: written in each reader's language) that
         its completion's notice and e-mail add to the step (services._notify), "" when the step says
         it all. The records the decision writes send nothing of their own (benefits.services
-        monthly_benefits_change), so this is where the person reads what changed."""
+        monthly_benefits_change, health_card.services.reissue_card with notify off), so this is where
+        the person reads what changed."""
+        return ""
+
+    def completion_sms_outcome(self, filing) -> str:
+        """The same, as short as the completion's SMS can add within its parts
+        (tests/notifications/test_filing_sms_parts.py), "" when the SMS keeps to its step: said by
+        the SMS alone where the decision wrote a record the person must use at once (the new BHYT card)."""
         return ""
 
     def completion_changes(self, filing) -> list[str]:

@@ -4,7 +4,8 @@ The citizen says which details change and their new values, and uploads evidence
 certificate, CCCD, court decision …) as images checked and re-encoded like registration photos.
 Declaration TK1-TS, [04] "content of the change". Handling time: 10 working days (unconfirmed).
 Completing it writes the new details to the registry and, when the BHYT card prints one of them,
-reissues the card (health_card.services.reissue_card, as the BHYT-CL procedure does).
+reissues the card (health_card.services.reissue_card, as the BHYT-CL procedure does), which the
+filing's completion tells of, the card sending nothing of its own.
 """
 
 from django import forms
@@ -24,6 +25,7 @@ from vssid_portal.templatetags.vn_format import vn_date
 from vssid_portal.text import fold
 
 from .base import Procedure
+from .card_reissue import card_reissued_outcome
 from .fields import DeliveryForm, long_text
 from .registry import register
 
@@ -32,8 +34,6 @@ CHANGES = [("full_name", _("Họ và tên")), ("birth_date", _("Ngày sinh")), (
 # What the BHYT card prints and its QR carries (fields 1–3), as its reissue reason names it; the
 # CCCD is not on the card.
 ON_THE_CARD = {"full_name": "họ tên", "birth_date": "ngày sinh", "sex": "giới tính"}
-# The same, as the holder's notice of the new card names them: in the notice's language.
-ON_THE_CARD_TOLD = {"full_name": _("họ tên"), "birth_date": _("ngày sinh"), "sex": _("giới tính")}
 EVIDENCE_HELP = format_lazy("{} {}", _("Ảnh chụp giấy tờ chứng minh thay đổi (giấy khai sinh, CCCD, quyết định …)."),
                             LIMITS_HELP)
 
@@ -156,6 +156,12 @@ class BookChange(Procedure):
                                      "version": card.version, "next": card.version + 1})
         return lines
 
+    def completion_outcome(self, filing):
+        return card_reissued_outcome(filing)
+
+    def completion_sms_outcome(self, filing):
+        return card_reissued_outcome(filing, sms=True)
+
     def on_complete(self, *, filing, actor):
         """The agency approved the change: the registry takes the new details, read through the
         form's own fields as they were declared. A detail the BHYT card prints (and its QR carries)
@@ -169,15 +175,11 @@ class BookChange(Procedure):
             return None
         # The card in use now is reissued, whichever it is (no `replacing=`, unlike BHYT-CL): every
         # card given before this correction, since the submission too, prints the old details.
-        # The card's history keeps this reason: Vietnamese, not a translation; the holder's notice
-        # gives it in its reader's language.
-        told = [words for change, words in ON_THE_CARD_TOLD.items() if change in new]
-        notice_reason = format_lazy(_("Cấp lại do thay đổi {changes} (hồ sơ {number})"),
-                                    changes=format_lazy(", ".join("{}" for _words in told), *told),
-                                    number=filing.tracking_number)
+        # The card's history keeps this reason: Vietnamese, not a translation. It tells nobody: the
+        # filing's completion does (completion_outcome), one message set in all.
         try:
             card = reissue_card(person, f"Cấp lại do thay đổi {', '.join(printed)} (hồ sơ {filing.tracking_number})",
-                                agency=filing.agency, notice_reason=notice_reason)
+                                agency=filing.agency, notify=False)
         except CardWouldBeExpired as ended:
             # An earlier birth date can end a child's (TE) card before today, or before its first day:
             # the card printed with the old one must not go on working. Which card comes next (the
@@ -187,5 +189,6 @@ class BookChange(Procedure):
                     f"hết ngày {ended.valid_to:%d/%m/%Y}, nên thẻ cũ đã hết hạn và không còn dùng được. Thẻ BHYT "
                     "mới phải do cơ quan BHXH cấp theo đối tượng tham gia hiện nay; hãy liên hệ cơ quan BHXH "
                     "quản lý.")
+        filing.card_reissued = card
         return (f"Đã cấp lại thẻ BHYT (lần cấp {card.version}) theo thông tin mới; "
                 "mã QR của thẻ cũ không còn dùng được.")

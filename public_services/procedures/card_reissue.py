@@ -1,6 +1,7 @@
 """Reissue of the BHYT card (lost or damaged). Completing the filing reissues the card it was filed
-about through health_card.services.reissue_card, which replaces the old version and tells the
-holder; a card given since in its place is left alone.
+about through health_card.services.reissue_card, which replaces the old version; the filing's
+completion tells the holder of the new card (card_reissued_outcome), the card sending nothing of
+its own. A card given since in its place is left alone.
 Handling time: 7 working days for a lost card (unconfirmed; 2 days where the data is unchanged)."""
 
 from django import forms
@@ -11,12 +12,28 @@ from django.utils.translation import gettext_lazy as _
 from health_card.qr import Kind
 from health_card.selectors import IN_USE, card_for, card_in_use, card_state, card_version_of
 from health_card.services import CardReplacedMeanwhile, reissue_card
+from vssid_portal.templatetags.vn_format import vn_date
 
 from .base import Procedure
 from .fields import DeliveryForm, long_text
 from .registry import register
 
 REASONS = [("mat", _("Bị mất thẻ")), ("hong", _("Thẻ bị hỏng, rách, không đọc được"))]
+
+
+def card_reissued_outcome(filing, *, sms: bool = False):
+    """What a completion that reissued the card (on_complete left it on the filing: `card_reissued`)
+    tells its holder, in each reader's language: the new card's issue number, from when it is used
+    and where; by SMS in short. "" when no card was reissued (one given in its place meanwhile, a
+    child's card ended by a new birth date)."""
+    card = getattr(filing, "card_reissued", None)
+    if card is None:
+        return ""
+    if sms:  # sent as the card is issued: "at once" is its date, in few enough characters for a child's name
+        return _("Thẻ BHYT mới dùng được ngay.")
+    return format_lazy(_("Thẻ BHYT đã được cấp lại (lần cấp {version}), dùng được từ ngày {date}; mã QR của thẻ cũ "
+                         "không còn dùng được. Mở mục Thẻ BHYT để dùng thẻ mới."),
+                       version=card.version, date=vn_date(card.issued_on))
 
 
 class CardReissueForm(DeliveryForm):
@@ -74,12 +91,15 @@ class CardReissue(Procedure):
                 gettext("Thẻ đang dùng (lần cấp %(version)s, cấp ngày %(date)s) chuyển sang “đã thay thế”: mã QR của "
                         "thẻ này không còn dùng được.") % {"version": card.version, "date": f"{card.issued_on:%d/%m/%Y}"}]
 
+    def completion_outcome(self, filing):
+        return card_reissued_outcome(filing)
+
+    def completion_sms_outcome(self, filing):
+        return card_reissued_outcome(filing, sms=True)
+
     def on_complete(self, *, filing, actor):
-        # The card's history keeps this reason: Vietnamese, not a translation. The holder's notice
-        # gives it in its reader's language.
-        lost = filing.data.get("reason") == "mat"
-        reason = "Cấp lại do mất thẻ" if lost else "Cấp lại do thẻ hỏng"
-        told = (_("Cấp lại do mất thẻ (hồ sơ {number})") if lost else _("Cấp lại do thẻ hỏng (hồ sơ {number})"))
+        # The card's history keeps this reason: Vietnamese, not a translation.
+        reason = "Cấp lại do mất thẻ" if filing.data.get("reason") == "mat" else "Cấp lại do thẻ hỏng"
         # Only the card the citizen filed about is reissued: one given since (reissued by an officer,
         # by a 608A, or a new card after it expired) is the citizen's new card, and reissuing it
         # would make it fail at clinics. Filings made before cards were remembered have none.
@@ -87,8 +107,9 @@ class CardReissue(Procedure):
         filed_about = card_version_of(person=filing.person, version=version) if version else None
         try:
             # The card is issued by the agency that handled the filing: its officers find it in their card list.
-            reissue_card(filing.person, f"{reason} (hồ sơ {filing.tracking_number})", agency=filing.agency,
-                         replacing=filed_about, notice_reason=format_lazy(told, number=filing.tracking_number))
+            # It tells nobody: the filing's completion does (completion_outcome), one message set in all.
+            filing.card_reissued = reissue_card(filing.person, f"{reason} (hồ sơ {filing.tracking_number})",
+                                                agency=filing.agency, replacing=filed_about, notify=False)
         except CardReplacedMeanwhile as replaced:
             card = replaced.card
             return (f"Không cấp lại thẻ BHYT theo hồ sơ này: thẻ lần {version} đã được thay bằng thẻ lần "

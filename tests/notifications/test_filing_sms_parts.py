@@ -35,12 +35,12 @@ def test_sms_parts_counts_as_gsm_7_bit_or_ucs_2(text, parts):
     assert sms_parts(text) == parts
 
 
-def step_sms(procedure, status, *, for_child, child=CHILD, correctable=True):
+def step_sms(procedure, status, *, for_child, child=CHILD, correctable=True, sms_outcome=""):
     event = SimpleNamespace(status=status, note=REASON,
                             get_status_display=lambda: Filing.Status(status).label)
     context = {"filing": FILING, "event": event, "procedure_name": procedure.name,
                "procedure_sms_name": procedure.sms_name, "person": child, "for_child": for_child, "channel": "sms",
-               "correctable": correctable and status == "returned"}
+               "correctable": correctable and status == "returned", "sms_outcome": sms_outcome}
     return render_to_string("notifications/messages/public_service_filing.body.txt", context).strip()
 
 
@@ -68,6 +68,22 @@ def test_a_return_s_sms_says_where_to_correct_the_filing_before_the_officer_s_wo
     assert sms.endswith(f" – {where}{REASON}."), sms
     # one that can no longer be sent again (its procedure closed to the person since) says only its step
     assert where not in closed and closed.endswith(f"{REASON}.") and sms_parts(closed.replace(f"{REASON}.", "")) <= 2
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("for_child", [False, True])
+@pytest.mark.parametrize("code", ["BHYT-CL", "608A"])
+def test_a_completion_s_sms_that_tells_of_the_new_card_keeps_to_the_step_s_parts(code, for_child, language):
+    """The card reissued by a completion sends nothing of its own: the filing's SMS says it, within its parts."""
+    procedure = registry.get(code)
+    filing = SimpleNamespace(card_reissued=SimpleNamespace(version=12, issued_on=FILING.due_date))
+    with translation.override(language):
+        told = str(procedure.completion_sms_outcome(filing))
+        sms = step_sms(procedure, "done", for_child=for_child, sms_outcome=procedure.completion_sms_outcome(filing))
+        longest = step_sms(procedure, "done", for_child=True, child=LONGEST_NAME,
+                           sms_outcome=procedure.completion_sms_outcome(filing))
+    assert told and sms.endswith(f". {told}") and sms_parts(sms) <= 2, (len(sms), sms)
+    assert sms_parts(longest) <= 3, (len(longest), longest)
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

@@ -48,26 +48,29 @@ def test_a_new_name_and_birth_date_give_a_new_card_and_the_old_print_reads_repla
     assert check(number=new.number, full_name="Nguyễn Văn Đức Thành", birth_date=datetime.date(1988, 3, 16)) == Kind.VALID
     fresh = card_qr(new, purpose=Purpose.PRINT)
     assert card_check(channel=CardCheck.Channel.QR, payload=fresh).payload.fields.full_name == "Nguyễn Văn Đức Thành"
-    # told: the card's own notice, and the completion in the filing's history
-    notice = Message.objects.get(user=owner, channel=Message.Channel.INBOX, template="bhyt_card_reissued")
-    assert filing.tracking_number in notice.body and "Mã QR của thẻ cũ không còn dùng được" in notice.body
+    # told: by the filing's completion notice (the card sends none of its own), and in the filing's history
+    assert not Message.objects.filter(template="bhyt_card_reissued").exists()
+    notice = Message.objects.get(user=owner, channel=Message.Channel.INBOX, template="public_service_filing",
+                                 idempotency_key__contains=f"-e{filing.events.get(status=Filing.Status.DONE).pk}-")
+    assert f"(lần cấp {new.version})" in notice.body and "mã QR của thẻ cũ không còn dùng được" in notice.body
     done = Filing.objects.get(pk=filing.pk).events.get(status=Filing.Status.DONE)
     assert done.note == "Đã cấp lại thẻ BHYT (lần cấp 2) theo thông tin mới; mã QR của thẻ cũ không còn dùng được."
 
 
-def test_a_holder_who_chose_english_is_told_the_new_cards_reason_in_english(owner, district_officer,
-                                                                           facility):  # noqa: F811
+def test_a_holder_who_chose_english_is_told_of_the_new_card_in_english(owner, district_officer,
+                                                                      facility):  # noqa: F811
     issue(owner.person, facility)
     User.objects.filter(pk=owner.pk).update(language="en")
     filing = complete(submit(owner, "608A"), district_officer)
     number = filing.tracking_number
     assert Card.objects.get(person=owner.person, status=Card.Status.ACTIVE).reason == (
         f"Cấp lại do thay đổi họ tên, ngày sinh (hồ sơ {number})")  # the card's history: as stored
-    told = Message.objects.filter(user=owner, template="bhyt_card_reissued")
+    done = filing.events.get(status=Filing.Status.DONE)
+    told = Message.objects.filter(user=owner, template="public_service_filing", idempotency_key__contains=f"-e{done.pk}-")
     assert {message.channel for message in told} == {Message.Channel.INBOX, Message.Channel.SMS}
     for message in told:
         assert message.language == "en" and not VIETNAMESE_LETTERS.search(message.body), message.body
-        assert f"Reason: Reissued because of a change of full name, date of birth (application {number})." in message.body
+    assert "The health insurance card has been reissued (issue 2)" in told.get(channel=Message.Channel.INBOX).body
 
 
 def test_a_new_sex_gives_a_new_card(owner, district_officer, facility):  # noqa: F811
