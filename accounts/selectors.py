@@ -96,6 +96,18 @@ def persons_visible_to(user, persons=None):
     return within_officer_scope(Person.objects.all() if persons is None else persons, user)
 
 
+def others_with_phone(phone, *, person: Person, officer) -> tuple[list[Person], int]:
+    """The other people whose registered phone is `phone`: those the officer may see (persons_visible_to),
+    by BHXH code, and how many others there are, outside the officer's scope, whom the officer is not
+    shown. A phone several people share is allowed (a family's one phone: notices.person_notify texts
+    it once), so this only warns: a phone change moves the person's login codes and security notices there."""
+    if not phone:
+        return [], 0
+    others = Person.objects.filter(phone=phone).exclude(pk=person.pk).order_by("bhxh_code")
+    seen = list(persons_visible_to(officer, others))
+    return seen, others.count() - len(seen)
+
+
 def registration_for_status(*, reference: str, bhxh_code: str, birth_date):
     """The registration of this reference, BHXH code and birth date as declared in it, or None, the
     same whichever of the three does not match."""

@@ -43,6 +43,7 @@ from .selectors import (
     completion_changes,
     completion_digest,
     completion_digest_shown,
+    completion_warnings,
     decision_page_token,
     filing_declarant,
     filing_gone_from_scope,
@@ -433,6 +434,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         context = {
             **self.admin_site.each_context(request), "title": gettext("%(step)s – hồ sơ %(number)s") % {"step": label, "number": filing.tracking_number},
             "filing": filing, "changes": changes, "confirmed": completion_digest(changes), "button": label,
+            "warnings": completion_warnings(filing, request.user),
             "seen": filing.status, "seen_revision": filing.revision, "done": Filing.Status.DONE.label,
             "told": will_tell(told), "told_anyone": not told.nobody,
             "opts": self.model._meta,

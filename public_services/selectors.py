@@ -283,6 +283,16 @@ def completion_changes(filing: Filing) -> list[str]:
         return []
 
 
+def completion_warnings(filing: Filing, officer) -> list[str]:
+    """What the officer confirming the completion should check first (Procedure.completion_warnings),
+    in the admin's language as completion_changes; empty when the declared data no longer reads."""
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            return [str(line) for line in filing.procedure.completion_warnings(filing, officer=officer)]
+    except ValidationError:
+        return []
+
+
 _COMPLETION_SALT = "public_services.completion-confirmation"
 
 

@@ -365,6 +365,12 @@ class Procedure:
         """Called in the transaction that marks a filing done, before its status changes. What it
         returns (Vietnamese, stored: "Đã cấp lại thẻ BHYT …") is added to the completion's note."""
 
+    def completion_warnings(self, filing, *, officer) -> list[str]:
+        """What the officer should check before completing, one sentence each, in the active language,
+        shown apart from completion_changes on the confirmation page (the new phone already another
+        person's): it writes nothing. Only what `officer` may see is named."""
+        return []
+
     def completion_outcome(self, filing) -> str:
         """What a completed filing decided, one sentence (lazy: written in each reader's language) that
         its completion's notice and e-mail add to the step (services._notify), "" when the step says

@@ -15,12 +15,12 @@ details (accounts.services.contact). Handling time: 3 working days (unconfirmed)
 from django import forms
 from django.conf import settings
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.otp import recipient_for
-from accounts.selectors import has_own_login, may_change_own_contact
+from accounts.selectors import has_own_login, may_change_own_contact, others_with_phone
 from accounts.services.contact import person_change_contact
 from lookup.models import Province, Ward
 from notifications.services import send_message
@@ -194,6 +194,28 @@ class ContactChange(Procedure):
             lines.append(gettext("Địa chỉ liên hệ trong hồ sơ BHXH mã số %(code)s: %(before)s → %(after)s") % {
                 "code": person.bhxh_code, "before": person.address or "–", "after": _address(*new[ADDRESS])})
         return lines
+
+    def completion_warnings(self, filing, *, officer):
+        # A phone may be shared (a family's one phone, as registrations and notices allow): not refused,
+        # but the officer is told before it receives this login's codes, naming only whom they may see.
+        new = self._new(filing)
+        if PHONE not in new:
+            return []
+        seen, unseen = others_with_phone(new[PHONE], person=filing.person, officer=officer)
+        if not seen and not unseen:
+            return []
+        holders = [gettext("%(name)s (mã số BHXH %(code)s)") % {"name": other.full_name, "code": other.bhxh_code}
+                   for other in seen]
+        if unseen:
+            holders.append(ngettext("%(count)s người thuộc cơ quan BHXH ngoài phạm vi quản lý của bạn",
+                                    "%(count)s người thuộc cơ quan BHXH ngoài phạm vi quản lý của bạn",
+                                    unseen) % {"count": unseen})
+        return [gettext("Số điện thoại mới %(phone)s đang là số điện thoại đăng ký trong hồ sơ BHXH của người khác: "
+                        "%(holders)s. Khi hoàn thành, mã xác thực đăng nhập, đổi mật khẩu và thông báo bảo mật của "
+                        "%(name)s sẽ gửi đến số này. Chỉ hoàn thành khi đã xác minh với %(name)s đây là số của chính "
+                        "mình hoặc của người trong gia đình dùng chung.") % {
+                            "phone": new[PHONE].as_national, "holders": "; ".join(holders),
+                            "name": filing.person.full_name}]
 
     def on_submit(self, *, filing):
         self._tell_registered(filing, *self._registered(filing), done=False)
