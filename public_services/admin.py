@@ -378,21 +378,23 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         if step == "complete":
             if not self.has_process_permission(request):
                 raise PermissionDenied
-            changes = completion_changes(filing)
+            # what it writes and what the officer should check first: both confirmed on the page
+            confirming = [*completion_changes(filing), *completion_warnings(filing, request.user)]
             confirmed = request.POST.get("confirmed")  # missing, empty or forged: nothing to say changed
-            if request.method != "POST" or ((changes or confirmed is not None) and not completion_digest_shown(confirmed)):
+            if request.method != "POST" or ((confirming or confirmed is not None)
+                                            and not completion_digest_shown(confirmed)):
                 try:  # a step the filing can no longer take is said before the officer confirms it
                     check_move(filing, to=status)
                     self._not_own_case(request, filing)
                 except ValidationError as refused:
                     return self._step_refused(request, filing, refused)
-                return self._confirm_complete(request, filing, changes, label)
+                return self._confirm_complete(request, filing, label)
         try:
             if step == "complete":
                 # A one-click completion confirms that nothing but the status is written: what
                 # appeared to write since the page was shown is shown, not written unseen.
                 moved = service(filing=filing, officer=request.user, **_seen(request),
-                                confirmed=confirmed if confirmed is not None else completion_digest(changes))
+                                confirmed=confirmed if confirmed is not None else completion_digest(confirming))
             else:
                 moved = service(filing=filing, officer=request.user, **_seen(request))
         except PermissionDenied:
@@ -401,7 +403,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             return self._gone_from_scope(request, filing)
         except CompletionChangedMeanwhile as changed:  # confirm again what completing now changes
             messages.warning(request, changed.message)
-            return self._confirm_complete(request, filing, completion_changes(filing), label)
+            return self._confirm_complete(request, filing, label)
         except FilingChangedMeanwhile as moved:
             messages.warning(request, moved.message)
         except ValidationError as refused:
@@ -427,14 +429,16 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             messages.error(request, " ".join(refused.messages))
         return redirect("admin:public_services_filing_change", filing.pk)
 
-    def _confirm_complete(self, request, filing, changes, label):
-        """Like Django's delete confirmation: what completing will write, "Xác nhận" and "Quay lại"."""
+    def _confirm_complete(self, request, filing, label):
+        """Like Django's delete confirmation: what completing will write, "Xác nhận" and "Quay lại", with
+        what the officer should check first (completion_warnings), both confirmed by the digest posted."""
+        changes, warnings = completion_changes(filing), completion_warnings(filing, request.user)
         # whom the completion will tell: as of now, since only a rejection or a return is told otherwise
         told = filings_told([filing])
         context = {
             **self.admin_site.each_context(request), "title": gettext("%(step)s – hồ sơ %(number)s") % {"step": label, "number": filing.tracking_number},
-            "filing": filing, "changes": changes, "confirmed": completion_digest(changes), "button": label,
-            "warnings": completion_warnings(filing, request.user),
+            "filing": filing, "changes": changes, "confirmed": completion_digest([*changes, *warnings]),
+            "button": label, "warnings": warnings,
             "seen": filing.status, "seen_revision": filing.revision, "done": Filing.Status.DONE.label,
             "told": will_tell(told), "told_anyone": not told.nobody,
             "opts": self.model._meta,

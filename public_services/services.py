@@ -64,6 +64,7 @@ from .selectors import (
     citizen_person_ids,
     completion_changes,
     completion_digest,
+    completion_warnings,
     email_confirmation_resend_offered,
     email_confirmation_token,
     email_key,
@@ -793,7 +794,7 @@ def filing_complete(*, filing: Filing, officer, note: str = "", seen: str | None
     """Mark the result ready; the procedure's on_complete hook runs in the same transaction
     (BHYT card reissue: the new card), so a failing hook leaves the filing as it was. What the
     hook says it did follows the officer's note in the completion's history. `seen`: as for
-    filing_reject; `confirmed`: the completion_digest of the changes the officer confirmed
+    filing_reject; `confirmed`: the completion_digest of the changes (and warnings) the officer confirmed
     (CompletionChangedMeanwhile when completing would now change something else)."""
     filing = _officer_locked(filing, officer)
     # Locked in the order every card write takes: the filing, the person's cards (in key order),
@@ -809,7 +810,9 @@ def filing_complete(*, filing: Filing, officer, note: str = "", seen: str | None
     filing.person = Person.objects.select_for_update(no_key=True).get(pk=filing.person_id)
     _still_as_seen(filing, seen, to=Filing.Status.DONE, seen_revision=seen_revision)
     check_move(filing, to=Filing.Status.DONE)  # a second click changes nothing, the hook included
-    if confirmed is not None and confirmed != completion_digest(completion_changes(filing)):
+    # what the officer's page showed: what completing writes, and what they were warned to check first
+    if confirmed is not None and confirmed != completion_digest([*completion_changes(filing),
+                                                                 *completion_warnings(filing, officer)]):
         raise CompletionChangedMeanwhile(filing)
     done = filing.procedure.on_complete(filing=filing, actor=officer)
     filing.finished_at = timezone.now()

@@ -3,7 +3,10 @@ shares one phone, as registrations and notices allow), but the officer's page co
 that the person's login codes and security notices will go to a number someone else registered, naming
 only the people the officer may see (persons of their agency's scope) and counting the others."""
 
+import re
+
 import pytest
+from django.contrib.messages import WARNING as WARNED
 
 from accounts.models import Person
 from public_services.models import Filing
@@ -19,12 +22,17 @@ OWN, SHARED = "+84912000111", "+84987654321"
 WARNING = "đang là số điện thoại đăng ký trong hồ sơ BHXH của người khác"
 
 
-def confirmation_page(owner, officer, new_phone):
+def in_hand(owner, officer, new_phone):
     Person.objects.filter(pk=owner.person.pk).update(phone=OWN)
     filing = submit(owner, "DOI-LIEN-HE", changes=["phone"], new_phone=new_phone, new_email="", new_province="",
                     new_ward="", new_street="")
     for step in (filing_receive, filing_start):
         step(filing=filing, officer=officer)
+    return filing
+
+
+def confirmation_page(owner, officer, new_phone):
+    filing = in_hand(owner, officer, new_phone)
     response = logged(officer).get(f"{QUEUE}{filing.pk}/buoc/complete/")
     assert response.status_code == 200 and Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
     return response.content.decode()
@@ -50,3 +58,22 @@ def test_a_phone_nobody_else_registered_gives_no_warning(owner, stranger, distri
     Person.objects.filter(pk=stranger.person.pk).update(phone=SHARED)
     page = confirmation_page(owner, district_officer, "0911222333")
     assert WARNING not in page and "Số điện thoại di động trong hồ sơ BHXH mã số" in page  # the change, as before
+
+
+def test_a_warning_that_appears_after_the_page_was_opened_is_confirmed_again(owner, district_officer):  # noqa: F811
+    filing = in_hand(owner, district_officer, "0987654321")
+    client = logged(district_officer)
+    html = client.get(f"{QUEUE}{filing.pk}/buoc/complete/").content.decode()
+    assert WARNING not in html
+    form = dict(re.findall(r'name="(seen|seen_revision|confirmed)" value="([^"]*)"', html))
+    sister = make_person("7901112223", "Nguyễn Thị Lan", sex=2, id_number="079190011122")
+    Person.objects.filter(pk=sister.pk).update(phone=SHARED, agency=owner.person.agency)  # meanwhile
+    response = client.post(f"{QUEUE}{filing.pk}/buoc/complete/", form)
+    html = response.content.decode()
+    assert response.status_code == 200 and WARNING in html and "Nguyễn Thị Lan" in html
+    assert [message.level for message in response.context["messages"]] == [WARNED]
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.PROCESSING
+    form = dict(re.findall(r'name="(seen|seen_revision|confirmed)" value="([^"]*)"', html))
+    assert client.post(f"{QUEUE}{filing.pk}/buoc/complete/", form).status_code == 302  # confirmed with the warning
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.DONE
+    assert Person.objects.get(pk=owner.person.pk).phone.as_e164 == SHARED  # a shared phone is not refused
