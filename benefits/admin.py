@@ -13,7 +13,7 @@ from accounts.selectors import logins_told_of, notice_channels, people_told_of, 
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency
 from lookup.selectors import officer_agency_ids
-from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed
+from notifications.texts import SENT_IN_NOTICE_ONLY, sent_as_typed
 from vssid_portal.admin import (
     AuditTrailInline,
     FoldedKeySearch,
@@ -50,7 +50,9 @@ class BenefitRecordAdminForm(SeenVersionForm):
         if "reject_reason" in self.fields:  # told to the holder as typed (benefit_updated), if anyone is told
             field = self.fields["reject_reason"]
             person = self.instance.person if self.instance.person_id else None
-            sent = sent_as_typed(notice_channels(logins_told_of(person))) if person else SENT_AS_TYPED_IN_NOTICE
+            # by the notice alone (notice_channels' first, when anyone is told): the SMS, read on a lock
+            # screen, says only that the record changed
+            sent = sent_as_typed(notice_channels(logins_told_of(person))[:1]) if person else SENT_IN_NOTICE_ONLY
             field.help_text = format_lazy("{} {}", field.help_text, sent)
 
     def _post_clean(self):

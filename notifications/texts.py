@@ -64,6 +64,10 @@ sent_as_typed = lazy(_sent_as_typed, str)
 # how many are told on which channels and how many receive no message.
 sent_as_typed_to_each = lazy(_sent_as_typed_to_each, str)
 
-# What a change of a person's records tells (accounts.services.notices.person_notify: a card's reason,
-# a benefit's refusal): the notice in the portal and an SMS quoting the words' beginning, no e-mail.
+# What a change of a person's records tells (accounts.services.notices.person_notify: a card's
+# reason): the notice in the portal and an SMS quoting the words' beginning, no e-mail.
 SENT_AS_TYPED_IN_NOTICE = sent_as_typed((Message.Channel.INBOX, Message.Channel.SMS))
+
+# What reaches the holder by the notice alone: a benefit's refusal, whose SMS, read on a lock screen, says
+# only that the record changed (notifications/messages/benefit.sms.txt).
+SENT_IN_NOTICE_ONLY = sent_as_typed((Message.Channel.INBOX,))

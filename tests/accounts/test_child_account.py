@@ -104,7 +104,8 @@ def test_the_parent_finds_the_decision_in_the_inbox_with_a_link_to_act_on_it(cli
         registration_reject(registration=registration, officer=approver, reason="Ảnh giấy khai sinh bị mờ.")
     notice = Message.objects.get(user=parent, channel=Message.Channel.INBOX)
     sms = Message.objects.get(channel=Message.Channel.SMS, template=notice.template)
-    assert notice.body == sms.body and "7905555555" in notice.body
+    assert "7905555555" in notice.body and "7905555555" not in sms.body  # not on the phone's lock screen
+    assert notice.body.replace(" cho mã số BHXH 7905555555 ", " cho con ") == sms.body
     if approve:
         assert notice.subject == "Đăng ký tài khoản cho con đã được duyệt"
         response = client.get(notice.link)  # the notice opens the child's records
@@ -216,8 +217,8 @@ def test_the_approval_of_a_childs_registration_says_where_to_log_in_by_notice_no
             "của bạn để xem thông tin của con.")
     assert approved.get(channel=Message.Channel.INBOX, user=parent).body == (
         f"{said} Trang đăng nhập: https://dichvucong.baohiemxahoi.gov.vn/tai-khoan/dang-nhap/")
-    sms = approved.get(channel=Message.Channel.SMS).body
-    assert sms == said and sms_parts(sms) == 2
+    sms = approved.get(channel=Message.Channel.SMS).body  # without the child's code, on a lock screen
+    assert sms == said.replace(" cho mã số BHXH 7905555555 ", " cho con ") and sms_parts(sms) == 2
 
 
 @pytest.mark.parametrize("deactivated", [False, True])
@@ -666,7 +667,7 @@ def test_one_phone_shared_by_the_logins_told_of_a_change_gets_one_sms(parent, mo
     assert period_save(period=period(child, f"01/{year}", f"06/{year}", save=False))
     [sms] = Message.objects.filter(channel=Message.Channel.SMS)
     assert sms.user == own and sms.recipient == child.phone.as_e164
-    assert sms.body.startswith("BHXH: Quá trình tham gia BHXH bắt buộc của Nguyễn Gia Bảo vừa được cập nhật")
+    assert sms.body.startswith("BHXH: Quá trình tham gia của Nguyễn Gia Bảo vừa được cập nhật")
     inbox = Message.objects.filter(channel=Message.Channel.INBOX)
     assert sorted(inbox.values_list("user", flat=True)) == sorted([own.pk, parent.pk, mother.pk])
 
@@ -816,7 +817,8 @@ def test_a_parent_who_chose_english_hears_of_the_childs_registration_in_english(
         registration_reject(registration=registration, officer=approver, reason="Blurred birth certificate")
     notice = Message.objects.get(user=parent, channel=Message.Channel.INBOX)
     sms = Message.objects.get(channel=Message.Channel.SMS, template=notice.template)
-    assert notice.body == sms.body and notice.language == sms.language == "en"
+    assert notice.language == sms.language == "en" and "7905555555" not in sms.body
+    assert notice.body.replace(" for social insurance code 7905555555 ", " for your child ") == sms.body
     if approve:
         assert notice.subject == "The registration of an account for your child has been approved"
         assert notice.body.endswith("has been approved. Log in to your account to see your child's information.")

@@ -117,7 +117,7 @@ def test_every_real_change_tells_once_including_back_and_forth(db):
     obj.refresh_from_db()
     assert obj.reject_reason == "" and obj.revision == 4
     assert len(notices(user, "benefit_updated")) == 3 * 2  # three changes × (notice + SMS)
-    rejected = Message.objects.get(user=user, channel="sms", body__contains="lý do")
+    rejected = Message.objects.get(user=user, channel="inbox", body__contains="lý do")
     assert "Trạng thái: Không giải quyết – lý do: Thiếu sổ BHXH." in rejected.body
     changes = list(BenefitEvent.objects.filter(record=obj).values_list("changes", flat=True))
     assert changes[1] == "trạng thái: Đã tiếp nhận → Đang giải quyết"
@@ -138,7 +138,7 @@ def test_paying_records_the_date_and_needs_a_decision(db):
     assert benefit_set_status(record=obj, status=Status.PAID, paid_on=datetime.date(2025, 9, 20))
     obj.refresh_from_db()
     assert obj.status == Status.PAID and obj.paid_on == datetime.date(2025, 9, 20)
-    assert "đã chi trả ngày 20/09/2025" in Message.objects.filter(user=user, channel="sms").first().body
+    assert "đã chi trả ngày 20/09/2025" in Message.objects.filter(user=user, channel="inbox").first().body
 
 
 UNDECIDED = [{"status": "received"}, {"status": "processing"}, {"status": "rejected", "reject_reason": "Thiếu sổ BHXH"}]

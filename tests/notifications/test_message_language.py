@@ -27,10 +27,12 @@ def test_a_message_sent_while_english_is_active_is_vietnamese(reference_data, ch
                                idempotency_key=f"language-{channel}")
         assert translation.get_language() == "en"  # the page goes on in English
     message.refresh_from_db()
-    assert "Trạng thái: Đã tiếp nhận." in message.body
     assert "Received" not in message.body
     if channel == Message.Channel.INBOX:
+        assert "Trạng thái: Đã tiếp nhận." in message.body
         assert message.subject == "Hồ sơ hưởng chế độ thai sản vừa được cập nhật"
+    else:  # by SMS only that the record changed (benefit.sms.txt)
+        assert message.body.startswith("BHXH: Hồ sơ hưởng của bạn vừa được cập nhật.")
 
 
 @pytest.mark.django_db

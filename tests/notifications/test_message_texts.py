@@ -98,8 +98,9 @@ def test_the_longest_sms_of_a_filing_or_an_answer_stays_within_a_few_parts():
 
 
 def test_an_officers_reason_is_cut_by_sms_in_every_message_that_quotes_one():
-    """Card reissue and revocation, a rejected registration and a rejected benefit claim quote an
-    officer's words too: by SMS cut like a filing's note, whole on the portal and by e-mail."""
+    """Card reissue and revocation and a rejected registration quote an officer's words too: by SMS cut
+    like a filing's note, whole on the portal and by e-mail. A rejected benefit claim's SMS quotes none
+    (test_sms_lock_screen), its notice whole."""
     person = SimpleNamespace(full_name="Nguyễn Thị Hồng Nhung Phương")
     card = SimpleNamespace(number="7901234567", version=2, issued_on=datetime.date(2026, 12, 1),
                            changed_at=datetime.datetime(2026, 12, 1, 9, 0), agency=SimpleNamespace(name="BHXH Quận 1"))
@@ -107,8 +108,9 @@ def test_an_officers_reason_is_cut_by_sms_in_every_message_that_quotes_one():
                              reject_reason=LONG_NOTE, get_status_display=lambda: "Không giải quyết")
     cases = [("bhyt_card_revoked", {"card": card, "reason": LONG_NOTE}),
              ("bhyt_card_reissued", {"card": card, "reason": LONG_NOTE}),
-             ("registration_rejected", {"registration": SimpleNamespace(reference="DK2612ABCD", reject_reason=LONG_NOTE, is_child=True, bhxh_code="7905555555")}),
-             ("benefit_updated", {"record": record})]
+             ("registration_rejected", {"registration": SimpleNamespace(reference="DK2612ABCD", reject_reason=LONG_NOTE, is_child=True, bhxh_code="7905555555")})]
+    sms = body("benefit_updated", channel="sms", person=person, for_child=True, record=record)
+    assert "Ảnh CCCD" not in sms and LONG_NOTE.strip() in body("benefit_updated", person=person, record=record)
     for template, context in cases:
         sms = body(template, channel="sms", person=person, for_child=True, **context).strip()
         assert "…" in sms and LONG_NOTE.strip() not in sms and len(sms) <= 6 * UCS2_PART, (template, len(sms))
@@ -174,8 +176,7 @@ def test_an_expired_card_s_sms_to_a_parent_says_whose_card_until_when_and_what_t
             }[language] in notice and "1900 9068" in notice
 
 
-@pytest.mark.parametrize("template", ["registration_child_approved", "registration_rejected",
-                                      "registration_replaced", "registration_approved_elsewhere"])
+@pytest.mark.parametrize("template", ["registration_replaced", "registration_approved_elsewhere"])
 def test_a_registration_s_sms_names_the_code_as_a_social_insurance_code(template):
     """As the portal names it everywhere, not a bare "mã số" that could be any number's. (The SMS that a
     registration was received names no code: with its reference, it would open the status page.)"""
@@ -187,6 +188,21 @@ def test_a_registration_s_sms_names_the_code_as_a_social_insurance_code(template
         assert sms_parts(sms.strip()) <= 2, (len(sms.strip()), sms)
     with translation.override("en"):
         assert "social insurance code 7905555555" in body(template, channel="sms", registration=registration)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("template", ["registration_child_approved", "registration_rejected"])
+def test_a_child_s_registration_decided_is_told_by_sms_without_the_child_s_code(template, language):
+    """Read on a lock screen, the parent's SMS names the registration by its reference, for a child, and
+    not the child's BHXH code, which the notice and the e-mail keep."""
+    registration = SimpleNamespace(reference="DK2612ABCDEF", bhxh_code="7905555555", is_child=True,
+                                   reject_reason="Ảnh mờ")
+    with translation.override(language):
+        sms = body(template, channel="sms", registration=registration, hotline="1900 9068").strip()
+        assert "7905555555" not in sms and "DK2612ABCDEF" in sms and sms_parts(sms) <= 2, sms
+        assert {"vi": "cho con", "en": "your child"}[language] in sms, sms
+        for channel in ("inbox", "email"):
+            assert "7905555555" in body(template, channel=channel, registration=registration), channel
 
 
 def test_a_contact_change_s_sms_names_the_account_by_its_social_insurance_code():
@@ -217,16 +233,16 @@ def test_a_benefit_record_received_names_its_status_only_when_it_is_further_on(s
     record = SimpleNamespace(agency=SimpleNamespace(name="BHXH Quận 1"), kind_phrase="hưởng chế độ ốm đau",
                              reference="OD-1", received_on=datetime.date(2026, 11, 2), expected_on=None, status=status,
                              get_status_display=lambda: label)
-    assert body("benefit_received", channel="sms", record=record).strip() == (
+    assert body("benefit_received", record=record).strip() == (
         f"BHXH: BHXH Quận 1 đã tiếp nhận hồ sơ hưởng chế độ ốm đau số OD-1 ngày 02/11/2026.{said} Xem chi tiết tại "
-        "mục Thông tin hưởng trên Cổng BHXH số.")
+        "mục Thông tin hưởng trên Cổng dịch vụ BHXH số.")
 
 
 @pytest.mark.parametrize(("language", "is_child", "sms", "subject"), [
-    ("vi", True, "BHXH: Đăng ký DK2612ABCD cho mã số BHXH 7905555555 bị từ chối. Lý do: Ảnh mờ. ",
+    ("vi", True, "BHXH: Đăng ký DK2612ABCD cho con bị từ chối. Lý do: Ảnh mờ. ",
      "Đăng ký tài khoản cho con bị từ chối"),
     ("vi", False, "BHXH: Đăng ký DK2612ABCD bị từ chối. Lý do: Ảnh mờ. ", "Đăng ký giao dịch điện tử bị từ chối"),
-    ("en", True, "BHXH: Registration DK2612ABCD for social insurance code 7905555555 was refused. Reason: Blurred photo. ",
+    ("en", True, "BHXH: Registration DK2612ABCD for your child was refused. Reason: Blurred photo. ",
      "The registration of an account for your child was refused"),
     ("en", False, "BHXH: Registration DK2612ABCD was refused. Reason: Blurred photo. ",
      "The registration for electronic transactions was refused"),

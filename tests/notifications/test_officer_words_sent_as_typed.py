@@ -26,6 +26,7 @@ from tests.public_services.helpers import district_officer, owner, submit  # noq
 from tests.public_services.test_filed_for_a_grown_child import returned  # noqa: F401
 
 INBOX, SMS, EMAIL = Message.Channel.INBOX, Message.Channel.SMS, Message.Channel.EMAIL
+NOTICE_ONLY = sent_as_typed([INBOX])
 DISTRICT = "Cán bộ BHXH cơ sở"
 
 
@@ -184,8 +185,10 @@ def test_a_card_s_reason_details_say_they_go_to_the_holder_by_notice_and_sms(rea
     assert str(SENT_AS_TYPED_IN_NOTICE) in str(CardReasonForm(reasons=reasons).fields["details"].help_text)
 
 
-def test_a_benefit_s_refusal_says_it_goes_to_the_holder_by_notice_and_sms():
-    assert str(SENT_AS_TYPED_IN_NOTICE) in str(BenefitRecordAdminForm().fields["reject_reason"].help_text)
+def test_a_benefit_s_refusal_says_it_goes_to_the_holder_by_the_notice_alone():
+    """Its SMS, read on a lock screen, says only that the record changed (benefit.sms.txt)."""
+    said = str(BenefitRecordAdminForm().fields["reject_reason"].help_text)
+    assert str(NOTICE_ONLY) in said and "SMS" not in said, said
 
 
 @pytest.mark.django_db
@@ -194,9 +197,9 @@ def test_a_benefit_s_refusal_names_no_message_for_a_holder_nobody_is_told_of(own
     account (and no parent's) is sent neither a notice nor an SMS, as the refusal's help then says."""
     unregistered = make_person("7901000002", "Lê Văn Hòa", id_number="079090012345")
     without = BenefitRecordAdminForm(instance=record(unregistered)).fields["reject_reason"].help_text
-    assert str(sent_as_typed([])) in str(without) and str(SENT_AS_TYPED_IN_NOTICE) not in str(without)
+    assert str(sent_as_typed([])) in str(without) and str(NOTICE_ONLY) not in str(without)
     told = BenefitRecordAdminForm(instance=record(owner.person)).fields["reject_reason"].help_text
-    assert str(SENT_AS_TYPED_IN_NOTICE) in str(told)
+    assert str(NOTICE_ONLY) in str(told) and "SMS" not in str(told)
 
 
 @pytest.mark.django_db

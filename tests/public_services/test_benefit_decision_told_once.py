@@ -83,6 +83,6 @@ def test_an_officer_s_own_change_of_a_benefit_is_still_told(owner, district_offi
     benefit_set_status(record=allowance, status="paid", actor=district_officer)
     told = Message.objects.filter(template="benefit_updated", user=owner)
     assert sorted(told.values_list("channel", flat=True)) == ["inbox", "sms"]
-    assert told.get(channel="sms").body.startswith(
+    assert told.get(channel="inbox").body.startswith(
         f"BHXH: Hồ sơ hưởng chế độ tai nạn lao động, bệnh nghề nghiệp số {allowance.reference} vừa được cập nhật. "
         "Trạng thái: Đã chi trả")

@@ -1605,10 +1605,10 @@ def test_a_period_saved_from_an_english_page_is_announced_in_vietnamese(referenc
     with translation.override("en"):
         period_save(period=period(user.person, "01/2021", "03/2021", kind=Period.Kind.BHXH_VOLUNTARY,
                                   payer=Period.Payer.SELF, save=False))
-    bodies = list(Message.objects.filter(user=user).values_list("body", flat=True))
-    assert len(bodies) == 2  # a notice and an SMS
-    assert all(body.startswith("BHXH: Quá trình tham gia BHXH tự nguyện vừa được cập nhật: 01/2021–03/2021, Tự đóng,"
-                               " mức đóng 10.000.000 đ.") for body in bodies), bodies
+    notice, sms = (Message.objects.get(user=user, channel=channel).body for channel in ("inbox", "sms"))
+    assert notice.startswith("BHXH: Quá trình tham gia BHXH tự nguyện vừa được cập nhật: 01/2021–03/2021, Tự đóng,"
+                             " mức đóng 10.000.000 đ."), notice
+    assert sms.startswith("BHXH: Quá trình tham gia của bạn vừa được cập nhật."), sms  # no details on a lock screen
 
 @pytest.mark.django_db
 def test_a_benefit_saved_from_an_english_page_is_logged_and_announced_in_vietnamese(holder):
@@ -1624,11 +1624,15 @@ def test_a_benefit_saved_from_an_english_page_is_logged_and_announced_in_vietnam
         benefit_save(record=claim)
     assert list(claim.events.values_list("changes", flat=True)) == [
         "Tiếp nhận hồ sơ Thai sản, trạng thái Đã tiếp nhận.", "trạng thái: Đã tiếp nhận → Đang giải quyết"]
-    bodies = list(Message.objects.filter(user=holder).order_by("pk").values_list("body", flat=True))
-    assert len(bodies) == 4  # a notice and an SMS for each change
+    told = Message.objects.filter(user=holder).order_by("pk")
+    assert told.count() == 4  # a notice and an SMS for each change
+    bodies = list(told.filter(channel="inbox").values_list("body", flat=True))
     # received: said once, by "đã tiếp nhận", not by a status saying it again
-    assert all("đã tiếp nhận hồ sơ hưởng chế độ thai sản" in body and "Trạng thái" not in body for body in bodies[:2])
-    assert all("Trạng thái: Đang giải quyết." in body for body in bodies[2:])
+    assert "đã tiếp nhận hồ sơ hưởng chế độ thai sản" in bodies[0] and "Trạng thái" not in bodies[0]
+    assert "Trạng thái: Đang giải quyết." in bodies[1]
+    # by SMS only that the record changed (benefit.sms.txt), in Vietnamese too
+    bodies += told.filter(channel="sms").values_list("body", flat=True)
+    assert all(body.startswith("BHXH: Hồ sơ hưởng của bạn vừa được cập nhật.") for body in bodies[2:]), bodies
     assert [body for body in bodies if "Received" in body or "Being processed" in body] == []
 
 
