@@ -202,7 +202,7 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
         card.save()
         if notify:
             person_notify(person=person, template="bhyt_card_reissued", context={"card": card, "reason": reason},
-                          change_key=f"bhyt-card-{card.number}-v{card.version}")
+                          change_key=f"card-{card.pk}-reissued")
     return card
 
 
@@ -233,7 +233,7 @@ def card_revoke(*, card: Card, reason: str, officer=None) -> Card:
         card.reason = reason[:300]
         card.save(update_fields=["status", "changed_at", "reason"])
         person_notify(person=card.person, template="bhyt_card_revoked", context={"card": card, "reason": card.reason},
-                      change_key=f"bhyt-card-{card.number}-v{card.version}-revoked")
+                      change_key=f"card-{card.pk}-revoked")
     return card
 
 
