@@ -292,15 +292,20 @@ class ChildRegistrationForm(KeptPhotosMixin, forms.Form):
     Photos accepted in an earlier attempt of the same form are kept (`kept`) and need not be sent again.
     Its texts are lazy translations: the page follows the parent's language."""
 
-    bhxh_code = DeclarationForm.base_fields["bhxh_code"]
-    full_name = NameField(label=_("Họ và tên của trẻ"), error_messages={"required": _("Nhập họ và tên của trẻ.")})
+    # The child's, not the parent's own: the browser offers neither the parent's own nor, on a computer a
+    # family shares, another child's typed before (autocomplete off), as for the birth date below.
+    bhxh_code = copy.deepcopy(DeclarationForm.base_fields["bhxh_code"])
+    bhxh_code.widget.attrs["autocomplete"] = "off"
+    full_name = NameField(label=_("Họ và tên của trẻ"), error_messages={"required": _("Nhập họ và tên của trẻ.")},
+                          widget=forms.TextInput(attrs={"autocomplete": "off"}))
     birth_date = copy.deepcopy(DeclarationForm.base_fields["birth_date"])
     birth_date.widget.attrs["autocomplete"] = "off"  # the child's: "bday" would offer the parent's own
     # A minor's date as the example, not the adult's of the citizen's own declaration.
     birth_date.help_text = _("Dạng ngày/tháng/năm, ví dụ 25/12/2015.")
     birth_date.error_messages["invalid"] = _("Nhập ngày sinh của trẻ dạng ngày/tháng/năm, ví dụ 25/12/2015.")
     birth_certificate_number = TextField(
-        label=_("Số giấy khai sinh"), max_length=20, error_messages={"required": _("Nhập số giấy khai sinh của trẻ.")}
+        label=_("Số giấy khai sinh"), max_length=20, error_messages={"required": _("Nhập số giấy khai sinh của trẻ.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     relationship = forms.ChoiceField(
         label=_("Quan hệ với trẻ"), widget=forms.RadioSelect,

@@ -1,11 +1,13 @@
 """Autocomplete tokens say whose data a field holds (WCAG 1.3.5): the citizen's own birthday and
 phone for their own fields, none for another person's (a child's birth date, the authorised
-person's phone), where the browser would otherwise offer the citizen's own."""
+person's phone), where the browser would otherwise offer the citizen's own, or, on a desk computer
+a clinic or a family shares, what earlier people typed (a patient's code, name and diagnosis)."""
 
 import re
 
 import pytest
 
+from tests.health_card.test_visits import clinic_staff
 from tests.public_services.helpers import owner  # noqa: F401 (fixture)
 
 
@@ -24,8 +26,28 @@ def test_the_childs_birth_date_is_not_offered_the_parents_birthday(client, owner
 
 
 @pytest.mark.django_db
+def test_the_childs_code_name_and_birth_certificate_are_not_offered_from_earlier_forms(client, owner):  # noqa: F811
+    client.force_login(owner)
+    html = client.get("/ca-nhan/dang-ky-cho-con/").content.decode()
+    for field in ("bhxh_code", "full_name", "birth_certificate_number"):
+        assert autocomplete_of(html, field) == "off", field
+    client.logout()
+    assert autocomplete_of(client.get("/dang-ky/").content.decode(), "full_name") == "name"  # one's own
+
+
+@pytest.mark.django_db
 def test_the_authorised_persons_phone_is_not_offered_the_citizens_own(client, owner):  # noqa: F811
     client.force_login(owner)
     html = client.get("/dich-vu-cong/uy-quyen-nhan-thay/").content.decode()
-    assert autocomplete_of(html, "authorised_phone") == "off"
+    for field in ("authorised_phone", "authorised_name", "authorised_birth_date", "authorised_id_number"):
+        assert autocomplete_of(html, field) == "off", field
     assert autocomplete_of(html, "phone") == "tel"  # one's own
+
+
+@pytest.mark.django_db
+def test_the_clinic_s_visit_form_offers_no_earlier_patient_s_code_name_or_diagnosis(client, reference_data):
+    """As the card check page does for the same data: the desk computer is shared."""
+    client.force_login(clinic_staff("nhanvien79001", "79001"))
+    html = client.get("/quan-tri/health_card/visit/add/").content.decode()
+    for field in ("bhxh_code", "patient_name", "diagnosis_code", "diagnosis_name"):
+        assert autocomplete_of(html, field) == "off", field

@@ -257,6 +257,11 @@ class VisitAdminForm(SeenVersionForm):
             if name in self.fields:
                 self.fields[name].required = False
                 self.fields[name].help_text = TOTALS_HELP
+        # A patient's, typed at a desk computer the clinic shares: the browser offers no earlier patient's,
+        # as on the card check page (health_card.forms)
+        for name in ("bhxh_code", "patient_name", "diagnosis_code", "diagnosis_name"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["autocomplete"] = "off"
         if "facility" in self.fields and own_facility_only(self.user):  # their own facility only
             self.fields["facility"].queryset = MedicalFacility.objects.filter(pk=self.user.facility_id)
             self.fields["facility"].initial = self.user.facility_id

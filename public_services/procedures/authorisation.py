@@ -51,6 +51,10 @@ class AuthorisationForm(ProcedureForm):
     authorised_phone = phone_field(_("Số điện thoại người được ủy quyền"),
                                    _("Nhập số điện thoại người được ủy quyền."))
     authorised_phone.widget.attrs["autocomplete"] = "off"  # another person's: "tel" would offer the user's own
+    # Another person's too: the browser offers neither the citizen's own nor what was typed before it.
+    authorised_name.widget.attrs["autocomplete"] = "off"
+    authorised_birth_date.widget.attrs["autocomplete"] = "off"
+    authorised_id_number.widget.attrs["autocomplete"] = "off"
     relationship = pdf_wording(
         forms.ChoiceField(label=_("Quan hệ với bạn"), choices=RELATIONS, widget=forms.RadioSelect,
                           error_messages={"required": _("Chọn quan hệ với người được ủy quyền.")}),
