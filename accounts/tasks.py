@@ -14,9 +14,10 @@ def build_registration_declaration(registration_id: int):
 
 
 @shared_task
-def send_password_reset_code(subject: str, nonce: str, client: str):
-    """A password reset's code, sent by the worker so that the request's time tells no account apart."""
-    password_reset_services.password_reset_code_send(subject=subject, nonce=nonce, client=client)
+def send_password_reset_code(nonce: str):
+    """A password reset's code, sent by the worker so that the request's time tells no account apart;
+    the message names the code's nonce alone (password_reset_code_queued)."""
+    password_reset_services.password_reset_code_queued(nonce=nonce)
 
 
 @shared_task

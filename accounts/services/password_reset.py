@@ -14,9 +14,15 @@ this limit caps their number.
 
 A reset's code is asked in two parts, so that the request's time does not tell an account from an
 unknown BHXH code: the request does the same work for both (password_reset_code_ask) and queues one
-task, in whose worker alone the account is looked up and its code sent (password_reset_code_send)."""
+task, in whose worker alone the account is looked up and its code sent (password_reset_code_send).
+
+The task carries the code's nonce alone: the broker's message, which Redis writes to its disk
+(appendonly) and whose headers name the arguments (argsrepr), holds no BHXH code nor client's
+address; these wait in the cache under the nonce for the code's lifetime (password_reset_code_queued).
+While Redis is away the request is refused before anything is queued (otp.Unavailable), as before."""
 
 from django.conf import settings
+from django.core.cache import cache
 
 from vssid_portal.jobs import dispatch
 from vssid_portal.ratelimit import client_ip, counted_in_the_last, give_back, seconds_until_allowed
@@ -50,7 +56,23 @@ def password_reset_code_ask(*, request, subject: str) -> None:
     from ..tasks import send_password_reset_code
 
     nonce = otp.reset_code_ask(request, subject=subject)
-    dispatch(send_password_reset_code, subject, nonce, client_ip(None, request), personal=True)
+    cache.set(_queued_key(nonce), {"subject": subject, "client": client_ip(None, request)}, otp.LIFETIME)
+    dispatch(send_password_reset_code, nonce, personal=True)
+
+
+def _queued_key(nonce: str) -> str:
+    return f"accounts:password_reset:queued:{nonce}"
+
+
+def password_reset_code_queued(*, nonce: str) -> bool:
+    """The worker's part of the reset code `nonce` queued by password_reset_code_ask: the BHXH code and
+    the client's address it was asked with, read from the cache, and the code sent by
+    password_reset_code_send. Nothing once the code has expired (or the cache lost them: the citizen asks
+    again). Answers whether a code was sent."""
+    asked = cache.get(_queued_key(nonce))
+    if asked is None:
+        return False
+    return password_reset_code_send(subject=asked["subject"], nonce=nonce, client=asked["client"])
 
 
 def password_reset_code_send(*, subject: str, nonce: str, client: str) -> bool:
