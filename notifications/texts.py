@@ -4,7 +4,7 @@ reason, a feedback's answer) carry, beside the field they are typed in, the sent
 builds from the channels that really carry them, so that an internal note is not sent by mistake and
 the officer knows where it goes. Each service that sends such words says which channels it uses for a
 record (registration_told_by, filing_note_told_by, feedback_contact_channels; person_notify: a notice
-and an SMS), and the page asks it, so the sentence cannot name a channel the words never take."""
+and an SMS, which, read on a lock screen, quotes no benefit's refusal nor card's reason), and the page asks it, so the sentence cannot name a channel the words never take."""
 
 from collections import Counter
 from collections.abc import Iterable
@@ -64,10 +64,7 @@ sent_as_typed = lazy(_sent_as_typed, str)
 # how many are told on which channels and how many receive no message.
 sent_as_typed_to_each = lazy(_sent_as_typed_to_each, str)
 
-# What a change of a person's records tells (accounts.services.notices.person_notify: a card's
-# reason): the notice in the portal and an SMS quoting the words' beginning, no e-mail.
-SENT_AS_TYPED_IN_NOTICE = sent_as_typed((Message.Channel.INBOX, Message.Channel.SMS))
-
-# What reaches the holder by the notice alone: a benefit's refusal, whose SMS, read on a lock screen, says
-# only that the record changed (notifications/messages/benefit.sms.txt).
+# What an officer's words in a change of a person's records reach the holder by (accounts.services.notices.
+# person_notify: a benefit's refusal, a card's reason): the notice in the portal alone, no e-mail; its SMS,
+# read on a lock screen, quotes none (notifications/messages/benefit.sms.txt, bhyt_card_*.body.txt).
 SENT_IN_NOTICE_ONLY = sent_as_typed((Message.Channel.INBOX,))

@@ -17,7 +17,7 @@ from accounts.selectors import notice_channels_of_people, persons_visible_to
 from lookup.admin_filters import OfficerAgencyFilter
 from lookup.models import Agency, MedicalFacility
 from lookup.selectors import within_officer_scope
-from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed_to_each
+from notifications.texts import SENT_IN_NOTICE_ONLY, sent_as_typed_to_each
 from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
@@ -107,7 +107,7 @@ class CardReasonForm(forms.Form):
                                error_messages={"required": gettext_lazy("Chọn lý do.")})
     details = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=200, widget=TextareaAsTyped(attrs={"rows": 3}))
 
-    def __init__(self, *args, reasons, sent=SENT_AS_TYPED_IN_NOTICE, **kwargs):
+    def __init__(self, *args, reasons, sent=SENT_IN_NOTICE_ONLY, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = reasons
         # `sent`: the sentence naming the channels that carry the reason to the cards' holders (person_notify)
@@ -213,8 +213,11 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
                                                "đổi."), messages.WARNING)
             return None
         # each holder told by a notice and an SMS to the logins told of them, by no message when nobody is:
-        # the sentence says how many are told how when the selected cards' holders differ
+        # the sentence says how many are told how when the selected cards' holders differ; the reason goes by
+        # the notice alone (notice_channels' first, when anyone is told), the SMS, read on a lock screen,
+        # quoting none (bhyt_card_reissued, bhyt_card_revoked)
         told = notice_channels_of_people({card.person_id for card in cards})
+        told = {pk: channels[:1] for pk, channels in told.items()}
         form = CardReasonForm(request.POST if "confirm" in request.POST else None, reasons=reasons,
                               sent=sent_as_typed_to_each(told.values()))
         if form.is_valid():

@@ -13,7 +13,7 @@ from health_card.models import BeneficiaryGroup, Card, FacilityApiToken
 from health_card.services import api_token_authenticate, api_token_create, card_revoke, reissue_card
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
-from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed, sent_as_typed_to_each
+from notifications.texts import SENT_IN_NOTICE_ONLY, sent_as_typed, sent_as_typed_to_each
 from tests.accounts.helpers import make_person, officer
 
 from .card_fixtures import *  # noqa: F401,F403
@@ -120,8 +120,8 @@ def test_reissue_from_the_list_asks_the_reason_then_replaces_the_card(card, hold
     assert card.status == Card.Status.REPLACED
     new = Card.objects.get(person=card.person, status=Card.Status.ACTIVE)
     assert new.version == card.version + 1 and new.reason == "Cấp lại do thẻ hỏng: Thẻ bị ướt, mờ chữ"
-    sms = Message.objects.get(user=holder, channel=Message.Channel.SMS, template="bhyt_card_reissued")
-    assert "Lý do: Cấp lại do thẻ hỏng: Thẻ bị ướt, mờ chữ." in sms.body
+    notice = Message.objects.get(user=holder, channel=Message.Channel.INBOX, template="bhyt_card_reissued")
+    assert "Lý do: Cấp lại do thẻ hỏng: Thẻ bị ướt, mờ chữ." in notice.body  # not in the SMS (a lock screen)
 
 
 def test_a_reissue_confirmed_for_a_card_replaced_meanwhile_reissues_nothing(card, holder):
@@ -157,11 +157,12 @@ def test_details_that_fill_the_box_with_line_breaks_are_taken(card, holder):
 
 @pytest.mark.parametrize("action", ["reissue", "revoke"])
 def test_the_reason_page_says_once_how_the_holder_is_told_and_names_no_e_mail(card, holder, action):
-    """Card notices go to the portal's inbox and by SMS (person_notify), never by e-mail: the page says
-    so in the one shared sentence, beside the note, and not a second time in words of its own."""
+    """Card notices go to the portal's inbox and by SMS (person_notify), never by e-mail, and the reason by
+    the notice alone, the SMS being read on a lock screen: the page says so in the one shared sentence, beside
+    the note, and not a second time in words of its own."""
     client = logged_in(officer("canbo07901", "07901", DISTRICT))
     html = client.post(CARDS, {"action": action, "_selected_action": [card.pk]}).content.decode()
-    assert html.count(str(SENT_AS_TYPED_IN_NOTICE)) == 1
+    assert html.count(str(SENT_IN_NOTICE_ONLY)) == 1
     assert "Người tham gia được báo lý do" not in html and "thư điện tử" not in html
 
 
@@ -172,7 +173,7 @@ def test_the_reason_page_names_no_message_for_a_holder_without_an_account(facili
     card = issue(make_person("7901000009", "Phạm Văn Tâm", id_number="079090099999"), facility)
     client = logged_in(officer("canbo07901", "07901", DISTRICT))
     html = client.post(CARDS, {"action": action, "_selected_action": [card.pk]}).content.decode()
-    assert str(sent_as_typed([])) in html and str(SENT_AS_TYPED_IN_NOTICE) not in html
+    assert str(sent_as_typed([])) in html and str(SENT_IN_NOTICE_ONLY) not in html
     if action == "revoke":
         assert revoke(client, card, reason="khac", details="Cấp trùng").status_code == 302
         assert not Message.objects.filter(template="bhyt_card_revoked").exists()
@@ -202,19 +203,19 @@ def holders_cards(facility, logins: tuple[str, ...]) -> list[Card]:
 
 
 @pytest.mark.parametrize(("logins", "said"), [
-    (("own", "own"), "qua thông báo trên Cổng và tin nhắn SMS (chỉ mang phần đầu); không ghi chú nội bộ."),
+    (("own", "own"), "qua thông báo trên Cổng; không ghi chú nội bộ."),
     # Holders told alike by no message read the one-holder sentence, in the several holders' words: a
     # deactivated login's holder cannot register again, nor does an adult have an account to wait for.
     *[(logins, "Nội dung này không được gửi qua thông báo, SMS hay thư nào vì không có tài khoản đang hoạt động "
                 "nào trên Cổng được xem hồ sơ của họ; không ghi chú nội bộ.")
       for logins in (("none", "none"), ("deactivated", "parent's"))],
-    (("own", "none", "own"), "Nội dung này được gửi đúng như đã nhập: 2 người qua thông báo trên Cổng và tin nhắn "
-                             "SMS (chỉ mang phần đầu); 1 người không nhận tin nào vì không có tài khoản đang hoạt "
-                             "động nào trên Cổng được xem hồ sơ của họ."),
+    (("own", "none", "own"), "Nội dung này được gửi đúng như đã nhập: 2 người qua thông báo trên Cổng; 1 người "
+                             "không nhận tin nào vì không có tài khoản đang hoạt động nào trên Cổng được xem hồ sơ "
+                             "của họ."),
     # A deactivated login and a parent's login of an adult view nothing: no account the sentence names.
-    (("own", "deactivated", "parent's"), "Nội dung này được gửi đúng như đã nhập: 1 người qua thông báo trên Cổng "
-                                         "và tin nhắn SMS (chỉ mang phần đầu); 2 người không nhận tin nào vì không "
-                                         "có tài khoản đang hoạt động nào trên Cổng được xem hồ sơ của họ."),
+    (("own", "deactivated", "parent's"), "Nội dung này được gửi đúng như đã nhập: 1 người qua thông báo trên Cổng; "
+                                         "2 người không nhận tin nào vì không có tài khoản đang hoạt động nào trên "
+                                         "Cổng được xem hồ sơ của họ."),
 ])
 @pytest.mark.parametrize("action", ["reissue", "revoke"])
 def test_the_reason_page_of_several_cards_says_what_their_holders_are_each_sent(facility, reference_data, action,
@@ -228,8 +229,9 @@ def test_the_reason_page_of_several_cards_says_what_their_holders_are_each_sent(
     html = client.post(CARDS, selected).content.decode()
     assert said in html
     assert client.post(CARDS, {**selected, "confirm": "1", "reason": "khac", "details": "Cấp trùng"}).status_code == 302
-    sent = {card.person_id: [] for card in cards}
-    for message in Message.objects.filter(template=f"bhyt_card_{action}d").select_related("user"):
+    sent = {card.person_id: [] for card in cards}  # the channels of the messages carrying the words
+    for message in Message.objects.filter(template=f"bhyt_card_{action}d", body__contains="Cấp trùng"
+                                          ).select_related("user"):
         sent.setdefault(message.user.person_id, []).append(message.channel)  # a parent's login: a key more
     assert [bool(channels) for channels in sent.values()] == [login == "own" for login in logins]
     assert html.count(str(sent_as_typed_to_each(sent.values()))) == 1
@@ -251,7 +253,8 @@ def test_revoke_asks_the_reason_and_tells_the_holder(card, holder):
     notice = Message.objects.get(user=holder, channel=Message.Channel.INBOX, template="bhyt_card_revoked")
     sms = Message.objects.get(user=holder, channel=Message.Channel.SMS, template="bhyt_card_revoked")
     assert notice.subject == "Thẻ BHYT đã bị thu hồi" and notice.link == f"/ca-nhan/xem/{holder.person_id}/?tiep=%2Fthe-bhyt%2F"
-    assert "Lý do: Người tham gia đã có thẻ do đơn vị khác cấp." in sms.body and card.number not in sms.body
+    assert "Lý do: Người tham gia đã có thẻ do đơn vị khác cấp." in notice.body
+    assert "Lý do" not in sms.body and card.number not in sms.body  # read on a lock screen
     assert sms.body.endswith("Xem chi tiết tại mục Thẻ BHYT trên Cổng BHXH số.") and card.number in notice.body
     # Confirmed twice (the page sent again): the card is revoked once, the holder told once.
     revoke(client, card, reason="gian_lan")

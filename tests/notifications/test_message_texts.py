@@ -98,17 +98,19 @@ def test_the_longest_sms_of_a_filing_or_an_answer_stays_within_a_few_parts():
 
 
 def test_an_officers_reason_is_cut_by_sms_in_every_message_that_quotes_one():
-    """Card reissue and revocation and a rejected registration quote an officer's words too: by SMS cut
-    like a filing's note, whole on the portal and by e-mail. A rejected benefit claim's SMS quotes none
-    (test_sms_lock_screen), its notice whole."""
+    """A rejected registration quotes an officer's words too: by SMS cut like a filing's note, whole on the
+    portal and by e-mail. A rejected benefit claim's SMS and a card's reissue or revocation quote none, read on
+    a lock screen (test_sms_lock_screen, tests/health_card/test_card_message_keys.py), their notice whole."""
     person = SimpleNamespace(full_name="Nguyễn Thị Hồng Nhung Phương")
     card = SimpleNamespace(number="7901234567", version=2, issued_on=datetime.date(2026, 12, 1),
                            changed_at=datetime.datetime(2026, 12, 1, 9, 0), agency=SimpleNamespace(name="BHXH Quận 1"))
     record = SimpleNamespace(kind_phrase="hưởng trợ cấp ốm đau", reference="OD-2026-001", status="rejected",
                              reject_reason=LONG_NOTE, get_status_display=lambda: "Không giải quyết")
-    cases = [("bhyt_card_revoked", {"card": card, "reason": LONG_NOTE}),
-             ("bhyt_card_reissued", {"card": card, "reason": LONG_NOTE}),
-             ("registration_rejected", {"registration": SimpleNamespace(reference="DK2612ABCD", reject_reason=LONG_NOTE, is_child=True, bhxh_code="7905555555")})]
+    for template in ("bhyt_card_revoked", "bhyt_card_reissued"):
+        context = {"card": card, "reason": LONG_NOTE, "person": person, "for_child": True}
+        assert "Ảnh CCCD" not in body(template, channel="sms", **context), template
+        assert LONG_NOTE.strip() in body(template, **context), template
+    cases = [("registration_rejected", {"registration": SimpleNamespace(reference="DK2612ABCD", reject_reason=LONG_NOTE, is_child=True, bhxh_code="7905555555")})]
     sms = body("benefit_updated", channel="sms", person=person, for_child=True, record=record)
     assert "Ảnh CCCD" not in sms and LONG_NOTE.strip() in body("benefit_updated", person=person, record=record)
     for template, context in cases:
@@ -120,21 +122,21 @@ def test_an_officers_reason_is_cut_by_sms_in_every_message_that_quotes_one():
 @pytest.mark.parametrize("for_child", [False, True])
 def test_a_revoked_card_s_sms_says_what_happened_and_where_to_read_more_without_the_card_s_number(for_child):
     """Read on a lock screen, it names the holder as the other card SMS do, a child by name, and leaves
-    the card's number and the agency to ask to the notice."""
+    the card's number, the officer's reason and the agency to ask to the notice."""
     person = SimpleNamespace(full_name="Nguyễn Gia Bảo")
     card = SimpleNamespace(number="7901234567", changed_at=datetime.datetime(2026, 12, 1, 9, 0),
                            agency=SimpleNamespace(name="BHXH Quận 1"))
     context = {"card": card, "reason": "Gian lận trong việc cấp thẻ BHYT", "person": person, "for_child": for_child}
     holder = "Thẻ BHYT của Nguyễn Gia Bảo" if for_child else "Thẻ BHYT"
     assert body("bhyt_card_revoked", channel="sms", **context).strip() == (
-        f"BHXH: {holder} đã bị thu hồi ngày 01/12/2026, không còn dùng được để khám chữa bệnh BHYT. Lý do: Gian lận "
-        "trong việc cấp thẻ BHYT. Xem chi tiết tại mục Thẻ BHYT trên Cổng BHXH số.")
+        f"BHXH: {holder} đã bị thu hồi ngày 01/12/2026, không còn dùng được để khám chữa bệnh BHYT. Xem chi tiết tại "
+        "mục Thẻ BHYT trên Cổng BHXH số.")
     notice = body("bhyt_card_revoked", **context)
-    assert "7901234567" in notice and "BHXH Quận 1" in notice and (person.full_name in notice) == for_child
+    assert "7901234567" in notice and "BHXH Quận 1" in notice and "Gian lận" in notice and (person.full_name in notice) == for_child
 
 
 # The most parts each card SMS takes for the suite's longest name (38 characters), for a child.
-CARD_SMS_PARTS = {"bhyt_card_issued": 3, "bhyt_card_reissued": 4, "bhyt_card_expired": 3}
+CARD_SMS_PARTS = {"bhyt_card_issued": 3, "bhyt_card_reissued": 3, "bhyt_card_expired": 3}
 
 
 @pytest.mark.parametrize("for_child", [False, True])

@@ -14,7 +14,7 @@ from benefits.admin import BenefitRecordAdminForm
 from health_card.admin.card import REISSUE_REASONS, REVOKE_REASONS, CardReasonForm
 from lookup.models import Agency
 from notifications.models import Message
-from notifications.texts import SENT_AS_TYPED_IN_NOTICE, sent_as_typed, sent_as_typed_to_each
+from notifications.texts import sent_as_typed, sent_as_typed_to_each
 from public_services.feedback_admin import FeedbackAnswerForm
 from public_services.feedback_services import feedback_answer, feedback_submit
 from public_services.services import filing_receive, filing_reject, filing_return
@@ -60,14 +60,15 @@ def test_the_sentence_is_written_in_the_language_of_the_page():
         assert str(sent_as_typed([INBOX, SMS, EMAIL])) == (
             "This text is sent to the citizen exactly as typed, by a notice on the portal, by SMS (its beginning "
             "only) and by e-mail; write no internal notes.")
-    assert str(SENT_AS_TYPED_IN_NOTICE) == ("Nội dung này được gửi cho người dân đúng như đã nhập, qua thông báo "
-                                            "trên Cổng và tin nhắn SMS (chỉ mang phần đầu); không ghi chú nội bộ.")
+    assert str(sent_as_typed([INBOX, SMS])) == ("Nội dung này được gửi cho người dân đúng như đã nhập, qua thông "
+                                                "báo trên Cổng và tin nhắn SMS (chỉ mang phần đầu); không ghi chú nội "
+                                                "bộ.")
 
 
 def test_words_sent_to_several_people_told_differently_say_how_many_are_told_how():
     """A card reason for the cards of several holders: the sentence is true of each of them."""
     told, untold = [INBOX, SMS], []
-    assert str(sent_as_typed_to_each([told, told])) == str(SENT_AS_TYPED_IN_NOTICE)
+    assert str(sent_as_typed_to_each([told, told])) == str(sent_as_typed(told))
     assert str(sent_as_typed_to_each([untold, untold])) == str(sent_as_typed([]))
     mixed = sent_as_typed_to_each([told, untold, told, [INBOX]])
     assert str(mixed) == ("Nội dung này được gửi đúng như đã nhập: 2 người qua thông báo trên Cổng và tin nhắn SMS "
@@ -181,8 +182,10 @@ def test_a_child_s_registration_reject_page_names_the_parent_s_notice_while_thei
 
 
 @pytest.mark.parametrize("reasons", [REISSUE_REASONS, REVOKE_REASONS])
-def test_a_card_s_reason_details_say_they_go_to_the_holder_by_notice_and_sms(reasons):
-    assert str(SENT_AS_TYPED_IN_NOTICE) in str(CardReasonForm(reasons=reasons).fields["details"].help_text)
+def test_a_card_s_reason_details_say_they_go_to_the_holder_by_the_notice_alone(reasons):
+    """The card's SMS, read on a lock screen, quotes no reason (bhyt_card_reissued, bhyt_card_revoked)."""
+    said = str(CardReasonForm(reasons=reasons).fields["details"].help_text)
+    assert str(NOTICE_ONLY) in said and "SMS" not in said, said
 
 
 def test_a_benefit_s_refusal_says_it_goes_to_the_holder_by_the_notice_alone():
