@@ -493,7 +493,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             **self.admin_site.each_context(request),
             "title": gettext("%(step)s – hồ sơ %(number)s") % {"step": title, "number": filing.tracking_number},
             "filing": filing, "error": error, "note": request.POST.get("note", ""), "label": label, "button": title,
-            "sent_as_typed": sent_as_typed(filing_note_told_by(filing)),
+            "sent_as_typed": sent_as_typed(filing_note_told_by(filing, status=status)),
             "seen": request.POST.get("seen", "") if request.method == "POST" else filing.status,
             "seen_revision": request.POST.get("seen_revision", "") if request.method == "POST" else filing.revision,
             "opened": decision_page_token(filing, request.user),

@@ -74,14 +74,17 @@ def filing_email_recipient(filing: Filing, *, told: list) -> tuple[str, bool]:
     return own, False
 
 
-def filing_note_told_by(filing: Filing) -> list[str]:
-    """The channels that would carry an officer's note on a step of `filing` now (services._notify),
-    which the note's page names beside it (notifications.texts.sent_as_typed): to the logins that may
-    view it, a notice and an SMS to their person's phone (person_notify), and an e-mail where
-    filing_email_recipient gives an address; none when no login may view it (the parent who filed is
-    told of the step without the note: filer_told_instead)."""
+def filing_note_told_by(filing: Filing, *, status: str = "") -> list[str]:
+    """The channels that would carry an officer's note on a step of `filing` to `status` now
+    (services._notify), which the note's page names beside it (notifications.texts.sent_as_typed): to the
+    logins that may view it, a notice and an SMS to their person's phone (person_notify), and an e-mail
+    where filing_email_recipient gives an address; none when no login may view it (the parent who filed
+    is told of the step without the note: filer_told_instead). A refusal's reason goes by no SMS, which,
+    read on a lock screen, says only that the filing was refused (public_service_filing.step.txt)."""
     told = logins_told_of(filing.person)
     channels = notice_channels(told)
+    if status == Filing.Status.REJECTED:
+        channels = [channel for channel in channels if channel != Message.Channel.SMS]
     if told and filing_email_recipient(filing, told=told)[0]:
         channels.append(Message.Channel.EMAIL)
     return channels

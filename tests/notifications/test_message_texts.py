@@ -85,8 +85,10 @@ def test_the_longest_sms_of_a_filing_or_an_answer_stays_within_a_few_parts():
         context = {"filing": filing, "event": event, "procedure_name": procedure.name, "person": person,
                    "procedure_sms_name": procedure.sms_name, "for_child": True}
         text = body("public_service_filing", channel="sms", **context).strip()
-        # the step named short (at most 2 parts: test_filing_sms_parts), the note cut on top
-        assert sms_parts(text) <= 5 and text.endswith("…") and str(procedure.name) not in text, len(text)
+        # the step named short (at most 2 parts: test_filing_sms_parts), a return's request cut on top; a
+        # refusal's reason not by SMS, read on a lock screen
+        assert sms_parts(text) <= 5 and str(procedure.name) not in text, len(text)
+        assert text.endswith("…") if status == "returned" else "Ảnh CCCD" not in text, text
         assert LONG_NOTE.strip() in body("public_service_filing", channel="inbox", **context)
         # Told instead to the parent who filed it for a child grown to 18 since: the reason is not quoted,
         # and the person is named once.

@@ -84,7 +84,8 @@ def test_words_sent_to_several_people_told_differently_say_how_many_are_told_how
 @pytest.mark.parametrize("with_email", [True, False])
 @pytest.mark.parametrize("step", ["reject", "return"])
 def test_a_filing_s_note_page_names_the_channels_the_note_goes_by(owner, district_officer, step, with_email):
-    """The notice and the SMS to the logins that view it, and an e-mail only where there is an address."""
+    """The notice and the SMS to the logins that view it, and an e-mail only where there is an address; a
+    refusal's reason not by SMS, read on a lock screen, which says only that the filing was refused."""
     if not with_email:
         owner.email = ""
         owner.save(update_fields=["email"])
@@ -99,7 +100,11 @@ def test_a_filing_s_note_page_names_the_channels_the_note_goes_by(owner, distric
     else:
         filing_return(filing=filing, officer=district_officer, what=note)
     channels = carrying(note, "public_service_filing")
-    assert channels == ([INBOX, SMS, EMAIL] if with_email else [INBOX, SMS])
+    texted = [SMS] if step == "return" else []
+    assert channels == [INBOX, *texted, *([EMAIL] if with_email else [])]
+    if step == "reject":  # the SMS says the step alone
+        assert Message.objects.get(template="public_service_filing", channel=SMS,
+                                   body__contains="từ chối").body.endswith(" – từ chối giải quyết.")
     assert f'<div class="help" id="note-sent">{sent_as_typed(channels)}</div>' in html
     assert 'aria-describedby="note-sent"' in html
     # The label names no channel: the sentence under it alone says where the words go.
