@@ -54,3 +54,14 @@ def listed(names) -> str:
     """Names, lazy translations among them (insurance types), as one text in the language the message
     is written in: ["BHXH", "BHYT"] → "BHXH, BHYT"."""
     return ", ".join(str(name) for name in names)
+
+
+@register.filter
+def code_shown(code, channel=""):
+    """A BHXH code in a message: by SMS, read on a lock screen, its last 4 digits alone
+    ('7901234567' → '••••••4567'), enough for its holder to know which account a message is about;
+    whole in the notice and the e-mail."""
+    code = str(code or "")
+    if channel != Message.Channel.SMS or len(code) <= 4:
+        return code
+    return "•" * (len(code) - 4) + code[-4:]

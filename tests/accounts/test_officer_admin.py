@@ -93,7 +93,7 @@ def test_approve_creates_the_login_and_sends_the_temporary_password(client, regi
     assert user.check_password(password) and len(password) == 12
     # The registry's number (+84912345678) hears that codes now go elsewhere; the password never goes there.
     [warning] = [m for m in sms_outbox() if m["to"] == "+84912345678"]
-    assert warning["text"] == ("BHXH: Tài khoản giao dịch điện tử của mã số BHXH 7901000001 vừa được cấp; mã xác thực "
+    assert warning["text"] == ("BHXH: Tài khoản giao dịch điện tử của mã số BHXH ••••••0001 vừa được cấp; mã xác thực "
                                "từ nay gửi đến số 0••• ••• 321. Nếu không phải bạn đăng ký, hãy gọi ngay 1900 9068.")
     event = registration.events.get(action=RegistrationEvent.Action.APPROVED)
     assert event.actor == approver
@@ -652,7 +652,7 @@ def test_a_registration_replaced_is_told_in_the_language_it_was_sent_in(referenc
         second = submit(person, phone="+84987650000")
     replaced = Message.objects.get(template="registration_replaced")
     assert (replaced.recipient, replaced.language) == ("+84987654321", "en")
-    assert replaced.body == (f"BHXH: Registration {first.reference} for social insurance code 7901234567 has been "
+    assert replaced.body == (f"BHXH: Registration {first.reference} for social insurance code ••••••4567 has been "
                              "replaced by a new registration. If you did not send it, call 1900 9068 now.")
     assert Message.objects.get(template="registration_received", recipient="+84987650000").language == "vi"
     assert (first.language, second.language) == ("en", "vi")

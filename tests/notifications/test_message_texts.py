@@ -180,18 +180,20 @@ def test_an_expired_card_s_sms_to_a_parent_says_whose_card_until_when_and_what_t
             }[language] in notice and "1900 9068" in notice
 
 
-@pytest.mark.parametrize("template", ["registration_replaced", "registration_approved_elsewhere"])
-def test_a_registration_s_sms_names_the_code_as_a_social_insurance_code(template):
-    """As the portal names it everywhere, not a bare "mã số" that could be any number's. (The SMS that a
-    registration was received names no code: with its reference, it would open the status page.)"""
+@pytest.mark.parametrize(("template", "code"), [("registration_replaced", "••••••5555"),
+                                              ("registration_approved_elsewhere", "••••••5555")])
+def test_a_registration_s_sms_names_the_code_as_a_social_insurance_code(template, code):
+    """As the portal names it everywhere, not a bare "mã số" that could be any number's; read on a lock
+    screen, by its last 4 digits, enough for the holder to know which account an alert is about. (The SMS
+    that a registration was received names no code: with its reference, it would open the status page.)"""
     registration = SimpleNamespace(reference="DK2612ABCDEF", bhxh_code="7905555555", is_child=True, reject_reason="Ảnh mờ",
                                    phone="0912345678")
     sms = body(template, channel="sms", registration=registration, hotline="1900 9068")
-    assert "mã số BHXH 7905555555" in sms, sms
+    assert f"mã số BHXH {code}" in sms, sms
     if template == "registration_replaced":  # its length is the same for everyone: a reference, a code, the hotline
         assert sms_parts(sms.strip()) <= 2, (len(sms.strip()), sms)
     with translation.override("en"):
-        assert "social insurance code 7905555555" in body(template, channel="sms", registration=registration)
+        assert f"social insurance code {code}" in body(template, channel="sms", registration=registration)
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -213,7 +215,10 @@ def test_a_contact_change_s_sms_names_the_account_by_its_social_insurance_code()
     filing = SimpleNamespace(tracking_number="HS2612ABCDEF", person=SimpleNamespace(bhxh_code="7901234567"))
     for done in (True, False):
         sms = body("contact_change", channel="sms", filing=filing, changed=["email"], done=done, hotline="1900 9068")
-        assert "của tài khoản Cổng BHXH số (mã số BHXH 7901234567)" in sms and "số mã số" not in sms, sms
+        assert "của tài khoản Cổng BHXH số (mã số BHXH ••••••4567)" in sms and "số mã số" not in sms, sms
+        # whole by e-mail (to a login's address without a phone), masked on a lock screen
+        assert "(mã số BHXH 7901234567)" in body("contact_change", channel="email", filing=filing, changed=["email"],
+                                                 done=done, hotline="1900 9068")
 
 
 SECURITY_TEMPLATES = sorted(path.name.removesuffix(".body.txt") for path in (
