@@ -89,11 +89,13 @@ class HttpGatewaySmsBackend:
             raise SmsDeliveryError(f"gateway answered HTTP {status}")
 
 
-# The GSM 03.38 alphabet, basic and extension tables: a text written only in it travels in 7 bits, 160
-# characters in one part (153 in each of several); any other character makes the whole text UCS-2,
-# 70 characters in one part (67 in each of several).
-GSM7_ALPHABET = frozenset("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
-                          "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€\f")
+# The GSM 03.38 alphabet, basic and extension tables (a character of the extension counting two): a text
+# written only in it travels in 7 bits, 160 characters in one part (153 in each of several); any other
+# character makes the whole text UCS-2, 70 characters in one part (67 in each of several).
+GSM7_BASIC = frozenset("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+                       "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+GSM7_ALPHABET = GSM7_BASIC | GSM7_EXTENSION
 
 
 def sms_text(text: str) -> str:

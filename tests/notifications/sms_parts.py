@@ -4,12 +4,7 @@ sends each text whole and counts nothing."""
 
 import math
 
-# The GSM 03.38 alphabet: a text written only in it travels in 7 bits, 160 characters in one part, 153
-# in each part of a longer one, a character of the extension table counting two; any other character
-# (a Vietnamese letter with its diacritics, "…", "–") makes the whole text UCS-2.
-GSM7_BASIC = frozenset("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
-                       "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
-GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+from notifications.sms import GSM7_BASIC, GSM7_EXTENSION  # the alphabet in 7 bits, as the portal knows it
 
 
 def sms_parts(text: str) -> int:
