@@ -451,12 +451,14 @@ def status(request, token):
     pdf_url = None
     # Only while it waits for a decision: approved, the person logs in (the agency keeps the declaration);
     # refused, it is of no use. It holds the whole identity: no longer offered is no longer at risk.
-    if registration.declaration_pdf and registration.status == Registration.Status.PENDING:
+    declaration_offered = registration.status == Registration.Status.PENDING
+    if registration.declaration_pdf and declaration_offered:
         request.session.save()
         pdf_url = private_file_url(registration.declaration_pdf.name, user=None, filename=f"to-khai-{reference}.pdf",
                                    session_key=request.session.session_key)  # no back: the status link is secret
     return render(request, "accounts/registration/status.html",
-                  {"registration": registration, "pdf_url": pdf_url, "link_minutes": DEFAULT_MAX_AGE // 60})
+                  {"registration": registration, "declaration_offered": declaration_offered, "pdf_url": pdf_url,
+                   "link_minutes": DEFAULT_MAX_AGE // 60})
 
 
 STATUS_LOOKUP_RATE = "10/m"
