@@ -197,7 +197,7 @@ class DeclarationForm(forms.Form):
     email = EmailField(
         # The registration stores at most 254 characters (RFC 5321's limit on a usable address).
         label=_("Thư điện tử (không bắt buộc)"), required=False, max_length=EMAIL_MAX_LENGTH,
-        help_text=_("Để nhận tờ khai (PDF) qua email."), widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("Để nhận thư báo đã tiếp nhận đăng ký."), widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
                         "max_length": EMAIL_TOO_LONG},
     )

@@ -59,9 +59,9 @@ def listed(names) -> str:
 @register.filter
 def code_shown(code, channel=""):
     """A BHXH code in a message: by SMS, read on a lock screen, its last 4 digits alone
-    ('7901234567' → '••••••4567'), enough for its holder to know which account a message is about;
-    whole in the notice and the e-mail."""
+    ('7901234567' → '******4567'), enough for its holder to know which account a message is about, masked
+    in the GSM alphabet so that an English SMS stays in 7 bits; whole in the notice and the e-mail."""
     code = str(code or "")
     if channel != Message.Channel.SMS or len(code) <= 4:
         return code
-    return "•" * (len(code) - 4) + code[-4:]
+    return "*" * (len(code) - 4) + code[-4:]

@@ -144,8 +144,8 @@ def test_the_email_of_a_childs_registration_names_nobody_and_carries_no_declarat
     message = Message.objects.get(template="registration_declaration", channel=Message.Channel.EMAIL)
     assert message.recipient == "cha@example.vn"
     reference = Registration.objects.get().reference
-    assert message.subject == f"Đã nhận đăng ký tài khoản cho con {reference}"
-    assert message.body.startswith(f"Cơ quan BHXH đã nhận đăng ký tài khoản cho con số {reference},")
+    assert message.subject == f"Đã nhận đăng ký {reference} (tài khoản cho con)"
+    assert message.body.startswith(f"Cơ quan BHXH đã nhận đăng ký số {reference} (tài khoản cho con),")
     for identity in ("Nguyễn Văn Đức", "Nguyễn Gia Bảo", "7905555555"):  # the address may be no one's confirmed
         assert identity not in message.body
     assert not message.attachment

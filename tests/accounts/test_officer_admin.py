@@ -93,7 +93,7 @@ def test_approve_creates_the_login_and_sends_the_temporary_password(client, regi
     assert user.check_password(password) and len(password) == 12
     # The registry's number (+84912345678) hears that codes now go elsewhere; the password never goes there.
     [warning] = [m for m in sms_outbox() if m["to"] == "+84912345678"]
-    assert warning["text"] == ("BHXH: Tài khoản giao dịch điện tử của mã số BHXH ••••••0001 vừa được cấp; mã xác thực "
+    assert warning["text"] == ("BHXH: Tài khoản giao dịch điện tử của mã số BHXH ******0001 vừa được cấp; mã xác thực "
                                "từ nay gửi đến số 0••• ••• 321. Nếu không phải bạn đăng ký, hãy gọi ngay 1900 9068.")
     event = registration.events.get(action=RegistrationEvent.Action.APPROVED)
     assert event.actor == approver
@@ -612,7 +612,7 @@ def test_an_approval_opens_the_login_and_tells_it_in_the_language_registered_in_
     registration = Registration.objects.get(bhxh_code="7901234567")
     assert registration.language == registered_in
     [declaration] = mailoutbox
-    assert declaration.subject.startswith({"en": "Declaration", "vi": "Tờ khai"}[registered_in])
+    assert declaration.subject.startswith({"en": "Registration", "vi": "Đã nhận đăng ký"}[registered_in])
 
     approver = officer("canbo07901", "07901", DISTRICT)
     User.objects.filter(pk=approver.pk).update(language=officer_reads)  # the officer's own choice
@@ -652,7 +652,7 @@ def test_a_registration_replaced_is_told_in_the_language_it_was_sent_in(referenc
         second = submit(person, phone="+84987650000")
     replaced = Message.objects.get(template="registration_replaced")
     assert (replaced.recipient, replaced.language) == ("+84987654321", "en")
-    assert replaced.body == (f"BHXH: Registration {first.reference} for social insurance code ••••••4567 has been "
+    assert replaced.body == (f"BHXH: Registration {first.reference} for social insurance code ******4567 has been "
                              "replaced by a new registration. If you did not send it, call 1900 9068 now.")
     assert Message.objects.get(template="registration_received", recipient="+84987650000").language == "vi"
     assert (first.language, second.language) == ("en", "vi")

@@ -460,7 +460,7 @@ def test_the_number_of_a_replaced_registration_is_told_when_the_new_one_gives_an
     register(Client(), phone="0399999999")  # someone else, with the same identity data
     told = [m for m in sms_outbox() if m["to"] == "+84987654321"]
     assert [m["text"] for m in told][-1] == (
-        f"BHXH: Đăng ký {first.reference} của mã số BHXH ••••••4567 đã được thay bằng đăng ký mới. "
+        f"BHXH: Đăng ký {first.reference} của mã số BHXH ******4567 đã được thay bằng đăng ký mới. "
         "Nếu không phải bạn gửi, hãy gọi ngay 1900 9068.")
     register(Client(), phone="0399999999")  # the same number again: nobody else to tell
     assert not [m for m in sms_outbox() if m["to"] == "+84399999999" and "đã được thay" in m["text"]]

@@ -59,7 +59,7 @@ def test_each_step_sms_of_each_procedure_takes_at_most_two_parts(code, status, f
 
 
 @pytest.mark.parametrize(("language", "where"), [("vi", "cần bổ sung, sửa trên Cổng BHXH số: "),
-                                               ("en", "correct it on the Digital SI Portal: ")])
+                                               ("en", "correct it on the VssID Portal: ")])
 @pytest.mark.parametrize("for_child", [False, True])
 def test_a_return_s_sms_says_where_to_correct_the_filing_before_the_officer_s_words(for_child, language, where):
     with translation.override(language):
@@ -133,9 +133,9 @@ GROWN_SMS = {
     ("vi", "rejected"): "BHXH: Hồ sơ HS2612ABCDEF bị từ chối. Nguyễn Thị Hồng Nhung Phương đã đủ 18 tuổi, cần có tài "
                         "khoản Cổng BHXH số để xem lý do.",
     ("en", "returned"): "BHXH: Application HS2612ABCDEF needs fixing. Nguyễn Thị Hồng Nhung Phương, now 18, needs a "
-                        "Digital SI Portal account to resend it.",
+                        "VssID Portal account to resend it.",
     ("en", "rejected"): "BHXH: Application HS2612ABCDEF was refused. Nguyễn Thị Hồng Nhung Phương, now 18, needs a "
-                        "Digital SI Portal account to see why.",
+                        "VssID Portal account to see why.",
 }
 
 

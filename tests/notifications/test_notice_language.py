@@ -61,7 +61,7 @@ def test_a_login_with_english_chosen_sends_the_code_in_english_and_keeps_the_cho
     assert submit_password(client)["Location"] == CONFIRM
     [code] = codes_sent(sms_outbox)
     [text] = [message["text"] for message in sms_outbox()]
-    assert text == (f"{code} is your Digital SI Portal login code for a new device, valid for 5 minutes. "
+    assert text == (f"{code} is your VssID Portal login code for a new device, valid for 5 minutes. "
                     "Never give this code to anyone, social insurance staff included.")
     assert User.objects.get().language == "vi"  # the password alone: not yet the account's language
     assert client.post(CONFIRM, {"action": "verify", "code": code})["Location"] == "/ca-nhan/"
@@ -270,7 +270,7 @@ def test_a_feedback_sent_by_a_login_that_chose_english_is_answered_in_english(ow
     answered = {m.channel: m for m in Message.objects.filter(template="feedback_answered")}
     assert {m.language for m in answered.values()} == {"en"}
     assert answered[Message.Channel.SMS].body == (f"BHXH: Answer to {feedback.tracking_number}: Đã đề nghị đơn vị "
-                                                  "chốt sổ. Read it in full under Help on the Digital SI Portal.")
+                                                  "chốt sổ. Read it in full under Help on the VssID Portal.")
     email = answered[Message.Channel.EMAIL]
     assert email.subject == f"Answer to feedback {feedback.tracking_number}"
     assert email.body.startswith(f"Dear {owner.person.full_name},\n\nThe social insurance agency answers your "

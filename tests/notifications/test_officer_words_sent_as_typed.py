@@ -102,9 +102,9 @@ def test_a_filing_s_note_page_names_the_channels_the_note_goes_by(owner, distric
     channels = carrying(note, "public_service_filing")
     texted = [SMS] if step == "return" else []
     assert channels == [INBOX, *texted, *([EMAIL] if with_email else [])]
-    if step == "reject":  # the SMS says the step alone
+    if step == "reject":  # the SMS says the step and where to read why
         assert Message.objects.get(template="public_service_filing", channel=SMS,
-                                   body__contains="từ chối").body.endswith(" – từ chối giải quyết.")
+                                   body__contains="từ chối").body.endswith(" – từ chối giải quyết. Lý do: xem Cổng BHXH số.")
     assert f'<div class="help" id="note-sent">{sent_as_typed(channels)}</div>' in html
     assert 'aria-describedby="note-sent"' in html
     # The label names no channel: the sentence under it alone says where the words go.

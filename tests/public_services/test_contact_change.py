@@ -143,7 +143,7 @@ def test_submitting_tells_the_registered_phone_once(owner, django_capture_on_com
     sms = contact_sms(filing).get()
     assert sms.recipient == OLD_PHONE
     assert sms.body == (f"BHXH: Hồ sơ {filing.tracking_number} vừa được nộp để đổi số điện thoại, email, địa chỉ liên "
-                        "hệ của tài khoản Cổng BHXH số (mã số BHXH ••••••4567). Nếu không phải bạn đề nghị, hãy "
+                        "hệ của tài khoản Cổng BHXH số (mã số BHXH ******4567). Nếu không phải bạn đề nghị, hãy "
                         "gọi ngay tổng đài 1900 9068.")
     registry.get(CODE).on_submit(filing=filing)  # the same event again: nothing new
     assert contact_sms(filing).count() == 1
@@ -156,7 +156,7 @@ def test_a_holder_who_chose_english_is_told_in_english(owner, django_capture_on_
     sms = contact_sms(filing).get()
     assert sms.language == "en" and sms.body == (
         f"BHXH: Application {filing.tracking_number} has just been filed to change the phone number, e-mail address, "
-        "contact address of the Digital SI Portal account (social insurance code ••••••4567). If you "
+        "contact address of the VssID Portal account (social insurance code ******4567). If you "
         "did not ask for this, call the helpline on 1900 9068 at once.")
 
 
@@ -205,7 +205,7 @@ def test_completion_is_confirmed_then_writes_the_registry_and_the_login(owner, d
     done = contact_sms(filing).filter(idempotency_key__contains="-done-")
     assert done.count() == 1 and done.get().recipient == OLD_PHONE  # the old phone, not the new one
     assert done.get().body == (f"BHXH: Theo hồ sơ {filing.tracking_number}, số điện thoại, email, địa chỉ liên hệ của "
-                               "tài khoản Cổng BHXH số (mã số BHXH ••••••4567) đã được thay đổi. Nếu không phải "
+                               "tài khoản Cổng BHXH số (mã số BHXH ******4567) đã được thay đổi. Nếu không phải "
                                "bạn đề nghị, hãy gọi ngay tổng đài 1900 9068.")
     assert contact_sms(filing).count() == 2
 

@@ -634,7 +634,7 @@ PAGES = {
          ">Mã số BHXH</label>", "10 chữ số, in trên sổ BHXH hoặc thẻ BHYT.", ">Loại giấy tờ tùy thân</label>",
          ">Số giấy tờ</label>", ">– Chọn phường/xã –</option>", ">Cập nhật danh sách phường/xã</button>",
          ">Số nhà, đường/thôn/xóm</label>", ">Số điện thoại di động</label>", ">Thư điện tử (không bắt buộc)</label>",
-         "Để nhận tờ khai (PDF) qua email.", ">Tiếp tục</button>"],
+         "Để nhận thư báo đã tiếp nhận đăng ký.", ">Tiếp tục</button>"],
         ["<h1>Register for electronic transactions</h1>", 'aria-label="Registration steps"', ">1. Your details</li>",
          "Every item is required, except those marked (optional).", ">Check the status of your registration</a>",
          ">Social insurance code</label>", ">Type of ID document</label>",
