@@ -30,7 +30,14 @@ from vssid_portal.text import normalize_code
 from .adapter import code_attempts_refusal
 from .models import Registration
 from .services.registration import registration_check_declaration, validate_child_birth_date
-from .validators import MOBILE_INVALID, IdType, bhxh_code_validator, validate_id_document, validate_vn_mobile
+from .validators import (
+    MOBILE_INVALID,
+    IdType,
+    bhxh_code_validator,
+    validate_id_document,
+    validate_id_number,
+    validate_vn_mobile,
+)
 
 
 class VnMobileField(FirstRefusalOnly, PhoneNumberField):
@@ -217,6 +224,11 @@ class DeclarationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if "id_type" in cleaned and "id_number" in cleaned:
+            try:  # the number alone: told with the other fields' mistakes, not only once they are mended
+                validate_id_number(cleaned["id_type"], cleaned["id_number"])
+            except ValidationError as error:
+                self.add_error(None, error)
         if self.errors:
             return cleaned
         try:  # from what was typed alone, so told on its field without asking the registry or counting a try

@@ -65,22 +65,15 @@ def cccd_sex(number: str) -> int:
     return 1 if int(number[3]) % 2 == 0 else 2
 
 
-def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date | None, sex: int | None) -> None:
-    """Check the number's shape for its type; for a CCCD also its birth-year and sex digits."""
+def validate_id_number(id_type: str, number: str) -> None:
+    """Check the number's shape for its type, and a CCCD's province digits: what the number alone says,
+    told beside the other fields' mistakes without waiting for the birth date or sex to be valid."""
     if id_type == IdType.CCCD:
         if not re.fullmatch(r"[0-9]{12}", number or ""):
             raise ValidationError({"id_number": CCCD_INVALID})
         if number[:3] not in CCCD_PROVINCE_CODES:
             raise ValidationError({
                 "id_number": _("Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ.")})
-        century_sex = int(number[3])
-        century = 1900 + (century_sex // 2) * 100
-        year = century + int(number[4:6])
-        if birth_date is not None and year != birth_date.year:
-            raise ValidationError({
-                "id_number": _("Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh.")})
-        if sex is not None and cccd_sex(number) != sex:
-            raise ValidationError({"id_number": _("Số CCCD không khớp với giới tính đã khai. Hãy kiểm tra lại.")})
     elif id_type == IdType.CMND:
         if not re.fullmatch(r"[0-9]{9}", number or ""):
             raise ValidationError({"id_number": _("Số CMND gồm đúng 9 chữ số.")})
@@ -89,3 +82,18 @@ def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date
             raise ValidationError({"id_number": _("Số hộ chiếu gồm 1 chữ cái in hoa và 7–8 chữ số, ví dụ C1234567.")})
     else:
         raise ValidationError({"id_type": _("Hãy chọn loại giấy tờ tùy thân.")})
+
+
+def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date | None, sex: int | None) -> None:
+    """Check the number alone (validate_id_number); for a CCCD also its birth-year and sex digits
+    against `birth_date` and `sex`, each when given."""
+    validate_id_number(id_type, number)
+    if id_type == IdType.CCCD:
+        century_sex = int(number[3])
+        century = 1900 + (century_sex // 2) * 100
+        year = century + int(number[4:6])
+        if birth_date is not None and year != birth_date.year:
+            raise ValidationError({
+                "id_number": _("Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh.")})
+        if sex is not None and cccd_sex(number) != sex:
+            raise ValidationError({"id_number": _("Số CCCD không khớp với giới tính đã khai. Hãy kiểm tra lại.")})

@@ -86,8 +86,9 @@ class BookChangeForm(DeliveryForm):
         for name, is_same in same.items():
             if cleaned.get(name) not in (None, "") and name not in self.errors and is_same(cleaned[name]):
                 self.add_error(name, _("Giá trị mới trùng với thông tin hiện có trong hồ sơ BHXH."))
-        birth = cleaned.get("new_birth_date") or person.birth_date
-        sex = cleaned.get("new_sex") or person.sex
+        # Compared with the number only when valid: a new value refused is neither the old one nor any.
+        birth = None if "new_birth_date" in self.errors else cleaned.get("new_birth_date") or person.birth_date
+        sex = None if "new_sex" in self.errors else cleaned.get("new_sex") or person.sex
         if cleaned.get("new_id_number") and "new_id_number" not in self.errors:
             try:
                 validate_id_document(IdType.CCCD, cleaned["new_id_number"], birth_date=birth, sex=sex)

@@ -79,6 +79,30 @@ def test_a_malformed_id_number_is_told_on_its_field_without_using_a_try(client, 
     assert client.post("/dang-ky/", declaration_data()).status_code == 302
 
 
+@pytest.mark.parametrize("id_type,typed,message", [
+    ("cccd", "123", "Số CCCD gồm đúng 12 chữ số."),
+    ("cccd", "999088012345", "Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ."),
+    ("cmnd", "123", "Số CMND gồm đúng 9 chữ số."),
+    ("passport", "123", "Số hộ chiếu gồm 1 chữ cái in hoa và 7–8 chữ số"),
+])
+def test_an_id_number_wrong_in_itself_is_told_with_the_other_mistakes(client, person, id_type, typed, message):
+    """What the number alone says (its digits, its length for its type) needs no other field: told in the
+    first answer beside the other fields' mistakes, not once they are mended."""
+    html = client.post("/dang-ky/", declaration_data(id_type=id_type, id_number=typed, street="",
+                                                     birth_date="31/02/1988")).content.decode()
+    summary = errors_of(html)
+    assert message in summary and 'href="#id_id_number"' in summary
+    assert 'href="#id_street"' in summary and 'href="#id_birth_date"' in summary
+
+
+def test_an_id_number_is_compared_with_the_birth_date_only_once_that_is_valid(client, person):
+    """The CCCD's birth-year digits are checked against a birth date typed right, never against none."""
+    mismatched = declaration_data(id_number="079090012345")  # born in 1990 by its digits, 1988 typed
+    html = client.post("/dang-ky/", {**mismatched, "birth_date": "31/02/1988", "street": ""}).content.decode()
+    assert "href=\"#id_birth_date\"" in errors_of(html) and "Số CCCD không khớp" not in html
+    assert 'href="#id_id_number"' not in errors_of(html)
+
+
 REGISTRY_TO_CORRECT = ("Hồ sơ BHXH của mã số này có thông tin cần được cơ quan BHXH điều chỉnh trước khi đăng ký tài "
                        "khoản. Hãy mang giấy tờ tùy thân đến cơ quan BHXH quản lý hoặc gọi 1900 9068 để được hướng dẫn.")
 

@@ -119,3 +119,20 @@ def _form_errors(owner, **overrides):
     form = procedure.form(answers("608A", **overrides), person=owner.person)
     form.is_valid()
     return form.errors
+
+
+def test_a_new_cccd_is_not_compared_with_the_old_birth_date_when_the_new_one_is_refused(owner):
+    """A new birth date typed wrong is neither the old one nor any: the new CCCD's digits are checked alone
+    (told at once), and against a birth date only once one is valid."""
+    owner.person.refresh_from_db()
+    born = owner.person.birth_date.year + 2  # the new CCCD's year, not the one on record
+    number = f"0790{born % 100:02d}012345"
+    errors = _form_errors(owner, changes=["birth_date", "id_number"], new_full_name="",
+                          new_birth_date=f"31/02/{born}", new_id_number=number)
+    assert "new_birth_date" in errors and "new_id_number" not in errors
+    errors = _form_errors(owner, changes=["birth_date", "id_number"], new_full_name="",
+                          new_birth_date=f"31/02/{born}", new_id_number="123")
+    assert "new_birth_date" in errors and "Số CCCD gồm đúng 12 chữ số." in errors["new_id_number"]
+    errors = _form_errors(owner, changes=["birth_date", "id_number"], new_full_name="",
+                          new_birth_date=f"15/03/{born}", new_id_number=number)
+    assert "new_birth_date" not in errors and "new_id_number" not in errors
