@@ -13,6 +13,10 @@
   the next person at a shared computer finds nothing of it. A login starts its own clock.
 - An account with a temporary password reaches only the "set a new password" page, the language
   switch and logout.
+- A form sent once the session has ended (a logout in another tab, a time-out) lands on the login
+  page told that nothing of it was sent nor kept: whichever page for logged-in users it was sent to
+  (login_required's redirect to the login page, seen here), or the time-out's own redirect. What
+  was typed is not kept: without a login nothing says whose it is.
 
 Placed after allauth's AccountMiddleware (messages, user) and before UserSessionActivityMiddleware, so
 a session that ends here is not recorded as active first.
@@ -27,12 +31,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from .adapter import pop_session_end_message
-from .sessions import SEEN, STARTED, holds_visitor_data, time_out_message, time_out_reason, timed_out
+from .sessions import (
+    POST_NOT_SENT,
+    POST_WITHOUT_SESSION,
+    SEEN,
+    STARTED,
+    holds_visitor_data,
+    time_out_message,
+    time_out_reason,
+    timed_out,
+)
 
 # The activity stamp is rewritten at most once a minute: a write on every request would cost a
 # database write per page view for a one-minute gain in precision.
@@ -44,7 +57,12 @@ class SessionRulesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self._enforce(request) or self.get_response(request)
+        response = self._enforce(request)
+        if response is None:
+            without_session = request.method == "POST" and not request.user.is_authenticated
+            response = self.get_response(request)
+            if without_session and _leads_to_login(response):  # a page for logged-in users, whichever it is
+                messages.warning(request, POST_WITHOUT_SESSION)
         self._keep_visitor_clock(request)
         return response
 
@@ -92,6 +110,8 @@ class SessionRulesMiddleware:
         ended is done already, and leads where a logout leads (not to a login that would ask it again)."""
         if request.path_info == reverse("account_logout"):
             return redirect(get_adapter().get_logout_redirect_url(request))
+        if request.method == "POST":  # a form sent as the session ended: the reason, then what became of it
+            messages.warning(request, POST_NOT_SENT)
         return redirect_to_login(request.get_full_path())
 
     def _require_new_password(self, request):
@@ -99,6 +119,13 @@ class SessionRulesMiddleware:
         if request.path_info in {target, reverse("account_logout")} or is_language_switch(request.path_info):
             return None
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _leads_to_login(response) -> bool:
+    """Whether `response` sends the browser to the login page: a page for logged-in users asked
+    without a login (login_required's redirect)."""
+    location = response.get("Location") if response.status_code in (301, 302, 303, 307, 308) else None
+    return location is not None and urlsplit(location).path == resolve_url(settings.LOGIN_URL)
 
 
 def _stamp_activity(session, now: float) -> None:

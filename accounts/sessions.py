@@ -39,6 +39,13 @@ TIME_OUT_MESSAGES = {
                   "Hãy đăng nhập lại."),
 }
 
+# A form sent to a page for logged-in users once the session had ended (a logout in another tab, a
+# time-out): nothing of it was kept, as what was typed cannot be held safely without a login.
+POST_WITHOUT_SESSION = _("Phiên làm việc đã kết thúc (bạn đã đăng xuất hoặc hết thời gian) trước khi biểu mẫu được "
+                         "gửi, nên nội dung vừa nhập chưa được gửi đi và không được lưu lại. Hãy đăng nhập rồi điền "
+                         "lại biểu mẫu.")
+POST_NOT_SENT = _("Nội dung vừa nhập chưa được gửi đi và không được lưu lại. Hãy đăng nhập rồi điền lại biểu mẫu.")
+
 
 def time_out_reason(session_data: dict, now: float) -> str | None:
     """Which time-out has ended a session with these data, the one that ended it first: "idle"

@@ -1,0 +1,53 @@
+"""A form sent once its session has ended (a logout in another tab, a time-out) reaches no page for
+logged-in users: the browser lands on the login page told that nothing was sent nor kept, to log in
+and fill the form again. Nothing of what was typed is kept without a session."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from accounts.sessions import SEEN
+from public_services.models import Filing
+from tests.public_services.helpers import answers, citizen
+
+pytestmark = pytest.mark.django_db
+
+FORM = "/dich-vu-cong/cap-lai-so-bhxh/"
+NOT_SENT = "nội dung vừa nhập chưa được gửi đi và không được lưu lại. Hãy đăng nhập rồi điền lại biểu mẫu."
+TYPED = "Mất sổ khi chuyển nhà ở Thủ Đức"
+
+
+@pytest.fixture
+def signed_in(client, reference_data):
+    client.force_login(citizen())
+    page = client.get(FORM).content.decode()
+    return client, page.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
+
+
+def sent(client, key):
+    return client.post(FORM, {**answers("607A", details=TYPED), "idempotency_key": key}, follow=True)
+
+
+def test_a_form_sent_after_a_logout_in_another_tab_lands_on_the_login_page_saying_nothing_was_sent(signed_in):
+    client, key = signed_in
+    client.post(reverse("account_logout"))  # the other tab
+    response = sent(client, key)
+    html = response.content.decode()
+    assert response.redirect_chain[0][0] == f"{reverse('account_login')}?next={FORM}"
+    assert "Phiên làm việc đã kết thúc (bạn đã đăng xuất hoặc hết thời gian)" in html and NOT_SENT in html
+    assert TYPED not in html and not any(TYPED in str(value) for value in client.session.values())
+    assert not Filing.objects.exists()
+    # the message is told once, and only of a form sent: a page merely opened says nothing of it
+    assert NOT_SENT not in client.get(FORM, follow=True).content.decode()
+
+
+def test_a_form_sent_after_the_time_out_is_told_the_time_out_and_that_nothing_was_sent(signed_in):
+    client, key = signed_in
+    session = client.session
+    session[SEEN] = time.time() - 2 * 60 * 60
+    session.save()
+    html = sent(client, key).content.decode()
+    assert "Bạn đã không thao tác trong" in html and "Nội dung vừa nhập chưa được gửi đi" in html
+    assert "Phiên làm việc đã kết thúc (bạn đã đăng xuất" not in html  # the reason is told once
+    assert not Filing.objects.exists()
