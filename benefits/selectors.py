@@ -94,7 +94,9 @@ def group_by_kind(records) -> list[Group]:
 @dataclass(frozen=True)
 class Step:
     """One step of a record's timeline. `state`: done, current, todo, overdue or failed (said in
-    words too)."""
+    words too); the promised day of a result has its own: none while there is no such day, and once
+    the claim is settled on_time, late, or settled when the day of the result is not recorded. A step
+    done carries its date when the record has it, and no date otherwise."""
 
     title: str
     state: str
@@ -104,7 +106,9 @@ class Step:
     @property
     def state_label(self) -> str:
         return {"done": _("Đã xong"), "current": _("Đang thực hiện"), "todo": _("Chưa đến"),
-                "overdue": _("Đã quá hẹn"), "failed": _("Không giải quyết")}[self.state]
+                "overdue": _("Đã quá hẹn"), "failed": _("Không giải quyết"), "none": _("Chưa có ngày hẹn"),
+                "on_time": _("Có kết quả đúng hẹn"), "late": _("Có kết quả sau ngày hẹn"),
+                "settled": _("Đã có kết quả")}[self.state]
 
 
 def benefit_timeline(record: BenefitRecord) -> list[Step]:
@@ -119,8 +123,8 @@ def benefit_timeline(record: BenefitRecord) -> list[Step]:
         steps.append(Step(handling, "todo"))
     elif status == Status.PROCESSING:
         steps.append(Step(handling, "current", text=_("Cơ quan BHXH đang xem xét hồ sơ.")))
-    else:
-        steps.append(Step(handling, "done"))
+    else:  # done on the day of the decision, when the record has it
+        steps.append(Step(handling, "done", record.decision_date))
     if decided:
         steps.append(Step(result, "done", record.decision_date,
                           _("Đã giải quyết theo quyết định số %(number)s.") % {"number": record.decision_number}))
@@ -135,10 +139,11 @@ def benefit_timeline(record: BenefitRecord) -> list[Step]:
         steps.append(Step(_("Ngày hẹn trả kết quả"), "overdue", record.expected_on,
                           _("Đã quá ngày hẹn mà chưa có kết quả: hãy liên hệ cơ quan BHXH giải quyết hồ sơ.")))
     elif status in (Status.RECEIVED, Status.PROCESSING):
-        steps.append(Step(_("Ngày hẹn trả kết quả"), "todo", record.expected_on,
-                          "" if record.expected_on else _("Chưa có ngày hẹn.")))
-    elif record.expected_on:  # a claim settled without a promised day has no promise to show
-        steps.append(Step(_("Ngày hẹn trả kết quả"), "done", record.expected_on))
+        steps.append(Step(_("Ngày hẹn trả kết quả"), "todo" if record.expected_on else "none", record.expected_on))
+    elif record.expected_on:  # a promised day is no step done: whether the result came by it, if known
+        settled = record.decision_date
+        kept = "settled" if settled is None else "on_time" if settled <= record.expected_on else "late"
+        steps.append(Step(_("Ngày hẹn trả kết quả"), kept, record.expected_on))
     if status == Status.PAID:
         steps.append(Step(payment, "done", record.paid_on, record.get_payment_method_display()))
     elif status == Status.APPROVED:

@@ -93,6 +93,27 @@ def test_timeline_shows_the_result(client, user, fields, expected):
     assert expected in text(client.get(INDEX))
 
 
+@pytest.mark.parametrize(("fields", "handled", "promise"), [
+    (decided(), "Giải quyết hồ sơ (Đã xong) 10/09/2025", "Ngày hẹn trả kết quả (Có kết quả đúng hẹn) 15/09/2025"),
+    (decided(decision_date=datetime.date(2025, 9, 20)), "Giải quyết hồ sơ (Đã xong) 20/09/2025",
+     "Ngày hẹn trả kết quả (Có kết quả sau ngày hẹn) 15/09/2025"),
+    (decided(status="paid", paid_on=datetime.date(2025, 9, 12)), "Giải quyết hồ sơ (Đã xong) 10/09/2025",
+     "Ngày hẹn trả kết quả (Có kết quả đúng hẹn) 15/09/2025"),
+    ({"status": "rejected", "reject_reason": "Chưa đủ 12 tháng nghỉ việc"}, "Giải quyết hồ sơ (Đã xong) Kết quả",
+     "Ngày hẹn trả kết quả (Đã có kết quả) 15/09/2025"),
+])
+def test_a_settled_claims_timeline_dates_its_handling_and_does_not_call_the_promised_day_done(
+        client, user, fields, handled, promise):
+    """A promised day is no step done: once the claim is settled it says whether the result came by it
+    (as far as the record tells). The handling is done on the day of the decision, shown when recorded,
+    and with no date when not."""
+    record(user.person, Kind.ONE_TIME, **fields)  # promised for 15/09/2025
+    client.force_login(user)
+    page = text(client.get(INDEX))
+    assert handled in page and promise in page
+    assert "Ngày hẹn trả kết quả (Đã xong)" not in page
+
+
 def test_detail_page_shows_everything_about_the_record(client, user):
     obj = record(user.person, Kind.MATERNITY, reference="TS-9", start_date=datetime.date(2025, 2, 20),
                  **decided(status="paid", amount=38_680_000, paid_on=datetime.date(2025, 9, 12)))
@@ -516,7 +537,8 @@ def test_a_claim_decided_without_a_promised_day_does_not_list_the_promise_as_don
 def test_a_claim_waiting_without_a_promised_day_says_there_is_none_yet(client, user):
     record(user.person, Kind.ONE_TIME, status=Status.PROCESSING, expected_on=None)
     client.force_login(user)
-    assert "Ngày hẹn trả kết quả (Chưa đến) Chưa có ngày hẹn." in text(client.get(INDEX))
+    page = text(client.get(INDEX))
+    assert "Ngày hẹn trả kết quả (Chưa có ngày hẹn)" in page and "(Chưa đến) Chưa có ngày hẹn" not in page
 
 
 def test_a_percentage_detail_names_its_unit_once(client, user):
