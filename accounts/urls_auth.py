@@ -4,7 +4,6 @@ Included before allauth's URLs: where allauth has a page for the same job withou
 SMS step (password change and reset, the session list), its path leads to the portal's page.
 """
 
-from allauth.account import views as account_views
 from allauth.mfa.base import views as mfa_views
 from allauth.mfa.totp import views as totp_views
 from django.http import Http404
@@ -26,11 +25,12 @@ urlpatterns = [
     # allauth.mfa's step for the authenticator app, saying so when the login has expired meanwhile.
     path("2fa/authenticate/",
          sensitive_post_parameters("code")(security.tells_an_expired_login(mfa_views.authenticate))),
-    # allauth's pages asking for the password or the app's code again, and the app's first code, whose
-    # views mark nothing sensitive: an error report shows stars in place of what was typed. They keep
-    # allauth's URL names, which the 429 page reads (vssid_portal.ratelimit.PAGE_LIMITS).
-    path("reauthenticate/", sensitive_post_parameters("password")(account_views.reauthenticate),
-         name="account_reauthenticate"),
+    # allauth's pages asking for the app's code again, and the app's first code, whose views mark
+    # nothing sensitive: an error report shows stars in place of what was typed. They keep allauth's URL
+    # names, which the 429 page reads (vssid_portal.ratelimit.PAGE_LIMITS). The page asking for the
+    # password again is at /tai-khoan/nhap-lai-mat-khau/ (vssid_portal/urls.py, which names it as
+    # allauth does); its old path, which a page opened before may still send to, leads there.
+    path("reauthenticate/", RedirectView.as_view(pattern_name="account_reauthenticate", query_string=True)),
     path("2fa/reauthenticate/", sensitive_post_parameters("code")(mfa_views.reauthenticate), name="mfa_reauthenticate"),
     path("2fa/totp/activate/", sensitive_post_parameters("code")(totp_views.activate_totp), name="mfa_activate_totp"),
     path("bao-mat/", security.security, name="security"),

@@ -159,6 +159,7 @@ class Authorisation(Procedure):
     declaration_name = _("Giấy ủy quyền làm thủ tục hưởng, nhận thay chế độ BHXH")
     order = 60
     reauthenticate = True
+    reauthenticate_reason = _("Hồ sơ này cho người khác nhận thay lương hưu, trợ cấp BHXH.")
 
     def unavailable(self, person, *, user=None):
         if benefits_to_collect(person):

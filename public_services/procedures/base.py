@@ -309,6 +309,8 @@ class Procedure:
     # a filing that changes where the login and password codes go, or where and to whom the benefit money
     # is paid, must not be made with a stolen session or at a browser left signed in.
     reauthenticate: bool = False
+    # What the filing changes, as the page asking the password again says why it asks (one sentence).
+    reauthenticate_reason: str = ""
 
     @property
     def sms_name(self):

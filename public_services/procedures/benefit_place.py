@@ -85,6 +85,7 @@ class BenefitPlace(Procedure):
     declaration_name = _("Đơn đề nghị chuyển nơi hưởng lương hưu, trợ cấp BHXH")
     order = 40
     reauthenticate = True
+    reauthenticate_reason = _("Hồ sơ này chuyển nơi nhận lương hưu, trợ cấp BHXH.")
 
     def agency_for(self, *, person, data):
         return Agency.objects.get(pk=data["new_agency"])

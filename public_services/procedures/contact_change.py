@@ -138,6 +138,7 @@ class ContactChange(Procedure):
     pdf_template = "public_services/pdf/contact_change.html"
     order = 60
     reauthenticate = True
+    reauthenticate_reason = _("Hồ sơ này đổi số điện thoại, email nhận mã xác thực và thông báo của tài khoản.")
 
     def initial(self, person, *, user=None):
         # The ward list opens on the province of the address in the registry.

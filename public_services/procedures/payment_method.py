@@ -141,6 +141,7 @@ class PaymentMethod(Procedure):
     declaration_name = _("Đơn đề nghị thay đổi phương thức nhận lương hưu, trợ cấp BHXH, thông tin người hưởng")
     order = 50
     reauthenticate = True
+    reauthenticate_reason = _("Hồ sơ này đổi cách và nơi nhận lương hưu, trợ cấp BHXH.")
 
     def initial(self, person, *, user=None):
         # The beneficiary's details as the registry has them; a small child has no phone of its own,

@@ -44,8 +44,8 @@ def test_reauthentication_past_its_limit_counts_the_login_s_own_limit(client):
     user = get_user_model().objects.create_user("7901234567", password="x-Pass-2026!")
     client.force_login(user)
     for _ in range(10):  # "reauthenticate": 10/m/user
-        client.post("/tai-khoan/reauthenticate/", {"password": "sai"})
-    response = client.post("/tai-khoan/reauthenticate/", {"password": "sai"})
+        client.post("/tai-khoan/nhap-lai-mat-khau/", {"password": "sai"})
+    response = client.post("/tai-khoan/nhap-lai-mat-khau/", {"password": "sai"})
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 60
     assert "Hãy thử lại sau 1 phút." in _main(response)

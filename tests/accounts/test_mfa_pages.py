@@ -32,7 +32,7 @@ from .helpers import officer
 pytestmark = pytest.mark.usefixtures("reference_data")
 
 PASSWORD = "x-Pass-2026!"  # tests/accounts/helpers.py officer()
-REAUTHENTICATE = "/tai-khoan/reauthenticate/"
+REAUTHENTICATE = "/tai-khoan/nhap-lai-mat-khau/"
 
 # What allauth's pages showed in English before the translation (whole words, case-sensitive).
 ENGLISH = [

@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 fresh_cache = test_otp.fresh_cache
 
 HOTLINE = "1900 9068"
-REAUTHENTICATE = "/tai-khoan/reauthenticate/"
+REAUTHENTICATE = "/tai-khoan/nhap-lai-mat-khau/"
 EVENTS = ("security_totp_activated", "security_totp_deactivated", "security_recovery_codes_generated")
 
 

@@ -57,7 +57,7 @@ def test_enter_in_the_benefit_place_form_goes_to_the_review(browser, live_server
     page.wait_for_url("**/chuyen-noi-huong/xem-lai/**")
     # Sent once the password is given again, as a filing that moves the benefits' money asks.
     page.get_by_role("button", name="Nộp hồ sơ").click()
-    page.wait_for_url("**/tai-khoan/reauthenticate/**")
+    page.wait_for_url("**/tai-khoan/nhap-lai-mat-khau/**")
     page.get_by_label("Mật khẩu", exact=True).fill("x-Pass-2026!")
     page.get_by_label("Mật khẩu", exact=True).press("Enter")
     page.wait_for_url(re.compile(r".*/dich-vu-cong/ho-so/\d+/$"))

@@ -235,8 +235,8 @@ def test_a_change_of_payment_method_is_sent_only_with_the_password_given_again(p
     page.wait_for_url("**/xem-lai/")
     page.get_by_role("button", name="Nộp hồ sơ").click()
 
-    page.wait_for_url("**/tai-khoan/reauthenticate/**")
-    check(page, "Xác nhận quyền truy cập")
+    page.wait_for_url("**/tai-khoan/nhap-lai-mat-khau/**")
+    check(page, "Nhập lại mật khẩu để nộp hồ sơ")
     page.get_by_label("Mật khẩu", exact=True).fill("sai-Pass-2026!")
     page.get_by_role("button", name="Xác nhận").click()
     assert page.locator(".error-summary").is_visible() and "Mật khẩu không đúng." in page.content()

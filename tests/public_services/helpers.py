@@ -33,7 +33,7 @@ def logged(user) -> Client:
     return client
 
 
-REAUTHENTICATE = "/tai-khoan/reauthenticate/"
+REAUTHENTICATE = "/tai-khoan/nhap-lai-mat-khau/"
 
 
 def reauthenticated(client: Client, password: str = "x-Pass-2026!") -> Client:

@@ -229,7 +229,8 @@ def test_a_filing_that_moves_the_benefits_money_is_sent_only_after_the_password_
     response = client.post(review_url, review_post(client, url, key))
     assert response.status_code == 302 and response["Location"].startswith(REAUTHENTICATE)
     assert not Filing.objects.filter(procedure_code=code).exists()
-    assert "Nhập mật khẩu của bạn" in client.get(response["Location"]).content.decode()
+    asked = client.get(response["Location"]).content.decode()  # why, and what follows the password
+    assert "Nhập lại mật khẩu để nộp hồ sơ" in asked and "hồ sơ được nộp ngay" in asked
     refused = client.post(response["Location"], {"password": "wrong-Pass-1", "next": review_url})
     assert refused.status_code == 200 and "Mật khẩu không đúng." in refused.content.decode()
     assert not Filing.objects.filter(procedure_code=code).exists()

@@ -39,7 +39,7 @@ CODE = "DOI-LIEN-HE"
 QUEUE = "/quan-tri/public_services/filing/"
 URL = "/dich-vu-cong/dieu-chinh-thong-tin-lien-he/"
 OLD_PHONE = "+84912345678"
-REAUTHENTICATE = "/tai-khoan/reauthenticate/"
+REAUTHENTICATE = "/tai-khoan/nhap-lai-mat-khau/"
 
 
 def errors(person, **overrides):
@@ -395,6 +395,32 @@ def test_submitting_asks_for_the_password_again_and_keeps_the_answers(owner):
     filing = Filing.objects.get(procedure_code=CODE)  # the answers given before, not typed again
     assert response.status_code == 302 and response["Location"] == reverse("public_services:filing", args=[filing.pk])
     assert filing.data["new_email"] == "duc.moi@example.vn"
+
+
+def test_the_password_page_says_the_filing_is_not_sent_why_it_asks_and_that_the_filing_follows(owner):
+    """Asked before a filing, the page says the filing has not been sent, what it changes that makes the
+    portal ask, and the truth of what follows: allauth sends the post kept again once the password is
+    right, so the filing is sent then; opened without such a post, the filing's page comes back."""
+    client = logged(owner)
+    key = client.get(URL).context["key"]
+    review_url = client.post(URL, {**answers(CODE), "idempotency_key": key})["Location"]
+    asked = client.post(review_url, review_post(client, URL, key))["Location"]
+    assert asked.startswith("/tai-khoan/nhap-lai-mat-khau/?next=")
+    html = client.get(asked).content.decode()
+    name = str(registry.get(CODE).name)
+    assert "<h1>Nhập lại mật khẩu để nộp hồ sơ</h1>" in html and f"Hồ sơ “{name}” chưa được nộp." in html
+    assert str(registry.get(CODE).reauthenticate_reason) in html and "Vì vậy cổng hỏi lại mật khẩu" in html
+    assert "hồ sơ được nộp ngay với nội dung bạn đã khai" in html and "Xác nhận quyền truy cập" not in html
+    # the page asked for again by its old path (a page opened before the change) is the same page
+    old = client.get(asked.replace("/tai-khoan/nhap-lai-mat-khau/", "/tai-khoan/reauthenticate/"))
+    assert old.status_code == 302 and old["Location"] == asked
+    client.post(asked, {"password": "wrong-Pass-1"})
+    assert "hồ sơ được nộp ngay" in client.get(asked).content.decode()  # still kept after a wrong password
+    client.post(asked, {"password": "x-Pass-2026!"})
+    assert Filing.objects.filter(procedure_code=CODE).count() == 1
+    # nothing kept to send: the page says the filing's page comes back, to be sent from there
+    html = logged(owner).get(asked).content.decode()
+    assert "trang hồ sơ mở lại; khi đó hãy bấm nộp để gửi hồ sơ" in html and "nộp ngay" not in html
 
 
 def test_a_correction_is_resubmitted_only_after_the_password_again(owner, district_officer):

@@ -132,7 +132,7 @@ OWN_PAGES = ["/ca-nhan/", "/the-bhyt/", "/the-bhyt/ma-qr/", "/the-bhyt/ai-da-xem
              "/qua-trinh-tham-gia/", "/qua-trinh-tham-gia/xac-nhan/", "/qua-trinh-tham-gia/xuat-csv/",
              "/thong-tin-huong/", "/thong-tin-huong/uoc-tinh/", "/dich-vu-cong/ho-so/", "/thong-bao/",
              "/tai-khoan/bao-mat/", "/ca-nhan/dang-ky-cho-con/", "/tai-khoan/doi-mat-khau/", "/tai-khoan/2fa/",
-             "/tai-khoan/reauthenticate/", "/tai-khoan/2fa/reauthenticate/"]
+             "/tai-khoan/nhap-lai-mat-khau/", "/tai-khoan/2fa/reauthenticate/"]
 # Pages behind the login that are not in OWN_PAGES, and why: each is found by walking the URLconf,
 # so a new page behind the login is in neither list until someone decides.
 NOT_OWN_PAGES = {
