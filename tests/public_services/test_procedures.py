@@ -313,3 +313,12 @@ def test_an_account_number_too_long_is_told_the_banks_rule_whatever_its_length(o
     errors = errors_of("THAY-DOI-CHI-TRA", owner.person, method="tai_khoan", bank="VCB",
                        account_number="12" * (digits // 2), account_holder="NGUYEN VAN DUC")
     assert errors["account_number"].startswith("Số tài khoản gồm từ 6 đến 19 chữ số")
+
+
+def test_an_authorised_persons_cccd_wrong_in_itself_is_told_with_a_birth_date_typed_wrong(owner):
+    """The number alone is checked whatever else is wrong; against the birth date only once that is valid."""
+    errors = form("UY-QUYEN", owner.person, authorised_id_number="123", authorised_birth_date="31/02/1990").errors
+    assert "authorised_birth_date" in errors and errors["authorised_id_number"] == ["Số CCCD gồm đúng 12 chữ số."]
+    errors = form("UY-QUYEN", owner.person, authorised_id_number="079188012345",  # born in 1988 by its digits
+                  authorised_birth_date="31/02/1990").errors
+    assert "authorised_birth_date" in errors and "authorised_id_number" not in errors
