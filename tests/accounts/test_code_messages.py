@@ -192,10 +192,10 @@ RESET_AT_CAP = ("Nếu mã số BHXH này đã có tài khoản, mã xác thực
                 "mỗi giờ; bạn có thể yêu cầu mã mới sau")
 
 
-def test_a_reset_code_asked_again_within_the_minute_at_the_cap_says_the_cap_alike_for_an_unknown_bhxh_code(
-        sms_outbox, clock):
-    """The BHXH code's fifth code of the hour asked, then again 10 s later: the cap, not "a code was just
-    sent, ask again in 50 s", which the cap would refuse then."""
+def reset_codes_to_the_cap(clock, net: int) -> tuple[dict, float]:
+    """Five reset codes asked a minute apart, for the citizen's BHXH code and for an unknown one, each from
+    the client addresses 10.0.`net`.*: the BHXH code's cap of the hour reached. The two clients and the time
+    of the first code."""
     make_citizen()
     clients = {"7901234567": Client(), "7909999999": Client()}
     first = clock.now
@@ -203,7 +203,15 @@ def test_a_reset_code_asked_again_within_the_minute_at_the_cap_says_the_cap_alik
         if attempt:
             clock.advance(61)
         for code, each in clients.items():
-            each.post(RESET, reset_request(code), REMOTE_ADDR=f"10.0.9.{attempt}", follow=True)
+            each.post(RESET, reset_request(code), REMOTE_ADDR=f"10.0.{net}.{attempt}", follow=True)
+    return clients, first
+
+
+def test_a_reset_code_asked_again_within_the_minute_at_the_cap_says_the_cap_alike_for_an_unknown_bhxh_code(
+        sms_outbox, clock):
+    """The BHXH code's fifth code of the hour asked, then again 10 s later: the cap, not "a code was just
+    sent, ask again in 50 s", which the cap would refuse then."""
+    clients, first = reset_codes_to_the_cap(clock, 9)
     clock.advance(10)
     page = alike({code: said(each.post(RESET_CODE, {"action": "resend"}, follow=True))
                   for code, each in clients.items()})
@@ -213,14 +221,7 @@ def test_a_reset_code_asked_again_within_the_minute_at_the_cap_says_the_cap_alik
 
 
 def test_a_reset_at_the_cap_with_no_code_waiting_says_from_when_alike_for_an_unknown_bhxh_code(sms_outbox, clock):
-    make_citizen()
-    clients = {"7901234567": Client(), "7909999999": Client()}
-    first = clock.now
-    for attempt in range(5):
-        if attempt:
-            clock.advance(61)
-        for code, each in clients.items():
-            each.post(RESET, reset_request(code), REMOTE_ADDR=f"10.0.10.{attempt}", follow=True)
+    clients, first = reset_codes_to_the_cap(clock, 10)
     for code, each in clients.items():  # the last code voided: none waits
         for _ in range(otp.MAX_ATTEMPTS):
             each.post(RESET_CODE, {"action": "verify", "code": wrong_code(codes_sent(sms_outbox)[-1])})
