@@ -40,6 +40,7 @@ from vssid_portal.admin import (
     posted_text,
     year_filter,
 )
+from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.files import private_file_response
 from vssid_portal.forms import NameField
 from vssid_portal.templatetags.vn_format import vn_date
@@ -130,9 +131,20 @@ def _comparable(text: str) -> str:
     return normalize_name(text).casefold()
 
 
-class PersonAdminForm(forms.ModelForm):
+class PersonAdminForm(SeenVersionForm):
     """The registry's name follows the rule of every form that takes a name (letters, spaces,
-    hyphens, apostrophes, dots; invisible characters dropped)."""
+    hyphens, apostrophes, dots; invisible characters dropped).
+
+    A page opened before another write of the person's row (another officer's save, a registration's
+    approval moving them to its agency, a 608A's or a contact change's completion) is refused as stale
+    (SeenVersionForm), instead of writing back the values it showed. Its version is `updated_at`, which
+    every writer of the row moves, and not `content_version`, which every write of the person's cards,
+    periods and registrations moves too: an unrelated card change would refuse the officer's save. The
+    check locks the row FOR NO KEY UPDATE, as person_save's write does: a citizen's filing for the person
+    does not wait for the officer's save."""
+
+    version_field = "updated_at"
+    lock_no_key = True
 
     full_name = NameField(label=gettext_lazy("Họ và tên"))
 
@@ -143,6 +155,7 @@ class PersonAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # the person as read, before the form changes them: person_save writes only what changed since
+        # (on a post, the row as this request read it, which the version check finds unchanged since the page)
         self.person_as_read = person_columns(self.instance)
 
     def _update_errors(self, errors):

@@ -39,16 +39,18 @@ def version_token(value) -> str:
     return "" if value is None else str(value)
 
 
-def check_unchanged_since_seen(instance, *, seen, field: str = "revision") -> None:
+def check_unchanged_since_seen(instance, *, seen, field: str = "revision", no_key: bool = False) -> None:
     """Lock `instance`'s stored row until the end of the transaction and raise ValidationError
     (STALE_EDIT) if its `field` no longer holds `seen`, the version the writer was shown. No
     `seen` (None or empty) or a new instance: nothing to compare. Only that row is locked, not one the
     model's ordering or its manager's select_related joins (a card's holder), which every writer of
-    that row would wait for until the end of the transaction."""
+    that row would wait for until the end of the transaction. `no_key` locks it FOR NO KEY UPDATE, for
+    a write that changes no key column (a person's page): a row of another table committed meanwhile
+    that refers to it (a filing for the person, whose key check takes FOR KEY SHARE) does not wait."""
     seen = version_token(seen)
     if not seen or instance.pk is None:
         return
-    stored = (type(instance)._default_manager.select_for_update(of=("self",)).filter(pk=instance.pk)
+    stored = (type(instance)._default_manager.select_for_update(of=("self",), no_key=no_key).filter(pk=instance.pk)
               .values_list(field, flat=True).first())
     if stored is not None and version_token(stored) != seen:
         raise ValidationError(STALE_EDIT, code="stale")
@@ -81,6 +83,7 @@ class SeenVersionForm(forms.ModelForm):
     adds to the summary what the refusal did to it (a cost line deleted or added meanwhile)."""
 
     version_field = "revision"
+    lock_no_key = False  # check_unchanged_since_seen's no_key: True where the save changes no key column
     money_fields: tuple[str, ...] = ()
 
     seen_version = SeenVersionField(label=_("Phiên bản hồ sơ khi mở trang"), required=False)
@@ -129,7 +132,8 @@ class SeenVersionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         try:
-            check_unchanged_since_seen(self.instance, seen=cleaned.get("seen_version"), field=self.version_field)
+            check_unchanged_since_seen(self.instance, seen=cleaned.get("seen_version"), field=self.version_field,
+                                       no_key=self.lock_no_key)
         except ValidationError:
             # The row is locked now: what it holds is what a second save would be compared with.
             self._show_stored(type(self.instance)._default_manager.get(pk=self.instance.pk))

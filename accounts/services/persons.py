@@ -38,10 +38,11 @@ def person_save(*, person: Person, as_read: dict | None = None) -> Person:
     person.normalize()  # the folded keys, as save() makes them
     changed = [name for name, value in person_columns(person).items()
                if name not in NEVER_SAVED and value != as_read.get(name)]
+    # the row the UPDATE would lock anyway, read first: gone, it has nothing to update, and a save that
+    # changes nothing does not say a deleted person was changed
+    if not Person.objects.select_for_update(no_key=True).filter(pk=person.pk).exists():
+        raise Person.DoesNotExist
     if changed:
-        # the row the UPDATE would lock anyway, read first: gone, it has nothing to update
-        if not Person.objects.select_for_update(no_key=True).filter(pk=person.pk).exists():
-            raise Person.DoesNotExist
         person.save(update_fields=[*changed, "updated_at"])
     return person
 

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.forms.models import model_to_dict
 
-from accounts.admin import PersonAdmin
+from accounts.admin import PersonAdmin, PersonAdminForm
 from accounts.models import Person, User
 from accounts.services.identity import person_correct_identity
 from lookup.models import Agency
@@ -99,8 +99,10 @@ def test_a_changed_bhxh_code_still_locks_the_person_for_update(reference_data, c
 
 
 def test_the_save_keeps_what_another_write_changed_after_the_page_read_the_person(reference_data, client):
-    """A 608A's correction committed between the save's read of the person and its write stays: the save
-    writes the mother's name it changed, not the identity the page shows read-only."""
+    """A 608A's correction sent after the save checked the page's version (which locks the person's row, FOR
+    NO KEY UPDATE) waits for the save, then stays: the save writes the mother's name it changed, not the
+    identity the page shows read-only. One committed before the check refuses the save as stale
+    (tests/accounts/test_person_admin_seen_version.py)."""
     owner = citizen()
     url, data = page_of(client, Person.objects.get(pk=owner.person_id))
 
@@ -115,7 +117,7 @@ def test_the_save_keeps_what_another_write_changed_after_the_page_read_the_perso
 
     assert not isinstance(outcome["correct"], Exception), outcome
     assert outcome["save"].status_code == 302, outcome["save"].content.decode()[:2000]
-    assert not waited
+    assert waited, "the correction did not wait for the save that checked the person's version"
     stored = Person.objects.get(pk=owner.person_id)
     assert (stored.full_name, stored.name_key, stored.birth_date) == (
         "Nguyễn Văn Đạt", fold("Nguyễn Văn Đạt"), datetime.date(1988, 3, 16))
@@ -151,17 +153,19 @@ def test_a_save_that_changes_nothing_writes_nothing(reference_data, client):
     assert (stored.updated_at, stored.content_version) == (before.updated_at, before.content_version)
 
 
-def test_a_person_deleted_while_the_page_is_saved_is_not_found_nor_brought_back(reference_data, client):
+@pytest.mark.parametrize("changed", [{"mother_name": "Trần Thị Mai"}, {}], ids=["a change", "no change"])
+def test_a_person_deleted_while_the_page_is_saved_is_not_found_nor_brought_back(reference_data, client, changed):
     """Another officer's deletion committed after the save read the person: the save answers 404, as the
-    page of a deleted person does, and does not write them back (an UPDATE of no row, then an INSERT)."""
+    page of a deleted person does, and does not write them back (an UPDATE of no row, then an INSERT); a
+    save that changes nothing does not say the deleted person was changed either."""
     person = make_person()
     url, data = page_of(client, person)
 
     def delete():
         Person.objects.filter(pk=person.pk).delete()
 
-    outcome, _ = paused_while(PersonAdmin, "save_model",
-                              lambda: client.post(url, {**data, "mother_name": "Trần Thị Mai"}),
+    # paused before the form's check, which would lock the row: the deletion commits first
+    outcome, _ = paused_while(PersonAdminForm, "clean", lambda: client.post(url, {**data, **changed}),
                               delete, names=("save", "delete"))
 
     assert not isinstance(outcome["delete"], Exception), outcome
