@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -276,7 +276,9 @@ class BenefitRecord(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} – {self.get_kind_display()} – {self.person.bhxh_code}"
+        # Kept by the admin's change log (LogEntry.object_repr): Vietnamese whatever the page's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{self.reference} – {self.get_kind_display()} – {self.person.bhxh_code}"
 
     @property
     def kind_phrase(self) -> str:
@@ -443,4 +445,5 @@ class SalaryAdjustment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_scheme_display()} {self.year}: {self.coefficient}"
+        with translation.override(settings.LANGUAGE_CODE):  # as BenefitRecord.__str__
+            return f"{self.get_scheme_display()} {self.year}: {self.coefficient}"

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,4 +73,6 @@ class Message(models.Model):
 
     def __str__(self):
         said = self.subject or (self.SENSITIVE_HIDDEN if self.sensitive else self.body[:40])
-        return f"{self.get_channel_display()} → {self.recipient or self.user}: {said}"
+        # Kept by the admin's change log (LogEntry.object_repr): Vietnamese whatever the page's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{self.get_channel_display()} → {self.recipient or self.user}: {said}"
