@@ -546,9 +546,11 @@ def filing_edit(request, pk):
     # shows them ticked again, so the next post asks for them too; so does the page shown after the
     # no-JavaScript refresh, which keeps the ticks with what was typed (`_keep_typed`).
     removing = set()
+    if request.method == "POST" and _posted_revision(request) != filing.revision:
+        # before anything of this revision's draft is changed, and before the upload limit: its refusal
+        # would show the page again with this revision's number and the older page's answers
+        return _returned_again(request, filing)  # which reads and stores none of the post's files
     refusal = _uploads_refused(request) if request.method == "POST" else None
-    if request.method == "POST" and refusal is None and _posted_revision(request) != filing.revision:
-        return _returned_again(request, filing)  # before anything of this revision's draft is changed
     if request.method == "POST":
         if "refresh" not in request.POST and refusal is None:
             draft.pop("typed", None)  # sent to be judged: opened again, the page shows the filing's answers

@@ -189,6 +189,33 @@ def test_the_correction_page_counts_posts_with_files_as_the_form_does(owner, dis
     assert filing.status == Filing.Status.RETURNED
 
 
+def test_a_stale_correction_page_past_the_upload_limit_is_refused_as_stale_first(  # noqa: F811
+        owner, district_officer, monkeypatch):  # noqa: F811
+    """A correction page opened before the filing was sent and returned again, posting a file past the
+    login's upload limit: refused as a page of an earlier revision (409, the new request shown), not by
+    the limit, whose page would carry the new revision with the old page's answers, so that the next
+    send would go through with them."""
+    from public_services import views
+
+    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Gửi kèm bản chụp giấy tờ.")
+    filing.refresh_from_db()
+    client, url = logged(owner), f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    stale = correction(filing, "607A", details="Sổ bị ướt (trang cũ)")
+    assert client.post(url, {**stale, "reason": "", "attached_files": [jpeg("a.jpg")]}).status_code == 200
+    assert client.post(url, correction(filing, "607A")).status_code == 302  # another tab's send
+    filing.refresh_from_db()
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ nơi làm mất sổ.")
+    filing.refresh_from_db()
+
+    refused = client.post(url, {**stale, "attached_files": [jpeg("b.jpg")]})
+
+    assert refused.status_code == 409, refused.status_code
+    assert "Ghi rõ nơi làm mất sổ." in refused.content.decode()
+    assert Filing.objects.get(pk=filing.pk).revision == filing.revision
+
+
 def test_a_login_at_its_limit_still_sends_a_correction(owner, district_officer, two_an_hour):  # noqa: F811
     """A correction is no new filing: a login that has made its filings of the hour still sends the
     correction of a returned one from its page."""
