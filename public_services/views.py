@@ -34,7 +34,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.selectors import person_in_view, viewing
 from participation.services.statements import verify_base_for
 from vssid_portal.documents import DocumentsField
-from vssid_portal.files import DEFAULT_MAX_AGE, private_file_response, private_file_url
+from vssid_portal.files import DEFAULT_MAX_AGE, delete_files_once_committed, private_file_response, private_file_url
 from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
 from vssid_portal.forms import posted_as_initial, refreshed_by_script, typed_to_keep
 from vssid_portal.middleware import handles_upload_limits, upload_limit
@@ -636,14 +636,15 @@ def _forget_correction(request, name: str) -> None:
     """Forget the correction draft `name`, which no page sends any more (the filing is no longer returned,
     or returned again at a later revision, whose draft is another), and delete the files uploaded to it:
     never the filing's own documents, stored elsewhere, nor another draft's, each in a folder of its own.
-    Without it they waited for the sweep of stale uploads (`uploads_sweep`)."""
+    Without it they waited for the sweep of stale uploads (`uploads_sweep`). The draft is forgotten
+    first: a file the storage will not delete is logged and left to that sweep, and neither this page
+    nor a later visit fails for it (delete_files_once_committed)."""
     draft = _drafts(request).pop(name, None)
     if draft is None:
         return
-    for path in draft.get("uploads", {}).values():
-        if path.startswith(f"{UPLOAD_DIR}/"):
-            default_storage.delete(path)
     _save_drafts(request)
+    delete_files_once_committed([path for path in draft.get("uploads", {}).values()
+                                 if path.startswith(f"{UPLOAD_DIR}/")])
 
 
 def _returned_again(request, filing: Filing):

@@ -656,7 +656,7 @@ def test_a_send_from_a_page_opened_before_a_later_return_stores_none_of_its_file
 
 
 def test_files_of_a_send_refused_as_the_filing_was_returned_again_meanwhile_are_deleted_at_once(
-        owner, district_officer, root, monkeypatch):
+        owner, district_officer, root, monkeypatch, django_capture_on_commit_callbacks):
     """The filing is sent from another tab and returned again while this send, read as of the filing's
     revision, is being judged: refused (409) with the new request, and the files this correction kept
     for the revision gone by, which no page sends any more, are deleted at once, not left to the sweep;
@@ -680,7 +680,8 @@ def test_files_of_a_send_refused_as_the_filing_was_returned_again_meanwhile_are_
         filing_resubmit(**kwargs)
 
     monkeypatch.setattr(views, "filing_resubmit", returned_again_meanwhile)
-    response = client.post(url, {**correction(filing, "607A"), FIELD: [upload("bang.pdf", real_pdf("bảng"))]})
+    with django_capture_on_commit_callbacks(execute=True):  # the deletions wait for the commit, if any
+        response = client.post(url, {**correction(filing, "607A"), FIELD: [upload("bang.pdf", real_pdf("bảng"))]})
     html = response.content.decode()
     assert response.status_code == 409 and "Gửi bảng lương có dấu" in html and 'name="revision" value="2"' in html
     names = [path.name for path in stored(root)]
@@ -690,7 +691,7 @@ def test_files_of_a_send_refused_as_the_filing_was_returned_again_meanwhile_are_
 
 
 def test_files_kept_for_a_correction_are_deleted_at_once_when_the_filing_is_no_longer_returned(
-        owner, district_officer, root):
+        owner, district_officer, root, django_capture_on_commit_callbacks):
     """A file kept beside a refused answer, then the filing withdrawn from another tab: the send that
     follows is refused (409, not sent) and the file, which no page can send any more, is deleted at
     once, as the correction's draft is forgotten, not left to the sweep of stale uploads."""
@@ -704,7 +705,39 @@ def test_files_kept_for_a_correction_are_deleted_at_once_when_the_filing_is_no_l
                              FIELD: [upload("bang.pdf", real_pdf("bảng"))]}).status_code == 200
     assert "bang.pdf" in [path.name for path in stored(root)]
     filing_withdraw(filing=filing, user=owner)
-    response = client.post(url, correction(filing, "607A"))
+    with django_capture_on_commit_callbacks(execute=True):  # the deletions wait for the commit, if any
+        response = client.post(url, correction(filing, "607A"))
     assert response.status_code == 409 and "đã được rút" in response.content.decode()
     assert "bang.pdf" not in [path.name for path in stored(root)]
     assert default_storage.exists(filing.documents.get().file.name)
+
+
+def test_a_file_the_storage_will_not_delete_does_not_break_the_page_of_a_filing_no_longer_returned(
+        owner, district_officer, root, monkeypatch, caplog, django_capture_on_commit_callbacks):
+    """The files kept for a correction are deleted as its draft is forgotten: one the storage refuses to
+    delete (an OSError) is logged and left to the sweep of stale uploads, the page still answers, and the
+    draft is forgotten all the same, so a later visit neither fails nor tries again."""
+    from public_services.services import filing_withdraw
+
+    client = logged(owner)
+    filing = submit_with(client, [upload("giay.pdf", real_pdf())])
+    filing_return(filing=filing, officer=district_officer, what="Bổ sung bảng lương")
+    url = f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    assert client.post(url, {**correction(filing, "607A", details=""),
+                             FIELD: [upload("bang.pdf", real_pdf("bảng"))]}).status_code == 200
+    filing_withdraw(filing=filing, user=owner)
+    asked = []
+
+    def refused(name):
+        asked.append(name)
+        raise PermissionError(13, "Permission denied", name)
+
+    monkeypatch.setattr(default_storage, "delete", refused)
+
+    with django_capture_on_commit_callbacks(execute=True):  # the deletions wait for the commit, if any
+        first = client.get(url)
+        again = client.get(url)
+
+    assert first.status_code < 500 and again.status_code == first.status_code
+    assert [name.rsplit("/", 1)[-1] for name in asked] == ["bang.pdf"], "not asked once, or asked again"
+    assert "bang.pdf" in caplog.text
