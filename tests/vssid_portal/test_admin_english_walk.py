@@ -6,6 +6,7 @@ import html as html_lib
 import re
 
 import pytest
+from django import forms as django_forms
 from django.contrib import admin
 from django.db import models
 from django.test import RequestFactory
@@ -38,15 +39,34 @@ def stored_texts() -> list[str]:
     return sorted((text for text in texts if VIETNAMESE_LETTERS.search(text)), key=len, reverse=True)
 
 
-def interface_text_in_vietnamese(html: str, data: list[str]) -> list[str]:
+def choice_names(context) -> set[str]:
+    """The names, as posted, of the page's fields that choose among fixed choices (a sex, a status, a
+    payer): the selects whose options are interface text, not stored objects (a ModelChoiceField's)."""
+    if context is None:
+        return {"action"}
+    forms = [context["adminform"].form] if context.get("adminform") is not None else []
+    for inline in context.get("inline_admin_formsets") or ():
+        forms += [*inline.formset.forms, inline.formset.empty_form]
+    return {"action"} | {form.add_prefix(name) for form in forms for name, field in form.fields.items()
+                         if isinstance(field, django_forms.ChoiceField)
+                         and not isinstance(field, django_forms.ModelChoiceField)}
+
+
+def interface_text_in_vietnamese(html: str, data: list[str], choices=frozenset({"action"})) -> list[str]:
     """The Vietnamese of a page that is not stored data: its title, breadcrumbs, content, attributes
-    read aloud or shown (value, title, aria-label, placeholder, alt), less the options of a choice of
-    stored objects (every select but the actions') and less `data`."""
+    read aloud or shown (value, title, aria-label, placeholder, alt), the options of its selects named in
+    `choices` (choice_names), less the options of every other select, a choice of stored objects, and
+    less `data`."""
     title = html.split("<title>", 1)[1].split("</title>", 1)[0]
     content = html.split('id="content"', 1)[1].split('id="footer"', 1)[0]
     crumbs = html.split('<div class="breadcrumbs">', 1)[1].split("</div>", 1)[0] if 'class="breadcrumbs"' in html else ""
     page = re.sub(r"<script.*?</script>|<textarea.*?</textarea>", "", f"<p>{title}</p>{crumbs}<div {content}", flags=re.S)
-    page = re.sub(r'(<select(?![^>]*name="action")[^>]*>).*?(</select>)', r"\1\2", page, flags=re.S)
+
+    def options_of_stored_objects(select):
+        name = re.search(r'name="([^"]*)"', select.group(1))
+        return select.group(0) if name and html_lib.unescape(name.group(1)) in choices else select.group(1) + select.group(2)
+
+    page = re.sub(r"(<select[^>]*>).*?(</select>)", options_of_stored_objects, page, flags=re.S)
     texts = [html_lib.unescape(text) for text in
              re.findall(r'(?:value|title|aria-label|placeholder|alt)="([^"]*)"', page)]
     texts += [html_lib.unescape(text) for text in re.split(r"<[^>]+>", page)]
@@ -117,6 +137,29 @@ def test_every_admin_page_shows_no_vietnamese_interface_text_in_english(client, 
         response = client.get(url)
         if response.status_code != 200:
             continue
-        shown[url] = interface_text_in_vietnamese(response.content.decode(), data)
+        shown[url] = interface_text_in_vietnamese(response.content.decode(), data, choice_names(response.context))
     assert len(shown) > 20
     assert {url: texts for url, texts in shown.items() if texts} == {}
+
+
+@pytest.mark.django_db
+def test_the_walk_reads_the_options_of_a_choice_and_not_those_of_stored_objects(client, reference_data):
+    """The control of the walk: a page read in Vietnamese shows the options of its fixed choices (a
+    person's sex and papers) as interface text, while the options listing stored objects (the agencies,
+    the provinces) are left out as data."""
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from accounts.models import Person
+    from lookup.models import Agency
+
+    client.force_login(get_user_model().objects.create_superuser("quantri", password=None))
+    response = client.get("/quan-tri/accounts/person/add/")
+    found = interface_text_in_vietnamese(response.content.decode(), [], choice_names(response.context))
+
+    with translation.override("vi"):
+        choices = [str(label) for field in ("sex", "id_type") for _value, label in Person._meta.get_field(field).choices]
+    assert [label for label in choices if VIETNAMESE_LETTERS.search(label)], "the control: no choice in Vietnamese"
+    assert all(label in found for label in choices if VIETNAMESE_LETTERS.search(label)), found
+    agency = Agency.objects.filter(name__regex=VIETNAMESE_LETTERS.pattern).first()
+    assert str(agency) in response.content.decode() and not any(str(agency) in text for text in found)
