@@ -13,6 +13,7 @@ from accounts.models import Person
 from health_card import services as card_services
 from health_card.models import Card
 from health_card.services import card_revoke, reissue_card
+from public_services import services as filing_services
 from public_services.models import Filing
 from public_services.procedures import book_change
 from public_services.services import filing_complete, filing_receive, filing_start
@@ -54,9 +55,9 @@ def in_hand(owner, officer, code):  # noqa: F811
 @pytest.mark.parametrize("code, target, attribute, other", [
     # the details corrected, the card not reissued yet
     ("608A", book_change, "reissue_card", "UY-QUYEN"),
-    # the card reissued after the correction: the holder is about to be told
-    ("608A", card_services, "person_notify", "UY-QUYEN"),
-    ("BHYT-CL", card_services, "person_notify", "607A"),
+    # the card reissued after the correction: the holder is about to be told, by the filing's message
+    ("608A", filing_services, "person_notify", "UY-QUYEN"),
+    ("BHYT-CL", filing_services, "person_notify", "607A"),
 ], ids=["608A-corrected", "608A-card-reissued", "BHYT-CL-card-reissued"])
 def test_a_filing_for_the_person_commits_while_a_completion_corrects_them_or_reissues_their_card(
         owner, district_officer, facility, code, target, attribute, other):  # noqa: F811
