@@ -14,10 +14,17 @@ def build_registration_declaration(registration_id: int):
 
 
 @shared_task
-def send_password_reset_code(nonce: str):
+def send_password_reset_code(queued: str, *legacy):
     """A password reset's code, sent by the worker so that the request's time tells no account apart;
-    the message names the code's nonce alone (password_reset_code_queued)."""
-    password_reset_services.password_reset_code_queued(nonce=nonce)
+    the message carries the BHXH code, the client's address and the code's nonce sealed
+    (password_reset_code_queued). `legacy`: a task queued by the release before, whose message named
+    (BHXH code, nonce, address) in plain text, still sent while its code lives (5 minutes) — to be removed
+    with the next release."""
+    if len(legacy) == 2:
+        nonce, client = legacy
+        password_reset_services.password_reset_code_send(subject=queued, nonce=nonce, client=client)
+        return
+    password_reset_services.password_reset_code_queued(queued=queued)
 
 
 @shared_task

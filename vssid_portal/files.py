@@ -57,31 +57,40 @@ def private_file_url(name: str, *, user, filename: str | None = None, inline: bo
     return reverse("private_file", args=[_sealed(payload)])
 
 
-def _keys() -> list[bytes]:
-    """The key links are sealed with, then those of the fallback keys (`secret_keys`)."""
-    return [salted_hmac(SALT, "sealed links", secret=secret, algorithm="sha256").digest() for secret in secret_keys()]
+def _keys(salt: str = SALT) -> list[bytes]:
+    """The key texts are sealed with under `salt`, then those of the fallback keys (`secret_keys`)."""
+    return [salted_hmac(salt, "sealed links", secret=secret, algorithm="sha256").digest() for secret in secret_keys()]
 
 
-def _sealed(payload: dict) -> str:
+def _sealed(payload: dict, *, salt: str = SALT) -> str:
+    """`payload` sealed (AES-GCM, with a key drawn from SECRET_KEY and `salt`: what is sealed under one salt
+    opens under no other), as URL-safe text: a private file's link, or what another part of the portal must
+    carry through a place that keeps it (a task's message) without it being read there."""
     nonce = os.urandom(12)
     data = zlib.compress(json.dumps(payload, separators=(",", ":")).encode())
-    sealed = nonce + AESGCM(_keys()[0]).encrypt(nonce, data, SALT.encode())
+    sealed = nonce + AESGCM(_keys(salt)[0]).encrypt(nonce, data, salt.encode())
     return base64.urlsafe_b64encode(sealed).rstrip(b"=").decode()
 
 
-def _opened(token: str) -> dict | None:
-    """The payload of a link this portal sealed; None for anything else (forged, altered, cut)."""
+def _opened(token: str, *, salt: str = SALT) -> dict | None:
+    """The payload this portal sealed under `salt`; None for anything else (forged, altered, cut, sealed
+    under another salt or with a key no longer kept)."""
     try:
         sealed = base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4))
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, UnicodeEncodeError):
         return None
     nonce, data = sealed[:12], sealed[12:]
-    for key in _keys():
+    for key in _keys(salt):
         try:
-            return json.loads(zlib.decompress(AESGCM(key).decrypt(nonce, data, SALT.encode())))
+            return json.loads(zlib.decompress(AESGCM(key).decrypt(nonce, data, salt.encode())))
         except (InvalidTag, ValueError):
             continue
     return None
+
+
+# By their public names for the rest of the portal (a password reset's task: accounts.services.password_reset).
+sealed = _sealed
+opened = _opened
 
 
 def _session_tag(session_key: str, secret: str | None = None) -> str:

@@ -16,21 +16,30 @@ A reset's code is asked in two parts, so that the request's time does not tell a
 unknown BHXH code: the request does the same work for both (password_reset_code_ask) and queues one
 task, in whose worker alone the account is looked up and its code sent (password_reset_code_send).
 
-The task carries the code's nonce alone: the broker's message, which Redis writes to its disk
-(appendonly) and whose headers name the arguments (argsrepr), holds no BHXH code nor client's
-address; these wait in the cache under the nonce for the code's lifetime (password_reset_code_queued).
-While Redis is away the request is refused before anything is queued (otp.Unavailable), as before."""
+The task carries the BHXH code, the client's address and the code's nonce sealed (AES-GCM, a key drawn
+from SECRET_KEY under a salt of its own: vssid_portal.files.sealed): the broker's message, which Redis
+writes to its disk (appendonly) and whose headers name the arguments (argsrepr), holds neither in a form
+that can be read there, and nothing waits for the worker in the cache, which is the same Redis; the
+worker opens them (password_reset_code_queued). A task whose text does not open (sealed with a key no
+longer kept) is logged, naming nobody, and dropped: the citizen asks again. While Redis is away the
+request is refused before anything is queued (otp.Unavailable), as before."""
+
+import logging
 
 from django.conf import settings
-from django.core.cache import cache
 
+from vssid_portal.files import opened, sealed
 from vssid_portal.jobs import dispatch
 from vssid_portal.ratelimit import client_ip, counted_in_the_last, give_back, seconds_until_allowed
 
 from .. import otp
 from ..selectors import user_for_reset
 
+logger = logging.getLogger(__name__)
+
 RESET_CLIENT_ACTION = "password_reset_client"
+# The salt of the key a reset's task is sealed with: what is sealed for it opens nowhere else, nor a link there.
+QUEUED_SALT = "accounts.password_reset.queued"
 
 
 def password_reset_client_count(*, request, count: bool):
@@ -56,23 +65,21 @@ def password_reset_code_ask(*, request, subject: str) -> None:
     from ..tasks import send_password_reset_code
 
     nonce = otp.reset_code_ask(request, subject=subject)
-    cache.set(_queued_key(nonce), {"subject": subject, "client": client_ip(None, request)}, otp.LIFETIME)
-    dispatch(send_password_reset_code, nonce, personal=True)
+    dispatch(send_password_reset_code,
+             sealed({"subject": subject, "client": client_ip(None, request), "nonce": nonce}, salt=QUEUED_SALT),
+             personal=True)
 
 
-def _queued_key(nonce: str) -> str:
-    return f"accounts:password_reset:queued:{nonce}"
-
-
-def password_reset_code_queued(*, nonce: str) -> bool:
-    """The worker's part of the reset code `nonce` queued by password_reset_code_ask: the BHXH code and
-    the client's address it was asked with, read from the cache, and the code sent by
-    password_reset_code_send. Nothing once the code has expired (or the cache lost them: the citizen asks
-    again). Answers whether a code was sent."""
-    asked = cache.get(_queued_key(nonce))
-    if asked is None:
+def password_reset_code_queued(*, queued: str) -> bool:
+    """The worker's part of a reset code queued by password_reset_code_ask: the BHXH code, the client's
+    address and the code's nonce opened from the task's sealed text `queued`, and the code sent by
+    password_reset_code_send. A text that does not open (a key rotated away, a message not the portal's) is
+    logged without anything of it and dropped. Answers whether a code was sent."""
+    asked = opened(queued, salt=QUEUED_SALT) if isinstance(queued, str) else None
+    if not isinstance(asked, dict) or not {"subject", "client", "nonce"} <= asked.keys():
+        logger.warning("a password reset's task could not be opened; dropped (the citizen asks for a code again)")
         return False
-    return password_reset_code_send(subject=asked["subject"], nonce=nonce, client=asked["client"])
+    return password_reset_code_send(subject=asked["subject"], nonce=asked["nonce"], client=asked["client"])
 
 
 def password_reset_code_send(*, subject: str, nonce: str, client: str) -> bool:

@@ -18,6 +18,7 @@ from tests.accounts.helpers import clear_of_window_ends, reset_request
 from tests.accounts.test_otp import PHONE, codes_sent, make_citizen
 from tests.accounts.test_sessions import RESET, RESET_CODE, RESET_NEW, wrong_code
 from tests.conftest import wait_for
+from vssid_portal.files import opened
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,6 +59,12 @@ def cache_operations(monkeypatch):
     return made
 
 
+def nonce_of(task_queued) -> str:
+    """The code's nonce a queued reset task carries sealed."""
+    _task, (text, *_rest) = task_queued
+    return opened(text, salt=password_reset.QUEUED_SALT)["nonce"]
+
+
 def ask_reset(code: str, address: str, cache_operations: list) -> tuple[Client, dict]:
     """A reset asked for `code` from `address` by a new browser: the browser and what its request did."""
     browser = Client()
@@ -94,13 +101,13 @@ def test_the_worker_sends_nothing_for_an_unknown_bhxh_code_nor_for_a_code_replac
                                                                                              sms_outbox):
     user = make_citizen()
     ask_reset("7909999999", "10.0.9.2", cache_operations)
-    assert not password_reset.password_reset_code_send(subject="7909999999", nonce=queued[0][1][0],
+    assert not password_reset.password_reset_code_send(subject="7909999999", nonce=nonce_of(queued[0]),
                                                        client="10.0.9.2")
     ask_reset(user.username, "10.0.9.1", cache_operations)
     assert not password_reset.password_reset_code_send(subject=user.username, nonce="another-nonce",
                                                        client="10.0.9.1")
     for _run in range(2):  # a task handed out again (acks_late) sends the code once
-        assert password_reset.password_reset_code_send(subject=user.username, nonce=queued[1][1][0],
+        assert password_reset.password_reset_code_send(subject=user.username, nonce=nonce_of(queued[1]),
                                                        client="10.0.9.1")
     assert len(codes_sent(sms_outbox)) == 1
 
@@ -108,7 +115,7 @@ def test_the_worker_sends_nothing_for_an_unknown_bhxh_code_nor_for_a_code_replac
 def test_the_queued_task_carries_neither_the_bhxh_code_nor_the_client_s_address(queued, cache_operations,
                                                                                  sms_outbox):
     """The broker's message, which Redis writes to its disk (appendonly) and whose headers name the
-    arguments (argsrepr), carries the code's nonce alone: the worker finds the rest in the cache."""
+    arguments (argsrepr), carries neither the BHXH code nor the address readable: the worker opens them."""
     user = make_citizen()
     ask_reset(user.username, "10.0.9.1", cache_operations)
     (task, args), = queued
@@ -203,3 +210,54 @@ def test_a_task_run_again_counts_the_phones_codes_once(queued, cache_operations,
     ask_reset(user.username, "10.0.9.1", cache_operations)
     run_worker(queued)
     assert len(codes_sent(sms_outbox)) == 2
+
+
+def cache_contents() -> list[bytes]:
+    """Every key and stored value in the cache, as bytes (the local-memory cache's or Redis's), but the
+    sessions' (the browser's own session holds the BHXH code its code page asks the code of) and the keys
+    of allauth's limiter, which counts an address's requests under the address (their values are times)."""
+    backend = caches["default"]
+    if isinstance(getattr(backend, "_cache", None), dict):  # local memory: pickled values
+        pairs = [(key.encode(), value) for key, value in backend._cache.items()]
+    else:
+        client = backend._cache.get_client()
+        pairs = [(key, client.dump(key) or b"") for key in client.scan_iter("*")]
+    return [item for key, value in pairs if b"django.contrib.sessions" not in key
+            for item in ((value,) if b"allauth:rl:" in key else (key, value))]
+
+
+def test_nothing_in_the_cache_holds_the_bhxh_code_nor_the_client_s_address(queued, cache_operations, sms_outbox):
+    """The cache is the broker's Redis, written to its disk too: what the request leaves there for the
+    worker names neither, and the code is still sent."""
+    user = make_citizen()
+    ask_reset(user.username, "10.0.9.1", cache_operations)
+    stored = cache_contents()
+    assert stored and not any(user.username.encode() in item or b"10.0.9.1" in item for item in stored)
+    (task, args), = queued
+    task(*args)
+    assert len(codes_sent(sms_outbox)) == 1
+
+
+def test_a_task_whose_text_does_not_open_is_logged_without_personal_data_and_sends_nothing(
+        queued, cache_operations, sms_outbox, caplog, settings):
+    user = make_citizen()
+    ask_reset(user.username, "10.0.9.1", cache_operations)
+    (task, args), = queued
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "another-key-" + "x" * 50, []  # its key no longer kept
+    task(*args)
+    task("not-a-sealed-text")
+    assert codes_sent(sms_outbox) == []
+    warned = [record.getMessage() for record in caplog.records if record.name == password_reset.__name__]
+    assert len(warned) == 2
+    assert not any(user.username in line or "10.0.9.1" in line or args[0] in line for line in warned)
+
+
+def test_a_task_queued_by_the_release_before_with_the_bhxh_code_in_plain_is_still_sent(queued, cache_operations,
+                                                                                      sms_outbox):
+    """Its three arguments (BHXH code, nonce, address), queued before the upgrade while its code still lives."""
+    user = make_citizen()
+    ask_reset(user.username, "10.0.9.1", cache_operations)
+    (task, _args), = queued
+    nonce = caches["default"].get(otp._key(otp.Purpose.PASSWORD_RESET, user.username))["nonce"]
+    task(user.username, nonce, "10.0.9.1")
+    assert len(codes_sent(sms_outbox)) == 1
