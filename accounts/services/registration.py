@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -543,15 +544,20 @@ def _notify(registration: Registration, template: str, context: dict) -> None:
 
 def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -> int:
     """Delete the photos and the declaration PDF of registrations rejected more than 30 days ago (an
-    approved registration's are the agency's dossier and stay). Returns how many. A registration whose
+    approved registration's are the agency's dossier and stay), and the declaration a sweep made before it
+    went with the photos left behind (the photos' deletion recorded once, when they went). Returns how many
+    registrations were tidied. A registration whose
     files cannot be deleted (the storage refuses) is logged and left as it was, for the next sweep; the
     others are still done. Deleted in the transaction, not once it commits: a refusal then keeps the row
     pointing to its files, and a commit that fails afterwards leaves a row whose files are gone, which
     the next sweep marks done (a file already gone is no error)."""
     cutoff = (now or timezone.now()) - PHOTO_RETENTION
     count = 0
+    # Also a registration swept before the declaration went with the photos: its photos gone, its
+    # declaration left behind (and offered by the admin) until this sweep deletes it.
     stale = Registration.objects.filter(
-        status=Registration.Status.REJECTED, decided_at__lt=cutoff, photos_deleted_at__isnull=True
+        Q(photos_deleted_at__isnull=True) | ~Q(declaration_pdf=""),
+        status=Registration.Status.REJECTED, decided_at__lt=cutoff,
     )
     for registration_id in stale.values_list("pk", flat=True):
         try:
@@ -562,11 +568,14 @@ def registrations_delete_stale_photos(*, now: datetime.datetime | None = None) -
                 names = [*_photo_names(registration), registration.declaration_pdf.name]
                 registration.portrait = registration.id_front = registration.id_back = ""
                 registration.declaration_pdf = ""
-                registration.photos_deleted_at = timezone.now()
+                photos_deleted = registration.photos_deleted_at is None  # else its photos went at an earlier sweep
+                if photos_deleted:
+                    registration.photos_deleted_at = timezone.now()
                 registration.save(update_fields=["portrait", "id_front", "id_back", "declaration_pdf",
                                                  "photos_deleted_at"])
-                RegistrationEvent.objects.create(registration=registration,
-                                                 action=RegistrationEvent.Action.PHOTOS_DELETED)
+                if photos_deleted:
+                    RegistrationEvent.objects.create(registration=registration,
+                                                     action=RegistrationEvent.Action.PHOTOS_DELETED)
                 delete_files(names)  # a file already gone is no error; a refusal keeps the row as it was
         except OSError:
             logger.error("registration %s: photos not deleted, tried again at the next sweep",

@@ -116,3 +116,23 @@ def test_a_replaced_registration_loses_its_declaration_with_its_photos():
     first.refresh_from_db()
     assert first.status == Registration.Status.REPLACED and not first.declaration_pdf
     assert not default_storage.exists(declaration)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_declaration_left_by_a_sweep_made_before_it_went_with_the_photos_is_deleted_at_the_next():
+    registration = rejected_with_declaration("7901000001", "Trần Văn Lâm", "079088012345")
+    declaration, photos = registration.declaration_pdf.name, registration_services._photo_names(registration)
+    # Swept as the sweep did before: the photos gone and recorded, the declaration kept.
+    registration_services.delete_files(photos)
+    swept_at = timezone.now()
+    Registration.objects.filter(pk=registration.pk).update(portrait="", id_front="", id_back="",
+                                                           photos_deleted_at=swept_at)
+    RegistrationEvent.objects.create(registration=registration, action=RegistrationEvent.Action.PHOTOS_DELETED)
+
+    assert registration_services.registrations_delete_stale_photos(now=timezone.now() + LATER) == 1
+    registration.refresh_from_db()
+    assert not registration.declaration_pdf and not default_storage.exists(declaration)
+    assert registration.photos_deleted_at == swept_at  # when the photos went, as recorded then
+    assert RegistrationEvent.objects.filter(registration=registration,
+                                            action=RegistrationEvent.Action.PHOTOS_DELETED).count() == 1
+    assert registration_services.registrations_delete_stale_photos(now=timezone.now() + LATER) == 0
