@@ -349,13 +349,21 @@ def _save_snapshot(pdf_name: str, content: bytes) -> None:
         raise OSError(f"snapshot stored as {stored!r} instead of {name!r}")
 
 
+def _pdf_filename(code: str) -> str:
+    """The file name a statement's build gives its PDF (under the field's upload_to)."""
+    return f"xac-nhan-{code}.pdf"
+
+
 def statement_files_deleted(sender, instance: Statement, **kwargs) -> None:
     """Receiver of post_delete of Statement (participation/apps.py): a statement deleted, on its own or
     cascaded away with the login that asked for it or the person it states (Statement.requested_by,
     Statement.person), takes its PDF and snapshot with it once the deletion commits; a deletion rolled
-    back keeps them. In a receiver, not the deletion services: a cascade reaches it from either side."""
-    if instance.pdf:
-        delete_files_once_committed([instance.pdf.name, _snapshot_name(instance.pdf.name)])
+    back keeps them. In a receiver, not the deletion services: a cascade reaches it from either side.
+    Also the files its build names from its code: a deletion's collector may have read the row (no PDF
+    yet) before a build running meanwhile committed them, and the row deleted after it."""
+    named = Statement._meta.get_field("pdf").generate_filename(instance, _pdf_filename(instance.code))
+    pdfs = {named, instance.pdf.name} if instance.pdf else {named}
+    delete_files_once_committed([name for pdf in sorted(pdfs) for name in (pdf, _snapshot_name(pdf))])
 
 
 def statement_snapshot(statement: Statement) -> dict | None:
@@ -449,7 +457,7 @@ def _statement_rendered(statement_id: int, verify_base: str) -> Statement | None
                               verify_url=verify_base.rstrip("/") + verify_path(statement.code))
         content_hash = content_hash_of(data)
         pdf = render_pdf(PDF_TEMPLATE, _pdf_context(data, content_hash))
-        statement.pdf.save(f"xac-nhan-{statement.code}.pdf", ContentFile(pdf), save=False)
+        statement.pdf.save(_pdf_filename(statement.code), ContentFile(pdf), save=False)
         saved += [statement.pdf.name, _snapshot_name(statement.pdf.name)]
         _save_snapshot(statement.pdf.name, canonical_bytes(data))
         statement.content_hash = content_hash

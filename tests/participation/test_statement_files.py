@@ -71,3 +71,21 @@ def test_a_deletion_rolled_back_keeps_the_statements_files(owner, django_capture
         owner.delete()
         raise RuntimeError("the deletion's transaction fails")
     assert Statement.objects.exists() and all(default_storage.exists(name) for name in names)
+
+
+def test_a_login_deleted_while_its_statement_is_built_takes_the_files_built_meanwhile(
+        owner, django_capture_on_commit_callbacks):
+    """The deletion's collector reads the statement (no PDF yet), the build commits its files, then the
+    row is deleted: the files the build named from the statement's code go once the deletion commits."""
+    from django.db.models.deletion import Collector
+
+    statement = service.statement_request(person=owner.person, requested_by=owner, verify_base="https://testserver")
+    collector = Collector(using="default")
+    collector.collect([owner])  # the login and its statement read as they are: building, no PDF
+    built = service.statement_build(statement_id=statement.pk, verify_base="https://testserver")
+    names = [built.pdf.name, built.pdf.name.removesuffix(".pdf") + ".json"]
+    assert all(default_storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        collector.delete()
+    assert not Statement.objects.exists()
+    assert not any(default_storage.exists(name) for name in names)
