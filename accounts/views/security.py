@@ -35,7 +35,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -192,7 +192,10 @@ def password_change_confirm(request):
             return redirect("accounts_auth:security")
         return redirect("accounts_auth:password_change")
     if request.POST.get("action") == "resend":
-        _send_change_code(request, user)
+        if not _send_change_code(request, user):  # no phone nor e-mail any more: the change is asked again
+            del request.session[PENDING_PASSWORD]
+            messages.error(request, NO_CODE_RECIPIENT)
+            return redirect("accounts_auth:password_change")
         return redirect("accounts_auth:password_change_confirm")
     recipient = otp.recipient_for(user)
     unsent = otp.unsent_at_cap(request, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk),
@@ -421,8 +424,18 @@ def _code_channel(user) -> str | None:
     return recipient.channel if recipient else None
 
 
-def _send_change_code(request, user) -> None:
+# The confirmation page's "Gửi lại mã" once the account can receive no code (an officer removed the phone
+# meanwhile, and there is no e-mail): the change form then takes the current password as the only check.
+NO_CODE_RECIPIENT = gettext_lazy("Tài khoản không còn số điện thoại hoặc email để nhận mã xác thực. Hãy nhập lại "
+                                 "mật khẩu hiện tại và mật khẩu mới.")
+
+
+def _send_change_code(request, user) -> bool:
+    """Ask the password change's code for `user`, the page's message said; False, nothing asked nor said,
+    when the account has no phone nor e-mail to receive it (otp.recipient_for)."""
     recipient = otp.recipient_for(user)
+    if recipient is None:
+        return False
     try:
         otp.send_code(
             request, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk), recipient=recipient, user=user
@@ -438,6 +451,7 @@ def _send_change_code(request, user) -> None:
             messages.error(request, refusal.message)
     else:
         messages.success(request, gettext("Đã gửi mã xác thực tới %(recipient)s.") % {"recipient": recipient.display})
+    return True
 
 
 def _send_reset_code(request, subject: str) -> bool:

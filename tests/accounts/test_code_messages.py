@@ -135,6 +135,28 @@ def test_a_password_change_code_sent_and_asked_again_within_the_minute(sms_outbo
     assert JUST_SENT not in page and 'name="code"' in page
 
 
+@pytest.mark.parametrize("wait", [15, 75], ids=["within the minute", "after it"])
+def test_a_password_change_code_asked_again_once_the_account_has_no_phone_asks_the_change_again(sms_outbox, clock,
+                                                                                              wait):
+    """An officer removed the phone while the holder was on the confirmation page (no e-mail either):
+    "Gửi lại mã" sends nothing and leads back to the change form, which takes the current password alone."""
+    from accounts.models import Person
+
+    user = make_citizen()
+    client = logged_in(sms_outbox)
+    assert SENT in ask_change_code(client)
+    Person.objects.filter(pk=user.person_id).update(phone="")
+    clock.advance(wait)
+    sent = len(codes_sent(sms_outbox))
+    response = client.post(CHANGE_CONFIRM, {"action": "resend"}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == CHANGE
+    assert "Tài khoản không còn số điện thoại hoặc email để nhận mã xác thực." in said(response)
+    assert len(codes_sent(sms_outbox)) == sent
+    client.post(CHANGE, {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
 def test_a_password_change_code_asked_again_within_the_minute_at_the_cap_says_the_cap(sms_outbox, clock):
     make_citizen()
     client = logged_in(sms_outbox)
