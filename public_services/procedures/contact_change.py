@@ -213,7 +213,7 @@ class ContactChange(Procedure):
                                     unseen) % {"count": unseen})
         return [gettext("Số điện thoại mới %(phone)s đang là số điện thoại đăng ký trong hồ sơ BHXH của người khác: "
                         "%(holders)s. Khi hoàn thành, mã xác thực đăng nhập, đổi mật khẩu và thông báo bảo mật của "
-                        "%(name)s sẽ gửi đến số này. Chỉ hoàn thành khi đã xác minh với %(name)s đây là số của chính "
+                        "%(name)s sẽ được gửi đến số này. Chỉ hoàn thành khi đã xác minh với %(name)s đây là số của chính "
                         "mình hoặc của người trong gia đình dùng chung.") % {
                             "phone": new[PHONE].as_national, "holders": "; ".join(holders),
                             "name": filing.person.full_name}]

@@ -43,7 +43,7 @@ def test_a_phone_of_a_person_in_the_officer_s_scope_is_named_on_the_confirmation
     Person.objects.filter(pk=sister.pk).update(phone=SHARED, agency=owner.person.agency)
     page = confirmation_page(owner, district_officer, "0987654321")
     assert WARNING in page and "Nguyễn Thị Lan (mã số BHXH 7901112223)" in page
-    assert f"thông báo bảo mật của {owner.person.full_name} sẽ gửi đến số này" in page
+    assert f"thông báo bảo mật của {owner.person.full_name} sẽ được gửi đến số này" in page
 
 
 def test_a_phone_of_a_person_outside_the_officer_s_scope_is_counted_not_named(owner, stranger,
