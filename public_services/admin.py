@@ -41,6 +41,7 @@ from .selectors import (
     OWN_CASE_HERE,
     FilingsTold,
     completion_changes,
+    completion_confirmed,
     completion_digest,
     completion_digest_shown,
     completion_warnings,
@@ -379,7 +380,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             if not self.has_process_permission(request):
                 raise PermissionDenied
             # what it writes and what the officer should check first: both confirmed on the page
-            confirming = [*completion_changes(filing), *completion_warnings(filing, request.user)]
+            confirming = completion_confirmed(filing, request.user)
             confirmed = request.POST.get("confirmed")  # missing, empty or forged: nothing to say changed
             if request.method != "POST" or ((confirming or confirmed is not None)
                                             and not completion_digest_shown(confirmed)):
@@ -432,12 +433,14 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     def _confirm_complete(self, request, filing, label):
         """Like Django's delete confirmation: what completing will write, "Xác nhận" and "Quay lại", with
         what the officer should check first (completion_warnings), both confirmed by the digest posted."""
+        # shown in the page's language; the digest made of them in Vietnamese, as the completion checks it
         changes, warnings = completion_changes(filing), completion_warnings(filing, request.user)
         # whom the completion will tell: as of now, since only a rejection or a return is told otherwise
         told = filings_told([filing])
         context = {
             **self.admin_site.each_context(request), "title": gettext("%(step)s – hồ sơ %(number)s") % {"step": label, "number": filing.tracking_number},
-            "filing": filing, "changes": changes, "confirmed": completion_digest([*changes, *warnings]),
+            "filing": filing, "changes": changes,
+            "confirmed": completion_digest(completion_confirmed(filing, request.user)),
             "button": label, "warnings": warnings,
             "seen": filing.status, "seen_revision": filing.revision, "done": Filing.Status.DONE.label,
             "told": will_tell(told), "told_anyone": not told.nobody,

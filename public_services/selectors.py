@@ -276,33 +276,43 @@ def correction_initial(filing: Filing, *, user) -> dict:
 def completion_changes(filing: Filing) -> list[str]:
     """What completing the filing will write beyond its status (the new card, the registry's new
     details), one sentence each, for the officer to confirm; empty: a one-click step (also when the
-    declared data no longer reads: completing then refuses with the reason). In the admin's language
-    (settings.LANGUAGE_CODE), whatever is active: the page confirming them and the completion's check
-    of what it confirmed (completion_digest) read the same sentences."""
+    declared data no longer reads: completing then refuses with the reason). In the active language, the
+    page's; the completion's check of what was confirmed reads them in Vietnamese (completion_confirmed)."""
     try:
-        with translation.override(settings.LANGUAGE_CODE):
-            return [str(line) for line in filing.procedure.completion_changes(filing)]
+        return [str(line) for line in filing.procedure.completion_changes(filing)]
     except ValidationError:
         return []
 
 
 def completion_warnings(filing: Filing, officer) -> list[str]:
     """What the officer confirming the completion should check first (Procedure.completion_warnings),
-    in the admin's language as completion_changes; empty when the declared data no longer reads."""
+    in the active language as completion_changes; empty when the declared data no longer reads."""
     try:
-        with translation.override(settings.LANGUAGE_CODE):
-            return [str(line) for line in filing.procedure.completion_warnings(filing, officer=officer)]
+        return [str(line) for line in filing.procedure.completion_warnings(filing, officer=officer)]
     except ValidationError:
         return []
+
+
+# The language of the sentences a completion's digest is made of: the same whatever language the page
+# that showed them was in, so that the page's digest and the completion's check compare the same sentences.
+COMPLETION_DIGEST_LANGUAGE = "vi"
+
+
+def completion_confirmed(filing: Filing, officer) -> list[str]:
+    """The changes and the warnings (completion_changes, completion_warnings) as completion_digest reads
+    them: in Vietnamese, whatever the active language."""
+    with translation.override(COMPLETION_DIGEST_LANGUAGE):
+        return [*completion_changes(filing), *completion_warnings(filing, officer)]
 
 
 _COMPLETION_SALT = "public_services.completion-confirmation"
 
 
-def completion_digest(changes: list[str]) -> str:
-    """A short fingerprint of the changes a confirmation page showed, posted back with it; signed, so
-    that a value no page showed is told from one a page showed before the changes moved."""
-    return signing.Signer(salt=_COMPLETION_SALT).sign(hashlib.sha256("\n".join(changes).encode()).hexdigest()[:16])
+def completion_digest(confirmed: list[str]) -> str:
+    """A short fingerprint of the changes and warnings a confirmation page showed (completion_confirmed:
+    in Vietnamese), posted back with it; signed, so that a value no page showed is told from one a page
+    showed before the changes moved."""
+    return signing.Signer(salt=_COMPLETION_SALT).sign(hashlib.sha256("\n".join(confirmed).encode()).hexdigest()[:16])
 
 
 def completion_digest_shown(confirmed: str | None) -> bool:

@@ -62,9 +62,8 @@ from .selectors import (
     OWN_CASE,
     already_open,
     citizen_person_ids,
-    completion_changes,
+    completion_confirmed,
     completion_digest,
-    completion_warnings,
     email_confirmation_resend_offered,
     email_confirmation_token,
     email_key,
@@ -811,8 +810,7 @@ def filing_complete(*, filing: Filing, officer, note: str = "", seen: str | None
     _still_as_seen(filing, seen, to=Filing.Status.DONE, seen_revision=seen_revision)
     check_move(filing, to=Filing.Status.DONE)  # a second click changes nothing, the hook included
     # what the officer's page showed: what completing writes, and what they were warned to check first
-    if confirmed is not None and confirmed != completion_digest([*completion_changes(filing),
-                                                                 *completion_warnings(filing, officer)]):
+    if confirmed is not None and confirmed != completion_digest(completion_confirmed(filing, officer)):
         raise CompletionChangedMeanwhile(filing)
     done = filing.procedure.on_complete(filing=filing, actor=officer)
     filing.finished_at = timezone.now()

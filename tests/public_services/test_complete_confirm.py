@@ -140,7 +140,7 @@ def test_a_one_click_completion_that_gains_changes_before_it_runs_is_confirmed_f
 
     issue(owner.person, facility)
     filing = in_hand(submit(owner, "608A"), district_officer)
-    monkeypatch.setattr(public_services.admin, "completion_changes", lambda filing: [])  # what the page saw
+    monkeypatch.setattr(public_services.admin, "completion_confirmed", lambda filing, officer: [])  # what the page saw
     client = logged(district_officer)
     response = client.post(f"{QUEUE}{filing.pk}/buoc/complete/", {"seen": Filing.Status.PROCESSING})
     owner.person.refresh_from_db()

@@ -361,11 +361,11 @@ def test_completing_checks_what_it_writes_against_the_person_read_under_the_lock
     """The confirmed changes are compared with the person's row as locked for the write: a phone
     changed by another transaction just before the lock is granted is seen, and nothing is
     written, instead of the confirmation being checked against a read made before the lock."""
-    from public_services.selectors import completion_changes, completion_digest
+    from public_services.selectors import completion_confirmed, completion_digest
     from public_services.services import CompletionChangedMeanwhile
 
     filing = in_hand(submit(owner, CODE), district_officer)
-    confirmed = completion_digest(completion_changes(filing))  # what the officer's page showed
+    confirmed = completion_digest(completion_confirmed(filing, district_officer))  # what the officer's page showed
     lock = Person.objects.select_for_update
 
     def committed_meanwhile_then_lock(*args, **kwargs):

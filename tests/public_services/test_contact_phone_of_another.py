@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.messages import WARNING as WARNED
+from django.utils import translation
 
 from accounts.models import Person
 from public_services.models import Filing
@@ -77,3 +78,41 @@ def test_a_warning_that_appears_after_the_page_was_opened_is_confirmed_again(own
     assert client.post(f"{QUEUE}{filing.pk}/buoc/complete/", form).status_code == 302  # confirmed with the warning
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.DONE
     assert Person.objects.get(pk=owner.person.pk).phone.as_e164 == SHARED  # a shared phone is not refused
+
+
+WARNING_EN = "is already registered in the social insurance records as the phone of"
+
+
+def shared_with_sister(owner):
+    sister = make_person("7901112223", "Nguyễn Thị Lan", sex=2, id_number="079190011122")
+    Person.objects.filter(pk=sister.pk).update(phone=SHARED, agency=owner.person.agency)
+
+
+def test_the_warning_is_in_the_active_language_and_the_digest_the_same_in_either(owner, district_officer):  # noqa: F811
+    from public_services.selectors import completion_confirmed, completion_digest, completion_warnings
+
+    shared_with_sister(owner)
+    filing = in_hand(owner, district_officer, "0987654321")
+    digests = {}
+    for language, said in (("en", WARNING_EN), ("vi", WARNING)):
+        with translation.override(language):
+            [warning] = completion_warnings(filing, district_officer)
+            digests[language] = completion_digest(completion_confirmed(filing, district_officer))
+        assert said in warning and "Nguyễn Thị Lan" in warning
+    assert digests["en"] == digests["vi"]
+
+
+def test_a_confirmation_shown_in_an_english_admin_completes_in_a_vietnamese_one(owner, district_officer,  # noqa: F811
+                                                                               settings):
+    """The page's digest is made of the Vietnamese sentences, whatever language the page showed them in:
+    the completion, checked in another language, finds nothing changed."""
+    shared_with_sister(owner)
+    filing = in_hand(owner, district_officer, "0987654321")
+    client = logged(district_officer)
+    settings.LANGUAGE_CODE = "en"
+    html = client.get(f"{QUEUE}{filing.pk}/buoc/complete/").content.decode()
+    assert WARNING_EN in html and WARNING not in html
+    form = dict(re.findall(r'name="(seen|seen_revision|confirmed)" value="([^"]*)"', html))
+    settings.LANGUAGE_CODE = "vi"
+    assert client.post(f"{QUEUE}{filing.pk}/buoc/complete/", form).status_code == 302
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.DONE
