@@ -95,4 +95,4 @@ def test_its_sms_points_to_the_correction_only_while_it_can_be_sent_again(owner,
     closed = filing_return(filing=filing, officer=district_officer, what="Ghi rõ nơi mất thẻ")
     sms = Message.objects.filter(channel=Message.Channel.SMS, template="public_service_filing").latest("pk")
     assert closed.tracking_number in sms.body and "sửa trên Cổng" not in sms.body
-    assert sms.body.endswith(" - cần bổ sung, sửa đổi: Ghi rõ nơi mất thẻ.")
+    assert sms.body.endswith(" – cần bổ sung, sửa đổi: Ghi rõ nơi mất thẻ.")
