@@ -23,13 +23,13 @@ a session that ends here is not recorded as active first.
 """
 
 import time
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
@@ -61,7 +61,7 @@ class SessionRulesMiddleware:
         if response is None:
             without_session = request.method == "POST" and not request.user.is_authenticated
             response = self.get_response(request)
-            if without_session and _leads_to_login(response):  # a page for logged-in users, whichever it is
+            if without_session and _leads_to_login(request, response):  # a page for logged-in users, whichever
                 messages.warning(request, POST_WITHOUT_SESSION)
         self._keep_visitor_clock(request)
         return response
@@ -110,8 +110,8 @@ class SessionRulesMiddleware:
         ended is done already, and leads where a logout leads (not to a login that would ask it again)."""
         if request.path_info == reverse("account_logout"):
             return redirect(get_adapter().get_logout_redirect_url(request))
-        if request.method == "POST":  # a form sent as the session ended: the reason, then what became of it
-            messages.warning(request, POST_NOT_SENT)
+        if request.method == "POST" and not _carries_no_form(request):  # a form sent as the session ended
+            messages.warning(request, POST_NOT_SENT)  # after the reason, what became of it
         return redirect_to_login(request.get_full_path())
 
     def _require_new_password(self, request):
@@ -121,11 +121,22 @@ class SessionRulesMiddleware:
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 
 
-def _leads_to_login(response) -> bool:
-    """Whether `response` sends the browser to the login page: a page for logged-in users asked
-    without a login (login_required's redirect)."""
+def _leads_to_login(request, response) -> bool:
+    """Whether `response` is login_required's redirect of `request`: to the login page, to come back to
+    this very page, a page for logged-in users asked without a login. Not a post that did its work and
+    leads to the login page (a password reset done, the language switched on the login page)."""
     location = response.get("Location") if response.status_code in (301, 302, 303, 307, 308) else None
-    return location is not None and urlsplit(location).path == resolve_url(settings.LOGIN_URL)
+    if location is None:
+        return False
+    parts = urlsplit(location)
+    return (parts.path == resolve_url(settings.LOGIN_URL)
+            and parse_qs(parts.query).get(REDIRECT_FIELD_NAME) == [request.get_full_path()])
+
+
+def _carries_no_form(request) -> bool:
+    """A post that carries nothing typed: the language switch, or the button that keeps the session
+    going, of which nothing is lost when the session has ended."""
+    return is_language_switch(request.path_info) or request.path_info == reverse("accounts_auth:session_keepalive")
 
 
 def _stamp_activity(session, now: float) -> None:

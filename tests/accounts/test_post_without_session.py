@@ -7,6 +7,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.sessions import SEEN
 from public_services.models import Filing
 from tests.public_services.helpers import answers, citizen
@@ -51,3 +52,24 @@ def test_a_form_sent_after_the_time_out_is_told_the_time_out_and_that_nothing_wa
     assert "Bạn đã không thao tác trong" in html and "Nội dung vừa nhập chưa được gửi đi" in html
     assert "Phiên làm việc đã kết thúc (bạn đã đăng xuất" not in html  # the reason is told once
     assert not Filing.objects.exists()
+
+
+def test_the_language_switched_on_the_login_page_is_not_told_of_a_form_lost(client, reference_data):
+    """The header's language form posts to the switch, which leads back to the login page: a visitor
+    switching the language there sent no form that needed a login, and is told nothing of one."""
+    html = client.post(reverse("set_language"), {"language": "vi", "next": reverse("account_login")},
+                       follow=True).content.decode()
+    assert "Phiên làm việc đã kết thúc" not in html and "chưa được gửi đi" not in html
+
+
+def test_after_the_time_out_the_language_switch_and_the_keep_going_button_are_told_the_time_out_alone(signed_in):
+    """Neither carries anything typed: the page says the session ended, not that a form was lost."""
+    client, _key = signed_in
+    for post in (lambda: client.post(reverse("set_language"), {"language": "vi", "next": FORM}, follow=True),
+                 lambda: client.post(reverse("accounts_auth:session_keepalive"), follow=True)):
+        session = client.session
+        session[SEEN] = time.time() - 2 * 60 * 60
+        session.save()
+        html = post().content.decode()
+        assert "Bạn đã không thao tác trong" in html and "chưa được gửi đi" not in html
+        client.force_login(User.objects.get(username="7901234567"))  # logged in again for the next

@@ -685,6 +685,7 @@ def test_back_or_a_second_submit_once_the_new_password_is_saved_says_it_was_save
         html = again.content.decode()
         assert again.redirect_chain == [(LOGIN, 302)]
         assert "Mật khẩu mới đã được lưu. Hãy đăng nhập bằng mật khẩu mới." in html and "hết hạn" not in html
+        assert "Phiên làm việc đã kết thúc" not in html  # the reset did its work: no form was lost
     assert submit_password(owner, password=new)["Location"] == CONFIRM
     owner.post(RESET, reset_request("7901234567"))  # a new reset starts afresh
     assert owner.get(RESET_NEW)["Location"] == RESET
