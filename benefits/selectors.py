@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lookup.selectors import within_officer_scope
 from participation.selectors import TABS_BY_SLUG, months_spanned, periods_for
@@ -105,10 +106,16 @@ class Step:
 
     @property
     def state_label(self) -> str:
-        return {"done": _("Đã xong"), "current": _("Đang thực hiện"), "todo": _("Chưa đến"),
-                "overdue": _("Đã quá hẹn"), "failed": _("Không giải quyết"), "none": _("Chưa có ngày hẹn"),
-                "on_time": _("Có kết quả đúng hẹn"), "late": _("Có kết quả sau ngày hẹn"),
-                "settled": _("Đã có kết quả")}[self.state]
+        return STEP_STATES[self.state]
+
+
+# A step's state in words, by its name (its marker's class on the page: timeline__step--<name>).
+STEP_STATES = {
+    "done": gettext_lazy("Đã xong"), "current": gettext_lazy("Đang thực hiện"), "todo": gettext_lazy("Chưa đến"),
+    "overdue": gettext_lazy("Đã quá hẹn"), "failed": gettext_lazy("Không giải quyết"),
+    "none": gettext_lazy("Chưa có ngày hẹn"), "on_time": gettext_lazy("Có kết quả đúng hẹn"),
+    "late": gettext_lazy("Có kết quả sau ngày hẹn"), "settled": gettext_lazy("Đã có kết quả"),
+}
 
 
 def benefit_timeline(record: BenefitRecord) -> list[Step]:
