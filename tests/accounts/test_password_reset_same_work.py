@@ -261,3 +261,15 @@ def test_a_task_queued_by_the_release_before_with_the_bhxh_code_in_plain_is_stil
     nonce = caches["default"].get(otp._key(otp.Purpose.PASSWORD_RESET, user.username))["nonce"]
     task(user.username, nonce, "10.0.9.1")
     assert len(codes_sent(sms_outbox)) == 1
+
+
+def test_a_reset_s_sealed_text_and_a_private_link_open_only_as_what_they_are():
+    """Sealed under a salt of its own: a reset's task does not open as a private file's link, nor a link
+    as a reset's task, though both are sealed with keys drawn from the same SECRET_KEY."""
+    from vssid_portal.files import private_file_url, sealed
+
+    task = sealed({"subject": "7901234567", "client": "10.0.9.1", "nonce": "n-1"}, salt=password_reset.QUEUED_SALT)
+    assert opened(task, salt=password_reset.QUEUED_SALT)["subject"] == "7901234567"
+    assert opened(task) is None
+    link = private_file_url("registrations/anh.jpg", user=None).rstrip("/").rsplit("/", 1)[1]
+    assert opened(link) is not None and opened(link, salt=password_reset.QUEUED_SALT) is None
