@@ -389,7 +389,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
                     self._not_own_case(request, filing)
                 except ValidationError as refused:
                     return self._step_refused(request, filing, refused)
-                return self._confirm_complete(request, filing, label)
+                return self._confirm_complete(request, filing, label, confirming)
         try:
             if step == "complete":
                 # A one-click completion confirms that nothing but the status is written: what
@@ -430,9 +430,10 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
             messages.error(request, " ".join(refused.messages))
         return redirect("admin:public_services_filing_change", filing.pk)
 
-    def _confirm_complete(self, request, filing, label):
+    def _confirm_complete(self, request, filing, label, confirming=None):
         """Like Django's delete confirmation: what completing will write, "Xác nhận" and "Quay lại", with
-        what the officer should check first (completion_warnings), both confirmed by the digest posted."""
+        what the officer should check first (completion_warnings), both confirmed by the digest posted
+        (of `confirming`, completion_confirmed as the caller read it, else read here)."""
         # shown in the page's language; the digest made of them in Vietnamese, as the completion checks it
         changes, warnings = completion_changes(filing), completion_warnings(filing, request.user)
         # whom the completion will tell: as of now, since only a rejection or a return is told otherwise
@@ -440,7 +441,8 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         context = {
             **self.admin_site.each_context(request), "title": gettext("%(step)s – hồ sơ %(number)s") % {"step": label, "number": filing.tracking_number},
             "filing": filing, "changes": changes,
-            "confirmed": completion_digest(completion_confirmed(filing, request.user)),
+            "confirmed": completion_digest(completion_confirmed(filing, request.user) if confirming is None
+                                           else confirming),
             "button": label, "warnings": warnings,
             "seen": filing.status, "seen_revision": filing.revision, "done": Filing.Status.DONE.label,
             "told": will_tell(told), "told_anyone": not told.nobody,
