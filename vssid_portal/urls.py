@@ -4,10 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import RedirectView
-
-from accounts.views import reauthenticate
 
 from . import files, views
 from .text import PORTAL_NAME
@@ -33,14 +30,12 @@ urlpatterns = [
     path("dich-vu-cong/", include("public_services.urls")),
     path("thong-bao/", include("notifications.urls")),
     # The portal's Vietnamese paths for allauth's busiest views and the page asking for the password
-    # again before a filing (accounts/views/reauthenticate.py); the rest keep allauth's paths.
+    # again before a filing (public_services/reauthenticate.py); the rest keep allauth's paths.
     path("tai-khoan/", include("accounts.urls_auth")),
     path("tai-khoan/", include("allauth.urls")),
     path("tai-khoan/dang-nhap/", account_views.login, name="account_login"),
     path("tai-khoan/dang-xuat/", account_views.logout, name="account_logout"),
-    # allauth's view marks nothing sensitive: an error report shows stars in place of the password.
-    path("tai-khoan/nhap-lai-mat-khau/", sensitive_post_parameters("password")(reauthenticate.reauthenticate),
-         name="account_reauthenticate"),
+    path("tai-khoan/nhap-lai-mat-khau/", include("public_services.urls_reauthenticate")),
     path("tep/<str:token>/", files.private_file, name="private_file"),
     path("i18n/", include("accounts.urls_language")),  # Django's switch, remembered for a logged-in citizen
     path("quan-tri/", admin.site.urls),

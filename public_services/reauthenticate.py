@@ -1,5 +1,6 @@
 """allauth's page asking for the password again (account_reauthenticate), at the portal's path
-/tai-khoan/nhap-lai-mat-khau/.
+/tai-khoan/nhap-lai-mat-khau/ (urls_reauthenticate): here, where the procedures are known, since the
+page names what the filing it is asked for changes.
 
 Before a filing that asks it (Procedure.reauthenticate) the page says so: the filing has not been
 sent yet, why the password is asked (what the filing changes), and what happens once it is given.
@@ -15,6 +16,9 @@ from allauth.account.internal.flows.reauthentication import STATE_SESSION_KEY
 from allauth.account.views import ReauthenticateView
 from django.urls import Resolver404, resolve
 
+from .models import Filing
+from .procedures import registry
+
 FILING_PAGES = {"public_services:review", "public_services:edit"}  # the views that submit and resubmit
 
 
@@ -25,9 +29,6 @@ class Reauthenticate(ReauthenticateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if match := self._filing_page():
-            from public_services.models import Filing
-            from public_services.procedures import registry
-
             if match.view_name == "public_services:edit":  # a returned filing's correction, the user's own
                 filing = Filing.objects.filter(pk=match.kwargs["pk"], submitted_by=self.request.user).first()
                 context["procedure"] = filing.procedure if filing is not None else None
