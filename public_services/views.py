@@ -105,6 +105,14 @@ def _uploads_refused(request):
                                   rate=UPLOAD_POSTS_PER_LOGIN, too_many=uploads_limited, method="POST")
 
 
+def _uploads_spent(request) -> None:
+    """Count a post carrying files that a correction page answers without reading them (a page of an
+    earlier revision, or of a filing no longer returned) against UPLOAD_POSTS_PER_LOGIN, as any other:
+    otherwise such posts could be sent again and again uncounted. Its answer stays that page's (409, or
+    the status page), past the limit too: the limit's refusal would show the page as one to send again."""
+    _uploads_refused(request)
+
+
 def index(request):
     """The procedures; for a signed-in visitor, why any of them is not open to the person in view."""
     person = person_in_view(request) if request.user.is_authenticated else None
@@ -531,6 +539,7 @@ def filing_edit(request, pk):
     filing = _filing(request, pk)
     if not filing.can_edit:
         _forget_corrections(request, filing)
+        _uploads_spent(request)
         return _not_returned(request, filing)
     procedure = filing.procedure
     if reason := resubmit_refused(filing, user=request.user):  # the resubmission would be refused: said before any correction
@@ -549,6 +558,7 @@ def filing_edit(request, pk):
     if request.method == "POST" and _posted_revision(request) != filing.revision:
         # before anything of this revision's draft is changed, and before the upload limit: its refusal
         # would show the page again with this revision's number and the older page's answers
+        _uploads_spent(request)
         return _returned_again(request, filing)  # which reads and stores none of the post's files
     refusal = _uploads_refused(request) if request.method == "POST" else None
     if request.method == "POST":

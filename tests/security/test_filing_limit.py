@@ -262,3 +262,50 @@ def test_a_correction_is_sent_once_per_return(owner, district_officer,  # noqa: 
     assert filing.revision == 2
     assert filing.events.filter(from_status=Filing.Status.RETURNED, status=Filing.Status.SUBMITTED).count() == 1
     assert Message.objects.filter(channel=Message.Channel.SMS).count() == texts
+
+
+def test_stale_correction_posts_with_files_spend_the_upload_limit(owner, district_officer, monkeypatch):  # noqa: F811
+    """A correction page of an earlier revision is refused (409) before its files are read: the post is
+    still counted as a post carrying files, so that a script cannot send them again and again past the
+    login's limit. The 409 page stays as it is; the next post carrying files is refused by the limit."""
+    from public_services import views
+
+    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Gửi kèm bản chụp giấy tờ.")
+    filing.refresh_from_db()
+    stale = correction(filing, "607A")
+    corrected(filing, owner)
+    filing.refresh_from_db()
+    filing_return(filing=filing, officer=district_officer, what="Ghi rõ nơi làm mất sổ.")
+    filing.refresh_from_db()
+    client, url = logged(owner), f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+
+    refused_as_stale = client.post(url, {**stale, "attached_files": [jpeg("a.jpg")]})
+    assert refused_as_stale.status_code == 409
+    assert "Ghi rõ nơi làm mất sổ." in refused_as_stale.content.decode()
+
+    current = {**correction(filing, "607A"), "reason": "", "attached_files": [jpeg("b.jpg")]}
+    assert client.post(url, current).status_code == 429
+
+
+def test_posts_with_files_to_a_filing_no_longer_returned_spend_the_upload_limit(  # noqa: F811
+        owner, district_officer, monkeypatch):  # noqa: F811
+    """The correction page of a filing withdrawn meanwhile (in another tab) answers without reading the
+    post's files; the post is counted all the same, and the next post carrying files is refused by the limit."""
+    from public_services import views
+
+    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Gửi kèm bản chụp giấy tờ.")
+    filing.refresh_from_db()
+    page = correction(filing, "607A")
+    withdrawn(filing)
+    client = logged(owner)
+
+    sent = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", {**page, "attached_files": [jpeg("a.jpg")]})
+    assert sent.status_code == 409
+
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
+    incomplete = {**answers("607A"), "reason": "", "idempotency_key": key, "attached_files": [jpeg("b.jpg")]}
+    assert client.post(URL, incomplete).status_code == 429
