@@ -211,8 +211,10 @@ def _keep_uploads(request, form, kept: dict, folder: str, *, existing: dict | No
 
 
 def _replace_kept(kept: dict, key: str, stored: str) -> None:
+    """`stored` kept under `key`, the draft's file it replaces deleted (tidying only: a file the storage
+    will not delete is logged and left to the sweep of stale uploads, the post goes on)."""
     if kept.get(key) and kept[key].startswith(f"{UPLOAD_DIR}/"):
-        default_storage.delete(kept[key])
+        delete_files_once_committed([kept[key]])
     kept[key] = stored
 
 
@@ -239,12 +241,13 @@ def _attached(request, kept: dict, filing=None) -> list[tuple[str, str, str]]:
 
 def _remove_files(request, kept: dict) -> list[str]:
     """The several-files uploads the citizen ticked "Bỏ tệp này" for: taken out of `kept` (a draft's
-    copy is deleted at once); returns their keys."""
+    copy is deleted at once, or left to the sweep of stale uploads when the storage will not delete it);
+    returns their keys."""
     removed = []
     for key in request.POST.getlist(REMOVE_FILES):
         if is_several(key) and key in kept:
             if kept[key].startswith(f"{UPLOAD_DIR}/"):
-                default_storage.delete(kept[key])
+                delete_files_once_committed([kept[key]])
             del kept[key]
             removed.append(key)
     return removed

@@ -31,7 +31,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
-from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
+from vssid_portal.files import DEFAULT_MAX_AGE, delete_files_once_committed, private_file_url
 from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.forms import posted_as_initial, refreshed_by_script, typed_to_keep
 from vssid_portal.ratelimit import client_ip
@@ -209,7 +209,8 @@ def posted_submission_key(request) -> str:
 
 def keep_photos(form, kept: dict, *, folder: str) -> None:
     """Store privately every photo of the form that passed, even when another field failed, so
-    the next attempt does not ask for it again."""
+    the next attempt does not ask for it again. The photo it replaces is deleted (tidying only: one
+    the storage will not delete is logged and left to the sweep of temporary photos)."""
     cleaned = getattr(form, "cleaned_data", {})
     for field in PHOTO_FIELDS:
         content = cleaned.get(field)
@@ -217,7 +218,7 @@ def keep_photos(form, kept: dict, *, folder: str) -> None:
             extension = content.name.rsplit(".", 1)[-1]
             name = default_storage.save(f"{folder}/{field}.{extension}", content)
             if kept.get(field):
-                default_storage.delete(kept[field])
+                delete_files_once_committed([kept[field]])
             kept[field] = name
     form.mark_kept(kept)
 

@@ -485,14 +485,15 @@ def test_a_returned_filing_refuses_a_hostile_file_and_keeps_the_filing_as_it_was
     assert filing.status == Filing.Status.RETURNED
 
 
-def test_a_kept_file_can_be_taken_out_before_submitting(owner, root):
+def test_a_kept_file_can_be_taken_out_before_submitting(owner, root, django_capture_on_commit_callbacks):
     client = logged(owner)
     key = key_of(client)
     response = post_form(client, key, [upload("giay.pdf", real_pdf()), upload("bang.xlsx", real_xlsx())], details="")
     html = response.content.decode()
     assert 'name="remove_files" value="attached_files-1"' in html and "Bỏ tệp giay.pdf" in html
-    response = client.post(URL, {**answers("607A"), "idempotency_key": key, "remove_files": ["attached_files-1",
-                                                                                             "evidence_1", "x-9"]})
+    with django_capture_on_commit_callbacks(execute=True):  # the deletions wait for the commit, if any
+        response = client.post(URL, {**answers("607A"), "idempotency_key": key,
+                                     "remove_files": ["attached_files-1", "evidence_1", "x-9"]})
     assert response.status_code == 302
     review = client.get(URL + "xem-lai/").content.decode()
     assert "giay.pdf" not in review and "bang.xlsx" in review

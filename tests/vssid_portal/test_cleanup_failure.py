@@ -67,3 +67,89 @@ def test_a_file_the_storage_will_not_delete_leaves_the_others_of_the_list_delete
         delete_files_once_committed([stuck, "", other])
     assert default_storage.exists(stuck) and not default_storage.exists(other)
     assert stuck in caplog.text
+
+
+def _attachments_form(client) -> str:
+    """The 607A form opened: its idempotency key."""
+    page = client.get("/dich-vu-cong/cap-lai-so-bhxh/").content.decode()
+    return page.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
+
+
+def _draft_uploads(client) -> list[str]:
+    """The stored names of the files kept for the one draft of the client's session."""
+    [draft] = client.session["public_services_drafts"].values()
+    return list(draft["uploads"].values())
+
+
+def test_a_draft_file_taken_out_that_the_storage_will_not_delete_is_left_for_the_sweep_and_the_form_goes_on(
+        owner, monkeypatch, django_capture_on_commit_callbacks, caplog):
+    """"Bỏ tệp này" on a file kept for a draft: the storage refusing to delete it fails neither the post nor
+    what it sends (the answers go to the review page, without the file); the file stays for the sweep."""
+    from tests.accounts.helpers import jpeg
+    from tests.public_services.helpers import answers, logged
+
+    client = logged(owner)
+    key = _attachments_form(client)
+    url = "/dich-vu-cong/cap-lai-so-bhxh/"
+    kept = client.post(url, {**answers("607A", details=""), "idempotency_key": key, "attached_files": [jpeg("giay.jpg")]})
+    assert kept.status_code == 200 and "giay.jpg" in kept.content.decode()
+    [stored] = _draft_uploads(client)
+    storage_refusing(monkeypatch, lambda name: name.startswith("filings/tmp/"))
+
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**answers("607A", details="Mất sổ ở bến xe"), "idempotency_key": key,
+                                     "remove_files": ["attached_files-1"]})
+
+    assert response.status_code == 302 and response["Location"].endswith("/xem-lai/")
+    review = client.get(response["Location"]).content.decode()
+    assert "Mất sổ ở bến xe" in review and "giay.jpg" not in review
+    assert default_storage.exists(stored) and stored in caplog.text  # left for the sweep, said in the log
+
+
+def test_a_draft_file_replaced_that_the_storage_will_not_delete_is_left_for_the_sweep_and_the_form_goes_on(
+        owner, monkeypatch, django_capture_on_commit_callbacks, caplog):
+    """A file chosen again under the name of one kept for the draft replaces it: the storage refusing to
+    delete the old copy fails neither the post nor the answers typed; the new copy is the one kept."""
+    from tests.accounts.helpers import jpeg
+    from tests.public_services.helpers import answers, logged
+
+    client = logged(owner)
+    key = _attachments_form(client)
+    url = "/dich-vu-cong/cap-lai-so-bhxh/"
+    client.post(url, {**answers("607A", reason=""), "idempotency_key": key, "attached_files": [jpeg("anh.jpg")]})
+    [old] = _draft_uploads(client)
+    storage_refusing(monkeypatch, lambda name: name.startswith("filings/tmp/"))
+
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**answers("607A", details="Mất sổ ở bến xe"), "idempotency_key": key,
+                                     "attached_files": [jpeg("anh.jpg", color=(200, 30, 30))]})
+
+    assert response.status_code == 302 and response["Location"].endswith("/xem-lai/")
+    [new] = _draft_uploads(client)
+    assert new != old and default_storage.exists(new)
+    assert "Mất sổ ở bến xe" in client.get(response["Location"]).content.decode()
+    assert default_storage.exists(old) and old in caplog.text  # left for the sweep, said in the log
+
+
+def test_a_registration_photo_replaced_that_the_storage_will_not_delete_is_left_for_the_sweep(
+        reference_data, client, monkeypatch, django_capture_on_commit_callbacks, caplog):
+    """A photo of the registration's second step chosen again: the storage refusing to delete the one it
+    replaces fails neither the post nor the registration under way; the new photo is the one kept."""
+    from accounts.sessions import REGISTRATION_DRAFT
+    from tests.accounts.helpers import declaration_data, jpeg, make_person
+
+    make_person()
+    assert client.post("/dang-ky/", declaration_data()).status_code == 302
+    assert client.post("/dang-ky/anh/", {"portrait": jpeg()}).status_code == 200  # the ID photos still missing
+    old = client.session[REGISTRATION_DRAFT]["photos"]["portrait"]
+    storage_refusing(monkeypatch, lambda name: name.startswith("registrations/tmp/"))
+
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/dang-ky/anh/", {"portrait": jpeg(color=(200, 30, 30)), "id_front": jpeg(),
+                                                 "id_back": jpeg()})
+
+    assert response.status_code == 302 and response["Location"] == "/dang-ky/co-quan/"
+    state = client.session[REGISTRATION_DRAFT]
+    assert state["photos"]["portrait"] != old and default_storage.exists(state["photos"]["portrait"])
+    assert state["declaration"]["id_number"] == "079088012345"  # what was typed at the first step
+    assert default_storage.exists(old) and old in caplog.text  # left for the sweep, said in the log
