@@ -16,6 +16,7 @@ is briefly unavailable (503, Retry-After) instead of blaming the answer or the n
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -34,6 +35,7 @@ from ..forms_challenge import ChallengeForm
 from ..selectors import person_for_code_lookup
 from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challenge_issue
 from ..services.code_lookup import client_network, code_lookup_audit
+from ..validators import IdType, validate_id_number
 
 NOT_FOUND = with_hotline(_(
     "Không tìm thấy mã số BHXH khớp với các thông tin đã nhập. Hãy kiểm tra họ tên, ngày sinh, tỉnh/thành phố và số giấy tờ "
@@ -116,9 +118,24 @@ class CodeLookupForm(ChallengeForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("id_number") and not cleaned.get("parent_name"):
+        number = cleaned.get("id_number")
+        if not number and not cleaned.get("parent_name"):
             self.add_error("id_number", _("Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ nếu chưa có."))
+        elif number:
+            try:  # told as at registration, before any search is counted: no one holds a number of another shape
+                validate_id_number(id_type_of(number), number)
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
+
+
+def id_type_of(number: str) -> str:
+    """The kind of ID document a number typed without its kind would be, by its shape: a letter then
+    digits a passport's (IdType.PASSPORT), 9 characters an old CMND's, anything else a CCCD's, whose
+    message (12 digits) is the one to read for a number that fits none."""
+    if number[:1].isalpha() and number[1:].isdigit():
+        return IdType.PASSPORT
+    return IdType.CMND if len(number) == 9 else IdType.CCCD
 
 
 def _render(request, form, *, result=None, limited=None, status=200):

@@ -650,3 +650,32 @@ def test_a_spent_expired_or_forged_challenge_is_stale_and_only_a_wrong_answer_on
     monkeypatch.setattr(time, "time", lambda: later)
     assert challenge_spend(purpose=purpose, token=old.token, answer="1") is ChallengeSpent.STALE
     assert not ChallengeSpent.WRONG and not ChallengeSpent.STALE and ChallengeSpent.PASSED
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("123", "Số CCCD gồm đúng 12 chữ số."),
+    ("abcdef", "Số CCCD gồm đúng 12 chữ số."),
+    ("999088012345", "Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ."),
+    ("07908801x", "Số CMND gồm đúng 9 chữ số."),
+    ("c12", "Số hộ chiếu gồm 1 chữ cái in hoa và 7–8 chữ số, ví dụ C1234567."),
+])
+def test_an_id_number_nobody_can_hold_is_told_as_at_registration_and_costs_no_search(
+        client, person, settings, typed, message):
+    """The number's shape is checked as the registration checks it (accounts.validators.validate_id_number),
+    on the field, before any search is counted."""
+    settings.CODE_LOOKUP_RATES = {"ip": "1/h", "network": "1/h"}
+    response = lookup(client, id_number=typed)
+    html = response.content.decode()
+    assert response.status_code == 400 and message in html and 'href="#id_id_number"' in html
+    assert "Không tìm thấy mã số BHXH khớp" not in html
+    assert "7901234567" in lookup(client).content.decode()  # the hour's one search is still there
+
+
+@pytest.mark.parametrize("id_type,number", [("cmnd", "079088012"), ("passport", "C1234567")])
+def test_a_holder_of_a_cmnd_or_a_passport_is_still_found_by_its_number(client, person, id_type, number):
+    from accounts.models import Person
+
+    Person.objects.filter(pk=person.pk).update(id_type=id_type, id_number=number)
+    assert "7901234567" in lookup(client, id_number=number.lower()).content.decode()
+    missed = lookup(client, id_number=number[:-1] + ("1" if number[-1] != "1" else "2"))
+    assert missed.status_code == 200 and "Không tìm thấy mã số BHXH khớp" in missed.content.decode()
