@@ -16,7 +16,9 @@
 - A form sent once the session has ended (a logout in another tab, a time-out) lands on the login
   page told that nothing of it was sent nor kept: whichever page for logged-in users it was sent to
   (login_required's redirect to the login page, seen here), or the time-out's own redirect. What
-  was typed is not kept: without a login nothing says whose it is.
+  was typed is not kept: without a login nothing says whose it is. A browser that never had a
+  session here (no session cookie, nor the mark SESSION_ENDED_COOKIE a session's end leaves) is
+  only asked to log in, by the login page itself.
 
 Placed after allauth's AccountMiddleware (messages, user) and before UserSessionActivityMiddleware, so
 a session that ends here is not recorded as active first.
@@ -40,6 +42,7 @@ from .sessions import (
     POST_NOT_SENT,
     POST_WITHOUT_SESSION,
     SEEN,
+    SESSION_ENDED_COOKIE,
     STARTED,
     holds_visitor_data,
     time_out_message,
@@ -57,13 +60,17 @@ class SessionRulesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        logged_in, ended = request.user.is_authenticated, _session_ended(request)  # before _enforce ends one
         response = self._enforce(request)
         if response is None:
-            without_session = request.method == "POST" and not request.user.is_authenticated
+            without_session = request.method == "POST" and not logged_in
             response = self.get_response(request)
             if without_session and _leads_to_login(request, response):  # a page for logged-in users, whichever
-                messages.warning(request, POST_WITHOUT_SESSION)
+                if ended:  # else a browser that never had a session: the login page alone asks it to log in
+                    messages.warning(request, POST_WITHOUT_SESSION)
         self._keep_visitor_clock(request)
+        if (logged_in or ended) and not request.user.is_authenticated and SESSION_ENDED_COOKIE not in request.COOKIES:
+            _mark_session_ended(response)
         return response
 
     def _enforce(self, request):
@@ -131,6 +138,24 @@ def _leads_to_login(request, response) -> bool:
     parts = urlsplit(location)
     return (parts.path == resolve_url(settings.LOGIN_URL)
             and parse_qs(parts.query).get(REDIRECT_FIELD_NAME) == [request.get_full_path()])
+
+
+def _session_ended(request) -> bool:
+    """Whether this browser, not logged in, held a session that has ended: it sent a session cookie
+    that no session in the store answers to any more (ended elsewhere, expired, flushed), or the mark
+    of a session ended since the browser was opened (SESSION_ENDED_COOKIE: a logout or a time-out
+    deletes the session cookie with the session). A browser that sent neither never had one."""
+    if request.user.is_authenticated:
+        return False
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    return bool(request.COOKIES.get(SESSION_ENDED_COOKIE)) or (bool(cookie) and not request.session.session_key)
+
+
+def _mark_session_ended(response) -> None:
+    """Mark the browser, until it is closed (as the session cookie it held), as one whose session ended."""
+    response.set_cookie(SESSION_ENDED_COOKIE, "1", path=settings.SESSION_COOKIE_PATH,
+                        domain=settings.SESSION_COOKIE_DOMAIN, secure=settings.SESSION_COOKIE_SECURE,
+                        httponly=True, samesite=settings.SESSION_COOKIE_SAMESITE)
 
 
 def _carries_no_form(request) -> bool:

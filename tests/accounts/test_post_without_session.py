@@ -5,6 +5,7 @@ and fill the form again. Nothing of what was typed is kept without a session."""
 import time
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -73,3 +74,39 @@ def test_after_the_time_out_the_language_switch_and_the_keep_going_button_are_to
         html = post().content.decode()
         assert "Bạn đã không thao tác trong" in html and "chưa được gửi đi" not in html
         client.force_login(User.objects.get(username="7901234567"))  # logged in again for the next
+
+
+ENDED = "Phiên làm việc đã kết thúc (bạn đã đăng xuất hoặc hết thời gian)"
+
+
+def test_a_browser_that_never_logged_in_is_only_asked_to_log_in(client, reference_data):
+    """A post to a page for logged-in users from a browser that sent no session cookie: it never had a
+    session to end, so the login page says nothing of one, nor of a form lost."""
+    response = client.post(FORM, {**answers("607A", details=TYPED), "idempotency_key": "k" * 22}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[0][0] == f"{reverse('account_login')}?next={FORM}"
+    assert ENDED not in html and "chưa được gửi đi" not in html
+    assert not Filing.objects.exists()
+
+
+def test_a_session_cookie_the_store_no_longer_holds_is_told_the_session_ended(signed_in):
+    """The session gone from the store (ended elsewhere without a note, expired there): the browser still
+    sends its cookie, and a form sent with it is told that the session ended and nothing was sent."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    client, key = signed_in
+    SessionStore(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).delete()
+    html = sent(client, key).content.decode()
+    assert ENDED in html and NOT_SENT in html
+    assert not Filing.objects.exists()
+
+
+def test_a_form_sent_after_a_logout_that_took_the_session_cookie_away_is_told_the_session_ended(signed_in):
+    """A logout deletes the session cookie: a browser drops it, sending none with the form of a tab left
+    open. The logout left the mark of a session ended, so that form is still told that nothing was sent."""
+    client, key = signed_in
+    client.post(reverse("account_logout"))  # the other tab
+    del client.cookies[settings.SESSION_COOKIE_NAME]  # as a browser does with a cookie deleted
+    html = sent(client, key).content.decode()
+    assert ENDED in html and NOT_SENT in html
+    assert not Filing.objects.exists()
