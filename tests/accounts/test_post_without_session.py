@@ -105,7 +105,9 @@ def test_a_form_sent_after_a_logout_that_took_the_session_cookie_away_is_told_th
     """A logout deletes the session cookie: a browser drops it, sending none with the form of a tab left
     open. The logout left the mark of a session ended, so that form is still told that nothing was sent."""
     client, key = signed_in
-    client.post(reverse("account_logout"))  # the other tab
+    mark = client.post(reverse("account_logout")).cookies["session_ended"]  # the other tab
+    assert mark["httponly"] and mark["samesite"] == settings.SESSION_COOKIE_SAMESITE
+    assert not mark["max-age"] and not mark["expires"]  # gone when the browser closes, as the session cookie
     del client.cookies[settings.SESSION_COOKIE_NAME]  # as a browser does with a cookie deleted
     html = sent(client, key).content.decode()
     assert ENDED in html and NOT_SENT in html
