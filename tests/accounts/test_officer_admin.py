@@ -589,13 +589,13 @@ def test_a_vietnamese_admin_offers_the_end_of_sessions_of_accounts_as_before(cli
 APPROVED_IN = {
     "en": ("The registration for electronic transactions has been approved",
            "BHXH: Registration {reference} has been approved. User name: 7901234567. Temporary password: {password} "
-           "(change your password at your first login).",
+           "(change it at your first login). Log in at: http://testserver/tai-khoan/dang-nhap/",
            "BHXH: Registration {reference} has been approved. User name: 7901234567. The temporary password has been "
            "sent by SMS to the registered phone number. Log in at: http://testserver/tai-khoan/dang-nhap/",
            "Hello Nguyễn Văn Đức,"),
     "vi": ("Đăng ký giao dịch điện tử đã được duyệt",
            "BHXH: Đăng ký {reference} đã được duyệt. Tên đăng nhập: 7901234567. Mật khẩu tạm: {password} "
-           "(đổi mật khẩu khi đăng nhập lần đầu).",
+           "(đổi khi đăng nhập lần đầu). Đăng nhập: http://testserver/tai-khoan/dang-nhap/",
            "BHXH: Đăng ký {reference} đã được duyệt. Tên đăng nhập: 7901234567. Mật khẩu tạm đã được gửi bằng SMS "
            "đến số điện thoại đã đăng ký. Trang đăng nhập: http://testserver/tai-khoan/dang-nhap/",
            "Xin chào Nguyễn Văn Đức,"),

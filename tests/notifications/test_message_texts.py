@@ -336,3 +336,23 @@ def test_every_message_offering_the_hotline_introduces_it_in_one_wording(templat
     assert text.count(HELP[language]) == 1 and not [words for words in OTHER_HELP if words in text], text
     if channel == "sms":
         assert sms_parts(text.strip()) <= 2, (len(text.strip()), text)
+
+
+@pytest.mark.parametrize(("language", "parts", "said"), [
+    ("vi", 3, "BHXH: Đăng ký DK2612ABCDEF đã được duyệt. Tên đăng nhập: 7901234567. Mật khẩu tạm: Ab3dE5gH9kMn (đổi "
+              "khi đăng nhập lần đầu). Đăng nhập: {url}"),
+    ("en", 2, "BHXH: Registration DK2612ABCDEF has been approved. User name: 7901234567. Temporary password: "
+              "Ab3dE5gH9kMn (change it at your first login). Log in at: {url}"),
+])
+def test_an_approval_s_sms_says_where_to_log_in_within_its_parts(language, parts, said):
+    """The login name, the temporary password and the login page's address, which ends the text so that no
+    full stop is read as part of it: in 3 parts in Vietnamese (UCS-2), 2 in English, for an address as long as
+    the portal's own; without an address (none configured, none from the officer's request) as before."""
+    url = "https://dichvucong.baohiemxahoi.gov.vn/tai-khoan/dang-nhap/"
+    registration = SimpleNamespace(reference="DK2612ABCDEF", bhxh_code="7901234567", is_child=False)
+    context = {"registration": registration, "password": "Ab3dE5gH9kMn"}
+    with translation.override(language):
+        sms = body("registration_approved", channel="sms", login_url=url, **context).strip()
+        without = body("registration_approved", channel="sms", login_url="", **context).strip()
+    assert sms == said.format(url=url) and sms_parts(sms) <= parts, (len(sms), sms)
+    assert url not in without and "Ab3dE5gH9kMn" in without and sms_parts(without) <= 2
