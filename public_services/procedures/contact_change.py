@@ -6,7 +6,9 @@ go through this filing, never a direct edit (issue 4).
 
 The phone receives the login and password codes: when the filing is submitted (again) and when it
 is completed, the phone registered until then is told by SMS (without a phone, the login's e-mail
-registered until then, where the codes go), with the hotline to call if it was not its holder. Filed
+registered until then, where the codes go), with the hotline to call if it was not its holder. At the
+completion of a change that keeps the phone, the filing's own result SMS to that phone says it, one
+SMS; a new phone's old number is told apart, the new number getting the result. Filed
 only by the person, with a login of their own, whatever their age: never by a parent for a child,
 whose own login's codes it would move. The managing agency handles it; completing it writes the new
 details (accounts.services.contact). Handling time: 3 working days (unconfirmed).
@@ -14,15 +16,17 @@ details (accounts.services.contact). Handling time: 3 working days (unconfirmed)
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.otp import recipient_for
-from accounts.selectors import has_own_login, may_change_own_contact, others_with_phone
+from accounts.selectors import has_own_login, logins_told_of, may_change_own_contact, others_with_phone
 from accounts.services.contact import person_change_contact
 from lookup.models import Province, Ward
+from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.forms import TextField
 from vssid_portal.templatetags.vn_format import masked_phone
@@ -117,6 +121,18 @@ class ContactChangeForm(ProcedureForm):
 def current_email(person) -> str:
     """The e-mail address of the person's login ("" without one)."""
     return User.objects.filter(person=person).values_list("email", flat=True).first() or ""
+
+
+def _alert(changes: list[str]) -> str:
+    """The security alert said by a completion's SMS (ContactChange.completion_sms_outcome), in the
+    language active when it is rendered: what changed and, if its holder did not ask, whom to call."""
+    changed = ", ".join(str(NAMED[change]) for change in changes)
+    return " ".join((gettext("Đã đổi %(changed)s của tài khoản.") % {"changed": changed},
+                     gettext("Nếu không phải bạn đề nghị, hãy gọi ngay tổng đài %(hotline)s.") % {
+                         "hotline": settings.PORTAL_HOTLINE}))
+
+
+_alert_said = lazy(_alert, str)
 
 
 def _address(province, ward, street) -> str:
@@ -223,11 +239,31 @@ class ContactChange(Procedure):
 
     def on_complete(self, *, filing, actor):
         new = self._new(filing)
-        registered = self._registered(filing)  # read before the write
+        user, recipient = registered = self._registered(filing)  # read before the write
         province, ward, street = new.get(ADDRESS, (None, None, None))
         person_change_contact(person=filing.person, phone=new.get(PHONE), email=new.get(EMAIL),
                               province=province, ward=ward, street=street)
+        if self._alert_in_result(filing, user, recipient, new):
+            # The phone keeps its number and gets the completion's SMS (services._notify): that SMS says
+            # what changed and whom to call (completion_sms_outcome), rather than a second SMS after it.
+            filing.contact_alert_in_result = True
+            return
+        # A new phone: the number registered until then hears that the codes leave it, the new
+        # number the filing's result; without a phone, the login's e-mail registered until then.
         self._tell_registered(filing, *registered, done=True)
+
+    def _alert_in_result(self, filing, user, recipient, new) -> bool:
+        """Whether the completion's SMS reaches the phone the alert would go to: the phone stays, the
+        codes go to it by SMS, and its login, active, is told of the filing (accounts.selectors.logins_told_of,
+        its own login first, texted first)."""
+        return (PHONE not in new and recipient is not None and recipient.channel == Message.Channel.SMS
+                and any(login.pk == user.pk for login in logins_told_of(filing.person)))
+
+    def completion_sms_outcome(self, filing):
+        if not getattr(filing, "contact_alert_in_result", False):
+            return ""
+        changes = [change for change, _label in CHANGES if change in filing.data.get("changes", [])]
+        return _alert_said(changes)
 
     def _registered(self, filing) -> tuple:
         """The login and where its codes go now (accounts.otp.recipient_for): the phone in the
