@@ -384,7 +384,9 @@ class Procedure:
     def completion_sms_outcome(self, filing) -> str:
         """The same, as short as the completion's SMS can add within its parts
         (tests/notifications/test_filing_sms_parts.py), "" when the SMS keeps to its step: said by
-        the SMS alone where the decision wrote a record the person must use at once (the new BHYT card)."""
+        the SMS where the decision wrote a record the person must use at once (the new BHYT card, or the
+        end of one), and where it says what another SMS would have said after it (a contact change's
+        alert to the phone it keeps)."""
         return ""
 
     def completion_changes(self, filing) -> list[str]:

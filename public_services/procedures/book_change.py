@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person
 from accounts.services.identity import id_number_taken, person_correct_identity, taken_message
 from accounts.validators import CCCD_INVALID, IdType, validate_id_document
-from health_card.selectors import CHILD_GROUP, card_in_use, child_card_valid_to
+from health_card.selectors import CHILD_GROUP, card_in_use, card_version_of, child_card_valid_to
 from health_card.services import CardWouldBeExpired, card_expire, reissue_card
 from vssid_portal.forms import CodeField, DayMonthYearField, NameField, validate_birth_date
 from vssid_portal.images import LIMITS_HELP, SafeImageField
@@ -109,6 +109,15 @@ class BookChangeForm(DeliveryForm):
         return cleaned
 
 
+def _new_end(filing):
+    """The end date of the card a completion reissued (on_complete: `card_reissued`), when it is not the
+    end of the card it replaced (a child's card, ended earlier by the new birth date); else None."""
+    card = getattr(filing, "card_reissued", None)
+    if card is None or card.valid_to is None or card.valid_to == getattr(filing, "card_end_before", card.valid_to):
+        return None
+    return card.valid_to
+
+
 @register
 class BookChange(Procedure):
     code = "608A"
@@ -158,10 +167,27 @@ class BookChange(Procedure):
         return lines
 
     def completion_outcome(self, filing):
-        return card_reissued_outcome(filing)
+        ended = getattr(filing, "card_ended", None)
+        if ended is not None:
+            card, valid_to = ended
+            return format_lazy(_("Theo ngày sinh mới, thẻ BHYT trẻ em dưới 6 tuổi chỉ có giá trị đến hết ngày "
+                                 "{valid_to}, nên thẻ đã hết hạn và không còn dùng được từ ngày {date}. Thẻ BHYT mới "
+                                 "do cơ quan BHXH cấp theo đối tượng tham gia hiện nay; hãy liên hệ cơ quan BHXH "
+                                 "quản lý."), valid_to=vn_date(valid_to),
+                               date=vn_date(timezone.localdate(card.changed_at)))
+        told = card_reissued_outcome(filing)
+        if told and (end := _new_end(filing)):
+            return format_lazy("{} {}", told, format_lazy(_("Theo ngày sinh mới, thẻ có giá trị đến hết ngày "
+                                                            "{date}."), date=vn_date(end)))
+        return told
 
     def completion_sms_outcome(self, filing):
-        return card_reissued_outcome(filing, sms=True)
+        if getattr(filing, "card_ended", None) is not None:
+            return _("Thẻ BHYT trẻ em đã hết hạn.")
+        told = card_reissued_outcome(filing, sms=True)
+        if told and (end := _new_end(filing)):
+            return format_lazy(_("Thẻ BHYT mới hạn {date}."), date=vn_date(end))  # a child's name fits 2 parts
+        return told
 
     def on_complete(self, *, filing, actor):
         """The agency approved the change: the registry takes the new details, read through the
@@ -184,12 +210,16 @@ class BookChange(Procedure):
         except CardWouldBeExpired as ended:
             # An earlier birth date can end a child's (TE) card before today, or before its first day:
             # the card printed with the old one must not go on working. Which card comes next (the
-            # group the child now belongs to) is the agency's to decide.
-            card_expire(card=ended.card)
+            # group the child now belongs to) is the agency's to decide. The completion's messages say
+            # the card ended (completion_outcome), the card sending nothing of its own.
+            filing.card_ended = (card_expire(card=ended.card), ended.valid_to)
             return (f"Không cấp lại thẻ BHYT: theo ngày sinh mới, thẻ BHYT trẻ em dưới 6 tuổi chỉ có giá trị đến "
                     f"hết ngày {ended.valid_to:%d/%m/%Y}, nên thẻ cũ đã hết hạn và không còn dùng được. Thẻ BHYT "
                     "mới phải do cơ quan BHXH cấp theo đối tượng tham gia hiện nay; hãy liên hệ cơ quan BHXH "
                     "quản lý.")
         filing.card_reissued = card
+        # A child's card ends on the law's last day from the new birth date: the messages say a new end.
+        replaced = card_version_of(person=person, version=card.version - 1)
+        filing.card_end_before = replaced.valid_to if replaced is not None else card.valid_to
         return (f"Đã cấp lại thẻ BHYT (lần cấp {card.version}) theo thông tin mới; "
                 "mã QR của thẻ cũ không còn dùng được.")

@@ -150,3 +150,79 @@ def test_a_childs_card_an_earlier_birth_date_has_ended_is_marked_expired_not_rei
         f"30/09/{today.year - 2}, nên thẻ cũ đã hết hạn và không còn dùng được. Thẻ BHYT mới phải do cơ quan BHXH "
         "cấp theo đối tượng tham gia hiện nay; hãy liên hệ cơ quan BHXH quản lý.")
     assert not Message.objects.filter(template="bhyt_card_reissued").exists()
+
+
+def child_with_card(owner, facility, *, born, corrected):  # noqa: F811
+    """A child of `owner`, registered as born on `born` (a CCCD of the year `corrected`, the true one), with
+    a child's (TE) card that runs to the law's last day from the date registered."""
+    from accounts.models import Guardianship
+    from tests.accounts.helpers import managed_person
+
+    child = managed_person("7905555556", "Nguyễn Minh Khang", "07901", f"0792{corrected:%y}012345", birth=born)
+    Guardianship.objects.create(parent=owner, child=child, relationship="cha")
+    return child, issue(child, facility, group="TE", valid_from=max(born, datetime.date(born.year + 1, 1, 1)))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_child_s_card_ended_by_the_new_birth_date_is_told_by_the_completion(owner, district_officer, facility,
+                                                                             language):  # noqa: F811
+    """The notice and the e-mail say the card ended, until when the law let it run and from when it no longer
+    works, and what to do; the SMS that it ended, within the step's parts."""
+    from tests.notifications.sms_parts import sms_parts
+
+    today = timezone.localdate()
+    corrected = datetime.date(today.year - 8, 1, 15)
+    child, card = child_with_card(owner, facility, born=datetime.date(today.year - 3, 1, 15), corrected=corrected)
+    User.objects.filter(pk=owner.pk).update(language=language, email="bo@example.vn")
+    filing = submit(owner, "608A", person=child, changes=["birth_date"], new_full_name="",
+                    new_birth_date=f"{corrected:%d/%m/%Y}")
+    filing_receive(filing=filing, officer=district_officer)
+    filing_start(filing=filing, officer=district_officer)
+    Message.objects.all().delete()
+    filing_complete(filing=filing, officer=district_officer)
+    assert Card.objects.get(pk=card.pk).status == Card.Status.EXPIRED
+    messages = {message.channel: message for message in Message.objects.all()}
+    assert set(messages) == {"inbox", "sms", "email"}, list(messages)
+    ended = f"30/09/{today.year - 2}"
+    said = {"vi": (f"chỉ có giá trị đến hết ngày {ended}", f"không còn dùng được từ ngày {today:%d/%m/%Y}",
+                   "hãy liên hệ cơ quan BHXH quản lý", "Thẻ BHYT trẻ em đã hết hạn."),
+            "en": (f"valid only until {ended}", f"no longer usable from {today:%d/%m/%Y}",
+                   "contact the managing social insurance office", "Child's card has expired.")}[language]
+    for channel in ("inbox", "email"):
+        assert all(words in messages[channel].body for words in said[:3]), messages[channel].body
+    sms = messages["sms"].body
+    assert sms.endswith(f". {said[3]}") and ended not in sms and sms_parts(sms) <= 2, (len(sms), sms)
+    if language == "en":
+        assert not any(VIETNAMESE_LETTERS.search(message.body.replace(child.full_name, ""))
+                       for message in messages.values())
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_child_s_card_reissued_to_an_earlier_end_tells_its_new_end(owner, district_officer, facility,
+                                                                    language):  # noqa: F811
+    """Corrected from three to five years old, the child's card still runs a while: it is reissued to end on
+    the law's last day from the new birth date, which the notice, the e-mail and the SMS say."""
+    from health_card.selectors import child_card_valid_to
+    from tests.notifications.sms_parts import sms_parts
+
+    today = timezone.localdate()
+    corrected = datetime.date(today.year - 5, 3, 1)
+    child, card = child_with_card(owner, facility, born=datetime.date(today.year - 3, 3, 1), corrected=corrected)
+    User.objects.filter(pk=owner.pk).update(language=language, email="bo@example.vn")
+    filing = submit(owner, "608A", person=child, changes=["birth_date"], new_full_name="",
+                    new_birth_date=f"{corrected:%d/%m/%Y}")
+    filing_receive(filing=filing, officer=district_officer)
+    filing_start(filing=filing, officer=district_officer)
+    Message.objects.all().delete()
+    filing_complete(filing=filing, officer=district_officer)
+    new = Card.objects.get(person=child, status=Card.Status.ACTIVE)
+    end = child_card_valid_to(corrected)
+    assert new.version == card.version + 1 and new.valid_to == end and end < card.valid_to
+    messages = {message.channel: message for message in Message.objects.all()}
+    assert set(messages) == {"inbox", "sms", "email"}, list(messages)
+    said = {"vi": (f"(lần cấp {new.version})", f"Theo ngày sinh mới, thẻ có giá trị đến hết ngày {end:%d/%m/%Y}."),
+            "en": (f"(issue {new.version})", f"By the new birth date, the card is valid until {end:%d/%m/%Y}.")}
+    for channel in ("inbox", "email"):
+        assert all(words in messages[channel].body for words in said[language]), messages[channel].body
+    sms = messages["sms"].body
+    assert f"{end:%d/%m/%Y}" in sms and sms_parts(sms) <= 2, (len(sms), sms)
