@@ -385,8 +385,9 @@ class Procedure:
         """The same, as short as the completion's SMS can add within its parts
         (tests/notifications/test_filing_sms_parts.py), "" when the SMS keeps to its step: said by
         the SMS where the decision wrote a record the person must use at once (the new BHYT card, or the
-        end of one), and where it says what another SMS would have said after it (a contact change's
-        alert to the phone it keeps)."""
+        end of one), or changed where or how their benefits are paid (that it is done, without the
+        agency, post office or bank account, read on a lock screen), and where it says what another
+        SMS would have said after it (a contact change's alert to the phone it keeps)."""
         return ""
 
     def completion_changes(self, filing) -> list[str]:

@@ -105,6 +105,10 @@ class BenefitPlace(Procedure):
         agency = Agency.objects.get(pk=filing.data["new_agency"])
         return format_lazy(_("Lương hưu, trợ cấp hằng tháng từ nay do {agency} chi trả."), agency=agency.name)
 
+    def completion_sms_outcome(self, filing):
+        # Read on a lock screen: that it is done, the agency and the address left to the notice.
+        return _("Đã đổi nơi nhận lương hưu, trợ cấp.")
+
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, agency=Agency.objects.get(pk=filing.data["new_agency"]),
                                 because=f"theo hồ sơ {filing.tracking_number}")

@@ -88,13 +88,16 @@ def test_a_completion_s_sms_that_tells_of_the_new_card_keeps_to_the_step_s_parts
 
 
 # What a 608A's completion leaves on the filing beyond a card reissued as it was: a child's card reissued to end
-# earlier by the new birth date, and a child's card that date has ended.
+# earlier by the new birth date, and a child's card that date has ended; and the changes of where and how monthly
+# benefits are paid, whose SMS says only that the change is made.
 OTHER_OUTCOMES = [
     ("608A", SimpleNamespace(card_reissued=SimpleNamespace(version=12, issued_on=FILING.due_date,
                                                            valid_to=datetime.date(2031, 9, 30)),
                              card_end_before=datetime.date(2032, 9, 30))),
     ("608A", SimpleNamespace(card_ended=(SimpleNamespace(changed_at=datetime.datetime(2026, 12, 28, 9, 0)),
                                          datetime.date(2024, 9, 30)))),
+    ("CHUYEN-NOI-HUONG", SimpleNamespace()),
+    ("THAY-DOI-CHI-TRA", SimpleNamespace()),
 ]
 
 

@@ -23,10 +23,10 @@ POINTER = {"vi": "Xem tại mục Dịch vụ công trên Cổng dịch vụ BHX
 OUTCOME = {
     ("CHUYEN-NOI-HUONG", "vi"): "Lương hưu, trợ cấp hằng tháng từ nay do BHXH Quận 12 chi trả.",
     ("CHUYEN-NOI-HUONG", "en"): "Monthly pensions and allowances are paid by BHXH Quận 12 from now on.",
-    ("THAY-DOI-CHI-TRA", "vi"): "Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt tại điểm chi trả bưu "
-                                "điện.",
-    ("THAY-DOI-CHI-TRA", "en"): "Monthly pensions and allowances are received in cash at a post office paying "
-                                "point from now on.",
+    ("THAY-DOI-CHI-TRA", "vi"): "Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt tại điểm chi trả Bưu "
+                                "điện Sài Gòn.",
+    ("THAY-DOI-CHI-TRA", "en"): "Monthly pensions and allowances are received in cash at the paying point Bưu "
+                                "điện Sài Gòn from now on.",
 }
 
 
@@ -56,7 +56,7 @@ def test_the_completion_alone_tells_the_person_and_names_what_was_decided(owner,
         status = str(filing.get_status_display()).lower()
         step = f"BHXH: Hồ sơ {filing.tracking_number} – {name} – {status}."
         dash = "-" if language == "en" else "–"  # an SMS in 7 bits but for its dashes sends them as hyphens
-        sms = f"BHXH: Hồ sơ {filing.tracking_number} {dash} {short} {dash} {status}."
+        sms = f"BHXH: Hồ sơ {filing.tracking_number} {dash} {short} {dash} {status}. {SMS_OUTCOME[code, language]}"
     if language == "en":
         step, sms = (text.replace("BHXH: Hồ sơ", "BHXH: Application") for text in (step, sms))
     for channel in ("inbox", "email"):
@@ -86,3 +86,34 @@ def test_an_officer_s_own_change_of_a_benefit_is_still_told(owner, district_offi
     assert told.get(channel="inbox").body.startswith(
         f"BHXH: Hồ sơ hưởng chế độ tai nạn lao động, bệnh nghề nghiệp số {allowance.reference} vừa được cập nhật. "
         "Trạng thái: Đã chi trả")
+
+
+SMS_OUTCOME = {("CHUYEN-NOI-HUONG", "vi"): "Đã đổi nơi nhận lương hưu, trợ cấp.",
+               ("CHUYEN-NOI-HUONG", "en"): "Place of payment changed.",
+               ("THAY-DOI-CHI-TRA", "vi"): "Đã áp dụng cách nhận mới.",
+               ("THAY-DOI-CHI-TRA", "en"): "Way of payment changed."}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("code", ["CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA"])
+def test_the_completion_s_sms_says_the_change_is_done_without_the_account_or_the_place(
+        owner, district_officer, other_district_officer, code, language):
+    """Read on a lock screen: that the change is made, not the agency, the post office or the bank account,
+    which the notice and the e-mail name; within the parts of the step's SMS."""
+    from tests.notifications.sms_parts import sms_parts
+
+    owner.language = language
+    owner.save(update_fields=["language"])
+    officer = other_district_officer if code == "CHUYEN-NOI-HUONG" else district_officer
+    filing = completed_with_two_monthly_benefits(owner, code, officer)
+    sms = Message.objects.get(channel="sms").body
+    assert filing.tracking_number in sms and sms.endswith(f". {SMS_OUTCOME[code, language]}"), sms
+    assert "Quận 12" not in sms and "Bưu điện" not in sms and sms_parts(sms) <= 2, (len(sms), sms)
+
+
+def test_a_change_to_cash_names_the_post_office_chosen(owner, district_officer):
+    filing = completed_with_two_monthly_benefits(owner, "THAY-DOI-CHI-TRA", district_officer)
+    assert filing.data["post_office"] == "Bưu điện Sài Gòn"
+    for channel in ("inbox", "email"):
+        assert ("Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt tại điểm chi trả Bưu điện Sài Gòn. Xem tại "
+                "mục") in Message.objects.get(channel=channel).body
