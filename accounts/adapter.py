@@ -30,7 +30,7 @@ from django.utils.translation import ngettext_lazy
 
 from vssid_portal.middleware import language_switched_to
 from vssid_portal.ratelimit import clear, seconds_until_allowed
-from vssid_portal.text import with_hotline
+from vssid_portal.text import normalize_code, with_hotline
 from vssid_portal.views import minutes_left
 
 from .services.language import user_language_set
@@ -93,6 +93,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if event is None:
             return super().send_notification_mail(template_prefix, user, context=context, email=email)
         security_notify(user=user, event=event)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The account whose failed logins the failed-login limit counts (its per-key rate), the login
+        as the login form reads it (accounts.forms.LoginForm: a BHXH code with spaces or fullwidth
+        digits is the same code) and lower-cased, as allauth does. allauth prefixes the current site's
+        domain, which without django.contrib.sites is the request's Host header as sent: a port or a
+        trailing dot that ALLOWED_HOSTS accepts would then start a fresh count on the same account.
+        pre_authenticate and clear_failed_logins both key by this, and allauth's end of a reset."""
+        login = credentials.get("email", credentials.get("username", ""))
+        return f"login:{normalize_code(login or '').lower()}"
 
     def pre_authenticate(self, request, **credentials) -> None:
         """allauth's failed-login limit, whose refusal says when logging in is open again (the

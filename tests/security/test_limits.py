@@ -98,6 +98,48 @@ def test_login_per_account_stops_after_the_configured_failures(reference_data):
     assert locked(response) and not logged_in(response)
 
 
+# The portal's host as ALLOWED_HOSTS accepts it, written otherwise: with a port, with the trailing dot of a
+# fully qualified name, in capitals. Each is the same portal and the same account.
+SAME_HOST_WRITTEN_OTHERWISE = ["testserver:1", "testserver:8443", "testserver.", "TESTSERVER"]
+
+
+@pytest.mark.parametrize("host", SAME_HOST_WRITTEN_OTHERWISE)
+def test_a_locked_account_stays_locked_under_another_host_header(reference_data, host):
+    user = citizen()
+    for attempt in range(LOGIN_PER_KEY):
+        response = login(Client(REMOTE_ADDR=f"198.51.100.{attempt + 2}"), user.username, f"wrong-{attempt}")
+        assert turned_away(response), attempt
+    response = login(Client(REMOTE_ADDR="203.0.113.99", HTTP_HOST=host), user.username, PASSWORD)
+    assert locked(response) and not logged_in(response)
+
+
+def test_failed_logins_under_several_host_headers_count_on_one_account(reference_data):
+    user = citizen()
+    for attempt in range(LOGIN_PER_KEY):
+        client = Client(REMOTE_ADDR=f"198.51.100.{attempt + 2}", HTTP_HOST=f"testserver:{attempt + 1}")
+        assert turned_away(login(client, user.username, f"wrong-{attempt}")), attempt
+    response = login(Client(REMOTE_ADDR="203.0.113.99", HTTP_HOST="testserver."), user.username, PASSWORD)
+    assert locked(response) and not logged_in(response)
+
+
+@pytest.mark.parametrize("host", SAME_HOST_WRITTEN_OTHERWISE)
+def test_a_reset_lifts_the_accounts_lock_counted_under_another_host_header(reference_data, sms_outbox, host):
+    user = citizen()
+    for attempt in range(LOGIN_PER_KEY):
+        client = Client(REMOTE_ADDR=f"198.51.100.{attempt + 2}", HTTP_HOST=host)
+        assert turned_away(login(client, user.username, f"wrong-{attempt}")), attempt
+    assert locked(login(Client(REMOTE_ADDR="203.0.113.99", HTTP_HOST=host), user.username, PASSWORD))
+
+    owner = Client(REMOTE_ADDR="203.0.113.50")
+    start_reset(owner, user.username)
+    response = owner.post("/tai-khoan/quen-mat-khau/xac-thuc/", {"action": "verify", "code": codes(sms_outbox)[-1]})
+    assert response.status_code == 302 and response["Location"].endswith("/quen-mat-khau/mat-khau-moi/")
+    new = "Mat-khau-sau-khi-quen-2026"
+    owner.post("/tai-khoan/quen-mat-khau/mat-khau-moi/", {"password1": new, "password2": new})
+    for under in (host, "testserver"):
+        assert logged_in(login(Client(REMOTE_ADDR="203.0.113.51", HTTP_HOST=under), user.username, new)), under
+
+
 def test_login_per_address_stops_after_the_configured_failures(reference_data):
     user = citizen()
     client = Client(REMOTE_ADDR="198.51.100.7")
