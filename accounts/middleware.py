@@ -6,7 +6,8 @@
 - Idle timeout (`SESSION_IDLE_TIMEOUT`, 30 min) and absolute limit (`SESSION_COOKIE_AGE`, 12 h):
   Django's own expiry moves forward with every save of the session, so the time of login
   (stamped by signals.py) and of the last activity (stamped here) are kept in it and checked here
-  by the rule in sessions.py; an expired session is flushed.
+  by the rule in sessions.py; an expired session is flushed. A request a page's script makes by
+  itself on a timer (`is_background`) is checked like any other but is not activity.
 - A session without a login that holds what a visitor typed (sessions.VISITOR_DATA: a registration,
   a feedback, a password reset) has the same idle timeout, its activity stamped once the page has
   written it, and ends with the browser as a logged-in one does (ACCOUNT_SESSION_REMEMBER off):
@@ -84,7 +85,8 @@ class SessionRulesMiddleware:
         session.setdefault(STARTED, now)
         if reason := time_out_reason(session, now):
             return self._expire(request, time_out_message(reason))
-        _stamp_activity(session, now)
+        if not is_background(request):
+            _stamp_activity(session, now)
         if request.user.must_change_password:
             return self._require_new_password(request)
         return None
@@ -93,7 +95,8 @@ class SessionRulesMiddleware:
         """After the page, which may have written the visitor's data the first time."""
         if request.user.is_authenticated or not holds_visitor_data(request.session):
             return
-        _stamp_activity(request.session, time.time())
+        if not is_background(request):
+            _stamp_activity(request.session, time.time())
         if not account_settings.SESSION_REMEMBER and not request.session.get_expire_at_browser_close():
             request.session.set_expiry(0)
 
@@ -162,6 +165,19 @@ def _carries_no_form(request) -> bool:
     """A post that carries nothing typed: the language switch, or the button that keeps the session
     going, of which nothing is lost when the session has ended."""
     return is_language_switch(request.path_info) or request.path_info == reverse("accounts_auth:session_keepalive")
+
+
+# What a script sends (X-Requested-With) with a request it makes by itself, on a timer, with nobody
+# needing to be at the page: the card's QR asked again every minute
+# (health_card/static/health_card/js/qr-refresh.js). Such a request is answered as any other, the
+# time-outs applied to it first, but is not activity: a page left open would otherwise keep its session
+# going until the 12-hour limit. A page load cannot send the header, and a request that sends it only
+# counts for less, so nothing can be kept going by faking it.
+BACKGROUND_HEADER_VALUE = "background"
+
+
+def is_background(request) -> bool:
+    return request.headers.get("X-Requested-With") == BACKGROUND_HEADER_VALUE
 
 
 def _stamp_activity(session, now: float) -> None:

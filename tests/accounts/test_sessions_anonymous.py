@@ -39,6 +39,19 @@ def test_the_registration_draft_is_gone_after_the_idle_time(client, person, cloc
     assert [value in html for value in kept] == [left == "just before the idle time-out"] * len(kept)
 
 
+def test_a_scripts_own_requests_do_not_keep_the_registration_draft(client, person, clock):
+    """A request a page's script makes by itself on a timer (accounts.middleware.is_background) is no
+    visitor at the page: the draft still goes at the idle time-out."""
+    from accounts.middleware import BACKGROUND_HEADER_VALUE
+
+    assert client.post("/dang-ky/", declaration_data()).status_code == 302
+    for _ in range(IDLE // 60 - 1):
+        clock.advance(60)
+        client.get("/dang-ky/", HTTP_X_REQUESTED_WITH=BACKGROUND_HEADER_VALUE)
+    clock.advance(61)
+    assert 'value="079088012345"' not in client.get("/dang-ky/").content.decode()
+
+
 @pytest.mark.parametrize("left", LEFT)
 def test_the_photos_are_gone_after_the_idle_time(client, person, clock, left):
     client.post("/dang-ky/", declaration_data())
