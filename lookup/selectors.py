@@ -63,9 +63,10 @@ WORD_OPENERS = (" ", "(", ".")
 
 # The words of a search that are looked for, the rest being left out: each form a word is looked
 # for in (itself, and what it stands for if it is an abbreviation: "tphcm" has four) is four LIKEs
-# on the search key, and the public searches have no rate limit. A word typed again is looked for
-# once and counts once. Eight plain words (SEARCH_WORDS_MAX, which the officers' admin shares), or the
-# forms of "bệnh viện đại học y dược tphcm".
+# on the search key, and a public search's limit (PUBLIC_LOOKUP_RATE) counts searches, not their
+# words. A word typed again is looked for once and counts once. Eight plain words
+# (SEARCH_WORDS_MAX, which the officers' admin shares), or the forms of "bệnh viện đại học y dược
+# tphcm".
 SEARCH_FORMS_MAX = 12
 
 # The abbreviations people type for words the reference data writes out (folded): a word that is
