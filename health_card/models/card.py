@@ -144,13 +144,16 @@ class Card(models.Model):
     @property
     def ended_on(self) -> datetime.date | None:
         """The last day of the card's validity as a clinic is told it (the API's gtTheDen): its end
-        date, or for a card expired, revoked or replaced without one, the day it was so marked;
-        None for a card in use without an end date, for a card ended without one whose change of
-        status has no recorded time, and for one so marked before its first day: never valid, it
-        has no last day, and a range never runs back from its first day."""
-        if self.valid_to is not None or self.open_ended or self.changed_at is None:
+        date, or for a card expired, revoked or replaced before it or without one, the day (local)
+        it was so marked: a card ended early is not told valid to a day still to come; None for a
+        card in use without an end date, for a card ended without one whose change of status has no
+        recorded time, and for one so marked before its first day: never valid, it has no last day,
+        and a range never runs back from its first day."""
+        if self.status == self.Status.ACTIVE or self.changed_at is None:
             return self.valid_to
         ended = timezone.localdate(self.changed_at)
+        if self.valid_to is not None and ended >= self.valid_to:
+            return self.valid_to
         return ended if ended >= self.valid_from else None
 
     @property

@@ -440,5 +440,9 @@ def test_a_cards_end_is_unknown_in_use_without_an_end_date_ended_with_no_recorde
     start = datetime.date(2025, 1, 1)
     assert Card(status=Card.Status.REVOKED, valid_from=start, changed_at=changed).ended_on == datetime.date(2025, 6, 30)
     assert Card(status=Card.Status.REVOKED, valid_from=datetime.date(2025, 7, 1), changed_at=changed).ended_on is None
-    assert Card(status=Card.Status.EXPIRED, valid_to=datetime.date(2025, 12, 31),
+    assert Card(status=Card.Status.EXPIRED, valid_to=datetime.date(2025, 12, 31), valid_from=start,
+                changed_at=changed).ended_on == datetime.date(2025, 6, 30)  # ended before its end date
+    assert Card(status=Card.Status.EXPIRED, valid_to=datetime.date(2025, 6, 29), valid_from=start,
+                changed_at=changed).ended_on == datetime.date(2025, 6, 29)  # marked the day(s) after it
+    assert Card(status=Card.Status.ACTIVE, valid_to=datetime.date(2025, 12, 31), valid_from=start,
                 changed_at=changed).ended_on == datetime.date(2025, 12, 31)

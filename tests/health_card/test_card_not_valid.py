@@ -269,3 +269,76 @@ def test_the_api_gives_a_card_ended_before_its_first_day_no_end_before_its_start
                            HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert (answer["maKetQua"], answer["hopLe"]) == (code, False)
     assert answer["gtTheTu"] == "01/01/2024" and answer["gtTheDen"] is None
+
+
+EARLY_END = datetime.date(2029, 9, 30)  # a printed end date still to come whenever the tests run
+
+
+def _ended_early(card, status):
+    """The card, printed to end on EARLY_END, ended at 06:30 on 03/03/2026 in Vietnam (still 02/03 in
+    UTC): expired by card_expire (a corrected birth date ending a child's card), or revoked or replaced."""
+    from health_card.services import card_expire
+    from tests.clock import at, in_vietnam
+
+    Card.objects.filter(pk=card.pk).update(valid_to=EARLY_END)
+    card.refresh_from_db()
+    payload = card_qr(card, purpose=Purpose.PRINT)
+    ended = in_vietnam(2026, 3, 3, 6, 30)
+    if status == Card.Status.EXPIRED:
+        with at(ended):
+            card_expire(card=card)
+    else:
+        Card.objects.filter(pk=card.pk).update(status=status, changed_at=ended)
+    return payload
+
+
+@pytest.mark.parametrize("status, code", [
+    (Card.Status.EXPIRED, "010"), (Card.Status.REVOKED, "110"), (Card.Status.REPLACED, "003")])
+def test_the_api_gives_a_card_ended_before_its_end_date_the_day_it_ended_not_a_day_to_come(
+        card, facility, status, code):
+    """An expired (revoked, replaced) card answered hopLe false with gtTheDen its printed end, years
+    away: its end is the day, in Vietnam, it was so marked."""
+    from django.test import Client
+
+    from health_card.services import api_token_create
+
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    payload = _ended_early(card, status)
+    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert (answer["maKetQua"], answer["hopLe"]) == (code, False)
+    assert answer["gtTheTu"] == "01/01/2024" and answer["gtTheDen"] == "03/03/2026"
+
+
+@pytest.mark.parametrize("status", [Card.Status.EXPIRED, Card.Status.REVOKED, Card.Status.REPLACED])
+def test_the_clinic_page_and_the_card_page_give_a_card_ended_before_its_end_date_the_day_it_ended(
+        holder, card, clinic_user, status):
+    """"Thẻ hết hạn" stood beside "từ 01/01/2024 đến 30/09/2029": the range ends the day it ended."""
+    payload = _ended_early(card, status)
+    said = "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024 đến 03/03/2026</dd>"
+    checked = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}))
+    assert said in checked and "30/09/2029" not in checked
+    page = text(logged_in(holder).get("/the-bhyt/"))
+    assert said in page and "30/09/2029" not in page
+
+
+def test_a_card_with_an_end_date_ended_before_its_first_day_reads_as_ended_not_to_its_end_date(
+        holder, card, clinic_user, facility):
+    """Revoked before its first day, a card with an end date was never valid, as one without: neither
+    the page nor the API gives it the end date it never reached."""
+    from django.test import Client
+
+    from health_card.services import api_token_create
+
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    Card.objects.filter(pk=card.pk).update(valid_to=EARLY_END)
+    card.refresh_from_db()
+    payload = card_qr(card, purpose=Purpose.PRINT)
+    Card.objects.filter(pk=card.pk).update(status=Card.Status.REVOKED,
+                                           changed_at=timezone.make_aware(datetime.datetime(2023, 12, 30, 9, 0)))
+    checked = text(logged_in(clinic_user).post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": payload}))
+    assert "<dt>Giá trị sử dụng</dt><dd>từ 01/01/2024 – thẻ đã thu hồi</dd>" in checked
+    assert "30/09/2029" not in checked
+    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maQR": payload}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert answer["gtTheTu"] == "01/01/2024" and answer["gtTheDen"] is None
