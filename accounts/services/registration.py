@@ -58,9 +58,10 @@ CHILD_MISMATCH = _(
     "Họ tên hoặc ngày sinh không khớp với hồ sơ BHXH của mã số này. Hãy ghi đúng họ, chữ đệm, tên và ngày sinh "
     "như trên giấy khai sinh của trẻ."
 )
+# Said as well of a code the registry does not hold: the form would otherwise tell anyone which codes exist.
 IDENTITY_MISMATCH = _(
-    "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra lại cả ba "
-    "theo giấy tờ tùy thân và sổ BHXH."
+    "Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp với hồ sơ BHXH: hãy kiểm tra lại mã số "
+    "BHXH theo sổ BHXH hoặc thẻ BHYT và ba thông tin còn lại theo giấy tờ tùy thân."
 )
 REGISTRY_TO_CORRECT = _(
     "Hồ sơ BHXH của mã số này có thông tin cần được cơ quan BHXH điều chỉnh trước khi đăng ký tài khoản. Hãy mang "
@@ -109,9 +110,11 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     else:  # the number's shape and its digits against the typed birth date: nothing of the registry
         validate_id_document(id_type, id_number, birth_date=birth_date, sex=None)
     person = Person.objects.filter(bhxh_code=bhxh_code).select_related("user").first()
-    if person is None:
+    if person is None and for_child:
         raise ValidationError({"bhxh_code": gettext(
             "Không tìm thấy mã số BHXH này. Hãy kiểm tra lại 10 chữ số trên sổ BHXH hoặc thẻ BHYT.")})
+    if person is None:  # answered as a code whose identity does not match: /dang-ky/ is open to anyone
+        raise ValidationError({"full_name": ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")})
     matches_name = fold(full_name) == person.name_key
     matches_birth = (birth_date.year == person.birth_date.year) if person.birth_year_only else birth_date == person.birth_date
     # Anyone may fill in these forms (the adult's with no login at all): an answer per field would let

@@ -38,8 +38,8 @@ def test_declaration_matching_the_registry_accent_and_case_insensitively_moves_t
 
 # One answer whichever of the three does not match: told which one failed, anyone who knows a code
 # would find its holder's birth date one field at a time.
-MISMATCH = ("Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp với hồ sơ BHXH của mã số này. Hãy kiểm tra "
-            "lại cả ba theo giấy tờ tùy thân và sổ BHXH.")
+MISMATCH = ("Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp với hồ sơ BHXH: hãy kiểm tra lại "
+            "mã số BHXH theo sổ BHXH hoặc thẻ BHYT và ba thông tin còn lại theo giấy tờ tùy thân.")
 WRONG = {"full_name": "Nguyễn Văn Đạt", "birth_date": "16/03/1988", "id_number": "079088099999"}
 
 
@@ -123,9 +123,30 @@ def test_a_record_whose_own_number_contradicts_its_recorded_sex_sends_the_citize
     assert 'aria-invalid="true"' not in html
 
 
-def test_a_code_not_found_is_linked_to_the_code(client, person):
-    html = client.post("/dang-ky/", declaration_data(bhxh_code="7909999999")).content.decode()
-    assert "Không tìm thấy mã số BHXH" in html and 'href="#id_bhxh_code"' in html and MISMATCH not in html
+def invalid_fields(html: str) -> list[str]:
+    return re.findall(r'<input[^>]*name="([^"]+)"[^>]*aria-invalid="true"|<input[^>]*aria-invalid="true"[^>]*name="([^"]+)"',
+                      html)
+
+
+def test_a_code_not_in_the_registry_gets_the_answer_of_a_code_whose_identity_does_not_match(client, person):
+    """Anyone may post the form, 20 times an hour from an address, with no challenge: told "not found"
+    for a code the registry lacks and "does not match" for one it holds, they would learn which codes
+    exist. Both get the one answer, which names the code among what to check."""
+    unknown = client.post("/dang-ky/", declaration_data(bhxh_code="7909999999"), REMOTE_ADDR="10.0.6.1")
+    mismatched = client.post("/dang-ky/", declaration_data(**WRONG), REMOTE_ADDR="10.0.6.2")
+    html = unknown.content.decode()
+    assert unknown.status_code == mismatched.status_code == 200
+    assert errors_of(html) == errors_of(mismatched.content.decode()) and MISMATCH in errors_of(html)
+    assert invalid_fields(html) == invalid_fields(mismatched.content.decode())
+    assert "Không tìm thấy" not in html
+
+
+def test_a_code_not_in_the_registry_is_counted_against_its_own_limit_as_any_code(client, person):
+    for n in range(8):  # each from another address: only the code's own limit can stop the ninth
+        response = client.post("/dang-ky/", declaration_data(bhxh_code="7909999999"), REMOTE_ADDR=f"10.0.7.{n}")
+        assert response.status_code == 200 and MISMATCH in response.content.decode()
+    blocked = client.post("/dang-ky/", declaration_data(bhxh_code="7909999999"), REMOTE_ADDR="10.0.7.99")
+    assert blocked.status_code == 429 and "quá nhiều lần" in blocked.content.decode()
 
 
 @pytest.mark.parametrize("typed,message", [

@@ -53,10 +53,12 @@ def declared(**overrides) -> dict:
 
 
 @pytest.mark.parametrize(("overrides", "for_child", "said"), [
-    ({"bhxh_code": "0000000001"}, False, "Không tìm thấy mã số BHXH này."),
+    ({"bhxh_code": "0000000001"}, False, "Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
+    ({"bhxh_code": "0000000001", "full_name": "Nguyễn Gia Bảo", "birth_date": CHILD_BORN}, True,
+     "Không tìm thấy mã số BHXH này."),
     ({"bhxh_code": "7903333333", "id_number": "079088033333"}, False, "Mã số BHXH này đã có tài khoản."),
-    ({"full_name": "Nguyễn Văn Đạt"}, False, "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
-    ({"birth_date": datetime.date(1988, 3, 16)}, False, "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
+    ({"full_name": "Nguyễn Văn Đạt"}, False, "Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
+    ({"birth_date": datetime.date(1988, 3, 16)}, False, "Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
     ({"bhxh_code": "7905555555", "full_name": "Nguyễn Gia Huy", "birth_date": CHILD_BORN}, True,
      "Họ tên hoặc ngày sinh không khớp"),
 ])
@@ -75,9 +77,9 @@ def test_a_wrong_id_number_is_answered_in_the_pages_language(db, marked_english)
     make_person()
     with pytest.raises(ValidationError) as error:
         registration_check_declaration(**declared(id_number="079088099999"))
-    assert messages_of(error.value) == [MARK + "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp với hồ sơ "
-                                                "BHXH của mã số này. Hãy kiểm tra lại cả ba theo giấy tờ tùy thân và "
-                                                "sổ BHXH."]
+    assert messages_of(error.value) == [MARK + "Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp "
+                                                "với hồ sơ BHXH: hãy kiểm tra lại mã số BHXH theo sổ BHXH hoặc thẻ "
+                                                "BHYT và ba thông tin còn lại theo giấy tờ tùy thân."]
 
 
 def child(code, name, birth, **person):
@@ -122,8 +124,8 @@ def test_a_key_of_another_submitter_and_expired_photos_answer_in_the_pages_langu
 
 
 @pytest.mark.parametrize(("overrides", "said"), [
-    ({"bhxh_code": "0000000001"}, "Không tìm thấy mã số BHXH này."),
-    ({"full_name": "Nguyễn Văn Đạt"}, "Họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
+    ({"bhxh_code": "0000000001"}, "Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
+    ({"full_name": "Nguyễn Văn Đạt"}, "Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
 ])
 def test_the_registration_page_in_english_shows_the_translated_answer(client, db, marked_english, overrides, said):
     make_person()

@@ -134,7 +134,7 @@ def test_a_registration_the_registry_refuses_at_submission_is_a_message(registra
         default_storage.save(f"registrations/tmp/fz/{field}.jpg", SimpleUploadedFile("a.jpg", corpus()[-1].data))
     response = client.post("/dang-ky/co-quan/", {"agency": Agency.objects.get(code="07901").pk})
     assert response.status_code == 200
-    assert "Không tìm thấy mã số BHXH này" in response.content.decode()
+    assert "Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp" in response.content.decode()
 
 
 PUBLIC_POSTS = [
