@@ -257,3 +257,34 @@ def test_the_search_button_sits_beside_the_last_field_on_a_wide_screen(page, liv
     button = form.get_by_role("button", name="Tìm").bounding_box()
     assert abs(button["y"] + button["height"] - last_field["y"] - last_field["height"]) <= 8  # same line
     assert 0 <= button["x"] - (last_field["x"] + last_field["width"]) <= 16
+
+
+
+LONG_WORD = "x" * 100  # as long as the search fields take, one word: no space for a line to break at
+# The ninth word and beyond are not looked for (SEARCH_WORDS_MAX), and the page names them: within
+# the fields' 100 characters, a word left out may be 84 long.
+PAST_THE_WORDS = "a b c d e f g h " + "x" * 84
+
+
+@pytest.mark.parametrize(("path", "query"), [
+    ("/ho-tro/", LONG_WORD), ("/ho-tro/", PAST_THE_WORDS),
+    ("/tra-cuu/co-quan-bhxh/", PAST_THE_WORDS), ("/tra-cuu/co-so-kcb/", PAST_THE_WORDS),
+    ("/tra-cuu/co-so-kcb/cap-giay-nghi-om/", PAST_THE_WORDS), ("/tra-cuu/don-vi/", PAST_THE_WORDS),
+    ("/tra-cuu/diem-thu/", PAST_THE_WORDS),
+])
+def test_a_long_word_searched_is_said_again_without_widening_a_phone_page(browser, live_server, reference_data,
+                                                                            path, query):
+    """The FAQ's "Tìm thấy 0 câu hỏi cho “…”" and the lookups' words left out repeat what was typed: a
+    word of 100 characters widened the FAQ page to 878 px; it breaks within the line instead. Measured
+    against the screen's width in a context that is not a mobile one's: there the browser widens the
+    layout to the page's content, and a page too wide reads as fitting its window."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}{path}?q={query}")
+        assert page.locator("main p", has_text=query.split()[-1]).count() >= 1, "the word is said again"
+        for screen in (PHONE, NARROWEST):
+            page.set_viewport_size(screen)
+            assert page.evaluate("document.documentElement.scrollWidth") <= screen["width"], (path, screen)
+    finally:
+        context.close()
