@@ -11,17 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from vssid_portal.forms import CodeField, DateOrYearField, TextField
 from vssid_portal.text import normalize_code
 
-from .qr import MAX_LENGTH, trim
+from .qr import too_long, trim
 
 
 class ScanForm(forms.Form):
     """What a camera or a handheld scanner read (the scanner types it and presses Enter)."""
 
     ma_qr = forms.CharField(
-        label=_("Chuỗi mã QR trên thẻ"), max_length=MAX_LENGTH, strip=False,
+        # No max_length: it would count what a scanner or a clipboard put around the QR (strip=False
+        # keeps it), where the API trims first; clean_ma_qr judges the length by qr.too_long as the API does.
+        label=_("Chuỗi mã QR trên thẻ"), strip=False,
         help_text=_("Đặt con trỏ vào ô này rồi quét mã QR bằng máy quét cầm tay, hoặc dán chuỗi đã quét."),
         error_messages={"required": _("Quét hoặc dán chuỗi mã QR trên thẻ BHYT."),
-                        "max_length": _("Chuỗi quá dài: đây không phải mã QR thẻ BHYT.")},
+                        "too_long": _("Chuỗi quá dài: đây không phải mã QR thẻ BHYT.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}),
     )
 
@@ -42,6 +44,8 @@ class ScanForm(forms.Form):
         text = self.cleaned_data["ma_qr"]
         if not trim(text):  # spaces or invisible characters only (strip=False keeps a QR's own): nothing was scanned
             raise forms.ValidationError(self.fields["ma_qr"].error_messages["required"], code="required")
+        if too_long(text):
+            raise forms.ValidationError(self.fields["ma_qr"].error_messages["too_long"], code="max_length")
         if number := card_number_in(text):
             self.card_number = number
             raise forms.ValidationError(self.CARD_NUMBER, code="card_number")

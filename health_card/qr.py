@@ -273,6 +273,12 @@ def _around(char: str) -> bool:
     return char.isspace() or unicodedata.category(char) == "Cf"
 
 
+def too_long(text: str) -> bool:
+    """Longer than any card's QR once trimmed: what a scanner or a clipboard put around it does not
+    count. The verify page's scan field and the API refuse such a string alike, checking nothing."""
+    return len(trim(text)) > MAX_LENGTH
+
+
 def trim(text: str) -> str:
     """A scanned or pasted string without what a scanner, a clipboard or a file saved by Notepad
     puts around it: spaces (no-break spaces too), line breaks and invisible format characters

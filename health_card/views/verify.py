@@ -63,7 +63,7 @@ from ..mismatches import (
     mismatches_refused_wait,
 )
 from ..models import CardCheck
-from ..qr import MAX_LENGTH, Kind, trim
+from ..qr import MAX_LENGTH, Kind, too_long, trim
 from ..results import NEWER_CARD_NOTE, UNSIGNED_NOTE
 from ..selectors import card_in_use, facility_checks_cards, is_clinic_staff, lapsed_facility, replacing_card_number
 from ..services import CheckResult, api_token_authenticate, api_token_end, api_token_ended, card_check
@@ -274,7 +274,7 @@ def _api_not_a_qr(text: bytes | str) -> JsonResponse | None:
     number; None for one to check."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")  # a card number is ASCII: undecodable bytes are none
-    if len(trim(text)) > MAX_LENGTH:
+    if too_long(text):
         return _api_error(400, "205", API_TOO_LONG, ketQua="too_long", loi={"maQR": [API_TOO_LONG]})
     if not card_number_in(text):
         return None

@@ -1024,3 +1024,26 @@ def test_the_verify_page_reads_what_a_clinic_pastes_with_invisible_characters_ar
     response = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": f"{before}{after}"})
     assert response.status_code == 400 and "Quét hoặc dán chuỗi mã QR trên thẻ BHYT." in text(response)
     assert list(CardCheck.objects.values_list("result", flat=True)) == ["valid", "valid"]
+
+
+@pytest.mark.parametrize("clinic", [True, False])
+def test_the_verify_page_trims_a_scan_before_judging_its_length_as_the_api_does(card, clinic_user, facility, clinic):
+    """A card's QR with a scanner's or a clipboard's spaces around it, thousands of them, is that QR: the
+    page checked the length first and answered "Chuỗi quá dài", where the API, trimming first, checks
+    the card. A string too long once trimmed is still refused by both, and spaces alone ask for the QR."""
+    from health_card.qr import MAX_LENGTH
+
+    client = logged_in(clinic_user) if clinic else Client()
+    qr = card_qr(card, purpose=Purpose.PRINT)
+    padded = "\ufeff" + " " * 2000 + qr + " \xa0" * 2000 + "\r\n"
+    page = text(client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": padded}))
+    assert "Thẻ hợp lệ" in page and "Chuỗi quá dài" not in page
+    _token, raw = api_token_create(facility=facility, name="HIS")
+    answer = Client().post("/api/xac-thuc/the-bhyt/", {"maQR": padded}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert answer["hopLe"] is True
+    too_long = " " + "x" * (MAX_LENGTH + 1) + " "
+    response = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": too_long})
+    assert response.status_code == 400 and "Chuỗi quá dài" in text(response)
+    response = client.post("/xac-thuc/the-bhyt/", {"cach": "quet", "ma_qr": " " * (MAX_LENGTH + 1)})
+    assert response.status_code == 400 and "Quét hoặc dán chuỗi mã QR trên thẻ BHYT." in text(response)
