@@ -29,9 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from vssid_portal.middleware import language_switched_to
-from vssid_portal.ratelimit import clear, seconds_until_allowed
+from vssid_portal.ratelimit import clear, minutes_left, seconds_until_allowed
 from vssid_portal.text import normalize_code, with_hotline
-from vssid_portal.views import minutes_left
 
 from .services.language import user_language_set
 from .services.security import SecurityEvent, security_notify

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from vssid_portal.views import LimitRefusal, minutes_left, usage_refusal
+from vssid_portal.ratelimit import LimitRefusal, minutes_left, usage_refusal
 
 from .services.challenge import (
     Challenge,

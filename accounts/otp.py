@@ -43,10 +43,9 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.cache import cache_reachable
-from vssid_portal.ratelimit import client_ip, consume_in_turn, key_rate, seconds_until_allowed
+from vssid_portal.ratelimit import client_ip, consume_in_turn, key_rate, minutes_left, seconds_until_allowed
 from vssid_portal.secret_keys import secret_keys
 from vssid_portal.templatetags.vn_format import vn_time_date
-from vssid_portal.views import minutes_left
 
 CODE_DIGITS = 6
 LIFETIME = 5 * 60

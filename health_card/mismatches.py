@@ -13,8 +13,7 @@ from contextlib import contextmanager
 from django.utils.translation import gettext_lazy, ngettext
 
 from vssid_portal.cache import cache_reachable
-from vssid_portal.ratelimit import counted_in_the_last, give_back, seconds_until_allowed
-from vssid_portal.views import minutes_left
+from vssid_portal.ratelimit import counted_in_the_last, give_back, minutes_left, seconds_until_allowed
 
 # A desk mistypes now and then; trying the birth dates of a decade takes thousands. The API's is
 # per token: all of a clinic's desks through its software.

@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from vssid_portal.paging import paginate
-from vssid_portal.ratelimit import client_ip
-from vssid_portal.views import counted_or_let_through, refusal_on_form
+from vssid_portal.ratelimit import client_ip, counted_or_let_through, refusal_on_form
 
 from . import selectors
 from .forms import CollectionPointLookupForm, FacilityLookupForm, LookupForm

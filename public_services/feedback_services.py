@@ -26,10 +26,9 @@ from notifications.models import Message
 from notifications.services import send_message
 from vssid_portal.cache import cache_reachable
 from vssid_portal.form_keys import KEY_LENGTH, REFERENCE_ALPHABET, new_reference
-from vssid_portal.ratelimit import recipient_counted
+from vssid_portal.ratelimit import minutes_left, recipient_counted
 from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import normalize_name, with_hotline
-from vssid_portal.views import minutes_left
 
 from .feedback_selectors import feedback_contact_channels, feedback_message_key, feedback_visible_to
 from .models import Feedback
@@ -58,7 +57,7 @@ def _confirmation_allowed(recipient: str) -> bool:
 class TooManyFeedbacks(ValidationError):
     """The client has sent SUBMIT_RATE feedbacks already: this one is not recorded. `usage`:
     django-ratelimit's count that refused, this one counted, which says how long is left of the limit's
-    window (vssid_portal.views.usage_refusal): the message (`said`) says those minutes."""
+    window (vssid_portal.ratelimit.usage_refusal): the message (`said`) says those minutes."""
 
     def __init__(self, usage: dict):
         self.usage = usage

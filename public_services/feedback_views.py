@@ -9,7 +9,7 @@ lowercase or fullwidth letters is first sent to the address of the number it wri
 the form carries a new idempotency key kept in the session, so a double submit makes one
 feedback and a key from another browser is refused. Only feedbacks recorded count
 against a client's limit (feedback_services.SUBMIT_RATE); its 429 says in Retry-After how long is
-left of the limit's window, as the portal's other limits do (vssid_portal.views.usage_refusal).
+left of the limit's window, as the portal's other limits do (vssid_portal.ratelimit.usage_refusal).
 
 Whatever the service still refuses (a rule the form does not know) comes back as errors on the
 form, never as a server error.
@@ -30,9 +30,8 @@ from django_ratelimit.core import get_usage
 
 from accounts.sessions import FEEDBACKS_SEEN
 from vssid_portal.form_keys import new_idempotency_key
-from vssid_portal.ratelimit import client_ip
+from vssid_portal.ratelimit import client_ip, refusal_on_form, unavailable_instead, usage_refusal
 from vssid_portal.text import clean_text, normalize_code
-from vssid_portal.views import refusal_on_form, unavailable_instead, usage_refusal
 
 from .feedback_forms import FeedbackForm, FeedbackLookupForm
 from .feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels

@@ -42,9 +42,8 @@ from vssid_portal.form_keys import KEY_LENGTH, new_reference
 from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.locks import Lock, advisory_xact_lock
 from vssid_portal.pdf import render_pdf
-from vssid_portal.ratelimit import recipient_counted
+from vssid_portal.ratelimit import minutes_left, recipient_counted
 from vssid_portal.templatetags.vn_format import vn_date, vn_time_date
-from vssid_portal.views import minutes_left
 
 from .models import (
     AGENCY_PENDING_STATUSES,
@@ -422,7 +421,7 @@ def _ask_email_confirmation(filing: Filing, *, link_base: str) -> None:
 class ConfirmationsRefused(ValidationError):
     """The confirmation e-mail is not sent again: the filing's RESENDS_PER_FILING or the address's
     CONFIRMATIONS_PER_ADDRESS is reached. `usages`: django-ratelimit's counts, this request counted,
-    which say how long is left (vssid_portal.views.usages_refusal)."""
+    which say how long is left (vssid_portal.ratelimit.usages_refusal)."""
 
     def __init__(self, usages: list):
         self.usages = usages

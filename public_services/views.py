@@ -39,7 +39,7 @@ from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
 from vssid_portal.forms import posted_as_initial, refreshed_by_script, typed_to_keep
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
-from vssid_portal.views import LimitRefusal, counted_or_let_through, minutes_left, usages_refusal
+from vssid_portal.ratelimit import LimitRefusal, counted_or_let_through, minutes_left, usages_refusal
 
 from .models import Filing
 from .procedures import registry

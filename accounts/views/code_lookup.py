@@ -27,9 +27,8 @@ from django_ratelimit.core import get_usage
 
 from lookup.models import Province
 from vssid_portal.forms import CodeField, DateOrYearField, NameField
-from vssid_portal.ratelimit import client_ip
+from vssid_portal.ratelimit import LimitRefusal, client_ip, minutes_left, usages_refusal
 from vssid_portal.text import mask_name, with_hotline
-from vssid_portal.views import LimitRefusal, minutes_left, usages_refusal
 
 from ..forms_challenge import ChallengeForm
 from ..selectors import person_for_code_lookup

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from vssid_portal.files import private_file_url
 from vssid_portal.form_keys import new_idempotency_key
-from vssid_portal.views import refusal_on_form, usage_refusal, usages_refusal
+from vssid_portal.ratelimit import refusal_on_form, usage_refusal, usages_refusal
 
 from ..adapter import workplace
 from ..forms import ChildRegistrationForm

@@ -34,16 +34,16 @@ from lookup.selectors import agencies_lookup
 from vssid_portal.files import DEFAULT_MAX_AGE, delete_files_once_committed, private_file_url
 from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.forms import posted_as_initial, refreshed_by_script, typed_to_keep
-from vssid_portal.ratelimit import client_ip
-from vssid_portal.text import clean_text, normalize_code, with_hotline
-from vssid_portal.views import (
+from vssid_portal.ratelimit import (
     LimitRefusal,
+    client_ip,
     counted_or_let_through,
     minutes_left,
     refusal_on_form,
     usage_refusal,
     usages_refusal,
 )
+from vssid_portal.text import clean_text, normalize_code, with_hotline
 
 from ..forms import AgencyForm, DeclarationForm, PhotosForm, StatusLookupForm
 from ..models import Registration

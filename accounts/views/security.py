@@ -41,10 +41,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vssid_portal.cache import cache_reachable
-from vssid_portal.ratelimit import seconds_until_allowed
+from vssid_portal.ratelimit import LimitRefusal, limit_refusal, minutes_left, retry_after, seconds_until_allowed
 from vssid_portal.text import normalize_code
-from vssid_portal.views import LimitRefusal, limit_refusal, minutes_left, retry_after, too_many_requests
 from vssid_portal.views import csrf_failure as portal_csrf_failure
+from vssid_portal.views import too_many_requests
 
 from .. import otp
 from ..forms_auth import ChangePasswordForm, CodeForm, NewPasswordForm, PasswordResetRequestForm

@@ -34,8 +34,8 @@ from vssid_portal.admin import (
 from vssid_portal.audit import EMPTY
 from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField, own_limits
+from vssid_portal.ratelimit import LimitRefusal, limit_refusal
 from vssid_portal.templatetags.vn_format import vn_number, vnd
-from vssid_portal.views import LimitRefusal, limit_refusal
 
 from ..mismatches import MismatchesUsedUp, mismatches_limited
 from ..models import Visit, VisitEvent, VisitLine

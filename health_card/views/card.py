@@ -31,7 +31,7 @@ from accounts.selectors import person_in_view, viewing
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.paging import paginate
 from vssid_portal.pdf import data_uri, qr_data_uri, render_pdf
-from vssid_portal.views import LimitRefusal, counted_or_let_through, minutes_left
+from vssid_portal.ratelimit import LimitRefusal, counted_or_let_through, minutes_left
 
 from .. import keys, qr
 from ..models import Card

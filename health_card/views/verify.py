@@ -39,9 +39,7 @@ from django_ratelimit.core import get_usage
 
 from vssid_portal.cache import cache_reachable
 from vssid_portal.middleware import answers_every_method
-from vssid_portal.templatetags.vn_format import vn_date
-from vssid_portal.text import mask_name
-from vssid_portal.views import (
+from vssid_portal.ratelimit import (
     LimitRefusal,
     limit_refusal,
     minutes_left,
@@ -49,6 +47,8 @@ from vssid_portal.views import (
     unavailable_instead,
     usage_refusal,
 )
+from vssid_portal.templatetags.vn_format import vn_date
+from vssid_portal.text import mask_name
 
 from ..forms import ScanForm, TypedForm, card_number_in
 from ..keys import published_keys

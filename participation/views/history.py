@@ -15,8 +15,8 @@ from django.views.decorators.http import require_safe
 
 from accounts.pages import render_personal_page
 from accounts.selectors import person_in_view, viewing
+from vssid_portal.ratelimit import LimitRefusal, counted_or_let_through, minutes_left
 from vssid_portal.templatetags.vn_format import vn_number
-from vssid_portal.views import LimitRefusal, counted_or_let_through, minutes_left
 
 from ..charts import bar_chart
 from ..selectors import TABS, TABS_BY_SLUG, owed_until, periods_for, totals_of, with_owed_until, yearly_average_base

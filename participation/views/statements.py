@@ -31,9 +31,8 @@ from django_ratelimit.core import get_usage
 from accounts.selectors import person_in_view
 from vssid_portal.files import DEFAULT_MAX_AGE, private_file_url
 from vssid_portal.paging import paginate
-from vssid_portal.ratelimit import client_ip
+from vssid_portal.ratelimit import LimitRefusal, client_ip, usage_refusal
 from vssid_portal.text import clean_text, mask_name
-from vssid_portal.views import LimitRefusal, usage_refusal
 
 from ..models import Statement
 from ..selectors import TABS_BY_SLUG, format_months

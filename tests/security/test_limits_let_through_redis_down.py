@@ -42,7 +42,7 @@ def test_files_attached_to_a_procedures_form_are_read_while_redis_is_down(owner,
     key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
     stop_redis(settings, monkeypatch)
     incomplete = {**answers("607A"), "reason": "", "idempotency_key": key}  # refused for the reason missing
-    with caplog.at_level(logging.WARNING, logger="vssid_portal.views"):
+    with caplog.at_level(logging.WARNING, logger="vssid_portal.ratelimit"):
         for name in ("a.jpg", "b.jpg"):
             response = client.post(URL, {**incomplete, "attached_files": [jpeg(name)]})
             assert response.status_code == 200 and response.context["form"].errors
@@ -71,7 +71,7 @@ def test_the_public_directory_answers_while_redis_is_down(reference_data, settin
     settings.PUBLIC_LOOKUP_RATE = "1/m"
     stop_redis(settings, monkeypatch)
     client = Client(REMOTE_ADDR="192.0.2.70")
-    with caplog.at_level(logging.WARNING, logger="vssid_portal.views"):
+    with caplog.at_level(logging.WARNING, logger="vssid_portal.ratelimit"):
         for url in ["/tra-cuu/co-quan-bhxh/", "/tra-cuu/co-so-kcb/", "/tra-cuu/co-so-kcb/cap-giay-nghi-om/",
                     "/tra-cuu/don-vi/", "/tra-cuu/diem-thu/"]:
             response = client.get(url, {"q": "phu nhuan"})
@@ -100,7 +100,7 @@ def test_the_registrations_agency_search_answers_while_redis_is_down(reference_d
     client.post("/dang-ky/", declaration_data())
     client.post("/dang-ky/anh/", {"portrait": jpeg(), "id_front": jpeg(), "id_back": jpeg()})
     stop_redis(settings, monkeypatch)
-    with caplog.at_level(logging.WARNING, logger="vssid_portal.views"):
+    with caplog.at_level(logging.WARNING, logger="vssid_portal.ratelimit"):
         for _ in range(2):
             response = client.get("/dang-ky/co-quan/", {"q": "cau giay"})
             assert response.status_code == 200

@@ -11,7 +11,7 @@ from vssid_portal.cache import UNAVAILABLE_RETRY_AFTER
 
 
 def test_unavailable_instead_answers_503_with_retry_after_and_keeps_the_page():
-    from vssid_portal.views import unavailable_instead
+    from vssid_portal.ratelimit import unavailable_instead
 
     response = unavailable_instead(HttpResponse("Tạm gián đoạn", status=200))
     assert response.status_code == 503
@@ -19,8 +19,8 @@ def test_unavailable_instead_answers_503_with_retry_after_and_keeps_the_page():
     assert response.content.decode() == "Tạm gián đoạn"
 
 
-def test_only_the_portal_views_write_the_unavailable_answer():
+def test_only_the_portal_limits_write_the_unavailable_answer():
     base = Path(settings.BASE_DIR)
     writers = [str(path.relative_to(base)) for app in APPS for path in sorted((base / app).rglob("*.py"))
                if "UNAVAILABLE_RETRY_AFTER" in path.read_text(encoding="utf-8")]
-    assert writers == ["vssid_portal/cache.py", "vssid_portal/views.py"]
+    assert writers == ["vssid_portal/cache.py", "vssid_portal/ratelimit.py"]
