@@ -1,5 +1,4 @@
-"""Working days for legal handling times: the due date of a filing and how many working days it
-is overdue.
+"""Working days for legal handling times: the due date of a filing.
 
 Saturdays and Sundays are weekly rest days; public holidays (Labour Code 2019 art. 112) and the
 days off given for them are not working days; a weekend day the government makes a working day
@@ -126,15 +125,10 @@ HOLIDAYS: list[tuple[datetime.date, str, str]] = [
 ]
 
 
-def load(holiday_model=None) -> int:
-    """Add the rows of HOLIDAYS whose date is not in the table yet (a row edited in the admin is
-    kept); returns how many were added. The table's own model goes through the service that takes
-    the calendar lock and counts the due dates again (services.holidays_add_missing); a migration
-    passes its historical model, written directly (it cannot use the services)."""
-    if holiday_model is None:
-        from .services import holidays_add_missing
-
-        return holidays_add_missing(rows=HOLIDAYS)
+def load(holiday_model) -> int:
+    """Add the rows of HOLIDAYS whose date is not in `holiday_model`'s table yet (a row edited in the
+    admin is kept); returns how many were added. The seed migration passes its historical model,
+    written directly: it cannot use the services, and no filing has a due date yet to count again."""
     return len(add_missing(holiday_model, HOLIDAYS))
 
 
@@ -241,18 +235,6 @@ class WorkingCalendar:
                 days -= 1
         return day
 
-    def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
-        """Working days after `start` up to and including `end`; negative when `end` is earlier."""
-        start, end = _as_date(start), _as_date(end)
-        if end < start:
-            return -self.working_days_between(end, start)
-        return sum(self.is_working_day(start + datetime.timedelta(days=n)) for n in range(1, (end - start).days + 1))
-
-
-def is_working_day(day: datetime.date) -> bool:
-    """Whether the BHXH agencies work on `day` (one query: the rows of its year)."""
-    return WorkingCalendar.load(day, day).is_working_day(day)
-
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
     """The due date `days` working days after `start`, `start` itself not counted (the handling
@@ -263,12 +245,3 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         return _as_date(start)
     return WorkingCalendar.load(start).add_working_days(start, days)
 
-
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after `start` up to and including `end` ("overdue by N working days" with
-    start = the due date, end = today); 0 when equal, negative when `end` is before `start`.
-    working_days_between(d, add_working_days(d, n)) == n."""
-    start, end = _as_date(start), _as_date(end)
-    if start == end:
-        return 0
-    return WorkingCalendar.load(min(start, end), max(start, end)).working_days_between(start, end)

@@ -45,6 +45,7 @@ from vssid_portal.pdf import render_pdf
 from vssid_portal.ratelimit import minutes_left, recipient_counted
 from vssid_portal.templatetags.vn_format import vn_date, vn_time_date
 
+from .calendar import WorkingCalendar, add_working_days, estimated_days
 from .models import (
     AGENCY_PENDING_STATUSES,
     NOTE_RESUBMITTED,
@@ -102,14 +103,6 @@ def holiday_change_started() -> None:
     advisory_xact_lock(Lock.CALENDAR)
 
 
-def due_date_from(start: datetime.date, days: int) -> datetime.date:
-    """The due date `days` working days after `start`; the caller's transaction called
-    wait_for_holiday_changes first."""
-    from .calendar import add_working_days
-
-    return add_working_days(start, days)
-
-
 def due_dates_recounted(days) -> int:
     """Count again, after the holiday table changed on `days` (a day off or a make-up Saturday added,
     removed or moved), the due dates of the filings in the agency's hands whose handling time runs
@@ -123,8 +116,6 @@ def due_dates_recounted(days) -> int:
     (tasks.notify_due_dates_moved, due_dates_moved_notify), NOTIFY_AFTER_SECONDS later: the admin's
     request writes no notice, and the days of a holiday entered one by one give one notice of the
     final date. Until then the filing keeps the date its person was last told (due_date_told)."""
-    from .calendar import WorkingCalendar, estimated_days
-
     changed = {day for day in days if day is not None}
     days = set(changed)
     # A year without rows counts an estimate of its holidays (calendar.estimated_days): its first row
@@ -239,19 +230,6 @@ def holidays_delete(*, holidays) -> int:
     days = list(holidays.values_list("date", flat=True))
     holidays.delete()
     return due_dates_recounted(days)
-
-
-@transaction.atomic
-def holidays_add_missing(*, rows) -> int:
-    """Add the (date, name, kind) `rows` whose date the holiday table does not have (a day kept as
-    entered in the admin), counting again the due dates running over them in the same transaction,
-    as holiday_save does. Returns how many days were added."""
-    from .calendar import add_missing
-
-    holiday_change_started()
-    added = add_missing(Holiday, rows)
-    due_dates_recounted([holiday.date for holiday in added])
-    return len(added)
 
 
 def _identity(person) -> dict:
@@ -639,7 +617,7 @@ def filing_submit(*, procedure, person, user, data: dict, uploads: dict[str, str
             filing = Filing(
                 tracking_number=new_reference(Filing, field="tracking_number", prefix="HS", length=6), procedure_code=procedure.code, person=person, submitted_by=user,
                 agency=agency, data=cleaned, identity={**_identity(person), **procedure.remembered(person)},
-                idempotency_key=idempotency_key, submitted_at=now, due_date=due_date_from(timezone.localdate(now), procedure.handling_days),
+                idempotency_key=idempotency_key, submitted_at=now, due_date=add_working_days(timezone.localdate(now), procedure.handling_days),
             )
             # Uniqueness is left to the database: checked here, the same form committed a moment
             # ago by a parallel request would be refused as "already exists"; as an
@@ -721,7 +699,7 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         filing.note = ""
         filing.received_at = None
         filing.submitted_at = timezone.now()
-        filing.due_date, filing.due_date_told = due_date_from(timezone.localdate(), procedure.handling_days), None
+        filing.due_date, filing.due_date_told = add_working_days(timezone.localdate(), procedure.handling_days), None
         filing.full_clean(validate_constraints=False)  # the status changes below, in _move
         replaced = _attach(filing, uploads, saved)
         for document in FilingDocument.objects.filter(filing=filing, field__in=removed):
@@ -762,7 +740,7 @@ def filing_receive(*, filing: Filing, officer, seen: str | None = None, seen_rev
     if filing.status == Filing.Status.SUBMITTED:
         # Its notice tells the date counted from the receipt: a holiday change's notice still to go
         # out for the filing (due_dates_moved_notify) is not sent.
-        filing.due_date = due_date_from(timezone.localdate(filing.received_at), filing.procedure.handling_days)
+        filing.due_date = add_working_days(timezone.localdate(filing.received_at), filing.procedure.handling_days)
         filing.due_date_told = None
     return _move(filing, to=Filing.Status.RECEIVED, actor=officer, fields=["received_at", "due_date", "due_date_told"])
 

@@ -20,7 +20,6 @@ from public_services.calendar import add_working_days, load
 from public_services.models import Filing, Holiday
 from public_services.services import holiday_save, holidays_delete
 from tests.db_locks import wait_until_blocked
-from vssid_portal.locks import Lock
 from vssid_portal.templatetags.vn_format import vn_date
 
 from .helpers import district_officer, owner, stranger, submit  # noqa: F401
@@ -37,7 +36,7 @@ THURSDAY = D(2026, 3, 5)
 
 @pytest.fixture(autouse=True)
 def holidays():
-    load()
+    load(Holiday)
 
 
 def dated(filing, *, status="submitted", on=MONDAY):
@@ -256,30 +255,6 @@ def test_the_citizen_is_told_once_when_a_holiday_change_moves_their_due_date(own
         holiday_save(holiday=Holiday(date=D(2026, 6, 15), name="Nghỉ bù", kind="compensatory"))  # moves none
     assert len(moved_notices(owner)) == 2 and moved_notices(stranger) == []
     assert any(f"từ {vn_date(moved_to)} sang {vn_date(first)}" in notice.body for notice in moved_notices(owner))
-
-
-def test_the_seed_loaded_again_counts_again_the_due_dates_over_the_days_it_adds(owner):
-    """public_services.calendar.load writes through the services: a seed day missing from the table
-    (deleted by hand) and added again moves the due dates running over it."""
-    day = D(2026, 4, 27)  # Monday, the day off for Giỗ Tổ on Sunday 26/04/2026
-    Holiday.objects.filter(date=day).delete()
-    filing = dated(submit(owner), on=D(2026, 4, 22))
-    without = filing.due_date
-    assert load() == 1
-    assert due(filing) == add_working_days(without, 1)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_seed_takes_the_calendar_lock(owner):
-    if connection.vendor != "postgresql":
-        pytest.skip("the advisory lock is PostgreSQL's")
-    Holiday.objects.filter(date=D(2026, 4, 27)).delete()
-    with transaction.atomic():
-        load()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT mode FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
-                           "AND objid = %s", [int(Lock.CALENDAR)])
-            assert [row[0] for row in cursor.fetchall()] == ["ExclusiveLock"]
 
 
 def test_a_submission_that_waits_on_a_holiday_change_across_midnight_counts_from_the_day_it_is_saved(owner, monkeypatch):

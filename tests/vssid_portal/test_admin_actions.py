@@ -20,7 +20,7 @@ from django.test import RequestFactory
 
 from accounts.models import Registration
 from public_services.calendar import load as load_holidays
-from public_services.models import Filing
+from public_services.models import Filing, Holiday
 from tests.security.test_idor import world  # noqa: F401  (the fixture)
 from tests.security.world import client_for
 
@@ -31,7 +31,7 @@ SEEDS = ("benefits.migrations.0002_seed_salary_adjustments", "lookup.migrations.
 @pytest.fixture
 def seeded(world):  # noqa: F811
     """The world, with the rows `migrate` leaves that a flush after a transactional test removed."""
-    load_holidays()
+    load_holidays(Holiday)
     for seed in SEEDS:
         importlib.import_module(seed).seed(apps, None)
     return world
