@@ -44,13 +44,14 @@ from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.files import private_file_response
 from vssid_portal.forms import NameField
 from vssid_portal.templatetags.vn_format import vn_date
-from vssid_portal.text import fold, normalize_name
+from vssid_portal.text import normalize_name
 
 from .admin_own_records import OwnRecordsReadOnly
 from .models import Person, Registration, RegistrationEvent, User
 from .selectors import (
     OFFICER_RECORD_UNKNOWN,
     OWN_RECORD,
+    identity_match,
     is_officers_own_registration,
     officer_record_unknown,
     officers_own_person_ids,
@@ -528,14 +529,14 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
     def comparison(self, obj):
         person = obj.person
         registry_birth = vn_date(person.birth_date, person.birth_year_only)
+        match = identity_match(person, full_name=obj.full_name, birth_date=obj.birth_date,
+                               id_number=obj.id_number or None)
         rows = [
             (gettext("Mã số BHXH"), obj.bhxh_code, person.bhxh_code, obj.bhxh_code == person.bhxh_code),
-            (gettext("Họ và tên"), obj.full_name, person.full_name, fold(obj.full_name) == person.name_key),
-            (gettext("Ngày sinh"), vn_date(obj.birth_date), registry_birth,
-             obj.birth_date.year == person.birth_date.year if person.birth_year_only else obj.birth_date == person.birth_date),
+            (gettext("Họ và tên"), obj.full_name, person.full_name, match.name),
+            (gettext("Ngày sinh"), vn_date(obj.birth_date), registry_birth, match.birth_date),
             # A child's registration declares no ID document: nothing to compare, no row.
-            *([(obj.get_id_type_display(), obj.id_number, person.id_number,
-                obj.id_number.upper() == person.id_number.upper())] if obj.id_number else []),
+            *([(obj.get_id_type_display(), obj.id_number, person.id_number, match.id_number)] if obj.id_number else []),
             # A child's registration gives the parent's number, which is not the child's to compare.
             *([(gettext("Điện thoại"), obj.phone.as_national if obj.phone else "", person.phone.as_national if person.phone else "",
                 obj.phone == person.phone)] if not obj.is_child else []),

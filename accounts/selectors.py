@@ -3,6 +3,7 @@
 import datetime
 import time
 from importlib import import_module
+from typing import NamedTuple
 
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
@@ -106,6 +107,42 @@ def others_with_phone(phone, *, person: Person, officer) -> tuple[list[Person], 
     others = Person.objects.filter(phone=phone).exclude(pk=person.pk).order_by("bhxh_code")
     seen = list(persons_visible_to(officer, others))
     return seen, others.count() - len(seen)
+
+
+def is_persons_name(person: Person, full_name: str) -> bool:
+    """Whether `full_name` is `person`'s in the registry, whatever its case, diacritics and spaces
+    (text.fold), so "NGUYEN VAN DUC" is Nguyễn Văn Đức."""
+    return fold(full_name) == fold(person.full_name)
+
+
+class IdentityMatch(NamedTuple):
+    """Which of a declared identity's fields match the registry's person (identity_match); `id_number`
+    None when no number was declared."""
+
+    name: bool
+    birth_date: bool
+    id_number: bool | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.name and self.birth_date and self.id_number is not False
+
+
+def identity_match(person: Person, *, full_name: str, birth_date: datetime.date | None = None,
+                   birth_year: int | None = None, id_number: str | None = None) -> IdentityMatch:
+    """What of a name, a birth date (or, where the registry holds only the year, `birth_year`, by default
+    `birth_date`'s) and an ID number declared or typed is the registry's `person`'s: the rule of the
+    registration's decision, the officer's comparison and the card checks alike. A registry holding only
+    the year compares the year; one holding the full date compares the full date, which a year alone never
+    matches (it must not reveal a full date of birth). The ID number whatever its case and the spaces
+    around it."""
+    if person.birth_year_only:
+        year = birth_year if birth_year is not None else (birth_date.year if birth_date is not None else None)
+        matches_birth = year == person.birth_date.year
+    else:
+        matches_birth = birth_date is not None and birth_date == person.birth_date
+    matches_id = None if id_number is None else id_number.strip().upper() == person.id_number.upper()
+    return IdentityMatch(is_persons_name(person, full_name), matches_birth, matches_id)
 
 
 def registration_for_status(*, reference: str, bhxh_code: str, birth_date):

@@ -15,7 +15,6 @@ from lookup.selectors import officer_agency_ids, within_officer_scope
 from participation.selectors import bhyt_spans_for
 from vssid_portal.dates import age_on
 from vssid_portal.templatetags.vn_format import vn_date
-from vssid_portal.text import fold
 
 from .models import Card, CardCheck, FacilityApiToken
 from .models.card import add_years
@@ -25,12 +24,6 @@ CARD_RELATED = ("person", "group", "level", "facility", "facility__province", "a
 # What a card check shows and logs (verify page, API): the holder, the benefit level, the KCB
 # facility of first registration and the issuing agency.
 CHECK_RELATED = ("person", "level", "facility", "agency")
-
-
-def is_holders_name(person, full_name: str) -> bool:
-    """Whether `full_name` is `person`'s, as the card checks compare a name typed or read from a QR:
-    whatever its case, diacritics and spaces (text.fold), so "NGUYEN VAN DUC" is Nguyễn Văn Đức."""
-    return fold(full_name) == fold(person.full_name)
 
 
 def card_for(*, person) -> Card | None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
-from accounts.selectors import own_record_refusal
+from accounts.selectors import identity_match, own_record_refusal
 from accounts.services.notices import person_notify
 from lookup.models import MedicalFacility
 from lookup.signals import bulk_updated
@@ -50,7 +50,6 @@ from .selectors import (
     child_card_valid_to,
     five_year_date_for,
     guardian_name,
-    is_holders_name,
     newer_card_number,
 )
 
@@ -549,13 +548,13 @@ class CheckResult:
 
 
 def _matches(person, *, full_name: str, birth_date: datetime.date | None, birth_year: int | None) -> Kind | None:
-    """What a typed name and birth date get wrong about `person` (the holder of a card), or None."""
-    if not is_holders_name(person, full_name):
+    """What a typed name and birth date get wrong about `person` (the holder of a card), or None: the
+    card shows the year only where the registry holds only the year, which is then what is compared
+    (accounts.selectors.identity_match)."""
+    match = identity_match(person, full_name=full_name, birth_date=birth_date, birth_year=birth_year)
+    if not match.name:
         return Kind.WRONG_NAME
-    if person.birth_year_only:  # the card shows the year only: the year is what can be compared
-        if birth_year != person.birth_date.year:
-            return Kind.WRONG_BIRTH_DATE
-    elif birth_date != person.birth_date:  # a year alone must not reveal a full date of birth
+    if not match.birth_date:
         return Kind.WRONG_BIRTH_DATE
     return None
 

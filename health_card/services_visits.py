@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from accounts.models import Person
-from accounts.selectors import own_record_refusal, own_records_refusal
+from accounts.selectors import is_persons_name, own_record_refusal, own_records_refusal
 from accounts.services.notices import person_notify
 from vssid_portal.audit import field_change
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
@@ -35,7 +35,6 @@ from .mismatches import (
     mismatches_refused_wait,
 )
 from .models import Visit, VisitEvent, VisitLine
-from .selectors import is_holders_name
 from .selectors_visits import own_facility_only, visit_in_scope
 
 TOTAL_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
@@ -147,7 +146,7 @@ def _fingerprint(values: dict, line_keys: list[tuple]) -> str:
 @transaction.atomic
 def visit_patient_find(*, user, bhxh_code: str, full_name: str, facility=None) -> Person | None:
     """The patient of a visit `user` adds at `facility` (None: not chosen yet): the person of `bhxh_code`,
-    if `full_name` is theirs by the card checks' rule (selectors.is_holders_name) and such a visit is in
+    if `full_name` is theirs by the card checks' rule (accounts.selectors.is_persons_name) and such a visit is in
     the user's scope (selectors_visits.visit_in_scope). None alike for a code nobody has, a name that is
     not its holder's and a person outside the scope, each counted as a wrong guess against the login's
     CLINIC_MISMATCHES, the limit of its wrong names on the verify page: the visit saved, its page and the
@@ -160,7 +159,7 @@ def visit_patient_find(*, user, bhxh_code: str, full_name: str, facility=None) -
         raise MismatchesUsedUp(mismatches_refused_wait(caller=caller, rate=rate))
     with given_back_if_raised(reserved):  # the check not made (the database's error): nothing spent
         person = Person.objects.select_related("agency").filter(bhxh_code=bhxh_code).first()
-        if (person is None or not is_holders_name(person, full_name)
+        if (person is None or not is_persons_name(person, full_name)
                 or not visit_in_scope(user, Visit(person=person, facility=facility))):
             return None
     mismatch_give_back(reserved)

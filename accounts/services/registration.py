@@ -30,13 +30,13 @@ from vssid_portal.jobs import dispatch, restart_given_up, run_counted
 from vssid_portal.locks import Lock, advisory_xact_lock
 from vssid_portal.pdf import render_pdf
 from vssid_portal.templatetags.vn_format import vn_time_date
-from vssid_portal.text import fold
 
 from ..models import Guardianship, Person, Registration, RegistrationEvent, User
 from ..selectors import (
     OFFICER_RECORD_UNKNOWN,
     adult_born_by,
     has_own_login,
+    identity_match,
     is_officers_own_registration,
     officer_record_unknown,
     registration_told_by,
@@ -115,15 +115,15 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
             "Không tìm thấy mã số BHXH này. Hãy kiểm tra lại 10 chữ số trên sổ BHXH hoặc thẻ BHYT.")})
     if person is None:  # answered as a code whose identity does not match: /dang-ky/ is open to anyone
         raise ValidationError({"full_name": ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")})
-    matches_name = fold(full_name) == person.name_key
-    matches_birth = (birth_date.year == person.birth_date.year) if person.birth_year_only else birth_date == person.birth_date
+    match = identity_match(person, full_name=full_name, birth_date=birth_date,
+                           id_number=None if for_child else id_number)
     # Anyone may fill in these forms (the adult's with no login at all): an answer per field would let
     # whoever knows a code find its holder's name or birth date one field at a time.
     # A typed minor's date never matches an adult's record, nor may a year-only record of the year
     # someone turns 18 in: "under 18" after a match would confirm an adult's birth date.
-    if for_child and not (matches_name and matches_birth and person.birth_date > adult_born_by()):
+    if for_child and not (match.whole and person.birth_date > adult_born_by()):
         raise ValidationError(CHILD_MISMATCH, code="child_mismatch")
-    if not for_child and not (matches_name and matches_birth and id_number.strip().upper() == person.id_number.upper()):
+    if not for_child and not match.whole:
         # On the first of the three fields, so the error summary links to where checking starts.
         raise ValidationError({"full_name": ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")})
     # Only after the identity matched: from the code alone this would tell anyone whether a code

@@ -162,3 +162,18 @@ def test_a_childs_registration_without_a_street_shows_and_compares_no_placeholde
     assert f"<td>{parent_person.ward.name}, {parent_person.province.name}</td>" in html
     assert "<td>-, " not in html
     assert comparison_rows(client, registration)["Địa chỉ"] == ("", "Khớp")
+
+
+def test_the_id_number_is_compared_as_the_registration_decides_it_whatever_the_spaces_around_it(client, people):
+    """The officer's comparison reads a registration's ID number by the rule the registration's decision
+    uses (accounts.selectors.identity_match): spaces kept around it are not a difference."""
+    person = people["lan"]
+    Person.objects.filter(pk=person.pk).update(id_type="cmnd", id_number="023456789")
+    person.refresh_from_db()
+    registration = submit(person, "07901")
+    label = Registration(id_type=person.id_type).get_id_type_display()
+    Registration.objects.filter(pk=registration.pk).update(id_number=" 023456789 ")
+    client.force_login(officer("canbo07901", "07901", DISTRICT))
+    assert comparison_rows(client, registration)[label] == ("", "Khớp")
+    Registration.objects.filter(pk=registration.pk).update(id_number=" 023456788 ")  # the positive control
+    assert comparison_rows(client, registration)[label] == ("mismatch", "⚠ Khác")

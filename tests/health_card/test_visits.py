@@ -1306,7 +1306,7 @@ def test_a_patients_check_that_fails_gives_its_slot_of_a_wrong_name_back(db, mon
         raise DatabaseError("the database went away")
 
     with monkeypatch.context() as patched:
-        patched.setattr(services_visits, "is_holders_name", registry_gone)
+        patched.setattr(services_visits, "is_persons_name", registry_gone)
         with pytest.raises(DatabaseError):
             visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name,
                                facility=staff.facility)
