@@ -386,13 +386,12 @@ def _live(state: dict | None, now: float) -> bool:
 
 def _outstanding(key: str, now: float) -> bool:
     """Whether the code last sent for `key` may still be typed: not expired, not void."""
-    state = cache.get(key)
-    return _live(state, now) and (cache.get(_tries_key(key, state)) or 0) < MAX_ATTEMPTS
+    return _outstanding_until(key, now) is not None
 
 
 def _outstanding_until(key: str, now: float) -> float | None:
     """Until when the code last sent for `key` may still be typed (its expiry), or None when it may not
-    (expired, void, or none), as _outstanding tells it."""
+    (expired, void, or none)."""
     state = cache.get(key)
     if not _live(state, now) or (cache.get(_tries_key(key, state)) or 0) >= MAX_ATTEMPTS:
         return None

@@ -94,28 +94,36 @@ def new_browser_factor(user) -> str | None:
     return recipient.channel if recipient else None
 
 
-def send_login_code(request, user) -> None:
-    """The new device's code, written in the language chosen on this browser if one was (else the
-    account's), which is kept on the account only once the login is done (AccountAdapter.post_login)."""
-    recipient = otp.recipient_for(user)
+def send_code_said(request, *, purpose: otp.Purpose, user, recipient: otp.Recipient | None, language: str = "") -> None:
+    """Send `user`'s code for `purpose` to `recipient` and say on the next page what happened: sent; or,
+    asked again within the minute, that the code sent before is still the one to type, unless wrong tries
+    have voided it (or there is no recipient), when only the wait is said; or refused, unless the page
+    says why in place of its code field (the hour's cap, otp.unsent_at_cap). The new browser's code and
+    the password change's; a password reset's answers alike whether the BHXH code has an account or not,
+    and so says none of this (views.security._send_reset_code)."""
+    subject = str(user.pk)
     try:
-        otp.send_code(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk), recipient=recipient, user=user,
-                      language=language_switched_to(request) or "")
+        otp.send_code(request, purpose=purpose, subject=subject, recipient=recipient, user=user, language=language)
     except otp.TooSoon as refusal:
-        # Logged in again, from another browser, within the minute: the code sent the first time
-        # opens this login too (it is the account's, not the browser's), so this is no error —
-        # unless wrong tries have voided it, when only the wait is said.
-        if recipient is None or not otp.code_outstanding(purpose=otp.Purpose.LOGIN, subject=str(user.pk)):
+        # The code sent the first time opens this request too (a login from another browser within the
+        # minute: it is the account's, not the browser's), so this is no error.
+        if recipient is None or not otp.code_outstanding(purpose=purpose, subject=subject):
             messages.error(request, refusal.message)
-        elif not otp.unsent_at_cap(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk),
-                                   recipient=recipient):  # else the page says why no code waits
+        else:  # a code waits to be typed: the page shows its field, so says nothing of the cap
             messages.info(request, otp.still_good(recipient, refusal))
     except otp.SendRefused as refusal:
-        if not otp.unsent_at_cap(request, purpose=otp.Purpose.LOGIN, subject=str(user.pk),
+        if not otp.unsent_at_cap(request, purpose=purpose, subject=subject,
                                  recipient=recipient):  # else the page says it in place of the code field
             messages.error(request, refusal.message)
     else:
         messages.success(request, gettext("Đã gửi mã xác thực tới %(recipient)s.") % {"recipient": recipient.display})
+
+
+def send_login_code(request, user) -> None:
+    """The new device's code, written in the language chosen on this browser if one was (else the
+    account's), which is kept on the account only once the login is done (AccountAdapter.post_login)."""
+    send_code_said(request, purpose=otp.Purpose.LOGIN, user=user, recipient=otp.recipient_for(user),
+                   language=language_switched_to(request) or "")
 
 
 def _config_fingerprints(user) -> list[str]:

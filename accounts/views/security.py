@@ -63,6 +63,7 @@ from ..stages import (
     PASSWORD_CHANGED_MEANWHILE,
     LoginConfirmStage,
     new_browser_factor,
+    send_code_said,
     send_login_code,
     trusted_until,
 )
@@ -436,21 +437,7 @@ def _send_change_code(request, user) -> bool:
     recipient = otp.recipient_for(user)
     if recipient is None:
         return False
-    try:
-        otp.send_code(
-            request, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk), recipient=recipient, user=user
-        )
-    except otp.TooSoon as refusal:  # the code sent less than a minute ago: the one to type, unless void
-        if otp.code_outstanding(purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk)):
-            messages.info(request, otp.still_good(recipient, refusal))
-        else:
-            messages.error(request, refusal.message)
-    except otp.SendRefused as refusal:
-        if not otp.unsent_at_cap(request, purpose=otp.Purpose.PASSWORD_CHANGE, subject=str(user.pk),
-                                 recipient=recipient):  # else the page says it in place of the code field
-            messages.error(request, refusal.message)
-    else:
-        messages.success(request, gettext("Đã gửi mã xác thực tới %(recipient)s.") % {"recipient": recipient.display})
+    send_code_said(request, purpose=otp.Purpose.PASSWORD_CHANGE, user=user, recipient=recipient)
     return True
 
 
@@ -458,7 +445,9 @@ def _send_reset_code(request, subject: str) -> bool:
     """The same answer, and the same work, whether the BHXH code has an account or not: both meet the
     limits counted under the BHXH code, said naming no phone; the account is looked up, and its
     phone's own cap counted, by the worker that sends the code (password_reset_code_ask). Whether the
-    code was answered as sent, alike for both: False when the BHXH code's limits refused it."""
+    code was answered as sent, alike for both: False when the BHXH code's limits refused it. Unlike the
+    login's and the password change's codes (stages.send_code_said) it names no phone and says no code
+    sent nor one still good: that would tell which BHXH codes have accounts."""
     try:
         password_reset_code_ask(request=request, subject=subject)
     except otp.SendRefused as refusal:  # alike for an account or none
