@@ -9,10 +9,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.selectors import children_of
 from vssid_portal.dates import month_from_ordinal, month_ordinal
 from vssid_portal.money import round_vnd
 
-from .models import Period, months_between
+from .models import Period, Statement, months_between
 
 
 @dataclass(frozen=True)
@@ -196,3 +197,18 @@ def yearly_average_base(periods, *, until: datetime.date | None = None) -> list[
         sums[ordinal // 12] += base
         counts[ordinal // 12] += 1
     return [YearBase(year, round_vnd(Decimal(sums[year]) / counts[year])) for year in sorted(sums)]
+
+
+def statements_of_holder(user):
+    """The statements `user` holds: those of the user's own person and of the minor children the user
+    may view (accounts.selectors.children_of). Not an officer's scope, as the `*_visible_to` reads are."""
+    if not user.is_authenticated:
+        return Statement.objects.none()
+    return Statement.objects.filter(
+        Q(person__user=user) | Q(person__in=children_of(user=user))
+    ).distinct().select_related("person")
+
+
+def statement_is_holder(statement: Statement, user) -> bool:
+    """Whether `user` holds `statement` (statements_of_holder)."""
+    return statements_of_holder(user).filter(pk=statement.pk).exists()

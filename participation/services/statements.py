@@ -31,8 +31,7 @@ The canonical bytes are also kept privately beside the PDF (`<pdf name>.json`): 
 reads the totals the document states from them, after checking them against `content_hash`, so a
 verifier can compare the paper with what was issued even when the records change later.
 
-Reads used only by the statement pages live here too (`statements_of`, `statements_visible_to`,
-`statement_for_code`), next to the code format they depend on.
+Reads used only by the statement pages live here too (`statements_of`, `statement_for_code`), next to the code format they depend on.
 """
 
 import datetime
@@ -46,13 +45,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import Person
-from accounts.selectors import adult_born_by
 from vssid_portal.files import delete_files_once_committed, kept_only_if_committed
 from vssid_portal.jobs import dispatch, run_counted
 from vssid_portal.pdf import qr_data_uri, render_pdf
@@ -140,19 +137,6 @@ def verify_base_for(request) -> str:
 def statements_of(*, person):
     """The person's statements, newest first: the list on the statements page, paged there."""
     return Statement.objects.filter(person=person).order_by("-created_at", "-pk")
-
-
-def statements_visible_to(user):
-    """Statements of the user's own person and of the minor children the user is guardian of."""
-    if not user.is_authenticated:
-        return Statement.objects.none()
-    return Statement.objects.filter(
-        Q(person__user=user) | Q(person__guardians__parent=user, person__birth_date__gt=adult_born_by())
-    ).distinct().select_related("person")
-
-
-def statement_is_holder(statement: Statement, user) -> bool:
-    return statements_visible_to(user).filter(pk=statement.pk).exists()
 
 
 def statement_for_code(text: str) -> Statement | None:

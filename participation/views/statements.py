@@ -35,21 +35,19 @@ from vssid_portal.ratelimit import LimitRefusal, client_ip, usage_refusal
 from vssid_portal.text import clean_text, mask_name
 
 from ..models import Statement
-from ..selectors import TABS_BY_SLUG, format_months
+from ..selectors import TABS_BY_SLUG, format_months, statement_is_holder, statements_of_holder
 from ..services.statements import (
     code_check,
     code_display,
     hash_display,
     statement_for_code,
     statement_is_building,
-    statement_is_holder,
     statement_is_stalled,
     statement_pending_for,
     statement_request,
     statement_retry,
     statement_snapshot,
     statements_of,
-    statements_visible_to,
     verify_base_for,
     verify_path,
 )
@@ -200,7 +198,7 @@ def statement_list(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def statement_status(request, pk: int):
-    statement = get_object_or_404(statements_visible_to(request.user), pk=pk)
+    statement = get_object_or_404(statements_of_holder(request.user), pk=pk)
     refusal = None
     nothing_to_build = _nothing_to_build(statement) if request.method == "POST" else None
     if nothing_to_build is not None:
