@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy, npgettext_lazy, pgettext_lazy
 
@@ -173,7 +172,7 @@ class OpenFilter(admin.SimpleListFilter):
         if self.value() == "mo":
             return queryset.filter(status__in=AGENCY_PENDING_STATUSES)
         if self.value() == "qua_han":
-            return queryset.filter(status__in=AGENCY_PENDING_STATUSES, due_date__lt=timezone.localdate())
+            return queryset.overdue()
         if self.value() == "cho_bo_sung":
             return queryset.filter(status=Filing.Status.RETURNED)
         if self.value() == "xong":
@@ -247,7 +246,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     def due(self, obj):
         if obj.status == Filing.Status.RETURNED:
             return gettext("– (chờ người nộp bổ sung)")
-        if obj.has_due_date and obj.due_date < timezone.localdate():
+        if obj.is_overdue:
             return format_html('<span class="filing-overdue">{}</span>',
                                gettext("%(date)s – quá hạn") % {"date": vn_date(obj.due_date)})
         return vn_date(obj.due_date)

@@ -9,7 +9,7 @@ services.py, along the transitions listed in `TRANSITIONS`, and each leaves a Fi
 
 from django.conf import settings
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +36,10 @@ class FilingQuerySet(models.QuerySet):
         """Those whose declaration could not be built in `JOB_MAX_ATTEMPTS` attempts at their
         revision (vssid_portal/jobs.py)."""
         return self.declaration_missing().filter(pdf_attempts__gt=settings.JOB_MAX_ATTEMPTS)
+
+    def overdue(self):
+        """Those still in the agency's hands after their due date (Filing.is_overdue)."""
+        return self.filter(status__in=AGENCY_PENDING_STATUSES, due_date__lt=timezone.localdate())
 
 
 # The procedures that reissue the BHXH book (607A without, 608A with a change of personal
@@ -147,6 +151,12 @@ class Filing(models.Model):
         """Whether the due date stands: not while the filing waits for the citizen's correction,
         whose resubmission sets a new one."""
         return self.status in AGENCY_PENDING_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still in the agency's hands after its due date (FilingQuerySet.overdue): one returned for
+        correction has none standing, and a finished one is no longer late."""
+        return self.has_due_date and self.due_date is not None and self.due_date < timezone.localdate()
 
     @property
     def pdf_ready(self):
