@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext, gettext_lazy
 
@@ -414,6 +414,22 @@ def declaration_given_up_note(filing: Filing, *, user=None) -> str:
         return gettext("Hồ sơ đã bị từ chối nên không được giải quyết tiếp. Nếu cần tờ khai của hồ sơ này, "
                        "bạn hãy %(contact)s.") % {"contact": contact}
     return gettext("Hồ sơ của bạn đã được lưu. Nếu cần tờ khai, bạn hãy %(contact)s.") % {"contact": contact}
+
+
+# How long a filing's declaration PDF may take from the submission before its page stops saying it is
+# being made and says it is late.
+PDF_PATIENCE_SECONDS = 120
+
+
+def filing_declaration_state(filing: Filing, *, user=None) -> dict:
+    """Where the declaration PDF of `filing` stands for its page: "building" (still being made), "late"
+    (waited for past PDF_PATIENCE_SECONDS from the submission), "failed" (given up, with "given_up_note"
+    saying what `user` can do), or none of them when it is ready or a withdrawn filing needs none."""
+    waiting = not filing.pdf_ready and not filing.withdrawn_without_declaration
+    failed = filing.pdf_given_up
+    late = waiting and not failed and (timezone.now() - filing.submitted_at).total_seconds() > PDF_PATIENCE_SECONDS
+    return {"building": waiting and not late and not failed, "late": late, "failed": failed,
+            "given_up_note": declaration_given_up_note(filing, user=user) if failed else ""}
 
 
 def filing_next_step(filing: Filing, *, user=None) -> NextStep:

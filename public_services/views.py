@@ -25,7 +25,6 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -47,8 +46,8 @@ from .procedures.base import document_field, documents_kept, file_name, form_to_
 from .selectors import (
     already_open,
     correction_initial,
-    declaration_given_up_note,
     email_confirmation_resend_offered,
+    filing_declaration_state,
     filing_for_citizen,
     filing_next_step,
     filing_of_email_confirmation,
@@ -76,7 +75,6 @@ from .services import (
 DRAFTS = "public_services_drafts"
 REMOVE_FILES = "remove_files"
 POLL_SECONDS = 3
-PDF_PATIENCE_SECONDS = 120
 FILINGS_PER_PAGE = 20
 _KEY_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{16,{KEY_LENGTH}}}$")
 # Posts of a procedure's form or a correction carrying files, per login: each photo is decoded, checked
@@ -434,11 +432,7 @@ def _filing(request, pk) -> Filing:
 
 
 def _pdf_state(filing: Filing, user) -> dict:
-    waiting = not filing.pdf_ready and not filing.withdrawn_without_declaration
-    failed = filing.pdf_given_up
-    late = waiting and not failed and (timezone.now() - filing.submitted_at).total_seconds() > PDF_PATIENCE_SECONDS
-    return {"building": waiting and not late and not failed, "late": late, "failed": failed, "poll_seconds": POLL_SECONDS,
-            "given_up_note": declaration_given_up_note(filing, user=user) if failed else ""}
+    return {**filing_declaration_state(filing, user=user), "poll_seconds": POLL_SECONDS}
 
 
 @login_required
