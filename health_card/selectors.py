@@ -177,12 +177,12 @@ def card_dates_error(*, person, valid_from: datetime.date | None,
                                       "(%(birth)s).") % {"birth": vn_date(person.birth_date, person.birth_year_only)}}
     if valid_from > latest_start:
         return {"valid_from": gettext("Ngày bắt đầu có giá trị không được sau %(day)s (một năm kể từ hôm nay): "
-                                      "kiểm tra lại năm đã nhập.") % {"day": f"{latest_start:%d/%m/%Y}"}}
+                                      "kiểm tra lại năm đã nhập.") % {"day": vn_date(latest_start)}}
     latest_end = add_years(valid_from, CARD_MAX_YEARS)
     if valid_to is not None and valid_to > latest_end:
         return {"valid_to": gettext("Ngày hết hạn không được sau %(day)s (10 năm sau ngày bắt đầu có giá trị): "
                                     "kiểm tra lại năm đã nhập; thẻ không có ngày hết hạn thì để trống.")
-                % {"day": f"{latest_end:%d/%m/%Y}"}}
+                % {"day": vn_date(latest_end)}}
     return None
 
 
@@ -194,10 +194,10 @@ def child_card_dates_error(*, person, group, valid_from: datetime.date,
         return None
     last_day = child_card_valid_to(person.birth_date)
     if valid_from > last_day:
-        return {"group": f"Thẻ trẻ em dưới 6 tuổi của người này chỉ có giá trị đến {last_day:%d/%m/%Y}: "
+        return {"group": f"Thẻ trẻ em dưới 6 tuổi của người này chỉ có giá trị đến {vn_date(last_day)}: "
                          "hãy chọn đối tượng khác."}
     if valid_to is not None and valid_to > last_day:
-        return {"valid_to": f"Thẻ trẻ em dưới 6 tuổi có giá trị đến hết {last_day:%d/%m/%Y} "
+        return {"valid_to": f"Thẻ trẻ em dưới 6 tuổi có giá trị đến hết {vn_date(last_day)} "
                             "(Luật BHYT, Điều 16): để trống hoặc ghi ngày đó trở về trước."}
     return None
 

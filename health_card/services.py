@@ -29,6 +29,7 @@ from lookup.models import MedicalFacility
 from lookup.signals import bulk_updated
 from vssid_portal.cache import forget
 from vssid_portal.secret_keys import secret_keys
+from vssid_portal.templatetags.vn_format import vn_date
 
 from . import keys, qr
 from .models import BeneficiaryGroup, Card, CardCheck, FacilityApiToken
@@ -118,7 +119,7 @@ class CardReplacedMeanwhile(ValidationError):
         super().__init__(gettext("Thẻ lần %(replaced)s đã được cấp lại: thẻ đang sử dụng là thẻ lần %(version)s, "
                                  "mã thẻ %(number)s, cấp ngày %(issued_on)s; không cấp lại thêm.") % {
             "replaced": replacing.version, "version": card.version, "number": card.legacy_number,
-            "issued_on": f"{card.issued_on:%d/%m/%Y}"})
+            "issued_on": vn_date(card.issued_on)})
 
 
 class CardWouldBeExpired(ValidationError):
@@ -134,7 +135,7 @@ class CardWouldBeExpired(ValidationError):
         else:
             message = gettext("Thẻ cấp lại chỉ có giá trị đến hết ngày %(valid_to)s, trước ngày bắt đầu có giá trị "
                               "%(valid_from)s: không cấp lại thẻ đã hết hạn, hãy cấp thẻ mới theo đối tượng phù hợp.")
-        super().__init__(message % {"valid_to": f"{valid_to:%d/%m/%Y}", "valid_from": f"{card.valid_from:%d/%m/%Y}"})
+        super().__init__(message % {"valid_to": vn_date(valid_to), "valid_from": vn_date(card.valid_from)})
 
 
 def reissue_card(person, reason: str, *, agency=None, facility=None, group: BeneficiaryGroup | None = None,
@@ -176,7 +177,7 @@ def reissue_card(person, reason: str, *, agency=None, facility=None, group: Bene
         if card_state(old) == Kind.EXPIRED:  # a reissue keeps the dates: it would be expired too
             raise ValidationError(_("Thẻ BHYT của người này đã hết hạn ngày %(date)s: không cấp lại thẻ đã hết hạn, "
                                     "hãy cấp thẻ mới khi người này tiếp tục tham gia BHYT.")
-                                  % {"date": f"{old.valid_to:%d/%m/%Y}"})
+                                  % {"date": vn_date(old.valid_to)})
         group = group or old.group
         agency = agency or old.agency
         valid_to = old.valid_to if valid_to is False else valid_to
@@ -380,7 +381,7 @@ def api_token_expiry(day: datetime.date, *, today: datetime.date | None = None) 
                                        "không muộn hơn %(last)s.",
                                        "Mã truy cập API có giá trị tối đa %(count)s năm: chọn ngày hết hạn "
                                        "không muộn hơn %(last)s.", TOKEN_MAX_YEARS)
-                              % {"count": TOKEN_MAX_YEARS, "last": f"{last:%d/%m/%Y}"})
+                              % {"count": TOKEN_MAX_YEARS, "last": vn_date(last)})
     return token_day_end(day)
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person
 from lookup.models import MedicalFacility
 from vssid_portal.money import amount_at_most, at_most_message, round_vnd
-from vssid_portal.templatetags.vn_format import vn_number
+from vssid_portal.templatetags.vn_format import vn_date, vn_number
 
 __all__ = ["ICD10_PATTERN", "MAX_AMOUNT", "CostCategory", "Visit", "VisitEvent", "VisitKind", "VisitLine", "normalize_icd10"]
 
@@ -146,7 +146,7 @@ class Visit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} – {self.admitted_on:%d/%m/%Y} – {self.diagnosis_code} {self.diagnosis_name}"
+        return f"{self.reference} – {vn_date(self.admitted_on)} – {self.diagnosis_code} {self.diagnosis_name}"
 
     def clean(self):
         # Normalised before it is checked: clinic exports often write J069 for J06.9.

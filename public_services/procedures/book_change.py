@@ -158,7 +158,7 @@ class BookChange(Procedure):
             if last_day < timezone.localdate() or last_day < card.valid_from:
                 lines.append(gettext("Thẻ BHYT trẻ em đang dùng (lần cấp %(version)s) chuyển sang hết hạn, vì theo "
                                      "ngày sinh mới thẻ chỉ có giá trị đến hết ngày %(date)s; không cấp thẻ mới.") % {
-                                         "version": card.version, "date": f"{last_day:%d/%m/%Y}"})
+                                         "version": card.version, "date": vn_date(last_day)})
                 return lines
         if printed and card is not None:
             lines.append(gettext("Thẻ BHYT đang dùng (lần cấp %(version)s) được cấp lại theo thông tin mới (lần cấp "
@@ -214,7 +214,7 @@ class BookChange(Procedure):
             # the card ended (completion_outcome), the card sending nothing of its own.
             filing.card_ended = (card_expire(card=ended.card), ended.valid_to)
             return (f"Không cấp lại thẻ BHYT: theo ngày sinh mới, thẻ BHYT trẻ em dưới 6 tuổi chỉ có giá trị đến "
-                    f"hết ngày {ended.valid_to:%d/%m/%Y}, nên thẻ cũ đã hết hạn và không còn dùng được. Thẻ BHYT "
+                    f"hết ngày {vn_date(ended.valid_to)}, nên thẻ cũ đã hết hạn và không còn dùng được. Thẻ BHYT "
                     "mới phải do cơ quan BHXH cấp theo đối tượng tham gia hiện nay; hãy liên hệ cơ quan BHXH "
                     "quản lý.")
         filing.card_reissued = card

@@ -89,7 +89,7 @@ class CardReissue(Procedure):
                         "sử dụng và nơi đăng ký KCB ban đầu của thẻ đang dùng.") % {
                             "name": filing.person.full_name, "number": card.number, "version": card.version + 1},
                 gettext("Thẻ đang dùng (lần cấp %(version)s, cấp ngày %(date)s) chuyển sang “đã thay thế”: mã QR của "
-                        "thẻ này không còn dùng được.") % {"version": card.version, "date": f"{card.issued_on:%d/%m/%Y}"}]
+                        "thẻ này không còn dùng được.") % {"version": card.version, "date": vn_date(card.issued_on)}]
 
     def completion_outcome(self, filing):
         return card_reissued_outcome(filing)
@@ -113,5 +113,5 @@ class CardReissue(Procedure):
         except CardReplacedMeanwhile as replaced:
             card = replaced.card
             return (f"Không cấp lại thẻ BHYT theo hồ sơ này: thẻ lần {version} đã được thay bằng thẻ lần "
-                    f"{card.version} cấp ngày {card.issued_on:%d/%m/%Y}, là thẻ đang sử dụng.")
+                    f"{card.version} cấp ngày {vn_date(card.issued_on)}, là thẻ đang sử dụng.")
         return None
