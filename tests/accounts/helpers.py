@@ -5,6 +5,7 @@ import hashlib
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
@@ -12,6 +13,13 @@ from accounts.models import Person
 from accounts.services.challenge import ChallengePurpose, challenge_issue, leading_zero_bits
 from accounts.validators import IdType
 from lookup.models import Agency, Province, Ward
+
+
+def logged(user) -> Client:
+    """A test client logged in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def born_years_ago(years: int) -> datetime.date:

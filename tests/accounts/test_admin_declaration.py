@@ -6,17 +6,11 @@ from django.test import Client
 
 from accounts.services.registration import registration_build_declaration
 
-from .helpers import make_person, officer, submit
+from .helpers import logged, make_person, officer, submit
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/quan-tri/accounts/registration/"
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_declaration_is_linked_once_built_and_served_privately_within_scope(reference_data):

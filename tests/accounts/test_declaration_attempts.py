@@ -5,25 +5,18 @@ officer of the receiving agency can start it again."""
 from unittest import mock
 
 import pytest
-from django.test import Client
 
 from accounts.models import Registration
 from accounts.services import registration as services
 from accounts.tasks import build_missing_declarations
 from notifications.models import Message
 
-from .helpers import make_person, officer, register
+from .helpers import logged, make_person, officer, register
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/quan-tri/accounts/registration/"
 DISTRICT = "Cán bộ BHXH cơ sở"
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_declaration_that_always_fails_is_given_up_then_an_officer_starts_it_again(

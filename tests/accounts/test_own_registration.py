@@ -7,13 +7,12 @@ refuses it; a colleague's or a stranger's registration they still decide."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.test import Client
 
 from accounts.models import Guardianship, Registration, RegistrationEvent, User
 from accounts.services.registration import child_registration_submit, registration_approve, registration_reject
 from lookup.models import Agency
 
-from .helpers import born_years_ago, cccd_for, jpeg, make_person, officer, submit
+from .helpers import born_years_ago, cccd_for, jpeg, logged, make_person, officer, submit
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 DISTRICT = "Cán bộ BHXH cơ sở"
@@ -77,12 +76,6 @@ def assert_undecided(registration, links, logins):
 
 
 WHOSE = ["own", "child", "child of the other parent"]
-
-
-def logged(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("whose", WHOSE)

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.test import Client
 
 from accounts.models import User
 from accounts.roles import CLINIC_STAFF, sync_groups
@@ -14,6 +13,7 @@ from health_card.beneficiary_data import load
 from health_card.models import BeneficiaryGroup, BenefitLevel, Card
 from health_card.services import card_issue
 from lookup.models import Agency, MedicalFacility
+from tests.accounts.helpers import logged as logged_in  # noqa: F401 (the health-card tests' name)
 from tests.accounts.helpers import make_person
 
 
@@ -80,7 +80,3 @@ def clinic_user(reference_data, facility):
     return user
 
 
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client

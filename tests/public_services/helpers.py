@@ -17,20 +17,13 @@ from accounts.models import Guardianship, User
 from benefits.models import BenefitRecord
 from lookup.models import Agency, Ward
 from public_services.procedures import registry
-from public_services.services import filing_submit, filing_withdraw
-from tests.accounts.helpers import born_years_ago, cccd_for, jpeg, make_person, officer
+from public_services.services import filing_complete, filing_receive, filing_start, filing_submit, filing_withdraw
+from tests.accounts.helpers import born_years_ago, cccd_for, jpeg, logged, make_person, officer  # noqa: F401 (logged)
 from tests.db_locks import wait_until_blocked
 from vssid_portal.form_keys import new_idempotency_key
 from vssid_portal.templatetags.vn_format import vn_date
 
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
-
-
-def logged(user) -> Client:
-    """A test client logged in as `user`."""
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 REAUTHENTICATE = "/tai-khoan/nhap-lai-mat-khau/"
@@ -179,6 +172,13 @@ def two_parents_and_their_child():
     for parent, relationship in ((mother, "me"), (father, "cha")):
         Guardianship.objects.create(parent=parent, child=child, relationship=relationship)
     return mother, father, child
+
+
+def complete(filing, officer):
+    """The filing received, started and completed by `officer`, through the services."""
+    filing_receive(filing=filing, officer=officer)
+    filing_start(filing=filing, officer=officer)
+    return filing_complete(filing=filing, officer=officer)
 
 
 def withdrawn(filing):

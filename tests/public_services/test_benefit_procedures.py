@@ -32,6 +32,7 @@ from .helpers import (  # noqa: F401
     REAUTHENTICATE,
     answers,
     citizen,
+    complete,
     correction,
     district_officer,
     logged,
@@ -133,12 +134,6 @@ def test_only_claims_paid_or_refused_leave_nothing_to_authorise(client, worker):
     record(worker.person, BenefitRecord.Kind.ONE_TIME, status="rejected", reject_reason="Chưa đủ 12 tháng.")
     client.force_login(worker)
     assert NOTHING_TO_RECEIVE in client.get(AUTHORISATION).content.decode()
-
-
-def complete(filing, officer):
-    filing_receive(filing=filing, officer=officer)
-    filing_start(filing=filing, officer=officer)
-    return filing_complete(filing=filing, officer=officer)
 
 
 def test_a_completed_move_makes_the_new_agency_pay_the_monthly_benefits(owner, other_district_officer):

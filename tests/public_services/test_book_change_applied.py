@@ -12,17 +12,11 @@ from accounts.models import Person
 from public_services.models import Filing
 from public_services.services import filing_complete, filing_receive, filing_start
 
-from .helpers import answers, district_officer, owner, submit  # noqa: F401
+from .helpers import answers, complete, district_officer, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 BOOK_CHANGE = "/dich-vu-cong/cap-lai-so-bhxh-thay-doi-thong-tin/"
-
-
-def complete(filing, officer):
-    filing_receive(filing=filing, officer=officer)
-    filing_start(filing=filing, officer=officer)
-    return filing_complete(filing=filing, officer=officer)
 
 
 def test_the_approved_name_and_birth_date_reach_the_registry_and_the_pages(client, owner, district_officer):

@@ -19,15 +19,9 @@ from public_services.services import filing_complete, filing_receive, filing_sta
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
 
-from .helpers import district_officer, owner, submit  # noqa: F401
+from .helpers import complete, district_officer, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-def complete(filing, officer):
-    filing_receive(filing=filing, officer=officer)
-    filing_start(filing=filing, officer=officer)
-    return filing_complete(filing=filing, officer=officer)
 
 
 def check(**typed):
