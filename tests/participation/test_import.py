@@ -111,6 +111,32 @@ def test_duplicate_rows_in_one_file_are_reported(person):
 
 
 @pytest.mark.parametrize("dry_run", [True, False])
+def test_a_row_repeating_one_of_an_earlier_batch_is_reported_not_rewriting_it(person, monkeypatch, dry_run):
+    """The rows seen are kept for the whole import, not one batch: the same key further down the file
+    is refused as within a batch, and the period the first row made stays as that row has it."""
+    from participation.services import imports
+
+    monkeypatch.setattr(imports, "BATCH", 2)
+    later = GOOD[0].replace("12000000,25,3000000", "13000000,25,3250000")
+    report = periods_import(lines=csv_lines(GOOD[0], GOOD[2], GOOD[1], later), dry_run=dry_run)
+    assert (report.created, report.updated) == (3, 0)
+    [(line, text)] = report.errors
+    assert line == 5 and text.startswith("trùng với dòng 2 "), text
+    if not dry_run:
+        assert Period.objects.get(kind="bhxh_bb").base == 12_000_000
+
+
+def test_a_row_with_several_errors_ends_each_sentence_once(person):
+    this_month = months_from_now(0)
+    row = f"7901234567,bhxh_tn,{months_from_now(2)},{months_from_now(1)},self,,,5000000,22,1100000,0,79,07901,"
+    report = periods_import(lines=csv_lines(row), dry_run=True)
+    [(line, text)] = report.errors
+    assert f"Tháng bắt đầu không được sau tháng hiện tại ({this_month})." in text
+    assert "Tháng kết thúc phải sau hoặc bằng tháng bắt đầu." in text
+    assert ".;" not in text and ".." not in text and text.endswith(".")
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
 def test_a_row_starting_after_the_current_month_is_refused(person, dry_run):
     this_month, next_month = months_from_now(0), months_from_now(1)
     rows = [f"7901234567,bhxh_tn,{this_month},{months_from_now(11)},self,,,5000000,22,1100000,0,79,07901,",
