@@ -481,7 +481,10 @@ def registration_approve(*, registration: Registration, officer: User, link_base
                 idempotency_key=f"registration-{registration.reference}-approved-elsewhere",
             )
         person.phone = registration.phone  # the number the citizen chose for codes and notices
-        person.agency = registration.agency
+        # The registration names the agency receiving it for electronic transactions, not the one managing
+        # the person (Decree 166/2016): only a person no agency manages yet takes it.
+        if person.agency_id is None:
+            person.agency = registration.agency
         person.save(update_fields=["phone", "agency", "updated_at"])
         context["password"] = password
         template = "registration_approved"

@@ -102,6 +102,33 @@ def test_approve_creates_the_login_and_sends_the_temporary_password(client, regi
     assert User.objects.filter(username="7901000001").count() == 1
 
 
+def test_approval_leaves_the_managing_agency_alone_and_gives_the_receiving_one_to_a_person_managed_by_none(
+        registrations, django_capture_on_commit_callbacks):
+    """The registration names the agency that receives it for electronic transactions (Decree 166/2016):
+    approving it sets the phone, not who manages the person, so the managing agency keeps seeing them.
+    A person no agency manages yet takes the receiving one."""
+    from accounts.models import Person
+    from accounts.selectors import persons_visible_to
+    from accounts.services.registration import registration_approve
+
+    managed = Person.objects.get(bhxh_code="7901000002")
+    Person.objects.filter(pk=managed.pk).update(agency=Agency.objects.get(code="07901"))
+    receiving = registrations["thu_duc"].agency
+    assert receiving.code == "07903"
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_approve(registration=registrations["thu_duc"], officer=officer("canbo07903", "07903", DISTRICT))
+    managed.refresh_from_db()
+    assert managed.agency.code == "07901" and managed.phone.as_e164 == "+84987654321"
+    assert managed in persons_visible_to(officer("canbo07901", "07901", DISTRICT))
+
+    unmanaged = registrations["q1"].person
+    assert unmanaged.agency_id is None
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_approve(registration=registrations["q1"], officer=officer("canbo07901b", "07901", DISTRICT))
+    unmanaged.refresh_from_db()
+    assert unmanaged.agency == registrations["q1"].agency
+
+
 def test_reject_requires_a_reason_and_tells_the_citizen(client, registrations, django_capture_on_commit_callbacks, sms_outbox):
     client.force_login(officer("canbo07901", "07901", DISTRICT))
     registration = registrations["q1"]
