@@ -227,6 +227,9 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
         context = {
             **self.admin_site.each_context(request), "title": title, "subtitle": None, "opts": self.model._meta,
             "cards": cards, "form": form, "action": action, "button": button,
+            # Rendered by the admin's own field markup (admin/includes/fieldset.html): its error list, in red
+            # beside the field and named by it, not the portal's, whose styles the admin does not load.
+            "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {}),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/health_card/card/action_reason.html", context)

@@ -237,6 +237,19 @@ def test_the_reason_page_of_several_cards_says_what_their_holders_are_each_sent(
     assert html.count(str(sent_as_typed_to_each(sent.values()))) == 1
 
 
+def test_the_reason_pages_error_is_the_admins_error_beside_its_field(card):
+    """The admin does not load the portal's styles: the reason page renders its fields the admin's way,
+    the error in the admin's red list at the top of its field's row, named by the field it is about."""
+    client = logged_in(officer("canbo07901", "07901", DISTRICT))
+    html = revoke(client, card, reason="khac", details=" ").content.decode()
+    row = html[html.index('<div class="form-row errors field-details">'):]
+    row = row[:row.index("</fieldset>")]
+    assert '<ul class="errorlist" id="id_details_error"><li>Ghi rõ lý do khi chọn “Lý do khác”.</li></ul>' in row
+    box = re.search(r"<textarea[^>]*>", row).group(0)
+    assert 'aria-invalid="true"' in box and "id_details_error" in re.search(r'aria-describedby="([^"]*)"', box).group(1)
+    assert '<div class="help" id="id_details_helptext">' in row and "error-message" not in html
+
+
 def test_revoke_asks_the_reason_and_tells_the_holder(card, holder):
     client = logged_in(officer("canbo07901", "07901", DISTRICT))
     page = client.post(CARDS, {"action": "revoke", "_selected_action": [card.pk]})
