@@ -42,7 +42,8 @@ def csv_error_message(error: csv.Error) -> str:
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Tệp CSV (UTF-8)"),
-                           help_text=gettext_lazy("Mỗi dòng một giai đoạn; dòng đầu là tên cột."))
+                           help_text=gettext_lazy("Mỗi dòng một giai đoạn; dòng đầu là tên cột; các cột cách nhau bằng dấu "
+                                                  "phẩy (,), không phải dấu chấm phẩy (;)."))
     dry_run = forms.BooleanField(label=gettext_lazy("Chạy thử: chỉ kiểm tra và báo cáo, chưa ghi dữ liệu"), required=False,
                                  initial=True)
 

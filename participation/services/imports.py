@@ -1,6 +1,7 @@
 """Bulk import of participation periods from CSV, streamed in batches.
 
-Columns (header row required, UTF-8, comma-separated):
+Columns (header row required, UTF-8, comma-separated; a file whose header is one column holding ";", as
+Excel set for Vietnamese saves CSV, is refused saying so and how to save it with commas):
 
 | column | meaning | example |
 |---|---|---|
@@ -374,6 +375,14 @@ def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int
     report = ImportReport(dry_run=dry_run)
     reader = csv.DictReader(lines)
     header = [name.strip() for name in (reader.fieldnames or [])]
+    if len(header) == 1 and ";" in header[0]:
+        # Excel set for Vietnamese saves "CSV" with semicolons: the columns are there, not separated by commas.
+        report.add_error(1, gettext(
+            "các cột của tệp cách nhau bằng dấu chấm phẩy (;), tệp phải cách cột bằng dấu phẩy (,). Excel đặt cho "
+            "tiếng Việt lưu CSV bằng dấu chấm phẩy: hãy lưu từ LibreOffice Calc (Lưu thành “Văn bản CSV”, dấu phân "
+            "cách trường là dấu phẩy) hoặc từ Google Trang tính (Tải xuống dạng CSV), hoặc đổi “List separator” của "
+            "Windows (Region → Additional settings) thành dấu phẩy rồi lưu lại dạng CSV UTF-8 từ Excel"))
+        return report
     missing = [name for name in sorted(REQUIRED) if name not in header]
     if missing:
         report.add_error(1, "thiếu cột " + ", ".join(missing) + ". Cột cần có: " + ", ".join(COLUMNS))

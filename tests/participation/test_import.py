@@ -161,6 +161,15 @@ def test_missing_columns_stop_the_import(person):
     assert report.rows == 0 and "thiếu cột" in report.errors[0][1]
 
 
+def test_a_file_separated_by_semicolons_is_told_to_be_saved_with_commas(person):
+    """Excel set for Vietnamese saves "CSV" with ";": its columns are there, the separator is what is wrong."""
+    text = HEADER.replace(",", ";") + GOOD[2].replace(",", ";") + "\n"
+    report = periods_import(lines=io.StringIO(text), dry_run=True)
+    [(line, message)] = report.errors
+    assert report.rows == 0 and line == 1
+    assert "thiếu cột" not in message and "dấu chấm phẩy (;)" in message and "dấu phẩy (,)" in message
+
+
 def test_an_officer_imports_only_for_the_agencies_they_manage(person):
     scope = agency_subtree_ids(Agency.objects.get(code="07903"))
     report = periods_import(lines=csv_lines(GOOD[0]), dry_run=False, agency_scope=scope)
