@@ -1,13 +1,37 @@
 """Forms of the officers' admin of participation periods."""
 
+import unicodedata
+
+from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lookup.selectors import officer_agency_ids
 from vssid_portal.concurrent_edits import SeenVersionForm
 from vssid_portal.forms import MoneyField
+from vssid_portal.text import clean_text
 
 from .models import Period
 from .services.periods import lock_person, period_conflict
+
+
+class MonthField(forms.DateField):
+    """A month typed as mm/yyyy (01/2005), as the period list and the CSV import write it, or still as a
+    full date dd/mm/yyyy; either is kept as the first day of its month."""
+
+    default_error_messages = {"invalid": _("Nhập tháng theo dạng mm/yyyy, ví dụ 01/2005.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%m/%Y", "%d/%m/%Y"],
+                         widget=forms.DateInput(format="%m/%Y", attrs={"inputmode": "numeric", "size": 10}), **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):  # without invisible characters pasted with it, fullwidth digits as ASCII
+            value = unicodedata.normalize("NFKC", clean_text(value))
+            if not value.isascii():  # other scripts' digits, which strptime would take
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        value = super().to_python(value)
+        return value.replace(day=1) if value else value
 
 
 class PeriodAdminForm(SeenVersionForm):
@@ -20,6 +44,10 @@ class PeriodAdminForm(SeenVersionForm):
 
     version_field = "updated_at"  # a period has no revision; every save (the import's too) sets it
     money_fields = ("base", "amount")
+    from_month = MonthField(label=capfirst(Period._meta.get_field("from_month").verbose_name),
+                            help_text=_("Tháng bắt đầu, dạng mm/yyyy, ví dụ 01/2005."))
+    to_month = MonthField(label=capfirst(Period._meta.get_field("to_month").verbose_name),
+                          help_text=_("Tháng cuối cùng (tính cả tháng này), dạng mm/yyyy, ví dụ 12/2005."))
     user = None  # the officer (PeriodAdmin.get_form): an overlap outside their agencies is not named
 
     class Meta:

@@ -285,6 +285,25 @@ def test_a_period_with_the_natural_key_of_another_is_refused_on_the_form_and_not
     assert Period.objects.filter(from_month__year=2012).count() == 1
 
 
+def test_the_month_fields_take_a_month_as_the_list_and_the_csv_write_it(client, managed_by_thu_duc):
+    """mm/yyyy, the list's and the CSV's format, is what the month boxes show, say and take (a full date
+    still, kept as its month); anything else is told the format to type."""
+    import datetime
+
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    html = client.get(CHANGE.format(managed_by_thu_duc.pk)).content.decode()
+    assert re.search(r'<input[^>]*name="from_month"[^>]*value="01/2012"', html)
+    assert re.search(r'<input[^>]*name="to_month"[^>]*value="12/2012"', html)
+    assert html.count("mm/yyyy") >= 2 and "Ngày đầu tháng" not in html
+    data = new_period(client, managed_by_thu_duc.person, "07903")
+    refused = client.post(ADD, {**data, "from_month": "2020-13", "to_month": "12/2020"}).content.decode()
+    error = re.search(r'<ul class="errorlist" id="id_from_month_error"><li>([^<]*)</li>', refused).group(1)
+    assert "mm/yyyy" in error and "dd/mm/yyyy" not in error
+    assert client.post(ADD, {**data, "from_month": "01/2020", "to_month": "15/12/2020"}).status_code == 302
+    saved = Period.objects.get(person=managed_by_thu_duc.person, from_month__year=2020)
+    assert (saved.from_month, saved.to_month) == (datetime.date(2020, 1, 1), datetime.date(2020, 12, 1))
+
+
 def test_the_add_form_refuses_a_period_starting_after_the_current_month(client, managed_by_thu_duc, sms_outbox):
     client.force_login(officer("canbo07903", "07903", DISTRICT))
     data = new_period(client, managed_by_thu_duc.person, "07903")
