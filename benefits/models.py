@@ -212,7 +212,7 @@ class BenefitRecord(models.Model):
     class Meta:
         ordering = ["-received_on", "-id"]
         verbose_name = _("hồ sơ hưởng chế độ")
-        verbose_name_plural = _("thông tin hưởng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "hồ sơ hưởng chế độ")
         indexes = [models.Index(fields=["person", "kind", "-received_on"], name="benefit_person_kind_idx"),
                    # The officers' list in this order ("-id" ends it, so Django adds no "-pk"), newest receipts
                    # first, without sorting every record of the country (or of a province) for a page.

@@ -859,3 +859,17 @@ def test_the_admins_own_messages_and_action_names_are_written_in_english_too(db,
     form = SimpleNamespace(cleaned_data={"seen_version": processing.revision})
     assert told(lambda request: model_admin.save_model(request, processing, form, True)) == [
         "Nothing was changed: no notice was sent."]
+
+
+def test_the_benefit_records_list_counts_its_rows_by_the_name_of_one():
+    """One list, one name: the admin counts "N hồ sơ hưởng chế độ" whatever N, the name of one record,
+    under the menu's section "Thông tin hưởng"; in English, that name's plural."""
+    from django.utils import translation
+
+    opts = BenefitRecord._meta
+    with translation.override("vi"):
+        assert str(opts.verbose_name_plural) == str(opts.verbose_name)
+        assert str(opts.verbose_name_plural) != str(opts.app_config.verbose_name).lower()
+    with translation.override("en"):
+        singular, plural = str(opts.verbose_name), str(opts.verbose_name_plural)
+        assert plural != singular and plural.startswith(singular)
