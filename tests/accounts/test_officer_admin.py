@@ -127,6 +127,8 @@ def test_approval_leaves_the_managing_agency_alone_and_gives_the_receiving_one_t
         registration_approve(registration=registrations["q1"], officer=officer("canbo07901b", "07901", DISTRICT))
     unmanaged.refresh_from_db()
     assert unmanaged.agency == registrations["q1"].agency
+    # Nor does the field's hint in the admin say that the approving agency manages the person.
+    assert "đã duyệt" not in str(Person._meta.get_field("agency").help_text)
 
 
 def test_reject_requires_a_reason_and_tells_the_citizen(client, registrations, django_capture_on_commit_callbacks, sms_outbox):
