@@ -30,7 +30,8 @@ same person meanwhile is checked before or after it, never alongside. Lock order
 person, then the period rows. Imports run one at a time, and not alongside a deletion of several
 people's periods (wait_for_writers_of_many_people, taken first): the people of one import's batches
 are not in one order, so two such writers could each hold a person the other waits for. Rows with errors are
-reported by line number, in Vietnamese, and skipped; a dry run reports without writing.
+reported by line number and skipped, each error written when it is found in the language then active (the
+officer's request's in the admin, LANGUAGE_CODE's in the command); a dry run reports without writing.
 Only `BATCH` rows are held in memory at a time.
 
 An officer's import reaches only the people the officer may see (`persons`): a code of someone
@@ -62,7 +63,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Person
 from accounts.selectors import OFFICER_RECORD_UNKNOWN, officer_record_unknown, officers_own_person_ids, people_told_of
@@ -119,16 +120,18 @@ def _month(value: str, column: str) -> datetime.date:
         month, year = value.strip().split("/")
         return datetime.date(int(year), int(month), 1)
     except (ValueError, TypeError, OverflowError):  # OverflowError: a year or month beyond a C int
-        raise RowError(f"cột {column} phải có dạng tháng/năm, ví dụ 01/2020 (đang là “{value}”)") from None
+        raise RowError(gettext("cột %(column)s phải có dạng tháng/năm, ví dụ 01/2020 (đang là “%(value)s”)")
+                       % {"column": column, "value": value}) from None
 
 
 def _amount(value: str, column: str) -> int:
     try:
         number = int(value.strip().replace(".", "").replace(",", ""))
     except (ValueError, AttributeError):
-        raise RowError(f"cột {column} phải là số tiền bằng đồng, ví dụ 12500000 (đang là “{value}”)") from None
+        raise RowError(gettext("cột %(column)s phải là số tiền bằng đồng, ví dụ 12500000 (đang là “%(value)s”)")
+                       % {"column": column, "value": value}) from None
     if number < 0:
-        raise RowError(f"cột {column} không được âm")
+        raise RowError(gettext("cột %(column)s không được âm") % {"column": column})
     return number
 
 
@@ -145,65 +148,77 @@ class _Lookups:
         self.agency_scope = agency_scope
         self.persons = Person.objects.all() if persons is None else persons
 
-    def code(self, table: dict, value: str, column: str, label: str) -> int:
+    def code(self, table: dict, value: str, column: str, unknown) -> int:
+        """The id of the code `value`; `unknown`, the error of a code not in `table` (%(code)s, %(column)s)."""
         key = (value or "").strip()
         if key not in table:
-            raise RowError(f"{label} “{key}” (cột {column}) không có trong danh mục")
+            raise RowError(str(unknown) % {"code": key, "column": column})
         return table[key]
+
+
+# The error of a code that a reference table does not have, by table; read in the language active when it is made.
+UNKNOWN_AGENCY = gettext_lazy("Cơ quan BHXH “%(code)s” (cột %(column)s) không có trong danh mục")
+UNKNOWN_EMPLOYER = gettext_lazy("Đơn vị “%(code)s” (cột %(column)s) không có trong danh mục")
+UNKNOWN_PROVINCE = gettext_lazy("Tỉnh “%(code)s” (cột %(column)s) không có trong danh mục")
+UNKNOWN_FACILITY = gettext_lazy("Cơ sở KCB “%(code)s” (cột %(column)s) không có trong danh mục")
 
 
 def _period_from_row(row: dict, people: dict[str, Person], lookups: _Lookups) -> Period:
     if any("\x00" in value for value in row.values() if isinstance(value, str)):
-        raise RowError("dòng có ký tự rỗng (NUL); hãy lưu lại tệp dạng CSV UTF-8")  # PostgreSQL refuses NUL in text
+        # PostgreSQL refuses NUL in text.
+        raise RowError(gettext("dòng có ký tự rỗng (NUL); hãy lưu lại tệp dạng CSV UTF-8"))
     if None in row:  # csv.DictReader keeps the values beyond the header under None
-        raise RowError(f"dòng có {len(row) - 1 + len(row[None])} cột, nhiều hơn dòng tiêu đề ({len(row) - 1} cột); "
-                       "giá trị có dấu phẩy phải đặt trong ngoặc kép")
+        raise RowError(gettext("dòng có %(count)s cột, nhiều hơn dòng tiêu đề (%(header)s cột); giá trị có dấu phẩy "
+                               "phải đặt trong ngoặc kép") % {"count": len(row) - 1 + len(row[None]), "header": len(row) - 1})
     missing = sorted(column for column in REQUIRED if not (row.get(column) or "").strip())
     if missing:
-        raise RowError("thiếu " + ", ".join(missing))
+        raise RowError(gettext("thiếu %(columns)s") % {"columns": ", ".join(missing)})
     person = people.get(row["ma_so_bhxh"].strip())
     if person is None:
         # One answer for "no such code" and "someone you may not see": no registry probe.
-        raise RowError(f"mã số BHXH {row['ma_so_bhxh'].strip()} không có trong hồ sơ hoặc không thuộc phạm vi quản lý "
-                       "của bạn")
+        raise RowError(gettext("mã số BHXH %(code)s không có trong hồ sơ hoặc không thuộc phạm vi quản lý của bạn")
+                       % {"code": row["ma_so_bhxh"].strip()})
     if person.pk in lookups.own_ids:
         raise RowError(gettext("mã số BHXH %(code)s là của chính bạn hoặc của người bạn là cha, mẹ, người giám hộ: "
                                "cán bộ không nhập quá trình tham gia của chính mình, hãy để một cán bộ khác của cơ "
                                "quan nhập") % {"code": person.bhxh_code})
     kind = row["loai"].strip()
     if kind not in KINDS:
-        raise RowError(f"loại “{kind}” không hợp lệ (dùng {', '.join(Period.Kind.values)})")
+        raise RowError(gettext("loại “%(value)s” không hợp lệ (dùng %(allowed)s)")
+                       % {"value": kind, "allowed": ", ".join(Period.Kind.values)})
     payer = row["nguoi_dong"].strip()
     if payer not in PAYERS:
-        raise RowError(f"người đóng “{payer}” không hợp lệ (dùng {', '.join(Period.Payer.values)})")
-    agency_id = lookups.code(lookups.agencies, row["ma_co_quan"], "ma_co_quan", "Cơ quan BHXH")
+        raise RowError(gettext("người đóng “%(value)s” không hợp lệ (dùng %(allowed)s)")
+                       % {"value": payer, "allowed": ", ".join(Period.Payer.values)})
+    agency_id = lookups.code(lookups.agencies, row["ma_co_quan"], "ma_co_quan", UNKNOWN_AGENCY)
     if lookups.agency_scope is not None and agency_id not in lookups.agency_scope:
-        raise RowError(f"cơ quan {row['ma_co_quan'].strip()} không thuộc phạm vi quản lý của bạn")
+        raise RowError(gettext("cơ quan %(code)s không thuộc phạm vi quản lý của bạn") % {"code": row["ma_co_quan"].strip()})
     try:
         rate = Decimal(row["ty_le"].strip().replace(",", "."))
         if not rate.is_finite():  # "NaN", "Infinity": read by Decimal, no rate
             raise InvalidOperation
     except InvalidOperation:
-        raise RowError(f"cột ty_le phải là số phần trăm, ví dụ 32 (đang là “{row['ty_le']}”)") from None
+        raise RowError(gettext("cột ty_le phải là số phần trăm, ví dụ 32 (đang là “%(value)s”)")
+                       % {"value": row["ty_le"]}) from None
     unpaid = (row.get("so_thang_no") or "0").strip() or "0"
     if not (unpaid.isascii() and unpaid.isdigit()) or len(unpaid) > 4:  # "²" is a digit to isdigit(), not to int()
-        raise RowError("cột so_thang_no phải là số tháng")
+        raise RowError(gettext("cột so_thang_no phải là số tháng"))
     period = Period(
         person=person,
         kind=kind,
         from_month=_month(row["tu_thang"], "tu_thang"),
         to_month=_month(row["den_thang"], "den_thang"),
         payer=payer,
-        employer_id=lookups.code(lookups.employers, row["ma_don_vi"], "ma_don_vi", "Đơn vị")
+        employer_id=lookups.code(lookups.employers, row["ma_don_vi"], "ma_don_vi", UNKNOWN_EMPLOYER)
         if (row.get("ma_don_vi") or "").strip() else None,
         job_title=(row.get("chuc_vu") or "").strip()[:200],
         base=_amount(row["muc_dong"], "muc_dong"),
         rate=rate,
         amount=_amount(row["so_tien"], "so_tien"),
         unpaid_months=int(unpaid),
-        province_id=lookups.code(lookups.provinces, row["ma_tinh"].zfill(2), "ma_tinh", "Tỉnh"),
+        province_id=lookups.code(lookups.provinces, row["ma_tinh"].zfill(2), "ma_tinh", UNKNOWN_PROVINCE),
         agency_id=agency_id,
-        facility_id=lookups.code(lookups.facilities, row["ma_kcb"], "ma_kcb", "Cơ sở KCB")
+        facility_id=lookups.code(lookups.facilities, row["ma_kcb"], "ma_kcb", UNKNOWN_FACILITY)
         if (row.get("ma_kcb") or "").strip() else None,
     )
     try:
@@ -237,7 +252,8 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
             continue
         first = seen.setdefault(period.import_key, line)
         if first != line:
-            report.add_error(line, f"trùng với dòng {first} (cùng người, loại, tháng bắt đầu, đơn vị)")
+            report.add_error(line, gettext("trùng với dòng %(line)s (cùng người, loại, tháng bắt đầu, đơn vị)")
+                             % {"line": first})
             continue
         parsed[period.import_key] = (line, period)
     # The people first, in key order, then their periods (the lock order of period_save and the form),
@@ -252,7 +268,8 @@ def _apply_batch(batch: list[tuple[int, dict]], lookups: _Lookups, report: Impor
         current = existing.get(key)
         if current is not None and lookups.agency_scope is not None and current.agency_id not in lookups.agency_scope:
             # The row names the officer's agency, but the period it would rewrite is another's.
-            report.add_error(line, "giai đoạn này đã có và do cơ quan BHXH khác quản lý; chỉ cơ quan đó được sửa")
+            report.add_error(line, gettext("giai đoạn này đã có và do cơ quan BHXH khác quản lý; chỉ cơ quan đó được "
+                                           "sửa"))
             continue
         changes = {name for name in TRACKED_FIELDS if current is None or getattr(current, name) != getattr(period, name)}
         if not changes:
@@ -312,9 +329,9 @@ def _overlap(period: Period, line: int, spans: _Spans, scope: set[int] | None) -
     for key, (first, last, other_line, employer_name, agency_id) in sorted(group.items(), key=lambda item: item[1][0]):
         if key != period.import_key and first <= period.to_month and last >= period.from_month:
             if other_line is not None:
-                return (f"trùng với giai đoạn {first:%m/%Y}–{last:%m/%Y} ở dòng {other_line} (cùng người đóng, cùng "
-                        "loại bảo hiểm)")
-            message = (OTHER_AGENCY_OVERLAP if scope is not None and agency_id not in scope else
+                return gettext("trùng với giai đoạn %(first)s–%(last)s ở dòng %(line)s (cùng người đóng, cùng loại bảo "
+                               "hiểm)") % {"first": f"{first:%m/%Y}", "last": f"{last:%m/%Y}", "line": other_line}
+            message = (str(OTHER_AGENCY_OVERLAP) if scope is not None and agency_id not in scope else
                        overlap_message(from_month=first, to_month=last, payer=period.payer, employer_name=employer_name))
             return message[0].lower() + message[1:]
     group[period.import_key] = (period.from_month, period.to_month, line, None, period.agency_id)
@@ -385,7 +402,8 @@ def periods_import(*, lines: Iterable[str], dry_run: bool, agency_scope: set[int
         return report
     missing = [name for name in sorted(REQUIRED) if name not in header]
     if missing:
-        report.add_error(1, "thiếu cột " + ", ".join(missing) + ". Cột cần có: " + ", ".join(COLUMNS))
+        report.add_error(1, gettext("thiếu cột %(missing)s. Cột cần có: %(columns)s")
+                         % {"missing": ", ".join(missing), "columns": ", ".join(COLUMNS)})
         return report
     if actor is not None and officer_record_unknown(actor):  # whose periods are their own cannot be known
         report.add_error(1, str(OFFICER_RECORD_UNKNOWN))

@@ -10,6 +10,7 @@ import hashlib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Person
 from accounts.selectors import own_record_refusal, own_records_refusal, people_told_of
@@ -66,23 +67,26 @@ def period_is_duplicate(period: Period) -> bool:
 
 # Who pays, as "do … đóng" names them; an employer is named by its name.
 PAID_BY = {
-    Period.Payer.SELF: "người tham gia tự đóng",
-    Period.Payer.HOUSEHOLD: "hộ gia đình đóng",
-    Period.Payer.STATE: "ngân sách nhà nước đóng",
-    Period.Payer.FUND: "quỹ BHXH, BHTN đóng",
+    Period.Payer.SELF: gettext_lazy("người tham gia tự đóng"),
+    Period.Payer.HOUSEHOLD: gettext_lazy("hộ gia đình đóng"),
+    Period.Payer.STATE: gettext_lazy("ngân sách nhà nước đóng"),
+    Period.Payer.FUND: gettext_lazy("quỹ BHXH, BHTN đóng"),
 }
 
 
 def overlap_message(*, from_month, to_month, payer: str, employer_name: str | None) -> str:
-    """What an officer is told of a period whose months another of the same payer already covers."""
-    paid_by = f"{employer_name} đóng" if employer_name else PAID_BY.get(payer, "cùng người đóng")
-    return (f"Trùng với giai đoạn {from_month:%m/%Y}–{to_month:%m/%Y} do {paid_by}: cùng một người đóng không "
-            "đóng hai lần một loại bảo hiểm cho cùng một tháng.")
+    """What an officer is told of a period whose months another of the same payer already covers, in
+    the language active when it is told."""
+    paid_by = (gettext("%(employer)s đóng") % {"employer": employer_name} if employer_name else
+               str(PAID_BY.get(payer, gettext_lazy("cùng người đóng"))))
+    return gettext("Trùng với giai đoạn %(first)s–%(last)s do %(paid_by)s: cùng một người đóng không đóng hai lần "
+                   "một loại bảo hiểm cho cùng một tháng.") % {
+        "first": f"{from_month:%m/%Y}", "last": f"{to_month:%m/%Y}", "paid_by": paid_by}
 
 
 # An overlap with a period outside the officer's scope: its months and payer are not theirs to see.
-OTHER_AGENCY_OVERLAP = ("Trùng với một giai đoạn do cơ quan BHXH khác quản lý: cùng một người đóng không đóng hai "
-                        "lần một loại bảo hiểm cho cùng một tháng.")
+OTHER_AGENCY_OVERLAP = gettext_lazy("Trùng với một giai đoạn do cơ quan BHXH khác quản lý: cùng một người đóng không "
+                                    "đóng hai lần một loại bảo hiểm cho cùng một tháng.")
 
 
 def same_payer_filter(period: Period) -> dict:
