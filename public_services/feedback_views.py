@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 
 from accounts.sessions import FEEDBACKS_SEEN
-from vssid_portal.form_keys import new_idempotency_key
+from vssid_portal.form_keys import new_idempotency_key, posted_key
 from vssid_portal.ratelimit import client_ip, refusal_on_form, unavailable_instead, usage_refusal
 from vssid_portal.text import clean_text, normalize_code
 
@@ -115,8 +115,8 @@ def feedback_form(request):
             refusal_on_form(form, refusal.message)
             return refusal.answer(_render_form(request, form))
     form = FeedbackForm(request.POST, request.FILES)
-    key = request.POST.get("idempotency_key", "")
-    if key not in request.session.get(KEYS, []):
+    key = posted_key(request, "idempotency_key")
+    if key is None or key not in request.session.get(KEYS, []):
         form.is_valid()
         form.add_error(None, gettext("Phiên gửi phản ánh đã hết hạn. Hãy kiểm tra nội dung và bấm Gửi lại."))
         return _render_form(request, form, status=400)

@@ -13,7 +13,6 @@ with it (double click, back button, retry) makes one filing. A draft ends when i
 
 import hashlib
 import json
-import re
 import secrets
 
 from allauth.account.decorators import reauthentication_required
@@ -34,7 +33,7 @@ from accounts.selectors import person_in_view, viewing
 from participation.services.statements import verify_base_for
 from vssid_portal.documents import DocumentsField
 from vssid_portal.files import DEFAULT_MAX_AGE, delete_files_once_committed, private_file_response, private_file_url
-from vssid_portal.form_keys import KEY_LENGTH, new_idempotency_key
+from vssid_portal.form_keys import new_idempotency_key, posted_key
 from vssid_portal.forms import posted_as_initial, refreshed_by_script, typed_to_keep
 from vssid_portal.middleware import handles_upload_limits, upload_limit
 from vssid_portal.paging import paginate
@@ -76,7 +75,6 @@ DRAFTS = "public_services_drafts"
 REMOVE_FILES = "remove_files"
 POLL_SECONDS = 3
 FILINGS_PER_PAGE = 20
-_KEY_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{16,{KEY_LENGTH}}}$")
 # Posts of a procedure's form or a correction carrying files, per login: each photo is decoded, checked
 # and re-encoded and each PDF parsed before the form is judged, work that a script could otherwise ask
 # for without end. A citizen choosing a file again now and then stays far below.
@@ -284,15 +282,15 @@ def procedure_form(request, slug):
         }, status=403 if request.method == "POST" else 200)
     drafts, name = _drafts(request), _draft_name(procedure, person.pk)
     draft = drafts.get(name)
-    posted_key = request.POST.get("idempotency_key", "")
     refusal = None
     if request.method == "POST":
-        if not _KEY_PATTERN.match(posted_key):
+        form_key = posted_key(request, "idempotency_key")
+        if form_key is None:
             raise PermissionDenied
-        if _begun_for_another(request, procedure, person, posted_key):
+        if _begun_for_another(request, procedure, person, form_key):
             return _switched(request, procedure, person)
-        if draft is None or draft["key"] != posted_key:
-            draft = {"key": posted_key, "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
+        if draft is None or draft["key"] != form_key:
+            draft = {"key": form_key, "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
         refusal = _uploads_refused(request)
         refreshed = "refresh" in request.POST
         if refreshed and refusal is None and not refreshed_by_script(request):

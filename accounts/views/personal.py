@@ -23,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from vssid_portal.files import private_file_url
-from vssid_portal.form_keys import new_idempotency_key
+from vssid_portal.form_keys import new_idempotency_key, posted_key
 from vssid_portal.ratelimit import refusal_on_form, usage_refusal, usages_refusal
 
 from ..adapter import workplace
@@ -45,7 +45,6 @@ from .registration import (
     forget_expired_photos,
     keep_photos,
     photos_too_many,
-    posted_submission_key,
     status_redirect,
     too_many,
 )
@@ -176,7 +175,7 @@ def child_registration(request):
         forget_expired_photos(request, draft["photos"], ChildRegistrationForm)
         return _render_child_form(request, ChildRegistrationForm(province=province, kept=draft["photos"]), draft)
 
-    key = posted_submission_key(request)
+    key = posted_key(request, "submission_key") or ""
     sent = _sent_with(key, parent) if key else None
     if sent is False:  # another account's key
         key, sent = "", None

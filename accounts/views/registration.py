@@ -10,7 +10,6 @@ Messages and the status label are lazy translations shown on the page; what the 
 """
 
 import datetime
-import re
 import secrets
 
 from django.conf import settings
@@ -32,7 +31,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from lookup.models import Province, Ward
 from lookup.selectors import agencies_lookup
 from vssid_portal.files import DEFAULT_MAX_AGE, delete_files_once_committed, private_file_url
-from vssid_portal.form_keys import new_idempotency_key
+from vssid_portal.form_keys import new_idempotency_key, posted_key
 from vssid_portal.forms import posted_as_initial, refreshed_by_script, typed_to_keep
 from vssid_portal.ratelimit import (
     LimitRefusal,
@@ -198,15 +197,6 @@ SUBMISSIONS_PER_PHONE = ("registration-submit-phone", "3/h")
 # for without end. A registrant choosing again a blurred photo or two stays far below.
 PHOTO_POSTS_PER_CLIENT = ("registration-photos-ip", "30/h")
 
-SUBMISSION_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,32}")
-
-
-def posted_submission_key(request) -> str:
-    """The form's one-time key as posted, or "" when it is missing or malformed."""
-    key = request.POST.get("submission_key", "")
-    return key if SUBMISSION_KEY_PATTERN.fullmatch(key) else ""
-
-
 def keep_photos(form, kept: dict, *, folder: str) -> None:
     """Store privately every photo of the form that passed, even when another field failed, so
     the next attempt does not ask for it again. The photo it replaces is deleted (tidying only: one
@@ -321,7 +311,7 @@ def _photos_page(request, form, kept: dict):
 def _sent_already(request, state: dict) -> Registration | None:
     """The registration this form already made: the key posted with it (the session has ended), or
     the session's (a second post that read the session before the first one ended it)."""
-    for key in (posted_submission_key(request), state.get("submission_key", "")):
+    for key in (posted_key(request, "submission_key") or "", state.get("submission_key", "")):
         try:
             registration = registration_submitted_with(submission_key=key)
         except ValidationError:  # the key of a parent's child registration: not this form's

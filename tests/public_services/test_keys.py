@@ -39,3 +39,20 @@ def test_each_tracking_number_comes_from_the_one_maker_in_its_own_format(owner, 
                                phone="0912345678", agency=owner.person.agency, idempotency_key=keys.new_idempotency_key())
     assert re.fullmatch(r"HS\d{4}Q{6}", filing.tracking_number)
     assert re.fullmatch(r"PA\d{4}Q{8}", feedback.tracking_number) and TRACKING_NUMBER.fullmatch(feedback.tracking_number)
+
+
+def test_a_posted_key_is_one_the_maker_could_have_made_or_none():
+    """The one check of a key posted with a registration, a filing or a feedback (vssid_portal.form_keys.posted_key)."""
+    from django.http import QueryDict
+    from django.test import RequestFactory
+
+    made = keys.new_idempotency_key()
+    longest, shortest = "A" * keys.KEY_LENGTH, "A" * 16
+    for key in (made, longest, shortest, "a-b_C9" * 3):
+        assert keys.posted_key(RequestFactory().post("/", {"submission_key": key}), "submission_key") == key
+        assert keys.posted_key(QueryDict(f"idempotency_key={key}"), "idempotency_key") == key
+    refused = [shortest[1:], longest + "A", made[:-1] + "+", made[:-1] + "é", made[:-1] + " ", made + "\n", ""]
+    for key in refused:
+        assert keys.posted_key(RequestFactory().post("/", {"idempotency_key": key}), "idempotency_key") is None, key
+    assert keys.posted_key(RequestFactory().post("/", {"submission_key": made}), "idempotency_key") is None  # missing
+    assert keys.posted_key(QueryDict(""), "idempotency_key") is None
