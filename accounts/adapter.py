@@ -99,8 +99,11 @@ class AccountAdapter(DefaultAccountAdapter):
         digits is the same code) and lower-cased, as allauth does. allauth prefixes the current site's
         domain, which without django.contrib.sites is the request's Host header as sent: a port or a
         trailing dot that ALLOWED_HOSTS accepts would then start a fresh count on the same account.
-        pre_authenticate and clear_failed_logins both key by this, and allauth's end of a reset."""
-        login = credentials.get("email", credentials.get("username", ""))
+        pre_authenticate and clear_failed_logins both key by this, and allauth's end of a reset. The
+        username first (ACCOUNT_LOGIN_METHODS): allauth's re-authentication passes the account's e-mail
+        too, which several accounts may share (a family's), and its failures must lock this account
+        alone, under the same key as the login form's and the one a reset lifts."""
+        login = credentials.get("username") or credentials.get("email", "")
         return f"login:{normalize_code(login or '').lower()}"
 
     def pre_authenticate(self, request, **credentials) -> None:

@@ -348,6 +348,33 @@ def test_a_locked_login_says_the_minutes_left_not_the_whole_window(client, clock
     assert submit_password(client)["Location"] == CONFIRM
 
 
+REAUTHENTICATE = "/tai-khoan/nhap-lai-mat-khau/"
+LOCKED = "quá nhiều lần"
+
+
+def test_wrong_reauthentications_lock_that_account_alone_and_a_reset_lifts_the_lock(client, clock, rf):
+    """allauth's re-authentication passes the account's e-mail besides its username: two accounts sharing
+    an address (a family's) keep their own failed-login locks, and the account's lock is the login form's,
+    which a reset lifts."""
+    from allauth.account.adapter import get_adapter
+
+    holder = make_citizen(email="nha@example.vn")
+    relative = make_citizen(code="7907654321", phone="+84987654321", email="nha@example.vn")
+    client.force_login(holder)
+    for attempt in range(LOGIN_PER_KEY):
+        response = client.post(REAUTHENTICATE, {"password": "sai-mat-khau"}, REMOTE_ADDR=f"10.0.3.{attempt}")
+        assert response.status_code == 200 and LOCKED not in response.content.decode()
+    assert LOCKED in client.post(REAUTHENTICATE, {"password": PASSWORD}, REMOTE_ADDR="10.0.3.99").content.decode()
+    other = Client(REMOTE_ADDR="10.0.4.1")
+    other.force_login(relative)
+    assert other.post(REAUTHENTICATE, {"password": PASSWORD}).status_code == 302  # the relative is not locked
+    assert LOCKED in submit_password(Client(), REMOTE_ADDR="10.0.4.2").content.decode()  # one lock per account
+    assert submit_password(Client(), username="7907654321", REMOTE_ADDR="10.0.4.3")["Location"] == CONFIRM
+    reset = rf.post("/", REMOTE_ADDR="10.0.4.4")
+    get_adapter(reset).clear_failed_logins(reset, holder)  # as the end of a reset does (user_password_reset)
+    assert submit_password(Client(), REMOTE_ADDR="10.0.4.5")["Location"] == CONFIRM
+
+
 @pytest.mark.parametrize("written", ["7901 234 567", "７９０１２３４５６７", " ７９０１ ２３４ ５６７ ", "\ufeff7901234567\u200b"])
 def test_the_bhxh_code_may_be_typed_with_spaces_or_fullwidth_digits(client, written):
     make_citizen()
