@@ -19,7 +19,8 @@
   (login_required's redirect to the login page, seen here), or the time-out's own redirect. What
   was typed is not kept: without a login nothing says whose it is. A browser that never had a
   session here (no session cookie, nor the mark SESSION_ENDED_COOKIE a session's end leaves) is
-  only asked to log in, by the login page itself.
+  only asked to log in, by the login page itself. The next login deletes the mark: that browser's
+  session is then the new one, and once it ends its end leaves the mark again.
 
 Placed after allauth's AccountMiddleware (messages, user) and before UserSessionActivityMiddleware, so
 a session that ends here is not recorded as active first.
@@ -72,6 +73,9 @@ class SessionRulesMiddleware:
         self._keep_visitor_clock(request)
         if (logged_in or ended) and not request.user.is_authenticated and SESSION_ENDED_COOKIE not in request.COOKIES:
             _mark_session_ended(response)
+        elif request.user.is_authenticated and request.COOKIES.get(SESSION_ENDED_COOKIE):  # logged in again
+            response.delete_cookie(SESSION_ENDED_COOKIE, path=settings.SESSION_COOKIE_PATH,
+                                   domain=settings.SESSION_COOKIE_DOMAIN, samesite=settings.SESSION_COOKIE_SAMESITE)
         return response
 
     def _enforce(self, request):

@@ -44,10 +44,10 @@ TIME_OUT_MESSAGES = {
 POST_WITHOUT_SESSION = _("Phiên làm việc đã kết thúc (bạn đã đăng xuất hoặc hết thời gian) trước khi biểu mẫu được "
                          "gửi, nên nội dung vừa nhập chưa được gửi đi và không được lưu lại. Hãy đăng nhập rồi điền "
                          "lại biểu mẫu.")
-# Set, for as long as the browser stays open, on the answer that ends a login's session (a logout, a
-# time-out) or tells a browser its session has ended: the session cookie goes with the session, and a form
-# sent afterwards from a tab still open must still be told that the session it was typed in has ended. A
-# browser with neither cookie never had a session here, and is only asked to log in.
+# Set, for as long as the browser stays open or until its next login, on the answer that ends a login's
+# session (a logout, a time-out) or tells a browser its session has ended: the session cookie goes with the
+# session, and a form sent afterwards from a tab still open must still be told that the session it was typed
+# in has ended. A browser with neither cookie never had a session here, and is only asked to log in.
 SESSION_ENDED_COOKIE = "session_ended"
 POST_NOT_SENT = _("Nội dung vừa nhập chưa được gửi đi và không được lưu lại. Hãy đăng nhập rồi điền lại biểu mẫu.")
 

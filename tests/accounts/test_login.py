@@ -348,6 +348,21 @@ def test_a_locked_login_says_the_minutes_left_not_the_whole_window(client, clock
     assert submit_password(client)["Location"] == CONFIRM
 
 
+def test_logging_in_again_deletes_the_mark_of_the_session_that_ended(client, sms_outbox):
+    """A logout marks the browser as one whose session ended (SESSION_ENDED_COOKIE, until it closes); the
+    next login deletes the mark on its answer, so that the browser, weeks later, is not read as one whose
+    session ended before that login."""
+    make_citizen()
+    log_in(client, sms_outbox)
+    assert client.post(reverse("account_logout")).cookies["session_ended"].value == "1"
+    response = submit_password(client)  # a trusted browser: the password alone logs in
+    assert response.status_code == 302 and response["Location"] == PERSONAL
+    mark = response.cookies["session_ended"]
+    assert mark.value == "" and mark["max-age"] == 0
+    assert not client.cookies["session_ended"].value and is_logged_in(client)
+    assert "session_ended" not in client.get(PERSONAL).cookies  # deleted once, not on every page
+
+
 REAUTHENTICATE = "/tai-khoan/nhap-lai-mat-khau/"
 LOCKED = "quá nhiều lần"
 
