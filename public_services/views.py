@@ -91,22 +91,18 @@ def uploads_limited(wait: float) -> str:
                     "và tệp đã gửi trước đó vẫn được giữ.", minutes) % {"minutes": minutes}
 
 
-def _uploads_refused(request):
-    """Counts a post carrying files (not the no-JavaScript refresh, which reads none) against the login's
-    UPLOAD_POSTS_PER_LOGIN: the refusal, with the seconds left of the limit's window, or None. Let through
-    uncounted while Redis is down: a citizen then still files with attachments."""
-    if not request.FILES or "refresh" in request.POST:
+def _upload_post_counted(request):
+    """Counts a post carrying files against the login's UPLOAD_POSTS_PER_LOGIN, once, whatever the page then
+    answers: the refusal, with the seconds left of the limit's window, or None. Only a page that would
+    read the files answers with that refusal; one that answers without reading them (the no-JavaScript
+    refresh, which keeps no file; a page of an earlier revision, of a filing no longer returned or whose
+    resubmission is refused) keeps its own answer, past the limit too, and is counted all the same, so that
+    a script cannot send files again and again uncounted by posting such a page. Let through uncounted
+    while Redis is down: a citizen then still files with attachments."""
+    if request.method != "POST" or not request.FILES:
         return None
     return counted_or_let_through(request, group="public_services.upload_posts", key="user",
                                   rate=UPLOAD_POSTS_PER_LOGIN, too_many=uploads_limited, method="POST")
-
-
-def _uploads_spent(request) -> None:
-    """Count a post carrying files that a correction page answers without reading them (a page of an
-    earlier revision, or of a filing no longer returned) against UPLOAD_POSTS_PER_LOGIN, as any other:
-    otherwise such posts could be sent again and again uncounted. Its answer stays that page's (409, or
-    the status page), past the limit too: the limit's refusal would show the page as one to send again."""
-    _uploads_refused(request)
 
 
 def index(request):
@@ -271,6 +267,7 @@ def _previews(request, procedure, kept: dict) -> list[tuple[str, str]]:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def procedure_form(request, slug):
+    counted = _upload_post_counted(request)  # before any answer: one that reads no file is counted too
     procedure, person = _procedure(slug), _person(request)
     in_hand = open_filing_of(person=person, procedure=procedure)
     if in_hand is not None:
@@ -291,8 +288,8 @@ def procedure_form(request, slug):
             return _switched(request, procedure, person)
         if draft is None or draft["key"] != form_key:
             draft = {"key": form_key, "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
-        refusal = _uploads_refused(request)
         refreshed = "refresh" in request.POST
+        refusal = None if refreshed else counted  # the refresh reads no file: answered as a refresh
         if refreshed and refusal is None and not refreshed_by_script(request):
             # Kept as typed and shown by a GET, the list made for the province chosen: Back to the page
             # loads it again (no-store) with that list, in which the browser puts back the choice in it,
@@ -531,10 +528,10 @@ def filing_withdraw_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def filing_edit(request, pk):
     """A returned filing: the answers again, corrected, and sent back as the same filing."""
+    counted = _upload_post_counted(request)  # before any answer: one that reads no file is counted too
     filing = _filing(request, pk)
     if not filing.can_edit:
         _forget_corrections(request, filing)
-        _uploads_spent(request)
         return _not_returned(request, filing)
     procedure = filing.procedure
     if reason := resubmit_refused(filing, user=request.user):  # the resubmission would be refused: said before any correction
@@ -551,11 +548,10 @@ def filing_edit(request, pk):
     # no-JavaScript refresh, which keeps the ticks with what was typed (`_keep_typed`).
     removing = set()
     if request.method == "POST" and _posted_revision(request) != filing.revision:
-        # before anything of this revision's draft is changed, and before the upload limit: its refusal
-        # would show the page again with this revision's number and the older page's answers
-        _uploads_spent(request)
+        # before anything of this revision's draft is changed, and not refused by the upload limit: its
+        # refusal would show the page again with this revision's number and the older page's answers
         return _returned_again(request, filing)  # which reads and stores none of the post's files
-    refusal = _uploads_refused(request) if request.method == "POST" else None
+    refusal = None if "refresh" in request.POST else counted  # the refresh reads no file: answered as a refresh
     if request.method == "POST":
         if "refresh" not in request.POST and refusal is None:
             draft.pop("typed", None)  # sent to be judged: opened again, the page shows the filing's answers

@@ -309,3 +309,54 @@ def test_posts_with_files_to_a_filing_no_longer_returned_spend_the_upload_limit(
     key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
     incomplete = {**answers("607A"), "reason": "", "idempotency_key": key, "attached_files": [jpeg("b.jpg")]}
     assert client.post(URL, incomplete).status_code == 429
+
+
+def test_a_refused_resubmission_posted_with_files_spends_the_upload_limit(  # noqa: F811
+        owner, district_officer, monkeypatch):  # noqa: F811
+    """A returned filing whose resubmission is refused (its procedure closed to the person since) answers
+    403 without reading the post's files; the post is counted all the same, and the next post carrying
+    files is refused by the limit."""
+    from public_services import views
+
+    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    filing = submit(owner)
+    filing_return(filing=filing, officer=district_officer, what="Gửi kèm bản chụp giấy tờ.")
+    filing.refresh_from_db()
+    client, url = logged(owner), f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
+    page = {**correction(filing, "607A"), "reason": ""}
+    with monkeypatch.context() as closed:
+        closed.setattr(views, "resubmit_refused", lambda filing, user=None: "Thủ tục đã đóng với người này.")
+        assert client.post(url, {**page, "attached_files": [jpeg("a.jpg")]}).status_code == 403
+    assert client.post(url, {**page, "attached_files": [jpeg("b.jpg")]}).status_code == 429
+
+
+@pytest.mark.parametrize("scripted", [False, True])
+def test_a_refresh_posted_with_files_is_answered_as_a_refresh_and_spends_the_upload_limit(  # noqa: F811
+        owner, monkeypatch, scripted):  # noqa: F811
+    """The "update the list" post (the button without JavaScript, or refresh-list.js) reads none of the files
+    posted with it and is answered as before; it is counted as a post carrying files all the same, so that
+    adding `refresh` to a post does not take it out of the count."""
+    from public_services import views
+    from vssid_portal.forms.kept import REFRESH_LIST_HEADER_VALUE
+
+    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    client = logged(owner)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
+    incomplete = {**answers("607A"), "reason": "", "idempotency_key": key}
+    headers = {"X-Requested-With": REFRESH_LIST_HEADER_VALUE} if scripted else {}
+    refreshed = client.post(URL, {**incomplete, "refresh": "1", "attached_files": [jpeg("a.jpg")]}, headers=headers)
+    assert refreshed.status_code == (200 if scripted else 302)
+    assert client.post(URL, {**incomplete, "attached_files": [jpeg("b.jpg")]}).status_code == 429
+
+
+def test_a_form_post_with_files_refused_before_reading_them_spends_the_upload_limit(owner, monkeypatch):  # noqa: F811
+    """A procedure's form refusing a post before it reads its files (here a form key no page gave, 403) counts
+    it as a post carrying files all the same: the next one is refused by the limit."""
+    from public_services import views
+
+    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    client = logged(owner)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
+    incomplete = {**answers("607A"), "reason": ""}
+    assert client.post(URL, {**incomplete, "idempotency_key": "?", "attached_files": [jpeg("a.jpg")]}).status_code == 403
+    assert client.post(URL, {**incomplete, "idempotency_key": key, "attached_files": [jpeg("b.jpg")]}).status_code == 429
