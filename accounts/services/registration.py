@@ -110,10 +110,11 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     else:  # the number's shape and its digits against the typed birth date: nothing of the registry
         validate_id_document(id_type, id_number, birth_date=birth_date, sex=None)
     person = Person.objects.filter(bhxh_code=bhxh_code).select_related("user").first()
+    # A code the registry does not hold is answered as one whose identity does not match, on both forms:
+    # the child's too, where a parent could otherwise find which codes exist.
     if person is None and for_child:
-        raise ValidationError({"bhxh_code": gettext(
-            "Không tìm thấy mã số BHXH này. Hãy kiểm tra lại 10 chữ số trên sổ BHXH hoặc thẻ BHYT.")})
-    if person is None:  # answered as a code whose identity does not match: /dang-ky/ is open to anyone
+        raise ValidationError(CHILD_MISMATCH, code="child_mismatch")
+    if person is None:
         raise ValidationError({"full_name": ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")})
     match = identity_match(person, full_name=full_name, birth_date=birth_date,
                            id_number=None if for_child else id_number)

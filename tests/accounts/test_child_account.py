@@ -282,6 +282,16 @@ def test_a_wrong_name_and_a_wrong_birth_date_get_the_same_answer(client, parent,
         assert separate not in wrong_name
 
 
+def test_a_code_the_registry_does_not_hold_gets_the_answer_of_a_wrong_name(client, parent, child):
+    """The parent must not learn from the form which codes exist: an unknown code is answered as a known
+    one whose name does not match, as the citizen's own registration does."""
+    client.force_login(parent)
+    key = form_key(client)
+    wrong_name = errors_of(send(client, key, full_name="Nguyễn Gia Huy"))
+    unknown = errors_of(send(client, key, photos=False, bhxh_code="7909999999"))
+    assert CHILD_MISMATCH in unknown and unknown == wrong_name
+
+
 def test_the_childs_birth_date_is_asked_with_a_minors_date_as_the_example(client, parent):
     """The example is a date a child may have: the adult's 1990 of the citizen's own declaration,
     typed as shown, would be refused as an adult's."""
@@ -403,7 +413,7 @@ def test_child_registry_checks_are_limited_per_bhxh_code(client, parent, child):
     assert abs(int(blocked["Retry-After"]) - seconds_left(CHECKS_PER_CODE[1], "7905555555")) <= 1
     assert not Registration.objects.exists()
     other = send(client, key, photos=False, bhxh_code="7909999999", ip="10.0.1.100")
-    assert other.status_code == 200 and "Không tìm thấy mã số BHXH" in other.content.decode()
+    assert other.status_code == 200 and CHILD_MISMATCH in other.content.decode()
 
 
 def test_child_registry_checks_count_the_code_however_it_is_written(client, parent, child):

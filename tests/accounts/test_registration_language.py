@@ -55,7 +55,7 @@ def declared(**overrides) -> dict:
 @pytest.mark.parametrize(("overrides", "for_child", "said"), [
     ({"bhxh_code": "0000000001"}, False, "Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
     ({"bhxh_code": "0000000001", "full_name": "Nguyễn Gia Bảo", "birth_date": CHILD_BORN}, True,
-     "Không tìm thấy mã số BHXH này."),
+     "Họ tên hoặc ngày sinh không khớp"),
     ({"bhxh_code": "7903333333", "id_number": "079088033333"}, False, "Mã số BHXH này đã có tài khoản."),
     ({"full_name": "Nguyễn Văn Đạt"}, False, "Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
     ({"birth_date": datetime.date(1988, 3, 16)}, False, "Mã số BHXH, họ và tên, ngày sinh hoặc số giấy tờ tùy thân không khớp"),
