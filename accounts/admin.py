@@ -544,14 +544,15 @@ class RegistrationAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOut
             (gettext("Địa chỉ"), obj.address, person.address,
              (obj.province_id, obj.ward_id, _comparable(obj.declared_street))
              == (person.province_id, person.ward_id, _comparable(person.street))),
-            # Approving an adult's registration moves the person to the receiving agency: a person
-            # another agency manages is flagged, so that the officer checks with it first.
-            *([(gettext("Cơ quan BHXH quản lý"), str(obj.agency), str(person.agency) if person.agency else gettext("Chưa có"),
-                person.agency_id in (None, obj.agency_id))] if not obj.is_child else []),
+            # Not compared: the declaration names the agency receiving it, which may be any, and approving
+            # it leaves the agency managing the person's records as it is.
+            (gettext("Cơ quan BHXH tiếp nhận / quản lý"), str(obj.agency),
+             str(person.agency) if person.agency else gettext("Chưa có"), None),
         ]
         body = format_html_join(
             "", '<tr class="{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
-            ((("" if same else "mismatch"), label, declared, registry, gettext("Khớp") if same else gettext("⚠ Khác"))
+            ((("" if same is not False else "mismatch"), label, declared, registry,
+              gettext("Không đối chiếu") if same is None else gettext("Khớp") if same else gettext("⚠ Khác"))
              for label, declared, registry, same in rows),
         )
         return format_html(

@@ -133,7 +133,7 @@ def test_a_childs_registration_claims_no_match_for_the_id_it_does_not_declare(cl
     rows = comparison_rows(client, registration)
     assert "" not in rows  # no row without a label
     # nor for the phone, which is the parent's
-    assert set(rows) == {"Mã số BHXH", "Họ và tên", "Ngày sinh", "Địa chỉ"}
+    assert set(rows) == {"Mã số BHXH", "Họ và tên", "Ngày sinh", "Địa chỉ", "Cơ quan BHXH tiếp nhận / quản lý"}
     assert rows["Họ và tên"] == ("", "Khớp")
     html = client.get(f"{REGISTRATIONS}{registration.pk}/change/").content.decode()
     assert "Duyệt và liên kết với tài khoản cha/mẹ" in html and "Duyệt và cấp tài khoản" not in html

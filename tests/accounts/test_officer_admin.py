@@ -67,11 +67,15 @@ def test_registration_page_shows_photos_through_the_checked_view_and_highlights_
     # the declared phone differs from the registry's: highlighted in words, not colour alone
     assert 'class="mismatch"><th scope="row">Điện thoại</th>' in html and "⚠ Khác" in html
     assert '<tr class=""><th scope="row">Họ và tên</th>' in html
-    assert '<tr class=""><th scope="row">Cơ quan BHXH quản lý</th>' in html  # nobody manages the person yet
+    # The agency receiving the registration beside the one managing the person, never compared: approving
+    # it leaves the managing agency as it is, so another one managing the person is no mismatch.
+    agencies = '<tr class=""><th scope="row">Cơ quan BHXH tiếp nhận / quản lý</th>'
+    assert agencies in html and "Chưa có" in html  # nobody manages the person yet
     registration.person.agency = Agency.objects.get(code="07903")
     registration.person.save()
     html = client.get(f"/quan-tri/accounts/registration/{registration.pk}/change/").content.decode()
-    assert 'class="mismatch"><th scope="row">Cơ quan BHXH quản lý</th>' in html and "Thủ Đức" in html
+    row = html.split(agencies, 1)[1].split("</tr>", 1)[0]
+    assert str(registration.agency) in row and "Thủ Đức" in row and "Không đối chiếu" in row and "⚠ Khác" not in row
 
 
 def test_approve_creates_the_login_and_sends_the_temporary_password(client, registrations, django_capture_on_commit_callbacks, sms_outbox):
