@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Guardianship, User
 from benefits.models import BenefitRecord
 from lookup.models import Agency, Ward
+from notifications.models import Message
 from public_services.procedures import registry
 from public_services.services import filing_complete, filing_receive, filing_start, filing_submit, filing_withdraw
 from tests.accounts.helpers import born_years_ago, cccd_for, jpeg, logged, make_person, officer  # noqa: F401 (logged)
@@ -174,10 +175,14 @@ def two_parents_and_their_child():
     return mother, father, child
 
 
-def complete(filing, officer):
-    """The filing received, started and completed by `officer`, through the services."""
+def complete(filing, officer, *, completion_messages_only=False):
+    """The filing received, started and completed by `officer`, through the services; with
+    `completion_messages_only`, the messages written before its completion (its submission's, receipt's
+    and start's) are deleted first, so that the messages left are the completion's alone."""
     filing_receive(filing=filing, officer=officer)
     filing_start(filing=filing, officer=officer)
+    if completion_messages_only:
+        Message.objects.all().delete()
     return filing_complete(filing=filing, officer=officer)
 
 

@@ -11,13 +11,12 @@ from accounts.models import User
 from health_card.models import Card
 from health_card.services import reissue_card
 from notifications.models import Message
-from public_services.services import filing_complete, filing_receive, filing_start
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 from tests.notifications.sms_parts import sms_parts
 from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .helpers import district_officer, owner, submit  # noqa: F401
+from .helpers import complete, district_officer, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -28,20 +27,13 @@ TOLD = {"vi": ("Thẻ BHYT đã được cấp lại (lần cấp {version}), d�
                "New card usable now.")}
 
 
-def completed(filing, officer):
-    filing_receive(filing=filing, officer=officer)
-    filing_start(filing=filing, officer=officer)
-    Message.objects.all().delete()
-    return filing_complete(filing=filing, officer=officer)
-
-
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("code", ["BHYT-CL", "608A"])
 def test_a_card_reissued_by_a_filing_s_completion_is_told_once_by_the_filing(owner, district_officer, facility,
                                                                             code, language):  # noqa: F811
     old = issue(owner.person, facility)
     User.objects.filter(pk=owner.pk).update(language=language)
-    filing = completed(submit(owner, code), district_officer)
+    filing = complete(submit(owner, code), district_officer, completion_messages_only=True)
     card = Card.objects.get(person=owner.person, status=Card.Status.ACTIVE)
     assert card.version == old.version + 1  # reissued
     messages = {message.channel: message for message in Message.objects.all()}
@@ -61,7 +53,7 @@ def test_a_completion_that_reissues_no_card_says_nothing_of_one(owner, district_
     issue(owner.person, facility)
     filing = submit(owner, "BHYT-CL")
     reissue_card(owner.person, "Cấp lại do mất thẻ")  # at the counter meanwhile: the filing leaves it alone
-    completed(filing, district_officer)
+    complete(filing, district_officer, completion_messages_only=True)
     assert Card.objects.filter(person=owner.person).count() == 2
     assert set(Message.objects.values_list("template", flat=True)) == {"public_service_filing"}
     assert not any("Thẻ BHYT mới" in message.body or "Thẻ BHYT đã được cấp lại" in message.body

@@ -14,19 +14,12 @@ from health_card.services import card_issue, reissue_card
 from lookup.models import Agency
 from notifications.models import Message
 from public_services.models import Filing
-from public_services.services import filing_complete, filing_receive, filing_start
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
 
-from .helpers import district_officer, owner, submit  # noqa: F401
+from .helpers import complete, district_officer, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-def complete(filing, officer):
-    for step in (filing_receive, filing_start, filing_complete):
-        step(filing=filing, officer=officer)
-    return Filing.objects.get(pk=filing.pk)
 
 
 def active(person) -> Card:

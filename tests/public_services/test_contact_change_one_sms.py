@@ -9,10 +9,9 @@ from django.utils import translation
 
 from accounts.models import User
 from notifications.models import Message
-from public_services.services import filing_complete, filing_receive, filing_start
 from tests.notifications.sms_parts import sms_parts
 
-from .helpers import district_officer, owner, submit  # noqa: F401
+from .helpers import complete, district_officer, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -24,20 +23,13 @@ SAID = {"vi": ("Đã đổi email, địa chỉ liên hệ của tài khoản.",
                "If you did not ask for this, call the helpline on 1900 9068 at once.")}
 
 
-def completed(filing, officer, django_capture_on_commit_callbacks):
-    filing_receive(filing=filing, officer=officer)
-    filing_start(filing=filing, officer=officer)
-    Message.objects.all().delete()
-    with django_capture_on_commit_callbacks(execute=True):
-        filing_complete(filing=filing, officer=officer)
-
-
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_a_change_of_the_email_and_address_alone_sends_the_phone_one_sms_saying_both(
         owner, district_officer, django_capture_on_commit_callbacks, language):
     User.objects.filter(pk=owner.pk).update(language=language)
     filing = submit(owner, CODE, changes=["email", "address"], new_phone="")
-    completed(filing, district_officer, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(filing, district_officer, completion_messages_only=True)
     sms = Message.objects.filter(channel=Message.Channel.SMS)
     assert sms.count() == 1, [message.body for message in sms]
     text = sms.get()
@@ -54,7 +46,8 @@ def test_a_change_of_the_phone_alerts_the_old_number_and_gives_the_result_to_the
         owner, district_officer, django_capture_on_commit_callbacks, language):
     User.objects.filter(pk=owner.pk).update(language=language)
     filing = submit(owner, CODE)
-    completed(filing, district_officer, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(filing, district_officer, completion_messages_only=True)
     sms = {message.recipient: message for message in Message.objects.filter(channel=Message.Channel.SMS)}
     assert Message.objects.filter(channel=Message.Channel.SMS).count() == 2 and set(sms) == {OLD_PHONE, NEW_PHONE}
     assert sms[OLD_PHONE].template == "contact_change" and "1900 9068" in sms[OLD_PHONE].body
