@@ -304,7 +304,9 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
                # the procedure has it said there too (the SMS otherwise keeps to its step)
                "outcome": filing.procedure.completion_outcome(filing) if event.status == Filing.Status.DONE else "",
                "sms_outcome": (filing.procedure.completion_sms_outcome(filing)
-                               if event.status == Filing.Status.DONE else "")}
+                               if event.status == Filing.Status.DONE else ""),
+               # and what it says after that to the person's own login alone (person_notify's `own_login`)
+               "sms_alert": filing.procedure.completion_sms_alert(filing) if event.status == Filing.Status.DONE else ""}
     key = f"filing-{filing.tracking_number}-e{event.pk}"
     told = logins_told_of(filing.person)
     filer = None if told else filer_told_instead(filing)

@@ -26,11 +26,14 @@ def person_notify(*, person: Person, template: str, context: dict, change_key: s
     # login's, in an order that a run told again (a task delivered twice) keeps. It names whose records
     # changed, by the branch each template's SMS has for a parent told of a child (`for_child`), so that
     # a minor's own SMS does not read as the parent's own on the phone they share; the notices in the
-    # portal, each read by its login, are not changed.
+    # portal, each read by its login, are not changed. `own_login` tells each template whether the login
+    # is the person's own, which the shared phone's SMS keeps: what only the holder is told (a filing's
+    # security alert: Procedure.completion_sms_alert) reaches their phone, never a parent's own.
     shared = {phone for phone in phones if phone and phones.count(phone) > 1}
     texted = set()
     for user, phone in zip(recipients, phones):
-        own = {**context, "person": person, "for_child": user.person_id != person.pk}
+        own_login = user.person_id == person.pk
+        own = {**context, "person": person, "for_child": not own_login, "own_login": own_login}
         sent += user_notify(user=user, template=template, key=f"{change_key}-{user.pk}", sms=phone not in texted,
                             context=own, sms_context={**own, "for_child": True} if phone in shared else None)
         texted.add(phone)

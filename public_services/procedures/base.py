@@ -386,8 +386,15 @@ class Procedure:
         (tests/notifications/test_filing_sms_parts.py), "" when the SMS keeps to its step: said by
         the SMS where the decision wrote a record the person must use at once (the new BHYT card, or the
         end of one), or changed where or how their benefits are paid (that it is done, without the
-        agency, post office or bank account, read on a lock screen), and where it says what another
-        SMS would have said after it (a contact change's alert to the phone it keeps)."""
+        agency, post office or bank account, read on a lock screen). Said to every login told of the
+        person, a minor's parents too."""
+        return ""
+
+    def completion_sms_alert(self, filing) -> str:
+        """What the completion's SMS says after it to the person's own login alone (`own_login` of
+        accounts.services.notices.person_notify), never to a parent told of a minor's filing, who did
+        not ask for it: what another SMS to the holder would have said after it (a contact change's
+        security alert to the phone it keeps), "" when there is none."""
         return ""
 
     def completion_changes(self, filing) -> list[str]:

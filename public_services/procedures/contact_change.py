@@ -8,7 +8,8 @@ The phone receives the login and password codes: when the filing is submitted (a
 is completed, the phone registered until then is told by SMS (without a phone, the login's e-mail
 registered until then, where the codes go), with the hotline to call if it was not its holder. At the
 completion of a change that keeps the phone, the filing's own result SMS to that phone says it, one
-SMS; a new phone's old number is told apart, the new number getting the result. Filed
+SMS, which a minor's parents told of the filing get without it; a new phone's old number is told apart,
+the new number getting the result. Filed
 only by the person, with a login of their own, whatever their age: never by a parent for a child,
 whose own login's codes it would move. The managing agency handles it; completing it writes the new
 details (accounts.services.contact). Handling time: 3 working days (unconfirmed).
@@ -124,7 +125,7 @@ def current_email(person) -> str:
 
 
 def _alert(changes: list[str]) -> str:
-    """The security alert said by a completion's SMS (ContactChange.completion_sms_outcome), in the
+    """The security alert said by a completion's SMS to the holder (ContactChange.completion_sms_alert), in the
     language active when it is rendered: what changed and, if its holder did not ask, whom to call."""
     changed = ", ".join(str(NAMED[change]) for change in changes)
     return " ".join((gettext("Đã đổi %(changed)s của tài khoản.") % {"changed": changed},
@@ -244,8 +245,9 @@ class ContactChange(Procedure):
         person_change_contact(person=filing.person, phone=new.get(PHONE), email=new.get(EMAIL),
                               province=province, ward=ward, street=street)
         if self._alert_in_result(filing, user, recipient, new):
-            # The phone keeps its number and gets the completion's SMS (services._notify): that SMS says
-            # what changed and whom to call (completion_sms_outcome), rather than a second SMS after it.
+            # The phone keeps its number and gets the completion's SMS (services._notify): that SMS, to the
+            # holder's own login, says what changed and whom to call (completion_sms_alert), rather than a
+            # second SMS after it; a minor's parents told of the filing get its result alone.
             filing.contact_alert_in_result = True
             return
         # A new phone: the number registered until then hears that the codes leave it, the new
@@ -259,7 +261,7 @@ class ContactChange(Procedure):
         return (PHONE not in new and recipient is not None and recipient.channel == Message.Channel.SMS
                 and any(login.pk == user.pk for login in logins_told_of(filing.person)))
 
-    def completion_sms_outcome(self, filing):
+    def completion_sms_alert(self, filing):
         if not getattr(filing, "contact_alert_in_result", False):
             return ""
         changes = [change for change, _label in CHANGES if change in filing.data.get("changes", [])]

@@ -2,21 +2,24 @@
 result, which says what changed and, if it was not the holder who asked, to call the hotline: the
 security alert is said by it instead of by a second SMS. A change of the phone itself still sends two,
 one to each number: the alert to the number registered until then, whose holder must hear that the
-login's codes leave it, and the result to the new number, where the login's messages go from now on."""
+login's codes leave it, and the result to the new number, where the login's messages go from now on.
+A minor's parents, told of the minor's filings until the 18th birthday, get the result without the
+alert, which is the holder's: a parent on a phone of their own did not ask for the change."""
 
 import pytest
 from django.utils import translation
 
-from accounts.models import User
+from accounts.models import Guardianship, User
 from notifications.models import Message
+from tests.accounts.helpers import born_years_ago, cccd_for
 from tests.notifications.sms_parts import sms_parts
 
-from .helpers import complete, district_officer, owner, submit  # noqa: F401
+from .helpers import citizen, complete, district_officer, owner, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 CODE = "DOI-LIEN-HE"
-OLD_PHONE, NEW_PHONE = "+84912345678", "+84987654321"
+OLD_PHONE, NEW_PHONE, PARENT_PHONE = "+84912345678", "+84987654321", "+84911111111"
 SAID = {"vi": ("Đã đổi email, địa chỉ liên hệ của tài khoản.",
                "Nếu không phải bạn đề nghị, hãy gọi ngay tổng đài 1900 9068."),
         "en": ("Changed on the account: e-mail address, contact address.",
@@ -54,3 +57,43 @@ def test_a_change_of_the_phone_alerts_the_old_number_and_gives_the_result_to_the
     assert sms[NEW_PHONE].template == "public_service_filing" and "1900 9068" not in sms[NEW_PHONE].body
     with translation.override(language):
         assert all(message.language == language for message in sms.values())
+
+
+def minor_with_parent(parent_phone):
+    """A 16-year-old with a login of their own (phone OLD_PHONE) and their mother's login, whose phone is
+    `parent_phone`: the mother is told of the minor's filings."""
+    born = born_years_ago(16)
+    minor = citizen("7909990003", "Trần Minh Khang", birth=born, id_number=cccd_for(born), monthly_benefit=False)
+    mother = citizen("7909990001", "Lê Thị Hoa", sex=2, id_number="079190099901", monthly_benefit=False)
+    mother.person.phone = parent_phone
+    mother.person.save(update_fields=["phone"])
+    Guardianship.objects.create(parent=mother, child=minor.person, relationship="me")
+    return minor, mother
+
+
+def test_a_minor_s_change_alerts_the_minor_alone_and_tells_the_parent_on_another_phone_the_result(
+        reference_data, district_officer, django_capture_on_commit_callbacks):
+    minor, mother = minor_with_parent(PARENT_PHONE)
+    filing = submit(minor, CODE, changes=["email"], new_phone="")
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(filing, district_officer, completion_messages_only=True)
+    sms = {message.recipient: message for message in Message.objects.filter(channel=Message.Channel.SMS)}
+    assert Message.objects.filter(channel=Message.Channel.SMS).count() == 2 and set(sms) == {OLD_PHONE, PARENT_PHONE}
+    hotline = SAID["vi"][1]
+    own, parent = sms[OLD_PHONE], sms[PARENT_PHONE]
+    assert own.user == minor and own.body.endswith(f". Đã đổi email của tài khoản. {hotline}"), own.body
+    assert parent.user == mother and filing.tracking_number in parent.body and minor.person.full_name in parent.body
+    assert "Đã đổi email" not in parent.body and hotline not in parent.body, parent.body
+    assert {message.template for message in sms.values()} == {"public_service_filing"}
+
+
+def test_a_minor_s_change_alerts_the_phone_the_minor_shares_with_the_parent_once(
+        reference_data, district_officer, django_capture_on_commit_callbacks):
+    """One SMS to a family's one phone, naming whose account changed, with the alert: the minor's codes go to it."""
+    minor, mother = minor_with_parent(OLD_PHONE)
+    filing = submit(minor, CODE, changes=["email"], new_phone="")
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(filing, district_officer, completion_messages_only=True)
+    text = Message.objects.get(channel=Message.Channel.SMS)
+    assert text.recipient == OLD_PHONE and minor.person.full_name in text.body
+    assert text.body.endswith(f". Đã đổi email của tài khoản. {SAID['vi'][1]}"), text.body
