@@ -47,8 +47,9 @@ class Person(models.Model):
     father_key = models.CharField(_("khóa tên cha"), max_length=100, editable=False, default="")
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="persons",
-        verbose_name=_("cơ quan BHXH quản lý"), help_text=_("Cơ quan BHXH quản lý hồ sơ của người này. Duyệt đăng ký giao dịch điện tử không đổi cơ quan "
-                    "này; người chưa có cơ quan quản lý nhận cơ quan tiếp nhận đăng ký."),
+        verbose_name=_("cơ quan BHXH quản lý"),
+        help_text=_("Cơ quan BHXH quản lý hồ sơ của người này. Duyệt đăng ký giao dịch điện tử không đổi cơ quan này; "
+                    "người chưa có cơ quan quản lý thì lấy cơ quan tiếp nhận đăng ký làm cơ quan quản lý."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='person',
             name='agency',
-            field=models.ForeignKey(blank=True, help_text='Cơ quan BHXH quản lý hồ sơ của người này. Duyệt đăng ký giao dịch điện tử không đổi cơ quan này; người chưa có cơ quan quản lý nhận cơ quan tiếp nhận đăng ký.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='lookup.agency', verbose_name='cơ quan BHXH quản lý'),
+            field=models.ForeignKey(blank=True, help_text='Cơ quan BHXH quản lý hồ sơ của người này. Duyệt đăng ký giao dịch điện tử không đổi cơ quan này; người chưa có cơ quan quản lý thì lấy cơ quan tiếp nhận đăng ký làm cơ quan quản lý.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='lookup.agency', verbose_name='cơ quan BHXH quản lý'),
         ),
     ]

@@ -181,7 +181,8 @@ class PaymentMethod(Procedure):
     def completion_outcome(self, filing):
         if filing.data["method"] == CASH:
             if post_office := filing.data.get("post_office"):  # the paying point chosen, as typed
-                return format_lazy(_("Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt tại điểm chi trả "
+                # named after a colon, so that it reads right whether it was typed "Bưu điện X" or "Điểm chi trả X"
+                return format_lazy(_("Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt; nơi nhận: "
                                      "{post_office}."), post_office=post_office)
             return _("Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt tại điểm chi trả bưu điện.")
         bank = _banks().bank_by_code(filing.data.get("bank", ""))
@@ -190,7 +191,7 @@ class PaymentMethod(Procedure):
 
     def completion_sms_outcome(self, filing):
         # Read on a lock screen: that it is done, the bank account and the post office left to the notice.
-        return _("Đã áp dụng cách nhận mới.")  # a child's name fits 2 parts
+        return _("Đã đổi phương thức chi trả.")  # a child's name fits 2 parts
 
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, payment_method=PAID_AS[filing.data["method"]],

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Registration, RegistrationEvent, User
 from accounts.services.registration import registrations_delete_stale_photos
@@ -131,8 +131,13 @@ def test_approval_leaves_the_managing_agency_alone_and_gives_the_receiving_one_t
         registration_approve(registration=registrations["q1"], officer=officer("canbo07901b", "07901", DISTRICT))
     unmanaged.refresh_from_db()
     assert unmanaged.agency == registrations["q1"].agency
-    # Nor does the field's hint in the admin say that the approving agency manages the person.
-    assert "đã duyệt" not in str(Person._meta.get_field("agency").help_text)
+    # Nor does the field's hint in the admin say that the approving agency manages the person, but that the
+    # receiving one becomes the managing agency of a person without one.
+    hint = Person._meta.get_field("agency").help_text
+    assert "đã duyệt" not in str(hint)
+    assert str(hint).endswith("người chưa có cơ quan quản lý thì lấy cơ quan tiếp nhận đăng ký làm cơ quan quản lý.")
+    with translation.override("en"):
+        assert str(hint).endswith("takes the agency that received the registration as their managing agency.")
 
 
 def test_reject_requires_a_reason_and_tells_the_citizen(client, registrations, django_capture_on_commit_callbacks, sms_outbox):
@@ -622,7 +627,7 @@ def test_a_vietnamese_admin_offers_the_end_of_sessions_of_accounts_as_before(cli
 APPROVED_IN = {
     "en": ("The registration for electronic transactions has been approved",
            "BHXH: Registration {reference} has been approved. User name: 7901234567. Temporary password: {password} "
-           "(change it at your first login). Log in at: http://testserver/tai-khoan/dang-nhap/",
+           "(change it at your first login). Log in at http://testserver/tai-khoan/dang-nhap/",
            "BHXH: Registration {reference} has been approved. User name: 7901234567. The temporary password has been "
            "sent by SMS to the registered phone number. Log in at: http://testserver/tai-khoan/dang-nhap/",
            "Hello Nguyễn Văn Đức,"),

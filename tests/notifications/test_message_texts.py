@@ -342,7 +342,7 @@ def test_every_message_offering_the_hotline_introduces_it_in_one_wording(templat
     ("vi", 3, "BHXH: Đăng ký DK2612ABCDEF đã được duyệt. Tên đăng nhập: 7901234567. Mật khẩu tạm: Ab3dE5gH9kMn (đổi "
               "khi đăng nhập lần đầu). Đăng nhập: {url}"),
     ("en", 2, "BHXH: Registration DK2612ABCDEF has been approved. User name: 7901234567. Temporary password: "
-              "Ab3dE5gH9kMn (change it at your first login). Log in at: {url}"),
+              "Ab3dE5gH9kMn (change it at your first login). Log in at {url}"),
 ])
 def test_an_approval_s_sms_says_where_to_log_in_within_its_parts(language, parts, said):
     """The login name, the temporary password and the login page's address, which ends the text so that no

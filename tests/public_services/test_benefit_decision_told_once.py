@@ -23,16 +23,16 @@ POINTER = {"vi": "Xem tại mục Dịch vụ công trên Cổng dịch vụ BHX
 OUTCOME = {
     ("CHUYEN-NOI-HUONG", "vi"): "Lương hưu, trợ cấp hằng tháng từ nay do BHXH Quận 12 chi trả.",
     ("CHUYEN-NOI-HUONG", "en"): "Monthly pensions and allowances are paid by BHXH Quận 12 from now on.",
-    ("THAY-DOI-CHI-TRA", "vi"): "Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt tại điểm chi trả Bưu "
-                                "điện Sài Gòn.",
-    ("THAY-DOI-CHI-TRA", "en"): "Monthly pensions and allowances are received in cash at the paying point Bưu "
-                                "điện Sài Gòn from now on.",
+    ("THAY-DOI-CHI-TRA", "vi"): "Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt; nơi nhận: Bưu điện Sài "
+                                "Gòn.",
+    ("THAY-DOI-CHI-TRA", "en"): "Monthly pensions and allowances are received in cash from now on; place of "
+                                "payment: Bưu điện Sài Gòn.",
 }
 
 
-def completed_with_two_monthly_benefits(user, code, officer):
+def completed_with_two_monthly_benefits(user, code, officer, **answers):
     record(user.person, BenefitRecord.Kind.PENSION, **decided(amount=None, monthly_amount=7_000_000))
-    filing = submit(user, code)
+    filing = submit(user, code, **answers)
     filing_receive(filing=filing, officer=officer)
     filing_start(filing=filing, officer=officer)
     Message.objects.all().delete()
@@ -90,8 +90,8 @@ def test_an_officer_s_own_change_of_a_benefit_is_still_told(owner, district_offi
 
 SMS_OUTCOME = {("CHUYEN-NOI-HUONG", "vi"): "Đã đổi nơi nhận lương hưu, trợ cấp.",
                ("CHUYEN-NOI-HUONG", "en"): "Place of payment changed.",
-               ("THAY-DOI-CHI-TRA", "vi"): "Đã áp dụng cách nhận mới.",
-               ("THAY-DOI-CHI-TRA", "en"): "Way of payment changed."}
+               ("THAY-DOI-CHI-TRA", "vi"): "Đã đổi phương thức chi trả.",
+               ("THAY-DOI-CHI-TRA", "en"): "Payment method changed."}
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -111,9 +111,12 @@ def test_the_completion_s_sms_says_the_change_is_done_without_the_account_or_the
     assert "Quận 12" not in sms and "Bưu điện" not in sms and sms_parts(sms) <= 2, (len(sms), sms)
 
 
-def test_a_change_to_cash_names_the_post_office_chosen(owner, district_officer):
-    filing = completed_with_two_monthly_benefits(owner, "THAY-DOI-CHI-TRA", district_officer)
-    assert filing.data["post_office"] == "Bưu điện Sài Gòn"
+@pytest.mark.parametrize("typed", ["Bưu điện Sài Gòn", "Điểm chi trả bưu điện Sài Gòn"])
+def test_a_change_to_cash_names_the_post_office_chosen(owner, district_officer, typed):
+    """As typed, whether by the post office's name or the paying point's, which the sentence does not say again."""
+    filing = completed_with_two_monthly_benefits(owner, "THAY-DOI-CHI-TRA", district_officer, post_office=typed)
+    assert filing.data["post_office"] == typed
     for channel in ("inbox", "email"):
-        assert ("Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt tại điểm chi trả Bưu điện Sài Gòn. Xem tại "
-                "mục") in Message.objects.get(channel=channel).body
+        body = Message.objects.get(channel=channel).body
+        assert f"Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt; nơi nhận: {typed}. Xem tại mục" in body
+        assert body.lower().count("điểm chi trả") == typed.lower().count("điểm chi trả"), body

@@ -188,7 +188,7 @@ def test_a_child_s_card_ended_by_the_new_birth_date_is_told_by_the_completion(ow
     said = {"vi": (f"chỉ có giá trị đến hết ngày {ended}", f"không còn dùng được từ ngày {today:%d/%m/%Y}",
                    "hãy liên hệ cơ quan BHXH quản lý", "Thẻ BHYT trẻ em đã hết hạn."),
             "en": (f"valid only until {ended}", f"no longer usable from {today:%d/%m/%Y}",
-                   "contact the managing social insurance office", "Child's card has expired.")}[language]
+                   "contact the managing social insurance office", "The child's card expired.")}[language]
     for channel in ("inbox", "email"):
         assert all(words in messages[channel].body for words in said[:3]), messages[channel].body
     sms = messages["sms"].body
