@@ -207,7 +207,8 @@ class UserSessionActivityMiddleware:
     on the same row lock. Here the row is rewritten when SEEN_PRECISION has passed since the last
     write, or at once when the client's address or browser changes, so allauth's
     `session_client_changed` signal still fires on a change. The row itself is made at login by
-    allauth's own receiver, as before.
+    allauth's own receiver, as before. A request a page's script makes by itself (`is_background`)
+    is no activity here either: it leaves the row as the last page view wrote it.
 
     The client is its address as allauth reads it (behind TRUSTED_PROXY_COUNT proxies: from
     X-Forwarded-For, so a pool of proxies whose own addresses vary does not count as a change)
@@ -238,7 +239,15 @@ class UserSessionActivityMiddleware:
             client = [self.adapter.get_client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:200]]
             key = session.session_key  # read once the user is: a fallback key's login has cycled it
             tracked = session.get(TRACKED)
-            if not tracked or now - tracked[0] >= SEEN_PRECISION or tracked[1:] != [key, *client]:
+            if is_background(request):
+                # Not activity (SessionRulesMiddleware): the row's last seen, address and browser stay as
+                # the last page view left them, or an idle QR page would look in use. A new key is
+                # followed at once all the same, for the single-session rule.
+                if tracked and len(tracked) == 4 and tracked[1] != key:
+                    _move_row(user, tracked[1], key)
+                    session[TRACKED] = [tracked[0], key, *tracked[2:]]
+                    session.save()  # as below, under the new key's hash
+            elif not tracked or now - tracked[0] >= SEEN_PRECISION or tracked[1:] != [key, *client]:
                 key_is_new = not tracked or len(tracked) != 4 or tracked[1] != key
                 if key_is_new and tracked and len(tracked) == 4:
                     _move_row(user, tracked[1], key)

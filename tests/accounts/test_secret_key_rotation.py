@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from accounts.middleware import BACKGROUND_HEADER_VALUE
 from accounts.stages import _config_fingerprints
 from tests.accounts import test_otp
 from tests.accounts.helpers import reset_request
@@ -109,6 +110,25 @@ def test_a_session_given_a_new_key_by_the_rotation_is_still_ended_by_a_login_els
     assert is_logged_in(second)
     assert lands_on_login_with(first, ELSEWHERE)
     assert list(UserSession.objects.values_list("session_key", flat=True)) == [session_key(second)]
+
+
+def test_a_scripts_own_request_after_the_rotation_moves_the_row_without_seeing_activity(sms_outbox, rotate_secret_key):
+    """A request a page's script makes by itself (the card QR's refresh) is not activity in the session
+    list, but the row still follows a key the rotation renewed, so a login elsewhere ends that session."""
+    make_citizen()
+    first, second = Client(), Client()
+    log_in(first, sms_outbox)
+    assert is_logged_in(first)
+    before = UserSession.objects.get()
+    rotate_secret_key()
+    assert first.get(PERSONAL, HTTP_X_REQUESTED_WITH=BACKGROUND_HEADER_VALUE).status_code == 200
+    cycled = session_key(first)
+    assert cycled != before.session_key
+    row = UserSession.objects.get()
+    assert (row.session_key, row.created_at, row.last_seen_at) == (cycled, before.created_at, before.last_seen_at)
+    assert is_logged_in(first)
+    log_in(second, sms_outbox)
+    assert lands_on_login_with(first, ELSEWHERE)
 
 
 def test_the_security_page_as_the_first_request_after_the_rotation_keeps_the_citizen_logged_in(

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from accounts import middleware
-from accounts.middleware import SEEN_PRECISION
+from accounts.middleware import BACKGROUND_HEADER_VALUE, SEEN_PRECISION
 from accounts.sessions import SEEN, STARTED
 from tests.accounts import test_otp
 from tests.accounts.helpers import reset_request
@@ -257,6 +257,25 @@ def test_the_session_list_sees_activity_once_a_minute_and_a_new_address_or_brows
     clock.advance(SEEN_PRECISION)
     client.get(PERSONAL, REMOTE_ADDR="203.113.1.9", HTTP_USER_AGENT="Khác/1.0")
     assert UserSession.objects.get().last_seen_at > row.last_seen_at  # a minute on: seen again
+
+
+def test_a_request_a_pages_script_makes_by_itself_is_not_seen_as_activity_in_the_session_list(
+        client, sms_outbox, clock):
+    """The card QR's refresh (accounts.middleware.is_background), not activity for the idle time-out,
+    does not move the session list's "last seen" either: an idle QR page does not look in use there."""
+    make_citizen()
+    log_in(client, sms_outbox)
+    client.get(PERSONAL)
+    row = UserSession.objects.get()
+    for _ in range(3):
+        clock.advance(SEEN_PRECISION)
+        assert client.get(PERSONAL, HTTP_X_REQUESTED_WITH=BACKGROUND_HEADER_VALUE).status_code == 200
+        assert client.get(PERSONAL, REMOTE_ADDR="203.113.1.9",
+                          HTTP_X_REQUESTED_WITH=BACKGROUND_HEADER_VALUE).status_code == 200
+    assert UserSession.objects.get().last_seen_at == row.last_seen_at
+    assert UserSession.objects.get().ip == row.ip
+    client.get(PERSONAL)  # a page view: seen, as before
+    assert UserSession.objects.get().last_seen_at > row.last_seen_at
 
 
 def test_behind_a_pool_of_proxies_the_session_list_follows_the_client_not_the_proxy(client, sms_outbox, clock,
