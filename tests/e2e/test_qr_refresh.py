@@ -10,6 +10,8 @@ import time
 import pytest
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from accounts.middleware import BACKGROUND_HEADER_VALUE
@@ -19,6 +21,9 @@ from tests.health_card.card_fixtures import *  # noqa: F401,F403 (the fixtures)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 IDLE = 242  # seconds: a few refreshes of a minute each
+# The note under the code (health_card/templates/health_card/qr.html), as the page says it.
+REFRESHING = "Mã QR tự làm mới mỗi phút khi trang đang mở."
+STOPPED = "Mã QR đã ngừng tự làm mới vì đã lâu không có thao tác. Hãy tải lại trang để lấy mã QR mới."
 # The page's refreshes as the script asks for them, counted when asked (the clock runs them at once).
 COUNT_REFRESHES = """
   window.qrRefreshes = 0;
@@ -78,8 +83,17 @@ def test_the_refresh_is_the_scripts_own_request_and_not_activity(qr_page, live_s
     assert page.console_errors == []
 
 
-def test_no_refresh_is_asked_once_the_idle_time_has_passed_unless_another_tab_was_used(qr_page, live_server):
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_no_refresh_is_asked_once_the_idle_time_has_passed_unless_another_tab_was_used(qr_page, live_server,
+                                                                                       settings, language):
+    """And the note that says the code refreshes by itself says, in the page's language, while none is
+    asked, that it no longer does and to reload the page; it is back once the refreshes start again."""
     page = qr_page
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    with translation.override(language):
+        refreshing, stopped = gettext(REFRESHING), gettext(STOPPED)
+    assert refreshing != stopped
+    note = page.locator("[data-qr-auto]")
     # The footer's script would load the page again at the same moment (the time-out's own answer,
     # tests/e2e/test_session_timeout.py): left out, what is seen is what the QR's script does alone.
     page.route("**/session-timeout.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
@@ -87,9 +101,14 @@ def test_no_refresh_is_asked_once_the_idle_time_has_passed_unless_another_tab_wa
     page.clock.run_for((IDLE - 1) * 1000)
     asked = refreshes_answered(page)
     assert asked == (IDLE - 1) // 60
+    expect(note).to_have_text(refreshing)
     page.clock.run_for(10 * 60_000)
     assert refreshes_answered(page) == asked  # nobody there: nothing more asked
+    expect(note).to_have_text(stopped)
+    expect(note).to_be_visible()
 
     page.evaluate("window.localStorage.setItem('vssid-last-activity', String(Date.now()))")  # another tab
     page.clock.run_for(60_000)
     assert refreshes_answered(page) == asked + 1
+    expect(note).to_have_text(refreshing)
+    assert page.console_errors == []

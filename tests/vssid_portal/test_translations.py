@@ -920,9 +920,11 @@ def test_the_card_qr_page_in_english(client, holder):
         "<h1>Mã QR thẻ BHYT</h1>", f'alt="Mã QR thẻ BHYT của {holder.person.full_name}, mã thẻ ',
         "Đưa mã này cho nhân viên cơ sở khám chữa bệnh quét. Mỗi mã QR chỉ dùng được 10 phút kể từ khi tạo.",
         "Mã QR tự làm mới mỗi phút khi trang đang mở.", ">Tải lại để lấy mã QR mới</a>", ">Quay lại thẻ BHYT</a>",
+        'data-say-stopped="Mã QR đã ngừng tự làm mới vì đã lâu không có thao tác. Hãy tải lại trang để lấy mã QR mới."',
     ], [
         "<h1>Health insurance card QR code</h1>", f'alt="Health insurance card QR code of {holder.person.full_name}, card number ',
         "Each QR code works for only 10 minutes after it is made.", ">Reload to get a new QR code</a>",
+        'data-say-stopped="The QR code no longer renews itself, as there has been no activity for a while. Reload the page',
         ">Back to the health insurance card</a>",
     ])
 

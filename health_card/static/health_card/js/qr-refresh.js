@@ -6,9 +6,11 @@
    and the idle time-out ends the session of a page left open as it ends any other. Once that time-out
    has passed since the last activity in any tab of the portal (the time static/js/session-timeout.js
    keeps in localStorage, the time-out read from its dialog), no more are asked; they start again if
-   another tab's activity kept the session going. A request the server answers with a redirect (the
-   session ended, by the time-out or elsewhere) stops them and loads the page again, which leads to the
-   login page saying why. */
+   another tab's activity kept the session going. While they are not asked, the note that says the code
+   refreshes by itself says instead that it no longer does and to reload the page (its text the page's
+   own, data-say-stopped, in the page's language); it comes back when they start again. A request the
+   server answers with a redirect (the session ended, by the time-out or elsewhere) stops them and loads
+   the page again, which leads to the login page saying why. */
 (function () {
   "use strict";
   var image = document.querySelector("[data-qr-refresh]");
@@ -21,6 +23,8 @@
   var idle = dialog ? Number(dialog.getAttribute("data-idle")) * 1000 : 0;
   var loadedAt = Date.now();
   var timer = null;
+  var autoNote = auto ? auto.textContent : "";
+  var stoppedNote = auto ? auto.getAttribute("data-say-stopped") || "" : "";
   if (auto) { auto.hidden = false; }
   if (manual) { manual.hidden = true; }
 
@@ -38,8 +42,18 @@
     reader.readAsDataURL(blob);
   }
 
+  function note(stopped) {
+    var text = stopped ? stoppedNote : autoNote;
+    if (auto && text && auto.textContent !== text) {
+      auto.textContent = text;
+      auto.classList.toggle("muted", !stopped);
+    }
+  }
+
   function refresh() {
-    if (document.hidden || (idle && Date.now() >= lastActivity() + idle)) { return; }
+    var stopped = Boolean(idle) && Date.now() >= lastActivity() + idle;
+    note(stopped);
+    if (stopped || document.hidden) { return; }
     window.fetch(base + "?t=" + Date.now(), {
       credentials: "same-origin", cache: "no-store", redirect: "manual",
       headers: {"X-Requested-With": "background"}
