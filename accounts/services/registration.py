@@ -115,7 +115,7 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     if person is None and for_child:
         raise ValidationError(CHILD_MISMATCH, code="child_mismatch")
     if person is None:
-        raise ValidationError({"full_name": ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")})
+        raise ValidationError({"bhxh_code": ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")})
     match = identity_match(person, full_name=full_name, birth_date=birth_date,
                            id_number=None if for_child else id_number)
     # Anyone may fill in these forms (the adult's with no login at all): an answer per field would let
@@ -125,8 +125,9 @@ def registration_check_declaration(*, bhxh_code: str, full_name: str, birth_date
     if for_child and not (match.whole and person.birth_date > adult_born_by()):
         raise ValidationError(CHILD_MISMATCH, code="child_mismatch")
     if not for_child and not match.whole:
-        # On the first of the three fields, so the error summary links to where checking starts.
-        raise ValidationError({"full_name": ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")})
+        # On the first of the four fields, the code the sentence names first, so the error summary links to
+        # where checking starts; the same whichever does not match, the code included.
+        raise ValidationError({"bhxh_code": ValidationError(IDENTITY_MISMATCH, code="identity_mismatch")})
     # Only after the identity matched: from the code alone this would tell anyone whether a code
     # has an account, which "Quên mật khẩu" keeps to itself.
     if not for_child:
