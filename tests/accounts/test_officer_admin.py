@@ -629,7 +629,7 @@ APPROVED_IN = {
            "BHXH: Registration {reference} has been approved. User name: 7901234567. Temporary password: {password} "
            "(change it at your first login). Log in at http://testserver/tai-khoan/dang-nhap/",
            "BHXH: Registration {reference} has been approved. User name: 7901234567. The temporary password has been "
-           "sent by SMS to the registered phone number. Log in at: http://testserver/tai-khoan/dang-nhap/",
+           "sent by SMS to the registered phone number. Login page: http://testserver/tai-khoan/dang-nhap/",
            "Hello Nguyễn Văn Đức,"),
     "vi": ("Đăng ký giao dịch điện tử đã được duyệt",
            "BHXH: Đăng ký {reference} đã được duyệt. Tên đăng nhập: 7901234567. Mật khẩu tạm: {password} "

@@ -338,6 +338,18 @@ def test_every_message_offering_the_hotline_introduces_it_in_one_wording(templat
         assert sms_parts(text.strip()) <= 2, (len(text.strip()), text)
 
 
+@pytest.mark.parametrize("template", ["registration_approved", "registration_child_approved"])
+@pytest.mark.parametrize("channel", ["inbox", "email"])
+def test_in_english_an_approval_s_notice_and_e_mail_end_with_the_login_page_said_alike(template, channel):
+    """notifications/messages/login_url.txt, as "Trang đăng nhập:" says it: "Login page: <address>" (not "Log
+    in at: <address>", nor a second "Log in" after the child's "Log in to your account …")."""
+    url = "https://dichvucong.baohiemxahoi.gov.vn/tai-khoan/dang-nhap/"
+    registration = SimpleNamespace(reference="DK2612ABCDEF", bhxh_code="7901234567", is_child=False)
+    with translation.override("en"):
+        text = body(template, channel=channel, login_url=url, registration=registration).strip()
+    assert text.endswith(f". Login page: {url}") and text.count("Log in at") == 0, text
+
+
 @pytest.mark.parametrize(("language", "parts", "said"), [
     ("vi", 3, "BHXH: Đăng ký DK2612ABCDEF đã được duyệt. Tên đăng nhập: 7901234567. Mật khẩu tạm: Ab3dE5gH9kMn (đổi "
               "khi đăng nhập lần đầu). Đăng nhập: {url}"),
