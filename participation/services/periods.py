@@ -57,7 +57,7 @@ def period_notify(period: Period) -> None:
 # two SMS segments.
 SHORT_KIND = {Period.Kind.BHXH_COMPULSORY: "BHXH", Period.Kind.BHXH_VOLUNTARY: "BHXH"}
 
-DUPLICATE_PERIOD = "Người này đã có giai đoạn cùng loại, cùng đơn vị bắt đầu từ tháng này."
+DUPLICATE_PERIOD = gettext_lazy("Người này đã có giai đoạn cùng loại, cùng đơn vị bắt đầu từ tháng này.")
 
 
 def period_is_duplicate(period: Period) -> bool:

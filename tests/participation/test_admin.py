@@ -285,6 +285,29 @@ def test_a_period_with_the_natural_key_of_another_is_refused_on_the_form_and_not
     assert Period.objects.filter(from_month__year=2012).count() == 1
 
 
+def test_an_english_admin_is_told_of_a_period_with_the_natural_key_of_another_in_english(client, managed_by_thu_duc,
+                                                                                           settings):
+    import html
+
+    from django.utils import translation
+
+    from participation.services.periods import DUPLICATE_PERIOD
+    from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
+
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(officer("canbo07903", "07903", DISTRICT))
+    stored = managed_by_thu_duc
+    data = new_period(client, stored.person, "07903")
+    data.update(kind=stored.kind, payer=stored.payer, employer=str(stored.employer_id),
+                from_month="01/01/2012", to_month="01/06/2012")  # the stored period's first month
+    page = client.post(ADD, data).content.decode()
+    error = re.search(r'<[^>]* id="id_from_month_error">(.*?)</', page, re.S).group(1)
+    with translation.override("en"):
+        said = str(DUPLICATE_PERIOD)
+    assert said in html.unescape(page) and not VIETNAMESE_LETTERS.search(said), error
+    assert Period.objects.filter(from_month__year=2012).count() == 1
+
+
 def test_the_month_fields_take_a_month_as_the_list_and_the_csv_write_it(client, managed_by_thu_duc):
     """mm/yyyy, the list's and the CSV's format, is what the month boxes show, say and take (a full date
     still, kept as its month); anything else is told the format to type."""

@@ -2,17 +2,19 @@
 with a non-zero exit and nothing written, never a traceback."""
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, load_command_class
+from django.utils import translation
 
 from participation.models import Period
+from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
 
 from .test_import import GOOD, HEADER, employer_code
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
 
-def write(tmp_path, data: bytes):
-    path = tmp_path / "periods.csv"
+def write(tmp_path, data: bytes, name: str = "periods"):
+    path = tmp_path / f"{name}.csv"
     path.write_bytes(data)
     return str(path)
 
@@ -69,13 +71,15 @@ def test_missing_columns_end_with_a_non_zero_exit(person, tmp_path):
     assert Period.objects.count() == 0
 
 
-def test_the_help_names_every_column_and_which_are_optional():
-    from django.core.management import load_command_class
+def help_text() -> str:
+    return " ".join(load_command_class("participation", "import_periods").create_parser(
+        "manage.py", "import_periods").format_help().split())
 
+
+def test_the_help_names_every_column_and_which_are_optional():
     from participation.services.imports import COLUMNS, REQUIRED
 
-    text = " ".join(load_command_class("participation", "import_periods").create_parser(
-        "manage.py", "import_periods").format_help().split())
+    text = help_text()
     assert "imports.py" not in text
     for column in COLUMNS:
         assert column in text
@@ -94,3 +98,31 @@ def test_errors_beyond_those_listed_are_counted_on_a_line_of_their_own(person, t
     err = capsys.readouterr().err.splitlines()
     assert len([line for line in err if line.startswith("Dòng ")]) == 50
     assert err[-1] == "… và 22 lỗi khác không liệt kê ở đây."
+
+
+def test_in_english_the_command_says_in_english_what_it_says_of_its_own(person, tmp_path, capsys, settings):
+    """Its rows' errors are in LANGUAGE_CODE's language (participation/services/imports.py), and so are its own
+    words: the help, the refusal of a file or an agency, the line before each error, the count of those
+    left out, the summary and the closing error, run for real or as a dry run."""
+    from .test_import_language import without_data
+
+    settings.LANGUAGE_CODE = "en"
+    translation.deactivate()  # as manage.py runs it: nothing active, LANGUAGE_CODE's language
+    code = employer_code()
+    good = GOOD[0].replace("{E}", code)
+    wrong = [f"7901234567,bhxh_bb,{month:02d}-2015,12/2018,self,,,1,25,1,0,79,07901," for month in range(1, 13)] * 6
+    not_utf8 = good_text().encode("utf-8").replace("Kỹ sư".encode(), b"K\xfd s\xb0")
+    too_long = (HEADER + good.replace("Kỹ sư", "x" * 200_000) + "\n").encode("utf-8")
+    with_errors = write(tmp_path, (HEADER + "\n".join([good, *wrong]) + "\n").encode("utf-8"), "with-errors")
+    said = [help_text()]
+    for arguments in ([str(tmp_path / "khong-co.csv")], [write(tmp_path, not_utf8, "not-utf8")],
+                      [write(tmp_path, too_long, "too-long")],
+                      [with_errors, "--agency", "99999"], [with_errors, "--dry-run"], [with_errors]):
+        with pytest.raises(CommandError) as refused:
+            call_command("import_periods", *arguments)
+        said.append(str(refused.value))
+    out, err = capsys.readouterr()
+    said += out.splitlines() + err.splitlines()
+    assert len(err.splitlines()) == 2 * 51 and len(out.splitlines()) == 2  # the errors listed and counted, twice
+    assert Period.objects.count() == 1  # the run for real imported the good row
+    assert [text for text in said if VIETNAMESE_LETTERS.search(without_data(text))] == []
