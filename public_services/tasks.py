@@ -4,19 +4,19 @@ from celery import shared_task
 
 from vssid_portal.jobs import dispatch
 
-from . import services
+from .services import declarations, filings, holidays
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def build_filing_declaration(filing_id: int):
-    services.filing_build_declaration(filing_id=filing_id)
+    declarations.filing_build_declaration(filing_id=filing_id)
 
 
 @shared_task
 def build_missing_filing_declarations():
     """Sweep: declarations whose task was lost (broker outage) or whose build failed, with attempts
     left, are tried again."""
-    for filing_id in services.filings_missing_declarations():
+    for filing_id in declarations.filings_missing_declarations():
         dispatch(build_filing_declaration, filing_id)
 
 
@@ -26,11 +26,11 @@ def notify_due_dates_moved(change: str, moved: list):
     handling time, date it set (ISO)] entries), queued a while after the change so that a filing
     moved again meanwhile is told once, by the later change's run; a bounded time per run: what is
     left is queued again (the broker away, it is told in this run). Run twice, it tells nobody twice."""
-    left = services.due_dates_moved_notify(change=change, moved=moved, seconds=services.NOTIFY_RUN_SECONDS)
+    left = holidays.due_dates_moved_notify(change=change, moved=moved, seconds=holidays.NOTIFY_RUN_SECONDS)
     if left:
-        services._dispatch_due_dates_moved(change, left)
+        holidays._dispatch_due_dates_moved(change, left)
 
 
 @shared_task
 def delete_abandoned_filing_uploads():
-    return services.uploads_sweep()
+    return filings.uploads_sweep()

@@ -62,7 +62,7 @@ def row_is_unlocked(filing: Filing) -> bool:
 @pytest.mark.parametrize("render", [HANGS, HANGS_DEAF_TO_THE_SOFT_LIMIT], ids=["soft-limit", "hard-limit"])
 def test_a_hanging_render_is_stopped_and_the_next_message_goes_out(settings, monkeypatch, tmp_path, owner, sms_outbox,
                                                                      short_limits, render):
-    log = replace_in_workers(monkeypatch, tmp_path, "public_services.services.render_pdf", render)
+    log = replace_in_workers(monkeypatch, tmp_path, "public_services.services.declarations.render_pdf", render)
     broker = redis.Redis.from_url(app.conf.broker_url)
     with running_worker(settings, pool="prefork") as worker:
         filing = submit(owner)  # its build is queued when the submit commits

@@ -109,7 +109,7 @@ def test_a_build_that_kills_its_worker_every_time_is_given_up_not_handed_out_for
     reason = worker_unavailable()
     if reason:
         missing(reason)
-    log = replace_in_workers(monkeypatch, tmp_path, "public_services.services.render_pdf", KILLS_ITS_PROCESS)
+    log = replace_in_workers(monkeypatch, tmp_path, "public_services.services.declarations.render_pdf", KILLS_ITS_PROCESS)
     monkeypatch.setenv("JOB_MAX_ATTEMPTS", "3")  # the worker's setting
     settings.JOB_MAX_ATTEMPTS = 3  # this process's
     broker = redis.Redis.from_url(app.conf.broker_url)

@@ -18,9 +18,8 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
-from public_services import services
 from public_services.models import Filing, FilingDocument
-from public_services.services import filing_build_declaration, filing_return, uploads_sweep
+from public_services.services import filing_build_declaration, filing_return, filings, uploads_sweep
 from tests.conftest import require_tool
 
 from .helpers import answers, correction, district_officer, logged, other_district_officer, owner, review_post, stranger  # noqa: F401
@@ -386,7 +385,7 @@ def test_a_failed_submit_deletes_the_files_it_stored(owner, root, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "_record", broken)
+    monkeypatch.setattr(filings, "_record", broken)
     with pytest.raises(RuntimeError):
         client.post(URL + "xem-lai/", review_post(client, URL, key))
     assert Filing.objects.count() == 0

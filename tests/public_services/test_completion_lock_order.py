@@ -16,9 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from health_card.models import Card
 from health_card.services import reissue_card
-from public_services import services
 from public_services.models import Filing
-from public_services.services import filing_complete, filing_receive, filing_start
+from public_services.services import filing_complete, filing_receive, filing_start, officer_steps
 from tests.db_locks import run_into, wait_until_blocked
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 
@@ -59,7 +58,7 @@ def test_a_counter_reissue_during_the_completion_waits_for_it(owner, district_of
     card = Card.objects.get(person=owner.person, status=Card.Status.ACTIVE)
     locked, go = threading.Event(), threading.Event()
     outcome, counter_pid = {}, []
-    still_as_seen = services._still_as_seen
+    still_as_seen = officer_steps._still_as_seen
 
     def paused(*args, **kwargs):  # the completion holds its locks here, before its hook runs
         locked.set()
@@ -74,7 +73,7 @@ def test_a_counter_reissue_during_the_completion_waits_for_it(owner, district_of
             counter_pid.append(cursor.fetchone()[0])
         return reissue_card(owner.person, "Cấp lại do thẻ hỏng", replacing=card)
 
-    with mock.patch.object(services, "_still_as_seen", paused):
+    with mock.patch.object(officer_steps, "_still_as_seen", paused):
         completing = threading.Thread(target=run, args=(
             "complete", lambda: filing_complete(filing=filing, officer=district_officer)))
         completing.start()

@@ -7,9 +7,8 @@ from unittest import mock
 import pytest
 from django.conf import settings
 
-from public_services import services
 from public_services.models import Filing
-from public_services.services import filing_build_declaration, filings_missing_declarations
+from public_services.services import declarations, filing_build_declaration, filings_missing_declarations
 from public_services.tasks import build_missing_filing_declarations
 
 from .helpers import answers, district_officer, other_district_officer, owner, submit  # noqa: F401
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def broken_render(settings):
     settings.JOB_MAX_ATTEMPTS = 3
-    with mock.patch.object(services, "render_pdf", side_effect=RuntimeError("a template that cannot render")) as render:
+    with mock.patch.object(declarations, "render_pdf", side_effect=RuntimeError("a template that cannot render")) as render:
         yield render
 
 
@@ -96,7 +95,7 @@ def test_a_storage_outage_does_not_use_up_the_attempts(owner):
     from public_services.tasks import build_filing_declaration
 
     filing = submit(owner)
-    with mock.patch.object(services, "render_pdf", side_effect=OSError(28, "No space left on device")):
+    with mock.patch.object(declarations, "render_pdf", side_effect=OSError(28, "No space left on device")):
         for _dispatch in range(3):  # the submit's task with its 5 retries, then two sweeps during the outage
             build_filing_declaration.delay(filing.pk)
     assert Filing.objects.get(pk=filing.pk).pdf_attempts == 0
@@ -183,7 +182,7 @@ def test_the_sweep_goes_on_when_the_broker_refuses_one_declaration(caplog):
 
     from public_services import tasks
 
-    with mock.patch.object(services, "filings_missing_declarations", return_value=[21, 22]), \
+    with mock.patch.object(declarations, "filings_missing_declarations", return_value=[21, 22]), \
             mock.patch.object(tasks.build_filing_declaration, "delay",
                               side_effect=[OperationalError("connection refused"), None]) as delay:
         tasks.build_missing_filing_declarations()

@@ -260,17 +260,17 @@ def test_the_citizen_is_told_once_when_a_holiday_change_moves_their_due_date(own
 def test_a_submission_that_waits_on_a_holiday_change_across_midnight_counts_from_the_day_it_is_saved(owner, monkeypatch):
     """Its time is read once the calendar lock is held: a submission sent at 23:59 that waited for a
     holiday change until past midnight is submitted, and counted, on the next day."""
-    import public_services.services as services
+    from public_services.services import filings
 
     clock = [datetime.datetime(2026, 3, 2, 23, 59, 50, tzinfo=HANOI)]
     monkeypatch.setattr(timezone, "now", lambda: clock[0])
-    waited = services.wait_for_holiday_changes
+    waited = filings.wait_for_holiday_changes
 
     def wait_until_past_midnight():
         waited()
         clock[0] = datetime.datetime(2026, 3, 3, 0, 0, 5, tzinfo=HANOI)
 
-    monkeypatch.setattr(services, "wait_for_holiday_changes", wait_until_past_midnight)
+    monkeypatch.setattr(filings, "wait_for_holiday_changes", wait_until_past_midnight)
     filing = submit(owner)
     assert filing.submitted_at == clock[0]
     assert due(filing) == add_working_days(D(2026, 3, 3), filing.procedure.handling_days) == D(2026, 3, 17)
@@ -331,14 +331,15 @@ def test_the_notices_of_a_change_go_to_one_task_after_it_is_committed_which_tell
 
 def test_a_run_out_of_time_queues_the_rest_and_the_broker_away_leaves_them_to_the_request(
         owner, stranger, monkeypatch, django_capture_on_commit_callbacks):
-    from public_services import services, tasks
+    from public_services import tasks
+    from public_services.services import holidays
 
     first, second = dated(submit(owner)), dated(submit(stranger))
     queued = queue_instead(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
         holiday_save(holiday=Holiday(date=WEDNESDAY, name="Nghỉ bù", kind="compensatory"))
     [((change, moved), _options)] = queued
-    monkeypatch.setattr(services, "NOTIFY_RUN_SECONDS", 0)  # one filing a run
+    monkeypatch.setattr(holidays, "NOTIFY_RUN_SECONDS", 0)  # one filing a run
     with django_capture_on_commit_callbacks(execute=True):
         tasks.notify_due_dates_moved(change, moved)
     assert len(moved_notices(owner)) == 1 and moved_notices(stranger) == []
@@ -383,7 +384,8 @@ def test_a_filing_received_between_the_change_and_its_notices_is_not_told_the_ca
 def test_a_run_out_of_time_with_the_broker_away_tells_the_rest_itself(owner, stranger, monkeypatch,
                                                                       django_capture_on_commit_callbacks):
     """Its leftovers could not be queued again and nothing else would: the run writes them."""
-    from public_services import services, tasks
+    from public_services import tasks
+    from public_services.services import holidays
 
     dated(submit(owner))
     dated(submit(stranger))
@@ -396,7 +398,7 @@ def test_a_run_out_of_time_with_the_broker_away_tells_the_rest_itself(owner, str
         raise OSError("broker away")
 
     monkeypatch.setattr(tasks.notify_due_dates_moved, "apply_async", broker_away)
-    monkeypatch.setattr(services, "NOTIFY_RUN_SECONDS", 0)  # one filing a run
+    monkeypatch.setattr(holidays, "NOTIFY_RUN_SECONDS", 0)  # one filing a run
     with django_capture_on_commit_callbacks(execute=True):
         tasks.notify_due_dates_moved(change, moved)
     assert len(moved_notices(owner)) == len(moved_notices(stranger)) == 1

@@ -13,10 +13,10 @@ from accounts.models import Person
 from health_card import services as card_services
 from health_card.models import Card
 from health_card.services import card_revoke, reissue_card
-from public_services import services as filing_services
 from public_services.models import Filing
 from public_services.procedures import book_change
 from public_services.services import filing_complete, filing_receive, filing_start
+from public_services.services import filings as filing_services
 from tests.db_locks import paused_while, row_lock
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401
 

@@ -214,7 +214,7 @@ def test_a_second_click_within_a_minute_sends_and_counts_nothing(owner, django_c
 
 
 def test_the_wait_said_after_a_click_is_the_one_set(owner, monkeypatch, django_capture_on_commit_callbacks):  # noqa: F811
-    monkeypatch.setattr("public_services.services.RESEND_WAIT", datetime.timedelta(minutes=2))
+    monkeypatch.setattr("public_services.services.email_confirmation.RESEND_WAIT", datetime.timedelta(minutes=2))
     with django_capture_on_commit_callbacks(execute=True):
         filing = filed(owner)
     html = logged(owner).post(resend_url(filing), follow=True).content.decode()

@@ -19,7 +19,7 @@ from django.utils import translation
 from notifications.models import Message
 from public_services import services
 from public_services.models import Filing, FilingEvent
-from public_services.services import filing_resubmit, filing_return
+from public_services.services import filing_resubmit, filing_return, filings
 from tests.accounts.helpers import jpeg
 from tests.accounts.test_code_lookup_redis_down import stop_redis
 from tests.public_services.helpers import (  # noqa: F401
@@ -43,7 +43,7 @@ REFUSED = "Bạn đã nộp quá nhiều hồ sơ trong một giờ."
 
 @pytest.fixture
 def two_an_hour(monkeypatch):
-    monkeypatch.setattr(services, "SUBMISSIONS_PER_LOGIN", 2, raising=False)  # fails, not errs, without it
+    monkeypatch.setattr(filings, "SUBMISSIONS_PER_LOGIN", 2, raising=False)  # fails, not errs, without it
 
 
 def sent_minutes_ago(filing, minutes: int):

@@ -1556,7 +1556,7 @@ def test_what_leaves_the_portal_stays_vietnamese_when_the_page_speaks_english(cl
 
     from health_card.qr import Purpose
     from health_card.services import api_token_create, card_qr
-    from public_services.services import _identity
+    from public_services.services.filings import _identity
     from tests.accounts.helpers import make_person
     from vssid_portal.pdf import render_pdf
 
