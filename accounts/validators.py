@@ -65,6 +65,33 @@ def cccd_sex(number: str) -> int:
     return 1 if int(number[3]) % 2 == 0 else 2
 
 
+# Digit 4 of a CCCD number: 0/1 for a man/woman born 1900–1999, 2/3 for 2000–2099, … 8/9 for 2300–2399
+# (Decree 137/2015/NĐ-CP, art. 7, as amended by Decree 37/2021/NĐ-CP); digits 5–6 the birth year's last two.
+CCCD_FIRST_CENTURY = 1900
+CCCD_CENTURIES = 5
+
+
+def cccd_birth_digits(year: int, sex: int) -> str | None:
+    """Digits 4 to 6 of the CCCD number of a person of `sex` (1 male, 2 female) born in `year`; None for a
+    year no CCCD can be of."""
+    century = year // 100 - CCCD_FIRST_CENTURY // 100
+    if not 0 <= century < CCCD_CENTURIES:
+        return None
+    return f"{century * 2 + sex - 1}{year % 100:02d}"
+
+
+BIRTH_DIGITS_OF_ANYONE = _(
+    "Chữ số thứ 4 đến 6 của số CCCD cho biết giới tính, thế kỷ sinh và năm sinh: người sinh năm %(year)s có các "
+    "chữ số này là %(male)s (nam) hoặc %(female)s (nữ). Hãy kiểm tra lại số CCCD và ngày sinh.")
+BIRTH_DIGITS_OF_A_SEX = {
+    1: _("Chữ số thứ 4 đến 6 của số CCCD cho biết giới tính, thế kỷ sinh và năm sinh: nam sinh năm %(year)s có "
+         "các chữ số này là %(digits)s. Hãy kiểm tra lại số CCCD, ngày sinh và giới tính."),
+    2: _("Chữ số thứ 4 đến 6 của số CCCD cho biết giới tính, thế kỷ sinh và năm sinh: nữ sinh năm %(year)s có "
+         "các chữ số này là %(digits)s. Hãy kiểm tra lại số CCCD, ngày sinh và giới tính."),
+}
+FIRST_PROVINCE, LAST_PROVINCE = min(CCCD_PROVINCE_CODES), max(CCCD_PROVINCE_CODES)
+
+
 def validate_id_number(id_type: str, number: str) -> None:
     """Check the number's shape for its type, and a CCCD's province digits: what the number alone says,
     told beside the other fields' mistakes without waiting for the birth date or sex to be valid."""
@@ -72,8 +99,12 @@ def validate_id_number(id_type: str, number: str) -> None:
         if not re.fullmatch(r"[0-9]{12}", number or ""):
             raise ValidationError({"id_number": CCCD_INVALID})
         if number[:3] not in CCCD_PROVINCE_CODES:
-            raise ValidationError({
-                "id_number": _("Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ.")})
+            raise ValidationError({"id_number": ValidationError(
+                _("Ba chữ số đầu của số CCCD là mã tỉnh nơi đăng ký khai sinh, từ %(first)s (%(first_name)s) đến "
+                  "%(last)s (%(last_name)s): không tỉnh nào có mã %(code)s. Hãy kiểm tra lại số CCCD."),
+                code="cccd_province",
+                params={"code": number[:3], "first": FIRST_PROVINCE, "first_name": CCCD_PROVINCE_CODES[FIRST_PROVINCE],
+                        "last": LAST_PROVINCE, "last_name": CCCD_PROVINCE_CODES[LAST_PROVINCE]})})
     elif id_type == IdType.CMND:
         if not re.fullmatch(r"[0-9]{9}", number or ""):
             raise ValidationError({"id_number": _("Số CMND gồm đúng 9 chữ số.")})
@@ -84,16 +115,29 @@ def validate_id_number(id_type: str, number: str) -> None:
         raise ValidationError({"id_type": _("Hãy chọn loại giấy tờ tùy thân.")})
 
 
-def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date | None, sex: int | None) -> None:
-    """Check the number alone (validate_id_number); for a CCCD also its birth-year and sex digits
-    against `birth_date` and `sex`, each when given."""
+def validate_id_document(id_type: str, number: str, *, birth_date: datetime.date | int | None,
+                         sex: int | None) -> None:
+    """Check the number alone (validate_id_number); for a CCCD also its century/sex and birth-year digits
+    (4 to 6) against `birth_date` (a date, or a year alone) and `sex`, each when given. A mismatch is told
+    on the number, saying what its digits 4 to 6 would be: the 12 digits are likelier mistyped than one's
+    own birth date, and the message names both to check; told on both fields, it would be said twice in the
+    error summary. A CMND's and a passport's number encode nothing to compare."""
     validate_id_number(id_type, number)
-    if id_type == IdType.CCCD:
-        century_sex = int(number[3])
-        century = 1900 + (century_sex // 2) * 100
-        year = century + int(number[4:6])
-        if birth_date is not None and year != birth_date.year:
-            raise ValidationError({
-                "id_number": _("Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh.")})
+    if id_type != IdType.CCCD:
+        return
+    year = birth_date if isinstance(birth_date, int) or birth_date is None else birth_date.year
+    if year is None:
         if sex is not None and cccd_sex(number) != sex:
             raise ValidationError({"id_number": _("Số CCCD không khớp với giới tính đã khai. Hãy kiểm tra lại.")})
+        return
+    expected = {of: cccd_birth_digits(year, of) for of in (1, 2)}
+    if expected[1] is None:  # a date before 1900 or after 2399, which other checks refuse first
+        raise ValidationError({
+            "id_number": _("Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh.")})
+    if sex is None and number[3:6] not in expected.values():
+        raise ValidationError({"id_number": ValidationError(
+            BIRTH_DIGITS_OF_ANYONE, code="cccd_birth_digits",
+            params={"year": year, "male": expected[1], "female": expected[2]})})
+    if sex is not None and number[3:6] != expected[sex]:
+        raise ValidationError({"id_number": ValidationError(
+            BIRTH_DIGITS_OF_A_SEX[sex], code="cccd_birth_digits", params={"year": year, "digits": expected[sex]})})

@@ -34,7 +34,7 @@ from ..forms_challenge import ChallengeForm
 from ..selectors import person_for_code_lookup
 from ..services.challenge import ChallengePurpose, ChallengeUnavailable, challenge_issue
 from ..services.code_lookup import client_network, code_lookup_audit
-from ..validators import IdType, validate_id_number
+from ..validators import IdType, validate_id_document
 
 NOT_FOUND = with_hotline(_(
     "Không tìm thấy mã số BHXH khớp với các thông tin đã nhập. Hãy kiểm tra họ tên, ngày sinh, tỉnh/thành phố và số giấy tờ "
@@ -121,8 +121,9 @@ class CodeLookupForm(ChallengeForm):
         if not number and not cleaned.get("parent_name"):
             self.add_error("id_number", _("Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ nếu chưa có."))
         elif number:
-            try:  # told as at registration, before any search is counted: no one holds a number of another shape
-                validate_id_number(id_type_of(number), number)
+            try:  # told as at registration, before any search is counted: no one holds a number of another shape,
+                # nor a CCCD whose digits 4 to 6 say another birth year or century (the sex is not asked here)
+                validate_id_document(id_type_of(number), number, birth_date=cleaned.get("birth_date"), sex=None)
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned

@@ -436,8 +436,15 @@ def test_a_year_never_finds_someone_with_a_full_birth_date(client, person):
 
 
 def test_a_year_of_another_year_finds_nobody(client, year_only_person):
-    html = lookup(client, full_name="le thi lan", birth_date="2002", id_number="079301004567").content.decode()
+    """Searched by a number that encodes no birth year (a CMND's: a CCCD's of another year is refused
+    before any search), so that the record's year is what tells."""
+    from accounts.models import Person
+
+    Person.objects.filter(pk=year_only_person.pk).update(id_type="cmnd", id_number="079301004")
+    html = lookup(client, full_name="le thi lan", birth_date="2002", id_number="079301004").content.decode()
     assert "Không tìm thấy mã số BHXH khớp" in html and "7901230001" not in html
+    assert "7901230001" in lookup(client, full_name="le thi lan", birth_date="2001", id_number="079301004",
+                                  ip="203.0.113.8").content.decode()
 
 
 @pytest.mark.parametrize("typed", ["0000", "88", "03/1988", "1988-03-15"])
@@ -466,7 +473,9 @@ def test_a_birth_date_nobody_can_have_is_a_field_error_that_costs_no_search(clie
 def test_the_birth_date_may_be_today_or_from_1900(client, person):
     today = timezone.localdate()
     for typed in (vn_date(today), str(today.year), "01/01/1900", "1900"):
-        assert "Không tìm thấy mã số BHXH khớp" in lookup(client, birth_date=typed).content.decode(), typed
+        # by the parent's name: a CCCD of 1988 typed beside another year is refused before any search
+        html = lookup(client, birth_date=typed, id_number="", parent_name="Trần Thị Hoa").content.decode()
+        assert "Không tìm thấy mã số BHXH khớp" in html, typed
 
 
 def test_the_lookup_asks_the_name_and_birth_date_index_for_two_dates_at_most(person, year_only_person):
@@ -655,7 +664,7 @@ def test_a_spent_expired_or_forged_challenge_is_stale_and_only_a_wrong_answer_on
 @pytest.mark.parametrize("typed,message", [
     ("123", "Số CCCD gồm đúng 12 chữ số."),
     ("abcdef", "Số CCCD gồm đúng 12 chữ số."),
-    ("999088012345", "Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ."),
+    ("999088012345", "Ba chữ số đầu của số CCCD là mã tỉnh nơi đăng ký khai sinh, từ 001 (Hà Nội) đến 096 (Cà Mau): không tỉnh nào có mã 999."),
     ("07908801x", "Số CMND gồm đúng 9 chữ số."),
     ("c12", "Số hộ chiếu gồm 1 chữ cái in hoa và 7–8 chữ số, ví dụ C1234567."),
 ])

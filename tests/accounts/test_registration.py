@@ -72,8 +72,9 @@ def test_a_mismatch_gets_one_answer_that_does_not_say_which_field_is_wrong(clien
 
 @pytest.mark.parametrize("typed,message", [
     ("07908801234", "Số CCCD gồm đúng 12 chữ số"),
-    ("999088012345", "Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ."),
-    ("079090012345", "Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh."),
+    ("999088012345", "Ba chữ số đầu của số CCCD là mã tỉnh nơi đăng ký khai sinh, từ 001 (Hà Nội) đến 096 (Cà Mau): không tỉnh nào có mã 999."),
+    ("079090012345", "Chữ số thứ 4 đến 6 của số CCCD cho biết giới tính, thế kỷ sinh và năm sinh: người sinh năm 1988 "
+                     "có các chữ số này là 088 (nam) hoặc 188 (nữ). Hãy kiểm tra lại số CCCD và ngày sinh."),
 ])
 def test_a_malformed_id_number_is_told_on_its_field_without_using_a_try(client, person, typed, message):
     """Its shape and its digits against the birth date typed say nothing of the registry: told as such,
@@ -86,7 +87,7 @@ def test_a_malformed_id_number_is_told_on_its_field_without_using_a_try(client, 
 
 @pytest.mark.parametrize("id_type,typed,message", [
     ("cccd", "123", "Số CCCD gồm đúng 12 chữ số."),
-    ("cccd", "999088012345", "Ba chữ số đầu của số CCCD (mã tỉnh nơi đăng ký khai sinh) không hợp lệ."),
+    ("cccd", "999088012345", "Ba chữ số đầu của số CCCD là mã tỉnh nơi đăng ký khai sinh, từ 001 (Hà Nội) đến 096 (Cà Mau): không tỉnh nào có mã 999."),
     ("cmnd", "123", "Số CMND gồm đúng 9 chữ số."),
     ("passport", "123", "Số hộ chiếu gồm 1 chữ cái in hoa và 7–8 chữ số"),
 ])
@@ -104,7 +105,7 @@ def test_an_id_number_is_compared_with_the_birth_date_only_once_that_is_valid(cl
     """The CCCD's birth-year digits are checked against a birth date typed right, never against none."""
     mismatched = declaration_data(id_number="079090012345")  # born in 1990 by its digits, 1988 typed
     html = client.post("/dang-ky/", {**mismatched, "birth_date": "31/02/1988", "street": ""}).content.decode()
-    assert "href=\"#id_birth_date\"" in errors_of(html) and "Số CCCD không khớp" not in html
+    assert "href=\"#id_birth_date\"" in errors_of(html) and "Chữ số thứ 4 đến 6" not in html
     assert 'href="#id_id_number"' not in errors_of(html)
 
 

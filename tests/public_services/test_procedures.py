@@ -82,7 +82,8 @@ def test_valid_answers_are_accepted(owner, code):
     ("608A", {"new_birth_date": "1988-03-16"}, "new_birth_date", "Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 25/12/1990."),
     ("608A", {"new_full_name": "nguyen van duc"}, "new_full_name", "Giá trị mới trùng với thông tin hiện có trong hồ sơ BHXH."),
     ("608A", {"changes": ["id_number"], "new_id_number": "079099012345"}, "new_id_number",
-     "Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh."),
+     "Chữ số thứ 4 đến 6 của số CCCD cho biết giới tính, thế kỷ sinh và năm sinh: nam sinh năm 1988 có các chữ số "
+     "này là 088. Hãy kiểm tra lại số CCCD, ngày sinh và giới tính."),
     ("CHUYEN-NOI-HUONG", {"new_agency": ""}, "new_agency", "Chọn cơ quan BHXH nơi muốn nhận."),
     ("THAY-DOI-CHI-TRA", {"method": "tai_khoan"}, "bank", "Chọn ngân hàng."),
     ("THAY-DOI-CHI-TRA", {"method": "tien_mat", "post_office": ""}, "post_office", "Nhập điểm chi trả bưu điện muốn nhận."),
@@ -91,7 +92,8 @@ def test_valid_answers_are_accepted(owner, code):
     ("UY-QUYEN", lambda: {"valid_to": vn_date(start() - datetime.timedelta(days=1))}, "valid_to",
      "Ngày kết thúc không được trước ngày bắt đầu."),
     ("UY-QUYEN", {"authorised_id_number": "079088012345"}, "authorised_id_number",
-     "Số CCCD không khớp với năm sinh đã khai. Hãy kiểm tra lại số CCCD hoặc ngày sinh."),
+     "Chữ số thứ 4 đến 6 của số CCCD cho biết giới tính, thế kỷ sinh và năm sinh: người sinh năm 1990 có các chữ "
+     "số này là 090 (nam) hoặc 190 (nữ). Hãy kiểm tra lại số CCCD và ngày sinh."),
 ])
 def test_invalid_answers_are_refused_with_a_message(owner, code, overrides, field, message):
     assert on_the_day(message) in form(code, owner.person, **on_the_day(overrides)).errors.get(field, [])
