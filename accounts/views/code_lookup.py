@@ -105,7 +105,7 @@ class CodeLookupForm(ChallengeForm):
                         "invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
     )
     id_number = CodeField(
-        label=_("Số CCCD/CMND"), max_length=12, required=False, upper=True,
+        label=_("Số giấy tờ"), max_length=12, required=False, upper=True,
         help_text=_("Người chưa có CCCD/CMND: để trống và nhập họ tên cha hoặc mẹ."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )

@@ -6,6 +6,7 @@ CMND's or a passport's number, which has no such digits, is not compared with an
 import datetime
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 
 from accounts.validators import IdType, validate_id_document
@@ -116,6 +117,16 @@ def test_the_code_lookup_asks_no_sex(client, reference_data, id_number, birth_da
     make_person()
     response = lookup(client, id_number=id_number, birth_date=birth_date)
     assert response.status_code == 200 and "Không tìm thấy mã số BHXH khớp" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_code_lookup_labels_its_number_as_the_registration_does(client, reference_data):
+    registration = client.get("/dang-ky/").content.decode()
+    assert '<label for="id_id_number">Số giấy tờ</label>' in registration
+    assert '<label for="id_id_number">Số giấy tờ</label>' in client.get("/tra-cuu/ma-so-bhxh/").content.decode()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/tra-cuu/ma-so-bhxh/").content.decode()
+    assert '<label for="id_id_number">Document number</label>' in english
 
 
 @pytest.mark.django_db

@@ -112,7 +112,7 @@ def test_the_bhxh_code_lookup_solves_its_challenge_in_the_page(phone, live_serve
     page.get_by_label("Họ và tên").fill("nguyen van duc")
     page.get_by_label("Ngày sinh").fill("15/03/1988")
     page.get_by_label("Tỉnh/thành phố nơi cư trú").select_option(label="Thành phố Hồ Chí Minh")
-    page.get_by_label("Số CCCD/CMND").fill("079088012345")
+    page.get_by_label("Số giấy tờ").fill("079088012345")
     page.get_by_role("button", name="Tra cứu", exact=True).click()
     page.wait_for_load_state()
     assert page.locator(".code-answer").inner_text() == "7901234567"
@@ -125,7 +125,7 @@ def fill_code_lookup(page):
     page.get_by_label("Họ và tên").fill("nguyen van duc")
     page.get_by_label("Ngày sinh").fill("15/03/1988")
     page.get_by_label("Tỉnh/thành phố nơi cư trú").select_option(label="Thành phố Hồ Chí Minh")
-    page.get_by_label("Số CCCD/CMND").fill("079088012345")
+    page.get_by_label("Số giấy tờ").fill("079088012345")
 
 
 def test_a_failed_check_of_the_bhxh_code_lookup_shows_the_question_its_message_points_at(phone, live_server, browser):

@@ -563,7 +563,7 @@ PAGES = {
         [">Tra cứu</a> › Mã số BHXH</p>", "<h1>Tra cứu mã số BHXH</h1>", "Nhập đúng thông tin như trong hồ sơ BHXH.",
          ">Họ và tên</label>", "Như trên giấy tờ; có dấu hay không dấu đều được.", ">Ngày sinh</label>",
          "Dạng ngày/tháng/năm, ví dụ 25/12/1990.", ">Tỉnh/thành phố nơi cư trú</label>",
-         ">– Chọn tỉnh/thành phố –</option>", ">Số CCCD/CMND</label>", "Người chưa có CCCD/CMND: để trống",
+         ">– Chọn tỉnh/thành phố –</option>", ">Số giấy tờ</label>", "Người chưa có CCCD/CMND: để trống",
          ">Họ tên cha hoặc mẹ</label>", "Chỉ cần khi không có số CCCD/CMND.", ">Câu hỏi kiểm tra: ",
          " bằng mấy?</label>", "Nhập kết quả bằng chữ số.", ">Tra cứu</button>",
          "Mỗi lượt tra cứu có kết quả đều được ghi nhật ký."],
