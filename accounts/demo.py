@@ -17,7 +17,7 @@ from . import roles
 from .models import Guardianship, Person, Registration, User
 from .roles import sync_groups
 from .selectors import staff_login_of_record
-from .validators import CCCD_PROVINCE_CODES, MOBILE_PREFIXES, IdType
+from .validators import CCCD_PROVINCE_CODES, MOBILE_PREFIXES, IdType, cccd_birth_digits
 
 DEMO_PASSWORD = "BhxhDemo@2026"
 PREFIXES = sorted(MOBILE_PREFIXES)
@@ -84,7 +84,6 @@ def _person(rng: random.Random, codes: set[str], provinces: list[Province], ward
     year_only = rng.random() < 0.05
     if year_only:
         birth = birth.replace(month=1, day=1)
-    century_digit = (birth.year - 1900) // 100 * 2 + (0 if sex == 1 else 1)
     birth_place = f"0{province.code}" if rng.random() < 0.7 else rng.choice(BIRTH_PROVINCES)
     ward = rng.choice(wards_by_province[province.pk])
     return Person(
@@ -94,7 +93,7 @@ def _person(rng: random.Random, codes: set[str], provinces: list[Province], ward
         birth_year_only=year_only,
         sex=sex,
         id_type=IdType.CCCD,
-        id_number=f"{birth_place}{century_digit}{birth.year % 100:02d}{rng.randrange(10**6):06d}",
+        id_number=f"{birth_place}{cccd_birth_digits(birth.year, sex)}{rng.randrange(10**6):06d}",
         phone=_mobile(rng),
         province=province,
         ward=ward,

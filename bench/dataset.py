@@ -370,7 +370,7 @@ def build_persons(cursor, ref: Reference, *, total: int, histories: bool, rng, f
     """N persons (with histories and cards) in chunks; returns the counts."""
     import phonenumbers
 
-    from accounts.validators import MOBILE_PREFIXES
+    from accounts.validators import MOBILE_PREFIXES, cccd_birth_digits
 
     namer = Namer(rng, fold)
     today = timezone.localdate()  # the portal's day (Vietnam), as its pages count it
@@ -417,9 +417,8 @@ def build_persons(cursor, ref: Reference, *, total: int, histories: bool, rng, f
         year_only = rng.random() < 0.03
         if year_only:
             birth = birth.replace(month=1, day=1)
-        century_digit = (birth.year - 1900) // 100 * 2 + (0 if sex == 1 else 1)
         birth_place = f"0{province[1]}" if rng.random() < 0.7 else f"0{rng.choice(ref.provinces)[1]}"
-        id_number = f"{birth_place}{century_digit}{birth.year % 100:02d}{rng.randrange(10**6):06d}"
+        id_number = f"{birth_place}{cccd_birth_digits(birth.year, sex)}{rng.randrange(10**6):06d}"
         while True:
             prefix = rng.choice(prefixes)
             phone = f"+84{prefix[1:]}{rng.randrange(10**7):07d}"
