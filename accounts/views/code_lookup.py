@@ -106,12 +106,12 @@ class CodeLookupForm(ChallengeForm):
     )
     id_number = CodeField(
         label=_("Số giấy tờ"), max_length=12, required=False, upper=True,
-        help_text=_("Người chưa có CCCD/CMND: để trống và nhập họ tên cha hoặc mẹ."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("CCCD, CMND hoặc hộ chiếu. Người chưa có giấy tờ: để trống và nhập họ tên cha hoặc mẹ."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),  # a passport number has a letter
     )
     parent_name = NameField(
         label=_("Họ tên cha hoặc mẹ"), required=False,
-        help_text=_("Chỉ cần khi không có số CCCD/CMND."),
+        help_text=_("Chỉ cần khi không có số giấy tờ."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -119,7 +119,7 @@ class CodeLookupForm(ChallengeForm):
         cleaned = super().clean()
         number = cleaned.get("id_number")
         if not number and not cleaned.get("parent_name"):
-            self.add_error("id_number", _("Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ nếu chưa có."))
+            self.add_error("id_number", _("Nhập số giấy tờ (CCCD, CMND hoặc hộ chiếu), hoặc họ tên cha hoặc mẹ nếu chưa có."))
         elif number:
             try:  # told as at registration, before any search is counted: no one holds a number of another shape,
                 # nor a CCCD whose digits 4 to 6 say another birth year or century (the sex is not asked here)

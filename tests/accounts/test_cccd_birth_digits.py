@@ -4,6 +4,7 @@ the sex given, where it is known) is refused on the number, saying what those di
 CMND's or a passport's number, which has no such digits, is not compared with anything."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings as django_settings
@@ -127,6 +128,14 @@ def test_the_code_lookup_labels_its_number_as_the_registration_does(client, refe
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get("/tra-cuu/ma-so-bhxh/").content.decode()
     assert '<label for="id_id_number">Document number</label>' in english
+
+
+@pytest.mark.django_db
+def test_the_code_lookup_lets_a_passport_number_be_typed_on_a_phone(client, reference_data):
+    """A numeric keyboard has no letter, and a passport number starts with one."""
+    field = re.search(r'<input[^>]*id="id_id_number"[^>]*>', client.get("/tra-cuu/ma-so-bhxh/").content.decode())
+    assert field and 'inputmode="numeric"' not in field.group(0)
+    assert "CCCD, CMND hoặc hộ chiếu" in client.get("/tra-cuu/ma-so-bhxh/").content.decode()
 
 
 @pytest.mark.django_db

@@ -368,7 +368,7 @@ def test_at_the_limit_even_a_typo_is_refused_and_the_notice_is_no_form_error(cli
         html = limited.content.decode()
         assert limited.status_code == 429 and "quá nhiều lần" in html and "7901234567" not in html
         assert "Có lỗi cần sửa" not in html and 'aria-invalid="true"' not in html
-        assert "Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ" not in html
+        assert "Nhập số giấy tờ (CCCD, CMND hoặc hộ chiếu), hoặc họ tên cha hoặc mẹ" not in html
         assert 'value="nguyen van duc"' in html  # the form keeps what was typed, for later
     assert not CodeLookupAudit.objects.exists()
 
@@ -406,7 +406,7 @@ def test_the_address_hash_is_keyed_with_its_own_key(client, person, settings):
 
 def test_a_missing_id_and_parent_name_is_a_form_error(client, person):
     response = lookup(client, id_number="", parent_name="")
-    assert response.status_code == 400 and "Nhập số CCCD/CMND, hoặc họ tên cha hoặc mẹ" in response.content.decode()
+    assert response.status_code == 400 and "Nhập số giấy tờ (CCCD, CMND hoặc hộ chiếu), hoặc họ tên cha hoặc mẹ" in response.content.decode()
 
 
 def test_the_lookup_is_in_the_lookup_hub(client, reference_data):

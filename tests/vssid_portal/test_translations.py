@@ -563,8 +563,8 @@ PAGES = {
         [">Tra cứu</a> › Mã số BHXH</p>", "<h1>Tra cứu mã số BHXH</h1>", "Nhập đúng thông tin như trong hồ sơ BHXH.",
          ">Họ và tên</label>", "Như trên giấy tờ; có dấu hay không dấu đều được.", ">Ngày sinh</label>",
          "Dạng ngày/tháng/năm, ví dụ 25/12/1990.", ">Tỉnh/thành phố nơi cư trú</label>",
-         ">– Chọn tỉnh/thành phố –</option>", ">Số giấy tờ</label>", "Người chưa có CCCD/CMND: để trống",
-         ">Họ tên cha hoặc mẹ</label>", "Chỉ cần khi không có số CCCD/CMND.", ">Câu hỏi kiểm tra: ",
+         ">– Chọn tỉnh/thành phố –</option>", ">Số giấy tờ</label>", "Người chưa có giấy tờ: để trống",
+         ">Họ tên cha hoặc mẹ</label>", "Chỉ cần khi không có số giấy tờ.", ">Câu hỏi kiểm tra: ",
          " bằng mấy?</label>", "Nhập kết quả bằng chữ số.", ">Tra cứu</button>",
          "Mỗi lượt tra cứu có kết quả đều được ghi nhật ký."],
         ["<h1>Look up a social insurance code</h1>", ">Full name</label>", ">Date of birth</label>",
@@ -1423,7 +1423,7 @@ def test_the_code_lookup_question_and_answers_in_english(client, reference_data,
     unknown = main_and_footer(answered(client, "en", full_name="tran van an").content.decode())
     assert "No social insurance code matches the details you entered." in unknown and "Không tìm thấy" not in unknown
     missing = main_and_footer(answered(client, "en", id_number="").content.decode())
-    assert "Enter the identity card number, or the full name of the father or mother" in missing
+    assert "Enter the document number (CCCD, CMND or passport), or the full name of the father or mother" in missing
 
 
 @pytest.mark.django_db
