@@ -90,21 +90,21 @@ PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = False if PRODUCTION else _flag("DJANGO_DEBUG", default=True)
 
+# Development only: a fixed key is harmless there because nothing it signs leaves the machine.
+SECRET_KEY = _read("SECRET_KEY", env.str,
+                   default="" if PRODUCTION else "development-only-key-never-used-in-production-0123456789")
 if PRODUCTION:
-    if not env.str("SECRET_KEY", default=""):
+    if not SECRET_KEY:
         raise ImproperlyConfigured(
             "Biến môi trường SECRET_KEY là bắt buộc khi DJANGO_ENV=production "
             "(một chuỗi ngẫu nhiên dài ít nhất 50 ký tự)."
         )
-    SECRET_KEY = env.str("SECRET_KEY")
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("Biến môi trường SECRET_KEY quá ngắn: cần ít nhất 50 ký tự ngẫu nhiên.")
     ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=[])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Biến môi trường ALLOWED_HOSTS là bắt buộc khi DJANGO_ENV=production.")
 else:
-    # Development only: a fixed key is harmless here because nothing it signs leaves the machine.
-    SECRET_KEY = env.str("SECRET_KEY", default="development-only-key-never-used-in-production-0123456789")
     ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 
 # Rotation: the keys SECRET_KEY replaced, comma-separated. What they signed (sessions and their login,

@@ -72,6 +72,9 @@ def test_redis_url_selects_redis_broker_and_cache():
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"DJANGO_ENV": "staging"}, "DJANGO_ENV"),
         ({"DJANGO_ENV": "production", "ALLOWED_HOSTS": "vssid.example"}, "SECRET_KEY"),
+        # `SECRET_KEY=` as a copied .env.example leaves it: unset, so still required.
+        ({"DJANGO_ENV": "production", "SECRET_KEY": "", "ALLOWED_HOSTS": "vssid.example"}, "SECRET_KEY"),
+        ({"DJANGO_ENV": "production", "SECRET_KEY": "  ", "ALLOWED_HOSTS": "vssid.example"}, "SECRET_KEY"),
         ({"DJANGO_ENV": "production", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
         ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "TRUSTED_PROXY_COUNT": "1"}, "ALLOWED_HOSTS"),
         # The lookup audit's addresses hashed with SECRET_KEY: a rotation hashes one address otherwise. It was
@@ -128,6 +131,15 @@ def test_an_empty_variable_reads_as_unset():
     """`NAME=` as a copied .env.example leaves it: the default, not a parse error."""
     config = probe(DJANGO_DEBUG="", TRUSTED_PROXY_COUNT="", HEALTH_CARD_SIGNING_KEYS="", LOG_LEVEL="")
     assert config["debug"] is True
+
+
+def test_an_empty_secret_key_reads_as_unset_in_development():
+    """`SECRET_KEY=` as .env.example ships it gave an empty key in development: `check` passed, and every
+    request, which signs its session or CSRF token, stopped on ImproperlyConfigured."""
+    shown = run("import django; django.setup(); from django.core import signing; "
+                "print(signing.loads(signing.dumps('signed')))", SECRET_KEY="")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "signed"
 
 
 def test_a_secret_that_starts_with_a_dollar_is_read_as_typed():
