@@ -69,8 +69,7 @@ def _read(name, reader, *args, **kwargs):
         raise ImproperlyConfigured(f"Biến môi trường {name} không hợp lệ: {exc}") from exc
 
 
-_FLAGS = {**dict.fromkeys(("true", "on", "ok", "y", "yes", "1"), True),
-          **dict.fromkeys(("false", "off", "no", "n", "0"), False)}
+_FLAGS = {**dict.fromkeys(("true", "1", "yes", "on"), True), **dict.fromkeys(("false", "0", "no", "off"), False)}
 
 
 def _flag(name, *, default: bool) -> bool:
@@ -79,6 +78,19 @@ def _flag(name, *, default: bool) -> bool:
     if value not in _FLAGS:
         raise ImproperlyConfigured(f"Biến môi trường {name} phải là true hoặc false, không phải {value!r}.")
     return _FLAGS[value]
+
+
+def _seconds(name, *, default: float) -> float:
+    """A number of seconds, as Python reads a number (`2.5`); any other value is refused quoting it.
+    django-environ's float drops every character but digits, `,`, `.` and `-`, so it took `5s` as 5 and
+    refused `x` quoting ''."""
+    value = _read(name, env.str, default=str(default)).strip()
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Biến môi trường {name} phải là một số giây (ví dụ 2.5), không phải {value!r}."
+        ) from None
 
 
 DJANGO_ENV = _read("DJANGO_ENV", env.str, default="development")
@@ -409,6 +421,11 @@ if PRODUCTION and not os.environ.get("TRUSTED_PROXY_COUNT", "").strip():
         "Biến môi trường TRUSTED_PROXY_COUNT là bắt buộc khi DJANGO_ENV=production (số reverse proxy phía trước, 0 nếu không có)."
     )
 ALLAUTH_TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "Biến môi trường TRUSTED_PROXY_COUNT phải là số reverse proxy phía trước (0 nếu không có), "
+        f"không phải {ALLAUTH_TRUSTED_PROXY_COUNT}."
+    )
 
 # --- Phone numbers ----------------------------------------------------------------------------
 PHONENUMBER_DEFAULT_REGION = "VN"
@@ -458,14 +475,14 @@ SMS_BACKEND = _read(
 SMS_FILE_PATH = Path(_read("SMS_FILE_PATH", env.str, default=str(BASE_DIR / "var" / "sms")))
 SMS_GATEWAY_URL = _read("SMS_GATEWAY_URL", env.str, default="")
 SMS_GATEWAY_TOKEN = _read("SMS_GATEWAY_TOKEN", env.str, default="")
-SMS_GATEWAY_TIMEOUT = _read("SMS_GATEWAY_TIMEOUT", env.float, default=5.0)
+SMS_GATEWAY_TIMEOUT = _seconds("SMS_GATEWAY_TIMEOUT", default=5.0)
 if SMS_BACKEND.endswith("HttpGatewaySmsBackend") and PRODUCTION:
     # The gateway client sends `Authorization: Bearer <token>` with every SMS: an empty token has each refused.
     for _name, _value in (("SMS_GATEWAY_URL", SMS_GATEWAY_URL), ("SMS_GATEWAY_TOKEN", SMS_GATEWAY_TOKEN)):
         if not _value:
             raise ImproperlyConfigured(f"Biến môi trường {_name} là bắt buộc với HttpGatewaySmsBackend.")
 NOTIFICATION_MAX_ATTEMPTS = _read("NOTIFICATION_MAX_ATTEMPTS", env.int, default=6)
-NOTIFICATION_RETRY_BASE_SECONDS = _read("NOTIFICATION_RETRY_BASE_SECONDS", env.float, default=30.0)
+NOTIFICATION_RETRY_BASE_SECONDS = _seconds("NOTIFICATION_RETRY_BASE_SECONDS", default=30.0)
 
 if env.str("EMAIL_URL", default=""):
     vars().update(_read("EMAIL_URL", env.email_url))
@@ -518,8 +535,7 @@ NOTIFICATION_TASK_TIME_LIMIT = _read("NOTIFICATION_TASK_TIME_LIMIT", env.int, de
 # which its process is ended: the gateway's and mail server's timeouts bound each socket operation,
 # not a whole call, so a slow answer could otherwise outlast the hold and be sent again beside it
 # (system check notifications.E002).
-NOTIFICATION_CLAIM_SECONDS = _read("NOTIFICATION_CLAIM_SECONDS", env.float,
-                                   default=NOTIFICATION_TASK_TIME_LIMIT + 30)
+NOTIFICATION_CLAIM_SECONDS = _seconds("NOTIFICATION_CLAIM_SECONDS", default=NOTIFICATION_TASK_TIME_LIMIT + 30)
 # A message that must not go out after `expires_at` (a one-time code) is not sent either with less
 # than this left: the holder could not type it in time, and a code that arrives useless only misleads.
 NOTIFICATION_MIN_USEFUL_SECONDS = _read("NOTIFICATION_MIN_USEFUL_SECONDS", env.int, default=60)

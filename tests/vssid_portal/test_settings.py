@@ -100,8 +100,13 @@ def test_redis_url_selects_redis_broker_and_cache():
         ({"DJANGO_ENV": "production", "SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "x",
           "SECRET_KEY_FALLBACKS": f"{PROD_KEY},short"}, "SECRET_KEY_FALLBACKS"),
         ({"TRUSTED_PROXY_COUNT": "two"}, "TRUSTED_PROXY_COUNT"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),  # was taken as 0 proxies
         ({"NOTIFICATION_MAX_ATTEMPTS": "many"}, "NOTIFICATION_MAX_ATTEMPTS"),
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),  # was read as false
+        # Only the words README lists are true or false: these were taken without being documented.
+        ({"DJANGO_DEBUG": "ok"}, "DJANGO_DEBUG"),
+        ({"DJANGO_DEBUG": "y"}, "DJANGO_DEBUG"),
+        ({"DJANGO_DEBUG": "n"}, "DJANGO_DEBUG"),
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),  # was "Unable to configure root logger"
         ({"EMAIL_URL": "foo"}, "EMAIL_URL"),  # was "Invalid email schema"
     ],
@@ -140,6 +145,26 @@ def test_an_empty_secret_key_reads_as_unset_in_development():
                 "print(signing.loads(signing.dumps('signed')))", SECRET_KEY="")
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip().splitlines()[-1] == "signed"
+
+
+@pytest.mark.parametrize("name", ["SMS_GATEWAY_TIMEOUT", "NOTIFICATION_RETRY_BASE_SECONDS",
+                                  "NOTIFICATION_CLAIM_SECONDS"])
+@pytest.mark.parametrize("value", ["x", "5s", "1,5"])
+def test_a_malformed_number_of_seconds_stops_start_up_quoting_it(name, value):
+    """django-environ's float drops every character but digits, `,`, `.` and `-`: `x` was quoted as '' and
+    `5s` read as 5."""
+    result = run("import django; django.setup()", **{name: value})
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last and name in last and repr(value) in last, last
+
+
+def test_seconds_are_read_as_typed():
+    shown = run("import django; django.setup(); from django.conf import settings as s; "
+                "print(s.SMS_GATEWAY_TIMEOUT, s.NOTIFICATION_RETRY_BASE_SECONDS, s.NOTIFICATION_CLAIM_SECONDS)",
+                SMS_GATEWAY_TIMEOUT="2.5", NOTIFICATION_RETRY_BASE_SECONDS=" 10 ", NOTIFICATION_CLAIM_SECONDS="90")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1].split() == ["2.5", "10.0", "90.0"]
 
 
 def test_a_secret_that_starts_with_a_dollar_is_read_as_typed():
