@@ -22,7 +22,8 @@ from vssid_portal import log_format, time_zone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# No .env file is read: the one beside the project is production's, which compose hands to the containers
+# itself (and .dockerignore keeps out of the image); read here, it reached `make run` and `make test`.
 
 
 class _AsTyped(Mapping):

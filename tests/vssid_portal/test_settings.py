@@ -27,12 +27,12 @@ print(json.dumps({
 """
 
 
-def run(code_or_args, stdin_text=None, **env):
+def run(code_or_args, stdin_text=None, cwd=ROOT, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE",
                                                              "TRUSTED_PROXY_COUNT", "NEWS_MEDIA_ROOT"}}
     clean.update(env, DJANGO_SETTINGS_MODULE="vssid_portal.settings")
     args = [sys.executable, "-c", code_or_args] if isinstance(code_or_args, str) else [sys.executable, *code_or_args]
-    return subprocess.run(args, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, input=stdin_text)
+    return subprocess.run(args, cwd=cwd, env=clean, capture_output=True, text=True, timeout=120, input=stdin_text)
 
 
 def probe(**env):
@@ -318,3 +318,22 @@ def test_a_code_lookup_audit_key_shorter_than_32_characters_stops_production_say
     assert "CODE_LOOKUP_AUDIT_KEY" in short.stderr and "32 ký tự" in short.stderr.strip().splitlines()[-1]
     assert probe(DJANGO_ENV="production", SECRET_KEY=PROD_KEY, ALLOWED_HOSTS="x", SMS_GATEWAY_URL="http://x/",
                  SMS_GATEWAY_TOKEN="t", TRUSTED_PROXY_COUNT="0", CODE_LOOKUP_AUDIT_KEY="a1" * 16)["debug"] is False
+
+
+def test_the_production_env_file_beside_the_project_does_not_reach_the_settings(tmp_path):
+    """README's production steps copy .env.example to `.env` in the project folder for compose, which hands
+    its values to the containers itself. The settings read that file too, in every environment: `make run`
+    and `make test` in that folder answered 400 on 127.0.0.1 (its ALLOWED_HOSTS) and sent officers' codes
+    through the production SMTP server (its EMAIL_URL). Run here from a copy of the package, with the
+    file beside it."""
+    import shutil
+
+    shutil.copytree(ROOT / "vssid_portal", tmp_path / "vssid_portal", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
+    shown = run("import json; from vssid_portal import settings as s; "
+                "print(json.dumps([str(s.BASE_DIR), s.ALLOWED_HOSTS, s.EMAIL_BACKEND]))", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    base_dir, hosts, email = json.loads(shown.stdout.strip().splitlines()[-1])
+    assert base_dir == str(tmp_path)  # the copy's settings, beside the file
+    assert "127.0.0.1" in hosts and "bhxh.example.vn" not in hosts
+    assert email == "django.core.mail.backends.filebased.EmailBackend"
