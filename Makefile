@@ -38,7 +38,7 @@ bench-import: $(STAMP)
 	$(BIN)/python bench/import_periods.py --rows $(or $(ROWS),100000)
 
 # The benchmarks start their own PostgreSQL, Redis, Celery worker and gunicorn on loopback ports
-# and remove them afterwards; they need wrk and PostgreSQL 15's binaries. See bench/README.md.
+# and remove them afterwards; they need wrk and PostgreSQL's binaries (PG_BIN). See bench/README.md.
 BENCH_PERSONS ?= 100000
 
 bench: $(STAMP)

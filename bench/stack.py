@@ -12,6 +12,7 @@ only cost a rebuild. That speeds up the data build, not the page measurements (r
 import base64
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -23,9 +24,22 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 PYTHON = sys.executable
 
+
+def postgres_bin(root: Path = Path("/usr/lib/postgresql")) -> Path:
+    """PostgreSQL's server binaries: `PG_BIN` when set, else those of the newest version installed in
+    Debian's `/usr/lib/postgresql/<version>/bin`, as `.ci/run` picks them (and exports them as PG_BIN).
+    Shared with the fault suite (tests/faults/services.py)."""
+    if os.environ.get("PG_BIN", "").strip():
+        return Path(os.environ["PG_BIN"].strip())
+    versions = [path for path in root.glob("*/bin") if re.fullmatch(r"\d+(\.\d+)*", path.parent.name)]
+    if not versions:
+        return root  # no initdb there: the caller says which folder it looked in
+    return max(versions, key=lambda path: [int(part) for part in path.parent.name.split(".")])
+
+
+PG_BIN = postgres_bin()
 
 
 def free_port() -> int:

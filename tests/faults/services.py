@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.stack import postgres_bin
 from tests.conftest import missing
 from tests.ports import free_port
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_BIN = postgres_bin()  # PG_BIN, else the newest version installed, as .ci/run and the benchmarks take it
 
 
 def _wait_until(check, what: str, timeout: float = 20.0) -> None:
@@ -83,7 +84,7 @@ def _as_postgres(args: list[str]) -> list[str]:
 
 
 class PostgresCluster:
-    """A PostgreSQL 15 cluster of its own (trust auth, fsync off) in a temporary folder."""
+    """A PostgreSQL cluster of its own (trust auth, fsync off) in a temporary folder."""
 
     def __init__(self):
         if not (PG_BIN / "initdb").exists():

@@ -1,8 +1,15 @@
-"""What `.ci/run` installs: the libraries the production image installs for WeasyPrint."""
+"""What `.ci/run` installs and finds: the libraries the production image installs for WeasyPrint, and
+PostgreSQL's server binaries, found the same way by CI, the fault suite and the benchmarks."""
 
+import os
 import re
 import shlex
+import subprocess
+import sys
 
+import pytest
+
+from bench.stack import postgres_bin
 from tests.conftest import ROOT
 
 CI_RUN = (ROOT / ".ci" / "run").read_text()
@@ -18,8 +25,47 @@ def _image_packages() -> set[str]:
 
 
 def test_ci_installs_every_package_the_image_installs_for_weasyprint():
-    """Pango and HarfBuzz's subsetter came to CI only as Chromium's dependencies: a CI without Chromium,
-    or a Chromium that stops needing them, would have had the PDFs fail instead of the browser tests skip."""
+    """Pango and HarfBuzz's subsetter came to CI only as Chromium's dependencies, which may stop needing them."""
     assert {"libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"} <= _image_packages()
     assert _image_packages() <= _ci_packages()
 
+
+def test_ci_exports_the_postgresql_binaries_it_runs():
+    """The fault suite started its clusters from /usr/lib/postgresql/15/bin whatever CI had installed and
+    started: CI hands what it found on to `make test` as PG_BIN, which the fault suite reads."""
+    assert re.search(r"^export PG_BIN\b", CI_RUN, re.MULTILINE)
+    assert "$PGBIN" not in CI_RUN  # one name for the binaries CI starts and the ones it exports
+
+
+def _installed(root, *versions):
+    for version in versions:
+        (root / version / "bin").mkdir(parents=True)
+
+
+def test_postgresql_binaries_are_pg_bin_when_set(monkeypatch, tmp_path):
+    _installed(tmp_path, "15", "16")
+    monkeypatch.setenv("PG_BIN", "/opt/pg/bin")
+    assert str(postgres_bin(tmp_path)) == "/opt/pg/bin"
+
+
+@pytest.mark.parametrize("pg_bin", [None, ""])
+def test_postgresql_binaries_are_the_newest_installed_version_without_pg_bin(monkeypatch, tmp_path, pg_bin):
+    """As `.ci/run` picks them (`sort -V`): 16 after 9.6, not before it."""
+    _installed(tmp_path, "9.6", "15", "16")
+    if pg_bin is None:
+        monkeypatch.delenv("PG_BIN", raising=False)
+    else:
+        monkeypatch.setenv("PG_BIN", pg_bin)
+    assert postgres_bin(tmp_path) == tmp_path / "16" / "bin"
+
+
+def test_the_fault_suite_and_the_benchmarks_read_pg_bin():
+    """The fault suite's clusters came from /usr/lib/postgresql/15/bin whatever PG_BIN said."""
+    shown = subprocess.run(
+        [sys.executable, "-c", "from tests.faults import services; from bench import stack; "
+                               "print(services.PG_BIN, stack.PG_BIN)"],
+        cwd=ROOT, env={**os.environ, "PG_BIN": "/opt/pg/bin", "DJANGO_SETTINGS_MODULE": "vssid_portal.settings"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == ["/opt/pg/bin", "/opt/pg/bin"]
