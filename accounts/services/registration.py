@@ -444,8 +444,8 @@ def registration_approve(*, registration: Registration, officer: User, link_base
     parent's right to view the child's records; tell the citizen by SMS and e-mail (the temporary
     password by SMS only: the e-mail address was never verified), and welcome a new account in its
     inbox; a new login, and what an adult registrant is told, take the language the registration was
-    sent in (Registration.language), never the officer's. The e-mail and the notice, and the SMS
-    with the temporary password, say where to log in (`login_url`): the login page under
+    sent in (Registration.language), never the officer's. The e-mail, the notice and the SMS (an
+    adult's with the temporary password, a parent's for a child) say where to log in (`login_url`): the login page under
     PORTAL_PUBLIC_URL when set, else under `link_base` (the scheme and host of the officer's
     request), neither: not said."""
     registration = _locked_for_decision(registration, officer, wanted=Registration.Status.APPROVED)

@@ -368,3 +368,21 @@ def test_an_approval_s_sms_says_where_to_log_in_within_its_parts(language, parts
         without = body("registration_approved", channel="sms", login_url="", **context).strip()
     assert sms == said.format(url=url) and sms_parts(sms) <= parts, (len(sms), sms)
     assert url not in without and "Ab3dE5gH9kMn" in without and sms_parts(without) <= 2
+
+
+@pytest.mark.parametrize(("language", "parts"), [("vi", 3), ("en", 2)])
+def test_a_child_s_approval_sms_says_where_to_log_in_within_the_parts_of_the_adult_s(language, parts):
+    """The parent is asked to log in to their account: the SMS ends, as the notice and the e-mail do, with the
+    login page (login_url.txt), in no more parts than the adult's approval SMS takes for an address as long as
+    the portal's own (test_an_approval_s_sms_says_where_to_log_in_within_its_parts); without an address, as
+    before."""
+    url = "https://dichvucong.baohiemxahoi.gov.vn/tai-khoan/dang-nhap/"
+    registration = SimpleNamespace(reference="DK2612ABCDEF", bhxh_code="7905555555", is_child=True)
+    with translation.override(language):
+        sms = body("registration_child_approved", channel="sms", login_url=url, registration=registration).strip()
+        without = body("registration_child_approved", channel="sms", login_url="", registration=registration).strip()
+        login_page = render_to_string("notifications/messages/login_url.txt", {"login_url": url}).strip()
+        notice = body("registration_child_approved", channel="inbox", login_url=url, registration=registration).strip()
+    assert sms.endswith(f". {login_page}") and notice.endswith(f". {login_page}"), sms
+    assert sms_parts(sms) <= parts and "7905555555" not in sms, (len(sms), sms)
+    assert url not in without and sms.startswith(without), without
