@@ -386,3 +386,21 @@ def test_a_child_s_approval_sms_says_where_to_log_in_within_the_parts_of_the_adu
     assert sms.endswith(f". {login_page}") and notice.endswith(f". {login_page}"), sms
     assert sms_parts(sms) <= parts and "7905555555" not in sms, (len(sms), sms)
     assert url not in without and sms.startswith(without), without
+
+
+@pytest.mark.parametrize("minutes", [1, 5])
+def test_the_three_codes_warn_in_one_wording_in_english_as_in_vietnamese_each_in_one_part(minutes):
+    """The login, password-change and password-reset codes say alike "Không cung cấp mã này cho bất kỳ ai" (the
+    login's adding "kể cả cán bộ BHXH"): their English says it alike too, the login's adding the staff, each SMS
+    in one part (GSM 7-bit)."""
+    warnings = {}
+    for template in ("otp_login", "otp_password_change", "otp_password_reset"):
+        context = {"code": "123456", "minutes": minutes, "hotline": "1900 9068"}
+        assert "Không cung cấp mã này cho bất kỳ ai" in body(template, channel="sms", **context)
+        with translation.override("en"):
+            sms = body(template, channel="sms", **context).strip()
+        assert sms_parts(sms) == 1, (len(sms), sms)
+        warnings[template] = sms.split(". ")[1]  # the sentence after the code's validity
+    assert warnings["otp_password_change"] == warnings["otp_password_reset"], warnings
+    assert warnings["otp_login"].startswith(f"{warnings['otp_password_change']}, "), warnings
+    assert "social insurance staff" in warnings["otp_login"], warnings

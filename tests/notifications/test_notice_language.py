@@ -62,7 +62,7 @@ def test_a_login_with_english_chosen_sends_the_code_in_english_and_keeps_the_cho
     [code] = codes_sent(sms_outbox)
     [text] = [message["text"] for message in sms_outbox()]
     assert text == (f"{code} is your VssID Portal login code for a new device, valid for 5 minutes. "
-                    "Never give this code to anyone, social insurance staff included.")
+                    "Never share it, not even with social insurance staff.")
     assert User.objects.get().language == "vi"  # the password alone: not yet the account's language
     assert client.post(CONFIRM, {"action": "verify", "code": code})["Location"] == "/ca-nhan/"
     assert User.objects.get().language == "en"
