@@ -106,8 +106,10 @@ class BenefitPlace(Procedure):
         return format_lazy(_("Lương hưu, trợ cấp hằng tháng từ nay do {agency} chi trả."), agency=agency.name)
 
     def completion_sms_outcome(self, filing):
-        # Read on a lock screen: that it is done, the agency and the address left to the notice.
-        return _("Đã đổi nơi nhận lương hưu, trợ cấp.")
+        # Read on a lock screen: that it is done, the agency and the address left to the notice; after the step,
+        # which names the procedure ("Chuyển nơi hưởng – đã có kết quả."), who pays from now on rather than the
+        # move again.
+        return _("Từ nay do cơ quan BHXH mới chi trả.")
 
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, agency=Agency.objects.get(pk=filing.data["new_agency"]),

@@ -190,8 +190,10 @@ class PaymentMethod(Procedure):
                            bank=bank.short_name if bank else filing.data.get("bank", ""))
 
     def completion_sms_outcome(self, filing):
-        # Read on a lock screen: that it is done, the bank account and the post office left to the notice.
-        return _("Đã đổi phương thức chi trả.")  # a child's name fits 2 parts
+        # Read on a lock screen: that it is done, the bank account and the post office left to the notice; after
+        # the step, which names the procedure ("Đổi phương thức chi trả – đã có kết quả."), what holds from now on
+        # rather than its name again. A child's name fits 2 parts.
+        return _("Từ nay nhận theo cách mới.")
 
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, payment_method=PAID_AS[filing.data["method"]],

@@ -4,6 +4,8 @@ decided: the agency that pays from now on, the new way of receiving. The monthly
 send nothing of their own, however many there are, while an officer's own change of a benefit
 record is told as before."""
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -88,10 +90,10 @@ def test_an_officer_s_own_change_of_a_benefit_is_still_told(owner, district_offi
         "Trạng thái: Đã chi trả")
 
 
-SMS_OUTCOME = {("CHUYEN-NOI-HUONG", "vi"): "Đã đổi nơi nhận lương hưu, trợ cấp.",
-               ("CHUYEN-NOI-HUONG", "en"): "Place of payment changed.",
-               ("THAY-DOI-CHI-TRA", "vi"): "Đã đổi phương thức chi trả.",
-               ("THAY-DOI-CHI-TRA", "en"): "Payment method changed."}
+SMS_OUTCOME = {("CHUYEN-NOI-HUONG", "vi"): "Từ nay do cơ quan BHXH mới chi trả.",
+               ("CHUYEN-NOI-HUONG", "en"): "Now paid by the new agency.",
+               ("THAY-DOI-CHI-TRA", "vi"): "Từ nay nhận theo cách mới.",
+               ("THAY-DOI-CHI-TRA", "en"): "Paid the new way from now on."}
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -120,3 +122,25 @@ def test_a_change_to_cash_names_the_post_office_chosen(owner, district_officer, 
         body = Message.objects.get(channel=channel).body
         assert f"Lương hưu, trợ cấp hằng tháng từ nay nhận bằng tiền mặt; nơi nhận: {typed}. Xem tại mục" in body
         assert body.lower().count("điểm chi trả") == typed.lower().count("điểm chi trả"), body
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("code", ["CHUYEN-NOI-HUONG", "THAY-DOI-CHI-TRA"])
+def test_the_completion_s_sms_names_the_change_once(owner, district_officer, other_district_officer, code,
+                                                    language):
+    """Read as the citizen receives it: the step names the procedure by its short name, and what the SMS says
+    after the step tells what holds from now on, none of the name's words said again."""
+    owner.language = language
+    owner.save(update_fields=["language"])
+    officer = other_district_officer if code == "CHUYEN-NOI-HUONG" else district_officer
+    filing = completed_with_two_monthly_benefits(owner, code, officer)
+    sms = Message.objects.get(channel="sms").body
+    with translation.override(language):
+        name, status = str(registry.get(code).sms_name), str(filing.get_status_display()).lower()
+    step, said, outcome = sms.partition(f" {status}. ")
+    assert said and name in step and outcome, sms
+
+    def words(text):
+        return {word for word in re.findall(r"\w+", text.casefold()) if len(word) > 2}
+
+    assert not words(name) & words(outcome), sms
