@@ -196,14 +196,26 @@ def deactivated_logins():
     return User.objects.filter(is_active=False)
 
 
+def own_logins(person_ids):
+    """These people's own logins that can sign in (active_logins): the logins told of their records as their
+    own (logins_told_of_people), before their parents'."""
+    return active_logins().filter(person_id__in=person_ids)
+
+
+def own_login(person: Person):
+    """The person's own login that can sign in (own_logins), the one logins_told_of names first and
+    person_notify tells as its `own_login`; None without one (none yet, or one an officer deactivated,
+    which is told nothing). What is said to the holder alone goes to it (a contact change's alert)."""
+    return own_logins([person.pk]).select_related("person").order_by("pk").first()
+
+
 def logins_told_of_people(person_ids):
     """The logins told of a change of these people's records, who may view them now, each with
     `told_of`, the person it is told of, and `as_guardian`: a person's own active logins, and until
     the person's 18th birthday the active logins of their parents and guardians (whether the person
     has a login or not). The one rule of who is told: one person's notice (logins_told_of) and a run
     over many people (people_told_of) read it here, in one query however many."""
-    own = (active_logins().filter(person_id__in=person_ids).select_related("person")
-           .annotate(told_of=F("person_id"), as_guardian=Value(False)))
+    own = own_logins(person_ids).select_related("person").annotate(told_of=F("person_id"), as_guardian=Value(False))
     guardians = (active_logins().filter(guardianships__child_id__in=person_ids,
                                         guardianships__child__birth_date__gt=adult_born_by())
                  .select_related("person").annotate(told_of=F("guardianships__child_id"), as_guardian=Value(True)))

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.otp import recipient_for
-from accounts.selectors import has_own_login, logins_told_of, may_change_own_contact, others_with_phone
+from accounts.selectors import has_own_login, may_change_own_contact, others_with_phone, own_login
 from accounts.services.contact import person_change_contact
 from lookup.models import Province, Ward
 from notifications.models import Message
@@ -255,11 +255,11 @@ class ContactChange(Procedure):
         self._tell_registered(filing, *registered, done=True)
 
     def _alert_in_result(self, filing, user, recipient, new) -> bool:
-        """Whether the completion's SMS reaches the phone the alert would go to: the phone stays, the
-        codes go to it by SMS, and its login, active, is told of the filing (accounts.selectors.logins_told_of,
-        its own login first, texted first)."""
-        return (PHONE not in new and recipient is not None and recipient.channel == Message.Channel.SMS
-                and any(login.pk == user.pk for login in logins_told_of(filing.person)))
+        """Whether the completion's SMS reaches the phone the alert would go to: the phone stays and the
+        codes go to it by SMS; its login (_registered: the person's own active login) is told of the filing
+        first and texted first (accounts.selectors.logins_told_of)."""
+        return (PHONE not in new and user is not None and recipient is not None
+                and recipient.channel == Message.Channel.SMS)
 
     def completion_sms_alert(self, filing):
         if not getattr(filing, "contact_alert_in_result", False):
@@ -268,9 +268,10 @@ class ContactChange(Procedure):
         return _alert_said(changes)
 
     def _registered(self, filing) -> tuple:
-        """The login and where its codes go now (accounts.otp.recipient_for): the phone in the
-        registry, else the login's e-mail."""
-        user = User.objects.filter(person=filing.person).select_related("person").first()
+        """The person's own active login (accounts.selectors.own_login: one an officer deactivated gets no
+        codes and is told nothing) and where its codes go now (accounts.otp.recipient_for): the phone in the
+        registry, else the login's e-mail; (None, None) without one."""
+        user = own_login(filing.person)
         return user, recipient_for(user) if user is not None else None
 
     def _tell_registered(self, filing, user, recipient, *, done: bool) -> None:

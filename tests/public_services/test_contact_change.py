@@ -23,6 +23,7 @@ from tests.accounts.helpers import born_years_ago, make_person
 
 from .helpers import (  # noqa: F401
     answers,
+    complete,
     correction,
     district_officer,
     logged,
@@ -480,6 +481,25 @@ def test_without_a_phone_the_email_registered_until_then_is_told(owner, district
     done = told.get(idempotency_key__contains="-done-")
     assert (done.channel, done.recipient) == (Message.Channel.EMAIL, "7901234567@example.vn")  # not the new address
     assert "đã được thay đổi" in done.body and told.count() == 2
+
+
+@pytest.mark.parametrize("phone", [OLD_PHONE, ""])
+def test_a_login_deactivated_since_the_filing_was_sent_is_not_alerted_of_its_completion(
+        owner, district_officer, django_capture_on_commit_callbacks, phone):
+    """The alert goes where the person's own active login gets its codes (accounts.selectors.own_login, the login
+    logins_told_of names first and person_notify tells as `own_login`), not to a login an officer deactivated since
+    the filing was sent: it signs in no more and gets no codes, and is told nothing, by SMS (the phone) or by
+    e-mail (without a phone), as it gets no notice."""
+    Person.objects.filter(pk=owner.person_id).update(phone=phone)
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit(owner, CODE, changes=["email"], new_phone="")
+    assert contact_sms(filing).exists() or Message.objects.filter(channel=Message.Channel.EMAIL, user=owner).exists()
+    User.objects.filter(pk=owner.pk).update(is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(filing, district_officer, completion_messages_only=True)
+    assert User.objects.get(pk=owner.pk).email == "duc.moi@example.vn"  # written all the same
+    assert not Message.objects.filter(user=owner).exists(), list(Message.objects.values_list("template", "body"))
+    assert not Message.objects.filter(template="contact_change").exists()
 
 
 def test_a_registry_record_stored_under_older_rules_still_gets_its_new_phone(owner):
