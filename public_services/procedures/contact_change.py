@@ -136,6 +136,25 @@ def _alert(changes: list[str]) -> str:
 _alert_said = lazy(_alert, str)
 
 
+def _outcome(new: dict) -> str:
+    """What a completed change wrote, said by its completion's notice and e-mail (ContactChange.completion_outcome)
+    in the language active when it is rendered, one sentence a change: the new phone masked as the personal page
+    and the form show it (the login's codes go to it), the new e-mail address and contact address whole, as
+    the form shows those registered. The SMS says none of them."""
+    said = []
+    if PHONE in new:
+        said.append(gettext("Số điện thoại nhận mã xác thực từ nay là %(phone)s.") % {"phone": masked_phone(new[PHONE])})
+    if EMAIL in new:
+        said.append(gettext("Email của tài khoản từ nay là %(email)s.") % {"email": new[EMAIL]})
+    if ADDRESS in new:
+        said.append(gettext("Địa chỉ liên hệ trong hồ sơ BHXH từ nay là %(address)s.") % {
+            "address": _address(*new[ADDRESS])})
+    return " ".join(said)
+
+
+_outcome_said = lazy(_outcome, str)
+
+
 def _address(province, ward, street) -> str:
     return ", ".join(str(part) for part in (street, ward and ward.name, province and province.name) if part)
 
@@ -212,6 +231,10 @@ class ContactChange(Procedure):
             lines.append(gettext("Địa chỉ liên hệ trong hồ sơ BHXH mã số %(code)s: %(before)s → %(after)s") % {
                 "code": person.bhxh_code, "before": person.address or "–", "after": _address(*new[ADDRESS])})
         return lines
+
+    def completion_outcome(self, filing):
+        # Read from the filing, as on_complete wrote it: the registry and the login hold it by now.
+        return _outcome_said(self._new(filing))
 
     def completion_warnings(self, filing, *, officer):
         # A phone may be shared (a family's one phone, as registrations and notices allow): not refused,

@@ -8,11 +8,13 @@ alert, which is the holder's: a parent on a phone of their own did not ask for t
 
 import pytest
 from django.utils import translation
+from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.models import Guardianship, User
 from notifications.models import Message
 from tests.accounts.helpers import born_years_ago, cccd_for
 from tests.notifications.sms_parts import sms_parts
+from vssid_portal.templatetags.vn_format import masked_phone
 
 from .helpers import citizen, complete, district_officer, owner, submit  # noqa: F401
 
@@ -97,3 +99,29 @@ def test_a_minor_s_change_alerts_the_phone_the_minor_shares_with_the_parent_once
     text = Message.objects.get(channel=Message.Channel.SMS)
     assert text.recipient == OLD_PHONE and minor.person.full_name in text.body
     assert text.body.endswith(f". Đã đổi email của tài khoản. {SAID['vi'][1]}"), text.body
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("changes", [["phone", "email", "address"], ["phone"], ["email"], ["address"]])
+def test_the_completion_s_notice_and_e_mail_say_what_changed_to_what_and_its_sms_none_of_it(
+        owner, district_officer, django_capture_on_commit_callbacks, language, changes):
+    """As the other procedures' completions say what was decided (Procedure.completion_outcome): the new phone
+    masked as the personal page shows it, the new e-mail address and contact address whole, each only when it
+    changed; the SMS, read on a lock screen, as before."""
+    User.objects.filter(pk=owner.pk).update(language=language)
+    filing = submit(owner, CODE, changes=changes, **({} if "phone" in changes else {"new_phone": ""}))
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(filing, district_officer, completion_messages_only=True)
+    new = {"phone": masked_phone(PhoneNumber.from_string(NEW_PHONE)), "email": "duc.moi@example.vn",
+           "address": "45 Hà Huy Giáp, Phường Sài Gòn, Thành phố Hồ Chí Minh"}
+    told = Message.objects.filter(template="public_service_filing")
+    for channel in (Message.Channel.INBOX, Message.Channel.EMAIL):
+        message = told.get(channel=channel)
+        assert message.language == language and filing.tracking_number in message.body
+        for change, value in new.items():
+            assert (value in message.body) is (change in changes), (channel, change, message.body)
+        assert "987 654 321" not in message.body and "987654321" not in message.body, message.body  # masked
+        if language == "en":
+            assert "từ nay" not in message.body, message.body
+    for sms in Message.objects.filter(channel=Message.Channel.SMS):
+        assert not [value for value in new.values() if value in sms.body], sms.body
