@@ -253,7 +253,9 @@ def cards_expire(*, today: datetime.date | None = None, seconds: float | None = 
     are many, and each update also moves their holders' page versions (database triggers), which
     must not stay locked together. With `seconds`, no batch is started after that time: the rest
     is left for the next run (`selectors.cards_past_end`). Run again, it finds nothing left to do and
-    tells nobody twice."""
+    tells nobody twice. Only cards still active are reached: one ended before its end date (card_expire,
+    revoked, replaced) never is, so the end date its notice names is the end its pages and the verify API
+    show (Card.ended_on)."""
     today = today or timezone.localdate()
     stop_at = time.monotonic() + seconds if seconds is not None else None
     due = cards_past_end(today=today)

@@ -241,6 +241,42 @@ def test_a_childs_card_is_judged_on_the_runs_day_and_a_child_grown_past_the_te_c
         assert ("dưới 6 tuổi được cấp thẻ" in body) is free and ("nhà trường" in body) is not free, (channel, body)
 
 
+@pytest.mark.parametrize("ended_as", [Card.Status.EXPIRED, Card.Status.REVOKED, Card.Status.REPLACED])
+def test_the_nightly_expiry_never_reaches_a_card_ended_before_its_end_date(holder, card, ended_as):
+    """The nightly run marks and tells only the cards still active past their end date (selectors.cards_past_end):
+    a card ended early (marked expired by a corrected birth date, card_expire; revoked; replaced), whose end is the
+    day it was so marked (Card.ended_on), is never reached, even once its printed end date has passed, so that no
+    expiry notice can name for it a later day than its pages and the verify API show."""
+    from notifications.models import Message
+
+    today = timezone.localdate()
+    with_dates(card, valid_to=today - DAY)
+    Card.objects.filter(pk=card.pk).update(status=ended_as, changed_at=timezone.now() - 10 * DAY)
+    ended = Card.objects.get(pk=card.pk)
+    assert ended.ended_on == today - 10 * DAY < ended.valid_to  # ended before its end date
+    assert cards_expire() == 0 and expire_cards.delay().get() == 0
+    assert Card.objects.get(pk=card.pk).changed_at == ended.changed_at and not Message.objects.filter(
+        template="bhyt_card_expired").exists()
+
+
+@pytest.mark.parametrize("run_for", [0, 1])
+def test_a_card_the_nightly_expiry_marks_is_told_the_end_its_pages_show(holder, card, run_for):
+    """Every card the run marks was in use until its end date: marked then, for the run's day or a day past (a run
+    queued again for its day), its end (Card.ended_on, what the holder's page and the verify API show) is that
+    date, the one its notice and SMS name."""
+    from notifications.models import Message
+    from vssid_portal.templatetags.vn_format import vn_date
+
+    today = timezone.localdate()
+    with_dates(card, valid_to=today - (run_for + 1) * DAY)
+    assert cards_expire(today=today - run_for * DAY) == 1
+    marked = Card.objects.get(pk=card.pk)
+    assert marked.status == Card.Status.EXPIRED and marked.ended_on == marked.valid_to
+    told = Message.objects.filter(template="bhyt_card_expired", user=holder)
+    assert told.count() == 2 and all(vn_date(marked.ended_on) in message.body for message in told)
+    assert f"đến {vn_date(marked.ended_on)}" in text(logged_in(holder).get("/the-bhyt/"))
+
+
 def test_the_beat_runs_the_expiry_task_every_night(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["cards-expire"]
     assert entry["task"] == "health_card.tasks.expire_cards"
