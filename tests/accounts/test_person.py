@@ -101,7 +101,7 @@ def test_user_is_the_custom_model_with_a_person():
     ("Quản trị", "", "Quản trị"),
 ])
 def test_a_users_full_name_is_in_vietnamese_order(first_name, last_name, full_name):
-    from public_services.feedback_views import _initial
+    from public_services.views.feedback import _initial
 
     user = User(username="nhanvien", first_name=first_name, last_name=last_name)
     assert user.get_full_name() == full_name

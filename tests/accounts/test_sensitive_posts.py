@@ -212,7 +212,7 @@ def test_every_page_taking_a_post_marks_it_or_takes_nothing_personal(db, referen
     does to its owner: a 404 is accepted only from a page that marks its post, or one listed in
     REFUSED_TO_A_CITIZEN."""
     from accounts.views.registration import STATUS_SEEN
-    from public_services.feedback_views import SEEN as FEEDBACK_SEEN
+    from public_services.views.feedback import SEEN as FEEDBACK_SEEN
     from tests.security.world import build_world, make_links
 
     world = build_world()

@@ -661,8 +661,8 @@ def test_files_of_a_send_refused_as_the_filing_was_returned_again_meanwhile_are_
     revision, is being judged: refused (409) with the new request, and the files this correction kept
     for the revision gone by, which no page sends any more, are deleted at once, not left to the sweep;
     the filing's own stay."""
-    from public_services import views
     from public_services.services import filing_receive, filing_resubmit
+    from public_services.views import correction as correction_views
 
     client = logged(owner)
     filing = submit_with(client, [upload("giay.pdf", real_pdf())])
@@ -679,7 +679,7 @@ def test_files_of_a_send_refused_as_the_filing_was_returned_again_meanwhile_are_
         filing_return(filing=Filing.objects.get(pk=filing.pk), officer=district_officer, what="Gửi bảng lương có dấu")
         filing_resubmit(**kwargs)
 
-    monkeypatch.setattr(views, "filing_resubmit", returned_again_meanwhile)
+    monkeypatch.setattr(correction_views, "filing_resubmit", returned_again_meanwhile)
     with django_capture_on_commit_callbacks(execute=True):  # the deletions wait for the commit, if any
         response = client.post(url, {**correction(filing, "607A"), FIELD: [upload("bang.pdf", real_pdf("bảng"))]})
     html = response.content.decode()

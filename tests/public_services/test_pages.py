@@ -227,20 +227,20 @@ def test_a_second_tap_on_resubmit_lands_on_the_status_page_not_on_an_error(clien
                                                                            monkeypatch):
     """Two taps read the filing as returned; the first resubmits it, the second's resubmission is
     then refused: it goes to the status page like the first, with no error on the form."""
-    from public_services import views
     from public_services.models import FilingEvent
+    from public_services.views import correction as correction_views
 
     client.force_login(owner)
     filing = submit(owner)
     filing_receive(filing=filing, officer=district_officer)
     filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
-    real = views.filing_resubmit
+    real = correction_views.filing_resubmit
 
     def first_tap_already_resubmitted(**kwargs):
         real(**kwargs)
         real(**kwargs)  # this tap's own, refused: the filing is no longer returned
 
-    monkeypatch.setattr(views, "filing_resubmit", first_tap_already_resubmitted)
+    monkeypatch.setattr(correction_views, "filing_resubmit", first_tap_already_resubmitted)
     response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", correction(filing, "607A"))
     assert response.status_code == 302 and response["Location"] == f"/dich-vu-cong/ho-so/{filing.pk}/"
     filing.refresh_from_db()
@@ -355,18 +355,18 @@ def test_the_same_correction_posted_again_after_it_was_sent_is_the_status_page(c
 
 def test_a_correction_refused_because_another_tab_resubmitted_at_that_moment_says_it_was_not_sent(
         client, owner, district_officer, monkeypatch):
-    from public_services import views
+    from public_services.views import correction as correction_views
 
     client.force_login(owner)
     filing = submit(owner)
     filing_return(filing=filing, officer=district_officer, what="Ghi rõ địa chỉ nhận sổ.")
-    real = views.filing_resubmit
+    real = correction_views.filing_resubmit
 
     def other_tab_first(**kwargs):
         real(**{**kwargs, "data": {**kwargs["data"], "details": "Nội dung của thẻ kia"}})
         real(**kwargs)  # this post's own, refused: the filing is no longer returned
 
-    monkeypatch.setattr(views, "filing_resubmit", other_tab_first)
+    monkeypatch.setattr(correction_views, "filing_resubmit", other_tab_first)
     response = client.post(f"/dich-vu-cong/ho-so/{filing.pk}/sua/", correction(filing, "607A", details="Nội dung của thẻ này"))
     html = response.content.decode()
     assert response.status_code == 409 and "chưa được gửi" in html and "Nội dung của thẻ này" in html

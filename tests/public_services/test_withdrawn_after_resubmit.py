@@ -152,7 +152,7 @@ def test_nobody_else_gets_the_earlier_declaration(resubmitted_then_withdrawn, ow
 def test_the_download_links_life_on_the_status_page_is_the_links_own(resubmitted_then_withdrawn, owner, monkeypatch,
                                                                     django_capture_on_commit_callbacks):
     """Said under the earlier submission's declaration and under the current one's alike."""
-    from public_services import views
+    from public_services.views import filings as filing_views
 
     with django_capture_on_commit_callbacks(execute=True):
         built = submit(owner, "607A")  # the first was withdrawn: filed again, its declaration built
@@ -160,7 +160,7 @@ def test_the_download_links_life_on_the_status_page_is_the_links_own(resubmitted
     for filing in (resubmitted_then_withdrawn, built):
         url = f"/dich-vu-cong/ho-so/{filing.pk}/"
         assert "Liên kết tải có hiệu lực 15 phút;" in client.get(url).content.decode()
-        monkeypatch.setattr(views, "DEFAULT_MAX_AGE", 10 * 60)
+        monkeypatch.setattr(filing_views, "DEFAULT_MAX_AGE", 10 * 60)
         assert "Liên kết tải có hiệu lực 10 phút;" in client.get(url).content.decode()
         monkeypatch.undo()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

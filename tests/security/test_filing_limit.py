@@ -152,11 +152,11 @@ def test_the_limit_holds_and_filings_are_taken_while_redis_is_down(owner, two_an
 
 def test_posts_with_files_stop_at_the_logins_limit_reading_nothing_more(owner, monkeypatch):  # noqa: F811
     """Each file posted to a procedure's form is decoded and re-encoded (or parsed) before the form is
-    judged: past views.UPLOAD_POSTS_PER_LOGIN posts carrying files, nothing posted is read and the form
+    judged: past drafts.UPLOAD_POSTS_PER_LOGIN posts carrying files, nothing posted is read and the form
     comes back as a 429 with Retry-After, saying so, the files kept before still listed."""
-    from public_services import views
+    from public_services.views import drafts
 
-    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "2/h", raising=False)  # fails, not errs, without it
+    monkeypatch.setattr(drafts, "UPLOAD_POSTS_PER_LOGIN", "2/h", raising=False)  # fails, not errs, without it
     client = logged(owner)
     key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
     incomplete = {**answers("607A"), "reason": "", "idempotency_key": key}  # refused for the reason missing
@@ -172,10 +172,10 @@ def test_posts_with_files_stop_at_the_logins_limit_reading_nothing_more(owner, m
 
 
 def test_the_correction_page_counts_posts_with_files_as_the_form_does(owner, district_officer, monkeypatch):  # noqa: F811
-    from public_services import views
     from public_services.services import filing_return
+    from public_services.views import drafts
 
-    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)  # fails, not errs, without it
+    monkeypatch.setattr(drafts, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)  # fails, not errs, without it
     filing = submit(owner)
     filing_return(filing=filing, officer=district_officer, what="Gửi kèm bản chụp giấy tờ.")
     filing.refresh_from_db()
@@ -195,9 +195,9 @@ def test_a_stale_correction_page_past_the_upload_limit_is_refused_as_stale_first
     login's upload limit: refused as a page of an earlier revision (409, the new request shown), not by
     the limit, whose page would carry the new revision with the old page's answers, so that the next
     send would go through with them."""
-    from public_services import views
+    from public_services.views import drafts
 
-    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    monkeypatch.setattr(drafts, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
     filing = submit(owner)
     filing_return(filing=filing, officer=district_officer, what="Gửi kèm bản chụp giấy tờ.")
     filing.refresh_from_db()
@@ -268,9 +268,9 @@ def test_stale_correction_posts_with_files_spend_the_upload_limit(owner, distric
     """A correction page of an earlier revision is refused (409) before its files are read: the post is
     still counted as a post carrying files, so that a script cannot send them again and again past the
     login's limit. The 409 page stays as it is; the next post carrying files is refused by the limit."""
-    from public_services import views
+    from public_services.views import drafts
 
-    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    monkeypatch.setattr(drafts, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
     filing = submit(owner)
     filing_return(filing=filing, officer=district_officer, what="Gửi kèm bản chụp giấy tờ.")
     filing.refresh_from_db()
@@ -293,9 +293,9 @@ def test_posts_with_files_to_a_filing_no_longer_returned_spend_the_upload_limit(
         owner, district_officer, monkeypatch):  # noqa: F811
     """The correction page of a filing withdrawn meanwhile (in another tab) answers without reading the
     post's files; the post is counted all the same, and the next post carrying files is refused by the limit."""
-    from public_services import views
+    from public_services.views import drafts
 
-    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    monkeypatch.setattr(drafts, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
     filing = submit(owner)
     filing_return(filing=filing, officer=district_officer, what="Gửi kèm bản chụp giấy tờ.")
     filing.refresh_from_db()
@@ -316,16 +316,17 @@ def test_a_refused_resubmission_posted_with_files_spends_the_upload_limit(  # no
     """A returned filing whose resubmission is refused (its procedure closed to the person since) answers
     403 without reading the post's files; the post is counted all the same, and the next post carrying
     files is refused by the limit."""
-    from public_services import views
+    from public_services.views import correction as correction_views
+    from public_services.views import drafts
 
-    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    monkeypatch.setattr(drafts, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
     filing = submit(owner)
     filing_return(filing=filing, officer=district_officer, what="Gửi kèm bản chụp giấy tờ.")
     filing.refresh_from_db()
     client, url = logged(owner), f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
     page = {**correction(filing, "607A"), "reason": ""}
     with monkeypatch.context() as closed:
-        closed.setattr(views, "resubmit_refused", lambda filing, user=None: "Thủ tục đã đóng với người này.")
+        closed.setattr(correction_views, "resubmit_refused", lambda filing, user=None: "Thủ tục đã đóng với người này.")
         assert client.post(url, {**page, "attached_files": [jpeg("a.jpg")]}).status_code == 403
     assert client.post(url, {**page, "attached_files": [jpeg("b.jpg")]}).status_code == 429
 
@@ -336,10 +337,10 @@ def test_a_refresh_posted_with_files_is_answered_as_a_refresh_and_spends_the_upl
     """The "update the list" post (the button without JavaScript, or refresh-list.js) reads none of the files
     posted with it and is answered as before; it is counted as a post carrying files all the same, so that
     adding `refresh` to a post does not take it out of the count."""
-    from public_services import views
+    from public_services.views import drafts
     from vssid_portal.forms.kept import REFRESH_LIST_HEADER_VALUE
 
-    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    monkeypatch.setattr(drafts, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
     client = logged(owner)
     key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
     incomplete = {**answers("607A"), "reason": "", "idempotency_key": key}
@@ -352,9 +353,9 @@ def test_a_refresh_posted_with_files_is_answered_as_a_refresh_and_spends_the_upl
 def test_a_form_post_with_files_refused_before_reading_them_spends_the_upload_limit(owner, monkeypatch):  # noqa: F811
     """A procedure's form refusing a post before it reads its files (here a form key no page gave, 403) counts
     it as a post carrying files all the same: the next one is refused by the limit."""
-    from public_services import views
+    from public_services.views import drafts
 
-    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    monkeypatch.setattr(drafts, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
     client = logged(owner)
     key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
     incomplete = {**answers("607A"), "reason": ""}

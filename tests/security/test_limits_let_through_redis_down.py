@@ -1,6 +1,6 @@
 """The limits that only spare the portal work a citizen may need done let the request through
 uncounted, with a warning logged, while Redis (where they are counted) is down, instead of answering
-503: files attached to a procedure's form or a correction (public_services.views.UPLOAD_POSTS_PER_LOGIN),
+503: files attached to a procedure's form or a correction (public_services.views.drafts.UPLOAD_POSTS_PER_LOGIN),
 the public directory's searches (settings.PUBLIC_LOOKUP_RATE), the printable card
 (health_card.views.card.PRINT_RATE), the registration's agency search (settings.REGISTRATION_AGENCY_SEARCHES_PER_CLIENT)
 and the participation history's CSV export (settings.PARTICIPATION_EXPORTS_PER_LOGIN). PostgreSQL holds what they serve. The limits that guard
@@ -14,9 +14,9 @@ from django.test import Client
 
 from health_card.models import Card
 from health_card.views import card as card_views
-from public_services import views as filing_views
 from public_services.models import Filing
 from public_services.services import filing_return
+from public_services.views import drafts as filing_drafts
 from tests.accounts.helpers import declaration_data, jpeg, make_person
 from tests.accounts.test_code_lookup_redis_down import stop_redis
 from tests.health_card.card_fixtures import *  # noqa: F401,F403
@@ -32,7 +32,7 @@ NOT_COUNTED = "not counted (cache unavailable)"
 @pytest.fixture
 def one_allowed(monkeypatch):
     """Limits of one: a second request refused, were it counted."""
-    monkeypatch.setattr(filing_views, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
+    monkeypatch.setattr(filing_drafts, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
     monkeypatch.setattr(card_views, "PRINT_RATE", "1/h", raising=False)
 
 

@@ -185,10 +185,10 @@ def posts_with_files_not_limited(monkeypatch):
     """One login posts the whole corpus to a form: the limits of posts carrying files per login
     (tests/security/test_registration_photo_limit.py, test_filing_limit.py) would stop it midway."""
     from accounts.views import personal
-    from public_services import views
+    from public_services.views import drafts
 
     monkeypatch.setattr(personal, "CHILD_PHOTO_POSTS_PER_USER", "1000/h")
-    monkeypatch.setattr(views, "UPLOAD_POSTS_PER_LOGIN", "1000/h")
+    monkeypatch.setattr(drafts, "UPLOAD_POSTS_PER_LOGIN", "1000/h")
 
 
 def registration_client(reference_data, address: str = "127.0.0.1") -> Client:

@@ -33,9 +33,9 @@ from vssid_portal.form_keys import new_idempotency_key, posted_key
 from vssid_portal.ratelimit import client_ip, refusal_on_form, unavailable_instead, usage_refusal
 from vssid_portal.text import clean_text, normalize_code
 
-from .feedback_forms import FeedbackForm, FeedbackLookupForm
-from .feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
-from .feedback_services import (
+from ..feedback_forms import FeedbackForm, FeedbackLookupForm
+from ..feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
+from ..feedback_services import (
     CONFIRMATIONS_PER_HOUR,
     TRACKING_NUMBER,
     FeedbacksUnavailable,
