@@ -325,17 +325,17 @@ def test_a_filing_gone_to_another_agency_after_the_list_was_read_is_named_and_th
     refuses it (PermissionDenied), which ended the whole action on a 403 page, the filings after it
     left undone and nothing said of those done before it."""
     from lookup.models import Agency
-    from public_services import admin as filings_admin
+    from public_services.admin import steps as filing_steps
 
     first, second = submit(owner), submit(owner, "DOI-LIEN-HE")
-    receive = filings_admin.filing_receive
+    receive = filing_steps.filing_receive
 
     def after_the_move(*, filing, **kwargs):
         if filing.pk == first.pk:
             Filing.objects.filter(pk=first.pk).update(agency=Agency.objects.get(code="07902"))
         return receive(filing=filing, **kwargs)
 
-    monkeypatch.setattr(filings_admin, "filing_receive", after_the_move)
+    monkeypatch.setattr(filing_steps, "filing_receive", after_the_move)
     response = logged(district_officer).post(QUEUE, {"action": "receive_selected",
                                                      "_selected_action": [first.pk, second.pk]}, follow=True)
     assert response.status_code == 200
@@ -498,10 +498,10 @@ def _moved_before_the_lock(steps: dict, step: str, filing, monkeypatch):
 def test_a_step_on_a_filing_gone_to_another_agency_before_its_lock_says_so(owner, district_officer, monkeypatch):
     """The service refuses it on the locked row (PermissionDenied), which the page answered with a
     bare 403 instead of why."""
-    from public_services import admin as filings_admin
+    from public_services.admin import steps as filing_steps
 
     filing = submit(owner)
-    _moved_before_the_lock(filings_admin.STEPS, "receive", filing, monkeypatch)
+    _moved_before_the_lock(filing_steps.STEPS, "receive", filing, monkeypatch)
     response = logged(district_officer).post(f"{QUEUE}{filing.pk}/buoc/receive/", {"seen": "submitted"}, follow=True)
     assert response.status_code == 200 and response.request["PATH_INFO"] == QUEUE
     assert [(m.level, m.message) for m in response.context["messages"]] == [(WARNING, (
@@ -523,13 +523,13 @@ def test_a_reason_on_a_filing_gone_to_another_agency_before_its_lock_is_given_ba
                                                                                   monkeypatch):
     """Found theirs by the page, refused by the service on the locked row: the PermissionDenied was
     not caught, a bare 403 page that lost the reason typed."""
-    from public_services import admin as filings_admin
+    from public_services.admin import steps as filing_steps
 
     filing = submit(owner)
     client = logged(district_officer)
     html = client.get(f"{QUEUE}{filing.pk}/ghi-chu/reject/").content.decode()
     form = dict(re.findall(r'name="(seen|seen_revision|opened)" value="([^"]*)"', html))
-    _moved_before_the_lock(filings_admin.NOTE_STEPS, "reject", filing, monkeypatch)
+    _moved_before_the_lock(filing_steps.NOTE_STEPS, "reject", filing, monkeypatch)
     response = client.post(f"{QUEUE}{filing.pk}/ghi-chu/reject/", {**form, "note": "Thiếu ảnh sổ cũ"}, follow=True)
     assert response.status_code == 200 and response.request["PATH_INFO"] == QUEUE
     assert [(m.level, m.message) for m in response.context["messages"]] == [(WARNING, (

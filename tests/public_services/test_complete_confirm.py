@@ -136,11 +136,11 @@ def test_a_one_click_completion_that_gains_changes_before_it_runs_is_confirmed_f
                                                                                       facility, monkeypatch):  # noqa: F811
     """The page showed a plain "Hoàn thành" (nothing but the status to write), and something to
     write appeared before the completion took its lock: it is not written unseen, it is shown."""
-    import public_services.admin
+    from public_services.admin import steps as filing_steps
 
     issue(owner.person, facility)
     filing = in_hand(submit(owner, "608A"), district_officer)
-    monkeypatch.setattr(public_services.admin, "completion_confirmed", lambda filing, officer: [])  # what the page saw
+    monkeypatch.setattr(filing_steps, "completion_confirmed", lambda filing, officer: [])  # what the page saw
     client = logged(district_officer)
     response = client.post(f"{QUEUE}{filing.pk}/buoc/complete/", {"seen": Filing.Status.PROCESSING})
     owner.person.refresh_from_db()

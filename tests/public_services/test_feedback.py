@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from lookup.models import Agency
-from public_services.feedback_admin import FeedbackAdmin
+from public_services.admin.feedback import FeedbackAdmin
 from public_services.feedback_services import TooManyFeedbacks, feedback_answer, feedback_submit
 from public_services.models import Feedback
 from tests.accounts.helpers import jpeg

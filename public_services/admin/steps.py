@@ -1,7 +1,7 @@
-"""Officers' admin for filings: a queue of their agency's (province: and its districts') filings
-sorted by due date with overdue ones marked, the filing page with the declared data, evidence
-shown through a permission-checked view, and the steps receive / start / complete / reject /
-return for correction, each through the one service function that logs it in FilingEvent."""
+"""The steps of a filing in the officers' admin, mixed into FilingAdmin (FilingSteps): receive / start /
+complete, reject / return for correction with a note, and receive / start of several filings from the
+list, each through the one service function that logs it in FilingEvent; and the messages saying what a
+step did and whom its notice went to (told_message, will_tell)."""
 
 import dataclasses
 
@@ -10,34 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy, npgettext_lazy, pgettext_lazy
 
 from accounts.selectors import OFFICER_RECORD_UNKNOWN, officer_record_unknown
-from lookup.admin_filters import OfficerAgencyFilter
 from notifications.texts import sent_as_typed
-from vssid_portal.admin import (
-    DECLARATION,
-    DECLARATION_BUILDING,
-    DECLARATION_DOWNLOAD,
-    DeclarationFilter,
-    FoldedKeySearch,
-    NotFoundOutsideScope,
-    RelationLinksOnlyWhereAllowed,
-    SaysWhyNoAgencySeesNothing,
-    as_typed,
-    posted_text,
-)
-from vssid_portal.files import private_file_response
-from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
+from vssid_portal.admin import as_typed, posted_text
 
-from . import admin_calendar, feedback_admin  # noqa: F401  (register the holiday calendar's and the feedback admins)
-from .models import AGENCY_PENDING_STATUSES, OPEN_STATUSES, TRANSITIONS, Filing
-from .procedures import registry
-from .selectors import (
+from ..models import Filing
+from ..selectors import (
     OWN_CASE,
-    OWN_CASE_HERE,
     FilingsTold,
     completion_changes,
     completion_confirmed,
@@ -45,15 +26,12 @@ from .selectors import (
     completion_digest_shown,
     completion_warnings,
     decision_page_token,
-    filing_declarant,
     filing_gone_from_scope,
     filing_note_told_by,
     filings_told,
-    filings_visible_to,
     is_officers_own_case,
-    nobody_to_correct,
 )
-from .services import (
+from ..services import (
     CompletionChangedMeanwhile,
     FilingAlreadyInStatus,
     FilingChangedMeanwhile,
@@ -153,218 +131,9 @@ def _seen(request) -> dict:
     return {"seen": request.POST.get("seen") or None, "seen_revision": request.POST.get("seen_revision") or None}
 
 
-PROCEDURE = gettext_lazy("thủ tục")  # a filing's procedure: its column and its filter
-
-
-class OpenFilter(admin.SimpleListFilter):
-    """Pending and overdue are the agency's work; a filing returned for correction waits for the
-    citizen (its due date is set again when it is resubmitted), so it has a value of its own."""
-
-    title = pgettext_lazy("lọc hồ sơ", "tình trạng")
-    parameter_name = "tinh_trang"
-
-    def lookups(self, request, model_admin):
-        return [("mo", pgettext_lazy("lọc hồ sơ", "Đang chờ xử lý")), ("qua_han", pgettext_lazy("lọc hồ sơ", "Quá hạn")),
-                ("cho_bo_sung", pgettext_lazy("lọc hồ sơ", "Chờ người nộp bổ sung")),
-                ("xong", pgettext_lazy("lọc hồ sơ", "Đã kết thúc"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "mo":
-            return queryset.filter(status__in=AGENCY_PENDING_STATUSES)
-        if self.value() == "qua_han":
-            return queryset.overdue()
-        if self.value() == "cho_bo_sung":
-            return queryset.filter(status=Filing.Status.RETURNED)
-        if self.value() == "xong":
-            return queryset.exclude(status__in=OPEN_STATUSES)
-        return queryset
-
-
-class ProcedureFilter(admin.SimpleListFilter):
-    """The procedures by code and name, from the registry: Django's filter of the field offered the
-    bare codes the filings held ("607A"), found by reading every filing of the list on each view."""
-
-    title = PROCEDURE
-    parameter_name = "procedure_code__exact"  # the address Django's filter of the field gave
-
-    def lookups(self, request, model_admin):
-        return [(procedure.code, f"{procedure.code} – {procedure.name}") for procedure in registry.all_procedures()]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(procedure_code=self.value()) if self.value() else queryset
-
-
-@admin.register(Filing)
-class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
-                  admin.ModelAdmin):
-    list_display = ["tracking_number", "procedure_name", "person", "agency", "status", "due", "submitted_at"]
-    list_filter = [OpenFilter, "status", ProcedureFilter, ("agency", OfficerAgencyFilter), DeclarationFilter]
-    # A tracking number (generated in capitals) or a BHXH code from its start, a name anywhere in its folded
-    # key: each read from an index, never every filing.
-    search_fields = ["^tracking_number", "^person__bhxh_code", "person__name_key"]
-    codes_apart_from_names = True
-    upper_case_codes = ("tracking_number", "person__bhxh_code")
-    ordering = ["due_date", "submitted_at"]
-    actions = ["receive_selected", "start_selected", "retry_declarations_selected"]
-    change_form_template = "admin/public_services/filing/change_form.html"
-    fieldsets = [
-        (pgettext_lazy("một hồ sơ dịch vụ công", "Hồ sơ"), {
-            "fields": ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at", "received_at",
-                       "due", "finished_at", "declaration"]}),
-        (gettext_lazy("Người tham gia (theo hồ sơ BHXH khi nộp)"), {"fields": ["identity_table", "declarant"]}),
-        (pgettext_lazy("phần trang hồ sơ của cán bộ", "Nội dung kê khai"), {"fields": ["content"]}),
-        (gettext_lazy("Giấy tờ kèm theo"), {"fields": ["evidence"]}),
-        (gettext_lazy("Lịch sử xử lý"), {"fields": ["history"]}),
-    ]
-    readonly_fields = ["tracking_number", "procedure_name", "status", "note", "agency", "submitted_at", "received_at",
-                       "due", "finished_at", "declaration", "identity_table", "declarant", "content", "evidence", "history"]
-
-    class Media:
-        css = {"all": ["public_services/admin.css"]}
-
-    def get_queryset(self, request):
-        return filings_visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_process_permission(self, request):
-        return request.user.has_perm("public_services.process_filing")
-
-
-    @admin.display(description=PROCEDURE, ordering="procedure_code")
-    def procedure_name(self, obj):
-        return f"{obj.procedure_code} – {obj.procedure.name}"
-
-    @admin.display(description=gettext_lazy("hẹn trả kết quả"), ordering="due_date")
-    def due(self, obj):
-        if obj.status == Filing.Status.RETURNED:
-            return gettext("– (chờ người nộp bổ sung)")
-        if obj.is_overdue:
-            return format_html('<span class="filing-overdue">{}</span>',
-                               gettext("%(date)s – quá hạn") % {"date": vn_date(obj.due_date)})
-        return vn_date(obj.due_date)
-
-    @admin.display(description=gettext_lazy("người tham gia"))
-    def identity_table(self, obj):
-        labels = [("full_name", gettext("Họ và tên")), ("bhxh_code", gettext("Mã số BHXH")),
-                  ("birth_date", gettext("Ngày sinh")), ("sex", gettext("Giới tính")),
-                  ("id_number", gettext("Số giấy tờ")), ("address", gettext("Địa chỉ")),
-                  ("phone", gettext("Điện thoại"))]
-        return self._table((label, obj.identity.get(key, "")) for key, label in labels)
-
-    @admin.display(description=gettext_lazy("người kê khai"))
-    def declarant(self, obj):
-        """Who declared and signs the filing: a parent filing for a child is named with the relationship."""
-        declarant = filing_declarant(obj)
-        if declarant is None:
-            return gettext("Người tham gia tự kê khai")
-        relationship = declarant["relationship"]
-        return f"{declarant['full_name']} ({relationship})" if relationship else declarant["full_name"]
-
-    @admin.display(description=gettext_lazy("nội dung"))
-    def content(self, obj):
-        # The declaration's wording of each label ("Quan hệ với người ủy quyền", not the form's "với bạn").
-        rows = obj.procedure.filing_rows(obj, user=obj.submitted_by)  # worded for who declared
-        return self._table((row.pdf_label or row.label, row.value) for row in rows)
-
-    def _table(self, rows):
-        body = format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows)
-        return format_html('<table class="comparison"><tbody>{}</tbody></table>', body)
-
-    @admin.display(description=gettext_lazy("các bước"))
-    def history(self, obj):
-        # A read-only table with a header on every column (the admin's tabular inline leaves two
-        # header cells empty, which screen readers announce as nothing).
-        events = obj.events.select_related("actor")
-        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (vn_datetime(event.at), event.get_from_status_display() or "–",
-             event.get_status_display(), event.actor or "–", event.note or "–") for event in events))
-        head = format_html_join("", '<th scope="col">{}</th>', ((label,) for label in (
-            gettext("Lúc"), gettext("Từ trạng thái"), gettext("Trạng thái"), gettext("Người thực hiện"),
-            gettext("Ghi chú"))))
-        return format_html('<table class="comparison"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, body)
-
-    @admin.display(description=gettext_lazy("giấy tờ, tệp kèm theo"))
-    def evidence(self, obj):
-        documents = list(obj.documents.all())
-        if not documents:
-            return gettext("Không có")
-        images = format_html_join(
-            "", '<figure class="filing-evidence"><a href="{0}"><img src="{0}" alt="{1}" width="320"></a><figcaption>{1}</figcaption></figure>',
-            ((reverse("admin:public_services_filing_document", args=[obj.pk, document.pk]), document.label)
-             for document in documents if not document.is_several),
-        )
-        files = [document for document in documents if document.is_several]
-        if not files:
-            return images
-        links = format_html_join("", '<li><a href="{}" download>{}</a></li>', (
-            (reverse("admin:public_services_filing_document", args=[obj.pk, document.pk]), document.filename)
-            for document in files))
-        label = files[0].label.replace(" (không bắt buộc)", "")
-        return format_html('{}<p>{}:</p><ul class="filing-files">{}</ul>', images, label, links)
-
-    @admin.display(description=DECLARATION)
-    def declaration(self, obj):
-        if obj.pdf_given_up:
-            return gettext("Chưa tạo được tờ khai. Chọn hồ sơ trong danh sách và dùng thao tác “Tạo lại tờ khai”.")
-        if obj.declaration_is_earlier:
-            earlier = obj.declaration_revision
-            sent = obj.submitted_at_of(earlier)
-            words = {"revision": obj.revision, "earlier": earlier, "date": vn_date(sent) if sent else "",
-                     "link": reverse("admin:public_services_filing_pdf", args=[obj.pk])}
-            if sent:
-                return format_html(gettext(
-                    "Không có tờ khai của lần nộp thứ {revision}: người nộp đã rút hồ sơ trước khi tờ khai đó được "
-                    "tạo. Tờ khai hiện có là của lần nộp thứ {earlier} (ngày {date}), trước khi hồ sơ được sửa và "
-                    'nộp lại; nội dung có thể khác nội dung kê khai dưới đây. <a href="{link}">Tải tờ khai lần nộp '
-                    "thứ {earlier} (PDF)</a>"), **words)
-            return format_html(gettext(
-                "Không có tờ khai của lần nộp thứ {revision}: người nộp đã rút hồ sơ trước khi tờ khai đó được tạo. "
-                "Tờ khai hiện có là của lần nộp thứ {earlier}, trước khi hồ sơ được sửa và nộp lại; nội dung có thể "
-                'khác nội dung kê khai dưới đây. <a href="{link}">Tải tờ khai lần nộp thứ {earlier} (PDF)</a>'),
-                **words)
-        if obj.withdrawn_without_declaration:
-            return gettext("Không có: người nộp đã rút hồ sơ trước khi tờ khai được tạo.")
-        if not obj.declaration_revision:
-            return DECLARATION_BUILDING
-        return format_html('<a href="{}">{}</a>', reverse("admin:public_services_filing_pdf", args=[obj.pk]),
-                           DECLARATION_DOWNLOAD)
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        own = [
-            path("<id:pk>/giay-to/<id:document_pk>/", view(self.document_view), name="public_services_filing_document"),
-            path("<id:pk>/to-khai/", view(self.pdf_view), name="public_services_filing_pdf"),
-            path("<id:pk>/buoc/<str:step>/", view(self.step_view), name="public_services_filing_step"),
-            path("<id:pk>/ghi-chu/<str:step>/", view(self.note_view), name="public_services_filing_note"),
-        ]
-        return own + super().get_urls()
-
-    def _visible(self, request, pk) -> Filing:
-        filing = self.get_queryset(request).filter(pk=pk).first()
-        if filing is None or not self.has_view_permission(request, filing):
-            raise Http404
-        return filing
-
-    def document_view(self, request, pk, document_pk):
-        filing = self._visible(request, pk)
-        document = filing.documents.filter(pk=document_pk).first()
-        if document is None:
-            raise Http404
-        return private_file_response(document.file.name, filename=document.filename, inline=not document.is_several)
-
-    def pdf_view(self, request, pk):
-        filing = self._visible(request, pk)
-        if not filing.declaration_revision:
-            raise Http404
-        return private_file_response(filing.declaration_pdf.name, filename=filing.declaration_filename)
+class FilingSteps:
+    """The officer's steps on a filing, mixed into FilingAdmin: receive, start and complete (step_view),
+    reject and return with a note (note_view), and receive and start several from the list (its actions)."""
 
     def step_view(self, request, pk, step):
         # Completing may write more than the status (a new card, the registry's details): it is
@@ -528,21 +297,6 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
         else:
             messages.warning(request, NOT_SENT % {"message": done.message, "note": note.strip()})
         return redirect("admin:public_services_filing_change", done.filing.pk)
-
-    def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        allowed = TRANSITIONS.get(obj.status, set()) if obj is not None else set()
-        unknown = bool(allowed) and self.has_process_permission(request) and officer_record_unknown(request.user)
-        own = obj is not None and not unknown and is_officers_own_case(obj, request.user)
-        can = obj is not None and self.has_process_permission(request) and not own and not unknown
-        context["own_case"] = OWN_CASE_HERE if own else ""
-        context["record_unknown"] = OFFICER_RECORD_UNKNOWN if unknown else ""
-        context["nobody_to_correct"] = nobody_to_correct(obj) if obj is not None else ""
-        # (step, label, confirmed on a page of its own): a completion that writes more than the status
-        context["steps"] = [(step, label, step == "complete" and bool(completion_changes(obj)))
-                            for step, (_s, status, label) in STEPS.items() if can and status in allowed]
-        context["note_steps"] = [(step, title) for step, (_s, status, _a, title, _l) in NOTE_STEPS.items()
-                                 if can and status in allowed]
-        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def _bulk(self, request, queryset, service, label):
         """`label`: what the step did, counted (RECEIVED_MANY, STARTED_MANY)."""

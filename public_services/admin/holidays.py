@@ -12,9 +12,9 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from vssid_portal.templatetags.vn_format import vn_date
 
-from .calendar import WEEKDAY_NAMES
-from .models import Holiday
-from .services import holiday_save, holidays_delete
+from ..calendar import WEEKDAY_NAMES
+from ..models import Holiday
+from ..services import holiday_save, holidays_delete
 
 _YEAR = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is True but int("²") fails
 
