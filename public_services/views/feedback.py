@@ -34,7 +34,6 @@ from vssid_portal.ratelimit import client_ip, refusal_on_form, unavailable_inste
 from vssid_portal.text import clean_text, normalize_code
 
 from ..feedback_forms import FeedbackForm, FeedbackLookupForm
-from ..feedback_selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
 from ..feedback_services import (
     CONFIRMATIONS_PER_HOUR,
     TRACKING_NUMBER,
@@ -44,6 +43,7 @@ from ..feedback_services import (
     feedback_attachment_counted,
     feedback_submit,
 )
+from ..selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
 
 LOOKUP_RATE = "10/m"
 KEYS = "feedback_keys"

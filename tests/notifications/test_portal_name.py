@@ -154,7 +154,7 @@ def page(template, context=None):
 def test_the_pages_sentences_naming_the_portal_say_its_one_name(renamed, monkeypatch, language, sentences):
     from public_services.models import Feedback
     from public_services.procedures import contact_change
-    from public_services.selectors import _result_delivery
+    from public_services.selectors.next_step import _result_delivery
 
     person = SimpleNamespace(pk=1, full_name="Nguyễn Văn An")
     procedure = contact_change.ContactChange()

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from lookup.selectors import within_officer_scope
 from notifications.models import Message
 
-from .models import Feedback
+from ..models import Feedback
 
 
 def feedback_for_sender(*, tracking_number: str, contact: str) -> Feedback | None:
