@@ -24,9 +24,9 @@ from vssid_portal.admin import (
 )
 from vssid_portal.files import private_file_response
 
-from ..feedback_services import FeedbackAlreadyAnswered, feedback_answer
 from ..models import Feedback
 from ..selectors import feedback_contact_channels, feedback_visible_to
+from ..services import FeedbackAlreadyAnswered, feedback_answer
 
 READ_ONLY = ["tracking_number", "kind", "topic", "agency", "created_at", "full_name", "phone", "email", "user",
              "content", "attachment_link", "status", "answered_by", "answered_at"]

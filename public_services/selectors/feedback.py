@@ -32,7 +32,7 @@ def feedback_message_key(feedback: Feedback, *, event: str, channel: str) -> str
 
 
 def feedback_contact_channels(feedback: Feedback) -> list[str]:
-    """The channels the sender is told on (feedback_services._notify), and the answer form names
+    """The channels the sender is told on (services.feedback._notify), and the answer form names
     beside the answer (notifications.texts.sent_as_typed): an SMS to the phone and an e-mail to the
     address the sender gave, whether or not sent by a login, and never a notice in the portal."""
     return [channel for channel, given in [(Message.Channel.SMS, feedback.phone), (Message.Channel.EMAIL, feedback.email)]

@@ -8,7 +8,7 @@ lookup form with the number filled in, whether or not such a feedback exists; on
 lowercase or fullwidth letters is first sent to the address of the number it writes. Each rendering of
 the form carries a new idempotency key kept in the session, so a double submit makes one
 feedback and a key from another browser is refused. Only feedbacks recorded count
-against a client's limit (feedback_services.SUBMIT_RATE); its 429 says in Retry-After how long is
+against a client's limit (services.feedback.SUBMIT_RATE); its 429 says in Retry-After how long is
 left of the limit's window, as the portal's other limits do (vssid_portal.ratelimit.usage_refusal).
 
 Whatever the service still refuses (a rule the form does not know) comes back as errors on the
@@ -34,7 +34,8 @@ from vssid_portal.ratelimit import client_ip, refusal_on_form, unavailable_inste
 from vssid_portal.text import clean_text, normalize_code
 
 from ..feedback_forms import FeedbackForm, FeedbackLookupForm
-from ..feedback_services import (
+from ..selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
+from ..services import (
     CONFIRMATIONS_PER_HOUR,
     TRACKING_NUMBER,
     FeedbacksUnavailable,
@@ -43,7 +44,6 @@ from ..feedback_services import (
     feedback_attachment_counted,
     feedback_submit,
 )
-from ..selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
 
 LOOKUP_RATE = "10/m"
 KEYS = "feedback_keys"

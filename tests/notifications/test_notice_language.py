@@ -20,8 +20,7 @@ from lookup.models import Agency
 from notifications.models import Message
 from notifications.services import send_message
 from participation.models import Period
-from public_services.feedback_services import feedback_answer, feedback_submit
-from public_services.services import filing_receive
+from public_services.services import feedback_answer, feedback_submit, filing_receive
 from tests.accounts.test_login import CONFIRM, submit_password
 from tests.accounts.test_otp import codes_sent, make_citizen
 from tests.html_language import languages_of

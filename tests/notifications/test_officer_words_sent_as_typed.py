@@ -16,8 +16,7 @@ from lookup.models import Agency
 from notifications.models import Message
 from notifications.texts import sent_as_typed, sent_as_typed_to_each
 from public_services.admin.feedback import FeedbackAnswerForm
-from public_services.feedback_services import feedback_answer, feedback_submit
-from public_services.services import filing_receive, filing_reject, filing_return
+from public_services.services import feedback_answer, feedback_submit, filing_receive, filing_reject, filing_return
 from tests.accounts.helpers import make_person, officer
 from tests.accounts.helpers import submit as submit_registration
 from tests.accounts.test_child_account import child, parent, send  # noqa: F401

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from public_services.feedback_services import feedback_answer
 from public_services.models import Feedback
+from public_services.services import feedback_answer
 from vssid_portal.form_keys import new_idempotency_key
 
 from .helpers import citizen, district_officer, logged, other_district_officer, province_officer  # noqa: F401

@@ -15,8 +15,8 @@ from django.test import Client, override_settings
 
 from lookup.models import Agency
 from public_services.admin.feedback import FeedbackAdmin
-from public_services.feedback_services import TooManyFeedbacks, feedback_answer, feedback_submit
 from public_services.models import Feedback
+from public_services.services import TooManyFeedbacks, feedback_answer, feedback_submit
 from tests.accounts.helpers import jpeg
 from tests.accounts.test_otp import clock  # noqa: F401
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from public_services.feedback_services import TRACKING_NUMBER, feedback_submit
 from public_services.models import Feedback, Filing
+from public_services.services import TRACKING_NUMBER, feedback_submit
 from vssid_portal import form_keys as keys
 
 from .helpers import logged, owner, submit  # noqa: F401 (fixture)

@@ -7,9 +7,8 @@ import pytest
 from django.utils import translation
 
 from accounts.models import User
-from public_services.feedback_services import FeedbackAlreadyAnswered
 from public_services.models import Feedback, FilingEvent
-from public_services.services import FilingAlreadyInStatus, FilingChangedMeanwhile
+from public_services.services import FeedbackAlreadyAnswered, FilingAlreadyInStatus, FilingChangedMeanwhile
 
 from .helpers import owner, submit  # noqa: F401
 

@@ -22,7 +22,7 @@ from accounts.views import registration as registration_view
 from health_card.views import verify as verify_view
 from lookup.models import Agency, Province, Ward
 from participation.views import statements as statement_views
-from public_services import feedback_services
+from public_services.services import feedback as feedback_services
 from public_services.views import feedback as feedback_views
 from tests.accounts.helpers import jpeg, make_person, reset_request
 from tests.accounts.test_otp import clock  # noqa: F401 (a fixture)

@@ -18,8 +18,8 @@ from lookup.models_support import NewsArticle
 from notifications.models import Message
 from notifications.services import send_message
 from participation.services.statements import statement_request
-from public_services.feedback_services import feedback_submit
 from public_services.selectors import email_confirmation_token
+from public_services.services import feedback_submit
 from tests.accounts.helpers import jpeg, make_person
 from tests.accounts.helpers import submit as registration_submit
 from tests.benefits.helpers import record

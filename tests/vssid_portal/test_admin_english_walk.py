@@ -103,8 +103,7 @@ def admin_pages(user) -> list[str]:
 def demo(owner, district_officer, facility):  # noqa: F811
     """One object of each kind an officer handles."""
     from lookup.models import Agency
-    from public_services.feedback_services import feedback_submit
-    from public_services.services import filing_receive
+    from public_services.services import feedback_submit, filing_receive
     from tests.accounts.helpers import make_person
     from tests.accounts.helpers import submit as submit_registration
     from tests.benefits.helpers import record

@@ -228,8 +228,7 @@ def test_the_admin_decision_pages_speak_english_around_the_officers_field(client
     reason, a benefit's refusal) are English around the field: heading, breadcrumbs, intro, labels,
     help, choices, buttons and the errors of an empty field; the citizen's details stay as they are."""
     from lookup.models import Agency
-    from public_services.feedback_services import feedback_submit
-    from public_services.services import filing_receive
+    from public_services.services import feedback_submit, filing_receive
     from tests.accounts.helpers import make_person
     from tests.accounts.helpers import submit as submit_registration
     from tests.public_services.helpers import submit

@@ -30,8 +30,8 @@ from vssid_portal.ratelimit import minutes_left, recipient_counted
 from vssid_portal.templatetags.vn_format import vn_time_date
 from vssid_portal.text import normalize_name, with_hotline
 
-from .models import Feedback
-from .selectors import feedback_contact_channels, feedback_message_key, feedback_visible_to
+from ..models import Feedback
+from ..selectors import feedback_contact_channels, feedback_message_key, feedback_visible_to
 
 SUBMIT_RATE = "5/10m"
 # As many as one client may send in 10 minutes (SUBMIT_RATE) and as the OTP's hourly cap per
