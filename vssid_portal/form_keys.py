@@ -5,7 +5,7 @@ one filing or one feedback), and the reference numbers a citizen reads and types
 KEY_LENGTH fits every model's key column (a registration's and a feedback's hold 32 characters, a
 filing's 64) and KEY_PATTERN, which a key posted with a form is checked against (posted_key). A reference number
 keeps each one's format: a registration's DK + year and month + 6 characters, a filing's HS + 6, a
-feedback's PA + 8, which its status page's URL is read with (feedback_services.TRACKING_NUMBER).
+feedback's PA + 8, which its status page's URL is read with (public_services.services.feedback.TRACKING_NUMBER).
 """
 
 import re
