@@ -192,7 +192,7 @@ def test_a_child_appears_and_disappears_with_the_guardianship(citizen, user):
     Person.objects.filter(pk=child.pk).update(full_name="Nguyễn Gia Bảo")
 
     token = CSRF.search(visit(citizen, "/ca-nhan/")[0]).group(1)
-    citizen.post("/ca-nhan/xem/", {"csrfmiddlewaretoken": token, "child": child.pk})
+    citizen.post("/ca-nhan/xem/", {"csrfmiddlewaretoken": token, "child": child.pk}, follow=True)  # its message shown
     assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in visit(citizen, "/ca-nhan/")[0]
     html, queries = visit(citizen, "/ca-nhan/")
     assert "Đang xem thông tin của <strong>Nguyễn Gia Bảo</strong>" in html and queries == 1

@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -45,6 +47,7 @@ from .registration import (
     forget_expired_photos,
     keep_photos,
     photos_too_many,
+    sent_redirect,
     status_redirect,
     too_many,
 )
@@ -96,9 +99,13 @@ def view_as(request):
         child = children_of(user=request.user).filter(pk=child_id).first()
         if child is None:  # not a child of this user's, or one who has turned 18 since the page was shown
             return _grown_up(request, child_id)
-        request.session[VIEWING_SESSION_KEY] = child.pk  # the page names the child in its box (_viewing.html)
-    else:
-        request.session.pop(VIEWING_SESSION_KEY, None)
+        request.session[VIEWING_SESSION_KEY] = child.pk
+        # Said in the messages box, which takes the focus; the page's own box (_viewing.html) then
+        # leaves out the same sentence.
+        messages.info(request, mark_safe(gettext("Đang xem thông tin của <strong>%(name)s</strong>.")
+                                         % {"name": escape(child.full_name)}), extra_tags="viewing")
+    elif request.session.pop(VIEWING_SESSION_KEY, None) is not None:
+        messages.info(request, gettext("Đã quay về thông tin của bạn."))
     return redirect("accounts:personal")
 
 
@@ -227,4 +234,4 @@ def child_registration(request):
         _add_errors(form, error)
         return _render_child_form(request, form, draft)
     request.session.pop(CHILD_DRAFT, None)
-    return status_redirect(request, registration)
+    return sent_redirect(request, registration)

@@ -80,6 +80,14 @@ def status_redirect(request, registration: Registration):
     return redirect(status_url(registration))
 
 
+def sent_redirect(request, registration: Registration):
+    """To the status page of a registration just sent, saying so in the messages box that the focus
+    moves to (the status box that comes with the page is not announced)."""
+    messages.success(request, gettext("Đã gửi đăng ký, số tham chiếu %(reference)s.")
+                     % {"reference": registration.reference})
+    return status_redirect(request, registration)
+
+
 SESSION_ENDED = _("Phiên đăng ký đã hết hạn. Hãy kê khai lại từ bước 1.")
 
 
@@ -373,7 +381,7 @@ def agency(request):
             form.add_error(None, error.messages)
         else:
             request.session.pop(SESSION_KEY, None)
-            return status_redirect(request, registration)
+            return sent_redirect(request, registration)
     search_refusal = _agency_search_refused(request, query)
     if search_refusal is not None:  # nothing searched: the words kept in their box, the refusal at the top
         if not form.is_bound:

@@ -139,6 +139,7 @@ def feedback_form(request):
         _add_errors(form, error)
         return _render_form(request, form)
     _remember(request, SEEN, feedback.tracking_number)
+    messages.success(request, gettext("Đã tiếp nhận phản ánh %(number)s.") % {"number": feedback.tracking_number})
     unconfirmed = feedback_unconfirmed_channels(feedback=feedback)
     if unconfirmed:
         messages.info(request, _unconfirmed_notice(feedback, unconfirmed))

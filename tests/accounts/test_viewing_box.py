@@ -86,7 +86,7 @@ def test_a_stored_page_of_a_child_keeps_the_box_with_this_requests_token(parent,
         client = Client(enforce_csrf_checks=True)
         client.force_login(parent)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get("/ca-nhan/").content.decode())[1]
-        client.post("/ca-nhan/xem/", {"csrfmiddlewaretoken": token, "child": parent.child.pk})
+        client.post("/ca-nhan/xem/", {"csrfmiddlewaretoken": token, "child": parent.child.pk}, follow=True)  # its message shown
         html = client.get(path).content.decode()
         assert "\ue000" not in html and (served[-1] is None) == (not tokens)  # the second session's is the stored one
         tokens.append(BOX.search(html)[1])

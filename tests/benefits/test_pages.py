@@ -401,11 +401,11 @@ def test_estimator_for_a_child_in_view_does_not_address_the_parent_as_the_contri
     period(child, start, end, base=5_000_000)
     period(user.person, "01/2000", "12/2020", base=8_000_000)
     client.force_login(user)
-    client.post("/ca-nhan/xem/", {"child": child.pk})
+    client.post("/ca-nhan/xem/", {"child": child.pk}, follow=True)  # the switch's message shown
     page = text(client.get(reverse("benefits:estimate")))
     assert "Khoảng" in page and "Còn thiếu" in page
     assert not re.search(r"\bbạn\b", page, re.IGNORECASE), page
-    client.post("/ca-nhan/xem/", {"child": ""})
+    client.post("/ca-nhan/xem/", {"child": ""}, follow=True)
     page = text(client.get(reverse("benefits:estimate")))
     assert "Đã đủ số năm đóng." in page and not re.search(r"\bbạn\b", page, re.IGNORECASE)
 

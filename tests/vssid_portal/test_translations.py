@@ -1012,7 +1012,7 @@ def test_the_visit_history_pages_in_english(client, holder):
         "Cơ sở KCB chưa gửi chi phí chi tiết của lượt khám này.",
     ], ["has not sent the itemised costs of this visit yet."])
     child = Guardianship.objects.get(parent=holder).child
-    client.post("/ca-nhan/xem/", {"child": child.pk})
+    client.post("/ca-nhan/xem/", {"child": child.pk}, follow=True)  # the switch's message shown
     both_languages(client, "/so-kham-chua-benh/", None, [
         f"Đang xem thông tin của <strong>{child.full_name}</strong>.", ">Quay về tài khoản của tôi</button>",
         f"Các lượt khám chữa bệnh BHYT của {child.full_name} do", "Chưa có lượt khám chữa bệnh BHYT nào được ghi nhận.",

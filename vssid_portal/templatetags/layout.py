@@ -96,6 +96,13 @@ def has_error_message(messages) -> bool:
     return any(message.level == constants.ERROR for message in messages or ())
 
 
+@register.filter
+def has_tagged_message(messages, tag) -> bool:
+    """Whether a message shown with the page carries `tag` among its extra tags: a page's box that
+    would say the same sentence leaves it to the messages box."""
+    return any(tag in (message.extra_tags or "").split() for message in messages or ())
+
+
 class ErrorTitleNode(template.Node):
     def __init__(self, nodelist, condition):
         self.nodelist, self.condition = nodelist, condition

@@ -1,0 +1,97 @@
+"""A step that went through says so in the messages box, which the focus moves to (a status box that
+comes with the page is not announced): switching to a child's records and back, the adult's and the
+child's registration sent, a feedback sent. The sentence is on the page once, and while a parent views
+a child every page's title names the child."""
+
+import re
+
+import pytest
+
+from accounts.models import Guardianship, Registration
+from public_services.models import Feedback
+from tests.public_services.test_feedback import agency, send  # noqa: F401 (fixture)
+
+from .helpers import register
+from .test_child_account import child, parent  # noqa: F401 (fixtures)
+from .test_child_account import send as send_child
+from .test_registration import person  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+MESSAGES = re.compile(r"<div role=\"status\" tabindex=\"-1\" data-messages>(.*?)</div>", re.S)
+
+
+def said(html: str) -> str:
+    """The text of the messages box, tags removed; empty without one."""
+    found = MESSAGES.search(html)
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip() if found else ""
+
+
+def title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+@pytest.fixture
+def guardian(parent, child):  # noqa: F811
+    Guardianship.objects.create(parent=parent, child=child, relationship="cha")
+    return parent
+
+
+def test_switching_to_a_child_says_whose_records_show_once_and_titles_name_the_child(client, guardian, child):  # noqa: F811
+    client.force_login(guardian)
+    response = client.post("/ca-nhan/xem/", {"child": child.pk}, follow=True)
+    html = response.content.decode()
+    assert said(html) == f"Đang xem thông tin của {child.full_name}."
+    assert f"<strong>{child.full_name}</strong>" in MESSAGES.search(html).group(1)
+    assert html.count("Đang xem thông tin của") == 1  # the page's own box leaves it out
+    assert "Quay về tài khoản của tôi" in html
+    # The next page has no message: its box says it again, and its title names the child.
+    html = client.get("/the-bhyt/").content.decode()
+    assert said(html) == "" and f"Đang xem thông tin của <strong>{child.full_name}</strong>." in html
+    assert f"Thẻ BHYT – {child.full_name} – " in title(html)
+    assert child.full_name in title(client.get("/ca-nhan/").content.decode())
+
+
+def test_switching_back_says_so_and_titles_name_nobody(client, guardian, child):  # noqa: F811
+    client.force_login(guardian)
+    client.post("/ca-nhan/xem/", {"child": child.pk}, follow=True)
+    html = client.post("/ca-nhan/xem/", {}, follow=True).content.decode()
+    assert said(html) == "Đã quay về thông tin của bạn."
+    assert "Đang xem thông tin của" not in html
+    assert child.full_name not in title(client.get("/the-bhyt/").content.decode())
+
+
+def test_a_post_back_while_viewing_ones_own_records_says_nothing(client, guardian):
+    client.force_login(guardian)
+    assert said(client.post("/ca-nhan/xem/", {}, follow=True).content.decode()) == ""
+
+
+def test_the_adults_registration_sent_says_so_with_its_reference(client, person):  # noqa: F811
+    response = register(client, full_name="Nguyễn Văn Đức")
+    assert response.status_code == 302
+    reference = Registration.objects.get().reference
+    assert said(client.get(response.url).content.decode()) == f"Đã gửi đăng ký, số tham chiếu {reference}."
+
+
+def test_the_childs_registration_sent_says_so_with_its_reference(client, parent, child):  # noqa: F811
+    client.force_login(parent)
+    response = send_child(client)
+    assert response.status_code == 302
+    reference = Registration.objects.get().reference
+    assert said(client.get(response.url).content.decode()) == f"Đã gửi đăng ký, số tham chiếu {reference}."
+
+
+def test_a_feedback_sent_says_so_with_its_number(client, agency, django_capture_on_commit_callbacks):  # noqa: F811
+    response, _ = send(client, agency, capture=django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    number = Feedback.objects.get().tracking_number
+    assert said(client.get(response.url).content.decode()).startswith(f"Đã tiếp nhận phản ánh {number}.")
+
+
+def test_the_confirmations_are_in_english_on_the_english_site(client, guardian, child, settings):  # noqa: F811
+    client.force_login(guardian)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.post("/ca-nhan/xem/", {"child": child.pk}, follow=True).content.decode()
+    assert said(html) == f"You are viewing the details of {child.full_name}."
+    assert said(client.get("/ca-nhan/").content.decode()) == ""
+    assert said(client.post("/ca-nhan/xem/", {}, follow=True).content.decode()) == "You are back to your own details."
