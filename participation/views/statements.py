@@ -303,10 +303,11 @@ def statement_verify(request, code: str):
 @require_safe
 def statement_verify_form(request):
     """The short code typed by hand (printed under the QR): well-formed codes go to their page. The
-    empty form looks nothing up and is not counted; a code sent is (its page is then not)."""
+    empty form looks nothing up and is not counted, sent blank or not; a code sent is (its page is then not)."""
     typed = request.GET.get("ma", "").strip()
-    if not typed:
-        return render(request, "participation/statement_verify.html", {"entry_only": True})
+    if not typed:  # a blank "Kiểm tra" is told on its field, as a wrong code is, and counted neither
+        return render(request, "participation/statement_verify.html",
+                      {"entry_only": True, "blank": "ma" in request.GET})
     refusal = _lookup_refused(request)
     if refusal is not None:
         return _verify_page(request, None, refusal)

@@ -2,6 +2,7 @@
 to build a statement again, not the waiting page's checks of a code looked up within FOUND_SECONDS
 nor a request to build again a statement that is ready or being built."""
 
+import re
 import time
 
 import pytest
@@ -200,3 +201,26 @@ def test_a_check_page_waiting_in_a_browser_shows_the_statement_whatever_the_look
     assert "đang được tạo" in page.content()
     service.statement_build(statement_id=statement.pk, verify_base=live_server.url)
     page.get_by_text(VALID).first.wait_for(timeout=15000)  # shown by the page's own check
+
+
+@pytest.mark.parametrize("sent", ["", "   "])
+def test_a_blank_check_is_told_on_its_field_and_spends_no_lookup(sent):
+    """"Kiểm tra" pressed with the box empty says so on the field, in the title and to a screen
+    reader, as a wrong code is, without spending a lookup of the client's limit."""
+    client, address = Client(), "203.0.113.40"
+    for _ in range(LOOKUPS + 1):
+        response = client.get("/xac-thuc/van-ban/", {"ma": sent}, REMOTE_ADDR=address)
+        assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Lỗi: Xác thực văn bản" in html
+    error = re.search(r'<span class="error-message" id="([^"]+)">(.*?)</span>\s*<input', html, re.S)
+    assert error and "Nhập mã xác thực" in error.group(2)
+    field = re.search(r'<input type="text" id="ma-xac-thuc"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in field and f"{error.group(1)}" in re.search(r'aria-describedby="([^"]+)"', field)[1]
+    # the page with nothing sent is not an error
+    plain = client.get("/xac-thuc/van-ban/", REMOTE_ADDR=address).content.decode()
+    assert "<title>Lỗi" not in plain and "aria-invalid" not in plain
+    # every lookup of the limit is still there
+    for _ in range(LOOKUPS):
+        assert client.get("/xac-thuc/van-ban/", {"ma": "ABCD-EFGH-JKLM-NPQX"}, REMOTE_ADDR=address).status_code == 200
+    assert client.get("/xac-thuc/van-ban/", {"ma": "ABCD-EFGH-JKLM-NPQX"}, REMOTE_ADDR=address).status_code == 429
