@@ -51,3 +51,28 @@ def test_the_clinic_s_visit_form_offers_no_earlier_patient_s_code_name_or_diagno
     html = client.get("/quan-tri/health_card/visit/add/").content.decode()
     for field in ("bhxh_code", "patient_name", "diagnosis_code", "diagnosis_name"):
         assert autocomplete_of(html, field) == "off", field
+
+
+def select_autocomplete_of(html: str, field: str) -> str | None:
+    tag = re.search(rf'<select\b[^>]*\bname="{field}"[^>]*>', html).group(0)
+    token = re.search(r'\bautocomplete="([^"]*)"', tag)
+    return token and token.group(1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "inputs", "selects"), [
+    ("/dich-vu-cong/thay-doi-phuong-thuc-nhan/", {"account_holder": "name", "new_address": "address-line1"}, {}),
+    ("/dich-vu-cong/chuyen-noi-huong/", {"new_address": "address-line1"}, {"new_province": "address-level1"}),
+])
+def test_the_beneficiarys_name_and_address_say_their_purpose_for_autofill(client, owner, url, inputs, selects):  # noqa: F811
+    """One line holding the whole address is address-line1: street-address is for several lines."""
+    client.force_login(owner)
+    html = client.get(url).content.decode()
+    assert {field: autocomplete_of(html, field) for field in inputs} == inputs
+    assert {field: select_autocomplete_of(html, field) for field in selects} == selects
+
+
+@pytest.mark.django_db
+def test_the_code_lookups_province_says_it_is_the_citizens_own(client, reference_data):
+    html = client.get("/tra-cuu/ma-so-bhxh/").content.decode()
+    assert select_autocomplete_of(html, "province") == "address-level1"

@@ -101,6 +101,7 @@ class CodeLookupForm(ChallengeForm):
     )
     province = forms.ModelChoiceField(
         label=_("Tỉnh/thành phố nơi cư trú"), queryset=Province.objects.all(), empty_label=_("– Chọn tỉnh/thành phố –"),
+        widget=forms.Select(attrs={"autocomplete": "address-level1"}),
         error_messages={"required": _("Chọn tỉnh/thành phố."),
                         "invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
     )

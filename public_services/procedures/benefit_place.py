@@ -25,7 +25,7 @@ _PROVINCE_ID = re.compile(r"[0-9]{1,9}")
 class BenefitPlaceForm(ProcedureForm):
     new_province = forms.ModelChoiceField(
         label=_("Tỉnh/thành phố nơi muốn nhận"), queryset=Province.objects.all(),
-        empty_label=_("– Chọn tỉnh/thành phố –"),
+        empty_label=_("– Chọn tỉnh/thành phố –"), widget=forms.Select(attrs={"autocomplete": "address-level1"}),
         error_messages={"required": _("Chọn tỉnh/thành phố nơi muốn nhận lương hưu, trợ cấp."),
                         "invalid_choice": _("Chọn tỉnh/thành phố trong danh sách.")},
     )
@@ -36,6 +36,7 @@ class BenefitPlaceForm(ProcedureForm):
                         "invalid_choice": _("Chọn cơ quan BHXH thuộc tỉnh/thành phố đã chọn.")},
     )
     new_address = TextField(label=_("Địa chỉ nơi ở mới"), max_length=300,
+                            widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),  # one line: not street-address
                             error_messages={"required": _("Nhập địa chỉ nơi ở mới.")})
     details = long_text(_("Lý do chuyển nơi hưởng"), missing=_("Nhập lý do chuyển nơi hưởng."))
     phone = phone_field()

@@ -62,12 +62,14 @@ class PaymentMethodForm(ProcedureForm):
                                error_messages={"max_length": format_lazy(_("Số tài khoản gồm từ {min} đến {max} chữ số."),
                                                                          min=MIN_DIGITS, max=MAX_DIGITS)})
     account_holder = NameField(label=_("Chủ tài khoản"), required=False,
+                               widget=forms.TextInput(attrs={"autocomplete": "name"}),
                                help_text=_("Tài khoản phải đứng tên người hưởng."))
     post_office = TextField(label=_("Điểm chi trả bưu điện muốn nhận"), required=False, max_length=200,
                             help_text=_("Bắt buộc khi nhận tiền mặt, ví dụ Bưu điện Sài Gòn."))
     new_phone = phone_field(_("Số điện thoại di động của người hưởng"),
                             _("Nhập số điện thoại di động của người hưởng."))
     new_address = TextField(label=_("Địa chỉ liên hệ của người hưởng"), max_length=300,
+                            widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),  # one line: not street-address
                             error_messages={"required": _("Nhập địa chỉ liên hệ.")})
     details = long_text(_("Lý do thay đổi"), required=False, help_text=_("Không bắt buộc. Tối đa 1000 ký tự."))
 
