@@ -60,7 +60,7 @@ def _results_page(request, form, queryset, *, template: str, heading: str, extra
         "refreshed": refreshed,
         "query_string": params.urlencode(),
         "left_out": selectors.search_terms(filters["query"]).left_out,
-        "queried": bool(filters["query"]),
+        "queried": bool(filters["query"]), "query": filters["query"],
         "filtered": any(value for name, value in filters.items() if name != "query"),
         **paginate(queryset, request.GET.get("trang"), per_page=PER_PAGE), **(extra or {}),
     }

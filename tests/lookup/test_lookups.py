@@ -539,7 +539,7 @@ def test_pagination_shows_the_count_and_keeps_the_filters(client, reference_data
     second = html(client, FACILITIES, province="", q="", trang="2")
     assert len(headings(second)) == PER_PAGE and set(headings(second)).isdisjoint(headings(first))
     assert '<span aria-current="page"><span class="visually-hidden">Trang </span>2</span>' in second
-    assert "<title>Cơ sở khám chữa bệnh BHYT – trang 2" in second
+    assert f"<title>Cơ sở khám chữa bệnh BHYT – {total} kết quả – trang 2" in second  # what was found, then the page
     filtered = html(client, FACILITIES, q="benh vien", level="", trang="2")
     assert count(filtered) == selectors.facilities_lookup(query="bệnh viện").count() > PER_PAGE
     assert 'href="?q=benh+vien&amp;level=&amp;trang=1" rel="prev"' in filtered
