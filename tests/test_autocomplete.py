@@ -6,9 +6,11 @@ a clinic or a family shares, what earlier people typed (a patient's code, name a
 import re
 
 import pytest
+from django.urls import reverse
 
 from tests.health_card.test_visits import clinic_staff
-from tests.public_services.helpers import owner  # noqa: F401 (fixture)
+from tests.public_services.helpers import monthly_allowance, owner  # noqa: F401 (fixture)
+from tests.public_services.test_filed_for_a_child import child  # noqa: F401 (fixture)
 
 
 def autocomplete_of(html: str, field: str) -> str | None:
@@ -76,3 +78,18 @@ def test_the_beneficiarys_name_and_address_say_their_purpose_for_autofill(client
 def test_the_code_lookups_province_says_it_is_the_citizens_own(client, reference_data):
     html = client.get("/tra-cuu/ma-so-bhxh/").content.decode()
     assert select_autocomplete_of(html, "province") == "address-level1"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "inputs", "selects"), [
+    ("/dich-vu-cong/thay-doi-phuong-thuc-nhan/", ("account_holder", "new_address"), ()),
+    ("/dich-vu-cong/chuyen-noi-huong/", ("new_address",), ("new_province",)),
+])
+def test_a_childs_name_and_address_are_not_offered_the_parents_own(client, owner, child, url, inputs, selects):  # noqa: F811
+    """Filled in by a parent for a child, the beneficiary's name and address are another person's."""
+    monthly_allowance(child)  # only a beneficiary is offered these procedures
+    client.force_login(owner)
+    client.post(reverse("accounts:view_as"), {"child": child.pk})
+    html = client.get(url).content.decode()
+    assert {field: autocomplete_of(html, field) for field in inputs} == dict.fromkeys(inputs, "off")
+    assert {field: select_autocomplete_of(html, field) for field in selects} == dict.fromkeys(selects, "off")

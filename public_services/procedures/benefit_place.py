@@ -58,6 +58,8 @@ class BenefitPlaceForm(ProcedureForm):
     def filled_in_for(self, person):
         # The allowance is the person's in view (a child's), not the parent's filling in the form.
         self.for_another = True
+        for name in ("new_province", "new_address"):  # where the child lives: the browser would offer the parent's
+            self.fields[name].widget.attrs["autocomplete"] = "off"
 
     def clean(self):
         cleaned = super().clean()

@@ -84,6 +84,8 @@ class PaymentMethodForm(ProcedureForm):
         # read again (Procedure.rows, a form without a person) are worded as declared (as_declared).
         if self.person is not None and not person.phone:
             self._ask_number_to_contact()
+        for name in ("account_holder", "new_address"):  # the beneficiary's, not the parent's the browser would offer
+            self.fields[name].widget.attrs["autocomplete"] = "off"
 
     def _ask_number_to_contact(self):
         field = self.fields["new_phone"]
