@@ -171,6 +171,7 @@ class StatementAdmin(admin.ModelAdmin):
     fields = readonly_fields = ["code", "person", "requested_by", "status", "pdf_name", "content_hash", "created_at",
                                 "issued_at"]
     list_select_related = ["person"]
+    show_full_result_count = False  # every statement asked in the country
 
     @admin.display(description=gettext_lazy("tệp PDF"))
     def pdf_name(self, obj):

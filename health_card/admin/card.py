@@ -147,6 +147,7 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
     upper_case_codes = ("number", "legacy_number", "person__bhxh_code")
     autocomplete_fields = ["person", "facility"]
     actions = ["reissue", "revoke"]
+    show_full_result_count = False  # every insured person's cards
     readonly_fields = ["person", "number", "legacy_number", "group", "level", "facility", "valid_from", "valid_to",
                        "five_year_date", "issued_on", "agency", "living_area", "status", "version", "reason",
                        "created_at", "changed_at"]

@@ -1,5 +1,5 @@
 """The officers' lists of national size (periods, visits, card checks, persons, the outbox,
-benefit records, registrations, feedback) read what a page shows and no more: no date hierarchy
+benefit records, registrations, feedback, cards, statements, filings) read what a page shows and no more: no date hierarchy
 or agency filter that finds its choices by reading every row, no count of the whole table beside
 the count of the filtered rows."""
 
@@ -27,7 +27,11 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
 BIG_LISTS = ["/quan-tri/participation/period/", "/quan-tri/health_card/visit/", "/quan-tri/health_card/cardcheck/",
              "/quan-tri/accounts/person/", "/quan-tri/notifications/message/", "/quan-tri/benefits/benefitrecord/",
-             "/quan-tri/accounts/registration/", "/quan-tri/public_services/feedback/"]
+             "/quan-tri/accounts/registration/", "/quan-tri/public_services/feedback/", "/quan-tri/health_card/card/",
+             "/quan-tri/participation/statement/",
+             # the filing admin moves into a package: its one line (show_full_result_count = False) comes after
+             pytest.param("/quan-tri/public_services/filing/", marks=pytest.mark.xfail(
+                 strict=True, reason="FilingAdmin.show_full_result_count"))]
 
 
 @pytest.fixture
