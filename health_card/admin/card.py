@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils import translation
@@ -133,6 +134,17 @@ class CardReasonForm(forms.Form):
         return f"{label}: {details}" if details else label
 
 
+class FilteredOnce(ChangeList):
+    """Django's change list, but an action (the reason page of a reissue or a revocation) is given the
+    rows the list filtered when it was built, instead of the list's filters being built again, each
+    reading its choices (the benefit levels, the officer's agencies) a second time."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        if exclude_parameters is None and "queryset" in self.__dict__:
+            return self.queryset.all()
+        return super().get_queryset(request, exclude_parameters)
+
+
 @admin.register(Card)
 class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideScope, RelationLinksOnlyWhereAllowed,
                 admin.ModelAdmin):
@@ -154,6 +166,9 @@ class CardAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch,
 
     def get_queryset(self, request):
         return cards_visible_to(request.user)
+
+    def get_changelist(self, request, **kwargs):
+        return FilteredOnce
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
