@@ -157,3 +157,33 @@ def test_the_notice_list_reads_the_same_queries_for_one_notice_and_a_full_page()
     one = queries(1)
     notices(45, first=1)
     assert queries(20) == one
+
+
+def test_one_notice_reads_the_same_queries_among_one_notice_and_fifteen(monkeypatch, django_assert_num_queries):
+    """One notice's page, rendered with the page cache off, whatever the number of the citizen's notices;
+    its count held (a new query is noticed)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vssid_portal import pagecache
+
+    monkeypatch.setattr(pagecache.Page, "cached", lambda self: None)
+    user = citizen()
+    client = Client()
+    client.force_login(user)
+
+    def notice(n: int) -> Message:
+        return Message.objects.create(channel=Message.Channel.INBOX, user=user, template="t", subject=f"Thông báo {n}",
+                                      body="Nội dung", idempotency_key=f"one-notice-{n}", status=Message.Status.SENT)
+
+    def queries(counted, url: str) -> int:
+        client.get(url)  # the session's caches warmed
+        with counted as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    url = f"/thong-bao/{notice(1).pk}/"
+    one = queries(CaptureQueriesContext(connection), url)
+    for n in range(2, 16):
+        notice(n)
+    assert queries(django_assert_num_queries(3), url) == one
