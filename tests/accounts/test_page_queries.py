@@ -51,8 +51,9 @@ PAGES = {
     "security": (lambda user: "/tai-khoan/bao-mat/", 200),
     "change password": (lambda user: "/tai-khoan/doi-mat-khau/", 200),
 }
-# the queries of each page at fifteen: the login, the session and what the page reads
-QUERIES = {"personal page": 4, "register a child": 7, "switch to a child": 4, "security": 4, "change password": 1}
+# the queries of each page at fifteen: the login, the session and what the page reads, with the personal
+# page's content version (selectors.content_version), read on PostgreSQL only
+QUERIES = {"personal page": 4 if connection.vendor == "postgresql" else 3, "register a child": 7, "switch to a child": 4, "security": 4, "change password": 1}
 
 
 @pytest.mark.parametrize("shown", PAGES)
