@@ -87,6 +87,7 @@ class FilingAdmin(SaysWhyNoAgencySeesNothing, FoldedKeySearch, NotFoundOutsideSc
     codes_apart_from_names = True
     upper_case_codes = ("tracking_number", "person__bhxh_code")
     ordering = ["due_date", "submitted_at"]
+    show_full_result_count = False  # millions of rows: the filtered count only
     actions = ["receive_selected", "start_selected", "retry_declarations_selected"]
     change_form_template = "admin/public_services/filing/change_form.html"
     fieldsets = [

@@ -28,10 +28,7 @@ DISTRICT, PROVINCE = "Cán bộ BHXH cơ sở", "Cán bộ BHXH tỉnh"
 BIG_LISTS = ["/quan-tri/participation/period/", "/quan-tri/health_card/visit/", "/quan-tri/health_card/cardcheck/",
              "/quan-tri/accounts/person/", "/quan-tri/notifications/message/", "/quan-tri/benefits/benefitrecord/",
              "/quan-tri/accounts/registration/", "/quan-tri/public_services/feedback/", "/quan-tri/health_card/card/",
-             "/quan-tri/participation/statement/",
-             # the filing admin moves into a package: its one line (show_full_result_count = False) comes after
-             pytest.param("/quan-tri/public_services/filing/", marks=pytest.mark.xfail(
-                 strict=True, reason="FilingAdmin.show_full_result_count"))]
+             "/quan-tri/participation/statement/", "/quan-tri/public_services/filing/"]
 
 
 @pytest.fixture
