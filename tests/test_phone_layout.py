@@ -153,6 +153,37 @@ def test_every_wide_table_of_the_citizen_fits_a_phone(citizen_user, open_page, l
     assert page.console_errors == []
 
 
+# Where the content of each stacked cell with a label lies against its cell: the leftmost of its boxes
+# (text and elements, not the ::before label), as a share of the cell's width, and its child nodes.
+CELL_CONTENT = """() => Array.from(document.querySelectorAll('.table--stack td[data-label]')).map(cell => {
+  const box = cell.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+  return {label: cell.dataset.label, text: cell.innerText, nodes: cell.childNodes.length,
+          left: rects.length ? (Math.min(...rects.map(r => r.left)) - box.left) / box.width : 1};
+})"""
+
+
+def test_a_stacked_cell_keeps_its_whole_value_beside_its_label(citizen_user, open_page, live_server):
+    """A cell holding text and a <span> (a visit line's quantity and unit, an adjustment coefficient and
+    its "(năm hiện tại)", a period's months and their note) shows all of it beside its label on a phone,
+    not the span under the label, in Vietnamese as in English."""
+    visit = citizen_user.person.visits.filter(lines__unit__gt="").first()
+    page = open_page(citizen_user)
+    for language in ("vi", "en"):
+        page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+        for path in ("/thong-tin-huong/uoc-tinh/", f"/so-kham-chua-benh/{visit.pk}/"):
+            assert page.goto(live_server.url + path).status == 200
+            for viewport in (PHONE, SMALL_PHONE):
+                page.set_viewport_size(viewport)
+                cells = page.evaluate(CELL_CONTENT)
+                assert any(cell["nodes"] > 1 for cell in cells), path  # a value of several parts is there
+                under_the_label = [cell for cell in cells if cell["left"] < 0.3]
+                assert under_the_label == [], (language, path, viewport, under_the_label)
+    assert page.console_errors == []
+
+
 def test_the_focus_lands_on_the_error_summary_after_a_failed_submit(citizen_user, open_page, live_server):
     page = open_page(citizen_user)
     page.goto(live_server.url + BOOK)
