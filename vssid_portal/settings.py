@@ -436,7 +436,8 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 # --- Language, time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/allauth: allauth's English in the portal's terms, kept apart from locale/en, which `make messages` rewrites.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "allauth"]
 FORMAT_MODULE_PATH = ["vssid_portal.formats"]  # dd/mm/yyyy in both languages, the admin included
 TIME_ZONE = time_zone.TIME_ZONE  # also gunicorn's master's (vssid_portal/gunicorn_conf.py)
 USE_I18N = True
