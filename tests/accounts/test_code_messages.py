@@ -282,10 +282,10 @@ def test_the_cap_is_said_in_english_too(clock):
     with translation.override("en"), pytest.raises(otp.HourlyCapReached) as refused:
         send(request, subject="4")
     assert refused.value.message == (
-        "The number of codes allowed an hour has already been sent to the phone number ending in 678, so no new "
+        "You have already been sent the most codes allowed an hour to the phone number ending in 678, so no new "
         f"code was sent. The code sent before can still be used until {local(sent_at + otp.LIFETIME, up=False)}: "
         f"type it in. You can ask for a code in 59 minutes (from {local(sent_at + 3600, up=True)}), or call the "
-        f"hotline {settings.PORTAL_HOTLINE}.")
+        f"helpline on {settings.PORTAL_HOTLINE}.")
 
 
 def test_a_time_past_midnight_is_said_with_its_date(clock):

@@ -861,7 +861,7 @@ def test_a_cards_expiry_before_its_validity_is_refused_in_the_admins_language():
 
 @pytest.mark.parametrize(("language", "said"), [
     ("vi", "Người này đã có thẻ BHYT đang sử dụng: hãy dùng thao tác “Cấp lại thẻ”."),
-    ("en", "This person already has a health insurance card in use: use the “Cấp lại thẻ” (reissue) action."),
+    ("en", "This person already has a health insurance card in use: use the “Reissue the selected cards” action."),
 ])
 def test_a_second_card_in_use_is_refused_in_the_admins_language(facility, reference_data, settings, language, said):
     """An English admin (LANGUAGE_CODE) read in Vietnamese that the person already has a card in use."""

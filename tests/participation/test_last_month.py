@@ -106,7 +106,7 @@ def test_a_periods_errors_are_said_in_the_admins_language(insured, settings):
             ("ahead", "from_month"): f"The first month cannot be after the current month ({this_month}).",
             ("ahead", "to_month"): f"The last month cannot be after {this_month}: this insurance is declared and "
                                    "paid month by month, never ahead.",
-            ("ahead", "rate"): "The contribution rate must be from 0 to 100 %.",
+            ("ahead", "rate"): "The contribution rate must be from 0 to 100%.",
             ("ahead", "facility"): "Only a health insurance period has a registered primary healthcare facility.",
             ("ahead", "unpaid_months"): "The months owed cannot be more than the months of the period.",
             ("no_employer", "to_month"): "The last month must be the first month or after it.",

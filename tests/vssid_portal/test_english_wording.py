@@ -3,14 +3,19 @@ the portal's terms (locale/allauth, which `make messages` leaves alone), the est
 its English name, no Vietnamese word inside an English sentence, one word for the helpline and
 idiomatic English where a literal rendering read oddly."""
 
+import datetime
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from tests.accounts.helpers import officer
+from tests.benefits.helpers import citizen
 
 REAUTHENTICATE = "/tai-khoan/nhap-lai-mat-khau/"
 
@@ -56,3 +61,84 @@ def test_the_english_allauth_wording_is_kept_out_of_the_catalogue_make_messages_
     base = Path(django_settings.BASE_DIR)
     assert 'msgid "Two-Factor Authentication"' not in (base / "locale/en/LC_MESSAGES/django.po").read_text()
     assert 'msgid "Two-Factor Authentication"' in (base / "locale/allauth/en/LC_MESSAGES/django.po").read_text()
+
+
+@pytest.mark.django_db
+def test_the_estimator_names_the_law_in_english(english, reference_data):
+    from benefits.models import SalaryAdjustment
+    from lookup.models import Agency, Province
+    from participation.models import Period
+
+    user = citizen()
+    province, agency = Province.objects.get(code="79"), Agency.objects.get(code="07901")
+    for first, last in ((datetime.date(2013, 1, 1), datetime.date(2013, 12, 1)),
+                        (datetime.date(2014, 1, 1), datetime.date(2016, 1, 1))):
+        Period.objects.create(person=user.person, kind="bhxh_tn", from_month=first, to_month=last, payer="self",
+                              base=1_774_052, rate=22, amount=390_291, province=province, agency=agency,
+                              import_key=f"{user.person.bhxh_code}|bhxh_tn|{first:%Y-%m}|self")
+    SalaryAdjustment.objects.filter(scheme="bhxh_tn").delete()
+    SalaryAdjustment.objects.bulk_create([SalaryAdjustment(scheme="bhxh_tn", year=y, coefficient=1, source="x")
+                                          for y in range(2013, 2017)])
+    english.force_login(user)
+    text = main_text(english.get(reverse("benefits:estimate")))
+    assert "Luật" not in text and "BHXH 20" not in text, text
+    assert text.count("the Law on Social Insurance No. 41/2024/QH15") == 1, text
+    assert "the 2024 Law on Social Insurance, Article 5(6)" in text
+    assert "the former 2014 Law on Social Insurance" in text
+    with translation.override("en"):  # the step 3 of less than a year of contributions
+        under_a_year = translation.gettext(
+            "Tổng thời gian đóng chưa đủ 1 năm: mức hưởng bằng số tiền đã đóng, tối đa 2 tháng mức bình quân tiền "
+            "lương (Luật BHXH 2024, Điều 70). Không làm tròn tháng lẻ.")
+    assert "Luật" not in under_a_year and "the 2024 Law on Social Insurance, Article 70" in under_a_year
+
+
+def test_english_help_and_errors_hold_no_vietnamese_word():
+    from public_services.procedures.payment_method import PaymentMethodForm
+    from vssid_portal.forms.number_fields import MoneyField
+
+    with translation.override("en"):
+        help_text = str(PaymentMethodForm.base_fields["post_office"].help_text)
+        assert "Bưu điện" not in help_text and "Saigon Central Post Office" in help_text
+        with pytest.raises(ValidationError) as refused:
+            MoneyField().clean("1,5")
+        assert "đồng" not in refused.value.messages[0] and "VND" in refused.value.messages[0]
+        card_in_use = translation.gettext("Người này đã có thẻ BHYT đang sử dụng: hãy dùng thao tác “Cấp lại thẻ”.")
+        reissue = translation.gettext("Cấp lại thẻ đã chọn (thẻ mới, thẻ cũ thành “đã thay”)")
+    assert "Cấp lại" not in card_in_use and f"“{reissue.split(' (')[0]}”" in card_in_use, card_in_use
+
+
+def english_entries():
+    """(msgid, msgstr) of every translated entry of locale/en, a plural's forms joined."""
+    text = (Path(django_settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po").read_text()
+    for block in text.split("\n\n"):
+        msgid = "".join(re.findall(r'^(?:msgid|msgid_plural|") ?"?(.*)"$', block.split("msgstr")[0], re.M))
+        msgstr = "".join(re.findall(r'"(.*)"$', "msgstr".join(block.split("msgstr")[1:]), re.M))
+        yield msgid, msgstr
+
+
+def test_the_english_catalogue_calls_the_number_to_call_the_helpline_and_writes_a_percentage_unspaced():
+    hotline = [msgstr for _, msgstr in english_entries() if re.search(r"\bhotline\b", msgstr.replace("%(hotline)s", ""))]
+    assert hotline == []
+    spaced = [msgstr for _, msgstr in english_entries() if re.search(r"\d(?:%\(\w+\)s)? %", msgstr)
+              or re.search(r"%\(percent\)s %", msgstr)]
+    assert spaced == []
+
+
+def test_the_english_messages_read_idiomatically():
+    from django.test import RequestFactory
+
+    from vssid_portal.views import server_error
+
+    context = {"portal": "VssID Portal", "at": "09:30 on 07/12/2026", "hotline": "1900 9068", "channel": "sms"}
+    with translation.override("en"):
+        sms = render_to_string("notifications/messages/security_new_browser.body.txt", context)
+        subject = render_to_string("notifications/messages/security_new_browser.subject.txt", context)
+        cap = translation.gettext("Đã gửi đủ số mã cho phép %(every)s tới %(recipient)s, nên chưa gửi mã mới.") % {
+            "every": "an hour", "recipient": "the phone number ending 678"}
+        request = RequestFactory().get("/")
+        request.LANGUAGE_CODE = "en"
+        error_page = server_error(request).content.decode()
+    assert "Someone logged in to your" in sms and "from a new browser at" in sms, sms
+    assert subject.strip() == "New login to your VssID Portal account from a new browser", subject
+    assert cap.startswith("You have already been sent the most codes allowed an hour to the phone"), cap
+    assert "Sorry, there is a problem with the service" in error_page

@@ -554,7 +554,7 @@ PAGES = {
          "<h2>Quyền riêng tư</h2>", ">Ai đã xem thẻ của tôi</a>", "các lần cơ sở KCB hoặc người khác xác thực thẻ."],
         ["Your electronic health insurance card with a QR code", "<strong>Health insurance card</strong>",
          "<dt>Sex</dt><dd>Male</dd>", "<dt>Valid</dt><dd>from 01/01/2024, with no end date</dd>",
-         "<dt>Benefit level</dt><dd>Level 4 – 80 %</dd>", ", on 05/01/2024 (issue no. 1)</dd>", "</span> QR code</a>",
+         "<dt>Benefit level</dt><dd>Level 4 – 80%</dd>", ", on 05/01/2024 (issue no. 1)</dd>", "</span> QR code</a>",
          "<h2>Privacy</h2>", ">Who has viewed my card</a>"],
     ),
     # The public lookups, public services and registration: labels, hints, select placeholders, result labels.
@@ -776,9 +776,9 @@ def test_the_estimate_page_in_english(client, reference_data):
         "Ước tính này áp dụng", "Còn thiếu ", "Theo Luật BHXH 2014 trước đây cần",
     ], [
         "<h1>Estimate of the one-time social insurance payment</h1>", "This amount is an estimate",
-        "Luật Bảo hiểm xã hội số 41/2024/QH15", "About <strong>", "(2 months owed: not counted)",
+        "the Law on Social Insurance No. 41/2024/QH15", "About <strong>", "(2 months owed: not counted)",
         "Before 2014: 30 months = <strong>2 years</strong>", ">Compulsory</td>", "Step 5. Benefit amount",
-        "(Luật BHXH 2024, Article 70(3))", "Still missing: ",
+        "(the 2024 Law on Social Insurance, Article 70(3))", "Still missing: ",
     ])
     short = citizen(code="7909999999", name="Trần Thị Hoa")
     period(short.person, "01/2024", "06/2024")
@@ -962,7 +962,7 @@ def test_the_card_verify_page_in_english(client, holder, clinic_user, monkeypatc
                  "<h2>Hoặc nhập thông tin trên thẻ</h2>"]
     clinic_en = ["Healthcare facility: <strong>", "Every check is recorded and the card holder can see it.",
                  "<dt>Full name</dt>", "<dt>Card number</dt>", ", issue no. 1</dd>", "<strong>this facility</strong>",
-                 "<dt>Valid</dt><dd>from 01/01/2024, with no end date</dd>", "<dt>Benefit level</dt><dd>Level 4 – 80 %</dd>",
+                 "<dt>Valid</dt><dd>from 01/01/2024, with no end date</dd>", "<dt>Benefit level</dt><dd>Level 4 – 80%</dd>",
                  "<h2>Or type the details on the card</h2>"]
     client.force_login(clinic_user)
     vi = posted(client, "/xac-thuc/the-bhyt/", answer, "vi")
@@ -2072,7 +2072,7 @@ def test_the_server_error_page_follows_the_language_and_needs_no_request(rf):
 
     with translation.override("en"):
         html = server_error(rf.get("/")).content.decode()
-    assert '<html lang="en">' in html and "<h1>The system has a problem</h1>" in html and "1900 9068" in html
+    assert '<html lang="en">' in html and "<h1>Sorry, there is a problem with the service</h1>" in html and "1900 9068" in html
     assert "Hệ thống đang gặp sự cố" not in html
     with translation.override("vi"):
         html = server_error(rf.get("/")).content.decode()
