@@ -186,7 +186,7 @@ QUERIES = {
     "/quan-tri/health_card/facilityapitoken/": 5,
     "/quan-tri/lookup/medicalfacility/?q=79Z": 6,
     "/quan-tri/lookup/employer/": 6,
-    "/quan-tri/public_services/filing/": 6,
+    "/quan-tri/public_services/filing/": 5,
     "/quan-tri/public_services/feedback/": 5,
     "/quan-tri/health_card/visit/": 6,
     "/quan-tri/health_card/visit/?": 2,
