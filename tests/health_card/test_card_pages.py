@@ -65,6 +65,20 @@ def test_the_living_area_is_english_on_the_english_page_and_vietnamese_on_the_pr
     assert "Nơi sinh sống K1 – xã đảo, huyện đảo" in printed and "island" not in printed
 
 
+def test_the_printed_card_writes_its_benefit_level_the_vietnamese_way_from_an_english_page(holder, card, tmp_path):
+    """The English page writes the level's percentage unspaced ("80%"); the card printed from it is a
+    Vietnamese document and writes it as the Vietnamese texts do ("80 %")."""
+    client = logged_in(holder)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    level, percent = card.level_id, card.level.percent
+    assert f"Level {level} – {percent}%</dd>" in text(client.get("/the-bhyt/"))
+    path = tmp_path / "the.pdf"
+    path.write_bytes(client.get(f"/the-bhyt/{card.pk}/in/").content)
+    printed = re.sub(r"\s+", " ", subprocess.run([require_tool("pdftotext", "poppler-utils"), str(path), "-"],
+                                                 capture_output=True, check=True).stdout.decode())
+    assert f"Mức {level} – {percent} %" in printed and f"{percent}%" not in printed
+
+
 def test_card_page_needs_a_login_and_pages_without_card(client, reference_data):
     assert client.get("/the-bhyt/").status_code == 302
     from accounts.models import User

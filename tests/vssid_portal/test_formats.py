@@ -8,7 +8,15 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from vssid_portal.templatetags.vn_format import plural_count, vn_date, vn_datetime, vn_number, vn_time_date, vnd
+from vssid_portal.templatetags.vn_format import (
+    plural_count,
+    vn_date,
+    vn_datetime,
+    vn_number,
+    vn_percent,
+    vn_time_date,
+    vnd,
+)
 from vssid_portal.text import fold, normalize_name, search_words
 
 
@@ -62,6 +70,23 @@ def test_english_pages_write_numbers_the_english_way(value, money, number):
         assert vn_number(value) == number.translate(str.maketrans(",.", ".,"))
 
 
+@pytest.mark.parametrize("value", [Decimal("10.50"), 80, "0.5", Decimal("1234.5"), -3])
+def test_a_percentage_is_its_number_as_the_language_writes_numbers_with_the_sign_as_its_texts_write_it(value):
+    """Vietnamese texts write "10,5 %", English ones "10.5%": the number in the language's separators
+    (vn_number), the sign after it spaced in Vietnamese and not in English."""
+    with translation.override("vi"):
+        assert vn_percent(value) == f"{vn_number(value)} %"
+    with translation.override("en"):
+        assert vn_percent(value) == f"{vn_number(value)}%"
+
+
+@pytest.mark.parametrize("value", [None, "", "abc", float("nan")])
+def test_what_is_no_number_shows_no_percentage(value):
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert vn_percent(value) == ""
+
+
 @pytest.mark.parametrize(("value", "count"), [
     (1, 1), (Decimal("1.0"), 1), (Decimal("2"), 2), (Decimal("1.5"), 15), ("0.5", 5), (0, 0), ("abc", 0),
 ])
@@ -104,10 +129,10 @@ def test_dates_always_have_a_four_digit_year_that_reads_back(value, shown):
 
 
 def test_filters_work_in_templates():
-    html = Template("{% load vn_format %}{{ a|vnd }} {{ d|vn_date }}").render(
-        Context({"a": 1774052, "d": datetime.date(2026, 7, 1)})
+    html = Template("{% load vn_format %}{{ a|vnd }} {{ d|vn_date }} {{ r|vn_percent }}").render(
+        Context({"a": 1774052, "d": datetime.date(2026, 7, 1), "r": Decimal("10.50")})
     )
-    assert html == "1.774.052 đ 01/07/2026"
+    assert html == "1.774.052 đ 01/07/2026 10,5 %"
 
 
 @pytest.mark.parametrize(

@@ -1526,7 +1526,22 @@ def test_adjustment_coefficients_and_contribution_rates_follow_the_language(clie
     assert [number for number, _amount in en] == ["1.63", "1.2"]
     assert all(re.fullmatch(r"\d{1,3}(,\d{3})* VND", amount) for _number, amount in en), en
     assert cells("/qua-trinh-tham-gia/", "vi", r"<dt>Tỷ lệ đóng</dt><dd>([^<]*)</dd>") == ["10,5 %"]
-    assert cells("/qua-trinh-tham-gia/", "en", r"<dt>Contribution rate</dt><dd>([^<]*)</dd>") == ["10.5 %"]
+    assert cells("/qua-trinh-tham-gia/", "en", r"<dt>Contribution rate</dt><dd>([^<]*)</dd>") == ["10.5%"]
+
+
+@pytest.mark.django_db
+def test_a_benefits_percentages_are_written_the_way_of_the_language(client, holder):
+    """A percentage follows the page's language: its decimal separator and, in English, no space
+    before the sign ("62.5%"), where the Vietnamese texts write "62,5 %"."""
+    pension = record(holder.person, kind=BenefitRecord.Kind.PENSION, replacement_rate=Decimal("62.5"),
+                     **decided(amount=None, monthly_amount=8_000_000))
+    accident = record(holder.person, kind=BenefitRecord.Kind.ACCIDENT, impairment_percent=35)
+    details = r"<dd>(\d[^<]*)</dd>"
+    assert re.findall(details, read(client, f"/thong-tin-huong/{pension.pk}/", "vi", holder))[-1:] == ["62,5 %"]
+    assert re.findall(details, read(client, f"/thong-tin-huong/{pension.pk}/", "en", holder))[-1:] == ["62.5%"]
+    assert "35 %</dd>" in read(client, f"/thong-tin-huong/{accident.pk}/", "vi", holder)
+    english = read(client, f"/thong-tin-huong/{accident.pk}/", "en", holder)
+    assert "35%</dd>" in english and "35 %" not in english
 
 
 

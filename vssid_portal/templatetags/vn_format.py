@@ -1,5 +1,6 @@
 """Display formats: money in VND (`1.234.567 đ`; in English `1,234,567 VND`), other numbers
-(`1.234,5`; in English `1,234.5`), dates (`dd/mm/yyyy`), times (`dd/mm/yyyy HH:MM`, local; in a
+(`1.234,5`; in English `1,234.5`), percentages (`10,5 %`, as the portal's Vietnamese texts write
+one; in English `10.5%`), dates (`dd/mm/yyyy`), times (`dd/mm/yyyy HH:MM`, local; in a
 sentence `HH:MM ngày dd/mm/yyyy`) and a phone number with most digits hidden.
 
 Numbers take the separators of the active language (Django's locale formats): to an English
@@ -59,6 +60,17 @@ def vn_number(value):
     sign = "-" if whole.startswith("-") else ""
     whole = _grouped(int(whole.lstrip("-") or 0))
     return f"{sign}{whole}{formats.get_format('DECIMAL_SEPARATOR')}{fraction}" if fraction else f"{sign}{whole}"
+
+
+@register.filter
+def vn_percent(value):
+    """A percentage as the active language writes one: its number as vn_number writes it and the sign
+    after it, spaced as the portal's Vietnamese texts write it ("10,5 %", "80 %") and unspaced in
+    English ("10.5%", "80%"); '' for what is not a number."""
+    number = vn_number(value)
+    if not number:
+        return ""
+    return pgettext("percentage", "%(number)s %%") % {"number": number}
 
 
 @register.filter
