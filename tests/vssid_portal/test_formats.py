@@ -1,13 +1,16 @@
 """Display formats (numbers in the active language's separators) and the accent-folded search key."""
 
 import datetime
+import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import translation
 
+from vssid_portal.forms import MoneyField
 from vssid_portal.templatetags.vn_format import (
     plural_count,
     vn_date,
@@ -85,6 +88,18 @@ def test_what_is_no_number_shows_no_percentage(value):
     for language in ("vi", "en"):
         with translation.override(language):
             assert vn_percent(value) == ""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_amount_fields_example_is_an_amount_written_the_way_of_the_language_that_the_field_takes(language):
+    """The message of an amount typed wrong shows how to type one: in English "1,234,567", which
+    the field takes as it takes "1.234.567"; "1.234.567" reads as a decimal to an English reader."""
+    with translation.override(language):
+        with pytest.raises(ValidationError) as refused:
+            MoneyField().clean("1,5")
+        example = re.search(r"\d[\d.,]*\d", refused.value.messages[0]).group()
+        assert example == vn_number(1234567)
+    assert MoneyField().clean(example) == 1234567
 
 
 @pytest.mark.parametrize(("value", "count"), [
