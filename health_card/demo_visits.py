@@ -28,7 +28,7 @@ from vssid_portal.money import base_salary_on, round_vnd
 
 from .models import CostCategory, Visit, VisitKind, VisitLine
 from .selectors import benefit_percents
-from .services_visits import check_totals
+from .services import check_totals
 
 DEMO_CITIZEN_CODE = "7901234567"
 SHARE = 0.3  # of the other persons, who get visits

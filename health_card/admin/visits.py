@@ -1,6 +1,6 @@
 """Admin of the medical-visit history: officers and clinic staff enter and correct visits with their
 cost lines, each in their own scope (selectors_visits.visit_scope), through the one save path in
-services_visits.py.
+services/visits.py.
 
 The patient is chosen by BHXH code and full name, checked together (clinic staff have no access to
 the registry's list, and a code alone would name its holder); a visit stays with its person once
@@ -40,7 +40,7 @@ from vssid_portal.templatetags.vn_format import vn_number, vnd
 from ..mismatches import MismatchesUsedUp, mismatches_limited
 from ..models import Visit, VisitEvent, VisitLine
 from ..selectors_visits import own_facility_only, visit_in_scope, visits_visible_to
-from ..services_visits import (
+from ..services import (
     MONEY_FIELDS,
     TOTAL_FIELDS,
     check_dates,

@@ -7,7 +7,7 @@ down (examination, tests, imaging, medicines, bed days, ...).
 
 Money is whole đồng. The database holds what one row can check (amounts from 0 to MAX_AMOUNT, BHYT +
 patient = total, discharge not before admission, a line's BHYT share within its amount); that a
-visit's totals equal the sums of its lines spans rows, so services_visits.py checks it on every
+visit's totals equal the sums of its lines spans rows, so services/visits.py checks it on every
 write through `check_totals`.
 """
 

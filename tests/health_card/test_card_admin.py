@@ -543,16 +543,16 @@ def test_the_token_form_finds_the_token_its_nonce_made_before_the_secret_key_was
 def test_a_nonce_posted_twice_at_once_finds_the_token_at_its_insert(facility, monkeypatch):
     """Neither post saw the other's token before inserting: the unique hash makes the later one
     read the token the first one made."""
-    import health_card.services as services
+    from health_card.services import tokens
 
     token, raw = api_token_create(facility=facility, name="HIS", nonce="n-1")
-    read, reads = services.api_token_by_hash, []
+    read, reads = tokens.api_token_by_hash, []
 
     def not_seen_before_the_insert(digest):
         reads.append(digest)
         return None if len(reads) == 1 else read(digest)
 
-    monkeypatch.setattr(services, "api_token_by_hash", not_seen_before_the_insert)
+    monkeypatch.setattr(tokens, "api_token_by_hash", not_seen_before_the_insert)
     assert api_token_create(facility=facility, name="HIS", nonce="n-1") == (token, raw)
     assert len(reads) == 2 and FacilityApiToken.objects.get() == token
 
@@ -1003,7 +1003,8 @@ def test_an_english_admin_reads_why_a_token_form_posted_again_makes_nothing_in_e
     test_a_revoked_tokens_form_posted_again_does_not_bring_it_back and the token expiry tests)."""
     import html as html_lib
 
-    from health_card.services import TOKEN_MAX_YEARS, api_token_expiry
+    from health_card.models.card import TOKEN_MAX_YEARS
+    from health_card.services import api_token_expiry
     from tests.notifications.test_notice_language import VIETNAMESE_LETTERS
 
     settings.LANGUAGE_CODE = "en"

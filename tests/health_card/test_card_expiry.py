@@ -371,20 +371,20 @@ def test_a_card_whose_notice_cannot_be_written_is_still_expired_logged_and_the_o
         holder, card, stranger, monkeypatch, caplog):
     """One broken record (its notice fails to render or to be written) must not keep every other
     card of the night active and untold: it is logged, the rest are expired and told."""
-    from health_card import services
+    from health_card.services import cards
     from notifications.models import Message
 
     today = timezone.localdate()
     broken = with_dates(card, valid_to=today - DAY)
     told = with_dates(Card.objects.get(person=stranger.person), valid_to=today - DAY)
-    person_notify = services.person_notify
+    person_notify = cards.person_notify
 
     def fails_for_one(*, person, **kwargs):
         if person.pk == broken.person_id:
             raise ValueError("broken record")
         return person_notify(person=person, **kwargs)
 
-    monkeypatch.setattr(services, "person_notify", fails_for_one)
+    monkeypatch.setattr(cards, "person_notify", fails_for_one)
     assert cards_expire() == 2
     assert set(Card.objects.filter(pk__in=[broken.pk, told.pk]).values_list("status", flat=True)) == {
         Card.Status.EXPIRED}
@@ -397,7 +397,7 @@ def test_the_soft_time_limit_still_stops_the_nightly_expiry_while_it_writes_a_no
     batch is rolled back for the next run, instead of going on until the worker is killed."""
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from health_card import services
+    from health_card.services import cards
 
     today = timezone.localdate()
     card = with_dates(card, valid_to=today - DAY)
@@ -405,7 +405,7 @@ def test_the_soft_time_limit_still_stops_the_nightly_expiry_while_it_writes_a_no
     def time_is_up(**kwargs):
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(services, "person_notify", time_is_up)
+    monkeypatch.setattr(cards, "person_notify", time_is_up)
     with pytest.raises(SoftTimeLimitExceeded):
         cards_expire()
     assert Card.objects.get(pk=card.pk).status == Card.Status.ACTIVE
@@ -416,13 +416,14 @@ def test_a_large_night_is_expired_in_runs_of_bounded_time_each_queueing_the_next
     """The cards of 31/12 are many: a run stops starting batches after its time (well within the
     task's time limits, and leaving the worker to the one-time codes queued meanwhile) and queues
     the next run for the same day, until none is left."""
-    from health_card import services, tasks
+    from health_card import tasks
+    from health_card.services import cards
 
     today = timezone.localdate()
     due = [with_dates(card, valid_to=today - DAY), with_dates(Card.objects.get(person=stranger.person), valid_to=today - DAY),
            issue(make_person("7901000011", "Phạm Văn Nam", id_number="079088000011"), facility, valid_to=today - DAY)]
-    monkeypatch.setattr(services, "EXPIRE_BATCH", 1)
-    monkeypatch.setattr(services, "EXPIRE_RUN_SECONDS", 0)  # every run's time is up after its first batch
+    monkeypatch.setattr(cards, "EXPIRE_BATCH", 1)
+    monkeypatch.setattr(cards, "EXPIRE_RUN_SECONDS", 0)  # every run's time is up after its first batch
     queued = []
     monkeypatch.setattr(tasks, "dispatch", lambda task, *args: queued.append((task, args)))
     active = Card.objects.filter(pk__in=[c.pk for c in due], status=Card.Status.ACTIVE)

@@ -88,7 +88,7 @@ def test_what_the_admin_log_keeps_of_a_card_a_check_or_a_cost_line_is_vietnamese
 
 def test_a_visit_entered_from_an_english_admin_is_logged_in_vietnamese(holder):
     from health_card.models import VisitEvent
-    from health_card.services_visits import visit_save
+    from health_card.services import visit_save
     from tests.health_card.test_visits import standard_lines, visit
 
     with translation.override("en"):

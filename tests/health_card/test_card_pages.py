@@ -679,11 +679,11 @@ def test_reissue_marks_the_old_card_replaced_and_notifies_the_holder(holder, car
 
 
 def test_reissue_is_atomic(holder, card, monkeypatch):
-    import health_card.services as services
+    from health_card.services import cards
 
     def broken(**kwargs):
         raise RuntimeError("gateway down")
-    monkeypatch.setattr(services, "person_notify", broken)
+    monkeypatch.setattr(cards, "person_notify", broken)
     with pytest.raises(RuntimeError):
         reissue_card(holder.person, "Thẻ bị hỏng")
     card.refresh_from_db()
@@ -808,17 +808,17 @@ def test_a_cached_token_still_records_its_last_use_to_the_minute(facility, monke
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from health_card import services
+    from health_card.services import tokens
 
     token, raw = api_token_create(facility=facility, name="HIS")
-    assert services.api_token_authenticate(raw).pk == token.pk  # first use written, cache dropped
-    services.api_token_authenticate(raw)  # read again and cached
+    assert tokens.api_token_authenticate(raw).pk == token.pk  # first use written, cache dropped
+    tokens.api_token_authenticate(raw)  # read again and cached
     with CaptureQueriesContext(connection) as queries:
-        assert services.api_token_authenticate(raw).pk == token.pk
+        assert tokens.api_token_authenticate(raw).pk == token.pk
     assert len(queries) == 0
     later = timezone.now() + datetime.timedelta(minutes=2)
-    monkeypatch.setattr(services.timezone, "now", lambda: later)
-    services.api_token_authenticate(raw)  # the cached row says "used 2 minutes ago"
+    monkeypatch.setattr(tokens.timezone, "now", lambda: later)
+    tokens.api_token_authenticate(raw)  # the cached row says "used 2 minutes ago"
     token.refresh_from_db()
     assert token.last_used_at == later
 

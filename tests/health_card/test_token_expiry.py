@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from health_card import services
 from health_card.models import CardCheck, FacilityApiToken
 from health_card.models.card import add_years
 from health_card.qr import Purpose
 from health_card.services import api_token_authenticate, api_token_create, api_token_revoke, card_qr
+from health_card.services import tokens as token_services
 from tests.accounts.helpers import officer
 from vssid_portal.templatetags.vn_format import vn_date, vn_datetime
 
@@ -54,7 +54,7 @@ def test_an_expired_token_is_refused_saying_when_it_expired_and_what_to_do(card,
     assert call(raw, card).status_code == 200  # read, and cached
     expired_at = timezone.now() - datetime.timedelta(days=2)
     FacilityApiToken.objects.filter(pk=token.pk).update(expires_at=expired_at)
-    services._forget_token(token.token_hash)
+    token_services._forget_token(token.token_hash)
     response = call(raw, card)
     assert response.status_code == 401 and response["WWW-Authenticate"] == 'Bearer realm="xac-thuc-the-bhyt"'
     assert response.json() == {"maKetQua": "401", "hopLe": False, "thongBao": (
@@ -67,17 +67,17 @@ def test_a_cached_token_is_refused_once_it_expires_and_cached_no_longer_than_it_
     now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: now)  # the clock stands still until moved below
     FacilityApiToken.objects.filter(pk=token.pk).update(expires_at=now + datetime.timedelta(seconds=30))
-    services._forget_token(token.token_hash)
+    token_services._forget_token(token.token_hash)
     timeouts = []
-    set_in_cache = services.cache.set
-    monkeypatch.setattr(services.cache, "set", lambda key, value, timeout: (timeouts.append(timeout),
+    set_in_cache = token_services.cache.set
+    monkeypatch.setattr(token_services.cache, "set", lambda key, value, timeout: (timeouts.append(timeout),
                                                                              set_in_cache(key, value, timeout)))
     for _ in range(2):  # its first use is written down, and the row read again and cached
         assert api_token_authenticate(raw) == token
     assert timeouts and timeouts[-1] == 30  # its 30 seconds left, not the cache's TOKEN_CACHE_SECONDS
     later = now + datetime.timedelta(seconds=31)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    assert services.cache.get(services._token_cache_key(token.token_hash)) is not None  # still in the cache here
+    assert token_services.cache.get(token_services._token_cache_key(token.token_hash)) is not None  # still in the cache here
     assert api_token_authenticate(raw) is None
 
 

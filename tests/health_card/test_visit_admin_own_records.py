@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from health_card.models import Visit
-from health_card.services_visits import visit_save, visits_delete
+from health_card.services import visit_save, visits_delete
 from tests.accounts.helpers import (
     OWN_RECORD_SAID,
     RECORD_UNKNOWN_SAID,

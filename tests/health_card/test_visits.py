@@ -18,7 +18,7 @@ from accounts.models import Guardianship, Person, User
 from accounts.roles import CLINIC_STAFF
 from health_card.models import Visit, VisitEvent, VisitLine, normalize_icd10
 from health_card.selectors_visits import VisitYear, visit_years_for, visits_for, visits_in_year
-from health_card.services_visits import visit_save
+from health_card.services import visit_save
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message
 from tests.accounts.helpers import born_years_ago, cccd_for, make_person, officer
@@ -994,7 +994,7 @@ def test_the_visit_list_shows_the_total_cost_in_dong(client, visits):
 
 
 def test_check_totals_names_the_field_of_a_share_above_the_total_or_below_zero(db):
-    from health_card.services_visits import check_totals
+    from health_card.services import check_totals
 
     with pytest.raises(ValidationError) as raised:
         check_totals(Visit(total_cost=100, bhyt_paid=200, patient_paid=-100), [])
@@ -1294,9 +1294,9 @@ def test_a_patients_check_that_fails_gives_its_slot_of_a_wrong_name_back(db, mon
     slot, and the login's next right name was refused."""
     from django.db import DatabaseError
 
-    from health_card import mismatches, services_visits
+    from health_card import mismatches
     from health_card.mismatches import MismatchesUsedUp
-    from health_card.services_visits import visit_patient_find
+    from health_card.services import visit_patient_find, visits
 
     monkeypatch.setattr(mismatches, "CLINIC_MISMATCHES", "1/h")
     person = citizen().person
@@ -1306,7 +1306,7 @@ def test_a_patients_check_that_fails_gives_its_slot_of_a_wrong_name_back(db, mon
         raise DatabaseError("the database went away")
 
     with monkeypatch.context() as patched:
-        patched.setattr(services_visits, "is_persons_name", registry_gone)
+        patched.setattr(visits, "is_persons_name", registry_gone)
         with pytest.raises(DatabaseError):
             visit_patient_find(user=staff, bhxh_code=person.bhxh_code, full_name=person.full_name,
                                facility=staff.facility)

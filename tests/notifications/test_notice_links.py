@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from benefits.services import benefit_save
-from health_card.services_visits import visit_save
+from health_card.services import visit_save
 from notifications.models import Message
 from notifications.services import _link, send_message
 from participation.models import Period

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from health_card.services_visits import visit_save
+from health_card.services import visit_save
 from notifications.models import Message
 from tests.benefits.helpers import child_of, citizen
 from tests.health_card.test_visits import standard_lines, visit

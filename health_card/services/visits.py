@@ -25,8 +25,8 @@ from vssid_portal.audit import field_change
 from vssid_portal.concurrent_edits import check_unchanged_since_seen
 from vssid_portal.templatetags.vn_format import vn_date, vnd
 
-from . import mismatches
-from .mismatches import (
+from .. import mismatches
+from ..mismatches import (
     MismatchesUsedUp,
     clinic_caller,
     given_back_if_raised,
@@ -34,8 +34,8 @@ from .mismatches import (
     mismatch_reserve,
     mismatches_refused_wait,
 )
-from .models import Visit, VisitEvent, VisitLine
-from .selectors_visits import own_facility_only, visit_in_scope
+from ..models import Visit, VisitEvent, VisitLine
+from ..selectors_visits import own_facility_only, visit_in_scope
 
 TOTAL_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
 TRACKED_FIELDS = ("person_id", "facility_id", "reference", "kind", "admitted_on", "discharged_on", "diagnosis_code",
