@@ -12,7 +12,8 @@ from participation.selectors import TABS_BY_SLUG, Payer, periods_by_person
 
 from .beneficiary_data import load
 from .models import BeneficiaryGroup, BenefitLevel, Card
-from .selectors import add_years, child_card_valid_to
+from .models.card import add_years
+from .selectors import child_card_valid_to
 from .services import card_issue, cards_expire
 
 DEMO_CITIZEN_CODE = "7901234567"

@@ -1,5 +1,5 @@
 """Admin of the medical-visit history: officers and clinic staff enter and correct visits with their
-cost lines, each in their own scope (selectors_visits.visit_scope), through the one save path in
+cost lines, each in their own scope (selectors.visits.visit_scope), through the one save path in
 services/visits.py.
 
 The patient is chosen by BHXH code and full name, checked together (clinic staff have no access to
@@ -39,7 +39,7 @@ from vssid_portal.templatetags.vn_format import vn_number, vnd
 
 from ..mismatches import MismatchesUsedUp, mismatches_limited
 from ..models import Visit, VisitEvent, VisitLine
-from ..selectors_visits import own_facility_only, visit_in_scope, visits_visible_to
+from ..selectors import own_facility_only, visit_in_scope, visits_visible_to
 from ..services import (
     MONEY_FIELDS,
     TOTAL_FIELDS,
@@ -357,7 +357,7 @@ class VisitAdmin(OwnRecordsReadOnly, SaysWhyNoAgencySeesNothing, FoldedKeySearch
         return visits_visible_to(request.user)
 
     def sees_nothing_without_agency(self, request) -> bool:
-        # Clinic staff see their facility's visits, with no agency (selectors_visits.visit_scope).
+        # Clinic staff see their facility's visits, with no agency (selectors.visits.visit_scope).
         return super().sees_nothing_without_agency(request) and request.user.facility_id is None
 
     def get_autocomplete_fields(self, request):

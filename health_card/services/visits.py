@@ -35,7 +35,7 @@ from ..mismatches import (
     mismatches_refused_wait,
 )
 from ..models import Visit, VisitEvent, VisitLine
-from ..selectors_visits import own_facility_only, visit_in_scope
+from ..selectors import own_facility_only, visit_in_scope
 
 TOTAL_FIELDS = ("total_cost", "bhyt_paid", "patient_paid")
 TRACKED_FIELDS = ("person_id", "facility_id", "reference", "kind", "admitted_on", "discharged_on", "diagnosis_code",
@@ -147,7 +147,7 @@ def _fingerprint(values: dict, line_keys: list[tuple]) -> str:
 def visit_patient_find(*, user, bhxh_code: str, full_name: str, facility=None) -> Person | None:
     """The patient of a visit `user` adds at `facility` (None: not chosen yet): the person of `bhxh_code`,
     if `full_name` is theirs by the card checks' rule (accounts.selectors.is_persons_name) and such a visit is in
-    the user's scope (selectors_visits.visit_in_scope). None alike for a code nobody has, a name that is
+    the user's scope (selectors.visits.visit_in_scope). None alike for a code nobody has, a name that is
     not its holder's and a person outside the scope, each counted as a wrong guess against the login's
     CLINIC_MISMATCHES, the limit of its wrong names on the verify page: the visit saved, its page and the
     list name the patient, so a code alone would name its holder, and a right name outside the scope

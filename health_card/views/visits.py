@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.selectors import person_in_view, viewing
 
-from ..selectors_visits import visit_years_for, visits_for, visits_in_year
+from ..selectors import visit_years_for, visits_for, visits_in_year
 
 
 @login_required

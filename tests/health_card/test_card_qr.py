@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from health_card import keys, qr
 from health_card.models import Card, SigningKey
+from health_card.models.card import add_years
 from health_card.qr import Kind, Purpose, QrError
-from health_card.selectors import add_years
 from health_card.services import card_check, card_qr, card_revoke, reissue_card
 from tests.conftest import ZBAR_QR, require_tool
 

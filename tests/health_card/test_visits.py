@@ -17,7 +17,7 @@ from django.utils import translation
 from accounts.models import Guardianship, Person, User
 from accounts.roles import CLINIC_STAFF
 from health_card.models import Visit, VisitEvent, VisitLine, normalize_icd10
-from health_card.selectors_visits import VisitYear, visit_years_for, visits_for, visits_in_year
+from health_card.selectors import VisitYear, visit_years_for, visits_for, visits_in_year
 from health_card.services import visit_save
 from lookup.models import Agency, MedicalFacility
 from notifications.models import Message

@@ -24,7 +24,7 @@ from django.db.models.functions import ExtractYear
 from lookup.models import Agency
 from lookup.selectors import agency_subtree_ids
 
-from .models import Visit
+from ..models import Visit
 
 
 def visits_for(*, person):
