@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from .views import card, verify
+from .views import card, verify, visits
 
 app_name = "health_card"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("xac-thuc/the-bhyt/", verify.verify, name="verify"),
     path("api/xac-thuc/the-bhyt/", verify.api_verify, name="api_verify"),
     path(".well-known/bhyt-keys.json", verify.public_keys, name="public_keys"),
-    # The medical-visit history's pages (same "health_card" namespace).
-    path("", include("health_card.urls_visits")),
+    # The medical-visit history (sổ KCB).
+    path("so-kham-chua-benh/", visits.visits, name="visits"),
+    path("so-kham-chua-benh/<id:pk>/", visits.visit_detail, name="visit_detail"),
 ]
