@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 
 from accounts.models import Person
-from health_card import services as card_services
 from health_card.models import Card
 from health_card.services import card_revoke, reissue_card
+from health_card.services import cards as card_services
 from public_services.models import Filing
 from public_services.procedures import book_change
 from public_services.services import filing_complete, filing_receive, filing_start
