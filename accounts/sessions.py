@@ -57,9 +57,15 @@ def time_out_reason(session_data: dict, now: float) -> str | None:
     (`SESSION_IDLE_TIMEOUT` since its last request) or "too_long" (`SESSION_COOKIE_AGE` since its
     login); None while it is live. SessionRulesMiddleware flushes it on its next request."""
     ends = {"idle": session_data.get(SEEN, now) + settings.SESSION_IDLE_TIMEOUT,
-            "too_long": session_data.get(STARTED, now) + settings.SESSION_COOKIE_AGE}
+            "too_long": absolute_end(session_data, now)}
     reason = min(ends, key=ends.get)
     return reason if now > ends[reason] else None
+
+
+def absolute_end(session_data: dict, now: float) -> float:
+    """When the absolute time-out ends a session with these data: `SESSION_COOKIE_AGE` after its login
+    (a session without the stamp, older than this code, counts from `now`). No activity moves it."""
+    return session_data.get(STARTED, now) + settings.SESSION_COOKIE_AGE
 
 
 def holds_visitor_data(session) -> bool:

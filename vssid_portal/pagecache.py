@@ -7,7 +7,8 @@ query string, the user, and a content version that the caller reads from the dat
 moves with every write to what the page shows (accounts.selectors.content_version). Without a
 version (SQLite) nothing is stored.
 
-The parts that belong to one request — the CSRF token and the header's unread-notice badge — are
+The parts that belong to one request — the CSRF token, the header's unread-notice badge and the
+session's absolute end (two logins of one user share the stored page, not their sessions) — are
 holes in the stored HTML, filled on the way out with the values of the same context processors a
 normal render uses. Every page goes through the holes, stored or not, so both paths give the same
 HTML. A request with flash messages to show, or with a query string the view did not declare, is
@@ -34,7 +35,7 @@ from django.utils.safestring import mark_safe
 
 from .context_processors import portal
 
-HOLES = ("csrf_token", "unread_notice_badge")
+HOLES = ("csrf_token", "unread_notice_badge", "session_ends_in", "session_ends_at")
 PAGE_SECONDS = 60 * 60
 CODE_SUFFIXES = {".py", ".html", ".txt", ".mo"}
 

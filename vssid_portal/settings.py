@@ -214,6 +214,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vssid_portal.context_processors.portal",
                 "notifications.context_processors.unread_notices",
+                "accounts.context_processors.session_end",
             ],
         },
     },

@@ -4,7 +4,12 @@
    starts again; Esc does the same; "log out" logs out. The server stamps activity at most once a
    minute ("precision"), so the warning comes that much early. Each page load in any tab of the
    portal is activity: the tabs share its time, so a tab left open is not warned while another is
-   used. Without JavaScript (or <dialog>) nothing is shown and the timeout works as before. */
+   used. Without JavaScript (or <dialog>) nothing is shown and the timeout works as before.
+   The session also ends SESSION_COOKIE_AGE after its login whatever the activity, which nothing
+   extends: a few minutes before that end the second dialog says when it comes and to send or save
+   what was typed, and closes (its button, Esc) returning the focus where it was. The page carries
+   the seconds left when it was answered, added to this browser's clock whatever its error. Once that
+   end comes before the idle one, the idle warning, whose "continue" could not go past it, is left out. */
 (function () {
   "use strict";
   var dialog = document.getElementById("het-phien");
@@ -18,6 +23,11 @@
   var form = dialog.querySelector("form[data-keepalive]");
   var activeAt = Date.now();
   var timer = null;
+  var last = document.getElementById("cuoi-phien");
+  var endsAt = last && last.dataset.endsIn ? activeAt + Number(last.dataset.endsIn) * 1000 : NaN;
+  var endLead = last ? Number(last.dataset.lead) * 1000 : 0;
+  var focusedBefore = null;
+  var WARNED = "vssid-end-warned";
 
   function shared() {
     try {
@@ -53,11 +63,41 @@
       // "#noi-dung"): with it, this would only move within the page.
       window.location.assign(window.location.href.split("#")[0]);
     } else {
-      if (!dialog.open) {
+      if (!dialog.open && !(endsAt <= since + idle)) {
         dialog.showModal();
       }
       timer = window.setTimeout(check, since + idle - Date.now());
     }
+  }
+
+  // The absolute end: warned once per session, in the first tab to reach the time (the others,
+  // and the pages loaded after it, know it was warned of by the end it named, give or take the
+  // lead: another login's end is that close only for a login that ended this one before its warning).
+  function warnOfEnd() {
+    var warned = 0;
+    try {
+      warned = Number(window.localStorage.getItem(WARNED)) || 0;
+    } catch (error) { /* storage off: each page warns */ }
+    if (Math.abs(warned - endsAt) < endLead || Date.now() >= endsAt) {
+      return;
+    }
+    try {
+      window.localStorage.setItem(WARNED, String(endsAt));
+    } catch (error) { /* storage off: each page warns */ }
+    if (dialog.open) {
+      dialog.close();
+    }
+    focusedBefore = document.activeElement;
+    last.showModal();
+  }
+
+  if (last && isFinite(endsAt)) {
+    last.addEventListener("close", function () {
+      if (focusedBefore && focusedBefore !== document.body && document.contains(focusedBefore)) {
+        focusedBefore.focus();
+      }
+    });
+    window.setTimeout(warnOfEnd, Math.max(endsAt - endLead - Date.now(), 0));
   }
 
   function keepAlive() {

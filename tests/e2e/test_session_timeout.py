@@ -97,3 +97,85 @@ def test_continuing_after_the_session_ended_elsewhere_goes_to_the_login_page_fro
     page.keyboard.press("Enter")
     page.wait_for_url("**/tai-khoan/dang-nhap/**", timeout=15_000)
     page.get_by_text("Tài khoản của bạn vừa được đăng nhập trên thiết bị khác").wait_for(timeout=5_000)
+
+
+def test_the_sessions_absolute_end_is_told_five_minutes_before_and_the_warning_closes(
+        signed_in_page, live_server, settings):
+    """The session ends SESSION_COOKIE_AGE after its login whatever the activity: here it ends six
+    minutes after the page loads (its login moved back), on the page's fake clock. The warning comes
+    five minutes before that end, names its time, takes the focus and gives it back when closed; it
+    is not shown again by the next page of the same session, while the idle warning still comes."""
+    import datetime
+    import time
+
+    from django.utils import timezone
+
+    from accounts.sessions import STARTED
+
+    page = signed_in_page
+    store = SessionStore(page.session_key)
+    started = time.time() - settings.SESSION_COOKIE_AGE + 6 * 60
+    store[STARTED] = started
+    store.save()
+    ends_at = timezone.localtime(datetime.datetime.fromtimestamp(started + settings.SESSION_COOKIE_AGE,
+                                                                 tz=datetime.UTC)).strftime("%H:%M")
+    page.clock.install()
+    page.goto(f"{live_server.url}/dich-vu-cong/")
+    warning = page.locator("#cuoi-phien")
+    link = page.locator("main a").first
+    link.focus()
+
+    page.clock.run_for(50_000)  # more than five minutes before the end
+    assert not warning.is_visible()
+    page.clock.run_for(15_000)
+    warning.wait_for(state="visible", timeout=5_000)
+    assert page.get_by_role("dialog", name=f"Phiên làm việc sẽ kết thúc lúc {ends_at}").is_visible()
+    assert f"không thể kéo dài thêm: phiên này sẽ kết thúc lúc {ends_at}" in warning.inner_text()
+    assert page.evaluate("document.activeElement.textContent") == "Đóng"
+    assert Axe().run(page, context="#cuoi-phien").violations_count == 0
+    page.keyboard.press("Escape")
+    warning.wait_for(state="hidden")
+    assert link.evaluate("element => element === document.activeElement")
+
+    # Another page of the session is not warned again of the same end (the server's clock, unlike the
+    # page's, has not moved: the end is again about six minutes away); the button closes it too.
+    page.goto(f"{live_server.url}/dich-vu-cong/")
+    page.clock.run_for(65_000)
+    assert not warning.is_visible()
+    page.evaluate("window.localStorage.removeItem('vssid-end-warned')")
+    page.reload()
+    page.clock.run_for(65_000)
+    warning.wait_for(state="visible", timeout=5_000)
+    page.get_by_role("button", name="Đóng").click()
+    warning.wait_for(state="hidden")
+    assert page.console_errors == []
+
+
+def test_the_idle_warning_still_comes_beside_the_warning_of_the_end(signed_in_page, live_server, settings):
+    """With the absolute end far off, the idle warning comes as before and the end's stays hidden."""
+    page = signed_in_page
+    settings.SESSION_IDLE_TIMEOUT = 30 * 60
+    page.clock.install()
+    page.goto(f"{live_server.url}/dich-vu-cong/")
+    page.clock.run_for((30 * 60 - 60 - 180 + 1) * 1000)
+    page.locator("#het-phien").wait_for(state="visible", timeout=5_000)
+    assert not page.locator("#cuoi-phien").is_visible()
+    assert page.evaluate("document.activeElement.textContent") == "Tiếp tục phiên làm việc"
+
+
+def test_an_end_before_the_idle_one_leaves_out_the_idle_warning(signed_in_page, live_server, settings):
+    """Once the absolute end comes before the idle one, "continue" could not go past it: the warning
+    of the end is shown, the idle warning (due two seconds after the page loads) is not."""
+    import time
+
+    from accounts.sessions import STARTED
+
+    page = signed_in_page
+    store = SessionStore(page.session_key)
+    store[STARTED] = time.time() - settings.SESSION_COOKIE_AGE + IDLE - 40
+    store.save()
+    page.clock.install()
+    page.goto(f"{live_server.url}/dich-vu-cong/")
+    page.clock.run_for(10_000)
+    page.locator("#cuoi-phien").wait_for(state="visible", timeout=5_000)
+    assert not page.locator("#het-phien").is_visible()

@@ -3,7 +3,7 @@ and menu item instead of on every request.
 
 They are the same HTML for everyone who shares those three, except for a few values of the
 request: the CSRF token of the header's two forms, the address to come back to after a language
-change and the unread-notice badge. Those are left as holes and filled in on every request, with
+change, the unread-notice badge and the session's absolute end the footer's warning names. Those are left as holes and filled in on every request, with
 the same escaping the template would apply. Rendering the two parts cost about half a millisecond
 a page (a dozen `{% url %}` and twenty translations); filling a copy costs three string
 replacements. Every copy is dropped when a setting changes, and with the process on a deploy.
@@ -32,7 +32,7 @@ MENU = {"home": "home", "lookup": "lookup:index", "services": "public_services:i
 # Menu items whose pages below them (a lookup under /tra-cuu/, a notice, a registration step) mark them as the
 # current section.
 SECTIONS = ("lookup", "notices", "registration")
-HOLES = ("csrf_token", "next_path", "unread_notice_badge")
+HOLES = ("csrf_token", "next_path", "unread_notice_badge", "session_ends_in", "session_ends_at")
 # About a hundred copies exist (parts × languages × login states × menu items); a bound all the
 # same, as the script prefix comes from the server's environment.
 MAX_COPIES = 512
@@ -83,7 +83,9 @@ def layout_part(context, template_name):
     values = {"csrf_token": conditional_escape(context.get("csrf_token", "")),
               # a page shown at another address than its own (a refused download's) names its own
               "next_path": escape(context.get("next_path") or request.get_full_path()) if request is not None else "",
-              "unread_notice_badge": conditional_escape(context.get("unread_notice_badge", ""))}
+              "unread_notice_badge": conditional_escape(context.get("unread_notice_badge", "")),
+              # the session's absolute end, in the footer's warning before it (accounts.context_processors)
+              **{name: conditional_escape(context.get(name, "")) for name in ("session_ends_in", "session_ends_at")}}
     for name in HOLES:
         html = html.replace(hole(name), values[name])
     return mark_safe(html)
