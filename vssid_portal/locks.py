@@ -21,8 +21,8 @@ completion; and the locks that put one person's writers one after another, of th
 (participation.services.periods.lock_person, the import, a deletion) and of their statement requests
 (tests/participation/test_person_lock_filings_meanwhile.py); and a decision of a registration, which locks
 the registration and its person, and writes only the registration's status and decision and, approving,
-the person's phone and agency (accounts.services.registration._locked_for_decision: a guardian's filing for
-a child, tests/accounts/test_registration_decision_locks.py); and the admin's save of their page, which
+the person's phone and agency (accounts.services.registration.decision._locked_for_decision: a guardian's
+filing for a child, tests/accounts/test_registration_decision_locks.py); and the admin's save of their page, which
 writes only the columns the page changed (accounts.services.persons.person_save,
 tests/accounts/test_person_admin_locks.py). A deletion of the person locks them FOR UPDATE
 (accounts.services.persons.persons_delete), as does a write that changes their BHXH code. An UPDATE whose

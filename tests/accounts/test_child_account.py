@@ -336,7 +336,7 @@ def test_an_adults_code_and_name_get_the_same_answer_with_the_right_birth_date_o
 def test_an_adult_recorded_with_a_birth_year_only_is_a_mismatch_for_a_minors_date_in_that_year(
         parent, monkeypatch):
     """A year-only record matches any date of its year: one after the 18th-birthday line must not tell the year."""
-    monkeypatch.setattr("accounts.services.registration.adult_born_by", lambda: datetime.date(2008, 6, 1))
+    monkeypatch.setattr("accounts.services.registration.submission.adult_born_by", lambda: datetime.date(2008, 6, 1))
     make_person("7906666666", "Nguyễn Văn Tài", birth=datetime.date(2008, 1, 1), year_only=True,
                 id_number="079208012345")
     with pytest.raises(ValidationError) as error:

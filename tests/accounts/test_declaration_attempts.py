@@ -8,6 +8,7 @@ import pytest
 
 from accounts.models import Registration
 from accounts.services import registration as services
+from accounts.services.registration import files as registration_files
 from accounts.tasks import build_missing_declarations
 from notifications.models import Message
 
@@ -27,7 +28,7 @@ def test_a_declaration_that_always_fails_is_given_up_then_an_officer_starts_it_a
     registration = Registration.objects.get()
     assert not registration.declaration_pdf and "Tờ khai đang được tạo." in client.get(status_link).content.decode()
 
-    with mock.patch.object(services, "render_pdf", side_effect=RuntimeError("cannot render")) as render:
+    with mock.patch.object(registration_files, "render_pdf", side_effect=RuntimeError("cannot render")) as render:
         for _sweep in range(4):  # the beat's sweep, every 10 minutes
             build_missing_declarations()
         assert render.call_count == 2
@@ -59,7 +60,7 @@ def test_a_storage_outage_does_not_use_up_the_attempts(client, reference_data):
     make_person()
     register(client)
     registration = Registration.objects.get()
-    with mock.patch.object(services, "render_pdf", side_effect=OSError(28, "No space left on device")):
+    with mock.patch.object(registration_files, "render_pdf", side_effect=OSError(28, "No space left on device")):
         for _dispatch in range(3):  # the submit's task with its 5 retries, then two sweeps during the outage
             build_registration_declaration.delay(registration.pk)
     assert Registration.objects.get().pdf_attempts == 0

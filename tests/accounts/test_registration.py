@@ -1082,24 +1082,24 @@ def test_posts_of_the_last_step_refused_for_their_agency_do_not_count_against_th
 def test_a_failed_declaration_build_leaves_no_file_and_the_retry_leaves_one(person, monkeypatch):
     import os
 
-    from accounts.services import registration as registration_services
+    from accounts.services.registration import files as registration_files
 
     from .helpers import submit
 
     registration = submit(person, email="a@example.vn")
-    real_send = registration_services.send_message
+    real_send = registration_files.send_message
 
     def failing_send(**kwargs):  # the e-mail, sent after the PDF was written, fails once
         if kwargs.get("template") == "registration_declaration":
             raise RuntimeError("the outbox could not be written")
         return real_send(**kwargs)
 
-    monkeypatch.setattr(registration_services, "send_message", failing_send)
+    monkeypatch.setattr(registration_files, "send_message", failing_send)
     with pytest.raises(RuntimeError):
-        registration_services.registration_build_declaration(registration_id=registration.pk)
-    monkeypatch.setattr(registration_services, "send_message", real_send)
+        registration_files.registration_build_declaration(registration_id=registration.pk)
+    monkeypatch.setattr(registration_files, "send_message", real_send)
 
-    built = registration_services.registration_build_declaration(registration_id=registration.pk)
+    built = registration_files.registration_build_declaration(registration_id=registration.pk)
     folder = os.path.dirname(default_storage.path(built.declaration_pdf.name))
     assert sorted(name for name in os.listdir(folder) if name.endswith(".pdf")) == [
         os.path.basename(built.declaration_pdf.name)]

@@ -14,8 +14,8 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from accounts.models import Guardianship, Person, Registration, User
-from accounts.services import registration as registration_services
 from accounts.services.registration import child_registration_submit, registration_approve, registration_reject
+from accounts.services.registration import decision as registration_decision
 from lookup.models import Agency, Ward
 from public_services.models import Filing
 from public_services.services import filing_complete
@@ -61,7 +61,7 @@ def meanwhile(registration, decide, other) -> tuple[dict, bool]:
     lock."""
     deciding_officer = officer("canbo07901b", "07901", "Cán bộ BHXH cơ sở")
     # paused where the decision holds its locks, before it writes
-    return paused_while(registration_services, "is_officers_own_registration",
+    return paused_while(registration_decision, "is_officers_own_registration",
                         lambda: decide(registration, deciding_officer), other, names=("decide", "other"))
 
 

@@ -11,7 +11,8 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from accounts.models import Guardianship, Person, Registration, User
-from accounts.services import registration as registration_services
+from accounts.services.registration import files as registration_files
+from accounts.services.registration import submission as registration_submission
 from lookup.models import Agency
 from tests.db_locks import paused_while
 from tests.public_services.helpers import citizen
@@ -33,16 +34,16 @@ def send_again(parent, child):
     """The parent sends their child's registration again (a new form, new photos)."""
     photos = {field: default_storage.save(f"registrations/tmp/again/{field}.jpg", jpeg())
               for field in ("portrait", "id_front", "id_back")}
-    return registration_services.child_registration_submit(parent=parent, photos=photos, submission_key="", child={
+    return registration_submission.child_registration_submit(parent=parent, photos=photos, submission_key="", child={
         "bhxh_code": child.bhxh_code, "full_name": child.full_name, "birth_date": child.birth_date,
         "agency": Agency.objects.get(code="07901"), "relationship": "cha", "birth_certificate_number": "123/2018"})
 
 
 def sent_while(pause_at: str, *, first_side, parent, child) -> tuple[dict, bool]:
-    """Run `first_side()` in a thread paused at the first call it makes of registration_services.`pause_at`, then
+    """Run `first_side()` in a thread paused at the first call it makes of registration_files.`pause_at`, then
     send the child's registration again in another thread: what each ended with ({"first": …, "send": …}) and
     whether the send waited for a lock."""
-    return paused_while(registration_services, pause_at, first_side, lambda: send_again(parent, child),
+    return paused_while(registration_files, pause_at, first_side, lambda: send_again(parent, child),
                         names=("first", "send"))
 
 
@@ -56,7 +57,7 @@ def test_sent_again_while_an_officer_decides_the_pending_one_waits_for_the_decis
 
     # paused at the send's second call of registration_submitted_with: right after its lock of the person
     outcome, decision_waited = paused_while(
-        registration_services, "registration_submitted_with", lambda: send_again(parent, first.person),
+        registration_submission, "registration_submitted_with", lambda: send_again(parent, first.person),
         lambda: DECISIONS[decision](first, deciding_officer), at_call=2, seconds=2, names=("send", "decide"))
 
     assert isinstance(outcome["decide"], Registration), outcome
@@ -114,7 +115,7 @@ def test_sent_again_while_the_first_declaration_is_drawn_replaces_it_once_drawn(
     first = child_registration(parent)
     Registration.objects.filter(pk=first.pk).update(declaration_pdf="")  # as before its task ran
 
-    outcome, waited = sent_while("render_pdf", first_side=lambda: registration_services._declaration_rendered(first.pk),
+    outcome, waited = sent_while("render_pdf", first_side=lambda: registration_files._declaration_rendered(first.pk),
                                  parent=parent, child=first.person)
 
     assert waited, "the send did not wait for the registration whose declaration was drawn"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Guardianship, Registration
 from accounts.selectors import children_of
-from accounts.services.registration import _check_child
+from accounts.services.registration.submission import _check_child
 from lookup.models_support import FaqQuestion, NewsArticle
 from tests.accounts.helpers import make_person
 from tests.benefits.helpers import citizen
