@@ -95,7 +95,7 @@ def test_the_code_lookup_leaves_the_identity_it_was_given_out_of_an_error_report
 
     failing = Client(raise_request_exception=False)
     with mock.patch("accounts.forms_challenge.challenge_spend", return_value=True), \
-            mock.patch("accounts.selectors.fold", side_effect=RuntimeError("registry unavailable")):
+            mock.patch("accounts.selectors.code_lookup.fold", side_effect=RuntimeError("registry unavailable")):
         response = failing.post(reverse("accounts:code_lookup"),
                                 {**typed, "province": Province.objects.get(code="79").pk})
     assert response.status_code == 500
