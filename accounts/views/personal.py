@@ -95,18 +95,25 @@ def view_as(request):
     # isdigit() alone admits "²" or "٣", which the database lookup then refuses with a 500.
     if child_id and not (child_id.isascii() and child_id.isdigit() and len(child_id) < 10):
         raise Http404
-    if child_id:
-        child = children_of(user=request.user).filter(pk=child_id).first()
-        if child is None:  # not a child of this user's, or one who has turned 18 since the page was shown
-            return _grown_up(request, child_id)
+    child = children_of(user=request.user).filter(pk=child_id).first() if child_id else None
+    if child_id and child is None:  # not a child of this user's, or one who has turned 18 since the page was shown
+        return _grown_up(request, child_id)
+    _switch_to(request, child)
+    return redirect("accounts:personal")
+
+
+def _switch_to(request, child) -> None:
+    """Show `child`'s records, or the user's own with None, saying so when the person shown changes
+    (the button and a notice's link alike). Said in the messages box, which takes the focus; the
+    page's own box (_viewing.html) then leaves out the same sentence."""
+    if child is None:
+        if request.session.pop(VIEWING_SESSION_KEY, None) is not None:
+            messages.info(request, gettext("Đã quay về thông tin của bạn."))
+        return
+    if request.session.get(VIEWING_SESSION_KEY) != child.pk:
         request.session[VIEWING_SESSION_KEY] = child.pk
-        # Said in the messages box, which takes the focus; the page's own box (_viewing.html) then
-        # leaves out the same sentence.
         messages.info(request, mark_safe(gettext("Đang xem thông tin của <strong>%(name)s</strong>.")
                                          % {"name": escape(child.full_name)}), extra_tags="viewing")
-    elif request.session.pop(VIEWING_SESSION_KEY, None) is not None:
-        messages.info(request, gettext("Đã quay về thông tin của bạn."))
-    return redirect("accounts:personal")
 
 
 def _grown_up(request, person_id):
@@ -127,12 +134,12 @@ def view_person(request, person_id: int):
     A child grown up since the notice (18) leads to the personal page, saying so; anybody else's id
     is a 404. Only which person is shown changes, so a plain link may do it."""
     if person_id == request.user.person_id:
-        request.session.pop(VIEWING_SESSION_KEY, None)
+        _switch_to(request, None)
     else:
         child = children_of(user=request.user).filter(pk=person_id).first()
         if child is None:
             return _grown_up(request, person_id)
-        request.session[VIEWING_SESSION_KEY] = child.pk
+        _switch_to(request, child)
     target = request.GET.get("tiep", "")
     if not (target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)):
         target = reverse("accounts:personal")

@@ -87,7 +87,7 @@ _UNCONFIRMED = {
 
 def _unconfirmed_notice(feedback, channels) -> str:
     held_back = " ".join(str(_UNCONFIRMED[channel]).format(n=CONFIRMATIONS_PER_HOUR) for channel in channels)
-    return gettext("Phản ánh của bạn đã được tiếp nhận. %(held_back)s Hãy ghi lại mã phản ánh %(number)s để tra "
+    return gettext("%(held_back)s Hãy ghi lại mã phản ánh %(number)s để tra "
                    "cứu; câu trả lời của cơ quan BHXH vẫn được gửi đến bạn và hiển thị tại trang này.") % {
         "held_back": held_back, "number": feedback.tracking_number}
 
@@ -139,7 +139,8 @@ def feedback_form(request):
         _add_errors(form, error)
         return _render_form(request, form)
     _remember(request, SEEN, feedback.tracking_number)
-    messages.success(request, gettext("Đã tiếp nhận phản ánh %(number)s.") % {"number": feedback.tracking_number})
+    messages.success(request, gettext("Đã tiếp nhận phản ánh %(number)s.") % {"number": feedback.tracking_number},
+                     extra_tags="received")  # the status page's box then leaves its "Đã tiếp nhận." out
     unconfirmed = feedback_unconfirmed_channels(feedback=feedback)
     if unconfirmed:
         messages.info(request, _unconfirmed_notice(feedback, unconfirmed))

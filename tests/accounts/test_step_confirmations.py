@@ -81,11 +81,24 @@ def test_the_childs_registration_sent_says_so_with_its_reference(client, parent,
     assert said(client.get(response.url).content.decode()) == f"Đã gửi đăng ký, số tham chiếu {reference}."
 
 
-def test_a_feedback_sent_says_so_with_its_number(client, agency, django_capture_on_commit_callbacks):  # noqa: F811
+RECEIVED = re.compile(r"(?:Đã|đã được) tiếp nhận(?!, đang xem xét)")  # not the status in the summary
+
+
+@pytest.mark.parametrize("held_back", [(), ("sms",)], ids=["confirmed", "confirmation-held-back"])
+def test_a_feedback_sent_says_so_with_its_number(client, agency, django_capture_on_commit_callbacks, monkeypatch,  # noqa: F811
+                                                 held_back):
+    """Received is said once: by the messages box, not again by the status page's box nor by the notice of a
+    confirmation held back; a later visit of the page, with no message, says it in its box."""
+    monkeypatch.setattr("public_services.views.feedback.feedback_unconfirmed_channels", lambda feedback: list(held_back))
     response, _ = send(client, agency, capture=django_capture_on_commit_callbacks)
     assert response.status_code == 302
     number = Feedback.objects.get().tracking_number
-    assert said(client.get(response.url).content.decode()).startswith(f"Đã tiếp nhận phản ánh {number}.")
+    html = client.get(response.url).content.decode()
+    assert said(html).startswith(f"Đã tiếp nhận phản ánh {number}.")
+    assert len(RECEIVED.findall(html)) == 1
+    assert ("Cổng không gửi thêm tin nhắn xác nhận" in html) == bool(held_back)
+    later = client.get(response.url).content.decode()
+    assert said(later) == "" and len(RECEIVED.findall(later)) == 1
 
 
 def test_the_confirmations_are_in_english_on_the_english_site(client, guardian, child, settings):  # noqa: F811
@@ -95,3 +108,16 @@ def test_the_confirmations_are_in_english_on_the_english_site(client, guardian, 
     assert said(html) == f"You are viewing the details of {child.full_name}."
     assert said(client.get("/ca-nhan/").content.decode()) == ""
     assert said(client.post("/ca-nhan/xem/", {}, follow=True).content.decode()) == "You are back to your own details."
+
+
+def test_a_notices_link_to_a_child_says_whose_records_show_when_the_person_changes(client, guardian, child):  # noqa: F811
+    """/ca-nhan/xem/<id>/ (a notice's link, the approved child registration's button) switches as the
+    button does and says so alike, once; a link to the person already shown says nothing."""
+    client.force_login(guardian)
+    html = client.get(f"/ca-nhan/xem/{child.pk}/", {"tiep": "/the-bhyt/"}, follow=True).content.decode()
+    assert said(html) == f"Đang xem thông tin của {child.full_name}."
+    assert html.count("Đang xem thông tin của") == 1
+    assert said(client.get(f"/ca-nhan/xem/{child.pk}/", follow=True).content.decode()) == ""
+    html = client.get(f"/ca-nhan/xem/{guardian.person_id}/", follow=True).content.decode()
+    assert said(html) == "Đã quay về thông tin của bạn."
+    assert said(client.get(f"/ca-nhan/xem/{guardian.person_id}/", follow=True).content.decode()) == ""
