@@ -89,7 +89,6 @@ BIRTH_DIGITS_OF_A_SEX = {
     2: _("Chữ số thứ 4 đến 6 của số CCCD cho biết giới tính, thế kỷ sinh và năm sinh: nữ sinh năm %(year)s có "
          "các chữ số này là %(digits)s. Hãy kiểm tra lại số CCCD, ngày sinh và giới tính."),
 }
-FIRST_PROVINCE, LAST_PROVINCE = min(CCCD_PROVINCE_CODES), max(CCCD_PROVINCE_CODES)
 
 
 def validate_id_number(id_type: str, number: str) -> None:
@@ -100,11 +99,10 @@ def validate_id_number(id_type: str, number: str) -> None:
             raise ValidationError({"id_number": CCCD_INVALID})
         if number[:3] not in CCCD_PROVINCE_CODES:
             raise ValidationError({"id_number": ValidationError(
-                _("Ba chữ số đầu của số CCCD là mã tỉnh nơi đăng ký khai sinh, từ %(first)s (%(first_name)s) đến "
-                  "%(last)s (%(last_name)s): không tỉnh nào có mã %(code)s. Hãy kiểm tra lại số CCCD."),
-                code="cccd_province",
-                params={"code": number[:3], "first": FIRST_PROVINCE, "first_name": CCCD_PROVINCE_CODES[FIRST_PROVINCE],
-                        "last": LAST_PROVINCE, "last_name": CCCD_PROVINCE_CODES[LAST_PROVINCE]})})
+                # Not "from 001 to 096": 33 codes inside that range are no province's either.
+                _("Ba chữ số đầu của số CCCD là mã tỉnh nơi đăng ký khai sinh; không tỉnh nào có mã %(code)s. "
+                  "Hãy kiểm tra lại số CCCD."),
+                code="cccd_province", params={"code": number[:3]})})
     elif id_type == IdType.CMND:
         if not re.fullmatch(r"[0-9]{9}", number or ""):
             raise ValidationError({"id_number": _("Số CMND gồm đúng 9 chữ số.")})

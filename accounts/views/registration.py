@@ -83,7 +83,7 @@ def status_redirect(request, registration: Registration):
 def sent_redirect(request, registration: Registration):
     """To the status page of a registration just sent, saying so in the messages box that the focus
     moves to (the status box that comes with the page is not announced)."""
-    messages.success(request, gettext("Đã gửi đăng ký, số tham chiếu %(reference)s.")
+    messages.success(request, gettext("Đã gửi đăng ký. Số tham chiếu của bạn là %(reference)s.")
                      % {"reference": registration.reference})
     return status_redirect(request, registration)
 

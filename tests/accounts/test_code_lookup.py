@@ -664,7 +664,7 @@ def test_a_spent_expired_or_forged_challenge_is_stale_and_only_a_wrong_answer_on
 @pytest.mark.parametrize("typed,message", [
     ("123", "Số CCCD gồm đúng 12 chữ số."),
     ("abcdef", "Số CCCD gồm đúng 12 chữ số."),
-    ("999088012345", "Ba chữ số đầu của số CCCD là mã tỉnh nơi đăng ký khai sinh, từ 001 (Hà Nội) đến 096 (Cà Mau): không tỉnh nào có mã 999."),
+    ("999088012345", "Ba chữ số đầu của số CCCD là mã tỉnh nơi đăng ký khai sinh; không tỉnh nào có mã 999. Hãy kiểm tra lại số CCCD."),
     ("07908801x", "Số CMND gồm đúng 9 chữ số."),
     ("c12", "Số hộ chiếu gồm 1 chữ cái in hoa và 7–8 chữ số, ví dụ C1234567."),
 ])

@@ -70,7 +70,7 @@ def test_the_adults_registration_sent_says_so_with_its_reference(client, person)
     response = register(client, full_name="Nguyễn Văn Đức")
     assert response.status_code == 302
     reference = Registration.objects.get().reference
-    assert said(client.get(response.url).content.decode()) == f"Đã gửi đăng ký, số tham chiếu {reference}."
+    assert said(client.get(response.url).content.decode()) == f"Đã gửi đăng ký. Số tham chiếu của bạn là {reference}."
 
 
 def test_the_childs_registration_sent_says_so_with_its_reference(client, parent, child):  # noqa: F811
@@ -78,7 +78,7 @@ def test_the_childs_registration_sent_says_so_with_its_reference(client, parent,
     response = send_child(client)
     assert response.status_code == 302
     reference = Registration.objects.get().reference
-    assert said(client.get(response.url).content.decode()) == f"Đã gửi đăng ký, số tham chiếu {reference}."
+    assert said(client.get(response.url).content.decode()) == f"Đã gửi đăng ký. Số tham chiếu của bạn là {reference}."
 
 
 RECEIVED = re.compile(r"(?:Đã|đã được) tiếp nhận(?!, đang xem xét)")  # not the status in the summary
