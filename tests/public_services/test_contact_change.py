@@ -156,7 +156,7 @@ def test_a_holder_who_chose_english_is_told_in_english(owner, django_capture_on_
         filing = submit(owner, CODE)
     sms = contact_sms(filing).get()
     assert sms.language == "en" and sms.body == (
-        f"BHXH: Application {filing.tracking_number} has just been filed to change the phone number, e-mail address, "
+        f"BHXH: Application {filing.tracking_number} has just been filed to change the phone number, email address, "
         "contact address of the VssID Portal account (social insurance code ******4567). If you "
         "did not ask for this, call the helpline on 1900 9068 at once.")
 

@@ -24,7 +24,7 @@ CODE = "DOI-LIEN-HE"
 OLD_PHONE, NEW_PHONE, PARENT_PHONE = "+84912345678", "+84987654321", "+84911111111"
 SAID = {"vi": ("Đã đổi email, địa chỉ liên hệ của tài khoản.",
                "Nếu không phải bạn đề nghị, hãy gọi ngay tổng đài 1900 9068."),
-        "en": ("Changed on the account: e-mail address, contact address.",
+        "en": ("Changed on the account: email address, contact address.",
                "If you did not ask for this, call the helpline on 1900 9068 at once.")}
 
 

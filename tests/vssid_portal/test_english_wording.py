@@ -119,26 +119,61 @@ def english_entries():
 def test_the_english_catalogue_calls_the_number_to_call_the_helpline_and_writes_a_percentage_unspaced():
     hotline = [msgstr for _, msgstr in english_entries() if re.search(r"\bhotline\b", msgstr.replace("%(hotline)s", ""))]
     assert hotline == []
+    # "call the helpline on 1900 9068", never "call the helpline 1900 9068"
+    without_on = [msgstr for _, msgstr in english_entries() if re.search(r"helpline (?!on\b)\S*\d|helpline %\(", msgstr)]
+    assert without_on == []
+    # Vietnamese words in an English sentence: the đồng is "VND", the documents have their English names
+    vietnamese = [msgstr for _, msgstr in english_entries() if re.search(r"đồng|\bCCCD, CMND\b", msgstr)]
+    assert vietnamese == []
     spaced = [msgstr for _, msgstr in english_entries() if re.search(r"\d(?:%\(\w+\)s)? %", msgstr)
               or re.search(r"%\(percent\)s %", msgstr)]
     assert spaced == []
 
 
+def test_the_contact_changes_english_spells_email_one_way():
+    """The catalogue's spelling is "email": a contact change's messages do not say "e-mail" beside it."""
+    text = (Path(django_settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po").read_text()
+    said = " ".join("".join(re.findall(r'"(.*)"$', block.split("msgstr", 1)[1], re.M)) for block in text.split("\n\n")
+                    if "public_services/procedures/contact_change.py" in block and "msgstr" in block)
+    assert re.search(r"\bemail\b", said, re.I) and not re.search(r"\be-mail\b", said, re.I), said
+
+
+def test_the_english_allauth_catalogue_says_turn_on_and_two_step_verification_and_holds_no_email():
+    """One verb beside "Turn off", the portal's term for MFA, and none of the e-mails allauth never sends
+    (ACCOUNT_EMAIL_NOTIFICATIONS is off)."""
+    assert not getattr(django_settings, "ACCOUNT_EMAIL_NOTIFICATIONS", False)
+    with translation.override("en"):
+        assert translation.gettext("Activate") == "Turn on"
+        assert translation.gettext("Activate Authenticator App") == "Turn on the authenticator app"
+        assert translation.gettext("MFA") == "Two-step verification"
+    text = (Path(django_settings.BASE_DIR) / "locale/allauth/en/LC_MESSAGES/django.po").read_text()
+    msgstrs = re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', text, re.M)
+    assert not [msgstr for msgstr in msgstrs if re.search(r"\bActivat|\bmulti-factor", msgstr, re.I)]
+    for email_only in ("Hello from %(site_name)s!", "You are receiving this mail because",
+                       "New Recovery Codes Generated", "Authenticator App Activated", "Authenticator App Deactivated"):
+        assert f'msgid "{email_only}' not in text, email_only
+
+
 def test_the_english_messages_read_idiomatically():
     from django.test import RequestFactory
+    from django.utils import timezone
 
     from vssid_portal.views import server_error
 
-    context = {"portal": "VssID Portal", "at": "09:30 on 07/12/2026", "hotline": "1900 9068", "channel": "sms"}
+    at = timezone.make_aware(datetime.datetime(2026, 12, 7, 9, 30))  # the portal's local time
+    context = {"portal": "VssID Portal", "at": at, "hotline": "1900 9068", "channel": "sms"}
     with translation.override("en"):
         sms = render_to_string("notifications/messages/security_new_browser.body.txt", context)
         subject = render_to_string("notifications/messages/security_new_browser.subject.txt", context)
         cap = translation.gettext("Đã gửi đủ số mã cho phép %(every)s tới %(recipient)s, nên chưa gửi mã mới.") % {
             "every": "an hour", "recipient": "the phone number ending 678"}
+        registered = translation.gettext("Đã gửi đăng ký. Số tham chiếu của bạn là %(reference)s.") % {"reference": "DK1"}
         request = RequestFactory().get("/")
         request.LANGUAGE_CODE = "en"
         error_page = server_error(request).content.decode()
-    assert "Someone logged in to your" in sms and "from a new browser at" in sms, sms
-    assert subject.strip() == "New login to your VssID Portal account from a new browser", subject
-    assert cap.startswith("You have already been sent the most codes allowed an hour to the phone"), cap
+    assert "Someone logged in to your" in sms and "from a new browser at 09:30 on 07/12/2026." in sms, sms
+    assert subject.strip() == "Login to your VssID Portal account from a new browser", subject
+    assert cap.startswith("The most codes allowed an hour have already been sent to the phone number ending 678, "
+                          "so no new code was sent"), cap
     assert "Sorry, there is a problem with the service" in error_page
+    assert registered == "Registration sent. Your reference number is DK1."

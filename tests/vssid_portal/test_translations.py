@@ -1421,8 +1421,10 @@ def test_the_code_lookup_question_and_answers_in_english(client, reference_data,
     assert "The answer to the check question is wrong or has expired." in wrong.content.decode()
     unknown = main_and_footer(answered(client, "en", full_name="tran van an").content.decode())
     assert "No social insurance code matches the details you entered." in unknown and "Không tìm thấy" not in unknown
+    assert "or call the helpline on " in unknown
     missing = main_and_footer(answered(client, "en", id_number="").content.decode())
-    assert "Enter the document number (CCCD, CMND or passport), or the full name of the father or mother" in missing
+    assert ("Enter the document number (citizen identity card, people’s identity card or passport), or the full name "
+            "of the father or mother") in missing and "CCCD" not in missing
 
 
 @pytest.mark.django_db
