@@ -32,23 +32,32 @@ NOT_COUNTED = "not counted (cache unavailable)"
 @pytest.fixture
 def one_allowed(monkeypatch):
     """Limits of one: a second request refused, were it counted."""
-    monkeypatch.setattr(filing_drafts, "UPLOAD_POSTS_PER_LOGIN", "1/h", raising=False)
-    monkeypatch.setattr(card_views, "PRINT_RATE", "1/h", raising=False)
+    monkeypatch.setattr(filing_drafts, "UPLOAD_POSTS_PER_LOGIN", "1/h")
+    monkeypatch.setattr(card_views, "PRINT_RATE", "1/h")
+
+
+def refused_past_one(client, url, data):
+    """The premise, while Redis is up: the login's one post with files of the hour is read, the next
+    refused (429), so the patched limit is the one the page counts."""
+    first = client.post(url, {**data, "attached_files": [jpeg("a.jpg")]})
+    assert first.status_code == 200 and first.context["form"].errors
+    assert client.post(url, {**data, "attached_files": [jpeg("z.jpg")]}).status_code == 429
 
 
 def test_files_attached_to_a_procedures_form_are_read_while_redis_is_down(owner, one_allowed, settings,  # noqa: F811
                                                                            monkeypatch, caplog):
     client = logged(owner)
     key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(URL).content.decode()).group(1)
-    stop_redis(settings, monkeypatch)
     incomplete = {**answers("607A"), "reason": "", "idempotency_key": key}  # refused for the reason missing
+    refused_past_one(client, URL, incomplete)
+    stop_redis(settings, monkeypatch)
     with caplog.at_level(logging.WARNING, logger="vssid_portal.ratelimit"):
-        for name in ("a.jpg", "b.jpg"):
+        for name in ("b.jpg", "c.jpg"):
             response = client.post(URL, {**incomplete, "attached_files": [jpeg(name)]})
             assert response.status_code == 200 and response.context["form"].errors
-    assert len(response.context["attached"]) == 2  # both read and kept
+    assert len(response.context["attached"]) == 3  # a.jpg, and both read and kept
     assert NOT_COUNTED in caplog.text
-    complete = client.post(URL, {**answers("607A"), "idempotency_key": key, "attached_files": [jpeg("c.jpg")]})
+    complete = client.post(URL, {**answers("607A"), "idempotency_key": key, "attached_files": [jpeg("d.jpg")]})
     assert complete.status_code == 302  # on to the review
 
 
@@ -58,11 +67,12 @@ def test_files_attached_to_a_correction_are_read_while_redis_is_down(owner, dist
     filing_return(filing=filing, officer=district_officer, what="Gửi kèm bản chụp giấy tờ.")
     filing.refresh_from_db()
     client, url = logged(owner), f"/dich-vu-cong/ho-so/{filing.pk}/sua/"
-    stop_redis(settings, monkeypatch)
     incomplete = {**correction(filing, "607A"), "reason": ""}
-    for name in ("a.jpg", "b.jpg"):
+    refused_past_one(client, url, incomplete)
+    stop_redis(settings, monkeypatch)
+    for name in ("b.jpg", "c.jpg"):
         assert client.post(url, {**incomplete, "attached_files": [jpeg(name)]}).status_code == 200
-    assert client.post(url, {**correction(filing, "607A"), "attached_files": [jpeg("c.jpg")]}).status_code == 302
+    assert client.post(url, {**correction(filing, "607A"), "attached_files": [jpeg("d.jpg")]}).status_code == 302
     filing.refresh_from_db()
     assert filing.status == Filing.Status.SUBMITTED and filing.revision == 2
 
