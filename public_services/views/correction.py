@@ -25,17 +25,17 @@ from ..selectors import correction_initial, resubmit_refused
 from ..services import UPLOAD_DIR, FilingReturnedAgain, filing_resubmit
 from .drafts import (
     REMOVE_FILES,
-    _attached,
-    _drafts,
-    _keep_uploads,
-    _posted,
-    _previews,
-    _reauthenticated,
-    _remove_files,
-    _save_drafts,
-    _upload_post_counted,
+    attached_list,
+    keep_uploads,
+    posted_form,
+    preview_links,
+    reauthenticated,
+    remove_files,
+    save_drafts,
+    session_drafts,
+    upload_post_counted,
 )
-from .filings import _documents, _filing
+from .filings import filing_or_404, named_documents
 
 
 @sensitive_post_parameters()
@@ -45,8 +45,8 @@ from .filings import _documents, _filing
 @require_http_methods(["GET", "POST"])
 def filing_edit(request, pk):
     """A returned filing: the answers again, corrected, and sent back as the same filing."""
-    counted = _upload_post_counted(request)  # before any answer: one that reads no file is counted too
-    filing = _filing(request, pk)
+    counted = upload_post_counted(request)  # before any answer: one that reads no file is counted too
+    filing = filing_or_404(request, pk)
     if not filing.can_edit:
         _forget_corrections(request, filing)
         return _not_returned(request, filing)
@@ -55,7 +55,7 @@ def filing_edit(request, pk):
         return render(request, "public_services/unavailable.html", {
             "procedure": procedure, "person": filing.person, "reason": reason, "filing": filing,
         }, status=403 if request.method == "POST" else 200)
-    drafts = _drafts(request)
+    drafts = session_drafts(request)
     draft_name = _correction_name(filing)
     draft = drafts.setdefault(draft_name, {"uploads": {}, "folder": secrets.token_hex(8)})
     own = {document.field: document.file.name for document in filing.documents.all()}
@@ -73,8 +73,8 @@ def filing_edit(request, pk):
         if "refresh" not in request.POST and refusal is None:
             draft.pop("typed", None)  # sent to be judged: opened again, the page shows the filing's answers
             draft.pop("ticked", None)
-            _remove_files(request, draft["uploads"])
-            _save_drafts(request)
+            remove_files(request, draft["uploads"])
+            save_drafts(request)
         removing = {key for key in request.POST.getlist(REMOVE_FILES) if is_several(key) and key in own}
     elif draft.get("typed") is not None:
         removing = set(draft.get("ticked", ())) & (own.keys() | draft["uploads"].keys())
@@ -92,21 +92,21 @@ def filing_edit(request, pk):
             messages.error(request, refusal.message)
             return refusal.answer(_edit_page(request, form, filing, draft, own, removing))
     elif request.method == "POST":
-        form = _posted(request, procedure, person=filing.person, user=request.user, kept=kept)
+        form = posted_form(request, procedure, person=filing.person, user=request.user, kept=kept)
         valid = form.is_valid()
-        _keep_uploads(request, form, draft["uploads"], draft["folder"], existing=kept)
+        keep_uploads(request, form, draft["uploads"], draft["folder"], existing=kept)
         kept |= draft["uploads"]  # listed at once, even when another answer is refused
         removing -= draft["uploads"].keys()  # a file chosen now took the key: it replaces the one taken out
-        _save_drafts(request)
+        save_drafts(request)
         if valid:
-            _reauthenticated(request, procedure)
+            reauthenticated(request, procedure)
             try:
                 filing_resubmit(filing=filing, user=request.user, data=form_to_data(form), uploads=draft["uploads"],
                                 removed=sorted(removing), revision=_posted_revision(request),
                                 link_base=verify_base_for(request))
             except FilingReturnedAgain:  # returned again while this post was read: as a post of a page opened before
                 _forget_correction(request, draft_name)  # of a revision no page sends any more
-                return _returned_again(request, _filing(request, pk))
+                return _returned_again(request, filing_or_404(request, pk))
             except ValidationError as error:
                 filing.refresh_from_db(fields=["status", "revision", "data"])
                 if not filing.can_edit:  # resubmitted meanwhile: by this tap's twin, or another tab
@@ -115,7 +115,7 @@ def filing_edit(request, pk):
                 form.add_error(None, error)
             else:
                 drafts.pop(draft_name, None)
-                _save_drafts(request)
+                save_drafts(request)
                 messages.success(request, gettext("Đã nộp lại hồ sơ %(number)s.") % {"number": filing.tracking_number})
                 return redirect("public_services:filing", pk=filing.pk)
     else:
@@ -140,13 +140,13 @@ def _keep_typed(request, draft: dict, filing: Filing, own: dict, kept: dict) -> 
     listed = own.keys() | draft["uploads"].keys()
     draft["ticked"] = [key for key in dict.fromkeys(request.POST.getlist(REMOVE_FILES))
                        if is_several(key) and key in listed]
-    _save_drafts(request)
+    save_drafts(request)
 
 
 def _forget_corrections(request, filing: Filing) -> None:
     """Forget the drafts of `filing`'s correction, every revision's, once it is no longer returned:
     what was typed there is never shown again, and the files uploaded to them are deleted at once."""
-    for name in [name for name in _drafts(request) if name.startswith(f"edit-{filing.pk}-r")]:
+    for name in [name for name in session_drafts(request) if name.startswith(f"edit-{filing.pk}-r")]:
         _forget_correction(request, name)
 
 
@@ -157,10 +157,10 @@ def _forget_correction(request, name: str) -> None:
     Without it they waited for the sweep of stale uploads (`uploads_sweep`). The draft is forgotten
     first: a file the storage will not delete is logged and left to that sweep, and neither this page
     nor a later visit fails for it (delete_files_once_committed)."""
-    draft = _drafts(request).pop(name, None)
+    draft = session_drafts(request).pop(name, None)
     if draft is None:
         return
-    _save_drafts(request)
+    save_drafts(request)
     delete_files_once_committed([path for path in draft.get("uploads", {}).values()
                                  if path.startswith(f"{UPLOAD_DIR}/")])
 
@@ -174,7 +174,7 @@ def _returned_again(request, filing: Filing):
     boxes, whose keys name the files that page listed, maybe others now. What another, up-to-date page
     kept for this revision (answers typed, boxes ticked, files) stays as it was."""
     procedure = filing.procedure
-    draft = _drafts(request).get(_correction_name(filing)) or {"uploads": {}}
+    draft = session_drafts(request).get(_correction_name(filing)) or {"uploads": {}}
     own = {document.field: document.file.name for document in filing.documents.all()}
     kept = own | draft["uploads"]
     if "refresh" in request.POST:  # said as the refresh's other refusal (of the uploads): the form is not judged
@@ -204,9 +204,9 @@ def _edit_page(request, form, filing: Filing, draft: dict, own: dict, removing=f
     procedure = filing.procedure
     return render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": filing.person, "form": form, "filing": filing,
-        "previews": _previews(request, procedure, draft["uploads"]),
-        "attached": _attached(request, own | draft["uploads"], filing), "removing": removing, "removable": True,
-        "documents": _documents(procedure, [document for document in filing.documents.all()
+        "previews": preview_links(request, procedure, draft["uploads"]),
+        "attached": attached_list(request, own | draft["uploads"], filing), "removing": removing, "removable": True,
+        "documents": named_documents(procedure, [document for document in filing.documents.all()
                                             if not is_several(document.field)
                                             and document.field not in draft["uploads"]]),
         "multipart": bool(procedure.upload_fields), "action": request.path,

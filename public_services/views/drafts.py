@@ -1,8 +1,8 @@
 """What a new filing's form (procedures.py) and a returned filing's correction (correction.py) share: the
 drafts kept in the session between their posts, the images and files a post brought stored privately at
 once (even when another answer is refused) with their links and previews, the files the citizen takes
-out, the password asked again before a procedure that wants it is sent, and the count of posts carrying
-files per login (UPLOAD_POSTS_PER_LOGIN).
+out, the password asked again before a procedure that wants it is sent, the count of posts carrying
+files per login (UPLOAD_POSTS_PER_LOGIN), and the person the login views (also the filings list's).
 """
 
 import secrets
@@ -11,9 +11,11 @@ from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
+from accounts.selectors import person_in_view
 from vssid_portal.documents import DocumentsField
 from vssid_portal.files import delete_files_once_committed, private_file_url
 from vssid_portal.middleware import upload_limit
@@ -40,7 +42,7 @@ def uploads_limited(wait: float) -> str:
                     "và tệp đã gửi trước đó vẫn được giữ.", minutes) % {"minutes": minutes}
 
 
-def _upload_post_counted(request):
+def upload_post_counted(request):
     """Counts a post carrying files against the login's UPLOAD_POSTS_PER_LOGIN, once, whatever the page then
     answers: the refusal, with the seconds left of the limit's window, or None. Only a page that would
     read the files answers with that refusal; one that answers without reading them (the no-JavaScript
@@ -54,7 +56,16 @@ def _upload_post_counted(request):
                                   rate=UPLOAD_POSTS_PER_LOGIN, too_many=uploads_limited, method="POST")
 
 
-def _reauthenticated(request, procedure) -> None:
+def person_or_404(request):
+    """The person whose records the login is viewing (its own, or a child's it switched to); 404 without one.
+    Also the filings list's."""
+    person = person_in_view(request)
+    if person is None:
+        raise Http404
+    return person
+
+
+def reauthenticated(request, procedure) -> None:
     """A procedure that asks it (`reauthenticate`) is submitted only with the password given again
     recently: otherwise allauth's page asks for it and then replays this post (its fields, not its
     files: the registry refuses `reauthenticate` on a procedure with file fields)."""
@@ -62,21 +73,21 @@ def _reauthenticated(request, procedure) -> None:
         reauthentication_required(lambda request: None)(request)
 
 
-def _drafts(request) -> dict:
+def session_drafts(request) -> dict:
     return request.session.setdefault(DRAFTS, {})
 
 
-def _save_drafts(request) -> None:
+def save_drafts(request) -> None:
     request.session.modified = True
 
 
-def _posted(request, procedure, **kwargs):
+def posted_form(request, procedure, **kwargs):
     """The procedure's form bound to the post; a post cut at Django's upload limits never passes
     and says why (ProcedureForm)."""
     return procedure.form(request.POST, request.FILES, upload_limit=upload_limit(request), **kwargs)
 
 
-def _keep_uploads(request, form, kept: dict, folder: str, *, existing: dict | None = None) -> None:
+def keep_uploads(request, form, kept: dict, folder: str, *, existing: dict | None = None) -> None:
     """Store every image that passed, even when another field failed, and every file of a
     several-files field that passed. Such a file takes the key of the kept one of the same name
     (in `existing`: the draft's files and, when correcting a filing, the filing's), else a free one;
@@ -118,7 +129,7 @@ def _document_key(name: str, filename: str, kept: dict, max_files: int) -> str:
                 if f"{name}-{number}" not in files)
 
 
-def _attached(request, kept: dict, filing=None) -> list[tuple[str, str, str]]:
+def attached_list(request, kept: dict, filing=None) -> list[tuple[str, str, str]]:
     """The several-files uploads as (key, file name, download link), in their order: the draft's,
     and the filing's own when correcting it (served by the filing's document view)."""
     own = {document.field: document.pk for document in filing.documents.all()} if filing is not None else {}
@@ -130,7 +141,7 @@ def _attached(request, kept: dict, filing=None) -> list[tuple[str, str, str]]:
             for key in files]
 
 
-def _remove_files(request, kept: dict) -> list[str]:
+def remove_files(request, kept: dict) -> list[str]:
     """The several-files uploads the citizen ticked "Bỏ tệp này" for: taken out of `kept` (a draft's
     copy is deleted at once, or left to the sweep of stale uploads when the storage will not delete it);
     returns their keys."""
@@ -144,7 +155,7 @@ def _remove_files(request, kept: dict) -> list[str]:
     return removed
 
 
-def _previews(request, procedure, kept: dict) -> list[tuple[str, str]]:
+def preview_links(request, procedure, kept: dict) -> list[tuple[str, str]]:
     labels = {name: str(field.label) for name, field in procedure.form_class.base_fields.items()}
     return [(labels.get(name, name), private_file_url(name_, user=request.user, inline=True))
             for name, name_ in kept.items() if not is_several(name)]

@@ -20,7 +20,7 @@ from ..services import (
     filing_email_confirm,
     filing_email_confirmation_resend,
 )
-from .filings import _filing, _status_page
+from .filings import filing_or_404, status_page
 
 
 @login_required
@@ -32,7 +32,7 @@ def filing_email_resend(request, pk):
     status page saying why: 429 with Retry-After, 503 while they cannot be counted (Redis down).
     GET sends nothing: it is the page a login sends back to when the session ended before the
     button's POST, and leads to the status page."""
-    filing = _filing(request, pk)
+    filing = filing_or_404(request, pk)
     if request.method == "GET":
         return redirect("public_services:filing", pk=filing.pk)
     try:
@@ -40,7 +40,7 @@ def filing_email_resend(request, pk):
     except ConfirmationsRefused as refused:
         refusal = usages_refusal(refused.usages, refused.messages[0], ConfirmationsUnavailable().messages[0])
         messages.error(request, refusal.message)
-        return refusal.answer(_status_page(request, filing))
+        return refusal.answer(status_page(request, filing))
     except ValidationError as error:
         messages.info(request, " ".join(error.messages))
     else:

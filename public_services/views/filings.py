@@ -30,7 +30,7 @@ from ..selectors import (
     typed_email_confirmed,
 )
 from ..services import filing_withdraw
-from .procedures import _person
+from .drafts import person_or_404
 
 POLL_SECONDS = 3
 FILINGS_PER_PAGE = 20
@@ -39,7 +39,7 @@ FILINGS_PER_PAGE = 20
 @login_required
 def filing_list(request):
     """The person's filings, newest first, FILINGS_PER_PAGE a page."""
-    person = _person(request)
+    person = person_or_404(request)
     paged = paginate(filings_of(person=person), request.GET.get("trang"), per_page=FILINGS_PER_PAGE)
     context = viewing(request.user, person)
     left = [] if context["viewing_child"] else list(filings_left_by(user=request.user))
@@ -50,7 +50,7 @@ def filing_list(request):
     })
 
 
-def _filing(request, pk) -> Filing:
+def filing_or_404(request, pk) -> Filing:
     filing = filing_for_citizen(user=request.user, pk=pk)
     if filing is None:
         raise Http404
@@ -64,10 +64,10 @@ def _pdf_state(filing: Filing, user) -> dict:
 @login_required
 @never_cache
 def filing_status(request, pk):
-    return _status_page(request, _filing(request, pk))
+    return status_page(request, filing_or_404(request, pk))
 
 
-def _status_page(request, filing: Filing):
+def status_page(request, filing: Filing):
     procedure = filing.procedure
     pdf_url = earlier_submitted_at = None
     if filing.declaration_is_earlier:  # withdrawn before the declaration of its last submission was built
@@ -80,7 +80,7 @@ def _status_page(request, filing: Filing):
         "filing": filing, "procedure": procedure,
         "rows": procedure.filing_rows(filing, user=request.user),
         "next_step": filing_next_step(filing, user=request.user),
-        "events": list(filing.events.all()), "documents": _documents(procedure, list(filing.documents.all())),
+        "events": list(filing.events.all()), "documents": named_documents(procedure, list(filing.documents.all())),
         "pdf_url": pdf_url, "earlier_submitted_at": earlier_submitted_at, "resubmit_refused": resubmit_refused(filing, user=request.user),
         "link_minutes": DEFAULT_MAX_AGE // 60,
         # Beside the address typed on the form: whether its owner confirmed it (else no e-mail goes
@@ -91,7 +91,7 @@ def _status_page(request, filing: Filing):
     })
 
 
-def _documents(procedure, documents) -> list:
+def named_documents(procedure, documents) -> list:
     """The filing's documents, each named (`display_label`) by its field's label in the page's
     language; the name stored with it (Vietnamese, as submitted) when the field is gone."""
     labels = {name: field.label for name, field in procedure.form_class.base_fields.items()}
@@ -118,7 +118,7 @@ def _cannot_withdraw(request, filing: Filing):
 def filing_withdraw_view(request, pk):
     """GET: what withdrawing means, and the button that does it (it cannot be undone, so a tap on
     the status page only leads here); POST: withdraw. Someone else's filing is a 404 either way."""
-    filing = _filing(request, pk)
+    filing = filing_or_404(request, pk)
     if request.method == "GET":
         if not filing.can_withdraw:
             return _cannot_withdraw(request, filing)
@@ -138,7 +138,7 @@ def filing_withdraw_view(request, pk):
 
 @login_required
 def filing_document(request, pk, document_pk):
-    filing = _filing(request, pk)
+    filing = filing_or_404(request, pk)
     document = next((document for document in filing.documents.all() if document.pk == document_pk), None)
     if document is None:
         raise Http404

@@ -35,15 +35,16 @@ from ..procedures.base import form_to_data
 from ..selectors import already_open, filing_submitted_with, open_filing_of
 from ..services import FilingsRefused, filing_submit
 from .drafts import (
-    _attached,
-    _drafts,
-    _keep_uploads,
-    _posted,
-    _previews,
-    _reauthenticated,
-    _remove_files,
-    _save_drafts,
-    _upload_post_counted,
+    attached_list,
+    keep_uploads,
+    person_or_404,
+    posted_form,
+    preview_links,
+    reauthenticated,
+    remove_files,
+    save_drafts,
+    session_drafts,
+    upload_post_counted,
 )
 
 
@@ -63,13 +64,6 @@ def _procedure(slug):
     return procedure
 
 
-def _person(request):
-    person = person_in_view(request)
-    if person is None:
-        raise Http404
-    return person
-
-
 def _draft_name(procedure, person_id: int) -> str:
     """A draft belongs to a procedure and to the person it is declared for: a parent may switch to
     a child's records (or back) in another tab while a form is open."""
@@ -80,7 +74,7 @@ def _begun_for_another(request, procedure, person, key: str) -> bool:
     """The posted key is that of a draft of this procedure begun for another person."""
     own = _draft_name(procedure, person.pk)
     return any(name.startswith(f"{procedure.code}:") and name != own and draft.get("key") == key
-               for name, draft in _drafts(request).items())
+               for name, draft in session_drafts(request).items())
 
 
 def _switched(request, procedure, person):
@@ -103,8 +97,8 @@ def _answers_shown(draft: dict) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def procedure_form(request, slug):
-    counted = _upload_post_counted(request)  # before any answer: one that reads no file is counted too
-    procedure, person = _procedure(slug), _person(request)
+    counted = upload_post_counted(request)  # before any answer: one that reads no file is counted too
+    procedure, person = _procedure(slug), person_or_404(request)
     in_hand = open_filing_of(person=person, procedure=procedure)
     if in_hand is not None:
         return _already_open(request, procedure, in_hand)
@@ -113,7 +107,7 @@ def procedure_form(request, slug):
         return render(request, "public_services/unavailable.html", {
             "procedure": procedure, "person": person, "reason": reason,
         }, status=403 if request.method == "POST" else 200)
-    drafts, name = _drafts(request), _draft_name(procedure, person.pk)
+    drafts, name = session_drafts(request), _draft_name(procedure, person.pk)
     draft = drafts.get(name)
     refusal = None
     if request.method == "POST":
@@ -133,7 +127,7 @@ def procedure_form(request, slug):
             draft["typed"] = typed_to_keep(procedure.form_class, request.POST, lambda initial: procedure.form(
                 initial=initial, person=person, user=request.user))
             drafts[name] = draft
-            _save_drafts(request)
+            save_drafts(request)
             return redirect("public_services:form", slug=procedure.slug)  # the browser keeps the button's #fragment
         if refreshed or refusal is not None:  # the script's list, or refused: shown again as posted, no file read
             form = procedure.form(initial=posted_as_initial(procedure.form_class, request.POST), person=person,
@@ -142,21 +136,21 @@ def procedure_form(request, slug):
                 messages.error(request, refusal.message)
         else:
             draft.pop("typed", None)  # sent to be judged: opened again, the form shows what passed
-            _remove_files(request, draft["uploads"])
-            form = _posted(request, procedure, person=person, user=request.user, kept=draft["uploads"])
+            remove_files(request, draft["uploads"])
+            form = posted_form(request, procedure, person=person, user=request.user, kept=draft["uploads"])
             valid = form.is_valid()
-            _keep_uploads(request, form, draft["uploads"], draft["folder"])
+            keep_uploads(request, form, draft["uploads"], draft["folder"])
             if valid:
                 draft["data"] = form_to_data(form)
             drafts[name] = draft
-            _save_drafts(request)
+            save_drafts(request)
             if valid:
                 return redirect("public_services:review", slug=procedure.slug)
-            form = _posted(request, procedure, person=person, user=request.user, kept=draft["uploads"])
+            form = posted_form(request, procedure, person=person, user=request.user, kept=draft["uploads"])
             form.is_valid()
         if not refreshed or refusal is not None:  # the script's list only: the draft as it was
             drafts[name] = draft
-            _save_drafts(request)
+            save_drafts(request)
     elif draft is not None:  # opened again (back link, menu, language, another tab): what it holds stays
         initial = (draft["typed"] if draft.get("typed") is not None
                    else draft["data"] if draft.get("data") is not None else procedure.initial(person, user=request.user))
@@ -164,11 +158,11 @@ def procedure_form(request, slug):
     else:
         draft = {"key": new_idempotency_key(), "data": None, "uploads": {}, "folder": secrets.token_hex(8)}
         drafts[name] = draft
-        _save_drafts(request)
+        save_drafts(request)
         form = procedure.form(initial=procedure.initial(person, user=request.user), person=person, user=request.user)
     response = render(request, "public_services/procedure_form.html", {
         "procedure": procedure, "person": person, "form": form, "key": draft["key"],
-        "previews": _previews(request, procedure, draft["uploads"]), "attached": _attached(request, draft["uploads"]),
+        "previews": preview_links(request, procedure, draft["uploads"]), "attached": attached_list(request, draft["uploads"]),
         "removable": True, "multipart": bool(procedure.upload_fields), "action": request.path,
     })
     return refusal.answer(response) if refusal is not None else response
@@ -178,8 +172,8 @@ def procedure_form(request, slug):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def review(request, slug):
-    procedure, person = _procedure(slug), _person(request)
-    drafts, name = _drafts(request), _draft_name(procedure, person.pk)
+    procedure, person = _procedure(slug), person_or_404(request)
+    drafts, name = session_drafts(request), _draft_name(procedure, person.pk)
     draft = drafts.get(name)
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
@@ -189,7 +183,7 @@ def review(request, slug):
             done = None
         if done is not None:  # submitted already (double click, back button, retry)
             drafts.pop(_draft_name(procedure, done.person_id), None)
-            _save_drafts(request)
+            save_drafts(request)
             return redirect("public_services:filing", pk=done.pk)
         if _begun_for_another(request, procedure, person, key):
             return _switched(request, procedure, person)
@@ -202,7 +196,7 @@ def review(request, slug):
                 "Nội dung kê khai đã được sửa ở một cửa sổ hoặc thẻ khác sau khi bạn mở trang này, nên hồ sơ "
                 "chưa nộp. Hãy kiểm tra lại nội dung dưới đây rồi bấm “Nộp hồ sơ”."))
             return redirect("public_services:review", slug=procedure.slug)
-        _reauthenticated(request, procedure)
+        reauthenticated(request, procedure)
         try:
             filing = filing_submit(procedure=procedure, person=person, user=request.user, data=draft["data"],
                                    uploads=draft["uploads"], idempotency_key=key,
@@ -215,7 +209,7 @@ def review(request, slug):
             messages.error(request, gettext("Hồ sơ chưa nộp được: %(reasons)s") % {"reasons": " ".join(error.messages)})
             return redirect("public_services:form", slug=procedure.slug)
         drafts.pop(name, None)
-        _save_drafts(request)
+        save_drafts(request)
         messages.success(request, gettext("Đã nộp hồ sơ. Số hồ sơ của bạn là %(number)s.")
                          % {"number": filing.tracking_number})
         return redirect("public_services:filing", pk=filing.pk)
@@ -229,7 +223,7 @@ def _review_page(request, procedure, person, draft: dict):
     return render(request, "public_services/review.html", {
         "procedure": procedure, "person": person, "key": draft["key"], "answers_shown": _answers_shown(draft),
         "rows": procedure.rows(draft["data"], person=person, user=request.user),
-        "previews": _previews(request, procedure, draft["uploads"]), "attached": _attached(request, draft["uploads"]),
+        "previews": preview_links(request, procedure, draft["uploads"]), "attached": attached_list(request, draft["uploads"]),
     })
 
 

@@ -27,10 +27,10 @@ class PortalAutocompleteSelect(widgets.AutocompleteSelect):
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
         key = remote.model._meta.get_field(remote.field_name)
-        return super().optgroups(name, [text for text in value if _may_be(key, text)], attr)
+        return super().optgroups(name, [text for text in value if may_be(key, text)], attr)
 
 
-def _may_be(field, text: str) -> bool:
+def may_be(field, text: str) -> bool:
     """Whether `text` is a value of the model field `field` (the right type, within the database's range)."""
     try:
         field.run_validators(field.to_python(text))

@@ -59,7 +59,7 @@ DATE_PART_RANGES = {"year": (1, 9999), "iso_year": (1, 9999), "quarter": (1, 4),
                     "second": (0, 59)}
 
 
-def _date_part(model, key: str) -> tuple[models.DateField, str] | None:
+def date_part_of(model, key: str) -> tuple[models.DateField, str] | None:
     """The date (or date and time) field and the part of it (a name in DATE_PART_RANGES) a list's
     filter `key` compares (`person__birth_date__year__gte` → birth_date, "year"), or None for a
     filter of anything else."""
@@ -76,7 +76,7 @@ def _date_part(model, key: str) -> tuple[models.DateField, str] | None:
     return None
 
 
-def _within(text: str, field: models.DateField, part: str) -> bool:
+def within(text: str, field: models.DateField, part: str) -> bool:
     low, high = DATE_PART_RANGES[part]
     try:
         value = int(text)

@@ -14,8 +14,8 @@ from django.db import models
 from django.utils.translation import gettext
 
 from ..forms import DATE_FORMAT_ERROR, limits_in_words, own_limits
-from .autocomplete import PortalAutocompleteJsonView, PortalAutocompleteSelect, _may_be
-from .filters import _date_part, _within
+from .autocomplete import PortalAutocompleteJsonView, PortalAutocompleteSelect, may_be
+from .filters import date_part_of, within
 from .search import search_within_bounds
 from .texts import AdminTextareaAsTyped
 
@@ -42,8 +42,8 @@ class PortalChangeList(ChangeList):
         for key, values in self.get_filters_params().items():
             if any("\x00" in value for value in values):
                 raise IncorrectLookupParameters(f"{key}: a NUL character")
-            date_part = _date_part(self.model, key)
-            if date_part and not all(_within(text, *date_part) for value in values for text in value.split(",")):
+            date_part = date_part_of(self.model, key)
+            if date_part and not all(within(text, *date_part) for value in values for text in value.split(",")):
                 raise IncorrectLookupParameters(f"{key}={values}")
         try:
             return super().get_filters(request)
@@ -85,7 +85,7 @@ class PortalModelAdmin(PortalFormFields, admin.ModelAdmin):
         row outside the officer's list does. Django looked every id up as it came, and the error of
         building or running that query was a server error."""
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        possible = [text for text in selected if _may_be(self.opts.pk, text)]
+        possible = [text for text in selected if may_be(self.opts.pk, text)]
         if possible != selected:
             request.POST = request.POST.copy()
             request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, possible)
@@ -139,13 +139,13 @@ class PortalAdminSite(admin.AdminSite):
             if model_admin is None:
                 continue
             pk = model._meta.pk
-            keys = {pk.to_python(entry.object_id) for entry in listed if _may_be(pk, entry.object_id)}
+            keys = {pk.to_python(entry.object_id) for entry in listed if may_be(pk, entry.object_id)}
             opens = set()
             if keys and model_admin.has_view_or_change_permission(request):
                 opens = set(model_admin.get_queryset(request).filter(pk__in=keys).order_by()
                             .values_list("pk", flat=True))
             for entry in listed:
-                if not _may_be(pk, entry.object_id) or pk.to_python(entry.object_id) not in opens:
+                if not may_be(pk, entry.object_id) or pk.to_python(entry.object_id) not in opens:
                     entry.get_admin_url = _no_page
 
 
