@@ -33,7 +33,7 @@ from vssid_portal.form_keys import new_idempotency_key, posted_key
 from vssid_portal.ratelimit import client_ip, refusal_on_form, unavailable_instead, usage_refusal
 from vssid_portal.text import clean_text, normalize_code
 
-from ..feedback_forms import FeedbackForm, FeedbackLookupForm
+from ..forms import FeedbackForm, FeedbackLookupForm
 from ..selectors import feedback_by_tracking, feedback_for_sender, feedback_unconfirmed_channels
 from ..services import (
     CONFIRMATIONS_PER_HOUR,

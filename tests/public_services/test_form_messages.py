@@ -7,7 +7,7 @@ import re
 import pytest
 
 from lookup.models import Agency
-from public_services.feedback_forms import FeedbackForm
+from public_services.forms import FeedbackForm
 from public_services.models import Filing
 from public_services.procedures import registry
 from tests.health_card.card_fixtures import facility, issue, signing_keys  # noqa: F401

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import Person
 from lookup.models import Agency
-from public_services.feedback_forms import FeedbackForm
+from public_services.forms import FeedbackForm
 from public_services.procedures import registry
 from public_services.services import filing_complete, filing_receive, filing_start
 

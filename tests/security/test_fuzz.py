@@ -20,7 +20,7 @@ from accounts.forms import DeclarationForm
 from accounts.views.code_lookup import CodeLookupForm
 from health_card.services import api_token_create
 from lookup.models import Agency, MedicalFacility, Province, Ward
-from public_services.feedback_forms import FeedbackForm, FeedbackLookupForm
+from public_services.forms import FeedbackForm, FeedbackLookupForm
 from tests.accounts.helpers import reset_request
 from tests.accounts.test_login import CONFIRM, LOGIN, submit_password
 from tests.accounts.test_otp import codes_sent, make_citizen

@@ -529,7 +529,7 @@ def test_reference_lookups_let_a_class_on_one_address_search_together(reference_
 def test_feedback_posts_with_an_attachment_stop_at_the_limit_before_it_is_read(reference_data, monkeypatch):
     """An attachment is decoded and re-encoded before the form is judged: posts left invalid on purpose
     (no content) never reach SUBMIT_RATE, so those carrying a file are counted before it is read."""
-    from public_services import feedback_forms
+    from public_services import forms as feedback_forms
 
     monkeypatch.setattr(feedback_services, "ATTACHMENT_POSTS_RATE", "3/h", raising=False)  # fails, not errs, without it
     read = []

@@ -115,7 +115,7 @@ UPLOAD_FIELDS = {
         "test_evidence_images_of_the_608a_filing",
         "test_evidence_images_on_the_correction_page_of_a_returned_608a_filing"]
         for name in ("evidence_1", "evidence_2")},
-    "public_services.feedback_forms.FeedbackForm": {"attachment": ["test_feedback_attachment"]},
+    "public_services.forms.FeedbackForm": {"attachment": ["test_feedback_attachment"]},
     "lookup.admin_support.NewsArticleForm": {"lead_image": ["test_news_lead_image_in_the_admin"]},
     "participation.admin.ImportForm": {"file": ["test_participation_csv_import_refuses_every_hostile_file"]},
 }

@@ -59,7 +59,7 @@ def rendered_limit(field: CodeField) -> int | None:
 
 def test_the_walk_finds_the_code_fields_of_every_app():
     found = code_fields()
-    for expected in ("health_card.forms.TypedForm.so_the", "public_services.feedback_forms.FeedbackLookupForm.tracking_number",
+    for expected in ("health_card.forms.TypedForm.so_the", "public_services.forms.FeedbackLookupForm.tracking_number",
                      "public_services.procedures.authorisation.AuthorisationForm.authorised_id_number",
                      "public_services.procedures.book_change.BookChangeForm.new_id_number",
                      "public_services.procedures.payment_method.PaymentMethodForm.account_number",

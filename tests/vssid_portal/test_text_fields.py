@@ -140,7 +140,7 @@ def test_a_date_pasted_with_a_character_nobody_types_is_read_without_it(typed):
 
 
 @pytest.mark.parametrize("form_path, invalid", [
-    ("public_services.feedback_forms.FeedbackForm", "Nhập địa chỉ thư điện tử đúng dạng, ví dụ ten@example.com."),
+    ("public_services.forms.FeedbackForm", "Nhập địa chỉ thư điện tử đúng dạng, ví dụ ten@example.com."),
     ("public_services.procedures.fields.DeliveryForm", "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
     ("accounts.forms.DeclarationForm", "Nhập địa chỉ email đúng dạng, ví dụ ten@example.com."),
 ])
