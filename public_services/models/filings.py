@@ -87,7 +87,7 @@ class Filing(models.Model):
     # it (services.filing_email_confirm): the filing's e-mails go to a typed address only then.
     email_confirmed = models.EmailField(_("email đã xác nhận"), blank=True, default="", editable=False)
     # The language of the filer's request that asked the typed address confirmed (its confirmation
-    # e-mail's, services._filer_language): the filing's e-mails to it, an address of no login's, are
+    # e-mail's, services.email_confirmation._filer_language): the filing's e-mails to it, an address of no login's, are
     # written in that language; "" (confirmed before the portal kept it) is Vietnamese.
     email_language = models.CharField(_("ngôn ngữ của email đã xác nhận"), max_length=8, choices=settings.LANGUAGES,
                                       blank=True, default="", editable=False)

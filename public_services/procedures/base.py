@@ -375,7 +375,7 @@ class Procedure:
 
     def completion_outcome(self, filing) -> str:
         """What a completed filing decided, one sentence (lazy: written in each reader's language) that
-        its completion's notice and e-mail add to the step (services._notify), "" when the step says
+        its completion's notice and e-mail add to the step (services.filings._notify), "" when the step says
         it all. The records the decision writes send nothing of their own (benefits.services
         monthly_benefits_change, health_card.services.reissue_card with notify off), so this is where
         the person reads what changed."""

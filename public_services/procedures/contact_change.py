@@ -268,7 +268,7 @@ class ContactChange(Procedure):
         person_change_contact(person=filing.person, phone=new.get(PHONE), email=new.get(EMAIL),
                               province=province, ward=ward, street=street)
         if self._alert_in_result(filing, user, recipient, new):
-            # The phone keeps its number and gets the completion's SMS (services._notify): that SMS, to the
+            # The phone keeps its number and gets the completion's SMS (services.filings._notify): that SMS, to the
             # holder's own login, says what changed and whom to call (completion_sms_alert), rather than a
             # second SMS after it; a minor's parents told of the filing get its result alone.
             filing.contact_alert_in_result = True

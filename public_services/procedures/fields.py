@@ -41,7 +41,7 @@ def phone_field(label=None, missing=None, **kwargs) -> VnMobileField:
     """A mobile number; left empty, it asks for itself by its label, and a wrong number names the
     field (`named`), so a form with two phone fields (authorisation) never lists the same sentence
     twice. Without a label: the number the agency may call about the filing. Messages about the
-    filing go to the phone registered with the account (services._notify), never to a number typed
+    filing go to the phone registered with the account (services.filings._notify), never to a number typed
     in a form, which nobody verified."""
     if label is None:
         label = _("Số điện thoại di động để cơ quan BHXH liên hệ")

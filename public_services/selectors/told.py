@@ -38,7 +38,7 @@ def filing_email_recipient(filing: Filing, *, told: list) -> tuple[str, bool]:
 
 def filing_note_told_by(filing: Filing, *, status: str = "") -> list[str]:
     """The channels that would carry an officer's note on a step of `filing` to `status` now
-    (services._notify), which the note's page names beside it (notifications.texts.sent_as_typed): to the
+    (services.filings._notify), which the note's page names beside it (notifications.texts.sent_as_typed): to the
     logins that may view it, a notice and an SMS to their person's phone (person_notify), and an e-mail
     where filing_email_recipient gives an address; none when no login may view it (the parent who filed
     is told of the step without the note: filer_told_instead). A refusal's reason goes by no SMS, which,
@@ -143,7 +143,7 @@ class FilingsTold:
 
 def filings_told(filings) -> FilingsTold:
     """Whom a step's notice of each of these filings (in the status the step put them in) went to, as
-    services._notify sends it: the logins told of the person (logins_told_of_people), or the filer
+    services.filings._notify sends it: the logins told of the person (logins_told_of_people), or the filer
     told instead of nobody (filer_told_instead); two queries at most however many filings."""
     told: dict[int, list[tuple[int, bool]]] = {}
     people = logins_told_of_people({filing.person_id for filing in filings})
