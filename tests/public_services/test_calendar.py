@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 
-import public_services.admin.holidays  # noqa: F401  (registers the admin)
 from accounts.models import User
 from public_services import calendar
 from public_services.calendar import HOLIDAYS, WorkingCalendar, add_working_days, load

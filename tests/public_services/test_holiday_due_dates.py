@@ -13,7 +13,6 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-import public_services.admin.holidays  # noqa: F401  (registers the admin)
 from accounts.models import User
 from notifications.models import Message
 from public_services.calendar import add_working_days, load

@@ -1,4 +1,4 @@
-"""The text boxes of the admin's pages and forms, read as the officer typed them: line breaks as "\n",
+r"""The text boxes of the admin's pages and forms, read as the officer typed them: line breaks as "\n",
 counted one character each as the box's maxlength counted them."""
 
 
@@ -7,7 +7,7 @@ from django.contrib.admin import widgets
 
 
 def posted_text(request, name: str) -> str:
-    """A text box of an admin page's own form (no Django form behind it), checked as a form's
+    r"""A text box of an admin page's own form (no Django form behind it), checked as a form's
     CharField checks it: a NUL character, which PostgreSQL refuses in text, raises ValidationError
     with Django's message (Vietnamese in locale/vi) instead of a database error.
 
@@ -18,7 +18,7 @@ def posted_text(request, name: str) -> str:
 
 
 def as_typed(text: str) -> str:
-    """A text box's value with its line breaks as the officer typed them ("\n"), not as the browser
+    r"""A text box's value with its line breaks as the officer typed them ("\n"), not as the browser
     sent them (CRLF), so that it is counted as the box's maxlength counted it."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
