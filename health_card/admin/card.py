@@ -6,7 +6,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils import translation
@@ -22,6 +21,7 @@ from notifications.texts import SENT_IN_NOTICE_ONLY, sent_as_typed_to_each
 from vssid_portal.admin import (
     FoldedKeySearch,
     NotFoundOutsideScope,
+    PortalChangeList,
     RelationLinksOnlyWhereAllowed,
     SaysWhyNoAgencySeesNothing,
     TextareaAsTyped,
@@ -134,8 +134,8 @@ class CardReasonForm(forms.Form):
         return f"{label}: {details}" if details else label
 
 
-class FilteredOnce(ChangeList):
-    """Django's change list, but an action (the reason page of a reissue or a revocation) is given the
+class FilteredOnce(PortalChangeList):
+    """The portal's change list (a wrong date part in the address answered as a wrong filter), but an action (the reason page of a reissue or a revocation) is given the
     rows the list filtered when it was built, instead of the list's filters being built again, each
     reading its choices (the benefit levels, the officer's agencies) a second time."""
 
