@@ -6,6 +6,7 @@ fresh machine; production and CI set the variables documented in README.md.
 A missing or malformed variable stops start-up with a message that names it.
 """
 
+import math
 import os
 from collections.abc import Mapping
 from datetime import timedelta
@@ -84,14 +85,17 @@ def _flag(name, *, default: bool) -> bool:
 def _seconds(name, *, default: float) -> float:
     """A number of seconds, as Python reads a number (`2.5`); any other value is refused quoting it.
     django-environ's float drops every character but digits, `,`, `.` and `-`, so it took `5s` as 5 and
-    refused `x` quoting ''."""
+    refused `x` quoting ''. nan, inf, 0 and negatives are refused as well."""
     value = _read(name, env.str, default=str(default)).strip()
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):  # nan, inf, 0 and negatives too: each failed every send
         raise ImproperlyConfigured(
-            f"Biến môi trường {name} phải là một số giây (ví dụ 2.5), không phải {value!r}."
-        ) from None
+            f"Biến môi trường {name} phải là một số giây lớn hơn 0 (ví dụ 2.5), không phải {value!r}."
+        )
+    return seconds
 
 
 DJANGO_ENV = _read("DJANGO_ENV", env.str, default="development")

@@ -159,6 +159,18 @@ def test_a_malformed_number_of_seconds_stops_start_up_quoting_it(name, value):
     assert "ImproperlyConfigured" in last and name in last and repr(value) in last, last
 
 
+@pytest.mark.parametrize("name", ["SMS_GATEWAY_TIMEOUT", "NOTIFICATION_RETRY_BASE_SECONDS",
+                                  "NOTIFICATION_CLAIM_SECONDS"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])
+def test_a_number_of_seconds_not_finite_and_positive_stops_start_up_quoting_it(name, value):
+    """Python's float reads `nan`, `inf` and negatives: NOTIFICATION_CLAIM_SECONDS=nan passed `check` and then
+    every message failed, SMS_GATEWAY_TIMEOUT=-1 failed every SMS."""
+    result = run("import django; django.setup()", **{name: value})
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last and name in last and repr(value) in last, last
+
+
 def test_seconds_are_read_as_typed():
     shown = run("import django; django.setup(); from django.conf import settings as s; "
                 "print(s.SMS_GATEWAY_TIMEOUT, s.NOTIFICATION_RETRY_BASE_SECONDS, s.NOTIFICATION_CLAIM_SECONDS)",
