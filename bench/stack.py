@@ -28,12 +28,14 @@ PYTHON = sys.executable
 
 
 def postgres_bin(root: Path = Path("/usr/lib/postgresql")) -> Path:
-    """PostgreSQL's server binaries: `PG_BIN` when set, else those of the newest version installed in
-    Debian's `/usr/lib/postgresql/<version>/bin`, as `.ci/run` picks them (and exports them as PG_BIN).
-    Shared with the fault suite (tests/faults/services.py)."""
+    """PostgreSQL's server binaries: `PG_BIN` when set, else those of the newest server installed in
+    Debian's `/usr/lib/postgresql/<version>/bin`, the newest folder holding initdb and pg_ctl (a newer
+    client-only version, postgresql-client-16 beside the server 15, has neither), as `.ci/run` picks them
+    (and exports them as PG_BIN). Shared with the fault suite (tests/faults/services.py)."""
     if os.environ.get("PG_BIN", "").strip():
         return Path(os.environ["PG_BIN"].strip())
-    versions = [path for path in root.glob("*/bin") if re.fullmatch(r"\d+(\.\d+)*", path.parent.name)]
+    versions = [path for path in root.glob("*/bin") if re.fullmatch(r"\d+(\.\d+)*", path.parent.name)
+                and (path / "initdb").is_file() and (path / "pg_ctl").is_file()]
     if not versions:
         return root  # no initdb there: the caller says which folder it looked in
     return max(versions, key=lambda path: [int(part) for part in path.parent.name.split(".")])

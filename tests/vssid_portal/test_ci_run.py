@@ -37,9 +37,22 @@ def test_ci_exports_the_postgresql_binaries_it_runs():
     assert "$PGBIN" not in CI_RUN  # one name for the binaries CI starts and the ones it exports
 
 
-def _installed(root, *versions):
+def _installed(root, *versions, server=True):
+    """Debian's folders of PostgreSQL versions; a client-only version (postgresql-client-16 beside the server
+    15) has psql and pg_dump but neither initdb nor pg_ctl."""
     for version in versions:
         (root / version / "bin").mkdir(parents=True)
+        for program in ("initdb", "pg_ctl") if server else ("psql", "pg_dump"):
+            (root / version / "bin" / program).touch(mode=0o755)
+
+
+def _ci_postgres_bin(root) -> str:
+    """The folder `.ci/run` picks under root, by running its own function."""
+    function = re.search(r"^newest_postgres_bin\(\) \{.*?^\}$", CI_RUN, re.MULTILINE | re.DOTALL).group(0)
+    shown = subprocess.run(["bash", "-c", f'{function}\nnewest_postgres_bin "$1"', "bash", str(root)],
+                           capture_output=True, text=True, timeout=30)
+    assert shown.returncode == 0, shown.stderr
+    return shown.stdout.strip()
 
 
 def test_postgresql_binaries_are_pg_bin_when_set(monkeypatch, tmp_path):
@@ -57,6 +70,17 @@ def test_postgresql_binaries_are_the_newest_installed_version_without_pg_bin(mon
     else:
         monkeypatch.setenv("PG_BIN", pg_bin)
     assert postgres_bin(tmp_path) == tmp_path / "16" / "bin"
+    assert _ci_postgres_bin(tmp_path) == str(tmp_path / "16" / "bin")
+
+
+def test_postgresql_binaries_are_those_of_the_newest_server_not_a_newer_client(monkeypatch, tmp_path):
+    """postgresql-client-16 beside the server 15 made /usr/lib/postgresql/16/bin the pick, where initdb is
+    missing: CI and the fault suite failed to start their clusters."""
+    monkeypatch.delenv("PG_BIN", raising=False)
+    _installed(tmp_path, "9.6", "15")
+    _installed(tmp_path, "16", "17", server=False)
+    assert postgres_bin(tmp_path) == tmp_path / "15" / "bin"
+    assert _ci_postgres_bin(tmp_path) == str(tmp_path / "15" / "bin")
 
 
 def test_the_fault_suite_and_the_benchmarks_read_pg_bin():
