@@ -381,6 +381,11 @@ class Procedure:
         the person reads what changed."""
         return ""
 
+    def completion_email_outcome(self, filing) -> str:
+        """completion_outcome as its completion's e-mail says it, which may go to an address nobody confirmed
+        (a new one typed in the filing): without what a stranger at a mistyped address should not learn."""
+        return self.completion_outcome(filing)
+
     def completion_sms_outcome(self, filing) -> str:
         """The same, as short as the completion's SMS can add within its parts
         (tests/notifications/test_filing_sms_parts.py), "" when the SMS keeps to its step: said by

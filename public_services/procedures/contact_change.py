@@ -136,19 +136,24 @@ def _alert(changes: list[str]) -> str:
 _alert_said = lazy(_alert, str)
 
 
-def _outcome(new: dict) -> str:
-    """What a completed change wrote, said by its completion's notice and e-mail (ContactChange.completion_outcome)
-    in the language active when it is rendered, one sentence a change: the new phone masked as the personal page
-    and the form show it (the login's codes go to it), the new e-mail address and contact address whole, as
-    the form shows those registered. The SMS says none of them."""
+def _outcome(new: dict, *, by_email: bool = False) -> str:
+    """What a completed change wrote, said by its completion's notice (ContactChange.completion_outcome) in the
+    language active when it is rendered, one sentence a change: the new phone masked as the personal page and
+    the form show it (the login's codes go to it), the new e-mail address and contact address whole, as the
+    form shows those registered. The e-mail (`by_email`: ContactChange.completion_email_outcome) may go to the
+    new address typed, which nobody confirmed, a stranger's if mistyped: it names the new e-mail address, its
+    own, and says only that the phone and the contact address changed. The SMS says none of them."""
     said = []
     if PHONE in new:
-        said.append(gettext("Số điện thoại nhận mã xác thực từ nay là %(phone)s.") % {"phone": masked_phone(new[PHONE])})
+        said.append(gettext("Số điện thoại nhận mã xác thực đã được cập nhật.") if by_email else
+                    gettext("Số điện thoại nhận mã xác thực từ nay là %(phone)s.") % {
+                        "phone": masked_phone(new[PHONE])})
     if EMAIL in new:
         said.append(gettext("Email của tài khoản từ nay là %(email)s.") % {"email": new[EMAIL]})
     if ADDRESS in new:
-        said.append(gettext("Địa chỉ liên hệ trong hồ sơ BHXH từ nay là %(address)s.") % {
-            "address": _address(*new[ADDRESS])})
+        said.append(gettext("Địa chỉ liên hệ trong hồ sơ BHXH đã được cập nhật.") if by_email else
+                    gettext("Địa chỉ liên hệ trong hồ sơ BHXH từ nay là %(address)s.") % {
+                        "address": _address(*new[ADDRESS])})
     return " ".join(said)
 
 
@@ -235,6 +240,9 @@ class ContactChange(Procedure):
     def completion_outcome(self, filing):
         # Read from the filing, as on_complete wrote it: the registry and the login hold it by now.
         return _outcome_said(self._new(filing))
+
+    def completion_email_outcome(self, filing):
+        return _outcome_said(self._new(filing), by_email=True)
 
     def completion_warnings(self, filing, *, officer):
         # A phone may be shared (a family's one phone, as registrations and notices allow): not refused,

@@ -125,6 +125,9 @@ def _notify(filing: Filing, event: FilingEvent) -> None:
                # what a completion decided, said by the notice and the e-mail, and shorter by the SMS when
                # the procedure has it said there too (the SMS otherwise keeps to its step)
                "outcome": filing.procedure.completion_outcome(filing) if event.status == Filing.Status.DONE else "",
+               # the e-mail's, which may go to an address nobody confirmed
+               "email_outcome": (filing.procedure.completion_email_outcome(filing)
+                                 if event.status == Filing.Status.DONE else ""),
                "sms_outcome": (filing.procedure.completion_sms_outcome(filing)
                                if event.status == Filing.Status.DONE else ""),
                # and what it says after that to the person's own login alone (person_notify's `own_login`)
