@@ -1,7 +1,7 @@
 """A step that went through says so in the messages box, which the focus moves to (a status box that
 comes with the page is not announced): switching to a child's records and back, the adult's and the
 child's registration sent, a feedback sent. The sentence is on the page once, and while a parent views
-a child every page's title names the child."""
+a child every page's title says so, without the name."""
 
 import re
 
@@ -37,7 +37,8 @@ def guardian(parent, child):  # noqa: F811
     return parent
 
 
-def test_switching_to_a_child_says_whose_records_show_once_and_titles_name_the_child(client, guardian, child):  # noqa: F811
+def test_switching_to_a_child_says_whose_records_show_once_and_titles_say_a_child_s_without_the_name(
+        client, guardian, child):  # noqa: F811
     client.force_login(guardian)
     response = client.post("/ca-nhan/xem/", {"child": child.pk}, follow=True)
     html = response.content.decode()
@@ -45,11 +46,13 @@ def test_switching_to_a_child_says_whose_records_show_once_and_titles_name_the_c
     assert f"<strong>{child.full_name}</strong>" in MESSAGES.search(html).group(1)
     assert html.count("Đang xem thông tin của") == 1  # the page's own box leaves it out
     assert "Quay về tài khoản của tôi" in html
-    # The next page has no message: its box says it again, and its title names the child.
+    # The next page has no message: its box says it again, and its title says it is a child's records without
+    # the name, which the browser's history keeps for the next user of a shared computer.
     html = client.get("/the-bhyt/").content.decode()
     assert said(html) == "" and f"Đang xem thông tin của <strong>{child.full_name}</strong>." in html
-    assert f"Thẻ BHYT – {child.full_name} – " in title(html)
-    assert child.full_name in title(client.get("/ca-nhan/").content.decode())
+    assert "Thẻ BHYT – thông tin của con – " in title(html)
+    for page in (html, client.get("/ca-nhan/").content.decode()):
+        assert "thông tin của con" in title(page) and child.full_name not in title(page)
 
 
 def test_switching_back_says_so_and_titles_name_nobody(client, guardian, child):  # noqa: F811
@@ -59,6 +62,7 @@ def test_switching_back_says_so_and_titles_name_nobody(client, guardian, child):
     assert said(html) == "Đã quay về thông tin của bạn."
     assert "Đang xem thông tin của" not in html
     assert child.full_name not in title(client.get("/the-bhyt/").content.decode())
+    assert "thông tin của con" not in title(client.get("/the-bhyt/").content.decode())
 
 
 def test_a_post_back_while_viewing_ones_own_records_says_nothing(client, guardian):
