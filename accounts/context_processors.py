@@ -12,10 +12,10 @@ def session_end(request):
     answer is made, which the browser adds to its own clock (whatever that clock's error), and the end's
     local time (hh:mm) the warning names. Per session, so a stored page and the layout's parts leave them
     as holes filled on every request (vssid_portal.pagecache, vssid_portal.templatetags.layout)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    user, session = getattr(request, "user", None), getattr(request, "session", None)
+    if user is None or not user.is_authenticated or session is None:  # a template rendered outside a request's session
         return {}
     now = time.time()
-    ends = absolute_end(request.session, now)
+    ends = absolute_end(session, now)
     at = timezone.localtime(datetime.datetime.fromtimestamp(ends, tz=datetime.UTC))
     return {"session_ends_in": str(max(int(ends - now), 0)), "session_ends_at": at.strftime("%H:%M")}

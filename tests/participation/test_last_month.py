@@ -114,11 +114,11 @@ def test_a_periods_errors_are_said_in_the_admins_language(insured, settings):
             ("before_birth", "from_month"): "The first month cannot be before the participant's month of birth "
                                             "(03/1988).",
             ("before_birth", "amount"): "The monthly contribution must equal the contribution base × the rate "
-                                        "(rounded down to the đồng): 2,500,000 VND.",
+                                        "(rounded down to the whole VND): 2,500,000 VND.",
             ("voluntary", "to_month"): f"The last month cannot be after {months_from_now(60)}: voluntary social "
                                        "insurance may be paid at most 5 years (60 months) ahead.",
             ("voluntary", "amount"): "The monthly voluntary social insurance contribution cannot be more than the "
-                                     "contribution base × the rate (rounded down to the đồng): 2,500,000 VND. A "
+                                     "contribution base × the rate (rounded down to the whole VND): 2,500,000 VND. A "
                                      "smaller amount is the one less the State's support.",
             # the amount written as the English admin writes every other: 2,500,000 VND above
             ("too_much", "base"): f"The contribution base cannot be more than {MAX_BASE:,} VND a month: check the "
