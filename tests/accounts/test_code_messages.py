@@ -282,7 +282,7 @@ def test_the_cap_is_said_in_english_too(clock):
     with translation.override("en"), pytest.raises(otp.HourlyCapReached) as refused:
         send(request, subject="4")
     assert refused.value.message == (
-        "You have already been sent the most codes allowed an hour to the phone number ending in 678, so no new "
+        "The most codes allowed an hour have already been sent to the phone number ending in 678, so no new "
         f"code was sent. The code sent before can still be used until {local(sent_at + otp.LIFETIME, up=False)}: "
         f"type it in. You can ask for a code in 59 minutes (from {local(sent_at + 3600, up=True)}), or call the "
         f"helpline on {settings.PORTAL_HOTLINE}.")

@@ -122,7 +122,7 @@ def test_the_cap_refusal_says_the_window_the_settings_set(settings, clock, limit
     with translation.override("en"), pytest.raises(otp.HourlyCapReached) as refused_in_english:
         send(request, subject="6")
     english = refused_in_english.value.message
-    assert (f"You have already been sent the most codes allowed {every_in_english} to the phone number ending in 678"
+    assert (f"The most codes allowed {every_in_english} have already been sent to the phone number ending in 678"
             in english)
 
 
