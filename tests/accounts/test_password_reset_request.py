@@ -254,10 +254,13 @@ def requests_counted_at(address: str) -> list[float]:
     return [at for at in cache.get(key, []) if at > time.time() - rate.duration]
 
 
-def test_a_reset_asked_again_at_once_spends_none_of_the_clients_requests_alike_for_an_unknown_code(sms_outbox):
+def test_a_reset_asked_again_at_once_spends_none_of_the_clients_requests_alike_for_an_unknown_code(sms_outbox,
+                                                                                                     clock):
     """A double click, or four: the BHXH code's own limits refuse the requests after the first (the code was just
     sent, then allauth's 5 a minute for one BHXH code), and a request they refuse sends nothing, so it is not
-    counted against the client's ACCOUNT_RESET_PER_CLIENT_RATE; answered alike for an account and an unknown code."""
+    counted against the client's ACCOUNT_RESET_PER_CLIENT_RATE; answered alike for an account and an unknown code.
+    On a clock that stands still: the refusals count down the seconds to a new code from the first request, so
+    two clicks asked a second further apart for one code than for the other would be told 59 and 60."""
     make_citizen()
     answers = {}
     for address, code in (("198.51.100.7", KNOWN), ("198.51.100.8", UNKNOWN)):
