@@ -114,6 +114,19 @@ def test_the_admin_pages_show_no_english_leftovers(client, reference_data):
     assert catalogue["Choose all %s"] == "Chọn tất cả %s" and catalogue["Monday"] == "Thứ hai"
 
 
+def test_allauths_english_spells_email_as_the_portals_english_does():
+    """The catalogue that words allauth's messages in the portal's terms (locale/allauth/en), as compiled and
+    read: "email", never "e-mail", in what it shows."""
+    import gettext
+
+    compiled = Path(django_settings.BASE_DIR) / "locale" / "allauth" / "en" / "LC_MESSAGES" / "django.mo"
+    with compiled.open("rb") as file:
+        catalogue = gettext.GNUTranslations(file)._catalog
+    shown = [text for msgid, text in catalogue.items() if msgid]
+    assert any("email" in text for text in shown)
+    assert [text for text in shown if "e-mail" in text.lower()] == []
+
+
 # allauth's and django.contrib.sessions' names for their apps, models, fields and actions, which
 # allauth has no Vietnamese for and Django's sessions catalogue leaves in English.
 ALLAUTH_ADMIN_LEFTOVERS = ["Email addresses", "User Sessions", ">Accounts<", "Mark selected email addresses",
