@@ -142,8 +142,8 @@ def feedback_form(request):
     messages.success(request, gettext("Đã tiếp nhận phản ánh %(number)s.") % {"number": feedback.tracking_number},
                      extra_tags="received")  # the status page's box then leaves its "Đã tiếp nhận." out
     unconfirmed = feedback_unconfirmed_channels(feedback=feedback)
-    if unconfirmed:
-        messages.info(request, _unconfirmed_notice(feedback, unconfirmed))
+    if unconfirmed:  # it asks to keep the number: the status page's box then leaves its own request out
+        messages.info(request, _unconfirmed_notice(feedback, unconfirmed), extra_tags="held_back")
     return redirect("public_services:feedback_status", tracking_number=feedback.tracking_number)
 
 

@@ -422,6 +422,7 @@ def test_confirmations_to_one_phone_are_capped_per_hour_whichever_address_sends(
             "phản ánh trong một giờ.") in html
     assert "Cổng không gửi thêm thư xác nhận đến địa chỉ thư điện tử bạn khai" in html
     assert f"Hãy ghi lại mã phản ánh {latest.tracking_number} để tra cứu" in html
+    assert "Hãy giữ mã phản ánh" not in html  # asked once, by the notice read first, not again by the page's box
     # Another number is not affected; the officer's answer to a capped feedback still goes out.
     other, _ = send(Client(REMOTE_ADDR="10.9.1.1"), agency, capture=django_capture_on_commit_callbacks,
                     phone="0987 654 321", email="khac@example.vn")
@@ -441,7 +442,10 @@ def test_a_confirmed_feedback_shows_no_notice_about_the_cap(client, agency, djan
     key = key_of(client.get(FORM))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(FORM, {**fields(agency), "idempotency_key": key}, follow=True)
-    assert response.status_code == 200 and "Cổng không gửi thêm" not in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200 and "Cổng không gửi thêm" not in html
+    number = Feedback.objects.get().tracking_number
+    assert f"Hãy giữ mã phản ánh <strong>{number}</strong> để tra cứu." in html  # the page's box asks it then
 
 
 @pytest.mark.parametrize("overrides,field,message", [
