@@ -9,7 +9,9 @@
    extends: a few minutes before that end the second dialog says when it comes and to send or save
    what was typed, and closes (its button, Esc) returning the focus where it was. The page carries
    the seconds left when it was answered, added to this browser's clock whatever its error. Once that
-   end comes before the idle one, the idle warning, whose "continue" could not go past it, is left out. */
+   end comes before the idle one, the idle warning, whose "continue" could not go past it, is left out.
+   When either end comes, the page is loaded anew: the portal, whose session has ended, leads to the
+   login page saying why, instead of leaving the page open until its next click. */
 (function () {
   "use strict";
   var dialog = document.getElementById("het-phien");
@@ -54,14 +56,18 @@
     timer = window.setTimeout(check, Math.max(warnAt - Date.now(), 0));
   }
 
+  // Ended: the page says so and leads to the login. Without the fragment (the skip link adds
+  // "#noi-dung"): with it, this would only move within the page.
+  function reload() {
+    window.location.assign(window.location.href.split("#")[0]);
+  }
+
   function check() {
     var since = lastActivity();
     if (Date.now() < since + idle - precision - lead) {
       schedule();  // another tab was used meanwhile
     } else if (Date.now() >= since + idle) {
-      // Ended: the page says so and leads to the login. Without the fragment (the skip link adds
-      // "#noi-dung"): with it, this would only move within the page.
-      window.location.assign(window.location.href.split("#")[0]);
+      reload();
     } else {
       if (!dialog.open && !(endsAt <= since + idle)) {
         dialog.showModal();
@@ -98,6 +104,9 @@
       }
     });
     window.setTimeout(warnOfEnd, Math.max(endsAt - endLead - Date.now(), 0));
+    // A second after the end: the seconds left were told whole, rounded down, so that the server has
+    // ended the session when the page asks again (else it would be loaded anew again and again).
+    window.setTimeout(reload, Math.max(endsAt + 1000 - Date.now(), 0));
   }
 
   function keepAlive() {
@@ -111,9 +120,7 @@
       touch();
       dialog.close();
       schedule();
-    }).catch(function () {
-      window.location.assign(window.location.href.split("#")[0]);
-    });
+    }).catch(reload);
   }
 
   form.addEventListener("submit", function (event) {

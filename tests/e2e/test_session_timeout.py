@@ -179,3 +179,34 @@ def test_an_end_before_the_idle_one_leaves_out_the_idle_warning(signed_in_page, 
     page.clock.run_for(10_000)
     page.locator("#cuoi-phien").wait_for(state="visible", timeout=5_000)
     assert not page.locator("#het-phien").is_visible()
+
+
+def test_at_the_sessions_absolute_end_the_page_leads_to_the_login_page_saying_why(signed_in_page, live_server,
+                                                                                   settings):
+    """When the end the warning named comes, the page is loaded anew, as at the idle timeout: the portal
+    leads to the login page saying the session lasted its hours, instead of leaving the page open until
+    its next click. Here the end is six minutes after the page loads (its login moved back), on the page's
+    fake clock; the server's, which the fake one does not move, is told the login happened those six
+    minutes earlier still once the page is open."""
+    import time
+
+    from accounts.sessions import STARTED, time_out_message
+
+    page = signed_in_page
+    settings.SESSION_IDLE_TIMEOUT = 30 * 60  # the idle warning far off: the end comes first
+    store = SessionStore(page.session_key)
+    store[STARTED] = time.time() - settings.SESSION_COOKIE_AGE + 6 * 60
+    store.save()
+    page.clock.install()
+    page.goto(f"{live_server.url}/ca-nhan/")
+    store = SessionStore(page.session_key)
+    store[STARTED] = time.time() - settings.SESSION_COOKIE_AGE - 1  # now ended on the server
+    store.save()
+
+    page.clock.run_for((6 * 60 - 10) * 1000)  # the warning, not yet the end
+    page.locator("#cuoi-phien").wait_for(state="visible", timeout=5_000)
+    assert page.url == f"{live_server.url}/ca-nhan/"
+    page.clock.run_for(15_000)
+    page.wait_for_url("**/tai-khoan/dang-nhap/**", timeout=15_000)
+    page.get_by_text(time_out_message("too_long")).wait_for(timeout=5_000)
+    assert page.console_errors == []
