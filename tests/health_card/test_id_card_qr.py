@@ -132,3 +132,6 @@ def test_the_english_clinic_page_names_the_citizen_identity_card_in_english(card
     assert "The card cannot be identified by this citizen identity card number" in typed
     assert "This citizen identity card number is on the records of more than one insured person" in typed
     assert "CCCD number" not in scanned + typed
+    unreadable = text(client.post(URL, {"cach": "quet", "ma_qr": CHIP.replace("15031988", "15/03/1988")}))
+    assert "This is the QR code of a citizen ID card, not of a health insurance card" in unreadable
+    assert "CCCD" not in unreadable  # the card itself prints no such abbreviation
