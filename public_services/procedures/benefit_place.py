@@ -111,8 +111,9 @@ class BenefitPlace(Procedure):
     def completion_sms_outcome(self, filing):
         # Read on a lock screen: that it is done, the agency and the address left to the notice; after the step,
         # which names the procedure ("Chuyển nơi hưởng – đã có kết quả."), who pays from now on rather than the
-        # move again.
-        return _("Từ nay do cơ quan BHXH mới chi trả.")
+        # move again, and what it pays. A child's name of 28 characters fits 2 parts; in English "the new social
+        # insurance agency" would make a third with it, so the English keeps "the new agency".
+        return _("Chế độ nay do cơ quan BHXH mới chi trả.")
 
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, agency=Agency.objects.get(pk=filing.data["new_agency"]),

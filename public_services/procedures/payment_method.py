@@ -196,8 +196,9 @@ class PaymentMethod(Procedure):
     def completion_sms_outcome(self, filing):
         # Read on a lock screen: that it is done, the bank account and the post office left to the notice; after
         # the step, which names the procedure ("Đổi phương thức chi trả – đã có kết quả."), what holds from now on
-        # rather than its name again. A child's name fits 2 parts.
-        return _("Từ nay nhận theo cách mới.")
+        # and what is paid so, rather than its name again. A child's name of 28 characters fits 2 parts (exactly,
+        # in Vietnamese: "lương hưu, trợ cấp" would make a third).
+        return _("Từ nay nhận chế độ theo cách mới.")
 
     def on_complete(self, *, filing, actor):
         monthly_benefits_change(person=filing.person, actor=actor, payment_method=PAID_AS[filing.data["method"]],

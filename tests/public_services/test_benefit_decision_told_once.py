@@ -90,10 +90,10 @@ def test_an_officer_s_own_change_of_a_benefit_is_still_told(owner, district_offi
         "Trạng thái: Đã chi trả")
 
 
-SMS_OUTCOME = {("CHUYEN-NOI-HUONG", "vi"): "Từ nay do cơ quan BHXH mới chi trả.",
+SMS_OUTCOME = {("CHUYEN-NOI-HUONG", "vi"): "Chế độ nay do cơ quan BHXH mới chi trả.",
                ("CHUYEN-NOI-HUONG", "en"): "Now paid by the new agency.",
-               ("THAY-DOI-CHI-TRA", "vi"): "Từ nay nhận theo cách mới.",
-               ("THAY-DOI-CHI-TRA", "en"): "Paid the new way from now on."}
+               ("THAY-DOI-CHI-TRA", "vi"): "Từ nay nhận chế độ theo cách mới.",
+               ("THAY-DOI-CHI-TRA", "en"): "Benefits now paid the new way."}
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
