@@ -227,7 +227,7 @@ def test_a_typed_address_is_asked_to_confirm_in_the_language_of_the_filing_page(
     [confirm] = Message.objects.filter(recipient=TYPED, template="public_service_email_confirm")
     assert confirm.language == language
     if language == "en":
-        assert confirm.subject == ("Confirm the e-mail address for notices about an application on the Digital "
+        assert confirm.subject == ("Confirm the email address for notices about an application on the Digital "
                                    "Social Insurance Portal")
         assert "(it works for 7 days) and press the “Confirm your email address” button" in confirm.body
     else:

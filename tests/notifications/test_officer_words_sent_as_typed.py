@@ -58,7 +58,7 @@ def test_the_sentence_is_written_in_the_language_of_the_page():
     with translation.override("en"):
         assert str(sent_as_typed([INBOX, SMS, EMAIL])) == (
             "This text is sent to the citizen exactly as typed, by a notice on the portal, by SMS (its beginning "
-            "only) and by e-mail; write no internal notes.")
+            "only) and by email; write no internal notes.")
     assert str(sent_as_typed([INBOX, SMS])) == ("Nội dung này được gửi cho người dân đúng như đã nhập, qua thông "
                                                 "báo trên Cổng và tin nhắn SMS (chỉ mang phần đầu); không ghi chú nội "
                                                 "bộ.")
@@ -136,7 +136,7 @@ def test_words_sent_by_no_message_are_said_to_go_by_none_as_no_active_login_may_
     assert str(sent_as_typed([])) == ("Nội dung này không được gửi qua thông báo, SMS hay thư nào vì không có tài "
                                       "khoản đang hoạt động nào trên Cổng được xem hồ sơ của họ; không ghi chú nội bộ.")
     with translation.override("en"):
-        assert str(sent_as_typed([])) == ("This text is not sent by any notice, SMS or e-mail, as no active login on "
+        assert str(sent_as_typed([])) == ("This text is not sent by any notice, SMS or email, as no active login on "
                                           "the portal may view their records; write no internal notes.")
 
 

@@ -338,7 +338,7 @@ def test_the_development_inbox_is_closed_unless_debug(client, settings):
 DEV_INBOX_TEXTS = [  # (Vietnamese, English): the title, the notice, the table's name and headings, a status
     ("<h1>Hộp thư thử nghiệm</h1>", "<h1>Test inbox</h1>"),
     ("Chỉ có ở chế độ phát triển: SMS và email mà cổng đã gửi, mới nhất trước.",
-     "In development only: the SMS and e-mails the portal has sent, newest first."),
+     "In development only: the SMS and emails the portal has sent, newest first."),
     ('aria-label="Các tin nhắn đã gửi"', 'aria-label="Messages sent"'),
     ('<th scope="col">Thời gian</th><th scope="col">Kênh</th><th scope="col">Người nhận</th>'
      '<th scope="col">Nội dung</th><th scope="col">Trạng thái</th>',

@@ -127,6 +127,19 @@ def test_allauths_english_spells_email_as_the_portals_english_does():
     assert [text for text in shown if "e-mail" in text.lower()] == []
 
 
+def test_the_portals_english_spells_email_one_way():
+    """The portal's English (locale/en), as compiled and read, says "email" as allauth's does: no page,
+    SMS, notice or e-mail in English spells it "e-mail"."""
+    import gettext
+
+    compiled = Path(django_settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.mo"
+    with compiled.open("rb") as file:
+        catalogue = gettext.GNUTranslations(file)._catalog
+    shown = [text for msgid, text in catalogue.items() if msgid]
+    assert any("email" in text for text in shown)
+    assert [text for text in shown if "e-mail" in text.lower()] == []
+
+
 # allauth's and django.contrib.sessions' names for their apps, models, fields and actions, which
 # allauth has no Vietnamese for and Django's sessions catalogue leaves in English.
 ALLAUTH_ADMIN_LEFTOVERS = ["Email addresses", "User Sessions", ">Accounts<", "Mark selected email addresses",
