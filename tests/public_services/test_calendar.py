@@ -201,6 +201,19 @@ def test_beyond_the_table_a_holiday_on_a_weekend_is_made_up_on_the_next_working_
     assert is_working_day(made_up_on + datetime.timedelta(days=1))
 
 
+def test_beyond_the_table_a_weekend_day_the_package_knows_was_worked_counts_as_a_working_day(fresh_warnings):
+    """A year without rows (2024, before the seed) counts the make-up Saturdays the government announced,
+    as far as the package carries them: a due date from the Friday before one is due on it."""
+    assert not Holiday.objects.filter(date__year=2024).exists()
+    _days_off, worked = calendar.estimated_days(2024)
+    assert worked  # the package carries the swap of Friday 02/05/2024
+    for saturday in worked:
+        assert saturday.weekday() >= 5 and is_working_day(saturday)
+        friday = saturday - datetime.timedelta(days=saturday.weekday() - 4)
+        if is_working_day(friday):
+            assert add_working_days(friday, 1) == saturday
+
+
 def test_beyond_the_lunar_calendar_of_the_package_the_fixed_date_holidays_still_count(fresh_warnings):
     # the package's lunar calendar ends in 2100; of 2101's fixed dates only Friday 02/09 is a weekday
     assert weekdays_off(2101) == [D(2101, 9, 2)]
