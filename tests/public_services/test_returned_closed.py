@@ -96,3 +96,16 @@ def test_its_sms_points_to_the_correction_only_while_it_can_be_sent_again(owner,
     sms = Message.objects.filter(channel=Message.Channel.SMS, template="public_service_filing").latest("pk")
     assert closed.tracking_number in sms.body and "sửa trên Cổng" not in sms.body
     assert sms.body.endswith(" – cần bổ sung, sửa đổi: Ghi rõ nơi mất thẻ.")
+
+
+def test_a_filing_still_in_the_agencys_hands_says_nothing_of_sending_it_again(owner, district_officer, facility):  # noqa: F811
+    """Only a returned filing is sent again: one the agency is handling, or has finished, whose card has
+    expired since, is not said to be closed to a resubmission nobody asked for."""
+    card = issue(owner.person, facility)
+    filing = submit(owner, "BHYT-CL")
+    Card.objects.filter(pk=card.pk).update(valid_to=timezone.localdate() - datetime.timedelta(days=1))
+    client = logged(owner)
+    for step in (lambda: None, lambda: filing_reject(filing=filing, officer=district_officer, reason="Thẻ đã hết hạn")):
+        step()
+        html = client.get(f"/dich-vu-cong/ho-so/{filing.pk}/").content.decode()
+        assert EXPIRED not in html and "không nộp lại được nữa" not in html
