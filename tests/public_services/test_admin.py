@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.messages import INFO, WARNING
 from django.test import override_settings
+from django.utils import timezone
 
 from notifications.models import Message
 from public_services.models import Filing, FilingEvent
@@ -34,6 +35,38 @@ def test_queue_is_scoped_sorted_by_due_date_and_marks_overdue(owner, stranger, d
     assert late.tracking_number not in logged(other_district_officer).get(QUEUE).content.decode()
     overdue = logged(district_officer).get(QUEUE + "?tinh_trang=qua_han").content.decode()
     assert late.tracking_number in overdue and soon.tracking_number not in overdue
+
+
+def test_a_filing_due_today_is_not_overdue_and_one_due_yesterday_is(owner, district_officer):
+    """The agency has the whole of the due date: the queue marks, and its filter lists, a filing as
+    overdue only from the day after."""
+    today, yesterday = submit(owner), submit(owner, "DOI-LIEN-HE")
+    Filing.objects.filter(pk=today.pk).update(due_date=timezone.localdate())
+    Filing.objects.filter(pk=yesterday.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=1))
+    assert not Filing.objects.get(pk=today.pk).is_overdue and Filing.objects.get(pk=yesterday.pk).is_overdue
+    overdue = logged(district_officer).get(QUEUE + "?tinh_trang=qua_han").content.decode()
+    assert yesterday.tracking_number in overdue and today.tracking_number not in overdue
+
+
+def test_a_staff_login_of_the_agency_without_the_filings_permission_opens_no_evidence_nor_declaration(
+        owner, django_capture_on_commit_callbacks):
+    """The evidence and the declaration are an officer's to read: a staff login of the same agency that
+    may not view filings (feedback only) gets neither, however it learns their addresses."""
+    from django.contrib.auth.models import Permission
+
+    from tests.accounts.helpers import officer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = submit(owner, "608A")
+    staff = officer("hotro07901", "07901", "Cán bộ BHXH cơ sở")
+    staff.groups.clear()
+    staff.user_permissions.set(Permission.objects.filter(codename__in=["view_feedback", "answer_feedback"]))
+    document = filing.documents.first()
+    urls = [f"{QUEUE}{filing.pk}/giay-to/{document.pk}/", f"{QUEUE}{filing.pk}/to-khai/"]
+    client = logged(staff)
+    assert [client.get(url).status_code for url in urls] == [404, 404]
+    staff.user_permissions.add(Permission.objects.get(codename="view_filing"))  # the positive control
+    assert [client.get(url).status_code for url in urls] == [200, 200]
 
 
 def test_filing_page_shows_data_and_evidence_through_the_checked_view(owner, district_officer, other_district_officer,

@@ -188,3 +188,14 @@ def test_the_sweep_goes_on_when_the_broker_refuses_one_declaration(caplog):
         tasks.build_missing_filing_declarations()
     assert [call.args for call in delay.call_args_list] == [(21,), (22,)]
     assert any(record.levelname == "WARNING" and "(21,)" in record.getMessage() for record in caplog.records)
+
+
+def test_the_service_starts_again_only_the_declarations_of_the_officers_agency(owner, district_officer,
+                                                                               other_district_officer, broken_render):
+    """Whoever calls it, not only through the admin's list already scoped to the officer."""
+    given_up = submit(owner)
+    Filing.objects.filter(pk=given_up.pk).update(pdf_attempts=4)
+    chosen = Filing.objects.filter(pk=given_up.pk)
+    assert declarations.filings_retry_declarations(filings=chosen, officer=other_district_officer) == 0
+    assert Filing.objects.get(pk=given_up.pk).pdf_attempts == 4
+    assert declarations.filings_retry_declarations(filings=chosen, officer=district_officer) == 1

@@ -209,6 +209,9 @@ def test_an_officers_opened_token_is_a_plain_404_once_they_are_moved_deactivated
     def moved(user):
         user.agency = Agency.objects.get(code="07903")
 
+    def moved_up(user):  # to the province, whose scope still holds the district the page was opened in
+        user.agency = Agency.objects.get(code="079")
+
     def deactivated(user):
         user.is_active = False
 
@@ -217,7 +220,7 @@ def test_an_officers_opened_token_is_a_plain_404_once_they_are_moved_deactivated
         user.user_permissions.set(Permission.objects.filter(codename="view_filing"))
 
     failures = []
-    for change, filing_agency in ((moved, "07901"), (moved, "07902"), (deactivated, "07902"),
+    for change, filing_agency in ((moved, "07901"), (moved, "07902"), (moved_up, "00101"), (deactivated, "07902"),
                                   (without_the_permission, "07902")):
         Filing.objects.filter(pk=filing.pk).update(agency=Agency.objects.get(code="07901"))
         user = officer(f"canbo-{change.__name__}-{filing_agency}", "07901", DISTRICT)
