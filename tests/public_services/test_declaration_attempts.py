@@ -199,3 +199,20 @@ def test_the_service_starts_again_only_the_declarations_of_the_officers_agency(o
     assert declarations.filings_retry_declarations(filings=chosen, officer=other_district_officer) == 0
     assert Filing.objects.get(pk=given_up.pk).pdf_attempts == 4
     assert declarations.filings_retry_declarations(filings=chosen, officer=district_officer) == 1
+
+
+def test_a_last_attempt_failed_without_a_retry_left_is_queued_once_more_by_the_sweep_to_be_given_up(owner, broken_render):
+    """The task's own retries lost (a worker gone), the periodic sweep still lists a filing whose last
+    attempt failed: that delivery renders nothing and gives it up, so the citizen is told it is kept and
+    the officers find it among those to start again, instead of it waiting as "being made" for ever."""
+    filing = submit(owner)
+    for _attempt in range(settings.JOB_MAX_ATTEMPTS):
+        with pytest.raises(RuntimeError):
+            filing_build_declaration(filing_id=filing.pk)
+    assert not Filing.objects.get(pk=filing.pk).pdf_given_up
+    listed = filings_missing_declarations()
+    assert listed == [filing.pk]
+    for pk in listed:  # what the sweep's tasks do
+        assert filing_build_declaration(filing_id=pk) is None
+    assert broken_render.call_count == settings.JOB_MAX_ATTEMPTS
+    assert Filing.objects.get(pk=filing.pk).pdf_given_up and filings_missing_declarations() == []
