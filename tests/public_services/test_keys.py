@@ -56,3 +56,18 @@ def test_a_posted_key_is_one_the_maker_could_have_made_or_none():
         assert keys.posted_key(RequestFactory().post("/", {"idempotency_key": key}), "idempotency_key") is None, key
     assert keys.posted_key(RequestFactory().post("/", {"submission_key": made}), "idempotency_key") is None  # missing
     assert keys.posted_key(QueryDict(""), "idempotency_key") is None
+
+
+def test_a_key_longer_than_the_forms_is_refused_as_a_form_nobody_was_given(owner):  # noqa: F811
+    from django.core.exceptions import ValidationError
+
+    from public_services.procedures import registry
+    from public_services.services import filing_submit
+
+    from .helpers import answers
+
+    for key in ("", "K" * (keys.KEY_LENGTH + 1)):
+        with pytest.raises(ValidationError, match="Phiên khai hồ sơ không hợp lệ"):
+            filing_submit(procedure=registry.get("607A"), person=owner.person, user=owner, data=answers("607A"),
+                          uploads={}, idempotency_key=key)
+    assert not Filing.objects.exists()
