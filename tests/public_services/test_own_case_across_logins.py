@@ -118,3 +118,14 @@ def test_a_strangers_filing_is_still_decided_by_the_officer(holder):
     response = client.post(QUEUE, {"action": "receive_selected", "_selected_action": [filing.pk]}, follow=True)
     assert response.status_code == 200 and OWN not in response.content.decode()
     assert Filing.objects.get(pk=filing.pk).status == Filing.Status.RECEIVED
+
+
+def test_a_filing_their_citizen_login_made_stays_their_own_case_once_the_guardianship_is_gone(holder):
+    """Filed from a login of theirs: their own case even when nothing else links them to its person any
+    more (the guardianship ended and its row removed)."""
+    staff, own = holder
+    filing = submit(own, person=child_of(own))
+    Guardianship.objects.filter(parent=own).delete()
+    with pytest.raises(ValidationError, match=OWN):
+        filing_receive(filing=filing, officer=staff)
+    assert Filing.objects.get(pk=filing.pk).status == Filing.Status.SUBMITTED
