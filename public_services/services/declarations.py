@@ -68,7 +68,10 @@ def _declaration_rendered(filing_id: int) -> Filing:
 
 def filings_missing_declarations(limit: int = 500) -> list[int]:
     """Filings whose declaration for the current revision is missing (a task lost while the
-    broker was down, or a failed build) and that have attempts left, oldest first."""
+    broker was down, or a failed build) and not yet given up, oldest first: those with attempts left,
+    and those whose last attempt failed with no retry of its task left, which the sweep's delivery gives
+    up without rendering, so that the citizen and the officers are told instead of it showing as being
+    made for ever."""
     return list(
         Filing.objects.declaration_missing().filter(pdf_attempts__lte=settings.JOB_MAX_ATTEMPTS)
         .order_by("submitted_at").values_list("pk", flat=True)[:limit]

@@ -1,7 +1,7 @@
 """Every write to filings by the citizen: submit (idempotent), resubmit after a return, withdraw, and
 the status change each step goes through.
 
-A status change goes through `_move`, which allows only the transitions in models.TRANSITIONS, writes
+A status change goes through `filing_move`, which allows only the transitions in models.TRANSITIONS, writes
 the FilingEvent (who, when, note) and queues the citizen's notices once for that event (in-portal +
 SMS, and e-mail when an address is known and, typed on the form, confirmed by its owner:
 email_confirmation); PDF tasks and message delivery start on commit, so a broker outage loses nothing:
@@ -187,7 +187,7 @@ def check_move(filing: Filing, *, to: str) -> None:
         )
 
 
-def _move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filing:
+def filing_move(filing: Filing, *, to: str, actor, note: str = "", fields=()) -> Filing:
     """Change the status of a locked filing along an allowed transition."""
     check_move(filing, to=to)
     from_status, filing.status = filing.status, to
@@ -317,7 +317,7 @@ def filing_withdraw(*, filing: Filing, user) -> Filing:
         raise ValidationError(gettext("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận hoặc đã trả lại để "
                                       "bổ sung."))
     filing.finished_at = timezone.now()
-    return _move(filing, to=Filing.Status.WITHDRAWN, actor=user, note=NOTE_WITHDRAWN, fields=["finished_at"])
+    return filing_move(filing, to=Filing.Status.WITHDRAWN, actor=user, note=NOTE_WITHDRAWN, fields=["finished_at"])
 
 
 class FilingReturnedAgain(ValidationError):
@@ -359,12 +359,12 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
         filing.received_at = None
         filing.submitted_at = timezone.now()
         filing.due_date, filing.due_date_told = add_working_days(timezone.localdate(), procedure.handling_days), None
-        filing.full_clean(validate_constraints=False)  # the status changes below, in _move
+        filing.full_clean(validate_constraints=False)  # the status changes below, in filing_move
         replaced = _attach(filing, uploads, saved)
         for document in FilingDocument.objects.filter(filing=filing, field__in=removed):
             replaced.append(document.file.name)
             document.delete()
-        _move(filing, to=Filing.Status.SUBMITTED, actor=user, note=NOTE_RESUBMITTED,
+        filing_move(filing, to=Filing.Status.SUBMITTED, actor=user, note=NOTE_RESUBMITTED,
               fields=["revision", "submitted_by", "pdf_attempts", "data", "agency", "identity", "note",
                       "received_at", "submitted_at", "due_date", "due_date_told"])
         _ask_email_confirmation(filing, link_base=link_base)

@@ -1,7 +1,7 @@
 """The officer's steps on a filing: receive, start, complete, reject, return for correction. Each is one
 transaction on the filing's row locked within the officer's scope (never their own case), refused when
 the page it was taken on showed the filing in another status or revision (FilingChangedMeanwhile), and
-moves the filing through filings._move, which records and tells the step.
+moves the filing through filings.filing_move, which records and tells the step.
 
 Due dates: when the agency receives a filing its date is counted again from the receipt day, because
 the legal handling time runs from the receipt of a complete file; as at its submission (filings), the
@@ -27,7 +27,7 @@ from ..selectors import (
     completion_digest,
     is_officers_own_case,
 )
-from .filings import _move, check_move
+from .filings import filing_move, check_move
 from .holidays import wait_for_holiday_changes
 
 
@@ -90,7 +90,7 @@ def filing_receive(*, filing: Filing, officer, seen: str | None = None, seen_rev
         # out for the filing (due_dates_moved_notify) is not sent.
         filing.due_date = add_working_days(timezone.localdate(filing.received_at), filing.procedure.handling_days)
         filing.due_date_told = None
-    return _move(filing, to=Filing.Status.RECEIVED, actor=officer, fields=["received_at", "due_date", "due_date_told"])
+    return filing_move(filing, to=Filing.Status.RECEIVED, actor=officer, fields=["received_at", "due_date", "due_date_told"])
 
 
 @transaction.atomic
@@ -98,7 +98,7 @@ def filing_start(*, filing: Filing, officer, seen: str | None = None, seen_revis
     """`seen`, `seen_revision`: as for filing_reject."""
     filing = _officer_locked(filing, officer)
     _still_as_seen(filing, seen, to=Filing.Status.PROCESSING, seen_revision=seen_revision)
-    return _move(filing, to=Filing.Status.PROCESSING, actor=officer)
+    return filing_move(filing, to=Filing.Status.PROCESSING, actor=officer)
 
 
 class CompletionChangedMeanwhile(ValidationError):
@@ -140,7 +140,7 @@ def filing_complete(*, filing: Filing, officer, note: str = "", seen: str | None
     done = filing.procedure.on_complete(filing=filing, actor=officer)
     filing.finished_at = timezone.now()
     note = "\n".join(part for part in ((note or "").strip(), done or "") if part)
-    return _move(filing, to=Filing.Status.DONE, actor=officer, note=note, fields=["finished_at"])
+    return filing_move(filing, to=Filing.Status.DONE, actor=officer, note=note, fields=["finished_at"])
 
 
 NOTE_MAX_LENGTH = 2000
@@ -165,7 +165,7 @@ def filing_reject(*, filing: Filing, officer, reason: str, seen: str | None = No
     filing = _officer_locked(filing, officer)
     _still_as_seen(filing, seen, to=Filing.Status.REJECTED, seen_revision=seen_revision)
     filing.note, filing.finished_at = reason, timezone.now()
-    return _move(filing, to=Filing.Status.REJECTED, actor=officer, note=reason, fields=["note", "finished_at"])
+    return filing_move(filing, to=Filing.Status.REJECTED, actor=officer, note=reason, fields=["note", "finished_at"])
 
 
 @transaction.atomic
@@ -176,4 +176,4 @@ def filing_return(*, filing: Filing, officer, what: str, seen: str | None = None
     filing = _officer_locked(filing, officer)
     _still_as_seen(filing, seen, to=Filing.Status.RETURNED, seen_revision=seen_revision)
     filing.note = what
-    return _move(filing, to=Filing.Status.RETURNED, actor=officer, note=what, fields=["note"])
+    return filing_move(filing, to=Filing.Status.RETURNED, actor=officer, note=what, fields=["note"])
