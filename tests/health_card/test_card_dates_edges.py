@@ -16,6 +16,7 @@ from health_card.selectors import (
     card_dates_error,
     card_state,
     child_card_dates_error,
+    child_card_due,
     child_card_valid_to,
 )
 from tests.accounts.helpers import make_person
@@ -65,3 +66,11 @@ def test_a_card_is_valid_on_its_first_and_last_days_only(card):
     assert card_state(card, today=first) == Kind.VALID
     assert card_state(card, today=last) == Kind.VALID
     assert card_state(card, today=last + DAY) == Kind.EXPIRED
+
+
+def test_a_child_is_due_a_childs_card_to_its_last_day_and_not_the_day_after(reference_data):
+    """What the expiry notice tells a parent (where the free card of a child under six is had) rests on it."""
+    child = make_person("7905555555", "Nguyễn Gia Bảo", birth=datetime.date(2022, 11, 15), id_number="079222012345")
+    last_day = child_card_valid_to(child.birth_date)
+    assert child_card_due(person=child, on=last_day)
+    assert not child_card_due(person=child, on=last_day + DAY)

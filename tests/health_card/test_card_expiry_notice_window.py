@@ -15,7 +15,7 @@ from .card_fixtures import *  # noqa: F401,F403
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
-WEEK = 7  # DESIGN of the nightly task: a missed week of nights is still told
+WEEK = 7  # a week of nights the task missed is still told
 
 
 def test_a_card_that_ended_a_week_before_the_run_is_told_and_one_a_day_older_is_only_marked(holder, card, stranger):
