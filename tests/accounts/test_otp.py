@@ -18,6 +18,7 @@ from django.utils import translation
 from accounts import otp
 from accounts.models import Person, User
 from notifications.models import Message
+from vssid_portal.ratelimit import client_ip, key_rate
 
 # Codes go out when the transaction commits, as in production: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -192,6 +193,19 @@ def test_a_login_code_asked_as_the_last_ones_time_leaves_the_cache_is_sent_once(
     assert Message.objects.filter(template="otp_login").count() == 2  # queued: the first code and one new
 
 
+def test_a_code_once_used_lets_a_new_one_be_asked_at_once(request_, sms_outbox, clock):
+    """The minute between two codes keeps a visitor from sending codes to a phone one after another; a code
+    typed and accepted is done with, so the next login (another browser, a login right after a logout)
+    gets its own code at once instead of being told to wait."""
+    send(request_)
+    [first] = codes_sent(sms_outbox)
+    check(first)
+    clock.advance(5)
+    send(request_)
+    [_first, second] = codes_sent(sms_outbox)
+    check(second)
+
+
 def test_five_wrong_tries_void_the_code(request_, sms_outbox):
     send(request_)
     [code] = codes_sent(sms_outbox)
@@ -260,6 +274,47 @@ def test_at_most_five_codes_an_hour_to_one_phone(request_, sms_outbox, clock):
     assert len(codes_sent(sms_outbox)) == 6
 
 
+def test_of_a_phones_codes_one_client_has_only_its_share_by_resets_of_several_bhxh_codes(request_, sms_outbox, clock):
+    """Resets asked from one address for several BHXH codes that share a phone (a family's) spend only that
+    address's share of the phone's codes of the hour: a stranger cannot take them all from the holder."""
+    user = make_citizen()
+    recipient = otp.Recipient(Message.Channel.SMS, PHONE)
+    share = key_rate("otp_send_reset_client").amount
+
+    def reset(request, subject):
+        nonce = otp.reset_code_ask(request, subject=subject)
+        return otp.reset_code_deliver(subject=subject, nonce=nonce, client=client_ip(None, request),
+                                      recipient=recipient, user=user)
+
+    # A BHXH code of its own each time: the code's own limits never refuse.
+    assert [reset(request_, f"79010000{n:02d}") for n in range(share + 1)] == [True] * share + [False]
+    assert len(codes_sent(sms_outbox)) == share
+    assert reset(RequestFactory().post("/", REMOTE_ADDR="203.113.1.9"), "7901000099")  # another address's share
+
+
+def test_a_reset_code_may_be_guessed_five_times_in_all_however_many_resets_are_asked_meanwhile(request_, sms_outbox,
+                                                                                               clock):
+    """A reset asked again while the phone's code may still be typed keeps that code the one checked until the
+    new one is delivered; the guesses at it go on counting, so asking resets gives a stranger no guess more."""
+    subject = "7901234567"
+    user = make_citizen()
+    recipient = otp.Recipient(Message.Channel.SMS, PHONE)
+    nonce = otp.reset_code_ask(request_, subject=subject)
+    assert otp.reset_code_deliver(subject=subject, nonce=nonce, client=client_ip(None, request_),
+                                  recipient=recipient, user=user)
+    [code] = codes_sent(sms_outbox)
+    wrong = f"{(int(code) + 1) % 1000000:06d}"
+    for _try in range(otp.MAX_ATTEMPTS - 1):
+        with pytest.raises(otp.CodeRejected):
+            check(wrong, subject=subject, purpose=otp.Purpose.PASSWORD_RESET)
+    clock.advance(otp.RESEND_AFTER + 1)
+    otp.reset_code_ask(request_, subject=subject)  # not delivered (yet): the code sent stays the one checked
+    with pytest.raises(otp.CodeRejected):
+        check(wrong, subject=subject, purpose=otp.Purpose.PASSWORD_RESET)  # the fifth wrong guess at it
+    with pytest.raises(otp.CodeRejected):
+        check(code, subject=subject, purpose=otp.Purpose.PASSWORD_RESET)
+
+
 def test_a_code_is_derived_never_stored_or_logged(request_, sms_outbox, caplog):
     caplog.set_level(logging.DEBUG)
     send(request_, subject="7901234567")
@@ -281,6 +336,13 @@ def test_codes_go_to_the_registered_phone_else_to_the_officers_email():
     assert otp.recipient_for(nobody) is None
     assert otp.recipient_for(citizen).display == "số điện thoại có đuôi 678"
     assert otp.recipient_for(officer).display == "địa chỉ email l…@bhxh.example"
+
+
+def test_a_citizen_with_an_email_address_too_receives_codes_by_sms():
+    """The portal's rule: a citizen's codes go to the phone registered with their record, never to an e-mail
+    address, which was never verified."""
+    citizen = make_citizen(email="duc@example.vn")
+    assert otp.recipient_for(citizen) == otp.Recipient(Message.Channel.SMS, PHONE)
 
 
 def test_a_code_sent_before_the_secret_key_was_rotated_still_opens(request_, sms_outbox, rotate_secret_key):

@@ -88,6 +88,15 @@ def test_a_reset_with_the_challenge_solved_sends_the_code(sms_outbox):
     assert len(codes_sent(sms_outbox)) == 1
 
 
+def test_a_login_an_officer_deactivated_is_sent_no_reset_code(sms_outbox):
+    """Only the agency opens a deactivated login again: "Quên mật khẩu" answers as for any BHXH code and
+    texts its phone no code that would set a new password."""
+    make_citizen(is_active=False)
+    response = Client().post(RESET, reset_request(KNOWN))
+    assert response.status_code == 302 and response["Location"] == RESET_CODE
+    assert codes_sent(sms_outbox) == []
+
+
 def test_a_reset_with_the_question_answered_without_javascript_sends_the_code(client, sms_outbox):
     make_citizen()
     page = client.get(RESET)
