@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import Guardianship, Person, Registration, User
+from accounts.selectors import children_of
 from accounts.services.registration import CHILD_MISMATCH as CHILD_MISMATCH_MESSAGE
 from accounts.services.registration import (
     registration_approve,
@@ -318,6 +319,33 @@ def test_adults_cannot_be_registered_as_children(client, parent):
     assert errors_of(unknown) == errors_of(adult) and not Registration.objects.exists()
 
 
+def born_18_years_ago_today() -> datetime.date:
+    """The birth date of whoever turns 18 today (on 29 February, of whoever was born on the 28th)."""
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year - 18)
+    except ValueError:
+        return today.replace(year=today.year - 18, day=28)
+
+
+def test_a_child_is_registered_until_the_day_before_the_18th_birthday(db):
+    """On their 18th birthday a person registers themself: the parent is told so, from the date typed, and the
+    day before they are still a minor whose registry record is looked up."""
+    turns_18_today = born_18_years_ago_today()
+    turns_18_tomorrow = turns_18_today + datetime.timedelta(days=1)
+    for code, born in (("7906666666", turns_18_today), ("7907777777", turns_18_tomorrow)):
+        make_person(code, "Nguyễn Văn Tài", birth=born, id_number=cccd_for(born))
+
+    def declared(code, born):
+        return registration_check_declaration(bhxh_code=code, full_name="Nguyễn Văn Tài", birth_date=born,
+                                              id_type="", id_number="", for_child=True)
+
+    with pytest.raises(ValidationError) as refused:
+        declared("7906666666", turns_18_today)
+    assert refused.value.message_dict == {"birth_date": [ADULT]}
+    assert declared("7907777777", turns_18_tomorrow).bhxh_code == "7907777777"
+
+
 def test_an_adults_code_and_name_get_the_same_answer_with_the_right_birth_date_or_a_wrong_one(client, parent):
     """The "under 18" answer must not confirm an adult's birth date one guess at a time."""
     born = born_years_ago(30)
@@ -365,11 +393,40 @@ def test_access_ends_when_the_child_turns_18_and_bad_input_is_a_404(client, pare
     assert "viewing_person_id" not in client.session
 
 
+def test_a_parents_view_of_a_child_ends_on_the_childs_18th_birthday(parent):
+    """From the 18th birthday the records are the young adult's own: the parent is offered them no more."""
+    turns_18_today = born_18_years_ago_today()
+    turns_18_tomorrow = turns_18_today + datetime.timedelta(days=1)
+    for code, born in (("7906666666", turns_18_today), ("7907777777", turns_18_tomorrow)):
+        person = make_person(code, "Nguyễn Văn Tài", birth=born, id_number=cccd_for(born))
+        Guardianship.objects.create(parent=parent, child=person, relationship="cha")
+    assert [person.bhxh_code for person in children_of(user=parent)] == ["7907777777"]
+
+
 def test_a_child_with_an_own_account_cannot_be_claimed(client, parent, child):
     User.objects.create_user(child.bhxh_code, password="x-Pass-2026!", person=child)
     client.force_login(parent)
     response = send(client)
     assert "đã có tài khoản riêng" in response.content.decode() and not Registration.objects.exists()
+
+
+def test_a_parent_already_shown_the_childs_records_is_told_so_and_nothing_is_registered(client, parent, child):
+    """An approved parent has nothing to register for that child: no second registration goes to the officers."""
+    Guardianship.objects.create(parent=parent, child=child, relationship="cha")
+    client.force_login(parent)
+    response = send(client)
+    assert "Bạn đã được duyệt xem thông tin của trẻ này." in errors_of(response)
+    assert not Registration.objects.exists()
+
+
+def test_a_minor_with_a_login_of_their_own_is_told_the_code_typed_is_their_own(client, teenager):
+    """A 17-year-old with their own account who types their own code on the child form is told it is theirs,
+    not that "this person" already has an account, as if it were someone else."""
+    own = User.objects.create_user(teenager.bhxh_code, password="x-Pass-2026!", person=teenager)
+    client.force_login(own)
+    response = send(client, **teenager_form())
+    assert "Đây là mã số BHXH của chính bạn. Hãy nhập mã số BHXH của con." in errors_of(response)
+    assert not Registration.objects.exists()
 
 
 def test_a_child_whose_own_login_an_officer_deactivated_is_registered_as_a_child_without_a_login(client, parent, child):

@@ -5,12 +5,17 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import timezone, translation
 
 from accounts.models import Registration, RegistrationEvent, User
-from accounts.services.registration import registrations_delete_stale_photos
+from accounts.services.registration import (
+    registration_approve,
+    registration_reject,
+    registrations_delete_stale_photos,
+)
 from lookup.models import Agency
 from notifications.models import Message
 
@@ -168,6 +173,20 @@ def test_officer_without_the_decide_permission_cannot_approve(client, registrati
     client.force_login(viewer)
     assert client.post(f"/quan-tri/accounts/registration/{registrations['q1'].pk}/duyet/").status_code == 403
     assert not User.objects.filter(username="7901000001").exists()
+
+
+def test_the_services_refuse_a_decision_on_another_agencys_registration(registrations):
+    """The decision itself holds the officer to their agency, whoever calls it (an action, a script), not
+    only the admin's pages that list and open registrations: nothing is decided, no login made."""
+    district = officer("canbo07901", "07901", DISTRICT)
+    for other in ("thu_duc", "hanoi"):
+        with pytest.raises(PermissionDenied):
+            registration_approve(registration=registrations[other], officer=district)
+        with pytest.raises(PermissionDenied):
+            registration_reject(registration=registrations[other], officer=district, reason="Ảnh CCCD bị mờ")
+    assert Registration.objects.filter(status=Registration.Status.PENDING).count() == 3
+    assert not User.objects.filter(username__in=["7901000002", "0101000003"]).exists()
+    assert not RegistrationEvent.objects.exclude(action=RegistrationEvent.Action.SUBMITTED).exists()
 
 
 def test_officer_without_the_decide_permission_is_refused_the_reject_page_before_typing_a_reason(client, registrations):
