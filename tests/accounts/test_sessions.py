@@ -224,6 +224,19 @@ def test_a_session_ends_after_30_idle_minutes(client, sms_outbox, clock):
     assert not session_exists(idle)
 
 
+def test_the_requests_a_pages_script_makes_by_itself_do_not_keep_an_idle_session_going(client, sms_outbox, clock):
+    """A page left open (the card's QR refreshing itself) is not someone at the computer: the session ends
+    30 minutes after the last request a person made, however often the page's script asked meanwhile."""
+    make_citizen()
+    log_in(client, sms_outbox)
+    step = settings.SESSION_IDLE_TIMEOUT // 3
+    for _ in range(2):
+        clock.advance(step)
+        assert client.get(PERSONAL, HTTP_X_REQUESTED_WITH=BACKGROUND_HEADER_VALUE).status_code == 200
+    clock.advance(settings.SESSION_IDLE_TIMEOUT - 2 * step + 1)
+    assert lands_on_login_with(client, f"Bạn đã không thao tác trong {settings.SESSION_IDLE_TIMEOUT // 60} phút")
+
+
 def test_a_session_ends_12_hours_after_login_however_active(client, sms_outbox, clock):
     make_citizen()
     log_in(client, sms_outbox)
