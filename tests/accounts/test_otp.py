@@ -292,6 +292,21 @@ def test_of_a_phones_codes_one_client_has_only_its_share_by_resets_of_several_bh
     assert reset(RequestFactory().post("/", REMOTE_ADDR="203.113.1.9"), "7901000099")  # another address's share
 
 
+def test_a_reset_asked_again_leaves_the_code_the_phone_has_good_until_the_new_one_is_delivered(request_, sms_outbox,
+                                                                                              clock):
+    """A reset is answered as sent whether or not its code goes out (the phone's cap, the worker not run yet):
+    until it is delivered, the code the phone already has still opens, or anyone's reset would void it."""
+    subject = "7901234567"
+    user = make_citizen()
+    nonce = otp.reset_code_ask(request_, subject=subject)
+    assert otp.reset_code_deliver(subject=subject, nonce=nonce, client=client_ip(None, request_),
+                                  recipient=otp.Recipient(Message.Channel.SMS, PHONE), user=user)
+    [code] = codes_sent(sms_outbox)
+    clock.advance(otp.RESEND_AFTER + 1)
+    otp.reset_code_ask(request_, subject=subject)
+    check(code, subject=subject, purpose=otp.Purpose.PASSWORD_RESET)
+
+
 def test_a_reset_code_may_be_guessed_five_times_in_all_however_many_resets_are_asked_meanwhile(request_, sms_outbox,
                                                                                                clock):
     """A reset asked again while the phone's code may still be typed keeps that code the one checked until the
