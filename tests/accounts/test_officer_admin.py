@@ -5,13 +5,14 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import timezone, translation
 
 from accounts.models import Registration, RegistrationEvent, User
 from accounts.services.registration import (
+    REJECT_REASON_MAX_LENGTH,
     registration_approve,
     registration_reject,
     registrations_delete_stale_photos,
@@ -187,6 +188,19 @@ def test_the_services_refuse_a_decision_on_another_agencys_registration(registra
     assert Registration.objects.filter(status=Registration.Status.PENDING).count() == 3
     assert not User.objects.filter(username__in=["7901000002", "0101000003"]).exists()
     assert not RegistrationEvent.objects.exclude(action=RegistrationEvent.Action.SUBMITTED).exists()
+
+
+def test_a_rejection_reason_may_be_as_long_as_its_limit_and_no_longer(registrations):
+    """The reason goes out by SMS: one longer than the limit is refused and nothing is decided; one of the
+    limit's length rejects the registration."""
+    district, registration = officer("canbo07901", "07901", DISTRICT), registrations["q1"]
+    with pytest.raises(ValidationError):
+        registration_reject(registration=registration, officer=district, reason="x" * (REJECT_REASON_MAX_LENGTH + 1))
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PENDING
+    registration_reject(registration=registration, officer=district, reason="x" * REJECT_REASON_MAX_LENGTH)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.REJECTED
 
 
 def test_officer_without_the_decide_permission_is_refused_the_reject_page_before_typing_a_reason(client, registrations):
