@@ -27,7 +27,7 @@ from ..selectors import (
     completion_digest,
     is_officers_own_case,
 )
-from .filings import filing_move, check_move
+from .filings import check_move, filing_move
 from .holidays import wait_for_holiday_changes
 
 
