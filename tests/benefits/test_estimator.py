@@ -179,3 +179,12 @@ def test_a_missing_year_is_flagged_whatever_the_language():
         result = estimate_one_time([span((2011, 1), (2011, 12), 1_000_000)], table)
     assert result.missing_coefficients == [("bhxh_bb", 2011)]
     assert result.rows[0].coefficient_note == "not in the table: counted as 1.00"
+
+
+def test_the_average_salary_is_rounded_half_up_to_the_dong():
+    # 2 months, 1,000,000 and 1,000,001: average 2,000,001 / 2 = 1,000,000.5 → 1,000,001 (half up, not cut);
+    # under one year: the cap is 2 × that rounded average, 2,000,002
+    result = estimate_one_time([span((2024, 1), (2024, 1), 1_000_000), span((2024, 2), (2024, 2), 1_000_001)], ONES)
+    assert result.adjusted_total == 2_000_001
+    assert result.average_salary == 1_000_001
+    assert result.cap == 2_000_002

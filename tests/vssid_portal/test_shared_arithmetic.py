@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from vssid_portal.dates import add_months, age_on, month_from_ordinal, month_ordinal
-from vssid_portal.money import round_vnd
+from vssid_portal.money import BASE_SALARY, base_salary_on, round_vnd
 
 
 def test_consecutive_months_are_consecutive_numbers_across_a_year_end():
@@ -28,3 +28,12 @@ def test_an_age_grows_on_the_birthday_and_a_29_february_birth_on_1_march_of_comm
 
 def test_an_amount_is_rounded_to_the_nearest_dong_half_up():
     assert [round_vnd(Decimal(text)) for text in ("1.5", "2.5", "2.49", "11531338.2")] == [2, 3, 2, 11531338]
+
+
+def test_a_base_salary_applies_from_its_first_day_and_before_the_table_the_earliest_one_does():
+    # Decree 73/2024: 2,340,000 đ from 01/07/2024; the day before, Decree 24/2023's 1,800,000 đ
+    for (since, amount), (_, before) in zip(BASE_SALARY, BASE_SALARY[1:]):
+        assert base_salary_on(since) == amount
+        assert base_salary_on(since - datetime.timedelta(days=1)) == before
+    first_since, earliest = BASE_SALARY[-1]
+    assert base_salary_on(first_since - datetime.timedelta(days=1)) == earliest
