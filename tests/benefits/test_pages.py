@@ -80,6 +80,18 @@ def test_a_claim_still_undecided_after_its_promised_day_is_said_to_be_overdue(cl
     assert "quá hẹn" not in text(client.get(INDEX))
 
 
+def test_a_claim_promised_for_today_is_not_overdue_until_the_day_has_passed(client, user):
+    """The agency has the whole promised day to give its result: the claim is said to be late only from
+    the day after."""
+    today = timezone.localdate()
+    claim = record(user.person, Kind.ONE_TIME, reference="BH-1", status=Status.PROCESSING,
+                   received_on=datetime.date(2025, 9, 1), expected_on=today)
+    assert not claim.is_overdue
+    client.force_login(user)
+    assert "quá hẹn" not in text(client.get(INDEX))
+    assert f"Ngày hẹn trả kết quả (Chưa đến) {today:%d/%m/%Y}" in text(client.get(INDEX))
+
+
 @pytest.mark.parametrize(("fields", "expected"), [
     (decided(), "Kết quả (Đã xong) 10/09/2025 Đã giải quyết theo quyết định số 123/QĐ-BHXH."),
     ({"status": "rejected", "reject_reason": "Chưa đủ 12 tháng nghỉ việc"},
@@ -97,6 +109,8 @@ def test_timeline_shows_the_result(client, user, fields, expected):
     (decided(), "Giải quyết hồ sơ (Đã xong) 10/09/2025", "Ngày hẹn trả kết quả (Có kết quả đúng hẹn) 15/09/2025"),
     (decided(decision_date=datetime.date(2025, 9, 20)), "Giải quyết hồ sơ (Đã xong) 20/09/2025",
      "Ngày hẹn trả kết quả (Có kết quả sau ngày hẹn) 15/09/2025"),
+    (decided(decision_date=datetime.date(2025, 9, 15)), "Giải quyết hồ sơ (Đã xong) 15/09/2025",  # on the day itself
+     "Ngày hẹn trả kết quả (Có kết quả đúng hẹn) 15/09/2025"),
     (decided(status="paid", paid_on=datetime.date(2025, 9, 12)), "Giải quyết hồ sơ (Đã xong) 10/09/2025",
      "Ngày hẹn trả kết quả (Có kết quả đúng hẹn) 15/09/2025"),
     ({"status": "rejected", "reject_reason": "Chưa đủ 12 tháng nghỉ việc"}, "Giải quyết hồ sơ (Đã xong) Kết quả",

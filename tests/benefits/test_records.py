@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.text import capfirst
 
 from benefits.models import BenefitEvent, BenefitRecord
 from benefits.services import benefit_save, benefit_set_status
@@ -255,6 +256,22 @@ def test_officers_write_only_inside_their_scope(db):
     with pytest.raises(PermissionDenied):  # moving a record out of the officer's scope
         benefit_save(record=own, actor=district)
     assert BenefitEvent.objects.filter(actor=district).count() == 1
+
+
+def test_an_officer_may_not_take_a_record_of_another_agency_into_their_scope(db):
+    """The agency stored is checked as well as the one saved: a district officer who sets their own agency
+    on another district's record would take it over, and may not."""
+    person = citizen().person
+    district = benefits_officer("canbo07901", "07901", DISTRICT)
+    province = benefits_officer("canbo079", "079", PROVINCE)
+    other = record(person, agency="07903", save=False)
+    benefit_save(record=other, actor=province)
+    taken = BenefitRecord.objects.get(pk=other.pk)
+    taken.agency_id = BenefitRecord._meta.get_field("agency").related_model.objects.get(code="07901").pk
+    with pytest.raises(PermissionDenied):
+        benefit_save(record=taken, actor=district)
+    assert BenefitRecord.objects.get(pk=other.pk).agency.code == "07903"
+    assert not BenefitEvent.objects.filter(actor=district).exists()
 
 
 def test_a_save_from_a_stale_page_is_refused_and_others_are_not_checked(db, django_capture_on_commit_callbacks):
@@ -567,3 +584,18 @@ def test_a_status_a_vietnamese_admin_may_not_give_is_refused_as_before(db):
     assert error.value.message_dict == {"status": [
         "Hồ sơ đang ở trạng thái “Đang giải quyết” nên không chuyển sang “Đã tiếp nhận” được: hãy giữ nguyên trạng "
         "thái này hoặc chọn “Đã giải quyết”, “Đã chi trả” hoặc “Không giải quyết”."]}
+
+
+@pytest.mark.parametrize("field", ["decision_date", "expected_on", "paid_on"])
+def test_a_date_the_day_before_the_receipt_is_refused_on_its_field_and_the_receipt_day_is_not(db, field):
+    """A claim is decided, promised and paid from the day it is received on: the day before is refused
+    with a message on that field, saying why, and the day of the receipt itself is taken."""
+    user = citizen()
+    received = datetime.date(2025, 9, 1)
+    paid = decided(status="paid", decision_date=received, paid_on=received, expected_on=received)
+    obj = record(user.person, save=False, received_on=received, **{**paid, field: received - datetime.timedelta(days=1)})
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    label = capfirst(BenefitRecord._meta.get_field(field).verbose_name)
+    assert error.value.message_dict[field] == [f"{label} không thể trước ngày tiếp nhận hồ sơ."]
+    record(user.person, received_on=received, **paid)  # on the day of the receipt: valid
