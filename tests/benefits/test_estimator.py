@@ -188,3 +188,16 @@ def test_the_average_salary_is_rounded_half_up_to_the_dong():
     assert result.adjusted_total == 2_000_001
     assert result.average_salary == 1_000_001
     assert result.cap == 2_000_002
+
+
+def test_a_period_running_past_a_settlement_contributes_only_its_months_after_it():
+    # settled through 06/2021: a period 01/2020–12/2022 counts 07/2021–12/2022 only, 18 months, toward a new estimate
+    from types import SimpleNamespace
+
+    from benefits.selectors import contributions_of
+
+    straddling = SimpleNamespace(from_month=month(2020, 1), to_month=month(2022, 12), base=5_000_000, kind="bhxh_bb",
+                                 unpaid_months=0)
+    [contribution] = contributions_of([straddling], after=month(2021, 6))
+    assert (contribution.first, contribution.last) == (month(2021, 7), month(2022, 12))
+    assert estimate_one_time([contribution], ONES).months_total == 18

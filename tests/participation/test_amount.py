@@ -91,3 +91,13 @@ def test_the_officers_form_computes_an_amount_left_empty_and_says_so(client, db)
                                  "amount": "450.000"})
     assert response.status_code == 200 and "đồng): 495.000 đ." in response.content.decode()
     assert Period.objects.get(pk=added.pk).base == 10_000_000
+
+
+def test_every_month_of_a_period_may_be_owed_but_no_more_months_than_it_has(insured):
+    """A period whose payer paid none of its months owes them all (12 of 12); 13 months owed of 12 is refused."""
+    p = period(insured, "01/2020", "12/2020", unpaid=12, save=False)
+    p.full_clean(exclude=["import_key"])
+    p.unpaid_months = 13
+    with pytest.raises(ValidationError) as refused:
+        p.full_clean(exclude=["import_key"])
+    assert list(refused.value.message_dict) == ["unpaid_months"]
