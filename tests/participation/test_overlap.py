@@ -111,6 +111,17 @@ def test_the_import_refuses_rows_overlapping_a_stored_period_or_an_earlier_row(s
 
 
 
+def test_the_import_refuses_a_row_sharing_only_one_month_with_a_stored_period_of_its_payer(stored):
+    """One month in common is an overlap: a row ending in the month the stored period starts (01/2020), or
+    starting in the month it ends (12/2021), would pay that month twice."""
+    report = periods_import(lines=csv_text(
+        "7901555555,bhxh_bb,06/2019,01/2020,employer,{E},,10000000,25,2500000,0,79,07901,",
+        "7901555555,bhxh_bb,12/2021,03/2022,employer,{E},,10000000,25,2500000,0,79,07901,",
+    ), dry_run=True)
+    assert [line for line, _message in report.errors] == [2, 3]
+    assert all(message.startswith("trùng với giai đoạn 01/2020–12/2021") for _line, message in report.errors)
+
+
 def test_an_overlap_with_another_agencys_period_does_not_name_its_months_or_employer(stored):
     """The officer's list hides the periods of agencies outside their scope: so does the refusal."""
     other = officer("canbo07903", "07903", "Cán bộ BHXH cơ sở")
