@@ -645,3 +645,19 @@ def test_a_payment_date_stored_on_a_claim_not_paid_is_not_its_payment_date():
     typed = datetime.date(2025, 9, 20)
     assert BenefitRecord(kind=Kind.ONE_TIME, **decided(paid_on=typed)).paid_date is None
     assert BenefitRecord(kind=Kind.ONE_TIME, **decided(status=Status.PAID, paid_on=typed)).paid_date == typed
+
+
+def test_a_period_ending_in_the_last_month_settled_is_not_listed_beside_a_new_estimate(user):
+    """A one-time benefit received in 05/2022 settled every month through 04/2022: a period ending in that very
+    month has no month left toward a new estimate, so the page does not list it; the next one is listed whole."""
+    from benefits.selectors import one_time_estimate_for
+    from tests.participation.helpers import period
+
+    period(user.person, "01/2015", "04/2022", base=6_000_000)
+    period(user.person, "01/2023", "12/2023", base=7_000_000)
+    record(user.person, Kind.ONE_TIME, received_on=datetime.date(2022, 5, 10), expected_on=None,
+           **decided(status="paid", decision_date=datetime.date(2022, 5, 20), paid_on=datetime.date(2022, 5, 24)))
+    estimate = one_time_estimate_for(person=user.person)
+    assert [(p.from_month, p.to_month) for p in estimate.periods] == [
+        (datetime.date(2023, 1, 1), datetime.date(2023, 12, 1))]
+    assert estimate.result.months_total == 12
