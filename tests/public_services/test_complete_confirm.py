@@ -117,6 +117,37 @@ def test_a_childs_card_an_earlier_birth_date_ends_is_said_to_expire_not_to_be_re
         f"hết ngày 30/09/{today.year - 2}; không cấp thẻ mới.")
 
 
+def test_a_childs_card_to_begin_after_the_day_an_earlier_birth_date_ends_it_is_said_to_expire(
+        owner, district_officer, facility):  # noqa: F811
+    """A child's card paid ahead, beginning after the last day the new birth date leaves it: that day is still to
+    come, yet the card would never be valid, so the page says it expires and no new card is issued."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import Guardianship
+    from health_card.models.card import add_years
+    from health_card.selectors.card_dates import child_card_valid_to
+    from public_services.selectors import completion_changes
+    from tests.accounts.helpers import managed_person
+
+    today = timezone.localdate()
+    # a birth date turning six some months from now: its child's card ends between today and a year ahead
+    births = (add_years(today + datetime.timedelta(days=days), -6) for days in range(30, 300))
+    corrected = next(born for born in births
+                     if today < child_card_valid_to(born) < today + datetime.timedelta(days=330))
+    last_day = child_card_valid_to(corrected)
+    child = managed_person("7905555556", "Nguyễn Minh Khang", "07901", f"0792{corrected:%y}012345",
+                           birth=datetime.date(today.year - 3, 1, 15))
+    Guardianship.objects.create(parent=owner, child=child, relationship="cha")
+    issue(child, facility, group="TE", valid_from=last_day + datetime.timedelta(days=1))
+    filing = submit(owner, "608A", person=child, changes=["birth_date"], new_full_name="",
+                    new_birth_date=f"{corrected:%d/%m/%Y}")
+    assert completion_changes(filing)[1] == (
+        "Thẻ BHYT trẻ em đang dùng (lần cấp 1) chuyển sang hết hạn, vì theo ngày sinh mới thẻ chỉ có giá trị đến "
+        f"hết ngày {last_day:%d/%m/%Y}; không cấp thẻ mới.")
+
+
 @pytest.mark.parametrize("confirmed", [None, "", "0" * 16])
 def test_a_confirmation_posted_without_a_value_the_page_showed_is_asked_again_without_a_change_meanwhile(
         owner, district_officer, facility, confirmed):  # noqa: F811
