@@ -461,6 +461,17 @@ def test_whole_word_matches_come_first(client, reference_data):
     assert headings(html(client, AGENCIES, q="079"))[0] == "BHXH TP. Hồ Chí Minh"  # the code itself, then 079xx
 
 
+def test_the_query_as_whole_words_before_a_comma_comes_first_too(rows):
+    """An address or a name writes a district as "Quận 1, …": that is the query "quận 1" as whole words, ranked
+    with the rows saying it between spaces, before "Quận 10", which it only begins (and whose code sorts first)."""
+    hcm = Province.objects.get(code="79")
+    ten = Employer.objects.create(code="ZZ0010A", name="Công ty TNHH In ấn Quận 10", tax_code="0312345610",
+                                  province=hcm, agency=rows["agency"])
+    one = Employer.objects.create(code="ZZ0011A", name="Công ty TNHH In ấn Quận 1, chi nhánh Bến Nghé",
+                                  tax_code="0312345611", province=hcm, agency=rows["agency"])
+    assert [e.pk for e in selectors.employers_lookup(query="in an quan 1")] == [one.pk, ten.pk]
+
+
 def test_a_word_matches_from_the_start_of_a_word_only(client, rows):
     """"ha noi" found the "Nội thất" companies ("ha" inside "thất") and no Hà Nội employer; "An Hội"
     found "Tân Thới". A code or a tax code typed from its beginning is still found."""
