@@ -314,3 +314,87 @@ def test_a_changed_template_or_hotline_starts_a_new_key_space(settings):
     finally:
         shutil.rmtree(folder)
         pagecache.code_version.cache_clear()
+
+
+def stored_page(rf, user, *, version="1:1:1", parts=(), message=None):
+    """A Page for `user`'s access-log page, as the view builds it, with its request's session and messages."""
+    from django.contrib import messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    from vssid_portal.pagecache import Page
+
+    req = rf.get("/the-bhyt/ai-da-xem/")
+    req.user, req.session = user, SessionStore()
+    req._messages = FallbackStorage(req)
+    if message:
+        messages.info(req, message)
+    return Page(req, "health_card/access_log.html", version=version, parts=parts)
+
+
+def test_a_stored_page_is_never_served_to_another_user_with_the_same_version(rf, user, person):
+    """The user is part of the key, whatever the version says: two logins whose versions read alike
+    (the same persons in view, the same counters) never see each other's stored page."""
+    other = get_user_model().objects.create_user("7905555556", password="x-Pass-2026!")
+    page = stored_page(rf, user)
+    page.render({"person": person, "checks": []})
+    assert page.cached() is not None and stored_page(rf, user).cached() is not None
+    assert stored_page(rf, other).cached() is None
+
+
+def test_a_stored_page_is_kept_per_language(rf, user, person):
+    from django.utils import translation
+
+    with translation.override("vi"):
+        page = stored_page(rf, user)
+        page.render({"person": person, "checks": []})
+        assert stored_page(rf, user).cached() is not None
+    with translation.override("en"):
+        assert stored_page(rf, user).cached() is None
+
+
+def test_a_stored_page_is_kept_for_the_day_it_was_rendered_on(rf, user, person):
+    """What a card is (valid, expired) depends on the day as well as on its rows: a page stored
+    just before midnight in Vietnam is not served just after it, though no row changed."""
+    from tests.clock import at, in_vietnam
+
+    with at(in_vietnam(2026, 6, 30, 23, 58)):
+        stored_page(rf, user).render({"person": person, "checks": []})
+        assert stored_page(rf, user).cached() is not None
+    with at(in_vietnam(2026, 7, 1, 0, 1)):
+        assert stored_page(rf, user).cached() is None
+
+
+def test_a_stored_page_is_kept_per_part_the_view_adds(rf, user, person):
+    """A view adds what else its page depends on (the card page: the window its portrait's signed
+    link is good for); another value of it is another page."""
+    stored_page(rf, user, parts=(41,)).render({"person": person, "checks": []})
+    assert stored_page(rf, user, parts=(41,)).cached() is not None
+    assert stored_page(rf, user, parts=(42,)).cached() is None
+
+
+@postgresql_only
+def test_a_page_stored_in_vietnamese_is_not_served_in_english(citizen):
+    from django.conf import settings
+
+    vietnamese, _ = visit(citizen, "/ca-nhan/")
+    visit(citizen, "/ca-nhan/")
+    citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english, _ = visit(citizen, "/ca-nhan/")
+    assert '<html lang="vi"' in vietnamese and '<html lang="en"' in english
+    citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert '<html lang="vi"' in visit(citizen, "/ca-nhan/")[0]
+
+
+def test_a_page_showing_a_flash_message_is_not_stored(rf, user, person):
+    """A message is shown once: the page that shows it is not the page of the next visit."""
+    page = stored_page(rf, user, message="Đã lưu.")
+    html = page.render({"person": person, "checks": []})
+    assert "Đã lưu." in page.response(html).content.decode()
+    assert stored_page(rf, user).cached() is None
+
+
+def test_a_page_rendered_not_to_be_stored_is_not_stored(rf, user, person):
+    """The caller may render a page it must not keep (a child no longer viewable): nothing is written."""
+    stored_page(rf, user).render({"person": person, "checks": []}, store=False)
+    assert stored_page(rf, user).cached() is None
