@@ -218,3 +218,41 @@ def test_a_photo_with_damaged_exif_is_turned_upright_and_kept():
     assert (clean.width, clean.height) == (120, 160)  # orientation 6: turned a quarter
     with Image.open(io.BytesIO(clean.content.read())) as kept:
         assert kept.size == (120, 160) and not kept.getexif()
+
+
+def test_a_file_of_exactly_10_mb_is_taken_and_one_byte_more_is_refused():
+    """The cap is 10 MB inclusive: a phone's photo (here with bytes after its image, which the
+    re-encoding drops) of exactly that size is taken, one byte more is too large."""
+    from vssid_portal.images import MAX_BYTES
+
+    picture = jpeg_bytes()
+    at_cap = picture + b"\0" * (MAX_BYTES - len(picture))
+    assert len(at_cap) == MAX_BYTES
+    assert validate_image(upload(at_cap)).format == "JPEG"
+    with pytest.raises(ValidationError) as error:
+        validate_image(upload(at_cap + b"\0"))
+    assert error.value.code == "too_large"
+
+
+def test_an_image_of_exactly_the_pixel_cap_is_taken_and_one_pixel_more_is_refused():
+    width, height = 64, 48
+    assert validate_image(upload(jpeg_bytes((width, height))), max_pixels=width * height).width == width
+    with pytest.raises(ValidationError) as error:
+        validate_image(upload(jpeg_bytes((width, height))), max_pixels=width * height - 1)
+    assert error.value.code == "too_many_pixels"
+
+
+def test_an_empty_file_is_refused_as_empty_not_as_a_broken_image():
+    with pytest.raises(ValidationError) as error:
+        validate_image(upload(b""))
+    assert error.value.code == "empty"
+    assert error.value.messages == ["Tệp tải lên rỗng. Hãy chọn lại ảnh."]
+
+
+def test_a_comment_inside_the_jpeg_is_not_written_back_into_the_stored_copy():
+    """A JPEG comment block is metadata like EXIF: one that holds HTML is gone from what is kept."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG", comment=b"<script>alert(1)</script>")
+    assert b"<script>" in out.getvalue()
+    clean = validate_image(upload(out.getvalue()))
+    assert b"<script>" not in clean.content.read()
