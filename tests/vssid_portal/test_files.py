@@ -190,3 +190,26 @@ def test_a_link_bound_to_a_browser_session_before_the_secret_key_was_rotated_sti
     made_now = files.private_file_url(stored, user=None, session_key=session_key)
     rotate_secret_key.drop_old()
     assert client.get(made_now).status_code == 200  # made with the new key alone
+
+
+def test_a_link_for_anyone_is_served_private_and_sandboxed_to_a_browser_without_a_session(stored):
+    """A link made for whoever holds it is opened without a login and without a session cookie: its
+    answer still tells every cache not to keep it, and a browser to run nothing it holds."""
+    response = Client().get(files.private_file_url(stored, user=None, filename="to-khai.pdf"))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.7 test"
+    assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+    policy = {part.strip() for part in response["Content-Security-Policy"].split(";")}
+    assert {"default-src 'none'", "sandbox"} <= policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_expired_link_never_leads_off_the_portal(client, owner, stored, monkeypatch):
+    """The page of an expired link leads back only to a page of the portal: an address that a browser
+    reads as another site's (//host/...) is not offered, the words for a fresh link are."""
+    client.force_login(owner)
+    link = files.private_file_url(stored, user=owner, back="//evil.example/dich-vu-cong/")
+    _later(monkeypatch)
+    response = client.get(link)
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "evil.example" not in html and "Hãy quay lại trang có nút tải" in html
