@@ -57,6 +57,11 @@ def real_xlsx(*, extra: dict | None = None, leave_out=()) -> bytes:
     return out.getvalue()
 
 
+def real_xlsx_types() -> str:
+    with zipfile.ZipFile(io.BytesIO(real_xlsx())) as archive:
+        return archive.read("[Content_Types].xml").decode()
+
+
 def real_xml() -> bytes:
     return '<?xml version="1.0" encoding="UTF-8"?><HoSo><HoTen>Nguyễn Văn Đức</HoTen></HoSo>'.encode()
 
@@ -147,6 +152,8 @@ HOSTILE = [
     ("broken.xml", lambda: b"<?xml version='1.0'?><HoSo><HoTen>", "không phải XML hợp lệ"),
     ("cp1258.xml", lambda: "<HoSo>Đông</HoSo>".encode("cp1258"), "sai bảng mã"),
     ("macro.xlsx", lambda: real_xlsx(extra={"xl/vbaProject.bin": "macro"}), "có macro"),
+    ("macro-enabled.xlsx", lambda: real_xlsx(extra={"[Content_Types].xml": real_xlsx_types().replace(
+        "spreadsheetml.sheet.main+xml", "ms-excel.sheet.macroEnabled.main+xml")}), "có macro"),
     ("pdf-field-js.pdf", lambda: pdf_with(_javascript_behind_a_parent), "mã lệnh"),
     ("pdf-remote.pdf", lambda: pdf_with(_remote_goto), "mã lệnh"),
     ("ole.xlsx", lambda: real_xlsx(extra={"xl/embeddings/oleObject1.bin": "MZ"}), "đối tượng nhúng"),
@@ -741,3 +748,45 @@ def test_a_file_the_storage_will_not_delete_does_not_break_the_page_of_a_filing_
     assert first.status_code < 500 and again.status_code == first.status_code
     assert [name.rsplit("/", 1)[-1] for name in asked] == ["bang.pdf"], "not asked once, or asked again"
     assert "bang.pdf" in caplog.text
+
+
+def test_an_xml_file_of_exactly_5_mb_is_read_and_one_byte_more_is_refused_as_too_large():
+    """Each XML is read whole by the parser only up to 5 MB (whatever cap the form adds around it)."""
+    from django.core.exceptions import ValidationError
+
+    from vssid_portal.documents import XML_MAX_BYTES, validate_document
+
+    at_cap = b"<HoSo>" + b"x" * (XML_MAX_BYTES - 13) + b"</HoSo>"
+    assert len(at_cap) == XML_MAX_BYTES
+    assert validate_document(upload("ho-so.xml", at_cap)).kind == "xml"
+    with pytest.raises(ValidationError) as error:
+        validate_document(upload("ho-so.xml", at_cap.replace(b"<HoSo>", b"<HoSo> ")))
+    assert error.value.code == "xml_size" and "“ho-so.xml” quá lớn" in error.value.messages[0]
+
+
+def test_a_jpg_of_too_many_pixels_is_told_so_not_called_broken():
+    """A photo the image caps refuse is refused for that reason, in the image's own words: the
+    citizen is not told to take again a photo that is whole."""
+    from django.core.exceptions import ValidationError
+
+    from vssid_portal.documents import validate_document
+
+    data = bytearray(real_jpeg())
+    sof = data.index(b"\xff\xc0")  # the frame header: precision, then height and width
+    data[sof + 5:sof + 9] = (5001).to_bytes(2, "big") + (8000).to_bytes(2, "big")
+    with pytest.raises(ValidationError) as error:
+        validate_document(upload("anh.jpg", bytes(data)))
+    assert error.value.code == "image"
+    assert "“anh.jpg”: Ảnh có kích thước quá lớn (8000 × 5001 điểm ảnh)" in error.value.messages[0]
+
+
+def test_a_workbook_of_more_than_2000_parts_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from vssid_portal.documents import XLSX_MAX_MEMBERS, validate_document
+
+    many = {f"xl/media/a{n}.txt": "" for n in range(XLSX_MAX_MEMBERS - 3)}  # beside the 3 parts of a workbook
+    assert validate_document(upload("bang.xlsx", real_xlsx(extra=many))).kind == "xlsx"
+    with pytest.raises(ValidationError) as error:
+        validate_document(upload("bang.xlsx", real_xlsx(extra={**many, "xl/media/one-more.txt": ""})))
+    assert error.value.code == "xlsx_members"
