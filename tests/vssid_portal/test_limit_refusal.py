@@ -63,3 +63,13 @@ def test_a_count_kept_as_its_window_ends_is_refused_not_let_through(monkeypatch)
             assert refusal is not None and refusal.status == 429
         else:
             assert refusal is None
+
+
+def test_retry_after_never_says_less_than_the_wait_left():
+    """Retry-After is whole seconds: a part of a second left rounds up, so a client that waits what
+    it is told is let through, never refused again for coming a moment early; at least 1."""
+    from vssid_portal.ratelimit import LimitRefusal
+
+    assert LimitRefusal(429, "Quá nhiều lần", 59.2).answer(HttpResponse())["Retry-After"] == "60"
+    assert LimitRefusal(429, "Quá nhiều lần", 0.3).answer(HttpResponse())["Retry-After"] == "1"
+    assert "Retry-After" not in LimitRefusal(429, "Quá nhiều lần", None).answer(HttpResponse())
