@@ -4,7 +4,8 @@ A filing is what a citizen submits for one procedure of the registry (public_ser
 the form's answers as JSON (re-validated by the procedure's own form whenever they are read), the
 identity it was filed for as it stood at its last submission (or resubmission), uploaded evidence in
 private storage, and the declaration PDF built in the background. Status changes happen only in
-services/ (filings.filing_move), along the transitions listed in `TRANSITIONS`, and each leaves a FilingEvent.
+services/ (filings.filing_move), along the transitions listed in `TRANSITIONS`, and each leaves a
+FilingEvent.
 """
 
 from django.conf import settings

@@ -317,7 +317,8 @@ def filing_withdraw(*, filing: Filing, user) -> Filing:
         raise ValidationError(gettext("Chỉ rút được hồ sơ khi cơ quan BHXH chưa tiếp nhận hoặc đã trả lại để "
                                       "bổ sung."))
     filing.finished_at = timezone.now()
-    return filing_move(filing, to=Filing.Status.WITHDRAWN, actor=user, note=NOTE_WITHDRAWN, fields=["finished_at"])
+    return filing_move(filing, to=Filing.Status.WITHDRAWN, actor=user, note=NOTE_WITHDRAWN,
+                       fields=["finished_at"])
 
 
 class FilingReturnedAgain(ValidationError):
@@ -365,8 +366,8 @@ def filing_resubmit(*, filing: Filing, user, data: dict, uploads: dict[str, str]
             replaced.append(document.file.name)
             document.delete()
         filing_move(filing, to=Filing.Status.SUBMITTED, actor=user, note=NOTE_RESUBMITTED,
-              fields=["revision", "submitted_by", "pdf_attempts", "data", "agency", "identity", "note",
-                      "received_at", "submitted_at", "due_date", "due_date_told"])
+                    fields=["revision", "submitted_by", "pdf_attempts", "data", "agency", "identity", "note",
+                            "received_at", "submitted_at", "due_date", "due_date_told"])
         _ask_email_confirmation(filing, link_base=link_base)
         procedure.on_submit(filing=filing)
         delete_files_once_committed([*replaced, *uploads.values()])

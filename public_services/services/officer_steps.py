@@ -90,7 +90,8 @@ def filing_receive(*, filing: Filing, officer, seen: str | None = None, seen_rev
         # out for the filing (due_dates_moved_notify) is not sent.
         filing.due_date = add_working_days(timezone.localdate(filing.received_at), filing.procedure.handling_days)
         filing.due_date_told = None
-    return filing_move(filing, to=Filing.Status.RECEIVED, actor=officer, fields=["received_at", "due_date", "due_date_told"])
+    return filing_move(filing, to=Filing.Status.RECEIVED, actor=officer,
+                       fields=["received_at", "due_date", "due_date_told"])
 
 
 @transaction.atomic
@@ -165,7 +166,8 @@ def filing_reject(*, filing: Filing, officer, reason: str, seen: str | None = No
     filing = _officer_locked(filing, officer)
     _still_as_seen(filing, seen, to=Filing.Status.REJECTED, seen_revision=seen_revision)
     filing.note, filing.finished_at = reason, timezone.now()
-    return filing_move(filing, to=Filing.Status.REJECTED, actor=officer, note=reason, fields=["note", "finished_at"])
+    return filing_move(filing, to=Filing.Status.REJECTED, actor=officer, note=reason,
+                       fields=["note", "finished_at"])
 
 
 @transaction.atomic
